@@ -1,0 +1,171 @@
+package io.promcc.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.regex.Pattern;
+
+/**
+ * What the planner needs to know besides clusters and certificates.
+ *
+ * @param jobPrefix owned jobs are named {@code <prefix>-<cluster>-<job>}; the prefix is how the
+ *     controller recognises its own jobs in a merged config (default {@code guest-cluster})
+ * @param certificateDirectory folder for certificate files, relative to the output root
+ *     (default {@code certs})
+ * @param configFileName the main config file, relative to the output root (default
+ *     {@code prometheus.yml})
+ * @param scrapeConfigDirectory folder for per-cluster files in {@link OutputMode#PER_CLUSTER_FILES}
+ *     (default {@code scrape_configs})
+ * @param outputMode merged config or per-cluster files (default merged)
+ * @param clusterIdLabel target label that carries the cluster ID (default {@code cluster_id})
+ * @param clusterTypeLabel target label that carries the cluster type (default {@code cluster_type})
+ * @param clusterType value of the cluster type label (default {@code guest})
+ * @param providerLabel target label that carries the provider (default {@code provider})
+ * @param privateKeyMode POSIX mode of private key files (default 0600; 0640 where Prometheus
+ *     reads them through a shared group)
+ */
+public record ControllerSettings(
+    String jobPrefix,
+    String certificateDirectory,
+    String configFileName,
+    String scrapeConfigDirectory,
+    OutputMode outputMode,
+    String clusterIdLabel,
+    String clusterTypeLabel,
+    String clusterType,
+    String providerLabel,
+    int privateKeyMode) {
+
+  private static final Pattern PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9_]*[a-z0-9])?");
+
+  /** The defaults above, matching the original controller. */
+  public static final ControllerSettings DEFAULTS = new ControllerSettings("guest-cluster", "certs",
+      "prometheus.yml", "scrape_configs", OutputMode.MERGED, "cluster_id", "cluster_type", "guest",
+      "provider", 0600);
+
+  /**
+   * @throws InvalidValueException naming the bad setting
+   */
+  public ControllerSettings {
+    requireNonNull(outputMode, "outputMode == null");
+    if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
+      throw new InvalidValueException("job prefix", jobPrefix,
+          "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters");
+    }
+    requireRelative(certificateDirectory, "certificate directory");
+    requireRelative(configFileName, "config file name");
+    requireRelative(scrapeConfigDirectory, "scrape config directory");
+    LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
+    LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
+    LabelNames.requireTargetLabel(providerLabel, "provider label");
+    Text.requirePrintable(clusterType, "cluster type");
+    if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
+      throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
+          "private key mode must not grant access to others");
+    }
+  }
+
+  private static void requireRelative(String path, String what) {
+    try {
+      DesiredState.requireSafeRelativePath(path);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidValueException(what, path,
+          what + " must be a relative path inside the output folder");
+    }
+  }
+
+  /** A builder starting from {@link #DEFAULTS}. */
+  public static Builder builder() {
+    return new Builder(DEFAULTS);
+  }
+
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds settings; each setter replaces one default. Not thread-safe. */
+  public static final class Builder {
+    private String jobPrefix;
+    private String certificateDirectory;
+    private String configFileName;
+    private String scrapeConfigDirectory;
+    private OutputMode outputMode;
+    private String clusterIdLabel;
+    private String clusterTypeLabel;
+    private String clusterType;
+    private String providerLabel;
+    private int privateKeyMode;
+
+    private Builder(ControllerSettings from) {
+      jobPrefix = from.jobPrefix;
+      certificateDirectory = from.certificateDirectory;
+      configFileName = from.configFileName;
+      scrapeConfigDirectory = from.scrapeConfigDirectory;
+      outputMode = from.outputMode;
+      clusterIdLabel = from.clusterIdLabel;
+      clusterTypeLabel = from.clusterTypeLabel;
+      clusterType = from.clusterType;
+      providerLabel = from.providerLabel;
+      privateKeyMode = from.privateKeyMode;
+    }
+
+    public Builder jobPrefix(String value) {
+      jobPrefix = value;
+      return this;
+    }
+
+    public Builder certificateDirectory(String value) {
+      certificateDirectory = value;
+      return this;
+    }
+
+    public Builder configFileName(String value) {
+      configFileName = value;
+      return this;
+    }
+
+    public Builder scrapeConfigDirectory(String value) {
+      scrapeConfigDirectory = value;
+      return this;
+    }
+
+    public Builder outputMode(OutputMode value) {
+      outputMode = value;
+      return this;
+    }
+
+    public Builder clusterIdLabel(String value) {
+      clusterIdLabel = value;
+      return this;
+    }
+
+    public Builder clusterTypeLabel(String value) {
+      clusterTypeLabel = value;
+      return this;
+    }
+
+    public Builder clusterType(String value) {
+      clusterType = value;
+      return this;
+    }
+
+    public Builder providerLabel(String value) {
+      providerLabel = value;
+      return this;
+    }
+
+    public Builder privateKeyMode(int value) {
+      privateKeyMode = value;
+      return this;
+    }
+
+    /**
+     * @throws InvalidValueException naming the bad setting
+     */
+    public ControllerSettings build() {
+      return new ControllerSettings(jobPrefix, certificateDirectory, configFileName,
+          scrapeConfigDirectory, outputMode, clusterIdLabel, clusterTypeLabel, clusterType,
+          providerLabel, privateKeyMode);
+    }
+  }
+}

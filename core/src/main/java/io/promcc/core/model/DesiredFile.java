@@ -1,0 +1,88 @@
+package io.promcc.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One file the controller wants on disk: its bytes, kind and POSIX mode.
+ *
+ * <p>The byte array is copied in and out, so instances are immutable; equality is by content.
+ */
+public final class DesiredFile {
+  private final byte[] content;
+  private final FileKind kind;
+  private final int mode;
+
+  private DesiredFile(byte[] content, FileKind kind, int mode) {
+    this.content = requireNonNull(content, "content == null").clone();
+    this.kind = requireNonNull(kind, "kind == null");
+    if (mode < 0 || mode > 0777) {
+      throw new IllegalArgumentException("mode out of range: " + Integer.toOctalString(mode));
+    }
+    this.mode = mode;
+  }
+
+  /** A file of {@code kind} with the kind's default mode. */
+  public static DesiredFile of(FileKind kind, byte[] content) {
+    return new DesiredFile(content, kind, kind.defaultMode());
+  }
+
+  /** A file of {@code kind} with the kind's default mode, UTF-8 encoded. */
+  public static DesiredFile of(FileKind kind, String content) {
+    return of(kind, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A copy with another mode. */
+  public DesiredFile withMode(int newMode) {
+    return new DesiredFile(content, kind, newMode);
+  }
+
+  /** A copy of the bytes. */
+  public byte[] content() {
+    return content.clone();
+  }
+
+  /** Length in bytes, without copying. */
+  public int size() {
+    return content.length;
+  }
+
+  /** True if {@code bytes} equals this file's content; no copy is made. */
+  public boolean contentEquals(byte[] bytes) {
+    return Arrays.equals(content, bytes);
+  }
+
+  /** The content as UTF-8 text; for keys this reveals a secret, so only tests should call it. */
+  public String text() {
+    return new String(content, StandardCharsets.UTF_8);
+  }
+
+  public FileKind kind() {
+    return kind;
+  }
+
+  /** POSIX permission bits. */
+  public int mode() {
+    return mode;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DesiredFile that
+        && kind == that.kind && mode == that.mode && Arrays.equals(content, that.content);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * kind.hashCode() + mode) + Arrays.hashCode(content);
+  }
+
+  /** Never shows the content: it may be a private key. */
+  @Override
+  public String toString() {
+    return "DesiredFile{" + kind + ", mode=0" + Integer.toOctalString(mode) + ", "
+        + content.length + " bytes}";
+  }
+}

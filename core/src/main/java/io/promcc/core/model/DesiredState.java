@@ -1,0 +1,138 @@
+package io.promcc.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Everything the controller wants on the shared volume: a sorted map of relative path to file,
+ * the path of the main configuration file, the clusters it covers, the clusters it had to leave
+ * out (with reasons), and a SHA-256 content hash over paths, modes and bytes.
+ *
+ * <p>Immutable and thread-safe. Two states with the same files have the same hash, whatever the
+ * order the clusters arrived in.
+ */
+public final class DesiredState {
+  private final ImmutableSortedMap<String, DesiredFile> files;
+  private final String configPath;
+  private final ImmutableList<ClusterId> clusters;
+  private final ImmutableList<Rejection> rejections;
+  private final String hash;
+
+  /**
+   * @param files relative path (forward slashes, no {@code ..}) to file
+   * @param configPath the main configuration file; must be one of {@code files}
+   * @param clusters the clusters whose jobs are in the config
+   * @param rejections clusters left out, with reasons
+   * @throws IllegalArgumentException on an unsafe path or a config path that is not in files
+   */
+  public DesiredState(Map<String, DesiredFile> files, String configPath,
+      Collection<ClusterId> clusters, Collection<Rejection> rejections) {
+    requireNonNull(files, "files == null");
+    requireNonNull(configPath, "configPath == null");
+    files.keySet().forEach(DesiredState::requireSafeRelativePath);
+    this.files = ImmutableSortedMap.copyOf(files);
+    if (!this.files.containsKey(configPath)
+        || this.files.get(configPath).kind() != FileKind.MAIN_CONFIG) {
+      throw new IllegalArgumentException("config path " + Quoting.quote(configPath)
+          + " is not a main config file of the desired state");
+    }
+    this.configPath = configPath;
+    this.clusters = ImmutableList.sortedCopyOf(clusters);
+    this.rejections = ImmutableList.sortedCopyOf(rejections);
+    this.hash = hashOf(this.files);
+  }
+
+  /** SHA-256 (hex) over every path, mode and content, in path order. */
+  public static String hashOf(SortedMap<String, DesiredFile> files) {
+    Hasher hasher = Hashing.sha256().newHasher();
+    files.forEach((path, file) -> hasher
+        .putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
+        .putInt(file.mode()).putInt(file.kind().ordinal())
+        .putInt(file.size()).putBytes(file.content()));
+    return hasher.hash().toString();
+  }
+
+  /**
+   * Checks that {@code path} is relative, uses forward slashes and cannot escape its root.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static String requireSafeRelativePath(String path) {
+    requireNonNull(path, "path == null");
+    if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
+      throw new IllegalArgumentException("unsafe path " + Quoting.quote(path));
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException("unsafe path " + Quoting.quote(path));
+      }
+    }
+    return path;
+  }
+
+  /** Relative path to file, sorted by path. */
+  public SortedMap<String, DesiredFile> files() {
+    return files;
+  }
+
+  /** The main configuration file's relative path, e.g. {@code prometheus.yml}. */
+  public String configPath() {
+    return configPath;
+  }
+
+  /** The main configuration file. */
+  public DesiredFile config() {
+    return files.get(configPath);
+  }
+
+  /** Clusters whose jobs the config holds, sorted. */
+  public List<ClusterId> clusters() {
+    return clusters;
+  }
+
+  /** Clusters left out, with reasons, sorted. */
+  public List<Rejection> rejections() {
+    return rejections;
+  }
+
+  /** SHA-256 (hex) of the files. */
+  public String hash() {
+    return hash;
+  }
+
+  /** Paths in the order they must be written: certificates and keys, then config files. */
+  public List<String> writeOrder() {
+    return files.keySet().stream()
+        .sorted(Comparator.comparingInt((String p) -> files.get(p).kind().writeOrder())
+            .thenComparing(Comparator.naturalOrder()))
+        .toList();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DesiredState that && hash.equals(that.hash)
+        && files.equals(that.files) && configPath.equals(that.configPath)
+        && clusters.equals(that.clusters) && rejections.equals(that.rejections);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "DesiredState{" + files.size() + " files, " + clusters.size() + " clusters, "
+        + rejections.size() + " rejected, hash=" + hash.substring(0, 12) + "}";
+  }
+}

@@ -1,0 +1,135 @@
+package io.promcc.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.net.HostAndPort;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * One guest (workload) Kubernetes cluster to scrape, independent of the provider that made it.
+ *
+ * @param id the cluster's ID
+ * @param provider the provider's name (e.g. {@code aws}); becomes the {@code provider} label
+ * @param apiServer the guest API server as reached from the host: {@code https://host[:port]}
+ * @param labels extra target labels for every series of this cluster, sorted by name
+ * @param etcd the guest cluster's etcd as {@code host:port}, if it is to be scraped
+ */
+public record GuestCluster(
+    ClusterId id,
+    String provider,
+    URI apiServer,
+    SortedMap<String, String> labels,
+    Optional<HostAndPort> etcd) {
+
+  /**
+   * @throws InvalidValueException if the provider, API server, a label or the etcd endpoint is
+   *     not acceptable; the message names the cluster
+   */
+  public GuestCluster {
+    requireNonNull(id, "id == null");
+    requireNonNull(apiServer, "apiServer == null");
+    requireNonNull(labels, "labels == null");
+    requireNonNull(etcd, "etcd == null");
+    String owner = "cluster " + Quoting.quote(id.value());
+    Text.requirePrintable(provider, "provider of " + owner);
+    checkApiServer(apiServer, owner);
+    labels.forEach((name, value) -> {
+      LabelNames.requireTargetLabel(name, "label of " + owner);
+      Text.requirePrintable(value, "label " + Quoting.quote(name) + " of " + owner);
+    });
+    labels = ImmutableSortedMap.copyOf(labels);
+    etcd.ifPresent(endpoint -> {
+      if (!endpoint.hasPort()) {
+        throw new InvalidValueException("etcd endpoint of " + owner, endpoint.toString(),
+            "etcd endpoint needs a port");
+      }
+    });
+  }
+
+  /** A cluster without extra labels or etcd. */
+  public static GuestCluster of(String id, String provider, String apiServer) {
+    return new GuestCluster(ClusterId.of(id), provider, parseApiServer(apiServer, id),
+        ImmutableSortedMap.of(), Optional.empty());
+  }
+
+  /** A copy with these extra target labels. */
+  public GuestCluster withLabels(Map<String, String> newLabels) {
+    return new GuestCluster(id, provider, apiServer, ImmutableSortedMap.copyOf(newLabels), etcd);
+  }
+
+  /** A copy that also scrapes etcd at {@code hostPort}. */
+  public GuestCluster withEtcd(String hostPort) {
+    return new GuestCluster(id, provider, apiServer, labels, Optional.of(parseEtcd(hostPort, id.value())));
+  }
+
+  /** {@code host:port} of the API server; the port defaults to the scheme's. */
+  public String apiServerAddress() {
+    int port = apiServer.getPort();
+    if (port < 0) {
+      port = "http".equals(apiServer.getScheme()) ? 80 : 443;
+    }
+    return HostAndPort.fromParts(apiServer.getHost(), port).toString();
+  }
+
+  /**
+   * Parses an API server URL.
+   *
+   * @throws InvalidValueException naming the cluster if it is not an absolute http(s) URL
+   */
+  public static URI parseApiServer(String value, String clusterId) {
+    String owner = "api server of cluster " + Quoting.quote(clusterId);
+    if (value == null) {
+      throw new InvalidValueException(owner, null, "missing api server");
+    }
+    try {
+      return new URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new InvalidValueException(owner, value, "invalid api server url");
+    }
+  }
+
+  /**
+   * Parses {@code host:port}.
+   *
+   * @throws InvalidValueException naming the cluster if it is not {@code host:port}
+   */
+  public static HostAndPort parseEtcd(String value, String clusterId) {
+    String owner = "etcd endpoint of cluster " + Quoting.quote(clusterId);
+    if (value == null) {
+      throw new InvalidValueException(owner, null, "missing etcd endpoint");
+    }
+    try {
+      HostAndPort parsed = HostAndPort.fromString(value);
+      if (!parsed.hasPort() || parsed.getHost().isEmpty()
+          || !parsed.getHost().matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
+        throw new IllegalArgumentException();
+      }
+      return parsed;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidValueException(owner, value, "etcd endpoint must be host:port");
+    }
+  }
+
+  private static void checkApiServer(URI uri, String owner) {
+    String field = "api server of " + owner;
+    String text = uri.toString();
+    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+      throw new InvalidValueException(field, text, "api server must be an http or https url");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new InvalidValueException(field, text, "api server url needs a host name");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new InvalidValueException(field, text,
+          "api server url must not carry user info, a query or a fragment");
+    }
+    String path = uri.getRawPath();
+    if (path != null && !path.isEmpty() && !path.equals("/")) {
+      throw new InvalidValueException(field, text, "api server url must not have a path");
+    }
+  }
+}

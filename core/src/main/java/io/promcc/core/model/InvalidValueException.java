@@ -1,0 +1,30 @@
+package io.promcc.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A single value is not acceptable, for example a cluster ID that is not a DNS-1123 label. The
+ * message names what the value was for and quotes it, in Prometheus' style.
+ */
+public final class InvalidValueException extends PromccException {
+  private static final long serialVersionUID = 1L;
+
+  private final String field;
+  private final String value;
+
+  public InvalidValueException(String field, String value, String problem) {
+    super(problem + ": " + field + " " + Quoting.quote(value));
+    this.field = requireNonNull(field, "field == null");
+    this.value = value;
+  }
+
+  /** What the value was meant to be, e.g. {@code "cluster id"}. */
+  public String field() {
+    return field;
+  }
+
+  /** The rejected value, as given (may be {@code null}). */
+  public String value() {
+    return value;
+  }
+}

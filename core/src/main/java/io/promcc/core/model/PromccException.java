@@ -1,0 +1,17 @@
+package io.promcc.core.model;
+
+/**
+ * Root of every exception this project throws on purpose. Unchecked: callers decide where to
+ * handle, and subclasses carry the data a caller needs to report the problem.
+ */
+public class PromccException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public PromccException(String message) {
+    super(message);
+  }
+
+  public PromccException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

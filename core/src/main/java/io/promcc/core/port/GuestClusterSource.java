@@ -1,0 +1,23 @@
+package io.promcc.core.port;
+
+/**
+ * Where guest clusters come from (labelled Services in the host cluster, a file, ...).
+ *
+ * <p>Implementations are thread-safe. {@link #snapshot()} is cheap and may be called on every
+ * reconcile.
+ */
+public interface GuestClusterSource {
+  /**
+   * The current complete view.
+   *
+   * @throws SourceNotReadyException if the source has not synced or its last list/watch failed;
+   *     callers must then keep what they have instead of concluding that all clusters are gone
+   */
+  ClusterSnapshot snapshot();
+
+  /**
+   * Registers {@code listener} to be run (on a source thread; it must return quickly) whenever
+   * something relevant may have changed. Events carry no data: the listener re-reads the snapshot.
+   */
+  void addChangeListener(Runnable listener);
+}
