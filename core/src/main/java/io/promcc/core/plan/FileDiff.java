@@ -1,0 +1,60 @@
+package io.promcc.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What it takes to turn the files on disk into a desired state.
+ *
+ * @param writes paths to (re)write, in write order: certificates and keys before the config
+ *     files that name them
+ * @param deletes owned paths that are no longer desired, sorted; delete them after the writes
+ * @param configChanged true if a config file is written or deleted, so Prometheus must reload;
+ *     a certificate-only change needs no reload, as Prometheus re-reads TLS files itself
+ */
+public record FileDiff(List<String> writes, List<String> deletes, boolean configChanged) {
+
+  public FileDiff {
+    writes = List.copyOf(writes);
+    deletes = List.copyOf(deletes);
+  }
+
+  /**
+   * Compares {@code desired} with {@code current}.
+   *
+   * @param current the files the controller owns on disk now (per its ownership manifest), by
+   *     relative path; files it does not own must not be passed, so they are never deleted
+   */
+  public static FileDiff between(DesiredState desired, Map<String, DesiredFile> current) {
+    requireNonNull(desired, "desired == null");
+    requireNonNull(current, "current == null");
+    List<String> writes = new ArrayList<>();
+    boolean configChanged = false;
+    for (String path : desired.writeOrder()) {
+      DesiredFile want = desired.files().get(path);
+      if (!want.equals(current.get(path))) {
+        writes.add(path);
+        configChanged |= want.kind().isConfig();
+      }
+    }
+    List<String> deletes = new ArrayList<>();
+    for (String path : new TreeSet<>(current.keySet())) {
+      if (!desired.files().containsKey(path)) {
+        deletes.add(path);
+        configChanged |= current.get(path).kind().isConfig();
+      }
+    }
+    return new FileDiff(writes, deletes, configChanged);
+  }
+
+  /** True if nothing is to be written or deleted. */
+  public boolean isEmpty() {
+    return writes.isEmpty() && deletes.isEmpty();
+  }
+}
