@@ -1,0 +1,42 @@
+package io.promcc.core.port;
+
+import java.time.Duration;
+
+/**
+ * The running Prometheus whose configuration the controller manages: readiness, reload and what
+ * it reports as loaded.
+ *
+ * <p>Implementations are thread-safe, bound every call by a timeout, and never retry a reload on
+ * their own (a reload is not free). Transport failures and timeouts throw
+ * {@link PrometheusUnavailableException}; an answer that makes no sense throws
+ * {@link PrometheusApiException}.
+ */
+public interface PrometheusControl {
+
+  /**
+   * Returns once Prometheus reports ready, polling with capped exponential backoff.
+   *
+   * @throws PrometheusUnavailableException if it is not ready within {@code timeout}
+   */
+  void awaitReady(Duration timeout);
+
+  /**
+   * Asks Prometheus to reload its configuration from disk. Returns when Prometheus accepted the
+   * request; over HTTP that means the reload succeeded, after a signal it may still be running,
+   * so callers confirm with {@link #runtimeInfo()}.
+   *
+   * @throws ReloadRejectedException if Prometheus answered that the new config is invalid; it
+   *     keeps running the old one
+   */
+  void reload();
+
+  /** Whether and when the configuration was last loaded. */
+  RuntimeInfo runtimeInfo();
+
+  /**
+   * The configuration Prometheus is running, as it re-serialises it ({@code
+   * /api/v1/status/config}: defaults filled in, secrets shown as {@code <secret>}), not the
+   * file's bytes.
+   */
+  String loadedConfig();
+}

@@ -1,0 +1,21 @@
+package io.promcc.core.port;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * Proof that Prometheus loaded a file set: which set, and when Prometheus says it loaded it.
+ *
+ * @param stateHash {@link io.promcc.core.model.DesiredState#hash()} of the whole file set
+ * @param configHash hash of the configuration files alone; certificates may change without a
+ *     reload (Prometheus re-reads TLS files), the configuration may not
+ * @param loadedAt Prometheus' {@code lastConfigTime} right after the verified load (whole seconds)
+ */
+public record Verification(String stateHash, String configHash, Instant loadedAt) {
+  public Verification {
+    requireNonNull(stateHash, "stateHash == null");
+    requireNonNull(configHash, "configHash == null");
+    requireNonNull(loadedAt, "loadedAt == null");
+  }
+}

@@ -1,0 +1,281 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.RuntimeInfo;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * {@link PrometheusControl} over Prometheus' HTTP API with {@code java.net.http}.
+ *
+ * <ul>
+ *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
+ *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper).
+ *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
+ *       answers after the reload, 500 with its error if it rejected the config. Or, when a PID is
+ *       configured, {@code kill -HUP <pid>} run as a process: Java's {@link ProcessHandle} can
+ *       only terminate, not send other signals. A signal reload is asynchronous; callers confirm
+ *       it with {@link #runtimeInfo()}.
+ *   <li>{@link #runtimeInfo}: {@code GET /api/v1/status/runtimeinfo}.
+ *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
+ * </ul>
+ *
+ * <p>Every request has a timeout (the reload its own, longer one), bodies are always read to the
+ * end, and credentials go only into the {@code Authorization} header. Thread-safe.
+ */
+public final class HttpPrometheusControl implements PrometheusControl {
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final int MAX_MESSAGE = 2000;
+
+  private final HttpClient client;
+  private final PrometheusAdapterSettings settings;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final URI base;
+
+  /** A control using {@code client} (whose connect timeout should be the settings' one). */
+  @Inject
+  public HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings,
+      Clock clock) {
+    this(client, settings, clock, Sleeper.SYSTEM);
+  }
+
+  HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
+      Sleeper sleeper) {
+    this.client = requireNonNull(client, "client == null");
+    this.settings = requireNonNull(settings, "settings == null");
+    this.clock = requireNonNull(clock, "clock == null");
+    this.sleeper = requireNonNull(sleeper, "sleeper == null");
+    String uri = settings.prometheusUri().toString();
+    this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
+  }
+
+  /** An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout. */
+  public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(settings.connectTimeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    requireNonNull(timeout, "timeout == null");
+    Instant deadline = clock.instant().plus(timeout);
+    Duration backoff = FIRST_BACKOFF;
+    String lastProblem;
+    while (true) {
+      try {
+        HttpResponse<String> response = send(get("-/ready"), "GET /-/ready",
+            settings.requestTimeout());
+        int status = response.statusCode();
+        if (status == 200) {
+          return;
+        }
+        if (status == 401 || status == 403) {
+          throw new PrometheusApiException("GET /-/ready", status, "prometheus at "
+              + Quoting.quote(settings.prometheusUri().toString()) + " refused access (status "
+              + status + ")" + authHint());
+        }
+        lastProblem = "status " + status + ": " + excerpt(response.body());
+      } catch (PrometheusUnavailableException e) {
+        lastProblem = e.getMessage();
+      }
+      Duration remaining = Duration.between(clock.instant(), deadline);
+      if (remaining.isNegative() || remaining.isZero()) {
+        throw new PrometheusUnavailableException("prometheus at "
+            + Quoting.quote(settings.prometheusUri().toString()) + " not ready after "
+            + timeout + "; last answer: " + lastProblem);
+      }
+      sleep(backoff.compareTo(remaining) < 0 ? backoff : remaining);
+      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+          : backoff.multipliedBy(2);
+    }
+  }
+
+  @Override
+  public void reload() {
+    if (settings.signalPid().isPresent()) {
+      signalHangup(settings.signalPid().getAsLong());
+      return;
+    }
+    HttpRequest request = request("-/reload", settings.reloadTimeout())
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout());
+    int status = response.statusCode();
+    if (status == 200) {
+      return;
+    }
+    if (status == 500) {
+      String body = response.body().strip();
+      throw new ReloadRejectedException(body.isEmpty() ? "reload failed with status 500"
+          : excerpt(body));
+    }
+    String hint = status == 403 || status == 404 || status == 405
+        ? "; is the lifecycle API off? start prometheus with --web.enable-lifecycle or reload "
+            + "by signal"
+        : status == 401 ? authHint() : "";
+    throw new PrometheusApiException("POST /-/reload", status, "prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " answered the reload with status "
+        + status + ": " + Quoting.quote(excerpt(response.body())) + hint);
+  }
+
+  @Override
+  public RuntimeInfo runtimeInfo() {
+    String endpoint = "GET /api/v1/status/runtimeinfo";
+    Map<?, ?> data = apiData(endpoint, "api/v1/status/runtimeinfo");
+    Object success = data.get("reloadConfigSuccess");
+    Object time = data.get("lastConfigTime");
+    if (!(success instanceof Boolean) || !(time instanceof String)) {
+      throw new PrometheusApiException(endpoint, 200,
+          "runtimeinfo lacks reloadConfigSuccess or lastConfigTime: " + Quoting.quote(
+              String.valueOf(data)));
+    }
+    try {
+      return new RuntimeInfo((Boolean) success, Instant.parse((String) time));
+    } catch (DateTimeParseException e) {
+      throw new PrometheusApiException(endpoint, 200, "runtimeinfo has a bad lastConfigTime "
+          + Quoting.quote((String) time), e);
+    }
+  }
+
+  @Override
+  public String loadedConfig() {
+    String endpoint = "GET /api/v1/status/config";
+    Object yaml = apiData(endpoint, "api/v1/status/config").get("yaml");
+    if (!(yaml instanceof String)) {
+      throw new PrometheusApiException(endpoint, 200, "status/config has no yaml field");
+    }
+    return (String) yaml;
+  }
+
+  private Map<?, ?> apiData(String endpoint, String path) {
+    HttpResponse<String> response = send(get(path), endpoint, settings.requestTimeout());
+    if (response.statusCode() != 200) {
+      throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
+          + " with status " + response.statusCode() + ": "
+          + Quoting.quote(excerpt(response.body()))
+          + (response.statusCode() == 401 ? authHint() : ""));
+    }
+    Object parsed;
+    try {
+      parsed = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build())
+          .loadFromString(response.body());
+    } catch (YamlEngineException e) {
+      throw new PrometheusApiException(endpoint, -1, "cannot parse the answer to " + endpoint
+          + " as JSON: " + Quoting.quote(excerpt(response.body())), e);
+    }
+    if (!(parsed instanceof Map<?, ?> json) || !"success".equals(json.get("status"))
+        || !(json.get("data") instanceof Map<?, ?> data)) {
+      throw new PrometheusApiException(endpoint, -1, "unexpected answer to " + endpoint + ": "
+          + Quoting.quote(excerpt(response.body())));
+    }
+    return data;
+  }
+
+  private HttpRequest get(String path) {
+    return request(path, settings.requestTimeout()).GET().build();
+  }
+
+  private HttpRequest.Builder request(String path, Duration timeout) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+    settings.authentication().ifPresent(a -> builder.header("Authorization",
+        a.headerValue().reveal()));
+    return builder;
+  }
+
+  private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpConnectTimeoutException e) {
+      throw unavailable(endpoint, "connect timed out after " + settings.connectTimeout(), e);
+    } catch (HttpTimeoutException e) {
+      throw unavailable(endpoint, "no answer within " + timeout, e);
+    } catch (ConnectException e) {
+      throw unavailable(endpoint, "connection refused", e);
+    } catch (IOException e) {
+      throw unavailable(endpoint, e.toString(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable(endpoint, "interrupted", e);
+    }
+  }
+
+  private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
+    return new PrometheusUnavailableException(endpoint + " to prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
+  }
+
+  private void signalHangup(long pid) {
+    Process kill;
+    try {
+      kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot run kill -HUP " + pid + ": " + e, e);
+    }
+    try {
+      if (!kill.waitFor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        kill.destroyForcibly();
+        throw new PrometheusUnavailableException("kill -HUP " + pid + " did not finish within "
+            + settings.requestTimeout());
+      }
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (kill.exitValue() != 0) {
+        throw new PrometheusUnavailableException("cannot signal prometheus (pid " + pid
+            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()));
+      }
+    } catch (InterruptedException e) {
+      kill.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
+    }
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      sleeper.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while waiting for prometheus", e);
+    }
+  }
+
+  private String authHint() {
+    return settings.authentication().isEmpty() ? "; configure basic auth or a bearer token"
+        : "; check the configured " + settings.authentication().get();
+  }
+
+  private static String excerpt(String body) {
+    String s = body == null ? "" : body.strip();
+    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "..." : s;
+  }
+}

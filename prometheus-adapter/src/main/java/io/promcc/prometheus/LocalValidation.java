@@ -1,0 +1,345 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Checks a desired state before anything is written, so a broken file never reaches the folder
+ * Prometheus reads:
+ *
+ * <ul>
+ *   <li>every changed certificate file holds one or more PEM X.509 certificates;
+ *   <li>every changed private key parses as an unencrypted PEM key (PKCS#1, SEC1 or PKCS#8) and
+ *       matches the first certificate of its certificate file. The certificate is found by name:
+ *       {@code X-key.pem} pairs with {@code X-crt.pem} (or {@code X-cert.pem}), {@code X.key}
+ *       with {@code X.crt};
+ *   <li>every {@code ca_file}, {@code cert_file} and {@code key_file} named by a changed config
+ *       file is part of the desired state or already exists: Prometheus 2.53 loads a
+ *       {@code kubernetes_sd_configs} job whose TLS files are missing without complaint;
+ *   <li>when a {@code promtool} binary is configured, {@code promtool check config} passes on a
+ *       copy of the desired files staged in a private temporary folder. Paths in the config
+ *       should be relative to the config file, so they resolve inside the staged copy.
+ * </ul>
+ *
+ * <p>Only files named in {@code changedPaths} are checked, so a renewal of one certificate costs
+ * one parse, not one per cluster. Thread-safe; never logs file contents.
+ */
+public final class LocalValidation {
+  private static final Pattern FILE_REFERENCE = Pattern.compile(
+      "^\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?$",
+      Pattern.MULTILINE);
+  private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(5);
+
+  private final Path outputDirectory;
+  private final Optional<Path> promtool;
+
+  /** Validation per the settings: their output folder and optional promtool. */
+  @Inject
+  public LocalValidation(PrometheusAdapterSettings settings) {
+    this(settings.outputDirectory(), settings.promtool());
+  }
+
+  /**
+   * @param outputDirectory where the files will be written; resolves absolute references to
+   *     files the desired state provides
+   * @param promtool the {@code promtool} binary, or empty to skip that check
+   */
+  public LocalValidation(Path outputDirectory, Optional<Path> promtool) {
+    this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null")
+        .toAbsolutePath().normalize();
+    this.promtool = requireNonNull(promtool, "promtool == null");
+  }
+
+  /**
+   * Checks the files of {@code desired} named in {@code changedPaths}; with promtool, the whole
+   * config.
+   *
+   * @throws ValidationException listing every problem found
+   */
+  public void check(DesiredState desired, Collection<String> changedPaths) {
+    requireNonNull(desired, "desired == null");
+    requireNonNull(changedPaths, "changedPaths == null");
+    Map<String, DesiredFile> files = desired.files();
+    List<String> problems = new ArrayList<>();
+    Set<String> pairsToCheck = new TreeSet<>();
+    boolean configChanged = false;
+    for (String path : changedPaths) {
+      DesiredFile file = files.get(path);
+      if (file == null) {
+        continue; // a deletion: nothing to parse
+      }
+      switch (file.kind()) {
+        case CERTIFICATE -> {
+          checkCertificates(path, file, problems);
+          keyPathFor(path, files).ifPresent(pairsToCheck::add);
+        }
+        case PRIVATE_KEY -> pairsToCheck.add(path);
+        case SCRAPE_CONFIG, MAIN_CONFIG -> {
+          configChanged = true;
+          checkReferencedFiles(path, file, files, problems);
+        }
+      }
+    }
+    for (String keyPath : pairsToCheck) {
+      checkKeyPair(keyPath, files, problems);
+    }
+    if (problems.isEmpty() && configChanged && promtool.isPresent()) {
+      runPromtool(desired, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException("desired state " + Quoting.quote(desired.hash().substring(0, 12)),
+          problems);
+    }
+  }
+
+  private static void checkCertificates(String path, DesiredFile file, List<String> problems) {
+    try {
+      if (readCertificates(file).isEmpty()) {
+        problems.add("certificate file " + Quoting.quote(path) + " holds no PEM certificate");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      problems.add("certificate file " + Quoting.quote(path) + " is not valid PEM: "
+          + e.getMessage());
+    }
+  }
+
+  private static List<X509CertificateHolder> readCertificates(DesiredFile file)
+      throws IOException {
+    List<X509CertificateHolder> out = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new StringReader(file.text()))) {
+      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+        if (!(o instanceof X509CertificateHolder holder)) {
+          throw new IllegalArgumentException("found " + describe(o) + " instead of a certificate");
+        }
+        out.add(holder);
+      }
+    }
+    return out;
+  }
+
+  private static void checkKeyPair(String keyPath, Map<String, DesiredFile> files,
+      List<String> problems) {
+    PrivateKey key;
+    try {
+      key = readPrivateKey(files.get(keyPath));
+    } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+      // the message of a parser never contains the key itself
+      problems.add("private key " + Quoting.quote(keyPath) + " cannot be read: " + e.getMessage());
+      return;
+    }
+    List<String> candidates = certificatePathsFor(keyPath);
+    Optional<String> certPath = candidates.stream().filter(files::containsKey).findFirst();
+    if (certPath.isEmpty()) {
+      problems.add("private key " + Quoting.quote(keyPath) + " has no certificate file next to it"
+          + " (looked for " + String.join(", ", candidates.stream().map(Quoting::quote).toList())
+          + ")");
+      return;
+    }
+    try {
+      List<X509CertificateHolder> chain = readCertificates(files.get(certPath.get()));
+      if (chain.isEmpty()) {
+        return; // reported by checkCertificates
+      }
+      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(chain.get(0));
+      if (!matches(key, certificate.getPublicKey())) {
+        problems.add("private key " + Quoting.quote(keyPath) + " does not match the certificate "
+            + "in " + Quoting.quote(certPath.get()));
+      }
+    } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+      problems.add("certificate file " + Quoting.quote(certPath.get()) + " is not valid PEM: "
+          + e.getMessage());
+    }
+  }
+
+  private static PrivateKey readPrivateKey(DesiredFile file)
+      throws IOException, GeneralSecurityException {
+    Object o;
+    try (PEMParser parser = new PEMParser(new StringReader(file.text()))) {
+      o = parser.readObject();
+    }
+    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+    if (o instanceof PEMKeyPair pair) {
+      return converter.getPrivateKey(pair.getPrivateKeyInfo()); // PKCS#1 RSA, SEC1 EC
+    }
+    if (o instanceof PrivateKeyInfo info) {
+      return converter.getPrivateKey(info); // PKCS#8
+    }
+    if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
+      throw new IllegalArgumentException("it is encrypted; prometheus needs an unencrypted key");
+    }
+    throw new IllegalArgumentException(o == null ? "it holds no PEM block"
+        : "found " + describe(o) + " instead of a private key");
+  }
+
+  /** RSA: compare the modulus; other algorithms: sign a challenge and verify it. */
+  static boolean matches(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
+    if (key instanceof RSAPrivateCrtKey rsa) {
+      return publicKey instanceof RSAPublicKey pub && rsa.getModulus().equals(pub.getModulus())
+          && rsa.getPublicExponent().equals(pub.getPublicExponent());
+    }
+    if (!key.getAlgorithm().equals(publicKey.getAlgorithm())
+        && !(key.getAlgorithm().startsWith("EC") && publicKey.getAlgorithm().startsWith("EC"))) {
+      return false;
+    }
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC", "ECDSA" -> "SHA256withECDSA";
+      case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
+      case "DSA" -> "SHA256withDSA";
+      default -> throw new GeneralSecurityException("unsupported key algorithm "
+          + Quoting.quote(key.getAlgorithm()));
+    };
+    byte[] challenge = "promcc key match".getBytes(StandardCharsets.US_ASCII);
+    Signature signer = Signature.getInstance(algorithm);
+    signer.initSign(key);
+    signer.update(challenge);
+    byte[] signature = signer.sign();
+    Signature verifier = Signature.getInstance(algorithm);
+    verifier.initVerify(publicKey);
+    verifier.update(challenge);
+    return verifier.verify(signature);
+  }
+
+  static List<String> certificatePathsFor(String keyPath) {
+    Set<String> out = new LinkedHashSet<>();
+    if (keyPath.endsWith("-key.pem")) {
+      String stem = keyPath.substring(0, keyPath.length() - "-key.pem".length());
+      out.add(stem + "-crt.pem");
+      out.add(stem + "-cert.pem");
+    }
+    if (keyPath.endsWith(".key")) {
+      out.add(keyPath.substring(0, keyPath.length() - ".key".length()) + ".crt");
+    }
+    if (keyPath.endsWith("key.pem")) {
+      String stem = keyPath.substring(0, keyPath.length() - "key.pem".length());
+      out.add(stem + "crt.pem");
+      out.add(stem + "cert.pem");
+    }
+    return List.copyOf(out);
+  }
+
+  private static Optional<String> keyPathFor(String certPath, Map<String, DesiredFile> files) {
+    return files.entrySet().stream()
+        .filter(e -> e.getValue().kind() == FileKind.PRIVATE_KEY)
+        .map(Map.Entry::getKey)
+        .filter(key -> certificatePathsFor(key).contains(certPath))
+        .findFirst();
+  }
+
+  private void checkReferencedFiles(String configPath, DesiredFile config,
+      Map<String, DesiredFile> files, List<String> problems) {
+    Path configDir = outputDirectory.resolve(configPath).getParent();
+    Matcher m = FILE_REFERENCE.matcher(config.text());
+    Set<String> missing = new TreeSet<>();
+    while (m.find()) {
+      String value = Stream.of(m.group(2), m.group(3), m.group(4))
+          .filter(s -> s != null).findFirst().orElse("");
+      if (value.isEmpty()) {
+        continue;
+      }
+      Path resolved = configDir.resolve(value).normalize();
+      boolean provided = resolved.startsWith(outputDirectory)
+          && files.containsKey(outputDirectory.relativize(resolved).toString().replace('\\', '/'));
+      if (!provided && !Files.exists(resolved)) {
+        missing.add(m.group(1) + " " + Quoting.quote(value));
+      }
+    }
+    for (String reference : missing) {
+      problems.add("config " + Quoting.quote(configPath) + " names " + reference
+          + ", which is neither in the desired state nor on disk");
+    }
+  }
+
+  private void runPromtool(DesiredState desired, List<String> problems) {
+    Path stage = null;
+    try {
+      stage = Files.createTempDirectory("promcc-check-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
+        Path target = stage.resolve(e.getKey());
+        Files.createDirectories(target.getParent());
+        Files.write(target, e.getValue().content());
+        Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
+      }
+      Process process = new ProcessBuilder(promtool.get().toString(), "check", "config",
+          desired.configPath())
+          .directory(stage.toFile()).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      byte[] output = process.getInputStream().readAllBytes(); // ends when promtool exits
+      if (!process.waitFor(PROMTOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        problems.add("promtool check config did not finish within " + PROMTOOL_TIMEOUT);
+        return;
+      }
+      if (process.exitValue() != 0) {
+        String text = new String(output, StandardCharsets.UTF_8).strip();
+        problems.add("promtool check config failed (exit " + process.exitValue() + "): "
+            + (text.length() > 4000 ? text.substring(0, 4000) + "..." : text));
+      }
+    } catch (IOException e) {
+      problems.add("cannot run promtool " + Quoting.quote(promtool.get().toString()) + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      problems.add("interrupted while running promtool");
+    } finally {
+      if (stage != null) {
+        deleteRecursively(stage);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover staging folder in the temp dir is harmless and private (0700)
+    }
+  }
+
+  private static String describe(Object pemObject) {
+    String name = pemObject.getClass().getSimpleName();
+    return name.equals("X509CertificateHolder") ? "a certificate"
+        : name.contains("Key") ? "a key (" + name + ")" : "a " + name;
+  }
+}

@@ -1,0 +1,133 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.FileKind;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.Verification;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The ownership manifest: which files the store wrote (path, SHA-256, kind, mode) and the last
+ * verified set. A line format rather than JSON or YAML: it is read and written on every apply,
+ * for tens of thousands of files, and stays readable and diffable for an operator.
+ *
+ * <pre>
+ * promcc-manifest 1
+ * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
+ * verified &lt;state hash&gt; &lt;config hash&gt; &lt;loadedAt&gt;
+ * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
+ * </pre>
+ *
+ * <p>Immutable.
+ */
+record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verification,
+    SortedMap<String, Entry> verifiedFiles) {
+
+  static final String HEADER = "promcc-manifest 1";
+  static final Manifest EMPTY = new Manifest(new TreeMap<>(), Optional.empty(), new TreeMap<>());
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  Manifest {
+    owned = Collections.unmodifiableSortedMap(new TreeMap<>(owned));
+    requireNonNull(verification, "verification == null");
+    verifiedFiles = Collections.unmodifiableSortedMap(new TreeMap<>(verifiedFiles));
+  }
+
+  /** One owned file. */
+  record Entry(String sha256, FileKind kind, int mode) {
+    Entry {
+      requireNonNull(sha256, "sha256 == null");
+      requireNonNull(kind, "kind == null");
+    }
+  }
+
+  Manifest withOwned(Map<String, Entry> newOwned) {
+    return new Manifest(new TreeMap<>(newOwned), verification, verifiedFiles);
+  }
+
+  Manifest withVerified(Verification newVerification, Map<String, Entry> files) {
+    return new Manifest(owned, Optional.of(newVerification), new TreeMap<>(files));
+  }
+
+  String format() {
+    StringBuilder out = new StringBuilder(128 + 120 * (owned.size() + verifiedFiles.size()));
+    out.append("# files written by prometheus-config-controller; it deletes or replaces only "
+        + "these. Do not edit.\n");
+    out.append(HEADER).append('\n');
+    owned.forEach((path, e) -> appendEntry(out, "owned", path, e));
+    verification.ifPresent(v -> out.append("verified ").append(v.stateHash()).append(' ')
+        .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
+    verifiedFiles.forEach((path, e) -> appendEntry(out, "verified-file", path, e));
+    return out.toString();
+  }
+
+  private static void appendEntry(StringBuilder out, String tag, String path, Entry e) {
+    out.append(tag).append(' ').append(e.sha256()).append(' ').append(e.kind().name())
+        .append(" 0").append(Integer.toOctalString(e.mode())).append(' ').append(path)
+        .append('\n');
+  }
+
+  /**
+   * Parses {@link #format()}'s output.
+   *
+   * @throws ConfigStoreException naming {@code source} and the line if it is not a manifest
+   */
+  static Manifest parse(String text, String source) {
+    List<String> lines = text.lines().toList();
+    SortedMap<String, Entry> owned = new TreeMap<>();
+    SortedMap<String, Entry> verifiedFiles = new TreeMap<>();
+    Verification verification = null;
+    boolean sawHeader = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      try {
+        if (!sawHeader) {
+          if (!line.equals(HEADER)) {
+            throw new IllegalArgumentException("expected \"" + HEADER + "\"");
+          }
+          sawHeader = true;
+        } else if (line.startsWith("owned ")) {
+          putEntry(owned, line);
+        } else if (line.startsWith("verified-file ")) {
+          putEntry(verifiedFiles, line);
+        } else if (line.startsWith("verified ")) {
+          String[] f = line.split(" ", -1);
+          if (f.length != 4) {
+            throw new IllegalArgumentException("expected 3 fields after \"verified\"");
+          }
+          verification = new Verification(f[1], f[2], Instant.parse(f[3]));
+        } else {
+          throw new IllegalArgumentException("unknown line");
+        }
+      } catch (IllegalArgumentException | DateTimeParseException e) {
+        throw new ConfigStoreException("cannot read ownership manifest " + source + ": line "
+            + (i + 1) + ": " + e.getMessage());
+      }
+    }
+    if (!sawHeader) {
+      throw new ConfigStoreException("cannot read ownership manifest " + source
+          + ": it has no \"" + HEADER + "\" line");
+    }
+    return new Manifest(owned, Optional.ofNullable(verification), verifiedFiles);
+  }
+
+  private static void putEntry(SortedMap<String, Entry> into, String line) {
+    String[] f = line.split(" ", 5);
+    if (f.length != 5 || !SHA256.matcher(f[1]).matches() || !f[3].startsWith("0")) {
+      throw new IllegalArgumentException("expected <tag> <sha256> <kind> <mode> <path>");
+    }
+    into.put(f[4], new Entry(f[1], FileKind.valueOf(f[2]), Integer.parseInt(f[3], 8)));
+  }
+}

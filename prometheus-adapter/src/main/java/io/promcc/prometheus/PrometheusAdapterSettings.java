@@ -1,0 +1,138 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.InvalidValueException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How the adapter reaches the shared folder and Prometheus.
+ *
+ * @param outputDirectory the folder shared with Prometheus; files are written below it
+ * @param prometheusUri base URI of Prometheus, e.g. {@code http://127.0.0.1:9090} (a path prefix
+ *     such as {@code /prometheus} is kept)
+ * @param connectTimeout bound on opening a connection (default 2 s)
+ * @param requestTimeout bound on every HTTP call except the reload (default 10 s)
+ * @param reloadTimeout bound on {@code POST /-/reload}, which answers only once Prometheus has
+ *     loaded the config; thousands of jobs take seconds (default 5 min)
+ * @param readyTimeout how long an apply waits for Prometheus to become ready (default 5 min)
+ * @param authentication credentials for a protected Prometheus (default none)
+ * @param signalPid reload by {@code kill -HUP <pid>} instead of HTTP, for a Prometheus without
+ *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
+ * @param promtool {@code promtool} binary for {@code promtool check config} before writing
+ *     (default none: only the adapter's own checks run)
+ */
+public record PrometheusAdapterSettings(
+    Path outputDirectory,
+    URI prometheusUri,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Duration reloadTimeout,
+    Duration readyTimeout,
+    Optional<Authentication> authentication,
+    OptionalLong signalPid,
+    Optional<Path> promtool) {
+
+  /**
+   * @throws InvalidValueException for a URI that is not absolute http(s), or a timeout that is
+   *     not positive
+   */
+  public PrometheusAdapterSettings {
+    requireNonNull(outputDirectory, "outputDirectory == null");
+    requireNonNull(prometheusUri, "prometheusUri == null");
+    String scheme = prometheusUri.getScheme();
+    if (!("http".equals(scheme) || "https".equals(scheme)) || prometheusUri.getHost() == null) {
+      throw new InvalidValueException("prometheus url", prometheusUri.toString(),
+          "prometheus url must be an absolute http or https url");
+    }
+    requirePositive(connectTimeout, "connect timeout");
+    requirePositive(requestTimeout, "request timeout");
+    requirePositive(reloadTimeout, "reload timeout");
+    requirePositive(readyTimeout, "ready timeout");
+    requireNonNull(authentication, "authentication == null");
+    requireNonNull(signalPid, "signalPid == null");
+    requireNonNull(promtool, "promtool == null");
+    if (signalPid.isPresent() && signalPid.getAsLong() <= 1) {
+      throw new InvalidValueException("prometheus pid", Long.toString(signalPid.getAsLong()),
+          "prometheus pid must be greater than 1");
+    }
+  }
+
+  private static void requirePositive(Duration d, String what) {
+    requireNonNull(d, what + " == null");
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidValueException(what, d.toString(), what + " must be positive");
+    }
+  }
+
+  /** Defaults for everything but the folder and the URI. */
+  public static Builder builder(Path outputDirectory, URI prometheusUri) {
+    return new Builder(outputDirectory, prometheusUri);
+  }
+
+  /** Builds settings; each setter replaces one default. Not thread-safe. */
+  public static final class Builder {
+    private final Path outputDirectory;
+    private final URI prometheusUri;
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration reloadTimeout = Duration.ofMinutes(5);
+    private Duration readyTimeout = Duration.ofMinutes(5);
+    private Optional<Authentication> authentication = Optional.empty();
+    private OptionalLong signalPid = OptionalLong.empty();
+    private Optional<Path> promtool = Optional.empty();
+
+    private Builder(Path outputDirectory, URI prometheusUri) {
+      this.outputDirectory = outputDirectory;
+      this.prometheusUri = prometheusUri;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      connectTimeout = value;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration value) {
+      requestTimeout = value;
+      return this;
+    }
+
+    public Builder reloadTimeout(Duration value) {
+      reloadTimeout = value;
+      return this;
+    }
+
+    public Builder readyTimeout(Duration value) {
+      readyTimeout = value;
+      return this;
+    }
+
+    public Builder authentication(Authentication value) {
+      authentication = Optional.of(value);
+      return this;
+    }
+
+    /** Reload by SIGHUP to this process instead of HTTP. */
+    public Builder signalPid(long pid) {
+      signalPid = OptionalLong.of(pid);
+      return this;
+    }
+
+    public Builder promtool(Path value) {
+      promtool = Optional.of(value);
+      return this;
+    }
+
+    /**
+     * @throws InvalidValueException naming the bad setting
+     */
+    public PrometheusAdapterSettings build() {
+      return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,
+          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, promtool);
+    }
+  }
+}
