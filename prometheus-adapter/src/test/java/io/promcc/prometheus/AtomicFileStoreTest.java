@@ -1,0 +1,348 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.Verification;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFileStoreTest {
+  private static final TestCertificates.Bundle A = TestCertificates.client("a");
+  private static final TestCertificates.Bundle B = TestCertificates.client("b");
+
+  @TempDir Path tmp;
+
+  private static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    clusters.forEach((id, bundle) -> files.putAll(TestStates.certificateFiles(id, bundle)));
+    return TestStates.of(config, files);
+  }
+
+  private static void write(AtomicFileStore store, DesiredState state) {
+    store.write(state, FileDiff.between(state, store.readOwned()));
+  }
+
+  private static String mode(Path file) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+  }
+
+  @Test
+  void writesEachFileWithItsModeAndKeepsTheFolderFromOthers() throws IOException {
+    Path root = tmp.resolve("out");
+    Files.createDirectory(root);
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    AtomicFileStore store = new AtomicFileStore(root);
+
+    write(store, stateWith(TestStates.staticJobs("x"), Map.of("a", A)));
+
+    assertEquals("rw-------", mode(root.resolve("certs/a-key.pem")));
+    assertEquals("rw-r--r--", mode(root.resolve("certs/a-crt.pem")));
+    assertEquals("rw-r--r--", mode(root.resolve("prometheus.yml")));
+    assertEquals("rwxr-x---", mode(root));
+    assertEquals("rwxr-x---", mode(root.resolve("certs")));
+    assertEquals(A.pkcs8KeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
+  }
+
+  @Test
+  void appliesAModeOtherThanTheKindsDefault() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    SortedMap<String, DesiredFile> files = new TreeMap<>(TestStates.certificateFiles("a", A));
+    files.put(TestStates.keyPath("a"), files.get(TestStates.keyPath("a")).withMode(0640));
+    write(store, TestStates.of("{}", files));
+
+    assertEquals("rw-r-----", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals(0640, store.readOwned().get("certs/a-key.pem").mode());
+  }
+
+  @Test
+  void readsBackExactlyWhatItWrote() {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith(TestStates.staticJobs("x"), Map.of("a", A, "b", B));
+    write(store, state);
+
+    assertEquals(state.files(), store.readOwned());
+    assertTrue(FileDiff.between(state, new AtomicFileStore(tmp).readOwned()).isEmpty());
+  }
+
+  @Test
+  void listsEveryWrittenFileWithItsHashInTheManifest() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A));
+    write(store, state);
+
+    String manifest = Files.readString(tmp.resolve(AtomicFileStore.MANIFEST));
+    for (Map.Entry<String, DesiredFile> e : state.files().entrySet()) {
+      String line = "owned " + AtomicFileStore.sha256(e.getValue().content()) + " "
+          + e.getValue().kind() + " 0" + Integer.toOctalString(e.getValue().mode()) + " "
+          + e.getKey();
+      assertTrue(manifest.contains(line + "\n"), () -> "missing " + line + " in\n" + manifest);
+    }
+    assertEquals(state.files().size(), manifest.lines().filter(l -> l.startsWith("owned ")).count());
+  }
+
+  @Test
+  void ignoresFilesItDoesNotOwn() throws IOException {
+    Files.writeString(tmp.resolve("rules.yml"), "groups: []\n");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    write(store, stateWith("{}", Map.of()));
+
+    assertEquals(List.of("prometheus.yml"), List.copyOf(store.readOwned().keySet()));
+  }
+
+  @Test
+  void refusesToReplaceAFileItDoesNotOwnAndWritesNothing() throws IOException {
+    Files.writeString(tmp.resolve("prometheus.yml"), "# the user's own\n");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A));
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class, () -> write(store, state));
+
+    assertTrue(e.getMessage().startsWith("refusing to replace \"prometheus.yml\""), e.getMessage());
+    assertEquals("# the user's own\n", Files.readString(tmp.resolve("prometheus.yml")));
+    assertFalse(Files.exists(tmp.resolve("certs/a-ca.pem")));
+    assertFalse(Files.exists(tmp.resolve(AtomicFileStore.MANIFEST)));
+  }
+
+  @Test
+  void deletesOwnedFilesNoLongerDesiredButNeverOthers() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    write(store, stateWith("{}", Map.of("a", A, "b", B)));
+    Files.writeString(tmp.resolve("certs/user-ca.pem"), "kept");
+
+    DesiredState onlyA = stateWith("{}", Map.of("a", A));
+    FileDiff diff = FileDiff.between(onlyA, store.readOwned());
+    store.write(onlyA, diff);
+
+    assertEquals(List.of("certs/b-ca.pem", "certs/b-crt.pem", "certs/b-key.pem"), diff.deletes());
+    assertFalse(Files.exists(tmp.resolve("certs/b-key.pem")));
+    assertEquals("kept", Files.readString(tmp.resolve("certs/user-ca.pem")));
+    assertEquals(onlyA.files(), store.readOwned());
+  }
+
+  @Test
+  void writesCertificatesAndKeysBeforeTheConfig() {
+    List<String> renamed = new ArrayList<>();
+    AtomicFileStore store = new AtomicFileStore(tmp, (step, path) -> {
+      if (step == AtomicFileStore.Step.RENAMED && !path.getFileName().toString().startsWith(".")) {
+        renamed.add(tmp.relativize(path).toString());
+      }
+    });
+    write(store, stateWith("{}", Map.of("a", A)));
+
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem", "prometheus.yml"),
+        renamed);
+  }
+
+  @Test
+  void seesFilesChangedBehindItsBack() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A));
+    write(store, state);
+    Files.writeString(tmp.resolve("prometheus.yml"), "edited: by hand\n");
+    Files.setPosixFilePermissions(tmp.resolve("certs/a-key.pem"),
+        PosixFilePermissions.fromString("rw-r--r--"));
+    Files.delete(tmp.resolve("certs/a-ca.pem"));
+
+    FileDiff diff = FileDiff.between(state, store.readOwned());
+
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-key.pem", "prometheus.yml"), diff.writes());
+    store.write(state, diff);
+    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals(state.files(), store.readOwned());
+  }
+
+  @Test
+  void restoresTheLastVerifiedFiles() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith(TestStates.staticJobs("x"), Map.of("a", A));
+    write(store, good);
+    Verification verification = new Verification(good.hash(), "c", Instant.parse("2026-01-01T00:00:00Z"));
+    store.markVerified(verification);
+    Files.writeString(tmp.resolve("certs/user.pem"), "not ours");
+
+    DesiredState bad = stateWith(TestStates.staticJobs("y"),
+        Map.of("a", B, "b", B));
+    write(store, bad);
+    assertTrue(store.restoreLastVerified());
+
+    assertEquals(good.files(), store.readOwned());
+    assertFalse(Files.exists(tmp.resolve("certs/b-ca.pem")));
+    assertEquals("not ours", Files.readString(tmp.resolve("certs/user.pem")));
+    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals(verification, new AtomicFileStore(tmp).lastVerified().orElseThrow());
+  }
+
+  @Test
+  void keepsOnlyTheFilesOfTheNewestVerificationForRollback() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState first = stateWith("{}", Map.of("a", A));
+    write(store, first);
+    store.markVerified(new Verification(first.hash(), "c", Instant.EPOCH));
+    DesiredState second = stateWith("{}", Map.of("b", B));
+    write(store, second);
+    store.markVerified(new Verification(second.hash(), "c", Instant.EPOCH));
+
+    List<String> kept;
+    try (Stream<Path> objects = Files.list(tmp.resolve(AtomicFileStore.VERIFIED_DIR))) {
+      kept = objects.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    List<String> expected = second.files().values().stream()
+        .map(f -> AtomicFileStore.sha256(f.content())).distinct().sorted().toList();
+    assertEquals(expected, kept);
+    assertTrue(store.restoreLastVerified());
+    assertEquals(second.files(), store.readOwned());
+  }
+
+  @Test
+  void rollbackCopiesStayIntactWhenOwnedFilesAreReplaced() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith("good: 1\n", Map.of());
+    write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    write(store, stateWith("bad: 1\n", Map.of()));
+
+    Path object = tmp.resolve(AtomicFileStore.VERIFIED_DIR)
+        .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("good: 1\n", Files.readString(object));
+  }
+
+  @Test
+  void refusesToRestoreATamperedRollbackCopy() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith("good: 1\n", Map.of());
+    write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    write(store, stateWith("bad: 1\n", Map.of()));
+    Path object = tmp.resolve(AtomicFileStore.VERIFIED_DIR)
+        .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));
+    Files.writeString(object, "tampered");
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class, store::restoreLastVerified);
+    assertTrue(e.getMessage().contains("was modified"), e.getMessage());
+    assertEquals("bad: 1\n", Files.readString(tmp.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void hasNothingToRestoreBeforeTheFirstVerification() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A));
+    write(store, state);
+
+    assertFalse(store.restoreLastVerified());
+    assertTrue(store.lastVerified().isEmpty());
+    assertEquals(state.files(), store.readOwned());
+  }
+
+  @Test
+  void namesTheLineOfABrokenManifest() throws IOException {
+    Files.writeString(tmp.resolve(AtomicFileStore.MANIFEST),
+        Manifest.HEADER + "\nowned nonsense\n");
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> new AtomicFileStore(tmp).readOwned());
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+  }
+
+  @Test
+  void refusesReservedNames() {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.put(".promcc-manifest", DesiredFile.of(FileKind.CERTIFICATE, "x"));
+    DesiredState state = TestStates.of("{}", files);
+
+    assertThrows(ConfigStoreException.class, () -> write(store, state));
+  }
+
+  /**
+   * Simulates a crash at every step of a write (after each temp file, rename and deletion,
+   * including the manifest's): whatever step the process dies at, every file is wholly old or
+   * wholly new, unowned files are untouched, and the next run completes the write.
+   */
+  @Test
+  void crashAtAnyStepLeavesEachFileOldOrNewAndTheNextWriteCompletes() throws IOException {
+    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
+    DesiredState newState = stateWith(TestStates.staticJobs("new"),
+        Map.of("a", B, "c", A));
+    int steps = countSteps(oldState, newState);
+    assertTrue(steps > 10, "steps: " + steps);
+
+    for (int crashAt = 0; crashAt < steps; crashAt++) {
+      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
+      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+      Files.writeString(root.resolve("certs/user.pem"), "user");
+      int[] counter = {0};
+      int limit = crashAt;
+      AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
+        if (counter[0]++ == limit) {
+          throw new SimulatedCrash();
+        }
+      });
+
+      assertThrows(SimulatedCrash.class,
+          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+
+      for (String path : union(oldState, newState)) {
+        Path file = root.resolve(path);
+        if (Files.exists(file)) {
+          byte[] bytes = Files.readAllBytes(file);
+          DesiredFile before = oldState.files().get(path);
+          DesiredFile after = newState.files().get(path);
+          assertTrue((before != null && before.contentEquals(bytes))
+                  || (after != null && after.contentEquals(bytes)),
+              "crash at step " + crashAt + " left a partial " + path);
+        }
+      }
+      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
+
+      AtomicFileStore restarted = new AtomicFileStore(root);
+      restarted.write(newState, FileDiff.between(newState, restarted.readOwned()));
+      assertEquals(newState.files(), restarted.readOwned(), "after crash at step " + crashAt);
+      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
+      try (Stream<Path> all = Files.walk(root)) {
+        assertEquals(List.of(), all.map(Path::toString).filter(p -> p.contains(".promcc-tmp-"))
+            .toList(), "temporary files left after crash at step " + crashAt);
+      }
+    }
+  }
+
+  private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
+    Path root = Files.createDirectory(tmp.resolve("count"));
+    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+    int[] counter = {0};
+    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter[0]++);
+    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
+    return counter[0];
+  }
+
+  private static List<String> union(DesiredState a, DesiredState b) {
+    TreeMap<String, Boolean> all = new TreeMap<>();
+    a.files().keySet().forEach(p -> all.put(p, true));
+    b.files().keySet().forEach(p -> all.put(p, true));
+    return List.copyOf(all.keySet());
+  }
+
+  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
+  private static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+}

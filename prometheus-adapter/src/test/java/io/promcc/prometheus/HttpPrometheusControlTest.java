@@ -1,0 +1,326 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.RuntimeInfo;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpPrometheusControlTest {
+  private static final String RUNTIMEINFO = "{\"status\":\"success\",\"data\":{"
+      + "\"startTime\":\"2026-11-25T14:37:27.301298011Z\",\"CWD\":\"/\","
+      + "\"reloadConfigSuccess\":%s,\"lastConfigTime\":\"%s\",\"corruptionCount\":0}}";
+
+  private final MockWebServer server = new MockWebServer();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+  private final List<Duration> sleeps = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private PrometheusAdapterSettings.Builder settings(URI uri) {
+    return PrometheusAdapterSettings.builder(Path.of("out"), uri)
+        .connectTimeout(Duration.ofMillis(500))
+        .requestTimeout(Duration.ofMillis(500))
+        .reloadTimeout(Duration.ofMillis(500));
+  }
+
+  private HttpPrometheusControl control(PrometheusAdapterSettings settings) {
+    return new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings, clock,
+        d -> {
+          sleeps.add(d);
+          clock.advance(d);
+        });
+  }
+
+  private HttpPrometheusControl control() {
+    return control(settings(server.url("/").uri()).build());
+  }
+
+  private static MockResponse answer(int code, String body) {
+    return new MockResponse.Builder().code(code).body(body).build();
+  }
+
+  private RecordedRequest take() throws InterruptedException {
+    return server.takeRequest(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void awaitReadyReturnsOnceReadyBackingOffExponentially() throws InterruptedException {
+    server.enqueue(answer(503, "Service Unavailable"));
+    server.enqueue(answer(503, "Service Unavailable"));
+    server.enqueue(answer(503, "Service Unavailable"));
+    server.enqueue(answer(200, "Prometheus Server is Ready."));
+
+    control().awaitReady(Duration.ofMinutes(1));
+
+    assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200)),
+        sleeps);
+    assertEquals("/-/ready", take().getUrl().encodedPath());
+  }
+
+  @Test
+  void awaitReadyCapsTheBackoffAndGivesUpAtTheDeadline() {
+    for (int i = 0; i < 40; i++) {
+      server.enqueue(answer(503, "Service Unavailable"));
+    }
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control().awaitReady(Duration.ofSeconds(10)));
+
+    assertTrue(e.getMessage().contains("not ready after PT10S"), e.getMessage());
+    assertTrue(e.getMessage().contains("status 503: Service Unavailable"), e.getMessage());
+    assertTrue(sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(2)) <= 0), "" + sleeps);
+    assertTrue(sleeps.contains(Duration.ofSeconds(2)), "" + sleeps);
+    assertEquals(Duration.ofSeconds(10), sleeps.stream().reduce(Duration.ZERO, Duration::plus));
+  }
+
+  @Test
+  void awaitReadyKeepsTryingWhileTheConnectionIsRefused() throws IOException {
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(closedPort()).build()).awaitReady(Duration.ofSeconds(1)));
+
+    assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+    assertTrue(sleeps.size() >= 3, "" + sleeps);
+  }
+
+  @Test
+  void awaitReadyStopsAtOnceWhenAccessIsDenied() {
+    server.enqueue(answer(401, "Unauthorized"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().awaitReady(Duration.ofMinutes(1)));
+
+    assertEquals(401, e.statusCode());
+    assertTrue(e.getMessage().contains("configure basic auth or a bearer token"), e.getMessage());
+    assertEquals(List.of(), sleeps);
+  }
+
+  @Test
+  void reloadPostsToTheLifecycleEndpoint() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+
+    control().reload();
+
+    RecordedRequest request = take();
+    assertEquals("POST", request.getMethod());
+    assertEquals("/-/reload", request.getUrl().encodedPath());
+  }
+
+  @Test
+  void keepsAPathPrefixOfThePrometheusUrl() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+
+    control(settings(server.url("/prometheus").uri()).build()).reload();
+
+    assertEquals("/prometheus/-/reload", take().getUrl().encodedPath());
+  }
+
+  @Test
+  void rejectedReloadCarriesPrometheusMessage() {
+    String message = "failed to reload config: couldn't load configuration "
+        + "(--config.file=\"prom.yml\"): parsing YAML file prom.yml: yaml: unmarshal errors:\n"
+        + "  line 3: field bogus not found in type config.plain";
+    server.enqueue(answer(500, message + "\n"));
+
+    ReloadRejectedException e = assertThrows(ReloadRejectedException.class,
+        () -> control().reload());
+
+    assertEquals(message, e.prometheusMessage());
+  }
+
+  @Test
+  void reloadWithTheLifecycleApiOffNamesTheFlag() {
+    server.enqueue(answer(403, "Lifecycle API is not enabled."));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+
+    assertEquals(403, e.statusCode());
+    assertEquals("POST /-/reload", e.endpoint());
+    assertTrue(e.getMessage().contains("\"Lifecycle API is not enabled.\""), e.getMessage());
+    assertTrue(e.getMessage().contains("--web.enable-lifecycle"), e.getMessage());
+  }
+
+  @Test
+  void reloadAgainstAnEndpointThatIsNotThereIsAnApiError() {
+    server.enqueue(answer(404, "404 page not found"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+
+    assertEquals(404, e.statusCode());
+    assertTrue(e.getMessage().contains("--web.enable-lifecycle"), e.getMessage());
+  }
+
+  @Test
+  void slowAnswerTimesOut() {
+    server.enqueue(new MockResponse.Builder().code(200).body("{}")
+        .headersDelay(3, TimeUnit.SECONDS).build());
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control().runtimeInfo());
+
+    assertTrue(e.getMessage().contains("no answer within PT0.5S"), e.getMessage());
+  }
+
+  @Test
+  void slowReloadTimesOutAfterTheReloadTimeout() {
+    server.enqueue(new MockResponse.Builder().code(200)
+        .headersDelay(3, TimeUnit.SECONDS).build());
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(server.url("/").uri()).reloadTimeout(Duration.ofMillis(300))
+            .build()).reload());
+
+    assertTrue(e.getMessage().startsWith("POST /-/reload"), e.getMessage());
+    assertTrue(e.getMessage().contains("no answer within PT0.3S"), e.getMessage());
+  }
+
+  @Test
+  void refusedConnectionIsUnavailable() throws IOException {
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(closedPort()).build()).reload());
+
+    assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+  }
+
+  @Test
+  void readsSuccessAndTimeFromRuntimeInfo() throws InterruptedException {
+    server.enqueue(answer(200, String.format(RUNTIMEINFO, "false", "2026-11-25T14:37:27Z")));
+
+    RuntimeInfo info = control().runtimeInfo();
+
+    assertEquals(new RuntimeInfo(false, Instant.parse("2026-11-25T14:37:27Z")), info);
+    assertEquals("/api/v1/status/runtimeinfo", take().getUrl().encodedPath());
+  }
+
+  @Test
+  void malformedJsonIsAnApiError() {
+    server.enqueue(answer(200, "{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().runtimeInfo());
+
+    assertEquals(-1, e.statusCode());
+    assertTrue(e.getMessage().startsWith("cannot parse the answer to "
+        + "GET /api/v1/status/runtimeinfo as JSON"), e.getMessage());
+  }
+
+  @Test
+  void runtimeInfoWithoutTheFieldsIsAnApiError() {
+    server.enqueue(answer(200, "{\"status\":\"success\",\"data\":{\"CWD\":\"/\"}}"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().runtimeInfo());
+    assertTrue(e.getMessage().contains("lacks reloadConfigSuccess or lastConfigTime"),
+        e.getMessage());
+  }
+
+  @Test
+  void apiErrorStatusIsReportedWithTheBody() {
+    server.enqueue(answer(503, "{\"status\":\"error\",\"errorType\":\"unavailable\"}"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().loadedConfig());
+    assertEquals(503, e.statusCode());
+    assertTrue(e.getMessage().contains("errorType"), e.getMessage());
+  }
+
+  @Test
+  void loadedConfigIsTheYamlPrometheusRuns() {
+    server.enqueue(answer(200, "{\"status\":\"success\",\"data\":{\"yaml\":"
+        + "\"global:\\n  scrape_interval: 1m\\nscrape_configs:\\n- job_name: a\\n\"}}"));
+
+    assertEquals("global:\n  scrape_interval: 1m\nscrape_configs:\n- job_name: a\n",
+        control().loadedConfig());
+  }
+
+  @Test
+  void sendsBasicAuthOnEveryCall() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+    server.enqueue(answer(200, String.format(RUNTIMEINFO, "true", "2026-11-25T14:37:27Z")));
+    HttpPrometheusControl control = control(settings(server.url("/").uri())
+        .authentication(Authentication.basic("promcc", Secret.of("s3cret"))).build());
+
+    control.reload();
+    control.runtimeInfo();
+
+    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
+    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void sendsABearerTokenAndNeverShowsIt() throws InterruptedException {
+    server.enqueue(answer(401, "Unauthorized"));
+    PrometheusAdapterSettings settings = settings(server.url("/").uri())
+        .authentication(Authentication.bearer(Secret.of("tok-123"))).build();
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control(settings).reload());
+
+    assertEquals("Bearer tok-123", take().getHeaders().get("Authorization"));
+    assertFalse(e.getMessage().contains("tok-123"), e.getMessage());
+    assertTrue(e.getMessage().contains("check the configured bearer token"), e.getMessage());
+    assertFalse(settings.toString().contains("tok-123"), settings.toString());
+  }
+
+  @Test
+  void sendsNoAuthorizationHeaderByDefault() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+
+    control().reload();
+
+    assertNull(take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void signalReloadReportsAFailedKill() {
+    PrometheusAdapterSettings settings = settings(server.url("/").uri())
+        .signalPid(Integer.MAX_VALUE).build();
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings).reload());
+
+    assertTrue(e.getMessage().startsWith("cannot signal prometheus (pid 2147483647): kill exited "
+        + "with "), e.getMessage());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  private static URI closedPort() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    return URI.create("http://127.0.0.1:" + port + "/");
+  }
+}
