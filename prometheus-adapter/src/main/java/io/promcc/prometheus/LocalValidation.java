@@ -17,12 +17,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -36,9 +37,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -160,10 +163,10 @@ public final class LocalValidation {
 
   private static void checkKeyPair(String keyPath, Map<String, DesiredFile> files,
       List<String> problems) {
-    PrivateKey key;
+    ParsedKey key;
     try {
       key = readPrivateKey(files.get(keyPath));
-    } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+    } catch (IOException | IllegalArgumentException e) {
       // the message of a parser never contains the key itself
       problems.add("private key " + Quoting.quote(keyPath) + " cannot be read: " + e.getMessage());
       return;
@@ -181,29 +184,29 @@ public final class LocalValidation {
       if (chain.isEmpty()) {
         return; // reported by checkCertificates
       }
-      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(chain.get(0));
-      if (!matches(key, certificate.getPublicKey())) {
+      if (!key.matches(chain.get(0))) {
         problems.add("private key " + Quoting.quote(keyPath) + " does not match the certificate "
             + "in " + Quoting.quote(certPath.get()));
       }
-    } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+    } catch (IOException | IllegalArgumentException e) {
       problems.add("certificate file " + Quoting.quote(certPath.get()) + " is not valid PEM: "
           + e.getMessage());
+    } catch (GeneralSecurityException e) {
+      problems.add("private key " + Quoting.quote(keyPath) + " cannot be compared with "
+          + Quoting.quote(certPath.get()) + ": " + e.getMessage());
     }
   }
 
-  private static PrivateKey readPrivateKey(DesiredFile file)
-      throws IOException, GeneralSecurityException {
+  private static ParsedKey readPrivateKey(DesiredFile file) throws IOException {
     Object o;
     try (PEMParser parser = new PEMParser(new StringReader(file.text()))) {
       o = parser.readObject();
     }
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     if (o instanceof PEMKeyPair pair) {
-      return converter.getPrivateKey(pair.getPrivateKeyInfo()); // PKCS#1 RSA, SEC1 EC
+      return new ParsedKey(pair.getPrivateKeyInfo(), pair.getPublicKeyInfo()); // PKCS#1, SEC1
     }
     if (o instanceof PrivateKeyInfo info) {
-      return converter.getPrivateKey(info); // PKCS#8
+      return new ParsedKey(info, null); // PKCS#8
     }
     if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
       throw new IllegalArgumentException("it is encrypted; prometheus needs an unencrypted key");
@@ -212,14 +215,44 @@ public final class LocalValidation {
         : "found " + describe(o) + " instead of a private key");
   }
 
+  /** A parsed private key and, if the PEM carried it, its public key. */
+  private record ParsedKey(PrivateKeyInfo privateKey, SubjectPublicKeyInfo publicKey) {
+    boolean matches(X509CertificateHolder certificate) throws GeneralSecurityException {
+      SubjectPublicKeyInfo certKey = certificate.getSubjectPublicKeyInfo();
+      if (publicKey != null) {
+        // RSA (PKCS#1) and most SEC1 keys carry the public key: compare, no crypto needed
+        return Arrays.equals(publicKey.getPublicKeyData().getBytes(),
+            certKey.getPublicKeyData().getBytes());
+      }
+      PrivateKey key;
+      PublicKey pub;
+      try {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(bouncyCastle());
+        key = converter.getPrivateKey(privateKey);
+        pub = converter.getPublicKey(certKey);
+      } catch (PEMException e) {
+        throw new GeneralSecurityException(e.getMessage(), e);
+      }
+      return LocalValidation.matches(key, pub);
+    }
+  }
+
+  private static Provider bouncyCastle() {
+    return BouncyCastleHolder.PROVIDER;
+  }
+
+  /** Created on first use (it is costly) and never registered globally. */
+  private static final class BouncyCastleHolder {
+    static final Provider PROVIDER = new BouncyCastleProvider();
+  }
+
   /** RSA: compare the modulus; other algorithms: sign a challenge and verify it. */
   static boolean matches(PrivateKey key, PublicKey publicKey) throws GeneralSecurityException {
     if (key instanceof RSAPrivateCrtKey rsa) {
       return publicKey instanceof RSAPublicKey pub && rsa.getModulus().equals(pub.getModulus())
           && rsa.getPublicExponent().equals(pub.getPublicExponent());
     }
-    if (!key.getAlgorithm().equals(publicKey.getAlgorithm())
-        && !(key.getAlgorithm().startsWith("EC") && publicKey.getAlgorithm().startsWith("EC"))) {
+    if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
     }
     String algorithm = switch (key.getAlgorithm()) {
@@ -231,11 +264,11 @@ public final class LocalValidation {
           + Quoting.quote(key.getAlgorithm()));
     };
     byte[] challenge = "promcc key match".getBytes(StandardCharsets.US_ASCII);
-    Signature signer = Signature.getInstance(algorithm);
+    Signature signer = Signature.getInstance(algorithm, bouncyCastle());
     signer.initSign(key);
     signer.update(challenge);
     byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance(algorithm);
+    Signature verifier = Signature.getInstance(algorithm, bouncyCastle());
     verifier.initVerify(publicKey);
     verifier.update(challenge);
     return verifier.verify(signature);

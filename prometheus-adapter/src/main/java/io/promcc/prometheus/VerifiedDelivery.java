@@ -70,6 +70,10 @@ public final class VerifiedDelivery {
 
   private String lastRejectedHash;
   private ConfigRejectedException lastRejection;
+  // When this instance last wrote files for a state that is not verified yet (Prometheus was
+  // unreachable): lets the next apply accept a Prometheus that loaded them after that moment.
+  private String unverifiedHash;
+  private Instant unverifiedWrittenAt;
 
   /** A delivery with the settings' ready and reload timeouts. */
   @Inject
@@ -116,6 +120,10 @@ public final class VerifiedDelivery {
       validation.check(desired, diff.writes());
       store.write(desired, diff);
       writtenAt = clock.instant();
+      unverifiedHash = desired.hash();
+      unverifiedWrittenAt = writtenAt;
+    } else if (desired.hash().equals(unverifiedHash)) {
+      writtenAt = unverifiedWrittenAt;
     }
     prometheus.awaitReady(readyTimeout);
     RuntimeInfo before = prometheus.runtimeInfo();
@@ -147,6 +155,7 @@ public final class VerifiedDelivery {
     store.markVerified(new Verification(desired.hash(), configHash, after.lastConfigTime()));
     lastRejectedHash = null;
     lastRejection = null;
+    unverifiedHash = null;
     return result(desired, diff, true, start);
   }
 
@@ -176,6 +185,7 @@ public final class VerifiedDelivery {
   }
 
   private ConfigRejectedException rollBack(DesiredState desired, String message) {
+    unverifiedHash = null;
     ConfigRejectedException failure;
     Optional<Verification> verified = store.lastVerified();
     if (verified.isEmpty() || !store.restoreLastVerified()) {

@@ -8,12 +8,16 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -73,7 +77,7 @@ public final class TestCertificates {
   public static Bundle client(Ca ca, String name, KeyPair keys) {
     X509CertificateHolder cert = sign(new X500Name("CN=" + name), keys,
         ca.certificate().getSubject(), ca.keys().getPrivate(), false);
-    return new Bundle(ca.pem(), pem(cert), pkcs8(keys.getPrivate()), pem(keys.getPrivate()), keys);
+    return new Bundle(ca.pem(), pem(cert), pkcs8(keys.getPrivate()), traditional(keys), keys);
   }
 
   /** A client bundle with a new EC key under a new CA. */
@@ -107,6 +111,27 @@ public final class TestCertificates {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /**
+   * PEM of a private key as OpenSSL writes it without {@code -topk8}: PKCS#1 for RSA, SEC1 with
+   * the named curve and the public key for EC.
+   */
+  public static String traditional(KeyPair keys) {
+    if (!(keys.getPrivate() instanceof ECPrivateKey ec)) {
+      return pem(keys.getPrivate());
+    }
+    try {
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(ec.getEncoded());
+      SubjectPublicKeyInfo publicInfo = SubjectPublicKeyInfo.getInstance(
+          keys.getPublic().getEncoded());
+      org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+          ec.getParams().getOrder().bitLength(), ec.getS(), publicInfo.getPublicKeyData(),
+          info.getPrivateKeyAlgorithm().getParameters());
+      return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** PEM of a private key in PKCS#8 form ({@code BEGIN PRIVATE KEY}). */

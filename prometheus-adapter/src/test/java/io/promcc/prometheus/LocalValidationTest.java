@@ -1,0 +1,177 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.model.ValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalValidationTest {
+  private static final TestCertificates.Ca CA = TestCertificates.ca("test-ca");
+  private static final KeyPair EC = TestCertificates.ecKeys();
+  private static final KeyPair RSA = TestCertificates.rsaKeys();
+  private static final TestCertificates.Bundle EC_BUNDLE = TestCertificates.client(CA, "ec", EC);
+  private static final TestCertificates.Bundle RSA_BUNDLE = TestCertificates.client(CA, "rsa", RSA);
+
+  @TempDir Path out;
+
+  private LocalValidation validation() {
+    return new LocalValidation(out, Optional.empty());
+  }
+
+  private static DesiredState withCluster(String cert, String key) {
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.put(TestStates.caPath("a"), DesiredFile.of(FileKind.CERTIFICATE, CA.pem()));
+    files.put(TestStates.certPath("a"), DesiredFile.of(FileKind.CERTIFICATE, cert));
+    files.put(TestStates.keyPath("a"), DesiredFile.of(FileKind.PRIVATE_KEY, key));
+    return TestStates.of("scrape_configs:\n  - job_name: a\n    static_configs: []\n"
+        + TestStates.tlsConfig("a", "    "), files);
+  }
+
+  private List<String> problems(DesiredState state) {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validation().check(state, state.files().keySet()));
+    return e.problems();
+  }
+
+  @Test
+  void acceptsKeysInEveryPemEncodingThatMatchTheirCertificate() {
+    for (String key : List.of(EC_BUNDLE.pkcs8KeyPem(), EC_BUNDLE.traditionalKeyPem())) {
+      DesiredState state = withCluster(EC_BUNDLE.certificatePem(), key);
+      validation().check(state, state.files().keySet());
+    }
+    for (String key : List.of(RSA_BUNDLE.pkcs8KeyPem(), RSA_BUNDLE.traditionalKeyPem())) {
+      DesiredState state = withCluster(RSA_BUNDLE.certificatePem(), key);
+      validation().check(state, state.files().keySet());
+    }
+    assertTrue(EC_BUNDLE.traditionalKeyPem().startsWith("-----BEGIN EC PRIVATE KEY-----"));
+    assertTrue(RSA_BUNDLE.traditionalKeyPem().startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+    assertTrue(RSA_BUNDLE.pkcs8KeyPem().startsWith("-----BEGIN PRIVATE KEY-----"));
+  }
+
+  @Test
+  void rejectsAKeyThatBelongsToAnotherCertificate() {
+    TestCertificates.Bundle other = TestCertificates.client(CA, "other", TestCertificates.ecKeys());
+
+    assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
+        + "\"certs/a-crt.pem\""), problems(withCluster(EC_BUNDLE.certificatePem(),
+        other.pkcs8KeyPem())));
+    assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
+        + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
+        TestCertificates.pem(TestCertificates.rsaKeys().getPrivate()))));
+    assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
+        + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
+        EC_BUNDLE.pkcs8KeyPem())));
+  }
+
+  @Test
+  void rejectsACertificateThatIsNotPem() {
+    List<String> problems = problems(withCluster("not a certificate", EC_BUNDLE.pkcs8KeyPem()));
+
+    assertEquals(List.of("certificate file \"certs/a-crt.pem\" holds no PEM certificate"),
+        problems);
+  }
+
+  @Test
+  void rejectsAKeyWhereACertificateBelongs() {
+    List<String> problems = problems(withCluster(EC_BUNDLE.pkcs8KeyPem(), EC_BUNDLE.pkcs8KeyPem()));
+
+    assertTrue(problems.get(0).startsWith("certificate file \"certs/a-crt.pem\" is not valid PEM: "
+        + "found a key"), problems.toString());
+  }
+
+  @Test
+  void rejectsAKeyThatIsNotPemWithoutShowingIt() {
+    String garbage = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
+
+    List<String> problems = problems(withCluster(EC_BUNDLE.certificatePem(), garbage));
+
+    assertEquals(1, problems.size());
+    assertTrue(problems.get(0).startsWith("private key \"certs/a-key.pem\" cannot be read: "),
+        problems.get(0));
+    assertFalse(problems.get(0).contains("c2VjcmV0"), problems.get(0));
+  }
+
+  @Test
+  void rejectsAnEmptyKey() {
+    assertEquals(List.of("private key \"certs/a-key.pem\" cannot be read: it holds no PEM block"),
+        problems(withCluster(EC_BUNDLE.certificatePem(), "")));
+  }
+
+  @Test
+  void rejectsAKeyWithoutACertificateNextToIt() {
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.put("certs/lonely-key.pem", DesiredFile.of(FileKind.PRIVATE_KEY, EC_BUNDLE.pkcs8KeyPem()));
+    DesiredState state = TestStates.of("{}", files);
+
+    assertEquals(List.of("private key \"certs/lonely-key.pem\" has no certificate file next to it "
+        + "(looked for \"certs/lonely-crt.pem\", \"certs/lonely-cert.pem\")"), problems(state));
+  }
+
+  @Test
+  void rejectsAConfigNamingTlsFilesThatExistNowhere() {
+    DesiredState state = TestStates.of("scrape_configs:\n  - job_name: b\n"
+        + "    kubernetes_sd_configs:\n      - role: node\n"
+        + TestStates.tlsConfig("b", "        "));
+
+    assertEquals(List.of(
+        "config \"prometheus.yml\" names ca_file \"certs/b-ca.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names cert_file \"certs/b-crt.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names key_file \"certs/b-key.pem\", which is neither in the "
+            + "desired state nor on disk"), problems(state));
+  }
+
+  @Test
+  void acceptsTlsFilesThatTheUserPutThereOrThatAreAbsolute() throws IOException {
+    Files.createDirectories(out.resolve("certs"));
+    Files.writeString(out.resolve("certs/b-ca.pem"), "user's");
+    Path absolute = Files.writeString(out.resolve("abs-crt.pem"), "user's");
+    DesiredState state = TestStates.of("scrape_configs:\n  - job_name: b\n"
+        + "    tls_config:\n      ca_file: 'certs/b-ca.pem'\n"
+        + "      cert_file: \"" + absolute + "\"\n");
+
+    validation().check(state, state.files().keySet());
+  }
+
+  @Test
+  void checksOnlyTheChangedFiles() {
+    DesiredState state = withCluster("broken", "broken");
+
+    validation().check(state, List.of());
+    validation().check(state, List.of(TestStates.CONFIG));
+  }
+
+  @Test
+  void checksTheKeyAgainstAChangedCertificate() {
+    TestCertificates.Bundle other = TestCertificates.client(CA, "other", TestCertificates.ecKeys());
+    DesiredState state = withCluster(other.certificatePem(), EC_BUNDLE.pkcs8KeyPem());
+
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validation().check(state, List.of(TestStates.certPath("a"))));
+    assertTrue(e.getMessage().contains("does not match"), e.getMessage());
+  }
+
+  @Test
+  void pairsKeysWithCertificatesByName() {
+    assertEquals(List.of("a/x-crt.pem", "a/x-cert.pem"),
+        LocalValidation.certificatePathsFor("a/x-key.pem"));
+    assertEquals(List.of("x.crt"), LocalValidation.certificatePathsFor("x.key"));
+    assertEquals(List.of("crt.pem", "cert.pem"), LocalValidation.certificatePathsFor("key.pem"));
+  }
+}
