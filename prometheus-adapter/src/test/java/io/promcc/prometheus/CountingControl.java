@@ -1,0 +1,48 @@
+package io.promcc.prometheus;
+
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RuntimeInfo;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Delegates to another control, counts the reloads asked for, and can hook readiness waits. */
+final class CountingControl implements PrometheusControl {
+  private final PrometheusControl delegate;
+  private final AtomicInteger reloads = new AtomicInteger();
+  private volatile Runnable beforeAwaitReady = () -> {};
+
+  CountingControl(PrometheusControl delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Runs {@code action} at the start of every {@link #awaitReady} call. */
+  void beforeAwaitReady(Runnable action) {
+    beforeAwaitReady = action;
+  }
+
+  int reloads() {
+    return reloads.get();
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    beforeAwaitReady.run();
+    delegate.awaitReady(timeout);
+  }
+
+  @Override
+  public void reload() {
+    reloads.incrementAndGet();
+    delegate.reload();
+  }
+
+  @Override
+  public RuntimeInfo runtimeInfo() {
+    return delegate.runtimeInfo();
+  }
+
+  @Override
+  public String loadedConfig() {
+    return delegate.loadedConfig();
+  }
+}
