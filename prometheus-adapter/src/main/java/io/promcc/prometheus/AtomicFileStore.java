@@ -36,6 +36,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -67,6 +71,7 @@ public final class AtomicFileStore implements ConfigStore {
   public static final String VERIFIED_DIR = ".promcc-verified";
 
   private static final String TEMP_MARKER = ".promcc-tmp-";
+  private static final int WRITE_THREADS = 8;
   private static final Set<PosixFilePermission> DIR_MODE =
       PosixFilePermissions.fromString("rwxr-x---");
 
@@ -140,23 +145,33 @@ public final class AtomicFileStore implements ConfigStore {
     ensureDirectory(root);
     removeStaleTemporaryFiles(before.owned().keySet(), desired.files().keySet());
 
-    // Write-ahead: own the new paths before they appear, so a crash cannot strand them.
+    // Write-ahead: own the new paths before they appear, so a crash cannot strand them. Paths
+    // already owned need no entry yet: readOwned() reads their bytes, not the recorded hash.
     SortedMap<String, Manifest.Entry> union = new TreeMap<>(before.owned());
     for (String path : diff.writes()) {
-      union.put(path, entryOf(desired.files().get(path)));
+      union.putIfAbsent(path, entryOf(desired.files().get(path)));
     }
     Manifest intent = before.withOwned(union);
     if (!intent.equals(before)) {
       writeManifest(intent);
     }
 
-    Set<Path> touchedDirs = new LinkedHashSet<>();
+    // All temporary files first (fsync in parallel, so the file system can batch the flushes),
+    // then the renames one by one in write order: certificates before the config naming them.
+    List<Path> targets = new ArrayList<>();
+    Set<Path> parents = new HashSet<>();
     for (String path : diff.writes()) {
       Path target = resolve(path);
-      ensureDirectory(target.getParent());
-      DesiredFile file = desired.files().get(path);
-      replaceAtomically(target, file.content(), file.mode(), false);
-      touchedDirs.add(target.getParent());
+      if (parents.add(target.getParent())) {
+        ensureDirectory(target.getParent());
+      }
+      targets.add(target);
+    }
+    List<Path> temps = writeTemporaryFiles(targets, diff.writes(), desired);
+    Set<Path> touchedDirs = new LinkedHashSet<>();
+    for (int i = 0; i < targets.size(); i++) {
+      rename(temps.get(i), targets.get(i));
+      touchedDirs.add(targets.get(i).getParent());
     }
     for (String path : diff.deletes()) {
       Path target = resolve(path);
@@ -171,7 +186,9 @@ public final class AtomicFileStore implements ConfigStore {
     touchedDirs.forEach(this::fsyncDirectory);
 
     SortedMap<String, Manifest.Entry> after = new TreeMap<>();
-    desired.files().forEach((path, file) -> after.put(path, entryOf(file)));
+    Set<String> written = new HashSet<>(diff.writes());
+    desired.files().forEach((path, file) -> after.put(path, written.contains(path)
+        || !before.owned().containsKey(path) ? entryOf(file) : before.owned().get(path)));
     Manifest done = before.withOwned(after);
     if (!done.equals(intent)) {
       writeManifest(done);
@@ -190,10 +207,12 @@ public final class AtomicFileStore implements ConfigStore {
     Path objects = root.resolve(VERIFIED_DIR);
     ensureDirectory(objects);
     Set<String> kept = new HashSet<>();
+    Set<String> previous = new HashSet<>();
+    manifest.verifiedFiles().values().forEach(e -> previous.add(e.sha256()));
     for (Map.Entry<String, Manifest.Entry> e : manifest.owned().entrySet()) {
       String sha = e.getValue().sha256();
-      if (!kept.add(sha)) {
-        continue;
+      if (!kept.add(sha) || previous.contains(sha)) {
+        continue; // done, or kept by the previous verification and still there
       }
       Path object = objects.resolve(sha);
       if (Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
@@ -316,8 +335,15 @@ public final class AtomicFileStore implements ConfigStore {
    * as a killed process would leave things.
    */
   private void replaceAtomically(Path target, byte[] bytes, int mode, boolean syncDirectory) {
-    Path dir = target.getParent();
-    Path temp = dir.resolve("." + target.getFileName() + TEMP_MARKER
+    rename(writeTemporary(target, bytes, mode), target);
+    if (syncDirectory) {
+      fsyncDirectory(target.getParent());
+    }
+  }
+
+  /** Writes and fsyncs a temporary file next to {@code target}; returns its path. */
+  private Path writeTemporary(Path target, byte[] bytes, int mode) {
+    Path temp = target.getParent().resolve("." + target.getFileName() + TEMP_MARKER
         + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
     Set<PosixFilePermission> perms = permissionsOf(mode);
     try {
@@ -332,19 +358,88 @@ public final class AtomicFileStore implements ConfigStore {
         channel.force(true);
       }
       hook.reached(Step.TEMP_WRITTEN, target);
+      return temp;
+    } catch (IOException e) {
+      deleteQuietly(temp, e);
+      throw failure("cannot write", target, e);
+    }
+  }
+
+  private void rename(Path temp, Path target) {
+    try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
       hook.reached(Step.RENAMED, target);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      deleteQuietly(temp, e);
       throw failure("cannot write", target, e);
     }
-    if (syncDirectory) {
-      fsyncDirectory(dir);
+  }
+
+  private static void deleteQuietly(Path temp, IOException reported) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException suppressed) {
+      reported.addSuppressed(suppressed);
+    }
+  }
+
+  /**
+   * Writes the temporary files of {@code paths} concurrently (fsync is the slow part, and
+   * concurrent fsyncs share journal commits). On an I/O failure the finished temporary files are
+   * removed and nothing has been renamed; any other throwable propagates as in a crash.
+   */
+  private List<Path> writeTemporaryFiles(List<Path> targets, List<String> paths,
+      DesiredState desired) {
+    int n = targets.size();
+    if (n <= 1) {
+      List<Path> one = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        DesiredFile file = desired.files().get(paths.get(i));
+        one.add(writeTemporary(targets.get(i), file.content(), file.mode()));
+      }
+      return one;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, WRITE_THREADS), runnable -> {
+      Thread thread = new Thread(runnable, "promcc-file-store-write");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<Path>> futures = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Path target = targets.get(i);
+        DesiredFile file = desired.files().get(paths.get(i));
+        futures.add(pool.submit(() -> writeTemporary(target, file.content(), file.mode())));
+      }
+      List<Path> temps = new ArrayList<>(n);
+      Throwable failure = null;
+      for (Future<Path> future : futures) {
+        try {
+          temps.add(future.get());
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure instanceof Error error) {
+        throw error; // a crash: leave everything as it is
+      }
+      if (failure != null) {
+        for (Path temp : temps) {
+          deleteQuietly(temp, new IOException("clean-up"));
+        }
+        if (failure instanceof ConfigStoreException e) {
+          throw e;
+        }
+        throw new ConfigStoreException("cannot write files to " + Quoting.quote(root.toString())
+            + ": " + failure, failure);
+      }
+      return temps;
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -305,10 +306,10 @@ public final class LocalValidation {
     Path configDir = outputDirectory.resolve(configPath).getParent();
     Matcher m = FILE_REFERENCE.matcher(config.text());
     Set<String> missing = new TreeSet<>();
+    Set<String> seen = new HashSet<>(); // a cluster's files are named by many jobs
     while (m.find()) {
-      String value = Stream.of(m.group(2), m.group(3), m.group(4))
-          .filter(s -> s != null).findFirst().orElse("");
-      if (value.isEmpty()) {
+      String value = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
+      if (value.isEmpty() || !seen.add(m.group(1) + '\0' + value)) {
         continue;
       }
       Path resolved = configDir.resolve(value).normalize();

@@ -143,6 +143,7 @@ public final class VerifiedDelivery {
         && before.lastConfigTime().isAfter(writtenAt)) {
       // Prometheus (re)started and loaded the files after they were complete on disk.
       store.markVerified(new Verification(desired.hash(), configHash, before.lastConfigTime()));
+      unverifiedHash = null;
       return result(desired, diff, false, start);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -290,10 +291,10 @@ class AtomicFileStoreTest {
       Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
       new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
       Files.writeString(root.resolve("certs/user.pem"), "user");
-      int[] counter = {0};
+      AtomicInteger counter = new AtomicInteger();
       int limit = crashAt;
       AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
-        if (counter[0]++ == limit) {
+        if (counter.getAndIncrement() == limit) {
           throw new SimulatedCrash();
         }
       });
@@ -328,10 +329,10 @@ class AtomicFileStoreTest {
   private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
     Path root = Files.createDirectory(tmp.resolve("count"));
     new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-    int[] counter = {0};
-    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter[0]++);
+    AtomicInteger counter = new AtomicInteger();
+    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
     counting.write(newState, FileDiff.between(newState, counting.readOwned()));
-    return counter[0];
+    return counter.get();
   }
 
   private static List<String> union(DesiredState a, DesiredState b) {

@@ -1,0 +1,194 @@
+package io.promcc.prometheus.bench;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.prometheus.AtomicFileStore;
+import io.promcc.prometheus.DeliveryResult;
+import io.promcc.prometheus.HttpPrometheusControl;
+import io.promcc.prometheus.LocalValidation;
+import io.promcc.prometheus.PrometheusAdapterSettings;
+import io.promcc.prometheus.PrometheusProcess;
+import io.promcc.prometheus.TestCertificates;
+import io.promcc.prometheus.TestStates;
+import io.promcc.prometheus.VerifiedDelivery;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Time from {@link VerifiedDelivery#apply} to verified-loaded, next to Prometheus' own reload time
+ * ({@code POST /-/reload} alone) for the same file, measured in the same run against the real
+ * Prometheus 2.53.3 of the tool cache.
+ *
+ * <p>Per size N: a config shaped like the original controller's (six jobs per cluster, one shared
+ * {@code kubernetes_sd_configs} block against {@code https://<id>.example:443}, TLS files that
+ * exist). Cold: apply N clusters to a Prometheus running an empty config. Change rounds: add or
+ * remove one cluster (config rewritten, three certificate files written or deleted), time our
+ * apply, then time {@code POST /-/reload} of the very same files. Before each timed operation the
+ * harness waits (untimed) until the wall clock is in a later second than Prometheus' last load,
+ * because runtimeinfo reports whole seconds and the delivery would otherwise wait for that itself.
+ *
+ * <p>Run: {@code mvn -pl prometheus-adapter -am -Pbench verify -DskipTests
+ * -Dbench.sizes=10,1000,10000 -Dbench.rounds=5}. Arguments: sizes (comma-separated), rounds.
+ */
+public final class DeliveryBenchmark {
+  private static final int DISTINCT_BUNDLES = 100;
+
+  private DeliveryBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "10,1000,10000").split(","))
+        .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    List<TestCertificates.Bundle> bundles = new ArrayList<>();
+    TestCertificates.Ca ca = TestCertificates.ca("bench-ca");
+    for (int i = 0; i < DISTINCT_BUNDLES; i++) {
+      bundles.add(TestCertificates.client(ca, "bench-" + i, TestCertificates.ecKeys()));
+    }
+    System.out.printf(Locale.ROOT, "cpus=%d, max heap=%d MiB, rounds=%d%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, rounds);
+    System.out.println("| clusters | jobs | config MiB | case | ours median ms | prometheus reload"
+        + " median ms | overhead ms | overhead % |");
+    System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|");
+    for (int n : sizes) {
+      run(n, rounds, bundles);
+    }
+  }
+
+  private static void run(int n, int rounds, List<TestCertificates.Bundle> bundles)
+      throws IOException, InterruptedException {
+    Path work = Files.createTempDirectory("promcc-bench-");
+    Path out = Files.createDirectory(work.resolve("out"));
+    int port = PrometheusProcess.freePort();
+    PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
+            URI.create("http://127.0.0.1:" + port))
+        .readyTimeout(Duration.ofMinutes(5)).reloadTimeout(Duration.ofMinutes(10))
+        .requestTimeout(Duration.ofMinutes(1)).build();
+    AtomicFileStore store = new AtomicFileStore(settings);
+    HttpPrometheusControl control = new HttpPrometheusControl(
+        HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC());
+    VerifiedDelivery delivery = new VerifiedDelivery(store, control, new LocalValidation(settings),
+        settings, Clock.systemUTC());
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(String.format(Locale.ROOT, "c%05d", i));
+    }
+    DesiredState empty = TestStates.of("global:\n  scrape_interval: 1m\n");
+    store.write(empty, FileDiff.between(empty, store.readOwned()));
+    try (PrometheusProcess prometheus = PrometheusProcess.start(out.resolve(TestStates.CONFIG),
+        work, port, true)) {
+      // stop Prometheus even if the harness is interrupted
+      Thread stopper = new Thread(prometheus::close);
+      Runtime.getRuntime().addShutdownHook(stopper);
+      control.awaitReady(Duration.ofMinutes(2));
+
+      DesiredState full = state(ids, bundles);
+      double mib = full.config().size() / 1048576.0;
+      waitForNextSecond(control);
+      long t0 = System.nanoTime();
+      DeliveryResult cold = delivery.apply(full);
+      long ours = System.nanoTime() - t0;
+      waitForNextSecond(control);
+      long theirs = timeReload(control);
+      print(n, mib, "cold (" + cold.written().size() + " files)", List.of(ours), List.of(theirs));
+
+      List<Long> oursRounds = new ArrayList<>();
+      List<Long> theirsRounds = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        DesiredState next = state(r % 2 == 0 ? withExtra(ids, r) : ids, bundles);
+        waitForNextSecond(control);
+        t0 = System.nanoTime();
+        DeliveryResult result = delivery.apply(next);
+        oursRounds.add(System.nanoTime() - t0);
+        if (!result.reloaded()) {
+          throw new IllegalStateException("round " + r + " did not reload: " + result);
+        }
+        waitForNextSecond(control);
+        theirsRounds.add(timeReload(control));
+      }
+      print(n, mib, "change 1 cluster", oursRounds, theirsRounds);
+
+      waitForNextSecond(control);
+      t0 = System.nanoTime();
+      DeliveryResult unchanged = delivery.apply(state(rounds % 2 == 0 ? ids : withExtra(ids, rounds - 1), bundles));
+      long noop = System.nanoTime() - t0;
+      System.out.printf(Locale.ROOT, "| %d | %d | %.1f | no change (%s) | %.0f | - | - | - |%n",
+          n, n * 6, mib, unchanged.unchanged() ? "no write, no reload" : "UNEXPECTED: " + unchanged,
+          noop / 1e6);
+      if (!prometheus.isAlive()) {
+        throw new IllegalStateException("prometheus died:\n" + prometheus.log());
+      }
+      Runtime.getRuntime().removeShutdownHook(stopper);
+    } finally {
+      try (Stream<Path> paths = Files.walk(work)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** The clusters plus one more, so consecutive rounds add and remove a cluster. */
+  private static List<String> withExtra(List<String> ids, int round) {
+    List<String> out = new ArrayList<>(ids);
+    out.add(String.format(Locale.ROOT, "x%05d", round));
+    return out;
+  }
+
+  private static DesiredState state(List<String> ids, List<TestCertificates.Bundle> bundles) {
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      files.putAll(TestStates.certificateFiles(ids.get(i), bundles.get(i % bundles.size())));
+    }
+    return TestStates.of(TestStates.guestClusterConfig(ids), files);
+  }
+
+  /** POST /-/reload alone, until Prometheus answers (it answers after loading). */
+  private static long timeReload(HttpPrometheusControl control) {
+    long t0 = System.nanoTime();
+    control.reload();
+    return System.nanoTime() - t0;
+  }
+
+  /** Untimed: waits until the wall clock is past the second of Prometheus' last load. */
+  private static void waitForNextSecond(HttpPrometheusControl control)
+      throws InterruptedException {
+    RuntimeInfo info = control.runtimeInfo();
+    Instant target = info.lastConfigTime().plusSeconds(1);
+    Instant now = Instant.now();
+    if (now.isBefore(target)) {
+      Thread.sleep(Duration.between(now, target).toMillis() + 1);
+    }
+  }
+
+  private static void print(int n, double mib, String what, List<Long> ours, List<Long> theirs) {
+    double o = median(ours) / 1e6;
+    double t = median(theirs) / 1e6;
+    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %.0f | %.0f | %.0f | %.1f%% |%n",
+        n, n * 6, mib, what, o, t, o - t, 100 * (o - t) / t);
+    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n", ms(ours), ms(theirs));
+  }
+
+  private static String ms(List<Long> nanos) {
+    return nanos.stream().map(x -> String.format(Locale.ROOT, "%.0f", x / 1e6)).toList().toString();
+  }
+
+  private static double median(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2.0;
+  }
+}

@@ -1,0 +1,2 @@
+/** Benchmark harnesses run against the real Prometheus; not part of the test run. */
+package io.promcc.prometheus.bench;
