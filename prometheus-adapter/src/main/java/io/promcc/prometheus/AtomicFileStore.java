@@ -145,16 +145,14 @@ public final class AtomicFileStore implements ConfigStore {
     ensureDirectory(root);
     removeStaleTemporaryFiles(before.owned().keySet(), desired.files().keySet());
 
-    // Write-ahead: own the new paths before they appear, so a crash cannot strand them. Paths
-    // already owned need no entry yet: readOwned() reads their bytes, not the recorded hash.
+    // Write-ahead: own the new paths before they appear, so a crash cannot strand them, and
+    // mark the write pending: until the final manifest, a hash may not match its file's bytes.
     SortedMap<String, Manifest.Entry> union = new TreeMap<>(before.owned());
     for (String path : diff.writes()) {
       union.putIfAbsent(path, entryOf(desired.files().get(path)));
     }
-    Manifest intent = before.withOwned(union);
-    if (!intent.equals(before)) {
-      writeManifest(intent);
-    }
+    Manifest intent = before.withOwned(union, true);
+    writeManifest(intent);
 
     // All temporary files first (fsync in parallel, so the file system can batch the flushes),
     // then the renames one by one in write order: certificates before the config naming them.
@@ -187,12 +185,11 @@ public final class AtomicFileStore implements ConfigStore {
 
     SortedMap<String, Manifest.Entry> after = new TreeMap<>();
     Set<String> written = new HashSet<>(diff.writes());
+    // unchanged files keep their recorded hash, unless a crash left the hashes in doubt
     desired.files().forEach((path, file) -> after.put(path, written.contains(path)
-        || !before.owned().containsKey(path) ? entryOf(file) : before.owned().get(path)));
-    Manifest done = before.withOwned(after);
-    if (!done.equals(intent)) {
-      writeManifest(done);
-    }
+        || before.pending() || !before.owned().containsKey(path)
+        ? entryOf(file) : before.owned().get(path)));
+    writeManifest(before.withOwned(after, false));
   }
 
   @Override
@@ -204,6 +201,9 @@ public final class AtomicFileStore implements ConfigStore {
   public void markVerified(Verification verification) {
     requireNonNull(verification, "verification == null");
     Manifest manifest = readManifest();
+    if (manifest.pending()) {
+      manifest = manifest.withOwned(hashesOnDisk(manifest.owned()), false);
+    }
     Path objects = root.resolve(VERIFIED_DIR);
     ensureDirectory(objects);
     Set<String> kept = new HashSet<>();
@@ -257,7 +257,7 @@ public final class AtomicFileStore implements ConfigStore {
     SortedMap<String, Manifest.Entry> target = manifest.verifiedFiles();
     SortedMap<String, Manifest.Entry> union = new TreeMap<>(manifest.owned());
     union.putAll(target);
-    writeManifest(manifest.withOwned(union));
+    writeManifest(manifest.withOwned(union, true));
 
     List<String> order = new ArrayList<>(target.keySet());
     order.sort(Comparator.comparingInt((String p) -> target.get(p).kind().writeOrder())
@@ -297,8 +297,20 @@ public final class AtomicFileStore implements ConfigStore {
       }
     }
     touchedDirs.forEach(this::fsyncDirectory);
-    writeManifest(manifest.withOwned(target));
+    writeManifest(manifest.withOwned(target, false));
     return true;
+  }
+
+  /** The owned files as they are on disk, after a crash left the manifest's hashes in doubt. */
+  private SortedMap<String, Manifest.Entry> hashesOnDisk(SortedMap<String, Manifest.Entry> owned) {
+    SortedMap<String, Manifest.Entry> out = new TreeMap<>();
+    owned.forEach((path, entry) -> {
+      Manifest.Entry actual = currentEntry(resolve(path), entry);
+      if (actual != null) {
+        out.put(path, actual);
+      }
+    });
+    return out;
   }
 
   private Manifest.Entry currentEntry(Path file, Manifest.Entry want) {

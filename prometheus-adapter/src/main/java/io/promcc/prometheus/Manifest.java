@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * promcc-manifest 1
+ * pending                      (only while a write is in progress)
  * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * verified &lt;state hash&gt; &lt;config hash&gt; &lt;loadedAt&gt;
  * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
@@ -29,11 +30,12 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable.
  */
-record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verification,
-    SortedMap<String, Entry> verifiedFiles) {
+record Manifest(SortedMap<String, Entry> owned, boolean pending,
+    Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles) {
 
   static final String HEADER = "promcc-manifest 1";
-  static final Manifest EMPTY = new Manifest(new TreeMap<>(), Optional.empty(), new TreeMap<>());
+  static final Manifest EMPTY =
+      new Manifest(new TreeMap<>(), false, Optional.empty(), new TreeMap<>());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   Manifest {
@@ -50,12 +52,16 @@ record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verificat
     }
   }
 
-  Manifest withOwned(Map<String, Entry> newOwned) {
-    return new Manifest(new TreeMap<>(newOwned), verification, verifiedFiles);
+  /**
+   * The owned files; {@code newPending} marks a write in progress, during which the hashes of
+   * owned files may not match their bytes (a crash can leave either version).
+   */
+  Manifest withOwned(Map<String, Entry> newOwned, boolean newPending) {
+    return new Manifest(new TreeMap<>(newOwned), newPending, verification, verifiedFiles);
   }
 
   Manifest withVerified(Verification newVerification, Map<String, Entry> files) {
-    return new Manifest(owned, Optional.of(newVerification), new TreeMap<>(files));
+    return new Manifest(owned, pending, Optional.of(newVerification), new TreeMap<>(files));
   }
 
   String format() {
@@ -63,6 +69,9 @@ record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verificat
     out.append("# files written by prometheus-config-controller; it deletes or replaces only "
         + "these. Do not edit.\n");
     out.append(HEADER).append('\n');
+    if (pending) {
+      out.append("pending\n");
+    }
     owned.forEach((path, e) -> appendEntry(out, "owned", path, e));
     verification.ifPresent(v -> out.append("verified ").append(v.stateHash()).append(' ')
         .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
@@ -87,6 +96,7 @@ record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verificat
     SortedMap<String, Entry> verifiedFiles = new TreeMap<>();
     Verification verification = null;
     boolean sawHeader = false;
+    boolean pending = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.isEmpty() || line.startsWith("#")) {
@@ -98,6 +108,8 @@ record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verificat
             throw new IllegalArgumentException("expected \"" + HEADER + "\"");
           }
           sawHeader = true;
+        } else if (line.equals("pending")) {
+          pending = true;
         } else if (line.startsWith("owned ")) {
           putEntry(owned, line);
         } else if (line.startsWith("verified-file ")) {
@@ -120,7 +132,7 @@ record Manifest(SortedMap<String, Entry> owned, Optional<Verification> verificat
       throw new ConfigStoreException("cannot read ownership manifest " + source
           + ": it has no \"" + HEADER + "\" line");
     }
-    return new Manifest(owned, Optional.ofNullable(verification), verifiedFiles);
+    return new Manifest(owned, pending, Optional.ofNullable(verification), verifiedFiles);
   }
 
   private static void putEntry(SortedMap<String, Entry> into, String line) {

@@ -7,6 +7,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
@@ -125,8 +126,7 @@ public final class VerifiedDelivery {
     } else if (desired.hash().equals(unverifiedHash)) {
       writtenAt = unverifiedWrittenAt;
     }
-    prometheus.awaitReady(readyTimeout);
-    RuntimeInfo before = prometheus.runtimeInfo();
+    RuntimeInfo before = readyRuntimeInfo();
 
     boolean configStillLoaded = verified.isPresent()
         && verified.get().configHash().equals(configHash) && !diff.configChanged()
@@ -158,6 +158,19 @@ public final class VerifiedDelivery {
     lastRejection = null;
     unverifiedHash = null;
     return result(desired, diff, true, start);
+  }
+
+  /**
+   * Runtimeinfo, waiting for readiness first only if it fails: Prometheus answers its API with
+   * 503 until it is ready, and a running Prometheus should cost one call, not two.
+   */
+  private RuntimeInfo readyRuntimeInfo() {
+    try {
+      return prometheus.runtimeInfo();
+    } catch (PrometheusUnavailableException | PrometheusApiException notReady) {
+      prometheus.awaitReady(readyTimeout);
+      return prometheus.runtimeInfo();
+    }
   }
 
   /** Reloads and waits until runtimeinfo shows a newer successful load. */

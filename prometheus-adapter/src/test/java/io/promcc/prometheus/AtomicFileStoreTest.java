@@ -326,6 +326,33 @@ class AtomicFileStoreTest {
     }
   }
 
+  @Test
+  void verificationAfterACrashRecordsTheFilesAsTheyAreOnDisk() throws IOException {
+    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
+    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
+    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
+    AtomicInteger renames = new AtomicInteger();
+    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
+      // die after the second certificate rename: key and config still old
+      if (step == AtomicFileStore.Step.RENAMED && path.toString().endsWith(".pem")
+          && renames.incrementAndGet() == 2) {
+        throw new SimulatedCrash();
+      }
+    });
+    assertThrows(SimulatedCrash.class,
+        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    AtomicFileStore restarted = new AtomicFileStore(tmp);
+    SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
+    assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
+    assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
+
+    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
+    write(restarted, newState);
+    assertTrue(restarted.restoreLastVerified());
+
+    assertEquals(onDisk, restarted.readOwned());
+  }
+
   private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
     Path root = Files.createDirectory(tmp.resolve("count"));
     new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));

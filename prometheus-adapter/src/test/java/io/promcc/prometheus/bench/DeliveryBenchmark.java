@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +37,12 @@ import java.util.stream.Stream;
  *
  * <p>Per size N: a config shaped like the original controller's (six jobs per cluster, one shared
  * {@code kubernetes_sd_configs} block against {@code https://<id>.example:443}, TLS files that
- * exist). Cold: apply N clusters to a Prometheus running an empty config. Change rounds: add or
- * remove one cluster (config rewritten, three certificate files written or deleted), time our
- * apply, then time {@code POST /-/reload} of the very same files. Before each timed operation the
+ * exist). Cold: apply N clusters to a Prometheus running an empty config, then time
+ * {@code POST /-/reload} of the same files. Change rounds: our apply adds one cluster (config
+ * rewritten, three certificate files written); then the config without it is put back by a plain
+ * file write and {@code POST /-/reload} alone is timed (the same change in reverse: reloading an
+ * unchanged file is cheaper for Prometheus, which keeps unchanged scrape pools, so it would not be
+ * a fair comparison). Before each timed operation the
  * harness waits (untimed) until the wall clock is in a later second than Prometheus' last load,
  * because runtimeinfo reports whole seconds and the delivery would otherwise wait for that itself.
  *
@@ -81,8 +85,9 @@ public final class DeliveryBenchmark {
     AtomicFileStore store = new AtomicFileStore(settings);
     HttpPrometheusControl control = new HttpPrometheusControl(
         HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC());
-    VerifiedDelivery delivery = new VerifiedDelivery(store, control, new LocalValidation(settings),
-        settings, Clock.systemUTC());
+    Timings timings = new Timings();
+    VerifiedDelivery delivery = new VerifiedDelivery(timings.wrap(store), timings.wrap(control),
+        new LocalValidation(settings), settings, Clock.systemUTC());
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -100,33 +105,49 @@ public final class DeliveryBenchmark {
       DesiredState full = state(ids, bundles);
       double mib = full.config().size() / 1048576.0;
       waitForNextSecond(control);
+      timings.reset();
       long t0 = System.nanoTime();
       DeliveryResult cold = delivery.apply(full);
       long ours = System.nanoTime() - t0;
+      System.out.println("  (cold, ms in ports: " + timings.summary() + ")");
       waitForNextSecond(control);
       long theirs = timeReload(control);
       print(n, mib, "cold (" + cold.written().size() + " files)", List.of(ours), List.of(theirs));
 
+      // Rounds: ours applies A -> B (one cluster added: six jobs, three certificate files);
+      // Prometheus' own reload then takes B -> A (the same config change in reverse), with A's
+      // config put in place by a plain file write and only POST /-/reload timed.
+      DesiredState a = full;
+      DesiredState b = state(withExtra(ids, 0), bundles);
+      Path configFile = out.resolve(TestStates.CONFIG);
       List<Long> oursRounds = new ArrayList<>();
       List<Long> theirsRounds = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
-        DesiredState next = state(r % 2 == 0 ? withExtra(ids, r) : ids, bundles);
         waitForNextSecond(control);
+        timings.reset();
         t0 = System.nanoTime();
-        DeliveryResult result = delivery.apply(next);
+        DeliveryResult result = delivery.apply(b);
         oursRounds.add(System.nanoTime() - t0);
+        System.out.println("  (round " + r + ", ms in ports: " + timings.summary() + ")");
         if (!result.reloaded()) {
           throw new IllegalStateException("round " + r + " did not reload: " + result);
         }
+        Path temp = configFile.resolveSibling("bench-config.tmp");
+        Files.write(temp, a.config().content());
+        Files.move(temp, configFile, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
         waitForNextSecond(control);
         theirsRounds.add(timeReload(control));
       }
-      print(n, mib, "change 1 cluster", oursRounds, theirsRounds);
+      print(n, mib, "change: 1 cluster", oursRounds, theirsRounds);
 
+      delivery.apply(a); // back in step with the files on disk (untimed)
       waitForNextSecond(control);
+      timings.reset();
       t0 = System.nanoTime();
-      DeliveryResult unchanged = delivery.apply(state(rounds % 2 == 0 ? ids : withExtra(ids, rounds - 1), bundles));
+      DeliveryResult unchanged = delivery.apply(a);
       long noop = System.nanoTime() - t0;
+      System.out.println("  (no change, ms in ports: " + timings.summary() + ")");
       System.out.printf(Locale.ROOT, "| %d | %d | %.1f | no change (%s) | %.0f | - | - | - |%n",
           n, n * 6, mib, unchanged.unchanged() ? "no write, no reload" : "UNEXPECTED: " + unchanged,
           noop / 1e6);
