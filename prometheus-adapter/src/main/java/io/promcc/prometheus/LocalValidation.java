@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -113,6 +114,8 @@ public final class LocalValidation {
     Map<String, DesiredFile> files = desired.files();
     List<String> problems = new ArrayList<>();
     Set<String> pairsToCheck = new TreeSet<>();
+    Map<String, List<X509CertificateHolder>> parsed = new HashMap<>();
+    Map<String, String> keyByCertificate = null; // built on first need: one pass, not one per file
     boolean configChanged = false;
     for (String path : changedPaths) {
       DesiredFile file = files.get(path);
@@ -121,8 +124,14 @@ public final class LocalValidation {
       }
       switch (file.kind()) {
         case CERTIFICATE -> {
-          checkCertificates(path, file, problems);
-          keyPathFor(path, files).ifPresent(pairsToCheck::add);
+          checkCertificates(path, file, problems, parsed);
+          if (keyByCertificate == null) {
+            keyByCertificate = keysByCertificatePath(files);
+          }
+          String keyPath = keyByCertificate.get(path);
+          if (keyPath != null) {
+            pairsToCheck.add(keyPath);
+          }
         }
         case PRIVATE_KEY -> pairsToCheck.add(path);
         case SCRAPE_CONFIG, MAIN_CONFIG -> {
@@ -132,7 +141,7 @@ public final class LocalValidation {
       }
     }
     for (String keyPath : pairsToCheck) {
-      checkKeyPair(keyPath, files, problems);
+      checkKeyPair(keyPath, files, problems, parsed);
     }
     if (problems.isEmpty() && configChanged && promtool.isPresent()) {
       runPromtool(desired, problems);
@@ -143,12 +152,16 @@ public final class LocalValidation {
     }
   }
 
-  private static void checkCertificates(String path, DesiredFile file, List<String> problems) {
+  private static void checkCertificates(String path, DesiredFile file, List<String> problems,
+      Map<String, List<X509CertificateHolder>> parsed) {
     try {
-      if (readCertificates(file).isEmpty()) {
+      List<X509CertificateHolder> chain = readCertificates(file);
+      parsed.put(path, chain);
+      if (chain.isEmpty()) {
         problems.add("certificate file " + Quoting.quote(path) + " holds no PEM certificate");
       }
     } catch (IOException | IllegalArgumentException e) {
+      parsed.put(path, List.of()); // reported once, here, not again by the key check
       problems.add("certificate file " + Quoting.quote(path) + " is not valid PEM: "
           + e.getMessage());
     }
@@ -169,7 +182,7 @@ public final class LocalValidation {
   }
 
   private static void checkKeyPair(String keyPath, Map<String, DesiredFile> files,
-      List<String> problems) {
+      List<String> problems, Map<String, List<X509CertificateHolder>> parsed) {
     ParsedKey key;
     try {
       key = readPrivateKey(files.get(keyPath));
@@ -187,7 +200,8 @@ public final class LocalValidation {
       return;
     }
     try {
-      List<X509CertificateHolder> chain = readCertificates(files.get(certPath.get()));
+      List<X509CertificateHolder> chain = parsed.containsKey(certPath.get())
+          ? parsed.get(certPath.get()) : readCertificates(files.get(certPath.get()));
       if (chain.isEmpty()) {
         return; // reported by checkCertificates
       }
@@ -330,12 +344,15 @@ public final class LocalValidation {
     return List.copyOf(out);
   }
 
-  private static Optional<String> keyPathFor(String certPath, Map<String, DesiredFile> files) {
-    return files.entrySet().stream()
-        .filter(e -> e.getValue().kind() == FileKind.PRIVATE_KEY)
-        .map(Map.Entry::getKey)
-        .filter(key -> certificatePathsFor(key).contains(certPath))
-        .findFirst();
+  /** Certificate path to the path of the key that pairs with it, for every key in the state. */
+  private static Map<String, String> keysByCertificatePath(Map<String, DesiredFile> files) {
+    Map<String, String> out = new HashMap<>();
+    files.forEach((path, file) -> {
+      if (file.kind() == FileKind.PRIVATE_KEY) {
+        certificatePathsFor(path).forEach(cert -> out.putIfAbsent(cert, path));
+      }
+    });
+    return out;
   }
 
   private void checkReferencedFiles(String configPath, DesiredFile config,

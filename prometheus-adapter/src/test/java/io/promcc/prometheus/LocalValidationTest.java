@@ -90,6 +90,7 @@ class LocalValidationTest {
   void rejectsAKeyWhereACertificateBelongs() {
     List<String> problems = problems(withCluster(EC_BUNDLE.pkcs8KeyPem(), EC_BUNDLE.pkcs8KeyPem()));
 
+    assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("certificate file \"certs/a-crt.pem\" is not valid PEM: "
         + "found a key"), problems.toString());
   }
