@@ -78,8 +78,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class LocalValidation {
   private static final Pattern FILE_REFERENCE = Pattern.compile(
-      "^\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?$",
-      Pattern.MULTILINE);
+      "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
   private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(5);
 
   private final Path outputDirectory;
@@ -358,10 +357,18 @@ public final class LocalValidation {
   private void checkReferencedFiles(String configPath, DesiredFile config,
       Map<String, DesiredFile> files, List<String> problems) {
     Path configDir = outputDirectory.resolve(configPath).getParent();
-    Matcher m = FILE_REFERENCE.matcher(config.text());
+    String text = config.text();
     Set<String> missing = new TreeSet<>();
     Set<String> seen = new HashSet<>(); // a cluster's files are named by many jobs
-    while (m.find()) {
+    // String.indexOf is fast; the pattern runs only on the few lines that can match
+    for (int hit = text.indexOf("_file:"); hit >= 0; hit = text.indexOf("_file:", hit + 1)) {
+      int lineStart = text.lastIndexOf('\n', hit) + 1;
+      int lineEnd = text.indexOf('\n', hit);
+      Matcher m = FILE_REFERENCE.matcher(text.substring(lineStart,
+          lineEnd < 0 ? text.length() : lineEnd));
+      if (!m.matches()) {
+        continue;
+      }
       String value = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
       if (value.isEmpty() || !seen.add(m.group(1) + '\0' + value)) {
         continue;

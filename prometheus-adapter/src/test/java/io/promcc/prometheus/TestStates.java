@@ -51,6 +51,17 @@ public final class TestStates {
     return files;
   }
 
+  /**
+   * The three certificate files of cluster {@code id} with the key as Vault's PKI returns it by
+   * default (SEC1 {@code EC PRIVATE KEY} with the public key, PKCS#1 for RSA).
+   */
+  public static SortedMap<String, DesiredFile> certificateFilesAsVaultIssues(String id,
+      TestCertificates.Bundle bundle) {
+    SortedMap<String, DesiredFile> files = certificateFiles(id, bundle);
+    files.put(keyPath(id), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.traditionalKeyPem()));
+    return files;
+  }
+
   public static String caPath(String id) {
     return "certs/" + id + "-ca.pem";
   }

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  *
  * <p>Per size N: a config shaped like the original controller's (six jobs per cluster, one shared
  * {@code kubernetes_sd_configs} block against {@code https://<id>.example:443}, TLS files that
- * exist). Cold: apply N clusters to a Prometheus running an empty config, then time
+ * exist, keys in the form Vault's PKI issues them: SEC1 with the public key). Cold: apply N clusters to a Prometheus running an empty config, then time
  * {@code POST /-/reload} of the same files. Change rounds: our apply adds one cluster (config
  * rewritten, three certificate files written); then the config without it is put back by a plain
  * file write and {@code POST /-/reload} alone is timed (the same change in reverse: reloading an
@@ -80,7 +80,7 @@ public final class DeliveryBenchmark {
     int port = PrometheusProcess.freePort();
     PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
             URI.create("http://127.0.0.1:" + port))
-        .readyTimeout(Duration.ofMinutes(5)).reloadTimeout(Duration.ofMinutes(10))
+        .readyTimeout(Duration.ofMinutes(10)).reloadTimeout(Duration.ofMinutes(30))
         .requestTimeout(Duration.ofMinutes(1)).build();
     AtomicFileStore store = new AtomicFileStore(settings);
     HttpPrometheusControl control = new HttpPrometheusControl(
@@ -139,7 +139,9 @@ public final class DeliveryBenchmark {
         waitForNextSecond(control);
         theirsRounds.add(timeReload(control));
       }
-      print(n, mib, "change: 1 cluster", oursRounds, theirsRounds);
+      if (rounds > 0) {
+        print(n, mib, "change: 1 cluster", oursRounds, theirsRounds);
+      }
 
       delivery.apply(a); // back in step with the files on disk (untimed)
       waitForNextSecond(control);
@@ -172,7 +174,8 @@ public final class DeliveryBenchmark {
   private static DesiredState state(List<String> ids, List<TestCertificates.Bundle> bundles) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     for (int i = 0; i < ids.size(); i++) {
-      files.putAll(TestStates.certificateFiles(ids.get(i), bundles.get(i % bundles.size())));
+      files.putAll(TestStates.certificateFilesAsVaultIssues(ids.get(i),
+          bundles.get(i % bundles.size())));
     }
     return TestStates.of(TestStates.guestClusterConfig(ids), files);
   }
