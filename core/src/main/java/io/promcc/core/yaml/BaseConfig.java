@@ -173,11 +173,14 @@ public final class BaseConfig {
   private MappingNode composeRoot() {
     try {
       Optional<Node> node = new Compose(YamlReader.settings(source, true)).composeString(text);
-      if (node.isEmpty()) {
+      // An empty document composes to nothing, to a null scalar ("---" and comments) or to an
+      // empty mapping tagged as a comment (comments only), which the emitter cannot write.
+      if (node.isEmpty() || !(node.get() instanceof MappingNode mapping)
+          || mapping.getValue().isEmpty()) {
         return new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
       }
-      return (MappingNode) node.get();
-    } catch (YamlEngineException | ClassCastException e) {
+      return mapping;
+    } catch (YamlEngineException e) {
       // parse() already accepted this text; comments are the only difference
       throw new IllegalStateException("base config " + source + " no longer parses", e);
     }
