@@ -78,7 +78,11 @@ public final class YamlWriter {
         && !RESERVED.contains(value.toLowerCase(Locale.ROOT));
   }
 
-  /** YAML's printable set; a surrogate counts only as half of a valid pair. */
+  /**
+   * YAML's printable set, less U+2028 and U+2029, which YAML 1.1 parsers such as Prometheus'
+   * go-yaml read as line breaks even inside quotes; a surrogate counts only as half of a valid
+   * pair.
+   */
   private static boolean isPrintable(String value, int i) {
     char c = value.charAt(i);
     if (Character.isHighSurrogate(c)) {
@@ -87,8 +91,8 @@ public final class YamlWriter {
     if (Character.isLowSurrogate(c)) {
       return false;
     }
-    return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd
-        && c != 0xfeff);
+    return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff && c != 0x2028 && c != 0x2029)
+        || (c >= 0xe000 && c <= 0xfffd && c != 0xfeff);
   }
 
   private static void writeMap(StringBuilder out, Map<?, ?> map, int indent, boolean firstInline) {
