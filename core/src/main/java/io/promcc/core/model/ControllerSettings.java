@@ -65,6 +65,8 @@ public record ControllerSettings(
   }
 
   private static void requireRelative(String path, String what) {
+    // a control character or a lone surrogate would only fail later, when the file is written
+    Text.requirePrintable(path, what);
     try {
       DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
