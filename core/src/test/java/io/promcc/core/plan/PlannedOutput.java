@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +45,16 @@ final class PlannedOutput {
 
     /** {@code file} as named by this job, resolved against the root of the output folder. */
     String resolve(Object file) {
-      return Path.of("/root", dir).resolve((String) file).normalize().toString()
-          .substring("/root/".length());
+      // by hand, not with java.nio: a path may hold characters no file system accepts
+      java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+      for (String part : (dir.isEmpty() ? "" : dir + "/").concat((String) file).split("/")) {
+        if (part.equals("..")) {
+          parts.removeLast();
+        } else if (!part.isEmpty() && !part.equals(".")) {
+          parts.addLast(part);
+        }
+      }
+      return String.join("/", parts);
     }
   }
 
