@@ -123,6 +123,10 @@ public record GuestCluster(
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new InvalidValueException(field, text, "api server url needs a host name");
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      // java.net.URI takes any digits; the planner's host:port would throw later
+      throw new InvalidValueException(field, text, "api server url has a port out of range");
+    }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidValueException(field, text,
           "api server url must not carry user info, a query or a fragment");
