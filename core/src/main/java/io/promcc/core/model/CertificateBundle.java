@@ -85,6 +85,9 @@ public record CertificateBundle(
   }
 
   private static String shorten(String pem) {
+    if (pem != null && pem.contains("PRIVATE KEY")) {
+      return "<secret>"; // a key where a certificate belongs (files swapped): never quote it
+    }
     return pem == null ? null : pem.length() > 40 ? pem.substring(0, 40) : pem;
   }
 }
