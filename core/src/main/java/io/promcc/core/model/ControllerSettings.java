@@ -54,6 +54,16 @@ public record ControllerSettings(
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
     requireRelative(scrapeConfigDirectory, "scrape config directory");
+    // Both folders hold only generated files named after cluster IDs: a config file there could
+    // be overwritten by a cluster's file (cluster "prometheus"), and the scrape_config_files glob
+    // would load the main config as a scrape config file.
+    String configFolder = parent(configFileName);
+    if (configFolder.equals(certificateDirectory)
+        || outputMode == OutputMode.PER_CLUSTER_FILES && configFolder.equals(scrapeConfigDirectory)) {
+      throw new InvalidValueException("config file name", configFileName, "config file name must "
+          + "not be in the " + (configFolder.equals(certificateDirectory) ? "certificate directory"
+          : "scrape config directory"));
+    }
     LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
     LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
     LabelNames.requireTargetLabel(providerLabel, "provider label");
@@ -62,6 +72,11 @@ public record ControllerSettings(
       throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
           "private key mode must not grant access to others");
     }
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
   }
 
   private static void requireRelative(String path, String what) {
