@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * certificates and settings to a {@link DesiredState}.
  *
  * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
- * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
- * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
- * config as a whole are thrown. Immutable and thread-safe.
+ * certificate, a duplicated ID, a label that collides with the controller's labels, a job name
+ * another cluster already has) is left out with a {@link Rejection}; the others are planned as
+ * usual. Problems with the profile or base config as a whole are thrown. Immutable and
+ * thread-safe.
  */
 public final class Planner {
   private final ScrapeProfile profile;
@@ -70,6 +71,7 @@ public final class Planner {
 
     Map<String, DesiredFile> files = new HashMap<>();
     JobRenderer renderer = new JobRenderer(profile, settings);
+    rejectJobNameCollisions(accepted, renderer, rejections);
     ConfigValidator validator = new ConfigValidator();
     validator.checkGlobal(baseConfig.values());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(validator::checkUnownedJob);
@@ -141,6 +143,36 @@ public final class Planner {
       accepted.put(id, cluster);
     }
     return accepted;
+  }
+
+  /**
+   * Rejects a cluster whose job name another cluster already has: with templates {@code exporter}
+   * and {@code node-exporter}, clusters {@code x-node} and {@code x} both make
+   * {@code <prefix>-x-node-exporter}. Clusters are taken in ID order, so the result does not
+   * depend on input order, and one cluster's ID never invalidates the whole config.
+   */
+  private void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
+      JobRenderer renderer, List<Rejection> rejections) {
+    Map<String, ClusterId> owners = new HashMap<>();
+    var iterator = accepted.values().iterator();
+    while (iterator.hasNext()) {
+      GuestCluster cluster = iterator.next();
+      List<String> names = new ArrayList<>();
+      for (JobTemplate template : profile.jobs()) {
+        if (template.target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
+          names.add(renderer.jobName(cluster, template));
+        }
+      }
+      String taken = names.stream().filter(owners::containsKey).findFirst().orElse(null);
+      if (taken != null) {
+        rejections.add(new Rejection(cluster.id().value(), "job-name-collision", "job "
+            + Quoting.quote(taken) + " of cluster " + Quoting.quote(cluster.id().value())
+            + " collides with a job of cluster " + Quoting.quote(owners.get(taken).value())));
+        iterator.remove();
+      } else {
+        names.forEach(name -> owners.put(name, cluster.id()));
+      }
+    }
   }
 
   private static void addCertificates(Map<String, DesiredFile> files, CertificatePaths paths,
