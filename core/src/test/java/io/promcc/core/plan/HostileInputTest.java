@@ -66,7 +66,7 @@ class HostileInputTest {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void hostileLabelValuesComeBackExactlyOrAreRejected(@ForAll("hostile") String value,
       @ForAll("modes") OutputMode mode) {
     GuestCluster cluster;
@@ -89,7 +89,7 @@ class HostileInputTest {
     }
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void hostileProvidersComeBackExactlyOrAreRejected(@ForAll("hostile") String value,
       @ForAll("modes") OutputMode mode) {
     GuestCluster cluster;
@@ -120,7 +120,7 @@ class HostileInputTest {
     }
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void hostileEndpointsAreRejectedOrWrittenExactly(@ForAll("hostile") String host,
       @ForAll("modes") OutputMode mode) {
     GuestCluster cluster;
@@ -142,7 +142,7 @@ class HostileInputTest {
     }
   }
 
-  @Property(tries = 150)
+  @Property(tries = 80)
   void hostileSettingsAreRejectedOrWrittenExactly(@ForAll("hostile") String value,
       @ForAll("modes") OutputMode mode) {
     for (int setting = 0; setting < 5; setting++) {

@@ -49,7 +49,7 @@ class ShardAssignerTest {
    * within 4.5 standard deviations of 1/(N+1) (a binomial bound that fails by chance with a
    * probability below 1e-5 per check), and every moved cluster goes to the new shard.
    */
-  @Property(tries = 5)
+  @Property(tries = 3)
   void addingAShardMovesAboutOneInNPlusOneClustersAllToTheNewShard(@ForAll long seed) {
     List<ClusterId> ids = randomIds(seed);
     for (int n = 1; n <= 9; n++) {
@@ -73,7 +73,7 @@ class ShardAssignerTest {
     }
   }
 
-  @Property(tries = 5)
+  @Property(tries = 3)
   void removingTheLastShardMovesOnlyItsClusters(@ForAll long seed) {
     List<ClusterId> ids = randomIds(seed);
     for (int n = 2; n <= 10; n++) {
