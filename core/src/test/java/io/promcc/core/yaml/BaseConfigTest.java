@@ -117,6 +117,20 @@ class BaseConfigTest {
   }
 
   @Test
+  void keepsFlowStyleAndAnchorsOfKeptJobs() {
+    String text = """
+        {global: {scrape_interval: 1m}, scrape_configs: [
+          {job_name: gc-a-x, tls_config: &tls {ca_file: ca.pem}},
+          {job_name: mine, tls_config: *tls}]}
+        """;
+    String rendered = BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-b-y\n", null);
+    Map<?, ?> parsed = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(rendered);
+    assertEquals(Map.of("scrape_interval", "1m"), parsed.get("global"));
+    assertEquals(List.of(Map.of("job_name", "mine", "tls_config", Map.of("ca_file", "ca.pem")),
+        Map.of("job_name", "gc-b-y")), parsed.get("scrape_configs"));
+  }
+
+  @Test
   void rejectsARootThatIsNotAMapping() {
     assertProblems("- a\n", "expected a mapping at the top level, found a sequence");
     assertProblems("just text\n", "expected a mapping at the top level, found a string");
