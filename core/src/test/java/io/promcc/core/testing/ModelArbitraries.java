@@ -9,12 +9,16 @@ import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Text;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * jqwik arbitraries for the core model, published in core's test-jar so that adapter modules and
@@ -26,6 +30,9 @@ import net.jqwik.api.Combinators;
  * exception is {@link #hostileStrings()}, which yields text that is meant to be rejected or
  * escaped. All methods are static, return fresh arbitraries, never return {@code null} and are
  * safe to call from any thread; jqwik itself decides how values are drawn and shrunk.
+ *
+ * <p>To use them elsewhere, depend on {@code io.promcc:promcc-core} with type {@code test-jar} and
+ * on {@code net.jqwik:jqwik} 1.9.3, both in test scope (test dependencies are not transitive).
  *
  * <p>Cluster label names never collide with the label names {@link #controllerSettings()} can
  * choose (see {@link #SETTINGS_LABEL_NAMES}), so a generated cluster is never rejected for a label
@@ -49,11 +56,11 @@ public final class ModelArbitraries {
       "#", "{", "}", "[", "]", ",", "&anchor", "*alias", "!tag", "!!str", "%YAML", "@", "`", "|",
       ">", "- ", "? ", "---", "...", "../", "../../etc/passwd", "$1", "${1}", "$$", "$", "${",
       "yes", "no", "on", "null", "~", "true", "0x1F", "1e3", ".inf", "2001-12-14", "123", " ",
-      "  leading", "trailing  ", "job_name: x", "}\n", "\u00e9\u00e8", "\u4e2d\u6587", RTL,
+      "  leading", "trailing  ", "job_name: x", "\u00e9\u00e8", "\u4e2d\u6587", RTL,
       ASTRAL, "\ufeff", "\u00a0", "\ufffd", "<secret>");
 
   /** Fragments that no model value may contain: control characters, separators, bad UTF-16. */
-  private static final List<String> UNPRINTABLE = List.of("\n", "\r\n", "\r", "\t", "\0",
+  private static final List<String> UNPRINTABLE = List.of("\n", "}\n", "\r\n", "\r", "\t", "\0",
       "\u0001", "\u001b[31m", "\u007f", "\u0085", "\u2028", "\u2029", "\ud800", "\udc00",
       "x\ud83d", "\udd25x");
 
@@ -72,14 +79,14 @@ public final class ModelArbitraries {
     Arbitrary<String> inner = Arbitraries.strings().withChars(LOWER_ALNUM + "--")
         .ofMinLength(0).ofMaxLength(61);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, Combinators.combine(alnum, inner, alnum)
+        Tuple.of(6, Combinators.combine(alnum, inner, alnum)
             .as((first, middle, last) -> first + middle + last)),
-        net.jqwik.api.Tuple.of(1, alnum),
-        net.jqwik.api.Tuple.of(1, Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(63)),
-        net.jqwik.api.Tuple.of(1, Combinators.combine(alnum,
+        Tuple.of(1, alnum),
+        Tuple.of(1, Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(63)),
+        Tuple.of(1, Combinators.combine(alnum,
                 Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofLength(61), alnum)
             .as((first, middle, last) -> first + middle + last)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.of("a", "0", "a-b", "a--b", "9-9", "x1",
+        Tuple.of(1, Arbitraries.of("a", "0", "a-b", "a--b", "9-9", "x1",
             "a".repeat(63), "9".repeat(63), "a" + "-".repeat(61) + "z")));
   }
 
@@ -167,7 +174,7 @@ public final class ModelArbitraries {
   public static Arbitrary<GuestCluster> guestClusters(Arbitrary<ClusterId> ids) {
     // a list of pairs is much cheaper to generate than jqwik's maps; a repeated name keeps one value
     Arbitrary<TreeMap<String, String>> labels = Combinators.combine(labelNames(), labelValues())
-        .as(java.util.Map::entry).list().ofMaxSize(4).map(entries -> {
+        .as(Map::entry).list().ofMaxSize(4).map(entries -> {
           TreeMap<String, String> map = new TreeMap<>();
           entries.forEach(entry -> map.put(entry.getKey(), entry.getValue()));
           return map;
@@ -233,7 +240,7 @@ public final class ModelArbitraries {
             + "    basic_auth:\n      username: prometheus\n      password: "
             + doubleQuoted(secret) + "\n"));
     List<String> unownedNames = List.of("prometheus", "node", ownedPrefix, ownedPrefix + "x",
-        "other-" + ownedPrefix + "-x", ownedPrefix.toUpperCase(java.util.Locale.ROOT) + "-a");
+        "other-" + ownedPrefix + "-x", ownedPrefix.toUpperCase(Locale.ROOT) + "-a");
     Arbitrary<List<String>> unowned = Arbitraries.of(unownedNames).list().ofMaxSize(4)
         .uniqueElements();
     Arbitrary<List<String>> owned = clusterIdValues()
@@ -266,7 +273,7 @@ public final class ModelArbitraries {
    * 10,000-character strings. Some are valid label values; many are not.
    */
   public static Arbitrary<String> hostileStrings() {
-    List<String> all = new java.util.ArrayList<>(PRINTABLE_HOSTILE);
+    List<String> all = new ArrayList<>(PRINTABLE_HOSTILE);
     all.addAll(UNPRINTABLE);
     return Arbitraries.oneOf(
         Arbitraries.of(all),
