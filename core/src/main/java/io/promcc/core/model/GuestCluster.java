@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.regex.Pattern;
 
 /**
  * One guest (workload) Kubernetes cluster to scrape, independent of the provider that made it.
@@ -24,6 +25,8 @@ public record GuestCluster(
     URI apiServer,
     SortedMap<String, String> labels,
     Optional<HostAndPort> etcd) {
+  private static final Pattern DNS_NAME =
+      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
 
   /**
    * @throws InvalidValueException if the provider, API server, a label or the etcd endpoint is
@@ -68,11 +71,32 @@ public record GuestCluster(
 
   /** {@code host:port} of the API server; the port defaults to the scheme's. */
   public String apiServerAddress() {
-    int port = apiServer.getPort();
-    if (port < 0) {
-      port = "http".equals(apiServer.getScheme()) ? 80 : 443;
+    HostAndPort address = hostAndPort(apiServer);
+    int port = address.getPortOrDefault("http".equals(apiServer.getScheme()) ? 80 : 443);
+    return HostAndPort.fromParts(address.getHost(), port).toString();
+  }
+
+  /**
+   * Host and port of a URL, or {@code null} if it has no usable host. {@link URI#getHost()} is
+   * null for a host whose last label starts with a digit, such as {@code master.4bvha}: URI
+   * follows RFC 2396's top-label rule, but DNS and Kubernetes allow such names, and the API
+   * server of a guest cluster is {@code master.<cluster id>} where IDs may start with a digit.
+   */
+  private static HostAndPort hostAndPort(URI uri) {
+    try {
+      if (uri.getHost() != null && !uri.getHost().isEmpty()) {
+        return uri.getPort() < 0 ? HostAndPort.fromHost(uri.getHost())
+            : HostAndPort.fromParts(uri.getHost(), uri.getPort());
+      }
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.contains("@")) {
+        return null;
+      }
+      HostAndPort parsed = HostAndPort.fromString(authority);
+      return DNS_NAME.matcher(parsed.getHost()).matches() ? parsed : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return HostAndPort.fromParts(apiServer.getHost(), port).toString();
   }
 
   /**
@@ -120,7 +144,7 @@ public record GuestCluster(
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
       throw new InvalidValueException(field, text, "api server must be an http or https url");
     }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+    if (hostAndPort(uri) == null) {
       throw new InvalidValueException(field, text, "api server url needs a host name");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
