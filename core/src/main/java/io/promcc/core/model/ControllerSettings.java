@@ -54,6 +54,15 @@ public record ControllerSettings(
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
     requireRelative(scrapeConfigDirectory, "scrape config directory");
+    int slash = configFileName.lastIndexOf('/');
+    if (outputMode == OutputMode.PER_CLUSTER_FILES
+        && scrapeConfigDirectory.equals(slash < 0 ? "" : configFileName.substring(0, slash))) {
+      // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
+      // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
+      throw new InvalidValueException("scrape config directory", scrapeConfigDirectory,
+          "scrape config directory must not be the folder of the config file "
+              + Quoting.quote(configFileName));
+    }
     LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
     LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
     LabelNames.requireTargetLabel(providerLabel, "provider label");
