@@ -1,0 +1,206 @@
+package io.promcc.core.golden;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real {@code promtool} from the project's tool cache ({@code scripts/prometheus-tools.sh},
+ * found through the system property {@code promcc.tools.dir} that the build passes to tests) or,
+ * failing that, from {@code PATH}. Only Prometheus 2.43 or newer is used: older ones lack
+ * {@code scrape_config_files}.
+ */
+final class Promtool {
+  static final String TOOLS_DIR_PROPERTY = "promcc.tools.dir";
+  private static final Pattern VERSION = Pattern.compile("version (\\d+)\\.(\\d+)\\.(\\d+)");
+  private static final long TIMEOUT_SECONDS = 120;
+
+  private final Path binary;
+  private final String version;
+
+  private Promtool(Path binary, String version) {
+    this.binary = binary;
+    this.version = version;
+  }
+
+  /**
+   * The promtool to use. If there is none: fails when the environment variable {@code CI} is
+   * {@code true} (CI must never silently skip the oracle), otherwise aborts the test as skipped.
+   */
+  static Promtool require() {
+    List<String> tried = new ArrayList<>();
+    Optional<Promtool> found = locate(tried);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    String message = "no usable promtool (>= 2.43) found; tried " + String.join(", ", tried)
+        + ". Run scripts/prometheus-tools.sh to put promtool 2.53.3 into the tool cache";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(message);
+    }
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable");
+  }
+
+  private static Optional<Promtool> locate(List<String> tried) {
+    String toolsDir = System.getProperty(TOOLS_DIR_PROPERTY);
+    if (toolsDir == null || toolsDir.isBlank()) {
+      tried.add("system property " + TOOLS_DIR_PROPERTY + " (not set)");
+    } else {
+      Optional<Promtool> cached = probe(Path.of(toolsDir, "promtool"), tried);
+      if (cached.isPresent()) {
+        return cached;
+      }
+    }
+    boolean onPath = false;
+    String path = System.getenv("PATH");
+    for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
+      Path candidate = dir.isEmpty() ? null : Path.of(dir, "promtool");
+      if (candidate != null && Files.isExecutable(candidate)) {
+        onPath = true;
+        Optional<Promtool> found = probe(candidate, tried);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    if (!onPath) {
+      tried.add("PATH (no promtool)");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Promtool> probe(Path candidate, List<String> tried) {
+    if (!Files.isExecutable(candidate)) {
+      tried.add(candidate + " (missing)");
+      return Optional.empty();
+    }
+    String version = versionOf(candidate);
+    if (isAtLeast243(version)) {
+      return Optional.of(new Promtool(candidate, version));
+    }
+    tried.add(candidate + " (" + version + ")");
+    return Optional.empty();
+  }
+
+  private static String versionOf(Path candidate) {
+    try {
+      Result result = run(List.of(candidate.toString(), "--version"), candidate.getParent());
+      String firstLine = result.output().lines().findFirst().orElse("");
+      return result.exitCode() == 0 ? firstLine : "exit " + result.exitCode() + ": " + firstLine;
+    } catch (IOException e) {
+      return "not runnable: " + e.getMessage();
+    }
+  }
+
+  private static boolean isAtLeast243(String version) {
+    Matcher matcher = VERSION.matcher(version);
+    if (!matcher.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(matcher.group(1));
+    int minor = Integer.parseInt(matcher.group(2));
+    return major > 2 || (major == 2 && minor >= 43);
+  }
+
+  /** The first line of {@code promtool --version}. */
+  String version() {
+    return version;
+  }
+
+  /**
+   * Runs {@code promtool check config} on {@code config}, from {@code workDir} (so a test can
+   * show that relative paths resolve against the config file, not the working directory).
+   */
+  Result checkConfig(Path config, Path workDir) throws IOException {
+    return checkConfigs(List.of(config), workDir);
+  }
+
+  /**
+   * Runs one {@code promtool check config} over several config files: promtool checks each and
+   * exits non-zero if any fails, which saves a process start per file.
+   */
+  Result checkConfigs(Collection<Path> configs, Path workDir) throws IOException {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "check", "config"));
+    configs.forEach(config -> command.add(config.toAbsolutePath().toString()));
+    return run(command, workDir);
+  }
+
+  /** Exit code and combined stdout/stderr of one promtool run. */
+  record Result(int exitCode, String output) {}
+
+  private static Result run(List<String> command, Path workDir) throws IOException {
+    Path log = Files.createTempFile("promtool", ".log");
+    try {
+      Process process = new ProcessBuilder(command)
+          .directory(workDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+      boolean exited;
+      try {
+        exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new IOException("interrupted while waiting for " + command, e);
+      }
+      if (!exited) {
+        process.destroyForcibly();
+        throw new IOException(command + " did not finish within " + TIMEOUT_SECONDS + " s");
+      }
+      return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /**
+   * Writes every file of {@code state} under {@code root} with its mode, the way the controller
+   * delivers them, and returns the main config's path.
+   */
+  static Path materialize(DesiredState state, Path root) throws IOException {
+    for (Map.Entry<String, DesiredFile> entry : state.files().entrySet()) {
+      Path target = root.resolve(entry.getKey());
+      Files.createDirectories(target.getParent());
+      Files.write(target, entry.getValue().content());
+      Files.setPosixFilePermissions(target, permissions(entry.getValue().mode()));
+    }
+    return root.resolve(state.configPath());
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < bits.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        permissions.add(bits[bit]);
+      }
+    }
+    return permissions;
+  }
+}
