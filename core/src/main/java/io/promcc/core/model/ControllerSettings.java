@@ -49,7 +49,7 @@ public record ControllerSettings(
     requireNonNull(outputMode, "outputMode == null");
     if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
       throw new InvalidValueException("job prefix", jobPrefix,
-          "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters");
+          "must be lower-case letters, digits, '-' or '_', at most 100 characters");
     }
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
@@ -60,7 +60,7 @@ public record ControllerSettings(
     Text.requirePrintable(clusterType, "cluster type");
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
-          "private key mode must not grant access to others");
+          "must not grant access to others");
     }
   }
 
@@ -69,7 +69,7 @@ public record ControllerSettings(
       DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(what, path,
-          what + " must be a relative path inside the output folder");
+          "must be a relative path inside the output folder");
     }
   }
 
