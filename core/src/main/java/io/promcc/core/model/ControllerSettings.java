@@ -49,7 +49,7 @@ public record ControllerSettings(
     requireNonNull(outputMode, "outputMode == null");
     if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
       throw new InvalidValueException("job prefix", jobPrefix,
-          "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters");
+          "must be lower-case letters, digits, '-' or '_', at most 100 characters");
     }
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
@@ -60,7 +60,7 @@ public record ControllerSettings(
       // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
       // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
       throw new InvalidValueException("scrape config directory", scrapeConfigDirectory,
-          "scrape config directory must not be the folder of the config file "
+          "must not be the folder of the config file "
               + Quoting.quote(configFileName));
     }
     LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
@@ -69,7 +69,7 @@ public record ControllerSettings(
     Text.requirePrintable(clusterType, "cluster type");
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
-          "private key mode must not grant access to others");
+          "must not grant access to others");
     }
   }
 
@@ -78,7 +78,7 @@ public record ControllerSettings(
       DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(what, path,
-          what + " must be a relative path inside the output folder");
+          "must be a relative path inside the output folder");
     }
   }
 

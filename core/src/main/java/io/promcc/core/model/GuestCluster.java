@@ -48,7 +48,7 @@ public record GuestCluster(
     etcd.ifPresent(endpoint -> {
       if (!endpoint.hasPort()) {
         throw new InvalidValueException("etcd endpoint of " + owner, endpoint.toString(),
-            "etcd endpoint needs a port");
+            "needs a port");
       }
     });
   }
@@ -107,12 +107,12 @@ public record GuestCluster(
   public static URI parseApiServer(String value, String clusterId) {
     String owner = "api server of cluster " + Quoting.quote(clusterId);
     if (value == null) {
-      throw new InvalidValueException(owner, null, "missing api server");
+      throw new InvalidValueException(owner, null, "is missing");
     }
     try {
       return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new InvalidValueException(owner, value, "invalid api server url");
+      throw new InvalidValueException(owner, value, "is not a valid url");
     }
   }
 
@@ -124,7 +124,7 @@ public record GuestCluster(
   public static HostAndPort parseEtcd(String value, String clusterId) {
     String owner = "etcd endpoint of cluster " + Quoting.quote(clusterId);
     if (value == null) {
-      throw new InvalidValueException(owner, null, "missing etcd endpoint");
+      throw new InvalidValueException(owner, null, "is missing");
     }
     try {
       HostAndPort parsed = HostAndPort.fromString(value);
@@ -134,7 +134,7 @@ public record GuestCluster(
       }
       return parsed;
     } catch (IllegalArgumentException e) {
-      throw new InvalidValueException(owner, value, "etcd endpoint must be host:port");
+      throw new InvalidValueException(owner, value, "must be host:port");
     }
   }
 
@@ -142,18 +142,18 @@ public record GuestCluster(
     String field = "api server of " + owner;
     String text = uri.toString();
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-      throw new InvalidValueException(field, text, "api server must be an http or https url");
+      throw new InvalidValueException(field, text, "must be an http or https url");
     }
     if (hostAndPort(uri) == null) {
-      throw new InvalidValueException(field, text, "api server url needs a host name");
+      throw new InvalidValueException(field, text, "needs a host name");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidValueException(field, text,
-          "api server url must not carry user info, a query or a fragment");
+          "must not carry user info, a query or a fragment");
     }
     String path = uri.getRawPath();
     if (path != null && !path.isEmpty() && !path.equals("/")) {
-      throw new InvalidValueException(field, text, "api server url must not have a path");
+      throw new InvalidValueException(field, text, "must not have a path");
     }
   }
 }

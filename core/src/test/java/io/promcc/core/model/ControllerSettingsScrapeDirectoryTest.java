@@ -17,7 +17,7 @@ class ControllerSettingsScrapeDirectoryTest {
         () -> ControllerSettings.builder().outputMode(OutputMode.PER_CLUSTER_FILES)
             .configFileName("config/prometheus.yml").scrapeConfigDirectory("config").build());
     assertEquals("scrape config directory must not be the folder of the config file "
-        + "\"config/prometheus.yml\": scrape config directory \"config\"", e.getMessage());
+        + "\"config/prometheus.yml\", found \"config\"", e.getMessage());
   }
 
   @Test

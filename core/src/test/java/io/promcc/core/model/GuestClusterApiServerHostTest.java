@@ -44,7 +44,7 @@ class GuestClusterApiServerHostTest {
   void namesTheClusterAndQuotesTheUrlWhenTheHostIsMissing() {
     InvalidValueException e = assertThrows(InvalidValueException.class,
         () -> GuestCluster.of("4bvha", "aws", "https://user@master.4bvha"));
-    assertEquals("api server url needs a host name: api server of cluster \"4bvha\" "
-        + "\"https://user@master.4bvha\"", e.getMessage());
+    assertEquals("api server of cluster \"4bvha\" needs a host name, "
+        + "found \"https://user@master.4bvha\"", e.getMessage());
   }
 }
