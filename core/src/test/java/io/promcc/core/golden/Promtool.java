@@ -154,8 +154,8 @@ final class Promtool {
           .directory(workDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .start();
+      process.getOutputStream().close();
       boolean exited;
       try {
         exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
