@@ -25,8 +25,8 @@ public record GuestCluster(
     URI apiServer,
     SortedMap<String, String> labels,
     Optional<HostAndPort> etcd) {
-  private static final Pattern DNS_NAME =
-      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
+  private static final Pattern DNS_NAME = Pattern.compile(
+      "[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
 
   /**
    * @throws InvalidValueException if the provider, API server, a label or the etcd endpoint is

@@ -1,16 +1,20 @@
 package io.promcc.core.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,9 +81,33 @@ class GoldenFilesTest {
   }
 
   @Test
-  void planningTwiceGivesTheSameBytes() {
+  void clusterOrderDoesNotChangeTheOutput() {
     for (GoldenCases.Case goldenCase : GoldenCases.all()) {
-      assertEquals(goldenCase.plan(), goldenCase.plan(), goldenCase.name());
+      List<GuestCluster> reversed = new ArrayList<>(goldenCase.clusters());
+      Collections.reverse(reversed);
+      GoldenCases.Case shuffled = new GoldenCases.Case(goldenCase.name(), reversed,
+          goldenCase.baseConfig(), goldenCase.settings());
+      assertEquals(goldenCase.plan(), shuffled.plan(), goldenCase.name());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void mergeKeepsUnownedJobsAndSecretsAndDropsStaleOwnedJobs(GoldenCases.Case goldenCase) {
+    DesiredState state = goldenCase.plan();
+    String config = state.config().text();
+    for (DesiredFile file : state.files().values()) {
+      if (file.kind().isConfig()) {
+        assertFalse(file.text().contains("<secret>"), goldenCase.name());
+        assertFalse(file.text().contains("PRIVATE KEY"), goldenCase.name());
+      }
+    }
+    if (goldenCase.baseConfig() != null) {
+      assertTrue(config.contains("password: \"s3cr3t-p@ss: do not replace\"\n"), config);
+      assertTrue(config.contains("job_name: prometheus\n"), config);
+      assertTrue(config.contains("job_name: host-kubelet\n"), config);
+      assertTrue(config.contains("job_name: guest-clusters-are-not-this "), config);
+      assertFalse(config.contains("guest-cluster-deleted-apiserver"), config);
     }
   }
 
