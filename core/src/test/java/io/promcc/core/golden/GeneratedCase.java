@@ -28,10 +28,12 @@ import java.util.TreeMap;
  * @param certificates certificates for most clusters (a missing one gets the cluster rejected)
  * @param baseConfig resource of the base config under {@link GoldenCases#RESOURCE_DIR}, or
  *     {@code null} for an empty one
+ * @param profile resource of a scrape profile under {@link GoldenCases#RESOURCE_DIR}, or
+ *     {@code null} for the default profile
  * @param settings controller settings
  */
 record GeneratedCase(long seed, List<GuestCluster> clusters,
-    Map<ClusterId, CertificateBundle> certificates, String baseConfig,
+    Map<ClusterId, CertificateBundle> certificates, String baseConfig, String profile,
     ControllerSettings settings) {
 
   static final int MAX_CLUSTERS = 20;
@@ -54,6 +56,7 @@ record GeneratedCase(long seed, List<GuestCluster> clusters,
   private static final String[] PREFIXES = {"guest-cluster", "wc", "tenant_a", "x"};
   private static final String[] BASE_CONFIGS = {null, GoldenCases.BASE_CONFIG,
       "input/base-config-with-scrape-config-files.yml"};
+  private static final String[] PROFILES = {null, null, "input/custom-profile.yml"};
   private static final String ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-";
 
   /** Draws the case for {@code seed}. */
@@ -78,14 +81,17 @@ record GeneratedCase(long seed, List<GuestCluster> clusters,
         .clusterIdLabel(random.nextInt(4) == 0 ? "guest_cluster" : "cluster_id")
         .privateKeyMode(random.nextBoolean() ? 0600 : 0640)
         .build();
-    return new GeneratedCase(seed, clusters, certificates, pick(random, BASE_CONFIGS), settings);
+    return new GeneratedCase(seed, clusters, certificates, pick(random, BASE_CONFIGS),
+        pick(random, PROFILES), settings);
   }
 
-  /** Plans this case with the default profile. */
+  /** Plans this case. */
   DesiredState plan() {
     BaseConfig base = baseConfig == null ? BaseConfig.empty()
         : BaseConfig.parse(GoldenCases.read(baseConfig), baseConfig);
-    return new Planner(ScrapeProfile.defaultProfile(), base).plan(clusters, certificates, settings);
+    ScrapeProfile scrapeProfile = profile == null ? ScrapeProfile.defaultProfile()
+        : ScrapeProfile.parse(GoldenCases.read(profile), profile);
+    return new Planner(scrapeProfile, base).plan(clusters, certificates, settings);
   }
 
   @Override
@@ -93,7 +99,8 @@ record GeneratedCase(long seed, List<GuestCluster> clusters,
     return "seed " + seed + ": " + clusters.size() + " clusters, " + settings.outputMode()
         + ", config " + settings.configFileName() + ", scrape dir "
         + settings.scrapeConfigDirectory() + ", certs " + settings.certificateDirectory()
-        + ", prefix " + settings.jobPrefix() + ", base " + baseConfig;
+        + ", prefix " + settings.jobPrefix() + ", base " + baseConfig + ", profile "
+        + (profile == null ? "default" : profile);
   }
 
   private static GuestCluster cluster(Random random, int index) {

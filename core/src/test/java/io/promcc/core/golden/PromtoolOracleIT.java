@@ -181,6 +181,7 @@ class PromtoolOracleIT {
     private int perClusterSets;
     private int nestedConfigSets;
     private int withBaseConfig;
+    private int withCustomProfile;
     private int plannedClusters;
     private int rejectedClusters;
     private int etcdClusters;
@@ -193,6 +194,7 @@ class PromtoolOracleIT {
       perClusterSets += generated.settings().outputMode() == OutputMode.PER_CLUSTER_FILES ? 1 : 0;
       nestedConfigSets += generated.settings().configFileName().contains("/") ? 1 : 0;
       withBaseConfig += generated.baseConfig() != null ? 1 : 0;
+      withCustomProfile += generated.profile() != null ? 1 : 0;
       plannedClusters += state.clusters().size();
       rejectedClusters += state.rejections().size();
       for (GuestCluster cluster : generated.clusters()) {
@@ -204,7 +206,8 @@ class PromtoolOracleIT {
     void assertCoversTheSpace() {
       assertTrue(emptySets > 0 && largeSets > 0, this::toString);
       assertTrue(perClusterSets > sets / 4 && perClusterSets < sets * 3 / 4, this::toString);
-      assertTrue(nestedConfigSets > 0 && withBaseConfig > 0, this::toString);
+      assertTrue(nestedConfigSets > 0 && withBaseConfig > 0 && withCustomProfile > 0,
+          this::toString);
       assertTrue(plannedClusters > 1000 && rejectedClusters > 0, this::toString);
       assertTrue(etcdClusters > 0 && labelledClusters > 0, this::toString);
     }
@@ -213,7 +216,8 @@ class PromtoolOracleIT {
     public String toString() {
       return sets + " sets (" + emptySets + " empty, " + largeSets + " with 15+ clusters, "
           + perClusterSets + " per-cluster files, " + nestedConfigSets + " nested config, "
-          + withBaseConfig + " with a base config), " + plannedClusters + " clusters planned, "
+          + withBaseConfig + " with a base config, " + withCustomProfile
+          + " with a custom profile), " + plannedClusters + " clusters planned, "
           + rejectedClusters + " rejected, " + etcdClusters + " with etcd, " + labelledClusters
           + " with extra labels";
     }
