@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real {@code promtool} from the project's tool cache ({@code scripts/prometheus-tools.sh},
- * found through the system property {@code promcc.tools.dir} that the build passes to tests) or,
- * failing that, from {@code PATH}. Only Prometheus 2.43 or newer is used: older ones lack
- * {@code scrape_config_files}.
+ * The real {@code promtool}: from the project's tool cache ({@code scripts/prometheus-tools.sh},
+ * found through the system property {@code promcc.tools.dir} that the build passes to tests),
+ * else from {@code $PROMETHEUS_BIN_DIR} (the script's override), else from {@code PATH}. Only
+ * 2.43 or newer is used: older ones lack {@code scrape_config_files}, and Debian 12's 2.42 lacks
+ * Kubernetes service discovery.
  */
 final class Promtool {
   static final String TOOLS_DIR_PROPERTY = "promcc.tools.dir";
@@ -68,6 +69,14 @@ final class Promtool {
       Optional<Promtool> cached = probe(Path.of(toolsDir, "promtool"), tried);
       if (cached.isPresent()) {
         return cached;
+      }
+    }
+    String binDir = System.getenv("PROMETHEUS_BIN_DIR");
+    if (binDir != null && !binDir.isBlank()) {
+      // the tool script's own override: a Prometheus the user brings
+      Optional<Promtool> own = probe(Path.of(binDir, "promtool"), tried);
+      if (own.isPresent()) {
+        return own;
       }
     }
     boolean onPath = false;
