@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,12 +48,15 @@ final class Promtool {
    * {@code true} (CI must never silently skip the oracle), otherwise aborts the test as skipped.
    */
   static Promtool require() {
-    List<String> tried = new ArrayList<>();
-    Optional<Promtool> found = locate(tried);
+    List<String> unusable = new ArrayList<>();
+    Optional<Promtool> found = locate(unusable);
     if (found.isPresent()) {
       return found.get();
     }
-    String message = "no usable promtool (>= 2.43) found; tried " + String.join(", ", tried)
+    String message = "no usable promtool (>= 2.43) found in " + TOOLS_DIR_PROPERTY + " ("
+        + System.getProperty(TOOLS_DIR_PROPERTY) + "), the tool cache above the working folder, "
+        + "$PROMETHEUS_BIN_DIR or PATH" + (unusable.isEmpty() ? "" : "; too old or broken: "
+        + String.join(", ", unusable))
         + ". Run scripts/prometheus-tools.sh to put promtool 2.53.3 into the tool cache";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       fail(message);
@@ -61,53 +65,58 @@ final class Promtool {
     throw new AssertionError("unreachable");
   }
 
-  private static Optional<Promtool> locate(List<String> tried) {
+  /** The first promtool >= 2.43 among the candidates, in order; others go to {@code unusable}. */
+  private static Optional<Promtool> locate(List<String> unusable) {
+    Set<Path> candidates = new LinkedHashSet<>();
     String toolsDir = System.getProperty(TOOLS_DIR_PROPERTY);
-    if (toolsDir == null || toolsDir.isBlank()) {
-      tried.add("system property " + TOOLS_DIR_PROPERTY + " (not set)");
-    } else {
-      Optional<Promtool> cached = probe(Path.of(toolsDir, "promtool"), tried);
-      if (cached.isPresent()) {
-        return cached;
-      }
+    if (toolsDir != null && !toolsDir.isBlank()) {
+      candidates.add(Path.of(toolsDir, "promtool"));
+      candidates.addAll(cacheAboveWorkingFolder(Path.of(toolsDir)));
     }
     String binDir = System.getenv("PROMETHEUS_BIN_DIR");
     if (binDir != null && !binDir.isBlank()) {
       // the tool script's own override: a Prometheus the user brings
-      Optional<Promtool> own = probe(Path.of(binDir, "promtool"), tried);
-      if (own.isPresent()) {
-        return own;
-      }
+      candidates.add(Path.of(binDir, "promtool"));
     }
-    boolean onPath = false;
     String path = System.getenv("PATH");
     for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
-      Path candidate = dir.isEmpty() ? null : Path.of(dir, "promtool");
-      if (candidate != null && Files.isExecutable(candidate)) {
-        onPath = true;
-        Optional<Promtool> found = probe(candidate, tried);
-        if (found.isPresent()) {
-          return found;
-        }
+      if (!dir.isEmpty()) {
+        candidates.add(Path.of(dir, "promtool"));
       }
     }
-    if (!onPath) {
-      tried.add("PATH (no promtool)");
+    for (Path candidate : candidates) {
+      if (Files.isExecutable(candidate)) {
+        String version = versionOf(candidate);
+        if (isAtLeast243(version)) {
+          return Optional.of(new Promtool(candidate, version));
+        }
+        unusable.add(candidate + " (" + version + ")");
+      }
     }
     return Optional.empty();
   }
 
-  private static Optional<Promtool> probe(Path candidate, List<String> tried) {
-    if (!Files.isExecutable(candidate)) {
-      tried.add(candidate + " (missing)");
-      return Optional.empty();
+  /**
+   * The tool cache's promtool as seen from the working folder and each of its parents: the build
+   * derives {@code promcc.tools.dir} from the folder Maven starts in, which is the module's own
+   * folder when a build is started there.
+   */
+  private static List<Path> cacheAboveWorkingFolder(Path configured) {
+    int cache = -1;
+    for (int i = 0; i < configured.getNameCount() - 1; i++) {
+      if (configured.getName(i).toString().equals(".tools")) {
+        cache = i;
+      }
     }
-    String version = versionOf(candidate);
-    if (isAtLeast243(version)) {
-      return Optional.of(new Promtool(candidate, version));
+    if (cache < 0) {
+      return List.of();
     }
-    tried.add(candidate + " (" + version + ")");
-    return Optional.empty();
+    Path inCache = configured.subpath(cache, configured.getNameCount());
+    List<Path> candidates = new ArrayList<>();
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      candidates.add(dir.resolve(inCache).resolve("promtool"));
+    }
+    return candidates;
   }
 
   private static String versionOf(Path candidate) {

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,9 +45,12 @@ class PromtoolOracleIT {
   @TempDir
   Path temp;
 
-  @BeforeAll
-  static void findPromtool() {
-    promtool = Promtool.require();
+  /** Per test, not per class, so that without promtool every test is reported as skipped. */
+  @BeforeEach
+  void findPromtool() {
+    if (promtool == null) {
+      promtool = Promtool.require();
+    }
   }
 
   static Stream<GoldenCases.Case> goldenCases() {
