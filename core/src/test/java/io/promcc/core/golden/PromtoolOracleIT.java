@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Without promtool this fails when {@code CI=true} and is skipped otherwise; run
  * {@code scripts/prometheus-tools.sh} to fill the tool cache. Reproduce one generated set with
- * {@code -Dpromcc.oracle.seed=<seed>} (the seed is in the test's name).
+ * {@code -Dpromcc.oracle.seed=<seed>} (a failure lists the seeds of the rejected sets).
  */
 class PromtoolOracleIT {
   private static final int GENERATED_SETS = 200;
