@@ -49,20 +49,23 @@ public record ControllerSettings(
     requireNonNull(outputMode, "outputMode == null");
     if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
       throw new InvalidValueException("job prefix", jobPrefix,
-          "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters");
+          "must be lower-case letters, digits, '-' or '_', at most 100 characters");
     }
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
     requireRelative(scrapeConfigDirectory, "scrape config directory");
-    // Both folders hold only generated files named after cluster IDs: a config file there could
-    // be overwritten by a cluster's file (cluster "prometheus"), and the scrape_config_files glob
-    // would load the main config as a scrape config file.
     String configFolder = parent(configFileName);
-    if (configFolder.equals(certificateDirectory)
-        || outputMode == OutputMode.PER_CLUSTER_FILES && configFolder.equals(scrapeConfigDirectory)) {
-      throw new InvalidValueException("config file name", configFileName, "config file name must "
-          + "not be in the " + (configFolder.equals(certificateDirectory) ? "certificate directory"
-          : "scrape config directory"));
+    if (outputMode == OutputMode.PER_CLUSTER_FILES && scrapeConfigDirectory.equals(configFolder)) {
+      // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
+      // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
+      throw new InvalidValueException("scrape config directory", scrapeConfigDirectory,
+          "must not be the folder of the config file " + Quoting.quote(configFileName));
+    }
+    if (certificateDirectory.equals(configFolder)) {
+      // certificate files are named <cluster id>-ca.pem etc.: with certs/a-ca.pem as the config
+      // file, cluster "a"'s CA would replace the config
+      throw new InvalidValueException("certificate directory", certificateDirectory,
+          "must not be the folder of the config file " + Quoting.quote(configFileName));
     }
     LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
     LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
@@ -70,7 +73,7 @@ public record ControllerSettings(
     Text.requirePrintable(clusterType, "cluster type");
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
-          "private key mode must not grant access to others");
+          "must not grant access to others");
     }
   }
 
@@ -86,7 +89,7 @@ public record ControllerSettings(
       DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(what, path,
-          what + " must be a relative path inside the output folder");
+          "must be a relative path inside the output folder");
     }
   }
 

@@ -31,24 +31,31 @@ final class ConfigValidator {
     checkDurations(job, "scrape config " + Quoting.quote(name));
   }
 
+  /** Checks the name of a generated job. */
+  void checkOwnedJob(String name) {
+    checkName(name);
+  }
+
   /**
-   * Checks a generated job.
+   * Checks that the certificate files a cluster's jobs name are files the controller writes.
    *
-   * @param jobDir folder of the file that holds the job, against which Prometheus resolves files
+   * @param named the files as the jobs name them
+   * @param jobDir folder of the file that holds the jobs, against which Prometheus resolves files
    * @param files every desired path, relative to the output root
    */
-  void checkOwnedJob(Map<String, Object> job, String jobDir, Set<String> files) {
-    String name = (String) job.get("job_name");
-    checkName(name);
-    String owner = "scrape config " + Quoting.quote(name);
-    checkDurations(job, owner);
-    checkTls(job.get("tls_config"), owner, jobDir, files);
-    if (job.get("kubernetes_sd_configs") instanceof List<?> sds) {
-      for (Object sd : sds) {
-        checkTls(((Map<?, ?>) sd).get("tls_config"), "kubernetes_sd_config of " + owner, jobDir,
-            files);
+  void checkCertificateFiles(String cluster, CertificatePaths named, String jobDir,
+      Set<String> files) {
+    Map<String, String> byKey = new java.util.LinkedHashMap<>();
+    byKey.put("ca_file", named.ca());
+    byKey.put("cert_file", named.certificate());
+    byKey.put("key_file", named.key());
+    byKey.forEach((key, file) -> {
+      String resolved = RelativePaths.resolve(jobDir, file);
+      if (resolved == null || !files.contains(resolved)) {
+        problems.add(key + " " + Quoting.quote(file) + " of cluster " + Quoting.quote(cluster)
+            + " is not one of the files the controller writes");
       }
-    }
+    });
   }
 
   /** Everything found so far, in the order found. */
@@ -76,20 +83,6 @@ final class ConfigValidator {
         && Durations.isValid(String.valueOf(timeout))
         && Durations.toMillis(String.valueOf(timeout)) > Durations.toMillis(String.valueOf(interval))) {
       problems.add("scrape timeout greater than scrape interval for " + owner);
-    }
-  }
-
-  private void checkTls(Object tls, String owner, String jobDir, Set<String> files) {
-    if (!(tls instanceof Map<?, ?> map)) {
-      return;
-    }
-    for (String key : List.of("ca_file", "cert_file", "key_file")) {
-      Object file = map.get(key);
-      String resolved = file == null ? null : RelativePaths.resolve(jobDir, String.valueOf(file));
-      if (file != null && (resolved == null || !files.contains(resolved))) {
-        problems.add(key + " " + Quoting.quote(String.valueOf(file)) + " of " + owner
-            + " is not one of the files the controller writes");
-      }
     }
   }
 }

@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.yaml.YamlWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,9 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the profile's job templates into Prometheus {@code scrape_configs} entries for one
- * cluster. The SD block of a role is one shared, identical map per cluster, so that Prometheus'
- * discovery manager runs one set of watches per (cluster, role), not one per job.
+ * Turns the profile's job templates into Prometheus {@code scrape_configs} entries, as YAML text.
+ *
+ * <p>Everything a template contributes is the same for every cluster, so it is rendered once, at
+ * construction; per cluster only the job names, the SD block, the TLS files, the address rewrite
+ * and the cluster labels are rendered, each once per cluster, and jobs are assembled by
+ * concatenation. This keeps 10,000 clusters (70,000 jobs) well under a second.
+ *
+ * <p>Every job of one cluster and role has the identical {@code kubernetes_sd_configs} block, so
+ * that Prometheus' discovery manager runs one set of watches per (cluster, role), not one per job.
  */
 final class JobRenderer {
   private static final String NAMESPACE = "__meta_kubernetes_namespace";
@@ -19,12 +26,17 @@ final class JobRenderer {
   private static final String POD = "__meta_kubernetes_pod_name";
   private static final String NODE = "__meta_kubernetes_node_name";
 
-  private final ScrapeProfile profile;
+  /** The parts of a job that do not depend on the cluster, pre-rendered. */
+  private record Parts(JobTemplate template, String head, String rules, String metricRelabel) {}
+
   private final ControllerSettings settings;
+  private final List<Parts> parts = new ArrayList<>();
 
   JobRenderer(ScrapeProfile profile, ControllerSettings settings) {
-    this.profile = profile;
     this.settings = settings;
+    for (JobTemplate template : profile.jobs()) {
+      parts.add(new Parts(template, head(template), rules(template), metricRelabel(template)));
+    }
   }
 
   /** Job name of {@code template} for {@code cluster}. */
@@ -33,59 +45,97 @@ final class JobRenderer {
   }
 
   /**
-   * The jobs of {@code cluster}, in profile order.
+   * Appends the jobs of {@code cluster}, in profile order, as block-sequence items at column 0.
    *
    * @param certificates the cluster's certificate files as the config file names them
+   * @return the names of the jobs appended
    */
-  List<Map<String, Object>> render(GuestCluster cluster, CertificatePaths certificates) {
+  List<String> render(GuestCluster cluster, CertificatePaths certificates, StringBuilder out) {
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("ca_file", certificates.ca());
     tls.put("cert_file", certificates.certificate());
     tls.put("key_file", certificates.key());
-    List<RelabelRule> clusterLabels = clusterLabels(cluster);
-    Map<String, List<Object>> sdBlocks = new HashMap<>();
-    List<Map<String, Object>> jobs = new ArrayList<>();
-    for (JobTemplate template : profile.jobs()) {
+    StringBuilder jobTls = new StringBuilder("  tls_config:\n");
+    YamlWriter.appendMapping(jobTls, tls, 4);
+    String clusterRules = rulesText(clusterLabels(cluster));
+    String toApiServer = rulesText(List.of(
+        RelabelRule.setLabel("__address__", cluster.apiServerAddress())));
+    Map<String, String> sdBlocks = new HashMap<>();
+    List<String> names = new ArrayList<>(parts.size());
+    for (Parts part : parts) {
+      JobTemplate template = part.template();
       if (template.target() == TargetKind.ETCD && cluster.etcd().isEmpty()) {
         continue;
       }
-      Map<String, Object> job = new LinkedHashMap<>();
-      job.put("job_name", jobName(cluster, template));
-      if (template.honorLabels() != null) {
-        job.put("honor_labels", template.honorLabels());
-      }
-      if (template.scrapeInterval() != null) {
-        job.put("scrape_interval", template.scrapeInterval());
-      }
-      if (template.scrapeTimeout() != null) {
-        job.put("scrape_timeout", template.scrapeTimeout());
-      }
-      job.put("metrics_path", template.path());
-      job.put("scheme", template.scheme());
+      String name = jobName(cluster, template);
+      names.add(name);
+      out.append("- job_name: ");
+      YamlWriter.appendScalar(out, name);
+      out.append('\n').append(part.head());
       if (template.target() == TargetKind.ETCD) {
-        job.put("static_configs",
-            List.of(Map.of("targets", List.of(cluster.etcd().orElseThrow().toString()))));
+        out.append("  static_configs:\n  - targets: [");
+        YamlWriter.appendScalar(out, cluster.etcd().orElseThrow().toString());
+        out.append("]\n");
       } else {
-        job.put("kubernetes_sd_configs", sdBlocks.computeIfAbsent(template.role(),
-            role -> List.of(sdConfig(cluster, role, tls))));
+        out.append(sdBlocks.computeIfAbsent(template.role(), role -> sdBlock(cluster, role, tls)));
       }
-      job.put("tls_config", tls);
-      job.put("relabel_configs", relabelConfigs(cluster, template, clusterLabels));
-      if (!template.metricRelabelConfigs().isEmpty()) {
-        job.put("metric_relabel_configs", toYaml(template.metricRelabelConfigs()));
+      out.append(jobTls).append("  relabel_configs:\n").append(part.rules());
+      if (template.target() == TargetKind.API_SERVER || template.target() == TargetKind.NODE_PROXY
+          || template.target() == TargetKind.POD_PROXY) {
+        out.append(toApiServer);
       }
-      jobs.add(job);
+      out.append(clusterRules).append(part.metricRelabel());
     }
-    return jobs;
+    return names;
   }
 
-  private static Map<String, Object> sdConfig(GuestCluster cluster, String role,
-      Map<String, Object> tls) {
+  private static String head(JobTemplate template) {
+    Map<String, Object> head = new LinkedHashMap<>();
+    if (template.honorLabels() != null) {
+      head.put("honor_labels", template.honorLabels());
+    }
+    if (template.scrapeInterval() != null) {
+      head.put("scrape_interval", template.scrapeInterval());
+    }
+    if (template.scrapeTimeout() != null) {
+      head.put("scrape_timeout", template.scrapeTimeout());
+    }
+    head.put("metrics_path", template.path());
+    head.put("scheme", template.scheme());
+    StringBuilder out = new StringBuilder();
+    YamlWriter.appendMapping(out, head, 2);
+    return out.toString();
+  }
+
+  /** Allow-lists, the template's own rules and the path rewrite of its target kind. */
+  private static String rules(JobTemplate template) {
+    List<RelabelRule> rules = new ArrayList<>();
+    if (!template.namespaces().isEmpty()) {
+      rules.add(RelabelRule.keep(List.of(NAMESPACE), String.join("|", template.namespaces())));
+    }
+    if (!template.services().isEmpty()) {
+      rules.add(RelabelRule.keep(List.of(SERVICE), String.join("|", template.services())));
+    }
+    rules.addAll(template.relabelConfigs());
+    rules.addAll(pathRewrite(template));
+    return rulesText(rules);
+  }
+
+  private static String metricRelabel(JobTemplate template) {
+    if (template.metricRelabelConfigs().isEmpty()) {
+      return "";
+    }
+    return "  metric_relabel_configs:\n" + rulesText(template.metricRelabelConfigs());
+  }
+
+  private static String sdBlock(GuestCluster cluster, String role, Map<String, Object> tls) {
     Map<String, Object> sd = new LinkedHashMap<>();
     sd.put("api_server", cluster.apiServer().toString());
     sd.put("role", role);
     sd.put("tls_config", tls);
-    return sd;
+    StringBuilder out = new StringBuilder("  kubernetes_sd_configs:\n");
+    YamlWriter.appendSequence(out, List.of(sd), 2);
+    return out.toString();
   }
 
   private List<RelabelRule> clusterLabels(GuestCluster cluster) {
@@ -97,33 +147,17 @@ final class JobRenderer {
     return rules;
   }
 
-  private List<Object> relabelConfigs(GuestCluster cluster, JobTemplate template,
-      List<RelabelRule> clusterLabels) {
-    List<RelabelRule> rules = new ArrayList<>();
-    if (!template.namespaces().isEmpty()) {
-      rules.add(RelabelRule.keep(List.of(NAMESPACE), String.join("|", template.namespaces())));
-    }
-    if (!template.services().isEmpty()) {
-      rules.add(RelabelRule.keep(List.of(SERVICE), String.join("|", template.services())));
-    }
-    rules.addAll(template.relabelConfigs());
-    rules.addAll(targetRewrite(cluster, template));
-    rules.addAll(clusterLabels);
-    return toYaml(rules);
-  }
-
-  /** Points {@code __metrics_path__} and {@code __address__} where the target kind says. */
-  private static List<RelabelRule> targetRewrite(GuestCluster cluster, JobTemplate template) {
-    RelabelRule toApiServer = RelabelRule.setLabel("__address__", cluster.apiServerAddress());
+  /**
+   * Points {@code __metrics_path__} through the API server's node or pod proxy; the address
+   * itself is rewritten per cluster.
+   */
+  private static List<RelabelRule> pathRewrite(JobTemplate template) {
     return switch (template.target()) {
-      case API_SERVER -> List.of(toApiServer);
-      case NODE_PROXY -> List.of(
-          template.port() == null
-              ? RelabelRule.replace(List.of(NODE, "__address__", "__metrics_path__"),
-                  "(.+);.*:(\\d+);(.*)", "__metrics_path__", "/api/v1/nodes/${1}:${2}/proxy${3}")
-              : RelabelRule.replace(List.of(NODE, "__metrics_path__"), "(.+);(.*)",
-                  "__metrics_path__", "/api/v1/nodes/${1}:" + template.port() + "/proxy${2}"),
-          toApiServer);
+      case NODE_PROXY -> List.of(template.port() == null
+          ? RelabelRule.replace(List.of(NODE, "__address__", "__metrics_path__"),
+              "(.+);.*:(\\d+);(.*)", "__metrics_path__", "/api/v1/nodes/${1}:${2}/proxy${3}")
+          : RelabelRule.replace(List.of(NODE, "__metrics_path__"), "(.+);(.*)",
+              "__metrics_path__", "/api/v1/nodes/${1}:" + template.port() + "/proxy${2}"));
       case POD_PROXY -> List.of(
           RelabelRule.keep(List.of(POD), ".+"),
           template.port() == null
@@ -132,17 +166,16 @@ final class JobRenderer {
                   "/api/v1/namespaces/${1}/pods/${2}:${3}/proxy${4}")
               : RelabelRule.replace(List.of(NAMESPACE, POD, "__metrics_path__"), "(.+);(.+);(.*)",
                   "__metrics_path__",
-                  "/api/v1/namespaces/${1}/pods/${2}:" + template.port() + "/proxy${3}"),
-          toApiServer);
-      case DIRECT, ETCD -> List.of();
+                  "/api/v1/namespaces/${1}/pods/${2}:" + template.port() + "/proxy${3}"));
+      case API_SERVER, DIRECT, ETCD -> List.of();
     };
   }
 
-  private static List<Object> toYaml(List<RelabelRule> rules) {
-    List<Object> out = new ArrayList<>(rules.size());
-    for (RelabelRule rule : rules) {
-      out.add(rule.toYaml());
-    }
-    return out;
+  private static String rulesText(List<RelabelRule> rules) {
+    List<Object> items = new ArrayList<>(rules.size());
+    rules.forEach(rule -> items.add(rule.toYaml()));
+    StringBuilder out = new StringBuilder();
+    YamlWriter.appendSequence(out, items, 2);
+    return out.toString();
   }
 }

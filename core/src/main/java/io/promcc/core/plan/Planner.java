@@ -14,7 +14,6 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.yaml.BaseConfig;
-import io.promcc.core.yaml.YamlWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -78,25 +77,25 @@ public final class Planner {
 
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
-    StringBuilder mergedJobs = new StringBuilder();
-    Map<String, List<Map<String, Object>>> jobsByDir = new TreeMap<>();
+    StringBuilder mergedJobs = new StringBuilder(accepted.size() * 8192);
+    Map<GuestCluster, CertificatePaths> named = new java.util.LinkedHashMap<>();
+    Map<GuestCluster, String> jobDirs = new java.util.LinkedHashMap<>();
     for (GuestCluster cluster : accepted.values()) {
       CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
       addCertificates(files, paths, certificates.get(cluster.id()), settings);
       String jobFile = settings.scrapeConfigDirectory() + "/" + cluster.id().value() + ".yml";
       String jobDir = perCluster ? RelativePaths.parent(jobFile) : configDir;
-      List<Map<String, Object>> jobs = renderer.render(cluster, paths.relativeTo(jobDir));
-      jobsByDir.computeIfAbsent(jobDir, dir -> new ArrayList<>()).addAll(jobs);
+      CertificatePaths asNamed = paths.relativeTo(jobDir);
+      named.put(cluster, asNamed);
+      jobDirs.put(cluster, jobDir);
+      StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
+      renderer.render(cluster, asNamed, jobs).forEach(validator::checkOwnedJob);
       if (perCluster) {
-        StringBuilder text = new StringBuilder("scrape_configs:\n");
-        YamlWriter.appendSequence(text, jobs, 0);
-        files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, text.toString()));
-      } else {
-        YamlWriter.appendSequence(mergedJobs, jobs, 0);
+        files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
       }
     }
-    jobsByDir.forEach((dir, jobs) ->
-        jobs.forEach(job -> validator.checkOwnedJob(job, dir, files.keySet())));
+    named.forEach((cluster, asNamed) -> validator.checkCertificateFiles(cluster.id().value(),
+        asNamed, jobDirs.get(cluster), files.keySet()));
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }

@@ -102,11 +102,12 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
         continue;
       }
       JobTemplate job = JobTemplate.parse(map, i, problems);
-      if (job == null) {
+      // names count even for invalid templates, so a duplicate is reported in the same round
+      if (map.get("name") instanceof String name && !seen.add(name)) {
+        problems.add("found multiple job templates with name " + Quoting.quote(name));
         continue;
       }
-      if (!seen.add(job.name())) {
-        problems.add("found multiple job templates with name " + Quoting.quote(job.name()));
+      if (job == null) {
         continue;
       }
       jobs.put(job.name(), job);

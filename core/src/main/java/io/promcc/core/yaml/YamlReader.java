@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -67,8 +69,32 @@ public final class YamlReader {
     try {
       return new Load(settings(subject, false)).loadFromString(text);
     } catch (YamlEngineException e) {
-      throw new ValidationException(subject, List.of("invalid yaml: " + oneLine(e.getMessage())));
+      throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
     }
+  }
+
+  /**
+   * Where and what, from snakeyaml's marks: {@code " at line 4, column 4: <problem> (<context>
+   * at line 2, column 3)"}. Its own message embeds source snippets and a caret on extra lines,
+   * which read as noise once folded onto the one line a problem gets.
+   */
+  static String describe(YamlEngineException e) {
+    if (!(e instanceof MarkedYamlEngineException marked) || marked.getProblem() == null) {
+      return ": " + oneLine(e.getMessage());
+    }
+    StringBuilder out = new StringBuilder();
+    marked.getProblemMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
+    out.append(": ").append(oneLine(marked.getProblem()));
+    if (marked.getContext() != null) {
+      out.append(" (").append(oneLine(marked.getContext()));
+      marked.getContextMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
+      out.append(')');
+    }
+    return out.toString();
+  }
+
+  private static String position(Mark mark) {
+    return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
   }
 
   /** YAML-ish name of a Java value's type, for messages. */

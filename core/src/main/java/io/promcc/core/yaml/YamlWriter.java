@@ -43,6 +43,11 @@ public final class YamlWriter {
     }
   }
 
+  /** Appends the entries of {@code map} as a block mapping at column {@code indent}. */
+  public static void appendMapping(StringBuilder out, Map<String, ?> map, int indent) {
+    writeMap(out, map, indent, false);
+  }
+
   /** Appends {@code value} as a YAML scalar: plain when unambiguous, double-quoted otherwise. */
   public static void appendScalar(StringBuilder out, String value) {
     if (isPlainSafe(value)) {
@@ -115,6 +120,12 @@ public final class YamlWriter {
       if (value instanceof Map<?, ?> nested && !nested.isEmpty()) {
         out.append('\n');
         writeMap(out, nested, indent + 2, false);
+      } else if (value instanceof List<?> list && isFlowList(list)) {
+        out.append(" [");
+        for (int i = 0; i < list.size(); i++) {
+          out.append(i == 0 ? "" : ", ").append((String) list.get(i));
+        }
+        out.append("]\n");
       } else if (value instanceof List<?> list && !list.isEmpty()) {
         out.append('\n');
         appendSequence(out, list, indent);
@@ -123,6 +134,19 @@ public final class YamlWriter {
         writeNested(out, value, indent + 2, false);
       }
     }
+  }
+
+  /** Short lists of plain strings read best, and parse fastest, as {@code [a, b]}. */
+  private static boolean isFlowList(List<?> list) {
+    if (list.isEmpty()) {
+      return false;
+    }
+    for (Object item : list) {
+      if (!(item instanceof String text) || !isPlainSafe(text)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void writeNested(StringBuilder out, Object value, int indent, boolean inline) {

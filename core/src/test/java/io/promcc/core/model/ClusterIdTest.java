@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ClusterIdTest {
   private static final String NOT_A_LABEL = "cluster id must be a DNS-1123 label (lower-case "
-      + "letters, digits and '-', starting and ending with a letter or digit): cluster id ";
+      + "letters, digits and '-', starting and ending with a letter or digit), found ";
 
   @ParameterizedTest
   @ValueSource(strings = {"a", "0", "abc", "a-b", "a--b", "123", "x1-y2",
@@ -22,7 +22,7 @@ class ClusterIdTest {
   @Test
   void rejectsTheEmptyString() {
     InvalidValueException e = assertThrows(InvalidValueException.class, () -> ClusterId.of(""));
-    assertEquals("cluster id must not be empty: cluster id \"\"", e.getMessage());
+    assertEquals("cluster id must not be empty, found \"\"", e.getMessage());
     assertEquals("cluster id", e.field());
     assertEquals("", e.value());
   }
@@ -31,7 +31,7 @@ class ClusterIdTest {
   void rejects64Characters() {
     String value = "a".repeat(64);
     InvalidValueException e = assertThrows(InvalidValueException.class, () -> ClusterId.of(value));
-    assertEquals("cluster id must be at most 63 characters long: cluster id \"" + value + "\"",
+    assertEquals("cluster id must be at most 63 characters long, found \"" + value + "\"",
         e.getMessage());
   }
 

@@ -48,93 +48,93 @@ class GuestClusterTest {
 
   @Test
   void rejectsAnEmptyProvider() {
-    assertMessage("must not be empty: provider of " + CLUSTER + " \"\"",
+    assertMessage("provider of " + CLUSTER + " must not be empty, found \"\"",
         () -> GuestCluster.of("c1", "", "https://h"));
   }
 
   @Test
   void rejectsAProviderWithANewline() {
-    assertMessage("must not contain control characters: provider of " + CLUSTER + " \"a\\nb\"",
+    assertMessage("provider of " + CLUSTER + " must not contain control characters, found \"a\\nb\"",
         () -> GuestCluster.of("c1", "a\nb", "https://h"));
   }
 
   @Test
   void rejectsAnApiServerThatIsNotHttp() {
-    assertMessage("api server must be an http or https url: api server of " + CLUSTER
-        + " \"ftp://h\"", () -> GuestCluster.of("c1", "aws", "ftp://h"));
+    assertMessage("api server of " + CLUSTER
+        + " must be an http or https url, found \"ftp://h\"", () -> GuestCluster.of("c1", "aws", "ftp://h"));
   }
 
   @Test
   void rejectsAnApiServerWithoutHost() {
-    assertMessage("api server url needs a host name: api server of " + CLUSTER
-        + " \"https:/x\"", () -> GuestCluster.of("c1", "aws", "https:/x"));
+    assertMessage("api server of " + CLUSTER
+        + " needs a host name, found \"https:/x\"", () -> GuestCluster.of("c1", "aws", "https:/x"));
   }
 
   @Test
   void rejectsAnApiServerWithAPath() {
-    assertMessage("api server url must not have a path: api server of " + CLUSTER
-        + " \"https://h/api\"", () -> GuestCluster.of("c1", "aws", "https://h/api"));
+    assertMessage("api server of " + CLUSTER
+        + " must not have a path, found \"https://h/api\"", () -> GuestCluster.of("c1", "aws", "https://h/api"));
   }
 
   @Test
   void rejectsAnApiServerWithAQuery() {
-    assertMessage("api server url must not carry user info, a query or a fragment: api server of "
-        + CLUSTER + " \"https://h?x=1\"", () -> GuestCluster.of("c1", "aws", "https://h?x=1"));
+    assertMessage("api server of " + CLUSTER
+        + " must not carry user info, a query or a fragment, found \"https://h?x=1\"", () -> GuestCluster.of("c1", "aws", "https://h?x=1"));
   }
 
   @Test
   void rejectsAnApiServerWithAPortOutOfRange() {
-    assertMessage("api server url has a port out of range: api server of " + CLUSTER
-        + " \"https://h:65536\"", () -> GuestCluster.of("c1", "aws", "https://h:65536"));
+    assertMessage("api server of " + CLUSTER
+        + " has a port out of range, found \"https://h:65536\"", () -> GuestCluster.of("c1", "aws", "https://h:65536"));
   }
 
   @Test
   void rejectsAnApiServerWithPortZero() {
-    assertMessage("api server url has a port out of range: api server of " + CLUSTER
-        + " \"https://h:0\"", () -> GuestCluster.of("c1", "aws", "https://h:0"));
+    assertMessage("api server of " + CLUSTER
+        + " has a port out of range, found \"https://h:0\"", () -> GuestCluster.of("c1", "aws", "https://h:0"));
   }
 
   @Test
   void rejectsAnApiServerThatIsNotAUrl() {
-    assertMessage("invalid api server url: api server of " + CLUSTER + " \"https://h h\"",
+    assertMessage("api server of " + CLUSTER + " is not a valid url, found \"https://h h\"",
         () -> GuestCluster.of("c1", "aws", "https://h h"));
   }
 
   @Test
   void rejectsAMissingApiServer() {
-    assertMessage("missing api server: api server of " + CLUSTER + " <null>",
+    assertMessage("api server of " + CLUSTER + " is missing",
         () -> GuestCluster.parseApiServer(null, "c1"));
   }
 
   @Test
   void rejectsAReservedLabelName() {
-    assertMessage("invalid label name (must match [a-zA-Z_][a-zA-Z0-9_]* and not start with "
-            + "\"__\"): label of " + CLUSTER + " \"__address__\"",
+    assertMessage("label of " + CLUSTER + " must match [a-zA-Z_][a-zA-Z0-9_]* and not start "
+            + "with \"__\", found \"__address__\"",
         () -> GuestCluster.of("c1", "aws", "https://h").withLabels(Map.of("__address__", "x")));
   }
 
   @Test
   void rejectsALabelValueLongerThan1024CharactersShowingOnlyItsStart() {
-    assertMessage("must be at most 1024 characters long: label \"team\" of " + CLUSTER + " \""
-            + "a".repeat(120) + "...(1025 chars)\"",
+    assertMessage("label \"team\" of " + CLUSTER + " must be at most 1024 characters long, "
+            + "found \"" + "a".repeat(120) + "...(1025 chars)\"",
         () -> GuestCluster.of("c1", "aws", "https://h").withLabels(Map.of("team", "a".repeat(1025))));
   }
 
   @Test
   void rejectsALabelValueWithALoneSurrogate() {
-    assertMessage("must be valid unicode text: label \"team\" of " + CLUSTER + " \"x\\ud800\"",
+    assertMessage("label \"team\" of " + CLUSTER + " must be valid unicode text, found \"x\\ud800\"",
         () -> GuestCluster.of("c1", "aws", "https://h").withLabels(Map.of("team", "x\ud800")));
   }
 
   @Test
   void rejectsAnEtcdEndpointWithoutPort() {
-    assertMessage("etcd endpoint must be host:port: etcd endpoint of " + CLUSTER + " \"etcd\"",
+    assertMessage("etcd endpoint of " + CLUSTER + " must be host:port, found \"etcd\"",
         () -> GuestCluster.of("c1", "aws", "https://h").withEtcd("etcd"));
   }
 
   @Test
   void rejectsAnEtcdHostAndPortWithoutPort() {
-    assertMessage("etcd endpoint needs a port: etcd endpoint of " + CLUSTER + " \"etcd\"",
+    assertMessage("etcd endpoint of " + CLUSTER + " needs a port, found \"etcd\"",
         () -> new GuestCluster(ClusterId.of("c1"), "aws", URI.create("https://h"),
             new TreeMap<>(), Optional.of(HostAndPort.fromString("etcd"))));
   }

@@ -84,7 +84,7 @@ class SecretTest {
   void aKeyGivenAsCertificateIsNotQuoted() {
     InvalidValueException e = assertThrows(InvalidValueException.class,
         () -> CertificateBundle.fromPem(KEY, TestCertificates.read("client.pem"), Secret.of(KEY)));
-    assertEquals("ca certificate is not a PEM certificate: ca certificate \"<secret>\"",
+    assertEquals("ca certificate is not a PEM certificate, found \"<secret>\"",
         e.getMessage());
   }
 
@@ -93,7 +93,7 @@ class SecretTest {
     InvalidValueException e = assertThrows(InvalidValueException.class,
         () -> CertificateBundle.fromPem(TestCertificates.read("ca.pem"),
             TestCertificates.read("client.pem"), Secret.of("hunter2")));
-    assertEquals("private key is not PEM: private key \"<secret>\"", e.getMessage());
+    assertEquals("private key is not PEM, found \"<secret>\"", e.getMessage());
   }
 
   private static List<String> keyBody() {

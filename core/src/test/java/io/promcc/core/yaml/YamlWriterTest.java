@@ -60,7 +60,7 @@ class YamlWriterTest {
   }
 
   @Test
-  void writesNestedMapsAndListsInBlockStyle() {
+  void writesMapsInBlockStyleAndShortPlainListsInFlowStyle() {
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("ca_file", "certs/a-ca.pem");
     tls.put("insecure_skip_verify", false);
@@ -68,6 +68,7 @@ class YamlWriterTest {
     job.put("job_name", "j");
     job.put("tls_config", tls);
     job.put("static_configs", List.of(Map.of("targets", List.of("a:1", "b:2"))));
+    job.put("quoted_items", List.of("yes", "b"));
     job.put("modulus", 8);
     job.put("empty_list", List.of());
     job.put("empty_map", Map.of());
@@ -85,9 +86,10 @@ class YamlWriterTest {
             ca_file: certs/a-ca.pem
             insecure_skip_verify: false
           static_configs:
-          - targets:
-            - a:1
-            - b:2
+          - targets: [a:1, b:2]
+          quoted_items:
+          - "yes"
+          - b
           modulus: 8
           empty_list: []
           empty_map: {}
@@ -130,7 +132,7 @@ class YamlWriterTest {
     List<Object> list = new ArrayList<>();
     list.add(value);
     list.add(Map.of("k", value));
-    Map<String, Object> root = Map.of("key", list);
+    Map<String, Object> root = Map.of("key", list, "flow", List.of(value, "b"));
     assertEquals(root, load(YamlWriter.write(root)));
   }
 
