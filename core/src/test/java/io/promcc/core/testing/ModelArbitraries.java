@@ -221,18 +221,32 @@ public final class ModelArbitraries {
 
   /**
    * Base configs as YAML text for jobs owned under {@code ownedPrefix}: optional comments, a
-   * {@code global} block, unknown keys, {@code remote_write} with a {@code basic_auth} password,
-   * unowned jobs (some with names that merely resemble the prefix), and owned jobs
-   * ({@code <prefix>-...}) that a plan must drop. Unowned job names are distinct.
+   * {@code global} block, other top-level keys (some unknown to Prometheus), {@code remote_write}
+   * with a {@code basic_auth} password, unowned jobs (some with names that merely resemble the
+   * prefix), and owned jobs ({@code <prefix>-...}) that a plan must drop. Unowned job names are
+   * distinct. Prometheus rejects unknown keys; use {@link #prometheusBaseConfigs} for input that
+   * {@code promtool check config} must accept.
    */
   public static Arbitrary<String> baseConfigs(String ownedPrefix) {
+    return baseConfigs(ownedPrefix, true);
+  }
+
+  /** Like {@link #baseConfigs}, but every key is one Prometheus knows. */
+  public static Arbitrary<String> prometheusBaseConfigs(String ownedPrefix) {
+    return baseConfigs(ownedPrefix, false);
+  }
+
+  private static Arbitrary<String> baseConfigs(String ownedPrefix, boolean unknownKeys) {
     Arbitrary<String> comment = Arbitraries.of("", "# managed by hand\n", "# a: b\n# - x\n");
     Arbitrary<String> global = Arbitraries.of("", "global:\n  scrape_interval: 30s\n",
         "global:\n  scrape_interval: 1m\n  evaluation_interval: 15s # why: slow rules\n"
             + "  external_labels:\n    region: \"eu: west\"\n    replica: $(POD_NAME)\n");
-    Arbitrary<String> unknown = Arbitraries.of("", "x_vendor_extension:\n  nested: [1, two, {three: 3}]\n",
-        "rule_files:\n  - /etc/prometheus/rules/*.yml\n",
-        "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['am:9093']\n");
+    List<String> extras = new ArrayList<>(List.of("", "rule_files:\n  - /etc/prometheus/rules/*.yml\n",
+        "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['am:9093']\n"));
+    if (unknownKeys) {
+      extras.add("x_vendor_extension:\n  nested: [1, two, {three: 3}]\n");
+    }
+    Arbitrary<String> unknown = Arbitraries.of(extras);
     Arbitrary<String> password = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(24)
         .filter(text -> text.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
     Arbitrary<String> remoteWrite = Arbitraries.oneOf(Arbitraries.just(""), password.map(secret ->

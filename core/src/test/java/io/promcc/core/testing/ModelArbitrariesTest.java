@@ -100,6 +100,9 @@ class ModelArbitrariesTest {
     assertSome(configs, "unowned job", text -> text.contains("job_name: \"prometheus\""));
     assertSome(configs, "global block", text -> text.contains("global:"));
     assertSome(configs, "unknown key", text -> text.contains("x_vendor_extension:"));
+    List<String> known = sample(ModelArbitraries.prometheusBaseConfigs("gc"), 300);
+    known.forEach(text -> assertFalse(text.contains("x_vendor_extension"), text));
+    assertSome(known, "password", text -> text.contains("password: "));
   }
 
   @Test
