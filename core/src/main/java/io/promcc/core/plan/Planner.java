@@ -56,22 +56,28 @@ public final class Planner {
    * @param clusters the guest clusters; order does not matter
    * @param certificates each cluster's certificate; a cluster without one is rejected
    * @param settings job prefix, labels, paths and output mode
-   * @throws ValidationException if the result would not be a valid Prometheus config (e.g. the
-   *     base config has two jobs of one name or a bad duration); every problem is listed
+   * @throws ValidationException if the base config would make an invalid Prometheus config (two
+   *     jobs of one name, a bad duration); every problem is listed, naming the base config
    */
   public DesiredState plan(Collection<GuestCluster> clusters,
       Map<ClusterId, CertificateBundle> certificates, ControllerSettings settings) {
     requireNonNull(clusters, "clusters == null");
     requireNonNull(certificates, "certificates == null");
     requireNonNull(settings, "settings == null");
+    ConfigValidator baseValidator = new ConfigValidator();
+    baseValidator.checkGlobal(baseConfig.values());
+    baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
+    if (!baseValidator.problems().isEmpty()) {
+      throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
+          baseValidator.problems());
+    }
+    JobRenderer renderer = new JobRenderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>();
     Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates, settings, rejections);
+    rejectJobNameCollisions(accepted, renderer, rejections);
 
     Map<String, DesiredFile> files = new HashMap<>();
-    JobRenderer renderer = new JobRenderer(profile, settings);
     ConfigValidator validator = new ConfigValidator();
-    validator.checkGlobal(baseConfig.values());
-    baseConfig.unownedJobs(settings.jobPrefix()).forEach(validator::checkUnownedJob);
 
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
@@ -87,7 +93,7 @@ public final class Planner {
       named.put(cluster, asNamed);
       jobDirs.put(cluster, jobDir);
       StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
-      renderer.render(cluster, asNamed, jobs).forEach(validator::checkOwnedJob);
+      renderer.render(cluster, asNamed, jobs);
       if (perCluster) {
         files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
       }
@@ -140,6 +146,34 @@ public final class Planner {
       accepted.put(id, cluster);
     }
     return accepted;
+  }
+
+  /**
+   * Rejects every cluster one of whose job names another cluster also makes (possible with
+   * custom profiles: cluster {@code a} with job {@code node-exporter} and cluster {@code a-node}
+   * with job {@code exporter}), so one cluster cannot make the whole config invalid.
+   */
+  private static void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
+      JobRenderer renderer, List<Rejection> rejections) {
+    Map<String, ClusterId> owners = new HashMap<>();
+    Map<ClusterId, String> collisions = new TreeMap<>();
+    for (GuestCluster cluster : accepted.values()) {
+      for (String name : renderer.jobNames(cluster)) {
+        ClusterId other = owners.putIfAbsent(name, cluster.id());
+        if (other != null) {
+          collisions.putIfAbsent(other, "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(other.value()) + " is also made for cluster "
+              + Quoting.quote(cluster.id().value()));
+          collisions.putIfAbsent(cluster.id(), "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(cluster.id().value()) + " is also made for cluster "
+              + Quoting.quote(other.value()));
+        }
+      }
+    }
+    collisions.forEach((id, message) -> {
+      accepted.remove(id);
+      rejections.add(new Rejection(id.value(), "job-name-collision", message));
+    });
   }
 
   private static void addCertificates(Map<String, DesiredFile> files, CertificatePaths paths,
