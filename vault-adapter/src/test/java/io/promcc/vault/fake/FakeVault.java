@@ -318,6 +318,11 @@ public final class FakeVault implements AutoCloseable {
 
   // ---- observation ------------------------------------------------------------------------
 
+  /** Every token the fake has handed out or created, for tests that prove none leaks. */
+  public List<Secret> issuedTokens() {
+    return tokens.keySet().stream().sorted().map(Secret::of).toList();
+  }
+
   /** Every request so far, in arrival order. */
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
