@@ -177,6 +177,13 @@ public final class VaultCertificateSource implements CertificateSource {
       }
       try {
         CertificateBundle fresh = issue(id);
+        if (!fresh.notAfter().isAfter(now)) {
+          // renewing at once would only repeat this on every call
+          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+              "vault issued an already expired certificate for cluster "
+                  + Quoting.quote(id.value()) + " (not after " + fresh.notAfter()
+                  + "); check the ttl and the ca's validity", null);
+        }
         Instant notBefore = CertificateBundle.parseCertificate(fresh.certificatePem(),
             "client certificate").getNotBefore().toInstant();
         Instant renewAt;

@@ -59,6 +59,12 @@ public final class VaultConnection {
   private final HttpClient httpClient;
   private final int timeoutSeconds;
   private final SslConfig sslConfig;
+  // The driver logs an INFO line per instance when a namespace is set, and instances are
+  // immutable per token: reuse the last one for logins and for the current token.
+  private volatile Vault anonymous;
+  private volatile Bound lastBound;
+
+  private record Bound(Secret token, Vault vault) {}
 
   VaultConnection(String address, String namespace, HttpClient httpClient, Duration timeout) {
     this.address = stripTrailingSlash(requireNonNull(address, "address == null"));
@@ -142,6 +148,21 @@ public final class VaultConnection {
 
   /** A driver bound to {@code token} ({@code null} for logins) and this connection. */
   Vault vault(Secret token) {
+    if (token == null) {
+      Vault v = anonymous;
+      if (v == null) {
+        anonymous = v = newVault(null);
+      }
+      return v;
+    }
+    Bound bound = lastBound;
+    if (bound == null || !bound.token().equals(token)) {
+      lastBound = bound = new Bound(token, newVault(token));
+    }
+    return bound.vault();
+  }
+
+  private Vault newVault(Secret token) {
     try {
       VaultConfig config = new VaultConfig()
           .environmentLoader(NO_ENVIRONMENT)

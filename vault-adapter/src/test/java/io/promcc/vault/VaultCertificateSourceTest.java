@@ -249,6 +249,24 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void certificateThatIsExpiredOnArrivalIsAFailureNotARenewalLoop() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    // the mount's CA (ten years) has run out; Vault caps leaves at the CA's end
+    fixture.clock.advance(Duration.ofDays(3700));
+    fixture.useNewToken();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-invalid-response", e.reason());
+    assertTrue(e.getMessage().contains("vault issued an already expired certificate"), e.getMessage());
+    int requests = vault.requests().size();
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
+    assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
   void sealedVaultIsNamedInTheError() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);

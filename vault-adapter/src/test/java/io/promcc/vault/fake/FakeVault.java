@@ -86,6 +86,16 @@ public final class FakeVault implements AutoCloseable {
   private static final Pattern LOGIN_PATH = Pattern.compile("auth/(.+)/login");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  static {
+    // The JDK server writes headers and body in separate segments; without TCP_NODELAY each
+    // response then waits ~40 ms for the client's delayed ACK. Go's server (Vault's) sets
+    // TCP_NODELAY, so this keeps the fake's latency faithful. Read once, when the JDK server
+    // classes load.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Clock clock;
   private final HttpServer server;
   private final ExecutorService executor;
