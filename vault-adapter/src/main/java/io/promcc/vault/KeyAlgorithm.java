@@ -1,26 +1,22 @@
 package io.promcc.vault;
 
-/** Key type of a client certificate, for keys made locally (sign mode) or by Vault (issue mode). */
+/**
+ * Key type of the key pairs made locally in sign mode. In issue mode Vault makes the key and the
+ * role's {@code key_type} decides.
+ */
 public enum KeyAlgorithm {
   /** ECDSA on NIST P-256: small, fast to generate; the default. */
-  EC_P256("ec", 256),
+  EC_P256(256),
   /** RSA with a 2048-bit modulus, for API servers or tools that want RSA. */
-  RSA_2048("rsa", 2048);
+  RSA_2048(2048);
 
-  private final String vaultKeyType;
   private final int bits;
 
-  KeyAlgorithm(String vaultKeyType, int bits) {
-    this.vaultKeyType = vaultKeyType;
+  KeyAlgorithm(int bits) {
     this.bits = bits;
   }
 
-  /** Vault's {@code key_type} value. */
-  public String vaultKeyType() {
-    return vaultKeyType;
-  }
-
-  /** Vault's {@code key_bits} value. */
+  /** Key size in bits. */
   public int bits() {
     return bits;
   }

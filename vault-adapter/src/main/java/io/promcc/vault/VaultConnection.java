@@ -218,7 +218,7 @@ public final class VaultConnection {
     int status = response.getRestResponse().getStatus();
     if (status != 200) {
       throw failure(operation, status, new String(response.getRestResponse().getBody(),
-          StandardCharsets.UTF_8), null);
+          StandardCharsets.UTF_8));
     }
     return response;
   }
@@ -234,7 +234,7 @@ public final class VaultConnection {
             "unexpected answer from vault at " + address + " to " + operation + " (status "
                 + status + ")", null);
       }
-      return failure(operation, status, body, null);
+      return failure(operation, status, body);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
@@ -255,15 +255,14 @@ public final class VaultConnection {
             + (root.getMessage() == null ? "" : " " + root.getMessage()), null);
   }
 
-  private VaultRequestException failure(String operation, int status, String body,
-      Throwable cause) {
+  private VaultRequestException failure(String operation, int status, String body) {
     List<String> errors = errors(body);
     VaultFailure failure = VaultFailure.ofStatus(status, errors);
     String detail = errors.isEmpty() ? "" : ": " + String.join("; ",
         errors.stream().map(Quoting::quote).toList());
     return new VaultRequestException(failure, status, errors,
         "vault at " + address + " answered " + operation + " with status " + status + " ("
-            + failure.reason() + ")" + detail, cause);
+            + failure.reason() + ")" + detail, null);
   }
 
   /** Vault's {@code {"errors":[...]}}; empty if the body is not that shape. */

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * @param altNameTemplates DNS subject alternative names, in order
  * @param ttl requested certificate lifetime (Vault caps it at the role's max TTL)
  * @param mode sign a locally made CSR (default) or let Vault make the key
- * @param keyAlgorithm key type
+ * @param keyAlgorithm key type made locally in sign mode (issue mode: the role's key type)
  * @param renewAfterFraction renew when this share of a certificate's (or token's) lifetime has
  *     passed; default 2/3
  * @param jitterFraction renewals are spread uniformly over this share of the lifetime just

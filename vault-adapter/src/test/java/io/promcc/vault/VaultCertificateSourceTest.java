@@ -351,6 +351,23 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void vaultThatDoesNotAnswerInTimeIsUnreachable() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(
+        fixture.settings().requestTimeout(Duration.ofSeconds(1)).build());
+    vault.pause();
+    try {
+      CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+          () -> source.certificateFor(cluster));
+      assertEquals("vault-unreachable", e.reason());
+      assertTrue(e.getMessage().contains("HttpTimeoutException"), e.getMessage());
+    } finally {
+      vault.resume();
+    }
+  }
+
+  @Test
   void revokedTokenIsReplacedByAFreshLoginAndTheCallRetried() {
     GuestCluster cluster = fixture.clusters("alpha").get(0);
     VaultSettings settings = fixture.settings().build();
