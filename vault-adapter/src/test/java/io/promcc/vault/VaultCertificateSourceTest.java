@@ -193,6 +193,29 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void concurrentCallersForOneClusterShareOneIssuance() throws Exception {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    vault.latency(Duration.ofMillis(50));
+
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<CertificateBundle>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(callers.submit(() -> source.certificateFor(cluster)));
+      }
+      CertificateBundle first = results.get(0).get(30, TimeUnit.SECONDS);
+      for (Future<CertificateBundle> result : results) {
+        assertSame(first, result.get(30, TimeUnit.SECONDS));
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));
+  }
+
+  @Test
   void keepsAValidCertificateWhileVaultIsSealedAndBacksOff() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
