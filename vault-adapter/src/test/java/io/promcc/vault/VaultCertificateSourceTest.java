@@ -63,6 +63,8 @@ class VaultCertificateSourceTest {
         () -> assertEquals(CertificateBundle.formatSerial(certificate.getSerialNumber()),
             bundle.serial()));
 
+    assertEquals(List.of("token login", "issued alpha"), fixture.listener.events);
+
     List<RecordedRequest> signs = vault.requests().stream()
         .filter(r -> r.path().equals("pki-alpha/sign/role-alpha")).toList();
     assertEquals(1, signs.size());
