@@ -28,7 +28,7 @@ public sealed interface VaultAuthSettings {
       requireNonNull(environmentVariable, "environmentVariable == null");
       if (!environmentVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new InvalidValueException("vault token environment variable", environmentVariable,
-            "invalid environment variable name");
+            "is not a valid environment variable name");
       }
     }
 
@@ -61,7 +61,7 @@ public sealed interface VaultAuthSettings {
       requireNonNull(role, "role == null");
       requireNonNull(jwtFile, "jwtFile == null");
       if (role.isBlank()) {
-        throw new InvalidValueException("kubernetes auth role", role, "missing vault role");
+        throw new InvalidValueException("kubernetes auth role", role, "must not be empty");
       }
     }
 
@@ -84,7 +84,7 @@ public sealed interface VaultAuthSettings {
       requireNonNull(roleId, "roleId == null");
       requireNonNull(secretIdFile, "secretIdFile == null");
       if (roleId.isBlank()) {
-        throw new InvalidValueException("approle role id", roleId, "missing approle role id");
+        throw new InvalidValueException("approle role id", roleId, "must not be empty");
       }
     }
   }
@@ -93,7 +93,7 @@ public sealed interface VaultAuthSettings {
     requireNonNull(mount, "mount == null");
     if (!MOUNT.matcher(mount).matches()) {
       throw new InvalidValueException(field, mount,
-          "invalid vault mount (path segments of letters, digits, '_', '-' and '.')");
+          "must be path segments of letters, digits, '_', '-' and '.'");
     }
   }
 }

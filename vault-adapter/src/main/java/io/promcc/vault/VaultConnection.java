@@ -103,7 +103,7 @@ public final class VaultConnection {
         pem = Files.readString(path, StandardCharsets.US_ASCII);
       } catch (IOException e) {
         throw new InvalidValueException("vault ca bundle", path.toString(),
-            "cannot read vault ca bundle (" + e.getClass().getSimpleName() + ")");
+            "cannot be read (" + e.getClass().getSimpleName() + ")");
       }
       client.sslContext(trusting(pem, path.toString()));
     });
@@ -121,7 +121,7 @@ public final class VaultConnection {
       Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
       if (certificates.isEmpty()) {
-        throw new InvalidValueException("vault ca bundle", source, "no certificate in vault ca bundle");
+        throw new InvalidValueException("vault ca bundle", source, "holds no certificate");
       }
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -137,7 +137,7 @@ public final class VaultConnection {
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new InvalidValueException("vault ca bundle", source,
-          "invalid vault ca bundle: " + e.getMessage());
+          "is invalid (" + e.getMessage() + ")");
     }
   }
 

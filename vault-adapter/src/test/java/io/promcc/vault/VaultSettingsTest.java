@@ -72,8 +72,8 @@ class VaultSettingsTest {
   void authSettingsRejectBadMountsAndEmptyRoles() {
     InvalidValueException mount = assertThrows(InvalidValueException.class,
         () -> new VaultAuthSettings.Kubernetes("/kubernetes/", "r", Path.of("t")));
-    assertEquals("invalid vault mount (path segments of letters, digits, '_', '-' and '.'): "
-        + "kubernetes auth mount \"/kubernetes/\"", mount.getMessage());
+    assertEquals("kubernetes auth mount must be path segments of letters, digits, '_', '-' and"
+        + " '.', found \"/kubernetes/\"", mount.getMessage());
     assertThrows(InvalidValueException.class,
         () -> new VaultAuthSettings.AppRole("approle", " ", Path.of("s")));
     assertThrows(InvalidValueException.class,
