@@ -67,6 +67,6 @@ echo "== summary"
 echo "end: ${SECONDS} s after start; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for name in merged per-cluster-files; do
     sed -n '/^Benchmark /,$p' "$out/jmh-$name.txt" \
-        | grep -E '^Benchmark |planAndRender +[0-9]|gc\.alloc\.rate\.norm' || true
+        | grep -E '^Benchmark +\(|planAndRender +[0-9]|gc\.alloc\.rate\.norm' || true
 done
 grep -E '^(jobs|config size|plan\+render|promtool|ratio|target)' "$out/promtool.txt"
