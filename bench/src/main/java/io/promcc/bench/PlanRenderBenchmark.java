@@ -35,19 +35,17 @@ public class PlanRenderBenchmark {
   @Param({"100", "1000", "10000"})
   public int clusters;
 
-  /** {@link OutputMode} name. */
+  /** Merged config or one file per cluster. */
   @Param({"MERGED", "PER_CLUSTER_FILES"})
-  public String mode;
+  public OutputMode mode;
 
   private Fleet fleet;
-  private OutputMode outputMode;
 
   /** Builds the fleet outside the measurement. */
   @Setup
   public void setUp() {
     fleet = Fleet.of(clusters);
-    outputMode = OutputMode.valueOf(mode);
-    DesiredState state = fleet.plan(outputMode);
+    DesiredState state = fleet.plan(mode);
     if (state.clusters().size() != clusters || !state.rejections().isEmpty()) {
       throw new IllegalStateException("the fleet does not plan cleanly: " + state.rejections());
     }
@@ -56,6 +54,6 @@ public class PlanRenderBenchmark {
   /** Plans and renders every cluster; the result is returned so that it is not optimised away. */
   @Benchmark
   public DesiredState planAndRender() {
-    return fleet.plan(outputMode);
+    return fleet.plan(mode);
   }
 }

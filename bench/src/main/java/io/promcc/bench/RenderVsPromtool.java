@@ -78,6 +78,16 @@ public final class RenderVsPromtool {
   }
 
   static int run(Options options) throws IOException, InterruptedException {
+    // Fail fast, before minutes of planning, if promtool cannot run.
+    String version;
+    try {
+      version = promtoolVersion(options.promtool());
+    } catch (IOException e) {
+      System.err.println("render-vs-promtool: cannot run promtool " + options.promtool() + ": "
+          + e.getMessage() + " (run scripts/prometheus-tools.sh or pass --promtool)");
+      return 1;
+    }
+    print("promtool", version);
     Fleet fleet = Fleet.of(options.clusters());
     OutputMode mode = options.mode();
     long coldStart = System.nanoTime();
@@ -250,6 +260,18 @@ public final class RenderVsPromtool {
         Files.deleteIfExists(timeReport);
       }
     }
+  }
+
+  /** The first line of {@code promtool --version}. */
+  static String promtoolVersion(Path promtool) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(promtool.toString(), "--version")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException("\"--version\" failed: " + output.strip());
+    }
+    return output.lines().findFirst().orElse("").strip();
   }
 
   /** VmHWM in KiB from a readable {@code /proc/<pid>/status}; empty once the process is gone. */

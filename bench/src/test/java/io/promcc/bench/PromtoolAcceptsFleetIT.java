@@ -8,9 +8,9 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's workload is only meaningful if Prometheus accepts it: real
@@ -26,6 +26,7 @@ class PromtoolAcceptsFleetIT {
     Path promtool = Path.of(toolsDir, "promtool");
     assumeTrue(!toolsDir.isEmpty() && Files.isExecutable(promtool),
         "promtool not installed; run scripts/prometheus-tools.sh");
+    assertTrue(RenderVsPromtool.promtoolVersion(promtool).startsWith("promtool, version "));
     DesiredState state = Fleet.of(10).plan(mode);
     RenderVsPromtool.write(state, dir);
 

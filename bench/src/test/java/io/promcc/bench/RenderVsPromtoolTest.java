@@ -126,6 +126,14 @@ class RenderVsPromtoolTest {
     assertEquals("--rss must be auto, time or poll, got \"ps\"", parseError("--rss", "ps"));
   }
 
+  @Test
+  void exitsWithOneWhenPromtoolCannotRun(@TempDir Path dir) throws Exception {
+    RenderVsPromtool.Options options = RenderVsPromtool.Options.parse(
+        "--promtool", dir.resolve("no-promtool").toString(), "--clusters", "1");
+
+    assertEquals(1, RenderVsPromtool.run(options));
+  }
+
   private static String parseError(String... args) {
     return assertThrows(IllegalArgumentException.class,
         () -> RenderVsPromtool.Options.parse(args)).getMessage();
