@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,8 +108,8 @@ public final class RenderVsPromtool {
           sizes.allBytes() / 1e6, state.files().size()));
       print("first plan+render (cold JVM)", millis(coldNanos));
 
-      // promtool first: the render timings below then come from a JVM that has run the same
-      // plan several times already, as in the controller's steady state.
+      // promtool runs while this JVM is idle; the render timings follow after warm-up runs,
+      // as in the controller's steady state where the same plan is made again and again.
       List<Long> promtoolNanos = new ArrayList<>();
       List<Long> promtoolRss = new ArrayList<>();
       List<Long> promtoolCpu = new ArrayList<>();
@@ -186,8 +187,12 @@ public final class RenderVsPromtool {
     for (Map.Entry<String, DesiredFile> entry : state.files().entrySet()) {
       Path file = root.resolve(entry.getKey());
       Files.createDirectories(file.getParent());
+      Set<PosixFilePermission> permissions = permissions(entry.getValue().mode());
+      // created with its mode (less the umask), so a key is never readable by others, not even
+      // between creation and chmod
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(permissions));
       Files.write(file, entry.getValue().content());
-      Files.setPosixFilePermissions(file, permissions(entry.getValue().mode()));
+      Files.setPosixFilePermissions(file, permissions);
     }
   }
 
