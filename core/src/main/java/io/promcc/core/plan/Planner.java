@@ -81,7 +81,7 @@ public final class Planner {
 
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
-    StringBuilder mergedJobs = new StringBuilder(accepted.size() * 8192);
+    StringBuilder mergedJobs = new StringBuilder();
     Map<GuestCluster, CertificatePaths> named = new java.util.LinkedHashMap<>();
     Map<GuestCluster, String> jobDirs = new java.util.LinkedHashMap<>();
     for (GuestCluster cluster : accepted.values()) {
@@ -94,6 +94,10 @@ public final class Planner {
       jobDirs.put(cluster, jobDir);
       StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
       renderer.render(cluster, asNamed, jobs);
+      if (!perCluster && named.size() == 1) {
+        // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
+        mergedJobs.ensureCapacity(mergedJobs.length() * (accepted.size() + accepted.size() / 8));
+      }
       if (perCluster) {
         files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
       }
