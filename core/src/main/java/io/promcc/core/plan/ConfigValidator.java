@@ -31,11 +31,6 @@ final class ConfigValidator {
     checkDurations(job, "scrape config " + Quoting.quote(name));
   }
 
-  /** Checks the name of a generated job. */
-  void checkOwnedJob(String name) {
-    checkName(name);
-  }
-
   /**
    * Checks that the certificate files a cluster's jobs name are files the controller writes.
    *

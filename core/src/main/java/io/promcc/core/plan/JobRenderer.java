@@ -44,6 +44,17 @@ final class JobRenderer {
     return settings.jobPrefix() + "-" + cluster.id().value() + "-" + template.name();
   }
 
+  /** The names of the jobs {@link #render} makes for {@code cluster}, in profile order. */
+  List<String> jobNames(GuestCluster cluster) {
+    List<String> names = new ArrayList<>(parts.size());
+    for (Parts part : parts) {
+      if (part.template().target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
+        names.add(jobName(cluster, part.template()));
+      }
+    }
+    return names;
+  }
+
   /**
    * Appends the jobs of {@code cluster}, in profile order, as block-sequence items at column 0.
    *

@@ -28,10 +28,9 @@ import java.util.TreeMap;
  * certificates and settings to a {@link DesiredState}.
  *
  * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
- * certificate, a duplicated ID, a label that collides with the controller's labels, a job name
- * another cluster already has) is left out with a {@link Rejection}; the others are planned as
- * usual. Problems with the profile or base config as a whole are thrown. Immutable and
- * thread-safe.
+ * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
+ * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
+ * config as a whole are thrown. Immutable and thread-safe.
  */
 public final class Planner {
   private final ScrapeProfile profile;
@@ -57,27 +56,32 @@ public final class Planner {
    * @param clusters the guest clusters; order does not matter
    * @param certificates each cluster's certificate; a cluster without one is rejected
    * @param settings job prefix, labels, paths and output mode
-   * @throws ValidationException if the result would not be a valid Prometheus config (e.g. the
-   *     base config has two jobs of one name or a bad duration); every problem is listed
+   * @throws ValidationException if the base config would make an invalid Prometheus config (two
+   *     jobs of one name, a bad duration); every problem is listed, naming the base config
    */
   public DesiredState plan(Collection<GuestCluster> clusters,
       Map<ClusterId, CertificateBundle> certificates, ControllerSettings settings) {
     requireNonNull(clusters, "clusters == null");
     requireNonNull(certificates, "certificates == null");
     requireNonNull(settings, "settings == null");
+    ConfigValidator baseValidator = new ConfigValidator();
+    baseValidator.checkGlobal(baseConfig.values());
+    baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
+    if (!baseValidator.problems().isEmpty()) {
+      throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
+          baseValidator.problems());
+    }
+    JobRenderer renderer = new JobRenderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>();
     Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates, settings, rejections);
+    rejectJobNameCollisions(accepted, renderer, rejections);
 
     Map<String, DesiredFile> files = new HashMap<>();
-    JobRenderer renderer = new JobRenderer(profile, settings);
-    rejectJobNameCollisions(accepted, renderer, rejections);
     ConfigValidator validator = new ConfigValidator();
-    validator.checkGlobal(baseConfig.values());
-    baseConfig.unownedJobs(settings.jobPrefix()).forEach(validator::checkUnownedJob);
 
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
-    StringBuilder mergedJobs = new StringBuilder(accepted.size() * 8192);
+    StringBuilder mergedJobs = new StringBuilder();
     Map<GuestCluster, CertificatePaths> named = new java.util.LinkedHashMap<>();
     Map<GuestCluster, String> jobDirs = new java.util.LinkedHashMap<>();
     for (GuestCluster cluster : accepted.values()) {
@@ -89,7 +93,11 @@ public final class Planner {
       named.put(cluster, asNamed);
       jobDirs.put(cluster, jobDir);
       StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
-      renderer.render(cluster, asNamed, jobs).forEach(validator::checkOwnedJob);
+      renderer.render(cluster, asNamed, jobs);
+      if (!perCluster && named.size() == 1) {
+        // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
+        mergedJobs.ensureCapacity(mergedJobs.length() * (accepted.size() + accepted.size() / 8));
+      }
       if (perCluster) {
         files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
       }
@@ -145,33 +153,31 @@ public final class Planner {
   }
 
   /**
-   * Rejects a cluster whose job name another cluster already has: with templates {@code exporter}
-   * and {@code node-exporter}, clusters {@code x-node} and {@code x} both make
-   * {@code <prefix>-x-node-exporter}. Clusters are taken in ID order, so the result does not
-   * depend on input order, and one cluster's ID never invalidates the whole config.
+   * Rejects every cluster one of whose job names another cluster also makes (possible with
+   * custom profiles: cluster {@code a} with job {@code node-exporter} and cluster {@code a-node}
+   * with job {@code exporter}), so one cluster cannot make the whole config invalid.
    */
-  private void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
+  private static void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
       JobRenderer renderer, List<Rejection> rejections) {
     Map<String, ClusterId> owners = new HashMap<>();
-    var iterator = accepted.values().iterator();
-    while (iterator.hasNext()) {
-      GuestCluster cluster = iterator.next();
-      List<String> names = new ArrayList<>();
-      for (JobTemplate template : profile.jobs()) {
-        if (template.target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
-          names.add(renderer.jobName(cluster, template));
+    Map<ClusterId, String> collisions = new TreeMap<>();
+    for (GuestCluster cluster : accepted.values()) {
+      for (String name : renderer.jobNames(cluster)) {
+        ClusterId other = owners.putIfAbsent(name, cluster.id());
+        if (other != null) {
+          collisions.putIfAbsent(other, "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(other.value()) + " is also made for cluster "
+              + Quoting.quote(cluster.id().value()));
+          collisions.putIfAbsent(cluster.id(), "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(cluster.id().value()) + " is also made for cluster "
+              + Quoting.quote(other.value()));
         }
       }
-      String taken = names.stream().filter(owners::containsKey).findFirst().orElse(null);
-      if (taken != null) {
-        rejections.add(new Rejection(cluster.id().value(), "job-name-collision", "job "
-            + Quoting.quote(taken) + " of cluster " + Quoting.quote(cluster.id().value())
-            + " collides with a job of cluster " + Quoting.quote(owners.get(taken).value())));
-        iterator.remove();
-      } else {
-        names.forEach(name -> owners.put(name, cluster.id()));
-      }
     }
+    collisions.forEach((id, message) -> {
+      accepted.remove(id);
+      rejections.add(new Rejection(id.value(), "job-name-collision", message));
+    });
   }
 
   private static void addCertificates(Map<String, DesiredFile> files, CertificatePaths paths,

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Writes a tree of {@link Map}, {@link List}, {@link String}, {@link Number} and {@link Boolean}
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  * plain identifiers (they come from code, never from input). Stateless and thread-safe.
  */
 public final class YamlWriter {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/]([A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "on", "off", "true",
       "false", "null", "nan", "inf");
 
@@ -78,9 +75,46 @@ public final class YamlWriter {
     out.append('"');
   }
 
+  /**
+   * True for {@code [A-Za-z_/]([A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?} that is no YAML 1.1 keyword.
+   * A loop, not a regular expression: this runs for every scalar of every generated job.
+   */
   static boolean isPlainSafe(String value) {
-    return PLAIN.matcher(value).matches()
-        && !RESERVED.contains(value.toLowerCase(Locale.ROOT));
+    int length = value.length();
+    if (length == 0 || !(isLetter(value.charAt(0)) || value.charAt(0) == '_'
+        || value.charAt(0) == '/')) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = value.charAt(i);
+      if (!(isLetter(c) || isDigit(c) || c == '_' || c == '.' || c == '/' || c == '-'
+          || (c == ':' && i < length - 1))) {
+        return false;
+      }
+    }
+    return length > 5 || !RESERVED.contains(value.toLowerCase(Locale.ROOT));
+  }
+
+  /** True for {@code [A-Za-z_][A-Za-z0-9_]*}, the only map keys this writer accepts. */
+  private static boolean isKey(String key) {
+    if (key.isEmpty() || !(isLetter(key.charAt(0)) || key.charAt(0) == '_')) {
+      return false;
+    }
+    for (int i = 1; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(isLetter(c) || isDigit(c) || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /**
@@ -112,7 +146,7 @@ public final class YamlWriter {
       }
       first = false;
       String key = String.valueOf(entry.getKey());
-      if (!KEY.matcher(key).matches()) {
+      if (!isKey(key)) {
         throw new IllegalArgumentException("map key is not an identifier: " + key);
       }
       out.append(key).append(':');

@@ -113,10 +113,10 @@ class BadInputMessagesTest {
           "base config \"job-without-job-name.bad.yml\" is invalid (1 problem)",
           "scrape_configs[1] must be a mapping with a \"job_name\"")),
       entry("duplicate-unowned-job-names.bad.yml", message(
-          "planned config is invalid (1 problem)",
+          "base config \"duplicate-unowned-job-names.bad.yml\" is invalid (1 problem)",
           "found multiple scrape configs with job name \"node\"")),
       entry("bad-global-duration.bad.yml", message(
-          "planned config is invalid (1 problem)",
+          "base config \"bad-global-duration.bad.yml\" is invalid (1 problem)",
           "not a valid duration string: \"30 seconds\" (scrape_interval of global config)")),
       entry("invalid-yaml.bad.yml", message(
           "base config \"invalid-yaml.bad.yml\" is invalid (1 problem)",
@@ -133,7 +133,7 @@ class BadInputMessagesTest {
           "scrape_configs[3] must be a mapping with a \"job_name\"",
           "\"scrape_config_files\" must be a sequence, found a string")),
       entry("several-planning-problems.bad.yml", message(
-          "planned config is invalid (5 problems)",
+          "base config \"several-planning-problems.bad.yml\" is invalid (5 problems)",
           "not a valid duration string: \"1 minute\" (evaluation_interval of global config)",
           "scrape timeout greater than scrape interval for global config",
           "not a valid duration string: \"10x\" (scrape_interval of scrape config \"node\")",

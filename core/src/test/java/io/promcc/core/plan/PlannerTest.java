@@ -49,7 +49,7 @@ class PlannerTest {
   }
 
   @Test
-  void rejectsTheLaterClusterOfAJobNameCollisionInsteadOfFailingThePlan() {
+  void rejectsBothClustersOfAJobNameCollisionInsteadOfFailingThePlan() {
     ScrapeProfile profile = ScrapeProfile.parse("""
         jobs:
         - {name: exporter, role: node, target: direct}
@@ -57,14 +57,18 @@ class PlannerTest {
         """, "p.yml");
     GuestCluster x = GuestCluster.of("x", "aws", "https://h");
     GuestCluster xNode = GuestCluster.of("x-node", "aws", "https://h");
-    for (List<GuestCluster> clusters : List.of(List.of(x, xNode), List.of(xNode, x))) {
+    GuestCluster other = GuestCluster.of("other", "aws", "https://h");
+    for (List<GuestCluster> clusters : List.of(List.of(x, xNode, other), List.of(other, xNode, x))) {
       DesiredState state = new Planner(profile, BaseConfig.empty()).plan(clusters,
           TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS);
-      assertEquals(List.of(ClusterId.of("x")), state.clusters());
-      assertEquals(List.of(new Rejection("x-node", "job-name-collision",
-          "job \"guest-cluster-x-node-exporter\" of cluster \"x-node\" collides with a job of "
-              + "cluster \"x\"")), state.rejections());
-      assertEquals(List.of("certs/x-ca.pem", "certs/x-crt.pem", "certs/x-key.pem",
+      assertEquals(List.of(ClusterId.of("other")), state.clusters());
+      assertEquals(List.of(
+          new Rejection("x", "job-name-collision", "job name \"guest-cluster-x-node-exporter\" "
+              + "of cluster \"x\" is also made for cluster \"x-node\""),
+          new Rejection("x-node", "job-name-collision", "job name "
+              + "\"guest-cluster-x-node-exporter\" of cluster \"x-node\" is also made for cluster "
+              + "\"x\"")), state.rejections());
+      assertEquals(List.of("certs/other-ca.pem", "certs/other-crt.pem", "certs/other-key.pem",
           "prometheus.yml"), List.copyOf(state.files().keySet()));
     }
   }
@@ -87,6 +91,6 @@ class PlannerTest {
         "found multiple scrape configs with job name \"a\"",
         "not a valid duration string: \"soon\" (scrape_interval of scrape config \"a\")"),
         e.problems());
-    assertEquals("planned config", e.subject());
+    assertEquals("base config \"base.yml\"", e.subject());
   }
 }
