@@ -25,6 +25,9 @@ public record GuestCluster(
     URI apiServer,
     SortedMap<String, String> labels,
     Optional<HostAndPort> etcd) {
+  private static final java.util.regex.Pattern USER_INFO =
+      java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@");
+
   private static final Pattern DNS_NAME = Pattern.compile(
       "[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
 
@@ -112,7 +115,7 @@ public record GuestCluster(
     try {
       return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new InvalidValueException(owner, value, "is not a valid url");
+      throw new InvalidValueException(owner, redactUserInfo(value), "is not a valid url");
     }
   }
 
@@ -138,9 +141,14 @@ public record GuestCluster(
     }
   }
 
+  /** A URL's user info may hold a password: it never reaches a message. */
+  private static String redactUserInfo(String url) {
+    return USER_INFO.matcher(url).replaceFirst("$1<secret>@");
+  }
+
   private static void checkApiServer(URI uri, String owner) {
     String field = "api server of " + owner;
-    String text = uri.toString();
+    String text = redactUserInfo(uri.toString());
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
       throw new InvalidValueException(field, text, "must be an http or https url");
     }

@@ -83,6 +83,15 @@ class GuestClusterTest {
   }
 
   @Test
+  void neverQuotesThePasswordOfAnApiServerWithUserInfo() {
+    assertMessage("api server of " + CLUSTER + " must not carry user info, a query or a"
+        + " fragment, found \"https://<secret>@h\"",
+        () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h"));
+    assertMessage("api server of " + CLUSTER + " is not a valid url, found"
+        + " \"https://<secret>@h /x\"", () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h /x"));
+  }
+
+  @Test
   void rejectsAnApiServerWithAPortOutOfRange() {
     assertMessage("api server of " + CLUSTER
         + " has a port out of range, found \"https://h:65536\"", () -> GuestCluster.of("c1", "aws", "https://h:65536"));
