@@ -1,0 +1,230 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.SourceNotReadyException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Guest clusters from labelled Services, kept current by client-java informers (one for all
+ * namespaces, or one per configured namespace).
+ *
+ * <p>{@link #snapshot()} throws {@link SourceNotReadyException} until every informer has synced
+ * and while any list or watch is failing, so an outage is never read as "no clusters". After an
+ * outage the informer lists again (also after 410 Gone) and the snapshot is rebuilt from its
+ * cache, so clusters are neither lost nor duplicated. Listeners run once all informers have
+ * synced, whenever a Service's mapped outcome changes, and when a failing informer recovers.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot be
+ * restarted.
+ */
+public final class ServiceClusterSource implements GuestClusterSource, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServiceClusterSource.class.getName());
+  private static final long SYNC_POLL_MILLIS = 50;
+
+  private record Scope(String description, InformerHealth health,
+      DefaultSharedIndexInformer<V1Service, V1ServiceList> informer) {}
+
+  private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
+
+  private final ServiceMapping mapping;
+  private final List<Scope> scopes = new ArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Memo> memo = new HashMap<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean synced = new AtomicBoolean();
+  private final ScheduledExecutorService syncWatcher;
+
+  /** Builds the informers; nothing is contacted until {@link #start()}. */
+  public ServiceClusterSource(ApiClient client, DiscoverySettings settings,
+      WatchSettings watchSettings) {
+    requireNonNull(client, "client == null");
+    requireNonNull(settings, "settings == null");
+    requireNonNull(watchSettings, "watchSettings == null");
+    this.mapping = new ServiceMapping(settings);
+    CoreV1Api api = new CoreV1Api(client);
+    String selector = settings.labelSelector().isBlank() ? null : settings.labelSelector();
+    List<Optional<String>> namespaces = settings.namespaces().isEmpty()
+        ? List.of(Optional.empty())
+        : settings.namespaces().stream().map(Optional::of).toList();
+    for (Optional<String> namespace : namespaces) {
+      String description = "services" + (selector == null ? "" : " matching "
+          + Quoting.quote(selector)) + namespace.map(ns -> " in namespace " + Quoting.quote(ns))
+          .orElse(" in all namespaces");
+      CallGenerator calls = params -> namespace.isPresent()
+          ? api.listNamespacedService(namespace.get()).labelSelector(selector)
+              .resourceVersion(params.resourceVersion).watch(params.watch)
+              .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+              .timeoutSeconds(params.timeoutSeconds).buildCall(null)
+          : api.listServiceForAllNamespaces().labelSelector(selector)
+              .resourceVersion(params.resourceVersion).watch(params.watch)
+              .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+              .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+      InformerHealth health = new InformerHealth(this::notifyIfSynced);
+      TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher = new TrackedListerWatcher<>(
+          client, calls, V1Service.class, V1ServiceList.class, description, health, watchSettings);
+      DefaultSharedIndexInformer<V1Service, V1ServiceList> informer =
+          new DefaultSharedIndexInformer<>(V1Service.class, listerWatcher, 0, new Cache<>(),
+              (type, error) -> health.failedUnlessKnown(description + " failed: "
+                  + TrackedListerWatcher.describe(error)));
+      informer.addEventHandler(new Handler());
+      scopes.add(new Scope(description, health, informer));
+    }
+    this.syncWatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "promcc-service-sync-watcher");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Starts listing and watching. Idempotent. */
+  public void start() {
+    if (closed.get()) {
+      throw new IllegalStateException("service cluster source is closed");
+    }
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    scopes.forEach(scope -> scope.informer().run());
+    // informers have no "synced" callback: poll until all are, then tell the listeners once
+    syncWatcher.scheduleWithFixedDelay(() -> {
+      if (!synced.get() && scopes.stream().allMatch(s -> s.informer().hasSynced())) {
+        synced.set(true);
+        notifyListeners();
+        syncWatcher.shutdown();
+      }
+    }, 0, SYNC_POLL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether every informer has completed its first list. */
+  public boolean hasSynced() {
+    return synced.get() || scopes.stream().allMatch(s -> s.informer().hasSynced());
+  }
+
+  /** The current list/watch failure, if any informer has one. */
+  public Optional<String> failure() {
+    return scopes.stream().map(s -> s.health().failure()).flatMap(Optional::stream).findFirst();
+  }
+
+  @Override
+  public ClusterSnapshot snapshot() {
+    for (Scope scope : scopes) {
+      if (!scope.informer().hasSynced()) {
+        throw new SourceNotReadyException(scope.description() + " have not synced yet");
+      }
+      Optional<String> failure = scope.health().failure();
+      if (failure.isPresent()) {
+        throw new SourceNotReadyException(failure.get());
+      }
+    }
+    List<ServiceMapping.Outcome> outcomes = new ArrayList<>();
+    synchronized (memo) {
+      Map<String, Memo> seen = new HashMap<>();
+      for (Scope scope : scopes) {
+        for (Object object : scope.informer().getIndexer().list()) {
+          V1Service service = (V1Service) object;
+          String key = key(service);
+          String version = version(service);
+          Memo cached = memo.get(key);
+          if (cached == null || version == null || !version.equals(cached.resourceVersion())) {
+            cached = new Memo(version, mapping.map(service));
+          }
+          seen.put(key, cached);
+          outcomes.add(cached.outcome());
+        }
+      }
+      memo.clear();
+      memo.putAll(seen);
+    }
+    return ServiceMapping.snapshot(outcomes);
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** Stops the informers. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      syncWatcher.shutdownNow();
+      if (started.get()) {
+        scopes.forEach(scope -> scope.informer().stop());
+      }
+    }
+  }
+
+  private void notifyIfSynced() {
+    if (synced.get()) {
+      notifyListeners();
+    }
+  }
+
+  private void notifyListeners() {
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // a listener's failure must not stop the informer's event delivery
+        LOG.log(System.Logger.Level.WARNING, "service change listener failed", e);
+      }
+    }
+  }
+
+  private static String key(V1Service service) {
+    V1ObjectMeta meta = service.getMetadata();
+    return meta == null ? "" : meta.getNamespace() + "/" + meta.getName();
+  }
+
+  private static String version(V1Service service) {
+    return service.getMetadata() == null ? null : service.getMetadata().getResourceVersion();
+  }
+
+  /** Notifies only when what a Service means changed; the listener then re-reads everything. */
+  private final class Handler implements ResourceEventHandler<V1Service> {
+    @Override
+    public void onAdd(V1Service service) {
+      if (!(mapping.map(service) instanceof ServiceMapping.Outcome.Ignored)) {
+        notifyIfSynced();
+      }
+    }
+
+    @Override
+    public void onUpdate(V1Service before, V1Service after) {
+      if (!Objects.equals(mapping.map(before), mapping.map(after))) {
+        notifyIfSynced();
+      }
+    }
+
+    @Override
+    public void onDelete(V1Service service, boolean finalStateUnknown) {
+      if (!(mapping.map(service) instanceof ServiceMapping.Outcome.Ignored)) {
+        notifyIfSynced();
+      }
+    }
+  }
+}
