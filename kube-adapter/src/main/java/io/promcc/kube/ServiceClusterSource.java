@@ -3,8 +3,6 @@ package io.promcc.kube;
 import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.informer.ResourceEventHandler;
-import io.kubernetes.client.informer.cache.Cache;
-import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -44,13 +42,10 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
   private static final System.Logger LOG = System.getLogger(ServiceClusterSource.class.getName());
   private static final long SYNC_POLL_MILLIS = 50;
 
-  private record Scope(String description, InformerHealth health,
-      DefaultSharedIndexInformer<V1Service, V1ServiceList> informer) {}
-
   private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
 
   private final ServiceMapping mapping;
-  private final List<Scope> scopes = new ArrayList<>();
+  private final List<TrackedInformer<V1Service, V1ServiceList>> scopes = new ArrayList<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Memo> memo = new HashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -83,15 +78,10 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
               .resourceVersion(params.resourceVersion).watch(params.watch)
               .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
               .timeoutSeconds(params.timeoutSeconds).buildCall(null);
-      InformerHealth health = new InformerHealth(this::notifyIfSynced);
-      TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher = new TrackedListerWatcher<>(
-          client, calls, V1Service.class, V1ServiceList.class, description, health, watchSettings);
-      DefaultSharedIndexInformer<V1Service, V1ServiceList> informer =
-          new DefaultSharedIndexInformer<>(V1Service.class, listerWatcher, 0, new Cache<>(),
-              (type, error) -> health.failedUnlessKnown(description + " failed: "
-                  + TrackedListerWatcher.describe(error)));
+      TrackedInformer<V1Service, V1ServiceList> informer = new TrackedInformer<>(client, calls,
+          V1Service.class, V1ServiceList.class, description, watchSettings, this::notifyIfSynced);
       informer.addEventHandler(new Handler());
-      scopes.add(new Scope(description, health, informer));
+      scopes.add(informer);
     }
     this.syncWatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "promcc-service-sync-watcher");
@@ -108,10 +98,10 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
     if (!started.compareAndSet(false, true)) {
       return;
     }
-    scopes.forEach(scope -> scope.informer().run());
+    scopes.forEach(TrackedInformer::start);
     // informers have no "synced" callback: poll until all are, then tell the listeners once
     syncWatcher.scheduleWithFixedDelay(() -> {
-      if (!synced.get() && scopes.stream().allMatch(s -> s.informer().hasSynced())) {
+      if (!synced.get() && scopes.stream().allMatch(TrackedInformer::hasSynced)) {
         synced.set(true);
         notifyListeners();
         syncWatcher.shutdown();
@@ -121,21 +111,21 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
 
   /** Whether every informer has completed its first list. */
   public boolean hasSynced() {
-    return synced.get() || scopes.stream().allMatch(s -> s.informer().hasSynced());
+    return synced.get() || scopes.stream().allMatch(TrackedInformer::hasSynced);
   }
 
   /** The current list/watch failure, if any informer has one. */
   public Optional<String> failure() {
-    return scopes.stream().map(s -> s.health().failure()).flatMap(Optional::stream).findFirst();
+    return scopes.stream().map(TrackedInformer::failure).flatMap(Optional::stream).findFirst();
   }
 
   @Override
   public ClusterSnapshot snapshot() {
-    for (Scope scope : scopes) {
-      if (!scope.informer().hasSynced()) {
+    for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
+      if (!scope.hasSynced()) {
         throw new SourceNotReadyException(scope.description() + " have not synced yet");
       }
-      Optional<String> failure = scope.health().failure();
+      Optional<String> failure = scope.failure();
       if (failure.isPresent()) {
         throw new SourceNotReadyException(failure.get());
       }
@@ -143,9 +133,8 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
     List<ServiceMapping.Outcome> outcomes = new ArrayList<>();
     synchronized (memo) {
       Map<String, Memo> seen = new HashMap<>();
-      for (Scope scope : scopes) {
-        for (Object object : scope.informer().getIndexer().list()) {
-          V1Service service = (V1Service) object;
+      for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
+        for (V1Service service : scope.cache().list()) {
           String key = key(service);
           String version = version(service);
           Memo cached = memo.get(key);
@@ -173,7 +162,7 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
     if (closed.compareAndSet(false, true)) {
       syncWatcher.shutdownNow();
       if (started.get()) {
-        scopes.forEach(scope -> scope.informer().stop());
+        scopes.forEach(TrackedInformer::stop);
       }
     }
   }
