@@ -356,7 +356,8 @@ public final class FakeKubeApi implements AutoCloseable {
   }
 
   private void route(HttpExchange exchange, FakeRequest request) throws IOException {
-    String path = request.path();
+    // clients differ on trailing slashes (client-java asks for "/version/")
+    String path = request.path().length() > 1 ? request.path().replaceAll("/+$", "") : "/";
     List<String> parts = new ArrayList<>(Arrays.asList(path.replaceAll("^/+|/+$", "").split("/")));
     if (path.equals("/version")) {
       sendJson(exchange, 200, Discovery.version());
