@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -54,6 +56,12 @@ class LeaderElectionTest {
     ApiClient client = fake.newClient();
     // lets a fault rule pick this elector's requests
     client.setUserAgent(identity);
+    try {
+      // warm up classes and the TLS connection: lease calls have only a retry period to finish
+      new VersionApi(client).getCode().execute();
+    } catch (ApiException e) {
+      throw new AssertionError(e);
+    }
     LeaderElection election = new LeaderElection(client, settings, Clock.systemUTC());
     election.addListener(new LeadershipListener() {
       @Override
