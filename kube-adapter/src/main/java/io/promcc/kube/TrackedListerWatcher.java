@@ -77,7 +77,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       seconds = Math.min(seconds, params.timeoutSeconds);
     }
     OkHttpClient watchHttp = client.getHttpClient().newBuilder()
-        .readTimeout(seconds * 1000 + WatchSettings.WATCH_READ_GRACE.toMillis(),
+        .readTimeout(seconds * 1000 + settings.watchReadGrace().toMillis(),
             TimeUnit.MILLISECONDS)
         .build();
     try {

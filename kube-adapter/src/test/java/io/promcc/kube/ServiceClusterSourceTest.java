@@ -46,7 +46,11 @@ class ServiceClusterSourceTest {
   }
 
   private ServiceClusterSource startSource(DiscoverySettings settings) {
-    source = new ServiceClusterSource(fake.newClient(), settings, WatchSettings.defaults());
+    return startSource(settings, WatchSettings.defaults());
+  }
+
+  private ServiceClusterSource startSource(DiscoverySettings settings, WatchSettings watch) {
+    source = new ServiceClusterSource(fake.newClient(), settings, watch);
     source.addChangeListener(notifications::incrementAndGet);
     source.start();
     return source;
@@ -221,6 +225,27 @@ class ServiceClusterSourceTest {
 
     awaitIds("state after the outage", List.of("keep1", "new0", "new1", "new2", "new3", "new4"));
     assertTrue(fake.requestCount(SERVICE_LIST) > listsBefore, "listed again");
+  }
+
+  @Test
+  void aSilentlyDeadWatchIsDetectedByItsReadTimeoutAndRelisted() {
+    fake = FakeKubeApi.start();
+    create(guest("one11"));
+    // watches of 1 s, declared dead 1 s after that: the partition below must be noticed by
+    // the client alone (client-java #2330: with no read timeout the informer hangs for good)
+    startSource(DiscoverySettings.defaults(), new WatchSettings(Duration.ofSeconds(2),
+        Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    Poll.until(WAIT, "synced and watching", () -> source.hasSynced()
+        && fake.store().watchCount(ApiResource.SERVICES) > 0);
+
+    fake.faults().stallWatches();
+    long listsBefore = fake.requestCount(SERVICE_LIST);
+    create(guest("two22"));
+    Poll.until(WAIT, "the silent watch noticed", () -> source.failure().isPresent());
+    assertTrue(source.failure().orElseThrow().contains("broke"), source.failure().orElseThrow());
+    awaitIds("the change seen through a fresh list", List.of("one11", "two22"));
+    assertTrue(fake.requestCount(SERVICE_LIST) > listsBefore, "listed again");
+    fake.faults().clear();
   }
 
   @Test

@@ -47,9 +47,9 @@ class SettingsTest {
             "crt", "key"));
     assertTrue(noPlaceholder.getMessage().contains("{cluster}"), noPlaceholder.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> new WatchSettings(Duration.ZERO, Duration.ofMinutes(5)));
+        () -> new WatchSettings(Duration.ZERO, Duration.ofMinutes(5), Duration.ofSeconds(1)));
     assertThrows(IllegalArgumentException.class,
-        () -> new WatchSettings(Duration.ofSeconds(1), Duration.ofMillis(500)));
+        () -> new WatchSettings(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(1)));
     assertThrows(IllegalArgumentException.class, () -> new LeaderElectionSettings("ns", "lease",
         "me", Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(200)));
     assertThrows(IllegalArgumentException.class, () -> new LeaderElectionSettings("ns", "lease",

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import javax.naming.ldap.LdapName;
 import javax.net.ssl.KeyManagerFactory;
@@ -293,6 +294,7 @@ public final class FakeKubeApi implements AutoCloseable {
       Faults.Action action = faults.actionFor(request);
       if (!action.delay().isZero()) {
         try {
+          // an injected server-side delay, not a test waiting for something
           Thread.sleep(action.delay().toMillis());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -313,6 +315,9 @@ public final class FakeKubeApi implements AutoCloseable {
         sendStatus(exchange, e);
       } catch (IllegalArgumentException | JsonParseException e) {
         sendStatus(exchange, new ApiError(400, "BadRequest", String.valueOf(e.getMessage())));
+      } catch (RuntimeException e) {
+        // a bug in the fake: answer it visibly instead of dropping the connection
+        sendStatus(exchange, new ApiError(500, "InternalError", "fake kubernetes api: " + e));
       }
     } catch (IOException | RuntimeException e) {
       // the client went away mid-response (e.g. a closed watch); nothing to answer
@@ -511,6 +516,14 @@ public final class FakeKubeApi implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (true) {
+        if (faults.watchesStalled()) {
+          // a partition: say nothing, end nothing; the client's read timeout must notice
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+          if (Thread.interrupted()) {
+            return;
+          }
+          continue;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;

@@ -26,6 +26,7 @@ public final class Faults {
 
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final ObjectStore store;
+  private volatile boolean stalled;
 
   Faults(ObjectStore store) {
     this.store = store;
@@ -65,9 +66,23 @@ public final class Faults {
     store.endWatches(true);
   }
 
-  /** Removes every rule. */
+  /**
+   * Makes open and new watches go silent, as behind a network partition: no events, no
+   * bookmarks, and no end at their timeout; only the client's own read timeout can notice.
+   * Lists still work. Ends with {@link #clear()}.
+   */
+  public void stallWatches() {
+    stalled = true;
+  }
+
+  /** Removes every rule and ends a stall. */
   public void clear() {
     rules.clear();
+    stalled = false;
+  }
+
+  boolean watchesStalled() {
+    return stalled;
   }
 
   Action actionFor(FakeRequest request) {
