@@ -121,6 +121,9 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
 
   @Override
   public ClusterSnapshot snapshot() {
+    if (closed.get()) {
+      throw new SourceNotReadyException("service cluster source is closed");
+    }
     for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
       if (!scope.hasSynced()) {
         throw new SourceNotReadyException(scope.description() + " have not synced yet");

@@ -111,13 +111,14 @@ public final class ServiceMapping {
             + Quoting.quote(settings.apiServerUrlAnnotation()) + ")");
       }
     } else {
-      Optional<Integer> port = port(service);
-      if (port.isEmpty()) {
+      // no ports: the original's implied 443
+      Integer port = chosenPort(service).map(V1ServicePort::getPort).orElse(443);
+      if (port == null || port < 1 || port > 65535) {
         return reject(subject, INVALID_PORT, "service port must be between 1 and 65535: "
-            + "port " + Quoting.quote(describePort(service)) + " of " + subject);
+            + "port " + Quoting.quote(String.valueOf(port)) + " of " + subject);
       }
       String host = meta.getName() + "." + meta.getNamespace();
-      apiServer = URI.create("https://" + host + (port.get() == 443 ? "" : ":" + port.get()));
+      apiServer = URI.create("https://" + host + (port == 443 ? "" : ":" + port));
     }
     Optional<HostAndPort> etcd = Optional.empty();
     String etcdValue = annotations.get(settings.etcdAnnotation());
@@ -185,24 +186,12 @@ public final class ServiceMapping {
     return settings.defaultProvider();
   }
 
-  /** The port named https, else the first; 443 without ports; empty if out of range. */
-  private static Optional<Integer> port(V1Service service) {
+  /** The port named https, else the first; empty if the Service has no ports. */
+  private static Optional<V1ServicePort> chosenPort(V1Service service) {
     List<V1ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null
         ? List.of() : service.getSpec().getPorts();
-    if (ports.isEmpty()) {
-      return Optional.of(443);
-    }
-    V1ServicePort chosen = ports.stream().filter(p -> "https".equals(p.getName())).findFirst()
-        .orElse(ports.get(0));
-    Integer port = chosen.getPort();
-    return port != null && port >= 1 && port <= 65535 ? Optional.of(port) : Optional.empty();
-  }
-
-  private static String describePort(V1Service service) {
-    List<V1ServicePort> ports = service.getSpec().getPorts();
-    V1ServicePort chosen = ports.stream().filter(p -> "https".equals(p.getName())).findFirst()
-        .orElse(ports.get(0));
-    return String.valueOf(chosen.getPort());
+    return ports.stream().filter(p -> "https".equals(p.getName())).findFirst()
+        .or(() -> ports.stream().findFirst());
   }
 
   private static Outcome.Rejected reject(String subject, String reason, String message) {

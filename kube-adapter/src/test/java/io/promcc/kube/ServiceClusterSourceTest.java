@@ -327,6 +327,19 @@ class ServiceClusterSourceTest {
   }
 
   @Test
+  void aClosedSourceIsNotReadInsteadOfServingAFrozenView() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    source.close();
+    SourceNotReadyException closed = assertThrows(SourceNotReadyException.class,
+        source::snapshot);
+    assertEquals("service cluster source is closed", closed.getMessage());
+    Poll.until(WAIT, "watch ended", () -> fake.store().watchCount(ApiResource.SERVICES) == 0);
+  }
+
+  @Test
   void providerComesFromTheConfiguredLabel() {
     fake = FakeKubeApi.start();
     V1Service service = guest("abc12");
