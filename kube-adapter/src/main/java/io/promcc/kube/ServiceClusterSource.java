@@ -196,25 +196,37 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
     return service.getMetadata() == null ? null : service.getMetadata().getResourceVersion();
   }
 
+  /**
+   * Whether a change of a Service can change the snapshot: what it means before ({@code null}
+   * for an add) differs from what it means after ({@code null} for a delete).
+   */
+  static boolean matters(ServiceMapping mapping, V1Service before, V1Service after) {
+    ServiceMapping.Outcome was = before == null ? null : mapping.map(before);
+    ServiceMapping.Outcome is = after == null ? null : mapping.map(after);
+    boolean wasNothing = was == null || was instanceof ServiceMapping.Outcome.Ignored;
+    boolean isNothing = is == null || is instanceof ServiceMapping.Outcome.Ignored;
+    return !(wasNothing && isNothing) && !Objects.equals(was, is);
+  }
+
   /** Notifies only when what a Service means changed; the listener then re-reads everything. */
   private final class Handler implements ResourceEventHandler<V1Service> {
     @Override
     public void onAdd(V1Service service) {
-      if (!(mapping.map(service) instanceof ServiceMapping.Outcome.Ignored)) {
+      if (matters(mapping, null, service)) {
         notifyIfSynced();
       }
     }
 
     @Override
     public void onUpdate(V1Service before, V1Service after) {
-      if (!Objects.equals(mapping.map(before), mapping.map(after))) {
+      if (matters(mapping, before, after)) {
         notifyIfSynced();
       }
     }
 
     @Override
     public void onDelete(V1Service service, boolean finalStateUnknown) {
-      if (!(mapping.map(service) instanceof ServiceMapping.Outcome.Ignored)) {
+      if (matters(mapping, service, null)) {
         notifyIfSynced();
       }
     }

@@ -46,10 +46,13 @@ class LeaderElectionTest {
     fake.close();
   }
 
-  /** Lease 2 s, renew deadline 1.5 s, retry 200 ms. */
+  /**
+   * Lease 3 s, renew deadline 1.5 s, retry 200 ms: a leader that cannot renew steps down about
+   * 1.3 s before anyone may take its lease, a margin that holds on a busy machine.
+   */
   private LeaderElection elector(String identity) {
     return elector(identity, new LeaderElectionSettings(NS, LEASE, identity,
-        Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200)));
+        Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofMillis(200)));
   }
 
   private LeaderElection elector(String identity, LeaderElectionSettings settings) {
