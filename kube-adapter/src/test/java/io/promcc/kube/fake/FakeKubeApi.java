@@ -501,20 +501,25 @@ public final class FakeKubeApi implements AutoCloseable {
         timeout = asked;
       }
     }
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache, private");
-    exchange.sendResponseHeaders(200, 0);
-    OutputStream out = exchange.getResponseBody();
     ObjectStore.Subscription subscription;
     try {
+      // before the headers, so a malformed resourceVersion is still answered with 400
       subscription = store.subscribe(resource, namespace, labels, fields,
           request.query().get("resourceVersion"));
     } catch (ObjectStore.GoneException e) {
-      writeEvent(out, "ERROR", statusJson(new ApiError(410, "Expired", e.getMessage())));
+      // the API server answers 200 and then a 410 ERROR event, which clients rely on
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      writeEvent(exchange.getResponseBody(), "ERROR",
+          statusJson(new ApiError(410, "Expired", e.getMessage())));
       return;
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Cache-Control", "no-cache, private");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
       while (true) {
         if (faults.watchesStalled()) {
           // a partition: say nothing, end nothing; the client's read timeout must notice

@@ -213,6 +213,14 @@ class FakeKubeApiTest {
   }
 
   @Test
+  void aWatchWithAMalformedVersionIsABadRequest() throws Exception {
+    try (Response response = get("/api/v1/services?watch=true&resourceVersion=abc")) {
+      assertEquals(400, response.code());
+      assertTrue(response.body().string().contains("invalid resource version \"abc\""));
+    }
+  }
+
+  @Test
   void labelFilteredWatchesSeeObjectsLeavingAndEnteringTheSelection() throws Exception {
     fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of("app", "master")));
     long from = fake.store().resourceVersion();
