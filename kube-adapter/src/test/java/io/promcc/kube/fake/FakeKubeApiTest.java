@@ -216,7 +216,8 @@ class FakeKubeApiTest {
   void aWatchWithAMalformedVersionIsABadRequest() throws Exception {
     try (Response response = get("/api/v1/services?watch=true&resourceVersion=abc")) {
       assertEquals(400, response.code());
-      assertTrue(response.body().string().contains("invalid resource version \"abc\""));
+      JsonObject status = JsonParser.parseString(response.body().string()).getAsJsonObject();
+      assertEquals("invalid resource version \"abc\"", status.get("message").getAsString());
     }
   }
 
