@@ -44,7 +44,7 @@ public record CertificateBundle(
     String key = keyPem.reveal();
     if (!key.contains("-----BEGIN ") || !key.contains(" PRIVATE KEY-----")) {
       // the value itself is never quoted: it is a secret
-      throw new InvalidValueException("private key", "<secret>", "private key is not PEM");
+      throw new InvalidValueException("private key", "<secret>", "is not PEM");
     }
     return new CertificateBundle(caPem, certificatePem, keyPem,
         formatSerial(certificate.getSerialNumber()), certificate.getNotAfter().toInstant());
@@ -73,18 +73,21 @@ public record CertificateBundle(
    */
   public static X509Certificate parseCertificate(String pem, String what) {
     if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
-      throw new InvalidValueException(what, shorten(pem), what + " is not a PEM certificate");
+      throw new InvalidValueException(what, shorten(pem), "is not a PEM certificate");
     }
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       return (X509Certificate) factory.generateCertificate(
           new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (CertificateException | ClassCastException e) {
-      throw new InvalidValueException(what, shorten(pem), what + " cannot be parsed: " + e.getMessage());
+      throw new InvalidValueException(what, shorten(pem), "cannot be parsed (" + e.getMessage() + ")");
     }
   }
 
   private static String shorten(String pem) {
+    if (pem != null && pem.contains("PRIVATE KEY")) {
+      return "<secret>"; // a key where a certificate belongs (files swapped): never quote it
+    }
     return pem == null ? null : pem.length() > 40 ? pem.substring(0, 40) : pem;
   }
 }

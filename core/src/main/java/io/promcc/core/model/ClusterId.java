@@ -21,15 +21,15 @@ public record ClusterId(String value) implements Comparable<ClusterId> {
   public ClusterId {
     requireNonNull(value, "value == null");
     if (value.isEmpty()) {
-      throw new InvalidValueException("cluster id", value, "cluster id must not be empty");
+      throw new InvalidValueException("cluster id", value, "must not be empty");
     }
     if (value.length() > MAX_LENGTH) {
       throw new InvalidValueException("cluster id", value,
-          "cluster id must be at most " + MAX_LENGTH + " characters long");
+          "must be at most " + MAX_LENGTH + " characters long");
     }
     if (!DNS_1123_LABEL.matcher(value).matches()) {
       throw new InvalidValueException("cluster id", value,
-          "cluster id must be a DNS-1123 label (lower-case letters, digits and '-', "
+          "must be a DNS-1123 label (lower-case letters, digits and '-', "
               + "starting and ending with a letter or digit)");
     }
   }

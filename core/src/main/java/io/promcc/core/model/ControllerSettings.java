@@ -49,27 +49,47 @@ public record ControllerSettings(
     requireNonNull(outputMode, "outputMode == null");
     if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
       throw new InvalidValueException("job prefix", jobPrefix,
-          "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters");
+          "must be lower-case letters, digits, '-' or '_', at most 100 characters");
     }
     requireRelative(certificateDirectory, "certificate directory");
     requireRelative(configFileName, "config file name");
     requireRelative(scrapeConfigDirectory, "scrape config directory");
+    String configFolder = parent(configFileName);
+    if (outputMode == OutputMode.PER_CLUSTER_FILES && scrapeConfigDirectory.equals(configFolder)) {
+      // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
+      // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
+      throw new InvalidValueException("scrape config directory", scrapeConfigDirectory,
+          "must not be the folder of the config file " + Quoting.quote(configFileName));
+    }
+    if (certificateDirectory.equals(configFolder)) {
+      // certificate files are named <cluster id>-ca.pem etc.: with certs/a-ca.pem as the config
+      // file, cluster "a"'s CA would replace the config
+      throw new InvalidValueException("certificate directory", certificateDirectory,
+          "must not be the folder of the config file " + Quoting.quote(configFileName));
+    }
     LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
     LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
     LabelNames.requireTargetLabel(providerLabel, "provider label");
     Text.requirePrintable(clusterType, "cluster type");
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
-          "private key mode must not grant access to others");
+          "must not grant access to others");
     }
   }
 
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
+  }
+
   private static void requireRelative(String path, String what) {
+    // a control character or a lone surrogate would only fail later, when the file is written
+    Text.requirePrintable(path, what);
     try {
       DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(what, path,
-          what + " must be a relative path inside the output folder");
+          "must be a relative path inside the output folder");
     }
   }
 

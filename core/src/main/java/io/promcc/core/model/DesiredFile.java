@@ -16,7 +16,8 @@ public final class DesiredFile {
   private final int mode;
 
   private DesiredFile(byte[] content, FileKind kind, int mode) {
-    this.content = requireNonNull(content, "content == null").clone();
+    // callers pass arrays nobody else holds; the public factories copy first
+    this.content = requireNonNull(content, "content == null");
     this.kind = requireNonNull(kind, "kind == null");
     if (mode < 0 || mode > 0777) {
       throw new IllegalArgumentException("mode out of range: " + Integer.toOctalString(mode));
@@ -26,12 +27,12 @@ public final class DesiredFile {
 
   /** A file of {@code kind} with the kind's default mode. */
   public static DesiredFile of(FileKind kind, byte[] content) {
-    return new DesiredFile(content, kind, kind.defaultMode());
+    return new DesiredFile(content.clone(), kind, kind.defaultMode());
   }
 
   /** A file of {@code kind} with the kind's default mode, UTF-8 encoded. */
   public static DesiredFile of(FileKind kind, String content) {
-    return of(kind, content.getBytes(StandardCharsets.UTF_8));
+    return new DesiredFile(content.getBytes(StandardCharsets.UTF_8), kind, kind.defaultMode());
   }
 
   /** A copy with another mode. */
@@ -42,6 +43,11 @@ public final class DesiredFile {
   /** A copy of the bytes. */
   public byte[] content() {
     return content.clone();
+  }
+
+  /** The bytes themselves, for hashing within this package; never modify or expose them. */
+  byte[] bytes() {
+    return content;
   }
 
   /** Length in bytes, without copying. */

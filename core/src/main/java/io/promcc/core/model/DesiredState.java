@@ -58,7 +58,7 @@ public final class DesiredState {
     files.forEach((path, file) -> hasher
         .putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
         .putInt(file.mode()).putInt(file.kind().ordinal())
-        .putInt(file.size()).putBytes(file.content()));
+        .putInt(file.size()).putBytes(file.bytes()));
     return hasher.hash().toString();
   }
 

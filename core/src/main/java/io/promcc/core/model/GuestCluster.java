@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.regex.Pattern;
 
 /**
  * One guest (workload) Kubernetes cluster to scrape, independent of the provider that made it.
@@ -24,6 +25,11 @@ public record GuestCluster(
     URI apiServer,
     SortedMap<String, String> labels,
     Optional<HostAndPort> etcd) {
+  private static final java.util.regex.Pattern USER_INFO =
+      java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@");
+
+  private static final Pattern DNS_NAME = Pattern.compile(
+      "[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
 
   /**
    * @throws InvalidValueException if the provider, API server, a label or the etcd endpoint is
@@ -45,7 +51,7 @@ public record GuestCluster(
     etcd.ifPresent(endpoint -> {
       if (!endpoint.hasPort()) {
         throw new InvalidValueException("etcd endpoint of " + owner, endpoint.toString(),
-            "etcd endpoint needs a port");
+            "needs a port");
       }
     });
   }
@@ -68,11 +74,32 @@ public record GuestCluster(
 
   /** {@code host:port} of the API server; the port defaults to the scheme's. */
   public String apiServerAddress() {
-    int port = apiServer.getPort();
-    if (port < 0) {
-      port = "http".equals(apiServer.getScheme()) ? 80 : 443;
+    HostAndPort address = hostAndPort(apiServer);
+    int port = address.getPortOrDefault("http".equals(apiServer.getScheme()) ? 80 : 443);
+    return HostAndPort.fromParts(address.getHost(), port).toString();
+  }
+
+  /**
+   * Host and port of a URL, or {@code null} if it has no usable host. {@link URI#getHost()} is
+   * null for a host whose last label starts with a digit, such as {@code master.4bvha}: URI
+   * follows RFC 2396's top-label rule, but DNS and Kubernetes allow such names, and the API
+   * server of a guest cluster is {@code master.<cluster id>} where IDs may start with a digit.
+   */
+  private static HostAndPort hostAndPort(URI uri) {
+    try {
+      if (uri.getHost() != null && !uri.getHost().isEmpty()) {
+        return uri.getPort() < 0 ? HostAndPort.fromHost(uri.getHost())
+            : HostAndPort.fromParts(uri.getHost(), uri.getPort());
+      }
+      String authority = uri.getRawAuthority();
+      if (authority == null || authority.contains("@")) {
+        return null;
+      }
+      HostAndPort parsed = HostAndPort.fromString(authority);
+      return DNS_NAME.matcher(parsed.getHost()).matches() ? parsed : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return HostAndPort.fromParts(apiServer.getHost(), port).toString();
   }
 
   /**
@@ -83,12 +110,12 @@ public record GuestCluster(
   public static URI parseApiServer(String value, String clusterId) {
     String owner = "api server of cluster " + Quoting.quote(clusterId);
     if (value == null) {
-      throw new InvalidValueException(owner, null, "missing api server");
+      throw new InvalidValueException(owner, null, "is missing");
     }
     try {
       return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new InvalidValueException(owner, value, "invalid api server url");
+      throw new InvalidValueException(owner, redactUserInfo(value), "is not a valid url");
     }
   }
 
@@ -100,7 +127,7 @@ public record GuestCluster(
   public static HostAndPort parseEtcd(String value, String clusterId) {
     String owner = "etcd endpoint of cluster " + Quoting.quote(clusterId);
     if (value == null) {
-      throw new InvalidValueException(owner, null, "missing etcd endpoint");
+      throw new InvalidValueException(owner, null, "is missing");
     }
     try {
       HostAndPort parsed = HostAndPort.fromString(value);
@@ -110,26 +137,35 @@ public record GuestCluster(
       }
       return parsed;
     } catch (IllegalArgumentException e) {
-      throw new InvalidValueException(owner, value, "etcd endpoint must be host:port");
+      throw new InvalidValueException(owner, value, "must be host:port");
     }
+  }
+
+  /** A URL's user info may hold a password: it never reaches a message. */
+  private static String redactUserInfo(String url) {
+    return USER_INFO.matcher(url).replaceFirst("$1<secret>@");
   }
 
   private static void checkApiServer(URI uri, String owner) {
     String field = "api server of " + owner;
-    String text = uri.toString();
+    String text = redactUserInfo(uri.toString());
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-      throw new InvalidValueException(field, text, "api server must be an http or https url");
+      throw new InvalidValueException(field, text, "must be an http or https url");
     }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new InvalidValueException(field, text, "api server url needs a host name");
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      // java.net.URI takes any digits as a port
+      throw new InvalidValueException(field, text, "has a port out of range");
+    }
+    if (hostAndPort(uri) == null) {
+      throw new InvalidValueException(field, text, "needs a host name");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidValueException(field, text,
-          "api server url must not carry user info, a query or a fragment");
+          "must not carry user info, a query or a fragment");
     }
     String path = uri.getRawPath();
     if (path != null && !path.isEmpty() && !path.equals("/")) {
-      throw new InvalidValueException(field, text, "api server url must not have a path");
+      throw new InvalidValueException(field, text, "must not have a path");
     }
   }
 }

@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A single value is not acceptable, for example a cluster ID that is not a DNS-1123 label. The
- * message names what the value was for and quotes it, in Prometheus' style.
+ * message names what the value was for, says what is wrong and quotes the value:
+ * {@code cluster id must be a DNS-1123 label (...), found "Bad_ID"}.
  */
 public final class InvalidValueException extends PromccException {
   private static final long serialVersionUID = 1L;
@@ -12,8 +13,13 @@ public final class InvalidValueException extends PromccException {
   private final String field;
   private final String value;
 
+  /**
+   * @param field what the value is for, e.g. {@code provider of cluster "abc"}
+   * @param value the rejected value; {@code null} if absent
+   * @param problem a predicate phrase such as {@code must not be empty}
+   */
   public InvalidValueException(String field, String value, String problem) {
-    super(problem + ": " + field + " " + Quoting.quote(value));
+    super(field + " " + problem + (value == null ? "" : ", found " + Quoting.quote(value)));
     this.field = requireNonNull(field, "field == null");
     this.value = value;
   }

@@ -24,7 +24,7 @@ public final class LabelNames {
   public static String requireTargetLabel(String name, String owner) {
     if (!isValidTargetLabel(name)) {
       throw new InvalidValueException(owner, name,
-          "invalid label name (must match [a-zA-Z_][a-zA-Z0-9_]* and not start with \"__\")");
+          "must match [a-zA-Z_][a-zA-Z0-9_]* and not start with \"__\"");
     }
     return name;
   }

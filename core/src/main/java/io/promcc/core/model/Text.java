@@ -26,6 +26,12 @@ public final class Text {
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
         throw new InvalidValueException(owner, value, "must not contain control characters");
       }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidValueException(owner, value, "must be valid unicode text");
+      }
     }
     return value;
   }

@@ -1,0 +1,37 @@
+package io.promcc.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code promcc}. */
+@Command(
+    name = "promcc",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Keeps a Prometheus scraping every guest Kubernetes cluster of a platform.",
+    subcommands = {RenderCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  /** Exit code for input that was read but is invalid; nothing was written. */
+  public static final int EXIT_INVALID = 1;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for tests and embedding. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new ErrorHandler());
+  }
+
+  /** Reads the version from the jar manifest, or says it is a development build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"promcc " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.promcc.app;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.yaml.BaseConfig;
+import io.promcc.core.yaml.ClusterList;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code promcc render}: plans the Prometheus files for clusters listed in a file and writes them
+ * to a folder, or prints every problem and writes nothing.
+ */
+@Command(name = "render", sortOptions = false,
+    description = {"Plan the Prometheus config and certificate files for the clusters in a file",
+        "and write them to a folder. On any problem, print every problem and write nothing."})
+final class RenderCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--clusters", required = true, paramLabel = "FILE",
+      description = "YAML list of clusters (id, provider, apiServer, optional labels and etcd).")
+  Path clustersFile;
+
+  @Option(names = "--base-config", paramLabel = "FILE",
+      description = "Prometheus config to merge the generated jobs into (default: none).")
+  Path baseConfigFile;
+
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = "Scrape profile (default: the built-in one; see 'promcc profile').")
+  Path profileFile;
+
+  @Option(names = "--cert-dir", paramLabel = "DIR",
+      description = "Folder with <cluster>-ca.pem, -crt.pem and -key.pem per cluster. A cluster "
+          + "without all three gets no jobs.")
+  Path certificateDirectory;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Folder to write prometheus.yml and the certificate files to.")
+  Path outputDirectory;
+
+  @Option(names = "--output-mode", paramLabel = "MODE", defaultValue = "merged",
+      converter = OutputModes.class,
+      description = "merged (one prometheus.yml) or per-cluster-files (Prometheus >= 2.43; "
+          + "default: ${DEFAULT-VALUE}).")
+  OutputMode outputMode;
+
+  @Option(names = "--job-prefix", paramLabel = "PREFIX", defaultValue = "guest-cluster",
+      description = "Prefix of owned job names (default: ${DEFAULT-VALUE}).")
+  String jobPrefix;
+
+  @Option(names = "--strict",
+      description = "Treat a rejected cluster (e.g. one without certificate) as an error.")
+  boolean strict;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> problems = new ArrayList<>();
+    List<GuestCluster> clusters = read(problems, () -> ClusterList.parse(
+        readText(clustersFile), clustersFile.toString()));
+    ScrapeProfile profile = profileFile == null ? ScrapeProfile.defaultProfile()
+        : read(problems, () -> ScrapeProfile.parse(readText(profileFile), profileFile.toString()));
+    BaseConfig base = baseConfigFile == null ? BaseConfig.empty()
+        : read(problems, () -> BaseConfig.parse(readText(baseConfigFile), baseConfigFile.toString()));
+    ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
+        .jobPrefix(jobPrefix).outputMode(outputMode).build());
+    if (!problems.isEmpty()) {
+      return fail(err, problems);
+    }
+
+    Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+    Map<ClusterId, String> certificateProblems = new TreeMap<>();
+    if (certificateDirectory != null) {
+      CertificateDirectory source = new CertificateDirectory(certificateDirectory);
+      for (GuestCluster cluster : clusters) {
+        try {
+          certificates.put(cluster.id(), source.certificateFor(cluster));
+        } catch (CertificateUnavailableException e) {
+          certificateProblems.put(cluster.id(), e.getMessage() + " (" + e.reason() + ")");
+        }
+      }
+    }
+    DesiredState state = read(problems, () -> new Planner(profile, base)
+        .plan(clusters, certificates, settings));
+    if (!problems.isEmpty()) {
+      return fail(err, problems);
+    }
+    List<String> rejected = new ArrayList<>();
+    for (Rejection rejection : state.rejections()) {
+      ClusterId id = ClusterId.of(rejection.subject());
+      rejected.add(certificateProblems.getOrDefault(id, rejection.toString()));
+    }
+    if (strict && !rejected.isEmpty()) {
+      return fail(err, rejected);
+    }
+    rejected.forEach(line -> err.println("warning: cluster left out: " + line));
+    write(state, outputDirectory);
+    out.printf("wrote %d files for %d of %d clusters to %s%n", state.files().size(),
+        state.clusters().size(), clusters.size(), outputDirectory);
+    out.flush();
+    err.flush();
+    return 0;
+  }
+
+  /** Writes every file, certificates first, each through a temporary file and a rename. */
+  static void write(DesiredState state, Path root) throws IOException {
+    for (String path : state.writeOrder()) {
+      DesiredFile file = state.files().get(path);
+      Path target = root.resolve(path);
+      createPrivateDirectories(root, target.getParent());
+      Path temporary = Files.createTempFile(target.getParent(), ".promcc-", ".tmp");
+      try {
+        Files.setPosixFilePermissions(temporary, FileModes.toPermissions(file.mode()));
+        Files.write(temporary, file.content());
+        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+    }
+  }
+
+  /** Creates missing folders with mode 0750: certificates are not for every local user. */
+  private static void createPrivateDirectories(Path root, Path directory) throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    if (!directory.equals(root) && directory.getParent() != null) {
+      createPrivateDirectories(root, directory.getParent());
+    }
+    Files.createDirectories(directory);
+    Files.setPosixFilePermissions(directory, FileModes.toPermissions(0750));
+  }
+
+  private static String readText(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ValidationException("file " + file, List.of("cannot read: " + e.getMessage()));
+    }
+  }
+
+  private static <T> T read(List<String> problems, java.util.function.Supplier<T> reader) {
+    try {
+      return reader.get();
+    } catch (ValidationException e) {
+      problems.add(e.getMessage());
+    } catch (io.promcc.core.model.InvalidValueException e) {
+      problems.add(e.getMessage());
+    }
+    return null;
+  }
+
+  private static int fail(PrintWriter err, List<String> problems) {
+    problems.forEach(problem -> err.println("error: " + problem));
+    err.println("nothing was written");
+    err.flush();
+    return Main.EXIT_INVALID;
+  }
+}

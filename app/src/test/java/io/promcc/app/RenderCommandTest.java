@@ -1,0 +1,146 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.TestCertificates;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RenderCommandTest {
+  @TempDir Path temp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine command = Main.commandLine();
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    return command.execute(args);
+  }
+
+  private Path clusters(String yaml) throws IOException {
+    return Files.writeString(temp.resolve("clusters.yml"), yaml);
+  }
+
+  private Path certificatesFor(String... ids) throws IOException {
+    Path dir = Files.createDirectories(temp.resolve("certs"));
+    for (String id : ids) {
+      Files.writeString(dir.resolve(id + "-ca.pem"), TestCertificates.read("ca.pem"));
+      Files.writeString(dir.resolve(id + "-crt.pem"), TestCertificates.read("client.pem"));
+      Files.writeString(dir.resolve(id + "-key.pem"), TestCertificates.read("client-key.pem"));
+    }
+    return dir;
+  }
+
+  @Test
+  void writesConfigAndCertificatesOfClustersWithCertificates() throws IOException {
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        - id: nocert
+          provider: kvm
+          apiServer: https://master.nocert
+        """);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    String config = Files.readString(outDir.resolve("prometheus.yml"));
+    assertTrue(config.contains("job_name: guest-cluster-abc12-apiserver"), config);
+    assertFalse(config.contains("nocert"), config);
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(outDir.resolve("certs/abc12-key.pem"))));
+    assertEquals("rwxr-x---", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(outDir.resolve("certs"))));
+    assertTrue(err.toString().contains(
+        "warning: cluster left out: no certificate files for cluster \"nocert\""), err.toString());
+    assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());
+  }
+
+  @Test
+  void listsEveryProblemAndWritesNothing() throws IOException {
+    Path file = clusters("""
+        - id: Bad_ID
+          provider: aws
+          apiServer: https://x
+        - id: ok
+          provider: aws
+          apiServer: ftp://x
+          colour: blue
+        """);
+    Path base = Files.writeString(temp.resolve("base.yml"), "scrape_configs: {}\n");
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--base-config", base.toString(),
+        "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    List<String> lines = err.toString().lines().toList();
+    assertEquals(List.of(
+        "error: clusters file \"" + file + "\" is invalid (3 problems)",
+        "  - clusters[0]: cluster id must be a DNS-1123 label (lower-case letters, digits and '-',"
+            + " starting and ending with a letter or digit), found \"Bad_ID\"",
+        "  - field \"colour\" not found in clusters[1]",
+        "  - clusters[1]: api server of cluster \"ok\" must be an http or https url, found"
+            + " \"ftp://x\"",
+        "error: base config \"" + base + "\" is invalid (1 problem)",
+        "  - \"scrape_configs\" must be a sequence, found a mapping",
+        "nothing was written"), lines);
+    assertFalse(Files.exists(outDir));
+  }
+
+  @Test
+  void strictModeRefusesToLeaveClustersOut() throws IOException {
+    Path file = clusters("""
+        - id: nocert
+          provider: kvm
+          apiServer: https://master.nocert
+        """);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--strict", "--clusters", file.toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    assertTrue(err.toString().contains("no client certificate for cluster \"nocert\""), err.toString());
+    assertFalse(Files.exists(outDir));
+  }
+
+  @Test
+  void perClusterFilesModeWritesOneFilePerCluster() throws IOException {
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--output-mode", "per-cluster-files", "--clusters", file.toString(),
+        "--cert-dir", certificatesFor("abc12").toString(), "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.readString(outDir.resolve("prometheus.yml"))
+        .contains("scrape_config_files:\n- scrape_configs/*.yml\n"));
+    assertTrue(Files.readString(outDir.resolve("scrape_configs/abc12.yml"))
+        .contains("ca_file: \"../certs/abc12-ca.pem\""));
+  }
+
+  @Test
+  void profileCommandPrintsTheDefaultProfile() {
+    assertEquals(0, run("profile"));
+    assertTrue(out.toString().contains("- name: apiserver"), out.toString());
+  }
+}

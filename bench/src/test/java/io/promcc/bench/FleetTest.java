@@ -1,0 +1,57 @@
+package io.promcc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FleetTest {
+  @Test
+  void plansEveryClusterWithAllSevenJobsAndNoRejection() {
+    DesiredState state = Fleet.of(20).plan(OutputMode.MERGED);
+
+    assertEquals(20, state.clusters().size());
+    assertEquals(0, state.rejections().size());
+    RenderVsPromtool.Sizes sizes = RenderVsPromtool.Sizes.of(state);
+    assertEquals(140, sizes.ownedJobs());
+    assertEquals(143, sizes.jobs(), "the base config's three own jobs are kept");
+    assertEquals(1, sizes.configFiles());
+    assertEquals(1 + 20 * 3, state.files().size(), "config plus CA, certificate and key each");
+  }
+
+  @Test
+  void perClusterFilesModeWritesOneScrapeFilePerCluster() {
+    DesiredState state = Fleet.of(20).plan(OutputMode.PER_CLUSTER_FILES);
+
+    RenderVsPromtool.Sizes sizes = RenderVsPromtool.Sizes.of(state);
+    assertEquals(21, sizes.configFiles());
+    assertEquals(140, sizes.ownedJobs());
+  }
+
+  @Test
+  void sameSizeGivesTheSameOutput() {
+    assertEquals(Fleet.of(30).plan(OutputMode.MERGED).hash(),
+        Fleet.of(30).plan(OutputMode.MERGED).hash());
+  }
+
+  @Test
+  void clusterIdsStayUniqueBeyondTenThousand() {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 12_000; i++) {
+      GuestCluster cluster = Fleet.cluster(i);
+      assertTrue(ids.add(cluster.id().value()), () -> "duplicate id " + cluster.id());
+    }
+  }
+
+  @Test
+  void rejectsNegativeSize() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fleet.of(-1));
+    assertEquals("fleet size must not be negative, got -1", e.getMessage());
+  }
+}

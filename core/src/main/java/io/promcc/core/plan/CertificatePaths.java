@@ -1,0 +1,22 @@
+package io.promcc.core.plan;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+
+/**
+ * Where a cluster's certificate files live, relative to the output root. The names match the
+ * original controller's: {@code <dir>/<cluster>-ca.pem}, {@code -crt.pem}, {@code -key.pem}.
+ */
+public record CertificatePaths(String ca, String certificate, String key) {
+  /** The paths for {@code cluster} under the settings' certificate directory. */
+  public static CertificatePaths of(ClusterId cluster, ControllerSettings settings) {
+    String base = settings.certificateDirectory() + "/" + cluster.value();
+    return new CertificatePaths(base + "-ca.pem", base + "-crt.pem", base + "-key.pem");
+  }
+
+  /** The same files as seen from folder {@code fromDir}, the way a config there names them. */
+  CertificatePaths relativeTo(String fromDir) {
+    return new CertificatePaths(RelativePaths.relativize(fromDir, ca),
+        RelativePaths.relativize(fromDir, certificate), RelativePaths.relativize(fromDir, key));
+  }
+}

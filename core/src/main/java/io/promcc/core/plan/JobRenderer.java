@@ -1,0 +1,192 @@
+package io.promcc.core.plan;
+
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.yaml.YamlWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the profile's job templates into Prometheus {@code scrape_configs} entries, as YAML text.
+ *
+ * <p>Everything a template contributes is the same for every cluster, so it is rendered once, at
+ * construction; per cluster only the job names, the SD block, the TLS files, the address rewrite
+ * and the cluster labels are rendered, each once per cluster, and jobs are assembled by
+ * concatenation. This keeps 10,000 clusters (70,000 jobs) well under a second.
+ *
+ * <p>Every job of one cluster and role has the identical {@code kubernetes_sd_configs} block, so
+ * that Prometheus' discovery manager runs one set of watches per (cluster, role), not one per job.
+ */
+final class JobRenderer {
+  private static final String NAMESPACE = "__meta_kubernetes_namespace";
+  private static final String SERVICE = "__meta_kubernetes_service_name";
+  private static final String POD = "__meta_kubernetes_pod_name";
+  private static final String NODE = "__meta_kubernetes_node_name";
+
+  /** The parts of a job that do not depend on the cluster, pre-rendered. */
+  private record Parts(JobTemplate template, String head, String rules, String metricRelabel) {}
+
+  private final ControllerSettings settings;
+  private final List<Parts> parts = new ArrayList<>();
+
+  JobRenderer(ScrapeProfile profile, ControllerSettings settings) {
+    this.settings = settings;
+    for (JobTemplate template : profile.jobs()) {
+      parts.add(new Parts(template, head(template), rules(template), metricRelabel(template)));
+    }
+  }
+
+  /** Job name of {@code template} for {@code cluster}. */
+  String jobName(GuestCluster cluster, JobTemplate template) {
+    return settings.jobPrefix() + "-" + cluster.id().value() + "-" + template.name();
+  }
+
+  /** The names of the jobs {@link #render} makes for {@code cluster}, in profile order. */
+  List<String> jobNames(GuestCluster cluster) {
+    List<String> names = new ArrayList<>(parts.size());
+    for (Parts part : parts) {
+      if (part.template().target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
+        names.add(jobName(cluster, part.template()));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Appends the jobs of {@code cluster}, in profile order, as block-sequence items at column 0.
+   *
+   * @param certificates the cluster's certificate files as the config file names them
+   * @return the names of the jobs appended
+   */
+  List<String> render(GuestCluster cluster, CertificatePaths certificates, StringBuilder out) {
+    Map<String, Object> tls = new LinkedHashMap<>();
+    tls.put("ca_file", certificates.ca());
+    tls.put("cert_file", certificates.certificate());
+    tls.put("key_file", certificates.key());
+    StringBuilder jobTls = new StringBuilder("  tls_config:\n");
+    YamlWriter.appendMapping(jobTls, tls, 4);
+    String clusterRules = rulesText(clusterLabels(cluster));
+    String toApiServer = rulesText(List.of(
+        RelabelRule.setLabel("__address__", cluster.apiServerAddress())));
+    Map<String, String> sdBlocks = new HashMap<>();
+    List<String> names = new ArrayList<>(parts.size());
+    for (Parts part : parts) {
+      JobTemplate template = part.template();
+      if (template.target() == TargetKind.ETCD && cluster.etcd().isEmpty()) {
+        continue;
+      }
+      String name = jobName(cluster, template);
+      names.add(name);
+      out.append("- job_name: ");
+      YamlWriter.appendScalar(out, name);
+      out.append('\n').append(part.head());
+      if (template.target() == TargetKind.ETCD) {
+        out.append("  static_configs:\n  - targets: [");
+        YamlWriter.appendScalar(out, cluster.etcd().orElseThrow().toString());
+        out.append("]\n");
+      } else {
+        out.append(sdBlocks.computeIfAbsent(template.role(), role -> sdBlock(cluster, role, tls)));
+      }
+      out.append(jobTls).append("  relabel_configs:\n").append(part.rules());
+      if (template.target() == TargetKind.API_SERVER || template.target() == TargetKind.NODE_PROXY
+          || template.target() == TargetKind.POD_PROXY) {
+        out.append(toApiServer);
+      }
+      out.append(clusterRules).append(part.metricRelabel());
+    }
+    return names;
+  }
+
+  private static String head(JobTemplate template) {
+    Map<String, Object> head = new LinkedHashMap<>();
+    if (template.honorLabels() != null) {
+      head.put("honor_labels", template.honorLabels());
+    }
+    if (template.scrapeInterval() != null) {
+      head.put("scrape_interval", template.scrapeInterval());
+    }
+    if (template.scrapeTimeout() != null) {
+      head.put("scrape_timeout", template.scrapeTimeout());
+    }
+    head.put("metrics_path", template.path());
+    head.put("scheme", template.scheme());
+    StringBuilder out = new StringBuilder();
+    YamlWriter.appendMapping(out, head, 2);
+    return out.toString();
+  }
+
+  /** Allow-lists, the template's own rules and the path rewrite of its target kind. */
+  private static String rules(JobTemplate template) {
+    List<RelabelRule> rules = new ArrayList<>();
+    if (!template.namespaces().isEmpty()) {
+      rules.add(RelabelRule.keep(List.of(NAMESPACE), String.join("|", template.namespaces())));
+    }
+    if (!template.services().isEmpty()) {
+      rules.add(RelabelRule.keep(List.of(SERVICE), String.join("|", template.services())));
+    }
+    rules.addAll(template.relabelConfigs());
+    rules.addAll(pathRewrite(template));
+    return rulesText(rules);
+  }
+
+  private static String metricRelabel(JobTemplate template) {
+    if (template.metricRelabelConfigs().isEmpty()) {
+      return "";
+    }
+    return "  metric_relabel_configs:\n" + rulesText(template.metricRelabelConfigs());
+  }
+
+  private static String sdBlock(GuestCluster cluster, String role, Map<String, Object> tls) {
+    Map<String, Object> sd = new LinkedHashMap<>();
+    sd.put("api_server", cluster.apiServer().toString());
+    sd.put("role", role);
+    sd.put("tls_config", tls);
+    StringBuilder out = new StringBuilder("  kubernetes_sd_configs:\n");
+    YamlWriter.appendSequence(out, List.of(sd), 2);
+    return out.toString();
+  }
+
+  private List<RelabelRule> clusterLabels(GuestCluster cluster) {
+    List<RelabelRule> rules = new ArrayList<>();
+    rules.add(RelabelRule.setLabel(settings.clusterIdLabel(), cluster.id().value()));
+    rules.add(RelabelRule.setLabel(settings.clusterTypeLabel(), settings.clusterType()));
+    rules.add(RelabelRule.setLabel(settings.providerLabel(), cluster.provider()));
+    cluster.labels().forEach((name, value) -> rules.add(RelabelRule.setLabel(name, value)));
+    return rules;
+  }
+
+  /**
+   * Points {@code __metrics_path__} through the API server's node or pod proxy; the address
+   * itself is rewritten per cluster.
+   */
+  private static List<RelabelRule> pathRewrite(JobTemplate template) {
+    return switch (template.target()) {
+      case NODE_PROXY -> List.of(template.port() == null
+          ? RelabelRule.replace(List.of(NODE, "__address__", "__metrics_path__"),
+              "(.+);.*:(\\d+);(.*)", "__metrics_path__", "/api/v1/nodes/${1}:${2}/proxy${3}")
+          : RelabelRule.replace(List.of(NODE, "__metrics_path__"), "(.+);(.*)",
+              "__metrics_path__", "/api/v1/nodes/${1}:" + template.port() + "/proxy${2}"));
+      case POD_PROXY -> List.of(
+          RelabelRule.keep(List.of(POD), ".+"),
+          template.port() == null
+              ? RelabelRule.replace(List.of(NAMESPACE, POD, "__address__", "__metrics_path__"),
+                  "(.+);(.+);.*:(\\d+);(.*)", "__metrics_path__",
+                  "/api/v1/namespaces/${1}/pods/${2}:${3}/proxy${4}")
+              : RelabelRule.replace(List.of(NAMESPACE, POD, "__metrics_path__"), "(.+);(.+);(.*)",
+                  "__metrics_path__",
+                  "/api/v1/namespaces/${1}/pods/${2}:" + template.port() + "/proxy${3}"));
+      case API_SERVER, DIRECT, ETCD -> List.of();
+    };
+  }
+
+  private static String rulesText(List<RelabelRule> rules) {
+    List<Object> items = new ArrayList<>(rules.size());
+    rules.forEach(rule -> items.add(rule.toYaml()));
+    StringBuilder out = new StringBuilder();
+    YamlWriter.appendSequence(out, items, 2);
+    return out.toString();
+  }
+}

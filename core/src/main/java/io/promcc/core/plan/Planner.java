@@ -1,0 +1,190 @@
+package io.promcc.core.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Plans the files Prometheus needs for a set of guest clusters: a pure function from clusters,
+ * certificates and settings to a {@link DesiredState}.
+ *
+ * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
+ * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
+ * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
+ * config as a whole are thrown. Immutable and thread-safe.
+ */
+public final class Planner {
+  private final ScrapeProfile profile;
+  private final BaseConfig baseConfig;
+
+  /**
+   * @param profile the jobs to make per cluster
+   * @param baseConfig the user's config to merge into
+   */
+  public Planner(ScrapeProfile profile, BaseConfig baseConfig) {
+    this.profile = requireNonNull(profile, "profile == null");
+    this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
+  }
+
+  /** The default profile and an empty base config. */
+  public static Planner withDefaults() {
+    return new Planner(ScrapeProfile.defaultProfile(), BaseConfig.empty());
+  }
+
+  /**
+   * Plans the desired files.
+   *
+   * @param clusters the guest clusters; order does not matter
+   * @param certificates each cluster's certificate; a cluster without one is rejected
+   * @param settings job prefix, labels, paths and output mode
+   * @throws ValidationException if the base config would make an invalid Prometheus config (two
+   *     jobs of one name, a bad duration); every problem is listed, naming the base config
+   */
+  public DesiredState plan(Collection<GuestCluster> clusters,
+      Map<ClusterId, CertificateBundle> certificates, ControllerSettings settings) {
+    requireNonNull(clusters, "clusters == null");
+    requireNonNull(certificates, "certificates == null");
+    requireNonNull(settings, "settings == null");
+    ConfigValidator baseValidator = new ConfigValidator();
+    baseValidator.checkGlobal(baseConfig.values());
+    baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
+    if (!baseValidator.problems().isEmpty()) {
+      throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
+          baseValidator.problems());
+    }
+    JobRenderer renderer = new JobRenderer(profile, settings);
+    List<Rejection> rejections = new ArrayList<>();
+    Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates, settings, rejections);
+    rejectJobNameCollisions(accepted, renderer, rejections);
+
+    Map<String, DesiredFile> files = new HashMap<>();
+    ConfigValidator validator = new ConfigValidator();
+
+    String configDir = RelativePaths.parent(settings.configFileName());
+    boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
+    StringBuilder mergedJobs = new StringBuilder();
+    Map<GuestCluster, CertificatePaths> named = new java.util.LinkedHashMap<>();
+    Map<GuestCluster, String> jobDirs = new java.util.LinkedHashMap<>();
+    for (GuestCluster cluster : accepted.values()) {
+      CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
+      addCertificates(files, paths, certificates.get(cluster.id()), settings);
+      String jobFile = settings.scrapeConfigDirectory() + "/" + cluster.id().value() + ".yml";
+      String jobDir = perCluster ? RelativePaths.parent(jobFile) : configDir;
+      CertificatePaths asNamed = paths.relativeTo(jobDir);
+      named.put(cluster, asNamed);
+      jobDirs.put(cluster, jobDir);
+      StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
+      renderer.render(cluster, asNamed, jobs);
+      if (!perCluster && named.size() == 1) {
+        // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
+        mergedJobs.ensureCapacity(mergedJobs.length() * (accepted.size() + accepted.size() / 8));
+      }
+      if (perCluster) {
+        files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
+      }
+    }
+    named.forEach((cluster, asNamed) -> validator.checkCertificateFiles(cluster.id().value(),
+        asNamed, jobDirs.get(cluster), files.keySet()));
+    if (!validator.problems().isEmpty()) {
+      throw new ValidationException("planned config", validator.problems());
+    }
+    String glob = perCluster
+        ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
+    String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
+    files.put(settings.configFileName(), DesiredFile.of(FileKind.MAIN_CONFIG, config));
+    return new DesiredState(files, settings.configFileName(), accepted.keySet(), rejections);
+  }
+
+  private static Map<ClusterId, GuestCluster> accept(Collection<GuestCluster> clusters,
+      Map<ClusterId, CertificateBundle> certificates, ControllerSettings settings,
+      List<Rejection> rejections) {
+    Map<ClusterId, Integer> counts = new HashMap<>();
+    clusters.forEach(cluster -> counts.merge(requireNonNull(cluster, "cluster == null").id(), 1,
+        Integer::sum));
+    Set<String> reserved = Set.of(settings.clusterIdLabel(), settings.clusterTypeLabel(),
+        settings.providerLabel());
+    Map<ClusterId, GuestCluster> accepted = new TreeMap<>();
+    Set<ClusterId> reportedDuplicates = new HashSet<>();
+    for (GuestCluster cluster : clusters) {
+      ClusterId id = cluster.id();
+      String subject = id.value();
+      if (counts.get(id) > 1) {
+        if (reportedDuplicates.add(id)) {
+          rejections.add(new Rejection(subject, "duplicate-id", "cluster id "
+              + Quoting.quote(subject) + " is claimed " + counts.get(id) + " times"));
+        }
+        continue;
+      }
+      List<String> collisions = cluster.labels().keySet().stream()
+          .filter(reserved::contains).sorted().toList();
+      if (!collisions.isEmpty()) {
+        rejections.add(new Rejection(subject, "label-collision", "label "
+            + Quoting.quote(collisions.get(0)) + " of cluster " + Quoting.quote(subject)
+            + " collides with a label the controller sets"));
+        continue;
+      }
+      if (!certificates.containsKey(id)) {
+        rejections.add(new Rejection(subject, "certificate-missing",
+            "no client certificate for cluster " + Quoting.quote(subject)));
+        continue;
+      }
+      accepted.put(id, cluster);
+    }
+    return accepted;
+  }
+
+  /**
+   * Rejects every cluster one of whose job names another cluster also makes (possible with
+   * custom profiles: cluster {@code a} with job {@code node-exporter} and cluster {@code a-node}
+   * with job {@code exporter}), so one cluster cannot make the whole config invalid.
+   */
+  private static void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
+      JobRenderer renderer, List<Rejection> rejections) {
+    Map<String, ClusterId> owners = new HashMap<>();
+    Map<ClusterId, String> collisions = new TreeMap<>();
+    for (GuestCluster cluster : accepted.values()) {
+      for (String name : renderer.jobNames(cluster)) {
+        ClusterId other = owners.putIfAbsent(name, cluster.id());
+        if (other != null) {
+          collisions.putIfAbsent(other, "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(other.value()) + " is also made for cluster "
+              + Quoting.quote(cluster.id().value()));
+          collisions.putIfAbsent(cluster.id(), "job name " + Quoting.quote(name) + " of cluster "
+              + Quoting.quote(cluster.id().value()) + " is also made for cluster "
+              + Quoting.quote(other.value()));
+        }
+      }
+    }
+    collisions.forEach((id, message) -> {
+      accepted.remove(id);
+      rejections.add(new Rejection(id.value(), "job-name-collision", message));
+    });
+  }
+
+  private static void addCertificates(Map<String, DesiredFile> files, CertificatePaths paths,
+      CertificateBundle bundle, ControllerSettings settings) {
+    files.put(paths.ca(), DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()));
+    files.put(paths.certificate(), DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()));
+    files.put(paths.key(), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
+        .withMode(settings.privateKeyMode()));
+  }
+}

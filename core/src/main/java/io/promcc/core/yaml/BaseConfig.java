@@ -1,0 +1,245 @@
+package io.promcc.core.yaml;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.StreamDataWriter;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * The user's Prometheus configuration that generated jobs are merged into.
+ *
+ * <p>It is kept as a YAML node tree, not re-serialised from a typed model, so every key, unknown
+ * field, comment, quoting style and secret the user wrote comes out as written (the original
+ * controller replaced passwords with {@code <secret>}). Only {@code scrape_configs} entries whose
+ * job name carries the owned prefix are replaced, and {@code scrape_configs} moves to the end.
+ * Immutable after parsing; thread-safe.
+ */
+public final class BaseConfig {
+  private static final String SCRAPE_CONFIGS = "scrape_configs";
+  private static final String SCRAPE_CONFIG_FILES = "scrape_config_files";
+
+  private final String source;
+  private final String text;
+  private final Map<String, Object> values;
+
+  private BaseConfig(String source, String text, Map<String, Object> values) {
+    this.source = source;
+    this.text = text;
+    this.values = values;
+  }
+
+  /** An empty base config: the output holds only generated jobs. */
+  public static BaseConfig empty() {
+    return parse("", "empty base config");
+  }
+
+  /**
+   * Parses a base config.
+   *
+   * @param source names the file in errors
+   * @throws ValidationException if it is not YAML, not a mapping, or {@code scrape_configs} is not
+   *     a list of mappings
+   */
+  public static BaseConfig parse(String text, String source) {
+    requireNonNull(text, "text == null");
+    String subject = "base config " + Quoting.quote(source);
+    Map<String, Object> values = YamlReader.readMapping(text, subject);
+    List<String> problems = new ArrayList<>();
+    Object jobs = values.get(SCRAPE_CONFIGS);
+    if (jobs != null && !(jobs instanceof List)) {
+      problems.add("\"scrape_configs\" must be a sequence, found " + YamlReader.typeName(jobs));
+    } else if (jobs != null) {
+      List<?> list = (List<?>) jobs;
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Map<?, ?> job) || !(job.get("job_name") instanceof String)) {
+          problems.add("scrape_configs[" + i + "] must be a mapping with a \"job_name\"");
+        }
+      }
+    }
+    Object files = values.get(SCRAPE_CONFIG_FILES);
+    if (files != null && !(files instanceof List)) {
+      problems.add("\"scrape_config_files\" must be a sequence, found "
+          + YamlReader.typeName(files));
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(subject, problems);
+    }
+    return new BaseConfig(source, text, values);
+  }
+
+  /** Where the base config came from, for messages. */
+  public String source() {
+    return source;
+  }
+
+  /** The parsed values (maps keep file order), for validation. Do not modify. */
+  public Map<String, Object> values() {
+    return values;
+  }
+
+  /** The {@code scrape_configs} entries not owned (job name not starting with the prefix). */
+  public List<Map<?, ?>> unownedJobs(String ownedPrefix) {
+    List<Map<?, ?>> kept = new ArrayList<>();
+    if (values.get(SCRAPE_CONFIGS) instanceof List<?> jobs) {
+      for (Object job : jobs) {
+        Map<?, ?> map = (Map<?, ?>) job;
+        if (!isOwned(String.valueOf(map.get("job_name")), ownedPrefix)) {
+          kept.add(map);
+        }
+      }
+    }
+    return kept;
+  }
+
+  /** True if a job of this name belongs to the controller. */
+  public static boolean isOwned(String jobName, String ownedPrefix) {
+    return jobName.startsWith(ownedPrefix + "-");
+  }
+
+  /**
+   * The base config with owned jobs replaced by {@code ownedJobsYaml}, a block sequence at column
+   * 0 (see {@link YamlWriter#appendSequence}), and with {@code extraConfigFile} added to
+   * {@code scrape_config_files} unless absent or already listed.
+   *
+   * @param ownedPrefix job names starting with {@code <prefix>-} are dropped from the base
+   * @param ownedJobsYaml generated jobs; may be empty
+   * @param extraConfigFile a glob to add, or {@code null}
+   */
+  public String render(String ownedPrefix, CharSequence ownedJobsYaml, String extraConfigFile) {
+    MappingNode root = composeRoot();
+    List<NodeTuple> tuples = new ArrayList<>();
+    List<Node> keptJobs = new ArrayList<>();
+    boolean hasFiles = false;
+    for (NodeTuple tuple : root.getValue()) {
+      String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
+      if (key.equals(SCRAPE_CONFIGS)) {
+        if (tuple.getValueNode() instanceof SequenceNode jobs) {
+          for (Node job : jobs.getValue()) {
+            if (!isOwned(jobName(job), ownedPrefix)) {
+              keptJobs.add(job);
+            }
+          }
+        }
+      } else if (key.equals(SCRAPE_CONFIG_FILES) && extraConfigFile != null) {
+        hasFiles = true;
+        tuples.add(new NodeTuple(tuple.getKeyNode(), withFile(tuple.getValueNode(),
+            extraConfigFile)));
+      } else {
+        tuples.add(tuple);
+      }
+    }
+    if (extraConfigFile != null && !hasFiles) {
+      tuples.add(new NodeTuple(scalar(SCRAPE_CONFIG_FILES), sequence(List.of(scalar(extraConfigFile)))));
+    }
+    boolean anyJobs = !keptJobs.isEmpty() || ownedJobsYaml.length() > 0;
+    if (!keptJobs.isEmpty()) {
+      tuples.add(new NodeTuple(scalar(SCRAPE_CONFIGS), sequence(keptJobs)));
+    }
+    StringBuilder out = new StringBuilder(text.length() + ownedJobsYaml.length() + 64);
+    if (!tuples.isEmpty()) {
+      MappingNode newRoot = new MappingNode(root.getTag(), tuples, FlowStyle.BLOCK);
+      newRoot.setBlockComments(root.getBlockComments());
+      newRoot.setEndComments(root.getEndComments());
+      out.append(dump(newRoot));
+    }
+    if (keptJobs.isEmpty() && anyJobs) {
+      out.append(SCRAPE_CONFIGS).append(":\n");
+    }
+    out.append(ownedJobsYaml);
+    if (!anyJobs && tuples.isEmpty()) {
+      out.append("{}\n");
+    }
+    return out.toString();
+  }
+
+  private MappingNode composeRoot() {
+    try {
+      Optional<Node> node = new Compose(YamlReader.settings(source, true)).composeString(text);
+      // An empty document composes to nothing, to a null scalar ("---" and comments) or to an
+      // empty mapping tagged as a comment (comments only), which the emitter cannot write.
+      if (node.isEmpty() || !(node.get() instanceof MappingNode mapping)
+          || mapping.getValue().isEmpty()) {
+        return new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
+      }
+      return mapping;
+    } catch (YamlEngineException e) {
+      // parse() already accepted this text; comments are the only difference
+      throw new IllegalStateException("base config " + source + " no longer parses", e);
+    }
+  }
+
+  private static String jobName(Node job) {
+    if (job instanceof MappingNode map) {
+      for (NodeTuple tuple : map.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("job_name")
+            && tuple.getValueNode() instanceof ScalarNode value) {
+          return value.getValue();
+        }
+      }
+    }
+    return "";
+  }
+
+  private static Node withFile(Node files, String file) {
+    List<Node> items = new ArrayList<>();
+    if (files instanceof SequenceNode sequence) {
+      for (Node item : sequence.getValue()) {
+        if (item instanceof ScalarNode scalar && scalar.getValue().equals(file)) {
+          return files;
+        }
+        items.add(item);
+      }
+    }
+    items.add(scalar(file));
+    return sequence(items);
+  }
+
+  private static ScalarNode scalar(String value) {
+    return new ScalarNode(Tag.STR, value, ScalarStyle.PLAIN);
+  }
+
+  private static SequenceNode sequence(List<Node> items) {
+    return new SequenceNode(Tag.SEQ, items, FlowStyle.BLOCK);
+  }
+
+  private static String dump(Node root) {
+    DumpSettings settings = DumpSettings.builder()
+        .setDumpComments(true)
+        .setIndent(2)
+        .setWidth(Integer.MAX_VALUE)
+        .setSplitLines(false)
+        .setUseUnicodeEncoding(true)
+        .build();
+    StringWriter writer = new StringWriter();
+    new Dump(settings).dumpNode(root, new StreamDataWriter() {
+      @Override
+      public void write(String str) {
+        writer.write(str);
+      }
+
+      @Override
+      public void write(String str, int off, int len) {
+        writer.write(str, off, len);
+      }
+    });
+    return writer.toString();
+  }
+}

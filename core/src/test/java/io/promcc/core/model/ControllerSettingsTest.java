@@ -1,0 +1,80 @@
+package io.promcc.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class ControllerSettingsTest {
+  private static final String BAD_PREFIX =
+      "job prefix must be lower-case letters, digits, '-' or '_', at most 100 characters";
+
+  @Test
+  void defaultsMatchTheOriginalController() {
+    ControllerSettings settings = ControllerSettings.builder().build();
+    assertEquals(ControllerSettings.DEFAULTS, settings);
+    assertEquals("guest-cluster", settings.jobPrefix());
+    assertEquals("certs", settings.certificateDirectory());
+    assertEquals("prometheus.yml", settings.configFileName());
+    assertEquals(OutputMode.MERGED, settings.outputMode());
+    assertEquals(0600, settings.privateKeyMode());
+  }
+
+  @Test
+  void rejectsABadJobPrefix() {
+    assertMessage(BAD_PREFIX + ", found \"Guest\"",
+        () -> ControllerSettings.builder().jobPrefix("Guest").build());
+    assertMessage(BAD_PREFIX, () -> ControllerSettings.builder().jobPrefix(null).build());
+  }
+
+  @Test
+  void rejectsPathsThatLeaveTheOutputFolder() {
+    assertMessage("certificate directory must be a relative path inside the output folder, "
+            + "found \"../certs\"",
+        () -> ControllerSettings.builder().certificateDirectory("../certs").build());
+    assertMessage("config file name must be a relative path inside the output folder, "
+            + "found \"/etc/prometheus.yml\"",
+        () -> ControllerSettings.builder().configFileName("/etc/prometheus.yml").build());
+  }
+
+  @Test
+  void rejectsControlCharactersAndLoneSurrogatesInPaths() {
+    assertMessage("scrape config directory must not contain control characters, found \"a\\nb\"",
+        () -> ControllerSettings.builder().scrapeConfigDirectory("a\nb").build());
+    assertMessage("certificate directory must be valid unicode text, found \"a\\ud800\"",
+        () -> ControllerSettings.builder().certificateDirectory("a\ud800").build());
+  }
+
+  @Test
+  void rejectsAConfigFileAmongTheCertificates() {
+    assertMessage("certificate directory must not be the folder of the config file "
+            + "\"certs/a-ca.pem\", found \"certs\"",
+        () -> ControllerSettings.builder().configFileName("certs/a-ca.pem").build());
+  }
+
+  @Test
+  void rejectsAConfigFileAmongThePerClusterFiles() {
+    assertMessage("scrape config directory must not be the folder of the config file "
+            + "\"scrape_configs/prometheus.yml\", found \"scrape_configs\"",
+        () -> ControllerSettings.builder().outputMode(OutputMode.PER_CLUSTER_FILES)
+            .configFileName("scrape_configs/prometheus.yml").build());
+  }
+
+  @Test
+  void rejectsAReservedLabelName() {
+    assertMessage("cluster id label must match [a-zA-Z_][a-zA-Z0-9_]* and not start with "
+            + "\"__\", found \"__id\"",
+        () -> ControllerSettings.builder().clusterIdLabel("__id").build());
+  }
+
+  @Test
+  void rejectsAKeyModeThatGrantsOthersAccess() {
+    assertMessage("private key mode must not grant access to others, found \"0604\"",
+        () -> ControllerSettings.builder().privateKeyMode(0604).build());
+  }
+
+  private static void assertMessage(String expected, Executable executable) {
+    assertEquals(expected, assertThrows(InvalidValueException.class, executable).getMessage());
+  }
+}

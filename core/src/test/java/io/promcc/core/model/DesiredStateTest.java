@@ -1,0 +1,101 @@
+package io.promcc.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DesiredStateTest {
+  private static final DesiredFile CONFIG = DesiredFile.of(FileKind.MAIN_CONFIG, "global: {}\n");
+  private static final DesiredFile KEY =
+      DesiredFile.of(FileKind.PRIVATE_KEY, "-----BEGIN EC PRIVATE KEY-----\nSECRETBODY\n");
+  /** SHA-256 of {"a.pem": KEY, "p.yml": CONFIG} as the first release computed it. */
+  private static final String PINNED_HASH =
+      "cd26bf9b0d9207ec6d073bcaa0ed6194d63929307216fd4223cd6e74270757cb";
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "/etc/passwd", "../x", "a/../b", "a/./b", "./a", "a//b", "a/",
+      "a\\b", "a\u0000b", "..", "."})
+  void rejectsUnsafePaths(String path) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DesiredState(Map.of("p.yml", CONFIG, path, KEY), "p.yml", List.of(), List.of()));
+    assertEquals("unsafe path " + Quoting.quote(path), e.getMessage());
+  }
+
+  @Test
+  void acceptsNestedRelativePaths() {
+    DesiredState state = new DesiredState(Map.of("prom/p.yml", CONFIG, "certs/a b/x..y.pem", KEY),
+        "prom/p.yml", List.of(), List.of());
+    assertEquals(CONFIG, state.config());
+  }
+
+  @Test
+  void requiresTheConfigPathToBeAMainConfig() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DesiredState(Map.of("p.yml", CONFIG, "k.pem", KEY), "k.pem", List.of(),
+            List.of()));
+    assertEquals("config path \"k.pem\" is not a main config file of the desired state",
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new DesiredState(Map.of("p.yml", CONFIG), "q.yml", List.of(), List.of()));
+  }
+
+  @Test
+  void hashDependsOnContentPathAndModeButNotOnInsertionOrder() {
+    Map<String, DesiredFile> forward = new LinkedHashMap<>();
+    forward.put("a.pem", KEY);
+    forward.put("p.yml", CONFIG);
+    Map<String, DesiredFile> backward = new LinkedHashMap<>();
+    backward.put("p.yml", CONFIG);
+    backward.put("a.pem", KEY);
+    DesiredState one = new DesiredState(forward, "p.yml", List.of(), List.of());
+    DesiredState two = new DesiredState(backward, "p.yml", List.of(), List.of());
+    assertEquals(one.hash(), two.hash());
+    assertEquals(one, two);
+    assertEquals(64, one.hash().length());
+    // pinned: a hash that changes between releases makes every controller rewrite its files
+    assertEquals(PINNED_HASH, one.hash());
+
+    assertNotEquals(one.hash(), new DesiredState(Map.of("a.pem", KEY.withMode(0640),
+        "p.yml", CONFIG), "p.yml", List.of(), List.of()).hash());
+    assertNotEquals(one.hash(), new DesiredState(Map.of("b.pem", KEY, "p.yml", CONFIG), "p.yml",
+        List.of(), List.of()).hash());
+    assertNotEquals(one.hash(), new DesiredState(Map.of("a.pem",
+        DesiredFile.of(FileKind.PRIVATE_KEY, "other"), "p.yml", CONFIG), "p.yml", List.of(),
+        List.of()).hash());
+  }
+
+  @Test
+  void sortsClustersAndRejections() {
+    Rejection b = new Rejection("b", "certificate-missing", "no client certificate for cluster \"b\"");
+    Rejection a = new Rejection("a", "duplicate-id", "cluster id \"a\" is claimed 2 times");
+    DesiredState state = new DesiredState(Map.of("p.yml", CONFIG), "p.yml",
+        List.of(ClusterId.of("z"), ClusterId.of("c")), List.of(b, a));
+    assertEquals(List.of(ClusterId.of("c"), ClusterId.of("z")), state.clusters());
+    assertEquals(List.of(a, b), state.rejections());
+  }
+
+  @Test
+  void writesCertificatesAndKeysFirstThenScrapeFilesThenTheMainConfig() {
+    DesiredState state = new DesiredState(Map.of("a.yml", CONFIG,
+        "b/s.yml", DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n"),
+        "c/x-key.pem", KEY, "c/x-ca.pem", DesiredFile.of(FileKind.CERTIFICATE, "ca")),
+        "a.yml", List.of(), List.of());
+    assertEquals(List.of("c/x-ca.pem", "c/x-key.pem", "b/s.yml", "a.yml"), state.writeOrder());
+  }
+
+  @Test
+  void toStringShowsCountsAndHashButNoContent() {
+    DesiredState state = new DesiredState(Map.of("p.yml", CONFIG, "k.pem", KEY), "p.yml",
+        List.of(ClusterId.of("a")), List.of());
+    assertEquals("DesiredState{2 files, 1 clusters, 0 rejected, hash="
+        + state.hash().substring(0, 12) + "}", state.toString());
+    assertEquals("DesiredFile{PRIVATE_KEY, mode=0600, 42 bytes}", KEY.toString());
+  }
+}

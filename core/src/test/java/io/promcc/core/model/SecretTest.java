@@ -1,0 +1,107 @@
+package io.promcc.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretTest {
+  private static final String KEY = TestCertificates.read("client-key.pem");
+
+  @Test
+  void showsNothingWhenPrinted() {
+    Secret secret = Secret.of("hunter2");
+    assertEquals("<secret>", secret.toString());
+    assertEquals("key=<secret>", "key=" + secret);
+    assertEquals("<secret>", String.format("%s", secret));
+    assertEquals("hunter2", secret.reveal());
+  }
+
+  @Test
+  void comparesByValueWithAConstantHashCode() {
+    assertEquals(Secret.of("a"), Secret.of("a"));
+    assertNotEquals(Secret.of("a"), Secret.of("b"));
+    assertNotEquals(Secret.of("a"), "a");
+    assertEquals(Secret.of("a").hashCode(), Secret.of("b").hashCode());
+  }
+
+  @Test
+  void noPrivateKeyTextReachesToStringsRejectionsOrExceptions() {
+    List<String> shown = new ArrayList<>();
+    GuestCluster ok = GuestCluster.of("ok", "aws", "https://h");
+    GuestCluster noCert = GuestCluster.of("no-cert", "aws", "https://h");
+    GuestCluster dup = GuestCluster.of("dup", "aws", "https://h");
+    GuestCluster collides = GuestCluster.of("collides", "aws", "https://h")
+        .withLabels(Map.of("cluster_id", "x"));
+    List<GuestCluster> clusters = List.of(ok, noCert, dup, dup, collides);
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(
+        List.of(ok, dup, collides));
+    DesiredState state = Planner.withDefaults().plan(clusters, certificates,
+        ControllerSettings.DEFAULTS);
+    assertEquals(3, state.rejections().size());
+    assertTrue(state.files().values().stream().anyMatch(file -> file.text().equals(KEY)),
+        "the key file itself holds the key");
+
+    shown.add(state.toString());
+    state.files().values().forEach(file -> shown.add(file.toString()));
+    state.rejections().forEach(rejection -> {
+      shown.add(rejection.toString());
+      shown.add(rejection.message());
+    });
+    shown.add(FileDiff.between(state, Map.of()).toString());
+    shown.add(TestCertificates.bundle().toString());
+    shown.add(exceptionMessage(() -> CertificateBundle.fromPem(TestCertificates.read("ca.pem"),
+        TestCertificates.read("client.pem"), Secret.of("not pem " + KEY.substring(40)))));
+    // the key given where a certificate belongs, as when two files are swapped
+    shown.add(exceptionMessage(() -> CertificateBundle.fromPem(KEY,
+        TestCertificates.read("client.pem"), Secret.of(KEY))));
+    shown.add(exceptionMessage(() -> CertificateBundle.fromPem(TestCertificates.read("ca.pem"),
+        KEY, Secret.of(KEY))));
+    shown.add(exceptionMessage(() -> new Planner(ScrapeProfile.defaultProfile(),
+        BaseConfig.parse("scrape_configs:\n- job_name: a\n- job_name: a\n", "base.yml"))
+        .plan(List.of(ok), certificates, ControllerSettings.DEFAULTS)));
+
+    for (String text : shown) {
+      for (String line : keyBody()) {
+        assertFalse(text.contains(line.substring(0, 8)), () -> "key text in: " + text);
+      }
+      assertFalse(text.contains("PRIVATE KEY-----\n"), () -> "key text in: " + text);
+    }
+  }
+
+  @Test
+  void aKeyGivenAsCertificateIsNotQuoted() {
+    InvalidValueException e = assertThrows(InvalidValueException.class,
+        () -> CertificateBundle.fromPem(KEY, TestCertificates.read("client.pem"), Secret.of(KEY)));
+    assertEquals("ca certificate is not a PEM certificate, found \"<secret>\"",
+        e.getMessage());
+  }
+
+  @Test
+  void aKeyThatIsNotPemIsNotQuoted() {
+    InvalidValueException e = assertThrows(InvalidValueException.class,
+        () -> CertificateBundle.fromPem(TestCertificates.read("ca.pem"),
+            TestCertificates.read("client.pem"), Secret.of("hunter2")));
+    assertEquals("private key is not PEM, found \"<secret>\"", e.getMessage());
+  }
+
+  private static List<String> keyBody() {
+    return KEY.lines().filter(line -> !line.startsWith("-----") && line.length() >= 16).toList();
+  }
+
+  private static String exceptionMessage(Runnable action) {
+    PromccException e = assertThrows(PromccException.class, action::run);
+    return e.getMessage();
+  }
+}

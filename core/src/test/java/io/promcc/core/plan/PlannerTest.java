@@ -1,0 +1,96 @@
+package io.promcc.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  private static final GuestCluster A = GuestCluster.of("a", "aws", "https://h");
+
+  @Test
+  void rejectsAClusterWithoutCertificateAndPlansTheOthers() {
+    GuestCluster b = GuestCluster.of("b", "aws", "https://h");
+    DesiredState state = Planner.withDefaults().plan(List.of(A, b),
+        TestCertificates.forAll(List.of(A)), ControllerSettings.DEFAULTS);
+    assertEquals(List.of(ClusterId.of("a")), state.clusters());
+    assertEquals(List.of(new Rejection("b", "certificate-missing",
+        "no client certificate for cluster \"b\"")), state.rejections());
+  }
+
+  @Test
+  void rejectsEveryClusterOfADuplicatedIdOnce() {
+    GuestCluster twin = GuestCluster.of("a", "azure", "https://other");
+    DesiredState state = Planner.withDefaults().plan(List.of(A, twin, A),
+        TestCertificates.forAll(List.of(A)), ControllerSettings.DEFAULTS);
+    assertEquals(List.of(), state.clusters());
+    assertEquals(List.of(new Rejection("a", "duplicate-id", "cluster id \"a\" is claimed 3 times")),
+        state.rejections());
+  }
+
+  @Test
+  void rejectsAClusterWhoseLabelCollidesWithAControllerLabel() {
+    GuestCluster collides = A.withLabels(Map.of("provider", "x", "cluster_type", "y"));
+    DesiredState state = Planner.withDefaults().plan(List.of(collides),
+        TestCertificates.forAll(List.of(collides)), ControllerSettings.DEFAULTS);
+    assertEquals(List.of(new Rejection("a", "label-collision",
+        "label \"cluster_type\" of cluster \"a\" collides with a label the controller sets")),
+        state.rejections());
+  }
+
+  @Test
+  void rejectsBothClustersOfAJobNameCollisionInsteadOfFailingThePlan() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - {name: exporter, role: node, target: direct}
+        - {name: node-exporter, role: node, target: direct}
+        """, "p.yml");
+    GuestCluster x = GuestCluster.of("x", "aws", "https://h");
+    GuestCluster xNode = GuestCluster.of("x-node", "aws", "https://h");
+    GuestCluster other = GuestCluster.of("other", "aws", "https://h");
+    for (List<GuestCluster> clusters : List.of(List.of(x, xNode, other), List.of(other, xNode, x))) {
+      DesiredState state = new Planner(profile, BaseConfig.empty()).plan(clusters,
+          TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS);
+      assertEquals(List.of(ClusterId.of("other")), state.clusters());
+      assertEquals(List.of(
+          new Rejection("x", "job-name-collision", "job name \"guest-cluster-x-node-exporter\" "
+              + "of cluster \"x\" is also made for cluster \"x-node\""),
+          new Rejection("x-node", "job-name-collision", "job name "
+              + "\"guest-cluster-x-node-exporter\" of cluster \"x-node\" is also made for cluster "
+              + "\"x\"")), state.rejections());
+      assertEquals(List.of("certs/other-ca.pem", "certs/other-crt.pem", "certs/other-key.pem",
+          "prometheus.yml"), List.copyOf(state.files().keySet()));
+    }
+  }
+
+  @Test
+  void failsWithEveryProblemOfTheBaseConfig() {
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse("""
+        global:
+          scrape_interval: 10s
+          scrape_timeout: 20s
+        scrape_configs:
+        - job_name: a
+        - job_name: a
+          scrape_interval: soon
+        """, "base.yml"));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> planner.plan(List.of(A), TestCertificates.forAll(List.of(A)),
+            ControllerSettings.DEFAULTS));
+    assertEquals(List.of("scrape timeout greater than scrape interval for global config",
+        "found multiple scrape configs with job name \"a\"",
+        "not a valid duration string: \"soon\" (scrape_interval of scrape config \"a\")"),
+        e.problems());
+    assertEquals("base config \"base.yml\"", e.subject());
+  }
+}

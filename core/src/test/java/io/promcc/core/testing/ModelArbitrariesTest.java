@@ -1,0 +1,132 @@
+package io.promcc.core.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.LabelNames;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import net.jqwik.api.Arbitrary;
+import org.junit.jupiter.api.Test;
+
+/** The arbitraries yield what their Javadoc promises, edge cases included. */
+class ModelArbitrariesTest {
+  private static <T> List<T> sample(Arbitrary<T> arbitrary, int count) {
+    return arbitrary.sampleStream().limit(count).toList();
+  }
+
+  private static <T> void assertSome(List<T> values, String what, Predicate<T> predicate) {
+    assertTrue(values.stream().anyMatch(predicate), () -> "no " + what + " among " + values.size());
+  }
+
+  @Test
+  void clusterIdsCoverTheDnsLabelEdgeCases() {
+    List<String> ids = sample(ModelArbitraries.clusterIdValues(), 2000);
+    ids.forEach(id -> assertTrue(id.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), id));
+    assertSome(ids, "1-character id", id -> id.length() == 1);
+    assertSome(ids, "63-character id", id -> id.length() == 63);
+    assertSome(ids, "digits-only id", id -> id.length() > 1 && id.chars().allMatch(Character::isDigit));
+    assertSome(ids, "id with an inner hyphen", id -> id.contains("-"));
+  }
+
+  @Test
+  void clusterListsHaveDistinctIdsAndTheAskedSize() {
+    for (List<GuestCluster> clusters : sample(ModelArbitraries.guestClusterLists(2, 5), 100)) {
+      assertTrue(clusters.size() >= 2 && clusters.size() <= 5, clusters::toString);
+      assertEquals(clusters.size(), new HashSet<>(clusters.stream().map(GuestCluster::id).toList())
+          .size());
+    }
+  }
+
+  @Test
+  void clustersMixSchemesPortsLabelsAndEtcd() {
+    List<GuestCluster> clusters = sample(ModelArbitraries.guestClusters(), 500);
+    assertSome(clusters, "http api server", c -> c.apiServer().getScheme().equals("http"));
+    assertSome(clusters, "https api server", c -> c.apiServer().getScheme().equals("https"));
+    assertSome(clusters, "api server without port", c -> c.apiServer().getPort() < 0);
+    assertSome(clusters, "api server with port", c -> c.apiServer().getPort() > 0);
+    assertSome(clusters, "cluster with etcd", c -> c.etcd().isPresent());
+    assertSome(clusters, "cluster without etcd", c -> c.etcd().isEmpty());
+    assertSome(clusters, "cluster with labels", c -> !c.labels().isEmpty());
+    assertSome(clusters, "label value with $", c -> c.labels().values().stream()
+        .anyMatch(value -> value.contains("$")));
+  }
+
+  @Test
+  void labelValuesAreValidButHostile() {
+    List<String> values = sample(ModelArbitraries.labelValues(), 1000);
+    values.forEach(value -> assertTrue(ModelArbitraries.isPrintableText(value), value));
+    assertSome(values, "value with a capture group reference", value -> value.contains("${1}"));
+    assertSome(values, "value with ': '", value -> value.contains(": "));
+    assertSome(values, "value with a quote", value -> value.contains("\""));
+    assertSome(values, "astral-plane value", value -> value.codePoints().anyMatch(cp -> cp > 0xffff));
+    assertSome(values, "1024-character value", value -> value.length() == 1024);
+  }
+
+  @Test
+  void labelNamesAreValidAndNeverTheControllersOwn() {
+    for (String name : sample(ModelArbitraries.labelNames(), 1000)) {
+      assertTrue(LabelNames.isValidTargetLabel(name), name);
+      assertFalse(ModelArbitraries.SETTINGS_LABEL_NAMES.contains(name), name);
+    }
+  }
+
+  @Test
+  void settingsCoverBothModesAndNestedConfigFiles() {
+    List<ControllerSettings> settings = sample(ModelArbitraries.controllerSettings(), 300);
+    assertSome(settings, "merged mode", s -> s.outputMode() == OutputMode.MERGED);
+    assertSome(settings, "per-cluster mode", s -> s.outputMode() == OutputMode.PER_CLUSTER_FILES);
+    assertSome(settings, "nested config file", s -> s.configFileName().equals("prom/prometheus.yml"));
+    assertSome(settings, "other job prefix", s -> !s.jobPrefix().equals("guest-cluster"));
+    settings.forEach(s -> assertTrue(ModelArbitraries.SETTINGS_LABEL_NAMES.containsAll(
+        Set.of(s.clusterIdLabel(), s.clusterTypeLabel(), s.providerLabel())), s::toString));
+  }
+
+  @Test
+  void baseConfigsParseAndHoldSecretsCommentsAndOwnedJobs() {
+    List<String> configs = sample(ModelArbitraries.baseConfigs("gc"), 300);
+    configs.forEach(text -> BaseConfig.parse(text, "base.yml"));
+    assertSome(configs, "password", text -> text.contains("password: "));
+    assertSome(configs, "comment", text -> text.contains("# "));
+    assertSome(configs, "owned job", text -> text.contains("job_name: \"gc-"));
+    assertSome(configs, "unowned job", text -> text.contains("job_name: \"prometheus\""));
+    assertSome(configs, "global block", text -> text.contains("global:"));
+    assertSome(configs, "unknown key", text -> text.contains("x_vendor_extension:"));
+    List<String> known = sample(ModelArbitraries.prometheusBaseConfigs("gc"), 300);
+    known.forEach(text -> assertFalse(text.contains("x_vendor_extension"), text));
+    assertSome(known, "password", text -> text.contains("password: "));
+  }
+
+  @Test
+  void hostileStringsCoverEveryCategory() {
+    List<String> values = sample(ModelArbitraries.hostileStrings(), 3000);
+    for (String needle : List.of("\n", "\"", "../", ": ", "{", "#", "$1", "${1}", "\u0000",
+        "\u2028", "\u202e", "\ud83d\udd25")) {
+      assertSome(values, Quoting.quote(needle), value -> value.contains(needle));
+    }
+    assertSome(values, "lone surrogate", ModelArbitrariesTest::hasLoneSurrogate);
+    assertSome(values, "10,000-character string", value -> value.length() >= 9_990);
+    assertSome(values, "empty string", String::isEmpty);
+  }
+
+  private static boolean hasLoneSurrogate(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,206 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretList;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.CertificateUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * Client certificates from Kubernetes Secrets, one per guest cluster, found by labels (default
+ * {@code clusterID=<id>, clusterComponent=prometheus}) in one namespace, with PEM data under
+ * {@code ca}, {@code crt} and {@code key}. Served from an informer's cache, so a reconcile does
+ * not call the API per cluster; parsed bundles are memoised per Secret resourceVersion.
+ *
+ * <p>Reasons: {@value #SECRET_MISSING}, {@value #SECRET_INCOMPLETE} (names the missing keys),
+ * {@value #SECRET_AMBIGUOUS} (several Secrets match), {@value #SECRET_INVALID} (not PEM), and
+ * {@value #SOURCE_NOT_READY} (not synced yet, or the watch is failing and the cache has no usable
+ * Secret: the absence is then not trusted). While the watch fails, a cached complete Secret is
+ * still served: a slightly stale certificate is better than dropping the cluster.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent.
+ */
+public final class SecretCertificateSource implements CertificateSource, AutoCloseable {
+  /** No Secret carries the cluster's labels. */
+  public static final String SECRET_MISSING = "secret-missing";
+  /** The Secret lacks one of the data keys. */
+  public static final String SECRET_INCOMPLETE = "secret-incomplete";
+  /** More than one Secret carries the cluster's labels. */
+  public static final String SECRET_AMBIGUOUS = "secret-ambiguous";
+  /** The Secret's data is not a PEM certificate or key. */
+  public static final String SECRET_INVALID = "secret-invalid";
+  /** The Secret informer has not synced, or is failing. */
+  public static final String SOURCE_NOT_READY = "source-not-ready";
+
+  private static final String CLUSTER_INDEX = "cluster";
+
+  private record Memo(String resourceVersion, CertificateBundle bundle) {}
+
+  private final SecretSettings settings;
+  private final TrackedInformer<V1Secret, V1SecretList> informer;
+  private final String clusterLabel;
+  private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Builds the informer; nothing is contacted until {@link #start()}. */
+  public SecretCertificateSource(ApiClient client, SecretSettings settings,
+      WatchSettings watchSettings) {
+    requireNonNull(client, "client == null");
+    this.settings = requireNonNull(settings, "settings == null");
+    requireNonNull(watchSettings, "watchSettings == null");
+    CoreV1Api api = new CoreV1Api(client);
+    String selector = settings.staticSelector().isEmpty() ? null : settings.staticSelector();
+    String namespace = settings.namespace();
+    this.informer = new TrackedInformer<>(client,
+        params -> api.listNamespacedSecret(namespace).labelSelector(selector)
+            .resourceVersion(params.resourceVersion).watch(params.watch)
+            .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+            .timeoutSeconds(params.timeoutSeconds).buildCall(null),
+        V1Secret.class, V1SecretList.class,
+        "secrets" + (selector == null ? "" : " matching " + Quoting.quote(selector))
+            + " in namespace " + Quoting.quote(namespace),
+        watchSettings, () -> { });
+    // index by the label that names the cluster, so a lookup is not a scan of every Secret
+    this.clusterLabel = settings.labels().entrySet().stream()
+        .filter(e -> e.getValue().contains(SecretSettings.CLUSTER_PLACEHOLDER))
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
+    informer.cache().addIndexFunc(CLUSTER_INDEX, secret -> {
+      Map<String, String> labels = secret.getMetadata() == null ? null
+          : secret.getMetadata().getLabels();
+      String value = labels == null ? null : labels.get(clusterLabel);
+      return value == null ? List.of() : List.of(value);
+    });
+  }
+
+  /** Starts listing and watching. Idempotent. */
+  public void start() {
+    if (closed.get()) {
+      throw new IllegalStateException("secret certificate source is closed");
+    }
+    if (started.compareAndSet(false, true)) {
+      informer.start();
+    }
+  }
+
+  /** Whether the first list has completed. */
+  public boolean hasSynced() {
+    return informer.hasSynced();
+  }
+
+  @Override
+  public CertificateBundle certificateFor(GuestCluster cluster) {
+    requireNonNull(cluster, "cluster == null");
+    String id = cluster.id().value();
+    if (!informer.hasSynced()) {
+      throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
+          informer.description() + " have not synced yet; no certificate for cluster "
+              + Quoting.quote(id));
+    }
+    Optional<String> failure = informer.failure();
+    try {
+      return lookup(cluster);
+    } catch (CertificateUnavailableException e) {
+      if (failure.isPresent() && !e.reason().equals(SECRET_INVALID)) {
+        throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
+            failure.get() + "; cannot tell whether cluster " + Quoting.quote(id)
+                + " has a certificate secret", e);
+      }
+      throw e;
+    }
+  }
+
+  private CertificateBundle lookup(GuestCluster cluster) {
+    String id = cluster.id().value();
+    SortedMap<String, String> wanted = settings.labelsFor(id);
+    String labelText = Quoting.quote(settings.selectorFor(id));
+    String labelValue = wanted.get(clusterLabel);
+    List<V1Secret> matches = new ArrayList<>();
+    for (V1Secret secret : informer.cache().byIndex(CLUSTER_INDEX, labelValue)) {
+      Map<String, String> labels = secret.getMetadata().getLabels();
+      if (labels != null && labels.entrySet().containsAll(wanted.entrySet())) {
+        matches.add(secret);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new CertificateUnavailableException(cluster.id(), SECRET_MISSING,
+          "no secret with labels " + labelText + " in namespace "
+              + Quoting.quote(settings.namespace()) + " for cluster " + Quoting.quote(id));
+    }
+    matches.sort(Comparator.comparing(s -> s.getMetadata().getName()));
+    if (matches.size() > 1) {
+      throw new CertificateUnavailableException(cluster.id(), SECRET_AMBIGUOUS,
+          "more than one secret with labels " + labelText + " for cluster " + Quoting.quote(id)
+              + ": " + matches.stream().map(SecretCertificateSource::name)
+                  .collect(Collectors.joining(", ")));
+    }
+    V1Secret secret = matches.get(0);
+    V1ObjectMeta meta = secret.getMetadata();
+    String name = name(secret);
+    Memo memo = parsed.get(name);
+    if (memo != null && memo.resourceVersion() != null
+        && memo.resourceVersion().equals(meta.getResourceVersion())) {
+      return memo.bundle();
+    }
+    Map<String, byte[]> data = secret.getData() == null ? Map.of() : secret.getData();
+    List<String> missing = new ArrayList<>();
+    for (String key : List.of(settings.caKey(), settings.certificateKey(),
+        settings.privateKeyKey())) {
+      byte[] value = data.get(key);
+      if (value == null || value.length == 0) {
+        missing.add(Quoting.quote(key));
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new CertificateUnavailableException(cluster.id(), SECRET_INCOMPLETE,
+          name + " for cluster " + Quoting.quote(id) + " lacks data "
+              + (missing.size() == 1 ? "key " : "keys ") + String.join(", ", missing));
+    }
+    try {
+      CertificateBundle bundle = CertificateBundle.fromPem(
+          text(data.get(settings.caKey())), text(data.get(settings.certificateKey())),
+          Secret.of(text(data.get(settings.privateKeyKey()))));
+      parsed.put(name, new Memo(meta.getResourceVersion(), bundle));
+      return bundle;
+    } catch (InvalidValueException e) {
+      throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
+          name + " for cluster " + Quoting.quote(id) + " is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the informer. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && started.get()) {
+      informer.stop();
+    }
+  }
+
+  private static String name(V1Secret secret) {
+    return "secret " + Quoting.quote(secret.getMetadata().getNamespace() + "/"
+        + secret.getMetadata().getName());
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

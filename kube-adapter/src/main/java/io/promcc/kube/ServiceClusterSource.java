@@ -1,0 +1,234 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.SourceNotReadyException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Guest clusters from labelled Services, kept current by client-java informers (one for all
+ * namespaces, or one per configured namespace).
+ *
+ * <p>{@link #snapshot()} throws {@link SourceNotReadyException} until every informer has synced
+ * and while any list or watch is failing, so an outage is never read as "no clusters". After an
+ * outage the informer lists again (also after 410 Gone) and the snapshot is rebuilt from its
+ * cache, so clusters are neither lost nor duplicated. Listeners run once all informers have
+ * synced, whenever a Service's mapped outcome changes, and when a failing informer recovers.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot be
+ * restarted.
+ */
+public final class ServiceClusterSource implements GuestClusterSource, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServiceClusterSource.class.getName());
+  private static final long SYNC_POLL_MILLIS = 50;
+
+  private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
+
+  private final ServiceMapping mapping;
+  private final List<TrackedInformer<V1Service, V1ServiceList>> scopes = new ArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Memo> memo = new HashMap<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean synced = new AtomicBoolean();
+  private final ScheduledExecutorService syncWatcher;
+
+  /** Builds the informers; nothing is contacted until {@link #start()}. */
+  public ServiceClusterSource(ApiClient client, DiscoverySettings settings,
+      WatchSettings watchSettings) {
+    requireNonNull(client, "client == null");
+    requireNonNull(settings, "settings == null");
+    requireNonNull(watchSettings, "watchSettings == null");
+    this.mapping = new ServiceMapping(settings);
+    CoreV1Api api = new CoreV1Api(client);
+    String selector = settings.labelSelector().isBlank() ? null : settings.labelSelector();
+    List<Optional<String>> namespaces = settings.namespaces().isEmpty()
+        ? List.of(Optional.empty())
+        : settings.namespaces().stream().map(Optional::of).toList();
+    for (Optional<String> namespace : namespaces) {
+      String description = "services" + (selector == null ? "" : " matching "
+          + Quoting.quote(selector)) + namespace.map(ns -> " in namespace " + Quoting.quote(ns))
+          .orElse(" in all namespaces");
+      CallGenerator calls = params -> namespace.isPresent()
+          ? api.listNamespacedService(namespace.get()).labelSelector(selector)
+              .resourceVersion(params.resourceVersion).watch(params.watch)
+              .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+              .timeoutSeconds(params.timeoutSeconds).buildCall(null)
+          : api.listServiceForAllNamespaces().labelSelector(selector)
+              .resourceVersion(params.resourceVersion).watch(params.watch)
+              .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+              .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+      TrackedInformer<V1Service, V1ServiceList> informer = new TrackedInformer<>(client, calls,
+          V1Service.class, V1ServiceList.class, description, watchSettings, this::notifyIfSynced);
+      informer.addEventHandler(new Handler());
+      scopes.add(informer);
+    }
+    this.syncWatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "promcc-service-sync-watcher");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Starts listing and watching. Idempotent. */
+  public void start() {
+    if (closed.get()) {
+      throw new IllegalStateException("service cluster source is closed");
+    }
+    if (!started.compareAndSet(false, true)) {
+      return;
+    }
+    scopes.forEach(TrackedInformer::start);
+    // informers have no "synced" callback: poll until all are, then tell the listeners once
+    syncWatcher.scheduleWithFixedDelay(() -> {
+      if (!synced.get() && scopes.stream().allMatch(TrackedInformer::hasSynced)) {
+        synced.set(true);
+        notifyListeners();
+        syncWatcher.shutdown();
+      }
+    }, 0, SYNC_POLL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether every informer has completed its first list. */
+  public boolean hasSynced() {
+    return synced.get() || scopes.stream().allMatch(TrackedInformer::hasSynced);
+  }
+
+  /** The current list/watch failure, if any informer has one. */
+  public Optional<String> failure() {
+    return scopes.stream().map(TrackedInformer::failure).flatMap(Optional::stream).findFirst();
+  }
+
+  @Override
+  public ClusterSnapshot snapshot() {
+    if (closed.get()) {
+      throw new SourceNotReadyException("service cluster source is closed");
+    }
+    for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
+      if (!scope.hasSynced()) {
+        throw new SourceNotReadyException(scope.description() + " have not synced yet");
+      }
+      Optional<String> failure = scope.failure();
+      if (failure.isPresent()) {
+        throw new SourceNotReadyException(failure.get());
+      }
+    }
+    List<ServiceMapping.Outcome> outcomes = new ArrayList<>();
+    synchronized (memo) {
+      Map<String, Memo> seen = new HashMap<>();
+      for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
+        for (V1Service service : scope.cache().list()) {
+          String key = key(service);
+          String version = version(service);
+          Memo cached = memo.get(key);
+          if (cached == null || version == null || !version.equals(cached.resourceVersion())) {
+            cached = new Memo(version, mapping.map(service));
+          }
+          seen.put(key, cached);
+          outcomes.add(cached.outcome());
+        }
+      }
+      memo.clear();
+      memo.putAll(seen);
+    }
+    return ServiceMapping.snapshot(outcomes);
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** Stops the informers. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      syncWatcher.shutdownNow();
+      if (started.get()) {
+        scopes.forEach(TrackedInformer::stop);
+      }
+    }
+  }
+
+  private void notifyIfSynced() {
+    if (synced.get()) {
+      notifyListeners();
+    }
+  }
+
+  private void notifyListeners() {
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // a listener's failure must not stop the informer's event delivery
+        LOG.log(System.Logger.Level.WARNING, "service change listener failed", e);
+      }
+    }
+  }
+
+  private static String key(V1Service service) {
+    V1ObjectMeta meta = service.getMetadata();
+    return meta == null ? "" : meta.getNamespace() + "/" + meta.getName();
+  }
+
+  private static String version(V1Service service) {
+    return service.getMetadata() == null ? null : service.getMetadata().getResourceVersion();
+  }
+
+  /**
+   * Whether a change of a Service can change the snapshot: what it means before ({@code null}
+   * for an add) differs from what it means after ({@code null} for a delete).
+   */
+  static boolean matters(ServiceMapping mapping, V1Service before, V1Service after) {
+    ServiceMapping.Outcome was = before == null ? null : mapping.map(before);
+    ServiceMapping.Outcome is = after == null ? null : mapping.map(after);
+    boolean wasNothing = was == null || was instanceof ServiceMapping.Outcome.Ignored;
+    boolean isNothing = is == null || is instanceof ServiceMapping.Outcome.Ignored;
+    return !(wasNothing && isNothing) && !Objects.equals(was, is);
+  }
+
+  /** Notifies only when what a Service means changed; the listener then re-reads everything. */
+  private final class Handler implements ResourceEventHandler<V1Service> {
+    @Override
+    public void onAdd(V1Service service) {
+      if (matters(mapping, null, service)) {
+        notifyIfSynced();
+      }
+    }
+
+    @Override
+    public void onUpdate(V1Service before, V1Service after) {
+      if (matters(mapping, before, after)) {
+        notifyIfSynced();
+      }
+    }
+
+    @Override
+    public void onDelete(V1Service service, boolean finalStateUnknown) {
+      if (matters(mapping, service, null)) {
+        notifyIfSynced();
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.CallGenerator;
+import java.util.Optional;
+
+/**
+ * One client-java informer with its {@link TrackedListerWatcher} and {@link InformerHealth}: the
+ * plumbing the Service and Secret sources share. Thread-safe.
+ */
+final class TrackedInformer<T extends KubernetesObject, L extends KubernetesListObject> {
+  private final String description;
+  private final InformerHealth health;
+  private final DefaultSharedIndexInformer<T, L> informer;
+  private final Cache<T> cache;
+
+  /**
+   * @param description lower-case, e.g. {@code secrets in namespace "x"}; used in messages
+   * @param onRecovery run when a failing list/watch works again
+   */
+  TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
+      String description, WatchSettings settings, Runnable onRecovery) {
+    this.description = requireNonNull(description, "description == null");
+    this.health = new InformerHealth(requireNonNull(onRecovery, "onRecovery == null"));
+    this.cache = new Cache<>();
+    TrackedListerWatcher<T, L> listerWatcher = new TrackedListerWatcher<>(
+        client, calls, type, listType, description, health, settings);
+    this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
+        (t, error) -> health.failedUnlessKnown(description + " failed: "
+            + TrackedListerWatcher.describe(error)));
+  }
+
+  String description() {
+    return description;
+  }
+
+  void addEventHandler(ResourceEventHandler<T> handler) {
+    informer.addEventHandler(handler);
+  }
+
+  /** The informer's cache (add indexers before {@link #start()}). */
+  Cache<T> cache() {
+    return cache;
+  }
+
+  void start() {
+    informer.run();
+  }
+
+  void stop() {
+    informer.stop();
+  }
+
+  boolean hasSynced() {
+    return informer.hasSynced();
+  }
+
+  Optional<String> failure() {
+    return health.failure();
+  }
+}

@@ -1,0 +1,380 @@
+package io.promcc.kube;
+
+import static io.promcc.kube.TestServices.guest;
+import static io.promcc.kube.TestServices.ids;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.models.V1Service;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.SourceNotReadyException;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
+import io.promcc.kube.fake.Faults;
+import io.promcc.kube.fake.Poll;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServiceClusterSourceTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Predicate<FakeRequest> SERVICE_WATCH =
+      r -> r.isFor(ApiResource.SERVICES) && r.isWatch();
+  private static final Predicate<FakeRequest> SERVICE_LIST =
+      r -> r.isFor(ApiResource.SERVICES) && !r.isWatch() && r.method().equals("GET");
+
+  private FakeKubeApi fake;
+  private ServiceClusterSource source;
+  private final AtomicInteger notifications = new AtomicInteger();
+
+  @AfterEach
+  void tearDown() {
+    if (source != null) {
+      source.close();
+    }
+    if (fake != null) {
+      fake.close();
+    }
+  }
+
+  private ServiceClusterSource startSource(DiscoverySettings settings) {
+    return startSource(settings, WatchSettings.defaults());
+  }
+
+  private ServiceClusterSource startSource(DiscoverySettings settings, WatchSettings watch) {
+    source = new ServiceClusterSource(fake.newClient(), settings, watch);
+    source.addChangeListener(notifications::incrementAndGet);
+    source.start();
+    return source;
+  }
+
+  private ServiceClusterSource startSynced(DiscoverySettings settings) {
+    startSource(settings);
+    Poll.until(WAIT, "source synced", source::hasSynced);
+    Poll.until(WAIT, "a service watch", () -> fake.store().watchCount(ApiResource.SERVICES) > 0);
+    return source;
+  }
+
+  private void awaitIds(String what, List<String> expected) {
+    Poll.until(WAIT, what, () -> ids(source.snapshot()).equals(expected));
+  }
+
+  private void create(V1Service service) {
+    fake.store().create(ApiResource.SERVICES, null, service);
+  }
+
+  @Test
+  void seesServicesCreatedUpdatedAndDeleted() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    assertEquals(URI.create("https://master.abc12"),
+        TestServices.cluster(source.snapshot(), "abc12").apiServer());
+
+    create(guest("def34"));
+    awaitIds("created service seen", List.of("abc12", "def34"));
+
+    V1Service changed = guest("def34");
+    changed.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd.def34.example:2379");
+    fake.store().update(ApiResource.SERVICES, "def34", changed);
+    Poll.until(WAIT, "etcd annotation seen",
+        () -> TestServices.cluster(source.snapshot(), "def34").etcd().isPresent());
+
+    fake.store().delete(ApiResource.SERVICES, "abc12", "master");
+    awaitIds("deleted service gone", List.of("def34"));
+  }
+
+  @Test
+  void aServiceBeingDeletedIsNoLongerACluster() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    V1Service deleting = guest("abc12");
+    deleting.getMetadata().deletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"))
+        .finalizers(List.of("example.com/keep"));
+    fake.store().update(ApiResource.SERVICES, "abc12", deleting);
+    awaitIds("deleting service dropped", List.of());
+    assertEquals(List.of(), source.snapshot().rejections());
+  }
+
+  @Test
+  void watchesOnlyServicesMatchingTheLabelSelector() {
+    fake = FakeKubeApi.start();
+    V1Service unlabelled = guest("other1");
+    unlabelled.getMetadata().getLabels().remove("app");
+    create(unlabelled);
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    assertTrue(fake.requests().stream().filter(SERVICE_LIST)
+        .allMatch(r -> DiscoverySettings.DEFAULT_LABEL_SELECTOR.equals(r.query().get("labelSelector"))),
+        "every list carries the selector");
+
+    // relabelling brings it in; removing the label again takes it out (the fake sends DELETED)
+    V1Service labelled = guest("other1");
+    fake.store().update(ApiResource.SERVICES, "other1", labelled);
+    awaitIds("relabelled service appears", List.of("abc12", "other1"));
+    fake.store().update(ApiResource.SERVICES, "other1", unlabelled);
+    awaitIds("unlabelled service disappears", List.of("abc12"));
+  }
+
+  @Test
+  void watchesOnlyTheConfiguredNamespaces() {
+    fake = FakeKubeApi.start();
+    create(guest("ns-a", "master", "aaa", 443));
+    create(guest("ns-b", "master", "bbb", 443));
+    create(guest("ns-c", "master", "ccc", 443));
+    startSynced(DiscoverySettings.defaults().withNamespaces(List.of("ns-a", "ns-b")));
+    Poll.until(WAIT, "two namespaced watches",
+        () -> fake.store().watchCount(ApiResource.SERVICES) == 2);
+    assertEquals(List.of("aaa", "bbb"), ids(source.snapshot()));
+    create(guest("ns-c", "other", "ccc2", 443));
+    create(guest("ns-b", "other", "bbb2", 443));
+    awaitIds("service in watched namespace seen", List.of("aaa", "bbb", "bbb2"));
+    assertTrue(fake.requests().stream().filter(SERVICE_LIST)
+        .allMatch(r -> r.path().startsWith("/api/v1/namespaces/ns-")), "only namespaced lists");
+  }
+
+  @Test
+  void rejectsBadServicesWithReasonsWhileGoodOnesPass() {
+    fake = FakeKubeApi.start();
+    create(guest("good1"));
+    create(guest("bad", "master", "Not_A_Label", 443));
+    create(guest("dup-a", "master", "twin", 443));
+    create(guest("dup-b", "master", "twin", 443));
+    create(guest("port", "master", "port0", 0));
+    startSynced(DiscoverySettings.defaults());
+    ClusterSnapshot snapshot = source.snapshot();
+    assertEquals(List.of("good1"), ids(snapshot));
+    assertEquals(List.of(
+        "service \"bad/master\" invalid-cluster-id",
+        "service \"dup-a/master\" duplicate-cluster-id",
+        "service \"dup-b/master\" duplicate-cluster-id",
+        "service \"port/master\" invalid-port"),
+        snapshot.rejections().stream().map(r -> r.subject() + " " + r.reason()).toList());
+    Rejection dup = snapshot.rejections().get(1);
+    assertEquals("cluster id \"twin\" is claimed by more than one service: "
+        + "service \"dup-a/master\", service \"dup-b/master\"", dup.message());
+
+    fake.store().delete(ApiResource.SERVICES, "dup-b", "master");
+    awaitIds("duplicate resolved", List.of("good1", "twin"));
+  }
+
+  @Test
+  void aDroppedWatchRecoversWithoutLosingOrDuplicatingClusters() {
+    fake = FakeKubeApi.start();
+    create(guest("one11"));
+    create(guest("two22"));
+    startSynced(DiscoverySettings.defaults());
+    long watchesBefore = fake.requestCount(SERVICE_WATCH);
+
+    fake.faults().closeWatches();
+    create(guest("three"));
+    fake.store().delete(ApiResource.SERVICES, "one11", "master");
+
+    awaitIds("changes around the dropped watch", List.of("three", "two22"));
+    assertTrue(fake.requestCount(SERVICE_WATCH) > watchesBefore, "watched again");
+    assertEquals(List.of(), source.snapshot().rejections(), "no duplicate claims");
+  }
+
+  @Test
+  void aWatchAnswered410RelistsAndConverges() {
+    fake = FakeKubeApi.start();
+    create(guest("one11"));
+    create(guest("two22"));
+    startSynced(DiscoverySettings.defaults());
+    long listsBefore = fake.requestCount(SERVICE_LIST);
+
+    fake.faults().expireWatches();
+    fake.store().delete(ApiResource.SERVICES, "one11", "master");
+    create(guest("three"));
+
+    awaitIds("state after 410", List.of("three", "two22"));
+    Poll.until(WAIT, "re-listed after 410", () -> fake.requestCount(SERVICE_LIST) > listsBefore);
+    assertEquals(List.of(), source.snapshot().rejections());
+  }
+
+  @Test
+  void anOutageLongerThanTheHistoryEndsInAFreshListAndTheRightClusters() {
+    fake = FakeKubeApi.builder().historyLimit(3).start();
+    create(guest("keep1"));
+    create(guest("gone1"));
+    startSynced(DiscoverySettings.defaults());
+    long listsBefore = fake.requestCount(SERVICE_LIST);
+
+    fake.faults().fail(Faults.ALWAYS, 500, r -> r.isFor(ApiResource.SERVICES));
+    fake.faults().closeWatches();
+    Poll.until(WAIT, "outage noticed", () -> source.failure().isPresent());
+    assertThrows(SourceNotReadyException.class, source::snapshot);
+
+    fake.store().delete(ApiResource.SERVICES, "gone1", "master");
+    for (int i = 0; i < 5; i++) {
+      create(guest("new" + i));
+    }
+    fake.faults().clear();
+
+    awaitIds("state after the outage", List.of("keep1", "new0", "new1", "new2", "new3", "new4"));
+    assertTrue(fake.requestCount(SERVICE_LIST) > listsBefore, "listed again");
+  }
+
+  @Test
+  void aSilentlyDeadWatchIsDetectedByItsReadTimeoutAndRelisted() {
+    fake = FakeKubeApi.start();
+    create(guest("one11"));
+    // watches of 1 s, declared dead 1 s after that: the partition below must be noticed by
+    // the client alone (client-java #2330: with no read timeout the informer hangs for good)
+    startSource(DiscoverySettings.defaults(), new WatchSettings(Duration.ofSeconds(2),
+        Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    Poll.until(WAIT, "synced and watching", () -> source.hasSynced()
+        && fake.store().watchCount(ApiResource.SERVICES) > 0);
+
+    fake.faults().stallWatches();
+    long listsBefore = fake.requestCount(SERVICE_LIST);
+    create(guest("two22"));
+    Poll.until(WAIT, "the silent watch noticed", () -> source.failure().isPresent());
+    assertTrue(source.failure().orElseThrow().contains("broke"), source.failure().orElseThrow());
+    awaitIds("the change seen through a fresh list", List.of("one11", "two22"));
+    assertTrue(fake.requestCount(SERVICE_LIST) > listsBefore, "listed again");
+    fake.faults().clear();
+  }
+
+  @Test
+  void anUnsyncedSourceIsNeverReadAsEmpty() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    fake.faults().fail(Faults.ALWAYS, 503, SERVICE_LIST);
+    startSource(DiscoverySettings.defaults());
+
+    SourceNotReadyException notSynced = assertThrows(SourceNotReadyException.class,
+        source::snapshot);
+    assertTrue(notSynced.getMessage().contains("have not synced yet"), notSynced.getMessage());
+    Poll.until(WAIT, "list failure recorded", () -> fake.requestCount(SERVICE_LIST) >= 2);
+    assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertEquals(0, notifications.get(), "no listener call before the first sync");
+
+    fake.faults().clear();
+    awaitIds("synced after the api recovered", List.of("abc12"));
+    Poll.until(WAIT, "listener told about the sync", () -> notifications.get() >= 1);
+  }
+
+  @Test
+  void aFailingWatchMakesTheSourceNotReadyUntilItRecovers() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    Poll.until(WAIT, "sync notified", () -> notifications.get() >= 1);
+
+    fake.faults().fail(Faults.ALWAYS, 500, SERVICE_WATCH);
+    fake.faults().closeWatches();
+    SourceNotReadyException failing = Poll.value(WAIT, "source not ready", () -> {
+      try {
+        source.snapshot();
+        return null;
+      } catch (SourceNotReadyException e) {
+        return e;
+      }
+    });
+    assertTrue(failing.getMessage().contains("cannot watch services"), failing.getMessage());
+    assertTrue(failing.getMessage().contains("500"), failing.getMessage());
+
+    int before = notifications.get();
+    fake.faults().clear();
+    awaitIds("recovered", List.of("abc12"));
+    Poll.until(WAIT, "recovery notified", () -> notifications.get() > before);
+  }
+
+  @Test
+  void throttlingAtStartOnlyDelaysTheSync() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    fake.faults().fail(2, 429, SERVICE_LIST);
+    startSource(DiscoverySettings.defaults());
+    awaitIds("synced after 429s", List.of("abc12"));
+    assertTrue(fake.requestCount(SERVICE_LIST) >= 3);
+  }
+
+  @Test
+  void listenersAreToldAboutRelevantChanges() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    Poll.until(WAIT, "sync notified", () -> notifications.get() >= 1);
+    // the informer may deliver the initial add just after the sync was noticed: settle first
+    create(guest("fence1"));
+    Poll.until(WAIT, "fence notified", () -> notifications.get() >= 2
+        && ids(source.snapshot()).contains("fence1"));
+
+    int before = notifications.get();
+    V1Service relevant = guest("abc12");
+    relevant.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd:2379");
+    fake.store().update(ApiResource.SERVICES, "abc12", relevant);
+    Poll.until(WAIT, "relevant change notified", () -> notifications.get() > before);
+  }
+
+  @Test
+  void onlyChangesOfWhatAServiceMeansMatter() {
+    ServiceMapping mapping = new ServiceMapping(DiscoverySettings.defaults());
+    V1Service plain = guest("abc12");
+    V1Service relabelled = guest("abc12");
+    relabelled.getMetadata().getLabels().put("team", "blue");
+    relabelled.getMetadata().resourceVersion("42");
+    V1Service withEtcd = guest("abc12");
+    withEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd:2379");
+    V1Service notACluster = guest("abc12");
+    notACluster.getMetadata().getAnnotations().clear();
+    V1Service alsoNotACluster = guest("abc12");
+    alsoNotACluster.getMetadata().getAnnotations().clear();
+    alsoNotACluster.getMetadata().getLabels().put("team", "red");
+
+    assertFalse(ServiceClusterSource.matters(mapping, plain, relabelled));
+    assertTrue(ServiceClusterSource.matters(mapping, plain, withEtcd));
+    assertTrue(ServiceClusterSource.matters(mapping, null, plain));
+    assertTrue(ServiceClusterSource.matters(mapping, plain, null));
+    assertTrue(ServiceClusterSource.matters(mapping, plain, notACluster));
+    assertFalse(ServiceClusterSource.matters(mapping, null, notACluster));
+    assertFalse(ServiceClusterSource.matters(mapping, notACluster, null));
+    assertFalse(ServiceClusterSource.matters(mapping, notACluster, alsoNotACluster));
+    assertTrue(ServiceClusterSource.matters(mapping, null, guest("ns", "master", "Bad_Id", 443)),
+        "a rejection is news too");
+  }
+
+  @Test
+  void aClosedSourceIsNotReadInsteadOfServingAFrozenView() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    source.close();
+    SourceNotReadyException closed = assertThrows(SourceNotReadyException.class,
+        source::snapshot);
+    assertEquals("service cluster source is closed", closed.getMessage());
+    Poll.until(WAIT, "watch ended", () -> fake.store().watchCount(ApiResource.SERVICES) == 0);
+  }
+
+  @Test
+  void providerComesFromTheConfiguredLabel() {
+    fake = FakeKubeApi.start();
+    V1Service service = guest("abc12");
+    service.getMetadata().getLabels().put(DiscoverySettings.DEFAULT_PROVIDER_KEY, "aws");
+    create(service);
+    create(guest("def34"));
+    startSynced(DiscoverySettings.defaults());
+    assertEquals("aws", TestServices.cluster(source.snapshot(), "abc12").provider());
+    assertEquals(DiscoverySettings.DEFAULT_PROVIDER,
+        TestServices.cluster(source.snapshot(), "def34").provider());
+    assertEquals(Optional.empty(), source.failure());
+  }
+}

@@ -1,0 +1,133 @@
+package io.promcc.kube;
+
+import static io.promcc.kube.TestServices.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.kube.ServiceMapping.Outcome;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ServiceMappingTest {
+  private final ServiceMapping mapping = new ServiceMapping(DiscoverySettings.defaults());
+
+  private GuestCluster mapped(V1Service service) {
+    return assertInstanceOf(Outcome.Mapped.class, mapping.map(service)).cluster();
+  }
+
+  private Rejection rejected(V1Service service) {
+    return assertInstanceOf(Outcome.Rejected.class, mapping.map(service)).rejection();
+  }
+
+  @Test
+  void aProviderMadeServiceBecomesAClusterReachedByServiceDns() {
+    GuestCluster cluster = mapped(guest("abc12"));
+    assertEquals("abc12", cluster.id().value());
+    assertEquals(URI.create("https://master.abc12"), cluster.apiServer());
+    assertEquals(DiscoverySettings.DEFAULT_PROVIDER, cluster.provider());
+    assertEquals(Optional.empty(), cluster.etcd());
+  }
+
+  @Test
+  void aPortOtherThan443IsKeptAndTheHttpsPortIsPreferred() {
+    assertEquals(URI.create("https://api.ns1:6443"), mapped(guest("ns1", "api", "abc12", 6443))
+        .apiServer());
+    V1Service twoPorts = guest("abc12");
+    twoPorts.getSpec().ports(List.of(new V1ServicePort().name("metrics").port(9100),
+        new V1ServicePort().name("https").port(8443)));
+    assertEquals(URI.create("https://master.abc12:8443"), mapped(twoPorts).apiServer());
+    V1Service noPorts = guest("abc12");
+    noPorts.getSpec().ports(null);
+    assertEquals(URI.create("https://master.abc12"), mapped(noPorts).apiServer());
+  }
+
+  @Test
+  void anExplicitUrlAnnotationWins() {
+    V1Service service = guest("abc12");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION,
+        "https://127.0.0.1:40123");
+    assertEquals(URI.create("https://127.0.0.1:40123"), mapped(service).apiServer());
+  }
+
+  @Test
+  void servicesWithoutTheIdOrBeingDeletedAreSilentlyIgnored() {
+    V1Service noId = guest("abc12");
+    noId.getMetadata().getAnnotations().clear();
+    assertInstanceOf(Outcome.Ignored.class, mapping.map(noId));
+    V1Service deleting = guest("abc12");
+    deleting.getMetadata().deletionTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+    assertInstanceOf(Outcome.Ignored.class, mapping.map(deleting));
+    assertEquals(new ClusterSnapshot(List.of(), List.of()),
+        ServiceMapping.snapshot(List.of(mapping.map(noId), mapping.map(deleting))));
+  }
+
+  @Test
+  void invalidDataIsRejectedWithAReasonAndTheValueQuoted() {
+    Rejection badId = rejected(guest("ns", "master", "Bad_ID", 443));
+    assertEquals(new Rejection("service \"ns/master\"", ServiceMapping.INVALID_CLUSTER_ID,
+        "cluster id must be a DNS-1123 label (lower-case letters, digits and '-', starting and "
+            + "ending with a letter or digit): cluster id \"Bad_ID\" (annotation "
+            + "\"giantswarm.io/prometheus-cluster\")"), badId);
+
+    Rejection badPort = rejected(guest("ns", "master", "abc12", 70000));
+    assertEquals(ServiceMapping.INVALID_PORT, badPort.reason());
+    assertEquals("service port must be between 1 and 65535: port \"70000\" of service "
+        + "\"ns/master\"", badPort.message());
+
+    V1Service badUrl = guest("abc12");
+    badUrl.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "ftp://host/path");
+    Rejection url = rejected(badUrl);
+    assertEquals(ServiceMapping.INVALID_API_SERVER, url.reason());
+    assertEquals("api server must be an http or https url: api server of cluster \"abc12\" "
+        + "\"ftp://host/path\" (annotation \"promcc.io/api-server-url\")", url.message());
+
+    V1Service badEtcd = guest("abc12");
+    badEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd-without-port");
+    assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).reason());
+  }
+
+  @Test
+  void etcdAndProviderComeFromAnnotationsAndLabels() {
+    V1Service service = guest("abc12");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd.abc12.example.com:2379");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_PROVIDER_KEY, "azure");
+    GuestCluster cluster = mapped(service);
+    assertEquals("etcd.abc12.example.com:2379", cluster.etcd().orElseThrow().toString());
+    assertEquals("azure", cluster.provider());
+    service.getMetadata().getLabels().put(DiscoverySettings.DEFAULT_PROVIDER_KEY, "aws");
+    assertEquals("aws", mapped(service).provider(), "a label wins over an annotation");
+
+    ServiceMapping fixed = new ServiceMapping(
+        DiscoverySettings.defaults().withProvider(Optional.empty(), "kvm"));
+    assertEquals("kvm", assertInstanceOf(Outcome.Mapped.class, fixed.map(service)).cluster()
+        .provider());
+  }
+
+  @Test
+  void everyServiceClaimingADuplicateIdIsRejectedAndTheOthersGoOn() {
+    ClusterSnapshot snapshot = ServiceMapping.snapshot(List.of(
+        mapping.map(guest("b", "master", "twin", 443)),
+        mapping.map(guest("solo1")),
+        mapping.map(guest("a", "master", "twin", 443)),
+        mapping.map(guest("c", "master", "twin", 443))));
+    assertEquals(List.of("solo1"), TestServices.ids(snapshot));
+    String message = "cluster id \"twin\" is claimed by more than one service: "
+        + "service \"a/master\", service \"b/master\", service \"c/master\"";
+    assertEquals(List.of(
+        new Rejection("service \"a/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message),
+        new Rejection("service \"b/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message),
+        new Rejection("service \"c/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message)),
+        snapshot.rejections());
+  }
+}

@@ -1,0 +1,424 @@
+package io.promcc.kube.fake;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.JSON;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The fake's objects: one global resourceVersion counter (as etcd's revision), a bounded history
+ * of change events for watches, optimistic concurrency on update. Objects are kept as JSON so any
+ * kind can be stored; client-java model objects are accepted and converted.
+ *
+ * <p>Thread-safe: every method locks the store, and watch subscriptions are registered under the
+ * same lock, so a watcher never misses or repeats an event.
+ */
+public final class ObjectStore {
+  /** Event types as they appear on the wire. */
+  public enum EventType { ADDED, MODIFIED, DELETED }
+
+  /** A change recorded in the history. {@code previous} is null for ADDED. */
+  record Change(long revision, ApiResource resource, EventType type, JsonObject object,
+      JsonObject previous) {}
+
+  private final Clock clock;
+  private final int historyLimit;
+  private final Map<ApiResource, TreeMap<String, JsonObject>> objects = new HashMap<>();
+  private final Deque<Change> history = new ArrayDeque<>();
+  private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
+  private long revision = 1;
+  private long compactedRevision = 0;
+  private long uidCounter = 0;
+
+  ObjectStore(Clock clock, int historyLimit) {
+    this.clock = requireNonNull(clock, "clock == null");
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be positive");
+    }
+    this.historyLimit = historyLimit;
+  }
+
+  /** The current global resourceVersion. */
+  public synchronized long resourceVersion() {
+    return revision;
+  }
+
+  /**
+   * Creates an object (a client-java model or a {@link JsonObject}); sets namespace, uid,
+   * creationTimestamp and resourceVersion like the API server.
+   *
+   * @return the stored object
+   * @throws ApiError 409 if it exists, 400 if it has no name
+   */
+  public synchronized JsonObject create(ApiResource resource, String namespace, Object object) {
+    JsonObject json = toJson(object);
+    JsonObject meta = metadata(json);
+    if (!meta.has("name") && meta.has("generateName")) {
+      meta.addProperty("name", meta.get("generateName").getAsString()
+          + Long.toString(++uidCounter + 10_000, 36));
+    }
+    String name = string(meta, "name");
+    if (name == null || name.isEmpty()) {
+      throw new ApiError(400, "BadRequest", resource.kind() + " needs metadata.name");
+    }
+    String ns = namespaceOf(resource, namespace, meta);
+    String key = key(ns, name);
+    TreeMap<String, JsonObject> table = table(resource);
+    if (table.containsKey(key)) {
+      throw new ApiError(409, "AlreadyExists",
+          resource.plural() + " \"" + name + "\" already exists");
+    }
+    if (ns != null) {
+      meta.addProperty("namespace", ns);
+    }
+    meta.addProperty("uid", new UUID(0x5eedL, ++uidCounter).toString());
+    meta.addProperty("creationTimestamp", DateTimeFormatter.ISO_INSTANT.format(
+        clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+    stamp(resource, json);
+    table.put(key, json);
+    record(resource, EventType.ADDED, json, null);
+    return json.deepCopy();
+  }
+
+  /**
+   * Replaces an object. If the given object carries a resourceVersion it must be the current
+   * one (optimistic concurrency); without one the update is unconditional, as with the API server.
+   *
+   * @throws ApiError 404 if it does not exist, 409 on a stale resourceVersion
+   */
+  public synchronized JsonObject update(ApiResource resource, String namespace, Object object) {
+    JsonObject json = toJson(object);
+    JsonObject meta = metadata(json);
+    String name = string(meta, "name");
+    String ns = namespaceOf(resource, namespace, meta);
+    TreeMap<String, JsonObject> table = table(resource);
+    JsonObject current = table.get(key(ns, name));
+    if (current == null) {
+      throw notFound(resource, name);
+    }
+    JsonObject currentMeta = metadata(current);
+    String expected = string(meta, "resourceVersion");
+    if (expected != null && !expected.isEmpty()
+        && !expected.equals(string(currentMeta, "resourceVersion"))) {
+      throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on " + resource.plural()
+          + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
+          + "\": the object has been modified; please apply your changes to the latest version"
+          + " and try again");
+    }
+    if (ns != null) {
+      meta.addProperty("namespace", ns);
+    }
+    for (String kept : List.of("uid", "creationTimestamp")) {
+      if (currentMeta.has(kept)) {
+        meta.add(kept, currentMeta.get(kept));
+      }
+    }
+    stamp(resource, json);
+    table.put(key(ns, name), json);
+    record(resource, EventType.MODIFIED, json, current);
+    return json.deepCopy();
+  }
+
+  /**
+   * Applies a JSON merge patch (RFC 7386) to an object; strategic merge patches are treated the
+   * same way, which is enough for the flat objects tests patch.
+   *
+   * @throws ApiError 404 if it does not exist
+   */
+  public synchronized JsonObject patch(ApiResource resource, String namespace, String name,
+      JsonObject patch) {
+    JsonObject current = get(resource, namespace, name);
+    JsonObject merged = mergePatch(current, patch).getAsJsonObject();
+    metadata(merged).remove("resourceVersion");
+    metadata(merged).addProperty("name", name);
+    return update(resource, namespace, merged);
+  }
+
+  /**
+   * Deletes an object.
+   *
+   * @return the deleted object, with the deletion's resourceVersion
+   * @throws ApiError 404 if it does not exist
+   */
+  public synchronized JsonObject delete(ApiResource resource, String namespace, String name) {
+    String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
+    JsonObject removed = table(resource).remove(key(ns, name));
+    if (removed == null) {
+      throw notFound(resource, name);
+    }
+    JsonObject tombstone = removed.deepCopy();
+    stamp(resource, tombstone);
+    record(resource, EventType.DELETED, tombstone, removed);
+    return tombstone.deepCopy();
+  }
+
+  /**
+   * One object.
+   *
+   * @throws ApiError 404 if it does not exist
+   */
+  public synchronized JsonObject get(ApiResource resource, String namespace, String name) {
+    String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
+    JsonObject found = table(resource).get(key(ns, name));
+    if (found == null) {
+      throw notFound(resource, name);
+    }
+    return found.deepCopy();
+  }
+
+  /** Objects of a resource in a namespace ({@code null}: all), matching both selectors, sorted. */
+  public synchronized List<JsonObject> list(ApiResource resource, String namespace,
+      Selector labels, Selector fields) {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonObject object : table(resource).values()) {
+      if (matches(object, namespace, labels, fields)) {
+        out.add(object.deepCopy());
+      }
+    }
+    return out;
+  }
+
+  /** All objects of a resource, sorted by namespace and name. */
+  public List<JsonObject> list(ApiResource resource) {
+    return list(resource, null, Selector.everything(), Selector.everything());
+  }
+
+  /**
+   * Drops the whole event history, as etcd compaction does: every watch that resumes from an
+   * older resourceVersion then gets 410 Gone.
+   */
+  public synchronized void compact() {
+    history.clear();
+    compactedRevision = revision;
+  }
+
+  /** Number of open watch subscriptions (for tests that wait until a client is watching). */
+  public int watchCount() {
+    return subscriptions.size();
+  }
+
+  /** Number of open watch subscriptions on one resource. */
+  public int watchCount(ApiResource resource) {
+    return (int) subscriptions.stream().filter(s -> s.resource.equals(resource)).count();
+  }
+
+  // ---- watch support (used by the server) ----
+
+  /** Thrown by {@link #subscribe} when the requested resourceVersion is no longer in history. */
+  static final class GoneException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    GoneException(String message) {
+      super(message);
+    }
+  }
+
+  /** One open watch: its filters and the queue of events to send. */
+  static final class Subscription {
+    final ApiResource resource;
+    final String namespace;
+    final Selector labels;
+    final Selector fields;
+    final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+    Subscription(ApiResource resource, String namespace, Selector labels, Selector fields) {
+      this.resource = resource;
+      this.namespace = namespace;
+      this.labels = labels;
+      this.fields = fields;
+    }
+  }
+
+  /** A wire event: type and object. */
+  record WatchEvent(String type, JsonObject object) {}
+
+  /** Marks the end of a watch; {@code gone} sends a 410 ERROR event first. */
+  record EndOfWatch(boolean gone, String message) {}
+
+  /**
+   * Opens a watch. With {@code fromVersion} empty or "0" the current matching objects are sent
+   * as ADDED first (the API server's "get state and start" semantics); otherwise every change
+   * after that version is replayed from history.
+   *
+   * @throws GoneException if changes after {@code fromVersion} were compacted away
+   */
+  synchronized Subscription subscribe(ApiResource resource, String namespace, Selector labels,
+      Selector fields, String fromVersion) throws GoneException {
+    Subscription subscription = new Subscription(resource, namespace, labels, fields);
+    if (fromVersion == null || fromVersion.isEmpty() || fromVersion.equals("0")) {
+      for (JsonObject object : list(resource, namespace, labels, fields)) {
+        subscription.queue.add(new WatchEvent("ADDED", object));
+      }
+    } else {
+      long from;
+      try {
+        from = Long.parseLong(fromVersion);
+      } catch (NumberFormatException e) {
+        throw new ApiError(400, "BadRequest", "invalid resource version \"" + fromVersion + "\"");
+      }
+      if (from < compactedRevision) {
+        throw new GoneException("too old resource version: " + from + " (" + compactedRevision
+            + ")");
+      }
+      for (Change change : history) {
+        if (change.revision() > from) {
+          enqueue(subscription, change);
+        }
+      }
+    }
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  void unsubscribe(Subscription subscription) {
+    subscriptions.remove(subscription);
+  }
+
+  /** The resourceVersion for a bookmark, if nothing is queued for the subscription. */
+  synchronized long bookmarkVersion(Subscription subscription) {
+    return subscription.queue.isEmpty() ? revision : -1;
+  }
+
+  /** Ends every open watch; with {@code gone} each gets a 410 ERROR event and history is compacted. */
+  synchronized void endWatches(boolean gone) {
+    if (gone) {
+      compact();
+    }
+    for (Subscription subscription : subscriptions) {
+      subscription.queue.add(new EndOfWatch(gone,
+          gone ? "too old resource version: " + revision + " (" + compactedRevision + ")" : ""));
+    }
+  }
+
+  private void record(ApiResource resource, EventType type, JsonObject object,
+      JsonObject previous) {
+    Change change = new Change(revision, resource, type, object.deepCopy(),
+        previous == null ? null : previous.deepCopy());
+    history.addLast(change);
+    while (history.size() > historyLimit) {
+      compactedRevision = history.removeFirst().revision();
+    }
+    for (Subscription subscription : subscriptions) {
+      enqueue(subscription, change);
+    }
+  }
+
+  /** Translates a change for a filtered watch, as the API server does for selectors. */
+  private static void enqueue(Subscription s, Change change) {
+    if (!change.resource().equals(s.resource)) {
+      return;
+    }
+    boolean now = matches(change.object(), s.namespace, s.labels, s.fields);
+    boolean before = change.previous() != null
+        && matches(change.previous(), s.namespace, s.labels, s.fields);
+    String type = switch (change.type()) {
+      case ADDED -> now ? "ADDED" : null;
+      case DELETED -> before ? "DELETED" : null;
+      case MODIFIED -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
+    };
+    if (type != null) {
+      s.queue.add(new WatchEvent(type, change.object().deepCopy()));
+    }
+  }
+
+  private static boolean matches(JsonObject object, String namespace, Selector labels,
+      Selector fields) {
+    if (namespace != null && !namespace.equals(Selector.fieldValue(object, "metadata.namespace"))) {
+      return false;
+    }
+    return labels.test(object) && fields.test(object);
+  }
+
+  private void stamp(ApiResource resource, JsonObject json) {
+    revision++;
+    json.addProperty("apiVersion", resource.apiVersion());
+    json.addProperty("kind", resource.kind());
+    metadata(json).addProperty("resourceVersion", Long.toString(revision));
+  }
+
+  private TreeMap<String, JsonObject> table(ApiResource resource) {
+    return objects.computeIfAbsent(resource, r -> new TreeMap<>());
+  }
+
+  private static String namespaceOf(ApiResource resource, String namespace, JsonObject meta) {
+    if (!resource.namespaced()) {
+      return null;
+    }
+    String fromObject = string(meta, "namespace");
+    if (namespace == null) {
+      if (fromObject == null) {
+        throw new ApiError(400, "BadRequest", resource.kind() + " needs a namespace");
+      }
+      return fromObject;
+    }
+    if (fromObject != null && !fromObject.isEmpty() && !fromObject.equals(namespace)) {
+      throw new ApiError(400, "BadRequest", "the namespace of the provided object does not match"
+          + " the namespace sent on the request");
+    }
+    return namespace;
+  }
+
+  private static ApiError notFound(ApiResource resource, String name) {
+    return new ApiError(404, "NotFound", resource.plural()
+        + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
+        + "\" not found");
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace == null ? name : namespace + "/" + name;
+  }
+
+  static JsonObject metadata(JsonObject json) {
+    if (!json.has("metadata") || !json.get("metadata").isJsonObject()) {
+      json.add("metadata", new JsonObject());
+    }
+    return json.getAsJsonObject("metadata");
+  }
+
+  private static String string(JsonObject json, String member) {
+    JsonElement value = json.get(member);
+    return value == null || value.isJsonNull() ? null : value.getAsString();
+  }
+
+  /** A deep copy of a {@link JsonObject}, or a client-java model serialized with its own JSON. */
+  static JsonObject toJson(Object object) {
+    requireNonNull(object, "object == null");
+    if (object instanceof JsonObject json) {
+      return json.deepCopy();
+    }
+    return JsonParser.parseString(JSON.serialize(object)).getAsJsonObject();
+  }
+
+  private static JsonElement mergePatch(JsonElement target, JsonElement patch) {
+    if (!patch.isJsonObject()) {
+      return patch.deepCopy();
+    }
+    JsonObject result = target != null && target.isJsonObject()
+        ? target.getAsJsonObject().deepCopy() : new JsonObject();
+    for (Map.Entry<String, JsonElement> entry : patch.getAsJsonObject().entrySet()) {
+      if (entry.getValue().isJsonNull()) {
+        result.remove(entry.getKey());
+      } else {
+        result.add(entry.getKey(), mergePatch(result.get(entry.getKey()), entry.getValue()));
+      }
+    }
+    return result;
+  }
+}

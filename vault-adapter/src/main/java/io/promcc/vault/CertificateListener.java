@@ -1,0 +1,29 @@
+package io.promcc.vault;
+
+import io.promcc.core.model.ClusterId;
+import java.time.Instant;
+
+/**
+ * Observability hooks of the Vault adapter, for the application to bind to metrics. Methods are
+ * called synchronously from the thread doing the work, possibly from several threads at once:
+ * implementations must be thread-safe and quick, and must not throw.
+ */
+public interface CertificateListener {
+  /** Does nothing. */
+  CertificateListener NONE = new CertificateListener() {};
+
+  /** A new certificate for {@code cluster} was issued; it is valid until {@code notAfter}. */
+  default void issued(ClusterId cluster, Instant notAfter) {}
+
+  /**
+   * Getting a certificate for {@code cluster} failed with {@code reason} (a
+   * {@link VaultFailure#reason()} or {@code expired}). Called once per failed attempt.
+   */
+  default void failed(ClusterId cluster, String reason) {}
+
+  /** {@code cluster} is no longer tracked; drop its per-cluster series. */
+  default void removed(ClusterId cluster) {}
+
+  /** A Vault token was obtained by logging in ({@code renewed == false}) or by renew-self. */
+  default void tokenRefreshed(boolean renewed, Instant expiresAt) {}
+}

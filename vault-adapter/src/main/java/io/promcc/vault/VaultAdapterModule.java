@@ -1,0 +1,36 @@
+package io.promcc.vault;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import io.promcc.core.port.CertificateSource;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * Dagger bindings of the Vault adapter: {@link CertificateSource} is {@link
+ * VaultCertificateSource}. The including component must bind {@link VaultSettings}, a
+ * {@link Clock}, a {@link java.util.random.RandomGenerator} (renewal jitter) and a
+ * {@link CertificateListener} ({@link CertificateListener#NONE} if nothing listens).
+ */
+@Module
+public interface VaultAdapterModule {
+  @Binds
+  CertificateSource certificateSource(VaultCertificateSource source);
+
+  /** The HTTP connection to Vault; reads the CA bundle once. */
+  @Provides
+  @Singleton
+  static VaultConnection vaultConnection(VaultSettings settings) {
+    return VaultConnection.create(settings);
+  }
+
+  /** One token holder for the process; token auth reads the real environment. */
+  @Provides
+  @Singleton
+  static VaultAuthenticator vaultAuthenticator(VaultSettings settings, VaultConnection connection,
+      Clock clock, CertificateListener listener) {
+    return new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
+        System::getenv, listener);
+  }
+}

@@ -1,0 +1,99 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.InvalidValueException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * How the controller logs in to Vault. Settings name where a secret comes from (a file, an
+ * environment variable), never the secret itself, so they are safe to log and print.
+ */
+public sealed interface VaultAuthSettings {
+  /** Vault auth mount names: path segments without leading or trailing '/'. */
+  Pattern MOUNT = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*");
+
+  /**
+   * A token read from a file (re-read on every re-login, so an agent may rotate it) or, if no
+   * file is given, from an environment variable.
+   *
+   * @param file file holding the token; empty to use {@code environmentVariable}
+   * @param environmentVariable name of the variable holding the token (default {@code VAULT_TOKEN})
+   */
+  record Token(Optional<Path> file, String environmentVariable) implements VaultAuthSettings {
+    public Token {
+      requireNonNull(file, "file == null");
+      requireNonNull(environmentVariable, "environmentVariable == null");
+      if (!environmentVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new InvalidValueException("vault token environment variable", environmentVariable,
+            "is not a valid environment variable name");
+      }
+    }
+
+    /** The token from {@code file}. */
+    public static Token fromFile(Path file) {
+      return new Token(Optional.of(file), "VAULT_TOKEN");
+    }
+
+    /** The token from the environment variable {@code name}. */
+    public static Token fromEnvironment(String name) {
+      return new Token(Optional.empty(), name);
+    }
+  }
+
+  /**
+   * Kubernetes auth: {@code POST /v1/auth/<mount>/login} with a role and the Pod's service
+   * account token.
+   *
+   * @param mount auth mount (default {@code kubernetes})
+   * @param role Vault role bound to the service account
+   * @param jwtFile the service account token; re-read on every login because kubelet rotates it
+   */
+  record Kubernetes(String mount, String role, Path jwtFile) implements VaultAuthSettings {
+    /** Where kubelet mounts the service account token. */
+    public static final Path DEFAULT_JWT_FILE =
+        Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    public Kubernetes {
+      requireMount(mount, "kubernetes auth mount");
+      requireNonNull(role, "role == null");
+      requireNonNull(jwtFile, "jwtFile == null");
+      if (role.isBlank()) {
+        throw new InvalidValueException("kubernetes auth role", role, "must not be empty");
+      }
+    }
+
+    /** Default mount and service account token file. */
+    public static Kubernetes withRole(String role) {
+      return new Kubernetes("kubernetes", role, DEFAULT_JWT_FILE);
+    }
+  }
+
+  /**
+   * AppRole auth: {@code POST /v1/auth/<mount>/login} with a role ID and a secret ID.
+   *
+   * @param mount auth mount (default {@code approle})
+   * @param roleId the role ID (not a secret on its own)
+   * @param secretIdFile file holding the secret ID, re-read on every login
+   */
+  record AppRole(String mount, String roleId, Path secretIdFile) implements VaultAuthSettings {
+    public AppRole {
+      requireMount(mount, "approle auth mount");
+      requireNonNull(roleId, "roleId == null");
+      requireNonNull(secretIdFile, "secretIdFile == null");
+      if (roleId.isBlank()) {
+        throw new InvalidValueException("approle role id", roleId, "must not be empty");
+      }
+    }
+  }
+
+  private static void requireMount(String mount, String field) {
+    requireNonNull(mount, "mount == null");
+    if (!MOUNT.matcher(mount).matches()) {
+      throw new InvalidValueException(field, mount,
+          "must be path segments of letters, digits, '_', '-' and '.'");
+    }
+  }
+}

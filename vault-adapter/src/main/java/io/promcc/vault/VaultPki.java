@@ -1,0 +1,119 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
+import io.github.jopenlibs.vault.response.LogicalResponse;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.PromccException;
+import io.promcc.core.model.Secret;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The PKI calls: {@code POST /v1/<mount>/sign/<role>} with a locally made CSR, or
+ * {@code POST /v1/<mount>/issue/<role>}, through the driver's generic logical API (its
+ * {@code Pki} class has no sign method and cannot ask for a PKCS#8 key). Thread-safe.
+ */
+final class VaultPki {
+  private final VaultSettings settings;
+  private final VaultConnection connection;
+  private final SecureRandom keyRandom = new SecureRandom();
+
+  VaultPki(VaultSettings settings, VaultConnection connection) {
+    this.settings = requireNonNull(settings, "settings == null");
+    this.connection = requireNonNull(connection, "connection == null");
+  }
+
+  /**
+   * A new certificate for {@code cluster}.
+   *
+   * @throws VaultRequestException if Vault refuses or answers with something that is not a
+   *     certificate for the requested key
+   */
+  CertificateBundle obtain(ClusterId cluster, Secret token) {
+    String commonName = settings.commonName(cluster);
+    List<String> altNames = settings.altNames(cluster);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("common_name", commonName);
+    if (!altNames.isEmpty()) {
+      body.put("alt_names", String.join(",", altNames));
+    }
+    body.put("ttl", settings.ttl().toSeconds() + "s");
+    body.put("format", "pem");
+    String base = settings.pkiMount(cluster) + "/";
+    if (settings.mode() == IssueMode.SIGN) {
+      KeyMaterial key = KeyMaterial.generate(settings.keyAlgorithm(), keyRandom);
+      body.put("csr", key.csrPem(commonName, altNames));
+      String path = base + "sign/" + settings.role(cluster);
+      LogicalResponse response = connection.write(token, path, body);
+      CertificateBundle bundle = bundle(path, response.getDataObject(), key.privateKeyPem());
+      X509Certificate certificate =
+          CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate");
+      if (!Arrays.equals(certificate.getPublicKey().getEncoded(),
+          key.keyPair().getPublic().getEncoded())) {
+        throw invalid(path, "the signed certificate is not for the key in the csr");
+      }
+      return bundle;
+    }
+    body.put("private_key_format", "pkcs8");
+    String path = base + "issue/" + settings.role(cluster);
+    LogicalResponse response = connection.write(token, path, body);
+    JsonObject data = response.getDataObject();
+    String key = data == null ? null : string(data, "private_key");
+    if (key == null) {
+      throw invalid(path, "no private_key in the answer");
+    }
+    return bundle(path, data, Secret.of(key));
+  }
+
+  private CertificateBundle bundle(String path, JsonObject data, Secret key) {
+    if (data == null) {
+      throw invalid(path, "no data in the answer");
+    }
+    String certificate = string(data, "certificate");
+    if (certificate == null) {
+      throw invalid(path, "no certificate in the answer");
+    }
+    List<String> chain = new ArrayList<>();
+    JsonValue caChain = data.get("ca_chain");
+    if (caChain != null && caChain.isArray()) {
+      for (JsonValue ca : caChain.asArray()) {
+        if (ca.isString()) {
+          chain.add(ca.asString().strip());
+        }
+      }
+    }
+    if (chain.isEmpty()) {
+      String issuing = string(data, "issuing_ca");
+      if (issuing == null) {
+        throw invalid(path, "neither ca_chain nor issuing_ca in the answer");
+      }
+      chain.add(issuing.strip());
+    }
+    try {
+      return CertificateBundle.fromPem(String.join("\n", chain) + "\n",
+          certificate.strip() + "\n", key);
+    } catch (PromccException e) {
+      throw invalid(path, e.getMessage());
+    }
+  }
+
+  private static String string(JsonObject data, String name) {
+    JsonValue value = data.get(name);
+    return value != null && value.isString() && !value.asString().isBlank() ? value.asString() : null;
+  }
+
+  private VaultRequestException invalid(String path, String problem) {
+    return new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+        "unexpected answer from vault at " + connection.address() + " to POST " + path + ": "
+            + problem, null);
+  }
+}

@@ -1,0 +1,334 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the Vault adapter needs to know. Holds no secret (only where to read secrets from),
+ * so it is safe to log.
+ *
+ * <p>Layout default: one PKI mount per guest cluster, {@code pki-{cluster}}, with the role
+ * {@code role-{cluster}}; the client certificate's common name is
+ * {@code prometheus.{cluster}.k8s.example} until configured (the installation's domain goes
+ * there, as the Vault role's {@code allowed_domains} demand). Templates know one placeholder,
+ * {@code {cluster}}, the guest cluster's ID.
+ *
+ * @param address Vault's base URL, e.g. {@code https://vault.example:8200}
+ * @param namespace Vault Enterprise namespace, sent as {@code X-Vault-Namespace}
+ * @param caBundle PEM file with the CA certificates that verify Vault's TLS certificate; empty to
+ *     use the JVM's trust store. Verification is always on.
+ * @param auth how to log in
+ * @param pkiMountTemplate PKI mount path per cluster
+ * @param roleTemplate PKI role per cluster
+ * @param commonNameTemplate common name of the client certificate
+ * @param altNameTemplates DNS subject alternative names, in order
+ * @param ttl requested certificate lifetime (Vault caps it at the role's max TTL)
+ * @param mode sign a locally made CSR (default) or let Vault make the key
+ * @param keyAlgorithm key type made locally in sign mode (issue mode: the role's key type)
+ * @param renewAfterFraction renew when this share of a certificate's (or token's) lifetime has
+ *     passed; default 2/3
+ * @param jitterFraction renewals are spread uniformly over this share of the lifetime just
+ *     before the renewal threshold, so thousands of clusters do not renew in the same second;
+ *     default 0.1
+ * @param maxConcurrentRequests most Vault calls in flight at once; default 4
+ * @param backoffInitial wait after the first failure of a cluster; doubles per further failure
+ * @param backoffMax cap of that wait
+ * @param requestTimeout connect and read timeout of one Vault request
+ */
+public record VaultSettings(
+    URI address,
+    Optional<String> namespace,
+    Optional<Path> caBundle,
+    VaultAuthSettings auth,
+    String pkiMountTemplate,
+    String roleTemplate,
+    String commonNameTemplate,
+    List<String> altNameTemplates,
+    Duration ttl,
+    IssueMode mode,
+    KeyAlgorithm keyAlgorithm,
+    double renewAfterFraction,
+    double jitterFraction,
+    int maxConcurrentRequests,
+    Duration backoffInitial,
+    Duration backoffMax,
+    Duration requestTimeout) {
+
+  public static final String DEFAULT_PKI_MOUNT_TEMPLATE = "pki-{cluster}";
+  public static final String DEFAULT_ROLE_TEMPLATE = "role-{cluster}";
+  public static final String DEFAULT_COMMON_NAME_TEMPLATE = "prometheus.{cluster}.k8s.example";
+  public static final Duration DEFAULT_TTL = Duration.ofHours(168);
+  public static final double DEFAULT_RENEW_AFTER_FRACTION = 2.0 / 3.0;
+  public static final double DEFAULT_JITTER_FRACTION = 0.1;
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+  public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+  private static final Pattern DNS_NAME =
+      Pattern.compile("[A-Za-z0-9*]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
+  private static final ClusterId SAMPLE = ClusterId.of("a-cluster-id");
+
+  /**
+   * @throws ValidationException listing every problem, each naming the setting and quoting the
+   *     value
+   */
+  public VaultSettings {
+    requireNonNull(address, "address == null");
+    requireNonNull(namespace, "namespace == null");
+    requireNonNull(caBundle, "caBundle == null");
+    requireNonNull(auth, "auth == null");
+    requireNonNull(pkiMountTemplate, "pkiMountTemplate == null");
+    requireNonNull(roleTemplate, "roleTemplate == null");
+    requireNonNull(commonNameTemplate, "commonNameTemplate == null");
+    altNameTemplates = List.copyOf(altNameTemplates);
+    requireNonNull(ttl, "ttl == null");
+    requireNonNull(mode, "mode == null");
+    requireNonNull(keyAlgorithm, "keyAlgorithm == null");
+    requireNonNull(backoffInitial, "backoffInitial == null");
+    requireNonNull(backoffMax, "backoffMax == null");
+    requireNonNull(requestTimeout, "requestTimeout == null");
+
+    List<String> problems = new ArrayList<>();
+    if (!("https".equals(address.getScheme()) || "http".equals(address.getScheme()))
+        || address.getHost() == null || address.getRawQuery() != null
+        || address.getRawFragment() != null) {
+      problems.add("vault address must be an http or https url with a host: "
+          + Quoting.quote(address.toString()));
+    }
+    namespace.ifPresent(ns -> {
+      if (!VaultAuthSettings.MOUNT.matcher(ns).matches()) {
+        problems.add("invalid vault namespace " + Quoting.quote(ns));
+      }
+    });
+    checkTemplate(problems, "pki mount template", pkiMountTemplate, VaultAuthSettings.MOUNT);
+    checkTemplate(problems, "role template", roleTemplate, Pattern.compile("[A-Za-z0-9_.\\-]+"));
+    checkTemplate(problems, "common name template", commonNameTemplate, DNS_NAME);
+    for (String alt : altNameTemplates) {
+      checkTemplate(problems, "alt name template", alt, DNS_NAME);
+    }
+    if (ttl.compareTo(Duration.ofMinutes(1)) < 0) {
+      problems.add("certificate ttl must be at least 1m: " + Quoting.quote(ttl.toString()));
+    }
+    if (!(renewAfterFraction > 0 && renewAfterFraction < 1)) {
+      problems.add("renew after fraction must be between 0 and 1 (exclusive): "
+          + Quoting.quote(Double.toString(renewAfterFraction)));
+    }
+    if (!(jitterFraction >= 0 && jitterFraction < renewAfterFraction)) {
+      problems.add("jitter fraction must be at least 0 and less than the renew after fraction: "
+          + Quoting.quote(Double.toString(jitterFraction)));
+    }
+    if (maxConcurrentRequests < 1 || maxConcurrentRequests > 256) {
+      problems.add("max concurrent vault requests must be between 1 and 256: "
+          + Quoting.quote(Integer.toString(maxConcurrentRequests)));
+    }
+    if (backoffInitial.isNegative() || backoffInitial.isZero()) {
+      problems.add("initial backoff must be positive: " + Quoting.quote(backoffInitial.toString()));
+    }
+    if (backoffMax.compareTo(backoffInitial) < 0) {
+      problems.add("max backoff must not be less than the initial backoff: "
+          + Quoting.quote(backoffMax.toString()));
+    }
+    if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("vault request timeout must be at least 1s: "
+          + Quoting.quote(requestTimeout.toString()));
+    }
+    if (!problems.isEmpty()) {
+      throw new ValidationException("vault settings", problems);
+    }
+  }
+
+  /** Defaults for everything but where Vault is and how to log in. */
+  public static Builder builder(URI address, VaultAuthSettings auth) {
+    return new Builder(address, auth);
+  }
+
+  /** A builder starting from these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder(address, auth);
+    b.namespace = namespace;
+    b.caBundle = caBundle;
+    b.pkiMountTemplate = pkiMountTemplate;
+    b.roleTemplate = roleTemplate;
+    b.commonNameTemplate = commonNameTemplate;
+    b.altNameTemplates = altNameTemplates;
+    b.ttl = ttl;
+    b.mode = mode;
+    b.keyAlgorithm = keyAlgorithm;
+    b.renewAfterFraction = renewAfterFraction;
+    b.jitterFraction = jitterFraction;
+    b.maxConcurrentRequests = maxConcurrentRequests;
+    b.backoffInitial = backoffInitial;
+    b.backoffMax = backoffMax;
+    b.requestTimeout = requestTimeout;
+    return b;
+  }
+
+  /** The PKI mount for {@code cluster}. */
+  public String pkiMount(ClusterId cluster) {
+    return expand(pkiMountTemplate, cluster);
+  }
+
+  /** The PKI role for {@code cluster}. */
+  public String role(ClusterId cluster) {
+    return expand(roleTemplate, cluster);
+  }
+
+  /** The client certificate's common name for {@code cluster}. */
+  public String commonName(ClusterId cluster) {
+    return expand(commonNameTemplate, cluster);
+  }
+
+  /** The DNS subject alternative names for {@code cluster}, in order. */
+  public List<String> altNames(ClusterId cluster) {
+    return altNameTemplates.stream().map(t -> expand(t, cluster)).toList();
+  }
+
+  private static String expand(String template, ClusterId cluster) {
+    // cluster IDs are DNS-1123 labels, so the result stays a valid path segment or host name
+    return template.replace("{cluster}", cluster.value());
+  }
+
+  private static void checkTemplate(List<String> problems, String what, String template,
+      Pattern valid) {
+    Matcher m = PLACEHOLDER.matcher(template);
+    while (m.find()) {
+      if (!"cluster".equals(m.group(1))) {
+        problems.add("unknown placeholder " + Quoting.quote(m.group()) + " in " + what + " "
+            + Quoting.quote(template) + " (known: {cluster})");
+        return;
+      }
+    }
+    if (!valid.matcher(expand(template, SAMPLE)).matches()) {
+      problems.add("invalid " + what + " " + Quoting.quote(template));
+    }
+  }
+
+  /** Mutable builder; not thread-safe. {@link #build()} validates. */
+  public static final class Builder {
+    private URI address;
+    private VaultAuthSettings auth;
+    private Optional<String> namespace = Optional.empty();
+    private Optional<Path> caBundle = Optional.empty();
+    private String pkiMountTemplate = DEFAULT_PKI_MOUNT_TEMPLATE;
+    private String roleTemplate = DEFAULT_ROLE_TEMPLATE;
+    private String commonNameTemplate = DEFAULT_COMMON_NAME_TEMPLATE;
+    private List<String> altNameTemplates = List.of();
+    private Duration ttl = DEFAULT_TTL;
+    private IssueMode mode = IssueMode.SIGN;
+    private KeyAlgorithm keyAlgorithm = KeyAlgorithm.EC_P256;
+    private double renewAfterFraction = DEFAULT_RENEW_AFTER_FRACTION;
+    private double jitterFraction = DEFAULT_JITTER_FRACTION;
+    private int maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS;
+    private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
+    private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+
+    private Builder(URI address, VaultAuthSettings auth) {
+      this.address = requireNonNull(address, "address == null");
+      this.auth = requireNonNull(auth, "auth == null");
+    }
+
+    public Builder address(URI value) {
+      address = requireNonNull(value, "address == null");
+      return this;
+    }
+
+    public Builder auth(VaultAuthSettings value) {
+      auth = requireNonNull(value, "auth == null");
+      return this;
+    }
+
+    public Builder namespace(String value) {
+      namespace = Optional.of(value);
+      return this;
+    }
+
+    public Builder caBundle(Path value) {
+      caBundle = Optional.of(value);
+      return this;
+    }
+
+    public Builder pkiMountTemplate(String value) {
+      pkiMountTemplate = value;
+      return this;
+    }
+
+    public Builder roleTemplate(String value) {
+      roleTemplate = value;
+      return this;
+    }
+
+    public Builder commonNameTemplate(String value) {
+      commonNameTemplate = value;
+      return this;
+    }
+
+    public Builder altNameTemplates(List<String> value) {
+      altNameTemplates = List.copyOf(value);
+      return this;
+    }
+
+    public Builder ttl(Duration value) {
+      ttl = value;
+      return this;
+    }
+
+    public Builder mode(IssueMode value) {
+      mode = value;
+      return this;
+    }
+
+    public Builder keyAlgorithm(KeyAlgorithm value) {
+      keyAlgorithm = value;
+      return this;
+    }
+
+    public Builder renewAfterFraction(double value) {
+      renewAfterFraction = value;
+      return this;
+    }
+
+    public Builder jitterFraction(double value) {
+      jitterFraction = value;
+      return this;
+    }
+
+    public Builder maxConcurrentRequests(int value) {
+      maxConcurrentRequests = value;
+      return this;
+    }
+
+    public Builder backoff(Duration initial, Duration max) {
+      backoffInitial = initial;
+      backoffMax = max;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration value) {
+      requestTimeout = value;
+      return this;
+    }
+
+    /**
+     * @throws ValidationException listing every problem
+     */
+    public VaultSettings build() {
+      return new VaultSettings(address, namespace, caBundle, auth, pkiMountTemplate, roleTemplate,
+          commonNameTemplate, altNameTemplates, ttl, mode, keyAlgorithm, renewAfterFraction,
+          jitterFraction, maxConcurrentRequests, backoffInitial, backoffMax, requestTimeout);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Secret;
+import io.promcc.vault.fake.RecordedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VaultAuthenticatorTest {
+  private final VaultFixture fixture = new VaultFixture();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  private VaultAuthenticator authenticator(VaultAuthSettings auth) {
+    VaultSettings settings = fixture.settings().auth(auth).build();
+    return fixture.authenticator(settings, VaultConnection.create(settings));
+  }
+
+  private List<String> paths() {
+    List<String> paths = fixture.vault.requests().stream().map(RecordedRequest::path).toList();
+    fixture.vault.clearRequests();
+    return paths;
+  }
+
+  @Test
+  void kubernetesLoginIsRenewedBeforeItsTtlEndsAndReplacedWhenMaxTtlStopsRenewal()
+      throws Exception {
+    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
+        Duration.ofMinutes(60), Duration.ofMinutes(120));
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+
+    Secret first = auth.token();
+    assertEquals(List.of("auth/kubernetes/login"), paths());
+
+    fixture.clock.advance(Duration.ofMinutes(39)); // threshold: 2/3 of 60 min
+    assertEquals(first, auth.token());
+    assertEquals(List.of(), paths());
+
+    fixture.clock.advance(Duration.ofMinutes(2)); // 41 min: renew, expiry 101 min
+    assertEquals(first, auth.token());
+    assertEquals(List.of("auth/token/renew-self"), paths());
+
+    fixture.clock.advance(Duration.ofMinutes(41)); // 82 min: renew, capped at max 120 min
+    assertEquals(first, auth.token());
+    assertEquals(List.of("auth/token/renew-self"), paths());
+    assertEquals(fixture.clock.instant().plus(Duration.ofMinutes(38)), auth.expiresAt());
+
+    fixture.clock.advance(Duration.ofMinutes(26)); // 108 min: renewal cannot extend any more
+    assertEquals(first, auth.token());
+    assertEquals(List.of("auth/token/renew-self"), paths());
+
+    fixture.clock.advance(Duration.ofMinutes(8)); // 116 min: log in again instead
+    Secret second = auth.token();
+    assertNotEquals(first, second);
+    assertEquals(List.of("auth/kubernetes/login"), paths());
+    assertTrue(fixture.listener.events.containsAll(List.of("token login", "token renewed")));
+
+    // the login sent role and service account token in Vault's shape (recorded redacted)
+    fixture.clock.advance(Duration.ofMinutes(200));
+    auth.token();
+    RecordedRequest login = fixture.vault.requests().get(0);
+    assertEquals("{\"role\":\"promcc\",\"jwt\":\"<redacted>\"}", login.body());
+  }
+
+  @Test
+  void expiredTokenLeadsToANewLoginWithoutARenewalAttempt() throws Exception {
+    Path secretId = Files.writeString(dir.resolve("secret-id"), "the-secret-id");
+    fixture.vault.appRole("approle", "role-id-1", "the-secret-id", Duration.ofMinutes(10),
+        Duration.ZERO);
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.AppRole("approle", "role-id-1", secretId));
+
+    Secret first = auth.token();
+    fixture.clock.advance(Duration.ofMinutes(11));
+    paths();
+    Secret second = auth.token();
+    assertNotEquals(first, second);
+    assertEquals(List.of("auth/approle/login"), paths());
+  }
+
+  @Test
+  void wrongAppRoleSecretIsNamedInTheError() throws Exception {
+    Path secretId = Files.writeString(dir.resolve("secret-id"), "wrong");
+    fixture.vault.appRole("approle", "role-id-1", "the-secret-id", Duration.ofMinutes(10),
+        Duration.ZERO);
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.AppRole("approle", "role-id-1", secretId));
+
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(VaultFailure.BAD_REQUEST, e.failure());
+    assertEquals(400, e.status());
+    assertEquals(List.of("invalid role or secret ID"), e.errors());
+    assertTrue(e.getMessage().contains("POST auth/approle/login with status 400"), e.getMessage());
+  }
+
+  @Test
+  void wrongServiceAccountTokenIsPermissionDenied() throws Exception {
+    Path jwt = Files.writeString(dir.resolve("token"), "stale-jwt");
+    fixture.vault.kubernetesRole("k8s-host", "promcc", "fresh-jwt", Duration.ofMinutes(60),
+        Duration.ZERO);
+    VaultAuthenticator auth = authenticator(new VaultAuthSettings.Kubernetes("k8s-host", "promcc", jwt));
+
+    assertEquals(VaultFailure.PERMISSION_DENIED,
+        assertThrows(VaultRequestException.class, auth::token).failure());
+
+    // kubelet rotated the file: the next login reads it again
+    Files.writeString(jwt, "fresh-jwt");
+    auth.token();
+  }
+
+  @Test
+  void tokenFileIsReadAgainAfterVaultRefusedTheToken() throws Exception {
+    Secret first = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    Path file = Files.writeString(dir.resolve("vault-token"), first.reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromFile(file));
+    assertEquals(first, auth.token());
+
+    Secret second = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    Files.writeString(file, second.reveal());
+    auth.invalidate(first);
+    assertEquals(second, auth.token());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
+  }
+
+  @Test
+  void rootTokenWithoutTtlIsNeverRenewed() {
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, fixture.vault.createRootToken().reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment(
+        VaultFixture.TOKEN_VARIABLE));
+    auth.token();
+    fixture.clock.advance(Duration.ofDays(3650));
+    auth.token();
+    assertEquals(List.of("auth/token/lookup-self"), paths());
+  }
+
+  @Test
+  void tokenIsKeptWhileVaultIsDownAndRenewedWhenItIsBack() {
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE,
+        fixture.vault.createToken(Duration.ofHours(3), true, Duration.ZERO).reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment(
+        VaultFixture.TOKEN_VARIABLE));
+    Secret token = auth.token();
+    fixture.vault.seal();
+    fixture.clock.advance(Duration.ofHours(2).plusMinutes(1));
+
+    assertEquals(token, auth.token());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/renew-self"), paths());
+
+    fixture.vault.unseal();
+    fixture.clock.advance(Duration.ofSeconds(2)); // after the one-step backoff
+    assertEquals(token, auth.token());
+    assertEquals(List.of("auth/token/renew-self"), paths());
+  }
+
+  @Test
+  void missingTokenVariableIsNamed() {
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment("NOT_SET_HERE"));
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
+    assertEquals("environment variable \"NOT_SET_HERE\" holding the vault token is not set",
+        e.getMessage());
+  }
+
+  @Test
+  void unreadableJwtFileIsNamed() {
+    Path missing = dir.resolve("absent");
+    VaultAuthenticator auth = authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "r", missing));
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
+    assertTrue(e.getMessage().startsWith("cannot read kubernetes service account token file \""
+        + missing + "\""), e.getMessage());
+  }
+}

@@ -1,0 +1,478 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.vault.fake.FakeCa;
+import io.promcc.vault.fake.FakeVault;
+import io.promcc.vault.fake.RecordedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VaultCertificateSourceTest {
+  private final VaultFixture fixture = new VaultFixture();
+  private final FakeVault vault = fixture.vault;
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  @Test
+  void signModeReturnsACertificateOfTheClusterCaForTheLocallyMadeKey() throws Exception {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateBundle bundle = source.certificateFor(cluster);
+
+    FakeCa ca = vault.pkiMount("pki-alpha");
+    X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+    certificate.verify(ca.keyPair().getPublic()); // throws unless the mount's CA signed it
+    PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
+    assertAll(
+        () -> assertTrue(Pem.keyMatches(key, certificate), "key does not match certificate"),
+        () -> assertEquals("EC", key.getAlgorithm()),
+        () -> assertTrue(bundle.privateKeyPem().reveal().startsWith("-----BEGIN PRIVATE KEY-----")),
+        () -> assertEquals("CN=prometheus.alpha.k8s.example",
+            certificate.getSubjectX500Principal().getName()),
+        () -> assertEquals(ca.pem().strip(), bundle.caPem().strip()),
+        () -> assertEquals(certificate.getNotAfter().toInstant(), bundle.notAfter()),
+        () -> assertEquals(CertificateBundle.formatSerial(certificate.getSerialNumber()),
+            bundle.serial()));
+
+    assertEquals(List.of("token login", "issued alpha"), fixture.listener.events);
+
+    List<RecordedRequest> signs = vault.requests().stream()
+        .filter(r -> r.path().equals("pki-alpha/sign/role-alpha")).toList();
+    assertEquals(1, signs.size());
+    assertEquals("POST", signs.get(0).method());
+    assertTrue(signs.get(0).hadToken());
+    assertTrue(signs.get(0).body().contains("CERTIFICATE REQUEST"));
+    for (RecordedRequest request : vault.requests()) {
+      assertFalse(request.body().contains("PRIVATE KEY"), "a private key left the process");
+    }
+  }
+
+  @Test
+  void signModeWithRsaMakesAnRsaKey() throws Exception {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(
+        fixture.settings().keyAlgorithm(KeyAlgorithm.RSA_2048).build());
+
+    CertificateBundle bundle = source.certificateFor(cluster);
+
+    PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
+    X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+    assertEquals("RSA", key.getAlgorithm());
+    assertTrue(Pem.keyMatches(key, certificate));
+    certificate.verify(vault.pkiMount("pki-alpha").keyPair().getPublic());
+  }
+
+  @Test
+  void issueModeReturnsTheKeyVaultMadeWithItsCertificate() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("ec-one", "rsa-one");
+    vault.pkiRole("pki-rsa-one", "role-rsa-one").keyType("rsa");
+    VaultCertificateSource source = fixture.source(fixture.settings().mode(IssueMode.ISSUE)
+        .altNameTemplates(List.of("{cluster}.prometheus.example")).build());
+
+    for (GuestCluster cluster : clusters) {
+      CertificateBundle bundle = source.certificateFor(cluster);
+      X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+      certificate.verify(vault.pkiMount("pki-" + cluster.id()).keyPair().getPublic());
+      PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
+      assertTrue(Pem.keyMatches(key, certificate), "key does not match for " + cluster.id());
+      assertTrue(certificate.getSubjectAlternativeNames().stream()
+          .anyMatch(n -> n.get(1).equals(cluster.id() + ".prometheus.example")));
+    }
+    assertEquals(1, vault.requestCount("pki-ec-one/issue/role-ec-one"));
+    assertEquals(1, vault.requestCount("pki-rsa-one/issue/role-rsa-one"));
+  }
+
+  @Test
+  void requestedTtlIsHonouredAndCappedAtTheRolesMaxTtl() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("short", "long");
+    vault.pkiRole("pki-short", "role-short").maxTtl(Duration.ofHours(1));
+    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(24)).build());
+
+    Instant now = fixture.clock.instant();
+    assertEquals(now.plus(Duration.ofHours(1)), source.certificateFor(clusters.get(0)).notAfter());
+    assertEquals(now.plus(Duration.ofHours(24)), source.certificateFor(clusters.get(1)).notAfter());
+  }
+
+  @Test
+  void cachedCertificateIsReturnedWithoutAskingVaultUntilRenewalIsDue() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource source = fixture.source(settings);
+    CertificateBundle first = source.certificateFor(cluster);
+    vault.clearRequests();
+
+    // the earliest renewal is threshold (20h after notBefore) minus the 10 % window (3h)
+    fixture.clock.advance(Duration.ofHours(16));
+    for (int i = 0; i < 10; i++) {
+      assertSame(first, source.certificateFor(cluster));
+    }
+    assertEquals(List.of(), vault.requests());
+
+    // past the threshold (notBefore is backdated 30 s) it must have renewed
+    fixture.clock.advance(Duration.ofHours(4));
+    CertificateBundle second = source.certificateFor(cluster);
+    assertNotEquals(first.serial(), second.serial());
+    assertTrue(second.notAfter().isAfter(first.notAfter()));
+    assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));
+    assertSame(second, source.certificateFor(cluster));
+  }
+
+  @Test
+  void secondRefreshWithNothingDueMakesNoVaultRequests() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(40);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    RefreshSummary first = source.refresh(clusters);
+    assertEquals(new RefreshSummary(40, 40, new java.util.TreeMap<>()), first);
+    assertEquals(40, vault.requests().stream().filter(r -> r.path().contains("/sign/")).count());
+    vault.clearRequests();
+
+    fixture.clock.advance(Duration.ofHours(1));
+    RefreshSummary second = source.refresh(clusters);
+    assertEquals(0, second.issued());
+    assertEquals(List.of(), vault.requests());
+  }
+
+  @Test
+  void vaultCallsNeverExceedTheConcurrencyLimit() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
+    source.certificateFor(clusters.get(0)); // log in first: the limit is about PKI calls
+    vault.clearRequests();
+    vault.latency(Duration.ofMillis(60));
+
+    // more callers than permits, all at once, as reconciles and a refresh might be
+    ExecutorService callers = Executors.newFixedThreadPool(11);
+    try {
+      List<Future<CertificateBundle>> results = new ArrayList<>();
+      for (GuestCluster cluster : clusters.subList(1, 12)) {
+        results.add(callers.submit(() -> source.certificateFor(cluster)));
+      }
+      for (Future<CertificateBundle> result : results) {
+        result.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(11, vault.requests().size());
+    assertTrue(vault.maxConcurrentRequests() <= 2, "saw " + vault.maxConcurrentRequests());
+    assertEquals(2, vault.maxConcurrentRequests(), "the permits were not used in parallel");
+  }
+
+  @Test
+  void concurrentCallersForOneClusterShareOneIssuance() throws Exception {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    vault.latency(Duration.ofMillis(50));
+
+    ExecutorService callers = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<CertificateBundle>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(callers.submit(() -> source.certificateFor(cluster)));
+      }
+      CertificateBundle first = results.get(0).get(30, TimeUnit.SECONDS);
+      for (Future<CertificateBundle> result : results) {
+        assertSame(first, result.get(30, TimeUnit.SECONDS));
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));
+  }
+
+  @Test
+  void keepsAValidCertificateWhileVaultIsSealedAndBacksOff() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(30))
+        .backoff(Duration.ofSeconds(10), Duration.ofSeconds(40)).build());
+    CertificateBundle issued = source.certificateFor(cluster);
+    vault.seal();
+    vault.clearRequests();
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal threshold
+
+    assertSame(issued, source.certificateFor(cluster));
+    assertEquals(1, vault.requests().size());
+    assertTrue(fixture.listener.events.contains("failed alpha vault-sealed"));
+
+    // backing off: no new attempt for 10 s, then 20 s, then 40 s, then 40 s (capped)
+    List<Long> attemptsAfter = new ArrayList<>();
+    for (int second = 1; second <= 150; second++) {
+      fixture.clock.advance(Duration.ofSeconds(1));
+      int before = vault.requests().size();
+      assertSame(issued, source.certificateFor(cluster));
+      if (vault.requests().size() > before) {
+        attemptsAfter.add((long) second);
+      }
+    }
+    assertEquals(List.of(10L, 30L, 70L, 110L, 150L), attemptsAfter);
+
+    vault.unseal();
+    fixture.clock.advance(Duration.ofSeconds(40));
+    CertificateBundle renewed = source.certificateFor(cluster);
+    assertNotEquals(issued.serial(), renewed.serial());
+  }
+
+  @Test
+  void expiredCertificateIsReportedAndNeverReused() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(3)).build());
+    CertificateBundle issued = source.certificateFor(cluster);
+    vault.seal();
+
+    fixture.clock.set(issued.notAfter());
+    CertificateUnavailableException e =
+        assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
+    assertEquals("expired", e.reason());
+    assertEquals(ClusterId.of("alpha"), e.cluster());
+    assertTrue(e.getMessage().contains("expired at " + issued.notAfter()), e.getMessage());
+    assertTrue(e.getMessage().contains("vault-sealed"), e.getMessage());
+
+    // also while backing off, without asking Vault
+    int requests = vault.requests().size();
+    assertEquals("expired", assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster)).reason());
+    assertEquals(requests, vault.requests().size());
+  }
+
+  @Test
+  void certificateThatIsExpiredOnArrivalIsAFailureNotARenewalLoop() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    // the mount's CA (ten years) has run out; Vault caps leaves at the CA's end
+    fixture.clock.advance(Duration.ofDays(3700));
+    fixture.useNewToken();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-invalid-response", e.reason());
+    assertTrue(e.getMessage().contains("vault issued an already expired certificate"), e.getMessage());
+    int requests = vault.requests().size();
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
+    assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void sealedVaultIsNamedInTheError() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    vault.seal();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-sealed", e.reason());
+    assertTrue(e.getMessage().contains("status 503 (vault-sealed): \"Vault is sealed\""),
+        e.getMessage());
+  }
+
+  @Test
+  void permissionDeniedIsNamedInTheError() {
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.revoke(fixture.useNewToken());
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-permission-denied", e.reason());
+    assertTrue(e.getMessage().contains("GET auth/token/lookup-self with status 403 "
+        + "(vault-permission-denied): \"permission denied\""), e.getMessage());
+  }
+
+  @Test
+  void serverErrorIsNamedInTheError() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    vault.failNext("pki-alpha/", 1, 500, "internal error");
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-server-error", e.reason());
+    assertTrue(e.getMessage().contains(
+        "POST pki-alpha/sign/role-alpha with status 500 (vault-server-error): \"internal error\""),
+        e.getMessage());
+  }
+
+  @Test
+  void commonNameTheRoleDoesNotAllowIsABadRequest() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").allowCommonNames(".*\\.allowed\\.example");
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-bad-request", e.reason());
+    assertTrue(e.getMessage().contains(
+        "\"common name prometheus.alpha.k8s.example not allowed by this role\""), e.getMessage());
+
+    VaultCertificateSource allowed = fixture.source(fixture.settings()
+        .commonNameTemplate("{cluster}.allowed.example").build());
+    assertEquals("CN=alpha.allowed.example", CertificateBundle.parseCertificate(
+        allowed.certificateFor(cluster).certificatePem(), "c").getSubjectX500Principal().getName());
+  }
+
+  @Test
+  void missingMountIsNamedInTheError() {
+    fixture.useNewToken();
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(GuestCluster.of("nomount", "kvm", "https://x.example")));
+    assertEquals("vault-not-found", e.reason());
+  }
+
+  @Test
+  void unreachableVaultIsNamedInTheError() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    vault.close();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-unreachable", e.reason());
+    assertTrue(e.getMessage().contains("cannot reach vault at " + vault.address()), e.getMessage());
+  }
+
+  @Test
+  void vaultThatDoesNotAnswerInTimeIsUnreachable() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(
+        fixture.settings().requestTimeout(Duration.ofSeconds(1)).build());
+    vault.pause();
+    try {
+      CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+          () -> source.certificateFor(cluster));
+      assertEquals("vault-unreachable", e.reason());
+      assertTrue(e.getMessage().contains("HttpTimeoutException"), e.getMessage());
+    } finally {
+      vault.resume();
+    }
+  }
+
+  @Test
+  void revokedTokenIsReplacedByAFreshLoginAndTheCallRetried() {
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultSettings settings = fixture.settings().build();
+    VaultCertificateSource source = fixture.source(settings);
+    var first = fixture.useNewToken();
+    source.certificateFor(cluster);
+
+    // an operator revokes the token and puts a new one in place
+    vault.revoke(first);
+    fixture.useNewToken();
+    fixture.clock.advance(Duration.ofHours(150)); // due
+    vault.clearRequests();
+
+    source.certificateFor(cluster);
+    assertEquals(List.of("pki-alpha/sign/role-alpha", "auth/token/lookup-self",
+            "pki-alpha/sign/role-alpha"),
+        vault.requests().stream().map(RecordedRequest::path).toList());
+  }
+
+  @Test
+  void namespaceIsSentWithEveryRequest() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.requireNamespace("team-a/monitoring");
+    VaultCertificateSource source = fixture.source(
+        fixture.settings().namespace("team-a/monitoring").build());
+
+    source.certificateFor(cluster);
+    assertFalse(vault.requests().isEmpty());
+    for (RecordedRequest request : vault.requests()) {
+      assertEquals("team-a/monitoring", request.header("X-Vault-Namespace"), request.path());
+    }
+  }
+
+  @Test
+  void retainOnlyForgetsDeletedClusters() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    source.refresh(clusters);
+    vault.clearRequests();
+
+    source.retainOnly(List.of(ClusterId.of("alpha")));
+    assertTrue(fixture.listener.events.contains("removed beta"));
+    assertFalse(fixture.listener.events.contains("removed alpha"));
+    source.certificateFor(clusters.get(0));
+    assertEquals(0, vault.requests().size());
+    source.certificateFor(clusters.get(1));
+    assertEquals(1, vault.requestCount("pki-beta/sign/"));
+  }
+
+  @Test
+  void refreshReportsFailingClustersWithoutFailingTheOthers() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = new ArrayList<>(fixture.clusters("alpha", "gamma"));
+    clusters.add(GuestCluster.of("nomount", "kvm", "https://x.example"));
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    RefreshSummary summary = source.refresh(clusters);
+    assertEquals(3, summary.clusters());
+    assertEquals(2, summary.issued());
+    assertEquals(java.util.Map.of(ClusterId.of("nomount"), "vault-not-found"), summary.failures());
+  }
+
+
+  @Test
+  void tlsToVaultIsVerifiedAgainstTheConfiguredCaBundle(@TempDir Path dir) throws Exception {
+    try (VaultFixture https = new VaultFixture(true)) {
+      https.useNewToken();
+      GuestCluster cluster = https.clusters("alpha").get(0);
+      Path bundle = Files.writeString(dir.resolve("vault-ca.pem"), https.vault.tlsCaPem());
+
+      VaultCertificateSource trusting = https.source(https.settings().caBundle(bundle).build());
+      assertEquals(https.vault.address().getScheme(), "https");
+      trusting.certificateFor(cluster);
+
+      VaultCertificateSource untrusting = https.source(https.settings().build());
+      CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+          () -> untrusting.certificateFor(cluster));
+      assertEquals("vault-tls", e.reason(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.promcc.vault;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
+import io.promcc.vault.fake.FakeVault;
+import io.promcc.vault.fake.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A fake Vault, a clock and the adapter wired to them, for one test. */
+final class VaultFixture implements AutoCloseable {
+  static final String TOKEN_VARIABLE = "PROMCC_TEST_VAULT_TOKEN";
+
+  final MutableClock clock = MutableClock.startingNow();
+  final FakeVault vault;
+  final Map<String, String> environment = new ConcurrentHashMap<>();
+  final RecordingListener listener = new RecordingListener();
+
+  VaultFixture() {
+    this(false);
+  }
+
+  VaultFixture(boolean https) {
+    vault = https ? FakeVault.startHttps(clock) : FakeVault.start(clock);
+  }
+
+  /** Settings with token auth from {@link #environment} and the default layout. */
+  VaultSettings.Builder settings() {
+    return VaultSettings.builder(vault.address(),
+        VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
+        .requestTimeout(Duration.ofSeconds(10));
+  }
+
+  /** Puts a fresh, long-lived renewable token where token auth finds it. */
+  Secret useNewToken() {
+    Secret token = vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    environment.put(TOKEN_VARIABLE, token.reveal());
+    return token;
+  }
+
+  /** Mounts {@code pki-<id>} with role {@code role-<id>} for each cluster. */
+  List<GuestCluster> clusters(String... ids) {
+    List<GuestCluster> out = new ArrayList<>();
+    for (String id : ids) {
+      vault.pkiRole("pki-" + id, "role-" + id);
+      out.add(GuestCluster.of(id, "kvm", "https://" + id + ".example:443"));
+    }
+    return out;
+  }
+
+  /** {@code n} clusters {@code c0000..}, each with its mount and role. */
+  List<GuestCluster> clusters(int n) {
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = String.format("c%04d", i);
+    }
+    return clusters(ids);
+  }
+
+  VaultAuthenticator authenticator(VaultSettings settings, VaultConnection connection) {
+    return new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
+        environment::get, listener);
+  }
+
+  VaultCertificateSource source(VaultSettings settings) {
+    VaultConnection connection = VaultConnection.create(settings);
+    return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
+        clock, new SplittableRandom(42), listener);
+  }
+
+  @Override
+  public void close() {
+    vault.close();
+  }
+
+  /** Records every listener call. */
+  static final class RecordingListener implements CertificateListener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void issued(ClusterId cluster, java.time.Instant notAfter) {
+      events.add("issued " + cluster);
+    }
+
+    @Override
+    public void failed(ClusterId cluster, String reason) {
+      events.add("failed " + cluster + " " + reason);
+    }
+
+    @Override
+    public void removed(ClusterId cluster) {
+      events.add("removed " + cluster);
+    }
+
+    @Override
+    public void tokenRefreshed(boolean renewed, java.time.Instant expiresAt) {
+      events.add(renewed ? "token renewed" : "token login");
+    }
+  }
+}
