@@ -74,7 +74,7 @@ class ServiceMappingTest {
     Rejection badId = rejected(guest("ns", "master", "Bad_ID", 443));
     assertEquals(new Rejection("service \"ns/master\"", ServiceMapping.INVALID_CLUSTER_ID,
         "cluster id must be a DNS-1123 label (lower-case letters, digits and '-', starting and "
-            + "ending with a letter or digit): cluster id \"Bad_ID\" (annotation "
+            + "ending with a letter or digit), found \"Bad_ID\" (annotation "
             + "\"giantswarm.io/prometheus-cluster\")"), badId);
 
     Rejection badPort = rejected(guest("ns", "master", "abc12", 70000));
