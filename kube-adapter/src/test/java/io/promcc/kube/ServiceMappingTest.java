@@ -79,15 +79,15 @@ class ServiceMappingTest {
 
     Rejection badPort = rejected(guest("ns", "master", "abc12", 70000));
     assertEquals(ServiceMapping.INVALID_PORT, badPort.reason());
-    assertEquals("service port must be between 1 and 65535: port \"70000\" of service "
-        + "\"ns/master\"", badPort.message());
+    assertEquals("port of service \"ns/master\" must be between 1 and 65535, found \"70000\"",
+        badPort.message());
 
     V1Service badUrl = guest("abc12");
     badUrl.getMetadata().getAnnotations().put(
         DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "ftp://host/path");
     Rejection url = rejected(badUrl);
     assertEquals(ServiceMapping.INVALID_API_SERVER, url.reason());
-    assertEquals("api server must be an http or https url: api server of cluster \"abc12\" "
+    assertEquals("api server of cluster \"abc12\" must be an http or https url, found "
         + "\"ftp://host/path\" (annotation \"promcc.io/api-server-url\")", url.message());
 
     V1Service badEtcd = guest("abc12");
