@@ -114,8 +114,8 @@ public final class ServiceMapping {
       // no ports: the original's implied 443
       Integer port = chosenPort(service).map(V1ServicePort::getPort).orElse(443);
       if (port == null || port < 1 || port > 65535) {
-        return reject(subject, INVALID_PORT, "service port must be between 1 and 65535: "
-            + "port " + Quoting.quote(String.valueOf(port)) + " of " + subject);
+        return reject(subject, INVALID_PORT, "port of " + subject
+            + " must be between 1 and 65535, found " + Quoting.quote(String.valueOf(port)));
       }
       String host = meta.getName() + "." + meta.getNamespace();
       apiServer = URI.create("https://" + host + (port == 443 ? "" : ":" + port));

@@ -74,20 +74,20 @@ class ServiceMappingTest {
     Rejection badId = rejected(guest("ns", "master", "Bad_ID", 443));
     assertEquals(new Rejection("service \"ns/master\"", ServiceMapping.INVALID_CLUSTER_ID,
         "cluster id must be a DNS-1123 label (lower-case letters, digits and '-', starting and "
-            + "ending with a letter or digit): cluster id \"Bad_ID\" (annotation "
+            + "ending with a letter or digit), found \"Bad_ID\" (annotation "
             + "\"giantswarm.io/prometheus-cluster\")"), badId);
 
     Rejection badPort = rejected(guest("ns", "master", "abc12", 70000));
     assertEquals(ServiceMapping.INVALID_PORT, badPort.reason());
-    assertEquals("service port must be between 1 and 65535: port \"70000\" of service "
-        + "\"ns/master\"", badPort.message());
+    assertEquals("port of service \"ns/master\" must be between 1 and 65535, found \"70000\"",
+        badPort.message());
 
     V1Service badUrl = guest("abc12");
     badUrl.getMetadata().getAnnotations().put(
         DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "ftp://host/path");
     Rejection url = rejected(badUrl);
     assertEquals(ServiceMapping.INVALID_API_SERVER, url.reason());
-    assertEquals("api server must be an http or https url: api server of cluster \"abc12\" "
+    assertEquals("api server of cluster \"abc12\" must be an http or https url, found "
         + "\"ftp://host/path\" (annotation \"promcc.io/api-server-url\")", url.message());
 
     V1Service badEtcd = guest("abc12");
