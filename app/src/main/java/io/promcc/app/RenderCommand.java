@@ -3,17 +3,18 @@ package io.promcc.app;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
-import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.yaml.BaseConfig;
 import io.promcc.core.yaml.ClusterList;
+import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "render", sortOptions = false,
     description = {"Plan the Prometheus config and certificate files for the clusters in a file",
-        "and write them to a folder. On any problem, print every problem and write nothing."})
+        "and write them to a folder. On any problem, print every problem and write nothing.",
+        "Files of clusters gone since the last render are deleted; files it did not write are",
+        "never replaced or deleted."})
 final class RenderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -76,7 +79,7 @@ final class RenderCommand implements Callable<Integer> {
   boolean strict;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     List<String> problems = new ArrayList<>();
@@ -118,42 +121,15 @@ final class RenderCommand implements Callable<Integer> {
       return fail(err, rejected);
     }
     rejected.forEach(line -> err.println("warning: cluster left out: " + line));
-    write(state, outputDirectory);
+    // the same store the controller uses: atomic files, an ownership manifest, and files of
+    // clusters gone since the last render deleted, but never a file it did not write
+    AtomicFileStore store = new AtomicFileStore(outputDirectory);
+    store.write(state, FileDiff.between(state, store.readOwned()));
     out.printf("wrote %d files for %d of %d clusters to %s%n", state.files().size(),
         state.clusters().size(), clusters.size(), outputDirectory);
     out.flush();
     err.flush();
     return 0;
-  }
-
-  /** Writes every file, certificates first, each through a temporary file and a rename. */
-  static void write(DesiredState state, Path root) throws IOException {
-    for (String path : state.writeOrder()) {
-      DesiredFile file = state.files().get(path);
-      Path target = root.resolve(path);
-      createPrivateDirectories(root, target.getParent());
-      Path temporary = Files.createTempFile(target.getParent(), ".promcc-", ".tmp");
-      try {
-        Files.setPosixFilePermissions(temporary, FileModes.toPermissions(file.mode()));
-        Files.write(temporary, file.content());
-        Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
-    }
-  }
-
-  /** Creates missing folders with mode 0750: certificates are not for every local user. */
-  private static void createPrivateDirectories(Path root, Path directory) throws IOException {
-    if (Files.isDirectory(directory)) {
-      return;
-    }
-    if (!directory.equals(root) && directory.getParent() != null) {
-      createPrivateDirectories(root, directory.getParent());
-    }
-    Files.createDirectories(directory);
-    Files.setPosixFilePermissions(directory, FileModes.toPermissions(0750));
   }
 
   private static String readText(Path file) {

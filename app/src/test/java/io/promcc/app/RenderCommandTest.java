@@ -139,6 +139,55 @@ class RenderCommandTest {
   }
 
   @Test
+  void reRenderingDeletesFilesOfRemovedClustersButNoFileItDidNotWrite() throws IOException {
+    Path certificates = certificatesFor("abc12", "x7k2p");
+    Path outDir = temp.resolve("out");
+    Path both = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        - id: x7k2p
+          provider: aws
+          apiServer: https://master.x7k2p
+        """);
+    assertEquals(0, run("render", "--clusters", both.toString(), "--cert-dir",
+        certificates.toString(), "--out", outDir.toString()), err.toString());
+    Path users = Files.writeString(outDir.resolve("certs/users-own.pem"), "mine");
+    Path one = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+
+    assertEquals(0, run("render", "--clusters", one.toString(), "--cert-dir",
+        certificates.toString(), "--out", outDir.toString()), err.toString());
+
+    assertFalse(Files.exists(outDir.resolve("certs/x7k2p-key.pem")));
+    assertTrue(Files.exists(outDir.resolve("certs/abc12-key.pem")));
+    assertEquals("mine", Files.readString(users));
+    assertFalse(Files.readString(outDir.resolve("prometheus.yml")).contains("x7k2p"));
+  }
+
+  @Test
+  void refusesToReplaceAConfigItDidNotWrite() throws IOException {
+    Path outDir = Files.createDirectories(temp.resolve("out"));
+    Files.writeString(outDir.resolve("prometheus.yml"), "# the user's own\n");
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    assertTrue(err.toString().startsWith("error: refusing to replace \"prometheus.yml\""),
+        err.toString());
+    assertEquals("# the user's own\n", Files.readString(outDir.resolve("prometheus.yml")));
+  }
+
+  @Test
   void profileCommandPrintsTheDefaultProfile() {
     assertEquals(0, run("profile"));
     assertTrue(out.toString().contains("- name: apiserver"), out.toString());
