@@ -82,28 +82,26 @@ public final class Planner {
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
     StringBuilder mergedJobs = new StringBuilder();
-    Map<GuestCluster, CertificatePaths> named = new java.util.LinkedHashMap<>();
-    Map<GuestCluster, String> jobDirs = new java.util.LinkedHashMap<>();
+    // Prometheus resolves files against the folder of the file that names them
+    String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
+    Map<ClusterId, CertificatePaths> named = new TreeMap<>();
     for (GuestCluster cluster : accepted.values()) {
       CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
       addCertificates(files, paths, certificates.get(cluster.id()), settings);
-      String jobFile = settings.scrapeConfigDirectory() + "/" + cluster.id().value() + ".yml";
-      String jobDir = perCluster ? RelativePaths.parent(jobFile) : configDir;
       CertificatePaths asNamed = paths.relativeTo(jobDir);
-      named.put(cluster, asNamed);
-      jobDirs.put(cluster, jobDir);
+      named.put(cluster.id(), asNamed);
       StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
       renderer.render(cluster, asNamed, jobs);
-      if (!perCluster && named.size() == 1) {
+      if (perCluster) {
+        files.put(jobDir + "/" + cluster.id().value() + ".yml",
+            DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
+      } else if (named.size() == 1) {
         // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
         mergedJobs.ensureCapacity(mergedJobs.length() * (accepted.size() + accepted.size() / 8));
       }
-      if (perCluster) {
-        files.put(jobFile, DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
-      }
     }
-    named.forEach((cluster, asNamed) -> validator.checkCertificateFiles(cluster.id().value(),
-        asNamed, jobDirs.get(cluster), files.keySet()));
+    named.forEach((id, asNamed) ->
+        validator.checkCertificateFiles(id.value(), asNamed, jobDir, files.keySet()));
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
