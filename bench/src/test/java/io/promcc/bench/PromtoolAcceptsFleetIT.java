@@ -1,12 +1,11 @@
 package io.promcc.bench;
 
+import io.promcc.core.testing.PrometheusTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,17 +14,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The benchmark's workload is only meaningful if Prometheus accepts it: real
  * {@code promtool check config} on a small fleet, in both output modes, through the harness's own
- * runner (so its RSS and CPU readings are exercised too). Skipped when promtool is not installed
- * ({@code scripts/prometheus-tools.sh}).
+ * runner (so its RSS and CPU readings are exercised too). Without promtool ({@code scripts/prometheus-tools.sh})
+ * it fails on CI and is skipped elsewhere.
  */
 class PromtoolAcceptsFleetIT {
   @ParameterizedTest
   @EnumSource(OutputMode.class)
   void promtoolAcceptsTheRenderedFleet(OutputMode mode, @TempDir Path dir) throws Exception {
-    String toolsDir = System.getProperty("promcc.tools.dir", "");
-    Path promtool = Path.of(toolsDir, "promtool");
-    assumeTrue(!toolsDir.isEmpty() && Files.isExecutable(promtool),
-        "promtool not installed; run scripts/prometheus-tools.sh");
+    Path promtool = PrometheusTools.promtool();
     assertTrue(RenderVsPromtool.promtoolVersion(promtool).startsWith("promtool, version "));
     DesiredState state = Fleet.of(10).plan(mode);
     RenderVsPromtool.write(state, dir);

@@ -1,5 +1,6 @@
 package io.promcc.kube;
 
+import io.promcc.core.testing.PrometheusTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,6 @@ import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
-import io.promcc.kube.fake.PrometheusBinary;
 import io.promcc.kube.fake.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -79,7 +79,7 @@ class PrometheusAgainstFakeKubeApiIT {
 
   @Test
   void prometheusDiscoversAndScrapesThroughTheFakeWithAClientCertificate() throws Exception {
-    Path binary = PrometheusBinary.prometheus();
+    Path binary = PrometheusTools.prometheus();
     fake = FakeKubeApi.builder().clientAuth(FakeKubeApi.ClientAuth.REQUIRE).start();
     seed();
     TestCa.Issued cert = fake.ca().issueClient("prometheus");

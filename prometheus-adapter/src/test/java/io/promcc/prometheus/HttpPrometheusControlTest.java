@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

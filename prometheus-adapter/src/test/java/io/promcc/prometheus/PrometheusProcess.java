@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.testing.PrometheusTools;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -43,24 +44,12 @@ public final class PrometheusProcess implements AutoCloseable {
 
   /** The folder holding {@code prometheus} and {@code promtool}. */
   public static Path toolsDir() {
-    String dir = System.getProperty("promcc.tools.dir", "");
-    Path bin = dir.isEmpty() ? null : Path.of(dir);
-    if (bin == null || !Files.isExecutable(bin.resolve("prometheus"))
-        || !Files.isExecutable(bin.resolve("promtool"))) {
-      String message = "prometheus and promtool 2.53.3 are not in " + (dir.isEmpty()
-          ? "(system property promcc.tools.dir not set)" : dir)
-          + "; run scripts/prometheus-tools.sh from the repository root to fetch them";
-      if ("true".equals(System.getenv("CI"))) {
-        fail(message);
-      }
-      Assumptions.abort(message);
-    }
-    return bin;
+    return PrometheusTools.binDir();
   }
 
   /** The {@code promtool} binary. */
   public static Path promtool() {
-    return toolsDir().resolve("promtool");
+    return PrometheusTools.promtool();
   }
 
   /** A free loopback TCP port (free when asked; Prometheus binds it soon after). */

@@ -4,7 +4,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.fake.FakeVault;
-import io.promcc.vault.fake.MutableClock;
+import io.promcc.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

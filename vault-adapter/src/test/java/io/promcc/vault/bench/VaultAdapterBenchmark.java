@@ -11,7 +11,7 @@ import io.promcc.vault.VaultCertificateSource;
 import io.promcc.vault.VaultConnection;
 import io.promcc.vault.VaultSettings;
 import io.promcc.vault.fake.FakeVault;
-import io.promcc.vault.fake.MutableClock;
+import io.promcc.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.promcc.vault.fake;
+package io.promcc.core.testing;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,0 +1,168 @@
+package io.promcc.core.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real {@code prometheus} and {@code promtool} for tests, found in this order: the project's
+ * tool cache ({@code scripts/prometheus-tools.sh}; the build passes its folder as system property
+ * {@code promcc.tools.dir}), the same cache above the working folder (a build started inside a
+ * module), {@code $PROMETHEUS_BIN_DIR} (the script's override), then {@code PATH}. Only 2.43 or
+ * newer counts: older ones lack {@code scrape_config_files}, and Debian 12's 2.42 lacks Kubernetes
+ * service discovery.
+ *
+ * <p>If there is none, a test fails when the environment variable {@code CI} is {@code true} (CI
+ * must never silently skip a test against the real Prometheus) and is skipped otherwise.
+ * Thread-safe; the answer is looked up once per JVM.
+ */
+public final class PrometheusTools {
+  /** The system property the build sets to the tool cache's {@code bin} folder. */
+  public static final String TOOLS_DIR_PROPERTY = "promcc.tools.dir";
+
+  private static final Pattern VERSION = Pattern.compile("version (\\d+)\\.(\\d+)\\.(\\d+)");
+  private static final long VERSION_TIMEOUT_SECONDS = 30;
+
+  private record Found(Path binDir, String promtoolVersion) {}
+
+  private static Found found;
+  private static String missing;
+
+  private PrometheusTools() {}
+
+  /** The folder holding both {@code prometheus} and {@code promtool}. */
+  public static Path binDir() {
+    return require().binDir();
+  }
+
+  /** The {@code prometheus} executable. */
+  public static Path prometheus() {
+    return binDir().resolve("prometheus");
+  }
+
+  /** The {@code promtool} executable. */
+  public static Path promtool() {
+    return binDir().resolve("promtool");
+  }
+
+  /** The first line of {@code promtool --version}. */
+  public static String promtoolVersion() {
+    return require().promtoolVersion();
+  }
+
+  private static synchronized Found require() {
+    if (found == null && missing == null) {
+      List<String> unusable = new ArrayList<>();
+      found = locate(unusable);
+      if (found == null) {
+        missing = "no usable prometheus and promtool (>= 2.43) found in " + TOOLS_DIR_PROPERTY
+            + " (" + System.getProperty(TOOLS_DIR_PROPERTY) + "), the tool cache above the"
+            + " working folder, $PROMETHEUS_BIN_DIR or PATH" + (unusable.isEmpty() ? ""
+            : "; too old or broken: " + String.join(", ", unusable))
+            + ". Run scripts/prometheus-tools.sh to put 2.53.3 into the tool cache";
+      }
+    }
+    if (found != null) {
+      return found;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(missing);
+    }
+    Assumptions.abort(missing);
+    throw new AssertionError("unreachable");
+  }
+
+  private static Found locate(List<String> unusable) {
+    Set<Path> candidates = new LinkedHashSet<>();
+    String toolsDir = System.getProperty(TOOLS_DIR_PROPERTY);
+    if (toolsDir != null && !toolsDir.isBlank()) {
+      candidates.add(Path.of(toolsDir));
+      candidates.addAll(cacheAboveWorkingFolder(Path.of(toolsDir)));
+    }
+    String binDir = System.getenv("PROMETHEUS_BIN_DIR");
+    if (binDir != null && !binDir.isBlank()) {
+      candidates.add(Path.of(binDir));
+    }
+    String path = System.getenv("PATH");
+    for (String dir : path == null ? new String[0] : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        candidates.add(Path.of(dir));
+      }
+    }
+    for (Path dir : candidates) {
+      Path promtool = dir.resolve("promtool");
+      if (Files.isExecutable(promtool) && Files.isExecutable(dir.resolve("prometheus"))) {
+        String version = versionOf(promtool);
+        if (isAtLeast243(version)) {
+          return new Found(dir, version);
+        }
+        unusable.add(promtool + " (" + version + ")");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The tool cache's folder as seen from the working folder and each of its parents: the build
+   * derives {@code promcc.tools.dir} from the folder Maven starts in, which is the module's own
+   * folder when a build is started there.
+   */
+  private static List<Path> cacheAboveWorkingFolder(Path configured) {
+    int cache = -1;
+    for (int i = 0; i < configured.getNameCount() - 1; i++) {
+      if (configured.getName(i).toString().equals(".tools")) {
+        cache = i;
+      }
+    }
+    if (cache < 0) {
+      return List.of();
+    }
+    Path inCache = configured.subpath(cache, configured.getNameCount());
+    List<Path> candidates = new ArrayList<>();
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      candidates.add(dir.resolve(inCache));
+    }
+    return candidates;
+  }
+
+  private static String versionOf(Path promtool) {
+    try {
+      Process process = new ProcessBuilder(promtool.toString(), "--version")
+          .redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return "no answer to --version";
+      }
+      String firstLine = output.lines().findFirst().orElse("");
+      return process.exitValue() == 0 ? firstLine : "exit " + process.exitValue() + ": " + firstLine;
+    } catch (IOException e) {
+      return "not runnable: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  private static boolean isAtLeast243(String version) {
+    Matcher matcher = VERSION.matcher(version);
+    if (!matcher.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(matcher.group(1));
+    int minor = Integer.parseInt(matcher.group(2));
+    return major > 2 || (major == 2 && minor >= 43);
+  }
+}
