@@ -20,6 +20,12 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Delivers a desired state to Prometheus and proves it was loaded: diff against the files on
@@ -39,7 +45,9 @@ import java.util.TreeMap;
  *
  * <h2>Verification</h2>
  * A reload counts only when runtimeinfo then shows success and a {@code lastConfigTime} newer than
- * before. Prometheus reports that time in whole seconds, so if the previous load happened in the
+ * before. The "before" runtimeinfo is read on a background thread while the files are validated
+ * and written (on a large Prometheus it takes as long as the writes: Prometheus gathers all its
+ * metrics to answer), so it costs no time of its own. Prometheus reports that time in whole seconds, so if the previous load happened in the
  * current second, the reload waits for the next second first (at most one second, and only right
  * after a load). Controller and Prometheus must share a clock (same Pod or host); a Prometheus that
  * loaded the files strictly after they were written (e.g. it started after the write) is accepted
@@ -68,6 +76,7 @@ public final class VerifiedDelivery {
   private final Duration verifyTimeout;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final ExecutorService background = baselineThread();
 
   private String lastRejectedHash;
   private ConfigRejectedException lastRejection;
@@ -117,16 +126,26 @@ public final class VerifiedDelivery {
     Optional<Verification> verified = store.lastVerified();
     String configHash = configHash(desired.files());
     Instant writtenAt = null;
+    RuntimeInfo before;
     if (!diff.isEmpty()) {
-      validation.check(desired, diff.writes());
-      store.write(desired, diff);
+      Future<RuntimeInfo> baseline = background.submit(this::readyRuntimeInfo);
+      try {
+        validation.check(desired, diff.writes());
+        store.write(desired, diff);
+      } catch (RuntimeException | Error e) {
+        baseline.cancel(true);
+        throw e;
+      }
       writtenAt = clock.instant();
       unverifiedHash = desired.hash();
       unverifiedWrittenAt = writtenAt;
-    } else if (desired.hash().equals(unverifiedHash)) {
-      writtenAt = unverifiedWrittenAt;
+      before = await(baseline);
+    } else {
+      if (desired.hash().equals(unverifiedHash)) {
+        writtenAt = unverifiedWrittenAt;
+      }
+      before = readyRuntimeInfo();
     }
-    RuntimeInfo before = readyRuntimeInfo();
 
     boolean configStillLoaded = verified.isPresent()
         && verified.get().configHash().equals(configHash) && !diff.configChanged()
@@ -171,6 +190,38 @@ public final class VerifiedDelivery {
       prometheus.awaitReady(readyTimeout);
       return prometheus.runtimeInfo();
     }
+  }
+
+  /** The background runtimeinfo's answer, or its exception as thrown there. */
+  private static RuntimeInfo await(Future<RuntimeInfo> baseline) {
+    try {
+      return baseline.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("runtimeinfo threw a checked exception", e.getCause());
+    } catch (InterruptedException e) {
+      baseline.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while asking prometheus for its "
+          + "runtime info", e);
+    }
+  }
+
+  /** One daemon thread, started when needed and ended after 30 idle seconds. */
+  private static ExecutorService baselineThread() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "promcc-prometheus-baseline");
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Reloads and waits until runtimeinfo shows a newer successful load. */

@@ -5,11 +5,12 @@ import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Delegates to another control, counts the reloads asked for, and can hook readiness waits. */
+/** Delegates to another control, counts the reloads asked for, and can hook readiness waits and runtimeinfo calls. */
 final class CountingControl implements PrometheusControl {
   private final PrometheusControl delegate;
   private final AtomicInteger reloads = new AtomicInteger();
   private volatile Runnable beforeAwaitReady = () -> {};
+  private volatile Runnable beforeRuntimeInfo = () -> {};
 
   CountingControl(PrometheusControl delegate) {
     this.delegate = delegate;
@@ -18,6 +19,11 @@ final class CountingControl implements PrometheusControl {
   /** Runs {@code action} at the start of every {@link #awaitReady} call. */
   void beforeAwaitReady(Runnable action) {
     beforeAwaitReady = action;
+  }
+
+  /** Runs {@code action} at the start of every {@link #runtimeInfo} call. */
+  void beforeRuntimeInfo(Runnable action) {
+    beforeRuntimeInfo = action;
   }
 
   int reloads() {
@@ -38,6 +44,7 @@ final class CountingControl implements PrometheusControl {
 
   @Override
   public RuntimeInfo runtimeInfo() {
+    beforeRuntimeInfo.run();
     return delegate.runtimeInfo();
   }
 

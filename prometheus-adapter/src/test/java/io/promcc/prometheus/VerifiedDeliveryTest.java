@@ -11,7 +11,10 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.Verification;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class VerifiedDeliveryTest {
@@ -282,6 +288,54 @@ class VerifiedDeliveryTest {
     assertFalse(result.reloaded(), result.toString());
     assertEquals(0, prometheus.reloads());
     assertEquals(state.hash(), store.lastVerified().orElseThrow().stateHash());
+  }
+
+  @Test
+  void asksForTheBaselineWhileTheFilesAreWritten() {
+    CountDownLatch asked = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
+    CountingControl observed = new CountingControl(prometheus);
+    observed.beforeRuntimeInfo(asked::countDown);
+    ConfigStore waiting = new ConfigStore() {
+      @Override
+      public void write(DesiredState desired, FileDiff diff) {
+        try {
+          overlapped.set(asked.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        store.write(desired, diff);
+      }
+
+      @Override
+      public SortedMap<String, DesiredFile> readOwned() {
+        return store.readOwned();
+      }
+
+      @Override
+      public Optional<Verification> lastVerified() {
+        return store.lastVerified();
+      }
+
+      @Override
+      public void markVerified(Verification verification) {
+        store.markVerified(verification);
+      }
+
+      @Override
+      public boolean restoreLastVerified() {
+        return store.restoreLastVerified();
+      }
+    };
+    VerifiedDelivery delivery = new VerifiedDelivery(waiting, observed,
+        new LocalValidation(Path.of("unused-output"), Optional.empty()),
+        Duration.ofMinutes(1), Duration.ofMinutes(1), clock, clock::advance);
+
+    DeliveryResult result = delivery.apply(state(jobs("x"), A));
+
+    assertTrue(overlapped.get(), "runtimeinfo was not asked while the files were written");
+    assertTrue(result.reloaded());
+    assertEquals(1, observed.reloads());
   }
 
   @Test

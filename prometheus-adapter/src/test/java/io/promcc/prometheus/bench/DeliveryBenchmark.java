@@ -1,8 +1,10 @@
 package io.promcc.prometheus.bench;
 
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.ShardAssigner;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.DeliveryResult;
@@ -14,6 +16,8 @@ import io.promcc.prometheus.TestCertificates;
 import io.promcc.prometheus.TestStates;
 import io.promcc.prometheus.VerifiedDelivery;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,41 +50,95 @@ import java.util.stream.Stream;
  * harness waits (untimed) until the wall clock is in a later second than Prometheus' last load,
  * because runtimeinfo reports whole seconds and the delivery would otherwise wait for that itself.
  *
+ * <p>A size written {@code N/S} (e.g. {@code 10000/10}) splits N clusters into S shards with the
+ * core's {@link ShardAssigner}, as a sharded deployment would, and measures each shard against its
+ * own Prometheus, one after the other; the totals row adds the shards up.
+ *
+ * <p>The JVM is warmed up first with a full, unreported run of 20 clusters, as a long-running
+ * controller would be: the first apply in a fresh JVM pays class loading and JIT compilation.
+ *
  * <p>Run: {@code mvn -pl prometheus-adapter -am -Pbench verify -DskipTests
- * -Dbench.sizes=10,1000,10000 -Dbench.rounds=5}. Arguments: sizes (comma-separated), rounds.
+ * -Dbench.sizes=10,1000,10000/10 -Dbench.rounds=5}. Arguments: sizes (comma-separated), rounds.
  */
 public final class DeliveryBenchmark {
   private static final int DISTINCT_BUNDLES = 100;
+  private static final int WARM_UP_CLUSTERS = 20;
+  private static final int WARM_UP_ROUNDS = 20;
 
   private DeliveryBenchmark() {}
 
+  /** What one Prometheus (one shard) gave. Times in nanoseconds. */
+  private record Measured(int clusters, double mib, int coldFiles, long coldOurs, long coldTheirs,
+      List<Long> changeOurs, List<Long> changeTheirs, long noChange) {}
+
   public static void main(String[] args) throws Exception {
-    int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "10,1000,10000").split(","))
-        .map(String::trim).mapToInt(Integer::parseInt).toArray();
+    String[] sizes = (args.length > 0 ? args[0] : "10,1000,10000/10").split(",");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     List<TestCertificates.Bundle> bundles = new ArrayList<>();
     TestCertificates.Ca ca = TestCertificates.ca("bench-ca");
     for (int i = 0; i < DISTINCT_BUNDLES; i++) {
       bundles.add(TestCertificates.client(ca, "bench-" + i, TestCertificates.ecKeys()));
     }
-    System.out.printf(Locale.ROOT, "cpus=%d, max heap=%d MiB, rounds=%d%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, rounds);
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    run(ids(WARM_UP_CLUSTERS, "w"), WARM_UP_ROUNDS, bundles, quiet);
+    System.out.printf(Locale.ROOT, "cpus=%d, max heap=%d MiB, rounds=%d, warmed up with %d "
+            + "clusters and %d rounds%n", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20, rounds, WARM_UP_CLUSTERS, WARM_UP_ROUNDS);
     System.out.println("| clusters | jobs | config MiB | case | ours median ms | prometheus reload"
         + " median ms | overhead ms | overhead % |");
     System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|");
-    for (int n : sizes) {
-      run(n, rounds, bundles);
+    for (String size : sizes) {
+      String[] parts = size.trim().split("/");
+      int n = Integer.parseInt(parts[0]);
+      int shards = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+      if (shards == 1) {
+        print(run(ids(n, "c"), rounds, bundles, System.out), "");
+      } else {
+        runSharded(n, shards, rounds, bundles);
+      }
     }
   }
 
-  private static void run(int n, int rounds, List<TestCertificates.Bundle> bundles)
-      throws IOException, InterruptedException {
+  /** N clusters split by the core's shard assignment, each shard against its own Prometheus. */
+  private static void runSharded(int n, int shards, int rounds,
+      List<TestCertificates.Bundle> bundles) throws IOException, InterruptedException {
+    ShardAssigner assigner = new ShardAssigner(shards);
+    List<List<String>> byShard = new ArrayList<>();
+    for (int s = 0; s < shards; s++) {
+      byShard.add(new ArrayList<>());
+    }
+    for (String id : ids(n, "c")) {
+      byShard.get(assigner.shardOf(ClusterId.of(id))).add(id);
+    }
+    List<Measured> all = new ArrayList<>();
+    for (int s = 0; s < shards; s++) {
+      Measured m = run(byShard.get(s), rounds, bundles, System.out);
+      print(m, "shard " + (s + 1) + "/" + shards + ", ");
+      all.add(m);
+    }
+    long coldOurs = all.stream().mapToLong(Measured::coldOurs).sum();
+    long coldTheirs = all.stream().mapToLong(Measured::coldTheirs).sum();
+    List<Long> changeOurs = all.stream().flatMap(m -> m.changeOurs().stream()).toList();
+    List<Long> changeTheirs = all.stream().flatMap(m -> m.changeTheirs().stream()).toList();
+    double mib = all.stream().mapToDouble(Measured::mib).sum();
+    int files = all.stream().mapToInt(Measured::coldFiles).sum();
+    row(n, mib, "all " + shards + " shards: cold, sum (" + files + " files)", coldOurs,
+        coldTheirs);
+    if (rounds > 0) {
+      row(n, mib, "all " + shards + " shards: change, median of " + changeOurs.size(),
+          median(changeOurs), median(changeTheirs));
+    }
+  }
+
+  private static Measured run(List<String> ids, int rounds, List<TestCertificates.Bundle> bundles,
+      PrintStream log) throws IOException, InterruptedException {
+    int n = ids.size();
     Path work = Files.createTempDirectory("promcc-bench-");
     Path out = Files.createDirectory(work.resolve("out"));
     int port = PrometheusProcess.freePort();
     PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
             URI.create("http://127.0.0.1:" + port))
-        .readyTimeout(Duration.ofMinutes(10)).reloadTimeout(Duration.ofMinutes(30))
+        .readyTimeout(Duration.ofMinutes(10)).reloadTimeout(Duration.ofMinutes(60))
         .requestTimeout(Duration.ofMinutes(1)).build();
     AtomicFileStore store = new AtomicFileStore(settings);
     HttpPrometheusControl control = new HttpPrometheusControl(
@@ -89,10 +147,6 @@ public final class DeliveryBenchmark {
     VerifiedDelivery delivery = new VerifiedDelivery(timings.wrap(store), timings.wrap(control),
         new LocalValidation(settings), settings, Clock.systemUTC());
 
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ids.add(String.format(Locale.ROOT, "c%05d", i));
-    }
     DesiredState empty = TestStates.of("global:\n  scrape_interval: 1m\n");
     store.write(empty, FileDiff.between(empty, store.readOwned()));
     try (PrometheusProcess prometheus = PrometheusProcess.start(out.resolve(TestStates.CONFIG),
@@ -108,17 +162,16 @@ public final class DeliveryBenchmark {
       timings.reset();
       long t0 = System.nanoTime();
       DeliveryResult cold = delivery.apply(full);
-      long ours = System.nanoTime() - t0;
-      System.out.println("  (cold, ms in ports: " + timings.summary() + ")");
+      long coldOurs = System.nanoTime() - t0;
+      log.println("  (" + n + " clusters, cold, ms in ports: " + timings.summary() + ")");
       waitForNextSecond(control);
-      long theirs = timeReload(control);
-      print(n, mib, "cold (" + cold.written().size() + " files)", List.of(ours), List.of(theirs));
+      long coldTheirs = timeReload(control);
 
       // Rounds: ours applies A -> B (one cluster added: six jobs, three certificate files);
       // Prometheus' own reload then takes B -> A (the same config change in reverse), with A's
       // config put in place by a plain file write and only POST /-/reload timed.
       DesiredState a = full;
-      DesiredState b = state(withExtra(ids, 0), bundles);
+      DesiredState b = state(withExtra(ids), bundles);
       Path configFile = out.resolve(TestStates.CONFIG);
       List<Long> oursRounds = new ArrayList<>();
       List<Long> theirsRounds = new ArrayList<>();
@@ -128,7 +181,7 @@ public final class DeliveryBenchmark {
         t0 = System.nanoTime();
         DeliveryResult result = delivery.apply(b);
         oursRounds.add(System.nanoTime() - t0);
-        System.out.println("  (round " + r + ", ms in ports: " + timings.summary() + ")");
+        log.println("  (round " + r + ", ms in ports: " + timings.summary() + ")");
         if (!result.reloaded()) {
           throw new IllegalStateException("round " + r + " did not reload: " + result);
         }
@@ -139,24 +192,23 @@ public final class DeliveryBenchmark {
         waitForNextSecond(control);
         theirsRounds.add(timeReload(control));
       }
-      if (rounds > 0) {
-        print(n, mib, "change: 1 cluster", oursRounds, theirsRounds);
-      }
 
       delivery.apply(a); // back in step with the files on disk (untimed)
       waitForNextSecond(control);
       timings.reset();
       t0 = System.nanoTime();
       DeliveryResult unchanged = delivery.apply(a);
-      long noop = System.nanoTime() - t0;
-      System.out.println("  (no change, ms in ports: " + timings.summary() + ")");
-      System.out.printf(Locale.ROOT, "| %d | %d | %.1f | no change (%s) | %.0f | - | - | - |%n",
-          n, n * 6, mib, unchanged.unchanged() ? "no write, no reload" : "UNEXPECTED: " + unchanged,
-          noop / 1e6);
+      long noChange = System.nanoTime() - t0;
+      log.println("  (no change, ms in ports: " + timings.summary() + ")");
+      if (!unchanged.unchanged()) {
+        throw new IllegalStateException("the same state again wrote or reloaded: " + unchanged);
+      }
       if (!prometheus.isAlive()) {
         throw new IllegalStateException("prometheus died:\n" + prometheus.log());
       }
       Runtime.getRuntime().removeShutdownHook(stopper);
+      return new Measured(n, mib, cold.written().size(), coldOurs, coldTheirs, oursRounds,
+          theirsRounds, noChange);
     } finally {
       try (Stream<Path> paths = Files.walk(work)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -164,10 +216,40 @@ public final class DeliveryBenchmark {
     }
   }
 
+  private static List<String> ids(int n, String prefix) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(String.format(Locale.ROOT, "%s%05d", prefix, i));
+    }
+    return ids;
+  }
+
+  private static void print(Measured m, String label) {
+    row(m.clusters(), m.mib(), label + "cold (" + m.coldFiles() + " files)", m.coldOurs(),
+        m.coldTheirs());
+    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n",
+        ms(List.of(m.coldOurs())), ms(List.of(m.coldTheirs())));
+    if (!m.changeOurs().isEmpty()) {
+      row(m.clusters(), m.mib(), label + "change: 1 cluster, median of " + m.changeOurs().size(),
+          median(m.changeOurs()), median(m.changeTheirs()));
+      System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n",
+          ms(m.changeOurs()), ms(m.changeTheirs()));
+    }
+    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %sno change (no write, no reload) | %.0f "
+        + "| - | - | - |%n", m.clusters(), m.clusters() * 6, m.mib(), label, m.noChange() / 1e6);
+  }
+
+  private static void row(int n, double mib, String what, double ours, double theirs) {
+    double o = ours / 1e6;
+    double t = theirs / 1e6;
+    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %.0f | %.0f | %.0f | %.1f%% |%n",
+        n, n * 6, mib, what, o, t, o - t, 100 * (o - t) / t);
+  }
+
   /** The clusters plus one more, so consecutive rounds add and remove a cluster. */
-  private static List<String> withExtra(List<String> ids, int round) {
+  private static List<String> withExtra(List<String> ids) {
     List<String> out = new ArrayList<>(ids);
-    out.add(String.format(Locale.ROOT, "x%05d", round));
+    out.add("x" + ids.get(0));
     return out;
   }
 
@@ -196,14 +278,6 @@ public final class DeliveryBenchmark {
     if (now.isBefore(target)) {
       Thread.sleep(Duration.between(now, target).toMillis() + 1);
     }
-  }
-
-  private static void print(int n, double mib, String what, List<Long> ours, List<Long> theirs) {
-    double o = median(ours) / 1e6;
-    double t = median(theirs) / 1e6;
-    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %.0f | %.0f | %.0f | %.1f%% |%n",
-        n, n * 6, mib, what, o, t, o - t, 100 * (o - t) / t);
-    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n", ms(ours), ms(theirs));
   }
 
   private static String ms(List<Long> nanos) {

@@ -8,6 +8,8 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +17,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** Wraps the ports to add up the time spent in each method, for the benchmark's breakdown. */
+/** Wraps the ports to time each call of each method, for the benchmark's breakdown. */
 final class Timings {
-  private final Map<String, Long> nanos = new TreeMap<>();
+  private final Map<String, List<Long>> nanos = new TreeMap<>();
 
   void reset() {
-    nanos.clear();
+    synchronized (nanos) {
+      nanos.clear();
+    }
   }
 
   private <T> T time(String what, Supplier<T> call) {
@@ -28,7 +32,10 @@ final class Timings {
     try {
       return call.get();
     } finally {
-      nanos.merge(what, System.nanoTime() - t0, Long::sum);
+      long took = System.nanoTime() - t0;
+      synchronized (nanos) { // the delivery asks for runtimeinfo on a second thread
+        nanos.computeIfAbsent(what, k -> new ArrayList<>()).add(took);
+      }
     }
   }
 
@@ -39,10 +46,14 @@ final class Timings {
     });
   }
 
+  /** Milliseconds per method, one number per call ("prom.runtimeInfo 12+9"). */
   String summary() {
     StringBuilder out = new StringBuilder();
-    nanos.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append(' ')
-        .append(String.format(Locale.ROOT, "%.0f", v / 1e6)));
+    synchronized (nanos) {
+      nanos.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(String.join("+", v.stream()
+            .map(x -> String.format(Locale.ROOT, "%.0f", x / 1e6)).toList())));
+    }
     return out.toString();
   }
 
