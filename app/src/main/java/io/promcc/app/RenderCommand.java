@@ -74,6 +74,11 @@ final class RenderCommand implements Callable<Integer> {
       description = "Prefix of owned job names (default: ${DEFAULT-VALUE}).")
   String jobPrefix;
 
+  @Option(names = "--shard", paramLabel = "K/N", converter = Shard.Converter.class,
+      description = "Render only the clusters of shard K of N (0 <= K < N, e.g. the Pod ordinal "
+          + "of a StatefulSet of N Prometheus servers); default: all clusters.")
+  Shard shard;
+
   @Option(names = "--strict",
       description = "Treat a rejected cluster (e.g. one without certificate) as an error.")
   boolean strict;
@@ -83,17 +88,19 @@ final class RenderCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     List<String> problems = new ArrayList<>();
-    List<GuestCluster> clusters = read(problems, () -> ClusterList.parse(
+    List<GuestCluster> listed = read(problems, () -> ClusterList.parse(
         readText(clustersFile), clustersFile.toString()));
     ScrapeProfile profile = profileFile == null ? ScrapeProfile.defaultProfile()
         : read(problems, () -> ScrapeProfile.parse(readText(profileFile), profileFile.toString()));
     BaseConfig base = baseConfigFile == null ? BaseConfig.empty()
-        : read(problems, () -> BaseConfig.parse(readText(baseConfigFile), baseConfigFile.toString()));
+        : read(problems, () -> BaseConfig.parse(readText(baseConfigFile),
+            baseConfigFile.toString()));
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
     if (!problems.isEmpty()) {
       return fail(err, problems);
     }
+    List<GuestCluster> clusters = shard == null ? listed : shard.keep(listed);
 
     Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
     Map<ClusterId, String> certificateProblems = new TreeMap<>();
@@ -125,8 +132,10 @@ final class RenderCommand implements Callable<Integer> {
     // clusters gone since the last render deleted, but never a file it did not write
     AtomicFileStore store = new AtomicFileStore(outputDirectory);
     store.write(state, FileDiff.between(state, store.readOwned()));
-    out.printf("wrote %d files for %d of %d clusters to %s%n", state.files().size(),
-        state.clusters().size(), clusters.size(), outputDirectory);
+    out.printf("wrote %d files for %d of %d clusters%s to %s%n", state.files().size(),
+        state.clusters().size(), clusters.size(),
+        shard == null ? "" : " (shard " + shard + " of " + listed.size() + " listed)",
+        outputDirectory);
     out.flush();
     err.flush();
     return 0;

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -115,7 +117,8 @@ class RenderCommandTest {
     int code = run("render", "--strict", "--clusters", file.toString(), "--out", outDir.toString());
 
     assertEquals(Main.EXIT_INVALID, code);
-    assertTrue(err.toString().contains("no client certificate for cluster \"nocert\""), err.toString());
+    assertTrue(err.toString().contains("no client certificate for cluster \"nocert\""),
+        err.toString());
     assertFalse(Files.exists(outDir));
   }
 
@@ -185,6 +188,50 @@ class RenderCommandTest {
     assertTrue(err.toString().startsWith("error: refusing to replace \"prometheus.yml\""),
         err.toString());
     assertEquals("# the user's own\n", Files.readString(outDir.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void shardsSplitTheClustersWithoutOverlapOrGap() throws IOException {
+    StringBuilder yaml = new StringBuilder();
+    String[] ids = new String[12];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = "c" + i;
+      yaml.append("- id: c").append(i).append("\n  provider: aws\n  apiServer: https://m")
+          .append(i).append('\n');
+    }
+    Path file = clusters(yaml.toString());
+    String certs = certificatesFor(ids).toString();
+    Set<String> seen = new TreeSet<>();
+    int total = 0;
+    for (int k = 0; k < 3; k++) {
+      Path outDir = temp.resolve("shard-" + k);
+      assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir", certs,
+          "--out", outDir.toString(), "--shard", k + "/3"), err.toString());
+      String config = Files.readString(outDir.resolve("prometheus.yml"));
+      for (String id : ids) {
+        if (config.contains("job_name: guest-cluster-" + id + "-apiserver")) {
+          assertTrue(seen.add(id), id + " is in two shards");
+          total++;
+        }
+      }
+    }
+    assertEquals(Set.of(ids), seen);
+    assertEquals(ids.length, total);
+    assertTrue(out.toString().contains("(shard 2/3 of 12 listed)"), out.toString());
+  }
+
+  @Test
+  void aShardOutsideItsCountIsAnError() throws IOException {
+    Path file = clusters("- id: a\n  provider: aws\n  apiServer: https://a\n");
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--out", outDir.toString(),
+        "--shard", "3/3");
+
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("shard must be K/N with 0 <= K < N (e.g. 0/3), found "
+        + "\"3/3\""), err.toString());
+    assertFalse(Files.exists(outDir));
   }
 
   @Test

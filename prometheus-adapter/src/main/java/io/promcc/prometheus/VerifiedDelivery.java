@@ -47,18 +47,18 @@ import java.util.concurrent.TimeUnit;
  * A reload counts only when runtimeinfo then shows success and a {@code lastConfigTime} newer than
  * before. The "before" runtimeinfo is read on a background thread while the files are validated
  * and written (on a large Prometheus it takes as long as the writes: Prometheus gathers all its
- * metrics to answer), so it costs no time of its own. Prometheus reports that time in whole seconds, so if the previous load happened in the
- * current second, the reload waits for the next second first (at most one second, and only right
- * after a load). Controller and Prometheus must share a clock (same Pod or host); a Prometheus that
- * loaded the files strictly after they were written (e.g. it started after the write) is accepted
- * without a reload.
+ * metrics to answer), so it costs no time of its own. Prometheus reports that time in whole
+ * seconds, so if the previous load happened in the current second, the reload waits for the next
+ * second first (at most one second, and only right after a load). Controller and Prometheus must
+ * share a clock (same Pod or host); a Prometheus that loaded the files strictly after they were
+ * written (e.g. it started after the write) is accepted without a reload.
  *
  * <h2>Rejection</h2>
  * If Prometheus rejects the config (HTTP 500 or {@code reloadConfigSuccess} false), the last
- * verified files are restored, Prometheus is reloaded with them, and {@link ConfigRejectedException}
- * carries Prometheus' message. The same rejected state is not tried again (no write, no reload)
- * until the desired state changes or the process restarts, so a bad input cannot cause a reload
- * storm.
+ * verified files are restored, Prometheus is reloaded with them, and
+ * {@link ConfigRejectedException} carries Prometheus' message. The same rejected state is not
+ * tried again (no write, no reload) until the desired state changes or the process restarts, so a
+ * bad input cannot cause a reload storm.
  *
  * <p>Not thread-safe: calls must be serialised (one reconciler). Exceptions: {@link
  * ValidationException} (nothing written), {@link ConfigRejectedException}, {@link
@@ -224,25 +224,39 @@ public final class VerifiedDelivery {
     return pool;
   }
 
-  /** Reloads and waits until runtimeinfo shows a newer successful load. */
+  /**
+   * Reloads and waits until runtimeinfo shows a newer successful load. A runtimeinfo call that
+   * times out or finds Prometheus not ready is asked again until the verify timeout: right after
+   * loading tens of thousands of jobs Prometheus can take longer than a request timeout to
+   * answer, and the load it just reported is not in doubt for that.
+   */
   private RuntimeInfo reloadAndVerify(RuntimeInfo before) {
     waitUntilAfter(before.lastConfigTime());
     prometheus.reload();
     Instant deadline = clock.instant().plus(verifyTimeout);
     Duration poll = FIRST_POLL;
     while (true) {
-      RuntimeInfo now = prometheus.runtimeInfo();
-      if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
-        return now;
+      RuntimeInfo now = null;
+      try {
+        now = prometheus.runtimeInfo();
+      } catch (PrometheusUnavailableException busy) {
+        if (!clock.instant().isBefore(deadline)) {
+          throw busy;
+        }
       }
-      if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
-        throw new ReloadRejectedException("prometheus reports reloadConfigSuccess=false after "
-            + "the reload; its log has the details");
-      }
-      if (!clock.instant().isBefore(deadline)) {
-        throw new ReloadRejectedException("no successful load within " + verifyTimeout
-            + " after the reload (lastConfigTime " + now.lastConfigTime()
-            + ", reloadConfigSuccess " + now.reloadConfigSuccess() + ")");
+      if (now != null) {
+        if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+          return now;
+        }
+        if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
+          throw new ReloadRejectedException("prometheus reports reloadConfigSuccess=false after "
+              + "the reload; its log has the details");
+        }
+        if (!clock.instant().isBefore(deadline)) {
+          throw new ReloadRejectedException("no successful load within " + verifyTimeout
+              + " after the reload (lastConfigTime " + now.lastConfigTime()
+              + ", reloadConfigSuccess " + now.reloadConfigSuccess() + ")");
+        }
       }
       sleep(poll);
       poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);

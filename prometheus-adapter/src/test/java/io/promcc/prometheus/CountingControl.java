@@ -5,7 +5,10 @@ import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Delegates to another control, counts the reloads asked for, and can hook readiness waits and runtimeinfo calls. */
+/**
+ * Delegates to another control, counts the reloads asked for, and can hook readiness waits and
+ * runtimeinfo calls.
+ */
 final class CountingControl implements PrometheusControl {
   private final PrometheusControl delegate;
   private final AtomicInteger reloads = new AtomicInteger();

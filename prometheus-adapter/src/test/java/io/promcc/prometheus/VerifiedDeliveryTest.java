@@ -39,7 +39,8 @@ class VerifiedDeliveryTest {
   private final FakePrometheusControl prometheus = new FakePrometheusControl(clock,
       store::readOwned).rejectWhen(files -> Optional.ofNullable(files.get(TestStates.CONFIG))
           .filter(f -> f.text().contains("bogus"))
-          .map(f -> "parsing YAML file prometheus.yml: field bogus not found in type config.plain"));
+          .map(f -> "parsing YAML file prometheus.yml: field bogus not found in type "
+              + "config.plain"));
 
   private VerifiedDelivery delivery() {
     return new VerifiedDelivery(store, prometheus,
@@ -194,8 +195,8 @@ class VerifiedDeliveryTest {
         e.prometheusMessage());
     assertTrue(e.rolledBack());
     assertEquals(bad.hash(), e.rejectedHash());
-    assertTrue(e.getMessage().startsWith("prometheus rejected config \"" + bad.hash().substring(0, 12)
-        + "\": parsing YAML file"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("prometheus rejected config \""
+        + bad.hash().substring(0, 12) + "\": parsing YAML file"), e.getMessage());
     assertEquals(good.files(), store.readOwned());
     assertEquals(good.files(), prometheus.loadedFiles());
     assertEquals(3, prometheus.reloads());
@@ -336,6 +337,53 @@ class VerifiedDeliveryTest {
     assertTrue(overlapped.get(), "runtimeinfo was not asked while the files were written");
     assertTrue(result.reloaded());
     assertEquals(1, observed.reloads());
+  }
+
+  @Test
+  void aPrometheusTooBusyToAnswerRightAfterTheReloadIsAskedAgain() {
+    CountingControl busyOnce = new CountingControl(prometheus);
+    AtomicBoolean timedOut = new AtomicBoolean();
+    busyOnce.beforeRuntimeInfo(() -> {
+      if (busyOnce.reloads() > 0 && timedOut.compareAndSet(false, true)) {
+        throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to prometheus "
+            + "failed: no answer within PT1M");
+      }
+    });
+    VerifiedDelivery delivery = new VerifiedDelivery(store, busyOnce,
+        new LocalValidation(Path.of("unused-output"), Optional.empty()),
+        Duration.ofMinutes(1), Duration.ofMinutes(1), clock, d -> {
+          sleeps.add(d);
+          clock.advance(d);
+        });
+    DesiredState state = state(jobs("x"), A);
+
+    DeliveryResult result = delivery.apply(state);
+
+    assertTrue(timedOut.get());
+    assertTrue(result.reloaded());
+    assertEquals(1, busyOnce.reloads());
+    assertEquals(state.hash(), store.lastVerified().orElseThrow().stateHash());
+  }
+
+  @Test
+  void aPrometheusThatNeverAnswersAfterTheReloadFailsAtTheVerifyTimeoutWithoutRollback() {
+    DesiredState good = state(jobs("x"), A);
+    delivery().apply(good);
+    CountingControl silent = new CountingControl(prometheus);
+    silent.beforeRuntimeInfo(() -> {
+      if (silent.reloads() > 0) {
+        throw new PrometheusUnavailableException("no answer within PT1M");
+      }
+    });
+    VerifiedDelivery delivery = new VerifiedDelivery(store, silent,
+        new LocalValidation(Path.of("unused-output"), Optional.empty()),
+        Duration.ofMinutes(1), Duration.ofMinutes(1), clock, clock::advance);
+    DesiredState next = state(jobs("x", "y"), A);
+
+    assertThrows(PrometheusUnavailableException.class, () -> delivery.apply(next));
+
+    assertEquals(next.files(), store.readOwned()); // not rolled back: nothing was rejected
+    assertEquals(good.hash(), store.lastVerified().orElseThrow().stateHash());
   }
 
   @Test

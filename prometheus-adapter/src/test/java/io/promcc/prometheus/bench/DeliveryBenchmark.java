@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -41,8 +43,9 @@ import java.util.stream.Stream;
  *
  * <p>Per size N: a config shaped like the original controller's (six jobs per cluster, one shared
  * {@code kubernetes_sd_configs} block against {@code https://<id>.example:443}, TLS files that
- * exist, keys in the form Vault's PKI issues them: SEC1 with the public key). Cold: apply N clusters to a Prometheus running an empty config, then time
- * {@code POST /-/reload} of the same files. Change rounds: our apply adds one cluster (config
+ * exist, keys in the form Vault's PKI issues them: SEC1 with the public key). Cold: apply N
+ * clusters to a Prometheus running an empty config, then time {@code POST /-/reload} of the same
+ * files. Change rounds: our apply adds one cluster (config
  * rewritten, three certificate files written); then the config without it is put back by a plain
  * file write and {@code POST /-/reload} alone is timed (the same change in reverse: reloading an
  * unchanged file is cheaper for Prometheus, which keeps unchanged scrape pools, so it would not be
@@ -67,9 +70,13 @@ public final class DeliveryBenchmark {
 
   private DeliveryBenchmark() {}
 
-  /** What one Prometheus (one shard) gave. Times in nanoseconds. */
+  /**
+   * What one Prometheus (one shard) gave, in nanoseconds. {@code *Inside}: the {@code POST
+   * /-/reload} inside our apply, so our own work is ours minus inside, measured in one apply.
+   */
   private record Measured(int clusters, double mib, int coldFiles, long coldOurs, long coldTheirs,
-      List<Long> changeOurs, List<Long> changeTheirs, long noChange) {}
+      long coldInside, List<Long> changeOurs, List<Long> changeTheirs, List<Long> changeInside,
+      long noChange) {}
 
   public static void main(String[] args) throws Exception {
     String[] sizes = (args.length > 0 ? args[0] : "10,1000,10000/10").split(",");
@@ -122,11 +129,19 @@ public final class DeliveryBenchmark {
     List<Long> changeTheirs = all.stream().flatMap(m -> m.changeTheirs().stream()).toList();
     double mib = all.stream().mapToDouble(Measured::mib).sum();
     int files = all.stream().mapToInt(Measured::coldFiles).sum();
+    long coldInside = all.stream().mapToLong(Measured::coldInside).sum();
     row(n, mib, "all " + shards + " shards: cold, sum (" + files + " files)", coldOurs,
         coldTheirs);
+    System.out.printf(Locale.ROOT, "  (all shards, cold: %s)%n",
+        ownWork(List.of(coldOurs), List.of(coldInside)));
     if (rounds > 0) {
       row(n, mib, "all " + shards + " shards: change, median of " + changeOurs.size(),
           median(changeOurs), median(changeTheirs));
+      List<Long> changeInside = all.stream().flatMap(m -> m.changeInside().stream()).toList();
+      long oursSum = changeOurs.stream().mapToLong(Long::longValue).sum();
+      long insideSum = changeInside.stream().mapToLong(Long::longValue).sum();
+      System.out.printf(Locale.ROOT, "  (all shards, change rounds added up: %s)%n",
+          ownWork(List.of(oursSum), List.of(insideSum)));
     }
   }
 
@@ -163,7 +178,11 @@ public final class DeliveryBenchmark {
       long t0 = System.nanoTime();
       DeliveryResult cold = delivery.apply(full);
       long coldOurs = System.nanoTime() - t0;
-      log.println("  (" + n + " clusters, cold, ms in ports: " + timings.summary() + ")");
+      long coldInside = timings.total("prom.reload");
+      log.println("  (" + n + " clusters, cold: ours " + Math.round(coldOurs / 1e6)
+          + " ms, in ports: " + timings.summary() + "; prometheus' log, totalDuration of each "
+          + "load so far: " + loadDurations(prometheus.log()) + ")");
+      log.flush();
       waitForNextSecond(control);
       long coldTheirs = timeReload(control);
 
@@ -175,12 +194,14 @@ public final class DeliveryBenchmark {
       Path configFile = out.resolve(TestStates.CONFIG);
       List<Long> oursRounds = new ArrayList<>();
       List<Long> theirsRounds = new ArrayList<>();
+      List<Long> insideRounds = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         waitForNextSecond(control);
         timings.reset();
         t0 = System.nanoTime();
         DeliveryResult result = delivery.apply(b);
         oursRounds.add(System.nanoTime() - t0);
+        insideRounds.add(timings.total("prom.reload"));
         log.println("  (round " + r + ", ms in ports: " + timings.summary() + ")");
         if (!result.reloaded()) {
           throw new IllegalStateException("round " + r + " did not reload: " + result);
@@ -206,14 +227,27 @@ public final class DeliveryBenchmark {
       if (!prometheus.isAlive()) {
         throw new IllegalStateException("prometheus died:\n" + prometheus.log());
       }
+      log.println("  (prometheus' own log, totalDuration of each load: "
+          + loadDurations(prometheus.log()) + ")");
       Runtime.getRuntime().removeShutdownHook(stopper);
-      return new Measured(n, mib, cold.written().size(), coldOurs, coldTheirs, oursRounds,
-          theirsRounds, noChange);
+      return new Measured(n, mib, cold.written().size(), coldOurs, coldTheirs, coldInside,
+          oursRounds, theirsRounds, insideRounds, noChange);
     } finally {
       try (Stream<Path> paths = Files.walk(work)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** The {@code totalDuration} of every "Completed loading of configuration file" log line. */
+  private static List<String> loadDurations(String log) {
+    Matcher m = Pattern.compile("Completed loading of configuration file.*?totalDuration=(\\S+)")
+        .matcher(log);
+    List<String> out = new ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
   }
 
   private static List<String> ids(int n, String prefix) {
@@ -227,16 +261,28 @@ public final class DeliveryBenchmark {
   private static void print(Measured m, String label) {
     row(m.clusters(), m.mib(), label + "cold (" + m.coldFiles() + " files)", m.coldOurs(),
         m.coldTheirs());
-    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n",
-        ms(List.of(m.coldOurs())), ms(List.of(m.coldTheirs())));
+    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s; %s)%n",
+        ms(List.of(m.coldOurs())), ms(List.of(m.coldTheirs())),
+        ownWork(List.of(m.coldOurs()), List.of(m.coldInside())));
     if (!m.changeOurs().isEmpty()) {
       row(m.clusters(), m.mib(), label + "change: 1 cluster, median of " + m.changeOurs().size(),
           median(m.changeOurs()), median(m.changeTheirs()));
-      System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s)%n",
-          ms(m.changeOurs()), ms(m.changeTheirs()));
+      System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s; %s)%n",
+          ms(m.changeOurs()), ms(m.changeTheirs()), ownWork(m.changeOurs(), m.changeInside()));
     }
     System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %sno change (no write, no reload) | %.0f "
         + "| - | - | - |%n", m.clusters(), m.clusters() * 6, m.mib(), label, m.noChange() / 1e6);
+  }
+
+  /** Ours minus the reload inside the same apply, and its share of that reload, per apply. */
+  private static String ownWork(List<Long> ours, List<Long> inside) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < ours.size(); i++) {
+      long own = ours.get(i) - inside.get(i);
+      parts.add(String.format(Locale.ROOT, "%.0f ms = %.1f%%", own / 1e6,
+          100.0 * own / inside.get(i)));
+    }
+    return "own work " + parts;
   }
 
   private static void row(int n, double mib, String what, double ours, double theirs) {

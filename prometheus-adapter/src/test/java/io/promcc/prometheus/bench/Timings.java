@@ -46,6 +46,13 @@ final class Timings {
     });
   }
 
+  /** Nanoseconds spent in {@code what} (e.g. "prom.reload") since the last reset. */
+  long total(String what) {
+    synchronized (nanos) {
+      return nanos.getOrDefault(what, List.of()).stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   /** Milliseconds per method, one number per call ("prom.runtimeInfo 12+9"). */
   String summary() {
     StringBuilder out = new StringBuilder();
