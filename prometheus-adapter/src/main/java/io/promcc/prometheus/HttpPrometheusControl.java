@@ -112,9 +112,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
             + Quoting.quote(settings.prometheusUri().toString()) + " not ready after "
             + timeout + "; last answer: " + lastProblem);
       }
-      sleep(backoff.compareTo(remaining) < 0 ? backoff : remaining);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-          : backoff.multipliedBy(2);
+      sleeper.pause(backoff.compareTo(remaining) < 0 ? backoff : remaining,
+          "waiting for prometheus");
+      backoff = Sleeper.doubled(backoff, MAX_BACKOFF);
     }
   }
 
@@ -257,15 +257,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
       throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
     } catch (IOException e) {
       throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
-    }
-  }
-
-  private void sleep(Duration duration) {
-    try {
-      sleeper.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PrometheusUnavailableException("interrupted while waiting for prometheus", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.port.PrometheusUnavailableException;
 import java.time.Duration;
 
 /** Waits; injected so backoff can be tested without sleeping. */
@@ -9,4 +10,23 @@ interface Sleeper {
   Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 
   void sleep(Duration duration) throws InterruptedException;
+
+  /**
+   * Sleeps; an interrupt keeps the thread's flag and fails with {@link
+   * PrometheusUnavailableException} "interrupted while {@code activity}".
+   */
+  default void pause(Duration duration, String activity) {
+    try {
+      sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while " + activity, e);
+    }
+  }
+
+  /** The next step of an exponential backoff: twice {@code current}, at most {@code max}. */
+  static Duration doubled(Duration current, Duration max) {
+    Duration twice = current.multipliedBy(2);
+    return twice.compareTo(max) > 0 ? max : twice;
+  }
 }

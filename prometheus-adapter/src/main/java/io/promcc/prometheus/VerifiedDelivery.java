@@ -258,8 +258,8 @@ public final class VerifiedDelivery {
               + ", reloadConfigSuccess " + now.reloadConfigSuccess() + ")");
         }
       }
-      sleep(poll);
-      poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
+      sleeper.pause(poll, "verifying the reload");
+      poll = Sleeper.doubled(poll, MAX_POLL);
     }
   }
 
@@ -294,16 +294,7 @@ public final class VerifiedDelivery {
   private void waitUntilAfter(Instant lastConfigTime) {
     Instant target = lastConfigTime.plusSeconds(1);
     for (Instant now = clock.instant(); now.isBefore(target); now = clock.instant()) {
-      sleep(Duration.between(now, target));
-    }
-  }
-
-  private void sleep(Duration duration) {
-    try {
-      sleeper.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PrometheusUnavailableException("interrupted while verifying the reload", e);
+      sleeper.pause(Duration.between(now, target), "verifying the reload");
     }
   }
 

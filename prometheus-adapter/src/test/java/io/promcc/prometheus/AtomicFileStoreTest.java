@@ -216,26 +216,14 @@ class AtomicFileStoreTest {
 
   @Test
   void rollbackCopiesStayIntactWhenOwnedFilesAreReplaced() throws IOException {
-    AtomicFileStore store = new AtomicFileStore(tmp);
-    DesiredState good = stateWith("good: 1\n", Map.of());
-    write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
-    write(store, stateWith("bad: 1\n", Map.of()));
-
-    Path object = tmp.resolve(AtomicFileStore.VERIFIED_DIR)
-        .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));
+    Path object = goodVerifiedThenBadWritten(new AtomicFileStore(tmp));
     assertEquals("good: 1\n", Files.readString(object));
   }
 
   @Test
   void refusesToRestoreATamperedRollbackCopy() throws IOException {
     AtomicFileStore store = new AtomicFileStore(tmp);
-    DesiredState good = stateWith("good: 1\n", Map.of());
-    write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
-    write(store, stateWith("bad: 1\n", Map.of()));
-    Path object = tmp.resolve(AtomicFileStore.VERIFIED_DIR)
-        .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));
+    Path object = goodVerifiedThenBadWritten(store);
     Files.writeString(object, "tampered");
 
     ConfigStoreException e = assertThrows(ConfigStoreException.class, store::restoreLastVerified);
@@ -372,5 +360,18 @@ class AtomicFileStoreTest {
   /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
   private static final class SimulatedCrash extends Error {
     private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Writes and verifies a config "good: 1", then writes "bad: 1" over it; returns the rollback
+   * copy of the good config.
+   */
+  private Path goodVerifiedThenBadWritten(AtomicFileStore store) {
+    DesiredState good = stateWith("good: 1\n", Map.of());
+    write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    write(store, stateWith("bad: 1\n", Map.of()));
+    return tmp.resolve(AtomicFileStore.VERIFIED_DIR)
+        .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));
   }
 }
