@@ -7,6 +7,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Certificates from a folder, named like the original controller's files:
@@ -30,7 +33,16 @@ final class CertificateDirectory implements CertificateSource {
   }
 
   @Override
-  public CertificateBundle certificateFor(GuestCluster cluster) {
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    return CertificateObservation.ofEach(clusters, this::certificateFor, Optional.empty());
+  }
+
+  /**
+   * The bundle of one cluster.
+   *
+   * @throws CertificateUnavailableException naming the missing, unreadable or invalid files
+   */
+  CertificateBundle certificateFor(GuestCluster cluster) {
     ClusterId id = cluster.id();
     Path ca = directory.resolve(id.value() + "-ca.pem");
     Path crt = directory.resolve(id.value() + "-crt.pem");

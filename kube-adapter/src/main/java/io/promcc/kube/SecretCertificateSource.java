@@ -12,10 +12,13 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +42,7 @@ import java.util.stream.Collectors;
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent.
  */
-public final class SecretCertificateSource implements CertificateSource, AutoCloseable {
+public final class SecretCertificateSource implements CertificateSource {
   /** No Secret carries the cluster's labels. */
   public static final String SECRET_MISSING = "secret-missing";
   /** The Secret lacks one of the data keys. */
@@ -108,6 +111,20 @@ public final class SecretCertificateSource implements CertificateSource, AutoClo
   }
 
   @Override
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    return InformerHealth.awaitSynced(this::hasSynced, timeout);
+  }
+
+  @Override
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    return CertificateObservation.ofEach(clusters, this::certificateFor, Optional.empty());
+  }
+
+  /**
+   * The bundle of one cluster from the informer's cache.
+   *
+   * @throws CertificateUnavailableException with one of the reasons above
+   */
   public CertificateBundle certificateFor(GuestCluster cluster) {
     requireNonNull(cluster, "cluster == null");
     String id = cluster.id().value();

@@ -13,6 +13,7 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.SourceNotReadyException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot be
  * restarted.
  */
-public final class ServiceClusterSource implements GuestClusterSource, AutoCloseable {
+public final class ServiceClusterSource implements GuestClusterSource {
   private static final System.Logger LOG = System.getLogger(ServiceClusterSource.class.getName());
   private static final long SYNC_POLL_MILLIS = 50;
 
@@ -91,6 +92,7 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
   }
 
   /** Starts listing and watching. Idempotent. */
+  @Override
   public void start() {
     if (closed.get()) {
       throw new IllegalStateException("service cluster source is closed");
@@ -107,6 +109,11 @@ public final class ServiceClusterSource implements GuestClusterSource, AutoClose
         syncWatcher.shutdown();
       }
     }, 0, SYNC_POLL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    return InformerHealth.awaitSynced(this::hasSynced, timeout);
   }
 
   /** Whether every informer has completed its first list. */

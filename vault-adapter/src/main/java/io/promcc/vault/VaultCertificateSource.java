@@ -7,6 +7,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -98,13 +100,41 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   /**
+   * Refreshes the certificates of {@code clusters} ({@link #refresh}), forgets every other
+   * cluster ({@link #retainOnly}), and reports each cluster's bundle or problem. The next
+   * attention is the earliest renewal or retry among them.
+   */
+  @Override
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    refresh(clusters);
+    retainOnly(clusters.stream().map(GuestCluster::id).toList());
+    return CertificateObservation.ofEach(clusters, this::certificateFor, nextAttention());
+  }
+
+  /** The earliest renewal or retry time of the tracked clusters. */
+  private Optional<Instant> nextAttention() {
+    Instant earliest = null;
+    for (Entry entry : entries.values()) {
+      entry.lock.lock();
+      try {
+        Instant due = entry.retryAt != null ? entry.retryAt : entry.renewAt;
+        if (due != null && (earliest == null || due.isBefore(earliest))) {
+          earliest = due;
+        }
+      } finally {
+        entry.lock.unlock();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
+  /**
    * A valid certificate for {@code cluster}: the cached one unless it is due, else a new one.
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
    *     or {@code interrupted}
    */
-  @Override
   public CertificateBundle certificateFor(GuestCluster cluster) {
     return obtain(requireNonNull(cluster, "cluster == null").id()).bundle();
   }

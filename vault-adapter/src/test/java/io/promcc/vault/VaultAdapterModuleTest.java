@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -49,9 +50,10 @@ class VaultAdapterModuleTest {
       CertificateSource source = component.certificateSource();
       assertInstanceOf(VaultCertificateSource.class, source);
       assertSame(source, component.certificateSource());
-      CertificateBundle bundle = source.certificateFor(cluster);
+      CertificateBundle bundle = source.observe(List.of(cluster)).bundles().get(cluster.id());
       assertEquals(1, fixture.vault.requestCount("pki-alpha/sign/role-alpha"));
-      assertSame(bundle, component.certificateSource().certificateFor(cluster));
+      assertSame(bundle, component.certificateSource().observe(List.of(cluster)).bundles()
+          .get(cluster.id()));
     }
   }
 }

@@ -4,9 +4,10 @@ package io.promcc.core.port;
  * Where guest clusters come from (labelled Services in the host cluster, a file, ...).
  *
  * <p>Implementations are thread-safe. {@link #snapshot()} is cheap and may be called on every
- * reconcile.
+ * reconcile. An error is never read as "no clusters": a source that cannot give a complete view
+ * throws instead of returning an empty or partial one.
  */
-public interface GuestClusterSource {
+public interface GuestClusterSource extends Lifecycle {
   /**
    * The current complete view.
    *

@@ -1,0 +1,76 @@
+package io.promcc.core.port;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableSortedMap;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What a {@link CertificateSource} said about a set of clusters: a bundle for some, a problem
+ * with the source's own reason for the others (never both for one cluster).
+ *
+ * @param bundles a currently valid bundle per cluster
+ * @param problems why a cluster has no bundle: {@link Rejection#subject()} is the cluster ID,
+ *     {@link Rejection#reason()} the source's reason (e.g. {@code vault-sealed})
+ * @param nextAttention when the source next wants to be observed although nothing else changed
+ *     (the earliest renewal or retry), if ever
+ */
+public record CertificateObservation(
+    SortedMap<ClusterId, CertificateBundle> bundles,
+    SortedMap<ClusterId, Rejection> problems,
+    Optional<Instant> nextAttention) {
+
+  /** Nothing observed. */
+  public static final CertificateObservation EMPTY =
+      new CertificateObservation(ImmutableSortedMap.of(), ImmutableSortedMap.of(),
+          Optional.empty());
+
+  /**
+   * @throws IllegalArgumentException if a cluster has both a bundle and a problem, or a problem's
+   *     subject is not its cluster's ID
+   */
+  public CertificateObservation {
+    bundles = ImmutableSortedMap.copyOfSorted(requireNonNull(bundles, "bundles == null"));
+    problems = ImmutableSortedMap.copyOfSorted(requireNonNull(problems, "problems == null"));
+    requireNonNull(nextAttention, "nextAttention == null");
+    problems.forEach((id, problem) -> {
+      if (!problem.subject().equals(id.value())) {
+        throw new IllegalArgumentException("problem " + problem + " is filed under " + id);
+      }
+    });
+    for (ClusterId id : problems.keySet()) {
+      if (bundles.containsKey(id)) {
+        throw new IllegalArgumentException("cluster " + id + " has both a bundle and a problem");
+      }
+    }
+  }
+
+  /**
+   * Observes each cluster with {@code lookup}, turning its {@link CertificateUnavailableException}
+   * into a problem: the way a source that answers one cluster at a time implements
+   * {@link CertificateSource#observe}.
+   */
+  public static CertificateObservation ofEach(Collection<GuestCluster> clusters,
+      Function<GuestCluster, CertificateBundle> lookup, Optional<Instant> nextAttention) {
+    SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    for (GuestCluster cluster : clusters) {
+      try {
+        bundles.put(cluster.id(), requireNonNull(lookup.apply(cluster), "bundle == null"));
+      } catch (CertificateUnavailableException e) {
+        problems.put(cluster.id(), new Rejection(cluster.id().value(), e.reason(),
+            e.getMessage()));
+      }
+    }
+    return new CertificateObservation(bundles, problems, nextAttention);
+  }
+}
