@@ -19,7 +19,7 @@ public final class InvalidValueException extends PromccException {
    * @param problem a predicate phrase such as {@code must not be empty}
    */
   public InvalidValueException(String field, String value, String problem) {
-    super(field + " " + problem + (value == null ? "" : ", found " + Quoting.quote(value)));
+    super(Problems.format(field, value, problem));
     this.field = requireNonNull(field, "field == null");
     this.value = value;
   }
