@@ -1,29 +1,33 @@
 package io.promcc.app;
 
-import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
-import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ValidationException;
-import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.reconcile.Preview;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.yaml.BaseConfig;
 import io.promcc.core.yaml.ClusterList;
 import io.promcc.prometheus.AtomicFileStore;
+import io.promcc.prometheus.LocalValidation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code promcc render}: plans the Prometheus files for clusters listed in a file and writes them
- * to a folder, or prints every problem and writes nothing.
+ * to a folder, or prints every problem and writes nothing. It is one reconcile of the controller
+ * without a Prometheus to reload: the same observe step, partial-view rules and file store.
  */
 @Command(name = "render", sortOptions = false,
     description = {"Plan the Prometheus config and certificate files for the clusters in a file",
@@ -57,7 +62,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--cert-dir", paramLabel = "DIR",
       description = "Folder with <cluster>-ca.pem, -crt.pem and -key.pem per cluster. A cluster "
-          + "without all three gets no jobs.")
+          + "without all three gets no jobs, unless it has certificate files in --out already.")
   Path certificateDirectory;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -80,7 +85,7 @@ final class RenderCommand implements Callable<Integer> {
   Shard shard;
 
   @Option(names = "--strict",
-      description = "Treat a rejected cluster (e.g. one without certificate) as an error.")
+      description = "Treat a cluster left out (e.g. one without certificate) as an error.")
   boolean strict;
 
   @Override
@@ -97,48 +102,66 @@ final class RenderCommand implements Callable<Integer> {
             baseConfigFile.toString()));
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
+    if (certificateDirectory != null && !Files.isDirectory(certificateDirectory)) {
+      // every cluster would look certificate-less: an error, not an empty config
+      problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
+          + " is not a readable folder");
+    }
     if (!problems.isEmpty()) {
       return fail(err, problems);
     }
-    List<GuestCluster> clusters = shard == null ? listed : shard.keep(listed);
-
-    Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
-    Map<ClusterId, String> certificateProblems = new TreeMap<>();
-    if (certificateDirectory != null) {
-      CertificateDirectory source = new CertificateDirectory(certificateDirectory);
-      for (GuestCluster cluster : clusters) {
-        try {
-          certificates.put(cluster.id(), source.certificateFor(cluster));
-        } catch (CertificateUnavailableException e) {
-          certificateProblems.put(cluster.id(), e.getMessage() + " (" + e.reason() + ")");
-        }
-      }
+    Reconciler.Builder builder = Reconciler.builder()
+        .clusterSource(GuestClusterSource.fixed(listed))
+        .certificateSource(certificateDirectory == null ? new NoCertificates()
+            : new CertificateDirectory(certificateDirectory))
+        .planner(new Planner(profile, base)).settings(settings)
+        .store(new AtomicFileStore(outputDirectory))
+        .validator(new LocalValidation(outputDirectory, Optional.empty()));
+    if (shard != null) {
+      builder.shard(shard.index(), shard.count());
     }
-    DesiredState state = read(problems, () -> new Planner(profile, base)
-        .plan(clusters, certificates, settings));
-    if (!problems.isEmpty()) {
-      return fail(err, problems);
+    Reconciler reconciler = builder.build();
+    Preview preview;
+    try {
+      preview = reconciler.preview();
+    } catch (ValidationException e) {
+      return fail(err, List.of(e.getMessage()));
     }
-    List<String> rejected = new ArrayList<>();
-    for (Rejection rejection : state.rejections()) {
-      ClusterId id = ClusterId.of(rejection.subject());
-      rejected.add(certificateProblems.getOrDefault(id, rejection.toString()));
+    List<String> leftOut = new ArrayList<>();
+    preview.waiting().forEach(r -> leftOut.add(r.toString()));
+    preview.rejected().forEach(r -> leftOut.add(r.toString()));
+    if (strict && !leftOut.isEmpty()) {
+      return fail(err, leftOut);
     }
-    if (strict && !rejected.isEmpty()) {
-      return fail(err, rejected);
+    ReconcileResult result = reconciler.reconcile();
+    if (!result.success()) {
+      return fail(err, List.of(result.message()));
     }
-    rejected.forEach(line -> err.println("warning: cluster left out: " + line));
-    // the same store the controller uses: atomic files, an ownership manifest, and files of
-    // clusters gone since the last render deleted, but never a file it did not write
-    AtomicFileStore store = new AtomicFileStore(outputDirectory);
-    store.write(state, FileDiff.between(state, store.readOwned()));
-    out.printf("wrote %d files for %d of %d clusters%s to %s%n", state.files().size(),
-        state.clusters().size(), clusters.size(),
+    leftOut.forEach(line -> err.println("warning: cluster left out: " + line));
+    for (Rejection kept : result.degraded().values()) {
+      err.println("warning: cluster kept on its certificate files in " + outputDirectory + ": "
+          + kept);
+    }
+    int considered = shard == null ? listed.size() : shard.keep(listed).size();
+    out.printf("wrote %d files for %d of %d clusters%s to %s (%d changed, %d deleted)%n",
+        preview.desired().files().size(), result.active().size(), considered,
         shard == null ? "" : " (shard " + shard + " of " + listed.size() + " listed)",
-        outputDirectory);
+        outputDirectory, result.written().size(), result.deleted().size());
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /** Without --cert-dir no cluster has a certificate of its own. */
+  private static final class NoCertificates implements CertificateSource {
+    @Override
+    public CertificateObservation observe(Collection<GuestCluster> clusters) {
+      return CertificateObservation.ofEach(clusters, cluster -> {
+        throw new CertificateUnavailableException(cluster.id(), "certificate-missing",
+            "no --cert-dir given, so no certificate for cluster "
+                + Quoting.quote(cluster.id().value()));
+      }, Optional.empty());
+    }
   }
 
   private static String readText(Path file) {

@@ -69,7 +69,7 @@ class RenderCommandTest {
     assertEquals("rwxr-x---", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(outDir.resolve("certs"))));
     assertTrue(err.toString().contains(
-        "warning: cluster left out: no certificate files for cluster \"nocert\""), err.toString());
+        "warning: cluster left out: nocert: no certificate files for cluster \"nocert\""), err.toString());
     assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());
   }
 
@@ -117,8 +117,8 @@ class RenderCommandTest {
     int code = run("render", "--strict", "--clusters", file.toString(), "--out", outDir.toString());
 
     assertEquals(Main.EXIT_INVALID, code);
-    assertTrue(err.toString().contains("no client certificate for cluster \"nocert\""),
-        err.toString());
+    assertTrue(err.toString().contains("error: nocert: no --cert-dir given, so no certificate "
+        + "for cluster \"nocert\" (certificate-missing)"), err.toString());
     assertFalse(Files.exists(outDir));
   }
 
@@ -238,5 +238,41 @@ class RenderCommandTest {
   void profileCommandPrintsTheDefaultProfile() {
     assertEquals(0, run("profile"));
     assertTrue(out.toString().contains("- name: apiserver"), out.toString());
+  }
+
+  @Test
+  void aMissingCertDirIsAnErrorThatWritesNothing() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString()), err.toString());
+    String before = Files.readString(outDir.resolve("prometheus.yml"));
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        temp.resolve("no-such-dir").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    assertTrue(err.toString().contains("error: cert dir \"" + temp.resolve("no-such-dir")
+        + "\" is not a readable folder"), err.toString());
+    assertEquals(before, Files.readString(outDir.resolve("prometheus.yml")), "jobs were deleted");
+  }
+
+  @Test
+  void aClusterWhoseCertificateFilesWentMissingKeepsTheOnesInTheOutputFolder() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    Path certs = certificatesFor("abc12");
+    run("render", "--clusters", file.toString(), "--cert-dir", certs.toString(), "--out",
+        outDir.toString());
+    Files.delete(certs.resolve("abc12-key.pem"));
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir", certs.toString(),
+        "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.readString(outDir.resolve("prometheus.yml"))
+        .contains("guest-cluster-abc12-apiserver"));
+    assertTrue(err.toString().contains("kept on its certificate files")
+        && err.toString().contains("(certificate-incomplete)"), err.toString());
   }
 }

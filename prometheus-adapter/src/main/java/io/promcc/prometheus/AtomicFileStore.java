@@ -9,6 +9,9 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -130,11 +133,18 @@ public final class AtomicFileStore implements ConfigStore {
     Manifest before = readManifest();
     for (String path : diff.writes()) {
       requireWritablePath(desired, path);
-      if (!before.owned().containsKey(path) && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
-        throw new ConfigStoreException("refusing to replace " + Quoting.quote(path) + " in "
-            + Quoting.quote(root.toString()) + ": the file is not owned by the controller "
-            + "(not in " + MANIFEST + "); move it away");
+    }
+    // every desired path, not only this diff's: a diff applied in parts must not write its first
+    // part when a later part would be refused
+    List<String> unowned = new ArrayList<>();
+    for (String path : desired.files().keySet()) {
+      if (!before.owned().containsKey(path)
+          && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+        unowned.add(path);
       }
+    }
+    if (!unowned.isEmpty()) {
+      throw new UnownedFilesException(unowned, root.toString());
     }
     for (String path : diff.deletes()) {
       if (!before.owned().containsKey(path)) {
@@ -183,18 +193,27 @@ public final class AtomicFileStore implements ConfigStore {
     }
     touchedDirs.forEach(this::fsyncDirectory);
 
-    SortedMap<String, Manifest.Entry> after = new TreeMap<>();
-    Set<String> written = new HashSet<>(diff.writes());
-    // unchanged files keep their recorded hash, unless a crash left the hashes in doubt
-    desired.files().forEach((path, file) -> after.put(path, written.contains(path)
-        || before.pending() || !before.owned().containsKey(path)
-        ? entryOf(file) : before.owned().get(path)));
+    // files this diff did not name keep their recorded hash, unless a crash left the hashes in
+    // doubt; then they are read from disk
+    SortedMap<String, Manifest.Entry> after = new TreeMap<>(before.pending()
+        ? hashesOnDisk(before.owned()) : before.owned());
+    for (String path : diff.writes()) {
+      after.put(path, entryOf(desired.files().get(path)));
+    }
+    diff.deletes().forEach(after::remove);
     writeManifest(before.withOwned(after, false));
   }
 
   @Override
-  public Optional<Verification> lastVerified() {
-    return readManifest().verification();
+  public DeliveryRecord record() {
+    Manifest manifest = readManifest();
+    return new DeliveryRecord(manifest.verification(), manifest.rejected());
+  }
+
+  @Override
+  public void markRejected(Optional<RejectedConfig> rejected) {
+    requireNonNull(rejected, "rejected == null");
+    writeManifest(readManifest().withRejected(rejected));
   }
 
   @Override
@@ -254,10 +273,17 @@ public final class AtomicFileStore implements ConfigStore {
     if (manifest.verification().isEmpty()) {
       return false;
     }
-    SortedMap<String, Manifest.Entry> target = manifest.verifiedFiles();
-    SortedMap<String, Manifest.Entry> union = new TreeMap<>(manifest.owned());
-    union.putAll(target);
-    writeManifest(manifest.withOwned(union, true));
+    SortedMap<String, Manifest.Entry> owned = manifest.pending()
+        ? hashesOnDisk(manifest.owned()) : manifest.owned();
+    SortedMap<String, Manifest.Entry> target = new TreeMap<>();
+    manifest.verifiedFiles().forEach((path, want) -> {
+      if (owned.containsKey(path) || !Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+        target.put(path, want); // a path someone else's file now holds is never touched
+      }
+    });
+    SortedMap<String, Manifest.Entry> after = new TreeMap<>(owned);
+    after.putAll(target);
+    writeManifest(manifest.withOwned(after, true));
 
     List<String> order = new ArrayList<>(target.keySet());
     order.sort(Comparator.comparingInt((String p) -> target.get(p).kind().writeOrder())
@@ -266,7 +292,12 @@ public final class AtomicFileStore implements ConfigStore {
     for (String path : order) {
       Manifest.Entry want = target.get(path);
       Path file = resolve(path);
-      if (want.equals(currentEntry(file, want))) {
+      Manifest.Entry now = currentEntry(file, want);
+      if (want.kind().isConfig() ? want.equals(now) : now != null) {
+        // a present certificate or key is never older than the verified one: keep it
+        if (now != null) {
+          after.put(path, now);
+        }
         continue;
       }
       Path object = root.resolve(VERIFIED_DIR).resolve(want.sha256());
@@ -285,19 +316,26 @@ public final class AtomicFileStore implements ConfigStore {
       replaceAtomically(file, bytes, want.mode(), false);
       touchedDirs.add(file.getParent());
     }
-    for (String path : manifest.owned().keySet()) {
-      if (!target.containsKey(path)) {
-        Path file = resolve(path);
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException ex) {
-          throw failure("cannot delete owned file", file, ex);
-        }
-        touchedDirs.add(file.getParent());
+    // config files the verified set lacks go; certificates stay (a later write deletes them
+    // when no longer desired; deleting them here would change what the next reconcile sees)
+    List<String> stale = new ArrayList<>();
+    for (String path : owned.keySet()) {
+      if (!target.containsKey(path) && owned.get(path).kind().isConfig()) {
+        stale.add(path);
       }
     }
+    for (String path : stale) {
+      Path file = resolve(path);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ex) {
+        throw failure("cannot delete owned file", file, ex);
+      }
+      after.remove(path);
+      touchedDirs.add(file.getParent());
+    }
     touchedDirs.forEach(this::fsyncDirectory);
-    writeManifest(manifest.withOwned(target, false));
+    writeManifest(manifest.withOwned(after, false));
     return true;
   }
 

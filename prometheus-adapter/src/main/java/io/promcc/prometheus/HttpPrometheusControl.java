@@ -6,8 +6,10 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.Sleeper;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -21,8 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -35,11 +40,15 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
  *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper).
  *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
- *       answers after the reload, 500 with its error if it rejected the config. Or, when a PID is
- *       configured, {@code kill -HUP <pid>} run as a process: Java's {@link ProcessHandle} can
- *       only terminate, not send other signals. A signal reload is asynchronous; callers confirm
- *       it with {@link #runtimeInfo()}.
- *   <li>{@link #runtimeInfo}: {@code GET /api/v1/status/runtimeinfo}.
+ *       answers after the reload, 500 with its error if it rejected the config: the answer is the
+ *       verdict ({@link ReloadAck#LOADED}). Or, when a PID is configured, {@code kill -HUP <pid>}
+ *       run as a process: Java's {@link ProcessHandle} can only terminate, not send other
+ *       signals. A signal reload is asynchronous ({@link ReloadAck#SIGNALLED}); callers confirm it
+ *       with {@link #runtimeInfo()}. So that a finished signal reload always shows a newer
+ *       {@code lastConfigTime} (whole seconds), the signal is sent only once Prometheus' own
+ *       clock (its {@code Date} header) has passed the second of its last load.
+ *   <li>{@link #runtimeInfo}: {@code GET /api/v1/status/runtimeinfo}, with Prometheus' time of the
+ *       answer from the {@code Date} header.
  *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
  * </ul>
  *
@@ -119,17 +128,18 @@ public final class HttpPrometheusControl implements PrometheusControl {
   }
 
   @Override
-  public void reload() {
+  public ReloadAck reload() {
     if (settings.signalPid().isPresent()) {
+      awaitSecondAfterLastLoad();
       signalHangup(settings.signalPid().getAsLong());
-      return;
+      return ReloadAck.SIGNALLED;
     }
     HttpRequest request = request("-/reload", settings.reloadTimeout())
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout());
     int status = response.statusCode();
     if (status == 200) {
-      return;
+      return ReloadAck.LOADED;
     }
     if (status == 500) {
       String body = response.body().strip();
@@ -145,10 +155,35 @@ public final class HttpPrometheusControl implements PrometheusControl {
         + status + ": " + Quoting.quote(excerpt(response.body())) + hint);
   }
 
+  /**
+   * Waits, bounded by the reload timeout, until Prometheus' clock is in a later whole second than
+   * its last load; without a {@code Date} header, one second. Prometheus' times are compared
+   * only with each other.
+   */
+  private void awaitSecondAfterLastLoad() {
+    Instant deadline = clock.instant().plus(settings.reloadTimeout());
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      RuntimeInfo info = runtimeInfo();
+      if (info.serverTime().isEmpty()) {
+        sleeper.pause(Duration.ofSeconds(1), "waiting before the reload signal");
+        return;
+      }
+      if (info.serverTime().get().isAfter(info.lastConfigTime())
+          || !clock.instant().isBefore(deadline)) {
+        return;
+      }
+      sleeper.pause(backoff, "waiting before the reload signal");
+      backoff = Sleeper.doubled(backoff, MAX_BACKOFF);
+    }
+  }
+
   @Override
   public RuntimeInfo runtimeInfo() {
     String endpoint = "GET /api/v1/status/runtimeinfo";
-    Map<?, ?> data = apiData(endpoint, "api/v1/status/runtimeinfo");
+    HttpResponse<String> response = send(get("api/v1/status/runtimeinfo"), endpoint,
+        settings.requestTimeout());
+    Map<?, ?> data = apiData(endpoint, response);
     Object success = data.get("reloadConfigSuccess");
     Object time = data.get("lastConfigTime");
     if (!(success instanceof Boolean) || !(time instanceof String)) {
@@ -157,7 +192,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
               String.valueOf(data)));
     }
     try {
-      return new RuntimeInfo((Boolean) success, Instant.parse((String) time));
+      return new RuntimeInfo((Boolean) success, Instant.parse((String) time),
+          response.headers().firstValue("Date").flatMap(HttpPrometheusControl::httpDate));
     } catch (DateTimeParseException e) {
       throw new PrometheusApiException(endpoint, 200, "runtimeinfo has a bad lastConfigTime "
           + Quoting.quote((String) time), e);
@@ -167,15 +203,25 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public String loadedConfig() {
     String endpoint = "GET /api/v1/status/config";
-    Object yaml = apiData(endpoint, "api/v1/status/config").get("yaml");
+    Object yaml = apiData(endpoint, send(get("api/v1/status/config"), endpoint,
+        settings.requestTimeout())).get("yaml");
     if (!(yaml instanceof String)) {
       throw new PrometheusApiException(endpoint, 200, "status/config has no yaml field");
     }
     return (String) yaml;
   }
 
-  private Map<?, ?> apiData(String endpoint, String path) {
-    HttpResponse<String> response = send(get(path), endpoint, settings.requestTimeout());
+  /** An HTTP date (RFC 1123), if it parses. */
+  private static Optional<Instant> httpDate(String value) {
+    try {
+      return Optional.of(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Map<?, ?> apiData(String endpoint, HttpResponse<String> response) {
     if (response.statusCode() != 200) {
       throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
           + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint

@@ -7,6 +7,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.port.FileValidator;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -76,7 +77,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * <p>Only files named in {@code changedPaths} are checked, so a renewal of one certificate costs
  * one parse, not one per cluster. Thread-safe; never logs file contents.
  */
-public final class LocalValidation {
+public final class LocalValidation implements FileValidator {
   private static final Pattern FILE_REFERENCE = Pattern.compile(
       "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
   private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(5);
@@ -107,6 +108,7 @@ public final class LocalValidation {
    *
    * @throws ValidationException listing every problem found
    */
+  @Override
   public void check(DesiredState desired, Collection<String> changedPaths) {
     requireNonNull(desired, "desired == null");
     requireNonNull(changedPaths, "changedPaths == null");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.FileKind;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,22 +27,25 @@ import java.util.regex.Pattern;
  * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * verified &lt;state hash&gt; &lt;config hash&gt; &lt;loadedAt&gt;
  * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
+ * rejected &lt;config hash&gt; &lt;reason&gt; &lt;message, one line&gt;
  * </pre>
  *
  * <p>Immutable.
  */
 record Manifest(SortedMap<String, Entry> owned, boolean pending,
-    Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles) {
+    Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles,
+    Optional<RejectedConfig> rejected) {
 
   static final String HEADER = "promcc-manifest 1";
   static final Manifest EMPTY =
-      new Manifest(new TreeMap<>(), false, Optional.empty(), new TreeMap<>());
+      new Manifest(new TreeMap<>(), false, Optional.empty(), new TreeMap<>(), Optional.empty());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   Manifest {
     owned = Collections.unmodifiableSortedMap(new TreeMap<>(owned));
     requireNonNull(verification, "verification == null");
     verifiedFiles = Collections.unmodifiableSortedMap(new TreeMap<>(verifiedFiles));
+    requireNonNull(rejected, "rejected == null");
   }
 
   /** One owned file. */
@@ -57,11 +61,17 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
    * owned files may not match their bytes (a crash can leave either version).
    */
   Manifest withOwned(Map<String, Entry> newOwned, boolean newPending) {
-    return new Manifest(new TreeMap<>(newOwned), newPending, verification, verifiedFiles);
+    return new Manifest(new TreeMap<>(newOwned), newPending, verification, verifiedFiles,
+        rejected);
   }
 
   Manifest withVerified(Verification newVerification, Map<String, Entry> files) {
-    return new Manifest(owned, pending, Optional.of(newVerification), new TreeMap<>(files));
+    return new Manifest(owned, pending, Optional.of(newVerification), new TreeMap<>(files),
+        rejected);
+  }
+
+  Manifest withRejected(Optional<RejectedConfig> newRejected) {
+    return new Manifest(owned, pending, verification, verifiedFiles, newRejected);
   }
 
   String format() {
@@ -76,6 +86,8 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
     verification.ifPresent(v -> out.append("verified ").append(v.stateHash()).append(' ')
         .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
     verifiedFiles.forEach((path, e) -> appendEntry(out, "verified-file", path, e));
+    rejected.ifPresent(r -> out.append("rejected ").append(r.configHash()).append(' ')
+        .append(r.reason()).append(' ').append(r.message()).append('\n'));
     return out.toString();
   }
 
@@ -95,6 +107,7 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
     SortedMap<String, Entry> owned = new TreeMap<>();
     SortedMap<String, Entry> verifiedFiles = new TreeMap<>();
     Verification verification = null;
+    RejectedConfig rejected = null;
     boolean sawHeader = false;
     boolean pending = false;
     for (int i = 0; i < lines.size(); i++) {
@@ -114,6 +127,13 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
           putEntry(owned, line);
         } else if (line.startsWith("verified-file ")) {
           putEntry(verifiedFiles, line);
+        } else if (line.startsWith("rejected ")) {
+          String[] f = line.split(" ", 4);
+          if (f.length != 4 || f[1].isEmpty() || f[2].isEmpty()) {
+            throw new IllegalArgumentException("expected <config hash> <reason> <message> after "
+                + "\"rejected\"");
+          }
+          rejected = new RejectedConfig(f[1], f[2], f[3]);
         } else if (line.startsWith("verified ")) {
           String[] f = line.split(" ", -1);
           if (f.length != 4) {
@@ -132,7 +152,8 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
       throw new ConfigStoreException("cannot read ownership manifest " + source
           + ": it has no \"" + HEADER + "\" line");
     }
-    return new Manifest(owned, pending, Optional.ofNullable(verification), verifiedFiles);
+    return new Manifest(owned, pending, Optional.ofNullable(verification), verifiedFiles,
+        Optional.ofNullable(rejected));
   }
 
   private static void putEntry(SortedMap<String, Entry> into, String line) {

@@ -2,7 +2,8 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.ValidationException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,34 +39,47 @@ public record PrometheusAdapterSettings(
     Optional<Path> promtool) {
 
   /**
-   * @throws InvalidValueException for a URI that is not absolute http(s), or a timeout that is
-   *     not positive
+   * @throws ValidationException listing every bad setting: a URI that is not absolute http(s) or
+   *     that carries credentials (they belong in {@code authentication}, where they are never
+   *     printed), a timeout that is not positive, a PID of 1 or less
    */
   public PrometheusAdapterSettings {
     requireNonNull(outputDirectory, "outputDirectory == null");
     requireNonNull(prometheusUri, "prometheusUri == null");
-    String scheme = prometheusUri.getScheme();
-    if (!("http".equals(scheme) || "https".equals(scheme)) || prometheusUri.getHost() == null) {
-      throw new InvalidValueException("prometheus url", prometheusUri.toString(),
-          "prometheus url must be an absolute http or https url");
-    }
-    requirePositive(connectTimeout, "connect timeout");
-    requirePositive(requestTimeout, "request timeout");
-    requirePositive(reloadTimeout, "reload timeout");
-    requirePositive(readyTimeout, "ready timeout");
     requireNonNull(authentication, "authentication == null");
     requireNonNull(signalPid, "signalPid == null");
     requireNonNull(promtool, "promtool == null");
-    if (signalPid.isPresent() && signalPid.getAsLong() <= 1) {
-      throw new InvalidValueException("prometheus pid", Long.toString(signalPid.getAsLong()),
-          "prometheus pid must be greater than 1");
+    Problems problems = new Problems("prometheus settings");
+    String scheme = prometheusUri.getScheme();
+    if (prometheusUri.getRawUserInfo() != null) {
+      problems.add("prometheus url", withoutUserInfo(prometheusUri),
+          "must not carry a user or password; configure basic auth or a bearer token instead");
+    } else if (!("http".equals(scheme) || "https".equals(scheme))
+        || prometheusUri.getHost() == null) {
+      problems.add("prometheus url", prometheusUri.toString(),
+          "must be an absolute http or https url");
     }
+    requirePositive(problems, connectTimeout, "connect timeout");
+    requirePositive(problems, requestTimeout, "request timeout");
+    requirePositive(problems, reloadTimeout, "reload timeout");
+    requirePositive(problems, readyTimeout, "ready timeout");
+    if (signalPid.isPresent() && signalPid.getAsLong() <= 1) {
+      problems.add("prometheus pid", Long.toString(signalPid.getAsLong()),
+          "must be greater than 1");
+    }
+    problems.throwIfAny();
   }
 
-  private static void requirePositive(Duration d, String what) {
-    requireNonNull(d, what + " == null");
-    if (d.isNegative() || d.isZero()) {
-      throw new InvalidValueException(what, d.toString(), what + " must be positive");
+  /** The URI with its user info replaced by {@code <redacted>}, safe to print. */
+  static String withoutUserInfo(URI uri) {
+    String text = uri.toString();
+    String userInfo = uri.getRawUserInfo();
+    return userInfo == null ? text : text.replace(userInfo + "@", "<redacted>@");
+  }
+
+  private static void requirePositive(Problems problems, Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      problems.add(what, String.valueOf(d), "must be positive");
     }
   }
 
@@ -128,7 +142,7 @@ public record PrometheusAdapterSettings(
     }
 
     /**
-     * @throws InvalidValueException naming the bad setting
+     * @throws ValidationException listing every bad setting
      */
     public PrometheusAdapterSettings build() {
       return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,

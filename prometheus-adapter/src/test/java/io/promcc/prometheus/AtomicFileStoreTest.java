@@ -10,6 +10,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,8 +117,10 @@ class AtomicFileStoreTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState state = stateWith("{}", Map.of("a", A));
 
-    ConfigStoreException e = assertThrows(ConfigStoreException.class, () -> write(store, state));
+    UnownedFilesException e = assertThrows(UnownedFilesException.class,
+        () -> write(store, state));
 
+    assertEquals(List.of("prometheus.yml"), e.paths());
     assertTrue(e.getMessage().startsWith("refusing to replace \"prometheus.yml\""), e.getMessage());
     assertEquals("# the user's own\n", Files.readString(tmp.resolve("prometheus.yml")));
     assertFalse(Files.exists(tmp.resolve("certs/a-ca.pem")));
@@ -173,7 +176,7 @@ class AtomicFileStoreTest {
   }
 
   @Test
-  void restoresTheLastVerifiedFiles() throws IOException {
+  void restoresTheLastVerifiedConfigAndKeepsANewerCertificate() throws IOException {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState good = stateWith(TestStates.staticJobs("x"), Map.of("a", A));
     write(store, good);
@@ -186,8 +189,9 @@ class AtomicFileStoreTest {
     write(store, bad);
     assertTrue(store.restoreLastVerified());
 
-    assertEquals(good.files(), store.readOwned());
-    assertFalse(Files.exists(tmp.resolve("certs/b-ca.pem")));
+    SortedMap<String, DesiredFile> expected = new TreeMap<>(bad.files());
+    expected.put("prometheus.yml", good.files().get("prometheus.yml"));
+    assertEquals(expected, store.readOwned(), "good config, a's renewed certificate, b's stay");
     assertEquals("not ours", Files.readString(tmp.resolve("certs/user.pem")));
     assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
     assertEquals(verification, new AtomicFileStore(tmp).lastVerified().orElseThrow());
@@ -338,7 +342,9 @@ class AtomicFileStoreTest {
     write(restarted, newState);
     assertTrue(restarted.restoreLastVerified());
 
-    assertEquals(onDisk, restarted.readOwned());
+    SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
+    expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
+    assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
   }
 
   private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {

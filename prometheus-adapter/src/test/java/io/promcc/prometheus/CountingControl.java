@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,9 +41,9 @@ final class CountingControl implements PrometheusControl {
   }
 
   @Override
-  public void reload() {
+  public ReloadAck reload() {
     reloads.incrementAndGet();
-    delegate.reload();
+    return delegate.reload();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.promcc.core.model.Secret;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -127,10 +129,10 @@ class HttpPrometheusControlTest {
   }
 
   @Test
-  void reloadPostsToTheLifecycleEndpoint() throws InterruptedException {
+  void reloadPostsToTheLifecycleEndpointAndItsAnswerIsTheVerdict() throws InterruptedException {
     server.enqueue(answer(200, ""));
 
-    control().reload();
+    assertEquals(ReloadAck.LOADED, control().reload());
 
     RecordedRequest request = take();
     assertEquals("POST", request.getMethod());
@@ -213,6 +215,35 @@ class HttpPrometheusControlTest {
         () -> control(settings(closedPort()).build()).reload());
 
     assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+  }
+
+  @Test
+  void readsPrometheusOwnTimeOfTheAnswerFromTheDateHeader() {
+    server.enqueue(new MockResponse.Builder().code(200)
+        .body(String.format(RUNTIMEINFO, "true", "2026-11-25T14:37:27Z"))
+        .addHeader("Date", "Wed, 25 Nov 2026 14:37:29 GMT").build());
+
+    RuntimeInfo info = control().runtimeInfo();
+
+    assertEquals(Optional.of(Instant.parse("2026-11-25T14:37:29Z")), info.serverTime());
+  }
+
+  @Test
+  void aSignalWaitsUntilPrometheusOwnClockHasPassedTheSecondOfItsLastLoad() {
+    // Prometheus' clock is an hour behind the controller's: only its own times are compared
+    server.enqueue(new MockResponse.Builder().code(200)
+        .body(String.format(RUNTIMEINFO, "true", "2026-11-25T11:00:00Z"))
+        .addHeader("Date", "Wed, 25 Nov 2026 11:00:00 GMT").build());
+    server.enqueue(new MockResponse.Builder().code(200)
+        .body(String.format(RUNTIMEINFO, "true", "2026-11-25T11:00:00Z"))
+        .addHeader("Date", "Wed, 25 Nov 2026 11:00:01 GMT").build());
+    PrometheusAdapterSettings settings = settings(server.url("/").uri())
+        .signalPid(Integer.MAX_VALUE).build();
+
+    assertThrows(PrometheusUnavailableException.class, () -> control(settings).reload());
+
+    assertEquals(List.of(HttpPrometheusControl.FIRST_BACKOFF), sleeps);
+    assertEquals(2, server.getRequestCount());
   }
 
   @Test
@@ -306,6 +337,9 @@ class HttpPrometheusControlTest {
 
   @Test
   void signalReloadReportsAFailedKill() {
+    server.enqueue(new MockResponse.Builder().code(200)
+        .body(String.format(RUNTIMEINFO, "true", "2026-11-25T11:00:00Z"))
+        .addHeader("Date", "Wed, 25 Nov 2026 11:00:05 GMT").build());
     PrometheusAdapterSettings settings = settings(server.url("/").uri())
         .signalPid(Integer.MAX_VALUE).build();
 
@@ -314,7 +348,8 @@ class HttpPrometheusControlTest {
 
     assertTrue(e.getMessage().startsWith("cannot signal prometheus (pid 2147483647): kill exited "
         + "with "), e.getMessage());
-    assertEquals(0, server.getRequestCount());
+    assertEquals(1, server.getRequestCount(), "only the runtime info before the signal");
+    assertEquals(List.of(), sleeps, "prometheus' clock was past its last load already");
   }
 
   private static URI closedPort() throws IOException {

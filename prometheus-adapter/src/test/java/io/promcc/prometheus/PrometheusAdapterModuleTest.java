@@ -2,12 +2,12 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dagger.BindsInstance;
 import dagger.Component;
 import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.FileValidator;
 import io.promcc.core.port.PrometheusControl;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -26,7 +26,7 @@ class PrometheusAdapterModuleTest {
 
     PrometheusControl prometheusControl();
 
-    VerifiedDelivery delivery();
+    FileValidator fileValidator();
 
     HttpClient httpClient();
 
@@ -47,7 +47,7 @@ class PrometheusAdapterModuleTest {
     assertEquals(out.toAbsolutePath(),
         assertInstanceOf(AtomicFileStore.class, component.configStore()).root());
     assertInstanceOf(HttpPrometheusControl.class, component.prometheusControl());
-    assertNotNull(component.delivery());
+    assertInstanceOf(LocalValidation.class, component.fileValidator());
     assertSame(component.httpClient(), component.httpClient());
   }
 }

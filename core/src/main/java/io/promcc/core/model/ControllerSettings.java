@@ -43,38 +43,50 @@ public record ControllerSettings(
       "provider", 0600);
 
   /**
-   * @throws InvalidValueException naming the bad setting
+   * @throws ValidationException listing every bad setting, each worded
+   *     {@code <setting> <problem>, found "<value>"}
    */
   public ControllerSettings {
     requireNonNull(outputMode, "outputMode == null");
+    Problems problems = new Problems("controller settings");
     if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
-      throw new InvalidValueException("job prefix", jobPrefix,
+      problems.add("job prefix", jobPrefix,
           "must be lower-case letters, digits, '-' or '_', at most 100 characters");
     }
-    requireRelative(certificateDirectory, "certificate directory");
-    requireRelative(configFileName, "config file name");
-    requireRelative(scrapeConfigDirectory, "scrape config directory");
-    String configFolder = parent(configFileName);
-    if (outputMode == OutputMode.PER_CLUSTER_FILES && scrapeConfigDirectory.equals(configFolder)) {
-      // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
-      // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
-      throw new InvalidValueException("scrape config directory", scrapeConfigDirectory,
-          "must not be the folder of the config file " + Quoting.quote(configFileName));
+    boolean pathsValid = problems.check(() -> requireRelative(certificateDirectory,
+        "certificate directory")) != null;
+    pathsValid &= problems.check(() -> requireRelative(configFileName, "config file name")) != null;
+    pathsValid &= problems.check(() -> requireRelative(scrapeConfigDirectory,
+        "scrape config directory")) != null;
+    if (pathsValid) {
+      String configFolder = parent(configFileName);
+      if (outputMode == OutputMode.PER_CLUSTER_FILES
+          && scrapeConfigDirectory.equals(configFolder)) {
+        // the glob <dir>/*.yml would match the main config, which Prometheus then rejects as a
+        // scrape config file ("field scrape_config_files not found in type config.ScrapeConfigs")
+        problems.add("scrape config directory", scrapeConfigDirectory,
+            "must not be the folder of the config file " + Quoting.quote(configFileName));
+      }
+      if (certificateDirectory.equals(configFolder)) {
+        // certificate files are named <cluster id>-ca.pem etc.: with certs/a-ca.pem as the
+        // config file, cluster "a"'s CA would replace the config
+        problems.add("certificate directory", certificateDirectory,
+            "must not be the folder of the config file " + Quoting.quote(configFileName));
+      }
     }
-    if (certificateDirectory.equals(configFolder)) {
-      // certificate files are named <cluster id>-ca.pem etc.: with certs/a-ca.pem as the config
-      // file, cluster "a"'s CA would replace the config
-      throw new InvalidValueException("certificate directory", certificateDirectory,
-          "must not be the folder of the config file " + Quoting.quote(configFileName));
-    }
-    LabelNames.requireTargetLabel(clusterIdLabel, "cluster id label");
-    LabelNames.requireTargetLabel(clusterTypeLabel, "cluster type label");
-    LabelNames.requireTargetLabel(providerLabel, "provider label");
-    Text.requirePrintable(clusterType, "cluster type");
+    String idLabel = clusterIdLabel;
+    String typeLabel = clusterTypeLabel;
+    String provider = providerLabel;
+    String type = clusterType;
+    problems.check(() -> LabelNames.requireTargetLabel(idLabel, "cluster id label"));
+    problems.check(() -> LabelNames.requireTargetLabel(typeLabel, "cluster type label"));
+    problems.check(() -> LabelNames.requireTargetLabel(provider, "provider label"));
+    problems.check(() -> Text.requirePrintable(type, "cluster type"));
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
-      throw new InvalidValueException("private key mode", "0" + Integer.toOctalString(privateKeyMode),
+      problems.add("private key mode", "0" + Integer.toOctalString(privateKeyMode),
           "must not grant access to others");
     }
+    problems.throwIfAny();
   }
 
   private static String parent(String path) {
@@ -82,11 +94,11 @@ public record ControllerSettings(
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  private static void requireRelative(String path, String what) {
+  private static String requireRelative(String path, String what) {
     // a control character or a lone surrogate would only fail later, when the file is written
     Text.requirePrintable(path, what);
     try {
-      DesiredState.requireSafeRelativePath(path);
+      return DesiredState.requireSafeRelativePath(path);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InvalidValueException(what, path,
           "must be a relative path inside the output folder");
@@ -180,7 +192,7 @@ public record ControllerSettings(
     }
 
     /**
-     * @throws InvalidValueException naming the bad setting
+     * @throws ValidationException listing every bad setting
      */
     public ControllerSettings build() {
       return new ControllerSettings(jobPrefix, certificateDirectory, configFileName,

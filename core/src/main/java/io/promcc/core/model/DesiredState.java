@@ -27,6 +27,7 @@ public final class DesiredState {
   private final ImmutableList<ClusterId> clusters;
   private final ImmutableList<Rejection> rejections;
   private final String hash;
+  private final String configHash;
 
   /**
    * @param files relative path (forward slashes, no {@code ..}) to file
@@ -50,6 +51,7 @@ public final class DesiredState {
     this.clusters = ImmutableList.sortedCopyOf(clusters);
     this.rejections = ImmutableList.sortedCopyOf(rejections);
     this.hash = hashOf(this.files);
+    this.configHash = configHashOf(this.files);
   }
 
   /** SHA-256 (hex) over every path, mode and content, in path order. */
@@ -60,6 +62,21 @@ public final class DesiredState {
         .putInt(file.mode()).putInt(file.kind().ordinal())
         .putInt(file.size()).putBytes(file.bytes()));
     return hasher.hash().toString();
+  }
+
+  /**
+   * SHA-256 (hex) over the configuration files alone (main and scrape config files): what
+   * Prometheus must reload for. Certificates are left out, as Prometheus re-reads TLS files by
+   * itself and a renewal must not make a configuration look new.
+   */
+  public static String configHashOf(SortedMap<String, DesiredFile> files) {
+    SortedMap<String, DesiredFile> configs = new java.util.TreeMap<>();
+    files.forEach((path, file) -> {
+      if (file.kind().isConfig()) {
+        configs.put(path, file);
+      }
+    });
+    return hashOf(configs);
   }
 
   /**
@@ -108,6 +125,11 @@ public final class DesiredState {
   /** SHA-256 (hex) of the files. */
   public String hash() {
     return hash;
+  }
+
+  /** SHA-256 (hex) of the configuration files alone; see {@link #configHashOf}. */
+  public String configHash() {
+    return configHash;
   }
 
   /** Paths in the order they must be written: certificates and keys, then config files. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -14,7 +15,9 @@ import java.util.TreeSet;
  *
  * @param writes paths to (re)write, in write order: certificates and keys before the config
  *     files that name them
- * @param deletes owned paths that are no longer desired, sorted; delete them after the writes
+ * @param deletes owned paths that are no longer desired, in the reverse of the write order
+ *     (config files before the certificates they named, so a config never names a deleted
+ *     file); delete them after the writes
  * @param configChanged true if a config file is written or deleted, so Prometheus must reload;
  *     a certificate-only change needs no reload, as Prometheus re-reads TLS files itself
  */
@@ -50,7 +53,25 @@ public record FileDiff(List<String> writes, List<String> deletes, boolean config
         configChanged |= current.get(path).kind().isConfig();
       }
     }
+    deletes.sort(Comparator.comparingInt((String p) -> -current.get(p).kind().writeOrder())
+        .thenComparing(Comparator.naturalOrder()));
     return new FileDiff(writes, deletes, configChanged);
+  }
+
+  /**
+   * The certificate and key writes alone, without deletions: what may land before Prometheus is
+   * known to be up, since no config names a new file yet.
+   */
+  public FileDiff certificatePart(DesiredState desired) {
+    return new FileDiff(writes.stream()
+        .filter(path -> !desired.files().get(path).kind().isConfig()).toList(), List.of(), false);
+  }
+
+  /** The config writes and every deletion: the part after {@link #certificatePart}. */
+  public FileDiff configPart(DesiredState desired) {
+    return new FileDiff(writes.stream()
+        .filter(path -> desired.files().get(path).kind().isConfig()).toList(), deletes,
+        configChanged);
   }
 
   /** True if nothing is to be written or deleted. */

@@ -9,6 +9,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -64,6 +66,23 @@ public final class Planner {
     requireNonNull(clusters, "clusters == null");
     requireNonNull(certificates, "certificates == null");
     requireNonNull(settings, "settings == null");
+    return plan(new Observation(List.copyOf(clusters), new TreeMap<>(certificates),
+        new TreeMap<>(), List.of()), settings);
+  }
+
+  /**
+   * Plans the desired files for what the sources said. A cluster without a certificate is left
+   * out with its certificate problem as the reason ({@code certificate-missing} if the source
+   * gave none); the cluster source's rejections are carried into
+   * {@link DesiredState#rejections()} as they are.
+   *
+   * @throws ValidationException as {@link #plan(Collection, Map, ControllerSettings)}
+   */
+  public DesiredState plan(Observation observation, ControllerSettings settings) {
+    requireNonNull(observation, "observation == null");
+    requireNonNull(settings, "settings == null");
+    List<GuestCluster> clusters = observation.clusters();
+    Map<ClusterId, CertificateBundle> certificates = observation.certificates();
     ConfigValidator baseValidator = new ConfigValidator();
     baseValidator.checkGlobal(baseConfig.values());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
@@ -72,8 +91,9 @@ public final class Planner {
           baseValidator.problems());
     }
     JobRenderer renderer = new JobRenderer(profile, settings);
-    List<Rejection> rejections = new ArrayList<>();
-    Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates, settings, rejections);
+    List<Rejection> rejections = new ArrayList<>(observation.rejections());
+    Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates,
+        observation.certificateProblems(), settings, rejections);
     rejectJobNameCollisions(accepted, renderer, rejections);
 
     Map<String, DesiredFile> files = new HashMap<>();
@@ -112,9 +132,39 @@ public final class Planner {
     return new DesiredState(files, settings.configFileName(), accepted.keySet(), rejections);
   }
 
+  /**
+   * The cluster a planned file belongs to: {@code <certs>/<id>-ca.pem}, {@code -crt.pem},
+   * {@code -key.pem}, or in per-cluster mode {@code <scrape dir>/<id>.yml}. Empty for the main
+   * config and anything else.
+   */
+  public static Optional<ClusterId> clusterOf(String path, ControllerSettings settings) {
+    requireNonNull(path, "path == null");
+    String certPrefix = settings.certificateDirectory() + "/";
+    String name = null;
+    if (path.startsWith(certPrefix)) {
+      String file = path.substring(certPrefix.length());
+      for (String suffix : List.of("-ca.pem", "-crt.pem", "-key.pem")) {
+        if (file.endsWith(suffix)) {
+          name = file.substring(0, file.length() - suffix.length());
+        }
+      }
+    } else if (settings.outputMode() == OutputMode.PER_CLUSTER_FILES
+        && path.startsWith(settings.scrapeConfigDirectory() + "/") && path.endsWith(".yml")) {
+      name = path.substring(settings.scrapeConfigDirectory().length() + 1, path.length() - 4);
+    }
+    if (name == null || name.contains("/")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ClusterId.of(name));
+    } catch (InvalidValueException notAnId) {
+      return Optional.empty();
+    }
+  }
+
   private static Map<ClusterId, GuestCluster> accept(Collection<GuestCluster> clusters,
-      Map<ClusterId, CertificateBundle> certificates, ControllerSettings settings,
-      List<Rejection> rejections) {
+      Map<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
+      ControllerSettings settings, List<Rejection> rejections) {
     Map<ClusterId, Integer> counts = new HashMap<>();
     clusters.forEach(cluster -> counts.merge(requireNonNull(cluster, "cluster == null").id(), 1,
         Integer::sum));
@@ -141,8 +191,9 @@ public final class Planner {
         continue;
       }
       if (!certificates.containsKey(id)) {
-        rejections.add(new Rejection(subject, "certificate-missing",
-            "no client certificate for cluster " + Quoting.quote(subject)));
+        rejections.add(problems.containsKey(id) ? problems.get(id)
+            : new Rejection(subject, "certificate-missing",
+                "no client certificate for cluster " + Quoting.quote(subject)));
         continue;
       }
       accepted.put(id, cluster);

@@ -13,7 +13,8 @@ import java.util.SortedMap;
  *
  * <p>Besides the current files the store remembers the last file set that Prometheus was seen to
  * load successfully (its {@link Verification}), so a rejected config can be rolled back to it,
- * and so "nothing to do" can be decided after a controller restart from what is on disk.
+ * and so "nothing to do" can be decided after a controller restart from what is on disk; and the
+ * configuration Prometheus rejected since, so it is not tried again after a restart either.
  *
  * <p>Implementations are safe for use by one reconciler thread at a time; callers serialise
  * {@link #write}, {@link #markVerified} and {@link #restoreLastVerified}. Every method throws
@@ -29,28 +30,42 @@ public interface ConfigStore {
   SortedMap<String, DesiredFile> readOwned();
 
   /**
-   * Writes {@code diff.writes()} in that order and then deletes {@code diff.deletes()}, taking
-   * the contents from {@code desired}; afterwards the owned set is exactly {@code desired}'s files.
-   * Each file is replaced atomically: a crash leaves either the old or the new bytes, never a
-   * mix. Idempotent: applying the same diff twice leaves the same files.
+   * Writes {@code diff.writes()} in that order, taking the contents from {@code desired}, and
+   * then deletes {@code diff.deletes()} in that order. Owned files the diff does not name are left
+   * as they are, so a diff may be applied in parts (certificates first, the config later). Each
+   * file is replaced atomically: a crash leaves either the old or the new bytes, never a mix.
+   * Idempotent: applying the same diff twice leaves the same files.
    *
-   * @throws ConfigStoreException if a write fails or a path to write holds a file the store does
-   *     not own (that file is left untouched)
+   * @throws UnownedFilesException if any path of {@code desired} holds a file the store does not
+   *     own; it lists every such path, and nothing was written
    */
   void write(DesiredState desired, FileDiff diff);
 
-  /** The last verification recorded by {@link #markVerified}, surviving restarts; empty if none. */
-  Optional<Verification> lastVerified();
+  /** What {@link #markVerified} and {@link #markRejected} recorded, surviving restarts. */
+  DeliveryRecord record();
+
+  /** The last verification recorded by {@link #markVerified}; empty if none. */
+  default Optional<Verification> lastVerified() {
+    return record().verified();
+  }
 
   /**
-   * Records that Prometheus loaded the files the store owns right now, and keeps a copy of them
-   * as the rollback set for {@link #restoreLastVerified}. Replaces any earlier verification.
+   * Records that Prometheus loaded the configuration files the store owns right now, and keeps a
+   * copy of all owned files as the rollback set for {@link #restoreLastVerified}. Replaces any
+   * earlier verification; leaves the recorded rejection as it is.
    */
   void markVerified(Verification verification);
 
+  /** Records the configuration Prometheus rejected, or clears it (empty). */
+  void markRejected(Optional<RejectedConfig> rejected);
+
   /**
-   * Puts the last verified file set back: rewrites owned files whose content differs, deletes
-   * owned files that were not part of it. Does not touch files the store does not own.
+   * Puts the last verified configuration back: rewrites owned configuration files whose content
+   * differs from the verified set, restores a verified certificate or key file only where it is
+   * missing (a present one is never older than the verified copy, and rollback never puts an
+   * older certificate over a newer one), and deletes owned configuration files the verified set
+   * does not have. Certificate and key files the verified set does not have stay (the next write
+   * deletes them once they are no longer desired). Never touches a file the store does not own.
    *
    * @return false, and changes nothing, if no verified set exists
    */

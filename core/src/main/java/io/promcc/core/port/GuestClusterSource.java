@@ -1,5 +1,9 @@
 package io.promcc.core.port;
 
+import io.promcc.core.model.GuestCluster;
+import java.util.Collection;
+import java.util.List;
+
 /**
  * Where guest clusters come from (labelled Services in the host cluster, a file, ...).
  *
@@ -21,4 +25,18 @@ public interface GuestClusterSource extends Lifecycle {
    * something relevant may have changed. Events carry no data: the listener re-reads the snapshot.
    */
   void addChangeListener(Runnable listener);
+
+  /** A source that always lists {@code clusters} and never changes (for one-shot runs). */
+  static GuestClusterSource fixed(Collection<GuestCluster> clusters) {
+    ClusterSnapshot snapshot = new ClusterSnapshot(List.copyOf(clusters), List.of());
+    return new GuestClusterSource() {
+      @Override
+      public ClusterSnapshot snapshot() {
+        return snapshot;
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {}
+    };
+  }
 }

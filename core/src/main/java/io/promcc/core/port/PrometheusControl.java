@@ -21,16 +21,16 @@ public interface PrometheusControl {
   void awaitReady(Duration timeout);
 
   /**
-   * Asks Prometheus to reload its configuration from disk. Returns when Prometheus accepted the
-   * request; over HTTP that means the reload succeeded, after a signal it may still be running,
-   * so callers confirm with {@link #runtimeInfo()}.
+   * Asks Prometheus to reload its configuration from disk.
    *
+   * @return {@link ReloadAck#LOADED} if the answer proves the load succeeded (HTTP), {@link
+   *     ReloadAck#SIGNALLED} if only a signal was sent and {@link #runtimeInfo()} must tell
    * @throws ReloadRejectedException if Prometheus answered that the new config is invalid; it
    *     keeps running the old one
    */
-  void reload();
+  ReloadAck reload();
 
-  /** Whether and when the configuration was last loaded. */
+  /** Whether and when the configuration was last loaded, and Prometheus' time of the answer. */
   RuntimeInfo runtimeInfo();
 
   /**

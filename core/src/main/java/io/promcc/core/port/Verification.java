@@ -10,12 +10,18 @@ import java.time.Instant;
  * @param stateHash {@link io.promcc.core.model.DesiredState#hash()} of the whole file set
  * @param configHash hash of the configuration files alone; certificates may change without a
  *     reload (Prometheus re-reads TLS files), the configuration may not
- * @param loadedAt Prometheus' {@code lastConfigTime} right after the verified load (whole seconds)
+ * @param loadedAt Prometheus' {@code lastConfigTime} right after the verified load (whole
+ *     seconds, Prometheus' clock)
  */
 public record Verification(String stateHash, String configHash, Instant loadedAt) {
   public Verification {
     requireNonNull(stateHash, "stateHash == null");
     requireNonNull(configHash, "configHash == null");
     requireNonNull(loadedAt, "loadedAt == null");
+  }
+
+  /** The same verification for another file set of the same configuration. */
+  public Verification withStateHash(String newStateHash) {
+    return new Verification(newStateHash, configHash, loadedAt);
   }
 }

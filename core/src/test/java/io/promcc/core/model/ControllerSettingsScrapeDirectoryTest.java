@@ -13,11 +13,11 @@ class ControllerSettingsScrapeDirectoryTest {
 
   @Test
   void rejectsAScrapeConfigDirectoryThatHoldsTheConfigFile() {
-    InvalidValueException e = assertThrows(InvalidValueException.class,
+    ValidationException e = assertThrows(ValidationException.class,
         () -> ControllerSettings.builder().outputMode(OutputMode.PER_CLUSTER_FILES)
             .configFileName("config/prometheus.yml").scrapeConfigDirectory("config").build());
-    assertEquals("scrape config directory must not be the folder of the config file "
-        + "\"config/prometheus.yml\", found \"config\"", e.getMessage());
+    assertEquals(java.util.List.of("scrape config directory must not be the folder of the config "
+        + "file \"config/prometheus.yml\", found \"config\""), e.problems());
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.promcc.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -74,7 +76,24 @@ class ControllerSettingsTest {
         () -> ControllerSettings.builder().privateKeyMode(0604).build());
   }
 
+  @Test
+  void listsEveryBadSettingAtOnce() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> ControllerSettings.builder().jobPrefix("Guest").certificateDirectory("../certs")
+            .clusterIdLabel("__id").privateKeyMode(0604).build());
+
+    assertEquals(List.of(BAD_PREFIX + ", found \"Guest\"",
+        "certificate directory must be a relative path inside the output folder, "
+            + "found \"../certs\"",
+        "cluster id label must match [a-zA-Z_][a-zA-Z0-9_]* and not start with \"__\", "
+            + "found \"__id\"",
+        "private key mode must not grant access to others, found \"0604\""), e.problems());
+    assertTrue(e.getMessage().startsWith("controller settings is invalid (4 problems)"),
+        e.getMessage());
+  }
+
   private static void assertMessage(String expected, Executable executable) {
-    assertEquals(expected, assertThrows(InvalidValueException.class, executable).getMessage());
+    assertEquals(List.of(expected),
+        assertThrows(ValidationException.class, executable).problems());
   }
 }

@@ -10,6 +10,7 @@ import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.testing.ModelArbitraries;
 import io.promcc.core.testing.TestCertificates;
@@ -157,7 +158,7 @@ class HostileInputTest {
       ControllerSettings settings;
       try {
         settings = builder.build();
-      } catch (InvalidValueException e) {
+      } catch (ValidationException e) {
         assertReadable(e);
         continue;
       }
@@ -206,8 +207,16 @@ class HostileInputTest {
   }
 
   /** An error message about hostile input is one short line, whatever the input. */
+  /** Each problem is one readable line; the message puts each on a line of its own. */
+  static void assertReadable(ValidationException e) {
+    e.problems().forEach(HostileInputTest::assertReadableLine);
+  }
+
   static void assertReadable(InvalidValueException e) {
-    String message = e.getMessage();
+    assertReadableLine(e.getMessage());
+  }
+
+  private static void assertReadableLine(String message) {
     assertTrue(message.length() < 400, () -> "message too long: " + message.length());
     assertTrue(message.chars().noneMatch(c -> c == '\n' || c == '\r' || c == '\u0085'
         || c == '\u2028' || c == '\u2029' || Character.isSurrogate((char) c)

@@ -15,16 +15,19 @@ import java.util.TreeMap;
 /**
  * An in-memory {@link ConfigStore}: owned files in a sorted map, the last verified set in another.
  * Records every path written or deleted, so tests can assert that nothing was written. Files put
- * there with {@link #putUnowned} play a user's files: writing over one fails as the real store's
- * does. Thread-safe (synchronized).
+ * there with {@link #putUnowned} play a user's files: a desired path that holds one fails the
+ * write as the real store's does. {@link #failWrites} makes writes fail like a full disk.
+ * Passes {@link ConfigStoreContract}, as the real store does. Thread-safe (synchronized).
  */
 public final class FakeConfigStore implements ConfigStore {
   private final SortedMap<String, DesiredFile> owned = new TreeMap<>();
   private final SortedMap<String, DesiredFile> unowned = new TreeMap<>();
   private SortedMap<String, DesiredFile> verifiedFiles;
   private Verification verification;
+  private RejectedConfig rejected;
   private final List<String> writeLog = new ArrayList<>();
   private final List<String> deleteLog = new ArrayList<>();
+  private String writeFailure;
 
   @Override
   public synchronized SortedMap<String, DesiredFile> readOwned() {
@@ -35,25 +38,35 @@ public final class FakeConfigStore implements ConfigStore {
   public synchronized void write(DesiredState desired, FileDiff diff) {
     requireNonNull(desired, "desired == null");
     requireNonNull(diff, "diff == null");
-    for (String path : diff.writes()) {
-      if (unowned.containsKey(path)) {
-        throw new ConfigStoreException("refusing to replace \"" + path
-            + "\": the file is not owned by the controller");
-      }
+    List<String> blocked = desired.files().keySet().stream()
+        .filter(path -> unowned.containsKey(path) && !owned.containsKey(path)).toList();
+    if (!blocked.isEmpty()) {
+      throw new UnownedFilesException(blocked, "fake store");
+    }
+    if (writeFailure != null) {
+      throw new ConfigStoreException(writeFailure);
     }
     for (String path : diff.writes()) {
-      owned.put(path, desired.files().get(path));
+      owned.put(path, requireNonNull(desired.files().get(path), path + " not desired"));
       writeLog.add(path);
     }
     for (String path : diff.deletes()) {
+      if (!owned.containsKey(path)) {
+        throw new ConfigStoreException("refusing to delete \"" + path + "\": not owned");
+      }
       owned.remove(path);
       deleteLog.add(path);
     }
   }
 
   @Override
-  public synchronized Optional<Verification> lastVerified() {
-    return Optional.ofNullable(verification);
+  public synchronized DeliveryRecord record() {
+    return new DeliveryRecord(Optional.ofNullable(verification), Optional.ofNullable(rejected));
+  }
+
+  @Override
+  public synchronized void markRejected(Optional<RejectedConfig> newRejected) {
+    rejected = newRejected.orElse(null);
   }
 
   @Override
@@ -67,14 +80,48 @@ public final class FakeConfigStore implements ConfigStore {
     if (verifiedFiles == null) {
       return false;
     }
-    owned.clear();
-    owned.putAll(verifiedFiles);
+    verifiedFiles.forEach((path, file) -> {
+      if (unowned.containsKey(path) && !owned.containsKey(path)) {
+        return; // no longer ours: someone else's file is never overwritten
+      }
+      DesiredFile now = owned.get(path);
+      if (file.kind().isConfig() ? !file.equals(now) : now == null) {
+        owned.put(path, file);
+        writeLog.add(path);
+      }
+    });
+    for (String path : List.copyOf(owned.keySet())) {
+      if (!verifiedFiles.containsKey(path) && owned.get(path).kind().isConfig()) {
+        owned.remove(path);
+        deleteLog.add(path);
+      }
+    }
     return true;
   }
 
   /** Puts a file the store does not own at {@code path}. */
   public synchronized void putUnowned(String path, DesiredFile file) {
     unowned.put(path, file);
+  }
+
+  /** Removes a file put with {@link #putUnowned}. */
+  public synchronized void removeUnowned(String path) {
+    unowned.remove(path);
+  }
+
+  /** The text of an unowned file at {@code path}, if there is one. */
+  public synchronized Optional<String> unownedText(String path) {
+    return Optional.ofNullable(unowned.get(path)).map(DesiredFile::text);
+  }
+
+  /** Makes every write fail with {@code message} (null: writes work again). */
+  public synchronized void failWrites(String message) {
+    writeFailure = message;
+  }
+
+  /** The files of the last verified set, or empty if none. */
+  public synchronized SortedMap<String, DesiredFile> verifiedFiles() {
+    return verifiedFiles == null ? new TreeMap<>() : new TreeMap<>(verifiedFiles);
   }
 
   /** Every path written so far, in order. */

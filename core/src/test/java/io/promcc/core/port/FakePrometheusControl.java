@@ -12,25 +12,35 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * An in-memory Prometheus that "loads" whatever a {@link Supplier} of files returns (usually a
- * {@link FakeConfigStore#readOwned()}), the way the real one reads its folder. It keeps the loaded
- * files, {@code lastConfigTime} in whole seconds of the given clock (as Prometheus reports it), and
- * counts reloads. A rejecter decides which file sets are invalid; it returns the message
- * Prometheus would give. Thread-safe (synchronized).
+ * {@link FakeConfigStore#readOwned()}), the way the real one reads its folder.
+ *
+ * <p>It has its own clock, which tests may set apart from the controller's to prove that the two
+ * are never compared; {@code lastConfigTime} and the server time are whole seconds of it, as
+ * Prometheus reports them. A rejecter decides which file sets a reload refuses (with the message
+ * Prometheus would give); a crasher decides which file sets make the process die on load and
+ * crash-loop (it is down while the disk holds such files, and starts again, loading the disk, once
+ * they are gone). It can be taken down, restarted, made to reload by signal, and counts reloads.
+ * Thread-safe (synchronized).
  */
 public final class FakePrometheusControl implements PrometheusControl {
   private final Clock clock;
   private final Supplier<SortedMap<String, DesiredFile>> disk;
   private Function<SortedMap<String, DesiredFile>, Optional<String>> rejecter =
       files -> Optional.empty();
+  private Predicate<SortedMap<String, DesiredFile>> crasher = files -> false;
   private boolean up = true;
+  private boolean crashLooping;
+  private boolean signal;
   private boolean success = true;
   private Instant lastConfigTime;
   private SortedMap<String, DesiredFile> loaded;
   private int reloads;
+  private int runtimeInfoCalls;
 
   /** Starts "up", having loaded what {@code disk} returns now. */
   public FakePrometheusControl(Clock clock, Supplier<SortedMap<String, DesiredFile>> disk) {
@@ -47,16 +57,30 @@ public final class FakePrometheusControl implements PrometheusControl {
     return this;
   }
 
+  /** Makes the process die when it loads a file set {@code crashes} accepts. */
+  public synchronized FakePrometheusControl crashWhen(
+      Predicate<SortedMap<String, DesiredFile>> crashes) {
+    this.crasher = requireNonNull(crashes, "crasher == null");
+    return this;
+  }
+
+  /** Reload by signal: {@link #reload()} answers {@link ReloadAck#SIGNALLED}. */
+  public synchronized FakePrometheusControl reloadBySignal() {
+    signal = true;
+    return this;
+  }
+
   /** Takes Prometheus down (every call fails as unreachable) or brings it back up. */
   public synchronized void setUp(boolean newUp) {
     this.up = newUp;
+    if (newUp) {
+      crashLooping = false;
+    }
   }
 
   /** Simulates a Prometheus restart: loads the files on disk now, as a fresh process would. */
   public synchronized void restart() {
-    loaded = new TreeMap<>(disk.get());
-    success = true;
-    lastConfigTime = now();
+    start();
   }
 
   @Override
@@ -65,24 +89,35 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   @Override
-  public synchronized void reload() {
+  public synchronized ReloadAck reload() {
     requireUp();
     reloads++;
     SortedMap<String, DesiredFile> files = new TreeMap<>(disk.get());
+    if (crasher.test(files)) {
+      up = false;
+      crashLooping = true;
+      throw new PrometheusUnavailableException("fake prometheus: connection reset during "
+          + "the reload (the process died loading the config)");
+    }
     Optional<String> rejection = rejecter.apply(files);
     if (rejection.isPresent()) {
       success = false;
+      if (signal) {
+        return ReloadAck.SIGNALLED; // a signal gets no answer; runtime info tells
+      }
       throw new ReloadRejectedException(rejection.get());
     }
     loaded = files;
     success = true;
     lastConfigTime = now();
+    return signal ? ReloadAck.SIGNALLED : ReloadAck.LOADED;
   }
 
   @Override
   public synchronized RuntimeInfo runtimeInfo() {
     requireUp();
-    return new RuntimeInfo(success, lastConfigTime);
+    runtimeInfoCalls++;
+    return new RuntimeInfo(success, lastConfigTime, Optional.of(now()));
   }
 
   /** The text of the loaded main config file, or the empty string if there is none. */
@@ -98,9 +133,39 @@ public final class FakePrometheusControl implements PrometheusControl {
     return new TreeMap<>(loaded);
   }
 
+  /** Whether it is up (not taken down, not crash-looping). */
+  public synchronized boolean isUp() {
+    return up;
+  }
+
   /** How many reloads were attempted, successful or not. */
   public synchronized int reloads() {
     return reloads;
+  }
+
+  /** How many runtime info calls were answered. */
+  public synchronized int runtimeInfoCalls() {
+    return runtimeInfoCalls;
+  }
+
+  private void start() {
+    SortedMap<String, DesiredFile> files = new TreeMap<>(disk.get());
+    if (crasher.test(files)) {
+      up = false;
+      crashLooping = true;
+      return;
+    }
+    if (rejecter.apply(files).isPresent()) {
+      // a fresh Prometheus with an invalid config exits; it keeps trying like a container would
+      up = false;
+      crashLooping = true;
+      return;
+    }
+    loaded = files;
+    success = true;
+    lastConfigTime = now();
+    up = true;
+    crashLooping = false;
   }
 
   private Instant now() {
@@ -108,6 +173,9 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   private void requireUp() {
+    if (!up && crashLooping) {
+      start(); // the container restarts; it comes up once the files on disk load
+    }
     if (!up) {
       throw new PrometheusUnavailableException("fake prometheus is down");
     }

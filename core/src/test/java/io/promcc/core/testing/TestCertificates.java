@@ -13,14 +13,33 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A fixed test CA and client certificate (EC P-256, valid until 2125), for tests that need real
- * PEM without a crypto library. Shipped in core's test-jar.
+ * Fixed test CAs and client certificates (EC P-256), for tests that need real PEM without a
+ * crypto library: {@link #bundle()} and {@link #other()} are valid until 2125, {@link #expired()}
+ * ended in 2024. Shipped in core's test-jar.
  */
 public final class TestCertificates {
   private static final CertificateBundle BUNDLE = CertificateBundle.fromPem(read("ca.pem"),
       read("client.pem"), Secret.of(read("client-key.pem")));
 
+  private static final CertificateBundle OTHER = CertificateBundle.fromPem(read("other-ca.pem"),
+      read("other-client.pem"), Secret.of(read("other-client-key.pem")));
+  private static final CertificateBundle EXPIRED = CertificateBundle.fromPem(read("other-ca.pem"),
+      read("expired-client.pem"), Secret.of(read("expired-client-key.pem")));
+
   private TestCertificates() {}
+
+  /**
+   * A second bundle, from another CA (valid until 2125): what a renewal looks like, as its bytes
+   * differ from {@link #bundle()}'s.
+   */
+  public static CertificateBundle other() {
+    return OTHER;
+  }
+
+  /** A bundle whose client certificate ended on 2024-01-02. */
+  public static CertificateBundle expired() {
+    return EXPIRED;
+  }
 
   /** The test bundle (the same for every cluster). */
   public static CertificateBundle bundle() {

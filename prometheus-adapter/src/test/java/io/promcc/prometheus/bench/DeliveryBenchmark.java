@@ -1,20 +1,26 @@
 package io.promcc.prometheus.bench;
 
+import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Observation;
+import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ShardAssigner;
-import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.Reconciler;
 import io.promcc.prometheus.AtomicFileStore;
-import io.promcc.prometheus.DeliveryResult;
 import io.promcc.prometheus.HttpPrometheusControl;
 import io.promcc.prometheus.LocalValidation;
 import io.promcc.prometheus.PrometheusAdapterSettings;
 import io.promcc.prometheus.PrometheusProcess;
 import io.promcc.prometheus.TestCertificates;
-import io.promcc.prometheus.TestStates;
-import io.promcc.prometheus.VerifiedDelivery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -24,34 +30,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Time from {@link VerifiedDelivery#apply} to verified-loaded, next to Prometheus' own reload time
+ * Time from {@link Reconciler#reconcile} to verified-loaded, next to Prometheus' own reload time
  * ({@code POST /-/reload} alone) for the same file, measured in the same run against the real
  * Prometheus 2.53.3 of the tool cache.
  *
- * <p>Per size N: a config shaped like the original controller's (six jobs per cluster, one shared
- * {@code kubernetes_sd_configs} block against {@code https://<id>.example:443}, TLS files that
- * exist, keys in the form Vault's PKI issues them: SEC1 with the public key). Cold: apply N
+ * <p>Per size N: the planner's default profile for N clusters against
+ * {@code https://<id>.example:443} (unreachable), TLS files that exist, keys in the form Vault's
+ * PKI issues them: SEC1 with the public key. Cold: reconcile N
  * clusters to a Prometheus running an empty config, then time {@code POST /-/reload} of the same
  * files. Change rounds: our apply adds one cluster (config
  * rewritten, three certificate files written); then the config without it is put back by a plain
  * file write and {@code POST /-/reload} alone is timed (the same change in reverse: reloading an
  * unchanged file is cheaper for Prometheus, which keeps unchanged scrape pools, so it would not be
- * a fair comparison). Before each timed operation the
- * harness waits (untimed) until the wall clock is in a later second than Prometheus' last load,
- * because runtimeinfo reports whole seconds and the delivery would otherwise wait for that itself.
+ * a fair comparison).
  *
  * <p>A size written {@code N/S} (e.g. {@code 10000/10}) splits N clusters into S shards with the
  * core's {@link ShardAssigner}, as a sharded deployment would, and measures each shard against its
@@ -74,7 +76,7 @@ public final class DeliveryBenchmark {
    * What one Prometheus (one shard) gave, in nanoseconds. {@code *Inside}: the {@code POST
    * /-/reload} inside our apply, so our own work is ours minus inside, measured in one apply.
    */
-  private record Measured(int clusters, double mib, int coldFiles, long coldOurs, long coldTheirs,
+  private record Measured(int clusters, int jobs, double mib, int coldFiles, long coldOurs, long coldTheirs,
       long coldInside, List<Long> changeOurs, List<Long> changeTheirs, List<Long> changeInside,
       long noChange) {}
 
@@ -128,14 +130,15 @@ public final class DeliveryBenchmark {
     List<Long> changeOurs = all.stream().flatMap(m -> m.changeOurs().stream()).toList();
     List<Long> changeTheirs = all.stream().flatMap(m -> m.changeTheirs().stream()).toList();
     double mib = all.stream().mapToDouble(Measured::mib).sum();
+    int jobs = all.stream().mapToInt(Measured::jobs).sum();
     int files = all.stream().mapToInt(Measured::coldFiles).sum();
     long coldInside = all.stream().mapToLong(Measured::coldInside).sum();
-    row(n, mib, "all " + shards + " shards: cold, sum (" + files + " files)", coldOurs,
+    row(n, jobs, mib, "all " + shards + " shards: cold, sum (" + files + " files)", coldOurs,
         coldTheirs);
     System.out.printf(Locale.ROOT, "  (all shards, cold: %s)%n",
         ownWork(List.of(coldOurs), List.of(coldInside)));
     if (rounds > 0) {
-      row(n, mib, "all " + shards + " shards: change, median of " + changeOurs.size(),
+      row(n, jobs, mib, "all " + shards + " shards: change, median of " + changeOurs.size(),
           median(changeOurs), median(changeTheirs));
       List<Long> changeInside = all.stream().flatMap(m -> m.changeInside().stream()).toList();
       long oursSum = changeOurs.stream().mapToLong(Long::longValue).sum();
@@ -159,78 +162,83 @@ public final class DeliveryBenchmark {
     HttpPrometheusControl control = new HttpPrometheusControl(
         HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC());
     Timings timings = new Timings();
-    VerifiedDelivery delivery = new VerifiedDelivery(timings.wrap(store), timings.wrap(control),
-        new LocalValidation(settings), settings, Clock.systemUTC());
+    FakeClusterSource clusters = new FakeClusterSource();
+    Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      certificates.put(ClusterId.of(ids.get(i)), bundle(bundles.get(i % bundles.size())));
+    }
+    certificates.put(ClusterId.of(extra(ids)), bundle(bundles.get(0)));
+    FakeCertificateSource certificateSource = new FakeCertificateSource(certificates::get);
+    Planner planner = Planner.withDefaults();
+    Reconciler reconciler = Reconciler.builder().clusterSource(clusters)
+        .certificateSource(certificateSource).planner(planner).store(timings.wrap(store))
+        .prometheus(timings.wrap(control)).validator(new LocalValidation(settings))
+        .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout()).build();
 
-    DesiredState empty = TestStates.of("global:\n  scrape_interval: 1m\n");
+    DesiredState empty = plan(planner, List.of(), certificates);
     store.write(empty, FileDiff.between(empty, store.readOwned()));
-    try (PrometheusProcess prometheus = PrometheusProcess.start(out.resolve(TestStates.CONFIG),
+    try (PrometheusProcess prometheus = PrometheusProcess.start(out.resolve(empty.configPath()),
         work, port, true)) {
       // stop Prometheus even if the harness is interrupted
       Thread stopper = new Thread(prometheus::close);
       Runtime.getRuntime().addShutdownHook(stopper);
       control.awaitReady(Duration.ofMinutes(2));
 
-      DesiredState full = state(ids, bundles);
+      DesiredState full = plan(planner, ids, certificates);
       double mib = full.config().size() / 1048576.0;
-      waitForNextSecond(control);
+      int jobs = full.config().text().split("job_name: ", -1).length - 1;
+      ids.forEach(id -> clusters.put(cluster(id)));
       timings.reset();
       long t0 = System.nanoTime();
-      DeliveryResult cold = delivery.apply(full);
+      ReconcileResult cold = reconciler.reconcile();
       long coldOurs = System.nanoTime() - t0;
+      require(cold, Outcome.RELOADED, "cold");
       long coldInside = timings.total("prom.reload");
       log.println("  (" + n + " clusters, cold: ours " + Math.round(coldOurs / 1e6)
           + " ms, in ports: " + timings.summary() + "; prometheus' log, totalDuration of each "
           + "load so far: " + loadDurations(prometheus.log()) + ")");
       log.flush();
-      waitForNextSecond(control);
       long coldTheirs = timeReload(control);
 
       // Rounds: ours applies A -> B (one cluster added: six jobs, three certificate files);
       // Prometheus' own reload then takes B -> A (the same config change in reverse), with A's
       // config put in place by a plain file write and only POST /-/reload timed.
       DesiredState a = full;
-      DesiredState b = state(withExtra(ids), bundles);
-      Path configFile = out.resolve(TestStates.CONFIG);
+      Path configFile = out.resolve(a.configPath());
       List<Long> oursRounds = new ArrayList<>();
       List<Long> theirsRounds = new ArrayList<>();
       List<Long> insideRounds = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
-        waitForNextSecond(control);
+        clusters.put(cluster(extra(ids)));
         timings.reset();
         t0 = System.nanoTime();
-        DeliveryResult result = delivery.apply(b);
+        ReconcileResult result = reconciler.reconcile();
         oursRounds.add(System.nanoTime() - t0);
         insideRounds.add(timings.total("prom.reload"));
         log.println("  (round " + r + ", ms in ports: " + timings.summary() + ")");
-        if (!result.reloaded()) {
-          throw new IllegalStateException("round " + r + " did not reload: " + result);
-        }
+        require(result, Outcome.RELOADED, "round " + r);
+        clusters.remove(ClusterId.of(extra(ids)));
         Path temp = configFile.resolveSibling("bench-config.tmp");
         Files.write(temp, a.config().content());
         Files.move(temp, configFile, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
-        waitForNextSecond(control);
         theirsRounds.add(timeReload(control));
       }
 
-      delivery.apply(a); // back in step with the files on disk (untimed)
-      waitForNextSecond(control);
+      reconciler.reconcile(); // back in step with the files on disk (untimed)
       timings.reset();
       t0 = System.nanoTime();
-      DeliveryResult unchanged = delivery.apply(a);
+      ReconcileResult unchanged = reconciler.reconcile();
       long noChange = System.nanoTime() - t0;
       log.println("  (no change, ms in ports: " + timings.summary() + ")");
-      if (!unchanged.unchanged()) {
-        throw new IllegalStateException("the same state again wrote or reloaded: " + unchanged);
-      }
+      require(unchanged, Outcome.UNCHANGED, "the same state again");
       if (!prometheus.isAlive()) {
         throw new IllegalStateException("prometheus died:\n" + prometheus.log());
       }
       log.println("  (prometheus' own log, totalDuration of each load: "
           + loadDurations(prometheus.log()) + ")");
       Runtime.getRuntime().removeShutdownHook(stopper);
-      return new Measured(n, mib, cold.written().size(), coldOurs, coldTheirs, coldInside,
+      return new Measured(n, jobs, mib, cold.written().size(), coldOurs, coldTheirs, coldInside,
           oursRounds, theirsRounds, insideRounds, noChange);
     } finally {
       try (Stream<Path> paths = Files.walk(work)) {
@@ -259,19 +267,19 @@ public final class DeliveryBenchmark {
   }
 
   private static void print(Measured m, String label) {
-    row(m.clusters(), m.mib(), label + "cold (" + m.coldFiles() + " files)", m.coldOurs(),
-        m.coldTheirs());
+    row(m.clusters(), m.jobs(), m.mib(), label + "cold (" + m.coldFiles() + " files)",
+        m.coldOurs(), m.coldTheirs());
     System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s; %s)%n",
         ms(List.of(m.coldOurs())), ms(List.of(m.coldTheirs())),
         ownWork(List.of(m.coldOurs()), List.of(m.coldInside())));
     if (!m.changeOurs().isEmpty()) {
-      row(m.clusters(), m.mib(), label + "change: 1 cluster, median of " + m.changeOurs().size(),
-          median(m.changeOurs()), median(m.changeTheirs()));
+      row(m.clusters(), m.jobs(), m.mib(), label + "change: 1 cluster, median of "
+          + m.changeOurs().size(), median(m.changeOurs()), median(m.changeTheirs()));
       System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s; %s)%n",
           ms(m.changeOurs()), ms(m.changeTheirs()), ownWork(m.changeOurs(), m.changeInside()));
     }
     System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %sno change (no write, no reload) | %.0f "
-        + "| - | - | - |%n", m.clusters(), m.clusters() * 6, m.mib(), label, m.noChange() / 1e6);
+        + "| - | - | - |%n", m.clusters(), m.jobs(), m.mib(), label, m.noChange() / 1e6);
   }
 
   /** Ours minus the reload inside the same apply, and its share of that reload, per apply. */
@@ -285,27 +293,38 @@ public final class DeliveryBenchmark {
     return "own work " + parts;
   }
 
-  private static void row(int n, double mib, String what, double ours, double theirs) {
+  private static void row(int n, int jobs, double mib, String what, double ours, double theirs) {
     double o = ours / 1e6;
     double t = theirs / 1e6;
     System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %.0f | %.0f | %.0f | %.1f%% |%n",
-        n, n * 6, mib, what, o, t, o - t, 100 * (o - t) / t);
+        n, jobs, mib, what, o, t, o - t, 100 * (o - t) / t);
   }
 
-  /** The clusters plus one more, so consecutive rounds add and remove a cluster. */
-  private static List<String> withExtra(List<String> ids) {
-    List<String> out = new ArrayList<>(ids);
-    out.add("x" + ids.get(0));
-    return out;
+  /** The cluster the change rounds add and remove. */
+  private static String extra(List<String> ids) {
+    return "x" + (ids.isEmpty() ? "" : ids.get(0));
   }
 
-  private static DesiredState state(List<String> ids, List<TestCertificates.Bundle> bundles) {
-    SortedMap<String, DesiredFile> files = new TreeMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      files.putAll(TestStates.certificateFilesAsVaultIssues(ids.get(i),
-          bundles.get(i % bundles.size())));
+  private static GuestCluster cluster(String id) {
+    return GuestCluster.of(id, "aws", "https://" + id + ".example:443");
+  }
+
+  /** A bundle with the key as Vault's PKI returns it (SEC1 with the public key). */
+  private static CertificateBundle bundle(TestCertificates.Bundle b) {
+    return CertificateBundle.fromPem(b.caPem(), b.certificatePem(),
+        Secret.of(b.traditionalKeyPem()));
+  }
+
+  private static DesiredState plan(Planner planner, List<String> ids,
+      Map<ClusterId, CertificateBundle> certificates) {
+    return planner.plan(Observation.of(ids.stream().map(DeliveryBenchmark::cluster).toList(),
+        certificates), ControllerSettings.DEFAULTS);
+  }
+
+  private static void require(ReconcileResult result, Outcome expected, String what) {
+    if (result.outcome() != expected) {
+      throw new IllegalStateException(what + ": expected " + expected + ", got " + result);
     }
-    return TestStates.of(TestStates.guestClusterConfig(ids), files);
   }
 
   /** POST /-/reload alone, until Prometheus answers (it answers after loading). */
@@ -313,17 +332,6 @@ public final class DeliveryBenchmark {
     long t0 = System.nanoTime();
     control.reload();
     return System.nanoTime() - t0;
-  }
-
-  /** Untimed: waits until the wall clock is past the second of Prometheus' last load. */
-  private static void waitForNextSecond(HttpPrometheusControl control)
-      throws InterruptedException {
-    RuntimeInfo info = control.runtimeInfo();
-    Instant target = info.lastConfigTime().plusSeconds(1);
-    Instant now = Instant.now();
-    if (now.isBefore(target)) {
-      Thread.sleep(Duration.between(now, target).toMillis() + 1);
-    }
   }
 
   private static String ms(List<Long> nanos) {

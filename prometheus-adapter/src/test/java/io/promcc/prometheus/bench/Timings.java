@@ -4,6 +4,9 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
@@ -77,8 +80,13 @@ final class Timings {
       }
 
       @Override
-      public Optional<Verification> lastVerified() {
-        return time("store.lastVerified", store::lastVerified);
+      public DeliveryRecord record() {
+        return time("store.record", store::record);
+      }
+
+      @Override
+      public void markRejected(Optional<RejectedConfig> rejected) {
+        time("store.markRejected", () -> store.markRejected(rejected));
       }
 
       @Override
@@ -101,8 +109,8 @@ final class Timings {
       }
 
       @Override
-      public void reload() {
-        time("prom.reload", control::reload);
+      public ReloadAck reload() {
+        return time("prom.reload", control::reload);
       }
 
       @Override

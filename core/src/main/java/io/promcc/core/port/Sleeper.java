@@ -1,11 +1,13 @@
-package io.promcc.prometheus;
+package io.promcc.core.port;
 
-import io.promcc.core.port.PrometheusUnavailableException;
 import java.time.Duration;
 
-/** Waits; injected so backoff can be tested without sleeping. */
+/**
+ * Waits. Injected wherever the controller waits (backoff, polling), so tests can move a clock
+ * instead of sleeping.
+ */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
   /** {@link Thread#sleep}. */
   Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 

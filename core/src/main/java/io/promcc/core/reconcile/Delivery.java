@@ -1,0 +1,431 @@
+package io.promcc.core.reconcile;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.FileValidator;
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+
+/**
+ * The delivery policy: makes a desired state the files on disk and the config Prometheus runs,
+ * and proves it. Never compares the controller's clock with Prometheus': Prometheus' times are
+ * compared only with each other.
+ *
+ * <ul>
+ *   <li><b>Nothing to do</b>: files equal the desired state, the store's verification is for
+ *       this config, and Prometheus reports a successful load not older than that verification.
+ *       Decided from disk and Prometheus' answer, so it holds across restarts of either.
+ *   <li><b>Certificates only</b>: written without a reload (Prometheus re-reads TLS files) and
+ *       without asking Prometheus at all, so renewals land while Prometheus is down.
+ *   <li><b>Config change</b>: Prometheus' runtime info (the baseline a reload must beat) is read
+ *       in the background while new certificates are written. If Prometheus is down and a
+ *       verified config exists, the config change waits (certificates have landed); if nothing
+ *       was ever verified, everything is written (Prometheus may be waiting for this very config)
+ *       and Prometheus is awaited. Then the config files and deletions, the reload, and the
+ *       verification: an HTTP reload's answer is the verdict, cross-checked with runtime info; a
+ *       signal reload counts once runtime info shows a newer successful load.
+ *   <li><b>Rejection</b>: Prometheus answers the reload with an error, or goes away during it
+ *       and is not ready within the ready timeout. The last verified config is restored (never
+ *       an older certificate over a newer one) and reloaded, and the rejected config is pinned:
+ *       not written again until the desired config changes, across controller restarts (the pin
+ *       is stored with the verification). Certificate renewals still land while it is pinned.
+ * </ul>
+ *
+ * <p>Not thread-safe: one reconciler thread.
+ */
+final class Delivery {
+  private static final Duration FIRST_POLL = Duration.ofMillis(20);
+  private static final Duration MAX_POLL = Duration.ofSeconds(1);
+
+  private final ConfigStore store;
+  private final Optional<PrometheusControl> prometheus;
+  private final FileValidator validator;
+  private final Duration readyTimeout;
+  private final Duration verifyTimeout;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Executor background;
+
+  Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
+      Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
+      Executor background) {
+    this.store = store;
+    this.prometheus = prometheus;
+    this.validator = validator;
+    this.readyTimeout = readyTimeout;
+    this.verifyTimeout = verifyTimeout;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.background = background;
+  }
+
+  /** What a delivery did. */
+  record Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
+      boolean inSync, boolean rolledBack) {
+    static Delivered of(Outcome outcome, String message, Written written, boolean inSync) {
+      return new Delivered(outcome, message, written.paths, written.deleted, inSync, false);
+    }
+  }
+
+  /** Paths written and deleted so far in this delivery. */
+  private static final class Written {
+    final List<String> paths = new ArrayList<>();
+    final List<String> deleted = new ArrayList<>();
+
+    void add(FileDiff diff) {
+      paths.addAll(diff.writes());
+      deleted.addAll(diff.deletes());
+    }
+  }
+
+  /**
+   * Delivers {@code desired} over the owned files {@code onDisk}.
+   *
+   * @throws io.promcc.core.model.ValidationException if a changed file fails validation; nothing
+   *     was written
+   * @throws io.promcc.core.port.UnownedFilesException if a desired path holds a file the store
+   *     does not own; nothing was written
+   * @throws ConfigStoreException if writing failed
+   */
+  Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
+      PhaseTimer timer) {
+    DeliveryRecord record = store.record();
+    Optional<Verification> verified = record.verified();
+    Optional<RejectedConfig> pin = record.rejected();
+    if (pin.isPresent() && pin.get().configHash().equals(desired.configHash())) {
+      return certificatesUnderPin(desired, onDisk, verified, pin.get(), timer);
+    }
+    FileDiff diff = FileDiff.between(desired, onDisk);
+    timer.run(Phase.VALIDATE, () -> validator.check(desired, diff.writes()));
+    Written written = new Written();
+    if (prometheus.isEmpty()) {
+      write(desired, diff, written, timer);
+      return Delivered.of(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "", written, true);
+    }
+    boolean configVerified = verified.isPresent() && !diff.configChanged()
+        && verified.get().configHash().equals(desired.configHash());
+    if (configVerified && !diff.isEmpty()) {
+      write(desired, diff, written, timer);
+      store.markVerified(verified.get().withStateHash(desired.hash()));
+      unpin(pin);
+      return Delivered.of(Outcome.WRITTEN, "", written, true);
+    }
+    if (configVerified) {
+      RuntimeInfo info;
+      try {
+        info = timer.call(Phase.VERIFY, () -> readyRuntimeInfo(prometheus.get()));
+      } catch (PrometheusUnavailableException | PrometheusApiException e) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, e.getMessage(), written, false);
+      }
+      if (info.reloadConfigSuccess()
+          && !info.lastConfigTime().isBefore(verified.get().loadedAt())) {
+        if (!verified.get().stateHash().equals(desired.hash())) {
+          store.markVerified(verified.get().withStateHash(desired.hash()));
+        }
+        unpin(pin);
+        return Delivered.of(Outcome.UNCHANGED, "", written, true);
+      }
+      // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
+      // reload the verified files
+    }
+    return writeAndReload(desired, diff, verified, pin, written, timer);
+  }
+
+  /** The desired config is not the pinned one: the input changed, so the pin is obsolete. */
+  private void unpin(Optional<RejectedConfig> pin) {
+    if (pin.isPresent()) {
+      store.markRejected(Optional.empty());
+    }
+  }
+
+  private Delivered writeAndReload(DesiredState desired, FileDiff diff,
+      Optional<Verification> verified, Optional<RejectedConfig> pin, Written written,
+      PhaseTimer timer) {
+    PrometheusControl control = prometheus.orElseThrow();
+    CompletableFuture<RuntimeInfo> baseline = new CompletableFuture<>();
+    background.execute(() -> {
+      try {
+        baseline.complete(readyRuntimeInfo(control));
+      } catch (Throwable t) {
+        baseline.completeExceptionally(t);
+      }
+    });
+    FileDiff certificates = diff.certificatePart(desired);
+    FileDiff rest = diff.configPart(desired);
+    try {
+      write(desired, certificates, written, timer);
+    } catch (RuntimeException | Error e) {
+      baseline.cancel(true);
+      throw e;
+    }
+    RuntimeInfo before;
+    try {
+      before = await(baseline);
+      write(desired, rest, written, timer);
+    } catch (PrometheusUnavailableException | PrometheusApiException down) {
+      if (verified.isPresent()) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "the config change waits for "
+            + "prometheus: " + down.getMessage(), written, false);
+      }
+      // nothing verified yet: Prometheus may be waiting for this very config to start
+      write(desired, rest, written, timer);
+      try {
+        timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
+        before = timer.call(Phase.VERIFY, control::runtimeInfo);
+      } catch (PrometheusUnavailableException | PrometheusApiException stillDown) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written; "
+            + stillDown.getMessage(), written, false);
+      }
+    }
+    RuntimeInfo after;
+    try {
+      after = reloadAndVerify(control, before, timer);
+    } catch (ReloadRejectedException rejected) {
+      return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
+          RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);
+    } catch (NotReadyAfterChange gone) {
+      return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
+          RejectedConfig.NOT_READY, gone.getMessage()), written, timer);
+    } catch (PrometheusUnavailableException | PrometheusApiException e) {
+      // nothing was rejected; the files stay and the next reconcile reloads them
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
+          + e.getMessage(), written, false);
+    }
+    store.markVerified(new Verification(desired.hash(), desired.configHash(),
+        after.lastConfigTime()));
+    unpin(pin);
+    return Delivered.of(Outcome.RELOADED, "", written, true);
+  }
+
+  /**
+   * Runtime info; if Prometheus answers that it is not ready yet (starting: replaying its WAL can
+   * take minutes), waits for it up to the ready timeout first. One that cannot be reached at all
+   * fails at once.
+   */
+  private RuntimeInfo readyRuntimeInfo(PrometheusControl control) {
+    try {
+      return control.runtimeInfo();
+    } catch (PrometheusApiException notReady) {
+      if (notReady.statusCode() != 503) {
+        throw notReady;
+      }
+      control.awaitReady(readyTimeout);
+      return control.runtimeInfo();
+    }
+  }
+
+  /** Prometheus went away during a reload and was not ready again within the ready timeout. */
+  private static final class NotReadyAfterChange extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotReadyAfterChange(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+
+  /**
+   * Reloads and proves the load: the answer and runtime info after it, compared only with
+   * Prometheus' own earlier runtime info.
+   *
+   * @throws ReloadRejectedException if Prometheus refused the config
+   * @throws NotReadyAfterChange if Prometheus went away during the reload and did not come back
+   *     ready within the ready timeout (it may be crash-looping on the new config)
+   * @throws PrometheusUnavailableException if it did not answer in time; nothing was rejected
+   */
+  private RuntimeInfo reloadAndVerify(PrometheusControl control, RuntimeInfo before,
+      PhaseTimer timer) {
+    ReloadAck ack;
+    try {
+      ack = timer.call(Phase.RELOAD, control::reload);
+    } catch (PrometheusUnavailableException dropped) {
+      try {
+        timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
+      } catch (PrometheusUnavailableException notBack) {
+        throw new NotReadyAfterChange("prometheus went away during the reload and was not "
+            + "ready within " + readyTimeout + " after the config changed: "
+            + notBack.getMessage(), notBack);
+      }
+      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
+      if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+        return now; // it restarted and loaded the files, which were complete before the reload
+      }
+      if (!now.reloadConfigSuccess()) {
+        throw new ReloadRejectedException("prometheus came back after the reload with "
+            + "reloadConfigSuccess=false; its log has the details");
+      }
+      before = now;
+      ack = timer.call(Phase.RELOAD, control::reload);
+    }
+    return verify(control, ack, before, timer);
+  }
+
+  private RuntimeInfo verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
+      PhaseTimer timer) {
+    Instant deadline = clock.instant().plus(verifyTimeout);
+    Duration poll = FIRST_POLL;
+    while (true) {
+      RuntimeInfo now = null;
+      try {
+        now = timer.call(Phase.VERIFY, control::runtimeInfo);
+      } catch (PrometheusUnavailableException busy) {
+        // right after loading tens of thousands of jobs Prometheus can take longer than a
+        // request timeout to answer; the load itself is not in doubt for that
+        if (!clock.instant().isBefore(deadline)) {
+          throw busy;
+        }
+      }
+      if (now != null) {
+        if (ack == ReloadAck.LOADED) {
+          if (!now.reloadConfigSuccess()) {
+            throw new ReloadRejectedException("prometheus answered the reload with success but "
+                + "reports reloadConfigSuccess=false");
+          }
+          return now;
+        }
+        if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+          return now;
+        }
+        if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
+          throw new ReloadRejectedException("prometheus reports reloadConfigSuccess=false after "
+              + "the reload signal; its log has the details");
+        }
+        if (!clock.instant().isBefore(deadline)) {
+          if (!now.reloadConfigSuccess()) {
+            throw new ReloadRejectedException("prometheus still reports reloadConfigSuccess=false "
+                + verifyTimeout + " after the reload signal; its log has the details");
+          }
+          throw new PrometheusUnavailableException("no new load seen within " + verifyTimeout
+              + " after the reload signal (lastConfigTime " + now.lastConfigTime() + ")");
+        }
+      }
+      timer.run(Phase.VERIFY, pauseFor(poll));
+      poll = Sleeper.doubled(poll, MAX_POLL);
+    }
+  }
+
+  private Runnable pauseFor(Duration poll) {
+    return () -> sleeper.pause(poll, "verifying the reload");
+  }
+
+  private Delivered rollBack(DesiredState desired, Optional<Verification> verified,
+      RejectedConfig rejection, Written written, PhaseTimer timer) {
+    // pinned first: even if restoring fails, the rejected config is not written again
+    store.markRejected(Optional.of(rejection));
+    String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "
+        + rejection.message();
+    if (verified.isEmpty()) {
+      return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
+          + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
+    }
+    try {
+      timer.run(Phase.WRITE, store::restoreLastVerified);
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
+          + e.getMessage(), written.paths, written.deleted, false, false);
+    }
+    String restoredHash = DesiredState.hashOf(store.readOwned());
+    try {
+      PrometheusControl control = prometheus.orElseThrow();
+      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
+      RuntimeInfo after = reloadAndVerify(control, now, timer);
+      store.markVerified(new Verification(restoredHash, verified.get().configHash(),
+          after.lastConfigTime()));
+      return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
+          + "config " + shortHash(verified.get().configHash()), written.paths, written.deleted,
+          false, true);
+    } catch (RuntimeException e) {
+      // Prometheus still runs the verified config or will load it when it comes back: keep the
+      // restored files as the rollback set
+      store.markVerified(verified.get().withStateHash(restoredHash));
+      return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
+          + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
+          false);
+    }
+  }
+
+  /**
+   * The desired config was rejected before and has not changed: keep the config on disk, and
+   * write only renewed certificates of the files it names.
+   */
+  private Delivered certificatesUnderPin(DesiredState desired,
+      SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
+      RejectedConfig pin, PhaseTimer timer) {
+    String said = "config " + shortHash(pin.configHash()) + " was rejected before ("
+        + pin.message() + "), so it is not tried again until the desired config changes";
+    Written written = new Written();
+    if (!onDisk.containsKey(desired.configPath())
+        || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
+      return new Delivered(Outcome.REJECTED, said, List.of(), List.of(), false, false);
+    }
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    onDisk.forEach((path, file) -> files.put(path, file.kind().isConfig() ? file
+        : Optional.ofNullable(desired.files().get(path)).filter(d -> d.kind() == file.kind())
+            .orElse(file)));
+    DesiredState kept = new DesiredState(files, desired.configPath(), desired.clusters(),
+        desired.rejections());
+    FileDiff diff = FileDiff.between(kept, onDisk);
+    timer.run(Phase.VALIDATE, () -> validator.check(kept, diff.writes()));
+    write(kept, diff, written, timer);
+    if (!diff.isEmpty() && verified.isPresent()
+        && verified.get().configHash().equals(kept.configHash())) {
+      store.markVerified(verified.get().withStateHash(kept.hash()));
+    }
+    return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+  }
+
+  private void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {
+    if (!diff.isEmpty()) {
+      timer.run(Phase.WRITE, () -> store.write(desired, diff));
+      written.add(diff);
+    }
+  }
+
+  /** The background runtime info's answer, or its exception as thrown there. */
+  private static RuntimeInfo await(Future<RuntimeInfo> baseline) {
+    try {
+      return baseline.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("runtimeinfo threw a checked exception", e.getCause());
+    } catch (InterruptedException e) {
+      baseline.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while asking prometheus for its "
+          + "runtime info", e);
+    }
+  }
+
+  private static String shortHash(String hash) {
+    return hash.substring(0, Math.min(12, hash.length()));
+  }
+}

@@ -1,0 +1,93 @@
+package io.promcc.core.reconcile;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
+import io.promcc.core.plan.CertificatePaths;
+import io.promcc.core.plan.Observation;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.ClusterSnapshot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Turns a cluster snapshot and the certificate source's answer into the planner's
+ * {@link Observation}, applying the partial-view rule: a cluster whose certificate source failed
+ * keeps the certificate files it has on disk (even past their end, so its scrapes fail visibly as
+ * {@code up == 0} instead of its targets vanishing); only a cluster without any certificate waits.
+ */
+final class Observer {
+  static final String EXPIRED = "expired";
+  static final String CERTIFICATE_MISSING = "certificate-missing";
+
+  private final CertificateSource certificates;
+  private final ControllerSettings settings;
+
+  Observer(CertificateSource certificates, ControllerSettings settings) {
+    this.certificates = certificates;
+    this.settings = settings;
+  }
+
+  /** The observation and when the certificate source next wants attention. */
+  record Observed(Observation observation, Optional<Instant> nextAttention) {}
+
+  Observed observe(ClusterSnapshot snapshot, SortedMap<String, DesiredFile> onDisk,
+      Instant now) {
+    List<GuestCluster> clusters = snapshot.clusters();
+    CertificateObservation answer = certificates.observe(clusters);
+    SortedMap<ClusterId, CertificateBundle> usable = new TreeMap<>();
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    for (GuestCluster cluster : clusters) {
+      ClusterId id = cluster.id();
+      CertificateBundle fresh = answer.bundles().get(id);
+      if (fresh != null) {
+        usable.put(id, fresh);
+        continue;
+      }
+      Rejection problem = answer.problems().getOrDefault(id, new Rejection(id.value(),
+          CERTIFICATE_MISSING, "the certificate source has no certificate for cluster "
+              + Quoting.quote(id.value())));
+      Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
+      if (kept.isPresent()) {
+        usable.put(id, kept.get());
+        if (!now.isBefore(kept.get().notAfter()) && !problem.reason().equals(EXPIRED)) {
+          problem = new Rejection(id.value(), EXPIRED, "the kept certificate of cluster "
+              + Quoting.quote(id.value()) + " expired at " + kept.get().notAfter()
+              + ", and the certificate source failed: " + problem.message() + " ("
+              + problem.reason() + ")");
+        }
+      }
+      problems.put(id, problem);
+    }
+    return new Observed(new Observation(clusters, usable, problems, snapshot.rejections()),
+        answer.nextAttention());
+  }
+
+  /** The cluster's certificate files as the store holds them now, if all three parse. */
+  private Optional<CertificateBundle> keptOnDisk(ClusterId id,
+      SortedMap<String, DesiredFile> onDisk) {
+    CertificatePaths paths = CertificatePaths.of(id, settings);
+    DesiredFile ca = onDisk.get(paths.ca());
+    DesiredFile certificate = onDisk.get(paths.certificate());
+    DesiredFile key = onDisk.get(paths.key());
+    if (ca == null || certificate == null || key == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(CertificateBundle.fromPem(ca.text(), certificate.text(),
+          Secret.of(key.text())));
+    } catch (InvalidValueException unusable) {
+      return Optional.empty();
+    }
+  }
+}

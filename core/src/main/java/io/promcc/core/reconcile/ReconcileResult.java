@@ -1,0 +1,136 @@
+package io.promcc.core.reconcile;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Rejection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * What one {@link Reconciler#reconcile()} did and saw; the controller's metrics, logs and health
+ * are read from it.
+ *
+ * @param outcome what happened, see {@link Outcome}
+ * @param message why, in one line for humans (Prometheus' or the source's own words); empty when
+ *     there is nothing to say
+ * @param stateHash hash of the desired state, if one was planned
+ * @param configHash hash of the desired configuration files alone, if one was planned
+ * @param written paths written, in write order
+ * @param deleted owned paths deleted, in order
+ * @param active clusters whose jobs are in the desired config, sorted
+ * @param degraded active clusters that keep their last certificate files because their
+ *     certificate source failed for them, with the source's problem ({@code expired} once past
+ *     their end)
+ * @param waiting clusters without any certificate yet, with the source's reason; they get jobs
+ *     once they have one
+ * @param rejected clusters and objects left out for a problem of their own (invalid ID, duplicate,
+ *     bad API server, a file of theirs held by someone else), with reasons
+ * @param certificateNotAfter the end of validity of each active cluster's certificate
+ * @param configInSync true if Prometheus is known to run the desired configuration (without a
+ *     Prometheus to ask: the desired files are on disk)
+ * @param rolledBack true if a rejected config was replaced by the last verified one
+ * @param runAgainAt when the next reconcile is due although nothing else changes (a certificate's
+ *     renewal or a retry)
+ * @param durations time spent in each phase that ran
+ */
+public record ReconcileResult(
+    Outcome outcome,
+    String message,
+    Optional<String> stateHash,
+    Optional<String> configHash,
+    List<String> written,
+    List<String> deleted,
+    List<ClusterId> active,
+    SortedMap<ClusterId, Rejection> degraded,
+    List<Rejection> waiting,
+    List<Rejection> rejected,
+    SortedMap<ClusterId, Instant> certificateNotAfter,
+    boolean configInSync,
+    boolean rolledBack,
+    Optional<Instant> runAgainAt,
+    Map<Phase, Duration> durations) {
+
+  /** What a reconcile ended with. */
+  public enum Outcome {
+    /** Files and Prometheus already matched the desired state; nothing was written or reloaded. */
+    UNCHANGED(true),
+    /** Files were written without a reload (certificates only, or no Prometheus to reload). */
+    WRITTEN(true),
+    /** The config was written, Prometheus reloaded, and the load verified. */
+    RELOADED(true),
+    /**
+     * Prometheus rejected the config (or did not come back after it); the last verified files
+     * were restored if there were any ({@link #rolledBack()}), and the same config is not tried
+     * again until the desired config changes. Certificate renewals still land.
+     */
+    REJECTED(false),
+    /** The cluster source is not synced or failing: nothing was changed. */
+    SOURCE_NOT_READY(false),
+    /** Prometheus could not be reached or did not answer in time; retry later. */
+    PROMETHEUS_UNAVAILABLE(false),
+    /** The desired state is invalid (base config, profile) or the files could not be written. */
+    FAILED(false);
+
+    private final boolean success;
+
+    Outcome(boolean success) {
+      this.success = success;
+    }
+
+    /** True for {@link #UNCHANGED}, {@link #WRITTEN} and {@link #RELOADED}. */
+    public boolean success() {
+      return success;
+    }
+
+    /** Lower-case label for metrics and logs, e.g. {@code source-not-ready}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public ReconcileResult {
+    requireNonNull(outcome, "outcome == null");
+    requireNonNull(message, "message == null");
+    requireNonNull(stateHash, "stateHash == null");
+    requireNonNull(configHash, "configHash == null");
+    written = List.copyOf(written);
+    deleted = List.copyOf(deleted);
+    active = ImmutableList.sortedCopyOf(active);
+    degraded = ImmutableSortedMap.copyOfSorted(degraded);
+    waiting = ImmutableList.sortedCopyOf(waiting);
+    rejected = ImmutableList.sortedCopyOf(rejected);
+    certificateNotAfter = ImmutableSortedMap.copyOfSorted(certificateNotAfter);
+    requireNonNull(runAgainAt, "runAgainAt == null");
+    Map<Phase, Duration> copy = new EnumMap<>(Phase.class);
+    copy.putAll(durations);
+    durations = Collections.unmodifiableMap(copy);
+  }
+
+  /** True if the outcome is a success. */
+  public boolean success() {
+    return outcome.success();
+  }
+
+  /** Total time of the phases that ran. */
+  public Duration duration() {
+    return durations.values().stream().reduce(Duration.ZERO, Duration::plus);
+  }
+
+  @Override
+  public String toString() {
+    return outcome.label() + (message.isEmpty() ? "" : " (" + message + ")") + ": "
+        + written.size() + " written, " + deleted.size() + " deleted, " + active.size()
+        + " active, " + degraded.size() + " degraded, " + waiting.size() + " waiting, "
+        + rejected.size() + " rejected, in " + duration().toMillis() + " ms";
+  }
+}

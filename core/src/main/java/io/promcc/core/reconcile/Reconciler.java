@@ -1,0 +1,366 @@
+package io.promcc.core.reconcile;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.PromccException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Observation;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ShardAssigner;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.FileValidator;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.port.SourceNotReadyException;
+import io.promcc.core.port.UnownedFilesException;
+import io.promcc.core.reconcile.Delivery.Delivered;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The controller's one entry point: {@link #reconcile()} observes the sources, plans the desired
+ * files, validates and writes them, reloads Prometheus and verifies the load, rolling back on
+ * rejection, and says what it did in a {@link ReconcileResult}. Level-based: a call re-reads
+ * everything, and a second call with nothing changed writes and reloads nothing.
+ *
+ * <p>It never acts on a partial view: while the cluster source is not synced or failing, nothing
+ * changes. A cluster whose certificate source fails keeps its jobs and last certificate files;
+ * only a cluster gone from the cluster source, or rejected for a problem of its own, loses them.
+ * The memory for this is what the store holds (its files and its last verification), so it holds
+ * across a controller restart.
+ *
+ * <p>Build one with {@link #builder()} from its ports; the sources' lifecycle (start, await
+ * synced, close) is the caller's. Not thread-safe: call {@code reconcile} from one thread at a
+ * time. It does not throw for a failure outside the controller (a source, Prometheus, the disk):
+ * the result's outcome and message say what went wrong.
+ */
+public final class Reconciler {
+  private final GuestClusterSource clusters;
+  private final Supplier<Planner> planner;
+  private final ControllerSettings settings;
+  private final ConfigStore store;
+  private final Optional<ShardAssigner> shards;
+  private final int shard;
+  private final Observer observer;
+  private final Delivery delivery;
+  private final Clock clock;
+
+  private Reconciler(Builder b) {
+    this.clusters = requireNonNull(b.clusters, "cluster source == null");
+    this.planner = requireNonNull(b.planner, "planner == null");
+    this.settings = requireNonNull(b.settings, "settings == null");
+    this.store = requireNonNull(b.store, "store == null");
+    this.shards = b.shardCount > 1 ? Optional.of(new ShardAssigner(b.shardCount))
+        : Optional.empty();
+    this.shard = b.shardIndex;
+    this.clock = requireNonNull(b.clock, "clock == null");
+    this.observer = new Observer(requireNonNull(b.certificates, "certificate source == null"),
+        settings);
+    this.delivery = new Delivery(store, b.prometheus, b.validator, b.readyTimeout,
+        b.verifyTimeout, clock, b.sleeper, b.background != null ? b.background : baselineThread());
+  }
+
+  /** A builder; the sources, the store, the planner and the settings are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Observe, plan, validate, write, reload, verify; see the class description. */
+  public ReconcileResult reconcile() {
+    PhaseTimer timer = new PhaseTimer(clock);
+    Observer.Observed observed;
+    SortedMap<String, DesiredFile> onDisk;
+    try {
+      ClusterSnapshot snapshot = timer.call(Phase.OBSERVE, clusters::snapshot);
+      onDisk = timer.call(Phase.OBSERVE, store::readOwned);
+      observed = timer.call(Phase.OBSERVE,
+          () -> observer.observe(myShard(snapshot), onDisk, clock.instant()));
+    } catch (SourceNotReadyException e) {
+      return failed(Outcome.SOURCE_NOT_READY, e.getMessage() + "; nothing was changed", timer);
+    } catch (PromccException e) {
+      return failed(Outcome.FAILED, e.getMessage(), timer);
+    }
+    Observation observation = observed.observation();
+    DesiredState desired = null;
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Observation input = observation;
+        desired = timer.call(Phase.PLAN, () -> planner.get().plan(input, settings));
+        try {
+          Delivered delivered = delivery.deliver(desired, onDisk, timer);
+          return result(delivered, desired, observation, observed, timer);
+        } catch (UnownedFilesException e) {
+          // a file someone else placed blocks only the clusters whose file it is
+          Map<ClusterId, Rejection> blocked = blockedClusters(e);
+          if (blocked.isEmpty() || attempt == 3) {
+            throw e;
+          }
+          observation = observation.without(blocked);
+        }
+      }
+    } catch (PromccException e) {
+      return new ReconcileResult(Outcome.FAILED, e.getMessage(),
+          Optional.ofNullable(desired).map(DesiredState::hash),
+          Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(), List.of(),
+          new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false, false,
+          observed.nextAttention(), timer.durations());
+    }
+  }
+
+  private ClusterSnapshot myShard(ClusterSnapshot snapshot) {
+    return shards.map(assigner -> new ClusterSnapshot(
+        assigner.clustersOf(shard, snapshot.clusters()), snapshot.rejections())).orElse(snapshot);
+  }
+
+  private Map<ClusterId, Rejection> blockedClusters(UnownedFilesException e) {
+    Map<ClusterId, Rejection> blocked = new TreeMap<>();
+    for (String path : e.paths()) {
+      Optional<ClusterId> owner = Planner.clusterOf(path, settings);
+      if (owner.isEmpty()) {
+        return Map.of(); // the main config itself: nothing can be written
+      }
+      blocked.putIfAbsent(owner.get(), new Rejection(owner.get().value(), "file-not-owned",
+          "file " + Quoting.quote(path) + " of cluster " + Quoting.quote(owner.get().value())
+              + " is not owned by the controller; move it away"));
+    }
+    return blocked;
+  }
+
+  /** What the planner made of each cluster. */
+  private record ClusterStates(SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
+      List<Rejection> rejected, SortedMap<ClusterId, Instant> notAfter) {
+    static ClusterStates of(DesiredState desired, Observation observation) {
+      SortedMap<ClusterId, Rejection> degraded = new TreeMap<>();
+      SortedMap<ClusterId, Instant> notAfter = new TreeMap<>();
+      for (ClusterId id : desired.clusters()) {
+        CertificateBundle bundle = observation.certificates().get(id);
+        notAfter.put(id, bundle.notAfter());
+        Rejection problem = observation.certificateProblems().get(id);
+        if (problem != null) {
+          degraded.put(id, problem);
+        }
+      }
+      // a cluster left out only for want of a certificate waits; anything else is a rejection
+      Set<Rejection> certificateProblems =
+          new HashSet<>(observation.certificateProblems().values());
+      Predicate<Rejection> waits = r -> certificateProblems.contains(r)
+          || r.reason().equals(Observer.CERTIFICATE_MISSING);
+      return new ClusterStates(degraded,
+          desired.rejections().stream().filter(waits).toList(),
+          desired.rejections().stream().filter(waits.negate()).toList(), notAfter);
+    }
+  }
+
+  private ReconcileResult result(Delivered delivered, DesiredState desired,
+      Observation observation, Observer.Observed observed, PhaseTimer timer) {
+    ClusterStates states = ClusterStates.of(desired, observation);
+    return new ReconcileResult(delivered.outcome(), delivered.message(),
+        Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
+        delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
+        states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
+        observed.nextAttention(), timer.durations());
+  }
+
+  /**
+   * Observes and plans as {@link #reconcile()} does, and compares with the files on disk, but
+   * writes nothing, asks Prometheus nothing and records nothing. The certificate source is
+   * observed, so a source that issues certificates (Vault) may issue one.
+   *
+   * @throws SourceNotReadyException if the cluster source is not synced or failing
+   * @throws io.promcc.core.model.ValidationException if the base config or profile is invalid
+   */
+  public Preview preview() {
+    ClusterSnapshot snapshot = clusters.snapshot();
+    SortedMap<String, DesiredFile> onDisk = store.readOwned();
+    Observation observation = observer.observe(myShard(snapshot), onDisk, clock.instant())
+        .observation();
+    DesiredState desired = planner.get().plan(observation, settings);
+    ClusterStates states = ClusterStates.of(desired, observation);
+    return new Preview(desired, FileDiff.between(desired, onDisk),
+        store.record(), states.degraded(), states.waiting(), states.rejected());
+  }
+
+  private static ReconcileResult failed(Outcome outcome, String message, PhaseTimer timer) {
+    return new ReconcileResult(outcome, message, Optional.empty(), Optional.empty(), List.of(),
+        List.of(),
+        List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false,
+        Optional.empty(), timer.durations());
+  }
+
+  /** One daemon thread for the background baseline call, ended after 30 idle seconds. */
+  private static Executor baselineThread() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "promcc-prometheus-baseline");
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Builds a {@link Reconciler}. Not thread-safe. */
+  public static final class Builder {
+    private GuestClusterSource clusters;
+    private CertificateSource certificates;
+    private Supplier<Planner> planner;
+    private ControllerSettings settings = ControllerSettings.DEFAULTS;
+    private ConfigStore store;
+    private Optional<PrometheusControl> prometheus = Optional.empty();
+    private FileValidator validator = FileValidator.NONE;
+    private Duration readyTimeout = Duration.ofMinutes(5);
+    private Duration verifyTimeout = Duration.ofMinutes(5);
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Executor background;
+    private int shardIndex;
+    private int shardCount = 1;
+
+    private Builder() {}
+
+    /** Where guest clusters come from. Required. */
+    public Builder clusterSource(GuestClusterSource value) {
+      clusters = requireNonNull(value, "clusterSource == null");
+      return this;
+    }
+
+    /** Where each cluster's client certificate comes from. Required. */
+    public Builder certificateSource(CertificateSource value) {
+      certificates = requireNonNull(value, "certificateSource == null");
+      return this;
+    }
+
+    /** The planner (profile and base config). Required. */
+    public Builder planner(Planner value) {
+      requireNonNull(value, "planner == null");
+      planner = () -> value;
+      return this;
+    }
+
+    /**
+     * The planner to use at each reconcile, for a base config or profile that changes while the
+     * controller runs. Called once per reconcile.
+     */
+    public Builder planner(Supplier<Planner> value) {
+      planner = requireNonNull(value, "planner == null");
+      return this;
+    }
+
+    /** Job prefix, labels, paths and output mode (default {@link ControllerSettings#DEFAULTS}). */
+    public Builder settings(ControllerSettings value) {
+      settings = requireNonNull(value, "settings == null");
+      return this;
+    }
+
+    /** The folder Prometheus reads. Required. */
+    public Builder store(ConfigStore value) {
+      store = requireNonNull(value, "store == null");
+      return this;
+    }
+
+    /** The Prometheus to reload and verify; without one, files are only written. */
+    public Builder prometheus(PrometheusControl value) {
+      prometheus = Optional.of(requireNonNull(value, "prometheus == null"));
+      return this;
+    }
+
+    /** The Prometheus to reload and verify, or empty to only write files (the default). */
+    public Builder prometheus(Optional<PrometheusControl> value) {
+      prometheus = requireNonNull(value, "prometheus == null");
+      return this;
+    }
+
+    /** Checks of changed files before they are written (default none). */
+    public Builder validator(FileValidator value) {
+      validator = requireNonNull(value, "validator == null");
+      return this;
+    }
+
+    /**
+     * How long to wait for Prometheus to become ready when nothing was verified yet, or after it
+     * went away during a reload (default 5 minutes).
+     */
+    public Builder readyTimeout(Duration value) {
+      readyTimeout = requirePositive(value, "readyTimeout");
+      return this;
+    }
+
+    /** How long to wait for runtime info to confirm a reload (default 5 minutes). */
+    public Builder verifyTimeout(Duration value) {
+      verifyTimeout = requirePositive(value, "verifyTimeout");
+      return this;
+    }
+
+    /** Time source for timing, expiry and deadlines (default the system clock, UTC). */
+    public Builder clock(Clock value) {
+      clock = requireNonNull(value, "clock == null");
+      return this;
+    }
+
+    /** How to wait between polls (default {@link Sleeper#SYSTEM}). */
+    public Builder sleeper(Sleeper value) {
+      sleeper = requireNonNull(value, "sleeper == null");
+      return this;
+    }
+
+    /**
+     * Where the background baseline call runs (default one daemon thread). A direct executor
+     * ({@code Runnable::run}) makes a reconcile single-threaded, for tests.
+     */
+    public Builder backgroundExecutor(Executor value) {
+      background = requireNonNull(value, "executor == null");
+      return this;
+    }
+
+    /**
+     * Keeps only the clusters of shard {@code index} of {@code count} (rendezvous hashing, see
+     * {@link ShardAssigner}); default all clusters.
+     */
+    public Builder shard(int index, int count) {
+      if (count < 1 || index < 0 || index >= count) {
+        throw new IllegalArgumentException("shard must be K/N with 0 <= K < N, found " + index
+            + "/" + count);
+      }
+      shardIndex = index;
+      shardCount = count;
+      return this;
+    }
+
+    public Reconciler build() {
+      return new Reconciler(this);
+    }
+
+    private static Duration requirePositive(Duration value, String what) {
+      requireNonNull(value, what + " == null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, found " + value);
+      }
+      return value;
+    }
+  }
+}

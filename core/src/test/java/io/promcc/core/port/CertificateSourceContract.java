@@ -1,0 +1,90 @@
+package io.promcc.core.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link CertificateSource} does, run against the real sources and the fake alike. A
+ * subclass says how to make a source, how to give a cluster a certificate on the source's side,
+ * and how to make the whole source fail.
+ */
+public abstract class CertificateSourceContract {
+  private CertificateSource source;
+
+  /** A new source; not started. */
+  protected abstract CertificateSource newSource();
+
+  /** Makes a certificate for cluster {@code id} available on the source's side. */
+  protected abstract void provide(String id);
+
+  /** Makes the source fail for every cluster (Vault sealed, the API unreachable). */
+  protected abstract void breakSource();
+
+  /** The time now, as the source sees it (a test clock, or the system clock). */
+  protected Instant now() {
+    return Instant.now();
+  }
+
+  @AfterEach
+  void closeSource() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  private CertificateSource started() throws InterruptedException {
+    source = newSource();
+    source.start();
+    assertTrue(source.awaitSynced(Duration.ofSeconds(30)), "did not sync");
+    return source;
+  }
+
+  private static GuestCluster cluster(String id) {
+    return GuestCluster.of(id, "aws", "https://" + id + ".example");
+  }
+
+  @Test
+  void eachClusterGetsAValidBundleOrAProblemWithAReasonNeverBoth() throws InterruptedException {
+    provide("alpha");
+    started();
+
+    CertificateObservation seen = source.observe(List.of(cluster("alpha"), cluster("beta")));
+
+    assertEquals(Set.of(ClusterId.of("alpha")), seen.bundles().keySet());
+    assertTrue(seen.bundles().get(ClusterId.of("alpha")).notAfter().isAfter(now()));
+    assertEquals(Set.of(ClusterId.of("beta")), seen.problems().keySet());
+    assertFalse(seen.problems().get(ClusterId.of("beta")).reason().isBlank());
+  }
+
+  @Test
+  void aFailingSourceNeverThrowsItReportsAProblemForEachCluster() throws InterruptedException {
+    started();
+    breakSource();
+
+    CertificateObservation seen = source.observe(List.of(cluster("gamma"), cluster("delta")));
+
+    assertEquals(Set.of(), seen.bundles().keySet());
+    assertEquals(Set.of(ClusterId.of("gamma"), ClusterId.of("delta")), seen.problems().keySet());
+    seen.problems().values().forEach(p -> assertFalse(p.reason().isBlank(), p.toString()));
+  }
+
+  @Test
+  void observingNothingGivesNothingAndStartAndCloseAreIdempotent()
+      throws InterruptedException {
+    started();
+    source.start();
+    assertEquals(CertificateObservation.EMPTY.bundles(), source.observe(List.of()).bundles());
+    source.close();
+    source.close();
+  }
+}

@@ -1,0 +1,107 @@
+package io.promcc.core.port;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * An in-memory {@link CertificateSource} with scriptable failures. By default every cluster gets
+ * the bundle the issuer function makes for it (a fixed one if none is given); a cluster can be
+ * given its own bundle, or fail with a reason, and the whole source can fail (Vault down, an
+ * unsynced informer) with one reason for every cluster. Records each observed collection.
+ * Passes {@link CertificateSourceContract}. Thread-safe (synchronized).
+ */
+public final class FakeCertificateSource implements CertificateSource {
+  private final Function<ClusterId, CertificateBundle> issuer;
+  private final SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+  private final SortedMap<ClusterId, Rejection> failures = new TreeMap<>();
+  private final List<List<ClusterId>> observed = new ArrayList<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private String sourceFailureReason;
+  private String sourceFailureMessage;
+  private Optional<Instant> nextAttention = Optional.empty();
+
+  /** Every cluster gets the bundle {@code issuer} makes for it, unless told otherwise. */
+  public FakeCertificateSource(Function<ClusterId, CertificateBundle> issuer) {
+    this.issuer = requireNonNull(issuer, "issuer == null");
+  }
+
+  /** Only clusters given a bundle with {@link #put} have one; others are certificate-missing. */
+  public FakeCertificateSource() {
+    this(id -> null);
+  }
+
+  /** Gives {@code cluster} this bundle (a renewal, when it had another). */
+  public void put(ClusterId cluster, CertificateBundle bundle) {
+    synchronized (this) {
+      bundles.put(cluster, bundle);
+      failures.remove(cluster);
+    }
+    listeners.forEach(Runnable::run);
+  }
+
+  /** Makes {@code cluster} fail with {@code reason} until {@link #recover}. */
+  public synchronized void fail(ClusterId cluster, String reason) {
+    failures.put(cluster, new Rejection(cluster.value(), reason, "fake certificate source: "
+        + reason + " for cluster \"" + cluster.value() + "\""));
+  }
+
+  /** Makes every cluster fail with {@code reason} (null: the source works again). */
+  public synchronized void failAll(String reason) {
+    sourceFailureReason = reason;
+    sourceFailureMessage = reason == null ? null : "fake certificate source is failing: " + reason;
+  }
+
+  /** Ends a failure set with {@link #fail}. */
+  public synchronized void recover(ClusterId cluster) {
+    failures.remove(cluster);
+  }
+
+  /** What {@link CertificateObservation#nextAttention()} says from now on. */
+  public synchronized void setNextAttention(Optional<Instant> value) {
+    nextAttention = requireNonNull(value, "value == null");
+  }
+
+  @Override
+  public synchronized CertificateObservation observe(Collection<GuestCluster> clusters) {
+    observed.add(clusters.stream().map(GuestCluster::id).toList());
+    SortedMap<ClusterId, CertificateBundle> out = new TreeMap<>();
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    for (GuestCluster cluster : clusters) {
+      ClusterId id = cluster.id();
+      if (sourceFailureReason != null) {
+        problems.put(id, new Rejection(id.value(), sourceFailureReason, sourceFailureMessage));
+      } else if (failures.containsKey(id)) {
+        problems.put(id, failures.get(id));
+      } else if (bundles.computeIfAbsent(id, issuer) != null) {
+        out.put(id, bundles.get(id));
+      } else {
+        problems.put(id, new Rejection(id.value(), "certificate-missing",
+            "fake certificate source has no certificate for cluster \"" + id.value() + "\""));
+      }
+    }
+    return new CertificateObservation(out, problems, nextAttention);
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** The clusters of every observe call, in order. */
+  public synchronized List<List<ClusterId>> observed() {
+    return List.copyOf(observed);
+  }
+}

@@ -1,0 +1,115 @@
+package io.promcc.core.reconcile;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.port.FakeConfigStore;
+import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.FileValidator;
+import io.promcc.core.testing.MutableClock;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * A reconciler over the core fakes with an injected clock: the controller's clock moves only when
+ * the reconciler sleeps (recorded), Prometheus has a clock of its own, offset from the
+ * controller's, so any comparison of the two shows up as a failing test.
+ */
+final class Fixture {
+  static final String CONFIG = "prometheus.yml";
+
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00.250Z"));
+  Duration prometheusSkew = Duration.ZERO;
+  final Clock prometheusClock = new Clock() {
+    @Override
+    public Instant instant() {
+      return clock.instant().plus(prometheusSkew);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  };
+  final List<Duration> sleeps = new ArrayList<>();
+  final FakeConfigStore store = new FakeConfigStore();
+  final FakePrometheusControl prometheus = new FakePrometheusControl(prometheusClock,
+      store::readOwned).rejectWhen(Fixture::bogus);
+  final FakeClusterSource clusters = new FakeClusterSource();
+  final FakeCertificateSource certificates =
+      new FakeCertificateSource(id -> TestCertificates.bundle());
+  String baseConfig = "global:\n  scrape_interval: 1m\n";
+  FileValidator validator = FileValidator.NONE;
+
+  /** Prometheus' rejection of a config that says "bogus", in its words. */
+  static Optional<String> bogus(SortedMap<String, DesiredFile> files) {
+    return Optional.ofNullable(files.get(CONFIG)).filter(f -> f.text().contains("bogus"))
+        .map(f -> "parsing YAML file prometheus.yml: field bogus not found in type "
+            + "config.plain");
+  }
+
+  static GuestCluster cluster(String id) {
+    return GuestCluster.of(id, "aws", "https://" + id + ".example");
+  }
+
+  static ClusterId id(String id) {
+    return ClusterId.of(id);
+  }
+
+  Fixture with(String... ids) {
+    for (String id : ids) {
+      clusters.put(cluster(id));
+    }
+    return this;
+  }
+
+  Planner planner() {
+    return new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse(baseConfig, CONFIG));
+  }
+
+  Reconciler.Builder builder() {
+    return Reconciler.builder().clusterSource(clusters).certificateSource(certificates)
+        .planner(this::planner).store(store).prometheus(prometheus).validator(
+            (desired, changed) -> validator.check(desired, changed))
+        .clock(clock).sleeper(d -> {
+          sleeps.add(d);
+          clock.advance(d);
+        })
+        .readyTimeout(Duration.ofMinutes(1)).verifyTimeout(Duration.ofMinutes(1))
+        .backgroundExecutor(Runnable::run);
+  }
+
+  /** A new reconciler over the same store and Prometheus, as after a controller restart. */
+  Reconciler reconciler() {
+    return builder().build();
+  }
+
+  String configOnDisk() {
+    return store.readOwned().get(CONFIG).text();
+  }
+
+  boolean hasJobsOf(String id) {
+    return configOnDisk().contains("guest-cluster-" + id + "-");
+  }
+
+  boolean prometheusRunsJobsOf(String id) {
+    DesiredFile loaded = prometheus.loadedFiles().get(CONFIG);
+    return loaded != null && loaded.text().contains("guest-cluster-" + id + "-");
+  }
+}

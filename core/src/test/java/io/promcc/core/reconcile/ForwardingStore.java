@@ -1,0 +1,50 @@
+package io.promcc.core.reconcile;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.Verification;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/** A store that forwards every call; tests override the one they watch. */
+class ForwardingStore implements ConfigStore {
+  private final ConfigStore delegate;
+
+  ForwardingStore(ConfigStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public SortedMap<String, DesiredFile> readOwned() {
+    return delegate.readOwned();
+  }
+
+  @Override
+  public void write(DesiredState desired, FileDiff diff) {
+    delegate.write(desired, diff);
+  }
+
+  @Override
+  public DeliveryRecord record() {
+    return delegate.record();
+  }
+
+  @Override
+  public void markRejected(Optional<RejectedConfig> rejected) {
+    delegate.markRejected(rejected);
+  }
+
+  @Override
+  public void markVerified(Verification verification) {
+    delegate.markVerified(verification);
+  }
+
+  @Override
+  public boolean restoreLastVerified() {
+    return delegate.restoreLastVerified();
+  }
+}

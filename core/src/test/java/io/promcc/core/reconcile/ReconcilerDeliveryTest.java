@@ -1,0 +1,445 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Fixture.CONFIG;
+import static io.promcc.core.reconcile.Fixture.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** How the reconciler writes, reloads, verifies and rolls back; injected clocks, no sleeping. */
+class ReconcilerDeliveryTest {
+  private final Fixture f = new Fixture().with("a");
+
+  @Test
+  void firstReconcileWritesCertificatesBeforeTheConfigThenReloadsAndVerifies() {
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem", CONFIG),
+        result.written());
+    assertEquals(1, f.prometheus.reloads());
+    assertEquals(f.store.readOwned(), f.prometheus.loadedFiles());
+    assertEquals(result.stateHash(), f.store.lastVerified().map(v -> v.stateHash()));
+    assertTrue(result.configInSync());
+    assertEquals(List.of(id("a")), result.active());
+  }
+
+  @Test
+  void aSecondReconcileWithNothingChangedWritesAndReloadsNothing() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    int writes = f.store.writes().size();
+
+    ReconcileResult again = reconciler.reconcile();
+
+    assertEquals(Outcome.UNCHANGED, again.outcome());
+    assertEquals(writes, f.store.writes().size());
+    assertEquals(1, f.prometheus.reloads());
+    assertTrue(again.configInSync());
+  }
+
+  @Test
+  void aRestartedControllerDoesNotReloadAnUnchangedState() {
+    f.reconciler().reconcile();
+    f.clock.advance(Duration.ofMinutes(3));
+
+    assertEquals(Outcome.UNCHANGED, f.reconciler().reconcile().outcome());
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aRestartedPrometheusThatLoadedTheVerifiedFilesNeedsNoReload() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clock.advance(Duration.ofMinutes(3));
+    f.prometheus.restart();
+
+    assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome());
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aFailedReloadBySomeoneElseIsRepairedByReloadingTheVerifiedFiles() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clock.advance(Duration.ofSeconds(30));
+    f.prometheus.rejectWhen(files -> Optional.of("someone's bad edit"));
+    try {
+      f.prometheus.reload();
+    } catch (RuntimeException expected) {
+      // Prometheus now reports reloadConfigSuccess=false
+    }
+    f.prometheus.rejectWhen(Fixture::bogus);
+    f.clock.advance(Duration.ofSeconds(30));
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess());
+  }
+
+  @Test
+  void aNewClusterIsWrittenAndReloadedOnce() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clock.advance(Duration.ofSeconds(10));
+    f.with("b");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome());
+    assertEquals(List.of("certs/b-ca.pem", "certs/b-crt.pem", "certs/b-key.pem", CONFIG),
+        result.written());
+    assertEquals(2, f.prometheus.reloads());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+  }
+
+  @Test
+  void aRenewedCertificateIsWrittenWithoutAReloadEvenWhilePrometheusIsDown() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.prometheus.setUp(false);
+    f.certificates.put(id("a"), TestCertificates.other());
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.WRITTEN, result.outcome(), result.message());
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        result.written());
+    assertEquals(1, f.prometheus.reloads());
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text());
+  }
+
+  @Test
+  void aRemovedClustersConfigGoesBeforeItsCertificates() {
+    Reconciler reconciler = f.with("b").reconciler();
+    reconciler.reconcile();
+    f.clusters.remove(id("b"));
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome());
+    assertEquals(List.of(CONFIG), result.written(), "the config no longer names b's files");
+    assertEquals(List.of("certs/b-ca.pem", "certs/b-crt.pem", "certs/b-key.pem"),
+        result.deleted());
+  }
+
+  @Test
+  void aRejectedConfigIsRolledBackReloadedAndReportedInPrometheusWords() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, result.outcome());
+    assertTrue(result.rolledBack());
+    assertTrue(result.message().contains("field bogus not found in type config.plain"),
+        result.message());
+    assertEquals(good, f.configOnDisk());
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), "restored config reloaded");
+    assertFalse(result.configInSync());
+    assertEquals(RejectedConfig.REJECTED,
+        f.store.record().rejected().orElseThrow().reason());
+  }
+
+  @Test
+  void aRejectedConfigIsNotTriedAgainUntilItChangesAlsoAfterAControllerRestart() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    reconciler.reconcile();
+    int reloads = f.prometheus.reloads();
+    int writes = f.store.writes().size();
+
+    ReconcileResult again = reconciler.reconcile();
+    ReconcileResult afterRestart = f.reconciler().reconcile();
+
+    assertEquals(Outcome.REJECTED, again.outcome());
+    assertEquals(Outcome.REJECTED, afterRestart.outcome());
+    assertTrue(afterRestart.message().contains("not tried again"), afterRestart.message());
+    assertEquals(reloads, f.prometheus.reloads());
+    assertEquals(writes, f.store.writes().size());
+
+    f.baseConfig = "global:\n  scrape_interval: 2m\n";
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome(), "a fixed config is tried");
+    assertTrue(f.store.record().rejected().isEmpty());
+  }
+
+  @Test
+  void renewedCertificatesLandWhileAConfigIsPinnedAndRollbackKeepsTheNewerCertificate() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    // the bad config and a renewal arrive together: the rollback must not undo the renewal
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.certificates.put(id("a"), TestCertificates.other());
+    ReconcileResult rejected = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome());
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text());
+
+    // a later renewal while the config is still the rejected one
+    f.certificates.put(id("a"), TestCertificates.bundle());
+    ReconcileResult pinned = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, pinned.outcome());
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        pinned.written());
+    assertEquals(TestCertificates.bundle().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text());
+    assertFalse(f.configOnDisk().contains("bogus"));
+  }
+
+  @Test
+  void aRejectionWithNothingVerifiedLeavesTheFilesAndSaysSo() {
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.REJECTED, result.outcome());
+    assertFalse(result.rolledBack());
+    assertTrue(result.message().contains("no verified files to restore"), result.message());
+    assertTrue(f.configOnDisk().contains("bogus"));
+  }
+
+  @Test
+  void aFileThatFailsValidationWritesNothingAndDoesNotReload() {
+    f.validator = (desired, changed) -> {
+      throw new ValidationException("desired state", List.of("certificate file "
+          + "\"certs/a-crt.pem\" holds no PEM certificate"));
+    };
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.FAILED, result.outcome());
+    assertTrue(result.message().contains("holds no PEM certificate"), result.message());
+    assertEquals(List.of(), f.store.writes());
+    assertEquals(0, f.prometheus.reloads());
+  }
+
+  @Test
+  void withAVerifiedConfigAndPrometheusDownOnlyCertificatesLandAndTheNextReconcileFinishes() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    String before = f.configOnDisk();
+    f.prometheus.setUp(false);
+    f.with("b");
+
+    ReconcileResult down = reconciler.reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, down.outcome());
+    assertEquals(List.of("certs/b-ca.pem", "certs/b-crt.pem", "certs/b-key.pem"),
+        down.written());
+    assertEquals(before, f.configOnDisk(), "the config change waits for prometheus");
+
+    f.prometheus.setUp(true);
+    ReconcileResult up = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, up.outcome());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+  }
+
+  @Test
+  void withNothingVerifiedEverythingIsWrittenForAPrometheusThatWaitsForItsConfig() {
+    f.prometheus.setUp(false);
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome());
+    assertTrue(f.hasJobsOf("a"), "prometheus may need this config to start");
+    f.prometheus.restart();
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+  }
+
+  @Test
+  void aPrometheusThatDiesOnANewConfigGetsTheLastGoodFilesBackAndTheConfigIsPinned() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    String good = f.configOnDisk();
+    f.prometheus.crashWhen(files -> files.get(CONFIG).text().contains("guest-cluster-b-"));
+    f.with("b");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, result.outcome());
+    assertTrue(result.message().contains("not ready within"), result.message());
+    assertEquals(good, f.configOnDisk());
+    assertTrue(f.prometheus.isUp(), "it came back with the restored files");
+    assertEquals(RejectedConfig.NOT_READY,
+        f.store.record().rejected().orElseThrow().reason());
+    assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome(), "not tried again");
+  }
+
+  @Test
+  void aPrometheusClockTenSecondsAheadStillGetsAChangedConfigReloaded() {
+    f.prometheusSkew = Duration.ofSeconds(10);
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.with("b");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome());
+    assertEquals(2, f.prometheus.reloads());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+  }
+
+  @Test
+  void aPrometheusClockBehindDoesNotMakeAGoodConfigLookRejected() {
+    f.prometheusSkew = Duration.ofMillis(-900);
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.with("b");
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.prometheusSkew = Duration.ofHours(-1);
+    f.with("c");
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    assertEquals(List.of(), f.sleeps, "no wait for any clock");
+  }
+
+  @Test
+  void aSignalReloadCountsOnceRuntimeInfoShowsANewerLoad() {
+    f.prometheus.reloadBySignal();
+    Reconciler reconciler = f.reconciler();
+    f.clock.advance(Duration.ofSeconds(2));
+
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+
+    f.clock.advance(Duration.ofSeconds(2));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    ReconcileResult rejected = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
+  }
+
+  @Test
+  void asksForTheBaselineWhileTheFilesAreWritten() throws Exception {
+    CountDownLatch baselineAsked = new CountDownLatch(1);
+    AtomicBoolean writeSawBaseline = new AtomicBoolean();
+    var prometheus = new ForwardingControl(f.prometheus) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        baselineAsked.countDown();
+        return super.runtimeInfo();
+      }
+    };
+    ConfigStore slowStore = new ForwardingStore(f.store) {
+      @Override
+      public void write(DesiredState desired, FileDiff diff) {
+        try {
+          writeSawBaseline.set(baselineAsked.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.write(desired, diff);
+      }
+    };
+    var pool = Executors.newSingleThreadExecutor();
+    try {
+      ReconcileResult result = f.builder().store(slowStore).prometheus(prometheus)
+          .backgroundExecutor(pool).build().reconcile();
+      assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+      assertTrue(writeSawBaseline.get(), "the write waited until the baseline was asked");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPrometheusTooBusyToAnswerRightAfterTheReloadIsAskedAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    var busy = new ForwardingControl(f.prometheus) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (calls.incrementAndGet() == 2) { // the first call after the reload
+          throw new PrometheusUnavailableException("no answer within 10s");
+        }
+        return super.runtimeInfo();
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(busy).build().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(List.of(Duration.ofMillis(20)), f.sleeps);
+  }
+
+  @Test
+  void aPrometheusThatNeverAnswersAfterTheReloadIsUnavailableAtTheVerifyTimeoutWithoutRollback() {
+    AtomicInteger calls = new AtomicInteger();
+    var silent = new ForwardingControl(f.prometheus) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (calls.incrementAndGet() > 1) {
+          throw new PrometheusUnavailableException("no answer within 10s");
+        }
+        return super.runtimeInfo();
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(silent).build().reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome());
+    assertFalse(result.rolledBack());
+    assertTrue(f.hasJobsOf("a"), "the files stay; nothing was rejected");
+    Duration waited = f.sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+    assertTrue(waited.compareTo(Duration.ofMinutes(1)) >= 0
+        && waited.compareTo(Duration.ofMinutes(1).plusSeconds(2)) <= 0, waited.toString());
+  }
+
+  @Test
+  void reportsWhatItDidAndHowLongEachPhaseTook() {
+    AtomicInteger calls = new AtomicInteger();
+    var slow = new ForwardingControl(f.prometheus) {
+      @Override
+      public io.promcc.core.port.ReloadAck reload() {
+        f.clock.advance(Duration.ofMillis(700));
+        return super.reload();
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        calls.incrementAndGet();
+        f.clock.advance(Duration.ofMillis(30));
+        return super.runtimeInfo();
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(slow).build().reconcile();
+
+    assertEquals(Duration.ofMillis(700), result.durations().get(Phase.RELOAD));
+    assertEquals(Duration.ofMillis(30), result.durations().get(Phase.VERIFY));
+    assertEquals(Duration.ofMillis(730), result.duration(),
+        "the baseline call runs beside the write, not as a phase of its own");
+    assertEquals(2, calls.get(), "the baseline and one verification, nothing else");
+  }
+
+  @Test
+  void withoutAPrometheusTheFilesAreOnlyWritten() {
+    Reconciler reconciler = f.builder().prometheus(Optional.empty()).build();
+
+    assertEquals(Outcome.WRITTEN, reconciler.reconcile().outcome());
+    assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome());
+    assertEquals(0, f.prometheus.reloads());
+  }
+}

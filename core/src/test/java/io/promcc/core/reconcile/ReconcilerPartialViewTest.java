@@ -1,0 +1,202 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Fixture.CONFIG;
+import static io.promcc.core.reconcile.Fixture.cluster;
+import static io.promcc.core.reconcile.Fixture.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Never act on a partial view: which source failures keep jobs, and what removes them. */
+class ReconcilerPartialViewTest {
+  private final Fixture f = new Fixture().with("a", "b");
+
+  @Test
+  void aClusterSourceThatIsNotSyncedChangesNothingAndSaysSo() {
+    FakeClusterSource unsynced = FakeClusterSource.unsynced();
+
+    ReconcileResult result = f.builder().clusterSource(unsynced).build().reconcile();
+
+    assertEquals(Outcome.SOURCE_NOT_READY, result.outcome());
+    assertTrue(result.message().contains("has not synced yet; nothing was changed"),
+        result.message());
+    assertEquals(List.of(), f.store.writes());
+    assertEquals(0, f.prometheus.reloads());
+  }
+
+  @Test
+  void aFailingClusterSourceNeverDropsAnyCluster() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clusters.fail("list services: 500 internal error");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.SOURCE_NOT_READY, result.outcome());
+    assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b"));
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aClusterWhoseCertificateSourceFailsKeepsItsJobsAndFilesWithTheSourcesReason() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    var before = f.store.readOwned();
+    f.certificates.fail(id("a"), "vault-sealed");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.UNCHANGED, result.outcome());
+    assertEquals(before, f.store.readOwned());
+    assertEquals(List.of(id("a"), id("b")), result.active());
+    assertEquals("vault-sealed", result.degraded().get(id("a")).reason());
+    assertEquals(List.of(), result.waiting());
+  }
+
+  @Test
+  void afterARestartWhileVaultIsDownEveryClusterKeepsItsJobsAndCertificates() {
+    f.reconciler().reconcile();
+    var before = f.store.readOwned();
+    f.certificates.failAll("vault-unreachable");
+
+    ReconcileResult result = f.reconciler().reconcile(); // a new process: nothing in memory
+
+    assertEquals(Outcome.UNCHANGED, result.outcome(), result.message());
+    assertEquals(before, f.store.readOwned());
+    assertEquals(2, result.degraded().size());
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aKeptCertificatePastItsEndStaysAndTheReasonSaysExpired() {
+    f.certificates.put(id("a"), TestCertificates.expired());
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.certificates.fail(id("a"), "vault-sealed");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertTrue(f.hasJobsOf("a"), "up == 0 is visible; vanished targets are not");
+    Rejection reason = result.degraded().get(id("a"));
+    assertEquals("expired", reason.reason());
+    assertTrue(reason.message().contains("expired at 2024-01-02T00:00:00Z")
+        && reason.message().contains("vault-sealed"), reason.message());
+    assertEquals(Instant.parse("2024-01-02T00:00:00Z"), result.certificateNotAfter().get(id("a")));
+  }
+
+  @Test
+  void aNewClusterWithoutAnyCertificateWaitsWithTheSourcesOwnReason() {
+    f.certificates.fail(id("b"), "secret-missing");
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome());
+    assertEquals(List.of(id("a")), result.active());
+    assertEquals("secret-missing", result.waiting().get(0).reason());
+    assertEquals(List.of(), result.rejected());
+    assertFalse(f.hasJobsOf("b"));
+
+    f.certificates.recover(id("b"));
+    assertEquals(List.of(id("a"), id("b")), f.reconciler().reconcile().active());
+  }
+
+  @Test
+  void aClusterGoneFromTheSourceLosesItsJobsAndFiles() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clusters.remove(id("b"));
+
+    reconciler.reconcile();
+
+    assertFalse(f.hasJobsOf("b"));
+    assertFalse(f.store.readOwned().containsKey("certs/b-crt.pem"));
+  }
+
+  @Test
+  void aClusterTheSourceRejectsLosesItsJobsAndTheReasonIsCarriedThrough() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clusters.remove(id("b"));
+    Rejection invalid = new Rejection("service \"b/master\"", "invalid-api-server",
+        "api server of service \"b/master\" must be https, found \"http://b\"");
+    f.clusters.setRejections(List.of(invalid));
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertFalse(f.hasJobsOf("b"));
+    assertEquals(List.of(invalid), result.rejected());
+  }
+
+  @Test
+  void aFileSomeoneElsePlacedBlocksOnlyTheClusterItBelongsTo() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.store.putUnowned("certs/c-key.pem", DesiredFile.of(FileKind.PRIVATE_KEY, "hand-made"));
+    f.with("c", "d");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(List.of(id("a"), id("b"), id("d")), result.active());
+    Rejection blocked = result.rejected().get(0);
+    assertEquals("file-not-owned", blocked.reason());
+    assertTrue(blocked.message().contains("\"certs/c-key.pem\""), blocked.message());
+    assertEquals("hand-made", f.store.unownedText("certs/c-key.pem").orElseThrow());
+  }
+
+  @Test
+  void anUnownedMainConfigFailsTheReconcileAndWritesNothing() {
+    f.store.putUnowned(CONFIG, DesiredFile.of(FileKind.MAIN_CONFIG, "a user's config"));
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.FAILED, result.outcome());
+    assertTrue(result.message().contains("\"prometheus.yml\""), result.message());
+    assertEquals(List.of(), f.store.writes());
+  }
+
+  @Test
+  void theNextRunIsDueWhenTheCertificateSourceNeedsAttention() {
+    Instant renewal = f.clock.instant().plus(Duration.ofHours(7));
+    f.certificates.setNextAttention(Optional.of(renewal));
+
+    assertEquals(Optional.of(renewal), f.reconciler().reconcile().runAgainAt());
+  }
+
+  @Test
+  void aShardKeepsOnlyItsClustersAndObservesCertificatesOnlyForThem() {
+    for (int i = 0; i < 20; i++) {
+      f.clusters.put(cluster("c" + i));
+    }
+    ReconcileResult zero = f.builder().shard(0, 2).build().reconcile();
+    ReconcileResult one = f.builder().store(new io.promcc.core.port.FakeConfigStore())
+        .shard(1, 2).build().reconcile();
+
+    assertEquals(22, zero.active().size() + one.active().size());
+    assertTrue(zero.active().stream().noneMatch(one.active()::contains));
+    assertEquals(zero.active(), f.certificates.observed().get(0));
+  }
+
+  @Test
+  void aStoreThatCannotWriteFailsTheReconcileNamingTheProblem() {
+    f.store.failWrites("cannot write \"/prom/certs/a-ca.pem\": No space left on device");
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(Outcome.FAILED, result.outcome());
+    assertTrue(result.message().contains("No space left on device"), result.message());
+    assertEquals(0, f.prometheus.reloads());
+  }
+}

@@ -1,0 +1,323 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.yaml.BaseConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciler over the real adapters (atomic files, HTTP control, local validation) against a
+ * real Prometheus 2.53.3 started per test on a free loopback port. Clusters and certificates come
+ * from core's fakes; the planner is the real one with its default profile.
+ */
+class ReconcilerAgainstPrometheusIT {
+  private static final String GOOD_BASE = "global:\n  scrape_interval: 1m\n";
+  private static final String BAD_BASE = GOOD_BASE + "bogus_setting: 1\n";
+
+  @TempDir Path work;
+  private Path out;
+  private int port;
+  private PrometheusProcess prometheus;
+  private String baseConfig = GOOD_BASE;
+  private final FakeClusterSource clusters = new FakeClusterSource();
+  private final FakeCertificateSource certificates = new FakeCertificateSource(id -> {
+    TestCertificates.Bundle bundle = TestCertificates.client(id.value());
+    return CertificateBundle.fromPem(bundle.caPem(), bundle.certificatePem(),
+        Secret.of(bundle.pkcs8KeyPem()));
+  });
+
+  @BeforeEach
+  void setUp() throws IOException {
+    PrometheusProcess.toolsDir();
+    out = Files.createDirectory(work.resolve("out"));
+    port = PrometheusProcess.freePort();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+  }
+
+  private PrometheusAdapterSettings.Builder settings() {
+    return PrometheusAdapterSettings.builder(out, URI.create("http://127.0.0.1:" + port))
+        .readyTimeout(Duration.ofSeconds(60)).reloadTimeout(Duration.ofSeconds(60));
+  }
+
+  /** The controller as the app wires it, with a counting control to see every reload. */
+  private final class Controller {
+    final AtomicFileStore store;
+    final CountingControl control;
+    final Reconciler reconciler;
+
+    Controller(PrometheusAdapterSettings settings) {
+      store = new AtomicFileStore(settings);
+      control = new CountingControl(new HttpPrometheusControl(
+          HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC()));
+      reconciler = Reconciler.builder().clusterSource(clusters).certificateSource(certificates)
+          .planner(() -> new Planner(ScrapeProfile.defaultProfile(),
+              BaseConfig.parse(baseConfig, "base.yml")))
+          .store(store).prometheus(control).validator(new LocalValidation(settings))
+          .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout())
+          .build();
+    }
+
+    ReconcileResult reconcile() {
+      return reconciler.reconcile();
+    }
+  }
+
+  private Controller controller() {
+    return new Controller(settings().build());
+  }
+
+  private void add(String... ids) {
+    for (String id : ids) {
+      clusters.put(GuestCluster.of(id, "aws", "https://master." + id + ":443"));
+    }
+  }
+
+  /** Writes the config of no clusters with the store alone and starts Prometheus on it. */
+  private void startPrometheus(boolean lifecycle) {
+    DesiredState empty = new Planner(ScrapeProfile.defaultProfile(),
+        BaseConfig.parse(GOOD_BASE, "base.yml")).plan(List.of(), Map.of(),
+        io.promcc.core.model.ControllerSettings.DEFAULTS);
+    AtomicFileStore store = new AtomicFileStore(out);
+    store.write(empty, FileDiff.between(empty, store.readOwned()));
+    prometheus = PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, lifecycle);
+  }
+
+  @Test
+  void aClusterBecomesLoadedJobsWithPrivateKeysOnlyForTheOwner() throws IOException {
+    startPrometheus(true);
+    add("alpha");
+
+    ReconcileResult result = controller().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertTrue(result.written().contains("certs/alpha-key.pem"), result.toString());
+    Controller c = controller();
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-apiserver"),
+        prometheus.log());
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(out.resolve("certs/alpha-key.pem"))));
+    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+    assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
+  }
+
+  @Test
+  void aChangeCausesExactlyOneReloadAndARemovedClustersFilesGo() {
+    startPrometheus(true);
+    add("alpha");
+    Controller c = controller();
+    c.reconcile();
+    double before = prometheus.lastReloadSuccessTimestamp();
+    add("beta");
+
+    assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+    assertEquals(2, c.control.reloads());
+    assertTrue(prometheus.lastReloadSuccessTimestamp() > before);
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-beta-"));
+
+    clusters.remove(ClusterId.of("beta"));
+    ReconcileResult removed = c.reconcile();
+    assertEquals(Outcome.RELOADED, removed.outcome());
+    assertEquals(List.of("certs/beta-ca.pem", "certs/beta-crt.pem", "certs/beta-key.pem"),
+        removed.deleted());
+    removed.deleted().forEach(p -> assertFalse(Files.exists(out.resolve(p)), p));
+    assertFalse(c.control.loadedConfig().contains("guest-cluster-beta-"));
+  }
+
+  @Test
+  void nothingChangedReloadsNothingAlsoAfterAControllerAndAPrometheusRestart() {
+    startPrometheus(true);
+    add("alpha", "beta");
+    controller().reconcile();
+    double loadedAt = prometheus.lastReloadSuccessTimestamp();
+
+    Controller same = controller();
+    assertEquals(Outcome.UNCHANGED, same.reconcile().outcome());
+    assertEquals(Outcome.UNCHANGED, same.reconcile().outcome());
+    assertEquals(0, same.control.reloads());
+    assertEquals(loadedAt, prometheus.lastReloadSuccessTimestamp());
+
+    prometheus.close();
+    prometheus = PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, true);
+    Controller afterPrometheusRestart = controller();
+    afterPrometheusRestart.control.awaitReady(Duration.ofSeconds(60));
+    ReconcileResult result = afterPrometheusRestart.reconcile();
+    assertEquals(Outcome.UNCHANGED, result.outcome(), result.message());
+    assertEquals(0, afterPrometheusRestart.control.reloads());
+  }
+
+  @Test
+  void aRejectedConfigIsRolledBackReportedInPrometheusWordsAndNotTriedAgain() {
+    startPrometheus(true);
+    add("alpha");
+    Controller c = controller();
+    c.reconcile();
+    String good = c.control.loadedConfig();
+    add("beta");
+    baseConfig = BAD_BASE; // passes the adapter's own checks (no promtool), Prometheus refuses
+
+    ReconcileResult result = c.reconcile();
+
+    assertEquals(Outcome.REJECTED, result.outcome());
+    assertTrue(result.rolledBack(), result.message());
+    assertTrue(result.message().contains("field bogus_setting not found in type"),
+        result.message());
+    assertFalse(c.store.readOwned().get("prometheus.yml").text().contains("guest-cluster-beta-"),
+        "the config on disk is the verified one again");
+    assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
+    assertEquals(good, c.control.loadedConfig());
+    int reloads = c.control.reloads();
+
+    Controller restarted = controller();
+    ReconcileResult again = restarted.reconcile();
+    assertEquals(Outcome.REJECTED, again.outcome());
+    assertTrue(again.message().contains("not tried again"), again.message());
+    assertEquals(0, restarted.control.reloads());
+    assertEquals(reloads, c.control.reloads());
+
+    baseConfig = GOOD_BASE;
+    assertEquals(Outcome.RELOADED, restarted.reconcile().outcome());
+    assertTrue(restarted.control.loadedConfig().contains("guest-cluster-beta-"));
+  }
+
+  @Test
+  void theFirstReconcileCompletesOncePrometheusComesUpOnItsFiles() throws Exception {
+    add("alpha");
+    Controller c = controller();
+    CountDownLatch waiting = new CountDownLatch(1);
+    c.control.beforeAwaitReady(waiting::countDown);
+    // Prometheus cannot start without its config file: start it once the reconcile has written
+    // the files and begun to wait for readiness.
+    CompletableFuture<PrometheusProcess> starter = CompletableFuture.supplyAsync(() -> {
+      try {
+        if (!waiting.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the reconcile never waited for prometheus");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      return PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, true);
+    });
+
+    ReconcileResult result;
+    try {
+      result = c.reconcile();
+    } finally {
+      prometheus = starter.get(60, TimeUnit.SECONDS);
+    }
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-apiserver"));
+    assertEquals(Outcome.UNCHANGED, controller().reconcile().outcome());
+  }
+
+  @Test
+  void reloadsBySignalWhenTheLifecycleApiIsOff() {
+    startPrometheus(false);
+    Controller c = new Controller(settings().signalPid(prometheus.pid()).build());
+    add("alpha");
+    assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+    add("beta");
+
+    ReconcileResult result = c.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-beta-"));
+    baseConfig = BAD_BASE;
+    ReconcileResult rejected = c.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome());
+    assertTrue(rejected.rolledBack(), rejected.message());
+    assertTrue(rejected.message().contains("reloadConfigSuccess=false"), rejected.message());
+    assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
+  }
+
+  @Test
+  void anHttpReloadWithTheLifecycleApiOffSaysHowToFixIt() {
+    startPrometheus(false);
+    add("alpha");
+
+    ReconcileResult result = controller().reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome());
+    assertTrue(result.message().contains("\"Lifecycle API is not enabled.\"")
+        && result.message().contains("--web.enable-lifecycle"), result.message());
+  }
+
+  @Test
+  void promtoolRejectsWhatPrometheusWouldAndNothingIsWritten() {
+    startPrometheus(true);
+    add("alpha");
+    Controller c = new Controller(settings().promtool(PrometheusProcess.promtool()).build());
+    c.reconcile();
+    var before = c.store.readOwned();
+    add("beta");
+    baseConfig = BAD_BASE;
+
+    ReconcileResult result = c.reconcile();
+
+    assertEquals(Outcome.FAILED, result.outcome());
+    assertTrue(result.message().contains("promtool check config failed (exit 1)")
+        && result.message().contains("field bogus_setting not found"), result.message());
+    assertEquals(before, c.store.readOwned());
+    assertEquals(1, c.control.reloads());
+  }
+
+  @Test
+  void promtoolAcceptsAStateWhoseTlsFilesAreStagedWithIt() {
+    LocalValidation validation = new LocalValidation(out,
+        Optional.of(PrometheusProcess.promtool()));
+    TestCertificates.Bundle a = TestCertificates.client("a");
+    DesiredState state = TestStates.of(TestStates.guestClusterConfig(List.of("a")),
+        TestStates.certificateFiles("a", a));
+
+    validation.check(state, state.files().keySet());
+
+    DesiredState missingKey = TestStates.of(TestStates.guestClusterConfig(List.of("a")),
+        Map.of(TestStates.caPath("a"), state.files().get(TestStates.caPath("a")),
+            TestStates.certPath("a"), state.files().get(TestStates.certPath("a"))));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validation.check(missingKey, missingKey.files().keySet()));
+    assertTrue(e.getMessage().contains("key_file \"certs/a-key.pem\""), e.getMessage());
+    assertNotEquals(0, e.problems().size());
+  }
+}
