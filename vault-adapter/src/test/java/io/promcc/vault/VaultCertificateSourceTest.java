@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,7 +175,7 @@ class VaultCertificateSourceTest {
     VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
     source.certificateFor(clusters.get(0)); // log in first: the limit is about PKI calls
     vault.clearRequests();
-    vault.latency(Duration.ofMillis(60));
+    vault.pause();
 
     // more callers than permits, all at once, as reconciles and a refresh might be
     ExecutorService callers = Executors.newFixedThreadPool(11);
@@ -183,15 +184,47 @@ class VaultCertificateSourceTest {
       for (GuestCluster cluster : clusters.subList(1, 12)) {
         results.add(callers.submit(() -> source.certificateFor(cluster)));
       }
+      // both permits are in use at once: the fake holds two requests
+      assertTrue(vault.awaitInFlight(2, Duration.ofSeconds(30)),
+          "two requests never were in flight together: " + vault.inFlight());
+      vault.resume();
       for (Future<CertificateBundle> result : results) {
-        result.get(30, TimeUnit.SECONDS);
+        result.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      vault.resume();
+      callers.shutdownNow();
+    }
+    assertEquals(11, vault.requests().size());
+    assertEquals(2, vault.maxConcurrentRequests(), "saw " + vault.maxConcurrentRequests());
+  }
+
+  /**
+   * Permits handed on at once, without latency, are where a request counted until its response
+   * was sent looked like a third one in flight.
+   */
+  @RepeatedTest(20)
+  void permitsHandedOnAtOnceStillBoundTheVaultCalls() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
+    source.certificateFor(clusters.get(0));
+    vault.clearRequests();
+
+    ExecutorService callers = Executors.newFixedThreadPool(11);
+    try {
+      List<Future<CertificateBundle>> results = new ArrayList<>();
+      for (GuestCluster cluster : clusters.subList(1, 12)) {
+        results.add(callers.submit(() -> source.certificateFor(cluster)));
+      }
+      for (Future<CertificateBundle> result : results) {
+        result.get(60, TimeUnit.SECONDS);
       }
     } finally {
       callers.shutdownNow();
     }
     assertEquals(11, vault.requests().size());
     assertTrue(vault.maxConcurrentRequests() <= 2, "saw " + vault.maxConcurrentRequests());
-    assertEquals(2, vault.maxConcurrentRequests(), "the permits were not used in parallel");
   }
 
   @Test
@@ -199,7 +232,9 @@ class VaultCertificateSourceTest {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
     VaultCertificateSource source = fixture.source(fixture.settings().build());
-    vault.latency(Duration.ofMillis(50));
+    source.certificateFor(fixture.clusters("login").get(0)); // log in first
+    vault.clearRequests();
+    vault.pause();
 
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try {
@@ -207,11 +242,15 @@ class VaultCertificateSourceTest {
       for (int i = 0; i < 8; i++) {
         results.add(callers.submit(() -> source.certificateFor(cluster)));
       }
-      CertificateBundle first = results.get(0).get(30, TimeUnit.SECONDS);
+      // one request is held by the fake while the other callers wait for it
+      assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "no request arrived");
+      vault.resume();
+      CertificateBundle first = results.get(0).get(60, TimeUnit.SECONDS);
       for (Future<CertificateBundle> result : results) {
-        assertSame(first, result.get(30, TimeUnit.SECONDS));
+        assertSame(first, result.get(60, TimeUnit.SECONDS));
       }
     } finally {
+      vault.resume();
       callers.shutdownNow();
     }
     assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));

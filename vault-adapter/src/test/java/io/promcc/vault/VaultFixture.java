@@ -33,8 +33,7 @@ final class VaultFixture implements AutoCloseable {
   /** Settings with token auth from {@link #environment} and the default layout. */
   VaultSettings.Builder settings() {
     return VaultSettings.builder(vault.address(),
-        VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
-        .requestTimeout(Duration.ofSeconds(10));
+        VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE));
   }
 
   /** Puts a fresh, long-lived renewable token where token auth finds it. */

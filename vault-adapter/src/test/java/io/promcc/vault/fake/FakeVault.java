@@ -353,6 +353,31 @@ public final class FakeVault implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /** Requests that have arrived and are not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Waits until at least {@code n} requests are in flight at once (e.g. held by
+   * {@link #pause()}), or {@code timeout} passes.
+   *
+   * @return whether that many were in flight
+   */
+  public boolean awaitInFlight(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (inFlight) {
+      while (inFlight.get() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+      }
+      return true;
+    }
+  }
+
   @Override
   public void close() {
     gate.countDown();
@@ -363,8 +388,16 @@ public final class FakeVault implements AutoCloseable {
   // ---- handling ---------------------------------------------------------------------------
 
   private void handle(HttpExchange exchange) throws IOException {
-    int now = inFlight.incrementAndGet();
+    // In flight from arrival until just before the answer is written: once the client has the
+    // answer it may send its next request (a client's concurrency permit is released when the
+    // answer arrives), and that one must not find this one still counted.
+    int now;
+    synchronized (inFlight) {
+      now = inFlight.incrementAndGet();
+      inFlight.notifyAll();
+    }
     maxInFlight.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try (exchange) {
       String body;
       try (InputStream in = exchange.getRequestBody()) {
@@ -385,12 +418,16 @@ public final class FakeVault implements AutoCloseable {
       byte[] bytes = response.json().toString().getBytes(StandardCharsets.UTF_8);
       // exactly this type: the driver compares it verbatim
       exchange.getResponseHeaders().set("Content-Type", "application/json");
+      inFlight.decrementAndGet();
+      counted = false;
       exchange.sendResponseHeaders(response.status(), bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
     }
   }
 
