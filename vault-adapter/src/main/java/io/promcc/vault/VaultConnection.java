@@ -259,10 +259,34 @@ public final class VaultConnection {
     List<String> errors = errors(body);
     VaultFailure failure = VaultFailure.ofStatus(status, errors);
     String detail = errors.isEmpty() ? "" : ": " + String.join("; ",
-        errors.stream().map(Quoting::quote).toList());
+        errors.stream().map(VaultConnection::quoteError).toList());
+    String hint = failure.hint().isEmpty() ? "" : "; " + failure.hint();
     return new VaultRequestException(failure, status, errors,
         "vault at " + address + " answered " + operation + " with status " + status + " ("
-            + failure.reason() + ")" + detail, null);
+            + failure.reason() + ")" + detail + hint, null);
+  }
+
+  /**
+   * One of Vault's error strings in quotes, escaped as {@link Quoting} does, but elided only past
+   * 600 characters: Vault's PKI errors carry the facts at their end (e.g. the CA's expiry).
+   */
+  static String quoteError(String error) {
+    StringBuilder out = new StringBuilder("\"");
+    int end = Math.min(error.length(), 600);
+    int i = 0;
+    while (i < end) {
+      int next = Math.min(end, i + 100);
+      if (next < error.length() && Character.isHighSurrogate(error.charAt(next - 1))) {
+        next--; // never split a surrogate pair between two pieces
+      }
+      String quoted = Quoting.quote(error.substring(i, next));
+      out.append(quoted, 1, quoted.length() - 1);
+      i = next;
+    }
+    if (end < error.length()) {
+      out.append("...(").append(error.length()).append(" chars)");
+    }
+    return out.append('"').toString();
   }
 
   /** Vault's {@code {"errors":[...]}}; empty if the body is not that shape. */

@@ -11,7 +11,22 @@ public enum VaultFailure {
   UNAVAILABLE("vault-unavailable"),
   /** 403: the token is invalid, expired or lacks a policy for the path. */
   PERMISSION_DENIED("vault-permission-denied"),
-  /** 400 and other 4xx: Vault rejected the request (bad CSR, common name not allowed, ...). */
+  /**
+   * 400: the PKI role refuses the key's type ({@code role requires keys of type ...}): sign mode
+   * makes EC keys by default, which a role needs {@code key_type=ec} (or {@code any}) for.
+   */
+  KEY_TYPE_REFUSED("vault-key-type-refused"),
+  /**
+   * 400: the PKI role does not allow the common name or an alt name ({@code ... not allowed by
+   * this role}): its {@code allowed_domains} and flags must cover them.
+   */
+  NAME_REFUSED("vault-name-refused"),
+  /**
+   * 400: the leaf would outlive its CA, which the issuer's {@code leaf_not_after_behavior=err}
+   * (Vault's default) refuses, or the CA has already expired.
+   */
+  CA_EXPIRES_TOO_SOON("vault-ca-expires-too-soon"),
+  /** 400 and other 4xx: Vault rejected the request for another reason (e.g. a bad CSR). */
   BAD_REQUEST("vault-bad-request"),
   /** 404: no such mount or role. */
   NOT_FOUND("vault-not-found"),
@@ -57,12 +72,39 @@ public enum VaultFailure {
       return NOT_FOUND;
     }
     if (status >= 400 && status < 500) {
+      for (String error : errors) {
+        if (error.startsWith("role requires keys of type")
+            || error.startsWith("role requires a minimum of")) {
+          return KEY_TYPE_REFUSED;
+        }
+        if (error.endsWith("not allowed by this role")) {
+          return NAME_REFUSED;
+        }
+        if (error.contains("beyond the expiration of the CA certificate")
+            || error.equals("notAfter before notBefore")) {
+          return CA_EXPIRES_TOO_SOON;
+        }
+      }
       return BAD_REQUEST;
     }
     if (status >= 500) {
       return SERVER_ERROR;
     }
     return INVALID_RESPONSE;
+  }
+
+  /** What an operator can do about this failure, or an empty string. */
+  String hint() {
+    return switch (this) {
+      case KEY_TYPE_REFUSED -> "the PKI role must accept the key made here: create it with "
+          + "key_type=ec (or any) for the default EC P-256 keys of sign mode, or set the key "
+          + "algorithm to RSA_2048 for a key_type=rsa role";
+      case NAME_REFUSED -> "the PKI role's allowed_domains with allow_subdomains, "
+          + "allow_bare_domains or allow_any_name must allow the common name and every alt name";
+      case CA_EXPIRES_TOO_SOON -> "the mount's CA ends before the requested ttl would: renew the "
+          + "CA, lower the ttl, or set the issuer's leaf_not_after_behavior=truncate";
+      default -> "";
+    };
   }
 
   /** Whether retrying with a fresh login may help. */

@@ -81,6 +81,7 @@ class VaultCertificateSourceTest {
   void signModeWithRsaMakesAnRsaKey() throws Exception {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa"); // an operator who wants RSA
     VaultCertificateSource source = fixture.source(
         fixture.settings().keyAlgorithm(KeyAlgorithm.RSA_2048).build());
 
@@ -99,7 +100,7 @@ class VaultCertificateSourceTest {
     List<GuestCluster> clusters = fixture.clusters("ec-one", "rsa-one");
     vault.pkiRole("pki-rsa-one", "role-rsa-one").keyType("rsa");
     VaultCertificateSource source = fixture.source(fixture.settings().mode(IssueMode.ISSUE)
-        .altNameTemplates(List.of("{cluster}.prometheus.example")).build());
+        .altNameTemplates(List.of("{cluster}.prometheus.k8s.example")).build());
 
     for (GuestCluster cluster : clusters) {
       CertificateBundle bundle = source.certificateFor(cluster);
@@ -108,7 +109,7 @@ class VaultCertificateSourceTest {
       PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
       assertTrue(Pem.keyMatches(key, certificate), "key does not match for " + cluster.id());
       assertTrue(certificate.getSubjectAlternativeNames().stream()
-          .anyMatch(n -> n.get(1).equals(cluster.id() + ".prometheus.example")));
+          .anyMatch(n -> n.get(1).equals(cluster.id() + ".prometheus.k8s.example")));
     }
     assertEquals(1, vault.requestCount("pki-ec-one/issue/role-ec-one"));
     assertEquals(1, vault.requestCount("pki-rsa-one/issue/role-rsa-one"));
@@ -313,12 +314,54 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void aCaThatHasRunOutMakesVaultRefuseTheLeafAndTheClusterBacksOff() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    // the mount's CA (ten years) has run out; with leaf_not_after_behavior=err (Vault's
+    // default) a leaf that would outlive its CA is refused
+    fixture.clock.advance(Duration.ofDays(3700));
+    fixture.useNewToken();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-ca-expires-too-soon", e.reason());
+    assertTrue(e.getMessage().contains("status 400 (vault-ca-expires-too-soon): \"cannot satisfy "
+        + "request, as TTL would result in notAfter of "), e.getMessage());
+    assertTrue(e.getMessage().contains("that is beyond the expiration of the CA certificate at "
+        + vault.pkiMount("pki-alpha").certificate().getNotAfter().toInstant()), e.getMessage());
+    assertTrue(e.getMessage().contains("leaf_not_after_behavior"), e.getMessage());
+    int requests = vault.requests().size();
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
+    assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void aLeafThatWouldOutliveTheCaIsRefusedUntilTheTtlFits() {
+    fixture.useNewToken();
+    vault.pkiMount("pki-alpha", Duration.ofDays(30));
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    fixture.clock.advance(Duration.ofDays(25)); // 168 h from now is past the CA's end
+    VaultCertificateSource tooLong = fixture.source(fixture.settings().build());
+    assertEquals("vault-ca-expires-too-soon", assertThrows(CertificateUnavailableException.class,
+        () -> tooLong.certificateFor(cluster)).reason());
+
+    VaultCertificateSource fitting = fixture.source(fixture.settings().ttl(Duration.ofHours(72))
+        .build());
+    assertEquals(fixture.clock.instant().plus(Duration.ofHours(72)),
+        fitting.certificateFor(cluster).notAfter());
+  }
+
+  @Test
   void certificateThatIsExpiredOnArrivalIsAFailureNotARenewalLoop() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
     VaultCertificateSource source = fixture.source(fixture.settings().build());
-    // the mount's CA (ten years) has run out; Vault caps leaves at the CA's end
-    fixture.clock.advance(Duration.ofDays(3700));
+    // an issuer that truncates leaves to its own end, 10 s after that end: Vault signs a
+    // certificate that is valid from 30 s ago until 10 s ago
+    vault.leafNotAfterBehavior("pki-alpha", "truncate");
+    Instant caEnd = vault.pkiMount("pki-alpha").certificate().getNotAfter().toInstant();
+    fixture.clock.set(caEnd.plusSeconds(10));
     fixture.useNewToken();
 
     CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
@@ -328,6 +371,21 @@ class VaultCertificateSourceTest {
     int requests = vault.requests().size();
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
     assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void signModeAgainstARoleWithTheDefaultKeyTypeIsRefusedWithItsReason() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa"); // Vault's default key_type
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-key-type-refused", e.reason());
+    assertTrue(e.getMessage().contains("POST pki-alpha/sign/role-alpha with status 400 "
+        + "(vault-key-type-refused): \"role requires keys of type rsa\""), e.getMessage());
+    assertTrue(e.getMessage().contains("key_type=ec"), e.getMessage());
   }
 
   @Test
@@ -354,7 +412,8 @@ class VaultCertificateSourceTest {
         () -> source.certificateFor(cluster));
     assertEquals("vault-permission-denied", e.reason());
     assertTrue(e.getMessage().contains("GET auth/token/lookup-self with status 403 "
-        + "(vault-permission-denied): \"permission denied\""), e.getMessage());
+        + "(vault-permission-denied): \"2 errors occurred:\\n\\t* permission denied\\n\\t* "
+        + "invalid token\\n\\n\""), e.getMessage());
   }
 
   @Test
@@ -373,17 +432,33 @@ class VaultCertificateSourceTest {
   }
 
   @Test
-  void commonNameTheRoleDoesNotAllowIsABadRequest() {
+  void namesTheRoleDoesNotAllowAreRefusedWithTheirReason() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
-    vault.pkiRole("pki-alpha", "role-alpha").allowCommonNames(".*\\.allowed\\.example");
+    vault.pkiRole("pki-alpha", "role-alpha").allowedDomains("allowed.example");
     VaultCertificateSource source = fixture.source(fixture.settings().build());
 
     CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(cluster));
-    assertEquals("vault-bad-request", e.reason());
+    assertEquals("vault-name-refused", e.reason());
     assertTrue(e.getMessage().contains(
         "\"common name prometheus.alpha.k8s.example not allowed by this role\""), e.getMessage());
+    assertTrue(e.getMessage().contains("allowed_domains"), e.getMessage());
+
+    // subdomains need allow_subdomains; then an alt name outside the domains is refused
+    VaultCertificateSource withAltName = fixture.source(fixture.settings()
+        .commonNameTemplate("{cluster}.allowed.example")
+        .altNameTemplates(List.of("{cluster}.elsewhere.example")).build());
+    assertEquals("vault-name-refused", assertThrows(CertificateUnavailableException.class,
+        () -> withAltName.certificateFor(cluster)).reason());
+    vault.pkiRole("pki-alpha", "role-alpha").allowSubdomains(true);
+    CertificateUnavailableException alt = assertThrows(CertificateUnavailableException.class,
+        () -> fixture.source(fixture.settings().commonNameTemplate("{cluster}.allowed.example")
+            .altNameTemplates(List.of("{cluster}.elsewhere.example")).build())
+            .certificateFor(cluster));
+    assertTrue(alt.getMessage().contains(
+        "\"subject alternate name alpha.elsewhere.example not allowed by this role\""),
+        alt.getMessage());
 
     VaultCertificateSource allowed = fixture.source(fixture.settings()
         .commonNameTemplate("{cluster}.allowed.example").build());
