@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * [VAULT_CACERT=ca.pem] [VAULT_NAMESPACE=ns] mvn -pl vault-adapter -am verify
  * </pre>
  *
- * The role must allow the common name. Without these variables the tests are skipped.
+ * The role must allow the common name and, for sign mode, EC keys ({@code key_type=ec} or
+ * {@code any}). A dev server on plain http needs {@code PROMCC_VAULT_ALLOW_INSECURE_HTTP=true}
+ * as well. Without these variables the tests are skipped.
  */
 class RealVaultIT {
   private static String env(String name) {
@@ -46,6 +48,7 @@ class RealVaultIT {
         .commonNameTemplate(Optional.ofNullable(env("PROMCC_VAULT_COMMON_NAME"))
             .orElse("prometheus.{cluster}.k8s.example"))
         .ttl(java.time.Duration.ofHours(1))
+        .allowInsecureHttp("true".equals(env("PROMCC_VAULT_ALLOW_INSECURE_HTTP")))
         .mode(mode);
     Optional.ofNullable(env("VAULT_CACERT")).map(java.nio.file.Path::of).ifPresent(builder::caBundle);
     Optional.ofNullable(env("VAULT_NAMESPACE")).ifPresent(builder::namespace);

@@ -30,10 +30,14 @@ final class VaultFixture implements AutoCloseable {
     vault = https ? FakeVault.startHttps(clock) : FakeVault.start(clock);
   }
 
-  /** Settings with token auth from {@link #environment} and the default layout. */
+  /**
+   * Settings with token auth from {@link #environment} and the default layout; plain http is
+   * allowed for the http fake (the https fake is {@code new VaultFixture(true)}).
+   */
   VaultSettings.Builder settings() {
     return VaultSettings.builder(vault.address(),
-        VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE));
+        VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
+        .allowInsecureHttp(vault.address().getScheme().equals("http"));
   }
 
   /** Puts a fresh, long-lived renewable token where token auth finds it. */

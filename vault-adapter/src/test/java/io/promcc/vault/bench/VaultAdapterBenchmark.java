@@ -35,7 +35,7 @@ public final class VaultAdapterBenchmark {
       List<GuestCluster> clusters = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String id = String.format("c%05d", i);
-        vault.pkiRole("pki-" + id, "role-" + id);
+        vault.pkiRole("pki-" + id, "role-" + id).keyType("ec").allowAnyName(true);
         clusters.add(GuestCluster.of(id, "bench", "https://" + id + ".example"));
       }
       String token = vault.createToken(Duration.ofDays(30), true, Duration.ZERO).reveal();
@@ -79,6 +79,7 @@ public final class VaultAdapterBenchmark {
     vault.latency(scenario.latency());
     VaultSettings settings = VaultSettings.builder(vault.address(),
             VaultAuthSettings.Token.fromEnvironment("BENCH_VAULT_TOKEN"))
+        .allowInsecureHttp(true) // the fake on loopback
         .mode(scenario.mode()).maxConcurrentRequests(scenario.concurrency()).build();
     VaultConnection connection = VaultConnection.create(settings);
     VaultCertificateSource source = new VaultCertificateSource(settings, connection,
