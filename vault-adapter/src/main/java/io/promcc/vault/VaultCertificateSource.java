@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,6 +69,10 @@ public final class VaultCertificateSource implements CertificateSource {
   private final CertificateListener listener;
   private final Semaphore permits;
   private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
+  /** Set by a 429: no Vault call until then (written under this object's lock). */
+  private volatile Quiet quiet;
+
+  private record Quiet(Instant until, VaultRequestException cause) {}
 
   /** Per-cluster state; every field is guarded by {@code lock}. */
   private static final class Entry {
@@ -205,6 +210,16 @@ public final class VaultCertificateSource implements CertificateSource {
       if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
         return new Outcome(keptOrThrow(id, entry, now), false);
       }
+      Quiet quiet = this.quiet;
+      if (quiet != null && now.isBefore(quiet.until())) {
+        // a quota said to wait: no cluster asks Vault before then
+        entry.retryAt = quiet.until();
+        entry.lastFailure = new VaultRequestException(VaultFailure.RATE_LIMITED, 429, List.of(),
+            "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
+                + " before " + quiet.until() + ", as a quota asked: " + quiet.cause().getMessage(),
+            null);
+        return new Outcome(keptOrThrow(id, entry, now), false);
+      }
       try {
         CertificateBundle fresh = issue(id);
         if (!fresh.notAfter().isAfter(now)) {
@@ -231,7 +246,13 @@ public final class VaultCertificateSource implements CertificateSource {
         return new Outcome(fresh, true);
       } catch (VaultRequestException failure) {
         entry.failures++;
-        entry.retryAt = now.plus(policy.backoff(entry.failures));
+        Duration wait = policy.backoff(entry.failures);
+        if (failure.failure() == VaultFailure.RATE_LIMITED) {
+          Duration asked = failure.retryAfter().orElse(policy.backoff(1));
+          wait = asked.compareTo(wait) > 0 ? asked : wait;
+          quietUntil(now.plus(asked), failure);
+        }
+        entry.retryAt = now.plus(wait);
         entry.lastFailure = failure;
         listener.failed(id, failure.failure().reason());
         CertificateBundle kept = keptOrThrow(id, entry, now);
@@ -244,6 +265,14 @@ public final class VaultCertificateSource implements CertificateSource {
       }
     } finally {
       entry.lock.unlock();
+    }
+  }
+
+  /** Keeps every cluster from asking Vault before {@code until}; never shortens a pause. */
+  private synchronized void quietUntil(Instant until, VaultRequestException cause) {
+    Quiet current = quiet;
+    if (current == null || until.isAfter(current.until())) {
+      quiet = new Quiet(until, cause);
     }
   }
 
@@ -269,17 +298,25 @@ public final class VaultCertificateSource implements CertificateSource {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CertificateUnavailableException(id, "interrupted",
+      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
           "interrupted while waiting to ask vault for the certificate of cluster "
-              + Quoting.quote(id.value()), e);
+              + Quoting.quote(id.value()), null);
     }
     try {
       Secret token = authenticator.token();
+      Instant sentAt = clock.instant();
       try {
         return pki.obtain(id, token);
       } catch (VaultRequestException e) {
-        if (!e.failure().authProblem()) {
+        if (!e.failure().denied()) {
           throw e;
+        }
+        if (authenticator.stillValid(token, e, sentAt)) {
+          // a policy that does not (yet) cover this cluster's path: a new login would not
+          // help, and each one would leave a token behind; the cluster backs off instead
+          throw new VaultRequestException(VaultFailure.PERMISSION_DENIED, e.status(), e.errors(),
+              e.getMessage() + "; the token is valid (lookup-self), so its policies do not "
+                  + "allow update on " + pki.path(id), null);
         }
         authenticator.invalidate(token);
         return pki.obtain(id, authenticator.token());

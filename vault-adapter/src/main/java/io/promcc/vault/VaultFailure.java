@@ -7,10 +7,30 @@ package io.promcc.vault;
 public enum VaultFailure {
   /** 503 with "Vault is sealed". */
   SEALED("vault-sealed"),
-  /** 503 for another reason (standby, maintenance) or 429. */
+  /** 503 for another reason (no active node, maintenance). */
   UNAVAILABLE("vault-unavailable"),
-  /** 403: the token is invalid, expired or lacks a policy for the path. */
+  /**
+   * 429: a rate limit or lease count quota was exceeded; no Vault call is made until its
+   * {@code Retry-After} (or the first backoff step) has passed.
+   */
+  RATE_LIMITED("vault-rate-limited"),
+  /**
+   * 412: a performance standby has not caught up with the state the request needs ({@code
+   * required index state not present}); retried after the first backoff step.
+   */
+  PRECONDITION_FAILED("vault-precondition-failed"),
+  /**
+   * 307 (or another redirect) from a standby that does not forward requests, to a place outside
+   * the configured scheme and host, which the token is not sent to.
+   */
+  STANDBY("vault-standby"),
+  /**
+   * 403 for a valid token: its policies do not allow the path (or a login was refused). Never
+   * answered with a new login: the cluster backs off.
+   */
   PERMISSION_DENIED("vault-permission-denied"),
+  /** 403 because the token is unknown, revoked or expired; a new login replaces it. */
+  TOKEN_INVALID("vault-token-invalid"),
   /**
    * 400: the PKI role refuses the key's type ({@code role requires keys of type ...}): sign mode
    * makes EC keys by default, which a role needs {@code key_type=ec} (or {@code any}) for.
@@ -39,7 +59,9 @@ public enum VaultFailure {
   /** Vault answered 2xx but not with what its API documents. */
   INVALID_RESPONSE("vault-invalid-response"),
   /** The login secret (token, JWT, secret ID) could not be read locally. */
-  CREDENTIALS_UNREADABLE("vault-credentials-unreadable");
+  CREDENTIALS_UNREADABLE("vault-credentials-unreadable"),
+  /** The thread waiting for Vault was interrupted (the controller is stopping). */
+  INTERRUPTED("interrupted");
 
   private final String reason;
 
@@ -63,10 +85,23 @@ public enum VaultFailure {
       return UNAVAILABLE;
     }
     if (status == 429) {
-      return UNAVAILABLE;
+      return RATE_LIMITED;
+    }
+    if (status == 412) {
+      return PRECONDITION_FAILED;
     }
     if (status == 403 || status == 401) {
+      // newer Vault versions add "invalid token" when the token itself is bad; a
+      // valid token outside its policies gets "permission denied" alone
+      for (String error : errors) {
+        if (error.contains("invalid token")) {
+          return TOKEN_INVALID;
+        }
+      }
       return PERMISSION_DENIED;
+    }
+    if (status >= 300 && status < 400) {
+      return STANDBY;
     }
     if (status == 404) {
       return NOT_FOUND;
@@ -107,8 +142,8 @@ public enum VaultFailure {
     };
   }
 
-  /** Whether retrying with a fresh login may help. */
-  boolean authProblem() {
-    return this == PERMISSION_DENIED;
+  /** A 403: the token is bad, or it lacks a policy; {@code lookup-self} tells which. */
+  boolean denied() {
+    return this == PERMISSION_DENIED || this == TOKEN_INVALID;
   }
 }

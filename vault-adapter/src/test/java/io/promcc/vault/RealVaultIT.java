@@ -1,6 +1,7 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -83,7 +84,7 @@ class RealVaultIT {
   void sealStatusIsReadable() {
     VaultSettings settings = settings(IssueMode.SIGN);
     VaultConnection connection = VaultConnection.create(settings);
-    assertTrue(connection.call("GET sys/health",
-        () -> connection.vault(null).debug().health()).getSealed() == Boolean.FALSE);
+    // an active, unsealed node answers 200; standbys and sealed nodes answer otherwise
+    assertFalse(connection.get("sys/health", null).getBoolean("sealed", true));
   }
 }

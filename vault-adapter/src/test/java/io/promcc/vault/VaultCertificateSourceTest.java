@@ -403,20 +403,6 @@ class VaultCertificateSourceTest {
   }
 
   @Test
-  void permissionDeniedIsNamedInTheError() {
-    GuestCluster cluster = fixture.clusters("alpha").get(0);
-    vault.revoke(fixture.useNewToken());
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
-        () -> source.certificateFor(cluster));
-    assertEquals("vault-permission-denied", e.reason());
-    assertTrue(e.getMessage().contains("GET auth/token/lookup-self with status 403 "
-        + "(vault-permission-denied): \"2 errors occurred:\\n\\t* permission denied\\n\\t* "
-        + "invalid token\\n\\n\""), e.getMessage());
-  }
-
-  @Test
   void serverErrorIsNamedInTheError() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
