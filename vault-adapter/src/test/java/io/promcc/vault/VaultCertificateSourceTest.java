@@ -153,23 +153,6 @@ class VaultCertificateSourceTest {
   }
 
   @Test
-  void secondRefreshWithNothingDueMakesNoVaultRequests() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = fixture.clusters(40);
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    RefreshSummary first = source.refresh(clusters);
-    assertEquals(new RefreshSummary(40, 40, new java.util.TreeMap<>()), first);
-    assertEquals(40, vault.requests().stream().filter(r -> r.path().contains("/sign/")).count());
-    vault.clearRequests();
-
-    fixture.clock.advance(Duration.ofHours(1));
-    RefreshSummary second = source.refresh(clusters);
-    assertEquals(0, second.issued());
-    assertEquals(List.of(), vault.requests());
-  }
-
-  @Test
   void vaultCallsNeverExceedTheConcurrencyLimit() throws Exception {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters(12);
@@ -526,37 +509,6 @@ class VaultCertificateSourceTest {
       assertEquals("team-a/monitoring", request.header("X-Vault-Namespace"), request.path());
     }
   }
-
-  @Test
-  void retainOnlyForgetsDeletedClusters() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-    source.refresh(clusters);
-    vault.clearRequests();
-
-    source.retainOnly(List.of(ClusterId.of("alpha")));
-    assertTrue(fixture.listener.events.contains("removed beta"));
-    assertFalse(fixture.listener.events.contains("removed alpha"));
-    source.certificateFor(clusters.get(0));
-    assertEquals(0, vault.requests().size());
-    source.certificateFor(clusters.get(1));
-    assertEquals(1, vault.requestCount("pki-beta/sign/"));
-  }
-
-  @Test
-  void refreshReportsFailingClustersWithoutFailingTheOthers() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = new ArrayList<>(fixture.clusters("alpha", "gamma"));
-    clusters.add(GuestCluster.of("nomount", "kvm", "https://x.example"));
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    RefreshSummary summary = source.refresh(clusters);
-    assertEquals(3, summary.clusters());
-    assertEquals(2, summary.issued());
-    assertEquals(java.util.Map.of(ClusterId.of("nomount"), "vault-not-found"), summary.failures());
-  }
-
 
   @Test
   void tlsToVaultIsVerifiedAgainstTheConfiguredCaBundle(@TempDir Path dir) throws Exception {
