@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.github.jopenlibs.vault.json.Json;
-import io.github.jopenlibs.vault.json.JsonArray;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
@@ -21,13 +20,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +81,6 @@ public final class FakeVault implements AutoCloseable {
 
   private static final Pattern PKI_PATH = Pattern.compile("(.+)/(sign|issue)/([^/]+)");
   private static final Pattern LOGIN_PATH = Pattern.compile("auth/(.+)/login");
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PERMISSION_DENIED = "permission denied";
   private static final String INVALID_TOKEN = "invalid token";
 
@@ -106,48 +101,17 @@ public final class FakeVault implements AutoCloseable {
   private final FakePki pki;
   private final FakeAcl acl = new FakeAcl();
 
-  private final Map<String, TokenInfo> tokens = new ConcurrentHashMap<>();
-  private final Map<String, KubernetesRole> kubernetesRoles = new ConcurrentHashMap<>();
-  private final Map<String, AppRoleLogin> appRoles = new ConcurrentHashMap<>();
+  private final FakeTokens tokens;
   private final List<Injected> injected = new CopyOnWriteArrayList<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
-  private final AtomicInteger logins = new AtomicInteger();
-  private volatile List<String> loginPolicies = List.of("default", "pki");
   private volatile boolean sealed;
   private volatile boolean invalidTokenDetail = true;
   private volatile URI activeNode;
   private volatile Duration latency = Duration.ZERO;
   private volatile String requiredNamespace;
   private volatile CountDownLatch gate = new CountDownLatch(0);
-
-  private static final class TokenInfo {
-    final String accessor = UUID.randomUUID().toString();
-    final Instant issuedAt;
-    final Duration creationTtl;
-    final Instant maxExpiry; // null: no max
-    final boolean renewable;
-    final String path;
-    final List<String> policies;
-    volatile Instant expiresAt; // null: never expires
-    volatile boolean revoked;
-
-    TokenInfo(Instant issuedAt, Duration ttl, Duration maxTtl, boolean renewable, String path,
-        List<String> policies) {
-      this.issuedAt = issuedAt;
-      this.creationTtl = ttl;
-      this.expiresAt = ttl.isZero() ? null : issuedAt.plus(ttl);
-      this.maxExpiry = maxTtl.isZero() ? null : issuedAt.plus(maxTtl);
-      this.renewable = renewable;
-      this.path = path;
-      this.policies = List.copyOf(policies);
-    }
-  }
-
-  private record KubernetesRole(String jwt, Duration ttl, Duration maxTtl) {}
-
-  private record AppRoleLogin(String roleId, String secretId, Duration ttl, Duration maxTtl) {}
 
   private record Injected(String pathPrefix, int status, String error, Map<String, String> headers,
       AtomicInteger remaining) {}
@@ -157,6 +121,7 @@ public final class FakeVault implements AutoCloseable {
     this.server = server;
     this.tlsCaPem = tlsCaPem;
     this.pki = new FakePki(clock);
+    this.tokens = new FakeTokens(clock);
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(16, r -> {
       Thread t = new Thread(r, "fake-vault-" + n.incrementAndGet());
@@ -280,17 +245,18 @@ public final class FakeVault implements AutoCloseable {
 
   /** A new service token with {@code policies}. */
   public Secret createToken(Duration ttl, boolean renewable, Duration maxTtl, String... policies) {
-    return newToken(ttl, maxTtl, renewable, "auth/token/create", List.of(policies));
+    return tokens.newToken(ttl, maxTtl, renewable, "auth/token/create", List.of(policies));
   }
 
   /** A root token: never expires, not renewable, allowed everything. */
   public Secret createRootToken() {
-    return newToken(Duration.ZERO, Duration.ZERO, false, "auth/token/root", List.of("root"));
+    return tokens.newToken(Duration.ZERO, Duration.ZERO, false, "auth/token/root",
+        List.of("root"));
   }
 
   /** Revokes {@code token}: Vault answers 403 to it from now on. */
   public void revoke(Secret token) {
-    TokenInfo info = tokens.get(token.reveal());
+    FakeTokens.TokenInfo info = tokens.get(token.reveal());
     if (info != null) {
       info.revoked = true;
     }
@@ -298,19 +264,19 @@ public final class FakeVault implements AutoCloseable {
 
   /** The policies that tokens made by logins get (default {@code default} and {@code pki}). */
   public void loginPolicies(String... policies) {
-    loginPolicies = List.of(policies);
+    tokens.loginPolicies(List.of(policies));
   }
 
   /** Kubernetes auth at {@code auth/<mount>}: {@code role} logs in with exactly {@code jwt}. */
   public void kubernetesRole(String mount, String role, String jwt, Duration tokenTtl,
       Duration tokenMaxTtl) {
-    kubernetesRoles.put(mount + "\n" + role, new KubernetesRole(jwt, tokenTtl, tokenMaxTtl));
+    tokens.kubernetesRole(mount, role, jwt, tokenTtl, tokenMaxTtl);
   }
 
   /** AppRole auth at {@code auth/<mount>}. */
   public void appRole(String mount, String roleId, String secretId, Duration tokenTtl,
       Duration tokenMaxTtl) {
-    appRoles.put(mount, new AppRoleLogin(roleId, secretId, tokenTtl, tokenMaxTtl));
+    tokens.appRole(mount, roleId, secretId, tokenTtl, tokenMaxTtl);
   }
 
   public void seal() {
@@ -384,22 +350,22 @@ public final class FakeVault implements AutoCloseable {
 
   /** Every token the fake has handed out or created, for tests that prove none leaks. */
   public List<Secret> issuedTokens() {
-    return tokens.keySet().stream().sorted().map(Secret::of).toList();
+    return tokens.all();
   }
 
   /** Successful logins (each created a token) since start. */
   public int logins() {
-    return logins.get();
+    return tokens.logins();
   }
 
   /** Whether {@code token} is known, not revoked and not expired. */
   public boolean isValid(Secret token) {
-    return valid(token.reveal()) != null;
+    return tokens.valid(token.reveal()) != null;
   }
 
   /** Whether {@code token} was revoked (by {@link #revoke} or {@code revoke-self}). */
   public boolean isRevoked(Secret token) {
-    TokenInfo info = tokens.get(token.reveal());
+    FakeTokens.TokenInfo info = tokens.get(token.reveal());
     return info != null && info.revoked;
   }
 
@@ -558,13 +524,13 @@ public final class FakeVault implements AutoCloseable {
     }
     Matcher login = LOGIN_PATH.matcher(path);
     if (login.matches() && !method.equals("GET")) {
-      return login(login.group(1), request);
+      return tokens.login(login.group(1), request);
     }
     // every other path needs a valid token that its policies allow here
     if (token == null) {
       return error(403, List.of(PERMISSION_DENIED));
     }
-    TokenInfo info = valid(token);
+    FakeTokens.TokenInfo info = tokens.valid(token);
     if (info == null) {
       return error(403, List.of(invalidTokenDetail
           ? multiError(PERMISSION_DENIED, INVALID_TOKEN) : PERMISSION_DENIED));
@@ -573,10 +539,10 @@ public final class FakeVault implements AutoCloseable {
       return error(403, List.of(multiError(PERMISSION_DENIED)));
     }
     if (path.equals("auth/token/lookup-self")) {
-      return lookupSelf(token, info);
+      return tokens.lookupSelf(token, info);
     }
     if (path.equals("auth/token/renew-self")) {
-      return renewSelf(token, info, request);
+      return tokens.renewSelf(token, info, request);
     }
     if (path.equals("auth/token/revoke-self") && !method.equals("GET")) {
       info.revoked = true;
@@ -594,125 +560,7 @@ public final class FakeVault implements AutoCloseable {
     return error(404, List.of());
   }
 
-  private FakeResponse lookupSelf(String token, TokenInfo info) {
-    Instant now = clock.instant();
-    JsonObject data = Json.object()
-        .add("accessor", info.accessor)
-        .add("creation_time", info.issuedAt.getEpochSecond())
-        .add("creation_ttl", info.creationTtl.toSeconds())
-        .add("display_name", "token")
-        .add("entity_id", "")
-        .add("expire_time", info.expiresAt == null ? Json.NULL : Json.value(info.expiresAt.toString()))
-        .add("explicit_max_ttl", info.maxExpiry == null ? 0
-            : Duration.between(info.issuedAt, info.maxExpiry).toSeconds())
-        .add("id", token)
-        .add("issue_time", info.issuedAt.toString())
-        .add("meta", Json.NULL)
-        .add("num_uses", 0)
-        .add("orphan", true)
-        .add("path", info.path)
-        .add("policies", array(info.policies))
-        .add("renewable", info.renewable)
-        .add("ttl", info.expiresAt == null ? 0 : Duration.between(now, info.expiresAt).toSeconds())
-        .add("type", "service");
-    return FakeResponse.ok(envelope().set("data", data));
-  }
-
-  private FakeResponse renewSelf(String token, TokenInfo info, JsonObject request) {
-    if (!info.renewable) {
-      return error(400, List.of("lease is not renewable"));
-    }
-    Instant now = clock.instant();
-    long increment = request.getLong("increment", 0);
-    Duration ttl = increment > 0 ? Duration.ofSeconds(increment) : info.creationTtl;
-    JsonArray warnings = null;
-    if (info.maxExpiry != null && now.plus(ttl).isAfter(info.maxExpiry)) {
-      Duration capped = Duration.between(now, info.maxExpiry);
-      warnings = Json.array("TTL of \"" + ttl.toSeconds() + "s\" exceeded the effective max_ttl "
-          + "of \"" + capped.toSeconds() + "s\"; TTL value is capped accordingly").asArray();
-      ttl = capped;
-    }
-    info.expiresAt = now.plus(ttl);
-    JsonObject response = envelope().set("auth", auth(token, info, ttl));
-    if (warnings != null) {
-      response.set("warnings", warnings);
-    }
-    return FakeResponse.ok(response);
-  }
-
-  private FakeResponse login(String mount, JsonObject request) {
-    AppRoleLogin app = appRoles.get(mount);
-    if (app != null) {
-      if (!app.roleId().equals(FakePki.string(request, "role_id"))
-          || !app.secretId().equals(FakePki.string(request, "secret_id"))) {
-        return error(400, List.of("invalid role or secret ID"));
-      }
-      Secret token = newToken(app.ttl(), app.maxTtl(), true, "auth/" + mount + "/login",
-          loginPolicies);
-      logins.incrementAndGet();
-      return FakeResponse.ok(envelope().set("auth", auth(token.reveal(), tokens.get(token.reveal()),
-          app.ttl()).set("metadata", Json.object().add("role_name", "promcc"))));
-    }
-    String role = FakePki.string(request, "role");
-    String jwt = FakePki.string(request, "jwt");
-    if (role == null || jwt == null) {
-      return error(400, List.of("missing role or jwt"));
-    }
-    KubernetesRole k8s = kubernetesRoles.get(mount + "\n" + role);
-    if (k8s == null) {
-      return error(400, List.of("invalid role name \"" + role + "\""));
-    }
-    if (!k8s.jwt().equals(jwt)) {
-      return error(403, List.of(PERMISSION_DENIED));
-    }
-    Secret token = newToken(k8s.ttl(), k8s.maxTtl(), true, "auth/" + mount + "/login",
-        loginPolicies);
-    logins.incrementAndGet();
-    return FakeResponse.ok(envelope().set("auth", auth(token.reveal(), tokens.get(token.reveal()),
-        k8s.ttl()).set("metadata", Json.object().add("role", role)
-            .add("service_account_name", "prometheus-config-controller"))));
-  }
-
   // ---- helpers ----------------------------------------------------------------------------
-
-  private Secret newToken(Duration ttl, Duration maxTtl, boolean renewable, String path,
-      List<String> policies) {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    String token = "hvs." + HexFormat.of().formatHex(bytes);
-    tokens.put(token, new TokenInfo(clock.instant(), ttl, maxTtl, renewable, path, policies));
-    return Secret.of(token);
-  }
-
-  private TokenInfo valid(String token) {
-    if (token == null) {
-      return null;
-    }
-    TokenInfo info = tokens.get(token);
-    if (info == null || info.revoked
-        || (info.expiresAt != null && !clock.instant().isBefore(info.expiresAt))) {
-      return null;
-    }
-    return info;
-  }
-
-  private static JsonObject auth(String token, TokenInfo info, Duration ttl) {
-    return Json.object()
-        .add("client_token", token)
-        .add("accessor", info.accessor)
-        .add("policies", array(info.policies))
-        .add("token_policies", array(info.policies))
-        .add("metadata", Json.NULL)
-        .add("lease_duration", ttl.toSeconds())
-        .add("renewable", info.renewable)
-        .add("entity_id", "")
-        .add("token_type", "service")
-        .add("orphan", true);
-  }
-
-  private static JsonArray array(List<String> values) {
-    return Json.array(values.toArray(String[]::new)).asArray();
-  }
 
   static JsonObject envelope() {
     return Json.object()
