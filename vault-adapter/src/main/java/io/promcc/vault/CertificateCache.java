@@ -75,7 +75,7 @@ final class CertificateCache {
     entries.clear();
   }
 
-  /** Whether {@link #obtain} might ask Vault for this cluster now (a hint, without the lock). */
+  /** Whether {@link #obtain} may ask Vault for this cluster now (a hint: time passes before it runs). */
   boolean mayAsk(ClusterId id, Instant now) {
     Entry entry = entries.computeIfAbsent(id, k -> new Entry());
     entry.lock.lock();
