@@ -2,14 +2,18 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.ValidationException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * How the controller logs in to Vault. Settings name where a secret comes from (a file, an
- * environment variable), never the secret itself, so they are safe to log and print.
+ * environment variable), never the secret itself, so they are safe to log and print; there is
+ * deliberately no way to pass a token, a JWT or a secret ID as a value (it would end up on a
+ * command line, in a process listing or in a log). Each record lists all its problems in one
+ * {@link ValidationException}.
  */
 public sealed interface VaultAuthSettings {
   /** Vault auth mount names: path segments without leading or trailing '/'. */
@@ -23,12 +27,17 @@ public sealed interface VaultAuthSettings {
    * @param environmentVariable name of the variable holding the token (default {@code VAULT_TOKEN})
    */
   record Token(Optional<Path> file, String environmentVariable) implements VaultAuthSettings {
+    /**
+     * @throws ValidationException if the variable name is not one; the value is not quoted, as
+     *     it may be a token given by mistake
+     */
     public Token {
       requireNonNull(file, "file == null");
       requireNonNull(environmentVariable, "environmentVariable == null");
       if (!environmentVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw new InvalidValueException("vault token environment variable", environmentVariable,
-            "is not a valid environment variable name");
+        new Problems(SUBJECT).addSecret("vault token environment variable", "must be the name of "
+            + "a variable (letters, digits and '_', not starting with a digit), not the token "
+            + "itself").throwIfAny();
       }
     }
 
@@ -56,13 +65,17 @@ public sealed interface VaultAuthSettings {
     public static final Path DEFAULT_JWT_FILE =
         Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
+    /** @throws ValidationException listing every problem */
     public Kubernetes {
-      requireMount(mount, "kubernetes auth mount");
+      requireNonNull(mount, "mount == null");
       requireNonNull(role, "role == null");
       requireNonNull(jwtFile, "jwtFile == null");
+      Problems problems = new Problems(SUBJECT);
+      checkMount(problems, mount, "kubernetes auth mount");
       if (role.isBlank()) {
-        throw new InvalidValueException("kubernetes auth role", role, "must not be empty");
+        problems.add("kubernetes auth role", role, "must not be empty");
       }
+      problems.throwIfAny();
     }
 
     /** Default mount and service account token file. */
@@ -79,21 +92,26 @@ public sealed interface VaultAuthSettings {
    * @param secretIdFile file holding the secret ID, re-read on every login
    */
   record AppRole(String mount, String roleId, Path secretIdFile) implements VaultAuthSettings {
+    /** @throws ValidationException listing every problem */
     public AppRole {
-      requireMount(mount, "approle auth mount");
+      requireNonNull(mount, "mount == null");
       requireNonNull(roleId, "roleId == null");
       requireNonNull(secretIdFile, "secretIdFile == null");
+      Problems problems = new Problems(SUBJECT);
+      checkMount(problems, mount, "approle auth mount");
       if (roleId.isBlank()) {
-        throw new InvalidValueException("approle role id", roleId, "must not be empty");
+        problems.add("approle role id", roleId, "must not be empty");
       }
+      problems.throwIfAny();
     }
   }
 
-  private static void requireMount(String mount, String field) {
-    requireNonNull(mount, "mount == null");
+  /** What the records' problems are about. */
+  String SUBJECT = "vault auth settings";
+
+  private static void checkMount(Problems problems, String mount, String field) {
     if (!MOUNT.matcher(mount).matches()) {
-      throw new InvalidValueException(field, mount,
-          "must be path segments of letters, digits, '_', '-' and '.'");
+      problems.add(field, mount, "must be path segments of letters, digits, '_', '-' and '.'");
     }
   }
 }

@@ -2,8 +2,9 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.jopenlibs.vault.response.AuthResponse;
-import io.github.jopenlibs.vault.response.LookupResponse;
+import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonObject;
+import io.github.jopenlibs.vault.json.JsonValue;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
@@ -23,11 +24,21 @@ import java.util.function.Function;
  * renewed (not renewable, max TTL reached, revoked, expired). With token auth, "logging in"
  * re-reads the token from its file or variable and looks it up, so an agent may rotate it.
  *
+ * <p>A token this class created by a Kubernetes or AppRole login is revoked ({@code revoke-self})
+ * when a new login replaces it while it is still valid, and on {@link #close()}: every login
+ * creates a token, and one left behind lives on until its TTL ends. A token given by the
+ * operator (token auth) is never revoked: it is not ours.
+ *
+ * <p>A 403 means either that the token is bad or that its policies do not cover the path;
+ * {@link #stillValid} tells the two apart, so that a missing policy never leads to a new login.
+ *
  * <p>Thread-safe: one token at a time, refreshed under a lock so that concurrent callers do not
  * log in twice. The token never appears in logs, messages or {@link #toString()}.
  */
-public final class VaultAuthenticator {
+public final class VaultAuthenticator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
+  /** The longest a revoke-self may hold up a replacement or {@link #close()}. */
+  private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
 
   private final VaultAuthSettings auth;
   private final VaultConnection connection;
@@ -38,10 +49,18 @@ public final class VaultAuthenticator {
 
   // guarded by this
   private State state;
+  private Check lastCheck;
+  private boolean closed;
 
-  /** Token, its expiry ({@code null}: never expires), and when to act on it. */
+  /**
+   * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
+   * ours created it (then it is ours to revoke).
+   */
   private record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
-      boolean renewable) {}
+      boolean renewable, boolean ours) {}
+
+  /** A lookup-self of {@code token} that started at {@code startedAt}. */
+  private record Check(Secret token, Instant startedAt, boolean valid) {}
 
   /**
    * @param environment reads environment variables (for token auth), e.g. {@code System::getenv}
@@ -62,36 +81,79 @@ public final class VaultAuthenticator {
    *
    * @throws VaultRequestException if no valid token can be had; when only a renewal failed with
    *     a transient error (Vault down) the current, still valid token is returned instead
+   * @throws IllegalStateException after {@link #close()}
    */
   public synchronized Secret token() {
+    if (closed) {
+      throw new IllegalStateException("the vault authenticator is closed");
+    }
     Instant now = clock.instant();
     if (state == null || (state.expiresAt != null && !now.isBefore(state.expiresAt))) {
-      state = login(now);
+      state = login(now); // an expired token needs no revoking
     } else if (state.refreshAt != null && !now.isBefore(state.refreshAt)) {
       if (state.renewable) {
         try {
           state = renew(state, now);
         } catch (VaultRequestException e) {
-          if (e.failure().authProblem() || e.failure() == VaultFailure.BAD_REQUEST) {
-            // revoked, or not renewable after all: a new login is the only way on
+          if (e.failure().denied()) {
+            // revoked or expired on Vault's side: nothing left to revoke
             state = login(now);
+          } else if (e.failure() == VaultFailure.BAD_REQUEST) {
+            // not renewable after all: replace it, and revoke it once the new one is in hand
+            replace(now);
           } else {
             // Vault is down: the token still works until it expires; retry renewal later
             LOG.log(Level.WARNING, "keeping the current vault token until {0}: {1}",
                 state.expiresAt, e.getMessage());
             state = new State(state.token, state.ttl, state.expiresAt,
-                earliest(now.plus(policy.backoff(1)), state.expiresAt), true);
+                earliest(now.plus(policy.backoff(1)), state.expiresAt), true, state.ours);
           }
         }
       } else {
-        state = login(now);
+        replace(now);
       }
     }
     return state.token;
   }
 
   /**
-   * Forgets {@code token} after Vault refused it (403), so the next {@link #token()} logs in
+   * Whether {@code token}, which Vault just refused with {@code denial} (a 403), is still valid,
+   * i.e. its policies do not cover the path. Vault's own {@code invalid token} settles it at
+   * once; otherwise {@code lookup-self} is asked, once for all callers whose request was sent
+   * before a lookup started.
+   *
+   * @param sentAt when the refused request was sent
+   * @throws VaultRequestException if the lookup fails for another reason (Vault down)
+   */
+  public boolean stillValid(Secret token, VaultRequestException denial, Instant sentAt) {
+    requireNonNull(token, "token == null");
+    if (denial.failure() == VaultFailure.TOKEN_INVALID) {
+      return false;
+    }
+    synchronized (this) {
+      Check check = lastCheck;
+      if (check != null && check.token.equals(token) && !check.startedAt.isBefore(sentAt)) {
+        return check.valid;
+      }
+      Instant startedAt = clock.instant();
+      boolean valid;
+      try {
+        connection.get("auth/token/lookup-self", token);
+        valid = true;
+      } catch (VaultRequestException e) {
+        if (!e.failure().denied()) {
+          throw e;
+        }
+        // the default policy allows lookup-self, so a 403 here means the token is gone
+        valid = false;
+      }
+      lastCheck = new Check(token, startedAt, valid);
+      return valid;
+    }
+  }
+
+  /**
+   * Forgets {@code token} after Vault found it invalid, so the next {@link #token()} logs in
    * again. Does nothing if a different token is current by now.
    */
   public synchronized void invalidate(Secret token) {
@@ -105,40 +167,91 @@ public final class VaultAuthenticator {
     return state == null ? null : state.expiresAt;
   }
 
+  /**
+   * Revokes the current token if a login of ours created it and it has not expired, and refuses
+   * further use. Best effort (a failure is logged), bounded by a short timeout. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    State current = state;
+    state = null;
+    if (current != null && current.ours
+        && (current.expiresAt == null || clock.instant().isBefore(current.expiresAt))) {
+      revoke(current.token, "the controller stops");
+    }
+  }
+
+  /** Logs in anew and revokes the token it replaces, if that one is ours. */
+  private void replace(Instant now) {
+    State old = state;
+    state = login(now);
+    if (old != null && old.ours && !old.token.equals(state.token)) {
+      revoke(old.token, "a new login replaced it");
+    }
+  }
+
+  private void revoke(Secret token, String why) {
+    try {
+      connection.post("auth/token/revoke-self", token, Json.object(), REVOKE_TIMEOUT);
+      LOG.log(Level.DEBUG, "revoked the previous vault token: {0}", why);
+    } catch (VaultRequestException e) {
+      // it expires on its own at the end of its ttl
+      LOG.log(Level.WARNING, "could not revoke the previous vault token ({0}); it stays valid "
+          + "until its ttl ends: {1}", why, e.getMessage());
+    }
+  }
+
   private State login(Instant now) {
     if (auth instanceof VaultAuthSettings.Token t) {
       Secret token = readToken(t);
-      LookupResponse lookup = connection.call("GET auth/token/lookup-self",
-          () -> connection.vault(token).auth().lookupSelf());
-      State s = state(token, lookup.getTTL(), lookup.isRenewable(), now);
+      JsonObject lookup;
+      try {
+        lookup = connection.get("auth/token/lookup-self", token);
+      } catch (VaultRequestException e) {
+        if (!e.failure().denied()) {
+          throw e;
+        }
+        // the default policy allows lookup-self: the token itself is bad
+        throw new VaultRequestException(VaultFailure.TOKEN_INVALID, e.status(), e.errors(),
+            e.getMessage().replace("(" + e.failure().reason() + ")",
+                "(" + VaultFailure.TOKEN_INVALID.reason() + ")")
+                + "; the token from " + describe(t) + " is not valid (revoked, expired or from "
+                + "another vault)", null);
+      }
+      JsonObject data = object(lookup, "data");
+      State s = state(token, data == null ? 0 : data.getLong("ttl", 0),
+          data != null && data.getBoolean("renewable", false), now, false);
       LOG.log(Level.INFO, "using vault token from {0}, expires {1}", describe(t),
           s.expiresAt == null ? "never" : s.expiresAt);
       listener.tokenRefreshed(false, s.expiresAt);
       return s;
     }
-    AuthResponse response;
+    JsonObject answer;
     String method;
     if (auth instanceof VaultAuthSettings.Kubernetes k) {
       Secret jwt = readSecret(k.jwtFile(), "kubernetes service account token");
       method = "kubernetes auth at auth/" + k.mount() + " as role " + Quoting.quote(k.role());
-      response = connection.call("POST auth/" + k.mount() + "/login",
-          () -> connection.vault(null).auth().loginByKubernetes(k.role(), jwt.reveal(),
-              "auth/" + k.mount()));
+      answer = connection.post("auth/" + k.mount() + "/login", null,
+          Json.object().add("role", k.role()).add("jwt", jwt.reveal()));
     } else {
       VaultAuthSettings.AppRole a = (VaultAuthSettings.AppRole) auth;
       Secret secretId = readSecret(a.secretIdFile(), "approle secret id");
       method = "approle auth at auth/" + a.mount();
-      response = connection.call("POST auth/" + a.mount() + "/login",
-          () -> connection.vault(null).auth().loginByAppRole(a.mount(), a.roleId(),
-              secretId.reveal()));
+      answer = connection.post("auth/" + a.mount() + "/login", null,
+          Json.object().add("role_id", a.roleId()).add("secret_id", secretId.reveal()));
     }
-    String clientToken = response.getAuthClientToken();
+    JsonObject authData = object(answer, "auth");
+    String clientToken = authData == null ? null : string(authData, "client_token");
     if (clientToken == null || clientToken.isEmpty()) {
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault login with " + method + " returned no client token", null);
     }
-    State s = state(Secret.of(clientToken), response.getAuthLeaseDuration(),
-        response.isAuthRenewable(), now);
+    State s = state(Secret.of(clientToken), authData.getLong("lease_duration", 0),
+        authData.getBoolean("renewable", false), now, true);
     LOG.log(Level.INFO, "logged in to vault with {0}, token expires {1}", method,
         s.expiresAt == null ? "never" : s.expiresAt);
     listener.tokenRefreshed(false, s.expiresAt);
@@ -146,34 +259,51 @@ public final class VaultAuthenticator {
   }
 
   private State renew(State current, Instant now) {
-    AuthResponse response = connection.call("POST auth/token/renew-self",
-        () -> connection.vault(current.token).auth().renewSelf(current.ttl.toSeconds()));
-    long leaseSeconds = response.getAuthLeaseDuration();
-    State renewed = state(current.token, leaseSeconds, response.isAuthRenewable(), now);
+    JsonObject answer = connection.post("auth/token/renew-self", current.token,
+        Json.object().add("increment", current.ttl.toSeconds()));
+    JsonObject authData = object(answer, "auth");
+    if (authData == null) {
+      throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+          "vault answered POST auth/token/renew-self without auth", null);
+    }
+    State renewed = state(current.token, authData.getLong("lease_duration", 0),
+        authData.getBoolean("renewable", false), now, current.ours);
     if (renewed.expiresAt != null && current.expiresAt != null
         && !renewed.expiresAt.isAfter(current.expiresAt)) {
       // max TTL reached: renewing again would not extend it, so log in afresh when due
       LOG.log(Level.INFO, "vault token reached its max ttl; will log in again before {0}",
           renewed.expiresAt);
-      renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt, false);
+      renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt, false,
+          current.ours);
     } else {
       renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt,
-          renewed.renewable);
+          renewed.renewable, current.ours);
     }
     LOG.log(Level.DEBUG, "renewed vault token, expires {0}", renewed.expiresAt);
     listener.tokenRefreshed(true, renewed.expiresAt);
     return renewed;
   }
 
-  private State state(Secret token, long ttlSeconds, boolean renewable, Instant now) {
+  private State state(Secret token, long ttlSeconds, boolean renewable, Instant now,
+      boolean ours) {
     if (ttlSeconds <= 0) {
       // a root or periodic-less token without TTL never expires
-      return new State(token, Duration.ZERO, null, null, false);
+      return new State(token, Duration.ZERO, null, null, false, ours);
     }
     Duration ttl = Duration.ofSeconds(ttlSeconds);
     Instant expiresAt = now.plus(ttl);
     Instant refreshAt = policy.threshold(now, expiresAt);
-    return new State(token, ttl, expiresAt, refreshAt, renewable);
+    return new State(token, ttl, expiresAt, refreshAt, renewable, ours);
+  }
+
+  private static JsonObject object(JsonObject parent, String name) {
+    JsonValue value = parent.get(name);
+    return value != null && value.isObject() ? value.asObject() : null;
+  }
+
+  private static String string(JsonObject parent, String name) {
+    JsonValue value = parent.get(name);
+    return value != null && value.isString() ? value.asString() : null;
   }
 
   private Secret readToken(VaultAuthSettings.Token t) {

@@ -6,7 +6,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.Secret;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
@@ -14,28 +14,24 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
- * {@link CertificateSource} on Vault PKI, with a per-cluster cache so that asking on every
+ * {@link CertificateSource} on Vault PKI, with a per-cluster cache so that observing on every
  * reconcile costs no Vault call until a certificate is due.
  *
  * <ul>
@@ -45,12 +41,18 @@ import java.util.random.RandomGenerator;
  *       flight at once, across all callers.
  *   <li>If that fails, the cluster backs off exponentially (capped); meanwhile, and as long as
  *       it has not expired, the previous certificate is returned. An expired certificate is
- *       never returned: the caller gets a {@link CertificateUnavailableException} with reason
- *       {@code expired}; a cluster that never had one gets the Vault failure's reason
- *       ({@code vault-sealed}, {@code vault-permission-denied}, ...).
- *   <li>A 403 on a PKI call makes the token be dropped and the call retried once after a fresh
- *       login (the token may have been revoked).
+ *       never returned: the problem's reason is {@code expired}; a cluster that never had one
+ *       gets the Vault failure's reason ({@code vault-sealed}, {@code vault-permission-denied},
+ *       ...).
+ *   <li>A 403 leads to a new login only if the token is invalid; a valid token outside its
+ *       policies makes the cluster back off (see {@link VaultAuthenticator#stillValid}).
+ *   <li>A 429 keeps every cluster from asking Vault until its {@code Retry-After}.
  * </ul>
+ *
+ * <p>Lifecycle: {@link #start()} needs no Vault call and {@link #awaitSynced} is true at once
+ * (there is no view to load: certificates are asked for when observed). {@link #close()}
+ * interrupts Vault calls in flight, stops the worker threads, forgets every key and revokes a
+ * token that a login of the adapter created.
  *
  * <p>Thread-safe. Callers for different clusters proceed in parallel; callers for the same
  * cluster wait for each other, so one due certificate is requested once.
@@ -58,29 +60,16 @@ import java.util.random.RandomGenerator;
 @Singleton
 public final class VaultCertificateSource implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
+  private static final AtomicInteger SOURCES = new AtomicInteger();
+  /** How long {@link #close()} waits for interrupted Vault calls to end. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final VaultSettings settings;
-  private final VaultPki pki;
   private final VaultAuthenticator authenticator;
-  private final RenewalPolicy policy;
   private final Clock clock;
-  private final RandomGenerator random; // guarded by itself: generators are not thread-safe
-  private final CertificateListener listener;
-  private final Semaphore permits;
-  private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
-
-  /** Per-cluster state; every field is guarded by {@code lock}. */
-  private static final class Entry {
-    final ReentrantLock lock = new ReentrantLock();
-    CertificateBundle bundle;
-    Instant renewAt;
-    int failures;
-    Instant retryAt;
-    VaultRequestException lastFailure;
-  }
-
-  /** A bundle and whether Vault was asked for it. */
-  private record Outcome(CertificateBundle bundle, boolean issued) {}
+  private final CertificateCache cache;
+  private final ThreadPoolExecutor workers;
+  private volatile boolean closed;
 
   /**
    * @param random source of renewal jitter; seed it in tests for repeatable schedules
@@ -90,216 +79,167 @@ public final class VaultCertificateSource implements CertificateSource {
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener) {
     this.settings = requireNonNull(settings, "settings == null");
-    this.pki = new VaultPki(settings, requireNonNull(connection, "connection == null"));
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
-    this.policy = RenewalPolicy.of(settings);
     this.clock = requireNonNull(clock, "clock == null");
-    this.random = requireNonNull(random, "random == null");
-    this.listener = requireNonNull(listener, "listener == null");
-    this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
+    this.cache = new CertificateCache(settings,
+        new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
+        clock, random, listener, () -> closed);
+    String prefix = "promcc-vault-" + SOURCES.incrementAndGet() + "-";
+    AtomicInteger n = new AtomicInteger();
+    // idle workers end after a minute: a source that is not closed leaves no threads behind
+    this.workers = new ThreadPoolExecutor(settings.maxConcurrentRequests(),
+        settings.maxConcurrentRequests(), 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    this.workers.allowCoreThreadTimeOut(true);
   }
 
   /**
-   * Refreshes the certificates of {@code clusters} ({@link #refresh}), forgets every other
-   * cluster ({@link #retainOnly}), and reports each cluster's bundle or problem. The next
-   * attention is the earliest renewal or retry among them.
+   * Nothing to start: certificates are asked for when observed. Idempotent.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  @Override
+  public void start() {
+    ensureOpen();
+  }
+
+  /** True at once (there is nothing to load before the first observation), false once closed. */
+  @Override
+  public boolean awaitSynced(Duration timeout) {
+    requireNonNull(timeout, "timeout == null");
+    return !closed;
+  }
+
+  /**
+   * Interrupts Vault calls in flight (their clusters report {@code interrupted}), stops the
+   * worker threads (waiting at most 10 s), forgets every certificate and key, and revokes the
+   * token if a login of the adapter created it. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.WARNING, "vault calls still running {0} after closing", CLOSE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    cache.clear();
+    authenticator.close();
+  }
+
+  /** Whether {@link #close()} has stopped every worker thread. */
+  boolean stopped() {
+    return workers.isTerminated();
+  }
+
+  /**
+   * The certificate or the problem of each of {@code clusters}, asking Vault only for those
+   * that are missing or due ({@code maxConcurrentRequests} at a time); every other cluster is
+   * forgotten (its key leaves memory). {@link CertificateObservation#nextAttention()} is the
+   * earliest renewal, retry, or end of a kept certificate among {@code clusters}.
+   *
+   * @throws IllegalStateException after {@link #close()}
    */
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
-    refresh(clusters);
-    retainOnly(clusters.stream().map(GuestCluster::id).toList());
-    return CertificateObservation.ofEach(clusters, this::certificateFor, nextAttention());
-  }
-
-  /** The earliest renewal or retry time of the tracked clusters. */
-  private Optional<Instant> nextAttention() {
-    Instant earliest = null;
-    for (Entry entry : entries.values()) {
-      entry.lock.lock();
+    ensureOpen();
+    SortedMap<ClusterId, GuestCluster> byId = new TreeMap<>();
+    for (GuestCluster cluster : clusters) {
+      byId.putIfAbsent(cluster.id(), cluster);
+    }
+    cache.retainOnly(byId.keySet());
+    Instant now = clock.instant();
+    Map<ClusterId, Future<CertificateBundle>> asked = new TreeMap<>();
+    SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    for (ClusterId id : byId.keySet()) {
+      if (!cache.mayAsk(id, now)) {
+        record(id, () -> cache.obtain(id), bundles, problems); // answered from the cache
+        continue;
+      }
       try {
-        Instant due = entry.retryAt != null ? entry.retryAt : entry.renewAt;
-        if (due != null && (earliest == null || due.isBefore(earliest))) {
-          earliest = due;
-        }
-      } finally {
-        entry.lock.unlock();
+        asked.put(id, workers.submit(() -> cache.obtain(id)));
+      } catch (RejectedExecutionException stopping) {
+        problems.put(id, new Rejection(id.value(), VaultFailure.INTERRUPTED.reason(),
+            "the vault certificate source of cluster " + Quoting.quote(id.value())
+                + " is closing"));
       }
     }
-    return Optional.ofNullable(earliest);
+    for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked.entrySet()) {
+      record(e.getKey(), () -> await(e.getKey(), e.getValue()), bundles, problems);
+    }
+    return new CertificateObservation(bundles, problems, cache.nextAttention(byId.keySet()));
   }
 
   /**
-   * A valid certificate for {@code cluster}: the cached one unless it is due, else a new one.
+   * A valid certificate for {@code cluster}: the cached one unless it is due, else a new one
+   * (asked for on the calling thread).
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
    *     or {@code interrupted}
+   * @throws IllegalStateException after {@link #close()}
    */
   public CertificateBundle certificateFor(GuestCluster cluster) {
-    return obtain(requireNonNull(cluster, "cluster == null").id()).bundle();
+    ensureOpen();
+    return cache.obtain(requireNonNull(cluster, "cluster == null").id());
   }
 
-  /**
-   * Brings the certificates of {@code clusters} up to date, requesting those that are missing or
-   * due, {@code maxConcurrentRequests} at a time. Clusters that are not due cost nothing. Does
-   * not throw for a failing cluster: failures are in the summary.
-   */
-  public RefreshSummary refresh(Collection<GuestCluster> clusters) {
-    Set<ClusterId> ids = new TreeSet<>();
-    for (GuestCluster cluster : clusters) {
-      ids.add(cluster.id());
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the vault certificate source is closed");
     }
-    SortedMap<ClusterId, String> failures = new TreeMap<>();
-    int issued = 0;
-    int threads = Math.max(1, Math.min(settings.maxConcurrentRequests(), ids.size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+  }
+
+  /** A lookup that may fail for one cluster. */
+  private interface Lookup {
+    CertificateBundle get();
+  }
+
+  private static void record(ClusterId id, Lookup lookup,
+      SortedMap<ClusterId, CertificateBundle> bundles, SortedMap<ClusterId, Rejection> problems) {
     try {
-      List<Future<Outcome>> futures = new ArrayList<>(ids.size());
-      List<ClusterId> order = new ArrayList<>(ids);
-      for (ClusterId id : order) {
-        futures.add(pool.submit(() -> obtain(id)));
-      }
-      for (int i = 0; i < order.size(); i++) {
-        try {
-          if (futures.get(i).get().issued()) {
-            issued++;
-          }
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof CertificateUnavailableException unavailable) {
-            failures.put(order.get(i), unavailable.reason());
-          } else {
-            throw new IllegalStateException("refreshing the certificate of cluster "
-                + Quoting.quote(order.get(i).value()) + " failed", e.getCause());
-          }
-        }
-      }
+      bundles.put(id, lookup.get());
+    } catch (CertificateUnavailableException e) {
+      problems.put(id, new Rejection(id.value(), e.reason(), e.getMessage()));
+    }
+  }
+
+  private CertificateBundle await(ClusterId id, Future<CertificateBundle> future) {
+    try {
+      return future.get();
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while refreshing certificates", e);
-    } finally {
-      pool.shutdownNow();
-    }
-    return new RefreshSummary(ids.size(), issued, failures);
-  }
-
-  /**
-   * Forgets every cluster not in {@code keep} (deleted clusters), so their keys leave memory.
-   */
-  public void retainOnly(Collection<ClusterId> keep) {
-    Set<ClusterId> kept = Set.copyOf(keep);
-    for (ClusterId id : List.copyOf(entries.keySet())) {
-      if (!kept.contains(id) && entries.remove(id) != null) {
-        listener.removed(id);
+      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
+          "interrupted while waiting for the certificate of cluster " + Quoting.quote(id.value()));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof CertificateUnavailableException unavailable) {
+        throw unavailable;
       }
+      throw new IllegalStateException("getting the certificate of cluster "
+          + Quoting.quote(id.value()) + " failed", e.getCause());
+    } catch (CancellationException e) {
+      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
+          "the vault certificate source closed while asking for the certificate of cluster "
+              + Quoting.quote(id.value()));
     }
-  }
-
-  private Outcome obtain(ClusterId id) {
-    Entry entry = entries.computeIfAbsent(id, k -> new Entry());
-    entry.lock.lock();
-    try {
-      Instant now = clock.instant();
-      if (entry.bundle != null && now.isBefore(entry.renewAt)) {
-        return new Outcome(entry.bundle, false);
-      }
-      if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
-        return new Outcome(keptOrThrow(id, entry, now), false);
-      }
-      try {
-        CertificateBundle fresh = issue(id);
-        if (!fresh.notAfter().isAfter(now)) {
-          // renewing at once would only repeat this on every call
-          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-              "vault issued an already expired certificate for cluster "
-                  + Quoting.quote(id.value()) + " (not after " + fresh.notAfter()
-                  + "); check the ttl and the ca's validity", null);
-        }
-        Instant notBefore = CertificateBundle.parseCertificate(fresh.certificatePem(),
-            "client certificate").getNotBefore().toInstant();
-        Instant renewAt;
-        synchronized (random) {
-          renewAt = policy.renewalTime(notBefore, fresh.notAfter(), random);
-        }
-        entry.bundle = fresh;
-        entry.renewAt = renewAt;
-        entry.failures = 0;
-        entry.retryAt = null;
-        entry.lastFailure = null;
-        LOG.log(Level.INFO, "issued certificate for cluster {0}: serial {1}, valid until {2}, "
-            + "renewal at {3}", Quoting.quote(id.value()), fresh.serial(), fresh.notAfter(), renewAt);
-        listener.issued(id, fresh.notAfter());
-        return new Outcome(fresh, true);
-      } catch (VaultRequestException failure) {
-        entry.failures++;
-        entry.retryAt = now.plus(policy.backoff(entry.failures));
-        entry.lastFailure = failure;
-        listener.failed(id, failure.failure().reason());
-        CertificateBundle kept = keptOrThrow(id, entry, now);
-        // not rethrown: the kept certificate is the answer, so this is the only report
-        LOG.log(Level.WARNING, "keeping the certificate of cluster {0} valid until {1}; "
-            + "renewal failed ({2} in a row, next attempt at {3}): {4}",
-            Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
-            failure.getMessage());
-        return new Outcome(kept, false);
-      }
-    } finally {
-      entry.lock.unlock();
-    }
-  }
-
-  /** The cached bundle if still valid; otherwise the reason why there is none. */
-  private static CertificateBundle keptOrThrow(ClusterId id, Entry entry, Instant now) {
-    VaultRequestException failure = entry.lastFailure;
-    if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
-      return entry.bundle;
-    }
-    if (entry.bundle != null) {
-      throw new CertificateUnavailableException(id, "expired", "certificate of cluster "
-          + Quoting.quote(id.value()) + " expired at " + entry.bundle.notAfter()
-          + " and could not be renewed (" + entry.failures + " attempts, next at "
-          + entry.retryAt + "): " + failure.getMessage(), failure);
-    }
-    throw new CertificateUnavailableException(id, failure.failure().reason(),
-        "no certificate for cluster " + Quoting.quote(id.value()) + " (" + entry.failures
-            + " attempts, next at " + entry.retryAt + "): " + failure.getMessage(), failure);
-  }
-
-  private CertificateBundle issue(ClusterId id) {
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CertificateUnavailableException(id, "interrupted",
-          "interrupted while waiting to ask vault for the certificate of cluster "
-              + Quoting.quote(id.value()), e);
-    }
-    try {
-      Secret token = authenticator.token();
-      try {
-        return pki.obtain(id, token);
-      } catch (VaultRequestException e) {
-        if (!e.failure().authProblem()) {
-          throw e;
-        }
-        authenticator.invalidate(token);
-        return pki.obtain(id, authenticator.token());
-      }
-    } finally {
-      permits.release();
-    }
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "promcc-vault-refresh-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
   public String toString() {
-    return "VaultCertificateSource{" + settings.address() + ", " + entries.size() + " clusters}";
+    return "VaultCertificateSource{" + settings.address() + ", " + cache.size() + " clusters"
+        + (closed ? ", closed" : "") + "}";
   }
 }

@@ -2,20 +2,20 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.jopenlibs.vault.EnvironmentLoader;
-import io.github.jopenlibs.vault.SslConfig;
-import io.github.jopenlibs.vault.Vault;
-import io.github.jopenlibs.vault.VaultConfig;
-import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.json.Json;
+import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
-import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -26,65 +26,44 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The HTTP side of Vault: one shared {@link HttpClient} (TLS verification on, optionally with a
- * custom CA bundle) under the Vault driver, the namespace header, timeouts, and the translation
- * of the driver's errors into {@link VaultRequestException}s.
+ * custom CA bundle), the token and namespace headers, timeouts, redirects, and the translation of
+ * every failure into a {@link VaultRequestException} with a named reason.
  *
- * <p>Why a shared client: the driver builds a new {@code HttpClient} per request unless one is
- * configured, which costs a TLS handshake and a thread pool per call. Why the driver is told to
- * ignore the environment: its config otherwise reads {@code VAULT_TOKEN}, {@code ~/.vault-token}
- * and {@code VAULT_SSL_VERIFY} behind our back, and the last one could switch verification off.
+ * <p>Why not the Vault driver's requests: its responses hide the headers, and a 429's
+ * {@code Retry-After} and a standby's {@code Location} are needed; it also reads
+ * {@code VAULT_TOKEN} and {@code VAULT_SSL_VERIFY} from the environment behind our back. Its
+ * dependency-free JSON classes are still used.
  *
- * <p>Thread-safe: a driver instance is made per call with the token of that call.
+ * <p>Redirects: a standby without request forwarding answers 307 with the active node's address.
+ * Like Vault's Go client, one redirect is followed, never from https to http; beyond that, it is
+ * followed only to the configured scheme and host (another port is fine), because the token goes
+ * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed.
+ *
+ * <p>Thread-safe.
  */
 public final class VaultConnection {
-  /** An environment with nothing in it, so the driver reads only what we configure. */
-  private static final EnvironmentLoader NO_ENVIRONMENT = new EnvironmentLoader() {
-    private static final long serialVersionUID = 1L;
+  private static final System.Logger LOG = System.getLogger(VaultConnection.class.getName());
 
-    @Override
-    public String loadVariable(String name) {
-      return null;
-    }
-  };
-
+  private final URI base;
   private final String address;
   private final String namespace;
   private final HttpClient httpClient;
-  private final int timeoutSeconds;
-  private final SslConfig sslConfig;
-  // The driver logs an INFO line per instance when a namespace is set, and instances are
-  // immutable per token: reuse the last one for logins and for the current token.
-  private volatile Vault anonymous;
-  private volatile Bound lastBound;
+  private final Duration timeout;
 
-  private record Bound(Secret token, Vault vault) {}
-
-  VaultConnection(String address, String namespace, HttpClient httpClient, Duration timeout) {
-    this.address = stripTrailingSlash(requireNonNull(address, "address == null"));
+  VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout) {
+    String text = requireNonNull(address, "address == null").toString();
+    this.address = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    this.base = URI.create(this.address);
     this.namespace = namespace;
     this.httpClient = requireNonNull(httpClient, "httpClient == null");
-    this.timeoutSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
-    try {
-      // Unused for requests (the shared HttpClient carries the TLS setup) but the driver reads
-      // isVerify() from it; it must say true.
-      this.sslConfig = new SslConfig() {
-        private static final long serialVersionUID = 1L;
-
-        {
-          // protected in the driver; only a subclass may keep it from reading VAULT_SSL_*
-          environmentLoader(NO_ENVIRONMENT);
-        }
-      }.verify(true).build();
-    } catch (VaultException e) {
-      throw new IllegalStateException("cannot set up the vault driver's tls config", e);
-    }
+    this.timeout = requireNonNull(timeout, "timeout == null");
   }
 
   /**
@@ -94,8 +73,9 @@ public final class VaultConnection {
    */
   public static VaultConnection create(VaultSettings settings) {
     HttpClient.Builder client = HttpClient.newBuilder()
-        // Vault Agent fails to proxy h2c; the driver also sticks to HTTP/1.1
+        // Vault Agent fails to proxy h2c, and Vault's listener speaks HTTP/1.1 to every client
         .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER) // see the class comment
         .connectTimeout(settings.requestTimeout());
     settings.caBundle().ifPresent(path -> {
       String pem;
@@ -107,7 +87,11 @@ public final class VaultConnection {
       }
       client.sslContext(trusting(pem, path.toString()));
     });
-    return new VaultConnection(settings.address().toString(), settings.namespace().orElse(null),
+    if ("http".equals(settings.address().getScheme())) {
+      LOG.log(Level.WARNING, "vault address {0} uses plain http: the vault token crosses the "
+          + "network in clear text (allowInsecureHttp is for tests only)", settings.address());
+    }
+    return new VaultConnection(settings.address(), settings.namespace().orElse(null),
         client.build(), settings.requestTimeout());
   }
 
@@ -146,96 +130,101 @@ public final class VaultConnection {
     return address;
   }
 
-  /** A driver bound to {@code token} ({@code null} for logins) and this connection. */
-  Vault vault(Secret token) {
-    if (token == null) {
-      Vault v = anonymous;
-      if (v == null) {
-        anonymous = v = newVault(null);
-      }
-      return v;
-    }
-    Bound bound = lastBound;
-    if (bound == null || !bound.token().equals(token)) {
-      lastBound = bound = new Bound(token, newVault(token));
-    }
-    return bound.vault();
-  }
-
-  private Vault newVault(Secret token) {
-    try {
-      VaultConfig config = new VaultConfig()
-          .environmentLoader(NO_ENVIRONMENT)
-          .address(address)
-          .httpClient(httpClient)
-          .sslConfig(sslConfig)
-          .openTimeout(timeoutSeconds)
-          .readTimeout(timeoutSeconds);
-      if (token != null) {
-        config.token(token.reveal());
-      }
-      if (namespace != null) {
-        config.nameSpace(namespace);
-      }
-      // KV engine version 1: the driver then sends logical paths unchanged (version 2 would
-      // insert "data/" into PKI paths)
-      return Vault.create(config.build(), 1);
-    } catch (VaultException e) {
-      throw new IllegalStateException("cannot configure the vault driver", e);
-    }
-  }
-
-  /** A driver call that may fail. */
-  @FunctionalInterface
-  interface Call<T> {
-    T run() throws VaultException;
-  }
-
   /**
-   * Runs {@code call}; a failure becomes a {@link VaultRequestException} whose message starts
-   * with {@code operation} (e.g. {@code POST auth/kubernetes/login}).
+   * {@code GET /v1/<path>}; the answer's JSON object.
+   *
+   * @param token the token to send, or {@code null}
+   * @throws VaultRequestException for every failure, with its reason
    */
-  <T> T call(String operation, Call<T> call) {
-    try {
-      return call.run();
-    } catch (VaultException e) {
-      throw translate(operation, e);
-    } catch (RuntimeException e) {
-      // the driver's response parsers throw NullPointerException & co. on unexpected JSON
-      throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 0, List.of(),
-          "unexpected answer from vault at " + address + " to " + operation + ": "
-              + e.getClass().getSimpleName(), null);
-    }
+  JsonObject get(String path, Secret token) {
+    return send("GET", path, token, null, timeout);
   }
 
-  /**
-   * A logical write (the driver's generic API, for endpoints it has no method for); 4xx, which
-   * the driver returns rather than throws, become exceptions too.
-   */
-  LogicalResponse write(Secret token, String path, Map<String, Object> body) {
-    String operation = "POST " + path;
-    LogicalResponse response = call(operation, () -> vault(token).logical().write(path, body));
-    int status = response.getRestResponse().getStatus();
+  /** {@code POST /v1/<path>} with {@code body}; the answer's JSON object (empty for 204). */
+  JsonObject post(String path, Secret token, JsonObject body) {
+    return send("POST", path, token, body, timeout);
+  }
+
+  /** As {@link #post(String, Secret, JsonObject)}, but waits at most {@code wait}. */
+  JsonObject post(String path, Secret token, JsonObject body, Duration wait) {
+    return send("POST", path, token, body, wait);
+  }
+
+  private JsonObject send(String method, String path, Secret token, JsonObject body,
+      Duration wait) {
+    String operation = method + " " + path;
+    URI target = URI.create(address + "/v1/" + path);
+    HttpResponse<String> response = exchange(method, target, token, body, wait, operation);
+    if (isRedirect(response.statusCode())) {
+      URI location = location(response, target, operation);
+      if (!followable(location)) {
+        throw new VaultRequestException(VaultFailure.STANDBY, response.statusCode(), List.of(),
+            "vault at " + address + " answered " + operation + " with status "
+                + response.statusCode() + " (" + VaultFailure.STANDBY.reason() + "): a standby "
+                + "that redirects to " + origin(location) + "; redirects are followed only to "
+                + origin(base) + " (same scheme and host, never https to http), so the token "
+                + "was not sent there: point the address at the active node or at a load "
+                + "balancer that sends requests to it, or turn on request forwarding", null);
+      }
+      LOG.log(Level.DEBUG, "following the redirect of {0} to {1}", operation, origin(location));
+      response = exchange(method, location, token, body, wait, operation);
+      if (isRedirect(response.statusCode())) {
+        throw new VaultRequestException(VaultFailure.STANDBY, response.statusCode(), List.of(),
+            "vault at " + address + " answered " + operation + " with a second redirect (from "
+                + origin(location) + "); only one is followed", null);
+      }
+    }
+    int status = response.statusCode();
+    if (status == 204) {
+      return Json.object();
+    }
     if (status != 200) {
-      throw failure(operation, status, new String(response.getRestResponse().getBody(),
-          StandardCharsets.UTF_8));
+      throw failure(operation, status, response.body(), retryAfter(response));
     }
-    return response;
+    try {
+      JsonValue json = Json.parse(response.body());
+      if (json.isObject()) {
+        return json.asObject();
+      }
+    } catch (RuntimeException notJson) {
+      // reported below
+    }
+    throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, status, List.of(),
+        "unexpected answer from vault at " + address + " to " + operation + ": not a json object",
+        null);
   }
 
-  private VaultRequestException translate(String operation, VaultException e) {
-    int status = e.getHttpStatusCode();
-    if (status > 0) {
-      String message = e.getMessage() == null ? "" : e.getMessage();
-      int at = message.indexOf("Response body: ");
-      String body = at < 0 ? "" : message.substring(at + "Response body: ".length());
-      if (status >= 200 && status < 300) {
-        return new VaultRequestException(VaultFailure.INVALID_RESPONSE, status, List.of(),
-            "unexpected answer from vault at " + address + " to " + operation + " (status "
-                + status + ")", null);
-      }
-      return failure(operation, status, body);
+  private HttpResponse<String> exchange(String method, URI target, Secret token, JsonObject body,
+      Duration wait, String operation) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(target)
+        .timeout(wait)
+        .header("Accept", "application/json")
+        // Vault Agent and Proxy refuse requests without it (server-side request forgery guard)
+        .header("X-Vault-Request", "true");
+    if (token != null) {
+      request.header("X-Vault-Token", token.reveal());
     }
+    if (namespace != null) {
+      request.header("X-Vault-Namespace", namespace);
+    }
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+    try {
+      return httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+          "interrupted while waiting for vault at " + address + " to answer " + operation, null);
+    } catch (IOException e) {
+      throw transportFailure(operation, e);
+    }
+  }
+
+  private VaultRequestException transportFailure(String operation, IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
         return new VaultRequestException(VaultFailure.TLS, 0, List.of(),
@@ -243,26 +232,97 @@ public final class VaultConnection {
                 + t.getMessage(), null);
       }
     }
+    Throwable shown = e instanceof HttpTimeoutException ? e : root(e);
+    // no cause attached: the message says what happened, and nothing of the request is kept
+    return new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
+        "cannot reach vault at " + address + " for " + operation + ": "
+            + shown.getClass().getSimpleName()
+            + (shown.getMessage() == null ? "" : " " + shown.getMessage()), null);
+  }
+
+  private static Throwable root(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    // No cause is attached: the driver's exceptions quote response bodies, which we don't
-    // want in logs unfiltered.
-    return new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
-        "cannot reach vault at " + address + " for " + operation + ": "
-            + root.getClass().getSimpleName()
-            + (root.getMessage() == null ? "" : " " + root.getMessage()), null);
+    return root;
   }
 
-  private VaultRequestException failure(String operation, int status, String body) {
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 307 || status == 308;
+  }
+
+  private URI location(HttpResponse<String> response, URI target, String operation) {
+    String header = response.headers().firstValue("Location").orElse(null);
+    try {
+      if (header != null) {
+        return target.resolve(header.strip());
+      }
+    } catch (IllegalArgumentException bad) {
+      // reported below
+    }
+    throw new VaultRequestException(VaultFailure.STANDBY, response.statusCode(), List.of(),
+        "vault at " + address + " answered " + operation + " with status "
+            + response.statusCode() + " (" + VaultFailure.STANDBY.reason() + ") without a "
+            + "usable Location", null);
+  }
+
+  private boolean followable(URI location) {
+    return base.getScheme().equalsIgnoreCase(String.valueOf(location.getScheme()))
+        && base.getHost().equalsIgnoreCase(String.valueOf(location.getHost()))
+        && location.getRawUserInfo() == null;
+  }
+
+  /** {@code scheme://host[:port]} only: no user information, path or query reaches a message. */
+  private static String origin(URI uri) {
+    String host = uri.getHost() == null ? "?" : uri.getHost();
+    return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+
+  /** Vault's {@code Retry-After}: whole seconds (capped at an hour); anything else is ignored. */
+  static Optional<Duration> retryAfter(HttpResponse<?> response) {
+    Optional<String> header = response.headers().firstValue("Retry-After");
+    if (header.isEmpty() || !header.get().strip().matches("\\d{1,9}")) {
+      return Optional.empty();
+    }
+    long seconds = Math.min(Long.parseLong(header.get().strip()), 3600);
+    return Optional.of(Duration.ofSeconds(seconds));
+  }
+
+  private VaultRequestException failure(String operation, int status, String body,
+      Optional<Duration> retryAfter) {
     List<String> errors = errors(body);
     VaultFailure failure = VaultFailure.ofStatus(status, errors);
     String detail = errors.isEmpty() ? "" : ": " + String.join("; ",
-        errors.stream().map(Quoting::quote).toList());
-    return new VaultRequestException(failure, status, errors,
+        errors.stream().map(VaultConnection::quoteError).toList());
+    String wait = retryAfter.map(d -> "; retry after " + d.toSeconds() + "s").orElse("");
+    String hint = failure.hint().isEmpty() ? "" : "; " + failure.hint();
+    return new VaultRequestException(failure, status, errors, retryAfter,
         "vault at " + address + " answered " + operation + " with status " + status + " ("
-            + failure.reason() + ")" + detail, null);
+            + failure.reason() + ")" + detail + wait + hint, null);
+  }
+
+  /**
+   * One of Vault's error strings in quotes, escaped as {@link Quoting} does, but elided only past
+   * 600 characters: Vault's PKI errors carry the facts at their end (e.g. the CA's expiry).
+   */
+  static String quoteError(String error) {
+    StringBuilder out = new StringBuilder("\"");
+    int end = Math.min(error.length(), 600);
+    int i = 0;
+    while (i < end) {
+      int next = Math.min(end, i + 100);
+      if (next < error.length() && Character.isHighSurrogate(error.charAt(next - 1))) {
+        next--; // never split a surrogate pair between two pieces
+      }
+      String quoted = Quoting.quote(error.substring(i, next));
+      out.append(quoted, 1, quoted.length() - 1);
+      i = next;
+    }
+    if (end < error.length()) {
+      out.append("...(").append(error.length()).append(" chars)");
+    }
+    return out.append('"').toString();
   }
 
   /** Vault's {@code {"errors":[...]}}; empty if the body is not that shape. */
@@ -281,12 +341,9 @@ public final class VaultConnection {
     return out;
   }
 
-  private static String stripTrailingSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
-
   @Override
   public String toString() {
-    return "VaultConnection{" + address + (namespace == null ? "" : ", namespace=" + namespace) + "}";
+    return "VaultConnection{" + address + (namespace == null ? "" : ", namespace=" + namespace)
+        + "}";
   }
 }

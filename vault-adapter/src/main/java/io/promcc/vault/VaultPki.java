@@ -2,9 +2,9 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
-import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.PromccException;
@@ -13,14 +13,11 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The PKI calls: {@code POST /v1/<mount>/sign/<role>} with a locally made CSR, or
- * {@code POST /v1/<mount>/issue/<role>}, through the driver's generic logical API (its
- * {@code Pki} class has no sign method and cannot ask for a PKCS#8 key). Thread-safe.
+ * {@code POST /v1/<mount>/issue/<role>} asking for a PKCS#8 key. Thread-safe.
  */
 final class VaultPki {
   private final VaultSettings settings;
@@ -32,6 +29,12 @@ final class VaultPki {
     this.connection = requireNonNull(connection, "connection == null");
   }
 
+  /** The path a certificate for {@code cluster} is asked for, e.g. {@code pki-c1/sign/role-c1}. */
+  String path(ClusterId cluster) {
+    return settings.pkiMount(cluster) + "/" + (settings.mode() == IssueMode.SIGN ? "sign/" : "issue/")
+        + settings.role(cluster);
+  }
+
   /**
    * A new certificate for {@code cluster}.
    *
@@ -41,20 +44,18 @@ final class VaultPki {
   CertificateBundle obtain(ClusterId cluster, Secret token) {
     String commonName = settings.commonName(cluster);
     List<String> altNames = settings.altNames(cluster);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("common_name", commonName);
+    JsonObject body = Json.object().add("common_name", commonName);
     if (!altNames.isEmpty()) {
-      body.put("alt_names", String.join(",", altNames));
+      body.add("alt_names", String.join(",", altNames));
     }
-    body.put("ttl", settings.ttl().toSeconds() + "s");
-    body.put("format", "pem");
+    body.add("ttl", settings.ttl().toSeconds() + "s").add("format", "pem");
     String base = settings.pkiMount(cluster) + "/";
     if (settings.mode() == IssueMode.SIGN) {
       KeyMaterial key = KeyMaterial.generate(settings.keyAlgorithm(), keyRandom);
-      body.put("csr", key.csrPem(commonName, altNames));
+      body.add("csr", key.csrPem(commonName, altNames));
       String path = base + "sign/" + settings.role(cluster);
-      LogicalResponse response = connection.write(token, path, body);
-      CertificateBundle bundle = bundle(path, response.getDataObject(), key.privateKeyPem());
+      CertificateBundle bundle = bundle(path, data(connection.post(path, token, body)),
+          key.privateKeyPem());
       X509Certificate certificate =
           CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate");
       if (!Arrays.equals(certificate.getPublicKey().getEncoded(),
@@ -63,10 +64,9 @@ final class VaultPki {
       }
       return bundle;
     }
-    body.put("private_key_format", "pkcs8");
+    body.add("private_key_format", "pkcs8");
     String path = base + "issue/" + settings.role(cluster);
-    LogicalResponse response = connection.write(token, path, body);
-    JsonObject data = response.getDataObject();
+    JsonObject data = data(connection.post(path, token, body));
     String key = data == null ? null : string(data, "private_key");
     if (key == null) {
       throw invalid(path, "no private_key in the answer");
@@ -104,6 +104,11 @@ final class VaultPki {
     } catch (PromccException e) {
       throw invalid(path, e.getMessage());
     }
+  }
+
+  private static JsonObject data(JsonObject answer) {
+    JsonValue data = answer.get("data");
+    return data != null && data.isObject() ? data.asObject() : null;
   }
 
   private static String string(JsonObject data, String name) {

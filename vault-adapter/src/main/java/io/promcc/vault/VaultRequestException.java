@@ -3,7 +3,9 @@ package io.promcc.vault;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.PromccException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A call to Vault failed. The message names the operation and the path, the HTTP status and
@@ -15,6 +17,7 @@ public final class VaultRequestException extends PromccException {
   private final VaultFailure failure;
   private final int status;
   private final List<String> errors;
+  private final Duration retryAfter;
 
   /**
    * @param status HTTP status, or 0 if there was no HTTP answer
@@ -22,10 +25,19 @@ public final class VaultRequestException extends PromccException {
    */
   public VaultRequestException(VaultFailure failure, int status, List<String> errors,
       String message, Throwable cause) {
+    this(failure, status, errors, Optional.empty(), message, cause);
+  }
+
+  /**
+   * @param retryAfter what Vault's {@code Retry-After} header asked for, if anything
+   */
+  public VaultRequestException(VaultFailure failure, int status, List<String> errors,
+      Optional<Duration> retryAfter, String message, Throwable cause) {
     super(message, cause);
     this.failure = requireNonNull(failure, "failure == null");
     this.status = status;
     this.errors = List.copyOf(errors);
+    this.retryAfter = requireNonNull(retryAfter, "retryAfter == null").orElse(null);
   }
 
   public VaultFailure failure() {
@@ -40,5 +52,10 @@ public final class VaultRequestException extends PromccException {
   /** Vault's {@code errors} array, possibly empty. */
   public List<String> errors() {
     return errors;
+  }
+
+  /** How long Vault asked the client to wait ({@code Retry-After}), if it did. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 }

@@ -3,15 +3,17 @@ package io.promcc.vault;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +26,10 @@ import java.util.regex.Pattern;
  * there, as the Vault role's {@code allowed_domains} demand). Templates know one placeholder,
  * {@code {cluster}}, the guest cluster's ID.
  *
- * @param address Vault's base URL, e.g. {@code https://vault.example:8200}
+ * @param address Vault's base URL, e.g. {@code https://vault.example:8200}; {@code https} unless
+ *     {@code allowInsecureHttp}, never with user information ({@code user:password@})
+ * @param allowInsecureHttp accept an {@code http} address, which sends the token in clear text;
+ *     for tests against a local fake only (default false)
  * @param namespace Vault Enterprise namespace, sent as {@code X-Vault-Namespace}
  * @param caBundle PEM file with the CA certificates that verify Vault's TLS certificate; empty to
  *     use the JVM's trust store. Verification is always on.
@@ -48,6 +53,7 @@ import java.util.regex.Pattern;
  */
 public record VaultSettings(
     URI address,
+    boolean allowInsecureHttp,
     Optional<String> namespace,
     Optional<Path> caBundle,
     VaultAuthSettings auth,
@@ -82,8 +88,8 @@ public record VaultSettings(
   private static final ClusterId SAMPLE = ClusterId.of("a-cluster-id");
 
   /**
-   * @throws ValidationException listing every problem, each naming the setting and quoting the
-   *     value
+   * @throws ValidationException listing every problem, each worded {@code <field> <problem>,
+   *     found "<value>"} (an address with credentials is shown without them)
    */
   public VaultSettings {
     requireNonNull(address, "address == null");
@@ -100,64 +106,114 @@ public record VaultSettings(
     requireNonNull(backoffInitial, "backoffInitial == null");
     requireNonNull(backoffMax, "backoffMax == null");
     requireNonNull(requestTimeout, "requestTimeout == null");
+    Problems problems = new Problems(SUBJECT);
+    checkAddress(problems, address, allowInsecureHttp);
+    check(problems, namespace, pkiMountTemplate, roleTemplate, commonNameTemplate,
+        altNameTemplates, ttl, renewAfterFraction, jitterFraction, maxConcurrentRequests,
+        backoffInitial, backoffMax, requestTimeout);
+    problems.throwIfAny();
+  }
 
-    List<String> problems = new ArrayList<>();
-    if (!("https".equals(address.getScheme()) || "http".equals(address.getScheme()))
-        || address.getHost() == null || address.getRawQuery() != null
-        || address.getRawFragment() != null) {
-      problems.add("vault address must be an http or https url with a host: "
-          + Quoting.quote(address.toString()));
+  private static final String SUBJECT = "vault settings";
+
+  private static void checkAddress(Problems problems, URI address, boolean allowInsecureHttp) {
+    if (address.getRawUserInfo() != null
+        || (address.getRawAuthority() != null && address.getRawAuthority().contains("@"))) {
+      problems.add("vault address", redacted(address.toString()), "must not contain user "
+          + "information (credentials belong in files or environment variables)");
+      return;
     }
+    String scheme = address.getScheme();
+    if (!("https".equals(scheme) || "http".equals(scheme)) || address.getHost() == null
+        || address.getRawQuery() != null || address.getRawFragment() != null) {
+      problems.add("vault address", address.toString(),
+          "must be an https url with a host, without query or fragment");
+    } else if ("http".equals(scheme) && !allowInsecureHttp) {
+      problems.add("vault address", address.toString(), "must use https, as http sends the vault "
+          + "token in clear text (allowInsecureHttp is for tests only)");
+    }
+  }
+
+  /**
+   * {@code value} with anything between {@code ://} and the last {@code @} of the authority
+   * replaced by {@code <redacted>}, for messages about addresses that may carry credentials.
+   */
+  static String redacted(String value) {
+    int start = value.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = value.indexOf('/', start);
+    String authority = end < 0 ? value.substring(start) : value.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    if (at < 0) {
+      return value;
+    }
+    return value.substring(0, start) + "<redacted>" + value.substring(start + at);
+  }
+
+  private static void check(Problems problems, Optional<String> namespace,
+      String pkiMountTemplate, String roleTemplate, String commonNameTemplate,
+      List<String> altNameTemplates, Duration ttl, double renewAfterFraction,
+      double jitterFraction, int maxConcurrentRequests, Duration backoffInitial,
+      Duration backoffMax, Duration requestTimeout) {
     namespace.ifPresent(ns -> {
       if (!VaultAuthSettings.MOUNT.matcher(ns).matches()) {
-        problems.add("invalid vault namespace " + Quoting.quote(ns));
+        problems.add("vault namespace", ns,
+            "must be path segments of letters, digits, '_', '-' and '.'");
       }
     });
-    checkTemplate(problems, "pki mount template", pkiMountTemplate, VaultAuthSettings.MOUNT);
-    checkTemplate(problems, "role template", roleTemplate, Pattern.compile("[A-Za-z0-9_.\\-]+"));
-    checkTemplate(problems, "common name template", commonNameTemplate, DNS_NAME);
+    checkTemplate(problems, "pki mount template", pkiMountTemplate, VaultAuthSettings.MOUNT,
+        "must expand to path segments of letters, digits, '_', '-' and '.'");
+    checkTemplate(problems, "role template", roleTemplate, Pattern.compile("[A-Za-z0-9_.\\-]+"),
+        "must expand to one path segment of letters, digits, '_', '-' and '.'");
+    checkTemplate(problems, "common name template", commonNameTemplate, DNS_NAME,
+        "must expand to a dns name");
     for (String alt : altNameTemplates) {
-      checkTemplate(problems, "alt name template", alt, DNS_NAME);
+      checkTemplate(problems, "alt name template", alt, DNS_NAME, "must expand to a dns name");
     }
     if (ttl.compareTo(Duration.ofMinutes(1)) < 0) {
-      problems.add("certificate ttl must be at least 1m: " + Quoting.quote(ttl.toString()));
+      problems.add("certificate ttl", ttl.toString(), "must be at least 1m");
     }
     if (!(renewAfterFraction > 0 && renewAfterFraction < 1)) {
-      problems.add("renew after fraction must be between 0 and 1 (exclusive): "
-          + Quoting.quote(Double.toString(renewAfterFraction)));
+      problems.add("renew after fraction", Double.toString(renewAfterFraction),
+          "must be between 0 and 1 (exclusive)");
     }
     if (!(jitterFraction >= 0 && jitterFraction < renewAfterFraction)) {
-      problems.add("jitter fraction must be at least 0 and less than the renew after fraction: "
-          + Quoting.quote(Double.toString(jitterFraction)));
+      problems.add("jitter fraction", Double.toString(jitterFraction),
+          "must be at least 0 and less than the renew after fraction");
     }
     if (maxConcurrentRequests < 1 || maxConcurrentRequests > 256) {
-      problems.add("max concurrent vault requests must be between 1 and 256: "
-          + Quoting.quote(Integer.toString(maxConcurrentRequests)));
+      problems.add("max concurrent vault requests", Integer.toString(maxConcurrentRequests),
+          "must be between 1 and 256");
     }
     if (backoffInitial.isNegative() || backoffInitial.isZero()) {
-      problems.add("initial backoff must be positive: " + Quoting.quote(backoffInitial.toString()));
+      problems.add("initial backoff", backoffInitial.toString(), "must be positive");
     }
     if (backoffMax.compareTo(backoffInitial) < 0) {
-      problems.add("max backoff must not be less than the initial backoff: "
-          + Quoting.quote(backoffMax.toString()));
+      problems.add("max backoff", backoffMax.toString(),
+          "must not be less than the initial backoff");
     }
     if (requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-      problems.add("vault request timeout must be at least 1s: "
-          + Quoting.quote(requestTimeout.toString()));
-    }
-    if (!problems.isEmpty()) {
-      throw new ValidationException("vault settings", problems);
+      problems.add("vault request timeout", requestTimeout.toString(), "must be at least 1s");
     }
   }
 
   /** Defaults for everything but where Vault is and how to log in. */
   public static Builder builder(URI address, VaultAuthSettings auth) {
-    return new Builder(address, auth);
+    return new Builder().address(address).auth(auth);
+  }
+
+  /**
+   * Defaults for everything; the address and the auth must be set before {@link
+   * Builder#build()}, which reports every problem, a missing address or auth included.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** A builder starting from these settings. */
   public Builder toBuilder() {
-    Builder b = new Builder(address, auth);
+    Builder b = new Builder().address(address).auth(auth);
+    b.allowInsecureHttp = allowInsecureHttp;
     b.namespace = namespace;
     b.caBundle = caBundle;
     b.pkiMountTemplate = pkiMountTemplate;
@@ -201,25 +257,30 @@ public record VaultSettings(
     return template.replace("{cluster}", cluster.value());
   }
 
-  private static void checkTemplate(List<String> problems, String what, String template,
-      Pattern valid) {
+  private static void checkTemplate(Problems problems, String field, String template,
+      Pattern valid, String problem) {
     Matcher m = PLACEHOLDER.matcher(template);
     while (m.find()) {
       if (!"cluster".equals(m.group(1))) {
-        problems.add("unknown placeholder " + Quoting.quote(m.group()) + " in " + what + " "
-            + Quoting.quote(template) + " (known: {cluster})");
+        problems.add(field, template, "has an unknown placeholder " + Quoting.quote(m.group())
+            + " (known: {cluster})");
         return;
       }
     }
     if (!valid.matcher(expand(template, SAMPLE)).matches()) {
-      problems.add("invalid " + what + " " + Quoting.quote(template));
+      problems.add(field, template, problem);
     }
   }
 
-  /** Mutable builder; not thread-safe. {@link #build()} validates. */
+  /**
+   * Mutable builder; not thread-safe. {@link #build()} validates everything at once, including
+   * the address given as text and the auth given by its parts.
+   */
   public static final class Builder {
+    private String addressText;
     private URI address;
-    private VaultAuthSettings auth;
+    private boolean allowInsecureHttp;
+    private Supplier<VaultAuthSettings> auth;
     private Optional<String> namespace = Optional.empty();
     private Optional<Path> caBundle = Optional.empty();
     private String pkiMountTemplate = DEFAULT_PKI_MOUNT_TEMPLATE;
@@ -236,18 +297,56 @@ public record VaultSettings(
     private Duration backoffMax = DEFAULT_BACKOFF_MAX;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
-    private Builder(URI address, VaultAuthSettings auth) {
-      this.address = requireNonNull(address, "address == null");
-      this.auth = requireNonNull(auth, "auth == null");
-    }
+    private Builder() {}
 
     public Builder address(URI value) {
       address = requireNonNull(value, "address == null");
+      addressText = null;
+      return this;
+    }
+
+    /** The address as an operator wrote it; parsed by {@link #build()}. */
+    public Builder address(String value) {
+      addressText = requireNonNull(value, "address == null");
+      address = null;
+      return this;
+    }
+
+    /** Accept an {@code http} address (the token then crosses the network in clear text). */
+    public Builder allowInsecureHttp(boolean value) {
+      allowInsecureHttp = value;
       return this;
     }
 
     public Builder auth(VaultAuthSettings value) {
-      auth = requireNonNull(value, "auth == null");
+      requireNonNull(value, "auth == null");
+      auth = () -> value;
+      return this;
+    }
+
+    /** Token auth with the token read from {@code file}. */
+    public Builder tokenFile(Path file) {
+      requireNonNull(file, "file == null");
+      auth = () -> VaultAuthSettings.Token.fromFile(file);
+      return this;
+    }
+
+    /** Token auth with the token read from the environment variable {@code name}. */
+    public Builder tokenEnvironmentVariable(String name) {
+      requireNonNull(name, "name == null");
+      auth = () -> VaultAuthSettings.Token.fromEnvironment(name);
+      return this;
+    }
+
+    /** Kubernetes auth; see {@link VaultAuthSettings.Kubernetes}. */
+    public Builder kubernetesAuth(String mount, String role, Path jwtFile) {
+      auth = () -> new VaultAuthSettings.Kubernetes(mount, role, jwtFile);
+      return this;
+    }
+
+    /** AppRole auth; see {@link VaultAuthSettings.AppRole}. */
+    public Builder appRoleAuth(String mount, String roleId, Path secretIdFile) {
+      auth = () -> new VaultAuthSettings.AppRole(mount, roleId, secretIdFile);
       return this;
     }
 
@@ -323,12 +422,48 @@ public record VaultSettings(
     }
 
     /**
-     * @throws ValidationException listing every problem
+     * @throws ValidationException listing every problem: the address, the auth and every other
+     *     setting
      */
     public VaultSettings build() {
-      return new VaultSettings(address, namespace, caBundle, auth, pkiMountTemplate, roleTemplate,
-          commonNameTemplate, altNameTemplates, ttl, mode, keyAlgorithm, renewAfterFraction,
-          jitterFraction, maxConcurrentRequests, backoffInitial, backoffMax, requestTimeout);
+      Problems problems = new Problems(SUBJECT);
+      URI uri = address;
+      if (uri == null && addressText != null) {
+        try {
+          uri = new URI(addressText.strip());
+        } catch (URISyntaxException e) {
+          problems.add("vault address", redacted(addressText), "is not a valid url");
+        }
+      } else if (uri == null) {
+        problems.add("vault address", null, "must be set");
+      }
+      if (uri != null) {
+        checkAddress(problems, uri, allowInsecureHttp);
+      }
+      VaultAuthSettings authSettings = null;
+      if (auth == null) {
+        problems.add("vault auth", null, "must be set: a token file, a token environment "
+            + "variable, kubernetes or approle");
+      }
+      requireNonNull(namespace, "namespace == null");
+      requireNonNull(pkiMountTemplate, "pkiMountTemplate == null");
+      requireNonNull(roleTemplate, "roleTemplate == null");
+      requireNonNull(commonNameTemplate, "commonNameTemplate == null");
+      requireNonNull(ttl, "ttl == null");
+      requireNonNull(backoffInitial, "backoffInitial == null");
+      requireNonNull(backoffMax, "backoffMax == null");
+      requireNonNull(requestTimeout, "requestTimeout == null");
+      check(problems, namespace, pkiMountTemplate, roleTemplate, commonNameTemplate,
+          altNameTemplates, ttl, renewAfterFraction, jitterFraction, maxConcurrentRequests,
+          backoffInitial, backoffMax, requestTimeout);
+      if (auth != null) {
+        authSettings = problems.check(auth);
+      }
+      problems.throwIfAny();
+      return new VaultSettings(uri, allowInsecureHttp, namespace, caBundle, authSettings,
+          pkiMountTemplate, roleTemplate, commonNameTemplate, altNameTemplates, ttl, mode,
+          keyAlgorithm, renewAfterFraction, jitterFraction, maxConcurrentRequests,
+          backoffInitial, backoffMax, requestTimeout);
     }
   }
 }

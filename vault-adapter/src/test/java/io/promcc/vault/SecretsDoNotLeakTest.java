@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -132,7 +133,31 @@ class SecretsDoNotLeakTest {
     thrown.add(assertThrows(CertificateUnavailableException.class,
         () -> fixture.source(fixture.settings().build()).certificateFor(clusters.get(1))));
 
-    List<String> secrets = new ArrayList<>(List.of(JWT, SECRET_ID));
+    // a policy that lacks a mount, a quota, a standby elsewhere, and closing with a login token
+    Files.writeString(secretId, SECRET_ID);
+    VaultCertificateSource observed = new VaultCertificateSource(sign, connection,
+        fixture.authenticator(sign, connection), fixture.clock,
+        new java.util.SplittableRandom(2), fixture.listener);
+    fixture.vault.policy("pki", "pki-alpha/sign/role-alpha");
+    observed.observe(clusters).problems().values().forEach(p -> shown.add(p));
+    fixture.vault.policy("pki", "+/sign/+", "+/issue/+");
+    fixture.vault.rateLimitNext("pki-", 1, Duration.ofSeconds(5));
+    fixture.clock.advance(Duration.ofDays(8));
+    observed.observe(clusters).problems().values().forEach(p -> shown.add(p));
+    shown.add(observed);
+    observed.close(); // revokes the token of its login
+    assertTrue(fixture.vault.requestCount("auth/token/revoke-self") >= 1);
+    fixture.vault.standbyOf(java.net.URI.create("https://vault-1.internal:8200"));
+    fixture.clock.advance(Duration.ofDays(8));
+    VaultCertificateSource behindStandby = fixture.source(sign);
+    behindStandby.observe(clusters).problems().values().forEach(p -> shown.add(p));
+    fixture.vault.standbyOf(null);
+    thrown.add(assertThrows(ValidationException.class, () -> VaultSettings.builder()
+        .address("https://operator:" + SECRET_ID + "@vault.example:8200")
+        .tokenEnvironmentVariable(JWT.replace('.', '_').replace('-', '_') + ".x").build()));
+
+    List<String> secrets = new ArrayList<>(List.of(JWT, SECRET_ID,
+        JWT.replace('.', '_').replace('-', '_')));
     fixture.vault.issuedTokens().forEach(t -> secrets.add(t.reveal()));
     for (Secret key : keys) {
       secrets.add(key.reveal());
@@ -143,6 +168,10 @@ class SecretsDoNotLeakTest {
     assertEquals(6, keys.size());
     assertTrue(logged.size() > 5, "expected the scenario to log: " + logged);
     assertTrue(logged.stream().anyMatch(l -> l.contains("keeping the certificate")), logged.toString());
+    for (String reason : List.of("vault-permission-denied", "vault-rate-limited", "vault-standby")) {
+      assertTrue(shown.stream().anyMatch(o -> String.valueOf(o).contains(reason)),
+          "the scenario did not reach " + reason + ": " + shown);
+    }
 
     List<String> texts = new ArrayList<>(logged);
     for (Throwable t : thrown) {

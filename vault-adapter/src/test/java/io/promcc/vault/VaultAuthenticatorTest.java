@@ -69,7 +69,10 @@ class VaultAuthenticatorTest {
     fixture.clock.advance(Duration.ofMinutes(8)); // 116 min: log in again instead
     Secret second = auth.token();
     assertNotEquals(first, second);
-    assertEquals(List.of("auth/kubernetes/login"), paths());
+    // the replaced token, still valid for 4 minutes, is revoked once the new one is in hand
+    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), paths());
+    assertTrue(fixture.vault.isRevoked(first));
+    assertTrue(fixture.vault.isValid(second));
     assertTrue(fixture.listener.events.containsAll(List.of("token login", "token renewed")));
 
     // the login sent role and service account token in Vault's shape (recorded redacted)
@@ -92,7 +95,43 @@ class VaultAuthenticatorTest {
     paths();
     Secret second = auth.token();
     assertNotEquals(first, second);
-    assertEquals(List.of("auth/approle/login"), paths());
+    assertEquals(List.of("auth/approle/login"), paths()); // an expired token needs no revoking
+  }
+
+  @Test
+  void closingRevokesTheTokenItLoggedInWith() throws Exception {
+    Path secretId = Files.writeString(dir.resolve("secret-id"), "the-secret-id");
+    fixture.vault.appRole("approle", "role-id-1", "the-secret-id", Duration.ofMinutes(10),
+        Duration.ZERO);
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.AppRole("approle", "role-id-1", secretId));
+    Secret token = auth.token();
+    paths();
+
+    auth.close();
+    assertEquals(List.of("auth/token/revoke-self"), paths());
+    assertTrue(fixture.vault.isRevoked(token));
+    auth.close(); // idempotent
+    assertEquals(List.of(), paths());
+    assertThrows(IllegalStateException.class, auth::token);
+  }
+
+  @Test
+  void anOperatorsTokenIsNeverRevoked() throws Exception {
+    Secret first = fixture.vault.createToken(Duration.ofHours(1), false, Duration.ZERO);
+    Path file = Files.writeString(dir.resolve("vault-token"), first.reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromFile(file));
+    assertEquals(first, auth.token());
+
+    // not renewable: when due, the file is read again; an agent has put a new token there
+    Secret second = fixture.vault.createToken(Duration.ofHours(1), false, Duration.ZERO);
+    Files.writeString(file, second.reveal());
+    fixture.clock.advance(Duration.ofMinutes(41));
+    assertEquals(second, auth.token());
+    auth.close();
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
+    assertTrue(fixture.vault.isValid(first));
+    assertTrue(fixture.vault.isValid(second));
   }
 
   @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,7 @@ class VaultCertificateSourceTest {
   void signModeWithRsaMakesAnRsaKey() throws Exception {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa"); // an operator who wants RSA
     VaultCertificateSource source = fixture.source(
         fixture.settings().keyAlgorithm(KeyAlgorithm.RSA_2048).build());
 
@@ -98,7 +100,7 @@ class VaultCertificateSourceTest {
     List<GuestCluster> clusters = fixture.clusters("ec-one", "rsa-one");
     vault.pkiRole("pki-rsa-one", "role-rsa-one").keyType("rsa");
     VaultCertificateSource source = fixture.source(fixture.settings().mode(IssueMode.ISSUE)
-        .altNameTemplates(List.of("{cluster}.prometheus.example")).build());
+        .altNameTemplates(List.of("{cluster}.prometheus.k8s.example")).build());
 
     for (GuestCluster cluster : clusters) {
       CertificateBundle bundle = source.certificateFor(cluster);
@@ -107,7 +109,7 @@ class VaultCertificateSourceTest {
       PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
       assertTrue(Pem.keyMatches(key, certificate), "key does not match for " + cluster.id());
       assertTrue(certificate.getSubjectAlternativeNames().stream()
-          .anyMatch(n -> n.get(1).equals(cluster.id() + ".prometheus.example")));
+          .anyMatch(n -> n.get(1).equals(cluster.id() + ".prometheus.k8s.example")));
     }
     assertEquals(1, vault.requestCount("pki-ec-one/issue/role-ec-one"));
     assertEquals(1, vault.requestCount("pki-rsa-one/issue/role-rsa-one"));
@@ -151,30 +153,13 @@ class VaultCertificateSourceTest {
   }
 
   @Test
-  void secondRefreshWithNothingDueMakesNoVaultRequests() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = fixture.clusters(40);
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    RefreshSummary first = source.refresh(clusters);
-    assertEquals(new RefreshSummary(40, 40, new java.util.TreeMap<>()), first);
-    assertEquals(40, vault.requests().stream().filter(r -> r.path().contains("/sign/")).count());
-    vault.clearRequests();
-
-    fixture.clock.advance(Duration.ofHours(1));
-    RefreshSummary second = source.refresh(clusters);
-    assertEquals(0, second.issued());
-    assertEquals(List.of(), vault.requests());
-  }
-
-  @Test
   void vaultCallsNeverExceedTheConcurrencyLimit() throws Exception {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters(12);
     VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
     source.certificateFor(clusters.get(0)); // log in first: the limit is about PKI calls
     vault.clearRequests();
-    vault.latency(Duration.ofMillis(60));
+    vault.pause();
 
     // more callers than permits, all at once, as reconciles and a refresh might be
     ExecutorService callers = Executors.newFixedThreadPool(11);
@@ -183,15 +168,47 @@ class VaultCertificateSourceTest {
       for (GuestCluster cluster : clusters.subList(1, 12)) {
         results.add(callers.submit(() -> source.certificateFor(cluster)));
       }
+      // both permits are in use at once: the fake holds two requests
+      assertTrue(vault.awaitInFlight(2, Duration.ofSeconds(30)),
+          "two requests never were in flight together: " + vault.inFlight());
+      vault.resume();
       for (Future<CertificateBundle> result : results) {
-        result.get(30, TimeUnit.SECONDS);
+        result.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      vault.resume();
+      callers.shutdownNow();
+    }
+    assertEquals(11, vault.requests().size());
+    assertEquals(2, vault.maxConcurrentRequests(), "saw " + vault.maxConcurrentRequests());
+  }
+
+  /**
+   * Permits handed on at once, without latency, are where a request counted until its response
+   * was sent looked like a third one in flight.
+   */
+  @RepeatedTest(20)
+  void permitsHandedOnAtOnceStillBoundTheVaultCalls() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
+    source.certificateFor(clusters.get(0));
+    vault.clearRequests();
+
+    ExecutorService callers = Executors.newFixedThreadPool(11);
+    try {
+      List<Future<CertificateBundle>> results = new ArrayList<>();
+      for (GuestCluster cluster : clusters.subList(1, 12)) {
+        results.add(callers.submit(() -> source.certificateFor(cluster)));
+      }
+      for (Future<CertificateBundle> result : results) {
+        result.get(60, TimeUnit.SECONDS);
       }
     } finally {
       callers.shutdownNow();
     }
     assertEquals(11, vault.requests().size());
     assertTrue(vault.maxConcurrentRequests() <= 2, "saw " + vault.maxConcurrentRequests());
-    assertEquals(2, vault.maxConcurrentRequests(), "the permits were not used in parallel");
   }
 
   @Test
@@ -199,7 +216,9 @@ class VaultCertificateSourceTest {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
     VaultCertificateSource source = fixture.source(fixture.settings().build());
-    vault.latency(Duration.ofMillis(50));
+    source.certificateFor(fixture.clusters("login").get(0)); // log in first
+    vault.clearRequests();
+    vault.pause();
 
     ExecutorService callers = Executors.newFixedThreadPool(8);
     try {
@@ -207,11 +226,15 @@ class VaultCertificateSourceTest {
       for (int i = 0; i < 8; i++) {
         results.add(callers.submit(() -> source.certificateFor(cluster)));
       }
-      CertificateBundle first = results.get(0).get(30, TimeUnit.SECONDS);
+      // one request is held by the fake while the other callers wait for it
+      assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "no request arrived");
+      vault.resume();
+      CertificateBundle first = results.get(0).get(60, TimeUnit.SECONDS);
       for (Future<CertificateBundle> result : results) {
-        assertSame(first, result.get(30, TimeUnit.SECONDS));
+        assertSame(first, result.get(60, TimeUnit.SECONDS));
       }
     } finally {
+      vault.resume();
       callers.shutdownNow();
     }
     assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));
@@ -274,12 +297,54 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void aCaThatHasRunOutMakesVaultRefuseTheLeafAndTheClusterBacksOff() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    // the mount's CA (ten years) has run out; with leaf_not_after_behavior=err (Vault's
+    // default) a leaf that would outlive its CA is refused
+    fixture.clock.advance(Duration.ofDays(3700));
+    fixture.useNewToken();
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-ca-expires-too-soon", e.reason());
+    assertTrue(e.getMessage().contains("status 400 (vault-ca-expires-too-soon): \"cannot satisfy "
+        + "request, as TTL would result in notAfter of "), e.getMessage());
+    assertTrue(e.getMessage().contains("that is beyond the expiration of the CA certificate at "
+        + vault.pkiMount("pki-alpha").certificate().getNotAfter().toInstant()), e.getMessage());
+    assertTrue(e.getMessage().contains("leaf_not_after_behavior"), e.getMessage());
+    int requests = vault.requests().size();
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
+    assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void aLeafThatWouldOutliveTheCaIsRefusedUntilTheTtlFits() {
+    fixture.useNewToken();
+    vault.pkiMount("pki-alpha", Duration.ofDays(30));
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    fixture.clock.advance(Duration.ofDays(25)); // 168 h from now is past the CA's end
+    VaultCertificateSource tooLong = fixture.source(fixture.settings().build());
+    assertEquals("vault-ca-expires-too-soon", assertThrows(CertificateUnavailableException.class,
+        () -> tooLong.certificateFor(cluster)).reason());
+
+    VaultCertificateSource fitting = fixture.source(fixture.settings().ttl(Duration.ofHours(72))
+        .build());
+    assertEquals(fixture.clock.instant().plus(Duration.ofHours(72)),
+        fitting.certificateFor(cluster).notAfter());
+  }
+
+  @Test
   void certificateThatIsExpiredOnArrivalIsAFailureNotARenewalLoop() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
     VaultCertificateSource source = fixture.source(fixture.settings().build());
-    // the mount's CA (ten years) has run out; Vault caps leaves at the CA's end
-    fixture.clock.advance(Duration.ofDays(3700));
+    // an issuer that truncates leaves to its own end, 10 s after that end: Vault signs a
+    // certificate that is valid from 30 s ago until 10 s ago
+    vault.leafNotAfterBehavior("pki-alpha", "truncate");
+    Instant caEnd = vault.pkiMount("pki-alpha").certificate().getNotAfter().toInstant();
+    fixture.clock.set(caEnd.plusSeconds(10));
     fixture.useNewToken();
 
     CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
@@ -289,6 +354,21 @@ class VaultCertificateSourceTest {
     int requests = vault.requests().size();
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
     assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void signModeAgainstARoleWithTheDefaultKeyTypeIsRefusedWithItsReason() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa"); // Vault's default key_type
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-key-type-refused", e.reason());
+    assertTrue(e.getMessage().contains("POST pki-alpha/sign/role-alpha with status 400 "
+        + "(vault-key-type-refused): \"role requires keys of type rsa\""), e.getMessage());
+    assertTrue(e.getMessage().contains("key_type=ec"), e.getMessage());
   }
 
   @Test
@@ -303,19 +383,6 @@ class VaultCertificateSourceTest {
     assertEquals("vault-sealed", e.reason());
     assertTrue(e.getMessage().contains("status 503 (vault-sealed): \"Vault is sealed\""),
         e.getMessage());
-  }
-
-  @Test
-  void permissionDeniedIsNamedInTheError() {
-    GuestCluster cluster = fixture.clusters("alpha").get(0);
-    vault.revoke(fixture.useNewToken());
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
-        () -> source.certificateFor(cluster));
-    assertEquals("vault-permission-denied", e.reason());
-    assertTrue(e.getMessage().contains("GET auth/token/lookup-self with status 403 "
-        + "(vault-permission-denied): \"permission denied\""), e.getMessage());
   }
 
   @Test
@@ -334,17 +401,33 @@ class VaultCertificateSourceTest {
   }
 
   @Test
-  void commonNameTheRoleDoesNotAllowIsABadRequest() {
+  void namesTheRoleDoesNotAllowAreRefusedWithTheirReason() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
-    vault.pkiRole("pki-alpha", "role-alpha").allowCommonNames(".*\\.allowed\\.example");
+    vault.pkiRole("pki-alpha", "role-alpha").allowedDomains("allowed.example");
     VaultCertificateSource source = fixture.source(fixture.settings().build());
 
     CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(cluster));
-    assertEquals("vault-bad-request", e.reason());
+    assertEquals("vault-name-refused", e.reason());
     assertTrue(e.getMessage().contains(
         "\"common name prometheus.alpha.k8s.example not allowed by this role\""), e.getMessage());
+    assertTrue(e.getMessage().contains("allowed_domains"), e.getMessage());
+
+    // subdomains need allow_subdomains; then an alt name outside the domains is refused
+    VaultCertificateSource withAltName = fixture.source(fixture.settings()
+        .commonNameTemplate("{cluster}.allowed.example")
+        .altNameTemplates(List.of("{cluster}.elsewhere.example")).build());
+    assertEquals("vault-name-refused", assertThrows(CertificateUnavailableException.class,
+        () -> withAltName.certificateFor(cluster)).reason());
+    vault.pkiRole("pki-alpha", "role-alpha").allowSubdomains(true);
+    CertificateUnavailableException alt = assertThrows(CertificateUnavailableException.class,
+        () -> fixture.source(fixture.settings().commonNameTemplate("{cluster}.allowed.example")
+            .altNameTemplates(List.of("{cluster}.elsewhere.example")).build())
+            .certificateFor(cluster));
+    assertTrue(alt.getMessage().contains(
+        "\"subject alternate name alpha.elsewhere.example not allowed by this role\""),
+        alt.getMessage());
 
     VaultCertificateSource allowed = fixture.source(fixture.settings()
         .commonNameTemplate("{cluster}.allowed.example").build());
@@ -378,15 +461,18 @@ class VaultCertificateSourceTest {
   @Test
   void vaultThatDoesNotAnswerInTimeIsUnreachable() {
     fixture.useNewToken();
-    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    List<GuestCluster> clusters = fixture.clusters("alpha", "warm");
     VaultCertificateSource source = fixture.source(
         fixture.settings().requestTimeout(Duration.ofSeconds(1)).build());
+    // log in and open the connection first, so that only the answer can be late: a held
+    // request runs into the 1 s timeout however busy the machine is
+    source.certificateFor(clusters.get(1));
     vault.pause();
     try {
       CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
-          () -> source.certificateFor(cluster));
+          () -> source.certificateFor(clusters.get(0)));
       assertEquals("vault-unreachable", e.reason());
-      assertTrue(e.getMessage().contains("HttpTimeoutException"), e.getMessage());
+      assertTrue(e.getMessage().matches("(?s).*Http(Connect)?TimeoutException.*"), e.getMessage());
     } finally {
       vault.resume();
     }
@@ -426,37 +512,6 @@ class VaultCertificateSourceTest {
       assertEquals("team-a/monitoring", request.header("X-Vault-Namespace"), request.path());
     }
   }
-
-  @Test
-  void retainOnlyForgetsDeletedClusters() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-    source.refresh(clusters);
-    vault.clearRequests();
-
-    source.retainOnly(List.of(ClusterId.of("alpha")));
-    assertTrue(fixture.listener.events.contains("removed beta"));
-    assertFalse(fixture.listener.events.contains("removed alpha"));
-    source.certificateFor(clusters.get(0));
-    assertEquals(0, vault.requests().size());
-    source.certificateFor(clusters.get(1));
-    assertEquals(1, vault.requestCount("pki-beta/sign/"));
-  }
-
-  @Test
-  void refreshReportsFailingClustersWithoutFailingTheOthers() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = new ArrayList<>(fixture.clusters("alpha", "gamma"));
-    clusters.add(GuestCluster.of("nomount", "kvm", "https://x.example"));
-    VaultCertificateSource source = fixture.source(fixture.settings().build());
-
-    RefreshSummary summary = source.refresh(clusters);
-    assertEquals(3, summary.clusters());
-    assertEquals(2, summary.issued());
-    assertEquals(java.util.Map.of(ClusterId.of("nomount"), "vault-not-found"), summary.failures());
-  }
-
 
   @Test
   void tlsToVaultIsVerifiedAgainstTheConfiguredCaBundle(@TempDir Path dir) throws Exception {

@@ -30,11 +30,14 @@ final class VaultFixture implements AutoCloseable {
     vault = https ? FakeVault.startHttps(clock) : FakeVault.start(clock);
   }
 
-  /** Settings with token auth from {@link #environment} and the default layout. */
+  /**
+   * Settings with token auth from {@link #environment} and the default layout; plain http is
+   * allowed for the http fake (the https fake is {@code new VaultFixture(true)}).
+   */
   VaultSettings.Builder settings() {
     return VaultSettings.builder(vault.address(),
         VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
-        .requestTimeout(Duration.ofSeconds(10));
+        .allowInsecureHttp(vault.address().getScheme().equals("http"));
   }
 
   /** Puts a fresh, long-lived renewable token where token auth finds it. */
@@ -44,11 +47,17 @@ final class VaultFixture implements AutoCloseable {
     return token;
   }
 
-  /** Mounts {@code pki-<id>} with role {@code role-<id>} for each cluster. */
+  /** The domain the fixture's roles allow names below (the default common name is there). */
+  static final String DOMAIN = "k8s.example";
+
+  /**
+   * Mounts {@code pki-<id>} with role {@code role-<id>} for each cluster, the role created as an
+   * operator would for the default sign mode: {@code key_type=ec}, names below {@link #DOMAIN}.
+   */
   List<GuestCluster> clusters(String... ids) {
     List<GuestCluster> out = new ArrayList<>();
     for (String id : ids) {
-      vault.pkiRole("pki-" + id, "role-" + id);
+      vault.pkiRole("pki-" + id, "role-" + id).forClientCertificatesBelow(DOMAIN);
       out.add(GuestCluster.of(id, "kvm", "https://" + id + ".example:443"));
     }
     return out;

@@ -1,10 +1,11 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.ValidationException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -47,36 +48,128 @@ class VaultSettingsTest {
   }
 
   @Test
-  void everyProblemIsListedWithTheBadValueQuoted() {
+  void everyProblemIsListedAtOnceWorded() {
     ValidationException e = assertThrows(ValidationException.class, () ->
-        builder().address(URI.create("ftp://vault")).pkiMountTemplate("pki-{clusterid}")
+        VaultSettings.builder().address("ftp://vault").pkiMountTemplate("pki-{clusterid}")
             .roleTemplate("role/{cluster}").commonNameTemplate("bad name {cluster}")
             .ttl(Duration.ofSeconds(5)).renewAfterFraction(1.5).maxConcurrentRequests(0)
             .backoff(Duration.ofSeconds(10), Duration.ofSeconds(1))
-            .requestTimeout(Duration.ZERO).namespace("/ns").build());
+            .requestTimeout(Duration.ZERO).namespace("/ns")
+            .kubernetesAuth("/kubernetes/", " ", Path.of("jwt")).build());
     assertEquals(List.of(
-        "vault address must be an http or https url with a host: \"ftp://vault\"",
-        "invalid vault namespace \"/ns\"",
-        "unknown placeholder \"{clusterid}\" in pki mount template \"pki-{clusterid}\" (known: {cluster})",
-        "invalid role template \"role/{cluster}\"",
-        "invalid common name template \"bad name {cluster}\"",
-        "certificate ttl must be at least 1m: \"PT5S\"",
-        "renew after fraction must be between 0 and 1 (exclusive): \"1.5\"",
-        "max concurrent vault requests must be between 1 and 256: \"0\"",
-        "max backoff must not be less than the initial backoff: \"PT1S\"",
-        "vault request timeout must be at least 1s: \"PT0S\""), e.problems());
-    assertEquals("vault settings is invalid (10 problems)", e.getMessage().lines().findFirst().orElseThrow());
+        "vault address must be an https url with a host, without query or fragment, found "
+            + "\"ftp://vault\"",
+        "vault namespace must be path segments of letters, digits, '_', '-' and '.', found \"/ns\"",
+        "pki mount template has an unknown placeholder \"{clusterid}\" (known: {cluster}), found "
+            + "\"pki-{clusterid}\"",
+        "role template must expand to one path segment of letters, digits, '_', '-' and '.', "
+            + "found \"role/{cluster}\"",
+        "common name template must expand to a dns name, found \"bad name {cluster}\"",
+        "certificate ttl must be at least 1m, found \"PT5S\"",
+        "renew after fraction must be between 0 and 1 (exclusive), found \"1.5\"",
+        "max concurrent vault requests must be between 1 and 256, found \"0\"",
+        "max backoff must not be less than the initial backoff, found \"PT1S\"",
+        "vault request timeout must be at least 1s, found \"PT0S\"",
+        "kubernetes auth mount must be path segments of letters, digits, '_', '-' and '.', found "
+            + "\"/kubernetes/\"",
+        "kubernetes auth role must not be empty, found \" \""), e.problems());
+    assertEquals("vault settings is invalid (12 problems)",
+        e.getMessage().lines().findFirst().orElseThrow());
   }
 
   @Test
-  void authSettingsRejectBadMountsAndEmptyRoles() {
-    InvalidValueException mount = assertThrows(InvalidValueException.class,
-        () -> new VaultAuthSettings.Kubernetes("/kubernetes/", "r", Path.of("t")));
-    assertEquals("kubernetes auth mount must be path segments of letters, digits, '_', '-' and"
-        + " '.', found \"/kubernetes/\"", mount.getMessage());
-    assertThrows(InvalidValueException.class,
-        () -> new VaultAuthSettings.AppRole("approle", " ", Path.of("s")));
-    assertThrows(InvalidValueException.class,
+  void missingAddressAndAuthAreProblemsToo() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> VaultSettings.builder().build());
+    assertEquals(List.of("vault address must be set",
+        "vault auth must be set: a token file, a token environment variable, kubernetes or "
+            + "approle"), e.problems());
+  }
+
+  @Test
+  void authSettingsListEveryProblem() {
+    ValidationException kubernetes = assertThrows(ValidationException.class,
+        () -> new VaultAuthSettings.Kubernetes("/kubernetes/", "", Path.of("t")));
+    assertEquals(List.of("kubernetes auth mount must be path segments of letters, digits, '_', "
+        + "'-' and '.', found \"/kubernetes/\"",
+        "kubernetes auth role must not be empty, found \"\""), kubernetes.problems());
+    ValidationException appRole = assertThrows(ValidationException.class,
+        () -> new VaultAuthSettings.AppRole("app role", " ", Path.of("s")));
+    assertEquals(List.of("approle auth mount must be path segments of letters, digits, '_', "
+        + "'-' and '.', found \"app role\"",
+        "approle role id must not be empty, found \" \""), appRole.problems());
+    assertThrows(ValidationException.class,
         () -> VaultAuthSettings.Token.fromEnvironment("NOT-A-NAME"));
+  }
+
+  @Test
+  void anHttpAddressIsRefusedBecauseTheTokenWouldCrossTheNetworkInClearText() {
+    ValidationException e = assertThrows(ValidationException.class, () ->
+        VaultSettings.builder(URI.create("http://vault.example:8200"),
+            VaultAuthSettings.Kubernetes.withRole("promcc")).build());
+    assertEquals(List.of("vault address must use https, as http sends the vault token in clear "
+        + "text (allowInsecureHttp is for tests only), found \"http://vault.example:8200\""),
+        e.problems());
+  }
+
+  @Test
+  void plainHttpIsAcceptedOnlyWhenInsecureHttpIsAllowed() {
+    VaultSettings settings = VaultSettings.builder().address("http://127.0.0.1:8200")
+        .allowInsecureHttp(true).tokenEnvironmentVariable("VAULT_TOKEN").build();
+    assertEquals(URI.create("http://127.0.0.1:8200"), settings.address());
+    assertTrue(settings.allowInsecureHttp());
+    assertFalse(builder().build().allowInsecureHttp());
+  }
+
+  @Test
+  void credentialsInTheAddressAreRefusedAndNeverPrinted() {
+    ValidationException e = assertThrows(ValidationException.class, () ->
+        VaultSettings.builder(URI.create("https://admin:s3cret-pw@vault.example:8200"),
+            VaultAuthSettings.Kubernetes.withRole("promcc")).build());
+    assertEquals(List.of("vault address must not contain user information (credentials belong in "
+        + "files or environment variables), found \"https://<redacted>@vault.example:8200\""),
+        e.problems());
+    assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
+    assertFalse(e.getMessage().contains("admin"), e.getMessage());
+  }
+
+  @Test
+  void anAddressThatIsNoUrlIsNamedWithoutItsCredentials() {
+    ValidationException e = assertThrows(ValidationException.class, () ->
+        VaultSettings.builder().address("https://admin:pa ss@vault example")
+            .tokenFile(Path.of("/var/run/vault-token")).build());
+    assertEquals(List.of("vault address is not a valid url, found "
+        + "\"https://<redacted>@vault example\""), e.problems());
+    assertFalse(e.getMessage().contains("pa ss"), e.getMessage());
+  }
+
+  @Test
+  void aTokenGivenWhereAVariableNameBelongsIsNeverQuoted() {
+    ValidationException e = assertThrows(ValidationException.class, () ->
+        VaultSettings.builder(VAULT, VaultAuthSettings.Token.fromEnvironment("hvs.CAESIJ1x2y3z"))
+            .build());
+    assertEquals(List.of("vault token environment variable must be the name of a variable "
+        + "(letters, digits and '_', not starting with a digit), not the token itself"),
+        e.problems());
+    assertFalse(e.getMessage().contains("CAESIJ1x2y3z"), e.getMessage());
+  }
+
+  @Test
+  void secretsComeOnlyFromFilesOrEnvironmentVariables() {
+    VaultSettings fromFile = VaultSettings.builder(VAULT,
+        VaultAuthSettings.Token.fromFile(Path.of("/var/run/secrets/vault-token"))).build();
+    VaultSettings fromVariable = VaultSettings.builder(VAULT,
+        VaultAuthSettings.Token.fromEnvironment("VAULT_TOKEN")).build();
+    VaultSettings appRole = builder().appRoleAuth("approle", "role-id-1",
+        Path.of("/var/run/secrets/secret-id")).build();
+    // the settings say where a secret comes from, never the secret, so they are safe to print
+    assertEquals("Token[file=Optional[/var/run/secrets/vault-token], environmentVariable="
+        + "VAULT_TOKEN]", fromFile.auth().toString());
+    assertEquals("Token[file=Optional.empty, environmentVariable=VAULT_TOKEN]",
+        fromVariable.auth().toString());
+    assertEquals("AppRole[mount=approle, roleId=role-id-1, secretIdFile=/var/run/secrets/secret-id]",
+        appRole.auth().toString());
+    assertTrue(appRole.toString().startsWith("VaultSettings[address=https://vault.example:8200, "),
+        appRole.toString());
   }
 }

@@ -51,13 +51,21 @@ public final class FakeCa {
 
   /** A new CA named {@code commonName}, valid from {@code notBefore} for ten years. */
   public static FakeCa create(String commonName, Instant notBefore) {
+    return create(commonName, notBefore, java.time.Duration.ofDays(10L * 365));
+  }
+
+  /**
+   * A new CA named {@code commonName}, valid from 30 s before {@code notBefore} until
+   * {@code lifetime} after it.
+   */
+  public static FakeCa create(String commonName, Instant notBefore, java.time.Duration lifetime) {
     try {
       KeyPair keys = ecKeyPair();
       X500Name name = new X500Name("CN=" + commonName);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
           Date.from(notBefore.minusSeconds(30)),
-          Date.from(notBefore.plusSeconds(10L * 365 * 24 * 3600)), name, keys.getPublic())
+          Date.from(notBefore.plus(lifetime)), name, keys.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
           .addExtension(Extension.keyUsage, true,
               new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))

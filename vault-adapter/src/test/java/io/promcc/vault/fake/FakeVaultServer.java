@@ -18,7 +18,8 @@ public final class FakeVaultServer {
       System.exit(2);
     }
     FakeVault vault = FakeVault.start(Clock.systemUTC());
-    vault.pkiRole(args[0], args[1]).maxTtl(Duration.ofDays(32));
+    // a role that signs and issues for any host name, with any key type on sign
+    vault.pkiRole(args[0], args[1]).keyType("any").allowAnyName(true).maxTtl(Duration.ofDays(32));
     String token = vault.createRootToken().reveal();
     System.out.println("VAULT_ADDR=" + vault.address());
     if (args.length > 2) {

@@ -12,6 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ class FakeVaultTest {
   private HttpResponse<String> send(String method, String path, Secret token, String body)
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(vault.address() + "/v1/" + path))
-        .timeout(Duration.ofSeconds(10))
+        .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -65,7 +67,8 @@ class FakeVaultTest {
     clock.advance(Duration.ofMinutes(5));
     HttpResponse<String> expired = send("GET", "auth/token/lookup-self", token, null);
     assertEquals(403, expired.statusCode());
-    assertEquals("{\"errors\":[\"permission denied\"]}", expired.body());
+    assertEquals("{\"errors\":[\"2 errors occurred:\\n\\t* permission denied\\n\\t* invalid token"
+        + "\\n\\n\"]}", expired.body());
   }
 
   @Test
@@ -132,17 +135,271 @@ class FakeVaultTest {
   }
 
   @Test
+  void aRequestIsNoLongerInFlightOnceItsAnswerArrived() throws Exception {
+    Secret token = vault.createRootToken();
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
+      assertEquals(0, vault.inFlight(), "still counted after its answer arrived");
+    }
+    assertEquals(1, vault.maxConcurrentRequests());
+  }
+
+  @Test
   void pausedVaultHoldsRequestsUntilResumed() throws Exception {
     vault.pause();
     var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(vault.address() + "/v1/sys/health"))
         .build(), HttpResponse.BodyHandlers.ofString());
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (vault.requests().isEmpty() && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
     assertEquals(1, vault.requests().size());
     assertFalse(pending.isDone());
     vault.resume();
-    assertEquals(200, pending.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    assertEquals(200, pending.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+  }
+  // ---- the PKI engine as Vault's (builtin/logical/pki) ------------------------------------
+
+  private static String csr(KeyPair key, String commonName, String... altNames) throws Exception {
+    var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+        new javax.security.auth.x500.X500Principal("CN=" + commonName), key.getPublic());
+    if (altNames.length > 0) {
+      var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+      extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+          new org.bouncycastle.asn1.x509.GeneralNames(java.util.Arrays.stream(altNames)
+              .map(n -> new org.bouncycastle.asn1.x509.GeneralName(
+                  org.bouncycastle.asn1.x509.GeneralName.dNSName, n))
+              .toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+      builder.addAttribute(
+          org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+          extensions.generate());
+    }
+    String algorithm = key.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA"
+        : "SHA256withRSA";
+    return FakeCa.pem(builder.build(
+        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm)
+            .build(key.getPrivate())));
+  }
+
+  private HttpResponse<String> sign(Secret token, String path, KeyPair key, String commonName,
+      String ttl, String... altNames) throws Exception {
+    JsonObject body = Json.object().add("csr", csr(key, commonName, altNames))
+        .add("common_name", commonName);
+    if (ttl != null) {
+      body.add("ttl", ttl);
+    }
+    return send("POST", path, token, body.toString());
+  }
+
+  private static String errors(HttpResponse<String> response) {
+    return json(response).get("errors").toString();
+  }
+
+  @Test
+  void aDefaultRoleSignsOnlyRsaKeysAndRefusesAnEcCsrAsVaultDoes() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.pkiRole("pki", "web").allowAnyName(true); // key_type left at its default, rsa
+
+    HttpResponse<String> ec = sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null);
+    assertEquals(400, ec.statusCode());
+    assertEquals("{\"errors\":[\"role requires keys of type rsa\"]}", ec.body());
+    assertEquals(200, sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)
+        .statusCode());
+
+    vault.pkiRole("pki", "web").keyType("ec");
+    assertEquals("[\"role requires keys of type ec\"]",
+        errors(sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)));
+    assertEquals(200, sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null)
+        .statusCode());
+
+    vault.pkiRole("pki", "web").keyType("any");
+    assertEquals(200, sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null)
+        .statusCode());
+    assertEquals(200, sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)
+        .statusCode());
+    HttpResponse<String> issueAny = send("POST", "pki/issue/web", token,
+        "{\"common_name\":\"a.example\"}");
+    assertEquals(400, issueAny.statusCode());
+    assertEquals("[\"role key type \\\"any\\\" not allowed for issuing certificates, only signing\"]",
+        errors(issueAny));
+  }
+
+  @Test
+  void roleNameRulesDecideWhichCommonAndAltNamesAreSigned() throws Exception {
+    Secret token = vault.createRootToken();
+    KeyPair key = FakeCa.ecKeyPair();
+    PkiRole role = vault.pkiRole("pki", "web").keyType("ec");
+
+    // a role without allowed names signs nothing but localhost
+    assertEquals("[\"common name p.k8s.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null)));
+    assertEquals(200, sign(token, "pki/sign/web", key, "localhost", null).statusCode());
+
+    role.allowedDomains("k8s.example");
+    assertEquals("[\"common name p.k8s.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null)));
+    assertEquals("[\"common name k8s.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "k8s.example", null)));
+
+    role.allowSubdomains(true);
+    assertEquals(200, sign(token, "pki/sign/web", key, "p.k8s.example", null).statusCode());
+    assertEquals(200, sign(token, "pki/sign/web", key, "a.b.k8s.example", null).statusCode());
+    assertEquals("[\"common name k8s.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "k8s.example", null)));
+    assertEquals("[\"common name p.other.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "p.other.example", null)));
+    // the CSR's alt names are checked too (use_csr_sans)
+    assertEquals("[\"subject alternate name api.other.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null, "api.other.example")));
+    assertEquals(200, sign(token, "pki/sign/web", key, "p.k8s.example", null, "api.k8s.example")
+        .statusCode());
+
+    role.allowBareDomains(true);
+    assertEquals(200, sign(token, "pki/sign/web", key, "k8s.example", null).statusCode());
+
+    role.allowedDomains().allowAnyName(true);
+    assertEquals(200, sign(token, "pki/sign/web", key, "p.other.example", null).statusCode());
+    assertEquals("[\"common name bad_name.example not allowed by this role\"]",
+        errors(sign(token, "pki/sign/web", key, "bad_name.example", null)));
+
+    // issue checks the request's alt names
+    vault.pkiRole("pki", "issuer").keyType("ec").allowedDomains("k8s.example")
+        .allowSubdomains(true);
+    HttpResponse<String> issued = send("POST", "pki/issue/issuer", token,
+        "{\"common_name\":\"p.k8s.example\",\"alt_names\":\"x.other.example\"}");
+    assertEquals(400, issued.statusCode());
+    assertEquals("[\"subject alternate name x.other.example not allowed by this role\"]",
+        errors(issued));
+  }
+
+  @Test
+  void aLeafThatWouldOutliveItsCaIsRefusedUnlessTheIssuerTruncatesOrPermitsIt()
+      throws Exception {
+    Secret token = vault.createRootToken();
+    FakeCa ca = vault.pkiMount("pki", Duration.ofDays(100));
+    vault.pkiRole("pki", "web").keyType("ec").allowAnyName(true);
+    Instant caEnd = ca.certificate().getNotAfter().toInstant();
+    clock.advance(Duration.ofDays(95));
+    KeyPair key = FakeCa.ecKeyPair();
+
+    HttpResponse<String> refused = sign(token, "pki/sign/web", key, "a.example", "168h");
+    assertEquals(400, refused.statusCode());
+    assertEquals("[\"cannot satisfy request, as TTL would result in notAfter of "
+        + clock.instant().plus(Duration.ofHours(168)) + " that is beyond the expiration of the CA "
+        + "certificate at " + caEnd + "\"]", errors(refused));
+    assertEquals(200, sign(token, "pki/sign/web", key, "a.example", "24h").statusCode());
+
+    vault.leafNotAfterBehavior("pki", "truncate");
+    HttpResponse<String> truncated = sign(token, "pki/sign/web", key, "a.example", "168h");
+    assertEquals(caEnd.getEpochSecond(),
+        json(truncated).get("data").asObject().getLong("expiration", 0));
+
+    vault.leafNotAfterBehavior("pki", "permit");
+    HttpResponse<String> permitted = sign(token, "pki/sign/web", key, "a.example", "168h");
+    assertEquals(clock.instant().plus(Duration.ofHours(168)).getEpochSecond(),
+        json(permitted).get("data").asObject().getLong("expiration", 0));
+
+    // truncating to a CA that has already expired leaves nothing to sign
+    clock.advance(Duration.ofDays(6));
+    vault.leafNotAfterBehavior("pki", "truncate");
+    assertEquals("[\"notAfter before notBefore\"]",
+        errors(sign(token, "pki/sign/web", key, "a.example", "168h")));
+  }
+
+  @Test
+  void goTimeFormatHasNoTrailingZerosInItsFraction() {
+    assertEquals("2030-01-02T03:04:05Z",
+        FakePki.goRfc3339Nano(Instant.parse("2030-01-02T03:04:05Z")));
+    assertEquals("2030-01-02T03:04:05.12Z",
+        FakePki.goRfc3339Nano(Instant.parse("2030-01-02T03:04:05.120Z")));
+  }
+
+  // ---- tokens and policies ----------------------------------------------------------------
+
+  @Test
+  void aValidTokenOutsideItsPoliciesGetsPermissionDeniedWithoutInvalidToken() throws Exception {
+    vault.pkiRole("pki-a", "role-a").keyType("ec").allowAnyName(true);
+    vault.pkiRole("pki-b", "role-b").keyType("ec").allowAnyName(true);
+    vault.policy("only-a", "pki-a/sign/role-a");
+    Secret token = vault.createToken(Duration.ofHours(1), true, Duration.ZERO, "default", "only-a");
+    KeyPair key = FakeCa.ecKeyPair();
+
+    assertEquals(200, sign(token, "pki-a/sign/role-a", key, "a.example", null).statusCode());
+    HttpResponse<String> denied = sign(token, "pki-b/sign/role-b", key, "a.example", null);
+    assertEquals(403, denied.statusCode());
+    assertEquals("{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}",
+        denied.body());
+    // the default policy still lets it look itself up
+    HttpResponse<String> self = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(200, self.statusCode());
+    assertEquals("[\"default\",\"only-a\"]",
+        json(self).get("data").asObject().get("policies").toString());
+
+    // a token without the default policy may not even do that
+    Secret bare = vault.createToken(Duration.ofHours(1), true, Duration.ZERO, "only-a");
+    assertEquals(403, send("GET", "auth/token/lookup-self", bare, null).statusCode());
+  }
+
+  @Test
+  void olderVaultsSayOnlyPermissionDeniedForAnInvalidToken() throws Exception {
+    Secret token = vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    vault.revoke(token);
+    assertTrue(errors(send("GET", "auth/token/lookup-self", token, null))
+        .contains("invalid token"));
+    vault.omitInvalidTokenDetail();
+    assertEquals("{\"errors\":[\"permission denied\"]}",
+        send("GET", "auth/token/lookup-self", token, null).body());
+  }
+
+  @Test
+  void revokeSelfRevokesTheCallingTokenOnly() throws Exception {
+    Secret one = vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    Secret two = vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    HttpResponse<String> revoked = send("POST", "auth/token/revoke-self", one, "{}");
+    assertEquals(204, revoked.statusCode());
+    assertEquals("", revoked.body());
+    assertTrue(vault.isRevoked(one));
+    assertFalse(vault.isValid(one));
+    assertTrue(vault.isValid(two));
+    assertEquals(403, send("GET", "auth/token/lookup-self", one, null).statusCode());
+  }
+
+  @Test
+  void everyLoginCreatesAToken() throws Exception {
+    vault.kubernetesRole("kubernetes", "promcc", "jwt-1", Duration.ofHours(1), Duration.ZERO);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, send("POST", "auth/kubernetes/login", null,
+          "{\"role\":\"promcc\",\"jwt\":\"jwt-1\"}").statusCode());
+    }
+    assertEquals(3, vault.logins());
+    assertEquals(3, vault.issuedTokens().size());
+  }
+
+  // ---- standby, quotas --------------------------------------------------------------------
+
+  @Test
+  void aStandbyRedirectsToTheActiveNodeWith307() throws Exception {
+    vault.standbyOf(URI.create("https://vault-0.vault-internal:8200"));
+    HttpResponse<String> redirected = send("POST", "pki/sign/web?x=1", null, "{}");
+    assertEquals(307, redirected.statusCode());
+    assertEquals("https://vault-0.vault-internal:8200/v1/pki/sign/web?x=1",
+        redirected.headers().firstValue("Location").orElse(""));
+    assertEquals("", redirected.body());
+    HttpResponse<String> health = send("GET", "sys/health", null, null);
+    assertEquals(429, health.statusCode());
+    assertTrue(json(health).getBoolean("standby", false));
+  }
+
+  @Test
+  void aRateLimitQuotaAnswers429WithRetryAfterWhenHeadersAreOn() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.rateLimitNext("auth/token/", 1, Duration.ofSeconds(7));
+    vault.rateLimitNext("auth/token/", 1, null);
+    HttpResponse<String> limited = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(429, limited.statusCode());
+    assertEquals("[\"request path \\\"auth/token/lookup-self\\\": rate limit quota exceeded\"]",
+        errors(limited));
+    assertEquals("7", limited.headers().firstValue("Retry-After").orElse(""));
+    HttpResponse<String> bare = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(429, bare.statusCode());
+    assertFalse(bare.headers().firstValue("Retry-After").isPresent());
+    assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
   }
 }

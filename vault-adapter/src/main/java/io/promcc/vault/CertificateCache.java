@@ -1,0 +1,279 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateUnavailableException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The per-cluster state of {@link VaultCertificateSource}: the current certificate and when to
+ * renew it, consecutive failures and when to retry, the pause a quota asked for; and the one
+ * way a certificate is asked for (permits, token, the 403 rule). Thread-safe: each cluster's
+ * state is guarded by its own lock, so one due certificate is requested once.
+ */
+final class CertificateCache {
+  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
+
+  private final VaultPki pki;
+  private final VaultAuthenticator authenticator;
+  private final RenewalPolicy policy;
+  private final Clock clock;
+  private final RandomGenerator random; // guarded by itself: generators are not thread-safe
+  private final CertificateListener listener;
+  private final Semaphore permits;
+  private final BooleanSupplier closed;
+  private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
+  /** Set by a 429: no Vault call until then (written under this object's lock). */
+  private volatile Quiet quiet;
+
+  private record Quiet(Instant until, VaultRequestException cause) {}
+
+  /** Per-cluster state; every field is guarded by {@code lock}. */
+  private static final class Entry {
+    final ReentrantLock lock = new ReentrantLock();
+    CertificateBundle bundle;
+    Instant renewAt;
+    int failures;
+    Instant retryAt;
+    VaultRequestException lastFailure;
+  }
+
+  CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
+      Clock clock, RandomGenerator random, CertificateListener listener,
+      BooleanSupplier closed) {
+    this.pki = requireNonNull(pki, "pki == null");
+    this.authenticator = requireNonNull(authenticator, "authenticator == null");
+    this.policy = RenewalPolicy.of(settings);
+    this.clock = requireNonNull(clock, "clock == null");
+    this.random = requireNonNull(random, "random == null");
+    this.listener = requireNonNull(listener, "listener == null");
+    this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
+    this.closed = requireNonNull(closed, "closed == null");
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  /** Forgets every cluster, and with them their keys. */
+  void clear() {
+    entries.clear();
+  }
+
+  /** Whether {@link #obtain} may ask Vault for this cluster now (a hint: time passes before it runs). */
+  boolean mayAsk(ClusterId id, Instant now) {
+    Entry entry = entries.computeIfAbsent(id, k -> new Entry());
+    entry.lock.lock();
+    try {
+      if (entry.bundle != null && now.isBefore(entry.renewAt)) {
+        return false;
+      }
+      if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
+        return false;
+      }
+      Quiet q = quiet;
+      return q == null || !now.isBefore(q.until());
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
+  /** Forgets every cluster not in {@code keep} (deleted clusters), so their keys leave memory. */
+  void retainOnly(Collection<ClusterId> keep) {
+    for (ClusterId id : List.copyOf(entries.keySet())) {
+      if (!keep.contains(id) && entries.remove(id) != null) {
+        listener.removed(id);
+      }
+    }
+  }
+
+  /**
+   * The earliest moment one of {@code ids} needs attention: a renewal, a retry, or the end of a
+   * certificate kept while renewal fails (its problem then changes to {@code expired}).
+   */
+  Optional<Instant> nextAttention(Collection<ClusterId> ids) {
+    Instant now = clock.instant();
+    Instant earliest = null;
+    for (ClusterId id : ids) {
+      Entry entry = entries.get(id);
+      if (entry == null) {
+        continue;
+      }
+      entry.lock.lock();
+      try {
+        Instant due;
+        if (entry.retryAt != null) {
+          due = entry.retryAt;
+          if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())
+              && entry.bundle.notAfter().isBefore(due)) {
+            due = entry.bundle.notAfter();
+          }
+        } else {
+          due = entry.renewAt;
+        }
+        if (due != null && (earliest == null || due.isBefore(earliest))) {
+          earliest = due;
+        }
+      } finally {
+        entry.lock.unlock();
+      }
+    }
+    return Optional.ofNullable(earliest);
+  }
+
+  /**
+   * A valid certificate for {@code id}: the cached one unless it is due, else a new one.
+   *
+   * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
+   *     the cached certificate has expired, with the Vault failure's reason if there was none
+   */
+  CertificateBundle obtain(ClusterId id) {
+    Entry entry = entries.computeIfAbsent(id, k -> new Entry());
+    entry.lock.lock();
+    try {
+      Instant now = clock.instant();
+      if (entry.bundle != null && now.isBefore(entry.renewAt)) {
+        return entry.bundle;
+      }
+      if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
+        return keptOrThrow(id, entry, now);
+      }
+      Quiet q = quiet;
+      if (q != null && now.isBefore(q.until())) {
+        // a quota said to wait: no cluster asks Vault before then
+        entry.retryAt = q.until();
+        entry.lastFailure = new VaultRequestException(VaultFailure.RATE_LIMITED, 429, List.of(),
+            "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
+                + " before " + q.until() + ", as a quota asked: " + q.cause().getMessage(), null);
+        return keptOrThrow(id, entry, now);
+      }
+      try {
+        CertificateBundle fresh = issue(id);
+        if (!fresh.notAfter().isAfter(now)) {
+          // renewing at once would only repeat this on every call
+          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+              "vault issued an already expired certificate for cluster "
+                  + Quoting.quote(id.value()) + " (not after " + fresh.notAfter()
+                  + "); check the ttl and the ca's validity", null);
+        }
+        Instant notBefore = CertificateBundle.parseCertificate(fresh.certificatePem(),
+            "client certificate").getNotBefore().toInstant();
+        Instant renewAt;
+        synchronized (random) {
+          renewAt = policy.renewalTime(notBefore, fresh.notAfter(), random);
+        }
+        entry.bundle = fresh;
+        entry.renewAt = renewAt;
+        entry.failures = 0;
+        entry.retryAt = null;
+        entry.lastFailure = null;
+        LOG.log(Level.INFO, "issued certificate for cluster {0}: serial {1}, valid until {2}, "
+            + "renewal at {3}", Quoting.quote(id.value()), fresh.serial(), fresh.notAfter(), renewAt);
+        listener.issued(id, fresh.notAfter());
+        return fresh;
+      } catch (VaultRequestException failure) {
+        entry.failures++;
+        Duration wait = policy.backoff(entry.failures);
+        if (failure.failure() == VaultFailure.RATE_LIMITED) {
+          Duration asked = failure.retryAfter().orElse(policy.backoff(1));
+          wait = asked.compareTo(wait) > 0 ? asked : wait;
+          quietUntil(now.plus(asked), failure);
+        }
+        entry.retryAt = now.plus(wait);
+        entry.lastFailure = failure;
+        listener.failed(id, failure.failure().reason());
+        CertificateBundle kept = keptOrThrow(id, entry, now);
+        // not rethrown: the kept certificate is the answer, so this is the only report
+        LOG.log(Level.WARNING, "keeping the certificate of cluster {0} valid until {1}; "
+            + "renewal failed ({2} in a row, next attempt at {3}): {4}",
+            Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
+            failure.getMessage());
+        return kept;
+      }
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
+  /** Keeps every cluster from asking Vault before {@code until}; never shortens a pause. */
+  private synchronized void quietUntil(Instant until, VaultRequestException cause) {
+    Quiet current = quiet;
+    if (current == null || until.isAfter(current.until())) {
+      quiet = new Quiet(until, cause);
+    }
+  }
+
+  /** The cached bundle if still valid; otherwise the reason why there is none. */
+  private static CertificateBundle keptOrThrow(ClusterId id, Entry entry, Instant now) {
+    VaultRequestException failure = entry.lastFailure;
+    if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
+      return entry.bundle;
+    }
+    if (entry.bundle != null) {
+      throw new CertificateUnavailableException(id, "expired", "certificate of cluster "
+          + Quoting.quote(id.value()) + " expired at " + entry.bundle.notAfter()
+          + " and could not be renewed (" + entry.failures + " attempts, next at "
+          + entry.retryAt + "): " + failure.getMessage(), failure);
+    }
+    throw new CertificateUnavailableException(id, failure.failure().reason(),
+        "no certificate for cluster " + Quoting.quote(id.value()) + " (" + entry.failures
+            + " attempts, next at " + entry.retryAt + "): " + failure.getMessage(), failure);
+  }
+
+  private CertificateBundle issue(ClusterId id) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+          "interrupted while waiting to ask vault for the certificate of cluster "
+              + Quoting.quote(id.value()), null);
+    }
+    try {
+      Secret token = authenticator.token();
+      Instant sentAt = clock.instant();
+      try {
+        return pki.obtain(id, token);
+      } catch (VaultRequestException e) {
+        if (!e.failure().denied()) {
+          throw e;
+        }
+        if (authenticator.stillValid(token, e, sentAt)) {
+          // a policy that does not (yet) cover this cluster's path: a new login would not
+          // help, and each one would leave a token behind; the cluster backs off instead
+          throw new VaultRequestException(VaultFailure.PERMISSION_DENIED, e.status(), e.errors(),
+              e.getMessage() + "; the token is valid (lookup-self), so its policies do not "
+                  + "allow update on " + pki.path(id), null);
+        }
+        authenticator.invalidate(token);
+        return pki.obtain(id, authenticator.token());
+      }
+    } catch (IllegalStateException e) {
+      if (!closed.getAsBoolean()) {
+        throw e;
+      }
+      // the authenticator was closed under us
+      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+          "the vault certificate source closed while asking for the certificate of cluster "
+              + Quoting.quote(id.value()), null);
+    } finally {
+      permits.release();
+    }
+  }
+
+}
