@@ -1,0 +1,270 @@
+package io.promcc.app.loop;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs reconciles when they are due (see {@link Schedule}), one at a time, on one thread.
+ *
+ * <p>{@link #trigger(String)} may be called from any thread (source listeners, file watchers);
+ * it never blocks on a running reconcile. {@link #tick()} runs one reconcile if one is due now:
+ * the production thread calls it from {@link #run()}, tests call it directly with a moved clock.
+ * {@link #stop(Duration)} stops taking triggers, lets a running reconcile finish within the grace
+ * period (files are never left half-written: the store replaces each atomically) and interrupts
+ * its waits after that.
+ *
+ * <p>Thread-safe.
+ */
+public final class ReconcileLoop {
+  private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
+  /** The loop wakes at least this often, so its heartbeat shows it is alive. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+  /** What one run of the loop saw, for health and metrics. */
+  public record Status(Instant heartbeat, Optional<Instant> runningSince,
+      Optional<ReconcileResult> lastResult, Optional<Instant> lastSuccessAt,
+      Optional<Instant> failingSince, int failuresInARow, boolean stopped) {}
+
+  private final Supplier<ReconcileResult> reconcile;
+  private final Consumer<ReconcileResult> onResult;
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ReentrantLock singleFlight = new ReentrantLock();
+  private final Schedule schedule;
+
+  // guarded by lock
+  private boolean stopping;
+  private boolean stopped;
+  private Instant heartbeat;
+  private Instant runningSince;
+  private ReconcileResult lastResult;
+  private Instant lastSuccessAt;
+  private Instant failingSince;
+  private Thread runner;
+  private Outcome lastLoggedOutcome;
+  private String lastLoggedMessage;
+
+  /**
+   * @param reconcile one reconcile; exceptions it throws count as a failed run
+   * @param onResult told every result (metrics, events); runs on the loop thread, must be quick
+   */
+  public ReconcileLoop(Supplier<ReconcileResult> reconcile, Consumer<ReconcileResult> onResult,
+      Duration debounce, Duration maxDelay, Duration resync, Clock clock,
+      RandomGenerator random) {
+    this.reconcile = requireNonNull(reconcile, "reconcile == null");
+    this.onResult = requireNonNull(onResult, "onResult == null");
+    this.clock = requireNonNull(clock, "clock == null");
+    this.heartbeat = clock.instant();
+    this.schedule = new Schedule(debounce, maxDelay, resync,
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), random), clock.instant());
+  }
+
+  /** Something may have changed; a reconcile follows after the debounce. Never blocks long. */
+  public void trigger(String why) {
+    lock.lock();
+    try {
+      if (stopping) {
+        return;
+      }
+      schedule.triggered(clock.instant());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    LOG.log(Level.DEBUG, "change: {0}", why);
+  }
+
+  /**
+   * Runs one reconcile if one is due now and none is running.
+   *
+   * @return true if it ran one
+   */
+  public boolean tick() {
+    if (!singleFlight.tryLock()) {
+      return false;
+    }
+    try {
+      lock.lock();
+      try {
+        Instant now = clock.instant();
+        heartbeat = now;
+        if (stopping || schedule.nextRun().isAfter(now)) {
+          return false;
+        }
+        schedule.started();
+        runningSince = now;
+      } finally {
+        lock.unlock();
+      }
+      ReconcileResult result = runReconcile();
+      lock.lock();
+      try {
+        Instant now = clock.instant();
+        Optional<Duration> backoff = schedule.finished(now, result.success(),
+            result.runAgainAt());
+        runningSince = null;
+        heartbeat = now;
+        lastResult = result;
+        if (result.success()) {
+          lastSuccessAt = now;
+          failingSince = null;
+        } else if (failingSince == null) {
+          failingSince = now;
+        }
+        log(result, backoff);
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      onResult.accept(result);
+      return true;
+    } finally {
+      singleFlight.unlock();
+    }
+  }
+
+  private ReconcileResult runReconcile() {
+    try {
+      return requireNonNull(reconcile.get(), "reconcile returned null");
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "reconcile failed unexpectedly", e);
+      return new ReconcileResult(Outcome.FAILED, "reconcile failed unexpectedly: " + e,
+          Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+          List.of(), List.of(), new TreeMap<>(), false, false, Optional.empty(), new TreeMap<>());
+    }
+  }
+
+  /** Logs what a run did: always when it wrote, reloaded or failed; a quiet resync is silent. */
+  private void log(ReconcileResult result, Optional<Duration> backoff) {
+    boolean news = result.outcome() != lastLoggedOutcome
+        || !result.message().equals(lastLoggedMessage);
+    lastLoggedOutcome = result.outcome();
+    lastLoggedMessage = result.message();
+    if (result.outcome() == Outcome.UNCHANGED && !news) {
+      return;
+    }
+    String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
+        + schedule.failures() + " in a row)").orElse("");
+    Level level = result.success() ? Level.INFO : Level.WARNING;
+    LOG.log(level, "reconcile " + result + retry);
+    result.rejected().forEach(r -> {
+      if (news) {
+        LOG.log(Level.WARNING, "left out: " + r);
+      }
+    });
+  }
+
+  /** Runs reconciles as they fall due until {@link #stop}. Call on the loop's own thread. */
+  public void run() {
+    lock.lock();
+    try {
+      runner = Thread.currentThread();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      while (true) {
+        tick();
+        lock.lock();
+        try {
+          if (stopping) {
+            return;
+          }
+          Instant now = clock.instant();
+          heartbeat = now;
+          Duration wait = Duration.between(now, schedule.nextRun());
+          if (wait.compareTo(HEARTBEAT) > 0) {
+            wait = HEARTBEAT;
+          }
+          if (!wait.isNegative() && !wait.isZero()) {
+            changed.awaitNanos(wait.toNanos());
+          }
+        } catch (InterruptedException e) {
+          if (stopping) {
+            return;
+          }
+          Thread.currentThread().interrupt();
+          return;
+        } finally {
+          lock.unlock();
+        }
+      }
+    } finally {
+      lock.lock();
+      try {
+        stopped = true;
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Stops taking triggers and ends {@link #run()}: a running reconcile may finish within
+   * {@code grace}; after that its waits are interrupted (the store's writes are atomic, so the
+   * files stay whole). Returns when the loop has ended or a second grace has passed.
+   */
+  public void stop(Duration grace) {
+    Thread thread;
+    lock.lock();
+    try {
+      stopping = true;
+      changed.signalAll();
+      thread = runner;
+    } finally {
+      lock.unlock();
+    }
+    if (thread == null || thread == Thread.currentThread()) {
+      return;
+    }
+    try {
+      thread.join(grace.toMillis());
+      if (thread.isAlive()) {
+        LOG.log(Level.WARNING, "a reconcile is still running after " + grace
+            + "; interrupting its waits");
+        thread.interrupt();
+        thread.join(grace.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What the loop is doing and has done. */
+  public Status status() {
+    lock.lock();
+    try {
+      return new Status(heartbeat, Optional.ofNullable(runningSince),
+          Optional.ofNullable(lastResult), Optional.ofNullable(lastSuccessAt),
+          Optional.ofNullable(failingSince), schedule.failures(), stopped);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** When the next reconcile is due (for tests and diagnostics). */
+  Instant nextRun() {
+    lock.lock();
+    try {
+      return schedule.nextRun();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

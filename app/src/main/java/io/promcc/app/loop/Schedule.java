@@ -1,0 +1,101 @@
+package io.promcc.app.loop;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * When the next reconcile is due. Pure bookkeeping over instants handed in; not thread-safe.
+ *
+ * <ul>
+ *   <li>A trigger (a source changed, a watched file changed) makes a run due {@code debounce}
+ *       after the latest trigger, but never later than {@code maxDelay} after the first trigger
+ *       since the last run started: a steady stream of changes cannot postpone it for good.
+ *   <li>A run is due at the resync period after the last run, and at the time the last result
+ *       asked for (a certificate's renewal).
+ *   <li>A failed run is retried when the backoff has passed, and nothing runs before that,
+ *       whatever triggers; the backoff grows with each failure in a row and resets on success.
+ * </ul>
+ */
+final class Schedule {
+  private final Duration debounce;
+  private final Duration maxDelay;
+  private final Duration resync;
+  private final Backoff backoff;
+
+  private Instant firstTrigger;
+  private Instant lastTrigger;
+  private Instant resyncAt;
+  private Instant requestedAt;
+  private Instant notBefore;
+  private int failures;
+
+  /** A schedule whose first run is due at once ({@code start}). */
+  Schedule(Duration debounce, Duration maxDelay, Duration resync, Backoff backoff,
+      Instant start) {
+    this.debounce = requireNonNull(debounce, "debounce == null");
+    this.maxDelay = requireNonNull(maxDelay, "maxDelay == null");
+    this.resync = requireNonNull(resync, "resync == null");
+    this.backoff = requireNonNull(backoff, "backoff == null");
+    this.resyncAt = requireNonNull(start, "start == null");
+  }
+
+  /** Something may have changed. */
+  void triggered(Instant now) {
+    if (firstTrigger == null) {
+      firstTrigger = now;
+    }
+    lastTrigger = now;
+  }
+
+  /** When the next run is due; at or before {@code now} means now. */
+  Instant nextRun() {
+    Instant due = resyncAt;
+    if (requestedAt != null && requestedAt.isBefore(due)) {
+      due = requestedAt;
+    }
+    if (firstTrigger != null) {
+      Instant debounced = lastTrigger.plus(debounce);
+      Instant bounded = firstTrigger.plus(maxDelay);
+      Instant triggered = debounced.isBefore(bounded) ? debounced : bounded;
+      if (triggered.isBefore(due)) {
+        due = triggered;
+      }
+    }
+    return notBefore != null && notBefore.isAfter(due) ? notBefore : due;
+  }
+
+  /** A run starts: triggers until now are taken into it. */
+  void started() {
+    firstTrigger = null;
+    lastTrigger = null;
+  }
+
+  /**
+   * A run finished.
+   *
+   * @param runAgainAt when the result asks to run again (a renewal), if ever
+   * @return the backoff now in force, if the run failed
+   */
+  Optional<Duration> finished(Instant now, boolean success, Optional<Instant> runAgainAt) {
+    resyncAt = now.plus(resync);
+    requestedAt = runAgainAt.orElse(null);
+    if (success) {
+      failures = 0;
+      notBefore = null;
+      return Optional.empty();
+    }
+    failures++;
+    Duration delay = backoff.after(failures);
+    notBefore = now.plus(delay);
+    requestedAt = notBefore; // a failed run is retried once the backoff has passed
+    return Optional.of(delay);
+  }
+
+  /** Failures in a row so far. */
+  int failures() {
+    return failures;
+  }
+}

@@ -1,0 +1,405 @@
+package io.promcc.app.settings;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.plan.Durations;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The validated settings of {@code promcc run} and {@code promcc check}. Built by
+ * {@link #from(RawSettings, Problems)}, which checks every option and their combinations and adds
+ * each problem, naming where the bad value came from, so a user sees every mistake at once.
+ *
+ * @param clustersFile local mode: guest clusters from this YAML file (watched)
+ * @param discovery where guest clusters come from
+ * @param certificates where client certificates come from
+ * @param certDir the folder of {@code dir} certificates
+ * @param out the folder shared with Prometheus
+ * @param baseConfig the user's Prometheus config to merge into (watched)
+ * @param profile a scrape profile replacing the default (watched)
+ * @param prometheusUrl the Prometheus to reload and verify; without it files are only written
+ * @param httpAddress where /metrics, /healthz and /readyz are served
+ * @param shard keep only this shard's clusters
+ * @param debounce a trailing debounce of triggers
+ * @param maxDelay the longest a burst of triggers may delay a reconcile
+ * @param resync a reconcile at least this often, whatever happens
+ * @param stateDir the controller's own state (the local CA)
+ * @param outputMode merged config or per-cluster files
+ * @param jobPrefix prefix of owned job names
+ * @param promtool {@code promtool} to check configs with before writing them
+ * @param readyTimeout how long to wait for Prometheus to become ready
+ * @param reloadTimeout how long a reload and its verification may take
+ * @param syncTimeout how long to wait for the sources at start before reporting unready
+ * @param certificateValidity the validity of the local CA's client certificates
+ */
+public record RunSettings(
+    Optional<Path> clustersFile,
+    Discovery discovery,
+    CertificateMode certificates,
+    Optional<Path> certDir,
+    Path out,
+    Optional<Path> baseConfig,
+    Optional<Path> profile,
+    Optional<URI> prometheusUrl,
+    InetSocketAddress httpAddress,
+    Optional<Shard> shard,
+    Duration debounce,
+    Duration maxDelay,
+    Duration resync,
+    Path stateDir,
+    OutputMode outputMode,
+    String jobPrefix,
+    Optional<Path> promtool,
+    Duration readyTimeout,
+    Duration reloadTimeout,
+    Duration syncTimeout,
+    Duration certificateValidity) {
+
+  /** Where guest clusters come from. */
+  public enum Discovery {
+    /** A YAML file ({@code --clusters}). */
+    FILE,
+    /** Labelled Services in the host cluster. */
+    KUBERNETES
+  }
+
+  /** Where client certificates come from. */
+  public enum CertificateMode {
+    LOCAL_CA("local-ca"), DIR("dir"), VAULT("vault"), SECRETS("secrets");
+
+    private final String label;
+
+    CertificateMode(String label) {
+      this.label = label;
+    }
+
+    /** As written in settings, e.g. {@code local-ca}. */
+    public String label() {
+      return label;
+    }
+  }
+
+  public RunSettings {
+    requireNonNull(clustersFile, "clustersFile == null");
+    requireNonNull(discovery, "discovery == null");
+    requireNonNull(certificates, "certificates == null");
+    requireNonNull(certDir, "certDir == null");
+    requireNonNull(out, "out == null");
+    requireNonNull(httpAddress, "httpAddress == null");
+    requireNonNull(stateDir, "stateDir == null");
+  }
+
+  /** Every option of {@code run} and {@code check}, in help order. */
+  public static final List<Setting> TABLE = List.of(
+      Setting.of("config", "FILE", "A YAML file of settings, keys named as the flags without the "
+          + "dashes.", "/etc/promcc/promcc.yml"),
+      Setting.of("clusters", "FILE", "Local mode: guest clusters from this YAML file (id, "
+          + "provider, apiServer, optional labels and etcd), watched for changes.",
+          "clusters.yml"),
+      Setting.of("discovery", "MODE", "Guest clusters from labelled Services of the host "
+          + "cluster: kubernetes (in-cluster, or --kubeconfig). Instead of --clusters.",
+          "kubernetes"),
+      Setting.of("certificates", "MODE", "Client certificates: local-ca (a CA the controller "
+          + "creates in --state-dir; the default with --clusters), dir (--cert-dir), vault, or "
+          + "secrets.", "local-ca"),
+      Setting.of("cert-dir", "DIR", "With --certificates dir: <id>-ca.pem, <id>-crt.pem and "
+          + "<id>-key.pem per cluster, watched for changes.", "/etc/promcc/certs"),
+      Setting.of("out", "DIR", "The folder shared with Prometheus: prometheus.yml and certs/ are "
+          + "written there. Required.", "/etc/prometheus/generated"),
+      Setting.of("base-config", "FILE", "Your Prometheus config; the guest cluster jobs are "
+          + "merged into it, everything else kept as written. Watched.", "base.yml"),
+      Setting.of("profile", "FILE", "A scrape profile replacing the built-in one (see 'promcc "
+          + "profile'). Watched.", "profile.yml"),
+      Setting.of("prometheus-url", "URL", "The Prometheus to reload and verify (needs "
+          + "--web.enable-lifecycle). Without it the files are only written.",
+          "http://127.0.0.1:9090"),
+      Setting.of("http-address", "HOST:PORT", "Where /metrics, /healthz and /readyz are served.",
+          "0.0.0.0:9420", "127.0.0.1:9420"),
+      Setting.of("shard", "K/N", "Keep only shard K of N (0 <= K < N), e.g. the Pod ordinal of a "
+          + "StatefulSet of N Prometheus servers.", "0/3"),
+      Setting.of("debounce", "DURATION", "Wait this long after the last change before "
+          + "reconciling.", "250ms", "250ms"),
+      Setting.of("max-delay", "DURATION", "Reconcile at the latest this long after the first of "
+          + "a burst of changes.", "2s", "2s"),
+      Setting.of("resync", "DURATION", "Reconcile at least this often even if nothing changed "
+          + "(an unchanged state writes and reloads nothing).", "5m", "5m"),
+      Setting.of("state-dir", "DIR", "The controller's own files (the local CA's key). Not the "
+          + "folder shared with Prometheus.", "/var/lib/promcc", defaultStateDir()),
+      Setting.of("output-mode", "MODE", "merged (one prometheus.yml) or per-cluster-files "
+          + "(scrape_config_files, Prometheus 2.43 or newer).", "per-cluster-files", "merged"),
+      Setting.of("job-prefix", "PREFIX", "Owned jobs are named <prefix>-<cluster>-<job>.",
+          "workload-cluster", "guest-cluster"),
+      Setting.of("promtool", "FILE", "Check every changed config with 'promtool check config' "
+          + "before writing it.", "/usr/bin/promtool"),
+      Setting.of("ready-timeout", "DURATION", "How long to wait for Prometheus to become ready.",
+          "10m", "5m"),
+      Setting.of("reload-timeout", "DURATION", "How long a reload and its verification may take; "
+          + "a Prometheus with thousands of jobs needs minutes.", "10m", "5m"),
+      Setting.of("sync-timeout", "DURATION", "How long to wait at start for the sources to sync "
+          + "before reporting unready (the controller keeps waiting; it never writes from a "
+          + "partial view).", "2m", "1m"),
+      Setting.of("certificate-validity", "DURATION", "With --certificates local-ca: how long a "
+          + "client certificate is valid; renewed at two thirds.", "720h", "720h"));
+
+  /** {@code $XDG_STATE_HOME/promcc}, or {@code ~/.local/state/promcc}. */
+  static String defaultStateDir() {
+    String xdg = System.getenv("XDG_STATE_HOME");
+    String base = xdg != null && !xdg.isBlank() ? xdg
+        : System.getProperty("user.home") + "/.local/state";
+    return base + "/promcc";
+  }
+
+  /**
+   * Validates {@code raw}.
+   *
+   * @return the settings, or null if a problem was added
+   */
+  public static RunSettings from(RawSettings raw, Problems problems) {
+    Reader r = new Reader(raw, problems);
+    Optional<Path> clusters = r.optional("clusters", Reader::existingFile);
+    Optional<String> discoveryText = r.text("discovery");
+    Discovery discovery = Discovery.FILE;
+    if (discoveryText.isPresent()) {
+      if (discoveryText.get().equals("kubernetes")) {
+        discovery = Discovery.KUBERNETES;
+      } else {
+        r.bad("discovery", "must be kubernetes (for local mode use --clusters instead)");
+      }
+      if (clusters.isPresent()) {
+        r.bad("discovery", "cannot be combined with " + r.originOf("clusters")
+            + "; choose one source of clusters");
+      }
+    } else if (!r.has("clusters")) {
+      problems.add("--clusters or --discovery", null, "is required: say where guest clusters "
+          + "come from, e.g. --clusters clusters.yml");
+    }
+    CertificateMode certificates = r.optional("certificates", text -> {
+      for (CertificateMode mode : CertificateMode.values()) {
+        if (mode.label().equals(text)) {
+          return mode;
+        }
+      }
+      throw new IllegalArgumentException("must be local-ca, dir, vault or secrets");
+    }).orElse(null);
+    if (certificates == null && !r.has("certificates")) {
+      if (discovery == Discovery.FILE) {
+        certificates = CertificateMode.LOCAL_CA;
+      } else {
+        problems.add("--certificates", null, "is required with --discovery kubernetes "
+            + "(vault or secrets)");
+      }
+    }
+    Optional<Path> certDir = r.optional("cert-dir", Reader::existingFolder);
+    if (certificates == CertificateMode.DIR && certDir.isEmpty() && !r.has("cert-dir")) {
+      problems.add("--cert-dir", null, "is required with --certificates dir");
+    }
+    if (certificates != null && certificates != CertificateMode.DIR && certDir.isPresent()) {
+      r.bad("cert-dir", "is only read with --certificates dir, but certificates come from "
+          + certificates.label());
+    }
+    Path out = r.optional("out", Reader::path).orElse(null);
+    if (out == null && !r.has("out")) {
+      problems.add("--out", null, "is required: the folder shared with Prometheus");
+    }
+    Optional<Path> baseConfig = r.optional("base-config", Reader::existingFile);
+    Optional<Path> profile = r.optional("profile", Reader::existingFile);
+    Optional<URI> prometheusUrl = r.optional("prometheus-url", Reader::httpUrl);
+    InetSocketAddress httpAddress = r.required("http-address", Reader::hostAndPort);
+    Optional<Shard> shard = r.optional("shard", Shard::parse);
+    Duration debounce = r.required("debounce", Reader::duration);
+    Duration maxDelay = r.required("max-delay", Reader::positiveDuration);
+    Duration resync = r.required("resync", Reader::positiveDuration);
+    if (debounce != null && maxDelay != null && debounce.compareTo(maxDelay) > 0) {
+      r.bad("debounce", "must not be longer than max-delay " + Quoting.quote(
+          raw.get("max-delay").map(RawSettings.Value::text).orElse("")));
+    }
+    Path stateDir = r.required("state-dir", Reader::path);
+    OutputMode outputMode = r.required("output-mode", text -> switch (text) {
+      case "merged" -> OutputMode.MERGED;
+      case "per-cluster-files" -> OutputMode.PER_CLUSTER_FILES;
+      default -> throw new IllegalArgumentException("must be merged or per-cluster-files");
+    });
+    String jobPrefix = r.required("job-prefix", Function.identity());
+    Optional<Path> promtool = r.optional("promtool", Reader::executable);
+    Duration readyTimeout = r.required("ready-timeout", Reader::positiveDuration);
+    Duration reloadTimeout = r.required("reload-timeout", Reader::positiveDuration);
+    Duration syncTimeout = r.required("sync-timeout", Reader::positiveDuration);
+    Duration validity = r.required("certificate-validity", Reader::positiveDuration);
+    if (validity != null && validity.compareTo(Duration.ofHours(1)) < 0) {
+      r.bad("certificate-validity", "must be at least 1h");
+    }
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
+        prometheusUrl, httpAddress, shard, debounce, maxDelay, resync, stateDir, outputMode,
+        jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity);
+  }
+
+  /** Reads values, adding a problem that names the origin for each one that does not parse. */
+  private static final class Reader {
+    private final RawSettings raw;
+    private final Problems problems;
+
+    Reader(RawSettings raw, Problems problems) {
+      this.raw = raw;
+      this.problems = problems;
+    }
+
+    boolean has(String name) {
+      return raw.get(name).isPresent();
+    }
+
+    String originOf(String name) {
+      return raw.get(name).map(RawSettings.Value::origin).orElse("--" + name);
+    }
+
+    Optional<String> text(String name) {
+      return raw.get(name).map(RawSettings.Value::text);
+    }
+
+    void bad(String name, String problem) {
+      problems.add(originOf(name), text(name).orElse(null), problem);
+    }
+
+    <T> Optional<T> optional(String name, Function<String, T> parser) {
+      Optional<RawSettings.Value> value = raw.get(name);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(parser.apply(value.get().text().strip()));
+      } catch (RedactedValueException e) {
+        problems.add(value.get().origin(), e.shown, e.getMessage());
+        return Optional.empty();
+      } catch (IllegalArgumentException e) {
+        problems.add(value.get().origin(), value.get().text(), e.getMessage());
+        return Optional.empty();
+      }
+    }
+
+    <T> T required(String name, Function<String, T> parser) {
+      return optional(name, parser).orElse(null);
+    }
+
+    static Path path(String text) {
+      if (text.isEmpty()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      try {
+        return Path.of(text).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException("is not a path: " + e.getReason());
+      }
+    }
+
+    static Path existingFile(String text) {
+      Path path = path(text);
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new IllegalArgumentException("must be a readable file");
+      }
+      return path;
+    }
+
+    static Path existingFolder(String text) {
+      Path path = path(text);
+      if (!Files.isDirectory(path) || !Files.isReadable(path)) {
+        throw new IllegalArgumentException("must be a readable folder");
+      }
+      return path;
+    }
+
+    static Path executable(String text) {
+      Path path = existingFile(text);
+      if (!Files.isExecutable(path)) {
+        throw new IllegalArgumentException("must be executable");
+      }
+      return path;
+    }
+
+    static URI httpUrl(String text) {
+      URI uri;
+      try {
+        uri = new URI(text);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("must be an http or https url");
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (uri.getRawUserInfo() != null) {
+        throw new RedactedValueException("must not carry a user or password",
+            text.replace(uri.getRawUserInfo() + "@", "<redacted>@"));
+      }
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new IllegalArgumentException("must be an http or https url with a host");
+      }
+      return uri;
+    }
+
+    static InetSocketAddress hostAndPort(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:9420");
+      }
+      String host = text.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be HOST:PORT with a numeric port");
+      }
+      if (port < 0 || port > 65535 || host.isEmpty()) {
+        throw new IllegalArgumentException("must be HOST:PORT with a port from 0 to 65535");
+      }
+      return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    static Duration duration(String text) {
+      return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(
+          "must be a duration such as 250ms, 2s, 5m or 1h30m"));
+    }
+
+    static Duration positiveDuration(String text) {
+      Duration d = duration(text);
+      if (d.isZero()) {
+        throw new IllegalArgumentException("must be longer than 0");
+      }
+      return d;
+    }
+  }
+
+  /** A bad value that must not be printed as given (it holds credentials). */
+  private static final class RedactedValueException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String shown;
+
+    RedactedValueException(String problem, String shown) {
+      super(problem);
+      this.shown = shown;
+    }
+  }
+
+  /** Secrets are not part of these settings; {@link #toString()} is safe to log. */
+  @Override
+  public String toString() {
+    return "RunSettings{" + (clustersFile.map(p -> "clusters=" + p).orElse("discovery="
+        + discovery.name().toLowerCase(Locale.ROOT))) + ", certificates=" + certificates.label()
+        + ", out=" + out + ", prometheus=" + prometheusUrl.map(URI::toString).orElse("none")
+        + ", shard=" + shard.map(Shard::toString).orElse("all") + "}";
+  }
+}

@@ -1,0 +1,169 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.settings.RunSettings.CertificateMode;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Flags, environment and config file, in that order; every problem at once. */
+class RunSettingsTest {
+  @TempDir Path temp;
+  private Path clusters;
+  private final Problems problems = new Problems("settings");
+
+  @BeforeEach
+  void files() throws IOException {
+    clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+  }
+
+  private RunSettings load(Map<String, String> flags, Map<String, String> env) {
+    return SettingsLoader.load(RunSettings.TABLE, flags, env, problems);
+  }
+
+  private Path config(String yaml) throws IOException {
+    return Files.writeString(temp.resolve("promcc.yml"), yaml);
+  }
+
+  @Test
+  void localModeNeedsOnlyTheClustersFileAndTheOutputFolder() {
+    RunSettings settings = load(Map.of("clusters", clusters.toString(), "out", "out"), Map.of());
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(CertificateMode.LOCAL_CA, settings.certificates());
+    assertEquals(Duration.ofMillis(250), settings.debounce());
+    assertEquals(Duration.ofSeconds(2), settings.maxDelay());
+    assertEquals(Duration.ofMinutes(5), settings.resync());
+    assertEquals("127.0.0.1", settings.httpAddress().getHostString());
+    assertEquals(9420, settings.httpAddress().getPort());
+    assertEquals(OutputMode.MERGED, settings.outputMode());
+    assertEquals(Optional.empty(), settings.prometheusUrl());
+  }
+
+  @Test
+  void aFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
+    Path file = config("""
+        clusters: %s
+        out: from-file
+        debounce: 1s
+        max-delay: 3s
+        resync: 7m
+        """.formatted(clusters));
+    Map<String, String> env = Map.of("PROMCC_CONFIG", file.toString(),
+        "PROMCC_DEBOUNCE", "500ms", "PROMCC_MAX_DELAY", "4s");
+
+    RunSettings settings = load(Map.of("debounce", "100ms"), env);
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(Duration.ofMillis(100), settings.debounce(), "flag");
+    assertEquals(Duration.ofSeconds(4), settings.maxDelay(), "environment");
+    assertEquals(Duration.ofMinutes(7), settings.resync(), "file");
+    assertEquals(Path.of("from-file").toAbsolutePath(), settings.out(), "file");
+    assertEquals(Duration.ofMinutes(5), settings.readyTimeout(), "default");
+  }
+
+  @Test
+  void everyOptionCanComeFromEachPlace() throws IOException {
+    Map<String, String> values = new TreeMap<>(Map.ofEntries(
+        Map.entry("clusters", clusters.toString()), Map.entry("out", temp.resolve("o").toString()),
+        Map.entry("certificates", "local-ca"),
+        Map.entry("base-config", clusters.toString()), Map.entry("profile", clusters.toString()),
+        Map.entry("prometheus-url", "http://127.0.0.1:9090"),
+        Map.entry("http-address", "0.0.0.0:9999"), Map.entry("shard", "1/3"),
+        Map.entry("debounce", "1s"), Map.entry("max-delay", "3s"), Map.entry("resync", "1m"),
+        Map.entry("state-dir", temp.resolve("state").toString()),
+        Map.entry("output-mode", "per-cluster-files"), Map.entry("job-prefix", "wc"),
+        Map.entry("ready-timeout", "1m"), Map.entry("reload-timeout", "2m"),
+        Map.entry("sync-timeout", "3m"), Map.entry("certificate-validity", "48h")));
+    StringBuilder yaml = new StringBuilder();
+    Map<String, String> env = new TreeMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      yaml.append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
+      env.put("PROMCC_" + e.getKey().toUpperCase().replace('-', '_'), e.getValue());
+    }
+    RunSettings fromFlags = load(values, Map.of());
+    RunSettings fromEnv = load(Map.of(), env);
+    RunSettings fromFile = load(Map.of("config", config(yaml.toString()).toString()), Map.of());
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(fromFlags, fromEnv);
+    assertEquals(fromFlags, fromFile);
+    assertEquals(new Shard(1, 3), fromFile.shard().orElseThrow());
+    assertEquals(Duration.ofHours(48), fromFile.certificateValidity());
+    assertEquals(9999, fromFile.httpAddress().getPort());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceNamingWhereTheValueCameFrom() throws IOException {
+    Path file = config("""
+        resync: soon
+        colour: blue
+        """);
+    Map<String, String> env = Map.of("PROMCC_CONFIG", file.toString(),
+        "PROMCC_HTTP_ADDRESS", "localhost", "PROMCC_SHARD", "3/3");
+
+    RunSettings settings = load(Map.of("debounce", "5s", "certificates", "dir",
+        "prometheus-url", "ftp://x", "output-mode", "both"), env);
+
+    assertNull(settings);
+    assertEquals(List.of(
+        "config file \"" + file + "\" has a key no setting has (see promcc run --help), "
+            + "found \"colour\"",
+        "--clusters or --discovery is required: say where guest clusters come from, e.g. "
+            + "--clusters clusters.yml",
+        "--cert-dir is required with --certificates dir",
+        "--out is required: the folder shared with Prometheus",
+        "--prometheus-url must be an http or https url with a host, found \"ftp://x\"",
+        "PROMCC_HTTP_ADDRESS must be HOST:PORT, e.g. 127.0.0.1:9420, found \"localhost\"",
+        "PROMCC_SHARD must be K/N with 0 <= K < N (e.g. 0/3), found \"3/3\"",
+        "resync in \"" + file + "\" must be a duration such as 250ms, 2s, 5m or 1h30m, "
+            + "found \"soon\"",
+        "--debounce must not be longer than max-delay \"2s\", found \"5s\"",
+        "--output-mode must be merged or per-cluster-files, found \"both\""), problems.list());
+  }
+
+  @Test
+  void credentialsInThePrometheusUrlAreRefusedWithoutPrintingThem() {
+    load(Map.of("clusters", clusters.toString(), "out", "o",
+        "prometheus-url", "http://admin:s3cret@127.0.0.1:9090"), Map.of());
+    assertEquals(1, problems.list().size());
+    assertEquals("--prometheus-url must not carry a user or password, found "
+        + "\"http://<redacted>@127.0.0.1:9090\"", problems.list().get(0));
+    assertFalse(problems.list().get(0).contains("s3cret"), problems.list().get(0));
+  }
+
+  @Test
+  void aSecretGivenAsAFlagIsRefusedAndNotRepeated() {
+    List<Setting> table = List.of(Setting.secret("vault-token", "TOKEN", "A token."));
+    RawSettings.gather(table, Map.of("vault-token", "hvs.s3cret"), Map.of(), Map.of(), "",
+        problems);
+    assertEquals(List.of("--vault-token must not be given as a flag, where it shows in ps; set "
+        + "PROMCC_VAULT_TOKEN or put it in the config file"), problems.list());
+  }
+
+  @Test
+  void aMissingOrInvalidConfigFileIsAProblem() throws IOException {
+    load(Map.of("config", temp.resolve("none.yml").toString()), Map.of());
+    assertTrue(problems.list().get(0).startsWith("config file \"" + temp.resolve("none.yml")
+        + "\" cannot be read"), problems.list().toString());
+    Problems more = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, Map.of("config", config("- a\n- b\n").toString()),
+        Map.of(), more);
+    assertTrue(more.list().get(0).endsWith("must be a mapping of setting names to values"),
+        more.list().toString());
+  }
+}
