@@ -37,24 +37,26 @@ import java.util.TreeMap;
  * the profile's metric relabel rules drop and keep. Several clusters may share one fake: each is a
  * {@link GuestCluster} with its own ID and client certificate pointed at the same API server.
  */
-final class GuestClusterFixture {
-  static final String CADVISOR_PAGE = "container_cpu_usage_seconds_total{namespace=\"kube-system\","
-      + "pod=\"coredns-0\"} 1\ncontainer_cpu_usage_seconds_total{namespace=\"team-a\","
-      + "pod=\"shop-0\"} 2\nmachine_cpu_cores 4\n";
-  static final String KUBELET_PAGE =
+public final class GuestClusterFixture {
+  public static final String CADVISOR_PAGE =
+      "container_cpu_usage_seconds_total{namespace=\"kube-system\",pod=\"coredns-0\"} 1\n"
+      + "container_cpu_usage_seconds_total{namespace=\"team-a\",pod=\"shop-0\"} 2\n"
+      + "machine_cpu_cores 4\n";
+  public static final String KUBELET_PAGE =
       "container_cpu_usage_seconds_total{namespace=\"team-a\",pod=\"shop-0\"} 2\n";
-  static final String APISERVER_PAGE = "apiserver_request_duration_seconds_bucket{le=\"1\"} 1\n"
+  public static final String APISERVER_PAGE =
+      "apiserver_request_duration_seconds_bucket{le=\"1\"} 1\n"
       + "apiserver_request_total{code=\"200\"} 5\n";
 
   /** The nodes: name, InternalIP, role label (empty: none). */
-  static final List<List<String>> NODES = List.of(
+  public static final List<List<String>> NODES = List.of(
       List.of("worker-1", "10.0.0.1", ""),
       List.of("master-1", "10.0.0.2", "master"));
 
   private GuestClusterFixture() {}
 
   /** Creates the objects and metrics pages in {@code fake}. */
-  static void seed(FakeKubeApi fake) {
+  public static void seed(FakeKubeApi fake) {
     for (List<String> node : NODES) {
       Map<String, String> labels = node.get(2).isEmpty() ? Map.of() : Map.of("role", node.get(2));
       fake.store().create(ApiResource.NODES, null, new V1Node()
@@ -91,7 +93,7 @@ final class GuestClusterFixture {
   }
 
   /** A cluster served by {@code fake}, with labels and an etcd job scraping the fake too. */
-  static GuestCluster cluster(FakeKubeApi fake, String id, String provider,
+  public static GuestCluster cluster(FakeKubeApi fake, String id, String provider,
       Map<String, String> labels, boolean etcd) {
     GuestCluster cluster = GuestCluster.of(id, provider, fake.url().toString())
         .withLabels(labels);
@@ -99,7 +101,7 @@ final class GuestClusterFixture {
   }
 
   /** A client certificate for {@code id} from the fake's CA, which also verifies the fake. */
-  static CertificateBundle certificate(FakeKubeApi fake, String id) {
+  public static CertificateBundle certificate(FakeKubeApi fake, String id) {
     TestCa.Issued issued = fake.ca().issueClient("prometheus-" + id);
     return CertificateBundle.fromPem(fake.ca().certificatePem(), issued.certificatePem(),
         Secret.of(issued.privateKeyPem()));
@@ -109,7 +111,7 @@ final class GuestClusterFixture {
    * The label set of every {@code up} series the default profile makes for {@code cluster}: one
    * per target, {@code job} and {@code instance} included.
    */
-  static List<Map<String, String>> expectedUp(GuestCluster cluster, FakeKubeApi fake) {
+  public static List<Map<String, String>> expectedUp(GuestCluster cluster, FakeKubeApi fake) {
     String job = "guest-cluster-" + cluster.id().value() + "-";
     String api = fake.url().getAuthority();
     List<Map<String, String>> up = new ArrayList<>();
