@@ -174,7 +174,7 @@ final class MeasuredPrometheus implements AutoCloseable {
     return loads;
   }
 
-  /** Go's {@code time.Duration.String()} form, e.g. {@code 1m2.5s}, {@code 24.6ms}, {@code 3µs}. */
+  /** Go's {@code time.Duration.String()} form: {@code 1m2.5s}, {@code 24.6ms}, {@code 3µs}. */
   static Duration parseGoDuration(String text) {
     Matcher part = GO_DURATION.matcher(text);
     double nanos = 0;

@@ -61,7 +61,8 @@ class DefaultProfileAgainstFakeKubeApiIT {
         ControllerSettings.DEFAULTS);
     prometheus = PlannedPrometheus.start(state, dir);
 
-    Set<Map<String, String>> expected = new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
+    Set<Map<String, String>> expected =
+        new TreeSet<>((a, b) -> a.toString().compareTo(b.toString()));
     expected.addAll(GuestClusterFixture.expectedUp(alpha, fake));
     assertEquals(7, expected.stream().map(labels -> labels.get("job")).distinct().count(),
         "every job of the profile: apiserver, cadvisor, kubelet, node-exporter, workload, etcd, "

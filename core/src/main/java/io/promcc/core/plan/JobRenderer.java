@@ -146,14 +146,14 @@ final class JobRenderer {
     List<RelabelRule> jobLabel = List.of(RelabelRule.replace(List.of(SharedJobs.CLASS), null,
         "job", RelabelRule.escapeReplacement(jobName(cluster, "")) + "${1}"));
     out.append(rulesText(jobLabel)).append(part.memberRules());
-    String address = RelabelRule.escapeReplacement(cluster.apiServerAddress());
     if (part.addressRewrite().size() == part.unit().members().size()) {
       out.append(rulesText(List.of(RelabelRule.setLabel("__address__",
           cluster.apiServerAddress()))));
     } else if (!part.addressRewrite().isEmpty()) {
       List<String> quoted = part.addressRewrite().stream().map(RelabelRule::quoteMeta).toList();
       out.append(rulesText(List.of(RelabelRule.replace(List.of(SharedJobs.CLASS),
-          String.join("|", quoted), "__address__", address))));
+          String.join("|", quoted), "__address__",
+          RelabelRule.escapeReplacement(cluster.apiServerAddress())))));
     }
     out.append(part.cleanUp());
   }

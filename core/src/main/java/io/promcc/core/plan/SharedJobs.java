@@ -344,8 +344,8 @@ final class SharedJobs {
           new RelabelRule(sources, rule.separator(), regex, null, FLAG, "1", null),
           RelabelRule.drop(List.of(label, FLAG), RelabelRule.quoteMeta(value) + ";"),
           RelabelRule.setLabel(FLAG, ""));
-      default -> throw new IllegalArgumentException("action " + Quoting.quote(rule.actionOrDefault())
-          + " cannot be made conditional");
+      default -> throw new IllegalArgumentException("action "
+          + Quoting.quote(rule.actionOrDefault()) + " cannot be made conditional");
     };
   }
 
