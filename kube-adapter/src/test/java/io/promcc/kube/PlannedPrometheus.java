@@ -39,6 +39,7 @@ final class PlannedPrometheus implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(120);
 
   private final Process process;
+  private final long started = java.time.Instant.now().getEpochSecond();
   private final Path log;
   private final URI web;
   private final HttpClient http = HttpClient.newBuilder()
@@ -91,6 +92,23 @@ final class PlannedPrometheus implements AutoCloseable {
         (a, b) -> a.toString().compareTo(b.toString()));
     for (JsonElement sample : vector(query)) {
       series.add(labels(sample.getAsJsonObject().getAsJsonObject("metric")));
+    }
+    return series;
+  }
+
+  /**
+   * Label sets of every series matching {@code selector} that Prometheus has stored since it
+   * started, whether or not its latest sample is current: a target whose latest scrape failed on
+   * a busy machine marks its series stale, and an instant query no longer returns them.
+   */
+  Set<Map<String, String>> seriesEver(String selector) throws IOException, InterruptedException {
+    Set<Map<String, String>> series = new java.util.TreeSet<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    JsonArray data = json("/api/v1/series?match%5B%5D="
+        + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start=" + (started - 60))
+        .getAsJsonArray("data");
+    for (JsonElement labels : data) {
+      series.add(labels(labels.getAsJsonObject()));
     }
     return series;
   }
