@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * @param honorLabels {@code honor_labels}, or {@code null} for Prometheus' default
  * @param sharedJob name of the Prometheus job this template's targets are scraped in together
  *     with the other templates of the same name ({@code <prefix>-<cluster>-<sharedJob>}; each
- *     target keeps this template's {@code job} label), or {@code null} for a job of its own. See
- *     {@link SharedJobs} for what templates may share a job.
+ *     target keeps this template's {@code job} label), or {@code null} for a job of its own.
+ *     Which templates may share a job: docs/profile.md, "Templates sharing a job".
  */
 public record JobTemplate(
     String name,

@@ -23,7 +23,7 @@ import java.util.Set;
  * <p>A profile file has {@code jobs} (a list of job templates) and may start from the default
  * with {@code extends: default}: its jobs then replace default jobs of the same name or are
  * added, and {@code remove} drops default jobs by name. Templates may share one Prometheus job
- * ({@code shared_job}, see {@link SharedJobs}). Immutable and thread-safe.
+ * ({@code shared_job}; docs/profile.md says which may). Immutable and thread-safe.
  *
  * @param jobs the job templates, in file order; names are unique
  * @throws IllegalArgumentException if two templates have one name, or templates cannot share
