@@ -62,7 +62,7 @@ class RenderCommandTest {
 
     assertEquals(0, code, err.toString());
     String config = Files.readString(outDir.resolve("prometheus.yml"));
-    assertTrue(config.contains("job_name: guest-cluster-abc12-apiserver"), config);
+    assertTrue(config.contains("job_name: guest-cluster-abc12-system"), config);
     assertFalse(config.contains("nocert"), config);
     assertEquals("rw-------", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(outDir.resolve("certs/abc12-key.pem"))));
@@ -209,7 +209,7 @@ class RenderCommandTest {
           "--out", outDir.toString(), "--shard", k + "/3"), err.toString());
       String config = Files.readString(outDir.resolve("prometheus.yml"));
       for (String id : ids) {
-        if (config.contains("job_name: guest-cluster-" + id + "-apiserver")) {
+        if (config.contains("job_name: guest-cluster-" + id + "-system")) {
           assertTrue(seen.add(id), id + " is in two shards");
           total++;
         }

@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 
 class FleetTest {
   @Test
-  void plansEveryClusterWithAllSevenJobsAndNoRejection() {
+  void plansEveryClusterWithAllFiveJobsAndNoRejection() {
     DesiredState state = Fleet.of(20).plan(OutputMode.MERGED);
 
     assertEquals(20, state.clusters().size());
     assertEquals(0, state.rejections().size());
     RenderVsPromtool.Sizes sizes = RenderVsPromtool.Sizes.of(state);
-    assertEquals(140, sizes.ownedJobs());
-    assertEquals(143, sizes.jobs(), "the base config's three own jobs are kept");
+    // system (apiserver, node-exporter, workload), cadvisor, kubelet, etcd, managed-app
+    assertEquals(100, sizes.ownedJobs());
+    assertEquals(103, sizes.jobs(), "the base config's three own jobs are kept");
     assertEquals(1, sizes.configFiles());
     assertEquals(1 + 20 * 3, state.files().size(), "config plus CA, certificate and key each");
   }
@@ -31,7 +32,7 @@ class FleetTest {
 
     RenderVsPromtool.Sizes sizes = RenderVsPromtool.Sizes.of(state);
     assertEquals(21, sizes.configFiles());
-    assertEquals(140, sizes.ownedJobs());
+    assertEquals(100, sizes.ownedJobs());
   }
 
   @Test

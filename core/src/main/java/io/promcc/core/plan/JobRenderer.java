@@ -19,6 +19,8 @@ import java.util.Map;
  *
  * <p>Every job of one cluster and role has the identical {@code kubernetes_sd_configs} block, so
  * that Prometheus' discovery manager runs one set of watches per (cluster, role), not one per job.
+ * Templates with the same {@code shared_job} become one job whose targets keep their template's
+ * {@code job} label ({@link SharedJobs}).
  */
 final class JobRenderer {
   private static final String NAMESPACE = "__meta_kubernetes_namespace";
@@ -26,33 +28,65 @@ final class JobRenderer {
   private static final String POD = "__meta_kubernetes_pod_name";
   private static final String NODE = "__meta_kubernetes_node_name";
 
-  /** The parts of a job that do not depend on the cluster, pre-rendered. */
-  private record Parts(JobTemplate template, String head, String rules, String metricRelabel) {}
+  /**
+   * The parts of a job that do not depend on the cluster, pre-rendered.
+   *
+   * @param unit the template, or the templates sharing the job
+   * @param head the job's fields before its discovery
+   * @param rules a job of its own: every relabel rule before the address rewrite; a shared job:
+   *     the rules that decide which template claims a target
+   * @param memberRules a shared job: the templates' own rules, each applied to its claimed targets
+   * @param cleanUp a shared job: the rules that remove its temporary labels
+   * @param metricRelabel a job of its own: its metric_relabel_configs block
+   * @param addressRewrite which templates' targets get the API server as address: all, none, or
+   *     the listed ones of a shared job
+   */
+  private record Parts(SharedJobs.Unit unit, String head, String rules, String memberRules,
+      String cleanUp, String metricRelabel, List<String> addressRewrite) {}
 
   private final ControllerSettings settings;
   private final List<Parts> parts = new ArrayList<>();
 
   JobRenderer(ScrapeProfile profile, ControllerSettings settings) {
     this.settings = settings;
-    for (JobTemplate template : profile.jobs()) {
-      parts.add(new Parts(template, head(template), rules(template), metricRelabel(template)));
+    for (SharedJobs.Unit unit : SharedJobs.units(profile.jobs())) {
+      JobTemplate first = unit.first();
+      if (!unit.shared()) {
+        parts.add(new Parts(unit, head(first), rules(first), "", "", metricRelabel(first),
+            needsAddressRewrite(first) ? List.of(first.name()) : List.of()));
+        continue;
+      }
+      List<RelabelRule> memberRules = new ArrayList<>();
+      List<String> rewritten = new ArrayList<>();
+      for (JobTemplate member : unit.members()) {
+        memberRules.addAll(SharedJobs.memberRules(member, first, pathRewrite(member)));
+        if (needsAddressRewrite(member)) {
+          rewritten.add(member.name());
+        }
+      }
+      parts.add(new Parts(unit, head(first), rulesText(SharedJobs.claims(unit)),
+          rulesText(memberRules), rulesText(SharedJobs.cleanUp(unit)), "", rewritten));
     }
   }
 
-  /** Job name of {@code template} for {@code cluster}. */
-  String jobName(GuestCluster cluster, JobTemplate template) {
-    return settings.jobPrefix() + "-" + cluster.id().value() + "-" + template.name();
+  /** Job name of {@code template} (or shared job) {@code name} for {@code cluster}. */
+  private String jobName(GuestCluster cluster, String name) {
+    return settings.jobPrefix() + "-" + cluster.id().value() + "-" + name;
   }
 
   /** The names of the jobs {@link #render} makes for {@code cluster}, in profile order. */
   List<String> jobNames(GuestCluster cluster) {
     List<String> names = new ArrayList<>(parts.size());
     for (Parts part : parts) {
-      if (part.template().target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
-        names.add(jobName(cluster, part.template()));
+      if (isMade(part, cluster)) {
+        names.add(jobName(cluster, part.unit().name()));
       }
     }
     return names;
+  }
+
+  private static boolean isMade(Parts part, GuestCluster cluster) {
+    return part.unit().first().target() != TargetKind.ETCD || cluster.etcd().isPresent();
   }
 
   /**
@@ -74,30 +108,74 @@ final class JobRenderer {
     Map<String, String> sdBlocks = new HashMap<>();
     List<String> names = new ArrayList<>(parts.size());
     for (Parts part : parts) {
-      JobTemplate template = part.template();
-      if (template.target() == TargetKind.ETCD && cluster.etcd().isEmpty()) {
+      if (!isMade(part, cluster)) {
         continue;
       }
-      String name = jobName(cluster, template);
+      JobTemplate first = part.unit().first();
+      String name = jobName(cluster, part.unit().name());
       names.add(name);
       out.append("- job_name: ");
       YamlWriter.appendScalar(out, name);
       out.append('\n').append(part.head());
-      if (template.target() == TargetKind.ETCD) {
+      if (first.target() == TargetKind.ETCD) {
         out.append("  static_configs:\n  - targets: [");
         YamlWriter.appendScalar(out, cluster.etcd().orElseThrow().toString());
         out.append("]\n");
       } else {
-        out.append(sdBlocks.computeIfAbsent(template.role(), role -> sdBlock(cluster, role, tls)));
+        out.append(sdBlocks.computeIfAbsent(first.role(), role -> sdBlock(cluster, role, tls)));
       }
       out.append(jobTls).append("  relabel_configs:\n").append(part.rules());
-      if (template.target() == TargetKind.API_SERVER || template.target() == TargetKind.NODE_PROXY
-          || template.target() == TargetKind.POD_PROXY) {
+      if (part.unit().shared()) {
+        renderSharedRules(cluster, part, out);
+      } else if (!part.addressRewrite().isEmpty()) {
         out.append(toApiServer);
       }
       out.append(clusterRules).append(part.metricRelabel());
+      if (part.unit().shared()) {
+        renderSharedMetricRelabel(cluster, part.unit(), out);
+      }
     }
     return names;
+  }
+
+  /**
+   * After the claims: the job label of the claiming template, the templates' own rules, the
+   * address rewrite for the templates that go through the API server, and the clean-up.
+   */
+  private void renderSharedRules(GuestCluster cluster, Parts part, StringBuilder out) {
+    List<RelabelRule> jobLabel = List.of(RelabelRule.replace(List.of(SharedJobs.CLASS), null,
+        "job", RelabelRule.escapeReplacement(jobName(cluster, "")) + "${1}"));
+    out.append(rulesText(jobLabel)).append(part.memberRules());
+    if (part.addressRewrite().size() == part.unit().members().size()) {
+      out.append(rulesText(List.of(RelabelRule.setLabel("__address__",
+          cluster.apiServerAddress()))));
+    } else if (!part.addressRewrite().isEmpty()) {
+      List<String> quoted = part.addressRewrite().stream().map(RelabelRule::quoteMeta).toList();
+      out.append(rulesText(List.of(RelabelRule.replace(List.of(SharedJobs.CLASS),
+          String.join("|", quoted), "__address__",
+          RelabelRule.escapeReplacement(cluster.apiServerAddress())))));
+    }
+    out.append(part.cleanUp());
+  }
+
+  /** Each template's metric relabel rules, applied only to samples of its own job label. */
+  private void renderSharedMetricRelabel(GuestCluster cluster, SharedJobs.Unit unit,
+      StringBuilder out) {
+    List<RelabelRule> rules = new ArrayList<>();
+    for (JobTemplate member : unit.members()) {
+      String job = jobName(cluster, member.name());
+      for (RelabelRule rule : member.metricRelabelConfigs()) {
+        rules.addAll(SharedJobs.when("job", job, rule));
+      }
+    }
+    if (!rules.isEmpty()) {
+      out.append("  metric_relabel_configs:\n").append(rulesText(rules));
+    }
+  }
+
+  private static boolean needsAddressRewrite(JobTemplate template) {
+    return template.target() == TargetKind.API_SERVER || template.target() == TargetKind.NODE_PROXY
+        || template.target() == TargetKind.POD_PROXY;
   }
 
   private static String head(JobTemplate template) {

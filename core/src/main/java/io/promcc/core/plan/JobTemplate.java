@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * @param scrapeInterval Prometheus duration, or {@code null} for the global default
  * @param scrapeTimeout Prometheus duration, or {@code null} for the global default
  * @param honorLabels {@code honor_labels}, or {@code null} for Prometheus' default
+ * @param sharedJob name of the Prometheus job this template's targets are scraped in together
+ *     with the other templates of the same name ({@code <prefix>-<cluster>-<sharedJob>}; each
+ *     target keeps this template's {@code job} label), or {@code null} for a job of its own.
+ *     Which templates may share a job: docs/profile.md, "Templates sharing a job".
  */
 public record JobTemplate(
     String name,
@@ -42,14 +46,15 @@ public record JobTemplate(
     List<RelabelRule> metricRelabelConfigs,
     String scrapeInterval,
     String scrapeTimeout,
-    Boolean honorLabels) {
+    Boolean honorLabels,
+    String sharedJob) {
 
   static final Set<String> ROLES =
       Set.of("endpoints", "endpointslice", "node", "pod", "service", "ingress");
   private static final Set<String> FIELDS = Set.of("name", "role", "target", "port", "path",
       "scheme", "namespaces", "services", "relabel_configs", "metric_relabel_configs",
-      "scrape_interval", "scrape_timeout", "honor_labels");
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+      "scrape_interval", "scrape_timeout", "honor_labels", "shared_job");
+  static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
 
   public JobTemplate {
@@ -122,11 +127,16 @@ public record JobTemplate(
           + Quoting.quote(interval) + " in " + owner);
     }
     Boolean honorLabels = fields.bool("honor_labels");
+    String sharedJob = fields.string("shared_job", null);
+    if (sharedJob != null && (sharedJob.length() > 40 || !NAME.matcher(sharedJob).matches())) {
+      problems.add("invalid shared job name " + Quoting.quote(sharedJob) + " in " + owner
+          + " (lower-case letters, digits and '-', at most 40 characters)");
+    }
     if (problems.size() > before) {
       return null;
     }
     return new JobTemplate(name, role, target, port, path, scheme, namespaces, services, relabel,
-        metricRelabel, interval, timeout, honorLabels);
+        metricRelabel, interval, timeout, honorLabels, sharedJob);
   }
 
   private static List<String> objectNames(List<String> names, String what, String owner,

@@ -55,6 +55,42 @@ public record RelabelRule(
     return new RelabelRule(sources, null, regex, null, target, replacement, null);
   }
 
+  /** A rule that drops targets (or samples) whose joined {@code sources} match {@code regex}. */
+  public static RelabelRule drop(List<String> sources, String regex) {
+    return new RelabelRule(sources, null, regex, null, null, null, "drop");
+  }
+
+  /** The action, Prometheus' default {@code replace} if unset. */
+  public String actionOrDefault() {
+    return action == null ? "replace" : action;
+  }
+
+  /** The separator, Prometheus' default {@code ;} if unset. */
+  public String separatorOrDefault() {
+    return separator == null ? ";" : separator;
+  }
+
+  /** The regular expression, Prometheus' default {@code (.*)} if unset. */
+  public String regexOrDefault() {
+    return regex == null ? "(.*)" : regex;
+  }
+
+  /**
+   * {@code text} with every character that RE2 (Prometheus' regular expressions) treats as
+   * special escaped, like Go's {@code regexp.QuoteMeta}.
+   */
+  public static String quoteMeta(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
   /**
    * {@code value} with every {@code $} doubled, so Prometheus writes it literally instead of
    * expanding it as a capture group reference.

@@ -22,9 +22,12 @@ import java.util.Set;
  *
  * <p>A profile file has {@code jobs} (a list of job templates) and may start from the default
  * with {@code extends: default}: its jobs then replace default jobs of the same name or are
- * added, and {@code remove} drops default jobs by name. Immutable and thread-safe.
+ * added, and {@code remove} drops default jobs by name. Templates may share one Prometheus job
+ * ({@code shared_job}; docs/profile.md says which may). Immutable and thread-safe.
  *
  * @param jobs the job templates, in file order; names are unique
+ * @throws IllegalArgumentException if two templates have one name, or templates cannot share
+ *     their job as they say
  */
 public record ScrapeProfile(List<JobTemplate> jobs) {
   private static final Set<String> FIELDS = Set.of("extends", "jobs", "remove");
@@ -38,6 +41,10 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
       if (!names.add(job.name())) {
         throw new IllegalArgumentException("duplicate job template " + Quoting.quote(job.name()));
       }
+    }
+    List<String> sharing = SharedJobs.problems(jobs);
+    if (!sharing.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", sharing));
     }
   }
 
@@ -111,6 +118,9 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
         continue;
       }
       jobs.put(job.name(), job);
+    }
+    if (problems.isEmpty()) {
+      problems.addAll(SharedJobs.problems(new ArrayList<>(jobs.values())));
     }
     if (!problems.isEmpty()) {
       throw new ValidationException(subject, problems);

@@ -283,9 +283,10 @@ class PlannerPropertyTest {
 
   static List<String> expectedJobNames(GuestCluster cluster, ControllerSettings settings) {
     List<String> names = new ArrayList<>();
-    for (JobTemplate template : PROFILE.jobs()) {
-      if (template.target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
-        names.add(settings.jobPrefix() + "-" + cluster.id().value() + "-" + template.name());
+    // the default's system templates share one job: <prefix>-<cluster>-system
+    for (SharedJobs.Unit unit : SharedJobs.units(PROFILE.jobs())) {
+      if (unit.first().target() != TargetKind.ETCD || cluster.etcd().isPresent()) {
+        names.add(settings.jobPrefix() + "-" + cluster.id().value() + "-" + unit.name());
       }
     }
     return names;

@@ -20,7 +20,7 @@ class ScrapeProfileTest {
   void parsesAMinimalJobWithDefaults() {
     JobTemplate job = ScrapeProfile.parse("jobs:\n" + JOB, "p.yml").jobs().get(0);
     assertEquals(new JobTemplate("x", "node", TargetKind.DIRECT, null, "/metrics", "https",
-        List.of(), List.of(), List.of(), List.of(), null, null, null), job);
+        List.of(), List.of(), List.of(), List.of(), null, null, null, null), job);
   }
 
   @Test
@@ -135,6 +135,116 @@ class ScrapeProfileTest {
           - invalid job template name "Bad_Name" (lower-case letters, digits and '-', at most 40 characters)
           - field "port" of job template "Bad_Name" only applies to node-proxy and pod-proxy""",
         e.getMessage());
+  }
+
+  @Test
+  void theDefaultsSystemTemplatesShareOneJobPerCluster() {
+    assertEquals(List.of("system", "cadvisor", "kubelet", "etcd", "managed-app"),
+        SharedJobs.units(ScrapeProfile.defaultProfile().jobs()).stream()
+            .map(SharedJobs.Unit::name).toList());
+    assertEquals(List.of("apiserver", "node-exporter", "workload"),
+        SharedJobs.units(ScrapeProfile.defaultProfile().jobs()).get(0).members().stream()
+            .map(JobTemplate::name).toList());
+  }
+
+  @Test
+  void aSharedJobWithOneMemberLeftIsAJobOfItsOwn() {
+    ScrapeProfile profile = ScrapeProfile.parse("extends: default\nremove: [apiserver, workload]\n",
+        "p.yml");
+    assertEquals(List.of("cadvisor", "kubelet", "node-exporter", "etcd", "managed-app"),
+        SharedJobs.units(profile.jobs()).stream().map(SharedJobs.Unit::name).toList());
+  }
+
+  @Test
+  void rejectsAnInvalidSharedJobName() {
+    assertProblems("jobs:\n" + JOB + "  shared_job: Sys\n",
+        "invalid shared job name \"Sys\" in job template \"x\" (lower-case letters, digits and "
+            + "'-', at most 40 characters)");
+  }
+
+  @Test
+  void rejectsASharedJobNamedLikeATemplate() {
+    assertProblems("jobs:\n" + JOB + "  shared_job: y\n" + JOB.replace("x", "y")
+        + "  shared_job: y\n", "shared job \"y\" has the name of a job template");
+  }
+
+  @Test
+  void rejectsTemplatesThatCannotShareAJob() {
+    assertProblems("""
+        jobs:
+        - name: a
+          role: node
+          target: direct
+          shared_job: s
+          scrape_interval: 30s
+        - name: b
+          role: pod
+          target: direct
+          shared_job: s
+          honor_labels: true
+        - name: c
+          target: etcd
+          shared_job: s
+        """,
+        "job template \"b\" in shared job \"s\" has role \"pod\", job template \"a\" has role "
+            + "\"node\"",
+        "scrape_interval of job template \"b\" (unset) differs from that of job template \"a\" "
+            + "(\"30s\") in shared job \"s\"",
+        "honor_labels of job template \"b\" (\"true\") differs from that of job template \"a\" "
+            + "(unset) in shared job \"s\"",
+        "job template \"b\" in shared job \"s\" sets honor_labels: the job's metric rules tell "
+            + "its templates apart by the job label, which scraped data may not replace",
+        "job template \"c\" in shared job \"s\": target \"etcd\" has no discovery to share");
+  }
+
+  @Test
+  void rejectsRulesASharedJobCannotConfineToItsTemplate() {
+    assertProblems("""
+        jobs:
+        - name: a
+          role: node
+          target: direct
+          shared_job: s
+          relabel_configs:
+          - {source_labels: [__metrics_path__], regex: /metrics, action: keep}
+          - {regex: __meta_kubernetes_node_label_(.+), action: labelmap}
+          - {source_labels: [x, y], separator: "", target_label: xy}
+          - {source_labels: [x], target_label: job}
+          - {source_labels: [x], target_label: "${1}"}
+          - {source_labels: [x], target_label: __tmp_promcc_class}
+          metric_relabel_configs:
+          - {source_labels: [x], target_label: y, replacement: "$0"}
+        - name: b
+          role: node
+          target: direct
+          shared_job: s
+        """,
+        "relabel_configs[0] of job template \"a\" selects by \"__metrics_path__\", which shared "
+            + "job \"s\" sets only once a template has claimed the target",
+        "action \"labelmap\" of relabel_configs[1] of job template \"a\" cannot be used in shared "
+            + "job \"s\" (only replace, keep and drop can)",
+        "separator \"\" of relabel_configs[2] of job template \"a\" cannot be used in shared job "
+            + "\"s\" (it needs a character other than lower-case letters, digits, '-' and '_')",
+        "relabel_configs[3] of job template \"a\" sets \"job\", which shared job \"s\" sets "
+            + "itself",
+        "relabel_configs[4] of job template \"a\" has a computed target label \"${1}\", which "
+            + "shared job \"s\" cannot tell from \"job\"",
+        "relabel_configs[5] of job template \"a\" uses the reserved label "
+            + "\"__tmp_promcc_class\"",
+        "metric_relabel_configs[0] of job template \"a\" refers to the whole match ($0), which "
+            + "shared job \"s\" extends by a condition");
+  }
+
+  @Test
+  void aProfileBuiltInCodeIsCheckedToo() {
+    JobTemplate node = new JobTemplate("a", "node", TargetKind.DIRECT, null, "/metrics", "https",
+        List.of(), List.of(), List.of(), List.of(), null, null, null, "s");
+    JobTemplate pod = new JobTemplate("b", "pod", TargetKind.DIRECT, null, "/metrics", "https",
+        List.of(), List.of(), List.of(), List.of(), null, null, null, "s");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ScrapeProfile(List.of(node, pod)));
+    assertEquals("job template \"b\" in shared job \"s\" has role \"pod\", job template \"a\" "
+        + "has role \"node\"", e.getMessage());
   }
 
   private static List<String> names(ScrapeProfile profile) {

@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.naming.ldap.LdapName;
 import javax.net.ssl.KeyManagerFactory;
@@ -59,8 +60,9 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; lists
  * carry their kind ({@code ServiceList}) and the global resourceVersion. It always answers
  * {@code application/json}, also when a client asks for protobuf first (client-go falls back).
- * Discovery ({@code /api}, {@code /apis}, {@code /version}) and the API-server proxy paths of
- * nodes and pods (a small Prometheus metrics page) are served too.
+ * Discovery ({@code /api}, {@code /apis}, {@code /version}), the API server's own
+ * {@code /metrics} and the API-server proxy paths of nodes, pods and services (a small
+ * Prometheus metrics page, extended by {@link #metricsPages()}) are served too.
  *
  * <p>HTTPS (the default) uses a {@link TestCa} made at start; client certificates can be
  * required. {@link #faults()} injects errors, delays and watch endings. Thread-safe; close it
@@ -83,6 +85,8 @@ public final class FakeKubeApi implements AutoCloseable {
   private final Duration maxWatchTimeout;
   private final Deque<FakeRequest> requests = new ArrayDeque<>();
   private final AtomicInteger proxyHits = new AtomicInteger();
+  private final MetricsPages metricsPages = new MetricsPages();
+  private final Consumer<FakeRequest> requestListener;
 
   private FakeKubeApi(Builder builder) throws IOException {
     this.store = new ObjectStore(builder.clock, builder.historyLimit);
@@ -92,6 +96,7 @@ public final class FakeKubeApi implements AutoCloseable {
     this.https = builder.https;
     this.bookmarkInterval = builder.bookmarkInterval;
     this.maxWatchTimeout = builder.maxWatchTimeout;
+    this.requestListener = builder.requestListener;
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     if (https) {
       HttpsServer httpsServer = HttpsServer.create(address, 64);
@@ -143,8 +148,18 @@ public final class FakeKubeApi implements AutoCloseable {
     private int historyLimit = 1000;
     private Duration bookmarkInterval = Duration.ofSeconds(1);
     private Duration maxWatchTimeout = Duration.ofMinutes(30);
+    private Consumer<FakeRequest> requestListener = request -> { };
 
     private Builder() {}
+
+    /**
+     * Also hands every request to {@code listener}, on the thread serving it, before it is
+     * answered: for counting more requests than {@link #requests()} keeps. Must be thread-safe.
+     */
+    public Builder onRequest(Consumer<FakeRequest> listener) {
+      this.requestListener = requireNonNull(listener, "listener == null");
+      return this;
+    }
 
     /** Plain HTTP instead of HTTPS. */
     public Builder plainHttp() {
@@ -263,6 +278,11 @@ public final class FakeKubeApi implements AutoCloseable {
     return requests().stream().filter(which).count();
   }
 
+  /** Extra lines for the metrics pages the fake serves. */
+  public MetricsPages metricsPages() {
+    return metricsPages;
+  }
+
   /** How many requests the node and pod proxy paths answered with metrics. */
   public int proxyHits() {
     return proxyHits.get();
@@ -291,6 +311,7 @@ public final class FakeKubeApi implements AutoCloseable {
           requests.removeFirst();
         }
       }
+      requestListener.accept(request);
       Faults.Action action = faults.actionFor(request);
       if (!action.delay().isZero()) {
         try {
@@ -368,6 +389,14 @@ public final class FakeKubeApi implements AutoCloseable {
       sendJson(exchange, 200, Discovery.version());
       return;
     }
+    if (path.equals("/metrics")) {
+      String page = "# HELP fake_apiserver_info The fake API server's own metrics page.\n"
+          + "# TYPE fake_apiserver_info gauge\nfake_apiserver_info 1\n"
+          + metricsPages.get(path).orElse("");
+      send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+          page.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/livez")) {
       send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.UTF_8));
       return;
@@ -415,10 +444,10 @@ public final class FakeKubeApi implements AutoCloseable {
     if (namespace != null && !resource.namespaced()) {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     }
-    if (tail.size() >= 3 && tail.get(2).equals("proxy")
-        && (resource.equals(ApiResource.NODES) || resource.equals(ApiResource.PODS))) {
+    if (tail.size() >= 3 && tail.get(2).equals("proxy") && (resource.equals(ApiResource.NODES)
+        || resource.equals(ApiResource.PODS) || resource.equals(ApiResource.SERVICES))) {
       serveProxy(exchange, resource, namespace, tail.get(1),
-          "/" + String.join("/", tail.subList(3, tail.size())));
+          "/" + String.join("/", tail.subList(3, tail.size())), request.path());
       return;
     }
     if (tail.size() == 1) {
@@ -563,7 +592,11 @@ public final class FakeKubeApi implements AutoCloseable {
   }
 
   private void serveProxy(HttpExchange exchange, ApiResource resource, String namespace,
-      String target, String subPath) throws IOException {
+      String target, String subPath, String fullPath) throws IOException {
+    if (resource.equals(ApiResource.SERVICES)) {
+      // a service proxy target may name the scheme first: [https:]name[:port]
+      target = target.replaceFirst("^https?:", "");
+    }
     int colon = target.lastIndexOf(':');
     String name = colon < 0 ? target : target.substring(0, colon);
     String port = colon < 0 ? "" : target.substring(colon + 1);
@@ -573,7 +606,8 @@ public final class FakeKubeApi implements AutoCloseable {
         + name + "\",port=\"" + port + "\",path=\"" + subPath + "\"";
     String page = "# HELP fake_proxy_target_info A target reached through the fake API proxy.\n"
         + "# TYPE fake_proxy_target_info gauge\n"
-        + "fake_proxy_target_info{" + labels + "} 1\n";
+        + "fake_proxy_target_info{" + labels + "} 1\n"
+        + metricsPages.get(fullPath).orElse("");
     send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
         page.getBytes(StandardCharsets.UTF_8));
   }

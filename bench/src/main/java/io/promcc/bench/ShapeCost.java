@@ -1,0 +1,386 @@
+package io.promcc.bench;
+
+import io.promcc.core.testing.Profiles;
+import io.promcc.kube.GuestClusterFixture;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/**
+ * What a config shape costs Prometheus, measured side by side with another shape in one run.
+ *
+ * <p>Mode {@code cost} (the default): for N guest clusters (unreachable API servers unless
+ * {@code --reachable}), each shape's planned config is loaded into a fresh Prometheus, in the
+ * order base (no clusters), A, B in every round, so slow drifts of a shared machine hit both
+ * shapes alike. Each run measures the wall time from start to ready, then after
+ * {@code --settle} Prometheus' own {@code go_goroutines}, {@code process_resident_memory_bytes}
+ * and {@code go_memstats_heap_inuse_bytes}, then {@code --reloads} reloads of the unchanged
+ * config ({@code POST /-/reload} wall time, and Prometheus' logged {@code totalDuration} and its
+ * {@code scrape_sd} and {@code scrape} parts), {@code --reload-gap} apart. It prints every run,
+ * then medians, the cost per guest cluster ({@code (shape - base) / N}) and the ratios B/A.
+ *
+ * <p>Mode {@code lists}: all clusters point at one Kubernetes API fake (seeded like the
+ * integration tests' guest cluster); after discovery has settled, one reload of the unchanged
+ * config, and the LIST and WATCH requests it causes are counted per resource. Prometheus 2.x
+ * restarts every discoverer on reload; pass
+ * {@code --prometheus-arg=--enable-feature=new-service-discovery-manager} to see the manager that
+ * keeps unchanged ones. Here {@code --settle} is the least time to wait for discovery to settle
+ * (before and after the reload) and {@code --reload-gap} how long the counts must stay unchanged.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.promcc.bench.ShapeCost \
+ *     --prometheus .tools/prometheus-2.53.3/bin/prometheus [--mode cost|lists]
+ *     [--clusters 1000] [--rounds 3] [--a legacy] [--b default] [--reloads 3]
+ *     [--settle 20s] [--reload-gap 10s] [--etcd] [--reachable] [--work DIR]
+ *     [--prometheus-arg ARG]... [--ready-timeout 10m]
+ * </pre>
+ * Shapes are {@code default}, {@code legacy} or a profile file. Nothing here runs during the
+ * build; {@code scripts/bench-shapes.sh} builds and runs it.
+ */
+public final class ShapeCost {
+  private ShapeCost() {}
+
+  /** The options; see the class comment. */
+  record Options(String mode, int clusters, int rounds, String a, String b, int reloads,
+      Duration settle, Duration reloadGap, boolean etcd, boolean reachable, Path prometheus,
+      List<String> prometheusArgs, Path work, Duration readyTimeout) {
+
+    static Options parse(String[] args) {
+      Map<String, String> values = new LinkedHashMap<>(Map.of("--mode", "cost", "--clusters",
+          "1000", "--rounds", "3", "--a", "legacy", "--b", "default", "--reloads", "3",
+          "--settle", "20s", "--reload-gap", "10s", "--ready-timeout", "10m"));
+      List<String> prometheusArgs = new ArrayList<>();
+      boolean etcd = false;
+      boolean reachable = false;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String value = null;
+        int eq = arg.indexOf('=');
+        if (eq > 0) {
+          value = arg.substring(eq + 1);
+          arg = arg.substring(0, eq);
+        }
+        switch (arg) {
+          case "--etcd" -> etcd = true;
+          case "--reachable" -> reachable = true;
+          case "--prometheus-arg" -> prometheusArgs.add(value != null ? value : args[++i]);
+          case "--mode", "--clusters", "--rounds", "--a", "--b", "--reloads", "--settle",
+              "--reload-gap", "--prometheus", "--work", "--ready-timeout" ->
+              values.put(arg, value != null ? value : args[++i]);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      if (!values.containsKey("--prometheus")) {
+        throw new IllegalArgumentException("--prometheus PATH is required (the prometheus binary)");
+      }
+      String mode = values.get("--mode");
+      if (!mode.equals("cost") && !mode.equals("lists")) {
+        throw new IllegalArgumentException("--mode must be cost or lists, found \"" + mode + "\"");
+      }
+      return new Options(mode, Integer.parseInt(values.get("--clusters")),
+          Integer.parseInt(values.get("--rounds")), values.get("--a"), values.get("--b"),
+          Integer.parseInt(values.get("--reloads")), duration(values.get("--settle")),
+          duration(values.get("--reload-gap")), etcd, reachable || mode.equals("lists"),
+          Path.of(values.get("--prometheus")), List.copyOf(prometheusArgs),
+          values.containsKey("--work") ? Path.of(values.get("--work")) : null,
+          duration(values.get("--ready-timeout")));
+    }
+
+    private static Duration duration(String text) {
+      return MeasuredPrometheus.parseGoDuration(text);
+    }
+  }
+
+  /** One Prometheus run of a shape in cost mode. */
+  record Run(int round, String shape, long jobs, Duration ready, double goroutines, double rss,
+      double heapInuse, List<MeasuredPrometheus.Reload> reloads) {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      System.err.println("ShapeCost: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path work = options.work() != null ? Files.createDirectories(options.work())
+        : Files.createTempDirectory("promcc-shapes-");
+    FakeKubeApi fake = null;
+    try {
+      ShapeFleet fleet;
+      if (options.reachable()) {
+        RequestCounter counter = new RequestCounter();
+        fake = FakeKubeApi.builder().clientAuth(FakeKubeApi.ClientAuth.REQUIRE)
+            .onRequest(counter).start();
+        GuestClusterFixture.seed(fake);
+        fleet = ShapeFleet.reachable(options.clusters(), options.etcd(), fake);
+        if (options.mode().equals("lists")) {
+          lists(options, fleet, work, counter);
+          return;
+        }
+      } else {
+        fleet = ShapeFleet.unreachable(options.clusters(), options.etcd());
+      }
+      cost(options, fleet, work);
+    } finally {
+      if (fake != null) {
+        fake.close();
+      }
+      if (options.work() == null) {
+        deleteTree(work);
+      }
+    }
+  }
+
+  private static void cost(Options options, ShapeFleet fleet, Path work) throws Exception {
+    Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
+    written.put("base", fleet.write(null, work.resolve("base")));
+    written.put("A", fleet.write(Profiles.named(options.a()), work.resolve("A")));
+    written.put("B", fleet.write(Profiles.named(options.b()), work.resolve("B")));
+    System.out.printf(Locale.ROOT, "== shape cost: %d clusters (%s, %s), %d rounds, A=%s (%d jobs),"
+            + " B=%s (%d jobs), prometheus %s %s%n", fleet.size(),
+        options.reachable() ? "reachable fake" : "unreachable API servers",
+        options.etcd() ? "with etcd" : "no etcd", options.rounds(), options.a(),
+        written.get("A").jobs(), options.b(), written.get("B").jobs(), options.prometheus(),
+        String.join(" ", options.prometheusArgs()));
+    System.out.println("round shape  jobs  ready_s  goroutines  rss_MB  heap_inuse_MB"
+        + "  reload_wall_s  reload_total_s  reload_scrape_sd_s  reload_scrape_s  reload_rest_s");
+    List<Run> runs = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      for (String shape : List.of("base", "A", "B")) {
+        Run run = measure(options, round, shape, written.get(shape), work);
+        runs.add(run);
+        System.out.printf(Locale.ROOT, "%5d %-5s %5d %8.2f %11.0f %7.1f %14.1f %14.2f %15.2f"
+                + " %19.2f %15.2f %14.2f%n", run.round(), shape, run.jobs(), seconds(run.ready()),
+            run.goroutines(), run.rss() / 1e6, run.heapInuse() / 1e6,
+            median(run.reloads().stream().map(r -> seconds(r.wall())).toList()),
+            median(timings(run, "totalDuration")), median(timings(run, "scrape_sd")),
+            median(timings(run, "scrape")),
+            median(run.reloads().stream().map(ShapeCost::unaccounted).toList()));
+      }
+    }
+    summary(options, fleet.size(), runs);
+  }
+
+  private static Run measure(Options options, int round, String shape,
+      ShapeFleet.Written written, Path work) throws Exception {
+    Path data = work.resolve("data-" + shape + "-" + round);
+    try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
+        written.config(), data, options.prometheusArgs(), options.readyTimeout())) {
+      Thread.sleep(options.settle().toMillis());
+      Map<String, Double> metrics = prometheus.selfMetrics();
+      List<MeasuredPrometheus.Reload> reloads = new ArrayList<>();
+      for (int i = 0; i < options.reloads(); i++) {
+        reloads.add(prometheus.reload(options.readyTimeout()));
+        Thread.sleep(options.reloadGap().toMillis());
+      }
+      return new Run(round, shape, written.jobs(), prometheus.startToReady(),
+          metrics.getOrDefault("go_goroutines", Double.NaN),
+          metrics.getOrDefault("process_resident_memory_bytes", Double.NaN),
+          metrics.getOrDefault("go_memstats_heap_inuse_bytes", Double.NaN), reloads);
+    } finally {
+      deleteTree(data);
+    }
+  }
+
+  private static void summary(Options options, int clusters, List<Run> runs) {
+    System.out.println("== medians over " + options.rounds() + " rounds; per guest cluster = "
+        + "(shape - base) / " + clusters);
+    System.out.println("metric                          base           A           B       B/A");
+    row("goroutines", runs, Run::goroutines, 1, "%.0f");
+    row("goroutines per cluster", runs, Run::goroutines, clusters, "%.2f");
+    row("rss MB", runs, run -> run.rss() / 1e6, 1, "%.1f");
+    row("rss MB per cluster", runs, run -> run.rss() / 1e6, clusters, "%.3f");
+    row("heap in use MB per cluster", runs, run -> run.heapInuse() / 1e6, clusters, "%.3f");
+    row("start to ready s", runs, run -> seconds(run.ready()), 1, "%.2f");
+    row("reload wall s", runs, run -> median(run.reloads().stream()
+        .map(r -> seconds(r.wall())).toList()), 1, "%.2f");
+    row("reload totalDuration s", runs, run -> median(timings(run, "totalDuration")), 1, "%.2f");
+    row("reload scrape_sd s", runs, run -> median(timings(run, "scrape_sd")), 1, "%.2f");
+    row("reload scrape s", runs, run -> median(timings(run, "scrape")), 1, "%.2f");
+    row("reload rest (parse) s", runs, run -> median(run.reloads().stream()
+        .map(ShapeCost::unaccounted).toList()), 1, "%.2f");
+  }
+
+  /**
+   * The part of a reload's {@code totalDuration} that no component accounts for: reading and
+   * parsing the config file (YAML, regular expressions) before the components apply it.
+   */
+  static double unaccounted(MeasuredPrometheus.Reload reload) {
+    double rest = reload.timing("totalDuration").map(ShapeCost::seconds).orElse(Double.NaN);
+    for (Map.Entry<String, Duration> timing : reload.timings().entrySet()) {
+      if (!timing.getKey().equals("totalDuration")) {
+        rest -= seconds(timing.getValue());
+      }
+    }
+    return rest;
+  }
+
+  /** A row of medians; with {@code per > 1}, A and B are per cluster above base. */
+  private static void row(String name, List<Run> runs, java.util.function.ToDoubleFunction<Run> f,
+      int per, String format) {
+    double base = median(runs.stream().filter(r -> r.shape().equals("base"))
+        .map(r -> f.applyAsDouble(r)).toList());
+    double a = median(runs.stream().filter(r -> r.shape().equals("A"))
+        .map(r -> f.applyAsDouble(r)).toList());
+    double b = median(runs.stream().filter(r -> r.shape().equals("B"))
+        .map(r -> f.applyAsDouble(r)).toList());
+    if (per > 1) {
+      a = (a - base) / per;
+      b = (b - base) / per;
+    }
+    System.out.printf(Locale.ROOT, "%-26s %11s %11s %11s %9.3f%n", name,
+        per > 1 ? "-" : String.format(Locale.ROOT, format, base),
+        String.format(Locale.ROOT, format, a), String.format(Locale.ROOT, format, b), b / a);
+  }
+
+  private static void lists(Options options, ShapeFleet fleet, Path work, RequestCounter counter)
+      throws Exception {
+    Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
+    written.put("A", fleet.write(Profiles.named(options.a()), work.resolve("A")));
+    written.put("B", fleet.write(Profiles.named(options.b()), work.resolve("B")));
+    System.out.printf(Locale.ROOT, "== requests of one reload of an unchanged config: %d clusters"
+            + " on one API fake, A=%s (%d jobs), B=%s (%d jobs), prometheus %s %s%n",
+        fleet.size(), options.a(), written.get("A").jobs(), options.b(), written.get("B").jobs(),
+        options.prometheus(), String.join(" ", options.prometheusArgs()));
+    System.out.println("round shape  lists_at_start  lists_per_reload  watches_per_reload"
+        + "  lists_per_reload_by_resource");
+    for (int round = 1; round <= options.rounds(); round++) {
+      for (String shape : List.of("A", "B")) {
+        Path data = work.resolve("data-" + shape + "-" + round);
+        Map<String, Long> before = counter.snapshot();
+        try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
+            written.get(shape).config(), data, options.prometheusArgs(),
+            options.readyTimeout())) {
+          Map<String, Long> start = RequestCounter.minus(
+              counter.settled(options.settle(), options.reloadGap()), before);
+          prometheus.reload(options.readyTimeout());
+          Map<String, Long> after = RequestCounter.minus(
+              counter.settled(options.settle(), options.reloadGap()), before);
+          Map<String, Long> delta = RequestCounter.minus(after, start);
+          System.out.printf(Locale.ROOT, "%5d %-5s %15d %17d %19d  %s%n", round, shape,
+              RequestCounter.total(start, "LIST"), RequestCounter.total(delta, "LIST"),
+              RequestCounter.total(delta, "WATCH"), RequestCounter.only(delta, "LIST"));
+        } finally {
+          deleteTree(data);
+        }
+      }
+    }
+  }
+
+  /** Counts the fake's LIST and WATCH requests by resource. Thread-safe. */
+  static final class RequestCounter implements java.util.function.Consumer<FakeRequest> {
+    private static final List<ApiResource> RESOURCES = List.of(ApiResource.ENDPOINTS,
+        ApiResource.ENDPOINT_SLICES, ApiResource.SERVICES, ApiResource.PODS, ApiResource.NODES);
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    @Override
+    public void accept(FakeRequest request) {
+      if (!request.method().equals("GET")) {
+        return;
+      }
+      for (ApiResource resource : RESOURCES) {
+        if (request.isFor(resource) && request.path().endsWith("/" + resource.plural())) {
+          String kind = request.isWatch() ? "WATCH" : "LIST";
+          counts.computeIfAbsent(kind + " " + resource.plural(), k -> new LongAdder()).increment();
+        }
+      }
+    }
+
+    Map<String, Long> snapshot() {
+      Map<String, Long> snapshot = new TreeMap<>();
+      counts.forEach((key, count) -> snapshot.put(key, count.sum()));
+      return snapshot;
+    }
+
+    /** The counts once they have not changed for {@code quiet}, waiting at least {@code min}. */
+    Map<String, Long> settled(Duration min, Duration quiet) throws InterruptedException {
+      Thread.sleep(min.toMillis());
+      Map<String, Long> last = snapshot();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() - quietSince < quiet.toNanos()) {
+        Thread.sleep(200);
+        Map<String, Long> now = snapshot();
+        if (!now.equals(last)) {
+          last = now;
+          quietSince = System.nanoTime();
+        }
+      }
+      return last;
+    }
+
+    static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+      Map<String, Long> delta = new TreeMap<>();
+      after.forEach((key, count) -> delta.put(key, count - before.getOrDefault(key, 0L)));
+      return delta;
+    }
+
+    static long total(Map<String, Long> counts, String kind) {
+      return counts.entrySet().stream().filter(e -> e.getKey().startsWith(kind + " "))
+          .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    static Map<String, Long> only(Map<String, Long> counts, String kind) {
+      Map<String, Long> only = new TreeMap<>();
+      counts.forEach((key, count) -> {
+        if (key.startsWith(kind + " ")) {
+          only.put(key.substring(kind.length() + 1), count);
+        }
+      });
+      return only;
+    }
+  }
+
+  private static List<Double> timings(Run run, String name) {
+    return run.reloads().stream().map(r -> r.timing(name).map(ShapeCost::seconds)
+        .orElse(Double.NaN)).toList();
+  }
+
+  static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Comparator.naturalOrder());
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.delete(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

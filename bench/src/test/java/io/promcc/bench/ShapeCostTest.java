@@ -1,0 +1,73 @@
+package io.promcc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.kube.fake.FakeRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ShapeCostTest {
+  @Test
+  void readsGoDurationsAsPrometheusLogsThem() {
+    assertEquals(Duration.ofNanos(24_608_965), MeasuredPrometheus.parseGoDuration("24.608965ms"));
+    assertEquals(Duration.ofNanos(2_794), MeasuredPrometheus.parseGoDuration("2.794µs"));
+    assertEquals(Duration.ofMillis(62_500), MeasuredPrometheus.parseGoDuration("1m2.5s"));
+    assertEquals(Duration.ofNanos(181), MeasuredPrometheus.parseGoDuration("181ns"));
+    assertEquals(Duration.ofSeconds(600), MeasuredPrometheus.parseGoDuration("10m"));
+    assertThrows(IllegalArgumentException.class, () -> MeasuredPrometheus.parseGoDuration("1x"));
+    assertThrows(IllegalArgumentException.class, () -> MeasuredPrometheus.parseGoDuration(""));
+  }
+
+  @Test
+  void readsOptionsWithDefaults() {
+    ShapeCost.Options options = ShapeCost.Options.parse(new String[] {
+        "--prometheus", "/p", "--clusters=20", "--rounds", "1",
+        "--prometheus-arg=--enable-feature=new-service-discovery-manager", "--etcd"});
+    assertEquals(new ShapeCost.Options("cost", 20, 1, "legacy", "default", 3,
+        Duration.ofSeconds(20), Duration.ofSeconds(10), true, false, Path.of("/p"),
+        List.of("--enable-feature=new-service-discovery-manager"), null,
+        Duration.ofMinutes(10)), options);
+    assertEquals(true, ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode",
+        "lists"}).reachable(), "counting LISTs needs the fake");
+    assertThrows(IllegalArgumentException.class,
+        () -> ShapeCost.Options.parse(new String[] {"--clusters", "1"}));
+    assertThrows(IllegalArgumentException.class,
+        () -> ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode", "x"}));
+  }
+
+  @Test
+  void countsListsAndWatchesOfCollectionsOnly() {
+    ShapeCost.RequestCounter counter = new ShapeCost.RequestCounter();
+    counter.accept(get("/api/v1/endpoints", Map.of("limit", "500")));
+    counter.accept(get("/api/v1/endpoints", Map.of("watch", "true")));
+    counter.accept(get("/api/v1/nodes", Map.of()));
+    counter.accept(get("/api/v1/nodes/w1:10250/proxy/metrics", Map.of()));
+    counter.accept(get("/api/v1/namespaces/kube-system/pods", Map.of()));
+    assertEquals(Map.of("LIST endpoints", 1L, "LIST nodes", 1L, "LIST pods", 1L,
+        "WATCH endpoints", 1L), counter.snapshot());
+    assertEquals(3, ShapeCost.RequestCounter.total(counter.snapshot(), "LIST"));
+  }
+
+  @Test
+  void theRestOfAReloadIsWhatNoComponentAccountsFor() {
+    MeasuredPrometheus.Reload reload = new MeasuredPrometheus.Reload(Duration.ofSeconds(9),
+        new java.util.LinkedHashMap<>(Map.of("totalDuration", Duration.ofMillis(6500),
+            "scrape", Duration.ofMillis(500), "scrape_sd", Duration.ofMillis(4000))));
+    assertEquals(2.0, ShapeCost.unaccounted(reload), 1e-9);
+  }
+
+  @Test
+  void takesTheMiddleValue() {
+    assertEquals(2.0, ShapeCost.median(List.of(3.0, 1.0, 2.0)));
+    assertEquals(2.5, ShapeCost.median(List.of(4.0, 1.0, 2.0, 3.0)));
+  }
+
+  private static FakeRequest get(String path, Map<String, String> query) {
+    return new FakeRequest("GET", path, query, Map.of(), Optional.empty());
+  }
+}

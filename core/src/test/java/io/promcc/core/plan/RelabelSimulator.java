@@ -1,0 +1,171 @@
+package io.promcc.core.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What Prometheus 2.53 does with a rendered scrape job's relabel rules, for the actions the
+ * planner writes ({@code replace}, {@code keep}, {@code drop}): target relabelling with the job's
+ * defaults ({@code scrape/target.go PopulateLabels}) and sample relabelling with the target's
+ * labels attached ({@code scrape/scrape.go mutateSampleLabels}, {@code honor_labels: false}).
+ *
+ * <p>Rules come from the parsed YAML, so this judges what Prometheus would read. Regular
+ * expressions run on java.util.regex, anchored like {@code relabel.NewRegexp} and with
+ * {@code UNIX_LINES} so that {@code .} excludes only a line feed, as in RE2; the planner's
+ * expressions use nothing where the two differ. Replacements expand {@code $n}, {@code ${n}}
+ * and {@code $$} like Go's {@code Regexp.ExpandString}.
+ */
+final class RelabelSimulator {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
+
+  private RelabelSimulator() {}
+
+  /**
+   * The target a discovered label set becomes in {@code job}, or empty if relabelling drops it.
+   * The result holds every label that tells targets apart in a scrape pool (reserved ones like
+   * {@code __address__} included, {@code __meta_*} removed) and {@code instance}.
+   */
+  @SuppressWarnings("unchecked")
+  static Optional<Map<String, String>> target(Map<String, Object> job, Map<String, String> global,
+      Map<String, String> discovered) {
+    Map<String, String> labels = new TreeMap<>(discovered);
+    putIfEmpty(labels, "job", (String) job.get("job_name"));
+    putIfEmpty(labels, "__scrape_interval__", String.valueOf(job.getOrDefault("scrape_interval",
+        global.get("scrape_interval"))));
+    putIfEmpty(labels, "__scrape_timeout__", String.valueOf(job.getOrDefault("scrape_timeout",
+        global.get("scrape_timeout"))));
+    putIfEmpty(labels, "__metrics_path__", (String) job.getOrDefault("metrics_path", "/metrics"));
+    putIfEmpty(labels, "__scheme__", (String) job.getOrDefault("scheme", "http"));
+    if (job.get("static_configs") instanceof List<?> statics && discovered.isEmpty()) {
+      labels.put("__address__", (String) ((List<Object>) ((Map<String, Object>) statics.get(0))
+          .get("targets")).get(0));
+    }
+    if (!relabel(labels, (List<Map<String, Object>>) job.get("relabel_configs"))) {
+      return Optional.empty();
+    }
+    if (labels.getOrDefault("__address__", "").isEmpty()) {
+      return Optional.empty();
+    }
+    labels.keySet().removeIf(name -> name.startsWith("__meta_"));
+    putIfEmpty(labels, "instance", labels.get("__address__"));
+    return Optional.of(labels);
+  }
+
+  /** A scraped sample's labels after the target's labels and the job's metric rules. */
+  @SuppressWarnings("unchecked")
+  static Optional<Map<String, String>> sample(Map<String, Object> job, Map<String, String> target,
+      Map<String, String> scraped) {
+    Map<String, String> labels = new TreeMap<>(scraped);
+    target.forEach((name, value) -> {
+      if (!name.startsWith("__")) {
+        String exposed = scraped.get(name);
+        if (exposed != null && !exposed.isEmpty()) {
+          labels.put("exported_" + name, exposed);
+        }
+        labels.put(name, value);
+      }
+    });
+    List<Map<String, Object>> rules =
+        (List<Map<String, Object>>) job.getOrDefault("metric_relabel_configs", List.of());
+    return relabel(labels, rules) ? Optional.of(labels) : Optional.empty();
+  }
+
+  /** Applies {@code rules} in order; false if one drops the label set. */
+  @SuppressWarnings("unchecked")
+  static boolean relabel(Map<String, String> labels, List<Map<String, Object>> rules) {
+    for (Map<String, Object> rule : rules == null ? List.<Map<String, Object>>of() : rules) {
+      List<String> sources = (List<String>) rule.getOrDefault("source_labels", List.of());
+      String separator = (String) rule.getOrDefault("separator", ";");
+      Pattern regex = Pattern.compile("^(?:" + rule.getOrDefault("regex", "(.*)") + ")$",
+          Pattern.UNIX_LINES);
+      String action = (String) rule.getOrDefault("action", "replace");
+      List<String> values = new ArrayList<>();
+      sources.forEach(source -> values.add(labels.getOrDefault(source, "")));
+      String value = String.join(separator, values);
+      Matcher matcher = regex.matcher(value);
+      switch (action) {
+        case "keep" -> {
+          if (!matcher.matches()) {
+            return false;
+          }
+        }
+        case "drop" -> {
+          if (matcher.matches()) {
+            return false;
+          }
+        }
+        case "replace" -> {
+          if (!matcher.matches()) {
+            break;
+          }
+          String target = expand((String) rule.get("target_label"), matcher);
+          if (!target.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            break;
+          }
+          String result = expand((String) rule.getOrDefault("replacement", "$1"), matcher);
+          if (result.isEmpty()) {
+            labels.remove(target);
+          } else {
+            labels.put(target, result);
+          }
+        }
+        default -> throw new IllegalArgumentException("not simulated: " + action);
+      }
+    }
+    return true;
+  }
+
+  /** Go's {@code Regexp.ExpandString} for numbered groups. */
+  static String expand(String template, Matcher matcher) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      if (c != '$' || i + 1 >= template.length()) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (template.charAt(i + 1) == '$') {
+        out.append('$');
+        i += 2;
+        continue;
+      }
+      String name;
+      int next;
+      if (template.charAt(i + 1) == '{') {
+        int close = template.indexOf('}', i + 2);
+        name = close < 0 ? null : template.substring(i + 2, close);
+        next = close + 1;
+      } else {
+        Matcher word = NAME.matcher(template).region(i + 1, template.length());
+        name = word.lookingAt() ? word.group() : null;
+        next = word.lookingAt() ? word.end() : -1;
+      }
+      if (name == null || name.isEmpty() || !NAME.matcher(name).matches()) {
+        out.append('$');
+        i++;
+        continue;
+      }
+      if (name.chars().allMatch(Character::isDigit)) {
+        int group = Integer.parseInt(name);
+        if (group <= matcher.groupCount() && matcher.group(group) != null) {
+          out.append(matcher.group(group));
+        }
+      }
+      i = next;
+    }
+    return out.toString();
+  }
+
+  private static void putIfEmpty(Map<String, String> labels, String name, String value) {
+    if (labels.getOrDefault(name, "").isEmpty()) {
+      labels.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.promcc.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.testing.Profiles;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * A shared job scrapes exactly the targets, with exactly the labels, that its templates' jobs of
+ * their own would, and its samples come out of metric relabelling the same: every generated
+ * discovered target and scraped sample goes through both renderings (Prometheus' relabelling
+ * simulated by {@link RelabelSimulator} on the parsed YAML) and the results are compared.
+ */
+class SharedJobEquivalenceTest {
+  private static final GuestCluster CLUSTER = GuestCluster.of("alpha", "aws",
+      "https://master.alpha").withLabels(Map.of("customer", "acme")).withEtcd("etcd.alpha:2379");
+  private static final Map<String, String> GLOBAL =
+      Map.of("scrape_interval", "1m", "scrape_timeout", "10s");
+
+  /** Templates that exercise every way of sharing: counters, flags, overrides, separators. */
+  private static final String MIXED = """
+      jobs:
+        - name: a
+          role: endpoints
+          target: pod-proxy
+          shared_job: mixed
+          namespaces: [kube-system]
+          relabel_configs:
+            - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: "http|metrics", action: keep}
+            - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
+            - {source_labels: [__meta_kubernetes_pod_host_ip], regex: "10\\\\..*", action: keep}
+            - {source_labels: [__metrics_path__, __scheme__], target_label: seen}
+          metric_relabel_configs:
+            - {source_labels: [namespace], regex: "kube-system|", action: keep}
+        - name: b
+          role: endpoints
+          target: direct
+          shared_job: mixed
+          path: /other
+          scheme: http
+          relabel_configs:
+            - {source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name], separator: "/", regex: "giantswarm/.*", action: keep}
+            - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: "", action: drop}
+            - {target_label: role, replacement: b}
+            - {source_labels: [__metrics_path__, job], separator: " @ ", target_label: seen}
+          metric_relabel_configs:
+            - {source_labels: [__name__], regex: "up_x", action: drop}
+            - {source_labels: [__name__, job], regex: "(.*);(.*)", target_label: renamed, replacement: "${1}-$2-$$"}
+        - name: c
+          role: endpoints
+          target: api-server
+          shared_job: mixed
+          namespaces: [default]
+          services: [kubernetes]
+        - name: d
+          role: node
+          target: node-proxy
+          port: 10250
+      """;
+
+  @Property(tries = 300)
+  void theDefaultProfileScrapesWhatTheLegacyProfileScrapes(
+      @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
+      @ForAll("samples") Map<String, String> sample) {
+    assertSameTargetsAndSamples(jobs(Profiles.legacy()), jobs(ScrapeProfile.defaultProfile()),
+        List.of(endpoint, node, Map.of()), sample);
+  }
+
+  @Property(tries = 300)
+  void sharedTemplatesOfEveryKindScrapeWhatTheirOwnJobsWould(
+      @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
+      @ForAll("samples") Map<String, String> sample) {
+    ScrapeProfile shared = ScrapeProfile.parse(MIXED, "mixed.yml");
+    ScrapeProfile separate = ScrapeProfile.parse(MIXED.replaceAll("\n *shared_job: mixed", ""),
+        "separate.yml");
+    assertEquals(2, SharedJobs.units(shared.jobs()).size(), "a, b and c share one job");
+    assertSameTargetsAndSamples(jobs(separate), jobs(shared), List.of(endpoint, node), sample);
+  }
+
+  private static void assertSameTargetsAndSamples(List<Map<String, Object>> separate,
+      List<Map<String, Object>> shared, List<Map<String, String>> discovered,
+      Map<String, String> scraped) {
+    for (Map<String, String> labels : discovered) {
+      Map<Map<String, String>, Map<String, Object>> expected = targets(separate, labels);
+      Map<Map<String, String>, Map<String, Object>> actual = targets(shared, labels);
+      assertEquals(expected.keySet(), actual.keySet(), "targets of " + labels);
+      actual.keySet().forEach(target -> assertFalse(
+          target.keySet().stream().anyMatch(name -> name.startsWith("__tmp")), target.toString()));
+      expected.forEach((target, job) -> assertEquals(
+          RelabelSimulator.sample(job, target, scraped),
+          RelabelSimulator.sample(actual.get(target), target, scraped),
+          "sample " + scraped + " of target " + target));
+    }
+  }
+
+  /** The targets {@code labels} becomes in the jobs of its discovery, each with its job. */
+  private static Map<Map<String, String>, Map<String, Object>> targets(
+      List<Map<String, Object>> jobs, Map<String, String> labels) {
+    Map<Map<String, String>, Map<String, Object>> targets = new TreeMap<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    for (Map<String, Object> job : jobs) {
+      if (!role(job).equals(labels.getOrDefault("role", "static"))) {
+        continue;
+      }
+      Map<String, String> discovered = new TreeMap<>(labels);
+      discovered.remove("role");
+      Optional<Map<String, String>> target = RelabelSimulator.target(job, GLOBAL, discovered);
+      target.ifPresent(t -> assertTrue(targets.put(t, job) == null, "duplicate target " + t));
+    }
+    return targets;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String role(Map<String, Object> job) {
+    if (job.get("kubernetes_sd_configs") instanceof List<?> sds) {
+      return (String) ((Map<String, Object>) sds.get(0)).get("role");
+    }
+    return "static";
+  }
+
+  private static List<Map<String, Object>> jobs(ScrapeProfile profile) {
+    DesiredState state = new Planner(profile, BaseConfig.empty()).plan(List.of(CLUSTER),
+        TestCertificates.forAll(List.of(CLUSTER)), ControllerSettings.DEFAULTS);
+    List<Map<String, Object>> jobs = new ArrayList<>();
+    PlannedOutput.jobs(state).forEach(job -> jobs.add(job.map()));
+    return jobs;
+  }
+
+  @Provide
+  Arbitrary<Map<String, String>> endpoints() {
+    return Combinators.combine(
+        Arbitraries.of("default", "kube-system", "giantswarm", "team-a"),
+        Arbitraries.of("kubernetes", "node-exporter", "kube-state-metrics", "coredns", "my-app"),
+        Arbitraries.of("https", "http", "metrics", ""),
+        Arbitraries.of("", "p-0", "node-exporter-x1"),
+        Arbitraries.of("", "worker-1"),
+        Arbitraries.of("", "10.0.0.5", "192.168.1.9"),
+        Arbitraries.of("", "true", "false"),
+        Arbitraries.of("", "8081", "/metrics", "x;y")).as(
+            (namespace, service, port, pod, node, hostIp, monitored, extra) -> {
+              Map<String, String> labels = new TreeMap<>();
+              labels.put("role", "endpoints");
+              labels.put("__address__", "10.1.2.3:" + (port.equals("https") ? "443" : "9100"));
+              labels.put("__meta_kubernetes_namespace", namespace);
+              labels.put("__meta_kubernetes_service_name", service);
+              putUnlessEmpty(labels, "__meta_kubernetes_endpoint_port_name", port);
+              putUnlessEmpty(labels, "__meta_kubernetes_pod_name", pod);
+              putUnlessEmpty(labels, "__meta_kubernetes_endpoint_node_name", node);
+              putUnlessEmpty(labels, "__meta_kubernetes_pod_host_ip", hostIp);
+              putUnlessEmpty(labels,
+                  "__meta_kubernetes_service_annotation_giantswarm_io_monitoring", monitored);
+              if (extra.startsWith("/")) {
+                labels.put("__meta_kubernetes_service_annotation_giantswarm_io_monitoring_path",
+                    extra);
+              } else {
+                putUnlessEmpty(labels,
+                    "__meta_kubernetes_service_annotation_giantswarm_io_monitoring_port", extra);
+              }
+              return labels;
+            });
+  }
+
+  @Provide
+  Arbitrary<Map<String, String>> nodes() {
+    return Combinators.combine(Arbitraries.of("worker-1", "master-0"),
+        Arbitraries.of("", "master", "worker")).as((name, role) -> {
+          Map<String, String> labels = new TreeMap<>();
+          labels.put("role", "node");
+          labels.put("__address__", "10.0.0.7:10250");
+          labels.put("__meta_kubernetes_node_name", name);
+          labels.put("__meta_kubernetes_node_address_InternalIP", "10.0.0.7");
+          putUnlessEmpty(labels, "__meta_kubernetes_node_label_role", role);
+          return labels;
+        });
+  }
+
+  @Provide
+  Arbitrary<Map<String, String>> samples() {
+    return Combinators.combine(
+        Arbitraries.of("apiserver_request_duration_seconds_bucket", "apiserver_request_total",
+            "container_cpu_usage_seconds_total", "up_x"),
+        Arbitraries.of("", "kube-system", "team-a"),
+        Arbitraries.of("", "scraped-job")).as((name, namespace, job) -> {
+          Map<String, String> labels = new TreeMap<>();
+          labels.put("__name__", name);
+          putUnlessEmpty(labels, "namespace", namespace);
+          putUnlessEmpty(labels, "job", job);
+          return labels;
+        });
+  }
+
+  private static void putUnlessEmpty(Map<String, String> labels, String name, String value) {
+    if (!value.isEmpty()) {
+      labels.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.promcc.kube;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.testing.PrometheusTools;
+import io.promcc.kube.fake.Poll;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus (the tool cache's 2.53.3) running a planned {@link DesiredState}: the files
+ * are written under a folder as the planner names them (keys 0600), Prometheus is started on a
+ * free loopback port with the config in that folder, and its HTTP API answers queries. Every
+ * wait is bounded. Not thread-safe; close it to stop the process.
+ */
+final class PlannedPrometheus implements AutoCloseable {
+  /** Long enough for a busy 2-core machine: discovery syncs, then the 5 s discovery tick. */
+  static final Duration WAIT = Duration.ofSeconds(120);
+
+  private final Process process;
+  private final long started = java.time.Instant.now().getEpochSecond();
+  private final Path log;
+  private final URI web;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private PlannedPrometheus(Process process, Path log, URI web) {
+    this.process = process;
+    this.log = log;
+    this.web = web;
+  }
+
+  /**
+   * Writes {@code state} under {@code dir}/config and starts Prometheus on it, returning once it
+   * is ready.
+   */
+  static PlannedPrometheus start(DesiredState state, Path dir) throws IOException {
+    Path config = dir.resolve("config");
+    for (Map.Entry<String, DesiredFile> file : state.files().entrySet()) {
+      Path path = config.resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      Files.write(path, file.getValue().content());
+      Files.setPosixFilePermissions(path, permissions(file.getValue().mode()));
+    }
+    int port = freePort();
+    Path log = dir.resolve("prometheus.log");
+    Process process = new ProcessBuilder(PrometheusTools.prometheus().toString(),
+        "--config.file=" + config.resolve(state.configPath()),
+        "--web.listen-address=127.0.0.1:" + port,
+        "--storage.tsdb.path=" + dir.resolve("data"))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    PlannedPrometheus prometheus =
+        new PlannedPrometheus(process, log, URI.create("http://127.0.0.1:" + port));
+    try {
+      Poll.until(WAIT, "prometheus ready", () -> {
+        if (!process.isAlive()) {
+          throw new AssertionError("prometheus exited: " + prometheus.logTail(30));
+        }
+        return prometheus.get("/-/ready").statusCode() == 200;
+      });
+    } catch (AssertionError e) {
+      prometheus.close();
+      throw e;
+    }
+    return prometheus;
+  }
+
+  /** Label sets of the series {@code query} returns now, {@code __name__} included. */
+  Set<Map<String, String>> series(String query) throws IOException, InterruptedException {
+    Set<Map<String, String>> series = new java.util.TreeSet<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    for (JsonElement sample : vector(query)) {
+      series.add(labels(sample.getAsJsonObject().getAsJsonObject("metric")));
+    }
+    return series;
+  }
+
+  /**
+   * Label sets of every series matching {@code selector} that Prometheus has stored since it
+   * started, whether or not its latest sample is current: a target whose latest scrape failed on
+   * a busy machine marks its series stale, and an instant query no longer returns them.
+   */
+  Set<Map<String, String>> seriesEver(String selector) throws IOException, InterruptedException {
+    Set<Map<String, String>> series = new java.util.TreeSet<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    JsonArray data = json("/api/v1/series?match%5B%5D="
+        + URLEncoder.encode(selector, StandardCharsets.UTF_8) + "&start=" + (started - 60))
+        .getAsJsonArray("data");
+    for (JsonElement labels : data) {
+      series.add(labels(labels.getAsJsonObject()));
+    }
+    return series;
+  }
+
+  /** Each series of {@code query} with its value. */
+  Map<Map<String, String>, String> values(String query) throws IOException, InterruptedException {
+    Map<Map<String, String>, String> values = new TreeMap<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    for (JsonElement sample : vector(query)) {
+      JsonObject object = sample.getAsJsonObject();
+      values.put(labels(object.getAsJsonObject("metric")),
+          object.getAsJsonArray("value").get(1).getAsString());
+    }
+    return values;
+  }
+
+  /** The active targets, each as its public labels and scrape URL. */
+  Map<Map<String, String>, String> activeTargets() throws IOException, InterruptedException {
+    Map<Map<String, String>, String> targets = new TreeMap<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    JsonArray active = json("/api/v1/targets?state=active").getAsJsonObject("data")
+        .getAsJsonArray("activeTargets");
+    for (JsonElement target : active) {
+      JsonObject t = target.getAsJsonObject();
+      targets.put(labels(t.getAsJsonObject("labels")), t.get("scrapeUrl").getAsString());
+    }
+    return targets;
+  }
+
+  /** The targets API's answer, for failure messages. */
+  String targetsJson() {
+    try {
+      return get("/api/v1/targets?state=active").body();
+    } catch (IOException | InterruptedException e) {
+      return "(targets unavailable: " + e + ")";
+    }
+  }
+
+  /** The last {@code lines} lines of Prometheus' log. */
+  String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unavailable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private JsonArray vector(String query) throws IOException, InterruptedException {
+    JsonObject answer = json("/api/v1/query?query="
+        + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    return answer.getAsJsonObject("data").getAsJsonArray("result");
+  }
+
+  private JsonObject json(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> response = get(pathAndQuery);
+    if (response.statusCode() != 200) {
+      throw new IOException(pathAndQuery + " answered " + response.statusCode() + ": "
+          + response.body());
+    }
+    return JsonParser.parseString(response.body()).getAsJsonObject();
+  }
+
+  private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(web.resolve(pathAndQuery))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Map<String, String> labels(JsonObject object) {
+    Map<String, String> labels = new TreeMap<>();
+    object.entrySet().forEach(e -> labels.put(e.getKey(), e.getValue().getAsString()));
+    return labels;
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        permissions.add(order[bit]);
+      }
+    }
+    return permissions;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
