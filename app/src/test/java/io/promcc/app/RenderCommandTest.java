@@ -271,7 +271,7 @@ class RenderCommandTest {
 
     assertEquals(0, code, err.toString());
     assertTrue(Files.readString(outDir.resolve("prometheus.yml"))
-        .contains("guest-cluster-abc12-apiserver"));
+        .contains("guest-cluster-abc12-system"));
     assertTrue(err.toString().contains("kept on its certificate files")
         && err.toString().contains("(certificate-incomplete)"), err.toString());
   }

@@ -132,7 +132,7 @@ class ReconcilerAgainstPrometheusIT {
     assertEquals(Outcome.RELOADED, result.outcome(), result.message());
     assertTrue(result.written().contains("certs/alpha-key.pem"), result.toString());
     Controller c = controller();
-    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-apiserver"),
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-system"),
         prometheus.log());
     assertEquals("rw-------", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(out.resolve("certs/alpha-key.pem"))));
@@ -247,7 +247,7 @@ class ReconcilerAgainstPrometheusIT {
     }
 
     assertEquals(Outcome.RELOADED, result.outcome(), result.message());
-    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-apiserver"));
+    assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-system"));
     assertEquals(Outcome.UNCHANGED, controller().reconcile().outcome());
   }
 
