@@ -1,7 +1,6 @@
 package io.promcc.kube;
 
-import static java.util.Objects.requireNonNull;
-
+import io.promcc.core.model.Problems;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,22 +41,22 @@ public record DiscoverySettings(
   public static final String DEFAULT_PROVIDER = "kubernetes";
 
   /**
-   * @throws IllegalArgumentException if a key or namespace is blank or a namespace repeats
+   * @throws io.promcc.core.model.ValidationException listing every problem: a key missing or
+   *     empty, a namespace that is not a DNS-1123 label or repeats
    */
   public DiscoverySettings {
-    requireNonNull(labelSelector, "labelSelector == null");
-    namespaces = List.copyOf(requireNonNull(namespaces, "namespaces == null"));
-    requireKey(idAnnotation, "idAnnotation");
-    requireKey(etcdAnnotation, "etcdAnnotation");
-    requireKey(apiServerUrlAnnotation, "apiServerUrlAnnotation");
-    requireNonNull(providerKey, "providerKey == null").ifPresent(k -> requireKey(k, "providerKey"));
-    requireKey(defaultProvider, "defaultProvider");
-    if (namespaces.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("namespaces must not contain a blank name: " + namespaces);
+    Problems problems = new Problems("discovery settings");
+    SettingsChecks.present(problems, "discovery.labelSelector", labelSelector);
+    SettingsChecks.namespaces(problems, "discovery.namespaces", namespaces);
+    namespaces = namespaces == null ? null : List.copyOf(namespaces);
+    SettingsChecks.notBlank(problems, "discovery.idAnnotation", idAnnotation);
+    SettingsChecks.notBlank(problems, "discovery.etcdAnnotation", etcdAnnotation);
+    SettingsChecks.notBlank(problems, "discovery.apiServerUrlAnnotation", apiServerUrlAnnotation);
+    if (SettingsChecks.present(problems, "discovery.providerKey", providerKey)) {
+      providerKey.ifPresent(k -> SettingsChecks.notBlank(problems, "discovery.providerKey", k));
     }
-    if (namespaces.stream().distinct().count() != namespaces.size()) {
-      throw new IllegalArgumentException("namespaces must not repeat: " + namespaces);
-    }
+    SettingsChecks.notBlank(problems, "discovery.defaultProvider", defaultProvider);
+    problems.throwIfAny();
   }
 
   /** The defaults, watching all namespaces. */
@@ -83,12 +82,5 @@ public record DiscoverySettings(
   public DiscoverySettings withProvider(Optional<String> key, String provider) {
     return new DiscoverySettings(labelSelector, namespaces, idAnnotation, etcdAnnotation,
         apiServerUrlAnnotation, key, provider);
-  }
-
-  private static void requireKey(String value, String name) {
-    requireNonNull(value, name + " == null");
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
-    }
   }
 }
