@@ -90,7 +90,8 @@ class ClusterContractTest {
 
   private ServiceClusterSource startServices() {
     ServiceClusterSource source = new ServiceClusterSource(client,
-        DiscoverySettings.defaults().withNamespaces(List.of(namespace)), WatchSettings.defaults());
+        DiscoverySettings.defaults().withNamespaces(List.of(namespace))
+            .withTrustedNamespaces(List.of(namespace)), WatchSettings.defaults());
     closeables.add(source);
     source.start();
     Poll.until(WAIT, "services synced", source::hasSynced);

@@ -135,7 +135,8 @@ class ServiceClusterSourceTest {
     create(guest("ns-a", "master", "aaa", 443));
     create(guest("ns-b", "master", "bbb", 443));
     create(guest("ns-c", "master", "ccc", 443));
-    startSynced(DiscoverySettings.defaults().withNamespaces(List.of("ns-a", "ns-b")));
+    startSynced(DiscoverySettings.defaults().withNamespaces(List.of("ns-a", "ns-b"))
+        .withTrustedNamespaces(List.of("ns-a", "ns-b")));
     Poll.until(WAIT, "two namespaced watches",
         () -> fake.store().watchCount(ApiResource.SERVICES) == 2);
     assertEquals(List.of("aaa", "bbb"), ids(source.snapshot()));
@@ -151,24 +152,30 @@ class ServiceClusterSourceTest {
     fake = FakeKubeApi.start();
     create(guest("good1"));
     create(guest("bad", "master", "Not_A_Label", 443));
-    create(guest("dup-a", "master", "twin", 443));
-    create(guest("dup-b", "master", "twin", 443));
-    create(guest("port", "master", "port0", 0));
+    create(guest("intruder", "master", "good1", 443));
+    create(guest("twin", "master", "twin", 443));
+    create(guest("twin", "second", "twin", 443));
+    create(guest("port0", "master", "port0", 0));
     startSynced(DiscoverySettings.defaults());
     ClusterSnapshot snapshot = source.snapshot();
-    assertEquals(List.of("good1"), ids(snapshot));
+    assertEquals(List.of("good1", "twin"), ids(snapshot));
+    assertEquals(URI.create("https://master.twin"),
+        TestServices.cluster(snapshot, "twin").apiServer());
     assertEquals(List.of(
         "service \"bad/master\" invalid-cluster-id",
-        "service \"dup-a/master\" duplicate-cluster-id",
-        "service \"dup-b/master\" duplicate-cluster-id",
-        "service \"port/master\" invalid-port"),
+        "service \"intruder/master\" cluster-id-namespace-mismatch",
+        "service \"port0/master\" invalid-port",
+        "service \"twin/second\" duplicate-cluster-id"),
         snapshot.rejections().stream().map(r -> r.subject() + " " + r.reason()).toList());
-    Rejection dup = snapshot.rejections().get(1);
-    assertEquals("cluster id \"twin\" is claimed by more than one service: "
-        + "service \"dup-a/master\", service \"dup-b/master\"", dup.message());
+    Rejection dup = snapshot.rejections().get(3);
+    assertTrue(dup.message().startsWith("cluster id \"twin\" is already claimed by service "
+        + "\"twin/master\" (created "), dup.message());
 
-    fake.store().delete(ApiResource.SERVICES, "dup-b", "master");
-    awaitIds("duplicate resolved", List.of("good1", "twin"));
+    fake.store().delete(ApiResource.SERVICES, "twin", "master");
+    Poll.until(WAIT, "the remaining claimant takes the id",
+        () -> URI.create("https://second.twin").equals(
+            TestServices.cluster(source.snapshot(), "twin").apiServer())
+            && source.snapshot().rejections().size() == 3);
   }
 
   @Test

@@ -57,15 +57,21 @@ class SettingsProblemsTest {
   @Test
   void discoverySettingsReportEveryProblem() {
     ValidationException e = assertThrows(ValidationException.class,
-        () -> new DiscoverySettings(DiscoverySettings.DEFAULT_LABEL_SELECTOR,
-            List.of("a", "a", " "), "", DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
-            DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, Optional.of(""), ""));
+        () -> DiscoverySettings.builder().namespaces(List.of("a", "a", " ")).idAnnotation("")
+            .providerKey(Optional.of("")).defaultProvider("").trustedNamespaces(List.of("b"))
+            .apiServerAllowList(List.of("10.0.0.0/33", "https://x", "*.example.com", "::1/128"))
+            .build());
     assertEquals(List.of(
         "discovery.namespaces must not repeat a name, found \"a\"",
         "discovery.namespaces must be DNS-1123 labels, found \" \"",
         "discovery.idAnnotation must not be empty, found \"\"",
         "discovery.providerKey must not be empty, found \"\"",
-        "discovery.defaultProvider must not be empty, found \"\""), e.problems());
+        "discovery.defaultProvider must not be empty, found \"\"",
+        "discovery.trustedNamespaces must be watched (listed in discovery.namespaces), "
+            + "found \"b\"",
+        "discovery.apiServerAllowList has a prefix length out of range, found \"10.0.0.0/33\"",
+        "discovery.apiServerAllowList must be an ip address, a cidr range, a host name or "
+            + "*.suffix, found \"https://x\""), e.problems());
   }
 
   @Test
