@@ -384,4 +384,43 @@ class ServiceClusterSourceTest {
         TestServices.cluster(source.snapshot(), "def34").provider());
     assertEquals(Optional.empty(), source.failure());
   }
+
+  @Test
+  void awaitSyncedFollowsTheLifecycle() throws Exception {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    source = new ServiceClusterSource(fake.newClient(), DiscoverySettings.defaults(),
+        WatchSettings.defaults());
+    assertThrows(IllegalStateException.class, () -> source.awaitSynced(Duration.ofMillis(10)),
+        "waiting for a source that was never started is a mistake");
+    source.start();
+    source.start();
+    assertTrue(source.awaitSynced(WAIT));
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    source.close();
+    source.close();
+    assertFalse(source.awaitSynced(WAIT), "a closed source is not synced");
+    assertFalse(source.hasSynced());
+    assertThrows(IllegalStateException.class, source::start);
+  }
+
+  @Test
+  void closingReleasesAWaitForASyncThatCannotHappen() throws Exception {
+    fake = FakeKubeApi.start();
+    fake.faults().fail(Faults.ALWAYS, 403, SERVICE_LIST);
+    startSource(DiscoverySettings.defaults());
+    assertFalse(source.awaitSynced(Duration.ofMillis(200)), "the timeout passes");
+    java.util.concurrent.CompletableFuture<Boolean> waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return source.awaitSynced(Duration.ofMinutes(5));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    Poll.until(WAIT, "the waiter waits", () -> !waiting.isDone());
+    source.close();
+    assertFalse(waiting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+        "released by close");
+  }
 }
