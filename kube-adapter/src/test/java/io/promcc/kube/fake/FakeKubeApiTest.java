@@ -372,9 +372,10 @@ class FakeKubeApiTest {
 
   @Test
   void closingWatchesEndsTheStreamCleanly() throws Exception {
+    int open0 = fake.store().watchCount(ApiResource.PODS);
     Thread closer = new Thread(() -> {
-      Poll.until(Duration.ofSeconds(5), "watch open",
-          () -> fake.store().watchCount(ApiResource.PODS) > 0);
+      Poll.until(Duration.ofSeconds(10), "watch open",
+          () -> fake.store().watchCount(ApiResource.PODS) > open0);
       fake.faults().closeWatches();
     });
     closer.start();
