@@ -44,9 +44,11 @@ class LeaderElectionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String NS = "monitoring";
   private static final String LEASE = "promcc-prometheus";
-  private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
-  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
-  private static final Duration RETRY = Duration.ofSeconds(2);
+  // stepped tests run on the fake ticker, so these only set the arithmetic, and the retry
+  // period (each call's deadline, in real time) can be one a busy machine always meets
+  private static final Duration LEASE_DURATION = Duration.ofSeconds(60);
+  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(40);
+  private static final Duration RETRY = Duration.ofSeconds(20);
 
   private FakeKubeApi fake;
   private final AtomicLong ticker = new AtomicLong(1_000_000_000L);
@@ -216,7 +218,8 @@ class LeaderElectionTest {
     for (OffsetDateTime renewed : List.of(now.minusHours(1), now.plusHours(1))) {
       fake.store().create(ApiResource.LEASES, NS, new V1Lease()
           .metadata(new V1ObjectMeta().name(LEASE).namespace(NS))
-          .spec(new V1LeaseSpec().holderIdentity("other").leaseDurationSeconds(15)
+          .spec(new V1LeaseSpec().holderIdentity("other")
+              .leaseDurationSeconds((int) LEASE_DURATION.toSeconds())
               .acquireTime(renewed).renewTime(renewed).leaseTransitions(4)));
       LeaderElection a = stepped("replica-a");
       stepAll(a);
@@ -240,12 +243,12 @@ class LeaderElectionTest {
   void theHoldersLeaseDurationCountsNotTheFollowersOwn() {
     fake.store().create(ApiResource.LEASES, NS, new V1Lease()
         .metadata(new V1ObjectMeta().name(LEASE).namespace(NS))
-        .spec(new V1LeaseSpec().holderIdentity("slow-renewer").leaseDurationSeconds(40)));
+        .spec(new V1LeaseSpec().holderIdentity("slow-renewer").leaseDurationSeconds(90)));
     LeaderElection a = stepped("replica-a");
     stepAll(a);
-    advance(Duration.ofSeconds(39));
+    advance(Duration.ofSeconds(89));
     stepAll(a);
-    assertFalse(a.isLeader(), "the holder promised 40 s");
+    assertFalse(a.isLeader(), "the holder promised 90 s, more than the 60 s of a");
     advance(Duration.ofSeconds(1));
     stepAll(a);
     assertTrue(a.isLeader());
@@ -259,11 +262,14 @@ class LeaderElectionTest {
     AtomicLong effects = new AtomicLong();
     assertTrue(a.runIfLeader(effects::incrementAndGet));
     failRequestsOf("replica-a");
-    for (int i = 0; i < 4; i++) {
+    while (ticker.get() + RETRY.toNanos() < t0 + RENEW_DEADLINE.toNanos()) {
       advance(RETRY);
       stepAll(a);
       assertTrue(a.isLeader(), "within the renew deadline");
     }
+    ticker.set(t0 + RENEW_DEADLINE.toNanos() - 1);
+    stepAll(a);
+    assertTrue(a.isLeader(), "until the last nanosecond of the renew deadline");
     ticker.set(t0 + RENEW_DEADLINE.toNanos());
     assertFalse(a.isLeader(), "lapsed although nothing stepped");
     assertFalse(a.runIfLeader(effects::incrementAndGet));
@@ -339,8 +345,10 @@ class LeaderElectionTest {
 
   @Test
   void twoRunningElectionsHaveOneLeaderAtEveryObservation() {
+    // a lapsed leader stops 6 s before anyone may take over: far more than the time between
+    // two reads of isLeader(), even on a busy machine
     LeaderElectionSettings fast = new LeaderElectionSettings(NS, LEASE, "x",
-        Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofMillis(500));
+        Duration.ofSeconds(10), Duration.ofSeconds(4), Duration.ofSeconds(1));
     LeaderElection a = running("replica-a", new LeaderElectionSettings(NS, LEASE, "replica-a",
         fast.leaseDuration(), fast.renewDeadline(), fast.retryPeriod()));
     LeaderElection b = running("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
@@ -357,11 +365,11 @@ class LeaderElectionTest {
   @Test
   void closingTheRunningLeaderHandsOverWithoutWaitingForTheLease() {
     LeaderElectionSettings slow = new LeaderElectionSettings(NS, LEASE, "replica-a",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500));
+        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(1));
     LeaderElection a = running("replica-a", slow);
     awaitWithOneLeader("a leads", a::isLeader, a);
     LeaderElection b = running("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500)));
+        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(1)));
     awaitWithOneLeader("b observed a", () -> b.observedLeader().orElse("").equals("replica-a"),
         a, b);
     assertFalse(b.isLeader());
@@ -405,7 +413,7 @@ class LeaderElectionTest {
       List<String> late = new CopyOnWriteArrayList<>();
       LeaderElection election = new LeaderElection(client(identity), new LeaderElectionSettings(
           NS, LEASE + "-" + i, identity, Duration.ofSeconds(6), Duration.ofSeconds(4),
-          Duration.ofMillis(500)), Clock.systemUTC());
+          Duration.ofSeconds(1)), Clock.systemUTC());
       record(identity, election);
       election.addListener(new LeadershipListener() {
         @Override

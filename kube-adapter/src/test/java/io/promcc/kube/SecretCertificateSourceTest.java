@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SecretCertificateSourceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final GuestCluster ABC = GuestCluster.of("abc12", "aws", "https://master.abc12");
 
   private FakeKubeApi fake;
