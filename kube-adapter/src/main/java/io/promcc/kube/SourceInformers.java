@@ -45,10 +45,6 @@ final class SourceInformers {
     informers.add(requireNonNull(informer, "informer == null"));
   }
 
-  List<TrackedInformer<?, ?>> informers() {
-    return informers;
-  }
-
   void addListener(Runnable listener) {
     listeners.add(requireNonNull(listener, "listener == null"));
   }

@@ -162,7 +162,7 @@ public final class ObjectStore {
    * Applies a patch as the API server does: JSON patch, merge patch and strategic merge patch
    * to an existing object; server-side apply also creates a missing one. A patch that sets
    * {@code metadata.resourceVersion} is a precondition (409 if it is not current); a patch that
-   * changes nothing writes nothing.
+   * changes nothing writes nothing. See {@link StorePatches}.
    *
    * @param fieldManager required for {@link PatchType#APPLY}, as by the API server
    * @throws ApiError 404 if it does not exist (except for apply), 400 for an undecodable
@@ -170,62 +170,7 @@ public final class ObjectStore {
    */
   public synchronized Patched patch(ApiResource resource, String namespace, String name,
       PatchType type, String body, String fieldManager) {
-    requireNonNull(type, "type == null");
-    requireNonNull(body, "body == null");
-    String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
-    JsonObject current = table(resource).get(key(ns, name));
-    JsonObject result;
-    if (type == PatchType.APPLY) {
-      if (fieldManager == null || fieldManager.isEmpty()) {
-        throw new ApiError(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: "
-            + "fieldManager: Required value: is required for apply patch");
-      }
-      JsonObject applied = Patches.parseApply(body);
-      String apiVersion = Patches.string(applied, "apiVersion");
-      String kind = Patches.string(applied, "kind");
-      if (!resource.apiVersion().equals(apiVersion) || !resource.kind().equals(kind)) {
-        throw new ApiError(400, "BadRequest", "the apply configuration must have apiVersion "
-            + "\"" + resource.apiVersion() + "\" and kind \"" + resource.kind() + "\", found "
-            + "\"" + apiVersion + "\" and \"" + kind + "\"");
-      }
-      String appliedName = Patches.string(metadata(applied), "name");
-      if (appliedName != null && !appliedName.equals(name)) {
-        throw new ApiError(400, "BadRequest", "the name of the object (" + appliedName
-            + ") does not match the name on the URL (" + name + ")");
-      }
-      metadata(applied).addProperty("name", name);
-      if (current == null) {
-        return new Patched(create(resource, ns, applied), true);
-      }
-      result = Patches.strategicMerge(resource.kind(), current, applied);
-    } else {
-      if (current == null) {
-        throw notFound(resource, name);
-      }
-      JsonElement patch = Patches.parseJson(body);
-      result = switch (type) {
-        case JSON -> Patches.jsonPatch(current, patch);
-        case MERGE -> {
-          if (!patch.isJsonObject()) {
-            throw new ApiError(400, "BadRequest", "error decoding patch: not an object");
-          }
-          yield Patches.mergePatch(current, patch).getAsJsonObject();
-        }
-        case STRATEGIC -> Patches.strategicMerge(resource.kind(), current, patch);
-        case APPLY -> throw new IllegalStateException("handled above");
-      };
-    }
-    JsonObject resultMeta = metadata(result);
-    String wanted = string(resultMeta, "resourceVersion");
-    if (wanted != null && !wanted.isEmpty()
-        && !wanted.equals(string(metadata(current), "resourceVersion"))) {
-      throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on "
-          + resource.plural() + (resource.group().isEmpty() ? "" : "." + resource.group())
-          + " \"" + name + "\": the object has been modified; please apply your changes to the "
-          + "latest version and try again");
-    }
-    resultMeta.addProperty("name", name);
-    return new Patched(update(resource, ns, result), false);
+    return StorePatches.patch(this, resource, namespace, name, type, body, fieldManager);
   }
 
   /**
