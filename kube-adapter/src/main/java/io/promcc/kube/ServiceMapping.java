@@ -248,25 +248,19 @@ public final class ServiceMapping {
   }
 
   /**
-   * The value with its user info replaced by {@code <secret>}, if it has any: anything before an
-   * {@code @} in the authority (or, without {@code ://}, anywhere).
+   * The value with anything that may be user info replaced by {@code <secret>}, if it has an
+   * {@code @} at all: an API server URL has no legitimate one (path, query and fragment are
+   * refused anyway), and a malformed URL such as {@code https:/user:pass@host} has no authority
+   * to look for it in. Everything between the scheme and the last {@code @} is hidden.
    */
   static Optional<String> redactedUserInfo(String value) {
-    int scheme = value.indexOf("://");
-    int start = scheme < 0 ? 0 : scheme + 3;
-    int end = value.length();
-    for (int i = start; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '/' || c == '?' || c == '#') {
-        end = i;
-        break;
-      }
-    }
-    int at = value.lastIndexOf('@', end - 1);
-    if (at < start) {
+    int at = value.lastIndexOf('@');
+    if (at < 0) {
       return Optional.empty();
     }
-    return Optional.of(value.substring(0, start) + "<secret>" + value.substring(at));
+    int scheme = value.indexOf("://");
+    String prefix = scheme >= 0 && scheme < at ? value.substring(0, scheme + 3) : "";
+    return Optional.of(prefix + "<secret>" + value.substring(at));
   }
 
   /**

@@ -104,7 +104,9 @@ class HostileServicesTest {
   void userInfoIsRefusedAndNeverPrinted() {
     for (String url : List.of("https://admin:hunter2@api.abc12.example.com",
         "https://hunter2@api.abc12.example.com:6443", "https://admin:hunter2 x@host",
-        "http://admin:hunter2@10.0.0.1", "admin:hunter2@api.example.com")) {
+        "http://admin:hunter2@10.0.0.1", "admin:hunter2@api.example.com",
+        "https:/admin:hunter2@api.example.com", "https:admin:hunter2@api.example.com",
+        "https://admin:hunter2@api.example.com/x@y")) {
       Rejection rejection = rejected(withUrl(url));
       assertEquals("api-server-user-info", rejection.reason(), url);
       assertFalse(rejection.message().contains("hunter2"), rejection.message());
