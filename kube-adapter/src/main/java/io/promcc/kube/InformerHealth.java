@@ -1,8 +1,6 @@
 package io.promcc.kube;
 
-import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,23 +42,5 @@ final class InformerHealth {
   /** The current failure, if any. */
   Optional<String> failure() {
     return Optional.ofNullable(failure.get());
-  }
-
-  /**
-   * Polls {@code synced} every 50 ms until it is true or {@code timeout} passed (informers have
-   * no "synced" callback).
-   *
-   * @return whether it became true in time
-   */
-  static boolean awaitSynced(BooleanSupplier synced, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!synced.getAsBoolean()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      Thread.sleep(Math.min(50, Math.max(1, left / 1_000_000)));
-    }
-    return true;
   }
 }

@@ -1,9 +1,10 @@
 package io.promcc.kube;
 
-import static java.util.Objects.requireNonNull;
-
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.ValidationException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Everything the Kubernetes adapter needs, as one value for the app's configuration.
@@ -19,12 +20,48 @@ public record KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings d
     SecretSettings secrets, WatchSettings watch,
     Optional<LeaderElectionSettings> leaderElection) {
 
+  private static final String SUBJECT = "kubernetes adapter settings";
+
+  /**
+   * @throws ValidationException listing every problem: a part missing, or an empty kubeconfig
+   *     path
+   */
   public KubeAdapterSettings {
-    requireNonNull(kubeconfig, "kubeconfig == null");
-    requireNonNull(discovery, "discovery == null");
-    requireNonNull(secrets, "secrets == null");
-    requireNonNull(watch, "watch == null");
-    requireNonNull(leaderElection, "leaderElection == null");
+    Problems problems = new Problems(SUBJECT);
+    if (SettingsChecks.present(problems, "kubeconfig", kubeconfig)) {
+      kubeconfig.ifPresent(path -> {
+        if (path.toString().isBlank()) {
+          problems.add("kubeconfig", path.toString(), "must not be empty");
+        }
+      });
+    }
+    SettingsChecks.present(problems, "discovery", discovery);
+    SettingsChecks.present(problems, "secrets", secrets);
+    SettingsChecks.present(problems, "watch", watch);
+    SettingsChecks.present(problems, "leaderElection", leaderElection);
+    problems.throwIfAny();
+  }
+
+  /**
+   * Builds every part with its supplier (typically a constructor call on the user's values) and
+   * reports the problems of all parts and of this record together, so a user fixing the
+   * configuration sees every mistake at once.
+   *
+   * @throws ValidationException listing every problem of every part
+   */
+  public static KubeAdapterSettings collect(Optional<Path> kubeconfig,
+      Supplier<DiscoverySettings> discovery, Supplier<SecretSettings> secrets,
+      Supplier<WatchSettings> watch, Supplier<Optional<LeaderElectionSettings>> leaderElection) {
+    Problems problems = new Problems(SUBJECT);
+    DiscoverySettings d = problems.check(discovery);
+    SecretSettings s = problems.check(secrets);
+    WatchSettings w = problems.check(watch);
+    Optional<LeaderElectionSettings> l = problems.check(leaderElection);
+    KubeAdapterSettings settings = problems.check(() -> new KubeAdapterSettings(kubeconfig,
+        d == null ? DiscoverySettings.defaults() : d, s == null ? SecretSettings.defaults() : s,
+        w == null ? WatchSettings.defaults() : w, l == null ? Optional.empty() : l));
+    problems.throwIfAny();
+    return settings;
   }
 
   /** Standard client lookup, default discovery and Secrets, no leader election. */

@@ -6,11 +6,13 @@ import dagger.Provides;
 import io.kubernetes.client.openapi.ApiClient;
 import io.promcc.core.port.CertificateSource;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /**
  * Binds {@link CertificateSource} to {@link SecretCertificateSource} (the original's certificate
  * source). Include it together with {@link KubeAdapterModule} instead of a Vault module; the app
- * calls {@code start()} and {@code close()} on the source.
+ * supplies the {@link Clock} that judges certificate expiry and calls {@code start()} and
+ * {@code close()} on the source.
  */
 @Module
 public abstract class KubeSecretsCertificateModule {
@@ -22,7 +24,7 @@ public abstract class KubeSecretsCertificateModule {
   @Provides
   @Singleton
   static SecretCertificateSource secretCertificateSource(ApiClient client,
-      KubeAdapterSettings settings) {
-    return new SecretCertificateSource(client, settings.secrets(), settings.watch());
+      KubeAdapterSettings settings, Clock clock) {
+    return new SecretCertificateSource(client, settings.secrets(), settings.watch(), clock);
   }
 }

@@ -2,57 +2,82 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
- * Leader election with a {@code coordination.k8s.io/v1} Lease, on client-java's
- * {@link LeaderElector}, wrapped so that it behaves as a long-running replica needs:
+ * Leader election with a {@code coordination.k8s.io/v1} Lease, with the rules client-go uses and
+ * three guarantees a controller needs before a cluster-wide side effect:
  *
  * <ul>
- *   <li>A {@code LeaderElector} run ends for good when leadership is lost (client-java #714);
- *       here a loop starts a fresh elector each round, so a replica that lost the lease competes
- *       again and followers stay ready to take over.
- *   <li>An expired or released lease is taken over at once (client-java #4913), see
- *       {@link ExpiryAwareLeaseLock}.
- *   <li>{@link #isLeader()} is true only between the start and stop callbacks of the same round,
- *       even though client-java runs the start hook asynchronously.
+ *   <li>{@link #isLeader()} is true only while this replica holds the Lease and is within its
+ *       local deadline: {@code renewDeadline} after the start of its last successful acquire or
+ *       renew, measured on a monotonic clock. It turns false on time even while a call hangs, and
+ *       before any other replica may take the Lease over (that takes a full lease duration of
+ *       unchanged observation, longer than the renew deadline). Check it, or use
+ *       {@link #runIfLeader}, right before each side effect.
+ *   <li>Lease expiry is judged by the local time at which the current Lease version was first
+ *       observed, never by comparing the Lease's {@code renewTime} (written by another machine's
+ *       clock) with the local clock. A released Lease (no holder) is taken over at once.
+ *   <li>Listeners hear {@code startedLeading} and {@code stoppedLeading} strictly alternating, on
+ *       one thread, under one lock with {@link #close()}: {@code startedLeading} never follows
+ *       {@code stoppedLeading} of the same term, nor {@code close()}.
  * </ul>
  *
- * <p>Thread-safe. {@link #start()} is idempotent; {@link #close()} stops competing and, if this
- * replica leads, releases the lease so another one takes over without waiting for it to expire.
+ * <p>A replica that lost the Lease keeps competing. Every Lease call has the retry period as its
+ * deadline. Thread-safe. {@link #start()} is idempotent; {@link #close()} stops competing and, if
+ * the Lease still names this replica, releases it so another takes over without waiting.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
+  /** Followers wait up to this much longer than the retry period, as client-go does. */
+  private static final double JITTER = 1.2;
 
-  private final ApiClient client;
+  private final LeaseLock lock;
   private final LeaderElectionSettings settings;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition stopping = lock.newCondition();
-  private final AtomicReference<String> observedLeader = new AtomicReference<>();
+  /** Guards the state below; listeners are called while it is held. */
+  private final ReentrantLock state = new ReentrantLock();
+  private final Condition wake = state.newCondition();
   private final Thread runner;
-  private volatile boolean leader;
-  private volatile boolean closed;
+  private volatile boolean leading;
+  private volatile long validUntil;
+  private volatile String observedLeader;
+  private LeaseLock.Observed observed;
+  private long observedAt;
   private boolean started;
-  private long round;
-  private boolean roundOver;
+  private boolean closed;
 
   /** Prepares the election; nothing is contacted until {@link #start()}. */
   public LeaderElection(ApiClient client, LeaderElectionSettings settings, Clock clock) {
-    this.client = requireNonNull(client, "client == null");
+    this(client, settings, clock, System::nanoTime);
+  }
+
+  /**
+   * @param clock writes the Lease's acquire and renew times (informational only)
+   * @param ticker monotonic nanoseconds; every decision is made on it
+   */
+  LeaderElection(ApiClient client, LeaderElectionSettings settings, Clock clock,
+      LongSupplier ticker) {
     this.settings = requireNonNull(settings, "settings == null");
+    this.lock = new LeaseLock(requireNonNull(client, "client == null"), settings.namespace(),
+        settings.leaseName(), settings.retryPeriod());
     this.clock = requireNonNull(clock, "clock == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
     this.runner = new Thread(this::compete, "promcc-leader-election");
     runner.setDaemon(true);
   }
@@ -62,9 +87,13 @@ public final class LeaderElection implements AutoCloseable {
     listeners.add(requireNonNull(listener, "listener == null"));
   }
 
-  /** Starts competing for the lease in a background thread. Idempotent. */
+  /**
+   * Starts competing for the Lease in a background thread. Idempotent.
+   *
+   * @throws IllegalStateException if closed
+   */
   public void start() {
-    lock.lock();
+    state.lock();
     try {
       if (closed) {
         throw new IllegalStateException("leader election is closed");
@@ -74,18 +103,36 @@ public final class LeaderElection implements AutoCloseable {
         runner.start();
       }
     } finally {
-      lock.unlock();
+      state.unlock();
     }
   }
 
-  /** Whether this replica holds the lease now. Only the leader writes. */
+  /**
+   * Whether this replica holds the Lease and is within its local deadline now. Only the leader
+   * performs cluster-wide side effects; check right before each one.
+   */
   public boolean isLeader() {
-    return leader;
+    return leading && ticker.getAsLong() - validUntil < 0;
   }
 
-  /** The identity last observed holding the lease, if any. */
+  /**
+   * Runs {@code action} on the calling thread if this replica leads now.
+   *
+   * @return whether it ran. Leadership is checked once, right before: keep the action short
+   *     compared with the renew deadline, there is no fencing.
+   */
+  public boolean runIfLeader(Runnable action) {
+    requireNonNull(action, "action == null");
+    if (!isLeader()) {
+      return false;
+    }
+    action.run();
+    return true;
+  }
+
+  /** The identity last observed holding the Lease, if any. */
   public Optional<String> observedLeader() {
-    return Optional.ofNullable(observedLeader.get());
+    return Optional.ofNullable(observedLeader);
   }
 
   /** This replica's identity. */
@@ -94,101 +141,196 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   private void compete() {
-    while (!closed) {
-      long thisRound = beginRound();
-      LeaderElector elector = new LeaderElector(new LeaderElectionConfig(
-          new ExpiryAwareLeaseLock(client, settings.namespace(), settings.leaseName(),
-              settings.identity(), settings.retryPeriod(), clock),
-          settings.leaseDuration(), settings.renewDeadline(), settings.retryPeriod()),
-          error -> LOG.log(System.Logger.Level.DEBUG, "lease attempt failed", error));
+    while (true) {
+      state.lock();
       try {
-        elector.run(() -> startedLeading(thisRound), () -> stoppedLeading(thisRound),
-            this::newLeader);
+        if (closed) {
+          return;
+        }
       } finally {
-        // frees the elector's threads; releases the lease if this replica still holds it
-        elector.close();
+        state.unlock();
       }
-      pauseBeforeNextRound();
-    }
-  }
-
-  private long beginRound() {
-    lock.lock();
-    try {
-      roundOver = false;
-      return ++round;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void startedLeading(long thisRound) {
-    lock.lock();
-    try {
-      // client-java submits this hook asynchronously: it may arrive after the round ended
-      if (thisRound != round || roundOver || closed) {
-        return;
+      try {
+        step();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "leader election attempt failed", e);
       }
-      leader = true;
-    } finally {
-      lock.unlock();
+      pause(isLeader() ? settings.retryPeriod().toNanos()
+          : (long) (settings.retryPeriod().toNanos()
+              * (1 + JITTER * ThreadLocalRandom.current().nextDouble())));
     }
-    listeners.forEach(LeadershipListener::startedLeading);
   }
 
-  private void stoppedLeading(long thisRound) {
-    boolean wasLeader;
-    lock.lock();
+  private void pause(long nanos) {
+    state.lock();
     try {
-      if (thisRound != round) {
-        return;
-      }
-      roundOver = true;
-      wasLeader = leader;
-      leader = false;
-    } finally {
-      lock.unlock();
-    }
-    if (wasLeader) {
-      listeners.forEach(LeadershipListener::stoppedLeading);
-    }
-  }
-
-  private void newLeader(String identity) {
-    observedLeader.set(identity);
-    listeners.forEach(l -> l.newLeader(identity));
-  }
-
-  private void pauseBeforeNextRound() {
-    lock.lock();
-    try {
-      if (!closed) {
-        stopping.await(settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+      long left = nanos;
+      while (!closed && left > 0) {
+        left = wake.awaitNanos(left);
       }
     } catch (InterruptedException e) {
-      // close() interrupts: the loop condition ends the thread
+      // close() interrupts: the loop ends when it sees closed
     } finally {
-      lock.unlock();
+      state.unlock();
     }
   }
 
   /**
-   * Stops competing; a leader steps down (listeners are told) and releases the lease. Waits up to
-   * the renew deadline for the background thread. Idempotent.
+   * One attempt to acquire or renew. The background thread calls it every retry period; tests
+   * call it directly (without {@link #start()}) to step the election on an injected ticker.
+   */
+  void step() {
+    state.lock();
+    try {
+      if (closed) {
+        return; // a closed election neither competes nor writes
+      }
+    } finally {
+      state.unlock();
+    }
+    long attempt = ticker.getAsLong();
+    if (leading && attempt - validUntil >= 0) {
+      stepDown("its lease was not renewed within the renew deadline");
+    }
+    Optional<LeaseLock.Observed> current;
+    try {
+      current = lock.read();
+    } catch (ApiException | RuntimeException e) {
+      failed("cannot read lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e));
+      return;
+    }
+    if (current.isEmpty()) {
+      write(attempt, Optional.empty(), 0);
+      return;
+    }
+    LeaseLock.Observed lease = current.get();
+    observe(lease);
+    Optional<String> holder = lease.holder();
+    if (holder.isPresent() && holder.get().equals(identity())) {
+      write(attempt, current, lease.transitions());
+      return;
+    }
+    if (holder.isPresent()) {
+      if (leading) {
+        stepDown("lease " + lock.describe() + " is now held by " + holder.get());
+      }
+      Duration duration = lease.leaseDuration().orElse(settings.leaseDuration());
+      if (ticker.getAsLong() - observedAt < duration.toNanos()) {
+        return; // held, and renewed within its duration as far as this replica has seen
+      }
+    }
+    // released, or unchanged for a whole lease duration of local observation: take it over
+    write(attempt, current, lease.transitions() + 1);
+  }
+
+  /** Creates (no basis) or replaces the Lease naming this replica. */
+  private void write(long attempt, Optional<LeaseLock.Observed> basis, int transitions) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    boolean renewal = basis.flatMap(LeaseLock.Observed::holder).map(identity()::equals)
+        .orElse(false);
+    OffsetDateTime acquired = renewal
+        ? basis.get().acquireTime().orElse(now) : now;
+    V1LeaseSpec spec = new V1LeaseSpec().holderIdentity(identity())
+        .leaseDurationSeconds((int) settings.leaseDuration().toSeconds())
+        .acquireTime(acquired).renewTime(now).leaseTransitions(transitions);
+    LeaseLock.Observed written;
+    try {
+      written = basis.isEmpty() ? lock.create(spec) : lock.replace(basis.get(), spec);
+    } catch (ApiException | RuntimeException e) {
+      // 409: another candidate wrote first; anything else: try again next period
+      failed("cannot write lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e));
+      return;
+    }
+    observe(written);
+    state.lock();
+    try {
+      if (closed) {
+        return; // close() releases the Lease; a new term must not start now
+      }
+      validUntil = attempt + settings.renewDeadline().toNanos();
+      if (!leading && ticker.getAsLong() - validUntil < 0) {
+        leading = true;
+        LOG.log(System.Logger.Level.INFO, identity() + " leads with lease " + lock.describe());
+        for (LeadershipListener listener : listeners) {
+          notify(listener::startedLeading);
+        }
+      }
+    } finally {
+      state.unlock();
+    }
+  }
+
+  private void failed(String why) {
+    LOG.log(System.Logger.Level.DEBUG, why);
+    if (leading && ticker.getAsLong() - validUntil >= 0) {
+      stepDown(why);
+    }
+  }
+
+  /** Notes a Lease version; a new version restarts the local expiry clock. */
+  private void observe(LeaseLock.Observed lease) {
+    String before = observedLeader;
+    state.lock();
+    try {
+      if (observed == null || !observed.resourceVersion().equals(lease.resourceVersion())) {
+        observedAt = ticker.getAsLong();
+      }
+      observed = lease;
+    } finally {
+      state.unlock();
+    }
+    Optional<String> holder = lease.holder();
+    if (holder.isPresent() && !holder.get().equals(before)) {
+      observedLeader = holder.get();
+      for (LeadershipListener listener : listeners) {
+        notify(() -> listener.newLeader(holder.get()));
+      }
+    }
+  }
+
+  private void stepDown(String why) {
+    state.lock();
+    try {
+      if (!leading) {
+        return;
+      }
+      leading = false;
+      LOG.log(System.Logger.Level.INFO, identity() + " stopped leading: " + why);
+      for (LeadershipListener listener : listeners) {
+        notify(listener::stoppedLeading);
+      }
+    } finally {
+      state.unlock();
+    }
+  }
+
+  private static void notify(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "leadership listener failed", e);
+    }
+  }
+
+  /**
+   * Stops competing; a leader steps down (listeners are told) and, if the Lease still names this
+   * replica, releases it. Waits up to the renew deadline for the background thread. Idempotent.
    */
   @Override
   public void close() {
-    lock.lock();
+    boolean wasStarted;
+    state.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
-      stopping.signalAll();
+      wasStarted = started;
+      wake.signalAll();
     } finally {
-      lock.unlock();
+      state.unlock();
     }
-    if (runner.isAlive()) {
+    if (wasStarted && Thread.currentThread() != runner) {
       runner.interrupt();
       try {
         runner.join(settings.renewDeadline().toMillis() + settings.retryPeriod().toMillis());
@@ -196,5 +338,39 @@ public final class LeaderElection implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    stepDown("closed");
+    release();
+  }
+
+  /** Writes an empty holder if the last observed Lease names this replica. */
+  private void release() {
+    LeaseLock.Observed last;
+    state.lock();
+    try {
+      last = observed;
+    } finally {
+      state.unlock();
+    }
+    if (last == null || !last.holder().map(identity()::equals).orElse(false)) {
+      return;
+    }
+    V1LeaseSpec empty = new V1LeaseSpec()
+        .leaseDurationSeconds((int) settings.leaseDuration().toSeconds())
+        .leaseTransitions(last.transitions());
+    try {
+      lock.replace(last, empty); // 409 if it changed since: then it is no longer ours to release
+    } catch (ApiException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot release lease " + lock.describe() + ": "
+          + TrackedListerWatcher.describe(e));
+    }
+  }
+
+  /** Lease duration, renew deadline and retry period, for messages. */
+  @Override
+  public String toString() {
+    return "LeaderElection{" + identity() + " on " + lock.describe() + ", lease "
+        + SettingsChecks.text(settings.leaseDuration()) + ", renew deadline "
+        + SettingsChecks.text(settings.renewDeadline()) + ", retry "
+        + SettingsChecks.text(settings.retryPeriod()) + "}";
   }
 }

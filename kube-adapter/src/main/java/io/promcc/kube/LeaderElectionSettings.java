@@ -1,7 +1,6 @@
 package io.promcc.kube;
 
-import static java.util.Objects.requireNonNull;
-
+import io.promcc.core.model.Problems;
 import java.time.Duration;
 
 /**
@@ -12,37 +11,59 @@ import java.time.Duration;
  * @param identity this replica's identity, unique among replicas (e.g. the Pod name)
  * @param leaseDuration how long a lease holds without renewal; whole seconds (the Lease stores
  *     seconds)
- * @param renewDeadline how long the leader keeps trying to renew before it steps down
- * @param retryPeriod pause between attempts to acquire or renew
+ * @param renewDeadline how long the leader keeps trying to renew before it steps down; also how
+ *     long after a successful renewal it still counts itself leader (see
+ *     {@link LeaderElection#isLeader()})
+ * @param retryPeriod pause between attempts to acquire or renew; also the deadline of one call
  */
 public record LeaderElectionSettings(String namespace, String leaseName, String identity,
     Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
 
   /**
-   * @throws IllegalArgumentException unless names are non-blank and
-   *     {@code leaseDuration > renewDeadline > retryPeriod > 0}, with the lease at least 1 s in
-   *     whole seconds
+   * @throws io.promcc.core.model.ValidationException listing every problem: names missing or
+   *     invalid, or not {@code leaseDuration > renewDeadline > retryPeriod > 0} with the lease in
+   *     whole seconds of at least 1 s
    */
   public LeaderElectionSettings {
-    requireNonNull(namespace, "namespace == null");
-    requireNonNull(leaseName, "leaseName == null");
-    requireNonNull(identity, "identity == null");
-    requireNonNull(leaseDuration, "leaseDuration == null");
-    requireNonNull(renewDeadline, "renewDeadline == null");
-    requireNonNull(retryPeriod, "retryPeriod == null");
-    if (namespace.isBlank() || leaseName.isBlank() || identity.isBlank()) {
-      throw new IllegalArgumentException("lease namespace, name and identity must not be blank");
+    Problems problems = new Problems("leader election settings");
+    SettingsChecks.namespace(problems, "leaderElection.namespace", namespace);
+    if (SettingsChecks.present(problems, "leaderElection.leaseName", leaseName)) {
+      if (leaseName.isEmpty()) {
+        problems.add("leaderElection.leaseName", leaseName, "must not be empty");
+      } else if (!SettingsChecks.isSubdomain(leaseName)) {
+        problems.add("leaderElection.leaseName", leaseName, "must be a DNS-1123 subdomain");
+      }
     }
-    if (leaseDuration.toSeconds() < 1 || leaseDuration.toNanosPart() != 0) {
-      throw new IllegalArgumentException("lease duration must be whole seconds, at least 1s: "
-          + leaseDuration);
+    SettingsChecks.notBlank(problems, "leaderElection.identity", identity);
+    boolean leaseOk = false;
+    if (SettingsChecks.present(problems, "leaderElection.leaseDuration", leaseDuration)) {
+      leaseOk = leaseDuration.toSeconds() >= 1 && leaseDuration.toNanosPart() == 0;
+      if (!leaseOk) {
+        problems.add("leaderElection.leaseDuration", SettingsChecks.text(leaseDuration),
+            "must be whole seconds, at least 1s");
+      }
     }
-    if (retryPeriod.isNegative() || retryPeriod.isZero()
-        || renewDeadline.compareTo(retryPeriod) <= 0
-        || leaseDuration.compareTo(renewDeadline) <= 0) {
-      throw new IllegalArgumentException("need lease duration > renew deadline > retry period > 0: "
-          + leaseDuration + ", " + renewDeadline + ", " + retryPeriod);
+    if (SettingsChecks.present(problems, "leaderElection.renewDeadline", renewDeadline)) {
+      if (renewDeadline.isNegative() || renewDeadline.isZero()) {
+        problems.add("leaderElection.renewDeadline", SettingsChecks.text(renewDeadline),
+            "must be positive");
+      } else if (leaseDuration != null && renewDeadline.compareTo(leaseDuration) >= 0) {
+        problems.add("leaderElection.renewDeadline", SettingsChecks.text(renewDeadline),
+            "must be shorter than the lease duration (" + SettingsChecks.text(leaseDuration)
+                + ")");
+      }
     }
+    if (SettingsChecks.present(problems, "leaderElection.retryPeriod", retryPeriod)) {
+      if (retryPeriod.isNegative() || retryPeriod.isZero()) {
+        problems.add("leaderElection.retryPeriod", SettingsChecks.text(retryPeriod),
+            "must be positive");
+      } else if (renewDeadline != null && retryPeriod.compareTo(renewDeadline) >= 0) {
+        problems.add("leaderElection.retryPeriod", SettingsChecks.text(retryPeriod),
+            "must be shorter than the renew deadline (" + SettingsChecks.text(renewDeadline)
+                + ")");
+      }
+    }
+    problems.throwIfAny();
   }
 
   /** client-go's defaults: lease 15 s, renew deadline 10 s, retry 2 s. */

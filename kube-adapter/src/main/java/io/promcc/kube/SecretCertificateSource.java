@@ -2,6 +2,7 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
+import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -16,16 +17,20 @@ import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -35,12 +40,17 @@ import java.util.stream.Collectors;
  * not call the API per cluster; parsed bundles are memoised per Secret resourceVersion.
  *
  * <p>Reasons: {@value #SECRET_MISSING}, {@value #SECRET_INCOMPLETE} (names the missing keys),
- * {@value #SECRET_AMBIGUOUS} (several Secrets match), {@value #SECRET_INVALID} (not PEM), and
+ * {@value #SECRET_AMBIGUOUS} (several Secrets match), {@value #SECRET_INVALID} (not PEM),
+ * {@value #EXPIRED} (the certificate's notAfter is past on the injected clock) and
  * {@value #SOURCE_NOT_READY} (not synced yet, or the watch is failing and the cache has no usable
- * Secret: the absence is then not trusted). While the watch fails, a cached complete Secret is
- * still served: a slightly stale certificate is better than dropping the cluster.
+ * Secret: the absence is then not trusted). While the watch fails, a cached valid Secret is still
+ * served: a slightly stale certificate is better than dropping the cluster.
  *
- * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent.
+ * <p>Change listeners are told once after the first sync, whenever a Secret carrying the cluster
+ * label is added, deleted or changes its labels or data, and when a failing informer recovers.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot be
+ * started again.
  */
 public final class SecretCertificateSource implements CertificateSource {
   /** No Secret carries the cluster's labels. */
@@ -51,6 +61,8 @@ public final class SecretCertificateSource implements CertificateSource {
   public static final String SECRET_AMBIGUOUS = "secret-ambiguous";
   /** The Secret's data is not a PEM certificate or key. */
   public static final String SECRET_INVALID = "secret-invalid";
+  /** The Secret's client certificate has expired. */
+  public static final String EXPIRED = "expired";
   /** The Secret informer has not synced, or is failing. */
   public static final String SOURCE_NOT_READY = "source-not-ready";
 
@@ -59,18 +71,29 @@ public final class SecretCertificateSource implements CertificateSource {
   private record Memo(String resourceVersion, CertificateBundle bundle) {}
 
   private final SecretSettings settings;
+  private final Clock clock;
   private final TrackedInformer<V1Secret, V1SecretList> informer;
+  private final SourceInformers lifecycle = new SourceInformers("secret certificate source");
   private final String clusterLabel;
   private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Builds the informer; nothing is contacted until {@link #start()}. */
+  /** Builds the informer on the system clock; nothing is contacted until {@link #start()}. */
   public SecretCertificateSource(ApiClient client, SecretSettings settings,
       WatchSettings watchSettings) {
+    this(client, settings, watchSettings, Clock.systemUTC());
+  }
+
+  /**
+   * Builds the informer; nothing is contacted until {@link #start()}.
+   *
+   * @param clock judges certificate expiry
+   */
+  public SecretCertificateSource(ApiClient client, SecretSettings settings,
+      WatchSettings watchSettings, Clock clock) {
     requireNonNull(client, "client == null");
     this.settings = requireNonNull(settings, "settings == null");
     requireNonNull(watchSettings, "watchSettings == null");
+    this.clock = requireNonNull(clock, "clock == null");
     CoreV1Api api = new CoreV1Api(client);
     String selector = settings.staticSelector().isEmpty() ? null : settings.staticSelector();
     String namespace = settings.namespace();
@@ -82,42 +105,63 @@ public final class SecretCertificateSource implements CertificateSource {
         V1Secret.class, V1SecretList.class,
         "secrets" + (selector == null ? "" : " matching " + Quoting.quote(selector))
             + " in namespace " + Quoting.quote(namespace),
-        watchSettings, () -> { });
+        watchSettings, lifecycle::changed);
     // index by the label that names the cluster, so a lookup is not a scan of every Secret
     this.clusterLabel = settings.labels().entrySet().stream()
         .filter(e -> e.getValue().contains(SecretSettings.CLUSTER_PLACEHOLDER))
         .map(Map.Entry::getKey).findFirst().orElseThrow();
     informer.cache().addIndexFunc(CLUSTER_INDEX, secret -> {
-      Map<String, String> labels = secret.getMetadata() == null ? null
-          : secret.getMetadata().getLabels();
-      String value = labels == null ? null : labels.get(clusterLabel);
+      String value = clusterLabelOf(secret);
       return value == null ? List.of() : List.of(value);
     });
+    informer.addEventHandler(new Handler());
+    lifecycle.add(informer);
   }
 
-  /** Starts listing and watching. Idempotent. */
+  /**
+   * Starts listing and watching. Idempotent.
+   *
+   * @throws IllegalStateException if closed
+   */
+  @Override
   public void start() {
-    if (closed.get()) {
-      throw new IllegalStateException("secret certificate source is closed");
-    }
-    if (started.compareAndSet(false, true)) {
-      informer.start();
-    }
+    lifecycle.start();
   }
 
-  /** Whether the first list has completed. */
+  /** Whether the first list has completed (and the source is open). */
   public boolean hasSynced() {
-    return informer.hasSynced();
+    return lifecycle.hasSynced();
   }
 
+  /**
+   * Waits until the first list has completed.
+   *
+   * @return true if synced; false if the timeout passed first or the source was closed
+   * @throws IllegalStateException if the source was never started
+   */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
-    return InformerHealth.awaitSynced(this::hasSynced, timeout);
+    return lifecycle.awaitSynced(timeout);
+  }
+
+  /**
+   * A bundle or a problem per cluster; {@link CertificateObservation#nextAttention()} is the
+   * earliest expiry of the served certificates (then that cluster's reason becomes
+   * {@value #EXPIRED}). Never throws for one cluster.
+   */
+  @Override
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    requireNonNull(clusters, "clusters == null");
+    CertificateObservation observation =
+        CertificateObservation.ofEach(clusters, this::certificateFor, Optional.empty());
+    Optional<Instant> firstExpiry = observation.bundles().values().stream()
+        .map(CertificateBundle::notAfter).min(Comparator.naturalOrder());
+    return new CertificateObservation(observation.bundles(), observation.problems(), firstExpiry);
   }
 
   @Override
-  public CertificateObservation observe(Collection<GuestCluster> clusters) {
-    return CertificateObservation.ofEach(clusters, this::certificateFor, Optional.empty());
+  public void addChangeListener(Runnable listener) {
+    lifecycle.addListener(listener);
   }
 
   /**
@@ -128,10 +172,10 @@ public final class SecretCertificateSource implements CertificateSource {
   public CertificateBundle certificateFor(GuestCluster cluster) {
     requireNonNull(cluster, "cluster == null");
     String id = cluster.id().value();
-    if (!informer.hasSynced()) {
+    if (!lifecycle.hasSynced()) {
       throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
-          informer.description() + " have not synced yet; no certificate for cluster "
-              + Quoting.quote(id));
+          informer.description() + (lifecycle.isClosed() ? " are no longer watched (closed)"
+              : " have not synced yet") + "; no certificate for cluster " + Quoting.quote(id));
     }
     Optional<String> failure = informer.failure();
     try {
@@ -140,7 +184,7 @@ public final class SecretCertificateSource implements CertificateSource {
       if (failure.isPresent() && !e.reason().equals(SECRET_INVALID)) {
         throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
             failure.get() + "; cannot tell whether cluster " + Quoting.quote(id)
-                + " has a certificate secret", e);
+                + " has a usable certificate secret", e);
       }
       throw e;
     }
@@ -171,9 +215,20 @@ public final class SecretCertificateSource implements CertificateSource {
                   .collect(Collectors.joining(", ")));
     }
     V1Secret secret = matches.get(0);
-    V1ObjectMeta meta = secret.getMetadata();
     String name = name(secret);
-    Memo memo = parsed.get(name);
+    CertificateBundle bundle = parse(cluster, secret, name);
+    if (!bundle.notAfter().isAfter(clock.instant())) {
+      throw new CertificateUnavailableException(cluster.id(), EXPIRED, "certificate of " + name
+          + " for cluster " + Quoting.quote(id) + " expired at "
+          + DateTimeFormatter.ISO_INSTANT.format(bundle.notAfter()));
+    }
+    return bundle;
+  }
+
+  private CertificateBundle parse(GuestCluster cluster, V1Secret secret, String name) {
+    String id = cluster.id().value();
+    V1ObjectMeta meta = secret.getMetadata();
+    Memo memo = parsed.get(key(secret));
     if (memo != null && memo.resourceVersion() != null
         && memo.resourceVersion().equals(meta.getResourceVersion())) {
       return memo.bundle();
@@ -196,7 +251,7 @@ public final class SecretCertificateSource implements CertificateSource {
       CertificateBundle bundle = CertificateBundle.fromPem(
           text(data.get(settings.caKey())), text(data.get(settings.certificateKey())),
           Secret.of(text(data.get(settings.privateKeyKey()))));
-      parsed.put(name, new Memo(meta.getResourceVersion(), bundle));
+      parsed.put(key(secret), new Memo(meta.getResourceVersion(), bundle));
       return bundle;
     } catch (InvalidValueException e) {
       throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
@@ -204,20 +259,82 @@ public final class SecretCertificateSource implements CertificateSource {
     }
   }
 
-  /** Stops the informer. Idempotent. */
+  /** Stops the informer and releases {@link #awaitSynced} waiters. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && started.get()) {
-      informer.stop();
+    lifecycle.close();
+    parsed.clear();
+  }
+
+  private String clusterLabelOf(V1Secret secret) {
+    Map<String, String> labels = secret == null || secret.getMetadata() == null ? null
+        : secret.getMetadata().getLabels();
+    return labels == null ? null : labels.get(clusterLabel);
+  }
+
+  /**
+   * Whether a change can change an observation: a Secret naming a cluster appeared or went, or
+   * its labels or data changed (an annotation or a new resourceVersion alone cannot).
+   */
+  boolean matters(V1Secret before, V1Secret after) {
+    boolean wasCandidate = clusterLabelOf(before) != null;
+    boolean isCandidate = clusterLabelOf(after) != null;
+    if (!wasCandidate && !isCandidate) {
+      return false;
     }
+    if (before == null || after == null || wasCandidate != isCandidate) {
+      return true;
+    }
+    return !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+        || !sameData(before.getData(), after.getData());
+  }
+
+  private static boolean sameData(Map<String, byte[]> a, Map<String, byte[]> b) {
+    Map<String, byte[]> left = a == null ? Map.of() : a;
+    Map<String, byte[]> right = b == null ? Map.of() : b;
+    if (!left.keySet().equals(right.keySet())) {
+      return false;
+    }
+    return left.entrySet().stream()
+        .allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
+  }
+
+  private static String key(V1Secret secret) {
+    return secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
   }
 
   private static String name(V1Secret secret) {
-    return "secret " + Quoting.quote(secret.getMetadata().getNamespace() + "/"
-        + secret.getMetadata().getName());
+    return "secret " + Quoting.quote(key(secret));
   }
 
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Tells listeners about relevant changes and forgets parsed bundles of deleted Secrets. */
+  private final class Handler implements ResourceEventHandler<V1Secret> {
+    @Override
+    public void onAdd(V1Secret secret) {
+      if (matters(null, secret)) {
+        lifecycle.changed();
+      }
+    }
+
+    @Override
+    public void onUpdate(V1Secret before, V1Secret after) {
+      if (matters(before, after)) {
+        lifecycle.changed();
+      }
+    }
+
+    @Override
+    public void onDelete(V1Secret secret, boolean finalStateUnknown) {
+      if (secret != null && secret.getMetadata() != null) {
+        parsed.remove(key(secret));
+      }
+      if (matters(secret, null)) {
+        lifecycle.changed();
+      }
+    }
   }
 }

@@ -1,10 +1,13 @@
 package io.promcc.kube;
 
-import static java.util.Objects.requireNonNull;
-
 import com.google.common.collect.ImmutableSortedMap;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.Quoting;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,23 +25,47 @@ public record SecretSettings(String namespace, SortedMap<String, String> labels,
   /** Stands for the cluster ID in label values. */
   public static final String CLUSTER_PLACEHOLDER = "{cluster}";
 
+  private static final Pattern LABEL_KEY = Pattern.compile(
+      "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+          + "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+
   /**
-   * @throws IllegalArgumentException if a name is blank or no label names the cluster
+   * @throws io.promcc.core.model.ValidationException listing every problem: the namespace not a
+   *     DNS-1123 label, no label value naming the cluster, a data key missing, empty or the same
+   *     as another
    */
   public SecretSettings {
-    requireNonNull(namespace, "namespace == null");
-    labels = ImmutableSortedMap.copyOf(requireNonNull(labels, "labels == null"));
-    requireNonNull(caKey, "caKey == null");
-    requireNonNull(certificateKey, "certificateKey == null");
-    requireNonNull(privateKeyKey, "privateKeyKey == null");
-    if (namespace.isBlank() || caKey.isBlank() || certificateKey.isBlank()
-        || privateKeyKey.isBlank()) {
-      throw new IllegalArgumentException("secret namespace and data keys must not be blank");
+    Problems problems = new Problems("secret settings");
+    SettingsChecks.namespace(problems, "secrets.namespace", namespace);
+    if (SettingsChecks.present(problems, "secrets.labels", labels)) {
+      labels = ImmutableSortedMap.copyOf(labels);
+      for (Map.Entry<String, String> label : labels.entrySet()) {
+        if (!LABEL_KEY.matcher(label.getKey()).matches()) {
+          problems.add("secrets.labels", label.getKey(), "must have label names as keys");
+        }
+      }
+      if (labels.values().stream().noneMatch(v -> v.contains(CLUSTER_PLACEHOLDER))) {
+        problems.add("secrets.labels", text(labels),
+            "must name the cluster with " + Quoting.quote(CLUSTER_PLACEHOLDER) + " in a value");
+      }
     }
-    if (labels.values().stream().noneMatch(v -> v.contains(CLUSTER_PLACEHOLDER))) {
-      throw new IllegalArgumentException("secret labels must name the cluster with "
-          + CLUSTER_PLACEHOLDER + ": " + labels);
+    Set<String> keys = new HashSet<>();
+    dataKey(problems, "secrets.caKey", caKey, keys);
+    dataKey(problems, "secrets.certificateKey", certificateKey, keys);
+    dataKey(problems, "secrets.privateKeyKey", privateKeyKey, keys);
+    problems.throwIfAny();
+  }
+
+  private static void dataKey(Problems problems, String field, String key, Set<String> seen) {
+    SettingsChecks.notBlank(problems, field, key);
+    if (key != null && !key.isBlank() && !seen.add(key)) {
+      problems.add(field, key, "must differ from the other data keys");
     }
+  }
+
+  private static String text(Map<String, String> labels) {
+    return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 
   /** Namespace {@code default}, labels {@code clusterID={cluster}, clusterComponent=prometheus}. */

@@ -20,11 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Guest clusters from labelled Services, kept current by client-java informers (one for all
@@ -40,19 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * restarted.
  */
 public final class ServiceClusterSource implements GuestClusterSource {
-  private static final System.Logger LOG = System.getLogger(ServiceClusterSource.class.getName());
-  private static final long SYNC_POLL_MILLIS = 50;
-
   private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
 
   private final ServiceMapping mapping;
   private final List<TrackedInformer<V1Service, V1ServiceList>> scopes = new ArrayList<>();
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final SourceInformers lifecycle = new SourceInformers("service cluster source");
   private final Map<String, Memo> memo = new HashMap<>();
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean synced = new AtomicBoolean();
-  private final ScheduledExecutorService syncWatcher;
 
   /** Builds the informers; nothing is contacted until {@link #start()}. */
   public ServiceClusterSource(ApiClient client, DiscoverySettings settings,
@@ -80,55 +68,47 @@ public final class ServiceClusterSource implements GuestClusterSource {
               .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
               .timeoutSeconds(params.timeoutSeconds).buildCall(null);
       TrackedInformer<V1Service, V1ServiceList> informer = new TrackedInformer<>(client, calls,
-          V1Service.class, V1ServiceList.class, description, watchSettings, this::notifyIfSynced);
+          V1Service.class, V1ServiceList.class, description, watchSettings, lifecycle::changed);
       informer.addEventHandler(new Handler());
       scopes.add(informer);
+      lifecycle.add(informer);
     }
-    this.syncWatcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "promcc-service-sync-watcher");
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
-  /** Starts listing and watching. Idempotent. */
+  /**
+   * Starts listing and watching. Idempotent.
+   *
+   * @throws IllegalStateException if closed
+   */
   @Override
   public void start() {
-    if (closed.get()) {
-      throw new IllegalStateException("service cluster source is closed");
-    }
-    if (!started.compareAndSet(false, true)) {
-      return;
-    }
-    scopes.forEach(TrackedInformer::start);
-    // informers have no "synced" callback: poll until all are, then tell the listeners once
-    syncWatcher.scheduleWithFixedDelay(() -> {
-      if (!synced.get() && scopes.stream().allMatch(TrackedInformer::hasSynced)) {
-        synced.set(true);
-        notifyListeners();
-        syncWatcher.shutdown();
-      }
-    }, 0, SYNC_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    lifecycle.start();
   }
 
+  /**
+   * Waits until every informer has completed its first list.
+   *
+   * @return true if synced; false if the timeout passed first or the source was closed
+   * @throws IllegalStateException if the source was never started
+   */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
-    return InformerHealth.awaitSynced(this::hasSynced, timeout);
+    return lifecycle.awaitSynced(timeout);
   }
 
-  /** Whether every informer has completed its first list. */
+  /** Whether every informer has completed its first list (and the source is open). */
   public boolean hasSynced() {
-    return synced.get() || scopes.stream().allMatch(TrackedInformer::hasSynced);
+    return lifecycle.hasSynced();
   }
 
   /** The current list/watch failure, if any informer has one. */
   public Optional<String> failure() {
-    return scopes.stream().map(TrackedInformer::failure).flatMap(Optional::stream).findFirst();
+    return lifecycle.failure();
   }
 
   @Override
   public ClusterSnapshot snapshot() {
-    if (closed.get()) {
+    if (lifecycle.isClosed()) {
       throw new SourceNotReadyException("service cluster source is closed");
     }
     for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
@@ -163,35 +143,13 @@ public final class ServiceClusterSource implements GuestClusterSource {
 
   @Override
   public void addChangeListener(Runnable listener) {
-    listeners.add(requireNonNull(listener, "listener == null"));
+    lifecycle.addListener(listener);
   }
 
-  /** Stops the informers. Idempotent. */
+  /** Stops the informers and releases {@link #awaitSynced} waiters. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      syncWatcher.shutdownNow();
-      if (started.get()) {
-        scopes.forEach(TrackedInformer::stop);
-      }
-    }
-  }
-
-  private void notifyIfSynced() {
-    if (synced.get()) {
-      notifyListeners();
-    }
-  }
-
-  private void notifyListeners() {
-    for (Runnable listener : listeners) {
-      try {
-        listener.run();
-      } catch (RuntimeException e) {
-        // a listener's failure must not stop the informer's event delivery
-        LOG.log(System.Logger.Level.WARNING, "service change listener failed", e);
-      }
-    }
+    lifecycle.close();
   }
 
   private static String key(V1Service service) {
@@ -220,21 +178,21 @@ public final class ServiceClusterSource implements GuestClusterSource {
     @Override
     public void onAdd(V1Service service) {
       if (matters(mapping, null, service)) {
-        notifyIfSynced();
+        lifecycle.changed();
       }
     }
 
     @Override
     public void onUpdate(V1Service before, V1Service after) {
       if (matters(mapping, before, after)) {
-        notifyIfSynced();
+        lifecycle.changed();
       }
     }
 
     @Override
     public void onDelete(V1Service service, boolean finalStateUnknown) {
       if (matters(mapping, service, null)) {
-        notifyIfSynced();
+        lifecycle.changed();
       }
     }
   }

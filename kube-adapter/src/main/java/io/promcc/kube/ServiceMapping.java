@@ -10,48 +10,106 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.ClusterSnapshot;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The pure mapping from a {@link V1Service} to a guest cluster, and from the mapped Services to a
  * {@link ClusterSnapshot}. No I/O, no clock: the same Services give the same snapshot whatever
- * their order.
+ * their order, so replicas agree.
  *
  * <p>Rules: a Service being deleted, or without the ID annotation, is not a guest cluster
- * ({@link Outcome.Ignored}). The API server is the URL annotation if present, else
- * {@code https://<name>.<namespace>[:port]} from the Service port named {@code https}, else its
- * first port (443 is left out; no ports means 443). Invalid data is a {@link Outcome.Rejected}
- * with a reason; two Services claiming one ID are both rejected (see {@link #snapshot}).
+ * ({@link Outcome.Ignored}). A Service claims only the cluster ID equal to its namespace's name,
+ * unless its namespace is trusted ({@link DiscoverySettings#trustedNamespaces()}). The API server
+ * is the URL annotation if present (https only, no user info, and a routable host, see
+ * {@link ApiServerHosts}), else {@code https://<name>.<namespace>[:port]} from the Service port
+ * named {@code https}, else its first port (443 is left out; no ports means 443). Invalid data is
+ * a {@link Outcome.Rejected} with one of the reasons below; of several Services claiming one ID,
+ * the established one keeps it (see {@link #snapshot}).
  *
  * <p>Immutable and thread-safe.
  */
 public final class ServiceMapping {
   /** Rejection reason: the ID annotation is not a DNS-1123 label. */
   public static final String INVALID_CLUSTER_ID = "invalid-cluster-id";
-  /** Rejection reason: the URL annotation is not an acceptable API server URL. */
+  /** Rejection reason: a Service outside a trusted namespace claims another namespace's ID. */
+  public static final String CLUSTER_ID_NAMESPACE_MISMATCH = "cluster-id-namespace-mismatch";
+  /** Rejection reason: the URL annotation is not a valid API server URL. */
   public static final String INVALID_API_SERVER = "invalid-api-server";
+  /** Rejection reason: the URL annotation is not https. */
+  public static final String API_SERVER_NOT_HTTPS = "api-server-not-https";
+  /** Rejection reason: the URL annotation carries user info (which is never printed). */
+  public static final String API_SERVER_USER_INFO = "api-server-user-info";
+  /** Rejection reason: the API server host is a loopback address or name. */
+  public static final String API_SERVER_LOOPBACK = "api-server-loopback";
+  /** Rejection reason: the API server host is link-local (e.g. 169.254.169.254). */
+  public static final String API_SERVER_LINK_LOCAL = "api-server-link-local";
+  /** Rejection reason: the API server host is unspecified, multicast, reserved or similar. */
+  public static final String API_SERVER_NON_ROUTABLE = "api-server-non-routable";
+  /** Rejection reason: the API server host is in a private network and those are not allowed. */
+  public static final String API_SERVER_PRIVATE_NETWORK = "api-server-private-network";
+  /** Rejection reason: the API server host is an in-cluster name other than the Service's own. */
+  public static final String API_SERVER_IN_CLUSTER_NAME = "api-server-in-cluster-name";
   /** Rejection reason: the Service's port is missing or out of range. */
   public static final String INVALID_PORT = "invalid-port";
   /** Rejection reason: the etcd annotation is not {@code host:port}. */
   public static final String INVALID_ETCD_ENDPOINT = "invalid-etcd-endpoint";
   /** Rejection reason: the provider is not acceptable. */
   public static final String INVALID_PROVIDER = "invalid-provider";
-  /** Rejection reason: more than one Service claims the same cluster ID. */
+  /** Rejection reason: an established Service already claims the same cluster ID. */
   public static final String DUPLICATE_CLUSTER_ID = "duplicate-cluster-id";
 
   private final DiscoverySettings settings;
+  private final ApiServerHosts hosts;
 
   public ServiceMapping(DiscoverySettings settings) {
     this.settings = requireNonNull(settings, "settings == null");
+    this.hosts = new ApiServerHosts(settings);
+  }
+
+  /**
+   * Who claims a cluster ID, ordered so that the established claimant comes first: the older
+   * {@code creationTimestamp} (set by the API server, so a claimant cannot backdate itself), then
+   * namespace and name. Every replica orders the same Services the same way.
+   *
+   * @param created the Service's creation time; empty (unknown) sorts last
+   */
+  public record Claim(Optional<Instant> created, String namespace, String name)
+      implements Comparable<Claim> {
+    private static final Comparator<Claim> ORDER = Comparator
+        .comparing((Claim c) -> c.created().orElse(Instant.MAX))
+        .thenComparing(Claim::namespace).thenComparing(Claim::name);
+
+    public Claim {
+      requireNonNull(created, "created == null");
+      requireNonNull(namespace, "namespace == null");
+      requireNonNull(name, "name == null");
+    }
+
+    @Override
+    public int compareTo(Claim other) {
+      return ORDER.compare(this, other);
+    }
+
+    String describe() {
+      return "service " + Quoting.quote(namespace + "/" + name) + " ("
+          + created.map(t -> "created " + DateTimeFormatter.ISO_INSTANT.format(t))
+              .orElse("creation time unknown") + ")";
+    }
   }
 
   /** What one Service means. */
@@ -62,8 +120,8 @@ public final class ServiceMapping {
     /** Not a guest cluster, and nothing wrong with that (e.g. no ID annotation). */
     record Ignored(String subject, String why) implements Outcome {}
 
-    /** A valid guest cluster. */
-    record Mapped(String subject, GuestCluster cluster) implements Outcome {}
+    /** A valid guest cluster, and who claims it. */
+    record Mapped(String subject, GuestCluster cluster, Claim claim) implements Outcome {}
 
     /** Meant as a guest cluster, but invalid. */
     record Rejected(String subject, Rejection rejection) implements Outcome {}
@@ -98,18 +156,23 @@ public final class ServiceMapping {
     try {
       id = ClusterId.of(idValue);
     } catch (InvalidValueException e) {
-      return reject(subject, INVALID_CLUSTER_ID, e.getMessage() + " (annotation "
-          + Quoting.quote(settings.idAnnotation()) + ")");
+      return reject(subject, INVALID_CLUSTER_ID, e.getMessage() + annotation(settings.idAnnotation()));
+    }
+    if (!id.value().equals(meta.getNamespace())
+        && !settings.trustedNamespaces().contains(meta.getNamespace())) {
+      return reject(subject, CLUSTER_ID_NAMESPACE_MISMATCH, subject + " claims cluster id "
+          + Quoting.quote(id.value()) + ", which only a service in namespace "
+          + Quoting.quote(id.value()) + " or in a trusted namespace may claim"
+          + annotation(settings.idAnnotation()));
     }
     URI apiServer;
     String explicitUrl = annotations.get(settings.apiServerUrlAnnotation());
     if (explicitUrl != null) {
-      try {
-        apiServer = GuestCluster.of(id.value(), settings.defaultProvider(), explicitUrl).apiServer();
-      } catch (InvalidValueException e) {
-        return reject(subject, INVALID_API_SERVER, e.getMessage() + " (annotation "
-            + Quoting.quote(settings.apiServerUrlAnnotation()) + ")");
+      Object checked = explicitApiServer(subject, id, explicitUrl, meta);
+      if (checked instanceof Outcome.Rejected rejected) {
+        return rejected;
       }
+      apiServer = (URI) checked;
     } else {
       // no ports: the original's implied 443
       Integer port = chosenPort(service).map(V1ServicePort::getPort).orElse(443);
@@ -126,23 +189,85 @@ public final class ServiceMapping {
       try {
         etcd = Optional.of(GuestCluster.parseEtcd(etcdValue, id.value()));
       } catch (InvalidValueException e) {
-        return reject(subject, INVALID_ETCD_ENDPOINT, e.getMessage() + " (annotation "
-            + Quoting.quote(settings.etcdAnnotation()) + ")");
+        return reject(subject, INVALID_ETCD_ENDPOINT, e.getMessage()
+            + annotation(settings.etcdAnnotation()));
       }
     }
     String provider = provider(meta);
+    Claim claim = new Claim(Optional.ofNullable(meta.getCreationTimestamp())
+        .map(t -> t.toInstant()), meta.getNamespace(), meta.getName());
     try {
       return new Outcome.Mapped(subject,
-          new GuestCluster(id, provider, apiServer, ImmutableSortedMap.of(), etcd));
+          new GuestCluster(id, provider, apiServer, ImmutableSortedMap.of(), etcd), claim);
     } catch (InvalidValueException e) {
       return reject(subject, INVALID_PROVIDER, e.getMessage());
     }
   }
 
+  /** The checked URL of the annotation, or a {@link Outcome.Rejected}. */
+  private Object explicitApiServer(String subject, ClusterId id, String value, V1ObjectMeta meta) {
+    String field = "api server of cluster " + Quoting.quote(id.value());
+    String where = annotation(settings.apiServerUrlAnnotation());
+    Optional<String> redacted = redactedUserInfo(value);
+    if (redacted.isPresent()) {
+      // the value is printed only with its user info replaced: it may hold a password
+      return reject(subject, API_SERVER_USER_INFO,
+          Problems.format(field, redacted.get(), "must not carry user info") + where);
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      return reject(subject, INVALID_API_SERVER,
+          Problems.format(field, value, "is not a valid url") + where);
+    }
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      return reject(subject, API_SERVER_NOT_HTTPS, Problems.format(field, value,
+          "must be an https url (the client certificate is only used over tls)") + where);
+    }
+    URI apiServer;
+    try {
+      apiServer = GuestCluster.of(id.value(), settings.defaultProvider(), value).apiServer();
+    } catch (InvalidValueException e) {
+      return reject(subject, INVALID_API_SERVER, e.getMessage() + where);
+    }
+    String host;
+    try {
+      host = HostAndPort.fromString(apiServer.getRawAuthority()).getHost();
+    } catch (IllegalArgumentException e) {
+      return reject(subject, INVALID_API_SERVER,
+          Problems.format(field, value, "needs a host name") + where);
+    }
+    String own = meta.getName() + "." + meta.getNamespace();
+    Optional<ApiServerHosts.Refusal> refusal = hosts.check(host, Set.of(own));
+    if (refusal.isPresent()) {
+      return reject(subject, refusal.get().reason(),
+          Problems.format(field, value, refusal.get().problem()) + where);
+    }
+    return apiServer;
+  }
+
   /**
-   * Assembles a snapshot from mapped Services. A cluster ID claimed by more than one Service is
-   * rejected for every claimant (guessing which one is right could scrape the wrong cluster with
-   * its certificate); all other clusters go on.
+   * The value with anything that may be user info replaced by {@code <secret>}, if it has an
+   * {@code @} at all: an API server URL has no legitimate one (path, query and fragment are
+   * refused anyway), and a malformed URL such as {@code https:/user:pass@host} has no authority
+   * to look for it in. Everything between the scheme and the last {@code @} is hidden.
+   */
+  static Optional<String> redactedUserInfo(String value) {
+    int at = value.lastIndexOf('@');
+    if (at < 0) {
+      return Optional.empty();
+    }
+    int scheme = value.indexOf("://");
+    String prefix = scheme >= 0 && scheme < at ? value.substring(0, scheme + 3) : "";
+    return Optional.of(prefix + "<secret>" + value.substring(at));
+  }
+
+  /**
+   * Assembles a snapshot from mapped Services. Of several Services claiming one cluster ID the
+   * established one (see {@link Claim}) keeps it and every later claimant is rejected with
+   * {@value #DUPLICATE_CLUSTER_ID}, so a newcomer can never take a cluster's ID or get its jobs
+   * removed; all other clusters go on.
    */
   public static ClusterSnapshot snapshot(Collection<? extends Outcome> outcomes) {
     Map<ClusterId, List<Outcome.Mapped>> byId = new TreeMap<>();
@@ -156,16 +281,15 @@ public final class ServiceMapping {
     }
     List<GuestCluster> clusters = new ArrayList<>();
     for (Map.Entry<ClusterId, List<Outcome.Mapped>> entry : byId.entrySet()) {
-      List<Outcome.Mapped> claimants = entry.getValue();
-      if (claimants.size() == 1) {
-        clusters.add(claimants.get(0).cluster());
-        continue;
-      }
-      List<String> subjects = claimants.stream().map(Outcome.Mapped::subject).sorted().toList();
-      String message = "cluster id " + Quoting.quote(entry.getKey().value())
-          + " is claimed by more than one service: " + String.join(", ", subjects);
-      for (String subject : subjects) {
-        rejections.add(new Rejection(subject, DUPLICATE_CLUSTER_ID, message));
+      List<Outcome.Mapped> claimants = new ArrayList<>(entry.getValue());
+      claimants.sort(Comparator.comparing(Outcome.Mapped::claim));
+      Outcome.Mapped established = claimants.get(0);
+      clusters.add(established.cluster());
+      for (Outcome.Mapped later : claimants.subList(1, claimants.size())) {
+        rejections.add(new Rejection(later.subject(), DUPLICATE_CLUSTER_ID, "cluster id "
+            + Quoting.quote(entry.getKey().value()) + " is already claimed by "
+            + established.claim().describe() + "; " + later.claim().describe()
+            + " is the later claimant"));
       }
     }
     return new ClusterSnapshot(clusters, rejections);
@@ -192,6 +316,10 @@ public final class ServiceMapping {
         ? List.of() : service.getSpec().getPorts();
     return ports.stream().filter(p -> "https".equals(p.getName())).findFirst()
         .or(() -> ports.stream().findFirst());
+  }
+
+  private static String annotation(String key) {
+    return " (annotation " + Quoting.quote(key) + ")";
   }
 
   private static Outcome.Rejected reject(String subject, String reason, String message) {

@@ -2,18 +2,24 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.reflect.TypeToken;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
@@ -24,12 +30,17 @@ import okhttp3.OkHttpClient;
  * silently dead connection blocks the informer forever (client-java issue #2330). Here a list has
  * a read timeout, a watch asks the server to end it after {@code watchTimeout} and reads with that
  * plus a grace period; watches always allow bookmarks so a resumed watch starts from a recent
- * version. Every call's outcome goes to an {@link InformerHealth}.
+ * version. Responses are read tolerantly ({@link TolerantJson}), so fields of a newer API server
+ * do not stop the informer. A 429 is retried no earlier than its {@code Retry-After} (at most a
+ * minute). Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to
+ * an {@link InformerHealth} with a message that says what the server answered.
  *
  * <p>Thread-safe as far as the reflector needs (it calls from one thread).
  */
 final class TrackedListerWatcher<T extends KubernetesObject, L extends KubernetesListObject>
     implements ListerWatcher<T, L> {
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
+
   private final ApiClient client;
   private final CallGenerator calls;
   private final Class<T> type;
@@ -38,6 +49,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final InformerHealth health;
   private final OkHttpClient listHttp;
   private final WatchSettings settings;
+  /** System.nanoTime before which no call is made (a 429's Retry-After); 0 for none. */
+  private volatile long notBefore;
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -58,13 +71,15 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
+    awaitRetryAfter();
     try {
       Call call = listHttp.newCall(calls.generate(
           new CallGeneratorParams(false, params.resourceVersion, null)).request());
-      L list = client.<L>execute(call, listType).getData();
+      L list = TolerantJson.execute(client, call, listType);
       health.ok();
       return list;
     } catch (ApiException | RuntimeException e) {
+      noteRetryAfter(e);
       health.failed("cannot list " + description + ": " + describe(e));
       throw e;
     }
@@ -72,6 +87,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
+    awaitRetryAfter();
     long seconds = settings.watchTimeout().toSeconds();
     if (params.timeoutSeconds != null && params.timeoutSeconds > 0) {
       seconds = Math.min(seconds, params.timeoutSeconds);
@@ -83,19 +99,65 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     try {
       Call call = watchHttp.newCall(calls.generate(
           new CallGeneratorParams(true, params.resourceVersion, (int) seconds)).request());
-      Watch<T> watch = Watch.createWatch(client, call,
-          TypeToken.getParameterized(Watch.Response.class, type).getType());
+      Watch<T> watch = TolerantJson.watch(client, call, type);
       health.ok();
       return new TrackedWatch<>(watch, health, "watch of " + description);
     } catch (ApiException | RuntimeException e) {
+      noteRetryAfter(e);
       health.failed("cannot watch " + description + ": " + describe(e));
       throw e;
     }
   }
 
+  private void awaitRetryAfter() throws ApiException {
+    long left = notBefore - System.nanoTime();
+    if (notBefore == 0 || left <= 0) {
+      return;
+    }
+    try {
+      // the reflector's own thread; stopping the informer interrupts it
+      TimeUnit.NANOSECONDS.sleep(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException("interrupted while waiting to retry " + description);
+    }
+  }
+
+  private void noteRetryAfter(Throwable e) {
+    if (e instanceof ApiException api && api.getCode() == 429) {
+      Optional<Duration> after = retryAfter(api);
+      after.ifPresent(d -> notBefore = System.nanoTime()
+          + Math.min(d.toNanos(), MAX_RETRY_AFTER.toNanos()));
+    }
+  }
+
+  private static Optional<Duration> retryAfter(ApiException e) {
+    Map<String, List<String>> headers = e.getResponseHeaders();
+    if (headers == null) {
+      return Optional.empty();
+    }
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (header.getKey() != null && header.getKey().equalsIgnoreCase("Retry-After")
+          && !header.getValue().isEmpty()) {
+        try {
+          long seconds = Long.parseLong(header.getValue().get(0).trim());
+          return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException ignored) {
+          return Optional.empty(); // an HTTP date: the reflector's own pause applies
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What went wrong, for an operator: the status, the server's reason and message (a
+   * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
+   * else the root cause's type and message.
+   */
   static String describe(Throwable e) {
     if (e instanceof ApiException api && api.getCode() > 0) {
-      return "http status " + api.getCode();
+      return describeStatus(api.getCode(), api.getResponseBody());
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
@@ -105,7 +167,58 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
         + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
-  /** Records a watch stream that breaks mid-way (a read error, not the server ending it). */
+  /** {@code http status <code> (<reason>): <message>[; <hint>]}. */
+  static String describeStatus(int code, String body) {
+    String reason = null;
+    String message = null;
+    if (body != null && !body.isBlank()) {
+      try {
+        JsonObject status = JsonParser.parseString(body).getAsJsonObject();
+        reason = text(status, "reason");
+        message = text(status, "message");
+      } catch (RuntimeException notAStatus) {
+        message = body.strip().lines().findFirst().orElse("");
+      }
+    }
+    if (reason == null || reason.isEmpty()) {
+      reason = switch (code) {
+        case 401 -> "Unauthorized";
+        case 403 -> "Forbidden";
+        case 404 -> "NotFound";
+        case 429 -> "TooManyRequests";
+        case 500 -> "InternalError";
+        case 503 -> "ServiceUnavailable";
+        case 504 -> "Timeout";
+        default -> null;
+      };
+    }
+    StringBuilder out = new StringBuilder("http status ").append(code);
+    if (reason != null) {
+      out.append(" (").append(reason).append(')');
+    }
+    if (message != null && !message.isEmpty()) {
+      out.append(": ").append(message.length() > 300 ? message.substring(0, 300) + "..."
+          : message);
+    }
+    if (code == 401) {
+      out.append("; the api server refused the client's credentials (an expired or revoked "
+          + "token or client certificate?)");
+    } else if (code == 403) {
+      out.append("; the controller's service account lacks this permission (see the rbac "
+          + "manifest deploy/rbac.yaml)");
+    }
+    return out.toString();
+  }
+
+  private static String text(JsonObject object, String member) {
+    return object.has(member) && object.get(member).isJsonPrimitive()
+        ? object.get(member).getAsString() : null;
+  }
+
+  /**
+   * Records a watch stream that breaks mid-way (a read error, not the server ending it) and an
+   * {@code ERROR} event other than 410 Gone (which only means "list again").
+   */
   private static final class TrackedWatch<T> implements Watchable<T> {
     private final Watch<T> delegate;
     private final InformerHealth health;
@@ -129,7 +242,21 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
     @Override
     public Watch.Response<T> next() {
-      return delegate.next();
+      Watch.Response<T> response = delegate.next();
+      if ("ERROR".equals(response.type)) {
+        V1Status status = response.status;
+        int code = status == null || status.getCode() == null ? 0 : status.getCode();
+        if (code != 410) {
+          JsonObject body = new JsonObject();
+          if (status != null) {
+            body.addProperty("reason", status.getReason());
+            body.addProperty("message", status.getMessage());
+          }
+          health.failed(description + " ended with an error event: "
+              + describeStatus(code, body.toString()));
+        }
+      }
+      return response;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.promcc.kube;
 
-import static java.util.Objects.requireNonNull;
-
+import io.promcc.core.model.Problems;
 import java.time.Duration;
 
 /**
@@ -19,22 +18,18 @@ public record WatchSettings(Duration requestTimeout, Duration watchTimeout,
     Duration watchReadGrace) {
 
   /**
-   * @throws IllegalArgumentException if a duration is not positive or the watch timeout is below
-   *     one second
+   * @throws io.promcc.core.model.ValidationException listing every problem: a duration missing
+   *     or not positive, or a watch timeout below one second
    */
   public WatchSettings {
-    requireNonNull(requestTimeout, "requestTimeout == null");
-    requireNonNull(watchTimeout, "watchTimeout == null");
-    requireNonNull(watchReadGrace, "watchReadGrace == null");
-    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
+    Problems problems = new Problems("watch settings");
+    SettingsChecks.positive(problems, "watch.requestTimeout", requestTimeout);
+    if (SettingsChecks.present(problems, "watch.watchTimeout", watchTimeout)
+        && watchTimeout.toSeconds() < 1) {
+      problems.add("watch.watchTimeout", SettingsChecks.text(watchTimeout), "must be at least 1s");
     }
-    if (watchTimeout.toSeconds() < 1) {
-      throw new IllegalArgumentException("watch timeout must be at least 1s: " + watchTimeout);
-    }
-    if (watchReadGrace.isNegative() || watchReadGrace.isZero()) {
-      throw new IllegalArgumentException("watch read grace must be positive: " + watchReadGrace);
-    }
+    SettingsChecks.positive(problems, "watch.watchReadGrace", watchReadGrace);
+    problems.throwIfAny();
   }
 
   /** 60 s per list, watches of at most 5 minutes (client-java's own default), 30 s grace. */

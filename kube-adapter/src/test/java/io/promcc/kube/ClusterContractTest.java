@@ -17,14 +17,17 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
-import java.io.FileReader;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,37 +35,52 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The adapter's behaviour through the API only (create, update and delete go through the official
- * client too), so the same tests run against the fake and, when {@code KUBECONFIG} is set,
- * against that real cluster. Each run works in a fresh namespace that it deletes afterwards.
+ * client too), so the same tests run against the fake and, when explicitly asked for with
+ * {@code PROMCC_REAL_CLUSTER_TESTS=true} and {@code KUBECONFIG}, against that real cluster (see
+ * {@link RealCluster}). Every run works in one dedicated namespace and touches nothing else: its
+ * informers, Secrets and Lease are scoped to it; a namespace it created is deleted afterwards,
+ * in a namespace named by the user only the objects it created are deleted.
  */
 class ClusterContractTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String LEASE = "promcc-contract";
 
   private FakeKubeApi fake;
   private ApiClient client;
   private CoreV1Api core;
   private String namespace;
-  private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
+  private boolean namespaceCreated;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<String> createdServices = new ArrayList<>();
+  private final List<String> createdSecrets = new ArrayList<>();
 
   private void open(String target) throws IOException, ApiException {
     if (target.equals("fake")) {
       fake = FakeKubeApi.start();
       client = fake.newClient();
+      namespace = "promcc-test-" + UUID.randomUUID().toString().substring(0, 8);
     } else {
-      String kubeconfig = System.getenv("KUBECONFIG");
-      assumeTrue(kubeconfig != null && !kubeconfig.isBlank(),
-          "KUBECONFIG is not set: no real cluster to test against");
-      String first = kubeconfig.split(java.io.File.pathSeparator)[0];
-      try (Reader reader = new FileReader(first, StandardCharsets.UTF_8)) {
+      Optional<RealCluster.Target> real = RealCluster.from(System.getenv());
+      assumeTrue(real.isPresent(), RealCluster.skipReason());
+      try (Reader reader = Files.newBufferedReader(real.get().kubeconfig(),
+          StandardCharsets.UTF_8)) {
         KubeConfig config = KubeConfig.loadKubeConfig(reader);
-        config.setFile(new java.io.File(first));
+        config.setFile(real.get().kubeconfig().toFile());
         client = ClientBuilder.kubeconfig(config).build();
       }
+      namespace = real.get().namespace();
     }
     core = new CoreV1Api(client);
-    namespace = "promcc-test-" + UUID.randomUUID().toString().substring(0, 8);
-    core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace)))
-        .execute();
+    try {
+      core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(namespace)
+          .labels(Map.of("promcc.io/test", "true")))).execute();
+      namespaceCreated = true;
+    } catch (ApiException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // a namespace the user named and made: keep it, delete only what the tests create
+    }
   }
 
   @AfterEach
@@ -71,15 +89,39 @@ class ClusterContractTest {
       closeable.close();
     }
     if (core != null && namespace != null) {
-      try {
-        core.deleteNamespace(namespace).execute();
-      } catch (ApiException e) {
-        // already gone, or the fake: nothing left to clean up
+      if (namespaceCreated) {
+        deleteQuietly(() -> core.deleteNamespace(namespace).execute());
+      } else {
+        for (String name : createdServices) {
+          deleteQuietly(() -> core.deleteNamespacedService(name, namespace).execute());
+        }
+        for (String name : createdSecrets) {
+          deleteQuietly(() -> core.deleteNamespacedSecret(name, namespace).execute());
+        }
+        deleteQuietly(() -> new CoordinationV1Api(client)
+            .deleteNamespacedLease(LEASE, namespace).execute());
       }
     }
     if (fake != null) {
       fake.close();
     }
+  }
+
+  private interface Call {
+    void run() throws ApiException;
+  }
+
+  private static void deleteQuietly(Call delete) {
+    try {
+      delete.run();
+    } catch (ApiException e) {
+      // already gone
+    }
+  }
+
+  private void createService(V1Service service) throws ApiException {
+    core.createNamespacedService(namespace, service).execute();
+    createdServices.add(service.getMetadata().getName());
   }
 
   private V1Service service(String name, String id) {
@@ -90,7 +132,8 @@ class ClusterContractTest {
 
   private ServiceClusterSource startServices() {
     ServiceClusterSource source = new ServiceClusterSource(client,
-        DiscoverySettings.defaults().withNamespaces(List.of(namespace)), WatchSettings.defaults());
+        DiscoverySettings.defaults().withNamespaces(List.of(namespace))
+            .withTrustedNamespaces(List.of(namespace)), WatchSettings.defaults());
     closeables.add(source);
     source.start();
     Poll.until(WAIT, "services synced", source::hasSynced);
@@ -101,10 +144,10 @@ class ClusterContractTest {
   @ValueSource(strings = {"fake", "kubeconfig"})
   void servicesAreDiscoveredAsTheyAreCreatedChangedAndDeleted(String target) throws Exception {
     open(target);
-    core.createNamespacedService(namespace, service("master", "contract-a")).execute();
+    createService(service("master", "contract-a"));
     V1Service unlabelled = service("other", "contract-b");
     unlabelled.getMetadata().getLabels().remove("app");
-    core.createNamespacedService(namespace, unlabelled).execute();
+    createService(unlabelled);
     ServiceClusterSource source = startServices();
     Poll.until(WAIT, "first cluster",
         () -> TestServices.ids(source.snapshot()).equals(List.of("contract-a")));
@@ -116,7 +159,7 @@ class ClusterContractTest {
     Poll.until(WAIT, "etcd annotation",
         () -> TestServices.cluster(source.snapshot(), "contract-a").etcd().isPresent());
 
-    core.createNamespacedService(namespace, service("second", "contract-c")).execute();
+    createService(service("second", "contract-c"));
     Poll.until(WAIT, "second cluster", () -> TestServices.ids(source.snapshot())
         .equals(List.of("contract-a", "contract-c")));
     core.deleteNamespacedService("master", namespace).execute();
@@ -136,6 +179,7 @@ class ClusterContractTest {
         .data(Map.of("ca", ca.certificatePem().getBytes(StandardCharsets.UTF_8),
             "crt", issued.certificatePem().getBytes(StandardCharsets.UTF_8),
             "key", issued.privateKeyPem().getBytes(StandardCharsets.UTF_8)))).execute();
+    createdSecrets.add("contract-a-prometheus");
     SecretCertificateSource source = new SecretCertificateSource(client,
         SecretSettings.defaults().withNamespace(namespace), WatchSettings.defaults());
     closeables.add(source);
@@ -162,8 +206,8 @@ class ClusterContractTest {
 
   private LeaderElection election(String identity) {
     LeaderElection election = new LeaderElection(client, new LeaderElectionSettings(namespace,
-        "promcc-contract", identity, Duration.ofSeconds(3), Duration.ofSeconds(2),
-        Duration.ofMillis(500)), Clock.systemUTC());
+        LEASE, identity, Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
+        Clock.systemUTC());
     closeables.add(election);
     election.start();
     return election;

@@ -2,7 +2,9 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
 import io.kubernetes.client.openapi.ApiClient;
@@ -20,20 +22,38 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Most tests step the elections by hand on a shared fake ticker (monotonic nanoseconds) against
+ * the API fake: the timing rules are checked exactly, with no real-time waits. The "never two
+ * leaders" check runs after every step and at every observation of the threaded tests, outside
+ * any poll, so a violation fails the test at once.
+ */
 class LeaderElectionTest {
-  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String NS = "monitoring";
   private static final String LEASE = "promcc-prometheus";
+  // stepped tests run on the fake ticker, so these only set the arithmetic, and the retry
+  // period (each call's deadline, in real time) can be one a busy machine always meets
+  private static final Duration LEASE_DURATION = Duration.ofSeconds(60);
+  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(40);
+  private static final Duration RETRY = Duration.ofSeconds(20);
 
   private FakeKubeApi fake;
+  private final AtomicLong ticker = new AtomicLong(1_000_000_000L);
   private final List<LeaderElection> elections = new ArrayList<>();
-  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final Map<String, List<String>> events = new ConcurrentHashMap<>();
 
   @BeforeEach
   void setUp() {
@@ -43,19 +63,11 @@ class LeaderElectionTest {
   @AfterEach
   void tearDown() {
     elections.forEach(LeaderElection::close);
+    events.values().forEach(LeaderElectionTest::assertAlternating);
     fake.close();
   }
 
-  /**
-   * Lease 3 s, renew deadline 1.5 s, retry 200 ms: a leader that cannot renew steps down about
-   * 1.3 s before anyone may take its lease, a margin that holds on a busy machine.
-   */
-  private LeaderElection elector(String identity) {
-    return elector(identity, new LeaderElectionSettings(NS, LEASE, identity,
-        Duration.ofSeconds(3), Duration.ofMillis(1500), Duration.ofMillis(200)));
-  }
-
-  private LeaderElection elector(String identity, LeaderElectionSettings settings) {
+  private ApiClient client(String identity) {
     ApiClient client = fake.newClient();
     // lets a fault rule pick this elector's requests
     client.setUserAgent(identity);
@@ -65,42 +77,78 @@ class LeaderElectionTest {
     } catch (ApiException e) {
       throw new AssertionError(e);
     }
-    LeaderElection election = new LeaderElection(client, settings, Clock.systemUTC());
-    election.addListener(new LeadershipListener() {
-      @Override
-      public void startedLeading() {
-        events.add(identity + " started");
-      }
+    return client;
+  }
 
-      @Override
-      public void stoppedLeading() {
-        events.add(identity + " stopped");
-      }
-    });
-    elections.add(election);
+  private static LeaderElectionSettings settings(String identity) {
+    return new LeaderElectionSettings(NS, LEASE, identity, LEASE_DURATION, RENEW_DEADLINE, RETRY);
+  }
+
+  /** An election stepped by the test on {@link #ticker}; never started. */
+  private LeaderElection stepped(String identity) {
+    return record(identity, new LeaderElection(client(identity), settings(identity),
+        Clock.systemUTC(), ticker::get));
+  }
+
+  /** An election running on its own thread and the real monotonic clock. */
+  private LeaderElection running(String identity, LeaderElectionSettings settings) {
+    LeaderElection election = record(identity,
+        new LeaderElection(client(identity), settings, Clock.systemUTC()));
     election.start();
     return election;
   }
 
+  private LeaderElection record(String identity, LeaderElection election) {
+    List<String> log = events.computeIfAbsent(identity, k -> new CopyOnWriteArrayList<>());
+    election.addListener(new LeadershipListener() {
+      @Override
+      public void startedLeading() {
+        log.add("started");
+      }
+
+      @Override
+      public void stoppedLeading() {
+        log.add("stopped");
+      }
+    });
+    elections.add(election);
+    return election;
+  }
+
+  private void advance(Duration by) {
+    ticker.addAndGet(by.toNanos());
+  }
+
+  /** Steps each election in turn, checking mutual exclusion after every step. */
+  private void stepAll(LeaderElection... all) {
+    for (LeaderElection election : all) {
+      election.step();
+      assertOneLeader(all);
+    }
+  }
+
+  private static void assertOneLeader(LeaderElection... all) {
+    assertOneLeader(Arrays.stream(all).map(e -> (BooleanSupplier) e::isLeader)
+        .toArray(BooleanSupplier[]::new));
+  }
+
+  /** Fails at once if more than one of {@code leaders} reports leadership. */
+  static void assertOneLeader(BooleanSupplier... leaders) {
+    long count = Arrays.stream(leaders).filter(BooleanSupplier::getAsBoolean).count();
+    assertTrue(count <= 1, count + " leaders at once");
+  }
+
+  /** Started and stopped strictly alternate, starting with started. */
+  private static void assertAlternating(List<String> log) {
+    for (int i = 0; i < log.size(); i++) {
+      assertEquals(i % 2 == 0 ? "started" : "stopped", log.get(i), "events " + log);
+    }
+  }
+
   private String holder() {
-    JsonObject lease = fake.store().get(ApiResource.LEASES, NS, LEASE);
-    JsonObject spec = lease.getAsJsonObject("spec");
+    JsonObject spec = fake.store().get(ApiResource.LEASES, NS, LEASE).getAsJsonObject("spec");
     return spec != null && spec.has("holderIdentity") ? spec.get("holderIdentity").getAsString()
         : "";
-  }
-
-  private long leaseVersion() {
-    return Long.parseLong(fake.store().get(ApiResource.LEASES, NS, LEASE)
-        .getAsJsonObject("metadata").get("resourceVersion").getAsString());
-  }
-
-  /** Waits until the lease was renewed {@code renewals} times, checking mutual exclusion. */
-  private void awaitRenewalsWithOneLeader(LeaderElection a, LeaderElection b, int renewals) {
-    long start = leaseVersion();
-    Poll.until(WAIT, renewals + " renewals with one leader", () -> {
-      assertFalse(a.isLeader() && b.isLeader(), "two leaders at once");
-      return leaseVersion() >= start + renewals;
-    });
   }
 
   private void failRequestsOf(String identity) {
@@ -108,89 +156,294 @@ class LeaderElectionTest {
         r -> r.header("user-agent").map(identity::equals).orElse(false));
   }
 
-  @Test
-  void ofTwoElectorsExactlyOneLeads() {
-    LeaderElection a = elector("replica-a");
-    LeaderElection b = elector("replica-b");
-    Poll.until(WAIT, "a leader", () -> a.isLeader() || b.isLeader());
-    LeaderElection leader = a.isLeader() ? a : b;
-    awaitRenewalsWithOneLeader(a, b, 5);
-    assertTrue(leader.isLeader());
-    assertEquals(leader.identity(), holder());
-    Poll.until(WAIT, "both observe the leader",
-        () -> a.observedLeader().equals(b.observedLeader())
-            && a.observedLeader().orElseThrow().equals(leader.identity()));
-  }
+  // ------------------------------------------------------------------ stepped on a fake ticker
 
   @Test
-  void theFollowerTakesOverWhenTheLeaderStopsRenewingAndTheLoserCompetesAgain() {
-    LeaderElection a = elector("replica-a");
-    Poll.until(WAIT, "a leads", a::isLeader);
-    LeaderElection b = elector("replica-b");
-    awaitRenewalsWithOneLeader(a, b, 2);
-    assertTrue(a.isLeader());
-
-    failRequestsOf("replica-a");
-    Poll.until(WAIT, "b takes over", b::isLeader);
-    assertFalse(a.isLeader(), "a stepped down before b took over");
-    assertTrue(events.indexOf("replica-a stopped") >= 0
-        && events.indexOf("replica-a stopped") < events.indexOf("replica-b started"), events.toString());
-    assertEquals("replica-b", holder());
-
-    // a is back: it must compete again (client-java #714) but stay a follower while b renews
-    fake.faults().clear();
-    awaitRenewalsWithOneLeader(a, b, 3);
-    assertTrue(b.isLeader());
-
-    failRequestsOf("replica-b");
-    Poll.until(WAIT, "a leads again", a::isLeader);
+  void ofTwoCandidatesExactlyOneLeadsAndTheOtherFollows() {
+    LeaderElection a = stepped("replica-a");
+    LeaderElection b = stepped("replica-b");
+    stepAll(a, b);
+    assertTrue(a.isLeader(), "the first to create the lease leads");
+    assertFalse(b.isLeader());
+    for (int round = 0; round < 20; round++) {
+      advance(RETRY);
+      stepAll(a, b);
+      assertTrue(a.isLeader(), "round " + round);
+    }
     assertEquals("replica-a", holder());
-    assertEquals(List.of("replica-a started", "replica-a stopped", "replica-b started",
-        "replica-b stopped", "replica-a started"), events);
+    assertEquals("replica-a", b.observedLeader().orElseThrow());
+    assertEquals(List.of("started"), events.get("replica-a"));
+    assertEquals(List.of(), events.get("replica-b"));
   }
 
   @Test
-  void anExpiredLeaseIsTakenOverWithoutWaitingAnotherLeaseDuration() {
-    OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+  void aFollowerTakesOverOnlyAfterALeaseDurationWithoutChangeAndTheLeaderHasLapsedBefore() {
+    LeaderElection a = stepped("replica-a");
+    LeaderElection b = stepped("replica-b");
+    stepAll(a, b);
+    advance(RETRY);
+    stepAll(a, b); // a renews at t0; b observes the new version at t0
+    long t0 = ticker.get();
+    // a dies: it never steps again. Its leadership lapses at t0 + renew deadline on its own
+    ticker.set(t0 + RENEW_DEADLINE.toNanos() - 1);
+    assertTrue(a.isLeader());
+    ticker.set(t0 + RENEW_DEADLINE.toNanos());
+    assertFalse(a.isLeader(), "lapsed at the renew deadline, without a step");
+    // b keeps looking; it may take over only a full lease duration after it saw the last change
+    while (ticker.get() < t0 + LEASE_DURATION.toNanos() - RETRY.toNanos()) {
+      advance(RETRY);
+      b.step();
+      assertOneLeader(a, b);
+      assertFalse(b.isLeader(), "took over early, at +" + (ticker.get() - t0) / 1_000_000 + "ms");
+    }
+    ticker.set(t0 + LEASE_DURATION.toNanos() - 1);
+    b.step();
+    assertOneLeader(a, b);
+    assertFalse(b.isLeader());
+    ticker.set(t0 + LEASE_DURATION.toNanos());
+    b.step();
+    assertOneLeader(a, b);
+    assertTrue(b.isLeader());
+    assertEquals("replica-b", holder());
+    // a, stepping again, steps down and follows
+    advance(RETRY);
+    stepAll(a, b);
+    assertEquals(List.of("started", "stopped"), events.get("replica-a"));
+    assertEquals(List.of("started"), events.get("replica-b"));
+  }
+
+  @Test
+  void theLeasesRemoteRenewTimeIsNeverComparedWithTheLocalClock() {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    for (OffsetDateTime renewed : List.of(now.minusHours(1), now.plusHours(1))) {
+      fake.store().create(ApiResource.LEASES, NS, new V1Lease()
+          .metadata(new V1ObjectMeta().name(LEASE).namespace(NS))
+          .spec(new V1LeaseSpec().holderIdentity("other")
+              .leaseDurationSeconds((int) LEASE_DURATION.toSeconds())
+              .acquireTime(renewed).renewTime(renewed).leaseTransitions(4)));
+      LeaderElection a = stepped("replica-a");
+      stepAll(a);
+      long seen = ticker.get();
+      ticker.set(seen + LEASE_DURATION.toNanos() - 1);
+      stepAll(a);
+      assertFalse(a.isLeader(), "renewed " + renewed + ": judged on the remote clock");
+      ticker.set(seen + LEASE_DURATION.toNanos());
+      stepAll(a);
+      assertTrue(a.isLeader(), "renewed " + renewed + ": not taken over after a lease duration");
+      assertEquals(5, fake.store().get(ApiResource.LEASES, NS, LEASE).getAsJsonObject("spec")
+          .get("leaseTransitions").getAsInt());
+      a.close();
+      elections.remove(a);
+      events.clear();
+      fake.store().delete(ApiResource.LEASES, NS, LEASE);
+    }
+  }
+
+  @Test
+  void theHoldersLeaseDurationCountsNotTheFollowersOwn() {
     fake.store().create(ApiResource.LEASES, NS, new V1Lease()
         .metadata(new V1ObjectMeta().name(LEASE).namespace(NS))
-        .spec(new V1LeaseSpec().holderIdentity("crashed-replica").leaseDurationSeconds(60)
-            .acquireTime(longAgo).renewTime(longAgo).leaseTransitions(4)));
-    // a 60 s lease: without the fix the elector would watch the stale record for 60 s first
-    LeaderElection a = elector("replica-a", new LeaderElectionSettings(NS, LEASE, "replica-a",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500)));
-    Poll.until(Duration.ofSeconds(20), "expired lease taken over", a::isLeader);
-    assertEquals("replica-a", holder());
-    assertEquals(5, fake.store().get(ApiResource.LEASES, NS, LEASE).getAsJsonObject("spec")
-        .get("leaseTransitions").getAsInt());
+        .spec(new V1LeaseSpec().holderIdentity("slow-renewer").leaseDurationSeconds(90)));
+    LeaderElection a = stepped("replica-a");
+    stepAll(a);
+    advance(Duration.ofSeconds(89));
+    stepAll(a);
+    assertFalse(a.isLeader(), "the holder promised 90 s, more than the 60 s of a");
+    advance(Duration.ofSeconds(1));
+    stepAll(a);
+    assertTrue(a.isLeader());
   }
 
   @Test
-  void aLiveLeaseOfAnotherReplicaIsRespected() {
-    LeaderElection a = elector("replica-a", new LeaderElectionSettings(NS, LEASE, "replica-a",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500)));
-    Poll.until(WAIT, "a leads", a::isLeader);
-    LeaderElection b = elector("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500)));
-    Poll.until(WAIT, "b observed a", () -> b.observedLeader().orElse("").equals("replica-a"));
-    assertFalse(b.isLeader());
-    assertEquals("replica-a", holder());
+  void leadershipLapsesOnTimeWhileRenewalsFailAndSideEffectsStop() {
+    LeaderElection a = stepped("replica-a");
+    stepAll(a);
+    long t0 = ticker.get();
+    AtomicLong effects = new AtomicLong();
+    assertTrue(a.runIfLeader(effects::incrementAndGet));
+    failRequestsOf("replica-a");
+    while (ticker.get() + RETRY.toNanos() < t0 + RENEW_DEADLINE.toNanos()) {
+      advance(RETRY);
+      stepAll(a);
+      assertTrue(a.isLeader(), "within the renew deadline");
+    }
+    ticker.set(t0 + RENEW_DEADLINE.toNanos() - 1);
+    stepAll(a);
+    assertTrue(a.isLeader(), "until the last nanosecond of the renew deadline");
+    ticker.set(t0 + RENEW_DEADLINE.toNanos());
+    assertFalse(a.isLeader(), "lapsed although nothing stepped");
+    assertFalse(a.runIfLeader(effects::incrementAndGet));
+    assertEquals(1, effects.get());
+    assertEquals(List.of("started"), events.get("replica-a"), "the callback follows at the step");
+    stepAll(a);
+    assertEquals(List.of("started", "stopped"), events.get("replica-a"));
+    fake.faults().clear();
+    advance(RETRY);
+    stepAll(a);
+    assertTrue(a.isLeader(), "the lease still names a: it takes it back as a new term");
+    assertEquals(List.of("started", "stopped", "started"), events.get("replica-a"));
   }
 
   @Test
-  void closingTheLeaderReleasesTheLeaseForAQuickHandover() {
-    LeaderElectionSettings slow = new LeaderElectionSettings(NS, LEASE, "replica-a",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500));
-    LeaderElection a = elector("replica-a", slow);
-    Poll.until(WAIT, "a leads", a::isLeader);
-    LeaderElection b = elector("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
-        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(500)));
-    Poll.until(WAIT, "b observed a", () -> b.observedLeader().orElse("").equals("replica-a"));
-
+  void aReleasedLeaseIsTakenOverAtOnce() {
+    LeaderElection a = stepped("replica-a");
+    LeaderElection b = stepped("replica-b");
+    stepAll(a, b);
     a.close();
     assertFalse(a.isLeader());
-    assertTrue(events.contains("replica-a stopped"));
+    assertEquals(List.of("started", "stopped"), events.get("replica-a"));
+    assertEquals("", holder(), "released");
+    stepAll(a, b);
+    assertTrue(b.isLeader(), "no lease duration to wait for a released lease");
+    assertFalse(a.isLeader(), "a closed election does not compete");
+  }
+
+  @Test
+  void aLeaseTakenByAnotherEndsLeadershipAtTheNextStep() {
+    LeaderElection a = stepped("replica-a");
+    stepAll(a);
+    JsonObject lease = fake.store().get(ApiResource.LEASES, NS, LEASE);
+    lease.getAsJsonObject("spec").addProperty("holderIdentity", "intruder");
+    fake.store().update(ApiResource.LEASES, NS, lease);
+    advance(RETRY);
+    stepAll(a);
+    assertFalse(a.isLeader());
+    assertEquals("intruder", a.observedLeader().orElseThrow());
+    assertEquals(List.of("started", "stopped"), events.get("replica-a"));
+  }
+
+  @Test
+  void theOneLeaderCheckFailsAtTheFirstObservation() {
+    long start = System.nanoTime();
+    assertThrows(AssertionError.class, () -> assertOneLeader(() -> true, () -> true));
+    assertTrue(System.nanoTime() - start < WAIT.toNanos() / 10, "not at a deadline");
+    assertOneLeader(() -> true, () -> false);
+  }
+
+  // ------------------------------------------------------------------ running on real time
+
+  /** Waits for {@code done}, checking at every observation that there is at most one leader. */
+  private static void awaitWithOneLeader(String what, BooleanSupplier done,
+      LeaderElection... all) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      assertOneLeader(all); // outside any poll: fails the test at once
+      if (done.getAsBoolean()) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        fail("timed out after " + WAIT + " waiting for " + what);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
+  }
+
+  private long leaseVersion() {
+    return Long.parseLong(fake.store().get(ApiResource.LEASES, NS, LEASE)
+        .getAsJsonObject("metadata").get("resourceVersion").getAsString());
+  }
+
+  @Test
+  void twoRunningElectionsHaveOneLeaderAtEveryObservation() {
+    // a lapsed leader stops 6 s before anyone may take over: far more than the time between
+    // two reads of isLeader(), even on a busy machine
+    LeaderElectionSettings fast = new LeaderElectionSettings(NS, LEASE, "x",
+        Duration.ofSeconds(10), Duration.ofSeconds(4), Duration.ofSeconds(1));
+    LeaderElection a = running("replica-a", new LeaderElectionSettings(NS, LEASE, "replica-a",
+        fast.leaseDuration(), fast.renewDeadline(), fast.retryPeriod()));
+    LeaderElection b = running("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
+        fast.leaseDuration(), fast.renewDeadline(), fast.retryPeriod()));
+    awaitWithOneLeader("a leader", () -> a.isLeader() || b.isLeader(), a, b);
+    long start = leaseVersion();
+    awaitWithOneLeader("5 renewals", () -> leaseVersion() >= start + 5, a, b);
+    LeaderElection leader = a.isLeader() ? a : b;
+    assertEquals(leader.identity(), holder());
+    awaitWithOneLeader("both observe the leader",
+        () -> a.observedLeader().equals(b.observedLeader()), a, b);
+  }
+
+  @Test
+  void closingTheRunningLeaderHandsOverWithoutWaitingForTheLease() {
+    LeaderElectionSettings slow = new LeaderElectionSettings(NS, LEASE, "replica-a",
+        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(1));
+    LeaderElection a = running("replica-a", slow);
+    awaitWithOneLeader("a leads", a::isLeader, a);
+    LeaderElection b = running("replica-b", new LeaderElectionSettings(NS, LEASE, "replica-b",
+        Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(1)));
+    awaitWithOneLeader("b observed a", () -> b.observedLeader().orElse("").equals("replica-a"),
+        a, b);
+    assertFalse(b.isLeader());
+    a.close();
+    assertFalse(a.isLeader());
+    assertEquals(List.of("started", "stopped"), events.get("replica-a"));
     // well within the 60 s lease: only a released lease allows that
-    Poll.until(Duration.ofSeconds(20), "b takes over the released lease", b::isLeader);
+    awaitWithOneLeader("b takes over the released lease", b::isLeader, a, b);
+  }
+
+  @Test
+  void leadershipEndsAtTheRenewDeadlineAfterTheLastSuccessfulRenewal() {
+    LeaderElection a = running("replica-a", new LeaderElectionSettings(NS, LEASE, "replica-a",
+        Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    Poll.until(WAIT, "a leads", a::isLeader);
+    // let exactly one more renewal through, then fail every call of a
+    AtomicLong lastRenewalArrived = new AtomicLong();
+    fake.faults().fail(Faults.ALWAYS, 500, r -> {
+      if (!r.header("user-agent").map("replica-a"::equals).orElse(false)) {
+        return false;
+      }
+      if (lastRenewalArrived.get() != 0) {
+        return true;
+      }
+      if (r.method().equals("PUT")) {
+        lastRenewalArrived.set(System.nanoTime());
+      }
+      return false;
+    });
+    Poll.until(WAIT, "one more renewal", () -> lastRenewalArrived.get() != 0);
+    // the renewal was sent before it arrived: the deadline is at most 2 s after its arrival
+    long lapse = lastRenewalArrived.get() + Duration.ofMillis(2300).toNanos();
+    Poll.until(WAIT, "the renew deadline passed", () -> System.nanoTime() - lapse > 0);
+    assertFalse(a.isLeader(), "still leader past the renew deadline");
+  }
+
+  @Test
+  void startedLeadingNeverFollowsStoppedLeadingEvenWhenClosedConcurrently() {
+    for (int i = 0; i < 10; i++) {
+      String identity = "replica-" + i;
+      List<String> late = new CopyOnWriteArrayList<>();
+      LeaderElection election = new LeaderElection(client(identity), new LeaderElectionSettings(
+          NS, LEASE + "-" + i, identity, Duration.ofSeconds(6), Duration.ofSeconds(4),
+          Duration.ofSeconds(1)), Clock.systemUTC());
+      record(identity, election);
+      election.addListener(new LeadershipListener() {
+        @Override
+        public void startedLeading() {
+          if (!election.isLeader()) {
+            late.add("started while not leader");
+          }
+        }
+
+        @Override
+        public void stoppedLeading() {
+          if (election.isLeader()) {
+            late.add("stopped while leader");
+          }
+        }
+      });
+      election.start();
+      if (i % 2 == 0) {
+        Poll.until(WAIT, identity + " leads", election::isLeader);
+      }
+      election.close();
+      List<String> log = events.get(identity);
+      assertAlternating(log);
+      assertTrue(log.isEmpty() || log.get(log.size() - 1).equals("stopped"), log.toString());
+      // an attempt that completes after close (as a slow call would) starts no new term
+      int before = log.size();
+      election.step();
+      assertEquals(before, events.get(identity).size(), "a callback after close: " + log);
+      assertEquals(List.of(), late);
+      assertFalse(election.isLeader());
+    }
   }
 }

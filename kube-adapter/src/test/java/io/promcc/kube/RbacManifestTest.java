@@ -40,7 +40,7 @@ class RbacManifestTest {
           TestServices.guest("abc12"));
       SecretSettings secrets = SecretSettings.defaults();
       LeaderElectionSettings lease = new LeaderElectionSettings("monitoring", "promcc-prometheus",
-          "replica-a", Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+          "replica-a", Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1));
       try (ServiceClusterSource services = new ServiceClusterSource(fake.newClient(),
               DiscoverySettings.defaults(), WatchSettings.defaults());
           SecretCertificateSource certificates = new SecretCertificateSource(fake.newClient(),
@@ -50,7 +50,7 @@ class RbacManifestTest {
         services.start();
         certificates.start();
         election.start();
-        Poll.until(Duration.ofSeconds(15), "all synced, leading and renewing",
+        Poll.until(Duration.ofSeconds(30), "all synced, leading and renewing",
             () -> services.hasSynced() && certificates.hasSynced() && election.isLeader()
                 && fake.requestCount(r -> r.method().equals("PUT")) >= 2
                 && fake.requestCount(FakeRequest::isWatch) >= 2);

@@ -10,7 +10,9 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
@@ -18,14 +20,20 @@ import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SecretCertificateSourceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final GuestCluster ABC = GuestCluster.of("abc12", "aws", "https://master.abc12");
 
   private FakeKubeApi fake;
@@ -191,5 +199,153 @@ class SecretCertificateSourceTest {
     assertTrue(fake.requests().stream().filter(r -> r.isFor(ApiResource.SECRETS))
         .allMatch(r -> r.path().equals("/api/v1/namespaces/default/secrets")
             && "clusterComponent=prometheus".equals(r.query().get("labelSelector"))));
+  }
+
+  @Test
+  void anExpiredCertificateIsRefusedWithReasonExpired() {
+    Instant now = Instant.now();
+    TestCa.Issued expired = fake.ca().issueClient("prometheus-abc12",
+        now.minus(Duration.ofDays(3)), now.minus(Duration.ofHours(1)));
+    fake.store().create(ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12",
+        "prometheus", Map.of("ca", fake.ca().certificatePem(), "crt", expired.certificatePem(),
+            "key", expired.privateKeyPem())));
+    startSynced();
+    CertificateUnavailableException e = unavailable();
+    assertEquals("expired", e.reason());
+    assertTrue(e.getMessage().startsWith("certificate of secret \"default/abc12-prometheus\" for "
+        + "cluster \"abc12\" expired at "), e.getMessage());
+  }
+
+  @Test
+  void observeGivesABundleOrAReasonPerClusterAndTheFirstExpiry() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    GuestCluster missing = GuestCluster.of("nosecret", "aws", "https://master.nosecret");
+    CertificateObservation observation = source.observe(List.of(ABC, missing));
+    assertEquals(List.of(ABC.id()), List.copyOf(observation.bundles().keySet()));
+    assertEquals(SecretCertificateSource.SECRET_MISSING,
+        observation.problems().get(missing.id()).reason());
+    assertEquals(Optional.of(issued.certificate().getNotAfter().toInstant()),
+        observation.nextAttention(), "observe again when the served certificate expires");
+  }
+
+  @Test
+  void listenersHearOfRelevantSecretChangesAfterTheSync() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    AtomicInteger calls = new AtomicInteger();
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    source.addChangeListener(calls::incrementAndGet);
+    source.start();
+    // the initial list's add events may reach the listener after the sync: at least once
+    Poll.until(WAIT, "told about the sync", () -> calls.get() >= 1);
+
+    int beforeAdd = calls.get();
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "def34-prometheus", "def34", "prometheus", fullData()));
+    Poll.until(WAIT, "told about a new secret", () -> calls.get() > beforeAdd);
+    int beforeChange = calls.get();
+    fake.store().update(ApiResource.SECRETS, null, secret("default", "def34-prometheus", "def34",
+        "prometheus", Map.of("ca", fake.ca().certificatePem())));
+    Poll.until(WAIT, "told about changed data", () -> calls.get() > beforeChange);
+    int beforeDelete = calls.get();
+    fake.store().delete(ApiResource.SECRETS, "default", "def34-prometheus");
+    Poll.until(WAIT, "told about the deletion", () -> calls.get() > beforeDelete);
+  }
+
+  @Test
+  void onlyChangesOfACertificateSecretsLabelsOrDataMatter() {
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    V1Secret plain = secret("default", "abc12-prometheus", "abc12", "prometheus", fullData());
+    V1Secret annotated = secret("default", "abc12-prometheus", "abc12", "prometheus", fullData());
+    annotated.getMetadata().putAnnotationsItem("note", "touched").resourceVersion("99");
+    V1Secret newData = secret("default", "abc12-prometheus", "abc12", "prometheus",
+        Map.of("ca", fake.ca().certificatePem()));
+    V1Secret relabelled = secret("default", "abc12-prometheus", "abc13", "prometheus",
+        fullData());
+    V1Secret unrelated = new V1Secret().metadata(new V1ObjectMeta().namespace("default")
+        .name("other").labels(Map.of("clusterComponent", "prometheus")));
+    V1Secret unrelatedChanged = new V1Secret().metadata(new V1ObjectMeta().namespace("default")
+        .name("other").labels(Map.of("clusterComponent", "prometheus", "x", "y")));
+
+    assertFalse(source.matters(plain, annotated), "an annotation is not news");
+    assertTrue(source.matters(plain, newData));
+    assertTrue(source.matters(plain, relabelled));
+    assertTrue(source.matters(null, plain));
+    assertTrue(source.matters(plain, null));
+    assertTrue(source.matters(plain, unrelated), "it no longer names a cluster");
+    assertFalse(source.matters(null, unrelated));
+    assertFalse(source.matters(unrelated, unrelatedChanged));
+  }
+
+  @Test
+  void listenersHearWhenAFailingInformerRecovers() {
+    AtomicInteger calls = new AtomicInteger();
+    startSynced();
+    source.addChangeListener(calls::incrementAndGet);
+    fake.faults().fail(Faults.ALWAYS, 500, r -> r.isFor(ApiResource.SECRETS));
+    fake.faults().closeWatches();
+    Poll.until(WAIT, "failure seen", () -> source.observe(List.of(ABC)).problems().get(ABC.id())
+        .reason().equals(SecretCertificateSource.SOURCE_NOT_READY));
+    int before = calls.get();
+    fake.faults().clear();
+    Poll.until(WAIT, "told about the recovery", () -> calls.get() > before);
+  }
+
+  @Test
+  void awaitSyncedFollowsTheLifecycle() throws Exception {
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    assertThrows(IllegalStateException.class, () -> source.awaitSynced(Duration.ofMillis(10)),
+        "waiting for a source that was never started is a mistake");
+    source.start();
+    source.start();
+    assertTrue(source.awaitSynced(WAIT));
+    source.close();
+    source.close();
+    assertFalse(source.awaitSynced(WAIT), "a closed source is not synced");
+    assertThrows(IllegalStateException.class, source::start);
+  }
+
+  @Test
+  void closingReleasesAWaitForASyncThatCannotHappen() throws Exception {
+    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    source.start();
+    assertFalse(source.awaitSynced(Duration.ofMillis(200)), "the timeout passes");
+    CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+      try {
+        return source.awaitSynced(Duration.ofMinutes(5));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Poll.until(WAIT, "the waiter waits", () -> !waiting.isDone());
+    source.close();
+    assertFalse(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS), "released by close");
+  }
+
+  @Test
+  void aCertificateExpiresOnTheInjectedClock() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    MutableClock clock = MutableClock.startingNow();
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults(), clock);
+    source.start();
+    Poll.until(WAIT, "secrets synced", source::hasSynced);
+    Instant notAfter = issued.certificate().getNotAfter().toInstant();
+    clock.set(notAfter.minusSeconds(1));
+    assertEquals(issued.certificatePem(), source.certificateFor(ABC).certificatePem());
+    clock.set(notAfter);
+    assertEquals(SecretCertificateSource.EXPIRED, unavailable().reason(),
+        "a certificate is expired from its notAfter on");
+    CertificateObservation observation = source.observe(List.of(ABC));
+    assertEquals(SecretCertificateSource.EXPIRED, observation.problems().get(ABC.id()).reason());
+    assertEquals(Optional.empty(), observation.nextAttention(), "nothing valid left to watch");
   }
 }

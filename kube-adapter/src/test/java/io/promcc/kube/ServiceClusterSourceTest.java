@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ServiceClusterSourceTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Predicate<FakeRequest> SERVICE_WATCH =
       r -> r.isFor(ApiResource.SERVICES) && r.isWatch();
   private static final Predicate<FakeRequest> SERVICE_LIST =
@@ -135,7 +135,8 @@ class ServiceClusterSourceTest {
     create(guest("ns-a", "master", "aaa", 443));
     create(guest("ns-b", "master", "bbb", 443));
     create(guest("ns-c", "master", "ccc", 443));
-    startSynced(DiscoverySettings.defaults().withNamespaces(List.of("ns-a", "ns-b")));
+    startSynced(DiscoverySettings.defaults().withNamespaces(List.of("ns-a", "ns-b"))
+        .withTrustedNamespaces(List.of("ns-a", "ns-b")));
     Poll.until(WAIT, "two namespaced watches",
         () -> fake.store().watchCount(ApiResource.SERVICES) == 2);
     assertEquals(List.of("aaa", "bbb"), ids(source.snapshot()));
@@ -151,24 +152,30 @@ class ServiceClusterSourceTest {
     fake = FakeKubeApi.start();
     create(guest("good1"));
     create(guest("bad", "master", "Not_A_Label", 443));
-    create(guest("dup-a", "master", "twin", 443));
-    create(guest("dup-b", "master", "twin", 443));
-    create(guest("port", "master", "port0", 0));
+    create(guest("intruder", "master", "good1", 443));
+    create(guest("twin", "master", "twin", 443));
+    create(guest("twin", "second", "twin", 443));
+    create(guest("port0", "master", "port0", 0));
     startSynced(DiscoverySettings.defaults());
     ClusterSnapshot snapshot = source.snapshot();
-    assertEquals(List.of("good1"), ids(snapshot));
+    assertEquals(List.of("good1", "twin"), ids(snapshot));
+    assertEquals(URI.create("https://master.twin"),
+        TestServices.cluster(snapshot, "twin").apiServer());
     assertEquals(List.of(
         "service \"bad/master\" invalid-cluster-id",
-        "service \"dup-a/master\" duplicate-cluster-id",
-        "service \"dup-b/master\" duplicate-cluster-id",
-        "service \"port/master\" invalid-port"),
+        "service \"intruder/master\" cluster-id-namespace-mismatch",
+        "service \"port0/master\" invalid-port",
+        "service \"twin/second\" duplicate-cluster-id"),
         snapshot.rejections().stream().map(r -> r.subject() + " " + r.reason()).toList());
-    Rejection dup = snapshot.rejections().get(1);
-    assertEquals("cluster id \"twin\" is claimed by more than one service: "
-        + "service \"dup-a/master\", service \"dup-b/master\"", dup.message());
+    Rejection dup = snapshot.rejections().get(3);
+    assertTrue(dup.message().startsWith("cluster id \"twin\" is already claimed by service "
+        + "\"twin/master\" (created "), dup.message());
 
-    fake.store().delete(ApiResource.SERVICES, "dup-b", "master");
-    awaitIds("duplicate resolved", List.of("good1", "twin"));
+    fake.store().delete(ApiResource.SERVICES, "twin", "master");
+    Poll.until(WAIT, "the remaining claimant takes the id",
+        () -> URI.create("https://second.twin").equals(
+            TestServices.cluster(source.snapshot(), "twin").apiServer())
+            && source.snapshot().rejections().size() == 3);
   }
 
   @Test
@@ -233,8 +240,9 @@ class ServiceClusterSourceTest {
     fake = FakeKubeApi.start();
     create(guest("one11"));
     // watches of 1 s, declared dead 1 s after that: the partition below must be noticed by
-    // the client alone (client-java #2330: with no read timeout the informer hangs for good)
-    startSource(DiscoverySettings.defaults(), new WatchSettings(Duration.ofSeconds(2),
+    // the client alone (client-java #2330: with no read timeout the informer hangs for good).
+    // Lists keep working and get a read timeout a busy machine meets.
+    startSource(DiscoverySettings.defaults(), new WatchSettings(Duration.ofSeconds(20),
         Duration.ofSeconds(1), Duration.ofSeconds(1)));
     Poll.until(WAIT, "synced and watching", () -> source.hasSynced()
         && fake.store().watchCount(ApiResource.SERVICES) > 0);
@@ -376,5 +384,44 @@ class ServiceClusterSourceTest {
     assertEquals(DiscoverySettings.DEFAULT_PROVIDER,
         TestServices.cluster(source.snapshot(), "def34").provider());
     assertEquals(Optional.empty(), source.failure());
+  }
+
+  @Test
+  void awaitSyncedFollowsTheLifecycle() throws Exception {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    source = new ServiceClusterSource(fake.newClient(), DiscoverySettings.defaults(),
+        WatchSettings.defaults());
+    assertThrows(IllegalStateException.class, () -> source.awaitSynced(Duration.ofMillis(10)),
+        "waiting for a source that was never started is a mistake");
+    source.start();
+    source.start();
+    assertTrue(source.awaitSynced(WAIT));
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+    source.close();
+    source.close();
+    assertFalse(source.awaitSynced(WAIT), "a closed source is not synced");
+    assertFalse(source.hasSynced());
+    assertThrows(IllegalStateException.class, source::start);
+  }
+
+  @Test
+  void closingReleasesAWaitForASyncThatCannotHappen() throws Exception {
+    fake = FakeKubeApi.start();
+    fake.faults().fail(Faults.ALWAYS, 403, SERVICE_LIST);
+    startSource(DiscoverySettings.defaults());
+    assertFalse(source.awaitSynced(Duration.ofMillis(200)), "the timeout passes");
+    java.util.concurrent.CompletableFuture<Boolean> waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return source.awaitSynced(Duration.ofMinutes(5));
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    Poll.until(WAIT, "the waiter waits", () -> !waiting.isDone());
+    source.close();
+    assertFalse(waiting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+        "released by close");
   }
 }

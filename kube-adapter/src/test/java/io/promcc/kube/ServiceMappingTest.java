@@ -38,8 +38,8 @@ class ServiceMappingTest {
 
   @Test
   void aPortOtherThan443IsKeptAndTheHttpsPortIsPreferred() {
-    assertEquals(URI.create("https://api.ns1:6443"), mapped(guest("ns1", "api", "abc12", 6443))
-        .apiServer());
+    assertEquals(URI.create("https://api.abc12:6443"),
+        mapped(guest("abc12", "api", "abc12", 6443)).apiServer());
     V1Service twoPorts = guest("abc12");
     twoPorts.getSpec().ports(List.of(new V1ServicePort().name("metrics").port(9100),
         new V1ServicePort().name("https").port(8443)));
@@ -53,8 +53,8 @@ class ServiceMappingTest {
   void anExplicitUrlAnnotationWins() {
     V1Service service = guest("abc12");
     service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION,
-        "https://127.0.0.1:40123");
-    assertEquals(URI.create("https://127.0.0.1:40123"), mapped(service).apiServer());
+        "https://api.abc12.example.com:40123");
+    assertEquals(URI.create("https://api.abc12.example.com:40123"), mapped(service).apiServer());
   }
 
   @Test
@@ -77,18 +77,28 @@ class ServiceMappingTest {
             + "ending with a letter or digit), found \"Bad_ID\" (annotation "
             + "\"giantswarm.io/prometheus-cluster\")"), badId);
 
-    Rejection badPort = rejected(guest("ns", "master", "abc12", 70000));
+    Rejection badPort = rejected(guest("abc12", "master", "abc12", 70000));
     assertEquals(ServiceMapping.INVALID_PORT, badPort.reason());
-    assertEquals("port of service \"ns/master\" must be between 1 and 65535, found \"70000\"",
+    assertEquals("port of service \"abc12/master\" must be between 1 and 65535, found \"70000\"",
         badPort.message());
 
     V1Service badUrl = guest("abc12");
     badUrl.getMetadata().getAnnotations().put(
         DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "ftp://host/path");
     Rejection url = rejected(badUrl);
-    assertEquals(ServiceMapping.INVALID_API_SERVER, url.reason());
-    assertEquals("api server of cluster \"abc12\" must be an http or https url, found "
-        + "\"ftp://host/path\" (annotation \"promcc.io/api-server-url\")", url.message());
+    assertEquals(ServiceMapping.API_SERVER_NOT_HTTPS, url.reason());
+    assertEquals("api server of cluster \"abc12\" must be an https url (the client certificate "
+        + "is only used over tls), found \"ftp://host/path\" (annotation "
+        + "\"promcc.io/api-server-url\")", url.message());
+
+    V1Service withPath = guest("abc12");
+    withPath.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://api.example.com/k8s");
+    Rejection path = rejected(withPath);
+    assertEquals(ServiceMapping.INVALID_API_SERVER, path.reason());
+    assertEquals("api server of cluster \"abc12\" must not have a path, found "
+        + "\"https://api.example.com/k8s\" (annotation \"promcc.io/api-server-url\")",
+        path.message());
 
     V1Service badEtcd = guest("abc12");
     badEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
@@ -115,19 +125,24 @@ class ServiceMappingTest {
   }
 
   @Test
-  void everyServiceClaimingADuplicateIdIsRejectedAndTheOthersGoOn() {
+  void servicesInTrustedNamespacesMayClaimAnyIdAndTheFirstClaimantKeepsIt() {
+    ServiceMapping trusting = new ServiceMapping(
+        DiscoverySettings.defaults().withTrustedNamespaces(List.of("a", "b", "c")));
     ClusterSnapshot snapshot = ServiceMapping.snapshot(List.of(
-        mapping.map(guest("b", "master", "twin", 443)),
-        mapping.map(guest("solo1")),
-        mapping.map(guest("a", "master", "twin", 443)),
-        mapping.map(guest("c", "master", "twin", 443))));
-    assertEquals(List.of("solo1"), TestServices.ids(snapshot));
-    String message = "cluster id \"twin\" is claimed by more than one service: "
-        + "service \"a/master\", service \"b/master\", service \"c/master\"";
+        trusting.map(guest("b", "master", "twin", 443)),
+        trusting.map(guest("solo1")),
+        trusting.map(guest("a", "master", "twin", 443)),
+        trusting.map(guest("c", "master", "twin", 443))));
+    assertEquals(List.of("solo1", "twin"), TestServices.ids(snapshot));
+    assertEquals(URI.create("https://master.a"), TestServices.cluster(snapshot, "twin")
+        .apiServer(), "without creation times the first by namespace and name is established");
     assertEquals(List.of(
-        new Rejection("service \"a/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message),
-        new Rejection("service \"b/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message),
-        new Rejection("service \"c/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, message)),
+        new Rejection("service \"b/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID,
+            "cluster id \"twin\" is already claimed by service \"a/master\" (creation time "
+                + "unknown); service \"b/master\" (creation time unknown) is the later claimant"),
+        new Rejection("service \"c/master\"", ServiceMapping.DUPLICATE_CLUSTER_ID,
+            "cluster id \"twin\" is already claimed by service \"a/master\" (creation time "
+                + "unknown); service \"c/master\" (creation time unknown) is the later claimant")),
         snapshot.rejections());
   }
 }

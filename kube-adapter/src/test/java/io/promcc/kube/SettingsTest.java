@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.common.collect.ImmutableSortedMap;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.promcc.kube.fake.FakeKubeApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -34,28 +32,6 @@ class SettingsTest {
     assertEquals("clusterComponent=prometheus", secrets.staticSelector());
     assertEquals(List.of("ca", "crt", "key"),
         List.of(secrets.caKey(), secrets.certificateKey(), secrets.privateKeyKey()));
-  }
-
-  @Test
-  void badSettingsAreRejectedWithTheReason() {
-    assertThrows(IllegalArgumentException.class,
-        () -> DiscoverySettings.defaults().withNamespaces(List.of("a", "a")));
-    assertThrows(IllegalArgumentException.class,
-        () -> DiscoverySettings.defaults().withNamespaces(List.of(" ")));
-    IllegalArgumentException noPlaceholder = assertThrows(IllegalArgumentException.class,
-        () -> new SecretSettings("default", ImmutableSortedMap.of("clusterID", "fixed"), "ca",
-            "crt", "key"));
-    assertTrue(noPlaceholder.getMessage().contains("{cluster}"), noPlaceholder.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> new WatchSettings(Duration.ZERO, Duration.ofMinutes(5), Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class,
-        () -> new WatchSettings(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> new LeaderElectionSettings("ns", "lease",
-        "me", Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMillis(200)));
-    assertThrows(IllegalArgumentException.class, () -> new LeaderElectionSettings("ns", "lease",
-        "me", Duration.ofMillis(2500), Duration.ofSeconds(2), Duration.ofMillis(200)));
-    assertThrows(IllegalArgumentException.class, () -> LeaderElectionSettings.defaults("ns",
-        "lease", ""));
   }
 
   @Test

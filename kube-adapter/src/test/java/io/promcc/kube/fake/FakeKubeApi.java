@@ -54,8 +54,10 @@ import javax.net.ssl.TrustManagerFactory;
  * A Kubernetes API server fake on loopback that both the official Java client and Prometheus'
  * {@code kubernetes_sd_configs} (client-go) can use.
  *
- * <p>It serves list, watch, get, create, update (optimistic concurrency), patch and delete for
- * the resources in {@link ApiResource#ALL}; watches stream newline-delimited JSON events in a
+ * <p>It serves list, watch, get, create, update (optimistic concurrency; an update that changes
+ * nothing writes nothing), patch (JSON, merge, strategic merge and server-side apply, 415 for
+ * other content types, see {@link PatchType}) and delete for the resources in
+ * {@link ApiResource#ALL}; watches stream newline-delimited JSON events in a
  * chunked response, honour {@code resourceVersion}, {@code allowWatchBookmarks} and
  * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; lists
  * carry their kind ({@code ServiceList}) and the global resourceVersion. It always answers
@@ -65,8 +67,9 @@ import javax.net.ssl.TrustManagerFactory;
  * Prometheus metrics page, extended by {@link #metricsPages()}) are served too.
  *
  * <p>HTTPS (the default) uses a {@link TestCa} made at start; client certificates can be
- * required. {@link #faults()} injects errors, delays and watch endings. Thread-safe; close it
- * to stop the server and end all watches.
+ * required. {@link #faults()} injects errors (also the API server's 401, 403 and plain-text 429),
+ * delays, watch endings and watch {@code ERROR} events; {@link #serveUnknownFields} makes it
+ * answer like a newer API server. Thread-safe; close it to stop the server and end all watches.
  */
 public final class FakeKubeApi implements AutoCloseable {
   /** Client-certificate policy. */
@@ -83,6 +86,7 @@ public final class FakeKubeApi implements AutoCloseable {
   private final boolean https;
   private final Duration bookmarkInterval;
   private final Duration maxWatchTimeout;
+  private volatile boolean unknownFields;
   private final Deque<FakeRequest> requests = new ArrayDeque<>();
   private final AtomicInteger proxyHits = new AtomicInteger();
   private final MetricsPages metricsPages = new MetricsPages();
@@ -97,6 +101,7 @@ public final class FakeKubeApi implements AutoCloseable {
     this.bookmarkInterval = builder.bookmarkInterval;
     this.maxWatchTimeout = builder.maxWatchTimeout;
     this.requestListener = builder.requestListener;
+    this.unknownFields = builder.unknownFields;
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     if (https) {
       HttpsServer httpsServer = HttpsServer.create(address, 64);
@@ -149,6 +154,7 @@ public final class FakeKubeApi implements AutoCloseable {
     private Duration bookmarkInterval = Duration.ofSeconds(1);
     private Duration maxWatchTimeout = Duration.ofMinutes(30);
     private Consumer<FakeRequest> requestListener = request -> { };
+    private boolean unknownFields;
 
     private Builder() {}
 
@@ -158,6 +164,15 @@ public final class FakeKubeApi implements AutoCloseable {
      */
     public Builder onRequest(Consumer<FakeRequest> listener) {
       this.requestListener = requireNonNull(listener, "listener == null");
+      return this;
+    }
+
+    /**
+     * Serve every object with fields no client model knows, as a newer API server does (see
+     * {@link FakeKubeApi#serveUnknownFields}).
+     */
+    public Builder unknownFields() {
+      this.unknownFields = true;
       return this;
     }
 
@@ -226,6 +241,15 @@ public final class FakeKubeApi implements AutoCloseable {
       host = "[" + host + "]";
     }
     return URI.create((https ? "https://" : "http://") + host + ":" + server.getAddress().getPort());
+  }
+
+  /**
+   * Whether served objects (lists, items, watch events, write responses) carry fields that no
+   * client model knows, in the object, its metadata and every nested structure: what an API
+   * server newer than the client sends. Stored objects are unchanged.
+   */
+  public void serveUnknownFields(boolean on) {
+    this.unknownFields = on;
   }
 
   /** The objects. */
@@ -322,12 +346,8 @@ public final class FakeKubeApi implements AutoCloseable {
           return;
         }
       }
-      if (action.status() != 0) {
-        if (action.status() == 429) {
-          exchange.getResponseHeaders().set("Retry-After", "1");
-        }
-        sendStatus(exchange, new ApiError(action.status(),
-            Faults.reasonFor(action.status()).orElse("InternalError"), "injected fault"));
+      if (action.reply().isPresent()) {
+        action.reply().get().send(exchange, request);
         return;
       }
       try {
@@ -477,17 +497,17 @@ public final class FakeKubeApi implements AutoCloseable {
         // read version and items atomically, so a watch from this version misses nothing
         synchronized (store) {
           meta.addProperty("resourceVersion", Long.toString(store.resourceVersion()));
-          store.list(resource, namespace, labels, fields).forEach(items::add);
+          store.list(resource, namespace, labels, fields).forEach(o -> items.add(served(o)));
         }
         list.add("metadata", meta);
         list.add("items", items);
-        sendJson(exchange, 200, list);
+        sendJson(exchange, 200, served(list));
       }
       case "POST" -> {
         if (namespace == null && resource.namespaced()) {
           throw new ApiError(405, "MethodNotAllowed", "create needs a namespace");
         }
-        sendJson(exchange, 201, store.create(resource, namespace, readBody(exchange)));
+        sendJson(exchange, 201, served(store.create(resource, namespace, readBody(exchange))));
       }
       default -> throw new ApiError(405, "MethodNotAllowed",
           "the server does not allow this method on the requested resource");
@@ -500,7 +520,7 @@ public final class FakeKubeApi implements AutoCloseable {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     }
     switch (request.method()) {
-      case "GET" -> sendJson(exchange, 200, store.get(resource, namespace, name));
+      case "GET" -> sendJson(exchange, 200, served(store.get(resource, namespace, name)));
       case "PUT" -> {
         JsonObject body = readBody(exchange);
         String bodyName = Selector.fieldValue(body, "metadata.name");
@@ -509,11 +529,17 @@ public final class FakeKubeApi implements AutoCloseable {
               + ") does not match the name on the URL (" + name + ")");
         }
         ObjectStore.metadata(body).addProperty("name", name);
-        sendJson(exchange, 200, store.update(resource, namespace, body));
+        sendJson(exchange, 200, served(store.update(resource, namespace, body)));
       }
-      case "PATCH" -> sendJson(exchange, 200, store.patch(resource, namespace, name,
-          readBody(exchange)));
-      case "DELETE" -> sendJson(exchange, 200, store.delete(resource, namespace, name));
+      case "PATCH" -> {
+        PatchType type = PatchType.of(request.header("content-type").orElse(null))
+            .orElseThrow(PatchType::unsupported);
+        ObjectStore.Patched patched = store.patch(resource, namespace, name, type,
+            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+            request.query().get("fieldManager"));
+        sendJson(exchange, patched.created() ? 201 : 200, served(patched.object()));
+      }
+      case "DELETE" -> sendJson(exchange, 200, served(store.delete(resource, namespace, name)));
       default -> throw new ApiError(405, "MethodNotAllowed",
           "the server does not allow this method on the requested resource");
     }
@@ -573,15 +599,15 @@ public final class FakeKubeApi implements AutoCloseable {
             JsonObject meta = new JsonObject();
             meta.addProperty("resourceVersion", Long.toString(version));
             bookmark.add("metadata", meta);
-            writeEvent(out, "BOOKMARK", bookmark);
+            writeEvent(out, "BOOKMARK", served(bookmark));
           }
         } else if (item instanceof ObjectStore.EndOfWatch end) {
-          if (end.gone()) {
-            writeEvent(out, "ERROR", statusJson(new ApiError(410, "Expired", end.message())));
+          if (end.error() != null) {
+            writeEvent(out, "ERROR", statusJson(end.error()));
           }
           return;
         } else if (item instanceof ObjectStore.WatchEvent event) {
-          writeEvent(out, event.type(), event.object());
+          writeEvent(out, event.type(), served(event.object()));
         }
       }
     } catch (InterruptedException e) {
@@ -614,7 +640,12 @@ public final class FakeKubeApi implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void writeEvent(OutputStream out, String type, JsonObject object)
+  /** An object as served: with unknown fields when {@link #serveUnknownFields} is on. */
+  private JsonObject served(JsonObject object) {
+    return unknownFields ? UnknownFields.add(object) : object;
+  }
+
+  static void writeEvent(OutputStream out, String type, JsonObject object)
       throws IOException {
     JsonObject event = new JsonObject();
     event.addProperty("type", type);
@@ -647,11 +678,11 @@ public final class FakeKubeApi implements AutoCloseable {
     sendJson(exchange, error.code(), statusJson(error));
   }
 
-  private static void sendJson(HttpExchange exchange, int code, JsonObject body) throws IOException {
+  static void sendJson(HttpExchange exchange, int code, JsonObject body) throws IOException {
     send(exchange, code, "application/json", body.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int code, String contentType, byte[] body)
+  static void send(HttpExchange exchange, int code, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     boolean head = exchange.getRequestMethod().equals("HEAD");

@@ -173,7 +173,7 @@ class FakeKubeApiTest {
     fake.store().create(ApiResource.SERVICES, ns, service(ns, "b", Map.of()));
     fake.store().delete(ApiResource.SERVICES, ns, "a");
     Thread writer = new Thread(() -> {
-      Poll.until(Duration.ofSeconds(5), "watch open",
+      Poll.until(Duration.ofSeconds(10), "watch open",
           () -> fake.store().watchCount(ApiResource.SERVICES) > 0);
       fake.store().create(ApiResource.SERVICES, ns, service(ns, "c", Map.of()));
     });
@@ -240,8 +240,8 @@ class FakeKubeApiTest {
     fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of()));
     long now = fake.store().resourceVersion();
     List<JsonObject> events = watch("/api/v1/namespaces/" + ns + "/services?watch=true"
-        + "&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion=" + now, 100);
-    assertFalse(events.isEmpty(), "at least one bookmark in a second");
+        + "&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=" + now, 100);
+    assertFalse(events.isEmpty(), "at least one bookmark in two seconds (one per 200 ms)");
     assertTrue(events.size() < 100, "the watch ended at its timeout");
     for (JsonObject event : events) {
       assertEquals("BOOKMARK", type(event));
@@ -372,9 +372,10 @@ class FakeKubeApiTest {
 
   @Test
   void closingWatchesEndsTheStreamCleanly() throws Exception {
+    int open0 = fake.store().watchCount(ApiResource.PODS);
     Thread closer = new Thread(() -> {
-      Poll.until(Duration.ofSeconds(5), "watch open",
-          () -> fake.store().watchCount(ApiResource.PODS) > 0);
+      Poll.until(Duration.ofSeconds(10), "watch open",
+          () -> fake.store().watchCount(ApiResource.PODS) > open0);
       fake.faults().closeWatches();
     });
     closer.start();

@@ -10,19 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status, delay
- * them, end open watches or expire them with 410 Gone. Thread-safe; rules apply in the order
- * they were added.
+ * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
+ * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
+ * open watches, expire them with 410 Gone or with another watch {@code ERROR} event. Thread-safe;
+ * rules apply in the order they were added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
   public static final int ALWAYS = -1;
 
-  private record Rule(Predicate<FakeRequest> which, int status, Duration delay,
+  private record Rule(Predicate<FakeRequest> which, FaultReply reply, Duration delay,
       AtomicInteger remaining) {}
 
-  /** What to do with a request: delay it, then answer with {@code status} (0 = serve normally). */
-  record Action(Duration delay, int status) {}
+  /** What to do with a request: delay it, then answer with {@code reply} (empty: serve it). */
+  record Action(Duration delay, Optional<FaultReply> reply) {}
 
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final ObjectStore store;
@@ -41,14 +42,60 @@ public final class Faults {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("status must be an error status: " + status);
     }
-    rules.add(new Rule(which, status, Duration.ZERO, new AtomicInteger(times)));
+    return add(times, new FaultReply.StatusReply(status), which);
+  }
+
+  /**
+   * Answers like the API server for a refused credential: 401 with a {@code Status} whose
+   * message and reason are {@code Unauthorized}.
+   */
+  public Faults unauthorized(int times, Predicate<FakeRequest> which) {
+    return add(times, new FaultReply.Unauthorized(), which);
+  }
+
+  /**
+   * Answers like the API server when RBAC denies the request: 403 {@code Forbidden}, naming the
+   * user (the client certificate's CN), the verb, the resource and its scope, e.g.
+   * {@code services is forbidden: User "admin" cannot list resource "services" in API group ""
+   * at the cluster scope}.
+   */
+  public Faults forbid(int times, Predicate<FakeRequest> which) {
+    return add(times, new FaultReply.Forbidden(), which);
+  }
+
+  /**
+   * Answers like the API server's max-in-flight and priority-and-fairness filters: 429 with a
+   * plain-text body (not a {@code Status}) and {@code Retry-After: <seconds>}.
+   */
+  public Faults throttle(int times, int retryAfterSeconds, Predicate<FakeRequest> which) {
+    return add(times, new FaultReply.Throttled(retryAfterSeconds), which);
+  }
+
+  /**
+   * Answers matching watch requests with 200 and then one {@code ERROR} event carrying a
+   * {@code Status} with {@code code} (e.g. 500, or 504 for "too large resource version"), after
+   * which the stream ends, as the API server does for errors met while watching.
+   */
+  public Faults failWatchesWithErrorEvent(int times, int code, Predicate<FakeRequest> which) {
+    if (code < 400 || code > 599 || code == 410) {
+      throw new IllegalArgumentException("code must be an error status other than 410 (use "
+          + "expireWatches): " + code);
+    }
+    return add(times, new FaultReply.WatchError(new ApiError(code,
+        reasonFor(code).orElse("InternalError"), "injected watch error")),
+        which.and(FakeRequest::isWatch));
+  }
+
+  private Faults add(int times, FaultReply reply, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    rules.add(new Rule(which, reply, Duration.ZERO, new AtomicInteger(times)));
     return this;
   }
 
   /** Delays every matching request by {@code delay} until {@link #clear()}. */
   public Faults delay(Duration delay, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
-    rules.add(new Rule(which, 0, requireNonNull(delay, "delay == null"),
+    rules.add(new Rule(which, null, requireNonNull(delay, "delay == null"),
         new AtomicInteger(ALWAYS)));
     return this;
   }
@@ -64,6 +111,15 @@ public final class Faults {
    */
   public void expireWatches() {
     store.endWatches(true);
+  }
+
+  /**
+   * Sends every open watch an {@code ERROR} event with a {@code Status} of {@code code} and ends
+   * it; history stays, so the client may resume.
+   */
+  public void errorWatches(int code, String message) {
+    store.endWatches(new ApiError(code, reasonFor(code).orElse("InternalError"),
+        requireNonNull(message, "message == null")));
   }
 
   /**
@@ -91,22 +147,22 @@ public final class Faults {
       if (!rule.which.test(request)) {
         continue;
       }
-      if (rule.status == 0) {
+      if (rule.reply == null) {
         delay = delay.plus(rule.delay);
         continue;
       }
       int left = rule.remaining.get();
       if (left == ALWAYS) {
-        return new Action(delay, rule.status);
+        return new Action(delay, Optional.of(rule.reply));
       }
       while (left > 0) {
         if (rule.remaining.compareAndSet(left, left - 1)) {
-          return new Action(delay, rule.status);
+          return new Action(delay, Optional.of(rule.reply));
         }
         left = rule.remaining.get();
       }
     }
-    return new Action(delay, 0);
+    return new Action(delay, Optional.empty());
   }
 
   static Optional<String> reasonFor(int status) {
@@ -117,6 +173,8 @@ public final class Faults {
       case 404 -> "NotFound";
       case 409 -> "Conflict";
       case 410 -> "Expired";
+      case 415 -> "UnsupportedMediaType";
+      case 422 -> "Invalid";
       case 429 -> "TooManyRequests";
       case 500 -> "InternalError";
       case 503 -> "ServiceUnavailable";

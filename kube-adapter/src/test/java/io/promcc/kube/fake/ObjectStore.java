@@ -130,6 +130,15 @@ public final class ObjectStore {
         meta.add(kept, currentMeta.get(kept));
       }
     }
+    JsonObject unchanged = json.deepCopy();
+    unchanged.addProperty("apiVersion", resource.apiVersion());
+    unchanged.addProperty("kind", resource.kind());
+    metadata(unchanged).add("resourceVersion", currentMeta.get("resourceVersion"));
+    if (unchanged.equals(current)) {
+      // as etcd3's store: an update that changes nothing is not written, so no new
+      // resourceVersion and no watch event
+      return current.deepCopy();
+    }
     stamp(resource, json);
     table.put(key(ns, name), json);
     record(resource, EventType.MODIFIED, json, current);
@@ -137,18 +146,31 @@ public final class ObjectStore {
   }
 
   /**
-   * Applies a JSON merge patch (RFC 7386) to an object; strategic merge patches are treated the
-   * same way, which is enough for the flat objects tests patch.
+   * Applies a JSON merge patch (RFC 7386) to an object.
    *
    * @throws ApiError 404 if it does not exist
    */
   public synchronized JsonObject patch(ApiResource resource, String namespace, String name,
       JsonObject patch) {
-    JsonObject current = get(resource, namespace, name);
-    JsonObject merged = mergePatch(current, patch).getAsJsonObject();
-    metadata(merged).remove("resourceVersion");
-    metadata(merged).addProperty("name", name);
-    return update(resource, namespace, merged);
+    return patch(resource, namespace, name, PatchType.MERGE, patch.toString(), null).object();
+  }
+
+  /** The outcome of a patch: the stored object, and whether the patch created it (apply). */
+  public record Patched(JsonObject object, boolean created) {}
+
+  /**
+   * Applies a patch as the API server does: JSON patch, merge patch and strategic merge patch
+   * to an existing object; server-side apply also creates a missing one. A patch that sets
+   * {@code metadata.resourceVersion} is a precondition (409 if it is not current); a patch that
+   * changes nothing writes nothing. See {@link StorePatches}.
+   *
+   * @param fieldManager required for {@link PatchType#APPLY}, as by the API server
+   * @throws ApiError 404 if it does not exist (except for apply), 400 for an undecodable
+   *     patch, 422 for an operation that does not apply, 409 on a stale resourceVersion
+   */
+  public synchronized Patched patch(ApiResource resource, String namespace, String name,
+      PatchType type, String body, String fieldManager) {
+    return StorePatches.patch(this, resource, namespace, name, type, body, fieldManager);
   }
 
   /**
@@ -249,8 +271,8 @@ public final class ObjectStore {
   /** A wire event: type and object. */
   record WatchEvent(String type, JsonObject object) {}
 
-  /** Marks the end of a watch; {@code gone} sends a 410 ERROR event first. */
-  record EndOfWatch(boolean gone, String message) {}
+  /** Marks the end of a watch; with an error, an ERROR event carrying it is sent first. */
+  record EndOfWatch(ApiError error) {}
 
   /**
    * Opens a watch. With {@code fromVersion} empty or "0" the current matching objects are sent
@@ -300,10 +322,19 @@ public final class ObjectStore {
   synchronized void endWatches(boolean gone) {
     if (gone) {
       compact();
+      endWatches(new ApiError(410, "Expired", "too old resource version: " + revision + " ("
+          + compactedRevision + ")"));
+      return;
     }
     for (Subscription subscription : subscriptions) {
-      subscription.queue.add(new EndOfWatch(gone,
-          gone ? "too old resource version: " + revision + " (" + compactedRevision + ")" : ""));
+      subscription.queue.add(new EndOfWatch(null));
+    }
+  }
+
+  /** Ends every open watch with an ERROR event carrying {@code error}. */
+  synchronized void endWatches(ApiError error) {
+    for (Subscription subscription : subscriptions) {
+      subscription.queue.add(new EndOfWatch(requireNonNull(error, "error == null")));
     }
   }
 
@@ -333,9 +364,19 @@ public final class ObjectStore {
       case DELETED -> before ? "DELETED" : null;
       case MODIFIED -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
     };
-    if (type != null) {
-      s.queue.add(new WatchEvent(type, change.object().deepCopy()));
+    if (type == null) {
+      return;
     }
+    JsonObject object;
+    if (change.type() == EventType.MODIFIED && type.equals("DELETED")) {
+      // as the API server's watch cache: the object as it was when it still matched, with the
+      // resourceVersion of the change that made it leave the selection
+      object = change.previous().deepCopy();
+      metadata(object).add("resourceVersion", metadata(change.object()).get("resourceVersion"));
+    } else {
+      object = change.object().deepCopy();
+    }
+    s.queue.add(new WatchEvent(type, object));
   }
 
   private static boolean matches(JsonObject object, String namespace, Selector labels,
@@ -404,21 +445,5 @@ public final class ObjectStore {
       return json.deepCopy();
     }
     return JsonParser.parseString(JSON.serialize(object)).getAsJsonObject();
-  }
-
-  private static JsonElement mergePatch(JsonElement target, JsonElement patch) {
-    if (!patch.isJsonObject()) {
-      return patch.deepCopy();
-    }
-    JsonObject result = target != null && target.isJsonObject()
-        ? target.getAsJsonObject().deepCopy() : new JsonObject();
-    for (Map.Entry<String, JsonElement> entry : patch.getAsJsonObject().entrySet()) {
-      if (entry.getValue().isJsonNull()) {
-        result.remove(entry.getKey());
-      } else {
-        result.add(entry.getKey(), mergePatch(result.get(entry.getKey()), entry.getValue()));
-      }
-    }
-    return result;
   }
 }

@@ -62,7 +62,9 @@ public final class TestCa {
       KeyPair keyPair = newKeyPair();
       X500Name subject = new X500Name("CN=" + commonName);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = builder(subject, subject, keyPair)
+      Instant now = Instant.now();
+      X509v3CertificateBuilder builder = builder(subject, subject, keyPair,
+          now.minus(Duration.ofHours(1)), now.plus(VALIDITY))
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
           .addExtension(Extension.keyUsage, true,
               new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
@@ -105,13 +107,24 @@ public final class TestCa {
     return issue(commonName, List.of(), KeyPurposeId.id_kp_clientAuth);
   }
 
+  /** A client certificate valid from {@code notBefore} to {@code notAfter} (e.g. expired). */
+  public Issued issueClient(String commonName, Instant notBefore, Instant notAfter) {
+    return issue(commonName, List.of(), KeyPurposeId.id_kp_clientAuth, notBefore, notAfter);
+  }
+
   private Issued issue(String commonName, List<GeneralName> names, KeyPurposeId purpose) {
+    Instant now = Instant.now();
+    return issue(commonName, names, purpose, now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
+  }
+
+  private Issued issue(String commonName, List<GeneralName> names, KeyPurposeId purpose,
+      Instant notBefore, Instant notAfter) {
     try {
       KeyPair pair = newKeyPair();
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = builder(
           new X500Name(certificate.getSubjectX500Principal().getName()),
-          new X500Name("CN=" + commonName), pair)
+          new X500Name("CN=" + commonName), pair, notBefore, notAfter)
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true,
               new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
@@ -160,11 +173,10 @@ public final class TestCa {
     return generator.generateKeyPair();
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair) {
-    Instant now = Instant.now();
+  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair,
+      Instant notBefore, Instant notAfter) {
     return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject,
-        pair.getPublic());
+        Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)

@@ -1,0 +1,146 @@
+package io.promcc.kube;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1Status;
+import io.kubernetes.client.util.Watch;
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Date;
+import okhttp3.Call;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Reads API responses so that fields unknown to client-java's models are ignored, as the
+ * Kubernetes API conventions expect of clients. client-java 25's generated models refuse them:
+ * each model's type adapter calls {@code validateJsonElement}, which throws
+ * {@code IllegalArgumentException("The field `x` in the JSON string is not defined in the `V1Pod`
+ * properties")}, and {@code JSON.setLenientOnJson} only relaxes JSON syntax. Against an API
+ * server newer than the client, an informer would then never sync.
+ *
+ * <p>The Gson here is client-java's own ({@link JSON#createGson()}: the {@code V1Status}
+ * pre-processor and metadata exclusion) with client-java's adapters for dates, times and byte
+ * arrays, but without the per-model validating adapters: Gson's reflective adapter fills the
+ * models' {@code @SerializedName} fields and skips anything else. Custom types such as
+ * {@code IntOrString} and {@code Quantity} keep their {@code @JsonAdapter}s. Thread-safe.
+ */
+final class TolerantJson {
+  private static final Gson GSON = build();
+
+  private TolerantJson() {}
+
+  private static Gson build() {
+    Gson strict = JSON.getGson();
+    GsonBuilder builder = JSON.createGson();
+    builder.registerTypeAdapter(Date.class, strict.getAdapter(Date.class));
+    builder.registerTypeAdapter(java.sql.Date.class, strict.getAdapter(java.sql.Date.class));
+    builder.registerTypeAdapter(OffsetDateTime.class, strict.getAdapter(OffsetDateTime.class));
+    builder.registerTypeAdapter(LocalDate.class, strict.getAdapter(LocalDate.class));
+    builder.registerTypeAdapter(byte[].class, strict.getAdapter(byte[].class));
+    return builder.create();
+  }
+
+  /** The tolerant Gson. */
+  static Gson gson() {
+    return GSON;
+  }
+
+  /** Reads {@code json} as {@code type}, ignoring unknown fields. */
+  static <T> T read(String json, Type type) {
+    return GSON.fromJson(json, type);
+  }
+
+  /**
+   * Executes {@code call} and reads a successful response as {@code type}.
+   *
+   * @throws ApiException with the status, headers and body of an unsuccessful response, or for
+   *     an I/O failure or an unreadable body
+   */
+  static <T> T execute(ApiClient client, Call call, Type type) throws ApiException {
+    try (Response response = call.execute()) {
+      ResponseBody body = response.body();
+      String text = body == null ? null : body.string();
+      if (!response.isSuccessful()) {
+        throw new ApiException(response.message(), response.code(),
+            response.headers().toMultimap(), text);
+      }
+      if (text == null || text.isEmpty()) {
+        throw new ApiException("empty response body", response.code(),
+            response.headers().toMultimap(), text);
+      }
+      try {
+        return read(text, type);
+      } catch (JsonParseException e) {
+        throw new ApiException("cannot read the response: " + e.getMessage(), e,
+            response.code(), response.headers().toMultimap(), text);
+      }
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
+  }
+
+  /**
+   * Opens a watch: executes {@code call} and streams its events, each object read tolerantly.
+   *
+   * @throws ApiException with the status and body if the server refuses the watch
+   */
+  static <T> Watch<T> watch(ApiClient client, Call call, Class<T> type) throws ApiException {
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
+    if (!response.isSuccessful()) {
+      String text = null;
+      try (ResponseBody body = response.body()) {
+        if (body != null) {
+          text = body.string();
+        }
+      } catch (IOException e) {
+        // the status says enough
+      }
+      throw new ApiException(response.message(), response.code(),
+          response.headers().toMultimap(), text);
+    }
+    return new TolerantWatch<>(client.getJSON(), response.body(), type, call);
+  }
+
+  /** client-java's {@link Watch} with tolerant reading of each event. */
+  private static final class TolerantWatch<T> extends Watch<T> {
+    private final Class<T> type;
+
+    TolerantWatch(JSON json, ResponseBody body, Class<T> type, Call call) {
+      super(json, body, type, call);
+      this.type = type;
+    }
+
+    @Override
+    protected Watch.Response<T> parseLine(String line) throws IOException {
+      try {
+        JsonObject event = JsonParser.parseString(line).getAsJsonObject();
+        String eventType = event.get("type").getAsString();
+        JsonElement object = event.get("object");
+        boolean status = object != null && object.isJsonObject()
+            && object.getAsJsonObject().has("kind")
+            && "Status".equals(object.getAsJsonObject().get("kind").getAsString());
+        if ("ERROR".equals(eventType) || status) {
+          return new Watch.Response<>(eventType, GSON.fromJson(object, V1Status.class));
+        }
+        return new Watch.Response<>(eventType, GSON.fromJson(object, type));
+      } catch (RuntimeException e) {
+        throw new IOException("cannot read watch event: " + e.getMessage(), e);
+      }
+    }
+  }
+}

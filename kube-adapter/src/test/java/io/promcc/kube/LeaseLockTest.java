@@ -1,0 +1,77 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LeaseLockTest {
+  private static FakeKubeApi fake;
+  private static int leases;
+
+  @BeforeAll
+  static void start() {
+    fake = FakeKubeApi.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    fake.close();
+  }
+
+  private LeaseLock lock() {
+    return new LeaseLock(fake.newClient(), "ns", "lease-" + (++leases), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aMissingLeaseReadsAsEmptyAndIsCreated() throws Exception {
+    LeaseLock lock = lock();
+    assertEquals(Optional.empty(), lock.read());
+    LeaseLock.Observed created = lock.create(new V1LeaseSpec().holderIdentity("me")
+        .leaseDurationSeconds(15).leaseTransitions(0));
+    assertEquals(Optional.of("me"), created.holder());
+    assertEquals(Optional.of(Duration.ofSeconds(15)), created.leaseDuration());
+    assertEquals(created.resourceVersion(), lock.read().orElseThrow().resourceVersion());
+    ApiException exists = assertThrows(ApiException.class,
+        () -> lock.create(new V1LeaseSpec().holderIdentity("you")));
+    assertEquals(409, exists.getCode());
+  }
+
+  @Test
+  void aReplaceBasedOnAnOldVersionLosesSoOnlyOneCandidateWins() throws Exception {
+    LeaseLock lock = lock();
+    lock.create(new V1LeaseSpec().holderIdentity("other").leaseDurationSeconds(5));
+    LeaseLock.Observed first = lock.read().orElseThrow();
+    LeaseLock.Observed second = lock.read().orElseThrow();
+    LeaseLock.Observed mine = lock.replace(first, new V1LeaseSpec().holderIdentity("me")
+        .leaseDurationSeconds(5).leaseTransitions(1));
+    assertTrue(Long.parseLong(mine.resourceVersion()) > Long.parseLong(first.resourceVersion()));
+    ApiException conflict = assertThrows(ApiException.class,
+        () -> lock.replace(second, new V1LeaseSpec().holderIdentity("you")));
+    assertEquals(409, conflict.getCode());
+    assertEquals(Optional.of("me"), lock.read().orElseThrow().holder());
+  }
+
+  @Test
+  void aReleasedLeaseHasNoHolder() throws Exception {
+    LeaseLock lock = lock();
+    LeaseLock.Observed held = lock.create(new V1LeaseSpec().holderIdentity("me")
+        .leaseDurationSeconds(5).leaseTransitions(2));
+    LeaseLock.Observed released = lock.replace(held, new V1LeaseSpec().leaseDurationSeconds(5)
+        .leaseTransitions(2));
+    assertEquals(Optional.empty(), released.holder());
+    assertEquals(2, released.transitions());
+    assertEquals(1, fake.store().list(ApiResource.LEASES).stream()
+        .filter(l -> l.getAsJsonObject("metadata").get("name").getAsString()
+            .equals(lock.describe().substring("ns/".length()))).count());
+  }
+}

@@ -1,0 +1,80 @@
+package io.promcc.kube.fake;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** How a {@link Faults} rule answers a request instead of serving it. */
+sealed interface FaultReply {
+  /** Writes the answer. */
+  void send(HttpExchange exchange, FakeRequest request) throws IOException;
+
+  /** A {@code Status} object with the code's usual reason and the message "injected fault". */
+  record StatusReply(int code) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      if (code == 429) {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+      }
+      FakeKubeApi.sendJson(exchange, code, FakeKubeApi.statusJson(new ApiError(code,
+          Faults.reasonFor(code).orElse("InternalError"), "injected fault")));
+    }
+  }
+
+  /** The API server's answer to a refused credential. */
+  record Unauthorized() implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      FakeKubeApi.sendJson(exchange, 401,
+          FakeKubeApi.statusJson(new ApiError(401, "Unauthorized", "Unauthorized")));
+    }
+  }
+
+  /** The API server's answer when RBAC denies a request, naming user, verb and resource. */
+  record Forbidden() implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      RequestAttributes what = RequestAttributes.of(request);
+      String user = request.clientCommonName().orElse("system:anonymous");
+      String message = what.resource() + (what.group().isEmpty() ? "" : "." + what.group())
+          + (what.name().isEmpty() ? "" : " \"" + what.name() + "\"") + " is forbidden: User \""
+          + user + "\" cannot " + what.verb() + " resource \"" + what.resource()
+          + "\" in API group \"" + what.group() + "\" "
+          + (what.namespace().isEmpty() ? "at the cluster scope"
+              : "in the namespace \"" + what.namespace() + "\"");
+      JsonObject status = FakeKubeApi.statusJson(new ApiError(403, "Forbidden", message));
+      JsonObject details = new JsonObject();
+      if (!what.name().isEmpty()) {
+        details.addProperty("name", what.name());
+      }
+      if (!what.group().isEmpty()) {
+        details.addProperty("group", what.group());
+      }
+      details.addProperty("kind", what.resource());
+      status.add("details", details);
+      FakeKubeApi.sendJson(exchange, 403, status);
+    }
+  }
+
+  /** Max-in-flight or priority-and-fairness rejection: plain text, not a {@code Status}. */
+  record Throttled(int retryAfterSeconds) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      FakeKubeApi.send(exchange, 429, "text/plain; charset=utf-8",
+          "Too many requests, please try again later.\n".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A watch that starts (200) and then carries one {@code ERROR} event before it ends. */
+  record WatchError(ApiError error) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      FakeKubeApi.writeEvent(exchange.getResponseBody(), "ERROR", FakeKubeApi.statusJson(error));
+    }
+  }
+}
