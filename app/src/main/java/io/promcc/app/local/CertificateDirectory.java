@@ -1,4 +1,4 @@
-package io.promcc.app;
+package io.promcc.app.local;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,10 +25,10 @@ import java.util.Optional;
  * has a certificate only when all three exist and parse. Reads the files on every call;
  * thread-safe.
  */
-final class CertificateDirectory implements CertificateSource {
+public final class CertificateDirectory implements CertificateSource {
   private final Path directory;
 
-  CertificateDirectory(Path directory) {
+  public CertificateDirectory(Path directory) {
     this.directory = requireNonNull(directory, "directory == null");
   }
 
