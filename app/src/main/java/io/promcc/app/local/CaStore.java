@@ -203,6 +203,32 @@ final class CaStore {
         Secret.of(Files.readString(key, StandardCharsets.US_ASCII))));
   }
 
+  /**
+   * Why a stored client certificate cannot be used (not signed by {@code authority}, its key does
+   * not match, damaged, ended at {@code now}), or null if it can. Never quotes the key.
+   */
+  static String unusable(StoredClient stored, Authority authority, Instant now) {
+    try {
+      X509Certificate certificate = CertificateBundle.parseCertificate(stored.certificatePem(),
+          "stored client certificate");
+      PrivateKey key = Pki.parsePrivateKey(stored.keyPem());
+      if (!Pki.signedBy(certificate, authority.certificate())) {
+        return "it was not signed by this local CA";
+      }
+      if (!Pki.matches(key, certificate.getPublicKey())) {
+        return "its key does not match it";
+      }
+      if (!now.isBefore(certificate.getNotAfter().toInstant())) {
+        return "it expired at " + certificate.getNotAfter().toInstant();
+      }
+      return null;
+    } catch (InvalidValueException e) {
+      return e.getMessage();
+    } catch (GeneralSecurityException e) {
+      return "its key " + e.getMessage();
+    }
+  }
+
   /** Stores the certificate and key of {@code id} (key first: see {@link LocalCa}). */
   void writeClient(ClusterId id, String certificatePem, Secret keyPem) throws IOException {
     PrivateFiles.write(clientKey(id), keyPem.revealBytes(), PrivateFiles.OWNER_ONLY, false);

@@ -4,22 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * appears or goes. Touching a file or replacing it with the same bytes is no change.
  *
  * <p>Two ways to notice, both on one daemon thread: the platform's file events (a
- * {@link WatchService} on the parent folders of the watched paths, and on the folders their links
- * point into), and a periodic check of every watched path (size, modification time and a content
+ * {@link java.nio.file.WatchService} on the parent folders of the watched paths, and on the
+ * folders their links point into; see {@link EventFolders}), and a periodic check of every watched path (size, modification time and a content
  * hash; see {@link PathState}) that makes it correct where events are missing, late or
  * unsupported (network file systems, container overlay quirks, an exhausted inotify limit).
  * Events only make it faster.
@@ -68,14 +62,11 @@ public final class FileWatcher implements AutoCloseable {
 
   private final Duration checkInterval;
   private final Clock clock;
-  private final WatchService events; // null: periodic checks only
   private final AtomicLong reads = new AtomicLong();
   private final Object lock = new Object();
+  private final EventFolders events; // guarded by lock, except poll and close
   // guarded by lock
   private final List<Registration> registrations = new ArrayList<>();
-  private final Map<Path, WatchKey> keyOfFolder = new HashMap<>();
-  private final Map<WatchKey, Set<Path>> foldersOfKey = new HashMap<>();
-  private boolean eventsFailed;
   private Thread thread;
   private boolean closed;
 
@@ -99,17 +90,7 @@ public final class FileWatcher implements AutoCloseable {
     }
     this.checkInterval = checkInterval;
     this.clock = requireNonNull(clock, "clock == null");
-    this.events = fileEvents ? newWatchService() : null;
-  }
-
-  private static WatchService newWatchService() {
-    try {
-      return FileSystems.getDefault().newWatchService();
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.log(System.Logger.Level.WARNING, "file events are unavailable ({0}); watched files "
-          + "are checked periodically only", e.toString());
-      return null;
-    }
+    this.events = new EventFolders(fileEvents);
   }
 
   /**
@@ -176,13 +157,7 @@ public final class FileWatcher implements AutoCloseable {
       syncFolderWatches();
       running = thread;
     }
-    if (events != null) {
-      try {
-        events.close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing the watch service failed", e);
-      }
-    }
+    events.close();
     if (running != null && running != Thread.currentThread()) {
       running.interrupt();
       try {
@@ -196,7 +171,7 @@ public final class FileWatcher implements AutoCloseable {
   /** Whether platform file events are in use (false: periodic checks only). */
   boolean usesFileEvents() {
     synchronized (lock) {
-      return events != null && !eventsFailed;
+      return events.active();
     }
   }
 
@@ -216,7 +191,7 @@ public final class FileWatcher implements AutoCloseable {
   public String toString() {
     synchronized (lock) {
       return "FileWatcher{" + registrations.size() + " watches, every " + checkInterval
-          + (events != null && !eventsFailed ? ", with file events" : "") + "}";
+          + (events.active() ? ", with file events" : "") + "}";
     }
   }
 
@@ -229,15 +204,16 @@ public final class FileWatcher implements AutoCloseable {
         boolean everything = false;
         long wait = nextFullCheck - System.nanoTime();
         if (wait > 0) {
-          if (events == null) {
+          if (!events.hasService()) {
             TimeUnit.NANOSECONDS.sleep(wait);
           } else {
-            WatchKey key = events.poll(wait, TimeUnit.NANOSECONDS);
+            WatchKey key = events.poll(wait);
             long until = System.nanoTime() + MAX_COALESCE_NANOS;
             while (key != null) {
-              everything |= drain(key, touched);
-              key = System.nanoTime() - until < 0
-                  ? events.poll(COALESCE_NANOS, TimeUnit.NANOSECONDS) : null;
+              synchronized (lock) {
+                everything |= events.collect(key, touched);
+              }
+              key = System.nanoTime() - until < 0 ? events.poll(COALESCE_NANOS) : null;
             }
           }
         }
@@ -263,22 +239,6 @@ public final class FileWatcher implements AutoCloseable {
     synchronized (lock) {
       return closed;
     }
-  }
-
-  /** Collects the folders of one key's events; true if events were lost (check everything). */
-  private boolean drain(WatchKey key, Set<Path> touched) {
-    boolean overflow = false;
-    for (WatchEvent<?> event : key.pollEvents()) {
-      overflow |= event.kind() == StandardWatchEventKinds.OVERFLOW;
-    }
-    synchronized (lock) {
-      touched.addAll(foldersOfKey.getOrDefault(key, Set.of()));
-      if (!key.reset()) { // the folder is gone: watch it again once it is back
-        foldersOfKey.remove(key);
-        keyOfFolder.values().removeIf(key::equals);
-      }
-    }
-    return overflow;
   }
 
   /** Checks the watches in {@code folders} (all if null), then runs the changed ones' listeners. */
@@ -337,47 +297,7 @@ public final class FileWatcher implements AutoCloseable {
       registration.folders = registration.folders();
       needed.addAll(registration.folders);
     }
-    for (Map.Entry<Path, WatchKey> entry : new ArrayList<>(keyOfFolder.entrySet())) {
-      if (!needed.contains(entry.getKey())) {
-        keyOfFolder.remove(entry.getKey());
-        Set<Path> folders = foldersOfKey.get(entry.getValue());
-        if (folders != null) {
-          folders.remove(entry.getKey());
-          if (folders.isEmpty()) {
-            foldersOfKey.remove(entry.getValue());
-            entry.getValue().cancel();
-          }
-        }
-      }
-    }
-    if (events == null || eventsFailed || closed) {
-      return false;
-    }
-    boolean added = false;
-    for (Path folder : needed) {
-      if (keyOfFolder.containsKey(folder) || !Files.isDirectory(folder)) {
-        continue;
-      }
-      try {
-        WatchKey key = folder.register(events, StandardWatchEventKinds.ENTRY_CREATE,
-            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
-        keyOfFolder.put(folder, key);
-        foldersOfKey.computeIfAbsent(key, k -> new HashSet<>()).add(folder);
-        added = true;
-      } catch (IOException | UnsupportedOperationException e) {
-        if (e.getMessage() != null && e.getMessage().contains("limit")) {
-          // e.g. "User limit of inotify watches reached": the periodic checks carry on
-          eventsFailed = true;
-          LOG.log(System.Logger.Level.WARNING, "file events stopped ({0}); watched files are "
-              + "checked every {1}", e.getMessage(), checkInterval);
-          return added;
-        }
-        LOG.log(System.Logger.Level.DEBUG, "cannot watch " + folder + " for events", e);
-      } catch (ClosedWatchServiceException e) {
-        return added;
-      }
-    }
-    return added;
+    return !closed && events.sync(needed, "every " + checkInterval);
   }
 
   private final class Registration implements Watch {

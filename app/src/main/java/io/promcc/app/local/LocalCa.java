@@ -6,17 +6,16 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
@@ -230,7 +230,7 @@ public final class LocalCa implements CertificateSource {
       throw new IllegalArgumentException("server certificate validity must be positive, found \""
           + validity + "\"");
     }
-    var names = Pki.alternativeNames(dnsNamesAndIps);
+    List<GeneralName> names = Pki.alternativeNames(dnsNamesAndIps);
     CaStore.Authority ca = startedAuthority();
     Instant now = clock.instant();
     Instant notAfter = earlier(now.plus(validity), ca.notAfter());
@@ -359,26 +359,12 @@ public final class LocalCa implements CertificateSource {
     if (stored.isEmpty()) {
       return entry;
     }
-    String unusable;
-    try {
+    String unusable = CaStore.unusable(stored.get(), authority, clock.instant());
+    if (unusable == null) {
       X509Certificate certificate = CertificateBundle.parseCertificate(
           stored.get().certificatePem(), "stored client certificate");
-      PrivateKey key = Pki.parsePrivateKey(stored.get().keyPem());
-      if (!Pki.signedBy(certificate, authority.certificate())) {
-        unusable = "it was not signed by this local CA";
-      } else if (!Pki.matches(key, certificate.getPublicKey())) {
-        unusable = "its key does not match it";
-      } else if (!clock.instant().isBefore(certificate.getNotAfter().toInstant())) {
-        unusable = "it expired at " + certificate.getNotAfter().toInstant();
-      } else {
-        entry.current = issued(certificate, stored.get().certificatePem(),
-            stored.get().keyPem());
-        return entry;
-      }
-    } catch (InvalidValueException e) {
-      unusable = e.getMessage();
-    } catch (GeneralSecurityException e) {
-      unusable = "its key " + e.getMessage();
+      entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
+      return entry;
     }
     report("stored client certificate " + Quoting.quote(store.clientCertificate(id).toString())
         + " is not usable (" + unusable + "); issuing a new one");
@@ -391,7 +377,7 @@ public final class LocalCa implements CertificateSource {
     try {
       if (!swept) {
         for (Path stray : store.strayClientFiles(observed)) {
-          java.nio.file.Files.deleteIfExists(stray);
+          Files.deleteIfExists(stray);
         }
         swept = true;
       }

@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import com.google.common.net.InetAddresses;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
 import java.io.StringReader;
@@ -121,7 +122,7 @@ final class Pki {
     for (String name : dnsNamesAndIps) {
       if (name == null || name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
         throw new IllegalArgumentException("server name must be a DNS name or an IP address, "
-            + "found " + io.promcc.core.model.Quoting.quote(name));
+            + "found " + Quoting.quote(name));
       }
       names.add(InetAddresses.isInetAddress(name)
           ? new GeneralName(GeneralName.iPAddress, name)
