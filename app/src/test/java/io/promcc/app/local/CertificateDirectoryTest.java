@@ -252,6 +252,21 @@ class CertificateDirectoryTest {
   }
 
   @Test
+  void whileWatchedAndQuietItAnswersFromItsCacheWithoutLookingAtTheFiles() throws Exception {
+    provide("alpha", false);
+    clock.advance(Duration.ofHours(1));
+    watched();
+    CertificateBundle before = observe("alpha").bundles().get(ClusterId.of("alpha"));
+
+    // a change the watcher has not reported yet: observe does not even look at the files
+    Files.delete(folder().resolve("alpha-crt.pem"));
+    assertEquals(before, observe("alpha").bundles().get(ClusterId.of("alpha")));
+
+    watcher.checkNow(); // the report arrives
+    assertEquals("certificate-incomplete", problem(observe("alpha"), "alpha").reason());
+  }
+
+  @Test
   void unwatchedItComparesTimeStampsAndReadsOnlyWhatChanged() throws Exception {
     provide("alpha", false);
     provide("beta", false);
