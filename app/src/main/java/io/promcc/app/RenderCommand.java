@@ -1,5 +1,6 @@
 package io.promcc.app;
 
+import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.settings.Shard;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;

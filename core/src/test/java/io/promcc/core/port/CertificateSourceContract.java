@@ -30,6 +30,13 @@ public abstract class CertificateSourceContract {
   /** Makes the source fail for every cluster (Vault sealed, the API unreachable). */
   protected abstract void breakSource();
 
+  /**
+   * Makes sure cluster {@code id} has no certificate on the source's side. A source that has only
+   * what was {@link #provide provided} needs nothing here (the default); a source that issues to
+   * every cluster it is asked about (a local CA) makes issuing fail for this one.
+   */
+  protected void withhold(String id) {}
+
   /** The time now, as the source sees it (a test clock, or the system clock). */
   protected Instant now() {
     return Instant.now();
@@ -56,6 +63,7 @@ public abstract class CertificateSourceContract {
   @Test
   void eachClusterGetsAValidBundleOrAProblemWithAReasonNeverBoth() throws InterruptedException {
     provide("alpha");
+    withhold("beta");
     started();
 
     CertificateObservation seen = source.observe(List.of(cluster("alpha"), cluster("beta")));

@@ -1,0 +1,279 @@
+package io.promcc.app.local;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Secret;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The local CA's state folder:
+ * <pre>
+ * STATE/            0700
+ *   ca.pem          0644  the CA certificate
+ *   ca-key.pem      0600  its key
+ *   ca.lock               held while the CA is loaded or created (several processes may share it)
+ *   clients/        0700
+ *     ID-crt.pem    0600  the client certificate of guest cluster ID
+ *     ID-key.pem    0600  its key
+ * </pre>
+ * Thread-safe (no state besides the folder's path).
+ */
+final class CaStore {
+  static final String CA_FILE = "ca.pem";
+  static final String KEY_FILE = "ca-key.pem";
+  static final String CLIENTS = "clients";
+  private static final String LOCK_FILE = "ca.lock";
+  private static final Pattern CLIENT_FILE = Pattern.compile("(.+)-(crt|key)\\.pem");
+  /** Two LocalCa objects of one process on one folder: a file lock is per process. */
+  private static final Object PROCESS_LOCK = new Object();
+
+  /** The CA: its certificate, key and PEM. {@link #toString()} shows no key. */
+  record Authority(X509Certificate certificate, PrivateKey key, String pem) {
+    Instant notAfter() {
+      return certificate.getNotAfter().toInstant();
+    }
+
+    @Override
+    public String toString() {
+      return "Authority{" + certificate.getSubjectX500Principal().getName() + ", until "
+          + notAfter() + ", key <secret>}";
+    }
+  }
+
+  /** A client certificate and key as stored. {@link #toString()} shows no key. */
+  record StoredClient(String certificatePem, Secret keyPem) {
+    @Override
+    public String toString() {
+      return "StoredClient{key <secret>}";
+    }
+  }
+
+  private final Path folder;
+
+  CaStore(Path folder) {
+    this.folder = folder.toAbsolutePath().normalize();
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  Path clientCertificate(ClusterId id) {
+    return folder.resolve(CLIENTS).resolve(id.value() + "-crt.pem");
+  }
+
+  Path clientKey(ClusterId id) {
+    return folder.resolve(CLIENTS).resolve(id.value() + "-key.pem");
+  }
+
+  /**
+   * Loads the CA, or creates one if the folder holds none.
+   *
+   * @throws LocalCaException if the folder cannot be made or holds an unusable CA
+   */
+  Authority loadOrCreate(Instant now, Duration validity, String commonName) {
+    try {
+      PrivateFiles.createFolder(folder);
+    } catch (IOException e) {
+      throw new LocalCaException("local CA state folder " + quote(folder) + " cannot be "
+          + "created: " + e, e);
+    }
+    synchronized (PROCESS_LOCK) {
+      Path lockFile = folder.resolve(LOCK_FILE);
+      try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
+          FileLock lock = channel.lock()) {
+        Path certificate = folder.resolve(CA_FILE);
+        if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
+          return load(certificate, folder.resolve(KEY_FILE), now);
+        }
+        return create(now, validity, commonName);
+      } catch (IOException e) {
+        throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
+            + quote(lockFile) + "): " + e, e);
+      }
+    }
+  }
+
+  private Authority load(Path certificateFile, Path keyFile, Instant now) {
+    X509Certificate certificate;
+    try {
+      certificate = CertificateBundle.parseCertificate(Files.readString(certificateFile,
+          StandardCharsets.US_ASCII), "local CA certificate " + quote(certificateFile));
+    } catch (IOException e) {
+      throw new LocalCaException("local CA certificate " + quote(certificateFile)
+          + " cannot be read: " + e, e);
+    } catch (InvalidValueException e) {
+      throw new LocalCaException(e.getMessage() + "; move it away to create a new local CA", e);
+    }
+    if (certificate.getBasicConstraints() < 0) {
+      throw new LocalCaException("local CA certificate " + quote(certificateFile)
+          + " is not a CA certificate; move it away to create a new local CA");
+    }
+    PrivateKey key;
+    try {
+      key = Pki.parsePrivateKey(Secret.of(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+    } catch (NoSuchFileException e) {
+      throw new LocalCaException("local CA key " + quote(keyFile) + " does not exist, but its "
+          + "certificate " + quote(certificateFile) + " does; restore the key, or move the "
+          + "certificate away to create a new local CA");
+    } catch (IOException e) {
+      throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: " + e, e);
+    } catch (GeneralSecurityException e) {
+      throw new LocalCaException("local CA key " + quote(keyFile) + " " + e.getMessage());
+    }
+    if (!Pki.matches(key, certificate.getPublicKey())) {
+      throw new LocalCaException("local CA key " + quote(keyFile) + " does not match the "
+          + "certificate " + quote(certificateFile) + "; restore the right key, or move both "
+          + "away to create a new local CA");
+    }
+    if (!now.isBefore(certificate.getNotAfter().toInstant())) {
+      throw new LocalCaException("local CA certificate " + quote(certificateFile)
+          + " expired at " + certificate.getNotAfter().toInstant() + "; move " + CA_FILE
+          + " and " + KEY_FILE + " away to create a new local CA");
+    }
+    return new Authority(certificate, key, Pki.pem(certificate));
+  }
+
+  private Authority create(Instant now, Duration validity, String commonName) {
+    try {
+      KeyPair keys = Pki.newKeyPair();
+      X509Certificate certificate = Pki.selfSignedCa(keys, commonName,
+          now.minus(LocalCa.BACKDATE), now.plus(validity));
+      String pem = Pki.pem(certificate);
+      // key first: a crash in between leaves a key without certificate, which is made anew
+      PrivateFiles.write(folder.resolve(KEY_FILE), Pki.pem(keys.getPrivate()).revealBytes(),
+          PrivateFiles.OWNER_ONLY, true);
+      PrivateFiles.write(folder.resolve(CA_FILE), pem.getBytes(StandardCharsets.US_ASCII),
+          PrivateFiles.WORLD_READABLE, true);
+      return new Authority(certificate, keys.getPrivate(), pem);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
+    }
+  }
+
+  /** Creates {@code clients/} if needed. */
+  void createClientsFolder() throws IOException {
+    PrivateFiles.createFolder(folder.resolve(CLIENTS));
+  }
+
+  /**
+   * The stored certificate and key of {@code id}, if both files exist.
+   *
+   * @throws IOException if they cannot be read, or only one exists
+   */
+  Optional<StoredClient> readClient(ClusterId id) throws IOException {
+    Path certificate = clientCertificate(id);
+    Path key = clientKey(id);
+    boolean hasCertificate = Files.exists(certificate);
+    boolean hasKey = Files.exists(key);
+    if (!hasCertificate && !hasKey) {
+      return Optional.empty();
+    }
+    if (!hasCertificate || !hasKey) {
+      throw new NoSuchFileException((hasKey ? certificate : key).toString(), null,
+          "one of the pair is missing");
+    }
+    return Optional.of(new StoredClient(Files.readString(certificate, StandardCharsets.US_ASCII),
+        Secret.of(Files.readString(key, StandardCharsets.US_ASCII))));
+  }
+
+  /**
+   * Why a stored client certificate cannot be used (not signed by {@code authority}, its key does
+   * not match, damaged, ended at {@code now}), or null if it can. Never quotes the key.
+   */
+  static String unusable(StoredClient stored, Authority authority, Instant now) {
+    try {
+      X509Certificate certificate = CertificateBundle.parseCertificate(stored.certificatePem(),
+          "stored client certificate");
+      PrivateKey key = Pki.parsePrivateKey(stored.keyPem());
+      if (!Pki.signedBy(certificate, authority.certificate())) {
+        return "it was not signed by this local CA";
+      }
+      if (!Pki.matches(key, certificate.getPublicKey())) {
+        return "its key does not match it";
+      }
+      if (!now.isBefore(certificate.getNotAfter().toInstant())) {
+        return "it expired at " + certificate.getNotAfter().toInstant();
+      }
+      return null;
+    } catch (InvalidValueException e) {
+      return e.getMessage();
+    } catch (GeneralSecurityException e) {
+      return "its key " + e.getMessage();
+    }
+  }
+
+  /** Stores the certificate and key of {@code id} (key first: see {@link LocalCa}). */
+  void writeClient(ClusterId id, String certificatePem, Secret keyPem) throws IOException {
+    PrivateFiles.write(clientKey(id), keyPem.revealBytes(), PrivateFiles.OWNER_ONLY, false);
+    PrivateFiles.write(clientCertificate(id), certificatePem.getBytes(StandardCharsets.US_ASCII),
+        PrivateFiles.OWNER_ONLY, false);
+  }
+
+  /** Deletes the files of {@code id}, if any. */
+  void deleteClient(ClusterId id) throws IOException {
+    Files.deleteIfExists(clientCertificate(id));
+    Files.deleteIfExists(clientKey(id));
+  }
+
+  /**
+   * Files in {@code clients/} that belong to no cluster of {@code keep}: those of other clusters
+   * and temporary files left by a crash. Empty if the folder does not exist.
+   */
+  List<Path> strayClientFiles(Set<ClusterId> keep) throws IOException {
+    Path clients = folder.resolve(CLIENTS);
+    List<Path> stray = new ArrayList<>();
+    if (!Files.isDirectory(clients)) {
+      return stray;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(clients)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        Matcher matcher = CLIENT_FILE.matcher(name);
+        if (name.startsWith(PrivateFiles.TEMP_PREFIX)
+            || matcher.matches() && !keeps(keep, matcher.group(1))) {
+          stray.add(file);
+        }
+      }
+    }
+    return stray;
+  }
+
+  private static boolean keeps(Set<ClusterId> keep, String id) {
+    try {
+      return keep.contains(ClusterId.of(id));
+    } catch (InvalidValueException notAClusterId) {
+      return true; // not a file of ours: leave it alone
+    }
+  }
+
+  private static String quote(Path path) {
+    return Quoting.quote(path.toString());
+  }
+}

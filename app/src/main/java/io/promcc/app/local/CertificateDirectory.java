@@ -1,0 +1,395 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Certificates from a folder (the {@code dir} certificate source, {@code --cert-dir}), named like
+ * the original controller's files: {@code <cluster>-ca.pem}, {@code <cluster>-crt.pem} and
+ * {@code <cluster>-key.pem}. A cluster has a certificate only when all three exist and parse and
+ * the certificate has not ended; otherwise it has a problem with a reason:
+ * {@code certificate-missing}, {@code certificate-incomplete}, {@code certificate-invalid},
+ * {@code certificate-unreadable} or {@code expired}. A folder that does not exist or cannot be
+ * read is a problem of every cluster, {@value #SOURCE_NOT_READY}, never "missing": the reconciler
+ * then keeps their files and jobs.
+ *
+ * <p>Started, it watches the folder with a {@link FileWatcher} and runs its listeners when any
+ * entry changes. Reading is cached per cluster and keyed by the three files' size, modification
+ * time and identity: {@link #observe} reads and parses only files that changed, and while the
+ * watcher reports no change it does not even look at the files' metadata. A folder not started
+ * (one-shot use such as {@code promcc render}) checks the metadata on every call.
+ * {@link CertificateObservation#nextAttention()} is the earliest end of a returned certificate,
+ * when that cluster turns {@code expired}.
+ *
+ * <p>Thread-safe; {@link #start()} and {@link #close()} are idempotent. Private keys never reach
+ * messages, logs or {@link #toString()}.
+ */
+public final class CertificateDirectory implements CertificateSource {
+  /** The source name in {@link SourceErrors} reports (a metric label). */
+  public static final String SOURCE = "cert-dir";
+  /** Reason of every cluster while the folder is missing or unreadable. */
+  public static final String SOURCE_NOT_READY = "source-not-ready";
+  /** Reason of a cluster whose certificate has ended. */
+  public static final String EXPIRED = "expired";
+
+  private static final System.Logger LOG = System.getLogger(CertificateDirectory.class.getName());
+  private static final long SYNC_RECHECK_MILLIS = 100;
+
+  /** Size, modification time and identity of one file; null fields mean absent. */
+  private record Meta(long size, FileTime modified, Object fileKey) {}
+
+  /** The three files of one cluster as last seen. */
+  private record Stamps(Meta ca, Meta certificate, Meta key) {}
+
+  /**
+   * What the files of one cluster gave: a bundle or a problem.
+   *
+   * @param settled whether all three files were old enough when read that an unchanged
+   *     modification time proves unchanged content (see {@link PathState})
+   * @param retry read again on every observe (an I/O error may go away without a new time stamp)
+   */
+  private record Entry(Stamps stamps, CertificateBundle bundle, Rejection problem,
+      boolean settled, boolean retry) {}
+
+  private final Path directory;
+  private final FileWatcher watcher; // null: never watched
+  private final Clock clock;
+  private final SourceErrors errors;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong generation = new AtomicLong(); // one more per reported change
+  private final AtomicLong reads = new AtomicLong();
+  private final Object lock = new Object();
+  // guarded by lock
+  private final Map<ClusterId, Entry> cache = new HashMap<>();
+  private long seenGeneration = -1;
+  private boolean started;
+  private boolean closed;
+  private FileWatcher.Watch watch;
+  private String lastReported;
+
+  /** A folder read without watching (one-shot use), on the system clock. */
+  public CertificateDirectory(Path directory) {
+    this(directory, null, Clock.systemUTC(), SourceErrors.NONE);
+  }
+
+  /**
+   * A folder watched once {@link #start() started}.
+   *
+   * @param watcher tells of changes in the folder (shared; owned by the caller); null for a
+   *     folder that is never watched
+   * @param clock judges expiry
+   * @param errors where a missing or unreadable folder is reported, once per distinct problem
+   */
+  public CertificateDirectory(Path directory, FileWatcher watcher, Clock clock,
+      SourceErrors errors) {
+    this.directory = requireNonNull(directory, "directory == null").toAbsolutePath().normalize();
+    this.watcher = watcher;
+    this.clock = requireNonNull(clock, "clock == null");
+    this.errors = requireNonNull(errors, "errors == null");
+  }
+
+  /**
+   * Watches the folder (which need not exist yet) and starts the shared watcher. Returns at once.
+   *
+   * @throws IllegalStateException if closed
+   */
+  @Override
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("certificate folder " + quoted() + " is closed");
+      }
+      if (started || watcher == null) {
+        started = true;
+        return;
+      }
+      started = true;
+    }
+    FileWatcher.Watch registered = watcher.watch(directory, this::changed);
+    synchronized (lock) {
+      if (closed) {
+        registered.close();
+        return;
+      }
+      watch = registered;
+      seenGeneration = -1; // anything seen before the watch cannot be trusted
+    }
+    watcher.start();
+  }
+
+  /**
+   * Waits (at most {@code timeout}) until the folder exists and can be read.
+   *
+   * @return false if it still cannot be read at the deadline, or the source is closed
+   */
+  @Override
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (!closed && folderProblem() != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        // woken by the watcher; the recheck covers a folder that is not watched
+        lock.wait(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), SYNC_RECHECK_MILLIS)));
+      }
+      return !closed;
+    }
+  }
+
+  @Override
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    synchronized (lock) {
+      if (closed) {
+        return everyCluster(clusters, "certificate folder " + quoted() + " is closed");
+      }
+      String folderProblem = folderProblem();
+      if (folderProblem != null) {
+        report(folderProblem);
+        seenGeneration = -1;
+        return everyCluster(clusters, folderProblem);
+      }
+      lastReported = null;
+      Instant now = clock.instant();
+      long current = generation.get(); // read first: a change during this call is seen next time
+      boolean unchanged = watch != null && current == seenGeneration;
+      SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+      SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+      Instant earliestEnd = null;
+      Set<ClusterId> observed = new HashSet<>();
+      for (GuestCluster cluster : clusters) {
+        ClusterId id = cluster.id();
+        observed.add(id);
+        Entry entry = cache.get(id);
+        if (entry == null || entry.retry() || !unchanged) {
+          Stamps stamps = stamps(id);
+          if (entry == null || entry.retry() || !entry.settled()
+              || !entry.stamps().equals(stamps)) {
+            entry = load(id, stamps, now);
+            cache.put(id, entry);
+          }
+        }
+        if (entry.problem() != null) {
+          problems.put(id, entry.problem());
+        } else if (!now.isBefore(entry.bundle().notAfter())) {
+          problems.put(id, new Rejection(id.value(), EXPIRED, "the certificate of cluster "
+              + Quoting.quote(id.value()) + " in " + quoted() + " expired at "
+              + entry.bundle().notAfter()));
+        } else {
+          bundles.put(id, entry.bundle());
+          if (earliestEnd == null || entry.bundle().notAfter().isBefore(earliestEnd)) {
+            earliestEnd = entry.bundle().notAfter();
+          }
+        }
+      }
+      cache.keySet().retainAll(observed);
+      seenGeneration = current;
+      return new CertificateObservation(bundles, problems, Optional.ofNullable(earliestEnd));
+    }
+  }
+
+  /** Runs {@code listener} whenever a file of the folder changes (once started). */
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** Stops watching; every cluster is then {@value #SOURCE_NOT_READY}. Idempotent. */
+  @Override
+  public void close() {
+    FileWatcher.Watch registered;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      cache.clear();
+      registered = watch;
+      lock.notifyAll();
+    }
+    if (registered != null) {
+      registered.close();
+    }
+  }
+
+  /** How many files were read since this source was made. */
+  long filesRead() {
+    return reads.get();
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "CertificateDirectory{" + directory + ", " + cache.size() + " cached"
+          + (watch == null ? "" : ", watched") + "}";
+    }
+  }
+
+  private void changed() {
+    generation.incrementAndGet();
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+    for (Runnable listener : listeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "certificate folder listener failed", e);
+      }
+    }
+  }
+
+  /** Why the folder cannot be used now, or null if it can. */
+  private String folderProblem() {
+    if (!Files.exists(directory)) {
+      return "certificate folder " + quoted() + " does not exist";
+    }
+    if (!Files.isDirectory(directory)) {
+      return "certificate folder " + quoted() + " is not a folder";
+    }
+    if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
+      return "certificate folder " + quoted() + " cannot be read";
+    }
+    return null;
+  }
+
+  private CertificateObservation everyCluster(Collection<GuestCluster> clusters, String message) {
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    for (GuestCluster cluster : clusters) {
+      problems.put(cluster.id(), new Rejection(cluster.id().value(), SOURCE_NOT_READY, message));
+    }
+    return new CertificateObservation(new TreeMap<>(), problems, Optional.empty());
+  }
+
+  private void report(String problem) {
+    if (problem.equals(lastReported)) {
+      return;
+    }
+    lastReported = problem;
+    try {
+      errors.failed(SOURCE, problem);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "reporting a certificate folder problem failed", e);
+    }
+  }
+
+  private Path file(ClusterId id, String suffix) {
+    return directory.resolve(id.value() + suffix);
+  }
+
+  private Stamps stamps(ClusterId id) {
+    return new Stamps(meta(file(id, "-ca.pem")), meta(file(id, "-crt.pem")),
+        meta(file(id, "-key.pem")));
+  }
+
+  private static Meta meta(Path file) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return attributes.isRegularFile()
+          ? new Meta(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey())
+          : null;
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
+  }
+
+  /** Reads and parses the files of one cluster. */
+  private Entry load(ClusterId id, Stamps stamps, Instant now) {
+    boolean settled = settled(stamps.ca(), now) && settled(stamps.certificate(), now)
+        && settled(stamps.key(), now);
+    List<String> missing = new ArrayList<>();
+    if (stamps.ca() == null) {
+      missing.add(id.value() + "-ca.pem");
+    }
+    if (stamps.certificate() == null) {
+      missing.add(id.value() + "-crt.pem");
+    }
+    if (stamps.key() == null) {
+      missing.add(id.value() + "-key.pem");
+    }
+    if (missing.size() == 3) {
+      return problem(stamps, settled, false, id, "certificate-missing",
+          "no certificate files for cluster " + Quoting.quote(id.value()) + " in " + quoted());
+    }
+    if (!missing.isEmpty()) {
+      return problem(stamps, settled, false, id, "certificate-incomplete",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+              + " lack " + missing);
+    }
+    try {
+      CertificateBundle bundle = CertificateBundle.fromPem(read(file(id, "-ca.pem")),
+          read(file(id, "-crt.pem")), Secret.of(read(file(id, "-key.pem"))));
+      return new Entry(stamps, bundle, null, settled, false);
+    } catch (InvalidValueException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted() + ": "
+              + e.getMessage());
+    } catch (CharacterCodingException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+              + " are not PEM text");
+    } catch (NoSuchFileException e) {
+      // removed between the metadata and the read: look again next time
+      return problem(stamps, false, true, id, "certificate-incomplete",
+          "certificate file " + Quoting.quote(e.getFile()) + " of cluster "
+              + Quoting.quote(id.value()) + " disappeared while being read");
+    } catch (IOException | SecurityException e) {
+      return problem(stamps, false, true, id, "certificate-unreadable",
+          "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
+              + quoted() + ": " + e);
+    }
+  }
+
+  private static boolean settled(Meta meta, Instant now) {
+    return meta == null
+        || meta.modified().toInstant().isBefore(now.minus(PathState.SETTLE_TIME));
+  }
+
+  private static Entry problem(Stamps stamps, boolean settled, boolean retry, ClusterId id,
+      String reason, String message) {
+    return new Entry(stamps, null, new Rejection(id.value(), reason, message), settled, retry);
+  }
+
+  private String read(Path file) throws IOException {
+    reads.incrementAndGet();
+    return Files.readString(file, StandardCharsets.US_ASCII);
+  }
+
+  private String quoted() {
+    return Quoting.quote(directory.toString());
+  }
+}

@@ -1,0 +1,303 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.SourceNotReadyException;
+import io.promcc.core.yaml.ClusterList;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Guest clusters from a YAML file (local mode's {@code --clusters FILE}, in the format of
+ * {@link ClusterList}), kept current with a {@link FileWatcher}.
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>Until the file has been read and parsed once, {@link #snapshot()} throws
+ *       {@link SourceNotReadyException} naming the file and every problem, and
+ *       {@link #awaitSynced} waits.
+ *   <li>After that, content that does not parse, or a file that is gone (an editor's
+ *       delete-and-recreate, a half-done swap), keeps the last good list: a mistake in an edit
+ *       never removes clusters. The next good content replaces it.
+ *   <li>A file that exists but cannot be read (permissions, an I/O error, a folder in its place)
+ *       makes {@link #snapshot()} throw until it can be read again: what it says now is unknown.
+ *   <li>Every problem is reported to {@link SourceErrors} as {@value #SOURCE}, once per distinct
+ *       content (the same bad bytes saved twice are one report).
+ *   <li>Listeners run when the list changes (not for a reformatted file with the same clusters)
+ *       and when {@link #snapshot()} starts or stops throwing.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot
+ * be started again. {@link #start()} starts the shared watcher too; closing the watcher is its
+ * owner's business.
+ */
+public final class ClusterFileSource implements GuestClusterSource {
+  /** The source name in {@link SourceErrors} reports (a metric label). */
+  public static final String SOURCE = "clusters-file";
+
+  private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
+
+  private final Path file;
+  private final FileWatcher watcher;
+  private final SourceErrors errors;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+  // guarded by lock
+  private boolean started;
+  private boolean closed;
+  private FileWatcher.Watch watch;
+  private ClusterSnapshot good; // null until the first good read
+  private String notReady = "not started";
+  private String lastContent; // hash of the last content handled, null if none was read
+  private String lastReported;
+
+  /**
+   * Reads nothing until {@link #start()}.
+   *
+   * @param file the clusters file; need not exist yet
+   * @param watcher the watcher that tells of changes (shared; owned by the caller)
+   * @param errors where problems that are absorbed (a bad edit, a deleted file) are reported
+   */
+  public ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors) {
+    this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
+    this.watcher = requireNonNull(watcher, "watcher == null");
+    this.errors = requireNonNull(errors, "errors == null");
+  }
+
+  /**
+   * Watches the file and reads it once. Returns at once, whether or not the file is good.
+   *
+   * @throws IllegalStateException if the source (or the watcher) is closed
+   */
+  @Override
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("clusters file source of " + quoted() + " is closed");
+      }
+      if (started) {
+        return;
+      }
+      started = true;
+      notReady = quoted() + " has not been read yet";
+    }
+    // outside the lock: the watcher runs listeners without its lock, but takes it here
+    FileWatcher.Watch registered = watcher.watch(file, this::reload);
+    synchronized (lock) {
+      if (closed) {
+        registered.close();
+        return;
+      }
+      watch = registered;
+    }
+    watcher.start();
+    reload(); // after the watch, so that no change between the two is missed
+  }
+
+  /** Waits (at most {@code timeout}) for the first good read; true once there was one. */
+  @Override
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (good == null && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        // wakes on every read; the bound guards against a missed notification
+        lock.wait(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), 100)));
+      }
+      return good != null && !closed;
+    }
+  }
+
+  /**
+   * The last good list.
+   *
+   * @throws SourceNotReadyException before the first good read (naming the file and every
+   *     problem), while the file cannot be read, and once closed
+   */
+  @Override
+  public ClusterSnapshot snapshot() {
+    synchronized (lock) {
+      if (closed) {
+        throw new SourceNotReadyException("clusters file source of " + quoted() + " is closed");
+      }
+      if (notReady != null) {
+        throw new SourceNotReadyException(notReady);
+      }
+      return good;
+    }
+  }
+
+  @Override
+  public void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** Stops watching; {@link #snapshot()} throws from now on. Idempotent. */
+  @Override
+  public void close() {
+    FileWatcher.Watch registered;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      registered = watch;
+      lock.notifyAll();
+    }
+    if (registered != null) {
+      registered.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "ClusterFileSource{" + file + (good == null ? ", not synced"
+          : ", " + good.clusters().size() + " clusters") + (notReady == null ? "" : ", not ready")
+          + "}";
+    }
+  }
+
+  /** Reads the file and applies the rules of the class comment. */
+  private void reload() {
+    boolean notify;
+    synchronized (lock) {
+      if (closed || !started) {
+        return;
+      }
+      boolean wasReady = notReady == null;
+      ClusterSnapshot before = good;
+      read();
+      notify = wasReady != (notReady == null) || before != good && notReady == null;
+      lock.notifyAll();
+    }
+    if (notify) {
+      for (Runnable listener : listeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "clusters file listener failed", e);
+        }
+      }
+    }
+  }
+
+  private void read() {
+    // guarded by lock
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      lastContent = null;
+      String problem = quoted() + " does not exist";
+      if (good == null) {
+        notReady = problem;
+        report("missing", problem);
+      } else {
+        notReady = null;
+        report("missing", problem + "; keeping the last good list of "
+            + good.clusters().size() + " clusters");
+      }
+      return;
+    } catch (IOException | SecurityException e) {
+      lastContent = null;
+      notReady = "cannot read " + quoted() + ": " + e;
+      report("unreadable " + e, notReady);
+      return;
+    }
+    String content = sha256(bytes);
+    if (content.equals(lastContent)) {
+      notReady = good == null ? notReady : null; // readable again, same bytes: same outcome
+      return;
+    }
+    lastContent = content;
+    List<GuestCluster> clusters;
+    try {
+      clusters = ClusterList.parse(decode(bytes), file.toString());
+    } catch (ValidationException e) {
+      rejected(content, e.getMessage(), e.problems());
+      return;
+    } catch (InvalidValueException e) {
+      rejected(content, quoted() + " is invalid: " + e.getMessage(), List.of(e.getMessage()));
+      return;
+    }
+    ClusterSnapshot next = new ClusterSnapshot(clusters, List.of());
+    if (good == null || !good.equals(next)) {
+      good = next;
+    }
+    notReady = null;
+    lastReported = null;
+  }
+
+  /** Content that does not parse: not ready before the first good read, else kept. */
+  private void rejected(String content, String message, List<String> problems) {
+    // guarded by lock
+    String oneLine = quoted() + " is invalid: " + String.join("; ", problems);
+    if (good == null) {
+      notReady = message;
+      report(content, oneLine);
+    } else {
+      notReady = null;
+      report(content, oneLine + "; keeping the last good list of " + good.clusters().size()
+          + " clusters");
+    }
+  }
+
+  /** Reports {@code message} unless the last report was about the same {@code content}. */
+  private void report(String content, String message) {
+    if (content.equals(lastReported)) {
+      return;
+    }
+    lastReported = content;
+    try {
+      errors.failed(SOURCE, message.replace('\n', ' '));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "reporting a clusters file problem failed", e);
+    }
+  }
+
+  private String decode(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ValidationException("clusters file " + Quoting.quote(file.toString()),
+          List.of("is not valid UTF-8 text (" + e.getMessage() + ")"));
+    }
+  }
+
+  private String quoted() {
+    return "clusters file " + Quoting.quote(file.toString());
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,386 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs listeners when watched files or folders change. A watched path may be a file or a folder
+ * (then its entries count: files added, changed, removed), and need not exist yet. A change is a
+ * change of content: plain edits, atomic replace by rename (editors, {@code kubectl}-style
+ * ConfigMap and Secret mounts that swap a {@code ..data} link), delete and re-create, a path that
+ * appears or goes. Touching a file or replacing it with the same bytes is no change.
+ *
+ * <p>Two ways to notice, both on one daemon thread: the platform's file events (a
+ * {@link java.nio.file.WatchService} on the parent folders of the watched paths, and on the
+ * folders their links point into; see {@link EventFolders}), and a periodic check of every watched path (size, modification time and a content
+ * hash; see {@link PathState}) that makes it correct where events are missing, late or
+ * unsupported (network file systems, container overlay quirks, an exhausted inotify limit).
+ * Events only make it faster.
+ *
+ * <p>Listeners carry no data: they re-read what they watch. They run on the watcher's thread (or
+ * the caller's, for {@link #checkNow()}), never while a lock of the watcher is held, and must
+ * return quickly; an exception of a listener is logged and does not affect the others. A change
+ * during a burst of events may be reported more than once.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot
+ * be started or given new paths. One watcher can serve every source of a process.
+ */
+public final class FileWatcher implements AutoCloseable {
+  /** How often every watched path is checked when no file event says so earlier. */
+  public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+  private static final System.Logger LOG = System.getLogger(FileWatcher.class.getName());
+  /** After a first event, more events within this quiet time are handled in the same check. */
+  private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long MAX_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  /** A registration: {@link #close()} stops its listener. */
+  public interface Watch extends AutoCloseable {
+    /** The watched path, absolute. */
+    Path path();
+
+    /** Stops watching this path for this listener. Idempotent. */
+    @Override
+    void close();
+  }
+
+  private final Duration checkInterval;
+  private final Clock clock;
+  private final AtomicLong reads = new AtomicLong();
+  private final Object lock = new Object();
+  private final EventFolders events; // guarded by lock, except poll and close
+  // guarded by lock
+  private final List<Registration> registrations = new ArrayList<>();
+  private Thread thread;
+  private boolean closed;
+
+  /** Checks every 2 s and uses file events where the platform has them. */
+  public FileWatcher() {
+    this(DEFAULT_CHECK_INTERVAL, Clock.systemUTC(), true);
+  }
+
+  /**
+   * @param checkInterval how often every watched path is checked regardless of events
+   * @param clock the wall clock, compared with file modification times
+   * @param fileEvents whether to use the platform's file events; without them a change is seen
+   *     at the next periodic check
+   * @throws IllegalArgumentException if {@code checkInterval} is not positive
+   */
+  public FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents) {
+    requireNonNull(checkInterval, "checkInterval == null");
+    if (checkInterval.isNegative() || checkInterval.isZero()) {
+      throw new IllegalArgumentException("check interval must be positive, found \""
+          + checkInterval + "\"");
+    }
+    this.checkInterval = checkInterval;
+    this.clock = requireNonNull(clock, "clock == null");
+    this.events = new EventFolders(fileEvents);
+  }
+
+  /**
+   * Watches {@code path} (a file or a folder, existing or not) and runs {@code listener} after
+   * each change of its content. What the path holds now is the starting point: this call runs
+   * no listener. Works before {@link #start()}, which begins the background checks.
+   *
+   * @throws IllegalStateException if the watcher is closed
+   */
+  public Watch watch(Path path, Runnable listener) {
+    requireNonNull(path, "path == null");
+    requireNonNull(listener, "listener == null");
+    Path absolute = path.toAbsolutePath().normalize();
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("file watcher is closed");
+      }
+      Registration registration = new Registration(absolute, listener);
+      registration.state = PathState.of(absolute, null, clock.instant(), reads);
+      registrations.add(registration);
+      if (syncFolderWatches()) {
+        // a change between the first look and the new folder watch would go unseen
+        registration.state = PathState.of(absolute, registration.state, clock.instant(), reads);
+      }
+      return registration;
+    }
+  }
+
+  /** Starts the background thread. Idempotent. */
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("file watcher is closed");
+      }
+      if (thread != null) {
+        return;
+      }
+      thread = new Thread(this::run, "promcc-file-watcher");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /**
+   * Checks every watched path now, on the calling thread, and runs the listeners of those that
+   * changed (for a caller that knows something changed, and for tests).
+   *
+   * @return whether any watched path changed; false once closed
+   */
+  public boolean checkNow() {
+    return check(null);
+  }
+
+  /** Stops the background thread and every watch, waiting up to 5 s for the thread to end. */
+  @Override
+  public void close() {
+    Thread running;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      registrations.clear();
+      syncFolderWatches();
+      running = thread;
+    }
+    events.close();
+    if (running != null && running != Thread.currentThread()) {
+      running.interrupt();
+      try {
+        running.join(CLOSE_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Whether platform file events are in use (false: periodic checks only). */
+  boolean usesFileEvents() {
+    synchronized (lock) {
+      return events.active();
+    }
+  }
+
+  /** Whether the background thread is running. */
+  boolean isRunning() {
+    synchronized (lock) {
+      return thread != null && thread.isAlive();
+    }
+  }
+
+  /** How many files were read to hash them, since the watcher was made. */
+  long filesRead() {
+    return reads.get();
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "FileWatcher{" + registrations.size() + " watches, every " + checkInterval
+          + (events.active() ? ", with file events" : "") + "}";
+    }
+  }
+
+  private void run() {
+    long intervalNanos = checkInterval.toNanos();
+    long nextFullCheck = System.nanoTime() + intervalNanos;
+    while (!isClosed()) {
+      try {
+        Set<Path> touched = new HashSet<>();
+        boolean everything = false;
+        long wait = nextFullCheck - System.nanoTime();
+        if (wait > 0) {
+          if (!events.hasService()) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          } else {
+            WatchKey key = events.poll(wait);
+            long until = System.nanoTime() + MAX_COALESCE_NANOS;
+            while (key != null) {
+              synchronized (lock) {
+                everything |= events.collect(key, touched);
+              }
+              key = System.nanoTime() - until < 0 ? events.poll(COALESCE_NANOS) : null;
+            }
+          }
+        }
+        if (System.nanoTime() - nextFullCheck >= 0) {
+          check(null);
+          nextFullCheck = System.nanoTime() + intervalNanos;
+        } else if (everything) {
+          check(null);
+        } else if (!touched.isEmpty()) {
+          check(touched);
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        if (isClosed()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "file watcher check failed; retrying", e);
+      }
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** Checks the watches in {@code folders} (all if null), then runs the changed ones' listeners. */
+  private boolean check(Set<Path> folders) {
+    List<Registration> changed = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      Instant now = clock.instant();
+      List<Registration> checked = new ArrayList<>();
+      for (Registration registration : registrations) {
+        if (folders == null || registration.isIn(folders)) {
+          checked.add(registration);
+          scan(registration, now, changed);
+        }
+      }
+      if (syncFolderWatches()) {
+        // a folder newly watched (it appeared, a link moved): what changed in it before its
+        // watch began has no event, so look once more
+        for (Registration registration : checked) {
+          scan(registration, now, changed);
+        }
+      }
+    }
+    for (Registration registration : changed) {
+      if (registration.isOpen()) {
+        try {
+          registration.listener.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "listener of " + registration.path + " failed", e);
+        }
+      }
+    }
+    return !changed.isEmpty();
+  }
+
+  private void scan(Registration registration, Instant now, List<Registration> changed) {
+    // guarded by lock
+    PathState state = PathState.of(registration.path, registration.state, now, reads);
+    if (!state.sameContent(registration.state) && !changed.contains(registration)) {
+      changed.add(registration);
+    }
+    registration.state = state; // newer metadata even when the content is the same
+  }
+
+  /**
+   * Registers the folders the watches need (as they appear) and drops the others.
+   *
+   * @return whether a folder was newly registered
+   */
+  private boolean syncFolderWatches() {
+    // guarded by lock
+    Set<Path> needed = new LinkedHashSet<>();
+    for (Registration registration : registrations) {
+      registration.folders = registration.folders();
+      needed.addAll(registration.folders);
+    }
+    return !closed && events.sync(needed, "every " + checkInterval);
+  }
+
+  private final class Registration implements Watch {
+    final Path path;
+    final Runnable listener;
+    PathState state; // guarded by lock
+    Set<Path> folders = Set.of(); // guarded by lock
+
+    Registration(Path path, Runnable listener) {
+      this.path = path;
+      this.listener = listener;
+    }
+
+    @Override
+    public Path path() {
+      return path;
+    }
+
+    boolean isOpen() {
+      synchronized (lock) {
+        return !closed && registrations.contains(this);
+      }
+    }
+
+    boolean isIn(Set<Path> touched) {
+      for (Path folder : folders) {
+        if (touched.contains(folder)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * The folders whose events may mean a change: the parent (renames, deletes, a link
+     * swapped), the path itself if it is a folder, and where its links lead.
+     */
+    Set<Path> folders() {
+      Set<Path> folders = new LinkedHashSet<>();
+      addParent(folders, path);
+      if (state instanceof PathState.Folder) {
+        folders.add(path);
+      }
+      try {
+        Path real = path.toRealPath();
+        if (!real.equals(path)) {
+          addParent(folders, real);
+          if (state instanceof PathState.Folder) {
+            folders.add(real);
+          }
+        }
+      } catch (IOException | SecurityException absentOrUnreadable) {
+        // nothing more to watch until it exists
+      }
+      return folders;
+    }
+
+    /**
+     * Adds the parent of {@code of}, or while that does not exist its nearest existing ancestor,
+     * whose events tell when the missing folders appear.
+     */
+    private void addParent(Set<Path> folders, Path of) {
+      Path parent = of.getParent();
+      while (parent != null && !Files.isDirectory(parent)) {
+        parent = parent.getParent();
+      }
+      if (parent != null) {
+        folders.add(parent);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (lock) {
+        if (registrations.remove(this) && !closed) {
+          syncFolderWatches();
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Watch{" + path + "}";
+    }
+  }
+}

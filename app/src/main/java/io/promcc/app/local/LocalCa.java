@@ -1,0 +1,417 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+
+/**
+ * Local mode's default certificate source: a CA of its own in a state folder (see
+ * {@link CaStore} for the layout) that signs a client certificate for each guest cluster.
+ *
+ * <p>{@link #start()} loads the CA, or creates one (EC P-256, ten years, CN
+ * {@value #CA_COMMON_NAME}) if the folder has none; a folder with a CA certificate but a missing,
+ * unreadable or non-matching key is a {@link LocalCaException}. {@link #observe} gives each
+ * cluster a client certificate (EC P-256, CN {@code prometheus.<cluster id>}, client
+ * authentication, valid for the configured time, never past the CA), issued once and kept in
+ * memory and in {@code clients/}, so that a restart reuses it. It is renewed when two thirds of
+ * its lifetime have passed; {@link CertificateObservation#nextAttention()} is the earliest
+ * renewal (or retry). Clusters no longer observed are forgotten and their files deleted (on the
+ * first observe also those of clusters that went while the controller was stopped). The bundle's
+ * CA is the local CA, so it must also have signed the guest API servers' certificates:
+ * {@link #issueServerCertificate} does that for the demo's simulated clusters.
+ *
+ * <p>Issuing never throws out of {@link #observe}: a failure (the state folder not writable) is a
+ * problem {@value #FAILED} of the clusters without a still-valid certificate, reported once to
+ * {@link SourceErrors} as {@value #SOURCE} and tried again after {@link #RETRY_AFTER}. Stored
+ * files that are damaged, half-written or from another CA are replaced by a new certificate.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent. No private key appears
+ * in a log, a message or {@link #toString()}.
+ */
+public final class LocalCa implements CertificateSource {
+  /** The source name in {@link SourceErrors} reports (a metric label). */
+  public static final String SOURCE = "local-ca";
+  /** Subject CN of a CA this class creates. */
+  public static final String CA_COMMON_NAME = "promcc local CA";
+  /** How long a CA this class creates is valid. */
+  public static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  /** How long client certificates are valid unless told otherwise. */
+  public static final Duration DEFAULT_CLIENT_VALIDITY = Duration.ofDays(30);
+  /** Reason of a cluster whose certificate could not be issued. */
+  public static final String FAILED = "local-ca-failed";
+  /** Reason of every cluster while the CA is not started (or could not start) or is closed. */
+  public static final String NOT_READY = "source-not-ready";
+  /** How long after a failed issue it is tried again. */
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+  /** Certificates start this much before they are made, for clocks a little behind. */
+  static final Duration BACKDATE = Duration.ofMinutes(5);
+
+  private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
+
+  /** A certificate handed out, and when to renew it. */
+  private record Issued(CertificateBundle bundle, Instant renewAt) {}
+
+  /** What is known of one cluster. */
+  private static final class Entry {
+    Issued current; // null: none yet
+    Rejection problem; // the last failure, while it lasts
+    Instant retryAt; // no new attempt before this, after a failure
+  }
+
+  private final CaStore store;
+  private final Duration clientValidity;
+  private final Clock clock;
+  private final SourceErrors errors;
+  private final Object lock = new Object();
+  // guarded by lock
+  private final Map<ClusterId, Entry> entries = new HashMap<>();
+  private CaStore.Authority authority; // null until started, and once closed
+  private String startFailure;
+  private boolean swept;
+  private boolean closed;
+  private String lastReported;
+  private String failing; // the kind of the current issuing failure, null while issuing works
+
+  /** A CA in {@code stateDir} issuing for 30 days, on the system clock, reporting nowhere. */
+  public LocalCa(Path stateDir) {
+    this(stateDir, DEFAULT_CLIENT_VALIDITY, Clock.systemUTC(), SourceErrors.NONE);
+  }
+
+  /**
+   * Touches nothing until {@link #start()}.
+   *
+   * @param stateDir where the CA and the client certificates are kept (made with mode 0700)
+   * @param clientValidity how long client certificates are valid
+   * @param clock dates certificates and decides renewals
+   * @param errors where failures to issue, and stored files that had to be replaced, are reported
+   * @throws IllegalArgumentException if {@code clientValidity} is not positive
+   */
+  public LocalCa(Path stateDir, Duration clientValidity, Clock clock, SourceErrors errors) {
+    this.store = new CaStore(requireNonNull(stateDir, "stateDir == null"));
+    requireNonNull(clientValidity, "clientValidity == null");
+    if (clientValidity.isNegative() || clientValidity.isZero()) {
+      throw new IllegalArgumentException("client certificate validity must be positive, found \""
+          + clientValidity + "\"");
+    }
+    this.clientValidity = clientValidity;
+    this.clock = requireNonNull(clock, "clock == null");
+    this.errors = requireNonNull(errors, "errors == null");
+  }
+
+  /**
+   * Loads the CA from the state folder, or creates it there. Idempotent once it succeeded.
+   *
+   * @throws LocalCaException naming the file and the problem if the folder cannot be made or
+   *     holds an unusable CA (the source then stays not ready)
+   * @throws IllegalStateException if closed
+   */
+  @Override
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("local CA in " + quotedFolder() + " is closed");
+      }
+      if (authority != null) {
+        return;
+      }
+      try {
+        authority = store.loadOrCreate(clock.instant(), CA_VALIDITY, CA_COMMON_NAME);
+        startFailure = null;
+      } catch (LocalCaException e) {
+        startFailure = e.getMessage();
+        throw e;
+      }
+    }
+  }
+
+  /** Whether the CA is loaded; answers at once (there is nothing to wait for). */
+  @Override
+  public boolean awaitSynced(Duration timeout) {
+    synchronized (lock) {
+      return authority != null;
+    }
+  }
+
+  @Override
+  public CertificateObservation observe(Collection<GuestCluster> clusters) {
+    synchronized (lock) {
+      SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+      SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+      if (authority == null) {
+        String why = closed ? "local CA in " + quotedFolder() + " is closed"
+            : startFailure != null ? startFailure
+            : "local CA in " + quotedFolder() + " is not started";
+        clusters.forEach(c -> problems.put(c.id(), new Rejection(c.id().value(), NOT_READY, why)));
+        return new CertificateObservation(bundles, problems, Optional.empty());
+      }
+      Instant now = clock.instant();
+      Set<ClusterId> observed = new HashSet<>();
+      clusters.forEach(c -> observed.add(c.id()));
+      forgetAllBut(observed);
+      String folderFailure = null;
+      Instant attention = null;
+      for (GuestCluster cluster : clusters) {
+        ClusterId id = cluster.id();
+        Entry entry = entries.computeIfAbsent(id, this::loadStored);
+        boolean due = entry.current == null || !now.isBefore(entry.current.renewAt());
+        if (due && (entry.retryAt == null || !now.isBefore(entry.retryAt))) {
+          if (folderFailure == null) {
+            folderFailure = prepareClientsFolder();
+          }
+          if (!folderFailure.isEmpty()) {
+            failed(entry, id, now, folderFailure, "clients-folder");
+          } else {
+            issue(entry, id, now);
+          }
+        }
+        if (entry.current != null && now.isBefore(entry.current.bundle().notAfter())) {
+          bundles.put(id, entry.current.bundle());
+        } else {
+          problems.put(id, entry.problem != null ? entry.problem : new Rejection(id.value(),
+              FAILED, "no valid client certificate for cluster " + Quoting.quote(id.value())
+                  + " from the local CA in " + quotedFolder()));
+        }
+        Instant next = entry.retryAt != null ? entry.retryAt
+            : entry.current != null ? entry.current.renewAt() : null;
+        if (next != null && (attention == null || next.isBefore(attention))) {
+          attention = next;
+        }
+      }
+      return new CertificateObservation(bundles, problems, Optional.ofNullable(attention));
+    }
+  }
+
+  /**
+   * A serving certificate signed by the local CA, for a simulated guest API server. Not stored,
+   * and not renewed: a new one each call.
+   *
+   * @param dnsNamesAndIps the names it serves (IP literals become IP names); the first is its CN
+   * @param validity how long it is valid (never past the CA)
+   * @throws IllegalStateException if the CA is not started
+   * @throws IllegalArgumentException if no name is given, a name is blank, or the validity is
+   *     not positive
+   */
+  public ServerCertificate issueServerCertificate(List<String> dnsNamesAndIps,
+      Duration validity) {
+    requireNonNull(dnsNamesAndIps, "dnsNamesAndIps == null");
+    requireNonNull(validity, "validity == null");
+    if (dnsNamesAndIps.isEmpty()) {
+      throw new IllegalArgumentException("a server certificate needs at least one name");
+    }
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("server certificate validity must be positive, found \""
+          + validity + "\"");
+    }
+    List<GeneralName> names = Pki.alternativeNames(dnsNamesAndIps);
+    CaStore.Authority ca = startedAuthority();
+    Instant now = clock.instant();
+    Instant notAfter = earlier(now.plus(validity), ca.notAfter());
+    String commonName = dnsNamesAndIps.get(0).length() <= 64 ? dnsNamesAndIps.get(0) : "server";
+    try {
+      KeyPair keys = Pki.newKeyPair();
+      X509Certificate certificate = Pki.issue(ca.certificate(), ca.key(), keys.getPublic(),
+          commonName, names, KeyPurposeId.id_kp_serverAuth, now.minus(BACKDATE), notAfter);
+      return new ServerCertificate(Pki.pem(certificate), Pki.pem(keys.getPrivate()), ca.pem(),
+          certificate.getNotAfter().toInstant());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the local CA cannot sign a server certificate for "
+          + dnsNamesAndIps + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * PEM of the local CA certificate (what guest API servers trust for client certificates).
+   *
+   * @throws IllegalStateException if the CA is not started
+   */
+  public String caPem() {
+    return startedAuthority().pem();
+  }
+
+  /** Forgets every certificate and key held in memory. The files stay. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      authority = null;
+      entries.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "LocalCa{" + store.folder() + ", " + (authority == null ? "not started"
+          : entries.size() + " clusters") + "}";
+    }
+  }
+
+  private CaStore.Authority startedAuthority() {
+    synchronized (lock) {
+      if (authority == null) {
+        throw new IllegalStateException("local CA in " + quotedFolder()
+            + (closed ? " is closed" : " is not started"));
+      }
+      return authority;
+    }
+  }
+
+  /** Issues and stores a certificate for {@code id}; on failure records the problem. */
+  private void issue(Entry entry, ClusterId id, Instant now) {
+    // guarded by lock
+    try {
+      KeyPair keys = Pki.newKeyPair();
+      Instant notAfter = earlier(now.plus(clientValidity), authority.notAfter());
+      if (!notAfter.isAfter(now)) {
+        throw new GeneralSecurityException("the local CA certificate ended at "
+            + authority.notAfter());
+      }
+      X509Certificate certificate = Pki.issue(authority.certificate(), authority.key(),
+          keys.getPublic(), "prometheus." + id.value(), List.of(),
+          KeyPurposeId.id_kp_clientAuth, now.minus(BACKDATE), notAfter);
+      String certificatePem = Pki.pem(certificate);
+      Secret keyPem = Pki.pem(keys.getPrivate());
+      store.writeClient(id, certificatePem, keyPem);
+      entry.current = issued(certificate, certificatePem, keyPem);
+      entry.problem = null;
+      entry.retryAt = null;
+      failing = null;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      failed(entry, id, now, "cannot issue a client certificate for cluster "
+          + Quoting.quote(id.value()) + " in " + quotedFolder() + ": " + e,
+          e.getClass().getName());
+    }
+  }
+
+  /**
+   * Records a failure to issue. Reported once per episode and kind ({@code kind}, e.g. the
+   * exception's class), not once per cluster: 10,000 clusters on a full disk are one report.
+   */
+  private void failed(Entry entry, ClusterId id, Instant now, String message, String kind) {
+    entry.problem = new Rejection(id.value(), FAILED, message);
+    entry.retryAt = now.plus(RETRY_AFTER);
+    if (!kind.equals(failing)) {
+      failing = kind;
+      report(message);
+    }
+  }
+
+  private Issued issued(X509Certificate certificate, String certificatePem, Secret keyPem) {
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    Instant notAfter = certificate.getNotAfter().toInstant();
+    Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2)
+        .dividedBy(3));
+    return new Issued(new CertificateBundle(authority.pem(), certificatePem, keyPem,
+        CertificateBundle.formatSerial(certificate.getSerialNumber()), notAfter), renewAt);
+  }
+
+  /** "" if {@code clients/} is there (or was made), else why not. */
+  private String prepareClientsFolder() {
+    try {
+      store.createClientsFolder();
+      return "";
+    } catch (IOException e) {
+      return "cannot create the client certificate folder of the local CA in " + quotedFolder()
+          + ": " + e;
+    }
+  }
+
+  /** The entry of a cluster first seen: its stored certificate, if that is still usable. */
+  private Entry loadStored(ClusterId id) {
+    // guarded by lock
+    Entry entry = new Entry();
+    Optional<CaStore.StoredClient> stored;
+    try {
+      stored = store.readClient(id);
+    } catch (IOException e) {
+      report("stored client certificate of cluster " + Quoting.quote(id.value())
+          + " cannot be read (" + e + "); issuing a new one");
+      return entry;
+    }
+    if (stored.isEmpty()) {
+      return entry;
+    }
+    String unusable = CaStore.unusable(stored.get(), authority, clock.instant());
+    if (unusable == null) {
+      X509Certificate certificate = CertificateBundle.parseCertificate(
+          stored.get().certificatePem(), "stored client certificate");
+      entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
+      return entry;
+    }
+    report("stored client certificate " + Quoting.quote(store.clientCertificate(id).toString())
+        + " is not usable (" + unusable + "); issuing a new one");
+    return entry;
+  }
+
+  /** Forgets clusters not in {@code observed} and deletes their files. */
+  private void forgetAllBut(Set<ClusterId> observed) {
+    // guarded by lock
+    try {
+      if (!swept) {
+        for (Path stray : store.strayClientFiles(observed)) {
+          Files.deleteIfExists(stray);
+        }
+        swept = true;
+      }
+      for (ClusterId gone : List.copyOf(entries.keySet())) {
+        if (!observed.contains(gone)) {
+          entries.remove(gone);
+          store.deleteClient(gone);
+        }
+      }
+    } catch (IOException e) {
+      report("cannot delete the client certificates of clusters that are gone, in "
+          + quotedFolder() + ": " + e);
+    }
+  }
+
+  private void report(String message) {
+    // guarded by lock
+    if (message.equals(lastReported)) {
+      return;
+    }
+    lastReported = message;
+    LOG.log(System.Logger.Level.WARNING, message);
+    try {
+      errors.failed(SOURCE, message);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "reporting a local CA problem failed", e);
+    }
+  }
+
+  private String quotedFolder() {
+    return Quoting.quote(store.folder().toString());
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

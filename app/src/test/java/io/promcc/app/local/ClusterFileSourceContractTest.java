@@ -1,0 +1,90 @@
+package io.promcc.app.local;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.GuestClusterSourceContract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clusters file passes the contract of every cluster source, with the default watcher (file
+ * events and a check every 2 s). Broken means a folder where the file should be: it exists but
+ * cannot be read, so what it says is unknown.
+ */
+class ClusterFileSourceContractTest extends GuestClusterSourceContract {
+  @TempDir Path temp;
+
+  private final Set<String> ids = new TreeSet<>();
+  private final FileWatcher watcher = new FileWatcher();
+  private Path file;
+
+  @BeforeEach
+  void emptyFile() {
+    file = temp.resolve("clusters.yml");
+    write();
+  }
+
+  @AfterEach
+  void closeWatcher() {
+    watcher.close();
+  }
+
+  @Override
+  protected GuestClusterSource newSource() {
+    return new ClusterFileSource(file, watcher, SourceErrors.NONE);
+  }
+
+  @Override
+  protected void addCluster(String id) {
+    ids.add(id);
+    write();
+  }
+
+  @Override
+  protected void removeCluster(String id) {
+    ids.remove(id);
+    write();
+  }
+
+  @Override
+  protected void breakSource() {
+    try {
+      Files.delete(file);
+      Files.createDirectory(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected void repair() {
+    try {
+      Files.delete(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    write();
+  }
+
+  private void write() {
+    StringBuilder yaml = new StringBuilder();
+    for (String id : ids) {
+      yaml.append("- id: ").append(id).append("\n  provider: aws\n  apiServer: https://")
+          .append(id).append(".example\n");
+    }
+    try {
+      Path next = Files.writeString(temp.resolve(".clusters.yml.tmp"), yaml);
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,315 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.SourceNotReadyException;
+import io.promcc.core.testing.MutableClock;
+import io.promcc.kube.fake.Poll;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rules of the clusters file. The watcher has no file events and checks only when told
+ * ({@link FileWatcher#checkNow()}), so each step is deterministic.
+ */
+class ClusterFileSourceTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final String ALPHA = """
+      - id: alpha
+        provider: aws
+        apiServer: https://alpha.example
+      """;
+  private static final String BETA = """
+      - id: beta
+        provider: kvm
+        apiServer: https://beta.example:6443
+      """;
+
+  @TempDir Path temp;
+
+  private final MutableClock clock = MutableClock.startingNow();
+  private final FileWatcher watcher = new FileWatcher(Duration.ofHours(1), clock, false);
+  private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
+  private final SourceErrors errors = (source, message) -> reports.add(source + ": " + message);
+  private final AtomicInteger changes = new AtomicInteger();
+  private ClusterFileSource source;
+
+  @AfterEach
+  void close() {
+    if (source != null) {
+      source.close();
+    }
+    watcher.close();
+  }
+
+  private Path file() {
+    return temp.resolve("clusters.yml");
+  }
+
+  private void write(String yaml) throws IOException {
+    Path next = Files.writeString(temp.resolve(".clusters.yml.tmp"), yaml);
+    Files.move(next, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** A started source; {@link #changes} counts from after the start. */
+  private ClusterFileSource started(Path file) {
+    source = new ClusterFileSource(file, watcher, errors);
+    source.addChangeListener(changes::incrementAndGet);
+    source.start();
+    changes.set(0);
+    return source;
+  }
+
+  private List<String> listed() {
+    return source.snapshot().clusters().stream().map(c -> c.id().value()).toList();
+  }
+
+  @Test
+  void listsTheClustersOfTheFileAfterTheFirstRead() throws Exception {
+    write(BETA + ALPHA);
+    source = new ClusterFileSource(file(), watcher, errors);
+    source.addChangeListener(changes::incrementAndGet);
+
+    source.start();
+
+    assertTrue(source.awaitSynced(Duration.ZERO));
+    assertEquals(List.of("alpha", "beta"), listed());
+    GuestCluster beta = source.snapshot().clusters().get(1);
+    assertEquals("kvm", beta.provider());
+    assertEquals(List.of(), source.snapshot().rejections());
+    assertEquals(List.of(), reports);
+    assertEquals(1, changes.get(), "listeners hear of the first good read");
+  }
+
+  @Test
+  void untilAFirstGoodReadTheSnapshotNamesTheFileAndEveryProblem() throws Exception {
+    write("""
+        - id: Bad_ID
+          provider: aws
+          apiServer: https://x.example
+        - id: ok
+          provider: aws
+          apiServer: ftp://ok.example
+          colour: blue
+        """);
+
+    started(file());
+
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertTrue(e.getMessage().startsWith("clusters file \"" + file() + "\" is invalid (3 problems)"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Bad_ID"), e.getMessage());
+    assertTrue(e.getMessage().contains("ftp://ok.example"), e.getMessage());
+    assertTrue(e.getMessage().contains("colour"), e.getMessage());
+    assertFalse(source.awaitSynced(Duration.ofMillis(1)));
+    assertEquals(1, reports.size(), reports.toString());
+    assertTrue(reports.get(0).startsWith("clusters-file: clusters file \"" + file()
+        + "\" is invalid: "), reports.get(0));
+    assertFalse(reports.get(0).contains("\n"), reports.get(0));
+  }
+
+  @Test
+  void aFileThatDoesNotExistYetIsNotReadyUntilItAppears() throws Exception {
+    started(file());
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertEquals("clusters file \"" + file() + "\" does not exist", e.getMessage());
+    CompletableFuture<Boolean> synced = CompletableFuture.supplyAsync(() -> {
+      try {
+        return source.awaitSynced(PATIENCE);
+      } catch (InterruptedException interrupted) {
+        throw new IllegalStateException(interrupted);
+      }
+    });
+
+    write(ALPHA);
+    watcher.checkNow();
+
+    assertTrue(synced.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(1, changes.get());
+  }
+
+  @Test
+  void aBadEditKeepsTheLastGoodListReportsOncePerContentAndTheNextGoodEditWins()
+      throws Exception {
+    write(ALPHA);
+    started(file());
+
+    write(ALPHA + "- id: [oops\n");
+    watcher.checkNow();
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(1, reports.size());
+    assertTrue(reports.get(0).contains("keeping the last good list of 1 clusters"),
+        reports.get(0));
+
+    write(ALPHA + "- id: [oops\n"); // saved again, same bytes
+    watcher.checkNow();
+    assertEquals(1, reports.size(), reports.toString());
+
+    write(ALPHA + "- id: other-mistake\n");
+    watcher.checkNow();
+    assertEquals(2, reports.size(), reports.toString());
+    assertTrue(reports.get(1).contains("clusters[1]"), reports.get(1));
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(0, changes.get(), "a bad edit changes no list");
+
+    write(ALPHA + BETA);
+    watcher.checkNow();
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(1, changes.get());
+    assertEquals(2, reports.size());
+  }
+
+  @Test
+  void aDeletedFileKeepsTheLastGoodListUntilItIsBack() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    Files.delete(file());
+    watcher.checkNow();
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" does not exist; "
+        + "keeping the last good list of 1 clusters"), reports);
+    assertEquals(0, changes.get());
+
+    write(BETA);
+    watcher.checkNow();
+    assertEquals(List.of("beta"), listed());
+    assertEquals(1, changes.get());
+  }
+
+  @Test
+  void listenersRunWhenTheListChangesNotWhenOnlyTheTextDoes() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    write("# the same cluster, commented and reformatted\n"
+        + "- {id: alpha, provider: aws, apiServer: 'https://alpha.example'}\n");
+    assertTrue(watcher.checkNow(), "the file did change");
+    assertEquals(0, changes.get());
+
+    write(ALPHA.replace("aws", "azure"));
+    watcher.checkNow();
+    assertEquals(1, changes.get());
+    assertEquals("azure", source.snapshot().clusters().get(0).provider());
+  }
+
+  @Test
+  void aConfigMapStyleSwapReplacesTheList() throws Exception {
+    Path mount = Files.createDirectories(temp.resolve("config"));
+    ConfigMapVolume volume = new ConfigMapVolume(mount);
+    volume.publish("clusters.yml", ALPHA);
+    started(mount.resolve("clusters.yml"));
+    assertEquals(List.of("alpha"), listed());
+
+    volume.publish("clusters.yml", ALPHA + BETA);
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(1, changes.get());
+  }
+
+  @Test
+  void aConfigMapStyleSwapIsSeenByFileEventsAlone() throws Exception {
+    Path mount = Files.createDirectories(temp.resolve("config"));
+    ConfigMapVolume volume = new ConfigMapVolume(mount);
+    volume.publish("clusters.yml", ALPHA);
+    try (FileWatcher events = new FileWatcher(Duration.ofHours(1), clock, true)) {
+      assumeTrue(events.usesFileEvents(), "this platform has no file events");
+      source = new ClusterFileSource(mount.resolve("clusters.yml"), events, errors);
+      source.start();
+      assertTrue(source.awaitSynced(PATIENCE));
+
+      volume.publish("clusters.yml", BETA);
+
+      Poll.until(PATIENCE, "beta listed after the swap", () -> listed().equals(List.of("beta")));
+    }
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsNotReadyUntilItCanBeReadAgain() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    Files.delete(file());
+    Files.createDirectory(file()); // exists, cannot be read as a file
+    watcher.checkNow();
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertTrue(e.getMessage().startsWith("cannot read clusters file \"" + file() + "\""),
+        e.getMessage());
+    assertEquals(1, changes.get(), "listeners hear that the view is gone");
+    assertEquals(1, reports.size());
+
+    Files.delete(file());
+    write(ALPHA);
+    watcher.checkNow();
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(2, changes.get(), "listeners hear that the view is back");
+  }
+
+  @Test
+  void textThatIsNotUtf8IsABadEdit() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    Files.write(file(), new byte[] {'-', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(1, reports.size());
+    assertTrue(reports.get(0).contains("is not valid UTF-8"), reports.get(0));
+  }
+
+  @Test
+  void anEmptyFileIsAGoodEmptyList() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    write("");
+    watcher.checkNow();
+
+    assertEquals(List.of(), listed());
+    assertEquals(1, changes.get());
+  }
+
+  @Test
+  void beforeStartAndAfterCloseThereIsNoSnapshot() throws Exception {
+    write(ALPHA);
+    source = new ClusterFileSource(file(), watcher, errors);
+    assertThrows(SourceNotReadyException.class, source::snapshot);
+    source.start();
+    source.start();
+    assertEquals(List.of(ClusterId.of("alpha")),
+        source.snapshot().clusters().stream().map(GuestCluster::id).toList());
+
+    source.close();
+    source.close();
+
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertTrue(e.getMessage().endsWith("is closed"), e.getMessage());
+    assertFalse(source.awaitSynced(PATIENCE), "a closed source answers at once");
+    assertThrows(IllegalStateException.class, source::start);
+    write(BETA);
+    watcher.checkNow();
+    assertEquals(0, changes.get());
+  }
+}

@@ -1,0 +1,528 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.MutableClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local CA's state folder, issuing, renewal and failures, on an injected clock. */
+class LocalCaTest {
+  private static final Duration VALIDITY = Duration.ofDays(30);
+
+  @TempDir Path temp;
+
+  private final MutableClock clock = MutableClock.startingNow();
+  private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
+  private final SourceErrors errors = (source, message) -> reports.add(source + ": " + message);
+  private final List<LocalCa> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(LocalCa::close);
+  }
+
+  private Path state() {
+    return temp.resolve("state");
+  }
+
+  private LocalCa ca(Path folder, Duration validity) {
+    LocalCa ca = new LocalCa(folder, validity, clock, errors);
+    opened.add(ca);
+    return ca;
+  }
+
+  private LocalCa started() {
+    LocalCa ca = ca(state(), VALIDITY);
+    ca.start();
+    return ca;
+  }
+
+  private static CertificateObservation observe(LocalCa ca, String... ids) {
+    return ca.observe(Arrays.stream(ids)
+        .map(id -> GuestCluster.of(id, "aws", "https://" + id + ".example")).toList());
+  }
+
+  private static CertificateBundle bundle(CertificateObservation seen, String id) {
+    CertificateBundle bundle = seen.bundles().get(ClusterId.of(id));
+    if (bundle == null) {
+      throw new AssertionError("no bundle for " + id + ": " + seen.problems());
+    }
+    return bundle;
+  }
+
+  private static Rejection problem(CertificateObservation seen, String id) {
+    Rejection problem = seen.problems().get(ClusterId.of(id));
+    if (problem == null) {
+      throw new AssertionError("no problem for " + id);
+    }
+    return problem;
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
+  private static Instant renewalOf(CertificateBundle bundle) {
+    X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    return notBefore.plus(Duration.between(notBefore, bundle.notAfter()).multipliedBy(2)
+        .dividedBy(3));
+  }
+
+  /** The base64 lines of every private key in the state folder, to look for in messages. */
+  private List<String> keyLines() throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (var files = Files.walk(state())) {
+      for (Path file : files.filter(f -> f.toString().endsWith("key.pem")).toList()) {
+        Files.readAllLines(file).stream().filter(l -> !l.startsWith("-----")).forEach(lines::add);
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void createsACaInAFreshStateFolderWithPrivateModes() throws Exception {
+    LocalCa ca = started();
+
+    assertEquals("rwx------", mode(state()));
+    assertEquals("rw-r--r--", mode(state().resolve("ca.pem")));
+    assertEquals("rw-------", mode(state().resolve("ca-key.pem")));
+    X509Certificate certificate = CertificateBundle.parseCertificate(ca.caPem(), "ca");
+    assertEquals(ca.caPem(), Files.readString(state().resolve("ca.pem")));
+    assertEquals("CN=promcc local CA", certificate.getSubjectX500Principal().getName());
+    assertTrue(certificate.getBasicConstraints() >= 0, "a CA certificate");
+    certificate.verify(certificate.getPublicKey());
+    assertEquals(256, ((ECPublicKey) certificate.getPublicKey()).getParams().getCurve()
+        .getField().getFieldSize());
+    assertEquals(clock.instant().plus(Duration.ofDays(3650)),
+        certificate.getNotAfter().toInstant());
+    assertTrue(ca.awaitSynced(Duration.ZERO));
+  }
+
+  @Test
+  void aRestartLoadsTheCaItFinds() throws Exception {
+    String first = started().caPem();
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+
+    assertEquals(first, again.caPem());
+  }
+
+  @Test
+  void aKeyThatDoesNotMatchTheCaCertificateIsAClearError() throws Exception {
+    started();
+    LocalCa other = ca(temp.resolve("other"), VALIDITY);
+    other.start();
+    Files.copy(temp.resolve("other/ca-key.pem"), state().resolve("ca-key.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    LocalCa ca = ca(state(), VALIDITY);
+
+    LocalCaException e = assertThrows(LocalCaException.class, ca::start);
+
+    assertEquals("local CA key \"" + state().resolve("ca-key.pem") + "\" does not match the "
+        + "certificate \"" + state().resolve("ca.pem") + "\"; restore the right key, or move "
+        + "both away to create a new local CA", e.getMessage());
+    for (String line : keyLines()) {
+      assertFalse(e.getMessage().contains(line));
+    }
+    assertFalse(ca.awaitSynced(Duration.ofSeconds(30)));
+    Rejection problem = problem(observe(ca, "alpha"), "alpha");
+    assertEquals("source-not-ready", problem.reason());
+    assertEquals(e.getMessage(), problem.message());
+  }
+
+  @Test
+  void aCaCertificateWithoutItsKeyIsAClearError() throws Exception {
+    started();
+    Files.delete(state().resolve("ca-key.pem"));
+
+    LocalCaException e = assertThrows(LocalCaException.class, ca(state(), VALIDITY)::start);
+
+    assertTrue(e.getMessage().startsWith("local CA key \"" + state().resolve("ca-key.pem")
+        + "\" does not exist, but its certificate"), e.getMessage());
+  }
+
+  @Test
+  void unreadableOrDamagedCaFilesAreClearErrors() throws Exception {
+    started();
+    Path key = state().resolve("ca-key.pem");
+    String goodKey = Files.readString(key);
+    Files.delete(key);
+    Files.createDirectory(key);
+    LocalCaException unreadable = assertThrows(LocalCaException.class,
+        ca(state(), VALIDITY)::start);
+    assertTrue(unreadable.getMessage().startsWith("local CA key \"" + key + "\" cannot be read"),
+        unreadable.getMessage());
+
+    Files.delete(key);
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    LocalCaException damagedKey = assertThrows(LocalCaException.class,
+        ca(state(), VALIDITY)::start);
+    assertEquals("local CA key \"" + key + "\" is not a PEM private key",
+        damagedKey.getMessage());
+
+    Files.writeString(key, goodKey);
+    Files.writeString(state().resolve("ca.pem"), "garbage");
+    LocalCaException damagedCertificate = assertThrows(LocalCaException.class,
+        ca(state(), VALIDITY)::start);
+    assertTrue(damagedCertificate.getMessage().contains("is not a PEM certificate"),
+        damagedCertificate.getMessage());
+  }
+
+  @Test
+  void aKeyLeftWithoutItsCertificateByACrashIsReplacedByANewCa() throws Exception {
+    String first = started().caPem();
+    Files.delete(state().resolve("ca.pem"));
+
+    LocalCa ca = ca(state(), VALIDITY);
+    ca.start();
+
+    assertNotEquals(first, ca.caPem());
+  }
+
+  @Test
+  void aStateFolderThatCannotBeMadeIsAClearError() throws Exception {
+    Files.writeString(state(), "a file");
+
+    LocalCaException e = assertThrows(LocalCaException.class, ca(state(), VALIDITY)::start);
+
+    assertTrue(e.getMessage().startsWith("local CA state folder \"" + state()
+        + "\" cannot be created"), e.getMessage());
+  }
+
+  @Test
+  void issuesAClientCertificatePerClusterAndStoresItPrivately() throws Exception {
+    LocalCa ca = started();
+
+    CertificateObservation seen = observe(ca, "alpha", "beta");
+
+    CertificateBundle alpha = bundle(seen, "alpha");
+    X509Certificate certificate = CertificateBundle.parseCertificate(alpha.certificatePem(), "c");
+    X509Certificate caCertificate = CertificateBundle.parseCertificate(ca.caPem(), "ca");
+    assertEquals("CN=prometheus.alpha", certificate.getSubjectX500Principal().getName());
+    assertEquals(List.of("1.3.6.1.5.5.7.3.2"), certificate.getExtendedKeyUsage(), "clientAuth");
+    assertEquals(-1, certificate.getBasicConstraints(), "not a CA");
+    certificate.verify(caCertificate.getPublicKey());
+    assertEquals(256, ((ECPublicKey) certificate.getPublicKey()).getParams().getCurve()
+        .getField().getFieldSize());
+    assertTrue(Pki.matches(Pki.parsePrivateKey(alpha.privateKeyPem()),
+        certificate.getPublicKey()));
+    assertEquals(clock.instant().plus(VALIDITY), alpha.notAfter());
+    assertEquals(ca.caPem(), alpha.caPem());
+    assertEquals(CertificateBundle.formatSerial(certificate.getSerialNumber()), alpha.serial());
+    assertNotEquals(alpha.serial(), bundle(seen, "beta").serial());
+    assertEquals("rwx------", mode(state().resolve("clients")));
+    assertEquals("rw-------", mode(state().resolve("clients/alpha-crt.pem")));
+    assertEquals("rw-------", mode(state().resolve("clients/alpha-key.pem")));
+    assertEquals(alpha.certificatePem(), Files.readString(state().resolve("clients/alpha-crt.pem")));
+    assertEquals(alpha.privateKeyPem().reveal(),
+        Files.readString(state().resolve("clients/alpha-key.pem")));
+    assertTrue(seen.problems().isEmpty());
+    assertEquals(List.of(), reports);
+  }
+
+  @Test
+  void aCertificateIsKeptUntilTwoThirdsOfItsLifetimeThenRenewed() throws Exception {
+    LocalCa ca = started();
+    CertificateBundle first = bundle(observe(ca, "alpha"), "alpha");
+    Instant renewAt = renewalOf(first);
+    assertEquals(Optional.of(renewAt), observe(ca, "alpha").nextAttention());
+
+    clock.set(renewAt.minusSeconds(1));
+    assertEquals(first, bundle(observe(ca, "alpha"), "alpha"));
+
+    clock.set(renewAt);
+    CertificateObservation renewed = observe(ca, "alpha");
+    CertificateBundle second = bundle(renewed, "alpha");
+
+    assertNotEquals(first.serial(), second.serial());
+    assertEquals(renewAt.plus(VALIDITY), second.notAfter());
+    assertEquals(Optional.of(renewalOf(second)), renewed.nextAttention());
+    assertEquals(second.certificatePem(),
+        Files.readString(state().resolve("clients/alpha-crt.pem")));
+  }
+
+  @Test
+  void theNextAttentionIsTheEarliestRenewal() throws Exception {
+    LocalCa ca = started();
+    CertificateBundle alpha = bundle(observe(ca, "alpha"), "alpha");
+    clock.advance(Duration.ofDays(5));
+
+    CertificateObservation seen = observe(ca, "alpha", "beta");
+
+    assertTrue(renewalOf(alpha).isBefore(renewalOf(bundle(seen, "beta"))));
+    assertEquals(Optional.of(renewalOf(alpha)), seen.nextAttention());
+  }
+
+  @Test
+  void aRestartReusesStoredCertificatesInsteadOfIssuingNewOnes() throws Exception {
+    LocalCa first = started();
+    CertificateBundle before = bundle(observe(first, "alpha"), "alpha");
+    first.close();
+    clock.advance(Duration.ofDays(1));
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+    CertificateObservation seen = observe(again, "alpha");
+
+    assertEquals(before, bundle(seen, "alpha"));
+    assertEquals(Optional.of(renewalOf(before)), seen.nextAttention());
+    assertEquals(List.of(), reports);
+  }
+
+  @Test
+  void aStoredCertificatePastItsRenewalIsRenewedAfterARestart() throws Exception {
+    LocalCa first = started();
+    CertificateBundle before = bundle(observe(first, "alpha"), "alpha");
+    first.close();
+    clock.set(renewalOf(before).plusSeconds(60));
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+
+    assertNotEquals(before.serial(), bundle(observe(again, "alpha"), "alpha").serial());
+  }
+
+  @Test
+  void clustersNoLongerObservedAreForgottenAndTheirFilesDeleted() throws Exception {
+    LocalCa ca = started();
+    observe(ca, "alpha", "beta");
+    assertTrue(Files.exists(state().resolve("clients/beta-key.pem")));
+
+    observe(ca, "alpha");
+
+    assertFalse(Files.exists(state().resolve("clients/beta-crt.pem")));
+    assertFalse(Files.exists(state().resolve("clients/beta-key.pem")));
+    assertTrue(Files.exists(state().resolve("clients/alpha-key.pem")));
+  }
+
+  @Test
+  void filesOfClustersThatWentWhileStoppedAreDeletedOnTheFirstObserve() throws Exception {
+    LocalCa first = started();
+    observe(first, "alpha", "beta");
+    first.close();
+    Path unrelated = Files.writeString(state().resolve("clients/README"), "kept");
+    Path crashLeftover = Files.writeString(state().resolve("clients/.tmp-gamma-key.pem-0a"), "x");
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+    observe(again, "alpha");
+
+    assertFalse(Files.exists(state().resolve("clients/beta-crt.pem")));
+    assertFalse(Files.exists(state().resolve("clients/beta-key.pem")));
+    assertFalse(Files.exists(crashLeftover));
+    assertTrue(Files.exists(unrelated));
+    assertTrue(Files.exists(state().resolve("clients/alpha-crt.pem")));
+  }
+
+  @Test
+  void damagedOrForeignStoredCertificatesAreReplacedAndReported() throws Exception {
+    LocalCa first = started();
+    CertificateBundle alpha = bundle(observe(first, "alpha", "beta", "gamma"), "alpha");
+    first.close();
+    Files.writeString(state().resolve("clients/alpha-crt.pem"), "garbage");
+    Files.copy(state().resolve("clients/gamma-key.pem"), state().resolve("clients/beta-key.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.delete(state().resolve("clients/gamma-key.pem")); // half a pair
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+    CertificateObservation seen = observe(again, "alpha", "beta", "gamma");
+
+    assertEquals(3, seen.bundles().size(), seen.problems().toString());
+    assertNotEquals(alpha.serial(), bundle(seen, "alpha").serial());
+    assertEquals(3, reports.size(), reports.toString());
+    assertTrue(reports.get(0).contains("alpha-crt.pem\" is not usable"), reports.get(0));
+    assertTrue(reports.get(1).contains("beta-crt.pem\" is not usable (its key does not match"),
+        reports.get(1));
+    assertTrue(reports.get(2).contains("gamma"), reports.get(2));
+    for (String report : reports) {
+      for (String line : keyLines()) {
+        assertFalse(report.contains(line), report);
+      }
+    }
+  }
+
+  @Test
+  void certificatesOfAnotherCaAreReplacedWhenTheCaWasMadeAnew() throws Exception {
+    LocalCa first = started();
+    CertificateBundle before = bundle(observe(first, "alpha"), "alpha");
+    first.close();
+    Files.delete(state().resolve("ca.pem"));
+    Files.delete(state().resolve("ca-key.pem"));
+
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+    CertificateBundle after = bundle(observe(again, "alpha"), "alpha");
+
+    assertNotEquals(before.serial(), after.serial());
+    assertEquals(again.caPem(), after.caPem());
+    assertTrue(reports.get(0).contains("not signed by this local CA"), reports.toString());
+  }
+
+  @Test
+  void aFailureToIssueIsAProblemReportedOnceAndTriedAgainLater() throws Exception {
+    LocalCa ca = started();
+    Path clients = state().resolve("clients");
+    Files.writeString(clients, "not a folder");
+
+    CertificateObservation seen = observe(ca, "alpha", "beta");
+    observe(ca, "alpha", "beta");
+
+    for (String id : List.of("alpha", "beta")) {
+      assertEquals("local-ca-failed", problem(seen, id).reason());
+      assertTrue(problem(seen, id).message().startsWith("cannot create the client certificate "
+          + "folder of the local CA in \"" + state() + "\""), problem(seen, id).message());
+    }
+    assertEquals(Optional.of(clock.instant().plus(LocalCa.RETRY_AFTER)), seen.nextAttention());
+    assertEquals(1, reports.size(), reports.toString());
+    assertTrue(reports.get(0).startsWith("local-ca: cannot create"), reports.get(0));
+
+    Files.delete(clients);
+    assertEquals("local-ca-failed", problem(observe(ca, "alpha"), "alpha").reason(),
+        "not tried again before the retry time");
+    clock.advance(LocalCa.RETRY_AFTER);
+    assertEquals(1, observe(ca, "alpha").bundles().size());
+  }
+
+  @Test
+  void aStillValidCertificateIsKeptWhileItsRenewalFails() throws Exception {
+    LocalCa ca = started();
+    CertificateBundle first = bundle(observe(ca, "alpha"), "alpha");
+    Path key = state().resolve("clients/alpha-key.pem");
+    Files.delete(key);
+    Files.createDirectories(key.resolve("in-the-way")); // the renewed key cannot be written
+    clock.set(renewalOf(first));
+
+    CertificateObservation seen = observe(ca, "alpha");
+
+    assertEquals(first, bundle(seen, "alpha"));
+    assertEquals(Optional.of(clock.instant().plus(LocalCa.RETRY_AFTER)), seen.nextAttention());
+    assertEquals(1, reports.size(), reports.toString());
+    assertTrue(reports.get(0).startsWith("local-ca: cannot issue a client certificate for "
+        + "cluster \"alpha\""), reports.get(0));
+  }
+
+  @Test
+  void clientCertificatesNeverOutliveTheCa() throws Exception {
+    LocalCa ca = ca(state(), Duration.ofDays(4000));
+    ca.start();
+
+    CertificateBundle alpha = bundle(observe(ca, "alpha"), "alpha");
+
+    assertEquals(CertificateBundle.parseCertificate(ca.caPem(), "ca").getNotAfter().toInstant(),
+        alpha.notAfter());
+  }
+
+  @Test
+  void beforeStartAndAfterCloseEveryClusterIsNotReady() throws Exception {
+    LocalCa ca = ca(state(), VALIDITY);
+    assertEquals("source-not-ready", problem(observe(ca, "alpha"), "alpha").reason());
+    assertFalse(ca.awaitSynced(Duration.ZERO));
+    assertThrows(IllegalStateException.class, ca::caPem);
+
+    ca.start();
+    ca.start();
+    assertEquals(1, observe(ca, "alpha").bundles().size());
+    ca.close();
+    ca.close();
+
+    Rejection closed = problem(observe(ca, "alpha"), "alpha");
+    assertEquals("source-not-ready", closed.reason());
+    assertTrue(closed.message().endsWith("is closed"), closed.message());
+    assertThrows(IllegalStateException.class, ca::start);
+  }
+
+  @Test
+  void twoCasStartingTogetherOnAFreshFolderAgreeOnOne() throws Exception {
+    LocalCa one = ca(state(), VALIDITY);
+    LocalCa two = ca(state(), VALIDITY);
+
+    var first = java.util.concurrent.CompletableFuture.runAsync(one::start);
+    var second = java.util.concurrent.CompletableFuture.runAsync(two::start);
+    first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertEquals(one.caPem(), two.caPem());
+  }
+
+  @Test
+  void aServerCertificateNamesItsHostsAndIpsForServerAuthentication() throws Exception {
+    LocalCa ca = started();
+
+    ServerCertificate server = ca.issueServerCertificate(
+        List.of("api.alpha.example", "localhost", "127.0.0.1", "::1"), Duration.ofDays(1));
+
+    X509Certificate certificate = CertificateBundle.parseCertificate(server.certificatePem(), "s");
+    certificate.verify(CertificateBundle.parseCertificate(ca.caPem(), "ca").getPublicKey());
+    assertEquals("CN=api.alpha.example", certificate.getSubjectX500Principal().getName());
+    assertEquals(List.of("1.3.6.1.5.5.7.3.1"), certificate.getExtendedKeyUsage(), "serverAuth");
+    List<String> names = certificate.getSubjectAlternativeNames().stream()
+        .map(n -> n.get(0) + "=" + n.get(1)).toList();
+    assertEquals(List.of("2=api.alpha.example", "2=localhost", "7=127.0.0.1",
+        "7=0:0:0:0:0:0:0:1"), names);
+    assertEquals(clock.instant().plus(Duration.ofDays(1)), server.notAfter());
+    assertEquals(ca.caPem(), server.caPem());
+    assertTrue(Pki.matches(Pki.parsePrivateKey(server.privateKeyPem()),
+        certificate.getPublicKey()));
+    assertFalse(server.toString().contains("PRIVATE"), server.toString());
+  }
+
+  @Test
+  void aServerCertificateNeedsANameAndAPositiveValidity() {
+    LocalCa ca = started();
+
+    assertThrows(IllegalArgumentException.class,
+        () -> ca.issueServerCertificate(List.of(), Duration.ofDays(1)));
+    IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+        () -> ca.issueServerCertificate(List.of("a b"), Duration.ofDays(1)));
+    assertEquals("server name must be a DNS name or an IP address, found \"a b\"",
+        blank.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> ca.issueServerCertificate(List.of("localhost"), Duration.ZERO));
+  }
+
+  @Test
+  void noPrivateKeyAppearsInToString() throws Exception {
+    LocalCa ca = started();
+    observe(ca, "alpha");
+
+    for (String line : keyLines()) {
+      assertFalse(ca.toString().contains(line));
+    }
+    assertEquals("LocalCa{" + state() + ", 1 clusters}", ca.toString());
+  }
+
+  @Test
+  void aClientValidityThatIsNotPositiveIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LocalCa(state(), Duration.ofSeconds(-1), clock, errors));
+    assertEquals("client certificate validity must be positive, found \"PT-1S\"", e.getMessage());
+  }
+}
