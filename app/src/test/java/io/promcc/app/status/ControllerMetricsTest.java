@@ -307,8 +307,12 @@ class ControllerMetricsTest {
 
   @Test
   void recordingWhileScrapingFromOtherThreadsLosesNothing() throws Exception {
-    ReconcileResult result = Results.of(Outcome.UNCHANGED).active("a", NOT_AFTER)
-        .phase(Phase.OBSERVE, Duration.ofMillis(2)).build();
+    Results many = Results.of(Outcome.UNCHANGED).active("a", NOT_AFTER)
+        .phase(Phase.OBSERVE, Duration.ofMillis(2));
+    for (int i = 0; i < 400; i++) {
+      many.waiting("w" + i, "reason-" + i % 4);
+    }
+    ReconcileResult result = many.build();
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> work = new ArrayList<>();
@@ -336,5 +340,8 @@ class ControllerMetricsTest {
     assertEquals(1_500, e.value("promcc_reconcile_total{outcome=\"unchanged\"}"));
     assertEquals(1_500, e.value("promcc_reconcile_duration_seconds_count{phase=\"observe\"}"));
     assertEquals(1_500, e.value("promcc_source_errors_total{source=\"clusters-file\"}"));
+    for (int reason = 0; reason < 4; reason++) {
+      assertEquals(100, e.value("promcc_rejections{reason=\"reason-" + reason + "\"}"));
+    }
   }
 }

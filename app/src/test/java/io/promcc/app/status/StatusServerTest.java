@@ -303,6 +303,7 @@ class StatusServerTest {
   @Test
   void closeReturnsWithinASecondEvenWithARequestInFlightAndFreesThePort() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
     start(new Health() {
       @Override
       public HealthReport liveness() {
@@ -310,6 +311,7 @@ class StatusServerTest {
         try {
           new CountDownLatch(1).await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+          interrupted.countDown();
           Thread.currentThread().interrupt();
         }
         return HealthReport.ok("late");
@@ -335,6 +337,7 @@ class StatusServerTest {
         // its connection was reset: just as good
       }
     }
+    assertTrue(interrupted.await(20, TimeUnit.SECONDS), "the request thread was not interrupted");
     assertThrows(ConnectException.class,
         () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
     server.close(); // idempotent
