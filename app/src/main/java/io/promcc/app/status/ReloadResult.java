@@ -6,7 +6,10 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How a reload of Prometheus asked for by a reconcile ended; the label of {@code promcc_reloads_total}. */
+/**
+ * How a reload of Prometheus that a reconcile asked for ended; the {@code result} label of
+ * {@code promcc_reloads_total}.
+ */
 public enum ReloadResult {
   /** Prometheus loaded the desired config, verified. */
   SUCCESS,

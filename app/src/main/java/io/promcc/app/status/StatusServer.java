@@ -27,7 +27,14 @@ import java.util.function.Supplier;
  *
  * <p>Requests run on a bounded pool ({@value #THREADS} threads, {@value #QUEUE} waiting); a
  * request beyond that is refused by closing its connection, so a flood cannot grow threads or
- * memory. The port carries no secrets and needs none: bind it to loopback (the default) or a Pod
+ * memory. A request must have arrived whole, and been taken by a thread, within
+ * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and its answer must be read within
+ * {@value #MAX_RESPONSE_SECONDS} s; otherwise its connection is closed, so stalled clients cannot
+ * hold the pool and fail the probes. The JDK reads these limits from the JVM-wide system
+ * properties {@code sun.net.httpserver.maxReqTime} and {@code sun.net.httpserver.maxRspTime}
+ * when the first HTTP server of the JVM starts: this class sets them unless they are set
+ * already, so they hold if no other JDK HTTP server was started in the JVM before this class was
+ * loaded. The port carries no secrets and needs none: bind it to loopback (the default) or a Pod
  * address.
  *
  * <p>Thread-safe; {@link #close()} is idempotent and returns within about a second.
@@ -38,6 +45,13 @@ public final class StatusServer implements AutoCloseable {
 
   static final int THREADS = 2;
   static final int QUEUE = 16;
+  static final String MAX_REQUEST_SECONDS = "5";
+  static final String MAX_RESPONSE_SECONDS = "30";
+
+  static {
+    setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+  }
 
   private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -94,6 +108,11 @@ public final class StatusServer implements AutoCloseable {
   /** Requests waiting for a thread; for tests of the bound. */
   int queued() {
     return pool.getQueue().size();
+  }
+
+  /** Threads serving a request; for tests of the bound. */
+  int busy() {
+    return pool.getActiveCount();
   }
 
   /**
@@ -160,6 +179,12 @@ public final class StatusServer implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
+    }
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
     }
   }
 

@@ -27,6 +27,10 @@ class ControllerMetricsTest {
 
   private final ControllerMetrics metrics = new ControllerMetrics("1.2.3");
 
+  private static String bucket(String phase, String le) {
+    return "promcc_reconcile_duration_seconds_bucket{phase=\"" + phase + "\",le=\"" + le + "\"}";
+  }
+
   private Exposition scrape() {
     return Exposition.of(metrics.registry());
   }
@@ -98,11 +102,11 @@ class ControllerMetricsTest {
 
     assertEquals(1, e.value("promcc_reconcile_total{outcome=\"reloaded\"}"));
     assertEquals(0, e.value("promcc_reconcile_total{outcome=\"unchanged\"}"));
-    assertEquals(0, e.value("promcc_reconcile_duration_seconds_bucket{phase=\"reload\",le=\"10.0\"}"));
-    assertEquals(1, e.value("promcc_reconcile_duration_seconds_bucket{phase=\"reload\",le=\"20.0\"}"));
+    assertEquals(0, e.value(bucket("reload", "10.0")));
+    assertEquals(1, e.value(bucket("reload", "20.0")));
     assertEquals(12.0, e.value("promcc_reconcile_duration_seconds_sum{phase=\"reload\"}"));
-    assertEquals(1, e.value("promcc_reconcile_duration_seconds_bucket{phase=\"observe\",le=\"0.005\"}"));
-    assertEquals(0, e.value("promcc_reconcile_duration_seconds_bucket{phase=\"observe\",le=\"0.0025\"}"));
+    assertEquals(1, e.value(bucket("observe", "0.005")));
+    assertEquals(0, e.value(bucket("observe", "0.0025")));
     assertEquals(1, e.value("promcc_reconcile_duration_seconds_count{phase=\"verify\"}"));
     assertEquals(0, e.value("promcc_reconcile_duration_seconds_count{phase=\"plan\"}"));
     assertEquals(1, e.value("promcc_reloads_total{result=\"success\"}"));
