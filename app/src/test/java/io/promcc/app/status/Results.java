@@ -1,0 +1,101 @@
+package io.promcc.app.status;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.Phase;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Builds {@link ReconcileResult}s by hand for metric and health tests. */
+final class Results {
+  private final Outcome outcome;
+  private String message = "";
+  private final List<String> written = new ArrayList<>();
+  private final List<String> deleted = new ArrayList<>();
+  private final List<ClusterId> active = new ArrayList<>();
+  private final SortedMap<ClusterId, Rejection> degraded = new TreeMap<>();
+  private final List<Rejection> waiting = new ArrayList<>();
+  private final List<Rejection> rejected = new ArrayList<>();
+  private final SortedMap<ClusterId, Instant> notAfter = new TreeMap<>();
+  private boolean inSync;
+  private boolean rolledBack;
+  private final Map<Phase, Duration> durations = new EnumMap<>(Phase.class);
+
+  private Results(Outcome outcome) {
+    this.outcome = outcome;
+    this.inSync = outcome.success();
+  }
+
+  static Results of(Outcome outcome) {
+    return new Results(outcome);
+  }
+
+  Results message(String value) {
+    message = value;
+    return this;
+  }
+
+  Results written(String... paths) {
+    written.addAll(List.of(paths));
+    return this;
+  }
+
+  Results deleted(String... paths) {
+    deleted.addAll(List.of(paths));
+    return this;
+  }
+
+  /** An active cluster whose certificate ends at {@code certificateEnd}. */
+  Results active(String id, Instant certificateEnd) {
+    active.add(ClusterId.of(id));
+    notAfter.put(ClusterId.of(id), certificateEnd);
+    return this;
+  }
+
+  /** An active cluster kept on its last certificate for {@code reason}. */
+  Results degraded(String id, Instant certificateEnd, String reason) {
+    active(id, certificateEnd);
+    degraded.put(ClusterId.of(id), new Rejection(id, reason, "certificate source: " + reason));
+    return this;
+  }
+
+  Results waiting(String id, String reason) {
+    waiting.add(new Rejection(id, reason, "no certificate for cluster \"" + id + "\""));
+    return this;
+  }
+
+  Results rejected(String subject, String reason) {
+    rejected.add(new Rejection(subject, reason, subject + " is invalid"));
+    return this;
+  }
+
+  Results inSync(boolean value) {
+    inSync = value;
+    return this;
+  }
+
+  Results rolledBack() {
+    rolledBack = true;
+    return this;
+  }
+
+  Results phase(Phase phase, Duration duration) {
+    durations.put(phase, duration);
+    return this;
+  }
+
+  ReconcileResult build() {
+    return new ReconcileResult(outcome, message, Optional.of("state"), Optional.of("config"),
+        written, deleted, active, degraded, waiting, rejected, notAfter, inSync, rolledBack,
+        Optional.empty(), durations);
+  }
+}
