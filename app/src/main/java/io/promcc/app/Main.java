@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keeps a Prometheus scraping every guest Kubernetes cluster of a platform.",
-    subcommands = {RenderCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RenderCommand.class, ProfileCommand.class, VersionCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit code for input that was read but is invalid; nothing was written. */
   public static final int EXIT_INVALID = 1;
@@ -21,7 +22,14 @@ public final class Main {
 
   /** The configured command line, for tests and embedding. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** The command line reading settings from {@code env} instead of the real environment. */
+  static CommandLine commandLine(java.util.Map<String, String> env) {
     return new CommandLine(new Main())
+        .addSubcommand("run", RunCommand.spec(env))
+        .addSubcommand("check", CheckCommand.spec(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new ErrorHandler());
   }
@@ -30,8 +38,7 @@ public final class Main {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"promcc " + (version == null ? "(development build)" : version)};
+      return new String[] {"promcc " + Versions.current()};
     }
   }
 }

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -34,13 +33,28 @@ public final class ReconcileLoop {
   /** The loop wakes at least this often, so its heartbeat shows it is alive. */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
+  /**
+   * Told what the loop does, on the loop's thread: for health and metrics. Methods must be quick
+   * and must not throw.
+   */
+  public interface Listener {
+    /** The loop is alive and waiting. */
+    default void heartbeat() {}
+
+    /** A reconcile starts. */
+    default void started() {}
+
+    /** A reconcile ended with {@code result}. */
+    void finished(ReconcileResult result);
+  }
+
   /** What one run of the loop saw, for health and metrics. */
   public record Status(Instant heartbeat, Optional<Instant> runningSince,
       Optional<ReconcileResult> lastResult, Optional<Instant> lastSuccessAt,
       Optional<Instant> failingSince, int failuresInARow, boolean stopped) {}
 
   private final Supplier<ReconcileResult> reconcile;
-  private final Consumer<ReconcileResult> onResult;
+  private final Listener listener;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -61,13 +75,13 @@ public final class ReconcileLoop {
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
-   * @param onResult told every result (metrics, events); runs on the loop thread, must be quick
+   * @param listener told of heartbeats, starts and results (health, metrics, events)
    */
-  public ReconcileLoop(Supplier<ReconcileResult> reconcile, Consumer<ReconcileResult> onResult,
+  public ReconcileLoop(Supplier<ReconcileResult> reconcile, Listener listener,
       Duration debounce, Duration maxDelay, Duration resync, Clock clock,
       RandomGenerator random) {
     this.reconcile = requireNonNull(reconcile, "reconcile == null");
-    this.onResult = requireNonNull(onResult, "onResult == null");
+    this.listener = requireNonNull(listener, "listener == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.heartbeat = clock.instant();
     this.schedule = new Schedule(debounce, maxDelay, resync,
@@ -111,6 +125,7 @@ public final class ReconcileLoop {
       } finally {
         lock.unlock();
       }
+      listener.started();
       ReconcileResult result = runReconcile();
       lock.lock();
       try {
@@ -131,7 +146,7 @@ public final class ReconcileLoop {
       } finally {
         lock.unlock();
       }
-      onResult.accept(result);
+      listener.finished(result);
       return true;
     } finally {
       singleFlight.unlock();
@@ -179,7 +194,9 @@ public final class ReconcileLoop {
     }
     try {
       while (true) {
-        tick();
+        if (!tick()) {
+          listener.heartbeat();
+        }
         lock.lock();
         try {
           if (stopping) {

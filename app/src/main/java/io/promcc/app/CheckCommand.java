@@ -1,0 +1,135 @@
+package io.promcc.app;
+
+import io.promcc.app.run.CheckParts;
+import io.promcc.app.run.ControllerComponent;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.PromccException;
+import io.promcc.core.port.Lifecycle;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.reconcile.Preview;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code promcc check}: the settings of {@code run}, validated; one plan, compared with the files
+ * in {@code --out} and with what Prometheus runs; nothing written, reloaded or issued. Exit 0 when
+ * all is in step, 3 when a reconcile would change something, 1 when it cannot tell (a source not
+ * synced, an invalid base config), 2 for bad settings.
+ */
+final class CheckCommand implements Callable<Integer> {
+  static final int EXIT_CHANGES = 3;
+
+  private final CommandSpec spec;
+  private final Map<String, String> env;
+
+  private CheckCommand(Map<String, String> env) {
+    this.spec = SettingsCommandSpec.withOptions(CommandSpec.wrapWithoutInspection(this),
+        RunSettings.TABLE);
+    this.env = env;
+    spec.name("check").usageMessage().description(
+        "Validate the settings of 'run', plan once and print what a reconcile would change in "
+            + "--out and in Prometheus, touching nothing (no file written, no reload, no "
+            + "certificate requested).",
+        "Exit 0: in step; 3: a reconcile would change something; 1: cannot tell; 2: bad "
+            + "settings.");
+  }
+
+  static CommandSpec spec(Map<String, String> env) {
+    return new CheckCommand(env).spec;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE,
+        SettingsCommandSpec.flags(spec.commandLine().getParseResult(), RunSettings.TABLE), env,
+        problems);
+    if (settings == null) {
+      problems.list().forEach(p -> err.println("error: " + p));
+      err.flush();
+      return RunCommand.EXIT_USAGE;
+    }
+    CheckParts parts;
+    try {
+      parts = ControllerComponent.of(settings).checkParts();
+    } catch (PromccException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return RunCommand.EXIT_USAGE;
+    }
+    List<Lifecycle> sources = List.of(parts.clusters(), parts.certificates());
+    try {
+      for (Lifecycle source : sources) {
+        source.start();
+        if (!source.awaitSynced(settings.syncTimeout())) {
+          err.println("error: " + source + " did not sync within " + settings.syncTimeout());
+          err.flush();
+          return 1;
+        }
+      }
+      Preview preview = parts.reconciler().preview();
+      print(out, preview);
+      boolean inStep = preview.diff().isEmpty() && (preview.configVerified()
+          || parts.prometheus().isEmpty());
+      if (parts.prometheus().isPresent()) {
+        inStep &= printPrometheus(out, parts.prometheus().get(), preview);
+      }
+      out.println(inStep ? "in step: a reconcile would change nothing"
+          : "a reconcile would change something");
+      out.flush();
+      return inStep ? 0 : EXIT_CHANGES;
+    } catch (PromccException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      sources.forEach(Lifecycle::close);
+      parts.watcher().close();
+    }
+  }
+
+  private static void print(PrintWriter out, Preview preview) {
+    out.printf("planned %d files for %d clusters%n", preview.desired().files().size(),
+        preview.desired().clusters().size());
+    preview.diff().writes().forEach(path -> out.println("  would write   " + path));
+    preview.diff().deletes().forEach(path -> out.println("  would delete  " + path));
+    preview.degraded().values().forEach(r -> out.println("  kept on its certificate files: "
+        + r));
+    preview.waiting().forEach(r -> out.println("  waiting: " + r));
+    preview.rejected().forEach(r -> out.println("  left out: " + r));
+    if (preview.configPinned()) {
+      out.println("  this config was rejected by prometheus before ("
+          + preview.record().rejected().orElseThrow().message()
+          + "); a reconcile would not try it again");
+    }
+  }
+
+  /** Prints what Prometheus runs; true if that is the desired config. */
+  private static boolean printPrometheus(PrintWriter out, PrometheusControl prometheus,
+      Preview preview) {
+    try {
+      RuntimeInfo info = prometheus.runtimeInfo();
+      boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
+          && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
+              .orElse(false);
+      out.printf("prometheus: last load %s at %s; it %s the planned config%n",
+          info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
+          loaded ? "runs" : "does not run");
+      return loaded;
+    } catch (PromccException e) {
+      out.println("prometheus: cannot tell (" + e.getMessage() + ")");
+      return false;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.promcc.app;
+
+import io.promcc.app.run.Controller;
+import io.promcc.app.run.ControllerComponent;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.PromccException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+/**
+ * {@code promcc run}: the controller. Reads the settings (every problem at once, exit 2 before
+ * anything starts), starts, and runs until SIGTERM or SIGINT, then stops in order and exits 0.
+ */
+final class RunCommand implements Callable<Integer> {
+  /** Exit code for bad settings: nothing was started. */
+  static final int EXIT_USAGE = 2;
+
+  private final CommandSpec spec;
+  private final Map<String, String> env;
+  private final Function<RunSettings, ControllerComponent> components;
+
+  private RunCommand(Map<String, String> env,
+      Function<RunSettings, ControllerComponent> components) {
+    this.spec = SettingsCommandSpec.withOptions(CommandSpec.wrapWithoutInspection(this),
+        RunSettings.TABLE);
+    this.env = env;
+    this.components = components;
+    spec.name("run").usageMessage().description(
+        "Keep Prometheus scraping every guest cluster: watch the sources, write config and "
+            + "certificates to --out, reload and verify Prometheus.",
+        "Every option can also be set as PROMCC_<OPTION> in the environment or in the "
+            + "--config file; a flag wins over the environment, which wins over the file.");
+  }
+
+  /** The command's spec, for {@link Main}. */
+  static CommandSpec spec(Map<String, String> env) {
+    return new RunCommand(env, ControllerComponent::of).spec;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE,
+        SettingsCommandSpec.flags(spec.commandLine().getParseResult(), RunSettings.TABLE), env,
+        problems);
+    if (settings == null) {
+      problems.list().forEach(p -> err.println("error: " + p));
+      err.println("nothing was started (see promcc run --help)");
+      err.flush();
+      return EXIT_USAGE;
+    }
+    Logging.configure(env.getOrDefault("PROMCC_LOG_LEVEL", "info"));
+    Controller controller;
+    try {
+      controller = components.apply(settings).controller();
+      controller.start();
+    } catch (PromccException | IOException | java.io.UncheckedIOException e) {
+      err.println("error: " + e.getMessage());
+      err.println("nothing was started");
+      err.flush();
+      return EXIT_USAGE;
+    }
+    Runnable stop = () -> new Thread(controller::stop, "promcc-stop").start();
+    Signal.handle(new Signal("TERM"), signal -> stop.run());
+    Signal.handle(new Signal("INT"), signal -> stop.run());
+    controller.run();
+    return 0;
+  }
+}

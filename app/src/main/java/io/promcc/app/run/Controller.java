@@ -1,0 +1,180 @@
+package io.promcc.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.Versions;
+import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.ReconcileLoop;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.status.ControllerMetrics;
+import io.promcc.app.status.LoopHealth;
+import io.promcc.app.status.StatusServer;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.Lifecycle;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The running controller: the status port first (so probes answer during start-up), then the
+ * sources and file watches, a bounded wait for the sources to sync (reported unready, and
+ * continued: nothing is written from a partial view), then the reconcile loop until
+ * {@link #stop()}.
+ *
+ * <p>Thread-safe: {@link #run()} on one thread, {@link #stop()} from any other.
+ */
+public final class Controller {
+  private static final System.Logger LOG = System.getLogger(Controller.class.getName());
+  /** How long a stop waits for a running reconcile before interrupting its waits. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(4);
+
+  private final RunSettings settings;
+  private final GuestClusterSource clusters;
+  private final CertificateSource certificates;
+  private final ReconcileLoop loop;
+  private final PlanInputs inputs;
+  private final FileWatcher watcher;
+  private final ControllerMetrics metrics;
+  private final LoopHealth health;
+  private final Clock clock;
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile StatusServer status;
+
+  @Inject
+  Controller(RunSettings settings, @Selected GuestClusterSource clusters,
+      @Selected CertificateSource certificates, ReconcileLoop loop, PlanInputs inputs,
+      FileWatcher watcher, ControllerMetrics metrics, LoopHealth health, Clock clock) {
+    this.settings = requireNonNull(settings, "settings == null");
+    this.clusters = requireNonNull(clusters, "clusters == null");
+    this.certificates = requireNonNull(certificates, "certificates == null");
+    this.loop = requireNonNull(loop, "loop == null");
+    this.inputs = requireNonNull(inputs, "inputs == null");
+    this.watcher = requireNonNull(watcher, "watcher == null");
+    this.metrics = requireNonNull(metrics, "metrics == null");
+    this.health = requireNonNull(health, "health == null");
+    this.clock = requireNonNull(clock, "clock == null");
+  }
+
+  /**
+   * Binds the status port and starts the sources and watches; returns at once.
+   *
+   * @throws IOException if the status address cannot be bound
+   */
+  public void start() throws IOException {
+    InetSocketAddress address = new InetSocketAddress(settings.httpAddress().getHostString(),
+        settings.httpAddress().getPort());
+    status = StatusServer.start(address, metrics.registry(), health);
+    LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
+        + "/healthz and /readyz on http://" + address.getHostString() + ":" + status.port());
+    clusters.addChangeListener(() -> loop.trigger("guest clusters changed"));
+    certificates.addChangeListener(() -> loop.trigger("certificates changed"));
+    List<Path> plannerFiles = new ArrayList<>();
+    settings.baseConfig().ifPresent(plannerFiles::add);
+    settings.profile().ifPresent(plannerFiles::add);
+    for (Path file : plannerFiles) {
+      watcher.watch(file, () -> {
+        if (inputs.reload()) {
+          loop.trigger(file + " changed");
+        }
+      });
+    }
+    watcher.start();
+    clusters.start();
+    certificates.start();
+  }
+
+  /** The bound status port (after {@link #start()}). */
+  public int statusPort() {
+    return status.port();
+  }
+
+  /**
+   * Waits for the sources, then runs the loop until {@link #stop()}; releases everything before
+   * it returns.
+   */
+  public void run() {
+    try {
+      if (awaitSources()) {
+        health.sourcesSynced();
+        LOG.log(Level.INFO, "sources synced; reconciling");
+        Thread runner = new Thread(loop::run, "promcc-reconcile-loop");
+        runner.start();
+        stopping.await();
+        loop.stop(STOP_GRACE);
+        runner.join(STOP_GRACE.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      health.stopping();
+      closeAll();
+      ended.countDown();
+    }
+  }
+
+  /** Waits for every source's first complete view, until stopped; reports one that is late. */
+  private boolean awaitSources() throws InterruptedException {
+    Instant deadline = clock.instant().plus(settings.syncTimeout());
+    boolean reported = false;
+    List<Lifecycle> pending = new ArrayList<>(List.of(clusters, certificates));
+    while (stopping.getCount() > 0) {
+      health.heartbeat();
+      pending.removeIf(source -> {
+        try {
+          return source.awaitSynced(Duration.ofMillis(500));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      });
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("interrupted while waiting for the sources");
+      }
+      if (pending.isEmpty()) {
+        return true;
+      }
+      if (!reported && !clock.instant().isBefore(deadline)) {
+        reported = true;
+        LOG.log(Level.WARNING, "sources not synced after " + settings.syncTimeout() + ": "
+            + pending + "; not ready, and nothing is written until they are");
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Stops: no new triggers, a running reconcile may finish (its waits are interrupted after a
+   * few seconds; files stay whole), then sources, watches and the status port close. Returns
+   * when that is done, or after ten seconds.
+   */
+  public void stop() {
+    stopping.countDown();
+    try {
+      ended.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeAll() {
+    for (AutoCloseable closeable : List.<AutoCloseable>of(clusters, certificates, watcher)) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "closing " + closeable + " failed: " + e);
+      }
+    }
+    Optional.ofNullable(status).ifPresent(StatusServer::close);
+  }
+}

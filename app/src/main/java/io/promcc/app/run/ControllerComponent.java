@@ -1,0 +1,32 @@
+package io.promcc.app.run;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.prometheus.PrometheusAdapterModule;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * The controller's object graph, checked at compile time: the settings and a clock in, a
+ * {@link Controller} out. Adapters are created only if the settings select them.
+ */
+@Singleton
+@Component(modules = {ControllerModule.class, SourcesModule.class, PrometheusAdapterModule.class})
+public interface ControllerComponent {
+  Controller controller();
+
+  /** What {@code promcc check} needs: the selected sources and the parts of a reconciler. */
+  CheckParts checkParts();
+
+  /** Builds the graph. */
+  @Component.Factory
+  interface Factory {
+    ControllerComponent create(@BindsInstance RunSettings settings, @BindsInstance Clock clock);
+  }
+
+  /** The graph for {@code settings}, on the system clock. */
+  static ControllerComponent of(RunSettings settings) {
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC());
+  }
+}

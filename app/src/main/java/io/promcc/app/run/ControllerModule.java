@@ -1,0 +1,140 @@
+package io.promcc.app.run;
+
+import dagger.Module;
+import dagger.Provides;
+import io.promcc.app.SourceErrors;
+import io.promcc.app.Versions;
+import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.ReconcileLoop;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.status.ControllerMetrics;
+import io.promcc.app.status.LoopHealth;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.FileValidator;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.reconcile.Reconciler;
+import io.promcc.prometheus.PrometheusAdapterSettings;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/** The controller's own objects, made from the settings. */
+@Module
+public abstract class ControllerModule {
+  private static final System.Logger LOG = System.getLogger("io.promcc.app.sources");
+
+  private ControllerModule() {}
+
+  @Provides
+  @Singleton
+  static FileWatcher fileWatcher() {
+    return new FileWatcher();
+  }
+
+  @Provides
+  @Singleton
+  static ControllerMetrics metrics() {
+    return new ControllerMetrics(Versions.current());
+  }
+
+  /** A source's absorbed failure: a log line and {@code promcc_source_errors_total}. */
+  @Provides
+  @Singleton
+  static SourceErrors sourceErrors(ControllerMetrics metrics) {
+    return (source, message) -> {
+      LOG.log(Level.WARNING, source + ": " + message);
+      metrics.sourceError(source);
+    };
+  }
+
+  @Provides
+  @Singleton
+  static LoopHealth loopHealth(RunSettings settings, Clock clock) {
+    // a reconcile may wait for Prometheus to be ready, reload and verify, then roll back and do
+    // it again: past that, it is stuck
+    Duration reconcile = settings.readyTimeout().plus(settings.reloadTimeout()).multipliedBy(2)
+        .plus(Duration.ofMinutes(5));
+    return new LoopHealth(clock, new LoopHealth.Bounds(Duration.ofMinutes(1), reconcile,
+        Duration.ofMinutes(5)));
+  }
+
+  /**
+   * The Prometheus adapter's settings. Without {@code --prometheus-url} no Prometheus control is
+   * ever created, and the URL here is never used.
+   */
+  @Provides
+  @Singleton
+  static PrometheusAdapterSettings prometheusSettings(RunSettings settings) {
+    PrometheusAdapterSettings.Builder builder = PrometheusAdapterSettings.builder(settings.out(),
+            settings.prometheusUrl().orElse(URI.create("http://127.0.0.1:9090")))
+        .readyTimeout(settings.readyTimeout()).reloadTimeout(settings.reloadTimeout());
+    settings.promtool().ifPresent(builder::promtool);
+    return builder.build();
+  }
+
+  @Provides
+  @Singleton
+  static Optional<PrometheusControl> prometheus(RunSettings settings,
+      Provider<PrometheusControl> control) {
+    return settings.prometheusUrl().isPresent() ? Optional.of(control.get()) : Optional.empty();
+  }
+
+  @Provides
+  @Singleton
+  static ControllerSettings controllerSettings(RunSettings settings) {
+    return ControllerSettings.builder().jobPrefix(settings.jobPrefix())
+        .outputMode(settings.outputMode()).build();
+  }
+
+  @Provides
+  @Singleton
+  static PlanInputs planInputs(RunSettings settings, SourceErrors errors) {
+    return new PlanInputs(settings.baseConfig(), settings.profile(), errors);
+  }
+
+  @Provides
+  @Singleton
+  static Reconciler reconciler(RunSettings settings, @Selected GuestClusterSource clusters,
+      @Selected CertificateSource certificates, PlanInputs inputs,
+      ControllerSettings controllerSettings, ConfigStore store,
+      Optional<PrometheusControl> prometheus, FileValidator validator, Clock clock) {
+    Reconciler.Builder builder = Reconciler.builder().clusterSource(clusters)
+        .certificateSource(certificates).planner(inputs::planner).settings(controllerSettings)
+        .store(store).prometheus(prometheus).validator(validator).clock(clock)
+        .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout());
+    settings.shard().ifPresent(shard -> builder.shard(shard.index(), shard.count()));
+    return builder.build();
+  }
+
+  @Provides
+  @Singleton
+  static ReconcileLoop loop(RunSettings settings, Reconciler reconciler,
+      ControllerMetrics metrics, LoopHealth health, Clock clock) {
+    return new ReconcileLoop(reconciler::reconcile, new ReconcileLoop.Listener() {
+      @Override
+      public void heartbeat() {
+        health.heartbeat();
+      }
+
+      @Override
+      public void started() {
+        health.reconcileStarted();
+      }
+
+      @Override
+      public void finished(io.promcc.core.reconcile.ReconcileResult result) {
+        health.reconcileFinished(result);
+        metrics.reconciled(result, clock.instant());
+      }
+    }, settings.debounce(), settings.maxDelay(), settings.resync(), clock,
+        new SplittableRandom());
+  }
+}

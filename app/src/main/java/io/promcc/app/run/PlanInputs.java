@@ -1,0 +1,90 @@
+package io.promcc.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.SourceErrors;
+import io.promcc.core.model.PromccException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.yaml.BaseConfig;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The planner's inputs that come from the user's files (the base config and the scrape profile),
+ * re-read when they change. An edit that does not read or parse keeps the last good planner,
+ * names the problem in a log line and through {@link SourceErrors} (sources {@code base-config},
+ * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
+ */
+final class PlanInputs {
+  private static final System.Logger LOG = System.getLogger(PlanInputs.class.getName());
+
+  private final Optional<Path> baseConfig;
+  private final Optional<Path> profile;
+  private final SourceErrors errors;
+  private volatile Planner current;
+  private String lastProblem;
+
+  /**
+   * Reads both files once.
+   *
+   * @throws PromccException if either does not read or parse: at start a bad file is a bad
+   *     setting
+   */
+  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, SourceErrors errors) {
+    this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
+    this.profile = requireNonNull(profile, "profile == null");
+    this.errors = requireNonNull(errors, "errors == null");
+    this.current = read();
+  }
+
+  /** The planner of the last good files. */
+  Planner planner() {
+    return current;
+  }
+
+  /**
+   * Re-reads the files.
+   *
+   * @return true if the planner changed
+   */
+  synchronized boolean reload() {
+    try {
+      Planner next = read();
+      lastProblem = null;
+      current = next;
+      return true;
+    } catch (PromccException e) {
+      String problem = e.getMessage();
+      if (!problem.equals(lastProblem)) {
+        lastProblem = problem;
+        LOG.log(Level.WARNING, "keeping the last good base config and profile: " + problem);
+        errors.failed(e.getMessage().startsWith("profile") ? "profile" : "base-config",
+            problem);
+      }
+      return false;
+    }
+  }
+
+  private Planner read() {
+    ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(text(p, "profile"),
+        p.toString())).orElseGet(ScrapeProfile::defaultProfile);
+    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(text(p, "base config"),
+        p.toString())).orElseGet(BaseConfig::empty);
+    return new Planner(scrapeProfile, base);
+  }
+
+  private static String text(Path file, String what) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new io.promcc.core.model.ValidationException(what + " " + Quoting.quote(
+          file.toString()), java.util.List.of("cannot be read: " + e.getMessage()));
+    }
+  }
+}
