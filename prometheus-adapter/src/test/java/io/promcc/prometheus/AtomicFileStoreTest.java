@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +33,13 @@ class AtomicFileStoreTest {
 
   @TempDir Path tmp;
 
-  private static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+  static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     clusters.forEach((id, bundle) -> files.putAll(TestStates.certificateFiles(id, bundle)));
     return TestStates.of(config, files);
   }
 
-  private static void write(AtomicFileStore store, DesiredState state) {
+  static void write(AtomicFileStore store, DesiredState state) {
     store.write(state, FileDiff.between(state, store.readOwned()));
   }
 
@@ -264,108 +263,6 @@ class AtomicFileStoreTest {
     DesiredState state = TestStates.of("{}", files);
 
     assertThrows(ConfigStoreException.class, () -> write(store, state));
-  }
-
-  /**
-   * Simulates a crash at every step of a write (after each temp file, rename and deletion,
-   * including the manifest's): whatever step the process dies at, every file is wholly old or
-   * wholly new, unowned files are untouched, and the next run completes the write.
-   */
-  @Test
-  void crashAtAnyStepLeavesEachFileOldOrNewAndTheNextWriteCompletes() throws IOException {
-    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
-    DesiredState newState = stateWith(TestStates.staticJobs("new"),
-        Map.of("a", B, "c", A));
-    int steps = countSteps(oldState, newState);
-    assertTrue(steps > 10, "steps: " + steps);
-
-    for (int crashAt = 0; crashAt < steps; crashAt++) {
-      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
-      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-      Files.writeString(root.resolve("certs/user.pem"), "user");
-      AtomicInteger counter = new AtomicInteger();
-      int limit = crashAt;
-      AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
-        if (counter.getAndIncrement() == limit) {
-          throw new SimulatedCrash();
-        }
-      });
-
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-
-      for (String path : union(oldState, newState)) {
-        Path file = root.resolve(path);
-        if (Files.exists(file)) {
-          byte[] bytes = Files.readAllBytes(file);
-          DesiredFile before = oldState.files().get(path);
-          DesiredFile after = newState.files().get(path);
-          assertTrue((before != null && before.contentEquals(bytes))
-                  || (after != null && after.contentEquals(bytes)),
-              "crash at step " + crashAt + " left a partial " + path);
-        }
-      }
-      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
-
-      AtomicFileStore restarted = new AtomicFileStore(root);
-      restarted.write(newState, FileDiff.between(newState, restarted.readOwned()));
-      assertEquals(newState.files(), restarted.readOwned(), "after crash at step " + crashAt);
-      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
-      try (Stream<Path> all = Files.walk(root)) {
-        assertEquals(List.of(), all.map(Path::toString).filter(p -> p.contains(".promcc-tmp-"))
-            .toList(), "temporary files left after crash at step " + crashAt);
-      }
-    }
-  }
-
-  @Test
-  void verificationAfterACrashRecordsTheFilesAsTheyAreOnDisk() throws IOException {
-    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
-    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
-    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger renames = new AtomicInteger();
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      // die after the second certificate rename: key and config still old
-      if (step == AtomicFileStore.Step.RENAMED && path.toString().endsWith(".pem")
-          && renames.incrementAndGet() == 2) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-    AtomicFileStore restarted = new AtomicFileStore(tmp);
-    SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
-    assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
-    assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
-
-    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
-    write(restarted, newState);
-    assertTrue(restarted.restoreLastVerified());
-
-    SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
-    expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
-    assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
-  }
-
-  private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
-    Path root = Files.createDirectory(tmp.resolve("count"));
-    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger counter = new AtomicInteger();
-    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
-    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
-    return counter.get();
-  }
-
-  private static List<String> union(DesiredState a, DesiredState b) {
-    TreeMap<String, Boolean> all = new TreeMap<>();
-    a.files().keySet().forEach(p -> all.put(p, true));
-    b.files().keySet().forEach(p -> all.put(p, true));
-    return List.copyOf(all.keySet());
-  }
-
-  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
   }
 
   /**
