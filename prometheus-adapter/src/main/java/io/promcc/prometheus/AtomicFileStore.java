@@ -439,7 +439,9 @@ public final class AtomicFileStore implements ConfigStore {
     /** The target was replaced by the rename. */
     RENAMED,
     /** An owned file was deleted. */
-    DELETED
+    DELETED,
+    /** A folder was fsynced (its entries are durable). */
+    FOLDER_SYNCED
   }
 
   /** Called at each {@link Step}; the production hook does nothing. */

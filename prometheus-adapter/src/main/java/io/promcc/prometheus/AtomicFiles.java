@@ -9,6 +9,7 @@ import io.promcc.prometheus.AtomicFileStore.StepHook;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The atomic-write primitives of {@link AtomicFileStore}: a temporary file in the target's folder,
- * fsynced, renamed over the target, the folder fsynced.
+ * fsynced, renamed over the target, the folder fsynced; folders are created level by level with
+ * the parent of each new folder fsynced.
  *
  * <p>Errors other than I/O errors (a simulated crash in tests) propagate without clean-up, exactly
  * as a killed process would leave things. Every method throws {@link ConfigStoreException} on an
@@ -189,27 +193,47 @@ final class AtomicFiles {
   void fsyncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
+      hook.reached(Step.FOLDER_SYNCED, dir);
     } catch (IOException e) {
       throw failure("cannot sync folder", dir, e);
     }
   }
 
   /**
-   * Makes {@code dir} a folder with {@link #DIR_MODE}. The output folder, if it exists and others
-   * may use it, is narrowed to the group.
+   * Makes {@code dir} a folder: each missing level is created with {@link #DIR_MODE}, and the
+   * parent of each new folder is fsynced at once, since a file renamed into a new folder survives
+   * a crash only if the folder's own entry does. The output folder, if it exists and others may
+   * use it, is narrowed to the group.
    */
   void ensureDirectory(Path dir) {
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        Files.setPosixFilePermissions(dir, DIR_MODE);
-      } else if (dir.equals(root)) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-        if (perms.remove(PosixFilePermission.OTHERS_READ)
-            | perms.remove(PosixFilePermission.OTHERS_WRITE)
-            | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
-          Files.setPosixFilePermissions(dir, perms);
+      if (Files.isDirectory(dir)) {
+        if (dir.equals(root)) {
+          Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+          if (perms.remove(PosixFilePermission.OTHERS_READ)
+              | perms.remove(PosixFilePermission.OTHERS_WRITE)
+              | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
+            Files.setPosixFilePermissions(dir, perms);
+          }
         }
+        return;
+      }
+      Deque<Path> missing = new ArrayDeque<>();
+      for (Path level = dir; level != null && !Files.isDirectory(level);
+          level = level.getParent()) {
+        missing.push(level);
+      }
+      for (Path level : missing) { // outermost first
+        try {
+          Files.createDirectory(level, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (FileAlreadyExistsException raced) {
+          if (!Files.isDirectory(level)) {
+            throw raced;
+          }
+          continue; // someone else made it
+        }
+        Files.setPosixFilePermissions(level, DIR_MODE);
+        fsyncDirectory(level.getParent());
       }
     } catch (IOException e) {
       throw failure("cannot prepare folder", dir, e);

@@ -5,13 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Secret;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -263,6 +272,80 @@ class AtomicFileStoreTest {
     DesiredState state = TestStates.of("{}", files);
 
     assertThrows(ConfigStoreException.class, () -> write(store, state));
+  }
+
+  /**
+   * A file renamed into a new folder survives a crash only once the folder's own entry in its
+   * parent is on disk: the parent of every folder the store creates, the output folder itself
+   * included, is fsynced before anything is renamed into the new folder.
+   */
+  @Test
+  void syncsTheParentOfEveryFolderItCreatesBeforeRenamingIntoIt() {
+    Path root = tmp.resolve("volume/out");
+    List<String> events = new ArrayList<>();
+    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> events.add(step + " "
+        + tmp.relativize(path)));
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.put("certs/deep/nested/x-ca.pem", DesiredFile.of(FileKind.CERTIFICATE, "x"));
+    write(store, TestStates.of("{}", files));
+
+    List<String> created = List.of("volume", "volume/out", "volume/out/certs",
+        "volume/out/certs/deep", "volume/out/certs/deep/nested");
+    for (String folder : created) {
+      Path parent = Path.of(folder).getParent();
+      int synced = events.indexOf("FOLDER_SYNCED " + (parent == null ? "" : parent));
+      int firstRenameInside = indexOfFirst(events, "RENAMED " + folder + "/");
+      assertTrue(synced >= 0 && synced < firstRenameInside,
+          "the parent of " + folder + " is synced before a file is renamed into it: " + events);
+    }
+  }
+
+  private static int indexOfFirst(List<String> events, String prefix) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no event starting with " + prefix + " in " + events);
+  }
+
+  /**
+   * In per-cluster-files mode a removed cluster's scrape file goes before the certificate files
+   * it names, so Prometheus never reads a job whose TLS files are gone.
+   */
+  @Test
+  void deletesARemovedClustersScrapeFileBeforeItsCertificatesInPerClusterFilesMode() {
+    ControllerSettings perCluster = ControllerSettings.builder()
+        .outputMode(OutputMode.PER_CLUSTER_FILES).build();
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(),
+        BaseConfig.parse("global:\n  scrape_interval: 1m\n", TestStates.CONFIG));
+    Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+    for (String id : List.of("a", "b")) {
+      TestCertificates.Bundle bundle = id.equals("a") ? A : B;
+      certificates.put(ClusterId.of(id), CertificateBundle.fromPem(bundle.caPem(),
+          bundle.certificatePem(), Secret.of(bundle.pkcs8KeyPem())));
+    }
+    DesiredState both = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example"),
+        GuestCluster.of("b", "aws", "https://b.example")), certificates, perCluster);
+    DesiredState onlyA = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example")),
+        certificates, perCluster);
+    List<String> deleted = new ArrayList<>();
+    AtomicFileStore store = new AtomicFileStore(tmp, (step, path) -> {
+      if (step == AtomicFileStore.Step.DELETED) {
+        deleted.add(tmp.relativize(path).toString());
+      }
+    });
+    write(store, both);
+    List<String> scrapeFilesOfB = both.files().entrySet().stream()
+        .filter(e -> e.getValue().kind() == FileKind.SCRAPE_CONFIG && !onlyA.files()
+            .containsKey(e.getKey())).map(Map.Entry::getKey).toList();
+    assertEquals(1, scrapeFilesOfB.size(), both.files().keySet().toString());
+
+    write(store, onlyA);
+
+    assertEquals(List.of(scrapeFilesOfB.get(0), "certs/b-ca.pem", "certs/b-crt.pem",
+        "certs/b-key.pem"), deleted);
+    assertEquals(onlyA.files(), store.readOwned());
   }
 
   /**
