@@ -11,9 +11,11 @@ import io.promcc.core.port.FileValidator;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -70,8 +72,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  *       file is part of the desired state or already exists: Prometheus 2.53 loads a
  *       {@code kubernetes_sd_configs} job whose TLS files are missing without complaint;
  *   <li>when a {@code promtool} binary is configured, {@code promtool check config} passes on a
- *       copy of the desired files staged in a private temporary folder. Paths in the config
- *       should be relative to the config file, so they resolve inside the staged copy.
+ *       copy of the desired files staged in a private ({@code 0700}) hidden folder
+ *       {@code .promcc-check-<random>} of the output folder, removed afterwards in every case.
+ *       Paths in the config should be relative to the config file, so they resolve inside the
+ *       staged copy. promtool is bounded: it and its child processes are stopped after the
+ *       timeout or on an interrupt, and only the first 64 KiB of its output are kept.
  * </ul>
  *
  * <p>Only files named in {@code changedPaths} are checked, so a renewal of one certificate costs
@@ -80,26 +85,53 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 public final class LocalValidation implements FileValidator {
   private static final Pattern FILE_REFERENCE = Pattern.compile(
       "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
-  private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(5);
+  private static final String STAGE_PREFIX = ".promcc-check-";
+  private static final Set<PosixFilePermission> STAGE_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  /** What is kept of promtool's output; the rest is read and dropped. */
+  static final int MAX_PROMTOOL_OUTPUT = 64 * 1024;
+  private static final int MAX_MESSAGE = 4000;
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
+  /** How long promtool may take unless the settings say otherwise. */
+  public static final Duration DEFAULT_PROMTOOL_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path outputDirectory;
   private final Optional<Path> promtool;
+  private final Duration promtoolTimeout;
 
-  /** Validation per the settings: their output folder and optional promtool. */
+  /** Validation per the settings: their output folder, optional promtool and its timeout. */
   @Inject
   public LocalValidation(PrometheusAdapterSettings settings) {
-    this(settings.outputDirectory(), settings.promtool());
+    this(settings.outputDirectory(), settings.promtool(), settings.promtoolTimeout());
+  }
+
+  /**
+   * Validation with promtool's default timeout ({@link #DEFAULT_PROMTOOL_TIMEOUT}).
+   *
+   * @param outputDirectory where the files will be written; resolves absolute references to
+   *     files the desired state provides
+   * @param promtool the {@code promtool} binary, or empty to skip that check
+   */
+  public LocalValidation(Path outputDirectory, Optional<Path> promtool) {
+    this(outputDirectory, promtool, DEFAULT_PROMTOOL_TIMEOUT);
   }
 
   /**
    * @param outputDirectory where the files will be written; resolves absolute references to
    *     files the desired state provides
    * @param promtool the {@code promtool} binary, or empty to skip that check
+   * @param promtoolTimeout how long promtool may run before it is stopped (positive)
    */
-  public LocalValidation(Path outputDirectory, Optional<Path> promtool) {
+  public LocalValidation(Path outputDirectory, Optional<Path> promtool,
+      Duration promtoolTimeout) {
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null")
         .toAbsolutePath().normalize();
     this.promtool = requireNonNull(promtool, "promtool == null");
+    this.promtoolTimeout = requireNonNull(promtoolTimeout, "promtoolTimeout == null");
+    if (promtoolTimeout.isNegative() || promtoolTimeout.isZero()) {
+      throw new IllegalArgumentException("promtool timeout must be positive, found \""
+          + promtoolTimeout + "\"");
+    }
   }
 
   /**
@@ -388,49 +420,94 @@ public final class LocalValidation implements FileValidator {
     }
   }
 
+  /**
+   * Runs {@code promtool check config} on a copy of the desired files staged in a private hidden
+   * folder of the output folder (same volume, same permissions as the files themselves; a
+   * {@code .promcc-check-*} folder is matched by no Prometheus glob, which may hold a wildcard
+   * only in its last path segment). The run is bounded: promtool and every process it started
+   * are stopped at the timeout or on an interrupt, its output is read on a thread of its own into
+   * a bounded buffer (the rest is read and dropped, so promtool never blocks on a full pipe), and
+   * the staged copy is removed in every case.
+   */
   private void runPromtool(DesiredState desired, List<String> problems) {
     Path stage = null;
+    Process process = null;
     try {
-      stage = Files.createTempDirectory("promcc-check-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      stage = newStage();
       for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
-        Path target = stage.resolve(e.getKey());
-        Files.createDirectories(target.getParent());
+        Path target = stage.resolve(e.getKey()).normalize();
+        if (!target.startsWith(stage)) {
+          problems.add("cannot stage " + Quoting.quote(e.getKey()) + " for promtool: the path "
+              + "leaves the output folder");
+          return;
+        }
+        Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
+            STAGE_MODE));
         Files.write(target, e.getValue().content());
         Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
       }
-      Process process = new ProcessBuilder(promtool.get().toString(), "check", "config",
+      process = new ProcessBuilder(promtool.get().toString(), "check", "config",
           desired.configPath())
           .directory(stage.toFile()).redirectErrorStream(true).start();
       process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes(); // ends when promtool exits
-      if (!process.waitFor(PROMTOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        problems.add("promtool check config did not finish within " + PROMTOOL_TIMEOUT);
+      BoundedOutput output = BoundedOutput.readInBackground(process.getInputStream(),
+          MAX_PROMTOOL_OUTPUT);
+      if (!process.waitFor(promtoolTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        problems.add("promtool check config did not finish within " + promtoolTimeout
+            + "; it was stopped");
         return;
       }
-      if (process.exitValue() != 0) {
-        String text = new String(output, StandardCharsets.UTF_8).strip();
-        problems.add("promtool check config failed (exit " + process.exitValue() + "): "
-            + (text.length() > 4000 ? text.substring(0, 4000) + "..." : text));
+      int exit = process.exitValue();
+      if (exit != 0) {
+        // a child that outlives promtool may hold the pipe open: wait for the rest only briefly
+        output.awaitEnd(OUTPUT_GRACE);
+        problems.add("promtool check config failed (exit " + exit
+            + (exit > 128 && exit < 160 ? ", killed by signal " + (exit - 128) : "") + "): "
+            + output.excerpt(MAX_MESSAGE));
       }
     } catch (IOException e) {
       problems.add("cannot run promtool " + Quoting.quote(promtool.get().toString()) + ": " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      problems.add("interrupted while running promtool");
+      problems.add("interrupted while running promtool; it was stopped");
     } finally {
+      if (process != null) {
+        stopWithDescendants(process);
+      }
       if (stage != null) {
         deleteRecursively(stage);
       }
     }
   }
 
+  /** A new private folder {@code .promcc-check-<random>} in the output folder (made if missing). */
+  private Path newStage() throws IOException {
+    if (!Files.isDirectory(outputDirectory)) {
+      Files.createDirectories(outputDirectory,
+          PosixFilePermissions.asFileAttribute(AtomicFiles.DIR_MODE));
+      Files.setPosixFilePermissions(outputDirectory, AtomicFiles.DIR_MODE);
+    }
+    Path stage = Files.createTempDirectory(outputDirectory, STAGE_PREFIX,
+        PosixFilePermissions.asFileAttribute(STAGE_MODE));
+    Files.setPosixFilePermissions(stage, STAGE_MODE);
+    return stage;
+  }
+
+  /**
+   * Stops {@code process} and every process it started: the descendants are listed while the
+   * process still lives (afterwards they would belong to init), then all are killed.
+   */
+  private static void stopWithDescendants(Process process) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
   private static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover staging folder in the temp dir is harmless and private (0700)
+    } catch (IOException | UncheckedIOException ignored) {
+      // the folder is private (0700) and inside the output folder; nothing else to do
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.OptionalLong;
  *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
  * @param promtool {@code promtool} binary for {@code promtool check config} before writing
  *     (default none: only the adapter's own checks run)
+ * @param promtoolTimeout how long {@code promtool check config} may run before it and its child
+ *     processes are stopped and the check fails (default 2 min)
  */
 public record PrometheusAdapterSettings(
     Path outputDirectory,
@@ -36,7 +38,8 @@ public record PrometheusAdapterSettings(
     Duration readyTimeout,
     Optional<Authentication> authentication,
     OptionalLong signalPid,
-    Optional<Path> promtool) {
+    Optional<Path> promtool,
+    Duration promtoolTimeout) {
 
   /**
    * @throws ValidationException listing every bad setting: a URI that is not absolute http(s) or
@@ -63,6 +66,7 @@ public record PrometheusAdapterSettings(
     requirePositive(problems, requestTimeout, "request timeout");
     requirePositive(problems, reloadTimeout, "reload timeout");
     requirePositive(problems, readyTimeout, "ready timeout");
+    requirePositive(problems, promtoolTimeout, "promtool timeout");
     if (signalPid.isPresent() && signalPid.getAsLong() <= 1) {
       problems.add("prometheus pid", Long.toString(signalPid.getAsLong()),
           "must be greater than 1");
@@ -99,6 +103,7 @@ public record PrometheusAdapterSettings(
     private Optional<Authentication> authentication = Optional.empty();
     private OptionalLong signalPid = OptionalLong.empty();
     private Optional<Path> promtool = Optional.empty();
+    private Duration promtoolTimeout = LocalValidation.DEFAULT_PROMTOOL_TIMEOUT;
 
     private Builder(Path outputDirectory, URI prometheusUri) {
       this.outputDirectory = outputDirectory;
@@ -141,12 +146,18 @@ public record PrometheusAdapterSettings(
       return this;
     }
 
+    public Builder promtoolTimeout(Duration value) {
+      promtoolTimeout = value;
+      return this;
+    }
+
     /**
      * @throws ValidationException listing every bad setting
      */
     public PrometheusAdapterSettings build() {
       return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,
-          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, promtool);
+          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, promtool,
+          promtoolTimeout);
     }
   }
 }
