@@ -20,6 +20,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +43,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper).
  *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
  *       answers after the reload, 500 with its error if it rejected the config: the answer is the
- *       verdict ({@link ReloadAck#LOADED}). Or, when a PID is configured, {@code kill -HUP <pid>}
- *       run as a process: Java's {@link ProcessHandle} can only terminate, not send other
- *       signals. A signal reload is asynchronous ({@link ReloadAck#SIGNALLED}); callers confirm it
+ *       verdict ({@link ReloadAck#LOADED}). Or, when a PID or a PID file is configured,
+ *       {@code kill -HUP <pid>} run as a process: Java's {@link ProcessHandle} can only
+ *       terminate, not send other signals. The PID file is read again before each signal, and the
+ *       signal goes only to a live process whose program is named like {@code prometheus} (a
+ *       stale PID may belong to any other process by now). A signal reload is asynchronous
+ *       ({@link ReloadAck#SIGNALLED}); callers confirm it
  *       with {@link #runtimeInfo()}. So that a finished signal reload always shows a newer
  *       {@code lastConfigTime} (whole seconds), the signal is sent only once Prometheus' own
  *       clock (its {@code Date} header) has passed the second of its last load.
@@ -129,9 +134,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
 
   @Override
   public ReloadAck reload() {
-    if (settings.signalPid().isPresent()) {
+    if (settings.signalPid().isPresent() || settings.signalPidFile().isPresent()) {
       awaitSecondAfterLastLoad();
-      signalHangup(settings.signalPid().getAsLong());
+      signalHangup(signalTarget());
       return ReloadAck.SIGNALLED;
     }
     HttpRequest request = request("-/reload", settings.reloadTimeout())
@@ -276,6 +281,82 @@ public final class HttpPrometheusControl implements PrometheusControl {
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
     return new PrometheusUnavailableException(endpoint + " to prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
+  }
+
+  /**
+   * The PID to signal, read from the PID file now if one is configured, and only if that process
+   * is alive and runs a program named like {@code prometheus}: a stale PID, which may by now
+   * belong to any other process, never receives the signal.
+   */
+  private long signalTarget() {
+    long pid = settings.signalPid().isPresent() ? settings.signalPid().getAsLong()
+        : readPidFile(settings.signalPidFile().get());
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    Optional<String> command = process.flatMap(HttpPrometheusControl::commandOf);
+    if (process.isEmpty() || (command.isEmpty() && !Files.exists(procFile(pid, "cmdline")))) {
+      throw new PrometheusUnavailableException("no process with pid " + pid + " is running; "
+          + "refusing to send the reload signal (is the pid stale?)");
+    }
+    if (command.isEmpty()) {
+      throw new PrometheusUnavailableException("cannot tell which program process " + pid
+          + " runs (no command in /proc/" + pid + "/cmdline); refusing to send it the reload "
+          + "signal");
+    }
+    Path program = Path.of(command.get()).getFileName();
+    if (program == null || !program.toString().contains("prometheus")) {
+      throw new PrometheusUnavailableException("process " + pid + " runs "
+          + Quoting.quote(command.get()) + ", not prometheus; refusing to send it the reload "
+          + "signal (is the pid stale?)");
+    }
+    return pid;
+  }
+
+  private static long readPidFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot read the prometheus pid file "
+          + Quoting.quote(file.toString()) + ": " + e, e);
+    }
+    try {
+      long pid = Long.parseLong(text);
+      if (pid > 1) {
+        return pid;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new PrometheusUnavailableException("prometheus pid file " + Quoting.quote(
+        file.toString()) + " must hold a process id greater than 1, found " + Quoting.quote(
+        text.length() > 40 ? text.substring(0, 40) + "..." : text));
+  }
+
+  /**
+   * The program a process runs: its executable where the controller may see it, else the first
+   * word of its command line ({@code /proc/<pid>/cmdline} is readable for other users' processes,
+   * {@code /proc/<pid>/exe} is not). Empty for a zombie.
+   */
+  private static Optional<String> commandOf(ProcessHandle process) {
+    Optional<String> command = process.info().command();
+    if (command.isPresent()) {
+      return command;
+    }
+    try {
+      byte[] cmdline = Files.readAllBytes(procFile(process.pid(), "cmdline"));
+      int end = 0;
+      while (end < cmdline.length && cmdline[end] != 0) {
+        end++;
+      }
+      return end == 0 ? Optional.empty()
+          : Optional.of(new String(cmdline, 0, end, StandardCharsets.UTF_8));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Path procFile(long pid, String name) {
+    return Path.of("/proc", Long.toString(pid), name);
   }
 
   private void signalHangup(long pid) {
