@@ -11,12 +11,9 @@ import io.promcc.core.port.FileValidator;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -28,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -37,10 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -85,19 +79,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 public final class LocalValidation implements FileValidator {
   private static final Pattern FILE_REFERENCE = Pattern.compile(
       "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
-  private static final String STAGE_PREFIX = ".promcc-check-";
-  private static final Set<PosixFilePermission> STAGE_MODE =
-      PosixFilePermissions.fromString("rwx------");
-  /** What is kept of promtool's output; the rest is read and dropped. */
-  static final int MAX_PROMTOOL_OUTPUT = 64 * 1024;
-  private static final int MAX_MESSAGE = 4000;
-  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
   /** How long promtool may take unless the settings say otherwise. */
   public static final Duration DEFAULT_PROMTOOL_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path outputDirectory;
-  private final Optional<Path> promtool;
-  private final Duration promtoolTimeout;
+  private final Optional<PromtoolCheck> promtool;
 
   /** Validation per the settings: their output folder, optional promtool and its timeout. */
   @Inject
@@ -126,12 +112,10 @@ public final class LocalValidation implements FileValidator {
       Duration promtoolTimeout) {
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null")
         .toAbsolutePath().normalize();
-    this.promtool = requireNonNull(promtool, "promtool == null");
-    this.promtoolTimeout = requireNonNull(promtoolTimeout, "promtoolTimeout == null");
-    if (promtoolTimeout.isNegative() || promtoolTimeout.isZero()) {
-      throw new IllegalArgumentException("promtool timeout must be positive, found \""
-          + promtoolTimeout + "\"");
-    }
+    requireNonNull(promtool, "promtool == null");
+    requireNonNull(promtoolTimeout, "promtoolTimeout == null");
+    this.promtool = promtool.map(binary -> new PromtoolCheck(binary, this.outputDirectory,
+        promtoolTimeout));
   }
 
   /**
@@ -177,7 +161,7 @@ public final class LocalValidation implements FileValidator {
       checkKeyPair(keyPath, files, problems, parsed);
     }
     if (problems.isEmpty() && configChanged && promtool.isPresent()) {
-      runPromtool(desired, problems);
+      promtool.get().check(desired, problems);
     }
     if (!problems.isEmpty()) {
       throw new ValidationException("desired state " + Quoting.quote(desired.hash().substring(0, 12)),
@@ -417,97 +401,6 @@ public final class LocalValidation implements FileValidator {
     for (String reference : missing) {
       problems.add("config " + Quoting.quote(configPath) + " names " + reference
           + ", which is neither in the desired state nor on disk");
-    }
-  }
-
-  /**
-   * Runs {@code promtool check config} on a copy of the desired files staged in a private hidden
-   * folder of the output folder (same volume, same permissions as the files themselves; a
-   * {@code .promcc-check-*} folder is matched by no Prometheus glob, which may hold a wildcard
-   * only in its last path segment). The run is bounded: promtool and every process it started
-   * are stopped at the timeout or on an interrupt, its output is read on a thread of its own into
-   * a bounded buffer (the rest is read and dropped, so promtool never blocks on a full pipe), and
-   * the staged copy is removed in every case.
-   */
-  private void runPromtool(DesiredState desired, List<String> problems) {
-    Path stage = null;
-    Process process = null;
-    try {
-      stage = newStage();
-      for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
-        Path target = stage.resolve(e.getKey()).normalize();
-        if (!target.startsWith(stage)) {
-          problems.add("cannot stage " + Quoting.quote(e.getKey()) + " for promtool: the path "
-              + "leaves the output folder");
-          return;
-        }
-        Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
-            STAGE_MODE));
-        Files.write(target, e.getValue().content());
-        Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
-      }
-      process = new ProcessBuilder(promtool.get().toString(), "check", "config",
-          desired.configPath())
-          .directory(stage.toFile()).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      BoundedOutput output = BoundedOutput.readInBackground(process.getInputStream(),
-          MAX_PROMTOOL_OUTPUT);
-      if (!process.waitFor(promtoolTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        problems.add("promtool check config did not finish within " + promtoolTimeout
-            + "; it was stopped");
-        return;
-      }
-      int exit = process.exitValue();
-      if (exit != 0) {
-        // a child that outlives promtool may hold the pipe open: wait for the rest only briefly
-        output.awaitEnd(OUTPUT_GRACE);
-        problems.add("promtool check config failed (exit " + exit
-            + (exit > 128 && exit < 160 ? ", killed by signal " + (exit - 128) : "") + "): "
-            + output.excerpt(MAX_MESSAGE));
-      }
-    } catch (IOException e) {
-      problems.add("cannot run promtool " + Quoting.quote(promtool.get().toString()) + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      problems.add("interrupted while running promtool; it was stopped");
-    } finally {
-      if (process != null) {
-        stopWithDescendants(process);
-      }
-      if (stage != null) {
-        deleteRecursively(stage);
-      }
-    }
-  }
-
-  /** A new private folder {@code .promcc-check-<random>} in the output folder (made if missing). */
-  private Path newStage() throws IOException {
-    if (!Files.isDirectory(outputDirectory)) {
-      Files.createDirectories(outputDirectory,
-          PosixFilePermissions.asFileAttribute(AtomicFiles.DIR_MODE));
-      Files.setPosixFilePermissions(outputDirectory, AtomicFiles.DIR_MODE);
-    }
-    Path stage = Files.createTempDirectory(outputDirectory, STAGE_PREFIX,
-        PosixFilePermissions.asFileAttribute(STAGE_MODE));
-    Files.setPosixFilePermissions(stage, STAGE_MODE);
-    return stage;
-  }
-
-  /**
-   * Stops {@code process} and every process it started: the descendants are listed while the
-   * process still lives (afterwards they would belong to init), then all are killed.
-   */
-  private static void stopWithDescendants(Process process) {
-    List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroyForcibly();
-    descendants.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // the folder is private (0700) and inside the output folder; nothing else to do
     }
   }
 
