@@ -338,12 +338,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * {@code /proc/<pid>/exe} is not). Empty for a zombie.
    */
   private static Optional<String> commandOf(ProcessHandle process) {
-    Optional<String> command = process.info().command();
-    if (command.isPresent()) {
-      return command;
+    return commandOf(process.info().command(), process.pid());
+  }
+
+  /** {@code executable} if known, else the first word of the command line of {@code pid}. */
+  static Optional<String> commandOf(Optional<String> executable, long pid) {
+    if (executable.isPresent()) {
+      return executable;
     }
     try {
-      byte[] cmdline = Files.readAllBytes(procFile(process.pid(), "cmdline"));
+      byte[] cmdline = Files.readAllBytes(procFile(pid, "cmdline"));
       int end = 0;
       while (end < cmdline.length && cmdline[end] != 0) {
         end++;

@@ -367,6 +367,20 @@ class HttpPrometheusControlTest {
   }
 
   @Test
+  void tellsTheProgramOfAnotherUsersProcessFromItsCommandLine() throws Exception {
+    // for another user's process /proc/<pid>/exe is unreadable and info().command() is empty
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    try {
+      assertEquals(Optional.of("sleep"),
+          HttpPrometheusControl.commandOf(Optional.empty(), sleep.pid()));
+      assertEquals(Optional.of("/opt/prometheus"),
+          HttpPrometheusControl.commandOf(Optional.of("/opt/prometheus"), sleep.pid()));
+    } finally {
+      sleep.destroyForcibly();
+    }
+  }
+
+  @Test
   void neverSignalsAPidThatIsNoLongerRunning() throws Exception {
     enqueueRuntimeInfoPastTheLastLoad();
     Process gone = new ProcessBuilder("true").start();
