@@ -20,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +28,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -136,7 +133,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
   public ReloadAck reload() {
     if (settings.signalPid().isPresent() || settings.signalPidFile().isPresent()) {
       awaitSecondAfterLastLoad();
-      signalHangup(signalTarget());
+      ReloadSignal.send(ReloadSignal.target(settings.signalPid(), settings.signalPidFile()),
+          settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
     HttpRequest request = request("-/reload", settings.reloadTimeout())
@@ -281,114 +279,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
     return new PrometheusUnavailableException(endpoint + " to prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
-  }
-
-  /**
-   * The PID to signal, read from the PID file now if one is configured, and only if that process
-   * is alive and runs a program named like {@code prometheus}: a stale PID, which may by now
-   * belong to any other process, never receives the signal.
-   */
-  private long signalTarget() {
-    long pid = settings.signalPid().isPresent() ? settings.signalPid().getAsLong()
-        : readPidFile(settings.signalPidFile().get());
-    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    Optional<String> command = process.flatMap(HttpPrometheusControl::commandOf);
-    if (process.isEmpty() || (command.isEmpty() && !Files.exists(procFile(pid, "cmdline")))) {
-      throw new PrometheusUnavailableException("no process with pid " + pid + " is running; "
-          + "refusing to send the reload signal (is the pid stale?)");
-    }
-    if (command.isEmpty()) {
-      throw new PrometheusUnavailableException("cannot tell which program process " + pid
-          + " runs (no command in /proc/" + pid + "/cmdline); refusing to send it the reload "
-          + "signal");
-    }
-    Path program = Path.of(command.get()).getFileName();
-    if (program == null || !program.toString().contains("prometheus")) {
-      throw new PrometheusUnavailableException("process " + pid + " runs "
-          + Quoting.quote(command.get()) + ", not prometheus; refusing to send it the reload "
-          + "signal (is the pid stale?)");
-    }
-    return pid;
-  }
-
-  private static long readPidFile(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot read the prometheus pid file "
-          + Quoting.quote(file.toString()) + ": " + e, e);
-    }
-    try {
-      long pid = Long.parseLong(text);
-      if (pid > 1) {
-        return pid;
-      }
-    } catch (NumberFormatException notANumber) {
-      // reported below
-    }
-    throw new PrometheusUnavailableException("prometheus pid file " + Quoting.quote(
-        file.toString()) + " must hold a process id greater than 1, found " + Quoting.quote(
-        text.length() > 40 ? text.substring(0, 40) + "..." : text));
-  }
-
-  /**
-   * The program a process runs: its executable where the controller may see it, else the first
-   * word of its command line ({@code /proc/<pid>/cmdline} is readable for other users' processes,
-   * {@code /proc/<pid>/exe} is not). Empty for a zombie.
-   */
-  private static Optional<String> commandOf(ProcessHandle process) {
-    return commandOf(process.info().command(), process.pid());
-  }
-
-  /** {@code executable} if known, else the first word of the command line of {@code pid}. */
-  static Optional<String> commandOf(Optional<String> executable, long pid) {
-    if (executable.isPresent()) {
-      return executable;
-    }
-    try {
-      byte[] cmdline = Files.readAllBytes(procFile(pid, "cmdline"));
-      int end = 0;
-      while (end < cmdline.length && cmdline[end] != 0) {
-        end++;
-      }
-      return end == 0 ? Optional.empty()
-          : Optional.of(new String(cmdline, 0, end, StandardCharsets.UTF_8));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Path procFile(long pid, String name) {
-    return Path.of("/proc", Long.toString(pid), name);
-  }
-
-  private void signalHangup(long pid) {
-    Process kill;
-    try {
-      kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
-          .redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot run kill -HUP " + pid + ": " + e, e);
-    }
-    try {
-      if (!kill.waitFor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        kill.destroyForcibly();
-        throw new PrometheusUnavailableException("kill -HUP " + pid + " did not finish within "
-            + settings.requestTimeout());
-      }
-      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (kill.exitValue() != 0) {
-        throw new PrometheusUnavailableException("cannot signal prometheus (pid " + pid
-            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()));
-      }
-    } catch (InterruptedException e) {
-      kill.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
-    }
   }
 
   private String authHint() {

@@ -372,9 +372,9 @@ class HttpPrometheusControlTest {
     Process sleep = new ProcessBuilder("sleep", "600").start();
     try {
       assertEquals(Optional.of("sleep"),
-          HttpPrometheusControl.commandOf(Optional.empty(), sleep.pid()));
+          ReloadSignal.commandOf(Optional.empty(), sleep.pid()));
       assertEquals(Optional.of("/opt/prometheus"),
-          HttpPrometheusControl.commandOf(Optional.of("/opt/prometheus"), sleep.pid()));
+          ReloadSignal.commandOf(Optional.of("/opt/prometheus"), sleep.pid()));
     } finally {
       sleep.destroyForcibly();
     }
