@@ -28,7 +28,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -41,9 +40,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper).
  *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
  *       answers after the reload, 500 with its error if it rejected the config: the answer is the
- *       verdict ({@link ReloadAck#LOADED}). Or, when a PID is configured, {@code kill -HUP <pid>}
- *       run as a process: Java's {@link ProcessHandle} can only terminate, not send other
- *       signals. A signal reload is asynchronous ({@link ReloadAck#SIGNALLED}); callers confirm it
+ *       verdict ({@link ReloadAck#LOADED}). Or, when a PID or a PID file is configured,
+ *       {@code kill -HUP <pid>} run as a process: Java's {@link ProcessHandle} can only
+ *       terminate, not send other signals. The PID file is read again before each signal, and the
+ *       signal goes only to a live process whose program is named like {@code prometheus} (a
+ *       stale PID may belong to any other process by now). A signal reload is asynchronous
+ *       ({@link ReloadAck#SIGNALLED}); callers confirm it
  *       with {@link #runtimeInfo()}. So that a finished signal reload always shows a newer
  *       {@code lastConfigTime} (whole seconds), the signal is sent only once Prometheus' own
  *       clock (its {@code Date} header) has passed the second of its last load.
@@ -129,9 +131,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
 
   @Override
   public ReloadAck reload() {
-    if (settings.signalPid().isPresent()) {
+    if (settings.signalPid().isPresent() || settings.signalPidFile().isPresent()) {
       awaitSecondAfterLastLoad();
-      signalHangup(settings.signalPid().getAsLong());
+      ReloadSignal.send(ReloadSignal.target(settings.signalPid(), settings.signalPidFile()),
+          settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
     HttpRequest request = request("-/reload", settings.reloadTimeout())
@@ -276,34 +279,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
     return new PrometheusUnavailableException(endpoint + " to prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
-  }
-
-  private void signalHangup(long pid) {
-    Process kill;
-    try {
-      kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
-          .redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot run kill -HUP " + pid + ": " + e, e);
-    }
-    try {
-      if (!kill.waitFor(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        kill.destroyForcibly();
-        throw new PrometheusUnavailableException("kill -HUP " + pid + " did not finish within "
-            + settings.requestTimeout());
-      }
-      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (kill.exitValue() != 0) {
-        throw new PrometheusUnavailableException("cannot signal prometheus (pid " + pid
-            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()));
-      }
-    } catch (InterruptedException e) {
-      kill.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
-    }
   }
 
   private String authHint() {

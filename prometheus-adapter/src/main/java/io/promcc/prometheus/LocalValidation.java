@@ -14,7 +14,6 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,10 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -70,8 +66,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  *       file is part of the desired state or already exists: Prometheus 2.53 loads a
  *       {@code kubernetes_sd_configs} job whose TLS files are missing without complaint;
  *   <li>when a {@code promtool} binary is configured, {@code promtool check config} passes on a
- *       copy of the desired files staged in a private temporary folder. Paths in the config
- *       should be relative to the config file, so they resolve inside the staged copy.
+ *       copy of the desired files staged in a private ({@code 0700}) hidden folder
+ *       {@code .promcc-check-<random>} of the output folder, removed afterwards in every case.
+ *       Paths in the config should be relative to the config file, so they resolve inside the
+ *       staged copy. promtool is bounded: it and its child processes are stopped after the
+ *       timeout or on an interrupt, and only the first 64 KiB of its output are kept.
  * </ul>
  *
  * <p>Only files named in {@code changedPaths} are checked, so a renewal of one certificate costs
@@ -80,26 +79,43 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 public final class LocalValidation implements FileValidator {
   private static final Pattern FILE_REFERENCE = Pattern.compile(
       "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
-  private static final Duration PROMTOOL_TIMEOUT = Duration.ofMinutes(5);
+  /** How long promtool may take unless the settings say otherwise. */
+  public static final Duration DEFAULT_PROMTOOL_TIMEOUT = Duration.ofMinutes(2);
 
   private final Path outputDirectory;
-  private final Optional<Path> promtool;
+  private final Optional<PromtoolCheck> promtool;
 
-  /** Validation per the settings: their output folder and optional promtool. */
+  /** Validation per the settings: their output folder, optional promtool and its timeout. */
   @Inject
   public LocalValidation(PrometheusAdapterSettings settings) {
-    this(settings.outputDirectory(), settings.promtool());
+    this(settings.outputDirectory(), settings.promtool(), settings.promtoolTimeout());
+  }
+
+  /**
+   * Validation with promtool's default timeout ({@link #DEFAULT_PROMTOOL_TIMEOUT}).
+   *
+   * @param outputDirectory where the files will be written; resolves absolute references to
+   *     files the desired state provides
+   * @param promtool the {@code promtool} binary, or empty to skip that check
+   */
+  public LocalValidation(Path outputDirectory, Optional<Path> promtool) {
+    this(outputDirectory, promtool, DEFAULT_PROMTOOL_TIMEOUT);
   }
 
   /**
    * @param outputDirectory where the files will be written; resolves absolute references to
    *     files the desired state provides
    * @param promtool the {@code promtool} binary, or empty to skip that check
+   * @param promtoolTimeout how long promtool may run before it is stopped (positive)
    */
-  public LocalValidation(Path outputDirectory, Optional<Path> promtool) {
+  public LocalValidation(Path outputDirectory, Optional<Path> promtool,
+      Duration promtoolTimeout) {
     this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null")
         .toAbsolutePath().normalize();
-    this.promtool = requireNonNull(promtool, "promtool == null");
+    requireNonNull(promtool, "promtool == null");
+    requireNonNull(promtoolTimeout, "promtoolTimeout == null");
+    this.promtool = promtool.map(binary -> new PromtoolCheck(binary, this.outputDirectory,
+        promtoolTimeout));
   }
 
   /**
@@ -145,7 +161,7 @@ public final class LocalValidation implements FileValidator {
       checkKeyPair(keyPath, files, problems, parsed);
     }
     if (problems.isEmpty() && configChanged && promtool.isPresent()) {
-      runPromtool(desired, problems);
+      promtool.get().check(desired, problems);
     }
     if (!problems.isEmpty()) {
       throw new ValidationException("desired state " + Quoting.quote(desired.hash().substring(0, 12)),
@@ -385,52 +401,6 @@ public final class LocalValidation implements FileValidator {
     for (String reference : missing) {
       problems.add("config " + Quoting.quote(configPath) + " names " + reference
           + ", which is neither in the desired state nor on disk");
-    }
-  }
-
-  private void runPromtool(DesiredState desired, List<String> problems) {
-    Path stage = null;
-    try {
-      stage = Files.createTempDirectory("promcc-check-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
-        Path target = stage.resolve(e.getKey());
-        Files.createDirectories(target.getParent());
-        Files.write(target, e.getValue().content());
-        Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
-      }
-      Process process = new ProcessBuilder(promtool.get().toString(), "check", "config",
-          desired.configPath())
-          .directory(stage.toFile()).redirectErrorStream(true).start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes(); // ends when promtool exits
-      if (!process.waitFor(PROMTOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        problems.add("promtool check config did not finish within " + PROMTOOL_TIMEOUT);
-        return;
-      }
-      if (process.exitValue() != 0) {
-        String text = new String(output, StandardCharsets.UTF_8).strip();
-        problems.add("promtool check config failed (exit " + process.exitValue() + "): "
-            + (text.length() > 4000 ? text.substring(0, 4000) + "..." : text));
-      }
-    } catch (IOException e) {
-      problems.add("cannot run promtool " + Quoting.quote(promtool.get().toString()) + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      problems.add("interrupted while running promtool");
-    } finally {
-      if (stage != null) {
-        deleteRecursively(stage);
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover staging folder in the temp dir is harmless and private (0700)
     }
   }
 

@@ -8,6 +8,7 @@ import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,24 +26,36 @@ import java.util.regex.Pattern;
  * promcc-manifest 1
  * pending                      (only while a write is in progress)
  * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
+ * claimed &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
+ * temp &lt;path&gt;
  * verified &lt;state hash&gt; &lt;config hash&gt; &lt;loadedAt&gt;
  * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * rejected &lt;config hash&gt; &lt;reason&gt; &lt;message, one line&gt;
  * </pre>
  *
+ * <p>{@code owned} paths are the store's whatever their bytes (a file edited by hand is still
+ * the store's to replace). {@code claimed} paths are those a write in progress is about to create
+ * or delete: such a path is the store's only while the file there has exactly the recorded
+ * SHA-256 (the bytes the store wrote, or is deleting), so a crash between the manifest and the
+ * file never makes the store take someone else's file at that path for its own. {@code temp}
+ * lines name the temporary files a write in progress creates; only those are ever cleaned up.
+ *
  * <p>Immutable.
  */
 record Manifest(SortedMap<String, Entry> owned, boolean pending,
+    SortedMap<String, Entry> claimed, List<String> temporaryFiles,
     Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles,
     Optional<RejectedConfig> rejected) {
 
   static final String HEADER = "promcc-manifest 1";
-  static final Manifest EMPTY =
-      new Manifest(new TreeMap<>(), false, Optional.empty(), new TreeMap<>(), Optional.empty());
+  static final Manifest EMPTY = new Manifest(new TreeMap<>(), false, new TreeMap<>(), List.of(),
+      Optional.empty(), new TreeMap<>(), Optional.empty());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   Manifest {
     owned = Collections.unmodifiableSortedMap(new TreeMap<>(owned));
+    claimed = Collections.unmodifiableSortedMap(new TreeMap<>(claimed));
+    temporaryFiles = List.copyOf(temporaryFiles);
     requireNonNull(verification, "verification == null");
     verifiedFiles = Collections.unmodifiableSortedMap(new TreeMap<>(verifiedFiles));
     requireNonNull(rejected, "rejected == null");
@@ -57,25 +70,43 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
   }
 
   /**
-   * The owned files; {@code newPending} marks a write in progress, during which the hashes of
-   * owned files may not match their bytes (a crash can leave either version).
+   * The manifest of a write in progress: during it the hashes of {@code newOwned} files may not
+   * match their bytes (a crash can leave either version), the {@code newClaimed} paths are the
+   * store's only if their file has the claimed hash, and {@code temps} may be left behind.
    */
-  Manifest withOwned(Map<String, Entry> newOwned, boolean newPending) {
-    return new Manifest(new TreeMap<>(newOwned), newPending, verification, verifiedFiles,
+  Manifest intent(Map<String, Entry> newOwned, Map<String, Entry> newClaimed,
+      List<String> temps) {
+    List<String> allTemps = new ArrayList<>(temporaryFiles);
+    allTemps.addAll(temps);
+    return new Manifest(new TreeMap<>(newOwned), true, new TreeMap<>(newClaimed), allTemps,
+        verification, verifiedFiles, rejected);
+  }
+
+  /** No write in progress: exactly {@code newOwned} is owned, each with its true hash. */
+  Manifest settled(Map<String, Entry> newOwned) {
+    return new Manifest(new TreeMap<>(newOwned), false, new TreeMap<>(), temporaryFiles,
+        verification, verifiedFiles, rejected);
+  }
+
+  /** The same without {@code temp} lines, once those files are gone. */
+  Manifest withoutTemporaryFiles() {
+    return new Manifest(owned, pending, claimed, List.of(), verification, verifiedFiles,
         rejected);
   }
 
   Manifest withVerified(Verification newVerification, Map<String, Entry> files) {
-    return new Manifest(owned, pending, Optional.of(newVerification), new TreeMap<>(files),
-        rejected);
+    return new Manifest(owned, pending, claimed, temporaryFiles, Optional.of(newVerification),
+        new TreeMap<>(files), rejected);
   }
 
   Manifest withRejected(Optional<RejectedConfig> newRejected) {
-    return new Manifest(owned, pending, verification, verifiedFiles, newRejected);
+    return new Manifest(owned, pending, claimed, temporaryFiles, verification, verifiedFiles,
+        newRejected);
   }
 
   String format() {
-    StringBuilder out = new StringBuilder(128 + 120 * (owned.size() + verifiedFiles.size()));
+    StringBuilder out = new StringBuilder(128 + 120 * (owned.size() + claimed.size()
+        + temporaryFiles.size() + verifiedFiles.size()));
     out.append("# files written by prometheus-config-controller; it deletes or replaces only "
         + "these. Do not edit.\n");
     out.append(HEADER).append('\n');
@@ -83,6 +114,8 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
       out.append("pending\n");
     }
     owned.forEach((path, e) -> appendEntry(out, "owned", path, e));
+    claimed.forEach((path, e) -> appendEntry(out, "claimed", path, e));
+    temporaryFiles.forEach(path -> out.append("temp ").append(path).append('\n'));
     verification.ifPresent(v -> out.append("verified ").append(v.stateHash()).append(' ')
         .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
     verifiedFiles.forEach((path, e) -> appendEntry(out, "verified-file", path, e));
@@ -105,6 +138,8 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
   static Manifest parse(String text, String source) {
     List<String> lines = text.lines().toList();
     SortedMap<String, Entry> owned = new TreeMap<>();
+    SortedMap<String, Entry> claimed = new TreeMap<>();
+    List<String> temps = new ArrayList<>();
     SortedMap<String, Entry> verifiedFiles = new TreeMap<>();
     Verification verification = null;
     RejectedConfig rejected = null;
@@ -125,6 +160,14 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
           pending = true;
         } else if (line.startsWith("owned ")) {
           putEntry(owned, line);
+        } else if (line.startsWith("claimed ")) {
+          putEntry(claimed, line);
+        } else if (line.startsWith("temp ")) {
+          String path = line.substring("temp ".length());
+          if (path.isEmpty()) {
+            throw new IllegalArgumentException("expected a path after \"temp\"");
+          }
+          temps.add(path);
         } else if (line.startsWith("verified-file ")) {
           putEntry(verifiedFiles, line);
         } else if (line.startsWith("rejected ")) {
@@ -152,8 +195,8 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
       throw new ConfigStoreException("cannot read ownership manifest " + source
           + ": it has no \"" + HEADER + "\" line");
     }
-    return new Manifest(owned, pending, Optional.ofNullable(verification), verifiedFiles,
-        Optional.ofNullable(rejected));
+    return new Manifest(owned, pending, claimed, temps, Optional.ofNullable(verification),
+        verifiedFiles, Optional.ofNullable(rejected));
   }
 
   private static void putEntry(SortedMap<String, Entry> into, String line) {

@@ -24,8 +24,13 @@ import java.util.OptionalLong;
  * @param authentication credentials for a protected Prometheus (default none)
  * @param signalPid reload by {@code kill -HUP <pid>} instead of HTTP, for a Prometheus without
  *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
+ * @param signalPidFile reload by signal to the PID this file holds, read again before each
+ *     signal, so a restarted Prometheus (a new PID) is found (default empty; not together with
+ *     {@code signalPid})
  * @param promtool {@code promtool} binary for {@code promtool check config} before writing
  *     (default none: only the adapter's own checks run)
+ * @param promtoolTimeout how long {@code promtool check config} may run before it and its child
+ *     processes are stopped and the check fails (default 2 min)
  */
 public record PrometheusAdapterSettings(
     Path outputDirectory,
@@ -36,18 +41,21 @@ public record PrometheusAdapterSettings(
     Duration readyTimeout,
     Optional<Authentication> authentication,
     OptionalLong signalPid,
-    Optional<Path> promtool) {
+    Optional<Path> signalPidFile,
+    Optional<Path> promtool,
+    Duration promtoolTimeout) {
 
   /**
    * @throws ValidationException listing every bad setting: a URI that is not absolute http(s) or
    *     that carries credentials (they belong in {@code authentication}, where they are never
-   *     printed), a timeout that is not positive, a PID of 1 or less
+   *     printed), a timeout that is not positive, a PID of 1 or less, a PID and a PID file
    */
   public PrometheusAdapterSettings {
     requireNonNull(outputDirectory, "outputDirectory == null");
     requireNonNull(prometheusUri, "prometheusUri == null");
     requireNonNull(authentication, "authentication == null");
     requireNonNull(signalPid, "signalPid == null");
+    requireNonNull(signalPidFile, "signalPidFile == null");
     requireNonNull(promtool, "promtool == null");
     Problems problems = new Problems("prometheus settings");
     String scheme = prometheusUri.getScheme();
@@ -63,9 +71,14 @@ public record PrometheusAdapterSettings(
     requirePositive(problems, requestTimeout, "request timeout");
     requirePositive(problems, reloadTimeout, "reload timeout");
     requirePositive(problems, readyTimeout, "ready timeout");
+    requirePositive(problems, promtoolTimeout, "promtool timeout");
     if (signalPid.isPresent() && signalPid.getAsLong() <= 1) {
       problems.add("prometheus pid", Long.toString(signalPid.getAsLong()),
           "must be greater than 1");
+    }
+    if (signalPid.isPresent() && signalPidFile.isPresent()) {
+      problems.add("prometheus pid file", signalPidFile.get().toString(),
+          "must not be set together with a prometheus pid");
     }
     problems.throwIfAny();
   }
@@ -98,7 +111,9 @@ public record PrometheusAdapterSettings(
     private Duration readyTimeout = Duration.ofMinutes(5);
     private Optional<Authentication> authentication = Optional.empty();
     private OptionalLong signalPid = OptionalLong.empty();
+    private Optional<Path> signalPidFile = Optional.empty();
     private Optional<Path> promtool = Optional.empty();
+    private Duration promtoolTimeout = LocalValidation.DEFAULT_PROMTOOL_TIMEOUT;
 
     private Builder(Path outputDirectory, URI prometheusUri) {
       this.outputDirectory = outputDirectory;
@@ -136,8 +151,19 @@ public record PrometheusAdapterSettings(
       return this;
     }
 
+    /** Reload by SIGHUP to the process whose PID this file holds, read before each signal. */
+    public Builder signalPidFile(Path value) {
+      signalPidFile = Optional.of(value);
+      return this;
+    }
+
     public Builder promtool(Path value) {
       promtool = Optional.of(value);
+      return this;
+    }
+
+    public Builder promtoolTimeout(Duration value) {
+      promtoolTimeout = value;
       return this;
     }
 
@@ -146,7 +172,8 @@ public record PrometheusAdapterSettings(
      */
     public PrometheusAdapterSettings build() {
       return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,
-          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, promtool);
+          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, signalPidFile,
+          promtool, promtoolTimeout);
     }
   }
 }

@@ -5,13 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Secret;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +42,13 @@ class AtomicFileStoreTest {
 
   @TempDir Path tmp;
 
-  private static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+  static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     clusters.forEach((id, bundle) -> files.putAll(TestStates.certificateFiles(id, bundle)));
     return TestStates.of(config, files);
   }
 
-  private static void write(AtomicFileStore store, DesiredState state) {
+  static void write(AtomicFileStore store, DesiredState state) {
     store.write(state, FileDiff.between(state, store.readOwned()));
   }
 
@@ -267,105 +275,77 @@ class AtomicFileStoreTest {
   }
 
   /**
-   * Simulates a crash at every step of a write (after each temp file, rename and deletion,
-   * including the manifest's): whatever step the process dies at, every file is wholly old or
-   * wholly new, unowned files are untouched, and the next run completes the write.
+   * A file renamed into a new folder survives a crash only once the folder's own entry in its
+   * parent is on disk: the parent of every folder the store creates, the output folder itself
+   * included, is fsynced before anything is renamed into the new folder.
    */
   @Test
-  void crashAtAnyStepLeavesEachFileOldOrNewAndTheNextWriteCompletes() throws IOException {
-    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
-    DesiredState newState = stateWith(TestStates.staticJobs("new"),
-        Map.of("a", B, "c", A));
-    int steps = countSteps(oldState, newState);
-    assertTrue(steps > 10, "steps: " + steps);
+  void syncsTheParentOfEveryFolderItCreatesBeforeRenamingIntoIt() {
+    Path root = tmp.resolve("volume/out");
+    List<String> events = new ArrayList<>();
+    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> events.add(step + " "
+        + tmp.relativize(path)));
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.put("certs/deep/nested/x-ca.pem", DesiredFile.of(FileKind.CERTIFICATE, "x"));
+    write(store, TestStates.of("{}", files));
 
-    for (int crashAt = 0; crashAt < steps; crashAt++) {
-      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
-      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-      Files.writeString(root.resolve("certs/user.pem"), "user");
-      AtomicInteger counter = new AtomicInteger();
-      int limit = crashAt;
-      AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
-        if (counter.getAndIncrement() == limit) {
-          throw new SimulatedCrash();
-        }
-      });
-
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-
-      for (String path : union(oldState, newState)) {
-        Path file = root.resolve(path);
-        if (Files.exists(file)) {
-          byte[] bytes = Files.readAllBytes(file);
-          DesiredFile before = oldState.files().get(path);
-          DesiredFile after = newState.files().get(path);
-          assertTrue((before != null && before.contentEquals(bytes))
-                  || (after != null && after.contentEquals(bytes)),
-              "crash at step " + crashAt + " left a partial " + path);
-        }
-      }
-      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
-
-      AtomicFileStore restarted = new AtomicFileStore(root);
-      restarted.write(newState, FileDiff.between(newState, restarted.readOwned()));
-      assertEquals(newState.files(), restarted.readOwned(), "after crash at step " + crashAt);
-      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
-      try (Stream<Path> all = Files.walk(root)) {
-        assertEquals(List.of(), all.map(Path::toString).filter(p -> p.contains(".promcc-tmp-"))
-            .toList(), "temporary files left after crash at step " + crashAt);
-      }
+    List<String> created = List.of("volume", "volume/out", "volume/out/certs",
+        "volume/out/certs/deep", "volume/out/certs/deep/nested");
+    for (String folder : created) {
+      Path parent = Path.of(folder).getParent();
+      int synced = events.indexOf("FOLDER_SYNCED " + (parent == null ? "" : parent));
+      int firstRenameInside = indexOfFirst(events, "RENAMED " + folder + "/");
+      assertTrue(synced >= 0 && synced < firstRenameInside,
+          "the parent of " + folder + " is synced before a file is renamed into it: " + events);
     }
   }
 
+  private static int indexOfFirst(List<String> events, String prefix) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no event starting with " + prefix + " in " + events);
+  }
+
+  /**
+   * In per-cluster-files mode a removed cluster's scrape file goes before the certificate files
+   * it names, so Prometheus never reads a job whose TLS files are gone.
+   */
   @Test
-  void verificationAfterACrashRecordsTheFilesAsTheyAreOnDisk() throws IOException {
-    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
-    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
-    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger renames = new AtomicInteger();
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      // die after the second certificate rename: key and config still old
-      if (step == AtomicFileStore.Step.RENAMED && path.toString().endsWith(".pem")
-          && renames.incrementAndGet() == 2) {
-        throw new SimulatedCrash();
+  void deletesARemovedClustersScrapeFileBeforeItsCertificatesInPerClusterFilesMode() {
+    ControllerSettings perCluster = ControllerSettings.builder()
+        .outputMode(OutputMode.PER_CLUSTER_FILES).build();
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(),
+        BaseConfig.parse("global:\n  scrape_interval: 1m\n", TestStates.CONFIG));
+    Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+    for (String id : List.of("a", "b")) {
+      TestCertificates.Bundle bundle = id.equals("a") ? A : B;
+      certificates.put(ClusterId.of(id), CertificateBundle.fromPem(bundle.caPem(),
+          bundle.certificatePem(), Secret.of(bundle.pkcs8KeyPem())));
+    }
+    DesiredState both = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example"),
+        GuestCluster.of("b", "aws", "https://b.example")), certificates, perCluster);
+    DesiredState onlyA = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example")),
+        certificates, perCluster);
+    List<String> deleted = new ArrayList<>();
+    AtomicFileStore store = new AtomicFileStore(tmp, (step, path) -> {
+      if (step == AtomicFileStore.Step.DELETED) {
+        deleted.add(tmp.relativize(path).toString());
       }
     });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-    AtomicFileStore restarted = new AtomicFileStore(tmp);
-    SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
-    assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
-    assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
+    write(store, both);
+    List<String> scrapeFilesOfB = both.files().entrySet().stream()
+        .filter(e -> e.getValue().kind() == FileKind.SCRAPE_CONFIG && !onlyA.files()
+            .containsKey(e.getKey())).map(Map.Entry::getKey).toList();
+    assertEquals(1, scrapeFilesOfB.size(), both.files().keySet().toString());
 
-    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
-    write(restarted, newState);
-    assertTrue(restarted.restoreLastVerified());
+    write(store, onlyA);
 
-    SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
-    expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
-    assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
-  }
-
-  private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
-    Path root = Files.createDirectory(tmp.resolve("count"));
-    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger counter = new AtomicInteger();
-    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
-    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
-    return counter.get();
-  }
-
-  private static List<String> union(DesiredState a, DesiredState b) {
-    TreeMap<String, Boolean> all = new TreeMap<>();
-    a.files().keySet().forEach(p -> all.put(p, true));
-    b.files().keySet().forEach(p -> all.put(p, true));
-    return List.copyOf(all.keySet());
-  }
-
-  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
+    assertEquals(List.of(scrapeFilesOfB.get(0), "certs/b-ca.pem", "certs/b-crt.pem",
+        "certs/b-key.pem"), deleted);
+    assertEquals(onlyA.files(), store.readOwned());
   }
 
   /**

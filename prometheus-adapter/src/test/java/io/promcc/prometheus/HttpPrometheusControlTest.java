@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpPrometheusControlTest {
   private static final String RUNTIMEINFO = "{\"status\":\"success\",\"data\":{"
@@ -335,21 +338,109 @@ class HttpPrometheusControlTest {
     assertNull(take().getHeaders().get("Authorization"));
   }
 
-  @Test
-  void signalReloadReportsAFailedKill() {
+  /** Runtime info whose Date is past the last load, so a signal reload signals at once. */
+  private void enqueueRuntimeInfoPastTheLastLoad() {
     server.enqueue(new MockResponse.Builder().code(200)
         .body(String.format(RUNTIMEINFO, "true", "2026-11-25T11:00:00Z"))
         .addHeader("Date", "Wed, 25 Nov 2026 11:00:05 GMT").build());
+  }
+
+  @Test
+  void neverSignalsAProcessThatIsNotPrometheus() throws Exception {
+    enqueueRuntimeInfoPastTheLastLoad();
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    try {
+      PrometheusAdapterSettings settings = settings(server.url("/").uri())
+          .signalPid(sleep.pid()).build();
+
+      PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+          () -> control(settings).reload());
+
+      assertTrue(e.getMessage().startsWith("process " + sleep.pid() + " runs \""),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith("\", not prometheus; refusing to send it the reload "
+          + "signal (is the pid stale?)"), e.getMessage());
+      assertFalse(sleep.waitFor(500, TimeUnit.MILLISECONDS), "SIGHUP would have ended sleep");
+    } finally {
+      sleep.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tellsTheProgramOfAnotherUsersProcessFromItsCommandLine() throws Exception {
+    // for another user's process /proc/<pid>/exe is unreadable and info().command() is empty
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    try {
+      assertEquals(Optional.of("sleep"),
+          ReloadSignal.commandOf(Optional.empty(), sleep.pid()));
+      assertEquals(Optional.of("/opt/prometheus"),
+          ReloadSignal.commandOf(Optional.of("/opt/prometheus"), sleep.pid()));
+    } finally {
+      sleep.destroyForcibly();
+    }
+  }
+
+  @Test
+  void neverSignalsAPidThatIsNoLongerRunning() throws Exception {
+    enqueueRuntimeInfoPastTheLastLoad();
+    Process gone = new ProcessBuilder("true").start();
+    assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
     PrometheusAdapterSettings settings = settings(server.url("/").uri())
-        .signalPid(Integer.MAX_VALUE).build();
+        .signalPid(gone.pid()).build();
 
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings).reload());
 
-    assertTrue(e.getMessage().startsWith("cannot signal prometheus (pid 2147483647): kill exited "
-        + "with "), e.getMessage());
+    assertEquals("no process with pid " + gone.pid() + " is running; refusing to send the "
+        + "reload signal (is the pid stale?)", e.getMessage());
     assertEquals(1, server.getRequestCount(), "only the runtime info before the signal");
     assertEquals(List.of(), sleeps, "prometheus' clock was past its last load already");
+  }
+
+  @Test
+  void readsThePidFileAgainBeforeEachSignal(@TempDir Path work) throws Exception {
+    // a program named prometheus that SIGHUP ends: each signal shows as the end of its process
+    Path prometheus = work.resolve("prometheus");
+    Files.copy(Files.exists(Path.of("/usr/bin/sleep")) ? Path.of("/usr/bin/sleep")
+        : Path.of("/bin/sleep"), prometheus);
+    Files.setPosixFilePermissions(prometheus, PosixFilePermissions.fromString("rwx------"));
+    Path pidFile = work.resolve("prometheus.pid");
+    HttpPrometheusControl control = control(settings(server.url("/").uri())
+        .signalPidFile(pidFile).build());
+    List<Process> started = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Process process = new ProcessBuilder(prometheus.toString(), "600").start();
+        started.add(process);
+        Files.writeString(pidFile, process.pid() + "\n");
+        enqueueRuntimeInfoPastTheLastLoad();
+
+        assertEquals(ReloadAck.SIGNALLED, control.reload());
+
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "process " + i + " got the signal");
+      }
+    } finally {
+      started.forEach(Process::destroyForcibly);
+    }
+  }
+
+  @Test
+  void aMissingOrUnreadablePidFileSaysSo(@TempDir Path work) throws IOException {
+    Path pidFile = work.resolve("prometheus.pid");
+    HttpPrometheusControl control = control(settings(server.url("/").uri())
+        .signalPidFile(pidFile).build());
+    enqueueRuntimeInfoPastTheLastLoad();
+    PrometheusUnavailableException missing = assertThrows(PrometheusUnavailableException.class,
+        control::reload);
+    assertTrue(missing.getMessage().startsWith("cannot read the prometheus pid file \""
+        + pidFile + "\": "), missing.getMessage());
+
+    Files.writeString(pidFile, "not a pid\n");
+    enqueueRuntimeInfoPastTheLastLoad();
+    PrometheusUnavailableException bad = assertThrows(PrometheusUnavailableException.class,
+        control::reload);
+    assertEquals("prometheus pid file \"" + pidFile + "\" must hold a process id greater than 1,"
+        + " found \"not a pid\"", bad.getMessage());
   }
 
   private static URI closedPort() throws IOException {

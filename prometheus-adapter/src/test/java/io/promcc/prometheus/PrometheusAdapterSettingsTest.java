@@ -19,13 +19,17 @@ class PrometheusAdapterSettingsTest {
     ValidationException e = assertThrows(ValidationException.class,
         () -> PrometheusAdapterSettings.builder(OUT, URI.create("ftp://127.0.0.1:9090"))
             .requestTimeout(Duration.ZERO).readyTimeout(Duration.ofSeconds(-1)).signalPid(1)
+            .signalPidFile(Path.of("/run/prometheus.pid")).promtoolTimeout(Duration.ZERO)
             .build());
 
     assertEquals(List.of(
         "prometheus url must be an absolute http or https url, found \"ftp://127.0.0.1:9090\"",
         "request timeout must be positive, found \"PT0S\"",
         "ready timeout must be positive, found \"PT-1S\"",
-        "prometheus pid must be greater than 1, found \"1\""), e.problems());
+        "promtool timeout must be positive, found \"PT0S\"",
+        "prometheus pid must be greater than 1, found \"1\"",
+        "prometheus pid file must not be set together with a prometheus pid, found "
+            + "\"/run/prometheus.pid\""), e.problems());
   }
 
   @Test

@@ -14,10 +14,12 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * An in-memory Prometheus that "loads" whatever a {@link Supplier} of files returns (usually a
- * {@link FakeConfigStore#readOwned()}), the way the real one reads its folder.
+ * {@link FakeConfigStore#readOwned()}), the way the real one reads its folder. It passes
+ * {@link PrometheusControlContract}, as the HTTP adapter does against a real Prometheus.
  *
  * <p>It has its own clock, which tests may set apart from the controller's to prove that the two
  * are never compared; {@code lastConfigTime} and the server time are whole seconds of it, as
@@ -25,9 +27,18 @@ import java.util.function.Supplier;
  * Prometheus would give); a crasher decides which file sets make the process die on load and
  * crash-loop (it is down while the disk holds such files, and starts again, loading the disk, once
  * they are gone). It can be taken down, restarted, made to reload by signal, and counts reloads.
- * Thread-safe (synchronized).
+ *
+ * <p>A signal reload behaves as the adapter and Prometheus do together: the load happens
+ * asynchronously, once its clock has passed the second of the previous load (the adapter signals
+ * only then), so a successful signal reload always shows a newer {@code lastConfigTime}; until
+ * its clock gets there, runtime info shows the previous load. The loaded config, like
+ * Prometheus' {@code /api/v1/status/config}, shows secrets as {@code <secret>}. Thread-safe
+ * (synchronized).
  */
 public final class FakePrometheusControl implements PrometheusControl {
+  /** The fields Prometheus 2.53 shows as {@code <secret>} (its {@code config.Secret} type). */
+  private static final Pattern SECRET_FIELD = Pattern.compile("(?m)^([ \\t]*(?:- )?"
+      + "(?:password|credentials|bearer_token|client_secret|secret_key):[ \\t]*)\\S[^\\n]*$");
   private final Clock clock;
   private final Supplier<SortedMap<String, DesiredFile>> disk;
   private Function<SortedMap<String, DesiredFile>, Optional<String>> rejecter =
@@ -38,6 +49,8 @@ public final class FakePrometheusControl implements PrometheusControl {
   private boolean signal;
   private boolean success = true;
   private Instant lastConfigTime;
+  /** When a received reload signal's load happens (its clock); null if none is pending. */
+  private Instant signalledLoadAt;
   private SortedMap<String, DesiredFile> loaded;
   private int reloads;
   private int runtimeInfoCalls;
@@ -72,14 +85,18 @@ public final class FakePrometheusControl implements PrometheusControl {
 
   /** Takes Prometheus down (every call fails as unreachable) or brings it back up. */
   public synchronized void setUp(boolean newUp) {
+    settle();
     this.up = newUp;
     if (newUp) {
       crashLooping = false;
+    } else {
+      signalledLoadAt = null; // stopped before it loaded
     }
   }
 
   /** Simulates a Prometheus restart: loads the files on disk now, as a fresh process would. */
   public synchronized void restart() {
+    signalledLoadAt = null;
     start();
   }
 
@@ -92,6 +109,15 @@ public final class FakePrometheusControl implements PrometheusControl {
   public synchronized ReloadAck reload() {
     requireUp();
     reloads++;
+    if (signal) {
+      if (signalledLoadAt == null) {
+        Instant nextSecond = lastConfigTime.plusSeconds(1);
+        Instant now = clock.instant();
+        signalledLoadAt = now.isBefore(nextSecond) ? nextSecond : now;
+      }
+      settle();
+      return ReloadAck.SIGNALLED; // a signal gets no answer; runtime info tells
+    }
     SortedMap<String, DesiredFile> files = new TreeMap<>(disk.get());
     if (crasher.test(files)) {
       up = false;
@@ -102,15 +128,33 @@ public final class FakePrometheusControl implements PrometheusControl {
     Optional<String> rejection = rejecter.apply(files);
     if (rejection.isPresent()) {
       success = false;
-      if (signal) {
-        return ReloadAck.SIGNALLED; // a signal gets no answer; runtime info tells
-      }
       throw new ReloadRejectedException(rejection.get());
     }
+    load(files);
+    return ReloadAck.LOADED;
+  }
+
+  /** Carries out a signalled load whose time has come. */
+  private void settle() {
+    if (signalledLoadAt == null || !up || clock.instant().isBefore(signalledLoadAt)) {
+      return;
+    }
+    signalledLoadAt = null;
+    SortedMap<String, DesiredFile> files = new TreeMap<>(disk.get());
+    if (crasher.test(files)) {
+      up = false;
+      crashLooping = true;
+    } else if (rejecter.apply(files).isPresent()) {
+      success = false;
+    } else {
+      load(files);
+    }
+  }
+
+  private void load(SortedMap<String, DesiredFile> files) {
     loaded = files;
     success = true;
     lastConfigTime = now();
-    return signal ? ReloadAck.SIGNALLED : ReloadAck.LOADED;
   }
 
   @Override
@@ -120,21 +164,27 @@ public final class FakePrometheusControl implements PrometheusControl {
     return new RuntimeInfo(success, lastConfigTime, Optional.of(now()));
   }
 
-  /** The text of the loaded main config file, or the empty string if there is none. */
+  /**
+   * The text of the loaded main config file with the values of secret fields shown as {@code
+   * <secret>} (as Prometheus does), or the empty string if there is none.
+   */
   @Override
   public synchronized String loadedConfig() {
     requireUp();
     return loaded.values().stream().filter(f -> f.kind() == FileKind.MAIN_CONFIG)
-        .map(DesiredFile::text).findFirst().orElse("");
+        .map(f -> SECRET_FIELD.matcher(f.text()).replaceAll("$1<secret>")).findFirst()
+        .orElse("");
   }
 
   /** The files of the last successful load. */
   public synchronized SortedMap<String, DesiredFile> loadedFiles() {
+    settle();
     return new TreeMap<>(loaded);
   }
 
   /** Whether it is up (not taken down, not crash-looping). */
   public synchronized boolean isUp() {
+    settle();
     return up;
   }
 
@@ -149,6 +199,7 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   private void start() {
+    signalledLoadAt = null;
     SortedMap<String, DesiredFile> files = new TreeMap<>(disk.get());
     if (crasher.test(files)) {
       up = false;
@@ -161,9 +212,7 @@ public final class FakePrometheusControl implements PrometheusControl {
       crashLooping = true;
       return;
     }
-    loaded = files;
-    success = true;
-    lastConfigTime = now();
+    load(files);
     up = true;
     crashLooping = false;
   }
@@ -173,6 +222,7 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   private void requireUp() {
+    settle();
     if (!up && crashLooping) {
       start(); // the container restarts; it comes up once the files on disk load
     }

@@ -1,0 +1,201 @@
+package io.promcc.core.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link PrometheusControl} does, run against {@link FakePrometheusControl} and against
+ * the HTTP adapter with a real Prometheus 2.53.3, so the fake cannot drift from the adapter.
+ *
+ * <p>A control answers a reload either with {@link ReloadAck#LOADED} (HTTP: the answer is the
+ * verdict, so runtime info shows the load at once) or {@link ReloadAck#SIGNALLED} (the load runs
+ * asynchronously, and shows in runtime info as a newer {@code lastConfigTime} eventually); the
+ * contract accepts either and holds each to its promise. Prometheus' times are only compared with
+ * each other.
+ *
+ * <p>A subclass starts a Prometheus on a given config, writes config text where Prometheus reads
+ * it, takes Prometheus down, and lets time pass while the contract polls (a fake moves its clock;
+ * a real Prometheus is waited for). It stops its Prometheus after each test itself.
+ */
+public abstract class PrometheusControlContract {
+  /** The field {@link #INVALID_CONFIG} has that Prometheus does not know. */
+  protected static final String INVALID_FIELD = "bogus_setting";
+  /** A config Prometheus refuses to load: a top-level field it does not know. */
+  protected static final String INVALID_CONFIG = config("contract-invalid", "")
+      + INVALID_FIELD + ": 1\n";
+  private static final String SECRET = "contract-s3cret";
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private PrometheusControl control;
+
+  /**
+   * Starts a Prometheus that has loaded {@code initialConfig} and is ready, and returns the
+   * control under test for it.
+   */
+  protected abstract PrometheusControl start(String initialConfig);
+
+  /** Replaces the config file Prometheus reads with {@code text} (atomically); no reload. */
+  protected abstract void writeConfig(String text);
+
+  /** Takes Prometheus down: from now on it cannot be reached. */
+  protected abstract void takeDown();
+
+  /** Lets {@code duration} pass while the contract waits for an asynchronous load. */
+  protected abstract void letTimePass(Duration duration);
+
+  /** What {@link PrometheusControl#awaitReady} is given while Prometheus is down. */
+  protected Duration downTimeout() {
+    return Duration.ofSeconds(2);
+  }
+
+  /** How long an asynchronous load may take to show. */
+  protected Duration patience() {
+    return Duration.ofSeconds(60);
+  }
+
+  /** A config of one static job {@code job} (its target a closed port) plus {@code jobExtra}. */
+  protected static String config(String job, String jobExtra) {
+    return "global:\n  scrape_interval: 1m\nscrape_configs:\n"
+        + "  - job_name: " + job + "\n"
+        + "    static_configs:\n      - targets: ['127.0.0.1:9']\n" + jobExtra;
+  }
+
+  @BeforeEach
+  void startPrometheus() {
+    control = start(config("contract-first", ""));
+  }
+
+  @Test
+  void awaitReadyReturnsWhilePrometheusIsUp() {
+    control.awaitReady(patience());
+    assertTrue(control.runtimeInfo().reloadConfigSuccess());
+  }
+
+  @Test
+  void everyCallFailsAsUnavailableWhilePrometheusIsDown() {
+    takeDown();
+
+    assertThrows(PrometheusUnavailableException.class, () -> control.awaitReady(downTimeout()));
+    assertThrows(PrometheusUnavailableException.class, control::runtimeInfo);
+    assertThrows(PrometheusUnavailableException.class, control::loadedConfig);
+    assertThrows(PrometheusUnavailableException.class, control::reload);
+  }
+
+  @Test
+  void runtimeInfoReportsASuccessfulLoadInPrometheusOwnWholeSeconds() {
+    RuntimeInfo info = control.runtimeInfo();
+
+    assertTrue(info.reloadConfigSuccess());
+    assertEquals(0, info.lastConfigTime().getNano(), "whole seconds: " + info.lastConfigTime());
+    info.serverTime().ifPresent(serverTime -> assertFalse(
+        serverTime.isBefore(info.lastConfigTime()), "answered at " + serverTime
+            + ", before its last load at " + info.lastConfigTime()));
+  }
+
+  @Test
+  void aValidConfigIsLoadedAndRuntimeInfoShowsTheLoad() {
+    RuntimeInfo before = control.runtimeInfo();
+    writeConfig(config("contract-second", ""));
+
+    ReloadAck ack = control.reload();
+
+    RuntimeInfo after = ack == ReloadAck.LOADED ? control.runtimeInfo()
+        : eventually(info -> info.reloadConfigSuccess()
+            && info.lastConfigTime().isAfter(before.lastConfigTime()),
+            "a successful load newer than " + before.lastConfigTime());
+    assertTrue(after.reloadConfigSuccess(), after.toString());
+    assertFalse(after.lastConfigTime().isBefore(before.lastConfigTime()),
+        after + " is older than " + before);
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-second"), loaded);
+    assertFalse(loaded.contains("contract-first"), loaded);
+  }
+
+  @Test
+  void anInvalidConfigIsRefusedInPrometheusWordsAndTheLoadedOneStays() {
+    RuntimeInfo before = control.runtimeInfo();
+    writeConfig(INVALID_CONFIG);
+
+    RuntimeInfo after;
+    try {
+      ReloadAck ack = control.reload();
+      if (ack == ReloadAck.LOADED) {
+        fail("an invalid config was acknowledged as loaded");
+      }
+      after = eventually(info -> !info.reloadConfigSuccess(), "reloadConfigSuccess=false");
+    } catch (ReloadRejectedException rejected) {
+      assertTrue(rejected.prometheusMessage().contains("field " + INVALID_FIELD + " not found"),
+          rejected.prometheusMessage());
+      after = control.runtimeInfo();
+    }
+
+    assertFalse(after.reloadConfigSuccess(), after.toString());
+    assertEquals(before.lastConfigTime(), after.lastConfigTime(), "no successful load since");
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-first"), loaded);
+    assertFalse(loaded.contains("contract-invalid"), loaded);
+  }
+
+  @Test
+  void aValidConfigAfterAnInvalidOneIsLoadedAgain() {
+    writeConfig(INVALID_CONFIG);
+    try {
+      control.reload();
+    } catch (ReloadRejectedException expected) {
+      // as the previous test shows
+    }
+    eventually(info -> !info.reloadConfigSuccess(), "the invalid config refused");
+    RuntimeInfo refused = control.runtimeInfo();
+    writeConfig(config("contract-third", ""));
+
+    ReloadAck ack = control.reload();
+
+    RuntimeInfo after = eventually(RuntimeInfo::reloadConfigSuccess, "a successful load");
+    if (ack == ReloadAck.SIGNALLED) {
+      assertTrue(after.lastConfigTime().isAfter(refused.lastConfigTime()), after.toString());
+    }
+    assertTrue(control.loadedConfig().contains("job_name: contract-third"));
+  }
+
+  @Test
+  void theLoadedConfigShowsSecretsAsSecret() {
+    writeConfig(config("contract-protected", "    basic_auth:\n      username: promcc\n"
+        + "      password: " + SECRET + "\n"));
+    RuntimeInfo before = control.runtimeInfo();
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-protected"), loaded);
+    assertFalse(loaded.contains(SECRET), loaded);
+    assertTrue(loaded.contains("password: <secret>"), loaded);
+    assertTrue(loaded.contains("username: promcc"), loaded);
+  }
+
+  /** Polls runtime info, letting time pass in between, until {@code condition} holds. */
+  private RuntimeInfo eventually(Predicate<RuntimeInfo> condition, String what) {
+    Duration waited = Duration.ZERO;
+    while (true) {
+      RuntimeInfo info = control.runtimeInfo();
+      if (condition.test(info)) {
+        return info;
+      }
+      if (waited.compareTo(patience()) >= 0) {
+        throw new AssertionError("not within " + patience() + ": " + what + "; runtime info "
+            + info);
+      }
+      letTimePass(POLL);
+      waited = waited.plus(POLL);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.prometheus.AtomicFileStore.Step;
+import io.promcc.prometheus.AtomicFileStore.StepHook;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The atomic-write primitives of {@link AtomicFileStore}: a temporary file in the target's folder,
+ * fsynced, renamed over the target, the folder fsynced; folders are created level by level with
+ * the parent of each new folder fsynced.
+ *
+ * <p>Errors other than I/O errors (a simulated crash in tests) propagate without clean-up, exactly
+ * as a killed process would leave things. Every method throws {@link ConfigStoreException} on an
+ * I/O error, naming the path. Thread-safe as far as the file system is: distinct targets may be
+ * written concurrently.
+ */
+final class AtomicFiles {
+  /** Marks the store's temporary files: {@code .<name>.promcc-tmp-<random>}. */
+  static final String TEMP_MARKER = ".promcc-tmp-";
+  /** Mode of the output folder and of every folder the store creates. */
+  static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
+  private static final int WRITE_THREADS = 8;
+
+  private final Path root;
+  private final StepHook hook;
+
+  AtomicFiles(Path root, StepHook hook) {
+    this.root = requireNonNull(root, "root == null");
+    this.hook = requireNonNull(hook, "hook == null");
+  }
+
+  /** A new, random name for a temporary file next to {@code target}; nothing is created. */
+  static Path newTempPath(Path target) {
+    return target.getParent().resolve("." + target.getFileName() + TEMP_MARKER
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+  }
+
+  /** Writes {@code bytes} to {@code temp} and renames it over {@code target}; syncs the folder. */
+  void replaceAtomically(Path target, Path temp, byte[] bytes, int mode, boolean syncDirectory) {
+    writeTemporary(temp, target, bytes, mode);
+    rename(temp, target);
+    if (syncDirectory) {
+      fsyncDirectory(target.getParent());
+    }
+  }
+
+  /** Creates {@code temp} (it must not exist) with {@code bytes} and mode, fsynced. */
+  void writeTemporary(Path temp, Path target, byte[] bytes, int mode) {
+    Set<PosixFilePermission> perms = permissionsOf(mode);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(perms))) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        // the umask may have removed bits at creation; set exactly what was asked
+        Files.setPosixFilePermissions(temp, perms);
+        channel.force(true);
+      }
+      hook.reached(Step.TEMP_WRITTEN, target);
+    } catch (IOException e) {
+      deleteQuietly(temp, e);
+      throw failure("cannot write", target, e);
+    }
+  }
+
+  void rename(Path temp, Path target) {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      hook.reached(Step.RENAMED, target);
+    } catch (IOException e) {
+      deleteQuietly(temp, e);
+      throw failure("cannot write", target, e);
+    }
+  }
+
+  /** Deletes an owned file (or nothing, if it is gone). */
+  void delete(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      hook.reached(Step.DELETED, file);
+    } catch (IOException e) {
+      throw failure("cannot delete owned file", file, e);
+    }
+  }
+
+  /**
+   * Deletes a temporary file the store created, if it is still there. Never follows a link and
+   * never deletes a folder.
+   */
+  void deleteTemporary(Path temp) {
+    try {
+      if (Files.isRegularFile(temp, LinkOption.NOFOLLOW_LINKS)
+          || Files.isSymbolicLink(temp)) {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw failure("cannot remove temporary file", temp, e);
+    }
+  }
+
+  private static void deleteQuietly(Path temp, IOException reported) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException suppressed) {
+      reported.addSuppressed(suppressed);
+    }
+  }
+
+  /**
+   * Writes the temporary files concurrently (fsync is the slow part, and concurrent fsyncs share
+   * journal commits). On an I/O failure the finished temporary files are removed and nothing has
+   * been renamed; any other throwable propagates as in a crash.
+   */
+  void writeTemporaryFiles(List<Path> temps, List<Path> targets, List<byte[]> contents,
+      List<Integer> modes) {
+    int n = targets.size();
+    if (n <= 1) {
+      for (int i = 0; i < n; i++) {
+        writeTemporary(temps.get(i), targets.get(i), contents.get(i), modes.get(i));
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, WRITE_THREADS), runnable -> {
+      Thread thread = new Thread(runnable, "promcc-file-store-write");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> writeTemporary(temps.get(index), targets.get(index),
+            contents.get(index), modes.get(index))));
+      }
+      Throwable failure = null;
+      for (Future<?> future : futures) {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure = failure == null ? e : failure;
+        }
+      }
+      if (failure instanceof Error error) {
+        throw error; // a crash: leave everything as it is
+      }
+      if (failure != null) {
+        for (Path temp : temps) {
+          deleteQuietly(temp, new IOException("clean-up"));
+        }
+        if (failure instanceof ConfigStoreException e) {
+          throw e;
+        }
+        throw new ConfigStoreException("cannot write files to " + Quoting.quote(root.toString())
+            + ": " + failure, failure);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  void fsyncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+      hook.reached(Step.FOLDER_SYNCED, dir);
+    } catch (IOException e) {
+      throw failure("cannot sync folder", dir, e);
+    }
+  }
+
+  /**
+   * Makes {@code dir} a folder: each missing level is created with {@link #DIR_MODE}, and the
+   * parent of each new folder is fsynced at once, since a file renamed into a new folder survives
+   * a crash only if the folder's own entry does. The output folder, if it exists and others may
+   * use it, is narrowed to the group.
+   */
+  void ensureDirectory(Path dir) {
+    try {
+      if (Files.isDirectory(dir)) {
+        if (dir.equals(root)) {
+          Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+          if (perms.remove(PosixFilePermission.OTHERS_READ)
+              | perms.remove(PosixFilePermission.OTHERS_WRITE)
+              | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
+            Files.setPosixFilePermissions(dir, perms);
+          }
+        }
+        return;
+      }
+      Deque<Path> missing = new ArrayDeque<>();
+      for (Path level = dir; level != null && !Files.isDirectory(level);
+          level = level.getParent()) {
+        missing.push(level);
+      }
+      for (Path level : missing) { // outermost first
+        try {
+          Files.createDirectory(level, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (FileAlreadyExistsException raced) {
+          if (!Files.isDirectory(level)) {
+            throw raced;
+          }
+          continue; // someone else made it
+        }
+        Files.setPosixFilePermissions(level, DIR_MODE);
+        fsyncDirectory(level.getParent());
+      }
+    } catch (IOException e) {
+      throw failure("cannot prepare folder", dir, e);
+    }
+  }
+
+  static ConfigStoreException failure(String what, Path path, IOException cause) {
+    return new ConfigStoreException(what + " " + Quoting.quote(path.toString()) + ": "
+        + cause, cause);
+  }
+
+  static Set<PosixFilePermission> permissionsOf(int mode) {
+    Set<PosixFilePermission> perms = new HashSet<>();
+    PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE,
+        PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE,
+        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        perms.add(bits[i]);
+      }
+    }
+    return perms;
+  }
+
+  static int modeOf(Set<PosixFilePermission> perms) {
+    int mode = 0;
+    for (PosixFilePermission p : perms) {
+      mode |= switch (p) {
+        case OTHERS_EXECUTE -> 01;
+        case OTHERS_WRITE -> 02;
+        case OTHERS_READ -> 04;
+        case GROUP_EXECUTE -> 010;
+        case GROUP_WRITE -> 020;
+        case GROUP_READ -> 040;
+        case OWNER_EXECUTE -> 0100;
+        case OWNER_WRITE -> 0200;
+        case OWNER_READ -> 0400;
+      };
+    }
+    return mode;
+  }
+}

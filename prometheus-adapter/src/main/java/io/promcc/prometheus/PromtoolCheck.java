@@ -1,0 +1,146 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.Quoting;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code promtool check config} for {@link LocalValidation}, bounded in time and output, on a
+ * private staged copy of the desired files. Thread-safe: each check has its own staging folder.
+ */
+final class PromtoolCheck {
+  private static final String STAGE_PREFIX = ".promcc-check-";
+  private static final Set<PosixFilePermission> STAGE_MODE =
+      PosixFilePermissions.fromString("rwx------");
+  /** What is kept of promtool's output; the rest is read and dropped. */
+  static final int MAX_OUTPUT = 64 * 1024;
+  private static final int MAX_MESSAGE = 4000;
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
+
+  private final Path promtool;
+  private final Path outputDirectory;
+  private final Duration timeout;
+
+  /**
+   * @param promtool the binary
+   * @param outputDirectory the output folder (absolute), where the copy is staged
+   * @param timeout how long promtool may run (positive)
+   * @throws IllegalArgumentException if the timeout is not positive
+   */
+  PromtoolCheck(Path promtool, Path outputDirectory, Duration timeout) {
+    this.promtool = requireNonNull(promtool, "promtool == null");
+    this.outputDirectory = requireNonNull(outputDirectory, "outputDirectory == null");
+    this.timeout = requireNonNull(timeout, "timeout == null");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("promtool timeout must be positive, found \""
+          + timeout + "\"");
+    }
+  }
+
+  /**
+   * Runs {@code promtool check config} on a copy of the desired files staged in a private hidden
+   * folder of the output folder (same volume, same permissions as the files themselves; a
+   * {@code .promcc-check-*} folder is matched by no Prometheus glob, which may hold a wildcard
+   * only in its last path segment). The run is bounded: promtool and every process it started
+   * are stopped at the timeout or on an interrupt, its output is read on a thread of its own into
+   * a bounded buffer (the rest is read and dropped, so promtool never blocks on a full pipe), and
+   * the staged copy is removed in every case. Adds what promtool found wrong with {@code desired}
+   * (or why it could not tell) to {@code problems}.
+   */
+  void check(DesiredState desired, List<String> problems) {
+    Path stage = null;
+    Process process = null;
+    try {
+      stage = newStage();
+      for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
+        Path target = stage.resolve(e.getKey()).normalize();
+        if (!target.startsWith(stage)) {
+          problems.add("cannot stage " + Quoting.quote(e.getKey()) + " for promtool: the path "
+              + "leaves the output folder");
+          return;
+        }
+        Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
+            STAGE_MODE));
+        Files.write(target, e.getValue().content());
+        Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
+      }
+      process = new ProcessBuilder(promtool.toString(), "check", "config",
+          desired.configPath())
+          .directory(stage.toFile()).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      BoundedOutput output = BoundedOutput.readInBackground(process.getInputStream(),
+          MAX_OUTPUT);
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        problems.add("promtool check config did not finish within " + timeout
+            + "; it was stopped");
+        return;
+      }
+      int exit = process.exitValue();
+      if (exit != 0) {
+        // a child that outlives promtool may hold the pipe open: wait for the rest only briefly
+        output.awaitEnd(OUTPUT_GRACE);
+        problems.add("promtool check config failed (exit " + exit
+            + (exit > 128 && exit < 160 ? ", killed by signal " + (exit - 128) : "") + "): "
+            + output.excerpt(MAX_MESSAGE));
+      }
+    } catch (IOException e) {
+      problems.add("cannot run promtool " + Quoting.quote(promtool.toString()) + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      problems.add("interrupted while running promtool; it was stopped");
+    } finally {
+      if (process != null) {
+        stopWithDescendants(process);
+      }
+      if (stage != null) {
+        deleteRecursively(stage);
+      }
+    }
+  }
+
+  /** A new private folder {@code .promcc-check-<random>} in the output folder (made if missing). */
+  private Path newStage() throws IOException {
+    if (!Files.isDirectory(outputDirectory)) {
+      Files.createDirectories(outputDirectory,
+          PosixFilePermissions.asFileAttribute(AtomicFiles.DIR_MODE));
+      Files.setPosixFilePermissions(outputDirectory, AtomicFiles.DIR_MODE);
+    }
+    Path stage = Files.createTempDirectory(outputDirectory, STAGE_PREFIX,
+        PosixFilePermissions.asFileAttribute(STAGE_MODE));
+    Files.setPosixFilePermissions(stage, STAGE_MODE);
+    return stage;
+  }
+
+  /**
+   * Stops {@code process} and every process it started: the descendants are listed while the
+   * process still lives (afterwards they would belong to init), then all are killed.
+   */
+  private static void stopWithDescendants(Process process) {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // the folder is private (0700) and inside the output folder; nothing else to do
+    }
+  }
+}

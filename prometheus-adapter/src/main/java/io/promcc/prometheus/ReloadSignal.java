@@ -1,0 +1,130 @@
+package io.promcc.prometheus;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.PrometheusUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reload by {@code SIGHUP} of {@link HttpPrometheusControl}: which process gets it, and
+ * sending it with {@code kill}, because Java's {@link ProcessHandle} can only terminate other
+ * processes, not send them other signals. Failures throw {@link PrometheusUnavailableException}.
+ * Stateless.
+ */
+final class ReloadSignal {
+  private ReloadSignal() {}
+
+  /**
+   * The PID to signal, read from the PID file now if one is configured, and only if that process
+   * is alive and runs a program named like {@code prometheus}: a stale PID, which may by now
+   * belong to any other process, never receives the signal.
+   */
+  static long target(OptionalLong signalPid, Optional<Path> signalPidFile) {
+    long pid = signalPid.isPresent() ? signalPid.getAsLong() : readPidFile(signalPidFile.get());
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    Optional<String> command = process.flatMap(ReloadSignal::commandOf);
+    if (process.isEmpty() || (command.isEmpty() && !Files.exists(procFile(pid, "cmdline")))) {
+      throw new PrometheusUnavailableException("no process with pid " + pid + " is running; "
+          + "refusing to send the reload signal (is the pid stale?)");
+    }
+    if (command.isEmpty()) {
+      throw new PrometheusUnavailableException("cannot tell which program process " + pid
+          + " runs (no command in /proc/" + pid + "/cmdline); refusing to send it the reload "
+          + "signal");
+    }
+    Path program = Path.of(command.get()).getFileName();
+    if (program == null || !program.toString().contains("prometheus")) {
+      throw new PrometheusUnavailableException("process " + pid + " runs "
+          + Quoting.quote(command.get()) + ", not prometheus; refusing to send it the reload "
+          + "signal (is the pid stale?)");
+    }
+    return pid;
+  }
+
+  private static long readPidFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot read the prometheus pid file "
+          + Quoting.quote(file.toString()) + ": " + e, e);
+    }
+    try {
+      long pid = Long.parseLong(text);
+      if (pid > 1) {
+        return pid;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new PrometheusUnavailableException("prometheus pid file " + Quoting.quote(
+        file.toString()) + " must hold a process id greater than 1, found " + Quoting.quote(
+        text.length() > 40 ? text.substring(0, 40) + "..." : text));
+  }
+
+  /**
+   * The program a process runs: its executable where the controller may see it, else the first
+   * word of its command line ({@code /proc/<pid>/cmdline} is readable for other users' processes,
+   * {@code /proc/<pid>/exe} is not). Empty for a zombie.
+   */
+  private static Optional<String> commandOf(ProcessHandle process) {
+    return commandOf(process.info().command(), process.pid());
+  }
+
+  /** {@code executable} if known, else the first word of the command line of {@code pid}. */
+  static Optional<String> commandOf(Optional<String> executable, long pid) {
+    if (executable.isPresent()) {
+      return executable;
+    }
+    try {
+      byte[] cmdline = Files.readAllBytes(procFile(pid, "cmdline"));
+      int end = 0;
+      while (end < cmdline.length && cmdline[end] != 0) {
+        end++;
+      }
+      return end == 0 ? Optional.empty()
+          : Optional.of(new String(cmdline, 0, end, StandardCharsets.UTF_8));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Path procFile(long pid, String name) {
+    return Path.of("/proc", Long.toString(pid), name);
+  }
+
+  /** Runs {@code kill -HUP pid}, bounded by {@code timeout}. */
+  static void send(long pid, Duration timeout) {
+    Process kill;
+    try {
+      kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
+          .redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot run kill -HUP " + pid + ": " + e, e);
+    }
+    try {
+      if (!kill.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        kill.destroyForcibly();
+        throw new PrometheusUnavailableException("kill -HUP " + pid + " did not finish within "
+            + timeout);
+      }
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (kill.exitValue() != 0) {
+        throw new PrometheusUnavailableException("cannot signal prometheus (pid " + pid
+            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()));
+      }
+    } catch (InterruptedException e) {
+      kill.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
+    } catch (IOException e) {
+      throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.ConfigStoreException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The last verified files of {@link AtomicFileStore}, content-addressed by SHA-256 in
+ * {@value AtomicFileStore#VERIFIED_DIR}: hard links where the file system allows (no copy: the
+ * store never modifies a file in place, it replaces it, so a link keeps the old bytes) and copies
+ * otherwise. A copy read back is checked against its hash. Not thread-safe.
+ */
+final class RollbackArchive {
+  private final Path dir;
+  private final AtomicFiles files;
+
+  RollbackArchive(Path dir, AtomicFiles files) {
+    this.dir = requireNonNull(dir, "dir == null");
+    this.files = requireNonNull(files, "files == null");
+  }
+
+  /** Creates the folder if needed. */
+  void open() {
+    files.ensureDirectory(dir);
+  }
+
+  /**
+   * Keeps the bytes of {@code source} (the owned file {@code path}) as {@code sha256}, unless kept
+   * already.
+   */
+  void keep(String sha256, Path source, String path) {
+    Path object = dir.resolve(sha256);
+    if (Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      try {
+        Files.createLink(object, source);
+      } catch (UnsupportedOperationException | IOException noLink) {
+        files.replaceAtomically(object, AtomicFiles.newTempPath(object),
+            Files.readAllBytes(source), 0600, false);
+      }
+    } catch (NoSuchFileException gone) {
+      throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
+          + " for rollback: the owned file is missing");
+    } catch (FileAlreadyExistsException raced) {
+      // same content under the same name: fine
+    } catch (IOException ex) {
+      throw AtomicFiles.failure("cannot keep file for rollback", source, ex);
+    }
+  }
+
+  /** Makes the kept files durable. */
+  void sync() {
+    files.fsyncDirectory(dir);
+  }
+
+  /**
+   * The kept bytes of {@code sha256}, for restoring {@code path}.
+   *
+   * @throws ConfigStoreException if the copy is unreadable or its bytes no longer have that hash
+   */
+  byte[] read(String sha256, String path) {
+    Path object = dir.resolve(sha256);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(object);
+    } catch (IOException ex) {
+      throw AtomicFiles.failure("cannot restore " + Quoting.quote(path)
+          + ": its rollback copy is unreadable", object, ex);
+    }
+    if (!AtomicFileStore.sha256(bytes).equals(sha256)) {
+      throw new ConfigStoreException("cannot restore " + Quoting.quote(path)
+          + ": its rollback copy " + Quoting.quote(object.toString()) + " was modified");
+    }
+    return bytes;
+  }
+
+  /** Removes a copy no verified set names any more. */
+  void remove(String sha256) {
+    try {
+      Files.deleteIfExists(dir.resolve(sha256));
+    } catch (IOException ex) {
+      throw AtomicFiles.failure("cannot remove old rollback file", dir.resolve(sha256), ex);
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.UnownedFilesException;
+import io.promcc.core.port.Verification;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store killed at every step of a write or a rollback (a step hook throws an {@link Error},
+ * so no clean-up runs, as when the process dies): files are wholly old or new, files of others
+ * (also those named like the store's temporary files, or put later at a path the store had
+ * announced but not written) are never touched, and the next run completes.
+ */
+class AtomicFileStoreCrashTest {
+  private static final TestCertificates.Bundle A = TestCertificates.client("a");
+  private static final TestCertificates.Bundle B = TestCertificates.client("b");
+
+  @TempDir Path tmp;
+
+  private static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+    return AtomicFileStoreTest.stateWith(config, clusters);
+  }
+
+  private static void write(AtomicFileStore store, DesiredState state) {
+    AtomicFileStoreTest.write(store, state);
+  }
+
+  /**
+   * Simulates a crash at every step of a write (after each temp file, rename, deletion and folder
+   * sync, including the manifest's): whatever step the process dies at, every file is wholly old or
+   * wholly new, unowned files are untouched (also those whose names look like the store's
+   * temporary files), and the next run completes the write and removes its own temporary files.
+   */
+  @Test
+  void crashAtAnyStepLeavesEachFileOldOrNewAndTheNextWriteCompletes() throws IOException {
+    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
+    DesiredState newState = stateWith(TestStates.staticJobs("new"),
+        Map.of("a", B, "c", A));
+    int steps = countSteps(oldState, newState);
+    assertTrue(steps > 10, "steps: " + steps);
+
+    for (int crashAt = 0; crashAt < steps; crashAt++) {
+      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
+      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+      Files.writeString(root.resolve("certs/user.pem"), "user");
+      Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(root);
+      AtomicFileStore crashing = crashingAt(root, crashAt);
+
+      assertThrows(SimulatedCrash.class,
+          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+
+      for (String path : union(oldState, newState)) {
+        Path file = root.resolve(path);
+        if (Files.exists(file)) {
+          byte[] bytes = Files.readAllBytes(file);
+          DesiredFile before = oldState.files().get(path);
+          DesiredFile after = newState.files().get(path);
+          assertTrue((before != null && before.contentEquals(bytes))
+                  || (after != null && after.contentEquals(bytes)),
+              "crash at step " + crashAt + " left a partial " + path);
+        }
+      }
+      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
+
+      AtomicFileStore restarted = new AtomicFileStore(root);
+      restarted.write(newState, FileDiff.between(newState, restarted.readOwned()));
+      assertEquals(newState.files(), restarted.readOwned(), "after crash at step " + crashAt);
+      assertEquals("user", Files.readString(root.resolve("certs/user.pem")));
+      for (Map.Entry<String, String> user : userTemps.entrySet()) {
+        assertEquals(user.getValue(), Files.readString(root.resolve(user.getKey())),
+            "a user's file named like a temporary file, after crash at step " + crashAt);
+      }
+      try (Stream<Path> all = Files.walk(root)) {
+        assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
+                .filter(p -> isTemporary(p) && !userTemps.containsKey(p)).toList(),
+            "temporary files left after crash at step " + crashAt);
+      }
+    }
+  }
+
+  /**
+   * A crash after the store announced a file it was about to create (or delete), but before it
+   * did: someone else's file put at that path later is never taken for the store's, so it is not
+   * listed as owned, not restored over by a rollback, not deleted and not replaced.
+   */
+  @Test
+  void crashAtAnyStepNeverTakesAForeignFileAtAPathItHadNotWrittenForItsOwn() throws IOException {
+    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
+    DesiredState newState = stateWith(TestStates.staticJobs("new"),
+        Map.of("a", B, "c", A));
+    int steps = countSteps(oldState, newState);
+
+    for (int crashAt = 0; crashAt < steps; crashAt++) {
+      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
+      AtomicFileStore first = new AtomicFileStore(root);
+      first.write(oldState, FileDiff.between(oldState, Map.of()));
+      first.markVerified(new Verification(oldState.hash(), "c", Instant.EPOCH));
+      AtomicFileStore crashing = crashingAt(root, crashAt);
+      assertThrows(SimulatedCrash.class,
+          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+
+      List<String> foreign = new ArrayList<>();
+      for (String path : union(oldState, newState)) {
+        if (!Files.exists(root.resolve(path))) {
+          Files.writeString(root.resolve(path), "foreign " + path);
+          foreign.add(path);
+        }
+      }
+      String when = "after crash at step " + crashAt + " with foreign files at " + foreign;
+      AtomicFileStore restarted = new AtomicFileStore(root);
+      assertTrue(restarted.readOwned().keySet().stream().noneMatch(foreign::contains),
+          "listed as owned " + when + ": " + restarted.readOwned().keySet());
+
+      restarted.restoreLastVerified();
+      assertForeignFilesUntouched(root, foreign, "rollback " + when);
+
+      List<String> refused = foreign.stream().filter(newState.files()::containsKey).toList();
+      if (refused.isEmpty()) {
+        write(restarted, newState);
+      } else {
+        UnownedFilesException e = assertThrows(UnownedFilesException.class,
+            () -> write(restarted, newState), when);
+        assertEquals(refused, e.paths(), when);
+      }
+      assertForeignFilesUntouched(root, foreign, "write " + when);
+
+      write(restarted, TestStates.of(TestStates.staticJobs("config-only")));
+      assertForeignFilesUntouched(root, foreign, "a write deleting every certificate " + when);
+    }
+  }
+
+  /**
+   * A crash at every step of a rollback (which restores missing certificates, puts the verified
+   * config back and deletes a config file the verified set lacks): each file is the verified or
+   * the rejected version, a foreign file put at a path the rollback had not restored yet (or had
+   * just deleted) is never taken for the store's, and the rollback run again completes.
+   */
+  @Test
+  void crashAtAnyStepOfARollbackNeverTakesAForeignFileAndTheRollbackCompletes()
+      throws IOException {
+    DesiredState good = stateWith("good: 1\n", Map.of("a", A, "b", B));
+    SortedMap<String, DesiredFile> badFiles = new TreeMap<>(stateWith("bad: 1\n",
+        Map.of("a", A)).files());
+    badFiles.put("scrape_configs/extra.yml", DesiredFile.of(FileKind.SCRAPE_CONFIG, "extra: 1\n"));
+    DesiredState bad = new DesiredState(badFiles, TestStates.CONFIG, List.of(), List.of());
+    int steps = 0;
+    {
+      Path root = Files.createDirectory(tmp.resolve("count"));
+      goodVerifiedThenWritten(new AtomicFileStore(root), good, bad);
+      AtomicInteger counter = new AtomicInteger();
+      assertTrue(new AtomicFileStore(root, (step, path) -> counter.incrementAndGet())
+          .restoreLastVerified());
+      steps = counter.get();
+    }
+    assertTrue(steps > 6, "steps: " + steps);
+
+    for (int crashAt = 0; crashAt < steps; crashAt++) {
+      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
+      goodVerifiedThenWritten(new AtomicFileStore(root), good, bad);
+      assertThrows(SimulatedCrash.class, crashingAt(root, crashAt)::restoreLastVerified);
+
+      List<String> foreign = new ArrayList<>();
+      for (String path : union(good, bad)) {
+        Path file = root.resolve(path);
+        if (Files.exists(file)) {
+          byte[] bytes = Files.readAllBytes(file);
+          DesiredFile before = bad.files().get(path);
+          DesiredFile after = good.files().get(path);
+          assertTrue((before != null && before.contentEquals(bytes))
+                  || (after != null && after.contentEquals(bytes)),
+              "crash at step " + crashAt + " left a partial " + path);
+        } else {
+          Files.writeString(file, "foreign " + path);
+          foreign.add(path);
+        }
+      }
+      String when = "after a rollback crashed at step " + crashAt + ", foreign files at "
+          + foreign;
+      AtomicFileStore restarted = new AtomicFileStore(root);
+      assertTrue(restarted.readOwned().keySet().stream().noneMatch(foreign::contains),
+          "listed as owned " + when + ": " + restarted.readOwned().keySet());
+      assertTrue(restarted.restoreLastVerified());
+      assertForeignFilesUntouched(root, foreign, when);
+      SortedMap<String, DesiredFile> expected = new TreeMap<>(good.files());
+      foreign.forEach(expected::remove);
+      assertEquals(expected, restarted.readOwned(), when);
+      write(restarted, TestStates.of("config only\n"));
+      assertForeignFilesUntouched(root, foreign, "a write deleting every certificate " + when);
+      try (Stream<Path> all = Files.walk(root)) {
+        assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
+            .filter(AtomicFileStoreCrashTest::isTemporary).toList(), "temporary files " + when);
+      }
+    }
+  }
+
+  private static void goodVerifiedThenWritten(AtomicFileStore store, DesiredState good,
+      DesiredState bad) {
+    write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    write(store, bad);
+  }
+
+  private static boolean isTemporary(String relativePath) {
+    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp");
+  }
+
+  private static void assertForeignFilesUntouched(Path root, List<String> foreign, String when)
+      throws IOException {
+    for (String path : foreign) {
+      assertEquals("foreign " + path, Files.readString(root.resolve(path)), when);
+    }
+  }
+
+  @Test
+  void neverDeletesAUserFileWhoseNameLooksLikeATemporaryFile() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith("{}", Map.of("a", A));
+    write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(tmp);
+
+    write(store, stateWith("{changed: 1}", Map.of("a", B)));
+    assertTrue(store.restoreLastVerified());
+    write(store, good);
+
+    for (Map.Entry<String, String> user : userTemps.entrySet()) {
+      assertEquals(user.getValue(), Files.readString(tmp.resolve(user.getKey())), user.getKey());
+    }
+  }
+
+  /** Files of a user, named as the store names its temporary files, where the store writes. */
+  private static Map<String, String> placeUserFilesNamedLikeTemporaryFiles(Path root)
+      throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    files.put("certs/.a-ca.pem.promcc-tmp-5eed", "user's a");
+    files.put(".prometheus.yml.promcc-tmp-5eed", "user's config");
+    files.put("..promcc-manifest.promcc-tmp-5eed", "user's manifest-like file");
+    files.put("certs/.user.promcc-tmp-", "user's own");
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Files.createDirectories(root.resolve(e.getKey()).getParent());
+      Files.writeString(root.resolve(e.getKey()), e.getValue());
+    }
+    return files;
+  }
+
+  private static AtomicFileStore crashingAt(Path root, int crashAt) {
+    AtomicInteger counter = new AtomicInteger();
+    return new AtomicFileStore(root, (step, path) -> {
+      if (counter.getAndIncrement() == crashAt) {
+        throw new SimulatedCrash();
+      }
+    });
+  }
+
+  @Test
+  void verificationAfterACrashRecordsTheFilesAsTheyAreOnDisk() throws IOException {
+    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
+    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
+    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
+    AtomicInteger renames = new AtomicInteger();
+    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
+      // die after the second certificate rename: key and config still old
+      if (step == AtomicFileStore.Step.RENAMED && path.toString().endsWith(".pem")
+          && renames.incrementAndGet() == 2) {
+        throw new SimulatedCrash();
+      }
+    });
+    assertThrows(SimulatedCrash.class,
+        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    AtomicFileStore restarted = new AtomicFileStore(tmp);
+    SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
+    assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
+    assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
+
+    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
+    write(restarted, newState);
+    assertTrue(restarted.restoreLastVerified());
+
+    SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
+    expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
+    assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
+  }
+
+  private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
+    Path root = Files.createDirectory(tmp.resolve("count"));
+    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+    AtomicInteger counter = new AtomicInteger();
+    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
+    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
+    return counter.get();
+  }
+
+  private static List<String> union(DesiredState a, DesiredState b) {
+    TreeMap<String, Boolean> all = new TreeMap<>();
+    a.files().keySet().forEach(p -> all.put(p, true));
+    b.files().keySet().forEach(p -> all.put(p, true));
+    return List.copyOf(all.keySet());
+  }
+
+  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
+  private static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+}
