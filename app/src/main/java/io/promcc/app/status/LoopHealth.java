@@ -79,7 +79,7 @@ public final class LoopHealth implements Health {
   private Instant failingSince; // null unless the last finished reconcile failed
 
   /** How the last reconcile ended. */
-  private record Finished(boolean success, String what, Instant at) {}
+  private record Finished(String what, Instant at) {}
 
   /**
    * @param clock the time of every event and decision; the liveness heartbeat bound counts from
@@ -131,7 +131,7 @@ public final class LoopHealth implements Health {
     Instant now = clock.instant();
     reconcileStartedAt = null;
     lastHeartbeat = now;
-    last = new Finished(success, what, now);
+    last = new Finished(what, now);
     if (success) {
       lastSuccessAt = now;
       failingSince = null;

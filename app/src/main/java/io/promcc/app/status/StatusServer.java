@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * <p>Requests run on a bounded pool ({@value #THREADS} threads, {@value #QUEUE} waiting); a
  * request beyond that is refused by closing its connection, so a flood cannot grow threads or
  * memory. A request must have arrived whole, and been taken by a thread, within
- * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and its answer must be read within
- * {@value #MAX_RESPONSE_SECONDS} s; otherwise its connection is closed, so stalled clients cannot
+ * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and be answered and its answer read within
+ * {@value #MAX_RESPONSE_SECONDS} s more; otherwise its connection is closed, so stalled clients cannot
  * hold the pool and fail the probes. The JDK reads these limits from the JVM-wide system
  * properties {@code sun.net.httpserver.maxReqTime} and {@code sun.net.httpserver.maxRspTime}
  * when the first HTTP server of the JVM starts: this class sets them unless they are set

@@ -122,11 +122,15 @@ class StatusServerTest {
     HttpResponse<String> open = get("/metrics", "Accept",
         "application/openmetrics-text; version=1.0.0; charset=utf-8");
     HttpResponse<String> one = get("/metrics?name%5B%5D=promcc_config_in_sync");
+    HttpResponse<String> protobuf = get("/metrics", "Accept", "application/vnd.google.protobuf;"
+        + "proto=io.prometheus.client.MetricFamily;encoding=delimited");
 
     assertTrue(open.headers().firstValue("Content-Type").orElseThrow()
         .startsWith("application/openmetrics-text"), open.headers().toString());
     assertTrue(open.body().endsWith("# EOF\n"), open.body());
     assertTrue(open.body().contains("# TYPE promcc_reconcile counter"), open.body());
+    assertTrue(protobuf.headers().firstValue("Content-Type").orElseThrow()
+        .startsWith("application/vnd.google.protobuf"), protobuf.headers().toString());
     assertEquals("# HELP promcc_config_in_sync " + helpOf(one.body()) + "\n"
         + "# TYPE promcc_config_in_sync gauge\npromcc_config_in_sync 0.0\n", one.body());
   }
@@ -235,9 +239,12 @@ class StatusServerTest {
     start(health);
 
     HttpResponse<String> head = send("HEAD", "/healthz");
+    HttpResponse<String> metricsHead = send("HEAD", "/metrics");
 
     assertEquals(200, head.statusCode());
     assertEquals("", head.body());
+    assertEquals(200, metricsHead.statusCode());
+    assertEquals("", metricsHead.body());
   }
 
   @Test
