@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return EXIT_USAGE;
     }
-    Logging.configure(env.getOrDefault("PROMCC_LOG_LEVEL", "info"));
+    Logging.configure(settings.logLevel());
     Controller controller;
     try {
       controller = components.apply(settings).controller();

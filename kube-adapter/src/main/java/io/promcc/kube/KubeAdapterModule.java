@@ -1,13 +1,11 @@
 package io.promcc.kube;
 
-import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.port.GuestClusterSource;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,13 +16,14 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Dagger bindings of the Kubernetes adapter: the {@link ApiClient}, guest-cluster discovery bound
- * to {@link GuestClusterSource}, and the optional {@link LeaderElection}. The app supplies
- * {@link KubeAdapterSettings} and a {@link Clock}, and owns the lifecycle: it calls
- * {@code start()} and {@code close()} on {@link ServiceClusterSource} and
- * {@link LeaderElection}. Certificates from Secrets are bound separately by
- * {@link KubeSecretsCertificateModule}, so an app that takes them from Vault does not get two
- * {@code CertificateSource} bindings.
+ * Dagger provisions of the Kubernetes adapter: the {@link ApiClient}, guest-cluster discovery
+ * ({@link ServiceClusterSource}), certificates from Secrets ({@link SecretCertificateSource}) and
+ * the optional {@link LeaderElection}. The module binds no port: the including component binds
+ * {@link io.promcc.core.port.GuestClusterSource} and
+ * {@link io.promcc.core.port.CertificateSource} to the sources it chooses (an app may take
+ * clusters from here and certificates from Vault). Objects are created only when asked for. The
+ * app supplies {@link KubeAdapterSettings} and a {@link Clock}, and owns the lifecycle: it calls
+ * {@code start()} and {@code close()} on the sources and on {@link LeaderElection}.
  *
  * <p>No {@code SharedInformerFactory} is provided: it keeps one informer per type (the
  * namespace-scoped Service informers need several) and sets the client's read timeout to zero,
@@ -33,9 +32,6 @@ import java.util.Optional;
 @Module
 public abstract class KubeAdapterModule {
   private KubeAdapterModule() {}
-
-  @Binds
-  abstract GuestClusterSource guestClusterSource(ServiceClusterSource source);
 
   /**
    * The client from the configured kubeconfig, else the standard lookup.
@@ -67,6 +63,13 @@ public abstract class KubeAdapterModule {
   static ServiceClusterSource serviceClusterSource(ApiClient client,
       KubeAdapterSettings settings) {
     return new ServiceClusterSource(client, settings.discovery(), settings.watch());
+  }
+
+  @Provides
+  @Singleton
+  static SecretCertificateSource secretCertificateSource(ApiClient client,
+      KubeAdapterSettings settings, Clock clock) {
+    return new SecretCertificateSource(client, settings.secrets(), settings.watch(), clock);
   }
 
   /** Present when the settings name a Lease. */

@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.GuestClusterSource;
@@ -139,6 +140,23 @@ public final class ServiceClusterSource implements GuestClusterSource {
       memo.putAll(seen);
     }
     return ServiceMapping.snapshot(outcomes);
+  }
+
+  /**
+   * The Service ({@code namespace/name}) that defines guest cluster {@code id} in the last
+   * snapshot, if one does: where an Event about that cluster belongs.
+   */
+  public Optional<String> serviceOf(ClusterId id) {
+    requireNonNull(id, "id == null");
+    synchronized (memo) {
+      for (Map.Entry<String, Memo> e : memo.entrySet()) {
+        if (e.getValue().outcome() instanceof ServiceMapping.Outcome.Mapped mapped
+            && mapped.cluster().id().equals(id)) {
+          return Optional.of(e.getKey());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   @Override

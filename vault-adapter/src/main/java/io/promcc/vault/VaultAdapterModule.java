@@ -1,23 +1,21 @@
 package io.promcc.vault;
 
-import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
-import io.promcc.core.port.CertificateSource;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /**
- * Dagger bindings of the Vault adapter: {@link CertificateSource} is {@link
- * VaultCertificateSource}. The including component must bind {@link VaultSettings}, a
+ * Dagger provisions of the Vault adapter: the connection and the token holder that
+ * {@link VaultCertificateSource} (constructor-injected) needs. The module binds no port: the
+ * including component binds {@link io.promcc.core.port.CertificateSource} to
+ * {@link VaultCertificateSource} if it chooses Vault. The including component must bind
+ * {@link VaultSettings}, a
  * {@link Clock}, a {@link java.util.random.RandomGenerator} (renewal jitter) and a
  * {@link CertificateListener} ({@link CertificateListener#NONE} if nothing listens).
  */
 @Module
 public interface VaultAdapterModule {
-  @Binds
-  CertificateSource certificateSource(VaultCertificateSource source);
-
   /** The HTTP connection to Vault; reads the CA bundle once. */
   @Provides
   @Singleton

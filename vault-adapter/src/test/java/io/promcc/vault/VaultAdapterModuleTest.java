@@ -1,14 +1,12 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dagger.BindsInstance;
 import dagger.Component;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.port.CertificateSource;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,7 @@ class VaultAdapterModuleTest {
   @Singleton
   @Component(modules = VaultAdapterModule.class)
   interface TestComponent {
-    CertificateSource certificateSource();
+    VaultCertificateSource certificateSource();
 
     @Component.Factory
     interface Factory {
@@ -35,7 +33,7 @@ class VaultAdapterModuleTest {
   }
 
   @Test
-  void bindsTheVaultCertificateSourceAsASingleton(@TempDir Path dir) throws Exception {
+  void providesTheVaultCertificateSourceAsASingleton(@TempDir Path dir) throws Exception {
     try (VaultFixture fixture = new VaultFixture()) {
       Path jwt = Files.writeString(dir.resolve("jwt"), "sa-jwt");
       fixture.vault.kubernetesRole("kubernetes", "promcc", "sa-jwt", Duration.ofHours(1),
@@ -47,8 +45,7 @@ class VaultAdapterModuleTest {
       TestComponent component = DaggerVaultAdapterModuleTest_TestComponent.factory()
           .create(settings, fixture.clock, new SplittableRandom(7), CertificateListener.NONE);
 
-      CertificateSource source = component.certificateSource();
-      assertInstanceOf(VaultCertificateSource.class, source);
+      VaultCertificateSource source = component.certificateSource();
       assertSame(source, component.certificateSource());
       CertificateBundle bundle = source.observe(List.of(cluster)).bundles().get(cluster.id());
       assertEquals(1, fixture.vault.requestCount("pki-alpha/sign/role-alpha"));

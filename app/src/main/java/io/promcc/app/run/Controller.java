@@ -3,6 +3,7 @@ package io.promcc.app.run;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.Versions;
+import io.promcc.app.events.ServiceEvents;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
@@ -12,7 +13,9 @@ import io.promcc.app.status.StatusServer;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
+import io.promcc.kube.LeaderElection;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -46,6 +49,8 @@ public final class Controller {
   private final FileWatcher watcher;
   private final ControllerMetrics metrics;
   private final LoopHealth health;
+  private final Optional<ServiceEvents> events;
+  private final Optional<LeaderElection> election;
   private final Clock clock;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -54,7 +59,8 @@ public final class Controller {
   @Inject
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
       @Selected CertificateSource certificates, ReconcileLoop loop, PlanInputs inputs,
-      FileWatcher watcher, ControllerMetrics metrics, LoopHealth health, Clock clock) {
+      FileWatcher watcher, ControllerMetrics metrics, LoopHealth health,
+      Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election, Clock clock) {
     this.settings = requireNonNull(settings, "settings == null");
     this.clusters = requireNonNull(clusters, "clusters == null");
     this.certificates = requireNonNull(certificates, "certificates == null");
@@ -63,6 +69,9 @@ public final class Controller {
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.metrics = requireNonNull(metrics, "metrics == null");
     this.health = requireNonNull(health, "health == null");
+    this.events = requireNonNull(events, "events == null");
+    // a Lease only matters where Events are published
+    this.election = events.isPresent() ? election.get() : Optional.empty();
     this.clock = requireNonNull(clock, "clock == null");
   }
 
@@ -92,6 +101,7 @@ public final class Controller {
     watcher.start();
     clusters.start();
     certificates.start();
+    election.ifPresent(LeaderElection::start);
   }
 
   /** The bound status port (after {@link #start()}). */
@@ -168,7 +178,10 @@ public final class Controller {
   }
 
   private void closeAll() {
-    for (AutoCloseable closeable : List.<AutoCloseable>of(clusters, certificates, watcher)) {
+    List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
+    events.ifPresent(all::add);
+    election.ifPresent(all::add);
+    for (AutoCloseable closeable : all) {
       try {
         closeable.close();
       } catch (Exception e) {

@@ -3,7 +3,9 @@ package io.promcc.app.run;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.promcc.app.settings.RunSettings;
+import io.promcc.kube.KubeAdapterModule;
 import io.promcc.prometheus.PrometheusAdapterModule;
+import io.promcc.vault.VaultAdapterModule;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
@@ -12,7 +14,8 @@ import java.time.Clock;
  * {@link Controller} out. Adapters are created only if the settings select them.
  */
 @Singleton
-@Component(modules = {ControllerModule.class, SourcesModule.class, PrometheusAdapterModule.class})
+@Component(modules = {ControllerModule.class, SourcesModule.class, PrometheusAdapterModule.class,
+    KubeAdapterModule.class, VaultAdapterModule.class})
 public interface ControllerComponent {
   Controller controller();
 

@@ -3,6 +3,7 @@ package io.promcc.app.run;
 import dagger.Module;
 import dagger.Provides;
 import io.promcc.app.SourceErrors;
+import io.promcc.app.events.ServiceEvents;
 import io.promcc.app.Versions;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.loop.ReconcileLoop;
@@ -75,8 +76,10 @@ public abstract class ControllerModule {
   static PrometheusAdapterSettings prometheusSettings(RunSettings settings) {
     PrometheusAdapterSettings.Builder builder = PrometheusAdapterSettings.builder(settings.out(),
             settings.prometheusUrl().orElse(URI.create("http://127.0.0.1:9090")))
-        .readyTimeout(settings.readyTimeout()).reloadTimeout(settings.reloadTimeout());
+        .readyTimeout(settings.readyTimeout()).reloadTimeout(settings.reloadTimeout())
+        .promtoolTimeout(settings.promtoolTimeout());
     settings.promtool().ifPresent(builder::promtool);
+    settings.prometheusPidFile().ifPresent(builder::signalPidFile);
     return builder.build();
   }
 
@@ -117,7 +120,8 @@ public abstract class ControllerModule {
   @Provides
   @Singleton
   static ReconcileLoop loop(RunSettings settings, Reconciler reconciler,
-      ControllerMetrics metrics, LoopHealth health, Clock clock) {
+      ControllerMetrics metrics, LoopHealth health, Optional<ServiceEvents> events,
+      Clock clock) {
     return new ReconcileLoop(reconciler::reconcile, new ReconcileLoop.Listener() {
       @Override
       public void heartbeat() {
@@ -133,6 +137,7 @@ public abstract class ControllerModule {
       public void finished(io.promcc.core.reconcile.ReconcileResult result) {
         health.reconcileFinished(result);
         metrics.reconciled(result, clock.instant());
+        events.ifPresent(e -> e.offer(result));
       }
     }, settings.debounce(), settings.maxDelay(), settings.resync(), clock,
         new SplittableRandom());

@@ -10,9 +10,21 @@ import io.promcc.app.local.LocalCa;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
+import io.kubernetes.client.openapi.ApiClient;
+import io.promcc.app.events.ServiceEvents;
+import io.promcc.kube.KubeAdapterSettings;
+import io.promcc.kube.LeaderElection;
+import io.promcc.kube.SecretCertificateSource;
+import io.promcc.kube.ServiceClusterSource;
+import io.promcc.vault.CertificateListener;
+import io.promcc.vault.VaultCertificateSource;
+import io.promcc.vault.VaultSettings;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Chooses the cluster source and the certificate source the settings name. Each candidate is
@@ -27,11 +39,10 @@ public abstract class SourcesModule {
   @Singleton
   @Selected
   static GuestClusterSource clusterSource(RunSettings settings,
-      Provider<ClusterFileSource> file) {
+      Provider<ClusterFileSource> file, Provider<ServiceClusterSource> services) {
     return switch (settings.discovery()) {
       case FILE -> file.get();
-      case KUBERNETES -> throw new UnsupportedOperationException(
-          "--discovery kubernetes is not wired into this build");
+      case KUBERNETES -> services.get();
     };
   }
 
@@ -39,13 +50,60 @@ public abstract class SourcesModule {
   @Singleton
   @Selected
   static CertificateSource certificateSource(RunSettings settings, Provider<LocalCa> localCa,
-      Provider<CertificateDirectory> dir) {
+      Provider<CertificateDirectory> dir, Provider<VaultCertificateSource> vault,
+      Provider<SecretCertificateSource> secrets) {
     return switch (settings.certificates()) {
       case LOCAL_CA -> localCa.get();
       case DIR -> dir.get();
-      case VAULT, SECRETS -> throw new UnsupportedOperationException("--certificates "
-          + settings.certificates().label() + " is not wired into this build");
+      case VAULT -> vault.get();
+      case SECRETS -> secrets.get();
     };
+  }
+
+  /**
+   * With Services as the cluster source: Events on rejected and waiting Services, from the
+   * holder of the Lease if leader election is on.
+   */
+  @Provides
+  @Singleton
+  static Optional<ServiceEvents> serviceEvents(RunSettings settings, Provider<ApiClient> client,
+      Provider<Optional<LeaderElection>> election, Provider<ServiceClusterSource> services,
+      Clock clock) {
+    if (settings.discovery() != RunSettings.Discovery.KUBERNETES) {
+      return Optional.empty();
+    }
+    KubeAdapterSettings kube = settings.kubernetes().orElseThrow();
+    String identity = kube.leaderElection().map(le -> le.identity()).orElse("promcc");
+    ServiceClusterSource source = services.get();
+    return Optional.of(new ServiceEvents(client.get(), election.get(), source::serviceOf,
+        identity, clock, 60));
+  }
+
+  /** Read only when a Kubernetes source is selected. */
+  @Provides
+  static KubeAdapterSettings kubeSettings(RunSettings settings) {
+    return settings.kubernetes().orElseThrow(() -> new IllegalStateException(
+        "kubernetes settings are read only with --discovery kubernetes or --certificates "
+            + "secrets"));
+  }
+
+  /** Read only when Vault is selected. */
+  @Provides
+  static VaultSettings vaultSettings(RunSettings settings) {
+    return settings.vault().orElseThrow(() -> new IllegalStateException(
+        "vault settings are read only with --certificates vault"));
+  }
+
+  /** Renewal jitter of the Vault source. */
+  @Provides
+  static RandomGenerator random() {
+    return new SplittableRandom();
+  }
+
+  /** Vault's certificate events become log lines; the metrics are read from each reconcile. */
+  @Provides
+  static CertificateListener certificateListener() {
+    return CertificateListener.NONE;
   }
 
   @Provides

@@ -5,16 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.plan.Durations;
+import io.promcc.kube.KubeAdapterSettings;
+import io.promcc.vault.VaultSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -44,6 +44,12 @@ import java.util.function.Function;
  * @param reloadTimeout how long a reload and its verification may take
  * @param syncTimeout how long to wait for the sources at start before reporting unready
  * @param certificateValidity the validity of the local CA's client certificates
+ * @param prometheusPidFile reload by SIGHUP to the PID in this file instead of HTTP
+ * @param promtoolTimeout how long {@code promtool check config} may run
+ * @param kubernetes the Kubernetes adapter's settings, with {@code --discovery kubernetes} or
+ *     {@code --certificates secrets}
+ * @param vault the Vault adapter's settings, with {@code --certificates vault}
+ * @param logLevel {@code debug}, {@code info} or {@code warning}
  */
 public record RunSettings(
     Optional<Path> clustersFile,
@@ -66,7 +72,12 @@ public record RunSettings(
     Duration readyTimeout,
     Duration reloadTimeout,
     Duration syncTimeout,
-    Duration certificateValidity) {
+    Duration certificateValidity,
+    Optional<Path> prometheusPidFile,
+    Duration promtoolTimeout,
+    Optional<KubeAdapterSettings> kubernetes,
+    Optional<VaultSettings> vault,
+    String logLevel) {
 
   /** Where guest clusters come from. */
   public enum Discovery {
@@ -100,10 +111,22 @@ public record RunSettings(
     requireNonNull(out, "out == null");
     requireNonNull(httpAddress, "httpAddress == null");
     requireNonNull(stateDir, "stateDir == null");
+    requireNonNull(prometheusPidFile, "prometheusPidFile == null");
+    requireNonNull(kubernetes, "kubernetes == null");
+    requireNonNull(vault, "vault == null");
   }
 
-  /** Every option of {@code run} and {@code check}, in help order. */
-  public static final List<Setting> TABLE = List.of(
+  /** Every option of {@code run} and {@code check}. */
+  public static final List<Setting> TABLE = all();
+
+  private static List<Setting> all() {
+    List<Setting> all = new ArrayList<>(CORE);
+    all.addAll(KubernetesOptions.TABLE);
+    all.addAll(VaultOptions.TABLE);
+    return List.copyOf(all);
+  }
+
+  private static final List<Setting> CORE = List.of(
       Setting.of("config", "FILE", "A YAML file of settings, keys named as the flags without the "
           + "dashes.", "/etc/promcc/promcc.yml"),
       Setting.of("clusters", "FILE", "Local mode: guest clusters from this YAML file (id, "
@@ -152,7 +175,13 @@ public record RunSettings(
           + "before reporting unready (the controller keeps waiting; it never writes from a "
           + "partial view).", "2m", "1m"),
       Setting.of("certificate-validity", "DURATION", "With --certificates local-ca: how long a "
-          + "client certificate is valid; renewed at two thirds.", "720h", "720h"));
+          + "client certificate is valid; renewed at two thirds.", "720h", "720h"),
+      Setting.of("prometheus-pid-file", "FILE", "Reload Prometheus by SIGHUP to the PID in this "
+          + "file (read before each reload; the process must be Prometheus) instead of HTTP; "
+          + "needs a shared process namespace.", "/var/run/prometheus/pid"),
+      Setting.of("promtool-timeout", "DURATION", "How long 'promtool check config' may run.",
+          "5m", "2m"),
+      Setting.of("log-level", "LEVEL", "debug, info or warning.", "debug", "info"));
 
   /** {@code $XDG_STATE_HOME/promcc}, or {@code ~/.local/state/promcc}. */
   static String defaultStateDir() {
@@ -167,9 +196,9 @@ public record RunSettings(
    *
    * @return the settings, or null if a problem was added
    */
-  public static RunSettings from(RawSettings raw, Problems problems) {
-    Reader r = new Reader(raw, problems);
-    Optional<Path> clusters = r.optional("clusters", Reader::existingFile);
+  public static RunSettings from(RawSettings raw, Map<String, String> env, Problems problems) {
+    SettingsReader r = new SettingsReader(raw, problems);
+    Optional<Path> clusters = r.optional("clusters", SettingsReader::existingFile);
     Optional<String> discoveryText = r.text("discovery");
     Discovery discovery = Discovery.FILE;
     if (discoveryText.isPresent()) {
@@ -202,7 +231,7 @@ public record RunSettings(
             + "(vault or secrets)");
       }
     }
-    Optional<Path> certDir = r.optional("cert-dir", Reader::existingFolder);
+    Optional<Path> certDir = r.optional("cert-dir", SettingsReader::existingFolder);
     if (certificates == CertificateMode.DIR && certDir.isEmpty() && !r.has("cert-dir")) {
       problems.add("--cert-dir", null, "is required with --certificates dir");
     }
@@ -210,188 +239,58 @@ public record RunSettings(
       r.bad("cert-dir", "is only read with --certificates dir, but certificates come from "
           + certificates.label());
     }
-    Path out = r.optional("out", Reader::path).orElse(null);
+    Path out = r.optional("out", SettingsReader::path).orElse(null);
     if (out == null && !r.has("out")) {
       problems.add("--out", null, "is required: the folder shared with Prometheus");
     }
-    Optional<Path> baseConfig = r.optional("base-config", Reader::existingFile);
-    Optional<Path> profile = r.optional("profile", Reader::existingFile);
-    Optional<URI> prometheusUrl = r.optional("prometheus-url", Reader::httpUrl);
-    InetSocketAddress httpAddress = r.required("http-address", Reader::hostAndPort);
+    Optional<Path> baseConfig = r.optional("base-config", SettingsReader::existingFile);
+    Optional<Path> profile = r.optional("profile", SettingsReader::existingFile);
+    Optional<URI> prometheusUrl = r.optional("prometheus-url", SettingsReader::httpUrl);
+    InetSocketAddress httpAddress = r.required("http-address", SettingsReader::hostAndPort);
     Optional<Shard> shard = r.optional("shard", Shard::parse);
-    Duration debounce = r.required("debounce", Reader::duration);
-    Duration maxDelay = r.required("max-delay", Reader::positiveDuration);
-    Duration resync = r.required("resync", Reader::positiveDuration);
+    Duration debounce = r.required("debounce", SettingsReader::duration);
+    Duration maxDelay = r.required("max-delay", SettingsReader::positiveDuration);
+    Duration resync = r.required("resync", SettingsReader::positiveDuration);
     if (debounce != null && maxDelay != null && debounce.compareTo(maxDelay) > 0) {
       r.bad("debounce", "must not be longer than max-delay " + Quoting.quote(
           raw.get("max-delay").map(RawSettings.Value::text).orElse("")));
     }
-    Path stateDir = r.required("state-dir", Reader::path);
+    Path stateDir = r.required("state-dir", SettingsReader::path);
     OutputMode outputMode = r.required("output-mode", text -> switch (text) {
       case "merged" -> OutputMode.MERGED;
       case "per-cluster-files" -> OutputMode.PER_CLUSTER_FILES;
       default -> throw new IllegalArgumentException("must be merged or per-cluster-files");
     });
     String jobPrefix = r.required("job-prefix", Function.identity());
-    Optional<Path> promtool = r.optional("promtool", Reader::executable);
-    Duration readyTimeout = r.required("ready-timeout", Reader::positiveDuration);
-    Duration reloadTimeout = r.required("reload-timeout", Reader::positiveDuration);
-    Duration syncTimeout = r.required("sync-timeout", Reader::positiveDuration);
-    Duration validity = r.required("certificate-validity", Reader::positiveDuration);
+    Optional<Path> promtool = r.optional("promtool", SettingsReader::executable);
+    Duration readyTimeout = r.required("ready-timeout", SettingsReader::positiveDuration);
+    Duration reloadTimeout = r.required("reload-timeout", SettingsReader::positiveDuration);
+    Duration syncTimeout = r.required("sync-timeout", SettingsReader::positiveDuration);
+    Duration validity = r.required("certificate-validity", SettingsReader::positiveDuration);
     if (validity != null && validity.compareTo(Duration.ofHours(1)) < 0) {
       r.bad("certificate-validity", "must be at least 1h");
+    }
+    Optional<Path> pidFile = r.optional("prometheus-pid-file", SettingsReader::path);
+    Duration promtoolTimeout = r.required("promtool-timeout", SettingsReader::positiveDuration);
+    String logLevel = r.required("log-level", text -> switch (text) {
+      case "debug", "info", "warning" -> text;
+      default -> throw new IllegalArgumentException("must be debug, info or warning");
+    });
+    Optional<KubeAdapterSettings> kubernetes = Optional.empty();
+    if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
+      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, env, problems));
+    }
+    Optional<VaultSettings> vault = Optional.empty();
+    if (certificates == CertificateMode.VAULT) {
+      vault = Optional.ofNullable(VaultOptions.from(r, env, problems));
     }
     if (!problems.isEmpty()) {
       return null;
     }
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
         prometheusUrl, httpAddress, shard, debounce, maxDelay, resync, stateDir, outputMode,
-        jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity);
-  }
-
-  /** Reads values, adding a problem that names the origin for each one that does not parse. */
-  private static final class Reader {
-    private final RawSettings raw;
-    private final Problems problems;
-
-    Reader(RawSettings raw, Problems problems) {
-      this.raw = raw;
-      this.problems = problems;
-    }
-
-    boolean has(String name) {
-      return raw.get(name).isPresent();
-    }
-
-    String originOf(String name) {
-      return raw.get(name).map(RawSettings.Value::origin).orElse("--" + name);
-    }
-
-    Optional<String> text(String name) {
-      return raw.get(name).map(RawSettings.Value::text);
-    }
-
-    void bad(String name, String problem) {
-      problems.add(originOf(name), text(name).orElse(null), problem);
-    }
-
-    <T> Optional<T> optional(String name, Function<String, T> parser) {
-      Optional<RawSettings.Value> value = raw.get(name);
-      if (value.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(parser.apply(value.get().text().strip()));
-      } catch (RedactedValueException e) {
-        problems.add(value.get().origin(), e.shown, e.getMessage());
-        return Optional.empty();
-      } catch (IllegalArgumentException e) {
-        problems.add(value.get().origin(), value.get().text(), e.getMessage());
-        return Optional.empty();
-      }
-    }
-
-    <T> T required(String name, Function<String, T> parser) {
-      return optional(name, parser).orElse(null);
-    }
-
-    static Path path(String text) {
-      if (text.isEmpty()) {
-        throw new IllegalArgumentException("must not be empty");
-      }
-      try {
-        return Path.of(text).toAbsolutePath().normalize();
-      } catch (InvalidPathException e) {
-        throw new IllegalArgumentException("is not a path: " + e.getReason());
-      }
-    }
-
-    static Path existingFile(String text) {
-      Path path = path(text);
-      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-        throw new IllegalArgumentException("must be a readable file");
-      }
-      return path;
-    }
-
-    static Path existingFolder(String text) {
-      Path path = path(text);
-      if (!Files.isDirectory(path) || !Files.isReadable(path)) {
-        throw new IllegalArgumentException("must be a readable folder");
-      }
-      return path;
-    }
-
-    static Path executable(String text) {
-      Path path = existingFile(text);
-      if (!Files.isExecutable(path)) {
-        throw new IllegalArgumentException("must be executable");
-      }
-      return path;
-    }
-
-    static URI httpUrl(String text) {
-      URI uri;
-      try {
-        uri = new URI(text);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("must be an http or https url");
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (uri.getRawUserInfo() != null) {
-        throw new RedactedValueException("must not carry a user or password",
-            text.replace(uri.getRawUserInfo() + "@", "<redacted>@"));
-      }
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException("must be an http or https url with a host");
-      }
-      return uri;
-    }
-
-    static InetSocketAddress hostAndPort(String text) {
-      int colon = text.lastIndexOf(':');
-      if (colon < 0) {
-        throw new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:9420");
-      }
-      String host = text.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
-      try {
-        port = Integer.parseInt(text.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("must be HOST:PORT with a numeric port");
-      }
-      if (port < 0 || port > 65535 || host.isEmpty()) {
-        throw new IllegalArgumentException("must be HOST:PORT with a port from 0 to 65535");
-      }
-      return InetSocketAddress.createUnresolved(host, port);
-    }
-
-    static Duration duration(String text) {
-      return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(
-          "must be a duration such as 250ms, 2s, 5m or 1h30m"));
-    }
-
-    static Duration positiveDuration(String text) {
-      Duration d = duration(text);
-      if (d.isZero()) {
-        throw new IllegalArgumentException("must be longer than 0");
-      }
-      return d;
-    }
-  }
-
-  /** A bad value that must not be printed as given (it holds credentials). */
-  private static final class RedactedValueException extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
-    private final String shown;
-
-    RedactedValueException(String problem, String shown) {
-      super(problem);
-      this.shown = shown;
-    }
+        jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity, pidFile,
+        promtoolTimeout, kubernetes, vault, logLevel);
   }
 
   /** Secrets are not part of these settings; {@link #toString()} is safe to log. */

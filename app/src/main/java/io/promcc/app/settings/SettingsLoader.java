@@ -35,7 +35,7 @@ public final class SettingsLoader {
       file = readConfigFile(Path.of(configFile), problems);
     }
     RawSettings raw = RawSettings.gather(table, flags, env, file, fileName, problems);
-    RunSettings settings = RunSettings.from(raw, problems);
+    RunSettings settings = RunSettings.from(raw, env, problems);
     return problems.isEmpty() ? settings : null;
   }
 

@@ -1,0 +1,236 @@
+package io.promcc.app.events;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.hash.Hashing;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1EventSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.kube.LeaderElection;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Publishes a Kubernetes Event (core/v1, type Warning) on each Service whose guest cluster is
+ * rejected (an invalid ID, a duplicate, a refused API server) or waits for a certificate, with
+ * the reason and message, so the owner of the Service sees why its cluster is not monitored.
+ *
+ * <ul>
+ *   <li><b>Once for all replicas</b>: only the holder of the Lease publishes, and leadership is
+ *       checked again right before each Event. The Event's name is derived from the Service,
+ *       the reason and the message, so a replica that takes over and publishes the same Event
+ *       again gets "already exists" and counts it as done: each rejection gets exactly one
+ *       Event (until the API server expires it).
+ *   <li><b>Deduplicated and rate-limited</b>: an Event already published is not published
+ *       again; at most {@code perMinute} Events a minute, the rest on later reconciles.
+ *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
+ *       returns at once; a result not yet published is replaced by a newer one.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class ServiceEvents implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServiceEvents.class.getName());
+  private static final String COMPONENT = "promcc";
+  private static final int REMEMBERED = 10_000;
+  private static final int MAX_MESSAGE = 1024;
+
+  private final CoreV1Api api;
+  private final Optional<LeaderElection> election;
+  private final Function<ClusterId, Optional<String>> serviceOfCluster;
+  private final String instance;
+  private final Clock clock;
+  private final int perMinute;
+  private final AtomicReference<ReconcileResult> pending = new AtomicReference<>();
+  private final ExecutorService worker;
+  private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
+  private Instant windowStart;
+  private int inWindow;
+
+  /**
+   * @param serviceOfCluster the Service ({@code namespace/name}) that defines a cluster
+   * @param instance this replica's name, recorded as the Event's reporting instance
+   * @param perMinute most Events published a minute
+   */
+  public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
+      Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
+      int perMinute) {
+    this.api = new CoreV1Api(requireNonNull(client, "client == null"));
+    this.election = requireNonNull(election, "election == null");
+    this.serviceOfCluster = requireNonNull(serviceOfCluster, "serviceOfCluster == null");
+    this.instance = requireNonNull(instance, "instance == null");
+    this.clock = requireNonNull(clock, "clock == null");
+    this.perMinute = perMinute;
+    this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(1), runnable -> {
+          Thread thread = new Thread(runnable, "promcc-service-events");
+          thread.setDaemon(true);
+          return thread;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+  }
+
+  /** Publishes what {@code result} rejects, in the background. Never blocks. */
+  public void offer(ReconcileResult result) {
+    requireNonNull(result, "result == null");
+    if (pending.getAndSet(result) == null) {
+      worker.execute(() -> publish(pending.getAndSet(null)));
+    }
+  }
+
+  /** An Event to publish: the Service, the reason and the message. */
+  record Planned(String namespace, String name, String reason, String message) {
+    /** A stable name: the same rejection of the same Service always gets the same Event. */
+    String eventName() {
+      String hash = Hashing.sha256().hashString(reason + "\n" + message, StandardCharsets.UTF_8)
+          .toString().substring(0, 16);
+      String base = name.length() > 200 ? name.substring(0, 200) : name;
+      return base + ".promcc-" + hash;
+    }
+  }
+
+  /** The Events a result asks for, one per Service and reason. */
+  List<Planned> plan(ReconcileResult result) {
+    List<Planned> out = new ArrayList<>();
+    List<Rejection> all = new ArrayList<>(result.rejected());
+    all.addAll(result.waiting());
+    for (Rejection rejection : all) {
+      Optional<String> service = serviceOf(rejection.subject());
+      service.ifPresent(s -> {
+        int slash = s.indexOf('/');
+        out.add(new Planned(s.substring(0, slash), s.substring(slash + 1),
+            eventReason(rejection.reason()), rejection.message()));
+      });
+    }
+    return out;
+  }
+
+  /** {@code service "ns/name"} as the kube-adapter names Services, or a cluster ID. */
+  private Optional<String> serviceOf(String subject) {
+    if (subject.startsWith("service \"") && subject.endsWith("\"")) {
+      String inner = subject.substring("service \"".length(), subject.length() - 1);
+      return inner.indexOf('/') > 0 ? Optional.of(inner) : Optional.empty();
+    }
+    try {
+      return serviceOfCluster.apply(ClusterId.of(subject));
+    } catch (InvalidValueException notACluster) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code duplicate-cluster-id} becomes {@code DuplicateClusterId}, as Events' reasons are. */
+  static String eventReason(String reason) {
+    StringBuilder out = new StringBuilder();
+    for (String part : reason.split("[-_ ]+")) {
+      if (!part.isEmpty()) {
+        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return out.length() == 0 ? "Rejected" : out.toString();
+  }
+
+  private void publish(ReconcileResult result) {
+    if (result == null) {
+      return;
+    }
+    for (Planned event : plan(result)) {
+      String key = event.namespace() + "/" + event.eventName();
+      synchronized (published) {
+        if (published.contains(key)) {
+          continue;
+        }
+      }
+      if (!allowedNow()) {
+        LOG.log(Level.DEBUG, "event rate limit reached; the rest follow on later reconciles");
+        return;
+      }
+      boolean ran = election.map(e -> e.runIfLeader(() -> create(event, key)))
+          .orElseGet(() -> {
+            create(event, key);
+            return true;
+          });
+      if (!ran) {
+        return; // not the leader: the leader publishes
+      }
+    }
+  }
+
+  private boolean allowedNow() {
+    Instant now = clock.instant();
+    if (windowStart == null || !now.isBefore(windowStart.plus(Duration.ofMinutes(1)))) {
+      windowStart = now;
+      inWindow = 0;
+    }
+    if (inWindow >= perMinute) {
+      return false;
+    }
+    inWindow++;
+    return true;
+  }
+
+  private void create(Planned event, String key) {
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    String message = event.message().length() > MAX_MESSAGE
+        ? event.message().substring(0, MAX_MESSAGE - 3) + "..." : event.message();
+    CoreV1Event body = new CoreV1Event()
+        .metadata(new V1ObjectMeta().name(event.eventName()).namespace(event.namespace()))
+        .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Service")
+            .namespace(event.namespace()).name(event.name()))
+        .reason(event.reason()).message(message).type("Warning").count(1)
+        .firstTimestamp(now).lastTimestamp(now)
+        .source(new V1EventSource().component(COMPONENT))
+        .reportingComponent(COMPONENT).reportingInstance(instance);
+    try {
+      api.createNamespacedEvent(event.namespace(), body).execute();
+      remember(key);
+      LOG.log(Level.INFO, "event " + event.reason() + " on service " + event.namespace() + "/"
+          + event.name());
+    } catch (ApiException e) {
+      if (e.getCode() == 409) {
+        remember(key); // another replica (or an earlier run) published it already
+      } else {
+        LOG.log(Level.WARNING, "cannot publish event " + event.reason() + " on service "
+            + event.namespace() + "/" + event.name() + ": status " + e.getCode() + " "
+            + e.getMessage().toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  private void remember(String key) {
+    synchronized (published) {
+      published.add(key);
+      if (published.size() > REMEMBERED) {
+        published.remove(published.iterator().next());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

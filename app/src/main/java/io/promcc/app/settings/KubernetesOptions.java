@@ -1,0 +1,104 @@
+package io.promcc.app.settings;
+
+import io.promcc.core.model.Problems;
+import io.promcc.kube.DiscoverySettings;
+import io.promcc.kube.KubeAdapterSettings;
+import io.promcc.kube.LeaderElectionSettings;
+import io.promcc.kube.SecretSettings;
+import io.promcc.kube.WatchSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The options of the Kubernetes adapter: which Services are guest clusters, where certificate
+ * Secrets are, and the Lease that decides which replica publishes Events.
+ */
+final class KubernetesOptions {
+  private KubernetesOptions() {}
+
+  static final List<Setting> TABLE = List.of(
+      Setting.of("kubeconfig", "FILE", "With --discovery kubernetes or --certificates secrets: a "
+          + "kubeconfig; without it the in-cluster service account (or KUBECONFIG, "
+          + "~/.kube/config).", "~/.kube/config"),
+      Setting.of("service-selector", "SELECTOR", "Label selector of the Services that stand for "
+          + "guest clusters.", "app=master", DiscoverySettings.DEFAULT_LABEL_SELECTOR),
+      Setting.of("cluster-id-annotation", "KEY", "Annotation of such a Service that holds the "
+          + "cluster ID.", "example.com/cluster-id", DiscoverySettings.DEFAULT_ID_ANNOTATION),
+      Setting.of("etcd-annotation", "KEY", "Annotation with host:port of the cluster's etcd, "
+          + "which turns on the etcd job.", "example.com/etcd",
+          DiscoverySettings.DEFAULT_ETCD_ANNOTATION),
+      Setting.of("api-server-url-annotation", "KEY", "Annotation with the guest API server's "
+          + "https URL, instead of https://<service>.<namespace>.", "example.com/api-server",
+          DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION),
+      Setting.of("namespaces", "LIST", "Watch only these namespaces (comma-separated); default "
+          + "all.", "guests-a,guests-b"),
+      Setting.of("trusted-namespaces", "LIST", "Services in these namespaces may claim any "
+          + "cluster ID; elsewhere a Service may claim only its own namespace's name.",
+          "platform-system"),
+      Setting.of("provider", "NAME", "The provider label of clusters whose Service does not say "
+          + "(annotation promcc.io/provider).", "aws", DiscoverySettings.DEFAULT_PROVIDER),
+      Setting.of("api-server-allow-list", "LIST", "Hosts, CIDR ranges or *.suffix names an "
+          + "annotated API server may use although the safe defaults refuse them.",
+          "10.20.0.0/16,*.guests.example"),
+      Setting.of("allow-private-network-api-servers", "BOOL", "Accept annotated API servers in "
+          + "private networks (RFC 1918, ULA, 100.64/10).", "false", "true"),
+      Setting.of("allow-any-api-server-host", "BOOL", "Accept any host in an annotated API "
+          + "server URL, loopback included: for tests only.", "true", "false"),
+      Setting.of("secrets-namespace", "NAMESPACE", "With --certificates secrets: the namespace "
+          + "of the certificate Secrets.", "certificates", SecretSettings.defaults().namespace()),
+      Setting.of("leader-election", "BOOL", "Publish Events for rejected Services only from "
+          + "the holder of a Lease, so replicas publish each once.", "false", "true"),
+      Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
+          + "(POD_NAMESPACE).", "monitoring"),
+      Setting.of("lease-name", "NAME", "Name of that Lease.", "promcc-events", "promcc-events"),
+      Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
+          + "(HOSTNAME).", "prometheus-0"));
+
+  /** The adapter's settings, or null after adding every problem. */
+  static KubeAdapterSettings from(SettingsReader r, Map<String, String> env,
+      Problems problems) {
+    Optional<Path> kubeconfig = r.optional("kubeconfig", SettingsReader::existingFile);
+    List<String> namespaces = r.optional("namespaces", SettingsReader::list).orElse(List.of());
+    List<String> trusted = r.optional("trusted-namespaces", SettingsReader::list)
+        .orElse(List.of());
+    List<String> allowList = r.optional("api-server-allow-list", SettingsReader::list)
+        .orElse(List.of());
+    boolean privateNetworks = r.optional("allow-private-network-api-servers",
+        SettingsReader::bool).orElse(true);
+    boolean anyHost = r.optional("allow-any-api-server-host", SettingsReader::bool)
+        .orElse(false);
+    String selector = r.text("service-selector").orElse("");
+    String idAnnotation = r.text("cluster-id-annotation").orElse("");
+    String etcdAnnotation = r.text("etcd-annotation").orElse("");
+    String urlAnnotation = r.text("api-server-url-annotation").orElse("");
+    String provider = r.text("provider").orElse("");
+    String secretsNamespace = r.text("secrets-namespace").orElse("");
+    boolean election = r.optional("leader-election", SettingsReader::bool).orElse(true);
+    String leaseNamespace = r.text("lease-namespace")
+        .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
+    String leaseName = r.text("lease-name").orElse("promcc-events");
+    String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return problems.check(() -> KubeAdapterSettings.collect(kubeconfig,
+        () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)
+            .idAnnotation(idAnnotation).etcdAnnotation(etcdAnnotation)
+            .apiServerUrlAnnotation(urlAnnotation).defaultProvider(provider)
+            .trustedNamespaces(trusted).apiServerAllowList(allowList)
+            .allowPrivateNetworkApiServers(privateNetworks).allowAnyApiServerHost(anyHost)
+            .build(),
+        () -> SecretSettings.defaults().withNamespace(secretsNamespace),
+        WatchSettings::defaults,
+        () -> election ? Optional.of(LeaderElectionSettings.defaults(leaseNamespace, leaseName,
+            identity)) : Optional.empty()));
+  }
+
+  /** Labels of certificate Secrets, for help. */
+  static Map<String, String> secretLabels() {
+    return new TreeMap<>(SecretSettings.defaults().labels());
+  }
+}

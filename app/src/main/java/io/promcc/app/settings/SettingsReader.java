@@ -1,0 +1,182 @@
+package io.promcc.app.settings;
+
+import io.promcc.core.model.Problems;
+import io.promcc.core.plan.Durations;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Reads values, adding a problem that names the origin for each one that does not parse. */
+final class SettingsReader {
+  private final RawSettings raw;
+  private final Problems problems;
+
+  SettingsReader(RawSettings raw, Problems problems) {
+    this.raw = raw;
+    this.problems = problems;
+  }
+
+  boolean has(String name) {
+    return raw.get(name).isPresent();
+  }
+
+  String originOf(String name) {
+    return raw.get(name).map(RawSettings.Value::origin).orElse("--" + name);
+  }
+
+  Optional<String> text(String name) {
+    return raw.get(name).map(RawSettings.Value::text);
+  }
+
+  void bad(String name, String problem) {
+    problems.add(originOf(name), text(name).orElse(null), problem);
+  }
+
+  <T> Optional<T> optional(String name, Function<String, T> parser) {
+    Optional<RawSettings.Value> value = raw.get(name);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parser.apply(value.get().text().strip()));
+    } catch (RedactedValueException e) {
+      problems.add(value.get().origin(), e.shown, e.getMessage());
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      problems.add(value.get().origin(), value.get().text(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  <T> T required(String name, Function<String, T> parser) {
+    return optional(name, parser).orElse(null);
+  }
+
+  static Path path(String text) {
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    try {
+      return Path.of(text).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("is not a path: " + e.getReason());
+    }
+  }
+
+  static Path existingFile(String text) {
+    Path path = path(text);
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("must be a readable file");
+    }
+    return path;
+  }
+
+  static Path existingFolder(String text) {
+    Path path = path(text);
+    if (!Files.isDirectory(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("must be a readable folder");
+    }
+    return path;
+  }
+
+  static Path executable(String text) {
+    Path path = existingFile(text);
+    if (!Files.isExecutable(path)) {
+      throw new IllegalArgumentException("must be executable");
+    }
+    return path;
+  }
+
+  static URI httpUrl(String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("must be an http or https url");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getRawUserInfo() != null) {
+      throw new RedactedValueException("must not carry a user or password",
+          text.replace(uri.getRawUserInfo() + "@", "<redacted>@"));
+    }
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("must be an http or https url with a host");
+    }
+    return uri;
+  }
+
+  static InetSocketAddress hostAndPort(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("must be HOST:PORT, e.g. 127.0.0.1:9420");
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be HOST:PORT with a numeric port");
+    }
+    if (port < 0 || port > 65535 || host.isEmpty()) {
+      throw new IllegalArgumentException("must be HOST:PORT with a port from 0 to 65535");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
+  static Duration duration(String text) {
+    return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(
+        "must be a duration such as 250ms, 2s, 5m or 1h30m"));
+  }
+
+  static Duration positiveDuration(String text) {
+    Duration d = duration(text);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("must be longer than 0");
+    }
+    return d;
+  }
+
+  /** {@code true} or {@code false}. */
+  static boolean bool(String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
+  /** A comma-separated list; blanks around items are dropped, empty items refused. */
+  static List<String> list(String text) {
+    if (text.isBlank()) {
+      return List.of();
+    }
+    List<String> items = Arrays.stream(text.split(",", -1)).map(String::strip).toList();
+    if (items.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("must be a comma-separated list without empty items");
+    }
+    return items;
+  }
+
+  /** A bad value that must not be printed as given (it holds credentials). */
+static final class RedactedValueException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+  private final String shown;
+
+  RedactedValueException(String problem, String shown) {
+    super(problem);
+    this.shown = shown;
+  }
+}
+}
