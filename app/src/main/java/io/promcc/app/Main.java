@@ -31,7 +31,29 @@ public final class Main {
         .addSubcommand("run", RunCommand.spec(env))
         .addSubcommand("check", CheckCommand.spec(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(Main::usageError)
         .setExecutionExceptionHandler(new ErrorHandler());
+  }
+
+  /**
+   * A command line that does not parse: the problem without the values, since an argument given
+   * where it does not belong may be a secret, then exit 2.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    java.io.PrintWriter err = command.getErr();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      java.util.List<String> options = unmatched.getUnmatched().stream()
+          .filter(arg -> arg.startsWith("-")).map(arg -> arg.split("=", 2)[0]).toList();
+      err.println("error: " + (options.isEmpty() ? "unexpected arguments"
+          : "unknown option" + (options.size() == 1 ? " " : "s ") + String.join(", ", options))
+          + " (values are not repeated)");
+    } else {
+      err.println("error: " + e.getMessage());
+    }
+    err.println("see 'promcc " + command.getCommandName() + " --help'");
+    err.flush();
+    return 2;
   }
 
   /** Reads the version from the jar manifest, or says it is a development build. */

@@ -53,12 +53,15 @@ public final class RawSettings {
       if (flags.containsKey(name)) {
         if (setting.secret()) {
           problems.addSecret(setting.flag(), "must not be given as a flag, where it shows in ps; "
-              + "set " + setting.env() + " or put it in the config file");
+              + "set " + setting.env());
           continue;
         }
         values.put(name, new Value(flags.get(name), setting.flag()));
       } else if (env.containsKey(setting.env())) {
         values.put(name, new Value(env.get(setting.env()), setting.env()));
+      } else if (file.containsKey(name) && setting.secret()) {
+        problems.addSecret(name + " in " + Quoting.quote(fileName), "must not be in the config "
+            + "file; set " + setting.env());
       } else if (file.containsKey(name)) {
         Object raw = file.get(name);
         String origin = name + " in " + Quoting.quote(fileName);

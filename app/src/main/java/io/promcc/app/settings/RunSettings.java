@@ -116,16 +116,6 @@ public record RunSettings(
     requireNonNull(vault, "vault == null");
   }
 
-  /** Every option of {@code run} and {@code check}. */
-  public static final List<Setting> TABLE = all();
-
-  private static List<Setting> all() {
-    List<Setting> all = new ArrayList<>(CORE);
-    all.addAll(KubernetesOptions.TABLE);
-    all.addAll(VaultOptions.TABLE);
-    return List.copyOf(all);
-  }
-
   private static final List<Setting> CORE = List.of(
       Setting.of("config", "FILE", "A YAML file of settings, keys named as the flags without the "
           + "dashes.", "/etc/promcc/promcc.yml"),
@@ -182,6 +172,16 @@ public record RunSettings(
       Setting.of("promtool-timeout", "DURATION", "How long 'promtool check config' may run.",
           "5m", "2m"),
       Setting.of("log-level", "LEVEL", "debug, info or warning.", "debug", "info"));
+
+  /** Every option of {@code run} and {@code check}. */
+  public static final List<Setting> TABLE = all();
+
+  private static List<Setting> all() {
+    List<Setting> all = new ArrayList<>(CORE);
+    all.addAll(KubernetesOptions.TABLE);
+    all.addAll(VaultOptions.TABLE);
+    return List.copyOf(all);
+  }
 
   /** {@code $XDG_STATE_HOME/promcc}, or {@code ~/.local/state/promcc}. */
   static String defaultStateDir() {

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param description one sentence for {@code --help}
  * @param example a value that works, shown in help
  * @param defaultValue the value when no source gives one
- * @param secret true for a value that must never come from a flag (it would show in {@code ps});
- *     read from the environment or the config file only, and never printed
+ * @param secret true for a value that must never come from a flag (it would show in {@code ps})
+ *     or the config file; read from the environment only, and never printed
  */
 public record Setting(String name, String label, String description, String example,
     Optional<String> defaultValue, boolean secret) {
@@ -36,7 +36,10 @@ public record Setting(String name, String label, String description, String exam
     return new Setting(name, label, description, example, Optional.of(defaultValue), false);
   }
 
-  /** A secret: environment or config file only, never a flag. */
+  /**
+   * A secret: from the environment only, never a flag (it would show in {@code ps}) nor the
+   * config file (often a ConfigMap, readable by more people than a Secret).
+   */
   static Setting secret(String name, String label, String description) {
     return new Setting(name, label, description, "(from the environment)", Optional.empty(),
         true);
@@ -55,8 +58,8 @@ public record Setting(String name, String label, String description, String exam
   /** The help text: the description, where else it can come from, an example and the default. */
   public String help() {
     StringBuilder out = new StringBuilder(description);
-    out.append(" Env ").append(env()).append(secret ? " or the config file only" : "")
-        .append(secret ? "." : "; e.g. " + flag() + " " + example + ".");
+    out.append(" Env ").append(env()).append(secret ? " only (never a flag or the config file)."
+        : "; e.g. " + flag() + " " + example + ".");
     defaultValue.ifPresent(d -> out.append(" Default: ").append(d).append('.'));
     return out.toString();
   }

@@ -29,6 +29,8 @@ final class VaultOptions {
           "token"),
       Setting.of("vault-token-file", "FILE", "A file holding the Vault token (token auth).",
           "/var/run/secrets/vault/token"),
+      Setting.secret("vault-token", "TOKEN", "The Vault token (token auth), instead of "
+          + "--vault-token-file."),
       Setting.of("vault-kubernetes-role", "ROLE", "The Vault role of the service account "
           + "(kubernetes auth).", "promcc"),
       Setting.of("vault-kubernetes-mount", "PATH", "The kubernetes auth mount.", "k8s",
@@ -95,7 +97,7 @@ final class VaultOptions {
       case "token" -> {
         if (tokenFile.isPresent()) {
           auth = VaultAuthSettings.Token.fromFile(tokenFile.get());
-        } else if (env.containsKey(TOKEN_ENV)) {
+        } else if (r.has("vault-token")) {
           auth = VaultAuthSettings.Token.fromEnvironment(TOKEN_ENV);
         } else if (!r.has("vault-token-file")) {
           problems.add("--vault-token-file", null, "or " + TOKEN_ENV + " is required with "

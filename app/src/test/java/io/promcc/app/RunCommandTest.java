@@ -1,0 +1,84 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What promcc run and check say about their settings before they start anything. */
+class RunCommandTest {
+  @TempDir Path temp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    CommandLine command = Main.commandLine(env);
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    return command.execute(args);
+  }
+
+  @Test
+  void badSettingsPrintEveryProblemAndExit2BeforeAnythingStarts() {
+    int code = run(Map.of("PROMCC_RESYNC", "often"), "run", "--debounce", "x",
+        "--http-address", "nowhere", "--out", temp.resolve("out").toString());
+
+    assertEquals(2, code);
+    String text = err.toString();
+    assertTrue(text.contains("error: --clusters or --discovery is required"), text);
+    assertTrue(text.contains("error: --debounce must be a duration such as 250ms, 2s, 5m or "
+        + "1h30m, found \"x\""), text);
+    assertTrue(text.contains("error: --http-address must be HOST:PORT"), text);
+    assertTrue(text.contains("error: PROMCC_RESYNC must be a duration"), text);
+    assertTrue(text.contains("nothing was started"), text);
+    assertFalse(Files.exists(temp.resolve("out")));
+  }
+
+  @Test
+  void aVaultTokenFlagIsRefusedWithoutRepeatingIt() {
+    int code = run(Map.of(), "run", "--vault-token", "hvs.s3cret");
+    assertEquals(2, code);
+    assertFalse((err.toString() + out).contains("hvs.s3cret"), err.toString());
+  }
+
+  @Test
+  void helpExplainsEachOptionWithAnExampleAndItsVariable() {
+    assertEquals(0, run(Map.of(), "run", "--help"));
+    String help = out.toString().replaceAll("\\s+", " ");
+    assertTrue(help.contains("--debounce=DURATION"), help);
+    assertTrue(help.contains("PROMCC_DEBOUNCE"), help);
+    assertTrue(help.contains("e.g. --debounce 250ms"), help);
+    assertFalse(help.contains("--vault-token="), "a secret has no visible flag");
+  }
+
+  @Test
+  void versionSaysWhatItIs() {
+    assertEquals(0, run(Map.of(), "version"));
+    assertTrue(out.toString().startsWith("promcc "), out.toString());
+  }
+
+  @Test
+  void checkOfAFreshFolderSaysEverythingWouldBeWrittenAndTouchesNothing() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example\n");
+    Path outDir = temp.resolve("out");
+
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        outDir.toString(), "--state-dir", temp.resolve("state").toString());
+
+    assertEquals(3, code, err.toString());
+    assertTrue(out.toString().contains("would write   prometheus.yml"), out.toString());
+    assertTrue(out.toString().contains("waiting: alpha: check does not request certificates"),
+        out.toString());
+    assertFalse(Files.exists(outDir), "check wrote nothing");
+    assertFalse(Files.exists(temp.resolve("state")), "check made no CA");
+  }
+}

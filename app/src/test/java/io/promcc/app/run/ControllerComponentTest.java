@@ -1,0 +1,101 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.local.CertificateDirectory;
+import io.promcc.app.local.ClusterFileSource;
+import io.promcc.app.local.LocalCa;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
+import io.promcc.kube.SecretCertificateSource;
+import io.promcc.kube.ServiceClusterSource;
+import io.promcc.vault.VaultCertificateSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Dagger graph builds for each source the settings can choose, and builds only that one. */
+class ControllerComponentTest {
+  @TempDir Path temp;
+
+  private ControllerComponent component(Map<String, String> flags) throws IOException {
+    Map<String, String> all = new TreeMap<>(flags);
+    all.put("out", temp.resolve("out").toString());
+    all.put("state-dir", temp.resolve("state").toString());
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, all, Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC());
+  }
+
+  private String clustersFile() throws IOException {
+    return Files.writeString(temp.resolve("clusters.yml"), "[]\n").toString();
+  }
+
+  private String kubeconfig() throws IOException {
+    return Files.writeString(temp.resolve("kubeconfig"), """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: x, context: {cluster: c, user: u}}]
+        current-context: x
+        """).toString();
+  }
+
+  @Test
+  void localModeWithTheLocalCa() throws IOException {
+    CheckParts parts = component(Map.of("clusters", clustersFile())).checkParts();
+    assertInstanceOf(ClusterFileSource.class, parts.clusters());
+    assertNotNull(component(Map.of("clusters", clustersFile())).controller());
+    assertTrue(parts.prometheus().isEmpty(), "no --prometheus-url: files only");
+  }
+
+  @Test
+  void localModeWithACertificateFolder() throws IOException {
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    ControllerComponent c = component(Map.of("clusters", clustersFile(), "certificates", "dir",
+        "cert-dir", certs.toString(), "prometheus-url", "http://127.0.0.1:9090"));
+    assertInstanceOf(CertificateDirectory.class, c.checkParts().certificates());
+    assertTrue(c.checkParts().prometheus().isPresent());
+    assertNotNull(c.controller());
+  }
+
+  @Test
+  void kubernetesDiscoveryWithVault() throws IOException {
+    String token = Files.writeString(temp.resolve("token"), "hvs.test").toString();
+    ControllerComponent c = component(Map.of("discovery", "kubernetes", "kubeconfig",
+        kubeconfig(), "certificates", "vault", "vault-address", "https://127.0.0.1:8200",
+        "vault-token-file", token));
+    assertInstanceOf(ServiceClusterSource.class, c.checkParts().clusters());
+    assertNotNull(c.controller());
+  }
+
+  @Test
+  void kubernetesDiscoveryWithSecrets() throws IOException {
+    ControllerComponent c = component(Map.of("discovery", "kubernetes", "kubeconfig",
+        kubeconfig(), "certificates", "secrets"));
+    assertInstanceOf(SecretCertificateSource.class, c.checkParts().certificates());
+    assertNotNull(c.controller());
+  }
+
+  @Test
+  void theSelectedSourcesAreTheOnlyOnesMade() throws IOException {
+    // local mode names no kubeconfig and no Vault: building them would fail, so nothing tries
+    ControllerComponent local = component(Map.of("clusters", clustersFile()));
+    assertNotNull(local.controller());
+    assertTrue(local.checkParts().certificates().getClass() != LocalCa.class,
+        "check never asks the local CA to issue");
+    assertTrue(!(local.checkParts().certificates() instanceof VaultCertificateSource));
+  }
+}
