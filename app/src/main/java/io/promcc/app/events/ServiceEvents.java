@@ -15,6 +15,7 @@ import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.kube.LeaderElection;
+import io.promcc.kube.LeadershipListener;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -67,6 +68,7 @@ public final class ServiceEvents implements AutoCloseable {
   private final Clock clock;
   private final int perMinute;
   private final AtomicReference<ReconcileResult> pending = new AtomicReference<>();
+  private final AtomicReference<ReconcileResult> latest = new AtomicReference<>();
   private final ExecutorService worker;
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   private Instant windowStart;
@@ -92,11 +94,23 @@ public final class ServiceEvents implements AutoCloseable {
           thread.setDaemon(true);
           return thread;
         }, new ThreadPoolExecutor.DiscardPolicy());
+    // a replica that takes over publishes what the last reconcile found, without waiting for
+    // the next one
+    election.ifPresent(e -> e.addListener(new LeadershipListener() {
+      @Override
+      public void startedLeading() {
+        ReconcileResult last = latest.get();
+        if (last != null) {
+          offer(last);
+        }
+      }
+    }));
   }
 
   /** Publishes what {@code result} rejects, in the background. Never blocks. */
   public void offer(ReconcileResult result) {
     requireNonNull(result, "result == null");
+    latest.set(result);
     if (pending.getAndSet(result) == null) {
       worker.execute(() -> publish(pending.getAndSet(null)));
     }

@@ -7,6 +7,7 @@ import io.promcc.kube.LeaderElectionSettings;
 import io.promcc.kube.SecretSettings;
 import io.promcc.kube.WatchSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,8 @@ final class KubernetesOptions {
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
           + "(POD_NAMESPACE).", "monitoring"),
       Setting.of("lease-name", "NAME", "Name of that Lease.", "promcc-events", "promcc-events"),
+      Setting.of("lease-duration", "DURATION", "How long the Lease holds without renewal; a "
+          + "replica takes over within it when the holder stops.", "30s", "15s"),
       Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
           + "(HOSTNAME).", "prometheus-0"));
 
@@ -81,6 +84,8 @@ final class KubernetesOptions {
         .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
     String leaseName = r.text("lease-name").orElse("promcc-events");
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
+    Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
+        .orElse(Duration.ofSeconds(15));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -93,8 +98,18 @@ final class KubernetesOptions {
             .build(),
         () -> SecretSettings.defaults().withNamespace(secretsNamespace),
         WatchSettings::defaults,
-        () -> election ? Optional.of(LeaderElectionSettings.defaults(leaseNamespace, leaseName,
-            identity)) : Optional.empty()));
+        () -> election ? Optional.of(leaderElection(leaseNamespace, leaseName, identity, lease))
+            : Optional.empty()));
+  }
+
+  /**
+   * client-go's proportions for a lease of any length: renew within two thirds of it, retry
+   * every 2/15 of it (15 s, 10 s, 2 s by default).
+   */
+  static LeaderElectionSettings leaderElection(String namespace, String name, String identity,
+      Duration lease) {
+    return new LeaderElectionSettings(namespace, name, identity, lease,
+        lease.multipliedBy(2).dividedBy(3), lease.multipliedBy(2).dividedBy(15));
   }
 
   /** Labels of certificate Secrets, for help. */
