@@ -32,7 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <pre>mvn -pl core test -Dtest=GoldenFilesTest -Dpromcc.golden.update=true</pre>
  *
- * <p>With {@code promcc.golden.update=true} the test rewrites the golden files in
+ * <p>With {@code promcc.golden.update=true} the test rewrites the golden files and then fails,
+ * so the new files are reviewed before a run without the property passes; it refuses to update
+ * at all when {@code CI=true}. It rewrites the golden files in
  * {@code src/test/resources} (and deletes ones no case produces) instead of comparing.
  */
 class GoldenFilesTest {
@@ -51,8 +53,13 @@ class GoldenFilesTest {
     Map<String, byte[]> actual = GoldenCases.goldenFiles(state);
     Path dir = goldenRoot().resolve(goldenCase.name());
     if (Boolean.getBoolean(UPDATE_PROPERTY)) {
-      update(dir, actual);
-      return;
+      // an update is never a pass: a human reviews the new files and runs the test again
+      assertFalse("true".equalsIgnoreCase(System.getenv("CI")), "golden files are never "
+          + "updated on CI (CI=true); regenerate them locally and commit the reviewed diff");
+      boolean changed = update(dir, actual);
+      fail((changed ? "updated" : "checked, unchanged:") + " the golden files of case "
+          + goldenCase.name() + "; review the diff (git diff " + dir + ") and run the test again "
+          + "without -D" + UPDATE_PROPERTY);
     }
     assertTrue(Files.isDirectory(dir), "no golden files for case " + goldenCase.name() + "; "
         + UPDATE_HINT);
@@ -122,17 +129,24 @@ class GoldenFilesTest {
     return root;
   }
 
-  private static void update(Path dir, Map<String, byte[]> actual) throws IOException {
+  /** Writes the golden files of a case; true if any file was added, changed or removed. */
+  private static boolean update(Path dir, Map<String, byte[]> actual) throws IOException {
     Set<String> stale = Files.isDirectory(dir) ? filesUnder(dir) : new TreeSet<>();
+    boolean changed = false;
     for (Map.Entry<String, byte[]> file : actual.entrySet()) {
       Path target = dir.resolve(file.getKey());
-      Files.createDirectories(target.getParent());
-      Files.write(target, file.getValue());
+      if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), file.getValue())) {
+        Files.createDirectories(target.getParent());
+        Files.write(target, file.getValue());
+        changed = true;
+      }
       stale.remove(file.getKey());
     }
     for (String path : stale) {
       Files.delete(dir.resolve(path));
+      changed = true;
     }
+    return changed;
   }
 
   /** Relative paths (forward slashes) of the regular files under {@code dir}. */
