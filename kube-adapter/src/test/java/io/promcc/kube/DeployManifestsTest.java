@@ -33,11 +33,9 @@ import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -164,6 +162,7 @@ class DeployManifestsTest {
     V1PodSecurityContext podContext = pod.getSecurityContext();
     assertNotNull(podContext, "pod securityContext");
     assertNotNull(podContext.getRunAsUser(), "runAsUser");
+    assertNotNull(podContext.getRunAsGroup(), "runAsGroup");
     assertNotEquals(0L, podContext.getRunAsUser());
     assertNotEquals(0L, podContext.getRunAsGroup());
     assertFalse(Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID())
@@ -403,7 +402,7 @@ class DeployManifestsTest {
     }
     int roleCount = manifests.all(V1Role.class).size()
         + manifests.all(V1ClusterRole.class).size();
-    assertEquals(roleCount, roles.stream().filter(Objects::nonNull).distinct().count(),
+    assertEquals(roleCount, roles.stream().distinct().count(),
         "every role is bound: " + roles);
   }
 }
