@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.custom.Quantity;
@@ -32,7 +31,6 @@ import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +46,9 @@ import org.junit.jupiter.api.Test;
 /**
  * deploy/ holds Kubernetes objects that client-java reads strictly (no unknown field, no
  * missing required field, no coerced value), that refer to each other consistently, and whose
- * Pod runs both containers locked down, with probes and resources. That promcc accepts its
- * arguments and settings file is proven by the app module's {@code DeploySettingsTest}.
+ * Pod runs both containers locked down, with probes and resources. That the reader refuses what
+ * it should is {@link DeployManifestsStrictnessTest}; that promcc accepts its arguments and
+ * settings file is the app module's {@code DeploySettingsTest}.
  */
 class DeployManifestsTest {
   private static final String TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -68,10 +67,6 @@ class DeployManifestsTest {
   private static V1Container container(String name) {
     return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no container " + name));
-  }
-
-  private static String statefulSetFile() throws IOException {
-    return Files.readString(DeployManifests.DIRECTORY.resolve("statefulset.yaml"));
   }
 
   @Test
@@ -96,53 +91,6 @@ class DeployManifestsTest {
       assertEquals("io.kubernetes.client.openapi.models",
           document.model().getClass().getPackageName(), document.source());
     }
-  }
-
-  @Test
-  void aFieldNoModelKnowsIsRefused() throws IOException {
-    String text = changed(statefulSetFile(), "readOnlyRootFilesystem: true",
-        "readOnlyRootFileSystem: true");
-
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> DeployManifests.parse("statefulset.yaml", text));
-
-    assertTrue(refused.getMessage().contains("readOnlyRootFileSystem"), refused.getMessage());
-  }
-
-  @Test
-  void aMissingRequiredFieldIsRefused() throws IOException {
-    String text = changed(statefulSetFile(), "- name: promcc\n          image: promcc",
-        "- image: promcc");
-
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> DeployManifests.parse("statefulset.yaml", text));
-
-    assertTrue(refused.getMessage().contains("required field `name`"), refused.getMessage());
-  }
-
-  @Test
-  void aValueThatOnlyCoercesIntoTheModelIsRefused() throws IOException {
-    String text = changed(statefulSetFile(), "runAsUser: 10001", "runAsUser: \"10001\"");
-
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> DeployManifests.parse("statefulset.yaml", text));
-
-    assertTrue(refused.getMessage().contains("round trip"), refused.getMessage());
-  }
-
-  @Test
-  void aDuplicateKeyIsRefused() throws IOException {
-    String text = changed(statefulSetFile(), "  replicas: 2\n", "  replicas: 2\n  replicas: 3\n");
-
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> DeployManifests.parse("statefulset.yaml", text));
-
-    assertTrue(refused.getMessage().contains("duplicate key replicas"), refused.getMessage());
-  }
-
-  private static String changed(String text, String from, String to) {
-    assertTrue(text.contains(from), "the manifest no longer contains " + from);
-    return text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to));
   }
 
   @Test
