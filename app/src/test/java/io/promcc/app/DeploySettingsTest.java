@@ -271,21 +271,28 @@ class DeploySettingsTest {
   }
 
   @Test
-  void theLeaseIsTheOneTheRbacLetsTheControllerRenew() throws IOException {
-    StartedPod started = new StartedPod(1, UnaryOperator.identity());
-    RunSettings settings = accepted(started);
-    LeaderElectionSettings lease = settings.kubernetes().orElseThrow().leaderElection()
-        .orElseThrow(() -> new AssertionError("Events from the Lease holder only"));
+  void eachShardsLeaseIsOneTheRbacLetsTheControllerRenew() throws IOException {
+    List<String> leases = new java.util.ArrayList<>();
+    String namespace = null;
+    for (int ordinal = 0; ordinal < 2; ordinal++) {
+      StartedPod started = new StartedPod(ordinal, UnaryOperator.identity());
+      LeaderElectionSettings lease = accepted(started).kubernetes().orElseThrow()
+          .leaderElection()
+          .orElseThrow(() -> new AssertionError("Events from the Lease holder only"));
+      assertEquals("promcc-events-" + ordinal, lease.leaseName(),
+          "the controller's default name for shard " + ordinal);
+      assertEquals(started.podName(), lease.identity());
+      leases.add(lease.leaseName());
+      namespace = lease.namespace();
+    }
 
-    V1Role role = manifests.get(V1Role.class, lease.namespace(), "promcc-leader-election");
+    V1Role role = manifests.get(V1Role.class, namespace, "promcc-leader-election");
     List<String> renewable = role.getRules().stream()
         .filter(r -> r.getResources().contains("leases") && r.getVerbs().contains("update")
             && r.getVerbs().contains("get"))
         .flatMap(r -> r.getResourceNames().stream()).toList();
-    assertEquals(renewable, List.of(lease.leaseName()),
-        "the Lease promcc renews is the one rbac.yaml lets it get and update");
-    assertEquals("promcc-events", lease.leaseName(), "the controller's default name");
-    assertEquals(started.podName(), lease.identity());
+    assertEquals(leases, renewable,
+        "the Leases promcc renews are the ones rbac.yaml lets it get and update");
   }
 
   @Test

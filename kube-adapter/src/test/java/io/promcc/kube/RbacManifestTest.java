@@ -39,7 +39,7 @@ class RbacManifestTest {
       fake.store().create(io.promcc.kube.fake.ApiResource.SERVICES, null,
           TestServices.guest("abc12"));
       SecretSettings secrets = SecretSettings.defaults();
-      LeaderElectionSettings lease = new LeaderElectionSettings("monitoring", "promcc-events",
+      LeaderElectionSettings lease = new LeaderElectionSettings("monitoring", "promcc-events-0",
           "replica-a", Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1));
       try (ServiceClusterSource services = new ServiceClusterSource(fake.newClient(),
               DiscoverySettings.defaults(), WatchSettings.defaults());

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,10 +44,12 @@ final class AtomicFiles {
   /** Marks the store's temporary files: {@code .<name>.promcc-tmp-<random>}. */
   static final String TEMP_MARKER = ".promcc-tmp-";
   /** Mode of the output folder and of every folder the store creates. */
+  private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
   static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
   private static final int WRITE_THREADS = 8;
 
   private final Path root;
+  private boolean warnedAboutRoot;
   private final StepHook hook;
 
   AtomicFiles(Path root, StepHook hook) {
@@ -209,12 +212,7 @@ final class AtomicFiles {
     try {
       if (Files.isDirectory(dir)) {
         if (dir.equals(root)) {
-          Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-          if (perms.remove(PosixFilePermission.OTHERS_READ)
-              | perms.remove(PosixFilePermission.OTHERS_WRITE)
-              | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
-            Files.setPosixFilePermissions(dir, perms);
-          }
+          narrow(dir);
         }
         return;
       }
@@ -237,6 +235,29 @@ final class AtomicFiles {
       }
     } catch (IOException e) {
       throw failure("cannot prepare folder", dir, e);
+    }
+  }
+
+  /**
+   * Takes others' access away from an existing output folder. A folder the controller does not
+   * own (a volume's root, owned by root) cannot be changed by a non-root process: that is the
+   * operator's choice, said once in the log, and the files in it still get their own modes.
+   */
+  private void narrow(Path dir) throws IOException {
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+    if (perms.remove(PosixFilePermission.OTHERS_READ)
+        | perms.remove(PosixFilePermission.OTHERS_WRITE)
+        | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
+      try {
+        Files.setPosixFilePermissions(dir, perms);
+      } catch (FileSystemException notOwner) {
+        if (!warnedAboutRoot) {
+          warnedAboutRoot = true;
+          LOG.log(System.Logger.Level.WARNING, "cannot take others' access away from "
+              + Quoting.quote(dir.toString()) + " (" + notOwner.getReason() + "); its files "
+              + "keep their own modes, keys 0600");
+        }
+      }
     }
   }
 

@@ -94,7 +94,7 @@ public abstract class ControllerModule {
   @Singleton
   static ControllerSettings controllerSettings(RunSettings settings) {
     return ControllerSettings.builder().jobPrefix(settings.jobPrefix())
-        .outputMode(settings.outputMode()).build();
+        .outputMode(settings.outputMode()).privateKeyMode(settings.privateKeyMode()).build();
   }
 
   @Provides

@@ -54,7 +54,9 @@ final class KubernetesOptions {
           + "the holder of a Lease, so replicas publish each once.", "false", "true"),
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
           + "(POD_NAMESPACE).", "monitoring"),
-      Setting.of("lease-name", "NAME", "Name of that Lease.", "promcc-events", "promcc-events"),
+      Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events, or "
+          + "promcc-events-K for shard K, so each shard elects its own publisher.",
+          "promcc-events"),
       Setting.of("lease-duration", "DURATION", "How long the Lease holds without renewal; a "
           + "replica takes over within it when the holder stops.", "30s", "15s"),
       Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
@@ -62,7 +64,7 @@ final class KubernetesOptions {
 
   /** The adapter's settings, or null after adding every problem. */
   static KubeAdapterSettings from(SettingsReader r, Map<String, String> env,
-      Problems problems) {
+      Optional<Shard> shard, Problems problems) {
     Optional<Path> kubeconfig = r.optional("kubeconfig", SettingsReader::existingFile);
     List<String> namespaces = r.optional("namespaces", SettingsReader::list).orElse(List.of());
     List<String> trusted = r.optional("trusted-namespaces", SettingsReader::list)
@@ -82,7 +84,8 @@ final class KubernetesOptions {
     boolean election = r.optional("leader-election", SettingsReader::bool).orElse(true);
     String leaseNamespace = r.text("lease-namespace")
         .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
-    String leaseName = r.text("lease-name").orElse("promcc-events");
+    String leaseName = r.text("lease-name")
+        .orElse(shard.map(k -> "promcc-events-" + k.index()).orElse("promcc-events"));
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));

@@ -50,6 +50,7 @@ import java.util.function.Function;
  *     {@code --certificates secrets}
  * @param vault the Vault adapter's settings, with {@code --certificates vault}
  * @param logLevel {@code debug}, {@code info} or {@code warning}
+ * @param privateKeyMode the file mode of private keys (0600 or 0640)
  */
 public record RunSettings(
     Optional<Path> clustersFile,
@@ -77,7 +78,8 @@ public record RunSettings(
     Duration promtoolTimeout,
     Optional<KubeAdapterSettings> kubernetes,
     Optional<VaultSettings> vault,
-    String logLevel) {
+    String logLevel,
+    int privateKeyMode) {
 
   /** Where guest clusters come from. */
   public enum Discovery {
@@ -155,6 +157,8 @@ public record RunSettings(
           + "(scrape_config_files, Prometheus 2.43 or newer).", "per-cluster-files", "merged"),
       Setting.of("job-prefix", "PREFIX", "Owned jobs are named <prefix>-<cluster>-<job>.",
           "workload-cluster", "guest-cluster"),
+      Setting.of("private-key-mode", "MODE", "File mode of private keys: 0600, or 0640 when "
+          + "Prometheus runs as another user of the same group.", "0640", "0600"),
       Setting.of("promtool", "FILE", "Check every changed config with 'promtool check config' "
           + "before writing it.", "/usr/bin/promtool"),
       Setting.of("ready-timeout", "DURATION", "How long to wait for Prometheus to become ready.",
@@ -262,6 +266,11 @@ public record RunSettings(
       default -> throw new IllegalArgumentException("must be merged or per-cluster-files");
     });
     String jobPrefix = r.required("job-prefix", Function.identity());
+    Integer keyMode = r.required("private-key-mode", text -> switch (text) {
+      case "0600", "600" -> 0600;
+      case "0640", "640" -> 0640;
+      default -> throw new IllegalArgumentException("must be 0600 or 0640");
+    });
     Optional<Path> promtool = r.optional("promtool", SettingsReader::executable);
     Duration readyTimeout = r.required("ready-timeout", SettingsReader::positiveDuration);
     Duration reloadTimeout = r.required("reload-timeout", SettingsReader::positiveDuration);
@@ -278,7 +287,7 @@ public record RunSettings(
     });
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
-      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, env, problems));
+      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, env, shard, problems));
     }
     Optional<VaultSettings> vault = Optional.empty();
     if (certificates == CertificateMode.VAULT) {
@@ -290,7 +299,7 @@ public record RunSettings(
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
         prometheusUrl, httpAddress, shard, debounce, maxDelay, resync, stateDir, outputMode,
         jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity, pidFile,
-        promtoolTimeout, kubernetes, vault, logLevel);
+        promtoolTimeout, kubernetes, vault, logLevel, keyMode);
   }
 
   /** Secrets are not part of these settings; {@link #toString()} is safe to log. */
