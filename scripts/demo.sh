@@ -70,7 +70,8 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 set -m
-java -cp "$classpath" io.promcc.it.demo.Demo \
+# the classpath through the environment keeps the command line short (ps shows the options)
+CLASSPATH="$classpath" java io.promcc.it.demo.Demo \
   --dir "${PROMCC_DEMO_DIR:-$root/.demo}" \
   --app-jar "$root/app/target/promcc.jar" \
   --prometheus "$bin/prometheus" \

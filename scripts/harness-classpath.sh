@@ -55,8 +55,6 @@ if [ "$mode" = always ] || { [ "$mode" = auto ] && [ -n "$why" ]; }; then
   echo "harness-classpath: building (${why:-as asked}): mvn -q -DskipTests package -pl it-tests -am" >&2
   # shellcheck disable=SC2086
   mvn -B -ntp -q ${MVN_ARGS:-} -DskipTests package -pl it-tests -am >&2
-  # the dependency plugin leaves an unchanged classpath file as it was: mark the build's time
-  touch "$stamp"
 elif [ -n "$why" ]; then
   echo "harness-classpath: not built ($why) and PROMCC_BUILD=never" >&2
   exit 1

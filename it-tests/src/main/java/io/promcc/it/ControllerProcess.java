@@ -182,12 +182,12 @@ public final class ControllerProcess implements AutoCloseable {
 
   /** One series of {@code /metrics}, name and labels written exactly as exposed. */
   public OptionalDouble metric(String series) throws IOException {
-    return PrometheusServer.metricValue(metrics(), series);
+    return Exposition.value(metrics(), series);
   }
 
   /** The sum of every series named {@code name}, whatever its labels. */
   public double metricSum(String name) throws IOException {
-    return PrometheusServer.metricSum(metrics(), name);
+    return Exposition.sum(metrics(), name);
   }
 
   /** The status code of {@code /readyz}. */

@@ -204,9 +204,9 @@ public final class LocalModeStack implements AutoCloseable {
     String query = "up{cluster_id=\"" + cluster.id().value() + "\"}";
     Wait.until(timeout, Duration.ofSeconds(1), "every target of cluster "
         + cluster.id().value() + " up", () -> {
-          List<PrometheusServer.Sample> up = prometheus().query(query);
+          List<PrometheusApi.Sample> up = prometheus().query(query);
           return up.stream().allMatch(s -> s.value() == 1)
-              && labelSets(up.stream().map(PrometheusServer.Sample::labels).toList())
+              && labelSets(up.stream().map(PrometheusApi.Sample::labels).toList())
                   .equals(expected);
         }, () -> diagnostics(cluster.id().value(), expected));
   }
@@ -234,7 +234,7 @@ public final class LocalModeStack implements AutoCloseable {
     try {
       text.append("expected up series: ").append(expected).append('\n');
       text.append("up: ").append(prometheus().query("up{cluster_id=\"" + id + "\"}")).append('\n');
-      for (PrometheusServer.Target t : prometheus().activeTargets()) {
+      for (PrometheusApi.Target t : prometheus().activeTargets()) {
         if (id.equals(t.labels().get("cluster_id"))) {
           text.append("target ").append(t.scrapePool()).append(' ').append(t.scrapeUrl())
               .append(' ').append(t.health()).append(' ').append(t.lastError()).append('\n');

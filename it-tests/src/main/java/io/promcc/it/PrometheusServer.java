@@ -2,32 +2,18 @@ package io.promcc.it;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The real Prometheus as its own process: on a loopback port, with {@code --web.enable-lifecycle}
@@ -45,19 +31,18 @@ public final class PrometheusServer implements AutoCloseable {
   public static final Pattern CONFIG_LOADED =
       Pattern.compile("msg=\"Completed loading of configuration file\"");
 
-  private static final Pattern SAMPLE_LINE =
-      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)(?: \\d+)?$");
-
   private final Process process;
   private final int port;
   private final LogFile log;
   private final Path configFile;
+  private final PrometheusApi api;
 
   private PrometheusServer(Process process, int port, LogFile log, Path configFile) {
     this.process = process;
     this.port = port;
     this.log = log;
     this.configFile = configFile;
+    this.api = new PrometheusApi(url());
   }
 
   /**
@@ -178,74 +163,34 @@ public final class PrometheusServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** An active target as {@code /api/v1/targets} describes it. */
-  public record Target(String scrapePool, SortedMap<String, String> labels, String health,
-      String lastError, String scrapeUrl) {}
-
-  /** A sample of an instant query: its labels ({@code __name__} included if any) and value. */
-  public record Sample(SortedMap<String, String> labels, double value) {}
-
-  /** The active targets. */
-  public List<Target> activeTargets() throws IOException {
-    JsonArray active = json("/api/v1/targets?state=active").getAsJsonObject("data")
-        .getAsJsonArray("activeTargets");
-    List<Target> targets = new ArrayList<>();
-    for (JsonElement element : active) {
-      JsonObject target = element.getAsJsonObject();
-      targets.add(new Target(target.get("scrapePool").getAsString(),
-          labels(target.getAsJsonObject("labels")), target.get("health").getAsString(),
-          target.has("lastError") ? target.get("lastError").getAsString() : "",
-          target.get("scrapeUrl").getAsString()));
-    }
-    return targets;
+  /** Its HTTP API. */
+  public PrometheusApi api() {
+    return api;
   }
 
-  /** The result of an instant query (a vector). */
-  public List<Sample> query(String promql) throws IOException {
-    JsonObject data = json("/api/v1/query?query=" + URLEncoder.encode(promql,
-        StandardCharsets.UTF_8)).getAsJsonObject("data");
-    if (!data.get("resultType").getAsString().equals("vector")) {
-      throw new IOException("query " + promql + " is not a vector: " + data);
-    }
-    List<Sample> samples = new ArrayList<>();
-    for (JsonElement element : data.getAsJsonArray("result")) {
-      JsonObject sample = element.getAsJsonObject();
-      samples.add(new Sample(labels(sample.getAsJsonObject("metric")),
-          Double.parseDouble(sample.getAsJsonArray("value").get(1).getAsString())));
-    }
-    return samples;
+  /** {@link PrometheusApi#activeTargets()}. */
+  public List<PrometheusApi.Target> activeTargets() throws IOException {
+    return api.activeTargets();
   }
 
-  /** The config Prometheus has loaded, as {@code /api/v1/status/config} re-serialises it. */
+  /** {@link PrometheusApi#query(String)}. */
+  public List<PrometheusApi.Sample> query(String promql) throws IOException {
+    return api.query(promql);
+  }
+
+  /** {@link PrometheusApi#loadedConfig()}. */
   public String loadedConfig() throws IOException {
-    return json("/api/v1/status/config").getAsJsonObject("data").get("yaml").getAsString();
+    return api.loadedConfig();
   }
 
-  /** The job names of the loaded config's scrape configs. */
+  /** {@link PrometheusApi#loadedJobs()}. */
   public SortedSet<String> loadedJobs() throws IOException {
-    Object root = new Load(LoadSettings.builder().build()).loadFromString(loadedConfig());
-    SortedSet<String> jobs = new TreeSet<>();
-    if (root instanceof Map<?, ?> config && config.get("scrape_configs") instanceof List<?> list) {
-      for (Object job : list) {
-        if (job instanceof Map<?, ?> map && map.get("job_name") != null) {
-          jobs.add(map.get("job_name").toString());
-        }
-      }
-    }
-    return Collections.unmodifiableSortedSet(jobs);
+    return api.loadedJobs();
   }
 
-  /** {@code /api/v1/status/runtimeinfo}'s data. */
-  public JsonObject runtimeInfo() throws IOException {
-    return json("/api/v1/status/runtimeinfo").getAsJsonObject("data");
-  }
-
-  /**
-   * A series of Prometheus' own {@code /metrics}, e.g.
-   * {@code prometheus_config_last_reload_successful}; written exactly as exposed (labels too).
-   */
+  /** {@link PrometheusApi#selfMetric(String)}. */
   public OptionalDouble selfMetric(String series) throws IOException {
-    return metricValue(Http.getOk(url().resolve("/metrics")), series);
+    return api.selfMetric(series);
   }
 
   /** How many configs the log says were loaded (the first load at start included). */
@@ -285,50 +230,5 @@ public final class PrometheusServer implements AutoCloseable {
   @Override
   public String toString() {
     return "PrometheusServer{" + url() + ", pid " + process.pid() + "}";
-  }
-
-  /**
-   * The value of {@code series} (name and labels written exactly as exposed) in a text-format
-   * exposition, if present.
-   */
-  public static OptionalDouble metricValue(String exposition, String series) {
-    for (String line : exposition.split("\n")) {
-      Matcher m = SAMPLE_LINE.matcher(line);
-      if (m.matches() && m.group(1).equals(series)) {
-        return OptionalDouble.of(parseValue(m.group(2)));
-      }
-    }
-    return OptionalDouble.empty();
-  }
-
-  /** The sum of every series named {@code name} (any labels) in a text-format exposition. */
-  public static double metricSum(String exposition, String name) {
-    double sum = 0;
-    for (String line : exposition.split("\n")) {
-      Matcher m = SAMPLE_LINE.matcher(line);
-      if (m.matches() && (m.group(1).equals(name) || m.group(1).startsWith(name + "{"))) {
-        sum += parseValue(m.group(2));
-      }
-    }
-    return sum;
-  }
-
-  private static double parseValue(String text) {
-    return switch (text) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      case "NaN" -> Double.NaN;
-      default -> Double.parseDouble(text);
-    };
-  }
-
-  private JsonObject json(String pathAndQuery) throws IOException {
-    return JsonParser.parseString(Http.getOk(url().resolve(pathAndQuery))).getAsJsonObject();
-  }
-
-  private static SortedMap<String, String> labels(JsonObject object) {
-    SortedMap<String, String> labels = new TreeMap<>();
-    object.entrySet().forEach(e -> labels.put(e.getKey(), e.getValue().getAsString()));
-    return Collections.unmodifiableSortedMap(labels);
   }
 }

@@ -114,12 +114,12 @@ class LocalModeIT {
   /** Every target of the cluster has its labels; the targets' jobs are the profile's. */
   private void assertTargetsCarryTheClustersLabels(GuestCluster cluster) throws IOException {
     String id = cluster.id().value();
-    List<PrometheusServer.Target> targets = stack.prometheus().activeTargets().stream()
+    List<PrometheusApi.Target> targets = stack.prometheus().activeTargets().stream()
         .filter(t -> id.equals(t.labels().get("cluster_id"))).toList();
     SortedSet<String> jobs = targets.stream().map(t -> t.labels().get("job"))
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(ProfileJobs.jobLabels(cluster), jobs, "jobs of " + id + "'s targets");
-    for (PrometheusServer.Target target : targets) {
+    for (PrometheusApi.Target target : targets) {
       assertTrue(ProfileJobs.scrapePools(cluster).contains(target.scrapePool()),
           "scrape pool of " + target);
       assertEquals("guest", target.labels().get("cluster_type"), "cluster_type of " + target);

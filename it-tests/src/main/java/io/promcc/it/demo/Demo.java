@@ -4,6 +4,7 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.it.ClustersFile;
 import io.promcc.it.GuestApi;
 import io.promcc.it.LocalModeStack;
+import io.promcc.it.PrometheusApi;
 import io.promcc.it.PrometheusServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -194,7 +195,7 @@ public final class Demo {
   /** Per cluster ID: targets up, targets in all. */
   private static Map<String, int[]> upCounts(PrometheusServer prometheus) throws IOException {
     Map<String, int[]> counts = new TreeMap<>();
-    for (PrometheusServer.Sample sample : prometheus.query("up{cluster_type=\"guest\"}")) {
+    for (PrometheusApi.Sample sample : prometheus.query("up{cluster_type=\"guest\"}")) {
       int[] count = counts.computeIfAbsent(sample.labels().get("cluster_id"), id -> new int[2]);
       count[1]++;
       if (sample.value() == 1) {
