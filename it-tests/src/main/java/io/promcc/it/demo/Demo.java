@@ -1,6 +1,7 @@
 package io.promcc.it.demo;
 
 import io.promcc.core.model.GuestCluster;
+import io.promcc.it.Args;
 import io.promcc.it.ClustersFile;
 import io.promcc.it.GuestApi;
 import io.promcc.it.LocalModeStack;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -269,57 +271,15 @@ public final class Demo {
   /** The command line. */
   record Options(Path dir, Path appJar, Path prometheus, int clusters, int prometheusPort,
       int metricsPort) {
-    static Options parse(String[] args) {
-      Map<String, String> values = new TreeMap<>();
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (!arg.startsWith("--")) {
-          throw new IllegalArgumentException("unexpected argument \"" + arg + "\"");
-        }
-        int eq = arg.indexOf('=');
-        if (eq > 0) {
-          values.put(arg.substring(2, eq), arg.substring(eq + 1));
-        } else if (i + 1 < args.length) {
-          values.put(arg.substring(2), args[++i]);
-        } else {
-          throw new IllegalArgumentException(arg + " needs a value");
-        }
-      }
-      for (String name : values.keySet()) {
-        if (!List.of("dir", "app-jar", "prometheus", "clusters", "prometheus-port",
-            "metrics-port").contains(name)) {
-          throw new IllegalArgumentException("unknown option --" + name);
-        }
-      }
-      int clusters = number(values, "clusters", 2);
-      if (clusters < 1 || clusters > IDS.size() - 1) {
-        throw new IllegalArgumentException("--clusters must be 1 to " + (IDS.size() - 1)
-            + ", found \"" + clusters + "\"");
-      }
-      return new Options(path(values, "dir"), path(values, "app-jar"),
-          path(values, "prometheus"), clusters, number(values, "prometheus-port", 9090),
-          number(values, "metrics-port", 9420));
-    }
-
-    private static Path path(Map<String, String> values, String name) {
-      String value = values.get(name);
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("--" + name + " is required");
-      }
-      return Path.of(value).toAbsolutePath().normalize();
-    }
-
-    private static int number(Map<String, String> values, String name, int otherwise) {
-      String value = values.get(name);
-      if (value == null) {
-        return otherwise;
-      }
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--" + name + " must be a number, found \"" + value
-            + "\"");
-      }
+    static Options parse(String[] arguments) {
+      Args args = Args.parse(arguments, Set.of("dir", "app-jar", "prometheus", "clusters",
+          "prometheus-port", "metrics-port"));
+      Options options = new Options(args.path("dir"), args.path("app-jar"),
+          args.path("prometheus"), args.number("clusters", 2, 1, IDS.size() - 1),
+          args.number("prometheus-port", 9090, 0, 65535),
+          args.number("metrics-port", 9420, 0, 65535));
+      args.check();
+      return options;
     }
   }
 }
