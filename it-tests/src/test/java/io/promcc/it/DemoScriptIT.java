@@ -53,7 +53,7 @@ class DemoScriptIT {
   }
 
   @Test
-  void ctrlCStopsEverythingItStarted() throws Exception {
+  void printsWhereToLookFollowsEditsAndCtrlCStopsEverything() throws Exception {
     Demo demo = startDemo();
     demo.output.await(ALL_UP, UP);
     String prometheus = demo.line(PROMETHEUS);
@@ -76,6 +76,19 @@ class DemoScriptIT {
         "promcc_config_in_sync at the printed metrics URL");
 
     List<Integer> ports = demo.ports(prometheus, metrics, clustersFile);
+
+    // the README's edits: uncomment the spare cluster's line, delete an entry
+    ClustersFile file = new ClustersFile(clustersFile);
+    file.writeText(file.read().replace("# - {id: demo-c", "- {id: demo-c"));
+    demo.output.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-b 11/11, "
+        + "demo-c 11/11$"), UP);
+    file.writeText(file.read().replaceAll("(?m)^- id: demo-b\n(  .*\n)+", ""));
+    demo.output.await(Pattern.compile("^demo: targets up: demo-a 12/12, demo-c 11/11$"), UP);
+    assertTrue(api.loadedJobs().stream().noneMatch(j -> j.startsWith("guest-cluster-demo-b-")),
+        "demo-b's jobs unloaded: " + api.loadedJobs());
+    assertTrue(api.loadedJobs().contains("guest-cluster-demo-c-kubelet"),
+        "demo-c's jobs loaded: " + api.loadedJobs());
+
     recordDescendants();
     assertRunning("a Prometheus", "/prometheus ");
     assertRunning("the controller", "promcc.jar run");

@@ -194,13 +194,21 @@ public final class Demo {
     }
   }
 
-  /** Per cluster ID: targets up, targets in all. */
+  /**
+   * Per cluster ID: active targets whose last scrape succeeded, active targets in all. From the
+   * targets, not from {@code up}: Prometheus writes no staleness markers for the targets of a
+   * job that a reload removed, so their {@code up} series stay in queries for five minutes.
+   */
   private static Map<String, int[]> upCounts(PrometheusServer prometheus) throws IOException {
     Map<String, int[]> counts = new TreeMap<>();
-    for (PrometheusApi.Sample sample : prometheus.query("up{cluster_type=\"guest\"}")) {
-      int[] count = counts.computeIfAbsent(sample.labels().get("cluster_id"), id -> new int[2]);
+    for (PrometheusApi.Target target : prometheus.activeTargets()) {
+      String id = target.labels().get("cluster_id");
+      if (id == null || !"guest".equals(target.labels().get("cluster_type"))) {
+        continue;
+      }
+      int[] count = counts.computeIfAbsent(id, any -> new int[2]);
       count[1]++;
-      if (sample.value() == 1) {
+      if (target.health().equals("up")) {
         count[0]++;
       }
     }
