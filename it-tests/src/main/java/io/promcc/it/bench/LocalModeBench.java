@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -277,27 +278,6 @@ public final class LocalModeBench {
     return held;
   }
 
-  /** Reloads, files written, Prometheus' loaded configs: counters that only grow. */
-  record Counters(double promccReloads, double filesWritten, long prometheusLoads) {
-    static Counters of(LocalModeStack stack) throws IOException {
-      String page = stack.controller().metrics();
-      return new Counters(Exposition.sum(page, "promcc_reloads_total"),
-          Exposition.value(page, "promcc_files_written_total").orElse(0),
-          stack.prometheus().configLoads());
-    }
-
-    Counters minus(Counters earlier) {
-      return new Counters(promccReloads - earlier.promccReloads,
-          filesWritten - earlier.filesWritten, prometheusLoads - earlier.prometheusLoads);
-    }
-
-    @Override
-    public String toString() {
-      return String.format(java.util.Locale.ROOT, "promcc reloads %.0f, files written %.0f, "
-          + "Prometheus configs loaded %d", promccReloads, filesWritten, prometheusLoads);
-    }
-  }
-
   private void awaitLoaded(LocalModeStack stack, String id) {
     String job = "job_name: " + ProfileJobs.prefixOf(id);
     Wait.until(STEP_TIMEOUT, Duration.ofMillis(500), id + "'s jobs loaded",
@@ -326,7 +306,7 @@ public final class LocalModeBench {
   static long countClusters(String loadedConfig, String prefix) {
     Matcher m = Pattern.compile("job_name: " + Pattern.quote(ProfileJobs.PREFIX + "-" + prefix)
         + "(\\d+)-").matcher(loadedConfig);
-    Set<String> ids = new java.util.TreeSet<>();
+    Set<String> ids = new TreeSet<>();
     while (m.find()) {
       ids.add(m.group(1));
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Order statistics of measured durations, by the nearest-rank method (the p-th percentile of n
@@ -37,6 +38,6 @@ record Stats(int count, Duration min, Duration median, Duration p90, Duration p9
   }
 
   static String seconds(Duration duration) {
-    return String.format(java.util.Locale.ROOT, "%.3f s", duration.toNanos() / 1e9);
+    return String.format(Locale.ROOT, "%.3f s", duration.toNanos() / 1e9);
   }
 }
