@@ -24,6 +24,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -66,8 +67,8 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code /metrics} and the API-server proxy paths of nodes, pods and services (a small
  * Prometheus metrics page, extended by {@link #metricsPages()}) are served too.
  *
- * <p>HTTPS (the default) uses a {@link TestCa} made at start; client certificates can be
- * required. {@link #faults()} injects errors (also the API server's 401, 403 and plain-text 429),
+ * <p>HTTPS (the default) uses a {@link TestCa} made at start, or a serving certificate the
+ * caller gives ({@link Builder#servingCertificate}); client certificates can be required. {@link #faults()} injects errors (also the API server's 401, 403 and plain-text 429),
  * delays, watch endings and watch {@code ERROR} events; {@link #serveUnknownFields} makes it
  * answer like a newer API server. Thread-safe; close it to stop the server and end all watches.
  */
@@ -83,6 +84,7 @@ public final class FakeKubeApi implements AutoCloseable {
   private final Faults faults;
   private final TestCa ca;
   private final TestCa.Issued adminCertificate;
+  private final List<X509Certificate> servingTrust;
   private final boolean https;
   private final Duration bookmarkInterval;
   private final Duration maxWatchTimeout;
@@ -97,6 +99,10 @@ public final class FakeKubeApi implements AutoCloseable {
     this.faults = new Faults(store);
     this.ca = builder.ca != null ? builder.ca : TestCa.create("promcc-test-ca");
     this.adminCertificate = ca.issueClient("admin");
+    // a given certificate without a chain is trusted as itself (self-signed)
+    this.servingTrust = builder.servingChain.isEmpty() ? List.of(ca.certificate())
+        : builder.servingChain.size() == 1 ? builder.servingChain
+        : List.copyOf(builder.servingChain.subList(1, builder.servingChain.size()));
     this.https = builder.https;
     this.bookmarkInterval = builder.bookmarkInterval;
     this.maxWatchTimeout = builder.maxWatchTimeout;
@@ -149,6 +155,8 @@ public final class FakeKubeApi implements AutoCloseable {
     private ClientAuth clientAuth = ClientAuth.NONE;
     private TestCa ca;
     private final List<X509Certificate> trustedClientCas = new ArrayList<>();
+    private PrivateKey servingKey;
+    private List<X509Certificate> servingChain = List.of();
     private Clock clock = Clock.systemUTC();
     private int historyLimit = 1000;
     private Duration bookmarkInterval = Duration.ofSeconds(1);
@@ -191,6 +199,26 @@ public final class FakeKubeApi implements AutoCloseable {
     /** Issue the serving certificate from this CA instead of a fresh one. */
     public Builder ca(TestCa ca) {
       this.ca = requireNonNull(ca, "ca == null");
+      return this;
+    }
+
+    /**
+     * Serve this certificate instead of one from the fake's CA: e.g. one a CA of the code under
+     * test signed, so that its clients verify the fake with that CA. {@code chain} is what
+     * follows the certificate in the TLS handshake (its issuer, up to the root); a client of
+     * {@link FakeKubeApi#newClient} trusts the chain's certificates. Client certificates are
+     * still checked as {@link #clientAuth} and {@link #trustClientCa} say.
+     */
+    public Builder servingCertificate(X509Certificate certificate, PrivateKey key,
+        X509Certificate... chain) {
+      requireNonNull(certificate, "certificate == null");
+      this.servingKey = requireNonNull(key, "key == null");
+      List<X509Certificate> all = new ArrayList<>();
+      all.add(certificate);
+      for (X509Certificate issuer : requireNonNull(chain, "chain == null")) {
+        all.add(requireNonNull(issuer, "chain contains null"));
+      }
+      this.servingChain = List.copyOf(all);
       return this;
     }
 
@@ -262,7 +290,10 @@ public final class FakeKubeApi implements AutoCloseable {
     return faults;
   }
 
-  /** The CA that issued the serving certificate (and {@link #adminCertificate()}). */
+  /**
+   * The fake's own CA: it issued {@link #adminCertificate()}, and the serving certificate unless
+   * {@link Builder#servingCertificate} gave one.
+   */
   public TestCa ca() {
     return ca;
   }
@@ -277,12 +308,16 @@ public final class FakeKubeApi implements AutoCloseable {
     return newClient(Optional.of(adminCertificate));
   }
 
-  /** A client-java {@link ApiClient} that trusts the fake's CA and presents {@code certificate}. */
+  /**
+   * A client-java {@link ApiClient} that trusts the issuer of the serving certificate (the fake's
+   * CA, or the chain given to {@link Builder#servingCertificate}) and presents
+   * {@code certificate}.
+   */
   public ApiClient newClient(Optional<TestCa.Issued> certificate) {
     ClientBuilder builder = new ClientBuilder().setBasePath(url().toString());
     if (https) {
       builder.setVerifyingSsl(true)
-          .setCertificateAuthority(ca.certificatePem().getBytes(StandardCharsets.US_ASCII));
+          .setCertificateAuthority(servingTrustPem().getBytes(StandardCharsets.US_ASCII));
       certificate.ifPresent(c -> builder.setAuthentication(new ClientCertificateAuthentication(
           c.certificatePem().getBytes(StandardCharsets.US_ASCII),
           c.privateKeyPem().getBytes(StandardCharsets.US_ASCII))));
@@ -698,14 +733,28 @@ public final class FakeKubeApi implements AutoCloseable {
     return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 
+  private String servingTrustPem() {
+    StringBuilder pem = new StringBuilder();
+    servingTrust.forEach(certificate -> pem.append(TestCa.pem(certificate)));
+    return pem.toString();
+  }
+
   private SSLContext sslContext(Builder builder) {
     try {
-      TestCa.Issued serving = ca.issueServer();
+      PrivateKey servingKey;
+      Certificate[] servingChain;
+      if (builder.servingKey != null) {
+        servingKey = builder.servingKey;
+        servingChain = builder.servingChain.toArray(Certificate[]::new);
+      } else {
+        TestCa.Issued serving = ca.issueServer();
+        servingKey = serving.privateKey();
+        servingChain = new Certificate[] {serving.certificate(), ca.certificate()};
+      }
       char[] password = "changeit".toCharArray();
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry("server", serving.privateKey(), password,
-          new Certificate[] {serving.certificate(), ca.certificate()});
+      keys.setKeyEntry("server", servingKey, password, servingChain);
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, password);
       KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -1,0 +1,40 @@
+package io.promcc.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Loopback TCP ports for servers started by the harness. Thread-safe. */
+public final class Ports {
+  private Ports() {}
+
+  /**
+   * A loopback port that is free now (the kernel's pick; it does not hand the same port out
+   * again soon, so the process it is meant for can bind it a moment later).
+   */
+  public static int free() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  /** {@code preferred} if it can be bound on loopback now, else {@link #free()}. */
+  public static int preferred(int preferred) {
+    return preferred > 0 && isFree(preferred) ? preferred : free();
+  }
+
+  /** Whether nothing listens on {@code port} of 127.0.0.1 (it can be bound now). */
+  public static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.promcc.it;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.SortedSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The real Prometheus as its own process: on a loopback port, with {@code --web.enable-lifecycle}
+ * (the controller reloads it over HTTP), its own data folder, and its log captured to a file.
+ * Start and stop are bounded; the HTTP API's answers are parsed into plain values.
+ *
+ * <p>Thread-safe: queries may run from any thread; start and stop belong to the owner.
+ */
+public final class PrometheusServer implements AutoCloseable {
+  /** How long a start may take on a busy machine. */
+  public static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  /** How long a SIGTERM gets before SIGKILL. */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /** Prometheus' log line for each config it loaded, at start and at each successful reload. */
+  public static final Pattern CONFIG_LOADED =
+      Pattern.compile("msg=\"Completed loading of configuration file\"");
+
+  private final Process process;
+  private final int port;
+  private final LogFile log;
+  private final Path configFile;
+  private final PrometheusApi api;
+
+  private PrometheusServer(Process process, int port, LogFile log, Path configFile) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+    this.configFile = configFile;
+    this.api = new PrometheusApi(url());
+  }
+
+  /**
+   * Options for a Prometheus process.
+   *
+   * @param binary the {@code prometheus} executable (see {@code PrometheusTools} in core's
+   *     test-jar, or {@code scripts/prometheus-tools.sh})
+   * @param configFile {@code --config.file}; must exist when Prometheus starts
+   * @param workDir where the data folder and the log go
+   */
+  public static Builder builder(Path binary, Path configFile, Path workDir) {
+    return new Builder(binary, configFile, workDir);
+  }
+
+  /** Options of {@link PrometheusServer}. Not thread-safe. */
+  public static final class Builder {
+    private final Path binary;
+    private final Path configFile;
+    private final Path workDir;
+    private int port;
+    private final List<String> flags = new ArrayList<>();
+
+    private Builder(Path binary, Path configFile, Path workDir) {
+      this.binary = requireNonNull(binary, "binary == null");
+      this.configFile = requireNonNull(configFile, "configFile == null").toAbsolutePath();
+      this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
+    }
+
+    /** The port on 127.0.0.1 (0, the default: a free one). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** An extra command-line flag, e.g. {@code --log.level=debug}. */
+    public Builder flag(String flag) {
+      flags.add(requireNonNull(flag, "flag == null"));
+      return this;
+    }
+
+    /** Starts the process and returns at once; see {@link PrometheusServer#awaitReady}. */
+    public PrometheusServer launch() {
+      int chosen = port > 0 ? port : Ports.free();
+      try {
+        Files.createDirectories(workDir);
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+            "--config.file=" + configFile,
+            "--storage.tsdb.path=" + workDir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + chosen,
+            "--web.enable-lifecycle"));
+        command.addAll(flags);
+        LogFile log = new LogFile(workDir.resolve("prometheus.log"));
+        Process process = new ProcessBuilder(command).directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.path().toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+        return new PrometheusServer(process, chosen, log, configFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start " + binary, e);
+      }
+    }
+
+    /** Starts the process and waits until it is ready ({@link #START_TIMEOUT}). */
+    public PrometheusServer start() {
+      PrometheusServer server = launch();
+      try {
+        server.awaitReady(START_TIMEOUT);
+      } catch (RuntimeException e) {
+        server.close();
+        throw e;
+      }
+      return server;
+    }
+  }
+
+  /**
+   * Waits until {@code /-/ready} answers 200.
+   *
+   * @throws Wait.TimedOutException with the log's tail if it does not, or the process ended
+   */
+  public void awaitReady(Duration timeout) {
+    Wait.until(timeout, Wait.DEFAULT_INTERVAL, "prometheus ready on " + url(), () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("prometheus exited with " + process.exitValue());
+      }
+      return Http.get(url().resolve("/-/ready")).status() == 200;
+    }, () -> "prometheus log:\n" + log.tail(30));
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The process. */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  /** The config file it was started with. */
+  public Path configFile() {
+    return configFile;
+  }
+
+  /** Its captured log. */
+  public LogFile log() {
+    return log;
+  }
+
+  /** Whether the process is running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Its HTTP API. */
+  public PrometheusApi api() {
+    return api;
+  }
+
+  /** {@link PrometheusApi#activeTargets()}. */
+  public List<PrometheusApi.Target> activeTargets() throws IOException {
+    return api.activeTargets();
+  }
+
+  /** {@link PrometheusApi#query(String)}. */
+  public List<PrometheusApi.Sample> query(String promql) throws IOException {
+    return api.query(promql);
+  }
+
+  /** {@link PrometheusApi#loadedConfig()}. */
+  public String loadedConfig() throws IOException {
+    return api.loadedConfig();
+  }
+
+  /** {@link PrometheusApi#loadedJobs()}. */
+  public SortedSet<String> loadedJobs() throws IOException {
+    return api.loadedJobs();
+  }
+
+  /** {@link PrometheusApi#selfMetric(String)}. */
+  public OptionalDouble selfMetric(String series) throws IOException {
+    return api.selfMetric(series);
+  }
+
+  /** How many configs the log says were loaded (the first load at start included). */
+  public long configLoads() {
+    return log.count(CONFIG_LOADED);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended after {@link #STOP_TIMEOUT}. Idempotent. */
+  public void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  /** SIGKILL, and a bounded wait for the end. Idempotent. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  @Override
+  public String toString() {
+    return "PrometheusServer{" + url() + ", pid " + process.pid() + "}";
+  }
+}
