@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +56,8 @@ public final class ClusterFileSource implements GuestClusterSource {
   public static final String SOURCE = "clusters-file";
 
   private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
+  private static final long SETTLE_MILLIS = 100;
+  private static final long EMPTY_SETTLE_MILLIS = 2000;
 
   private final Path file;
   private final FileWatcher watcher;
@@ -182,6 +185,7 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   /** Reads the file and applies the rules of the class comment. */
   private void reload() {
+    settle();
     boolean notify;
     synchronized (lock) {
       if (closed || !started) {
@@ -201,6 +205,43 @@ public final class ClusterFileSource implements GuestClusterSource {
           LOG.log(System.Logger.Level.WARNING, "clusters file listener failed", e);
         }
       }
+    }
+  }
+
+  /**
+   * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
+   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; an empty
+   * file where clusters were listed must stay empty for {@value #EMPTY_SETTLE_MILLIS} ms, since an
+   * empty list removes every cluster's jobs. Bounded (20 rounds), then the content is read as it
+   * is.
+   */
+  private void settle() {
+    boolean hadClusters;
+    synchronized (lock) {
+      hadClusters = good != null && !good.clusters().isEmpty();
+    }
+    byte[] previous = readOrNull();
+    for (int i = 0; i < 20; i++) {
+      boolean empty = previous != null && new String(previous, StandardCharsets.UTF_8).isBlank();
+      try {
+        Thread.sleep(empty && hadClusters ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      byte[] now = readOrNull();
+      if (Arrays.equals(previous, now)) {
+        return;
+      }
+      previous = now;
+    }
+  }
+
+  private byte[] readOrNull() {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException | SecurityException e) {
+      return null;
     }
   }
 

@@ -129,6 +129,7 @@ public final class Controller {
     } finally {
       health.stopping();
       closeAll();
+      LOG.log(Level.INFO, "stopped");
       ended.countDown();
     }
   }
@@ -169,6 +170,9 @@ public final class Controller {
    * when that is done, or after ten seconds.
    */
   public void stop() {
+    if (stopping.getCount() > 0) {
+      LOG.log(Level.INFO, "stopping: no new reconcile; a running one may finish");
+    }
     stopping.countDown();
     try {
       ended.await(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -101,6 +101,32 @@ class ClusterFileSourceTest {
   }
 
   @Test
+  void aFileTruncatedAndRewrittenInPlaceIsNeverReadAsNoClusters() throws Exception {
+    write(ALPHA);
+    started(file());
+    List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+    source.addChangeListener(() -> seen.add(source.snapshot().clusters().size()));
+    // an editor saving in place: truncate, then write the new content a moment later
+    Files.write(file(), new byte[0]);
+    Thread editor = new Thread(() -> {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        Files.writeString(file(), ALPHA + BETA);
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    editor.start();
+
+    watcher.checkNow(); // the truncation is seen; the source waits for the file to hold still
+
+    editor.join(30_000);
+    watcher.checkNow();
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertFalse(seen.contains(0), "an empty list was served: " + seen);
+  }
+
+  @Test
   void untilAFirstGoodReadTheSnapshotNamesTheFileAndEveryProblem() throws Exception {
     write("""
         - id: Bad_ID
