@@ -107,6 +107,115 @@ class RunSettingsTest {
     assertEquals(9999, fromFile.httpAddress().getPort());
   }
 
+  /** The same values as flags, as PROMCC_* variables and in a config file give equal settings. */
+  private RunSettings sameFromEachPlace(Map<String, String> values) throws IOException {
+    StringBuilder yaml = new StringBuilder();
+    Map<String, String> env = new TreeMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      yaml.append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
+      env.put("PROMCC_" + e.getKey().toUpperCase().replace('-', '_'), e.getValue());
+    }
+    RunSettings fromFlags = load(values, Map.of());
+    RunSettings fromEnv = load(Map.of(), env);
+    Path file = Files.writeString(temp.resolve("each-" + values.hashCode() + ".yml"),
+        yaml.toString());
+    RunSettings fromFile = load(Map.of("config", file.toString()), Map.of());
+    assertEquals(List.of(), problems.list());
+    assertEquals(fromFlags, fromEnv);
+    assertEquals(fromFlags, fromFile);
+    return fromFlags;
+  }
+
+  @Test
+  void everyKubernetesAndVaultOptionCanComeFromEachPlaceAndIsTaken() throws IOException {
+    Path kubeconfig = Files.writeString(temp.resolve("kubeconfig"), "apiVersion: v1\n");
+    Path jwt = Files.writeString(temp.resolve("jwt"), "x");
+    Path secretId = Files.writeString(temp.resolve("secret-id"), "x");
+    Path caBundle = Files.writeString(temp.resolve("ca.pem"), "x");
+    Map<String, String> kube = Map.ofEntries(Map.entry("discovery", "kubernetes"),
+        Map.entry("out", "o"), Map.entry("kubeconfig", kubeconfig.toString()),
+        Map.entry("service-selector", "app=guest"),
+        Map.entry("cluster-id-annotation", "example.com/id"),
+        Map.entry("etcd-annotation", "example.com/etcd"),
+        Map.entry("api-server-url-annotation", "example.com/api"),
+        Map.entry("namespaces", "a,b,platform"), Map.entry("trusted-namespaces", "platform"),
+        Map.entry("provider", "kvm"), Map.entry("api-server-allow-list", "10.0.0.0/8"),
+        Map.entry("allow-private-network-api-servers", "false"),
+        Map.entry("allow-any-api-server-host", "true"), Map.entry("secrets-namespace", "certs"),
+        Map.entry("leader-election", "true"), Map.entry("lease-namespace", "mon"),
+        Map.entry("lease-name", "lease"), Map.entry("lease-duration", "30s"),
+        Map.entry("identity", "me"), Map.entry("prometheus-pid-file", "/run/p.pid"),
+        Map.entry("promtool-timeout", "3m"), Map.entry("log-level", "debug"),
+        Map.entry("private-key-mode", "0640"));
+    Map<String, String> vaultKubernetes = new TreeMap<>(kube);
+    vaultKubernetes.putAll(Map.ofEntries(Map.entry("certificates", "vault"),
+        Map.entry("vault-address", "https://vault.example:8200"),
+        Map.entry("vault-auth", "kubernetes"), Map.entry("vault-kubernetes-role", "promcc"),
+        Map.entry("vault-kubernetes-mount", "k8s"), Map.entry("vault-jwt-file", jwt.toString()),
+        Map.entry("vault-namespace", "team"), Map.entry("vault-ca-bundle", caBundle.toString()),
+        Map.entry("vault-pki-mount", "pki"), Map.entry("vault-pki-role", "prom-{cluster}"),
+        Map.entry("vault-common-name", "p.{cluster}.example.com"),
+        Map.entry("vault-alt-names", "a.{cluster}.example.com"), Map.entry("vault-mode", "issue"),
+        Map.entry("vault-ttl", "72h"), Map.entry("vault-max-concurrent-requests", "8"),
+        Map.entry("vault-allow-insecure-http", "false")));
+    Map<String, String> vaultAppRole = new TreeMap<>(kube);
+    vaultAppRole.putAll(Map.of("certificates", "vault", "vault-address",
+        "https://vault.example:8200", "vault-auth", "approle", "vault-approle-mount", "ar",
+        "vault-role-id", "role-1", "vault-secret-id-file", secretId.toString()));
+
+    RunSettings k = sameFromEachPlace(vaultKubernetes);
+    RunSettings a = sameFromEachPlace(vaultAppRole);
+
+    var discovery = k.kubernetes().orElseThrow().discovery();
+    assertEquals("app=guest", discovery.labelSelector());
+    assertEquals(List.of("a", "b", "platform"), discovery.namespaces());
+    assertEquals(List.of("platform"), discovery.trustedNamespaces());
+    assertEquals("certs", k.kubernetes().orElseThrow().secrets().namespace());
+    var lease = k.kubernetes().orElseThrow().leaderElection().orElseThrow();
+    assertEquals(List.of("mon", "lease", "me", Duration.ofSeconds(30)),
+        List.of(lease.namespace(), lease.leaseName(), lease.identity(), lease.leaseDuration()));
+    var vault = k.vault().orElseThrow();
+    assertEquals("https://vault.example:8200", vault.address().toString());
+    assertEquals(Duration.ofHours(72), vault.ttl());
+    assertEquals(8, vault.maxConcurrentRequests());
+    assertTrue(vault.auth() instanceof io.promcc.vault.VaultAuthSettings.Kubernetes);
+    assertTrue(a.vault().orElseThrow().auth() instanceof io.promcc.vault.VaultAuthSettings.AppRole);
+    assertEquals(0640, k.privateKeyMode());
+    assertEquals(Path.of("/run/p.pid"), k.prometheusPidFile().orElseThrow());
+
+    // together with the local-mode test above, every option of the table was set somewhere
+    java.util.Set<String> covered = new java.util.TreeSet<>(vaultKubernetes.keySet());
+    covered.addAll(vaultAppRole.keySet());
+    covered.addAll(List.of("clusters", "cert-dir", "base-config", "profile", "prometheus-url",
+        "http-address", "shard", "debounce", "max-delay", "resync", "state-dir", "output-mode",
+        "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
+        "certificate-validity", "config", "vault-token", "vault-token-file"));
+    java.util.Set<String> all = new java.util.TreeSet<>();
+    RunSettings.TABLE.forEach(setting -> all.add(setting.name()));
+    assertEquals(all, covered);
+  }
+
+  @Test
+  void theVaultTokenComesFromTheEnvironmentOnlyAndAFileFromEachPlace() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    Map<String, String> base = Map.of("discovery", "kubernetes", "out", "o",
+        "certificates", "vault", "vault-address", "https://vault.example:8200");
+    RunSettings fromEnv = load(base, Map.of("PROMCC_VAULT_TOKEN", "hvs.x"));
+    assertEquals(List.of(), problems.list());
+    assertTrue(fromEnv.vault().orElseThrow().auth().toString().contains("PROMCC_VAULT_TOKEN"),
+        fromEnv.vault().orElseThrow().auth().toString());
+    Map<String, String> withFile = new TreeMap<>(base);
+    withFile.put("vault-token-file", token.toString());
+    assertTrue(sameFromEachPlace(withFile).vault().isPresent());
+
+    Path config = config("vault-token: hvs.s3cret\n");
+    Problems more = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, Map.of("config", config.toString()), Map.of(), more);
+    assertTrue(more.list().contains("vault-token in \"" + config + "\" must not be in the "
+        + "config file; set PROMCC_VAULT_TOKEN"), more.list().toString());
+    assertFalse(more.list().toString().contains("s3cret"));
+  }
+
   @Test
   void everyProblemIsReportedAtOnceNamingWhereTheValueCameFrom() throws IOException {
     Path file = config("""
