@@ -1,0 +1,37 @@
+package io.promcc.vault;
+
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.CertificateSourceContract;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+
+/** The Vault source passes the same contract as the core's fake, against the Vault fake. */
+class VaultCertificateSourceContractTest extends CertificateSourceContract {
+  private final VaultFixture fixture = new VaultFixture();
+
+  @AfterEach
+  void stopVault() {
+    fixture.close();
+  }
+
+  @Override
+  protected CertificateSource newSource() {
+    fixture.useNewToken();
+    return fixture.source(fixture.settings().build());
+  }
+
+  @Override
+  protected void provide(String id) {
+    fixture.clusters(id);
+  }
+
+  @Override
+  protected void breakSource() {
+    fixture.vault.seal();
+  }
+
+  @Override
+  protected Instant now() {
+    return fixture.clock.instant();
+  }
+}
