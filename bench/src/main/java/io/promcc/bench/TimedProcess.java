@@ -109,7 +109,8 @@ final class TimedProcess {
   /** The {@code VmHWM} line of a {@code /proc/<pid>/status} text, in KiB. */
   static OptionalLong parseVmHwm(String status) {
     Matcher matcher = VM_HWM.matcher(status);
-    return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+    return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1)))
+        : OptionalLong.empty();
   }
 
   /**

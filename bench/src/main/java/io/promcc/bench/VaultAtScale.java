@@ -173,8 +173,8 @@ public final class VaultAtScale {
         for (int concurrency : rotated(options.concurrencies(), repeat)) {
           Run run = runOnce(vault, clock, clusters, options.mode(), concurrency);
           runs.get(concurrency).add(run);
-          System.out.printf(Locale.ROOT, "| %d | %d | %s | %d | %s | %d | %s | %d | %s | %d | %d |%n",
-              repeat + 1, concurrency, Stats.seconds(run.issueNanos()), run.issueRequests(),
+          System.out.printf(Locale.ROOT,
+              "| %d | %d | %s | %d | %s | %d | %s | %d | %s | %d | %d |%n", repeat + 1, concurrency, Stats.seconds(run.issueNanos()), run.issueRequests(),
               Stats.millis(run.idleNanos()), run.idleRequests(), Stats.seconds(run.renewNanos()),
               run.renewRequests(), Stats.millis(run.idleAfterRenewNanos()),
               run.idleAfterRenewRequests(), run.maxInFlight());

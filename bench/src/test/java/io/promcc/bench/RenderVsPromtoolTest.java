@@ -60,7 +60,8 @@ class RenderVsPromtoolTest {
   void rejectsBadArgumentsByName() {
     assertEquals("unknown argument \"--fast\"", parseError("--fast"));
     assertEquals("missing value of --clusters", parseError("--clusters"));
-    assertEquals("--clusters must be an integer >= 1, got \"ten\"", parseError("--clusters", "ten"));
+    assertEquals("--clusters must be an integer >= 1, got \"ten\"",
+        parseError("--clusters", "ten"));
     assertEquals("--rounds must be an integer >= 1, got \"0\"", parseError("--rounds", "0"));
     assertEquals("--mode must be merged or per-cluster-files, got \"split\"",
         parseError("--mode", "split"));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class TimedProcessTest {
   @Test
   void readsPeakRssFromProcStatus() {
-    String status = "Name:\tpromtool\nVmPeak:\t 2500000 kB\nVmHWM:\t  1234567 kB\nVmRSS:\t 1000 kB\n";
+    String status = "Name:\tpromtool\nVmPeak:\t 2500000 kB\nVmHWM:\t  1234567 kB\n"
+        + "VmRSS:\t 1000 kB\n";
 
     assertEquals(OptionalLong.of(1_234_567), TimedProcess.parseVmHwm(status));
     assertEquals(OptionalLong.empty(), TimedProcess.parseVmHwm("Name:\tzombie\n"));
