@@ -239,8 +239,8 @@ public final class DeliveryBenchmark {
     certificates.put(extra.id(), bundles.get(0));
     Planner planner = Planner.withDefaults();
     DesiredState empty = planner.plan(List.of(), Map.of(), ControllerSettings.DEFAULTS);
-    new AtomicFileStore(out).write(empty, FileDiff.between(empty, new AtomicFileStore(out)
-        .readOwned()));
+    AtomicFileStore initial = new AtomicFileStore(out); // Prometheus starts on the empty config
+    initial.write(empty, FileDiff.between(empty, initial.readOwned()));
     Path configFile = out.resolve(empty.configPath());
     try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
         configFile, work.resolve("data"), List.of(), Duration.ofMinutes(10))) {
