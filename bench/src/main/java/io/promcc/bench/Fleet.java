@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,6 +89,16 @@ public final class Fleet {
   /** Number of clusters. */
   public int size() {
     return clusters.size();
+  }
+
+  /** The certificate of every cluster (core's fixed test bundle), by cluster. */
+  public Map<ClusterId, CertificateBundle> certificates() {
+    return Collections.unmodifiableMap(certificates);
+  }
+
+  /** The planner: the default profile and the bundled base config. */
+  public Planner planner() {
+    return planner;
   }
 
   /** Plans the whole fleet with default settings in {@code mode}. */

@@ -21,11 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One real Prometheus process for {@link ShapeCost}: started on a config file with the
- * lifecycle API on, timed from start to ready, read through its own {@code /metrics}, reloaded
- * with {@code POST /-/reload} and read back through the log line Prometheus writes after each
- * load ({@code Completed loading of configuration file ... totalDuration=... scrape_sd=...}).
- * Not thread-safe; close it to stop the process (SIGTERM, then SIGKILL after two minutes).
+ * One real Prometheus process for the harnesses ({@link ShapeCost}, {@link DeliveryBenchmark}):
+ * started on a config file with the lifecycle API on, timed from start to ready, read through
+ * its own {@code /metrics}, reloaded with {@code POST /-/reload} and read back through the log
+ * line Prometheus writes after each load ({@code Completed loading of configuration file ...
+ * totalDuration=... scrape_sd=...}). Not thread-safe; close it to stop the process (SIGTERM,
+ * then SIGKILL after two minutes).
  */
 final class MeasuredPrometheus implements AutoCloseable {
   private static final Pattern COMPLETED = Pattern.compile(
@@ -86,6 +87,21 @@ final class MeasuredPrometheus implements AutoCloseable {
     }
     return new MeasuredPrometheus(process, log, web,
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  URI url() {
+    return web;
+  }
+
+  /** Whether the process still runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Everything Prometheus logged so far. */
+  String logText() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
   }
 
   /** Wall time from starting the process to the first 200 of {@code /-/ready}. */

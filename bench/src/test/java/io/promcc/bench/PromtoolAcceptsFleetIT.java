@@ -1,11 +1,11 @@
 package io.promcc.bench;
 
-import io.promcc.core.testing.PrometheusTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.testing.PrometheusTools;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,21 +14,20 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The benchmark's workload is only meaningful if Prometheus accepts it: real
  * {@code promtool check config} on a small fleet, in both output modes, through the harness's own
- * runner (so its RSS and CPU readings are exercised too). Without promtool ({@code scripts/prometheus-tools.sh})
- * it fails on CI and is skipped elsewhere.
+ * runner (so its RSS and CPU readings are exercised too). Without promtool
+ * ({@code scripts/prometheus-tools.sh}) it fails on CI and is skipped elsewhere.
  */
 class PromtoolAcceptsFleetIT {
   @ParameterizedTest
   @EnumSource(OutputMode.class)
   void promtoolAcceptsTheRenderedFleet(OutputMode mode, @TempDir Path dir) throws Exception {
     Path promtool = PrometheusTools.promtool();
-    assertTrue(RenderVsPromtool.promtoolVersion(promtool).startsWith("promtool, version "));
+    assertTrue(Promtool.version(promtool).startsWith("promtool, version "));
     DesiredState state = Fleet.of(10).plan(mode);
-    RenderVsPromtool.write(state, dir);
+    RenderSides.write(state, dir);
 
     for (String rss : new String[] {"poll", "auto"}) {
-      RenderVsPromtool.PromtoolRun run =
-          RenderVsPromtool.checkConfig(promtool, dir.resolve(state.configPath()), rss);
+      TimedProcess.Run run = Promtool.checkConfig(promtool, dir.resolve(state.configPath()), rss);
 
       assertEquals(0, run.exitCode(), run.output());
       assertTrue(run.output().contains("SUCCESS"), run.output());

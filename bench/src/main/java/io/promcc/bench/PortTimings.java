@@ -1,4 +1,4 @@
-package io.promcc.prometheus.bench;
+package io.promcc.bench;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
@@ -6,8 +6,8 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
 import java.time.Duration;
@@ -20,8 +20,12 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** Wraps the ports to time each call of each method, for the benchmark's breakdown. */
-final class Timings {
+/**
+ * Wraps the ports to time each call of each method, for {@link DeliveryBenchmark}'s breakdown of
+ * where an apply spends its time. Thread-safe (the delivery asks for runtimeinfo on a second
+ * thread).
+ */
+final class PortTimings {
   private final Map<String, List<Long>> nanos = new TreeMap<>();
 
   void reset() {
