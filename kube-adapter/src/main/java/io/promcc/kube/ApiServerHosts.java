@@ -129,6 +129,11 @@ final class ApiServerHosts {
       return Optional.of(new Refusal(ServiceMapping.INVALID_API_SERVER,
           "is not a canonical ip address"));
     }
+    if (address.isEmpty() && !fitsDns(host)) {
+      // no resolver accepts such a name; it would only carry a huge value into the config
+      return Optional.of(new Refusal(ServiceMapping.INVALID_API_SERVER,
+          "is not a host name: a label has at most 63 characters and a name at most 253"));
+    }
     if (address.isEmpty() && isOwnName(host, ownNames)) {
       return Optional.empty();
     }
@@ -194,6 +199,19 @@ final class ApiServerHosts {
     }
     String last = host.substring(host.lastIndexOf('.') + 1);
     return NUMERIC_LABEL.matcher(last).matches();
+  }
+
+  /** RFC 1035's limits: labels of 1 to 63 characters, at most 253 in all (no final dot). */
+  private static boolean fitsDns(String host) {
+    if (host.length() > 253) {
+      return false;
+    }
+    for (String label : host.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Verdict classifyName(String host) {

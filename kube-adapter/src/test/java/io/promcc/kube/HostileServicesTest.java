@@ -133,6 +133,23 @@ class HostileServicesTest {
   }
 
   @Test
+  void aHostNameLongerThanDnsAllowsIsRefused() {
+    String label = "a".repeat(64);
+    String name = "b".repeat(63) + ".";
+    for (String url : List.of("https://" + label + ".example.com",
+        "https://api." + "x".repeat(10_000) + ".example.com:6443",
+        "https://" + name.repeat(4) + "example.com")) {
+      Rejection rejection = rejected(withUrl(url));
+      assertEquals("invalid-api-server", rejection.reason(), url);
+      assertTrue(rejection.message().contains("is not a host name: a label has at most 63 "
+          + "characters and a name at most 253"), rejection.message());
+    }
+    String longest = "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(63) + "."
+        + "f".repeat(57) + ".com"; // 253 characters
+    assertInstanceOf(Outcome.Mapped.class, mapping.map(withUrl("https://" + longest)));
+  }
+
+  @Test
   void inClusterNamesOtherThanTheServicesOwnAreRefused() {
     List<String> wrong = new ArrayList<>();
     check(wrong, "api-server-in-cluster-name", "https://kubernetes", "https://kubernetes.default",
