@@ -10,15 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 /**
  * Local mode put together as a user runs it: a state folder with the local CA, simulated guest
@@ -52,6 +48,8 @@ public final class LocalModeStack implements AutoCloseable {
   private final List<GuestApi> guests = new CopyOnWriteArrayList<>();
   private volatile ControllerProcess controller;
   private volatile PrometheusServer prometheus;
+  private final ClusterWaits waits = new ClusterWaits(this::prometheus,
+      () -> controller == null ? "(not started)" : controller.log().tail(30));
 
   private LocalModeStack(Builder options) throws IOException {
     this.options = options;
@@ -194,63 +192,24 @@ public final class LocalModeStack implements AutoCloseable {
     startPrometheus();
   }
 
-  /**
-   * Waits until Prometheus has exactly {@code cluster}'s expected {@code up} series (see
-   * {@link GuestApi#expectedUp}), each at 1: every job discovered and every target scraped
-   * through {@code api}.
-   */
+  /** {@link ClusterWaits#awaitUp}. */
   public void awaitUp(GuestApi api, GuestCluster cluster, Duration timeout) {
-    Set<Map<String, String>> expected = labelSets(api.expectedUp(cluster));
-    String query = "up{cluster_id=\"" + cluster.id().value() + "\"}";
-    Wait.until(timeout, Duration.ofSeconds(1), "every target of cluster "
-        + cluster.id().value() + " up", () -> {
-          List<PrometheusApi.Sample> up = prometheus().query(query);
-          return up.stream().allMatch(s -> s.value() == 1)
-              && labelSets(up.stream().map(PrometheusApi.Sample::labels).toList())
-                  .equals(expected);
-        }, () -> diagnostics(cluster.id().value(), expected));
+    waits.awaitUp(api, cluster, timeout);
   }
 
-  /**
-   * Waits until Prometheus has loaded no job and lists no target of the cluster {@code id}.
-   */
+  /** {@link ClusterWaits#awaitGone}. */
   public void awaitGone(String id, Duration timeout) {
-    Wait.until(timeout, Duration.ofSeconds(1), "no job and no target of cluster " + id, () ->
-        loadedJobsOf(id).isEmpty() && prometheus().activeTargets().stream()
-            .noneMatch(t -> id.equals(t.labels().get("cluster_id"))),
-        () -> diagnostics(id, Set.of()));
+    waits.awaitGone(id, timeout);
   }
 
-  /** The jobs of the cluster {@code id} in the config Prometheus has loaded. */
+  /** {@link ClusterWaits#loadedJobsOf}. */
   public Set<String> loadedJobsOf(String id) throws IOException {
-    String prefix = ProfileJobs.prefixOf(id);
-    return prometheus().loadedJobs().stream().filter(j -> j.startsWith(prefix))
-        .collect(Collectors.toCollection(TreeSet::new));
+    return waits.loadedJobsOf(id);
   }
 
-  /** What Prometheus and the controller say about the cluster {@code id}, for failure messages. */
+  /** {@link ClusterWaits#diagnostics}. */
   public String diagnostics(String id, Set<Map<String, String>> expected) {
-    StringBuilder text = new StringBuilder();
-    try {
-      text.append("expected up series: ").append(expected).append('\n');
-      text.append("up: ").append(prometheus().query("up{cluster_id=\"" + id + "\"}")).append('\n');
-      for (PrometheusApi.Target t : prometheus().activeTargets()) {
-        if (id.equals(t.labels().get("cluster_id"))) {
-          text.append("target ").append(t.scrapePool()).append(' ').append(t.scrapeUrl())
-              .append(' ').append(t.health()).append(' ').append(t.lastError()).append('\n');
-        }
-      }
-      text.append("loaded jobs: ").append(loadedJobsOf(id)).append('\n');
-    } catch (IOException | RuntimeException e) {
-      text.append("(prometheus unavailable: ").append(e).append(")\n");
-    }
-    if (controller != null) {
-      text.append("controller log:\n").append(controller.log().tail(30)).append('\n');
-    }
-    if (prometheus != null) {
-      text.append("prometheus log:\n").append(prometheus.log().tail(20));
-    }
-    return text.toString();
+    return waits.diagnostics(id, expected);
   }
 
   /** The work folder. */
@@ -353,14 +312,5 @@ public final class LocalModeStack implements AutoCloseable {
           .append("      - targets: ['127.0.0.1:").append(statusPort).append("']\n");
     }
     return yaml.toString();
-  }
-
-  private static Set<Map<String, String>> labelSets(List<? extends Map<String, String>> maps) {
-    Set<Map<String, String>> sets = new TreeSet<>(Comparator.comparing(Object::toString));
-    for (Map<String, String> map : maps) {
-      // one map type, so that the comparator's toString compares like with like
-      sets.add(new TreeMap<>(map));
-    }
-    return sets;
   }
 }
