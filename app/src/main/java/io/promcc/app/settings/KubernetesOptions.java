@@ -60,7 +60,10 @@ final class KubernetesOptions {
       Setting.of("lease-duration", "DURATION", "How long the Lease holds without renewal; a "
           + "replica takes over within it when the holder stops.", "30s", "15s"),
       Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
-          + "(HOSTNAME).", "prometheus-0"));
+          + "(HOSTNAME).", "prometheus-0"),
+      Setting.of("watch-timeout", "DURATION", "Longest a watch of the host API lasts; a watch "
+          + "that stays silent this long plus a grace (this, at most 30s) counts as broken and "
+          + "the informer lists again.", "1m", "5m"));
 
   /** The adapter's settings, or null after adding every problem. */
   static KubeAdapterSettings from(SettingsReader r, Map<String, String> env,
@@ -89,6 +92,11 @@ final class KubernetesOptions {
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));
+    Duration watchTimeout = r.optional("watch-timeout", SettingsReader::positiveDuration)
+        .orElse(WatchSettings.defaults().watchTimeout());
+    if (watchTimeout.toSeconds() < 1) {
+      r.bad("watch-timeout", "must be at least 1s");
+    }
     if (!problems.isEmpty()) {
       return null;
     }
@@ -100,7 +108,7 @@ final class KubernetesOptions {
             .allowPrivateNetworkApiServers(privateNetworks).allowAnyApiServerHost(anyHost)
             .build(),
         () -> SecretSettings.defaults().withNamespace(secretsNamespace),
-        WatchSettings::defaults,
+        () -> watch(watchTimeout),
         () -> election ? Optional.of(leaderElection(leaseNamespace, leaseName, identity, lease))
             : Optional.empty()));
   }
@@ -113,6 +121,17 @@ final class KubernetesOptions {
       Duration lease) {
     return new LeaderElectionSettings(namespace, name, identity, lease,
         lease.multipliedBy(2).dividedBy(3), lease.multipliedBy(2).dividedBy(15));
+  }
+
+  /**
+   * Watches of {@code timeout}; a silent connection is given up after the timeout and a grace of
+   * the timeout itself, at most the default 30 s (a short timeout is meant to notice soon).
+   */
+  static WatchSettings watch(Duration timeout) {
+    WatchSettings defaults = WatchSettings.defaults();
+    Duration grace = timeout.compareTo(defaults.watchReadGrace()) < 0 ? timeout
+        : defaults.watchReadGrace();
+    return new WatchSettings(defaults.requestTimeout(), timeout, grace);
   }
 
   /** Labels of certificate Secrets, for help. */

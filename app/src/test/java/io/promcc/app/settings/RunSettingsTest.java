@@ -146,7 +146,7 @@ class RunSettingsTest {
         Map.entry("lease-name", "lease"), Map.entry("lease-duration", "30s"),
         Map.entry("identity", "me"), Map.entry("prometheus-pid-file", "/run/p.pid"),
         Map.entry("promtool-timeout", "3m"), Map.entry("log-level", "debug"),
-        Map.entry("private-key-mode", "0640"));
+        Map.entry("private-key-mode", "0640"), Map.entry("watch-timeout", "20s"));
     Map<String, String> vaultKubernetes = new TreeMap<>(kube);
     vaultKubernetes.putAll(Map.ofEntries(Map.entry("certificates", "vault"),
         Map.entry("vault-address", "https://vault.example:8200"),
@@ -174,6 +174,9 @@ class RunSettingsTest {
     var lease = k.kubernetes().orElseThrow().leaderElection().orElseThrow();
     assertEquals(List.of("mon", "lease", "me", Duration.ofSeconds(30)),
         List.of(lease.namespace(), lease.leaseName(), lease.identity(), lease.leaseDuration()));
+    // a silent watch is given up after its timeout plus a grace of at most 30 s
+    assertEquals(new io.promcc.kube.WatchSettings(Duration.ofSeconds(60), Duration.ofSeconds(20),
+        Duration.ofSeconds(20)), k.kubernetes().orElseThrow().watch());
     var vault = k.vault().orElseThrow();
     assertEquals("https://vault.example:8200", vault.address().toString());
     assertEquals(Duration.ofHours(72), vault.ttl());
@@ -243,6 +246,23 @@ class RunSettingsTest {
             + "found \"soon\"",
         "--debounce must not be longer than max-delay \"2s\", found \"5s\"",
         "--output-mode must be merged or per-cluster-files, found \"both\""), problems.list());
+  }
+
+  @Test
+  void theWatchTimeoutIsFiveMinutesUnlessShortenedAndAtLeastOneSecond() {
+    Map<String, String> kube = Map.of("discovery", "kubernetes", "out", "o",
+        "certificates", "secrets");
+    assertEquals(io.promcc.kube.WatchSettings.defaults(),
+        load(kube, Map.of()).kubernetes().orElseThrow().watch());
+    assertEquals(new io.promcc.kube.WatchSettings(Duration.ofSeconds(60), Duration.ofMinutes(10),
+        Duration.ofSeconds(30)), load(kube, Map.of("PROMCC_WATCH_TIMEOUT", "10m"))
+        .kubernetes().orElseThrow().watch());
+    assertEquals(List.of(), problems.list());
+    Map<String, String> tooShort = new TreeMap<>(kube);
+    tooShort.put("watch-timeout", "500ms");
+    assertNull(load(tooShort, Map.of()));
+    assertEquals(List.of("--watch-timeout must be at least 1s, found \"500ms\""),
+        problems.list());
   }
 
   @Test
