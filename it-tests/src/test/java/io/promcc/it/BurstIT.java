@@ -1,0 +1,140 @@
+package io.promcc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.promcc.kube.fake.ApiResource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 7: a burst of 200 Services created within 2 seconds, in Kubernetes mode with the
+ * controller's default debounce (250 ms) and max delay (2 s): Prometheus reloads at most twice,
+ * counted by Prometheus itself (its log line for each loaded config, and
+ * {@code prometheus_config_last_reload_success_timestamp_seconds}), and loads all 200 clusters.
+ * Each cluster's certificate is signed by Vault (one PKI mount for all); the clusters' API server
+ * is a loopback port nothing listens on, since what is counted is reloads and loaded clusters,
+ * not discovery.
+ */
+class BurstIT {
+  private static final int CLUSTERS = 200;
+  private static final Duration WAIT = Duration.ofMinutes(2);
+
+  @TempDir
+  Path dir;
+
+  private KubernetesModeStack stack;
+
+  @AfterEach
+  void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void twoHundredServicesInTwoSecondsAreAtMostTwoReloadsAndAllLoaded() throws Exception {
+    stack = KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
+        .scrapeInterval(Duration.ofSeconds(30))
+        .controllerFlag("debounce", "250ms") // the defaults, not the stack's quicker debounce
+        .controllerFlag("max-delay", "2s")
+        .controllerFlag("vault-pki-mount", "pki-shared")
+        .controllerFlag("vault-pki-role", "role-shared")
+        .create();
+    stack.pkiRole("shared");
+    stack.start();
+    PrometheusServer prometheus = stack.prometheus();
+    Wait.until(WAIT, "the controller ready", () -> stack.controller().readyz() == 200);
+    long loadsBefore = prometheus.configLoads();
+    double reloadedBefore = reloadTimestamp(prometheus);
+
+    String apiServer = "https://127.0.0.1:" + Ports.free();
+    List<String> ids = new ArrayList<>();
+    List<V1Service> services = new ArrayList<>();
+    for (int i = 0; i < CLUSTERS; i++) {
+      String id = String.format("burst-%03d", i);
+      ids.add(id);
+      services.add(service(id, apiServer));
+    }
+    // a Service outside the selector first: the fake's JSON conversion is loaded before the burst
+    stack.host().store().create(ApiResource.SERVICES, "default", new V1Service().metadata(
+        new V1ObjectMeta().name("unrelated").namespace("default")));
+    long start = System.nanoTime();
+    for (V1Service service : services) {
+      stack.host().store().create(ApiResource.SERVICES, service.getMetadata().getNamespace(),
+          service);
+    }
+    Duration created = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(created.compareTo(Duration.ofSeconds(2)) < 0, "created in " + created);
+
+    SortedSet<String> expected = new TreeSet<>(ids);
+    Wait.until(WAIT, Duration.ofMillis(500), "all " + CLUSTERS + " clusters loaded",
+        () -> loadedClusters(prometheus).equals(expected),
+        () -> "controller log:\n" + stack.controller().log().tail(30));
+    Duration loaded = Duration.ofNanos(System.nanoTime() - start);
+    // the controller has nothing left to do: every cluster active, the config in sync
+    Wait.until(WAIT, "the controller in sync with 200 active clusters", () ->
+        stack.controller().metric("promcc_guest_clusters{state=\"active\"}").orElse(0)
+            == CLUSTERS
+            && stack.controller().metric("promcc_config_in_sync").orElse(0) == 1);
+
+    long reloads = prometheus.configLoads() - loadsBefore;
+    double reloadedAt = reloadTimestamp(prometheus);
+    double controllerReloads = stack.controller().metricSum("promcc_reloads_total");
+    System.out.printf("BurstIT: %d Services created in %d ms; all loaded %d ms after the first;"
+        + " %d reloads by Prometheus' log (controller: %.0f reloads in all, start included)%n",
+        CLUSTERS, created.toMillis(), loaded.toMillis(), reloads, controllerReloads);
+    assertTrue(reloads >= 1 && reloads <= 2, reloads + " reloads for the burst; prometheus log:\n"
+        + prometheus.log().tail(20));
+    assertTrue(reloadedAt > reloadedBefore, "Prometheus' last successful reload is the burst's");
+    assertEquals(1.0, prometheus.selfMetric("prometheus_config_last_reload_successful")
+        .orElse(0));
+    assertEquals(expected, loadedClusters(prometheus));
+  }
+
+  private static double reloadTimestamp(PrometheusServer prometheus) throws IOException {
+    return prometheus.selfMetric("prometheus_config_last_reload_success_timestamp_seconds")
+        .orElseThrow();
+  }
+
+  /** The burst clusters whose jobs Prometheus has loaded. */
+  private static SortedSet<String> loadedClusters(PrometheusServer prometheus)
+      throws IOException {
+    SortedSet<String> ids = new TreeSet<>();
+    for (String job : prometheus.loadedJobs()) {
+      if (job.startsWith(ProfileJobs.PREFIX + "-burst-")) {
+        // guest-cluster-burst-NNN-<job>
+        ids.add(job.substring(ProfileJobs.PREFIX.length() + 1,
+            ProfileJobs.PREFIX.length() + 1 + "burst-000".length()));
+      }
+    }
+    return ids;
+  }
+
+  private static V1Service service(String id, String apiServer) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app", "master");
+    labels.put("giantswarm.io/cluster", id);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put("giantswarm.io/prometheus-cluster", id);
+    annotations.put("promcc.io/api-server-url", apiServer);
+    return new V1Service()
+        .metadata(new V1ObjectMeta().namespace(id).name("master").labels(labels)
+            .annotations(annotations))
+        .spec(new V1ServiceSpec().ports(List.of(new V1ServicePort().name("https").port(443))));
+  }
+}
