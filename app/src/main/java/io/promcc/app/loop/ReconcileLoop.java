@@ -2,13 +2,16 @@ package io.promcc.app.loop;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
@@ -72,6 +75,9 @@ public final class ReconcileLoop {
   private Thread runner;
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
+  // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
+  private Map<String, String> lastLoggedWaiting = Map.of();
+  private Map<String, String> lastLoggedDegraded = Map.of();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -170,6 +176,12 @@ public final class ReconcileLoop {
         || !result.message().equals(lastLoggedMessage);
     lastLoggedOutcome = result.outcome();
     lastLoggedMessage = result.message();
+    if (result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED) {
+      // named once when a cluster starts waiting or its reason changes, not at every retry
+      lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
+      lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
+          lastLoggedDegraded);
+    }
     if (result.outcome() == Outcome.UNCHANGED && !news) {
       return;
     }
@@ -182,6 +194,18 @@ public final class ReconcileLoop {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
+  }
+
+  private static Map<String, String> logChanged(String prefix, Collection<Rejection> now,
+      Map<String, String> logged) {
+    Map<String, String> reasons = new TreeMap<>();
+    for (Rejection r : now) {
+      reasons.put(r.subject(), r.reason());
+      if (!r.reason().equals(logged.get(r.subject()))) {
+        LOG.log(Level.WARNING, prefix + r);
+      }
+    }
+    return reasons;
   }
 
   /** Runs reconciles as they fall due until {@link #stop}. Call on the loop's own thread. */
