@@ -74,8 +74,12 @@ class PrometheusFaultsIT {
         "the first config is written while Prometheus is down");
     assertBacksOff(controller.log().lines(), 2);
 
+    long started = System.nanoTime();
     stack.startPrometheus();
     awaitInSync(controller);
+    System.out.println("PrometheusFaultsIT: down at start, retries " + retries(
+        controller.log().lines()) + "; in sync " + millisSince(started) + " ms after "
+        + "Prometheus was started");
     assertEquals(ProfileJobs.scrapePools(alpha), stack.loadedJobsOf("alpha"));
     assertEquals(200, controller.readyz());
 
@@ -101,8 +105,12 @@ class PrometheusFaultsIT {
     List<String> outage = controller.log().lines();
     assertBacksOff(outage.subList(retryLinesBefore, outage.size()), 3);
 
+    started = System.nanoTime();
     stack.restartPrometheus();
     awaitInSync(controller);
+    System.out.println("PrometheusFaultsIT: killed, retries " + retries(outage.subList(
+        retryLinesBefore, outage.size())) + "; in sync " + millisSince(started) + " ms after "
+        + "Prometheus was restarted");
     assertEquals(ProfileJobs.scrapePools(beta), stack.loadedJobsOf("beta"));
     assertEquals(ProfileJobs.scrapePools(alpha), stack.loadedJobsOf("alpha"));
     assertTrue(Files.readString(config).contains(ProfileJobs.prefixOf("beta")));
@@ -154,9 +162,12 @@ class PrometheusFaultsIT {
     assertTrue(promtool.checkConfig(writeAside(rejectedBase), dir).ok(),
         "promtool accepts the edit that Prometheus refuses");
     stack.writeBaseConfig(rejectedBase);
+    long started = System.nanoTime();
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "a rollback", () ->
         controller.metric("promcc_rollbacks_total").orElse(0) == 1,
         () -> controller.log().tail(20) + "\nprometheus log:\n" + prometheus.log().tail(10));
+    System.out.println("PrometheusFaultsIT: rolled back " + millisSince(started) + " ms after "
+        + "the edit");
     assertTrue(controller.log().contains(Pattern.compile("reconcile rejected \\(prometheus "
         + "rejected config [0-9a-f]+: failed to reload config: " + PROMETHEUS_MESSAGE
         + ".*restored and reloaded the last verified config")), controller.log().tail(10));
@@ -192,7 +203,12 @@ class PrometheusFaultsIT {
     Path queryLog = dir.resolve("query.log");
     stack.writeBaseConfig(base.replace("global:\n", "global:\n  query_log_file: " + queryLog
         + "\n"));
+    started = System.nanoTime();
     awaitInSync(controller);
+    System.out.println("PrometheusFaultsIT: fixed edit in sync " + millisSince(started)
+        + " ms after it was saved; rejected reconciles "
+        + controller.metric("promcc_reconcile_total{outcome=\"rejected\"}").orElse(-1)
+        + ", rejected reloads 1, Prometheus loads " + prometheus.configLoadAttempts());
     assertTrue(prometheus.loadedConfig().contains("query_log_file: " + queryLog),
         "Prometheus runs the fixed edit: " + prometheus.loadedConfig());
     assertEquals(ProfileJobs.scrapePools(alpha), stack.loadedJobsOf("alpha"));
@@ -202,6 +218,22 @@ class PrometheusFaultsIT {
     assertTrue(ready.status() == 200 && ready.body().startsWith("ok: the last reconcile"),
         "/readyz: " + ready.body());
     assertEquals(1, controller.metric("promcc_reloads_total{result=\"rejected\"}").orElse(-1));
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  /** The retry delays of {@code lines}, e.g. {@code [557 ms (1), 1976 ms (2)]}. */
+  private static List<String> retries(List<String> lines) {
+    List<String> retries = new ArrayList<>();
+    for (String line : lines) {
+      Matcher m = RETRY.matcher(line);
+      if (m.find()) {
+        retries.add(m.group(1) + " ms (" + m.group(2) + ")");
+      }
+    }
+    return retries;
   }
 
   private static double unavailable(ControllerProcess controller) throws IOException {
