@@ -195,6 +195,11 @@ public final class ControllerProcess implements AutoCloseable {
     return Http.get(statusUrl().resolve("/readyz")).status();
   }
 
+  /** {@code /readyz}: its status code and its one-line reason. */
+  public Http.Response readiness() throws IOException {
+    return Http.get(statusUrl().resolve("/readyz"));
+  }
+
   /** The status code of {@code /healthz}. */
   public int healthz() throws IOException {
     return Http.get(statusUrl().resolve("/healthz")).status();

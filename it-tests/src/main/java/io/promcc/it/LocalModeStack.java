@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,6 +187,31 @@ public final class LocalModeStack implements AutoCloseable {
     return prometheus;
   }
 
+  /**
+   * Kills Prometheus (SIGKILL, as a crash or an OOM kill would) and waits until it has ended; its
+   * port stays reserved for {@link #restartPrometheus()}.
+   */
+  public void killPrometheus() {
+    prometheus().kill();
+    if (prometheus.isAlive()) {
+      throw new IllegalStateException("prometheus still runs after SIGKILL: " + prometheus);
+    }
+  }
+
+  /**
+   * Starts Prometheus again on the same port, config file and data folder (after
+   * {@link #killPrometheus()}), and waits until it is ready.
+   */
+  public PrometheusServer restartPrometheus() {
+    if (prometheus().isAlive()) {
+      throw new IllegalStateException("prometheus still runs: " + prometheus);
+    }
+    prometheus = PrometheusServer.builder(options.prometheusBinary,
+        outDir().resolve("prometheus.yml"), workDir.resolve("prometheus"))
+        .port(prometheusPort).start();
+    return prometheus;
+  }
+
   /** {@link #startController()}, then {@link #startPrometheus()}. */
   public void start() {
     startController();
@@ -230,6 +256,27 @@ public final class LocalModeStack implements AutoCloseable {
   /** {@code --base-config}. */
   public Path baseConfig() {
     return workDir.resolve("base.yml");
+  }
+
+  /** The base config the stack wrote at {@link Builder#create()}. */
+  public String defaultBaseConfig() {
+    return baseConfigText();
+  }
+
+  /**
+   * Replaces the base config ({@code --base-config}) atomically, as an editor saving it would,
+   * so that the controller's watcher never reads half of it.
+   */
+  public void writeBaseConfig(String yaml) {
+    requireNonNull(yaml, "yaml == null");
+    Path temporary = workDir.resolve(".base.yml.tmp");
+    try {
+      Files.writeString(temporary, yaml, StandardCharsets.UTF_8);
+      Files.move(temporary, baseConfig(), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + baseConfig(), e);
+    }
   }
 
   /** The clusters file ({@code --clusters}). */

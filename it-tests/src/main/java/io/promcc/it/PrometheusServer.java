@@ -31,6 +31,13 @@ public final class PrometheusServer implements AutoCloseable {
   public static final Pattern CONFIG_LOADED =
       Pattern.compile("msg=\"Completed loading of configuration file\"");
 
+  /**
+   * Prometheus' log line for each config it starts to load (at start and at each reload,
+   * whether the load then succeeds or fails).
+   */
+  public static final Pattern CONFIG_LOADING =
+      Pattern.compile("msg=\"Loading configuration file\"");
+
   private final Process process;
   private final int port;
   private final LogFile log;
@@ -196,6 +203,14 @@ public final class PrometheusServer implements AutoCloseable {
   /** How many configs the log says were loaded (the first load at start included). */
   public long configLoads() {
     return log.count(CONFIG_LOADED);
+  }
+
+  /**
+   * How many loads the log says were attempted (the first at start included), failed ones too.
+   * The log is appended to across restarts on the same work folder, so this counts every run's.
+   */
+  public long configLoadAttempts() {
+    return log.count(CONFIG_LOADING);
   }
 
   /** SIGTERM, then SIGKILL if it has not ended after {@link #STOP_TIMEOUT}. Idempotent. */

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * Where the end-to-end tests find what they run: the controller's shaded jar (system property
  * {@code promcc.app.jar}, set by the build), the checkout ({@code promcc.repo.dir}) and
- * Prometheus 2.53.3 (core's {@link PrometheusTools}: skipped without it, failed with it missing
- * when {@code CI=true}).
+ * Prometheus 2.53.3 with its promtool (core's {@link PrometheusTools}: skipped without it,
+ * failed with it missing when {@code CI=true}).
  */
 final class ItEnvironment {
   private ItEnvironment() {}
@@ -31,6 +31,11 @@ final class ItEnvironment {
   /** The {@code prometheus} executable. */
   static Path prometheus() {
     return PrometheusTools.prometheus();
+  }
+
+  /** The {@code promtool} executable of the same Prometheus release. */
+  static Path promtool() {
+    return PrometheusTools.promtool();
   }
 
   private static String required(String property) {

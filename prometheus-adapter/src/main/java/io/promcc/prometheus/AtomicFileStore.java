@@ -225,6 +225,10 @@ public final class AtomicFileStore implements ConfigStore {
     requireNonNull(verification, "verification == null");
     Manifest manifest = readManifest();
     SortedMap<String, Manifest.Entry> owned = ownedNow(manifest);
+    // a write that crashed may have left temporary files; the settled manifest below no longer
+    // names a write in progress, so they go now (a verification may follow a crash without a
+    // write, when the disk already holds the desired files)
+    manifest = removeTemporaryFiles(manifest);
     archive.open();
     Set<String> kept = new HashSet<>();
     Set<String> previous = new HashSet<>();

@@ -300,6 +300,45 @@ class AtomicFileStoreCrashTest {
     assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
   }
 
+  /**
+   * A crash at any step of a write, then a verification without a write (the desired state is
+   * what the disk holds, e.g. the change was undone while the controller was down, or the crash
+   * came after the last rename): the crashed write's temporary files are removed and the
+   * manifest names none, since a {@code temp} line outside a write would let a later crash
+   * recovery delete whatever file then has that name.
+   */
+  @Test
+  void verificationAfterACrashRemovesTheCrashedWritesTemporaryFiles() throws IOException {
+    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
+    DesiredState newState = stateWith(TestStates.staticJobs("new"),
+        Map.of("a", B, "c", A));
+    int steps = countSteps(oldState, newState);
+    for (int crashAt = 0; crashAt < steps; crashAt++) {
+      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
+      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+      Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(root);
+      AtomicFileStore crashing = crashingAt(root, crashAt);
+      assertThrows(SimulatedCrash.class,
+          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+
+      AtomicFileStore restarted = new AtomicFileStore(root);
+      restarted.markVerified(new Verification("as-on-disk", "c", Instant.EPOCH));
+
+      String when = "after crash at step " + crashAt + " and a verification";
+      try (Stream<Path> all = Files.walk(root)) {
+        assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
+            .filter(p -> isTemporary(p) && !userTemps.containsKey(p)).toList(),
+            "temporary files left " + when);
+      }
+      List<String> manifest = Files.readAllLines(root.resolve(".promcc-manifest"));
+      assertTrue(manifest.stream().noneMatch(l -> l.startsWith("temp ") || l.equals("pending")),
+          "the manifest still names a write in progress " + when + ": " + manifest);
+      for (Map.Entry<String, String> user : userTemps.entrySet()) {
+        assertEquals(user.getValue(), Files.readString(root.resolve(user.getKey())), when);
+      }
+    }
+  }
+
   private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
     Path root = Files.createDirectory(tmp.resolve("count"));
     new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
