@@ -29,10 +29,12 @@ import java.util.stream.Stream;
  * store and validation, clusters and certificates from in-memory sources. Prints, per output
  * mode: the first reconcile (every file written), a reconcile with nothing changed (the full
  * observe, plan, validate and diff), and one cluster changed among N (its files written), with
- * the time of each phase, the files written, and heap and RSS after a GC.
+ * the time of each phase, the files written with their bytes and the bytes of the ownership
+ * manifest the write replaced, and heap and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
- * (clusters, rounds). Alone on the machine; it states the load average.
+ * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
+ * Alone on the machine; it states the load average.
  */
 public final class ReconcileScale {
   private ReconcileScale() {}
@@ -44,7 +46,10 @@ public final class ReconcileScale {
         n, rounds, Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    for (OutputMode mode : OutputMode.values()) {
+    List<OutputMode> modes = args.length > 2
+        ? List.of(OutputMode.valueOf(args[2].toUpperCase(Locale.ROOT)))
+        : List.of(OutputMode.values());
+    for (OutputMode mode : modes) {
       run(n, rounds, mode);
     }
   }
@@ -63,14 +68,14 @@ public final class ReconcileScale {
           .certificateSource(certificates).planner(planner).settings(Fleet.settings(mode))
           .store(new AtomicFileStore(dir))
           .validator(new LocalValidation(dir, Optional.empty())).build();
-      report(mode, "first (all written)", reconciler.reconcile());
+      report(dir, mode, "first (all written)", reconciler.reconcile());
       for (int r = 0; r < rounds; r++) {
-        report(mode, "nothing changed", reconciler.reconcile());
+        report(dir, mode, "nothing changed", reconciler.reconcile());
       }
       GuestCluster first = fleet.clusters().get(0);
       for (int r = 0; r < rounds; r++) {
         clusters.put(first.withLabels(Map.of("round", Integer.toString(r))));
-        report(mode, "one cluster changed", reconciler.reconcile());
+        report(dir, mode, "one cluster changed", reconciler.reconcile());
       }
       System.gc();
       Runtime rt = Runtime.getRuntime();
@@ -83,12 +88,20 @@ public final class ReconcileScale {
     }
   }
 
-  private static void report(OutputMode mode, String what, ReconcileResult result) {
+  private static void report(Path dir, OutputMode mode, String what, ReconcileResult result)
+      throws IOException {
     List<String> phases = new ArrayList<>();
     result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
-    System.out.printf(Locale.ROOT, "  %-17s %-20s %6d ms  %s written=%d (%s)%n", mode, what,
-        result.duration().toMillis(), result.outcome().label(), result.written().size(),
-        String.join(", ", phases));
+    long bytes = 0;
+    for (String path : result.written()) {
+      bytes += Files.size(dir.resolve(path));
+    }
+    // a write replaces the ownership manifest twice (its intent, then the outcome)
+    long manifest = result.written().isEmpty() && result.deleted().isEmpty() ? 0
+        : 2 * Files.size(dir.resolve(AtomicFileStore.MANIFEST));
+    System.out.printf(Locale.ROOT, "  %-17s %-20s %6d ms  %s written=%d files %d B + manifest"
+        + " %d B (%s)%n", mode, what, result.duration().toMillis(), result.outcome().label(),
+        result.written().size(), bytes, manifest, String.join(", ", phases));
   }
 
   private static String rss() {

@@ -20,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -69,6 +72,22 @@ public final class AtomicFileStore implements ConfigStore {
   private final Path root;
   private final AtomicFiles files;
   private final RollbackArchive archive;
+  private final OwnedFileCache ownedFiles;
+  /** The manifest as last read or written, and the status of its file then. */
+  private Manifest manifest;
+  private ManifestStamp manifestStamp;
+
+  /**
+   * What identifies one version of the manifest file. The store replaces it by rename (a new
+   * inode) on every change, so its own changes always show; a hand edit in place within the
+   * same clock tick and keeping the size would not, which is why the manifest says not to edit
+   * it.
+   */
+  private record ManifestStamp(Object inode, long size, FileTime modified) {
+    static ManifestStamp of(BasicFileAttributes status) {
+      return new ManifestStamp(status.fileKey(), status.size(), status.lastModifiedTime());
+    }
+  }
 
   /**
    * A store writing below {@code root}; nothing is touched until the first call.
@@ -89,6 +108,7 @@ public final class AtomicFileStore implements ConfigStore {
     this.root = requireNonNull(root, "root == null").toAbsolutePath().normalize();
     this.files = new AtomicFiles(this.root, hook);
     this.archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
+    this.ownedFiles = new OwnedFileCache(Clock.systemUTC());
   }
 
   /** The output folder. */
@@ -103,7 +123,7 @@ public final class AtomicFileStore implements ConfigStore {
     manifest.owned().forEach((path, entry) -> readFile(path, entry)
         .ifPresent(file -> out.put(path, file)));
     manifest.claimed().forEach((path, entry) -> readFile(path, entry)
-        .filter(file -> sha256(file.content()).equals(entry.sha256()))
+        .filter(file -> file.sha256().equals(entry.sha256()))
         .ifPresent(file -> out.put(path, file)));
     return out;
   }
@@ -112,13 +132,9 @@ public final class AtomicFileStore implements ConfigStore {
   private Optional<DesiredFile> readFile(String path, Manifest.Entry entry) {
     Path file = resolve(path);
     try {
-      byte[] bytes = Files.readAllBytes(file);
-      int mode = AtomicFiles.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
-      return Optional.of(DesiredFile.of(entry.kind(), bytes).withMode(mode));
-    } catch (NoSuchFileException missing) {
       // listed but gone (removed by hand, or claimed by a write that crashed before writing
-      // it): the diff will write it again
-      return Optional.empty();
+      // it): empty, and the diff will write it again
+      return ownedFiles.read(path, file, entry.kind());
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot read owned file", file, ex);
     }
@@ -190,11 +206,14 @@ public final class AtomicFileStore implements ConfigStore {
     files.writeTemporaryFiles(temps, targets, contents, modes);
     Set<Path> touchedDirs = new LinkedHashSet<>();
     for (int i = 0; i < targets.size(); i++) {
+      ownedFiles.forget(diff.writes().get(i));
       files.rename(temps.get(i), targets.get(i));
+      ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)));
       touchedDirs.add(targets.get(i).getParent());
     }
     for (String path : diff.deletes()) {
       Path target = resolve(path);
+      ownedFiles.forget(path);
       files.delete(target);
       touchedDirs.add(target.getParent());
     }
@@ -309,6 +328,7 @@ public final class AtomicFileStore implements ConfigStore {
     writeManifest(manifest.intent(intentOwned, claimed, relative(temps)));
 
     Set<Path> touchedDirs = new LinkedHashSet<>();
+    ownedFiles.retainOnly(Set.of()); // a rollback is rare: read everything again after it
     for (int i = 0; i < targets.size(); i++) {
       Path file = targets.get(i);
       files.ensureDirectory(file.getParent());
@@ -382,12 +402,25 @@ public final class AtomicFileStore implements ConfigStore {
     }
   }
 
+  /**
+   * The manifest: the one in memory while its file's status is unchanged (the store's own last
+   * write, or its last read), else read and parsed again.
+   */
   private Manifest readManifest() {
     Path file = root.resolve(MANIFEST);
     try {
-      return Manifest.parse(Files.readString(file, StandardCharsets.UTF_8),
+      ManifestStamp stamp = ManifestStamp.of(Files.readAttributes(file,
+          BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+      if (stamp.equals(manifestStamp)) {
+        return manifest;
+      }
+      Manifest read = Manifest.parse(Files.readString(file, StandardCharsets.UTF_8),
           Quoting.quote(file.toString()));
+      manifest = read;
+      manifestStamp = stamp;
+      return read;
     } catch (NoSuchFileException none) {
+      manifestStamp = null;
       return Manifest.EMPTY;
     } catch (IOException e) {
       throw AtomicFiles.failure("cannot read ownership manifest", file, e);
@@ -398,8 +431,17 @@ public final class AtomicFileStore implements ConfigStore {
     files.ensureDirectory(root);
     Path temp = root.resolve(MANIFEST_TEMP);
     files.deleteTemporary(temp); // left by a crash
-    files.replaceAtomically(root.resolve(MANIFEST), temp,
-        manifest.format().getBytes(StandardCharsets.UTF_8), 0640, true);
+    Path file = root.resolve(MANIFEST);
+    manifestStamp = null; // if the replace fails half-way, read the file again
+    files.replaceAtomically(file, temp, manifest.format().getBytes(StandardCharsets.UTF_8), 0640,
+        true);
+    try {
+      manifestStamp = ManifestStamp.of(Files.readAttributes(file, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS));
+      this.manifest = manifest;
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot read ownership manifest", file, e);
+    }
   }
 
   private void requireWritablePath(DesiredState desired, String path) {
@@ -424,7 +466,7 @@ public final class AtomicFileStore implements ConfigStore {
   }
 
   private static Manifest.Entry entryOf(DesiredFile file) {
-    return new Manifest.Entry(sha256(file.content()), file.kind(), file.mode());
+    return new Manifest.Entry(file.sha256(), file.kind(), file.mode());
   }
 
   static String sha256(byte[] bytes) {

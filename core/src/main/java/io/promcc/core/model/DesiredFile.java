@@ -2,6 +2,8 @@ package io.promcc.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.hash.HashCode;
+import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,11 +11,15 @@ import java.util.Arrays;
  * One file the controller wants on disk: its bytes, kind and POSIX mode.
  *
  * <p>The byte array is copied in and out, so instances are immutable; equality is by content.
+ * The SHA-256 of the content is computed once, on first use, so a file the planner reuses from
+ * one reconcile to the next is hashed once, not on every pass.
  */
 public final class DesiredFile {
   private final byte[] content;
   private final FileKind kind;
   private final int mode;
+  /** SHA-256 of the content, computed on first use; HashCode is immutable, so racy reads are safe. */
+  private HashCode digest;
 
   private DesiredFile(byte[] content, FileKind kind, int mode) {
     // callers pass arrays nobody else holds; the public factories copy first
@@ -37,17 +43,29 @@ public final class DesiredFile {
 
   /** A copy with another mode. */
   public DesiredFile withMode(int newMode) {
-    return new DesiredFile(content, kind, newMode);
+    DesiredFile copy = new DesiredFile(content, kind, newMode);
+    copy.digest = digest;
+    return copy;
+  }
+
+  /** SHA-256 of the content, lower-case hex; computed once per instance. */
+  public String sha256() {
+    return digest().toString();
+  }
+
+  /** SHA-256 of the content, for hashing a whole state within this package. */
+  HashCode digest() {
+    HashCode d = digest;
+    if (d == null) {
+      d = Hashing.sha256().hashBytes(content);
+      digest = d;
+    }
+    return d;
   }
 
   /** A copy of the bytes. */
   public byte[] content() {
     return content.clone();
-  }
-
-  /** The bytes themselves, for hashing within this package; never modify or expose them. */
-  byte[] bytes() {
-    return content;
   }
 
   /** Length in bytes, without copying. */
@@ -76,8 +94,13 @@ public final class DesiredFile {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof DesiredFile that
-        && kind == that.kind && mode == that.mode && Arrays.equals(content, that.content);
+    if (other == this) {
+      return true;
+    }
+    return other instanceof DesiredFile that && kind == that.kind && mode == that.mode
+        && content.length == that.content.length
+        && (digest == null || that.digest == null || digest.equals(that.digest))
+        && Arrays.equals(content, that.content);
   }
 
   @Override

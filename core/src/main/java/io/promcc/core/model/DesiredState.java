@@ -7,8 +7,8 @@ import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -54,13 +54,18 @@ public final class DesiredState {
     this.configHash = configHashOf(this.files);
   }
 
-  /** SHA-256 (hex) over every path, mode and content, in path order. */
+  /**
+   * SHA-256 (hex) over every path, mode, kind, size and the SHA-256 of each content, in path
+   * order. Each file's own hash is computed once per {@link DesiredFile}, so a state that reuses
+   * most files of the last one is hashed in time proportional to the number of files, not to
+   * their bytes.
+   */
   public static String hashOf(SortedMap<String, DesiredFile> files) {
     Hasher hasher = Hashing.sha256().newHasher();
     files.forEach((path, file) -> hasher
         .putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
         .putInt(file.mode()).putInt(file.kind().ordinal())
-        .putInt(file.size()).putBytes(file.bytes()));
+        .putInt(file.size()).putBytes(file.digest().asBytes()));
     return hasher.hash().toString();
   }
 
@@ -89,12 +94,21 @@ public final class DesiredState {
     if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\0")) {
       throw new IllegalArgumentException("unsafe path " + Quoting.quote(path));
     }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+    // segment by segment without split: this runs for every file of every plan
+    int start = 0;
+    while (true) {
+      int end = path.indexOf('/', start);
+      int stop = end < 0 ? path.length() : end;
+      int length = stop - start;
+      if (length == 0 || (length <= 2 && path.charAt(start) == '.'
+          && (length == 1 || path.charAt(start + 1) == '.'))) {
         throw new IllegalArgumentException("unsafe path " + Quoting.quote(path));
       }
+      if (end < 0) {
+        return path;
+      }
+      start = end + 1;
     }
-    return path;
   }
 
   /** Relative path to file, sorted by path. */
@@ -134,10 +148,29 @@ public final class DesiredState {
 
   /** Paths in the order they must be written: certificates and keys, then config files. */
   public List<String> writeOrder() {
-    return files.keySet().stream()
-        .sorted(Comparator.comparingInt((String p) -> files.get(p).kind().writeOrder())
-            .thenComparing(Comparator.naturalOrder()))
-        .toList();
+    return writeOrder(files);
+  }
+
+  /**
+   * The paths of {@code sorted} (by path) ordered by their kind's write order, then by path: one
+   * pass per write-order rank over the already sorted map, no sort.
+   */
+  public static List<String> writeOrder(SortedMap<String, DesiredFile> sorted) {
+    List<String> out = new ArrayList<>(sorted.size());
+    int lowest = Integer.MAX_VALUE;
+    int highest = Integer.MIN_VALUE;
+    for (FileKind kind : FileKind.values()) {
+      lowest = Math.min(lowest, kind.writeOrder());
+      highest = Math.max(highest, kind.writeOrder());
+    }
+    for (int rank = lowest; rank <= highest; rank++) {
+      for (Map.Entry<String, DesiredFile> e : sorted.entrySet()) {
+        if (e.getValue().kind().writeOrder() == rank) {
+          out.add(e.getKey());
+        }
+      }
+    }
+    return out;
   }
 
   @Override

@@ -6,9 +6,11 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What it takes to turn the files on disk into a desired state.
@@ -37,25 +39,39 @@ public record FileDiff(List<String> writes, List<String> deletes, boolean config
   public static FileDiff between(DesiredState desired, Map<String, DesiredFile> current) {
     requireNonNull(desired, "desired == null");
     requireNonNull(current, "current == null");
-    List<String> writes = new ArrayList<>();
-    boolean configChanged = false;
-    for (String path : desired.writeOrder()) {
-      DesiredFile want = desired.files().get(path);
-      if (!want.equals(current.get(path))) {
-        writes.add(path);
-        configChanged |= want.kind().isConfig();
-      }
-    }
+    SortedMap<String, DesiredFile> have = current instanceof SortedMap<String, DesiredFile> sorted
+        && sorted.comparator() == null ? sorted : new TreeMap<>(current);
+    // one merge-join over the two path-sorted maps: no lookups, no sort of all paths
+    SortedMap<String, DesiredFile> changed = new TreeMap<>();
     List<String> deletes = new ArrayList<>();
-    for (String path : new TreeSet<>(current.keySet())) {
-      if (!desired.files().containsKey(path)) {
-        deletes.add(path);
-        configChanged |= current.get(path).kind().isConfig();
+    boolean configChanged = false;
+    Iterator<Map.Entry<String, DesiredFile>> wants = desired.files().entrySet().iterator();
+    Iterator<Map.Entry<String, DesiredFile>> haves = have.entrySet().iterator();
+    Map.Entry<String, DesiredFile> want = next(wants);
+    Map.Entry<String, DesiredFile> had = next(haves);
+    while (want != null || had != null) {
+      int order = want == null ? 1 : had == null ? -1 : want.getKey().compareTo(had.getKey());
+      if (order <= 0) {
+        if (order < 0 || !want.getValue().equals(had.getValue())) {
+          changed.put(want.getKey(), want.getValue());
+          configChanged |= want.getValue().kind().isConfig();
+        }
+        want = next(wants);
+      } else {
+        deletes.add(had.getKey());
+        configChanged |= had.getValue().kind().isConfig();
+      }
+      if (order >= 0) {
+        had = next(haves);
       }
     }
-    deletes.sort(Comparator.comparingInt((String p) -> -current.get(p).kind().writeOrder())
+    deletes.sort(Comparator.comparingInt((String p) -> -have.get(p).kind().writeOrder())
         .thenComparing(Comparator.naturalOrder()));
-    return new FileDiff(writes, deletes, configChanged);
+    return new FileDiff(DesiredState.writeOrder(changed), deletes, configChanged);
+  }
+
+  private static <T> T next(Iterator<T> it) {
+    return it.hasNext() ? it.next() : null;
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Plans the files Prometheus needs for a set of guest clusters: a pure function from clusters,
@@ -32,11 +33,16 @@ import java.util.TreeMap;
  * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
  * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
  * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
- * config as a whole are thrown. Immutable and thread-safe.
+ * config as a whole are thrown. Thread-safe. Its only state is a memo of the last plan's
+ * per-cluster output ({@link RenderMemo}), reused where a cluster's inputs are equal, so a
+ * planner kept from one reconcile to the next renders only the clusters that changed; the output
+ * is byte for byte what a fresh planner makes.
  */
 public final class Planner {
   private final ScrapeProfile profile;
   private final BaseConfig baseConfig;
+  /** The last plan's per-cluster output; see {@link RenderMemo}. */
+  private final AtomicReference<RenderMemo> memo = new AtomicReference<>(RenderMemo.EMPTY);
 
   /**
    * @param profile the jobs to make per cluster
@@ -96,7 +102,7 @@ public final class Planner {
         observation.certificateProblems(), settings, rejections);
     rejectJobNameCollisions(accepted, renderer, rejections);
 
-    Map<String, DesiredFile> files = new HashMap<>();
+    Map<String, DesiredFile> files = new HashMap<>(accepted.size() * 6 + 4);
     ConfigValidator validator = new ConfigValidator();
 
     String configDir = RelativePaths.parent(settings.configFileName());
@@ -104,27 +110,32 @@ public final class Planner {
     StringBuilder mergedJobs = new StringBuilder();
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
-    Map<ClusterId, CertificatePaths> named = new TreeMap<>();
+    RenderMemo last = memo.get();
+    RenderMemo.Next next = new RenderMemo.Next(settings, accepted.size());
     for (GuestCluster cluster : accepted.values()) {
+      RenderMemo.Rendered rendered = render(cluster, certificates.get(cluster.id()),
+          last.get(cluster.id(), settings), renderer, settings, jobDir, validator);
+      next.put(cluster.id(), rendered);
+      DesiredFile[] certificateFiles = rendered.certificates();
       CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
-      addCertificates(files, paths, certificates.get(cluster.id()), settings);
-      CertificatePaths asNamed = paths.relativeTo(jobDir);
-      named.put(cluster.id(), asNamed);
-      StringBuilder jobs = perCluster ? new StringBuilder("scrape_configs:\n") : mergedJobs;
-      renderer.render(cluster, asNamed, jobs);
+      files.put(paths.ca(), certificateFiles[0]);
+      files.put(paths.certificate(), certificateFiles[1]);
+      files.put(paths.key(), certificateFiles[2]);
       if (perCluster) {
-        files.put(jobDir + "/" + cluster.id().value() + ".yml",
-            DesiredFile.of(FileKind.SCRAPE_CONFIG, jobs.toString()));
-      } else if (named.size() == 1) {
-        // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
-        mergedJobs.ensureCapacity(mergedJobs.length() * (accepted.size() + accepted.size() / 8));
+        files.put(jobDir + "/" + cluster.id().value() + ".yml", rendered.scrapeFile());
+      } else {
+        if (mergedJobs.length() == 0) {
+          // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
+          mergedJobs.ensureCapacity(rendered.jobs().length()
+              * (accepted.size() + accepted.size() / 8 + 1));
+        }
+        mergedJobs.append(rendered.jobs());
       }
     }
-    named.forEach((id, asNamed) ->
-        validator.checkCertificateFiles(id.value(), asNamed, jobDir, files.keySet()));
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
+    memo.set(next.build());
     String glob = perCluster
         ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
     String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
@@ -229,11 +240,38 @@ public final class Planner {
     });
   }
 
-  private static void addCertificates(Map<String, DesiredFile> files, CertificatePaths paths,
-      CertificateBundle bundle, ControllerSettings settings) {
-    files.put(paths.ca(), DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()));
-    files.put(paths.certificate(), DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()));
-    files.put(paths.key(), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
-        .withMode(settings.privateKeyMode()));
+  /**
+   * One cluster's jobs and certificate files, reused from the last plan where the cluster (for
+   * the jobs) or the bundle (for the certificate files) is unchanged. The certificate paths a
+   * reused entry names were checked when it was rendered: they depend only on the cluster ID and
+   * the settings, which are equal.
+   */
+  private static RenderMemo.Rendered render(GuestCluster cluster, CertificateBundle bundle,
+      RenderMemo.Rendered last, JobRenderer renderer, ControllerSettings settings, String jobDir,
+      ConfigValidator validator) {
+    String jobs;
+    DesiredFile scrapeFile;
+    if (last != null && last.cluster().equals(cluster)) {
+      jobs = last.jobs();
+      scrapeFile = last.scrapeFile();
+    } else {
+      CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
+      CertificatePaths asNamed = paths.relativeTo(jobDir);
+      validator.checkCertificateFiles(cluster.id().value(), asNamed, jobDir,
+          Set.of(paths.ca(), paths.certificate(), paths.key()));
+      // one copy kept per cluster: the file in per-cluster mode, the text in merged mode
+      boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
+      StringBuilder out = new StringBuilder(perCluster ? "scrape_configs:\n" : "");
+      renderer.render(cluster, asNamed, out);
+      scrapeFile = perCluster ? DesiredFile.of(FileKind.SCRAPE_CONFIG, out.toString()) : null;
+      jobs = perCluster ? null : out.toString();
+    }
+    DesiredFile[] certificateFiles = last != null && last.bundle().equals(bundle)
+        ? last.certificates() : new DesiredFile[] {
+            DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()),
+            DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()),
+            DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
+                .withMode(settings.privateKeyMode())};
+    return new RenderMemo.Rendered(cluster, jobs, scrapeFile, bundle, certificateFiles);
   }
 }

@@ -1,0 +1,148 @@
+package io.promcc.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.testing.ModelArbitraries;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A planner kept from one plan to the next reuses each cluster's rendered output while the
+ * cluster, its certificate and the settings are equal, and its output is always byte for byte
+ * what a fresh planner makes.
+ */
+class PlannerMemoTest {
+  private static final ScrapeProfile PROFILE = ScrapeProfile.defaultProfile();
+
+  /** Consecutive plans of one planner: each step's settings, clusters and certificates. */
+  record Step(ControllerSettings settings, List<GuestCluster> clusters,
+      Map<ClusterId, CertificateBundle> certificates) {}
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<CertificateBundle> bundles = Arbitraries.of(TestCertificates.bundle(),
+        TestCertificates.other());
+    Arbitrary<Step> step = Combinators.combine(ModelArbitraries.controllerSettings(),
+            Arbitraries.of(OutputMode.values()), ModelArbitraries.guestClusterLists(0, 5),
+            bundles.list().ofSize(5))
+        .as((settings, mode, clusters, certs) -> {
+          Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+          for (int i = 0; i < clusters.size(); i++) {
+            certificates.put(clusters.get(i).id(), certs.get(i));
+          }
+          return new Step(settings.toBuilder().outputMode(mode).build(), clusters, certificates);
+        });
+    return step.list().ofMinSize(2).ofMaxSize(5);
+  }
+
+  @Property(tries = 60)
+  void aKeptPlannerPlansExactlyWhatAFreshOneDoes(@ForAll("steps") List<Step> steps) {
+    Planner kept = new Planner(PROFILE, BaseConfig.empty());
+    List<Step> all = new ArrayList<>(steps);
+    // the same settings again, with clusters partly kept, partly changed
+    Step last = all.get(all.size() - 1);
+    all.add(new Step(last.settings(), changeEvery2nd(last.clusters()), last.certificates()));
+    all.add(last);
+    for (Step step : all) {
+      DesiredState fromKept = kept.plan(step.clusters(), step.certificates(), step.settings());
+      DesiredState fresh = new Planner(PROFILE, BaseConfig.empty())
+          .plan(step.clusters(), step.certificates(), step.settings());
+      assertEquals(fresh, fromKept);
+      assertEquals(fresh.hash(), fromKept.hash());
+      fresh.files().forEach((path, file) ->
+          assertTrue(file.contentEquals(fromKept.files().get(path).content()), path));
+    }
+  }
+
+  private static List<GuestCluster> changeEvery2nd(List<GuestCluster> clusters) {
+    List<GuestCluster> out = new ArrayList<>();
+    for (int i = 0; i < clusters.size(); i++) {
+      GuestCluster c = clusters.get(i);
+      Map<String, String> labels = new TreeMap<>(c.labels());
+      labels.put("memo_step", "changed");
+      out.add(i % 2 == 0 ? c : c.withLabels(labels));
+    }
+    return out;
+  }
+
+  @Test
+  void oneChangedClusterIsRenderedAgainAndTheOthersAreReused() {
+    ControllerSettings settings = ControllerSettings.DEFAULTS.toBuilder()
+        .outputMode(OutputMode.PER_CLUSTER_FILES).build();
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443");
+    GuestCluster b = GuestCluster.of("b", "aws", "https://b.example:6443");
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(List.of(a, b));
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    DesiredState before = planner.plan(List.of(a, b), certificates, settings);
+
+    GuestCluster changed = a.withLabels(Map.of("team", "blue"));
+    DesiredState after = planner.plan(List.of(changed, b), certificates, settings);
+
+    String aFile = "scrape_configs/a.yml";
+    String bFile = "scrape_configs/b.yml";
+    assertNotSame(before.files().get(aFile), after.files().get(aFile));
+    assertTrue(after.files().get(aFile).text().contains("team"));
+    assertSame(before.files().get(bFile), after.files().get(bFile));
+    assertSame(before.files().get("certs/a-key.pem"), after.files().get("certs/a-key.pem"));
+    assertSame(before.files().get("certs/b-crt.pem"), after.files().get("certs/b-crt.pem"));
+  }
+
+  @Test
+  void aNewCertificateRenewsOnlyThatClustersCertificateFiles() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443");
+    GuestCluster b = GuestCluster.of("b", "aws", "https://b.example:6443");
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    Map<ClusterId, CertificateBundle> certificates =
+        new TreeMap<>(TestCertificates.forAll(List.of(a, b)));
+    DesiredState before = planner.plan(List.of(a, b), certificates, ControllerSettings.DEFAULTS);
+
+    certificates.put(a.id(), TestCertificates.other());
+    DesiredState after = planner.plan(List.of(a, b), certificates, ControllerSettings.DEFAULTS);
+
+    assertEquals(TestCertificates.other().certificatePem(),
+        after.files().get("certs/a-crt.pem").text());
+    assertEquals(TestCertificates.other().caPem(), after.files().get("certs/a-ca.pem").text());
+    assertSame(before.files().get("certs/b-crt.pem"), after.files().get("certs/b-crt.pem"));
+    assertEquals(before.config(), after.config());
+  }
+
+  @Test
+  void otherSettingsRenderEveryClusterAgain() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443");
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(List.of(a));
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    ControllerSettings perCluster = ControllerSettings.DEFAULTS.toBuilder()
+        .outputMode(OutputMode.PER_CLUSTER_FILES).build();
+    planner.plan(List.of(a), certificates, perCluster);
+    ControllerSettings renamed = perCluster.toBuilder().clusterIdLabel("guest_id")
+        .certificateDirectory("tls").privateKeyMode(0640).build();
+
+    DesiredState after = planner.plan(List.of(a), certificates, renamed);
+
+    assertEquals(new Planner(PROFILE, BaseConfig.empty()).plan(List.of(a), certificates, renamed),
+        after);
+    assertTrue(after.files().get("scrape_configs/a.yml").text().contains("guest_id"));
+    assertTrue(after.files().get("scrape_configs/a.yml").text().contains("../tls/a-crt.pem"));
+    assertEquals(0640, after.files().get("tls/a-key.pem").mode());
+  }
+}

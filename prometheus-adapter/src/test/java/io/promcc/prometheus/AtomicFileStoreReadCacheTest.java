@@ -1,0 +1,156 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.FileDiff;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link AtomicFileStore#readOwned()} keeps what it read and asks the file system only for each
+ * file's status; whatever changes behind the store's back still shows.
+ */
+class AtomicFileStoreReadCacheTest {
+  private static final String CONFIG = "prometheus.yml";
+  private static final String CERT = "certs/a-crt.pem";
+  /** Long before now: a file this old has settled, and its status alone is trusted. */
+  private static final FileTime HOUR_AGO = FileTime.from(Instant.now().minusSeconds(3600));
+
+  @TempDir Path root;
+  private AtomicFileStore store;
+  private DesiredState state;
+
+  @BeforeEach
+  void writeOneCluster() {
+    store = new AtomicFileStore(root);
+    SortedMap<String, DesiredFile> files = new TreeMap<>(TestStates.certificateFiles("a",
+        TestCertificates.client("a")));
+    state = TestStates.of(TestStates.staticJobs("x"), files);
+    store.write(state, FileDiff.between(state, store.readOwned()));
+  }
+
+  private void settle(String path) throws IOException {
+    Files.setLastModifiedTime(root.resolve(path), HOUR_AGO);
+  }
+
+  /** Replaces the bytes in place, keeping size, inode and (as given) the modification time. */
+  private void overwriteInPlace(String path, String text, FileTime modified) throws IOException {
+    Path file = root.resolve(path);
+    assertEquals(Files.size(file), text.getBytes(StandardCharsets.UTF_8).length);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    if (modified != null) {
+      Files.setLastModifiedTime(file, modified);
+    }
+  }
+
+  private static String sameLength(String text) {
+    return text.substring(0, text.length() - 2) + "#\n";
+  }
+
+  @Test
+  void returnsTheWrittenInstancesOnceTheBytesOnDiskWereCheckedOnce() throws IOException {
+    settle(CONFIG);
+    settle(CERT);
+
+    SortedMap<String, DesiredFile> first = store.readOwned();
+    SortedMap<String, DesiredFile> second = store.readOwned();
+
+    assertSame(state.files().get(CONFIG), first.get(CONFIG));
+    assertSame(state.files().get(CERT), second.get(CERT));
+    assertEquals(state.files(), second);
+    assertEquals(FileDiff.between(state, second), new FileDiff(List.of(),
+        List.of(), false));
+  }
+
+  @Test
+  void seesAnEditInPlaceThatKeepsTheSizeRightAfterTheStoresWrite() throws IOException {
+    store.readOwned(); // remembers the file; it was modified just now, so it is not settled
+    String edited = sameLength(Files.readString(root.resolve(CONFIG)));
+    overwriteInPlace(CONFIG, edited, null);
+
+    assertEquals(edited, store.readOwned().get(CONFIG).text());
+  }
+
+  @Test
+  void seesAnEditInPlaceOfASettledFile() throws IOException {
+    settle(CONFIG);
+    store.readOwned();
+    String edited = sameLength(Files.readString(root.resolve(CONFIG)));
+    overwriteInPlace(CONFIG, edited, null);
+
+    assertEquals(edited, store.readOwned().get(CONFIG).text());
+  }
+
+  @Test
+  void seesAFileReplacedByRenameWithTheSameSizeAndTime() throws IOException {
+    settle(CONFIG);
+    store.readOwned();
+    String edited = sameLength(Files.readString(root.resolve(CONFIG)));
+    Path other = root.resolve("elsewhere.tmp");
+    Files.writeString(other, edited);
+    Files.setLastModifiedTime(other, HOUR_AGO);
+    Files.move(other, root.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+
+    assertEquals(edited, store.readOwned().get(CONFIG).text());
+  }
+
+  @Test
+  void seesAChangedModeAndARemovedFile() throws IOException {
+    settle(CONFIG);
+    settle(CERT);
+    store.readOwned();
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
+    Files.delete(root.resolve(CONFIG));
+
+    SortedMap<String, DesiredFile> now = store.readOwned();
+
+    assertEquals(0600, now.get(CERT).mode());
+    assertFalse(now.containsKey(CONFIG));
+    assertEquals(FileDiff.between(state, now).writes(), List.of(CERT, CONFIG));
+  }
+
+  @Test
+  void trustsTheStatusOfASettledFileAlone() throws IOException {
+    // the documented limit, as for make, rsync and git: bytes changed with inode, size, time
+    // and mode all put back are not seen
+    settle(CONFIG);
+    String original = Files.readString(root.resolve(CONFIG));
+    store.readOwned();
+    store.readOwned(); // read once more after settling: now its status alone is trusted
+    overwriteInPlace(CONFIG, sameLength(original), HOUR_AGO);
+
+    assertEquals(original, store.readOwned().get(CONFIG).text());
+    assertEquals(sameLength(original), new AtomicFileStore(root).readOwned().get(CONFIG).text());
+  }
+
+  @Test
+  void seesAManifestChangedBehindTheStoresBack() throws IOException {
+    store.readOwned();
+    Path manifest = root.resolve(AtomicFileStore.MANIFEST);
+    String text = Files.readString(manifest);
+    String without = text.lines().filter(line -> !line.endsWith(" " + CERT))
+        .reduce("", (a, b) -> a + b + "\n");
+    Files.writeString(manifest, without);
+
+    assertFalse(store.readOwned().containsKey(CERT));
+    assertEquals(FileKind.MAIN_CONFIG, store.readOwned().get(CONFIG).kind());
+  }
+}
