@@ -20,6 +20,7 @@ import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.testing.FileModes;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,10 +53,6 @@ class AtomicFileStoreTest {
     store.write(state, FileDiff.between(state, store.readOwned()));
   }
 
-  private static String mode(Path file) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
-  }
-
   @Test
   void writesEachFileWithItsModeAndKeepsTheFolderFromOthers() throws IOException {
     Path root = tmp.resolve("out");
@@ -65,11 +62,11 @@ class AtomicFileStoreTest {
 
     write(store, stateWith(TestStates.staticJobs("x"), Map.of("a", A)));
 
-    assertEquals("rw-------", mode(root.resolve("certs/a-key.pem")));
-    assertEquals("rw-r--r--", mode(root.resolve("certs/a-crt.pem")));
-    assertEquals("rw-r--r--", mode(root.resolve("prometheus.yml")));
-    assertEquals("rwxr-x---", mode(root));
-    assertEquals("rwxr-x---", mode(root.resolve("certs")));
+    assertEquals("rw-------", FileModes.of(root.resolve("certs/a-key.pem")));
+    assertEquals("rw-r--r--", FileModes.of(root.resolve("certs/a-crt.pem")));
+    assertEquals("rw-r--r--", FileModes.of(root.resolve("prometheus.yml")));
+    assertEquals("rwxr-x---", FileModes.of(root));
+    assertEquals("rwxr-x---", FileModes.of(root.resolve("certs")));
     assertEquals(A.pkcs8KeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
   }
 
@@ -80,7 +77,7 @@ class AtomicFileStoreTest {
     files.put(TestStates.keyPath("a"), files.get(TestStates.keyPath("a")).withMode(0640));
     write(store, TestStates.of("{}", files));
 
-    assertEquals("rw-r-----", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-r-----", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(0640, store.readOwned().get("certs/a-key.pem").mode());
   }
 
@@ -179,7 +176,7 @@ class AtomicFileStoreTest {
 
     assertEquals(List.of("certs/a-ca.pem", "certs/a-key.pem", "prometheus.yml"), diff.writes());
     store.write(state, diff);
-    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-------", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(state.files(), store.readOwned());
   }
 
@@ -201,7 +198,7 @@ class AtomicFileStoreTest {
     expected.put("prometheus.yml", good.files().get("prometheus.yml"));
     assertEquals(expected, store.readOwned(), "good config, a's renewed certificate, b's stay");
     assertEquals("not ours", Files.readString(tmp.resolve("certs/user.pem")));
-    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-------", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(verification, new AtomicFileStore(tmp).lastVerified().orElseThrow());
   }
 

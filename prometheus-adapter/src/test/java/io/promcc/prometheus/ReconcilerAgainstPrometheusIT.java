@@ -20,12 +20,12 @@ import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.testing.FileModes;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -134,9 +134,8 @@ class ReconcilerAgainstPrometheusIT {
     Controller c = controller();
     assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-system"),
         prometheus.log());
-    assertEquals("rw-------", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(out.resolve("certs/alpha-key.pem"))));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+    assertEquals("rw-------", FileModes.of(out.resolve("certs/alpha-key.pem")));
+    assertEquals("rwxr-x---", FileModes.of(out));
     assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
   }
 
