@@ -13,7 +13,6 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
-import io.promcc.core.model.Secret;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
@@ -21,6 +20,7 @@ import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.FileModes;
+import io.promcc.core.testing.ThrowawayCa;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +38,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFileStoreTest {
-  private static final TestCertificates.Bundle A = TestCertificates.client("a");
-  private static final TestCertificates.Bundle B = TestCertificates.client("b");
+  private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
+  private static final ThrowawayCa.Issued B = ThrowawayCa.create("b-ca").issueClient("b");
 
   @TempDir Path tmp;
 
-  static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+  static DesiredState stateWith(String config, Map<String, ThrowawayCa.Issued> clusters) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     clusters.forEach((id, bundle) -> files.putAll(TestStates.certificateFiles(id, bundle)));
     return TestStates.of(config, files);
@@ -67,7 +67,7 @@ class AtomicFileStoreTest {
     assertEquals("rw-r--r--", FileModes.of(root.resolve("prometheus.yml")));
     assertEquals("rwxr-x---", FileModes.of(root));
     assertEquals("rwxr-x---", FileModes.of(root.resolve("certs")));
-    assertEquals(A.pkcs8KeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
+    assertEquals(A.privateKeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
   }
 
   @Test
@@ -318,9 +318,7 @@ class AtomicFileStoreTest {
         BaseConfig.parse("global:\n  scrape_interval: 1m\n", TestStates.CONFIG));
     Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
     for (String id : List.of("a", "b")) {
-      TestCertificates.Bundle bundle = id.equals("a") ? A : B;
-      certificates.put(ClusterId.of(id), CertificateBundle.fromPem(bundle.caPem(),
-          bundle.certificatePem(), Secret.of(bundle.pkcs8KeyPem())));
+      certificates.put(ClusterId.of(id), (id.equals("a") ? A : B).bundle());
     }
     DesiredState both = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example"),
         GuestCluster.of("b", "aws", "https://b.example")), certificates, perCluster);
