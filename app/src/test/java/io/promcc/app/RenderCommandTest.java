@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.FileModes;
 import io.promcc.core.testing.TestCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,10 +64,8 @@ class RenderCommandTest {
     String config = Files.readString(outDir.resolve("prometheus.yml"));
     assertTrue(config.contains("job_name: guest-cluster-abc12-system"), config);
     assertFalse(config.contains("nocert"), config);
-    assertEquals("rw-------", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(outDir.resolve("certs/abc12-key.pem"))));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(outDir.resolve("certs"))));
+    assertEquals("rw-------", FileModes.of(outDir.resolve("certs/abc12-key.pem")));
+    assertEquals("rwxr-x---", FileModes.of(outDir.resolve("certs")));
     assertTrue(err.toString().contains(
         "warning: cluster left out: nocert: no certificate files for cluster \"nocert\""), err.toString());
     assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());

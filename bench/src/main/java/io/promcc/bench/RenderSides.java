@@ -11,6 +11,7 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.LocalValidation;
 import java.io.IOException;
@@ -20,17 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The sides of {@link RenderVsPromtool}: the inputs each needs, written once (untimed), and one
@@ -64,7 +61,7 @@ final class RenderSides {
   static RenderSides prepare(Fleet fleet, OutputMode mode, DesiredState state, Path work,
       RenderOptions options) throws IOException {
     Path check = work.resolve("check");
-    write(state, check);
+    DesiredStateFiles.write(state, check);
     if (options.promccJar().isPresent()) {
       Path input = Files.createDirectories(work.resolve("input"));
       Files.writeString(input.resolve("clusters.yml"), clustersFile(fleet.clusters()),
@@ -257,38 +254,8 @@ final class RenderSides {
     return out.append('"').toString();
   }
 
-  /** Writes every file of {@code state} below {@code root} with its mode. */
-  static void write(DesiredState state, Path root) throws IOException {
-    for (Map.Entry<String, DesiredFile> entry : state.files().entrySet()) {
-      Path file = root.resolve(entry.getKey());
-      Files.createDirectories(file.getParent());
-      writeWithMode(file, entry.getValue().content(), entry.getValue().mode());
-    }
-  }
-
   private static void writeWithMode(Path file, String text, int mode) throws IOException {
-    writeWithMode(file, text.getBytes(StandardCharsets.UTF_8), mode);
-  }
-
-  private static void writeWithMode(Path file, byte[] content, int mode) throws IOException {
-    Set<PosixFilePermission> permissions = permissions(mode);
-    // created with its mode (less the umask), so a key is never readable by others, not even
-    // between creation and chmod
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(permissions));
-    Files.write(file, content);
-    Files.setPosixFilePermissions(file, permissions);
-  }
-
-  /** The POSIX permissions of an octal mode such as {@code 0600}. */
-  static Set<PosixFilePermission> permissions(int mode) {
-    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
-    Set<PosixFilePermission> result = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < bits.length; i++) {
-      if ((mode & (0400 >> i)) != 0) {
-        result.add(bits[i]);
-      }
-    }
-    return result;
+    DesiredStateFiles.writeFile(file, text.getBytes(StandardCharsets.UTF_8), mode);
   }
 
   /** Deletes {@code root} and everything below it; nothing if it does not exist. */

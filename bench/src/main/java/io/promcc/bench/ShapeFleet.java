@@ -3,19 +3,17 @@ package io.promcc.bench;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
-import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import io.promcc.kube.GuestClusterFixture;
 import io.promcc.kube.fake.FakeKubeApi;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,17 +80,10 @@ final class ShapeFleet {
     DesiredState state = new Planner(profile == null ? ScrapeProfile.defaultProfile() : profile,
         BaseConfig.parse(BASE_CONFIG, "base.yml")).plan(planned, certificates,
         ControllerSettings.DEFAULTS);
-    for (Map.Entry<String, DesiredFile> file : state.files().entrySet()) {
-      Path path = dir.resolve(file.getKey());
-      Files.createDirectories(path.getParent());
-      Files.write(path, file.getValue().content());
-      if (file.getValue().mode() == 0600) {
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-      }
-    }
+    Path config = DesiredStateFiles.write(state, dir);
     long jobs = state.config().text().lines().filter(line -> line.startsWith("- job_name: "))
         .count();
-    return new Written(dir.resolve(state.configPath()), jobs);
+    return new Written(config, jobs);
   }
 
   /** A written config: its main file and how many scrape jobs it has. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.PrometheusTools;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class PromtoolAcceptsFleetIT {
     Path promtool = PrometheusTools.promtool();
     assertTrue(Promtool.version(promtool).startsWith("promtool, version "));
     DesiredState state = Fleet.of(10).plan(mode);
-    RenderSides.write(state, dir);
+    DesiredStateFiles.write(state, dir);
 
     for (String rss : new String[] {"poll", "auto"}) {
       TimedProcess.Run run = Promtool.checkConfig(promtool, dir.resolve(state.configPath()), rss);

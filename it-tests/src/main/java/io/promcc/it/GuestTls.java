@@ -4,16 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.Secret;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
+import io.promcc.core.testing.Pem;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * What a simulated guest API server needs for TLS: its serving certificate and key, the chain
@@ -42,25 +36,7 @@ public record GuestTls(X509Certificate certificate, PrivateKey key, List<X509Cer
   public static GuestTls fromPem(String certificatePem, Secret keyPem, String caPem) {
     X509Certificate ca = CertificateBundle.parseCertificate(caPem, "CA certificate");
     return new GuestTls(CertificateBundle.parseCertificate(certificatePem, "server certificate"),
-        parseKey(keyPem), List.of(ca), ca);
-  }
-
-  private static PrivateKey parseKey(Secret pem) {
-    try (PEMParser parser = new PEMParser(new StringReader(pem.reveal()))) {
-      Object object = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (object instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      if (object instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
-      // never the key itself in a message
-      throw new IllegalArgumentException("server key is not a PEM private key, found "
-          + (object == null ? "nothing" : object.getClass().getSimpleName()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("server key cannot be read", e);
-    }
+        Pem.privateKey(keyPem.reveal()), List.of(ca), ca);
   }
 
   @Override

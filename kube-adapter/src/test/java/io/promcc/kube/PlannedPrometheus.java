@@ -4,8 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.PrometheusTools;
 import io.promcc.kube.fake.Poll;
 import java.io.IOException;
@@ -19,9 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,17 +54,11 @@ final class PlannedPrometheus implements AutoCloseable {
    * is ready.
    */
   static PlannedPrometheus start(DesiredState state, Path dir) throws IOException {
-    Path config = dir.resolve("config");
-    for (Map.Entry<String, DesiredFile> file : state.files().entrySet()) {
-      Path path = config.resolve(file.getKey());
-      Files.createDirectories(path.getParent());
-      Files.write(path, file.getValue().content());
-      Files.setPosixFilePermissions(path, permissions(file.getValue().mode()));
-    }
+    Path config = DesiredStateFiles.write(state, dir.resolve("config"));
     int port = freePort();
     Path log = dir.resolve("prometheus.log");
     Process process = new ProcessBuilder(PrometheusTools.prometheus().toString(),
-        "--config.file=" + config.resolve(state.configPath()),
+        "--config.file=" + config,
         "--web.listen-address=127.0.0.1:" + port,
         "--storage.tsdb.path=" + dir.resolve("data"))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -194,22 +186,6 @@ final class PlannedPrometheus implements AutoCloseable {
     Map<String, String> labels = new TreeMap<>();
     object.entrySet().forEach(e -> labels.put(e.getKey(), e.getValue().getAsString()));
     return labels;
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] order = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_READ};
-    for (int bit = 0; bit < order.length; bit++) {
-      if ((mode & (1 << bit)) != 0) {
-        permissions.add(order[bit]);
-      }
-    }
-    return permissions;
   }
 
   private static int freePort() throws IOException {

@@ -10,6 +10,7 @@ import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * announced but not written) are never touched, and the next run completes.
  */
 class AtomicFileStoreCrashTest {
-  private static final TestCertificates.Bundle A = TestCertificates.client("a");
-  private static final TestCertificates.Bundle B = TestCertificates.client("b");
+  private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
+  private static final ThrowawayCa.Issued B = ThrowawayCa.create("b-ca").issueClient("b");
 
   @TempDir Path tmp;
 
-  private static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+  private static DesiredState stateWith(String config, Map<String, ThrowawayCa.Issued> clusters) {
     return AtomicFileStoreTest.stateWith(config, clusters);
   }
 

@@ -13,13 +13,14 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
-import io.promcc.core.model.Secret;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.testing.FileModes;
+import io.promcc.core.testing.ThrowawayCa;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFileStoreTest {
-  private static final TestCertificates.Bundle A = TestCertificates.client("a");
-  private static final TestCertificates.Bundle B = TestCertificates.client("b");
+  private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
+  private static final ThrowawayCa.Issued B = ThrowawayCa.create("b-ca").issueClient("b");
 
   @TempDir Path tmp;
 
-  static DesiredState stateWith(String config, Map<String, TestCertificates.Bundle> clusters) {
+  static DesiredState stateWith(String config, Map<String, ThrowawayCa.Issued> clusters) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     clusters.forEach((id, bundle) -> files.putAll(TestStates.certificateFiles(id, bundle)));
     return TestStates.of(config, files);
@@ -50,10 +51,6 @@ class AtomicFileStoreTest {
 
   static void write(AtomicFileStore store, DesiredState state) {
     store.write(state, FileDiff.between(state, store.readOwned()));
-  }
-
-  private static String mode(Path file) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
   }
 
   @Test
@@ -65,12 +62,12 @@ class AtomicFileStoreTest {
 
     write(store, stateWith(TestStates.staticJobs("x"), Map.of("a", A)));
 
-    assertEquals("rw-------", mode(root.resolve("certs/a-key.pem")));
-    assertEquals("rw-r--r--", mode(root.resolve("certs/a-crt.pem")));
-    assertEquals("rw-r--r--", mode(root.resolve("prometheus.yml")));
-    assertEquals("rwxr-x---", mode(root));
-    assertEquals("rwxr-x---", mode(root.resolve("certs")));
-    assertEquals(A.pkcs8KeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
+    assertEquals("rw-------", FileModes.of(root.resolve("certs/a-key.pem")));
+    assertEquals("rw-r--r--", FileModes.of(root.resolve("certs/a-crt.pem")));
+    assertEquals("rw-r--r--", FileModes.of(root.resolve("prometheus.yml")));
+    assertEquals("rwxr-x---", FileModes.of(root));
+    assertEquals("rwxr-x---", FileModes.of(root.resolve("certs")));
+    assertEquals(A.privateKeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
   }
 
   @Test
@@ -80,7 +77,7 @@ class AtomicFileStoreTest {
     files.put(TestStates.keyPath("a"), files.get(TestStates.keyPath("a")).withMode(0640));
     write(store, TestStates.of("{}", files));
 
-    assertEquals("rw-r-----", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-r-----", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(0640, store.readOwned().get("certs/a-key.pem").mode());
   }
 
@@ -179,7 +176,7 @@ class AtomicFileStoreTest {
 
     assertEquals(List.of("certs/a-ca.pem", "certs/a-key.pem", "prometheus.yml"), diff.writes());
     store.write(state, diff);
-    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-------", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(state.files(), store.readOwned());
   }
 
@@ -201,7 +198,7 @@ class AtomicFileStoreTest {
     expected.put("prometheus.yml", good.files().get("prometheus.yml"));
     assertEquals(expected, store.readOwned(), "good config, a's renewed certificate, b's stay");
     assertEquals("not ours", Files.readString(tmp.resolve("certs/user.pem")));
-    assertEquals("rw-------", mode(tmp.resolve("certs/a-key.pem")));
+    assertEquals("rw-------", FileModes.of(tmp.resolve("certs/a-key.pem")));
     assertEquals(verification, new AtomicFileStore(tmp).lastVerified().orElseThrow());
   }
 
@@ -321,9 +318,7 @@ class AtomicFileStoreTest {
         BaseConfig.parse("global:\n  scrape_interval: 1m\n", TestStates.CONFIG));
     Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
     for (String id : List.of("a", "b")) {
-      TestCertificates.Bundle bundle = id.equals("a") ? A : B;
-      certificates.put(ClusterId.of(id), CertificateBundle.fromPem(bundle.caPem(),
-          bundle.certificatePem(), Secret.of(bundle.pkcs8KeyPem())));
+      certificates.put(ClusterId.of(id), (id.equals("a") ? A : B).bundle());
     }
     DesiredState both = planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example"),
         GuestCluster.of("b", "aws", "https://b.example")), certificates, perCluster);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalValidationPromtoolTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final TestCertificates.Bundle A = TestCertificates.client("a");
+  private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
 
   @TempDir Path work;
 

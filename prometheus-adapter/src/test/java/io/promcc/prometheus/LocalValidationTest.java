@@ -9,6 +9,8 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.testing.Pem;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalValidationTest {
-  private static final TestCertificates.Ca CA = TestCertificates.ca("test-ca");
-  private static final KeyPair EC = TestCertificates.ecKeys();
-  private static final KeyPair RSA = TestCertificates.rsaKeys();
-  private static final TestCertificates.Bundle EC_BUNDLE = TestCertificates.client(CA, "ec", EC);
-  private static final TestCertificates.Bundle RSA_BUNDLE = TestCertificates.client(CA, "rsa", RSA);
+  private static final ThrowawayCa CA = ThrowawayCa.create("test-ca");
+  private static final KeyPair EC = ThrowawayCa.ecKeyPair();
+  private static final KeyPair RSA = ThrowawayCa.rsaKeyPair(2048);
+  private static final ThrowawayCa.Issued EC_BUNDLE = CA.issueClient("ec", EC);
+  private static final ThrowawayCa.Issued RSA_BUNDLE = CA.issueClient("rsa", RSA);
 
   @TempDir Path out;
 
@@ -35,7 +37,7 @@ class LocalValidationTest {
 
   private static DesiredState withCluster(String cert, String key) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
-    files.put(TestStates.caPath("a"), DesiredFile.of(FileKind.CERTIFICATE, CA.pem()));
+    files.put(TestStates.caPath("a"), DesiredFile.of(FileKind.CERTIFICATE, CA.certificatePem()));
     files.put(TestStates.certPath("a"), DesiredFile.of(FileKind.CERTIFICATE, cert));
     files.put(TestStates.keyPath("a"), DesiredFile.of(FileKind.PRIVATE_KEY, key));
     return TestStates.of("scrape_configs:\n  - job_name: a\n    static_configs: []\n"
@@ -50,37 +52,37 @@ class LocalValidationTest {
 
   @Test
   void acceptsKeysInEveryPemEncodingThatMatchTheirCertificate() {
-    for (String key : List.of(EC_BUNDLE.pkcs8KeyPem(), EC_BUNDLE.traditionalKeyPem())) {
+    for (String key : List.of(EC_BUNDLE.privateKeyPem(), EC_BUNDLE.traditionalKeyPem())) {
       DesiredState state = withCluster(EC_BUNDLE.certificatePem(), key);
       validation().check(state, state.files().keySet());
     }
-    for (String key : List.of(RSA_BUNDLE.pkcs8KeyPem(), RSA_BUNDLE.traditionalKeyPem())) {
+    for (String key : List.of(RSA_BUNDLE.privateKeyPem(), RSA_BUNDLE.traditionalKeyPem())) {
       DesiredState state = withCluster(RSA_BUNDLE.certificatePem(), key);
       validation().check(state, state.files().keySet());
     }
     assertTrue(EC_BUNDLE.traditionalKeyPem().startsWith("-----BEGIN EC PRIVATE KEY-----"));
     assertTrue(RSA_BUNDLE.traditionalKeyPem().startsWith("-----BEGIN RSA PRIVATE KEY-----"));
-    assertTrue(RSA_BUNDLE.pkcs8KeyPem().startsWith("-----BEGIN PRIVATE KEY-----"));
+    assertTrue(RSA_BUNDLE.privateKeyPem().startsWith("-----BEGIN PRIVATE KEY-----"));
   }
 
   @Test
   void rejectsAKeyThatBelongsToAnotherCertificate() {
-    TestCertificates.Bundle other = TestCertificates.client(CA, "other", TestCertificates.ecKeys());
+    ThrowawayCa.Issued other = CA.issueClient("other", ThrowawayCa.ecKeyPair());
 
     assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
         + "\"certs/a-crt.pem\""), problems(withCluster(EC_BUNDLE.certificatePem(),
-        other.pkcs8KeyPem())));
+        other.privateKeyPem())));
     assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
         + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
-        TestCertificates.pem(TestCertificates.rsaKeys().getPrivate()))));
+        Pem.of(ThrowawayCa.rsaKeyPair(2048).getPrivate()))));
     assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
         + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
-        EC_BUNDLE.pkcs8KeyPem())));
+        EC_BUNDLE.privateKeyPem())));
   }
 
   @Test
   void rejectsACertificateThatIsNotPem() {
-    List<String> problems = problems(withCluster("not a certificate", EC_BUNDLE.pkcs8KeyPem()));
+    List<String> problems = problems(withCluster("not a certificate", EC_BUNDLE.privateKeyPem()));
 
     assertEquals(List.of("certificate file \"certs/a-crt.pem\" holds no PEM certificate"),
         problems);
@@ -88,7 +90,8 @@ class LocalValidationTest {
 
   @Test
   void rejectsAKeyWhereACertificateBelongs() {
-    List<String> problems = problems(withCluster(EC_BUNDLE.pkcs8KeyPem(), EC_BUNDLE.pkcs8KeyPem()));
+    List<String> problems = problems(withCluster(EC_BUNDLE.privateKeyPem(),
+        EC_BUNDLE.privateKeyPem()));
 
     assertEquals(1, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("certificate file \"certs/a-crt.pem\" is not valid PEM: "
@@ -116,7 +119,8 @@ class LocalValidationTest {
   @Test
   void rejectsAKeyWithoutACertificateNextToIt() {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
-    files.put("certs/lonely-key.pem", DesiredFile.of(FileKind.PRIVATE_KEY, EC_BUNDLE.pkcs8KeyPem()));
+    files.put("certs/lonely-key.pem",
+        DesiredFile.of(FileKind.PRIVATE_KEY, EC_BUNDLE.privateKeyPem()));
     DesiredState state = TestStates.of("{}", files);
 
     assertEquals(List.of("private key \"certs/lonely-key.pem\" has no certificate file next to it "
@@ -160,8 +164,8 @@ class LocalValidationTest {
 
   @Test
   void checksTheKeyAgainstAChangedCertificate() {
-    TestCertificates.Bundle other = TestCertificates.client(CA, "other", TestCertificates.ecKeys());
-    DesiredState state = withCluster(other.certificatePem(), EC_BUNDLE.pkcs8KeyPem());
+    ThrowawayCa.Issued other = CA.issueClient("other", ThrowawayCa.ecKeyPair());
+    DesiredState state = withCluster(other.certificatePem(), EC_BUNDLE.privateKeyPem());
 
     ValidationException e = assertThrows(ValidationException.class,
         () -> validation().check(state, List.of(TestStates.certPath("a"))));

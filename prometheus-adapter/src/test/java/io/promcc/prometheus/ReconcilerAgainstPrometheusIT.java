@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.Secret;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
@@ -20,12 +18,13 @@ import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.testing.FileModes;
+import io.promcc.core.testing.ThrowawayCa;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -55,9 +54,7 @@ class ReconcilerAgainstPrometheusIT {
   private String baseConfig = GOOD_BASE;
   private final FakeClusterSource clusters = new FakeClusterSource();
   private final FakeCertificateSource certificates = new FakeCertificateSource(id -> {
-    TestCertificates.Bundle bundle = TestCertificates.client(id.value());
-    return CertificateBundle.fromPem(bundle.caPem(), bundle.certificatePem(),
-        Secret.of(bundle.pkcs8KeyPem()));
+    return ThrowawayCa.create(id.value() + "-ca").issueClient(id.value()).bundle();
   });
 
   @BeforeEach
@@ -134,9 +131,8 @@ class ReconcilerAgainstPrometheusIT {
     Controller c = controller();
     assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-system"),
         prometheus.log());
-    assertEquals("rw-------", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(out.resolve("certs/alpha-key.pem"))));
-    assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+    assertEquals("rw-------", FileModes.of(out.resolve("certs/alpha-key.pem")));
+    assertEquals("rwxr-x---", FileModes.of(out));
     assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
   }
 
@@ -306,7 +302,7 @@ class ReconcilerAgainstPrometheusIT {
   void promtoolAcceptsAStateWhoseTlsFilesAreStagedWithIt() {
     LocalValidation validation = new LocalValidation(out,
         Optional.of(PrometheusProcess.promtool()));
-    TestCertificates.Bundle a = TestCertificates.client("a");
+    ThrowawayCa.Issued a = ThrowawayCa.create("a-ca").issueClient("a");
     DesiredState state = TestStates.of(TestStates.guestClusterConfig(List.of("a")),
         TestStates.certificateFiles("a", a));
 

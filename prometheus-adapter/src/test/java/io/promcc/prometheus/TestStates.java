@@ -4,6 +4,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.testing.ThrowawayCa;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -43,11 +44,11 @@ public final class TestStates {
 
   /** The three certificate files of cluster {@code id}. */
   public static SortedMap<String, DesiredFile> certificateFiles(String id,
-      TestCertificates.Bundle bundle) {
+      ThrowawayCa.Issued bundle) {
     SortedMap<String, DesiredFile> files = new TreeMap<>();
     files.put(caPath(id), DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()));
     files.put(certPath(id), DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()));
-    files.put(keyPath(id), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.pkcs8KeyPem()));
+    files.put(keyPath(id), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem()));
     return files;
   }
 
@@ -56,7 +57,7 @@ public final class TestStates {
    * default (SEC1 {@code EC PRIVATE KEY} with the public key, PKCS#1 for RSA).
    */
   public static SortedMap<String, DesiredFile> certificateFilesAsVaultIssues(String id,
-      TestCertificates.Bundle bundle) {
+      ThrowawayCa.Issued bundle) {
     SortedMap<String, DesiredFile> files = certificateFiles(id, bundle);
     files.put(keyPath(id), DesiredFile.of(FileKind.PRIVATE_KEY, bundle.traditionalKeyPem()));
     return files;

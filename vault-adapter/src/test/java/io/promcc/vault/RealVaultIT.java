@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.testing.Pem;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;

@@ -12,6 +12,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.testing.Pem;
 import io.promcc.vault.fake.FakeCa;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.vault.fake.RecordedRequest;

@@ -12,11 +12,11 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.FileModes;
 import io.promcc.core.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
@@ -83,10 +83,6 @@ class LocalCaTest {
     return problem;
   }
 
-  private static String mode(Path path) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-  }
-
   private static Instant renewalOf(CertificateBundle bundle) {
     X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
     Instant notBefore = certificate.getNotBefore().toInstant();
@@ -109,9 +105,9 @@ class LocalCaTest {
   void createsACaInAFreshStateFolderWithPrivateModes() throws Exception {
     LocalCa ca = started();
 
-    assertEquals("rwx------", mode(state()));
-    assertEquals("rw-r--r--", mode(state().resolve("ca.pem")));
-    assertEquals("rw-------", mode(state().resolve("ca-key.pem")));
+    assertEquals("rwx------", FileModes.of(state()));
+    assertEquals("rw-r--r--", FileModes.of(state().resolve("ca.pem")));
+    assertEquals("rw-------", FileModes.of(state().resolve("ca-key.pem")));
     X509Certificate certificate = CertificateBundle.parseCertificate(ca.caPem(), "ca");
     assertEquals(ca.caPem(), Files.readString(state().resolve("ca.pem")));
     assertEquals("CN=promcc local CA", certificate.getSubjectX500Principal().getName());
@@ -237,9 +233,9 @@ class LocalCaTest {
     assertEquals(ca.caPem(), alpha.caPem());
     assertEquals(CertificateBundle.formatSerial(certificate.getSerialNumber()), alpha.serial());
     assertNotEquals(alpha.serial(), bundle(seen, "beta").serial());
-    assertEquals("rwx------", mode(state().resolve("clients")));
-    assertEquals("rw-------", mode(state().resolve("clients/alpha-crt.pem")));
-    assertEquals("rw-------", mode(state().resolve("clients/alpha-key.pem")));
+    assertEquals("rwx------", FileModes.of(state().resolve("clients")));
+    assertEquals("rw-------", FileModes.of(state().resolve("clients/alpha-crt.pem")));
+    assertEquals("rw-------", FileModes.of(state().resolve("clients/alpha-key.pem")));
     assertEquals(alpha.certificatePem(), Files.readString(state().resolve("clients/alpha-crt.pem")));
     assertEquals(alpha.privateKeyPem().reveal(),
         Files.readString(state().resolve("clients/alpha-key.pem")));

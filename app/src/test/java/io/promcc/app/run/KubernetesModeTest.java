@@ -15,6 +15,7 @@ import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.FileModes;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Selector;

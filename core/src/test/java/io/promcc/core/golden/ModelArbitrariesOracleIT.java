@@ -7,6 +7,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.ModelArbitraries;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
@@ -61,7 +62,8 @@ class ModelArbitrariesOracleIT {
         DesiredState state = new Planner(ScrapeProfile.defaultProfile(),
             BaseConfig.parse(input.baseConfig(), "base.yml"))
             .plan(input.clusters(), TestCertificates.forAll(input.clusters()), input.settings());
-        configs.add(Promtool.materialize(state, Files.createDirectory(temp.resolve("set-" + i))));
+        configs.add(DesiredStateFiles.write(state,
+            Files.createDirectory(temp.resolve("set-" + i))));
       }
 
       Promtool.Result result = promtool.checkConfigs(configs,

@@ -1,20 +1,13 @@
 package io.promcc.core.golden;
 
-
-import io.promcc.core.model.DesiredFile;
-import io.promcc.core.model.DesiredState;
 import io.promcc.core.testing.PrometheusTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code promtool} (found by {@link PrometheusTools}) on desired states. */
@@ -85,35 +78,5 @@ final class Promtool {
     } finally {
       Files.deleteIfExists(log);
     }
-  }
-
-  /**
-   * Writes every file of {@code state} under {@code root} with its mode, the way the controller
-   * delivers them, and returns the main config's path.
-   */
-  static Path materialize(DesiredState state, Path root) throws IOException {
-    for (Map.Entry<String, DesiredFile> entry : state.files().entrySet()) {
-      Path target = root.resolve(entry.getKey());
-      Files.createDirectories(target.getParent());
-      Files.write(target, entry.getValue().content());
-      Files.setPosixFilePermissions(target, permissions(entry.getValue().mode()));
-    }
-    return root.resolve(state.configPath());
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] bits = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_READ};
-    for (int bit = 0; bit < bits.length; bit++) {
-      if ((mode & (1 << bit)) != 0) {
-        permissions.add(bits[bit]);
-      }
-    }
-    return permissions;
   }
 }

@@ -9,6 +9,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.testing.DesiredStateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class PromtoolOracleIT {
       statistics.add(generated, state);
       Path root = Files.createDirectory(temp.resolve("set-" + generated.seed()));
       roots.put(root, generated);
-      configs.add(Promtool.materialize(state, root));
+      configs.add(DesiredStateFiles.write(state, root));
     }
     long started = System.nanoTime();
     Promtool.Result result = promtool.checkConfigs(configs, workDir());
@@ -130,7 +131,7 @@ class PromtoolOracleIT {
   void promtoolDoesNotNoticeAMissingCaFile() throws IOException {
     DesiredState state = golden("merged-1-cluster").plan();
     Path root = Files.createDirectory(temp.resolve("out"));
-    Path config = Promtool.materialize(state, root);
+    Path config = DesiredStateFiles.write(state, root);
     Files.delete(root.resolve("certs/alpha-ca.pem"));
     Files.writeString(root.resolve("certs/alpha-crt.pem"), "not a certificate");
 
@@ -142,7 +143,7 @@ class PromtoolOracleIT {
 
   private void assertAccepted(DesiredState state, String what) throws IOException {
     Path root = Files.createDirectory(temp.resolve("out"));
-    Path config = Promtool.materialize(state, root);
+    Path config = DesiredStateFiles.write(state, root);
     Promtool.Result result = promtool.checkConfig(config, workDir());
     assertEquals(0, result.exitCode(), () -> "promtool (" + promtool.version()
         + ") rejected the planned config of " + what + ":\n" + result.output());
@@ -152,7 +153,7 @@ class PromtoolOracleIT {
       throws IOException {
     assertEquals(FileKind.PRIVATE_KEY, state.files().get(keyFile).kind(), keyFile);
     Path root = Files.createDirectory(temp.resolve("out"));
-    Path config = Promtool.materialize(state, root);
+    Path config = DesiredStateFiles.write(state, root);
     Promtool.Result complete = promtool.checkConfig(config, workDir());
     assertEquals(0, complete.exitCode(), complete::output);
 

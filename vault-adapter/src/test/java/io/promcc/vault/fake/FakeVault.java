@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,13 +19,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -151,24 +149,21 @@ public final class FakeVault implements AutoCloseable {
   public static FakeVault startHttps(Clock clock) {
     requireNonNull(clock, "clock == null");
     try {
-      FakeCa tlsCa = FakeCa.create("fake vault tls ca", Instant.now());
-      KeyPair serverKey = FakeCa.ecKeyPair();
-      X509Certificate serverCert = tlsCa.issue(serverKey.getPublic(), "localhost",
-          List.of("localhost"), List.of("127.0.0.1"), Instant.now().minusSeconds(60),
-          Instant.now().plus(Duration.ofDays(1)));
+      ThrowawayCa tlsCa = ThrowawayCa.create("fake vault tls ca");
+      ThrowawayCa.Issued server = tlsCa.issueServer();
       KeyStore keyStore = KeyStore.getInstance("PKCS12");
       keyStore.load(null, null);
       char[] password = "fake".toCharArray();
-      keyStore.setKeyEntry("server", serverKey.getPrivate(), password,
-          new Certificate[] {serverCert, tlsCa.certificate()});
+      keyStore.setKeyEntry("server", server.privateKey(), password,
+          new Certificate[] {server.certificate(), tlsCa.certificate()});
       KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keyStore, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), null, null);
-      HttpsServer server =
+      HttpsServer https =
           HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-      server.setHttpsConfigurator(new HttpsConfigurator(context));
-      return new FakeVault(clock, server, tlsCa.pem());
+      https.setHttpsConfigurator(new HttpsConfigurator(context));
+      return new FakeVault(clock, https, tlsCa.certificatePem().strip());
     } catch (IOException | java.security.GeneralSecurityException e) {
       throw new IllegalStateException("cannot start the https vault fake", e);
     }
