@@ -8,6 +8,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class AtomicFileStoreReadCacheTest {
   void writeOneCluster() {
     store = new AtomicFileStore(root);
     SortedMap<String, DesiredFile> files = new TreeMap<>(TestStates.certificateFiles("a",
-        TestCertificates.client("a")));
+        ThrowawayCa.create("a-ca").issueClient("a")));
     state = TestStates.of(TestStates.staticJobs("x"), files);
     store.write(state, FileDiff.between(state, store.readOwned()));
   }
