@@ -38,8 +38,8 @@ public final class Promtool {
   }
 
   /**
-   * Runs {@code promtool check config config}; the output goes to a file next to nothing the
-   * controller owns (a temporary file of {@code workDir}), so a full pipe can never block it.
+   * Runs {@code promtool check config config} from {@code workDir}. Its output goes to a
+   * temporary file of {@code workDir} (deleted afterwards), so a full pipe can never block it.
    *
    * @throws IOException if it cannot start, or does not end within {@link #TIMEOUT} (then it is
    *     killed)
