@@ -8,6 +8,7 @@ import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +32,8 @@ final class PromtoolCheck {
   static final int MAX_OUTPUT = 64 * 1024;
   private static final int MAX_MESSAGE = 4000;
   private static final Duration OUTPUT_GRACE = Duration.ofSeconds(5);
+  /** How much longer than the timeout a live check may keep its stage (stop and removal). */
+  private static final Duration STALE_GRACE = Duration.ofMinutes(1);
 
   private final Path promtool;
   private final Path outputDirectory;
@@ -123,7 +126,37 @@ final class PromtoolCheck {
     Path stage = Files.createTempDirectory(outputDirectory, STAGE_PREFIX,
         PosixFilePermissions.asFileAttribute(STAGE_MODE));
     Files.setPosixFilePermissions(stage, STAGE_MODE);
+    removeStaleStages(stage);
     return stage;
+  }
+
+  /**
+   * Removes the stages a killed controller left behind (they hold copies of private keys). A
+   * stage is stale when it was last changed longer than the timeout plus a grace before
+   * {@code fresh} was made: no live check, of this process or of a {@code promcc check} beside
+   * it, keeps its stage that long. The file system's own times are compared with each other,
+   * never with a clock.
+   */
+  private void removeStaleStages(Path fresh) throws IOException {
+    long staleBefore = Files.getLastModifiedTime(fresh).toMillis()
+        - timeout.plus(STALE_GRACE).toMillis();
+    List<Path> stale;
+    try (Stream<Path> entries = Files.list(outputDirectory)) {
+      stale = entries.filter(p -> !p.equals(fresh)
+              && p.getFileName().toString().startsWith(STAGE_PREFIX)
+              && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+              && lastModifiedMillis(p) < staleBefore)
+          .toList();
+    }
+    stale.forEach(PromtoolCheck::deleteRecursively);
+  }
+
+  private static long lastModifiedMillis(Path path) {
+    try {
+      return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // gone meanwhile, or unreadable: not ours to judge
+    }
   }
 
   /**

@@ -12,8 +12,10 @@ import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,23 @@ class LocalValidationPromtoolTest {
       return files.map(p -> p.getFileName().toString())
           .filter(name -> name.startsWith(".promcc-check")).toList();
     }
+  }
+
+  @Test
+  void aStageLeftByAKilledCheckIsRemovedByTheNextCheckAndALiveOneIsNot() throws IOException {
+    Path promtool = promtool("exit 0");
+    Files.createDirectories(out());
+    Path stale = Files.createDirectories(out().resolve(".promcc-check-1234"));
+    Files.writeString(stale.resolve("key.pem"), "a copy of a private key");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Path live = Files.createDirectories(out().resolve(".promcc-check-5678"));
+    DesiredState state = state();
+
+    validation(promtool, Duration.ofMinutes(1)).check(state, state.files().keySet());
+
+    assertFalse(Files.exists(stale), "older than the timeout and a minute: left by a kill");
+    assertTrue(Files.exists(live), "may belong to a check running beside this one");
+    assertEquals(List.of(".promcc-check-5678"), stagesLeft());
   }
 
   @Test
