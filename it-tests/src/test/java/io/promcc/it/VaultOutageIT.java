@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,10 @@ class VaultOutageIT {
     assertEquals(Set.of(), stack.loadedJobsOf("out-b"));
     assertEquals(jobsOfA, stack.loadedJobsOf("out-a"));
     stack.awaitUp(apiA, a, WAIT);
+    assertEquals(1, stack.events("out-b").stream()
+        .filter(e -> reason(e).equals("VaultSealed")).count(), "one Event for all the retries");
+    assertTrue(stack.controller().log().contains(Pattern.compile(
+        "waiting: out-b: .*\\(vault-sealed\\)")), "the log names the cluster and the reason");
 
     // back: out-b converges, nothing waits any more, out-a was never touched
     long back = System.nanoTime();
