@@ -2,14 +2,17 @@ package io.promcc.app.loop;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,6 +75,7 @@ public final class ReconcileLoop {
   private Thread runner;
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
+  private Set<Rejection> lastLoggedRejected = Set.of();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -164,13 +168,20 @@ public final class ReconcileLoop {
     }
   }
 
-  /** Logs what a run did: always when it wrote, reloaded or failed; a quiet resync is silent. */
+  /**
+   * Logs what a run did: always when it wrote, reloaded or failed, and when something is left
+   * out that was not before (a rejected Service changes no config, but must be named); a quiet
+   * resync is silent.
+   */
   private void log(ReconcileResult result, Optional<Duration> backoff) {
     boolean news = result.outcome() != lastLoggedOutcome
         || !result.message().equals(lastLoggedMessage);
     lastLoggedOutcome = result.outcome();
     lastLoggedMessage = result.message();
-    if (result.outcome() == Outcome.UNCHANGED && !news) {
+    Set<Rejection> before = lastLoggedRejected;
+    lastLoggedRejected = new HashSet<>(result.rejected());
+    boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
+    if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
     String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
@@ -178,7 +189,7 @@ public final class ReconcileLoop {
     Level level = result.success() ? Level.INFO : Level.WARNING;
     LOG.log(level, "reconcile " + result + retry);
     result.rejected().forEach(r -> {
-      if (news) {
+      if (news || !before.contains(r)) {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
