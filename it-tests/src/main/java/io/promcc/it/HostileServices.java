@@ -61,6 +61,11 @@ public final class HostileServices {
   private static final Pattern LABEL_VALUE =
       Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   private static final int GEN_SIZE = 1000;
+  /**
+   * Longest ID of a good cluster: its client certificate's common name
+   * ({@code prometheus.<id>.k8s.example}) must stay within X.509's 64 characters.
+   */
+  private static final int GOOD_ID_MAX = 40;
 
   /** What the controller must make of a Service. */
   public sealed interface Verdict {
@@ -179,6 +184,9 @@ public final class HostileServices {
 
   private HostileService good() {
     String id = freshNamespace();
+    while (id.length() > GOOD_ID_MAX) {
+      id = freshNamespace();
+    }
     goodIds.add(id);
     keys.add(id + "/master");
     Map<String, String> annotations = idAnnotation(id);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +29,7 @@ final class LoadedJobsSampler implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile int reads;
+  private volatile String lastError = "none";
 
   /** Starts sampling {@code prometheus} and {@code configFile} for the clusters {@code watched}. */
   LoadedJobsSampler(PrometheusServer prometheus, Path configFile, Set<String> watched) {
@@ -44,12 +44,14 @@ final class LoadedJobsSampler implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        SortedSet<String> jobs = prometheus.loadedJobs();
+        // text, not parsed: Prometheus writes job names of DNS labels unquoted, and a YAML
+        // parser here need not accept every label value a hostile Service can bring
+        String loaded = prometheus.loadedConfig();
         String file = Files.readString(configFile, StandardCharsets.UTF_8);
         List<String> gone = new ArrayList<>();
         for (String id : watched) {
           String prefix = ProfileJobs.prefixOf(id);
-          if (jobs.stream().noneMatch(j -> j.startsWith(prefix))) {
+          if (!loaded.contains("job_name: " + prefix)) {
             gone.add(id + " not loaded by Prometheus");
           }
           if (!file.contains("job_name: " + prefix)) {
@@ -62,6 +64,7 @@ final class LoadedJobsSampler implements AutoCloseable {
         }
       } catch (Exception e) {
         // Prometheus busy with a reload, or the file between renames: nothing learnt
+        lastError = e.toString();
       }
       LockSupport.parkNanos(PAUSE.toNanos());
     }
@@ -70,6 +73,11 @@ final class LoadedJobsSampler implements AutoCloseable {
   /** How many reads succeeded so far. */
   int reads() {
     return reads;
+  }
+
+  /** The last failed read's error, for failure messages. */
+  String lastError() {
+    return lastError;
   }
 
   /** Every read in which a watched cluster was missing, with what was missing. */

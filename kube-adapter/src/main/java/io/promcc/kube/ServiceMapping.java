@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The pure mapping from a {@link V1Service} to a guest cluster, and from the mapped Services to a
@@ -72,6 +73,10 @@ public final class ServiceMapping {
   public static final String INVALID_PROVIDER = "invalid-provider";
   /** Rejection reason: an established Service already claims the same cluster ID. */
   public static final String DUPLICATE_CLUSTER_ID = "duplicate-cluster-id";
+
+  /** A namespace (DNS label) and a Service name (DNS subdomain), as the API server allows. */
+  private static final Pattern API_SERVER_NAMES =
+      Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
   private final DiscoverySettings settings;
   private final ApiServerHosts hosts;
@@ -132,7 +137,11 @@ public final class ServiceMapping {
     V1ObjectMeta meta = service.getMetadata();
     String ns = meta == null ? null : meta.getNamespace();
     String name = meta == null ? null : meta.getName();
-    return "service " + Quoting.quote(ns + "/" + name);
+    String key = ns + "/" + name;
+    // names the API server accepted are shown whole (up to 63 + 1 + 253 characters): a
+    // shortened one would name no Service, and the Events find the Service by it
+    return "service " + (API_SERVER_NAMES.matcher(key).matches() ? "\"" + key + "\""
+        : Quoting.quote(key));
   }
 
   /** Maps one Service. Never throws for bad data: that becomes {@link Outcome.Rejected}. */

@@ -133,6 +133,17 @@ class HostileServicesTest {
   }
 
   @Test
+  void aServiceWithTheLongestNamesIsNamedInFull() {
+    String namespace = "n".repeat(63);
+    String name = "m".repeat(63);
+    V1Service service = guest(namespace, name, namespace, 443);
+    service.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "http://api.example.com");
+    Rejection rejection = rejected(service);
+    assertEquals("service \"" + namespace + "/" + name + "\"", rejection.subject());
+  }
+
+  @Test
   void aHostNameLongerThanDnsAllowsIsRefused() {
     String label = "a".repeat(64);
     String name = "b".repeat(63) + ".";

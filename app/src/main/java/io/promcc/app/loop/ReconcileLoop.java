@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,6 +80,7 @@ public final class ReconcileLoop {
   // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
   private Map<String, String> lastLoggedWaiting = Map.of();
   private Map<String, String> lastLoggedDegraded = Map.of();
+  private Set<Rejection> lastLoggedRejected = Set.of();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -170,7 +173,11 @@ public final class ReconcileLoop {
     }
   }
 
-  /** Logs what a run did: always when it wrote, reloaded or failed; a quiet resync is silent. */
+  /**
+   * Logs what a run did: always when it wrote, reloaded or failed, and when something is left
+   * out that was not before (a rejected Service changes no config, but must be named); a quiet
+   * resync is silent.
+   */
   private void log(ReconcileResult result, Optional<Duration> backoff) {
     boolean news = result.outcome() != lastLoggedOutcome
         || !result.message().equals(lastLoggedMessage);
@@ -182,7 +189,10 @@ public final class ReconcileLoop {
       lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
           lastLoggedDegraded);
     }
-    if (result.outcome() == Outcome.UNCHANGED && !news) {
+    Set<Rejection> before = lastLoggedRejected;
+    lastLoggedRejected = new HashSet<>(result.rejected());
+    boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
+    if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
     String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
@@ -190,7 +200,7 @@ public final class ReconcileLoop {
     Level level = result.success() ? Level.INFO : Level.WARNING;
     LOG.log(level, "reconcile " + result + retry);
     result.rejected().forEach(r -> {
-      if (news) {
+      if (news || !before.contains(r)) {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });

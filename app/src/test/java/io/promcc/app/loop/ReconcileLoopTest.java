@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
@@ -61,6 +62,50 @@ class ReconcileLoopTest {
     for (Duration t = Duration.ZERO; t.compareTo(total) < 0; t = t.plus(step)) {
       clock.advance(step);
       loop.tick();
+    }
+  }
+
+  @Test
+  void aNewRejectionIsLoggedAlsoWhenTheConfigDoesNotChangeAndOnlyOnce() {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(ReconcileLoop.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        lines.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try {
+      Rejection bad = new Rejection("service \"x/master\"", "invalid-port",
+          "port of service \"x/master\" must be between 1 and 65535, found \"0\"");
+      java.util.concurrent.atomic.AtomicReference<List<Rejection>> rejected =
+          new java.util.concurrent.atomic.AtomicReference<>(List.of());
+      ReconcileLoop loop = loop(() -> new ReconcileResult(Outcome.UNCHANGED, "",
+          Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+          List.of(), rejected.get(), new TreeMap<>(), true, false, Optional.empty(),
+          new TreeMap<>()));
+      loop.tick();
+      rejected.set(List.of(bad));
+      loop.trigger("service x/master");
+      clock.advance(DEBOUNCE);
+      assertTrue(loop.tick());
+      assertEquals(List.of("left out: " + bad),
+          lines.stream().filter(l -> l.startsWith("left out")).toList());
+      loop.trigger("something else");
+      clock.advance(DEBOUNCE);
+      assertTrue(loop.tick());
+      assertEquals(1, lines.stream().filter(l -> l.startsWith("left out")).count(),
+          "a rejection already logged is not logged again: " + lines);
+    } finally {
+      logger.removeHandler(handler);
     }
   }
 
