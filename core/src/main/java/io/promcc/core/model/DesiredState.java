@@ -50,8 +50,23 @@ public final class DesiredState {
     this.configPath = configPath;
     this.clusters = ImmutableList.sortedCopyOf(clusters);
     this.rejections = ImmutableList.sortedCopyOf(rejections);
-    this.hash = hashOf(this.files);
-    this.configHash = configHashOf(this.files);
+    // both hashes in one pass; the same values as hashOf and configHashOf
+    Hasher all = Hashing.sha256().newHasher();
+    Hasher configs = Hashing.sha256().newHasher();
+    this.files.forEach((path, file) -> {
+      putFile(all, path, file);
+      if (file.kind().isConfig()) {
+        putFile(configs, path, file);
+      }
+    });
+    this.hash = all.hash().toString();
+    this.configHash = configs.hash().toString();
+  }
+
+  private static void putFile(Hasher hasher, String path, DesiredFile file) {
+    hasher.putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
+        .putInt(file.mode()).putInt(file.kind().ordinal())
+        .putInt(file.size()).putBytes(file.digest().asBytes());
   }
 
   /**
@@ -62,10 +77,7 @@ public final class DesiredState {
    */
   public static String hashOf(SortedMap<String, DesiredFile> files) {
     Hasher hasher = Hashing.sha256().newHasher();
-    files.forEach((path, file) -> hasher
-        .putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
-        .putInt(file.mode()).putInt(file.kind().ordinal())
-        .putInt(file.size()).putBytes(file.digest().asBytes()));
+    files.forEach((path, file) -> putFile(hasher, path, file));
     return hasher.hash().toString();
   }
 

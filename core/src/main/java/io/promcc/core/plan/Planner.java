@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +103,10 @@ public final class Planner {
         observation.certificateProblems(), settings, rejections);
     rejectJobNameCollisions(accepted, renderer, rejections);
 
-    Map<String, DesiredFile> files = new HashMap<>(accepted.size() * 6 + 4);
+    // in runs already sorted (certificates, then scrape files, each in cluster order), so the
+    // desired state's sort merges a few runs instead of sorting 40,000 paths at 10,000 clusters
+    Map<String, DesiredFile> files = new LinkedHashMap<>(accepted.size() * 6 + 4);
+    Map<String, DesiredFile> scrapeFiles = new LinkedHashMap<>(accepted.size() * 2 + 4);
     ConfigValidator validator = new ConfigValidator();
 
     String configDir = RelativePaths.parent(settings.configFileName());
@@ -122,7 +126,7 @@ public final class Planner {
       files.put(paths.certificate(), certificateFiles[1]);
       files.put(paths.key(), certificateFiles[2]);
       if (perCluster) {
-        files.put(jobDir + "/" + cluster.id().value() + ".yml", rendered.scrapeFile());
+        scrapeFiles.put(jobDir + "/" + cluster.id().value() + ".yml", rendered.scrapeFile());
       } else {
         if (mergedJobs.length() == 0) {
           // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
@@ -136,6 +140,7 @@ public final class Planner {
       throw new ValidationException("planned config", validator.problems());
     }
     memo.set(next.build());
+    files.putAll(scrapeFiles);
     String glob = perCluster
         ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
     String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
