@@ -245,13 +245,7 @@ public final class DeliveryBenchmark {
     try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
         configFile, work.resolve("data"), List.of(), Duration.ofMinutes(10))) {
       // stop Prometheus even if the harness is interrupted
-      Thread stopper = new Thread(() -> {
-        try {
-          prometheus.close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread stopper = new Thread(prometheus::close);
       Runtime.getRuntime().addShutdownHook(stopper);
       PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
               prometheus.url())

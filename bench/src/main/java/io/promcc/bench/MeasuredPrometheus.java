@@ -1,8 +1,7 @@
 package io.promcc.bench;
 
+import io.promcc.core.testing.PrometheusProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,17 +33,17 @@ final class MeasuredPrometheus implements AutoCloseable {
   private static final Pattern TIMING = Pattern.compile("(\\w+)=([0-9.]+[a-zµ]+[0-9.a-zµ]*)");
   private static final Pattern GO_DURATION = Pattern.compile("([0-9.]+)(ns|us|µs|ms|s|m|h)");
 
-  private final Process process;
+  private final PrometheusProcess process;
   private final Path log;
   private final URI web;
   private final Duration startToReady;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  private MeasuredPrometheus(Process process, Path log, URI web, Duration startToReady) {
+  private MeasuredPrometheus(PrometheusProcess process, Duration startToReady) {
     this.process = process;
-    this.log = log;
-    this.web = web;
+    this.log = process.log();
+    this.web = process.url();
     this.startToReady = startToReady;
   }
 
@@ -53,40 +52,18 @@ final class MeasuredPrometheus implements AutoCloseable {
    * {@code timeout}) until {@code /-/ready} answers 200.
    */
   static MeasuredPrometheus start(Path binary, Path config, Path dataDir, List<String> extraArgs,
-      Duration timeout) throws IOException, InterruptedException {
-    int port = freePort();
+      Duration timeout) throws IOException {
     Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--config.file=" + config, "--web.listen-address=127.0.0.1:" + port,
-        "--storage.tsdb.path=" + dataDir, "--web.enable-lifecycle"));
-    command.addAll(extraArgs);
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    URI web = URI.create("http://127.0.0.1:" + port);
-    HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = started + timeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IOException("prometheus exited with " + process.exitValue() + "; log: " + log);
-      }
-      try {
-        HttpResponse<Void> ready = probe.send(HttpRequest.newBuilder(web.resolve("/-/ready"))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          break;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() - deadline > 0) {
-        process.destroyForcibly();
-        throw new IOException("prometheus not ready after " + timeout + "; log: " + log);
-      }
-      Thread.sleep(50);
+    PrometheusProcess process = PrometheusProcess.builder(config, dataDir.getParent())
+        .binary(binary).dataDir(dataDir).log(log).flags(extraArgs).launch();
+    try {
+      process.awaitReady(timeout);
+    } catch (IllegalStateException e) {
+      process.kill();
+      throw new IOException(e.getMessage(), e);
     }
-    return new MeasuredPrometheus(process, log, web,
-        Duration.ofNanos(System.nanoTime() - started));
+    return new MeasuredPrometheus(process, Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -217,16 +194,7 @@ final class MeasuredPrometheus implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  public void close() {
+    process.stop(Duration.ofMinutes(2));
   }
 }

@@ -2,10 +2,9 @@ package io.promcc.it;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.testing.PrometheusProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,25 +91,11 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts the process and returns at once; see {@link PrometheusServer#awaitReady}. */
     public PrometheusServer launch() {
-      int chosen = port > 0 ? port : Ports.free();
-      try {
-        Files.createDirectories(workDir);
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-            "--config.file=" + configFile,
-            "--storage.tsdb.path=" + workDir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + chosen,
-            "--web.enable-lifecycle"));
-        command.addAll(flags);
-        LogFile log = new LogFile(workDir.resolve("prometheus.log"));
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.path().toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
-        return new PrometheusServer(process, chosen, log, configFile);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start " + binary, e);
-      }
+      PrometheusProcess started = PrometheusProcess.builder(configFile, workDir).binary(binary)
+          .port(port).dataDir(workDir.resolve("data"))
+          .log(workDir.resolve("prometheus.log")).flags(flags).launch();
+      return new PrometheusServer(started.process(), started.port(), new LogFile(started.log()),
+          configFile);
     }
 
     /** Starts the process and waits until it is ready ({@link #START_TIMEOUT}). */

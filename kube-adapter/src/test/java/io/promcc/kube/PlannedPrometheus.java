@@ -6,25 +6,18 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.testing.DesiredStateFiles;
-import io.promcc.core.testing.PrometheusTools;
-import io.promcc.kube.fake.Poll;
+import io.promcc.core.testing.PrometheusProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus (the tool cache's 2.53.3) running a planned {@link DesiredState}: the files
@@ -36,17 +29,13 @@ final class PlannedPrometheus implements AutoCloseable {
   /** Long enough for a busy 2-core machine: discovery syncs, then the 5 s discovery tick. */
   static final Duration WAIT = Duration.ofSeconds(120);
 
-  private final Process process;
+  private final PrometheusProcess process;
   private final long started = java.time.Instant.now().getEpochSecond();
-  private final Path log;
-  private final URI web;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  private PlannedPrometheus(Process process, Path log, URI web) {
+  private PlannedPrometheus(PrometheusProcess process) {
     this.process = process;
-    this.log = log;
-    this.web = web;
   }
 
   /**
@@ -55,27 +44,15 @@ final class PlannedPrometheus implements AutoCloseable {
    */
   static PlannedPrometheus start(DesiredState state, Path dir) throws IOException {
     Path config = DesiredStateFiles.write(state, dir.resolve("config"));
-    int port = freePort();
-    Path log = dir.resolve("prometheus.log");
-    Process process = new ProcessBuilder(PrometheusTools.prometheus().toString(),
-        "--config.file=" + config,
-        "--web.listen-address=127.0.0.1:" + port,
-        "--storage.tsdb.path=" + dir.resolve("data"))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    PlannedPrometheus prometheus =
-        new PlannedPrometheus(process, log, URI.create("http://127.0.0.1:" + port));
+    PrometheusProcess process = PrometheusProcess.builder(config, dir)
+        .dataDir(dir.resolve("data")).lifecycle(false).launch();
     try {
-      Poll.until(WAIT, "prometheus ready", () -> {
-        if (!process.isAlive()) {
-          throw new AssertionError("prometheus exited: " + prometheus.logTail(30));
-        }
-        return prometheus.get("/-/ready").statusCode() == 200;
-      });
-    } catch (AssertionError e) {
-      prometheus.close();
+      process.awaitReady(WAIT);
+    } catch (RuntimeException e) {
+      process.close();
       throw e;
     }
-    return prometheus;
+    return new PlannedPrometheus(process);
   }
 
   /** Label sets of the series {@code query} returns now, {@code __name__} included. */
@@ -141,25 +118,12 @@ final class PlannedPrometheus implements AutoCloseable {
 
   /** The last {@code lines} lines of Prometheus' log. */
   String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(log unavailable: " + e + ")";
-    }
+    return process.logTail(lines);
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    process.close();
   }
 
   private JsonArray vector(String query) throws IOException, InterruptedException {
@@ -178,7 +142,7 @@ final class PlannedPrometheus implements AutoCloseable {
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(web.resolve(pathAndQuery))
+    return http.send(HttpRequest.newBuilder(process.url().resolve(pathAndQuery))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -186,11 +150,5 @@ final class PlannedPrometheus implements AutoCloseable {
     Map<String, String> labels = new TreeMap<>();
     object.entrySet().forEach(e -> labels.put(e.getKey(), e.getValue().getAsString()));
     return labels;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

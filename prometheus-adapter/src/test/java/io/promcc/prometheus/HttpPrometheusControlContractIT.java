@@ -2,6 +2,8 @@ package io.promcc.prometheus;
 
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusControlContract;
+import io.promcc.core.testing.PrometheusProcess;
+import io.promcc.core.testing.PrometheusTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,10 +34,9 @@ class HttpPrometheusControlContractIT {
     @Override
     protected PrometheusControl start(String initialConfig) {
       writeConfig(initialConfig);
-      int port = PrometheusProcess.freePort();
-      prometheus = PrometheusProcess.start(configFile(), work, port, lifecycle());
+      prometheus = PrometheusProcess.builder(configFile(), work).lifecycle(lifecycle()).launch();
       PrometheusAdapterSettings.Builder settings = PrometheusAdapterSettings.builder(
-          work.resolve("out"), prometheus.uri())
+          work.resolve("out"), prometheus.url())
           .readyTimeout(Duration.ofSeconds(60)).reloadTimeout(Duration.ofSeconds(60));
       if (!lifecycle()) {
         Path pidFile = work.resolve("prometheus.pid");
@@ -48,7 +49,7 @@ class HttpPrometheusControlContractIT {
       try {
         control.awaitReady(Duration.ofSeconds(60));
       } catch (RuntimeException e) {
-        throw new AssertionError("prometheus did not start: " + prometheus.log(), e);
+        throw new AssertionError("prometheus did not start: " + prometheus.logText(), e);
       }
       return control;
     }

@@ -19,9 +19,12 @@ import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.testing.FileModes;
+import io.promcc.core.testing.PrometheusProcess;
+import io.promcc.core.testing.PrometheusTools;
 import io.promcc.core.testing.ThrowawayCa;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +62,7 @@ class ReconcilerAgainstPrometheusIT {
 
   @BeforeEach
   void setUp() throws IOException {
-    PrometheusProcess.toolsDir();
+    PrometheusTools.binDir();
     out = Files.createDirectory(work.resolve("out"));
     port = PrometheusProcess.freePort();
   }
@@ -116,7 +119,26 @@ class ReconcilerAgainstPrometheusIT {
         io.promcc.core.model.ControllerSettings.DEFAULTS);
     AtomicFileStore store = new AtomicFileStore(out);
     store.write(empty, FileDiff.between(empty, store.readOwned()));
-    prometheus = PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, lifecycle);
+    prometheus = launch(lifecycle);
+  }
+
+  /** Starts Prometheus on the store's config, on this test's port; returns at once. */
+  private PrometheusProcess launch(boolean lifecycle) {
+    return PrometheusProcess.builder(out.resolve("prometheus.yml"), work).port(port)
+        .lifecycle(lifecycle).launch();
+  }
+
+  /**
+   * {@code prometheus_config_last_reload_success_timestamp_seconds}: unlike runtimeinfo's
+   * lastConfigTime it has sub-second precision, so it tells reloads apart.
+   */
+  private double lastReloadSuccess() {
+    try {
+      return prometheus.selfMetric("prometheus_config_last_reload_success_timestamp_seconds")
+          .orElseThrow(() -> new AssertionError("no reload timestamp in /metrics"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -130,7 +152,7 @@ class ReconcilerAgainstPrometheusIT {
     assertTrue(result.written().contains("certs/alpha-key.pem"), result.toString());
     Controller c = controller();
     assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-alpha-system"),
-        prometheus.log());
+        prometheus.logText());
     assertEquals("rw-------", FileModes.of(out.resolve("certs/alpha-key.pem")));
     assertEquals("rwxr-x---", FileModes.of(out));
     assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
@@ -142,12 +164,12 @@ class ReconcilerAgainstPrometheusIT {
     add("alpha");
     Controller c = controller();
     c.reconcile();
-    double before = prometheus.lastReloadSuccessTimestamp();
+    double before = lastReloadSuccess();
     add("beta");
 
     assertEquals(Outcome.RELOADED, c.reconcile().outcome());
     assertEquals(2, c.control.reloads());
-    assertTrue(prometheus.lastReloadSuccessTimestamp() > before);
+    assertTrue(lastReloadSuccess() > before);
     assertTrue(c.control.loadedConfig().contains("job_name: guest-cluster-beta-"));
 
     clusters.remove(ClusterId.of("beta"));
@@ -164,16 +186,16 @@ class ReconcilerAgainstPrometheusIT {
     startPrometheus(true);
     add("alpha", "beta");
     controller().reconcile();
-    double loadedAt = prometheus.lastReloadSuccessTimestamp();
+    double loadedAt = lastReloadSuccess();
 
     Controller same = controller();
     assertEquals(Outcome.UNCHANGED, same.reconcile().outcome());
     assertEquals(Outcome.UNCHANGED, same.reconcile().outcome());
     assertEquals(0, same.control.reloads());
-    assertEquals(loadedAt, prometheus.lastReloadSuccessTimestamp());
+    assertEquals(loadedAt, lastReloadSuccess());
 
     prometheus.close();
-    prometheus = PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, true);
+    prometheus = launch(true);
     Controller afterPrometheusRestart = controller();
     afterPrometheusRestart.control.awaitReady(Duration.ofSeconds(60));
     ReconcileResult result = afterPrometheusRestart.reconcile();
@@ -232,7 +254,7 @@ class ReconcilerAgainstPrometheusIT {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      return PrometheusProcess.start(out.resolve("prometheus.yml"), work, port, true);
+      return launch(true);
     });
 
     ReconcileResult result;
@@ -283,7 +305,7 @@ class ReconcilerAgainstPrometheusIT {
   void promtoolRejectsWhatPrometheusWouldAndNothingIsWritten() {
     startPrometheus(true);
     add("alpha");
-    Controller c = new Controller(settings().promtool(PrometheusProcess.promtool()).build());
+    Controller c = new Controller(settings().promtool(PrometheusTools.promtool()).build());
     c.reconcile();
     var before = c.store.readOwned();
     add("beta");
@@ -301,7 +323,7 @@ class ReconcilerAgainstPrometheusIT {
   @Test
   void promtoolAcceptsAStateWhoseTlsFilesAreStagedWithIt() {
     LocalValidation validation = new LocalValidation(out,
-        Optional.of(PrometheusProcess.promtool()));
+        Optional.of(PrometheusTools.promtool()));
     ThrowawayCa.Issued a = ThrowawayCa.create("a-ca").issueClient("a");
     DesiredState state = TestStates.of(TestStates.guestClusterConfig(List.of("a")),
         TestStates.certificateFiles("a", a));
