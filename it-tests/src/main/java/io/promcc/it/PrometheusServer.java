@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -42,13 +41,15 @@ public final class PrometheusServer implements AutoCloseable {
   private final LogFile log;
   private final Path configFile;
   private final PrometheusApi api;
+  private final PrometheusProcess prometheus;
 
-  private PrometheusServer(Process process, int port, LogFile log, Path configFile) {
-    this.process = process;
-    this.port = port;
-    this.log = log;
-    this.configFile = configFile;
+  private PrometheusServer(PrometheusProcess prometheus) {
+    this.process = prometheus.process();
+    this.port = prometheus.port();
+    this.log = new LogFile(prometheus.log());
+    this.configFile = prometheus.configFile();
     this.api = new PrometheusApi(url());
+    this.prometheus = prometheus;
   }
 
   /**
@@ -94,8 +95,7 @@ public final class PrometheusServer implements AutoCloseable {
       PrometheusProcess started = PrometheusProcess.builder(configFile, workDir).binary(binary)
           .port(port).dataDir(workDir.resolve("data"))
           .log(workDir.resolve("prometheus.log")).flags(flags).launch();
-      return new PrometheusServer(started.process(), started.port(), new LogFile(started.log()),
-          configFile);
+      return new PrometheusServer(started);
     }
 
     /** Starts the process and waits until it is ready ({@link #START_TIMEOUT}). */
@@ -200,25 +200,12 @@ public final class PrometheusServer implements AutoCloseable {
 
   /** SIGTERM, then SIGKILL if it has not ended after {@link #STOP_TIMEOUT}. Idempotent. */
   public void stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        kill();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      kill();
-    }
+    prometheus.stop(STOP_TIMEOUT);
   }
 
   /** SIGKILL, and a bounded wait for the end. Idempotent. */
   public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    prometheus.kill();
   }
 
   /** {@link #stop()}. */
