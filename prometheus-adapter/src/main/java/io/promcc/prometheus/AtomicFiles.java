@@ -74,12 +74,16 @@ final class AtomicFiles {
 
   /** Creates {@code temp} (it must not exist) with {@code bytes} and mode, fsynced. */
   void writeTemporary(Path temp, Path target, byte[] bytes, int mode) {
+    writeTemporary(temp, target, ByteBuffer.wrap(bytes), mode);
+  }
+
+  /** Creates {@code temp} (it must not exist) with the buffer's remaining bytes, fsynced. */
+  void writeTemporary(Path temp, Path target, ByteBuffer buffer, int mode) {
     Set<PosixFilePermission> perms = permissionsOf(mode);
     try {
       try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
           PosixFilePermissions.asFileAttribute(perms))) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
@@ -143,7 +147,7 @@ final class AtomicFiles {
    * journal commits). On an I/O failure the finished temporary files are removed and nothing has
    * been renamed; any other throwable propagates as in a crash.
    */
-  void writeTemporaryFiles(List<Path> temps, List<Path> targets, List<byte[]> contents,
+  void writeTemporaryFiles(List<Path> temps, List<Path> targets, List<ByteBuffer> contents,
       List<Integer> modes) {
     int n = targets.size();
     if (n <= 1) {

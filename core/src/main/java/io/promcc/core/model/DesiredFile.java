@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -66,6 +67,11 @@ public final class DesiredFile {
   /** A copy of the bytes. */
   public byte[] content() {
     return content.clone();
+  }
+
+  /** A read-only view of the bytes, without copying; each call gives a buffer of its own. */
+  public ByteBuffer asReadOnlyBuffer() {
+    return ByteBuffer.wrap(content).asReadOnlyBuffer();
   }
 
   /** Length in bytes, without copying. */
