@@ -49,6 +49,30 @@ public final class ClusterWaits {
         }, () -> diagnostics(cluster.id().value(), expected));
   }
 
+  /**
+   * Waits until Prometheus' active targets of {@code cluster} are exactly those of
+   * {@link GuestApi#expectedUp} (their labels after relabelling), each healthy. Unlike
+   * {@link #awaitUp}, series of targets that were replaced (e.g. after a change of the cluster's
+   * API server or labels) do not count: only what Prometheus scrapes now.
+   */
+  public void awaitTargets(GuestApi api, GuestCluster cluster, Duration timeout) {
+    List<Map<String, String>> expectedMaps = api.expectedUp(cluster).stream().map(m -> {
+      Map<String, String> labels = new TreeMap<>(m);
+      labels.remove("__name__");
+      return (Map<String, String>) labels;
+    }).toList();
+    Set<Map<String, String>> expected = labelSets(expectedMaps);
+    String id = cluster.id().value();
+    Wait.until(timeout, Duration.ofSeconds(1), "every active target of cluster " + id
+        + " as expected and up", () -> {
+          List<PrometheusApi.Target> targets = prometheus.get().activeTargets().stream()
+              .filter(t -> id.equals(t.labels().get("cluster_id"))).toList();
+          return targets.stream().allMatch(t -> t.health().equals("up"))
+              && labelSets(targets.stream().map(PrometheusApi.Target::labels).toList())
+                  .equals(expected);
+        }, () -> diagnostics(id, expected));
+  }
+
   /** Waits until Prometheus has loaded no job and lists no target of the cluster {@code id}. */
   public void awaitGone(String id, Duration timeout) {
     Wait.until(timeout, Duration.ofSeconds(1), "no job and no target of cluster " + id, () ->

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -78,6 +79,7 @@ public final class KubernetesModeStack implements AutoCloseable {
   private final FakeKubeApi host;
   private final FakeVault vault;
   private final Secret vaultToken;
+  private final Secret hostToken = Secret.of(UUID.randomUUID().toString());
   private final List<GuestApi> guests = new CopyOnWriteArrayList<>();
   private volatile ControllerProcess controller;
   private volatile PrometheusServer prometheus;
@@ -196,7 +198,7 @@ public final class KubernetesModeStack implements AutoCloseable {
    * client certificate that CA signed.
    */
   public GuestApi startGuest(String id) {
-    return startGuestTrusting(id, pkiCa(id).certificate());
+    return startGuest(pkiCa(id), pkiCa(id).certificate());
   }
 
   /**
@@ -204,13 +206,25 @@ public final class KubernetesModeStack implements AutoCloseable {
    * cluster's PKI CA, but which accepts only client certificates of {@code clientCa}.
    */
   public GuestApi startGuestTrusting(String id, X509Certificate clientCa) {
-    FakeCa ca = pkiCa(id);
+    return startGuest(pkiCa(id), clientCa);
+  }
+
+  /**
+   * Starts a seeded guest API server of cluster {@code id} that accepts the cluster's client
+   * certificates, but whose serving certificate {@code servingCa} signed (not the CA the
+   * controller writes for the cluster).
+   */
+  public GuestApi startGuestServedBy(String id, FakeCa servingCa) {
+    return startGuest(servingCa, pkiCa(id).certificate());
+  }
+
+  private GuestApi startGuest(FakeCa servingCa, X509Certificate clientCa) {
     KeyPair key = FakeCa.ecKeyPair();
     Instant now = Instant.now();
-    X509Certificate serving = ca.issue(key.getPublic(), "127.0.0.1", List.of("localhost"),
+    X509Certificate serving = servingCa.issue(key.getPublic(), "127.0.0.1", List.of("localhost"),
         List.of("127.0.0.1"), now.minus(Duration.ofMinutes(1)), now.plus(SERVER_VALIDITY));
     GuestApi guest = GuestApi.start(new GuestTls(serving, key.getPrivate(),
-        List.of(ca.certificate()), clientCa));
+        List.of(servingCa.certificate()), clientCa));
     guests.add(guest);
     return guest;
   }
@@ -340,6 +354,11 @@ public final class KubernetesModeStack implements AutoCloseable {
     waits.awaitUp(api, cluster, timeout);
   }
 
+  /** {@link ClusterWaits#awaitTargets}. */
+  public void awaitTargets(GuestApi api, GuestCluster cluster, Duration timeout) {
+    waits.awaitTargets(api, cluster, timeout);
+  }
+
   /** {@link ClusterWaits#awaitGone}. */
   public void awaitGone(String id, Duration timeout) {
     waits.awaitGone(id, timeout);
@@ -387,7 +406,10 @@ public final class KubernetesModeStack implements AutoCloseable {
     return workDir.resolve("base.yml");
   }
 
-  /** {@code --kubeconfig}: the host API with its CA and an admin client certificate. */
+  /**
+   * {@code --kubeconfig}: the host API with its CA, an admin client certificate and a bearer
+   * token ({@link #hostToken()}; the fake authenticates by the certificate and ignores it).
+   */
   public Path kubeconfig() {
     return workDir.resolve("kubeconfig");
   }
@@ -400,6 +422,11 @@ public final class KubernetesModeStack implements AutoCloseable {
   /** The token the controller gets in {@code PROMCC_VAULT_TOKEN}. */
   public Secret vaultToken() {
     return vaultToken;
+  }
+
+  /** The bearer token of the kubeconfig, which the controller sends to the host API. */
+  public Secret hostToken() {
+    return hostToken;
   }
 
   /** The host API fake (objects, faults, recorded requests). */
@@ -462,11 +489,12 @@ public final class KubernetesModeStack implements AutoCloseable {
         apiVersion: v1
         kind: Config
         clusters: [{name: host, cluster: {server: "%s", certificate-authority-data: %s}}]
-        users: [{name: promcc, user: {client-certificate-data: %s, client-key-data: %s}}]
+        users: [{name: promcc, user: {client-certificate-data: %s, client-key-data: %s,
+          token: %s}}]
         contexts: [{name: host, context: {cluster: host, user: promcc}}]
         current-context: host
         """.formatted(host.url(), base64(host.ca().certificatePem()),
-        base64(admin.certificatePem()), base64(admin.privateKeyPem()));
+        base64(admin.certificatePem()), base64(admin.privateKeyPem()), hostToken.reveal());
   }
 
   private static String base64(String text) {

@@ -116,11 +116,18 @@ public final class ServiceEvents implements AutoCloseable {
     }
   }
 
-  /** An Event to publish: the Service, the reason and the message. */
-  record Planned(String namespace, String name, String reason, String message) {
+  /**
+   * An Event to publish: the Service, the reason and the message.
+   *
+   * @param identity what makes two Events the same: the reason and message of a rejection, the
+   *     reason alone of a cluster waiting for its certificate (whose message counts the attempts
+   *     and names the next one, so that each retry, and each replica, would otherwise publish an
+   *     Event of its own)
+   */
+  record Planned(String namespace, String name, String reason, String message, String identity) {
     /** A stable name: the same rejection of the same Service always gets the same Event. */
     String eventName() {
-      String hash = Hashing.sha256().hashString(reason + "\n" + message, StandardCharsets.UTF_8)
+      String hash = Hashing.sha256().hashString(identity, StandardCharsets.UTF_8)
           .toString().substring(0, 16);
       String base = name.length() > 200 ? name.substring(0, 200) : name;
       return base + ".promcc-" + hash;
@@ -130,17 +137,21 @@ public final class ServiceEvents implements AutoCloseable {
   /** The Events a result asks for, one per Service and reason. */
   List<Planned> plan(ReconcileResult result) {
     List<Planned> out = new ArrayList<>();
-    List<Rejection> all = new ArrayList<>(result.rejected());
-    all.addAll(result.waiting());
-    for (Rejection rejection : all) {
-      Optional<String> service = serviceOf(rejection.subject());
-      service.ifPresent(s -> {
-        int slash = s.indexOf('/');
-        out.add(new Planned(s.substring(0, slash), s.substring(slash + 1),
-            eventReason(rejection.reason()), rejection.message()));
-      });
+    for (Rejection rejection : result.rejected()) {
+      plan(rejection, rejection.reason() + "\n" + rejection.message()).ifPresent(out::add);
+    }
+    for (Rejection waiting : result.waiting()) {
+      plan(waiting, waiting.reason()).ifPresent(out::add);
     }
     return out;
+  }
+
+  private Optional<Planned> plan(Rejection rejection, String identity) {
+    return serviceOf(rejection.subject()).map(s -> {
+      int slash = s.indexOf('/');
+      return new Planned(s.substring(0, slash), s.substring(slash + 1),
+          eventReason(rejection.reason()), rejection.message(), identity);
+    });
   }
 
   /** {@code service "ns/name"} as the kube-adapter names Services, or a cluster ID. */

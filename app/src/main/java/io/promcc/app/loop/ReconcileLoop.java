@@ -9,8 +9,10 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -76,6 +78,9 @@ public final class ReconcileLoop {
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
   private Set<Rejection> lastLoggedRejected = Set.of();
+  // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
+  private Map<String, String> lastLoggedWaiting = Map.of();
+  private Map<String, String> lastLoggedDegraded = Map.of();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -181,6 +186,12 @@ public final class ReconcileLoop {
     Set<Rejection> before = lastLoggedRejected;
     lastLoggedRejected = new HashSet<>(result.rejected());
     boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
+    if (result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED) {
+      // named once when a cluster starts waiting or its reason changes, not at every retry
+      lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
+      lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
+          lastLoggedDegraded);
+    }
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
@@ -193,6 +204,18 @@ public final class ReconcileLoop {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
+  }
+
+  private static Map<String, String> logChanged(String prefix, Collection<Rejection> now,
+      Map<String, String> logged) {
+    Map<String, String> reasons = new TreeMap<>();
+    for (Rejection r : now) {
+      reasons.put(r.subject(), r.reason());
+      if (!r.reason().equals(logged.get(r.subject()))) {
+        LOG.log(Level.WARNING, prefix + r);
+      }
+    }
+    return reasons;
   }
 
   /** Runs reconciles as they fall due until {@link #stop}. Call on the loop's own thread. */

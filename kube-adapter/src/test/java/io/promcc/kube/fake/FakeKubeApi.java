@@ -420,6 +420,7 @@ public final class FakeKubeApi implements AutoCloseable {
       }
     });
     Optional<String> commonName = Optional.empty();
+    Optional<String> serial = Optional.empty();
     if (exchange instanceof HttpsExchange secure) {
       try {
         Certificate[] chain = secure.getSSLSession().getPeerCertificates();
@@ -427,13 +428,14 @@ public final class FakeKubeApi implements AutoCloseable {
           commonName = new LdapName(cert.getSubjectX500Principal().getName()).getRdns().stream()
               .filter(r -> r.getType().equalsIgnoreCase("CN"))
               .map(r -> r.getValue().toString()).findFirst();
+          serial = Optional.of(cert.getSerialNumber().toString(16));
         }
       } catch (SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
         commonName = Optional.empty();
       }
     }
     return new FakeRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query,
-        headers, commonName);
+        headers, commonName, serial);
   }
 
   private void route(HttpExchange exchange, FakeRequest request) throws IOException {

@@ -14,9 +14,11 @@ import java.util.TreeMap;
  * @param query decoded query parameters (first value of each)
  * @param headers request headers, names in lower case (first value of each)
  * @param clientCommonName CN of the verified client certificate, if one was presented
+ * @param clientSerial serial number (hexadecimal) of that certificate, if one was presented: it
+ *     tells which of several certificates with one CN a client used (e.g. after a renewal)
  */
 public record FakeRequest(String method, String path, Map<String, String> query,
-    Map<String, String> headers, Optional<String> clientCommonName) {
+    Map<String, String> headers, Optional<String> clientCommonName, Optional<String> clientSerial) {
 
   public FakeRequest {
     requireNonNull(method, "method == null");
@@ -24,6 +26,13 @@ public record FakeRequest(String method, String path, Map<String, String> query,
     query = new TreeMap<>(requireNonNull(query, "query == null"));
     headers = new TreeMap<>(requireNonNull(headers, "headers == null"));
     requireNonNull(clientCommonName, "clientCommonName == null");
+    requireNonNull(clientSerial, "clientSerial == null");
+  }
+
+  /** A request without a client certificate's serial. */
+  public FakeRequest(String method, String path, Map<String, String> query,
+      Map<String, String> headers, Optional<String> clientCommonName) {
+    this(method, path, query, headers, clientCommonName, Optional.empty());
   }
 
   /** Whether this is a watch ({@code ?watch=true}). */

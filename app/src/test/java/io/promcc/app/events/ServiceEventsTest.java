@@ -1,0 +1,65 @@
+package io.promcc.app.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which Events a reconcile's result asks for, and their names: the name decides whether a
+ * retry, a later reconcile or another replica publishes a new Event or finds it published.
+ */
+class ServiceEventsTest {
+  private final ServiceEvents events = new ServiceEvents(new ApiClient(), Optional.empty(),
+      id -> Optional.of(id.value() + "/master"), "test", Clock.systemUTC(), 10);
+
+  @AfterEach
+  void close() {
+    events.close();
+  }
+
+  private static ReconcileResult result(List<Rejection> waiting, List<Rejection> rejected) {
+    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
+        List.of(), List.of(), List.of(), new TreeMap<>(), waiting, rejected, new TreeMap<>(),
+        true, false, Optional.empty(), new TreeMap<>());
+  }
+
+  private ServiceEvents.Planned waiting(String reason, String message) {
+    return events.plan(result(List.of(new Rejection("b", reason, message)), List.of())).get(0);
+  }
+
+  @Test
+  void aClusterWaitingForTheSameReasonKeepsOneEventAcrossRetries() {
+    ServiceEvents.Planned first = waiting("vault-sealed", "no certificate for cluster \"b\" "
+        + "(1 attempts, next at 2026-12-02T10:39:21Z): vault is sealed");
+    ServiceEvents.Planned retry = waiting("vault-sealed", "no certificate for cluster \"b\" "
+        + "(2 attempts, next at 2026-12-02T10:39:23Z): vault is sealed");
+    ServiceEvents.Planned otherReason = waiting("vault-server-error", "no certificate for "
+        + "cluster \"b\" (3 attempts, next at 2026-12-02T10:39:27Z): internal error");
+
+    assertEquals("b", first.namespace());
+    assertEquals("VaultSealed", first.reason());
+    assertEquals(first.eventName(), retry.eventName(), "a retry is the same Event");
+    assertNotEquals(first.eventName(), otherReason.eventName(), "a new reason is a new Event");
+  }
+
+  @Test
+  void aRejectedServiceGetsANewEventWhenItsProblemChanges() {
+    String service = "service \"b/master\"";
+    ServiceEvents.Planned one = events.plan(result(List.of(), List.of(new Rejection(service,
+        "invalid-api-server", "api server of b must be https, found \"http://a\"")))).get(0);
+    ServiceEvents.Planned two = events.plan(result(List.of(), List.of(new Rejection(service,
+        "invalid-api-server", "api server of b must be https, found \"http://c\"")))).get(0);
+
+    assertNotEquals(one.eventName(), two.eventName());
+  }
+}

@@ -1,0 +1,88 @@
+package io.promcc.app.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the loop's log says about clusters that wait for a certificate or keep their last one:
+ * each is named with its reason when it starts waiting or its reason changes, not at every
+ * retry (operations.md: every reason appears in a log line naming the cluster).
+ */
+class ReconcileLoopLogTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+  private final List<String> lines = new ArrayList<>();
+  private final Logger logger = Logger.getLogger(ReconcileLoop.class.getName());
+  private final Handler handler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      lines.add(record.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  ReconcileLoopLogTest() {
+    logger.addHandler(handler);
+  }
+
+  @AfterEach
+  void removeHandler() {
+    logger.removeHandler(handler);
+  }
+
+  private static ReconcileResult waiting(Rejection... waiting) {
+    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
+        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(waiting), List.of(),
+        new TreeMap<>(), true, false, Optional.empty(), new TreeMap<>());
+  }
+
+  private List<String> waitingLines() {
+    return lines.stream().filter(l -> l.startsWith("waiting: ")).toList();
+  }
+
+  @Test
+  void aWaitingClusterIsLoggedWithItsReasonWhenTheReasonChangesNotAtEveryRetry() {
+    AtomicReference<ReconcileResult> next = new AtomicReference<>(waiting(
+        new Rejection("cluster \"b\"", "vault-sealed", "no certificate (1 attempts, next at 1)")));
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5), clock, new SplittableRandom(1));
+
+    loop.tick();
+    next.set(waiting(new Rejection("cluster \"b\"", "vault-sealed",
+        "no certificate (2 attempts, next at 3)")));
+    loop.trigger("retry");
+    clock.advance(Duration.ofSeconds(1));
+    loop.tick();
+    next.set(waiting(new Rejection("cluster \"b\"", "vault-server-error",
+        "no certificate (3 attempts, next at 7)")));
+    loop.trigger("retry");
+    clock.advance(Duration.ofSeconds(1));
+    loop.tick();
+
+    assertEquals(List.of(
+        "waiting: cluster \"b\": no certificate (1 attempts, next at 1) (vault-sealed)",
+        "waiting: cluster \"b\": no certificate (3 attempts, next at 7) (vault-server-error)"),
+        waitingLines());
+  }
+}

@@ -1,0 +1,145 @@
+package io.promcc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.kube.fake.FakeRequest;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario 2 of the end-to-end tests: with certificates of a 30-second TTL from Vault, the
+ * controller writes each renewed certificate before the previous one ends, and Prometheus goes
+ * on discovering and scraping with the new one, without a reload (as Prometheus itself reports)
+ * and without a gap in {@code up}.
+ */
+class CertificateRotationIT {
+  private static final Duration WAIT = KubernetesModeStack.CLUSTER_TIMEOUT;
+  private static final Duration TTL = Duration.ofSeconds(30);
+  private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(2);
+
+  @TempDir
+  Path dir;
+
+  private KubernetesModeStack stack;
+
+  /** A certificate as the file showed it, and when the poller first saw it. */
+  private record Seen(BigInteger serial, Instant notAfter, Instant firstSeen) {}
+
+  @AfterEach
+  void stopEverything() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void renewedCertificatesLandBeforeExpiryAndAreUsedWithoutReloadOrGap() throws Exception {
+    stack = KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
+        .scrapeInterval(SCRAPE_INTERVAL).create();
+    stack.certificateTtl("rot", TTL);
+    GuestApi api = stack.startGuest("rot");
+    GuestCluster cluster = stack.putService("rot", api, "aws");
+    stack.start();
+    stack.awaitUp(api, cluster, WAIT);
+    Instant upSince = Instant.now();
+    double reloadedAt = reloadTimestamp();
+    long loads = stack.prometheus().configLoads();
+    double controllerReloads = stack.controller().metricSum("promcc_reloads_total");
+    double filesWritten = stack.controller().metricSum("promcc_files_written_total");
+
+    // follow the certificate file until three certificates were seen and the first has ended
+    Path crt = stack.outDir().resolve("certs/rot-crt.pem");
+    List<Seen> seen = new ArrayList<>();
+    Wait.until(WAIT, Duration.ofMillis(200), "three certificates, the first of them ended",
+        () -> {
+          X509Certificate now = CertificateBundle.parseCertificate(Files.readString(crt),
+              "client certificate");
+          if (seen.isEmpty() || !seen.get(seen.size() - 1).serial().equals(
+              now.getSerialNumber())) {
+            seen.add(new Seen(now.getSerialNumber(), now.getNotAfter().toInstant(),
+                Instant.now()));
+          }
+          return seen.size() >= 3 && Instant.now().isAfter(
+              seen.get(0).notAfter().plus(SCRAPE_INTERVAL.multipliedBy(2)));
+        }, () -> "seen: " + seen + "\n" + stack.controller().log().tail(20));
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i).firstSeen().isBefore(seen.get(i - 1).notAfter()),
+          "certificate " + i + " landed before its predecessor ended: " + seen);
+    }
+
+    // Prometheus uses the new certificates: once the first has ended, new scrapes through the
+    // proxy paths present renewed ones. (Requests on connections Prometheus opened earlier still
+    // carry the certificate of their handshake, even an ended one: TLS checks a certificate
+    // when a connection is made, and the API fake, like the JDK, does not check it again; they
+    // are counted, not failed.)
+    int mark = api.fake().requests().size();
+    Wait.until(WAIT, "30 more requests to the guest API",
+        () -> api.fake().requests().size() >= mark + 30);
+    List<FakeRequest> later = api.fake().requests().subList(mark, api.fake().requests().size());
+    Set<String> renewed = seen.stream().skip(1).map(s -> s.serial().toString(16))
+        .collect(Collectors.toSet());
+    assertTrue(later.stream().anyMatch(r -> r.path().contains("/proxy/")
+            && r.clientSerial().filter(renewed::contains).isPresent()),
+        "scrapes with a renewed certificate " + renewed + ": " + later);
+    List<String> stale = later.stream()
+        .filter(r -> r.clientSerial().filter(renewed::contains).isEmpty())
+        .map(r -> r.method() + " " + r.path()).toList();
+
+    // Prometheus discovers and scrapes as before: every target still up
+    stack.awaitUp(api, cluster, WAIT);
+
+    // no reload: Prometheus' own last reload time and its log, and the controller's count
+    assertEquals(reloadedAt, reloadTimestamp(), "Prometheus' last reload");
+    assertEquals(loads, stack.prometheus().configLoads(), "configs loaded by Prometheus");
+    assertEquals(controllerReloads, stack.controller().metricSum("promcc_reloads_total"));
+    assertTrue(stack.controller().metricSum("promcc_files_written_total") > filesWritten,
+        "the certificate files were rewritten");
+
+    // no gap in up: every series 1 at every scrape since all were up
+    long window = Duration.between(upSince, Instant.now()).toSeconds() - 1;
+    String range = "[" + window + "s]";
+    List<PrometheusApi.Sample> min = stack.prometheus().query(
+        "min_over_time(up{cluster_id=\"rot\"}" + range + ")");
+    List<PrometheusApi.Sample> count = stack.prometheus().query(
+        "count_over_time(up{cluster_id=\"rot\"}" + range + ")");
+    int targets = api.expectedUp(cluster).size();
+    assertEquals(targets, min.size(), min.toString());
+    assertTrue(min.stream().allMatch(s -> s.value() == 1), "up was 1 throughout: " + min);
+    long scrapes = window / SCRAPE_INTERVAL.toSeconds();
+    assertEquals(targets, count.size(), count.toString());
+    assertTrue(count.stream().allMatch(s -> s.value() >= scrapes - 2),
+        "a sample every scrape interval over " + window + " s: " + count);
+    System.out.printf("CertificateRotationIT: %d certificates in %d s, each written %s before"
+        + " its predecessor ended; no reload; %d of %d requests after the first ended on"
+        + " connections made with an older certificate: %s%n", seen.size(), window,
+        margins(seen), stale.size(), later.size(), stale);
+  }
+
+  private static List<Long> margins(List<Seen> seen) {
+    List<Long> margins = new ArrayList<>();
+    for (int i = 1; i < seen.size(); i++) {
+      margins.add(Duration.between(seen.get(i).firstSeen(), seen.get(i - 1).notAfter())
+          .toSeconds());
+    }
+    return margins;
+  }
+
+  private double reloadTimestamp() throws Exception {
+    return stack.prometheus().selfMetric("prometheus_config_last_reload_success_timestamp_seconds")
+        .orElseThrow();
+  }
+}
