@@ -77,10 +77,10 @@ public final class ReconcileLoop {
   private Thread runner;
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
+  private Set<Rejection> lastLoggedRejected = Set.of();
   // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
   private Map<String, String> lastLoggedWaiting = Map.of();
   private Map<String, String> lastLoggedDegraded = Map.of();
-  private Set<Rejection> lastLoggedRejected = Set.of();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -183,15 +183,15 @@ public final class ReconcileLoop {
         || !result.message().equals(lastLoggedMessage);
     lastLoggedOutcome = result.outcome();
     lastLoggedMessage = result.message();
+    Set<Rejection> before = lastLoggedRejected;
+    lastLoggedRejected = new HashSet<>(result.rejected());
+    boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
     if (result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED) {
       // named once when a cluster starts waiting or its reason changes, not at every retry
       lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
       lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
           lastLoggedDegraded);
     }
-    Set<Rejection> before = lastLoggedRejected;
-    lastLoggedRejected = new HashSet<>(result.rejected());
-    boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
