@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.vault.fake.FakeCa;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,6 +52,11 @@ class ChainIT {
     if (stack != null) {
       stack.close();
     }
+  }
+
+  /** A series of the controller's metrics; -1 while it does not exist. */
+  private static double metric(String series) throws IOException {
+    return stack.controller().metric(series).orElse(-1);
   }
 
   @Test
@@ -110,6 +116,13 @@ class ChainIT {
     assertTrue(guest.fake().requests().stream().anyMatch(r -> r.path().endsWith("/endpoints")),
         "endpoints listed: " + guest.fake().requests());
     assertTrue(guest.fake().proxyHits() > 0, "scrapes through the proxy paths");
+    // and the controller reports what Prometheus scrapes of the cluster: every target up
+    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "promcc_guest_cluster_targets of chain-a",
+        () -> metric("promcc_guest_cluster_targets{cluster=\"chain-a\",health=\"up\"}")
+            == targets.size()
+            && metric("promcc_guest_cluster_targets{cluster=\"chain-a\",health=\"down\"}")
+            == 0,
+        () -> stack.diagnostics("chain-a"));
     System.out.printf("ChainIT: Service to every target up in %d ms%n", converged.toMillis());
   }
 
@@ -151,5 +164,12 @@ class ChainIT {
     assertEquals(0, up.get(0).value(), up.toString());
     assertEquals(List.of(), distrustful.clientNames());
     assertEquals(Set.copyOf(ProfileJobs.scrapePools(cluster)), stack.loadedJobsOf("chain-b"));
+
+    // the controller's metrics show it too: jobs loaded, no target up, the etcd one down
+    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "promcc_guest_cluster_targets of chain-b",
+        () -> metric("promcc_guest_cluster_targets{cluster=\"chain-b\",health=\"up\"}") == 0
+            && metric("promcc_guest_cluster_targets{cluster=\"chain-b\",health=\"down\"}")
+            == 1,
+        () -> stack.diagnostics("chain-b"));
   }
 }

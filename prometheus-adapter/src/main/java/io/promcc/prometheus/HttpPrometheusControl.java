@@ -26,8 +26,11 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -214,6 +217,36 @@ public final class HttpPrometheusControl implements PrometheusControl {
     return (String) yaml;
   }
 
+  /**
+   * Prometheus' active targets ({@code GET /api/v1/targets?state=active}) counted by the value of
+   * the target label {@code label} (e.g. {@code cluster_id}), by health. Targets without that
+   * label are not counted. Not part of the reconcile: it tells whether what Prometheus loaded
+   * actually finds and scrapes targets (a guest API server that refuses the client certificate
+   * leaves its discovered jobs without targets).
+   *
+   * @throws PrometheusUnavailableException if Prometheus cannot be reached in time
+   * @throws PrometheusApiException if it answers with an error or with something else than the
+   *     targets API's JSON
+   */
+  public SortedMap<String, TargetHealth> activeTargetsBy(String label) {
+    requireNonNull(label, "label == null");
+    String endpoint = "GET /api/v1/targets?state=active";
+    Map<?, ?> data = apiData(endpoint, send(get("api/v1/targets?state=active"), endpoint,
+        settings.requestTimeout()));
+    if (!(data.get("activeTargets") instanceof List<?> targets)) {
+      throw new PrometheusApiException(endpoint, 200, "targets answer has no activeTargets list");
+    }
+    SortedMap<String, TargetHealth> byValue = new TreeMap<>();
+    for (Object target : targets) {
+      if (target instanceof Map<?, ?> t && t.get("labels") instanceof Map<?, ?> labels
+          && labels.get(label) instanceof String value) {
+        String health = t.get("health") instanceof String h ? h : "unknown";
+        byValue.put(value, byValue.getOrDefault(value, TargetHealth.NONE).plus(health));
+      }
+    }
+    return byValue;
+  }
+
   /** An HTTP date (RFC 1123), if it parses. */
   private static Optional<Instant> httpDate(String value) {
     try {
@@ -234,7 +267,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
     Object parsed;
     try {
-      parsed = new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build())
+      // the answer is already in memory; the default limit (3 MB) is less than the config or
+      // the targets of a few thousand guest clusters
+      parsed = new Load(LoadSettings.builder().setAllowDuplicateKeys(false)
+          .setCodePointLimit(Integer.MAX_VALUE).build())
           .loadFromString(response.body());
     } catch (YamlEngineException e) {
       throw new PrometheusApiException(endpoint, -1, "cannot parse the answer to " + endpoint

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -284,6 +285,32 @@ class HttpPrometheusControlTest {
         () -> control().runtimeInfo());
     assertTrue(e.getMessage().contains("lacks reloadConfigSuccess or lastConfigTime"),
         e.getMessage());
+  }
+
+  @Test
+  void activeTargetsAreCountedByLabelValueAndHealth() throws InterruptedException {
+    server.enqueue(answer(200, "{\"status\":\"success\",\"data\":{\"activeTargets\":["
+        + "{\"labels\":{\"cluster_id\":\"a\",\"job\":\"x\"},\"health\":\"up\"},"
+        + "{\"labels\":{\"cluster_id\":\"a\",\"job\":\"y\"},\"health\":\"down\"},"
+        + "{\"labels\":{\"cluster_id\":\"a\",\"job\":\"z\"},\"health\":\"unknown\"},"
+        + "{\"labels\":{\"cluster_id\":\"b\",\"job\":\"x\"},\"health\":\"down\"},"
+        + "{\"labels\":{\"job\":\"prometheus\"},\"health\":\"up\"}],"
+        + "\"droppedTargets\":[]}}"));
+
+    assertEquals(Map.of("a", new TargetHealth(1, 1, 1), "b", new TargetHealth(0, 1, 0)),
+        control().activeTargetsBy("cluster_id"));
+    RecordedRequest request = take();
+    assertEquals("/api/v1/targets", request.getUrl().encodedPath());
+    assertEquals("active", request.getUrl().queryParameter("state"));
+  }
+
+  @Test
+  void aTargetsAnswerWithoutTheListIsAnApiError() {
+    server.enqueue(answer(200, "{\"status\":\"success\",\"data\":{}}"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().activeTargetsBy("cluster_id"));
+    assertTrue(e.getMessage().contains("no activeTargets list"), e.getMessage());
   }
 
   @Test

@@ -51,6 +51,7 @@ public final class Controller {
   private final LoopHealth health;
   private final Optional<ServiceEvents> events;
   private final Optional<LeaderElection> election;
+  private final Optional<TargetWatch> targets;
   private final Clock clock;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -60,7 +61,8 @@ public final class Controller {
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
       @Selected CertificateSource certificates, ReconcileLoop loop, PlanInputs inputs,
       FileWatcher watcher, ControllerMetrics metrics, LoopHealth health,
-      Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election, Clock clock) {
+      Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election,
+      Optional<TargetWatch> targets, Clock clock) {
     this.settings = requireNonNull(settings, "settings == null");
     this.clusters = requireNonNull(clusters, "clusters == null");
     this.certificates = requireNonNull(certificates, "certificates == null");
@@ -72,6 +74,7 @@ public final class Controller {
     this.events = requireNonNull(events, "events == null");
     // a Lease only matters where Events are published
     this.election = events.isPresent() ? election.get() : Optional.empty();
+    this.targets = requireNonNull(targets, "targets == null");
     this.clock = requireNonNull(clock, "clock == null");
   }
 
@@ -102,6 +105,7 @@ public final class Controller {
     clusters.start();
     certificates.start();
     election.ifPresent(LeaderElection::start);
+    targets.ifPresent(TargetWatch::start);
   }
 
   /** The bound status port (after {@link #start()}). */
@@ -185,6 +189,7 @@ public final class Controller {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
     events.ifPresent(all::add);
     election.ifPresent(all::add);
+    targets.ifPresent(all::add);
     for (AutoCloseable closeable : all) {
       try {
         closeable.close();

@@ -17,6 +17,7 @@ import io.promcc.core.port.FileValidator;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.prometheus.HttpPrometheusControl;
 import io.promcc.prometheus.PrometheusAdapterSettings;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -88,6 +89,16 @@ public abstract class ControllerModule {
   static Optional<PrometheusControl> prometheus(RunSettings settings,
       Provider<PrometheusControl> control) {
     return settings.prometheusUrl().isPresent() ? Optional.of(control.get()) : Optional.empty();
+  }
+
+  @Provides
+  @Singleton
+  static Optional<TargetWatch> targetWatch(RunSettings settings,
+      Provider<HttpPrometheusControl> control, ControllerSettings controllerSettings,
+      ControllerMetrics metrics) {
+    return settings.prometheusUrl().isPresent()
+        ? Optional.of(new TargetWatch(control.get(), controllerSettings.clusterIdLabel(), metrics))
+        : Optional.empty();
   }
 
   @Provides

@@ -18,12 +18,14 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -85,6 +87,9 @@ public final class ControllerMetrics {
   private final Map<String, int[]> reasonCounts = new HashMap<>();
 
   private volatile SortedMap<ClusterId, Instant> certificateNotAfter = Collections.emptySortedMap();
+  private volatile List<ClusterId> clustersWithJobs = List.of();
+  // null until Prometheus' targets were read once: no series rather than made-up zeros
+  private volatile SortedMap<String, TargetHealth> targets;
 
   /**
    * Creates the metrics on a new registry, with the JVM's metrics and
@@ -183,6 +188,26 @@ public final class ControllerMetrics {
             (cluster, notAfter) -> callback.call(seconds(notAfter), cluster.value())))
         .register(registry);
 
+    GaugeWithCallback.builder().name("promcc_guest_cluster_targets")
+        .help("Prometheus' own active targets of each guest cluster with jobs, by health (up, "
+            + "down, unknown: not scraped yet), read from its targets API. A cluster whose "
+            + "discovery fails (e.g. its API server refuses the client certificate) has no up "
+            + "target.")
+        .labelNames("cluster", "health")
+        .callback(callback -> {
+          SortedMap<String, TargetHealth> seen = targets;
+          if (seen == null) {
+            return;
+          }
+          for (ClusterId cluster : clustersWithJobs) {
+            TargetHealth health = seen.getOrDefault(cluster.value(), TargetHealth.NONE);
+            callback.call(health.up(), cluster.value(), "up");
+            callback.call(health.down(), cluster.value(), "down");
+            callback.call(health.unknown(), cluster.value(), "unknown");
+          }
+        })
+        .register(registry);
+
     sourceErrors = Counter.builder().name("promcc_source_errors_total")
         .help("Failures a source absorbed while keeping its last good content (e.g. a clusters "
             + "file edit that does not parse), by source.")
@@ -250,6 +275,14 @@ public final class ControllerMetrics {
     sourceErrors.initLabelValues(source);
   }
 
+  /**
+   * Records Prometheus' active targets per guest cluster (by the cluster ID label), as last read
+   * from its targets API; reported for the clusters with jobs in the last complete view.
+   */
+  public void targetsRead(SortedMap<String, TargetHealth> byCluster) {
+    targets = requireNonNull(byCluster, "byCluster == null");
+  }
+
   /** False for outcomes that stopped before the clusters were all seen and planned. */
   static boolean carriesClusterView(ReconcileResult result) {
     return result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED;
@@ -273,6 +306,7 @@ public final class ControllerMetrics {
           .set(reason.getValue()[0]);
     }
     certificateNotAfter = result.certificateNotAfter();
+    clustersWithJobs = result.active();
   }
 
   private void count(Collection<Rejection> rejectionList) {

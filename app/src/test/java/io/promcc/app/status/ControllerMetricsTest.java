@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -245,6 +248,27 @@ class ControllerMetricsTest {
 
     assertFalse(one.has("promcc_certificate_not_after_seconds{cluster=\"a\"}"), one.text());
     assertEquals(1, one.count("promcc_certificate_not_after_seconds{"));
+  }
+
+  @Test
+  void prometheusTargetsAreReportedPerClusterWithJobsOnceRead() {
+    metrics.reconciled(Results.of(Outcome.RELOADED).active("a", NOT_AFTER)
+        .active("b", NOT_AFTER).degraded("c", NOT_AFTER, "expired")
+        .waiting("d", "certificate-missing").build(), T0);
+    assertFalse(scrape().has("promcc_guest_cluster_targets{"), "nothing before the first read");
+
+    metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(11, 0, 1),
+        "c", new TargetHealth(0, 1, 0), "gone", new TargetHealth(3, 0, 0))));
+    Exposition e = scrape();
+
+    assertEquals(11, e.value("promcc_guest_cluster_targets{cluster=\"a\",health=\"up\"}"));
+    assertEquals(1, e.value("promcc_guest_cluster_targets{cluster=\"a\",health=\"unknown\"}"));
+    // b has jobs but Prometheus found no target of it: its discovery finds nothing
+    assertEquals(0, e.value("promcc_guest_cluster_targets{cluster=\"b\",health=\"up\"}"));
+    assertEquals(0, e.value("promcc_guest_cluster_targets{cluster=\"b\",health=\"down\"}"));
+    assertEquals(1, e.value("promcc_guest_cluster_targets{cluster=\"c\",health=\"down\"}"));
+    assertFalse(e.has("promcc_guest_cluster_targets{cluster=\"d\""), "d has no jobs");
+    assertFalse(e.has("promcc_guest_cluster_targets{cluster=\"gone\""), "not a cluster now");
   }
 
   @Test

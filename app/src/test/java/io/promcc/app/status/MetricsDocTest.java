@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.PrometheusTools;
+import io.promcc.prometheus.TargetHealth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -52,6 +55,7 @@ class MetricsDocTest {
     metrics.sourceError("clusters-file");
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", Instant.EPOCH)
         .waiting("b", "certificate-missing").build(), Instant.EPOCH);
+    metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
     Set<String> families = new TreeSet<>();
     Matcher type = TYPE_LINE.matcher(Exposition.of(metrics.registry()).text());
     while (type.find()) {
@@ -215,6 +219,24 @@ class MetricsDocTest {
                   - exp_labels: {severity: critical, cluster: old, job: promcc}
                     exp_annotations:
                       summary: "the client certificate for guest cluster old has expired: its targets are down"
+          - interval: 1m
+            input_series:
+              - series: 'promcc_guest_cluster_targets{cluster="refused", health="up", job="promcc"}'
+                values: '0x30'
+              - series: 'promcc_guest_cluster_targets{cluster="refused", health="down", job="promcc"}'
+                values: '1x30'
+              - series: 'promcc_guest_cluster_targets{cluster="fine", health="up", job="promcc"}'
+                values: '12x30'
+            alert_rule_test:
+              - eval_time: 10m
+                alertname: PromccGuestClusterNotScraped
+                exp_alerts: []
+              - eval_time: 16m
+                alertname: PromccGuestClusterNotScraped
+                exp_alerts:
+                  - exp_labels: {severity: warning, cluster: refused, health: up, job: promcc}
+                    exp_annotations:
+                      summary: "Prometheus scrapes no target of guest cluster refused although its jobs are loaded: its API server refuses the client certificate or is unreachable (see Prometheus' targets page and log)"
         """);
 
     promtool("test", "rules", tests.toString());
