@@ -18,6 +18,7 @@ import io.promcc.core.model.Secret;
 import io.promcc.core.testing.FileModes;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.Selector;
 import io.promcc.kube.fake.TestCa;
 import io.promcc.vault.fake.FakeVault;
@@ -128,15 +129,8 @@ class KubernetesModeTest {
         .spec(new V1ServiceSpec().ports(List.of(new V1ServicePort().name("https").port(443)))));
   }
 
-  private static void await(String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + PATIENCE + ": " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Poll.until(PATIENCE, what, condition::getAsBoolean);
   }
 
   private static String read(Path file) {
@@ -251,10 +245,15 @@ class KubernetesModeTest {
     Running r = startWithKubeconfig("a", all, kubeconfig);
 
     await("healthz answers", () -> status(r.controller(), "/healthz") == 200);
-    for (int i = 0; i < 20; i++) { // two seconds of trying
-      assertEquals(503, status(r.controller(), "/readyz"));
-      Thread.sleep(100);
-    }
+    // every answer over two seconds (past the 1 s sync timeout) is 503
+    List<Integer> answers = new ArrayList<>();
+    long start = System.nanoTime();
+    await("two seconds of /readyz answers", () -> {
+      answers.add(status(r.controller(), "/readyz"));
+      return System.nanoTime() - start >= Duration.ofSeconds(2).toNanos();
+    });
+    assertTrue(answers.size() > 1, answers.toString());
+    assertEquals(List.of(503), answers.stream().distinct().toList(), answers.toString());
     assertFalse(Files.exists(r.out().resolve("prometheus.yml")), "nothing written");
   }
 
