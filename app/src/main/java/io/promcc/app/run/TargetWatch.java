@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * on a thread of its own, apart from the reconcile loop: what the controller wrote and
  * Prometheus loaded is verified by the loop; whether Prometheus then discovers and scrapes
  * anything with it (a guest API server may refuse the client certificate) only Prometheus
- * knows. Every {@link #PERIOD}, or ten times as long as the last read took, whichever is longer,
- * so a Prometheus with tens of thousands of targets is not kept busy by it. A failed read counts
+ * knows. First a period after the start, then every {@link #PERIOD} or ten times as long as the
+ * last read took, whichever is longer, so a Prometheus with tens of thousands of targets is not
+ * kept busy by it. A failed read counts
  * as a source error ({@code prometheus-targets}) and is logged when its message changes.
  *
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
@@ -46,17 +47,16 @@ final class TargetWatch implements AutoCloseable {
   }
 
   private void run() {
+    // the first read a period after the start: Prometheus often starts after the controller
+    // (it needs the controller's first config), which is no error worth a log line or a count
+    Duration wait = PERIOD;
     try {
-      do {
+      while (!closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         long started = System.nanoTime();
         readOnce();
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        Duration wait = took.multipliedBy(10).compareTo(PERIOD) > 0 ? took.multipliedBy(10)
-            : PERIOD;
-        if (closed.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-          return;
-        }
-      } while (true);
+        Duration took = Duration.ofNanos(System.nanoTime() - started).multipliedBy(10);
+        wait = took.compareTo(PERIOD) > 0 ? took : PERIOD;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
