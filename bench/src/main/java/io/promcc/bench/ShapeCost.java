@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  *
  * <p>Mode {@code cost} (the default): for N guest clusters (unreachable API servers unless
  * {@code --reachable}), each shape's planned config is loaded into a fresh Prometheus, in the
- * order base (no clusters), A, B in every round, so slow drifts of a shared machine hit both
- * shapes alike. Each run measures the wall time from start to ready, then after
+ * order base (no clusters), A, B in odd rounds and base, B, A in even ones, so slow drifts of
+ * a shared machine and the position in a round hit both shapes alike. Each run measures the wall time from start to ready, then after
  * {@code --settle} Prometheus' own {@code go_goroutines}, {@code process_resident_memory_bytes}
  * and {@code go_memstats_heap_inuse_bytes}, then {@code --reloads} reloads of the unchanged
  * config ({@code POST /-/reload} wall time, and Prometheus' logged {@code totalDuration} and its
@@ -163,7 +163,7 @@ public final class ShapeCost {
         + "  reload_wall_s  reload_total_s  reload_scrape_sd_s  reload_scrape_s  reload_rest_s");
     List<Run> runs = new ArrayList<>();
     for (int round = 1; round <= options.rounds(); round++) {
-      for (String shape : List.of("base", "A", "B")) {
+      for (String shape : order(round, "base")) {
         Run run = measure(options, round, shape, written.get(shape), work);
         runs.add(run);
         System.out.printf(Locale.ROOT, "%5d %-5s %5d %8.2f %11.0f %7.1f %14.1f %14.2f %15.2f"
@@ -176,6 +176,13 @@ public final class ShapeCost {
       }
     }
     summary(options, fleet.size(), runs);
+  }
+
+  /** The shapes of a round: A before B in odd rounds, B before A in even ones. */
+  private static List<String> order(int round, String... first) {
+    List<String> shapes = new ArrayList<>(List.of(first));
+    shapes.addAll(round % 2 == 1 ? List.of("A", "B") : List.of("B", "A"));
+    return shapes;
   }
 
   private static Run measure(Options options, int round, String shape,
@@ -262,7 +269,7 @@ public final class ShapeCost {
     System.out.println("round shape  lists_at_start  lists_per_reload  watches_per_reload"
         + "  lists_per_reload_by_resource");
     for (int round = 1; round <= options.rounds(); round++) {
-      for (String shape : List.of("A", "B")) {
+      for (String shape : order(round)) {
         Path data = work.resolve("data-" + shape + "-" + round);
         Map<String, Long> before = counter.snapshot();
         try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
