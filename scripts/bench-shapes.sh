@@ -12,6 +12,7 @@
 #            --prometheus-arg=--enable-feature=new-service-discovery-manager
 #   Options (defaults): --mode cost|lists (cost), --clusters N (1000), --rounds R (3),
 #   --a SHAPE (legacy), --b SHAPE (default) where SHAPE is default, legacy or a profile file,
+#   optionally followed by @merged (the default) or @files (per-cluster files),
 #   --reloads K (3), --settle 20s, --reload-gap 10s, --etcd, --reachable, --work DIR,
 #   --prometheus-arg ARG (repeatable), --ready-timeout 10m.
 # Run it on a quiet machine: numbers taken while other work runs are not worth keeping.

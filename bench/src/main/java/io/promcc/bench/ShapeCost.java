@@ -1,5 +1,6 @@
 package io.promcc.bench;
 
+import io.promcc.core.model.OutputMode;
 import io.promcc.core.testing.Profiles;
 import io.promcc.kube.GuestClusterFixture;
 import io.promcc.kube.fake.ApiResource;
@@ -49,8 +50,9 @@ import java.util.stream.Stream;
  *     [--settle 20s] [--reload-gap 10s] [--etcd] [--reachable] [--work DIR]
  *     [--prometheus-arg ARG]... [--ready-timeout 10m]
  * </pre>
- * Shapes are {@code default}, {@code legacy} or a profile file. Nothing here runs during the
- * build; {@code scripts/bench-shapes.sh} builds and runs it.
+ * Shapes are {@code default}, {@code legacy} or a profile file, optionally followed by
+ * {@code @merged} (the default) or {@code @files} (per-cluster files). Nothing here runs during
+ * the build; {@code scripts/bench-shapes.sh} builds and runs it.
  */
 public final class ShapeCost {
   private ShapeCost() {}
@@ -96,7 +98,7 @@ public final class ShapeCost {
           Integer.parseInt(values.get("--rounds")), values.get("--a"), values.get("--b"),
           Integer.parseInt(values.get("--reloads")), duration(values.get("--settle")),
           duration(values.get("--reload-gap")), etcd, reachable || mode.equals("lists"),
-          Path.of(values.get("--prometheus")), List.copyOf(prometheusArgs),
+          Path.of(values.get("--prometheus")).toAbsolutePath(), List.copyOf(prometheusArgs),
           values.containsKey("--work") ? Path.of(values.get("--work")) : null,
           duration(values.get("--ready-timeout")));
     }
@@ -151,8 +153,8 @@ public final class ShapeCost {
   private static void cost(Options options, ShapeFleet fleet, Path work) throws Exception {
     Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
     written.put("base", fleet.write(null, work.resolve("base")));
-    written.put("A", fleet.write(Profiles.named(options.a()), work.resolve("A")));
-    written.put("B", fleet.write(Profiles.named(options.b()), work.resolve("B")));
+    written.put("A", write(fleet, options.a(), work.resolve("A")));
+    written.put("B", write(fleet, options.b(), work.resolve("B")));
     System.out.printf(Locale.ROOT, "== shape cost: %d clusters (%s, %s), %d rounds, A=%s (%d jobs),"
             + " B=%s (%d jobs), prometheus %s %s%n", fleet.size(),
         options.reachable() ? "reachable fake" : "unreachable API servers",
@@ -176,6 +178,24 @@ public final class ShapeCost {
       }
     }
     summary(options, fleet.size(), runs);
+  }
+
+  /**
+   * Writes the fleet in {@code shape}: a profile ({@code default}, {@code legacy} or a profile
+   * file), optionally followed by {@code @merged} (the default) or {@code @files} (per-cluster
+   * files, {@code scrape_config_files}).
+   */
+  private static ShapeFleet.Written write(ShapeFleet fleet, String shape, Path dir)
+      throws IOException {
+    int at = shape.lastIndexOf('@');
+    String profile = at < 0 ? shape : shape.substring(0, at);
+    String mode = at < 0 ? "merged" : shape.substring(at + 1);
+    return fleet.write(Profiles.named(profile), switch (mode) {
+      case "merged" -> OutputMode.MERGED;
+      case "files" -> OutputMode.PER_CLUSTER_FILES;
+      default -> throw new IllegalArgumentException("a shape's output mode must be @merged or "
+          + "@files, found \"" + shape + "\"");
+    }, dir);
   }
 
   /** The shapes of a round: A before B in odd rounds, B before A in even ones. */
@@ -260,8 +280,8 @@ public final class ShapeCost {
   private static void lists(Options options, ShapeFleet fleet, Path work, RequestCounter counter)
       throws Exception {
     Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
-    written.put("A", fleet.write(Profiles.named(options.a()), work.resolve("A")));
-    written.put("B", fleet.write(Profiles.named(options.b()), work.resolve("B")));
+    written.put("A", write(fleet, options.a(), work.resolve("A")));
+    written.put("B", write(fleet, options.b(), work.resolve("B")));
     System.out.printf(Locale.ROOT, "== requests of one reload of an unchanged config: %d clusters"
             + " on one API fake, A=%s (%d jobs), B=%s (%d jobs), prometheus %s %s%n",
         fleet.size(), options.a(), written.get("A").jobs(), options.b(), written.get("B").jobs(),

@@ -4,7 +4,9 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.testing.DesiredStateFiles;
@@ -71,19 +73,28 @@ final class ShapeFleet {
 
   /**
    * Plans the clusters with {@code profile} (none if {@code profile} is null: the base config
-   * alone) and writes the files under {@code dir}.
+   * alone) in {@code mode} and writes the files under {@code dir}.
    *
-   * @return the main config file and the number of jobs in it
+   * @return the main config file and the number of jobs in all written config files
    */
-  Written write(ScrapeProfile profile, Path dir) throws IOException {
+  Written write(ScrapeProfile profile, OutputMode mode, Path dir) throws IOException {
     List<GuestCluster> planned = profile == null ? List.of() : clusters;
     DesiredState state = new Planner(profile == null ? ScrapeProfile.defaultProfile() : profile,
         BaseConfig.parse(BASE_CONFIG, "base.yml")).plan(planned, certificates,
-        ControllerSettings.DEFAULTS);
+        ControllerSettings.builder().outputMode(mode).build());
     Path config = DesiredStateFiles.write(state, dir);
-    long jobs = state.config().text().lines().filter(line -> line.startsWith("- job_name: "))
-        .count();
+    long jobs = state.files().values().stream()
+        .filter(file -> file.kind() == FileKind.SCRAPE_CONFIG
+            || file.kind() == FileKind.MAIN_CONFIG)
+        .mapToLong(file -> file.text().lines().filter(line -> line.startsWith("- job_name: "))
+            .count())
+        .sum();
     return new Written(config, jobs);
+  }
+
+  /** {@link #write(ScrapeProfile, OutputMode, Path)} in merged mode. */
+  Written write(ScrapeProfile profile, Path dir) throws IOException {
+    return write(profile, OutputMode.MERGED, dir);
   }
 
   /** A written config: its main file and how many scrape jobs it has. */
