@@ -29,9 +29,10 @@ import java.util.stream.Stream;
  * {@code --reachable}), each shape's planned config is loaded into a fresh Prometheus, in the
  * order base (no clusters), A, B in odd rounds and base, B, A in even ones, so slow drifts of
  * a shared machine and the position in a round hit both shapes alike. Each run measures the
- * wall time from start to ready, then after {@code --settle} Prometheus' own {@code go_goroutines}, {@code process_resident_memory_bytes}
- * and {@code go_memstats_heap_inuse_bytes}, then {@code --reloads} reloads of the unchanged
- * config ({@code POST /-/reload} wall time, and Prometheus' logged {@code totalDuration} and its
+ * wall time from start to ready, then after {@code --settle} Prometheus' own
+ * {@code go_goroutines}, {@code process_resident_memory_bytes} and
+ * {@code go_memstats_heap_inuse_bytes}, then {@code --reloads} reloads of the unchanged config
+ * ({@code POST /-/reload} wall time, and Prometheus' logged {@code totalDuration} and its
  * {@code scrape_sd} and {@code scrape} parts), {@code --reload-gap} apart. It prints every run,
  * then medians, the cost per guest cluster ({@code (shape - base) / N}) and the ratios B/A.
  *
