@@ -236,14 +236,25 @@ public final class KubernetesModeStack implements AutoCloseable {
    * @return the guest cluster the controller should make of it
    */
   public GuestCluster putService(String id, GuestApi api, String provider) {
+    putService(id, api.url().toString(), api.authority(), provider);
+    return api.cluster(id, provider, Map.of(), true);
+  }
+
+  /**
+   * Creates or replaces the Service of cluster {@code id}, naming {@code apiServerUrl} as its API
+   * server and {@code etcdAuthority} ({@code host:port}) as its etcd, e.g. an address nothing
+   * listens on.
+   */
+  public void putService(String id, String apiServerUrl, String etcdAuthority,
+      String provider) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app", "master");
     labels.put("giantswarm.io/cluster", id);
     labels.put("promcc.io/provider", provider);
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("giantswarm.io/prometheus-cluster", id);
-    annotations.put("promcc.io/api-server-url", api.url().toString());
-    annotations.put("giantswarm.io/etcd-domain", api.authority());
+    annotations.put("promcc.io/api-server-url", apiServerUrl);
+    annotations.put("giantswarm.io/etcd-domain", etcdAuthority);
     V1Service service = new V1Service()
         .metadata(new V1ObjectMeta().namespace(id).name("master").labels(labels)
             .annotations(annotations))
@@ -255,7 +266,6 @@ public final class KubernetesModeStack implements AutoCloseable {
     } else {
       host.store().create(ApiResource.SERVICES, id, service);
     }
-    return api.cluster(id, provider, Map.of(), true);
   }
 
   /** Deletes the Service of cluster {@code id}. */

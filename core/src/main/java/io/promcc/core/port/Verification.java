@@ -10,8 +10,9 @@ import java.time.Instant;
  * @param stateHash {@link io.promcc.core.model.DesiredState#hash()} of the whole file set
  * @param configHash hash of the configuration files alone; certificates may change without a
  *     reload (Prometheus re-reads TLS files), the configuration may not
- * @param loadedAt Prometheus' {@code lastConfigTime} right after the verified load (whole
- *     seconds, Prometheus' clock)
+ * @param loadedAt a bound from Prometheus' own answers that its {@code lastConfigTime} for the
+ *     verified load is at or after (whole seconds, Prometheus' clock): after an HTTP reload the
+ *     {@code lastConfigTime} read before it, after a signal reload the newer one seen
  */
 public record Verification(String stateHash, String configHash, Instant loadedAt) {
   public Verification {

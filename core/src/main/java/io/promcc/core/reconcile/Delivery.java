@@ -47,8 +47,11 @@ import java.util.concurrent.Future;
  *       verified config exists, the config change waits (certificates have landed); if nothing
  *       was ever verified, everything is written (Prometheus may be waiting for this very config)
  *       and Prometheus is awaited. Then the config files and deletions, the reload, and the
- *       verification: an HTTP reload's answer is the verdict, cross-checked with runtime info; a
- *       signal reload counts once runtime info shows a newer successful load.
+ *       verification: an HTTP reload's 200 is the verdict (Prometheus answers only after the
+ *       load finished) and nothing more is asked; the verification's {@code loadedAt} is the
+ *       baseline's {@code lastConfigTime}, a bound the load is at or after. A signal reload
+ *       counts once runtime info shows a newer successful load. A load that fails later (someone
+ *       else's reload) is caught by the next reconcile's "nothing to do" check.
  *   <li><b>Rejection</b>: Prometheus answers the reload with an error, or goes away during it
  *       and is not ready within the ready timeout. The last verified config is restored (never
  *       an older certificate over a newer one) and reloaded, and the rejected config is pinned:
@@ -202,9 +205,9 @@ final class Delivery {
             + stillDown.getMessage(), written, false);
       }
     }
-    RuntimeInfo after;
+    Instant loadedAt;
     try {
-      after = reloadAndVerify(control, before, timer);
+      loadedAt = reloadAndVerify(control, before, timer);
     } catch (ReloadRejectedException rejected) {
       return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);
@@ -216,8 +219,7 @@ final class Delivery {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
           + e.getMessage(), written, false);
     }
-    store.markVerified(new Verification(desired.hash(), desired.configHash(),
-        after.lastConfigTime()));
+    store.markVerified(new Verification(desired.hash(), desired.configHash(), loadedAt));
     unpin(pin);
     return Delivered.of(Outcome.RELOADED, "", written, true);
   }
@@ -249,15 +251,20 @@ final class Delivery {
   }
 
   /**
-   * Reloads and proves the load: the answer and runtime info after it, compared only with
-   * Prometheus' own earlier runtime info.
+   * Reloads and proves the load. An HTTP reload's 200 is the verdict on its own: Prometheus
+   * answers it only after the load finished (an error otherwise), so nothing more is asked.
+   * A signal gets no answer: runtime info is polled until it shows a load newer than {@code
+   * before}, compared only with Prometheus' own earlier runtime info.
    *
+   * @return a bound of Prometheus' {@code lastConfigTime} for this load, read from its own
+   *     answers: the load happened at or after it (after an HTTP 200, the baseline's {@code
+   *     lastConfigTime}, read before the reload; after a signal, the newer load seen)
    * @throws ReloadRejectedException if Prometheus refused the config
    * @throws NotReadyAfterChange if Prometheus went away during the reload and did not come back
    *     ready within the ready timeout (it may be crash-looping on the new config)
    * @throws PrometheusUnavailableException if it did not answer in time; nothing was rejected
    */
-  private RuntimeInfo reloadAndVerify(PrometheusControl control, RuntimeInfo before,
+  private Instant reloadAndVerify(PrometheusControl control, RuntimeInfo before,
       PhaseTimer timer) {
     ReloadAck ack;
     try {
@@ -272,7 +279,8 @@ final class Delivery {
       }
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
       if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
-        return now; // it restarted and loaded the files, which were complete before the reload
+        // it restarted and loaded the files, which were complete before the reload
+        return now.lastConfigTime();
       }
       if (!now.reloadConfigSuccess()) {
         throw new ReloadRejectedException("prometheus came back after the reload with "
@@ -284,11 +292,17 @@ final class Delivery {
     return verify(control, ack, before, timer);
   }
 
-  private RuntimeInfo verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
+  private Instant verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
       PhaseTimer timer) {
+    if (ack == ReloadAck.LOADED) {
+      // the answer came after the load finished: the load is at or after the baseline's time.
+      // Asking runtime info again would wait for Prometheus to restart every discoverer, and a
+      // failed load by anyone later is caught by the next reconcile's "nothing to do" check.
+      return before.lastConfigTime();
+    }
     Instant deadline = clock.instant().plus(verifyTimeout);
     Duration poll = FIRST_POLL;
-    while (true) {
+    while (true) { // a signal gets no answer: poll until runtime info shows the new load
       RuntimeInfo now = null;
       try {
         now = timer.call(Phase.VERIFY, control::runtimeInfo);
@@ -300,15 +314,8 @@ final class Delivery {
         }
       }
       if (now != null) {
-        if (ack == ReloadAck.LOADED) {
-          if (!now.reloadConfigSuccess()) {
-            throw new ReloadRejectedException("prometheus answered the reload with success but "
-                + "reports reloadConfigSuccess=false");
-          }
-          return now;
-        }
         if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
-          return now;
+          return now.lastConfigTime();
         }
         if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
           throw new ReloadRejectedException("prometheus reports reloadConfigSuccess=false after "
@@ -352,9 +359,8 @@ final class Delivery {
     try {
       PrometheusControl control = prometheus.orElseThrow();
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      RuntimeInfo after = reloadAndVerify(control, now, timer);
-      store.markVerified(new Verification(restoredHash, verified.get().configHash(),
-          after.lastConfigTime()));
+      Instant loadedAt = reloadAndVerify(control, now, timer);
+      store.markVerified(new Verification(restoredHash, verified.get().configHash(), loadedAt));
       return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
           + "config " + shortHash(verified.get().configHash()), written.paths, written.deleted,
           false, true);

@@ -366,7 +366,9 @@ class ReconcilerDeliveryTest {
   }
 
   @Test
-  void aPrometheusTooBusyToAnswerRightAfterTheReloadIsAskedAgain() {
+  void aPrometheusTooBusyToAnswerRightAfterTheReloadSignalIsAskedAgain() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
     AtomicInteger calls = new AtomicInteger();
     var busy = new ForwardingControl(f.prometheus) {
       @Override
@@ -385,7 +387,9 @@ class ReconcilerDeliveryTest {
   }
 
   @Test
-  void aPrometheusThatNeverAnswersAfterTheReloadIsUnavailableAtTheVerifyTimeoutWithoutRollback() {
+  void aPrometheusThatNeverAnswersAfterTheReloadSignalIsUnavailableAtTheVerifyTimeout() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
     AtomicInteger calls = new AtomicInteger();
     var silent = new ForwardingControl(f.prometheus) {
       @Override
@@ -428,10 +432,59 @@ class ReconcilerDeliveryTest {
     ReconcileResult result = f.builder().prometheus(slow).build().reconcile();
 
     assertEquals(Duration.ofMillis(700), result.durations().get(Phase.RELOAD));
-    assertEquals(Duration.ofMillis(30), result.durations().get(Phase.VERIFY));
-    assertEquals(Duration.ofMillis(730), result.duration(),
+    assertEquals(null, result.durations().get(Phase.VERIFY), "the 200 is the verdict");
+    assertEquals(Duration.ofMillis(700), result.duration(),
         "the baseline call runs beside the write, not as a phase of its own");
-    assertEquals(2, calls.get(), "the baseline and one verification, nothing else");
+    assertEquals(1, calls.get(), "the baseline, nothing else");
+  }
+
+  @Test
+  void anHttpReloadAnsweredWithSuccessIsNotCheckedAgainstRuntimeInfo() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    RuntimeInfo before = f.prometheus.runtimeInfo();
+    f.clock.advance(Duration.ofSeconds(30));
+    f.with("b");
+    int calls = f.prometheus.runtimeInfoCalls();
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(calls + 1, f.prometheus.runtimeInfoCalls(), "the baseline only");
+    assertEquals(before.lastConfigTime(), f.store.lastVerified().orElseThrow().loadedAt(),
+        "the baseline's lastConfigTime, read before the reload, bounds the load");
+    assertTrue(f.prometheusRunsJobsOf("b"));
+    assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome(),
+        "Prometheus' later lastConfigTime is not older than the bound");
+  }
+
+  @Test
+  void aPrometheusThatAnswersSuccessButReportsAFailedLoadIsCaughtByTheNextReconcile() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.clock.advance(Duration.ofSeconds(30));
+    f.with("b");
+    AtomicBoolean lying = new AtomicBoolean(true);
+    var liar = new ForwardingControl(f.prometheus) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        RuntimeInfo info = super.runtimeInfo();
+        return lying.get() && f.prometheus.reloads() >= 2
+            ? new RuntimeInfo(false, info.lastConfigTime(), info.serverTime()) : info;
+      }
+    };
+    Reconciler lied = f.builder().prometheus(liar).build();
+
+    ReconcileResult answered = lied.reconcile();
+    assertEquals(Outcome.RELOADED, answered.outcome(), "the 200 is the verdict");
+    int reloads = f.prometheus.reloads();
+
+    ReconcileResult next = lied.reconcile();
+
+    assertEquals(Outcome.RELOADED, next.outcome(), "reloadConfigSuccess=false is not in sync");
+    assertEquals(reloads + 1, f.prometheus.reloads(), "the verified files are reloaded");
+    lying.set(false);
+    assertEquals(Outcome.UNCHANGED, lied.reconcile().outcome());
   }
 
   @Test

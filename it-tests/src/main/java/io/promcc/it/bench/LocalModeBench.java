@@ -38,7 +38,9 @@ import java.util.regex.Pattern;
  *       polled every 20 ms; repeated {@code --startup-runs} times;
  *   <li><b>change</b>: with {@code --clusters} clusters loaded, a cluster added to the clusters
  *       file (replacing the one added before) until {@code /api/v1/status/config} holds its jobs,
- *       polled every {@code --poll}; {@code --changes} times; median and p99;
+ *       polled every {@code --poll}; {@code --changes} times; median and p99, beside Prometheus'
+ *       own reload time of each change (its log's {@code totalDuration}) and the difference;
+ *       the next change starts once the controller finished the apply ({@link Applied});
  *   <li><b>idle</b>: reloads (the controller's {@code promcc_reloads_total}, the files it wrote,
  *       and Prometheus' own log of loaded configs) over {@code --idle}: must be 0;
  *   <li><b>burst</b>: {@code --burst} changes of the clusters file within {@code --burst-within}
@@ -198,27 +200,37 @@ public final class LocalModeBench {
   private void change(Fleet fleet) throws IOException {
     LocalModeStack stack = fleet.stack();
     List<Duration> latencies = new ArrayList<>();
+    List<Duration> reloadTimes = new ArrayList<>();
+    int multiLoad = 0;
     for (int i = 0; i < options.changes(); i++) {
       String id = String.format("n%03d", i);
       List<ClustersFile.Entry> entries = new ArrayList<>(fleet.base());
       entries.add(fleet.entry(id));
-      double reloads = reloads(stack.controller());
+      Applied before = Applied.mark(stack.controller(), stack.prometheus());
+      int logged = ReloadTimes.of(stack.prometheus().log()).size();
       String job = "job_name: " + ProfileJobs.prefixOf(id);
+      String previous = i == 0 ? "" : "job_name: " + ProfileJobs.prefixOf(
+          String.format("n%03d", i - 1));
       long written = System.nanoTime();
       stack.clustersFile().write(entries);
       Wait.until(STEP_TIMEOUT, options.poll(), id + "'s jobs loaded",
           () -> stack.prometheus().loadedConfig().contains(job),
           () -> stack.controller().log().tail(20));
       latencies.add(Duration.ofNanos(System.nanoTime() - written));
-      // let the reconcile that loaded it finish (verify) before the next change
-      awaitReloads(stack.controller(), reloads + 1);
-      progress("change " + (i + 1) + ": " + Stats.seconds(last(latencies)));
+      // the next change starts once the controller finished this apply (every reconcile that
+      // reloaded returned), not at its first reload
+      long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
+          () -> previous.isEmpty() || !stack.prometheus().loadedConfig().contains(previous));
+      multiLoad += loads > 1 ? 1 : 0;
+      reloadTimes.add(ReloadTimes.lastAfter(stack.prometheus().log(), logged).orElseThrow(
+          () -> new IllegalStateException("no reload time logged for " + id)));
+      progress("change " + (i + 1) + ": " + Stats.seconds(last(latencies)) + " (Prometheus' "
+          + "reload " + Stats.seconds(last(reloadTimes)) + ")");
     }
-    Stats stats = Stats.of(latencies);
-    line("| clusters-file change to the new cluster's jobs loaded (status/config polled every "
-        + options.poll().toMillis() + " ms) | " + (fleet.size() + 1) + " clusters, "
-        + latencies.size() + " changes | median " + Stats.seconds(stats.median()) + ", p99 "
-        + Stats.seconds(stats.p99()) + " (" + stats + ") | |");
+    ChangeReport.lines(latencies, reloadTimes, multiLoad, "clusters-file change to the new "
+        + "cluster's jobs loaded (status/config polled every " + options.poll().toMillis()
+        + " ms)", (fleet.size() + 1) + " clusters, " + latencies.size() + " changes")
+        .forEach(this::line);
   }
 
   /** Reloads and writes while nothing changes: must be none. */
@@ -285,21 +297,10 @@ public final class LocalModeBench {
         () -> stack.controller().log().tail(20));
   }
 
-  private static void awaitReloads(ControllerProcess controller, double atLeast) {
-    Wait.until(STEP_TIMEOUT, METRICS_POLL, atLeast + " successful reloads", () ->
-        Exposition.value(controller.metrics(), "promcc_reloads_total{result=\"success\"}")
-            .orElse(0) >= atLeast, () -> controller.log().tail(20));
-  }
-
   private static void awaitInSync(ControllerProcess controller) {
     Wait.until(STEP_TIMEOUT, METRICS_POLL, "promcc_config_in_sync 1", () ->
         Exposition.value(controller.metrics(), "promcc_config_in_sync").orElse(0) == 1,
         () -> controller.log().tail(20));
-  }
-
-  private static double reloads(ControllerProcess controller) throws IOException {
-    return Exposition.value(controller.metrics(), "promcc_reloads_total{result=\"success\"}")
-        .orElse(0);
   }
 
   /** Distinct clusters whose ID starts with {@code prefix} among the loaded jobs. */

@@ -1,0 +1,240 @@
+package io.promcc.it.bench;
+
+import io.promcc.it.Args;
+import io.promcc.it.Exposition;
+import io.promcc.it.GuestApi;
+import io.promcc.it.KubernetesModeStack;
+import io.promcc.it.Ports;
+import io.promcc.it.ProfileJobs;
+import io.promcc.it.Wait;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Kubernetes mode measured from a change to the job loaded; behind {@code
+ * scripts/bench-kube.sh}. The real controller ({@code promcc.jar run --discovery kubernetes
+ * --certificates vault}, its own process, default debounce and max delay) watches the Kubernetes
+ * API fake as its host API and gets client certificates from the Vault fake in sign mode; the
+ * real Prometheus reads what it writes ({@link KubernetesModeStack}).
+ *
+ * <p>{@code --clusters} clusters as Services, loaded and verified; then {@code --changes} times:
+ * one new Service created (the one added before is deleted just before, so Prometheus holds
+ * clusters + 1), timed from just before the create call to {@code /api/v1/status/config}
+ * holding the new cluster's jobs, polled every {@code --poll}. Beside each latency, Prometheus'
+ * own reload time of that change ({@code totalDuration} of its log line "Completed loading of
+ * configuration file"), and the difference. The next change starts once the controller has
+ * finished the apply ({@link Applied}), not at its first reload.
+ *
+ * <p>{@code --guests shared}: every Service names one seeded guest API (Prometheus discovers and
+ * scrapes it once per cluster); the controller then signs every cluster's certificate with one
+ * PKI mount and role ({@code pki-shared}, {@code role-shared}), which that guest API trusts.
+ * {@code --guests refused}: the Services name a loopback port nothing listens on (the config
+ * work without the discovery load), and each cluster has its own mount and role (the
+ * controller's default layout). Writes {@code results.md} into {@code --work}.
+ */
+public final class KubernetesModeBench {
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
+  private static final String SHARED = "shared";
+
+  private final Options options;
+  private final StringBuilder report = new StringBuilder();
+  private volatile KubernetesModeStack stack;
+
+  private KubernetesModeBench(Options options) {
+    this.options = options;
+  }
+
+  /** Entry point; see the class comment and {@code scripts/bench-kube.sh}. */
+  public static void main(String[] arguments) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(arguments);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage().replace("\n", "\nbench: "));
+      System.exit(2);
+      return;
+    }
+    KubernetesModeBench bench = new KubernetesModeBench(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(bench::close, "bench-stop"));
+    bench.run();
+    System.exit(0);
+  }
+
+  private void run() throws IOException {
+    Files.createDirectories(options.work());
+    try (var entries = Files.list(options.work())) {
+      if (entries.findAny().isPresent()) {
+        throw new IOException("work folder " + options.work() + " is not empty");
+      }
+    }
+    line("# Kubernetes mode benchmark, " + Instant.now());
+    line("");
+    line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
+        + loadAverage() + " at the start; Java " + System.getProperty("java.version")
+        + ". Options: " + options + ".");
+    line("");
+    line("| measure | size | result | must |");
+    line("|---|---|---|---|");
+    KubernetesModeStack.Builder builder = KubernetesModeStack.builder(
+            options.work().resolve("fleet"), options.appJar(), options.prometheus())
+        .scrapeInterval(Duration.ofSeconds(30))
+        // the controller's defaults, as users run it (the stack's tests use a shorter debounce)
+        .controllerFlag("debounce", "250ms").controllerFlag("max-delay", "2s");
+    if (options.guests().equals(SHARED)) {
+      builder.controllerFlag("vault-pki-mount", "pki-" + SHARED)
+          .controllerFlag("vault-pki-role", "role-" + SHARED);
+    }
+    stack = builder.create();
+    try {
+      Target target = target();
+      List<String> base = new ArrayList<>();
+      for (int i = 0; i < options.clusters(); i++) {
+        String id = String.format("c%04d", i);
+        target.put(id);
+        base.add(id);
+      }
+      stack.start();
+      String lastBase = base.get(base.size() - 1);
+      Wait.until(STEP_TIMEOUT, Duration.ofMillis(500), lastBase + "'s jobs loaded",
+          () -> loaded(lastBase), () -> stack.controller().log().tail(20));
+      Wait.until(STEP_TIMEOUT, Duration.ofMillis(20), "promcc_config_in_sync 1", () ->
+          Exposition.value(stack.controller().metrics(), "promcc_config_in_sync").orElse(0) == 1,
+          () -> stack.controller().log().tail(20));
+      progress(base.size() + " clusters loaded");
+      change(target);
+    } finally {
+      close();
+    }
+    line("");
+    line("Load average at the end: " + loadAverage() + ".");
+    Files.writeString(options.work().resolve("results.md"), report, StandardCharsets.UTF_8);
+    System.out.println("bench: results in " + options.work().resolve("results.md"));
+  }
+
+  /** Where the Services point, and the Vault set-up each new cluster needs. */
+  private record Target(KubernetesModeStack stack, Optional<GuestApi> shared, String refused) {
+    /** Prepares Vault for {@code id} (the platform's part, not timed). */
+    void prepare(String id) {
+      if (shared.isEmpty()) {
+        stack.pkiRole(id);
+      }
+    }
+
+    void put(String id) {
+      prepare(id);
+      create(id);
+    }
+
+    /** Only the Service create call (timed). */
+    void create(String id) {
+      if (shared.isPresent()) {
+        stack.putService(id, shared.get(), "aws");
+      } else {
+        stack.putService(id, "https://" + refused, refused, "aws");
+      }
+    }
+  }
+
+  private Target target() {
+    Optional<GuestApi> shared = options.guests().equals(SHARED)
+        ? Optional.of(stack.startGuest(SHARED)) : Optional.empty();
+    // nothing listens there: discovery fails at once and costs nothing
+    return new Target(stack, shared, "127.0.0.1:" + Ports.free());
+  }
+
+  /** Service created to the new cluster's jobs in Prometheus' loaded config. */
+  private void change(Target target) throws IOException {
+    List<Duration> latencies = new ArrayList<>();
+    List<Duration> reloadTimes = new ArrayList<>();
+    int multiLoad = 0;
+    for (int i = 0; i < options.changes(); i++) {
+      String id = String.format("n%04d", i);
+      String previous = i == 0 ? "" : String.format("n%04d", i - 1);
+      target.prepare(id);
+      Applied before = Applied.mark(stack.controller(), stack.prometheus());
+      int logged = ReloadTimes.of(stack.prometheus().log()).size();
+      if (!previous.isEmpty()) {
+        stack.deleteService(previous); // keeps the count at clusters + 1
+      }
+      long created = System.nanoTime();
+      target.create(id);
+      Wait.until(STEP_TIMEOUT, options.poll(), id + "'s jobs loaded", () -> loaded(id),
+          () -> stack.controller().log().tail(20));
+      latencies.add(Duration.ofNanos(System.nanoTime() - created));
+      long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
+          () -> previous.isEmpty() || !loaded(previous));
+      multiLoad += loads > 1 ? 1 : 0;
+      reloadTimes.add(ReloadTimes.lastAfter(stack.prometheus().log(), logged).orElseThrow(
+          () -> new IllegalStateException("no reload time logged for " + id)));
+      progress("change " + (i + 1) + ": " + Stats.seconds(latencies.get(i)) + " (Prometheus' "
+          + "reload " + Stats.seconds(reloadTimes.get(i)) + ", loads " + loads + ")");
+    }
+    ChangeReport.lines(latencies, reloadTimes, multiLoad, "Service created to the new "
+        + "cluster's jobs loaded (status/config polled every " + options.poll().toMillis()
+        + " ms; guests " + options.guests() + ")", (options.clusters() + 1) + " clusters, "
+        + latencies.size() + " changes").forEach(this::line);
+  }
+
+  private boolean loaded(String id) throws IOException {
+    return stack.prometheus().loadedConfig().contains("job_name: " + ProfileJobs.prefixOf(id));
+  }
+
+  private void close() {
+    KubernetesModeStack running = stack;
+    stack = null;
+    if (running != null) {
+      try {
+        running.close();
+      } catch (RuntimeException e) {
+        System.err.println("bench: " + e.getMessage());
+      }
+    }
+  }
+
+  private void line(String text) {
+    report.append(text).append('\n');
+    System.out.println(text);
+  }
+
+  private static void progress(String text) {
+    System.err.println("bench: " + text);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /** The command line. */
+  record Options(Path work, Path appJar, Path prometheus, int clusters, int changes,
+      Duration poll, String guests) {
+    static Options parse(String[] arguments) {
+      Args args = Args.parse(arguments, Set.of("work", "app-jar", "prometheus", "clusters",
+          "changes", "poll", "guests"));
+      Options options = new Options(args.path("work"), args.path("app-jar"),
+          args.path("prometheus"), args.number("clusters", 100, 1, 9_999),
+          args.number("changes", 100, 1, 9_999), args.duration("poll", Duration.ofMillis(20)),
+          args.choice("guests", SHARED, List.of(SHARED, "refused")));
+      args.check();
+      return options;
+    }
+
+    @Override
+    public String toString() {
+      return "--clusters " + clusters + " --changes " + changes + " --poll " + poll.toMillis()
+          + "ms --guests " + guests;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.promcc.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.it.LogFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Prometheus' reload times read from its log, and the change report built on them. */
+class ReloadTimesTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void readsTotalDurationOfEveryCompletedLoadInOrder() throws IOException {
+    Path log = dir.resolve("prometheus.log");
+    Files.writeString(log, String.join("\n",
+        "ts=2026-12-02T14:00:00.000Z caller=main.go:1376 level=info msg=\"Loading configuration "
+            + "file\" filename=out/prometheus.yml",
+        "ts=2026-12-02T14:00:00.412Z caller=main.go:1413 level=info msg=\"Completed loading of "
+            + "configuration file\" filename=out/prometheus.yml totalDuration=412.5ms "
+            + "db_storage=1.2µs remote_storage=2.1µs scrape=301.9ms",
+        "ts=2026-12-02T14:00:09.000Z caller=main.go:1389 level=error msg=\"Failed to apply "
+            + "configuration\" err=\"bad\"",
+        "ts=2026-12-02T14:00:12.000Z caller=main.go:1413 level=info msg=\"Completed loading of "
+            + "configuration file\" filename=out/prometheus.yml totalDuration=1.024s",
+        ""));
+
+    assertEquals(List.of(Duration.ofNanos(412_500_000), Duration.ofMillis(1024)),
+        ReloadTimes.of(new LogFile(log)));
+    assertEquals(Optional.of(Duration.ofMillis(1024)), ReloadTimes.lastAfter(new LogFile(log), 1));
+    assertEquals(Optional.empty(), ReloadTimes.lastAfter(new LogFile(log), 2));
+  }
+
+  @Test
+  void parsesGoDurations() {
+    assertEquals(Duration.ofMinutes(1).plusMillis(2500), ReloadTimes.goDuration("1m2.5s"));
+    assertEquals(Duration.ofNanos(950_000), ReloadTimes.goDuration("950µs"));
+    assertEquals(Duration.ofNanos(12), ReloadTimes.goDuration("12ns"));
+    assertEquals(Duration.ZERO, ReloadTimes.goDuration("0s"));
+    assertEquals(Duration.ofMillis(3), ReloadTimes.goDuration("\"3ms\""));
+    assertThrows(IllegalArgumentException.class, () -> ReloadTimes.goDuration("3 ms"));
+    assertThrows(IllegalArgumentException.class, () -> ReloadTimes.goDuration("fast"));
+  }
+
+  @Test
+  void reportsLatencyReloadAndTheirDifferencePerChange() {
+    List<String> rows = ChangeReport.lines(
+        List.of(Duration.ofMillis(900), Duration.ofMillis(1500)),
+        List.of(Duration.ofMillis(400), Duration.ofMillis(1300)), 1, "change", "3 clusters");
+
+    assertEquals(3, rows.size());
+    assertEquals("| change | 3 clusters | median 0.900 s, p99 1.500 s (n=2 min 0.900 s, median "
+        + "0.900 s, p90 1.500 s, p99 1.500 s, max 1.500 s) | |", rows.get(0));
+    assertEquals("| difference per change (latency minus Prometheus' reload) | 3 clusters | "
+        + "median 0.200 s, p99 0.500 s (n=2 min 0.200 s, median 0.200 s, p90 0.500 s, p99 "
+        + "0.500 s, max 0.500 s) | |", rows.get(2));
+    assertThrows(IllegalArgumentException.class, () -> ChangeReport.lines(
+        List.of(Duration.ZERO), List.of(), 0, "change", "1 cluster"));
+  }
+}
