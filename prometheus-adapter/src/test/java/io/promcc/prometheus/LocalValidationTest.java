@@ -15,10 +15,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +85,53 @@ class LocalValidationTest {
     assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
         + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
         EC_BUNDLE.privateKeyPem())));
+  }
+
+  @Test
+  void findsTheSameProblemsAmongManyClustersOnSeveralThreadsAsOnOne() throws InterruptedException {
+    ThrowawayCa.Issued other = CA.issueClient("other", ThrowawayCa.ecKeyPair());
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String id = String.format("c%03d", i);
+      ids.add(id);
+      files.putAll(TestStates.certificateFiles(id, i % 2 == 0 ? EC_BUNDLE : RSA_BUNDLE));
+    }
+    files.put(TestStates.keyPath("c017"),
+        DesiredFile.of(FileKind.PRIVATE_KEY, other.privateKeyPem()));
+    files.put(TestStates.keyPath("c150"), // c150 has the EC certificate
+        DesiredFile.of(FileKind.PRIVATE_KEY, RSA_BUNDLE.privateKeyPem()));
+    files.put(TestStates.certPath("c090"), DesiredFile.of(FileKind.CERTIFICATE, "not PEM"));
+    DesiredState state = TestStates.of(TestStates.guestClusterConfig(ids), files);
+    List<String> expected = List.of(
+        "certificate file \"certs/c090-crt.pem\" holds no PEM certificate",
+        "private key \"certs/c017-key.pem\" does not match the certificate in "
+            + "\"certs/c017-crt.pem\"",
+        "private key \"certs/c150-key.pem\" does not match the certificate in "
+            + "\"certs/c150-crt.pem\"");
+
+    ExecutorService pool =
+        Executors.newFixedThreadPool(3);
+    try {
+      Set<String> helpers = ConcurrentHashMap.newKeySet();
+      Executor recording = task -> pool.execute(() -> {
+        helpers.add(Thread.currentThread().getName());
+        task.run();
+      });
+      LocalValidation parallel = new LocalValidation(out, Optional.empty(),
+          LocalValidation.DEFAULT_PROMTOOL_TIMEOUT, new Concurrently(recording, 4));
+      LocalValidation sequential = new LocalValidation(out, Optional.empty(),
+          LocalValidation.DEFAULT_PROMTOOL_TIMEOUT, new Concurrently(Runnable::run, 1));
+
+      assertEquals(expected, assertThrows(ValidationException.class,
+          () -> parallel.check(state, state.files().keySet())).problems());
+      assertEquals(expected, assertThrows(ValidationException.class,
+          () -> sequential.check(state, state.files().keySet())).problems());
+      assertFalse(helpers.isEmpty(), "no helper thread took part");
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+    }
   }
 
   @Test
