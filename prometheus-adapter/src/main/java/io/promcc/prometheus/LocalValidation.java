@@ -408,12 +408,13 @@ public final class LocalValidation implements FileValidator {
     String text = config.text();
     Set<String> missing = new TreeSet<>();
     Set<String> seen = new HashSet<>(); // a cluster's files are named by many jobs
-    // String.indexOf is fast; the pattern runs only on the few lines that can match
+    // String.indexOf is fast; the pattern runs only on the few lines that can match, each as a
+    // region of the text with one reused matcher (150,000 lines at 10,000 clusters: no copies)
+    Matcher m = FILE_REFERENCE.matcher(text);
     for (int hit = text.indexOf("_file:"); hit >= 0; hit = text.indexOf("_file:", hit + 1)) {
       int lineStart = text.lastIndexOf('\n', hit) + 1;
       int lineEnd = text.indexOf('\n', hit);
-      Matcher m = FILE_REFERENCE.matcher(text.substring(lineStart,
-          lineEnd < 0 ? text.length() : lineEnd));
+      m.region(lineStart, lineEnd < 0 ? text.length() : lineEnd);
       if (!m.matches()) {
         continue;
       }

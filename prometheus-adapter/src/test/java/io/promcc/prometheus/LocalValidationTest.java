@@ -197,6 +197,30 @@ class LocalValidationTest {
   }
 
   @Test
+  void readsEachTlsFileReferenceOnItsOwnLineWhateverItsQuotingOrComment() {
+    DesiredState state = TestStates.of("scrape_configs:\n  - job_name: b\n"
+        + "    tls_config:\n"
+        + "      ca_file: 'certs/single-ca.pem' # the CA\n"
+        + "      cert_file: \"certs/double-crt.pem\"\n"
+        + "      not_a_file: certs/ignored.pem\n"
+        + "    oauth2:\n      client_secret_file: certs/other-key.pem\n"
+        + "    authorization:\n      credentials_file: ''\n"
+        + "    basic_auth:\n      - key_file: certs/listed-key.pem\n"
+        + "  - job_name: c\n    tls_config:\n      ca_file: certs/single-ca.pem\n"
+        + "      key_file: certs/last-key.pem");
+
+    assertEquals(List.of(
+        "config \"prometheus.yml\" names ca_file \"certs/single-ca.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names cert_file \"certs/double-crt.pem\", which is neither in "
+            + "the desired state nor on disk",
+        "config \"prometheus.yml\" names key_file \"certs/last-key.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names key_file \"certs/listed-key.pem\", which is neither in "
+            + "the desired state nor on disk"), problems(state));
+  }
+
+  @Test
   void acceptsTlsFilesThatTheUserPutThereOrThatAreAbsolute() throws IOException {
     Files.createDirectories(out.resolve("certs"));
     Files.writeString(out.resolve("certs/b-ca.pem"), "user's");
