@@ -15,10 +15,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +88,53 @@ class LocalValidationTest {
   }
 
   @Test
+  void findsTheSameProblemsAmongManyClustersOnSeveralThreadsAsOnOne() throws InterruptedException {
+    ThrowawayCa.Issued other = CA.issueClient("other", ThrowawayCa.ecKeyPair());
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String id = String.format("c%03d", i);
+      ids.add(id);
+      files.putAll(TestStates.certificateFiles(id, i % 2 == 0 ? EC_BUNDLE : RSA_BUNDLE));
+    }
+    files.put(TestStates.keyPath("c017"),
+        DesiredFile.of(FileKind.PRIVATE_KEY, other.privateKeyPem()));
+    files.put(TestStates.keyPath("c150"), // c150 has the EC certificate
+        DesiredFile.of(FileKind.PRIVATE_KEY, RSA_BUNDLE.privateKeyPem()));
+    files.put(TestStates.certPath("c090"), DesiredFile.of(FileKind.CERTIFICATE, "not PEM"));
+    DesiredState state = TestStates.of(TestStates.guestClusterConfig(ids), files);
+    List<String> expected = List.of(
+        "certificate file \"certs/c090-crt.pem\" holds no PEM certificate",
+        "private key \"certs/c017-key.pem\" does not match the certificate in "
+            + "\"certs/c017-crt.pem\"",
+        "private key \"certs/c150-key.pem\" does not match the certificate in "
+            + "\"certs/c150-crt.pem\"");
+
+    ExecutorService pool =
+        Executors.newFixedThreadPool(3);
+    try {
+      Set<String> helpers = ConcurrentHashMap.newKeySet();
+      Executor recording = task -> pool.execute(() -> {
+        helpers.add(Thread.currentThread().getName());
+        task.run();
+      });
+      LocalValidation parallel = new LocalValidation(out, Optional.empty(),
+          LocalValidation.DEFAULT_PROMTOOL_TIMEOUT, new Concurrently(recording, 4));
+      LocalValidation sequential = new LocalValidation(out, Optional.empty(),
+          LocalValidation.DEFAULT_PROMTOOL_TIMEOUT, new Concurrently(Runnable::run, 1));
+
+      assertEquals(expected, assertThrows(ValidationException.class,
+          () -> parallel.check(state, state.files().keySet())).problems());
+      assertEquals(expected, assertThrows(ValidationException.class,
+          () -> sequential.check(state, state.files().keySet())).problems());
+      assertFalse(helpers.isEmpty(), "no helper thread took part");
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+    }
+  }
+
+  @Test
   void rejectsACertificateThatIsNotPem() {
     List<String> problems = problems(withCluster("not a certificate", EC_BUNDLE.privateKeyPem()));
 
@@ -140,6 +194,30 @@ class LocalValidationTest {
             + "desired state nor on disk",
         "config \"prometheus.yml\" names key_file \"certs/b-key.pem\", which is neither in the "
             + "desired state nor on disk"), problems(state));
+  }
+
+  @Test
+  void readsEachTlsFileReferenceOnItsOwnLineWhateverItsQuotingOrComment() {
+    DesiredState state = TestStates.of("scrape_configs:\n  - job_name: b\n"
+        + "    tls_config:\n"
+        + "      ca_file: 'certs/single-ca.pem' # the CA\n"
+        + "      cert_file: \"certs/double-crt.pem\"\n"
+        + "      not_a_file: certs/ignored.pem\n"
+        + "    oauth2:\n      client_secret_file: certs/other-key.pem\n"
+        + "    authorization:\n      credentials_file: ''\n"
+        + "    basic_auth:\n      - key_file: certs/listed-key.pem\n"
+        + "  - job_name: c\n    tls_config:\n      ca_file: certs/single-ca.pem\n"
+        + "      key_file: certs/last-key.pem");
+
+    assertEquals(List.of(
+        "config \"prometheus.yml\" names ca_file \"certs/single-ca.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names cert_file \"certs/double-crt.pem\", which is neither in "
+            + "the desired state nor on disk",
+        "config \"prometheus.yml\" names key_file \"certs/last-key.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"prometheus.yml\" names key_file \"certs/listed-key.pem\", which is neither in "
+            + "the desired state nor on disk"), problems(state));
   }
 
   @Test
