@@ -57,6 +57,20 @@ public final class HostileServices {
   /** The allow list the verdicts assume ({@code --api-server-allow-list}). */
   public static final String ALLOW_LIST = "127.0.0.1/32";
 
+  /** The Services of {@code HostileServicesIT}: how many, and how many of them good. */
+  public static final int IT_COUNT = 1000;
+  /** The good ones among {@link #IT_COUNT}. */
+  public static final int IT_GOOD = 20;
+  /** Misleading namespaces, drawn now and then instead of a random DNS label. */
+  static final List<String> MISLEADING_NAMESPACES = List.of("default", "kube-system",
+      "kube-public", "monitoring", "vault", "master", "kubernetes", "promcc", "prometheus");
+  /** Misleading Service names, drawn about half of the time. */
+  static final List<String> MISLEADING_NAMES = List.of("master", "kubernetes", "api",
+      "prometheus", "a");
+  private static final List<String> IN_CLUSTER_URLS = List.of("https://kubernetes",
+      "https://kubernetes.default", "https://kubernetes.default.svc",
+      "https://kubernetes.default.svc.cluster.local", "https://vault.vault.svc:8200",
+      "https://prometheus.monitoring:9090", "https://printer.local");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern LABEL_VALUE =
       Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
@@ -252,10 +266,8 @@ public final class HostileServices {
       case NON_ROUTABLE -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
           "https://0.0.0.0", "https://[::]", "https://224.0.0.1", "https://255.255.255.255",
           "https://240.0.0.1", "https://192.0.2.10", "https://[ff02::1]")));
-      case IN_CLUSTER_NAME -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "https://kubernetes", "https://kubernetes.default", "https://kubernetes.default.svc",
-          "https://kubernetes.default.svc.cluster.local", "https://vault.vault.svc:8200",
-          "https://prometheus.monitoring:9090", "https://printer.local")));
+      case IN_CLUSTER_NAME -> annotations.put(URL_ANNOTATION,
+          draw(Arbitraries.of(inClusterNameUrls(namespace, name))));
       case INVALID_PORT -> port = draw(Arbitraries.of(0, -1, 65_536, 70_000, Integer.MAX_VALUE));
       case INVALID_ETCD -> {
         annotations.put(URL_ANNOTATION, "https://api." + namespace + ".example.com");
@@ -278,6 +290,25 @@ public final class HostileServices {
     Verdict verdict = kind.reason == null ? new Verdict.Ignored()
         : new Verdict.Rejected(kind.reason);
     return new HostileService(service, kind.name, verdict);
+  }
+
+  /**
+   * The in-cluster API server URLs a Service {@code namespace/name} may carry: all but those
+   * naming the Service itself ({@code name.namespace}, {@code .svc} and {@code .svc.<domain>}),
+   * which the adapter accepts (docs/kube-adapter.md), so that Service {@code kubernetes} in
+   * namespace {@code default} never gets {@code https://kubernetes.default.svc} as a URL that
+   * must be refused.
+   */
+  static List<String> inClusterNameUrls(String namespace, String name) {
+    String own = name + "." + namespace;
+    List<String> urls = new ArrayList<>();
+    for (String url : IN_CLUSTER_URLS) {
+      String host = URI.create(url).getHost();
+      if (!host.equals(own) && !host.equals(own + ".svc") && !host.startsWith(own + ".svc.")) {
+        urls.add(url);
+      }
+    }
+    return List.copyOf(urls);
   }
 
   /** A Service with the selector's labels, hostile noise labels and annotations. */
@@ -312,8 +343,7 @@ public final class HostileServices {
    */
   private String freshNamespace() {
     for (int attempt = 0; attempt < 1000; attempt++) {
-      String candidate = random.nextInt(20) == 0 ? draw(Arbitraries.of("default", "kube-system",
-          "kube-public", "monitoring", "vault", "master", "kubernetes", "promcc", "prometheus"))
+      String candidate = random.nextInt(20) == 0 ? draw(Arbitraries.of(MISLEADING_NAMESPACES))
           : draw(ModelArbitraries.clusterIdValues());
       if (namespaces.add(candidate)) {
         return candidate;
@@ -324,8 +354,8 @@ public final class HostileServices {
 
   /** A Service name (a DNS-1035 label: it starts with a letter), unique in {@code namespace}. */
   private String serviceName(String namespace) {
-    return uniqueName(namespace, draw(Arbitraries.oneOf(Arbitraries.of("master", "kubernetes",
-        "api", "prometheus", "a"), dnsLabels().filter(s -> Character.isLetter(s.charAt(0))))));
+    return uniqueName(namespace, draw(Arbitraries.oneOf(Arbitraries.of(MISLEADING_NAMES),
+        dnsLabels().filter(s -> Character.isLetter(s.charAt(0))))));
   }
 
   private String uniqueName(String namespace, String name) {

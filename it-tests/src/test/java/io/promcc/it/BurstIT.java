@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code prometheus_config_last_reload_success_timestamp_seconds}), and loads all 200 clusters.
  * Each cluster's certificate is signed by Vault (one PKI mount for all); the clusters' API server
  * is a loopback port nothing listens on, since what is counted is reloads and loaded clusters,
- * not discovery.
+ * not discovery. A second case takes the certificates from the controller's local CA, so that
+ * each reconcile is much shorter than the burst and only the debounce can coalesce it.
  */
 class BurstIT {
   private static final int CLUSTERS = 200;
   private static final Duration WAIT = Duration.ofMinutes(2);
+  /** Batches of the spread burst: one each 85 ms, a third of the 250 ms debounce. */
+  private static final int BATCHES = 20;
+  /** From the first batch to the last. */
+  private static final Duration SPREAD = Duration.ofMillis(1615);
 
   @TempDir
   Path dir;
@@ -48,14 +54,41 @@ class BurstIT {
 
   @Test
   void twoHundredServicesInTwoSecondsAreAtMostTwoReloadsAndAllLoaded() throws Exception {
-    stack = KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
-        .scrapeInterval(Duration.ofSeconds(30))
-        .controllerFlag("debounce", "250ms") // the defaults, not the stack's quicker debounce
-        .controllerFlag("max-delay", "2s")
+    stack = builder()
         .controllerFlag("vault-pki-mount", "pki-shared")
         .controllerFlag("vault-pki-role", "role-shared")
         .create();
     stack.pkiRole("shared");
+    burst("vault", 1);
+  }
+
+  /**
+   * The same 200 Services with reconciles shorter than the burst: the certificates come from
+   * the controller's local CA (an EC key and a signature each, no Vault round trip), and the
+   * Services come in {@value #BATCHES} batches spread over {@link #SPREAD}, each batch less than
+   * the debounce after the one before, so that a reconcile started by an early batch ends
+   * before the burst does. Only the debounce keeps the reloads at two or fewer.
+   */
+  @Test
+  void aBurstSpreadOverTwoSecondsWithQuickReconcilesIsAtMostTwoReloads() throws Exception {
+    stack = builder()
+        .controllerFlag("certificates", "local-ca")
+        .create();
+    burst("local-ca", BATCHES);
+  }
+
+  private KubernetesModeStack.Builder builder() {
+    return KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
+        .scrapeInterval(Duration.ofSeconds(30))
+        .controllerFlag("debounce", "250ms") // the defaults, not the stack's quicker debounce
+        .controllerFlag("max-delay", "2s");
+  }
+
+  /**
+   * Creates the 200 Services within 2 s, in {@code batches} batches spread evenly over
+   * {@link #SPREAD} (one batch: all at once), and checks what Prometheus made of them.
+   */
+  private void burst(String certificates, int batches) throws Exception {
     stack.start();
     PrometheusServer prometheus = stack.prometheus();
     Wait.until(WAIT, "the controller ready", () -> stack.controller().readyz() == 200);
@@ -73,8 +106,18 @@ class BurstIT {
     // a Service outside the selector first: the fake's JSON conversion is loaded before the burst
     stack.host().store().create(ApiResource.SERVICES, "default", new V1Service().metadata(
         new V1ObjectMeta().name("unrelated").namespace("default")));
+    double reconcilesBefore = stack.controller().metricSum("promcc_reconcile_total");
     long start = System.nanoTime();
-    for (V1Service service : services) {
+    for (int i = 0; i < CLUSTERS; i++) {
+      int batch = i * batches / CLUSTERS;
+      if (batch > 0 && i * batches % CLUSTERS < batches) {
+        // the batch's start time is fixed from the burst's start, so delays do not add up
+        long due = start + SPREAD.toNanos() * batch / (batches - 1);
+        for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+          LockSupport.parkNanos(due - now);
+        }
+      }
+      V1Service service = services.get(i);
       stack.host().store().create(ApiResource.SERVICES, service.getMetadata().getNamespace(),
           service);
     }
@@ -95,9 +138,20 @@ class BurstIT {
     long reloads = prometheus.configLoads() - loadsBefore;
     double reloadedAt = reloadTimestamp(prometheus);
     double controllerReloads = stack.controller().metricSum("promcc_reloads_total");
-    System.out.printf("BurstIT: %d Services created in %d ms; all loaded %d ms after the first;"
-        + " %d reloads by Prometheus' log (controller: %.0f reloads in all, start included)%n",
-        CLUSTERS, created.toMillis(), loaded.toMillis(), reloads, controllerReloads);
+    double reconciles = stack.controller().metricSum("promcc_reconcile_total")
+        - reconcilesBefore;
+    String page = stack.controller().metrics();
+    StringBuilder phases = new StringBuilder();
+    for (String phase : List.of("observe", "plan", "validate", "write", "reload", "verify")) {
+      phases.append(String.format(" %s %.2f s", phase, Exposition.value(page,
+          "promcc_reconcile_duration_seconds_sum{phase=\"" + phase + "\"}").orElse(0)));
+    }
+    System.out.println("BurstIT (" + certificates + "): time in each phase since the start:"
+        + phases);
+    System.out.printf("BurstIT (%s): %d Services created in %d ms; all loaded %d ms after the"
+        + " first; %d reloads by Prometheus' log (controller: %.0f reloads in all, start"
+        + " included; %.0f reconciles since the burst)%n", certificates, CLUSTERS,
+        created.toMillis(), loaded.toMillis(), reloads, controllerReloads, reconciles);
     assertTrue(reloads >= 1 && reloads <= 2, reloads + " reloads for the burst; prometheus log:\n"
         + prometheus.log().tail(20));
     assertTrue(reloadedAt > reloadedBefore, "Prometheus' last successful reload is the burst's");
