@@ -61,6 +61,25 @@ final class OwnedFileCache {
    * @throws IOException if it cannot be read
    */
   Optional<DesiredFile> read(String path, Path file, FileKind kind) throws IOException {
+    return read(path, file, kind, true);
+  }
+
+  /**
+   * The owned file as last read, if its status was checked then and it had settled; null if it
+   * must be checked now. With a watch reporting no change since, that is still what is on disk.
+   */
+  DesiredFile lastRead(String path, FileKind kind) {
+    Cached cached = byPath.get(path);
+    return cached != null && cached.settled() && cached.inode() != null
+        && cached.content().kind() == kind ? cached.content() : null;
+  }
+
+  /**
+   * As {@link #read(String, Path, FileKind)}; with {@code trustStatus} false the bytes are read
+   * even if the status is unchanged (a change notification named the file).
+   */
+  Optional<DesiredFile> read(String path, Path file, FileKind kind, boolean trustStatus)
+      throws IOException {
     PosixFileAttributes status;
     try {
       status = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -70,7 +89,8 @@ final class OwnedFileCache {
     }
     int mode = AtomicFiles.modeOf(status.permissions());
     Cached cached = byPath.get(path);
-    if (cached != null && cached.content().kind() == kind && cached.unchanged(status, mode)) {
+    if (trustStatus && cached != null && cached.content().kind() == kind
+        && cached.unchanged(status, mode)) {
       return Optional.of(cached.content());
     }
     // status first, bytes after: a change in between makes the next status differ, so the worst

@@ -1,0 +1,338 @@
+package io.promcc.prometheus;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells {@link AtomicFileStore#readOwned()} which owned files may have changed since its last
+ * read, from file-system change notifications ({@link WatchService}, inotify on Linux) on the
+ * folders the store owns files in, so that a read re-checks only those instead of asking the file
+ * system about every owned file.
+ *
+ * <p>Events arrive on the watch service's own thread, a little after the change. So that a read
+ * sees every change made before it started, each read touches a fence file
+ * ({@value #FENCE}, in the output folder) and waits for that touch's event: the kernel reports a
+ * folder's events in order, so once the fence's event is in, so are all earlier ones.
+ *
+ * <p>Whenever the notifications may have missed something, the answer is "check everything" (the
+ * full status pass): no watch yet or the watch cannot be opened (the per-user limit of inotify
+ * instances), an {@code OVERFLOW} (too many events between two reads; the watch is then opened
+ * afresh), a watched folder itself removed or replaced, a fence event that does not come within
+ * {@link #FENCE_TIMEOUT}, and at least every {@link #RESYNC} by the injected clock, so that a
+ * missed event (a change through a memory mapping, for one) is never missed for long. A folder
+ * that cannot be watched (the per-user limit of inotify watches) has its files checked on every
+ * read, and is tried again at the next full pass. A folder watched for the first time has its
+ * files checked in that read: they may have changed before the watch began.
+ *
+ * <p>Below {@code watchFrom} owned files no watch is opened at all: checking a few hundred files
+ * costs less than a notification thread, and small deployments keep their inotify instances.
+ *
+ * <p>Not thread-safe: used by the store's one caller thread. The watch is closed when the store
+ * becomes unreachable.
+ */
+final class OwnedFileWatch {
+  /** Name of the fence file in the output folder; its events only mark a point in time. */
+  static final String FENCE = ".promcc-watch";
+  /** A full status pass at least this often, whatever the notifications say. */
+  static final Duration RESYNC = Duration.ofMinutes(1);
+  /** How long a read waits for its fence's event before it checks everything instead. */
+  static final Duration FENCE_TIMEOUT = Duration.ofSeconds(5);
+  /** The store watches its folders from this many owned files on. */
+  static final int WATCH_FROM = 1_000;
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /** Opens watch services and registers folders: the file system's, or a test's. */
+  interface Watcher {
+    Watcher DEFAULT = new Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        return root.getFileSystem().newWatchService();
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) throws IOException {
+        return folder.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+      }
+    };
+
+    /** A watcher that cannot watch: every read checks every file. */
+    Watcher NONE = new Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        throw new IOException("watching is off");
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) throws IOException {
+        throw new IOException("watching is off");
+      }
+    };
+
+    WatchService open(Path root) throws IOException;
+
+    WatchKey register(WatchService service, Path folder) throws IOException;
+  }
+
+  /**
+   * What a read must check. {@code all}: every owned file (by its status, as without a watch).
+   * Otherwise the files in {@code folders} (by status) and the files {@code named} by an event
+   * (their bytes read again: an event is proof of a change that the status may not show).
+   */
+  record Changes(boolean all, Set<String> named, Set<String> folders) {
+    static final Changes ALL = new Changes(true, Set.of(), Set.of());
+
+    /** Whether the owned file at {@code path} (relative, '/'-separated) must be checked. */
+    boolean mustCheck(String path) {
+      if (all || named.contains(path)) {
+        return true;
+      }
+      if (folders.isEmpty()) {
+        return false;
+      }
+      int slash = path.lastIndexOf('/');
+      return folders.contains(slash < 0 ? "" : path.substring(0, slash));
+    }
+
+    /** Whether an event named {@code path}: its bytes are read again, whatever its status. */
+    boolean named(String path) {
+      return named.contains(path);
+    }
+  }
+
+  /** The open watch service; also the cleaning action that closes it. */
+  private static final class Open implements Runnable {
+    WatchService service;
+
+    @Override
+    public void run() {
+      close();
+    }
+
+    void close() {
+      if (service != null) {
+        try {
+          service.close();
+        } catch (IOException ignored) {
+          // nothing more to release
+        }
+        service = null;
+      }
+    }
+  }
+
+  private final Path root;
+  private final Path fence;
+  private final Clock clock;
+  private final Watcher watcher;
+  private final int watchFrom;
+  private final Open open = new Open();
+  private final Map<Path, WatchKey> watched = new HashMap<>();
+  /** Folders whose registration failed; tried again at the next full pass. */
+  private final Set<Path> unwatched = new HashSet<>();
+  /** Fence touches made and fence events seen with the current service. */
+  private long touches;
+  private long fencesSeen;
+  private Instant lastFullPass = Instant.MIN;
+  private long fullPasses;
+
+  OwnedFileWatch(Path root, Clock clock, Watcher watcher, int watchFrom) {
+    this.root = root;
+    this.fence = root.resolve(FENCE);
+    this.clock = clock;
+    this.watcher = watcher;
+    this.watchFrom = watchFrom;
+    CLEANER.register(this, open);
+  }
+
+  /**
+   * What changed since the last call, for a store owning {@code ownedFiles} files in
+   * {@code folders} (relative to the output folder, {@code ""} for itself). The caller then
+   * checks what the answer names, before any other call.
+   */
+  Changes changes(Collection<String> folders, int ownedFiles) {
+    if (ownedFiles < watchFrom || !Files.isDirectory(root)) {
+      return fullPass();
+    }
+    boolean resync = !clock.instant().isBefore(lastFullPass.plus(RESYNC));
+    if (open.service == null) {
+      try {
+        open.service = watcher.open(root);
+        touches = 0;
+        fencesSeen = 0;
+      } catch (IOException | UnsupportedOperationException unavailable) {
+        return fullPass();
+      }
+      resync = true;
+    }
+    if (resync) {
+      unwatched.clear();
+    }
+    Set<Path> named = new HashSet<>();
+    Set<Path> fresh = new HashSet<>();
+    Set<Path> wanted = new HashSet<>();
+    for (String folder : folders) {
+      wanted.add(folder.isEmpty() ? root : root.resolve(folder).normalize());
+    }
+    // the root holds the fence and must be watched, whatever else is
+    if (!register(root, fresh)) {
+      return closeAndPassFully();
+    }
+    for (Path folder : wanted) {
+      register(folder, fresh);
+    }
+    try {
+      touchFence();
+    } catch (IOException cannotFence) {
+      return closeAndPassFully();
+    }
+    boolean all = resync;
+    long deadline = System.nanoTime() + FENCE_TIMEOUT.toNanos();
+    try {
+      while (fencesSeen < touches) {
+        long left = deadline - System.nanoTime();
+        WatchKey key = left > 0 ? open.service.poll(left, TimeUnit.NANOSECONDS) : null;
+        if (key == null) {
+          return closeAndPassFully(); // the notifications are late or broken: check everything
+        }
+        if (!take(key, named)) {
+          return closeAndPassFully();
+        }
+      }
+      // keys signalled before the fence are queued by now
+      for (WatchKey key = open.service.poll(); key != null; key = open.service.poll()) {
+        if (!take(key, named)) {
+          return closeAndPassFully();
+        }
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return closeAndPassFully();
+    }
+    for (Path path : named) {
+      WatchKey key = watched.get(path);
+      if (key != null) {
+        // a watched folder itself removed, renamed or replaced: watch it afresh
+        key.cancel();
+        watched.remove(path);
+        all = true;
+      }
+    }
+    if (all) {
+      lastFullPass = clock.instant();
+      fullPasses++;
+      return new Changes(true, relative(named), Set.of());
+    }
+    fresh.addAll(unwatched);
+    return new Changes(false, relative(named), relative(fresh));
+  }
+
+  /** How many times {@link #changes} answered "check everything" (for tests). */
+  long fullPasses() {
+    return fullPasses;
+  }
+
+  private Set<String> relative(Set<Path> paths) {
+    Set<String> out = new HashSet<>();
+    for (Path path : paths) {
+      if (path.startsWith(root)) {
+        out.add(root.relativize(path).toString());
+      }
+    }
+    return out;
+  }
+
+  private Changes fullPass() {
+    lastFullPass = clock.instant();
+    fullPasses++;
+    return Changes.ALL;
+  }
+
+  private Changes closeAndPassFully() {
+    open.close();
+    watched.clear();
+    unwatched.clear();
+    return fullPass();
+  }
+
+  /** Watches {@code folder} unless it is; false if it cannot be watched. */
+  private boolean register(Path folder, Set<Path> fresh) {
+    WatchKey key = watched.get(folder);
+    if (key != null && key.isValid()) {
+      return true;
+    }
+    if (unwatched.contains(folder)) {
+      return false;
+    }
+    try {
+      watched.put(folder, watcher.register(open.service, folder));
+      fresh.add(folder);
+      return true;
+    } catch (IOException | UnsupportedOperationException cannotWatch) {
+      // missing, or the per-user limit of inotify watches reached
+      watched.remove(folder);
+      unwatched.add(folder);
+      return false;
+    }
+  }
+
+  private void touchFence() throws IOException {
+    try {
+      Files.createFile(fence, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-r-----")));
+    } catch (FileAlreadyExistsException exists) {
+      // the usual case
+    }
+    touches++;
+    // a time of its own each touch: every touch is a change of the file's attributes
+    Files.setLastModifiedTime(fence, FileTime.fromMillis(touches));
+  }
+
+  /**
+   * Collects the paths {@code key}'s events name, counting fence events. False if events were
+   * lost or the folder is no longer watched.
+   */
+  private boolean take(WatchKey key, Set<Path> named) {
+    Path folder = (Path) key.watchable();
+    for (WatchEvent<?> event : key.pollEvents()) {
+      if (event.kind() == OVERFLOW) {
+        return false;
+      }
+      Path path = folder.resolve((Path) event.context());
+      if (path.equals(fence)) {
+        if (event.kind() == ENTRY_MODIFY) {
+          fencesSeen += event.count();
+        }
+      } else {
+        named.add(path);
+      }
+    }
+    if (!key.reset()) {
+      watched.remove(folder);
+      return false;
+    }
+    return true;
+  }
+}
