@@ -152,6 +152,11 @@ public final class AtomicFileStore implements ConfigStore {
     return watch.fullPasses();
   }
 
+  /** Why the last read checked every owned file's status (for tests). */
+  OwnedFileWatch.FullPass lastFullStatusPass() {
+    return watch.lastFullPass();
+  }
+
   /** The folders (relative, {@code ""} for the output folder) the manifest lists files in. */
   private Set<String> foldersOf(Manifest manifest) {
     if (manifest != foldersOf) {

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Events arrive on the watch service's own thread, a little after the change. So that a read
  * sees every change made before it started, each read touches a fence file
  * ({@value #FENCE}, in the output folder) and waits for that touch's event: the kernel reports a
- * folder's events in order, so once the fence's event is in, so are all earlier ones.
+ * watch service's events in order, whatever the folder, so once the fence's event is in, so
+ * are all earlier ones.
  *
  * <p>Whenever the notifications may have missed something, the answer is "check everything" (the
  * full status pass): no watch yet or the watch cannot be opened (the per-user limit of inotify
@@ -63,6 +64,22 @@ final class OwnedFileWatch {
   static final int WATCH_FROM = 1_000;
 
   private static final Cleaner CLEANER = Cleaner.create();
+
+  /** Why a read checked every file. */
+  enum FullPass {
+    /** Fewer owned files than {@code watchFrom}, or no output folder yet. */
+    FEW_FILES,
+    /** No watch could be opened, or it was just opened. */
+    NO_WATCH,
+    /** {@link #RESYNC} has passed since the last full pass. */
+    RESYNC,
+    /** Events were lost ({@code OVERFLOW}). */
+    OVERFLOW,
+    /** The fence's event did not come in time, or the fence could not be touched. */
+    FENCE,
+    /** A watched folder was removed, renamed or replaced, or the output folder is unwatchable. */
+    FOLDER_LOST
+  }
 
   /** Opens watch services and registers folders: the file system's, or a test's. */
   interface Watcher {
@@ -157,6 +174,7 @@ final class OwnedFileWatch {
   private long fencesSeen;
   private Instant lastFullPass = Instant.MIN;
   private long fullPasses;
+  private FullPass lastReason;
 
   OwnedFileWatch(Path root, Clock clock, Watcher watcher, int watchFrom) {
     this.root = root;
@@ -174,19 +192,20 @@ final class OwnedFileWatch {
    */
   Changes changes(Collection<String> folders, int ownedFiles) {
     if (ownedFiles < watchFrom || !Files.isDirectory(root)) {
-      return fullPass();
+      return fullPass(FullPass.FEW_FILES);
     }
-    boolean resync = !clock.instant().isBefore(lastFullPass.plus(RESYNC));
+    FullPass why = clock.instant().isBefore(lastFullPass.plus(RESYNC)) ? null : FullPass.RESYNC;
     if (open.service == null) {
       try {
         open.service = watcher.open(root);
         touches = 0;
         fencesSeen = 0;
       } catch (IOException | UnsupportedOperationException unavailable) {
-        return fullPass();
+        return fullPass(FullPass.NO_WATCH);
       }
-      resync = true;
+      why = FullPass.NO_WATCH;
     }
+    boolean resync = why != null;
     if (resync) {
       unwatched.clear();
     }
@@ -198,7 +217,7 @@ final class OwnedFileWatch {
     }
     // the root holds the fence and must be watched, whatever else is
     if (!register(root, fresh)) {
-      return closeAndPassFully();
+      return closeAndPassFully(FullPass.FOLDER_LOST);
     }
     for (Path folder : wanted) {
       register(folder, fresh);
@@ -206,30 +225,32 @@ final class OwnedFileWatch {
     try {
       touchFence();
     } catch (IOException cannotFence) {
-      return closeAndPassFully();
+      return closeAndPassFully(FullPass.FENCE);
     }
-    boolean all = resync;
     long deadline = System.nanoTime() + FENCE_TIMEOUT.toNanos();
     try {
       while (fencesSeen < touches) {
         long left = deadline - System.nanoTime();
         WatchKey key = left > 0 ? open.service.poll(left, TimeUnit.NANOSECONDS) : null;
         if (key == null) {
-          return closeAndPassFully(); // the notifications are late or broken: check everything
+          // the notifications are late or broken: check everything
+          return closeAndPassFully(FullPass.FENCE);
         }
-        if (!take(key, named)) {
-          return closeAndPassFully();
+        FullPass lost = take(key, named);
+        if (lost != null) {
+          return closeAndPassFully(lost);
         }
       }
       // keys signalled before the fence are queued by now
       for (WatchKey key = open.service.poll(); key != null; key = open.service.poll()) {
-        if (!take(key, named)) {
-          return closeAndPassFully();
+        FullPass lost = take(key, named);
+        if (lost != null) {
+          return closeAndPassFully(lost);
         }
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      return closeAndPassFully();
+      return closeAndPassFully(FullPass.FENCE);
     }
     for (Path path : named) {
       WatchKey key = watched.get(path);
@@ -237,12 +258,11 @@ final class OwnedFileWatch {
         // a watched folder itself removed, renamed or replaced: watch it afresh
         key.cancel();
         watched.remove(path);
-        all = true;
+        why = FullPass.FOLDER_LOST;
       }
     }
-    if (all) {
-      lastFullPass = clock.instant();
-      fullPasses++;
+    if (why != null) {
+      fullPass(why);
       return new Changes(true, relative(named), Set.of());
     }
     fresh.addAll(unwatched);
@@ -252,6 +272,11 @@ final class OwnedFileWatch {
   /** How many times {@link #changes} answered "check everything" (for tests). */
   long fullPasses() {
     return fullPasses;
+  }
+
+  /** Why the last full pass was made; null before the first. */
+  FullPass lastFullPass() {
+    return lastReason;
   }
 
   private Set<String> relative(Set<Path> paths) {
@@ -264,17 +289,18 @@ final class OwnedFileWatch {
     return out;
   }
 
-  private Changes fullPass() {
+  private Changes fullPass(FullPass why) {
     lastFullPass = clock.instant();
     fullPasses++;
+    lastReason = why;
     return Changes.ALL;
   }
 
-  private Changes closeAndPassFully() {
+  private Changes closeAndPassFully(FullPass why) {
     open.close();
     watched.clear();
     unwatched.clear();
-    return fullPass();
+    return fullPass(why);
   }
 
   /** Watches {@code folder} unless it is; false if it cannot be watched. */
@@ -311,14 +337,14 @@ final class OwnedFileWatch {
   }
 
   /**
-   * Collects the paths {@code key}'s events name, counting fence events. False if events were
-   * lost or the folder is no longer watched.
+   * Collects the paths {@code key}'s events name, counting fence events. Null, or why every
+   * file must be checked: events were lost or the folder is no longer watched.
    */
-  private boolean take(WatchKey key, Set<Path> named) {
+  private FullPass take(WatchKey key, Set<Path> named) {
     Path folder = (Path) key.watchable();
     for (WatchEvent<?> event : key.pollEvents()) {
       if (event.kind() == OVERFLOW) {
-        return false;
+        return FullPass.OVERFLOW;
       }
       Path path = folder.resolve((Path) event.context());
       if (path.equals(fence)) {
@@ -331,8 +357,8 @@ final class OwnedFileWatch {
     }
     if (!key.reset()) {
       watched.remove(folder);
-      return false;
+      return FullPass.FOLDER_LOST;
     }
-    return true;
+    return null;
   }
 }

@@ -81,6 +81,7 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     assertEquals(0600, store.readOwned().get(CERT).mode());
     assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.OVERFLOW, store.lastFullStatusPass());
     // the watch is opened afresh and serves the next change
     store.readOwned();
     Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-r-----"));
@@ -99,6 +100,7 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     clock.advance(Duration.ofSeconds(1));
     store.readOwned();
     assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.RESYNC, store.lastFullStatusPass());
   }
 
   @Test
@@ -155,5 +157,6 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     assertEquals(null, store.readOwned().get(CONFIG));
     assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.NO_WATCH, store.lastFullStatusPass());
   }
 }
