@@ -72,20 +72,21 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
   void fallsBackToTheFullPassWhenEventsOverflow() throws IOException {
     readUntilTrusted();
     long fullPasses = store.fullStatusPasses();
-    // more events than a watch key holds (512 in the JDK): later events, the mode change's
-    // among them, are lost and only an OVERFLOW says so
+    // more events in one folder than a watch key holds (512 in the JDK): later events of that
+    // folder, the mode change's among them, are lost and only an OVERFLOW says so
     for (int i = 0; i < 600; i++) {
       Files.createFile(root.resolve("unrelated-" + i));
     }
-    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-------"));
 
-    assertEquals(0600, store.readOwned().get(CERT).mode());
+    assertEquals(0600, store.readOwned().get(CONFIG).mode());
     assertEquals(fullPasses + 1, store.fullStatusPasses());
     assertEquals(OwnedFileWatch.FullPass.OVERFLOW, store.lastFullStatusPass());
     // the watch is opened afresh and serves the next change
     store.readOwned();
-    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-r-----"));
-    assertEquals(0640, store.readOwned().get(CERT).mode());
+    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-r-----"));
+    assertEquals(0640, store.readOwned().get(CONFIG).mode());
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
   }
 
   @Test
