@@ -40,12 +40,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Whenever the notifications may have missed something, the answer is "check everything" (the
  * full status pass): no watch yet or the watch cannot be opened (the per-user limit of inotify
  * instances), an {@code OVERFLOW} (too many events between two reads; the watch is then opened
- * afresh), a watched folder itself removed or replaced, a fence event that does not come within
- * {@link #FENCE_TIMEOUT}, and at least every {@link #RESYNC} by the injected clock, so that a
- * missed event (a change through a memory mapping, for one) is never missed for long. A folder
- * that cannot be watched (the per-user limit of inotify watches) has its files checked on every
- * read, and is tried again at the next full pass. A folder watched for the first time has its
- * files checked in that read: they may have changed before the watch began.
+ * afresh), a fence event that does not come within
+ * {@link #FENCE_TIMEOUT}, the output folder itself replaced, and at least every {@link #RESYNC}
+ * by the injected clock, so that a missed event (a change through a memory mapping, for one) is
+ * never missed for long. A folder that cannot be watched (the per-user limit of inotify watches)
+ * has its files checked on every read, and is tried again at the next full pass. A folder
+ * watched for the first time, or again after it was removed, renamed or replaced, has its files
+ * checked in that read: they may have changed before the watch began.
  *
  * <p>Below {@code watchFrom} owned files no watch is opened at all: checking a few hundred files
  * costs less than a notification thread, and small deployments keep their inotify instances.
@@ -77,7 +78,7 @@ final class OwnedFileWatch {
     OVERFLOW,
     /** The fence's event did not come in time, or the fence could not be touched. */
     FENCE,
-    /** A watched folder was removed, renamed or replaced, or the output folder is unwatchable. */
+    /** The output folder cannot be watched, or it was removed, renamed or replaced. */
     FOLDER_LOST
   }
 
@@ -167,6 +168,8 @@ final class OwnedFileWatch {
   private final int watchFrom;
   private final Open open = new Open();
   private final Map<Path, WatchKey> watched = new HashMap<>();
+  /** Folders whose key died (removed, or moved away); watched afresh by the next read. */
+  private final Set<Path> lost = new HashSet<>();
   /** Folders whose registration failed; tried again at the next full pass. */
   private final Set<Path> unwatched = new HashSet<>();
   /** Fence touches made and fence events seen with the current service. */
@@ -213,7 +216,13 @@ final class OwnedFileWatch {
     Set<Path> fresh = new HashSet<>();
     Set<Path> wanted = new HashSet<>();
     for (String folder : folders) {
-      wanted.add(folder.isEmpty() ? root : root.resolve(folder).normalize());
+      // with the folders between it and the output folder: their events name a folder replaced
+      for (Path path = root.resolve(folder).normalize(); path.startsWith(root);
+          path = path.getParent()) {
+        if (!wanted.add(path)) {
+          break;
+        }
+      }
     }
     // the root holds the fence and must be watched, whatever else is
     if (!register(root, fresh)) {
@@ -252,13 +261,28 @@ final class OwnedFileWatch {
       Thread.currentThread().interrupt();
       return closeAndPassFully(FullPass.FENCE);
     }
+    // A watched folder removed, renamed or replaced (an event in its parent names it, or its key
+    // died): watch whatever is there now, and check its files in this read, as a new folder's.
+    // A folder created before it was first watched lands here too, harmlessly.
+    Set<Path> lost = new HashSet<>(this.lost);
+    this.lost.clear();
     for (Path path : named) {
-      WatchKey key = watched.get(path);
+      for (Path folder : watched.keySet()) {
+        if (folder.startsWith(path)) {
+          lost.add(folder);
+        }
+      }
+    }
+    for (Path folder : lost) {
+      if (folder.equals(root)) {
+        return closeAndPassFully(FullPass.FOLDER_LOST);
+      }
+      WatchKey key = watched.remove(folder);
       if (key != null) {
-        // a watched folder itself removed, renamed or replaced: watch it afresh
         key.cancel();
-        watched.remove(path);
-        why = FullPass.FOLDER_LOST;
+      }
+      if (wanted.contains(folder)) {
+        register(folder, fresh);
       }
     }
     if (why != null) {
@@ -300,6 +324,7 @@ final class OwnedFileWatch {
     open.close();
     watched.clear();
     unwatched.clear();
+    lost.clear();
     return fullPass(why);
   }
 
@@ -356,8 +381,7 @@ final class OwnedFileWatch {
       }
     }
     if (!key.reset()) {
-      watched.remove(folder);
-      return FullPass.FOLDER_LOST;
+      lost.add(folder);
     }
     return null;
   }

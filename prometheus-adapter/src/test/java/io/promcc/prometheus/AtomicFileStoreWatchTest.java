@@ -129,6 +129,25 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
   }
 
   @Test
+  void watchesAFolderReplacedBehindItsBackAfresh() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    Files.move(root.resolve("certs"), root.resolve("certs-old"));
+
+    assertEquals(null, store.readOwned().get(CERT));
+    Files.createDirectory(root.resolve("certs"));
+    Files.copy(root.resolve("certs-old/a-crt.pem"), root.resolve(CERT));
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
+    assertEquals(0600, store.readOwned().get(CERT).mode());
+    // the old folder's events are no longer taken for the new one's
+    Files.setPosixFilePermissions(root.resolve("certs-old/a-crt.pem"),
+        PosixFilePermissions.fromString("rw-rw----"));
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("r--r-----"));
+    assertEquals(0440, store.readOwned().get(CERT).mode());
+    assertEquals(fullPasses, store.fullStatusPasses());
+  }
+
+  @Test
   void checksTheFilesOfAFolderItCannotWatchOnEveryRead() throws IOException {
     store = watched(root, new OwnedFileWatch.Watcher() {
       @Override
