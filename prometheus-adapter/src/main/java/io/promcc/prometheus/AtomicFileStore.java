@@ -54,6 +54,10 @@ import java.util.TreeMap;
  * belongs to someone else: the store refuses to replace it and never deletes it. Only temporary
  * files the manifest names are ever cleaned up.
  *
+ * <p>{@link #readOwned()} asks the file system about each owned file's status (see
+ * {@link OwnedFileCache}); from {@value OwnedFileWatch#WATCH_FROM} owned files on, only about the
+ * files a change notification named since the last read (see {@link OwnedFileWatch}).
+ *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
  *

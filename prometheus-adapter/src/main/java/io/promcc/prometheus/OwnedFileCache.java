@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The owned files as last read from disk, reused while a file's status is unchanged: at 10,000
  * clusters {@link AtomicFileStore#readOwned()} then costs one {@code lstat} per file instead of
- * reading 40,000 files. Every call still asks the file system about every file, so a file
- * changed, replaced, re-moded or removed behind the store's back shows up as before.
+ * reading 40,000 files. Without a watch every read asks the file system about every file, so a
+ * file changed, replaced, re-moded or removed behind the store's back shows up as before; with
+ * one ({@link OwnedFileWatch}), {@link #lastRead} serves the files no event named.
  *
  * <p>A file is taken as unchanged when its inode, size, modification time and mode are those of
  * the last read. A modification in the same clock tick as the last read, keeping the size, would
