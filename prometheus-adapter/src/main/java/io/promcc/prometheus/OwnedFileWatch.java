@@ -39,8 +39,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Whenever the notifications may have missed something, the answer is "check everything" (the
  * full status pass): no watch yet or the watch cannot be opened (the per-user limit of inotify
- * instances), an {@code OVERFLOW} (too many events between two reads; the watch is then opened
- * afresh), a fence event that does not come within
+ * instances; tried again after {@link #RESYNC}), an {@code OVERFLOW} (too many events between two
+ * reads; a new watch starts before that full pass), a fence event that does not come within
  * {@link #FENCE_TIMEOUT}, the output folder itself replaced, and at least every {@link #RESYNC}
  * by the injected clock, so that a missed event (a change through a memory mapping, for one) is
  * never missed for long. A folder that cannot be watched (the per-user limit of inotify watches)
@@ -176,6 +176,8 @@ final class OwnedFileWatch {
   private long touches;
   private long fencesSeen;
   private Instant lastFullPass = Instant.MIN;
+  /** No watch is opened before this (after one could not be opened, or its fence was late). */
+  private Instant openAfter = Instant.MIN;
   private long fullPasses;
   private FullPass lastReason;
 
@@ -199,11 +201,7 @@ final class OwnedFileWatch {
     }
     FullPass why = clock.instant().isBefore(lastFullPass.plus(RESYNC)) ? null : FullPass.RESYNC;
     if (open.service == null) {
-      try {
-        open.service = watcher.open(root);
-        touches = 0;
-        fencesSeen = 0;
-      } catch (IOException | UnsupportedOperationException unavailable) {
+      if (clock.instant().isBefore(openAfter) || !openService()) {
         return fullPass(FullPass.NO_WATCH);
       }
       why = FullPass.NO_WATCH;
@@ -226,15 +224,20 @@ final class OwnedFileWatch {
     }
     // the root holds the fence and must be watched, whatever else is
     if (!register(root, fresh)) {
-      return closeAndPassFully(FullPass.FOLDER_LOST);
+      // as a late fence: without the output folder watched, no fence can work for a while
+      return closeAndPassFully(FullPass.FOLDER_LOST, Set.of());
     }
     for (Path folder : wanted) {
       register(folder, fresh);
     }
-    try {
-      touchFence();
-    } catch (IOException cannotFence) {
-      return closeAndPassFully(FullPass.FENCE);
+    // A full pass needs no fence: it looks at every file after this point anyway, and an event
+    // from before it that comes late only names a file once more next time.
+    if (why == null) {
+      try {
+        touchFence();
+      } catch (IOException cannotFence) {
+        return closeAndPassFully(FullPass.FENCE, wanted);
+      }
     }
     long deadline = System.nanoTime() + FENCE_TIMEOUT.toNanos();
     try {
@@ -243,23 +246,23 @@ final class OwnedFileWatch {
         WatchKey key = left > 0 ? open.service.poll(left, TimeUnit.NANOSECONDS) : null;
         if (key == null) {
           // the notifications are late or broken: check everything
-          return closeAndPassFully(FullPass.FENCE);
+          return closeAndPassFully(FullPass.FENCE, wanted);
         }
         FullPass lost = take(key, named);
         if (lost != null) {
-          return closeAndPassFully(lost);
+          return closeAndPassFully(lost, wanted);
         }
       }
       // keys signalled before the fence are queued by now
       for (WatchKey key = open.service.poll(); key != null; key = open.service.poll()) {
         FullPass lost = take(key, named);
         if (lost != null) {
-          return closeAndPassFully(lost);
+          return closeAndPassFully(lost, wanted);
         }
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      return closeAndPassFully(FullPass.FENCE);
+      return closeAndPassFully(FullPass.FENCE, wanted);
     }
     // A watched folder removed, renamed or replaced (an event in its parent names it, or its key
     // died): watch whatever is there now, and check its files in this read, as a new folder's.
@@ -275,7 +278,7 @@ final class OwnedFileWatch {
     }
     for (Path folder : lost) {
       if (folder.equals(root)) {
-        return closeAndPassFully(FullPass.FOLDER_LOST);
+        return closeAndPassFully(FullPass.FOLDER_LOST, wanted);
       }
       WatchKey key = watched.remove(folder);
       if (key != null) {
@@ -320,12 +323,40 @@ final class OwnedFileWatch {
     return Changes.ALL;
   }
 
-  private Changes closeAndPassFully(FullPass why) {
+  /**
+   * Closes the watch and answers "check everything". After lost events or a replaced output
+   * folder a new watch starts at once, before that full pass, so the next read is served by
+   * events again; after a late fence (notifications broken, or a machine too busy to deliver
+   * them) or with nothing {@code wanted} (the output folder could not be watched) none is opened
+   * for {@link #RESYNC}, so that reads do not each wait for a fence.
+   */
+  private Changes closeAndPassFully(FullPass why, Set<Path> wanted) {
     open.close();
     watched.clear();
     unwatched.clear();
     lost.clear();
+    if (why == FullPass.FENCE || wanted.isEmpty()) {
+      openAfter = clock.instant().plus(RESYNC);
+    } else if (openService()) {
+      Set<Path> ignored = new HashSet<>();
+      register(root, ignored);
+      wanted.forEach(folder -> register(folder, ignored));
+    }
     return fullPass(why);
+  }
+
+  /** Opens a new watch service; false (and none tried for {@link #RESYNC}) if it cannot. */
+  private boolean openService() {
+    try {
+      open.service = watcher.open(root);
+      touches = 0;
+      fencesSeen = 0;
+      return true;
+    } catch (IOException | UnsupportedOperationException unavailable) {
+      // the per-user limit of inotify instances, or no notifications on this file system
+      openAfter = clock.instant().plus(RESYNC);
+      return false;
+    }
   }
 
   /** Watches {@code folder} unless it is; false if it cannot be watched. */

@@ -11,12 +11,17 @@ import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.Watchable;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,13 +87,10 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     assertEquals(0600, store.readOwned().get(CONFIG).mode());
     assertEquals(fullPasses + 1, store.fullStatusPasses());
     assertEquals(OwnedFileWatch.FullPass.OVERFLOW, store.lastFullStatusPass());
-    // the watch is opened afresh (one more full pass) and serves the next change
-    store.readOwned();
-    assertEquals(OwnedFileWatch.FullPass.NO_WATCH, store.lastFullStatusPass());
-    fullPasses = store.fullStatusPasses();
+    // a new watch started before that full pass and serves the next change
     Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-r-----"));
     assertEquals(0640, store.readOwned().get(CONFIG).mode());
-    assertEquals(fullPasses, store.fullStatusPasses());
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
   }
 
   @Test
@@ -168,6 +170,82 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
 
     assertEquals(0600, store.readOwned().get(CERT).mode());
+  }
+
+  @Test
+  void stopsWaitingForEventsForAMinuteWhenAFenceIsLate() throws IOException {
+    List<String> opened = new ArrayList<>();
+    store = watched(root, new OwnedFileWatch.Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        opened.add(root.toString());
+        return new SilentWatchService();
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) {
+        return ((SilentWatchService) service).key(folder);
+      }
+    });
+    readUntilTrusted();
+    assertEquals(OwnedFileWatch.FullPass.FENCE, store.lastFullStatusPass());
+    assertEquals(1, opened.size());
+    Files.delete(root.resolve(CONFIG));
+
+    assertEquals(null, store.readOwned().get(CONFIG));
+    assertEquals(OwnedFileWatch.FullPass.NO_WATCH, store.lastFullStatusPass());
+    assertEquals(1, opened.size(), "no watch, and no wait for a fence, within the minute");
+    clock.advance(OwnedFileWatch.RESYNC);
+    store.readOwned();
+    assertEquals(2, opened.size());
+  }
+
+  /** A watch service whose events never come: every fence is late. */
+  private static final class SilentWatchService implements WatchService {
+    WatchKey key(Path folder) {
+      return new WatchKey() {
+        @Override
+        public boolean isValid() {
+          return true;
+        }
+
+        @Override
+        public List<WatchEvent<?>> pollEvents() {
+          return List.of();
+        }
+
+        @Override
+        public boolean reset() {
+          return true;
+        }
+
+        @Override
+        public void cancel() {}
+
+        @Override
+        public Watchable watchable() {
+          return folder;
+        }
+      };
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public WatchKey poll() {
+      return null;
+    }
+
+    @Override
+    public WatchKey poll(long timeout, TimeUnit unit) {
+      return null; // as if the timeout had passed
+    }
+
+    @Override
+    public WatchKey take() {
+      throw new UnsupportedOperationException("the store never blocks without a timeout");
+    }
   }
 
   @Test
