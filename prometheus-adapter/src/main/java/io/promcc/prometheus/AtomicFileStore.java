@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.Iterables;
 import com.google.common.hash.Hashing;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
@@ -53,6 +54,10 @@ import java.util.TreeMap;
  * belongs to someone else: the store refuses to replace it and never deletes it. Only temporary
  * files the manifest names are ever cleaned up.
  *
+ * <p>{@link #readOwned()} asks the file system about each owned file's status (see
+ * {@link OwnedFileCache}); from {@value OwnedFileWatch#WATCH_FROM} owned files on, only about the
+ * files a change notification named since the last read (see {@link OwnedFileWatch}).
+ *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
  *
@@ -74,6 +79,10 @@ public final class AtomicFileStore implements ConfigStore {
   private final AtomicFiles files;
   private final RollbackArchive archive;
   private final OwnedFileCache ownedFiles;
+  private final OwnedFileWatch watch;
+  /** The manifest {@link #ownedFolders} were computed from. */
+  private Manifest foldersOf;
+  private Set<String> ownedFolders = Set.of();
   /** The manifest as last read or written, and the status of its file then. */
   private Manifest manifest;
   private ManifestStamp manifestStamp;
@@ -106,10 +115,21 @@ public final class AtomicFileStore implements ConfigStore {
   }
 
   AtomicFileStore(Path root, StepHook hook) {
+    this(root, hook, Clock.systemUTC(), OwnedFileWatch.Watcher.DEFAULT,
+        OwnedFileWatch.WATCH_FROM);
+  }
+
+  /**
+   * A store whose reads take change notifications from {@code watcher} once it owns
+   * {@code watchFrom} files, with time from {@code clock}.
+   */
+  AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
+      int watchFrom) {
     this.root = requireNonNull(root, "root == null").toAbsolutePath().normalize();
     this.files = new AtomicFiles(this.root, hook);
     this.archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
-    this.ownedFiles = new OwnedFileCache(Clock.systemUTC());
+    this.ownedFiles = new OwnedFileCache(clock);
+    this.watch = new OwnedFileWatch(this.root, clock, watcher, watchFrom);
   }
 
   /** The output folder. */
@@ -120,22 +140,62 @@ public final class AtomicFileStore implements ConfigStore {
   @Override
   public SortedMap<String, DesiredFile> readOwned() {
     Manifest manifest = readManifest();
+    OwnedFileWatch.Changes changes = watch.changes(foldersOf(manifest),
+        manifest.owned().size() + manifest.claimed().size());
     SortedMap<String, DesiredFile> out = new TreeMap<>();
-    manifest.owned().forEach((path, entry) -> readFile(path, entry)
+    manifest.owned().forEach((path, entry) -> readFile(path, entry, changes)
         .ifPresent(file -> out.put(path, file)));
-    manifest.claimed().forEach((path, entry) -> readFile(path, entry)
+    manifest.claimed().forEach((path, entry) -> readFile(path, entry, changes)
         .filter(file -> file.sha256().equals(entry.sha256()))
         .ifPresent(file -> out.put(path, file)));
     return out;
   }
 
+  /** How many reads checked every owned file's status (for tests). */
+  long fullStatusPasses() {
+    return watch.fullPasses();
+  }
+
+  /** Why the last read checked every owned file's status (for tests). */
+  OwnedFileWatch.FullPass lastFullStatusPass() {
+    return watch.lastFullPass();
+  }
+
+  /** The folders (relative, {@code ""} for the output folder) the manifest lists files in. */
+  private Set<String> foldersOf(Manifest manifest) {
+    if (manifest != foldersOf) {
+      Set<String> folders = new HashSet<>();
+      String last = null;
+      for (String path : Iterables.concat(manifest.owned().keySet(),
+          manifest.claimed().keySet())) {
+        int slash = path.lastIndexOf('/');
+        // sorted paths: a folder's files come together, so most paths need no new string
+        if (last != null && slash == last.length() && path.startsWith(last)) {
+          continue;
+        }
+        last = slash < 0 ? "" : path.substring(0, slash);
+        folders.add(last);
+      }
+      ownedFolders = Set.copyOf(folders);
+      foldersOf = manifest;
+    }
+    return ownedFolders;
+  }
+
   /** The owned file at {@code path}; empty if it is gone. */
-  private Optional<DesiredFile> readFile(String path, Manifest.Entry entry) {
+  private Optional<DesiredFile> readFile(String path, Manifest.Entry entry,
+      OwnedFileWatch.Changes changes) {
+    if (!changes.mustCheck(path)) {
+      DesiredFile unchanged = ownedFiles.lastRead(path, entry.kind());
+      if (unchanged != null) {
+        return Optional.of(unchanged);
+      }
+    }
     Path file = resolve(path);
     try {
       // listed but gone (removed by hand, or claimed by a write that crashed before writing
       // it): empty, and the diff will write it again
-      return ownedFiles.read(path, file, entry.kind());
+      return ownedFiles.read(path, file, entry.kind(), !changes.named(path));
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot read owned file", file, ex);
     }

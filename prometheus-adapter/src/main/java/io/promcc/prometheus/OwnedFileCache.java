@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The owned files as last read from disk, reused while a file's status is unchanged: at 10,000
  * clusters {@link AtomicFileStore#readOwned()} then costs one {@code lstat} per file instead of
- * reading 40,000 files. Every call still asks the file system about every file, so a file
- * changed, replaced, re-moded or removed behind the store's back shows up as before.
+ * reading 40,000 files. Without a watch every read asks the file system about every file, so a
+ * file changed, replaced, re-moded or removed behind the store's back shows up as before; with
+ * one ({@link OwnedFileWatch}), {@link #lastRead} serves the files no event named.
  *
  * <p>A file is taken as unchanged when its inode, size, modification time and mode are those of
  * the last read. A modification in the same clock tick as the last read, keeping the size, would
@@ -61,6 +62,25 @@ final class OwnedFileCache {
    * @throws IOException if it cannot be read
    */
   Optional<DesiredFile> read(String path, Path file, FileKind kind) throws IOException {
+    return read(path, file, kind, true);
+  }
+
+  /**
+   * The owned file as last read, if its status was checked then and it had settled; null if it
+   * must be checked now. With a watch reporting no change since, that is still what is on disk.
+   */
+  DesiredFile lastRead(String path, FileKind kind) {
+    Cached cached = byPath.get(path);
+    return cached != null && cached.settled() && cached.inode() != null
+        && cached.content().kind() == kind ? cached.content() : null;
+  }
+
+  /**
+   * As {@link #read(String, Path, FileKind)}; with {@code trustStatus} false the bytes are read
+   * even if the status is unchanged (a change notification named the file).
+   */
+  Optional<DesiredFile> read(String path, Path file, FileKind kind, boolean trustStatus)
+      throws IOException {
     PosixFileAttributes status;
     try {
       status = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -70,7 +90,8 @@ final class OwnedFileCache {
     }
     int mode = AtomicFiles.modeOf(status.permissions());
     Cached cached = byPath.get(path);
-    if (cached != null && cached.content().kind() == kind && cached.unchanged(status, mode)) {
+    if (trustStatus && cached != null && cached.content().kind() == kind
+        && cached.unchanged(status, mode)) {
       return Optional.of(cached.content());
     }
     // status first, bytes after: a change in between makes the next status differ, so the worst

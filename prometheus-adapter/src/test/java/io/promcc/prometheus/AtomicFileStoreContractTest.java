@@ -18,6 +18,11 @@ class AtomicFileStoreContractTest extends ConfigStoreContract {
   @Override
   protected ConfigStore newStore() {
     root = temp.resolve("out-" + System.nanoTime());
+    return newStore(root);
+  }
+
+  /** The store under test; without a watch at this size. */
+  AtomicFileStore newStore(Path root) {
     return new AtomicFileStore(root);
   }
 

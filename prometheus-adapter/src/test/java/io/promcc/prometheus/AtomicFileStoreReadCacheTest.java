@@ -29,30 +29,35 @@ import org.junit.jupiter.api.io.TempDir;
  * file's status; whatever changes behind the store's back still shows.
  */
 class AtomicFileStoreReadCacheTest {
-  private static final String CONFIG = "prometheus.yml";
-  private static final String CERT = "certs/a-crt.pem";
+  static final String CONFIG = "prometheus.yml";
+  static final String CERT = "certs/a-crt.pem";
   /** Long before now: a file this old has settled, and its status alone is trusted. */
-  private static final FileTime HOUR_AGO = FileTime.from(Instant.now().minusSeconds(3600));
+  static final FileTime HOUR_AGO = FileTime.from(Instant.now().minusSeconds(3600));
 
   @TempDir Path root;
-  private AtomicFileStore store;
-  private DesiredState state;
+  AtomicFileStore store;
+  DesiredState state;
+
+  /** The store under test; without a watch at this size. */
+  AtomicFileStore newStore(Path root) {
+    return new AtomicFileStore(root);
+  }
 
   @BeforeEach
   void writeOneCluster() {
-    store = new AtomicFileStore(root);
+    store = newStore(root);
     SortedMap<String, DesiredFile> files = new TreeMap<>(TestStates.certificateFiles("a",
         ThrowawayCa.create("a-ca").issueClient("a")));
     state = TestStates.of(TestStates.staticJobs("x"), files);
     store.write(state, FileDiff.between(state, store.readOwned()));
   }
 
-  private void settle(String path) throws IOException {
+  void settle(String path) throws IOException {
     Files.setLastModifiedTime(root.resolve(path), HOUR_AGO);
   }
 
   /** Replaces the bytes in place, keeping size, inode and (as given) the modification time. */
-  private void overwriteInPlace(String path, String text, FileTime modified) throws IOException {
+  void overwriteInPlace(String path, String text, FileTime modified) throws IOException {
     Path file = root.resolve(path);
     assertEquals(Files.size(file), text.getBytes(StandardCharsets.UTF_8).length);
     Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -61,7 +66,7 @@ class AtomicFileStoreReadCacheTest {
     }
   }
 
-  private static String sameLength(String text) {
+  static String sameLength(String text) {
     return text.substring(0, text.length() - 2) + "#\n";
   }
 

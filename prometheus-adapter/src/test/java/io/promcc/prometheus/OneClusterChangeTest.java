@@ -47,8 +47,13 @@ class OneClusterChangeTest {
     }
     Planner kept = new Planner(ScrapeProfile.defaultProfile(), BaseConfig.empty());
     return Reconciler.builder().clusterSource(clusters).certificateSource(certificates)
-        .planner(kept).settings(settings(mode)).store(new AtomicFileStore(root))
+        .planner(kept).settings(settings(mode)).store(newStore(root))
         .validator(new LocalValidation(root, Optional.empty())).build();
+  }
+
+  /** The store under test; without a watch at this size. */
+  AtomicFileStore newStore(Path root) {
+    return new AtomicFileStore(root);
   }
 
   private static ControllerSettings settings(OutputMode mode) {

@@ -1,0 +1,262 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.testing.MutableClock;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.Watchable;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every read-cache case again with the folders watched from the first owned file on, and what
+ * only the watch can do: see a change its status hides, and check no more than events name.
+ */
+class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
+  private final MutableClock clock = MutableClock.startingNow();
+
+  @Override
+  AtomicFileStore newStore(Path root) {
+    return watched(root, OwnedFileWatch.Watcher.DEFAULT);
+  }
+
+  private AtomicFileStore watched(Path root, OwnedFileWatch.Watcher watcher) {
+    return new AtomicFileStore(root, AtomicFileStore.StepHook.NONE, clock, watcher, 0);
+  }
+
+  /** Reads until the status of every file is trusted (settled, checked after settling). */
+  private void readUntilTrusted() throws IOException {
+    settle(CONFIG);
+    settle(CERT);
+    store.readOwned();
+    store.readOwned();
+  }
+
+  @Test
+  @Override
+  void trustsTheStatusOfASettledFileAlone() throws IOException {
+    // with the watch, an edit that puts inode, size, time and mode back is still an event
+    readUntilTrusted();
+    String original = Files.readString(root.resolve(CONFIG));
+    long fullPasses = store.fullStatusPasses();
+    overwriteInPlace(CONFIG, sameLength(original), HOUR_AGO);
+
+    assertEquals(sameLength(original), store.readOwned().get(CONFIG).text());
+    assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  @Test
+  void readsFromTheEventsAloneWhenNothingChanged() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+
+    SortedMap<String, DesiredFile> read = store.readOwned();
+
+    assertSame(state.files().get(CERT), read.get(CERT));
+    assertEquals(state.files(), read);
+    assertEquals(fullPasses, store.fullStatusPasses());
+  }
+
+  @Test
+  void fallsBackToTheFullPassWhenEventsOverflow() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    // more events in one folder than a watch key holds (512 in the JDK): later events of that
+    // folder, the mode change's among them, are lost and only an OVERFLOW says so
+    for (int i = 0; i < 600; i++) {
+      Files.createFile(root.resolve("unrelated-" + i));
+    }
+    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-------"));
+
+    assertEquals(0600, store.readOwned().get(CONFIG).mode());
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.OVERFLOW, store.lastFullStatusPass());
+    // a new watch started before that full pass and serves the next change
+    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-r-----"));
+    assertEquals(0640, store.readOwned().get(CONFIG).mode());
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
+  }
+
+  @Test
+  void checksEverythingOnceAMinuteByTheClock() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+
+    store.readOwned();
+    clock.advance(OwnedFileWatch.RESYNC.minus(Duration.ofSeconds(1)));
+    store.readOwned();
+    assertEquals(fullPasses, store.fullStatusPasses());
+    clock.advance(Duration.ofSeconds(1));
+    store.readOwned();
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.RESYNC, store.lastFullStatusPass());
+  }
+
+  @Test
+  void watchesAFolderTheStoreCreatesLater() throws IOException {
+    // a cluster added later: its certificates go to a folder no read has watched yet
+    SortedMap<String, DesiredFile> files = new TreeMap<>(state.files());
+    files.remove(TestStates.CONFIG);
+    TestStates.certificateFiles("b", ThrowawayCa.create("b-ca").issueClient("b"))
+        .forEach((path, file) -> files.put("more/" + Path.of(path).getFileName(), file));
+    DesiredState two = TestStates.of(TestStates.staticJobs("x"), files);
+    readUntilTrusted();
+    store.write(two, FileDiff.between(two, store.readOwned()));
+    String added = "more/b-crt.pem";
+    store.readOwned(); // watches "more", and checks its files: they changed before the watch
+    Files.setLastModifiedTime(root.resolve(added), HOUR_AGO);
+    store.readOwned();
+    store.readOwned();
+    long fullPasses = store.fullStatusPasses();
+    Files.setPosixFilePermissions(root.resolve(added), PosixFilePermissions.fromString("rw-------"));
+
+    assertEquals(0600, store.readOwned().get(added).mode());
+    assertEquals(fullPasses, store.fullStatusPasses());
+  }
+
+  @Test
+  void watchesAFolderReplacedBehindItsBackAfresh() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    Files.move(root.resolve("certs"), root.resolve("certs-old"));
+
+    assertEquals(null, store.readOwned().get(CERT));
+    Files.createDirectory(root.resolve("certs"));
+    Files.copy(root.resolve("certs-old/a-crt.pem"), root.resolve(CERT));
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
+    assertEquals(0600, store.readOwned().get(CERT).mode());
+    // the old folder's events are no longer taken for the new one's
+    Files.setPosixFilePermissions(root.resolve("certs-old/a-crt.pem"),
+        PosixFilePermissions.fromString("rw-rw----"));
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("r--r-----"));
+    assertEquals(0440, store.readOwned().get(CERT).mode());
+    assertEquals(fullPasses, store.fullStatusPasses());
+  }
+
+  @Test
+  void checksTheFilesOfAFolderItCannotWatchOnEveryRead() throws IOException {
+    store = watched(root, new OwnedFileWatch.Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        return DEFAULT.open(root);
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) throws IOException {
+        if (folder.endsWith("certs")) {
+          throw new IOException("User limit of inotify watches reached");
+        }
+        return DEFAULT.register(service, folder);
+      }
+    });
+    readUntilTrusted();
+    // status only, as without a watch: an edit the status shows
+    Files.setPosixFilePermissions(root.resolve(CERT), PosixFilePermissions.fromString("rw-------"));
+
+    assertEquals(0600, store.readOwned().get(CERT).mode());
+  }
+
+  @Test
+  void stopsWaitingForEventsForAMinuteWhenAFenceIsLate() throws IOException {
+    List<String> opened = new ArrayList<>();
+    store = watched(root, new OwnedFileWatch.Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        opened.add(root.toString());
+        return new SilentWatchService();
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) {
+        return ((SilentWatchService) service).key(folder);
+      }
+    });
+    readUntilTrusted();
+    assertEquals(OwnedFileWatch.FullPass.FENCE, store.lastFullStatusPass());
+    assertEquals(1, opened.size());
+    Files.delete(root.resolve(CONFIG));
+
+    assertEquals(null, store.readOwned().get(CONFIG));
+    assertEquals(OwnedFileWatch.FullPass.NO_WATCH, store.lastFullStatusPass());
+    assertEquals(1, opened.size(), "no watch, and no wait for a fence, within the minute");
+    clock.advance(OwnedFileWatch.RESYNC);
+    store.readOwned();
+    assertEquals(2, opened.size());
+  }
+
+  /** A watch service whose events never come: every fence is late. */
+  private static final class SilentWatchService implements WatchService {
+    WatchKey key(Path folder) {
+      return new WatchKey() {
+        @Override
+        public boolean isValid() {
+          return true;
+        }
+
+        @Override
+        public List<WatchEvent<?>> pollEvents() {
+          return List.of();
+        }
+
+        @Override
+        public boolean reset() {
+          return true;
+        }
+
+        @Override
+        public void cancel() {}
+
+        @Override
+        public Watchable watchable() {
+          return folder;
+        }
+      };
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public WatchKey poll() {
+      return null;
+    }
+
+    @Override
+    public WatchKey poll(long timeout, TimeUnit unit) {
+      return null; // as if the timeout had passed
+    }
+
+    @Override
+    public WatchKey take() {
+      throw new UnsupportedOperationException("the store never blocks without a timeout");
+    }
+  }
+
+  @Test
+  void checksEveryFileWhenNoWatchCanBeOpened() throws IOException {
+    store = watched(root, OwnedFileWatch.Watcher.NONE);
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    Files.delete(root.resolve(CONFIG));
+
+    assertEquals(null, store.readOwned().get(CONFIG));
+    assertEquals(fullPasses + 1, store.fullStatusPasses());
+    assertEquals(OwnedFileWatch.FullPass.NO_WATCH, store.lastFullStatusPass());
+  }
+}

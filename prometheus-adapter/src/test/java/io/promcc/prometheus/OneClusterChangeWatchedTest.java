@@ -1,0 +1,13 @@
+package io.promcc.prometheus;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The kept-running reconciler again, its store watching its folders from the first file on. */
+class OneClusterChangeWatchedTest extends OneClusterChangeTest {
+  @Override
+  AtomicFileStore newStore(Path root) {
+    return new AtomicFileStore(root, AtomicFileStore.StepHook.NONE, Clock.systemUTC(),
+        OwnedFileWatch.Watcher.DEFAULT, 0);
+  }
+}
