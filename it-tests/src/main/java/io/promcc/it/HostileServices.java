@@ -295,11 +295,15 @@ public final class HostileServices {
   /**
    * The in-cluster API server URLs a Service {@code namespace/name} may carry: all but those
    * naming the Service itself ({@code name.namespace}, {@code .svc} and {@code .svc.<domain>}),
-   * which the adapter accepts (docs/kube-adapter.md), so that Service {@code kubernetes} in
-   * namespace {@code default} never gets {@code https://kubernetes.default.svc} as a URL that
-   * must be refused.
+   * which the adapter accepts (docs/kube-adapter.md), so that Service {@code vault} in namespace
+   * {@code vault} never gets {@code https://vault.vault.svc:8200} as a URL that must be
+   * refused. Service {@code kubernetes} in namespace {@code default}, the host's own API server,
+   * has no such exception: every URL is refused for it.
    */
   static List<String> inClusterNameUrls(String namespace, String name) {
+    if (namespace.equals("default") && name.equals("kubernetes")) {
+      return IN_CLUSTER_URLS; // the host's own API server has no own name to point at
+    }
     String own = name + "." + namespace;
     List<String> urls = new ArrayList<>();
     for (String url : IN_CLUSTER_URLS) {

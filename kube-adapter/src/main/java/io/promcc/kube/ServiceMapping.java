@@ -247,8 +247,11 @@ public final class ServiceMapping {
       return reject(subject, INVALID_API_SERVER,
           Problems.format(field, value, "needs a host name") + where);
     }
-    String own = meta.getName() + "." + meta.getNamespace();
-    Optional<ApiServerHosts.Refusal> refusal = hosts.check(host, Set.of(own));
+    // default/kubernetes is the host cluster's own API server (its API server keeps that
+    // Service): its name is never a guest cluster's own
+    Set<String> own = "default".equals(meta.getNamespace()) && "kubernetes".equals(meta.getName())
+        ? Set.of() : Set.of(meta.getName() + "." + meta.getNamespace());
+    Optional<ApiServerHosts.Refusal> refusal = hosts.check(host, own);
     if (refusal.isPresent()) {
       return reject(subject, refusal.get().reason(),
           Problems.format(field, value, refusal.get().problem()) + where);

@@ -185,6 +185,22 @@ class HostileServicesTest {
     }
   }
 
+  @Test
+  void theHostsOwnApiServerServiceHasNoOwnNameToPointAt() {
+    for (String url : List.of("https://kubernetes.default", "https://kubernetes.default.svc",
+        "https://kubernetes.default.svc.cluster.local:443")) {
+      V1Service service = guest("default", "kubernetes", "default", 443);
+      service.getMetadata().getAnnotations()
+          .put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, url);
+      assertEquals(ServiceMapping.API_SERVER_IN_CLUSTER_NAME, assertInstanceOf(
+          Outcome.Rejected.class, mapping.map(service), url).rejection().reason(), url);
+    }
+    V1Service other = guest("default", "master", "default", 443);
+    other.getMetadata().getAnnotations()
+        .put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://master.default.svc");
+    assertInstanceOf(Outcome.Mapped.class, mapping.map(other), "another Service of default");
+  }
+
   private void check(List<String> wrong, String reason, String... urls) {
     for (String url : urls) {
       Outcome outcome = mapping.map(withUrl(url));
