@@ -13,10 +13,13 @@ import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -431,10 +434,11 @@ class HttpPrometheusControlTest {
 
   @Test
   void readsThePidFileAgainBeforeEachSignal(@TempDir Path work) throws Exception {
-    // a program named prometheus that SIGHUP ends: each signal shows as the end of its process
+    // a program named prometheus that SIGHUP ends: each signal shows as the end of its process.
+    // perl (Debian's perl-base is essential) restores SIGHUP's default action first: a test run
+    // under nohup would otherwise start it with SIGHUP ignored, and no signal would end it
     Path prometheus = work.resolve("prometheus");
-    Files.copy(Files.exists(Path.of("/usr/bin/sleep")) ? Path.of("/usr/bin/sleep")
-        : Path.of("/bin/sleep"), prometheus);
+    Files.copy(Path.of("/usr/bin/perl"), prometheus);
     Files.setPosixFilePermissions(prometheus, PosixFilePermissions.fromString("rwx------"));
     Path pidFile = work.resolve("prometheus.pid");
     HttpPrometheusControl control = control(settings(server.url("/").uri())
@@ -442,8 +446,13 @@ class HttpPrometheusControlTest {
     List<Process> started = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
-        Process process = new ProcessBuilder(prometheus.toString(), "600").start();
+        Process process = new ProcessBuilder(prometheus.toString(), "-e",
+            "$SIG{HUP} = 'DEFAULT'; $| = 1; print \"ready\\n\"; sleep 600")
+            .start();
         started.add(process);
+        // the signal must not come before perl has restored the default action
+        assertEquals("ready", new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8)).readLine());
         Files.writeString(pidFile, process.pid() + "\n");
         enqueueRuntimeInfoPastTheLastLoad();
 
