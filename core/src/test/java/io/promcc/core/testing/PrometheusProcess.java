@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,13 +58,9 @@ public final class PrometheusProcess implements AutoCloseable {
     return new Builder(configFile, workDir);
   }
 
-  /** A loopback port that is free now (the kernel's pick, not handed out again soon). */
+  /** A loopback port that is free now, outside the ephemeral range (see {@link FreePorts}). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
+    return FreePorts.next();
   }
 
   /** Options of {@link PrometheusProcess}. Not thread-safe. */
