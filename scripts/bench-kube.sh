@@ -12,7 +12,7 @@
 #     scripts/bench-kube.sh --clusters 1000        # any option of
 #                                                  # io.promcc.it.bench.KubernetesModeBench:
 #                                                  # --clusters --changes --guests shared|refused
-#                                                  # --poll
+#                                                  # --poll --prometheus-flag
 #     scripts/bench-kube.sh --quick                # a smoke run (tiny sizes)
 #
 # Results: it-tests/target/bench-kube/results.md (a Markdown table) and stdout; the folder also

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -113,6 +114,11 @@ public final class Args {
       return otherwise;
     }
     return value;
+  }
+
+  /** The value as given, or empty if not given. */
+  public Optional<String> text(String name) {
+    return Optional.ofNullable(values.get(name));
   }
 
   /**

@@ -121,6 +121,7 @@ public final class KubernetesModeStack implements AutoCloseable {
     private final Map<String, String> controllerFlags = new LinkedHashMap<>();
     private final Map<String, String> controllerEnv = new LinkedHashMap<>();
     private final List<String> controllerJvmOptions = new ArrayList<>();
+    private final List<String> prometheusFlags = new ArrayList<>();
 
     private Builder(Path workDir, Path appJar, Path prometheusBinary) {
       this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
@@ -151,6 +152,12 @@ public final class KubernetesModeStack implements AutoCloseable {
     /** A JVM option of the controller's process. */
     public Builder controllerJvmOption(String option) {
       controllerJvmOptions.add(requireNonNull(option, "option == null"));
+      return this;
+    }
+
+    /** An extra command-line flag of Prometheus, e.g. {@code --enable-feature=...}. */
+    public Builder prometheusFlag(String flag) {
+      prometheusFlags.add(requireNonNull(flag, "flag == null"));
       return this;
     }
 
@@ -346,8 +353,10 @@ public final class KubernetesModeStack implements AutoCloseable {
       }
       return Files.isRegularFile(config);
     }, () -> "controller log:\n" + running.log().tail(40));
-    prometheus = PrometheusServer.builder(options.prometheusBinary, config,
-        workDir.resolve("prometheus")).port(prometheusPort).start();
+    PrometheusServer.Builder builder = PrometheusServer.builder(options.prometheusBinary, config,
+        workDir.resolve("prometheus")).port(prometheusPort);
+    options.prometheusFlags.forEach(builder::flag);
+    prometheus = builder.start();
     return prometheus;
   }
 

@@ -88,6 +88,7 @@ public final class KubernetesModeBench {
         .scrapeInterval(Duration.ofSeconds(30))
         // the controller's defaults, as users run it (the stack's tests use a shorter debounce)
         .controllerFlag("debounce", "250ms").controllerFlag("max-delay", "2s");
+    options.prometheusFlag().ifPresent(builder::prometheusFlag);
     if (options.guests().equals(SHARED)) {
       builder.controllerFlag("vault-pki-mount", "pki-" + SHARED)
           .controllerFlag("vault-pki-role", "role-" + SHARED);
@@ -219,14 +220,15 @@ public final class KubernetesModeBench {
 
   /** The command line. */
   record Options(Path work, Path appJar, Path prometheus, int clusters, int changes,
-      Duration poll, String guests) {
+      Duration poll, String guests, Optional<String> prometheusFlag) {
     static Options parse(String[] arguments) {
       Args args = Args.parse(arguments, Set.of("work", "app-jar", "prometheus", "clusters",
-          "changes", "poll", "guests"));
+          "changes", "poll", "guests", "prometheus-flag"));
       Options options = new Options(args.path("work"), args.path("app-jar"),
           args.path("prometheus"), args.number("clusters", 100, 1, 9_999),
           args.number("changes", 100, 1, 9_999), args.duration("poll", Duration.ofMillis(20)),
-          args.choice("guests", SHARED, List.of(SHARED, "refused")));
+          args.choice("guests", SHARED, List.of(SHARED, "refused")),
+          args.text("prometheus-flag"));
       args.check();
       return options;
     }
@@ -234,7 +236,8 @@ public final class KubernetesModeBench {
     @Override
     public String toString() {
       return "--clusters " + clusters + " --changes " + changes + " --poll " + poll.toMillis()
-          + "ms --guests " + guests;
+          + "ms --guests " + guests
+          + prometheusFlag.map(flag -> " --prometheus-flag=" + flag).orElse("");
     }
   }
 }
