@@ -39,6 +39,11 @@ final class ChangeReport {
             Stats.of(differences)));
   }
 
+  /** One row summarising {@code values}. */
+  static String row(String measure, String size, List<Duration> values) {
+    return row(measure, size, Stats.of(values));
+  }
+
   private static String row(String measure, String size, Stats stats) {
     return "| " + measure + " | " + size + " | median " + Stats.seconds(stats.median())
         + ", p99 " + Stats.seconds(stats.p99()) + " (" + stats + ") | |";

@@ -155,6 +155,8 @@ public final class KubernetesModeBench {
   private void change(Target target) throws IOException {
     List<Duration> latencies = new ArrayList<>();
     List<Duration> reloadTimes = new ArrayList<>();
+    List<Duration> waits = new ArrayList<>();
+    List<Duration> reconciles = new ArrayList<>();
     int multiLoad = 0;
     for (int i = 0; i < options.changes(); i++) {
       String id = String.format("n%04d", i);
@@ -166,6 +168,7 @@ public final class KubernetesModeBench {
         stack.deleteService(previous); // keeps the count at clusters + 1
       }
       long created = System.nanoTime();
+      Instant createdAt = Instant.now();
       target.create(id);
       Wait.until(STEP_TIMEOUT, options.poll(), id + "'s jobs loaded", () -> loaded(id),
           () -> stack.controller().log().tail(20));
@@ -173,6 +176,10 @@ public final class KubernetesModeBench {
       long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
           () -> previous.isEmpty() || !loaded(previous));
       multiLoad += loads > 1 ? 1 : 0;
+      ReconcileLog.firstReloadSince(stack.controller().log(), createdAt).ifPresent(r -> {
+        waits.add(Duration.between(createdAt, r.start()));
+        reconciles.add(r.duration());
+      });
       reloadTimes.add(ReloadTimes.lastAfter(stack.prometheus().log(), logged).orElseThrow(
           () -> new IllegalStateException("no reload time logged for " + id)));
       progress("change " + (i + 1) + ": " + Stats.seconds(latencies.get(i)) + " (Prometheus' "
@@ -182,6 +189,16 @@ public final class KubernetesModeBench {
         + "cluster's jobs loaded (status/config polled every " + options.poll().toMillis()
         + " ms; guests " + options.guests() + ")", (options.clusters() + 1) + " clusters, "
         + latencies.size() + " changes").forEach(this::line);
+    if (!waits.isEmpty()) {
+      // the controller's log time and Instant.now() here: one machine's clock
+      String size = (options.clusters() + 1) + " clusters, " + waits.size() + " of "
+          + latencies.size() + " changes";
+      line(ChangeReport.row("of the latency: Service created to the start of the reconcile "
+          + "that carried it (event, debounce, a reconcile still running; the controller's log)",
+          size, waits));
+      line(ChangeReport.row("of the latency: that reconcile, observe to verified (its "
+          + "duration in the controller's log)", size, reconciles));
+    }
   }
 
   private boolean loaded(String id) throws IOException {

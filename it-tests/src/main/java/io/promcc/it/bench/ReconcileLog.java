@@ -1,0 +1,56 @@
+package io.promcc.it.bench;
+
+import io.promcc.it.LogFile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's reconciles, read from its log: each line {@code <time> INFO
+ * ...ReconcileLoop: reconcile <outcome>: ... in <N> ms} gives when a reconcile ended and how
+ * long it took, so when it began. With the change's own start (taken on the same machine's
+ * clock), this splits a change-to-loaded latency into the wait before the reconcile that carried
+ * it (the event's way to the controller, the debounce, a reconcile still running) and the
+ * reconcile itself.
+ */
+final class ReconcileLog {
+  private static final Pattern LINE = Pattern.compile(
+      "^(\\S+Z) \\S+ \\S+ReconcileLoop: reconcile (\\S+?):.* in (\\d+) ms$");
+
+  /**
+   * One reconcile.
+   *
+   * @param start when it began (its end minus its duration, to the millisecond)
+   * @param duration how long it took, observing to verifying
+   * @param outcome the word the log gives, e.g. {@code reloaded} or {@code unchanged}
+   */
+  record Reconcile(Instant start, Duration duration, String outcome) {}
+
+  private ReconcileLog() {}
+
+  /** Every reconcile the log names, in the order logged. */
+  static List<Reconcile> of(LogFile log) {
+    List<Reconcile> out = new ArrayList<>();
+    for (String line : log.lines()) {
+      Matcher m = LINE.matcher(line);
+      if (m.find()) {
+        Duration took = Duration.ofMillis(Long.parseLong(m.group(3)));
+        out.add(new Reconcile(Instant.parse(m.group(1)).minus(took), took, m.group(2)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The first reconcile that reloaded Prometheus and began at or after {@code since}: the one
+   * that carried a change made at {@code since}.
+   */
+  static Optional<Reconcile> firstReloadSince(LogFile log, Instant since) {
+    return of(log).stream().filter(r -> r.outcome().equals("reloaded"))
+        .filter(r -> !r.start().isBefore(since)).findFirst();
+  }
+}
