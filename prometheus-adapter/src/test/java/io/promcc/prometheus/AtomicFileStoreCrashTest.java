@@ -221,7 +221,8 @@ class AtomicFileStoreCrashTest {
   }
 
   private static boolean isTemporary(String relativePath) {
-    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp");
+    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp")
+        || relativePath.equals(ManifestFiles.JOURNAL_TEMP);
   }
 
   private static void assertForeignFilesUntouched(Path root, List<String> foreign, String when)
@@ -331,7 +332,7 @@ class AtomicFileStoreCrashTest {
             .filter(p -> isTemporary(p) && !userTemps.containsKey(p)).toList(),
             "temporary files left " + when);
       }
-      List<String> manifest = Files.readAllLines(root.resolve(".promcc-manifest"));
+      List<String> manifest = AtomicFileStore.manifestLines(root);
       assertTrue(manifest.stream().noneMatch(l -> l.startsWith("temp ") || l.equals("pending")),
           "the manifest still names a write in progress " + when + ": " + manifest);
       for (Map.Entry<String, String> user : userTemps.entrySet()) {

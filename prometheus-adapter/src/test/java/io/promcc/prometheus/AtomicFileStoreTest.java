@@ -97,7 +97,7 @@ class AtomicFileStoreTest {
     DesiredState state = stateWith("{}", Map.of("a", A));
     write(store, state);
 
-    String manifest = Files.readString(tmp.resolve(AtomicFileStore.MANIFEST));
+    String manifest = String.join("\n", AtomicFileStore.manifestLines(tmp)) + "\n";
     for (Map.Entry<String, DesiredFile> e : state.files().entrySet()) {
       String line = "owned " + AtomicFileStore.sha256(e.getValue().content()) + " "
           + e.getValue().kind() + " 0" + Integer.toOctalString(e.getValue().mode()) + " "
