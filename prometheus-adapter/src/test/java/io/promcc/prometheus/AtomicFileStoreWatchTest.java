@@ -73,6 +73,41 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     assertEquals(fullPasses, store.fullStatusPasses());
   }
 
+  /**
+   * The answer a read updates from events, the files not trusted yet and the store's own
+   * changes of the manifest is, after each of writes (files changed, added and deleted) and
+   * edits, removals and additions behind the store's back, what a new store reads by status.
+   */
+  @Test
+  void anAnswerUpdatedFromEventsIsWhatAFreshStoreReads() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    SortedMap<String, DesiredFile> files = new TreeMap<>(state.files());
+    files.putAll(TestStates.certificateFiles("b", ThrowawayCa.create("b-ca").issueClient("b")));
+    DesiredState withB = TestStates.of(TestStates.staticJobs("y"), files);
+    List<String> steps = new ArrayList<>();
+
+    store.write(withB, FileDiff.between(withB, store.readOwned()));
+    assertEqualsFreshRead("a write adding b and changing the config", steps);
+    Files.writeString(root.resolve(TestStates.certPath("b")), "edited");
+    assertEqualsFreshRead("an edit behind the store's back", steps);
+    Files.delete(root.resolve(TestStates.keyPath("b")));
+    assertEqualsFreshRead("a removal behind the store's back", steps);
+    store.write(withB, FileDiff.between(withB, store.readOwned()));
+    assertEqualsFreshRead("the write repairing both", steps);
+    store.write(state, FileDiff.between(state, store.readOwned()));
+    assertEqualsFreshRead("a write deleting b", steps);
+    Files.writeString(root.resolve(TestStates.keyPath("b")), "someone else's");
+    assertEqualsFreshRead("someone else's file at a path the store deleted", steps);
+
+    assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  private void assertEqualsFreshRead(String after, List<String> steps) {
+    steps.add(after);
+    assertEquals(new AtomicFileStore(root).readOwned(), store.readOwned(), "after " + steps);
+  }
+
   @Test
   void fallsBackToTheFullPassWhenEventsOverflow() throws IOException {
     readUntilTrusted();
