@@ -43,11 +43,12 @@ import java.util.TreeMap;
  * {@link DesiredState#writeOrder()} (certificates and keys before the config that names them).
  *
  * <p>The ownership manifest {@value #MANIFEST} lists every file the store wrote (path, SHA-256,
- * kind, mode); changes are appended to its journal (see {@link ManifestFiles}). Before a write it records the paths the write will create or delete as
- * <em>claimed</em> with their hash, and the temporary files it will create; a claimed path counts
- * as the store's only while its file has exactly that hash, so a crash never leaves a file the
- * store wrote but does not know it owns, nor makes it take someone else's file for its own. After
- * the write the manifest lists the outcome. A path listed in no manifest but present on disk
+ * kind, mode); its changes are appended to a journal (see {@link ManifestFiles}). Before a
+ * write it records the paths the write will create or delete as <em>claimed</em> with their
+ * hash, and the temporary files it will create; a claimed path counts as the store's only while
+ * its file has exactly that hash, so a crash never leaves a file the store wrote but does not
+ * know it owns, nor makes it take someone else's file for its own. After the write the manifest
+ * lists the outcome. A path listed in no manifest but present on disk
  * belongs to someone else: the store refuses to replace it and never deletes it. Only temporary
  * files the manifest names are ever cleaned up.
  *
@@ -69,6 +70,8 @@ import java.util.TreeMap;
 public final class AtomicFileStore implements ConfigStore {
   /** File name of the ownership manifest inside the output folder. */
   public static final String MANIFEST = ".promcc-manifest";
+  /** File name of the ownership manifest's journal inside the output folder. */
+  public static final String JOURNAL = ".promcc-manifest.journal";
   /** Folder (inside the output folder) holding the last verified files by SHA-256. */
   public static final String VERIFIED_DIR = ".promcc-verified";
   /** The manifest's temporary file: a fixed name in the store's own {@code .promcc-} names. */

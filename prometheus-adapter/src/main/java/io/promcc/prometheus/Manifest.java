@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * promcc-manifest 2
- * generation &lt;n&gt;                 (which journal belongs to this file, see {@link ManifestFiles})
+ * generation &lt;n&gt;               (the journal naming it applies, see {@link ManifestFiles})
  * pending                      (only while a write is in progress)
  * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * claimed &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
@@ -84,17 +84,21 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
    * {@code owned} or {@code claimed} entry it changes. The words:
    *
    * <pre>
-   * pending                                   a write is in progress
-   * settled                                   no write in progress: pending off, no claims
-   * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;     the path is owned, with this entry
-   * claimed &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;   the path is claimed (and no longer owned)
-   * disowned &lt;path&gt;                          the path is no longer owned (its file is gone)
-   * temp &lt;path&gt;                              a temporary file of a write in progress
-   * temps-removed                             the temporary files named so far are gone
-   * verified-owned &lt;state&gt; &lt;config&gt; &lt;at&gt;   verified: the owned files now are the set
-   * rejected &lt;config hash&gt; &lt;reason&gt; &lt;msg&gt;    a config Prometheus rejected
-   * rejected-cleared                          no rejected config
+   * pending                           a write is in progress
+   * settled                           no write in progress: pending off, no claims
+   * owned &lt;entry&gt; &lt;path&gt;             the path is owned, with this entry
+   * claimed &lt;entry&gt; &lt;path&gt;           the path is claimed (and no longer owned)
+   * disowned &lt;path&gt;                  the path is no longer owned (its file is gone)
+   * temp &lt;path&gt;                      a temporary file of a write in progress
+   * temps-removed                     the temporary files named so far are gone
+   * verified-owned &lt;verification&gt;    verified: the owned files now are the verified set
+   * rejected &lt;rejection&gt;             a config Prometheus rejected
+   * rejected-cleared                  no rejected config
    * </pre>
+   *
+   * <p>An entry is {@code <sha256> <KIND> <mode>}, a verification
+   * {@code <state hash> <config hash> <loadedAt>}, a rejection
+   * {@code <config hash> <reason> <message>}, as in the manifest file.
    */
   record Change(List<String> lines, Set<String> paths) {
     Change {
@@ -194,7 +198,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
         + temporaryFiles.size() + verifiedFiles.size()));
     out.append("# files written by prometheus-config-controller; it deletes or replaces only "
         + "these. Do not edit.\n");
-    out.append("# changes since this file was written are in ").append(ManifestFiles.JOURNAL)
+    out.append("# changes since this file was written are in ").append(AtomicFileStore.JOURNAL)
         .append(" while it names this generation\n");
     out.append(HEADER).append('\n');
     out.append("generation ").append(generation).append('\n');

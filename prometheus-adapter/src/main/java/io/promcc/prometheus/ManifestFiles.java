@@ -20,9 +20,9 @@ import java.util.zip.CRC32;
 
 /**
  * The ownership {@link Manifest} on disk: the manifest file {@value AtomicFileStore#MANIFEST},
- * written whole, and its journal {@value #JOURNAL}, to which each change is appended, so that a
- * change of one cluster's files writes a few hundred bytes instead of the whole manifest (megabytes
- * at 10,000 clusters).
+ * written whole, and its journal {@value AtomicFileStore#JOURNAL}, to which each change is
+ * appended, so that a change of one cluster's files writes a few hundred bytes instead of the
+ * whole manifest (megabytes at 10,000 clusters).
  *
  * <p>The journal starts with {@code promcc-manifest-journal 1 <generation>}; then come records,
  * each the lines of one {@link Manifest.Change} and a line {@code end <crc32>} (the CRC-32, in
@@ -46,8 +46,6 @@ import java.util.zip.CRC32;
  * modification time). Not thread-safe: the store's one caller thread uses it.
  */
 final class ManifestFiles {
-  /** File name of the manifest's journal inside the output folder. */
-  static final String JOURNAL = ".promcc-manifest.journal";
   /** The journal's temporary file, while a new journal is created. */
   static final String JOURNAL_TEMP = ".promcc-manifest.journal.tmp";
   static final String JOURNAL_HEADER = "promcc-manifest-journal 1";
@@ -90,7 +88,7 @@ final class ManifestFiles {
     this.files = requireNonNull(files, "files == null");
     this.manifestFile = root.resolve(AtomicFileStore.MANIFEST);
     this.manifestTemp = root.resolve(AtomicFileStore.MANIFEST_TEMP);
-    this.journalFile = root.resolve(JOURNAL);
+    this.journalFile = root.resolve(AtomicFileStore.JOURNAL);
     this.journalTemp = root.resolve(JOURNAL_TEMP);
   }
 

@@ -153,7 +153,7 @@ class AtomicFileStoreReadCacheTest {
     store.readOwned();
     String without = AtomicFileStore.manifestLines(root).stream()
         .filter(line -> !line.endsWith(" " + CERT)).reduce("", (a, b) -> a + b + "\n");
-    Files.deleteIfExists(root.resolve(ManifestFiles.JOURNAL));
+    Files.deleteIfExists(root.resolve(AtomicFileStore.JOURNAL));
     Files.writeString(root.resolve(AtomicFileStore.MANIFEST), without);
 
     assertFalse(store.readOwned().containsKey(CERT));

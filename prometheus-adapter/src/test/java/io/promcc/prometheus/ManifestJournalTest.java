@@ -53,7 +53,7 @@ class ManifestJournalTest {
   }
 
   private long journalBytes() throws IOException {
-    Path journal = root.resolve(ManifestFiles.JOURNAL);
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
     return Files.exists(journal) ? Files.size(journal) : 0;
   }
 
@@ -104,7 +104,7 @@ class ManifestJournalTest {
     }
 
     assertTrue(writes > 10, "folded after " + writes + " writes");
-    assertFalse(Files.exists(root.resolve(ManifestFiles.JOURNAL)));
+    assertFalse(Files.exists(root.resolve(AtomicFileStore.JOURNAL)));
     assertEquals(manyClusters(TestStates.staticJobs("x" + writes)).files(),
         new AtomicFileStore(root).readOwned());
   }
@@ -126,7 +126,7 @@ class ManifestJournalTest {
       }
       renamed[0] = step == AtomicFileStore.Step.RENAMED
           && path.getFileName().toString().equals(AtomicFileStore.MANIFEST)
-          && Files.exists(root.resolve(ManifestFiles.JOURNAL));
+          && Files.exists(root.resolve(AtomicFileStore.JOURNAL));
     });
     crashing.markVerified(new Verification("first", "c", Instant.EPOCH));
     DesiredState last = null;
@@ -139,7 +139,7 @@ class ManifestJournalTest {
       // the folding's folder sync
     }
     assertTrue(renamed[0], "never folded");
-    Path journal = root.resolve(ManifestFiles.JOURNAL);
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
     String journalText = Files.readString(journal, StandardCharsets.UTF_8);
     assertTrue(journalText.contains("verified-owned first"), journalText);
 
@@ -165,7 +165,7 @@ class ManifestJournalTest {
     write(store, manyClusters(TestStates.staticJobs("x")));
     write(store, manyClusters(TestStates.staticJobs("y")));
     write(store, manyClusters(TestStates.staticJobs("z")));
-    Path journal = root.resolve(ManifestFiles.JOURNAL);
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
     String text = Files.readString(journal);
     int firstEnd = text.indexOf("\nend ") + "\nend ".length();
     Files.writeString(journal, text.substring(0, firstEnd) + "00000000"
