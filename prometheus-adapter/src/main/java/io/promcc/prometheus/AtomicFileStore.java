@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -273,8 +274,14 @@ public final class AtomicFileStore implements ConfigStore {
     // every desired path, not only this diff's: a diff applied in parts must not write its first
     // part when a later part would be refused
     List<String> unowned = new ArrayList<>();
+    // both sorted by path: one walk instead of a lookup per path (40,000 at 10,000 clusters)
+    Iterator<String> ownedPaths = owned.keySet().iterator();
+    String ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
     for (String path : desired.files().keySet()) {
-      if (!owned.containsKey(path) && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+      while (ownedPath != null && ownedPath.compareTo(path) < 0) {
+        ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
+      }
+      if (!path.equals(ownedPath) && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
         unowned.add(path);
       }
     }
