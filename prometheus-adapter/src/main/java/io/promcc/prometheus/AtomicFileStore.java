@@ -353,7 +353,8 @@ public final class AtomicFileStore implements ConfigStore {
     for (String path : diff.writes()) {
       outcome.owned(path, entryOf(desired.files().get(path)));
     }
-    commit(during, outcome.settled().build()); // the deleted paths' claims go with the others
+    // the deleted paths' claims go with the others; the temporary files were all renamed
+    commit(during, renamedAll(outcome.settled(), temps).build());
   }
 
   @Override
@@ -473,8 +474,17 @@ public final class AtomicFileStore implements ConfigStore {
       touchedDirs.add(file.getParent());
     }
     touchedDirs.forEach(files::fsyncDirectory);
-    commit(during, outcome.settled().build());
+    commit(during, renamedAll(outcome.settled(), temps).build());
     return true;
+  }
+
+  /**
+   * {@code outcome} of a write whose {@code temps} were all renamed into place (and their
+   * folders fsynced): the manifest need not name them any more.
+   */
+  private static Manifest.Change.Builder renamedAll(Manifest.Change.Builder outcome,
+      List<Path> temps) {
+    return temps.isEmpty() ? outcome : outcome.tempsRemoved();
   }
 
   /**
