@@ -110,10 +110,6 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
       return new Builder();
     }
 
-    boolean isEmpty() {
-      return lines.isEmpty();
-    }
-
     /** Collects a change's lines in order. */
     static final class Builder {
       private final List<String> lines = new ArrayList<>();

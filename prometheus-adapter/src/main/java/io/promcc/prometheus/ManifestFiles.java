@@ -241,7 +241,7 @@ final class ManifestFiles {
   }
 
   /** A record: the lines, then {@code end <crc32 of the lines' bytes>}. */
-  static byte[] record(List<String> lines) {
+  private static byte[] record(List<String> lines) {
     StringBuilder text = new StringBuilder();
     lines.forEach(line -> text.append(line).append('\n'));
     byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
