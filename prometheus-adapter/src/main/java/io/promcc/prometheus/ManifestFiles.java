@@ -141,14 +141,14 @@ final class ManifestFiles {
     files.deleteTemporary(journalTemp);
     byte[] record = record(change.lines());
     boolean fresh = journal == Journal.NONE || journal == Journal.STALE;
-    long header = fresh ? header(next.generation()).length : 0;
+    byte[] header = fresh ? header(next.generation()) : new byte[0];
     if (manifestStamp == null || journal == Journal.TORN
-        || journalBytes + header + record.length > manifestBytes) {
+        || journalBytes + header.length + record.length > manifestBytes) {
       return compact(next);
     }
     known = false; // until the change is done: a failure half-way reads the files again
     if (fresh) {
-      byte[] bytes = concat(header(next.generation()), record);
+      byte[] bytes = concat(header, record);
       files.replaceAtomically(journalFile, journalTemp, bytes, 0640, true);
       journal = Journal.OPEN;
       journalBytes = bytes.length;
