@@ -16,11 +16,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -29,8 +31,8 @@ import java.util.stream.Stream;
  * store and validation, clusters and certificates from in-memory sources. Prints, per output
  * mode: the first reconcile (every file written), a reconcile with nothing changed (the full
  * observe, plan, validate and diff), and one cluster changed among N (its files written), with
- * the time of each phase, the files written with their bytes and the bytes of the ownership
- * manifest the write replaced, and heap and RSS after a GC.
+ * the time of each phase, the files written with their bytes and the bytes written to the
+ * ownership manifest and its journal, and heap and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
@@ -68,14 +70,14 @@ public final class ReconcileScale {
           .certificateSource(certificates).planner(planner).settings(Fleet.settings(mode))
           .store(new AtomicFileStore(dir))
           .validator(new LocalValidation(dir, Optional.empty())).build();
-      report(dir, mode, "first (all written)", reconciler.reconcile());
+      report(dir, mode, "first (all written)", reconciler);
       for (int r = 0; r < rounds; r++) {
-        report(dir, mode, "nothing changed", reconciler.reconcile());
+        report(dir, mode, "nothing changed", reconciler);
       }
       GuestCluster first = fleet.clusters().get(0);
       for (int r = 0; r < rounds; r++) {
         clusters.put(first.withLabels(Map.of("round", Integer.toString(r))));
-        report(dir, mode, "one cluster changed", reconciler.reconcile());
+        report(dir, mode, "one cluster changed", reconciler);
       }
       System.gc();
       Runtime rt = Runtime.getRuntime();
@@ -88,20 +90,48 @@ public final class ReconcileScale {
     }
   }
 
-  private static void report(Path dir, OutputMode mode, String what, ReconcileResult result)
+  /** Runs one reconcile and prints what it did. */
+  private static void report(Path dir, OutputMode mode, String what, Reconciler reconciler)
       throws IOException {
+    ManifestStatus before = ManifestStatus.of(dir);
+    ReconcileResult result = reconciler.reconcile();
     List<String> phases = new ArrayList<>();
     result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
     long bytes = 0;
     for (String path : result.written()) {
       bytes += Files.size(dir.resolve(path));
     }
-    // a write replaces the ownership manifest twice (its intent, then the outcome)
-    long manifest = result.written().isEmpty() && result.deleted().isEmpty() ? 0
-        : 2 * Files.size(dir.resolve(AtomicFileStore.MANIFEST));
+    long manifest = ManifestStatus.of(dir).bytesWrittenSince(before);
     System.out.printf(Locale.ROOT, "  %-17s %-20s %6d ms  %s written=%d files %d B + manifest"
         + " %d B (%s)%n", mode, what, result.duration().toMillis(), result.outcome().label(),
         result.written().size(), bytes, manifest, String.join(", ", phases));
+  }
+
+  /** The ownership manifest's file and its journal: which inode, how many bytes. */
+  private record ManifestStatus(Object manifest, long manifestBytes, Object journal,
+      long journalBytes) {
+    static ManifestStatus of(Path dir) throws IOException {
+      Path manifest = dir.resolve(AtomicFileStore.MANIFEST);
+      Path journal = dir.resolve(AtomicFileStore.JOURNAL);
+      return new ManifestStatus(inode(manifest), Files.exists(manifest) ? Files.size(manifest) : 0,
+          inode(journal), Files.exists(journal) ? Files.size(journal) : 0);
+    }
+
+    private static Object inode(Path file) throws IOException {
+      return Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class).fileKey()
+          : null;
+    }
+
+    /**
+     * At least the bytes written to the manifest since {@code before}: the manifest file if it
+     * was replaced (once, though it may have been twice), what the journal grew by (all of it,
+     * if it is a new one).
+     */
+    long bytesWrittenSince(ManifestStatus before) {
+      long written = Objects.equals(manifest, before.manifest) ? 0 : manifestBytes;
+      return written + (journal == null ? 0 : Objects.equals(journal, before.journal)
+          ? journalBytes - before.journalBytes : journalBytes);
+    }
   }
 
   private static String rss() {

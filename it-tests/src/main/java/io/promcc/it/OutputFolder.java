@@ -2,6 +2,7 @@ package io.promcc.it;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -26,13 +27,10 @@ import org.bouncycastle.openssl.PEMParser;
 /**
  * The folder the controller shares with Prometheus ({@code --out}), read from outside as an
  * operator would after a crash: which files are there with which SHA-256, what the controller's
- * manifest ({@code .promcc-manifest}, see docs/delivery.md) says, and whether every certificate
- * and key file is whole. Thread-safe (reads the folder each time).
+ * manifest ({@code .promcc-manifest} with its journal replayed, see docs/delivery.md) says, and
+ * whether every certificate and key file is whole. Thread-safe (reads the folder each time).
  */
 public final class OutputFolder {
-  /** The manifest's name at the top of the folder. */
-  public static final String MANIFEST = ".promcc-manifest";
-
   private final Path root;
 
   /** The output folder at {@code root}. */
@@ -79,15 +77,12 @@ public final class OutputFolder {
     }
   }
 
-  /** The manifest's lines (none if there is no manifest yet). */
+  /**
+   * The manifest's lines, with the changes its journal holds applied, as the controller reads
+   * them (none if there is no manifest yet).
+   */
   public List<String> manifest() {
-    try {
-      return Files.readAllLines(root.resolve(MANIFEST), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + root.resolve(MANIFEST), e);
-    }
+    return AtomicFileStore.manifestLines(root);
   }
 
   /**

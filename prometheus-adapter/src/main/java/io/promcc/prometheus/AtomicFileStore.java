@@ -17,18 +17,16 @@ import io.promcc.core.port.Verification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,17 +44,20 @@ import java.util.TreeMap;
  * {@link DesiredState#writeOrder()} (certificates and keys before the config that names them).
  *
  * <p>The ownership manifest {@value #MANIFEST} lists every file the store wrote (path, SHA-256,
- * kind, mode). Before a write it records the paths the write will create or delete as
- * <em>claimed</em> with their hash, and the temporary files it will create; a claimed path counts
- * as the store's only while its file has exactly that hash, so a crash never leaves a file the
- * store wrote but does not know it owns, nor makes it take someone else's file for its own. After
- * the write the manifest lists the outcome. A path listed in no manifest but present on disk
+ * kind, mode); its changes are appended to a journal (see {@link ManifestFiles}). Before a
+ * write it records the paths the write will create or delete as <em>claimed</em> with their
+ * hash, and the temporary files it will create; a claimed path counts as the store's only while
+ * its file has exactly that hash, so a crash never leaves a file the store wrote but does not
+ * know it owns, nor makes it take someone else's file for its own. After the write the manifest
+ * lists the outcome. A path listed in no manifest but present on disk
  * belongs to someone else: the store refuses to replace it and never deletes it. Only temporary
  * files the manifest names are ever cleaned up.
  *
  * <p>{@link #readOwned()} asks the file system about each owned file's status (see
  * {@link OwnedFileCache}); from {@value OwnedFileWatch#WATCH_FROM} owned files on, only about the
- * files a change notification named since the last read (see {@link OwnedFileWatch}).
+ * files a change notification named since the last read (see {@link OwnedFileWatch}), and then
+ * it updates its last answer for those files and the ones its own changes of the manifest
+ * named, instead of building it anew.
  *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
@@ -70,6 +71,8 @@ import java.util.TreeMap;
 public final class AtomicFileStore implements ConfigStore {
   /** File name of the ownership manifest inside the output folder. */
   public static final String MANIFEST = ".promcc-manifest";
+  /** File name of the ownership manifest's journal inside the output folder. */
+  public static final String JOURNAL = ".promcc-manifest.journal";
   /** Folder (inside the output folder) holding the last verified files by SHA-256. */
   public static final String VERIFIED_DIR = ".promcc-verified";
   /** The manifest's temporary file: a fixed name in the store's own {@code .promcc-} names. */
@@ -80,24 +83,18 @@ public final class AtomicFileStore implements ConfigStore {
   private final RollbackArchive archive;
   private final OwnedFileCache ownedFiles;
   private final OwnedFileWatch watch;
-  /** The manifest {@link #ownedFolders} were computed from. */
+  private final ManifestFiles manifests;
+  /** The folders (relative, {@code ""} for the output folder) manifest {@link #foldersOf} lists. */
   private Manifest foldersOf;
-  private Set<String> ownedFolders = Set.of();
-  /** The manifest as last read or written, and the status of its file then. */
-  private Manifest manifest;
-  private ManifestStamp manifestStamp;
-
+  private final Set<String> ownedFolders = new HashSet<>();
   /**
-   * What identifies one version of the manifest file. The store replaces it by rename (a new
-   * inode) on every change, so its own changes always show; a hand edit in place within the
-   * same clock tick and keeping the size would not, which is why the manifest says not to edit
-   * it.
+   * The last answer of {@link #readOwned()}, for manifest {@link #ownedOf}: the one it was read
+   * for, or one the store's own changes made of it, which changed the entries of the
+   * {@link #touched} paths only. Null: the next read reads everything.
    */
-  private record ManifestStamp(Object inode, long size, FileTime modified) {
-    static ManifestStamp of(BasicFileAttributes status) {
-      return new ManifestStamp(status.fileKey(), status.size(), status.lastModifiedTime());
-    }
-  }
+  private SortedMap<String, DesiredFile> lastOwned;
+  private Manifest ownedOf;
+  private final Set<String> touched = new HashSet<>();
 
   /**
    * A store writing below {@code root}; nothing is touched until the first call.
@@ -130,6 +127,18 @@ public final class AtomicFileStore implements ConfigStore {
     this.archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
     this.ownedFiles = new OwnedFileCache(clock);
     this.watch = new OwnedFileWatch(this.root, clock, watcher, watchFrom);
+    this.manifests = new ManifestFiles(this.root, files);
+  }
+
+  /**
+   * The ownership manifest of the output folder {@code root} as the store reads it (the manifest
+   * file with its journal replayed), in the manifest file's line format; empty if there is none.
+   * For operators and tests: the manifest file alone lags behind its journal.
+   */
+  public static List<String> manifestLines(Path root) {
+    Path folder = root.toAbsolutePath().normalize();
+    Manifest manifest = new ManifestFiles(folder, new AtomicFiles(folder, StepHook.NONE)).read();
+    return manifest == Manifest.EMPTY ? List.of() : manifest.format().lines().toList();
   }
 
   /** The output folder. */
@@ -139,16 +148,64 @@ public final class AtomicFileStore implements ConfigStore {
 
   @Override
   public SortedMap<String, DesiredFile> readOwned() {
-    Manifest manifest = readManifest();
+    Manifest manifest = manifests.read();
     OwnedFileWatch.Changes changes = watch.changes(foldersOf(manifest),
         manifest.owned().size() + manifest.claimed().size());
-    SortedMap<String, DesiredFile> out = new TreeMap<>();
-    manifest.owned().forEach((path, entry) -> readFile(path, entry, changes)
-        .ifPresent(file -> out.put(path, file)));
-    manifest.claimed().forEach((path, entry) -> readFile(path, entry, changes)
-        .filter(file -> file.sha256().equals(entry.sha256()))
-        .ifPresent(file -> out.put(path, file)));
-    return out;
+    if (lastOwned == null || ownedOf != manifest || changes.all()
+        || !changes.folders().isEmpty()) {
+      SortedMap<String, DesiredFile> out = new TreeMap<>();
+      manifest.owned().forEach((path, entry) -> readFile(path, entry, changes)
+          .ifPresent(file -> out.put(path, file)));
+      manifest.claimed().forEach((path, entry) -> readOwnedFile(manifest, path, changes)
+          .ifPresent(file -> out.put(path, file)));
+      lastOwned = Collections.unmodifiableSortedMap(out);
+    } else {
+      lastOwned = updated(lastOwned, manifest, changes);
+    }
+    ownedOf = manifest;
+    touched.clear();
+    return lastOwned;
+  }
+
+  /**
+   * {@code last} with the files the store's changes of the manifest named since, those an event
+   * named and those whose status alone is not trusted yet read again; {@code last} itself if
+   * none differs. Every other file would be served from {@link OwnedFileCache#lastRead} by a
+   * full pass: the same instance {@code last} holds.
+   */
+  private SortedMap<String, DesiredFile> updated(SortedMap<String, DesiredFile> last,
+      Manifest manifest, OwnedFileWatch.Changes changes) {
+    Set<String> check = new HashSet<>(touched);
+    check.addAll(changes.named());
+    check.addAll(ownedFiles.unsettled());
+    SortedMap<String, DesiredFile> out = null;
+    for (String path : check) {
+      DesiredFile now = readOwnedFile(manifest, path, changes).orElse(null);
+      if (now != last.get(path)) {
+        out = out == null ? new TreeMap<>(last) : out;
+        if (now == null) {
+          out.remove(path);
+        } else {
+          out.put(path, now);
+        }
+      }
+    }
+    return out == null ? last : Collections.unmodifiableSortedMap(out);
+  }
+
+  /**
+   * The file at {@code path} if the store owns it: an owned path's file, a claimed path's if it
+   * has the claimed hash; empty if neither, or if it is gone.
+   */
+  private Optional<DesiredFile> readOwnedFile(Manifest manifest, String path,
+      OwnedFileWatch.Changes changes) {
+    Manifest.Entry owned = manifest.owned().get(path);
+    if (owned != null) {
+      return readFile(path, owned, changes);
+    }
+    Manifest.Entry claim = manifest.claimed().get(path);
+    return claim == null ? Optional.empty() : readFile(path, claim, changes)
+        .filter(file -> file.sha256().equals(claim.sha256()));
   }
 
   /** How many reads checked every owned file's status (for tests). */
@@ -164,7 +221,7 @@ public final class AtomicFileStore implements ConfigStore {
   /** The folders (relative, {@code ""} for the output folder) the manifest lists files in. */
   private Set<String> foldersOf(Manifest manifest) {
     if (manifest != foldersOf) {
-      Set<String> folders = new HashSet<>();
+      ownedFolders.clear();
       String last = null;
       for (String path : Iterables.concat(manifest.owned().keySet(),
           manifest.claimed().keySet())) {
@@ -173,13 +230,17 @@ public final class AtomicFileStore implements ConfigStore {
         if (last != null && slash == last.length() && path.startsWith(last)) {
           continue;
         }
-        last = slash < 0 ? "" : path.substring(0, slash);
-        folders.add(last);
+        last = folderOf(path);
+        ownedFolders.add(last);
       }
-      ownedFolders = Set.copyOf(folders);
       foldersOf = manifest;
     }
-    return ownedFolders;
+    return Collections.unmodifiableSet(ownedFolders);
+  }
+
+  private static String folderOf(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
   }
 
   /** The owned file at {@code path}; empty if it is gone. */
@@ -205,16 +266,22 @@ public final class AtomicFileStore implements ConfigStore {
   public void write(DesiredState desired, FileDiff diff) {
     requireNonNull(desired, "desired == null");
     requireNonNull(diff, "diff == null");
-    Manifest before = readManifest();
     for (String path : diff.writes()) {
       requireWritablePath(desired, path);
     }
-    SortedMap<String, Manifest.Entry> owned = ownedNow(before);
+    Manifest before = settleDoubts(manifests.read());
+    SortedMap<String, Manifest.Entry> owned = before.owned();
     // every desired path, not only this diff's: a diff applied in parts must not write its first
     // part when a later part would be refused
     List<String> unowned = new ArrayList<>();
+    // both sorted by path: one walk instead of a lookup per path (40,000 at 10,000 clusters)
+    Iterator<String> ownedPaths = owned.keySet().iterator();
+    String ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
     for (String path : desired.files().keySet()) {
-      if (!owned.containsKey(path) && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+      while (ownedPath != null && ownedPath.compareTo(path) < 0) {
+        ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
+      }
+      if (!path.equals(ownedPath) && Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
         unowned.add(path);
       }
     }
@@ -228,13 +295,13 @@ public final class AtomicFileStore implements ConfigStore {
       }
     }
     files.ensureDirectory(root);
-    before = removeTemporaryFiles(before);
+    Manifest.Change.Builder intent = Manifest.Change.builder();
+    removeTemporaryFiles(before, intent);
 
     // Write-ahead: claim the paths this write creates or deletes, with their hash, and name its
     // temporary files, so a crash can strand neither a file of the store nor a temporary file,
     // and a file someone else puts at a claimed path later is not taken for the store's.
-    SortedMap<String, Manifest.Entry> intentOwned = new TreeMap<>(owned);
-    SortedMap<String, Manifest.Entry> claimed = new TreeMap<>();
+    intent.pending();
     List<Path> targets = new ArrayList<>();
     List<Path> temps = new ArrayList<>();
     // views of the desired files' bytes, not copies: at 10,000 clusters a first write would
@@ -245,8 +312,7 @@ public final class AtomicFileStore implements ConfigStore {
       Path target = resolve(path);
       DesiredFile file = desired.files().get(path);
       if (!owned.containsKey(path) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        intentOwned.remove(path);
-        claimed.put(path, entryOf(file));
+        intent.claimed(path, entryOf(file));
       }
       targets.add(target);
       temps.add(AtomicFiles.newTempPath(target));
@@ -254,9 +320,10 @@ public final class AtomicFileStore implements ConfigStore {
       modes.add(file.mode());
     }
     for (String path : diff.deletes()) {
-      claimed.put(path, intentOwned.remove(path));
+      intent.claimed(path, owned.get(path));
     }
-    writeManifest(before.intent(intentOwned, claimed, relative(temps)));
+    relative(temps).forEach(intent::temp);
+    Manifest during = commit(before, intent.build());
 
     // All temporary files first (fsync in parallel, so the file system can batch the flushes),
     // then the renames one by one in write order: certificates before the config naming them.
@@ -282,35 +349,36 @@ public final class AtomicFileStore implements ConfigStore {
     }
     touchedDirs.forEach(files::fsyncDirectory);
 
-    SortedMap<String, Manifest.Entry> after = new TreeMap<>(owned);
+    Manifest.Change.Builder outcome = Manifest.Change.builder();
     for (String path : diff.writes()) {
-      after.put(path, entryOf(desired.files().get(path)));
+      outcome.owned(path, entryOf(desired.files().get(path)));
     }
-    diff.deletes().forEach(after::remove);
-    writeManifest(before.settled(after));
+    // the deleted paths' claims go with the others; the temporary files were all renamed
+    commit(during, renamedAll(outcome.settled(), temps).build());
   }
 
   @Override
   public DeliveryRecord record() {
-    Manifest manifest = readManifest();
+    Manifest manifest = manifests.read();
     return new DeliveryRecord(manifest.verification(), manifest.rejected());
   }
 
   @Override
   public void markRejected(Optional<RejectedConfig> rejected) {
     requireNonNull(rejected, "rejected == null");
-    writeManifest(readManifest().withRejected(rejected));
+    commit(manifests.read(), Manifest.Change.builder().rejected(rejected).build());
   }
 
   @Override
   public void markVerified(Verification verification) {
     requireNonNull(verification, "verification == null");
-    Manifest manifest = readManifest();
-    SortedMap<String, Manifest.Entry> owned = ownedNow(manifest);
-    // a write that crashed may have left temporary files; the settled manifest below no longer
-    // names a write in progress, so they go now (a verification may follow a crash without a
-    // write, when the disk already holds the desired files)
-    manifest = removeTemporaryFiles(manifest);
+    Manifest manifest = settleDoubts(manifests.read());
+    SortedMap<String, Manifest.Entry> owned = manifest.owned();
+    // a write that crashed may have left temporary files; the settled manifest no longer names
+    // a write in progress, so they go now (a verification may follow a crash without a write,
+    // when the disk already holds the desired files)
+    Manifest.Change.Builder change = Manifest.Change.builder();
+    removeTemporaryFiles(manifest, change);
     archive.open();
     Set<String> kept = new HashSet<>();
     Set<String> previous = new HashSet<>();
@@ -322,7 +390,7 @@ public final class AtomicFileStore implements ConfigStore {
       }
     }
     archive.sync();
-    writeManifest(manifest.settled(owned).withVerified(verification, owned));
+    commit(manifest, change.verifiedOwned(verification).build());
     // Only now may copies of the previous verified set go: the manifest no longer names them.
     for (Manifest.Entry old : manifest.verifiedFiles().values()) {
       if (!kept.contains(old.sha256())) {
@@ -333,13 +401,15 @@ public final class AtomicFileStore implements ConfigStore {
 
   @Override
   public boolean restoreLastVerified() {
-    Manifest manifest = readManifest();
+    Manifest manifest = manifests.read();
     if (manifest.verification().isEmpty()) {
       return false;
     }
-    SortedMap<String, Manifest.Entry> owned = ownedNow(manifest);
+    manifest = settleDoubts(manifest);
+    SortedMap<String, Manifest.Entry> owned = manifest.owned();
     files.ensureDirectory(root);
-    manifest = removeTemporaryFiles(manifest);
+    Manifest.Change.Builder intent = Manifest.Change.builder();
+    removeTemporaryFiles(manifest, intent);
     SortedMap<String, Manifest.Entry> target = new TreeMap<>();
     manifest.verifiedFiles().forEach((path, want) -> {
       if (owned.containsKey(path) || !Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
@@ -352,9 +422,8 @@ public final class AtomicFileStore implements ConfigStore {
     List<String> order = new ArrayList<>(target.keySet());
     order.sort(Comparator.comparingInt((String p) -> target.get(p).kind().writeOrder())
         .thenComparing(Comparator.naturalOrder()));
-    SortedMap<String, Manifest.Entry> after = new TreeMap<>(owned);
-    SortedMap<String, Manifest.Entry> intentOwned = new TreeMap<>(owned);
-    SortedMap<String, Manifest.Entry> claimed = new TreeMap<>();
+    intent.pending();
+    Manifest.Change.Builder outcome = Manifest.Change.builder();
     List<Path> targets = new ArrayList<>();
     List<Path> temps = new ArrayList<>();
     List<byte[]> contents = new ArrayList<>();
@@ -365,15 +434,14 @@ public final class AtomicFileStore implements ConfigStore {
       Manifest.Entry now = currentEntry(file, want);
       if (want.kind().isConfig() ? want.equals(now) : now != null) {
         // a present certificate or key is never older than the verified one: keep it
-        after.put(path, now);
+        outcome.owned(path, now);
         continue;
       }
       contents.add(archive.read(want.sha256(), path));
       if (now == null) {
-        intentOwned.remove(path);
-        claimed.put(path, want);
+        intent.claimed(path, want);
       }
-      after.put(path, want);
+      outcome.owned(path, want);
       targets.add(file);
       temps.add(AtomicFiles.newTempPath(file));
       modes.add(want.mode());
@@ -384,14 +452,15 @@ public final class AtomicFileStore implements ConfigStore {
     for (String path : owned.keySet()) {
       if (!target.containsKey(path) && owned.get(path).kind().isConfig()) {
         stale.add(path);
-        claimed.put(path, intentOwned.remove(path));
-        after.remove(path);
+        intent.claimed(path, owned.get(path)); // the outcome's settling drops the claim
       }
     }
-    writeManifest(manifest.intent(intentOwned, claimed, relative(temps)));
+    relative(temps).forEach(intent::temp);
+    Manifest during = commit(manifest, intent.build());
 
     Set<Path> touchedDirs = new LinkedHashSet<>();
     ownedFiles.retainOnly(Set.of()); // a rollback is rare: read everything again after it
+    lastOwned = null;
     for (int i = 0; i < targets.size(); i++) {
       Path file = targets.get(i);
       files.ensureDirectory(file.getParent());
@@ -405,50 +474,82 @@ public final class AtomicFileStore implements ConfigStore {
       touchedDirs.add(file.getParent());
     }
     touchedDirs.forEach(files::fsyncDirectory);
-    writeManifest(manifest.settled(after));
+    commit(during, renamedAll(outcome.settled(), temps).build());
     return true;
   }
 
   /**
-   * What the store owns now: the owned files (with their hashes read from disk if a crash left
-   * them in doubt) and the claimed paths whose file has exactly the claimed hash.
+   * {@code outcome} of a write whose {@code temps} were all renamed into place (and their
+   * folders fsynced): the manifest need not name them any more.
    */
-  private SortedMap<String, Manifest.Entry> ownedNow(Manifest manifest) {
-    if (!manifest.pending() && manifest.claimed().isEmpty()) {
-      return manifest.owned();
+  private static Manifest.Change.Builder renamedAll(Manifest.Change.Builder outcome,
+      List<Path> temps) {
+    return temps.isEmpty() ? outcome : outcome.tempsRemoved();
+  }
+
+  /**
+   * Records {@code change} of {@code from} (the manifest last read or committed) and returns the
+   * manifest after it. The last answer of {@link #readOwned()} and the folder list follow it
+   * with the paths it names.
+   */
+  private Manifest commit(Manifest from, Manifest.Change change) {
+    Manifest next = manifests.commit(change);
+    if (ownedOf == from) {
+      ownedOf = next;
+      touched.addAll(change.paths());
     }
-    SortedMap<String, Manifest.Entry> out = new TreeMap<>();
+    if (foldersOf == from) {
+      foldersOf = next;
+      change.paths().forEach(path -> ownedFolders.add(folderOf(path)));
+    }
+    return next;
+  }
+
+  /**
+   * The manifest with what the store owns now: as it is, unless a crash left it in doubt (a
+   * write in progress, or claims). Then the owned files' hashes are read from disk (those gone
+   * are no longer owned), a claimed path whose file has exactly the claimed hash is owned, and
+   * that is recorded before anything else changes.
+   */
+  private Manifest settleDoubts(Manifest manifest) {
+    if (!manifest.pending() && manifest.claimed().isEmpty()) {
+      return manifest;
+    }
+    Manifest.Change.Builder settle = Manifest.Change.builder();
     if (manifest.pending()) {
       manifest.owned().forEach((path, entry) -> {
         Manifest.Entry actual = currentEntry(resolve(path), entry);
-        if (actual != null) {
-          out.put(path, actual);
+        if (actual == null) {
+          settle.disowned(path);
+        } else if (!actual.equals(entry)) {
+          settle.owned(path, actual);
         }
       });
-    } else {
-      out.putAll(manifest.owned());
     }
     manifest.claimed().forEach((path, claim) -> {
       Manifest.Entry actual = currentEntry(resolve(path), claim);
       if (actual != null && actual.sha256().equals(claim.sha256())) {
-        out.put(path, actual);
+        settle.owned(path, actual);
       }
     });
-    return out;
+    return commit(manifest, settle.settled().build());
   }
 
   /**
-   * Deletes the temporary files the manifest names (left by a crash) and returns the manifest
-   * without them. A file whose name merely looks like a temporary file is never touched.
+   * Deletes the temporary files the manifest names (left by a crash) and adds their removal to
+   * {@code change}. A file whose name merely looks like a temporary file is never touched.
    */
-  private Manifest removeTemporaryFiles(Manifest manifest) {
+  private void removeTemporaryFiles(Manifest manifest, Manifest.Change.Builder change) {
+    if (manifest.temporaryFiles().isEmpty()) {
+      return;
+    }
     for (String temp : manifest.temporaryFiles()) {
       Path file = resolve(temp);
       if (file.getFileName().toString().contains(AtomicFiles.TEMP_MARKER)) {
         files.deleteTemporary(file);
       }
     }
-    return manifest.withoutTemporaryFiles();
+    change.tempsRemoved();
   }
 
   private List<String> relative(List<Path> paths) {
@@ -462,48 +563,6 @@ public final class AtomicFileStore implements ConfigStore {
       return new Manifest.Entry(sha256(bytes), want.kind(), mode);
     } catch (IOException missingOrUnreadable) {
       return null; // rewrite it
-    }
-  }
-
-  /**
-   * The manifest: the one in memory while its file's status is unchanged (the store's own last
-   * write, or its last read), else read and parsed again.
-   */
-  private Manifest readManifest() {
-    Path file = root.resolve(MANIFEST);
-    try {
-      ManifestStamp stamp = ManifestStamp.of(Files.readAttributes(file,
-          BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-      if (stamp.equals(manifestStamp)) {
-        return manifest;
-      }
-      Manifest read = Manifest.parse(Files.readString(file, StandardCharsets.UTF_8),
-          Quoting.quote(file.toString()));
-      manifest = read;
-      manifestStamp = stamp;
-      return read;
-    } catch (NoSuchFileException none) {
-      manifestStamp = null;
-      return Manifest.EMPTY;
-    } catch (IOException e) {
-      throw AtomicFiles.failure("cannot read ownership manifest", file, e);
-    }
-  }
-
-  private void writeManifest(Manifest manifest) {
-    files.ensureDirectory(root);
-    Path temp = root.resolve(MANIFEST_TEMP);
-    files.deleteTemporary(temp); // left by a crash
-    Path file = root.resolve(MANIFEST);
-    manifestStamp = null; // if the replace fails half-way, read the file again
-    files.replaceAtomically(file, temp, manifest.format().getBytes(StandardCharsets.UTF_8), 0640,
-        true);
-    try {
-      manifestStamp = ManifestStamp.of(Files.readAttributes(file, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS));
-      this.manifest = manifest;
-    } catch (IOException e) {
-      throw AtomicFiles.failure("cannot read ownership manifest", file, e);
     }
   }
 
@@ -547,8 +606,10 @@ public final class AtomicFileStore implements ConfigStore {
     TEMP_WRITTEN,
     /** The target was replaced by the rename. */
     RENAMED,
-    /** An owned file was deleted. */
+    /** An owned file (or the manifest's journal) was deleted. */
     DELETED,
+    /** A record was appended to the manifest's journal and fsynced. */
+    APPENDED,
     /** A folder was fsynced (its entries are durable). */
     FOLDER_SYNCED
   }

@@ -118,6 +118,24 @@ final class AtomicFiles {
     }
   }
 
+  /**
+   * Writes {@code bytes} into the existing {@code file} from offset {@code at} on and fsyncs it
+   * (its data and new size). A crash may leave any prefix of the bytes.
+   */
+  void append(Path file, long at, byte[] bytes) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      for (long position = at; buffer.hasRemaining(); ) {
+        position += channel.write(buffer, position);
+      }
+      channel.force(false);
+      hook.reached(Step.APPENDED, file);
+    } catch (IOException e) {
+      throw failure("cannot append to", file, e);
+    }
+  }
+
   /** Deletes an owned file (or nothing, if it is gone). */
   void delete(Path file) {
     try {

@@ -10,20 +10,22 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * The ownership manifest: which files the store wrote (path, SHA-256, kind, mode) and the last
- * verified set. A line format rather than JSON or YAML: it is read and written on every apply,
- * for tens of thousands of files, and stays readable and diffable for an operator.
+ * verified set. A line format rather than JSON or YAML: it is read and written for tens of
+ * thousands of files, and stays readable and diffable for an operator.
  *
  * <pre>
- * promcc-manifest 1
+ * promcc-manifest 2
+ * generation &lt;n&gt;               (the journal naming it applies, see {@link ManifestFiles})
  * pending                      (only while a write is in progress)
  * owned &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * claimed &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
@@ -39,25 +41,33 @@ import java.util.regex.Pattern;
  * SHA-256 (the bytes the store wrote, or is deleting), so a crash between the manifest and the
  * file never makes the store take someone else's file at that path for its own. {@code temp}
  * lines name the temporary files a write in progress creates; only those are ever cleaned up.
+ * A manifest of format 1 (before the journal) reads as generation 0.
  *
- * <p>Immutable.
+ * <p>Changes after the manifest file was written are {@link Change}s, each a few lines in the
+ * same words plus some of their own; {@link #apply} makes the next manifest of one.
+ *
+ * <p>Immutable; the maps are unmodifiable and shared between a manifest and the next one where a
+ * change leaves them as they are.
  */
-record Manifest(SortedMap<String, Entry> owned, boolean pending,
+record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending,
     SortedMap<String, Entry> claimed, List<String> temporaryFiles,
     Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles,
     Optional<RejectedConfig> rejected) {
 
-  static final String HEADER = "promcc-manifest 1";
-  static final Manifest EMPTY = new Manifest(new TreeMap<>(), false, new TreeMap<>(), List.of(),
-      Optional.empty(), new TreeMap<>(), Optional.empty());
+  static final String HEADER = "promcc-manifest 2";
+  /** The header of a manifest written before the journal existed. */
+  static final String HEADER_1 = "promcc-manifest 1";
+  static final Manifest EMPTY = new Manifest(0, Collections.emptySortedMap(), false,
+      Collections.emptySortedMap(), List.of(), Optional.empty(), Collections.emptySortedMap(),
+      Optional.empty());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   Manifest {
-    owned = Collections.unmodifiableSortedMap(new TreeMap<>(owned));
-    claimed = Collections.unmodifiableSortedMap(new TreeMap<>(claimed));
+    requireNonNull(owned, "owned == null");
+    requireNonNull(claimed, "claimed == null");
     temporaryFiles = List.copyOf(temporaryFiles);
     requireNonNull(verification, "verification == null");
-    verifiedFiles = Collections.unmodifiableSortedMap(new TreeMap<>(verifiedFiles));
+    requireNonNull(verifiedFiles, "verifiedFiles == null");
     requireNonNull(rejected, "rejected == null");
   }
 
@@ -70,38 +80,113 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
   }
 
   /**
-   * The manifest of a write in progress: during it the hashes of {@code newOwned} files may not
-   * match their bytes (a crash can leave either version), the {@code newClaimed} paths are the
-   * store's only if their file has the claimed hash, and {@code temps} may be left behind.
+   * One change of the manifest: its lines, as the journal stores them, and the paths whose
+   * {@code owned} or {@code claimed} entry it changes. The words:
+   *
+   * <pre>
+   * pending                           a write is in progress
+   * settled                           no write in progress: pending off, no claims
+   * owned &lt;entry&gt; &lt;path&gt;             the path is owned, with this entry
+   * claimed &lt;entry&gt; &lt;path&gt;           the path is claimed (and no longer owned)
+   * disowned &lt;path&gt;                  the path is no longer owned (its file is gone)
+   * temp &lt;path&gt;                      a temporary file of a write in progress
+   * temps-removed                     the temporary files named so far are gone
+   * verified-owned &lt;verification&gt;    verified: the owned files now are the verified set
+   * rejected &lt;rejection&gt;             a config Prometheus rejected
+   * rejected-cleared                  no rejected config
+   * </pre>
+   *
+   * <p>An entry is {@code <sha256> <KIND> <mode>}, a verification
+   * {@code <state hash> <config hash> <loadedAt>}, a rejection
+   * {@code <config hash> <reason> <message>}, as in the manifest file.
    */
-  Manifest intent(Map<String, Entry> newOwned, Map<String, Entry> newClaimed,
-      List<String> temps) {
-    List<String> allTemps = new ArrayList<>(temporaryFiles);
-    allTemps.addAll(temps);
-    return new Manifest(new TreeMap<>(newOwned), true, new TreeMap<>(newClaimed), allTemps,
-        verification, verifiedFiles, rejected);
+  record Change(List<String> lines, Set<String> paths) {
+    Change {
+      lines = List.copyOf(lines);
+      paths = Set.copyOf(paths);
+    }
+
+    static Builder builder() {
+      return new Builder();
+    }
+
+    /** Collects a change's lines in order. */
+    static final class Builder {
+      private final List<String> lines = new ArrayList<>();
+      private final Set<String> paths = new HashSet<>();
+
+      Builder pending() {
+        lines.add("pending");
+        return this;
+      }
+
+      Builder settled() {
+        lines.add("settled");
+        return this;
+      }
+
+      Builder owned(String path, Entry entry) {
+        lines.add(entryLine("owned", path, entry));
+        paths.add(path);
+        return this;
+      }
+
+      Builder claimed(String path, Entry entry) {
+        lines.add(entryLine("claimed", path, entry));
+        paths.add(path);
+        return this;
+      }
+
+      Builder disowned(String path) {
+        lines.add("disowned " + path);
+        paths.add(path);
+        return this;
+      }
+
+      Builder temp(String path) {
+        lines.add("temp " + path);
+        return this;
+      }
+
+      Builder tempsRemoved() {
+        lines.add("temps-removed");
+        return this;
+      }
+
+      Builder verifiedOwned(Verification v) {
+        lines.add("verified-owned " + v.stateHash() + " " + v.configHash() + " "
+            + v.loadedAt());
+        return this;
+      }
+
+      Builder rejected(Optional<RejectedConfig> rejected) {
+        lines.add(rejected.map(r -> "rejected " + r.configHash() + " " + r.reason() + " "
+            + r.message()).orElse("rejected-cleared"));
+        return this;
+      }
+
+      Change build() {
+        return new Change(lines, paths);
+      }
+    }
   }
 
-  /** No write in progress: exactly {@code newOwned} is owned, each with its true hash. */
-  Manifest settled(Map<String, Entry> newOwned) {
-    return new Manifest(new TreeMap<>(newOwned), false, new TreeMap<>(), temporaryFiles,
-        verification, verifiedFiles, rejected);
+  /**
+   * The manifest after {@code change}.
+   *
+   * @throws ConfigStoreException naming {@code source} and the line if a line is not a change's
+   */
+  Manifest apply(Change change, String source, int firstLine) {
+    Lines next = new Lines(this, true);
+    for (int i = 0; i < change.lines().size(); i++) {
+      next.read(change.lines().get(i), source, firstLine + i);
+    }
+    return next.build();
   }
 
-  /** The same without {@code temp} lines, once those files are gone. */
-  Manifest withoutTemporaryFiles() {
-    return new Manifest(owned, pending, claimed, List.of(), verification, verifiedFiles,
-        rejected);
-  }
-
-  Manifest withVerified(Verification newVerification, Map<String, Entry> files) {
-    return new Manifest(owned, pending, claimed, temporaryFiles, Optional.of(newVerification),
-        new TreeMap<>(files), rejected);
-  }
-
-  Manifest withRejected(Optional<RejectedConfig> newRejected) {
-    return new Manifest(owned, pending, claimed, temporaryFiles, verification, verifiedFiles,
-        newRejected);
+  Manifest withGeneration(long newGeneration) {
+    return new Manifest(newGeneration, owned, pending, claimed, temporaryFiles, verification,
+        verifiedFiles, rejected);
   }
 
   String format() {
@@ -109,25 +194,28 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
         + temporaryFiles.size() + verifiedFiles.size()));
     out.append("# files written by prometheus-config-controller; it deletes or replaces only "
         + "these. Do not edit.\n");
+    out.append("# changes since this file was written are in ").append(AtomicFileStore.JOURNAL)
+        .append(" while it names this generation\n");
     out.append(HEADER).append('\n');
+    out.append("generation ").append(generation).append('\n');
     if (pending) {
       out.append("pending\n");
     }
-    owned.forEach((path, e) -> appendEntry(out, "owned", path, e));
-    claimed.forEach((path, e) -> appendEntry(out, "claimed", path, e));
+    owned.forEach((path, e) -> out.append(entryLine("owned", path, e)).append('\n'));
+    claimed.forEach((path, e) -> out.append(entryLine("claimed", path, e)).append('\n'));
     temporaryFiles.forEach(path -> out.append("temp ").append(path).append('\n'));
     verification.ifPresent(v -> out.append("verified ").append(v.stateHash()).append(' ')
         .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
-    verifiedFiles.forEach((path, e) -> appendEntry(out, "verified-file", path, e));
+    verifiedFiles.forEach((path, e) -> out.append(entryLine("verified-file", path, e))
+        .append('\n'));
     rejected.ifPresent(r -> out.append("rejected ").append(r.configHash()).append(' ')
         .append(r.reason()).append(' ').append(r.message()).append('\n'));
     return out.toString();
   }
 
-  private static void appendEntry(StringBuilder out, String tag, String path, Entry e) {
-    out.append(tag).append(' ').append(e.sha256()).append(' ').append(e.kind().name())
-        .append(" 0").append(Integer.toOctalString(e.mode())).append(' ').append(path)
-        .append('\n');
+  private static String entryLine(String tag, String path, Entry e) {
+    return tag + ' ' + e.sha256() + ' ' + e.kind().name() + " 0"
+        + Integer.toOctalString(e.mode()) + ' ' + path;
   }
 
   /**
@@ -136,74 +224,196 @@ record Manifest(SortedMap<String, Entry> owned, boolean pending,
    * @throws ConfigStoreException naming {@code source} and the line if it is not a manifest
    */
   static Manifest parse(String text, String source) {
-    List<String> lines = text.lines().toList();
-    SortedMap<String, Entry> owned = new TreeMap<>();
-    SortedMap<String, Entry> claimed = new TreeMap<>();
-    List<String> temps = new ArrayList<>();
-    SortedMap<String, Entry> verifiedFiles = new TreeMap<>();
-    Verification verification = null;
-    RejectedConfig rejected = null;
+    Lines manifest = new Lines(EMPTY, false);
     boolean sawHeader = false;
-    boolean pending = false;
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
+    int number = 0;
+    for (String line : (Iterable<String>) text.lines()::iterator) {
+      number++;
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      try {
-        if (!sawHeader) {
-          if (!line.equals(HEADER)) {
-            throw new IllegalArgumentException("expected \"" + HEADER + "\"");
-          }
-          sawHeader = true;
-        } else if (line.equals("pending")) {
-          pending = true;
-        } else if (line.startsWith("owned ")) {
-          putEntry(owned, line);
-        } else if (line.startsWith("claimed ")) {
-          putEntry(claimed, line);
-        } else if (line.startsWith("temp ")) {
-          String path = line.substring("temp ".length());
-          if (path.isEmpty()) {
-            throw new IllegalArgumentException("expected a path after \"temp\"");
-          }
-          temps.add(path);
-        } else if (line.startsWith("verified-file ")) {
-          putEntry(verifiedFiles, line);
-        } else if (line.startsWith("rejected ")) {
-          String[] f = line.split(" ", 4);
-          if (f.length != 4 || f[1].isEmpty() || f[2].isEmpty()) {
-            throw new IllegalArgumentException("expected <config hash> <reason> <message> after "
-                + "\"rejected\"");
-          }
-          rejected = new RejectedConfig(f[1], f[2], f[3]);
-        } else if (line.startsWith("verified ")) {
-          String[] f = line.split(" ", -1);
-          if (f.length != 4) {
-            throw new IllegalArgumentException("expected 3 fields after \"verified\"");
-          }
-          verification = new Verification(f[1], f[2], Instant.parse(f[3]));
-        } else {
-          throw new IllegalArgumentException("unknown line");
+      if (!sawHeader) {
+        if (!line.equals(HEADER) && !line.equals(HEADER_1)) {
+          throw invalid(source, number, "expected \"" + HEADER + "\"");
         }
-      } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new ConfigStoreException("cannot read ownership manifest " + source + ": line "
-            + (i + 1) + ": " + e.getMessage());
+        sawHeader = true;
+      } else {
+        manifest.read(line, source, number);
       }
     }
     if (!sawHeader) {
       throw new ConfigStoreException("cannot read ownership manifest " + source
           + ": it has no \"" + HEADER + "\" line");
     }
-    return new Manifest(owned, pending, claimed, temps, Optional.ofNullable(verification),
-        verifiedFiles, Optional.ofNullable(rejected));
+    return manifest.build();
   }
 
-  private static void putEntry(SortedMap<String, Entry> into, String line) {
-    String[] f = line.split(" ", 5);
-    if (f.length != 5 || !SHA256.matcher(f[1]).matches() || !f[3].startsWith("0")) {
-      throw new IllegalArgumentException("expected <tag> <sha256> <kind> <mode> <path>");
+  private static ConfigStoreException invalid(String source, int line, String why) {
+    return new ConfigStoreException("cannot read ownership manifest " + source + ": line "
+        + line + ": " + why);
+  }
+
+  /**
+   * A manifest built line by line: from a manifest file's lines, or from a change's onto a
+   * manifest. A map of the manifest it starts from is copied only when a line changes it.
+   */
+  private static final class Lines {
+    private final boolean change;
+    private long generation;
+    private SortedMap<String, Entry> owned;
+    private boolean ownedCopied;
+    private boolean pending;
+    private SortedMap<String, Entry> claimed;
+    private boolean claimedCopied;
+    private final List<String> temps;
+    private Verification verification;
+    private SortedMap<String, Entry> verifiedFiles;
+    private boolean verifiedFilesCopied;
+    private RejectedConfig rejected;
+
+    Lines(Manifest from, boolean change) {
+      this.change = change;
+      generation = from.generation;
+      owned = from.owned;
+      pending = from.pending;
+      claimed = from.claimed;
+      temps = new ArrayList<>(from.temporaryFiles);
+      verification = from.verification.orElse(null);
+      verifiedFiles = from.verifiedFiles;
+      rejected = from.rejected.orElse(null);
     }
-    into.put(f[4], new Entry(f[1], FileKind.valueOf(f[2]), Integer.parseInt(f[3], 8)));
+
+    void read(String line, String source, int number) {
+      int space = line.indexOf(' ');
+      String word = space < 0 ? line : line.substring(0, space);
+      String rest = space < 0 ? "" : line.substring(space + 1);
+      try {
+        boolean known = readCommon(word, rest)
+            || (change ? readChangeOnly(word, rest) : readManifestOnly(word, rest));
+        if (!known) {
+          throw new IllegalArgumentException("unknown line");
+        }
+      } catch (IllegalArgumentException | DateTimeParseException e) {
+        throw invalid(source, number, e.getMessage());
+      }
+    }
+
+    private boolean readCommon(String word, String rest) {
+      switch (word) {
+        case "pending" -> pending = true;
+        case "owned" -> putEntry(owned(), rest);
+        case "claimed" -> owned().remove(putEntry(claimed(), rest));
+        case "temp" -> {
+          if (rest.isEmpty()) {
+            throw new IllegalArgumentException("expected a path after \"temp\"");
+          }
+          temps.add(rest);
+        }
+        case "rejected" -> {
+          String[] f = rest.split(" ", 3);
+          if (f.length != 3 || f[0].isEmpty() || f[1].isEmpty()) {
+            throw new IllegalArgumentException("expected <config hash> <reason> <message> after "
+                + "\"rejected\"");
+          }
+          rejected = new RejectedConfig(f[0], f[1], f[2]);
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean readManifestOnly(String word, String rest) {
+      switch (word) {
+        case "generation" -> generation = Long.parseLong(rest);
+        case "verified" -> verification = verification(rest, "verified");
+        case "verified-file" -> {
+          if (!verifiedFilesCopied) {
+            verifiedFiles = new TreeMap<>(verifiedFiles);
+            verifiedFilesCopied = true;
+          }
+          putEntry(verifiedFiles, rest);
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean readChangeOnly(String word, String rest) {
+      switch (word) {
+        case "settled" -> {
+          pending = false;
+          claimed = Collections.emptySortedMap();
+          claimedCopied = false;
+        }
+        case "disowned" -> owned().remove(rest);
+        case "temps-removed" -> temps.clear();
+        case "verified-owned" -> {
+          verification = verification(rest, "verified-owned");
+          verifiedFiles = frozenOwned();
+          verifiedFilesCopied = false;
+        }
+        case "rejected-cleared" -> rejected = null;
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private SortedMap<String, Entry> owned() {
+      if (!ownedCopied) {
+        owned = new TreeMap<>(owned);
+        ownedCopied = true;
+      }
+      return owned;
+    }
+
+    private SortedMap<String, Entry> claimed() {
+      if (!claimedCopied) {
+        claimed = new TreeMap<>(claimed);
+        claimedCopied = true;
+      }
+      return claimed;
+    }
+
+    /** The owned map as it is now, unmodifiable; a later line changing it copies it first. */
+    private SortedMap<String, Entry> frozenOwned() {
+      if (ownedCopied) {
+        owned = Collections.unmodifiableSortedMap(owned);
+        ownedCopied = false;
+      }
+      return owned;
+    }
+
+    private static Verification verification(String rest, String word) {
+      String[] f = rest.split(" ", -1);
+      if (f.length != 3) {
+        throw new IllegalArgumentException("expected 3 fields after \"" + word + "\"");
+      }
+      return new Verification(f[0], f[1], Instant.parse(f[2]));
+    }
+
+    /** Puts the entry {@code <sha256> <KIND> <mode> <path>} and returns its path. */
+    private static String putEntry(SortedMap<String, Entry> into, String rest) {
+      String[] f = rest.split(" ", 4);
+      if (f.length != 4 || !SHA256.matcher(f[0]).matches() || !f[2].startsWith("0")) {
+        throw new IllegalArgumentException("expected <tag> <sha256> <kind> <mode> <path>");
+      }
+      into.put(f[3], new Entry(f[0], FileKind.valueOf(f[1]), Integer.parseInt(f[2], 8)));
+      return f[3];
+    }
+
+    Manifest build() {
+      SortedMap<String, Entry> finalOwned = frozenOwned();
+      return new Manifest(generation, finalOwned, pending,
+          claimedCopied ? Collections.unmodifiableSortedMap(claimed) : claimed, temps,
+          Optional.ofNullable(verification),
+          verifiedFilesCopied ? Collections.unmodifiableSortedMap(verifiedFiles) : verifiedFiles,
+          Optional.ofNullable(rejected));
+    }
   }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +44,11 @@ final class OwnedFileCache {
   /** A file as read, with its status at that time. */
   private record Cached(Object inode, long size, long modifiedNanos, int mode,
       DesiredFile content, boolean settled) {
+    /** Whether {@link #lastRead} may serve it. */
+    boolean trusted() {
+      return settled && inode != null;
+    }
+
     boolean unchanged(PosixFileAttributes now, int nowMode) {
       return settled && Objects.equals(inode, now.fileKey()) && size == now.size()
           && modifiedNanos == nanos(now) && mode == nowMode;
@@ -50,6 +57,8 @@ final class OwnedFileCache {
 
   private final Clock clock;
   private final Map<String, Cached> byPath = new HashMap<>();
+  /** The paths whose entry {@link #lastRead} does not serve. */
+  private final Set<String> unsettled = new HashSet<>();
 
   OwnedFileCache(Clock clock) {
     this.clock = clock;
@@ -71,8 +80,16 @@ final class OwnedFileCache {
    */
   DesiredFile lastRead(String path, FileKind kind) {
     Cached cached = byPath.get(path);
-    return cached != null && cached.settled() && cached.inode() != null
-        && cached.content().kind() == kind ? cached.content() : null;
+    return cached != null && cached.trusted() && cached.content().kind() == kind
+        ? cached.content() : null;
+  }
+
+  /**
+   * The paths remembered with a status not trusted yet: {@link #lastRead} serves none of them.
+   * A view; it changes with the cache.
+   */
+  Set<String> unsettled() {
+    return Collections.unmodifiableSet(unsettled);
   }
 
   /**
@@ -85,7 +102,7 @@ final class OwnedFileCache {
     try {
       status = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException gone) {
-      byPath.remove(path);
+      forget(path);
       return Optional.empty();
     }
     int mode = AtomicFiles.modeOf(status.permissions());
@@ -100,15 +117,15 @@ final class OwnedFileCache {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException gone) {
-      byPath.remove(path);
+      forget(path);
       return Optional.empty();
     }
     DesiredFile content = cached != null && cached.content().kind() == kind
         && cached.content().mode() == mode && cached.content().contentEquals(bytes)
         ? cached.content() : DesiredFile.of(kind, bytes).withMode(mode);
     boolean settled = nanos(status) < clock.millis() * 1_000_000L - SETTLE.toNanos();
-    byPath.put(path, new Cached(status.fileKey(), status.size(), nanos(status), mode,
-        content, settled));
+    put(path, new Cached(status.fileKey(), status.size(), nanos(status), mode, content,
+        settled));
     return Optional.of(content);
   }
 
@@ -117,17 +134,28 @@ final class OwnedFileCache {
    * the bytes once (the status alone is not trusted yet) and then returns this instance.
    */
   void written(String path, DesiredFile content) {
-    byPath.put(path, new Cached(null, -1, -1, content.mode(), content, false));
+    put(path, new Cached(null, -1, -1, content.mode(), content, false));
+  }
+
+  private void put(String path, Cached cached) {
+    byPath.put(path, cached);
+    if (cached.trusted()) {
+      unsettled.remove(path);
+    } else {
+      unsettled.add(path);
+    }
   }
 
   /** Forgets {@code path} (deleted, or restored from the rollback archive). */
   void forget(String path) {
     byPath.remove(path);
+    unsettled.remove(path);
   }
 
   /** Forgets every path the store no longer owns. */
   void retainOnly(Set<String> owned) {
     byPath.keySet().retainAll(owned);
+    unsettled.retainAll(owned);
   }
 
   private static long nanos(PosixFileAttributes status) {

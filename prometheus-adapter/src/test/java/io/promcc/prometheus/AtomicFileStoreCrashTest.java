@@ -12,12 +12,14 @@ import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,6 +98,93 @@ class AtomicFileStoreCrashTest {
             "temporary files left after crash at step " + crashAt);
       }
     }
+  }
+
+  /**
+   * A crash in the middle of an append to the manifest's journal, at every append of a write:
+   * half of the record on disk, or all of it but with a damaged {@code end} line. Either way the
+   * record counts as never written (the state is the one before it), every file is old or new,
+   * and the next run completes the write.
+   */
+  @Test
+  void aTornJournalRecordIsAsIfNeverWrittenAndTheNextRunCompletes() throws IOException {
+    // with 20 more clusters the manifest is larger than a write's records: they are appended
+    Map<String, ThrowawayCa.Issued> oldClusters = new TreeMap<>(Map.of("a", A, "b", B));
+    Map<String, ThrowawayCa.Issued> newClusters = new TreeMap<>(Map.of("a", B, "c", A));
+    for (int i = 0; i < 20; i++) {
+      oldClusters.put("k" + i, A);
+      newClusters.put("k" + i, A);
+    }
+    DesiredState oldState = stateWith(TestStates.staticJobs("old"), oldClusters);
+    DesiredState newState = stateWith(TestStates.staticJobs("new"), newClusters);
+    Map<String, ThrowawayCa.Issued> betweenClusters = new TreeMap<>(oldClusters);
+    betweenClusters.remove("b");
+    int appends = 0;
+    for (boolean half : List.of(true, false)) {
+      for (int crashAt = 0; ; crashAt++) {
+        Path root = Files.createDirectory(tmp.resolve("torn-" + half + "-" + crashAt));
+        AtomicFileStore first = new AtomicFileStore(root);
+        first.write(oldState, FileDiff.between(oldState, Map.of()));
+        first.markVerified(new Verification(oldState.hash(), "c", Instant.EPOCH));
+        write(first, stateWith(TestStates.staticJobs("between"), betweenClusters));
+        write(first, oldState); // records in the journal before the crashing write's
+        AtomicInteger seen = new AtomicInteger();
+        int tearAt = crashAt;
+        List<List<String>> before = new ArrayList<>();
+        before.add(AtomicFileStore.manifestLines(root));
+        AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
+          if (step == AtomicFileStore.Step.APPENDED && seen.getAndIncrement() == tearAt) {
+            tear(path, half);
+            throw new SimulatedCrash();
+          }
+          before.add(AtomicFileStore.manifestLines(root));
+        });
+        try {
+          crashing.write(newState, FileDiff.between(newState, crashing.readOwned()));
+          break; // fewer appends than crashAt
+        } catch (SimulatedCrash expected) {
+          appends++;
+        }
+        String when = (half ? "half" : "a damaged end") + " of append " + crashAt;
+        assertEquals(before.get(before.size() - 1), AtomicFileStore.manifestLines(root), when);
+        for (String path : union(oldState, newState)) {
+          Path file = root.resolve(path);
+          if (Files.exists(file)) {
+            byte[] bytes = Files.readAllBytes(file);
+            DesiredFile old = oldState.files().get(path);
+            DesiredFile fresh = newState.files().get(path);
+            assertTrue((old != null && old.contentEquals(bytes))
+                || (fresh != null && fresh.contentEquals(bytes)), when + " left " + path);
+          }
+        }
+        AtomicFileStore restarted = new AtomicFileStore(root);
+        write(restarted, newState);
+        assertEquals(newState.files(), new AtomicFileStore(root).readOwned(), when);
+        assertEquals(Optional.of(new Verification(oldState.hash(), "c", Instant.EPOCH)),
+            new AtomicFileStore(root).lastVerified(), when);
+        try (Stream<Path> all = Files.walk(root)) {
+          assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
+              .filter(AtomicFileStoreCrashTest::isTemporary).toList(), "temporaries " + when);
+        }
+      }
+    }
+    assertTrue(appends >= 2, "appends torn: " + appends);
+  }
+
+  /**
+   * Cuts the journal's last record in half, or damages the checksum on its {@code end} line.
+   */
+  private static void tear(Path journal, boolean half) throws IOException {
+    byte[] bytes = Files.readAllBytes(journal);
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    int lastEnd = text.lastIndexOf("\nend ", text.length() - 2);
+    int recordStart = text.lastIndexOf("\nend ", lastEnd - 1);
+    recordStart = recordStart < 0 ? text.indexOf('\n') + 1 : text.indexOf('\n', recordStart + 1)
+        + 1;
+    String torn = half ? text.substring(0, recordStart + (text.length() - recordStart) / 2)
+        : text.substring(0, text.length() - 3) + (text.charAt(text.length() - 3) == '0' ? "1" : "0")
+            + text.substring(text.length() - 2);
+    Files.writeString(journal, torn, StandardCharsets.UTF_8);
   }
 
   /**
@@ -221,7 +310,8 @@ class AtomicFileStoreCrashTest {
   }
 
   private static boolean isTemporary(String relativePath) {
-    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp");
+    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp")
+        || relativePath.equals(ManifestFiles.JOURNAL_TEMP);
   }
 
   private static void assertForeignFilesUntouched(Path root, List<String> foreign, String when)
@@ -331,7 +421,7 @@ class AtomicFileStoreCrashTest {
             .filter(p -> isTemporary(p) && !userTemps.containsKey(p)).toList(),
             "temporary files left " + when);
       }
-      List<String> manifest = Files.readAllLines(root.resolve(".promcc-manifest"));
+      List<String> manifest = AtomicFileStore.manifestLines(root);
       assertTrue(manifest.stream().noneMatch(l -> l.startsWith("temp ") || l.equals("pending")),
           "the manifest still names a write in progress " + when + ": " + manifest);
       for (Map.Entry<String, String> user : userTemps.entrySet()) {

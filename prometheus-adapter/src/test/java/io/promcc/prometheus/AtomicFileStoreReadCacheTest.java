@@ -147,14 +147,14 @@ class AtomicFileStoreReadCacheTest {
     assertEquals(sameLength(original), new AtomicFileStore(root).readOwned().get(CONFIG).text());
   }
 
+  /** Someone else writes the manifest anew without a file (and removes its journal). */
   @Test
   void seesAManifestChangedBehindTheStoresBack() throws IOException {
     store.readOwned();
-    Path manifest = root.resolve(AtomicFileStore.MANIFEST);
-    String text = Files.readString(manifest);
-    String without = text.lines().filter(line -> !line.endsWith(" " + CERT))
-        .reduce("", (a, b) -> a + b + "\n");
-    Files.writeString(manifest, without);
+    String without = AtomicFileStore.manifestLines(root).stream()
+        .filter(line -> !line.endsWith(" " + CERT)).reduce("", (a, b) -> a + b + "\n");
+    Files.deleteIfExists(root.resolve(AtomicFileStore.JOURNAL));
+    Files.writeString(root.resolve(AtomicFileStore.MANIFEST), without);
 
     assertFalse(store.readOwned().containsKey(CERT));
     assertEquals(FileKind.MAIN_CONFIG, store.readOwned().get(CONFIG).kind());

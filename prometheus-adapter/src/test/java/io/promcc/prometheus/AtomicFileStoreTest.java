@@ -97,7 +97,7 @@ class AtomicFileStoreTest {
     DesiredState state = stateWith("{}", Map.of("a", A));
     write(store, state);
 
-    String manifest = Files.readString(tmp.resolve(AtomicFileStore.MANIFEST));
+    String manifest = String.join("\n", AtomicFileStore.manifestLines(tmp)) + "\n";
     for (Map.Entry<String, DesiredFile> e : state.files().entrySet()) {
       String line = "owned " + AtomicFileStore.sha256(e.getValue().content()) + " "
           + e.getValue().kind() + " 0" + Integer.toOctalString(e.getValue().mode()) + " "
@@ -105,6 +105,26 @@ class AtomicFileStoreTest {
       assertTrue(manifest.contains(line + "\n"), () -> "missing " + line + " in\n" + manifest);
     }
     assertEquals(state.files().size(), manifest.lines().filter(l -> l.startsWith("owned ")).count());
+  }
+
+  /**
+   * A completed write's temporary files are renamed into place, so the manifest no longer names
+   * them: the next write need not look for 40,000 of them after a first write at 10,000
+   * clusters.
+   */
+  @Test
+  void aCompletedWriteOrRollbackLeavesNoTemporaryFileNamedInTheManifest() {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith("{}", Map.of("a", A));
+    write(store, good);
+    assertEquals(List.of(), AtomicFileStore.manifestLines(tmp).stream()
+        .filter(l -> l.startsWith("temp ")).toList(), "after a write");
+
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    write(store, stateWith("{changed: 1}", Map.of("a", B)));
+    assertTrue(store.restoreLastVerified());
+    assertEquals(List.of(), AtomicFileStore.manifestLines(tmp).stream()
+        .filter(l -> l.startsWith("temp ")).toList(), "after a rollback");
   }
 
   @Test

@@ -19,8 +19,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +73,41 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     assertSame(state.files().get(CERT), read.get(CERT));
     assertEquals(state.files(), read);
     assertEquals(fullPasses, store.fullStatusPasses());
+  }
+
+  /**
+   * The answer a read updates from events, the files not trusted yet and the store's own
+   * changes of the manifest is, after each of writes (files changed, added and deleted) and
+   * edits, removals and additions behind the store's back, what a new store reads by status.
+   */
+  @Test
+  void anAnswerUpdatedFromEventsIsWhatAFreshStoreReads() throws IOException {
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    SortedMap<String, DesiredFile> files = new TreeMap<>(state.files());
+    files.putAll(TestStates.certificateFiles("b", ThrowawayCa.create("b-ca").issueClient("b")));
+    DesiredState withB = TestStates.of(TestStates.staticJobs("y"), files);
+    List<String> steps = new ArrayList<>();
+
+    store.write(withB, FileDiff.between(withB, store.readOwned()));
+    assertEqualsFreshRead("a write adding b and changing the config", steps);
+    Files.writeString(root.resolve(TestStates.certPath("b")), "edited");
+    assertEqualsFreshRead("an edit behind the store's back", steps);
+    Files.delete(root.resolve(TestStates.keyPath("b")));
+    assertEqualsFreshRead("a removal behind the store's back", steps);
+    store.write(withB, FileDiff.between(withB, store.readOwned()));
+    assertEqualsFreshRead("the write repairing both", steps);
+    store.write(state, FileDiff.between(state, store.readOwned()));
+    assertEqualsFreshRead("a write deleting b", steps);
+    Files.writeString(root.resolve(TestStates.keyPath("b")), "someone else's");
+    assertEqualsFreshRead("someone else's file at a path the store deleted", steps);
+
+    assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  private void assertEqualsFreshRead(String after, List<String> steps) {
+    steps.add(after);
+    assertEquals(new AtomicFileStore(root).readOwned(), store.readOwned(), "after " + steps);
   }
 
   @Test
@@ -245,6 +282,106 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     @Override
     public WatchKey take() {
       throw new UnsupportedOperationException("the store never blocks without a timeout");
+    }
+  }
+
+  /**
+   * With no event but the fence's (as for changes no notification reports), an answer updated
+   * from the last one still follows the store's own changes (the files it wrote and those it
+   * deleted, which its changes of the manifest name) and, as a full pass does, a change of a
+   * file whose status is not trusted yet.
+   */
+  @Test
+  void anUpdatedAnswerFollowsTheStoresOwnChangesWithoutTheirEvents() throws IOException {
+    store = watched(root, new OwnedFileWatch.Watcher() {
+      @Override
+      public WatchService open(Path root) throws IOException {
+        return new FenceOnlyWatchService(DEFAULT.open(root));
+      }
+
+      @Override
+      public WatchKey register(WatchService service, Path folder) throws IOException {
+        return ((FenceOnlyWatchService) service).register(folder);
+      }
+    });
+    readUntilTrusted();
+    long fullPasses = store.fullStatusPasses();
+    SortedMap<String, DesiredFile> files = new TreeMap<>(state.files());
+    files.putAll(TestStates.certificateFiles("b", ThrowawayCa.create("b-ca").issueClient("b")));
+    DesiredState withB = TestStates.of(TestStates.staticJobs("y"), files);
+
+    store.write(withB, FileDiff.between(withB, store.readOwned()));
+    assertEquals(withB.files(), store.readOwned(), "after a write adding b");
+    // as a full pass does, the status of a file modified just before it was read is checked
+    // until it has settled
+    Files.writeString(root.resolve(CONFIG), "edited\n");
+    assertEquals("edited\n", store.readOwned().get(CONFIG).text(), "after an edit");
+    store.write(state, FileDiff.between(state, store.readOwned()));
+    assertEquals(state.files(), store.readOwned(), "after a write deleting b");
+    assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  /** The file system's watch service with every event but the fence's dropped. */
+  private static final class FenceOnlyWatchService implements WatchService {
+    private final WatchService real;
+    private final Map<WatchKey, WatchKey> keys = new ConcurrentHashMap<>();
+
+    FenceOnlyWatchService(WatchService real) {
+      this.real = real;
+    }
+
+    WatchKey register(Path folder) throws IOException {
+      return wrap(OwnedFileWatch.Watcher.DEFAULT.register(real, folder));
+    }
+
+    private WatchKey wrap(WatchKey key) {
+      return key == null ? null : keys.computeIfAbsent(key, k -> new WatchKey() {
+        @Override
+        public boolean isValid() {
+          return k.isValid();
+        }
+
+        @Override
+        public List<WatchEvent<?>> pollEvents() {
+          return k.pollEvents().stream().filter(e -> e.context() instanceof Path path
+              && path.toString().equals(OwnedFileWatch.FENCE)).toList();
+        }
+
+        @Override
+        public boolean reset() {
+          return k.reset();
+        }
+
+        @Override
+        public void cancel() {
+          k.cancel();
+        }
+
+        @Override
+        public Watchable watchable() {
+          return k.watchable();
+        }
+      });
+    }
+
+    @Override
+    public void close() throws IOException {
+      real.close();
+    }
+
+    @Override
+    public WatchKey poll() {
+      return wrap(real.poll());
+    }
+
+    @Override
+    public WatchKey poll(long timeout, TimeUnit unit) throws InterruptedException {
+      return wrap(real.poll(timeout, unit));
+    }
+
+    @Override
+    public WatchKey take() throws InterruptedException {
+      return wrap(real.take());
     }
   }
 

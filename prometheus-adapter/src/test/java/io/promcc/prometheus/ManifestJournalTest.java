@@ -1,0 +1,183 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.Verification;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The manifest's journal: a small change appends a record proportional to it and leaves the
+ * manifest file alone; the journal is folded into a new manifest file when it grows beyond it,
+ * and a crash between that file's rename and the journal's deletion is harmless.
+ */
+class ManifestJournalTest {
+  private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
+
+  @TempDir Path root;
+
+  /** 50 clusters: 151 files, a manifest of about 20 KB. */
+  private static DesiredState manyClusters(String config) {
+    Map<String, ThrowawayCa.Issued> clusters = new TreeMap<>();
+    for (int i = 0; i < 50; i++) {
+      clusters.put("c" + i, A);
+    }
+    return AtomicFileStoreTest.stateWith(config, clusters);
+  }
+
+  private static void write(AtomicFileStore store, DesiredState state) {
+    AtomicFileStoreTest.write(store, state);
+  }
+
+  private BasicFileAttributes status(String name) throws IOException {
+    return Files.readAttributes(root.resolve(name), BasicFileAttributes.class,
+        LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private long journalBytes() throws IOException {
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+    return Files.exists(journal) ? Files.size(journal) : 0;
+  }
+
+  @Test
+  void aOneFileChangeAppendsASmallRecordAndLeavesTheManifestFileAlone() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(root);
+    write(store, manyClusters(TestStates.staticJobs("x")));
+    store.markVerified(new Verification("s", "c", Instant.EPOCH));
+    BasicFileAttributes manifest = status(AtomicFileStore.MANIFEST);
+    long journal = journalBytes();
+
+    DesiredState changed = manyClusters(TestStates.staticJobs("y"));
+    write(store, changed);
+    store.markVerified(new Verification("s2", "c2", Instant.EPOCH));
+    store.markRejected(Optional.of(new RejectedConfig("h", "reason", "message")));
+
+    BasicFileAttributes after = status(AtomicFileStore.MANIFEST);
+    assertEquals(manifest.fileKey(), after.fileKey(), "the manifest file was replaced");
+    assertEquals(manifest.lastModifiedTime(), after.lastModifiedTime());
+    assertTrue(manifest.size() > 20_000, "manifest: " + manifest.size() + " B");
+    long appended = journalBytes() - journal;
+    assertTrue(appended > 0 && appended < 800, "appended " + appended + " B");
+
+    AtomicFileStore restarted = new AtomicFileStore(root);
+    assertEquals(changed.files(), restarted.readOwned());
+    assertEquals(Optional.of(new Verification("s2", "c2", Instant.EPOCH)),
+        restarted.lastVerified());
+    assertEquals("h", restarted.record().rejected().orElseThrow().configHash());
+    List<String> lines = AtomicFileStore.manifestLines(root);
+    assertEquals(changed.files().size(),
+        lines.stream().filter(l -> l.startsWith("verified-file ")).count());
+    assertTrue(lines.contains("owned " + changed.files().get(TestStates.CONFIG).sha256()
+        + " MAIN_CONFIG 0644 " + TestStates.CONFIG), lines.toString());
+  }
+
+  @Test
+  void foldsTheJournalIntoANewManifestFileOnceItIsLargerThanTheManifest() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(root);
+    write(store, manyClusters(TestStates.staticJobs("x")));
+    Object inode = status(AtomicFileStore.MANIFEST).fileKey();
+    int writes = 0;
+    while (status(AtomicFileStore.MANIFEST).fileKey().equals(inode)) {
+      writes++;
+      write(store, manyClusters(TestStates.staticJobs("x" + writes)));
+      assertTrue(journalBytes() <= status(AtomicFileStore.MANIFEST).size(),
+          "journal " + journalBytes() + " B after write " + writes);
+      assertTrue(writes < 1000, "never folded");
+    }
+
+    assertTrue(writes > 10, "folded after " + writes + " writes");
+    assertFalse(Files.exists(root.resolve(AtomicFileStore.JOURNAL)));
+    assertEquals(manyClusters(TestStates.staticJobs("x" + writes)).files(),
+        new AtomicFileStore(root).readOwned());
+  }
+
+  /**
+   * A crash after the new manifest file was renamed into place and before the journal it
+   * contains was deleted: the journal names the old generation and is not applied again (its
+   * records are not idempotent: applied again, a write's {@code temp} lines would be named twice
+   * and its {@code settled} would undo a later {@code pending}); the next change starts a new
+   * journal.
+   */
+  @Test
+  void aJournalLeftByACrashDuringFoldingIsNotAppliedAgain() throws IOException {
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
+    boolean[] renamed = {false};
+    AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
+      if (renamed[0]) {
+        throw new SimulatedCrash();
+      }
+      renamed[0] = step == AtomicFileStore.Step.RENAMED
+          && path.getFileName().toString().equals(AtomicFileStore.MANIFEST)
+          && Files.exists(root.resolve(AtomicFileStore.JOURNAL));
+    });
+    crashing.markVerified(new Verification("first", "c", Instant.EPOCH));
+    DesiredState last = null;
+    try {
+      for (int i = 0; i < 1000; i++) {
+        last = manyClusters(TestStates.staticJobs("x" + i));
+        write(crashing, last);
+      }
+    } catch (SimulatedCrash expected) {
+      // the folding's folder sync
+    }
+    assertTrue(renamed[0], "never folded");
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+    String journalText = Files.readString(journal, StandardCharsets.UTF_8);
+    assertTrue(journalText.contains("verified-owned first"), journalText);
+
+    // the state is the new manifest file's alone
+    assertEquals(Files.readAllLines(root.resolve(AtomicFileStore.MANIFEST)),
+        AtomicFileStore.manifestLines(root));
+    AtomicFileStore restarted = new AtomicFileStore(root);
+    write(restarted, last);
+    assertTrue(Files.readString(journal).startsWith(ManifestFiles.JOURNAL_HEADER + " "));
+    assertFalse(Files.readString(journal).contains("verified-owned first"));
+    AtomicFileStore again = new AtomicFileStore(root);
+    assertEquals(last.files(), again.readOwned());
+    assertEquals(Optional.of(new Verification("first", "c", Instant.EPOCH)),
+        again.lastVerified());
+    List<String> lines = AtomicFileStore.manifestLines(root);
+    assertTrue(lines.stream().noneMatch(l -> l.equals("pending") || l.startsWith("claimed ")),
+        lines.toString());
+  }
+
+  @Test
+  void aDamagedRecordWithMoreAfterItFailsTheRead() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(root);
+    write(store, manyClusters(TestStates.staticJobs("x")));
+    write(store, manyClusters(TestStates.staticJobs("y")));
+    write(store, manyClusters(TestStates.staticJobs("z")));
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+    String text = Files.readString(journal);
+    int firstEnd = text.indexOf("\nend ") + "\nend ".length();
+    Files.writeString(journal, text.substring(0, firstEnd) + "00000000"
+        + text.substring(firstEnd + 8));
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> new AtomicFileStore(root).readOwned());
+    assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+  }
+
+  /** Thrown by a step hook: an Error, so no clean-up runs, as in a crash. */
+  private static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+}
