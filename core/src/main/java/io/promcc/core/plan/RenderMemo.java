@@ -5,21 +5,25 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.GuestCluster;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What one plan rendered per cluster, for the next plan of the same planner to reuse: at 10,000
  * clusters a reconcile with one cluster changed renders one cluster, not 10,000. An entry is reused
  * only while its input is equal: the jobs while the cluster is equal, the certificate files while
- * the bundle is equal, and nothing once the settings differ. The profile and base config are the
- * planner's own and never change; a new planner starts with an empty memo.
+ * the bundle is equal, the paths while the cluster ID is equal, and nothing once the settings
+ * differ. The profile and base config are the planner's own and never change; a new planner
+ * starts with an empty memo.
+ *
+ * <p>Entries are kept in cluster ID order, the order a plan visits its clusters in, so a plan
+ * finds each cluster's entry by walking the memo alongside its clusters: no hashing, no lookups.
  *
  * <p>Immutable: a plan reads one memo and publishes a new one holding exactly the clusters it
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, Map.of());
+  static final RenderMemo EMPTY = new RenderMemo(null, List.of());
 
   /**
    * One cluster's rendered output.
@@ -29,39 +33,73 @@ final class RenderMemo {
    * @param scrapeFile per-cluster-files mode: the cluster's scrape config file; else null
    * @param bundle the input of the certificate files
    * @param certificates the CA, certificate and key files, in that order
+   * @param paths where the certificate files go (they depend on the cluster ID and settings)
+   * @param scrapePath per-cluster-files mode: where the scrape config file goes; else null
    */
   record Rendered(GuestCluster cluster, String jobs, DesiredFile scrapeFile,
-      CertificateBundle bundle, DesiredFile[] certificates) {}
+      CertificateBundle bundle, DesiredFile[] certificates, CertificatePaths paths,
+      String scrapePath) {}
 
   private final ControllerSettings settings;
-  private final Map<ClusterId, Rendered> byCluster;
+  /** Sorted by cluster ID. */
+  private final List<Rendered> entries;
 
-  private RenderMemo(ControllerSettings settings, Map<ClusterId, Rendered> byCluster) {
+  private RenderMemo(ControllerSettings settings, List<Rendered> entries) {
     this.settings = settings;
-    this.byCluster = byCluster;
+    this.entries = entries;
   }
 
-  /** The entry for {@code id} if it was rendered with {@code current} settings. */
-  Rendered get(ClusterId id, ControllerSettings current) {
-    return current.equals(settings) ? byCluster.get(id) : null;
+  /**
+   * A reader of the entries rendered with {@code current} settings (none if the settings
+   * differ), for cluster IDs asked in ascending order.
+   */
+  Reader reader(ControllerSettings current) {
+    return new Reader(current.equals(settings) ? entries : List.of());
   }
 
-  /** Collects the entries of one plan. */
+  /** Finds entries by walking them in ID order. Not thread-safe: one per plan. */
+  static final class Reader {
+    private final List<Rendered> entries;
+    private int next;
+
+    private Reader(List<Rendered> entries) {
+      this.entries = entries;
+    }
+
+    /**
+     * The entry for {@code id}, or null.
+     *
+     * @param id greater than every ID asked before
+     */
+    Rendered get(ClusterId id) {
+      while (next < entries.size()) {
+        Rendered entry = entries.get(next);
+        int order = entry.cluster().id().compareTo(id);
+        if (order >= 0) {
+          return order == 0 ? entry : null;
+        }
+        next++;
+      }
+      return null;
+    }
+  }
+
+  /** Collects the entries of one plan, added in ascending cluster ID order. */
   static final class Next {
     private final ControllerSettings settings;
-    private final Map<ClusterId, Rendered> byCluster;
+    private final List<Rendered> entries;
 
     Next(ControllerSettings settings, int expected) {
       this.settings = settings;
-      this.byCluster = new HashMap<>(Math.max(16, expected * 4 / 3 + 1));
+      this.entries = new ArrayList<>(expected);
     }
 
-    void put(ClusterId id, Rendered rendered) {
-      byCluster.put(id, rendered);
+    void add(Rendered rendered) {
+      entries.add(rendered);
     }
 
     RenderMemo build() {
-      return new RenderMemo(settings, byCluster);
+      return new RenderMemo(settings, entries);
     }
   }
 }
