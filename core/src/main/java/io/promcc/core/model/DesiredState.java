@@ -43,8 +43,18 @@ public final class DesiredState {
       Collection<ClusterId> clusters, Collection<Rejection> rejections) {
     requireNonNull(files, "files == null");
     requireNonNull(configPath, "configPath == null");
-    files.keySet().forEach(DesiredState::requireSafeRelativePath);
     this.files = ImmutableSortedMap.copyOf(files);
+    // the checks and both hashes in one pass, which reads each path once (at 40,000 files the
+    // reads, not the work on them, are the cost); the same hashes as hashOf and configHashOf
+    StateHasher all = new StateHasher();
+    StateHasher configs = new StateHasher();
+    this.files.forEach((path, file) -> {
+      requireSafeRelativePath(path);
+      all.put(path, file);
+      if (file.kind().isConfig()) {
+        configs.put(path, file);
+      }
+    });
     if (!this.files.containsKey(configPath)
         || this.files.get(configPath).kind() != FileKind.MAIN_CONFIG) {
       throw new IllegalArgumentException("config path " + Quoting.quote(configPath)
@@ -53,15 +63,6 @@ public final class DesiredState {
     this.configPath = configPath;
     this.clusters = ImmutableList.sortedCopyOf(clusters);
     this.rejections = ImmutableList.sortedCopyOf(rejections);
-    // both hashes in one pass; the same values as hashOf and configHashOf
-    StateHasher all = new StateHasher();
-    StateHasher configs = new StateHasher();
-    this.files.forEach((path, file) -> {
-      all.put(path, file);
-      if (file.kind().isConfig()) {
-        configs.put(path, file);
-      }
-    });
     this.hash = all.hash();
     this.configHash = configs.hash();
   }

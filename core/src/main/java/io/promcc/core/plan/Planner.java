@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -88,7 +89,7 @@ public final class Planner {
     requireNonNull(observation, "observation == null");
     requireNonNull(settings, "settings == null");
     List<GuestCluster> clusters = observation.clusters();
-    Map<ClusterId, CertificateBundle> certificates = observation.certificates();
+    SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
     ConfigValidator baseValidator = new ConfigValidator();
     baseValidator.checkGlobal(baseConfig.values());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
@@ -112,12 +113,14 @@ public final class Planner {
     StringBuilder mergedJobs = new StringBuilder();
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
-    RenderMemo.Reader last = memo.get().reader(settings);
+    AscendingLookup<RenderMemo.Rendered> last = memo.get().reader(settings);
+    AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
+        new AscendingLookup<>(certificates.entrySet(), Map.Entry::getKey);
     RenderMemo.Next next = new RenderMemo.Next(settings, accepted.size());
     List<ClusterId> planned = new ArrayList<>(accepted.size());
     for (GuestCluster cluster : accepted) {
-      RenderMemo.Rendered rendered = render(cluster, certificates.get(cluster.id()),
-          last.get(cluster.id()), renderer, settings, jobDir, validator);
+      RenderMemo.Rendered rendered = render(cluster, bundles.find(cluster.id()).getValue(),
+          last.find(cluster.id()), renderer, settings, jobDir, validator);
       next.add(rendered);
       planned.add(cluster.id());
       DesiredFile[] certificateFiles = rendered.certificates();
@@ -180,15 +183,18 @@ public final class Planner {
   }
 
   /**
-   * The clusters that can be planned, in ID order; the others are rejected. {@code clusters} is
-   * sorted by ID (an {@link Observation}'s are), so the clusters claiming one ID are adjacent.
+   * The clusters that can be planned, in ID order; the others are rejected. {@code clusters} and
+   * {@code certificates} are sorted by ID (an {@link Observation}'s are), so the clusters
+   * claiming one ID are adjacent, and certificates are found by walking alongside.
    */
   private static List<GuestCluster> accept(List<GuestCluster> clusters,
-      Map<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
+      SortedMap<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
       ControllerSettings settings, List<Rejection> rejections) {
     Set<String> reserved = Set.of(settings.clusterIdLabel(), settings.clusterTypeLabel(),
         settings.providerLabel());
     List<GuestCluster> accepted = new ArrayList<>(clusters.size());
+    AscendingLookup<ClusterId> certified =
+        new AscendingLookup<>(certificates.keySet(), id -> id);
     for (int i = 0; i < clusters.size(); ) {
       GuestCluster cluster = clusters.get(i);
       ClusterId id = cluster.id();
@@ -210,7 +216,7 @@ public final class Planner {
             + " collides with a label the controller sets"));
         continue;
       }
-      if (!certificates.containsKey(id)) {
+      if (certified.find(id) == null) {
         rejections.add(problems.containsKey(id) ? problems.get(id)
             : new Rejection(subject, "certificate-missing",
                 "no client certificate for cluster " + Quoting.quote(subject)));

@@ -1,7 +1,6 @@
 package io.promcc.core.plan;
 
 import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.GuestCluster;
@@ -50,38 +49,12 @@ final class RenderMemo {
   }
 
   /**
-   * A reader of the entries rendered with {@code current} settings (none if the settings
-   * differ), for cluster IDs asked in ascending order.
+   * The entries rendered with {@code current} settings (none if the settings differ), for
+   * cluster IDs asked in ascending order.
    */
-  Reader reader(ControllerSettings current) {
-    return new Reader(current.equals(settings) ? entries : List.of());
-  }
-
-  /** Finds entries by walking them in ID order. Not thread-safe: one per plan. */
-  static final class Reader {
-    private final List<Rendered> entries;
-    private int next;
-
-    private Reader(List<Rendered> entries) {
-      this.entries = entries;
-    }
-
-    /**
-     * The entry for {@code id}, or null.
-     *
-     * @param id greater than every ID asked before
-     */
-    Rendered get(ClusterId id) {
-      while (next < entries.size()) {
-        Rendered entry = entries.get(next);
-        int order = entry.cluster().id().compareTo(id);
-        if (order >= 0) {
-          return order == 0 ? entry : null;
-        }
-        next++;
-      }
-      return null;
-    }
+  AscendingLookup<Rendered> reader(ControllerSettings current) {
+    return new AscendingLookup<>(current.equals(settings) ? entries : List.of(),
+        entry -> entry.cluster().id());
   }
 
   /** Collects the entries of one plan, added in ascending cluster ID order. */
