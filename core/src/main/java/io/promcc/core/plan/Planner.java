@@ -103,7 +103,8 @@ public final class Planner {
         observation.certificateProblems(), settings, rejections), renderer, rejections);
 
     // in runs already in path order (certificates, the config, scrape files, each in cluster
-    // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs
+    // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and
+    // none at all if they are the last plan's paths (see PathOrder)
     List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(accepted.size() * 4 + 1);
     List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(accepted.size());
     ConfigValidator validator = new ConfigValidator();
@@ -113,7 +114,8 @@ public final class Planner {
     StringBuilder mergedJobs = new StringBuilder();
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
-    AscendingLookup<RenderMemo.Rendered> last = memo.get().reader(settings);
+    RenderMemo lastPlan = memo.get();
+    AscendingLookup<RenderMemo.Rendered> last = lastPlan.reader(settings);
     AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
         new AscendingLookup<>(certificates.entrySet(), Map.Entry::getKey);
     RenderMemo.Next next = new RenderMemo.Next(settings, accepted.size());
@@ -142,14 +144,14 @@ public final class Planner {
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
-    memo.set(next.build());
     String glob = perCluster
         ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
     String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
     files.add(Map.entry(settings.configFileName(), DesiredFile.of(FileKind.MAIN_CONFIG, config)));
     files.addAll(scrapeFiles);
-    return new DesiredState(ImmutableSortedMap.copyOf(files), settings.configFileName(), planned,
-        rejections);
+    ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
+    memo.set(next.build(sorted));
+    return new DesiredState(sorted, settings.configFileName(), planned, rejections);
   }
 
   /**

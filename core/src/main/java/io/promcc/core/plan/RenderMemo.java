@@ -1,5 +1,7 @@
 package io.promcc.core.plan;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
@@ -22,7 +24,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, List.of());
+  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), ImmutableList.of());
 
   /**
    * One cluster's rendered output.
@@ -42,10 +44,18 @@ final class RenderMemo {
   private final ControllerSettings settings;
   /** Sorted by cluster ID. */
   private final List<Rendered> entries;
+  private final ImmutableList<String> paths;
 
-  private RenderMemo(ControllerSettings settings, List<Rendered> entries) {
+  private RenderMemo(ControllerSettings settings, List<Rendered> entries,
+      ImmutableList<String> paths) {
     this.settings = settings;
     this.entries = entries;
+    this.paths = paths;
+  }
+
+  /** The paths of the plan's files, sorted (without the files: a merged config is large). */
+  ImmutableList<String> paths() {
+    return paths;
   }
 
   /**
@@ -71,8 +81,9 @@ final class RenderMemo {
       entries.add(rendered);
     }
 
-    RenderMemo build() {
-      return new RenderMemo(settings, entries);
+    /** The memo of a plan whose files are {@code files}. */
+    RenderMemo build(ImmutableSortedMap<String, DesiredFile> files) {
+      return new RenderMemo(settings, entries, files.keySet().asList());
     }
   }
 }
