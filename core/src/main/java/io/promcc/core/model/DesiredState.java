@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.hash.HashCode;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,8 +43,18 @@ public final class DesiredState {
       Collection<ClusterId> clusters, Collection<Rejection> rejections) {
     requireNonNull(files, "files == null");
     requireNonNull(configPath, "configPath == null");
-    files.keySet().forEach(DesiredState::requireSafeRelativePath);
     this.files = ImmutableSortedMap.copyOf(files);
+    // the checks and both hashes in one pass, which reads each path once (at 40,000 files the
+    // reads, not the work on them, are the cost); the same hashes as hashOf and configHashOf
+    StateHasher all = new StateHasher();
+    StateHasher configs = new StateHasher();
+    this.files.forEach((path, file) -> {
+      requireSafeRelativePath(path);
+      all.put(path, file);
+      if (file.kind().isConfig()) {
+        configs.put(path, file);
+      }
+    });
     if (!this.files.containsKey(configPath)
         || this.files.get(configPath).kind() != FileKind.MAIN_CONFIG) {
       throw new IllegalArgumentException("config path " + Quoting.quote(configPath)
@@ -50,23 +63,8 @@ public final class DesiredState {
     this.configPath = configPath;
     this.clusters = ImmutableList.sortedCopyOf(clusters);
     this.rejections = ImmutableList.sortedCopyOf(rejections);
-    // both hashes in one pass; the same values as hashOf and configHashOf
-    Hasher all = Hashing.sha256().newHasher();
-    Hasher configs = Hashing.sha256().newHasher();
-    this.files.forEach((path, file) -> {
-      putFile(all, path, file);
-      if (file.kind().isConfig()) {
-        putFile(configs, path, file);
-      }
-    });
-    this.hash = all.hash().toString();
-    this.configHash = configs.hash().toString();
-  }
-
-  private static void putFile(Hasher hasher, String path, DesiredFile file) {
-    hasher.putString(path, StandardCharsets.UTF_8).putByte((byte) 0)
-        .putInt(file.mode()).putInt(file.kind().ordinal())
-        .putInt(file.size()).putBytes(file.digest().asBytes());
+    this.hash = all.hash();
+    this.configHash = configs.hash();
   }
 
   /**
@@ -76,9 +74,9 @@ public final class DesiredState {
    * their bytes.
    */
   public static String hashOf(SortedMap<String, DesiredFile> files) {
-    Hasher hasher = Hashing.sha256().newHasher();
-    files.forEach((path, file) -> putFile(hasher, path, file));
-    return hasher.hash().toString();
+    StateHasher hasher = new StateHasher();
+    files.forEach(hasher::put);
+    return hasher.hash();
   }
 
   /**
@@ -87,13 +85,53 @@ public final class DesiredState {
    * itself and a renewal must not make a configuration look new.
    */
   public static String configHashOf(SortedMap<String, DesiredFile> files) {
-    SortedMap<String, DesiredFile> configs = new java.util.TreeMap<>();
+    StateHasher hasher = new StateHasher();
     files.forEach((path, file) -> {
       if (file.kind().isConfig()) {
-        configs.put(path, file);
+        hasher.put(path, file);
       }
     });
-    return hashOf(configs);
+    return hasher.hash();
+  }
+
+  /**
+   * SHA-256 over file records: per file its path (UTF-8), a zero byte, mode, kind ordinal and
+   * size (each four bytes, little-endian) and its content's SHA-256. The records are gathered in
+   * a block and handed to the digest a block at a time: at 40,000 files, six calls per file into
+   * the digest cost more than hashing the bytes.
+   */
+  private static final class StateHasher {
+    /** Everything of a record but its path. */
+    private static final int FIXED = 1 + 3 * Integer.BYTES + 32;
+
+    private final Hasher hasher = Hashing.sha256().newHasher();
+    private final ByteBuffer block = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
+
+    void put(String path, DesiredFile file) {
+      byte[] name = path.getBytes(StandardCharsets.UTF_8);
+      if (block.remaining() < name.length + FIXED) {
+        flush();
+      }
+      if (name.length + FIXED > block.capacity()) {
+        hasher.putBytes(name);
+      } else {
+        block.put(name);
+      }
+      block.put((byte) 0).putInt(file.mode()).putInt(file.kind().ordinal()).putInt(file.size());
+      HashCode digest = file.digest();
+      block.position(block.position()
+          + digest.writeBytesTo(block.array(), block.position(), digest.bits() / Byte.SIZE));
+    }
+
+    String hash() {
+      flush();
+      return hasher.hash().toString();
+    }
+
+    private void flush() {
+      hasher.putBytes(block.array(), 0, block.position());
+      block.clear();
+    }
   }
 
   /**

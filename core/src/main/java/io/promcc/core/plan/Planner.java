@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -18,12 +19,11 @@ import io.promcc.core.yaml.BaseConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -89,7 +89,7 @@ public final class Planner {
     requireNonNull(observation, "observation == null");
     requireNonNull(settings, "settings == null");
     List<GuestCluster> clusters = observation.clusters();
-    Map<ClusterId, CertificateBundle> certificates = observation.certificates();
+    SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
     ConfigValidator baseValidator = new ConfigValidator();
     baseValidator.checkGlobal(baseConfig.values());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
@@ -99,14 +99,14 @@ public final class Planner {
     }
     JobRenderer renderer = new JobRenderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>(observation.rejections());
-    Map<ClusterId, GuestCluster> accepted = accept(clusters, certificates,
-        observation.certificateProblems(), settings, rejections);
-    rejectJobNameCollisions(accepted, renderer, rejections);
+    List<GuestCluster> accepted = rejectJobNameCollisions(accept(clusters, certificates,
+        observation.certificateProblems(), settings, rejections), renderer, rejections);
 
-    // in runs already sorted (certificates, then scrape files, each in cluster order), so the
-    // desired state's sort merges a few runs instead of sorting 40,000 paths at 10,000 clusters
-    Map<String, DesiredFile> files = new LinkedHashMap<>(accepted.size() * 6 + 4);
-    Map<String, DesiredFile> scrapeFiles = new LinkedHashMap<>(accepted.size() * 2 + 4);
+    // in runs already in path order (certificates, the config, scrape files, each in cluster
+    // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and
+    // none at all if they are the last plan's paths (see PathOrder)
+    List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(accepted.size() * 4 + 1);
+    List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(accepted.size());
     ConfigValidator validator = new ConfigValidator();
 
     String configDir = RelativePaths.parent(settings.configFileName());
@@ -114,19 +114,24 @@ public final class Planner {
     StringBuilder mergedJobs = new StringBuilder();
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
-    RenderMemo last = memo.get();
+    RenderMemo lastPlan = memo.get();
+    AscendingLookup<RenderMemo.Rendered> last = lastPlan.reader(settings);
+    AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
+        new AscendingLookup<>(certificates.entrySet(), Map.Entry::getKey);
     RenderMemo.Next next = new RenderMemo.Next(settings, accepted.size());
-    for (GuestCluster cluster : accepted.values()) {
-      RenderMemo.Rendered rendered = render(cluster, certificates.get(cluster.id()),
-          last.get(cluster.id(), settings), renderer, settings, jobDir, validator);
-      next.put(cluster.id(), rendered);
+    List<ClusterId> planned = new ArrayList<>(accepted.size());
+    for (GuestCluster cluster : accepted) {
+      RenderMemo.Rendered rendered = render(cluster, bundles.find(cluster.id()).getValue(),
+          last.find(cluster.id()), renderer, settings, jobDir, validator);
+      next.add(rendered);
+      planned.add(cluster.id());
       DesiredFile[] certificateFiles = rendered.certificates();
-      CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
-      files.put(paths.ca(), certificateFiles[0]);
-      files.put(paths.certificate(), certificateFiles[1]);
-      files.put(paths.key(), certificateFiles[2]);
+      CertificatePaths paths = rendered.paths();
+      files.add(Map.entry(paths.ca(), certificateFiles[0]));
+      files.add(Map.entry(paths.certificate(), certificateFiles[1]));
+      files.add(Map.entry(paths.key(), certificateFiles[2]));
       if (perCluster) {
-        scrapeFiles.put(jobDir + "/" + cluster.id().value() + ".yml", rendered.scrapeFile());
+        scrapeFiles.add(Map.entry(rendered.scrapePath(), rendered.scrapeFile()));
       } else {
         if (mergedJobs.length() == 0) {
           // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
@@ -139,13 +144,14 @@ public final class Planner {
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
-    memo.set(next.build());
-    files.putAll(scrapeFiles);
     String glob = perCluster
         ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
     String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
-    files.put(settings.configFileName(), DesiredFile.of(FileKind.MAIN_CONFIG, config));
-    return new DesiredState(files, settings.configFileName(), accepted.keySet(), rejections);
+    files.add(Map.entry(settings.configFileName(), DesiredFile.of(FileKind.MAIN_CONFIG, config)));
+    files.addAll(scrapeFiles);
+    ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
+    memo.set(next.build(sorted));
+    return new DesiredState(sorted, settings.configFileName(), planned, rejections);
   }
 
   /**
@@ -178,55 +184,83 @@ public final class Planner {
     }
   }
 
-  private static Map<ClusterId, GuestCluster> accept(Collection<GuestCluster> clusters,
-      Map<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
+  /**
+   * The clusters that can be planned, in ID order; the others are rejected. {@code clusters} and
+   * {@code certificates} are sorted by ID (an {@link Observation}'s are), so the clusters
+   * claiming one ID are adjacent, and certificates are found by walking alongside.
+   */
+  private static List<GuestCluster> accept(List<GuestCluster> clusters,
+      SortedMap<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
       ControllerSettings settings, List<Rejection> rejections) {
-    Map<ClusterId, Integer> counts = new HashMap<>();
-    clusters.forEach(cluster -> counts.merge(requireNonNull(cluster, "cluster == null").id(), 1,
-        Integer::sum));
     Set<String> reserved = Set.of(settings.clusterIdLabel(), settings.clusterTypeLabel(),
         settings.providerLabel());
-    Map<ClusterId, GuestCluster> accepted = new TreeMap<>();
-    Set<ClusterId> reportedDuplicates = new HashSet<>();
-    for (GuestCluster cluster : clusters) {
+    List<GuestCluster> accepted = new ArrayList<>(clusters.size());
+    AscendingLookup<ClusterId> certified =
+        new AscendingLookup<>(certificates.keySet(), id -> id);
+    for (int i = 0; i < clusters.size(); ) {
+      GuestCluster cluster = clusters.get(i);
       ClusterId id = cluster.id();
       String subject = id.value();
-      if (counts.get(id) > 1) {
-        if (reportedDuplicates.add(id)) {
-          rejections.add(new Rejection(subject, "duplicate-id", "cluster id "
-              + Quoting.quote(subject) + " is claimed " + counts.get(id) + " times"));
-        }
+      int claims = 1;
+      while (i + claims < clusters.size() && clusters.get(i + claims).id().equals(id)) {
+        claims++;
+      }
+      i += claims;
+      if (claims > 1) {
+        rejections.add(new Rejection(subject, "duplicate-id", "cluster id "
+            + Quoting.quote(subject) + " is claimed " + claims + " times"));
         continue;
       }
-      List<String> collisions = cluster.labels().keySet().stream()
-          .filter(reserved::contains).sorted().toList();
-      if (!collisions.isEmpty()) {
+      String collision = firstReserved(cluster, reserved);
+      if (collision != null) {
         rejections.add(new Rejection(subject, "label-collision", "label "
-            + Quoting.quote(collisions.get(0)) + " of cluster " + Quoting.quote(subject)
+            + Quoting.quote(collision) + " of cluster " + Quoting.quote(subject)
             + " collides with a label the controller sets"));
         continue;
       }
-      if (!certificates.containsKey(id)) {
+      if (certified.find(id) == null) {
         rejections.add(problems.containsKey(id) ? problems.get(id)
             : new Rejection(subject, "certificate-missing",
                 "no client certificate for cluster " + Quoting.quote(subject)));
         continue;
       }
-      accepted.put(id, cluster);
+      accepted.add(cluster);
     }
     return accepted;
+  }
+
+  /** The first of the cluster's labels (they are sorted) that the controller sets, or null. */
+  private static String firstReserved(GuestCluster cluster, Set<String> reserved) {
+    for (String name : cluster.labels().keySet()) {
+      if (reserved.contains(name)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**
    * Rejects every cluster one of whose job names another cluster also makes (possible with
    * custom profiles: cluster {@code a} with job {@code node-exporter} and cluster {@code a-node}
    * with job {@code exporter}), so one cluster cannot make the whole config invalid.
+   *
+   * <p>A job name is {@code <prefix>-<cluster id>-<job>}, so two clusters' names can be equal
+   * only if one ID is the other's followed by {@code -} and more. Only such clusters are compared:
+   * in ID order, the IDs that extend an ID with {@code -} follow it directly ({@code -} sorts
+   * before every other character an ID may hold), so finding them is one pass over neighbours,
+   * and a fleet without such IDs makes no job name at all. Comparing only them finds exactly the
+   * collisions, with the same messages, that comparing every cluster's names would: every
+   * cluster making a name that another also makes is among them, in the same order.
    */
-  private static void rejectJobNameCollisions(Map<ClusterId, GuestCluster> accepted,
+  private static List<GuestCluster> rejectJobNameCollisions(List<GuestCluster> accepted,
       JobRenderer renderer, List<Rejection> rejections) {
+    List<GuestCluster> related = relatedById(accepted);
+    if (related.isEmpty()) {
+      return accepted;
+    }
     Map<String, ClusterId> owners = new HashMap<>();
     Map<ClusterId, String> collisions = new TreeMap<>();
-    for (GuestCluster cluster : accepted.values()) {
+    for (GuestCluster cluster : related) {
       for (String name : renderer.jobNames(cluster)) {
         ClusterId other = owners.putIfAbsent(name, cluster.id());
         if (other != null) {
@@ -239,33 +273,72 @@ public final class Planner {
         }
       }
     }
-    collisions.forEach((id, message) -> {
-      accepted.remove(id);
-      rejections.add(new Rejection(id.value(), "job-name-collision", message));
-    });
+    if (collisions.isEmpty()) {
+      return accepted;
+    }
+    collisions.forEach((id, message) ->
+        rejections.add(new Rejection(id.value(), "job-name-collision", message)));
+    return accepted.stream().filter(cluster -> !collisions.containsKey(cluster.id())).toList();
   }
 
   /**
-   * One cluster's jobs and certificate files, reused from the last plan where the cluster (for
-   * the jobs) or the bundle (for the certificate files) is unchanged. The certificate paths a
-   * reused entry names were checked when it was rendered: they depend only on the cluster ID and
-   * the settings, which are equal.
+   * The clusters, of {@code sorted} (by ID), whose ID another one's extends with {@code -}, and
+   * those other ones; in ID order.
+   */
+  private static List<GuestCluster> relatedById(List<GuestCluster> sorted) {
+    boolean[] related = new boolean[sorted.size()];
+    boolean any = false;
+    for (int i = 0; i < sorted.size(); i++) {
+      String id = sorted.get(i).id().value();
+      for (int j = i + 1; j < sorted.size() && extendsWithDash(sorted.get(j).id().value(), id);
+          j++) {
+        related[i] = true;
+        related[j] = true;
+        any = true;
+      }
+    }
+    if (!any) {
+      return List.of();
+    }
+    List<GuestCluster> out = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      if (related[i]) {
+        out.add(sorted.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** True if {@code id} is {@code prefix}, {@code -} and more. */
+  private static boolean extendsWithDash(String id, String prefix) {
+    return id.length() > prefix.length() && id.charAt(prefix.length()) == '-'
+        && id.startsWith(prefix);
+  }
+
+  /**
+   * One cluster's jobs, certificate files and their paths, reused from the last plan where the
+   * cluster (for the jobs) or the bundle (for the certificate files) is unchanged; the paths
+   * depend only on the cluster ID and the settings, which are equal for any entry of the memo.
+   * The certificate paths a reused entry names were checked when it was rendered.
    */
   private static RenderMemo.Rendered render(GuestCluster cluster, CertificateBundle bundle,
       RenderMemo.Rendered last, JobRenderer renderer, ControllerSettings settings, String jobDir,
       ConfigValidator validator) {
+    boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
+    CertificatePaths paths = last != null ? last.paths()
+        : CertificatePaths.of(cluster.id(), settings);
+    String scrapePath = last != null ? last.scrapePath()
+        : perCluster ? jobDir + "/" + cluster.id().value() + ".yml" : null;
     String jobs;
     DesiredFile scrapeFile;
     if (last != null && last.cluster().equals(cluster)) {
       jobs = last.jobs();
       scrapeFile = last.scrapeFile();
     } else {
-      CertificatePaths paths = CertificatePaths.of(cluster.id(), settings);
       CertificatePaths asNamed = paths.relativeTo(jobDir);
       validator.checkCertificateFiles(cluster.id().value(), asNamed, jobDir,
           Set.of(paths.ca(), paths.certificate(), paths.key()));
       // one copy kept per cluster: the file in per-cluster mode, the text in merged mode
-      boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
       StringBuilder out = new StringBuilder(perCluster ? "scrape_configs:\n" : "");
       renderer.render(cluster, asNamed, out);
       scrapeFile = perCluster ? DesiredFile.of(FileKind.SCRAPE_CONFIG, out.toString()) : null;
@@ -277,6 +350,7 @@ public final class Planner {
             DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()),
             DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
                 .withMode(settings.privateKeyMode())};
-    return new RenderMemo.Rendered(cluster, jobs, scrapeFile, bundle, certificateFiles);
+    return new RenderMemo.Rendered(cluster, jobs, scrapeFile, bundle, certificateFiles, paths,
+        scrapePath);
   }
 }

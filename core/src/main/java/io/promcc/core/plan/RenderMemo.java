@@ -1,25 +1,30 @@
 package io.promcc.core.plan;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.GuestCluster;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What one plan rendered per cluster, for the next plan of the same planner to reuse: at 10,000
  * clusters a reconcile with one cluster changed renders one cluster, not 10,000. An entry is reused
  * only while its input is equal: the jobs while the cluster is equal, the certificate files while
- * the bundle is equal, and nothing once the settings differ. The profile and base config are the
- * planner's own and never change; a new planner starts with an empty memo.
+ * the bundle is equal, the paths while the cluster ID is equal, and nothing once the settings
+ * differ. The profile and base config are the planner's own and never change; a new planner
+ * starts with an empty memo.
+ *
+ * <p>Entries are kept in cluster ID order, the order a plan visits its clusters in, so a plan
+ * finds each cluster's entry by walking the memo alongside its clusters: no hashing, no lookups.
  *
  * <p>Immutable: a plan reads one memo and publishes a new one holding exactly the clusters it
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, Map.of());
+  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), ImmutableList.of());
 
   /**
    * One cluster's rendered output.
@@ -29,39 +34,56 @@ final class RenderMemo {
    * @param scrapeFile per-cluster-files mode: the cluster's scrape config file; else null
    * @param bundle the input of the certificate files
    * @param certificates the CA, certificate and key files, in that order
+   * @param paths where the certificate files go (they depend on the cluster ID and settings)
+   * @param scrapePath per-cluster-files mode: where the scrape config file goes; else null
    */
   record Rendered(GuestCluster cluster, String jobs, DesiredFile scrapeFile,
-      CertificateBundle bundle, DesiredFile[] certificates) {}
+      CertificateBundle bundle, DesiredFile[] certificates, CertificatePaths paths,
+      String scrapePath) {}
 
   private final ControllerSettings settings;
-  private final Map<ClusterId, Rendered> byCluster;
+  /** Sorted by cluster ID. */
+  private final List<Rendered> entries;
+  private final ImmutableList<String> paths;
 
-  private RenderMemo(ControllerSettings settings, Map<ClusterId, Rendered> byCluster) {
+  private RenderMemo(ControllerSettings settings, List<Rendered> entries,
+      ImmutableList<String> paths) {
     this.settings = settings;
-    this.byCluster = byCluster;
+    this.entries = entries;
+    this.paths = paths;
   }
 
-  /** The entry for {@code id} if it was rendered with {@code current} settings. */
-  Rendered get(ClusterId id, ControllerSettings current) {
-    return current.equals(settings) ? byCluster.get(id) : null;
+  /** The paths of the plan's files, sorted (without the files: a merged config is large). */
+  ImmutableList<String> paths() {
+    return paths;
   }
 
-  /** Collects the entries of one plan. */
+  /**
+   * The entries rendered with {@code current} settings (none if the settings differ), for
+   * cluster IDs asked in ascending order.
+   */
+  AscendingLookup<Rendered> reader(ControllerSettings current) {
+    return new AscendingLookup<>(current.equals(settings) ? entries : List.of(),
+        entry -> entry.cluster().id());
+  }
+
+  /** Collects the entries of one plan, added in ascending cluster ID order. */
   static final class Next {
     private final ControllerSettings settings;
-    private final Map<ClusterId, Rendered> byCluster;
+    private final List<Rendered> entries;
 
     Next(ControllerSettings settings, int expected) {
       this.settings = settings;
-      this.byCluster = new HashMap<>(Math.max(16, expected * 4 / 3 + 1));
+      this.entries = new ArrayList<>(expected);
     }
 
-    void put(ClusterId id, Rendered rendered) {
-      byCluster.put(id, rendered);
+    void add(Rendered rendered) {
+      entries.add(rendered);
     }
 
-    RenderMemo build() {
-      return new RenderMemo(settings, byCluster);
+    /** The memo of a plan whose files are {@code files}. */
+    RenderMemo build(ImmutableSortedMap<String, DesiredFile> files) {
+      return new RenderMemo(settings, entries, files.keySet().asList());
     }
   }
 }

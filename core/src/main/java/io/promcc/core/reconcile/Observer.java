@@ -1,5 +1,6 @@
 package io.promcc.core.reconcile;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -15,10 +16,11 @@ import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Turns a cluster snapshot and the certificate source's answer into the planner's
@@ -45,13 +47,20 @@ final class Observer {
       Instant now) {
     List<GuestCluster> clusters = snapshot.clusters();
     CertificateObservation answer = certificates.observe(clusters);
-    SortedMap<ClusterId, CertificateBundle> usable = new TreeMap<>();
-    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    // the snapshot's clusters are sorted by ID: entries collected in that order make the sorted
+    // maps in one pass, without a tree
+    List<Map.Entry<ClusterId, CertificateBundle>> usable = new ArrayList<>(clusters.size());
+    List<Map.Entry<ClusterId, Rejection>> problems = new ArrayList<>();
+    ClusterId previous = null;
     for (GuestCluster cluster : clusters) {
       ClusterId id = cluster.id();
+      if (id.equals(previous)) {
+        continue; // a duplicated ID: the planner rejects it, and its answer is the same
+      }
+      previous = id;
       CertificateBundle fresh = answer.bundles().get(id);
       if (fresh != null) {
-        usable.put(id, fresh);
+        usable.add(Map.entry(id, fresh));
         continue;
       }
       Rejection problem = answer.problems().getOrDefault(id, new Rejection(id.value(),
@@ -59,7 +68,7 @@ final class Observer {
               + Quoting.quote(id.value())));
       Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
       if (kept.isPresent()) {
-        usable.put(id, kept.get());
+        usable.add(Map.entry(id, kept.get()));
         if (!now.isBefore(kept.get().notAfter()) && !problem.reason().equals(EXPIRED)) {
           problem = new Rejection(id.value(), EXPIRED, "the kept certificate of cluster "
               + Quoting.quote(id.value()) + " expired at " + kept.get().notAfter()
@@ -67,10 +76,10 @@ final class Observer {
               + problem.reason() + ")");
         }
       }
-      problems.put(id, problem);
+      problems.add(Map.entry(id, problem));
     }
-    return new Observed(new Observation(clusters, usable, problems, snapshot.rejections()),
-        answer.nextAttention());
+    return new Observed(new Observation(clusters, ImmutableSortedMap.copyOf(usable),
+        ImmutableSortedMap.copyOf(problems), snapshot.rejections()), answer.nextAttention());
   }
 
   /** The cluster's certificate files as the store holds them now, if all three parse. */

@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -28,8 +29,9 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -155,14 +157,16 @@ public final class Reconciler {
   private record ClusterStates(SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
       List<Rejection> rejected, SortedMap<ClusterId, Instant> notAfter) {
     static ClusterStates of(DesiredState desired, Observation observation) {
-      SortedMap<ClusterId, Rejection> degraded = new TreeMap<>();
-      SortedMap<ClusterId, Instant> notAfter = new TreeMap<>();
+      // in the order of the desired state's clusters, sorted by ID: the maps are made in one
+      // pass, without a tree
+      List<Map.Entry<ClusterId, Rejection>> degraded = new ArrayList<>();
+      List<Map.Entry<ClusterId, Instant>> notAfter = new ArrayList<>(desired.clusters().size());
       for (ClusterId id : desired.clusters()) {
         CertificateBundle bundle = observation.certificates().get(id);
-        notAfter.put(id, bundle.notAfter());
+        notAfter.add(Map.entry(id, bundle.notAfter()));
         Rejection problem = observation.certificateProblems().get(id);
         if (problem != null) {
-          degraded.put(id, problem);
+          degraded.add(Map.entry(id, problem));
         }
       }
       // a cluster left out only for want of a certificate waits; anything else is a rejection
@@ -170,9 +174,10 @@ public final class Reconciler {
           new HashSet<>(observation.certificateProblems().values());
       Predicate<Rejection> waits = r -> certificateProblems.contains(r)
           || r.reason().equals(Observer.CERTIFICATE_MISSING);
-      return new ClusterStates(degraded,
+      return new ClusterStates(ImmutableSortedMap.copyOf(degraded),
           desired.rejections().stream().filter(waits).toList(),
-          desired.rejections().stream().filter(waits.negate()).toList(), notAfter);
+          desired.rejections().stream().filter(waits.negate()).toList(),
+          ImmutableSortedMap.copyOf(notAfter));
     }
   }
 

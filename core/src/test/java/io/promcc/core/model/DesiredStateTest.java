@@ -23,6 +23,11 @@ class DesiredStateTest {
    */
   private static final String PINNED_HASH =
       "1d38295c8e43e86b51758cbc6091cb36ef4287e783d6a538d793cff8dd08cd80";
+  /** Both hashes of the state of {@link #hashesOfManyFilesAndLongAndNonAsciiPathsArePinned}. */
+  private static final String PINNED_MANY_HASH =
+      "23532588e13370248d8aaf3308826064e3bd67a022143313ebd08335531969cd";
+  private static final String PINNED_MANY_CONFIG_HASH =
+      "c4fd81112495c42761905a6b00933459534014e0fcc2660c757a147ff2fb32c0";
 
   @ParameterizedTest
   @ValueSource(strings = {"", "/etc/passwd", "../x", "a/../b", "a/./b", "./a", "a//b", "a/",
@@ -74,6 +79,29 @@ class DesiredStateTest {
     assertNotEquals(one.hash(), new DesiredState(Map.of("a.pem",
         DesiredFile.of(FileKind.PRIVATE_KEY, "other"), "p.yml", CONFIG), "p.yml", List.of(),
         List.of()).hash());
+  }
+
+  /**
+   * Both hashes of a state whose records cross many block boundaries, with a path longer than a
+   * block and one that is not ASCII, pinned at the values of the field-by-field hasher they were
+   * first computed with: how the bytes are fed must never change the hashes.
+   */
+  @Test
+  void hashesOfManyFilesAndLongAndNonAsciiPathsArePinned() {
+    Map<String, DesiredFile> files = new LinkedHashMap<>();
+    for (int i = 0; i < 600; i++) {
+      files.put("s/c" + i + ".yml", DesiredFile.of(FileKind.SCRAPE_CONFIG, "job " + i + "\n"));
+      files.put("certs/c" + i + "-key.pem", KEY);
+    }
+    files.put("certs/" + "x".repeat(9000) + ".pem", KEY.withMode(0640));
+    files.put("s/z\u00f6/\u00fc\u4e2d.yml", DesiredFile.of(FileKind.SCRAPE_CONFIG, "\u00e9"));
+    files.put("p.yml", CONFIG);
+    DesiredState state = new DesiredState(files, "p.yml", List.of(), List.of());
+
+    assertEquals(PINNED_MANY_HASH, state.hash());
+    assertEquals(PINNED_MANY_CONFIG_HASH, state.configHash());
+    assertEquals(state.hash(), DesiredState.hashOf(state.files()));
+    assertEquals(state.configHash(), DesiredState.configHashOf(state.files()));
   }
 
   @Test

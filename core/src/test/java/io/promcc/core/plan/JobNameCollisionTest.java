@@ -7,10 +7,21 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class JobNameCollisionTest {
@@ -23,6 +34,31 @@ class JobNameCollisionTest {
           role: endpoints
           target: pod-proxy
       """, "colliding.yml");
+
+  /**
+   * Job names collide between clusters {@code a} and {@code a-node} ({@code node-exporter} and
+   * {@code exporter}), {@code a} and {@code a-x} ({@code x-etcd} and {@code etcd}, only while
+   * both scrape etcd), and through both {@code a-node} and {@code a-node-x}.
+   */
+  static final ScrapeProfile COLLIDING_WITH_ETCD = ScrapeProfile.parse("""
+      jobs:
+        - name: exporter
+          role: endpoints
+          target: pod-proxy
+        - name: node-exporter
+          role: endpoints
+          target: pod-proxy
+        - name: etcd
+          target: etcd
+        - name: x-etcd
+          target: etcd
+        - name: node-x-etcd
+          target: etcd
+      """, "colliding-etcd.yml");
+
+  /** IDs some of which extend others with {@code -}, and some that merely look alike. */
+  static final List<String> RELATED_IDS = List.of("a", "a-node", "a-x", "a-node-x", "a-b",
+      "a0", "a-node0", "b", "b-node", "node", "x-etcd", "a-x-etcd");
 
   @Test
   void clustersWhoseJobNamesCollideAreRejectedAndTheOthersPlanned() {
@@ -43,5 +79,60 @@ class JobNameCollisionTest {
     String config = state.config().text();
     assertTrue(config.contains("job_name: guest-cluster-b-exporter"), config);
     assertTrue(!config.contains("guest-cluster-a-"), config);
+  }
+
+  /** Clusters with IDs of {@link #RELATED_IDS}, each scraping etcd or not. */
+  @Provide
+  static Arbitrary<List<GuestCluster>> relatedClusters() {
+    return Combinators.combine(Arbitraries.of(RELATED_IDS), Arbitraries.of(true, false))
+        .as((id, etcd) -> {
+          GuestCluster cluster = GuestCluster.of(id, "aws", "https://master." + id);
+          return etcd ? cluster.withEtcd("etcd." + id + ":2379") : cluster;
+        })
+        .list().ofMaxSize(RELATED_IDS.size()).uniqueElements(GuestCluster::id);
+  }
+
+  /**
+   * The planner compares only clusters whose IDs extend one another with {@code -}; it finds
+   * the same collisions, with the same messages, as comparing every cluster's job names with
+   * every other's.
+   */
+  @Property(tries = 300)
+  void rejectsExactlyTheCollisionsThatComparingAllJobNamesFinds(
+      @ForAll("relatedClusters") List<GuestCluster> clusters) {
+    ControllerSettings settings = ControllerSettings.DEFAULTS;
+    DesiredState state = new Planner(COLLIDING_WITH_ETCD, BaseConfig.empty())
+        .plan(clusters, TestCertificates.forAll(clusters), settings);
+
+    Map<ClusterId, String> expected = collisionsOfAllNames(clusters,
+        new JobRenderer(COLLIDING_WITH_ETCD, settings));
+    List<Rejection> rejections = new ArrayList<>();
+    expected.forEach((id, message) ->
+        rejections.add(new Rejection(id.value(), "job-name-collision", message)));
+    assertEquals(rejections, state.rejections());
+    assertEquals(clusters.stream().map(GuestCluster::id).filter(id -> !expected.containsKey(id))
+        .sorted().toList(), state.clusters());
+  }
+
+  /** Every cluster's job names against every other's, in ID order: the plain way. */
+  private static Map<ClusterId, String> collisionsOfAllNames(List<GuestCluster> clusters,
+      JobRenderer renderer) {
+    Map<String, ClusterId> owners = new HashMap<>();
+    Map<ClusterId, String> collisions = new TreeMap<>();
+    clusters.stream().sorted((x, y) -> x.id().compareTo(y.id())).forEach(cluster -> {
+      for (String name : renderer.jobNames(cluster)) {
+        ClusterId other = owners.putIfAbsent(name, cluster.id());
+        if (other != null) {
+          collisions.putIfAbsent(other, message(name, other, cluster.id()));
+          collisions.putIfAbsent(cluster.id(), message(name, cluster.id(), other));
+        }
+      }
+    });
+    return collisions;
+  }
+
+  private static String message(String name, ClusterId of, ClusterId alsoFor) {
+    return "job name " + Quoting.quote(name) + " of cluster " + Quoting.quote(of.value())
+        + " is also made for cluster " + Quoting.quote(alsoFor.value());
   }
 }

@@ -24,6 +24,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +73,47 @@ class PlannerMemoTest {
       fresh.files().forEach((path, file) ->
           assertTrue(file.contentEquals(fromKept.files().get(path).content()), path));
     }
+  }
+
+  /**
+   * Clusters that come, go and start or stop scraping etcd, so that job-name collisions appear
+   * and disappear, in both output modes, planned one after another by one planner: each plan is
+   * exactly a fresh planner's, rejections included.
+   */
+  @Property(tries = 100)
+  void aKeptPlannerMatchesAFreshOneWhileCollisionsComeAndGo(
+      @ForAll("collidingSteps") List<Step> steps) {
+    Planner kept = new Planner(JobNameCollisionTest.COLLIDING_WITH_ETCD, BaseConfig.empty());
+    for (Step step : steps) {
+      DesiredState fromKept = kept.plan(step.clusters(), step.certificates(), step.settings());
+      DesiredState fresh = new Planner(JobNameCollisionTest.COLLIDING_WITH_ETCD,
+          BaseConfig.empty()).plan(step.clusters(), step.certificates(), step.settings());
+      assertEquals(fresh, fromKept);
+      assertEquals(fresh.rejections(), fromKept.rejections());
+      assertEquals(fresh.configHash(), fromKept.configHash());
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Step>> collidingSteps() {
+    Arbitrary<ControllerSettings> settings = Arbitraries.of(ControllerSettings.DEFAULTS,
+        ControllerSettings.DEFAULTS.toBuilder().outputMode(OutputMode.PER_CLUSTER_FILES).build(),
+        ControllerSettings.DEFAULTS.toBuilder().outputMode(OutputMode.PER_CLUSTER_FILES)
+            .certificateDirectory("tls").build());
+    Arbitrary<CertificateBundle> bundles = Arbitraries.of(TestCertificates.bundle(),
+        TestCertificates.other());
+    Arbitrary<Step> step = Combinators.combine(Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.just(ControllerSettings.DEFAULTS)), Tuple.of(1, settings)),
+            JobNameCollisionTest.relatedClusters(),
+            bundles.list().ofSize(JobNameCollisionTest.RELATED_IDS.size()))
+        .as((chosen, clusters, certs) -> {
+          Map<ClusterId, CertificateBundle> certificates = new TreeMap<>();
+          for (int i = 0; i < clusters.size(); i++) {
+            certificates.put(clusters.get(i).id(), certs.get(i));
+          }
+          return new Step(chosen, clusters, certificates);
+        });
+    return step.list().ofMinSize(2).ofMaxSize(8);
   }
 
   private static List<GuestCluster> changeEvery2nd(List<GuestCluster> clusters) {
