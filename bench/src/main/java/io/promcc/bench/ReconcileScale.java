@@ -6,6 +6,7 @@ import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.testing.TestCertificates;
@@ -17,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,9 +32,11 @@ import java.util.stream.Stream;
  * The controller's own cost at scale, without Prometheus: one reconciler over the real file
  * store and validation, clusters and certificates from in-memory sources. Prints, per output
  * mode: the first reconcile (every file written), a reconcile with nothing changed (the full
- * observe, plan, validate and diff), and one cluster changed among N (its files written), with
- * the time of each phase, the files written with their bytes and the bytes written to the
- * ownership manifest and its journal, and heap and RSS after a GC.
+ * observe, plan, diff and validate), and one cluster changed among N (its files written), with
+ * the time from the call to its return, each phase's, what passed outside the phases (building
+ * the result), the files written with their bytes and the bytes written to the ownership
+ * manifest and its journal; then medians of the first five rounds and of the rest, and heap
+ * and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
@@ -71,14 +75,18 @@ public final class ReconcileScale {
           .store(new AtomicFileStore(dir))
           .validator(new LocalValidation(dir, Optional.empty())).build();
       report(dir, mode, "first (all written)", reconciler);
+      List<Round> unchanged = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
-        report(dir, mode, "nothing changed", reconciler);
+        unchanged.add(report(dir, mode, "nothing changed", reconciler));
       }
       GuestCluster first = fleet.clusters().get(0);
+      List<Round> changed = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         clusters.put(first.withLabels(Map.of("round", Integer.toString(r))));
-        report(dir, mode, "one cluster changed", reconciler);
+        changed.add(report(dir, mode, "one cluster changed", reconciler));
       }
+      summarize(mode, "nothing changed", unchanged);
+      summarize(mode, "one cluster changed", changed);
       System.gc();
       Runtime rt = Runtime.getRuntime();
       System.out.printf(Locale.ROOT, "  %s: heap used after GC %d MiB, RSS %s%n",
@@ -90,11 +98,47 @@ public final class ReconcileScale {
     }
   }
 
+  /** One reconcile: its time from call to return, and each phase's. */
+  private record Round(long wallNanos, Map<Phase, Duration> phases) {}
+
+  /**
+   * Medians of a series of rounds: the first five (what a controller that has just started
+   * runs, its code not compiled yet), and the rest (the compiled code of a running controller),
+   * with the median of each phase.
+   */
+  private static void summarize(OutputMode mode, String what, List<Round> rounds) {
+    int early = Math.min(5, rounds.size());
+    List<Round> rest = rounds.subList(early, rounds.size());
+    System.out.printf(Locale.ROOT, "  %s summary, %s: rounds 1-%d median %s%s%n", mode, what,
+        early, Stats.millis(Stats.median(wall(rounds.subList(0, early)))), rest.isEmpty() ? ""
+            : "; rounds " + (early + 1) + "-" + rounds.size() + " median "
+                + Stats.millis(Stats.median(wall(rest))) + ", p90 "
+                + Stats.millis(Stats.percentile(wall(rest), 90)) + " (" + phaseMedians(rest)
+                + ")");
+  }
+
+  private static List<Long> wall(List<Round> rounds) {
+    return rounds.stream().map(Round::wallNanos).toList();
+  }
+
+  private static String phaseMedians(List<Round> rounds) {
+    List<String> out = new ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      if (rounds.stream().anyMatch(r -> r.phases().containsKey(phase))) {
+        out.add(phase.label() + " " + Stats.millis(Stats.median(rounds.stream()
+            .map(r -> r.phases().getOrDefault(phase, Duration.ZERO).toNanos()).toList())));
+      }
+    }
+    return String.join(", ", out);
+  }
+
   /** Runs one reconcile and prints what it did. */
-  private static void report(Path dir, OutputMode mode, String what, Reconciler reconciler)
+  private static Round report(Path dir, OutputMode mode, String what, Reconciler reconciler)
       throws IOException {
     ManifestStatus before = ManifestStatus.of(dir);
+    long start = System.nanoTime();
     ReconcileResult result = reconciler.reconcile();
+    long wallNanos = System.nanoTime() - start;
     List<String> phases = new ArrayList<>();
     result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
     long bytes = 0;
@@ -103,8 +147,10 @@ public final class ReconcileScale {
     }
     long manifest = ManifestStatus.of(dir).bytesWrittenSince(before);
     System.out.printf(Locale.ROOT, "  %-17s %-20s %6d ms  %s written=%d files %d B + manifest"
-        + " %d B (%s)%n", mode, what, result.duration().toMillis(), result.outcome().label(),
-        result.written().size(), bytes, manifest, String.join(", ", phases));
+        + " %d B (%s; outside the phases %d)%n", mode, what, wallNanos / 1_000_000,
+        result.outcome().label(), result.written().size(), bytes, manifest,
+        String.join(", ", phases), (wallNanos - result.duration().toNanos()) / 1_000_000);
+    return new Round(wallNanos, result.durations());
   }
 
   /** The ownership manifest's file and its journal: which inode, how many bytes. */

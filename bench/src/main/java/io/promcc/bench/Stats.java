@@ -29,6 +29,20 @@ final class Stats {
     return sorted[(sorted.length - 1) / 2];
   }
 
+  /**
+   * The nearest-rank percentile {@code p} (1 to 100): the smallest value at or above which
+   * {@code p} percent of the values lie; a real measurement.
+   *
+   * @throws IllegalArgumentException if there are no values
+   */
+  static long percentile(Collection<Long> values, int p) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("no values");
+    }
+    long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+    return sorted[Math.max(1, (int) Math.ceil(p / 100.0 * sorted.length)) - 1];
+  }
+
   /** The largest value. */
   static long max(Collection<Long> values) {
     return values.stream().mapToLong(Long::longValue).max()

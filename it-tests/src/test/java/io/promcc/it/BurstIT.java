@@ -142,7 +142,8 @@ class BurstIT {
         - reconcilesBefore;
     String page = stack.controller().metrics();
     StringBuilder phases = new StringBuilder();
-    for (String phase : List.of("observe", "plan", "validate", "write", "reload", "verify")) {
+    for (String phase : List.of("observe", "plan", "diff", "validate", "write", "reload",
+        "verify")) {
       phases.append(String.format(" %s %.2f s", phase, Exposition.value(page,
           "promcc_reconcile_duration_seconds_sum{phase=\"" + phase + "\"}").orElse(0)));
     }

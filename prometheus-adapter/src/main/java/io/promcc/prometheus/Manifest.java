@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.RejectedConfig;
@@ -403,8 +404,10 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
       if (f.length != 4 || !SHA256.matcher(f[0]).matches() || !f[2].startsWith("0")) {
         throw new IllegalArgumentException("expected <tag> <sha256> <kind> <mode> <path>");
       }
-      into.put(f[3], new Entry(f[0], FileKind.valueOf(f[1]), Integer.parseInt(f[2], 8)));
-      return f[3];
+      // the planner's instance of the path: compared with planned paths by identity
+      String path = DesiredState.sharedPath(f[3]);
+      into.put(path, new Entry(f[0], FileKind.valueOf(f[1]), Integer.parseInt(f[2], 8)));
+      return path;
     }
 
     Manifest build() {

@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -89,6 +91,24 @@ class AtomicFileStoreTest {
 
     assertEquals(state.files(), store.readOwned());
     assertTrue(FileDiff.between(state, new AtomicFileStore(tmp).readOwned()).isEmpty());
+  }
+
+  /**
+   * A store started anew reads its paths from the manifest; they must be the instances the
+   * planner makes ({@link DesiredState#sharedPath}), so a diff over 40,000 paths compares
+   * references instead of reading both strings.
+   */
+  @Test
+  void pathsReadFromTheManifestAreThePlannersInstances() {
+    write(new AtomicFileStore(tmp), stateWith("{}", Map.of("a", A)));
+
+    Set<String> paths = new AtomicFileStore(tmp).readOwned().keySet();
+
+    assertEquals(Set.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem", "prometheus.yml"),
+        paths);
+    for (String path : paths) {
+      assertSame(DesiredState.sharedPath(new String(path)), path, path);
+    }
   }
 
   @Test

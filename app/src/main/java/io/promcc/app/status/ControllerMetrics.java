@@ -115,8 +115,9 @@ public final class ControllerMetrics {
 
     Histogram duration = Histogram.builder().name("promcc_reconcile_duration_seconds")
         .unit(Unit.SECONDS)
-        .help("Time spent in each phase of a reconcile: observe, plan, validate, write, "
-            + "reload (asking Prometheus to reload and waiting for it), verify.")
+        .help("Time spent in each phase of a reconcile: observe, plan, diff (desired files "
+            + "against those on disk), validate, write, reload (asking Prometheus to reload and "
+            + "waiting for it), verify.")
         .labelNames("phase").classicOnly().classicUpperBounds(DURATION_BUCKETS)
         .withoutExemplars().register(registry);
     for (Phase phase : Phase.values()) {

@@ -41,7 +41,9 @@ public record ClusterId(String value) implements Comparable<ClusterId> {
 
   @Override
   public int compareTo(ClusterId other) {
-    return value.compareTo(other.value);
+    // the same instance is common (a snapshot's IDs travel through a whole reconcile): equal
+    // without reading the strings
+    return other == this ? 0 : value.compareTo(other.value);
   }
 
   @Override

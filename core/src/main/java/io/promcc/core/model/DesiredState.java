@@ -4,12 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
-import com.google.common.hash.HashCode;
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +25,8 @@ public final class DesiredState {
   private final ImmutableList<Rejection> rejections;
   private final String hash;
   private final String configHash;
+  /** What the hashes were taken over; see {@link #after}. */
+  private final StateRecords records;
 
   /**
    * @param files relative path (forward slashes, no {@code ..}) to file
@@ -41,20 +37,15 @@ public final class DesiredState {
    */
   public DesiredState(Map<String, DesiredFile> files, String configPath,
       Collection<ClusterId> clusters, Collection<Rejection> rejections) {
+    this(StateRecords.EMPTY, files, configPath, clusters, rejections);
+  }
+
+  private DesiredState(StateRecords previous, Map<String, DesiredFile> files, String configPath,
+      Collection<ClusterId> clusters, Collection<Rejection> rejections) {
     requireNonNull(files, "files == null");
     requireNonNull(configPath, "configPath == null");
     this.files = ImmutableSortedMap.copyOf(files);
-    // the checks and both hashes in one pass, which reads each path once (at 40,000 files the
-    // reads, not the work on them, are the cost); the same hashes as hashOf and configHashOf
-    StateHasher all = new StateHasher();
-    StateHasher configs = new StateHasher();
-    this.files.forEach((path, file) -> {
-      requireSafeRelativePath(path);
-      all.put(path, file);
-      if (file.kind().isConfig()) {
-        configs.put(path, file);
-      }
-    });
+    this.records = StateRecords.of(this.files, previous, DesiredState::requireSafeRelativePath);
     if (!this.files.containsKey(configPath)
         || this.files.get(configPath).kind() != FileKind.MAIN_CONFIG) {
       throw new IllegalArgumentException("config path " + Quoting.quote(configPath)
@@ -63,8 +54,23 @@ public final class DesiredState {
     this.configPath = configPath;
     this.clusters = ImmutableList.sortedCopyOf(clusters);
     this.rejections = ImmutableList.sortedCopyOf(rejections);
-    this.hash = all.hash();
-    this.configHash = configs.hash();
+    this.hash = records.hash();
+    this.configHash = records.configHash();
+  }
+
+  /**
+   * The state the constructor makes of these arguments (equal to it, with the same hashes),
+   * made in time proportional to the files that differ from {@code previous}'s: a path and file
+   * that are the very instances {@code previous} holds (what a planner reusing its last output
+   * passes) are neither checked nor hashed again, their hash records are copied. Any
+   * {@code previous} gives the same result; one that shares nothing only saves nothing.
+   *
+   * @throws IllegalArgumentException as the constructor
+   */
+  public static DesiredState after(DesiredState previous, Map<String, DesiredFile> files,
+      String configPath, Collection<ClusterId> clusters, Collection<Rejection> rejections) {
+    requireNonNull(previous, "previous == null");
+    return new DesiredState(previous.records, files, configPath, clusters, rejections);
   }
 
   /**
@@ -74,9 +80,8 @@ public final class DesiredState {
    * their bytes.
    */
   public static String hashOf(SortedMap<String, DesiredFile> files) {
-    StateHasher hasher = new StateHasher();
-    files.forEach(hasher::put);
-    return hasher.hash();
+    return StateRecords.of(ImmutableSortedMap.copyOfSorted(files), StateRecords.EMPTY,
+        StateRecords.PathCheck.NONE).hash();
   }
 
   /**
@@ -85,53 +90,19 @@ public final class DesiredState {
    * itself and a renewal must not make a configuration look new.
    */
   public static String configHashOf(SortedMap<String, DesiredFile> files) {
-    StateHasher hasher = new StateHasher();
-    files.forEach((path, file) -> {
-      if (file.kind().isConfig()) {
-        hasher.put(path, file);
-      }
-    });
-    return hasher.hash();
+    return StateRecords.of(ImmutableSortedMap.copyOfSorted(files), StateRecords.EMPTY,
+        StateRecords.PathCheck.NONE).configHash();
   }
 
   /**
-   * SHA-256 over file records: per file its path (UTF-8), a zero byte, mode, kind ordinal and
-   * size (each four bytes, little-endian) and its content's SHA-256. The records are gathered in
-   * a block and handed to the digest a block at a time: at 40,000 files, six calls per file into
-   * the digest cost more than hashing the bytes.
+   * The one instance of {@code path} that the planner and a {@link io.promcc.core.port.ConfigStore}
+   * both keep ({@link String#intern()}): a planned path is then compared with a stored one, and
+   * with the last plan's, by identity, without reading either (at 40,000 paths spread over the
+   * heap, reading them is most of what a diff costs). Call it where a path is made or parsed,
+   * not per comparison.
    */
-  private static final class StateHasher {
-    /** Everything of a record but its path. */
-    private static final int FIXED = 1 + 3 * Integer.BYTES + 32;
-
-    private final Hasher hasher = Hashing.sha256().newHasher();
-    private final ByteBuffer block = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
-
-    void put(String path, DesiredFile file) {
-      byte[] name = path.getBytes(StandardCharsets.UTF_8);
-      if (block.remaining() < name.length + FIXED) {
-        flush();
-      }
-      if (name.length + FIXED > block.capacity()) {
-        hasher.putBytes(name);
-      } else {
-        block.put(name);
-      }
-      block.put((byte) 0).putInt(file.mode()).putInt(file.kind().ordinal()).putInt(file.size());
-      HashCode digest = file.digest();
-      block.position(block.position()
-          + digest.writeBytesTo(block.array(), block.position(), digest.bits() / Byte.SIZE));
-    }
-
-    String hash() {
-      flush();
-      return hasher.hash().toString();
-    }
-
-    private void flush() {
-      hasher.putBytes(block.array(), 0, block.position());
-      block.clear();
-    }
+  public static String sharedPath(String path) {
+    return requireNonNull(path, "path == null").intern();
   }
 
   /**

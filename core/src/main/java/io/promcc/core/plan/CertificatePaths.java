@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredState;
 
 /**
  * Where a cluster's certificate files live, relative to the output root. The names match the
@@ -11,7 +12,8 @@ public record CertificatePaths(String ca, String certificate, String key) {
   /** The paths for {@code cluster} under the settings' certificate directory. */
   public static CertificatePaths of(ClusterId cluster, ControllerSettings settings) {
     String base = settings.certificateDirectory() + "/" + cluster.value();
-    return new CertificatePaths(base + "-ca.pem", base + "-crt.pem", base + "-key.pem");
+    return new CertificatePaths(DesiredState.sharedPath(base + "-ca.pem"),
+        DesiredState.sharedPath(base + "-crt.pem"), DesiredState.sharedPath(base + "-key.pem"));
   }
 
   /** The same files as seen from folder {@code fromDir}, the way a config there names them. */

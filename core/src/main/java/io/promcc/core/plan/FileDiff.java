@@ -41,24 +41,32 @@ public record FileDiff(List<String> writes, List<String> deletes, boolean config
     requireNonNull(current, "current == null");
     SortedMap<String, DesiredFile> have = current instanceof SortedMap<String, DesiredFile> sorted
         && sorted.comparator() == null ? sorted : new TreeMap<>(current);
-    // one merge-join over the two path-sorted maps: no lookups, no sort of all paths
+    // one merge-join over the two path-sorted maps: no lookups, no sort of all paths. Paths and
+    // files are held as Objects and compared by reference first: see compare
     SortedMap<String, DesiredFile> changed = new TreeMap<>();
     List<String> deletes = new ArrayList<>();
     boolean configChanged = false;
-    Iterator<Map.Entry<String, DesiredFile>> wants = desired.files().entrySet().iterator();
+    Object[] wantPaths = desired.files().keySet().toArray();
+    Object[] wantFiles = desired.files().values().toArray();
     Iterator<Map.Entry<String, DesiredFile>> haves = have.entrySet().iterator();
-    Map.Entry<String, DesiredFile> want = next(wants);
     Map.Entry<String, DesiredFile> had = next(haves);
-    while (want != null || had != null) {
-      int order = want == null ? 1 : had == null ? -1 : compare(want.getKey(), had.getKey());
+    int i = 0;
+    while (i < wantPaths.length || had != null) {
+      Object hadPath = null; // no conditional: its String type would check the class
+      if (had != null) {
+        hadPath = had.getKey();
+      }
+      int order = i == wantPaths.length ? 1 : had == null ? -1 : compare(wantPaths[i], hadPath);
       if (order <= 0) {
-        if (order < 0 || !want.getValue().equals(had.getValue())) {
-          changed.put(want.getKey(), want.getValue());
-          configChanged |= want.getValue().kind().isConfig();
+        Object want = wantFiles[i];
+        if (order < 0 || !sameFile(want, had.getValue())) {
+          DesiredFile file = (DesiredFile) want;
+          changed.put((String) wantPaths[i], file);
+          configChanged |= file.kind().isConfig();
         }
-        want = next(wants);
+        i++;
       } else {
-        deletes.add(had.getKey());
+        deletes.add((String) hadPath);
         configChanged |= had.getValue().kind().isConfig();
       }
       if (order >= 0) {
@@ -71,12 +79,19 @@ public record FileDiff(List<String> writes, List<String> deletes, boolean config
   }
 
   /**
-   * Path order. The store's paths are often the very strings the planner made (it keeps what it
-   * wrote): those are equal without reading them, which at 40,000 paths scattered over the heap
-   * is most of the diff's cost.
+   * Path order. A store's paths are the very strings the planner made where both keep
+   * {@link DesiredState#sharedPath} instances: those are equal without reading them, which at
+   * 40,000 paths scattered over the heap is most of the diff's cost. Taken as {@code Object}s,
+   * as the files in {@link #sameFile}: using one as a {@code String} would check its class, a
+   * read of the object itself.
    */
-  private static int compare(String want, String had) {
-    return want == had ? 0 : want.compareTo(had);
+  private static int compare(Object want, Object had) {
+    return want == had ? 0 : ((String) want).compareTo((String) had);
+  }
+
+  /** Equal files; the same instance (a planner's reused file the store kept) without a read. */
+  private static boolean sameFile(Object want, Object had) {
+    return want == had || want.equals(had);
   }
 
   private static <T> T next(Iterator<T> it) {

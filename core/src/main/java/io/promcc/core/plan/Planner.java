@@ -35,15 +35,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
  * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
  * config as a whole are thrown. Thread-safe. Its only state is a memo of the last plan's
- * per-cluster output ({@link RenderMemo}), reused where a cluster's inputs are equal, so a
- * planner kept from one reconcile to the next renders only the clusters that changed; the output
- * is byte for byte what a fresh planner makes.
+ * per-cluster output ({@link RenderMemo}), reused where a cluster's inputs are equal, and the
+ * last plan itself, whose hash records the next one copies for the files it reuses
+ * ({@link DesiredState#after}), so a planner kept from one reconcile to the next renders and
+ * hashes only the clusters that changed; the output is byte for byte what a fresh planner
+ * makes.
  */
 public final class Planner {
   private final ScrapeProfile profile;
   private final BaseConfig baseConfig;
   /** The last plan's per-cluster output; see {@link RenderMemo}. */
   private final AtomicReference<RenderMemo> memo = new AtomicReference<>(RenderMemo.EMPTY);
+  /** The last plan, whose hash records the next one copies where its files are the same. */
+  private final AtomicReference<DesiredState> lastState = new AtomicReference<>();
 
   /**
    * @param profile the jobs to make per cluster
@@ -147,11 +151,17 @@ public final class Planner {
     String glob = perCluster
         ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
     String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
-    files.add(Map.entry(settings.configFileName(), DesiredFile.of(FileKind.MAIN_CONFIG, config)));
+    files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()),
+        DesiredFile.of(FileKind.MAIN_CONFIG, config)));
     files.addAll(scrapeFiles);
     ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
     memo.set(next.build(sorted));
-    return new DesiredState(sorted, settings.configFileName(), planned, rejections);
+    DesiredState previous = lastState.get();
+    DesiredState state = previous == null
+        ? new DesiredState(sorted, settings.configFileName(), planned, rejections)
+        : DesiredState.after(previous, sorted, settings.configFileName(), planned, rejections);
+    lastState.set(state);
+    return state;
   }
 
   /**
@@ -328,7 +338,7 @@ public final class Planner {
     CertificatePaths paths = last != null ? last.paths()
         : CertificatePaths.of(cluster.id(), settings);
     String scrapePath = last != null ? last.scrapePath()
-        : perCluster ? jobDir + "/" + cluster.id().value() + ".yml" : null;
+        : perCluster ? DesiredState.sharedPath(jobDir + "/" + cluster.id().value() + ".yml") : null;
     String jobs;
     DesiredFile scrapeFile;
     if (last != null && last.cluster().equals(cluster)) {

@@ -123,7 +123,7 @@ final class Delivery {
     if (pin.isPresent() && pin.get().configHash().equals(desired.configHash())) {
       return certificatesUnderPin(desired, onDisk, verified, pin.get(), timer);
     }
-    FileDiff diff = FileDiff.between(desired, onDisk);
+    FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(desired, onDisk));
     timer.run(Phase.VALIDATE, () -> validator.check(desired, diff.writes()));
     Written written = new Written();
     if (prometheus.isEmpty()) {
@@ -394,7 +394,7 @@ final class Delivery {
             .orElse(file)));
     DesiredState kept = new DesiredState(files, desired.configPath(), desired.clusters(),
         desired.rejections());
-    FileDiff diff = FileDiff.between(kept, onDisk);
+    FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(kept, onDisk));
     timer.run(Phase.VALIDATE, () -> validator.check(kept, diff.writes()));
     write(kept, diff, written, timer);
     if (!diff.isEmpty() && verified.isPresent()

@@ -1,6 +1,7 @@
 package io.promcc.core.reconcile;
 
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.Ordering;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -10,6 +11,7 @@ import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
+import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.port.CertificateObservation;
@@ -17,10 +19,12 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Turns a cluster snapshot and the certificate source's answer into the planner's
@@ -51,6 +55,8 @@ final class Observer {
     // maps in one pass, without a tree
     List<Map.Entry<ClusterId, CertificateBundle>> usable = new ArrayList<>(clusters.size());
     List<Map.Entry<ClusterId, Rejection>> problems = new ArrayList<>();
+    AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
+        new AscendingLookup<>(sortedById(answer.bundles()).entrySet(), Map.Entry::getKey);
     ClusterId previous = null;
     for (GuestCluster cluster : clusters) {
       ClusterId id = cluster.id();
@@ -58,9 +64,9 @@ final class Observer {
         continue; // a duplicated ID: the planner rejects it, and its answer is the same
       }
       previous = id;
-      CertificateBundle fresh = answer.bundles().get(id);
+      Map.Entry<ClusterId, CertificateBundle> fresh = bundles.find(id);
       if (fresh != null) {
-        usable.add(Map.entry(id, fresh));
+        usable.add(Map.entry(id, fresh.getValue()));
         continue;
       }
       Rejection problem = answer.problems().getOrDefault(id, new Rejection(id.value(),
@@ -80,6 +86,19 @@ final class Observer {
     }
     return new Observed(new Observation(clusters, ImmutableSortedMap.copyOf(usable),
         ImmutableSortedMap.copyOf(problems), snapshot.rejections()), answer.nextAttention());
+  }
+
+  /** {@code bundles} in ID order: a source's own sorted map as it is. */
+  private static SortedMap<ClusterId, CertificateBundle> sortedById(
+      Map<ClusterId, CertificateBundle> bundles) {
+    if (bundles instanceof SortedMap<ClusterId, CertificateBundle> sorted) {
+      Comparator<?> order = sorted.comparator();
+      if (order == null || order.equals(Ordering.natural())
+          || order.equals(Comparator.naturalOrder())) {
+        return sorted;
+      }
+    }
+    return new TreeMap<>(bundles);
   }
 
   /** The cluster's certificate files as the store holds them now, if all three parse. */

@@ -6,6 +6,8 @@ public enum Phase {
   OBSERVE,
   /** The pure planner. */
   PLAN,
+  /** Comparing the desired files with the files on disk. */
+  DIFF,
   /** Local checks of the changed files (and promtool, if configured). */
   VALIDATE,
   /** Atomic writes and deletions, including a rollback's restore. */

@@ -11,6 +11,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.Planner;
@@ -161,12 +162,15 @@ public final class Reconciler {
       // pass, without a tree
       List<Map.Entry<ClusterId, Rejection>> degraded = new ArrayList<>();
       List<Map.Entry<ClusterId, Instant>> notAfter = new ArrayList<>(desired.clusters().size());
+      AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
+          new AscendingLookup<>(observation.certificates().entrySet(), Map.Entry::getKey);
+      AscendingLookup<Map.Entry<ClusterId, Rejection>> problems =
+          new AscendingLookup<>(observation.certificateProblems().entrySet(), Map.Entry::getKey);
       for (ClusterId id : desired.clusters()) {
-        CertificateBundle bundle = observation.certificates().get(id);
-        notAfter.add(Map.entry(id, bundle.notAfter()));
-        Rejection problem = observation.certificateProblems().get(id);
+        notAfter.add(Map.entry(id, bundles.find(id).getValue().notAfter()));
+        Map.Entry<ClusterId, Rejection> problem = problems.find(id);
         if (problem != null) {
-          degraded.add(Map.entry(id, problem));
+          degraded.add(Map.entry(id, problem.getValue()));
         }
       }
       // a cluster left out only for want of a certificate waits; anything else is a rejection

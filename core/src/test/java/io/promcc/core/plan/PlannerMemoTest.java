@@ -147,6 +147,10 @@ class PlannerMemoTest {
     assertSame(before.files().get(bFile), after.files().get(bFile));
     assertSame(before.files().get("certs/a-key.pem"), after.files().get("certs/a-key.pem"));
     assertSame(before.files().get("certs/b-crt.pem"), after.files().get("certs/b-crt.pem"));
+    // every path is the shared instance a store also keeps, so diffs compare references
+    for (String path : after.files().keySet()) {
+      assertSame(DesiredState.sharedPath(new String(path)), path, path);
+    }
   }
 
   @Test

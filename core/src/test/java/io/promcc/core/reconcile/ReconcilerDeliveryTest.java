@@ -433,6 +433,9 @@ class ReconcilerDeliveryTest {
 
     assertEquals(Duration.ofMillis(700), result.durations().get(Phase.RELOAD));
     assertEquals(null, result.durations().get(Phase.VERIFY), "the 200 is the verdict");
+    assertEquals(List.of(Phase.OBSERVE, Phase.PLAN, Phase.DIFF, Phase.VALIDATE, Phase.WRITE,
+        Phase.RELOAD), List.copyOf(result.durations().keySet()),
+        "the diff is timed as a phase of its own");
     assertEquals(Duration.ofMillis(700), result.duration(),
         "the baseline call runs beside the write, not as a phase of its own");
     assertEquals(1, calls.get(), "the baseline, nothing else");

@@ -7,16 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Never act on a partial view: which source failures keep jobs, and what removes them. */
@@ -47,6 +56,28 @@ class ReconcilerPartialViewTest {
     assertEquals(Outcome.SOURCE_NOT_READY, result.outcome());
     assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b"));
     assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aCertificateSourceAnsweringInAnotherOrderStillCertifiesEveryCluster() {
+    f.with("c");
+    CertificateSource reversed = new CertificateSource() {
+      @Override
+      public CertificateObservation observe(Collection<GuestCluster> clusters) {
+        SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>(Comparator.reverseOrder());
+        clusters.forEach(c -> bundles.put(c.id(), TestCertificates.bundle()));
+        return new CertificateObservation(bundles, new TreeMap<>(), Optional.empty());
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {}
+    };
+
+    ReconcileResult result = f.builder().certificateSource(reversed).build().reconcile();
+
+    assertEquals(List.of(id("a"), id("b"), id("c")), result.active());
+    assertEquals(List.of(), result.waiting());
+    assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b") && f.hasJobsOf("c"));
   }
 
   @Test
