@@ -15,6 +15,17 @@ class StatsTest {
   }
 
   @Test
+  void percentileIsTheNearestRankAMeasuredValue() {
+    List<Long> values = List.of(50L, 10L, 40L, 20L, 30L, 60L, 70L, 80L, 90L, 100L);
+    assertEquals(90, Stats.percentile(values, 90));
+    assertEquals(50, Stats.percentile(values, 50));
+    assertEquals(10, Stats.percentile(values, 1));
+    assertEquals(100, Stats.percentile(values, 100));
+    assertEquals(7, Stats.percentile(List.of(7L), 90));
+    assertThrows(IllegalArgumentException.class, () -> Stats.percentile(List.of(), 90));
+  }
+
+  @Test
   void formatsDurationsAndRatios() {
     assertEquals("12.3 ms", Stats.millis(12_340_000));
     assertEquals("1.50 s", Stats.seconds(1_500_000_000));
