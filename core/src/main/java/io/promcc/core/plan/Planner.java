@@ -115,7 +115,6 @@ public final class Planner {
 
     String configDir = RelativePaths.parent(settings.configFileName());
     boolean perCluster = settings.outputMode() == OutputMode.PER_CLUSTER_FILES;
-    StringBuilder mergedJobs = new StringBuilder();
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
     RenderMemo lastPlan = memo.get();
@@ -136,23 +135,19 @@ public final class Planner {
       files.add(Map.entry(paths.key(), certificateFiles[2]));
       if (perCluster) {
         scrapeFiles.add(Map.entry(rendered.scrapePath(), rendered.scrapeFile()));
-      } else {
-        if (mergedJobs.length() == 0) {
-          // one cluster's jobs tell the size of all: grow once instead of doubling ~10 times
-          mergedJobs.ensureCapacity(rendered.jobs().length()
-              * (accepted.size() + accepted.size() / 8 + 1));
-        }
-        mergedJobs.append(rendered.jobs());
       }
     }
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
-    String glob = perCluster
-        ? RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml") : null;
-    String config = baseConfig.render(settings.jobPrefix(), mergedJobs, glob);
-    files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()),
-        DesiredFile.of(FileKind.MAIN_CONFIG, config)));
+    // the last plan's config if every cluster's output is the last plan's: in merged mode at
+    // 10,000 clusters, rendering and hashing the 87 MB config again is most of a plan
+    DesiredFile config = lastPlan.configFor(settings, next.entries());
+    if (config == null) {
+      config = DesiredFile.of(FileKind.MAIN_CONFIG, renderConfig(next.entries(), settings,
+          perCluster, configDir));
+    }
+    files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()), config));
     files.addAll(scrapeFiles);
     ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
     memo.set(next.build(sorted));
@@ -162,6 +157,22 @@ public final class Planner {
         : DesiredState.after(previous, sorted, settings.configFileName(), planned, rejections);
     lastState.set(state);
     return state;
+  }
+
+  /** The main config: the base config with the clusters' jobs, or the scrape files' glob. */
+  private String renderConfig(List<RenderMemo.Rendered> rendered, ControllerSettings settings,
+      boolean perCluster, String configDir) {
+    if (perCluster) {
+      return baseConfig.render(settings.jobPrefix(), "",
+          RelativePaths.relativize(configDir, settings.scrapeConfigDirectory() + "/*.yml"));
+    }
+    int length = 0;
+    for (RenderMemo.Rendered cluster : rendered) {
+      length += cluster.jobs().length();
+    }
+    StringBuilder jobs = new StringBuilder(length);
+    rendered.forEach(cluster -> jobs.append(cluster.jobs()));
+    return baseConfig.render(settings.jobPrefix(), jobs, null);
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), ImmutableList.of());
+  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), ImmutableList.of(), null);
 
   /**
    * One cluster's rendered output.
@@ -45,12 +45,35 @@ final class RenderMemo {
   /** Sorted by cluster ID. */
   private final List<Rendered> entries;
   private final ImmutableList<String> paths;
+  /** The plan's main config file. */
+  private final DesiredFile config;
 
   private RenderMemo(ControllerSettings settings, List<Rendered> entries,
-      ImmutableList<String> paths) {
+      ImmutableList<String> paths, DesiredFile config) {
     this.settings = settings;
     this.entries = entries;
     this.paths = paths;
+    this.config = config;
+  }
+
+  /**
+   * The plan's main config file, if it was rendered with {@code current} settings of the
+   * clusters' output {@code clusterOutput}: the very outputs of this memo's entries, in order
+   * (compared by reference). Null otherwise. With the planner's fixed base config and profile,
+   * that config is the one a new render would make.
+   */
+  DesiredFile configFor(ControllerSettings current, List<Rendered> clusterOutput) {
+    if (config == null || !current.equals(settings) || clusterOutput.size() != entries.size()) {
+      return null;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      Rendered was = entries.get(i);
+      Rendered now = clusterOutput.get(i);
+      if (now.jobs() != was.jobs() || now.scrapeFile() != was.scrapeFile()) {
+        return null;
+      }
+    }
+    return config;
   }
 
   /** The paths of the plan's files, sorted (without the files: a merged config is large). */
@@ -81,9 +104,15 @@ final class RenderMemo {
       entries.add(rendered);
     }
 
+    /** The entries added so far, in order. */
+    List<Rendered> entries() {
+      return entries;
+    }
+
     /** The memo of a plan whose files are {@code files}. */
     RenderMemo build(ImmutableSortedMap<String, DesiredFile> files) {
-      return new RenderMemo(settings, entries, files.keySet().asList());
+      return new RenderMemo(settings, entries, files.keySet().asList(),
+          files.get(settings.configFileName()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.promcc.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +115,31 @@ class PlannerMemoTest {
           return new Step(chosen, clusters, certificates);
         });
     return step.list().ofMinSize(2).ofMaxSize(8);
+  }
+
+  @Test
+  void withNothingChangedTheMainConfigIsTheLastPlansAndAChangeRendersItAgain() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443");
+    GuestCluster b = GuestCluster.of("b", "aws", "https://b.example:6443");
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(List.of(a, b));
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    DesiredState first = planner.plan(List.of(a, b), certificates, ControllerSettings.DEFAULTS);
+
+    DesiredState same = planner.plan(List.of(b, a), certificates, ControllerSettings.DEFAULTS);
+    assertSame(first.config(), same.config(), "nothing changed: not rendered or hashed again");
+
+    GuestCluster changed = b.withLabels(Map.of("team", "blue"));
+    DesiredState after = planner.plan(List.of(a, changed), certificates,
+        ControllerSettings.DEFAULTS);
+    assertNotSame(same.config(), after.config());
+    assertTrue(after.config().text().contains("team"));
+    DesiredState without = planner.plan(List.of(a), certificates, ControllerSettings.DEFAULTS);
+    assertFalse(without.config().text().contains("https://b.example"), "b's jobs are gone");
+    DesiredState renamed = planner.plan(List.of(a), certificates,
+        ControllerSettings.DEFAULTS.toBuilder().jobPrefix("other").build());
+    assertEquals(new Planner(PROFILE, BaseConfig.empty()).plan(List.of(a), certificates,
+        ControllerSettings.DEFAULTS.toBuilder().jobPrefix("other").build()).config(),
+        renamed.config(), "other settings: rendered again");
   }
 
   private static List<GuestCluster> changeEvery2nd(List<GuestCluster> clusters) {
