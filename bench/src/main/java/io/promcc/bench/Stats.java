@@ -22,11 +22,7 @@ final class Stats {
    * @throws IllegalArgumentException if there are no values
    */
   static long median(Collection<Long> values) {
-    if (values.isEmpty()) {
-      throw new IllegalArgumentException("no values");
-    }
-    long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-    return sorted[(sorted.length - 1) / 2];
+    return percentile(values, 50); // the nearest rank of 50 is that lower middle
   }
 
   /**

@@ -1,10 +1,10 @@
 package io.promcc.core.plan;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.DesiredFile;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -28,7 +28,7 @@ final class PathOrder {
    *     same order, they are taken as sorted without a comparison
    */
   static ImmutableSortedMap<String, DesiredFile> sorted(List<Map.Entry<String, DesiredFile>> files,
-      ImmutableList<String> lastPaths) {
+      Collection<String> lastPaths) {
     if (files.size() != lastPaths.size()) {
       return ImmutableSortedMap.copyOf(files);
     }

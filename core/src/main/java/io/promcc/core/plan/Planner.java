@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
  * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
  * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
- * config as a whole are thrown. Thread-safe. Its only state is a memo of the last plan's
- * per-cluster output ({@link RenderMemo}), reused where a cluster's inputs are equal, and the
- * last plan itself, whose hash records the next one copies for the files it reuses
+ * config as a whole are thrown. Thread-safe. Its only state is a memo of the last plan
+ * ({@link RenderMemo}): its per-cluster output, reused where a cluster's inputs are equal, and
+ * the plan itself, whose hash records the next one copies for the files it reuses
  * ({@link DesiredState#after}), so a planner kept from one reconcile to the next renders and
  * hashes only the clusters that changed; the output is byte for byte what a fresh planner
  * makes.
@@ -46,8 +46,6 @@ public final class Planner {
   private final BaseConfig baseConfig;
   /** The last plan's per-cluster output; see {@link RenderMemo}. */
   private final AtomicReference<RenderMemo> memo = new AtomicReference<>(RenderMemo.EMPTY);
-  /** The last plan, whose hash records the next one copies where its files are the same. */
-  private final AtomicReference<DesiredState> lastState = new AtomicReference<>();
 
   /**
    * @param profile the jobs to make per cluster
@@ -150,12 +148,11 @@ public final class Planner {
     files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()), config));
     files.addAll(scrapeFiles);
     ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
-    memo.set(next.build(sorted));
-    DesiredState previous = lastState.get();
+    DesiredState previous = lastPlan.state();
     DesiredState state = previous == null
         ? new DesiredState(sorted, settings.configFileName(), planned, rejections)
         : DesiredState.after(previous, sorted, settings.configFileName(), planned, rejections);
-    lastState.set(state);
+    memo.set(next.build(state));
     return state;
   }
 

@@ -1,12 +1,12 @@
 package io.promcc.core.plan;
 
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -24,7 +24,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), ImmutableList.of(), null);
+  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), null);
 
   /**
    * One cluster's rendered output.
@@ -44,16 +44,18 @@ final class RenderMemo {
   private final ControllerSettings settings;
   /** Sorted by cluster ID. */
   private final List<Rendered> entries;
-  private final ImmutableList<String> paths;
-  /** The plan's main config file. */
-  private final DesiredFile config;
+  /** The plan itself; null for the empty memo. */
+  private final DesiredState state;
 
-  private RenderMemo(ControllerSettings settings, List<Rendered> entries,
-      ImmutableList<String> paths, DesiredFile config) {
+  private RenderMemo(ControllerSettings settings, List<Rendered> entries, DesiredState state) {
     this.settings = settings;
     this.entries = entries;
-    this.paths = paths;
-    this.config = config;
+    this.state = state;
+  }
+
+  /** The plan this memo was made of, for the next to build on; null for the empty memo. */
+  DesiredState state() {
+    return state;
   }
 
   /**
@@ -63,7 +65,7 @@ final class RenderMemo {
    * that config is the one a new render would make.
    */
   DesiredFile configFor(ControllerSettings current, List<Rendered> clusterOutput) {
-    if (config == null || !current.equals(settings) || clusterOutput.size() != entries.size()) {
+    if (state == null || !current.equals(settings) || clusterOutput.size() != entries.size()) {
       return null;
     }
     for (int i = 0; i < entries.size(); i++) {
@@ -73,12 +75,12 @@ final class RenderMemo {
         return null;
       }
     }
-    return config;
+    return state.config();
   }
 
-  /** The paths of the plan's files, sorted (without the files: a merged config is large). */
-  ImmutableList<String> paths() {
-    return paths;
+  /** The paths of the plan's files, sorted. */
+  Collection<String> paths() {
+    return state == null ? List.of() : state.files().keySet();
   }
 
   /**
@@ -109,10 +111,9 @@ final class RenderMemo {
       return entries;
     }
 
-    /** The memo of a plan whose files are {@code files}. */
-    RenderMemo build(ImmutableSortedMap<String, DesiredFile> files) {
-      return new RenderMemo(settings, entries, files.keySet().asList(),
-          files.get(settings.configFileName()));
+    /** The memo of {@code plan}. */
+    RenderMemo build(DesiredState plan) {
+      return new RenderMemo(settings, entries, plan);
     }
   }
 }

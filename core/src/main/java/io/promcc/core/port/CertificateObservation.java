@@ -18,7 +18,8 @@ import java.util.function.Function;
  * What a {@link CertificateSource} said about a set of clusters: a bundle for some, a problem
  * with the source's own reason for the others (never both for one cluster).
  *
- * @param bundles a currently valid bundle per cluster
+ * @param bundles a currently valid bundle per cluster; kept in cluster ID order whatever the
+ *     given map's order (a map already in that order is taken as it is)
  * @param problems why a cluster has no bundle: {@link Rejection#subject()} is the cluster ID,
  *     {@link Rejection#reason()} the source's reason (e.g. {@code vault-sealed})
  * @param nextAttention when the source next wants to be observed although nothing else changed
@@ -39,8 +40,9 @@ public record CertificateObservation(
    *     subject is not its cluster's ID
    */
   public CertificateObservation {
-    bundles = ImmutableSortedMap.copyOfSorted(requireNonNull(bundles, "bundles == null"));
-    problems = ImmutableSortedMap.copyOfSorted(requireNonNull(problems, "problems == null"));
+    // in ID order, which readers walk alongside the sorted clusters
+    bundles = ImmutableSortedMap.copyOf(requireNonNull(bundles, "bundles == null"));
+    problems = ImmutableSortedMap.copyOf(requireNonNull(problems, "problems == null"));
     requireNonNull(nextAttention, "nextAttention == null");
     problems.forEach((id, problem) -> {
       if (!problem.subject().equals(id.value())) {

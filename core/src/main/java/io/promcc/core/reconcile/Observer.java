@@ -1,7 +1,6 @@
 package io.promcc.core.reconcile;
 
 import com.google.common.collect.ImmutableSortedMap;
-import com.google.common.collect.Ordering;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -19,12 +18,10 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Turns a cluster snapshot and the certificate source's answer into the planner's
@@ -56,7 +53,7 @@ final class Observer {
     List<Map.Entry<ClusterId, CertificateBundle>> usable = new ArrayList<>(clusters.size());
     List<Map.Entry<ClusterId, Rejection>> problems = new ArrayList<>();
     AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
-        new AscendingLookup<>(sortedById(answer.bundles()).entrySet(), Map.Entry::getKey);
+        new AscendingLookup<>(answer.bundles().entrySet(), Map.Entry::getKey);
     ClusterId previous = null;
     for (GuestCluster cluster : clusters) {
       ClusterId id = cluster.id();
@@ -86,19 +83,6 @@ final class Observer {
     }
     return new Observed(new Observation(clusters, ImmutableSortedMap.copyOf(usable),
         ImmutableSortedMap.copyOf(problems), snapshot.rejections()), answer.nextAttention());
-  }
-
-  /** {@code bundles} in ID order: a source's own sorted map as it is. */
-  private static SortedMap<ClusterId, CertificateBundle> sortedById(
-      Map<ClusterId, CertificateBundle> bundles) {
-    if (bundles instanceof SortedMap<ClusterId, CertificateBundle> sorted) {
-      Comparator<?> order = sorted.comparator();
-      if (order == null || order.equals(Ordering.natural())
-          || order.equals(Comparator.naturalOrder())) {
-        return sorted;
-      }
-    }
-    return new TreeMap<>(bundles);
   }
 
   /** The cluster's certificate files as the store holds them now, if all three parse. */
