@@ -3,7 +3,8 @@
 # mode: Service created to job loaded"): with 100 clusters as Services of the host API fake and
 # client certificates signed by the Vault fake, 100 times a new Service is created (the one
 # added before deleted just before) and timed to its jobs in Prometheus' loaded config
-# (/api/v1/status/config polled every 20 ms); Prometheus' own reload time of each change is
+# (Prometheus' log polled every 20 ms, its /api/v1/status/config asked once per load; and to
+# the load's end as Prometheus logged it); Prometheus' own reload time of each change is
 # reported beside it, with the difference. Median and p99 of all three.
 # Runs the real controller (app/target/promcc.jar) and Prometheus 2.53.3. Numbers are only worth
 # something on a machine that does nothing else.

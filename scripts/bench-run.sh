@@ -2,7 +2,8 @@
 # bench-run.sh - local mode measured end to end (issue 10's "Measure"; docs/benchmarks.md):
 #   1. JVM start to the first verified reconcile (3 guest clusters, Prometheus already running);
 #   2. clusters-file change to the new cluster's jobs in Prometheus' loaded config (median, p99
-#      of 50 changes over 100 clusters; /api/v1/status/config polled every 20 ms);
+#      of 50 changes over 100 clusters; Prometheus' log polled every 20 ms, its
+#      /api/v1/status/config asked once per load; and to the load's end in Prometheus' log);
 #   3. reloads over 10 idle minutes (must be 0);
 #   4. reloads for 200 changes within 2 s (must be <= 2).
 # Runs the real controller (app/target/promcc.jar) and Prometheus 2.53.3. Takes about 20

@@ -28,9 +28,11 @@ import java.util.Set;
  * <p>{@code --clusters} clusters as Services, loaded and verified; then {@code --changes} times:
  * one new Service created (the one added before is deleted just before, so Prometheus holds
  * clusters + 1), timed from just before the create call to {@code /api/v1/status/config}
- * holding the new cluster's jobs, polled every {@code --poll}. Beside each latency, Prometheus'
- * own reload time of that change ({@code totalDuration} of its log line "Completed loading of
- * configuration file"), and the difference. The next change starts once the controller has
+ * holding the new cluster's jobs ({@link LoadedConfig}: Prometheus' log polled every
+ * {@code --poll}, the config asked once per load), and to the end of that load as Prometheus
+ * logged it. Beside each latency, Prometheus' own reload time of that change
+ * ({@code totalDuration} of its log line "Completed loading of configuration file"), and the
+ * differences. The next change starts once the controller has
  * finished the apply ({@link Applied}), not at its first reload.
  *
  * <p>{@code --guests shared}: every Service names one seeded guest API (Prometheus discovers and
@@ -154,6 +156,7 @@ public final class KubernetesModeBench {
   /** Service created to the new cluster's jobs in Prometheus' loaded config. */
   private void change(Target target) throws IOException {
     List<Duration> latencies = new ArrayList<>();
+    List<Duration> logged = new ArrayList<>();
     List<Duration> reloadTimes = new ArrayList<>();
     List<Duration> waits = new ArrayList<>();
     List<Duration> reconciles = new ArrayList<>();
@@ -163,15 +166,15 @@ public final class KubernetesModeBench {
       String previous = i == 0 ? "" : String.format("n%04d", i - 1);
       target.prepare(id);
       Applied before = Applied.mark(stack.controller(), stack.prometheus());
-      int logged = ReloadTimes.of(stack.prometheus().log()).size();
+      int loadsBefore = ReloadTimes.of(stack.prometheus().log()).size();
       if (!previous.isEmpty()) {
         stack.deleteService(previous); // keeps the count at clusters + 1
       }
       long created = System.nanoTime();
       Instant createdAt = Instant.now();
       target.create(id);
-      Wait.until(STEP_TIMEOUT, options.poll(), id + "'s jobs loaded", () -> loaded(id),
-          () -> stack.controller().log().tail(20));
+      LoadedConfig.await(stack.prometheus(), before.prometheusLoads(), jobOf(id), STEP_TIMEOUT,
+          options.poll(), () -> stack.controller().log().tail(20));
       latencies.add(Duration.ofNanos(System.nanoTime() - created));
       long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
           () -> previous.isEmpty() || !loaded(previous));
@@ -180,14 +183,17 @@ public final class KubernetesModeBench {
         waits.add(Duration.between(createdAt, r.start()));
         reconciles.add(r.duration());
       });
-      reloadTimes.add(ReloadTimes.lastAfter(stack.prometheus().log(), logged).orElseThrow(
-          () -> new IllegalStateException("no reload time logged for " + id)));
+      ReloadTimes.Load load = ReloadTimes.lastAfter(stack.prometheus().log(), loadsBefore)
+          .orElseThrow(() -> new IllegalStateException("no reload time logged for " + id));
+      reloadTimes.add(load.took());
+      logged.add(Duration.between(createdAt, load.end()));
       progress("change " + (i + 1) + ": " + Stats.seconds(latencies.get(i)) + " (Prometheus' "
           + "reload " + Stats.seconds(reloadTimes.get(i)) + ", loads " + loads + ")");
     }
-    ChangeReport.lines(latencies, reloadTimes, multiLoad, "Service created to the new "
-        + "cluster's jobs loaded (status/config polled every " + options.poll().toMillis()
-        + " ms; guests " + options.guests() + ")", (options.clusters() + 1) + " clusters, "
+    ChangeReport.lines(latencies, logged, reloadTimes, multiLoad, "Service created to the new "
+        + "cluster's jobs loaded (seen by the harness: Prometheus' log polled every "
+        + options.poll().toMillis() + " ms, then its status/config once per load; guests "
+        + options.guests() + ")", (options.clusters() + 1) + " clusters, "
         + latencies.size() + " changes").forEach(this::line);
     if (!waits.isEmpty()) {
       // the controller's log time and Instant.now() here: one machine's clock
@@ -202,7 +208,11 @@ public final class KubernetesModeBench {
   }
 
   private boolean loaded(String id) throws IOException {
-    return stack.prometheus().loadedConfig().contains("job_name: " + ProfileJobs.prefixOf(id));
+    return stack.prometheus().loadedConfig().contains(jobOf(id));
+  }
+
+  private static String jobOf(String id) {
+    return "job_name: " + ProfileJobs.prefixOf(id);
   }
 
   private void close() {

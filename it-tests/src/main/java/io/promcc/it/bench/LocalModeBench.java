@@ -37,9 +37,11 @@ import java.util.regex.Pattern;
  *       {@code /metrics} showing {@code promcc_config_in_sync 1} after a successful reload,
  *       polled every 20 ms; repeated {@code --startup-runs} times;
  *   <li><b>change</b>: with {@code --clusters} clusters loaded, a cluster added to the clusters
- *       file (replacing the one added before) until {@code /api/v1/status/config} holds its jobs,
- *       polled every {@code --poll}; {@code --changes} times; median and p99, beside Prometheus'
- *       own reload time of each change (its log's {@code totalDuration}) and the difference;
+ *       file (replacing the one added before) until {@code /api/v1/status/config} holds its jobs
+ *       ({@link LoadedConfig}: Prometheus' log polled every {@code --poll}, the config asked
+ *       once per load), and to the end of that load as Prometheus logged it; {@code --changes}
+ *       times; median and p99, beside Prometheus' own reload time of each change (its log's
+ *       {@code totalDuration}) and the differences;
  *       the next change starts once the controller finished the apply ({@link Applied});
  *   <li><b>idle</b>: reloads (the controller's {@code promcc_reloads_total}, the files it wrote,
  *       and Prometheus' own log of loaded configs) over {@code --idle}: must be 0;
@@ -200,6 +202,7 @@ public final class LocalModeBench {
   private void change(Fleet fleet) throws IOException {
     LocalModeStack stack = fleet.stack();
     List<Duration> latencies = new ArrayList<>();
+    List<Duration> logged = new ArrayList<>();
     List<Duration> reloadTimes = new ArrayList<>();
     int multiLoad = 0;
     for (int i = 0; i < options.changes(); i++) {
@@ -207,30 +210,32 @@ public final class LocalModeBench {
       List<ClustersFile.Entry> entries = new ArrayList<>(fleet.base());
       entries.add(fleet.entry(id));
       Applied before = Applied.mark(stack.controller(), stack.prometheus());
-      int logged = ReloadTimes.of(stack.prometheus().log()).size();
+      int loadsBefore = ReloadTimes.of(stack.prometheus().log()).size();
       String job = "job_name: " + ProfileJobs.prefixOf(id);
       String previous = i == 0 ? "" : "job_name: " + ProfileJobs.prefixOf(
           String.format("n%03d", i - 1));
       long written = System.nanoTime();
+      Instant writtenAt = Instant.now();
       stack.clustersFile().write(entries);
-      Wait.until(STEP_TIMEOUT, options.poll(), id + "'s jobs loaded",
-          () -> stack.prometheus().loadedConfig().contains(job),
-          () -> stack.controller().log().tail(20));
+      LoadedConfig.await(stack.prometheus(), before.prometheusLoads(), job, STEP_TIMEOUT,
+          options.poll(), () -> stack.controller().log().tail(20));
       latencies.add(Duration.ofNanos(System.nanoTime() - written));
       // the next change starts once the controller finished this apply (every reconcile that
       // reloaded returned), not at its first reload
       long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
           () -> previous.isEmpty() || !stack.prometheus().loadedConfig().contains(previous));
       multiLoad += loads > 1 ? 1 : 0;
-      reloadTimes.add(ReloadTimes.lastAfter(stack.prometheus().log(), logged).orElseThrow(
-          () -> new IllegalStateException("no reload time logged for " + id)));
+      ReloadTimes.Load load = ReloadTimes.lastAfter(stack.prometheus().log(), loadsBefore)
+          .orElseThrow(() -> new IllegalStateException("no reload time logged for " + id));
+      reloadTimes.add(load.took());
+      logged.add(Duration.between(writtenAt, load.end()));
       progress("change " + (i + 1) + ": " + Stats.seconds(last(latencies)) + " (Prometheus' "
           + "reload " + Stats.seconds(last(reloadTimes)) + ")");
     }
-    ChangeReport.lines(latencies, reloadTimes, multiLoad, "clusters-file change to the new "
-        + "cluster's jobs loaded (status/config polled every " + options.poll().toMillis()
-        + " ms)", (fleet.size() + 1) + " clusters, " + latencies.size() + " changes")
-        .forEach(this::line);
+    ChangeReport.lines(latencies, logged, reloadTimes, multiLoad, "clusters-file change to the "
+        + "new cluster's jobs loaded (seen by the harness: Prometheus' log polled every "
+        + options.poll().toMillis() + " ms, then its status/config once per load)",
+        (fleet.size() + 1) + " clusters, " + latencies.size() + " changes").forEach(this::line);
   }
 
   /** Reloads and writes while nothing changes: must be none. */

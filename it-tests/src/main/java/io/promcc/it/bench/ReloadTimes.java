@@ -3,6 +3,7 @@ package io.promcc.it.bench;
 import io.promcc.it.LogFile;
 import io.promcc.it.PrometheusServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,35 +11,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prometheus' own reload times, read from its log: the {@code totalDuration} of each line
- * "Completed loading of configuration file" (a Go duration such as {@code 412.5ms} or
- * {@code 1.02s}), in the order they were logged. Prometheus measures it from the start of the
- * load to its end, so it is what a controller's change-to-loaded latency is compared with.
+ * Prometheus' own reload times, read from its log: each line "Completed loading of
+ * configuration file" gives when the load ended ({@code ts}, Prometheus' clock) and its
+ * {@code totalDuration} (a Go duration such as {@code 412.5ms} or {@code 1.02s}), in the order
+ * they were logged. Prometheus measures the duration from the start of the load to its end, so
+ * it is what a controller's change-to-loaded latency is compared with; the end is when
+ * Prometheus has the new config, whoever asks for it later.
  */
 final class ReloadTimes {
+  private static final Pattern TS = Pattern.compile("(?:^|\\s)ts=(\\S+)");
   private static final Pattern TOTAL = Pattern.compile("totalDuration=(\\S+)");
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|μs|ms|s|m|h)");
 
+  /**
+   * One completed load.
+   *
+   * @param end when it ended, as Prometheus logged it (to its log's precision, a millisecond)
+   * @param took its {@code totalDuration}
+   */
+  record Load(Instant end, Duration took) {}
+
   private ReloadTimes() {}
 
-  /** Every completed load's {@code totalDuration} so far (the first load at start included). */
-  static List<Duration> of(LogFile log) {
-    List<Duration> times = new ArrayList<>();
+  /** Every completed load so far (the first load at start included). */
+  static List<Load> of(LogFile log) {
+    List<Load> loads = new ArrayList<>();
     for (String line : log.lines()) {
       if (PrometheusServer.CONFIG_LOADED.matcher(line).find()) {
-        Matcher m = TOTAL.matcher(line);
-        if (m.find()) {
-          times.add(goDuration(m.group(1)));
+        Matcher ts = TS.matcher(line);
+        Matcher total = TOTAL.matcher(line);
+        if (ts.find() && total.find()) {
+          loads.add(new Load(Instant.parse(ts.group(1)), goDuration(total.group(1))));
         }
       }
     }
-    return times;
+    return loads;
   }
 
   /** The last completed load after the first {@code skip}, if there is one. */
-  static Optional<Duration> lastAfter(LogFile log, int skip) {
-    List<Duration> times = of(log);
-    return times.size() > skip ? Optional.of(times.get(times.size() - 1)) : Optional.empty();
+  static Optional<Load> lastAfter(LogFile log, int skip) {
+    List<Load> loads = of(log);
+    return loads.size() > skip ? Optional.of(loads.get(loads.size() - 1)) : Optional.empty();
   }
 
   /**

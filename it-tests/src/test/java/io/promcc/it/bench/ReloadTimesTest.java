@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,26 @@ class ReloadTimesTest {
             + "configuration file\" filename=out/prometheus.yml totalDuration=1.024s",
         ""));
 
-    assertEquals(List.of(Duration.ofNanos(412_500_000), Duration.ofMillis(1024)),
-        ReloadTimes.of(new LogFile(log)));
-    assertEquals(Optional.of(Duration.ofMillis(1024)), ReloadTimes.lastAfter(new LogFile(log), 1));
+    ReloadTimes.Load first = new ReloadTimes.Load(Instant.parse("2026-12-02T14:00:00.412Z"),
+        Duration.ofNanos(412_500_000));
+    ReloadTimes.Load second = new ReloadTimes.Load(Instant.parse("2026-12-02T14:00:12.000Z"),
+        Duration.ofMillis(1024));
+    assertEquals(List.of(first, second), ReloadTimes.of(new LogFile(log)));
+    assertEquals(Optional.of(second), ReloadTimes.lastAfter(new LogFile(log), 1));
     assertEquals(Optional.empty(), ReloadTimes.lastAfter(new LogFile(log), 2));
+  }
+
+  @Test
+  void aLoadWithoutItsTimeIsNotCounted() throws IOException {
+    Path log = dir.resolve("prometheus.log");
+    Files.writeString(log, String.join("\n",
+        "caller=main.go:1413 level=info msg=\"Completed loading of configuration file\" "
+            + "totalDuration=5ms",
+        "ts=2026-12-02T14:00:00.412Z caller=main.go:1413 level=info msg=\"Completed loading of "
+            + "configuration file\" filename=out/prometheus.yml",
+        ""));
+
+    assertEquals(List.of(), ReloadTimes.of(new LogFile(log)));
   }
 
   @Test
@@ -54,15 +71,25 @@ class ReloadTimesTest {
   void reportsLatencyReloadAndTheirDifferencePerChange() {
     List<String> rows = ChangeReport.lines(
         List.of(Duration.ofMillis(900), Duration.ofMillis(1500)),
+        List.of(Duration.ofMillis(700), Duration.ofMillis(1400)),
         List.of(Duration.ofMillis(400), Duration.ofMillis(1300)), 1, "change", "3 clusters");
 
-    assertEquals(3, rows.size());
+    assertEquals(5, rows.size());
     assertEquals("| change | 3 clusters | median 0.900 s, p99 1.500 s (n=2 min 0.900 s, median "
         + "0.900 s, p90 1.500 s, p99 1.500 s, max 1.500 s) | |", rows.get(0));
+    assertEquals("| the same changes to the end of the load that carried them, as Prometheus "
+        + "logged it (its line's ts; one machine's clock, no poll) | 3 clusters | median 0.700 s,"
+        + " p99 1.400 s (n=2 min 0.700 s, median 0.700 s, p90 1.400 s, p99 1.400 s, max 1.400 s)"
+        + " | |", rows.get(1));
     assertEquals("| difference per change (latency minus Prometheus' reload) | 3 clusters | "
         + "median 0.200 s, p99 0.500 s (n=2 min 0.200 s, median 0.200 s, p90 0.500 s, p99 "
-        + "0.500 s, max 0.500 s) | |", rows.get(2));
+        + "0.500 s, max 0.500 s) | |", rows.get(3));
+    assertEquals("| change to the start of that load (logged latency minus Prometheus' reload) "
+        + "| 3 clusters | median 0.100 s, p99 0.300 s (n=2 min 0.100 s, median 0.100 s, p90 "
+        + "0.300 s, p99 0.300 s, max 0.300 s) | |", rows.get(4));
     assertThrows(IllegalArgumentException.class, () -> ChangeReport.lines(
-        List.of(Duration.ZERO), List.of(), 0, "change", "1 cluster"));
+        List.of(Duration.ZERO), List.of(Duration.ZERO), List.of(), 0, "change", "1 cluster"));
+    assertThrows(IllegalArgumentException.class, () -> ChangeReport.lines(
+        List.of(Duration.ZERO), List.of(), List.of(Duration.ZERO), 0, "change", "1 cluster"));
   }
 }

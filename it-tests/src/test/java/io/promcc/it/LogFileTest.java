@@ -1,0 +1,83 @@
+package io.promcc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A log read as it grows: only what was appended is read again, and nothing is lost. */
+class LogFileTest {
+  private static final Pattern LOADED = Pattern.compile("loaded");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void linesAndCountsFollowTheFileAsItGrows() throws IOException {
+    Path path = dir.resolve("out.log");
+    LogFile log = new LogFile(path);
+    assertEquals(List.of(), log.lines());
+    assertEquals(0, log.count(LOADED));
+
+    append(path, "start\nloaded one\nloa");
+    assertEquals(List.of("start", "loaded one", "loa"), log.lines());
+    assertEquals(1, log.count(LOADED));
+
+    append(path, "ded two\n");
+    assertEquals(List.of("start", "loaded one", "loaded two"), log.lines());
+    assertEquals(2, log.count(LOADED));
+
+    append(path, "loaded three, no line end yet");
+    assertEquals(3, log.count(LOADED));
+    append(path, "\nother\n");
+    assertEquals(3, log.count(LOADED));
+    assertEquals(List.of("start", "loaded one", "loaded two", "loaded three, no line end yet",
+        "other"), log.lines());
+    assertEquals("loaded three, no line end yet\nother", log.tail(2));
+  }
+
+  @Test
+  void aCharacterWrittenInTwoPartsIsReadWhole() throws IOException {
+    Path path = dir.resolve("out.log");
+    LogFile log = new LogFile(path);
+    byte[] micro = "950µs\n".getBytes(StandardCharsets.UTF_8);
+    int split = 4; // inside the two bytes of 'µ'
+    append(path, Arrays.copyOf(micro, split));
+    log.lines();
+    append(path, Arrays.copyOfRange(micro, split, micro.length));
+
+    assertEquals(List.of("950µs"), log.lines());
+  }
+
+  @Test
+  void aReplacedShorterFileIsReadFromItsStart() throws IOException {
+    Path path = dir.resolve("out.log");
+    LogFile log = new LogFile(path);
+    append(path, "loaded one\nloaded two\nloaded three\n");
+    assertEquals(3, log.count(LOADED));
+
+    Files.writeString(path, "loaded again\n");
+    assertEquals(List.of("loaded again"), log.lines());
+    assertEquals(1, log.count(LOADED));
+
+    Files.delete(path);
+    assertEquals(List.of(), log.lines());
+    assertEquals(0, log.count(LOADED));
+  }
+
+  private static void append(Path path, String text) throws IOException {
+    append(path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void append(Path path, byte[] bytes) throws IOException {
+    Files.write(path, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+}
