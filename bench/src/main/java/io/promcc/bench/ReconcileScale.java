@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * observe, plan, diff and validate), and one cluster changed among N (its files written), with
  * the time from the call to its return, each phase's, what passed outside the phases (building
  * the result), the files written with their bytes and the bytes written to the ownership
- * manifest and its journal; then medians of the first five rounds and of the rest, and heap
- * and RSS after a GC.
+ * manifest and its journal; then medians of the first five rounds and the median, p90 and p99
+ * of the rest, and heap and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
@@ -113,7 +113,8 @@ public final class ReconcileScale {
         early, Stats.millis(Stats.median(wall(rounds.subList(0, early)))), rest.isEmpty() ? ""
             : "; rounds " + (early + 1) + "-" + rounds.size() + " median "
                 + Stats.millis(Stats.median(wall(rest))) + ", p90 "
-                + Stats.millis(Stats.percentile(wall(rest), 90)) + " (" + phaseMedians(rest)
+                + Stats.millis(Stats.percentile(wall(rest), 90)) + ", p99 "
+                + Stats.millis(Stats.percentile(wall(rest), 99)) + " (" + phaseMedians(rest)
                 + ")");
   }
 
