@@ -5,7 +5,6 @@ import com.google.common.hash.HashCode;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The bytes a {@link DesiredState}'s hashes are taken over, kept so the next state can copy the
@@ -18,18 +17,16 @@ import java.util.Arrays;
  * <p>A file of the next state whose path and {@link DesiredFile} are the very instances of a file
  * here (what a planner reusing its last output passes) has the same record: its bytes are copied
  * in runs, and neither the path nor the file is read. At 40,000 files scattered over the heap,
- * reading them, not hashing, is the cost; the records of 10,000 clusters are about 2.6 MB.
- * Immutable.
+ * reading them, not hashing, is the cost; the records of 10,000 clusters are about 2.6 MB, kept
+ * in {@link ChunkedBytes}. Immutable.
  */
 final class StateRecords {
-  /** Everything of a record after its path. */
-  private static final int FIXED = 1 + 3 * Integer.BYTES + 32;
   /** Where a record's kind ordinal starts, counted back from the record's end. */
   private static final int KIND_FROM_END = 32 + 2 * Integer.BYTES;
   private static final FileKind[] KINDS = FileKind.values();
 
-  static final StateRecords EMPTY = new StateRecords(new Object[0], new Object[0], new byte[0],
-      new int[] {0});
+  static final StateRecords EMPTY = new StateRecords(new Object[0], new Object[0],
+      ChunkedBytes.EMPTY, new int[] {0});
 
   /**
    * The paths and files, as {@code Object}s: comparing references read from an array of them
@@ -39,11 +36,11 @@ final class StateRecords {
    */
   private final Object[] paths;
   private final Object[] files;
-  private final byte[] bytes;
+  private final ChunkedBytes bytes;
   /** Record {@code i} is {@code bytes[offsets[i], offsets[i + 1])}. */
   private final int[] offsets;
 
-  private StateRecords(Object[] paths, Object[] files, byte[] bytes, int[] offsets) {
+  private StateRecords(Object[] paths, Object[] files, ChunkedBytes bytes, int[] offsets) {
     this.paths = paths;
     this.files = files;
     this.bytes = bytes;
@@ -61,7 +58,7 @@ final class StateRecords {
     Object[] files = sorted.values().toArray();
     int n = paths.length;
     int[] offsets = new int[n + 1];
-    Output out = new Output(previous.bytes.length + 4096);
+    Output out = new Output();
     Object[] oldPaths = previous.paths;
     int j = 0;
     for (int i = 0; i < n; i++) {
@@ -86,15 +83,14 @@ final class StateRecords {
     }
     out.flush();
     offsets[n] = out.size;
-    // a first state's array grew by doubling: keep what is used, which the next one copies
-    byte[] bytes = out.size + out.size / 8 < out.bytes.length
-        ? Arrays.copyOf(out.bytes, out.size) : out.bytes;
-    return new StateRecords(paths, files, bytes, offsets);
+    return new StateRecords(paths, files, out.bytes.build(), offsets);
   }
 
   /** SHA-256 (hex) of every record. */
   String hash() {
-    return Hashing.sha256().hashBytes(bytes, 0, offsets[offsets.length - 1]).toString();
+    Hasher hasher = Hashing.sha256().newHasher();
+    bytes.feed(hasher, 0, bytes.size());
+    return hasher.hash().toString();
   }
 
   /** SHA-256 (hex) of the configuration files' records, read from the records themselves. */
@@ -106,20 +102,20 @@ final class StateRecords {
       if (config && runStart < 0) {
         runStart = offsets[i];
       } else if (!config && runStart >= 0) {
-        hasher.putBytes(bytes, runStart, offsets[i] - runStart);
+        bytes.feed(hasher, runStart, offsets[i]);
         runStart = -1;
       }
     }
     if (runStart >= 0) {
-      hasher.putBytes(bytes, runStart, offsets[offsets.length - 1] - runStart);
+      bytes.feed(hasher, runStart, offsets[offsets.length - 1]);
     }
     return hasher.hash().toString();
   }
 
   private FileKind kindAt(int i) {
     int at = offsets[i + 1] - KIND_FROM_END;
-    int ordinal = (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8 | (bytes[at + 2] & 0xff) << 16
-        | (bytes[at + 3] & 0xff) << 24;
+    int ordinal = (bytes.get(at) & 0xff) | (bytes.get(at + 1) & 0xff) << 8
+        | (bytes.get(at + 2) & 0xff) << 16 | (bytes.get(at + 3) & 0xff) << 24;
     return KINDS[ordinal];
   }
 
@@ -131,19 +127,17 @@ final class StateRecords {
     void require(String path);
   }
 
-  /** A growing byte array; copies from the previous records are gathered into runs. */
+  /** The records being made; copies from the previous records are gathered into runs. */
   private static final class Output {
-    private byte[] bytes;
+    private final ChunkedBytes.Builder bytes = new ChunkedBytes.Builder();
+    private final byte[] digest = new byte[32];
+    /** The bytes made, the pending run included. */
     private int size;
-    private byte[] runSource;
+    private ChunkedBytes runSource;
     private int runStart;
     private int runEnd;
 
-    Output(int capacity) {
-      bytes = new byte[capacity];
-    }
-
-    void copy(byte[] source, int start, int end) {
+    void copy(ChunkedBytes source, int start, int end) {
       if (runSource == source && runEnd == start) {
         runEnd = end;
         size += end - start;
@@ -159,15 +153,15 @@ final class StateRecords {
     void record(String path, DesiredFile file) {
       flush();
       byte[] name = path.getBytes(StandardCharsets.UTF_8);
-      ensure(name.length + FIXED);
-      System.arraycopy(name, 0, bytes, size, name.length);
-      size += name.length;
-      bytes[size++] = 0;
+      bytes.put(name, 0, name.length);
+      bytes.put((byte) 0);
       putInt(file.mode());
       putInt(file.kind().ordinal());
       putInt(file.size());
-      HashCode digest = file.digest();
-      size += digest.writeBytesTo(bytes, size, digest.bits() / Byte.SIZE);
+      HashCode hash = file.digest();
+      int length = hash.writeBytesTo(digest, 0, hash.bits() / Byte.SIZE);
+      bytes.put(digest, 0, length);
+      size = bytes.size();
     }
 
     /** Copies the pending run; {@code size} already counts it. */
@@ -175,26 +169,15 @@ final class StateRecords {
       if (runSource == null) {
         return;
       }
-      int length = runEnd - runStart;
-      int at = size - length;
-      size = at;
-      ensure(length);
-      System.arraycopy(runSource, runStart, bytes, at, length);
-      size = at + length;
+      bytes.put(runSource, runStart, runEnd);
       runSource = null;
     }
 
     private void putInt(int value) {
-      bytes[size++] = (byte) value;
-      bytes[size++] = (byte) (value >>> 8);
-      bytes[size++] = (byte) (value >>> 16);
-      bytes[size++] = (byte) (value >>> 24);
-    }
-
-    private void ensure(int more) {
-      if (size + more > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-      }
+      bytes.put((byte) value);
+      bytes.put((byte) (value >>> 8));
+      bytes.put((byte) (value >>> 16));
+      bytes.put((byte) (value >>> 24));
     }
   }
 }
