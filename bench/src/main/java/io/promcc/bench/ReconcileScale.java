@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * the time from the call to its return, each phase's, what passed outside the phases (building
  * the result), the files written with their bytes and the bytes written to the ownership
  * manifest and its journal; then medians of the first five rounds and the median, p90 and p99
- * of the rest, and heap and RSS after a GC.
+ * of the rest with the median of what each allocated, and heap and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
@@ -98,8 +98,8 @@ public final class ReconcileScale {
     }
   }
 
-  /** One reconcile: its time from call to return, and each phase's. */
-  private record Round(long wallNanos, Map<Phase, Duration> phases) {}
+  /** One reconcile: its time from call to return, the bytes it allocated, and each phase's time. */
+  private record Round(long wallNanos, long allocatedBytes, Map<Phase, Duration> phases) {}
 
   /**
    * Medians of a series of rounds: the first five (what a controller that has just started
@@ -115,7 +115,8 @@ public final class ReconcileScale {
                 + Stats.millis(Stats.median(wall(rest))) + ", p90 "
                 + Stats.millis(Stats.percentile(wall(rest), 90)) + ", p99 "
                 + Stats.millis(Stats.percentile(wall(rest), 99)) + " (" + phaseMedians(rest)
-                + ")");
+                + "), allocated median " + String.format(Locale.ROOT, "%.1f MB",
+                    Stats.median(rest.stream().map(Round::allocatedBytes).toList()) / 1e6));
   }
 
   private static List<Long> wall(List<Round> rounds) {
@@ -137,9 +138,11 @@ public final class ReconcileScale {
   private static Round report(Path dir, OutputMode mode, String what, Reconciler reconciler)
       throws IOException {
     ManifestStatus before = ManifestStatus.of(dir);
+    long allocatedBefore = allocated();
     long start = System.nanoTime();
     ReconcileResult result = reconciler.reconcile();
     long wallNanos = System.nanoTime() - start;
+    long allocatedBytes = allocated() - allocatedBefore;
     List<String> phases = new ArrayList<>();
     result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
     long bytes = 0;
@@ -151,7 +154,18 @@ public final class ReconcileScale {
         + " %d B (%s; outside the phases %d)%n", mode, what, wallNanos / 1_000_000,
         result.outcome().label(), result.written().size(), bytes, manifest,
         String.join(", ", phases), (wallNanos - result.duration().toNanos()) / 1_000_000);
-    return new Round(wallNanos, result.durations());
+    return new Round(wallNanos, allocatedBytes, result.durations());
+  }
+
+  /** Bytes allocated so far by the threads alive now (the reconciler's own included). */
+  private static long allocated() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   /** The ownership manifest's file and its journal: which inode, how many bytes. */

@@ -8,13 +8,14 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -22,14 +23,18 @@ import java.util.function.Function;
  * An in-memory {@link CertificateSource} with scriptable failures. By default every cluster gets
  * the bundle the issuer function makes for it (a fixed one if none is given); a cluster can be
  * given its own bundle, or fail with a reason, and the whole source can fail (Vault down, an
- * unsynced informer) with one reason for every cluster. Records each observed collection.
+ * unsynced informer) with one reason for every cluster. Records the last {@value #KEPT} observed
+ * collections (a fake under thousands of reconciles in a benchmark does not grow).
  * Passes {@link CertificateSourceContract}. Thread-safe (synchronized).
  */
 public final class FakeCertificateSource implements CertificateSource {
   private final Function<ClusterId, CertificateBundle> issuer;
   private final Map<ClusterId, CertificateBundle> bundles = new HashMap<>();
   private final Map<ClusterId, Rejection> failures = new HashMap<>();
-  private final List<List<ClusterId>> observed = new ArrayList<>();
+  /** How many observe calls {@link #observed()} keeps. */
+  public static final int KEPT = 100;
+
+  private final Deque<List<ClusterId>> observed = new ArrayDeque<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private String sourceFailureReason;
   private String sourceFailureMessage;
@@ -78,7 +83,10 @@ public final class FakeCertificateSource implements CertificateSource {
 
   @Override
   public synchronized CertificateObservation observe(Collection<GuestCluster> clusters) {
-    observed.add(clusters.stream().map(GuestCluster::id).toList());
+    if (observed.size() == KEPT) {
+      observed.removeFirst();
+    }
+    observed.addLast(clusters.stream().map(GuestCluster::id).toList());
     // entries gathered in the given order and sorted once (one pass if already in ID order, as a
     // snapshot's are): the fake stays cheap next to the controller at 10,000 clusters
     Map<ClusterId, CertificateBundle> out = new LinkedHashMap<>();
@@ -107,7 +115,7 @@ public final class FakeCertificateSource implements CertificateSource {
     listeners.add(requireNonNull(listener, "listener == null"));
   }
 
-  /** The clusters of every observe call, in order. */
+  /** The clusters of the last {@value #KEPT} observe calls, oldest first. */
   public synchronized List<List<ClusterId>> observed() {
     return List.copyOf(observed);
   }

@@ -1,11 +1,16 @@
 package io.promcc.core.port;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.testing.TestCertificates;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
-/** The fake certificate source passes the same contract as the real ones. */
+/** The fake certificate source passes the same contract as the real ones, and stays small. */
 class FakeCertificateSourceTest extends CertificateSourceContract {
   private final Set<ClusterId> provided = new TreeSet<>();
   private final FakeCertificateSource fake = new FakeCertificateSource();
@@ -24,5 +29,18 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
   @Override
   protected void breakSource() {
     fake.failAll("source-not-ready");
+  }
+
+  @Test
+  void keepsTheLastObserveCallsOnly() {
+    for (int i = 0; i < FakeCertificateSource.KEPT + 5; i++) {
+      fake.observe(List.of(GuestCluster.of("c" + i, "aws", "https://c" + i + ".example")));
+    }
+
+    List<List<ClusterId>> observed = fake.observed();
+    assertEquals(FakeCertificateSource.KEPT, observed.size());
+    assertEquals(List.of(ClusterId.of("c5")), observed.get(0));
+    assertEquals(List.of(ClusterId.of("c" + (FakeCertificateSource.KEPT + 4))),
+        observed.get(observed.size() - 1));
   }
 }
