@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
@@ -107,8 +108,6 @@ public final class Planner {
     // in runs already in path order (certificates, the config, scrape files, each in cluster
     // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and
     // none at all if they are the last plan's paths (see PathOrder)
-    List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(accepted.size() * 4 + 1);
-    List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(accepted.size());
     ConfigValidator validator = new ConfigValidator();
 
     String configDir = RelativePaths.parent(settings.configFileName());
@@ -126,6 +125,20 @@ public final class Planner {
           last.find(cluster.id()), renderer, settings, jobDir, validator);
       next.add(rendered);
       planned.add(cluster.id());
+    }
+    if (!validator.problems().isEmpty()) {
+      throw new ValidationException("planned config", validator.problems());
+    }
+    DesiredState previous = lastPlan.state();
+    // clusters are planned in ID order, the order a state keeps them in; rejections are sorted
+    if (lastPlan.isOutput(settings, next.entries()) && previous.clusters().equals(planned)
+        && previous.rejections().equals(ImmutableList.sortedCopyOf(rejections))) {
+      // every file, cluster and rejection is the last plan's: it is this plan (and its memo)
+      return previous;
+    }
+    List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(accepted.size() * 4 + 1);
+    List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(accepted.size());
+    for (RenderMemo.Rendered rendered : next.entries()) {
       DesiredFile[] certificateFiles = rendered.certificates();
       CertificatePaths paths = rendered.paths();
       files.add(Map.entry(paths.ca(), certificateFiles[0]));
@@ -134,9 +147,6 @@ public final class Planner {
       if (perCluster) {
         scrapeFiles.add(Map.entry(rendered.scrapePath(), rendered.scrapeFile()));
       }
-    }
-    if (!validator.problems().isEmpty()) {
-      throw new ValidationException("planned config", validator.problems());
     }
     // the last plan's config if every cluster's output is the last plan's: in merged mode at
     // 10,000 clusters, rendering and hashing the 87 MB config again is most of a plan
@@ -148,7 +158,6 @@ public final class Planner {
     files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()), config));
     files.addAll(scrapeFiles);
     ImmutableSortedMap<String, DesiredFile> sorted = PathOrder.sorted(files, lastPlan.paths());
-    DesiredState previous = lastPlan.state();
     DesiredState state = previous == null
         ? new DesiredState(sorted, settings.configFileName(), planned, rejections)
         : DesiredState.after(previous, sorted, settings.configFileName(), planned, rejections);
@@ -335,7 +344,8 @@ public final class Planner {
 
   /**
    * One cluster's jobs, certificate files and their paths, reused from the last plan where the
-   * cluster (for the jobs) or the bundle (for the certificate files) is unchanged; the paths
+   * cluster (for the jobs) or the bundle (for the certificate files) is unchanged (the last
+   * plan's very entry if both are); the paths
    * depend only on the cluster ID and the settings, which are equal for any entry of the memo.
    * The certificate paths a reused entry names were checked when it was rendered.
    */
@@ -347,9 +357,14 @@ public final class Planner {
         : CertificatePaths.of(cluster.id(), settings);
     String scrapePath = last != null ? last.scrapePath()
         : perCluster ? DesiredState.sharedPath(jobDir + "/" + cluster.id().value() + ".yml") : null;
+    boolean sameCluster = last != null && last.cluster().equals(cluster);
+    boolean sameBundle = last != null && last.bundle().equals(bundle);
+    if (sameCluster && sameBundle) {
+      return last;
+    }
     String jobs;
     DesiredFile scrapeFile;
-    if (last != null && last.cluster().equals(cluster)) {
+    if (sameCluster) {
       jobs = last.jobs();
       scrapeFile = last.scrapeFile();
     } else {
@@ -362,8 +377,7 @@ public final class Planner {
       scrapeFile = perCluster ? DesiredFile.of(FileKind.SCRAPE_CONFIG, out.toString()) : null;
       jobs = perCluster ? null : out.toString();
     }
-    DesiredFile[] certificateFiles = last != null && last.bundle().equals(bundle)
-        ? last.certificates() : new DesiredFile[] {
+    DesiredFile[] certificateFiles = sameBundle ? last.certificates() : new DesiredFile[] {
             DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()),
             DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()),
             DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())

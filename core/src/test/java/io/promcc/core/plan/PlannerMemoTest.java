@@ -153,6 +153,59 @@ class PlannerMemoTest {
     return out;
   }
 
+  /**
+   * With nothing changed the plan is the last plan itself (no state, records or hashes made
+   * again); any change of a cluster, a certificate, a rejection or the settings makes a new
+   * plan, equal to a fresh planner's.
+   */
+  @Test
+  void withNothingChangedThePlanIsTheLastPlanItself() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443");
+    GuestCluster b = GuestCluster.of("b", "aws", "https://b.example:6443");
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(List.of(a, b));
+    ControllerSettings settings = ControllerSettings.DEFAULTS;
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    DesiredState first = planner.plan(List.of(a, b), certificates, settings);
+
+    assertSame(first, planner.plan(List.of(b, a), certificates, settings));
+    assertSame(first, planner.plan(List.of(GuestCluster.of("a", "aws", "https://a.example:6443"),
+        b), certificates, settings), "an equal cluster is the same input");
+
+    Map<ClusterId, CertificateBundle> renewed = new TreeMap<>(certificates);
+    renewed.put(b.id(), TestCertificates.other());
+    GuestCluster misnamed = GuestCluster.of("c", "aws", "https://c.example:6443");
+    Map<ClusterId, CertificateBundle> withC = new TreeMap<>(certificates);
+    withC.put(misnamed.id(), TestCertificates.bundle());
+    List<Runnable> changes = List.of(
+        () -> assertChanged(planner, first, List.of(a, b.withLabels(Map.of("team", "blue"))),
+            certificates, settings),
+        () -> assertChanged(planner, first, List.of(a, b), renewed, settings),
+        () -> assertChanged(planner, first, List.of(a), certificates, settings),
+        () -> assertChanged(planner, first, List.of(a, b), certificates,
+            settings.toBuilder().outputMode(OutputMode.PER_CLUSTER_FILES).build()));
+    for (Runnable change : changes) {
+      planner.plan(List.of(a, b), certificates, settings); // back to the first plan's input
+      change.run();
+    }
+    // a rejection alone: c has no certificate, so it is rejected and no file changes
+    planner.plan(List.of(a, b), certificates, settings);
+    DesiredState rejecting = planner.plan(List.of(a, b, misnamed), certificates, settings);
+    assertNotSame(first, rejecting);
+    assertEquals(first.files(), rejecting.files());
+    assertEquals(1, rejecting.rejections().size());
+    assertSame(rejecting, planner.plan(List.of(a, b, misnamed), certificates, settings));
+    assertNotSame(rejecting, planner.plan(List.of(a, b, misnamed), withC, settings));
+  }
+
+  private static void assertChanged(Planner planner, DesiredState last,
+      List<GuestCluster> clusters, Map<ClusterId, CertificateBundle> certificates,
+      ControllerSettings settings) {
+    DesiredState next = planner.plan(clusters, certificates, settings);
+    assertNotSame(last, next);
+    assertEquals(new Planner(PROFILE, BaseConfig.empty()).plan(clusters, certificates, settings),
+        next);
+  }
+
   @Test
   void oneChangedClusterIsRenderedAgainAndTheOthersAreReused() {
     ControllerSettings settings = ControllerSettings.DEFAULTS.toBuilder()
