@@ -78,23 +78,6 @@ final class RenderMemo {
     return state.config();
   }
 
-  /**
-   * Whether {@code clusterOutput}, rendered with {@code current} settings, is this memo's
-   * entries themselves (compared by reference), in order: then every file of a plan made of it is
-   * this memo's plan's.
-   */
-  boolean isOutput(ControllerSettings current, List<Rendered> clusterOutput) {
-    if (state == null || !current.equals(settings) || clusterOutput.size() != entries.size()) {
-      return false;
-    }
-    for (int i = 0; i < entries.size(); i++) {
-      if (clusterOutput.get(i) != entries.get(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The paths of the plan's files, sorted. */
   Collection<String> paths() {
     return state == null ? List.of() : state.files().keySet();
