@@ -289,8 +289,11 @@ public final class AtomicFileStore implements ConfigStore {
           && ((String) ownedPath).compareTo((String) path) < 0) {
         ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
       }
-      if (path != ownedPath && !path.equals(ownedPath)
-          && Files.exists(resolve((String) path), LinkOption.NOFOLLOW_LINKS)) {
+      if (path == ownedPath || path.equals(ownedPath)) {
+        // past it: the next path is compared with the next owned one, not with this one (one
+        // String comparison per path, each a read of two strings spread over the heap)
+        ownedPath = ownedPaths.hasNext() ? ownedPaths.next() : null;
+      } else if (Files.exists(resolve((String) path), LinkOption.NOFOLLOW_LINKS)) {
         unowned.add((String) path);
       }
     }

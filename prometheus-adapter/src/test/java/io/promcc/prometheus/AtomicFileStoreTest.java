@@ -172,6 +172,60 @@ class AtomicFileStoreTest {
     assertFalse(Files.exists(tmp.resolve(AtomicFileStore.MANIFEST)));
   }
 
+  /** After a write, a file someone put at a path new to the next write is refused by it. */
+  @Test
+  void aFileAtAPathNewToTheNextWriteIsStillRefused() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    write(store, stateWith("{}", Map.of("a", A)));
+    Files.writeString(tmp.resolve("certs/b-ca.pem"), "the user's own");
+
+    DesiredState withB = stateWith("{ b: 1 }", Map.of("a", A, "b", B));
+    UnownedFilesException e = assertThrows(UnownedFilesException.class, () -> write(store, withB));
+
+    assertEquals(List.of("certs/b-ca.pem"), e.paths());
+    assertEquals("the user's own", Files.readString(tmp.resolve("certs/b-ca.pem")));
+    assertEquals("{}", Files.readString(tmp.resolve("prometheus.yml")));
+  }
+
+  /**
+   * A diff applied in parts leaves desired paths unwritten, and so not owned: a file someone
+   * puts there before the next part is refused by that part.
+   */
+  @Test
+  void aDesiredPathAnEarlierPartLeftUnwrittenIsCheckedAgain() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A, "b", B));
+    FileDiff whole = FileDiff.between(state, store.readOwned());
+    List<String> first = whole.writes().stream().filter(path -> !path.startsWith("certs/b-"))
+        .toList();
+    store.write(state, new FileDiff(first, List.of(), true));
+    Files.writeString(tmp.resolve("certs/b-key.pem"), "the user's own");
+
+    FileDiff rest = FileDiff.between(state, store.readOwned());
+    UnownedFilesException e = assertThrows(UnownedFilesException.class,
+        () -> store.write(state, rest));
+
+    assertEquals(List.of("certs/b-key.pem"), e.paths());
+    assertEquals("the user's own", Files.readString(tmp.resolve("certs/b-key.pem")));
+  }
+
+  /** A manifest lost behind the store's back owns nothing: every desired path is checked. */
+  @Test
+  void aLostManifestOwnsNothingAgain() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState state = stateWith("{}", Map.of("a", A));
+    write(store, state);
+    Files.delete(tmp.resolve(AtomicFileStore.MANIFEST));
+    Files.deleteIfExists(tmp.resolve(AtomicFileStore.JOURNAL));
+
+    DesiredState next = stateWith("{ next: 1 }", Map.of("a", A));
+    UnownedFilesException e = assertThrows(UnownedFilesException.class, () -> write(store, next));
+
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem",
+        "prometheus.yml"), e.paths());
+    assertEquals("{}", Files.readString(tmp.resolve("prometheus.yml")));
+  }
+
   @Test
   void deletesOwnedFilesNoLongerDesiredButNeverOthers() throws IOException {
     AtomicFileStore store = new AtomicFileStore(tmp);
