@@ -21,8 +21,7 @@ class ReloadTimesTest {
 
   @Test
   void readsTotalDurationOfEveryCompletedLoadInOrder() throws IOException {
-    Path log = dir.resolve("prometheus.log");
-    Files.writeString(log, String.join("\n",
+    LogFile log = log(
         "ts=2026-12-02T14:00:00.000Z caller=main.go:1376 level=info msg=\"Loading configuration "
             + "file\" filename=out/prometheus.yml",
         "ts=2026-12-02T14:00:00.412Z caller=main.go:1413 level=info msg=\"Completed loading of "
@@ -31,29 +30,33 @@ class ReloadTimesTest {
         "ts=2026-12-02T14:00:09.000Z caller=main.go:1389 level=error msg=\"Failed to apply "
             + "configuration\" err=\"bad\"",
         "ts=2026-12-02T14:00:12.000Z caller=main.go:1413 level=info msg=\"Completed loading of "
-            + "configuration file\" filename=out/prometheus.yml totalDuration=1.024s",
-        ""));
+            + "configuration file\" filename=out/prometheus.yml totalDuration=1.024s");
 
     ReloadTimes.Load first = new ReloadTimes.Load(Instant.parse("2026-12-02T14:00:00.412Z"),
         Duration.ofNanos(412_500_000));
     ReloadTimes.Load second = new ReloadTimes.Load(Instant.parse("2026-12-02T14:00:12.000Z"),
         Duration.ofMillis(1024));
-    assertEquals(List.of(first, second), ReloadTimes.of(new LogFile(log)));
-    assertEquals(Optional.of(second), ReloadTimes.lastAfter(new LogFile(log), 1));
-    assertEquals(Optional.empty(), ReloadTimes.lastAfter(new LogFile(log), 2));
+    assertEquals(List.of(first, second), ReloadTimes.of(log));
+    assertEquals(Optional.of(second), ReloadTimes.lastAfter(log, 1));
+    assertEquals(Optional.empty(), ReloadTimes.lastAfter(log, 2));
   }
 
   @Test
   void aLoadWithoutItsTimeIsNotCounted() throws IOException {
-    Path log = dir.resolve("prometheus.log");
-    Files.writeString(log, String.join("\n",
+    LogFile log = log(
         "caller=main.go:1413 level=info msg=\"Completed loading of configuration file\" "
             + "totalDuration=5ms",
         "ts=2026-12-02T14:00:00.412Z caller=main.go:1413 level=info msg=\"Completed loading of "
-            + "configuration file\" filename=out/prometheus.yml",
-        ""));
+            + "configuration file\" filename=out/prometheus.yml");
 
-    assertEquals(List.of(), ReloadTimes.of(new LogFile(log)));
+    assertEquals(List.of(), ReloadTimes.of(log));
+  }
+
+  /** A Prometheus log of {@code lines}, each ended. */
+  private LogFile log(String... lines) throws IOException {
+    Path path = dir.resolve("prometheus.log");
+    Files.writeString(path, String.join("\n", lines) + "\n");
+    return new LogFile(path);
   }
 
   @Test
