@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.StringJoiner;
 
 /**
  * What one {@link Reconciler#reconcile()} did and saw; the controller's metrics, logs and health
@@ -131,6 +132,16 @@ public record ReconcileResult(
     return outcome.label() + (message.isEmpty() ? "" : " (" + message + ")") + ": "
         + written.size() + " written, " + deleted.size() + " deleted, " + active.size()
         + " active, " + degraded.size() + " degraded, " + waiting.size() + " waiting, "
-        + rejected.size() + " rejected, in " + duration().toMillis() + " ms";
+        + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases();
+  }
+
+  /** Each phase that ran with its milliseconds, in order: where a slow reconcile's time went. */
+  private String phases() {
+    if (durations.isEmpty()) {
+      return "";
+    }
+    StringJoiner out = new StringJoiner(", ", " (", ")");
+    durations.forEach((phase, took) -> out.add(phase.label() + " " + took.toMillis()));
+    return out.toString();
   }
 }

@@ -1,0 +1,40 @@
+package io.promcc.core.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** What a reconcile's result says of itself in the controller's log. */
+class ReconcileResultTest {
+  @Test
+  void theLogLineNamesTheTimeOfEachPhaseThatRanInOrder() {
+    Map<Phase, Duration> durations = new TreeMap<>();
+    durations.put(Phase.VERIFY, Duration.ofMillis(7));
+    durations.put(Phase.OBSERVE, Duration.ofMillis(12));
+    durations.put(Phase.RELOAD, Duration.ofMillis(1_200));
+    durations.put(Phase.PLAN, Duration.ofNanos(3_900_000));
+
+    assertEquals("reloaded: 1 written, 0 deleted, 1 active, 0 degraded, 0 waiting, 0 rejected, "
+        + "in 1222 ms (observe 12, plan 3, reload 1200, verify 7)",
+        result(durations).toString());
+  }
+
+  @Test
+  void aResultWithNoTimedPhaseSaysOnlyItsTotal() {
+    assertEquals("reloaded: 1 written, 0 deleted, 1 active, 0 degraded, 0 waiting, 0 rejected, "
+        + "in 0 ms", result(Map.of()).toString());
+  }
+
+  private static ReconcileResult result(Map<Phase, Duration> durations) {
+    return new ReconcileResult(Outcome.RELOADED, "", Optional.of("s"), Optional.of("c"),
+        List.of("prometheus.yml"), List.of(), List.of(ClusterId.of("a")), new TreeMap<>(),
+        List.of(), List.of(), new TreeMap<>(), true, false, Optional.empty(), durations);
+  }
+}
