@@ -1,5 +1,6 @@
 package io.promcc.it.bench;
 
+import io.promcc.core.reconcile.Phase;
 import io.promcc.it.Args;
 import io.promcc.it.Exposition;
 import io.promcc.it.GuestApi;
@@ -45,6 +46,8 @@ import java.util.Set;
 public final class KubernetesModeBench {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
   private static final String SHARED = "shared";
+  /** The phase of a reconcile that asks Prometheus to reload, as the controller logs it. */
+  private static final String RELOAD = Phase.RELOAD.label();
 
   private final Options options;
   private final StringBuilder report = new StringBuilder();
@@ -160,6 +163,8 @@ public final class KubernetesModeBench {
     List<Duration> reloadTimes = new ArrayList<>();
     List<Duration> waits = new ArrayList<>();
     List<Duration> reconciles = new ArrayList<>();
+    List<Duration> beforeReloads = new ArrayList<>();
+    List<Duration> reloadPhases = new ArrayList<>();
     int multiLoad = 0;
     for (int i = 0; i < options.changes(); i++) {
       String id = String.format("n%04d", i);
@@ -182,6 +187,8 @@ public final class KubernetesModeBench {
       ReconcileLog.firstReloadSince(stack.controller().log(), createdAt).ifPresent(r -> {
         waits.add(Duration.between(createdAt, r.start()));
         reconciles.add(r.duration());
+        beforeReloads.add(r.before(RELOAD));
+        reloadPhases.add(r.phases().getOrDefault(RELOAD, Duration.ZERO));
       });
       ReloadTimes.Load load = ReloadTimes.lastAfter(stack.prometheus().log(), loadsBefore)
           .orElseThrow(() -> new IllegalStateException("no reload time logged for " + id));
@@ -204,6 +211,10 @@ public final class KubernetesModeBench {
           size, waits));
       line(ChangeReport.row("of the latency: that reconcile, observe to verified (its "
           + "duration in the controller's log)", size, reconciles));
+      line(ChangeReport.row("of that reconcile: observe to write, before asking Prometheus to "
+          + "reload (its phases in the controller's log)", size, beforeReloads));
+      line(ChangeReport.row("of that reconcile: the reload phase, the request to Prometheus' "
+          + "answer (its reload inside)", size, reloadPhases));
     }
   }
 
