@@ -1,37 +1,87 @@
 package io.promcc.app;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.logging.ConsoleHandler;
+import java.util.logging.Filter;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * One log line per event on standard error, {@code time level logger: message}, through
- * java.util.logging (where System.Logger and, via slf4j-jdk14, client-java log).
+ * java.util.logging (where System.Logger and, via slf4j-jdk14, client-java log). The time is
+ * UTC whatever the machine's time zone, so its {@code Z} is true.
  */
 final class Logging {
+  /**
+   * Where client-java's informers run: stopping an informer interrupts its threads, which
+   * report the interruption as an error with a stack trace although nothing went wrong.
+   */
+  static final String INFORMER_LOGGERS = "io.kubernetes.client.informer";
+
   private Logging() {}
 
   /** @param level {@code debug}, {@code info} or {@code warning} */
   static void configure(String level) {
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     LogManager.getLogManager().reset();
     Logger root = Logger.getLogger("");
     Handler handler = new ConsoleHandler();
-    handler.setFormatter(new SimpleFormatter());
+    handler.setFormatter(new LineFormatter());
     Level jul = switch (level) {
       case "debug" -> Level.FINE;
       case "warning" -> Level.WARNING;
       default -> Level.INFO;
     };
     handler.setLevel(jul);
+    if (jul != Level.FINE) {
+      handler.setFilter(new StoppedInformers());
+    }
     root.setLevel(jul);
     root.addHandler(handler);
     // client-java's OkHttp and informers are chatty at info
     Logger.getLogger("io.kubernetes").setLevel(jul == Level.FINE ? Level.FINE : Level.WARNING);
     Logger.getLogger("okhttp3").setLevel(Level.WARNING);
+  }
+
+  /** {@code 2026-12-03T10:22:08.221Z INFO logger: message}, then the stack trace if any. */
+  static final class LineFormatter extends Formatter {
+    private static final DateTimeFormatter TIME =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    @Override
+    public String format(LogRecord record) {
+      StringBuilder out = new StringBuilder(128);
+      out.append(TIME.format(record.getInstant())).append(' ')
+          .append(record.getLevel().getLocalizedName()).append(' ')
+          .append(record.getLoggerName()).append(": ").append(formatMessage(record));
+      if (record.getThrown() != null) {
+        StringWriter trace = new StringWriter();
+        try (PrintWriter writer = new PrintWriter(trace)) {
+          writer.println();
+          record.getThrown().printStackTrace(writer);
+        }
+        out.append(trace);
+      }
+      return out.append(System.lineSeparator()).toString();
+    }
+  }
+
+  /**
+   * Leaves out what an informer logs because it was stopped (its thread interrupted): shown at
+   * {@code debug} only, where nothing is filtered.
+   */
+  static final class StoppedInformers implements Filter {
+    @Override
+    public boolean isLoggable(LogRecord record) {
+      String logger = record.getLoggerName();
+      return logger == null || !logger.startsWith(INFORMER_LOGGERS)
+          || !(record.getThrown() instanceof InterruptedException);
+    }
   }
 }
