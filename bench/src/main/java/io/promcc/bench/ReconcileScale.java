@@ -14,6 +14,7 @@ import io.promcc.core.yaml.BaseConfig;
 import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.LocalValidation;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,9 @@ import java.util.stream.Stream;
  * the time from the call to its return, each phase's, what passed outside the phases (building
  * the result), the files written with their bytes and the bytes written to the ownership
  * manifest and its journal; then medians of the first five rounds and the median, p90 and p99
- * of the rest with the median of what each allocated, and heap and RSS after a GC.
+ * of the rest with the median of what each allocated, the five slowest of the rest with their
+ * phases and the collectors' time in each (what the tail is made of), and heap and RSS after a
+ * GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
@@ -98,8 +101,20 @@ public final class ReconcileScale {
     }
   }
 
-  /** One reconcile: its time from call to return, the bytes it allocated, and each phase's time. */
-  private record Round(long wallNanos, long allocatedBytes, Map<Phase, Duration> phases) {}
+  /**
+   * One reconcile: its time from call to return, the bytes it allocated, the collection time the
+   * JVM's collectors reported meanwhile (G1: its pauses), and each phase's time.
+   */
+  private record Round(long wallNanos, long allocatedBytes, long collectorMillis,
+      Map<Phase, Duration> phases) {
+
+    String describe() {
+      List<String> out = new ArrayList<>();
+      phases.forEach((phase, d) -> out.add(phase.label() + " " + d.toMillis()));
+      return Stats.millis(wallNanos) + " (" + String.join(", ", out) + "; collectors "
+          + collectorMillis + " ms)";
+    }
+  }
 
   /**
    * Medians of a series of rounds: the first five (what a controller that has just started
@@ -117,6 +132,15 @@ public final class ReconcileScale {
                 + Stats.millis(Stats.percentile(wall(rest), 99)) + " (" + phaseMedians(rest)
                 + "), allocated median " + String.format(Locale.ROOT, "%.1f MB",
                     Stats.median(rest.stream().map(Round::allocatedBytes).toList()) / 1e6));
+    if (rest.size() >= 20) {
+      // what the tail is made of: the slowest rounds, each with its phases and collector time
+      List<Round> slowest = rest.stream()
+          .sorted(Comparator.comparingLong(Round::wallNanos).reversed()).limit(5).toList();
+      System.out.printf(Locale.ROOT, "  %s %s, slowest rounds: %s; collectors ran in %d of %d"
+          + " rounds%n", mode, what, String.join("; ", slowest.stream()
+              .map(Round::describe).toList()),
+          rest.stream().filter(r -> r.collectorMillis() > 0).count(), rest.size());
+    }
   }
 
   private static List<Long> wall(List<Round> rounds) {
@@ -139,9 +163,11 @@ public final class ReconcileScale {
       throws IOException {
     ManifestStatus before = ManifestStatus.of(dir);
     long allocatedBefore = allocated();
+    long collectorBefore = collectorMillis();
     long start = System.nanoTime();
     ReconcileResult result = reconciler.reconcile();
     long wallNanos = System.nanoTime() - start;
+    long collector = collectorMillis() - collectorBefore;
     long allocatedBytes = allocated() - allocatedBefore;
     List<String> phases = new ArrayList<>();
     result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
@@ -154,7 +180,16 @@ public final class ReconcileScale {
         + " %d B (%s; outside the phases %d)%n", mode, what, wallNanos / 1_000_000,
         result.outcome().label(), result.written().size(), bytes, manifest,
         String.join(", ", phases), (wallNanos - result.duration().toNanos()) / 1_000_000);
-    return new Round(wallNanos, allocatedBytes, result.durations());
+    return new Round(wallNanos, allocatedBytes, collector, result.durations());
+  }
+
+  /** The collection time all collectors have reported so far, in milliseconds. */
+  private static long collectorMillis() {
+    long sum = 0;
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, collector.getCollectionTime());
+    }
+    return sum;
   }
 
   /** Bytes allocated so far by the threads alive now (the reconciler's own included). */
