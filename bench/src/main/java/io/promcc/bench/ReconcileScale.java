@@ -109,9 +109,7 @@ public final class ReconcileScale {
       Map<Phase, Duration> phases) {
 
     String describe() {
-      List<String> out = new ArrayList<>();
-      phases.forEach((phase, d) -> out.add(phase.label() + " " + d.toMillis()));
-      return Stats.millis(wallNanos) + " (" + String.join(", ", out) + "; collectors "
+      return Stats.millis(wallNanos) + " (" + phaseList(phases) + "; collectors "
           + collectorMillis + " ms)";
     }
   }
@@ -169,8 +167,6 @@ public final class ReconcileScale {
     long wallNanos = System.nanoTime() - start;
     long collector = collectorMillis() - collectorBefore;
     long allocatedBytes = allocated() - allocatedBefore;
-    List<String> phases = new ArrayList<>();
-    result.durations().forEach((phase, d) -> phases.add(phase.label() + " " + d.toMillis()));
     long bytes = 0;
     for (String path : result.written()) {
       bytes += Files.size(dir.resolve(path));
@@ -179,8 +175,15 @@ public final class ReconcileScale {
     System.out.printf(Locale.ROOT, "  %-17s %-20s %6d ms  %s written=%d files %d B + manifest"
         + " %d B (%s; outside the phases %d)%n", mode, what, wallNanos / 1_000_000,
         result.outcome().label(), result.written().size(), bytes, manifest,
-        String.join(", ", phases), (wallNanos - result.duration().toNanos()) / 1_000_000);
+        phaseList(result.durations()), (wallNanos - result.duration().toNanos()) / 1_000_000);
     return new Round(wallNanos, allocatedBytes, collector, result.durations());
+  }
+
+  /** {@code observe 12, plan 3, ...}: each phase that ran with its milliseconds. */
+  private static String phaseList(Map<Phase, Duration> phases) {
+    List<String> out = new ArrayList<>();
+    phases.forEach((phase, d) -> out.add(phase.label() + " " + d.toMillis()));
+    return String.join(", ", out);
   }
 
   /** The collection time all collectors have reported so far, in milliseconds. */

@@ -32,7 +32,7 @@ final class FileReferenceLine {
    * The reference on the line {@code text[start, end)}, or null if {@link #PATTERN} does not
    * match the whole line.
    */
-  static Reference parse(CharSequence text, int start, int end) {
+  static Reference parse(String text, int start, int end) {
     int i = skipSpaces(text, start, end);
     if (i < end && text.charAt(i) == '-') {
       int afterDash = skipSpaces(text, i + 1, end);
@@ -74,27 +74,19 @@ final class FileReferenceLine {
     return null;
   }
 
-  private static int keyAt(CharSequence text, int at, int end) {
+  private static int keyAt(String text, int at, int end) {
     for (int k = 0; k < KEYS.size(); k++) {
       String key = KEYS.get(k);
       int colon = at + key.length();
-      if (colon < end && text.charAt(colon) == ':' && startsWith(text, at, key)) {
+      if (colon < end && text.charAt(colon) == ':' && text.startsWith(key, at)) {
         return k;
       }
     }
     return -1;
   }
 
-  private static boolean startsWith(CharSequence text, int at, String prefix) {
-    for (int j = 0; j < prefix.length(); j++) {
-      if (text.charAt(at + j) != prefix.charAt(j)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int indexOf(CharSequence text, char c, int from, int end) {
+  /** Within the line: an unclosed quote must not send the search through the rest of the text. */
+  private static int indexOf(String text, char c, int from, int end) {
     for (int j = from; j < end; j++) {
       if (text.charAt(j) == c) {
         return j;
@@ -104,13 +96,13 @@ final class FileReferenceLine {
   }
 
   /** {@code \s*(?:#.*)?} to the end: blanks, then nothing or a comment. */
-  private static boolean restIsBlankOrComment(CharSequence text, int from, int end) {
+  private static boolean restIsBlankOrComment(String text, int from, int end) {
     int j = skipSpaces(text, from, end);
     return j == end || (text.charAt(j) == '#' && noLineTerminator(text, j + 1, end));
   }
 
   /** No character that a pattern's {@code .} does not match. */
-  private static boolean noLineTerminator(CharSequence text, int from, int end) {
+  private static boolean noLineTerminator(String text, int from, int end) {
     for (int j = from; j < end; j++) {
       char c = text.charAt(j);
       if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
@@ -120,7 +112,7 @@ final class FileReferenceLine {
     return true;
   }
 
-  private static int skipSpaces(CharSequence text, int from, int end) {
+  private static int skipSpaces(String text, int from, int end) {
     int j = from;
     while (j < end && isSpace(text.charAt(j))) {
       j++;

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
@@ -405,7 +406,8 @@ public final class LocalValidation implements FileValidator {
     Set<String> missing = new TreeSet<>();
     // per key, the values checked so far: a cluster's files are named by many jobs, one after
     // the other, so a value equal to the key's last one is skipped without being copied
-    List<Set<String>> seen = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
+    List<Set<String>> seen = Stream.<Set<String>>generate(HashSet::new)
+        .limit(FileReferenceLine.KEYS.size()).toList();
     String[] last = new String[FileReferenceLine.KEYS.size()];
     // String.indexOf is fast; only the lines that can name a file are read, each once, in place
     for (int hit = text.indexOf("_file:"); hit >= 0; ) {
