@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario 7: a burst of 200 Services created within 2 seconds, in Kubernetes mode with the
- * controller's default debounce (250 ms) and max delay (2 s): Prometheus reloads at most twice,
- * counted by Prometheus itself (its log line for each loaded config, and
+ * controller's default settle (25 ms), debounce (250 ms) and max delay (2 s): Prometheus reloads
+ * at most twice, counted by Prometheus itself (its log line for each loaded config, and
  * {@code prometheus_config_last_reload_success_timestamp_seconds}), and loads all 200 clusters.
  * Each cluster's certificate is signed by Vault (one PKI mount for all); the clusters' API server
  * is a loopback port nothing listens on, since what is counted is reloads and loaded clusters,

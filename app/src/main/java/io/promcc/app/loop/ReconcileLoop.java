@@ -87,17 +87,19 @@ public final class ReconcileLoop {
    * @param listener told of heartbeats, starts and results (health, metrics, events)
    */
   public ReconcileLoop(Supplier<ReconcileResult> reconcile, Listener listener,
-      Duration debounce, Duration maxDelay, Duration resync, Clock clock,
-      RandomGenerator random) {
+      Pacing pacing, Clock clock, RandomGenerator random) {
     this.reconcile = requireNonNull(reconcile, "reconcile == null");
     this.listener = requireNonNull(listener, "listener == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.heartbeat = clock.instant();
-    this.schedule = new Schedule(debounce, maxDelay, resync,
+    this.schedule = new Schedule(pacing,
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), random), clock.instant());
   }
 
-  /** Something may have changed; a reconcile follows after the debounce. Never blocks long. */
+  /**
+   * Something may have changed; a reconcile follows after the settle (a lone change) or the
+   * debounce (a burst), see {@link Pacing}. Never blocks long.
+   */
   public void trigger(String why) {
     lock.lock();
     try {

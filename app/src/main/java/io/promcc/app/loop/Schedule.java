@@ -10,9 +10,13 @@ import java.util.Optional;
  * When the next reconcile is due. Pure bookkeeping over instants handed in; not thread-safe.
  *
  * <ul>
- *   <li>A trigger (a source changed, a watched file changed) makes a run due {@code debounce}
+ *   <li>A lone trigger (a source changed, a watched file changed), one that comes at least the
+ *       debounce after the trigger before it, makes a run due the {@link Pacing#settle() settle}
+ *       after it: a single change is not held back for a burst that is not coming.
+ *   <li>Any other trigger, or a second one within the settle, makes a run due {@code debounce}
  *       after the latest trigger, but never later than {@code maxDelay} after the first trigger
- *       since the last run started: a steady stream of changes cannot postpone it for good.
+ *       since the last run started: a burst is one run, and a steady stream of changes cannot
+ *       postpone it for good.
  *   <li>A run is due at the resync period after the last run, and at the time the last result
  *       asked for (a certificate's renewal).
  *   <li>A failed run is retried when the backoff has passed, and nothing runs before that,
@@ -20,24 +24,23 @@ import java.util.Optional;
  * </ul>
  */
 final class Schedule {
-  private final Duration debounce;
-  private final Duration maxDelay;
-  private final Duration resync;
+  private final Pacing pacing;
   private final Backoff backoff;
 
   private Instant firstTrigger;
   private Instant lastTrigger;
+  /** The pending triggers are one lone trigger. */
+  private boolean lone;
+  /** The latest trigger, also one already taken into a run. */
+  private Instant previousTrigger;
   private Instant resyncAt;
   private Instant requestedAt;
   private Instant notBefore;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
-  Schedule(Duration debounce, Duration maxDelay, Duration resync, Backoff backoff,
-      Instant start) {
-    this.debounce = requireNonNull(debounce, "debounce == null");
-    this.maxDelay = requireNonNull(maxDelay, "maxDelay == null");
-    this.resync = requireNonNull(resync, "resync == null");
+  Schedule(Pacing pacing, Backoff backoff, Instant start) {
+    this.pacing = requireNonNull(pacing, "pacing == null");
     this.backoff = requireNonNull(backoff, "backoff == null");
     this.resyncAt = requireNonNull(start, "start == null");
   }
@@ -46,8 +49,12 @@ final class Schedule {
   void triggered(Instant now) {
     if (firstTrigger == null) {
       firstTrigger = now;
+      lone = previousTrigger == null || !now.isBefore(previousTrigger.plus(pacing.debounce()));
+    } else {
+      lone = false;
     }
     lastTrigger = now;
+    previousTrigger = now;
   }
 
   /** When the next run is due; at or before {@code now} means now. */
@@ -57,8 +64,8 @@ final class Schedule {
       due = requestedAt;
     }
     if (firstTrigger != null) {
-      Instant debounced = lastTrigger.plus(debounce);
-      Instant bounded = firstTrigger.plus(maxDelay);
+      Instant debounced = lastTrigger.plus(lone ? pacing.settle() : pacing.debounce());
+      Instant bounded = firstTrigger.plus(pacing.maxDelay());
       Instant triggered = debounced.isBefore(bounded) ? debounced : bounded;
       if (triggered.isBefore(due)) {
         due = triggered;
@@ -80,7 +87,7 @@ final class Schedule {
    * @return the backoff now in force, if the run failed
    */
   Optional<Duration> finished(Instant now, boolean success, Optional<Instant> runAgainAt) {
-    resyncAt = now.plus(resync);
+    resyncAt = now.plus(pacing.resync());
     requestedAt = runAgainAt.orElse(null);
     if (success) {
       failures = 0;

@@ -150,7 +150,6 @@ public abstract class ControllerModule {
         metrics.reconciled(result, clock.instant());
         events.ifPresent(e -> e.offer(result));
       }
-    }, settings.debounce(), settings.maxDelay(), settings.resync(), clock,
-        new SplittableRandom());
+    }, settings.pacing(), clock, new SplittableRandom());
   }
 }

@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.app.loop.Pacing;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
@@ -33,9 +34,8 @@ import java.util.function.Function;
  * @param prometheusUrl the Prometheus to reload and verify; without it files are only written
  * @param httpAddress where /metrics, /healthz and /readyz are served
  * @param shard keep only this shard's clusters
- * @param debounce a trailing debounce of triggers
- * @param maxDelay the longest a burst of triggers may delay a reconcile
- * @param resync a reconcile at least this often, whatever happens
+ * @param pacing how soon after changes the loop reconciles (settle, debounce, max delay), and
+ *     how often without them (resync)
  * @param stateDir the controller's own state (the local CA)
  * @param outputMode merged config or per-cluster files
  * @param jobPrefix prefix of owned job names
@@ -63,9 +63,7 @@ public record RunSettings(
     Optional<URI> prometheusUrl,
     InetSocketAddress httpAddress,
     Optional<Shard> shard,
-    Duration debounce,
-    Duration maxDelay,
-    Duration resync,
+    Pacing pacing,
     Path stateDir,
     OutputMode outputMode,
     String jobPrefix,
@@ -145,8 +143,11 @@ public record RunSettings(
           "0.0.0.0:9420", "127.0.0.1:9420"),
       Setting.of("shard", "K/N", "Keep only shard K of N (0 <= K < N), e.g. the Pod ordinal of a "
           + "StatefulSet of N Prometheus servers.", "0/3"),
-      Setting.of("debounce", "DURATION", "Wait this long after the last change before "
-          + "reconciling.", "250ms", "250ms"),
+      Setting.of("settle", "DURATION", "Reconcile this long after a lone change (one that "
+          + "follows a quiet spell of at least the debounce); a second change within it makes a "
+          + "burst, which waits for the debounce. Never longer than the debounce.", "25ms", "25ms"),
+      Setting.of("debounce", "DURATION", "Wait this long after the last change of a burst "
+          + "before reconciling.", "250ms", "250ms"),
       Setting.of("max-delay", "DURATION", "Reconcile at the latest this long after the first of "
           + "a burst of changes.", "2s", "2s"),
       Setting.of("resync", "DURATION", "Reconcile at least this often even if nothing changed "
@@ -252,9 +253,18 @@ public record RunSettings(
     Optional<URI> prometheusUrl = r.optional("prometheus-url", SettingsReader::httpUrl);
     InetSocketAddress httpAddress = r.required("http-address", SettingsReader::hostAndPort);
     Optional<Shard> shard = r.optional("shard", Shard::parse);
+    Duration settle = r.required("settle", SettingsReader::duration);
     Duration debounce = r.required("debounce", SettingsReader::duration);
     Duration maxDelay = r.required("max-delay", SettingsReader::positiveDuration);
     Duration resync = r.required("resync", SettingsReader::positiveDuration);
+    if (settle != null && debounce != null && settle.compareTo(debounce) > 0) {
+      if (raw.get("settle").map(v -> v.origin().equals("default settle")).orElse(true)) {
+        settle = debounce; // a debounce shorter than the default settle shortens both
+      } else {
+        r.bad("settle", "must not be longer than debounce " + Quoting.quote(
+            raw.get("debounce").map(RawSettings.Value::text).orElse("")));
+      }
+    }
     if (debounce != null && maxDelay != null && debounce.compareTo(maxDelay) > 0) {
       r.bad("debounce", "must not be longer than max-delay " + Quoting.quote(
           raw.get("max-delay").map(RawSettings.Value::text).orElse("")));
@@ -297,8 +307,8 @@ public record RunSettings(
       return null;
     }
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
-        prometheusUrl, httpAddress, shard, debounce, maxDelay, resync, stateDir, outputMode,
-        jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity, pidFile,
+        prometheusUrl, httpAddress, shard, new Pacing(settle, debounce, maxDelay, resync),
+        stateDir, outputMode, jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity, pidFile,
         promtoolTimeout, kubernetes, vault, logLevel, keyMode);
   }
 

@@ -65,8 +65,9 @@ class ReconcileLoopLogTest {
   void aWaitingClusterIsLoggedWithItsReasonWhenTheReasonChangesNotAtEveryRetry() {
     AtomicReference<ReconcileResult> next = new AtomicReference<>(waiting(
         new Rejection("cluster \"b\"", "vault-sealed", "no certificate (1 attempts, next at 1)")));
-    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(5), clock, new SplittableRandom(1));
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
 
     loop.tick();
     next.set(waiting(new Rejection("cluster \"b\"", "vault-sealed",

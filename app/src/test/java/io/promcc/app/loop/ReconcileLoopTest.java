@@ -35,16 +35,25 @@ class ReconcileLoopTest {
   private static final Duration DEBOUNCE = Duration.ofMillis(250);
   private static final Duration MAX_DELAY = Duration.ofSeconds(2);
   private static final Duration RESYNC = Duration.ofMinutes(5);
+  private static final Duration SETTLE = Duration.ofMillis(25);
+  /** The controller's defaults: a lone trigger waits the settle, a burst the debounce. */
+  private static final Pacing SETTLING = new Pacing(SETTLE, DEBOUNCE, MAX_DELAY, RESYNC);
+  /** Without a settle of its own: every trigger waits for the debounce. */
+  private static final Pacing PACING = new Pacing(DEBOUNCE, DEBOUNCE, MAX_DELAY, RESYNC);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final List<Instant> runs = new ArrayList<>();
   private final List<ReconcileResult> results = new ArrayList<>();
 
   private ReconcileLoop loop(Supplier<ReconcileResult> reconcile) {
+    return loop(reconcile, PACING);
+  }
+
+  private ReconcileLoop loop(Supplier<ReconcileResult> reconcile, Pacing pacing) {
     return new ReconcileLoop(() -> {
       runs.add(clock.instant());
       return reconcile.get();
-    }, results::add, DEBOUNCE, MAX_DELAY, RESYNC, clock, new SplittableRandom(7));
+    }, results::add, pacing, clock, new SplittableRandom(7));
   }
 
   private static ReconcileResult result(Outcome outcome, Optional<Instant> runAgainAt) {
@@ -129,6 +138,69 @@ class ReconcileLoopTest {
     clock.advance(Duration.ofMillis(50));
     assertTrue(loop.tick());
     assertEquals(start.plusMillis(450), runs.get(1));
+  }
+
+  @Test
+  void aLoneTriggerAfterAQuietSpellRunsAfterTheSettle() {
+    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
+    loop.tick();
+    clock.advance(Duration.ofMinutes(1));
+    Instant start = clock.instant();
+    loop.trigger("service a");
+    clock.advance(SETTLE.minusMillis(1));
+    assertFalse(loop.tick(), "before the settle");
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(loop.tick());
+    assertEquals(start.plus(SETTLE), runs.get(1));
+
+    clock.advance(DEBOUNCE); // quiet again: the trigger before was a debounce ago
+    Instant again = clock.instant();
+    loop.trigger("service b");
+    clock.advance(SETTLE);
+    assertTrue(loop.tick());
+    assertEquals(again.plus(SETTLE), runs.get(2));
+  }
+
+  @Test
+  void aSecondTriggerWithinTheSettleMakesABurstThatWaitsForTheDebounce() {
+    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
+    loop.tick();
+    clock.advance(Duration.ofMinutes(1));
+    loop.trigger("service a");
+    clock.advance(Duration.ofMillis(10));
+    Instant second = clock.instant();
+    loop.trigger("secret a");
+    runFor(loop, Duration.ofSeconds(1), Duration.ofMillis(1));
+    assertEquals(List.of(second.plus(DEBOUNCE)), runs.subList(1, runs.size()));
+  }
+
+  @Test
+  void aTriggerWithinTheDebounceOfTheOneBeforeWaitsForTheDebounceEvenAfterARun() {
+    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
+    loop.tick();
+    clock.advance(Duration.ofMinutes(1));
+    Instant first = clock.instant();
+    loop.trigger("batch 1");
+    runFor(loop, Duration.ofMillis(100), Duration.ofMillis(1)); // the lone trigger's run
+    Instant second = clock.instant();
+    loop.trigger("batch 2");
+    runFor(loop, Duration.ofSeconds(1), Duration.ofMillis(1));
+    assertEquals(List.of(first.plus(SETTLE), second.plus(DEBOUNCE)),
+        runs.subList(1, runs.size()));
+  }
+
+  @Test
+  void withASettleABurstOf200ChangesWithinTwoSecondsIsStillAtMostTwoRuns() {
+    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
+    loop.tick();
+    clock.advance(Duration.ofMinutes(1));
+    for (int i = 0; i < 200; i++) {
+      loop.trigger("service " + i);
+      clock.advance(Duration.ofMillis(10));
+      loop.tick();
+    }
+    runFor(loop, Duration.ofSeconds(30), Duration.ofMillis(10));
+    assertEquals(2, runs.size(), "one run for the whole burst: " + runs);
   }
 
   @Test
@@ -297,7 +369,7 @@ class ReconcileLoopTest {
       }
       finished.set(true);
       return result(Outcome.RELOADED, Optional.empty());
-    }, results::add, DEBOUNCE, MAX_DELAY, RESYNC, java.time.Clock.systemUTC(),
+    }, results::add, PACING, java.time.Clock.systemUTC(),
         new SplittableRandom(7));
     Thread runner = new Thread(loop::run);
     runner.start();
@@ -329,7 +401,7 @@ class ReconcileLoopTest {
         interrupted.set(true);
       }
       return result(Outcome.PROMETHEUS_UNAVAILABLE, Optional.empty());
-    }, results::add, DEBOUNCE, MAX_DELAY, RESYNC, java.time.Clock.systemUTC(),
+    }, results::add, PACING, java.time.Clock.systemUTC(),
         new SplittableRandom(7));
     Thread runner = new Thread(loop::run);
     runner.start();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.loop.Pacing;
 import io.promcc.app.settings.RunSettings.CertificateMode;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
@@ -45,9 +46,8 @@ class RunSettingsTest {
 
     assertEquals(List.of(), problems.list());
     assertEquals(CertificateMode.LOCAL_CA, settings.certificates());
-    assertEquals(Duration.ofMillis(250), settings.debounce());
-    assertEquals(Duration.ofSeconds(2), settings.maxDelay());
-    assertEquals(Duration.ofMinutes(5), settings.resync());
+    assertEquals(new Pacing(Duration.ofMillis(25), Duration.ofMillis(250), Duration.ofSeconds(2),
+        Duration.ofMinutes(5)), settings.pacing());
     assertEquals("127.0.0.1", settings.httpAddress().getHostString());
     assertEquals(9420, settings.httpAddress().getPort());
     assertEquals(OutputMode.MERGED, settings.outputMode());
@@ -69,9 +69,9 @@ class RunSettingsTest {
     RunSettings settings = load(Map.of("debounce", "100ms"), env);
 
     assertEquals(List.of(), problems.list());
-    assertEquals(Duration.ofMillis(100), settings.debounce(), "flag");
-    assertEquals(Duration.ofSeconds(4), settings.maxDelay(), "environment");
-    assertEquals(Duration.ofMinutes(7), settings.resync(), "file");
+    assertEquals(Duration.ofMillis(100), settings.pacing().debounce(), "flag");
+    assertEquals(Duration.ofSeconds(4), settings.pacing().maxDelay(), "environment");
+    assertEquals(Duration.ofMinutes(7), settings.pacing().resync(), "file");
     assertEquals(Path.of("from-file").toAbsolutePath(), settings.out(), "file");
     assertEquals(Duration.ofMinutes(5), settings.readyTimeout(), "default");
   }
@@ -84,7 +84,8 @@ class RunSettingsTest {
         Map.entry("base-config", clusters.toString()), Map.entry("profile", clusters.toString()),
         Map.entry("prometheus-url", "http://127.0.0.1:9090"),
         Map.entry("http-address", "0.0.0.0:9999"), Map.entry("shard", "1/3"),
-        Map.entry("debounce", "1s"), Map.entry("max-delay", "3s"), Map.entry("resync", "1m"),
+        Map.entry("settle", "40ms"), Map.entry("debounce", "1s"), Map.entry("max-delay", "3s"),
+        Map.entry("resync", "1m"),
         Map.entry("state-dir", temp.resolve("state").toString()),
         Map.entry("output-mode", "per-cluster-files"), Map.entry("job-prefix", "wc"),
         Map.entry("ready-timeout", "1m"), Map.entry("reload-timeout", "2m"),
@@ -104,6 +105,7 @@ class RunSettingsTest {
     assertEquals(fromFlags, fromFile);
     assertEquals(new Shard(1, 3), fromFile.shard().orElseThrow());
     assertEquals(Duration.ofHours(48), fromFile.certificateValidity());
+    assertEquals(Duration.ofMillis(40), fromFile.pacing().settle());
     assertEquals(9999, fromFile.httpAddress().getPort());
   }
 
@@ -190,8 +192,8 @@ class RunSettingsTest {
     java.util.Set<String> covered = new java.util.TreeSet<>(vaultKubernetes.keySet());
     covered.addAll(vaultAppRole.keySet());
     covered.addAll(List.of("clusters", "cert-dir", "base-config", "profile", "prometheus-url",
-        "http-address", "shard", "debounce", "max-delay", "resync", "state-dir", "output-mode",
-        "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
+        "http-address", "shard", "settle", "debounce", "max-delay", "resync", "state-dir",
+        "output-mode", "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
         "certificate-validity", "config", "vault-token", "vault-token-file"));
     java.util.Set<String> all = new java.util.TreeSet<>();
     RunSettings.TABLE.forEach(setting -> all.add(setting.name()));
@@ -217,6 +219,25 @@ class RunSettingsTest {
     assertTrue(more.list().contains("vault-token in \"" + config + "\" must not be in the "
         + "config file; set PROMCC_VAULT_TOKEN"), more.list().toString());
     assertFalse(more.list().toString().contains("s3cret"));
+  }
+
+  @Test
+  void aDebounceShorterThanTheDefaultSettleShortensItButAGivenSettleMustFitTheDebounce() {
+    Map<String, String> local = Map.of("clusters", clusters.toString(), "out", "o");
+    Map<String, String> quick = new TreeMap<>(local);
+    quick.put("debounce", "10ms");
+    RunSettings shortened = load(quick, Map.of());
+    assertEquals(List.of(), problems.list());
+    assertEquals(Duration.ofMillis(10), shortened.pacing().settle());
+    Map<String, String> same = new TreeMap<>(local);
+    same.put("settle", "250ms");
+    assertEquals(Duration.ofMillis(250), load(same, Map.of()).pacing().settle());
+
+    Map<String, String> slow = new TreeMap<>(local);
+    slow.put("settle", "300ms");
+    assertNull(load(slow, Map.of()));
+    assertEquals(List.of("--settle must not be longer than debounce \"250ms\", found \"300ms\""),
+        problems.list());
   }
 
   @Test
