@@ -2,10 +2,11 @@
 # bench-kube.sh - Kubernetes mode, Service created to job loaded (docs/benchmarks.md, "Kubernetes
 # mode: Service created to job loaded"): with 100 clusters as Services of the host API fake and
 # client certificates signed by the Vault fake, 100 times a new Service is created (the one
-# added before deleted just before) and timed to its jobs in Prometheus' loaded config
-# (Prometheus' log polled every 20 ms, its /api/v1/status/config asked once per load; and to
-# the load's end as Prometheus logged it); Prometheus' own reload time of each change is
-# reported beside it, with the difference. Median and p99 of all three.
+# added before deleted and applied first, so the create is a lone change; --delete with-create
+# deletes it just before the create instead, a burst of two) and timed to its jobs in
+# Prometheus' loaded config (Prometheus' log polled every 20 ms, its /api/v1/status/config
+# asked once per load; and to the load's end as Prometheus logged it); Prometheus' own reload
+# time of each change is reported beside it, with the difference. Median and p99 of all three.
 # Runs the real controller (app/target/promcc.jar) and Prometheus 2.53.3. Numbers are only worth
 # something on a machine that does nothing else.
 #
@@ -13,6 +14,7 @@
 #     scripts/bench-kube.sh --clusters 1000        # any option of
 #                                                  # io.promcc.it.bench.KubernetesModeBench:
 #                                                  # --clusters --changes --guests shared|refused
+#                                                  # --delete apart|with-create
 #                                                  # --poll --prometheus-flag
 #     scripts/bench-kube.sh --quick                # a smoke run (tiny sizes)
 #

@@ -22,13 +22,17 @@ import java.util.Set;
 /**
  * Kubernetes mode measured from a change to the job loaded; behind {@code
  * scripts/bench-kube.sh}. The real controller ({@code promcc.jar run --discovery kubernetes
- * --certificates vault}, its own process, default debounce and max delay) watches the Kubernetes
- * API fake as its host API and gets client certificates from the Vault fake in sign mode; the
- * real Prometheus reads what it writes ({@link KubernetesModeStack}).
+ * --certificates vault}, its own process, default settle, debounce and max delay) watches the
+ * Kubernetes API fake as its host API and gets client certificates from the Vault fake in sign
+ * mode; the real Prometheus reads what it writes ({@link KubernetesModeStack}).
  *
  * <p>{@code --clusters} clusters as Services, loaded and verified; then {@code --changes} times:
- * one new Service created (the one added before is deleted just before, so Prometheus holds
- * clusters + 1), timed from just before the create call to {@code /api/v1/status/config}
+ * one new Service created, the one added before deleted so that Prometheus holds clusters + 1.
+ * With {@code --delete apart} (the default) the delete is applied first, untimed, and the create
+ * comes at least the debounce after it: the timed change is a lone Service created. With
+ * {@code --delete with-create} the delete comes just before the create, a burst of two changes
+ * the controller reconciles together after its debounce. Each create is timed from just before
+ * the call to {@code /api/v1/status/config}
  * holding the new cluster's jobs ({@link LoadedConfig}: Prometheus' log polled every
  * {@code --poll}, the config asked once per load), and to the end of that load as Prometheus
  * logged it. Beside each latency, Prometheus' own reload time of that change
@@ -46,6 +50,9 @@ import java.util.Set;
 public final class KubernetesModeBench {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
   private static final String SHARED = "shared";
+  private static final String APART = "apart";
+  /** The controller's default debounce, which the bench runs with. */
+  private static final Duration DEBOUNCE = Duration.ofMillis(250);
   /** The phase of a reconcile that asks Prometheus to reload, as the controller logs it. */
   private static final String RELOAD = Phase.RELOAD.label();
 
@@ -92,7 +99,7 @@ public final class KubernetesModeBench {
             options.work().resolve("fleet"), options.appJar(), options.prometheus())
         .scrapeInterval(Duration.ofSeconds(30))
         // the controller's defaults, as users run it (the stack's tests use a shorter debounce)
-        .controllerFlag("debounce", "250ms").controllerFlag("max-delay", "2s");
+        .controllerFlag("debounce", DEBOUNCE.toMillis() + "ms").controllerFlag("max-delay", "2s");
     options.prometheusFlag().ifPresent(builder::prometheusFlag);
     if (options.guests().equals(SHARED)) {
       builder.controllerFlag("vault-pki-mount", "pki-" + SHARED)
@@ -170,9 +177,13 @@ public final class KubernetesModeBench {
       String id = String.format("n%04d", i);
       String previous = i == 0 ? "" : String.format("n%04d", i - 1);
       target.prepare(id);
+      boolean apart = options.delete().equals(APART);
+      if (!previous.isEmpty() && apart) {
+        deleteApplied(previous);
+      }
       Applied before = Applied.mark(stack.controller(), stack.prometheus());
       int loadsBefore = ReloadTimes.of(stack.prometheus().log()).size();
-      if (!previous.isEmpty()) {
+      if (!previous.isEmpty() && !apart) {
         stack.deleteService(previous); // keeps the count at clusters + 1
       }
       long created = System.nanoTime();
@@ -218,6 +229,26 @@ public final class KubernetesModeBench {
     }
   }
 
+  /**
+   * Deletes a Service and waits until the controller has applied it and the debounce has passed
+   * since the delete, so that the next change is a lone one.
+   */
+  private void deleteApplied(String id) throws IOException {
+    Applied before = Applied.mark(stack.controller(), stack.prometheus());
+    long deleted = System.nanoTime();
+    stack.deleteService(id);
+    before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT, () -> !loaded(id));
+    long quiet = DEBOUNCE.toNanos() - (System.nanoTime() - deleted);
+    if (quiet > 0) {
+      try {
+        Thread.sleep(quiet / 1_000_000 + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+  }
+
   private boolean loaded(String id) throws IOException {
     return stack.prometheus().loadedConfig().contains(jobOf(id));
   }
@@ -258,14 +289,15 @@ public final class KubernetesModeBench {
 
   /** The command line. */
   record Options(Path work, Path appJar, Path prometheus, int clusters, int changes,
-      Duration poll, String guests, Optional<String> prometheusFlag) {
+      Duration poll, String guests, String delete, Optional<String> prometheusFlag) {
     static Options parse(String[] arguments) {
       Args args = Args.parse(arguments, Set.of("work", "app-jar", "prometheus", "clusters",
-          "changes", "poll", "guests", "prometheus-flag"));
+          "changes", "poll", "guests", "delete", "prometheus-flag"));
       Options options = new Options(args.path("work"), args.path("app-jar"),
           args.path("prometheus"), args.number("clusters", 100, 1, 9_999),
           args.number("changes", 100, 1, 9_999), args.duration("poll", Duration.ofMillis(20)),
           args.choice("guests", SHARED, List.of(SHARED, "refused")),
+          args.choice("delete", APART, List.of(APART, "with-create")),
           args.text("prometheus-flag"));
       args.check();
       return options;
@@ -274,7 +306,7 @@ public final class KubernetesModeBench {
     @Override
     public String toString() {
       return "--clusters " + clusters + " --changes " + changes + " --poll " + poll.toMillis()
-          + "ms --guests " + guests
+          + "ms --guests " + guests + " --delete " + delete
           + prometheusFlag.map(flag -> " --prometheus-flag=" + flag).orElse("");
     }
   }
