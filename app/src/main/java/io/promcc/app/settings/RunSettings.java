@@ -116,6 +116,9 @@ public record RunSettings(
     requireNonNull(vault, "vault == null");
   }
 
+  /** How long a lone change waits unless {@code --settle} or a shorter debounce says. */
+  private static final Duration DEFAULT_SETTLE = Duration.ofMillis(25);
+
   private static final List<Setting> CORE = List.of(
       Setting.of("config", "FILE", "A YAML file of settings, keys named as the flags without the "
           + "dashes.", "/etc/promcc/promcc.yml"),
@@ -145,7 +148,8 @@ public record RunSettings(
           + "StatefulSet of N Prometheus servers.", "0/3"),
       Setting.of("settle", "DURATION", "Reconcile this long after a lone change (one that "
           + "follows a quiet spell of at least the debounce); a second change within it makes a "
-          + "burst, which waits for the debounce. Never longer than the debounce.", "25ms", "25ms"),
+          + "burst, which waits for the debounce. Never longer than the debounce. Default: "
+          + DEFAULT_SETTLE.toMillis() + "ms, or the debounce if that is shorter.", "25ms"),
       Setting.of("debounce", "DURATION", "Wait this long after the last change of a burst "
           + "before reconciling.", "250ms", "250ms"),
       Setting.of("max-delay", "DURATION", "Reconcile at the latest this long after the first of "
@@ -253,18 +257,17 @@ public record RunSettings(
     Optional<URI> prometheusUrl = r.optional("prometheus-url", SettingsReader::httpUrl);
     InetSocketAddress httpAddress = r.required("http-address", SettingsReader::hostAndPort);
     Optional<Shard> shard = r.optional("shard", Shard::parse);
-    Duration settle = r.required("settle", SettingsReader::duration);
+    Optional<Duration> givenSettle = r.optional("settle", SettingsReader::duration);
     Duration debounce = r.required("debounce", SettingsReader::duration);
     Duration maxDelay = r.required("max-delay", SettingsReader::positiveDuration);
     Duration resync = r.required("resync", SettingsReader::positiveDuration);
-    if (settle != null && debounce != null && settle.compareTo(debounce) > 0) {
-      if (raw.get("settle").map(v -> v.origin().equals("default settle")).orElse(true)) {
-        settle = debounce; // a debounce shorter than the default settle shortens both
-      } else {
-        r.bad("settle", "must not be longer than debounce " + Quoting.quote(
-            raw.get("debounce").map(RawSettings.Value::text).orElse("")));
-      }
+    if (givenSettle.isPresent() && debounce != null && givenSettle.get().compareTo(debounce) > 0) {
+      r.bad("settle", "must not be longer than debounce " + Quoting.quote(
+          raw.get("debounce").map(RawSettings.Value::text).orElse("")));
     }
+    // a debounce shorter than the default settle shortens both
+    Duration settle = givenSettle.orElse(debounce != null && debounce.compareTo(DEFAULT_SETTLE) < 0
+        ? debounce : DEFAULT_SETTLE);
     if (debounce != null && maxDelay != null && debounce.compareTo(maxDelay) > 0) {
       r.bad("debounce", "must not be longer than max-delay " + Quoting.quote(
           raw.get("max-delay").map(RawSettings.Value::text).orElse("")));

@@ -140,11 +140,17 @@ class ReconcileLoopTest {
     assertEquals(start.plusMillis(450), runs.get(1));
   }
 
-  @Test
-  void aLoneTriggerAfterAQuietSpellRunsAfterTheSettle() {
+  /** A loop with the controller's pacing, its first run done a minute ago. */
+  private ReconcileLoop settlingAfterAQuietMinute() {
     ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
     loop.tick();
     clock.advance(Duration.ofMinutes(1));
+    return loop;
+  }
+
+  @Test
+  void aLoneTriggerAfterAQuietSpellRunsAfterTheSettle() {
+    ReconcileLoop loop = settlingAfterAQuietMinute();
     Instant start = clock.instant();
     loop.trigger("service a");
     clock.advance(SETTLE.minusMillis(1));
@@ -163,9 +169,7 @@ class ReconcileLoopTest {
 
   @Test
   void aSecondTriggerWithinTheSettleMakesABurstThatWaitsForTheDebounce() {
-    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
-    loop.tick();
-    clock.advance(Duration.ofMinutes(1));
+    ReconcileLoop loop = settlingAfterAQuietMinute();
     loop.trigger("service a");
     clock.advance(Duration.ofMillis(10));
     Instant second = clock.instant();
@@ -176,9 +180,7 @@ class ReconcileLoopTest {
 
   @Test
   void aTriggerWithinTheDebounceOfTheOneBeforeWaitsForTheDebounceEvenAfterARun() {
-    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
-    loop.tick();
-    clock.advance(Duration.ofMinutes(1));
+    ReconcileLoop loop = settlingAfterAQuietMinute();
     Instant first = clock.instant();
     loop.trigger("batch 1");
     runFor(loop, Duration.ofMillis(100), Duration.ofMillis(1)); // the lone trigger's run
@@ -191,9 +193,7 @@ class ReconcileLoopTest {
 
   @Test
   void withASettleABurstOf200ChangesWithinTwoSecondsIsStillAtMostTwoRuns() {
-    ReconcileLoop loop = loop(always(Outcome.RELOADED), SETTLING);
-    loop.tick();
-    clock.advance(Duration.ofMinutes(1));
+    ReconcileLoop loop = settlingAfterAQuietMinute();
     for (int i = 0; i < 200; i++) {
       loop.trigger("service " + i);
       clock.advance(Duration.ofMillis(10));
