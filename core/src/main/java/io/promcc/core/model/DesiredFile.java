@@ -7,6 +7,7 @@ import com.google.common.hash.Hashing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One file the controller wants on disk: its bytes, kind and POSIX mode.
@@ -40,6 +41,28 @@ public final class DesiredFile {
   /** A file of {@code kind} with the kind's default mode, UTF-8 encoded. */
   public static DesiredFile of(FileKind kind, String content) {
     return new DesiredFile(content.getBytes(StandardCharsets.UTF_8), kind, kind.defaultMode());
+  }
+
+  /**
+   * A file of {@code kind} with the kind's default mode whose content is {@code parts} one after
+   * the other: one array made and filled, for a file assembled from many pieces (a merged config
+   * of 1,000 clusters' jobs: 8 MB) without joining them into a string and encoding it.
+   */
+  public static DesiredFile joined(FileKind kind, List<byte[]> parts) {
+    long length = 0;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("joined content too large: " + length + " bytes");
+    }
+    byte[] content = new byte[(int) length];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, content, at, part.length);
+      at += part.length;
+    }
+    return new DesiredFile(content, kind, kind.defaultMode());
   }
 
   /** A copy with another mode. */

@@ -124,6 +124,22 @@ public final class BaseConfig {
    * @param extraConfigFile a glob to add, or {@code null}
    */
   public String render(String ownedPrefix, CharSequence ownedJobsYaml, String extraConfigFile) {
+    Frame frame = frame(ownedPrefix, ownedJobsYaml.length() > 0, extraConfigFile);
+    return new StringBuilder(frame.head().length() + ownedJobsYaml.length()
+        + frame.tail().length()).append(frame.head()).append(ownedJobsYaml)
+        .append(frame.tail()).toString();
+  }
+
+  /**
+   * What {@link #render} puts around the owned jobs: {@code head + ownedJobsYaml + tail} is its
+   * output. For a caller that joins the jobs in another form (bytes, at 1,000 clusters 8 MB of
+   * them) without copying them into one string first.
+   *
+   * @param ownedPrefix as {@link #render}
+   * @param ownedJobs whether the owned jobs are not empty
+   * @param extraConfigFile as {@link #render}
+   */
+  public Frame frame(String ownedPrefix, boolean ownedJobs, String extraConfigFile) {
     MappingNode root = composeRoot();
     List<NodeTuple> tuples = new ArrayList<>();
     List<Node> keptJobs = new ArrayList<>();
@@ -149,26 +165,30 @@ public final class BaseConfig {
     if (extraConfigFile != null && !hasFiles) {
       tuples.add(new NodeTuple(scalar(SCRAPE_CONFIG_FILES), sequence(List.of(scalar(extraConfigFile)))));
     }
-    boolean anyJobs = !keptJobs.isEmpty() || ownedJobsYaml.length() > 0;
+    boolean anyJobs = !keptJobs.isEmpty() || ownedJobs;
     if (!keptJobs.isEmpty()) {
       tuples.add(new NodeTuple(scalar(SCRAPE_CONFIGS), sequence(keptJobs)));
     }
-    StringBuilder out = new StringBuilder(text.length() + ownedJobsYaml.length() + 64);
+    StringBuilder head = new StringBuilder(text.length() + 64);
     if (!tuples.isEmpty()) {
       MappingNode newRoot = new MappingNode(root.getTag(), tuples, FlowStyle.BLOCK);
       newRoot.setBlockComments(root.getBlockComments());
       newRoot.setEndComments(root.getEndComments());
-      out.append(dump(newRoot));
+      head.append(dump(newRoot));
     }
     if (keptJobs.isEmpty() && anyJobs) {
-      out.append(SCRAPE_CONFIGS).append(":\n");
+      head.append(SCRAPE_CONFIGS).append(":\n");
     }
-    out.append(ownedJobsYaml);
-    if (!anyJobs && tuples.isEmpty()) {
-      out.append("{}\n");
-    }
-    return out.toString();
+    return new Frame(head.toString(), !anyJobs && tuples.isEmpty() ? "{}\n" : "");
   }
+
+  /**
+   * The rendered config before and after the owned jobs.
+   *
+   * @param head the base config's top-level keys and kept jobs, ending where owned jobs go
+   * @param tail what follows them ({@code {}} for a config that would be empty, else nothing)
+   */
+  public record Frame(String head, String tail) {}
 
   private MappingNode composeRoot() {
     try {

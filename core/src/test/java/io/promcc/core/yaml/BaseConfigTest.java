@@ -24,6 +24,24 @@ class BaseConfigTest {
         BaseConfig.empty().render("guest-cluster", "", "scrape_configs/*.yml"));
   }
 
+  @Test
+  void framesTheOwnedJobsWithWhatRenderPutsAroundThem() {
+    assertEquals(new BaseConfig.Frame("", "{}\n"), BaseConfig.empty().frame("gc", false, null));
+    assertEquals(new BaseConfig.Frame("scrape_configs:\n", ""),
+        BaseConfig.empty().frame("gc", true, null));
+    BaseConfig base = BaseConfig.parse("""
+        global:
+          scrape_interval: 1m
+        scrape_configs:
+        - job_name: prometheus
+        - job_name: gc-old-x
+        """, "base.yml");
+    String kept = "global:\n  scrape_interval: 1m\nscrape_configs:\n- job_name: prometheus\n";
+    assertEquals(new BaseConfig.Frame(kept, ""), base.frame("gc", true, null));
+    assertEquals(new BaseConfig.Frame(kept, ""), base.frame("gc", false, null));
+    assertEquals(kept + OWNED, base.render("gc", OWNED, null));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "# only a comment\n", "# one\n\n# two\n", "---\n", "---\n# c\n",
       "{}\n"})
