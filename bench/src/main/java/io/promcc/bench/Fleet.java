@@ -40,13 +40,12 @@ public final class Fleet {
 
   private final List<GuestCluster> clusters;
   private final Map<ClusterId, CertificateBundle> certificates;
-  private final Planner planner;
+  private final ScrapeProfile profile = ScrapeProfile.defaultProfile();
+  private final BaseConfig baseConfig = BaseConfig.parse(baseConfigText(), BASE_CONFIG_RESOURCE);
 
   private Fleet(List<GuestCluster> clusters) {
     this.clusters = List.copyOf(clusters);
     this.certificates = TestCertificates.forAll(this.clusters);
-    this.planner = new Planner(ScrapeProfile.defaultProfile(),
-        BaseConfig.parse(baseConfigText(), BASE_CONFIG_RESOURCE));
   }
 
   /**
@@ -96,14 +95,21 @@ public final class Fleet {
     return Collections.unmodifiableMap(certificates);
   }
 
-  /** The planner: the default profile and the bundled base config. */
-  public Planner planner() {
-    return planner;
+  /**
+   * A new planner: the default profile and the bundled base config. New, because a planner
+   * kept from one plan to the next reuses its last plan (all of it when nothing changed), so
+   * only a new one renders every cluster.
+   */
+  public Planner newPlanner() {
+    return new Planner(profile, baseConfig);
   }
 
-  /** Plans the whole fleet with default settings in {@code mode}. */
+  /**
+   * Plans the whole fleet with default settings in {@code mode}, with a new planner: every
+   * cluster rendered, as a controller's first reconcile or {@code promcc render} does.
+   */
   public DesiredState plan(OutputMode mode) {
-    return planner.plan(clusters, certificates, settings(mode));
+    return newPlanner().plan(clusters, certificates, settings(mode));
   }
 
   /** {@link ControllerSettings#DEFAULTS} with {@code mode}. */

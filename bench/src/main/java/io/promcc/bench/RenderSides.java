@@ -155,7 +155,7 @@ final class RenderSides {
       Reconciler reconciler = Reconciler.builder()
           .clusterSource(GuestClusterSource.fixed(fleet.clusters()))
           .certificateSource(new FleetCertificates(fleet))
-          .planner(fleet.planner()).settings(Fleet.settings(mode))
+          .planner(fleet.newPlanner()).settings(Fleet.settings(mode))
           .store(new AtomicFileStore(out))
           .validator(new LocalValidation(out, Optional.empty()))
           .build();

@@ -1,6 +1,7 @@
 package io.promcc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,20 @@ class FleetTest {
   void sameSizeGivesTheSameOutput() {
     assertEquals(Fleet.of(30).plan(OutputMode.MERGED).hash(),
         Fleet.of(30).plan(OutputMode.MERGED).hash());
+  }
+
+  @Test
+  void everyPlanRendersTheFleetAgainInsteadOfReusingTheLastPlan() {
+    // a planner kept between plans returns its last plan itself when nothing changed, which
+    // would make the plan benchmarks time a lookup instead of a plan
+    Fleet fleet = Fleet.of(30);
+    for (OutputMode mode : OutputMode.values()) {
+      DesiredState first = fleet.plan(mode);
+      DesiredState second = fleet.plan(mode);
+      assertNotSame(first, second, mode.toString());
+      assertNotSame(first.config(), second.config(), mode.toString());
+      assertEquals(first.hash(), second.hash());
+    }
   }
 
   @Test
