@@ -125,9 +125,7 @@ public final class BaseConfig {
    */
   public String render(String ownedPrefix, CharSequence ownedJobsYaml, String extraConfigFile) {
     Frame frame = frame(ownedPrefix, ownedJobsYaml.length() > 0, extraConfigFile);
-    return new StringBuilder(frame.head().length() + ownedJobsYaml.length()
-        + frame.tail().length()).append(frame.head()).append(ownedJobsYaml)
-        .append(frame.tail()).toString();
+    return frame.head() + ownedJobsYaml + frame.tail();
   }
 
   /**

@@ -173,11 +173,11 @@ public final class KubernetesModeBench {
     List<Duration> beforeReloads = new ArrayList<>();
     List<Duration> reloadPhases = new ArrayList<>();
     int multiLoad = 0;
+    boolean apart = options.delete().equals(APART);
     for (int i = 0; i < options.changes(); i++) {
       String id = String.format("n%04d", i);
       String previous = i == 0 ? "" : String.format("n%04d", i - 1);
       target.prepare(id);
-      boolean apart = options.delete().equals(APART);
       if (!previous.isEmpty() && apart) {
         deleteApplied(previous);
       }
