@@ -44,6 +44,11 @@ final class ChunkedBytes {
     }
   }
 
+  /** Whether chunk {@code index} is the very chunk {@code index} of {@code other}. */
+  boolean sharesChunk(int index, ChunkedBytes other) {
+    return chunks[index] == other.chunks[index];
+  }
+
   /** Appends bytes; {@link #build()} ends it. */
   static final class Builder {
     private byte[][] chunks = new byte[8][];
@@ -68,11 +73,22 @@ final class ChunkedBytes {
       }
     }
 
-    /** Appends {@code source}'s bytes {@code [start, end)}. */
+    /**
+     * Appends {@code source}'s bytes {@code [start, end)}. A whole chunk of {@code source} that
+     * lands on a chunk boundary here (a state that changed a record of the same length copies
+     * the others to where they were) is shared, not copied: one changed record among 10,000
+     * then makes one new chunk, not 2.6 MB of them. The builder never writes into a shared
+     * chunk: it is full, and writing goes on in the next.
+     */
     void put(ChunkedBytes source, int start, int end) {
       for (int at = start; at < end; ) {
         int length = Math.min(end - at, CHUNK - (at & MASK));
-        put(source.chunks[at >>> SHIFT], at & MASK, length);
+        byte[] chunk = source.chunks[at >>> SHIFT];
+        if (length == CHUNK && (size & MASK) == 0) {
+          share(chunk);
+        } else {
+          put(chunk, at & MASK, length);
+        }
         at += length;
       }
     }
@@ -85,6 +101,16 @@ final class ChunkedBytes {
         out[used - 1] = Arrays.copyOf(out[used - 1], last); // no 64 KiB kept for a few bytes
       }
       return new ChunkedBytes(out, size);
+    }
+
+    /** Takes {@code chunk}, full, as the next chunk; {@code size} is on a chunk boundary. */
+    private void share(byte[] chunk) {
+      int index = size >>> SHIFT;
+      if (index == chunks.length) {
+        chunks = Arrays.copyOf(chunks, index * 2);
+      }
+      chunks[index] = chunk;
+      size += CHUNK;
     }
 
     /** The chunk the next byte goes to, made if it is not there yet. */

@@ -56,6 +56,60 @@ class ChunkedBytesTest {
     assertSame(copied.toByteArray(), copies.build());
   }
 
+  /**
+   * A state that changes one record keeps the others where they were, so its copies of the last
+   * records start where they started there: whole chunks so copied are the last state's own
+   * (shared, not copied), and the bytes written around them go to chunks of the new one's own,
+   * never into a shared chunk (which would change the last state's bytes).
+   */
+  @Property(tries = 40)
+  void copiesWholeChunksAtTheirOwnPlaceBySharingThem(
+      @ForAll("lengths") List<Integer> changes, @ForAll long seed) {
+    byte[] lastBytes = new byte[4 * ChunkedBytes.CHUNK + 123];
+    new java.util.Random(seed).nextBytes(lastBytes);
+    ChunkedBytes.Builder lastBuilder = new ChunkedBytes.Builder();
+    lastBuilder.put(lastBytes, 0, lastBytes.length);
+    ChunkedBytes last = lastBuilder.build();
+
+    // copy the last bytes at their own offsets, overwriting a few stretches in between
+    byte[] expected = lastBytes.clone();
+    ChunkedBytes.Builder builder = new ChunkedBytes.Builder();
+    int at = 0;
+    for (int change : changes) {
+      int start = Math.min(at + change, lastBytes.length);
+      int end = Math.min(start + change % 40, lastBytes.length);
+      builder.put(last, at, start);
+      for (int i = start; i < end; i++) {
+        expected[i] = (byte) ~expected[i];
+        builder.put(expected[i]);
+      }
+      at = end;
+    }
+    builder.put(last, at, lastBytes.length);
+    ChunkedBytes next = builder.build();
+
+    assertSame(expected, next);
+    assertSame(lastBytes, last);
+    for (int chunk = 0; chunk < lastBytes.length / ChunkedBytes.CHUNK; chunk++) {
+      int from = chunk * ChunkedBytes.CHUNK;
+      assertEquals(copiedInOne(changes, lastBytes.length, from), next.sharesChunk(chunk, last),
+          "chunk " + chunk);
+    }
+  }
+
+  /** Whether the loop above copied chunk {@code [from, from + CHUNK)} with one put. */
+  private static boolean copiedInOne(List<Integer> changes, int length, int from) {
+    int at = 0;
+    for (int change : changes) {
+      int start = Math.min(at + change, length);
+      if (at <= from && from + ChunkedBytes.CHUNK <= start) {
+        return true;
+      }
+      at = Math.min(start + change % 40, length);
+    }
+    return at <= from && from + ChunkedBytes.CHUNK <= length;
+  }
+
   @Provide
   Arbitrary<List<Integer>> lengths() {
     return Arbitraries.oneOf(Arbitraries.integers().between(0, 100),
