@@ -5,6 +5,7 @@ import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, List.of(), null);
+  static final RenderMemo EMPTY = new RenderMemo(null, null, List.of(), null);
 
   /**
    * One cluster's rendered output.
@@ -43,15 +44,27 @@ final class RenderMemo {
       String scrapePath) {}
 
   private final ControllerSettings settings;
+  /** The renderer of the profile with {@code settings}; null for the empty memo. */
+  private final JobRenderer renderer;
   /** Sorted by cluster ID. */
   private final List<Rendered> entries;
   /** The plan itself; null for the empty memo. */
   private final DesiredState state;
 
-  private RenderMemo(ControllerSettings settings, List<Rendered> entries, DesiredState state) {
+  private RenderMemo(ControllerSettings settings, JobRenderer renderer, List<Rendered> entries,
+      DesiredState state) {
     this.settings = settings;
+    this.renderer = renderer;
     this.entries = entries;
     this.state = state;
+  }
+
+  /**
+   * The renderer of {@code profile} with {@code current} settings: this memo's while the settings
+   * are equal (making one renders the profile's job heads and rules again), else a new one.
+   */
+  JobRenderer renderer(ScrapeProfile profile, ControllerSettings current) {
+    return current.equals(settings) ? renderer : new JobRenderer(profile, current);
   }
 
   /** The plan this memo was made of, for the next to build on; null for the empty memo. */
@@ -63,10 +76,17 @@ final class RenderMemo {
    * The plan's main config file, if it was rendered with {@code current} settings of the
    * clusters' output {@code clusterOutput}: the very outputs of this memo's entries, in order
    * (compared by reference). Null otherwise. With the planner's fixed base config and profile,
-   * that config is the one a new render would make.
+   * that config is the one a new render would make. In per-cluster-files mode the config names
+   * the scrape files' folder, not the clusters, so the settings alone decide.
    */
   DesiredFile configFor(ControllerSettings current, List<Rendered> clusterOutput) {
-    if (state == null || !current.equals(settings) || clusterOutput.size() != entries.size()) {
+    if (state == null || !current.equals(settings)) {
+      return null;
+    }
+    if (current.outputMode() == OutputMode.PER_CLUSTER_FILES) {
+      return state.config();
+    }
+    if (clusterOutput.size() != entries.size()) {
       return null;
     }
     for (int i = 0; i < entries.size(); i++) {
@@ -96,10 +116,12 @@ final class RenderMemo {
   /** Collects the entries of one plan, added in ascending cluster ID order. */
   static final class Next {
     private final ControllerSettings settings;
+    private final JobRenderer renderer;
     private final List<Rendered> entries;
 
-    Next(ControllerSettings settings, int expected) {
+    Next(ControllerSettings settings, JobRenderer renderer, int expected) {
       this.settings = settings;
+      this.renderer = renderer;
       this.entries = new ArrayList<>(expected);
     }
 
@@ -114,7 +136,7 @@ final class RenderMemo {
 
     /** The memo of {@code plan}. */
     RenderMemo build(DesiredState plan) {
-      return new RenderMemo(settings, entries, plan);
+      return new RenderMemo(settings, renderer, entries, plan);
     }
   }
 }

@@ -226,10 +226,40 @@ class PlannerMemoTest {
     assertSame(before.files().get(bFile), after.files().get(bFile));
     assertSame(before.files().get("certs/a-key.pem"), after.files().get("certs/a-key.pem"));
     assertSame(before.files().get("certs/b-crt.pem"), after.files().get("certs/b-crt.pem"));
+    assertSame(before.config(), after.config(),
+        "the main config names the scrape files' folder, not a cluster: not rendered again");
+    GuestCluster c = GuestCluster.of("c", "aws", "https://c.example:6443");
+    Map<ClusterId, CertificateBundle> withC = TestCertificates.forAll(List.of(a, b, c));
+    assertSame(before.config(), planner.plan(List.of(changed, b, c), withC, settings).config(),
+        "nor when a cluster comes");
     // every path is the shared instance a store also keeps, so diffs compare references
     for (String path : after.files().keySet()) {
       assertSame(DesiredState.sharedPath(new String(path)), path, path);
     }
+  }
+
+  /**
+   * A cluster the last plan accepted is not checked for labels again while the settings are
+   * equal; with settings whose controller label is one of its labels, the very same instance is
+   * rejected.
+   */
+  @Test
+  void theSameClusterIsCheckedForLabelsAgainUnderOtherSettings() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://a.example:6443")
+        .withLabels(Map.of("team", "blue"));
+    GuestCluster b = GuestCluster.of("b", "aws", "https://b.example:6443");
+    Map<ClusterId, CertificateBundle> certificates = TestCertificates.forAll(List.of(a, b));
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    assertEquals(List.of(a.id(), b.id()),
+        planner.plan(List.of(a, b), certificates, ControllerSettings.DEFAULTS).clusters());
+
+    ControllerSettings teamLabel = ControllerSettings.DEFAULTS.toBuilder()
+        .clusterIdLabel("team").build();
+    DesiredState renamed = planner.plan(List.of(a, b), certificates, teamLabel);
+    assertEquals(List.of(b.id()), renamed.clusters());
+    assertEquals("label-collision", renamed.rejections().get(0).reason());
+    assertEquals(new Planner(PROFILE, BaseConfig.empty()).plan(List.of(a, b), certificates,
+        teamLabel), renamed);
   }
 
   @Test
