@@ -3,6 +3,7 @@ package io.promcc.core.reconcile;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.Maps;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -158,20 +159,32 @@ public final class Reconciler {
   private record ClusterStates(SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
       List<Rejection> rejected, SortedMap<ClusterId, Instant> notAfter) {
     static ClusterStates of(DesiredState desired, Observation observation) {
+      SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
       // in the order of the desired state's clusters, sorted by ID: the maps are made in one
       // pass, without a tree
       List<Map.Entry<ClusterId, Rejection>> degraded = new ArrayList<>();
-      List<Map.Entry<ClusterId, Instant>> notAfter = new ArrayList<>(desired.clusters().size());
-      AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
-          new AscendingLookup<>(observation.certificates().entrySet(), Map.Entry::getKey);
       AscendingLookup<Map.Entry<ClusterId, Rejection>> problems =
           new AscendingLookup<>(observation.certificateProblems().entrySet(), Map.Entry::getKey);
       for (ClusterId id : desired.clusters()) {
-        notAfter.add(Map.entry(id, bundles.find(id).getValue().notAfter()));
         Map.Entry<ClusterId, Rejection> problem = problems.find(id);
         if (problem != null) {
           degraded.add(Map.entry(id, problem.getValue()));
         }
+      }
+      SortedMap<ClusterId, Instant> notAfter;
+      if (desired.clusters().size() == certificates.size()) {
+        // every certified cluster is planned (the planned ones are certified ones): the map is
+        // copied in the certificates' order, without comparing IDs again
+        notAfter = ImmutableSortedMap.copyOfSorted(
+            Maps.transformValues(certificates, CertificateBundle::notAfter));
+      } else {
+        List<Map.Entry<ClusterId, Instant>> planned = new ArrayList<>(desired.clusters().size());
+        AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
+            new AscendingLookup<>(certificates.entrySet(), Map.Entry::getKey);
+        for (ClusterId id : desired.clusters()) {
+          planned.add(Map.entry(id, bundles.find(id).getValue().notAfter()));
+        }
+        notAfter = ImmutableSortedMap.copyOf(planned);
       }
       // a cluster left out only for want of a certificate waits; anything else is a rejection
       Set<Rejection> certificateProblems =
@@ -181,7 +194,7 @@ public final class Reconciler {
       return new ClusterStates(ImmutableSortedMap.copyOf(degraded),
           desired.rejections().stream().filter(waits).toList(),
           desired.rejections().stream().filter(waits.negate()).toList(),
-          ImmutableSortedMap.copyOf(notAfter));
+          notAfter);
     }
   }
 

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -125,6 +126,23 @@ class ReconcilerPartialViewTest {
     assertTrue(reason.message().contains("expired at 2024-01-02T00:00:00Z")
         && reason.message().contains("vault-sealed"), reason.message());
     assertEquals(Instant.parse("2024-01-02T00:00:00Z"), result.certificateNotAfter().get(id("a")));
+  }
+
+  /**
+   * The end of validity is reported for exactly the planned clusters: not for one that has a
+   * certificate but is rejected (its label collides with the controller's).
+   */
+  @Test
+  void certificateEndsAreReportedForThePlannedClustersOnly() {
+    f.certificates.put(id("a"), TestCertificates.expired());
+    ReconcileResult all = f.reconciler().reconcile();
+    assertEquals(Map.of(id("a"), Instant.parse("2024-01-02T00:00:00Z"),
+        id("b"), TestCertificates.bundle().notAfter()), all.certificateNotAfter());
+
+    f.clusters.put(cluster("c").withLabels(Map.of("cluster_id", "mine")));
+    ReconcileResult withC = f.reconciler().reconcile();
+    assertEquals("label-collision", withC.rejected().get(0).reason());
+    assertEquals(all.certificateNotAfter(), withC.certificateNotAfter());
   }
 
   @Test
