@@ -402,6 +402,13 @@ public final class LocalValidation implements FileValidator {
   private void checkReferencedFiles(String configPath, DesiredFile config,
       Map<String, DesiredFile> files, List<String> problems) {
     Path configDir = outputDirectory.resolve(configPath).getParent();
+    // a plain relative value (no ".", "..", empty segment or leading "/") names the path this
+    // prefix and the value make, without the four path objects resolving it would cost per value
+    String plainPrefix = null;
+    if (configDir.equals(configDir.normalize()) && configDir.startsWith(outputDirectory)) {
+      String relative = outputDirectory.relativize(configDir).toString().replace('\\', '/');
+      plainPrefix = relative.isEmpty() ? "" : relative + "/";
+    }
     String text = config.text();
     Set<String> missing = new TreeSet<>();
     // per key, the values checked so far: a cluster's files are named by many jobs, one after
@@ -430,6 +437,10 @@ public final class LocalValidation implements FileValidator {
       if (!seen.get(r.key()).add(value)) {
         continue;
       }
+      if (plainPrefix != null && isPlainRelative(value)
+          && files.containsKey(plainPrefix + value)) {
+        continue;
+      }
       Path resolved = configDir.resolve(value).normalize();
       boolean provided = resolved.startsWith(outputDirectory)
           && files.containsKey(outputDirectory.relativize(resolved).toString().replace('\\', '/'));
@@ -440,6 +451,30 @@ public final class LocalValidation implements FileValidator {
     for (String reference : missing) {
       problems.add("config " + Quoting.quote(configPath) + " names " + reference
           + ", which is neither in the desired state nor on disk");
+    }
+  }
+
+  /**
+   * True if {@code value} is a relative path of plain segments: resolving it against a normalized
+   * folder needs no normalizing.
+   */
+  static boolean isPlainRelative(String value) {
+    if (value.isEmpty() || value.indexOf('\\') >= 0) {
+      return false;
+    }
+    int start = 0;
+    while (true) {
+      int slash = value.indexOf('/', start);
+      int end = slash < 0 ? value.length() : slash;
+      int length = end - start;
+      if (length == 0 || (value.charAt(start) == '.'
+          && (length == 1 || (length == 2 && value.charAt(start + 1) == '.')))) {
+        return false;
+      }
+      if (slash < 0) {
+        return true;
+      }
+      start = slash + 1;
     }
   }
 

@@ -232,6 +232,53 @@ class LocalValidationTest {
     validation().check(state, state.files().keySet());
   }
 
+  /**
+   * A reference is resolved against the folder of the file that names it, as Prometheus does,
+   * whatever its form: plain, with {@code .}, {@code ..} or doubled slashes; one that leaves the
+   * output folder, or names a file only as seen from another folder, is missing.
+   */
+  @Test
+  void resolvesEachReferenceAgainstTheFolderOfTheFileThatNamesIt() {
+    SortedMap<String, DesiredFile> files = new TreeMap<>(
+        TestStates.certificateFiles("a", EC_BUNDLE));
+    files.put("scrape_configs/local-ca.pem", DesiredFile.of(FileKind.CERTIFICATE,
+        CA.certificatePem()));
+    files.put("scrape_configs/a.yml", DesiredFile.of(FileKind.SCRAPE_CONFIG,
+        "scrape_configs:\n  - job_name: a\n    tls_config:\n"
+            + "      ca_file: local-ca.pem\n"
+            + "      cert_file: ../certs/a-crt.pem\n"
+            + "      key_file: certs/a-key.pem\n"
+            + "  - job_name: b\n    tls_config:\n"
+            + "      ca_file: ./local-ca.pem\n"
+            + "      cert_file: ../../certs/a-crt.pem\n"));
+    DesiredState state = TestStates.of("scrape_configs:\n  - job_name: c\n    tls_config:\n"
+        + "      ca_file: certs/a-ca.pem\n"
+        + "      cert_file: ./certs//a-crt.pem\n"
+        + "      key_file: scrape_configs/../certs/a-key.pem\n"
+        + "  - job_name: d\n    tls_config:\n"
+        + "      ca_file: local-ca.pem\n", files);
+
+    assertEquals(List.of(
+        "config \"prometheus.yml\" names ca_file \"local-ca.pem\", which is neither in the "
+            + "desired state nor on disk",
+        "config \"scrape_configs/a.yml\" names cert_file \"../../certs/a-crt.pem\", which is "
+            + "neither in the desired state nor on disk",
+        "config \"scrape_configs/a.yml\" names key_file \"certs/a-key.pem\", which is neither "
+            + "in the desired state nor on disk"),
+        problems(state).stream().filter(problem -> problem.startsWith("config ")).toList());
+  }
+
+  @Test
+  void tellsPlainRelativePathsFromThoseThatNeedResolving() {
+    for (String plain : List.of("a.pem", "certs/a.pem", ".hidden", "..x/y", "a/...")) {
+      assertTrue(LocalValidation.isPlainRelative(plain), plain);
+    }
+    for (String other : List.of("", "/abs.pem", "./a", "a/./b", "a/../b", "../a", "a//b", "a/",
+        ".", "..", "a\\b")) {
+      assertFalse(LocalValidation.isPlainRelative(other), other);
+    }
+  }
+
   @Test
   void checksOnlyTheChangedFiles() {
     DesiredState state = withCluster("broken", "broken");
