@@ -3,6 +3,8 @@ package io.promcc.it.bench;
 import io.promcc.it.PrometheusServer;
 import io.promcc.it.Wait;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,14 +26,26 @@ final class LoadedConfig {
    */
   static void await(PrometheusServer prometheus, long loadsBefore, String text,
       Duration timeout, Duration poll, Supplier<String> diagnostics) {
+    await(prometheus::configLoads, prometheus::loadedConfig, loadsBefore, text, timeout, poll,
+        diagnostics);
+  }
+
+  /**
+   * As above, over Prometheus' count of completed loads and its loaded config. A load is taken
+   * as asked about only once its config was read: a request that failed (Prometheus busy with a
+   * large reload) is asked again at the next poll, not left until another load.
+   */
+  static void await(LongSupplier loads, Callable<String> loadedConfig, long loadsBefore,
+      String text, Duration timeout, Duration poll, Supplier<String> diagnostics) {
     long[] asked = {loadsBefore};
     Wait.until(timeout, poll, "a config holding \"" + text + "\" loaded", () -> {
-      long loads = prometheus.configLoads();
-      if (loads == asked[0]) {
+      long now = loads.getAsLong();
+      if (now == asked[0]) {
         return false;
       }
-      asked[0] = loads;
-      return prometheus.loadedConfig().contains(text);
+      String config = loadedConfig.call();
+      asked[0] = now;
+      return config.contains(text);
     }, diagnostics);
   }
 }
