@@ -126,6 +126,26 @@ public final class LogFile {
     return count(pattern) > 0;
   }
 
+  /**
+   * Waits until a complete line (one whose line end was written) matches {@code pattern} and
+   * returns the first such line: a line the process is still writing may match a prefix of what
+   * it will say (a URL cut short).
+   */
+  public String awaitCompleteLine(Pattern pattern, Duration timeout) {
+    String[] found = new String[1];
+    Wait.until(timeout, Wait.DEFAULT_INTERVAL, "a complete line matching /" + pattern + "/ in "
+        + path, () -> (found[0] = firstComplete(pattern)) != null,
+        () -> "last lines of " + path + ":\n" + tail(30));
+    return found[0];
+  }
+
+  /** The first complete line matching {@code pattern}, or null. */
+  private synchronized String firstComplete(Pattern pattern) {
+    lines();
+    return complete.stream().filter(line -> pattern.matcher(line).find()).findFirst()
+        .orElse(null);
+  }
+
   /** Waits until a line matches {@code pattern}. */
   public void await(Pattern pattern, Duration timeout) {
     Wait.until(timeout, Wait.DEFAULT_INTERVAL, "a line matching /" + pattern + "/ in " + path,

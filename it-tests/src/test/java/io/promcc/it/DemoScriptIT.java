@@ -138,15 +138,15 @@ class DemoScriptIT {
 
   /** The script's run: its output. */
   private record Demo(LogFile output, Path workDir) {
-    /** The first group of the first line matching {@code pattern}. */
+    /**
+     * The first group of the first complete line matching {@code pattern}, once printed: the
+     * launcher prints where to look line by line, so the line after the one awaited may not be
+     * there yet.
+     */
     String line(Pattern pattern) {
-      for (String line : output.lines()) {
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          return m.group(1);
-        }
-      }
-      throw new AssertionError("no line matching /" + pattern + "/ in:\n" + output.tail(40));
+      Matcher m = pattern.matcher(output.awaitCompleteLine(pattern, UP));
+      assertTrue(m.find());
+      return m.group(1);
     }
 
     /** Prometheus', promcc's and every guest API's port. */

@@ -1,12 +1,14 @@
 package io.promcc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -71,6 +73,20 @@ class LogFileTest {
     Files.delete(path);
     assertEquals(List.of(), log.lines());
     assertEquals(0, log.count(LOADED));
+  }
+
+  @Test
+  void aCompleteLineIsAwaitedNotOneStillBeingWritten() throws IOException {
+    Path path = dir.resolve("out.log");
+    LogFile log = new LogFile(path);
+    Pattern metrics = Pattern.compile("^metrics: (http://\\S+)$");
+    append(path, "Prometheus: http://127.0.0.1:9090\nmetrics: http://127.0.0.1:80");
+
+    assertThrows(Wait.TimedOutException.class,
+        () -> log.awaitCompleteLine(metrics, Duration.ofMillis(100)));
+    append(path, "80\nlogs: here\n");
+    assertEquals("metrics: http://127.0.0.1:8080",
+        log.awaitCompleteLine(metrics, Duration.ofSeconds(30)));
   }
 
   private static void append(Path path, String text) throws IOException {
