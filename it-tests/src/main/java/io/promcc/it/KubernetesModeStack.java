@@ -303,6 +303,11 @@ public final class KubernetesModeStack implements AutoCloseable {
     vault.failNext("pki-", times, status, "internal error");
   }
 
+  /** Ends what {@link #failVaultSigning} left to fail: Vault answers as before. */
+  public void stopFailingVault() {
+    vault.clearInjected();
+  }
+
   /** Caps the lifetime of cluster {@code id}'s next certificates (the role's max TTL). */
   public void certificateTtl(String id, Duration ttl) {
     pkiRole(id).maxTtl(ttl);

@@ -146,7 +146,9 @@ class ChainIT {
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "Prometheus' discovery refused by chain-b's API",
         () -> stack.prometheus().log().contains(refused) && stack.prometheus().activeTargets()
             .stream().anyMatch(t -> "chain-b".equals(t.labels().get("cluster_id"))
-                && t.health().equals("down")),
+                && t.health().equals("down"))
+            // a target's health is set just before its up sample is stored
+            && !stack.prometheus().query("up{cluster_id=\"chain-b\"}").isEmpty(),
         () -> stack.diagnostics("chain-b"));
 
     // nothing was discovered: the one target of the cluster is the etcd job's (not discovered,

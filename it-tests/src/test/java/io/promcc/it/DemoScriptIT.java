@@ -71,9 +71,9 @@ class DemoScriptIT {
       assertEquals(1, sample.value(), "up of " + sample.labels());
     }
     assertEquals(11, api.query("up{cluster_id=\"demo-b\"}").size(), "demo-b's targets");
-    String page = Http.getOk(URI.create(metrics));
-    assertEquals(1, Exposition.value(page, "promcc_config_in_sync").orElse(-1),
-        "promcc_config_in_sync at the printed metrics URL");
+    // the targets can be up before the controller's first reload is made and counted
+    Wait.until(UP, "promcc_config_in_sync 1 at the printed metrics URL", () -> Exposition.value(
+        Http.getOk(URI.create(metrics)), "promcc_config_in_sync").orElse(-1) == 1);
 
     List<Integer> ports = demo.ports(prometheus, metrics, clustersFile);
 

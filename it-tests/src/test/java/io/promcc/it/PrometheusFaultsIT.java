@@ -149,8 +149,8 @@ class PrometheusFaultsIT {
             + "than scrape interval")), () -> controller.log().tail(20));
     assertEquals(goodFile, Files.readString(config), "nothing is written");
     assertEquals(loads, prometheus.configLoadAttempts(), "Prometheus is not asked to reload");
-    assertTrue(controller.readiness().body().contains("scrape timeout greater than scrape "
-        + "interval"), "/readyz: " + controller.readiness().body());
+    // readiness is told after the log line is written
+    awaitReadiness(controller, "scrape timeout greater than scrape interval");
 
     // an edit promtool refuses (an unknown key): caught by local validation, nothing written,
     // Prometheus not asked
@@ -163,8 +163,7 @@ class PrometheusFaultsIT {
     assertEquals(goodFile, Files.readString(config), "nothing is written");
     assertEquals(loads, prometheus.configLoadAttempts(), "Prometheus is not asked to reload");
     assertEquals(goodLoaded, prometheus.loadedConfig());
-    Http.Response ready = controller.readiness();
-    assertTrue(ready.body().contains("promtool check config failed"), "/readyz: " + ready.body());
+    awaitReadiness(controller, "promtool check config failed");
     assertTrue(controller.metric("promcc_reconcile_total{outcome=\"failed\"}").orElse(0) >= 1);
     assertEquals(0, controller.metric("promcc_config_in_sync").orElse(-1));
 
@@ -206,7 +205,7 @@ class PrometheusFaultsIT {
     assertEquals(1, controller.metric("promcc_reloads_total{result=\"rejected\"}").orElse(-1));
     assertEquals(1, controller.metric("promcc_rollbacks_total").orElse(-1));
     assertEquals(goodLoaded, prometheus.loadedConfig());
-    ready = controller.readiness();
+    Http.Response ready = controller.readiness();
     assertEquals(200, ready.status(), "within the grace: " + ready.body());
     assertTrue(ready.body().startsWith("ok: retrying:") && ready.body().contains("rejected")
         && ready.body().contains(PROMETHEUS_MESSAGE), "/readyz: " + ready.body());
@@ -251,6 +250,18 @@ class PrometheusFaultsIT {
   private static double unavailable(ControllerProcess controller) throws IOException {
     return controller.metric("promcc_reconcile_total{outcome=\"prometheus-unavailable\"}")
         .orElse(0);
+  }
+
+  /** Waits until {@code /readyz} names {@code reason}. */
+  private static void awaitReadiness(ControllerProcess controller, String reason) {
+    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "/readyz naming \"" + reason + "\"",
+        () -> controller.readiness().body().contains(reason), () -> {
+          try {
+            return "/readyz: " + controller.readiness().body();
+          } catch (IOException e) {
+            return "/readyz: " + e;
+          }
+        });
   }
 
   private static void awaitInSync(ControllerProcess controller) {

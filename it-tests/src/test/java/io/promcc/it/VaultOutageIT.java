@@ -66,7 +66,9 @@ class VaultOutageIT {
     stack.awaitUp(apiA, a, WAIT);
 
     // 500: Vault answers again, but fails to sign; out-b keeps waiting, out-a keeps its jobs
-    stack.failVaultSigning(1, 500);
+    // every signature fails until the check below is done: a retry that succeeded in between
+    // would give out-b its jobs
+    stack.failVaultSigning(Integer.MAX_VALUE, 500);
     stack.unsealVault();
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "an Event VaultServerError on out-b's Service",
         () -> stack.events("out-b").stream().anyMatch(e -> reason(e).equals("VaultServerError")),
@@ -80,6 +82,7 @@ class VaultOutageIT {
         "waiting: out-b: .*\\(vault-sealed\\)")), "the log names the cluster and the reason");
 
     // back: out-b converges, nothing waits any more, out-a was never touched
+    stack.stopFailingVault();
     long back = System.nanoTime();
     stack.awaitUp(apiB, b, WAIT);
     long convergedMillis = Duration.ofNanos(System.nanoTime() - back).toMillis();

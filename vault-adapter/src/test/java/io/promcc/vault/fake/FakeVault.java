@@ -322,6 +322,11 @@ public final class FakeVault implements AutoCloseable {
     injected.add(new Injected(pathPrefix, 429, null, headers, new AtomicInteger(times)));
   }
 
+  /** Drops what {@link #failNext} and {@link #rateLimitNext} have not used up yet. */
+  public void clearInjected() {
+    injected.clear();
+  }
+
   /** Every answer waits this long first (wall-clock); for benchmarks, not for tests. */
   public void latency(Duration value) {
     latency = requireNonNull(value, "value == null");

@@ -112,6 +112,16 @@ class FakeVaultTest {
   }
 
   @Test
+  void clearedInjectedFailuresAreNotUsedUp() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.failNext("auth/token/", Integer.MAX_VALUE, 500, "internal error");
+    vault.rateLimitNext("auth/token/", 5, null);
+    assertEquals(500, send("GET", "auth/token/lookup-self", token, null).statusCode());
+    vault.clearInjected();
+    assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
+  }
+
+  @Test
   void pkiCallsWithoutATokenAreDenied() throws Exception {
     vault.pkiRole("pki", "web");
     HttpResponse<String> response = send("POST", "pki/issue/web", null, "{\"common_name\":\"a\"}");
