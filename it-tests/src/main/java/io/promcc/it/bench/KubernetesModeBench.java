@@ -195,18 +195,21 @@ public final class KubernetesModeBench {
       long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
           () -> previous.isEmpty() || !loaded(previous));
       multiLoad += loads > 1 ? 1 : 0;
-      ReconcileLog.firstReloadSince(stack.controller().log(), createdAt).ifPresent(r -> {
+      String wait = ReconcileLog.firstReloadSince(stack.controller().log(), createdAt).map(r -> {
         waits.add(Duration.between(createdAt, r.start()));
         reconciles.add(r.duration());
         beforeReloads.add(r.before(RELOAD));
         reloadPhases.add(r.phases().getOrDefault(RELOAD, Duration.ZERO));
-      });
+        return Stats.seconds(waits.get(waits.size() - 1));
+      }).orElse("not in the controller's log");
       ReloadTimes.Load load = ReloadTimes.lastAfter(stack.prometheus().log(), loadsBefore)
           .orElseThrow(() -> new IllegalStateException("no reload time logged for " + id));
       reloadTimes.add(load.took());
       logged.add(Duration.between(createdAt, load.end()));
+      // with the time of the create call, to match a slow change with the processes' logs
       progress("change " + (i + 1) + ": " + Stats.seconds(latencies.get(i)) + " (Prometheus' "
-          + "reload " + Stats.seconds(reloadTimes.get(i)) + ", loads " + loads + ")");
+          + "reload " + Stats.seconds(reloadTimes.get(i)) + ", loads " + loads + "; " + id
+          + " created at " + createdAt + ", wait before the reconcile " + wait + ")");
     }
     ChangeReport.lines(latencies, logged, reloadTimes, multiLoad, "Service created to the new "
         + "cluster's jobs loaded (seen by the harness: Prometheus' log polled every "
