@@ -125,9 +125,16 @@ class ShardsIT {
       return clustersIn(prometheus.loadedConfig());
     }
 
+    /**
+     * Waits until the shard's Prometheus has loaded {@code expected} and its controller counted
+     * the reload: Prometheus shows a config before it logs the load's duration and answers the
+     * reload after, so {@link #longestLoad} then sees that load.
+     */
     void awaitLoaded(Set<String> expected) {
       Wait.until(WAIT, Duration.ofMillis(500), "shard " + index + " loads its "
-          + expected.size() + " clusters", () -> loadedClusters().equals(expected),
+          + expected.size() + " clusters and its controller is in sync",
+          () -> loadedClusters().equals(expected)
+              && controller.metric("promcc_config_in_sync").orElse(0) == 1,
           () -> diagnostics(expected));
     }
 
