@@ -185,6 +185,14 @@ public final class ControllerProcess implements AutoCloseable {
     return Exposition.value(metrics(), series);
   }
 
+  /**
+   * Whether {@code promcc_config_in_sync} is 1: the last reconcile's config is the one
+   * Prometheus answered a reload for (false while the metric is not exposed yet).
+   */
+  public boolean inSync() throws IOException {
+    return metric("promcc_config_in_sync").orElse(0) == 1;
+  }
+
   /** The sum of every series named {@code name}, whatever its labels. */
   public double metricSum(String name) throws IOException {
     return Exposition.sum(metrics(), name);

@@ -133,7 +133,7 @@ class BurstIT {
     Wait.until(WAIT, "the controller in sync with 200 active clusters", () ->
         stack.controller().metric("promcc_guest_clusters{state=\"active\"}").orElse(0)
             == CLUSTERS
-            && stack.controller().metric("promcc_config_in_sync").orElse(0) == 1);
+            && stack.controller().inSync());
 
     long reloads = prometheus.configLoads() - loadsBefore;
     double reloadedAt = reloadTimestamp(prometheus);

@@ -58,7 +58,7 @@ class CertificateRotationIT {
     // Prometheus starts on the first config, so its targets can be up before the controller's
     // first reload: the counts below are taken once that reload was made and counted
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "promcc_config_in_sync 1",
-        () -> stack.controller().metric("promcc_config_in_sync").orElse(0) == 1,
+        () -> stack.controller().inSync(),
         () -> stack.controller().log().tail(20));
     Instant upSince = Instant.now();
     double reloadedAt = reloadTimestamp();

@@ -88,7 +88,7 @@ class ClusterLifecycleIT {
     assertEquals(List.of(), stack.prometheus().activeTargets());
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "the controller counts no cluster",
         () -> stack.controller().metricSum("promcc_guest_clusters") == 0
-            && stack.controller().metric("promcc_config_in_sync").orElse(-1) == 1,
+            && stack.controller().inSync(),
         () -> stack.controller().log().tail(20));
     System.out.printf("ClusterLifecycleIT: add to up %d ms, change to up %d ms, remove to gone"
         + " %d ms%n", addMillis, changeMillis, removeMillis);

@@ -297,7 +297,7 @@ class CrashSafetyIT {
     GuestApi api = stack.guests().get(0);
     SortedSet<String> expected = jobsOf(api, clusters);
     Wait.until(WAIT, Duration.ofMillis(100), "converged on " + clusters.keySet(), () ->
-        controller.metric("promcc_config_in_sync").orElse(-1) == 1
+        controller.inSync()
             && controller.readyz() == 200 && guestJobs().equals(expected),
         () -> controller.log().tail(20));
   }

@@ -128,7 +128,7 @@ class HostileServicesIT {
               + stack.controller().log().tail(20));
       // a config written after all of them were seen is loaded, with exactly the good jobs
       Wait.until(WAIT, "the controller in sync",
-          () -> stack.controller().metric("promcc_config_in_sync").orElse(0) == 1);
+          () -> stack.controller().inSync());
       assertEquals(expectedJobs, ownedJobs(), "Prometheus loaded the good clusters' jobs only");
       Wait.until(WAIT, "a few events", () -> allEvents().size() >= 10);
       assertTrue(stack.controller().isAlive(), "the controller runs");

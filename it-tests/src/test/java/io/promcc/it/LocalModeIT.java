@@ -68,7 +68,7 @@ class LocalModeIT {
           "the guest API saw only its cluster's client certificate");
     }
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "promcc_config_in_sync 1 and /readyz 200", () ->
-        stack.controller().metric("promcc_config_in_sync").orElse(-1) == 1
+        stack.controller().inSync()
             && stack.controller().readyz() == 200,
         () -> stack.controller().log().tail(30));
     assertTrue(certificateFilesOf("beta").size() >= 2, "beta's certificate files are written: "
@@ -92,7 +92,7 @@ class LocalModeIT {
     assertEquals(ProfileJobs.scrapePools(gamma), stack.loadedJobsOf("gamma"), "gamma stays");
     assertFalse(certificateFilesOf("alpha").isEmpty(), "alpha keeps its certificate files");
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "in sync again after the removal", () ->
-        stack.controller().metric("promcc_config_in_sync").orElse(-1) == 1
+        stack.controller().inSync()
             && stack.controller().readyz() == 200,
         () -> stack.controller().log().tail(30));
 

@@ -266,7 +266,7 @@ class PrometheusFaultsIT {
 
   private static void awaitInSync(ControllerProcess controller) {
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "promcc_config_in_sync 1 and /readyz 200", () ->
-        controller.metric("promcc_config_in_sync").orElse(-1) == 1
+        controller.inSync()
             && controller.readyz() == 200, () -> controller.log().tail(20));
   }
 

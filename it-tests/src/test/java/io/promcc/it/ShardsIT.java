@@ -134,7 +134,7 @@ class ShardsIT {
       Wait.until(WAIT, Duration.ofMillis(500), "shard " + index + " loads its "
           + expected.size() + " clusters and its controller is in sync",
           () -> loadedClusters().equals(expected)
-              && controller.metric("promcc_config_in_sync").orElse(0) == 1,
+              && controller.inSync(),
           () -> diagnostics(expected));
     }
 

@@ -2,7 +2,6 @@ package io.promcc.it.bench;
 
 import io.promcc.core.reconcile.Phase;
 import io.promcc.it.Args;
-import io.promcc.it.Exposition;
 import io.promcc.it.GuestApi;
 import io.promcc.it.KubernetesModeStack;
 import io.promcc.it.Ports;
@@ -118,8 +117,8 @@ public final class KubernetesModeBench {
       String lastBase = base.get(base.size() - 1);
       Wait.until(STEP_TIMEOUT, Duration.ofMillis(500), lastBase + "'s jobs loaded",
           () -> loaded(lastBase), () -> stack.controller().log().tail(20));
-      Wait.until(STEP_TIMEOUT, Duration.ofMillis(20), "promcc_config_in_sync 1", () ->
-          Exposition.value(stack.controller().metrics(), "promcc_config_in_sync").orElse(0) == 1,
+      Wait.until(STEP_TIMEOUT, Duration.ofMillis(20), "promcc_config_in_sync 1",
+          stack.controller()::inSync,
           () -> stack.controller().log().tail(20));
       progress(base.size() + " clusters loaded");
       change(target);
@@ -195,13 +194,16 @@ public final class KubernetesModeBench {
       long loads = before.await(stack.controller(), stack.prometheus(), STEP_TIMEOUT,
           () -> previous.isEmpty() || !loaded(previous));
       multiLoad += loads > 1 ? 1 : 0;
-      String wait = ReconcileLog.firstReloadSince(stack.controller().log(), createdAt).map(r -> {
+      Optional<ReconcileLog.Reconcile> carrier =
+          ReconcileLog.firstReloadSince(stack.controller().log(), createdAt);
+      carrier.ifPresent(r -> {
         waits.add(Duration.between(createdAt, r.start()));
         reconciles.add(r.duration());
         beforeReloads.add(r.before(RELOAD));
         reloadPhases.add(r.phases().getOrDefault(RELOAD, Duration.ZERO));
-        return Stats.seconds(waits.get(waits.size() - 1));
-      }).orElse("not in the controller's log");
+      });
+      String wait = carrier.map(r -> Stats.seconds(Duration.between(createdAt, r.start())))
+          .orElse("not in the controller's log");
       ReloadTimes.Load load = ReloadTimes.lastAfter(stack.prometheus().log(), loadsBefore)
           .orElseThrow(() -> new IllegalStateException("no reload time logged for " + id));
       reloadTimes.add(load.took());

@@ -303,8 +303,7 @@ public final class LocalModeBench {
   }
 
   private static void awaitInSync(ControllerProcess controller) {
-    Wait.until(STEP_TIMEOUT, METRICS_POLL, "promcc_config_in_sync 1", () ->
-        Exposition.value(controller.metrics(), "promcc_config_in_sync").orElse(0) == 1,
+    Wait.until(STEP_TIMEOUT, METRICS_POLL, "promcc_config_in_sync 1", controller::inSync,
         () -> controller.log().tail(20));
   }
 
