@@ -92,7 +92,7 @@ public final class AtomicFileStore implements ConfigStore {
    * for, or one the store's own changes made of it, which changed the entries of the
    * {@link #touched} paths only. Null: the next read reads everything.
    */
-  private SortedMap<String, DesiredFile> lastOwned;
+  private SortedArrayMap<DesiredFile> lastOwned;
   private Manifest ownedOf;
   private final Set<String> touched = new HashSet<>();
 
@@ -158,7 +158,7 @@ public final class AtomicFileStore implements ConfigStore {
           .ifPresent(file -> out.put(path, file)));
       manifest.claimed().forEach((path, entry) -> readOwnedFile(manifest, path, changes)
           .ifPresent(file -> out.put(path, file)));
-      lastOwned = Collections.unmodifiableSortedMap(out);
+      lastOwned = SortedArrayMap.copyOf(out);
     } else {
       lastOwned = updated(lastOwned, manifest, changes);
     }
@@ -173,24 +173,21 @@ public final class AtomicFileStore implements ConfigStore {
    * none differs. Every other file would be served from {@link OwnedFileCache#lastRead} by a
    * full pass: the same instance {@code last} holds.
    */
-  private SortedMap<String, DesiredFile> updated(SortedMap<String, DesiredFile> last,
+  private SortedArrayMap<DesiredFile> updated(SortedArrayMap<DesiredFile> last,
       Manifest manifest, OwnedFileWatch.Changes changes) {
     Set<String> check = new HashSet<>(touched);
     check.addAll(changes.named());
     check.addAll(ownedFiles.unsettled());
-    SortedMap<String, DesiredFile> out = null;
+    SortedArrayMap.Edit<DesiredFile> out = last.edit();
     for (String path : check) {
-      DesiredFile now = readOwnedFile(manifest, path, changes).orElse(null);
-      if (now != last.get(path)) {
-        out = out == null ? new TreeMap<>(last) : out;
-        if (now == null) {
-          out.remove(path);
-        } else {
-          out.put(path, now);
-        }
+      Optional<DesiredFile> now = readOwnedFile(manifest, path, changes);
+      if (now.isPresent()) {
+        out.put(path, now.get());
+      } else {
+        out.remove(path);
       }
     }
-    return out == null ? last : Collections.unmodifiableSortedMap(out);
+    return out.build();
   }
 
   /**
@@ -379,10 +376,10 @@ public final class AtomicFileStore implements ConfigStore {
     if (lastOwned == null || ownedOf != after) {
       return;
     }
-    SortedMap<String, DesiredFile> out = new TreeMap<>(lastOwned);
+    SortedArrayMap.Edit<DesiredFile> out = lastOwned.edit();
     diff.writes().forEach(path -> out.put(path, desired.files().get(path)));
     diff.deletes().forEach(out::remove);
-    lastOwned = Collections.unmodifiableSortedMap(out);
+    lastOwned = out.build();
   }
 
   @Override

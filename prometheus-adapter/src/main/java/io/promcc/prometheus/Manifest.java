@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +49,8 @@ import java.util.regex.Pattern;
  * same words plus some of their own; {@link #apply} makes the next manifest of one.
  *
  * <p>Immutable; the maps are unmodifiable and shared between a manifest and the next one where a
- * change leaves them as they are.
+ * change leaves them as they are. The owned map is a {@link SortedArrayMap}: a change of a few
+ * paths copies two arrays of references, not a tree of every owned file.
  */
 record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending,
     SortedMap<String, Entry> claimed, List<String> temporaryFiles,
@@ -58,13 +60,13 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
   static final String HEADER = "promcc-manifest 2";
   /** The header of a manifest written before the journal existed. */
   static final String HEADER_1 = "promcc-manifest 1";
-  static final Manifest EMPTY = new Manifest(0, Collections.emptySortedMap(), false,
+  static final Manifest EMPTY = new Manifest(0, SortedArrayMap.of(), false,
       Collections.emptySortedMap(), List.of(), Optional.empty(), Collections.emptySortedMap(),
       Optional.empty());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   Manifest {
-    requireNonNull(owned, "owned == null");
+    owned = SortedArrayMap.copyOf(requireNonNull(owned, "owned == null"));
     requireNonNull(claimed, "claimed == null");
     temporaryFiles = List.copyOf(temporaryFiles);
     requireNonNull(verification, "verification == null");
@@ -261,8 +263,9 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
   private static final class Lines {
     private final boolean change;
     private long generation;
-    private SortedMap<String, Entry> owned;
-    private boolean ownedCopied;
+    private SortedArrayMap<Entry> owned;
+    /** The changes of {@link #owned} the lines made since it was last frozen; null if none. */
+    private SortedArrayMap.Edit<Entry> ownedChanges;
     private boolean pending;
     private SortedMap<String, Entry> claimed;
     private boolean claimedCopied;
@@ -275,7 +278,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
     Lines(Manifest from, boolean change) {
       this.change = change;
       generation = from.generation;
-      owned = from.owned;
+      owned = SortedArrayMap.copyOf(from.owned);
       pending = from.pending;
       claimed = from.claimed;
       temps = new ArrayList<>(from.temporaryFiles);
@@ -302,8 +305,8 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
     private boolean readCommon(String word, String rest) {
       switch (word) {
         case "pending" -> pending = true;
-        case "owned" -> putEntry(owned(), rest);
-        case "claimed" -> owned().remove(putEntry(claimed(), rest));
+        case "owned" -> putEntry(owned()::put, rest);
+        case "claimed" -> owned().remove(putEntry(claimed()::put, rest));
         case "temp" -> {
           if (rest.isEmpty()) {
             throw new IllegalArgumentException("expected a path after \"temp\"");
@@ -334,7 +337,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
             verifiedFiles = new TreeMap<>(verifiedFiles);
             verifiedFilesCopied = true;
           }
-          putEntry(verifiedFiles, rest);
+          putEntry(verifiedFiles::put, rest);
         }
         default -> {
           return false;
@@ -365,12 +368,11 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
       return true;
     }
 
-    private SortedMap<String, Entry> owned() {
-      if (!ownedCopied) {
-        owned = new TreeMap<>(owned);
-        ownedCopied = true;
+    private SortedArrayMap.Edit<Entry> owned() {
+      if (ownedChanges == null) {
+        ownedChanges = owned.edit();
       }
-      return owned;
+      return ownedChanges;
     }
 
     private SortedMap<String, Entry> claimed() {
@@ -381,11 +383,11 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
       return claimed;
     }
 
-    /** The owned map as it is now, unmodifiable; a later line changing it copies it first. */
-    private SortedMap<String, Entry> frozenOwned() {
-      if (ownedCopied) {
-        owned = Collections.unmodifiableSortedMap(owned);
-        ownedCopied = false;
+    /** The owned map as it is now; a later line changing it starts a new edit of it. */
+    private SortedArrayMap<Entry> frozenOwned() {
+      if (ownedChanges != null) {
+        owned = ownedChanges.build();
+        ownedChanges = null;
       }
       return owned;
     }
@@ -399,14 +401,14 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
     }
 
     /** Puts the entry {@code <sha256> <KIND> <mode> <path>} and returns its path. */
-    private static String putEntry(SortedMap<String, Entry> into, String rest) {
+    private static String putEntry(BiConsumer<String, Entry> into, String rest) {
       String[] f = rest.split(" ", 4);
       if (f.length != 4 || !SHA256.matcher(f[0]).matches() || !f[2].startsWith("0")) {
         throw new IllegalArgumentException("expected <tag> <sha256> <kind> <mode> <path>");
       }
       // the planner's instance of the path: compared with planned paths by identity
       String path = DesiredState.sharedPath(f[3]);
-      into.put(path, new Entry(f[0], FileKind.valueOf(f[1]), Integer.parseInt(f[2], 8)));
+      into.accept(path, new Entry(f[0], FileKind.valueOf(f[1]), Integer.parseInt(f[2], 8)));
       return path;
     }
 
