@@ -132,8 +132,12 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
       // first pass: which changes change something, and the size after them
       int size = base.size();
       boolean changed = false;
+      // each change's place in the base, found once for both passes
+      int[] places = new int[changes.size()];
+      int i = 0;
       for (Map.Entry<String, Object> c : changes.entrySet()) {
         int at = base.indexOf(c.getKey());
+        places[i++] = at;
         if (c.getValue() == REMOVED) {
           if (at >= 0) {
             size--;
@@ -156,8 +160,9 @@ final class SortedArrayMap<V> extends AbstractMap<String, V> implements SortedMa
       Object[] values = new Object[size];
       int read = base.from;
       int write = 0;
+      i = 0;
       for (Map.Entry<String, Object> c : changes.entrySet()) {
-        int at = base.indexOf(c.getKey());
+        int at = places[i++];
         int insertion = at >= 0 ? at : -at - 1;
         int run = insertion - read;
         System.arraycopy(base.keys, read, keys, write, run);
