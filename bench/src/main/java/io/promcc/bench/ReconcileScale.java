@@ -4,15 +4,20 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.LocalValidation;
+import io.promcc.vault.IssueMode;
+import io.promcc.vault.VaultCertificateSource;
+import io.promcc.vault.fake.FakeVault;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -42,7 +47,9 @@ import java.util.stream.Stream;
  * GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
- * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files}).
+ * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files},
+ * then the certificate source: {@code fake}, in memory, the default, or {@code vault}, the real
+ * source against the Vault fake, its first reconcile issuing every certificate).
  * Alone on the machine; it states the load average.
  */
 public final class ReconcileScale {
@@ -58,19 +65,44 @@ public final class ReconcileScale {
     List<OutputMode> modes = args.length > 2
         ? List.of(OutputMode.valueOf(args[2].toUpperCase(Locale.ROOT)))
         : List.of(OutputMode.values());
+    boolean vault = args.length > 3 && args[3].equals("vault");
+    if (args.length > 3 && !vault && !args[3].equals("fake")) {
+      throw new IllegalArgumentException("certificates: fake or vault, got " + args[3]);
+    }
+    Fleet fleet = Fleet.of(n);
     for (OutputMode mode : modes) {
-      run(n, rounds, mode);
+      if (vault) {
+        runWithVault(fleet, rounds, mode);
+      } else {
+        run(fleet, rounds, mode, new FakeCertificateSource(id -> TestCertificates.bundle()));
+      }
     }
   }
 
-  private static void run(int n, int rounds, OutputMode mode) throws IOException {
+  /**
+   * With the certificates of the Vault fake through the real source (default settings, sign
+   * mode, 16 requests at a time for the first reconcile's issue): every later reconcile passes
+   * over the source's cached certificates with nothing due, as a running controller does.
+   */
+  private static void runWithVault(Fleet fleet, int rounds, OutputMode mode) throws IOException {
+    MutableClock clock = MutableClock.startingNow();
+    try (FakeVault vault = FakeVault.start(clock)) {
+      VaultAtScale.roles(vault, fleet.clusters());
+      try (VaultCertificateSource source = VaultAtScale.source(vault, clock,
+          VaultAtScale.settings(vault, IssueMode.SIGN, 16))) {
+        run(fleet, rounds, mode, source);
+        System.out.printf(Locale.ROOT, "  %s: Vault requests %d (the first reconcile's)%n",
+            mode, vault.requests().size());
+      }
+    }
+  }
+
+  private static void run(Fleet fleet, int rounds, OutputMode mode,
+      CertificateSource certificates) throws IOException {
     Path dir = Files.createTempDirectory("promcc-scale-");
     try {
-      Fleet fleet = Fleet.of(n);
       FakeClusterSource clusters = new FakeClusterSource(fleet.clusters()
           .toArray(GuestCluster[]::new));
-      FakeCertificateSource certificates =
-          new FakeCertificateSource(id -> TestCertificates.bundle());
       Planner planner = new Planner(ScrapeProfile.defaultProfile(),
           BaseConfig.parse(Fleet.baseConfigText(), "base-config.yml"));
       Reconciler reconciler = Reconciler.builder().clusterSource(clusters)

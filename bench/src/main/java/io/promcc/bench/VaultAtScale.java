@@ -146,7 +146,6 @@ public final class VaultAtScale {
   }
 
   static Map<Integer, List<Run>> run(Options options) {
-    VAULT_LOG.setLevel(Level.WARNING);
     System.out.println("start: " + Stats.machine());
     System.out.printf(Locale.ROOT, "clusters %d, mode %s, Vault latency %d ms, concurrency %s,"
             + " %d repeats%n", options.clusters(), options.mode(), options.latency().toMillis(),
@@ -158,9 +157,9 @@ public final class VaultAtScale {
       List<GuestCluster> clusters = new ArrayList<>();
       for (int i = 0; i < options.clusters(); i++) {
         String id = String.format(Locale.ROOT, "c%05d", i);
-        vault.pkiRole("pki-" + id, "role-" + id).forClientCertificatesBelow(DOMAIN);
         clusters.add(GuestCluster.of(id, "bench", "https://" + id + ".example"));
       }
+      roles(vault, clusters);
       // warm-up: JIT, class loading, connection pool (unreported)
       runOnce(vault, clock, clusters.subList(0, Math.min(WARM_UP_CLUSTERS, clusters.size())),
           options.mode(), 4);
@@ -232,18 +231,9 @@ public final class VaultAtScale {
 
   private static Run runOnce(FakeVault vault, MutableClock clock, List<GuestCluster> clusters,
       IssueMode mode, int concurrency) {
-    // a fresh token per run: the clock moves days ahead in every run
-    String token = vault.createToken(Duration.ofDays(30), true, Duration.ZERO).reveal();
-    Map<String, String> environment = Map.of(TOKEN_VARIABLE, token);
-    VaultSettings settings = VaultSettings.builder(vault.address(),
-            VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
-        .allowInsecureHttp(true) // the fake on loopback
-        .mode(mode).maxConcurrentRequests(concurrency).build();
-    VaultConnection connection = VaultConnection.create(settings);
-    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
-        new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
-            environment::get, CertificateListener.NONE),
-        clock, new SplittableRandom(1), CertificateListener.NONE);
+    // a fresh source and token per run: the clock moves days ahead in every run
+    VaultSettings settings = settings(vault, mode, concurrency);
+    VaultCertificateSource source = source(vault, clock, settings);
     try {
       vault.clearRequests();
       long start = System.nanoTime();
@@ -274,6 +264,35 @@ public final class VaultAtScale {
     } finally {
       source.close();
     }
+  }
+
+  /** A PKI mount and role in {@code vault} for each of {@code clusters}, as the defaults name them. */
+  static void roles(FakeVault vault, List<GuestCluster> clusters) {
+    for (GuestCluster cluster : clusters) {
+      String id = cluster.id().value();
+      vault.pkiRole("pki-" + id, "role-" + id).forClientCertificatesBelow(DOMAIN);
+    }
+  }
+
+  /** The default settings against {@code vault} but for the issue mode and concurrency. */
+  static VaultSettings settings(FakeVault vault, IssueMode mode, int concurrency) {
+    return VaultSettings.builder(vault.address(),
+            VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
+        .allowInsecureHttp(true) // the fake on loopback
+        .mode(mode).maxConcurrentRequests(concurrency).build();
+  }
+
+  /** A new source with a new token of {@code vault}; the adapter's log set to warnings. */
+  static VaultCertificateSource source(FakeVault vault, MutableClock clock,
+      VaultSettings settings) {
+    VAULT_LOG.setLevel(Level.WARNING);
+    String token = vault.createToken(Duration.ofDays(30), true, Duration.ZERO).reveal();
+    Map<String, String> environment = Map.of(TOKEN_VARIABLE, token);
+    VaultConnection connection = VaultConnection.create(settings);
+    return new VaultCertificateSource(settings, connection,
+        new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
+            environment::get, CertificateListener.NONE),
+        clock, new SplittableRandom(1), CertificateListener.NONE);
   }
 
   private record Pass(long nanos, long requests) {}
