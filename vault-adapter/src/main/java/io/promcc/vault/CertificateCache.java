@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,10 +95,21 @@ final class CertificateCache {
     }
   }
 
-  /** Forgets every cluster not in {@code keep} (deleted clusters), so their keys leave memory. */
+  /**
+   * Forgets every cluster not in {@code keep} (deleted clusters), so their keys leave memory.
+   * {@code keep} names each cluster once.
+   */
   void retainOnly(Collection<ClusterId> keep) {
+    int cached = 0;
+    for (ClusterId id : keep) {
+      cached += entries.containsKey(id) ? 1 : 0;
+    }
+    if (cached == entries.size()) {
+      return; // every cluster cached is kept: nothing to look for
+    }
+    Set<ClusterId> kept = new HashSet<>(keep);
     for (ClusterId id : List.copyOf(entries.keySet())) {
-      if (!keep.contains(id) && entries.remove(id) != null) {
+      if (!kept.contains(id) && entries.remove(id) != null) {
         listener.removed(id);
       }
     }

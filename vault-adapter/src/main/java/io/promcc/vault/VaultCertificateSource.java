@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
@@ -16,7 +17,9 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -154,32 +157,52 @@ public final class VaultCertificateSource implements CertificateSource {
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
     ensureOpen();
-    SortedMap<ClusterId, GuestCluster> byId = new TreeMap<>();
-    for (GuestCluster cluster : clusters) {
-      byId.putIfAbsent(cluster.id(), cluster);
-    }
-    cache.retainOnly(byId.keySet());
+    List<ClusterId> ids = distinctIds(clusters);
+    cache.retainOnly(ids);
     Instant now = clock.instant();
-    Map<ClusterId, Future<CertificateBundle>> asked = new TreeMap<>();
-    SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+    List<Map.Entry<ClusterId, Future<CertificateBundle>>> asked = new ArrayList<>();
+    // answers come in ID order (the cached ones first, then the asked ones): the sorted map is
+    // built from two ascending runs, with no tree
+    ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles =
+        ImmutableSortedMap.naturalOrder();
     SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
-    for (ClusterId id : byId.keySet()) {
+    for (ClusterId id : ids) {
       if (!cache.mayAsk(id, now)) {
         record(id, () -> cache.obtain(id), bundles, problems); // answered from the cache
         continue;
       }
       try {
-        asked.put(id, workers.submit(() -> cache.obtain(id)));
+        asked.add(Map.entry(id, workers.submit(() -> cache.obtain(id))));
       } catch (RejectedExecutionException stopping) {
         problems.put(id, new Rejection(id.value(), VaultFailure.INTERRUPTED.reason(),
             "the vault certificate source of cluster " + Quoting.quote(id.value())
                 + " is closing"));
       }
     }
-    for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked.entrySet()) {
+    for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
       record(e.getKey(), () -> await(e.getKey(), e.getValue()), bundles, problems);
     }
-    return new CertificateObservation(bundles, problems, cache.nextAttention(byId.keySet()));
+    return new CertificateObservation(bundles.buildOrThrow(), problems,
+        cache.nextAttention(ids));
+  }
+
+  /**
+   * The IDs of {@code clusters}, sorted, each once. The controller's snapshot is sorted already,
+   * which the list's sort passes over once.
+   */
+  private static List<ClusterId> distinctIds(Collection<GuestCluster> clusters) {
+    List<ClusterId> ids = new ArrayList<>(clusters.size());
+    for (GuestCluster cluster : clusters) {
+      ids.add(cluster.id());
+    }
+    ids.sort(null);
+    int distinct = 0;
+    for (ClusterId id : ids) {
+      if (distinct == 0 || !id.equals(ids.get(distinct - 1))) {
+        ids.set(distinct++, id);
+      }
+    }
+    return ids.subList(0, distinct);
   }
 
   /**
@@ -208,7 +231,8 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   private static void record(ClusterId id, Lookup lookup,
-      SortedMap<ClusterId, CertificateBundle> bundles, SortedMap<ClusterId, Rejection> problems) {
+      ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
+      SortedMap<ClusterId, Rejection> problems) {
     try {
       bundles.put(id, lookup.get());
     } catch (CertificateUnavailableException e) {

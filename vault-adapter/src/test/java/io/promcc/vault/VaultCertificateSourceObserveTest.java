@@ -172,6 +172,41 @@ class VaultCertificateSourceObserveTest {
   }
 
   @Test
+  void aClusterReplacedByAnotherOfTheSameCountIsForgotten() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    source.observe(clusters.subList(0, 2));
+
+    // as many clusters as are cached, but not the same ones
+    CertificateObservation observed = source.observe(List.of(clusters.get(0), clusters.get(2)));
+    assertTrue(fixture.listener.events.contains("removed beta"), fixture.listener.events.toString());
+    assertFalse(fixture.listener.events.contains("removed alpha"));
+    assertEquals(List.of(ClusterId.of("alpha"), ClusterId.of("gamma")),
+        List.copyOf(observed.bundles().keySet()));
+  }
+
+  @Test
+  void clustersInAnyOrderAndRepeatedAreAnsweredOnceEachInIdOrder() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "delta", "gamma");
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    source.observe(List.of(clusters.get(3), clusters.get(0)));
+    vault.clearRequests();
+
+    // gamma and alpha cached, beta and delta asked for; delta named twice
+    CertificateObservation observed = source.observe(List.of(clusters.get(2), clusters.get(3),
+        clusters.get(1), clusters.get(2), clusters.get(0)));
+
+    assertEquals(List.of(ClusterId.of("alpha"), ClusterId.of("beta"), ClusterId.of("delta"),
+        ClusterId.of("gamma")), List.copyOf(observed.bundles().keySet()));
+    assertEquals(Map.of(), observed.problems());
+    assertEquals(1, vault.requestCount("pki-beta/sign/"));
+    assertEquals(1, vault.requestCount("pki-delta/sign/"));
+    assertEquals(2, vault.requestCount("pki-"));
+  }
+
+  @Test
   void startAndAwaitSyncedNeedNoVaultCall() throws Exception {
     fixture.useNewToken();
     VaultCertificateSource source = fixture.source(fixture.settings().build());
