@@ -88,6 +88,7 @@ public final class LocalModeStack implements AutoCloseable {
     private boolean scrapeController;
     private final Map<String, String> controllerFlags = new LinkedHashMap<>();
     private final List<String> controllerJvmOptions = new ArrayList<>();
+    private final List<String> prometheusFlags = new ArrayList<>();
 
     private Builder(Path workDir, Path appJar, Path prometheusBinary) {
       this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
@@ -129,6 +130,12 @@ public final class LocalModeStack implements AutoCloseable {
     /** A JVM option of the controller's process. */
     public Builder controllerJvmOption(String option) {
       controllerJvmOptions.add(requireNonNull(option, "option == null"));
+      return this;
+    }
+
+    /** An extra command-line flag of Prometheus, e.g. {@code --enable-feature=...}. */
+    public Builder prometheusFlag(String flag) {
+      prometheusFlags.add(requireNonNull(flag, "flag == null"));
       return this;
     }
 
@@ -182,8 +189,14 @@ public final class LocalModeStack implements AutoCloseable {
       }
       return Files.isRegularFile(config);
     }, () -> "controller log:\n" + running.log().tail(40));
-    prometheus = PrometheusServer.builder(options.prometheusBinary, config,
-        workDir.resolve("prometheus")).port(prometheusPort).start();
+    return launchPrometheus(config);
+  }
+
+  private PrometheusServer launchPrometheus(Path config) {
+    PrometheusServer.Builder builder = PrometheusServer.builder(options.prometheusBinary, config,
+        workDir.resolve("prometheus")).port(prometheusPort);
+    options.prometheusFlags.forEach(builder::flag);
+    prometheus = builder.start();
     return prometheus;
   }
 
@@ -206,10 +219,7 @@ public final class LocalModeStack implements AutoCloseable {
     if (prometheus().isAlive()) {
       throw new IllegalStateException("prometheus still runs: " + prometheus);
     }
-    prometheus = PrometheusServer.builder(options.prometheusBinary,
-        outDir().resolve("prometheus.yml"), workDir.resolve("prometheus"))
-        .port(prometheusPort).start();
-    return prometheus;
+    return launchPrometheus(outDir().resolve("prometheus.yml"));
   }
 
   /** {@link #startController()}, then {@link #startPrometheus()}. */

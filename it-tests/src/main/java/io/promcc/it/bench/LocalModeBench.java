@@ -116,8 +116,7 @@ public final class LocalModeBench {
 
   /** JVM start to the first verified reconcile, with Prometheus already running. */
   private void start() throws IOException {
-    LocalModeStack stack = track(LocalModeStack.builder(options.work().resolve("start"),
-        options.appJar(), options.prometheus()).scrapeInterval(Duration.ofSeconds(30)).create());
+    LocalModeStack stack = stack("start");
     List<GuestApi> apis = new ArrayList<>();
     for (int i = 0; i < options.startupClusters(); i++) {
       apis.add(stack.startGuest());
@@ -176,10 +175,17 @@ public final class LocalModeBench {
     }
   }
 
+  /** A stack in the work folder's {@code folder}, Prometheus scraping every 30 s. */
+  private LocalModeStack stack(String folder) {
+    LocalModeStack.Builder builder = LocalModeStack.builder(options.work().resolve(folder),
+        options.appJar(), options.prometheus()).scrapeInterval(Duration.ofSeconds(30));
+    options.prometheusFlag().ifPresent(builder::prometheusFlag);
+    return track(builder.create());
+  }
+
   /** Starts the base fleet, loaded and verified. */
   private Fleet fleet() {
-    LocalModeStack stack = track(LocalModeStack.builder(options.work().resolve("fleet"),
-        options.appJar(), options.prometheus()).scrapeInterval(Duration.ofSeconds(30)).create());
+    LocalModeStack stack = stack("fleet");
     Optional<GuestApi> shared = options.guests().equals("shared")
         ? Optional.of(stack.startGuest()) : Optional.empty();
     // nothing listens there: discovery fails at once and costs nothing
@@ -375,11 +381,11 @@ public final class LocalModeBench {
   /** The command line. */
   record Options(Path work, Path appJar, Path prometheus, int startupRuns, int startupClusters,
       int clusters, int changes, Duration poll, Duration idle, int burst, Duration burstWithin,
-      Duration settle, String guests) {
+      Duration settle, String guests, Optional<String> prometheusFlag) {
     static Options parse(String[] arguments) {
       Args args = Args.parse(arguments, Set.of("work", "app-jar", "prometheus", "startup-runs",
           "startup-clusters", "clusters", "changes", "poll", "idle", "burst", "burst-within",
-          "settle", "guests"));
+          "settle", "guests", "prometheus-flag"));
       Options options = new Options(args.path("work"), args.path("app-jar"),
           args.path("prometheus"), args.number("startup-runs", 10, 1, 1000),
           args.number("startup-clusters", 3, 1, 20), args.number("clusters", 100, 1, 10_000),
@@ -387,7 +393,8 @@ public final class LocalModeBench {
           args.duration("idle", Duration.ofMinutes(10)), args.number("burst", 200, 1, 999),
           args.duration("burst-within", Duration.ofSeconds(2)),
           args.duration("settle", Duration.ofSeconds(20)),
-          args.choice("guests", "shared", List.of("shared", "refused")));
+          args.choice("guests", "shared", List.of("shared", "refused")),
+          args.text("prometheus-flag"));
       args.check();
       return options;
     }
@@ -397,7 +404,8 @@ public final class LocalModeBench {
       return "--startup-runs " + startupRuns + " --startup-clusters " + startupClusters
           + " --clusters " + clusters + " --changes " + changes + " --poll " + poll.toMillis()
           + "ms --idle " + idle.toSeconds() + "s --burst " + burst + " --burst-within "
-          + burstWithin.toMillis() + "ms --settle " + settle.toSeconds() + "s --guests " + guests;
+          + burstWithin.toMillis() + "ms --settle " + settle.toSeconds() + "s --guests " + guests
+          + prometheusFlag.map(flag -> " --prometheus-flag=" + flag).orElse("");
     }
   }
 }
