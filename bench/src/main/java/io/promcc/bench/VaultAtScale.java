@@ -266,7 +266,7 @@ public final class VaultAtScale {
     }
   }
 
-  /** A PKI mount and role in {@code vault} for each of {@code clusters}, as the defaults name them. */
+  /** A PKI mount and role in {@code vault} per cluster, named as the defaults name them. */
   static void roles(FakeVault vault, List<GuestCluster> clusters) {
     for (GuestCluster cluster : clusters) {
       String id = cluster.id().value();

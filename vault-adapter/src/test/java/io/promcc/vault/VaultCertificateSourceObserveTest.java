@@ -180,7 +180,8 @@ class VaultCertificateSourceObserveTest {
 
     // as many clusters as are cached, but not the same ones
     CertificateObservation observed = source.observe(List.of(clusters.get(0), clusters.get(2)));
-    assertTrue(fixture.listener.events.contains("removed beta"), fixture.listener.events.toString());
+    assertTrue(fixture.listener.events.contains("removed beta"),
+        fixture.listener.events.toString());
     assertFalse(fixture.listener.events.contains("removed alpha"));
     assertEquals(List.of(ClusterId.of("alpha"), ClusterId.of("gamma")),
         List.copyOf(observed.bundles().keySet()));
