@@ -91,8 +91,8 @@ public final class ReconcileScale {
       try (VaultCertificateSource source = VaultAtScale.source(vault, clock,
           VaultAtScale.settings(vault, IssueMode.SIGN, 16))) {
         run(fleet, rounds, mode, source);
-        System.out.printf(Locale.ROOT, "  %s: Vault requests %d (the first reconcile's)%n",
-            mode, vault.requests().size());
+        System.out.printf(Locale.ROOT, "  %s: Vault requests in all rounds: %d%n", mode,
+            vault.requests().size());
       }
     }
   }
