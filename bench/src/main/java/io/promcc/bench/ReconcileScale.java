@@ -41,10 +41,10 @@ import java.util.stream.Stream;
  * observe, plan, diff and validate), and one cluster changed among N (its files written), with
  * the time from the call to its return, each phase's, what passed outside the phases (building
  * the result), the files written with their bytes and the bytes written to the ownership
- * manifest and its journal; then medians of the first five rounds and the median, p90 and p99
- * of the rest with the median of what each allocated, the five slowest of the rest with their
- * phases and the collectors' time in each (what the tail is made of), and heap and RSS after a
- * GC.
+ * manifest and its journal; then the median and the slowest of the first five rounds, and the
+ * median, p90 and p99 of the rest with the median of what each allocated, the five slowest of
+ * the rest with their phases and the collectors' time in each (what the tail is made of), and
+ * heap and RSS after a GC.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar io.promcc.bench.ReconcileScale 10000 5}
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files},
@@ -148,14 +148,26 @@ public final class ReconcileScale {
 
   /**
    * Medians of a series of rounds: the first five (what a controller that has just started
-   * runs, its code not compiled yet), and the rest (the compiled code of a running controller),
-   * with the median of each phase.
+   * runs, its code not compiled yet, with the slowest of them, which a median hides: right
+   * after the first reconcile the store reads back every file it wrote), and the rest (the
+   * compiled code of a running controller), with the median of each phase.
    */
   private static void summarize(OutputMode mode, String what, List<Round> rounds) {
+    if (rounds.isEmpty()) {
+      return;
+    }
     int early = Math.min(5, rounds.size());
     List<Round> rest = rounds.subList(early, rounds.size());
-    System.out.printf(Locale.ROOT, "  %s summary, %s: rounds 1-%d median %s%s%n", mode, what,
-        early, Stats.millis(Stats.median(wall(rounds.subList(0, early)))), rest.isEmpty() ? ""
+    int slowestEarly = 0;
+    for (int r = 1; r < early; r++) {
+      if (rounds.get(r).wallNanos() > rounds.get(slowestEarly).wallNanos()) {
+        slowestEarly = r;
+      }
+    }
+    System.out.printf(Locale.ROOT, "  %s summary, %s: rounds 1-%d median %s, slowest %s (round"
+        + " %d)%s%n", mode, what, early,
+        Stats.millis(Stats.median(wall(rounds.subList(0, early)))),
+        Stats.millis(rounds.get(slowestEarly).wallNanos()), slowestEarly + 1, rest.isEmpty() ? ""
             : "; rounds " + (early + 1) + "-" + rounds.size() + " median "
                 + Stats.millis(Stats.median(wall(rest))) + ", p90 "
                 + Stats.millis(Stats.percentile(wall(rest), 90)) + ", p99 "
