@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Kubernetes mode measured from a change to the job loaded; behind {@code
@@ -58,6 +59,10 @@ public final class KubernetesModeBench {
   private final Options options;
   private final StringBuilder report = new StringBuilder();
   private volatile KubernetesModeStack stack;
+  /** Set once the stack is being closed: by the end of the run or by Ctrl-C (the hook). */
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set by Ctrl-C (the shutdown hook) only. */
+  private volatile boolean interrupted;
 
   private KubernetesModeBench(Options options) {
     this.options = options;
@@ -74,8 +79,20 @@ public final class KubernetesModeBench {
       return;
     }
     KubernetesModeBench bench = new KubernetesModeBench(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(bench::close, "bench-stop"));
-    bench.run();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      bench.interrupted = true;
+      bench.close();
+    }, "bench-stop"));
+    try {
+      bench.run();
+    } catch (Exception | Error e) {
+      if (bench.interrupted) {
+        // Ctrl-C: the hook closed the stack under the run, which then failed on it
+        System.err.println("bench: stopped");
+        return;
+      }
+      throw e;
+    }
     System.exit(0);
   }
 
@@ -264,8 +281,7 @@ public final class KubernetesModeBench {
 
   private void close() {
     KubernetesModeStack running = stack;
-    stack = null;
-    if (running != null) {
+    if (running != null && closed.compareAndSet(false, true)) {
       try {
         running.close();
       } catch (RuntimeException e) {
