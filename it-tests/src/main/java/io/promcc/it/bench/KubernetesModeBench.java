@@ -61,7 +61,7 @@ public final class KubernetesModeBench {
   private volatile KubernetesModeStack stack;
   /** Set once the stack is being closed: by the end of the run or by Ctrl-C (the hook). */
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Set by Ctrl-C (the shutdown hook) only. */
+  /** Set by the shutdown hook: a Ctrl-C during the run (or the JVM's exit after it). */
   private volatile boolean interrupted;
 
   private KubernetesModeBench(Options options) {
