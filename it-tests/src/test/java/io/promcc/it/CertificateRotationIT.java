@@ -71,37 +71,33 @@ class CertificateRotationIT {
     List<Seen> seen = new ArrayList<>();
     Wait.until(WAIT, Duration.ofMillis(200), "three certificates, the first of them ended",
         () -> {
-          X509Certificate now = CertificateBundle.parseCertificate(Files.readString(crt),
-              "client certificate");
-          if (seen.isEmpty() || !seen.get(seen.size() - 1).serial().equals(
-              now.getSerialNumber())) {
-            seen.add(new Seen(now.getSerialNumber(), now.getNotAfter().toInstant(),
-                Instant.now()));
-          }
+          follow(crt, seen);
           return seen.size() >= 3 && Instant.now().isAfter(
               seen.get(0).notAfter().plus(SCRAPE_INTERVAL.multipliedBy(2)));
         }, () -> "seen: " + seen + "\n" + stack.controller().log().tail(20));
+
+    // Prometheus uses the new certificates: once the first has ended, new scrapes through the
+    // proxy paths present renewed ones. (A request on a connection Prometheus opened earlier
+    // would carry the certificate of its handshake, even an ended one: TLS checks a certificate
+    // when a connection is made, and the API fake, like the JDK, does not check it again; such
+    // requests are counted, not failed.) With a 30 s TTL the controller renews every 5 to 10 s,
+    // so the file is followed on during this wait too: a scrape may present a certificate
+    // written after the wait began, and it is a renewed one all the same.
+    int mark = api.fake().requests().size();
+    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "30 more requests to the guest API, a scrape among "
+        + "them with a renewed certificate", () -> {
+          follow(crt, seen);
+          Set<String> renewed = renewed(seen);
+          List<FakeRequest> since = requestsSince(api, mark);
+          return since.size() >= 30 && since.stream().anyMatch(r -> r.path().contains("/proxy/")
+              && r.clientSerial().filter(renewed::contains).isPresent());
+        }, () -> "certificates seen: " + seen + "\nrequests since the first certificate ended: "
+            + requestsSince(api, mark));
     for (int i = 1; i < seen.size(); i++) {
       assertTrue(seen.get(i).firstSeen().isBefore(seen.get(i - 1).notAfter()),
           "certificate " + i + " landed before its predecessor ended: " + seen);
     }
-
-    // Prometheus uses the new certificates: once the first has ended, new scrapes through the
-    // proxy paths present renewed ones. (Requests on connections Prometheus opened earlier still
-    // carry the certificate of their handshake, even an ended one: TLS checks a certificate
-    // when a connection is made, and the API fake, like the JDK, does not check it again; they
-    // are counted, not failed.)
-    // How many requests come on older connections depends on how busy the machine is (0 to 24
-    // of the next 30 in runs here, all 30 once), so the wait is for the first renewed one.
-    int mark = api.fake().requests().size();
-    Set<String> renewed = seen.stream().skip(1).map(s -> s.serial().toString(16))
-        .collect(Collectors.toSet());
-    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "30 more requests to the guest API, a scrape among "
-        + "them with a renewed certificate " + renewed, () -> {
-          List<FakeRequest> since = requestsSince(api, mark);
-          return since.size() >= 30 && since.stream().anyMatch(r -> r.path().contains("/proxy/")
-              && r.clientSerial().filter(renewed::contains).isPresent());
-        }, () -> "requests since the first certificate ended: " + requestsSince(api, mark));
+    Set<String> renewed = renewed(seen);
     List<FakeRequest> later = requestsSince(api, mark);
     List<String> stale = later.stream()
         .filter(r -> r.clientSerial().filter(renewed::contains).isEmpty())
@@ -135,6 +131,20 @@ class CertificateRotationIT {
         + " its predecessor ended; no reload; %d of %d requests after the first ended on"
         + " connections made with an older certificate: %s%n", seen.size(), window,
         margins(seen), stale.size(), later.size(), stale);
+  }
+
+  /** Adds the certificate in {@code crt} to {@code seen} if it is not the last one seen. */
+  private static void follow(Path crt, List<Seen> seen) throws Exception {
+    X509Certificate now = CertificateBundle.parseCertificate(Files.readString(crt),
+        "client certificate");
+    if (seen.isEmpty() || !seen.get(seen.size() - 1).serial().equals(now.getSerialNumber())) {
+      seen.add(new Seen(now.getSerialNumber(), now.getNotAfter().toInstant(), Instant.now()));
+    }
+  }
+
+  /** The serials (as the API fake records them) of every certificate seen after the first. */
+  private static Set<String> renewed(List<Seen> seen) {
+    return seen.stream().skip(1).map(s -> s.serial().toString(16)).collect(Collectors.toSet());
   }
 
   /** The requests the guest API fake saw after the first {@code mark}. */
