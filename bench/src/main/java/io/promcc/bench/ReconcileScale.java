@@ -158,16 +158,11 @@ public final class ReconcileScale {
     }
     int early = Math.min(5, rounds.size());
     List<Round> rest = rounds.subList(early, rounds.size());
-    int slowestEarly = 0;
-    for (int r = 1; r < early; r++) {
-      if (rounds.get(r).wallNanos() > rounds.get(slowestEarly).wallNanos()) {
-        slowestEarly = r;
-      }
-    }
+    List<Long> earlyWall = wall(rounds.subList(0, early));
+    long slowestEarly = Stats.max(earlyWall);
     System.out.printf(Locale.ROOT, "  %s summary, %s: rounds 1-%d median %s, slowest %s (round"
-        + " %d)%s%n", mode, what, early,
-        Stats.millis(Stats.median(wall(rounds.subList(0, early)))),
-        Stats.millis(rounds.get(slowestEarly).wallNanos()), slowestEarly + 1, rest.isEmpty() ? ""
+        + " %d)%s%n", mode, what, early, Stats.millis(Stats.median(earlyWall)),
+        Stats.millis(slowestEarly), earlyWall.indexOf(slowestEarly) + 1, rest.isEmpty() ? ""
             : "; rounds " + (early + 1) + "-" + rounds.size() + " median "
                 + Stats.millis(Stats.median(wall(rest))) + ", p90 "
                 + Stats.millis(Stats.percentile(wall(rest), 90)) + ", p99 "
