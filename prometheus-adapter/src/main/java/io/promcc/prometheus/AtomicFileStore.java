@@ -6,6 +6,7 @@ import com.google.common.collect.Iterables;
 import com.google.common.hash.Hashing;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * A {@link ConfigStore} on a POSIX folder (the volume shared with Prometheus).
@@ -57,7 +59,9 @@ import java.util.TreeMap;
  * {@link OwnedFileCache}); from {@value OwnedFileWatch#WATCH_FROM} owned files on, only about the
  * files a change notification named since the last read (see {@link OwnedFileWatch}), and then
  * it updates its last answer for those files and the ones its own changes of the manifest
- * named, instead of building it anew.
+ * named, instead of building it anew. The files it must look at on disk are checked on as many
+ * threads as there are processors, the caller's included: after a write of thousands, every
+ * one of them is read back once.
  *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
@@ -84,6 +88,8 @@ public final class AtomicFileStore implements ConfigStore {
   private final OwnedFileCache ownedFiles;
   private final OwnedFileWatch watch;
   private final ManifestFiles manifests;
+  /** Checks the owned files {@link #readOwned()} cannot serve from memory. */
+  private final Concurrently fileChecks;
   /** The folders (relative, {@code ""} for the output folder) manifest {@link #foldersOf} lists. */
   private Manifest foldersOf;
   private final Set<String> ownedFolders = new HashSet<>();
@@ -122,6 +128,13 @@ public final class AtomicFileStore implements ConfigStore {
    */
   AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
       int watchFrom) {
+    this(root, hook, clock, watcher, watchFrom, Concurrently.onCommonPool());
+  }
+
+  /** As above, checking files on disk with {@code fileChecks}. */
+  AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
+      int watchFrom, Concurrently fileChecks) {
+    this.fileChecks = requireNonNull(fileChecks, "fileChecks == null");
     this.root = requireNonNull(root, "root == null").toAbsolutePath().normalize();
     this.files = new AtomicFiles(this.root, hook);
     this.archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
@@ -154,10 +167,15 @@ public final class AtomicFileStore implements ConfigStore {
     if (lastOwned == null || ownedOf != manifest || changes.all()
         || !changes.folders().isEmpty()) {
       SortedMap<String, DesiredFile> out = new TreeMap<>();
-      manifest.owned().forEach((path, entry) -> readFile(path, entry, changes)
-          .ifPresent(file -> out.put(path, file)));
-      manifest.claimed().forEach((path, entry) -> readOwnedFile(manifest, path, changes)
-          .ifPresent(file -> out.put(path, file)));
+      Reads reads = new Reads(changes, (path, file) -> file.ifPresent(
+          found -> out.put(path, found)));
+      manifest.owned().forEach((path, entry) -> reads.add(path, entry, null));
+      manifest.claimed().forEach((path, entry) -> {
+        if (!manifest.owned().containsKey(path)) {
+          reads.add(path, entry, entry.sha256());
+        }
+      });
+      reads.finish();
       lastOwned = SortedArrayMap.copyOf(out);
     } else {
       lastOwned = updated(lastOwned, manifest, changes);
@@ -179,30 +197,78 @@ public final class AtomicFileStore implements ConfigStore {
     check.addAll(changes.named());
     check.addAll(ownedFiles.unsettled());
     SortedArrayMap.Edit<DesiredFile> out = last.edit();
+    Reads reads = new Reads(changes, (path, file) -> {
+      if (file.isPresent()) {
+        out.put(path, file.get());
+      } else {
+        out.remove(path);
+      }
+    });
     for (String path : check) {
-      Optional<DesiredFile> now = readOwnedFile(manifest, path, changes);
-      if (now.isPresent()) {
-        out.put(path, now.get());
+      Manifest.Entry owned = manifest.owned().get(path);
+      Manifest.Entry claim = manifest.claimed().get(path);
+      if (owned != null) {
+        reads.add(path, owned, null);
+      } else if (claim != null) {
+        reads.add(path, claim, claim.sha256());
       } else {
         out.remove(path);
       }
     }
+    reads.finish();
     return out.build();
   }
 
   /**
-   * The file at {@code path} if the store owns it: an owned path's file, a claimed path's if it
-   * has the claimed hash; empty if neither, or if it is gone.
+   * One {@link #readOwned()}'s files: those served from memory at once, the others checked on
+   * disk together, on several threads ({@link #fileChecks}) when there are many: after a write
+   * of thousands of files every one of them is read back once. A claimed path counts only
+   * while its file has the claimed hash. A listed file that is gone is empty (removed by hand,
+   * or claimed by a write that crashed before writing it), and the diff will write it again.
    */
-  private Optional<DesiredFile> readOwnedFile(Manifest manifest, String path,
-      OwnedFileWatch.Changes changes) {
-    Manifest.Entry owned = manifest.owned().get(path);
-    if (owned != null) {
-      return readFile(path, owned, changes);
+  private final class Reads {
+    private final OwnedFileWatch.Changes changes;
+    private final BiConsumer<String, Optional<DesiredFile>> to;
+    private final List<Pending> pending = new ArrayList<>();
+
+    /** A file to check on disk, with the hash a claim requires (null for an owned path). */
+    private record Pending(String path, Path file, FileKind kind, String claimedSha256,
+        boolean trustStatus) {}
+
+    /** Reads for {@code changes}, handing each path's file to {@code to}. */
+    Reads(OwnedFileWatch.Changes changes, BiConsumer<String, Optional<DesiredFile>> to) {
+      this.changes = changes;
+      this.to = to;
     }
-    Manifest.Entry claim = manifest.claimed().get(path);
-    return claim == null ? Optional.empty() : readFile(path, claim, changes)
-        .filter(file -> file.sha256().equals(claim.sha256()));
+
+    void add(String path, Manifest.Entry entry, String claimedSha256) {
+      if (!changes.mustCheck(path)) {
+        DesiredFile unchanged = ownedFiles.lastRead(path, entry.kind());
+        if (unchanged != null) {
+          to.accept(path, Optional.of(unchanged));
+          return;
+        }
+      }
+      pending.add(new Pending(path, resolve(path), entry.kind(), claimedSha256,
+          !changes.named(path)));
+    }
+
+    /** Checks the files not served from memory and hands each on. */
+    void finish() {
+      List<OwnedFileCache.Found> found = fileChecks.map(pending, read -> {
+        try {
+          return ownedFiles.check(read.path(), read.file(), read.kind(), read.trustStatus());
+        } catch (IOException ex) {
+          throw AtomicFiles.failure("cannot read owned file", read.file(), ex);
+        }
+      });
+      for (int i = 0; i < pending.size(); i++) {
+        Pending read = pending.get(i);
+        Optional<DesiredFile> file = ownedFiles.take(read.path(), found.get(i));
+        to.accept(read.path(), read.claimedSha256() == null ? file
+            : file.filter(content -> content.sha256().equals(read.claimedSha256())));
+      }
+    }
   }
 
   /** The last answer of {@link #readOwned()} as the store holds it now (for tests). */
@@ -243,25 +309,6 @@ public final class AtomicFileStore implements ConfigStore {
   private static String folderOf(String path) {
     int slash = path.lastIndexOf('/');
     return slash < 0 ? "" : path.substring(0, slash);
-  }
-
-  /** The owned file at {@code path}; empty if it is gone. */
-  private Optional<DesiredFile> readFile(String path, Manifest.Entry entry,
-      OwnedFileWatch.Changes changes) {
-    if (!changes.mustCheck(path)) {
-      DesiredFile unchanged = ownedFiles.lastRead(path, entry.kind());
-      if (unchanged != null) {
-        return Optional.of(unchanged);
-      }
-    }
-    Path file = resolve(path);
-    try {
-      // listed but gone (removed by hand, or claimed by a write that crashed before writing
-      // it): empty, and the diff will write it again
-      return ownedFiles.read(path, file, entry.kind(), !changes.named(path));
-    } catch (IOException ex) {
-      throw AtomicFiles.failure("cannot read owned file", file, ex);
-    }
   }
 
   @Override

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Maps a list through a CPU-bound function on several threads, results in the input's order.
+ * Maps a list through a CPU-bound function (or one reading files the page cache most likely
+ * holds) on several threads, results in the input's order.
  *
  * <p>The calling thread works too, pulling items from the same counter as the helpers it hands to
  * the executor: a busy executor slows the work down but never stalls it (a helper that has not

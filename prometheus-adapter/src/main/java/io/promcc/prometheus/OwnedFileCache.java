@@ -3,10 +3,13 @@ package io.promcc.prometheus;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,11 +38,23 @@ import java.util.concurrent.TimeUnit;
  * finds the same bytes there, that instance is what {@code readOwned} returns, so comparing it
  * with the planner's (which reuses its instances) needs no byte comparison.
  *
- * <p>Not thread-safe: used by the store's one caller thread.
+ * <p>Not thread-safe: used by the store's one caller thread, except {@link #check}, which
+ * changes nothing and may run on several threads at once while no other method runs.
  */
 final class OwnedFileCache {
   /** How long a file must have been unmodified before its status alone is trusted. */
   static final Duration SETTLE = Duration.ofSeconds(2);
+  /** The largest piece of a file read at once to compare it with the remembered content. */
+  private static final int PIECE = 1 << 20;
+
+  /**
+   * What {@link #check} found: the file's content, null if it is gone; the status its bytes were
+   * read under, null if its status alone showed it unchanged; and the clock's millis just before
+   * the status was read.
+   */
+  record Found(DesiredFile content, PosixFileAttributes status, long checkedAt) {
+    static final Found GONE = new Found(null, null, 0);
+  }
 
   /** A file as read, with its status at that time. */
   private record Cached(Object inode, long size, long modifiedNanos, int mode,
@@ -65,16 +80,6 @@ final class OwnedFileCache {
   }
 
   /**
-   * The owned file at {@code path} ({@code file} on disk) as {@code kind}: from memory if its
-   * status is unchanged since it was read, else read now. Empty if it is gone.
-   *
-   * @throws IOException if it cannot be read
-   */
-  Optional<DesiredFile> read(String path, Path file, FileKind kind) throws IOException {
-    return read(path, file, kind, true);
-  }
-
-  /**
    * The owned file as last read, if its status was checked then and it had settled; null if it
    * must be checked now. With a watch reporting no change since, that is still what is on disk.
    */
@@ -93,40 +98,85 @@ final class OwnedFileCache {
   }
 
   /**
-   * As {@link #read(String, Path, FileKind)}; with {@code trustStatus} false the bytes are read
-   * even if the status is unchanged (a change notification named the file).
+   * What is on disk at {@code path} ({@code file}) as {@code kind}, without remembering it yet:
+   * the remembered content if the file's status is unchanged since it was read (with
+   * {@code trustStatus} false, a change notification named the file, its bytes are read even
+   * then), else its bytes. Bytes equal to the remembered content's are compared piece by piece
+   * and not kept, and that very instance is found. Changes nothing: callers may check several
+   * files at once on different threads, then {@link #take} each finding on the caller's.
+   *
+   * @throws IOException if it cannot be read
    */
-  Optional<DesiredFile> read(String path, Path file, FileKind kind, boolean trustStatus)
-      throws IOException {
+  Found check(String path, Path file, FileKind kind, boolean trustStatus) throws IOException {
+    long checkedAt = clock.millis();
     PosixFileAttributes status;
     try {
       status = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException gone) {
-      forget(path);
-      return Optional.empty();
+      return Found.GONE;
     }
     int mode = AtomicFiles.modeOf(status.permissions());
     Cached cached = byPath.get(path);
-    if (trustStatus && cached != null && cached.content().kind() == kind
-        && cached.unchanged(status, mode)) {
-      return Optional.of(cached.content());
+    boolean same = cached != null && cached.content().kind() == kind;
+    if (trustStatus && same && cached.unchanged(status, mode)) {
+      return new Found(cached.content(), null, checkedAt);
     }
     // status first, bytes after: a change in between makes the next status differ, so the worst
     // case is one read too many
-    byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      if (same && cached.content().mode() == mode && cached.content().size() == status.size()
+          && holds(file, cached.content())) {
+        return new Found(cached.content(), status, checkedAt);
+      }
+      return new Found(DesiredFile.of(kind, Files.readAllBytes(file)).withMode(mode), status,
+          checkedAt);
     } catch (NoSuchFileException gone) {
+      return Found.GONE;
+    }
+  }
+
+  /** Remembers what {@link #check} found at {@code path}; the file, empty if it is gone. */
+  Optional<DesiredFile> take(String path, Found found) {
+    if (found.content() == null) {
       forget(path);
       return Optional.empty();
     }
-    DesiredFile content = cached != null && cached.content().kind() == kind
-        && cached.content().mode() == mode && cached.content().contentEquals(bytes)
-        ? cached.content() : DesiredFile.of(kind, bytes).withMode(mode);
-    boolean settled = nanos(status) < clock.millis() * 1_000_000L - SETTLE.toNanos();
-    put(path, new Cached(status.fileKey(), status.size(), nanos(status), mode, content,
-        settled));
-    return Optional.of(content);
+    PosixFileAttributes status = found.status();
+    if (status != null) {
+      // quiet for SETTLE before its status was read: a later change cannot share its time
+      boolean settled = nanos(status) < found.checkedAt() * 1_000_000L - SETTLE.toNanos();
+      put(path, new Cached(status.fileKey(), status.size(), nanos(status),
+          found.content().mode(), found.content(), settled));
+    }
+    return Optional.of(found.content());
+  }
+
+  /**
+   * Whether {@code file} holds exactly {@code content}'s bytes: read in pieces of at most
+   * {@link #PIECE} bytes, so that checking a large file allocates no copy of it.
+   */
+  static boolean holds(Path file, DesiredFile content) throws IOException {
+    ByteBuffer expected = content.asReadOnlyBuffer();
+    // one byte more than expected fits, so a longer file shows in the first read past the end
+    ByteBuffer piece = ByteBuffer.allocate((int) Math.min(PIECE, expected.remaining() + 1L));
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (true) {
+        piece.clear();
+        if (channel.read(piece) < 0) {
+          return !expected.hasRemaining();
+        }
+        piece.flip();
+        int length = piece.remaining();
+        if (length > expected.remaining()) {
+          return false;
+        }
+        ByteBuffer part = expected.slice().limit(length);
+        if (part.mismatch(piece) >= 0) {
+          return false;
+        }
+        expected.position(expected.position() + length);
+      }
+    }
   }
 
   /**

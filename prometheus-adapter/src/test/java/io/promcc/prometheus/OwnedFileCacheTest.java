@@ -1,0 +1,113 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.FileKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link OwnedFileCache} compares a file with the content it remembers piece by piece, and a
+ * check changes nothing until its finding is taken.
+ */
+class OwnedFileCacheTest {
+  /** Two pieces and a half: a difference in the last piece must show. */
+  private static final int LARGE = (5 << 20) / 2;
+
+  @TempDir Path root;
+
+  private static byte[] bytes(int size) {
+    byte[] out = new byte[size];
+    new Random(size).nextBytes(out);
+    return out;
+  }
+
+  private boolean holds(byte[] onDisk, byte[] remembered) throws IOException {
+    Path file = root.resolve("f");
+    Files.write(file, onDisk);
+    return OwnedFileCache.holds(file, DesiredFile.of(FileKind.CERTIFICATE, remembered));
+  }
+
+  @Test
+  void holdsExactlyTheSameBytes() throws IOException {
+    assertTrue(holds(bytes(2_500), bytes(2_500)));
+    assertTrue(holds(new byte[0], new byte[0]));
+    assertTrue(holds(bytes(LARGE), bytes(LARGE)));
+    assertTrue(holds(bytes(2 << 20), bytes(2 << 20)), "a whole number of pieces");
+  }
+
+  @Test
+  void doesNotHoldBytesThatDifferInAnyPiece() throws IOException {
+    for (int at : new int[] {0, 1 << 20, LARGE - 1}) {
+      byte[] edited = bytes(LARGE);
+      edited[at] ^= 1;
+      assertFalse(holds(edited, bytes(LARGE)), "differs at " + at);
+    }
+  }
+
+  @Test
+  void doesNotHoldALongerOrShorterFile() throws IOException {
+    byte[] content = bytes(2 << 20);
+    assertFalse(holds(Arrays.copyOf(content, content.length + 1), content), "one byte more");
+    assertFalse(holds(Arrays.copyOf(content, content.length - 1), content), "one byte less");
+    assertFalse(holds(new byte[1], new byte[0]));
+    assertFalse(holds(new byte[0], new byte[1]));
+  }
+
+  @Test
+  void aCheckFindsTheRememberedInstanceAndChangesNothingUntilTaken() throws IOException {
+    OwnedFileCache cache = new OwnedFileCache(Clock.systemUTC());
+    DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, bytes(LARGE));
+    Path file = root.resolve("f");
+    Files.write(file, bytes(LARGE));
+    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    cache.written("f", written);
+
+    OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
+
+    assertSame(written, found.content());
+    assertNotNull(found.status(), "the bytes were read");
+    assertTrue(cache.unsettled().contains("f"));
+    assertNull(cache.lastRead("f", FileKind.CERTIFICATE), "nothing taken yet");
+    assertEquals(written, cache.take("f", found).orElseThrow());
+    assertNull(cache.lastRead("f", FileKind.CERTIFICATE), "written just now, so not trusted");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3600)));
+    assertSame(written, cache.take("f", cache.check("f", file, FileKind.CERTIFICATE, true))
+        .orElseThrow());
+    assertSame(written, cache.lastRead("f", FileKind.CERTIFICATE), "settled, so trusted");
+    assertFalse(cache.unsettled().contains("f"));
+  }
+
+  @Test
+  void aCheckOfAFileEditedInPlaceFindsTheNewBytes() throws IOException {
+    OwnedFileCache cache = new OwnedFileCache(Clock.systemUTC());
+    byte[] content = bytes(LARGE);
+    DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, content);
+    byte[] edited = content.clone();
+    edited[LARGE - 1] ^= 1;
+    Path file = root.resolve("f");
+    Files.write(file, edited);
+    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    cache.written("f", written);
+
+    OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
+
+    assertTrue(found.content().contentEquals(edited));
+    Files.delete(file);
+    assertNull(cache.check("f", file, FileKind.CERTIFICATE, true).content(), "gone");
+  }
+}
