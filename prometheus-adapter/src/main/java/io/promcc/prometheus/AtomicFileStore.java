@@ -164,21 +164,28 @@ public final class AtomicFileStore implements ConfigStore {
     Manifest manifest = manifests.read();
     OwnedFileWatch.Changes changes = watch.changes(foldersOf(manifest),
         manifest.owned().size() + manifest.claimed().size());
-    if (lastOwned == null || ownedOf != manifest || changes.all()
-        || !changes.folders().isEmpty()) {
-      SortedMap<String, DesiredFile> out = new TreeMap<>();
-      Reads reads = new Reads(changes, (path, file) -> file.ifPresent(
-          found -> out.put(path, found)));
-      manifest.owned().forEach((path, entry) -> reads.add(path, entry, null));
-      manifest.claimed().forEach((path, entry) -> {
-        if (!manifest.owned().containsKey(path)) {
-          reads.add(path, entry, entry.sha256());
-        }
-      });
-      reads.finish();
-      lastOwned = SortedArrayMap.copyOf(out);
-    } else {
-      lastOwned = updated(lastOwned, manifest, changes);
+    try {
+      if (lastOwned == null || ownedOf != manifest || changes.all()
+          || !changes.folders().isEmpty()) {
+        SortedMap<String, DesiredFile> out = new TreeMap<>();
+        Reads reads = new Reads(changes, (path, file) -> file.ifPresent(
+            found -> out.put(path, found)));
+        manifest.owned().forEach((path, entry) -> reads.add(path, entry, null));
+        manifest.claimed().forEach((path, entry) -> {
+          if (!manifest.owned().containsKey(path)) {
+            reads.add(path, entry, entry.sha256());
+          }
+        });
+        reads.finish();
+        lastOwned = SortedArrayMap.copyOf(out);
+      } else {
+        lastOwned = updated(lastOwned, manifest, changes);
+      }
+    } catch (RuntimeException failed) {
+      // the events this read took are used up: the next read builds its answer anew, and
+      // checks the files this one could not finish (forgotten by Reads) on disk
+      lastOwned = null;
+      throw failed;
     }
     ownedOf = manifest;
     touched.clear();
@@ -255,13 +262,20 @@ public final class AtomicFileStore implements ConfigStore {
 
     /** Checks the files not served from memory and hands each on. */
     void finish() {
-      List<OwnedFileCache.Found> found = fileChecks.map(pending, read -> {
-        try {
-          return ownedFiles.check(read.path(), read.file(), read.kind(), read.trustStatus());
-        } catch (IOException ex) {
-          throw AtomicFiles.failure("cannot read owned file", read.file(), ex);
-        }
-      });
+      List<OwnedFileCache.Found> found;
+      try {
+        found = fileChecks.map(pending, read -> {
+          try {
+            return ownedFiles.check(read.path(), read.file(), read.kind(), read.trustStatus());
+          } catch (IOException ex) {
+            throw AtomicFiles.failure("cannot read owned file", read.file(), ex);
+          }
+        });
+      } catch (RuntimeException failed) {
+        // an event may have named them: not served from memory until checked again
+        pending.forEach(read -> ownedFiles.forget(read.path()));
+        throw failed;
+      }
       for (int i = 0; i < pending.size(); i++) {
         Pending read = pending.get(i);
         Optional<DesiredFile> file = ownedFiles.take(read.path(), found.get(i));

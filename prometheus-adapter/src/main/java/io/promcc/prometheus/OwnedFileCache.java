@@ -2,14 +2,15 @@ package io.promcc.prometheus;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -153,29 +154,30 @@ final class OwnedFileCache {
 
   /**
    * Whether {@code file} holds exactly {@code content}'s bytes: read in pieces of at most
-   * {@link #PIECE} bytes, so that checking a large file allocates no copy of it.
+   * {@link #PIECE} bytes, so that checking a large file allocates no copy of it. Read through
+   * a stream, not a channel: an interrupted caller (a stopping reconcile) still reads the file,
+   * as {@link Files#readAllBytes} does, where a channel would close.
    */
   static boolean holds(Path file, DesiredFile content) throws IOException {
     ByteBuffer expected = content.asReadOnlyBuffer();
     // one byte more than expected fits, so a longer file shows in the first read past the end
-    ByteBuffer piece = ByteBuffer.allocate((int) Math.min(PIECE, expected.remaining() + 1L));
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (true) {
-        piece.clear();
-        if (channel.read(piece) < 0) {
-          return !expected.hasRemaining();
-        }
-        piece.flip();
-        int length = piece.remaining();
-        if (length > expected.remaining()) {
-          return false;
-        }
-        ByteBuffer part = expected.slice().limit(length);
-        if (part.mismatch(piece) >= 0) {
+    byte[] piece = new byte[(int) Math.min(PIECE, expected.remaining() + 1L)];
+    try (InputStream in = new FileInputStream(file.toFile())) {
+      for (int length = in.readNBytes(piece, 0, piece.length); length > 0;
+          length = in.readNBytes(piece, 0, piece.length)) {
+        if (length > expected.remaining()
+            || ByteBuffer.wrap(piece, 0, length).mismatch(expected.slice().limit(length)) >= 0) {
           return false;
         }
         expected.position(expected.position() + length);
       }
+      return !expected.hasRemaining();
+    } catch (FileNotFoundException gone) {
+      // also what the stream throws for a folder or an unreadable file: tell them apart
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw gone;
+      }
+      throw new NoSuchFileException(file.toString());
     }
   }
 

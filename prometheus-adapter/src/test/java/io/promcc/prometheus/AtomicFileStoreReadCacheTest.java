@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
@@ -92,6 +93,20 @@ class AtomicFileStoreReadCacheTest {
     overwriteInPlace(CONFIG, edited, null);
 
     assertEquals(edited, store.readOwned().get(CONFIG).text());
+  }
+
+  /** A reconcile being stopped is interrupted: its read still reads the files. */
+  @Test
+  void readsTheFilesItWroteOnAnInterruptedThread() {
+    Thread.currentThread().interrupt();
+    SortedMap<String, DesiredFile> read;
+    try {
+      read = store.readOwned();
+    } finally {
+      assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+    }
+
+    assertEquals(state.files(), read);
   }
 
   @Test

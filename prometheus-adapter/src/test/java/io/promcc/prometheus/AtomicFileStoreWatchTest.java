@@ -2,10 +2,12 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
@@ -16,11 +18,13 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.Watchable;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +68,31 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     assertEquals(sameLength(original), store.readOwned().get(CONFIG).text());
     assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  /**
+   * A read that fails has taken the events of every file it was checking: the next read must
+   * still see a change only an event showed (the status put back as it was).
+   */
+  @Test
+  void seesAChangeNamedInAReadThatFailed() throws IOException {
+    readUntilTrusted();
+    String original = Files.readString(root.resolve(CONFIG));
+    overwriteInPlace(CONFIG, sameLength(original), HOUR_AGO);
+    Path cert = root.resolve(CERT);
+    byte[] certBytes = Files.readAllBytes(cert);
+    Set<PosixFilePermission> certMode = Files.getPosixFilePermissions(cert);
+    Files.delete(cert);
+    Files.createDirectory(cert);
+
+    assertThrows(ConfigStoreException.class, store::readOwned);
+
+    Files.delete(cert);
+    Files.write(cert, certBytes);
+    Files.setPosixFilePermissions(cert, certMode);
+    SortedMap<String, DesiredFile> read = store.readOwned();
+    assertEquals(sameLength(original), read.get(CONFIG).text());
+    assertEquals(state.files().get(CERT), read.get(CERT));
   }
 
   @Test

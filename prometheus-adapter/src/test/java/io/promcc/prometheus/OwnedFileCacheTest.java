@@ -12,9 +12,9 @@ import io.promcc.core.model.FileKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,28 +68,47 @@ class OwnedFileCacheTest {
     assertFalse(holds(new byte[0], new byte[1]));
   }
 
+  /** The file the store wrote, on disk; its modification time. */
+  private Instant writeOnDisk(DesiredFile written) throws IOException {
+    Path file = root.resolve("f");
+    Files.write(file, written.content());
+    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    return Files.getLastModifiedTime(file).toInstant();
+  }
+
   @Test
   void aCheckFindsTheRememberedInstanceAndChangesNothingUntilTaken() throws IOException {
-    OwnedFileCache cache = new OwnedFileCache(Clock.systemUTC());
     DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, bytes(LARGE));
-    Path file = root.resolve("f");
-    Files.write(file, bytes(LARGE));
-    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    Instant modified = writeOnDisk(written);
+    // long past the file's time: what is taken has settled, and is trusted
+    OwnedFileCache cache =
+        new OwnedFileCache(Clock.fixed(modified.plusSeconds(60), ZoneOffset.UTC));
     cache.written("f", written);
 
-    OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
+    OwnedFileCache.Found found =
+        cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true);
 
     assertSame(written, found.content());
     assertNotNull(found.status(), "the bytes were read");
+    assertNull(cache.lastRead("f", FileKind.CERTIFICATE), "nothing remembered by the check");
     assertTrue(cache.unsettled().contains("f"));
-    assertNull(cache.lastRead("f", FileKind.CERTIFICATE), "nothing taken yet");
-    assertEquals(written, cache.take("f", found).orElseThrow());
-    assertNull(cache.lastRead("f", FileKind.CERTIFICATE), "written just now, so not trusted");
-    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3600)));
-    assertSame(written, cache.take("f", cache.check("f", file, FileKind.CERTIFICATE, true))
-        .orElseThrow());
-    assertSame(written, cache.lastRead("f", FileKind.CERTIFICATE), "settled, so trusted");
+    assertSame(written, cache.take("f", found).orElseThrow());
+    assertSame(written, cache.lastRead("f", FileKind.CERTIFICATE), "taken: settled, trusted");
     assertFalse(cache.unsettled().contains("f"));
+  }
+
+  @Test
+  void aFileCheckedWithinTheSettleTimeOfItsChangeIsCheckedAgain() throws IOException {
+    DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, bytes(2_500));
+    Instant modified = writeOnDisk(written);
+    OwnedFileCache cache = new OwnedFileCache(Clock.fixed(
+        modified.plus(OwnedFileCache.SETTLE).minusMillis(1), ZoneOffset.UTC));
+    cache.written("f", written);
+
+    cache.take("f", cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true));
+
+    assertNull(cache.lastRead("f", FileKind.CERTIFICATE));
+    assertTrue(cache.unsettled().contains("f"));
   }
 
   @Test
