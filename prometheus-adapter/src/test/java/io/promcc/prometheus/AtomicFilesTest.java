@@ -1,13 +1,22 @@
 package io.promcc.prometheus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
   @Test
@@ -28,5 +37,23 @@ class AtomicFilesTest {
     assertThrows(UnsupportedOperationException.class,
         () -> keyMode.add(PosixFilePermission.OTHERS_READ));
     assertEquals(PosixFilePermissions.fromString("rw-------"), AtomicFiles.permissionsOf(0600));
+  }
+
+  @Test
+  void writesAFileLargerThanOnePieceWhole(@TempDir Path root) throws IOException {
+    byte[] bytes = new byte[3 * AtomicFiles.WRITE_PIECE + 5];
+    new Random(7).nextBytes(bytes);
+    ByteBuffer buffer = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    buffer.position(3); // from its position on, as for a view of part of an array
+    Path target = root.resolve("big.yml");
+    Path temp = AtomicFiles.newTempPath(target);
+
+    new AtomicFiles(root, AtomicFileStore.StepHook.NONE).writeTemporary(temp, target, buffer,
+        0640);
+
+    assertArrayEquals(Arrays.copyOfRange(bytes, 3, bytes.length), Files.readAllBytes(temp));
+    assertFalse(buffer.hasRemaining());
+    assertEquals(PosixFilePermissions.fromString("rw-r-----"),
+        Files.getPosixFilePermissions(temp));
   }
 }
