@@ -171,11 +171,8 @@ public final class AtomicFileStore implements ConfigStore {
         Reads reads = new Reads(changes, (path, file) -> file.ifPresent(
             found -> out.put(path, found)));
         manifest.owned().forEach((path, entry) -> reads.add(path, entry, null));
-        manifest.claimed().forEach((path, entry) -> {
-          if (!manifest.owned().containsKey(path)) {
-            reads.add(path, entry, entry.sha256());
-          }
-        });
+        manifest.claimed().keySet().stream().filter(path -> !manifest.owned().containsKey(path))
+            .forEach(path -> reads.add(manifest, path));
         reads.finish();
         lastOwned = SortedArrayMap.copyOf(out);
       } else {
@@ -212,13 +209,7 @@ public final class AtomicFileStore implements ConfigStore {
       }
     });
     for (String path : check) {
-      Manifest.Entry owned = manifest.owned().get(path);
-      Manifest.Entry claim = manifest.claimed().get(path);
-      if (owned != null) {
-        reads.add(path, owned, null);
-      } else if (claim != null) {
-        reads.add(path, claim, claim.sha256());
-      } else {
+      if (!reads.add(manifest, path)) {
         out.remove(path);
       }
     }
@@ -228,9 +219,8 @@ public final class AtomicFileStore implements ConfigStore {
 
   /**
    * One {@link #readOwned()}'s files: those served from memory at once, the others checked on
-   * disk together, on several threads ({@link #fileChecks}) when there are many: after a write
-   * of thousands of files every one of them is read back once. A claimed path counts only
-   * while its file has the claimed hash. A listed file that is gone is empty (removed by hand,
+   * disk together ({@link #fileChecks}). A claimed path counts only while its file has the
+   * claimed hash. A listed file that is gone is empty (removed by hand,
    * or claimed by a write that crashed before writing it), and the diff will write it again.
    */
   private final class Reads {
@@ -246,6 +236,21 @@ public final class AtomicFileStore implements ConfigStore {
     Reads(OwnedFileWatch.Changes changes, BiConsumer<String, Optional<DesiredFile>> to) {
       this.changes = changes;
       this.to = to;
+    }
+
+    /**
+     * Adds {@code path} as {@code manifest} lists it: as owned, else as claimed; false if it
+     * lists it as neither.
+     */
+    boolean add(Manifest manifest, String path) {
+      Manifest.Entry owned = manifest.owned().get(path);
+      Manifest.Entry claim = owned == null ? manifest.claimed().get(path) : null;
+      if (owned != null) {
+        add(path, owned, null);
+      } else if (claim != null) {
+        add(path, claim, claim.sha256());
+      }
+      return owned != null || claim != null;
     }
 
     void add(String path, Manifest.Entry entry, String claimedSha256) {
