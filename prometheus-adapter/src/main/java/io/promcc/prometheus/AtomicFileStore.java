@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,8 +61,9 @@ import java.util.function.BiConsumer;
  * files a change notification named since the last read (see {@link OwnedFileWatch}), and then
  * it updates its last answer for those files and the ones its own changes of the manifest
  * named, instead of building it anew. The files it must look at on disk are checked on as many
- * threads as there are processors, the caller's included: after a write of thousands, every
- * one of them is read back once.
+ * threads as there are processors, the caller's included. A file the store writes is dated a
+ * little before the write, so that its status proves its bytes at once and they are not read
+ * back (see {@link OwnedFileCache}).
  *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
@@ -408,12 +410,14 @@ public final class AtomicFileStore implements ConfigStore {
         files.ensureDirectory(target.getParent());
       }
     }
-    files.writeTemporaryFiles(temps, targets, contents, modes);
+    List<PosixFileAttributes> statuses = files.writeTemporaryFiles(temps, targets, contents,
+        modes, OwnedFileCache.STAMP_AGE);
     Set<Path> touchedDirs = new LinkedHashSet<>();
     for (int i = 0; i < targets.size(); i++) {
       ownedFiles.forget(diff.writes().get(i));
       files.rename(temps.get(i), targets.get(i));
-      ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)));
+      ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)),
+          statuses.get(i));
       touchedDirs.add(targets.get(i).getParent());
     }
     for (String path : diff.deletes()) {

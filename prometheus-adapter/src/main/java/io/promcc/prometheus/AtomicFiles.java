@@ -17,7 +17,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
@@ -32,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The atomic-write primitives of {@link AtomicFileStore}: a temporary file in the target's folder,
@@ -91,8 +97,20 @@ final class AtomicFiles {
 
   /** Creates {@code temp} (it must not exist) with the buffer's remaining bytes, fsynced. */
   void writeTemporary(Path temp, Path target, ByteBuffer buffer, int mode) {
+    writeTemporary(temp, target, buffer, mode, null);
+  }
+
+  /**
+   * As {@link #writeTemporary(Path, Path, ByteBuffer, int)}, and with {@code age} not null the
+   * file's modification time is set {@code age} before the one the file system gave the write
+   * (both times the file system's own). Returns the file's status then, which a rename keeps;
+   * null if the file system did not take the earlier time, or without {@code age}.
+   */
+  PosixFileAttributes writeTemporary(Path temp, Path target, ByteBuffer buffer, int mode,
+      Duration age) {
     Set<PosixFilePermission> perms = permissionsOf(mode);
     try {
+      long stamp = Long.MAX_VALUE;
       try (FileChannel channel = FileChannel.open(temp, CREATE_NEW_FILE,
           ATTRIBUTES.get(mode & 0777))) {
         // in pieces: the channel copies a heap buffer through a temporary native one of its
@@ -105,9 +123,24 @@ final class AtomicFiles {
         }
         // the umask may have removed bits at creation; set exactly what was asked
         Files.setPosixFilePermissions(temp, perms);
+        if (age != null) {
+          BasicFileAttributeView times = Files.getFileAttributeView(temp,
+              BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+          BasicFileAttributes written = times.readAttributes();
+          stamp = nanos(written.lastModifiedTime()) - age.toNanos();
+          times.setTimes(FileTime.from(stamp, TimeUnit.NANOSECONDS),
+              written.lastAccessTime(), null);
+        }
         channel.force(true);
       }
       hook.reached(Step.TEMP_WRITTEN, target);
+      if (age == null) {
+        return null;
+      }
+      PosixFileAttributes status = Files.readAttributes(temp, PosixFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      // a file system may store a coarser time, never a later one if it took the stamp
+      return nanos(status.lastModifiedTime()) <= stamp ? status : null;
     } catch (IOException e) {
       deleteQuietly(temp, e);
       throw failure("cannot write", target, e);
@@ -178,17 +211,21 @@ final class AtomicFiles {
 
   /**
    * Writes the temporary files concurrently (fsync is the slow part, and concurrent fsyncs share
-   * journal commits). On an I/O failure the finished temporary files are removed and nothing has
-   * been renamed; any other throwable propagates as in a crash.
+   * journal commits), each dated {@code age} back as {@link #writeTemporary(Path, Path,
+   * ByteBuffer, int, Duration)} does, and returns their statuses in order (an element null where
+   * the file system did not take the time). On an I/O failure the finished temporary files are
+   * removed and nothing has been renamed; any other throwable propagates as in a crash.
    */
-  void writeTemporaryFiles(List<Path> temps, List<Path> targets, List<ByteBuffer> contents,
-      List<Integer> modes) {
+  List<PosixFileAttributes> writeTemporaryFiles(List<Path> temps, List<Path> targets,
+      List<ByteBuffer> contents, List<Integer> modes, Duration age) {
     int n = targets.size();
+    List<PosixFileAttributes> statuses = new ArrayList<>(n);
     if (n <= 1) {
       for (int i = 0; i < n; i++) {
-        writeTemporary(temps.get(i), targets.get(i), contents.get(i), modes.get(i));
+        statuses.add(writeTemporary(temps.get(i), targets.get(i), contents.get(i), modes.get(i),
+            age));
       }
-      return;
+      return statuses;
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, WRITE_THREADS), runnable -> {
       Thread thread = new Thread(runnable, "promcc-file-store-write");
@@ -196,16 +233,16 @@ final class AtomicFiles {
       return thread;
     });
     try {
-      List<Future<?>> futures = new ArrayList<>(n);
+      List<Future<PosixFileAttributes>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int index = i;
         futures.add(pool.submit(() -> writeTemporary(temps.get(index), targets.get(index),
-            contents.get(index), modes.get(index))));
+            contents.get(index), modes.get(index), age)));
       }
       Throwable failure = null;
-      for (Future<?> future : futures) {
+      for (Future<PosixFileAttributes> future : futures) {
         try {
-          future.get();
+          statuses.add(future.get());
         } catch (ExecutionException e) {
           failure = failure == null ? e.getCause() : failure;
         } catch (InterruptedException e) {
@@ -226,6 +263,7 @@ final class AtomicFiles {
         throw new ConfigStoreException("cannot write files to " + Quoting.quote(root.toString())
             + ": " + failure, failure);
       }
+      return statuses;
     } finally {
       pool.shutdownNow();
     }
@@ -297,6 +335,10 @@ final class AtomicFiles {
         }
       }
     }
+  }
+
+  private static long nanos(FileTime time) {
+    return time.to(TimeUnit.NANOSECONDS);
   }
 
   static ConfigStoreException failure(String what, Path path, IOException cause) {

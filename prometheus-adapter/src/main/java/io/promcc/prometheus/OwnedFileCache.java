@@ -35,9 +35,16 @@ import java.util.concurrent.TimeUnit;
  * not change them; so, as git does for its index, a file modified less than {@link #SETTLE}
  * before it was read is read again next time, until it has been quiet that long.
  *
- * <p>A file the store wrote is remembered as the very {@link DesiredFile} it wrote: once a read
- * finds the same bytes there, that instance is what {@code readOwned} returns, so comparing it
- * with the planner's (which reuses its instances) needs no byte comparison.
+ * <p>A file the store wrote is remembered as the very {@link DesiredFile} it wrote, which is what
+ * {@code readOwned} returns while the file holds those bytes, so comparing it with the planner's
+ * (which reuses its instances) needs no byte comparison. The store dates each file it writes
+ * {@link #STAMP_AGE} before the time the file system gave the write (see
+ * {@link AtomicFiles#writeTemporary(Path, Path, ByteBuffer, int, Duration)}); any later change
+ * of the bytes gives the file the file system's time then, which is later still (also on a file
+ * system that keeps times to the second or two), so the status the write left proves the bytes
+ * from the start: they are not read back, and a write of 40,000 files is not followed by a
+ * read of 40,000 files. Where the file system did not take the earlier time, the bytes are
+ * checked once, at the next read.
  *
  * <p>Not thread-safe: used by the store's one caller thread, except {@link #check}, which
  * changes nothing and may run on several threads at once while no other method runs.
@@ -45,6 +52,11 @@ import java.util.concurrent.TimeUnit;
 final class OwnedFileCache {
   /** How long a file must have been unmodified before its status alone is trusted. */
   static final Duration SETTLE = Duration.ofSeconds(2);
+  /**
+   * How long before the file system's time of a write the store dates the file it wrote: more
+   * than the coarsest time any file system keeps (2 s), and settled by {@link #SETTLE} at once.
+   */
+  static final Duration STAMP_AGE = SETTLE.plusSeconds(1);
   /** The largest piece of a file read at once to compare it with the remembered content. */
   private static final int PIECE = 1 << 20;
 
@@ -182,11 +194,17 @@ final class OwnedFileCache {
   }
 
   /**
-   * Remembers that the store just wrote {@code content} to {@code path}: the next read checks
-   * the bytes once (the status alone is not trusted yet) and then returns this instance.
+   * Remembers that the store just wrote {@code content} to {@code path}, leaving the file with
+   * {@code status} dated {@link #STAMP_AGE} back: from now on that status alone is trusted.
+   * Without it ({@code status} null: the file system did not take the date), or if it does not
+   * show the written size and mode, the next read checks the bytes once.
    */
-  void written(String path, DesiredFile content) {
-    put(path, new Cached(null, -1, -1, content.mode(), content, false));
+  void written(String path, DesiredFile content, PosixFileAttributes status) {
+    boolean dated = status != null && status.size() == content.size()
+        && AtomicFiles.modeOf(status.permissions()) == content.mode();
+    put(path, dated
+        ? new Cached(status.fileKey(), status.size(), nanos(status), content.mode(), content, true)
+        : new Cached(null, -1, -1, content.mode(), content, false));
   }
 
   private void put(String path, Cached cached) {

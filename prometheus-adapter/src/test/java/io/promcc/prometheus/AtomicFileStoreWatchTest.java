@@ -19,6 +19,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.Watchable;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -352,17 +353,31 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     }
   }
 
+  @Test
+  @Override
+  void trustsTheStatusOfAFileItJustWroteAlone() throws IOException {
+    // with the watch, an edit that puts the status the write left back is still an event
+    String original = Files.readString(root.resolve(CONFIG));
+    overwriteInPlace(CONFIG, sameLength(original), Files.getLastModifiedTime(root.resolve(CONFIG)));
+
+    assertEquals(sameLength(original), store.readOwned().get(CONFIG).text());
+  }
+
+  /** The file system's watch services passing on the fence's events only. */
+  private static OwnedFileWatch.Watcher fenceOnly() {
+    return filtering(events -> events.stream().filter(e ->
+        e.context() instanceof Path path && path.toString().equals(OwnedFileWatch.FENCE))
+        .toList());
+  }
+
   /**
    * With no event but the fence's (as for changes no notification reports), an answer updated
-   * from the last one still follows the store's own changes (the files it wrote and those it
-   * deleted, which its changes of the manifest name) and, as a full pass does, a change of a
-   * file whose status is not trusted yet.
+   * from the last one still follows the store's own changes: the files it wrote and those it
+   * deleted, which its changes of the manifest name.
    */
   @Test
   void anUpdatedAnswerFollowsTheStoresOwnChangesWithoutTheirEvents() throws IOException {
-    store = watched(root, filtering(events -> events.stream().filter(e ->
-        e.context() instanceof Path path && path.toString().equals(OwnedFileWatch.FENCE))
-        .toList()));
+    store = watched(root, fenceOnly());
     readUntilTrusted();
     long fullPasses = store.fullStatusPasses();
     SortedMap<String, DesiredFile> files = new TreeMap<>(state.files());
@@ -371,13 +386,33 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     store.write(withB, FileDiff.between(withB, store.readOwned()));
     assertEquals(withB.files(), store.readOwned(), "after a write adding b");
-    // as a full pass does, the status of a file modified just before it was read is checked
-    // until it has settled
-    Files.writeString(root.resolve(CONFIG), "edited\n");
-    assertEquals("edited\n", store.readOwned().get(CONFIG).text(), "after an edit");
     store.write(state, FileDiff.between(state, store.readOwned()));
     assertEquals(state.files(), store.readOwned(), "after a write deleting b");
     assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
+  }
+
+  /**
+   * With no event but the fence's, a file a full pass found modified just before it read it is
+   * checked by every read until it has settled, as without a watch: a second change in the
+   * same clock tick, keeping the size, shows.
+   */
+  @Test
+  void checksAFileFoundJustModifiedUntilItSettles() throws IOException {
+    store = watched(root, fenceOnly());
+    readUntilTrusted();
+    String first = sameLength(Files.readString(root.resolve(CONFIG)));
+    // modified, by the store's clock, right when the next full pass reads it
+    FileTime then = FileTime.from(clock.instant().plus(OwnedFileWatch.RESYNC));
+    overwriteInPlace(CONFIG, first, then);
+    clock.advance(OwnedFileWatch.RESYNC);
+    assertEquals(first, store.readOwned().get(CONFIG).text());
+    assertEquals(OwnedFileWatch.FullPass.RESYNC, store.lastFullStatusPass());
+    long fullPasses = store.fullStatusPasses();
+    String second = first.substring(0, first.length() - 2) + "%\n";
+    overwriteInPlace(CONFIG, second, then);
+
+    assertEquals(second, store.readOwned().get(CONFIG).text());
+    assertEquals(fullPasses, store.fullStatusPasses(), "not in a full pass");
   }
 
   /** The file system's watch services, each key's events passed through {@code filter}. */

@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +61,34 @@ class AtomicFilesTest {
     assertFalse(buffer.hasRemaining());
     assertEquals(PosixFilePermissions.fromString("rw-r-----"),
         Files.getPosixFilePermissions(temp));
+  }
+
+  private static long modified(Path file) throws IOException {
+    return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+  }
+
+  @Test
+  void datesAWrittenFileBeforeTheFileSystemsTimeOfTheWrite(@TempDir Path root)
+      throws IOException {
+    Duration age = OwnedFileCache.STAMP_AGE;
+    Path target = root.resolve("a.yml");
+    Path temp = AtomicFiles.newTempPath(target);
+    Files.writeString(root.resolve("before"), "x");
+
+    PosixFileAttributes status = new AtomicFiles(root, AtomicFileStore.StepHook.NONE)
+        .writeTemporary(temp, target, ByteBuffer.wrap(new byte[] {1, 2, 3}), 0600, age);
+    Files.writeString(root.resolve("after"), "x");
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+
+    // the file system's times only: the write came between "before" and "after"
+    long dated = status.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    assertTrue(modified(root.resolve("after")) - dated >= age.toNanos());
+    assertTrue(modified(root.resolve("before")) - dated <= age.toNanos());
+    PosixFileAttributes renamed = Files.readAttributes(target, PosixFileAttributes.class,
+        LinkOption.NOFOLLOW_LINKS);
+    assertEquals(status.fileKey(), renamed.fileKey());
+    assertEquals(status.lastModifiedTime(), renamed.lastModifiedTime(), "kept by the rename");
+    assertEquals(3, renamed.size());
+    assertEquals(0600, AtomicFiles.modeOf(renamed.permissions()));
   }
 }

@@ -11,7 +11,10 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -83,7 +86,7 @@ class OwnedFileCacheTest {
     // long past the file's time: what is taken has settled, and is trusted
     OwnedFileCache cache =
         new OwnedFileCache(Clock.fixed(modified.plusSeconds(60), ZoneOffset.UTC));
-    cache.written("f", written);
+    cache.written("f", written, null);
 
     OwnedFileCache.Found found =
         cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true);
@@ -103,12 +106,48 @@ class OwnedFileCacheTest {
     Instant modified = writeOnDisk(written);
     OwnedFileCache cache = new OwnedFileCache(Clock.fixed(
         modified.plus(OwnedFileCache.SETTLE).minusMillis(1), ZoneOffset.UTC));
-    cache.written("f", written);
+    cache.written("f", written, null);
 
     cache.take("f", cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true));
 
     assertNull(cache.lastRead("f", FileKind.CERTIFICATE));
     assertTrue(cache.unsettled().contains("f"));
+  }
+
+  /** The status of the file {@code written} is on disk as, dated as the store dates it. */
+  private PosixFileAttributes dated(DesiredFile written) throws IOException {
+    Path file = root.resolve("f");
+    Instant modified = writeOnDisk(written);
+    Files.setLastModifiedTime(file, FileTime.from(modified.minus(OwnedFileCache.STAMP_AGE)));
+    return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Test
+  void trustsTheStatusADatedWriteLeftAtOnce() throws IOException {
+    DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, bytes(2_500));
+    // a clock long before the file's time: trusted by the date, not by the settle time
+    OwnedFileCache cache = new OwnedFileCache(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    cache.written("f", written, dated(written));
+
+    assertSame(written, cache.lastRead("f", FileKind.CERTIFICATE));
+    assertFalse(cache.unsettled().contains("f"));
+    OwnedFileCache.Found found = cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true);
+    assertSame(written, found.content());
+    assertNull(found.status(), "the status alone was trusted: no bytes read");
+    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, false).status(),
+        "an event named the file: its bytes are read");
+  }
+
+  @Test
+  void checksTheBytesOnceWhereTheStatusDoesNotShowTheWrite() throws IOException {
+    DesiredFile written = DesiredFile.of(FileKind.CERTIFICATE, bytes(2_500));
+    DesiredFile other = DesiredFile.of(FileKind.CERTIFICATE, bytes(2_501));
+    OwnedFileCache cache = new OwnedFileCache(Clock.systemUTC());
+    cache.written("f", written, dated(other));
+
+    assertNull(cache.lastRead("f", FileKind.CERTIFICATE));
+    assertTrue(cache.unsettled().contains("f"));
+    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true).status());
   }
 
   @Test
@@ -121,7 +160,7 @@ class OwnedFileCacheTest {
     Path file = root.resolve("f");
     Files.write(file, edited);
     Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
-    cache.written("f", written);
+    cache.written("f", written, null);
 
     OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
 
