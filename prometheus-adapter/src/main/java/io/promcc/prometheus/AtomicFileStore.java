@@ -652,6 +652,9 @@ public final class AtomicFileStore implements ConfigStore {
   }
 
   private Manifest.Entry currentEntry(Path file, Manifest.Entry want) {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null; // gone, or not a file the store wrote (never opened: a FIFO would block)
+    }
     try {
       byte[] bytes = Files.readAllBytes(file);
       int mode = AtomicFiles.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));

@@ -115,8 +115,10 @@ final class OwnedFileCache {
    * the remembered content if the file's status is unchanged since it was read (with
    * {@code trustStatus} false, a change notification named the file, its bytes are read even
    * then), else its bytes. Bytes equal to the remembered content's are compared piece by piece
-   * and not kept, and that very instance is found. Changes nothing: callers may check several
-   * files at once on different threads, then {@link #take} each finding on the caller's.
+   * and not kept, and that very instance is found. Anything but a file or a folder there (a
+   * FIFO, a socket, a device, a link) is not the store's file: found gone, without opening it.
+   * Changes nothing: callers may check several files at once on different threads, then
+   * {@link #take} each finding on the caller's.
    *
    * @throws IOException if it cannot be read
    */
@@ -126,6 +128,11 @@ final class OwnedFileCache {
     try {
       status = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException gone) {
+      return Found.GONE;
+    }
+    if (status.isOther() || status.isSymbolicLink()) {
+      // not a file the store wrote, and opening a FIFO (or a link to one) to read it waits for
+      // a writer: missing, so the next write puts the file back (a folder fails the read below)
       return Found.GONE;
     }
     int mode = AtomicFiles.modeOf(status.permissions());

@@ -40,6 +40,12 @@ final class RollbackArchive {
     if (Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      // a FIFO or a link put there since the write: never linked or opened (a read would wait)
+      throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
+          + " for rollback: it is no longer a file the controller wrote");
+    }
     try {
       try {
         Files.createLink(object, source);
@@ -71,6 +77,10 @@ final class RollbackArchive {
     Path object = dir.resolve(sha256);
     byte[] bytes;
     try {
+      if (!Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)
+          && Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("not a file"); // never opened: a FIFO would wait for a writer
+      }
       bytes = Files.readAllBytes(object);
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot restore " + Quoting.quote(path)

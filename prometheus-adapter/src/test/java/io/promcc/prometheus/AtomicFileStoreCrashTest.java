@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredFile;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -389,6 +391,37 @@ class AtomicFileStoreCrashTest {
     SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
     expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
     assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
+  }
+
+  /**
+   * A FIFO put where the store's config was while a crash left a write in doubt: settling the
+   * doubt never opens it (a reader would wait for a writer), takes it for someone else's, and
+   * the write refuses to replace it, naming it, until it is removed.
+   */
+  @Test
+  void settlingACrashedWriteNeverOpensAFifoAtAnOwnedPath() throws Exception {
+    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
+    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
+    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
+    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
+      if (step == AtomicFileStore.Step.RENAMED) {
+        throw new SimulatedCrash();
+      }
+    });
+    assertThrows(SimulatedCrash.class,
+        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    Path config = tmp.resolve("prometheus.yml");
+    Files.delete(config);
+    AtomicFileStoreReadCacheTest.mkfifo(config);
+    AtomicFileStore restarted = new AtomicFileStore(tmp);
+
+    UnownedFilesException refused = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> assertThrows(UnownedFilesException.class, () -> write(restarted, newState)));
+
+    assertTrue(refused.getMessage().contains("prometheus.yml"), refused.getMessage());
+    Files.delete(config);
+    write(restarted, newState);
+    assertEquals(newState.files(), restarted.readOwned());
   }
 
   /**

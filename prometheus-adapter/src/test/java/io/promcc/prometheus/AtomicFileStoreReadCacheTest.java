@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredFile;
@@ -13,14 +14,17 @@ import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +69,12 @@ class AtomicFileStoreReadCacheTest {
     if (modified != null) {
       Files.setLastModifiedTime(file, modified);
     }
+  }
+
+  /** Makes a FIFO (a named pipe) at {@code path}. */
+  static void mkfifo(Path path) throws IOException, InterruptedException {
+    Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    assertTrue(mkfifo.waitFor(60, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
   }
 
   static String sameLength(String text) {
@@ -185,6 +195,26 @@ class AtomicFileStoreReadCacheTest {
 
     assertEquals(original, store.readOwned().get(CONFIG).text());
     assertEquals(sameLength(original), new AtomicFileStore(root).readOwned().get(CONFIG).text());
+  }
+
+  /**
+   * A FIFO at an owned path is not the store's file, and opening it to read would wait for a
+   * writer that never comes: the read takes the file for missing, and the write puts it back.
+   */
+  @Test
+  void takesAFifoAtAnOwnedPathForAMissingFile() throws Exception {
+    Path config = root.resolve(CONFIG);
+    Files.delete(config);
+    mkfifo(config);
+
+    SortedMap<String, DesiredFile> read =
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> store.readOwned());
+
+    assertFalse(read.containsKey(CONFIG));
+    assertTrue(read.containsKey(CERT));
+    store.write(state, FileDiff.between(state, read));
+    assertTrue(Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS));
+    assertEquals(state.files(), store.readOwned());
   }
 
   /** Someone else writes the manifest anew without a file (and removes its journal). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
@@ -26,8 +27,10 @@ import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,6 +335,41 @@ class AtomicFileStoreTest {
     ConfigStoreException e = assertThrows(ConfigStoreException.class, store::restoreLastVerified);
     assertTrue(e.getMessage().contains("was modified"), e.getMessage());
     assertEquals("bad: 1\n", Files.readString(tmp.resolve("prometheus.yml")));
+  }
+
+  /** A FIFO is never opened: a read would wait for a writer that never comes. */
+  @Test
+  void refusesToRestoreARollbackCopyReplacedByAFifo() throws Exception {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    Path object = goodVerifiedThenBadWritten(store);
+    Files.delete(object);
+    AtomicFileStoreReadCacheTest.mkfifo(object);
+
+    ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> assertThrows(ConfigStoreException.class, store::restoreLastVerified));
+
+    assertTrue(e.getMessage().contains("rollback copy is unreadable"), e.getMessage());
+    assertEquals("bad: 1\n", Files.readString(tmp.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void refusesToKeepAFifoPutAtAnOwnedPathForRollback() throws Exception {
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState good = stateWith("good: 1\n", Map.of());
+    write(store, good);
+    Path config = tmp.resolve("prometheus.yml");
+    Files.delete(config);
+    AtomicFileStoreReadCacheTest.mkfifo(config);
+
+    ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> assertThrows(ConfigStoreException.class,
+            () -> store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH))));
+
+    assertTrue(e.getMessage().contains("cannot keep \"prometheus.yml\" for rollback"),
+        e.getMessage());
+    assertTrue(store.lastVerified().isEmpty());
+    write(store, good); // the read takes the FIFO for a missing file: written again
+    assertTrue(Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS));
   }
 
   @Test
