@@ -61,9 +61,8 @@ import java.util.function.BiConsumer;
  * files a change notification named since the last read (see {@link OwnedFileWatch}), and then
  * it updates its last answer for those files and the ones its own changes of the manifest
  * named, instead of building it anew. The files it must look at on disk are checked on as many
- * threads as there are processors, the caller's included. A file the store writes is dated a
- * little before the write, so that its status proves its bytes at once and they are not read
- * back (see {@link OwnedFileCache}).
+ * threads as there are processors, the caller's included; the files a write replaced are not
+ * read back (see {@link OwnedFileCache}).
  *
  * <p>The last verified file set is kept for rollback in {@value #VERIFIED_DIR} (see
  * {@link RollbackArchive}).
@@ -410,31 +409,38 @@ public final class AtomicFileStore implements ConfigStore {
         files.ensureDirectory(target.getParent());
       }
     }
-    List<PosixFileAttributes> statuses = files.writeTemporaryFiles(temps, targets, contents,
-        modes, OwnedFileCache.STAMP_AGE);
-    Set<Path> touchedDirs = new LinkedHashSet<>();
-    for (int i = 0; i < targets.size(); i++) {
-      ownedFiles.forget(diff.writes().get(i));
-      files.rename(temps.get(i), targets.get(i));
-      ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)),
-          statuses.get(i));
-      touchedDirs.add(targets.get(i).getParent());
-    }
-    for (String path : diff.deletes()) {
-      Path target = resolve(path);
-      ownedFiles.forget(path);
-      files.delete(target);
-      touchedDirs.add(target.getParent());
-    }
-    touchedDirs.forEach(files::fsyncDirectory);
+    try {
+      List<PosixFileAttributes> statuses = files.writeTemporaryFiles(temps, targets, contents,
+          modes, OwnedFileCache.STAMP_AGE);
+      Set<Path> touchedDirs = new LinkedHashSet<>();
+      for (int i = 0; i < targets.size(); i++) {
+        ownedFiles.forget(diff.writes().get(i));
+        files.rename(temps.get(i), targets.get(i));
+        ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)),
+            statuses.get(i));
+        touchedDirs.add(targets.get(i).getParent());
+      }
+      for (String path : diff.deletes()) {
+        Path target = resolve(path);
+        ownedFiles.forget(path);
+        files.delete(target);
+        touchedDirs.add(target.getParent());
+      }
+      touchedDirs.forEach(files::fsyncDirectory);
 
-    Manifest.Change.Builder outcome = Manifest.Change.builder();
-    for (String path : diff.writes()) {
-      outcome.owned(path, entryOf(desired.files().get(path)));
+      Manifest.Change.Builder outcome = Manifest.Change.builder();
+      for (String path : diff.writes()) {
+        outcome.owned(path, entryOf(desired.files().get(path)));
+      }
+      // the deleted paths' claims go with the others; the temporary files were all renamed
+      Manifest after = commit(during, renamedAll(outcome.settled(), temps).build());
+      followWrite(after, diff, desired);
+    } catch (RuntimeException failed) {
+      // the files replaced before the failure are trusted as written: the next read builds its
+      // answer anew, not from the last one and the manifest's changes
+      lastOwned = null;
+      throw failed;
     }
-    // the deleted paths' claims go with the others; the temporary files were all renamed
-    Manifest after = commit(during, renamedAll(outcome.settled(), temps).build());
-    followWrite(after, diff, desired);
   }
 
   /**

@@ -101,10 +101,10 @@ final class AtomicFiles {
   }
 
   /**
-   * As {@link #writeTemporary(Path, Path, ByteBuffer, int)}, and with {@code age} not null the
-   * file's modification time is set {@code age} before the one the file system gave the write
-   * (both times the file system's own). Returns the file's status then, which a rename keeps;
-   * null if the file system did not take the earlier time, or without {@code age}.
+   * As {@link #writeTemporary(Path, Path, ByteBuffer, int)}; with {@code age}, the file is then
+   * dated {@code age} before the modification time the file system gave the write (why: see
+   * {@link OwnedFileCache}), and its status returned, which a rename keeps. Null without
+   * {@code age}, or if the file system did not take the date.
    */
   PosixFileAttributes writeTemporary(Path temp, Path target, ByteBuffer buffer, int mode,
       Duration age) {
@@ -127,7 +127,7 @@ final class AtomicFiles {
           BasicFileAttributeView times = Files.getFileAttributeView(temp,
               BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
           BasicFileAttributes written = times.readAttributes();
-          stamp = nanos(written.lastModifiedTime()) - age.toNanos();
+          stamp = modifiedNanos(written) - age.toNanos();
           times.setTimes(FileTime.from(stamp, TimeUnit.NANOSECONDS),
               written.lastAccessTime(), null);
         }
@@ -140,7 +140,7 @@ final class AtomicFiles {
       PosixFileAttributes status = Files.readAttributes(temp, PosixFileAttributes.class,
           LinkOption.NOFOLLOW_LINKS);
       // a file system may store a coarser time, never a later one if it took the stamp
-      return nanos(status.lastModifiedTime()) <= stamp ? status : null;
+      return modifiedNanos(status) <= stamp ? status : null;
     } catch (IOException e) {
       deleteQuietly(temp, e);
       throw failure("cannot write", target, e);
@@ -211,10 +211,10 @@ final class AtomicFiles {
 
   /**
    * Writes the temporary files concurrently (fsync is the slow part, and concurrent fsyncs share
-   * journal commits), each dated {@code age} back as {@link #writeTemporary(Path, Path,
-   * ByteBuffer, int, Duration)} does, and returns their statuses in order (an element null where
-   * the file system did not take the time). On an I/O failure the finished temporary files are
-   * removed and nothing has been renamed; any other throwable propagates as in a crash.
+   * journal commits), each dated {@code age} back, and returns their statuses in order, as
+   * {@link #writeTemporary(Path, Path, ByteBuffer, int, Duration)} does. On an I/O failure the
+   * finished temporary files are removed and nothing has been renamed; any other throwable
+   * propagates as in a crash.
    */
   List<PosixFileAttributes> writeTemporaryFiles(List<Path> temps, List<Path> targets,
       List<ByteBuffer> contents, List<Integer> modes, Duration age) {
@@ -337,8 +337,9 @@ final class AtomicFiles {
     }
   }
 
-  private static long nanos(FileTime time) {
-    return time.to(TimeUnit.NANOSECONDS);
+  /** The modification time of a file with {@code status}, in nanoseconds since the epoch. */
+  static long modifiedNanos(BasicFileAttributes status) {
+    return status.lastModifiedTime().to(TimeUnit.NANOSECONDS);
   }
 
   static ConfigStoreException failure(String what, Path path, IOException cause) {

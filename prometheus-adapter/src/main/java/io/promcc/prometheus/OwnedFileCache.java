@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The owned files as last read from disk, reused while a file's status is unchanged: at 10,000
@@ -43,8 +42,10 @@ import java.util.concurrent.TimeUnit;
  * of the bytes gives the file the file system's time then, which is later still (also on a file
  * system that keeps times to the second or two), so the status the write left proves the bytes
  * from the start: they are not read back, and a write of 40,000 files is not followed by a
- * read of 40,000 files. Where the file system did not take the earlier time, the bytes are
- * checked once, at the next read.
+ * read of 40,000 files (an event naming the file still has them read). Where the file system did
+ * not take the date, the bytes are checked once, at the next read. As with {@link #SETTLE}, a
+ * clock set back by more than that between the write and a change could let the change share
+ * the status.
  *
  * <p>Not thread-safe: used by the store's one caller thread, except {@link #check}, which
  * changes nothing and may run on several threads at once while no other method runs.
@@ -53,8 +54,8 @@ final class OwnedFileCache {
   /** How long a file must have been unmodified before its status alone is trusted. */
   static final Duration SETTLE = Duration.ofSeconds(2);
   /**
-   * How long before the file system's time of a write the store dates the file it wrote: more
-   * than the coarsest time any file system keeps (2 s), and settled by {@link #SETTLE} at once.
+   * How far back the store dates a file it writes: more than the coarsest time a file system
+   * keeps (2 s).
    */
   static final Duration STAMP_AGE = SETTLE.plusSeconds(1);
   /** The largest piece of a file read at once to compare it with the remembered content. */
@@ -72,6 +73,12 @@ final class OwnedFileCache {
   /** A file as read, with its status at that time. */
   private record Cached(Object inode, long size, long modifiedNanos, int mode,
       DesiredFile content, boolean settled) {
+    /** {@code content} as found under {@code status}. */
+    static Cached of(PosixFileAttributes status, DesiredFile content, boolean settled) {
+      return new Cached(status.fileKey(), status.size(), AtomicFiles.modifiedNanos(status),
+          content.mode(), content, settled);
+    }
+
     /** Whether {@link #lastRead} may serve it. */
     boolean trusted() {
       return settled && inode != null;
@@ -79,7 +86,7 @@ final class OwnedFileCache {
 
     boolean unchanged(PosixFileAttributes now, int nowMode) {
       return settled && Objects.equals(inode, now.fileKey()) && size == now.size()
-          && modifiedNanos == nanos(now) && mode == nowMode;
+          && modifiedNanos == AtomicFiles.modifiedNanos(now) && mode == nowMode;
     }
   }
 
@@ -164,9 +171,9 @@ final class OwnedFileCache {
     PosixFileAttributes status = found.status();
     if (status != null) {
       // quiet for SETTLE before its status was read: a later change cannot share its time
-      boolean settled = nanos(status) < found.checkedAt() * 1_000_000L - SETTLE.toNanos();
-      put(path, new Cached(status.fileKey(), status.size(), nanos(status),
-          found.content().mode(), found.content(), settled));
+      boolean settled = AtomicFiles.modifiedNanos(status)
+          < found.checkedAt() * 1_000_000L - SETTLE.toNanos();
+      put(path, Cached.of(status, found.content(), settled));
     }
     return Optional.of(found.content());
   }
@@ -201,16 +208,14 @@ final class OwnedFileCache {
   }
 
   /**
-   * Remembers that the store just wrote {@code content} to {@code path}, leaving the file with
-   * {@code status} dated {@link #STAMP_AGE} back: from now on that status alone is trusted.
-   * Without it ({@code status} null: the file system did not take the date), or if it does not
-   * show the written size and mode, the next read checks the bytes once.
+   * Remembers that the store just wrote {@code content} to {@code path}, leaving the file dated
+   * with {@code status}, which is trusted from now on; without it (null), or if it does not show
+   * the written size and mode, the next read checks the bytes once.
    */
   void written(String path, DesiredFile content, PosixFileAttributes status) {
     boolean dated = status != null && status.size() == content.size()
         && AtomicFiles.modeOf(status.permissions()) == content.mode();
-    put(path, dated
-        ? new Cached(status.fileKey(), status.size(), nanos(status), content.mode(), content, true)
+    put(path, dated ? Cached.of(status, content, true)
         : new Cached(null, -1, -1, content.mode(), content, false));
   }
 
@@ -235,7 +240,4 @@ final class OwnedFileCache {
     unsettled.retainAll(owned);
   }
 
-  private static long nanos(PosixFileAttributes status) {
-    return status.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-  }
 }

@@ -99,9 +99,10 @@ class AtomicFileStoreReadCacheTest {
   @Test
   void seesASecondEditInPlaceInTheClockTickOfTheFirst() throws IOException {
     String first = sameLength(Files.readString(root.resolve(CONFIG)));
-    overwriteInPlace(CONFIG, first, null);
-    FileTime edited = Files.getLastModifiedTime(root.resolve(CONFIG));
-    // modified just now: read, but its status is not trusted yet
+    // modified later than any read now: read, but its status is not trusted yet, however long
+    // the read takes to come
+    FileTime edited = FileTime.from(Instant.now().plusSeconds(3600));
+    overwriteInPlace(CONFIG, first, edited);
     assertEquals(first, store.readOwned().get(CONFIG).text());
     String second = first.substring(0, first.length() - 2) + "%\n";
     overwriteInPlace(CONFIG, second, edited); // the same size and time, as in the same tick
@@ -132,7 +133,9 @@ class AtomicFileStoreReadCacheTest {
 
   /** A reconcile being stopped is interrupted: its read still reads the files. */
   @Test
-  void readsTheFilesItWroteOnAnInterruptedThread() {
+  void readsTheFilesItWroteOnAnInterruptedThread() throws IOException {
+    settle(CONFIG); // their times moved: the bytes are compared
+    settle(CERT);
     Thread.currentThread().interrupt();
     SortedMap<String, DesiredFile> read;
     try {

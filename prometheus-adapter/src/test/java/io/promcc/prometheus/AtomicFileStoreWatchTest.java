@@ -18,8 +18,8 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.Watchable;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -413,6 +414,37 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     assertEquals(second, store.readOwned().get(CONFIG).text());
     assertEquals(fullPasses, store.fullStatusPasses(), "not in a full pass");
+  }
+
+  /**
+   * A write that fails after it replaced some files, with no event but the fence's: the next
+   * read answers what is on disk, the files replaced before the failure included.
+   */
+  @Test
+  void aReadAfterAWriteThatFailedHalfwayAnswersWhatIsOnDisk() throws IOException {
+    AtomicBoolean failSecondRename = new AtomicBoolean();
+    AtomicInteger renames = new AtomicInteger();
+    store = new AtomicFileStore(root, (step, path) -> {
+      if (step == AtomicFileStore.Step.RENAMED && failSecondRename.get()
+          && renames.incrementAndGet() == 2) {
+        throw new IOException("no space left on device");
+      }
+    }, clock, fenceOnly(), 0);
+    readUntilTrusted();
+    DesiredState next = TestStates.of(TestStates.staticJobs("y"),
+        TestStates.certificateFiles("a", ThrowawayCa.create("a-ca-2").issueClient("a")));
+    FileDiff diff = FileDiff.between(next, store.readOwned());
+    failSecondRename.set(true);
+
+    assertThrows(ConfigStoreException.class, () -> store.write(next, diff));
+
+    SortedMap<String, DesiredFile> read = store.readOwned();
+    String replaced = diff.writes().get(0);
+    assertEquals(next.files().get(replaced), read.get(replaced), replaced);
+    for (Map.Entry<String, DesiredFile> file : read.entrySet()) {
+      assertEquals(Files.readString(root.resolve(file.getKey())), file.getValue().text(),
+          file.getKey());
+    }
   }
 
   /** The file system's watch services, each key's events passed through {@code filter}. */

@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,7 @@ class AtomicFilesTest {
     Files.writeString(root.resolve("after"), "x");
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
 
+    assertNotNull(status, "the file system took the earlier time");
     // the file system's times only: the write came between "before" and "after"
     long dated = status.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     assertTrue(modified(root.resolve("after")) - dated >= age.toNanos());
