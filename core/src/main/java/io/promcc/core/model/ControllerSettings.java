@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param clusterType value of the cluster type label (default {@code guest})
  * @param providerLabel target label that carries the provider (default {@code provider})
  * @param privateKeyMode POSIX mode of private key files (default 0600; 0640 where Prometheus
- *     reads them through a shared group)
+ *     reads them through a shared group); the owner may always read, others never
  */
 public record ControllerSettings(
     String jobPrefix,
@@ -85,6 +85,10 @@ public record ControllerSettings(
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       problems.add("private key mode", "0" + Integer.toOctalString(privateKeyMode),
           "must not grant access to others");
+    } else if ((privateKeyMode & 0400) == 0) {
+      // the output folder's store reads back what it wrote when a change is reported
+      problems.add("private key mode", "0" + Integer.toOctalString(privateKeyMode),
+          "must let the owner (the controller) read the file");
     }
     problems.throwIfAny();
   }

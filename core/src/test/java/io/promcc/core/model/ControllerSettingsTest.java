@@ -77,6 +77,15 @@ class ControllerSettingsTest {
   }
 
   @Test
+  void rejectsAKeyModeTheControllerCannotReadBack() {
+    assertMessage("private key mode must let the owner (the controller) read the file, "
+        + "found \"0200\"", () -> ControllerSettings.builder().privateKeyMode(0200).build());
+    assertMessage("private key mode must let the owner (the controller) read the file, "
+        + "found \"040\"", () -> ControllerSettings.builder().privateKeyMode(0040).build());
+    assertEquals(0400, ControllerSettings.builder().privateKeyMode(0400).build().privateKeyMode());
+  }
+
+  @Test
   void listsEveryBadSettingAtOnce() {
     ValidationException e = assertThrows(ValidationException.class,
         () -> ControllerSettings.builder().jobPrefix("Guest").certificateDirectory("../certs")
