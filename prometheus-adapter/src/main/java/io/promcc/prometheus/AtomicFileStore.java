@@ -263,7 +263,17 @@ public final class AtomicFileStore implements ConfigStore {
         }
       }
       pending.add(new Pending(path, resolve(path), entry.kind(), claimedSha256,
-          !changes.named(path)));
+          statusMayProve(path)));
+    }
+
+    /**
+     * Whether {@code path}'s status may stand for its bytes: no event named it, or only its
+     * creation or removal while the store replaced it since the last read (its own rename: a
+     * later change shows in the status, a new file or a later time, or comes with a
+     * modification event).
+     */
+    private boolean statusMayProve(String path) {
+      return !changes.named(path) || !changes.modified(path) && touched.contains(path);
     }
 
     /** Checks the files not served from memory and hands each on. */

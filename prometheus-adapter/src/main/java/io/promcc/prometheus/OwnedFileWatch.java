@@ -117,10 +117,12 @@ final class OwnedFileWatch {
   /**
    * What a read must check. {@code all}: every owned file (by its status, as without a watch).
    * Otherwise the files in {@code folders} (by status) and the files {@code named} by an event
-   * (their bytes read again: an event is proof of a change that the status may not show).
+   * (their bytes read again: an event is proof of a change that the status may not show), of
+   * which {@code modified} were named by a modification (bytes or status changed in place), the
+   * others only by being created, renamed or removed.
    */
-  record Changes(boolean all, Set<String> named, Set<String> folders) {
-    static final Changes ALL = new Changes(true, Set.of(), Set.of());
+  record Changes(boolean all, Set<String> named, Set<String> folders, Set<String> modified) {
+    static final Changes ALL = new Changes(true, Set.of(), Set.of(), Set.of());
 
     /** Whether the owned file at {@code path} (relative, '/'-separated) must be checked. */
     boolean mustCheck(String path) {
@@ -137,6 +139,11 @@ final class OwnedFileWatch {
     /** Whether an event named {@code path}: its bytes are read again, whatever its status. */
     boolean named(String path) {
       return named.contains(path);
+    }
+
+    /** Whether a modification event named {@code path} (changed in place). */
+    boolean modified(String path) {
+      return modified.contains(path);
     }
   }
 
@@ -211,6 +218,7 @@ final class OwnedFileWatch {
       unwatched.clear();
     }
     Set<Path> named = new HashSet<>();
+    Set<Path> modified = new HashSet<>();
     Set<Path> fresh = new HashSet<>();
     Set<Path> wanted = new HashSet<>();
     for (String folder : folders) {
@@ -248,14 +256,14 @@ final class OwnedFileWatch {
           // the notifications are late or broken: check everything
           return closeAndPassFully(FullPass.FENCE, wanted);
         }
-        FullPass lost = take(key, named);
+        FullPass lost = take(key, named, modified);
         if (lost != null) {
           return closeAndPassFully(lost, wanted);
         }
       }
       // keys signalled before the fence are queued by now
       for (WatchKey key = open.service.poll(); key != null; key = open.service.poll()) {
-        FullPass lost = take(key, named);
+        FullPass lost = take(key, named, modified);
         if (lost != null) {
           return closeAndPassFully(lost, wanted);
         }
@@ -290,10 +298,10 @@ final class OwnedFileWatch {
     }
     if (why != null) {
       fullPass(why);
-      return new Changes(true, relative(named), Set.of());
+      return new Changes(true, relative(named), Set.of(), relative(modified));
     }
     fresh.addAll(unwatched);
-    return new Changes(false, relative(named), relative(fresh));
+    return new Changes(false, relative(named), relative(fresh), relative(modified));
   }
 
   /** How many times {@link #changes} answered "check everything" (for tests). */
@@ -393,10 +401,11 @@ final class OwnedFileWatch {
   }
 
   /**
-   * Collects the paths {@code key}'s events name, counting fence events. Null, or why every
-   * file must be checked: events were lost or the folder is no longer watched.
+   * Collects the paths {@code key}'s events name, those of modifications also in
+   * {@code modified}, counting fence events. Null, or why every file must be checked: events
+   * were lost or the folder is no longer watched.
    */
-  private FullPass take(WatchKey key, Set<Path> named) {
+  private FullPass take(WatchKey key, Set<Path> named, Set<Path> modified) {
     Path folder = (Path) key.watchable();
     for (WatchEvent<?> event : key.pollEvents()) {
       if (event.kind() == OVERFLOW) {
@@ -409,6 +418,9 @@ final class OwnedFileWatch {
         }
       } else {
         named.add(path);
+        if (event.kind() == ENTRY_MODIFY) {
+          modified.add(path);
+        }
       }
     }
     if (!key.reset()) {
