@@ -268,9 +268,10 @@ public final class AtomicFileStore implements ConfigStore {
 
     /**
      * Whether {@code path}'s status may stand for its bytes: no event named it, or only its
-     * creation or removal while the store replaced it since the last read (its own rename: a
-     * later change shows in the status, a new file or a later time, or comes with a
-     * modification event).
+     * creation or removal while the store's own changes named it since the last read (its own
+     * rename, or removal: a later change under this name shows in the status, a new file or a
+     * later time, or comes with a modification event; what is not seen is a file changed under
+     * another name with its whole status put back, then renamed here).
      */
     private boolean statusMayProve(String path) {
       return !changes.named(path) || !changes.modified(path) && touched.contains(path);

@@ -43,9 +43,9 @@ import java.util.Set;
  * system that keeps times to the second or two), so the status the write left proves the bytes
  * from the start: they are not read back, and a write of 40,000 files is not followed by a
  * read of 40,000 files (a modification event naming the file still has them read). Where the
- * file system did not take the date, the bytes are checked once, at the next read. As with {@link #SETTLE}, a
- * clock set back by more than that between the write and a change could let the change share
- * the status.
+ * file system did not take the date, the bytes are checked once, at the next read. As with
+ * {@link #SETTLE}, a clock set back by more than that between the write and a change could let
+ * the change share the status.
  *
  * <p>Not thread-safe: used by the store's one caller thread, except {@link #check}, which
  * changes nothing and may run on several threads at once while no other method runs.
