@@ -337,6 +337,20 @@ final class AtomicFiles {
     }
   }
 
+  /**
+   * Whether something other than a regular file is at {@code path} (a folder, a FIFO, a socket,
+   * a device, a link); false if nothing is or its status cannot be read. Never opens it: one
+   * {@code lstat}.
+   */
+  static boolean holdsOtherThanAFile(Path path) {
+    try {
+      return !Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isRegularFile();
+    } catch (IOException goneOrUnreadable) {
+      return false;
+    }
+  }
+
   /** The modification time of a file with {@code status}, in nanoseconds since the epoch. */
   static long modifiedNanos(BasicFileAttributes status) {
     return status.lastModifiedTime().to(TimeUnit.NANOSECONDS);

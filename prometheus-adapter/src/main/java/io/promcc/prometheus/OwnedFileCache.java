@@ -239,5 +239,4 @@ final class OwnedFileCache {
     byPath.keySet().retainAll(owned);
     unsettled.retainAll(owned);
   }
-
 }

@@ -40,8 +40,7 @@ final class RollbackArchive {
     if (Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)
-        && Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+    if (AtomicFiles.holdsOtherThanAFile(source)) {
       // a FIFO or a link put there since the write: never linked or opened (a read would wait)
       throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
           + " for rollback: it is no longer a file the controller wrote");
@@ -77,8 +76,7 @@ final class RollbackArchive {
     Path object = dir.resolve(sha256);
     byte[] bytes;
     try {
-      if (!Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS)
-          && Files.exists(object, LinkOption.NOFOLLOW_LINKS)) {
+      if (AtomicFiles.holdsOtherThanAFile(object)) {
         throw new IOException("not a file"); // never opened: a FIFO would wait for a writer
       }
       bytes = Files.readAllBytes(object);
