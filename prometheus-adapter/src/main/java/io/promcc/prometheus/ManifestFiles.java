@@ -143,7 +143,9 @@ final class ManifestFiles {
     boolean fresh = journal == Journal.NONE || journal == Journal.STALE;
     byte[] header = fresh ? header(next.generation()) : new byte[0];
     if (manifestStamp == null || journal == Journal.TORN
-        || journalBytes + header.length + record.length > manifestBytes) {
+        || journalBytes + header.length + record.length > manifestBytes
+        // replaced since it was read: not appended to (stamp fails on a FIFO, never opened)
+        || !fresh && !Objects.equals(stamp(journalFile), journalStamp)) {
       return compact(next);
     }
     known = false; // until the change is done: a failure half-way reads the files again
@@ -275,10 +277,22 @@ final class ManifestFiles {
     return out;
   }
 
+  /**
+   * The file's status, or null if nothing is there. Anything but a regular file (a folder, a
+   * FIFO, a socket, a device, a symbolic link) fails the read without being opened: reading a
+   * FIFO would wait for a writer that never comes, and a link names a file that is not the
+   * store's.
+   */
   private static Stamp stamp(Path file) {
     try {
       BasicFileAttributes status = Files.readAttributes(file, BasicFileAttributes.class,
           LinkOption.NOFOLLOW_LINKS);
+      if (!status.isRegularFile()) {
+        throw new ConfigStoreException("cannot read ownership manifest "
+            + Quoting.quote(file.toString()) + ": not a regular file ("
+            + (status.isDirectory() ? "a folder" : status.isSymbolicLink() ? "a symbolic link"
+            : "a FIFO, socket or device") + ")");
+      }
       return new Stamp(status.fileKey(), status.size(), status.lastModifiedTime());
     } catch (NoSuchFileException none) {
       return null;

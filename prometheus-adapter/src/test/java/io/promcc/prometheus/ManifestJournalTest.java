@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The manifest's journal: a small change appends a record proportional to it and leaves the
@@ -174,6 +179,120 @@ class ManifestJournalTest {
     ConfigStoreException e = assertThrows(ConfigStoreException.class,
         () -> new AtomicFileStore(root).readOwned());
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+  }
+
+  /**
+   * A FIFO put at the manifest or its journal is never opened (a read would wait for a writer
+   * that never comes): the read fails at once, naming the path, and works again once it is gone.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {AtomicFileStore.MANIFEST, AtomicFileStore.JOURNAL})
+  void aFifoAtTheManifestFailsTheReadAtOnceNamingIt(String name) throws Exception {
+    AtomicFileStore store = new AtomicFileStore(root);
+    DesiredState state = manyClusters(TestStates.staticJobs("x"));
+    write(store, state);
+    write(store, manyClusters(TestStates.staticJobs("y"))); // a journal too
+    Path file = root.resolve(name);
+    Path aside = root.resolve("aside");
+    Files.move(file, aside);
+    AtomicFileStoreReadCacheTest.mkfifo(file);
+
+    ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> assertThrows(ConfigStoreException.class, () -> new AtomicFileStore(root)
+            .readOwned()));
+
+    assertTrue(e.getMessage().contains(file.toString())
+        && e.getMessage().contains("not a regular file"), e.getMessage());
+    Files.delete(file);
+    Files.move(aside, file);
+    assertEquals(manyClusters(TestStates.staticJobs("y")).files(),
+        new AtomicFileStore(root).readOwned());
+  }
+
+  /**
+   * A FIFO put at the journal while a write runs (after its intent was appended, before its
+   * outcome) is not opened to append the outcome (opening it to write would wait for a reader):
+   * the write fails naming it, and a store started once the journal is back completes it.
+   */
+  @Test
+  void aFifoPutAtTheJournalDuringAWriteFailsItsOutcomeAtOnce() throws Exception {
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("y")));
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+    Path aside = root.resolve("aside");
+    assertTrue(Files.isRegularFile(journal));
+    boolean[] swapped = {false};
+    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> {
+      if (step == AtomicFileStore.Step.TEMP_WRITTEN && !swapped[0]
+          && !path.getFileName().toString().startsWith(".promcc")) {
+        swapped[0] = true;
+        Files.move(journal, aside);
+        try {
+          AtomicFileStoreReadCacheTest.mkfifo(journal);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+    });
+    DesiredState changed = manyClusters(TestStates.staticJobs("z"));
+
+    ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> assertThrows(ConfigStoreException.class, () -> write(store, changed)));
+
+    assertTrue(swapped[0]);
+    assertTrue(e.getMessage().contains(journal.toString())
+        && e.getMessage().contains("not a regular file"), e.getMessage());
+    Files.delete(journal);
+    Files.move(aside, journal);
+    AtomicFileStore restarted = new AtomicFileStore(root);
+    write(restarted, changed);
+    assertEquals(changed.files(), restarted.readOwned());
+  }
+
+  /**
+   * A journal replaced while a write runs (a copy of it, another inode) is not appended to at an
+   * offset read from the old one: the outcome goes into a new manifest file instead.
+   */
+  @Test
+  void aJournalReplacedDuringAWriteIsNotAppendedTo() throws Exception {
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("y")));
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+    Path copy = root.resolve("copy");
+    boolean[] swapped = {false};
+    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> {
+      if (step == AtomicFileStore.Step.TEMP_WRITTEN && !swapped[0]
+          && !path.getFileName().toString().startsWith(".promcc")) {
+        swapped[0] = true;
+        Files.copy(journal, copy);
+        Files.move(copy, journal, StandardCopyOption.REPLACE_EXISTING);
+      }
+    });
+    DesiredState changed = manyClusters(TestStates.staticJobs("z"));
+    Object manifestBefore = status(AtomicFileStore.MANIFEST).fileKey();
+
+    write(store, changed);
+
+    assertTrue(swapped[0]);
+    assertFalse(Files.exists(journal), "folded into a new manifest file");
+    assertFalse(manifestBefore.equals(status(AtomicFileStore.MANIFEST).fileKey()));
+    assertEquals(changed.files(), new AtomicFileStore(root).readOwned());
+  }
+
+  /** A symbolic link at the manifest is not followed: what it names is not the store's. */
+  @Test
+  void aLinkAtTheManifestIsNotFollowed() throws IOException {
+    AtomicFileStore store = new AtomicFileStore(root);
+    write(store, manyClusters(TestStates.staticJobs("x")));
+    Path manifest = root.resolve(AtomicFileStore.MANIFEST);
+    Path elsewhere = root.resolve("elsewhere");
+    Files.move(manifest, elsewhere);
+    Files.createSymbolicLink(manifest, elsewhere);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> new AtomicFileStore(root).readOwned());
+
+    assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
   }
 
   /** Thrown by a step hook: an Error, so no clean-up runs, as in a crash. */
