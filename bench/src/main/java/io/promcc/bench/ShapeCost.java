@@ -49,8 +49,12 @@ import java.util.stream.Stream;
  *     --prometheus .tools/prometheus-2.53.3/bin/prometheus [--mode cost|lists]
  *     [--clusters 1000] [--rounds 3] [--a legacy] [--b default] [--reloads 3]
  *     [--settle 20s] [--reload-gap 10s] [--etcd] [--reachable] [--work DIR]
- *     [--prometheus-arg ARG]... [--ready-timeout 10m]
+ *     [--prometheus-arg ARG]... [--a-prometheus-arg ARG]... [--b-prometheus-arg ARG]...
+ *     [--ready-timeout 10m]
  * </pre>
+ * {@code --prometheus-arg} is passed to every Prometheus (base too); {@code --a-prometheus-arg}
+ * and {@code --b-prometheus-arg} only to that side's, e.g. to compare a shape on Prometheus'
+ * default discovery manager with another on the new one.
  * Shapes are {@code default}, {@code legacy} or a profile file, optionally followed by
  * {@code @merged} (the default) or {@code @files} (per-cluster files). Nothing here runs during
  * the build; {@code scripts/bench-shapes.sh} builds and runs it.
@@ -61,13 +65,15 @@ public final class ShapeCost {
   /** The options; see the class comment. */
   record Options(String mode, int clusters, int rounds, String a, String b, int reloads,
       Duration settle, Duration reloadGap, boolean etcd, boolean reachable, Path prometheus,
-      List<String> prometheusArgs, Path work, Duration readyTimeout) {
+      List<String> prometheusArgs, Map<String, List<String>> sideArgs, Path work,
+      Duration readyTimeout) {
 
     static Options parse(String[] args) {
       Map<String, String> values = new LinkedHashMap<>(Map.of("--mode", "cost", "--clusters",
           "1000", "--rounds", "3", "--a", "legacy", "--b", "default", "--reloads", "3",
           "--settle", "20s", "--reload-gap", "10s", "--ready-timeout", "10m"));
       List<String> prometheusArgs = new ArrayList<>();
+      Map<String, List<String>> sideArgs = Map.of("A", new ArrayList<>(), "B", new ArrayList<>());
       boolean etcd = false;
       boolean reachable = false;
       for (int i = 0; i < args.length; i++) {
@@ -82,6 +88,8 @@ public final class ShapeCost {
           case "--etcd" -> etcd = true;
           case "--reachable" -> reachable = true;
           case "--prometheus-arg" -> prometheusArgs.add(value != null ? value : args[++i]);
+          case "--a-prometheus-arg" -> sideArgs.get("A").add(value != null ? value : args[++i]);
+          case "--b-prometheus-arg" -> sideArgs.get("B").add(value != null ? value : args[++i]);
           case "--mode", "--clusters", "--rounds", "--a", "--b", "--reloads", "--settle",
               "--reload-gap", "--prometheus", "--work", "--ready-timeout" ->
               values.put(arg, value != null ? value : args[++i]);
@@ -100,12 +108,33 @@ public final class ShapeCost {
           Integer.parseInt(values.get("--reloads")), duration(values.get("--settle")),
           duration(values.get("--reload-gap")), etcd, reachable || mode.equals("lists"),
           Path.of(values.get("--prometheus")).toAbsolutePath(), List.copyOf(prometheusArgs),
+          Map.of("A", List.copyOf(sideArgs.get("A")), "B", List.copyOf(sideArgs.get("B"))),
           values.containsKey("--work") ? Path.of(values.get("--work")) : null,
           duration(values.get("--ready-timeout")));
     }
 
     private static Duration duration(String text) {
       return MeasuredPrometheus.parseGoDuration(text);
+    }
+
+    /** Prometheus' flags for a run of {@code shape}: the common ones, then the side's own. */
+    List<String> prometheusArgs(String shape) {
+      List<String> flags = new ArrayList<>(prometheusArgs);
+      flags.addAll(sideArgs.getOrDefault(shape, List.of()));
+      return flags;
+    }
+
+    /** The flags as the header prints them: the common ones, then each side's own. */
+    String describeArgs() {
+      List<String> parts = new ArrayList<>();
+      if (!prometheusArgs.isEmpty()) {
+        parts.add(String.join(" ", prometheusArgs));
+      }
+      sideArgs.entrySet().stream().filter(side -> !side.getValue().isEmpty())
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(side -> parts.add(side.getKey() + " only: "
+              + String.join(" ", side.getValue())));
+      return String.join("; ", parts);
     }
   }
 
@@ -161,7 +190,7 @@ public final class ShapeCost {
         options.reachable() ? "reachable fake" : "unreachable API servers",
         options.etcd() ? "with etcd" : "no etcd", options.rounds(), options.a(),
         written.get("A").jobs(), options.b(), written.get("B").jobs(), options.prometheus(),
-        String.join(" ", options.prometheusArgs()));
+        options.describeArgs());
     System.out.println("round shape  jobs  ready_s  goroutines  rss_MB  heap_inuse_MB"
         + "  reload_wall_s  reload_total_s  reload_scrape_sd_s  reload_scrape_s  reload_rest_s");
     List<Run> runs = new ArrayList<>();
@@ -210,7 +239,7 @@ public final class ShapeCost {
       ShapeFleet.Written written, Path work) throws Exception {
     Path data = work.resolve("data-" + shape + "-" + round);
     try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
-        written.config(), data, options.prometheusArgs(), options.readyTimeout())) {
+        written.config(), data, options.prometheusArgs(shape), options.readyTimeout())) {
       Thread.sleep(options.settle().toMillis());
       Map<String, Double> metrics = prometheus.selfMetrics();
       List<MeasuredPrometheus.Reload> reloads = new ArrayList<>();
@@ -286,7 +315,7 @@ public final class ShapeCost {
     System.out.printf(Locale.ROOT, "== requests of one reload of an unchanged config: %d clusters"
             + " on one API fake, A=%s (%d jobs), B=%s (%d jobs), prometheus %s %s%n",
         fleet.size(), options.a(), written.get("A").jobs(), options.b(), written.get("B").jobs(),
-        options.prometheus(), String.join(" ", options.prometheusArgs()));
+        options.prometheus(), options.describeArgs());
     System.out.println("round shape  lists_at_start  lists_per_reload  watches_per_reload"
         + "  lists_per_reload_by_resource");
     for (int round = 1; round <= options.rounds(); round++) {
@@ -294,7 +323,7 @@ public final class ShapeCost {
         Path data = work.resolve("data-" + shape + "-" + round);
         Map<String, Long> before = counter.snapshot();
         try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
-            written.get(shape).config(), data, options.prometheusArgs(),
+            written.get(shape).config(), data, options.prometheusArgs(shape),
             options.readyTimeout())) {
           Map<String, Long> start = RequestCounter.minus(
               counter.settled(options.settle(), options.reloadGap()), before);

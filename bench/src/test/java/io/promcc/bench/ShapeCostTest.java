@@ -30,14 +30,28 @@ class ShapeCostTest {
         "--prometheus-arg=--enable-feature=new-service-discovery-manager", "--etcd"});
     assertEquals(new ShapeCost.Options("cost", 20, 1, "legacy", "default", 3,
         Duration.ofSeconds(20), Duration.ofSeconds(10), true, false, Path.of("/p"),
-        List.of("--enable-feature=new-service-discovery-manager"), null,
-        Duration.ofMinutes(10)), options);
+        List.of("--enable-feature=new-service-discovery-manager"),
+        Map.of("A", List.of(), "B", List.of()), null, Duration.ofMinutes(10)), options);
     assertEquals(true, ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode",
         "lists"}).reachable(), "counting LISTs needs the fake");
     assertThrows(IllegalArgumentException.class,
         () -> ShapeCost.Options.parse(new String[] {"--clusters", "1"}));
     assertThrows(IllegalArgumentException.class,
         () -> ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode", "x"}));
+  }
+
+  @Test
+  void passesASidesOwnFlagsOnlyToThatSidesPrometheus() {
+    ShapeCost.Options options = ShapeCost.Options.parse(new String[] {"--prometheus", "/p",
+        "--prometheus-arg", "--log.level=info",
+        "--b-prometheus-arg=--enable-feature=new-service-discovery-manager",
+        "--b-prometheus-arg", "--query.max-concurrency=4"});
+    assertEquals(List.of("--log.level=info"), options.prometheusArgs("base"));
+    assertEquals(List.of("--log.level=info"), options.prometheusArgs("A"));
+    assertEquals(List.of("--log.level=info", "--enable-feature=new-service-discovery-manager",
+        "--query.max-concurrency=4"), options.prometheusArgs("B"));
+    assertEquals("--log.level=info; B only: --enable-feature=new-service-discovery-manager"
+        + " --query.max-concurrency=4", options.describeArgs());
   }
 
   @Test
