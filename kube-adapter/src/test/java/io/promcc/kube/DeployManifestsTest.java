@@ -13,6 +13,7 @@ import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1HTTPGetAction;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
@@ -262,6 +263,29 @@ class DeployManifestsTest {
     assertFalse(Boolean.TRUE.equals(written.getReadOnly()), "promcc writes it");
     assertEquals(read.getMountPath(), written.getMountPath(),
         "the same paths in both containers");
+  }
+
+  /**
+   * The generated files (private keys among them) are kept in memory, as Secret volumes are, and
+   * the folder's size limit fits in promcc's memory limit beside the JVM's heap (60 % of the
+   * limit, the image's {@code MaxRAMPercentage}) and 128 MiB for the rest of the JVM: its files
+   * count against the memory of the container that writes them.
+   */
+  @Test
+  void theGeneratedFilesAreInMemoryWithinPromccsLimit() {
+    V1Container prometheus = container("prometheus");
+    String configFile = Pattern.compile("--config\\.file=(\\S+)")
+        .matcher(String.join(" ", prometheus.getArgs())).results().findFirst().orElseThrow()
+        .group(1);
+    V1EmptyDirVolumeSource folder = volume(mountOf(prometheus, configFile).getName())
+        .getEmptyDir();
+    assertEquals("Memory", folder.getMedium());
+    assertNotNull(folder.getSizeLimit(), "a size limit");
+    long limit = container("promcc").getResources().getLimits().get("memory").getNumber()
+        .longValue();
+    assertTrue(limit - limit * 60 / 100 >= folder.getSizeLimit().getNumber().longValue()
+        + 128L * 1024 * 1024, "promcc's memory limit " + limit + " leaves no room for "
+        + folder.getSizeLimit().toSuffixedString());
   }
 
   /** The mount of {@code container} holding {@code path}. */
