@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -216,30 +217,19 @@ class ManifestJournalTest {
    */
   @Test
   void aFifoPutAtTheJournalDuringAWriteFailsItsOutcomeAtOnce() throws Exception {
-    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
-    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("y")));
     Path journal = root.resolve(AtomicFileStore.JOURNAL);
     Path aside = root.resolve("aside");
-    assertTrue(Files.isRegularFile(journal));
-    boolean[] swapped = {false};
-    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> {
-      if (step == AtomicFileStore.Step.TEMP_WRITTEN && !swapped[0]
-          && !path.getFileName().toString().startsWith(".promcc")) {
-        swapped[0] = true;
-        Files.move(journal, aside);
-        try {
-          AtomicFileStoreReadCacheTest.mkfifo(journal);
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-      }
+    AtomicBoolean edited = new AtomicBoolean();
+    AtomicFileStore store = editingTheJournalDuringItsWrite(edited, () -> {
+      Files.move(journal, aside);
+      AtomicFileStoreReadCacheTest.mkfifo(journal);
     });
     DesiredState changed = manyClusters(TestStates.staticJobs("z"));
 
     ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> assertThrows(ConfigStoreException.class, () -> write(store, changed)));
 
-    assertTrue(swapped[0]);
+    assertTrue(edited.get());
     assertTrue(e.getMessage().contains(journal.toString())
         && e.getMessage().contains("not a regular file"), e.getMessage());
     Files.delete(journal);
@@ -255,28 +245,48 @@ class ManifestJournalTest {
    */
   @Test
   void aJournalReplacedDuringAWriteIsNotAppendedTo() throws Exception {
-    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
-    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("y")));
     Path journal = root.resolve(AtomicFileStore.JOURNAL);
     Path copy = root.resolve("copy");
-    boolean[] swapped = {false};
-    AtomicFileStore store = new AtomicFileStore(root, (step, path) -> {
-      if (step == AtomicFileStore.Step.TEMP_WRITTEN && !swapped[0]
-          && !path.getFileName().toString().startsWith(".promcc")) {
-        swapped[0] = true;
-        Files.copy(journal, copy);
-        Files.move(copy, journal, StandardCopyOption.REPLACE_EXISTING);
-      }
+    AtomicBoolean edited = new AtomicBoolean();
+    AtomicFileStore store = editingTheJournalDuringItsWrite(edited, () -> {
+      Files.copy(journal, copy);
+      Files.move(copy, journal, StandardCopyOption.REPLACE_EXISTING);
     });
     DesiredState changed = manyClusters(TestStates.staticJobs("z"));
     Object manifestBefore = status(AtomicFileStore.MANIFEST).fileKey();
 
     write(store, changed);
 
-    assertTrue(swapped[0]);
+    assertTrue(edited.get());
     assertFalse(Files.exists(journal), "folded into a new manifest file");
     assertFalse(manifestBefore.equals(status(AtomicFileStore.MANIFEST).fileKey()));
     assertEquals(changed.files(), new AtomicFileStore(root).readOwned());
+  }
+
+  /** Something done behind the store's back. */
+  @FunctionalInterface
+  private interface Edit {
+    void run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * After two writes (a manifest file and its journal), a store that runs {@code edit} once
+   * during its next write: after the write's intent is in the journal, before its outcome.
+   */
+  private AtomicFileStore editingTheJournalDuringItsWrite(AtomicBoolean edited, Edit edit) {
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("x")));
+    write(new AtomicFileStore(root), manyClusters(TestStates.staticJobs("y")));
+    assertTrue(Files.isRegularFile(root.resolve(AtomicFileStore.JOURNAL)));
+    return new AtomicFileStore(root, (step, path) -> {
+      if (step == AtomicFileStore.Step.TEMP_WRITTEN
+          && !path.getFileName().toString().startsWith(".promcc") && !edited.getAndSet(true)) {
+        try {
+          edit.run();
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+    });
   }
 
   /** A symbolic link at the manifest is not followed: what it names is not the store's. */
