@@ -250,9 +250,7 @@ class DeployManifestsTest {
   void prometheusReadsItsConfigFromTheVolumePromccWrites() {
     V1Container prometheus = container("prometheus");
     String script = String.join(" ", prometheus.getArgs());
-    Matcher configFile = Pattern.compile("--config\\.file=(\\S+)").matcher(script);
-    assertTrue(configFile.find(), "prometheus is given --config.file");
-    V1VolumeMount read = mountOf(prometheus, configFile.group(1));
+    V1VolumeMount read = mountOf(prometheus, configFile(prometheus));
     assertEquals(Boolean.TRUE, read.getReadOnly(), "prometheus only reads the generated files");
     assertTrue(script.contains("--web.enable-lifecycle"), "promcc reloads over HTTP");
     assertNotNull(volume(read.getName()).getEmptyDir(), "a volume of the Pod's own");
@@ -274,10 +272,7 @@ class DeployManifestsTest {
   @Test
   void theGeneratedFilesAreInMemoryWithinPromccsLimit() {
     V1Container prometheus = container("prometheus");
-    String configFile = Pattern.compile("--config\\.file=(\\S+)")
-        .matcher(String.join(" ", prometheus.getArgs())).results().findFirst().orElseThrow()
-        .group(1);
-    V1EmptyDirVolumeSource folder = volume(mountOf(prometheus, configFile).getName())
+    V1EmptyDirVolumeSource folder = volume(mountOf(prometheus, configFile(prometheus)).getName())
         .getEmptyDir();
     assertEquals("Memory", folder.getMedium());
     assertNotNull(folder.getSizeLimit(), "a size limit");
@@ -286,6 +281,14 @@ class DeployManifestsTest {
     assertTrue(limit - limit * 60 / 100 >= folder.getSizeLimit().getNumber().longValue()
         + 128L * 1024 * 1024, "promcc's memory limit " + limit + " leaves no room for "
         + folder.getSizeLimit().toSuffixedString());
+  }
+
+  /** The config file Prometheus is given ({@code --config.file}). */
+  static String configFile(V1Container prometheus) {
+    Matcher configFile = Pattern.compile("--config\\.file=(\\S+)")
+        .matcher(String.join(" ", prometheus.getArgs()));
+    assertTrue(configFile.find(), "prometheus is given --config.file");
+    return configFile.group(1);
   }
 
   /** The mount of {@code container} holding {@code path}. */
