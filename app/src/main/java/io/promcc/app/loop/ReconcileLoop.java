@@ -69,6 +69,7 @@ public final class ReconcileLoop {
   // guarded by lock
   private boolean stopping;
   private boolean stopped;
+  private boolean interruptedByStop;
   private Instant heartbeat;
   private Instant runningSince;
   private ReconcileResult lastResult;
@@ -152,7 +153,8 @@ public final class ReconcileLoop {
         } else if (failingSince == null) {
           failingSince = now;
         }
-        log(result, backoff);
+        // a stopping loop runs nothing more: no retry to announce
+        log(result, stopping ? Optional.empty() : backoff, interruptedByStop);
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -178,9 +180,11 @@ public final class ReconcileLoop {
   /**
    * Logs what a run did: always when it wrote, reloaded or failed, and when something is left
    * out that was not before (a rejected Service changes no config, but must be named); a quiet
-   * resync is silent.
+   * resync is silent. A run the stop interrupted is named so, at INFO: its failure is the stop
+   * itself (each file the store touched is whole, the rest keep their old contents).
    */
-  private void log(ReconcileResult result, Optional<Duration> backoff) {
+  private void log(ReconcileResult result, Optional<Duration> backoff,
+      boolean interrupted) {
     boolean news = result.outcome() != lastLoggedOutcome
         || !result.message().equals(lastLoggedMessage);
     lastLoggedOutcome = result.outcome();
@@ -199,6 +203,10 @@ public final class ReconcileLoop {
     }
     String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
         + schedule.failures() + " in a row)").orElse("");
+    if (interrupted && !result.success()) {
+      LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
+      return;
+    }
     Level level = result.success() ? Level.INFO : Level.WARNING;
     LOG.log(level, "reconcile " + result + retry);
     result.rejected().forEach(r -> {
@@ -291,6 +299,12 @@ public final class ReconcileLoop {
       if (thread.isAlive()) {
         LOG.log(Level.WARNING, "a reconcile is still running after " + grace
             + "; interrupting its waits");
+        lock.lock();
+        try {
+          interruptedByStop = true;
+        } finally {
+          lock.unlock();
+        }
         thread.interrupt();
         thread.join(grace.toMillis());
       }
@@ -306,6 +320,16 @@ public final class ReconcileLoop {
       return new Status(heartbeat, Optional.ofNullable(runningSince),
           Optional.ofNullable(lastResult), Optional.ofNullable(lastSuccessAt),
           Optional.ofNullable(failingSince), schedule.failures(), stopped);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #stop} has begun (for tests and diagnostics). */
+  boolean stopping() {
+    lock.lock();
+    try {
+      return stopping;
     } finally {
       lock.unlock();
     }

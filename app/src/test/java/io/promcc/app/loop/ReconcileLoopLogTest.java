@@ -1,6 +1,8 @@
 package io.promcc.app.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
@@ -13,8 +15,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +33,13 @@ import org.junit.jupiter.api.Test;
 class ReconcileLoopLogTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final List<String> lines = new ArrayList<>();
+  private final List<LogRecord> records = new ArrayList<>();
   private final Logger logger = Logger.getLogger(ReconcileLoop.class.getName());
   private final Handler handler = new Handler() {
     @Override
     public void publish(LogRecord record) {
       lines.add(record.getMessage());
+      records.add(record);
     }
 
     @Override
@@ -85,5 +92,93 @@ class ReconcileLoopLogTest {
         "waiting: cluster \"b\": no certificate (1 attempts, next at 1) (vault-sealed)",
         "waiting: cluster \"b\": no certificate (3 attempts, next at 7) (vault-server-error)"),
         waitingLines());
+  }
+
+  private static ReconcileResult failed(String message) {
+    return new ReconcileResult(Outcome.FAILED, message, Optional.empty(), Optional.empty(),
+        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(), List.of(),
+        new TreeMap<>(), false, false, Optional.empty(), new TreeMap<>());
+  }
+
+  /** Runs {@code loop} on its own thread until {@code inside} opens, then stops it. */
+  private static void stopWhileRunning(ReconcileLoop loop, CountDownLatch inside,
+      Duration grace) throws InterruptedException {
+    Thread runner = new Thread(loop::run);
+    runner.start();
+    assertTrue(inside.await(30, TimeUnit.SECONDS));
+    loop.stop(grace);
+    runner.join(60_000);
+    assertFalse(runner.isAlive());
+  }
+
+  private List<LogRecord> reconcileRecords() {
+    return records.stream().filter(r -> r.getMessage().startsWith("reconcile ")).toList();
+  }
+
+  @Test
+  void aReconcileInterruptedByTheStopIsNamedSoAtInfoWithoutARetryThatWillNotCome()
+      throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+        return waiting();
+      } catch (InterruptedException e) {
+        // what the store reports when its write is interrupted (each file stays whole)
+        return failed("cannot write files to \"/out\": java.lang.InterruptedException");
+      }
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
+        new SplittableRandom(1));
+
+    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+
+    List<LogRecord> reconciles = reconcileRecords();
+    assertEquals(1, reconciles.size(), lines.toString());
+    LogRecord line = reconciles.get(0);
+    assertEquals(Level.INFO, line.getLevel(), line.getMessage());
+    assertTrue(line.getMessage().startsWith("reconcile interrupted by the stop: failed "
+        + "(cannot write files to \"/out\""), line.getMessage());
+    assertFalse(line.getMessage().contains("retrying"), line.getMessage());
+  }
+
+  @Test
+  void aReconcileThatFailsOnItsOwnDuringTheStopIsAWarningWithoutARetry() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch stopping = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        stopping.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return failed("prometheus rejected the config");
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
+        new SplittableRandom(1));
+    Thread runner = new Thread(loop::run);
+    runner.start();
+    assertTrue(inside.await(30, TimeUnit.SECONDS));
+    Thread stopper = new Thread(() -> loop.stop(Duration.ofSeconds(30)));
+    stopper.start();
+    // the stop has begun once the loop takes no more triggers
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!loop.stopping() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(loop.stopping());
+    stopping.countDown();
+    stopper.join(60_000);
+    runner.join(60_000);
+
+    List<LogRecord> reconciles = reconcileRecords();
+    assertEquals(1, reconciles.size(), lines.toString());
+    LogRecord line = reconciles.get(0);
+    assertEquals(Level.WARNING, line.getLevel(), line.getMessage());
+    assertTrue(line.getMessage().startsWith("reconcile failed (prometheus rejected"),
+        line.getMessage());
+    assertFalse(line.getMessage().contains("retrying"), line.getMessage());
   }
 }
