@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LocalValidationTest {
   private static final ThrowawayCa CA = ThrowawayCa.create("test-ca");
@@ -218,6 +221,34 @@ class LocalValidationTest {
             + "desired state nor on disk",
         "config \"prometheus.yml\" names key_file \"certs/listed-key.pem\", which is neither in "
             + "the desired state nor on disk"), problems(state));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 11, 29})
+  void readsAConfigLargerThanOnePieceOfTextWholeFindingEveryMissingFile(int padding) {
+    // more than TextPieces.PIECE bytes: the config is read in several pieces of whole lines;
+    // every reference names a missing file, so a line split or lost between pieces shows (the
+    // padding moves where the pieces would fall if cut anywhere but at a line's end)
+    StringBuilder config = new StringBuilder("#" + " ".repeat(padding) + "\nscrape_configs:\n");
+    Set<String> expected = new TreeSet<>();
+    int jobs = 6_000;
+    for (int i = 0; i < jobs; i++) {
+      String id = "c" + i;
+      config.append("  - job_name: ").append(id).append("\n")
+          .append(TestStates.tlsConfig(id, "    "));
+      for (String reference : List.of("ca_file \"" + TestStates.caPath(id),
+          "cert_file \"" + TestStates.certPath(id), "key_file \"" + TestStates.keyPath(id))) {
+        expected.add("config \"prometheus.yml\" names " + reference
+            + "\", which is neither in the desired state nor on disk");
+      }
+    }
+    assertTrue(config.length() > 3 * TextPieces.PIECE, "several pieces: " + config.length());
+    DesiredState state = TestStates.of(config.toString());
+
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validation().check(state, List.of("prometheus.yml")));
+
+    assertEquals(List.copyOf(expected), e.problems());
   }
 
   @Test
