@@ -270,9 +270,15 @@ final class Delivery {
     try {
       ack = timer.call(Phase.RELOAD, control::reload);
     } catch (PrometheusUnavailableException dropped) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw dropped; // the controller is stopping: no verdict on the config, the files stay
+      }
       try {
         timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
       } catch (PrometheusUnavailableException notBack) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw notBack;
+        }
         throw new NotReadyAfterChange("prometheus went away during the reload and was not "
             + "ready within " + readyTimeout + " after the config changed: "
             + notBack.getMessage(), notBack);
@@ -341,6 +347,16 @@ final class Delivery {
 
   private Delivered rollBack(DesiredState desired, Optional<Verification> verified,
       RejectedConfig rejection, Written written, PhaseTimer timer) {
+    if (verified.isPresent() && verified.get().configHash().equals(rejection.configHash())) {
+      // Prometheus loaded this very config before: what fails now is outside the controller's
+      // files (a rule file, say). Pinning it would stop every later check of Prometheus until
+      // the desired config changes; the next reconcile asks and reloads again instead.
+      return new Delivered(Outcome.REJECTED, "prometheus failed to load the last verified "
+          + "config " + shortHash(rejection.configHash()) + " again: " + rejection.message()
+          + "; it loaded before, so the cause is outside promcc's files (another file "
+          + "prometheus reads, such as a rule file); not pinned, tried again at the next "
+          + "reconcile", written.paths, written.deleted, false, false);
+    }
     // pinned first: even if restoring fails, the rejected config is not written again
     store.markRejected(Optional.of(rejection));
     String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "

@@ -4,6 +4,7 @@ import static io.promcc.core.reconcile.Fixture.CONFIG;
 import static io.promcc.core.reconcile.Fixture.id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
@@ -12,6 +13,7 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
@@ -497,5 +499,74 @@ class ReconcilerDeliveryTest {
     assertEquals(Outcome.WRITTEN, reconciler.reconcile().outcome());
     assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome());
     assertEquals(0, f.prometheus.reloads());
+  }
+
+  @Test
+  void aStopThatInterruptsTheReloadNeitherPinsNorRollsBackTheNewConfig() {
+    Reconciler first = f.reconciler();
+    assertEquals(Outcome.RELOADED, first.reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    // as the HTTP control behaves when the loop's stop interrupts it: the request fails with
+    // the thread's interrupt kept, and every later wait fails at once
+    ForwardingControl interruptedDuringTheReload = new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        super.reload(); // Prometheus loads the new config
+        Thread.currentThread().interrupt();
+        throw new PrometheusUnavailableException("POST /-/reload failed: interrupted");
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new PrometheusUnavailableException("interrupted while waiting for prometheus");
+        }
+        super.awaitReady(timeout);
+      }
+    };
+
+    ReconcileResult result;
+    try {
+      result = f.builder().prometheus(interruptedDuringTheReload).build().reconcile();
+    } finally {
+      assertTrue(Thread.interrupted(), "the interrupt is kept for the loop to see");
+    }
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome(), result.message());
+    assertEquals(Optional.empty(), f.store.record().rejected(), "nothing pinned");
+    assertTrue(f.prometheusRunsJobsOf("b"));
+    assertTrue(f.hasJobsOf("b"), "the new config stays on disk, where Prometheus loaded it from");
+    // the next start reloads and verifies it
+    ReconcileResult next = f.reconciler().reconcile();
+    assertEquals(Outcome.RELOADED, next.outcome(), next.message());
+  }
+
+  @Test
+  void aLoadFailingForAReasonOutsideTheFilesDoesNotPinTheVerifiedConfig() {
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(30));
+    // someone's broken rule file: every load fails, the controller's verified config included
+    f.prometheus.rejectWhen(files -> Optional.of("someone's bad rule file"));
+    assertThrows(RuntimeException.class, f.prometheus::reload);
+    f.clock.advance(Duration.ofSeconds(30));
+
+    ReconcileResult during = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, during.outcome(), during.message());
+    assertTrue(during.message().contains("someone's bad rule file"), during.message());
+    assertTrue(during.message().contains("outside"), during.message());
+    assertEquals(Optional.empty(), f.store.record().rejected(), "the verified config not pinned");
+
+    // fixed; someone reloads, and Prometheus runs the controller's verified files again
+    f.prometheus.rejectWhen(Fixture::bogus);
+    f.clock.advance(Duration.ofSeconds(30));
+    f.prometheus.reload();
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult after = reconciler.reconcile();
+
+    assertEquals(Outcome.UNCHANGED, after.outcome(), after.message());
+    assertTrue(after.configInSync());
   }
 }
