@@ -31,6 +31,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -296,19 +301,40 @@ public final class HttpPrometheusControl implements PrometheusControl {
   }
 
   private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout) {
+    CompletableFuture<HttpResponse<String>> answer =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (HttpConnectTimeoutException e) {
-      throw unavailable(endpoint, "connect timed out after " + settings.connectTimeout(), e);
-    } catch (HttpTimeoutException e) {
+      // the request's timeout ends when the headers arrive: this bounds the body as well
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
       throw unavailable(endpoint, "no answer within " + timeout, e);
-    } catch (ConnectException e) {
-      throw unavailable(endpoint, "connection refused", e);
-    } catch (IOException e) {
-      throw unavailable(endpoint, e.toString(), e);
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       throw unavailable(endpoint, "interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof HttpConnectTimeoutException timedOut) {
+        throw unavailable(endpoint, "connect timed out after " + settings.connectTimeout(),
+            timedOut);
+      }
+      if (cause instanceof HttpTimeoutException timedOut) {
+        throw unavailable(endpoint, "no answer within " + timeout, timedOut);
+      }
+      if (cause instanceof ConnectException refused) {
+        throw unavailable(endpoint, "connection refused", refused);
+      }
+      if (cause instanceof IOException io) {
+        throw unavailable(endpoint, io.toString(), io);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("the http client failed: " + cause, cause);
     }
   }
 

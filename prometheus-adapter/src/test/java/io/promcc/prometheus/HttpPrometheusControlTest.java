@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
@@ -204,6 +205,21 @@ class HttpPrometheusControlTest {
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings(server.url("/").uri()).requestTimeout(Duration.ofMillis(500))
             .build()).runtimeInfo());
+
+    assertTrue(e.getMessage().contains("no answer within PT0.5S"), e.getMessage());
+  }
+
+  @Test
+  void anAnswerWhoseBodyStallsAfterItsHeadersTimesOutToo() {
+    // the request's own timeout ends when the headers arrive; the body must be bounded as well
+    server.enqueue(new MockResponse.Builder().code(200).body("{\"status\":\"success\"}")
+        .throttleBody(4, 20, TimeUnit.SECONDS).build());
+
+    PrometheusUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(15),
+        () -> assertThrows(PrometheusUnavailableException.class,
+            () -> control(settings(server.url("/").uri()).requestTimeout(Duration.ofMillis(500))
+                .build()).runtimeInfo()),
+        "still reading a stalled body long after the 0.5 s request timeout");
 
     assertTrue(e.getMessage().contains("no answer within PT0.5S"), e.getMessage());
   }

@@ -27,6 +27,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -213,14 +218,32 @@ public final class VaultConnection {
       request.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
     }
+    CompletableFuture<HttpResponse<String>> answer =
+        httpClient.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     try {
-      return httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      // the request's timeout ends when the headers arrive: this bounds the body as well
+      return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
           "interrupted while waiting for vault at " + address + " to answer " + operation, null);
-    } catch (IOException e) {
-      throw transportFailure(operation, e);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw transportFailure(operation,
+          new HttpTimeoutException("no whole answer within " + wait));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof IOException io) {
+        throw transportFailure(operation, io);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("the http client failed: " + cause, cause);
     }
   }
 
