@@ -185,10 +185,26 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
   }
 
-  /** Logs in anew and revokes the token it replaces, if that one is ours. */
+  /**
+   * Logs in anew and revokes the token it replaces, if that one is ours. If the login fails while
+   * the current token is still valid, that token is kept (and the login tried again after the
+   * first backoff step): it works until it expires.
+   */
   private void replace(Instant now) {
     State old = state;
-    state = login(now);
+    try {
+      state = login(now);
+    } catch (VaultRequestException e) {
+      if (old == null || e.failure() == VaultFailure.INTERRUPTED
+          || (old.expiresAt != null && !now.isBefore(old.expiresAt))) {
+        throw e;
+      }
+      LOG.log(Level.WARNING, "keeping the current vault token until {0}: a new login failed: "
+          + "{1}", old.expiresAt, e.getMessage());
+      state = new State(old.token, old.ttl, old.expiresAt,
+          earliest(now.plus(policy.backoff(1)), old.expiresAt), old.renewable, old.ours);
+      return;
+    }
     if (old != null && old.ours && !old.token.equals(state.token)) {
       revoke(old.token, "a new login replaced it");
     }

@@ -209,6 +209,49 @@ class VaultAuthenticatorTest {
   }
 
   @Test
+  void aTokenDueForANewLoginIsKeptWhileThatLoginFailsAndReplacedOnceItWorks()
+      throws Exception {
+    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
+        Duration.ofMinutes(60), Duration.ofMinutes(60));
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+    Secret first = auth.token();
+    fixture.clock.advance(Duration.ofMinutes(41)); // renewal capped at the max TTL, 60 min
+    assertEquals(first, auth.token());
+    fixture.clock.advance(Duration.ofMinutes(14)); // 55 min: a new login is due
+    paths();
+
+    fixture.vault.failNext("auth/kubernetes/login", 1, 500, "lookup failed: service unavailable");
+    assertEquals(first, auth.token(), "the token is valid for five more minutes");
+    assertEquals(List.of("auth/kubernetes/login"), paths());
+    assertTrue(fixture.vault.isValid(first), "not revoked");
+
+    assertEquals(first, auth.token(), "the login is not tried again before the backoff");
+    assertEquals(List.of(), paths());
+
+    fixture.clock.advance(Duration.ofSeconds(2)); // after the one-step backoff
+    Secret second = auth.token();
+    assertNotEquals(first, second);
+    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), paths());
+  }
+
+  @Test
+  void aNewLoginThatFailsOnceTheTokenExpiredIsThrown() throws Exception {
+    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
+        Duration.ofMinutes(60), Duration.ofMinutes(60));
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+    auth.token();
+    fixture.clock.advance(Duration.ofMinutes(61));
+
+    fixture.vault.failNext("auth/kubernetes/login", 1, 500, "lookup failed: service unavailable");
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+    assertTrue(e.getMessage().contains("status 500"), e.getMessage());
+  }
+
+  @Test
   void missingTokenVariableIsNamed() {
     VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment("NOT_SET_HERE"));
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
