@@ -62,7 +62,8 @@ class RbacManifestTest {
         used.add(access[0] + " " + access[2]);
       }
     }
-    // a Lease is deleted by nobody, an Event is created by the app: the rest must be in use
+    // a Lease is deleted by nobody, an Event is created by the app (whose own test holds its
+    // access to exactly that): the rest must be in use
     Set<String> granted = new TreeSet<>();
     for (Rule rule : rules) {
       for (String resource : rule.resources()) {

@@ -35,6 +35,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
 
 /**
  * Publishes a Kubernetes Event (core/v1, type Warning) on each Service whose guest cluster is
@@ -61,6 +63,11 @@ public final class ServiceEvents implements AutoCloseable {
   private static final int REMEMBERED = 10_000;
   private static final int MAX_MESSAGE = 1024;
 
+  /** Bound of one Event call: the shared client's reads are unbounded (watches need that). */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ApiClient client;
+  private final OkHttpClient http;
   private final CoreV1Api api;
   private final Optional<LeaderElection> election;
   private final Function<ClusterId, Optional<String>> serviceOfCluster;
@@ -82,7 +89,10 @@ public final class ServiceEvents implements AutoCloseable {
   public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
       int perMinute) {
-    this.api = new CoreV1Api(requireNonNull(client, "client == null"));
+    this.client = requireNonNull(client, "client == null");
+    this.http = client.getHttpClient().newBuilder()
+        .callTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
+    this.api = new CoreV1Api(client);
     this.election = requireNonNull(election, "election == null");
     this.serviceOfCluster = requireNonNull(serviceOfCluster, "serviceOfCluster == null");
     this.instance = requireNonNull(instance, "instance == null");
@@ -230,7 +240,8 @@ public final class ServiceEvents implements AutoCloseable {
         .source(new V1EventSource().component(COMPONENT))
         .reportingComponent(COMPONENT).reportingInstance(instance);
     try {
-      api.createNamespacedEvent(event.namespace(), body).execute();
+      Call call = api.createNamespacedEvent(event.namespace(), body).buildCall(null);
+      client.execute(http.newCall(call.request()));
       remember(key);
       LOG.log(Level.INFO, "event " + event.reason() + " on service " + event.namespace() + "/"
           + event.name());

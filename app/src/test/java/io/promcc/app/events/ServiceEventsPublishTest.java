@@ -1,0 +1,108 @@
+package io.promcc.app.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
+import io.promcc.kube.fake.Poll;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** Events published against the Kubernetes API fake: bounded calls, and the access they need. */
+class ServiceEventsPublishTest {
+  private static ReconcileResult rejecting(String service) {
+    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
+        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
+        List.of(new Rejection("service \"" + service + "\"", "invalid-api-server",
+            "api server must be https")),
+        new TreeMap<>(), true, false, Optional.empty(), new TreeMap<>());
+  }
+
+  private static boolean workerAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("promcc-service-events") && t.isAlive());
+  }
+
+  @Test
+  void anEventCallTheApiServerNeverAnswersEndsAndCloseEndsTheWorker() throws Exception {
+    try (FakeKubeApi fake = FakeKubeApi.start()) {
+      fake.faults().delay(Duration.ofMinutes(5), r -> r.isFor(ApiResource.EVENTS));
+      ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+          id -> Optional.empty(), "test", Clock.systemUTC(), 60);
+      events.offer(rejecting("ns1/master"));
+      Poll.until(Duration.ofSeconds(30), "the event POST arrives",
+          () -> fake.requestCount(r -> r.isFor(ApiResource.EVENTS)) >= 1);
+
+      events.close();
+
+      // the call's own bound (10 s) ends it; an unbounded call never would
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (workerAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      boolean alive = workerAlive();
+      fake.faults().clear();
+      assertFalse(alive, "the worker is still in the event POST 60 s after close()");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRbacManifestGrantsExactlyTheEventAccessUsed() throws IOException {
+    Set<String> used = new TreeSet<>();
+    try (FakeKubeApi fake = FakeKubeApi.start()) {
+      ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+          id -> Optional.empty(), "test", Clock.systemUTC(), 60);
+      events.offer(rejecting("ns1/master"));
+      Poll.until(Duration.ofSeconds(30), "the event is created",
+          () -> fake.requestCount(r -> r.isFor(ApiResource.EVENTS)) >= 1);
+      events.close();
+      for (FakeRequest r : fake.requests()) {
+        if (r.isFor(ApiResource.EVENTS)) {
+          String group = r.path().startsWith("/api/") ? "" : r.path().split("/")[2];
+          used.add(group + ":" + switch (r.method()) {
+            case "POST" -> "create";
+            case "PATCH" -> "patch";
+            case "PUT" -> "update";
+            default -> r.method();
+          });
+        }
+      }
+    }
+    Set<String> granted = new TreeSet<>();
+    String manifest = Files.readString(Path.of("..", "deploy", "rbac.yaml"));
+    for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(manifest)) {
+      Map<String, Object> doc = (Map<String, Object>) document;
+      if (!String.valueOf(doc.get("kind")).endsWith("Role")) {
+        continue;
+      }
+      for (Map<String, Object> rule : (List<Map<String, Object>>) doc.get("rules")) {
+        if (((List<String>) rule.get("resources")).contains("events")) {
+          for (String group : (List<String>) rule.get("apiGroups")) {
+            for (String verb : (List<String>) rule.get("verbs")) {
+              granted.add(group + ":" + verb);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(used, granted, "event access granted by deploy/rbac.yaml against used");
+  }
+}
