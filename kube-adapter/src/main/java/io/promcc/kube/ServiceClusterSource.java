@@ -144,19 +144,24 @@ public final class ServiceClusterSource implements GuestClusterSource {
 
   /**
    * The Service ({@code namespace/name}) that defines guest cluster {@code id} in the last
-   * snapshot, if one does: where an Event about that cluster belongs.
+   * snapshot, if one does: where an Event about that cluster belongs. Of several Services that
+   * claim the ID, the established claimant, as {@link ServiceMapping#snapshot} keeps it.
    */
   public Optional<String> serviceOf(ClusterId id) {
     requireNonNull(id, "id == null");
+    String service = null;
+    ServiceMapping.Claim first = null;
     synchronized (memo) {
       for (Map.Entry<String, Memo> e : memo.entrySet()) {
         if (e.getValue().outcome() instanceof ServiceMapping.Outcome.Mapped mapped
-            && mapped.cluster().id().equals(id)) {
-          return Optional.of(e.getKey());
+            && mapped.cluster().id().equals(id)
+            && (first == null || mapped.claim().compareTo(first) < 0)) {
+          service = e.getKey();
+          first = mapped.claim();
         }
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(service);
   }
 
   @Override

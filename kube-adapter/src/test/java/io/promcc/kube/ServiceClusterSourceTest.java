@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.models.V1Service;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.SourceNotReadyException;
@@ -423,5 +424,32 @@ class ServiceClusterSourceTest {
     source.close();
     assertFalse(waiting.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
         "released by close");
+  }
+
+  @Test
+  void theServiceOfAClusterIsTheOneTheSnapshotKeepsNotARejectedLaterClaimant() {
+    try (FakeKubeApi fake = FakeKubeApi.start()) {
+      // created in the same second: the order is namespace, then name, so abc12/master is the
+      // established claimant and every trusted/dup-N a later one
+      fake.store().create(ApiResource.SERVICES, null, guest("abc12"));
+      for (int i = 0; i < 20; i++) {
+        fake.store().create(ApiResource.SERVICES, null, guest("trusted", "dup-" + i, "abc12",
+            443));
+      }
+      try (ServiceClusterSource source = new ServiceClusterSource(fake.newClient(),
+          DiscoverySettings.defaults().withTrustedNamespaces(List.of("trusted")),
+          WatchSettings.defaults())) {
+        source.start();
+        Poll.until(Duration.ofSeconds(30), "synced", source::hasSynced);
+        ClusterSnapshot snapshot = source.snapshot();
+        assertEquals(20, snapshot.rejections().size());
+        assertTrue(snapshot.rejections().stream()
+            .allMatch(r -> r.reason().equals(ServiceMapping.DUPLICATE_CLUSTER_ID)));
+
+        // where an Event about cluster abc12 (waiting for its certificate, say) goes
+        assertEquals(Optional.of("abc12/master"),
+            source.serviceOf(ClusterId.of("abc12")));
+      }
+    }
   }
 }
