@@ -51,6 +51,12 @@ public final class ReconcileLoop {
 
     /** A reconcile ended with {@code result}. */
     void finished(ReconcileResult result);
+
+    /**
+     * The loop ended, on its own thread: {@code "stopped"} after {@link #stop}, else why (an
+     * interrupt, or the class of what was thrown out of it). Called once.
+     */
+    default void ended(String reason) {}
   }
 
   /** What one run of the loop saw, for health and metrics. */
@@ -228,7 +234,11 @@ public final class ReconcileLoop {
     return reasons;
   }
 
-  /** Runs reconciles as they fall due until {@link #stop}. Call on the loop's own thread. */
+  /**
+   * Runs reconciles as they fall due until {@link #stop}. Call on the loop's own thread. What a
+   * reconcile throws other than a {@link RuntimeException} (an {@link Error}) ends the loop: it
+   * is logged, told to the listener, and thrown on.
+   */
   public void run() {
     lock.lock();
     try {
@@ -236,6 +246,7 @@ public final class ReconcileLoop {
     } finally {
       lock.unlock();
     }
+    String ending = "interrupted";
     try {
       while (true) {
         if (!tick()) {
@@ -244,6 +255,7 @@ public final class ReconcileLoop {
         lock.lock();
         try {
           if (stopping) {
+            ending = "stopped";
             return;
           }
           Instant now = clock.instant();
@@ -257,6 +269,7 @@ public final class ReconcileLoop {
           }
         } catch (InterruptedException e) {
           if (stopping) {
+            ending = "stopped";
             return;
           }
           Thread.currentThread().interrupt();
@@ -265,6 +278,10 @@ public final class ReconcileLoop {
           lock.unlock();
         }
       }
+    } catch (RuntimeException | Error e) {
+      ending = "uncaught " + e.getClass().getName();
+      LOG.log(Level.ERROR, "the reconcile loop ended", e);
+      throw e;
     } finally {
       lock.lock();
       try {
@@ -273,6 +290,7 @@ public final class ReconcileLoop {
       } finally {
         lock.unlock();
       }
+      listener.ended(ending);
     }
   }
 

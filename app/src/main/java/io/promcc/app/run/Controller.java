@@ -125,6 +125,7 @@ public final class Controller {
         Thread runner = new Thread(loop::run, "promcc-reconcile-loop");
         runner.start();
         stopping.await();
+        health.stopping(); // before the loop ends, so its end is no failure
         loop.stop(STOP_GRACE);
         runner.join(STOP_GRACE.toMillis());
       }

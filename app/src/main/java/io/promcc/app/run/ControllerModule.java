@@ -150,6 +150,12 @@ public abstract class ControllerModule {
         metrics.reconciled(result, clock.instant());
         events.ifPresent(e -> e.offer(result));
       }
+
+      @Override
+      public void ended(String reason) {
+        // unless the controller is stopping, liveness fails, so the container is restarted
+        health.loopEnded(reason);
+      }
     }, settings.pacing(), clock, new SplittableRandom());
   }
 }

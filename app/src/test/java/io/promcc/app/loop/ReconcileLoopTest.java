@@ -302,6 +302,50 @@ class ReconcileLoopTest {
     assertEquals(Outcome.UNCHANGED, loop.status().lastResult().orElseThrow().outcome());
   }
 
+  /** A listener that records results and how the loop ended. */
+  private static final class Ending implements ReconcileLoop.Listener {
+    final CountDownLatch ended = new CountDownLatch(1);
+    volatile String reason;
+
+    @Override
+    public void finished(ReconcileResult result) {}
+
+    @Override
+    public void ended(String why) {
+      reason = why;
+      ended.countDown();
+    }
+  }
+
+  @Test
+  void anErrorThatEndsTheLoopIsReportedToTheListener() throws Exception {
+    Ending listener = new Ending();
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      throw new StackOverflowError();
+    }, listener, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
+    Thread runner = new Thread(loop::run);
+    runner.setUncaughtExceptionHandler((t, e) -> { });
+    runner.start();
+
+    assertTrue(listener.ended.await(30, TimeUnit.SECONDS), "the loop's end is reported");
+    assertEquals("uncaught java.lang.StackOverflowError", listener.reason);
+    runner.join(30_000);
+    assertTrue(loop.status().stopped());
+  }
+
+  @Test
+  void aStoppedLoopReportsThatItWasStopped() throws Exception {
+    Ending listener = new Ending();
+    ReconcileLoop loop = new ReconcileLoop(() -> result(Outcome.UNCHANGED, Optional.empty()),
+        listener, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
+    Thread runner = new Thread(loop::run);
+    runner.start();
+    loop.stop(Duration.ofSeconds(30));
+
+    assertTrue(listener.ended.await(30, TimeUnit.SECONDS));
+    assertEquals("stopped", listener.reason);
+  }
+
   @Test
   void idleMeansNoWriteAndNoReloadOverTenMinutesWithTheRealReconciler() {
     FakeConfigStore store = new FakeConfigStore();
