@@ -15,6 +15,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -216,8 +217,12 @@ final class Pki {
     }
   }
 
+  /**
+   * By the key's type, not its algorithm's name: an EC key BouncyCastle made (a PEM read back
+   * while it is a registered provider, as the Kubernetes client registers it) is named "ECDSA".
+   */
   private static String signatureAlgorithm(PrivateKey key) {
-    return key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    return key instanceof ECKey ? "SHA256withECDSA" : "SHA256withRSA";
   }
 
   /** A positive random serial of 16 bytes (RFC 5280 allows up to 20). */
