@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
 import io.promcc.vault.fake.RecordedRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,13 @@ class VaultAuthenticatorTest {
     return fixture.authenticator(settings, VaultConnection.create(settings));
   }
 
+  /** Kubernetes auth against a role whose tokens live {@code ttl}, renewable to {@code maxTtl}. */
+  private VaultAuthenticator kubernetesLogin(Duration ttl, Duration maxTtl) throws IOException {
+    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt", ttl, maxTtl);
+    return authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+  }
+
   private List<String> paths() {
     List<String> paths = fixture.vault.requests().stream().map(RecordedRequest::path).toList();
     fixture.vault.clearRequests();
@@ -40,11 +48,7 @@ class VaultAuthenticatorTest {
   @Test
   void kubernetesLoginIsRenewedBeforeItsTtlEndsAndReplacedWhenMaxTtlStopsRenewal()
       throws Exception {
-    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
-    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
-        Duration.ofMinutes(60), Duration.ofMinutes(120));
-    VaultAuthenticator auth =
-        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(120));
 
     Secret first = auth.token();
     assertEquals(List.of("auth/kubernetes/login"), paths());
@@ -211,11 +215,7 @@ class VaultAuthenticatorTest {
   @Test
   void aTokenDueForANewLoginIsKeptWhileThatLoginFailsAndReplacedOnceItWorks()
       throws Exception {
-    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
-    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
-        Duration.ofMinutes(60), Duration.ofMinutes(60));
-    VaultAuthenticator auth =
-        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(60));
     Secret first = auth.token();
     fixture.clock.advance(Duration.ofMinutes(41)); // renewal capped at the max TTL, 60 min
     assertEquals(first, auth.token());
@@ -238,11 +238,7 @@ class VaultAuthenticatorTest {
 
   @Test
   void aNewLoginThatFailsOnceTheTokenExpiredIsThrown() throws Exception {
-    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
-    fixture.vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt",
-        Duration.ofMinutes(60), Duration.ofMinutes(60));
-    VaultAuthenticator auth =
-        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(60));
     auth.token();
     fixture.clock.advance(Duration.ofMinutes(61));
 

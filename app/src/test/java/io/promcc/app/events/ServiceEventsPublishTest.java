@@ -35,6 +35,16 @@ class ServiceEventsPublishTest {
         new TreeMap<>(), true, false, Optional.empty(), new TreeMap<>());
   }
 
+  /** A publisher that has sent the Event of one rejected Service to {@code fake}. */
+  private static ServiceEvents publishingOne(FakeKubeApi fake) {
+    ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+        id -> Optional.empty(), "test", Clock.systemUTC(), 60);
+    events.offer(rejecting("ns1/master"));
+    Poll.until(Duration.ofSeconds(30), "the event POST arrives",
+        () -> fake.requestCount(r -> r.isFor(ApiResource.EVENTS)) >= 1);
+    return events;
+  }
+
   private static boolean workerAlive() {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.getName().equals("promcc-service-events") && t.isAlive());
@@ -44,11 +54,7 @@ class ServiceEventsPublishTest {
   void anEventCallTheApiServerNeverAnswersEndsAndCloseEndsTheWorker() throws Exception {
     try (FakeKubeApi fake = FakeKubeApi.start()) {
       fake.faults().delay(Duration.ofMinutes(5), r -> r.isFor(ApiResource.EVENTS));
-      ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
-          id -> Optional.empty(), "test", Clock.systemUTC(), 60);
-      events.offer(rejecting("ns1/master"));
-      Poll.until(Duration.ofSeconds(30), "the event POST arrives",
-          () -> fake.requestCount(r -> r.isFor(ApiResource.EVENTS)) >= 1);
+      ServiceEvents events = publishingOne(fake);
 
       events.close();
 
@@ -68,11 +74,7 @@ class ServiceEventsPublishTest {
   void theRbacManifestGrantsExactlyTheEventAccessUsed() throws IOException {
     Set<String> used = new TreeSet<>();
     try (FakeKubeApi fake = FakeKubeApi.start()) {
-      ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
-          id -> Optional.empty(), "test", Clock.systemUTC(), 60);
-      events.offer(rejecting("ns1/master"));
-      Poll.until(Duration.ofSeconds(30), "the event is created",
-          () -> fake.requestCount(r -> r.isFor(ApiResource.EVENTS)) >= 1);
+      ServiceEvents events = publishingOne(fake);
       events.close();
       for (FakeRequest r : fake.requests()) {
         if (r.isFor(ApiResource.EVENTS)) {
