@@ -210,10 +210,10 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   /**
    * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
-   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; an empty
-   * file where clusters were listed must stay empty for {@value #EMPTY_SETTLE_MILLIS} ms, since an
-   * empty list removes every cluster's jobs. Bounded (20 rounds), then the content is read as it
-   * is.
+   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
+   * that lists no cluster (empty, or only its comments so far) where clusters were listed must
+   * stay so for {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's
+   * jobs. Bounded (20 rounds), then the content is read as it is.
    */
   private void settle() {
     boolean hadClusters;
@@ -222,9 +222,9 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
     byte[] previous = readOrNull();
     for (int i = 0; i < 20; i++) {
-      boolean empty = previous != null && new String(previous, StandardCharsets.UTF_8).isBlank();
       try {
-        Thread.sleep(empty && hadClusters ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
+        Thread.sleep(hadClusters && listsNoCluster(previous) ? EMPTY_SETTLE_MILLIS
+            : SETTLE_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -234,6 +234,18 @@ public final class ClusterFileSource implements GuestClusterSource {
         return;
       }
       previous = now;
+    }
+  }
+
+  /** Whether {@code bytes} are a good list of no cluster: blank, comments, or {@code []}. */
+  private boolean listsNoCluster(byte[] bytes) {
+    if (bytes == null) {
+      return false;
+    }
+    try {
+      return ClusterList.parse(decode(bytes), file.toString()).isEmpty();
+    } catch (ValidationException | InvalidValueException e) {
+      return false; // not a good list: read and reported as such, keeping the last good one
     }
   }
 
