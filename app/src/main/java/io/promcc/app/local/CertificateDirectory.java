@@ -20,6 +20,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -353,6 +356,13 @@ public final class CertificateDirectory implements CertificateSource {
     try {
       CertificateBundle bundle = CertificateBundle.fromPem(read(file(id, "-ca.pem")),
           read(file(id, "-crt.pem")), Secret.of(read(file(id, "-key.pem"))));
+      Optional<String> keyProblem = keyProblem(bundle);
+      if (keyProblem.isPresent()) {
+        // a key being written, or one of another certificate: Prometheus could not use it
+        return problem(stamps, settled, false, id, "certificate-invalid",
+            "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+                + ": " + keyProblem.get());
+      }
       return new Entry(stamps, bundle, null, settled, false);
     } catch (InvalidValueException e) {
       return problem(stamps, settled, false, id, "certificate-invalid",
@@ -372,6 +382,20 @@ public final class CertificateDirectory implements CertificateSource {
           "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
               + quoted() + ": " + e);
     }
+  }
+
+  /** Why the bundle's key is unusable: it does not parse, or is not the certificate's. */
+  private static Optional<String> keyProblem(CertificateBundle bundle) {
+    PrivateKey key;
+    try {
+      key = Pki.parsePrivateKey(bundle.privateKeyPem());
+    } catch (GeneralSecurityException e) {
+      return Optional.of("the private key cannot be read"); // never its text: a secret
+    }
+    PublicKey certified = CertificateBundle.parseCertificate(bundle.certificatePem(),
+        "client certificate").getPublicKey();
+    return Pki.matches(key, certified) ? Optional.empty()
+        : Optional.of("the private key does not belong to the certificate");
   }
 
   private static boolean settled(Meta meta, Instant now) {

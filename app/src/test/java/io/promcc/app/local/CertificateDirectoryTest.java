@@ -164,6 +164,32 @@ class CertificateDirectoryTest {
   }
 
   @Test
+  void aKeyThatDoesNotParseOrDoesNotMatchItsCertificateGivesNoBundle() throws Exception {
+    provide("whole", false);
+    provide("cut", false);
+    String key = TestCertificates.read("client-key.pem");
+    // half-written: its first line and a few characters of the next
+    Files.writeString(folder().resolve("cut-key.pem"), key.substring(0, key.indexOf('\n') + 20));
+    provide("mismatched", false);
+    Files.writeString(folder().resolve("mismatched-key.pem"),
+        TestCertificates.read("other-client-key.pem"));
+
+    CertificateObservation seen = watched().observe(List.of(cluster("whole"), cluster("cut"),
+        cluster("mismatched")));
+
+    assertEquals(List.of(ClusterId.of("whole")), List.copyOf(seen.bundles().keySet()));
+    assertEquals("certificate-invalid", problem(seen, "cut").reason());
+    assertTrue(problem(seen, "cut").message().endsWith("the private key cannot be read"),
+        problem(seen, "cut").message());
+    assertEquals("certificate-invalid", problem(seen, "mismatched").reason());
+    assertTrue(problem(seen, "mismatched").message()
+        .endsWith("the private key does not belong to the certificate"),
+        problem(seen, "mismatched").message());
+    String keyBody = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    assertFalse(problem(seen, "cut").message().contains(keyBody.substring(0, 10)));
+  }
+
+  @Test
   void aKeyWhereTheCertificateBelongsIsNeverQuoted() throws Exception {
     provide("swapped", false);
     String key = TestCertificates.read("client-key.pem");
@@ -286,22 +312,23 @@ class CertificateDirectoryTest {
   @Test
   void aRecentFileRewrittenWithTheSameSizeAndTimeStampIsReadAgain() throws Exception {
     provide("alpha", false);
-    Path crt = folder().resolve("alpha-crt.pem");
-    String before = TestCertificates.read("client.pem");
-    String after = TestCertificates.read("other-client.pem");
+    // the CA file: another CA leaves the certificate and its key a pair
+    Path ca = folder().resolve("alpha-ca.pem");
+    String before = TestCertificates.read("ca.pem");
+    String after = TestCertificates.read("other-ca.pem");
     int size = Math.max(before.length(), after.length());
-    Files.writeString(crt, before + "\n".repeat(size - before.length()));
-    FileTime stamp = Files.getLastModifiedTime(crt);
+    Files.writeString(ca, before + "\n".repeat(size - before.length()));
+    FileTime stamp = Files.getLastModifiedTime(ca);
     clock.set(stamp.toInstant()); // just written: its time stamp proves nothing yet
     source = new CertificateDirectory(folder(), null, clock, errors);
-    assertEquals(TestCertificates.bundle().serial(),
-        observe("alpha").bundles().get(ClusterId.of("alpha")).serial());
+    assertEquals(before.strip(),
+        observe("alpha").bundles().get(ClusterId.of("alpha")).caPem().strip());
 
-    Files.writeString(crt, after + "\n".repeat(size - after.length()));
-    Files.setLastModifiedTime(crt, stamp);
+    Files.writeString(ca, after + "\n".repeat(size - after.length()));
+    Files.setLastModifiedTime(ca, stamp);
 
-    assertEquals(TestCertificates.other().serial(),
-        observe("alpha").bundles().get(ClusterId.of("alpha")).serial());
+    assertEquals(after.strip(),
+        observe("alpha").bundles().get(ClusterId.of("alpha")).caPem().strip());
   }
 
   @Test
