@@ -284,6 +284,15 @@ public final class LocalCa implements CertificateSource {
     }
   }
 
+  /**
+   * {@code prometheus.<id>}, or the ID alone where that would exceed the 64 characters X.509
+   * allows a common name (IDs of 54 to 63 characters).
+   */
+  private static String clientCommonName(ClusterId id) {
+    String usual = "prometheus." + id.value();
+    return usual.length() <= 64 ? usual : id.value();
+  }
+
   /** Issues and stores a certificate for {@code id}; on failure records the problem. */
   private void issue(Entry entry, ClusterId id, Instant now) {
     // guarded by lock
@@ -295,7 +304,7 @@ public final class LocalCa implements CertificateSource {
             + authority.notAfter());
       }
       X509Certificate certificate = Pki.issue(authority.certificate(), authority.key(),
-          keys.getPublic(), "prometheus." + id.value(), List.of(),
+          keys.getPublic(), clientCommonName(id), List.of(),
           KeyPurposeId.id_kp_clientAuth, now.minus(BACKDATE), notAfter);
       String certificatePem = Pki.pem(certificate);
       Secret keyPem = Pki.pem(keys.getPrivate());

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +211,22 @@ class LocalCaTest {
 
     assertTrue(e.getMessage().startsWith("local CA state folder \"" + state()
         + "\" cannot be created"), e.getMessage());
+  }
+
+  @Test
+  void aClusterIdTooLongForTheUsualCommonNameGetsItsCertificateNamedByTheIdAlone()
+      throws Exception {
+    LocalCa ca = started();
+    String longest = "a".repeat(ClusterId.MAX_LENGTH); // "prometheus." and it exceed 64
+    String fits = "b".repeat(64 - "prometheus.".length());
+
+    CertificateObservation seen = observe(ca, longest, fits);
+
+    assertEquals(Map.of(), seen.problems());
+    assertEquals("CN=" + longest, CertificateBundle.parseCertificate(
+        bundle(seen, longest).certificatePem(), "c").getSubjectX500Principal().getName());
+    assertEquals("CN=prometheus." + fits, CertificateBundle.parseCertificate(
+        bundle(seen, fits).certificatePem(), "c").getSubjectX500Principal().getName());
   }
 
   @Test
