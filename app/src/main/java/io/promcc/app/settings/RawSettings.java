@@ -62,7 +62,7 @@ public final class RawSettings {
       } else if (file.containsKey(name) && setting.secret()) {
         problems.addSecret(name + " in " + Quoting.quote(fileName), "must not be in the config "
             + "file; set " + setting.env());
-      } else if (file.containsKey(name)) {
+      } else if (file.get(name) != null) { // a key without a value ("debounce:") is unset
         Object raw = file.get(name);
         String origin = name + " in " + Quoting.quote(fileName);
         if (raw instanceof Map) {
@@ -70,7 +70,7 @@ public final class RawSettings {
         } else if (raw instanceof List<?> list) {
           values.put(name, new Value(list.stream().map(String::valueOf)
               .collect(Collectors.joining(",")), origin));
-        } else if (raw != null) {
+        } else {
           values.put(name, new Value(String.valueOf(raw), origin));
         }
       } else {

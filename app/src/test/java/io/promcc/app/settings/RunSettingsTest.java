@@ -20,6 +20,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Flags, environment and config file, in that order; every problem at once. */
 class RunSettingsTest {
@@ -52,6 +54,20 @@ class RunSettingsTest {
     assertEquals(9420, settings.httpAddress().getPort());
     assertEquals(OutputMode.MERGED, settings.outputMode());
     assertEquals(Optional.empty(), settings.prometheusUrl());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"debounce", "http-address", "private-key-mode", "state-dir"})
+  void aConfigFileKeyWithoutAValueIsUnsetAndGetsItsDefault(String key) throws IOException {
+    RunSettings defaults = load(Map.of("clusters", clusters.toString(), "out", "out"), Map.of());
+    Path file = config("clusters: " + clusters + "\nout: out\n" + key + ":\n");
+
+    RunSettings settings = load(Map.of("config", file.toString()), Map.of());
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(defaults.toString(), settings.toString());
+    assertEquals(defaults.pacing(), settings.pacing());
+    assertEquals(defaults.httpAddress(), settings.httpAddress());
   }
 
   @Test
