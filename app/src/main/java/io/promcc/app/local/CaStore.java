@@ -73,9 +73,19 @@ final class CaStore {
   }
 
   private final Path folder;
+  private final Duration lockWait;
 
   CaStore(Path folder) {
+    this(folder, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param lockWait how long to wait for the folder's lock, which another process (a second
+   *     controller on the same folder) may hold
+   */
+  CaStore(Path folder, Duration lockWait) {
     this.folder = folder.toAbsolutePath().normalize();
+    this.lockWait = lockWait;
   }
 
   Path folder() {
@@ -104,10 +114,12 @@ final class CaStore {
     }
     synchronized (PROCESS_LOCK) {
       Path lockFile = folder.resolve(LOCK_FILE);
+      // a link there is not followed: nothing is created or locked elsewhere through it
       try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(
               PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
-          FileLock lock = channel.lock()) {
+          FileLock lock = lock(channel, lockFile)) {
         Path certificate = folder.resolve(CA_FILE);
         if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
           return load(certificate, folder.resolve(KEY_FILE), now);
@@ -116,6 +128,29 @@ final class CaStore {
       } catch (IOException e) {
         throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
             + quote(lockFile) + "): " + e, e);
+      }
+    }
+  }
+
+  /** The folder's lock, waited for at most {@link #lockWait}. */
+  private FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+    long deadline = System.nanoTime() + lockWait.toNanos();
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new LocalCaException("local CA state folder " + quote(folder) + " is locked by "
+            + "another process (" + quote(lockFile) + "), still after " + lockWait
+            + ": is a second promcc using it?");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LocalCaException("interrupted while waiting for the lock of local CA state "
+            + "folder " + quote(folder));
       }
     }
   }

@@ -1,0 +1,77 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state folder's lock, which two controllers starting on one folder share. */
+class CaStoreLockTest {
+  @TempDir Path temp;
+
+  @Test
+  void aLockAnotherProcessHoldsIsWaitedForABoundedTimeThenNamed() throws Exception {
+    Path state = temp.resolve("state");
+    PrivateFiles.createFolder(state);
+    Path lock = state.resolve("ca.lock");
+    // another process (a second controller, hung) holds the lock: a JVM of its own, since
+    // one JVM's file locks do not block each other
+    Path program = Files.writeString(temp.resolve("Holder.java"), """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.Path;
+        import java.nio.file.StandardOpenOption;
+        class Holder {
+          public static void main(String[] args) throws Exception {
+            FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+            channel.lock();
+            System.out.println("locked");
+            Thread.sleep(120_000);
+          }
+        }
+        """);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process holder = new ProcessBuilder(java.toString(), program.toString(), lock.toString())
+        .redirectErrorStream(true).start();
+    try {
+      assertEquals("locked", new BufferedReader(new InputStreamReader(holder.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine());
+      CaStore store = new CaStore(state, Duration.ofMillis(500));
+
+      LocalCaException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> assertThrows(LocalCaException.class, () -> store.loadOrCreate(Instant.now(),
+              Duration.ofDays(365), "test CA")), "still waiting for the lock");
+
+      assertTrue(e.getMessage().contains("is locked by another process"), e.getMessage());
+      assertTrue(e.getMessage().contains("PT0.5S"), e.getMessage());
+    } finally {
+      holder.destroy();
+      holder.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aLinkPlantedAtTheLockIsNotFollowed() throws Exception {
+    Path state = temp.resolve("state");
+    PrivateFiles.createFolder(state);
+    Path elsewhere = temp.resolve("elsewhere");
+    Files.createSymbolicLink(state.resolve("ca.lock"), elsewhere);
+
+    assertThrows(LocalCaException.class, () -> new CaStore(state, Duration.ofSeconds(1))
+        .loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA"));
+
+    assertFalse(Files.exists(elsewhere), "the link was followed and its target created");
+  }
+}
