@@ -77,8 +77,15 @@ final class CheckCommand implements Callable<Integer> {
       }
       Preview preview = parts.reconciler().preview();
       print(out, preview);
-      boolean inStep = preview.diff().isEmpty() && (preview.configVerified()
-          || parts.prometheus().isEmpty());
+      // a run would ask for these certificates and add the clusters' jobs
+      long toRequest = preview.waiting().stream()
+          .filter(r -> r.reason().equals(CheckParts.NOT_REQUESTED)).count();
+      if (toRequest > 0) {
+        out.printf("a run would request certificates for %d cluster%s and add their jobs%n",
+            toRequest, toRequest == 1 ? "" : "s");
+      }
+      boolean inStep = toRequest == 0 && preview.diff().isEmpty()
+          && (preview.configVerified() || parts.prometheus().isEmpty());
       if (parts.prometheus().isPresent()) {
         inStep &= printPrometheus(out, parts.prometheus().get(), preview);
       }

@@ -81,4 +81,23 @@ class RunCommandTest {
     assertFalse(Files.exists(outDir), "check wrote nothing");
     assertFalse(Files.exists(temp.resolve("state")), "check made no CA");
   }
+
+  @Test
+  void checkCountsAClusterWhoseCertificateARunWouldRequestAsAChange() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Path outDir = temp.resolve("out");
+    assertEquals(0, run(Map.of(), "render", "--clusters", clusters.toString(), "--out",
+        outDir.toString()), err.toString());
+    assertEquals(0, run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        outDir.toString(), "--state-dir", temp.resolve("state").toString()), out.toString());
+
+    Files.writeString(clusters, "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example\n");
+    out.getBuffer().setLength(0);
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        outDir.toString(), "--state-dir", temp.resolve("state").toString());
+
+    assertEquals(3, code, "a run would issue alpha's certificate and add its jobs:\n" + out);
+    assertTrue(out.toString().contains("would request certificates for 1 cluster"),
+        out.toString());
+  }
 }
