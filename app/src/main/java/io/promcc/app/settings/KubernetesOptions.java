@@ -68,6 +68,8 @@ final class KubernetesOptions {
   /** The adapter's settings, or null after adding every problem. */
   static KubeAdapterSettings from(SettingsReader r, Map<String, String> env,
       Optional<Shard> shard, Problems problems) {
+    // other settings' problems do not stop the adapter's own checks: all are reported at once
+    int before = problems.list().size();
     Optional<Path> kubeconfig = r.optional("kubeconfig", SettingsReader::existingFile);
     List<String> namespaces = r.optional("namespaces", SettingsReader::list).orElse(List.of());
     List<String> trusted = r.optional("trusted-namespaces", SettingsReader::list)
@@ -97,8 +99,8 @@ final class KubernetesOptions {
     if (watchTimeout.toSeconds() < 1) {
       r.bad("watch-timeout", "must be at least 1s");
     }
-    if (!problems.isEmpty()) {
-      return null;
+    if (problems.list().size() > before) {
+      return null; // a value above is bad: the adapter's own checks need them all
     }
     return problems.check(() -> KubeAdapterSettings.collect(kubeconfig,
         () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)

@@ -65,6 +65,8 @@ final class VaultOptions {
 
   /** The adapter's settings, or null after adding every problem. */
   static VaultSettings from(SettingsReader r, Map<String, String> env, Problems problems) {
+    // other settings' problems do not stop the adapter's own checks: all are reported at once
+    int before = problems.list().size();
     Optional<String> address = r.text("vault-address");
     if (address.isEmpty()) {
       problems.add("--vault-address", null, "is required with --certificates vault");
@@ -129,8 +131,8 @@ final class VaultOptions {
       }
       default -> r.bad("vault-auth", "must be token, kubernetes or approle");
     }
-    if (!problems.isEmpty() || auth == null) {
-      return null;
+    if (problems.list().size() > before || auth == null) {
+      return null; // a value above is bad: the adapter's own checks need them all
     }
     VaultAuthSettings login = auth;
     return problems.check(() -> {

@@ -71,6 +71,23 @@ class RunSettingsTest {
   }
 
   @Test
+  void theAdaptersOwnProblemsAreReportedTogetherWithEveryOtherBadValue() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    Map<String, String> flags = new TreeMap<>(Map.of("discovery", "kubernetes",
+        "certificates", "vault", "out", "out", "namespaces", "Bad_NS",
+        "vault-address", "http://vault.example:8200", "vault-token-file", token.toString()));
+    flags.put("debounce", "soon");
+
+    assertNull(load(flags, Map.of()));
+
+    String all = problems.list().toString();
+    assertTrue(all.contains("soon"), all);
+    assertTrue(all.contains("Bad_NS"), "the namespace, checked by the Kubernetes adapter: " + all);
+    assertTrue(all.contains("http://vault.example:8200"), "the address, checked by the Vault "
+        + "adapter: " + all);
+  }
+
+  @Test
   void aFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
     Path file = config("""
         clusters: %s
