@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -108,6 +109,7 @@ final class CaStore {
   Authority loadOrCreate(Instant now, Duration validity, String commonName) {
     try {
       PrivateFiles.createFolder(folder);
+      refuseIfOthersMayWrite();
     } catch (IOException e) {
       throw new LocalCaException("local CA state folder " + quote(folder) + " cannot be "
           + "created: " + e, e);
@@ -129,6 +131,20 @@ final class CaStore {
         throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
             + quote(lockFile) + "): " + e, e);
       }
+    }
+  }
+
+  /**
+   * Refuses a folder that others may write to: they could replace the CA's files or put links in
+   * their place. Its mode is not changed (it may be a shared folder such as {@code /tmp}).
+   */
+  private void refuseIfOthersMayWrite() throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(folder);
+    if (mode.contains(PosixFilePermission.GROUP_WRITE)
+        || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new LocalCaException("local CA state folder " + quote(folder) + " is writable by "
+          + "others (" + PosixFilePermissions.toString(mode) + "): name a folder only its owner "
+          + "may write to, or a new one (promcc makes it rwx------)");
     }
   }
 

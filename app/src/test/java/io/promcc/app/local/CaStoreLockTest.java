@@ -11,13 +11,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The state folder's lock, which two controllers starting on one folder share. */
+/** The state folder: its lock, which two controllers on one folder share, and its mode. */
 class CaStoreLockTest {
   @TempDir Path temp;
 
@@ -31,6 +32,7 @@ class CaStoreLockTest {
     Path program = Files.writeString(temp.resolve("Holder.java"), """
         import java.nio.channels.FileChannel;
         import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
         import java.nio.file.StandardOpenOption;
         class Holder {
           public static void main(String[] args) throws Exception {
@@ -73,5 +75,21 @@ class CaStoreLockTest {
         .loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA"));
 
     assertFalse(Files.exists(elsewhere), "the link was followed and its target created");
+  }
+
+  @Test
+  void aStateFolderOthersMayWriteToIsRefusedAndLeftAlone() throws Exception {
+    Path state = Files.createDirectory(temp.resolve("state"));
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    LocalCaException e = assertThrows(LocalCaException.class, () -> new CaStore(state,
+        Duration.ofSeconds(1)).loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA"));
+
+    assertTrue(e.getMessage().contains("is writable by others (rwxrwxrwx)"), e.getMessage());
+    assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)),
+        "its mode is not changed behind the user's back");
+    try (var entries = Files.list(state)) {
+      assertEquals(0, entries.count(), "nothing is written into it");
+    }
   }
 }
