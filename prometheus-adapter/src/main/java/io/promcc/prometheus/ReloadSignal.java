@@ -3,9 +3,11 @@ package io.promcc.prometheus;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,12 +20,15 @@ import java.util.concurrent.TimeUnit;
  * Stateless.
  */
 final class ReloadSignal {
+  /** Bytes read of a PID file: a process ID and a line end fit many times over. */
+  private static final int MAX_PID_FILE = 64;
+
   private ReloadSignal() {}
 
   /**
    * The PID to signal, read from the PID file now if one is configured, and only if that process
-   * is alive and runs a program named like {@code prometheus}: a stale PID, which may by now
-   * belong to any other process, never receives the signal.
+   * is alive and runs a program named {@code prometheus}: a stale PID, which may by now belong
+   * to any other process, never receives the signal.
    */
   static long target(OptionalLong signalPid, Optional<Path> signalPidFile) {
     long pid = signalPid.isPresent() ? signalPid.getAsLong() : readPidFile(signalPidFile.get());
@@ -39,7 +44,9 @@ final class ReloadSignal {
           + "signal");
     }
     Path program = Path.of(command.get()).getFileName();
-    if (program == null || !program.toString().contains("prometheus")) {
+    // exactly: prometheus-config-reloader or prometheus-node-exporter, which a stale pid may
+    // name by now, would end on SIGHUP
+    if (program == null || !program.toString().equals("prometheus")) {
       throw new PrometheusUnavailableException("process " + pid + " runs "
           + Quoting.quote(command.get()) + ", not prometheus; refusing to send it the reload "
           + "signal (is the pid stale?)");
@@ -50,7 +57,14 @@ final class ReloadSignal {
   private static long readPidFile(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      // never opened unless a regular file: opening a FIFO waits for a writer, for ever
+      if (!Files.readAttributes(file, BasicFileAttributes.class).isRegularFile()) {
+        throw new PrometheusUnavailableException("cannot read the prometheus pid file "
+            + Quoting.quote(file.toString()) + ": not a regular file");
+      }
+      try (InputStream in = Files.newInputStream(file)) {
+        text = new String(in.readNBytes(MAX_PID_FILE), StandardCharsets.UTF_8).strip();
+      }
     } catch (IOException e) {
       throw new PrometheusUnavailableException("cannot read the prometheus pid file "
           + Quoting.quote(file.toString()) + ": " + e, e);

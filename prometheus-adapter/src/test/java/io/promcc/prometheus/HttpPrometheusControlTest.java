@@ -38,6 +38,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpPrometheusControlTest {
   private static final String RUNTIMEINFO = "{\"status\":\"success\",\"data\":{"
@@ -415,6 +417,46 @@ class HttpPrometheusControlTest {
     } finally {
       sleep.destroyForcibly();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"prometheus-config-reloader", "prometheus-node-exporter"})
+  void neverSignalsAProgramWhoseNameOnlyContainsPrometheus(String name, @TempDir Path work)
+      throws Exception {
+    // a stale pid may now belong to a neighbour of the same family, which SIGHUP would end
+    Path program = work.resolve(name);
+    Files.copy(Path.of("/bin/sleep"), program);
+    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+    enqueueRuntimeInfoPastTheLastLoad();
+    Process neighbour = new ProcessBuilder(program.toString(), "600").start();
+    try {
+      PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+          () -> control(settings(server.url("/").uri()).signalPid(neighbour.pid()).build())
+              .reload());
+
+      assertTrue(e.getMessage().endsWith("\", not prometheus; refusing to send it the reload "
+          + "signal (is the pid stale?)"), e.getMessage());
+      assertFalse(neighbour.waitFor(500, TimeUnit.MILLISECONDS), "SIGHUP would have ended it");
+    } finally {
+      neighbour.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aPidFileThatIsNotARegularFileIsRefusedWithoutOpeningIt(@TempDir Path work)
+      throws Exception {
+    Path pidFile = work.resolve("prometheus.pid");
+    AtomicFileStoreReadCacheTest.mkfifo(pidFile); // opening a FIFO waits for a writer
+    enqueueRuntimeInfoPastTheLastLoad();
+    HttpPrometheusControl control = control(settings(server.url("/").uri())
+        .signalPidFile(pidFile).build());
+
+    PrometheusUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(PrometheusUnavailableException.class, control::reload),
+        "still waiting for a writer of the FIFO");
+
+    assertTrue(e.getMessage().startsWith("cannot read the prometheus pid file \"" + pidFile
+        + "\": not a regular file"), e.getMessage());
   }
 
   @Test
