@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -349,6 +350,8 @@ public final class AtomicFileStore implements ConfigStore {
     for (String path : diff.writes()) {
       requireWritablePath(desired, path);
     }
+    requireRealFolders(diff.writes());
+    requireRealFolders(diff.deletes());
     Manifest before = settleDoubts(manifests.read());
     SortedMap<String, Manifest.Entry> owned = before.owned();
     // every desired path, not only this diff's: a diff applied in parts must not write its first
@@ -522,6 +525,7 @@ public final class AtomicFileStore implements ConfigStore {
     files.ensureDirectory(root);
     Manifest.Change.Builder intent = Manifest.Change.builder();
     removeTemporaryFiles(manifest, intent);
+    requireRealFolders(manifest.verifiedFiles().keySet());
     SortedMap<String, Manifest.Entry> target = new TreeMap<>();
     manifest.verifiedFiles().forEach((path, want) -> {
       if (owned.containsKey(path) || !Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS)) {
@@ -690,6 +694,29 @@ public final class AtomicFileStore implements ConfigStore {
         || path.contains(AtomicFiles.TEMP_MARKER)) {
       throw new ConfigStoreException("cannot store " + Quoting.quote(path)
           + ": the name is reserved or contains a line break");
+    }
+  }
+
+  /**
+   * Refuses paths whose folder (or a folder above it, inside the output folder) is a symbolic
+   * link: through it a write or delete would act on files elsewhere, which are not the store's.
+   * One {@code lstat} per level of each distinct folder; a missing level is made a real folder
+   * later.
+   *
+   * @throws ConfigStoreException naming the link; nothing was changed
+   */
+  private void requireRealFolders(Collection<String> paths) {
+    Set<String> checked = new HashSet<>();
+    for (String path : paths) {
+      for (String folder = folderOf(path); !folder.isEmpty() && checked.add(folder);
+          folder = folderOf(folder)) {
+        if (Files.isSymbolicLink(resolve(folder))) {
+          throw new ConfigStoreException("cannot write or delete " + Quoting.quote(path)
+              + ": its folder " + Quoting.quote(folder) + " is a symbolic link, and the files "
+              + "it leads to are not the controller's; replace it with a folder (nothing was "
+              + "changed)");
+        }
+      }
     }
   }
 

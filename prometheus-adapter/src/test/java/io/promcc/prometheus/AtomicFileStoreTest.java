@@ -479,6 +479,30 @@ class AtomicFileStoreTest {
    * Writes and verifies a config "good: 1", then writes "bad: 1" over it; returns the rollback
    * copy of the good config.
    */
+  @Test
+  void aFolderReplacedByALinkIsNeverWrittenOrDeletedThrough() throws Exception {
+    Path root = Files.createDirectory(tmp.resolve("out"));
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    AtomicFileStore store = new AtomicFileStore(root);
+    write(store, stateWith("{}", Map.of("a", A, "b", B)));
+    // someone moves the certificates folder away and links it to a folder of their own files
+    Files.move(root.resolve("certs"), tmp.resolve("certs.moved"));
+    Files.writeString(elsewhere.resolve("a-ca.pem"), "user's a-ca\n");
+    Files.writeString(elsewhere.resolve("b-ca.pem"), "user's b-ca\n");
+    Files.createSymbolicLink(root.resolve("certs"), elsewhere);
+    DesiredState onlyA = stateWith("{}", Map.of("a", A));
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> store.write(onlyA, FileDiff.between(onlyA, store.readOwned())));
+
+    assertTrue(e.getMessage().contains("\"certs\" is a symbolic link"), e.getMessage());
+    assertEquals("user's a-ca\n", Files.readString(elsewhere.resolve("a-ca.pem")));
+    assertEquals("user's b-ca\n", Files.readString(elsewhere.resolve("b-ca.pem")));
+    try (Stream<Path> left = Files.list(elsewhere)) {
+      assertEquals(2, left.count(), "nothing written into the linked folder");
+    }
+  }
+
   private Path goodVerifiedThenBadWritten(AtomicFileStore store) {
     DesiredState good = stateWith("good: 1\n", Map.of());
     write(store, good);
