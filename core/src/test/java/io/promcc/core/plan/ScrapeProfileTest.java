@@ -90,6 +90,18 @@ class ScrapeProfileTest {
   }
 
   @Test
+  void rejectsADurationPastPrometheusRangeAsItDoesNotAsACrash() {
+    // Prometheus: "duration out of range" past about 292 years (int64 nanoseconds)
+    assertProblems("jobs:\n" + JOB + "  scrape_interval: 99999999999999999999s\n"
+            + "  scrape_timeout: 10s\n",
+        "not a valid duration string: \"99999999999999999999s\" (scrape_interval of job "
+            + "template \"x\")");
+    assertProblems("jobs:\n" + JOB + "  scrape_interval: 300y\n",
+        "not a valid duration string: \"300y\" (scrape_interval of job template \"x\")");
+    ScrapeProfile.parse("jobs:\n" + JOB + "  scrape_interval: 292y\n", "p.yml");
+  }
+
+  @Test
   void rejectsATimeoutGreaterThanTheInterval() {
     assertProblems("jobs:\n" + JOB + "  scrape_interval: 1m\n  scrape_timeout: 1m1s\n",
         "scrape timeout \"1m1s\" greater than scrape interval \"1m\" in job template \"x\"");
