@@ -250,8 +250,11 @@ public final class Planner {
       SortedMap<ClusterId, CertificateBundle> certificates, Map<ClusterId, Rejection> problems,
       AscendingLookup<RenderMemo.Rendered> last, ControllerSettings settings,
       List<Rejection> rejections) {
+    // and job and instance, which every target has: the shared job's rules and metric rules
+    // are conditioned on job, and one instance for all of a cluster's targets would make them
+    // equal, of which Prometheus keeps one
     Set<String> reserved = Set.of(settings.clusterIdLabel(), settings.clusterTypeLabel(),
-        settings.providerLabel());
+        settings.providerLabel(), "job", "instance");
     Accepted accepted = new Accepted(clusters.size());
     // array-backed lists: walked by index, no entry made per cluster
     ImmutableSortedMap<ClusterId, CertificateBundle> certified =
@@ -279,7 +282,7 @@ public final class Planner {
       if (collision != null) {
         rejections.add(new Rejection(subject, "label-collision", "label "
             + Quoting.quote(collision) + " of cluster " + Quoting.quote(subject)
-            + " collides with a label the controller sets"));
+            + " collides with a label the controller or Prometheus sets on every target"));
         continue;
       }
       while (certificate < certifiedIds.size()

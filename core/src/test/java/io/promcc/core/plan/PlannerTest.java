@@ -7,6 +7,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.testing.TestCertificates;
@@ -14,6 +15,8 @@ import io.promcc.core.yaml.BaseConfig;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PlannerTest {
   private static final GuestCluster A = GuestCluster.of("a", "aws", "https://h");
@@ -44,8 +47,22 @@ class PlannerTest {
     DesiredState state = Planner.withDefaults().plan(List.of(collides),
         TestCertificates.forAll(List.of(collides)), ControllerSettings.DEFAULTS);
     assertEquals(List.of(new Rejection("a", "label-collision",
-        "label \"cluster_type\" of cluster \"a\" collides with a label the controller sets")),
+        "label \"cluster_type\" of cluster \"a\" collides with a label the controller or "
+            + "Prometheus sets on every target")),
         state.rejections());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"job", "instance"})
+  void aClusterLabelThatWouldReplaceATargetsJobOrInstanceIsACollision(String label) {
+    // job: the shared job's rules and metric rules are conditioned on it; instance: every
+    // target of the cluster would get one value, and Prometheus keeps one of equal targets
+    GuestCluster collides = A.withLabels(Map.of(label, "team-a"));
+    DesiredState state = Planner.withDefaults().plan(List.of(collides),
+        TestCertificates.forAll(List.of(collides)), ControllerSettings.DEFAULTS);
+    assertEquals(List.of(new Rejection("a", "label-collision", "label " + Quoting.quote(label)
+        + " of cluster \"a\" collides with a label the controller or Prometheus sets on every "
+        + "target")), state.rejections());
   }
 
   @Test

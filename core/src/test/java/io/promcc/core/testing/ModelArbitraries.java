@@ -35,8 +35,9 @@ import net.jqwik.api.Tuple;
  * on {@code net.jqwik:jqwik} 1.9.3, both in test scope (test dependencies are not transitive).
  *
  * <p>Cluster label names never collide with the label names {@link #controllerSettings()} can
- * choose (see {@link #SETTINGS_LABEL_NAMES}), so a generated cluster is never rejected for a label
- * collision; test that rejection with a hand-made cluster.
+ * choose (see {@link #SETTINGS_LABEL_NAMES}) or with {@code job} and {@code instance}, so a
+ * generated cluster is never rejected for a label collision; test that rejection with a
+ * hand-made cluster.
  */
 public final class ModelArbitraries {
   /** Every label name {@link #controllerSettings()} may use for the cluster id, type or provider. */
@@ -128,9 +129,13 @@ public final class ModelArbitraries {
         .as((h, p) -> GuestCluster.parseEtcd(h + ":" + p, "arbitrary"));
   }
 
+  /** Labels every target has, which a cluster label may not replace either. */
+  public static final Set<String> TARGET_LABEL_NAMES = Set.of("job", "instance");
+
   /**
    * Valid target label names that are not reserved ({@code __*}) and not in
-   * {@link #SETTINGS_LABEL_NAMES}: single {@code _}, upper case, digits after the first character.
+   * {@link #SETTINGS_LABEL_NAMES} or {@link #TARGET_LABEL_NAMES}: single {@code _}, upper case,
+   * digits after the first character.
    */
   public static Arbitrary<String> labelNames() {
     Arbitrary<String> first = Arbitraries.strings()
@@ -140,8 +145,9 @@ public final class ModelArbitraries {
         .ofMinLength(0).ofMaxLength(20);
     return Arbitraries.oneOf(
             Combinators.combine(first, rest).as(String::concat),
-            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "instance", "job", "le"))
-        .filter(name -> !name.startsWith("__") && !SETTINGS_LABEL_NAMES.contains(name));
+            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "le", "quantile"))
+        .filter(name -> !name.startsWith("__") && !SETTINGS_LABEL_NAMES.contains(name)
+            && !TARGET_LABEL_NAMES.contains(name));
   }
 
   /**
