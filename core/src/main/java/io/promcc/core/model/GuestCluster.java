@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.net.HostAndPort;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.regex.Pattern;
@@ -54,6 +55,24 @@ public record GuestCluster(
             "needs a port");
       }
     });
+  }
+
+  /**
+   * Field by field, the API server by its text: {@link URI#equals} ignores the case of the host,
+   * which the rendered config keeps, so two clusters it finds equal can render differently (and
+   * a kept planner, reusing what it rendered, wrote other bytes than a fresh one).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof GuestCluster other && id.equals(other.id)
+        && Objects.equals(provider, other.provider)
+        && apiServer.toString().equals(other.apiServer.toString())
+        && labels.equals(other.labels) && etcd.equals(other.etcd);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, provider, apiServer.toString(), labels, etcd);
   }
 
   /** A cluster without extra labels or etcd. */

@@ -1,6 +1,7 @@
 package io.promcc.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.common.net.HostAndPort;
@@ -150,5 +151,17 @@ class GuestClusterTest {
 
   private static void assertMessage(String expected, Executable executable) {
     assertEquals(expected, assertThrows(InvalidValueException.class, executable).getMessage());
+  }
+
+  @Test
+  void clustersWhoseApiServersDifferOnlyInTheHostsCaseAreNotEqual() {
+    // they render differently: java.net.URI's equality, which ignores the host's case, is not
+    GuestCluster lower = GuestCluster.of("a", "aws", "https://master.a.example");
+    GuestCluster upper = GuestCluster.of("a", "aws", "https://Master.A.example");
+
+    assertNotEquals(lower, upper);
+    assertEquals(lower, GuestCluster.of("a", "aws", "https://master.a.example"));
+    assertEquals(lower.hashCode(), GuestCluster.of("a", "aws", "https://master.a.example")
+        .hashCode());
   }
 }
