@@ -24,6 +24,31 @@ final class ConfigValidator {
     checkDurations(global, "global config");
   }
 
+  /**
+   * Checks the timeouts of the templates that set no interval of their own against the global
+   * interval they scrape at (Prometheus' default 1m if the base config sets none), as
+   * Prometheus does once the job takes it.
+   */
+  void checkTemplateTimeouts(Map<String, Object> base, List<JobTemplate> templates) {
+    String interval = "1m";
+    if (base.get("global") instanceof Map<?, ?> global && global.get("scrape_interval") != null) {
+      interval = String.valueOf(global.get("scrape_interval"));
+    }
+    if (!Durations.isValid(interval)) {
+      return; // reported as a bad duration
+    }
+    long intervalMillis = Durations.toMillis(interval);
+    for (JobTemplate template : templates) {
+      String timeout = template.scrapeTimeout();
+      if (template.scrapeInterval() == null && timeout != null && Durations.isValid(timeout)
+          && Durations.toMillis(timeout) > intervalMillis) {
+        problems.add("scrape timeout " + Quoting.quote(timeout) + " of job template "
+            + Quoting.quote(template.name()) + " greater than the global scrape interval "
+            + Quoting.quote(interval));
+      }
+    }
+  }
+
   /** Checks a job the user wrote (kept as is). */
   void checkUnownedJob(Map<?, ?> job) {
     String name = String.valueOf(job.get("job_name"));

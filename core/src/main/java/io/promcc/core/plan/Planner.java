@@ -96,6 +96,7 @@ public final class Planner {
     SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
     ConfigValidator baseValidator = new ConfigValidator();
     baseValidator.checkGlobal(baseConfig.values());
+    baseValidator.checkTemplateTimeouts(baseConfig.values(), profile.jobs());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
     if (!baseValidator.problems().isEmpty()) {
       throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),

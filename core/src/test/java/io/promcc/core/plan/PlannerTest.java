@@ -66,6 +66,31 @@ class PlannerTest {
   }
 
   @Test
+  void aTemplatesTimeoutIsComparedWithTheGlobalIntervalWhereItSetsNoIntervalOfItsOwn() {
+    // as Prometheus: "scrape timeout greater than scrape interval for scrape config with job
+    // name ..." once the job takes the global interval
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - {name: x, role: pod, target: direct, scrape_timeout: 20s}
+        """, "p.yml");
+    GuestCluster cluster = GuestCluster.of("c1", "aws", "https://master.c1");
+
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> new Planner(profile, BaseConfig.parse("global:\n  scrape_interval: 15s\n",
+            "b.yml")).plan(List.of(cluster), TestCertificates.forAll(List.of(cluster)),
+            ControllerSettings.DEFAULTS));
+    assertEquals(List.of("scrape timeout \"20s\" of job template \"x\" greater than the global "
+        + "scrape interval \"15s\""), e.problems());
+
+    // within the global interval, and within Prometheus' default of 1m: planned
+    new Planner(profile, BaseConfig.parse("global:\n  scrape_interval: 30s\n", "b.yml"))
+        .plan(List.of(cluster), TestCertificates.forAll(List.of(cluster)),
+            ControllerSettings.DEFAULTS);
+    new Planner(profile, BaseConfig.empty()).plan(List.of(cluster),
+        TestCertificates.forAll(List.of(cluster)), ControllerSettings.DEFAULTS);
+  }
+
+  @Test
   void rejectsBothClustersOfAJobNameCollisionInsteadOfFailingThePlan() {
     ScrapeProfile profile = ScrapeProfile.parse("""
         jobs:
