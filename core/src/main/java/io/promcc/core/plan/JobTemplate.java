@@ -55,7 +55,11 @@ public record JobTemplate(
       "scheme", "namespaces", "services", "relabel_configs", "metric_relabel_configs",
       "scrape_interval", "scrape_timeout", "honor_labels", "shared_job");
   static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
+  /**
+   * A namespace's or Service's name: a DNS label (no dot, at most 63 characters), so that the
+   * names joined into an allow-list's regular expression hold no metacharacter.
+   */
+  private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   public JobTemplate {
     requireNonNull(name, "name == null");
@@ -142,7 +146,7 @@ public record JobTemplate(
   private static List<String> objectNames(List<String> names, String what, String owner,
       List<String> problems) {
     for (String name : names) {
-      if (name.length() > 253 || !OBJECT_NAME.matcher(name).matches()) {
+      if (name.length() > 63 || !OBJECT_NAME.matcher(name).matches()) {
         problems.add("invalid " + what + " name " + Quoting.quote(name) + " in " + owner);
       }
     }

@@ -102,6 +102,15 @@ class ScrapeProfileTest {
   }
 
   @Test
+  void rejectsNamespaceAndServiceNamesWithADot() {
+    // both are DNS labels: a dot names nothing, and in the allow-list's regular expression it
+    // would match any character ("kube.system" would keep kube-system)
+    assertProblems("jobs:\n" + JOB + "  namespaces: [kube.system]\n  services: [a.b]\n",
+        "invalid namespace name \"kube.system\" in job template \"x\"",
+        "invalid service name \"a.b\" in job template \"x\"");
+  }
+
+  @Test
   void rejectsATimeoutGreaterThanTheInterval() {
     assertProblems("jobs:\n" + JOB + "  scrape_interval: 1m\n  scrape_timeout: 1m1s\n",
         "scrape timeout \"1m1s\" greater than scrape interval \"1m\" in job template \"x\"");
