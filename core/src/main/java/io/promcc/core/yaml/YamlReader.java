@@ -9,6 +9,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Reads YAML documents written by users (profiles, cluster lists) into plain Java values, with
@@ -21,9 +25,27 @@ public final class YamlReader {
 
   private YamlReader() {}
 
+  /**
+   * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
+   * it was written as: read as a number, {@code 1.20} came back as {@code 1.2} and {@code 1e3}
+   * as {@code 1000.0} in a label value or a replacement. No field here is a float.
+   */
+  private static final Schema SCHEMA = new JsonSchema() {
+    private final ScalarResolver json = super.getScalarResolver();
+
+    @Override
+    public ScalarResolver getScalarResolver() {
+      return (value, implicit) -> {
+        Tag tag = json.resolve(value, implicit);
+        return Tag.FLOAT.equals(tag) ? Tag.STR : tag;
+      };
+    }
+  };
+
   /** Settings shared by every reader here: no duplicate keys, ordered maps, large documents. */
   public static LoadSettings settings(String label, boolean comments) {
     return LoadSettings.builder()
+        .setSchema(SCHEMA)
         .setLabel(label)
         .setAllowDuplicateKeys(false)
         .setParseComments(comments)
