@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class VaultConnectionTimeoutTest {
   @Test
   void aStalledBodyIsBoundedByTheRequestTimeout() throws Exception {
+    CountDownLatch testOver = new CountDownLatch(1);
     try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Thread t = new Thread(() -> {
         try (Socket s = server.accept()) {
@@ -38,7 +41,7 @@ class VaultConnectionTimeoutTest {
           out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
               + "Content-Length: 100\r\n\r\n{\"data\":").getBytes(StandardCharsets.US_ASCII));
           out.flush();
-          Thread.sleep(60_000); // the rest of the body never comes
+          testOver.await(60, TimeUnit.SECONDS); // the rest of the body never comes
         } catch (Exception ignored) {
           // test over
         }
@@ -57,6 +60,8 @@ class VaultConnectionTimeoutTest {
           "GET with a 1 s request timeout still waiting after 15 s for a stalled body");
       assertEquals(VaultFailure.UNREACHABLE, e.failure(), e.getMessage());
       assertTrue(e.getMessage().contains("no whole answer within PT1S"), e.getMessage());
+    } finally {
+      testOver.countDown();
     }
   }
 }

@@ -40,7 +40,7 @@ import java.nio.file.attribute.PosixFilePermissions;
                 StandardOpenOption.WRITE);
             channel.lock();
             System.out.println("locked");
-            Thread.sleep(120_000);
+            System.in.read(); // held until the test ends this process
           }
         }
         """);

@@ -8,6 +8,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.MutableClock;
+import io.promcc.kube.fake.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,11 +165,7 @@ class ReconcileLoopLogTest {
     Thread stopper = new Thread(() -> loop.stop(Duration.ofSeconds(30)));
     stopper.start();
     // the stop has begun once the loop takes no more triggers
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!loop.stopping() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(loop.stopping());
+    Poll.until(Duration.ofSeconds(30), "the stop to begin", loop::stopping);
     stopping.countDown();
     stopper.join(60_000);
     runner.join(60_000);
