@@ -20,36 +20,42 @@ public final class Durations {
 
   /** In the syntax, and in Prometheus' range: at most {@link #MAX_MILLIS} (about 292 years). */
   static boolean isValid(String text) {
-    return text != null && !text.isEmpty() && DURATION.matcher(text).matches()
-        && millisOrNegative(text) >= 0;
+    return text != null && !text.isEmpty() && millisOrNegative(text) >= 0;
   }
 
   /** Milliseconds of a valid duration. */
   static long toMillis(String text) {
-    long millis = DURATION.matcher(text).matches() ? millisOrNegative(text) : -1;
+    long millis = millisOrNegative(text);
     if (millis < 0) {
       throw new IllegalArgumentException("not a duration: " + text);
     }
     return millis;
   }
 
-  /** The milliseconds of a duration in the syntax, or -1 past Prometheus' range. */
+  /** The milliseconds of {@code text}, or -1 if it is not in the syntax or past the range. */
   private static long millisOrNegative(String text) {
     var matcher = DURATION.matcher(text);
-    matcher.matches();
+    if (!matcher.matches()) {
+      return -1;
+    }
     long[] unitMillis = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
     long total = 0;
     for (int unit = 0; unit < unitMillis.length; unit++) {
       String digits = matcher.group(2 + 2 * unit);
       if (digits != null) {
         // as Prometheus' model.ParseDuration: out of range, not wrapped around. No count of
-        // more than 13 digits (leading zeros aside) fits MAX_MILLIS in any unit
-        String significant = digits.replaceFirst("^0+(?=.)", "");
-        if (significant.length() > 13
-            || Long.parseLong(significant) > MAX_MILLIS / unitMillis[unit]) {
+        // more than 13 significant digits fits MAX_MILLIS in any unit
+        int first = 0;
+        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+          first++;
+        }
+        if (digits.length() - first > 13) {
           return -1;
         }
-        long value = Long.parseLong(significant);
+        long value = Long.parseLong(digits, first, digits.length(), 10);
+        if (value > MAX_MILLIS / unitMillis[unit]) {
+          return -1;
+        }
         total += value * unitMillis[unit];
         if (total > MAX_MILLIS) {
           return -1;
