@@ -60,9 +60,16 @@ public final class FileWatcher implements AutoCloseable {
     void close();
   }
 
+  /** Reads a watched path's state (a seam for tests: {@link PathState#of} in production). */
+  @FunctionalInterface
+  interface StateReader {
+    PathState read(Path path, PathState previous, Instant now);
+  }
+
   private final Duration checkInterval;
   private final Clock clock;
   private final AtomicLong reads = new AtomicLong();
+  private final StateReader reader;
   private final Object lock = new Object();
   private final EventFolders events; // guarded by lock, except poll and close
   // guarded by lock
@@ -83,6 +90,11 @@ public final class FileWatcher implements AutoCloseable {
    * @throws IllegalArgumentException if {@code checkInterval} is not positive
    */
   public FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents) {
+    this(checkInterval, clock, fileEvents, null);
+  }
+
+  /** As above, reading each path's state with {@code reader} ({@link PathState#of} if null). */
+  FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader) {
     requireNonNull(checkInterval, "checkInterval == null");
     if (checkInterval.isNegative() || checkInterval.isZero()) {
       throw new IllegalArgumentException("check interval must be positive, found \""
@@ -91,6 +103,8 @@ public final class FileWatcher implements AutoCloseable {
     this.checkInterval = checkInterval;
     this.clock = requireNonNull(clock, "clock == null");
     this.events = new EventFolders(fileEvents);
+    this.reader = reader != null ? reader : (path, previous, now) -> PathState.of(path, previous,
+        now, reads);
   }
 
   /**
@@ -109,11 +123,11 @@ public final class FileWatcher implements AutoCloseable {
         throw new IllegalStateException("file watcher is closed");
       }
       Registration registration = new Registration(absolute, listener);
-      registration.state = PathState.of(absolute, null, clock.instant(), reads);
+      registration.state = read(absolute, null, clock.instant());
       registrations.add(registration);
       if (syncFolderWatches()) {
         // a change between the first look and the new folder watch would go unseen
-        registration.state = PathState.of(absolute, registration.state, clock.instant(), reads);
+        registration.state = read(absolute, registration.state, clock.instant());
       }
       return registration;
     }
@@ -278,11 +292,24 @@ public final class FileWatcher implements AutoCloseable {
 
   private void scan(Registration registration, Instant now, List<Registration> changed) {
     // guarded by lock
-    PathState state = PathState.of(registration.path, registration.state, now, reads);
+    PathState state = read(registration.path, registration.state, now);
     if (!state.sameContent(registration.state) && !changed.contains(registration)) {
       changed.add(registration);
     }
     registration.state = state; // newer metadata even when the content is the same
+  }
+
+  /**
+   * The state of {@code path}; a failure of the reader (a folder's listing that fails while it is
+   * iterated, say) is a state of its own, so it cannot end a check half-way and lose the changes
+   * of the paths checked before it.
+   */
+  private PathState read(Path path, PathState previous, Instant now) {
+    try {
+      return reader.read(path, previous, now);
+    } catch (RuntimeException e) {
+      return new PathState.Unreadable(e.toString());
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.promcc.app.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -136,6 +137,8 @@ sealed interface PathState {
       }
     } catch (IOException | SecurityException e) {
       return new Unreadable(e.toString());
+    } catch (DirectoryIteratorException e) { // an I/O error while the listing is read
+      return new Unreadable(e.getCause().toString());
     }
     return new Folder(Collections.unmodifiableSortedMap(entries));
   }

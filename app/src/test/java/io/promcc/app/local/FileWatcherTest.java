@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.Poll;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -264,6 +267,36 @@ class FileWatcherTest {
 
     assertTrue(watcher.checkNow());
     assertEquals(1, changes.get());
+  }
+
+  @Test
+  void aPathThatCannotBeCheckedLosesNoChangeOfAnother() throws IOException {
+    Path first = Files.writeString(temp.resolve("clusters.yml"), "a");
+    Path second = Files.writeString(temp.resolve("profile.yml"), "a");
+    AtomicBoolean failOnce = new AtomicBoolean();
+    watcher = new FileWatcher(NEVER, clock, false, (path, previous, now) -> {
+      if (path.equals(second) && failOnce.getAndSet(false)) {
+        // what a folder's listing throws on an I/O error while it is iterated
+        throw new DirectoryIteratorException(new IOException("Input/output error"));
+      }
+      return PathState.of(path, previous, now, new AtomicLong());
+    });
+    watch(first);
+    AtomicInteger secondChanges = new AtomicInteger();
+    watcher.watch(second, secondChanges::incrementAndGet);
+
+    Files.writeString(first, "b");
+    failOnce.set(true);
+    try {
+      watcher.checkNow(); // the second path fails while the first has changed
+    } catch (RuntimeException e) {
+      // the background thread logs this and goes on: the listeners of this check do not run
+    }
+    watcher.checkNow();
+
+    assertEquals(1, changes.get(), "the first path's change was reported once");
+    assertEquals(2, secondChanges.get(),
+        "the second path: once unreadable, once readable again (its listener re-reads)");
   }
 
   @Test
