@@ -211,19 +211,20 @@ public final class ClusterFileSource implements GuestClusterSource {
   /**
    * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
    * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
-   * that lists no cluster (empty, or only its comments so far) where clusters were listed must
-   * stay so for {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's
-   * jobs. Bounded (20 rounds), then the content is read as it is.
+   * that lists no cluster (empty, or only its comments so far) where clusters were listed, or at
+   * the first read (the last run's clusters may be in the output folder), must stay so for
+   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. Bounded
+   * (20 rounds), then the content is read as it is.
    */
   private void settle() {
-    boolean hadClusters;
+    boolean mayHaveClusters;
     synchronized (lock) {
-      hadClusters = good != null && !good.clusters().isEmpty();
+      mayHaveClusters = good == null || !good.clusters().isEmpty();
     }
     byte[] previous = readOrNull();
     for (int i = 0; i < 20; i++) {
       try {
-        Thread.sleep(hadClusters && listsNoCluster(previous) ? EMPTY_SETTLE_MILLIS
+        Thread.sleep(mayHaveClusters && listsNoCluster(previous) ? EMPTY_SETTLE_MILLIS
             : SETTLE_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
