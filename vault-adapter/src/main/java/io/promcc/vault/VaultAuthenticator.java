@@ -56,6 +56,9 @@ public final class VaultAuthenticator implements AutoCloseable {
    * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
    * ours created it (then it is ours to revoke).
    */
+  /** The longest token ttl taken from Vault's answers: 100 years. */
+  private static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
+
   private record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
       boolean renewable, boolean ours) {}
 
@@ -239,8 +242,9 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + "another vault)", null);
       }
       JsonObject data = object(lookup, "data");
-      State s = state(token, data == null ? 0 : data.getLong("ttl", 0),
-          data != null && data.getBoolean("renewable", false), now, false);
+      String answerTo = "GET auth/token/lookup-self";
+      State s = state(token, data == null ? 0 : seconds(data, "ttl", answerTo),
+          data != null && flag(data, "renewable", answerTo), now, false);
       LOG.log(Level.INFO, "using vault token from {0}, expires {1}", describe(t),
           s.expiresAt == null ? "never" : s.expiresAt);
       listener.tokenRefreshed(false, s.expiresAt);
@@ -266,8 +270,8 @@ public final class VaultAuthenticator implements AutoCloseable {
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault login with " + method + " returned no client token", null);
     }
-    State s = state(Secret.of(clientToken), authData.getLong("lease_duration", 0),
-        authData.getBoolean("renewable", false), now, true);
+    State s = state(Secret.of(clientToken), seconds(authData, "lease_duration", method),
+        flag(authData, "renewable", method), now, true);
     LOG.log(Level.INFO, "logged in to vault with {0}, token expires {1}", method,
         s.expiresAt == null ? "never" : s.expiresAt);
     listener.tokenRefreshed(false, s.expiresAt);
@@ -282,8 +286,9 @@ public final class VaultAuthenticator implements AutoCloseable {
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault answered POST auth/token/renew-self without auth", null);
     }
-    State renewed = state(current.token, authData.getLong("lease_duration", 0),
-        authData.getBoolean("renewable", false), now, current.ours);
+    String answerTo = "POST auth/token/renew-self";
+    State renewed = state(current.token, seconds(authData, "lease_duration", answerTo),
+        flag(authData, "renewable", answerTo), now, current.ours);
     if (renewed.expiresAt != null && current.expiresAt != null
         && !renewed.expiresAt.isAfter(current.expiresAt)) {
       // max TTL reached: renewing again would not extend it, so log in afresh when due
@@ -315,6 +320,45 @@ public final class VaultAuthenticator implements AutoCloseable {
   private static JsonObject object(JsonObject parent, String name) {
     JsonValue value = parent.get(name);
     return value != null && value.isObject() ? value.asObject() : null;
+  }
+
+  /**
+   * A count of seconds in Vault's answer: 0 if absent or null, else a whole number of at most
+   * {@link #MAX_TTL_SECONDS} (a token's ttl is bounded by the mount's, 32 days unless raised).
+   *
+   * @throws VaultRequestException naming the field and its value otherwise
+   */
+  private static long seconds(JsonObject parent, String name, String answerTo) {
+    JsonValue value = parent.get(name);
+    if (value == null || value.isNull()) {
+      return 0;
+    }
+    if (value.isNumber() && value.toString().matches("\\d{1,10}")
+        && Long.parseLong(value.toString()) <= MAX_TTL_SECONDS) {
+      return Long.parseLong(value.toString());
+    }
+    throw unexpected(answerTo, name, value, "not a whole number of seconds up to 100 years");
+  }
+
+  /** A flag in Vault's answer: false if absent or null; else it must be true or false. */
+  private static boolean flag(JsonObject parent, String name, String answerTo) {
+    JsonValue value = parent.get(name);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (value.isBoolean()) {
+      return value.asBoolean();
+    }
+    throw unexpected(answerTo, name, value, "not true or false");
+  }
+
+  private static VaultRequestException unexpected(String answerTo, String name, JsonValue value,
+      String problem) {
+    String text = value.toString();
+    return new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+        "unexpected answer from vault to " + answerTo + ": " + name + " "
+            + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " is " + problem,
+        null);
   }
 
   private static String string(JsonObject parent, String name) {

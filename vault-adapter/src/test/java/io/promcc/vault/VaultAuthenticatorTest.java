@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jopenlibs.vault.json.Json;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.fake.RecordedRequest;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VaultAuthenticatorTest {
   private final VaultFixture fixture = new VaultFixture();
@@ -245,6 +248,36 @@ class VaultAuthenticatorTest {
     fixture.vault.failNext("auth/kubernetes/login", 1, 500, "lookup failed: service unavailable");
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
     assertTrue(e.getMessage().contains("status 500"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"1h\"", "3600.5", "99999999999999999", "-1e30"})
+  void aLoginAnswerWithALeaseThatIsNoNumberOfSecondsIsAnInvalidResponse(String lease)
+      throws Exception {
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ZERO);
+    fixture.vault.rewriteNext("auth/kubernetes/login", 1,
+        answer -> answer.get("auth").asObject().set("lease_duration", Json.parse(lease)));
+
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+
+    assertEquals(VaultFailure.INVALID_RESPONSE, e.failure());
+    assertTrue(e.getMessage().contains("lease_duration " + lease), e.getMessage());
+    auth.token(); // the next login, answered well, works
+  }
+
+  @Test
+  void aTokenLookupWithARenewableFlagThatIsNoBooleanIsAnInvalidResponse() {
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE,
+        fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO).reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment(
+        VaultFixture.TOKEN_VARIABLE));
+    fixture.vault.rewriteNext("auth/token/lookup-self", 1,
+        answer -> answer.get("data").asObject().set("renewable", "yes"));
+
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+
+    assertEquals(VaultFailure.INVALID_RESPONSE, e.failure());
+    assertTrue(e.getMessage().contains("renewable \"yes\""), e.getMessage());
   }
 
   @Test

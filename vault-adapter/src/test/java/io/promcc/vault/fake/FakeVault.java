@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -113,6 +114,10 @@ public final class FakeVault implements AutoCloseable {
 
   private record Injected(String pathPrefix, int status, String error, Map<String, String> headers,
       AtomicInteger remaining) {}
+
+  private record Rewrite(String pathPrefix, Consumer<JsonObject> edit, AtomicInteger remaining) {}
+
+  private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
 
   private FakeVault(Clock clock, HttpServer server, String tlsCaPem) {
     this.clock = clock;
@@ -322,9 +327,19 @@ public final class FakeVault implements AutoCloseable {
     injected.add(new Injected(pathPrefix, 429, null, headers, new AtomicInteger(times)));
   }
 
-  /** Drops what {@link #failNext} and {@link #rateLimitNext} have not used up yet. */
+  /**
+   * The next {@code times} successful answers to requests whose path starts with
+   * {@code pathPrefix} are changed by {@code edit} before they are sent: what a Vault of another
+   * version, or a proxy in between, might answer.
+   */
+  public void rewriteNext(String pathPrefix, int times, Consumer<JsonObject> edit) {
+    rewrites.add(new Rewrite(pathPrefix, edit, new AtomicInteger(times)));
+  }
+
+  /** Drops what {@link #failNext}, {@link #rateLimitNext} and {@link #rewriteNext} have not used up yet. */
   public void clearInjected() {
     injected.clear();
+    rewrites.clear();
   }
 
   /** Every answer waits this long first (wall-clock); for benchmarks, not for tests. */
@@ -452,6 +467,7 @@ public final class FakeVault implements AutoCloseable {
       } else {
         response = route(method, uri, rawPath.substring(4), token, body,
             exchange.getRequestHeaders().getFirst("X-Vault-Namespace"));
+        rewrite(rawPath.substring(4), response);
       }
       byte[] bytes = response.json() == null ? new byte[0]
           : response.json().toString().getBytes(StandardCharsets.UTF_8);
@@ -470,6 +486,18 @@ public final class FakeVault implements AutoCloseable {
     } finally {
       if (counted) {
         inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  private void rewrite(String path, FakeResponse response) {
+    if (response.status() != 200 || response.json() == null) {
+      return;
+    }
+    for (Rewrite r : rewrites) {
+      if (path.startsWith(r.pathPrefix()) && r.remaining().getAndDecrement() > 0) {
+        r.edit().accept(response.json());
+        return;
       }
     }
   }
