@@ -112,9 +112,10 @@ public final class Reconciler {
     Observation observation = observed.observation();
     DesiredState desired = null;
     try {
+      Planner current = planner.get(); // one planner for every attempt of this reconcile
       for (int attempt = 1; ; attempt++) {
         Observation input = observation;
-        desired = timer.call(Phase.PLAN, () -> planner.get().plan(input, settings));
+        desired = timer.call(Phase.PLAN, () -> current.plan(input, settings));
         try {
           Delivered delivered = delivery.deliver(desired, onDisk, timer);
           return result(delivered, desired, observation, observed, timer);

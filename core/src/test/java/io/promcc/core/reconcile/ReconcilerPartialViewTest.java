@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Never act on a partial view: which source failures keep jobs, and what removes them. */
@@ -203,6 +204,23 @@ class ReconcilerPartialViewTest {
     assertEquals("file-not-owned", blocked.reason());
     assertTrue(blocked.message().contains("\"certs/c-key.pem\""), blocked.message());
     assertEquals("hand-made", f.store.unownedText("certs/c-key.pem").orElseThrow());
+  }
+
+  @Test
+  void aReconcileThatPlansAgainWithoutABlockedClusterAsksForThePlannerOnce() {
+    f.reconciler().reconcile();
+    f.store.putUnowned("certs/c-key.pem", DesiredFile.of(FileKind.PRIVATE_KEY, "hand-made"));
+    f.with("c");
+    AtomicInteger calls = new AtomicInteger();
+    Reconciler reconciler = f.builder().planner(() -> {
+      calls.incrementAndGet();
+      return f.planner();
+    }).build();
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals("file-not-owned", result.rejected().get(0).reason(), result.toString());
+    assertEquals(1, calls.get(), "planner supplier calls in one reconcile");
   }
 
   @Test
