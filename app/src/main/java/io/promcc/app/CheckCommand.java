@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code promcc check}: the settings of {@code run}, validated; one plan, compared with the files
  * in {@code --out} and with what Prometheus runs; nothing written, reloaded or issued. Exit 0 when
  * all is in step, 3 when a reconcile would change something, 1 when it cannot tell (a source not
- * synced, an invalid base config), 2 for bad settings.
+ * synced, a plan that fails), 2 for bad settings (a base config or profile that does not
+ * load is one, as for {@code run}).
  */
 final class CheckCommand implements Callable<Integer> {
   static final int EXIT_CHANGES = 3;
