@@ -3,6 +3,7 @@ package io.promcc.app;
 import io.promcc.core.plan.ScrapeProfile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -11,6 +12,9 @@ import picocli.CommandLine.Spec;
 final class ProfileCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  @Mixin
+  HelpOption help;
 
   @Override
   public Integer call() {

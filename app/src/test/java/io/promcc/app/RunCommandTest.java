@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -57,6 +59,14 @@ class RunCommandTest {
     assertTrue(help.contains("PROMCC_DEBOUNCE"), help);
     assertTrue(help.contains("e.g. --debounce 250ms"), help);
     assertFalse(help.contains("--vault-token="), "a secret has no visible flag");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "check", "render", "profile", "version"})
+  void everyCommandHasTheHelpItsErrorsPointTo(String command) {
+    assertEquals(0, run(Map.of(), command, "--help"), err.toString());
+    assertTrue(out.toString().startsWith("Usage: promcc " + command), out.toString());
+    assertEquals("", err.toString());
   }
 
   @Test
