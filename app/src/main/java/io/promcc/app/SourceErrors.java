@@ -16,4 +16,10 @@ public interface SourceErrors {
    * @param message what failed, one line, naming the file; never a secret
    */
   void failed(String source, String message);
+
+  /**
+   * Says that {@code source} runs, before any failure, so that its count exists (at 0) from the
+   * start. Called once by each source when it is made; does nothing unless implemented.
+   */
+  default void declared(String source) {}
 }

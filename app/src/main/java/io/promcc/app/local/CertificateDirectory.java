@@ -122,6 +122,7 @@ public final class CertificateDirectory implements CertificateSource {
     this.watcher = watcher;
     this.clock = requireNonNull(clock, "clock == null");
     this.errors = requireNonNull(errors, "errors == null");
+    errors.declared(SOURCE);
   }
 
   /**

@@ -84,6 +84,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
+    errors.declared(SOURCE);
   }
 
   /**

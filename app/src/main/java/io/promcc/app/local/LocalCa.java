@@ -124,6 +124,7 @@ public final class LocalCa implements CertificateSource {
     this.clientValidity = clientValidity;
     this.clock = requireNonNull(clock, "clock == null");
     this.errors = requireNonNull(errors, "errors == null");
+    errors.declared(SOURCE);
   }
 
   /**

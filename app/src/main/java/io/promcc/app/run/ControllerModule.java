@@ -51,9 +51,17 @@ public abstract class ControllerModule {
   @Provides
   @Singleton
   static SourceErrors sourceErrors(ControllerMetrics metrics) {
-    return (source, message) -> {
-      LOG.log(Level.WARNING, source + ": " + message);
-      metrics.sourceError(source);
+    return new SourceErrors() {
+      @Override
+      public void failed(String source, String message) {
+        LOG.log(Level.WARNING, source + ": " + message);
+        metrics.sourceError(source);
+      }
+
+      @Override
+      public void declared(String source) {
+        metrics.declareSource(source);
+      }
     };
   }
 

@@ -9,7 +9,6 @@ import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ import java.util.Optional;
  * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
  */
 final class PlanInputs {
-  private static final System.Logger LOG = System.getLogger(PlanInputs.class.getName());
-
   private final Optional<Path> baseConfig;
   private final Optional<Path> profile;
   private final SourceErrors errors;
@@ -40,6 +37,8 @@ final class PlanInputs {
     this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
     this.profile = requireNonNull(profile, "profile == null");
     this.errors = requireNonNull(errors, "errors == null");
+    baseConfig.ifPresent(file -> errors.declared("base-config"));
+    profile.ifPresent(file -> errors.declared("profile"));
     this.current = read();
   }
 
@@ -63,9 +62,9 @@ final class PlanInputs {
       String problem = e.getMessage();
       if (!problem.equals(lastProblem)) {
         lastProblem = problem;
-        LOG.log(Level.WARNING, "keeping the last good base config and profile: " + problem);
-        errors.failed(e.getMessage().startsWith("profile") ? "profile" : "base-config",
-            problem);
+        // one log line, by the reports' receiver
+        errors.failed(problem.startsWith("profile") ? "profile" : "base-config",
+            "keeping the last good base config and profile: " + problem);
       }
       return false;
     }

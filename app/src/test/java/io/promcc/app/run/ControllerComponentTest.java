@@ -15,9 +15,14 @@ import io.promcc.kube.SecretCertificateSource;
 import io.promcc.kube.ServiceClusterSource;
 import io.promcc.vault.VaultCertificateSource;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,6 +64,33 @@ class ControllerComponentTest {
     assertInstanceOf(ClusterFileSource.class, parts.clusters());
     assertNotNull(component(Map.of("clusters", clustersFile())).controller());
     assertTrue(parts.prometheus().isEmpty(), "no --prometheus-url: files only");
+  }
+
+  @Test
+  void theSourcesItRunsHaveTheirErrorCountFromTheStart() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    Controller controller = component(Map.of("clusters", clustersFile(),
+        "base-config", base.toString(), "http-address", "127.0.0.1:0")).controller();
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    try {
+      HttpResponse<String> response = HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10)).build()
+          .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.statusPort()
+              + "/metrics")).timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertEquals(200, response.statusCode());
+      List<String> series = response.body().lines()
+          .filter(line -> line.startsWith("promcc_source_errors_total")).sorted().toList();
+      assertEquals(List.of("promcc_source_errors_total{source=\"base-config\"} 0.0",
+          "promcc_source_errors_total{source=\"clusters-file\"} 0.0",
+          "promcc_source_errors_total{source=\"local-ca\"} 0.0"), series);
+    } finally {
+      controller.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+    }
   }
 
   @Test
