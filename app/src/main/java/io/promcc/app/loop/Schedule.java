@@ -18,7 +18,8 @@ import java.util.Optional;
  *       since the last run started: a burst is one run, and a steady stream of changes cannot
  *       postpone it for good.
  *   <li>A run is due at the resync period after the last run, and at the time the last result
- *       asked for (a certificate's renewal).
+ *       asked for (a certificate's renewal), but no sooner than the debounce after that run: a
+ *       time already past cannot make the loop spin.
  *   <li>A failed run is retried when the backoff has passed, and nothing runs before that,
  *       whatever triggers; the backoff grows with each failure in a row and resets on success.
  * </ul>
@@ -88,7 +89,8 @@ final class Schedule {
    */
   Optional<Duration> finished(Instant now, boolean success, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
-    requestedAt = runAgainAt.orElse(null);
+    Instant soonest = now.plus(pacing.debounce());
+    requestedAt = runAgainAt.map(at -> at.isBefore(soonest) ? soonest : at).orElse(null);
     if (success) {
       failures = 0;
       notBefore = null;

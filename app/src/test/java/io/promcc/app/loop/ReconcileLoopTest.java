@@ -250,6 +250,21 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void aResultThatAsksToRunAgainAtAMomentPastRunsAgainNoSoonerThanTheDebounce() {
+    // a source asking for a moment already reached, again and again, must not spin the loop
+    ReconcileLoop loop = loop(() -> result(Outcome.UNCHANGED,
+        Optional.of(clock.instant().minusSeconds(1))));
+
+    for (int i = 0; i < 1_000; i++) {
+      loop.tick(); // the clock stands still
+    }
+    assertEquals(1, runs.size(), "runs without time passing");
+
+    runFor(loop, Duration.ofSeconds(1), Duration.ofMillis(10));
+    assertEquals(5, runs.size(), "runs in the next second, one per debounce: " + runs);
+  }
+
+  @Test
   void failuresBackOffExponentiallyWithJitterUpToAMinuteAndTriggersWait() {
     AtomicBoolean failing = new AtomicBoolean(true);
     ReconcileLoop loop = loop(() -> result(failing.get() ? Outcome.PROMETHEUS_UNAVAILABLE
