@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +25,11 @@ import java.util.function.Supplier;
  * {@code /healthz} and {@code /readyz} (200 with {@code ok: <detail>}, or 503 with the detail,
  * {@code text/plain}); any other path is 404, a method other than GET or HEAD 405.
  *
- * <p>Requests run on a bounded pool ({@value #THREADS} threads, {@value #QUEUE} waiting); a
- * request beyond that is refused by closing its connection, so a flood cannot grow threads or
- * memory. A request must have arrived whole, and been taken by a thread, within
+ * <p>Each request has a thread of its own, up to {@value #MAX_THREADS} at once (idle ones end
+ * after 30 s); a request beyond that is refused by closing its connection, so a flood cannot grow
+ * threads or memory, and a request is never queued behind others (the JDK's server reads a
+ * request's headers on that thread: a slow client holds one, not the probes' turn). A request
+ * must have arrived whole, and been taken by a thread, within
  * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and be answered and its answer read within
  * {@value #MAX_RESPONSE_SECONDS} s more; otherwise its connection is closed, so stalled clients cannot
  * hold the pool and fail the probes. The JDK reads these limits from the JVM-wide system
@@ -43,8 +45,7 @@ public final class StatusServer implements AutoCloseable {
   /** The default port of {@code --http-address}. */
   public static final int DEFAULT_PORT = 9420;
 
-  static final int THREADS = 2;
-  static final int QUEUE = 16;
+  static final int MAX_THREADS = 32;
   static final String MAX_REQUEST_SECONDS = "5";
   static final String MAX_RESPONSE_SECONDS = "30";
 
@@ -76,18 +77,17 @@ public final class StatusServer implements AutoCloseable {
    */
   public static StatusServer start(InetSocketAddress address, PrometheusRegistry registry,
       Health health) throws IOException {
-    return start(address, registry, health, THREADS, QUEUE);
+    return start(address, registry, health, MAX_THREADS);
   }
 
   static StatusServer start(InetSocketAddress address, PrometheusRegistry registry,
-      Health health, int threads, int queue) throws IOException {
+      Health health, int maxThreads) throws IOException {
     requireNonNull(address, "address == null");
     requireNonNull(registry, "registry == null");
     requireNonNull(health, "health == null");
     HttpServer http = HttpServer.create(address, 64);
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
-    pool.allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
     StatusServer status = new StatusServer(http, pool, registry, health);
     http.createContext("/", status::handle);
     http.setExecutor(pool);
@@ -103,11 +103,6 @@ public final class StatusServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
-  }
-
-  /** Requests waiting for a thread; for tests of the bound. */
-  int queued() {
-    return pool.getQueue().size();
   }
 
   /** Threads serving a request; for tests of the bound. */

@@ -39,7 +39,7 @@ class StalledClientsTest {
           new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       PrintStream in = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8);
       int port = Integer.parseInt(line(out));
-      for (int i = 0; i < StatusServer.THREADS; i++) {
+      for (int i = 0; i < StatusServer.MAX_THREADS; i++) {
         Socket socket = connect(port);
         socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: loc"
             .getBytes(StandardCharsets.US_ASCII));
@@ -49,7 +49,7 @@ class StalledClientsTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
         in.println("busy");
-        if (Integer.parseInt(line(out)) == StatusServer.THREADS) {
+        if (Integer.parseInt(line(out)) == StatusServer.MAX_THREADS) {
           break;
         }
         assertTrue(System.nanoTime() < deadline, "the stalled requests never took the threads");
