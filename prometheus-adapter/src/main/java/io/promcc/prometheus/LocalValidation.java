@@ -8,6 +8,7 @@ import io.promcc.core.model.FileKind;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.FileValidator;
+import io.promcc.core.port.InvalidFilesException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +132,9 @@ public final class LocalValidation implements FileValidator {
    * Checks the files of {@code desired} named in {@code changedPaths}; with promtool, the whole
    * config.
    *
-   * @throws ValidationException listing every problem found
+   * @throws InvalidFilesException listing every problem found in the files' own checks, each
+   *     with its file (then promtool is not asked)
+   * @throws ValidationException listing what promtool found
    */
   @Override
   public void check(DesiredState desired, Collection<String> changedPaths) {
@@ -152,7 +156,8 @@ public final class LocalValidation implements FileValidator {
     for (int i = 0; i < certificatePaths.size(); i++) {
       parsed.put(certificatePaths.get(i), certificates.get(i));
     }
-    List<String> problems = new ArrayList<>();
+    // each problem with the file it lies in, in the order found
+    Map<String, List<String>> problemsByPath = new LinkedHashMap<>();
     Set<String> pairsToCheck = new TreeSet<>();
     Map<String, String> keyByCertificate = null; // built on first need: one pass, not one per file
     boolean configChanged = false;
@@ -163,7 +168,7 @@ public final class LocalValidation implements FileValidator {
       }
       switch (file.kind()) {
         case CERTIFICATE -> {
-          parsed.get(path).problem().ifPresent(problems::add);
+          parsed.get(path).problem().ifPresent(problem -> found(problemsByPath, path, problem));
           if (keyByCertificate == null) {
             keyByCertificate = keysByCertificatePath(files);
           }
@@ -175,23 +180,37 @@ public final class LocalValidation implements FileValidator {
         case PRIVATE_KEY -> pairsToCheck.add(path);
         case SCRAPE_CONFIG, MAIN_CONFIG -> {
           configChanged = true;
-          checkReferencedFiles(path, file, files, problems);
+          List<String> missing = new ArrayList<>();
+          checkReferencedFiles(path, file, files, missing);
+          missing.forEach(problem -> found(problemsByPath, path, problem));
         }
       }
     }
     // read-only from here on, so the threads below may share it
     Map<String, ParsedCertificates> parsedCertificates = Map.copyOf(parsed);
-    for (Optional<String> problem : concurrently.map(List.copyOf(pairsToCheck),
-        keyPath -> checkKeyPair(keyPath, files, parsedCertificates))) {
-      problem.ifPresent(problems::add);
+    List<String> keyPaths = List.copyOf(pairsToCheck);
+    List<Optional<String>> pairProblems = concurrently.map(keyPaths,
+        keyPath -> checkKeyPair(keyPath, files, parsedCertificates));
+    for (int i = 0; i < keyPaths.size(); i++) {
+      String keyPath = keyPaths.get(i);
+      pairProblems.get(i).ifPresent(problem -> found(problemsByPath, keyPath, problem));
     }
-    if (problems.isEmpty() && configChanged && promtool.isPresent()) {
+    String subject = "desired state " + Quoting.quote(desired.hash().substring(0, 12));
+    if (!problemsByPath.isEmpty()) {
+      throw new InvalidFilesException(subject, problemsByPath);
+    }
+    if (configChanged && promtool.isPresent()) {
+      List<String> problems = new ArrayList<>();
       promtool.get().check(desired, problems);
+      if (!problems.isEmpty()) {
+        throw new ValidationException(subject, problems); // the config as a whole
+      }
     }
-    if (!problems.isEmpty()) {
-      throw new ValidationException("desired state " + Quoting.quote(desired.hash().substring(0, 12)),
-          problems);
-    }
+  }
+
+  private static void found(Map<String, List<String>> problemsByPath, String path,
+      String problem) {
+    problemsByPath.computeIfAbsent(path, p -> new ArrayList<>()).add(problem);
   }
 
   /** The certificates of a file, and the problem to report if it holds none or is not PEM. */

@@ -9,6 +9,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.port.InvalidFilesException;
 import io.promcc.core.testing.Pem;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -88,6 +90,25 @@ class LocalValidationTest {
     assertEquals(List.of("private key \"certs/a-key.pem\" does not match the certificate in "
         + "\"certs/a-crt.pem\""), problems(withCluster(RSA_BUNDLE.certificatePem(),
         EC_BUNDLE.privateKeyPem())));
+  }
+
+  @Test
+  void namesTheFileOfEachProblemSoThatOnlyItsClusterIsHeldBack() {
+    ThrowawayCa.Issued other = CA.issueClient("other", ThrowawayCa.ecKeyPair());
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    files.putAll(TestStates.certificateFiles("a", EC_BUNDLE));
+    files.putAll(TestStates.certificateFiles("b", EC_BUNDLE));
+    files.put(TestStates.keyPath("b"), DesiredFile.of(FileKind.PRIVATE_KEY, other.privateKeyPem()));
+    files.put(TestStates.certPath("c"), DesiredFile.of(FileKind.CERTIFICATE, "not PEM"));
+    DesiredState state = TestStates.of(TestStates.guestClusterConfig(List.of("a", "b")), files);
+
+    InvalidFilesException e = assertThrows(InvalidFilesException.class,
+        () -> validation().check(state, state.files().keySet()));
+
+    assertEquals(Map.of(
+        "certs/c-crt.pem", List.of("certificate file \"certs/c-crt.pem\" holds no PEM certificate"),
+        "certs/b-key.pem", List.of("private key \"certs/b-key.pem\" does not match the "
+            + "certificate in \"certs/b-crt.pem\"")), e.problemsByPath());
   }
 
   @Test

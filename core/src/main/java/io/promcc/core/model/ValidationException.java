@@ -6,7 +6,7 @@ import java.util.List;
  * A document (a profile, a base config, a planned config) has one or more problems. Every
  * problem is listed, so a user can fix them all in one go.
  */
-public final class ValidationException extends PromccException {
+public class ValidationException extends PromccException {
   private static final long serialVersionUID = 1L;
 
   private final String subject;

@@ -20,7 +20,9 @@ public interface FileValidator {
    * certificate costs one check, not one per cluster); a check of the whole config where a
    * config file changed.
    *
-   * @throws io.promcc.core.model.ValidationException listing every problem found
+   * @throws InvalidFilesException listing every problem found, where each lies in a file it
+   *     names (the reconciler then holds back only the clusters whose files they are)
+   * @throws io.promcc.core.model.ValidationException listing every problem found, otherwise
    */
   void check(DesiredState desired, Collection<String> changedPaths);
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Turns a cluster snapshot and the certificate source's answer into the planner's
@@ -32,6 +33,7 @@ import java.util.SortedMap;
 final class Observer {
   static final String EXPIRED = "expired";
   static final String CERTIFICATE_MISSING = "certificate-missing";
+  static final String CERTIFICATE_INVALID = "certificate-invalid";
 
   private final CertificateSource certificates;
   private final ControllerSettings settings;
@@ -83,6 +85,27 @@ final class Observer {
     }
     return new Observed(new Observation(clusters, ImmutableSortedMap.copyOf(usable),
         ImmutableSortedMap.copyOf(problems), snapshot.rejections()), answer.nextAttention());
+  }
+
+  /**
+   * {@code observation} after the validator found the new certificate files of each of
+   * {@code invalid}'s clusters invalid: as when its certificate source fails, such a cluster
+   * keeps the certificate files it has on disk (and its jobs), or waits if it has none.
+   */
+  Observation withInvalidCertificates(Observation observation,
+      Map<ClusterId, Rejection> invalid, SortedMap<String, DesiredFile> onDisk) {
+    SortedMap<ClusterId, CertificateBundle> usable = new TreeMap<>(observation.certificates());
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>(observation.certificateProblems());
+    invalid.forEach((id, problem) -> {
+      Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
+      if (kept.isPresent()) {
+        usable.put(id, kept.get());
+      } else {
+        usable.remove(id);
+      }
+      problems.put(id, problem);
+    });
+    return new Observation(observation.clusters(), usable, problems, observation.rejections());
   }
 
   /** The cluster's certificate files as the store holds them now, if all three parse. */

@@ -13,6 +13,7 @@ import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.plan.AscendingLookup;
+import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.Planner;
@@ -25,6 +26,7 @@ import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.SourceNotReadyException;
+import io.promcc.core.port.InvalidFilesException;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.reconcile.Delivery.Delivered;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
@@ -126,6 +128,13 @@ public final class Reconciler {
             throw e;
           }
           observation = observation.without(blocked);
+        } catch (InvalidFilesException e) {
+          // an invalid certificate holds back only its cluster, which keeps its last files
+          Map<ClusterId, Rejection> invalid = invalidCertificates(e);
+          if (invalid.isEmpty() || attempt == 3) {
+            throw e;
+          }
+          observation = observer.withInvalidCertificates(observation, invalid, onDisk);
         }
       }
     } catch (PromccException e) {
@@ -154,6 +163,29 @@ public final class Reconciler {
               + " is not owned by the controller; move it away"));
     }
     return blocked;
+  }
+
+  /**
+   * The clusters whose certificate files {@code e} names, each with its problems; empty if it
+   * names any other file (a config), which no cluster's absence mends.
+   */
+  private Map<ClusterId, Rejection> invalidCertificates(InvalidFilesException e) {
+    Map<ClusterId, List<String>> problems = new TreeMap<>();
+    for (Map.Entry<String, List<String>> file : e.problemsByPath().entrySet()) {
+      Optional<ClusterId> owner = Planner.clusterOf(file.getKey(), settings);
+      CertificatePaths paths = owner.map(id -> CertificatePaths.of(id, settings)).orElse(null);
+      if (paths == null || !List.of(paths.ca(), paths.certificate(), paths.key())
+          .contains(file.getKey())) {
+        return Map.of();
+      }
+      problems.computeIfAbsent(owner.get(), id -> new ArrayList<>()).addAll(file.getValue());
+    }
+    Map<ClusterId, Rejection> invalid = new TreeMap<>();
+    problems.forEach((id, found) -> invalid.put(id, new Rejection(id.value(),
+        Observer.CERTIFICATE_INVALID, "the new certificate files of cluster "
+            + Quoting.quote(id.value()) + " are invalid: " + String.join("; ", found)
+            + "; it keeps the files it has, if any")));
+    return invalid;
   }
 
   /** What the planner made of each cluster. */

@@ -12,9 +12,11 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.InvalidFilesException;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
@@ -221,6 +223,76 @@ class ReconcilerPartialViewTest {
 
     assertEquals("file-not-owned", result.rejected().get(0).reason(), result.toString());
     assertEquals(1, calls.get(), "planner supplier calls in one reconcile");
+  }
+
+  /** A validator that finds the files of {@code cluster}'s certificate invalid when they change. */
+  private void invalidCertificateOf(String cluster) {
+    String key = "certs/" + cluster + "-key.pem";
+    f.validator = (desired, changed) -> {
+      if (changed.contains(key)) {
+        throw new InvalidFilesException("desired state", Map.of(key, List.of("private key "
+            + Quoting.quote(key) + " does not match the certificate")));
+      }
+    };
+  }
+
+  @Test
+  void aNewClusterWhoseCertificateFilesAreInvalidWaitsAndTheOthersChangesLand() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    invalidCertificateOf("bad");
+    f.certificates.put(id("a"), TestCertificates.other()); // a renewal of a
+    f.with("bad", "c");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.toString());
+    assertEquals(List.of(id("a"), id("b"), id("c")), result.active());
+    Rejection waiting = result.waiting().get(0);
+    assertEquals("certificate-invalid", waiting.reason());
+    assertTrue(waiting.message().contains("\"certs/bad-key.pem\" does not match"),
+        waiting.message());
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text(), "a's renewal landed");
+    assertFalse(f.hasJobsOf("bad"));
+    assertFalse(f.store.readOwned().containsKey("certs/bad-key.pem"));
+  }
+
+  @Test
+  void aClusterWhoseRenewedCertificateFilesAreInvalidKeepsItsLastFilesAndJobs() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    String kept = f.store.readOwned().get("certs/b-crt.pem").text();
+    invalidCertificateOf("b");
+    f.certificates.put(id("b"), TestCertificates.other()); // b's renewal, found invalid
+    f.with("c");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.toString());
+    assertEquals(List.of(id("a"), id("b"), id("c")), result.active());
+    assertEquals("certificate-invalid", result.degraded().get(id("b")).reason());
+    assertEquals(kept, f.store.readOwned().get("certs/b-crt.pem").text(), "b's last files");
+    assertTrue(f.hasJobsOf("b") && f.hasJobsOf("c"));
+  }
+
+  @Test
+  void invalidFilesThatAreNoClustersFailTheReconcileAndWriteNothing() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    int writes = f.store.writes().size();
+    f.validator = (desired, changed) -> {
+      throw new InvalidFilesException("desired state",
+          Map.of(CONFIG, List.of("config names a file that will not exist")));
+    };
+    f.with("c");
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.FAILED, result.outcome());
+    assertTrue(result.message().contains("config names a file that will not exist"),
+        result.message());
+    assertEquals(writes, f.store.writes().size());
   }
 
   @Test
