@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * (clusters, rounds, and optionally one output mode: {@code merged} or {@code per_cluster_files},
  * then the certificate source: {@code fake}, in memory, the default, or {@code vault}, the real
  * source against the Vault fake, its first reconcile issuing every certificate).
- * Alone on the machine; it states the load average.
+ * Alone on the machine; it states the load average at its start and end. Without a mode it runs
+ * both modes one after the other: to compare them, run one mode per process, alternating.
  */
 public final class ReconcileScale {
   private ReconcileScale() {}
@@ -77,6 +78,8 @@ public final class ReconcileScale {
         run(fleet, rounds, mode, new FakeCertificateSource(id -> TestCertificates.bundle()));
       }
     }
+    System.out.printf(Locale.ROOT, "load at the end=%.2f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /**

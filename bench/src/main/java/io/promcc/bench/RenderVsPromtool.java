@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  *   <li>{@code plan}: {@code Planner.plan} in memory, nothing written (the earlier measure).
  * </ul>
  * Round {@code r} runs the sides in an order rotated by {@code r}, so each side runs in every
- * position equally often; medians over the rounds are reported with each side's ratio to
- * promtool.
+ * position (equally often when the rounds are a multiple of the sides); medians over the rounds
+ * are reported with each side's ratio to promtool.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.promcc.bench.RenderVsPromtool \
