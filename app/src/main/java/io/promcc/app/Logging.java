@@ -2,8 +2,10 @@ package io.promcc.app;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.text.MessageFormat;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Filter;
 import java.util.logging.Formatter;
@@ -58,8 +60,8 @@ final class Logging {
     public String format(LogRecord record) {
       StringBuilder out = new StringBuilder(128);
       out.append(TIME.format(record.getInstant())).append(' ')
-          .append(record.getLevel().getLocalizedName()).append(' ')
-          .append(record.getLoggerName()).append(": ").append(formatMessage(record));
+          .append(record.getLevel().getName()).append(' ')
+          .append(record.getLoggerName()).append(": ").append(message(record));
       if (record.getThrown() != null) {
         StringWriter trace = new StringWriter();
         try (PrintWriter writer = new PrintWriter(trace)) {
@@ -69,6 +71,23 @@ final class Logging {
         out.append(trace);
       }
       return out.append(System.lineSeparator()).toString();
+    }
+
+    /**
+     * The message with its parameters, numbers written as in English whatever the machine's
+     * language ({@link #formatMessage} uses the default locale: 12.345 in German).
+     */
+    private static String message(LogRecord record) {
+      String text = record.getMessage();
+      Object[] parameters = record.getParameters();
+      if (text == null || parameters == null || parameters.length == 0 || !text.contains("{")) {
+        return text;
+      }
+      try {
+        return new MessageFormat(text, Locale.ROOT).format(parameters);
+      } catch (IllegalArgumentException notAPattern) {
+        return text;
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.TimeZone;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -25,17 +26,22 @@ class LoggingTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private PrintStream savedErr;
   private TimeZone savedZone;
+  private Locale savedLocale;
 
+  /** Log lines are the same on every machine: its zone and language do not show. */
   @BeforeEach
-  void captureStandardErrorInAZoneFarFromUtc() {
+  void captureStandardErrorInAZoneFarFromUtcAndAnotherLanguage() {
     savedErr = System.err;
     savedZone = TimeZone.getDefault();
+    savedLocale = Locale.getDefault();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
+    Locale.setDefault(Locale.GERMANY); // the JDK names levels in German: WARNUNG
   }
 
   @AfterEach
   void restore() throws IOException {
+    Locale.setDefault(savedLocale);
     TimeZone.setDefault(savedZone);
     System.setErr(savedErr);
     LogManager.getLogManager().readConfiguration();
@@ -49,6 +55,19 @@ class LoggingTest {
 
     assertEquals(List.of("2026-12-03T10:22:08.221Z INFO io.promcc.app.loop.ReconcileLoop: "
         + "reconcile unchanged"), lines());
+  }
+
+  @Test
+  void numbersInALineAreWrittenTheSameInEveryLanguage() {
+    Logging.configure("info");
+    LogRecord record = new LogRecord(Level.WARNING, "wrote {0} files of {1} bytes");
+    record.setParameters(new Object[] {12345, 2.5});
+    record.setInstant(AT);
+    record.setLoggerName("io.promcc.app.loop.ReconcileLoop");
+    Logger.getLogger(record.getLoggerName()).log(record);
+
+    assertEquals(List.of("2026-12-03T10:22:08.221Z WARNING io.promcc.app.loop.ReconcileLoop: "
+        + "wrote 12,345 files of 2.5 bytes"), lines());
   }
 
   @Test
