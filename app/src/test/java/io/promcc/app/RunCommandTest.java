@@ -93,6 +93,19 @@ class RunCommandTest {
   }
 
   @Test
+  void checkOfAClustersFileThatDoesNotParseNamesTheProblem() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "- id: Bad_ID\n");
+
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--sync-timeout", "1s");
+
+    assertEquals(1, code, err.toString());
+    assertTrue(err.toString().contains("missing field \"apiServer\" in clusters[0]"),
+        "the problem is named: " + err);
+  }
+
+  @Test
   void checkCountsAClusterWhoseCertificateARunWouldRequestAsAChange() throws Exception {
     Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
     Path outDir = temp.resolve("out");
