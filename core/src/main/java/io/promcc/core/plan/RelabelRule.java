@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One Prometheus {@code relabel_config}. Unset fields are {@code null} and are left to Prometheus'
@@ -33,7 +32,6 @@ public record RelabelRule(
       "uppercase", "keepequal", "dropequal");
   private static final Pattern TARGET_TEMPLATE =
       Pattern.compile("(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+");
-  private static final Pattern UNSUPPORTED_BY_RE2 = Pattern.compile("\\(\\?<?[=!]|\\\\[1-9]");
 
   public RelabelRule {
     sourceLabels = sourceLabels == null ? List.of() : List.copyOf(sourceLabels);
@@ -125,17 +123,8 @@ public record RelabelRule(
       }
     }
     if (regex != null) {
-      if (UNSUPPORTED_BY_RE2.matcher(regex).find()) {
-        problems.add("invalid regex " + Quoting.quote(regex) + " in " + owner
-            + ": look-arounds and back-references are not supported by prometheus");
-      } else {
-        try {
-          Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-          problems.add("invalid regex " + Quoting.quote(regex) + " in " + owner + ": "
-              + e.getDescription());
-        }
-      }
+      Re2Syntax.problem(regex).ifPresent(problem -> problems.add("invalid regex "
+          + Quoting.quote(regex) + " in " + owner + ": " + problem));
     }
     if (NEED_TARGET.contains(act) && (targetLabel == null || targetLabel.isEmpty())) {
       problems.add("relabel configuration for " + act + " action requires 'target_label' value in "

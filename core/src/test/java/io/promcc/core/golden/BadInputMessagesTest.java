@@ -50,7 +50,8 @@ class BadInputMessagesTest {
       entry("bad-regex.bad.yml", message(
           "profile \"bad-regex.bad.yml\" is invalid (1 problem)",
           "invalid regex \"(kube-system|giantswarm\" in relabel_configs[0] of job template "
-              + "\"workload\": Unclosed group")),
+              + "\"workload\": error parsing regexp: missing closing ): "
+              + "`^(?:(kube-system|giantswarm)$`")),
       entry("bad-duration.bad.yml", message(
           "profile \"bad-duration.bad.yml\" is invalid (1 problem)",
           "not a valid duration string: \"30 seconds\" (scrape_interval of job template "
@@ -94,10 +95,10 @@ class BadInputMessagesTest {
           "invalid source label \"bad-label\" in relabel_configs[0] of job template "
               + "\"apiserver\"",
           "invalid regex \"(?!kube-system).*\" in relabel_configs[0] of job template "
-              + "\"apiserver\": look-arounds and back-references are not supported by "
-              + "prometheus",
+              + "\"apiserver\": error parsing regexp: invalid or unsupported Perl syntax: "
+              + "`(?!`",
           "invalid regex \"[\" in relabel_configs[1] of job template \"apiserver\": "
-              + "Unclosed character class",
+              + "error parsing regexp: missing closing ]: `[)$`",
           "relabel configuration for replace action requires 'target_label' value in "
               + "relabel_configs[1] of job template \"apiserver\"",
           "relabel configuration for hashmod requires non-zero modulus in relabel_configs[2] "

@@ -72,7 +72,8 @@ class ScrapeProfileTest {
   void rejectsABadRegex() {
     assertProblems("jobs:\n" + JOB + "  relabel_configs:\n  - source_labels: [a]\n"
             + "    regex: \"(\"\n    action: keep\n",
-        "invalid regex \"(\" in relabel_configs[0] of job template \"x\": Unclosed group");
+        "invalid regex \"(\" in relabel_configs[0] of job template \"x\": error parsing regexp: "
+            + "missing closing ): `^(?:()$`");
   }
 
   @Test
@@ -80,7 +81,19 @@ class ScrapeProfileTest {
     assertProblems("jobs:\n" + JOB + "  metric_relabel_configs:\n  - source_labels: [a]\n"
             + "    regex: \"(?!a)\"\n    action: drop\n",
         "invalid regex \"(?!a)\" in metric_relabel_configs[0] of job template \"x\": "
-            + "look-arounds and back-references are not supported by prometheus");
+            + "error parsing regexp: invalid or unsupported Perl syntax: `(?!`");
+  }
+
+  @Test
+  void takesTheRegularExpressionsPrometheusTakesAndRefusesTheOnesItRefuses() {
+    // Go's syntax, not Java's: a named group in Python's form and a POSIX class are Prometheus'
+    ScrapeProfile.parse("jobs:\n" + JOB + "  relabel_configs:\n  - source_labels: [a]\n"
+        + "    regex: \"(?P<ns>kube-[[:alpha:]]+)\"\n    action: keep\n", "p.yml");
+    // ... and a possessive quantifier is not
+    assertProblems("jobs:\n" + JOB + "  relabel_configs:\n  - source_labels: [a]\n"
+            + "    regex: \"a++\"\n    action: keep\n",
+        "invalid regex \"a++\" in relabel_configs[0] of job template \"x\": error parsing "
+            + "regexp: invalid nested repetition operator: `++`");
   }
 
   @Test
