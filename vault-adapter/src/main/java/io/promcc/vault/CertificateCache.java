@@ -80,7 +80,11 @@ final class CertificateCache {
   /** Whether {@link #obtain} may ask Vault for this cluster now (a hint: time passes before it runs). */
   boolean mayAsk(ClusterId id, Instant now) {
     Entry entry = entries.computeIfAbsent(id, k -> new Entry());
-    entry.lock.lock();
+    if (!entry.lock.tryLock()) {
+      // a call for this cluster is in flight: its answer is waited for on a worker, so that
+      // the caller goes on to the other clusters
+      return true;
+    }
     try {
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return false;
@@ -177,7 +181,8 @@ final class CertificateCache {
       }
       try {
         CertificateBundle fresh = issue(id);
-        if (!fresh.notAfter().isAfter(now)) {
+        Instant answered = clock.instant(); // a call can take long: judge it by when it came
+        if (!fresh.notAfter().isAfter(answered)) {
           // renewing at once would only repeat this on every call
           throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
               "vault issued an already expired certificate for cluster "
@@ -200,17 +205,18 @@ final class CertificateCache {
         listener.issued(id, fresh.notAfter());
         return fresh;
       } catch (VaultRequestException failure) {
+        Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         entry.failures++;
         Duration wait = policy.backoff(entry.failures);
         if (failure.failure() == VaultFailure.RATE_LIMITED) {
           Duration asked = failure.retryAfter().orElse(policy.backoff(1));
           wait = asked.compareTo(wait) > 0 ? asked : wait;
-          quietUntil(now.plus(asked), failure);
+          quietUntil(answered.plus(asked), failure);
         }
-        entry.retryAt = now.plus(wait);
+        entry.retryAt = answered.plus(wait);
         entry.lastFailure = failure;
         listener.failed(id, failure.failure().reason());
-        CertificateBundle kept = keptOrThrow(id, entry, now);
+        CertificateBundle kept = keptOrThrow(id, entry, answered);
         // not rethrown: the kept certificate is the answer, so this is the only report
         LOG.log(Level.WARNING, "keeping the certificate of cluster {0} valid until {1}; "
             + "renewal failed ({2} in a row, next attempt at {3}): {4}",
