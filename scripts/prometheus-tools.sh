@@ -53,7 +53,7 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 
 # tool_version BIN: print upstream version from `BIN --version`
 tool_version() {
-    "$1" --version 2>&1 | sed -n 's/^[a-z]*, version \([0-9][0-9.]*\).*/\1/p' | head -n1
+    timeout 60 "$1" --version 2>&1 | sed -n 's/^[a-z]*, version \([0-9][0-9.]*\).*/\1/p' | head -n1
 }
 
 # ---------------------------------------------------------------- override
@@ -209,6 +209,10 @@ if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
     chown -R _apt "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
 fi
 apt_opts=(-c "$work/apt.conf" -q)
+# every apt call is bounded (apt's own timeouts are per connection, not per command)
+APT_TIMEOUT=${APT_TIMEOUT:-600}
+apt-get() { timeout "$APT_TIMEOUT" apt-get "$@"; }
+apt-cache() { timeout 120 apt-cache "$@"; }
 show_warnings() { grep -E '^(W|E):' "$1" | sed 's/^/prometheus-tools: apt: /' >&2 || true; }
 
 log "fetching the $SUITE package index into a private apt state ($work) ..."
@@ -253,7 +257,7 @@ mkdir -p "$stage/bin" "$stage/share/doc"
 for t in prometheus promtool; do
     [ -f "$work/root/usr/bin/$t" ] || die "the downloaded package(s) contain no usr/bin/$t"
     install -m 0755 "$work/root/usr/bin/$t" "$stage/bin/$t"
-    v=$("$stage/bin/$t" --version 2>&1 | head -n1) \
+    v=$(timeout 60 "$stage/bin/$t" --version 2>&1 | head -n1) \
         || die "$t from $SUITE does not run on this machine: $v"
     log "$v"
     vv=$(tool_version "$stage/bin/$t")

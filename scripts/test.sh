@@ -14,16 +14,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: missing ${missing[*]}; on Debian: apt-get install openjdk-17-jdk-headless maven" >&2
   exit 1
 fi
-scripts/prometheus-tools.sh >/dev/null
+# the folder the tools are in (PROMCC_TOOLS_DIR or PROMETHEUS_BIN_DIR may place them elsewhere)
+tools_bin=$(scripts/prometheus-tools.sh)
 # SecurityIT traces the controller's system calls to prove key files are 0600 from their creation
 if ! command -v strace >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     echo "test.sh: installing strace (SecurityIT traces the controller's file calls)" >&2
-    install_strace() { apt-get install -y -qq --no-install-recommends strace >/dev/null 2>&1; }
-    install_strace || { apt-get update -qq >/dev/null 2>&1 && install_strace; } \
-      || echo "test.sh: could not install strace; SecurityIT's trace test will say so" >&2
+    apt_log=$(mktemp)
+    install_strace() {
+      timeout 600 apt-get install -y -qq --no-install-recommends strace >"$apt_log" 2>&1
+    }
+    if ! install_strace && ! { timeout 600 apt-get update -qq >>"$apt_log" 2>&1 && install_strace; }
+    then
+      sed 's/^/test.sh: apt-get: /' "$apt_log" >&2
+      echo "test.sh: could not install strace (see above); SecurityIT's trace test will say so" >&2
+    fi
+    rm -f "$apt_log"
   else
     echo "test.sh: strace is missing; SecurityIT's trace test is skipped (fails when CI=true)" >&2
   fi
 fi
-exec mvn -B -ntp verify "$@"
+exec mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" "$@"
