@@ -75,6 +75,23 @@ final class AtomicFiles {
     this.hook = requireNonNull(hook, "hook == null");
   }
 
+  /**
+   * Creates {@code file}, which must not exist, with {@code mode} in the call that creates it (a
+   * private key is never readable by others, not even for a moment), and writes {@code content}.
+   * Not synced: for copies that need no durability.
+   */
+  static void createWithMode(Path file, ByteBuffer content, int mode) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, CREATE_NEW_FILE,
+        ATTRIBUTES.get(mode & 0777))) {
+      while (content.hasRemaining()) {
+        ByteBuffer piece = content.slice();
+        piece.limit(Math.min(piece.remaining(), WRITE_PIECE));
+        content.position(content.position() + channel.write(piece));
+      }
+    }
+    Files.setPosixFilePermissions(file, permissionsOf(mode)); // what the umask took away
+  }
+
   /** A new, random name for a temporary file next to {@code target}; nothing is created. */
   static Path newTempPath(Path target) {
     return target.getParent().resolve("." + target.getFileName() + TEMP_MARKER

@@ -79,8 +79,7 @@ final class PromtoolCheck {
         }
         Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
             STAGE_MODE));
-        Files.write(target, e.getValue().content());
-        Files.setPosixFilePermissions(target, AtomicFileStore.permissionsOf(e.getValue().mode()));
+        AtomicFiles.createWithMode(target, e.getValue().asReadOnlyBuffer(), e.getValue().mode());
       }
       process = new ProcessBuilder(promtool.toString(), "check", "config",
           desired.configPath())
