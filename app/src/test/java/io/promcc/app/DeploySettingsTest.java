@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Probe;
@@ -35,7 +39,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -237,6 +243,31 @@ class DeploySettingsTest {
         .anyMatch(p -> p.getContainerPort() == url.getPort()));
     assertTrue(settings.prometheusPidFile().isEmpty(), "no shared process namespace");
     assertTrue(settings.promtool().isEmpty(), "the image has no promtool");
+  }
+
+  @Test
+  void thePodsPortsAreOpenOnlyToItsOwnNamespace() throws IOException {
+    // Prometheus runs with --web.enable-lifecycle: whoever reaches 9090 can stop it
+    V1NetworkPolicy policy = manifests.only(V1NetworkPolicy.class);
+
+    assertTrue(DeployManifests.Kustomization.read().resources().contains("networkpolicy.yaml"));
+    assertEquals(namespace, policy.getMetadata().getNamespace());
+    assertEquals(statefulSet.getSpec().getTemplate().getMetadata().getLabels(),
+        policy.getSpec().getPodSelector().getMatchLabels());
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    assertEquals(1, policy.getSpec().getIngress().size());
+    V1NetworkPolicyIngressRule rule = policy.getSpec().getIngress().get(0);
+    assertEquals(Set.copyOf(pod.getContainers().stream()
+            .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+            .map(V1ContainerPort::getContainerPort).toList()),
+        Set.copyOf(rule.getPorts().stream().map(p -> p.getPort().getIntValue()).toList()),
+        "every port of the Pod, and only those");
+    assertEquals(1, rule.getFrom().size());
+    V1NetworkPolicyPeer from = rule.getFrom().get(0);
+    assertEquals(Map.of("kubernetes.io/metadata.name", namespace),
+        from.getNamespaceSelector().getMatchLabels());
+    assertEquals(null, from.getPodSelector());
+    assertEquals(null, from.getIpBlock());
   }
 
   @Test

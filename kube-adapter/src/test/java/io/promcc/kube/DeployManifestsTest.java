@@ -80,6 +80,7 @@ class DeployManifestsTest {
         "ClusterRoleBinding promcc-discovery",
         "ConfigMap monitoring/prometheus-base-config",
         "ConfigMap monitoring/promcc-settings",
+        "NetworkPolicy monitoring/prometheus",
         "Role default/promcc-certificates",
         "Role monitoring/promcc-leader-election",
         "RoleBinding default/promcc-certificates",
