@@ -7,13 +7,20 @@ import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Secret;
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * The PKI calls: {@code POST /v1/<mount>/sign/<role>} with a locally made CSR, or
@@ -71,7 +78,25 @@ final class VaultPki {
     if (key == null) {
       throw invalid(path, "no private_key in the answer");
     }
-    return bundle(path, data, Secret.of(key));
+    CertificateBundle bundle = bundle(path, data, Secret.of(key));
+    if (!KeyPairs.matches(privateKey(path, bundle.privateKeyPem()),
+        CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate")
+            .getPublicKey())) {
+      throw invalid(path, "the private key is not the certificate's");
+    }
+    return bundle;
+  }
+
+  /** The PKCS#8 key Vault made (never quoted in a message). */
+  private PrivateKey privateKey(String path, Secret pem) {
+    try (PEMParser parser = new PEMParser(new StringReader(pem.reveal()))) {
+      if (parser.readObject() instanceof PrivateKeyInfo info) {
+        return new JcaPEMKeyConverter().getPrivateKey(info);
+      }
+    } catch (IOException | RuntimeException e) {
+      // reported below, without the parser's words, which may quote the text
+    }
+    throw invalid(path, "the private_key is not an unencrypted PKCS#8 key");
   }
 
   private CertificateBundle bundle(String path, JsonObject data, Secret key) {

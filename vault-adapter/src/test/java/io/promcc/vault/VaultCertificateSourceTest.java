@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
@@ -114,6 +116,28 @@ class VaultCertificateSourceTest {
     }
     assertEquals(1, vault.requestCount("pki-ec-one/issue/role-ec-one"));
     assertEquals(1, vault.requestCount("pki-rsa-one/issue/role-rsa-one"));
+  }
+
+  @Test
+  void issueModeRefusesAKeyThatIsNotTheCertificatesAsSignModeDoes() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().mode(IssueMode.ISSUE)
+        .build());
+    String otherKey = KeyMaterial.generate(KeyAlgorithm.EC_P256, new java.security.SecureRandom())
+        .privateKeyPem().reveal();
+    // a proxy or another Vault version answers with a key that is not the certificate's
+    vault.rewriteNext("pki-alpha/issue/", 1,
+        answer -> answer.get("data").asObject().set("private_key", otherKey));
+
+    CertificateObservation observed = source.observe(List.of(alpha));
+
+    assertFalse(observed.bundles().containsKey(alpha.id()), "the mismatched key was served");
+    Rejection problem = observed.problems().get(alpha.id());
+    assertEquals("vault-invalid-response", problem.reason());
+    assertTrue(problem.message().contains("the private key is not the certificate's"),
+        problem.message());
+    assertFalse(problem.message().contains("PRIVATE KEY"), "no key in the message");
   }
 
   @Test

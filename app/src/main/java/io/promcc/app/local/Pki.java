@@ -2,6 +2,7 @@ package io.promcc.app.local;
 
 import com.google.common.net.InetAddresses;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
 import java.io.StringReader;
@@ -13,9 +14,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,21 +175,7 @@ final class Pki {
 
   /** Whether {@code key} is the private half of {@code publicKey} (by signing a probe). */
   static boolean matches(PrivateKey key, PublicKey publicKey) {
-    try {
-      String algorithm = signatureAlgorithm(key);
-      byte[] probe = new byte[32];
-      RANDOM.nextBytes(probe);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(publicKey);
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
+    return KeyPairs.matches(key, publicKey);
   }
 
   /** Whether {@code certificate} was signed by {@code ca}'s key. */
@@ -210,8 +195,8 @@ final class Pki {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
       throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key)));
+      return new JcaX509CertificateConverter().getCertificate(builder.build(
+          new JcaContentSignerBuilder(KeyPairs.signatureAlgorithm(key)).build(key)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign a certificate", e);
     }
@@ -221,10 +206,6 @@ final class Pki {
    * By the key's type, not its algorithm's name: an EC key BouncyCastle made (a PEM read back
    * while it is a registered provider, as the Kubernetes client registers it) is named "ECDSA".
    */
-  private static String signatureAlgorithm(PrivateKey key) {
-    return key instanceof ECKey ? "SHA256withECDSA" : "SHA256withRSA";
-  }
-
   /** A positive random serial of 16 bytes (RFC 5280 allows up to 20). */
   private static BigInteger serial() {
     byte[] bytes = new byte[16];
