@@ -11,12 +11,16 @@ import io.kubernetes.client.openapi.models.V1SecretList;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +36,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Client certificates from Kubernetes Secrets, one per guest cluster, found by labels (default
@@ -251,12 +259,41 @@ public final class SecretCertificateSource implements CertificateSource {
       CertificateBundle bundle = CertificateBundle.fromPem(
           text(data.get(settings.caKey())), text(data.get(settings.certificateKey())),
           Secret.of(text(data.get(settings.privateKeyKey()))));
+      Optional<String> mismatch = keyProblem(bundle);
+      if (mismatch.isPresent()) {
+        throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
+            name + " for cluster " + Quoting.quote(id) + " is unusable: " + mismatch.get());
+      }
       parsed.put(key(secret), new Memo(meta.getResourceVersion(), bundle));
       return bundle;
     } catch (InvalidValueException e) {
       throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
           name + " for cluster " + Quoting.quote(id) + " is unusable: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Why the bundle's key cannot be used with its certificate (PKCS#8, PKCS#1 or SEC1 PEM, not
+   * encrypted), if it cannot; never quoting the key.
+   */
+  private static Optional<String> keyProblem(CertificateBundle bundle) {
+    PrivateKey key;
+    try (PEMParser parser = new PEMParser(new StringReader(bundle.privateKeyPem().reveal()))) {
+      Object pem = parser.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      if (pem instanceof PrivateKeyInfo info) {
+        key = converter.getPrivateKey(info);
+      } else if (pem instanceof PEMKeyPair pair) {
+        key = converter.getKeyPair(pair).getPrivate();
+      } else {
+        return Optional.of("its private key is not an unencrypted PEM private key");
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("its private key cannot be read");
+    }
+    return KeyPairs.matches(key, CertificateBundle.parseCertificate(bundle.certificatePem(),
+        "client certificate").getPublicKey()) ? Optional.empty()
+        : Optional.of("its private key is not the certificate's");
   }
 
   /** Stops the informer and releases {@link #awaitSynced} waiters. Idempotent. */

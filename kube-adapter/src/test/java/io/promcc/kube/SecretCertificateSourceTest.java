@@ -134,6 +134,19 @@ class SecretCertificateSourceTest {
   }
 
   @Test
+  void aKeyThatIsNotTheCertificatesIsSecretInvalid() {
+    Map<String, String> data = new LinkedHashMap<>(fullData());
+    data.put("key", fake.ca().issueClient("prometheus-other").privateKeyPem());
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", data));
+    startSynced();
+    CertificateUnavailableException e = unavailable();
+    assertEquals(SecretCertificateSource.SECRET_INVALID, e.reason());
+    assertEquals("secret \"default/abc12-prometheus\" for cluster \"abc12\" is unusable: its "
+        + "private key is not the certificate's", e.getMessage());
+  }
+
+  @Test
   void twoSecretsForOneClusterAreAmbiguous() {
     fake.store().create(ApiResource.SECRETS, null,
         secret("default", "abc12-a", "abc12", "prometheus", fullData()));
