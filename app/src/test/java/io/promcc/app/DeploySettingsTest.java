@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -29,11 +30,13 @@ import io.promcc.core.model.Problems;
 import io.promcc.core.yaml.BaseConfig;
 import io.promcc.kube.DeployManifests;
 import io.promcc.kube.LeaderElectionSettings;
+import io.promcc.kube.fake.Poll;
 import io.promcc.vault.VaultAuthSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -268,6 +272,34 @@ class DeploySettingsTest {
         from.getNamespaceSelector().getMatchLabels());
     assertEquals(null, from.getPodSelector());
     assertEquals(null, from.getIpBlock());
+  }
+
+  @Test
+  void thePrometheusContainerStopsAtOnceWhileItWaitsForItsFirstConfig() throws Exception {
+    // its shell runs as PID 1, which ignores a signal it has no handler for: without one a
+    // Pod deleted before promcc wrote a config waited out its grace period
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare"))
+        && "root".equals(System.getProperty("user.name")), "needs unshare and root");
+    V1Container prometheus = container("prometheus");
+    assumeTrue(Files.notExists(Path.of("/etc/prometheus/generated/prometheus.yml")));
+    List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--pid", "--fork"));
+    command.addAll(prometheus.getCommand());
+    command.addAll(prometheus.getArgs());
+    Process unshare = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Poll.until(Duration.ofSeconds(30), "the shell waits for the config (runs its sleep)",
+          () -> unshare.children().anyMatch(shell -> shell.children().findAny().isPresent()));
+      ProcessHandle shell = unshare.children().findFirst().orElseThrow();
+
+      shell.destroy(); // SIGTERM, as the kubelet sends it
+
+      Poll.until(Duration.ofSeconds(30), "the shell ended on SIGTERM", () -> !shell.isAlive());
+    } finally {
+      unshare.descendants().forEach(ProcessHandle::destroyForcibly);
+      unshare.destroyForcibly();
+      unshare.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test
