@@ -87,6 +87,11 @@ public final class AtomicFileStore implements ConfigStore {
   private final Path root;
   private final AtomicFiles files;
   private final RollbackArchive archive;
+  /**
+   * Whether the rollback folder holds only what the manifest names, as far as this store knows:
+   * false until its first verification, and after one that did not finish.
+   */
+  private boolean archiveTidy;
   private final OwnedFileCache ownedFiles;
   private final OwnedFileWatch watch;
   private final ManifestFiles manifests;
@@ -498,6 +503,13 @@ public final class AtomicFileStore implements ConfigStore {
     Set<String> kept = new HashSet<>();
     Set<String> previous = new HashSet<>();
     manifest.verifiedFiles().values().forEach(e -> previous.add(e.sha256()));
+    if (!archiveTidy) {
+      // the first verification of this store, or the first after one that failed: copies a
+      // crashed or failed verification made are named by no manifest, and go now
+      archive.retainOnly(previous);
+      archiveTidy = true;
+    }
+    archiveTidy = false; // until this verification is recorded
     for (Map.Entry<String, Manifest.Entry> e : owned.entrySet()) {
       String sha = e.getValue().sha256();
       if (kept.add(sha) && !previous.contains(sha)) {
@@ -512,6 +524,7 @@ public final class AtomicFileStore implements ConfigStore {
         archive.remove(old.sha256());
       }
     }
+    archiveTidy = true;
   }
 
   @Override

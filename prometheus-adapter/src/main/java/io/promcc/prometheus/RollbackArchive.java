@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ConfigStoreException;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The last verified files of {@link AtomicFileStore}, content-addressed by SHA-256 in
@@ -89,6 +92,23 @@ final class RollbackArchive {
           + ": its rollback copy " + Quoting.quote(object.toString()) + " was modified");
     }
     return bytes;
+  }
+
+  /**
+   * Removes every entry but the copies named {@code names}: what a verification that crashed
+   * or failed left behind, named by no manifest.
+   */
+  void retainOnly(Set<String> names) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (!names.contains(entry.getFileName().toString())) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    } catch (IOException | DirectoryIteratorException ex) {
+      throw AtomicFiles.failure("cannot remove unused rollback files in", dir,
+          ex instanceof DirectoryIteratorException d ? d.getCause() : (IOException) ex);
+    }
   }
 
   /** Removes a copy no verified set names any more. */
