@@ -83,13 +83,23 @@ final class AtomicFiles {
   static void createWithMode(Path file, ByteBuffer content, int mode) throws IOException {
     try (FileChannel channel = FileChannel.open(file, CREATE_NEW_FILE,
         ATTRIBUTES.get(mode & 0777))) {
-      while (content.hasRemaining()) {
-        ByteBuffer piece = content.slice();
-        piece.limit(Math.min(piece.remaining(), WRITE_PIECE));
-        content.position(content.position() + channel.write(piece));
-      }
+      writeInPieces(channel, content);
     }
     Files.setPosixFilePermissions(file, permissionsOf(mode)); // what the umask took away
+  }
+
+  /**
+   * Writes {@code content} in pieces of {@value #WRITE_PIECE} bytes: the channel copies a heap
+   * buffer through a temporary native one of its size, which the thread then keeps (an 87 MB
+   * config: 87 MB more resident, and a new such buffer, every page of it touched afresh,
+   * whenever the config grows).
+   */
+  private static void writeInPieces(FileChannel channel, ByteBuffer content) throws IOException {
+    while (content.hasRemaining()) {
+      ByteBuffer piece = content.slice();
+      piece.limit(Math.min(piece.remaining(), WRITE_PIECE));
+      content.position(content.position() + channel.write(piece));
+    }
   }
 
   /** A new, random name for a temporary file next to {@code target}; nothing is created. */
@@ -130,14 +140,7 @@ final class AtomicFiles {
       long stamp = Long.MAX_VALUE;
       try (FileChannel channel = FileChannel.open(temp, CREATE_NEW_FILE,
           ATTRIBUTES.get(mode & 0777))) {
-        // in pieces: the channel copies a heap buffer through a temporary native one of its
-        // size, which the thread then keeps (an 87 MB config: 87 MB more resident, and a new
-        // such buffer, every page of it touched afresh, whenever the config grows)
-        while (buffer.hasRemaining()) {
-          ByteBuffer piece = buffer.slice();
-          piece.limit(Math.min(piece.remaining(), WRITE_PIECE));
-          buffer.position(buffer.position() + channel.write(piece));
-        }
+        writeInPieces(channel, buffer);
         // the umask may have removed bits at creation; set exactly what was asked
         Files.setPosixFilePermissions(temp, perms);
         if (age != null) {

@@ -275,23 +275,7 @@ class StatusServerTest {
     int held = 18;
     CountDownLatch entered = new CountDownLatch(held);
     CountDownLatch release = new CountDownLatch(1);
-    start(new Health() {
-      @Override
-      public HealthReport liveness() {
-        entered.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return HealthReport.ok("slow");
-      }
-
-      @Override
-      public HealthReport readiness() {
-        return HealthReport.ok("fine");
-      }
-    });
+    start(heldLiveness(entered, release));
     java.util.List<Socket> holding = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < held; i++) {
@@ -315,23 +299,8 @@ class StatusServerTest {
   void requestsBeyondThePoolAreRefused() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    server = StatusServer.start(loopback(), metrics.registry(), new Health() {
-      @Override
-      public HealthReport liveness() {
-        entered.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return HealthReport.ok("slow");
-      }
-
-      @Override
-      public HealthReport readiness() {
-        return HealthReport.ok("fine");
-      }
-    }, 1);
+    server = StatusServer.start(loopback(), metrics.registry(), heldLiveness(entered, release),
+        1);
     try (Socket busy = request("/healthz")) {
       assertTrue(entered.await(20, TimeUnit.SECONDS), "the first request never ran");
 
@@ -407,6 +376,27 @@ class StatusServerTest {
     assertTrue(server.port() > 0);
     assertEquals(server.port(), server.address().getPort());
     assertTrue(server.address().getAddress().isLoopbackAddress());
+  }
+
+  /** Liveness that counts {@code entered} down, then holds its thread until {@code release}. */
+  private static Health heldLiveness(CountDownLatch entered, CountDownLatch release) {
+    return new Health() {
+      @Override
+      public HealthReport liveness() {
+        entered.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return HealthReport.ok("slow");
+      }
+
+      @Override
+      public HealthReport readiness() {
+        return HealthReport.ok("fine");
+      }
+    };
   }
 
   /** A raw HTTP/1.1 request on its own connection, response unread. */
