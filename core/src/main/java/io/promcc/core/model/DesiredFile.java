@@ -134,7 +134,7 @@ public final class DesiredFile {
 
   @Override
   public int hashCode() {
-    return 31 * (31 * kind.hashCode() + mode) + Arrays.hashCode(content);
+    return 31 * (31 * kind.ordinal() + mode) + Arrays.hashCode(content); // the same in every JVM
   }
 
   /** Never shows the content: it may be a private key. */

@@ -13,6 +13,8 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.comments.CommentLine;
+import org.snakeyaml.engine.v2.comments.CommentType;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -22,6 +24,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * The user's Prometheus configuration that generated jobs are merged into.
@@ -142,9 +145,11 @@ public final class BaseConfig {
     List<NodeTuple> tuples = new ArrayList<>();
     List<Node> keptJobs = new ArrayList<>();
     boolean hasFiles = false;
+    ScalarNode jobsKey = scalar(SCRAPE_CONFIGS);
     for (NodeTuple tuple : root.getValue()) {
       String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
       if (key.equals(SCRAPE_CONFIGS)) {
+        jobsKey.setBlockComments(tuple.getKeyNode().getBlockComments()); // the user's comment
         if (tuple.getValueNode() instanceof SequenceNode jobs) {
           for (Node job : jobs.getValue()) {
             if (!isOwned(jobName(job), ownedPrefix)) {
@@ -165,7 +170,7 @@ public final class BaseConfig {
     }
     boolean anyJobs = !keptJobs.isEmpty() || ownedJobs;
     if (!keptJobs.isEmpty()) {
-      tuples.add(new NodeTuple(scalar(SCRAPE_CONFIGS), sequence(keptJobs)));
+      tuples.add(new NodeTuple(jobsKey, sequence(keptJobs)));
     }
     StringBuilder head = new StringBuilder(text.length() + 64);
     if (!tuples.isEmpty()) {
@@ -175,6 +180,12 @@ public final class BaseConfig {
       head.append(dump(newRoot));
     }
     if (keptJobs.isEmpty() && anyJobs) {
+      if (jobsKey.getBlockComments() != null) {
+        for (CommentLine comment : jobsKey.getBlockComments()) {
+          head.append(comment.getCommentType() == CommentType.BLANK_LINE ? ""
+              : "#" + comment.getValue()).append('\n');
+        }
+      }
       head.append(SCRAPE_CONFIGS).append(":\n");
     }
     return new Frame(head.toString(), !anyJobs && tuples.isEmpty() ? "{}\n" : "");
@@ -189,17 +200,27 @@ public final class BaseConfig {
   public record Frame(String head, String tail) {}
 
   private MappingNode composeRoot() {
+    Optional<Node> node;
     try {
-      Optional<Node> node = new Compose(YamlReader.settings(source, true)).composeString(text);
-      // An empty document composes to nothing, to a null scalar ("---" and comments) or to an
-      // empty mapping tagged as a comment (comments only), which the emitter cannot write.
-      if (node.isEmpty() || !(node.get() instanceof MappingNode mapping)
-          || mapping.getValue().isEmpty()) {
-        return new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
-      }
-      return mapping;
+      node = new Compose(YamlReader.composeSettings(source, true)).composeString(text);
+    } catch (YamlEngineException | ClassCastException withComments) {
+      // parse() accepted this text, so comments are what snakeyaml cannot compose (one inside
+      // an empty flow sequence): the config without its comments, rather than none
+      node = composeWithoutComments();
+    }
+    // An empty document composes to nothing, to a null scalar ("---" and comments) or to an
+    // empty mapping tagged as a comment (comments only), which the emitter cannot write.
+    if (node.isEmpty() || !(node.get() instanceof MappingNode mapping)
+        || mapping.getValue().isEmpty()) {
+      return new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
+    }
+    return mapping;
+  }
+
+  private Optional<Node> composeWithoutComments() {
+    try {
+      return new Compose(YamlReader.composeSettings(source, false)).composeString(text);
     } catch (YamlEngineException e) {
-      // parse() already accepted this text; comments are the only difference
       throw new IllegalStateException("base config " + source + " no longer parses", e);
     }
   }
@@ -235,11 +256,41 @@ public final class BaseConfig {
   }
 
   private static SequenceNode sequence(List<Node> items) {
-    return new SequenceNode(Tag.SEQ, items, FlowStyle.BLOCK);
+    return new SequenceNode(Tag.SEQ, new ArrayList<>(items), FlowStyle.BLOCK);
+  }
+
+  /**
+   * {@code node} with every scalar holding a line or paragraph separator (U+2028, U+2029) in
+   * double quotes, where {@link #dump} escapes them: YAML 1.2 (snakeyaml) writes them raw, and
+   * Prometheus' YAML reads a raw one as a line break.
+   */
+  private static Node quoteSeparators(Node node) {
+    if (node instanceof ScalarNode scalar) {
+      String value = scalar.getValue();
+      if (scalar.getScalarStyle() != ScalarStyle.DOUBLE_QUOTED
+          && (value.indexOf('\u2028') >= 0 || value.indexOf('\u2029') >= 0)) {
+        ScalarNode quoted = new ScalarNode(scalar.getTag(), value, ScalarStyle.DOUBLE_QUOTED);
+        quoted.setBlockComments(scalar.getBlockComments());
+        quoted.setInLineComments(scalar.getInLineComments());
+        quoted.setEndComments(scalar.getEndComments());
+        return quoted;
+      }
+    } else if (node instanceof MappingNode mapping) {
+      List<NodeTuple> tuples = new ArrayList<>(mapping.getValue().size());
+      for (NodeTuple tuple : mapping.getValue()) {
+        tuples.add(new NodeTuple(quoteSeparators(tuple.getKeyNode()),
+            quoteSeparators(tuple.getValueNode())));
+      }
+      mapping.setValue(tuples);
+    } else if (node instanceof SequenceNode sequence) {
+      sequence.getValue().replaceAll(BaseConfig::quoteSeparators);
+    }
+    return node;
   }
 
   private static String dump(Node root) {
     DumpSettings settings = DumpSettings.builder()
+        .setSchema(new JsonSchema()) // as composed: a float is written as the plain number it was
         .setDumpComments(true)
         .setIndent(2)
         .setWidth(Integer.MAX_VALUE)
@@ -247,7 +298,7 @@ public final class BaseConfig {
         .setUseUnicodeEncoding(true)
         .build();
     StringWriter writer = new StringWriter();
-    new Dump(settings).dumpNode(root, new StreamDataWriter() {
+    new Dump(settings).dumpNode(quoteSeparators(root), new StreamDataWriter() {
       @Override
       public void write(String str) {
         writer.write(str);
@@ -258,6 +309,7 @@ public final class BaseConfig {
         writer.write(str, off, len);
       }
     });
-    return writer.toString();
+    // only double-quoted scalars (above) and comments can hold them; escaped in both
+    return writer.toString().replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
   }
 }

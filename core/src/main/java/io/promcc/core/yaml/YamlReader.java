@@ -37,15 +37,29 @@ public final class YamlReader {
     public ScalarResolver getScalarResolver() {
       return (value, implicit) -> {
         Tag tag = json.resolve(value, implicit);
-        return Tag.FLOAT.equals(tag) ? Tag.STR : tag;
+        // -0 is the integer 0 to the schema, and would come back as "0"
+        return Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
       };
     }
   };
 
   /** Settings shared by every reader here: no duplicate keys, ordered maps, large documents. */
   public static LoadSettings settings(String label, boolean comments) {
+    return settings(label, comments, SCHEMA);
+  }
+
+  /**
+   * The settings for composing a document that is written back as it was (a base config): YAML's
+   * JSON schema itself, with which it is written too, so that a float stays the plain number it
+   * was (Prometheus refuses a quoted one where it wants a number).
+   */
+  public static LoadSettings composeSettings(String label, boolean comments) {
+    return settings(label, comments, new JsonSchema());
+  }
+
+  private static LoadSettings settings(String label, boolean comments, Schema schema) {
     return LoadSettings.builder()
-        .setSchema(SCHEMA)
+        .setSchema(schema)
         .setLabel(label)
         .setAllowDuplicateKeys(false)
         .setParseComments(comments)
@@ -88,10 +102,42 @@ public final class YamlReader {
    * @throws ValidationException if it is not YAML
    */
   public static Object read(String text, String subject) {
+    Object value;
     try {
-      return new Load(settings(subject, false)).loadFromString(text);
+      value = new Load(settings(subject, false)).loadFromString(text);
     } catch (YamlEngineException e) {
       throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
+    }
+    requireWholeCharacters(value, subject);
+    return value;
+  }
+
+  /**
+   * Refuses text with a lone UTF-16 surrogate, which only an escape ({@code "\ud800"}) can
+   * write: Prometheus refuses it ("invalid Unicode character escape code"), and written back it
+   * would become another character.
+   */
+  private static void requireWholeCharacters(Object value, String subject) {
+    if (value instanceof String text) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new ValidationException(subject, List.of("invalid yaml: the escape of a lone "
+              + "surrogate (\\u" + Integer.toHexString(c) + ") is no character"));
+        }
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        requireWholeCharacters(entry.getKey(), subject);
+        requireWholeCharacters(entry.getValue(), subject);
+      }
+    } else if (value instanceof List<?> list) {
+      for (Object item : list) {
+        requireWholeCharacters(item, subject);
+      }
     }
   }
 

@@ -8,6 +8,15 @@ import org.junit.jupiter.api.Test;
 
 class DesiredFileTest {
   @Test
+  void aFilesHashCodeIsTheSameInEveryJvm() {
+    // by the kind's ordinal, not its identity: the same in every run
+    FileKind kind = FileKind.MAIN_CONFIG;
+    assertEquals(31 * (31 * kind.ordinal() + kind.defaultMode())
+        + java.util.Arrays.hashCode("a".getBytes(StandardCharsets.UTF_8)),
+        DesiredFile.of(kind, "a").hashCode());
+  }
+
+  @Test
   void aJoinedFileIsItsPartsOneAfterTheOther() {
     DesiredFile joined = DesiredFile.joined(FileKind.MAIN_CONFIG,
         List.of(bytes("scrape_configs:\n"), bytes(""), bytes("- job_name: a\n"),

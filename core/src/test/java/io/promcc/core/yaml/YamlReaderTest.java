@@ -25,11 +25,12 @@ class YamlReaderTest {
             yes_no: True
             count: 12
             flag: true
+            offset: -0
         """, "clusters.yml");
 
     assertEquals(new TreeMap<>(Map.of("k8s_version", "1.20", "scale", "1e3", "rack", "010",
-        "mask", "0x1F", "plus", "+1", "yes_no", "True", "count", "12", "flag", "true")),
-        clusters.get(0).labels());
+        "mask", "0x1F", "plus", "+1", "yes_no", "True", "count", "12", "flag", "true",
+        "offset", "-0")), clusters.get(0).labels());
   }
 
   @Test

@@ -1,0 +1,67 @@
+package io.promcc.core.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.yaml.BaseConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The oracle for the base config's carry-through: each base config here is one promtool 2.53.3
+ * accepts, and so must be the config promcc renders from it (numbers, escapes and comments that
+ * YAML 1.2 and Prometheus' YAML read differently). Without promtool this fails when
+ * {@code CI=true} and is skipped otherwise.
+ */
+class BaseConfigOracleIT {
+  private static final List<String> BASE_CONFIGS = List.of(
+      "tracing:\n  endpoint: localhost:4317\n  sampling_fraction: 0.5\n",
+      """
+      scrape_configs:
+      - job_name: keep
+        native_histogram_min_bucket_factor: 1.1
+        params:
+          "a\\u2028b": [x]
+          "a b": [y]
+        static_configs: [{targets: ['h:1']}]
+      """,
+      "global:\n  external_labels:\n    note: \"x\\u2029y\"\n",
+      "rule_files: [ # none yet\n]\n",
+      "global:\n  scrape_interval: 1m\n# reviewed jobs\nscrape_configs:\n- job_name: keep\n"
+          + "  static_configs: [{targets: ['h:1']}]\n");
+
+  private static Promtool promtool;
+
+  @TempDir Path temp;
+
+  @BeforeEach
+  void findPromtool() {
+    if (promtool == null) {
+      promtool = Promtool.require();
+    }
+  }
+
+  @Test
+  void promtoolTakesWhatPromccRendersFromABaseConfigItTakes() throws IOException {
+    List<String> refused = new ArrayList<>();
+    for (int i = 0; i < BASE_CONFIGS.size(); i++) {
+      String base = BASE_CONFIGS.get(i);
+      Path input = Files.writeString(temp.resolve("base-" + i + ".yml"), base);
+      assertEquals(0, promtool.checkConfig(input, temp).exitCode(), "promtool takes " + base);
+      String rendered = BaseConfig.parse(base, "base.yml")
+          .render("guest-cluster-", "- job_name: guest-cluster-a\n"
+              + "  static_configs: [{targets: ['g:1']}]\n", null);
+      Promtool.Result verdict = promtool.checkConfig(
+          Files.writeString(temp.resolve("rendered-" + i + ".yml"), rendered), temp);
+      if (verdict.exitCode() != 0) {
+        refused.add(rendered + " -> " + verdict.output());
+      }
+    }
+    assertEquals(List.of(), refused);
+  }
+}
