@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import java.time.Instant;
 import java.util.Collection;
@@ -56,10 +57,15 @@ public record CertificateObservation(
     }
   }
 
+  /** The reason of a cluster whose lookup failed with anything but its port's exception. */
+  public static final String SOURCE_FAILED = "certificate-source-failed";
+
   /**
    * Observes each cluster with {@code lookup}, turning its {@link CertificateUnavailableException}
    * into a problem: the way a source that answers one cluster at a time implements
-   * {@link CertificateSource#observe}.
+   * {@link CertificateSource#observe}. Any other exception of one cluster's lookup (a bug, a
+   * library's surprise) is that cluster's problem too, reason {@value #SOURCE_FAILED}, so the
+   * others go on and it keeps its last files.
    */
   public static CertificateObservation ofEach(Collection<GuestCluster> clusters,
       Function<GuestCluster, CertificateBundle> lookup, Optional<Instant> nextAttention) {
@@ -71,6 +77,10 @@ public record CertificateObservation(
       } catch (CertificateUnavailableException e) {
         problems.put(cluster.id(), new Rejection(cluster.id().value(), e.reason(),
             e.getMessage()));
+      } catch (RuntimeException e) {
+        problems.put(cluster.id(), new Rejection(cluster.id().value(), SOURCE_FAILED,
+            "the certificate source failed for cluster " + Quoting.quote(cluster.id().value())
+                + ": " + e));
       }
     }
     return new CertificateObservation(bundles, problems, nextAttention);

@@ -296,6 +296,36 @@ class ReconcilerPartialViewTest {
   }
 
   @Test
+  void aCertificateSourceThatBreaksForOneClusterHoldsBackOnlyThatCluster() {
+    f.reconciler().reconcile();
+    f.with("c");
+    CertificateSource breaking = new CertificateSource() {
+      @Override
+      public CertificateObservation observe(Collection<GuestCluster> clusters) {
+        return CertificateObservation.ofEach(clusters, cluster -> {
+          if (cluster.id().equals(id("b"))) {
+            throw new IllegalStateException("a bug in the source");
+          }
+          return TestCertificates.bundle();
+        }, Optional.empty());
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {}
+    };
+
+    ReconcileResult result = f.builder().certificateSource(breaking).build().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(List.of(id("a"), id("b"), id("c")), result.active());
+    Rejection problem = result.degraded().get(id("b"));
+    assertEquals("certificate-source-failed", problem.reason());
+    assertTrue(problem.message().contains("IllegalStateException: a bug in the source"),
+        problem.message());
+    assertTrue(f.hasJobsOf("b") && f.hasJobsOf("c"));
+  }
+
+  @Test
   void anUnownedMainConfigFailsTheReconcileAndWritesNothing() {
     f.store.putUnowned(CONFIG, DesiredFile.of(FileKind.MAIN_CONFIG, "a user's config"));
 
