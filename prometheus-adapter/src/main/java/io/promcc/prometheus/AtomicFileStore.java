@@ -403,11 +403,19 @@ public final class AtomicFileStore implements ConfigStore {
     // otherwise hold the 100 MB of output twice
     List<ByteBuffer> contents = new ArrayList<>();
     List<Integer> modes = new ArrayList<>();
+    // verified files put back after an edit in place, which changed their rollback copy too
+    // (a hard link to the edited file): kept anew from the file written
+    List<Integer> spoiledCopies = new ArrayList<>();
     for (String path : diff.writes()) {
       Path target = resolve(path);
       DesiredFile file = desired.files().get(path);
       if (!owned.containsKey(path) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         intent.claimed(path, entryOf(file));
+      }
+      Manifest.Entry verified = before.verifiedFiles().get(path);
+      if (verified != null && verified.sha256().equals(file.sha256())
+          && archive.isLinkedTo(verified.sha256(), target)) {
+        spoiledCopies.add(targets.size());
       }
       targets.add(target);
       temps.add(AtomicFiles.newTempPath(target));
@@ -438,6 +446,13 @@ public final class AtomicFileStore implements ConfigStore {
         ownedFiles.written(diff.writes().get(i), desired.files().get(diff.writes().get(i)),
             statuses.get(i));
         touchedDirs.add(targets.get(i).getParent());
+      }
+      for (int i : spoiledCopies) {
+        archive.replace(before.verifiedFiles().get(diff.writes().get(i)).sha256(),
+            targets.get(i), diff.writes().get(i));
+      }
+      if (!spoiledCopies.isEmpty()) {
+        archive.sync();
       }
       for (String path : diff.deletes()) {
         Path target = resolve(path);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 
 /**
@@ -62,6 +63,40 @@ final class RollbackArchive {
       // same content under the same name: fine
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot keep file for rollback", source, ex);
+    }
+  }
+
+  /**
+   * Whether the copy kept as {@code sha256} is {@code file} itself (the same hard link): an edit
+   * of {@code file} in place changes the copy too.
+   */
+  boolean isLinkedTo(String sha256, Path file) {
+    try {
+      return Files.isSameFile(dir.resolve(sha256), file);
+    } catch (IOException | SecurityException notThere) {
+      return false;
+    }
+  }
+
+  /**
+   * Keeps the bytes of {@code source} as {@code sha256} in place of the copy there (one that an
+   * edit in place spoiled): linked at a temporary name, then renamed over it.
+   */
+  void replace(String sha256, Path source, String path) {
+    Path object = dir.resolve(sha256);
+    Path temp = AtomicFiles.newTempPath(object);
+    try {
+      try {
+        Files.createLink(temp, source);
+      } catch (UnsupportedOperationException | IOException noLink) {
+        files.replaceAtomically(object, temp, Files.readAllBytes(source), 0600, false);
+        return;
+      }
+      Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException ex) {
+      throw AtomicFiles.failure("cannot keep " + Quoting.quote(path) + " for rollback", source,
+          ex);
     }
   }
 

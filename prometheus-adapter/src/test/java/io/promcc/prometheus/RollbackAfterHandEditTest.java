@@ -1,0 +1,40 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.Verification;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rollback copies are hard links to the written files (no copy of an 87 MB config): an edit
+ * of a verified file in place changes its copy too. Once the store puts the file back, the copy
+ * is kept anew from it, so a later rejected config can still be rolled back.
+ */
+class RollbackAfterHandEditTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aVerifiedFileEditedInPlaceAndPutBackCanStillBeRestored() throws IOException {
+    DesiredState good = TestStates.of("good: 1\n");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    AtomicFileStoreTest.write(store, good);
+    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+
+    Files.writeString(tmp.resolve(TestStates.CONFIG), "# edited by hand\n",
+        StandardOpenOption.APPEND);
+    AtomicFileStoreTest.write(store, good); // the reconcile puts the file back
+    assertEquals("good: 1\n", Files.readString(tmp.resolve(TestStates.CONFIG)));
+
+    AtomicFileStoreTest.write(store, TestStates.of("bad: 1\n")); // rejected: roll back
+    assertTrue(store.restoreLastVerified());
+    assertEquals("good: 1\n", Files.readString(tmp.resolve(TestStates.CONFIG)));
+  }
+}
