@@ -528,6 +528,7 @@ public final class AtomicFileStore implements ConfigStore {
     for (Map.Entry<String, Manifest.Entry> e : owned.entrySet()) {
       String sha = e.getValue().sha256();
       if (kept.add(sha) && !previous.contains(sha)) {
+        requireAsWritten(e.getKey(), e.getValue());
         archive.keep(sha, resolve(e.getKey()), e.getKey());
       }
     }
@@ -540,6 +541,26 @@ public final class AtomicFileStore implements ConfigStore {
       }
     }
     archiveTidy = true;
+  }
+
+  /**
+   * Refuses to keep an owned file for rollback under its manifest hash if it no longer holds
+   * those bytes (replaced or edited by hand since it was written): the copy would restore other
+   * bytes, and what Prometheus loaded is not what the manifest says. Its status alone tells,
+   * where it is unchanged since the store wrote or read it; else its bytes are read.
+   */
+  private void requireAsWritten(String path, Manifest.Entry entry) {
+    OwnedFileCache.Found found;
+    try {
+      found = ownedFiles.check(path, resolve(path), entry.kind(), true);
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot read", resolve(path), e);
+    }
+    if (found.content() == null || !found.content().sha256().equals(entry.sha256())) {
+      throw new ConfigStoreException("not recording the verification: " + Quoting.quote(path)
+          + " changed since the controller wrote it (by hand?); the next reconcile writes it "
+          + "again");
+    }
   }
 
   @Override

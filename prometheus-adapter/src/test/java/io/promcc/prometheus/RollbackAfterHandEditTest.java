@@ -1,9 +1,11 @@
 package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,5 +38,29 @@ class RollbackAfterHandEditTest {
     AtomicFileStoreTest.write(store, TestStates.of("bad: 1\n")); // rejected: roll back
     assertTrue(store.restoreLastVerified());
     assertEquals("good: 1\n", Files.readString(tmp.resolve(TestStates.CONFIG)));
+  }
+
+  @Test
+  void aFileReplacedByHandBeforeItsVerificationIsNotKeptUnderItsWrittenHash() throws IOException {
+    DesiredState good = TestStates.of("good: 1\n");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    AtomicFileStoreTest.write(store, good);
+    Path edited = Files.writeString(tmp.resolve("edited.tmp"), "good: 1 # edited by hand\n");
+    Files.move(edited, tmp.resolve(TestStates.CONFIG),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH)));
+
+    assertTrue(e.getMessage().contains("\"prometheus.yml\" changed since the controller wrote it"),
+        e.getMessage());
+    assertTrue(new AtomicFileStore(tmp).lastVerified().isEmpty(), "no verification recorded");
+    try (java.util.stream.Stream<Path> copies =
+        Files.list(tmp.resolve(AtomicFileStore.VERIFIED_DIR))) {
+      for (Path copy : copies.toList()) {
+        assertEquals(copy.getFileName().toString(),
+            AtomicFileStore.sha256(Files.readAllBytes(copy)), "a copy holds other bytes");
+      }
+    }
   }
 }
