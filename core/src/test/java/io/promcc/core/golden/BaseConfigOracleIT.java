@@ -32,6 +32,7 @@ class BaseConfigOracleIT {
       """,
       "global:\n  external_labels:\n    note: \"x\\u2029y\"\n",
       "rule_files: [ # none yet\n]\n",
+      "scrape_configs: ~\n",
       "global:\n  scrape_interval: 1m\n# reviewed jobs\nscrape_configs:\n- job_name: keep\n"
           + "  static_configs: [{targets: ['h:1']}]\n");
 

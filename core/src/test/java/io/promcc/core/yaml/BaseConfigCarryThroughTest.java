@@ -74,4 +74,12 @@ class BaseConfigCarryThroughTest {
         "base.yml").render("gc", "- job_name: gc-a\n", null);
     assertTrue(noKeptJobs.contains("# jobs: promcc's only\nscrape_configs:\n"), noKeptJobs);
   }
+
+  @Test
+  void aNullWrittenAsATildeIsNullAsPrometheusReadsIt() {
+    String rendered = BaseConfig.parse("scrape_configs: ~\nscrape_config_files: ~\n", "base.yml")
+        .render("gc", "- job_name: gc-a\n", null);
+    assertEquals(java.util.List.of(Map.of("job_name", "gc-a")),
+        YamlReader.readMapping(rendered, "rendered").get("scrape_configs"));
+  }
 }
