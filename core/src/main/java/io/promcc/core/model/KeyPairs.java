@@ -36,10 +36,18 @@ public final class KeyPairs {
   }
 
   /**
-   * The signature algorithm of {@code key}'s type, by its interface rather than its name (a
-   * BouncyCastle EC key names itself "ECDSA").
+   * The signature algorithm of {@code key}'s type: EC keys by their interface (a BouncyCastle EC
+   * key names itself "ECDSA"), RSA, DSA, and Edwards-curve keys (Ed25519, Ed448) by name.
    */
   public static String signatureAlgorithm(PrivateKey key) {
-    return key instanceof ECKey ? "SHA256withECDSA" : "SHA256withRSA";
+    if (key instanceof ECKey) {
+      return "SHA256withECDSA";
+    }
+    String algorithm = key.getAlgorithm();
+    return switch (algorithm) {
+      case "DSA" -> "SHA256withDSA";
+      case "Ed25519", "Ed448", "EdDSA" -> algorithm;
+      default -> "SHA256withRSA";
+    };
   }
 }
