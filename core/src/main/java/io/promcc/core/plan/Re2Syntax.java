@@ -35,9 +35,20 @@ final class Re2Syntax {
   /** Where the last item's repetition operator began, or -1 if the last item was no repetition. */
   private int lastRepeat = -1;
 
-  /** A parsed piece, as far as repetition counts care: a counted repetition, or anything. */
-  private record Node(int count, List<Node> inside) {
-    static final Node ATOM = new Node(-1, List.of());
+  /**
+   * A parsed piece, as far as repetition counts care: a counted repetition {@code {min,max}}
+   * ({@code max} -1 if open), or anything else ({@code min} -1).
+   */
+  private record Node(int min, int max, List<Node> inside) {
+    static final Node ATOM = new Node(-1, -1, List.of());
+
+    static Node of(List<Node> inside) {
+      return new Node(-1, -1, inside);
+    }
+
+    boolean counted() {
+      return min >= 0;
+    }
   }
 
   /** A problem of the expression, in Go's words. */
@@ -166,7 +177,7 @@ final class Re2Syntax {
     at++;
     List<Node> inside = frames.remove(frames.size() - 1);
     inside.removeIf(node -> node == null);
-    push(new Node(-1, List.copyOf(inside)));
+    push(Node.of(List.copyOf(inside)));
   }
 
   /** A repetition of the last item: {@code min}/{@code max} -1 for {@code * + ?}. */
@@ -182,8 +193,7 @@ final class Re2Syntax {
       throw new Invalid("missing argument to repetition operator", text.substring(start, at));
     }
     Node operand = items.get(items.size() - 1);
-    Node repeated = min < 0 ? new Node(-1, List.of(operand))
-        : new Node(max == -1 ? min : max, List.of(operand));
+    Node repeated = min < 0 ? Node.of(List.of(operand)) : new Node(min, max, List.of(operand));
     items.set(items.size() - 1, repeated);
     if (min >= 2 || max >= 2) {
       if (!withinCount(repeated, MAX_REPEAT)) {
@@ -195,14 +205,17 @@ final class Re2Syntax {
   /** No path of nested counted repetitions asks for more than {@code budget} copies. */
   private static boolean withinCount(Node node, int budget) {
     int left = budget;
-    if (node.count() >= 0) {
-      if (node.count() == 0) {
-        return true;
+    if (node.counted()) {
+      if (node.max() == 0) {
+        return true; // nothing inside is ever repeated
       }
-      if (node.count() > left) {
+      int copies = node.max() < 0 ? node.min() : node.max();
+      if (copies > left) {
         return false;
       }
-      left /= node.count();
+      if (copies > 0) {
+        left /= copies;
+      }
     }
     for (Node inside : node.inside()) {
       if (!withinCount(inside, left)) {
@@ -384,13 +397,12 @@ final class Re2Syntax {
           int value = 0;
           int digits = 0;
           while (at < text.length() && text.charAt(at) != '}') {
-            int v = Character.digit(text.charAt(at), 16);
-            if (v < 0 || text.charAt(at) > 0x7f) {
-              at++;
+            int v = hexAt(at);
+            at += Character.charCount(text.codePointAt(at));
+            if (v < 0) {
               throw new Invalid("invalid escape sequence", text.substring(start, at));
             }
             value = value * 16 + v;
-            at++;
             if (value > Character.MAX_CODE_POINT) {
               throw new Invalid("invalid escape sequence", text.substring(start, at));
             }
