@@ -74,12 +74,7 @@ final class Observer {
       Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
       if (kept.isPresent()) {
         usable.add(Map.entry(id, kept.get()));
-        if (!now.isBefore(kept.get().notAfter()) && !problem.reason().equals(EXPIRED)) {
-          problem = new Rejection(id.value(), EXPIRED, "the kept certificate of cluster "
-              + Quoting.quote(id.value()) + " expired at " + kept.get().notAfter()
-              + ", and the certificate source failed: " + problem.message() + " ("
-              + problem.reason() + ")");
-        }
+        problem = expiredIfEnded(id, kept.get(), problem, now, "the certificate source failed");
       }
       problems.add(Map.entry(id, problem));
     }
@@ -93,19 +88,32 @@ final class Observer {
    * keeps the certificate files it has on disk (and its jobs), or waits if it has none.
    */
   Observation withInvalidCertificates(Observation observation,
-      Map<ClusterId, Rejection> invalid, SortedMap<String, DesiredFile> onDisk) {
+      Map<ClusterId, Rejection> invalid, SortedMap<String, DesiredFile> onDisk, Instant now) {
     SortedMap<ClusterId, CertificateBundle> usable = new TreeMap<>(observation.certificates());
     SortedMap<ClusterId, Rejection> problems = new TreeMap<>(observation.certificateProblems());
     invalid.forEach((id, problem) -> {
       Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
       if (kept.isPresent()) {
         usable.put(id, kept.get());
+        problems.put(id, expiredIfEnded(id, kept.get(), problem, now,
+            "its new certificate files are invalid"));
       } else {
         usable.remove(id);
+        problems.put(id, problem);
       }
-      problems.put(id, problem);
     });
     return new Observation(observation.clusters(), usable, problems, observation.rejections());
+  }
+
+  /** {@code problem}, or {@code expired} saying so if the kept certificate has ended. */
+  private static Rejection expiredIfEnded(ClusterId id, CertificateBundle kept,
+      Rejection problem, Instant now, String why) {
+    if (now.isBefore(kept.notAfter()) || problem.reason().equals(EXPIRED)) {
+      return problem;
+    }
+    return new Rejection(id.value(), EXPIRED, "the kept certificate of cluster "
+        + Quoting.quote(id.value()) + " expired at " + kept.notAfter() + ", and " + why + ": "
+        + problem.message() + " (" + problem.reason() + ")");
   }
 
   /** The cluster's certificate files as the store holds them now, if all three parse. */

@@ -134,7 +134,8 @@ public final class Reconciler {
           if (invalid.isEmpty() || attempt == 3) {
             throw e;
           }
-          observation = observer.withInvalidCertificates(observation, invalid, onDisk);
+          observation = observer.withInvalidCertificates(observation, invalid, onDisk,
+              clock.instant());
         }
       }
     } catch (PromccException e) {

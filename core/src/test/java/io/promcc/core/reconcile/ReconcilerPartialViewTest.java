@@ -277,6 +277,23 @@ class ReconcilerPartialViewTest {
   }
 
   @Test
+  void aKeptCertificatePastItsEndWhoseRenewalIsInvalidIsExpired() {
+    f.certificates.put(id("a"), TestCertificates.expired());
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    invalidCertificateOf("a");
+    f.certificates.put(id("a"), TestCertificates.other()); // a's renewal, found invalid
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertTrue(f.hasJobsOf("a"), result.toString());
+    Rejection reason = result.degraded().get(id("a"));
+    assertEquals("expired", reason.reason(), reason.message());
+    assertTrue(reason.message().contains("its new certificate files are invalid"),
+        reason.message());
+  }
+
+  @Test
   void invalidFilesThatAreNoClustersFailTheReconcileAndWriteNothing() {
     Reconciler reconciler = f.reconciler();
     reconciler.reconcile();
