@@ -136,7 +136,9 @@ final class RollbackArchive {
   void retainOnly(Set<String> names) {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        if (!names.contains(entry.getFileName().toString())) {
+        // a folder is none of the store's copies (someone else's): left alone
+        if (!names.contains(entry.getFileName().toString())
+            && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(entry);
         }
       }

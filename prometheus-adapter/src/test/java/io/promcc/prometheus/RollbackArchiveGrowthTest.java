@@ -140,6 +140,23 @@ class RollbackArchiveGrowthTest {
             + archive(root));
   }
 
+  @Test
+  void aFolderSomeonePutInTheRollbackFolderStopsNoVerification() throws IOException {
+    DesiredState first = TestStates.of("version: first\n");
+    write(new AtomicFileStore(tmp), first);
+    new AtomicFileStore(tmp).markVerified(new Verification(first.hash(), "c", Instant.EPOCH));
+    Path folder = Files.createDirectories(tmp.resolve(AtomicFileStore.VERIFIED_DIR).resolve("x"));
+    Files.writeString(folder.resolve("notes.txt"), "not the store's");
+    DesiredState next = TestStates.of("version: next\n");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    write(store, next);
+
+    store.markVerified(new Verification(next.hash(), "c", Instant.EPOCH));
+
+    assertEquals(next.hash(), new AtomicFileStore(tmp).lastVerified().orElseThrow().stateHash());
+    assertTrue(Files.exists(folder.resolve("notes.txt")), "not the store's to remove");
+  }
+
   private static final class SimulatedCrash extends Error {
     private static final long serialVersionUID = 1L;
   }

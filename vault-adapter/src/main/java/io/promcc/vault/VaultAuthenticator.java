@@ -39,6 +39,8 @@ public final class VaultAuthenticator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
   /** The longest a revoke-self may hold up a replacement or {@link #close()}. */
   private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
+  /** The longest token ttl taken from Vault's answers: 100 years. */
+  private static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
 
   private final VaultAuthSettings auth;
   private final VaultConnection connection;
@@ -56,9 +58,6 @@ public final class VaultAuthenticator implements AutoCloseable {
    * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
    * ours created it (then it is ours to revoke).
    */
-  /** The longest token ttl taken from Vault's answers: 100 years. */
-  private static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
-
   private record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
       boolean renewable, boolean ours) {}
 
