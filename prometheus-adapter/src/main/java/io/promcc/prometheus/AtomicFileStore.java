@@ -522,7 +522,6 @@ public final class AtomicFileStore implements ConfigStore {
       // the first verification of this store, or the first after one that failed: copies a
       // crashed or failed verification made are named by no manifest, and go now
       archive.retainOnly(previous);
-      archiveTidy = true;
     }
     archiveTidy = false; // until this verification is recorded
     for (Map.Entry<String, Manifest.Entry> e : owned.entrySet()) {
