@@ -18,9 +18,15 @@ import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +34,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +156,31 @@ class SecretCertificateSourceTest {
     assertEquals(SecretCertificateSource.SECRET_INVALID, e.reason());
     assertEquals("secret \"default/abc12-prometheus\" for cluster \"abc12\" is unusable: its "
         + "private key is not the certificate's", e.getMessage());
+  }
+
+  @Test
+  void anEd25519CertificateWithItsOwnKeyIsServed() throws Exception {
+    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Instant now = Instant.now();
+    X500Name name = new X500Name("CN=prometheus-abc12");
+    String certificate = pem(new JcaX509CertificateConverter().getCertificate(
+        new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(now.minusSeconds(60)),
+            Date.from(now.plus(Duration.ofDays(1))), name, pair.getPublic())
+            .build(new JcaContentSignerBuilder("Ed25519").build(pair.getPrivate()))));
+    String key = pem(new JcaPKCS8Generator(pair.getPrivate(), null));
+    fake.store().create(ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12",
+        "prometheus", Map.of("ca", certificate, "crt", certificate, "key", key)));
+    startSynced();
+
+    assertEquals(certificate, source.certificateFor(ABC).certificatePem());
+  }
+
+  private static String pem(Object object) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(object);
+    }
+    return out.toString();
   }
 
   @Test
