@@ -526,8 +526,12 @@ public final class AtomicFileStore implements ConfigStore {
     archiveTidy = false; // until this verification is recorded
     for (Map.Entry<String, Manifest.Entry> e : owned.entrySet()) {
       String sha = e.getValue().sha256();
-      if (kept.add(sha) && !previous.contains(sha)) {
+      Manifest.Entry before = manifest.verifiedFiles().get(e.getKey());
+      if (before == null || !before.sha256().equals(sha)) {
+        // every path new since the last verification, also one whose bytes another shares
         requireAsWritten(e.getKey(), e.getValue());
+      }
+      if (kept.add(sha) && !previous.contains(sha)) {
         archive.keep(sha, resolve(e.getKey()), e.getKey());
       }
     }

@@ -63,4 +63,24 @@ class RollbackAfterHandEditTest {
       }
     }
   }
+
+  @Test
+  void aReplacedFileWhoseBytesAnotherFileSharesIsNoticedToo() throws IOException {
+    // one CA file per cluster, the same bytes for every cluster of one CA
+    io.promcc.core.model.DesiredFile ca = io.promcc.core.model.DesiredFile.of(
+        io.promcc.core.model.FileKind.CERTIFICATE, "the same ca\n");
+    DesiredState state = TestStates.of("good: 1\n",
+        java.util.Map.of("certs/a-ca.pem", ca, "certs/b-ca.pem", ca));
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    AtomicFileStoreTest.write(store, state);
+    Path edited = Files.writeString(tmp.resolve("edited.tmp"), "another ca\n");
+    Files.move(edited, tmp.resolve("certs/b-ca.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> store.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)));
+
+    assertTrue(e.getMessage().contains("\"certs/b-ca.pem\" changed since the controller wrote it"),
+        e.getMessage());
+  }
 }
