@@ -49,21 +49,7 @@ final class RollbackArchive {
       throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
           + " for rollback: it is no longer a file the controller wrote");
     }
-    try {
-      try {
-        Files.createLink(object, source);
-      } catch (UnsupportedOperationException | IOException noLink) {
-        files.replaceAtomically(object, AtomicFiles.newTempPath(object),
-            Files.readAllBytes(source), 0600, false);
-      }
-    } catch (NoSuchFileException gone) {
-      throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
-          + " for rollback: the owned file is missing");
-    } catch (FileAlreadyExistsException raced) {
-      // same content under the same name: fine
-    } catch (IOException ex) {
-      throw AtomicFiles.failure("cannot keep file for rollback", source, ex);
-    }
+    store(object, source, path, false);
   }
 
   /**
@@ -83,17 +69,31 @@ final class RollbackArchive {
    * edit in place spoiled): linked at a temporary name, then renamed over it.
    */
   void replace(String sha256, Path source, String path) {
-    Path object = dir.resolve(sha256);
+    store(dir.resolve(sha256), source, path, true);
+  }
+
+  /**
+   * Links {@code source} as {@code object} (over one there: at a temporary name, then renamed),
+   * else copies it.
+   */
+  private void store(Path object, Path source, String path, boolean over) {
     Path temp = AtomicFiles.newTempPath(object);
     try {
       try {
-        Files.createLink(temp, source);
+        Files.createLink(over ? temp : object, source);
+      } catch (FileAlreadyExistsException raced) {
+        return; // same content under the same name: fine
       } catch (UnsupportedOperationException | IOException noLink) {
         files.replaceAtomically(object, temp, Files.readAllBytes(source), 0600, false);
         return;
       }
-      Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      if (over) {
+        Files.move(temp, object, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (NoSuchFileException gone) {
+      throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
+          + " for rollback: the owned file is missing");
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot keep " + Quoting.quote(path) + " for rollback", source,
           ex);

@@ -43,20 +43,16 @@ public final class YamlReader {
     }
   };
 
-  /** Settings shared by every reader here: no duplicate keys, ordered maps, large documents. */
-  public static LoadSettings settings(String label, boolean comments) {
-    return settings(label, comments, SCHEMA);
-  }
-
   /**
    * The settings for composing a document that is written back as it was (a base config): YAML's
    * JSON schema itself, with which it is written too, so that a float stays the plain number it
    * was (Prometheus refuses a quoted one where it wants a number).
    */
-  public static LoadSettings composeSettings(String label, boolean comments) {
+  static LoadSettings composeSettings(String label, boolean comments) {
     return settings(label, comments, new JsonSchema());
   }
 
+  /** Settings shared by every reader here: no duplicate keys, ordered maps, large documents. */
   private static LoadSettings settings(String label, boolean comments, Schema schema) {
     return LoadSettings.builder()
         .setSchema(schema)
@@ -104,7 +100,7 @@ public final class YamlReader {
   public static Object read(String text, String subject) {
     Object value;
     try {
-      value = new Load(settings(subject, false)).loadFromString(text);
+      value = new Load(settings(subject, false, SCHEMA)).loadFromString(text);
     } catch (YamlEngineException e) {
       throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
     }

@@ -42,9 +42,7 @@ class BaseConfigOracleIT {
 
   @BeforeEach
   void findPromtool() {
-    if (promtool == null) {
-      promtool = Promtool.require();
-    }
+    promtool = Promtool.require();
   }
 
   @Test

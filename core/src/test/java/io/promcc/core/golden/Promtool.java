@@ -22,9 +22,17 @@ final class Promtool {
     this.version = version;
   }
 
-  /** The real promtool (see {@link PrometheusTools}: fails on CI when missing, else skips). */
-  static Promtool require() {
-    return new Promtool(PrometheusTools.promtool(), PrometheusTools.promtoolVersion());
+  private static Promtool found;
+
+  /**
+   * The real promtool (see {@link PrometheusTools}: fails on CI when missing, else skips), found
+   * once per JVM; call it before each test, so that without promtool each is reported skipped.
+   */
+  static synchronized Promtool require() {
+    if (found == null) {
+      found = new Promtool(PrometheusTools.promtool(), PrometheusTools.promtoolVersion());
+    }
+    return found;
   }
 
   /** The first line of {@code promtool --version}. */

@@ -49,9 +49,7 @@ class PromtoolOracleIT {
   /** Per test, not per class, so that without promtool every test is reported as skipped. */
   @BeforeEach
   void findPromtool() {
-    if (promtool == null) {
-      promtool = Promtool.require();
-    }
+    promtool = Promtool.require();
   }
 
   static Stream<GoldenCases.Case> goldenCases() {

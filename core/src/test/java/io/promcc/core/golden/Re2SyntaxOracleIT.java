@@ -41,9 +41,7 @@ class Re2SyntaxOracleIT {
 
   @BeforeEach
   void findPromtool() {
-    if (promtool == null) {
-      promtool = Promtool.require();
-    }
+    promtool = Promtool.require();
   }
 
   @Test
