@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +26,10 @@ import java.util.function.Supplier;
  * {@code text/plain}); any other path is 404, a method other than GET or HEAD 405.
  *
  * <p>Each request has a thread of its own, up to {@value #MAX_THREADS} at once (idle ones end
- * after 30 s); a request beyond that is refused by closing its connection, so a flood cannot grow
- * threads or memory, and a request is never queued behind others (the JDK's server reads a
- * request's headers on that thread: a slow client holds one, not the probes' turn). A request
+ * after 30 s; the JDK's server reads a request's headers on that thread, so a slow client holds
+ * one, not the probes' turn); beyond that up to {@value #QUEUE} wait for a thread (a probe that
+ * comes while threads cut off from stalled clients are still ending), and a request beyond those
+ * is refused by closing its connection, so a flood cannot grow threads or memory. A request
  * must have arrived whole, and been taken by a thread, within
  * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and be answered and its answer read within
  * {@value #MAX_RESPONSE_SECONDS} s more; otherwise its connection is closed, so stalled clients cannot
@@ -46,6 +47,7 @@ public final class StatusServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 9420;
 
   static final int MAX_THREADS = 32;
+  static final int QUEUE = 16;
   static final String MAX_REQUEST_SECONDS = "5";
   static final String MAX_RESPONSE_SECONDS = "30";
 
@@ -77,17 +79,20 @@ public final class StatusServer implements AutoCloseable {
    */
   public static StatusServer start(InetSocketAddress address, PrometheusRegistry registry,
       Health health) throws IOException {
-    return start(address, registry, health, MAX_THREADS);
+    return start(address, registry, health, MAX_THREADS, QUEUE);
   }
 
   static StatusServer start(InetSocketAddress address, PrometheusRegistry registry,
-      Health health, int maxThreads) throws IOException {
+      Health health, int maxThreads, int queue) throws IOException {
     requireNonNull(address, "address == null");
     requireNonNull(registry, "registry == null");
     requireNonNull(health, "health == null");
     HttpServer http = HttpServer.create(address, 64);
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+    // as many core threads as the most: each request gets a new thread until there are that
+    // many, and only then waits in the queue; idle ones end all the same
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queue), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
     StatusServer status = new StatusServer(http, pool, registry, health);
     http.createContext("/", status::handle);
     http.setExecutor(pool);
@@ -103,6 +108,11 @@ public final class StatusServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Requests waiting for a thread; for tests of the bound. */
+  int queued() {
+    return pool.getQueue().size();
   }
 
   /** Threads serving a request; for tests of the bound. */

@@ -296,22 +296,24 @@ class StatusServerTest {
   }
 
   @Test
-  void requestsBeyondThePoolAreRefused() throws Exception {
+  void requestsBeyondThePoolAndItsQueueAreRefused() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     server = StatusServer.start(loopback(), metrics.registry(), heldLiveness(entered, release),
-        1);
-    try (Socket busy = request("/healthz")) {
+        1, 1);
+    try (Socket busy = request("/healthz"); Socket queued = request("/healthz")) {
       assertTrue(entered.await(20, TimeUnit.SECONDS), "the first request never ran");
+      awaitTrue(() -> server.queued() == 1, "the second request was never queued");
 
       try (Socket refused = request("/readyz")) {
-        assertEquals("", readAll(refused), "a request beyond the pool was served");
+        assertEquals("", readAll(refused), "a request beyond the queue was served");
       } catch (SocketException reset) {
         // refused by a reset: just as good
       }
 
       release.countDown();
       assertTrue(readAll(busy).startsWith("HTTP/1.1 200 OK"));
+      assertTrue(readAll(queued).startsWith("HTTP/1.1 200 OK"));
     } finally {
       release.countDown();
     }
