@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -104,36 +108,133 @@ public final class YamlReader {
     } catch (YamlEngineException e) {
       throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
     }
-    requireWholeCharacters(value, subject);
+    requireNoSurrogateEscapes(value, text, subject);
     return value;
   }
 
   /**
-   * Refuses text with a lone UTF-16 surrogate, which only an escape ({@code "\ud800"}) can
-   * write: Prometheus refuses it ("invalid Unicode character escape code"), and written back it
-   * would become another character.
+   * Refuses an escape of a UTF-16 surrogate, a pair too ({@code "\\ud83d\\ude00"}): Go's YAML,
+   * which Prometheus reads with, refuses every one ("found invalid Unicode character escape
+   * code"), while snakeyaml joins a pair into its character and keeps a lone one, which would be
+   * written back as another character. Only such an escape puts a surrogate into a value read
+   * here without its pair, and a pair is the only way to a character beyond the BMP, so the text
+   * is parsed again, for where the escape is, only when a value holds one.
    */
-  private static void requireWholeCharacters(Object value, String subject) {
+  private static void requireNoSurrogateEscapes(Object value, String text, String subject) {
+    if (!holdsSurrogate(value)) {
+      return;
+    }
+    SourcePosition position = new SourcePosition(text);
+    for (Event event : new Parse(settings(subject, false, SCHEMA)).parseString(text)) {
+      if (event instanceof ScalarEvent scalar
+          && scalar.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED
+          && holdsSurrogate(scalar.getValue())) {
+        int from = position.charOffset(scalar.getStartMark().orElseThrow());
+        int to = position.charOffset(scalar.getEndMark().orElseThrow());
+        String problem = surrogateEscape(text, from, to, position);
+        if (problem != null) {
+          throw new ValidationException(subject, List.of("invalid yaml " + problem));
+        }
+      }
+    }
+  }
+
+  /** The first escape of a surrogate in the double-quoted scalar text[from, to), or null. */
+  private static String surrogateEscape(String text, int from, int to, SourcePosition position) {
+    int i = from + 1; // past the opening quote
+    while (i < to - 1) {
+      if (text.charAt(i) != '\\') {
+        i++;
+        continue;
+      }
+      int digits = escapeDigits(text.charAt(i + 1));
+      int codePoint = digits == 0 ? -1 : hexAt(text, i + 2, digits);
+      if (codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
+        String escape = text.substring(i, i + 2 + digits);
+        int next = i + 2 + digits;
+        int low = text.startsWith("\\", next) && escapeDigits(text.charAt(next + 1)) > 0
+            ? hexAt(text, next + 2, escapeDigits(text.charAt(next + 1))) : -1;
+        String character = Character.isHighSurrogate((char) codePoint)
+            && low >= Character.MIN_LOW_SURROGATE && low <= Character.MAX_LOW_SURROGATE
+            ? String.format(" or \\U%08x", Character.toCodePoint((char) codePoint, (char) low))
+            : "";
+        return "at " + position.describe(i) + ": the escape " + escape + " is a UTF-16 surrogate, "
+            + "which Prometheus' YAML refuses; write the character itself" + character;
+      }
+      i += 2 + digits;
+    }
+    return null;
+  }
+
+  /** How many hex digits follow an escape's letter: 4 for u, 8 for U, 2 for x, else none. */
+  private static int escapeDigits(char letter) {
+    return switch (letter) {
+      case 'u' -> 4;
+      case 'U' -> 8;
+      case 'x' -> 2;
+      default -> 0;
+    };
+  }
+
+  private static int hexAt(String text, int at, int digits) {
+    return Integer.parseUnsignedInt(text, at, at + digits, 16);
+  }
+
+  private static boolean holdsSurrogate(Object value) {
     if (value instanceof String text) {
       for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (Character.isHighSurrogate(c) && i + 1 < text.length()
-            && Character.isLowSurrogate(text.charAt(i + 1))) {
-          i++;
-        } else if (Character.isSurrogate(c)) {
-          throw new ValidationException(subject, List.of("invalid yaml: the escape of a lone "
-              + "surrogate (\\u" + Integer.toHexString(c) + ") is no character"));
+        if (Character.isSurrogate(text.charAt(i))) {
+          return true;
         }
       }
     } else if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        requireWholeCharacters(entry.getKey(), subject);
-        requireWholeCharacters(entry.getValue(), subject);
+        if (holdsSurrogate(entry.getKey()) || holdsSurrogate(entry.getValue())) {
+          return true;
+        }
       }
     } else if (value instanceof List<?> list) {
       for (Object item : list) {
-        requireWholeCharacters(item, subject);
+        if (holdsSurrogate(item)) {
+          return true;
+        }
       }
+    }
+    return false;
+  }
+
+  /**
+   * Turns snakeyaml's marks, which count code points, into offsets of the text, and an offset
+   * into a line and column, walking forward only (events come in the order of the text).
+   */
+  private static final class SourcePosition {
+    private final String text;
+    private int codePoints;
+    private int chars;
+
+    SourcePosition(String text) {
+      this.text = text;
+    }
+
+    int charOffset(Mark mark) {
+      chars = text.offsetByCodePoints(chars, mark.getIndex() - codePoints);
+      codePoints = mark.getIndex();
+      return chars;
+    }
+
+    String describe(int offset) {
+      int line = 1;
+      int column = 1;
+      for (int i = 0; i < offset; i = text.offsetByCodePoints(i, 1)) {
+        char c = text.charAt(i);
+        if (c == '\n' || c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
+          line++;
+          column = 1;
+        } else if (c != '\r') {
+          column++;
+        }
+      }
+      return "line " + line + ", column " + column;
     }
   }
 

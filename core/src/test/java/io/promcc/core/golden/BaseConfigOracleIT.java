@@ -2,6 +2,7 @@ package io.promcc.core.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ class BaseConfigOracleIT {
         static_configs: [{targets: ['h:1']}]
       """,
       "global:\n  external_labels:\n    note: \"x\\u2029y\"\n",
+      "global:\n  external_labels:\n    a: '\\ud83d'\n    b: x\\ud83d\n    c: \"\\U0001F600\"\n"
+          + "    d: \"\\\\ud83d\"\n    e: \"\ud83d\ude00\" # \\ud83d\n",
       "rule_files: [ # none yet\n]\n",
       "scrape_configs: ~\n",
       "global:\n  scrape_interval: 1m\n# reviewed jobs\nscrape_configs:\n- job_name: keep\n"
@@ -62,5 +65,28 @@ class BaseConfigOracleIT {
       }
     }
     assertEquals(List.of(), refused);
+  }
+
+  /** Every escape of a surrogate, a pair too, which snakeyaml alone would take. */
+  @Test
+  void promccRefusesWhatPromtoolRefuses() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    for (String value : List.of("\"\\ud83d\\ude00\"", "\"\\U0000D83D\\uDE00\"", "\"x\\udc00\"")) {
+      String base = "global:\n  external_labels:\n    a: " + value + "\n";
+      Promtool.Result verdict = promtool.checkConfig(
+          Files.writeString(temp.resolve("refused.yml"), base), temp);
+      boolean promccRefuses;
+      try {
+        BaseConfig.parse(base, "base.yml");
+        promccRefuses = false;
+      } catch (ValidationException e) {
+        promccRefuses = true;
+      }
+      if (verdict.exitCode() == 0 || !promccRefuses) {
+        disagreements.add(value + ": promtool " + verdict.output().strip() + "; promcc refuses: "
+            + promccRefuses);
+      }
+    }
+    assertEquals(List.of(), disagreements);
   }
 }
