@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
@@ -237,6 +238,9 @@ public final class VaultCertificateSource implements CertificateSource {
       bundles.put(id, lookup.get());
     } catch (CertificateUnavailableException e) {
       problems.put(id, new Rejection(id.value(), e.reason(), e.getMessage()));
+    } catch (RuntimeException e) {
+      // a bug or a library's surprise holds back this cluster only, as for every other source
+      problems.put(id, CertificateObservation.sourceFailed(id, e));
     }
   }
 
@@ -252,8 +256,8 @@ public final class VaultCertificateSource implements CertificateSource {
       if (e.getCause() instanceof CertificateUnavailableException unavailable) {
         throw unavailable;
       }
-      throw new IllegalStateException("getting the certificate of cluster "
-          + Quoting.quote(id.value()) + " failed", e.getCause());
+      Throwables.throwIfUnchecked(e.getCause());
+      throw new IllegalStateException(e.getCause());
     } catch (CancellationException e) {
       throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
           "the vault certificate source closed while asking for the certificate of cluster "

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -273,5 +274,37 @@ class VaultCertificateSourceObserveTest {
     CertificateObservation second = source.observe(List.of(alpha));
     assertNotEquals(first.bundles().get(alpha.id()).serial(),
         second.bundles().get(alpha.id()).serial());
+  }
+
+  /**
+   * A failure that is not the port's exception (a bug, a library's surprise; here a listener
+   * breaking its contract) holds back only its cluster, as {@link CertificateObservation#ofEach}
+   * does for the sources that answer one cluster at a time: it escaped {@code observe}, and so
+   * every reconcile failed, holding back every other cluster's change.
+   */
+  @Test
+  void anUnexpectedFailureForOneClusterHoldsBackOnlyThatCluster() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(3);
+    VaultSettings settings = fixture.settings().build();
+    VaultConnection connection = VaultConnection.create(settings);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        new CertificateListener() {
+          @Override
+          public void issued(ClusterId cluster, Instant notAfter) {
+            if (cluster.value().equals("c0001")) {
+              throw new IllegalStateException("listener broke");
+            }
+          }
+        });
+
+    CertificateObservation observation = source.observe(clusters);
+
+    assertEquals(List.of("c0000", "c0002"),
+        observation.bundles().keySet().stream().map(ClusterId::value).toList());
+    Rejection problem = observation.problems().get(ClusterId.of("c0001"));
+    assertEquals(CertificateObservation.SOURCE_FAILED, problem.reason());
+    assertTrue(problem.message().contains("listener broke"), problem.message());
   }
 }

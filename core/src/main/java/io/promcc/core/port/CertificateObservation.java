@@ -78,11 +78,19 @@ public record CertificateObservation(
         problems.put(cluster.id(), new Rejection(cluster.id().value(), e.reason(),
             e.getMessage()));
       } catch (RuntimeException e) {
-        problems.put(cluster.id(), new Rejection(cluster.id().value(), SOURCE_FAILED,
-            "the certificate source failed for cluster " + Quoting.quote(cluster.id().value())
-                + ": " + e));
+        problems.put(cluster.id(), sourceFailed(cluster.id(), e));
       }
     }
     return new CertificateObservation(bundles, problems, nextAttention);
+  }
+
+  /**
+   * The problem of a cluster whose lookup failed with {@code failure}, anything but its port's
+   * exception: reason {@value #SOURCE_FAILED}, so the cluster keeps its last files while the
+   * others go on.
+   */
+  public static Rejection sourceFailed(ClusterId cluster, RuntimeException failure) {
+    return new Rejection(cluster.value(), SOURCE_FAILED, "the certificate source failed for "
+        + "cluster " + Quoting.quote(cluster.value()) + ": " + failure);
   }
 }
