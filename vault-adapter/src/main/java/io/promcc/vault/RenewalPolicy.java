@@ -26,7 +26,7 @@ public final class RenewalPolicy {
 
   /**
    * @throws IllegalArgumentException if a fraction is outside (0, 1), jitter is not below the
-   *     renewal fraction, or the backoff is not positive and ordered
+   *     renewal fraction, or the backoff is under 1 ms or not ordered
    */
   public RenewalPolicy(double renewAfterFraction, double jitterFraction, Duration backoffInitial,
       Duration backoffMax) {
@@ -38,8 +38,10 @@ public final class RenewalPolicy {
     if (!(jitterFraction >= 0 && jitterFraction < renewAfterFraction)) {
       throw new IllegalArgumentException("jitterFraction must be in [0, renewAfterFraction): " + jitterFraction);
     }
-    if (backoffInitial.isNegative() || backoffInitial.isZero() || backoffMax.compareTo(backoffInitial) < 0) {
-      throw new IllegalArgumentException("backoff must satisfy 0 < initial <= max");
+    // the wait counts whole milliseconds: a shorter one would be no wait at all
+    if (backoffInitial.compareTo(Duration.ofMillis(1)) < 0
+        || backoffMax.compareTo(backoffInitial) < 0) {
+      throw new IllegalArgumentException("backoff must satisfy 1 ms <= initial <= max");
     }
     this.renewAfterFraction = renewAfterFraction;
     this.jitterFraction = jitterFraction;

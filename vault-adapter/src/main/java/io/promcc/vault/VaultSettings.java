@@ -185,8 +185,8 @@ public record VaultSettings(
       problems.add("max concurrent vault requests", Integer.toString(maxConcurrentRequests),
           "must be between 1 and 256");
     }
-    if (backoffInitial.isNegative() || backoffInitial.isZero()) {
-      problems.add("initial backoff", backoffInitial.toString(), "must be positive");
+    if (backoffInitial.compareTo(Duration.ofMillis(1)) < 0) { // the wait counts whole ms
+      problems.add("initial backoff", backoffInitial.toString(), "must be at least 1ms");
     }
     if (backoffMax.compareTo(backoffInitial) < 0) {
       problems.add("max backoff", backoffMax.toString(),

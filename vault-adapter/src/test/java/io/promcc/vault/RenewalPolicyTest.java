@@ -99,6 +99,14 @@ class RenewalPolicyTest {
         () -> new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(10), Duration.ofSeconds(5)));
   }
 
+  /** The wait is counted in milliseconds: a shorter first wait was 0, a retry at once. */
+  @Example
+  void rejectsABackoffUnderAMillisecond() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RenewalPolicy(0.5, 0.1, Duration.ofNanos(500_000), Duration.ofMinutes(5)));
+    assertEquals("backoff must satisfy 1 ms <= initial <= max", e.getMessage());
+  }
+
   @Example
   void rejectsACertificateThatEndsBeforeItStarts() {
     RenewalPolicy policy = new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(1), Duration.ofMinutes(5));

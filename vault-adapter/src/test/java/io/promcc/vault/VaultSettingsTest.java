@@ -48,6 +48,14 @@ class VaultSettingsTest {
   }
 
   @Test
+  void aBackoffUnderAMillisecondIsRefused() {
+    ValidationException e = assertThrows(ValidationException.class, () -> builder()
+        .backoff(Duration.ofNanos(500_000), Duration.ofSeconds(1)).build());
+    assertEquals(List.of("initial backoff must be at least 1ms, found \"PT0.0005S\""),
+        e.problems());
+  }
+
+  @Test
   void everyProblemIsListedAtOnceWorded() {
     ValidationException e = assertThrows(ValidationException.class, () ->
         VaultSettings.builder().address("ftp://vault").pkiMountTemplate("pki-{clusterid}")
