@@ -209,7 +209,9 @@ final class CertificateCache {
         entry.failures++;
         Duration wait = policy.backoff(entry.failures);
         if (failure.failure() == VaultFailure.RATE_LIMITED) {
-          Duration asked = failure.retryAfter().orElse(policy.backoff(1));
+          // Vault rounds Retry-After down to whole seconds ("0" for under a second)
+          Duration asked = failure.retryAfter().map(sent -> sent.plusSeconds(1))
+              .orElse(policy.backoff(1));
           wait = asked.compareTo(wait) > 0 ? asked : wait;
           quietUntil(answered.plus(asked), failure);
         }

@@ -167,7 +167,8 @@ class VaultDenialsAndLimitsTest {
     // no Vault call for any cluster until Retry-After has passed
     assertEquals("vault-rate-limited", assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(clusters.get(1))).reason());
-    fixture.clock.advance(Duration.ofSeconds(89));
+    // Vault rounds the wait down to whole seconds: "90" is up to 91 s
+    fixture.clock.advance(Duration.ofSeconds(90));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
     assertEquals(List.of(), paths());
@@ -176,6 +177,28 @@ class VaultDenialsAndLimitsTest {
     source.certificateFor(clusters.get(0));
     source.certificateFor(clusters.get(1));
     assertEquals(2, vault.requestCount("pki-"));
+  }
+
+  /**
+   * Vault writes Retry-After as whole seconds rounded down (vault/quotas/quotas_rate_limit.go,
+   * {@code int(time.Until(reset).Seconds())}): with a quota's default interval of 1 s every 429
+   * says "0", which is "under a second", not "now". The fake, told 700 ms, sends that "0".
+   */
+  @Test
+  void vaultsRetryAfterOfZeroStillPausesEveryCluster() {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(kubernetesSettings.build());
+    vault.rateLimitNext("pki-", 5, Duration.ofMillis(700));
+    assertEquals("vault-rate-limited", assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0))).reason());
+    vault.clearRequests();
+
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1)));
+    fixture.clock.advance(Duration.ofMillis(999));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1)));
+    assertEquals(List.of(), paths(), "asked the rate-limited Vault within its second");
   }
 
   @Test
