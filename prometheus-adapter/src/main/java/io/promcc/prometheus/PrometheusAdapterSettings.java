@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Problems;
+import io.promcc.core.model.UrlText;
 import io.promcc.core.model.ValidationException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,8 +60,9 @@ public record PrometheusAdapterSettings(
     requireNonNull(promtool, "promtool == null");
     Problems problems = new Problems("prometheus settings");
     String scheme = prometheusUri.getScheme();
-    if (prometheusUri.getRawUserInfo() != null) {
-      problems.add("prometheus url", withoutUserInfo(prometheusUri),
+    String shown = UrlText.withoutUserInfo(prometheusUri.toString());
+    if (!shown.equals(prometheusUri.toString())) {
+      problems.add("prometheus url", shown,
           "must not carry a user or password; configure basic auth or a bearer token instead");
     } else if (!("http".equals(scheme) || "https".equals(scheme))
         || prometheusUri.getHost() == null) {
@@ -81,13 +83,6 @@ public record PrometheusAdapterSettings(
           "must not be set together with a prometheus pid");
     }
     problems.throwIfAny();
-  }
-
-  /** The URI with its user info replaced by {@code <redacted>}, safe to print. */
-  static String withoutUserInfo(URI uri) {
-    String text = uri.toString();
-    String userInfo = uri.getRawUserInfo();
-    return userInfo == null ? text : text.replace(userInfo + "@", "<redacted>@");
   }
 
   private static void requirePositive(Problems problems, Duration d, String what) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class PrometheusAdapterSettingsTest {
   private static final Path OUT = Path.of("out");
@@ -43,5 +45,21 @@ class PrometheusAdapterSettingsTest {
         e.problems());
     assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
     assertFalse(e.getMessage().contains("admin"), e.getMessage());
+  }
+
+  /**
+   * java.net.URI reads an authority whose host has an underscore (a Compose service name) or whose
+   * port is no number as registry-based, with no user information: the password was printed.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"http://admin:s3cret@prom_shard0:9090/",
+      "http://admin:s3cret@prometheus:90o0/"})
+  void credentialsAreNeverPrintedAlsoWhereUriFindsNoUserInformation(String url) {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> PrometheusAdapterSettings.builder(OUT, URI.create(url)).build());
+
+    assertEquals(List.of("prometheus url must not carry a user or password; configure basic "
+        + "auth or a bearer token instead, found \"" + url.replace("admin:s3cret", "<redacted>")
+        + "\""), e.problems());
   }
 }

@@ -6,6 +6,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.model.UrlText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -117,10 +118,10 @@ public record VaultSettings(
   private static final String SUBJECT = "vault settings";
 
   private static void checkAddress(Problems problems, URI address, boolean allowInsecureHttp) {
-    if (address.getRawUserInfo() != null
-        || (address.getRawAuthority() != null && address.getRawAuthority().contains("@"))) {
-      problems.add("vault address", redacted(address.toString()), "must not contain user "
-          + "information (credentials belong in files or environment variables)");
+    String shown = UrlText.withoutUserInfo(address.toString());
+    if (!shown.equals(address.toString())) {
+      problems.add("vault address", shown, "must not contain user information (credentials "
+          + "belong in files or environment variables)");
       return;
     }
     String scheme = address.getScheme();
@@ -134,21 +135,6 @@ public record VaultSettings(
     }
   }
 
-  /**
-   * {@code value} with anything between {@code ://} and the last {@code @} of the authority
-   * replaced by {@code <redacted>}, for messages about addresses that may carry credentials.
-   */
-  static String redacted(String value) {
-    int start = value.indexOf("://");
-    start = start < 0 ? 0 : start + 3;
-    int end = value.indexOf('/', start);
-    String authority = end < 0 ? value.substring(start) : value.substring(start, end);
-    int at = authority.lastIndexOf('@');
-    if (at < 0) {
-      return value;
-    }
-    return value.substring(0, start) + "<redacted>" + value.substring(start + at);
-  }
 
   private static void check(Problems problems, Optional<String> namespace,
       String pkiMountTemplate, String roleTemplate, String commonNameTemplate,
@@ -432,7 +418,8 @@ public record VaultSettings(
         try {
           uri = new URI(addressText.strip());
         } catch (URISyntaxException e) {
-          problems.add("vault address", redacted(addressText), "is not a valid url");
+          problems.add("vault address", UrlText.withoutUserInfo(addressText),
+              "is not a valid url");
         }
       } else if (uri == null) {
         problems.add("vault address", null, "must be set");

@@ -1,6 +1,7 @@
 package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
+import io.promcc.core.model.UrlText;
 import io.promcc.core.plan.Durations;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -97,6 +98,10 @@ final class SettingsReader {
   }
 
   static URI httpUrl(String text) {
+    String shown = UrlText.withoutUserInfo(text);
+    if (!shown.equals(text)) {
+      throw new RedactedValueException("must not carry a user or password", shown);
+    }
     URI uri;
     try {
       uri = new URI(text);
@@ -104,10 +109,6 @@ final class SettingsReader {
       throw new IllegalArgumentException("must be an http or https url");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (uri.getRawUserInfo() != null) {
-      throw new RedactedValueException("must not carry a user or password",
-          text.replace(uri.getRawUserInfo() + "@", "<redacted>@"));
-    }
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
       throw new IllegalArgumentException("must be an http or https url with a host");
     }

@@ -329,6 +329,21 @@ class RunSettingsTest {
     assertFalse(problems.list().get(0).contains("s3cret"), problems.list().get(0));
   }
 
+  /**
+   * Also where java.net.URI finds no user information (a host with an underscore, a port that is
+   * no number) or no URL at all (a space): the password was printed with the whole text.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"http://admin:s3cret@prom_shard0:9090", "http://admin:s3cret@prometheus:90o0",
+      "http://admin:s3cret@prom etheus:9090"})
+  void credentialsInAnyPrometheusUrlAreNeverPrinted(String url) {
+    load(Map.of("clusters", clusters.toString(), "out", "o", "prometheus-url", url), Map.of());
+    assertEquals(1, problems.list().size());
+    assertTrue(problems.list().get(0).startsWith("--prometheus-url must "), problems.list().get(0));
+    assertTrue(problems.list().get(0).endsWith(", found \""
+        + url.replace("admin:s3cret", "<redacted>") + "\""), problems.list().get(0));
+  }
+
   @Test
   void aSecretGivenAsAFlagIsRefusedAndNotRepeated() {
     List<Setting> table = List.of(Setting.secret("vault-token", "TOKEN", "A token."));

@@ -26,8 +26,6 @@ public record GuestCluster(
     URI apiServer,
     SortedMap<String, String> labels,
     Optional<HostAndPort> etcd) {
-  private static final java.util.regex.Pattern USER_INFO =
-      java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@");
 
   private static final Pattern DNS_NAME = Pattern.compile(
       "[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*");
@@ -134,7 +132,8 @@ public record GuestCluster(
     try {
       return new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new InvalidValueException(owner, redactUserInfo(value), "is not a valid url");
+      throw new InvalidValueException(owner, UrlText.withoutUserInfo(value),
+          "is not a valid url");
     }
   }
 
@@ -160,14 +159,10 @@ public record GuestCluster(
     }
   }
 
-  /** A URL's user info may hold a password: it never reaches a message. */
-  private static String redactUserInfo(String url) {
-    return USER_INFO.matcher(url).replaceFirst("$1<secret>@");
-  }
 
   private static void checkApiServer(URI uri, String owner) {
     String field = "api server of " + owner;
-    String text = redactUserInfo(uri.toString());
+    String text = UrlText.withoutUserInfo(uri.toString());
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
       throw new InvalidValueException(field, text, "must be an http or https url");
     }

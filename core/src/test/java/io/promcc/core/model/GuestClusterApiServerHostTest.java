@@ -45,6 +45,6 @@ class GuestClusterApiServerHostTest {
     InvalidValueException e = assertThrows(InvalidValueException.class,
         () -> GuestCluster.of("4bvha", "aws", "https://user@master.4bvha"));
     assertEquals("api server of cluster \"4bvha\" needs a host name, "
-        + "found \"https://<secret>@master.4bvha\"", e.getMessage());
+        + "found \"https://<redacted>@master.4bvha\"", e.getMessage());
   }
 }

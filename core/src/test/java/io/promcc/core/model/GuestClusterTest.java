@@ -86,10 +86,10 @@ class GuestClusterTest {
   @Test
   void neverQuotesThePasswordOfAnApiServerWithUserInfo() {
     assertMessage("api server of " + CLUSTER + " must not carry user info, a query or a"
-        + " fragment, found \"https://<secret>@h\"",
+        + " fragment, found \"https://<redacted>@h\"",
         () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h"));
     assertMessage("api server of " + CLUSTER + " is not a valid url, found"
-        + " \"https://<secret>@h /x\"", () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h /x"));
+        + " \"https://<redacted>@h /x\"", () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h /x"));
   }
 
   @Test
