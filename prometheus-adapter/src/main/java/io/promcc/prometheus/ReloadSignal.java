@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Stateless.
  */
 final class ReloadSignal {
+  /** What Linux appends to /proc/PID/exe once the running binary is gone from disk. */
+  private static final String DELETED = " (deleted)";
   /** Bytes read of a PID file: a process ID and a line end fit many times over. */
   private static final int MAX_PID_FILE = 64;
 
@@ -43,7 +45,10 @@ final class ReloadSignal {
           + " runs (no command in /proc/" + pid + "/cmdline); refusing to send it the reload "
           + "signal");
     }
-    Path program = Path.of(command.get()).getFileName();
+    // a binary replaced on disk (a package upgrade) while it runs: the kernel marks its exe link
+    String executable = command.get().endsWith(DELETED)
+        ? command.get().substring(0, command.get().length() - DELETED.length()) : command.get();
+    Path program = Path.of(executable).getFileName();
     // exactly: prometheus-config-reloader or prometheus-node-exporter, which a stale pid may
     // name by now, would end on SIGHUP
     if (program == null || !program.toString().equals("prometheus")) {

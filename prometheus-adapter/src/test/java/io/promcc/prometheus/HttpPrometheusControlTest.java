@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -470,6 +471,25 @@ class HttpPrometheusControlTest {
           ReloadSignal.commandOf(Optional.of("/opt/prometheus"), sleep.pid()));
     } finally {
       sleep.destroyForcibly();
+    }
+  }
+
+  /**
+   * A Prometheus whose binary was replaced on disk (a package upgrade) runs on; its
+   * /proc/PID/exe then reads "... (deleted)", and every reload was refused as "not prometheus".
+   */
+  @Test
+  void signalsAPrometheusWhoseBinaryWasReplacedOnDisk(@TempDir Path work) throws Exception {
+    Path binary = work.resolve("prometheus");
+    Files.copy(Path.of("/bin/sleep"), binary);
+    Files.setPosixFilePermissions(binary, PosixFilePermissions.fromString("rwx------"));
+    Process running = new ProcessBuilder(binary.toString(), "600").start();
+    try {
+      Files.delete(binary);
+      assertEquals(running.pid(),
+          ReloadSignal.target(OptionalLong.of(running.pid()), Optional.empty()));
+    } finally {
+      running.destroyForcibly();
     }
   }
 
