@@ -380,6 +380,18 @@ final class Delivery {
       return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
           + "config " + shortHash(verified.get().configHash()), written.paths, written.deleted,
           false, true);
+    } catch (ReloadRejectedException e) {
+      // refused as well: what fails is outside the controller's files (a rule file, say), as
+      // when the verified config itself is refused again above; a pin would hold the new
+      // config back after that file is fixed, until the desired config changed for another
+      // reason. Prometheus keeps running what it loaded last.
+      store.markVerified(verified.get().withStateHash(restoredHash));
+      store.markRejected(Optional.empty());
+      return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
+          + "prometheus refused the last verified config too, so the cause is outside promcc's "
+          + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
+          + "; not pinned, tried again at the next reconcile", written.paths, written.deleted,
+          false, false);
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set

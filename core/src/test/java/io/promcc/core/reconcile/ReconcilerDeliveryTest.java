@@ -167,6 +167,32 @@ class ReconcilerDeliveryTest {
         f.store.record().rejected().orElseThrow().reason());
   }
 
+  /**
+   * Prometheus refuses the new config and then the restored, last verified one too: what fails
+   * is outside promcc's files (a broken rule file), so the new config is not pinned; once that
+   * file is fixed, the next reconcile loads it (pinned, it waited for an unrelated change).
+   */
+  @Test
+  void aConfigRefusedWithTheVerifiedOneIsNotPinnedAndLandsOnceTheOutsideCauseIsFixed() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.prometheus.rejectWhen(files -> Optional.of("rule file broken"));
+    f.with("b");
+    f.clock.advance(Duration.ofSeconds(5));
+
+    ReconcileResult refused = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, refused.outcome());
+    assertTrue(refused.message().contains("prometheus refused the last verified config too, so "
+        + "the cause is outside promcc's files"), refused.message());
+    assertEquals(Optional.empty(), f.store.record().rejected());
+    f.prometheus.rejectWhen(Fixture::bogus);
+    f.clock.advance(Duration.ofSeconds(5));
+    ReconcileResult afterFix = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+  }
+
   @Test
   void aRejectedConfigIsNotTriedAgainUntilItChangesAlsoAfterAControllerRestart() {
     Reconciler reconciler = f.reconciler();
