@@ -237,6 +237,34 @@ class ReconcilerAgainstPrometheusIT {
     assertTrue(restarted.control.loadedConfig().contains("guest-cluster-beta-"));
   }
 
+  /**
+   * A rule file broken by someone else makes Prometheus refuse every config, the restored one
+   * too: the new config is not pinned, and lands once the rule file is fixed.
+   */
+  @Test
+  void aConfigRefusedForABrokenRuleFileLandsOnceTheRuleFileIsFixed() throws IOException {
+    String goodRules = "groups:\n- name: g\n  rules:\n  - record: job:up:sum\n"
+        + "    expr: sum by (job) (up)\n";
+    Path rules = Files.writeString(work.resolve("rules.yml"), goodRules);
+    startPrometheus(true);
+    baseConfig = GOOD_BASE + "rule_files:\n- " + rules + "\n";
+    add("alpha");
+    Controller c = controller();
+    assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+
+    Files.writeString(rules, goodRules.replace("(up)", "(up")); // a parse error
+    add("beta");
+    ReconcileResult refused = c.reconcile();
+    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
+    assertTrue(refused.message().contains("the cause is outside promcc's files"),
+        refused.message());
+
+    Files.writeString(rules, goodRules);
+    ReconcileResult afterFix = c.reconcile();
+    assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
+    assertTrue(c.control.loadedConfig().contains("guest-cluster-beta-"));
+  }
+
   @Test
   void theFirstReconcileCompletesOncePrometheusComesUpOnItsFiles() throws Exception {
     add("alpha");
