@@ -200,6 +200,12 @@ final class SharedJobs {
               + " cannot tell from \"job\"");
         }
       }
+      if (RegexAnchors.hasInnerAnchor(rule.regexOrDefault())) {
+        problems.add(ruleOwner + " has an anchor (^, $, \\A or \\z) inside its regex "
+            + Quoting.quote(rule.regexOrDefault()) + ", which " + subject + " cannot keep: it "
+            + "puts a condition in front of the expression (Prometheus anchors every regex, so "
+            + "one at its start or end is not needed, and " + subject + " leaves those out)");
+      }
       String replacement = rule.replacement() == null ? "" : rule.replacement();
       if (WHOLE_MATCH.matcher(replacement).find()
           || WHOLE_MATCH.matcher(rule.targetLabel() == null ? "" : rule.targetLabel()).find()) {
@@ -263,7 +269,8 @@ final class SharedJobs {
       } else if (selection.size() == 1) {
         RelabelRule keep = selection.get(0);
         rules.add(new RelabelRule(withCondition(CLASS, keep), keep.separator(),
-            RelabelRule.quoteMeta(keep.separatorOrDefault()) + "(?:" + keep.regexOrDefault() + ")",
+            RelabelRule.quoteMeta(keep.separatorOrDefault()) + "(?:"
+                + RegexAnchors.unanchored(keep.regexOrDefault()) + ")",
             null, CLASS, name, null));
       } else {
         // a counter of matched rules, started only for a target no member has claimed yet
@@ -272,7 +279,8 @@ final class SharedJobs {
           RelabelRule keep = selection.get(i);
           rules.add(new RelabelRule(withCondition(COUNT, keep), keep.separator(),
               "1".repeat(i + 1) + RelabelRule.quoteMeta(keep.separatorOrDefault()) + "(?:"
-                  + keep.regexOrDefault() + ")", null, COUNT, "1".repeat(i + 2), null));
+                  + RegexAnchors.unanchored(keep.regexOrDefault()) + ")", null, COUNT,
+              "1".repeat(i + 2), null));
         }
         rules.add(RelabelRule.replace(List.of(CLASS, COUNT), ";" + "1".repeat(selection.size() + 1),
             CLASS, name));
@@ -334,7 +342,7 @@ final class SharedJobs {
       return List.of(new RelabelRule(sources, rule.separator(), condition, null, null, null,
           "drop"));
     }
-    String regex = condition + "(?:" + rule.regexOrDefault() + ")";
+    String regex = condition + "(?:" + RegexAnchors.unanchored(rule.regexOrDefault()) + ")";
     return switch (rule.actionOrDefault()) {
       case "replace" -> List.of(new RelabelRule(sources, rule.separator(), regex, null,
           rule.targetLabel(), rule.replacement(), null));

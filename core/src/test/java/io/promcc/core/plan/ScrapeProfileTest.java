@@ -270,6 +270,40 @@ class ScrapeProfileTest {
   }
 
   @Test
+  void refusesAnchorsASharedJobCannotKeepAndTakesThoseAtTheEdges() {
+    assertProblems("""
+        jobs:
+        - name: a
+          role: node
+          target: direct
+          shared_job: s
+          relabel_configs:
+          - {source_labels: [x], regex: "^a$|(?i)^b|c\\\\z", action: keep}
+          - {source_labels: [x], regex: "(^a|b)", target_label: y}
+          - {source_labels: [x], regex: "(?m)^a", target_label: y}
+          metric_relabel_configs:
+          - {source_labels: [x], regex: "a$b", action: drop}
+          - {source_labels: [x], regex: "[$^]\\\\^\\\\Q^$\\\\E\\\\p{^Greek}[]^]", action: drop}
+        - name: b
+          role: node
+          target: direct
+          shared_job: s
+        """,
+        "relabel_configs[1] of job template \"a\" has an anchor (^, $, \\A or \\z) inside its "
+            + "regex \"(^a|b)\", which shared job \"s\" cannot keep: it puts a condition in front "
+            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
+            + "not needed, and shared job \"s\" leaves those out)",
+        "relabel_configs[2] of job template \"a\" has an anchor (^, $, \\A or \\z) inside its "
+            + "regex \"(?m)^a\", which shared job \"s\" cannot keep: it puts a condition in front "
+            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
+            + "not needed, and shared job \"s\" leaves those out)",
+        "metric_relabel_configs[0] of job template \"a\" has an anchor (^, $, \\A or \\z) inside "
+            + "its regex \"a$b\", which shared job \"s\" cannot keep: it puts a condition in front "
+            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
+            + "not needed, and shared job \"s\" leaves those out)");
+  }
+
+  @Test
   void aProfileBuiltInCodeIsCheckedToo() {
     JobTemplate node = new JobTemplate("a", "node", TargetKind.DIRECT, null, "/metrics", "https",
         List.of(), List.of(), List.of(), List.of(), null, null, null, "s");

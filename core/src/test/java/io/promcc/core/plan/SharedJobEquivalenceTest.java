@@ -94,6 +94,26 @@ class SharedJobEquivalenceTest {
     assertSameTargetsAndSamples(jobs(separate), jobs(shared), List.of(endpoint, node), sample);
   }
 
+  /**
+   * Anchors at the edges of a template's regex, which Prometheus' own anchoring makes no-ops: a
+   * shared job puts its condition in front of the regex, where a {@code ^} never matched, so the
+   * template's targets were silently dropped.
+   */
+  @Property(tries = 300)
+  void anchoredRegexesScrapeWhatTheirOwnJobsWould(
+      @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
+      @ForAll("samples") Map<String, String> sample) {
+    String anchored = MIXED
+        .replace("regex: \"http|metrics\"", "regex: \"^http$|\\\\Ametrics\\\\z\"")
+        .replace("target_label: pod}", "regex: \"^(.+)$\", target_label: pod}")
+        .replace("regex: \"giantswarm/.*\"", "regex: \"(?i)^giantswarm/.*$\"")
+        .replace("regex: \"up_x\"", "regex: \"^^up_x$$\"");
+    ScrapeProfile shared = ScrapeProfile.parse(anchored, "anchored.yml");
+    ScrapeProfile separate = ScrapeProfile.parse(
+        anchored.replaceAll("\n *shared_job: mixed", ""), "separate.yml");
+    assertSameTargetsAndSamples(jobs(separate), jobs(shared), List.of(endpoint, node), sample);
+  }
+
   private static void assertSameTargetsAndSamples(List<Map<String, Object>> separate,
       List<Map<String, Object>> shared, List<Map<String, String>> discovered,
       Map<String, String> scraped) {
