@@ -30,8 +30,18 @@ public record RelabelRule(
       "dropequal", "hashmod", "labelmap", "labeldrop", "labelkeep", "lowercase", "uppercase");
   private static final Set<String> NEED_TARGET = Set.of("replace", "hashmod", "lowercase",
       "uppercase", "keepequal", "dropequal");
-  private static final Pattern TARGET_TEMPLATE =
-      Pattern.compile("(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+");
+  /** Actions whose target label must be a plain label name. */
+  private static final Set<String> TARGET_IS_NAME = Set.of("hashmod", "lowercase", "uppercase",
+      "keepequal", "dropequal");
+  /**
+   * Prometheus' {@code relabelTarget}: a letter, {@code _} or reference ({@code $name},
+   * {@code ${name}}), then word characters and references. Written without nested repetition
+   * and with possessive quantifiers, since Java backtracks where Go's RE2 does not: Prometheus'
+   * own form takes over a second in Java for 61 characters like {@code a$aa$aa$a...-}. It takes
+   * the same strings (RelabelRuleTest compares the two).
+   */
+  private static final Pattern RELABEL_TARGET = Pattern.compile(
+      "(?:[a-zA-Z_]|\\$(?:\\{\\w++\\}|\\w++))(?:\\w|\\$(?:\\{\\w++\\}|\\w++))*+");
 
   public RelabelRule {
     sourceLabels = sourceLabels == null ? List.of() : List.copyOf(sourceLabels);
@@ -58,9 +68,18 @@ public record RelabelRule(
     return new RelabelRule(sources, null, regex, null, null, null, "drop");
   }
 
-  /** The action, Prometheus' default {@code replace} if unset. */
+  /**
+   * The action as Prometheus reads it: lower-cased ({@code Keep} is {@code keep}), its default
+   * {@code replace} if unset. {@link #action()} stays as written, and is what is rendered.
+   */
   public String actionOrDefault() {
-    return action == null ? "replace" : action;
+    if (action == null) {
+      return "replace";
+    }
+    // like Go's strings.ToLower: each code point on its own (so the Kelvin sign is a k)
+    StringBuilder lower = new StringBuilder(action.length());
+    action.codePoints().map(Character::toLowerCase).forEach(lower::appendCodePoint);
+    return lower.toString();
   }
 
   /** The separator, Prometheus' default {@code ;} if unset. */
@@ -109,12 +128,20 @@ public record RelabelRule(
     return rule;
   }
 
-  /** What Prometheus would reject in this rule; empty if none. */
+  /**
+   * What Prometheus 2.53.3 would reject in this rule as rendered by {@link #toYaml()}; empty if
+   * none. Follows {@code relabel.Config.UnmarshalYAML} and {@code Validate}: an unset field is
+   * its default, and so is a field written equal to its default ({@code separator: ";"},
+   * {@code replacement: "$1"}, {@code modulus: 0}, an empty {@code target_label}), except
+   * {@code regex}, which Prometheus compares by identity: a written regex is never its default.
+   * Where {@code Validate} stops at the first problem, this lists each one that would still be
+   * there after the others are fixed.
+   */
   List<String> problems(String owner) {
     List<String> problems = new ArrayList<>();
-    String act = action == null ? "replace" : action;
+    String act = actionOrDefault();
     if (!ACTIONS.contains(act)) {
-      problems.add("unknown relabel action " + Quoting.quote(act) + " in " + owner);
+      problems.add("unknown relabel action " + Quoting.quote(action) + " in " + owner);
       return problems;
     }
     for (String source : sourceLabels) {
@@ -126,16 +153,61 @@ public record RelabelRule(
       Re2Syntax.problem(regex).ifPresent(problem -> problems.add("invalid regex "
           + Quoting.quote(regex) + " in " + owner + ": " + problem));
     }
-    if (NEED_TARGET.contains(act) && (targetLabel == null || targetLabel.isEmpty())) {
-      problems.add("relabel configuration for " + act + " action requires 'target_label' value in "
-          + owner);
-    } else if (targetLabel != null && !TARGET_TEMPLATE.matcher(targetLabel).matches()) {
-      problems.add("invalid target label " + Quoting.quote(targetLabel) + " in " + owner);
+    if (modulus != null && modulus < 0) {
+      // Prometheus' modulus is a uint64, so YAML decoding fails before any other check
+      problems.add("invalid modulus " + modulus + " in " + owner + ": cannot unmarshal !!int `"
+          + modulus + "` into uint64");
     }
-    if ("hashmod".equals(act) && (modulus == null || modulus <= 0)) {
-      problems.add("relabel configuration for hashmod requires non-zero modulus in " + owner);
+    validate(act).forEach(problem -> problems.add(problem + " in " + owner));
+    return problems;
+  }
+
+  /** The problems of Prometheus' {@code relabel.Config.Validate}, in its order and words. */
+  private List<String> validate(String act) {
+    List<String> problems = new ArrayList<>();
+    String target = targetLabel == null ? "" : targetLabel;
+    String replacementRead = replacement == null ? "$1" : replacement;
+    String separatorRead = separatorOrDefault();
+    int modulusRead = modulus == null ? 0 : modulus;
+    if ("hashmod".equals(act) && modulusRead == 0) {
+      problems.add("relabel configuration for hashmod requires non-zero modulus");
+    }
+    if (NEED_TARGET.contains(act) && target.isEmpty()) {
+      problems.add("relabel configuration for " + act + " action requires 'target_label' value");
+    } else if ("replace".equals(act) && !target.contains("$") && !LabelNames.isValid(target)
+        || "replace".equals(act) && target.contains("$") && !isRelabelTarget(target)
+        || (TARGET_IS_NAME.contains(act) && !LabelNames.isValid(target))) {
+      problems.add(Quoting.quote(target) + " is invalid 'target_label' for " + act + " action");
+    }
+    boolean equality = "keepequal".equals(act) || "dropequal".equals(act);
+    if ((equality || "lowercase".equals(act) || "uppercase".equals(act))
+        && !"$1".equals(replacementRead)) {
+      problems.add("'replacement' can not be set for " + act + " action");
+    }
+    if ("labelmap".equals(act) && !isRelabelTarget(replacementRead)) {
+      problems.add(Quoting.quote(replacementRead) + " is invalid 'replacement' for " + act
+          + " action");
+    }
+    // Validate also names the replacement here, but the check above has refused it already
+    if (equality && (regex != null || modulusRead != 0 || !";".equals(separatorRead))) {
+      problems.add(act + " action requires only 'source_labels' and `target_label`, and no other "
+          + "fields");
+    }
+    if (("labeldrop".equals(act) || "labelkeep".equals(act)) && (!sourceLabels.isEmpty()
+        || !target.isEmpty() || modulusRead != 0 || !";".equals(separatorRead)
+        || !"$1".equals(replacementRead))) {
+      problems.add(act + " action requires only 'regex', and no other fields");
     }
     return problems;
+  }
+
+  /**
+   * True if {@code text} matches Prometheus' {@code relabelTarget},
+   * {@code ^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$}, for a target label with references
+   * or a labelmap replacement.
+   */
+  static boolean isRelabelTarget(String text) {
+    return RELABEL_TARGET.matcher(text).matches();
   }
 
   /** This rule as a YAML mapping in Prometheus' field order, unset fields left out. */

@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -83,7 +84,8 @@ final class RelabelSimulator {
       String separator = (String) rule.getOrDefault("separator", ";");
       Pattern regex = Pattern.compile("^(?:" + rule.getOrDefault("regex", "(.*)") + ")$",
           Pattern.UNIX_LINES);
-      String action = (String) rule.getOrDefault("action", "replace");
+      // Prometheus reads the action lower-cased, and the planner renders it as written
+      String action = ((String) rule.getOrDefault("action", "replace")).toLowerCase(Locale.ROOT);
       List<String> values = new ArrayList<>();
       sources.forEach(source -> values.add(labels.getOrDefault(source, "")));
       String value = String.join(separator, values);
