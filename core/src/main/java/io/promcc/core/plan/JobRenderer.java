@@ -103,8 +103,7 @@ final class JobRenderer {
     StringBuilder jobTls = new StringBuilder("  tls_config:\n");
     YamlWriter.appendMapping(jobTls, tls, 4);
     String clusterRules = rulesText(clusterLabels(cluster));
-    String toApiServer = rulesText(List.of(
-        RelabelRule.setLabel("__address__", cluster.apiServerAddress())));
+    String toApiServer = rulesText(toApiServer(cluster));
     Map<String, String> sdBlocks = new HashMap<>();
     List<String> names = new ArrayList<>(parts.size());
     for (Parts part : parts) {
@@ -147,13 +146,16 @@ final class JobRenderer {
         "job", RelabelRule.escapeReplacement(jobName(cluster, "")) + "${1}"));
     out.append(rulesText(jobLabel)).append(part.memberRules());
     if (part.addressRewrite().size() == part.unit().members().size()) {
-      out.append(rulesText(List.of(RelabelRule.setLabel("__address__",
-          cluster.apiServerAddress()))));
+      out.append(rulesText(toApiServer(cluster)));
     } else if (!part.addressRewrite().isEmpty()) {
-      List<String> quoted = part.addressRewrite().stream().map(RelabelRule::quoteMeta).toList();
-      out.append(rulesText(List.of(RelabelRule.replace(List.of(SharedJobs.CLASS),
-          String.join("|", quoted), "__address__",
-          RelabelRule.escapeReplacement(cluster.apiServerAddress())))));
+      String claimants = String.join("|",
+          part.addressRewrite().stream().map(RelabelRule::quoteMeta).toList());
+      List<RelabelRule> rewrite = new ArrayList<>();
+      for (RelabelRule rule : toApiServer(cluster)) {
+        rewrite.add(RelabelRule.replace(List.of(SharedJobs.CLASS), claimants,
+            rule.targetLabel(), rule.replacement()));
+      }
+      out.append(rulesText(rewrite));
     }
     out.append(part.cleanUp());
   }
@@ -171,6 +173,17 @@ final class JobRenderer {
     if (!rules.isEmpty()) {
       out.append("  metric_relabel_configs:\n").append(rulesText(rules));
     }
+  }
+
+  /**
+   * The rules that send a target through the API server: its address, and for an API server
+   * reached over plain http the scheme too (the template's, https by default, would speak TLS
+   * to it).
+   */
+  private static List<RelabelRule> toApiServer(GuestCluster cluster) {
+    RelabelRule address = RelabelRule.setLabel("__address__", cluster.apiServerAddress());
+    return "http".equals(cluster.apiServer().getScheme())
+        ? List.of(address, RelabelRule.setLabel("__scheme__", "http")) : List.of(address);
   }
 
   private static boolean needsAddressRewrite(JobTemplate template) {
