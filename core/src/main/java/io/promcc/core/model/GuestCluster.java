@@ -166,11 +166,13 @@ public record GuestCluster(
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
       throw new InvalidValueException(field, text, "must be an http or https url");
     }
-    if (uri.getPort() == 0 || uri.getPort() > 65535) {
-      // java.net.URI takes any digits as a port
+    HostAndPort address = hostAndPort(uri);
+    // java.net.URI takes any digits as a port, and reads none where it finds no host
+    int port = address != null && address.hasPort() ? address.getPort() : uri.getPort();
+    if (port == 0 || port > 65535) {
       throw new InvalidValueException(field, text, "has a port out of range");
     }
-    if (hostAndPort(uri) == null) {
+    if (address == null) {
       throw new InvalidValueException(field, text, "needs a host name");
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {

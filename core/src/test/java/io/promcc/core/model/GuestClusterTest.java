@@ -104,6 +104,13 @@ class GuestClusterTest {
         + " has a port out of range, found \"https://h:0\"", () -> GuestCluster.of("c1", "aws", "https://h:0"));
   }
 
+  /** A host whose last label starts with a digit, which URI reads no host (nor port) of. */
+  @Test
+  void rejectsPortZeroAlsoWhereUriFindsNoHost() {
+    assertMessage("api server of " + CLUSTER + " has a port out of range, found "
+        + "\"https://master.4bvha:0\"", () -> GuestCluster.of("c1", "aws", "https://master.4bvha:0"));
+  }
+
   @Test
   void rejectsAnApiServerThatIsNotAUrl() {
     assertMessage("api server of " + CLUSTER + " is not a valid url, found \"https://h h\"",

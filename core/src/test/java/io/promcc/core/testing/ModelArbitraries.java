@@ -104,12 +104,15 @@ public final class ModelArbitraries {
   }
 
   /**
-   * API server URLs: {@code http} and {@code https}, host names and IPv4/IPv6 addresses, with and
-   * without a port, some with a trailing {@code /}. All are accepted by {@link GuestCluster}.
+   * API server URLs: {@code http} and {@code https}, host names (also {@code master.<cluster id>},
+   * the shape the Service source builds, whose last label may start with a digit, which
+   * {@link URI#getHost()} cannot read) and IPv4/IPv6 addresses, with and without a port, some
+   * with a trailing {@code /}. All are accepted by {@link GuestCluster}.
    */
   public static Arbitrary<URI> apiServers() {
     Arbitrary<String> host = Arbitraries.oneOf(
         clusterIdValues().map(id -> "api." + id + ".k8s.example.com"),
+        clusterIdValues().map(id -> "master." + id),
         Arbitraries.of("localhost", "10.0.0.1", "192.168.255.254", "[::1]", "[fd00::1:2]",
             "k8s.example.com", "a"));
     Arbitrary<String> port = Arbitraries.oneOf(Arbitraries.just(""),

@@ -10,6 +10,7 @@ import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.yaml.BaseConfig;
+import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,14 @@ class ModelArbitrariesTest {
   private static <T> void assertSome(List<T> values, String what, Predicate<T> predicate) {
     assertTrue(values.stream().anyMatch(predicate), () -> "no " + what + " among " + values.size());
   }
+  @Test
+  void apiServersIncludeTheServiceSourcesShapeWithADigitLedLastLabel() {
+    List<URI> servers = sample(ModelArbitraries.apiServers(), 2000);
+    assertSome(servers, "master.<id> whose last label URI cannot read",
+        uri -> uri.getHost() == null && uri.getRawAuthority().startsWith("master."));
+    servers.forEach(uri -> GuestCluster.of("c1", "aws", uri.toString()));
+  }
+
 
   @Test
   void clusterIdsCoverTheDnsLabelEdgeCases() {
