@@ -83,7 +83,7 @@ public final class ObjectStore {
     TreeMap<String, JsonObject> table = table(resource);
     if (table.containsKey(key)) {
       throw new ApiError(409, "AlreadyExists",
-          resource.plural() + " \"" + name + "\" already exists");
+          qualified(resource) + " \"" + name + "\" already exists");
     }
     if (ns != null) {
       meta.addProperty("namespace", ns);
@@ -117,8 +117,8 @@ public final class ObjectStore {
     String expected = string(meta, "resourceVersion");
     if (expected != null && !expected.isEmpty()
         && !expected.equals(string(currentMeta, "resourceVersion"))) {
-      throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on " + resource.plural()
-          + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
+      throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on "
+          + qualified(resource) + " \"" + name
           + "\": the object has been modified; please apply your changes to the latest version"
           + " and try again");
     }
@@ -417,9 +417,12 @@ public final class ObjectStore {
   }
 
   private static ApiError notFound(ApiResource resource, String name) {
-    return new ApiError(404, "NotFound", resource.plural()
-        + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
-        + "\" not found");
+    return new ApiError(404, "NotFound", qualified(resource) + " \"" + name + "\" not found");
+  }
+
+  /** The resource as the API server's messages name it: {@code leases.coordination.k8s.io}. */
+  static String qualified(ApiResource resource) {
+    return resource.plural() + (resource.group().isEmpty() ? "" : "." + resource.group());
   }
 
   private static String key(String namespace, String name) {
