@@ -12,7 +12,9 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +56,34 @@ class FakeKubeApiFidelityTest {
   private static V1Service service(String namespace, String name, Map<String, String> labels) {
     return new V1Service().metadata(new V1ObjectMeta().namespace(namespace).name(name)
         .labels(labels));
+  }
+
+  /**
+   * labels.Parse accepts any label key before "in", also one that contains "in" itself, such as
+   * "app.kubernetes.io/instance" (the fake once found the operator inside the key and answered
+   * 400).
+   */
+  @Test
+  void aSetBasedSelectorOnAKeyContainingInSelects() throws Exception {
+    fake.store().create(ApiResource.SERVICES, ns,
+        service(ns, "a", Map.of("app.kubernetes.io/instance", "blue")));
+    fake.store().create(ApiResource.SERVICES, ns,
+        service(ns, "b", Map.of("app.kubernetes.io/instance", "green")));
+    V1ServiceList list = core.listNamespacedService(ns)
+        .labelSelector("app.kubernetes.io/instance in (blue)").execute();
+    assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
+        .toList());
+  }
+
+  /** labels.Parse reads the values of "in" into a set: one named twice is accepted. */
+  @Test
+  void aSetBasedSelectorMayNameAValueTwice() throws Exception {
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of("tier", "web")));
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "b", Map.of("tier", "db")));
+    V1ServiceList list = core.listNamespacedService(ns)
+        .labelSelector("tier in (web,web), tier notin (db, db)").execute();
+    assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
+        .toList());
   }
 
   /**

@@ -3,9 +3,12 @@ package io.promcc.kube.fake;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A parsed label or field selector, as the API server understands them: comma-separated
@@ -16,6 +19,9 @@ import java.util.function.Predicate;
  */
 public final class Selector implements Predicate<JsonObject> {
   private static final Selector EVERYTHING = new Selector(List.of(), "");
+  /** {@code key in (a,b)} and {@code key notin (a,b)}; labels.Parse's lexer ends "in" at "(". */
+  private static final Pattern SET_BASED =
+      Pattern.compile("([^\\s!=(),]+)\\s+(in|notin)\\s*\\((.*)\\)");
 
   private final List<Predicate<JsonObject>> requirements;
   private final String text;
@@ -113,15 +119,22 @@ public final class Selector implements Predicate<JsonObject> {
     if (part.isEmpty()) {
       throw new IllegalArgumentException("invalid label selector " + quote(whole));
     }
-    String[] words = part.split("\\s+", 3);
-    if (words.length >= 2 && (words[1].equals("in") || words[1].equals("notin"))) {
-      String key = words[0];
-      String rest = part.substring(part.indexOf(words[1]) + words[1].length()).trim();
-      if (!rest.startsWith("(") || !rest.endsWith(")")) {
-        throw new IllegalArgumentException("invalid label selector " + quote(whole));
+    Matcher setBased = SET_BASED.matcher(part);
+    if (setBased.matches()) {
+      // the operator is the word after the key, never "in" found inside the key itself
+      String key = setBased.group(1);
+      checkKey(key, whole);
+      String list = setBased.group(3).trim();
+      if (list.isEmpty()) {
+        throw new IllegalArgumentException("invalid label selector " + quote(whole)
+            + ": for 'in', 'notin' operators, values set can't be empty");
       }
-      Set<String> values = Set.of(rest.substring(1, rest.length() - 1).trim().split("\\s*,\\s*"));
-      boolean in = words[1].equals("in");
+      // a set: a value named twice is accepted, as by labels.Parse
+      Set<String> values = new HashSet<>();
+      for (String value : list.split(",", -1)) {
+        values.add(value.trim());
+      }
+      boolean in = setBased.group(2).equals("in");
       return object -> {
         String value = label(object, key);
         return in ? value != null && values.contains(value) : value == null || !values.contains(value);
