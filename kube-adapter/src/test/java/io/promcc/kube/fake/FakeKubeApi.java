@@ -246,7 +246,10 @@ public final class FakeKubeApi implements AutoCloseable {
       return this;
     }
 
-    /** Upper bound for a watch's duration (also when the client asks for longer). */
+    /**
+     * Upper bound for a watch's duration (also when the client asks for longer), and the
+     * duration of a watch that asks for none ({@code timeoutSeconds} absent or 0).
+     */
     public Builder maxWatchTimeout(Duration timeout) {
       this.maxWatchTimeout = requireNonNull(timeout, "timeout == null");
       return this;
@@ -589,7 +592,8 @@ public final class FakeKubeApi implements AutoCloseable {
     String timeoutSeconds = request.query().get("timeoutSeconds");
     if (timeoutSeconds != null && !timeoutSeconds.isEmpty()) {
       Duration asked = Duration.ofSeconds(Long.parseLong(timeoutSeconds));
-      if (asked.compareTo(timeout) < 0) {
+      // 0 is no timeout asked for: the API server then picks its own (get.go), as here
+      if (!asked.isZero() && asked.compareTo(timeout) < 0) {
         timeout = asked;
       }
     }

@@ -1,6 +1,7 @@
 package io.promcc.kube.fake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
@@ -13,10 +14,15 @@ import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +90,30 @@ class FakeKubeApiFidelityTest {
         .labelSelector("tier in (web,web), tier notin (db, db)").execute();
     assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
         .toList());
+  }
+
+  /**
+   * timeoutSeconds=0 means "no timeout asked": the API server then picks its own (between
+   * --min-request-timeout and twice that; k8s.io/apiserver endpoints/handlers/get.go); the watch
+   * does not end at once.
+   */
+  @Test
+  void aWatchWithTimeoutSecondsZeroStaysOpen() throws Exception {
+    Request request = new Request.Builder().url(fake.url() + "/api/v1/namespaces/" + ns
+        + "/services?watch=true&timeoutSeconds=0").build();
+    try (Response response = http.newCall(request).execute()) {
+      assertEquals(200, response.code());
+      Poll.until(Duration.ofSeconds(10), "watch registered or ended",
+          () -> fake.store().watchCount(ApiResource.SERVICES) > 0
+              || fake.requestCount(r -> r.isWatch() && r.path().contains(ns)) > 0);
+      fake.store().create(ApiResource.SERVICES, ns, service(ns, "late", Map.of()));
+      BufferedReader reader = new BufferedReader(new InputStreamReader(
+          response.body().byteStream(), StandardCharsets.UTF_8));
+      String line = reader.readLine();
+      assertNotNull(line, "the watch ended before the service created after it was opened");
+      JsonObject event = JsonParser.parseString(line).getAsJsonObject();
+      assertEquals("ADDED", event.get("type").getAsString());
+    }
   }
 
   /**
