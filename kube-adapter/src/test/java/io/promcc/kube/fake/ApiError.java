@@ -9,11 +9,18 @@ public final class ApiError extends RuntimeException {
 
   private final int code;
   private final String reason;
+  private final String listContinue;
 
   public ApiError(int code, String reason, String message) {
+    this(code, reason, message, "");
+  }
+
+  /** An error whose {@code Status} carries a {@code metadata.continue} token (a 410 on a list). */
+  ApiError(int code, String reason, String message, String listContinue) {
     super(message);
     this.code = code;
     this.reason = reason;
+    this.listContinue = listContinue;
   }
 
   /** The HTTP status code. */
@@ -24,5 +31,10 @@ public final class ApiError extends RuntimeException {
   /** The Kubernetes reason, e.g. {@code Conflict}. */
   public String reason() {
     return reason;
+  }
+
+  /** The {@code metadata.continue} of the {@code Status}, or "" for none. */
+  String listContinue() {
+    return listContinue;
   }
 }

@@ -61,7 +61,8 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link ApiResource#ALL}; watches stream newline-delimited JSON events in a
  * chunked response, honour {@code resourceVersion}, {@code allowWatchBookmarks} and
  * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; lists
- * carry their kind ({@code ServiceList}) and the global resourceVersion. It always answers
+ * carry their kind ({@code ServiceList}) and the global resourceVersion, and are paged by
+ * {@code limit} and {@code continue} as the API server pages them (see {@link ListPages}). It always answers
  * {@code application/json}, also when a client asks for protobuf first (client-go falls back).
  * Discovery ({@code /api}, {@code /apis}, {@code /version}), the API server's own
  * {@code /metrics} and the API-server proxy paths of nodes, pods and services (a small
@@ -529,17 +530,15 @@ public final class FakeKubeApi implements AutoCloseable {
           serveWatch(exchange, request, resource, namespace, labels, fields);
           return;
         }
+        // version and items are read atomically, so a watch from this version misses nothing
+        ListPages.Page page = ListPages.page(store, resource, namespace, labels, fields,
+            request.query());
         JsonObject list = new JsonObject();
         list.addProperty("kind", resource.kind() + "List");
         list.addProperty("apiVersion", resource.apiVersion());
-        JsonObject meta = new JsonObject();
+        list.add("metadata", page.metadata());
         JsonArray items = new JsonArray();
-        // read version and items atomically, so a watch from this version misses nothing
-        synchronized (store) {
-          meta.addProperty("resourceVersion", Long.toString(store.resourceVersion()));
-          store.list(resource, namespace, labels, fields).forEach(o -> items.add(served(o)));
-        }
-        list.add("metadata", meta);
+        page.items().forEach(o -> items.add(served(o)));
         list.add("items", items);
         sendJson(exchange, 200, served(list));
       }
@@ -707,7 +706,11 @@ public final class FakeKubeApi implements AutoCloseable {
     JsonObject status = new JsonObject();
     status.addProperty("kind", "Status");
     status.addProperty("apiVersion", "v1");
-    status.add("metadata", new JsonObject());
+    JsonObject meta = new JsonObject();
+    if (!error.listContinue().isEmpty()) {
+      meta.addProperty("continue", error.listContinue());
+    }
+    status.add("metadata", meta);
     status.addProperty("status", "Failure");
     status.addProperty("message", error.getMessage());
     status.addProperty("reason", error.reason());

@@ -2,7 +2,9 @@ package io.promcc.kube.fake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -90,6 +92,75 @@ class FakeKubeApiFidelityTest {
         .labelSelector("tier in (web,web), tier notin (db, db)").execute();
     assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
         .toList());
+  }
+
+  /**
+   * The API server pages a list that asks for a limit: {@code limit} items and a
+   * {@code metadata.continue} token for the rest (k8s.io/apiserver storage, "continue").
+   */
+  @Test
+  void aListWithALimitIsPagedWithAContinueToken() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+    }
+    V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
+    assertEquals(1, first.getItems().size(), "items of a list with limit=1");
+    assertNotNull(first.getMetadata().getContinue(), "continue token of a partial list");
+  }
+
+  /**
+   * A continued list reads at the first page's resourceVersion (etcd3 GetList with the token's
+   * revision): later writes do not show, and every page carries that version. Without
+   * selectors, a partial page counts the items left (remainingItemCount).
+   */
+  @Test
+  void aContinuedListShowsTheStateOfItsFirstPage() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+    }
+    V1ServiceList first = core.listNamespacedService(ns).limit(2).execute();
+    assertEquals(List.of("a", "b"), names(first));
+    assertEquals(1L, first.getMetadata().getRemainingItemCount());
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "b2", Map.of()));
+    fake.store().update(ApiResource.SERVICES, ns, service(ns, "c", Map.of("changed", "yes")));
+    V1ServiceList rest = core.listNamespacedService(ns).limit(2)
+        ._continue(first.getMetadata().getContinue()).execute();
+    assertEquals(List.of("c"), names(rest));
+    Map<String, String> labelsOfC = rest.getItems().get(0).getMetadata().getLabels();
+    assertTrue(labelsOfC == null || !labelsOfC.containsKey("changed"),
+        "c as it was at the first page");
+    assertEquals(first.getMetadata().getResourceVersion(),
+        rest.getMetadata().getResourceVersion());
+    assertNull(rest.getMetadata().getContinue(), "continue token of the last page");
+  }
+
+  /**
+   * A continue token whose resourceVersion was compacted away is answered 410 Expired, with a
+   * token that continues at the current state (etcd3 handleCompactedErrorForPaging).
+   */
+  @Test
+  void aContinueTokenOlderThanTheHistoryIsExpired() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+    }
+    V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "d", Map.of()));
+    fake.store().compact();
+    ApiException expired = assertThrows(ApiException.class, () -> core
+        .listNamespacedService(ns).limit(1)._continue(first.getMetadata().getContinue())
+        .execute());
+    assertEquals(410, expired.getCode());
+    JsonObject status = JsonParser.parseString(expired.getResponseBody()).getAsJsonObject();
+    assertEquals("Expired", status.get("reason").getAsString());
+    String inconsistent = status.getAsJsonObject("metadata").get("continue").getAsString();
+    V1ServiceList rest = core.listNamespacedService(ns)._continue(inconsistent).execute();
+    assertEquals(List.of("b", "c", "d"), names(rest));
+    assertEquals(Long.toString(fake.store().resourceVersion()),
+        rest.getMetadata().getResourceVersion());
+  }
+
+  private static List<String> names(V1ServiceList list) {
+    return list.getItems().stream().map(s -> s.getMetadata().getName()).toList();
   }
 
   /**

@@ -217,6 +217,46 @@ public final class ObjectStore {
     return out;
   }
 
+  /**
+   * The objects of a resource in a namespace ({@code null}: all) as they were at
+   * {@code atRevision}, keyed and sorted as etcd keeps them ({@code namespace/name}, or
+   * {@code name} for a cluster-scoped resource): the current ones with every later change
+   * undone, as etcd reads at an older revision. Selectors are not applied: a page of a list
+   * walks the keys in range, matching or not.
+   *
+   * @throws GoneException if changes after {@code atRevision} were compacted away
+   */
+  synchronized TreeMap<String, JsonObject> objectsAt(ApiResource resource, String namespace,
+      long atRevision) throws GoneException {
+    if (atRevision < compactedRevision) {
+      throw new GoneException("too old resource version: " + atRevision + " ("
+          + compactedRevision + ")");
+    }
+    TreeMap<String, JsonObject> at = new TreeMap<>(table(resource));
+    for (var changes = history.descendingIterator(); changes.hasNext(); ) {
+      Change change = changes.next();
+      if (change.revision() <= atRevision) {
+        break;
+      }
+      if (!change.resource().equals(resource)) {
+        continue;
+      }
+      JsonObject meta = metadata(change.object());
+      String key = key(resource.namespaced() ? string(meta, "namespace") : null,
+          string(meta, "name"));
+      if (change.type() == EventType.ADDED) {
+        at.remove(key);
+      } else {
+        at.put(key, change.previous());
+      }
+    }
+    if (namespace != null) {
+      at.keySet().removeIf(key -> !key.startsWith(namespace + "/"));
+    }
+    at.replaceAll((key, object) -> object.deepCopy());
+    return at;
+  }
+
   /** All objects of a resource, sorted by namespace and name. */
   public List<JsonObject> list(ApiResource resource) {
     return list(resource, null, Selector.everything(), Selector.everything());
@@ -379,7 +419,7 @@ public final class ObjectStore {
     s.queue.add(new WatchEvent(type, object));
   }
 
-  private static boolean matches(JsonObject object, String namespace, Selector labels,
+  static boolean matches(JsonObject object, String namespace, Selector labels,
       Selector fields) {
     if (namespace != null && !namespace.equals(Selector.fieldValue(object, "metadata.namespace"))) {
       return false;
