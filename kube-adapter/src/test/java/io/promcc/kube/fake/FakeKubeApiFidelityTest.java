@@ -20,6 +20,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -184,6 +186,58 @@ class FakeKubeApiFidelityTest {
       assertNotNull(line, "the watch ended before the service created after it was opened");
       JsonObject event = JsonParser.parseString(line).getAsJsonObject();
       assertEquals("ADDED", event.get("type").getAsString());
+    }
+  }
+
+  /**
+   * DELETE of an object that has finalizers only marks it (metadata.deletionTimestamp, a
+   * MODIFIED event); it is removed once its finalizers are gone (k8s.io/apiserver
+   * registry/generic/registry/store.go, updateForGracefulDeletionAndFinalizers).
+   */
+  @Test
+  void deletingAnObjectWithFinalizersOnlyMarksIt() throws Exception {
+    V1Service guarded = service(ns, "master", Map.of());
+    guarded.getMetadata().finalizers(List.of("service.kubernetes.io/load-balancer-cleanup"));
+    fake.store().create(ApiResource.SERVICES, ns, guarded);
+    core.deleteNamespacedService("master", ns).execute();
+    List<JsonObject> left = fake.store().list(ApiResource.SERVICES, ns, Selector.everything(),
+        Selector.everything());
+    assertEquals(1, left.size(), "a service with a finalizer is kept until it is removed");
+    assertNotNull(left.get(0).getAsJsonObject("metadata").get("deletionTimestamp"),
+        "deletionTimestamp of the service being deleted");
+  }
+
+  /**
+   * An update keeps the deletionTimestamp of an object being deleted (rest.BeforeUpdate), and
+   * the update that takes its last finalizer removes it instead (ShouldDeleteDuringUpdate):
+   * watchers see MODIFIED for the mark and DELETED at the end.
+   */
+  @Test
+  void removingTheLastFinalizerOfAnObjectBeingDeletedRemovesIt() throws Exception {
+    V1Service guarded = service(ns, "master", Map.of());
+    guarded.getMetadata().finalizers(List.of("example.com/a", "example.com/b"));
+    String created = ObjectStore.metadata(fake.store().create(ApiResource.SERVICES, ns, guarded))
+        .get("resourceVersion").getAsString();
+    ObjectStore.Subscription watch = fake.store().subscribe(ApiResource.SERVICES, ns,
+        Selector.everything(), Selector.everything(), created);
+    try {
+      core.deleteNamespacedService("master", ns).execute();
+      V1Service marked = core.readNamespacedService("master", ns).execute();
+      OffsetDateTime deletion = marked.getMetadata().getDeletionTimestamp();
+      assertEquals(0L, marked.getMetadata().getDeletionGracePeriodSeconds());
+      marked.getMetadata().deletionTimestamp(null).finalizers(List.of("example.com/b"));
+      V1Service kept = core.replaceNamespacedService("master", ns, marked).execute();
+      assertEquals(deletion, kept.getMetadata().getDeletionTimestamp(),
+          "deletionTimestamp after an update that left it out");
+      kept.getMetadata().finalizers(List.of());
+      core.replaceNamespacedService("master", ns, kept).execute();
+      assertEquals(List.of(), fake.store().list(ApiResource.SERVICES, ns, Selector.everything(),
+          Selector.everything()));
+      List<String> events = new ArrayList<>();
+      watch.queue.forEach(e -> events.add(((ObjectStore.WatchEvent) e).type()));
+      assertEquals(List.of("MODIFIED", "MODIFIED", "DELETED"), events);
+    } finally {
+      fake.store().unsubscribe(watch);
     }
   }
 

@@ -125,15 +125,27 @@ public final class ObjectStore {
     if (ns != null) {
       meta.addProperty("namespace", ns);
     }
-    for (String kept : List.of("uid", "creationTimestamp")) {
+    for (String kept : List.of("uid", "creationTimestamp", "deletionTimestamp")) {
       if (currentMeta.has(kept)) {
         meta.add(kept, currentMeta.get(kept));
       }
+    }
+    // as rest.BeforeUpdate: an update never removes a deletion's grace period
+    if (currentMeta.has("deletionGracePeriodSeconds") && !meta.has("deletionGracePeriodSeconds")) {
+      meta.add("deletionGracePeriodSeconds", currentMeta.get("deletionGracePeriodSeconds"));
     }
     JsonObject unchanged = json.deepCopy();
     unchanged.addProperty("apiVersion", resource.apiVersion());
     unchanged.addProperty("kind", resource.kind());
     metadata(unchanged).add("resourceVersion", currentMeta.get("resourceVersion"));
+    if (string(currentMeta, "deletionTimestamp") != null && finalizers(json).isEmpty()) {
+      // the last finalizer is gone: the API server deletes instead of writing the update
+      // (ShouldDeleteDuringUpdate) and answers with the object the request gave
+      remove(resource, ns, name);
+      json.addProperty("apiVersion", resource.apiVersion());
+      json.addProperty("kind", resource.kind());
+      return json.deepCopy();
+    }
     if (unchanged.equals(current)) {
       // as etcd3's store: an update that changes nothing is not written, so no new
       // resourceVersion and no watch event
@@ -174,21 +186,56 @@ public final class ObjectStore {
   }
 
   /**
-   * Deletes an object.
+   * Deletes an object as the API server does: one without finalizers is removed (a DELETED
+   * event); one with finalizers is only marked, with {@code metadata.deletionTimestamp} (kept
+   * if set already) and {@code deletionGracePeriodSeconds} 0 (a MODIFIED event), and removed
+   * once an update leaves it without finalizers (store.go, updateForGracefulDeletionAndFinalizers;
+   * graceful deletion of pods is not modelled).
    *
-   * @return the deleted object, with the deletion's resourceVersion
+   * @return the deleted object, with the deletion's resourceVersion, or the marked object
    * @throws ApiError 404 if it does not exist
    */
   public synchronized JsonObject delete(ApiResource resource, String namespace, String name) {
     String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
-    JsonObject removed = table(resource).remove(key(ns, name));
-    if (removed == null) {
+    TreeMap<String, JsonObject> table = table(resource);
+    JsonObject current = table.get(key(ns, name));
+    if (current == null) {
       throw notFound(resource, name);
     }
+    if (!finalizers(current).isEmpty()) {
+      JsonObject marked = current.deepCopy();
+      JsonObject meta = metadata(marked);
+      if (string(meta, "deletionTimestamp") == null) {
+        meta.addProperty("deletionTimestamp", DateTimeFormatter.ISO_INSTANT.format(
+            clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+      }
+      meta.addProperty("deletionGracePeriodSeconds", 0);
+      if (marked.equals(current)) {
+        return current.deepCopy(); // deleted again while being deleted: nothing to write
+      }
+      stamp(resource, marked);
+      table.put(key(ns, name), marked);
+      record(resource, EventType.MODIFIED, marked, current);
+      return marked.deepCopy();
+    }
+    return remove(resource, ns, name);
+  }
+
+  /** Removes a stored object: a DELETED event with the object as it was last stored. */
+  private JsonObject remove(ApiResource resource, String ns, String name) {
+    JsonObject removed = table(resource).remove(key(ns, name));
     JsonObject tombstone = removed.deepCopy();
     stamp(resource, tombstone);
     record(resource, EventType.DELETED, tombstone, removed);
     return tombstone.deepCopy();
+  }
+
+  private static List<JsonElement> finalizers(JsonObject object) {
+    JsonElement finalizers = metadata(object).get("finalizers");
+    if (finalizers == null || !finalizers.isJsonArray()) {
+      return List.of();
+    }
+    return finalizers.getAsJsonArray().asList();
   }
 
   /**
