@@ -99,12 +99,15 @@ class ServiceClusterSourceTest {
   @Test
   void aServiceBeingDeletedIsNoLongerACluster() {
     fake = FakeKubeApi.start();
-    create(guest("abc12"));
+    V1Service guarded = guest("abc12");
+    guarded.getMetadata().finalizers(List.of("example.com/keep"));
+    create(guarded);
     startSynced(DiscoverySettings.defaults());
-    V1Service deleting = guest("abc12");
-    deleting.getMetadata().deletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"))
-        .finalizers(List.of("example.com/keep"));
-    fake.store().update(ApiResource.SERVICES, "abc12", deleting);
+    // as on a cluster: the finalizer keeps the deleted service, marked with a deletionTimestamp
+    fake.store().delete(ApiResource.SERVICES, "abc12", "master");
+    assertTrue(fake.store().get(ApiResource.SERVICES, "abc12", "master")
+        .getAsJsonObject("metadata").has("deletionTimestamp"),
+        "the service is being deleted, not gone");
     awaitIds("deleting service dropped", List.of());
     assertEquals(List.of(), source.snapshot().rejections());
   }

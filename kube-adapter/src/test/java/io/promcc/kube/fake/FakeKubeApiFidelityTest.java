@@ -242,6 +242,54 @@ class FakeKubeApiFidelityTest {
   }
 
   /**
+   * An update cannot set metadata.deletionTimestamp: ValidateObjectMetaUpdate refuses a change
+   * of it (422, "field is immutable"); only DELETE sets it, so tests cannot build states no
+   * client could reach.
+   */
+  @Test
+  void anUpdateCannotStartADeletion() throws Exception {
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "master", Map.of()));
+    V1Service current = core.readNamespacedService("master", ns).execute();
+    current.getMetadata().deletionTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+    ApiException refused = assertThrows(ApiException.class,
+        () -> core.replaceNamespacedService("master", ns, current).execute());
+    assertEquals(422, refused.getCode());
+    JsonObject status = JsonParser.parseString(refused.getResponseBody()).getAsJsonObject();
+    assertEquals("Service \"master\" is invalid: metadata.deletionTimestamp: Invalid value: "
+        + "2026-01-01 00:00:00 +0000 UTC: field is immutable",
+        status.get("message").getAsString());
+  }
+
+  /** rest.BeforeCreate clears deletionTimestamp and deletionGracePeriodSeconds. */
+  @Test
+  void aCreateCannotStartADeletion() throws Exception {
+    V1Service deleting = service(ns, "master", Map.of());
+    deleting.getMetadata().deletionTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"))
+        .deletionGracePeriodSeconds(0L).finalizers(List.of("example.com/keep"));
+    V1Service created = core.createNamespacedService(ns, deleting).execute();
+    assertNull(created.getMetadata().getDeletionTimestamp());
+    assertNull(created.getMetadata().getDeletionGracePeriodSeconds());
+  }
+
+  /** ValidateObjectMetaUpdate forbids new finalizers on an object being deleted (422). */
+  @Test
+  void noFinalizerCanBeAddedToAnObjectBeingDeleted() throws Exception {
+    V1Service guarded = service(ns, "master", Map.of());
+    guarded.getMetadata().finalizers(List.of("example.com/keep"));
+    fake.store().create(ApiResource.SERVICES, ns, guarded);
+    core.deleteNamespacedService("master", ns).execute();
+    V1Service marked = core.readNamespacedService("master", ns).execute();
+    marked.getMetadata().finalizers(List.of("example.com/keep", "example.com/late"));
+    ApiException refused = assertThrows(ApiException.class,
+        () -> core.replaceNamespacedService("master", ns, marked).execute());
+    assertEquals(422, refused.getCode());
+    JsonObject status = JsonParser.parseString(refused.getResponseBody()).getAsJsonObject();
+    assertEquals("Service \"master\" is invalid: metadata.finalizers: Forbidden: no new "
+        + "finalizers can be added if the object is being deleted, found new finalizers "
+        + "[]string{\"example.com/late\"}", status.get("message").getAsString());
+  }
+
+  /**
    * NewAlreadyExists words the message with the qualified resource, e.g.
    * {@code leases.coordination.k8s.io "lock" already exists}, as in the 404 and 409 Conflict
    * messages.

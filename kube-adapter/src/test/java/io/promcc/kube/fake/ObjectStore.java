@@ -7,7 +7,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.JSON;
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -88,6 +91,9 @@ public final class ObjectStore {
     if (ns != null) {
       meta.addProperty("namespace", ns);
     }
+    // as rest.BeforeCreate: only DELETE starts a deletion
+    meta.remove("deletionTimestamp");
+    meta.remove("deletionGracePeriodSeconds");
     meta.addProperty("uid", new UUID(0x5eedL, ++uidCounter).toString());
     meta.addProperty("creationTimestamp", DateTimeFormatter.ISO_INSTANT.format(
         clock.instant().truncatedTo(ChronoUnit.SECONDS)));
@@ -125,6 +131,7 @@ public final class ObjectStore {
     if (ns != null) {
       meta.addProperty("namespace", ns);
     }
+    checkDeletionFields(resource, name, meta, currentMeta);
     for (String kept : List.of("uid", "creationTimestamp", "deletionTimestamp")) {
       if (currentMeta.has(kept)) {
         meta.add(kept, currentMeta.get(kept));
@@ -221,6 +228,55 @@ public final class ObjectStore {
     return remove(resource, ns, name);
   }
 
+  /**
+   * As ValidateObjectMetaUpdate, after rest.BeforeUpdate kept an existing deletionTimestamp:
+   * only DELETE starts a deletion, so an update may not set deletionTimestamp or change
+   * deletionGracePeriodSeconds, nor add finalizers to an object being deleted.
+   *
+   * @throws ApiError 422 Invalid naming every such field
+   */
+  private static void checkDeletionFields(ApiResource resource, String name, JsonObject meta,
+      JsonObject currentMeta) {
+    List<String> errors = new ArrayList<>();
+    String deletion = string(currentMeta, "deletionTimestamp");
+    String asked = string(meta, "deletionTimestamp");
+    if (deletion == null && asked != null) {
+      errors.add("metadata.deletionTimestamp: Invalid value: " + goTime(asked)
+          + ": field is immutable");
+    }
+    JsonElement grace = currentMeta.get("deletionGracePeriodSeconds");
+    JsonElement askedGrace = meta.get("deletionGracePeriodSeconds");
+    if (askedGrace != null && !askedGrace.isJsonNull() && !askedGrace.equals(grace)) {
+      errors.add("metadata.deletionGracePeriodSeconds: Invalid value: " + askedGrace
+          + ": field is immutable");
+    }
+    if (deletion != null) {
+      List<JsonElement> added = new ArrayList<>(finalizersOf(meta));
+      added.removeAll(finalizersOf(currentMeta));
+      if (!added.isEmpty()) {
+        errors.add("metadata.finalizers: Forbidden: no new finalizers can be added if the object"
+            + " is being deleted, found new finalizers []string{" + String.join(", ",
+            added.stream().map(JsonElement::toString).toList()) + "}");
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiError(422, "Invalid", resource.kind()
+          + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
+          + "\" is invalid: " + (errors.size() == 1 ? errors.get(0)
+          : "[" + String.join(", ", errors) + "]"));
+    }
+  }
+
+  /** An RFC 3339 time as Go's time.Time prints it in a field error: 2026-01-01 00:00:00 +0000 UTC. */
+  private static String goTime(String rfc3339) {
+    try {
+      return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'")
+          .format(OffsetDateTime.parse(rfc3339).atZoneSameInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException e) {
+      return rfc3339;
+    }
+  }
+
   /** Removes a stored object: a DELETED event with the object as it was last stored. */
   private JsonObject remove(ApiResource resource, String ns, String name) {
     JsonObject removed = table(resource).remove(key(ns, name));
@@ -231,7 +287,11 @@ public final class ObjectStore {
   }
 
   private static List<JsonElement> finalizers(JsonObject object) {
-    JsonElement finalizers = metadata(object).get("finalizers");
+    return finalizersOf(metadata(object));
+  }
+
+  private static List<JsonElement> finalizersOf(JsonObject meta) {
+    JsonElement finalizers = meta.get("finalizers");
     if (finalizers == null || !finalizers.isJsonArray()) {
       return List.of();
     }
