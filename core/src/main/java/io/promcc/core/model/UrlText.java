@@ -1,23 +1,34 @@
 package io.promcc.core.model;
 
+import java.util.regex.Pattern;
+
 /** URL text as it may be shown to a user: never with the credentials someone put into it. */
 public final class UrlText {
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
   private UrlText() {}
 
   /**
-   * {@code url} with everything before the last {@code @} of its authority replaced by
+   * {@code url} with everything between its scheme and its last {@code @} replaced by
    * {@code <redacted>}: {@code http://<redacted>@host:9090/}. Works on the text itself, so also
-   * where {@link java.net.URI} finds no user information (a host with {@code _}, a port that is
-   * no number) or no URL at all; a text without a scheme is read as starting with its authority.
+   * where {@link java.net.URI} finds no user information: a host with {@code _}, a port that is no
+   * number, a password typed with an unescaped {@code /}, {@code ?} or {@code #} (which end the
+   * authority for a URL parser), one slash after the scheme, or no URL at all. An {@code @}
+   * further on (in a path, say) is taken for the end of user information too: more is hidden
+   * than needed, never less. A text without {@code scheme:/} is read as starting with its
+   * authority.
    */
   public static String withoutUserInfo(String url) {
-    int scheme = url.indexOf("://");
-    int start = scheme < 0 ? 0 : scheme + 3;
-    int end = start;
-    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-      end++;
+    int colon = url.indexOf(':');
+    int start = 0;
+    if (colon > 0 && colon + 1 < url.length() && url.charAt(colon + 1) == '/'
+        && SCHEME.matcher(url).region(0, colon).matches()) {
+      start = colon + 1;
+      while (start < url.length() && url.charAt(start) == '/') {
+        start++;
+      }
     }
-    int at = url.lastIndexOf('@', end - 1);
+    int at = url.lastIndexOf('@');
     if (at < start) {
       return url;
     }
