@@ -2,14 +2,16 @@ package io.promcc.core.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The anchors of a profile's regular expression, for a shared job, which puts its condition in
  * front of the expression: there a {@code ^} or {@code \A} could never match. Prometheus anchors
  * every expression ({@code ^(?:regex)$}), so an anchor that starts or ends one of its top-level
  * alternatives matches nothing more and can go ({@link #unanchored}); any other anchor depends on
- * what stands around the expression ({@link #hasInnerAnchor}). The expression is one
- * {@link Re2Syntax} has taken.
+ * what stands around the expression ({@link #hasInnerAnchor}), and so does a word boundary at the
+ * start of one ({@link #hasLeadingWordBoundary}). Meant for expressions {@link Re2Syntax} has
+ * taken; any other text is read to its end without failing.
  */
 final class RegexAnchors {
   private RegexAnchors() {}
@@ -39,13 +41,23 @@ final class RegexAnchors {
         && (multiLine || !t.edge));
   }
 
-  private enum Kind { BEGIN, END, BAR, FLAGS, MULTI_LINE, OTHER }
+  /**
+   * Whether a top-level alternative of {@code regex} starts with {@code \b} or {@code \B} (after
+   * anchors and flags): it asks about the character before the expression, which in a shared job
+   * is the separator's last one, not the start of the text.
+   */
+  static boolean hasLeadingWordBoundary(String regex) {
+    return tokens(regex).stream().anyMatch(t -> t.kind == Kind.WORD_BOUNDARY && t.leading);
+  }
+
+  private enum Kind { BEGIN, END, BAR, FLAGS, MULTI_LINE, WORD_BOUNDARY, OTHER }
 
   private static final class Token {
     final Kind kind;
     final int start;
     final int end;
     boolean edge;
+    boolean leading;
 
     Token(Kind kind, int start, int end) {
       this.kind = kind;
@@ -67,8 +79,13 @@ final class RegexAnchors {
       switch (c) {
         case '\\' -> {
           i = escapeEnd(regex, i);
-          char letter = regex.charAt(start + 1);
-          kind = letter == 'A' ? Kind.BEGIN : letter == 'z' ? Kind.END : Kind.OTHER;
+          char letter = start + 1 < regex.length() ? regex.charAt(start + 1) : '\\';
+          kind = switch (letter) {
+            case 'A' -> Kind.BEGIN;
+            case 'z' -> Kind.END;
+            case 'b', 'B' -> Kind.WORD_BOUNDARY;
+            default -> Kind.OTHER;
+          };
         }
         case '[' -> i = classEnd(regex, i);
         case '(' -> {
@@ -114,6 +131,9 @@ final class RegexAnchors {
         }
         default -> i += Character.charCount(regex.codePointAt(i));
       }
+      if (kind == Kind.BEGIN || kind == Kind.END) {
+        i = repetitionEnd(regex, i); // Go takes ^*, \A+, $?: still no text, as the anchor alone
+      }
       tokens.add(new Token(kind, start, i));
     }
     // each top-level alternative: its leading begin anchors and trailing end anchors
@@ -121,9 +141,13 @@ final class RegexAnchors {
     bars.add(tokens.size());
     for (int bar : bars) {
       // a flag setting such as (?i) matches no text: an anchor after it still starts the text
-      for (int t = from; t < bar && (tokens.get(t).kind == Kind.BEGIN
-          || tokens.get(t).kind == Kind.FLAGS); t++) {
-        tokens.get(t).edge = tokens.get(t).kind == Kind.BEGIN;
+      int first = from;
+      for (; first < bar && (tokens.get(first).kind == Kind.BEGIN
+          || tokens.get(first).kind == Kind.FLAGS); first++) {
+        tokens.get(first).edge = tokens.get(first).kind == Kind.BEGIN;
+      }
+      if (first < bar) {
+        tokens.get(first).leading = true;
       }
       for (int t = bar - 1; t >= from && tokens.get(t).kind == Kind.END; t--) {
         tokens.get(t).edge = true;
@@ -133,8 +157,34 @@ final class RegexAnchors {
     return tokens;
   }
 
+  /**
+   * The end of the repetitions that follow an anchor ending at {@code i}: {@code *}, {@code +},
+   * {@code ?}, {@code {n}}, {@code {n,}}, {@code {n,m}}, each maybe followed by {@code ?} (a
+   * {@code {} of another form is a literal to Go).
+   */
+  private static int repetitionEnd(String regex, int i) {
+    while (i < regex.length()) {
+      char c = regex.charAt(i);
+      int next;
+      if (c == '*' || c == '+' || c == '?') {
+        next = i + 1;
+      } else if (c == '{' && REPEAT.matcher(regex).region(i, regex.length()).lookingAt()) {
+        next = regex.indexOf('}', i) + 1;
+      } else {
+        return i;
+      }
+      i = next < regex.length() && regex.charAt(next) == '?' ? next + 1 : next;
+    }
+    return i;
+  }
+
+  private static final Pattern REPEAT = Pattern.compile("\\{\\d+(?:,\\d*)?\\}");
+
   /** The end of the escape at {@code i}: {@code \Q...\E}, {@code \p{..}}, {@code \x{..}}. */
   private static int escapeEnd(String regex, int i) {
+    if (i + 1 >= regex.length()) {
+      return regex.length(); // a lone backslash at the end
+    }
     char letter = regex.charAt(i + 1);
     if (letter == 'Q') {
       int quoteEnd = regex.indexOf("\\E", i + 2);
@@ -142,7 +192,8 @@ final class RegexAnchors {
     }
     if ((letter == 'p' || letter == 'P' || letter == 'x') && i + 2 < regex.length()
         && regex.charAt(i + 2) == '{') {
-      return regex.indexOf('}', i + 3) + 1;
+      int close = regex.indexOf('}', i + 3);
+      return close < 0 ? regex.length() : close + 1;
     }
     return i + 1 + Character.charCount(regex.codePointAt(i + 1));
   }
@@ -165,6 +216,6 @@ final class RegexAnchors {
         j++;
       }
     }
-    return j + 1;
+    return Math.min(j + 1, regex.length()); // unclosed: to the end
   }
 }

@@ -45,6 +45,8 @@ final class SharedJobs {
   static final String FLAG = "__tmp_promcc_keep";
   /** Never set: stands in for a rule's empty source list. */
   static final String NONE = "__tmp_promcc_none";
+  /** A word character to Go's {@code \b}: ASCII letters, digits and underscore. */
+  private static final Pattern WORD_CHARACTER = Pattern.compile("[A-Za-z0-9_]");
   private static final String RESERVED = "__tmp_promcc_";
 
   private static final String NAMESPACE = "__meta_kubernetes_namespace";
@@ -200,7 +202,17 @@ final class SharedJobs {
               + " cannot tell from \"job\"");
         }
       }
-      if (RegexAnchors.hasInnerAnchor(rule.regexOrDefault())) {
+      String regex = rule.regexOrDefault();
+      boolean checked = Re2Syntax.problem(regex).isEmpty(); // else the rule's own check says so
+      String separator = rule.separatorOrDefault();
+      if (checked && !separator.isEmpty() && RegexAnchors.hasLeadingWordBoundary(regex)
+          && WORD_CHARACTER.matcher(separator.substring(separator.length() - 1)).matches()) {
+        problems.add(ruleOwner + " starts its regex " + Quoting.quote(regex) + " with a word "
+            + "boundary (\\b or \\B), which " + subject + " cannot keep with a separator that "
+            + "ends in a word character (" + Quoting.quote(separator) + "): the boundary would "
+            + "be judged against the separator, not the start of the text");
+      }
+      if (checked && RegexAnchors.hasInnerAnchor(regex)) {
         problems.add(ruleOwner + " has an anchor (^, $, \\A or \\z) inside its regex "
             + Quoting.quote(rule.regexOrDefault()) + ", which " + subject + " cannot keep: it "
             + "puts a condition in front of the expression (Prometheus anchors every regex, so "

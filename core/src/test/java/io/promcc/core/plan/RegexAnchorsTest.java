@@ -21,7 +21,11 @@ class RegexAnchorsTest {
       "(?P<n>^a)               # (?P<n>^a)              # true",
       "a^b                     # a^b                    # true",
       "(?m)^a                  # (?m)^a                 # true",
-      "(a|^b)                  # (a|^b)                 # true"})
+      "(a|^b)                  # (a|^b)                 # true",
+      "^*a$?|\\A+b\\z{2}|^{1,}?c # a|b|c                  # false",
+      "^{x                     # {x                     # false",
+      "a\\                     # a\\                    # false",
+      "\\x{41                 # \\x{41                # false"})
   void anchorsAtTheEdgesGoAndTheOthersAreFound(String regex, String unanchored, boolean inner) {
     assertEquals(unanchored, RegexAnchors.unanchored(regex));
     assertEquals(inner, RegexAnchors.hasInnerAnchor(regex));

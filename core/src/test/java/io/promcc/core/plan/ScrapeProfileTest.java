@@ -2,8 +2,10 @@ package io.promcc.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.promcc.core.model.ValidationException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -301,6 +303,47 @@ class ScrapeProfileTest {
             + "its regex \"a$b\", which shared job \"s\" cannot keep: it puts a condition in front "
             + "of the expression (Prometheus anchors every regex, so one at its start or end is "
             + "not needed, and shared job \"s\" leaves those out)");
+  }
+
+  @Test
+  void refusesALeadingWordBoundaryWhereTheSeparatorEndsInAWordCharacter() {
+    assertProblems("""
+        jobs:
+        - name: a
+          role: node
+          target: direct
+          shared_job: s
+          relabel_configs:
+          - {source_labels: [x], regex: "\\\\bfoo", separator: ";X", action: keep}
+          - {source_labels: [x], regex: "\\\\bfoo|a\\\\bb", target_label: y}
+        - name: b
+          role: node
+          target: direct
+          shared_job: s
+        """,
+        "relabel_configs[0] of job template \"a\" starts its regex \"\\\\bfoo\" with a word "
+            + "boundary (\\b or \\B), which shared job \"s\" cannot keep with a separator that ends "
+            + "in a word character (\";X\"): the boundary would be judged against the separator, "
+            + "not the start of the text");
+  }
+
+  /**
+   * A profile built in code is checked for names and sharing only (its rules' syntax is the
+   * parser's part): a regex no check has taken yet must not crash or hang the sharing check.
+   */
+  @Test
+  void aProfileBuiltInCodeWithABrokenRegexInASharedJobDoesNotStopTheSharingCheck() {
+    for (String regex : List.of("a\\", "\\x{41", "\\p{Greek", "[a")) {
+      List<RelabelRule> rules = List.of(RelabelRule.keep(List.of("x"), regex));
+      List<JobTemplate> templates = List.of(
+          new JobTemplate("a", "node", TargetKind.DIRECT, null, "/metrics", "https", List.of(),
+              List.of(), rules, List.of(), null, null, null, "s"),
+          new JobTemplate("b", "node", TargetKind.DIRECT, null, "/metrics", "https", List.of(),
+              List.of(), List.of(), List.of(), null, null, null, "s"));
+      ScrapeProfile profile = assertTimeoutPreemptively(Duration.ofMinutes(1),
+          () -> new ScrapeProfile(templates));
+      assertEquals(2, profile.jobs().size());
+    }
   }
 
   @Test
