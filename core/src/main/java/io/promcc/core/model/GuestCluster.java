@@ -96,6 +96,17 @@ public record GuestCluster(
     return HostAndPort.fromParts(address.getHost(), port).toString();
   }
 
+  /** The digits after the authority's last {@code :} (outside brackets), or -1 if none. */
+  private static long rawPort(URI uri) {
+    String authority = uri.getRawAuthority();
+    int colon = authority == null ? -1 : authority.lastIndexOf(':');
+    if (colon < 0 || colon < authority.lastIndexOf(']')) {
+      return -1;
+    }
+    String digits = authority.substring(colon + 1);
+    return digits.matches("\\d{1,18}") ? Long.parseLong(digits) : -1;
+  }
+
   /**
    * Host and port of a URL, or {@code null} if it has no usable host. {@link URI#getHost()} is
    * null for a host whose last label starts with a digit, such as {@code master.4bvha}: URI
@@ -168,7 +179,7 @@ public record GuestCluster(
     }
     HostAndPort address = hostAndPort(uri);
     // java.net.URI takes any digits as a port, and reads none where it finds no host
-    int port = address != null && address.hasPort() ? address.getPort() : uri.getPort();
+    long port = uri.getHost() == null ? rawPort(uri) : uri.getPort();
     if (port == 0 || port > 65535) {
       throw new InvalidValueException(field, text, "has a port out of range");
     }

@@ -109,6 +109,9 @@ class GuestClusterTest {
   void rejectsPortZeroAlsoWhereUriFindsNoHost() {
     assertMessage("api server of " + CLUSTER + " has a port out of range, found "
         + "\"https://master.4bvha:0\"", () -> GuestCluster.of("c1", "aws", "https://master.4bvha:0"));
+    assertMessage("api server of " + CLUSTER + " has a port out of range, found "
+        + "\"https://master.4bvha:65536\"",
+        () -> GuestCluster.of("c1", "aws", "https://master.4bvha:65536"));
   }
 
   @Test
