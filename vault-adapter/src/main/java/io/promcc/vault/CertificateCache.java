@@ -8,6 +8,7 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.lang.System.Logger.Level;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The per-cluster state of {@link VaultCertificateSource}: the current certificate and when to
@@ -38,6 +42,8 @@ final class CertificateCache {
   private final RandomGenerator random; // guarded by itself: generators are not thread-safe
   private final CertificateListener listener;
   private final Semaphore permits;
+  private final VaultSettings settings;
+  private final KeptCertificates kept;
   private final BooleanSupplier closed;
   private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
   /** Set by a 429: no Vault call until then (written under this object's lock). */
@@ -53,11 +59,14 @@ final class CertificateCache {
     int failures;
     Instant retryAt;
     VaultRequestException lastFailure;
+    boolean lookedForKept;
   }
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
-      Clock clock, RandomGenerator random, CertificateListener listener,
+      Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
       BooleanSupplier closed) {
+    this.settings = requireNonNull(settings, "settings == null");
+    this.kept = requireNonNull(kept, "kept == null");
     this.pki = requireNonNull(pki, "pki == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
     this.policy = RenewalPolicy.of(settings);
@@ -164,6 +173,10 @@ final class CertificateCache {
     entry.lock.lock();
     try {
       Instant now = clock.instant();
+      if (!entry.lookedForKept) {
+        entry.lookedForKept = true;
+        takeOverKept(id, entry, now);
+      }
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return entry.bundle;
       }
@@ -228,6 +241,64 @@ final class CertificateCache {
       }
     } finally {
       entry.lock.unlock();
+    }
+  }
+
+  /**
+   * Takes over the certificate an earlier run left for {@code id} if it is valid at {@code now},
+   * not yet due (its renewal time drawn as for a new one), and for the common name the settings
+   * give the cluster now (a changed template means another certificate is wanted). Anything else
+   * leaves the entry empty, and Vault is asked as for a new cluster.
+   */
+  private void takeOverKept(ClusterId id, Entry entry, Instant now) {
+    CertificateBundle bundle;
+    X509Certificate certificate;
+    try {
+      Optional<CertificateBundle> found = kept.find(id);
+      if (found.isEmpty()) {
+        return;
+      }
+      bundle = found.get();
+      certificate = CertificateBundle.parseCertificate(bundle.certificatePem(),
+          "client certificate");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reading the kept certificate of cluster {0} failed: {1}",
+          Quoting.quote(id.value()), e.toString());
+      return;
+    }
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    if (now.isBefore(notBefore) || !now.isBefore(bundle.notAfter())) {
+      return;
+    }
+    Optional<String> commonName = commonNameOf(certificate);
+    if (!commonName.equals(Optional.of(settings.commonName(id)))) {
+      LOG.log(Level.INFO, "not taking over the kept certificate of cluster {0}: its common name "
+          + "{1} is not {2}", Quoting.quote(id.value()),
+          commonName.map(Quoting::quote).orElse("(none)"), Quoting.quote(settings.commonName(id)));
+      return;
+    }
+    Instant renewAt;
+    synchronized (random) {
+      renewAt = policy.renewalTime(notBefore, bundle.notAfter(), random);
+    }
+    if (!now.isBefore(renewAt)) {
+      return; // due: a new one is asked for at once
+    }
+    entry.bundle = bundle;
+    entry.renewAt = renewAt;
+    LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
+        + "{2}, renewal at {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
+        renewAt);
+  }
+
+  private static Optional<String> commonNameOf(X509Certificate certificate) {
+    try {
+      LdapName name = new LdapName(
+          certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+      return name.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+          .map(rdn -> rdn.getValue().toString()).findFirst();
+    } catch (InvalidNameException e) {
+      return Optional.empty();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.promcc.vault;
 
+import dagger.BindsOptionalOf;
 import dagger.Module;
 import dagger.Provides;
 import jakarta.inject.Singleton;
@@ -12,7 +13,9 @@ import java.time.Clock;
  * {@link VaultCertificateSource} if it chooses Vault. The including component must bind
  * {@link VaultSettings}, a
  * {@link Clock}, a {@link java.util.random.RandomGenerator} (renewal jitter) and a
- * {@link CertificateListener} ({@link CertificateListener#NONE} if nothing listens).
+ * {@link CertificateListener} ({@link CertificateListener#NONE} if nothing listens). It may bind
+ * {@link KeptCertificates}, the certificates an earlier run left, which a restart then takes
+ * over instead of asking Vault again.
  */
 @Module
 public interface VaultAdapterModule {
@@ -22,6 +25,10 @@ public interface VaultAdapterModule {
   static VaultConnection vaultConnection(VaultSettings settings) {
     return VaultConnection.create(settings);
   }
+
+  /** The certificates an earlier run left, if the including component binds them. */
+  @BindsOptionalOf
+  KeptCertificates keptCertificates();
 
   /** One token holder for the process; token auth reads the real environment. */
   @Provides

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -78,16 +79,26 @@ public final class VaultCertificateSource implements CertificateSource {
   /**
    * @param random source of renewal jitter; seed it in tests for repeatable schedules
    */
-  @Inject
   public VaultCertificateSource(VaultSettings settings, VaultConnection connection,
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener) {
+    this(settings, connection, authenticator, clock, random, listener, Optional.empty());
+  }
+
+  /**
+   * @param random source of renewal jitter; seed it in tests for repeatable schedules
+   * @param kept the certificates an earlier run left, taken over instead of asking Vault again
+   */
+  @Inject
+  public VaultCertificateSource(VaultSettings settings, VaultConnection connection,
+      VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
+      CertificateListener listener, Optional<KeptCertificates> kept) {
     this.settings = requireNonNull(settings, "settings == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.cache = new CertificateCache(settings,
         new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
-        clock, random, listener, () -> closed);
+        clock, random, listener, kept.orElse(KeptCertificates.NONE), () -> closed);
     String prefix = "promcc-vault-" + SOURCES.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
     // idle workers end after a minute: a source that is not closed leaves no threads behind

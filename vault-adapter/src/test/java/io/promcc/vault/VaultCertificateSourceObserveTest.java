@@ -22,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -306,5 +308,56 @@ class VaultCertificateSourceObserveTest {
     Rejection problem = observation.problems().get(ClusterId.of("c0001"));
     assertEquals(CertificateObservation.SOURCE_FAILED, problem.reason());
     assertTrue(problem.message().contains("listener broke"), problem.message());
+  }
+
+  /**
+   * A restart takes over the certificates the last run left (the output folder's) while they are
+   * valid, not due and for the common name the settings give now: no Vault call for those; it
+   * asked Vault again for every cluster.
+   */
+  @Test
+  void aRestartTakesOverTheKeptCertificatesInsteadOfAskingVault() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(3);
+    VaultCertificateSource first = fixture.source(fixture.settings().build());
+    Map<ClusterId, CertificateBundle> left = new HashMap<>(first.observe(clusters).bundles());
+    first.close();
+    CertificateBundle gone = left.remove(ClusterId.of("c0002")); // its files were deleted
+    fixture.clock.advance(Duration.ofHours(1));
+    vault.clearRequests();
+
+    VaultCertificateSource restarted = fixture.source(fixture.settings().build(),
+        id -> Optional.ofNullable(left.get(id)));
+    CertificateObservation after = restarted.observe(clusters);
+
+    assertEquals(List.of("pki-c0002/sign/role-c0002"), vault.requests().stream()
+        .map(RecordedRequest::path).filter(path -> path.startsWith("pki-")).toList());
+    assertEquals(left.get(ClusterId.of("c0000")).serial(),
+        after.bundles().get(ClusterId.of("c0000")).serial());
+    assertNotEquals(gone.serial(), after.bundles().get(ClusterId.of("c0002")).serial());
+    assertEquals(Map.of(), after.problems());
+  }
+
+  /** Due by now, ended, or for another common name: Vault is asked as for a new cluster. */
+  @Test
+  void aKeptCertificateThatIsDueOrForAnotherNameIsNotTakenOver() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(2);
+    VaultCertificateSource first = fixture.source(fixture.settings().build());
+    Map<ClusterId, CertificateBundle> left = first.observe(clusters).bundles();
+    first.close();
+    vault.clearRequests();
+
+    VaultCertificateSource renamed = fixture.source(
+        fixture.settings().commonNameTemplate("{cluster}.other.k8s.example").build(),
+        id -> Optional.ofNullable(left.get(id)));
+    renamed.observe(clusters);
+    assertEquals(2, vault.requestCount("pki-"), "another common name is wanted now");
+    vault.clearRequests();
+
+    fixture.clock.advance(Duration.ofDays(6)); // past the renewal of 7-day certificates
+    fixture.source(fixture.settings().build(), id -> Optional.ofNullable(left.get(id)))
+        .observe(clusters);
+    assertEquals(2, vault.requestCount("pki-"), "due certificates are renewed");
   }
 }

@@ -78,9 +78,14 @@ final class VaultFixture implements AutoCloseable {
   }
 
   VaultCertificateSource source(VaultSettings settings) {
+    return source(settings, KeptCertificates.NONE);
+  }
+
+  /** A source that takes over what {@code kept} finds, as after a restart. */
+  VaultCertificateSource source(VaultSettings settings, KeptCertificates kept) {
     VaultConnection connection = VaultConnection.create(settings);
     return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
-        clock, new SplittableRandom(42), listener);
+        clock, new SplittableRandom(42), listener, java.util.Optional.of(kept));
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.promcc.app.local.ClusterFileSource;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.local.LocalCa;
 import io.promcc.app.settings.RunSettings;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.kubernetes.client.openapi.ApiClient;
@@ -17,6 +18,7 @@ import io.promcc.kube.LeaderElection;
 import io.promcc.kube.SecretCertificateSource;
 import io.promcc.kube.ServiceClusterSource;
 import io.promcc.vault.CertificateListener;
+import io.promcc.vault.KeptCertificates;
 import io.promcc.vault.VaultCertificateSource;
 import io.promcc.vault.VaultSettings;
 import jakarta.inject.Provider;
@@ -98,6 +100,19 @@ public abstract class SourcesModule {
   @Provides
   static RandomGenerator random() {
     return new SplittableRandom();
+  }
+
+  /**
+   * The certificates the last run wrote to the output folder, which the Vault source takes over
+   * at a restart instead of asking Vault again for every cluster.
+   */
+  @Provides
+  @Singleton
+  static KeptCertificates keptCertificates(RunSettings settings,
+      ControllerSettings controllerSettings) {
+    CertificateDirectory written = new CertificateDirectory(
+        settings.out().resolve(controllerSettings.certificateDirectory()));
+    return written::bundleOf;
   }
 
   /** Vault's certificate events become log lines; the metrics are read from each reconcile. */

@@ -166,9 +166,10 @@ class KubernetesModeTest {
         vault.createToken(Duration.ofDays(1), true, Duration.ZERO).reveal());
     service("abc12", "abc12", null);
 
-    Running r = start("a", Map.of("certificates", "vault", "vault-address",
+    Map<String, String> flags = Map.of("certificates", "vault", "vault-address",
         vault.address().toString(), "vault-token-file", token.toString(),
-        "vault-allow-insecure-http", "true"));
+        "vault-allow-insecure-http", "true");
+    Running r = start("a", flags);
 
     Path config = r.out().resolve("prometheus.yml");
     await("jobs of abc12", () -> read(config).contains("job_name: guest-cluster-abc12-"));
@@ -182,6 +183,15 @@ class KubernetesModeTest {
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(r.out().resolve("certs/abc12-key.pem"))));
     await("ready", () -> status(r.controller(), "/readyz") == 200);
+
+    // a restart takes over the certificate the first run wrote instead of asking Vault again
+    r.controller().stop();
+    r.thread().join(PATIENCE.toMillis());
+    vault.clearRequests();
+    Running restarted = start("a", flags);
+    await("ready after the restart", () -> status(restarted.controller(), "/readyz") == 200);
+    assertEquals(0, vault.requestCount("pki-"), vault.requests().toString());
+    assertEquals(bundle.certificatePem(), read(r.out().resolve("certs/abc12-crt.pem")));
   }
 
   @Test

@@ -1,0 +1,21 @@
+package io.promcc.vault;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import java.util.Optional;
+
+/**
+ * Certificates an earlier run got from Vault and left where Prometheus reads them (the output
+ * folder's certificate files), so that a restart does not ask Vault again for every cluster. Asked
+ * once per cluster, on the first need of its certificate; a certificate is taken over only while
+ * it is valid, not yet due for renewal, and issued for the common name the settings give the
+ * cluster now. Implementations must be thread-safe and must not throw.
+ */
+@FunctionalInterface
+public interface KeptCertificates {
+  /** None: every cluster's first certificate is asked of Vault. */
+  KeptCertificates NONE = cluster -> Optional.empty();
+
+  /** The certificate, chain and key kept for {@code cluster}, if whole and readable. */
+  Optional<CertificateBundle> find(ClusterId cluster);
+}
