@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * front of the expression: there a {@code ^} or {@code \A} could never match. Prometheus anchors
  * every expression ({@code ^(?:regex)$}), so an anchor that starts or ends one of its top-level
  * alternatives matches nothing more and can go ({@link #unanchored}); any other anchor depends on
- * what stands around the expression ({@link #hasInnerAnchor}), and so does a word boundary at the
- * start of one ({@link #hasLeadingWordBoundary}). Meant for expressions {@link Re2Syntax} has
- * taken; any other text is read to its end without failing.
+ * what stands around the expression ({@link #hasInnerAnchor}), and so may a word boundary
+ * ({@link #hasWordBoundary}). Meant for expressions {@link Re2Syntax} has taken; any other text
+ * is read to its end without failing.
  */
 final class RegexAnchors {
   private RegexAnchors() {}
@@ -42,12 +42,12 @@ final class RegexAnchors {
   }
 
   /**
-   * Whether a top-level alternative of {@code regex} starts with {@code \b} or {@code \B} (after
-   * anchors and flags): it asks about the character before the expression, which in a shared job
-   * is the separator's last one, not the start of the text.
+   * Whether {@code regex} has a {@code \b} or {@code \B}: one that starts the text (also inside a
+   * group, after flags) asks about the character before the expression, which in a shared job is
+   * the separator's last one; any is taken as one that may.
    */
-  static boolean hasLeadingWordBoundary(String regex) {
-    return tokens(regex).stream().anyMatch(t -> t.kind == Kind.WORD_BOUNDARY && t.leading);
+  static boolean hasWordBoundary(String regex) {
+    return tokens(regex).stream().anyMatch(t -> t.kind == Kind.WORD_BOUNDARY);
   }
 
   private enum Kind { BEGIN, END, BAR, FLAGS, MULTI_LINE, WORD_BOUNDARY, OTHER }
@@ -57,7 +57,6 @@ final class RegexAnchors {
     final int start;
     final int end;
     boolean edge;
-    boolean leading;
 
     Token(Kind kind, int start, int end) {
       this.kind = kind;
@@ -141,20 +140,41 @@ final class RegexAnchors {
     bars.add(tokens.size());
     for (int bar : bars) {
       // a flag setting such as (?i) matches no text: an anchor after it still starts the text
-      int first = from;
-      for (; first < bar && (tokens.get(first).kind == Kind.BEGIN
-          || tokens.get(first).kind == Kind.FLAGS); first++) {
-        tokens.get(first).edge = tokens.get(first).kind == Kind.BEGIN;
-      }
-      if (first < bar) {
-        tokens.get(first).leading = true;
+      for (int t = from; t < bar && (tokens.get(t).kind == Kind.BEGIN
+          || tokens.get(t).kind == Kind.FLAGS); t++) {
+        tokens.get(t).edge = tokens.get(t).kind == Kind.BEGIN;
       }
       for (int t = bar - 1; t >= from && tokens.get(t).kind == Kind.END; t--) {
         tokens.get(t).edge = true;
       }
       from = bar + 1;
     }
+    // a repetition after an empty item ((?i), \Q\E) still repeats the anchor before it, which
+    // then cannot go alone: such an anchor counts as an inner one
+    for (int t = 1; t < tokens.size(); t++) {
+      if (isRepetition(regex, tokens.get(t))) {
+        int operand = t - 1;
+        while (operand >= 0 && isEmptyItem(regex, tokens.get(operand))) {
+          operand--;
+        }
+        if (operand >= 0 && operand < t - 1 && (tokens.get(operand).kind == Kind.BEGIN
+            || tokens.get(operand).kind == Kind.END)) {
+          tokens.get(operand).edge = false;
+        }
+      }
+    }
     return tokens;
+  }
+
+  private static boolean isRepetition(String regex, Token token) {
+    char c = regex.charAt(token.start);
+    return token.kind == Kind.OTHER && (c == '*' || c == '+' || c == '?'
+        || c == '{' && REPEAT.matcher(regex).region(token.start, regex.length()).lookingAt());
+  }
+
+  private static boolean isEmptyItem(String regex, Token token) {
+    return token.kind == Kind.FLAGS
+        || token.end - token.start == 4 && regex.startsWith("\\Q\\E", token.start);
   }
 
   /**

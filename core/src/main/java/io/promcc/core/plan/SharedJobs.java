@@ -205,12 +205,12 @@ final class SharedJobs {
       String regex = rule.regexOrDefault();
       boolean checked = Re2Syntax.problem(regex).isEmpty(); // else the rule's own check says so
       String separator = rule.separatorOrDefault();
-      if (checked && !separator.isEmpty() && RegexAnchors.hasLeadingWordBoundary(regex)
+      if (checked && !separator.isEmpty() && RegexAnchors.hasWordBoundary(regex)
           && WORD_CHARACTER.matcher(separator.substring(separator.length() - 1)).matches()) {
-        problems.add(ruleOwner + " starts its regex " + Quoting.quote(regex) + " with a word "
-            + "boundary (\\b or \\B), which " + subject + " cannot keep with a separator that "
-            + "ends in a word character (" + Quoting.quote(separator) + "): the boundary would "
-            + "be judged against the separator, not the start of the text");
+        problems.add(ruleOwner + " has a word boundary (\\b or \\B) in its regex "
+            + Quoting.quote(regex) + ", which " + subject + " cannot keep with a separator that "
+            + "ends in a word character (" + Quoting.quote(separator) + "): one at the start "
+            + "would be judged against the separator, not the start of the text");
       }
       if (checked && RegexAnchors.hasInnerAnchor(regex)) {
         problems.add(ruleOwner + " has an anchor (^, $, \\A or \\z) inside its regex "

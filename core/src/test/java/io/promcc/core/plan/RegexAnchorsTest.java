@@ -25,9 +25,21 @@ class RegexAnchorsTest {
       "^*a$?|\\A+b\\z{2}|^{1,}?c # a|b|c                  # false",
       "^{x                     # {x                     # false",
       "a\\                     # a\\                    # false",
-      "\\x{41                 # \\x{41                # false"})
+      "\\x{41                 # \\x{41                # false",
+      "^(?i)*a                 # ^(?i)*a                # true",
+      "^\\Q\\E*a                # ^\\Q\\E*a               # true",
+      "a\\z(?s)+                # a\\z(?s)+               # true",
+      "^(?i)a                  # (?i)a                  # false"})
   void anchorsAtTheEdgesGoAndTheOthersAreFound(String regex, String unanchored, boolean inner) {
     assertEquals(unanchored, RegexAnchors.unanchored(regex));
     assertEquals(inner, RegexAnchors.hasInnerAnchor(regex));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '#', value = {
+      "\\bfoo # true", "(?i:\\bfoo) # true", "\\Q\\E\\Bfoo # true", "a\\b # true",
+      "[\\b] # false", "\\\\b # false", "\\Q\\b\\E # false"})
+  void wordBoundariesAreFoundWhereverTheyAre(String regex, boolean found) {
+    assertEquals(found, RegexAnchors.hasWordBoundary(regex.strip()));
   }
 }

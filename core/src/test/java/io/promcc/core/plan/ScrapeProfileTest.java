@@ -315,16 +315,21 @@ class ScrapeProfileTest {
           shared_job: s
           relabel_configs:
           - {source_labels: [x], regex: "\\\\bfoo", separator: ";X", action: keep}
+          - {source_labels: [x], regex: "(?i:\\\\bfoo)", separator: "/1", target_label: y}
           - {source_labels: [x], regex: "\\\\bfoo|a\\\\bb", target_label: y}
         - name: b
           role: node
           target: direct
           shared_job: s
         """,
-        "relabel_configs[0] of job template \"a\" starts its regex \"\\\\bfoo\" with a word "
-            + "boundary (\\b or \\B), which shared job \"s\" cannot keep with a separator that ends "
-            + "in a word character (\";X\"): the boundary would be judged against the separator, "
-            + "not the start of the text");
+        "relabel_configs[0] of job template \"a\" has a word boundary (\\b or \\B) in its regex "
+            + "\"\\\\bfoo\", which shared job \"s\" cannot keep with a separator that ends in a "
+            + "word character (\";X\"): one at the start would be judged against the separator, "
+            + "not the start of the text",
+        "relabel_configs[1] of job template \"a\" has a word boundary (\\b or \\B) in its regex "
+            + "\"(?i:\\\\bfoo)\", which shared job \"s\" cannot keep with a separator that ends "
+            + "in a word character (\"/1\"): one at the start would be judged against the "
+            + "separator, not the start of the text");
   }
 
   /**
