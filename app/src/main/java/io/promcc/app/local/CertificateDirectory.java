@@ -299,15 +299,6 @@ public final class CertificateDirectory implements CertificateSource {
     return new CertificateObservation(new TreeMap<>(), problems, Optional.empty());
   }
 
-  /**
-   * The certificate files of {@code id} as they are now, read without watching, keeping or
-   * reporting anything: the bundle if all three are there, parse, and the key is the
-   * certificate's, else empty.
-   */
-  public Optional<CertificateBundle> bundleOf(ClusterId id) {
-    return Optional.ofNullable(load(id, stamps(id), clock.instant()).bundle());
-  }
-
   private void report(String problem) {
     if (problem.equals(lastReported)) {
       return;

@@ -7,6 +7,7 @@ import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.local.ClusterFileSource;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.local.LocalCa;
+import io.promcc.app.local.WrittenCertificates;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
@@ -110,9 +111,7 @@ public abstract class SourcesModule {
   @Singleton
   static KeptCertificates keptCertificates(RunSettings settings,
       ControllerSettings controllerSettings) {
-    CertificateDirectory written = new CertificateDirectory(
-        settings.out().resolve(controllerSettings.certificateDirectory()));
-    return written::bundleOf;
+    return new WrittenCertificates(settings.out(), controllerSettings.certificateDirectory());
   }
 
   /** Vault's certificate events become log lines; the metrics are read from each reconcile. */
