@@ -286,6 +286,7 @@ final class CertificateCache {
     }
     entry.bundle = bundle;
     entry.renewAt = renewAt;
+    listener.takenOver(id, bundle.notAfter());
     LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
         + "{2}, renewal at {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
         renewAt);

@@ -16,6 +16,12 @@ public interface CertificateListener {
   default void issued(ClusterId cluster, Instant notAfter) {}
 
   /**
+   * The certificate an earlier run left for {@code cluster} ({@link KeptCertificates}) was taken
+   * over instead of asking Vault; it is valid until {@code notAfter}.
+   */
+  default void takenOver(ClusterId cluster, Instant notAfter) {}
+
+  /**
    * Getting a certificate for {@code cluster} failed with {@code reason} (a
    * {@link VaultFailure#reason()} or {@code expired}). Called once per failed attempt.
    */

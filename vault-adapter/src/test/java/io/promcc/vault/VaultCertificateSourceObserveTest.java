@@ -336,6 +336,10 @@ class VaultCertificateSourceObserveTest {
         after.bundles().get(ClusterId.of("c0000")).serial());
     assertNotEquals(gone.serial(), after.bundles().get(ClusterId.of("c0002")).serial());
     assertEquals(Map.of(), after.problems());
+    assertTrue(fixture.listener.events.containsAll(
+        List.of("taken over c0000", "taken over c0001", "issued c0002")),
+        fixture.listener.events.toString());
+    assertFalse(fixture.listener.events.contains("taken over c0002"));
   }
 
   /** Due by now, ended, or for another common name: Vault is asked as for a new cluster. */

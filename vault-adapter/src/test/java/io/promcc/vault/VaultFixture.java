@@ -103,6 +103,11 @@ final class VaultFixture implements AutoCloseable {
     }
 
     @Override
+    public void takenOver(ClusterId cluster, java.time.Instant notAfter) {
+      events.add("taken over " + cluster);
+    }
+
+    @Override
     public void failed(ClusterId cluster, String reason) {
       events.add("failed " + cluster + " " + reason);
     }
