@@ -198,7 +198,9 @@ final class RegexAnchors {
     return i;
   }
 
-  private static final Pattern REPEAT = Pattern.compile("\\{\\d+(?:,\\d*)?\\}");
+  /** A count as Go reads one; any other brace (a number with a leading 0, say) is text. */
+  private static final Pattern REPEAT =
+      Pattern.compile("\\{(?:0|[1-9]\\d*)(?:,(?:0|[1-9]\\d*)?)?\\}");
 
   /** The end of the escape at {@code i}: {@code \Q...\E}, {@code \p{..}}, {@code \x{..}}. */
   private static int escapeEnd(String regex, int i) {

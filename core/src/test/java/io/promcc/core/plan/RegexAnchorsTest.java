@@ -29,7 +29,11 @@ class RegexAnchorsTest {
       "^(?i)*a                 # ^(?i)*a                # true",
       "^\\Q\\E*a                # ^\\Q\\E*a               # true",
       "a\\z(?s)+                # a\\z(?s)+               # true",
-      "^(?i)a                  # (?i)a                  # false"})
+      "^(?i)a                  # (?i)a                  # false",
+      "^{01}a                  # {01}a                  # false",
+      "^{1,02}a                # {1,02}a                # false",
+      "a${01}                  # a${01}                 # true",
+      "a\\z{01}                 # a\\z{01}                # true"})
   void anchorsAtTheEdgesGoAndTheOthersAreFound(String regex, String unanchored, boolean inner) {
     assertEquals(unanchored, RegexAnchors.unanchored(regex));
     assertEquals(inner, RegexAnchors.hasInnerAnchor(regex));
