@@ -235,12 +235,7 @@ class ScrapeProfileTest {
 
   @Test
   void rejectsRulesASharedJobCannotConfineToItsTemplate() {
-    assertProblems("""
-        jobs:
-        - name: a
-          role: node
-          target: direct
-          shared_job: s
+    assertProblems(sharedWith("""
           relabel_configs:
           - {source_labels: [__metrics_path__], regex: /metrics, action: keep}
           - {regex: __meta_kubernetes_node_label_(.+), action: labelmap}
@@ -250,11 +245,7 @@ class ScrapeProfileTest {
           - {source_labels: [x], target_label: __tmp_promcc_class}
           metric_relabel_configs:
           - {source_labels: [x], target_label: y, replacement: "$0"}
-        - name: b
-          role: node
-          target: direct
-          shared_job: s
-        """,
+        """),
         "relabel_configs[0] of job template \"a\" selects by \"__metrics_path__\", which shared "
             + "job \"s\" sets only once a template has claimed the target",
         "action \"labelmap\" of relabel_configs[1] of job template \"a\" cannot be used in shared "
@@ -273,12 +264,7 @@ class ScrapeProfileTest {
 
   @Test
   void refusesAnchorsASharedJobCannotKeepAndTakesThoseAtTheEdges() {
-    assertProblems("""
-        jobs:
-        - name: a
-          role: node
-          target: direct
-          shared_job: s
+    assertProblems(sharedWith("""
           relabel_configs:
           - {source_labels: [x], regex: "^a$|(?i)^b|c\\\\z", action: keep}
           - {source_labels: [x], regex: "(^a|b)", target_label: y}
@@ -286,42 +272,20 @@ class ScrapeProfileTest {
           metric_relabel_configs:
           - {source_labels: [x], regex: "a$b", action: drop}
           - {source_labels: [x], regex: "[$^]\\\\^\\\\Q^$\\\\E\\\\p{^Greek}[]^]", action: drop}
-        - name: b
-          role: node
-          target: direct
-          shared_job: s
-        """,
-        "relabel_configs[1] of job template \"a\" has an anchor (^, $, \\A or \\z) inside its "
-            + "regex \"(^a|b)\", which shared job \"s\" cannot keep: it puts a condition in front "
-            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
-            + "not needed, and shared job \"s\" leaves those out)",
-        "relabel_configs[2] of job template \"a\" has an anchor (^, $, \\A or \\z) inside its "
-            + "regex \"(?m)^a\", which shared job \"s\" cannot keep: it puts a condition in front "
-            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
-            + "not needed, and shared job \"s\" leaves those out)",
-        "metric_relabel_configs[0] of job template \"a\" has an anchor (^, $, \\A or \\z) inside "
-            + "its regex \"a$b\", which shared job \"s\" cannot keep: it puts a condition in front "
-            + "of the expression (Prometheus anchors every regex, so one at its start or end is "
-            + "not needed, and shared job \"s\" leaves those out)");
+        """),
+        innerAnchor("relabel_configs[1]", "(^a|b)"),
+        innerAnchor("relabel_configs[2]", "(?m)^a"),
+        innerAnchor("metric_relabel_configs[0]", "a$b"));
   }
 
   @Test
-  void refusesALeadingWordBoundaryWhereTheSeparatorEndsInAWordCharacter() {
-    assertProblems("""
-        jobs:
-        - name: a
-          role: node
-          target: direct
-          shared_job: s
+  void refusesAWordBoundaryWhereTheSeparatorEndsInAWordCharacter() {
+    assertProblems(sharedWith("""
           relabel_configs:
           - {source_labels: [x], regex: "\\\\bfoo", separator: ";X", action: keep}
           - {source_labels: [x], regex: "(?i:\\\\bfoo)", separator: "/1", target_label: y}
           - {source_labels: [x], regex: "\\\\bfoo|a\\\\bb", target_label: y}
-        - name: b
-          role: node
-          target: direct
-          shared_job: s
-        """,
+        """),
         "relabel_configs[0] of job template \"a\" has a word boundary (\\b or \\B) in its regex "
             + "\"\\\\bfoo\", which shared job \"s\" cannot keep with a separator that ends in a "
             + "word character (\";X\"): one at the start would be judged against the separator, "
@@ -372,5 +336,28 @@ class ScrapeProfileTest {
         () -> ScrapeProfile.parse(yaml, "p.yml"));
     assertEquals("profile \"p.yml\"", e.subject());
     assertEquals(List.of(problems), e.problems());
+  }
+
+  /** A profile of template a, with {@code rules}, sharing job s with template b. */
+  private static String sharedWith(String rules) {
+    return """
+        jobs:
+        - name: a
+          role: node
+          target: direct
+          shared_job: s
+        """ + rules + """
+        - name: b
+          role: node
+          target: direct
+          shared_job: s
+        """;
+  }
+
+  private static String innerAnchor(String rule, String regex) {
+    return rule + " of job template \"a\" has an anchor (^, $, \\A or \\z) inside its regex \""
+        + regex + "\", which shared job \"s\" cannot keep: it puts a condition in front of the "
+        + "expression (Prometheus anchors every regex, so one at its start or end is not needed, "
+        + "and shared job \"s\" leaves those out)";
   }
 }
