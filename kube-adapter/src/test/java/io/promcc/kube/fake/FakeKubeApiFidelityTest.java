@@ -63,10 +63,6 @@ class FakeKubeApiFidelityTest {
     ns = "fidelity-" + (++namespaceCounter);
   }
 
-  private static V1Service service(String namespace, String name, Map<String, String> labels) {
-    return new V1Service().metadata(new V1ObjectMeta().namespace(namespace).name(name)
-        .labels(labels));
-  }
 
   /**
    * labels.Parse accepts any label key before "in", also one that contains "in" itself, such as
@@ -76,9 +72,9 @@ class FakeKubeApiFidelityTest {
   @Test
   void aSetBasedSelectorOnAKeyContainingInSelects() throws Exception {
     fake.store().create(ApiResource.SERVICES, ns,
-        service(ns, "a", Map.of("app.kubernetes.io/instance", "blue")));
+        FakeKubeApiTest.service(ns, "a", Map.of("app.kubernetes.io/instance", "blue")));
     fake.store().create(ApiResource.SERVICES, ns,
-        service(ns, "b", Map.of("app.kubernetes.io/instance", "green")));
+        FakeKubeApiTest.service(ns, "b", Map.of("app.kubernetes.io/instance", "green")));
     V1ServiceList list = core.listNamespacedService(ns)
         .labelSelector("app.kubernetes.io/instance in (blue)").execute();
     assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
@@ -88,8 +84,8 @@ class FakeKubeApiFidelityTest {
   /** labels.Parse reads the values of "in" into a set: one named twice is accepted. */
   @Test
   void aSetBasedSelectorMayNameAValueTwice() throws Exception {
-    fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of("tier", "web")));
-    fake.store().create(ApiResource.SERVICES, ns, service(ns, "b", Map.of("tier", "db")));
+    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "a", Map.of("tier", "web")));
+    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "b", Map.of("tier", "db")));
     V1ServiceList list = core.listNamespacedService(ns)
         .labelSelector("tier in (web,web), tier notin (db, db)").execute();
     assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())
@@ -103,7 +99,7 @@ class FakeKubeApiFidelityTest {
   @Test
   void aListWithALimitIsPagedWithAContinueToken() throws Exception {
     for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
     }
     V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
     assertEquals(1, first.getItems().size(), "items of a list with limit=1");
@@ -118,13 +114,13 @@ class FakeKubeApiFidelityTest {
   @Test
   void aContinuedListShowsTheStateOfItsFirstPage() throws Exception {
     for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
     }
     V1ServiceList first = core.listNamespacedService(ns).limit(2).execute();
     assertEquals(List.of("a", "b"), names(first));
     assertEquals(1L, first.getMetadata().getRemainingItemCount());
-    fake.store().create(ApiResource.SERVICES, ns, service(ns, "b2", Map.of()));
-    fake.store().update(ApiResource.SERVICES, ns, service(ns, "c", Map.of("changed", "yes")));
+    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "b2", Map.of()));
+    fake.store().update(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "c", Map.of("changed", "yes")));
     V1ServiceList rest = core.listNamespacedService(ns).limit(2)
         ._continue(first.getMetadata().getContinue()).execute();
     assertEquals(List.of("c"), names(rest));
@@ -143,10 +139,10 @@ class FakeKubeApiFidelityTest {
   @Test
   void aContinueTokenOlderThanTheHistoryIsExpired() throws Exception {
     for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, service(ns, name, Map.of()));
+      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
     }
     V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
-    fake.store().create(ApiResource.SERVICES, ns, service(ns, "d", Map.of()));
+    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "d", Map.of()));
     fake.store().compact();
     ApiException expired = assertThrows(ApiException.class, () -> core
         .listNamespacedService(ns).limit(1)._continue(first.getMetadata().getContinue())
@@ -179,7 +175,7 @@ class FakeKubeApiFidelityTest {
       Poll.until(Duration.ofSeconds(10), "watch registered or ended",
           () -> fake.store().watchCount(ApiResource.SERVICES) > 0
               || fake.requestCount(r -> r.isWatch() && r.path().contains(ns)) > 0);
-      fake.store().create(ApiResource.SERVICES, ns, service(ns, "late", Map.of()));
+      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "late", Map.of()));
       BufferedReader reader = new BufferedReader(new InputStreamReader(
           response.body().byteStream(), StandardCharsets.UTF_8));
       String line = reader.readLine();
@@ -196,7 +192,7 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void deletingAnObjectWithFinalizersOnlyMarksIt() throws Exception {
-    V1Service guarded = service(ns, "master", Map.of());
+    V1Service guarded = FakeKubeApiTest.service(ns, "master", Map.of());
     guarded.getMetadata().finalizers(List.of("service.kubernetes.io/load-balancer-cleanup"));
     fake.store().create(ApiResource.SERVICES, ns, guarded);
     core.deleteNamespacedService("master", ns).execute();
@@ -214,7 +210,7 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void removingTheLastFinalizerOfAnObjectBeingDeletedRemovesIt() throws Exception {
-    V1Service guarded = service(ns, "master", Map.of());
+    V1Service guarded = FakeKubeApiTest.service(ns, "master", Map.of());
     guarded.getMetadata().finalizers(List.of("example.com/a", "example.com/b"));
     String created = ObjectStore.metadata(fake.store().create(ApiResource.SERVICES, ns, guarded))
         .get("resourceVersion").getAsString();
@@ -248,7 +244,7 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void anUpdateCannotStartADeletion() throws Exception {
-    fake.store().create(ApiResource.SERVICES, ns, service(ns, "master", Map.of()));
+    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "master", Map.of()));
     V1Service current = core.readNamespacedService("master", ns).execute();
     current.getMetadata().deletionTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"));
     ApiException refused = assertThrows(ApiException.class,
@@ -263,7 +259,7 @@ class FakeKubeApiFidelityTest {
   /** rest.BeforeCreate clears deletionTimestamp and deletionGracePeriodSeconds. */
   @Test
   void aCreateCannotStartADeletion() throws Exception {
-    V1Service deleting = service(ns, "master", Map.of());
+    V1Service deleting = FakeKubeApiTest.service(ns, "master", Map.of());
     deleting.getMetadata().deletionTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"))
         .deletionGracePeriodSeconds(0L).finalizers(List.of("example.com/keep"));
     V1Service created = core.createNamespacedService(ns, deleting).execute();
@@ -274,7 +270,7 @@ class FakeKubeApiFidelityTest {
   /** ValidateObjectMetaUpdate forbids new finalizers on an object being deleted (422). */
   @Test
   void noFinalizerCanBeAddedToAnObjectBeingDeleted() throws Exception {
-    V1Service guarded = service(ns, "master", Map.of());
+    V1Service guarded = FakeKubeApiTest.service(ns, "master", Map.of());
     guarded.getMetadata().finalizers(List.of("example.com/keep"));
     fake.store().create(ApiResource.SERVICES, ns, guarded);
     core.deleteNamespacedService("master", ns).execute();

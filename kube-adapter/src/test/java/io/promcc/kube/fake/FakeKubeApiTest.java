@@ -69,7 +69,8 @@ class FakeKubeApiTest {
     ns = "test-" + (++namespaceCounter);
   }
 
-  private static V1Service service(String namespace, String name, Map<String, String> labels) {
+  /** A Service {@code namespace/name} with {@code labels}, for the fake's tests. */
+  static V1Service service(String namespace, String name, Map<String, String> labels) {
     return new V1Service().metadata(new V1ObjectMeta().namespace(namespace).name(name)
         .labels(labels));
   }
