@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class VaultAtScaleTest {
   @Test
-  void issuesRenewsAndAsksNothingWhenNothingIsDueForEachConcurrency() {
+  void issuesRenewsAndAsksNothingWhenNothingIsDueOrAtARestartForEachConcurrency() {
     VaultAtScale.Options options = VaultAtScale.Options.parse("--clusters", "6", "--repeats", "2",
         "--concurrency", "1,3", "--latency-ms", "1");
 
@@ -25,6 +25,7 @@ class VaultAtScaleTest {
         assertTrue(run.issueRequests() >= 6 && run.issueRequests() <= 7, run.toString());
         assertTrue(run.renewRequests() >= 6 && run.renewRequests() <= 7, run.toString());
         assertEquals(0, run.idleRequests(), run.toString());
+        assertEquals(0, run.restartRequests(), run.toString()); // every certificate taken over
         assertEquals(0, run.idleAfterRenewRequests(), run.toString());
         assertTrue(run.maxInFlight() <= entry.getKey(), run.toString());
       }
