@@ -135,7 +135,6 @@ public record VaultSettings(
     }
   }
 
-
   private static void check(Problems problems, Optional<String> namespace,
       String pkiMountTemplate, String roleTemplate, String commonNameTemplate,
       List<String> altNameTemplates, Duration ttl, double renewAfterFraction,

@@ -170,7 +170,6 @@ public record GuestCluster(
     }
   }
 
-
   private static void checkApiServer(URI uri, String owner) {
     String field = "api server of " + owner;
     String text = UrlText.withoutUserInfo(uri.toString());

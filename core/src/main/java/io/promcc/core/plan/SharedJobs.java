@@ -214,7 +214,7 @@ final class SharedJobs {
       }
       if (checked && RegexAnchors.hasInnerAnchor(regex)) {
         problems.add(ruleOwner + " has an anchor (^, $, \\A or \\z) inside its regex "
-            + Quoting.quote(rule.regexOrDefault()) + ", which " + subject + " cannot keep: it "
+            + Quoting.quote(regex) + ", which " + subject + " cannot keep: it "
             + "puts a condition in front of the expression (Prometheus anchors every regex, so "
             + "one at its start or end is not needed, and " + subject + " leaves those out)");
       }
