@@ -244,13 +244,9 @@ public final class VaultAtScale {
     VaultSettings settings = settings(vault, mode, concurrency);
     VaultCertificateSource source = source(vault, clock, settings);
     try {
-      vault.clearRequests();
-      long start = System.nanoTime();
-      CertificateObservation issued = source.observe(clusters);
-      long issueNanos = System.nanoTime() - start;
-      long issueRequests = vault.requests().size();
+      Pass issue = timedPass(vault, source, clusters, "issue");
+      CertificateObservation issued = issue.observed();
       int maxInFlight = vault.maxConcurrentRequests();
-      requireComplete("issue", issued, clusters.size());
 
       Pass idle = nothingDue(vault, clock, source, clusters, "an hour after issuing");
       Pass restart = restart(vault, clock, settings, issued, clusters);
@@ -258,18 +254,13 @@ public final class VaultAtScale {
       // past every renewal threshold: renewAfterFraction of the lifetime, plus an hour
       clock.advance(Duration.ofMillis((long) (settings.ttl().toMillis()
           * settings.renewAfterFraction())).plus(Duration.ofHours(1)));
-      vault.clearRequests();
-      start = System.nanoTime();
-      CertificateObservation renewed = source.observe(clusters);
-      long renewNanos = System.nanoTime() - start;
-      long renewRequests = vault.requests().size();
-      requireComplete("renew", renewed, clusters.size());
-      requireAllRenewed(issued.bundles(), renewed.bundles());
+      Pass renew = timedPass(vault, source, clusters, "renew");
+      requireAllRenewed(issued.bundles(), renew.observed().bundles());
 
       Pass idleAfterRenew = nothingDue(vault, clock, source, clusters,
           "an hour after renewing");
-      return new Run(concurrency, issueNanos, issueRequests, idle.nanos(), idle.requests(),
-          restart.nanos(), restart.requests(), renewNanos, renewRequests, idleAfterRenew.nanos(), idleAfterRenew.requests(),
+      return new Run(concurrency, issue.nanos(), issue.requests(), idle.nanos(), idle.requests(),
+          restart.nanos(), restart.requests(), renew.nanos(), renew.requests(), idleAfterRenew.nanos(), idleAfterRenew.requests(),
           maxInFlight);
     } finally {
       source.close();
@@ -322,45 +313,49 @@ public final class VaultAtScale {
     VaultCertificateSource restarted = source(vault, clock, settings,
         id -> Optional.ofNullable(kept.get(id)));
     try {
-      vault.clearRequests();
-      long start = System.nanoTime();
-      CertificateObservation observed = restarted.observe(clusters);
-      long nanos = System.nanoTime() - start;
-      long requests = vault.requests().size();
-      requireComplete("restart", observed, clusters.size());
+      Pass restart = timedPass(vault, restarted, clusters, "restart");
+      CertificateObservation observed = restart.observed();
       for (Map.Entry<ClusterId, CertificateBundle> entry : kept.entrySet()) {
         if (!observed.bundles().get(entry.getKey()).serial().equals(entry.getValue().serial())) {
           throw new BrokenPromiseException("restart: cluster " + entry.getKey().value()
               + " got a new certificate although its kept one was valid and not due");
         }
       }
-      if (requests != 0) {
-        throw new BrokenPromiseException("the restart made " + requests
+      if (restart.requests() != 0) {
+        throw new BrokenPromiseException("the restart made " + restart.requests()
             + " Vault requests; with every certificate kept it must make none");
       }
-      return new Pass(nanos, requests);
+      return restart;
     } finally {
       restarted.close();
     }
   }
 
-  private record Pass(long nanos, long requests) {}
+  /** One timed {@code observe}: what it answered, its wall time and the Vault requests it made. */
+  private record Pass(CertificateObservation observed, long nanos, long requests) {}
 
-  /** An hour later, observe again: nothing is due, so Vault must not be asked. */
-  private static Pass nothingDue(FakeVault vault, MutableClock clock,
-      VaultCertificateSource source, List<GuestCluster> clusters, String when) {
-    clock.advance(Duration.ofHours(1));
+  /** {@code observe(clusters)}, timed, its Vault requests counted; every cluster answered. */
+  private static Pass timedPass(FakeVault vault, VaultCertificateSource source,
+      List<GuestCluster> clusters, String pass) {
     vault.clearRequests();
     long start = System.nanoTime();
     CertificateObservation observed = source.observe(clusters);
     long nanos = System.nanoTime() - start;
     long requests = vault.requests().size();
-    requireComplete("nothing due, " + when, observed, clusters.size());
-    if (requests != 0) {
+    requireComplete(pass, observed, clusters.size());
+    return new Pass(observed, nanos, requests);
+  }
+
+  /** An hour later, observe again: nothing is due, so Vault must not be asked. */
+  private static Pass nothingDue(FakeVault vault, MutableClock clock,
+      VaultCertificateSource source, List<GuestCluster> clusters, String when) {
+    clock.advance(Duration.ofHours(1));
+    Pass pass = timedPass(vault, source, clusters, "nothing due, " + when);
+    if (pass.requests() != 0) {
       throw new BrokenPromiseException("the pass with nothing due (" + when + ") made "
-          + requests + " Vault requests; it must make none");
+          + pass.requests() + " Vault requests; it must make none");
     }
-    return new Pass(nanos, requests);
+    return pass;
   }
 
   private static void requireComplete(String pass, CertificateObservation observed, int n) {

@@ -98,9 +98,7 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void aListWithALimitIsPagedWithAContinueToken() throws Exception {
-    for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
-    }
+    createServices("a", "b", "c");
     V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
     assertEquals(1, first.getItems().size(), "items of a list with limit=1");
     assertNotNull(first.getMetadata().getContinue(), "continue token of a partial list");
@@ -113,14 +111,13 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void aContinuedListShowsTheStateOfItsFirstPage() throws Exception {
-    for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
-    }
+    createServices("a", "b", "c");
     V1ServiceList first = core.listNamespacedService(ns).limit(2).execute();
     assertEquals(List.of("a", "b"), names(first));
     assertEquals(1L, first.getMetadata().getRemainingItemCount());
     fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "b2", Map.of()));
-    fake.store().update(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "c", Map.of("changed", "yes")));
+    fake.store().update(ApiResource.SERVICES, ns,
+        FakeKubeApiTest.service(ns, "c", Map.of("changed", "yes")));
     V1ServiceList rest = core.listNamespacedService(ns).limit(2)
         ._continue(first.getMetadata().getContinue()).execute();
     assertEquals(List.of("c"), names(rest));
@@ -138,9 +135,7 @@ class FakeKubeApiFidelityTest {
    */
   @Test
   void aContinueTokenOlderThanTheHistoryIsExpired() throws Exception {
-    for (String name : List.of("a", "b", "c")) {
-      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
-    }
+    createServices("a", "b", "c");
     V1ServiceList first = core.listNamespacedService(ns).limit(1).execute();
     fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "d", Map.of()));
     fake.store().compact();
@@ -302,5 +297,11 @@ class FakeKubeApiFidelityTest {
     JsonObject status = JsonParser.parseString(exists.getResponseBody()).getAsJsonObject();
     assertEquals("leases.coordination.k8s.io \"lock\" already exists",
         status.get("message").getAsString());
+  }
+
+  private void createServices(String... names) {
+    for (String name : names) {
+      fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, name, Map.of()));
+    }
   }
 }
