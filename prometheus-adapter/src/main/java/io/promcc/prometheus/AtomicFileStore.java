@@ -401,7 +401,7 @@ public final class AtomicFileStore implements ConfigStore {
     List<Path> temps = new ArrayList<>();
     // views of the desired files' bytes, not copies: at 10,000 clusters a first write would
     // otherwise hold the 100 MB of output twice
-    List<ByteBuffer> contents = new ArrayList<>();
+    List<List<ByteBuffer>> contents = new ArrayList<>();
     List<Integer> modes = new ArrayList<>();
     // verified files put back after an edit in place, which changed their rollback copy too
     // (a hard link to the edited file): kept anew from the file written
@@ -419,7 +419,7 @@ public final class AtomicFileStore implements ConfigStore {
       }
       targets.add(target);
       temps.add(AtomicFiles.newTempPath(target));
-      contents.add(file.asReadOnlyBuffer());
+      contents.add(file.asReadOnlyBuffers());
       modes.add(file.mode());
     }
     for (String path : diff.deletes()) {

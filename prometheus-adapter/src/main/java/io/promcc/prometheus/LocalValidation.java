@@ -436,7 +436,7 @@ public final class LocalValidation implements FileValidator {
         .limit(FileReferenceLine.KEYS.size()).toList();
     String[] last = new String[FileReferenceLine.KEYS.size()];
     // a piece of whole lines at a time, not a copy of the whole config (87 MB at 10,000 clusters)
-    TextPieces.forEach(config.asReadOnlyBuffer(), TextPieces.PIECE, text -> {
+    TextPieces.forEach(config.asReadOnlyBuffers(), TextPieces.PIECE, text -> {
       // String.indexOf is fast; only the lines that can name a file are read, each once, in place
       for (int hit = text.indexOf("_file:"); hit >= 0; ) {
         int lineStart = text.lastIndexOf('\n', hit) + 1;

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -185,19 +186,30 @@ final class OwnedFileCache {
    * as {@link Files#readAllBytes} does, where a channel would close.
    */
   static boolean holds(Path file, DesiredFile content) throws IOException {
-    ByteBuffer expected = content.asReadOnlyBuffer();
+    List<ByteBuffer> expected = content.asReadOnlyBuffers(); // none empty
+    int part = 0;
+    long remaining = content.size();
     // one byte more than expected fits, so a longer file shows in the first read past the end
-    byte[] piece = new byte[(int) Math.min(PIECE, expected.remaining() + 1L)];
+    byte[] piece = new byte[(int) Math.min(PIECE, remaining + 1L)];
     try (InputStream in = new FileInputStream(file.toFile())) {
       for (int length = in.readNBytes(piece, 0, piece.length); length > 0;
           length = in.readNBytes(piece, 0, piece.length)) {
-        if (length > expected.remaining()
-            || ByteBuffer.wrap(piece, 0, length).mismatch(expected.slice().limit(length)) >= 0) {
+        if (length > remaining) {
           return false;
         }
-        expected.position(expected.position() + length);
+        for (int at = 0; at < length; ) {
+          ByteBuffer next = expected.get(part);
+          int n = Math.min(length - at, next.remaining());
+          if (ByteBuffer.wrap(piece, at, n).mismatch(next.slice().limit(n)) >= 0) {
+            return false;
+          }
+          next.position(next.position() + n);
+          at += n;
+          part += next.hasRemaining() ? 0 : 1;
+        }
+        remaining -= length;
       }
-      return !expected.hasRemaining();
+      return remaining == 0;
     } catch (FileNotFoundException gone) {
       // also what the stream throws for a folder or an unreadable file: tell them apart
       if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

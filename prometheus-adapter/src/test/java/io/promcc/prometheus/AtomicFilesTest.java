@@ -18,7 +18,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,25 @@ class AtomicFilesTest {
     assertFalse(buffer.hasRemaining());
     assertEquals(PosixFilePermissions.fromString("rw-r-----"),
         Files.getPosixFilePermissions(temp));
+  }
+
+  @Test
+  void writesBuffersOneAfterTheOtherAcrossPieces(@TempDir Path root) throws IOException {
+    byte[] bytes = new byte[2 * AtomicFiles.WRITE_PIECE + 12_345];
+    new Random(11).nextBytes(bytes);
+    List<ByteBuffer> parts = new ArrayList<>();
+    for (int at = 0, size = 1; at < bytes.length; at += size, size = size * 3 % 70_001 + 1) {
+      parts.add(ByteBuffer.wrap(bytes, at, Math.min(size, bytes.length - at)).slice()
+          .asReadOnlyBuffer());
+    }
+    Path target = root.resolve("merged.yml");
+    Path temp = AtomicFiles.newTempPath(target);
+
+    new AtomicFiles(root, AtomicFileStore.StepHook.NONE).writeTemporary(temp, target, parts,
+        0640, null);
+
+    assertArrayEquals(bytes, Files.readAllBytes(temp));
+    assertTrue(parts.size() > 20, "many parts: " + parts.size());
   }
 
   private static long modified(Path file) throws IOException {

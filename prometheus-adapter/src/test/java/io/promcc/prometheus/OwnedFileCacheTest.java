@@ -18,7 +18,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +41,22 @@ class OwnedFileCacheTest {
     return out;
   }
 
+  /**
+   * Whether the file holds {@code remembered}, asked both of a file of one part and of one
+   * joined from parts of 7,919 bytes (a merged config's clusters' jobs), which must agree.
+   */
   private boolean holds(byte[] onDisk, byte[] remembered) throws IOException {
     Path file = root.resolve("f");
     Files.write(file, onDisk);
-    return OwnedFileCache.holds(file, DesiredFile.of(FileKind.CERTIFICATE, remembered));
+    boolean whole = OwnedFileCache.holds(file, DesiredFile.of(FileKind.CERTIFICATE, remembered));
+    List<DesiredFile> parts = new ArrayList<>();
+    for (int at = 0; at < remembered.length; at += 7_919) {
+      parts.add(DesiredFile.of(FileKind.MAIN_CONFIG,
+          Arrays.copyOfRange(remembered, at, Math.min(remembered.length, at + 7_919))));
+    }
+    assertEquals(whole, OwnedFileCache.holds(file, DesiredFile.joined(FileKind.MAIN_CONFIG,
+        parts)), "a file joined from parts");
+    return whole;
   }
 
   @Test

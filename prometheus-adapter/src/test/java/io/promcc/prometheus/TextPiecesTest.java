@@ -70,6 +70,23 @@ class TextPiecesTest {
     }
   }
 
+  @Property
+  void partsGiveThePiecesTheirBytesJoinedGive(@ForAll("texts") byte[] bytes,
+      @ForAll @IntRange(min = 1, max = 24) int pieceSize,
+      @ForAll @IntRange(min = 1, max = 7) int partSize) {
+    List<ByteBuffer> parts = new ArrayList<>();
+    for (int at = 0; at < bytes.length; at += partSize) {
+      parts.add(ByteBuffer.wrap(bytes, at, Math.min(partSize, bytes.length - at)).slice()
+          .asReadOnlyBuffer());
+      parts.add(ByteBuffer.allocate(0)); // an empty part between any two
+    }
+    List<String> out = new ArrayList<>();
+    TextPieces.forEach(parts, pieceSize, out::add);
+
+    assertEquals(pieces(bytes, pieceSize), out);
+    assertTrue(parts.stream().allMatch(part -> part.position() == 0), "positions unmoved");
+  }
+
   @Test
   void aLineLongerThanAPieceIsOnePiece() {
     byte[] bytes = "ab\nlonger than four\ncd\nef".getBytes(StandardCharsets.UTF_8);

@@ -31,15 +31,15 @@ final class RenderMemo {
    * One cluster's rendered output.
    *
    * @param cluster the input of {@code jobs} and {@code scrapeFile}
-   * @param jobs merged mode: the cluster's jobs as block-sequence items, UTF-8 encoded (the
-   *     config is joined from them as bytes); else null
+   * @param jobs merged mode: the cluster's jobs as block-sequence items (the config is joined
+   *     from them, sharing their bytes); else null
    * @param scrapeFile per-cluster-files mode: the cluster's scrape config file; else null
    * @param bundle the input of the certificate files
    * @param certificates the CA, certificate and key files, in that order
    * @param paths where the certificate files go (they depend on the cluster ID and settings)
    * @param scrapePath per-cluster-files mode: where the scrape config file goes; else null
    */
-  record Rendered(GuestCluster cluster, byte[] jobs, DesiredFile scrapeFile,
+  record Rendered(GuestCluster cluster, DesiredFile jobs, DesiredFile scrapeFile,
       CertificateBundle bundle, DesiredFile[] certificates, CertificatePaths paths,
       String scrapePath) {}
 
