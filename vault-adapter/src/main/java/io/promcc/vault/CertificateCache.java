@@ -204,6 +204,12 @@ final class CertificateCache {
         }
         Instant notBefore = CertificateBundle.parseCertificate(fresh.certificatePem(),
             "client certificate").getNotBefore().toInstant();
+        if (!notBefore.isBefore(fresh.notAfter())) {
+          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+              "vault issued a certificate for cluster " + Quoting.quote(id.value())
+                  + " that is valid at no time (not before " + notBefore + ", not after "
+                  + fresh.notAfter() + "); check the ca's validity", null);
+        }
         Instant renewAt;
         synchronized (random) {
           renewAt = policy.renewalTime(notBefore, fresh.notAfter(), random);

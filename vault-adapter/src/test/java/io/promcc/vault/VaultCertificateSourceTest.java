@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.Pem;
+import io.promcc.core.testing.ThrowawayCa;
 import io.promcc.vault.fake.FakeCa;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.vault.fake.RecordedRequest;
@@ -379,6 +381,37 @@ class VaultCertificateSourceTest {
     int requests = vault.requests().size();
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
     assertEquals(requests, vault.requests().size(), "retried without backing off");
+  }
+
+  @Test
+  void aCertificateValidAtNoTimeIsAFailureThatBacksOffAndKeepsThePreviousOne() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().mode(IssueMode.ISSUE)
+        .ttl(Duration.ofHours(30)).build());
+    CertificateBundle first = source.observe(List.of(alpha)).bundles().get(alpha.id());
+    assertNotNull(first);
+    // past the renewal time (20 h of 30), long before the end; Vault (or a proxy) answers with
+    // a certificate whose notBefore is after its notAfter, the end still in the future
+    fixture.clock.advance(Duration.ofHours(21));
+    Instant now = fixture.clock.instant();
+    ThrowawayCa.Issued garbage = ThrowawayCa.create("garbage").issueClient(
+        "prometheus.alpha.k8s.example", now.plus(Duration.ofHours(3)),
+        now.plus(Duration.ofHours(2)));
+    vault.rewriteNext("pki-alpha/issue/", 1, answer -> answer.get("data").asObject()
+        .set("certificate", garbage.certificatePem())
+        .set("private_key", garbage.privateKeyPem()));
+    vault.clearRequests();
+
+    CertificateObservation renewal = source.observe(List.of(alpha));
+    source.observe(List.of(alpha)); // at the same instant
+
+    String seen = "problems " + renewal.problems() + ", next attention "
+        + renewal.nextAttention() + ", listener " + fixture.listener.events;
+    assertEquals(first, renewal.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(1, vault.requestCount("pki-alpha/issue/"), "asked again at once; " + seen);
+    assertTrue(renewal.nextAttention().orElseThrow().isAfter(now), seen);
+    assertTrue(fixture.listener.events.contains("failed alpha vault-invalid-response"), seen);
   }
 
   @Test
