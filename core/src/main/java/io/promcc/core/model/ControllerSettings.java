@@ -2,6 +2,8 @@ package io.promcc.core.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -82,6 +84,17 @@ public record ControllerSettings(
     problems.check(() -> LabelNames.requireTargetLabel(typeLabel, "cluster type label"));
     problems.check(() -> LabelNames.requireTargetLabel(provider, "provider label"));
     problems.check(() -> Text.requirePrintable(type, "cluster type"));
+    // the planner sets each on every target: one name for two would lose a value
+    Map<String, String> taken = new HashMap<>();
+    String[][] labels = {{"cluster id label", idLabel}, {"cluster type label", typeLabel},
+        {"provider label", provider}};
+    for (String[] label : labels) {
+      if ("job".equals(label[1]) || "instance".equals(label[1])) {
+        problems.add(label[0], label[1], "must not be job or instance, which every target has");
+      } else if (label[1] != null && taken.putIfAbsent(label[1], label[0]) != null) {
+        problems.add(label[0], label[1], "must not be the " + taken.get(label[1]));
+      }
+    }
     if (privateKeyMode < 0 || privateKeyMode > 0777 || (privateKeyMode & 0007) != 0) {
       problems.add("private key mode", "0" + Integer.toOctalString(privateKeyMode),
           "must not grant access to others");

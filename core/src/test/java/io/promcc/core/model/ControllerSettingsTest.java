@@ -49,6 +49,21 @@ class ControllerSettingsTest {
   }
 
   @Test
+  void rejectsALabelNameTwiceOrOneEveryTargetHas() {
+    // the planner sets each on every target: one name for two would lose one of the values
+    assertMessage("cluster type label must not be the cluster id label, found \"cluster\"",
+        () -> ControllerSettings.builder().clusterIdLabel("cluster").clusterTypeLabel("cluster")
+            .build());
+    assertMessage("provider label must not be the cluster type label, found \"cluster_type\"",
+        () -> ControllerSettings.builder().providerLabel("cluster_type").build());
+    assertMessage("provider label must not be job or instance, which every target has, "
+        + "found \"job\"", () -> ControllerSettings.builder().providerLabel("job").build());
+    assertMessage("cluster id label must not be job or instance, which every target has, "
+        + "found \"instance\"",
+        () -> ControllerSettings.builder().clusterIdLabel("instance").build());
+  }
+
+  @Test
   void rejectsAConfigFileAmongTheCertificates() {
     assertMessage("certificate directory must not be the folder of the config file "
             + "\"certs/a-ca.pem\", found \"certs\"",
