@@ -140,12 +140,15 @@ public record GuestCluster(
     if (value == null) {
       throw new InvalidValueException(owner, null, "is missing");
     }
+    URI uri;
     try {
-      return new URI(value);
+      uri = new URI(value);
     } catch (java.net.URISyntaxException e) {
       throw new InvalidValueException(owner, UrlText.withoutUserInfo(value),
           "is not a valid url");
     }
+    checkApiServer(uri, "cluster " + Quoting.quote(clusterId));
+    return uri;
   }
 
   /**

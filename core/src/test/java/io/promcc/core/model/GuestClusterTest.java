@@ -127,6 +127,14 @@ class GuestClusterTest {
   }
 
   @Test
+  void parsingRefusesWhatTheClusterWould() {
+    assertMessage("api server of " + CLUSTER + " must be an http or https url, found "
+        + "\"ftp://host.example\"", () -> GuestCluster.parseApiServer("ftp://host.example", "c1"));
+    assertMessage("api server of " + CLUSTER + " must be an http or https url, found "
+        + "\"host.example:6443\"", () -> GuestCluster.parseApiServer("host.example:6443", "c1"));
+  }
+
+  @Test
   void rejectsAReservedLabelName() {
     assertMessage("label of " + CLUSTER + " must match [a-zA-Z_][a-zA-Z0-9_]* and not start "
             + "with \"__\", found \"__address__\"",
