@@ -74,14 +74,21 @@ public record CertificateObservation(
     for (GuestCluster cluster : clusters) {
       try {
         bundles.put(cluster.id(), requireNonNull(lookup.apply(cluster), "bundle == null"));
-      } catch (CertificateUnavailableException e) {
-        problems.put(cluster.id(), new Rejection(cluster.id().value(), e.reason(),
-            e.getMessage()));
       } catch (RuntimeException e) {
-        problems.put(cluster.id(), sourceFailed(cluster.id(), e));
+        problems.put(cluster.id(), problemOf(cluster.id(), e));
       }
     }
     return new CertificateObservation(bundles, problems, nextAttention);
+  }
+
+  /**
+   * The problem of a cluster whose lookup failed with {@code failure}: its reason and message if
+   * it is the port's {@link CertificateUnavailableException}, else {@link #sourceFailed}.
+   */
+  public static Rejection problemOf(ClusterId cluster, RuntimeException failure) {
+    return failure instanceof CertificateUnavailableException e
+        ? new Rejection(cluster.value(), e.reason(), e.getMessage())
+        : sourceFailed(cluster, failure);
   }
 
   /**

@@ -99,15 +99,28 @@ public final class FakeCertificateSource implements CertificateSource {
         problems.put(id, new Rejection(id.value(), sourceFailureReason, sourceFailureMessage));
       } else if (failure != null) {
         problems.put(id, failure);
-      } else if ((bundle = bundles.computeIfAbsent(id, issuer)) != null) {
+      } else if ((bundle = issue(id, problems)) != null) {
         out.put(id, bundle);
-      } else {
+      } else if (!problems.containsKey(id)) {
         problems.put(id, new Rejection(id.value(), "certificate-missing",
             "fake certificate source has no certificate for cluster \"" + id.value() + "\""));
       }
     }
     return new CertificateObservation(ImmutableSortedMap.copyOf(out),
         ImmutableSortedMap.copyOf(problems), nextAttention);
+  }
+
+  /**
+   * The cluster's bundle, made by the issuer if there is none yet; null if there is none, or if
+   * the issuer failed, which is then the cluster's problem, as a real source reports it.
+   */
+  private CertificateBundle issue(ClusterId id, Map<ClusterId, Rejection> problems) {
+    try {
+      return bundles.computeIfAbsent(id, issuer);
+    } catch (RuntimeException e) {
+      problems.put(id, CertificateObservation.problemOf(id, e));
+      return null;
+    }
   }
 
   @Override

@@ -32,6 +32,26 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
   }
 
   @Test
+  void anIssuerFailureIsThatClustersProblem() {
+    FakeCertificateSource failing = new FakeCertificateSource(id -> switch (id.value()) {
+      case "sealed" -> throw new CertificateUnavailableException(id, "vault-sealed", "sealed");
+      case "bug" -> throw new IllegalStateException("a bug");
+      default -> TestCertificates.bundle();
+    });
+    CertificateObservation seen = failing.observe(List.of(cluster("sealed"), cluster("bug"),
+        cluster("good")));
+
+    assertEquals("vault-sealed", seen.problems().get(ClusterId.of("sealed")).reason());
+    assertEquals(CertificateObservation.SOURCE_FAILED,
+        seen.problems().get(ClusterId.of("bug")).reason());
+    assertEquals(Set.of(ClusterId.of("good")), seen.bundles().keySet());
+  }
+
+  private static GuestCluster cluster(String id) {
+    return GuestCluster.of(id, "aws", "https://" + id + ".example");
+  }
+
+  @Test
   void keepsTheLastObserveCallsOnly() {
     for (int i = 0; i < FakeCertificateSource.KEPT + 5; i++) {
       fake.observe(List.of(GuestCluster.of("c" + i, "aws", "https://c" + i + ".example")));
