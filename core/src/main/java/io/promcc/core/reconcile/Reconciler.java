@@ -62,8 +62,9 @@ import java.util.function.Supplier;
  *
  * <p>Build one with {@link #builder()} from its ports; the sources' lifecycle (start, await
  * synced, close) is the caller's. Not thread-safe: call {@code reconcile} from one thread at a
- * time. It does not throw for a failure outside the controller (a source, Prometheus, the disk):
- * the result's outcome and message say what went wrong.
+ * time. It does not throw for a failure outside the controller (a source, Prometheus, the disk),
+ * nor for a runtime exception no port declares (a source breaking its contract, a bug): the
+ * result's outcome and message say what went wrong.
  */
 public final class Reconciler {
   private final GuestClusterSource clusters;
@@ -110,6 +111,8 @@ public final class Reconciler {
       return failed(Outcome.SOURCE_NOT_READY, e.getMessage() + "; nothing was changed", timer);
     } catch (PromccException e) {
       return failed(Outcome.FAILED, e.getMessage(), timer);
+    } catch (RuntimeException e) {
+      return failed(Outcome.FAILED, unexpected(e), timer);
     }
     Observation observation = observed.observation();
     DesiredState desired = null;
@@ -138,13 +141,23 @@ public final class Reconciler {
               clock.instant());
         }
       }
-    } catch (PromccException e) {
-      return new ReconcileResult(Outcome.FAILED, e.getMessage(),
+    } catch (RuntimeException e) {
+      String message = e instanceof PromccException ? e.getMessage() : unexpected(e);
+      return new ReconcileResult(Outcome.FAILED, message,
           Optional.ofNullable(desired).map(DesiredState::hash),
           Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(), List.of(),
           new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false, false,
           observed.nextAttention(), timer.durations());
     }
+  }
+
+  /**
+   * The message of a failure no port declares (a source or planner breaking its contract, a
+   * bug), with where it was thrown: core logs nothing, so this is all a log line will show.
+   */
+  private static String unexpected(RuntimeException e) {
+    StackTraceElement[] frames = e.getStackTrace();
+    return "unexpected failure: " + e + (frames.length > 0 ? " at " + frames[0] : "");
   }
 
   private ClusterSnapshot myShard(ClusterSnapshot snapshot) {

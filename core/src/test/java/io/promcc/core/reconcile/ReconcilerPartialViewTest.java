@@ -16,6 +16,8 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.ClusterSnapshot;
+import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.InvalidFilesException;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
@@ -58,6 +60,35 @@ class ReconcilerPartialViewTest {
     ReconcileResult result = reconciler.reconcile();
 
     assertEquals(Outcome.SOURCE_NOT_READY, result.outcome());
+    assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b"));
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  @Test
+  void aSourceOrPlannerBreakingItsContractFailsTheReconcileAndDropsNothing() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    GuestClusterSource broken = new GuestClusterSource() {
+      @Override
+      public ClusterSnapshot snapshot() {
+        throw new IllegalStateException("a bug in the source");
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {}
+    };
+
+    ReconcileResult observing = f.builder().clusterSource(broken).build().reconcile();
+    ReconcileResult planning = f.builder().planner(() -> {
+      throw new IllegalArgumentException("a bug in the planner");
+    }).build().reconcile();
+
+    assertEquals(Outcome.FAILED, observing.outcome());
+    assertTrue(observing.message().contains("IllegalStateException: a bug in the source"),
+        observing.message());
+    assertEquals(Outcome.FAILED, planning.outcome());
+    assertTrue(planning.message().contains("IllegalArgumentException: a bug in the planner"),
+        planning.message());
     assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b"));
     assertEquals(1, f.prometheus.reloads());
   }
