@@ -65,8 +65,10 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     this.description = requireNonNull(description, "description == null");
     this.health = requireNonNull(health, "health == null");
     this.settings = requireNonNull(settings, "settings == null");
+    // a read timeout starts again with every byte: the call timeout bounds a trickled body
     this.listHttp = client.getHttpClient().newBuilder()
-        .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).build();
+        .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .callTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS).build();
   }
 
   @Override
@@ -92,9 +94,12 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     if (params.timeoutSeconds != null && params.timeoutSeconds > 0) {
       seconds = Math.min(seconds, params.timeoutSeconds);
     }
+    // the server ends the watch after the seconds asked; the grace past them bounds the call
+    // too, not only each read (events trickled one by one would restart a read timeout forever)
+    long limit = seconds * 1000 + settings.watchReadGrace().toMillis();
     OkHttpClient watchHttp = client.getHttpClient().newBuilder()
-        .readTimeout(seconds * 1000 + settings.watchReadGrace().toMillis(),
-            TimeUnit.MILLISECONDS)
+        .readTimeout(limit, TimeUnit.MILLISECONDS)
+        .callTimeout(limit, TimeUnit.MILLISECONDS)
         .build();
     try {
       Call call = watchHttp.newCall(calls.generate(

@@ -9,10 +9,10 @@ import java.time.Duration;
  * forever and never re-list (client-java issue #2330); a read timeout turns that into an error,
  * the source reports it, and the informer lists and watches again.
  *
- * @param requestTimeout read timeout of a list call
+ * @param requestTimeout longest a list call takes, all of its body read
  * @param watchTimeout longest a single watch lasts (sent as {@code timeoutSeconds})
- * @param watchReadGrace extra read time after {@code watchTimeout} before a silent watch
- *     connection is considered dead
+ * @param watchReadGrace extra time after {@code watchTimeout} before a watch connection is
+ *     considered dead (silent, or never ending)
  */
 public record WatchSettings(Duration requestTimeout, Duration watchTimeout,
     Duration watchReadGrace) {
