@@ -185,11 +185,14 @@ final class CertificateCache {
       }
       Quiet q = quiet;
       if (q != null && now.isBefore(q.until())) {
-        // a quota said to wait: no cluster asks Vault before then
+        // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
+        VaultRequestException cause = q.cause();
         entry.retryAt = q.until();
-        entry.lastFailure = new VaultRequestException(VaultFailure.RATE_LIMITED, 429, List.of(),
+        entry.lastFailure = new VaultRequestException(cause.failure(), cause.status(), List.of(),
             "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
-                + " before " + q.until() + ", as a quota asked: " + q.cause().getMessage(), null);
+                + " before " + q.until() + (cause.failure() == VaultFailure.RATE_LIMITED
+                    ? ", as a quota asked: " : ", as it did not answer: ") + cause.getMessage(),
+            null);
         return keptOrThrow(id, entry, now);
       }
       try {
@@ -233,6 +236,10 @@ final class CertificateCache {
               .orElse(policy.backoff(1));
           wait = asked.compareTo(wait) > 0 ? asked : wait;
           quietUntil(answered.plus(asked), failure);
+        } else if (failure.failure() == VaultFailure.UNREACHABLE) {
+          // no answer (refused, or none within the request timeout): the clusters behind this
+          // one would each wait as long, a timeout per cluster; they wait for the next attempt
+          quietUntil(answered.plus(policy.backoff(1)), failure);
         }
         entry.retryAt = answered.plus(wait);
         entry.lastFailure = failure;

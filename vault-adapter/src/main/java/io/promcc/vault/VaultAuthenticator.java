@@ -52,6 +52,9 @@ public final class VaultAuthenticator implements AutoCloseable {
   // guarded by this
   private State state;
   private Check lastCheck;
+  /** The last login if Vault did not answer it, and when to try again. */
+  private VaultRequestException loginFailure;
+  private Instant loginAgainAt;
   private boolean closed;
 
   /**
@@ -223,7 +226,33 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
   }
 
+  /**
+   * Logs in, unless Vault did not answer a login less than the first backoff step ago: then
+   * that failure again, without a request. The callers that waited for the lock while a login
+   * hung until its timeout (every cluster's worker, with Vault accepting connections and never
+   * answering) then fail at once, instead of each waiting a full timeout of its own, one after
+   * the other. An answered failure (a 403, a bad answer) is quick: the next call tries again.
+   */
   private State login(Instant now) {
+    if (loginFailure != null && now.isBefore(loginAgainAt)) {
+      throw new VaultRequestException(loginFailure.failure(), loginFailure.status(),
+          loginFailure.errors(), loginFailure.getMessage() + " (the last login, not tried again "
+              + "before " + loginAgainAt + ")", null);
+    }
+    try {
+      State s = loginNow(now);
+      loginFailure = null;
+      return s;
+    } catch (VaultRequestException e) {
+      if (e.failure() == VaultFailure.UNREACHABLE) {
+        loginFailure = e;
+        loginAgainAt = clock.instant().plus(policy.backoff(1));
+      }
+      throw e;
+    }
+  }
+
+  private State loginNow(Instant now) {
     if (auth instanceof VaultAuthSettings.Token t) {
       Secret token = readToken(t);
       JsonObject lookup;
