@@ -28,7 +28,7 @@ fi
 echo "== start $(date -u +%FT%TZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== build (mvn -pl bench -am package, tests skipped)"
 # shellcheck disable=SC2086
-mvn -q ${MVN_ARGS:-} -pl bench -am package -DskipTests
+timeout --foreground 1800 mvn -q ${MVN_ARGS:-} -pl bench -am package -DskipTests
 out=bench/target/bench-results
 mkdir -p "$out"
 # shellcheck disable=SC2086

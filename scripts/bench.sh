@@ -33,7 +33,7 @@ promtool=${PROMTOOL:-$(scripts/prometheus-tools.sh | tail -1)/promtool}
 echo "== start $(date -u +%FT%TZ): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== build (mvn -pl bench,app -am package, tests skipped)"
 # shellcheck disable=SC2086
-mvn -q ${MVN_ARGS:-} -pl bench,app -am package -DskipTests
+timeout --foreground 1800 mvn -q ${MVN_ARGS:-} -pl bench,app -am package -DskipTests
 jar=bench/target/benchmarks.jar
 out=bench/target/bench-results
 mkdir -p "$out"

@@ -59,8 +59,9 @@ stop_all() {
       sleep 0.1
       waited=$((waited + 1))
     done
-    wait "$group" 2>/dev/null || true
+    # first end what is left, so the wait that reaps the launcher returns at once
     kill -KILL -- "-$group" 2>/dev/null || true
+    wait "$group" 2>/dev/null || true
   fi
   exit "$status"
 }

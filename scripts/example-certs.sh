@@ -12,14 +12,14 @@ mkdir -p "$out"
 chmod 700 "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+timeout --foreground 60 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
   -subj "/CN=promcc example ca" -keyout "$work/ca-key.pem" -out "$work/ca.pem" 2>/dev/null
 # ids are DNS-1123 labels, so this simple scan of "- id: x" / "id: x" lines is enough here
 grep -E '^[[:space:]-]*id:[[:space:]]*[a-z0-9-]+' "$clusters" | sed -E 's/.*id:[[:space:]]*([a-z0-9-]+).*/\1/' |
 while read -r id; do
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=prometheus.$id" \
+  timeout --foreground 60 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=prometheus.$id" \
     -keyout "$out/$id-key.pem" -out "$work/$id.csr" 2>/dev/null
-  openssl x509 -req -in "$work/$id.csr" -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" \
+  timeout --foreground 60 openssl x509 -req -in "$work/$id.csr" -CA "$work/ca.pem" -CAkey "$work/ca-key.pem" \
     -CAcreateserial -days 30 -out "$out/$id-crt.pem" 2>/dev/null
   cp "$work/ca.pem" "$out/$id-ca.pem"
   chmod 600 "$out/$id-key.pem"

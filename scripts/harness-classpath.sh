@@ -54,7 +54,7 @@ why=$(stale)
 if [ "$mode" = always ] || { [ "$mode" = auto ] && [ -n "$why" ]; }; then
   echo "harness-classpath: building (${why:-as asked}): mvn -q -DskipTests package -pl it-tests -am" >&2
   # shellcheck disable=SC2086
-  mvn -B -ntp -q ${MVN_ARGS:-} -DskipTests package -pl it-tests -am >&2
+  timeout --foreground 1800 mvn -B -ntp -q ${MVN_ARGS:-} -DskipTests package -pl it-tests -am >&2
 elif [ -n "$why" ]; then
   echo "harness-classpath: not built ($why) and PROMCC_BUILD=never" >&2
   exit 1
