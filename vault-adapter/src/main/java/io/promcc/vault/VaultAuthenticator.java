@@ -110,8 +110,11 @@ public final class VaultAuthenticator implements AutoCloseable {
             // Vault is down: the token still works until it expires; retry renewal later
             LOG.log(Level.WARNING, "keeping the current vault token until {0}: {1}",
                 state.expiresAt, e.getMessage());
+            // from the failure, not the call: one that hung for its timeout would leave the
+            // next refresh already due for every caller that waited meanwhile
             state = new State(state.token, state.ttl, state.expiresAt,
-                earliest(now.plus(policy.backoff(1)), state.expiresAt), true, state.ours);
+                earliest(clock.instant().plus(policy.backoff(1)), state.expiresAt), true,
+                state.ours);
           }
         }
       } else {
@@ -207,7 +210,8 @@ public final class VaultAuthenticator implements AutoCloseable {
       LOG.log(Level.WARNING, "keeping the current vault token until {0}: a new login failed: "
           + "{1}", old.expiresAt, e.getMessage());
       state = new State(old.token, old.ttl, old.expiresAt,
-          earliest(now.plus(policy.backoff(1)), old.expiresAt), old.renewable, old.ours);
+          earliest(clock.instant().plus(policy.backoff(1)), old.expiresAt), old.renewable,
+          old.ours);
       return;
     }
     if (old != null && old.ours && !old.token.equals(state.token)) {

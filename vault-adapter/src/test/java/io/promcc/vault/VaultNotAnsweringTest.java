@@ -7,8 +7,14 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.vault.fake.FakeVault;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +71,50 @@ class VaultNotAnsweringTest {
     assertTrue(asked <= settings.maxConcurrentRequests(), asked + " signatures asked for");
     assertTrue(observed.problems().values().stream().anyMatch(problem ->
         problem.message().contains("as it did not answer")), observed.problems().toString());
+  }
+
+  @Test
+  void aRenewalThatGetsNoAnswerIsTriedOnceForEveryWorkerWaitingForIt() {
+    // time passes on the source's clock only while a renewal hangs: 2 s per renew-self
+    fixture.useNewToken(); // 30 days, renewable
+    List<GuestCluster> clusters = fixture.clusters(8);
+    Clock clock = new Clock() {
+      @Override
+      public Instant instant() {
+        return fixture.clock.instant().plus(Duration.ofSeconds(2)
+            .multipliedBy(vault.requestCount("auth/token/renew-self")));
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
+    VaultConnection connection = VaultConnection.create(settings);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
+            fixture.environment::get, fixture.listener),
+        clock, new SplittableRandom(42), fixture.listener, Optional.of(KeptCertificates.NONE));
+    try {
+      source.observe(clusters); // logged in, every certificate issued
+      fixture.clock.advance(Duration.ofDays(25)); // token due for renewal, certificates expired
+      vault.clearRequests();
+      vault.pause();
+
+      CertificateObservation observed = source.observe(clusters);
+
+      assertEquals(8, observed.problems().size(), observed.problems().toString());
+      // one renewal without an answer is enough for this step; before: one per waiting worker
+      // (each timing out, the next refresh already due when it returned)
+      assertEquals(1, vault.requestCount("auth/token/renew-self"),
+          vault.requests().stream().map(r -> r.path()).toList().toString());
+    } finally {
+      source.close();
+    }
   }
 }
