@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.lang.System.Logger.Level;
@@ -321,6 +322,31 @@ final class CertificateCache {
     Quiet current = quiet;
     if (current == null || until.isAfter(current.until())) {
       quiet = new Quiet(until, cause);
+    }
+  }
+
+  /**
+   * Why the certificate {@link #obtain} served for {@code id} is its last one, not a renewed
+   * one: the failure of the last attempt to renew it (empty once one succeeded, or if there is
+   * no certificate).
+   */
+  Optional<Rejection> notRenewed(ClusterId id) {
+    Entry entry = entries.get(id);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    entry.lock.lock();
+    try {
+      VaultRequestException failure = entry.lastFailure;
+      if (entry.bundle == null || failure == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new Rejection(id.value(), failure.failure().reason(),
+          "keeping the certificate of cluster " + Quoting.quote(id.value()) + " valid until "
+              + entry.bundle.notAfter() + "; renewal failed (" + entry.failures
+              + " in a row, next attempt at " + entry.retryAt + "): " + failure.getMessage()));
+    } finally {
+      entry.lock.unlock();
     }
   }
 

@@ -242,16 +242,16 @@ public final class VaultCertificateSource implements CertificateSource {
     CertificateBundle get();
   }
 
-  private static void record(ClusterId id, Lookup lookup,
+  private void record(ClusterId id, Lookup lookup,
       ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
       SortedMap<ClusterId, Rejection> problems) {
     try {
       bundles.put(id, lookup.get());
-    } catch (CertificateUnavailableException e) {
-      problems.put(id, new Rejection(id.value(), e.reason(), e.getMessage()));
+      // a kept certificate served while its renewal fails: degraded, with Vault's reason
+      cache.notRenewed(id).ifPresent(problem -> problems.put(id, problem));
     } catch (RuntimeException e) {
       // a bug or a library's surprise holds back this cluster only, as for every other source
-      problems.put(id, CertificateObservation.sourceFailed(id, e));
+      problems.put(id, CertificateObservation.problemOf(id, e));
     }
   }
 

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -265,6 +266,33 @@ class VaultCertificateSourceTest {
       callers.shutdownNow();
     }
     assertEquals(1, vault.requestCount("pki-alpha/sign/role-alpha"));
+  }
+
+  @Test
+  void aValidCertificateKeptWhileItsRenewalFailsIsServedWithVaultsReason() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(30))
+        .build());
+    CertificateBundle issued = source.observe(List.of(alpha)).bundles().get(alpha.id());
+    vault.seal();
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal threshold
+
+    CertificateObservation failing = source.observe(List.of(alpha));
+    CertificateObservation backingOff = source.observe(List.of(alpha)); // from the cache
+
+    for (CertificateObservation seen : List.of(failing, backingOff)) {
+      assertSame(issued, seen.bundles().get(alpha.id()));
+      Rejection problem = seen.problems().get(alpha.id());
+      assertEquals("vault-sealed", problem == null ? null : problem.reason(), seen.toString());
+      assertTrue(problem.message().startsWith("keeping the certificate of cluster \"alpha\" "
+          + "valid until " + issued.notAfter() + "; renewal failed (1 in a row"), problem.message());
+    }
+    vault.unseal();
+    fixture.clock.advance(Duration.ofMinutes(1)); // past the backoff
+    CertificateObservation renewed = source.observe(List.of(alpha));
+    assertNotEquals(issued.serial(), renewed.bundles().get(alpha.id()).serial());
+    assertEquals(Map.of(), renewed.problems());
   }
 
   @Test

@@ -17,12 +17,15 @@ import java.util.function.Function;
 
 /**
  * What a {@link CertificateSource} said about a set of clusters: a bundle for some, a problem
- * with the source's own reason for the others (never both for one cluster).
+ * with the source's own reason for the others; both for a cluster whose last certificate, still
+ * valid, is served while the source cannot renew it (the cluster is then degraded, with the
+ * source's reason, as one that keeps its files on disk).
  *
  * @param bundles a currently valid bundle per cluster; kept in cluster ID order whatever the
  *     given map's order (a map already in that order is taken as it is)
- * @param problems why a cluster has no bundle: {@link Rejection#subject()} is the cluster ID,
- *     {@link Rejection#reason()} the source's reason (e.g. {@code vault-sealed})
+ * @param problems why a cluster has no bundle, or why its bundle is its last one, not renewed:
+ *     {@link Rejection#subject()} is the cluster ID, {@link Rejection#reason()} the source's
+ *     reason (e.g. {@code vault-sealed})
  * @param nextAttention when the source next wants to be observed although nothing else changed
  *     (the earliest renewal or retry), if ever
  */
@@ -36,10 +39,7 @@ public record CertificateObservation(
       new CertificateObservation(ImmutableSortedMap.of(), ImmutableSortedMap.of(),
           Optional.empty());
 
-  /**
-   * @throws IllegalArgumentException if a cluster has both a bundle and a problem, or a problem's
-   *     subject is not its cluster's ID
-   */
+  /** @throws IllegalArgumentException if a problem's subject is not its cluster's ID */
   public CertificateObservation {
     // in ID order, which readers walk alongside the sorted clusters
     bundles = ImmutableSortedMap.copyOf(requireNonNull(bundles, "bundles == null"));
@@ -50,11 +50,6 @@ public record CertificateObservation(
         throw new IllegalArgumentException("problem " + problem + " is filed under " + id);
       }
     });
-    for (ClusterId id : problems.keySet()) {
-      if (bundles.containsKey(id)) {
-        throw new IllegalArgumentException("cluster " + id + " has both a bundle and a problem");
-      }
-    }
   }
 
   /** The reason of a cluster whose lookup failed with anything but its port's exception. */

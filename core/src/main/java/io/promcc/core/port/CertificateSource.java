@@ -15,7 +15,10 @@ public interface CertificateSource extends Lifecycle {
   /**
    * The certificates of {@code clusters}: for each one either a currently valid bundle or a
    * problem with the source's own reason ({@code secret-missing}, {@code vault-sealed},
-   * {@code expired}, {@code source-not-ready}, ...). Never throws for one cluster; a source-wide
+   * {@code expired}, {@code source-not-ready}, ...), or both for a cluster whose last, still
+   * valid certificate is served while it cannot be renewed (the cluster shows as degraded with
+   * that reason, so a failing renewal is seen before the certificate ends). Never throws for one
+   * cluster; a source-wide
    * failure (not synced, Vault unreachable) is a problem of every cluster it affects. A problem is
    * never read as "the cluster is gone": the reconciler keeps such a cluster's last certificate
    * files and jobs.

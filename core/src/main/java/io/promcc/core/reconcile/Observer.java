@@ -66,6 +66,10 @@ final class Observer {
       Map.Entry<ClusterId, CertificateBundle> fresh = bundles.find(id);
       if (fresh != null) {
         usable.add(Map.entry(id, fresh.getValue()));
+        Rejection notRenewed = answer.problems().get(id); // its last one, served: degraded
+        if (notRenewed != null) {
+          problems.add(Map.entry(id, notRenewed));
+        }
         continue;
       }
       Rejection problem = answer.problems().getOrDefault(id, new Rejection(id.value(),

@@ -94,6 +94,31 @@ class ReconcilerPartialViewTest {
   }
 
   @Test
+  void aCertificateServedWhileItsRenewalFailsIsDegradedWithTheSourcesReason() {
+    CertificateSource renewalFailing = new CertificateSource() {
+      @Override
+      public CertificateObservation observe(Collection<GuestCluster> clusters) {
+        SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+        clusters.forEach(c -> bundles.put(c.id(), TestCertificates.bundle()));
+        return new CertificateObservation(bundles, new TreeMap<>(Map.of(id("b"),
+            new Rejection("b", "vault-sealed", "renewal failed: vault is sealed"))),
+            Optional.empty());
+      }
+
+      @Override
+      public void addChangeListener(Runnable listener) {}
+    };
+
+    ReconcileResult result = f.builder().certificateSource(renewalFailing).build().reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(List.of(id("b")), List.copyOf(result.degraded().keySet()));
+    assertEquals("vault-sealed", result.degraded().get(id("b")).reason());
+    assertEquals(List.of(), result.waiting());
+    assertTrue(f.hasJobsOf("a") && f.hasJobsOf("b"));
+  }
+
+  @Test
   void aCertificateSourceAnsweringInAnotherOrderStillCertifiesEveryCluster() {
     f.with("c");
     CertificateSource reversed = new CertificateSource() {
