@@ -9,10 +9,12 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -155,16 +158,25 @@ public final class SecretCertificateSource implements CertificateSource {
   /**
    * A bundle or a problem per cluster; {@link CertificateObservation#nextAttention()} is the
    * earliest expiry of the served certificates (then that cluster's reason becomes
-   * {@value #EXPIRED}). Never throws for one cluster.
+   * {@value #EXPIRED}). While the Secrets cannot be listed or watched, a certificate of the last
+   * good list is served with that failure as its problem ({@value #SOURCE_NOT_READY}): the
+   * cluster keeps its jobs and shows as degraded, so the failure is seen. Never throws for one
+   * cluster.
    */
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
     requireNonNull(clusters, "clusters == null");
+    Optional<String> failure = informer.failure();
     CertificateObservation observation =
         CertificateObservation.ofEach(clusters, this::certificateFor, Optional.empty());
     Optional<Instant> firstExpiry = observation.bundles().values().stream()
         .map(CertificateBundle::notAfter).min(Comparator.naturalOrder());
-    return new CertificateObservation(observation.bundles(), observation.problems(), firstExpiry);
+    SortedMap<ClusterId, Rejection> problems = new TreeMap<>(observation.problems());
+    failure.ifPresent(cause -> observation.bundles().keySet().forEach(id ->
+        problems.putIfAbsent(id, new Rejection(id.value(), SOURCE_NOT_READY, cause
+            + "; serving the certificate of cluster " + Quoting.quote(id.value())
+            + " from the last secrets listed"))));
+    return new CertificateObservation(observation.bundles(), problems, firstExpiry);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.MutableClock;
@@ -212,6 +213,28 @@ class SecretCertificateSourceTest {
         WatchSettings.defaults());
     source.start();
     assertEquals(SecretCertificateSource.SOURCE_NOT_READY, unavailable().reason());
+  }
+
+  @Test
+  void whileTheWatchFailsACachedCertificateIsServedWithTheFailure() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    assertEquals(Map.of(), source.observe(List.of(ABC)).problems());
+    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
+    fake.faults().closeWatches();
+
+    // served from the last good list, and named: the cluster shows as degraded
+    Poll.until(WAIT, "failure named", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+    CertificateObservation seen = source.observe(List.of(ABC));
+    assertEquals(issued.certificatePem(), seen.bundles().get(ABC.id()).certificatePem());
+    Rejection problem = seen.problems().get(ABC.id());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, problem.reason());
+    assertTrue(problem.message().contains("403"), problem.message());
+
+    fake.faults().clear();
+    Poll.until(WAIT, "recovered", () -> source.observe(List.of(ABC)).problems().isEmpty());
   }
 
   @Test
