@@ -198,7 +198,8 @@ final class Delivery {
       // nothing verified yet: Prometheus may be waiting for this very config to start
       write(desired, rest, written, timer);
       try {
-        timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
+        // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
+        timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
         before = timer.call(Phase.VERIFY, control::runtimeInfo);
       } catch (PrometheusUnavailableException | PrometheusApiException stillDown) {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written; "
@@ -288,18 +289,25 @@ final class Delivery {
         // it restarted and loaded the files, which were complete before the reload
         return now.lastConfigTime();
       }
-      if (!now.reloadConfigSuccess()) {
+      if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
         throw new ReloadRejectedException("prometheus came back after the reload with "
             + "reloadConfigSuccess=false; its log has the details");
       }
-      before = now;
-      ack = timer.call(Phase.RELOAD, control::reload);
+      // no verdict yet: the load the request started may still run (a config that takes longer
+      // to load than the reload timeout). It is watched as a signal's is, never asked for
+      // again: a second request would wait for this load and then load everything once more
+      return verify(control, ReloadAck.SIGNALLED, before, timer,
+          "the reload request that got no answer");
     }
-    return verify(control, ack, before, timer);
+    return verify(control, ack, before, timer, "the reload signal");
   }
 
+  /**
+   * The load {@code sent} asked for, proved from Prometheus' runtime info against {@code before}
+   * (its own, read before it was sent); a {@link ReloadAck#LOADED} answer proves it at once.
+   */
   private Instant verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
-      PhaseTimer timer) {
+      PhaseTimer timer, String sent) {
     if (ack == ReloadAck.LOADED) {
       // the answer came after the load finished: the load is at or after the baseline's time.
       // Asking runtime info again would wait for Prometheus to restart every discoverer, and a
@@ -325,15 +333,15 @@ final class Delivery {
         }
         if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
           throw new ReloadRejectedException("prometheus reports reloadConfigSuccess=false after "
-              + "the reload signal; its log has the details");
+              + sent + "; its log has the details");
         }
         if (!clock.instant().isBefore(deadline)) {
           if (!now.reloadConfigSuccess()) {
             throw new ReloadRejectedException("prometheus still reports reloadConfigSuccess=false "
-                + verifyTimeout + " after the reload signal; its log has the details");
+                + verifyTimeout + " after " + sent + "; its log has the details");
           }
           throw new PrometheusUnavailableException("no new load seen within " + verifyTimeout
-              + " after the reload signal (lastConfigTime " + now.lastConfigTime() + ")");
+              + " after " + sent + " (lastConfigTime " + now.lastConfigTime() + ")");
         }
       }
       timer.run(Phase.VERIFY, pauseFor(poll));

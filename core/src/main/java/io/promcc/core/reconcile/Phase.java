@@ -12,9 +12,12 @@ public enum Phase {
   VALIDATE,
   /** Atomic writes and deletions, including a rollback's restore. */
   WRITE,
-  /** Asking Prometheus to reload, and waiting for it to be ready. */
+  /** Asking Prometheus to reload, and waiting for it to be ready after one. */
   RELOAD,
-  /** Asking Prometheus what it loaded. */
+  /**
+   * Asking Prometheus what it loaded (with nothing verified yet, waiting for it to be ready
+   * before the first reload too).
+   */
   VERIFY;
 
   /** Lower-case name for metric labels and logs, e.g. {@code observe}. */
