@@ -60,6 +60,8 @@ final class CertificateCache {
     int failures;
     Instant retryAt;
     VaultRequestException lastFailure;
+    /** Whether {@code lastFailure} is a pause of every cluster, not an answer to this one. */
+    boolean paused;
     boolean lookedForKept;
   }
 
@@ -189,6 +191,7 @@ final class CertificateCache {
         // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
         VaultRequestException cause = q.cause();
         entry.retryAt = q.until();
+        entry.paused = true;
         entry.lastFailure = new VaultRequestException(cause.failure(), cause.status(), List.of(),
             "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
                 + " before " + q.until() + (cause.failure() == VaultFailure.RATE_LIMITED
@@ -244,6 +247,7 @@ final class CertificateCache {
         }
         entry.retryAt = answered.plus(wait);
         entry.lastFailure = failure;
+        entry.paused = false;
         listener.failed(id, failure.failure().reason());
         CertificateBundle kept = keptOrThrow(id, entry, answered);
         // not rethrown: the kept certificate is the answer, so this is the only report
@@ -341,10 +345,12 @@ final class CertificateCache {
       if (entry.bundle == null || failure == null) {
         return Optional.empty();
       }
+      String why = entry.paused ? "its renewal waits: "
+          : "renewal failed (" + entry.failures + " in a row, next attempt at " + entry.retryAt
+              + "): ";
       return Optional.of(new Rejection(id.value(), failure.failure().reason(),
           "keeping the certificate of cluster " + Quoting.quote(id.value()) + " valid until "
-              + entry.bundle.notAfter() + "; renewal failed (" + entry.failures
-              + " in a row, next attempt at " + entry.retryAt + "): " + failure.getMessage()));
+              + entry.bundle.notAfter() + "; " + why + failure.getMessage()));
     } finally {
       entry.lock.unlock();
     }

@@ -180,6 +180,29 @@ class VaultDenialsAndLimitsTest {
   }
 
   /**
+   * A due cluster that a quota kept from asking Vault at all is served its kept certificate;
+   * its problem must not claim a renewal that failed "0 in a row": none was attempted.
+   */
+  @Test
+  void aKeptCertificateHeldBackByAQuotaIsNotReportedAsAFailedRenewal() {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(kubernetesSettings
+        .ttl(Duration.ofHours(30)).build());
+    source.observe(clusters); // both issued
+    fixture.clock.advance(Duration.ofHours(21)); // both past their renewal threshold
+    vault.rateLimitNext("pki-", 1, Duration.ofSeconds(90));
+    source.certificateFor(clusters.get(0)); // alpha: its renewal gets the 429, kept
+    vault.clearRequests();
+
+    io.promcc.core.port.CertificateObservation seen = source.observe(clusters);
+
+    assertEquals(List.of(), paths(), "asked the rate-limited Vault");
+    io.promcc.core.model.Rejection beta = seen.problems().get(clusters.get(1).id());
+    assertEquals("vault-rate-limited", beta.reason(), seen.toString());
+    assertFalse(beta.message().contains("renewal failed (0 in a row"), beta.message());
+  }
+
+  /**
    * Vault writes Retry-After as whole seconds rounded down (vault/quotas/quotas_rate_limit.go,
    * {@code int(time.Until(reset).Seconds())}): with a quota's default interval of 1 s every 429
    * says "0", which is "under a second", not "now". The fake, told 700 ms, sends that "0".
