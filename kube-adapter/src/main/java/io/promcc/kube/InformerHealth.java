@@ -12,23 +12,28 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class InformerHealth {
   private final AtomicReference<String> failure = new AtomicReference<>();
-  private final Runnable onRecovery;
+  private final Runnable onChange;
 
-  /** @param onRecovery run when a failure is cleared (to trigger a reconcile) */
-  InformerHealth(Runnable onRecovery) {
-    this.onRecovery = onRecovery;
+  /**
+   * @param onChange run when a failure starts or is cleared (to trigger a reconcile, which
+   *     reports the failure, or no longer)
+   */
+  InformerHealth(Runnable onChange) {
+    this.onChange = onChange;
   }
 
   /** A list succeeded or a watch was established. */
   void ok() {
     if (failure.getAndSet(null) != null) {
-      onRecovery.run();
+      onChange.run();
     }
   }
 
   /** A list or watch failed; {@code what} is a lower-case description naming the call. */
   void failed(String what) {
-    failure.set(what);
+    if (failure.getAndSet(what) == null) {
+      onChange.run();
+    }
   }
 
   /**
@@ -36,7 +41,9 @@ final class InformerHealth {
    * lister-watcher's own message names the call that failed.
    */
   void failedUnlessKnown(String what) {
-    failure.compareAndSet(null, what);
+    if (failure.compareAndSet(null, what)) {
+      onChange.run();
+    }
   }
 
   /** The current failure, if any. */

@@ -23,12 +23,12 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
 
   /**
    * @param description lower-case, e.g. {@code secrets in namespace "x"}; used in messages
-   * @param onRecovery run when a failing list/watch works again
+   * @param onChange run when a list/watch starts failing or works again
    */
   TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
-      String description, WatchSettings settings, Runnable onRecovery) {
+      String description, WatchSettings settings, Runnable onChange) {
     this.description = requireNonNull(description, "description == null");
-    this.health = new InformerHealth(requireNonNull(onRecovery, "onRecovery == null"));
+    this.health = new InformerHealth(requireNonNull(onChange, "onChange == null"));
     this.cache = new Cache<>();
     TrackedListerWatcher<T, L> listerWatcher = new TrackedListerWatcher<>(
         client, calls, type, listType, description, health, settings);

@@ -368,6 +368,29 @@ class SecretCertificateSourceTest {
     Poll.until(WAIT, "told about the recovery", () -> calls.get() > before);
   }
 
+  /**
+   * A cached certificate served while the watch fails is now degraded: the observation changes
+   * when the failure starts, so the controller must hear of it; otherwise it shows only at the
+   * next resync (5 min by default), or not before some unrelated change.
+   */
+  @Test
+  void listenersHearWhenTheWatchStartsFailingAndACachedCertificateBecomesDegraded() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    AtomicInteger calls = new AtomicInteger();
+    startSynced();
+    source.addChangeListener(calls::incrementAndGet);
+    assertEquals(Map.of(), source.observe(List.of(ABC)).problems());
+    int before = calls.get();
+    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
+    fake.faults().closeWatches();
+
+    Poll.until(WAIT, "degraded", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+    assertTrue(calls.get() > before, "the observation changed (degraded) but no listener was "
+        + "told: the reconcile loop does not observe again before its resync");
+  }
+
   @Test
   void awaitSyncedFollowsTheLifecycle() throws Exception {
     source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
