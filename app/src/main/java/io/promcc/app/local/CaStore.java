@@ -241,8 +241,8 @@ final class CaStore {
   Optional<StoredClient> readClient(ClusterId id) throws IOException {
     Path certificate = clientCertificate(id);
     Path key = clientKey(id);
-    boolean hasCertificate = Files.exists(certificate);
-    boolean hasKey = Files.exists(key);
+    boolean hasCertificate = Files.exists(certificate, LinkOption.NOFOLLOW_LINKS);
+    boolean hasKey = Files.exists(key, LinkOption.NOFOLLOW_LINKS);
     if (!hasCertificate && !hasKey) {
       return Optional.empty();
     }
@@ -250,8 +250,9 @@ final class CaStore {
       throw new NoSuchFileException((hasKey ? certificate : key).toString(), null,
           "one of the pair is missing");
     }
-    return Optional.of(new StoredClient(Files.readString(certificate, StandardCharsets.US_ASCII),
-        Secret.of(Files.readString(key, StandardCharsets.US_ASCII))));
+    // its own files: never through a link, never a FIFO (it would block while the CA's lock is held)
+    return Optional.of(new StoredClient(RegularFiles.readPem(certificate, LinkOption.NOFOLLOW_LINKS),
+        Secret.of(RegularFiles.readPem(key, LinkOption.NOFOLLOW_LINKS))));
   }
 
   /**

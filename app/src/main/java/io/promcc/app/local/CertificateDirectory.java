@@ -378,6 +378,9 @@ public final class CertificateDirectory implements CertificateSource {
       return problem(stamps, false, true, id, "certificate-incomplete",
           "certificate file " + Quoting.quote(e.getFile()) + " of cluster "
               + Quoting.quote(id.value()) + " disappeared while being read");
+    } catch (RegularFiles.UnfitFileException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + ": " + e.getMessage());
     } catch (IOException | SecurityException e) {
       return problem(stamps, false, true, id, "certificate-unreadable",
           "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
@@ -411,7 +414,7 @@ public final class CertificateDirectory implements CertificateSource {
 
   private String read(Path file) throws IOException {
     reads.incrementAndGet();
-    return Files.readString(file, StandardCharsets.US_ASCII);
+    return RegularFiles.readPem(file);
   }
 
   private String quoted() {

@@ -56,6 +56,8 @@ public final class ClusterFileSource implements GuestClusterSource {
   public static final String SOURCE = "clusters-file";
 
   private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
+  /** Most bytes of a clusters file: 10,000 clusters take about 3 MB. */
+  static final int MAX_BYTES = 64 << 20;
   private static final long SETTLE_MILLIS = 100;
   private static final long EMPTY_SETTLE_MILLIS = 2000;
 
@@ -253,7 +255,7 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   private byte[] readOrNull() {
     try {
-      return Files.readAllBytes(file);
+      return RegularFiles.read(file, MAX_BYTES);
     } catch (IOException | SecurityException e) {
       return null;
     }
@@ -263,7 +265,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     // guarded by lock
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = RegularFiles.read(file, MAX_BYTES);
     } catch (NoSuchFileException e) {
       lastContent = null;
       String problem = quoted() + " does not exist";
@@ -275,6 +277,11 @@ public final class ClusterFileSource implements GuestClusterSource {
         report("missing", problem + "; keeping the last good list of "
             + good.clusters().size() + " clusters");
       }
+      return;
+    } catch (RegularFiles.UnfitFileException e) {
+      // gigabytes are no list: a bad edit, like a malformed one (the last good list stays)
+      lastContent = null;
+      rejected("unfit " + e.getMessage(), e.getMessage(), List.of(e.getMessage()));
       return;
     } catch (IOException | SecurityException e) {
       lastContent = null;

@@ -7,8 +7,6 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.KeptCertificates;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,8 +24,6 @@ import java.util.Optional;
  * Stateless and thread-safe; private keys never reach a message.
  */
 public final class WrittenCertificates implements KeptCertificates {
-  private static final int MAX_FILE = 1 << 20;
-
   private final Path output;
   private final Path folder;
 
@@ -79,21 +75,12 @@ public final class WrittenCertificates implements KeptCertificates {
     return true;
   }
 
-  /** The text of a regular file of at most {@link #MAX_FILE} bytes, never through a link. */
-  private static Optional<String> read(Path file) throws IOException {
-    BasicFileAttributes found;
+  /** The text of a regular file of a certificate's size, never through a link. */
+  private static Optional<String> read(Path file) {
     try {
-      found = attributes(file);
-    } catch (IOException absent) {
+      return Optional.of(RegularFiles.readPem(file, LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException absentOrUnfit) {
       return Optional.empty();
-    }
-    if (!found.isRegularFile() || found.size() > MAX_FILE) {
-      return Optional.empty();
-    }
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] bytes = in.readNBytes(MAX_FILE + 1);
-      return bytes.length > MAX_FILE ? Optional.empty()
-          : Optional.of(new String(bytes, StandardCharsets.US_ASCII));
     }
   }
 

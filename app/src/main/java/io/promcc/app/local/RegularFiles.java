@@ -1,0 +1,69 @@
+package io.promcc.app.local;
+
+import io.promcc.core.model.Quoting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Reads the files the controller is given (the clusters file, certificate files, its own state):
+ * a regular file of bounded size only. Anything else is refused before it is opened: a FIFO
+ * would block the reader until someone writes to it (a watcher's thread, holding its lock), a
+ * file of gigabytes would exhaust the heap (a file over 2 GiB fails with an
+ * {@link OutOfMemoryError} that ends the thread reading it).
+ */
+final class RegularFiles {
+  /** Most bytes of a certificate or key file. */
+  static final int MAX_PEM = 1 << 20;
+
+  private RegularFiles() {}
+
+  /** The file is there but too large: its content is refused, as a malformed one would be. */
+  static final class UnfitFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnfitFileException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The bytes of {@code file}.
+   *
+   * @param options {@link LinkOption#NOFOLLOW_LINKS} to refuse a link as well
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   * @throws UnfitFileException if it holds more than {@code max} bytes (the message names the
+   *     file)
+   * @throws IOException if it cannot be read or is no regular file (a folder, a FIFO, a device:
+   *     the message names the file)
+   */
+  static byte[] read(Path file, int max, LinkOption... options) throws IOException {
+    BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, options);
+    if (!found.isRegularFile()) {
+      throw new IOException(Quoting.quote(file.toString()) + " is not a regular file");
+    }
+    if (found.size() > max) {
+      throw new UnfitFileException(tooLarge(file, max));
+    }
+    try (InputStream in = Files.newInputStream(file, options)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new UnfitFileException(tooLarge(file, max)); // it grew since
+      }
+      return bytes;
+    }
+  }
+
+  /** The ASCII text of a PEM file, as {@link #read} with {@link #MAX_PEM}. */
+  static String readPem(Path file, LinkOption... options) throws IOException {
+    return new String(read(file, MAX_PEM, options), StandardCharsets.US_ASCII);
+  }
+
+  private static String tooLarge(Path file, int max) {
+    return Quoting.quote(file.toString()) + " is larger than " + max + " bytes";
+  }
+}
