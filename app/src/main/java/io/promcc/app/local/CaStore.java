@@ -189,6 +189,12 @@ final class CaStore {
     PrivateKey key;
     try {
       key = Pki.parsePrivateKey(Secret.of(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+      String opened = openTo(keyFile);
+      if (opened != null) {
+        throw new LocalCaException("local CA key " + quote(keyFile) + " may be read by others ("
+            + opened + "): make it rw------- (chmod 600) if nobody else has read it, else move "
+            + "the CA's files away to create a new local CA");
+      }
     } catch (NoSuchFileException e) {
       throw new LocalCaException("local CA key " + quote(keyFile) + " does not exist, but its "
           + "certificate " + quote(certificateFile) + " does; restore the key, or move the "
@@ -250,9 +256,27 @@ final class CaStore {
       throw new NoSuchFileException((hasKey ? certificate : key).toString(), null,
           "one of the pair is missing");
     }
+    String opened = openTo(key);
+    if (opened != null) {
+      throw new IOException(quote(key) + " may be read by others (" + opened + ")");
+    }
     // its own files: never through a link, never a FIFO (it would block while the CA's lock is held)
     return Optional.of(new StoredClient(RegularFiles.readPem(certificate, LinkOption.NOFOLLOW_LINKS),
         Secret.of(RegularFiles.readPem(key, LinkOption.NOFOLLOW_LINKS))));
+  }
+
+  /** The mode of a key file that its group or others may use, or null if only its owner may. */
+  private static String openTo(Path keyFile) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile,
+        LinkOption.NOFOLLOW_LINKS);
+    for (PosixFilePermission permission : mode) {
+      if (permission != PosixFilePermission.OWNER_READ
+          && permission != PosixFilePermission.OWNER_WRITE
+          && permission != PosixFilePermission.OWNER_EXECUTE) {
+        return PosixFilePermissions.toString(mode);
+      }
+    }
+    return null;
   }
 
   /**
@@ -290,8 +314,18 @@ final class CaStore {
 
   /** Deletes the files of {@code id}, if any. */
   void deleteClient(ClusterId id) throws IOException {
-    Files.deleteIfExists(clientCertificate(id));
-    Files.deleteIfExists(clientKey(id));
+    // the key first, and the key even if the certificate cannot go
+    IOException failure = null;
+    for (Path file : List.of(clientKey(id), clientCertificate(id))) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /**

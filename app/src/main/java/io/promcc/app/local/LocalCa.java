@@ -49,7 +49,8 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * {@link #issueServerCertificate} does that for the demo's simulated clusters.
  *
  * <p>Issuing never throws out of {@link #observe}: a failure (the state folder not writable) is a
- * problem {@value #FAILED} of the clusters without a still-valid certificate, reported once to
+ * problem {@value #FAILED} of every cluster it concerns (one with a still-valid certificate gets
+ * it and the problem both, so it shows as degraded), reported once to
  * {@link SourceErrors} as {@value #SOURCE} and tried again after {@link #RETRY_AFTER}. Stored
  * files that are damaged, half-written or from another CA are replaced by a new certificate.
  *
@@ -195,6 +196,9 @@ public final class LocalCa implements CertificateSource {
         }
         if (entry.current != null && now.isBefore(entry.current.bundle().notAfter())) {
           bundles.put(id, entry.current.bundle());
+          if (entry.problem != null) {
+            problems.put(id, entry.problem); // served while its renewal fails: degraded
+          }
         } else {
           problems.put(id, entry.problem != null ? entry.problem : new Rejection(id.value(),
               FAILED, "no valid client certificate for cluster " + Quoting.quote(id.value())
@@ -314,6 +318,7 @@ public final class LocalCa implements CertificateSource {
       entry.problem = null;
       entry.retryAt = null;
       failing = null;
+      lastReported = null; // the same failure again is a new episode, reported again
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       failed(entry, id, now, "cannot issue a client certificate for cluster "
           + Quoting.quote(id.value()) + " in " + quotedFolder() + ": " + e,
@@ -391,15 +396,20 @@ public final class LocalCa implements CertificateSource {
         }
         swept = true;
       }
-      for (ClusterId gone : List.copyOf(entries.keySet())) {
-        if (!observed.contains(gone)) {
-          entries.remove(gone);
-          store.deleteClient(gone);
-        }
-      }
     } catch (IOException e) {
       report("cannot delete the client certificates of clusters that are gone, in "
           + quotedFolder() + ": " + e);
+    }
+    for (ClusterId gone : List.copyOf(entries.keySet())) {
+      if (!observed.contains(gone)) {
+        try {
+          store.deleteClient(gone);
+          entries.remove(gone); // only once its files are gone: else tried again next time
+        } catch (IOException e) {
+          report("cannot delete the client certificate of cluster " + Quoting.quote(gone.value())
+              + ", which is gone, in " + quotedFolder() + ": " + e);
+        }
+      }
     }
   }
 
