@@ -265,18 +265,18 @@ final class CaStore {
         Secret.of(RegularFiles.readPem(key, LinkOption.NOFOLLOW_LINKS))));
   }
 
-  /** The mode of a key file that its group or others may use, or null if only its owner may. */
+  /**
+   * The mode of a key file that others (not its owner or group) may use, or null. The group is
+   * allowed: Kubernetes gives a volume's group read and write on every file (fsGroup), and
+   * {@code --private-key-mode 0640} shares keys with a Prometheus of the same group.
+   */
   private static String openTo(Path keyFile) throws IOException {
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile,
         LinkOption.NOFOLLOW_LINKS);
-    for (PosixFilePermission permission : mode) {
-      if (permission != PosixFilePermission.OWNER_READ
-          && permission != PosixFilePermission.OWNER_WRITE
-          && permission != PosixFilePermission.OWNER_EXECUTE) {
-        return PosixFilePermissions.toString(mode);
-      }
-    }
-    return null;
+    boolean others = mode.contains(PosixFilePermission.OTHERS_READ)
+        || mode.contains(PosixFilePermission.OTHERS_WRITE)
+        || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    return others ? PosixFilePermissions.toString(mode) : null;
   }
 
   /**

@@ -162,4 +162,16 @@ class LocalCaFailuresTest {
             + FileModes.of(state()) + ", loaded silently: refused " + refused + ", reports "
             + reports);
   }
+
+  /** Kubernetes' fsGroup gives a volume's group read and write on every file: still the CA's. */
+  @Test
+  void aCaKeyItsGroupMayReadIsStillUsed() throws Exception {
+    started();
+    Path key = state().resolve("ca-key.pem");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-rw----"));
+
+    started();
+
+    assertEquals("rw-rw----", FileModes.of(key));
+  }
 }
