@@ -140,9 +140,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public ReloadAck reload() {
     if (settings.signalPid().isPresent() || settings.signalPidFile().isPresent()) {
-      awaitSecondAfterLastLoad();
-      ReloadSignal.send(ReloadSignal.target(settings.signalPid(), settings.signalPidFile()),
-          settings.requestTimeout());
+      long pid;
+      try {
+        awaitSecondAfterLastLoad();
+        pid = ReloadSignal.target(settings.signalPid(), settings.signalPidFile());
+      } catch (PrometheusUnavailableException beforeTheSignal) {
+        // the same failure, marked: no signal was sent
+        throw PrometheusUnavailableException.notSent(beforeTheSignal.getMessage(),
+            beforeTheSignal.getCause());
+      }
+      ReloadSignal.send(pid, settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
     HttpRequest request = request("-/reload", settings.reloadTimeout())
@@ -319,14 +326,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
         cause = cause.getCause();
       }
       if (cause instanceof HttpConnectTimeoutException timedOut) {
-        throw unavailable(endpoint, "connect timed out after " + settings.connectTimeout(),
-            timedOut);
+        // no connection, so no request reached Prometheus
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connect timed out "
+            + "after " + settings.connectTimeout(), timedOut).getMessage(), timedOut);
       }
       if (cause instanceof HttpTimeoutException timedOut) {
         throw unavailable(endpoint, "no answer within " + timeout, timedOut);
       }
       if (cause instanceof ConnectException refused) {
-        throw unavailable(endpoint, "connection refused", refused);
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connection refused",
+            refused).getMessage(), refused);
       }
       if (cause instanceof IOException io) {
         throw unavailable(endpoint, io.toString(), io);

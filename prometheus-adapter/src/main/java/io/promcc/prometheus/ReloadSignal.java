@@ -125,7 +125,7 @@ final class ReloadSignal {
       kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
           .redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot run kill -HUP " + pid + ": " + e, e);
+      throw PrometheusUnavailableException.notSent("cannot run kill -HUP " + pid + ": " + e, e);
     }
     try {
       if (!kill.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -135,8 +135,10 @@ final class ReloadSignal {
       }
       String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (kill.exitValue() != 0) {
-        throw new PrometheusUnavailableException("cannot signal prometheus (pid " + pid
-            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()));
+        // kill failed: no signal was delivered
+        throw PrometheusUnavailableException.notSent("cannot signal prometheus (pid " + pid
+            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()),
+            null);
       }
     } catch (InterruptedException e) {
       kill.destroyForcibly();

@@ -238,6 +238,7 @@ class HttpPrometheusControlTest {
 
     assertTrue(e.getMessage().startsWith("POST /-/reload"), e.getMessage());
     assertTrue(e.getMessage().contains("no answer within PT0.3S"), e.getMessage());
+    assertFalse(e.notSent(), "Prometheus got the request and may still be loading");
   }
 
   @Test
@@ -246,6 +247,7 @@ class HttpPrometheusControlTest {
         () -> control(settings(closedPort()).build()).reload());
 
     assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+    assertTrue(e.notSent(), "no connection, no request: sending it again is safe");
   }
 
   @Test
@@ -414,6 +416,7 @@ class HttpPrometheusControlTest {
           e.getMessage());
       assertTrue(e.getMessage().endsWith("\", not prometheus; refusing to send it the reload "
           + "signal (is the pid stale?)"), e.getMessage());
+      assertTrue(e.notSent(), "no signal was sent");
       assertFalse(sleep.waitFor(500, TimeUnit.MILLISECONDS), "SIGHUP would have ended sleep");
     } finally {
       sleep.destroyForcibly();
@@ -437,6 +440,7 @@ class HttpPrometheusControlTest {
 
       assertTrue(e.getMessage().endsWith("\", not prometheus; refusing to send it the reload "
           + "signal (is the pid stale?)"), e.getMessage());
+      assertTrue(e.notSent(), "no signal was sent");
       assertFalse(neighbour.waitFor(500, TimeUnit.MILLISECONDS), "SIGHUP would have ended it");
     } finally {
       neighbour.destroyForcibly();

@@ -293,21 +293,31 @@ final class Delivery {
         throw new ReloadRejectedException("prometheus came back after the reload with "
             + "reloadConfigSuccess=false; its log has the details");
       }
+      if (dropped.notSent()) {
+        // it never reached Prometheus, which is ready now: sent once more
+        return verify(control, timer.call(Phase.RELOAD, control::reload), now, timer,
+            "the reload signal", true);
+      }
       // no verdict yet: the load the request started may still run (a config that takes longer
       // to load than the reload timeout). It is watched as a signal's is, never asked for
-      // again: a second request would wait for this load and then load everything once more
+      // again: a second request would wait for this load and then load everything once more.
+      // A failed load reported already before it is no verdict on this config
       return verify(control, ReloadAck.SIGNALLED, before, timer,
-          "the reload request that got no answer");
+          "the reload request that got no answer", false);
     }
-    return verify(control, ack, before, timer, "the reload signal");
+    return verify(control, ack, before, timer, "the reload signal", true);
   }
 
   /**
    * The load {@code sent} asked for, proved from Prometheus' runtime info against {@code before}
    * (its own, read before it was sent); a {@link ReloadAck#LOADED} answer proves it at once.
+   *
+   * @param staleFailureRejects whether a failed load that {@code before} reported already, and
+   *     still reported at the deadline, is a verdict on this config (after a signal: Prometheus
+   *     gives no other); else Prometheus counts as unavailable
    */
   private Instant verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
-      PhaseTimer timer, String sent) {
+      PhaseTimer timer, String sent, boolean staleFailureRejects) {
     if (ack == ReloadAck.LOADED) {
       // the answer came after the load finished: the load is at or after the baseline's time.
       // Asking runtime info again would wait for Prometheus to restart every discoverer, and a
@@ -336,7 +346,7 @@ final class Delivery {
               + sent + "; its log has the details");
         }
         if (!clock.instant().isBefore(deadline)) {
-          if (!now.reloadConfigSuccess()) {
+          if (!now.reloadConfigSuccess() && staleFailureRejects) {
             throw new ReloadRejectedException("prometheus still reports reloadConfigSuccess=false "
                 + verifyTimeout + " after " + sent + "; its log has the details");
           }
