@@ -3,6 +3,8 @@ package io.promcc.app.local;
 import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +16,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * a regular file of bounded size only. Anything else is refused before it is opened: a FIFO
  * would block the reader until someone writes to it (a watcher's thread, holding its lock), a
  * file of gigabytes would exhaust the heap (a file over 2 GiB fails with an
- * {@link OutOfMemoryError} that ends the thread reading it).
+ * {@link OutOfMemoryError} that ends the thread reading it). Java cannot open a file without
+ * waiting for a FIFO's writer, so a FIFO swapped in between the check and the open would still
+ * block: only someone who may write the folder can do that, and these folders are the
+ * operator's or the controller's own.
  */
 final class RegularFiles {
   /** Most bytes of a certificate or key file. */
@@ -58,9 +63,16 @@ final class RegularFiles {
     }
   }
 
-  /** The ASCII text of a PEM file, as {@link #read} with {@link #MAX_PEM}. */
+  /**
+   * The ASCII text of a PEM file, as {@link #read} with {@link #MAX_PEM}.
+   *
+   * @throws java.nio.charset.CharacterCodingException if it is not ASCII text
+   */
   static String readPem(Path file, LinkOption... options) throws IOException {
-    return new String(read(file, MAX_PEM, options), StandardCharsets.US_ASCII);
+    return StandardCharsets.US_ASCII.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(read(file, MAX_PEM, options))).toString();
   }
 
   private static String tooLarge(Path file, int max) {

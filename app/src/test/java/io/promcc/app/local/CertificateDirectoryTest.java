@@ -164,6 +164,18 @@ class CertificateDirectoryTest {
   }
 
   @Test
+  void bytesThatAreNoAsciiTextAreNoPem() throws Exception {
+    provide("binary", false);
+    Files.write(folder().resolve("binary-crt.pem"), new byte[] {'-', (byte) 0xC3, (byte) 0xA9});
+
+    CertificateObservation seen = watched().observe(List.of(cluster("binary")));
+
+    assertEquals("certificate-invalid", problem(seen, "binary").reason());
+    assertTrue(problem(seen, "binary").message().endsWith(" are not PEM text"),
+        problem(seen, "binary").message());
+  }
+
+  @Test
   void aKeyThatDoesNotParseOrDoesNotMatchItsCertificateGivesNoBundle() throws Exception {
     provide("whole", false);
     provide("cut", false);
