@@ -189,7 +189,7 @@ final class CaStore {
     PrivateKey key;
     try {
       key = Pki.parsePrivateKey(Secret.of(Files.readString(keyFile, StandardCharsets.US_ASCII)));
-      String opened = openTo(keyFile);
+      String opened = openTo(keyFile); // the file read, also through a link
       if (opened != null) {
         throw new LocalCaException("local CA key " + quote(keyFile) + " may be read by others ("
             + opened + "): make it rw------- (chmod 600) if nobody else has read it, else move "
@@ -256,7 +256,7 @@ final class CaStore {
       throw new NoSuchFileException((hasKey ? certificate : key).toString(), null,
           "one of the pair is missing");
     }
-    String opened = openTo(key);
+    String opened = openTo(key, LinkOption.NOFOLLOW_LINKS);
     if (opened != null) {
       throw new IOException(quote(key) + " may be read by others (" + opened + ")");
     }
@@ -270,9 +270,8 @@ final class CaStore {
    * allowed: Kubernetes gives a volume's group read and write on every file (fsGroup), and
    * {@code --private-key-mode 0640} shares keys with a Prometheus of the same group.
    */
-  private static String openTo(Path keyFile) throws IOException {
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile,
-        LinkOption.NOFOLLOW_LINKS);
+  private static String openTo(Path keyFile, LinkOption... options) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile, options);
     boolean others = mode.contains(PosixFilePermission.OTHERS_READ)
         || mode.contains(PosixFilePermission.OTHERS_WRITE)
         || mode.contains(PosixFilePermission.OTHERS_EXECUTE);

@@ -85,6 +85,7 @@ public final class LocalCa implements CertificateSource {
     Issued current; // null: none yet
     Rejection problem; // the last failure, while it lasts
     Instant retryAt; // no new attempt before this, after a failure
+    boolean deleteReported; // gone, and that its files cannot be deleted was reported
   }
 
   private final CaStore store;
@@ -406,8 +407,13 @@ public final class LocalCa implements CertificateSource {
           store.deleteClient(gone);
           entries.remove(gone); // only once its files are gone: else tried again next time
         } catch (IOException e) {
-          report("cannot delete the client certificate of cluster " + Quoting.quote(gone.value())
-              + ", which is gone, in " + quotedFolder() + ": " + e);
+          Entry entry = entries.get(gone);
+          if (!entry.deleteReported) { // once per cluster, not at every observe
+            entry.deleteReported = true;
+            report("cannot delete the client certificate of cluster "
+                + Quoting.quote(gone.value()) + ", which is gone, in " + quotedFolder() + ": "
+                + e);
+          }
         }
       }
     }

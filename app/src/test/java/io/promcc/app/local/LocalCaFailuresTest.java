@@ -174,4 +174,49 @@ class LocalCaFailuresTest {
 
     assertEquals("rw-rw----", FileModes.of(key));
   }
+
+  /**
+   * Gone clusters whose files cannot be deleted (a read-only state volume, say) are tried again
+   * at every observe, but reported once each, not once per observe.
+   */
+  @Test
+  void goneClustersWhoseFilesCannotBeDeletedAreNotReportedAtEveryObserve() throws Exception {
+    LocalCa ca = started();
+    observe(ca, "alpha", "beta", "gamma");
+    for (String gone : List.of("beta", "gamma")) {
+      Path certificate = state().resolve("clients/" + gone + "-crt.pem");
+      Files.delete(certificate);
+      Files.createDirectories(certificate.resolve("in-the-way")); // cannot be deleted
+    }
+    reports.clear();
+
+    for (int i = 0; i < 10; i++) {
+      observe(ca, "alpha");
+    }
+
+    assertTrue(reports.size() <= 2, reports.size() + " reports of the same two failures in 10 "
+        + "observes: " + reports.subList(0, Math.min(4, reports.size())));
+  }
+
+  /**
+   * A CA key that is a link to a private (0600) file: its mode is the file's, not the link's own
+   * (rwxrwxrwx on Linux), which no chmod changes.
+   */
+  @Test
+  void aCaKeyLinkedToAPrivateFileIsNotRefusedAsReadableByOthers() throws Exception {
+    started();
+    Path key = state().resolve("ca-key.pem");
+    Path secrets = Files.createDirectories(temp.resolve("secrets"));
+    Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+    Path target = secrets.resolve("ca-key.pem");
+    Files.move(key, target);
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(key, target);
+
+    try {
+      started();
+    } catch (LocalCaException e) {
+      throw new AssertionError("refused: " + e.getMessage(), e);
+    }
+  }
 }
