@@ -208,7 +208,7 @@ final class Delivery {
     }
     Instant loadedAt;
     try {
-      loadedAt = reloadAndVerify(control, before, timer);
+      loadedAt = reloadAndVerify(control, before, timer, false);
     } catch (ReloadRejectedException rejected) {
       return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);
@@ -264,48 +264,55 @@ final class Delivery {
    * @throws NotReadyAfterChange if Prometheus went away during the reload and did not come back
    *     ready within the ready timeout (it may be crash-looping on the new config)
    * @throws PrometheusUnavailableException if it did not answer in time; nothing was rejected
+   * @param restoring whether the files are the last verified ones, put back after Prometheus
+   *     refused the new config
    */
   private Instant reloadAndVerify(PrometheusControl control, RuntimeInfo before,
-      PhaseTimer timer) {
-    ReloadAck ack;
-    try {
-      ack = timer.call(Phase.RELOAD, control::reload);
-    } catch (PrometheusUnavailableException dropped) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw dropped; // the controller is stopping: no verdict on the config, the files stay
-      }
+      PhaseTimer timer, boolean restoring) {
+    for (boolean resent = false; ; resent = true) {
+      ReloadAck ack;
       try {
-        timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
-      } catch (PrometheusUnavailableException notBack) {
+        ack = timer.call(Phase.RELOAD, control::reload);
+      } catch (PrometheusUnavailableException dropped) {
         if (Thread.currentThread().isInterrupted()) {
-          throw notBack;
+          throw dropped; // the controller is stopping: no verdict on the config, the files stay
         }
-        throw new NotReadyAfterChange("prometheus went away during the reload and was not "
-            + "ready within " + readyTimeout + " after the config changed: "
-            + notBack.getMessage(), notBack);
+        try {
+          timer.run(Phase.RELOAD, () -> control.awaitReady(readyTimeout));
+        } catch (PrometheusUnavailableException notBack) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw notBack;
+          }
+          throw new NotReadyAfterChange("prometheus went away during the reload and was not "
+              + "ready within " + readyTimeout + " after the config changed: "
+              + notBack.getMessage(), notBack);
+        }
+        RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
+        if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+          // it restarted and loaded the files, which were complete before the reload
+          return now.lastConfigTime();
+        }
+        if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
+          throw new ReloadRejectedException("prometheus came back after the reload with "
+              + "reloadConfigSuccess=false; its log has the details");
+        }
+        if (dropped.notSent()) {
+          if (resent) {
+            throw dropped; // twice it did not reach Prometheus: the next reconcile tries again
+          }
+          before = now; // it never reached Prometheus, which is ready now: sent once more
+          continue;
+        }
+        // no verdict yet: the load the request started may still run (a config that takes
+        // longer to load than the reload timeout). It is watched as a signal's is, never asked
+        // for again: a second request would wait for this load and then load everything once
+        // more. A failed load reported already before it is no verdict on the new config; for a
+        // restore it is (the new config was just refused: the restored one is refused too)
+        return verify(control, ReloadAck.SIGNALLED, before, timer,
+            "the reload request that got no answer", restoring);
       }
-      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
-        // it restarted and loaded the files, which were complete before the reload
-        return now.lastConfigTime();
-      }
-      if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
-        throw new ReloadRejectedException("prometheus came back after the reload with "
-            + "reloadConfigSuccess=false; its log has the details");
-      }
-      if (dropped.notSent()) {
-        // it never reached Prometheus, which is ready now: sent once more
-        return verify(control, timer.call(Phase.RELOAD, control::reload), now, timer,
-            "the reload signal", true);
-      }
-      // no verdict yet: the load the request started may still run (a config that takes longer
-      // to load than the reload timeout). It is watched as a signal's is, never asked for
-      // again: a second request would wait for this load and then load everything once more.
-      // A failed load reported already before it is no verdict on this config
-      return verify(control, ReloadAck.SIGNALLED, before, timer,
-          "the reload request that got no answer", false);
+      return verify(control, ack, before, timer, "the reload signal", true);
     }
-    return verify(control, ack, before, timer, "the reload signal", true);
   }
 
   /**
@@ -393,7 +400,7 @@ final class Delivery {
     try {
       PrometheusControl control = prometheus.orElseThrow();
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      Instant loadedAt = reloadAndVerify(control, now, timer);
+      Instant loadedAt = reloadAndVerify(control, now, timer, true);
       store.markVerified(new Verification(restoredHash, verified.get().configHash(), loadedAt));
       return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
           + "config " + shortHash(verified.get().configHash()), written.paths, written.deleted,
