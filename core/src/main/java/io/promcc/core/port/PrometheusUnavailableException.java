@@ -29,8 +29,9 @@ public final class PrometheusUnavailableException extends PromccException {
   }
 
   /**
-   * The request never reached Prometheus (a refused connection, a failure before a signal was
-   * sent): sending it again cannot make Prometheus act twice.
+   * The request never reached Prometheus (a refused or timed-out connect, a failure before a
+   * signal was sent, a signal that could not be sent): sending it again cannot make Prometheus
+   * act twice.
    */
   public static PrometheusUnavailableException notSent(String message, Throwable cause) {
     return new PrometheusUnavailableException(message, cause, true);
