@@ -287,6 +287,17 @@ final class Delivery {
               + "ready within " + readyTimeout + " after the config changed: "
               + notBack.getMessage(), notBack);
         }
+        if (!dropped.notSent()) {
+          // no verdict yet: the load the request started may still run (a config that takes
+          // longer to load than the reload timeout), or Prometheus restarted and loaded the
+          // files. It is watched as a signal's is (runtime info asked again while Prometheus is
+          // too busy to answer), never asked for again: a second request would wait for this
+          // load and then load everything once more. A failed load reported already before it
+          // is no verdict on the new config; for a restore it is (the new config was just
+          // refused: the restored one is refused too)
+          return verify(control, ReloadAck.SIGNALLED, before, timer,
+              "the reload request that got no answer", restoring);
+        }
         RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
         if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
           // it restarted and loaded the files, which were complete before the reload
@@ -296,20 +307,11 @@ final class Delivery {
           throw new ReloadRejectedException("prometheus came back after the reload with "
               + "reloadConfigSuccess=false; its log has the details");
         }
-        if (dropped.notSent()) {
-          if (resent) {
-            throw dropped; // twice it did not reach Prometheus: the next reconcile tries again
-          }
-          before = now; // it never reached Prometheus, which is ready now: sent once more
-          continue;
+        if (resent) {
+          throw dropped; // twice it did not reach Prometheus: the next reconcile tries again
         }
-        // no verdict yet: the load the request started may still run (a config that takes
-        // longer to load than the reload timeout). It is watched as a signal's is, never asked
-        // for again: a second request would wait for this load and then load everything once
-        // more. A failed load reported already before it is no verdict on the new config; for a
-        // restore it is (the new config was just refused: the restored one is refused too)
-        return verify(control, ReloadAck.SIGNALLED, before, timer,
-            "the reload request that got no answer", restoring);
+        before = now; // it never reached Prometheus, which is ready now: sent once more
+        continue;
       }
       return verify(control, ack, before, timer, "the reload signal", true);
     }
