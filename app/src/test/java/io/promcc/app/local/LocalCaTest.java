@@ -425,6 +425,10 @@ class LocalCaTest {
     assertEquals(1, observe(ca, "alpha").bundles().size());
   }
 
+  /**
+   * The still-valid certificate is served and the failure is the cluster's problem too, as for a
+   * Vault certificate whose renewal fails: core shows the cluster degraded.
+   */
   @Test
   void aStillValidCertificateIsKeptWhileItsRenewalFails() throws Exception {
     LocalCa ca = started();
@@ -437,6 +441,10 @@ class LocalCaTest {
     CertificateObservation seen = observe(ca, "alpha");
 
     assertEquals(first, bundle(seen, "alpha"));
+    Rejection problem = seen.problems().get(ClusterId.of("alpha"));
+    assertTrue(problem != null, "a renewal that fails is no problem of the cluster: it shows as "
+        + "active until its certificate ends; problems " + seen.problems());
+    assertEquals(LocalCa.FAILED, problem.reason());
     assertEquals(Optional.of(clock.instant().plus(LocalCa.RETRY_AFTER)), seen.nextAttention());
     assertEquals(1, reports.size(), reports.toString());
     assertTrue(reports.get(0).startsWith("local-ca: cannot issue a client certificate for "
@@ -538,28 +546,6 @@ class LocalCaTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new LocalCa(state(), Duration.ofSeconds(-1), clock, errors));
     assertEquals("client certificate validity must be positive, found \"PT-1S\"", e.getMessage());
-  }
-
-  /**
-   * As a Vault certificate whose renewal fails (CertificateCache.notRenewed): the still-valid
-   * certificate is served AND the failure is the cluster's problem, so core shows it degraded.
-   */
-  @Test
-  void aStillValidCertificateWhoseRenewalFailsIsServedAndReportedAsAProblem() throws Exception {
-    LocalCa ca = started();
-    CertificateBundle first = bundle(observe(ca, "alpha"), "alpha");
-    Path key = state().resolve("clients/alpha-key.pem");
-    Files.delete(key);
-    Files.createDirectories(key.resolve("in-the-way")); // the renewed key cannot be written
-    clock.set(renewalOf(first));
-
-    CertificateObservation seen = observe(ca, "alpha");
-
-    assertEquals(first, bundle(seen, "alpha"));
-    Rejection problem = seen.problems().get(ClusterId.of("alpha"));
-    assertTrue(problem != null, "a renewal that fails is no problem of the cluster: it shows as "
-        + "active until its certificate ends; problems " + seen.problems());
-    assertEquals(LocalCa.FAILED, problem.reason());
   }
 
   /** A second failure episode, after issuing worked again, is a log line and a count too. */
