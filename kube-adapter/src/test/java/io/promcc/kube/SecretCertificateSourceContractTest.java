@@ -6,8 +6,10 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateSourceContract;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 
@@ -38,6 +40,8 @@ class SecretCertificateSourceContractTest extends CertificateSourceContract {
 
   @Override
   protected void breakSource() {
+    // once the watch is registered: one still on its way when the fault comes would run on
+    Poll.until(Duration.ofSeconds(30), "a watch", () -> fake.store().watchCount() > 0);
     fake.faults().fail(Integer.MAX_VALUE, 500, request -> true);
     fake.faults().closeWatches();
   }

@@ -72,6 +72,9 @@ class SecretCertificateSourceTest {
         WatchSettings.defaults());
     source.start();
     Poll.until(WAIT, "secrets synced", source::hasSynced);
+    // and watched: a fault injected while the watch request is still on its way would miss it
+    // (accepted before the fault, registered after closeWatches), and the watch run on
+    Poll.until(WAIT, "secrets watched", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
   }
 
   private V1Secret secret(String namespace, String name, String cluster, String component,

@@ -4,6 +4,8 @@ import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.GuestClusterSourceContract;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Poll;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 
 /** The Services source passes the same contract as the core's fake, against the API fake. */
@@ -33,6 +35,8 @@ class ServiceClusterSourceContractTest extends GuestClusterSourceContract {
 
   @Override
   protected void breakSource() {
+    // once the watch is registered: one still on its way when the fault comes would run on
+    Poll.until(Duration.ofSeconds(30), "a watch", () -> fake.store().watchCount() > 0);
     // every list fails and every open watch ends, so the informer has to list again
     fake.faults().fail(Integer.MAX_VALUE, 500, request -> true);
     fake.faults().closeWatches();
