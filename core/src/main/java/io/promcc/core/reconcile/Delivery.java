@@ -215,6 +215,8 @@ final class Delivery {
     } catch (NotReadyAfterChange gone) {
       return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.NOT_READY, gone.getMessage()), written, timer);
+    } catch (NeverSentAndDown down) {
+      return restoreUnjudged(desired, verified, down, written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       // nothing was rejected; the files stay and the next reconcile reloads them
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
@@ -252,6 +254,45 @@ final class Delivery {
   }
 
   /**
+   * The reload never reached Prometheus, which was down and not ready within the ready timeout:
+   * it went away for a reason of its own and never judged the new config.
+   */
+  private static final class NeverSentAndDown extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeverSentAndDown(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+
+  /**
+   * Puts the last verified files back after a reload that never reached a Prometheus that stays
+   * down: if it starts again (or crash-loops on the new files, which it would read at start), it
+   * starts with a config it loaded before. Nothing is pinned, since Prometheus never judged the
+   * new config: the next reconcile writes it again once Prometheus is back.
+   */
+  private Delivered restoreUnjudged(DesiredState desired, Optional<Verification> verified,
+      NeverSentAndDown down, Written written, PhaseTimer timer) {
+    String said = "the reload of config " + shortHash(desired.configHash()) + " never reached "
+        + "prometheus: " + down.getMessage();
+    if (verified.isEmpty()) {
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; there are no verified "
+          + "files to restore, so the new files stay", written, false);
+    }
+    try {
+      timer.run(Phase.WRITE, store::restoreLastVerified);
+    } catch (ConfigStoreException e) {
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restoring the last "
+          + "verified files failed: " + e.getMessage(), written, false);
+    }
+    store.markVerified(verified.get().withStateHash(DesiredState.hashOf(store.readOwned())));
+    return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restored the last verified "
+        + "config " + shortHash(verified.get().configHash()) + " for its next start; the new "
+        + "config was not judged, so it is written again once prometheus is back", written,
+        false);
+  }
+
+  /**
    * Reloads and proves the load. An HTTP reload's 200 is the verdict on its own: Prometheus
    * answers it only after the load finished (an error otherwise), so nothing more is asked.
    * A signal gets no answer: runtime info is polled until it shows a load newer than {@code
@@ -282,6 +323,10 @@ final class Delivery {
         } catch (PrometheusUnavailableException notBack) {
           if (Thread.currentThread().isInterrupted()) {
             throw notBack;
+          }
+          if (dropped.notSent() && !restoring) {
+            throw new NeverSentAndDown("it was down (" + dropped.getMessage() + ") and not "
+                + "ready within " + readyTimeout + ": " + notBack.getMessage(), notBack);
           }
           throw new NotReadyAfterChange("prometheus went away during the reload and was not "
               + "ready within " + readyTimeout + " after the config changed: "
@@ -339,12 +384,24 @@ final class Delivery {
       RuntimeInfo now = null;
       try {
         now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      } catch (PrometheusUnavailableException busy) {
+      } catch (PrometheusUnavailableException unanswered) {
+        if (unanswered.notSent()) {
+          // refused: no process listens, it went away (the load may have killed it)
+          awaitBack(control, sent, unanswered, timer);
+          continue;
+        }
         // right after loading tens of thousands of jobs Prometheus can take longer than a
         // request timeout to answer; the load itself is not in doubt for that
         if (!clock.instant().isBefore(deadline)) {
-          throw busy;
+          throw unanswered;
         }
+      } catch (PrometheusApiException starting) {
+        if (starting.statusCode() != 503) {
+          throw starting;
+        }
+        // not ready: it restarted (the load may have killed it) and is starting again
+        awaitBack(control, sent, starting, timer);
+        continue;
       }
       if (now != null) {
         if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
@@ -365,6 +422,26 @@ final class Delivery {
       }
       timer.run(Phase.VERIFY, pauseFor(poll));
       poll = Sleeper.doubled(poll, MAX_POLL);
+    }
+  }
+
+  /**
+   * Waits for a Prometheus that went away after {@code sent} to be ready again: one that does
+   * not come back within the ready timeout may be crash-looping on the new config.
+   *
+   * @throws NotReadyAfterChange if it is not ready within the ready timeout
+   */
+  private void awaitBack(PrometheusControl control, String sent, RuntimeException gone,
+      PhaseTimer timer) {
+    try {
+      timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
+    } catch (PrometheusUnavailableException notBack) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw notBack;
+      }
+      throw new NotReadyAfterChange("prometheus went away after " + sent + " ("
+          + gone.getMessage() + ") and was not ready within " + readyTimeout + ": "
+          + notBack.getMessage(), notBack);
     }
   }
 

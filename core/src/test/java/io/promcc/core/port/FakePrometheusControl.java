@@ -227,7 +227,8 @@ public final class FakePrometheusControl implements PrometheusControl {
       start(); // the container restarts; it comes up once the files on disk load
     }
     if (!up) {
-      throw new PrometheusUnavailableException("fake prometheus is down");
+      // no process listens: the connection is refused, so no request reaches it
+      throw PrometheusUnavailableException.notSent("fake prometheus is down", null);
     }
   }
 }
