@@ -206,6 +206,18 @@ final class Delivery {
             + stillDown.getMessage(), written, false);
       }
     }
+    if (!rest.isEmpty()) {
+      // a signal's load, or the load of a request that got no answer, is proved by a load
+      // newer than the baseline; one between the baseline above and the end of the config write
+      // (a restart, someone else's reload, an earlier signal still pending) read the old files:
+      // the baseline is read again now that they are complete
+      try {
+        before = timer.call(Phase.RELOAD, control::runtimeInfo);
+      } catch (PrometheusUnavailableException | PrometheusApiException e) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, not reloaded: "
+            + e.getMessage(), written, false);
+      }
+    }
     Instant loadedAt;
     try {
       loadedAt = reloadAndVerify(control, before, timer, false);
