@@ -156,7 +156,7 @@ final class Delivery {
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
-    return writeAndReload(desired, diff, verified, pin, written, timer);
+    return writeAndReload(desired, diff, onDisk, verified, pin, written, timer);
   }
 
   /** The desired config is not the pinned one: the input changed, so the pin is obsolete. */
@@ -167,8 +167,8 @@ final class Delivery {
   }
 
   private Delivered writeAndReload(DesiredState desired, FileDiff diff,
-      Optional<Verification> verified, Optional<RejectedConfig> pin, Written written,
-      PhaseTimer timer) {
+      SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
+      Optional<RejectedConfig> pin, Written written, PhaseTimer timer) {
     PrometheusControl control = prometheus.orElseThrow();
     CompletableFuture<RuntimeInfo> baseline = new CompletableFuture<>();
     background.execute(() -> {
@@ -191,19 +191,35 @@ final class Delivery {
       before = await(baseline);
       write(desired, rest, written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException down) {
-      if (verified.isPresent()) {
+      boolean unverifiedOnDisk = verified.isPresent()
+          && down instanceof PrometheusUnavailableException refused && refused.notSent()
+          && !DesiredState.configHashOf(onDisk).equals(verified.get().configHash());
+      if (verified.isPresent() && !unverifiedOnDisk) {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "the config change waits for "
             + "prometheus: " + down.getMessage(), written, false);
       }
-      // nothing verified yet: Prometheus may be waiting for this very config to start
-      write(desired, rest, written, timer);
+      if (verified.isEmpty()) {
+        // nothing verified yet: Prometheus may be waiting for this very config to start
+        write(desired, rest, written, timer);
+      }
+      // else nothing listens and the config on disk is one Prometheus never verified (a
+      // controller stopped or killed during its reload): it may be crash-looping on it
       try {
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
         timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
         before = timer.call(Phase.VERIFY, control::runtimeInfo);
       } catch (PrometheusUnavailableException | PrometheusApiException stillDown) {
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written; "
-            + stillDown.getMessage(), written, false);
+        if (verified.isEmpty() || Thread.currentThread().isInterrupted()) {
+          return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written; "
+              + stillDown.getMessage(), written, false);
+        }
+        // restored for its next start; not pinned: nothing says the config was the cause
+        return restoreUnjudged(verified, "prometheus is down (" + down.getMessage() + ") with a "
+            + "config on disk it never verified, and was not ready within " + readyTimeout
+            + ": " + stillDown.getMessage(), written, timer);
+      }
+      if (verified.isPresent()) {
+        write(desired, rest, written, timer);
       }
     }
     if (!rest.isEmpty()) {
@@ -228,7 +244,8 @@ final class Delivery {
       return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.NOT_READY, gone.getMessage()), written, timer);
     } catch (NeverSentAndDown down) {
-      return restoreUnjudged(desired, verified, down, written, timer);
+      return restoreUnjudged(verified, "the reload of config " + shortHash(desired.configHash())
+          + " never reached prometheus: " + down.getMessage(), written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       // nothing was rejected; the files stay and the next reconcile reloads them
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
@@ -283,10 +300,8 @@ final class Delivery {
    * starts with a config it loaded before. Nothing is pinned, since Prometheus never judged the
    * new config: the next reconcile writes it again once Prometheus is back.
    */
-  private Delivered restoreUnjudged(DesiredState desired, Optional<Verification> verified,
-      NeverSentAndDown down, Written written, PhaseTimer timer) {
-    String said = "the reload of config " + shortHash(desired.configHash()) + " never reached "
-        + "prometheus: " + down.getMessage();
+  private Delivered restoreUnjudged(Optional<Verification> verified, String said,
+      Written written, PhaseTimer timer) {
     if (verified.isEmpty()) {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; there are no verified "
           + "files to restore, so the new files stay", written, false);
@@ -399,7 +414,7 @@ final class Delivery {
       } catch (PrometheusUnavailableException unanswered) {
         if (unanswered.notSent()) {
           // refused: no process listens, it went away (the load may have killed it)
-          awaitBack(control, sent, unanswered, timer);
+          awaitBack(control, sent, unanswered, deadline, timer);
           continue;
         }
         // right after loading tens of thousands of jobs Prometheus can take longer than a
@@ -412,7 +427,7 @@ final class Delivery {
           throw starting;
         }
         // not ready: it restarted (the load may have killed it) and is starting again
-        awaitBack(control, sent, starting, timer);
+        awaitBack(control, sent, starting, deadline, timer);
         continue;
       }
       if (now != null) {
@@ -442,9 +457,11 @@ final class Delivery {
    * not come back within the ready timeout may be crash-looping on the new config.
    *
    * @throws NotReadyAfterChange if it is not ready within the ready timeout
+   * @throws PrometheusUnavailableException if it is ready but the verification's {@code
+   *     deadline} has passed (runtime info keeps failing while it answers ready)
    */
   private void awaitBack(PrometheusControl control, String sent, RuntimeException gone,
-      PhaseTimer timer) {
+      Instant deadline, PhaseTimer timer) {
     try {
       timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
     } catch (PrometheusUnavailableException notBack) {
@@ -454,6 +471,11 @@ final class Delivery {
       throw new NotReadyAfterChange("prometheus went away after " + sent + " ("
           + gone.getMessage() + ") and was not ready within " + readyTimeout + ": "
           + notBack.getMessage(), notBack);
+    }
+    if (!clock.instant().isBefore(deadline)) {
+      throw new PrometheusUnavailableException("no new load seen within " + verifyTimeout
+          + " after " + sent + ": prometheus answers ready, but runtime info failed: "
+          + gone.getMessage());
     }
   }
 
@@ -481,6 +503,15 @@ final class Delivery {
       return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
           + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
     }
+    return restoreAndReload(verified.get(), said, written, timer);
+  }
+
+  /**
+   * Puts the last verified files back and reloads them; {@code said} is what happened to the
+   * rejected config. A reconcile under the pin does this again if a restore or its reload failed.
+   */
+  private Delivered restoreAndReload(Verification verified, String said, Written written,
+      PhaseTimer timer) {
     try {
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
@@ -492,16 +523,16 @@ final class Delivery {
       PrometheusControl control = prometheus.orElseThrow();
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
       Instant loadedAt = reloadAndVerify(control, now, timer, true);
-      store.markVerified(new Verification(restoredHash, verified.get().configHash(), loadedAt));
+      store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
       return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
-          + "config " + shortHash(verified.get().configHash()), written.paths, written.deleted,
+          + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
           false, true);
     } catch (ReloadRejectedException e) {
       // refused as well: what fails is outside the controller's files (a rule file, say), as
       // when the verified config itself is refused again above; a pin would hold the new
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last.
-      store.markVerified(verified.get().withStateHash(restoredHash));
+      store.markVerified(verified.withStateHash(restoredHash));
       store.markRejected(Optional.empty());
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
@@ -511,7 +542,7 @@ final class Delivery {
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set
-      store.markVerified(verified.get().withStateHash(restoredHash));
+      store.markVerified(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
           false);
@@ -545,7 +576,32 @@ final class Delivery {
         && verified.get().configHash().equals(kept.configHash())) {
       store.markVerified(verified.get().withStateHash(kept.hash()));
     }
+    if (verified.isPresent() && prometheus.isPresent()
+        && !verified.get().configHash().equals(pin.configHash())) {
+      if (kept.configHash().equals(pin.configHash())) {
+        // the rollback did not finish (restoring failed): a Prometheus that restarts would read
+        // the rejected files
+        return restoreAndReload(verified.get(), said + "; its files were still on disk",
+            written, timer);
+      }
+      if (kept.configHash().equals(verified.get().configHash()) && failedLoad(timer)) {
+        // restored, but the restore's reload failed: Prometheus still reports the failed load
+        // (2.53 applies what it can of a config that fails to apply)
+        return restoreAndReload(verified.get(), said + "; prometheus still reported the "
+            + "failed load", written, timer);
+      }
+    }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+  }
+
+  /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
+  private boolean failedLoad(PhaseTimer timer) {
+    try {
+      return !timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
+          .reloadConfigSuccess();
+    } catch (PrometheusUnavailableException | PrometheusApiException e) {
+      return false; // asked again at the next reconcile
+    }
   }
 
   private void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {
