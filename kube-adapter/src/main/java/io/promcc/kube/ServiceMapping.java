@@ -322,11 +322,17 @@ public final class ServiceMapping {
     return settings.defaultProvider();
   }
 
-  /** The port named https, else the first; empty if the Service has no ports. */
+  /**
+   * The port named https, else port 443 (the original's implied port: a provider's master
+   * Service may list another port first, kvm-operator's lists etcd's 2379), else the first;
+   * empty if the Service has no ports.
+   */
   private static Optional<V1ServicePort> chosenPort(V1Service service) {
     List<V1ServicePort> ports = service.getSpec() == null || service.getSpec().getPorts() == null
         ? List.of() : service.getSpec().getPorts();
     return ports.stream().filter(p -> "https".equals(p.getName())).findFirst()
+        .or(() -> ports.stream().filter(p -> Integer.valueOf(443).equals(p.getPort()))
+            .findFirst())
         .or(() -> ports.stream().findFirst());
   }
 

@@ -50,6 +50,18 @@ class ServiceMappingTest {
   }
 
   @Test
+  void aProviderServiceWithoutAnHttpsNamedPortKeepsTheOriginalsImplied443() {
+    // REFERENCE.md: "API server address = https://<service-name>.<service-namespace> (port 443
+    // implied)". kvm-operator's master Service lists port "etcd" 2379 first and port "api" 443
+    // second, none named https: the original reached https://master.<id> (443); taking the first
+    // port points every kubernetes_sd_config and proxied target of the cluster at its etcd.
+    V1Service kvm = guest("abc12");
+    kvm.getSpec().ports(List.of(new V1ServicePort().name("etcd").port(2379),
+        new V1ServicePort().name("api").port(443)));
+    assertEquals(URI.create("https://master.abc12"), mapped(kvm).apiServer());
+  }
+
+  @Test
   void anExplicitUrlAnnotationWins() {
     V1Service service = guest("abc12");
     service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION,
