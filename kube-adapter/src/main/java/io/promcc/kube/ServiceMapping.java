@@ -196,7 +196,7 @@ public final class ServiceMapping {
     String etcdValue = annotations.get(settings.etcdAnnotation());
     if (etcdValue != null && !etcdValue.isEmpty()) {
       try {
-        etcd = Optional.of(GuestCluster.parseEtcd(etcdValue, id.value()));
+        etcd = Optional.of(GuestCluster.parseEtcd(withHttpsPort(etcdValue), id.value()));
       } catch (InvalidValueException e) {
         return reject(subject, INVALID_ETCD_ENDPOINT, e.getMessage()
             + annotation(settings.etcdAnnotation()));
@@ -334,6 +334,20 @@ public final class ServiceMapping {
         .or(() -> ports.stream().filter(p -> Integer.valueOf(443).equals(p.getPort()))
             .findFirst())
         .or(() -> ports.stream().findFirst());
+  }
+
+  /**
+   * {@code value} with port 443 if it names none: the original made the annotation's value the
+   * address of an https target, which Prometheus scrapes on 443 when no port is given.
+   */
+  private static String withHttpsPort(String value) {
+    try {
+      HostAndPort parsed = HostAndPort.fromString(value);
+      return parsed.hasPort() || parsed.getHost().isEmpty() ? value
+          : HostAndPort.fromParts(parsed.getHost(), 443).toString();
+    } catch (IllegalArgumentException e) {
+      return value; // parseEtcd names the problem
+    }
   }
 
   private static String annotation(String key) {

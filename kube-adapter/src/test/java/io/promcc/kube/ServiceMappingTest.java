@@ -114,8 +114,19 @@ class ServiceMappingTest {
 
     V1Service badEtcd = guest("abc12");
     badEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
-        "etcd-without-port");
+        "etcd.abc12:etcd");
     assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).reason());
+  }
+
+  @Test
+  void anEtcdDomainWithoutAPortIsScrapedOn443AsTheOriginalsHttpsTargetWas() {
+    // the original put the annotation's value as the etcd target's address, scheme https: a
+    // domain without a port (some operators wrote one) was scraped on 443
+    V1Service service = guest("abc12");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd.abc12.k8s.example.com");
+    assertEquals("etcd.abc12.k8s.example.com:443",
+        mapped(service).etcd().orElseThrow().toString());
   }
 
   @Test
