@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.vault.IssueMode;
+import io.promcc.vault.KeyAlgorithm;
 import io.promcc.vault.VaultAuthSettings;
 import io.promcc.vault.VaultSettings;
 import java.nio.file.Path;
@@ -56,6 +57,9 @@ final class VaultOptions {
           "prometheus.{cluster}.svc"),
       Setting.of("vault-mode", "MODE", "sign (a key made here, a CSR to Vault) or issue (Vault "
           + "makes the key).", "issue", "sign"),
+      Setting.of("vault-key-algorithm", "ALGORITHM", "Key made here in sign mode: ec-p256 or "
+          + "rsa-2048 (the PKI role's key_type must allow it; Vault's default is rsa).",
+          "rsa-2048", "ec-p256"),
       Setting.of("vault-ttl", "DURATION", "Requested certificate lifetime; renewed at two "
           + "thirds.", "72h", "168h"),
       Setting.of("vault-max-concurrent-requests", "N", "Most Vault calls in flight at once.",
@@ -83,6 +87,11 @@ final class VaultOptions {
       case "sign" -> IssueMode.SIGN;
       case "issue" -> IssueMode.ISSUE;
       default -> throw new IllegalArgumentException("must be sign or issue");
+    });
+    KeyAlgorithm keyAlgorithm = r.required("vault-key-algorithm", text -> switch (text) {
+      case "ec-p256" -> KeyAlgorithm.EC_P256;
+      case "rsa-2048" -> KeyAlgorithm.RSA_2048;
+      default -> throw new IllegalArgumentException("must be ec-p256 or rsa-2048");
     });
     Duration ttl = r.required("vault-ttl", SettingsReader::positiveDuration);
     Integer concurrency = r.required("vault-max-concurrent-requests", text -> {
@@ -141,7 +150,8 @@ final class VaultOptions {
           .pkiMountTemplate(r.text("vault-pki-mount").orElseThrow())
           .roleTemplate(r.text("vault-pki-role").orElseThrow())
           .commonNameTemplate(r.text("vault-common-name").orElseThrow())
-          .altNameTemplates(altNames).mode(mode).ttl(ttl).maxConcurrentRequests(concurrency);
+          .altNameTemplates(altNames).mode(mode).keyAlgorithm(keyAlgorithm).ttl(ttl)
+          .maxConcurrentRequests(concurrency);
       r.text("vault-namespace").ifPresent(builder::namespace);
       caBundle.ifPresent(builder::caBundle);
       return builder.build();

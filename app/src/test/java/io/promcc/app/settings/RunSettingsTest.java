@@ -196,7 +196,8 @@ class RunSettingsTest {
     Map<String, String> vaultAppRole = new TreeMap<>(kube);
     vaultAppRole.putAll(Map.of("certificates", "vault", "vault-address",
         "https://vault.example:8200", "vault-auth", "approle", "vault-approle-mount", "ar",
-        "vault-role-id", "role-1", "vault-secret-id-file", secretId.toString()));
+        "vault-role-id", "role-1", "vault-secret-id-file", secretId.toString(),
+        "vault-key-algorithm", "rsa-2048"));
 
     RunSettings k = sameFromEachPlace(vaultKubernetes);
     RunSettings a = sameFromEachPlace(vaultAppRole);
@@ -218,6 +219,9 @@ class RunSettingsTest {
     assertEquals(8, vault.maxConcurrentRequests());
     assertTrue(vault.auth() instanceof io.promcc.vault.VaultAuthSettings.Kubernetes);
     assertTrue(a.vault().orElseThrow().auth() instanceof io.promcc.vault.VaultAuthSettings.AppRole);
+    // a key_type=rsa role (Vault's default, the original platform's) signs only RSA keys
+    assertEquals(io.promcc.vault.KeyAlgorithm.RSA_2048, a.vault().orElseThrow().keyAlgorithm());
+    assertEquals(io.promcc.vault.KeyAlgorithm.EC_P256, k.vault().orElseThrow().keyAlgorithm());
     assertEquals(0640, k.privateKeyMode());
     assertEquals(Path.of("/run/p.pid"), k.prometheusPidFile().orElseThrow());
 
