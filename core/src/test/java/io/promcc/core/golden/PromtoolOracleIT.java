@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.plan.Planner;
 import io.promcc.core.testing.DesiredStateFiles;
+import io.promcc.core.testing.Profiles;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +112,19 @@ class PromtoolOracleIT {
     if (cases.size() == GENERATED_SETS) {
       statistics.assertCoversTheSpace();
     }
+  }
+
+  /** examples/profile-original-2021.yml, for a cluster with etcd and labels and one without. */
+  @Test
+  void promtoolAcceptsTheOutputOfTheExampleProfile() throws IOException {
+    List<GuestCluster> clusters = List.of(
+        GuestCluster.of("alpha", "aws", "https://master.alpha")
+            .withLabels(Map.of("customer", "acme")).withEtcd("etcd.alpha:2379"),
+        GuestCluster.of("bravo", "kvm", "https://master.bravo:8443"));
+    DesiredState state = new Planner(Profiles.example("profile-original-2021.yml"),
+        BaseConfig.empty()).plan(clusters, TestCertificates.forAll(clusters),
+        ControllerSettings.DEFAULTS);
+    assertAccepted(state, "examples/profile-original-2021.yml");
   }
 
   @Test

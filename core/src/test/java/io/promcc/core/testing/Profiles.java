@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Scrape profiles for tests and benchmarks that compare config shapes: the
@@ -28,6 +30,23 @@ public final class Profiles {
         throw new IllegalStateException("missing test resource " + LEGACY);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A profile of the repository's {@code examples} folder, e.g.
+   * {@code profile-original-2021.yml}: found from the module folder (Maven's {@code basedir},
+   * else the working folder), whose parent is the repository root.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   */
+  public static ScrapeProfile example(String fileName) {
+    Path file = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
+        .getParent().resolve("examples").resolve(fileName);
+    try {
+      return ScrapeProfile.parse(Files.readString(file), fileName);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
