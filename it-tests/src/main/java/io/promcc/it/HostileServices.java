@@ -272,7 +272,7 @@ public final class HostileServices {
       case INVALID_ETCD -> {
         annotations.put(URL_ANNOTATION, "https://api." + namespace + ".example.com");
         annotations.put(ETCD_ANNOTATION, draw(Arbitraries.oneOf(
-            Arbitraries.of("etcd.example.com", "etcd.example.com:99999", "a b:2379",
+            Arbitraries.of("https://etcd.example.com:2379", "etcd.example.com:99999", "a b:2379",
                 "etcd.example.com:2379\n", "$(id):2379", "'etcd':2379", "\"etcd\":2379",
                 ":2379", "etcd.example.com:-1", "${ETCD}:2379", "etcd:2379/x"),
             ModelArbitraries.hostileStrings().filter(s -> !s.isEmpty() && survivesUtf8(s)

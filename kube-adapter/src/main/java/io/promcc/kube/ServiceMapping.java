@@ -198,8 +198,9 @@ public final class ServiceMapping {
       try {
         etcd = Optional.of(GuestCluster.parseEtcd(withHttpsPort(etcdValue), id.value()));
       } catch (InvalidValueException e) {
-        return reject(subject, INVALID_ETCD_ENDPOINT, e.getMessage()
-            + annotation(settings.etcdAnnotation()));
+        return reject(subject, INVALID_ETCD_ENDPOINT, "etcd endpoint of cluster "
+            + Quoting.quote(id.value()) + " must be host or host:port, found "
+            + Quoting.quote(etcdValue) + annotation(settings.etcdAnnotation()));
       }
     }
     String provider = provider(meta);
@@ -341,6 +342,9 @@ public final class ServiceMapping {
    * address of an https target, which Prometheus scrapes on 443 when no port is given.
    */
   private static String withHttpsPort(String value) {
+    if (value.contains(":") && !(value.startsWith("[") && value.endsWith("]"))) {
+      return value; // a port, or not a host at all (a URL, a bare IPv6 address)
+    }
     try {
       HostAndPort parsed = HostAndPort.fromString(value);
       return parsed.hasPort() || parsed.getHost().isEmpty() ? value

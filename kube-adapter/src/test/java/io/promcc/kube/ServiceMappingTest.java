@@ -2,6 +2,7 @@ package io.promcc.kube;
 
 import static io.promcc.kube.TestServices.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.kubernetes.client.openapi.models.V1Service;
@@ -167,5 +168,18 @@ class ServiceMappingTest {
             "cluster id \"twin\" is already claimed by service \"a/master\" (creation time "
                 + "unknown); service \"c/master\" (creation time unknown) is the later claimant")),
         snapshot.rejections());
+  }
+
+  @Test
+  void aRejectedEtcdAnnotationIsQuotedAsWrittenNotAsRewrittenWithPort443() {
+    // review of 2a12f41: a value with a scheme and a port (two colons) has "no port" for
+    // HostAndPort, so withHttpsPort() rewrites it to "[https://...:2379]:443"; the rejection
+    // then quotes a value nobody wrote
+    V1Service service = guest("abc12");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "https://etcd.abc12.example:2379");
+    Rejection rejection = rejected(service);
+    assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejection.reason());
+    assertFalse(rejection.message().contains(":443"), rejection.message());
   }
 }
