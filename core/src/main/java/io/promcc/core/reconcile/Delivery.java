@@ -204,19 +204,27 @@ final class Delivery {
       }
       // else nothing listens and the config on disk is one Prometheus never verified (a
       // controller stopped or killed during its reload): it may be crash-looping on it
+      // a config change that waits says so; one that wrote all its files says that
+      String waits = verified.isEmpty() ? "files written; " : "the config change waits for "
+          + "prometheus: ";
       try {
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
         timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
-        before = timer.call(Phase.VERIFY, control::runtimeInfo);
-      } catch (PrometheusUnavailableException | PrometheusApiException stillDown) {
+      } catch (PrometheusUnavailableException stillDown) {
         if (verified.isEmpty() || Thread.currentThread().isInterrupted()) {
-          return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written; "
-              + stillDown.getMessage(), written, false);
+          return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage(),
+              written, false);
         }
         // restored for its next start; not pinned: nothing says the config was the cause
         return restoreUnjudged(verified, "prometheus is down (" + down.getMessage() + ") with a "
             + "config on disk it never verified, and was not ready within " + readyTimeout
             + ": " + stillDown.getMessage(), written, timer);
+      }
+      try {
+        before = timer.call(Phase.VERIFY, control::runtimeInfo);
+      } catch (PrometheusUnavailableException | PrometheusApiException busy) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + "prometheus is ready, but "
+            + busy.getMessage(), written, false);
       }
       if (verified.isPresent()) {
         write(desired, rest, written, timer);
@@ -407,14 +415,19 @@ final class Delivery {
     }
     Instant deadline = clock.instant().plus(verifyTimeout);
     Duration poll = FIRST_POLL;
+    boolean lastAsk = false; // back ready after the deadline: asked once more, then given up
     while (true) { // a signal gets no answer: poll until runtime info shows the new load
       RuntimeInfo now = null;
       try {
         now = timer.call(Phase.VERIFY, control::runtimeInfo);
       } catch (PrometheusUnavailableException unanswered) {
+        if (lastAsk) {
+          throw stillFailing(sent, unanswered);
+        }
         if (unanswered.notSent()) {
           // refused: no process listens, it went away (the load may have killed it)
-          awaitBack(control, sent, unanswered, deadline, timer);
+          awaitBack(control, sent, unanswered, timer);
+          lastAsk = !clock.instant().isBefore(deadline);
           continue;
         }
         // right after loading tens of thousands of jobs Prometheus can take longer than a
@@ -426,8 +439,12 @@ final class Delivery {
         if (starting.statusCode() != 503) {
           throw starting;
         }
+        if (lastAsk) {
+          throw stillFailing(sent, starting);
+        }
         // not ready: it restarted (the load may have killed it) and is starting again
-        awaitBack(control, sent, starting, deadline, timer);
+        awaitBack(control, sent, starting, timer);
+        lastAsk = !clock.instant().isBefore(deadline);
         continue;
       }
       if (now != null) {
@@ -457,11 +474,9 @@ final class Delivery {
    * not come back within the ready timeout may be crash-looping on the new config.
    *
    * @throws NotReadyAfterChange if it is not ready within the ready timeout
-   * @throws PrometheusUnavailableException if it is ready but the verification's {@code
-   *     deadline} has passed (runtime info keeps failing while it answers ready)
    */
   private void awaitBack(PrometheusControl control, String sent, RuntimeException gone,
-      Instant deadline, PhaseTimer timer) {
+      PhaseTimer timer) {
     try {
       timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
     } catch (PrometheusUnavailableException notBack) {
@@ -472,11 +487,13 @@ final class Delivery {
           + gone.getMessage() + ") and was not ready within " + readyTimeout + ": "
           + notBack.getMessage(), notBack);
     }
-    if (!clock.instant().isBefore(deadline)) {
-      throw new PrometheusUnavailableException("no new load seen within " + verifyTimeout
-          + " after " + sent + ": prometheus answers ready, but runtime info failed: "
-          + gone.getMessage());
-    }
+  }
+
+  /** Runtime info failed once more after the verify timeout, while Prometheus answers ready. */
+  private PrometheusUnavailableException stillFailing(String sent, RuntimeException failure) {
+    return new PrometheusUnavailableException("no new load seen within " + verifyTimeout
+        + " after " + sent + ": prometheus answers ready, but runtime info failed: "
+        + failure.getMessage(), failure);
   }
 
   private Runnable pauseFor(Duration poll) {
@@ -503,15 +520,20 @@ final class Delivery {
       return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
           + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
     }
-    return restoreAndReload(verified.get(), said, written, timer);
+    return restoreAndReload(verified.get(), said, true, written, timer);
   }
 
   /**
    * Puts the last verified files back and reloads them; {@code said} is what happened to the
    * rejected config. A reconcile under the pin does this again if a restore or its reload failed.
+   *
+   * @param rollingBack whether the rejected config was refused just now; if the verified one is
+   *     refused as well, the cause is outside promcc's files and the new config is unpinned. A
+   *     reconcile under the pin keeps the pin: the verified config loaded when the pinned one
+   *     was refused, so a refusal now is a later, outside failure
    */
-  private Delivered restoreAndReload(Verification verified, String said, Written written,
-      PhaseTimer timer) {
+  private Delivered restoreAndReload(Verification verified, String said, boolean rollingBack,
+      Written written, PhaseTimer timer) {
     try {
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
@@ -528,11 +550,18 @@ final class Delivery {
           + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
           false, true);
     } catch (ReloadRejectedException e) {
+      store.markVerified(verified.withStateHash(restoredHash));
+      if (!rollingBack) {
+        return new Delivered(Outcome.REJECTED, said + "; prometheus refused the last verified "
+            + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
+            + "pinned one was refused, so the cause is outside promcc's files (another file "
+            + "prometheus reads, such as a rule file): " + e.getMessage() + "; the pin stays",
+            written.paths, written.deleted, false, false);
+      }
       // refused as well: what fails is outside the controller's files (a rule file, say), as
       // when the verified config itself is refused again above; a pin would hold the new
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last.
-      store.markVerified(verified.withStateHash(restoredHash));
       store.markRejected(Optional.empty());
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
@@ -578,17 +607,17 @@ final class Delivery {
     }
     if (verified.isPresent() && prometheus.isPresent()
         && !verified.get().configHash().equals(pin.configHash())) {
-      if (kept.configHash().equals(pin.configHash())) {
-        // the rollback did not finish (restoring failed): a Prometheus that restarts would read
-        // the rejected files
-        return restoreAndReload(verified.get(), said + "; its files were still on disk",
-            written, timer);
+      if (!kept.configHash().equals(verified.get().configHash())) {
+        // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
+        // restarts would read files it never verified
+        return restoreAndReload(verified.get(), said + "; the config on disk was not the last "
+            + "verified one", false, written, timer);
       }
-      if (kept.configHash().equals(verified.get().configHash()) && failedLoad(timer)) {
+      if (failedLoad(timer)) {
         // restored, but the restore's reload failed: Prometheus still reports the failed load
         // (2.53 applies what it can of a config that fails to apply)
         return restoreAndReload(verified.get(), said + "; prometheus still reported the "
-            + "failed load", written, timer);
+            + "failed load", false, written, timer);
       }
     }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
