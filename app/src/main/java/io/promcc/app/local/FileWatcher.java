@@ -282,8 +282,11 @@ public final class FileWatcher implements AutoCloseable {
       if (registration.isOpen()) {
         try {
           registration.listener.run();
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "listener of " + registration.path + " failed", e);
+        } catch (RuntimeException | Error e) {
+          // an Error too (a parse that recursed too deep, an allocation too large): it would end
+          // this thread, and with it every watch, for good
+          LOG.log(e instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
+              "listener of " + registration.path + " failed", e);
         }
       }
     }

@@ -270,6 +270,26 @@ class FileWatcherTest {
   }
 
   @Test
+  void aListenerThatThrowsAnErrorDoesNotEndTheBackgroundChecks() throws IOException {
+    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
+    watcher = new FileWatcher(Duration.ofMillis(50), clock, false);
+    AtomicBoolean failed = new AtomicBoolean();
+    watcher.watch(file, () -> {
+      if (!failed.getAndSet(true)) {
+        throw new StackOverflowError("a listener's parse recursed too deep");
+      }
+      changes.incrementAndGet();
+    });
+    watcher.start();
+
+    Files.writeString(file, "b");
+    Poll.until(PATIENCE, "the listener ran and failed", failed::get);
+    Files.writeString(file, "c");
+
+    Poll.until(PATIENCE, "a later edit is still noticed", () -> changes.get() > 0);
+  }
+
+  @Test
   void aPathThatCannotBeCheckedLosesNoChangeOfAnother() throws IOException {
     Path first = Files.writeString(temp.resolve("clusters.yml"), "a");
     Path second = Files.writeString(temp.resolve("profile.yml"), "a");
