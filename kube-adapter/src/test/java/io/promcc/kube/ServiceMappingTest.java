@@ -172,7 +172,7 @@ class ServiceMappingTest {
 
   @Test
   void aRejectedEtcdAnnotationIsQuotedAsWrittenNotAsRewrittenWithPort443() {
-    // review of 2a12f41: a value with a scheme and a port (two colons) has "no port" for
+    // a value with a scheme and a port (two colons) has "no port" for
     // HostAndPort, so withHttpsPort() rewrites it to "[https://...:2379]:443"; the rejection
     // then quotes a value nobody wrote
     V1Service service = guest("abc12");

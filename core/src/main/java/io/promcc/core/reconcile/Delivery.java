@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -73,6 +74,13 @@ final class Delivery {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Executor background;
+  /**
+   * The pinned config whose rollback reload did not finish in this process (it got no answer):
+   * nothing showed the verified config loading after the pinned one was refused, so a refusal
+   * of the verified one under the pin says the cause is outside promcc's files, as during a
+   * rollback. Not kept across restarts: the pin then stays, as before the repair existed.
+   */
+  private String unconfirmedRollback;
 
   Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
       Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
@@ -236,7 +244,7 @@ final class Delivery {
       // (a restart, someone else's reload, an earlier signal still pending) read the old files:
       // the baseline is read again now that they are complete
       try {
-        before = timer.call(Phase.RELOAD, control::runtimeInfo);
+        before = timer.call(Phase.VERIFY, control::runtimeInfo);
       } catch (PrometheusUnavailableException | PrometheusApiException e) {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, not reloaded: "
             + e.getMessage(), written, false);
@@ -537,6 +545,9 @@ final class Delivery {
     try {
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
+      if (rollingBack) {
+        unconfirmedRollback = pinnedHash();
+      }
       return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
           + e.getMessage(), written.paths, written.deleted, false, false);
     }
@@ -546,12 +557,13 @@ final class Delivery {
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
       Instant loadedAt = reloadAndVerify(control, now, timer, true);
       store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
+      unconfirmedRollback = null;
       return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
           + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
           false, true);
     } catch (ReloadRejectedException e) {
       store.markVerified(verified.withStateHash(restoredHash));
-      if (!rollingBack) {
+      if (!rollingBack && !Objects.equals(pinnedHash(), unconfirmedRollback)) {
         return new Delivered(Outcome.REJECTED, said + "; prometheus refused the last verified "
             + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
             + "pinned one was refused, so the cause is outside promcc's files (another file "
@@ -563,6 +575,7 @@ final class Delivery {
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last.
       store.markRejected(Optional.empty());
+      unconfirmedRollback = null;
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
@@ -572,6 +585,9 @@ final class Delivery {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set
       store.markVerified(verified.withStateHash(restoredHash));
+      if (rollingBack) {
+        unconfirmedRollback = pinnedHash();
+      }
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
           false);
@@ -590,6 +606,12 @@ final class Delivery {
     Written written = new Written();
     if (!onDisk.containsKey(desired.configPath())
         || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
+      if (verified.isPresent() && prometheus.isPresent()
+          && !verified.get().configHash().equals(pin.configHash())) {
+        // removed behind the store's back: a Prometheus that restarts would find no config
+        return restoreAndReload(verified.get(), said + "; the main config was missing", false,
+            written, timer);
+      }
       return new Delivered(Outcome.REJECTED, said, List.of(), List.of(), false, false);
     }
     SortedMap<String, DesiredFile> files = new TreeMap<>();
@@ -621,6 +643,10 @@ final class Delivery {
       }
     }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+  }
+
+  private String pinnedHash() {
+    return store.record().rejected().map(RejectedConfig::configHash).orElse(null);
   }
 
   /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */

@@ -1,6 +1,7 @@
 package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
@@ -8,6 +9,7 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -325,5 +328,512 @@ class DeliveryStuckStatesTest {
       }
       return super.runtimeInfo();
     }
+  }
+
+  /**
+   * A signal reload whose load kills Prometheus (it crash-loops on the new files) is a config
+   * Prometheus did not come up with, as an HTTP reload that kills it is: the last verified files
+   * are restored and the config is pinned (prometheus-not-ready). verify() takes the refused
+   * connections of a dead Prometheus for a busy one until the verify timeout and reports it
+   * unavailable: no rollback, and every later reconcile "waits for prometheus".
+   */
+  @Test
+  void aSignalReloadThatKillsPrometheusIsRolledBackAsAnHttpOneIs() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.crashWhen(files -> files.get(Fixture.CONFIG).text()
+        .contains("guest-cluster-b-"));
+    f.with("b");
+
+    ReconcileResult result = reconciler.reconcile();
+    ReconcileResult next = reconciler.reconcile();
+
+    String said = "first: " + result.outcome() + ": " + result.message() + "; next: "
+        + next.outcome() + ": " + next.message();
+    assertTrue(f.prometheus.isUp(), "prometheus crash-loops on the signalled config; " + said);
+    assertEquals(good, f.configOnDisk(), said);
+    assertEquals(RejectedConfig.NOT_READY, f.store.record().rejected().orElseThrow().reason(),
+        said);
+  }
+
+  /**
+   * A reload refused at connect never reached Prometheus; Prometheus stays down past the ready
+   * timeout (stopped for a reason of its own; it never read the new files). The new config was
+   * never judged, yet it is pinned prometheus-not-ready and never tried again when Prometheus
+   * comes back, until the desired config changes.
+   */
+  @Test
+  void aReloadThatNeverReachedAPrometheusDownForGoodPinsNothing() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var goneBeforeTheReload = new ForwardingControl(f.prometheus) {
+      int calls;
+
+      @Override
+      public ReloadAck reload() {
+        if (++calls == 1) {
+          f.prometheus.setUp(false); // its node went away; not the config's doing
+          throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.reload();
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(goneBeforeTheReload).build().reconcile();
+    f.prometheus.setUp(true);
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult back = f.reconciler().reconcile();
+
+    String said = "down: " + result.outcome() + ": " + result.message() + "; back: "
+        + back.outcome() + ": " + back.message();
+    assertEquals(Optional.empty(), f.store.record().rejected(), said);
+    assertEquals(Outcome.RELOADED, back.outcome(), said);
+  }
+
+  /**
+   * A signal reload is proved by a load newer than the baseline; a load between the baseline and
+   * the moment the new config is complete on disk (a restart, an earlier signal still pending)
+   * read the old files, so it must not pass for this config's.
+   */
+  @Test
+  void aLoadOfTheOldFilesBeforeTheNewConfigIsWrittenDoesNotVerifyIt() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    String verifiedBefore = f.store.record().verified().orElseThrow().configHash();
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var restartedBeforeTheWrite = new ForwardingControl(f.prometheus) {
+      int runtimeInfoCalls;
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        RuntimeInfo info = super.runtimeInfo();
+        if (++runtimeInfoCalls == 1) {
+          // the baseline is read; Prometheus restarts before the new config is on disk
+          f.clock.advance(Duration.ofSeconds(2));
+          f.prometheus.restart();
+        }
+        return info;
+      }
+
+      @Override
+      public ReloadAck reload() {
+        return ReloadAck.SIGNALLED; // the signal is lost: only the restart loads anything
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(restartedBeforeTheWrite)
+        .verifyTimeout(Duration.ofSeconds(30)).build().reconcile();
+
+    String said = result.outcome() + ": " + result.message();
+    assertFalse(f.prometheus.loadedFiles().get(Fixture.CONFIG).text()
+        .contains("guest-cluster-b-"), "the restart loaded the old config; " + said);
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome(), said);
+    assertEquals(verifiedBefore, f.store.record().verified().orElseThrow().configHash(),
+        "the new config is not verified; " + said);
+  }
+
+  // verify()'s wait for a Prometheus that went away
+
+  /**
+   * After a reload signal runtime info is slow (no answer within 10 s, three times), then the
+   * connection is refused: Prometheus restarted. GET /-/ready answers ready 40 s later (within
+   * the ready timeout); the restarted Prometheus loaded the new files. awaitBack() finds the
+   * verify deadline passed and throws "prometheus answers ready, but runtime info failed"
+   * without asking runtime info once while it is ready: the reconcile reports Prometheus
+   * unavailable, the verified set stays the old one, and the next reconcile signals a reload
+   * of a config Prometheus already runs.
+   */
+  @Test
+  void aPrometheusBackWithinTheReadyTimeoutAfterTheVerifyDeadlineIsAskedOnceMore() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var restartsAfterTheSignal = new ForwardingControl(f.prometheus) {
+      boolean signalled;
+      int failures;
+
+      @Override
+      public ReloadAck reload() {
+        ReloadAck ack = super.reload();
+        signalled = true;
+        return ack;
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (signalled && failures < 4) {
+          failures++;
+          if (failures < 4) {
+            f.clock.advance(Duration.ofSeconds(10));
+            throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+                + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+          }
+          throw PrometheusUnavailableException.notSent("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.runtimeInfo();
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (signalled && failures == 4) {
+          f.clock.advance(Duration.ofSeconds(40));
+          f.prometheus.restart(); // it comes up with the files on disk: the new config
+        }
+        super.awaitReady(timeout);
+      }
+    };
+    ReconcileResult result = f.builder().prometheus(restartsAfterTheSignal).build().reconcile();
+    boolean runsB = f.prometheusRunsJobsOf("b");
+    int reloads = f.prometheus.reloads();
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult next = f.reconciler().reconcile();
+
+    String said = result.outcome() + ": " + result.message() + "; prometheus runs b's jobs: "
+        + runsB + "; next: " + next.outcome() + ": " + next.message() + ", reloads: "
+        + (f.prometheus.reloads() - reloads);
+    assertEquals(Outcome.RELOADED, result.outcome(), said);
+  }
+
+  // the start path: Prometheus down with a config on disk it never verified
+
+  /**
+   * An unverified config is on disk (a reload request got no answer and no load was seen).
+   * At the next reconcile the first runtime info is refused (Prometheus restarting), GET
+   * /-/ready then answers ready at once, and the runtime info after it gets no answer in time
+   * (busy after the start). The reconcile reports that Prometheus "was not ready within PT1M"
+   * and restores the files "for its next start", though it answered ready.
+   */
+  @Test
+  void aReadyPrometheusWhoseRuntimeInfoTimesOutIsNotReportedNotReady() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var noAnswer = new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+            + "\"http://127.0.0.1:9090\" failed: no answer within PT5M");
+      }
+    };
+    ReconcileResult unverified = f.builder().prometheus(noAnswer).build().reconcile();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, unverified.outcome(), unverified.message());
+    assertEquals(true, f.hasJobsOf("b"), "the new files stay: " + unverified.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    var restarting = new ForwardingControl(f.prometheus) {
+      int calls;
+      int readyWaits;
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        readyWaits++;
+        super.awaitReady(timeout); // ready at once
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        calls++;
+        if (calls == 1) {
+          throw PrometheusUnavailableException.notSent("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        if (calls == 2) {
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    ReconcileResult result = f.builder().prometheus(restarting).build().reconcile();
+
+    String said = result.outcome() + ": " + result.message() + " (ready waits: "
+        + restarting.readyWaits + ", all answered ready)";
+    assertFalse(result.message().contains("was not ready within"), "prometheus answered "
+        + "ready, yet the message says it was not: " + said);
+  }
+
+  // reconciles under the pin
+
+  /**
+   * A config is rejected, pinned and rolled back. Later a file outside promcc's (a rule file)
+   * breaks, and someone else's reload fails on it: Prometheus reports reloadConfigSuccess=false.
+   * Before 9c34d3e a reconcile under the pin asked nothing and reloaded nothing. Now the
+   * under-pin check takes the failed load for an unfinished rollback, reloads the verified
+   * config, which is refused too (the rule file), and clears the pin; the next reconcile writes
+   * the rejected config over the good files again and reloads it; and so on at every reconcile.
+   */
+  @Test
+  void aFailedLoadOutsidePromccsFilesDoesNotUnpinAndRewriteTheRejectedConfig() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    Reconciler reconciler = f.reconciler();
+    ReconcileResult rejected = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
+    assertTrue(f.store.record().rejected().isPresent());
+    assertEquals(good, f.configOnDisk());
+    String pinned = f.store.record().rejected().orElseThrow().configHash();
+
+    // a rule file breaks; a sidecar's reload fails on it
+    f.prometheus.rejectWhen(files -> Optional.of("loading groups failed: rules.yml: yaml: "
+        + "line 3: mapping values are not allowed in this context"));
+    try {
+      f.prometheus.reload();
+    } catch (ReloadRejectedException expected) {
+      // prometheus keeps running what it loaded last and reports the failed load
+    }
+    int reloads = f.prometheus.reloads();
+    int configWrites = (int) f.store.writes().stream().filter(Fixture.CONFIG::equals).count();
+    List<String> said = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
+          + later.message());
+    }
+    int rewrites = (int) f.store.writes().stream().filter(Fixture.CONFIG::equals).count()
+        - configWrites;
+
+    assertEquals(Optional.of(pinned), f.store.record().rejected().map(r -> r.configHash()),
+        "the pin of the rejected config was cleared by a failure outside promcc's files; "
+            + "reloads in 3 reconciles: " + (f.prometheus.reloads() - reloads) + "; writes of "
+            + Fixture.CONFIG + ": " + rewrites + "; " + said);
+    assertTrue(rewrites <= 1, "the rejected config was written over the verified files "
+        + rewrites + " times under the pin; " + said);
+  }
+
+  /**
+   * A rollback's restore fails part-way (the real store renames file by file and deletes stale
+   * config files last: a full disk or an I/O error after the main config was put back leaves the
+   * rejected config's other files). docs/delivery.md: "if restoring the files failed (a full
+   * disk), the rejected files still on disk are replaced then". The under-pin check only looks
+   * for the pinned config hash or the verified one on disk; a mix of both is neither, so the
+   * rejected files stay on disk for as long as the pin holds (per-cluster output: the new
+   * cluster's scrape config file of the rejected config stays, read by the glob at a restart).
+   */
+  @Test
+  void aRollbackWhoseRestoreFailedPartWayIsFinishedByALaterReconcile() {
+    var restoreFailsPartWayOnce = new ForwardingStore(f.store) {
+      DesiredState lastWritten;
+      int restores;
+
+      @Override
+      public void write(DesiredState desired, FileDiff diff) {
+        lastWritten = desired;
+        super.write(desired, diff);
+      }
+
+      @Override
+      public boolean restoreLastVerified() {
+        boolean restored = super.restoreLastVerified();
+        if (++restores == 1) {
+          // the stale config files of the rejected config were not deleted
+          List<String> stale = lastWritten.files().entrySet().stream()
+              .filter(e -> e.getValue().kind().isConfig())
+              .filter(e -> !f.store.readOwned().containsKey(e.getKey()))
+              .map(e -> e.getKey()).toList();
+          super.write(lastWritten, new FileDiff(stale, List.of(), true));
+          throw new ConfigStoreException("cannot delete " + stale + ": Input/output error");
+        }
+        return restored;
+      }
+    };
+    Reconciler reconciler = f.builder().store(restoreFailsPartWayOnce)
+        .settings(io.promcc.core.model.ControllerSettings.builder()
+            .outputMode(io.promcc.core.model.OutputMode.PER_CLUSTER_FILES).build())
+        .build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    var verifiedConfigFiles = configPaths(f.store.readOwned());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.with("b");
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+
+    ReconcileResult rejected = reconciler.reconcile();
+    var afterTheFailedRestore = configPaths(f.store.readOwned());
+    List<String> said = new ArrayList<>();
+    said.add("rejected: " + rejected.outcome() + ": " + rejected.message());
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + ": " + later.message());
+    }
+
+    assertEquals(verifiedConfigFiles, configPaths(f.store.readOwned()), "config files of the "
+        + "rejected config stay on disk under the pin (after the failed restore: "
+        + afterTheFailedRestore + "); " + said);
+  }
+
+  private static java.util.SortedSet<String> configPaths(
+      java.util.SortedMap<String, io.promcc.core.model.DesiredFile> files) {
+    java.util.SortedSet<String> paths = new java.util.TreeSet<>();
+    files.forEach((path, file) -> {
+      if (file.kind().isConfig()) {
+        paths.add(path);
+      }
+    });
+    return paths;
+  }
+
+  /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
+  private boolean ruleFileBroken;
+
+  private void rejectBogusOrBrokenRuleFile() {
+    f.prometheus.rejectWhen(files -> ruleFileBroken
+        ? Optional.of("loading groups failed: rules.yml: yaml: line 3: mapping values are not "
+            + "allowed in this context")
+        : Fixture.bogus(files));
+  }
+
+  /**
+   * A rule file (outside promcc's files) is broken when a new cluster b arrives: Prometheus
+   * refuses the new config X for the rule file, and would refuse the verified one V too. If the
+   * rollback's reload of V is judged at once, V's refusal unpins X (restoreAndReload with
+   * rollingBack=true: "a pin would hold the new config back after that file is fixed"). Here the
+   * runtime info before the rollback's reload gets no answer once (Prometheus busy), so X stays
+   * pinned with "reloading them failed"; the next reconcile under the pin sees the failed load,
+   * reloads V, which is refused for the same rule file, and keeps the pin (rollingBack=false:
+   * "the verified config loaded when the pinned one was refused" -- it never did). Once the rule
+   * file is fixed, V loads and X, refused only for the rule file, stays pinned until the desired
+   * config changes for another reason: cluster b is never scraped.
+   */
+  @Test
+  void aConfigRefusedOnlyForABrokenRuleFileIsNotKeptPinnedAfterTheFixBecauseOneAnswerWasSlow() {
+    rejectBogusOrBrokenRuleFile();
+    var busyOnceAfterTheRejection = new ForwardingControl(f.prometheus) {
+      boolean refused;
+      boolean busy;
+
+      @Override
+      public ReloadAck reload() {
+        try {
+          return super.reload();
+        } catch (ReloadRejectedException e) {
+          if (!refused) {
+            refused = true;
+            busy = true;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (busy) {
+          busy = false;
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+
+    ruleFileBroken = true;
+    f.with("b");
+    List<String> said = new ArrayList<>();
+    ReconcileResult first = reconciler.reconcile();
+    said.add(first.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
+        + first.message());
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult second = reconciler.reconcile();
+    said.add(second.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
+        + second.message());
+
+    ruleFileBroken = false; // the rule file is fixed
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
+          + later.message());
+    }
+
+    assertTrue(f.prometheusRunsJobsOf("b"), "the config refused only for the broken rule file "
+        + "stays pinned after the fix; b is not scraped; " + said);
+  }
+
+  /**
+   * Under the pin, the main config file is gone from disk (removed by hand, say, while
+   * debugging the rejection). docs/delivery.md, step 5: a reconcile under the pin replaces "the
+   * configuration files on disk that are not the verified ones". certificatesUnderPin returns at
+   * once when the main config is missing, before that check: nothing is restored while the pin
+   * holds, and a Prometheus that restarts finds no config file. Without the pin the next
+   * reconcile would write it again.
+   */
+  @Test
+  void aMainConfigRemovedUnderThePinIsRestored() {
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    ReconcileResult rejected = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
+    assertEquals(good, f.configOnDisk());
+
+    var owned = f.store.readOwned();
+    f.store.write(new io.promcc.core.model.DesiredState(owned, Fixture.CONFIG, List.of(),
+        List.of()), new io.promcc.core.plan.FileDiff(List.of(), List.of(Fixture.CONFIG), true));
+    List<String> said = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + ": " + later.message());
+    }
+
+    assertTrue(f.store.readOwned().containsKey(Fixture.CONFIG), "the main config stays missing "
+        + "under the pin; " + said);
+  }
+
+  // The reload phase of a result is what the app counts as a reload (app's ReloadResult.of: "a
+  // reconcile without that phase made no reload"; REJECTED with it counts
+  // promcc_reloads_total{result="rejected"}, PROMETHEUS_UNAVAILABLE with it {result="unavailable"};
+  // docs/metrics.md: "reload only when a reload was made", and "a rejected config is not tried
+  // again ..., so repeats of that rejection count in promcc_reconcile_total{outcome="rejected"}
+  // only, not here"). Injected clocks.
+  /**
+   * The baseline re-read after the config write (d4c0996) is timed in the reload phase; when it
+   * gets no answer the reconcile ends "files written, not reloaded" with a reload phase, so the
+   * app counts a reload (unavailable) that was never sent.
+   */
+  @Test
+  void aBaselineReReadWithoutAnswerIsNotCountedAsAReload() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var reReadUnanswered = new ForwardingControl(f.prometheus) {
+      int calls;
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (++calls == 2) {
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    int reloads = f.prometheus.reloads();
+
+    ReconcileResult result = f.builder().prometheus(reReadUnanswered).build().reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome(), result.message());
+    assertEquals(reloads, f.prometheus.reloads(), "a reload was sent: " + result.message());
+    assertFalse(result.durations().containsKey(Phase.RELOAD), "no reload was sent, yet the "
+        + "result has a reload phase (" + result.durations() + "), counted as "
+        + "promcc_reloads_total{result=\"unavailable\"}: " + result.message());
   }
 }
