@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The delivery policy: makes a desired state the files on disk and the config Prometheus runs,
@@ -179,9 +180,10 @@ final class Delivery {
       Optional<RejectedConfig> pin, Written written, PhaseTimer timer) {
     PrometheusControl control = prometheus.orElseThrow();
     CompletableFuture<RuntimeInfo> baseline = new CompletableFuture<>();
+    AtomicBoolean waitedForReady = new AtomicBoolean();
     background.execute(() -> {
       try {
-        baseline.complete(readyRuntimeInfo(control));
+        baseline.complete(readyRuntimeInfo(control, waitedForReady));
       } catch (Throwable t) {
         baseline.completeExceptionally(t);
       }
@@ -199,8 +201,13 @@ final class Delivery {
       before = await(baseline);
       write(desired, rest, written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException down) {
-      boolean unverifiedOnDisk = verified.isPresent()
-          && down instanceof PrometheusUnavailableException refused && refused.notSent()
+      // nothing listens, or it answered "not ready" for the whole ready timeout: it may be
+      // crash-looping on the config on disk
+      boolean notReadyInTime = waitedForReady.get()
+          && down instanceof PrometheusUnavailableException;
+      boolean gone = notReadyInTime
+          || down instanceof PrometheusUnavailableException refused && refused.notSent();
+      boolean unverifiedOnDisk = verified.isPresent() && gone
           && !DesiredState.configHashOf(onDisk).equals(verified.get().configHash());
       if (verified.isPresent() && !unverifiedOnDisk) {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "the config change waits for "
@@ -216,6 +223,9 @@ final class Delivery {
       String waits = verified.isEmpty() ? "files written; " : "the config change waits for "
           + "prometheus: ";
       try {
+        if (notReadyInTime && verified.isPresent()) {
+          throw (PrometheusUnavailableException) down; // waited the ready timeout already
+        }
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
         timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
       } catch (PrometheusUnavailableException stillDown) {
@@ -224,9 +234,9 @@ final class Delivery {
               written, false);
         }
         // restored for its next start; not pinned: nothing says the config was the cause
-        return restoreUnjudged(verified, "prometheus is down (" + down.getMessage() + ") with a "
-            + "config on disk it never verified, and was not ready within " + readyTimeout
-            + ": " + stillDown.getMessage(), written, timer);
+        return restoreUnjudged(verified, "prometheus did not come up with a config on disk it "
+            + "never verified: " + down.getMessage() + (stillDown == down ? "" : "; not ready "
+            + "within " + readyTimeout + ": " + stillDown.getMessage()), written, timer);
       }
       try {
         before = timer.call(Phase.VERIFY, control::runtimeInfo);
@@ -278,12 +288,18 @@ final class Delivery {
    * fails at once.
    */
   private RuntimeInfo readyRuntimeInfo(PrometheusControl control) {
+    return readyRuntimeInfo(control, new AtomicBoolean());
+  }
+
+  /** As {@link #readyRuntimeInfo(PrometheusControl)}; sets {@code waited} before a ready wait. */
+  private RuntimeInfo readyRuntimeInfo(PrometheusControl control, AtomicBoolean waited) {
     try {
       return control.runtimeInfo();
     } catch (PrometheusApiException notReady) {
       if (notReady.statusCode() != 503) {
         throw notReady;
       }
+      waited.set(true);
       control.awaitReady(readyTimeout);
       return control.runtimeInfo();
     }
@@ -436,6 +452,8 @@ final class Delivery {
           // refused: no process listens, it went away (the load may have killed it)
           awaitBack(control, sent, unanswered, timer);
           lastAsk = !clock.instant().isBefore(deadline);
+          timer.run(Phase.VERIFY, pauseFor(poll));
+          poll = Sleeper.doubled(poll, MAX_POLL);
           continue;
         }
         // right after loading tens of thousands of jobs Prometheus can take longer than a
@@ -453,6 +471,8 @@ final class Delivery {
         // not ready: it restarted (the load may have killed it) and is starting again
         awaitBack(control, sent, starting, timer);
         lastAsk = !clock.instant().isBefore(deadline);
+        timer.run(Phase.VERIFY, pauseFor(poll));
+        poll = Sleeper.doubled(poll, MAX_POLL);
         continue;
       }
       if (now != null) {
@@ -649,14 +669,24 @@ final class Delivery {
     return store.record().rejected().map(RejectedConfig::configHash).orElse(null);
   }
 
-  /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
+  /**
+   * Whether Prometheus, with the verified config on disk, reports that its last load failed;
+   * false if it cannot be asked. A successful last load is one after the pinned config's
+   * refusal (which Prometheus reported failed): the verified config loaded since, so the
+   * rollback is confirmed.
+   */
   private boolean failedLoad(PhaseTimer timer) {
+    boolean success;
     try {
-      return !timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
+      success = timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
           .reloadConfigSuccess();
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       return false; // asked again at the next reconcile
     }
+    if (success) {
+      unconfirmedRollback = null;
+    }
+    return !success;
   }
 
   private void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {

@@ -836,4 +836,221 @@ class DeliveryStuckStatesTest {
         + "result has a reload phase (" + result.durations() + "), counted as "
         + "promcc_reloads_total{result=\"unavailable\"}: " + result.message());
   }
+
+  /**
+   * A config X is refused for its own fault ("bogus") and pinned; the runtime info before the
+   * rollback's reload gets no answer once, so {@code unconfirmedRollback} remembers X. Then
+   * Prometheus restarts (its Pod moved) and loads the verified files: a reconcile under the pin
+   * asks runtime info and sees {@code reloadConfigSuccess=true} with the verified config on
+   * disk, which is what the field says nothing showed, but the field stays. Weeks later a rule
+   * file breaks and a sidecar's reload fails on it: the next reconcile under the pin reloads the
+   * verified config, which is refused for the rule file, and since the stale field still names X,
+   * X is unpinned; every later reconcile writes the rejected X over the good files again (the
+   * harm 62e2a40 fixed for a rollback that had finished).
+   */
+  @Test
+  void aPinIsKeptForAnOutsideFailureOncePrometheusWasSeenRunningTheVerifiedConfig() {
+    var busyOnceAfterTheRejection = new ForwardingControl(f.prometheus) {
+      boolean refused;
+      boolean busy;
+
+      @Override
+      public ReloadAck reload() {
+        try {
+          return super.reload();
+        } catch (ReloadRejectedException e) {
+          if (!refused) {
+            refused = true;
+            busy = true;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (busy) {
+          busy = false;
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    ReconcileResult rejected = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
+    assertEquals(good, f.configOnDisk(), rejected.message());
+    String pinned = f.store.record().rejected().orElseThrow().configHash();
+
+    // Prometheus restarts and loads the verified files; a reconcile under the pin sees that
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.restart();
+    ReconcileResult seen = reconciler.reconcile();
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), seen.message());
+    List<String> said = new ArrayList<>();
+    said.add("rejected: " + rejected.message());
+    said.add("after the restart: " + seen.outcome() + ": " + seen.message());
+
+    // later a rule file breaks; a sidecar's reload fails on it
+    f.clock.advance(Duration.ofMinutes(10));
+    f.prometheus.rejectWhen(files -> Optional.of("loading groups failed: rules.yml: yaml: "
+        + "line 3: mapping values are not allowed in this context"));
+    try {
+      f.prometheus.reload();
+    } catch (ReloadRejectedException expected) {
+      // prometheus keeps running what it loaded last and reports the failed load
+    }
+    int configWrites = (int) f.store.writes().stream().filter(Fixture.CONFIG::equals).count();
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
+          + later.message());
+    }
+    int rewrites = (int) f.store.writes().stream().filter(Fixture.CONFIG::equals).count()
+        - configWrites;
+
+    assertEquals(Optional.of(pinned), f.store.record().rejected().map(r -> r.configHash()),
+        "the pin of a config refused for its own fault was cleared by a failure outside "
+            + "promcc's files, though prometheus was seen running the verified config after "
+            + "the refusal; writes of " + Fixture.CONFIG + " in 3 reconciles: " + rewrites
+            + "; " + said);
+  }
+
+  /**
+   * As DeliveryStuckStatesTest's first test (the controller's stop interrupts the reload of a
+   * config Prometheus dies on), but the crash-looping Prometheus answers "not ready" (503, its
+   * WAL replay before the config load outlasts the ready timeout) instead of refusing the
+   * connection when the next start asks. The start path restores the unverified files only
+   * after a refused connection (notSent); a 503 that is not ready within the ready timeout is
+   * taken for "the config change waits", so the verified files are never restored, though
+   * verify() takes the same observation after a reload (503, not ready within the ready
+   * timeout) for a config Prometheus did not come up with.
+   */
+  @Test
+  void theNextStartRestoresTheVerifiedFilesWhenTheCrashLoopingPrometheusAnswersNotReady() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.crashWhen(files -> files.get(Fixture.CONFIG).text()
+        .contains("guest-cluster-b-"));
+    f.with("b");
+    var stopDuringTheReload = new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        Thread.currentThread().interrupt(); // the controller is stopping
+        return super.reload();
+      }
+    };
+    ReconcileResult stopped;
+    try {
+      stopped = f.builder().prometheus(stopDuringTheReload).build().reconcile();
+    } finally {
+      Thread.interrupted(); // the process ends; the next start has a fresh thread
+    }
+    assertTrue(f.hasJobsOf("b"), stopped.message());
+
+    // the container restarts on the files on disk, replays its WAL (503) and dies loading them
+    var replayingThenDying = new ForwardingControl(f.prometheus) {
+      boolean crashLooping() {
+        return f.hasJobsOf("b");
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (crashLooping()) {
+          f.clock.advance(timeout);
+          throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
+              + "not ready after " + timeout + "; last answer: status 503: Service "
+              + "Unavailable");
+        }
+        super.awaitReady(timeout);
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (crashLooping()) {
+          throw new PrometheusApiException("GET /api/v1/status/runtimeinfo", 503,
+              "prometheus answered status 503: Service Unavailable");
+        }
+        return super.runtimeInfo();
+      }
+
+      @Override
+      public ReloadAck reload() {
+        if (crashLooping()) {
+          throw new PrometheusApiException("POST /-/reload", 503,
+              "prometheus answered the reload with status 503: Service Unavailable");
+        }
+        return super.reload();
+      }
+    };
+    Reconciler nextStart = f.builder().prometheus(replayingThenDying).build();
+    List<String> said = new ArrayList<>();
+    said.add("stopped: " + stopped.outcome() + ": " + stopped.message());
+    for (int i = 0; i < 5; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult result = nextStart.reconcile();
+      said.add(result.outcome() + ": " + result.message());
+    }
+
+    assertTrue(good.equals(f.configOnDisk()), "the config on disk is not the last verified one "
+        + "(has b's jobs: " + f.hasJobsOf("b") + "); prometheus crash-loops on it; " + said);
+  }
+
+  /**
+   * After a reload signal, runtime info answers 503 while {@code GET /-/ready} answers ready at
+   * once (a few milliseconds). verify() goes from awaitBack straight to the next runtime info
+   * call without its poll pause, so it asks Prometheus (ready, then runtime info) in a tight loop
+   * until the verify timeout: thousands of requests a minute, where the poll backoff (20 ms
+   * doubling to 1 s) asks about 60 times. The same path serves a refused runtime info (notSent).
+   */
+  @Test
+  void aRuntimeInfo503WhileReadyIsPolledWithBackoffNotInATightLoop() {
+    f.prometheus.reloadBySignal();
+    f.clock.advance(Duration.ofSeconds(2));
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var busyButReady = new ForwardingControl(f.prometheus) {
+      boolean reloaded;
+      int failedCalls;
+      int readyCalls;
+
+      @Override
+      public ReloadAck reload() {
+        ReloadAck ack = super.reload();
+        reloaded = true;
+        return ack;
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        readyCalls++;
+        f.clock.advance(Duration.ofMillis(5)); // one GET /-/ready answered 200
+        super.awaitReady(timeout);
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (reloaded) {
+          failedCalls++;
+          throw new PrometheusApiException("GET /api/v1/status/runtimeinfo", 503,
+              "prometheus answered status 503: Service Unavailable");
+        }
+        return super.runtimeInfo();
+      }
+    };
+
+    ReconcileResult result = f.builder().prometheus(busyButReady).build().reconcile();
+
+    assertTrue(busyButReady.failedCalls <= 200, busyButReady.failedCalls + " runtime info calls "
+        + "and " + busyButReady.readyCalls + " ready checks within the verify timeout of 1 min "
+        + "(sleeps: " + f.sleeps.size() + "); " + result.outcome() + ": " + result.message());
+  }
 }
