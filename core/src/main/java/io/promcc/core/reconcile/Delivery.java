@@ -58,7 +58,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       and is not ready within the ready timeout. The last verified config is restored (never
  *       an older certificate over a newer one) and reloaded, and the rejected config is pinned:
  *       not written again until the desired config changes, across controller restarts (the pin
- *       is stored with the verification). Certificate renewals still land while it is pinned.
+ *       is stored with the verification). Certificate renewals still land while it is pinned, and
+ *       a rollback that did not finish (its restore or its reload failed) is finished by a later
+ *       reconcile under the pin.
  * </ul>
  *
  * <p>Not thread-safe: one reconciler thread.
@@ -217,9 +219,9 @@ final class Delivery {
         // nothing verified yet: Prometheus may be waiting for this very config to start
         write(desired, rest, written, timer);
       }
-      // else nothing listens and the config on disk is one Prometheus never verified (a
-      // controller stopped or killed during its reload): it may be crash-looping on it
-      // a config change that waits says so; one that wrote all its files says that
+      // else the config on disk is one Prometheus never verified (a controller stopped or
+      // killed during its reload) and Prometheus may be crash-looping on it. The messages: a
+      // config change that waits says so; one that wrote all its files says that
       String waits = verified.isEmpty() ? "files written; " : "the config change waits for "
           + "prometheus: ";
       try {
@@ -557,8 +559,9 @@ final class Delivery {
    *
    * @param rollingBack whether the rejected config was refused just now; if the verified one is
    *     refused as well, the cause is outside promcc's files and the new config is unpinned. A
-   *     reconcile under the pin keeps the pin: the verified config loaded when the pinned one
-   *     was refused, so a refusal now is a later, outside failure
+   *     reconcile under the pin keeps the pin if the verified config was seen loading after the
+   *     pinned one was refused (a refusal now is a later, outside failure), and unpins as a
+   *     rollback does if not ({@link #unconfirmedRollback})
    */
   private Delivered restoreAndReload(Verification verified, String said, boolean rollingBack,
       Written written, PhaseTimer timer) {
