@@ -38,9 +38,9 @@ import java.util.regex.Pattern;
  * unless its namespace is trusted ({@link DiscoverySettings#trustedNamespaces()}). The API server
  * is the URL annotation if present (https only, no user info, and a routable host, see
  * {@link ApiServerHosts}), else {@code https://<name>.<namespace>[:port]} from the Service port
- * named {@code https}, else its first port (443 is left out; no ports means 443). Invalid data is
- * a {@link Outcome.Rejected} with one of the reasons below; of several Services claiming one ID,
- * the established one keeps it (see {@link #snapshot}).
+ * named {@code https}, else its port 443, else its first port (443 is left out; no ports means
+ * 443). Invalid data is a {@link Outcome.Rejected} with one of the reasons below; of several
+ * Services claiming one ID, the established one keeps it (see {@link #snapshot}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -67,7 +67,7 @@ public final class ServiceMapping {
   public static final String API_SERVER_IN_CLUSTER_NAME = "api-server-in-cluster-name";
   /** Rejection reason: the Service's port is missing or out of range. */
   public static final String INVALID_PORT = "invalid-port";
-  /** Rejection reason: the etcd annotation is not {@code host:port}. */
+  /** Rejection reason: the etcd annotation is not a host or {@code host:port}. */
   public static final String INVALID_ETCD_ENDPOINT = "invalid-etcd-endpoint";
   /** Rejection reason: the provider is not acceptable. */
   public static final String INVALID_PROVIDER = "invalid-provider";

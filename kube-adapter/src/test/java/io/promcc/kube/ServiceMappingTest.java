@@ -182,4 +182,15 @@ class ServiceMappingTest {
     assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejection.reason());
     assertFalse(rejection.message().contains(":443"), rejection.message());
   }
+
+  @Test
+  void anEtcdAnnotationWithPortZeroIsRejectedLikeAnApiServerPortZero() {
+    V1Service service = guest("abc12");
+    service.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd.abc12.example:0");
+    Outcome outcome = mapping.map(service);
+    Outcome.Rejected rejected = assertInstanceOf(Outcome.Rejected.class, outcome,
+        () -> "port 0 is no port, but the Service mapped to " + outcome);
+    assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejected.rejection().reason());
+  }
 }

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.port.CertificateObservation;
-import io.promcc.core.model.Rejection;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.Pem;
 import io.promcc.core.testing.ThrowawayCa;
@@ -615,5 +615,18 @@ class VaultCertificateSourceTest {
           () -> untrusting.certificateFor(cluster));
       assertEquals("vault-tls", e.reason(), e.getMessage());
     }
+  }
+
+  @Test
+  void theKeyTypeRefusalNamesTheOptionValueAnOperatorCanSet() {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa"); // Vault's default key_type
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(cluster));
+    assertEquals("vault-key-type-refused", e.reason());
+    assertTrue(e.getMessage().contains("rsa-2048"), e.getMessage());
   }
 }

@@ -243,8 +243,10 @@ public final class FileWatcher implements AutoCloseable {
         if (isClosed()) {
           return;
         }
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "file watcher check failed; retrying", e);
+      } catch (RuntimeException | Error e) {
+        // an Error too: it would end this thread, and with it every watch, for good
+        LOG.log(e instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
+            "file watcher check failed; retrying", e);
       }
     }
   }
@@ -310,7 +312,7 @@ public final class FileWatcher implements AutoCloseable {
   private PathState read(Path path, PathState previous, Instant now) {
     try {
       return reader.read(path, previous, now);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       return new PathState.Unreadable(e.toString());
     }
   }

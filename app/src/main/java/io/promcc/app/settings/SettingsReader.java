@@ -30,6 +30,11 @@ final class SettingsReader {
     return raw.get(name).isPresent();
   }
 
+  /** Whether a flag, a variable or the config file gives {@code name}, not its default. */
+  boolean given(String name) {
+    return raw.get(name).filter(v -> !v.origin().startsWith("default ")).isPresent();
+  }
+
   String originOf(String name) {
     return raw.get(name).map(RawSettings.Value::origin).orElse("--" + name);
   }

@@ -93,6 +93,10 @@ final class VaultOptions {
       case "rsa-2048" -> KeyAlgorithm.RSA_2048;
       default -> throw new IllegalArgumentException("must be ec-p256 or rsa-2048");
     });
+    if (mode == IssueMode.ISSUE && r.given("vault-key-algorithm")) {
+      problems.add("--vault-key-algorithm", null, "is for --vault-mode sign only: in issue mode "
+          + "Vault makes the key, of the PKI role's key_type");
+    }
     Duration ttl = r.required("vault-ttl", SettingsReader::positiveDuration);
     Integer concurrency = r.required("vault-max-concurrent-requests", text -> {
       try {

@@ -360,4 +360,25 @@ class FileWatcherTest {
         () -> new FileWatcher(Duration.ZERO, clock, false));
     assertEquals("check interval must be positive, found \"PT0S\"", e.getMessage());
   }
+
+  @Test
+  void anErrorWhileAPathIsReadDoesNotEndTheBackgroundChecks() throws IOException {
+    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
+    AtomicBoolean armed = new AtomicBoolean();
+    AtomicBoolean thrown = new AtomicBoolean();
+    watcher = new FileWatcher(Duration.ofMillis(50), clock, false, (path, previous, now) -> {
+      if (armed.get() && !thrown.getAndSet(true)) {
+        throw new OutOfMemoryError("Java heap space (listing a huge folder)");
+      }
+      return PathState.of(path, previous, now, new AtomicLong());
+    });
+    watcher.watch(file, changes::incrementAndGet);
+    watcher.start();
+
+    armed.set(true);
+    Poll.until(PATIENCE, "the reader threw once", thrown::get);
+    Files.writeString(file, "b");
+
+    Poll.until(PATIENCE, "a later edit is still noticed", () -> changes.get() > 0);
+  }
 }

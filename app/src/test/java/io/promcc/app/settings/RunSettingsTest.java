@@ -324,6 +324,16 @@ class RunSettingsTest {
   }
 
   @Test
+  void aKeyAlgorithmWithIssueModeIsRefusedSinceVaultMakesTheKey() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    load(Map.of("clusters", clusters.toString(), "out", "o", "certificates", "vault",
+        "vault-address", "https://vault.example:8200", "vault-token-file", token.toString(),
+        "vault-mode", "issue", "vault-key-algorithm", "rsa-2048"), Map.of());
+    assertEquals(List.of("--vault-key-algorithm is for --vault-mode sign only: in issue mode "
+        + "Vault makes the key, of the PKI role's key_type"), problems.list());
+  }
+
+  @Test
   void credentialsInThePrometheusUrlAreRefusedWithoutPrintingThem() {
     load(Map.of("clusters", clusters.toString(), "out", "o",
         "prometheus-url", "http://admin:s3cret@127.0.0.1:9090"), Map.of());

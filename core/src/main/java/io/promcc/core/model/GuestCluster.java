@@ -163,7 +163,7 @@ public record GuestCluster(
     }
     try {
       HostAndPort parsed = HostAndPort.fromString(value);
-      if (!parsed.hasPort() || parsed.getHost().isEmpty()
+      if (!parsed.hasPort() || parsed.getPort() < 1 || parsed.getHost().isEmpty()
           || !parsed.getHost().matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
         throw new IllegalArgumentException();
       }
