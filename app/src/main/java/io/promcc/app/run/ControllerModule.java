@@ -68,9 +68,10 @@ public abstract class ControllerModule {
   @Provides
   @Singleton
   static LoopHealth loopHealth(RunSettings settings, Clock clock) {
-    // a reconcile may wait for Prometheus to be ready, reload and verify, then roll back and do
-    // it again: past that, it is stuck
-    Duration reconcile = settings.readyTimeout().plus(settings.reloadTimeout()).multipliedBy(2)
+    // a reconcile may run promtool, wait for Prometheus to be ready, reload and verify, then
+    // roll back and do it again, each wait taking all its time: past that, it is stuck
+    Duration reconcile = Reconciler.longestDelivery(settings.readyTimeout(),
+        settings.reloadTimeout(), settings.reloadTimeout()).plus(settings.promtoolTimeout())
         .plus(Duration.ofMinutes(5));
     return new LoopHealth(clock, new LoopHealth.Bounds(Duration.ofMinutes(1), reconcile,
         Duration.ofMinutes(5)));

@@ -182,10 +182,10 @@ final class Delivery {
       Optional<RejectedConfig> pin, Written written, PhaseTimer timer) {
     PrometheusControl control = prometheus.orElseThrow();
     CompletableFuture<RuntimeInfo> baseline = new CompletableFuture<>();
-    AtomicBoolean waitedForReady = new AtomicBoolean();
+    AtomicBoolean notReadyInTime = new AtomicBoolean();
     background.execute(() -> {
       try {
-        baseline.complete(readyRuntimeInfo(control, waitedForReady));
+        baseline.complete(readyRuntimeInfo(control, notReadyInTime));
       } catch (Throwable t) {
         baseline.completeExceptionally(t);
       }
@@ -205,9 +205,7 @@ final class Delivery {
     } catch (PrometheusUnavailableException | PrometheusApiException down) {
       // nothing listens, or it answered "not ready" for the whole ready timeout: it may be
       // crash-looping on the config on disk
-      boolean notReadyInTime = waitedForReady.get()
-          && down instanceof PrometheusUnavailableException;
-      boolean gone = notReadyInTime
+      boolean gone = notReadyInTime.get()
           || down instanceof PrometheusUnavailableException refused && refused.notSent();
       boolean unverifiedOnDisk = verified.isPresent() && gone
           && !DesiredState.configHashOf(onDisk).equals(verified.get().configHash());
@@ -225,7 +223,7 @@ final class Delivery {
       String waits = verified.isEmpty() ? "files written; " : "the config change waits for "
           + "prometheus: ";
       try {
-        if (notReadyInTime && verified.isPresent()) {
+        if (notReadyInTime.get() && verified.isPresent()) {
           throw (PrometheusUnavailableException) down; // waited the ready timeout already
         }
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
@@ -293,7 +291,10 @@ final class Delivery {
     return readyRuntimeInfo(control, new AtomicBoolean());
   }
 
-  /** As {@link #readyRuntimeInfo(PrometheusControl)}; sets {@code waited} before a ready wait. */
+  /**
+   * As {@link #readyRuntimeInfo(PrometheusControl)}; sets {@code waited} if Prometheus was not
+   * ready within the ready timeout.
+   */
   private RuntimeInfo readyRuntimeInfo(PrometheusControl control, AtomicBoolean waited) {
     try {
       return control.runtimeInfo();
@@ -301,8 +302,12 @@ final class Delivery {
       if (notReady.statusCode() != 503) {
         throw notReady;
       }
-      waited.set(true);
-      control.awaitReady(readyTimeout);
+      try {
+        control.awaitReady(readyTimeout);
+      } catch (PrometheusUnavailableException notReadyInTime) {
+        waited.set(true);
+        throw notReadyInTime;
+      }
       return control.runtimeInfo();
     }
   }
@@ -575,15 +580,11 @@ final class Delivery {
           + e.getMessage(), written.paths, written.deleted, false, false);
     }
     String restoredHash = DesiredState.hashOf(store.readOwned());
+    Instant loadedAt;
     try {
       PrometheusControl control = prometheus.orElseThrow();
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      Instant loadedAt = reloadAndVerify(control, now, timer, true);
-      store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
-      unconfirmedRollback = null;
-      return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
-          + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
-          false, true);
+      loadedAt = reloadAndVerify(control, now, timer, true);
     } catch (ReloadRejectedException e) {
       store.markVerified(verified.withStateHash(restoredHash));
       if (!rollingBack && !Objects.equals(pinnedHash(), unconfirmedRollback)) {
@@ -615,6 +616,12 @@ final class Delivery {
           + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
           false);
     }
+    // recorded outside the try: a store failure here is no failed reload
+    store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
+    unconfirmedRollback = null;
+    return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
+        + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
+        false, true);
   }
 
   /**
@@ -658,9 +665,15 @@ final class Delivery {
         return restoreAndReload(verified.get(), said + "; the config on disk was not the last "
             + "verified one", false, written, timer);
       }
+      if (Objects.equals(pin.configHash(), unconfirmedRollback)) {
+        // the rollback's reload did not finish: Prometheus may run the pinned config (one
+        // pinned not ready may have loaded after all), whatever it reports now
+        return restoreAndReload(verified.get(), said + "; the rollback's reload had not "
+            + "finished", false, written, timer);
+      }
       if (failedLoad(timer)) {
-        // restored, but the restore's reload failed: Prometheus still reports the failed load
-        // (2.53 applies what it can of a config that fails to apply)
+        // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
+        // apply)
         return restoreAndReload(verified.get(), said + "; prometheus still reported the "
             + "failed load", false, written, timer);
       }
@@ -672,24 +685,14 @@ final class Delivery {
     return store.record().rejected().map(RejectedConfig::configHash).orElse(null);
   }
 
-  /**
-   * Whether Prometheus, with the verified config on disk, reports that its last load failed;
-   * false if it cannot be asked. A successful last load is one after the pinned config's
-   * refusal (which Prometheus reported failed): the verified config loaded since, so the
-   * rollback is confirmed.
-   */
+  /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
   private boolean failedLoad(PhaseTimer timer) {
-    boolean success;
     try {
-      success = timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
+      return !timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
           .reloadConfigSuccess();
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       return false; // asked again at the next reconcile
     }
-    if (success) {
-      unconfirmedRollback = null;
-    }
-    return !success;
   }
 
   private void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {

@@ -97,6 +97,29 @@ public final class Reconciler {
     return new Builder();
   }
 
+  /**
+   * The longest a reconcile's delivery waits for Prometheus when every wait takes all its time:
+   * a bound for a liveness check, which must not restart the controller in the middle of a
+   * rollback. The baseline may wait for ready once; then the reload and, if Prometheus refuses
+   * or goes away, the rollback's reload of the verified config may each: wait for ready after a
+   * request that never reached Prometheus, send it once more and wait the reload request's
+   * timeout for an answer, wait for ready again, and watch the load up to the verify timeout,
+   * plus one more wait for ready for a Prometheus that came back after that deadline. That is
+   * {@code ready + 2 * (3 * ready + reloadRequest + verify)}. Local checks (promtool has its own
+   * timeout) and single requests' timeouts are not in it.
+   *
+   * @param readyTimeout {@link Builder#readyTimeout}
+   * @param verifyTimeout {@link Builder#verifyTimeout}
+   * @param reloadRequestTimeout how long the {@link io.promcc.core.port.PrometheusControl}
+   *     waits for the answer to one reload request
+   */
+  public static Duration longestDelivery(Duration readyTimeout, Duration verifyTimeout,
+      Duration reloadRequestTimeout) {
+    Duration oneReload = readyTimeout.multipliedBy(3).plus(reloadRequestTimeout)
+        .plus(verifyTimeout);
+    return readyTimeout.plus(oneReload.multipliedBy(2));
+  }
+
   /** Observe, plan, validate, write, reload, verify; see the class description. */
   public ReconcileResult reconcile() {
     PhaseTimer timer = new PhaseTimer(clock);

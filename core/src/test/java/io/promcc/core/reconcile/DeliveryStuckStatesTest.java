@@ -13,6 +13,7 @@ import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -1052,5 +1053,172 @@ class DeliveryStuckStatesTest {
     assertTrue(busyButReady.failedCalls <= 200, busyButReady.failedCalls + " runtime info calls "
         + "and " + busyButReady.readyCalls + " ready checks within the verify timeout of 1 min "
         + "(sleeps: " + f.sleeps.size() + "); " + result.outcome() + ": " + result.message());
+  }
+
+  /**
+   * As DeliveryStuckStatesTest.aReadyPrometheusWhoseRuntimeInfoTimesOutIsNotReportedNotReady,
+   * but the first runtime info answers 503 (starting) instead of being refused: readyRuntimeInfo
+   * sets waitedForReady, GET /-/ready answers ready, and the runtime info after it gets no
+   * answer. notReadyInTime counts any PrometheusUnavailableException after a ready wait as "not
+   * ready for the whole ready timeout", so the reconcile says prometheus "did not come up" and
+   * restores the verified files, though it answered ready (the refused variant reports
+   * "prometheus is ready, but ..." and keeps the files).
+   */
+  @Test
+  void aReadyPrometheusWhoseRuntimeInfoTimesOutAfterA503IsNotReportedAsNotComingUp() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var noAnswer = new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+            + "\"http://127.0.0.1:9090\" failed: no answer within PT5M");
+      }
+    };
+    ReconcileResult unverified = f.builder().prometheus(noAnswer).build().reconcile();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, unverified.outcome(), unverified.message());
+    assertTrue(f.hasJobsOf("b"), "the new files stay: " + unverified.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    var starting = new ForwardingControl(f.prometheus) {
+      int calls;
+      int readyWaits;
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        readyWaits++;
+        super.awaitReady(timeout); // ready at once
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        calls++;
+        if (calls == 1) {
+          throw new PrometheusApiException("GET /api/v1/status/runtimeinfo", 503,
+              "prometheus answered status 503: Service Unavailable");
+        }
+        if (calls == 2) {
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    ReconcileResult result = f.builder().prometheus(starting).build().reconcile();
+
+    String said = result.outcome() + ": " + result.message() + " (ready waits: "
+        + starting.readyWaits + ", all answered ready)";
+    assertFalse(result.message().contains("did not come up"), "prometheus answered ready, yet "
+        + "the message says it did not come up: " + said);
+    assertTrue(f.hasJobsOf("b"), "files restored for a prometheus that answered ready: " + said);
+  }
+
+  /**
+   * The reload request of a new config gets no answer (reload timeout), Prometheus then does
+   * not answer GET /-/ready within the ready timeout (overloaded by the big load), so the config
+   * is pinned (prometheus-not-ready) and the verified files are restored; the restore's runtime
+   * info gets no answer, so the rollback's reload is never made. The load of the pinned config
+   * did finish, successfully. Under the pin, failedLoad() sees reloadConfigSuccess=true and
+   * takes it for a confirmed rollback: Prometheus keeps running the pinned config, which the
+   * store says is not verified, while the verified one is on disk, until the desired config
+   * changes or Prometheus restarts. docs/delivery.md step 5: "The last verified configuration
+   * is restored and reloaded"; "A rollback that did not finish is finished by a later reconcile
+   * under the pin".
+   */
+  @Test
+  void aPinnedNotReadyConfigThatLoadedAfterAllIsNotLeftRunningUnderThePin() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var overloaded = new ForwardingControl(f.prometheus) {
+      boolean busy;
+
+      @Override
+      public ReloadAck reload() {
+        if (!busy && f.hasJobsOf("b")) {
+          super.reload(); // the load runs and succeeds, after the request timed out
+          busy = true;
+          f.clock.advance(Duration.ofMinutes(1));
+          throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: no answer within PT1M");
+        }
+        return super.reload();
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (busy) {
+          f.clock.advance(timeout);
+          throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
+              + "not ready after " + timeout + ": no answer within PT10S");
+        }
+        super.awaitReady(timeout);
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (busy) {
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler reconciler = f.builder().prometheus(overloaded).build();
+    ReconcileResult rejected = reconciler.reconcile();
+    List<String> said = new ArrayList<>();
+    said.add("first: " + rejected.outcome() + ": " + rejected.message());
+    assertTrue(f.store.record().rejected().isPresent(), "pinned: " + said);
+    assertFalse(f.hasJobsOf("b"), "verified files restored: " + said);
+
+    overloaded.busy = false; // the load is over; prometheus answers again
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + ": " + later.message());
+    }
+
+    assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps running the pinned config "
+        + "(disk: verified one, store: pinned " + f.store.record().rejected().get().reason()
+        + "); reloads: " + f.prometheus.reloads() + "; " + said);
+  }
+
+  /**
+   * The rollback's reload of the verified config succeeds (HTTP 200), but recording that
+   * verification fails once (the manifest journal's disk is full). The generic catch in
+   * restoreAndReload takes the store's error for a failed reload: the result says "reloading
+   * them failed: <store error>" and not rolled back, and unconfirmedRollback is set for a
+   * rollback Prometheus confirmed.
+   */
+  @Test
+  void aFailureToRecordTheRollbacksVerificationIsNotReportedAsAFailedReload() {
+    var recordFailsOnce = new ForwardingStore(f.store) {
+      boolean armed;
+
+      @Override
+      public void markVerified(Verification verification) {
+        if (armed) {
+          armed = false;
+          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+              + "space left on device");
+        }
+        super.markVerified(verification);
+      }
+    };
+    Reconciler reconciler = f.builder().store(recordFailsOnce).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    recordFailsOnce.armed = true;
+
+    ReconcileResult rejected = reconciler.reconcile();
+    String said = rejected.outcome() + ": " + rejected.message() + " (rolledBack "
+        + rejected.rolledBack() + "; prometheus reloaded the verified config: "
+        + f.prometheus.runtimeInfo().reloadConfigSuccess() + ")";
+
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), said);
+    assertFalse(rejected.message().contains("reloading them failed"), "the reload succeeded; "
+        + "the store failed: " + said);
   }
 }
