@@ -606,12 +606,12 @@ final class Delivery {
           + "; not pinned, tried again at the next reconcile", written.paths, written.deleted,
           false, false);
     } catch (RuntimeException e) {
+      if (rollingBack) {
+        unconfirmedRollback = pinnedHash(); // first: the store may fail below
+      }
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set
       store.markVerified(verified.withStateHash(restoredHash));
-      if (rollingBack) {
-        unconfirmedRollback = pinnedHash();
-      }
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
           false);

@@ -100,13 +100,16 @@ public final class Reconciler {
   /**
    * The longest a reconcile's delivery waits for Prometheus when every wait takes all its time:
    * a bound for a liveness check, which must not restart the controller in the middle of a
-   * rollback. The baseline may wait for ready once; then the reload and, if Prometheus refuses
-   * or goes away, the rollback's reload of the verified config may each: wait for ready after a
-   * request that never reached Prometheus, send it once more and wait the reload request's
+   * rollback. The baseline may wait for ready twice (a Prometheus that is starting, then one that
+   * refuses connections with a config on disk it never verified); then the reload and, if
+   * Prometheus refuses or goes away, the rollback's reload of the verified config may each: take
+   * the reload request's timeout without reaching Prometheus (a signal waits for Prometheus'
+   * clock before it is sent) and wait for ready, send it once more and wait the reload request's
    * timeout for an answer, wait for ready again, and watch the load up to the verify timeout,
    * plus one more wait for ready for a Prometheus that came back after that deadline. That is
-   * {@code ready + 2 * (3 * ready + reloadRequest + verify)}. Local checks (promtool has its own
-   * timeout) and single requests' timeouts are not in it.
+   * {@code 2 * ready + 2 * (3 * ready + 2 * reloadRequest + verify)}. Local checks (promtool has
+   * its own timeout) and the single requests' own timeouts (runtime info, about ten calls outside
+   * the verification's deadline) are not in it.
    *
    * @param readyTimeout {@link Builder#readyTimeout}
    * @param verifyTimeout {@link Builder#verifyTimeout}
@@ -115,9 +118,9 @@ public final class Reconciler {
    */
   public static Duration longestDelivery(Duration readyTimeout, Duration verifyTimeout,
       Duration reloadRequestTimeout) {
-    Duration oneReload = readyTimeout.multipliedBy(3).plus(reloadRequestTimeout)
+    Duration oneReload = readyTimeout.multipliedBy(3).plus(reloadRequestTimeout.multipliedBy(2))
         .plus(verifyTimeout);
-    return readyTimeout.plus(oneReload.multipliedBy(2));
+    return readyTimeout.multipliedBy(2).plus(oneReload.multipliedBy(2));
   }
 
   /** Observe, plan, validate, write, reload, verify; see the class description. */

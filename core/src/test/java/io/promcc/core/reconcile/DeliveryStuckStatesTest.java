@@ -29,6 +29,13 @@ import org.junit.jupiter.api.Test;
 class DeliveryStuckStatesTest {
   private final Fixture f = new Fixture().with("a");
 
+  /** A config with cluster a verified; a minute later cluster b is desired. */
+  private void verifiedThenClusterB() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+  }
+
   /**
    * The controller's stop interrupts the reload of a config Prometheus dies loading (it
    * crash-loops on the files on disk). docs/delivery.md, step 5: "the controller's stop
@@ -45,13 +52,7 @@ class DeliveryStuckStatesTest {
     f.prometheus.crashWhen(files -> files.get(Fixture.CONFIG).text()
         .contains("guest-cluster-b-"));
     f.with("b");
-    var stopDuringTheReload = new ForwardingControl(f.prometheus) {
-      @Override
-      public ReloadAck reload() {
-        Thread.currentThread().interrupt(); // the controller is stopping
-        return super.reload();
-      }
-    };
+    var stopDuringTheReload = new StopsDuringTheReload();
     ReconcileResult stopped;
     try {
       stopped = f.builder().prometheus(stopDuringTheReload).build().reconcile();
@@ -126,33 +127,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aRestoreReloadThatFailedOnceIsMadeByALaterReconcile() {
-    var busyOnceAfterTheRejection = new ForwardingControl(f.prometheus) {
-      boolean refused;
-      boolean busy;
-
-      @Override
-      public ReloadAck reload() {
-        try {
-          return super.reload();
-        } catch (ReloadRejectedException e) {
-          if (!refused) {
-            refused = true;
-            busy = true;
-          }
-          throw e;
-        }
-      }
-
-      @Override
-      public RuntimeInfo runtimeInfo() {
-        if (busy) {
-          busy = false;
-          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
-              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
-        }
-        return super.runtimeInfo();
-      }
-    };
+    var busyOnceAfterTheRejection = new BusyOnceAfterTheRejection();
     Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
@@ -253,9 +228,7 @@ class DeliveryStuckStatesTest {
   void aRuntimeInfo503WhileReadyDoesNotOutlastTheVerifyTimeout() {
     f.prometheus.reloadBySignal();
     f.clock.advance(Duration.ofSeconds(2));
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     Instant start = f.clock.instant();
     var flapping = new Flapping(start.plus(Duration.ofHours(1)), true);
 
@@ -273,9 +246,7 @@ class DeliveryStuckStatesTest {
   void aRefusedRuntimeInfoWhileReadyDoesNotOutlastTheVerifyTimeout() {
     f.prometheus.reloadBySignal();
     f.clock.advance(Duration.ofSeconds(2));
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     Instant start = f.clock.instant();
     var flapping = new Flapping(start.plus(Duration.ofHours(1)), false);
 
@@ -369,9 +340,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aReloadThatNeverReachedAPrometheusDownForGoodPinsNothing() {
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var goneBeforeTheReload = new ForwardingControl(f.prometheus) {
       int calls;
 
@@ -456,9 +425,7 @@ class DeliveryStuckStatesTest {
   void aPrometheusBackWithinTheReadyTimeoutAfterTheVerifyDeadlineIsAskedOnceMore() {
     f.prometheus.reloadBySignal();
     f.clock.advance(Duration.ofSeconds(2));
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var restartsAfterTheSignal = new ForwardingControl(f.prometheus) {
       boolean signalled;
       int failures;
@@ -517,9 +484,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aReadyPrometheusWhoseRuntimeInfoTimesOutIsNotReportedNotReady() {
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var noAnswer = new ForwardingControl(f.prometheus) {
       @Override
       public ReloadAck reload() {
@@ -712,33 +677,7 @@ class DeliveryStuckStatesTest {
   @Test
   void aConfigRefusedOnlyForABrokenRuleFileIsNotKeptPinnedAfterTheFixBecauseOneAnswerWasSlow() {
     rejectBogusOrBrokenRuleFile();
-    var busyOnceAfterTheRejection = new ForwardingControl(f.prometheus) {
-      boolean refused;
-      boolean busy;
-
-      @Override
-      public ReloadAck reload() {
-        try {
-          return super.reload();
-        } catch (ReloadRejectedException e) {
-          if (!refused) {
-            refused = true;
-            busy = true;
-          }
-          throw e;
-        }
-      }
-
-      @Override
-      public RuntimeInfo runtimeInfo() {
-        if (busy) {
-          busy = false;
-          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
-              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
-        }
-        return super.runtimeInfo();
-      }
-    };
+    var busyOnceAfterTheRejection = new BusyOnceAfterTheRejection();
     Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
@@ -812,9 +751,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aBaselineReReadWithoutAnswerIsNotCountedAsAReload() {
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var reReadUnanswered = new ForwardingControl(f.prometheus) {
       int calls;
 
@@ -851,33 +788,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aPinIsKeptForAnOutsideFailureOncePrometheusWasSeenRunningTheVerifiedConfig() {
-    var busyOnceAfterTheRejection = new ForwardingControl(f.prometheus) {
-      boolean refused;
-      boolean busy;
-
-      @Override
-      public ReloadAck reload() {
-        try {
-          return super.reload();
-        } catch (ReloadRejectedException e) {
-          if (!refused) {
-            refused = true;
-            busy = true;
-          }
-          throw e;
-        }
-      }
-
-      @Override
-      public RuntimeInfo runtimeInfo() {
-        if (busy) {
-          busy = false;
-          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
-              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
-        }
-        return super.runtimeInfo();
-      }
-    };
+    var busyOnceAfterTheRejection = new BusyOnceAfterTheRejection();
     Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     String good = f.configOnDisk();
@@ -941,13 +852,7 @@ class DeliveryStuckStatesTest {
     f.prometheus.crashWhen(files -> files.get(Fixture.CONFIG).text()
         .contains("guest-cluster-b-"));
     f.with("b");
-    var stopDuringTheReload = new ForwardingControl(f.prometheus) {
-      @Override
-      public ReloadAck reload() {
-        Thread.currentThread().interrupt(); // the controller is stopping
-        return super.reload();
-      }
-    };
+    var stopDuringTheReload = new StopsDuringTheReload();
     ReconcileResult stopped;
     try {
       stopped = f.builder().prometheus(stopDuringTheReload).build().reconcile();
@@ -1015,9 +920,7 @@ class DeliveryStuckStatesTest {
   void aRuntimeInfo503WhileReadyIsPolledWithBackoffNotInATightLoop() {
     f.prometheus.reloadBySignal();
     f.clock.advance(Duration.ofSeconds(2));
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var busyButReady = new ForwardingControl(f.prometheus) {
       boolean reloaded;
       int failedCalls;
@@ -1066,9 +969,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aReadyPrometheusWhoseRuntimeInfoTimesOutAfterA503IsNotReportedAsNotComingUp() {
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var noAnswer = new ForwardingControl(f.prometheus) {
       @Override
       public ReloadAck reload() {
@@ -1128,9 +1029,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aPinnedNotReadyConfigThatLoadedAfterAllIsNotLeftRunningUnderThePin() {
-    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
-    f.clock.advance(Duration.ofMinutes(1));
-    f.with("b");
+    verifiedThenClusterB();
     var overloaded = new ForwardingControl(f.prometheus) {
       boolean busy;
 
@@ -1220,5 +1119,124 @@ class DeliveryStuckStatesTest {
     assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), said);
     assertFalse(rejected.message().contains("reloading them failed"), "the reload succeeded; "
         + "the store failed: " + said);
+  }
+
+  @Test
+  void aStoreFailureInTheFailedRollbackReloadDoesNotLeaveThePinnedConfigRunning() {
+    var recordFailsOnce = new ForwardingStore(f.store) {
+      boolean armed;
+
+      @Override
+      public void markVerified(Verification verification) {
+        if (armed) {
+          armed = false;
+          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+              + "space left on device");
+        }
+        super.markVerified(verification);
+      }
+    };
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    var overloaded = new ForwardingControl(f.prometheus) {
+      boolean busy;
+
+      @Override
+      public ReloadAck reload() {
+        if (!busy && f.hasJobsOf("b")) {
+          super.reload(); // the load runs and succeeds, after the request timed out
+          busy = true;
+          f.clock.advance(Duration.ofMinutes(1));
+          throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: no answer within PT1M");
+        }
+        return super.reload();
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (busy) {
+          f.clock.advance(timeout);
+          throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
+              + "not ready after " + timeout + ": no answer within PT10S");
+        }
+        super.awaitReady(timeout);
+      }
+
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (busy) {
+          throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler reconciler = f.builder().store(recordFailsOnce).prometheus(overloaded).build();
+    recordFailsOnce.armed = true;
+    ReconcileResult rejected = reconciler.reconcile();
+    List<String> said = new ArrayList<>();
+    said.add("first: " + rejected.outcome() + ": " + rejected.message());
+    assertTrue(f.store.record().rejected().isPresent(), "pinned: " + said);
+    assertFalse(f.hasJobsOf("b"), "verified files restored: " + said);
+    assertFalse(recordFailsOnce.armed, "the store failure happened: " + said);
+
+    overloaded.busy = false; // the load is over; prometheus answers again
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult later = reconciler.reconcile();
+      said.add(later.outcome() + ": " + later.message());
+    }
+
+    assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps running the pinned config "
+        + "(disk: verified one, store: pinned " + f.store.record().rejected().get().reason()
+        + "); reloads: " + f.prometheus.reloads() + "; " + said);
+  }
+
+  /** Runtime info gets no answer once, right after the first rejected reload. */
+  private final class BusyOnceAfterTheRejection extends ForwardingControl {
+    boolean refused;
+    boolean busy;
+
+    BusyOnceAfterTheRejection() {
+      super(f.prometheus);
+    }
+
+    @Override
+    public ReloadAck reload() {
+      try {
+        return super.reload();
+      } catch (ReloadRejectedException e) {
+        if (!refused) {
+          refused = true;
+          busy = true;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      if (busy) {
+        busy = false;
+        throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+            + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+      }
+      return super.runtimeInfo();
+    }
+  }
+
+  /** The controller stops (its thread is interrupted) as the reload is sent. */
+  private final class StopsDuringTheReload extends ForwardingControl {
+    StopsDuringTheReload() {
+      super(f.prometheus);
+    }
+
+    @Override
+    public ReloadAck reload() {
+      Thread.currentThread().interrupt(); // the controller is stopping
+      return super.reload();
+    }
   }
 }
