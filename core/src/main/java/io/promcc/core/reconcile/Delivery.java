@@ -449,40 +449,32 @@ final class Delivery {
     boolean lastAsk = false; // back ready after the deadline: asked once more, then given up
     while (true) { // a signal gets no answer: poll until runtime info shows the new load
       RuntimeInfo now = null;
+      RuntimeException gone = null; // the load may have killed it
       try {
         now = timer.call(Phase.VERIFY, control::runtimeInfo);
       } catch (PrometheusUnavailableException unanswered) {
-        if (lastAsk) {
-          throw stillFailing(sent, unanswered);
-        }
         if (unanswered.notSent()) {
-          // refused: no process listens, it went away (the load may have killed it)
-          awaitBack(control, sent, unanswered, timer);
-          lastAsk = !clock.instant().isBefore(deadline);
-          timer.run(Phase.VERIFY, pauseFor(poll));
-          poll = Sleeper.doubled(poll, MAX_POLL);
-          continue;
-        }
-        // right after loading tens of thousands of jobs Prometheus can take longer than a
-        // request timeout to answer; the load itself is not in doubt for that
-        if (!clock.instant().isBefore(deadline)) {
+          gone = unanswered; // refused: no process listens
+        } else if (lastAsk) {
+          throw stillFailing(sent, unanswered);
+        } else if (!clock.instant().isBefore(deadline)) {
+          // right after loading tens of thousands of jobs Prometheus can take longer than a
+          // request timeout to answer; the load itself is not in doubt for that, until here
           throw unanswered;
         }
       } catch (PrometheusApiException starting) {
         if (starting.statusCode() != 503) {
           throw starting;
         }
-        if (lastAsk) {
-          throw stillFailing(sent, starting);
-        }
-        // not ready: it restarted (the load may have killed it) and is starting again
-        awaitBack(control, sent, starting, timer);
-        lastAsk = !clock.instant().isBefore(deadline);
-        timer.run(Phase.VERIFY, pauseFor(poll));
-        poll = Sleeper.doubled(poll, MAX_POLL);
-        continue;
+        gone = starting; // not ready: it restarted and is starting again
       }
-      if (now != null) {
+      if (gone != null) {
+        if (lastAsk) {
+          throw stillFailing(sent, gone);
+        }
+        awaitBack(control, sent, gone, timer);
+        lastAsk = !clock.instant().isBefore(deadline);
+      } else if (now != null) {
         if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
           return now.lastConfigTime();
         }
@@ -634,10 +626,12 @@ final class Delivery {
     String said = "config " + shortHash(pin.configHash()) + " was rejected before ("
         + pin.message() + "), so it is not tried again until the desired config changes";
     Written written = new Written();
+    // a rollback to the verified config can be finished here (see below)
+    boolean repairable = verified.isPresent() && prometheus.isPresent()
+        && !verified.get().configHash().equals(pin.configHash());
     if (!onDisk.containsKey(desired.configPath())
         || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
-      if (verified.isPresent() && prometheus.isPresent()
-          && !verified.get().configHash().equals(pin.configHash())) {
+      if (repairable) {
         // removed behind the store's back: a Prometheus that restarts would find no config
         return restoreAndReload(verified.get(), said + "; the main config was missing", false,
             written, timer);
@@ -657,8 +651,7 @@ final class Delivery {
         && verified.get().configHash().equals(kept.configHash())) {
       store.markVerified(verified.get().withStateHash(kept.hash()));
     }
-    if (verified.isPresent() && prometheus.isPresent()
-        && !verified.get().configHash().equals(pin.configHash())) {
+    if (repairable) {
       if (!kept.configHash().equals(verified.get().configHash())) {
         // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
         // restarts would read files it never verified
