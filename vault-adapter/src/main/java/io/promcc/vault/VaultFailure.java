@@ -132,8 +132,9 @@ public enum VaultFailure {
   String hint() {
     return switch (this) {
       case KEY_TYPE_REFUSED -> "the PKI role must accept the key made here: create it with "
-          + "key_type=ec (or any) for the default EC P-256 keys of sign mode, or make RSA 2048 "
-          + "keys for a key_type=rsa role (promcc run --vault-key-algorithm rsa-2048)";
+          + "key_type=ec (or any) for the default EC P-256 keys of sign mode, or make RSA keys "
+          + "of the role's key_bits for a key_type=rsa role (promcc run --vault-key-algorithm "
+          + "rsa-2048, rsa-3072 or rsa-4096)";
       case NAME_REFUSED -> "the PKI role's allowed_domains with allow_subdomains, "
           + "allow_bare_domains or allow_any_name must allow the common name and every alt name";
       case CA_EXPIRES_TOO_SOON -> "the mount's CA ends before the requested ttl would: renew the "

@@ -618,6 +618,30 @@ class VaultCertificateSourceTest {
   }
 
   @Test
+  void signModeMakesRsaKeysAsLongAsTheRoleRequires() throws Exception {
+    fixture.useNewToken();
+    GuestCluster cluster = fixture.clusters("alpha").get(0);
+    vault.pkiRole("pki-alpha", "role-alpha").keyType("rsa").keyBits(3072);
+    VaultCertificateSource tooShort = fixture.source(
+        fixture.settings().keyAlgorithm(KeyAlgorithm.RSA_2048).build());
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> tooShort.certificateFor(cluster));
+    assertEquals("vault-key-type-refused", e.reason());
+    assertTrue(e.getMessage().contains("rsa-3072"), e.getMessage());
+
+    VaultCertificateSource source = fixture.source(
+        fixture.settings().keyAlgorithm(KeyAlgorithm.RSA_3072).build());
+    CertificateBundle bundle = source.certificateFor(cluster);
+
+    PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
+    X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+    assertEquals(3072, ((java.security.interfaces.RSAPublicKey) certificate.getPublicKey())
+        .getModulus().bitLength());
+    assertTrue(Pem.keyMatches(key, certificate));
+    certificate.verify(vault.pkiMount("pki-alpha").keyPair().getPublic());
+  }
+
+  @Test
   void theKeyTypeRefusalNamesTheOptionValueAnOperatorCanSet() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);

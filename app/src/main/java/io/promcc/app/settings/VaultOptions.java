@@ -57,8 +57,9 @@ final class VaultOptions {
           "prometheus.{cluster}.svc"),
       Setting.of("vault-mode", "MODE", "sign (a key made here, a CSR to Vault) or issue (Vault "
           + "makes the key).", "issue", "sign"),
-      Setting.of("vault-key-algorithm", "ALGORITHM", "Key made here in sign mode: ec-p256 or "
-          + "rsa-2048 (the PKI role's key_type must allow it; Vault's default is rsa).",
+      Setting.of("vault-key-algorithm", "ALGORITHM", "Key made here in sign mode: ec-p256, "
+          + "rsa-2048, rsa-3072 or rsa-4096 (the PKI role's key_type must allow it, and for rsa "
+          + "its key_bits; Vault's default is rsa, 2048).",
           "rsa-2048", "ec-p256"),
       Setting.of("vault-ttl", "DURATION", "Requested certificate lifetime; renewed at two "
           + "thirds.", "72h", "168h"),
@@ -91,7 +92,10 @@ final class VaultOptions {
     KeyAlgorithm keyAlgorithm = r.required("vault-key-algorithm", text -> switch (text) {
       case "ec-p256" -> KeyAlgorithm.EC_P256;
       case "rsa-2048" -> KeyAlgorithm.RSA_2048;
-      default -> throw new IllegalArgumentException("must be ec-p256 or rsa-2048");
+      case "rsa-3072" -> KeyAlgorithm.RSA_3072;
+      case "rsa-4096" -> KeyAlgorithm.RSA_4096;
+      default -> throw new IllegalArgumentException(
+          "must be ec-p256, rsa-2048, rsa-3072 or rsa-4096");
     });
     if (mode == IssueMode.ISSUE && r.given("vault-key-algorithm")) {
       problems.add("--vault-key-algorithm", null, "is for --vault-mode sign only: in issue mode "

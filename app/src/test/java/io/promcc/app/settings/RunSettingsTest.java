@@ -334,6 +334,27 @@ class RunSettingsTest {
   }
 
   @Test
+  void rsaKeysComeInTheSizesVaultRolesTake() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    Map<String, io.promcc.vault.KeyAlgorithm> expected = Map.of(
+        "rsa-2048", io.promcc.vault.KeyAlgorithm.RSA_2048,
+        "rsa-3072", io.promcc.vault.KeyAlgorithm.RSA_3072,
+        "rsa-4096", io.promcc.vault.KeyAlgorithm.RSA_4096);
+    for (var entry : expected.entrySet()) {
+      RunSettings settings = load(Map.of("clusters", clusters.toString(), "out", "o",
+          "certificates", "vault", "vault-address", "https://vault.example:8200",
+          "vault-token-file", token.toString(), "vault-key-algorithm", entry.getKey()), Map.of());
+      assertEquals(List.of(), problems.list());
+      assertEquals(entry.getValue(), settings.vault().orElseThrow().keyAlgorithm());
+    }
+    load(Map.of("clusters", clusters.toString(), "out", "o", "certificates", "vault",
+        "vault-address", "https://vault.example:8200", "vault-token-file", token.toString(),
+        "vault-key-algorithm", "rsa-1024"), Map.of());
+    assertEquals(List.of("--vault-key-algorithm must be ec-p256, rsa-2048, rsa-3072 or "
+        + "rsa-4096, found \"rsa-1024\""), problems.list());
+  }
+
+  @Test
   void credentialsInThePrometheusUrlAreRefusedWithoutPrintingThem() {
     load(Map.of("clusters", clusters.toString(), "out", "o",
         "prometheus-url", "http://admin:s3cret@127.0.0.1:9090"), Map.of());

@@ -42,6 +42,19 @@ public final class PkiRole {
     return this;
   }
 
+  /**
+   * {@code key_bits} of an {@code rsa} role: the least modulus a CSR's RSA key may have (Vault's
+   * default 2048; 3072 and 4096 are the other sizes Vault takes).
+   */
+  public PkiRole keyBits(int value) {
+    if (!List.of(2048, 3072, 4096).contains(value)) {
+      throw new IllegalArgumentException("the fake knows rsa key_bits 2048, 3072 and 4096: "
+          + value);
+    }
+    rsaKeyBits = value;
+    return this;
+  }
+
   /** {@code allowed_domains}: names the role may sign, with the flags below. */
   public PkiRole allowedDomains(String... domains) {
     allowedDomains = List.of(domains);
