@@ -179,7 +179,8 @@ public final class ReconcileLoop {
       LOG.log(Level.ERROR, "reconcile failed unexpectedly", e);
       return new ReconcileResult(Outcome.FAILED, "reconcile failed unexpectedly: " + e,
           Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
-          List.of(), List.of(), new TreeMap<>(), false, false, Optional.empty(), new TreeMap<>());
+          List.of(), List.of(), new TreeMap<>(), false, false, false, Optional.empty(),
+          new TreeMap<>());
     }
   }
 

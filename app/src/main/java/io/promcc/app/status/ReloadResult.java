@@ -1,6 +1,5 @@
 package io.promcc.app.status;
 
-import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.Locale;
@@ -24,23 +23,25 @@ public enum ReloadResult {
   }
 
   /**
-   * The reload a reconcile made, if it made one. A reconcile reloads only when the config
-   * changed, and then it spends time in {@link Phase#RELOAD}; a reconcile without that phase
-   * made no reload, whatever its outcome. So:
+   * The reload of the desired config a reconcile asked for, if it asked for one ({@link
+   * ReconcileResult#desiredReloadAsked()}). A reload of the last verified config alone (a
+   * rollback finished by a reconcile under the pin) is none: it counts as a rollback only, as
+   * the rollback's reload right after a rejection does. So:
    *
    * <ul>
    *   <li>{@link Outcome#RELOADED}: {@link #SUCCESS};
-   *   <li>{@link Outcome#REJECTED} with a reload phase: {@link #REJECTED} (Prometheus said no to
-   *       this reconcile's reload, whether or not the last verified config was restored).
+   *   <li>{@link Outcome#REJECTED} after a reload of the desired config: {@link #REJECTED}
+   *       (Prometheus said no to it, whether or not the last verified config was restored).
    *       Without one it is the pinned config of an earlier rejection, which is not tried
    *       again: no reload;
-   *   <li>{@link Outcome#PROMETHEUS_UNAVAILABLE} with a reload phase: {@link #UNAVAILABLE}.
-   *       Without one the config change waits for Prometheus and no reload was tried;
+   *   <li>{@link Outcome#PROMETHEUS_UNAVAILABLE} after a reload of the desired config was asked
+   *       for: {@link #UNAVAILABLE}. Without one the config change waits for Prometheus and no
+   *       reload was tried;
    *   <li>any other outcome: no reload.
    * </ul>
    */
   public static Optional<ReloadResult> of(ReconcileResult result) {
-    boolean reloadTried = result.durations().containsKey(Phase.RELOAD);
+    boolean reloadTried = result.desiredReloadAsked();
     switch (result.outcome()) {
       case RELOADED:
         return Optional.of(SUCCESS);

@@ -31,7 +31,7 @@ class ServiceEventsPublishTest {
         List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
         List.of(new Rejection("service \"" + service + "\"", "invalid-api-server",
             "api server must be https")),
-        new TreeMap<>(), true, false, Optional.empty(), new TreeMap<>());
+        new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
   }
 
   /** A publisher that has sent the Event of one rejected Service to {@code fake}. */

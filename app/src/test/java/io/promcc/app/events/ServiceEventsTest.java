@@ -30,7 +30,7 @@ class ServiceEventsTest {
   private static ReconcileResult result(List<Rejection> waiting, List<Rejection> rejected) {
     return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
         List.of(), List.of(), List.of(), new TreeMap<>(), waiting, rejected, new TreeMap<>(),
-        true, false, Optional.empty(), new TreeMap<>());
+        true, false, false, Optional.empty(), new TreeMap<>());
   }
 
   private ServiceEvents.Planned waiting(String reason, String message) {

@@ -62,7 +62,7 @@ class ReconcileLoopLogTest {
   private static ReconcileResult waiting(Rejection... waiting) {
     return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
         List.of(), List.of(), List.of(), new TreeMap<>(), List.of(waiting), List.of(),
-        new TreeMap<>(), true, false, Optional.empty(), new TreeMap<>());
+        new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
   }
 
   private List<String> waitingLines() {
@@ -98,7 +98,7 @@ class ReconcileLoopLogTest {
   private static ReconcileResult failed(String message) {
     return new ReconcileResult(Outcome.FAILED, message, Optional.empty(), Optional.empty(),
         List.of(), List.of(), List.of(), new TreeMap<>(), List.of(), List.of(),
-        new TreeMap<>(), false, false, Optional.empty(), new TreeMap<>());
+        new TreeMap<>(), false, false, false, Optional.empty(), new TreeMap<>());
   }
 
   /** Runs {@code loop} on its own thread until {@code inside} opens, then stops it. */

@@ -59,7 +59,7 @@ class ReconcileLoopTest {
   private static ReconcileResult result(Outcome outcome, Optional<Instant> runAgainAt) {
     return new ReconcileResult(outcome, "", Optional.empty(), Optional.empty(), List.of(),
         List.of(), List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(),
-        outcome.success(), false, runAgainAt, new TreeMap<>());
+        outcome.success(), false, false, runAgainAt, new TreeMap<>());
   }
 
   private static Supplier<ReconcileResult> always(Outcome outcome) {
@@ -99,8 +99,8 @@ class ReconcileLoopTest {
           new java.util.concurrent.atomic.AtomicReference<>(List.of());
       ReconcileLoop loop = loop(() -> new ReconcileResult(Outcome.UNCHANGED, "",
           Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
-          List.of(), rejected.get(), new TreeMap<>(), true, false, Optional.empty(),
-          new TreeMap<>()));
+          List.of(), rejected.get(), new TreeMap<>(), true, false, false,
+          Optional.empty(), new TreeMap<>()));
       loop.tick();
       rejected.set(List.of(bad));
       loop.trigger("service x/master");

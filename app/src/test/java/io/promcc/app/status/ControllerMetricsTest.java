@@ -169,6 +169,26 @@ class ControllerMetricsTest {
   }
 
   @Test
+  void aRollbackFinishedUnderThePinCountsAsARollbackNotAsAnotherRejectedReload() {
+    metrics.reconciled(Results.of(Outcome.REJECTED)
+        .message("prometheus rejected config 1234abcd: field bogus not found; restoring the last "
+            + "verified files failed: no space left on device")
+        .phase(Phase.RELOAD, Duration.ofMillis(80)).build(), T0);
+    metrics.reconciled(Results.of(Outcome.REJECTED)
+        .message("config 1234abcd was rejected before (field bogus not found), so it is not "
+            + "tried again until the desired config changes; the config on disk was not the "
+            + "last verified one; restored and reloaded the last verified config 9876fedc")
+        .rolledBack().phase(Phase.RELOAD, Duration.ofMillis(70)).desiredReloadAsked(false)
+        .build(), T0.plusSeconds(60));
+    Exposition e = scrape();
+
+    assertEquals(1, e.value("promcc_reloads_total{result=\"rejected\"}"));
+    assertEquals(0, e.value("promcc_reloads_total{result=\"success\"}"));
+    assertEquals(1, e.value("promcc_rollbacks_total"));
+    assertEquals(2, e.value("promcc_reconcile_total{outcome=\"rejected\"}"));
+  }
+
+  @Test
   void reloadResultsFollowWhatTheRealReconcilerReports() {
     ReconcilerRig rig = new ReconcilerRig().with("a");
     List<Optional<ReloadResult>> seen = new ArrayList<>();

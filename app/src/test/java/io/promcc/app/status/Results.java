@@ -28,6 +28,7 @@ final class Results {
   private final SortedMap<ClusterId, Instant> notAfter = new TreeMap<>();
   private boolean inSync;
   private boolean rolledBack;
+  private Boolean desiredReloadAsked; // unset: asked if the result has a reload phase
   private final Map<Phase, Duration> durations = new EnumMap<>(Phase.class);
 
   private Results(Outcome outcome) {
@@ -88,6 +89,11 @@ final class Results {
     return this;
   }
 
+  Results desiredReloadAsked(boolean value) {
+    desiredReloadAsked = value;
+    return this;
+  }
+
   Results phase(Phase phase, Duration duration) {
     durations.put(phase, duration);
     return this;
@@ -96,6 +102,7 @@ final class Results {
   ReconcileResult build() {
     return new ReconcileResult(outcome, message, Optional.of("state"), Optional.of("config"),
         written, deleted, active, degraded, waiting, rejected, notAfter, inSync, rolledBack,
+        desiredReloadAsked != null ? desiredReloadAsked : durations.containsKey(Phase.RELOAD),
         Optional.empty(), durations);
   }
 }

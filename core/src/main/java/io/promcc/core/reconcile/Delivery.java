@@ -98,11 +98,21 @@ final class Delivery {
     this.background = background;
   }
 
-  /** What a delivery did. */
+  /** What a delivery did; {@code desiredReloadAsked} as in {@link ReconcileResult}. */
   record Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
-      boolean inSync, boolean rolledBack) {
+      boolean inSync, boolean rolledBack, boolean desiredReloadAsked) {
+    Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
+        boolean inSync, boolean rolledBack) {
+      this(outcome, message, written, deleted, inSync, rolledBack, false);
+    }
+
     static Delivered of(Outcome outcome, String message, Written written, boolean inSync) {
       return new Delivered(outcome, message, written.paths, written.deleted, inSync, false);
+    }
+
+    /** The same, after a reload of the desired config was asked for. */
+    Delivered afterDesiredReload() {
+      return new Delivered(outcome, message, written, deleted, inSync, rolledBack, true);
     }
   }
 
@@ -260,9 +270,14 @@ final class Delivery {
             + e.getMessage(), written, false);
       }
     }
+    return reloadDesired(desired, verified, pin, before, written, timer).afterDesiredReload();
+  }
+
+  private Delivered reloadDesired(DesiredState desired, Optional<Verification> verified,
+      Optional<RejectedConfig> pin, RuntimeInfo before, Written written, PhaseTimer timer) {
     Instant loadedAt;
     try {
-      loadedAt = reloadAndVerify(control, before, timer, false);
+      loadedAt = reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
     } catch (ReloadRejectedException rejected) {
       return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);

@@ -40,6 +40,9 @@ import java.util.StringJoiner;
  * @param configInSync true if Prometheus is known to run the desired configuration (without a
  *     Prometheus to ask: the desired files are on disk)
  * @param rolledBack true if a rejected config was replaced by the last verified one
+ * @param desiredReloadAsked true if this reconcile asked Prometheus to load the desired config
+ *     (answered or not, or a request that could not be sent); a reload of the last verified
+ *     config alone, finishing a rollback under the pin, is not one
  * @param runAgainAt when the next reconcile is due although nothing else changes (a certificate's
  *     renewal or a retry)
  * @param durations time spent in each phase that ran
@@ -58,6 +61,7 @@ public record ReconcileResult(
     SortedMap<ClusterId, Instant> certificateNotAfter,
     boolean configInSync,
     boolean rolledBack,
+    boolean desiredReloadAsked,
     Optional<Instant> runAgainAt,
     Map<Phase, Duration> durations) {
 

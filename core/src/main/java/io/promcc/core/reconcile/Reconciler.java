@@ -173,7 +173,7 @@ public final class Reconciler {
           Optional.ofNullable(desired).map(DesiredState::hash),
           Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(), List.of(),
           new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false, false,
-          observed.nextAttention(), timer.durations());
+          false, observed.nextAttention(), timer.durations());
     }
   }
 
@@ -278,7 +278,7 @@ public final class Reconciler {
         Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
         delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
         states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
-        observed.nextAttention(), timer.durations());
+        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations());
   }
 
   /**
@@ -304,7 +304,7 @@ public final class Reconciler {
     return new ReconcileResult(outcome, message, Optional.empty(), Optional.empty(), List.of(),
         List.of(),
         List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false,
-        Optional.empty(), timer.durations());
+        false, Optional.empty(), timer.durations());
   }
 
   /** One daemon thread for the background baseline call, ended after 30 idle seconds. */

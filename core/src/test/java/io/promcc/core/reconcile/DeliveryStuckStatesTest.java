@@ -117,6 +117,50 @@ class DeliveryStuckStatesTest {
   }
 
   /**
+   * A rollback whose restore failed is finished by a later reconcile under the pin, which
+   * reloads the last verified config only: that is no reload of the desired config, which
+   * {@code promcc_reloads_total} counts, so it is not counted as a second rejected reload.
+   */
+  @Test
+  void aRollbackFinishedUnderThePinIsNoReloadOfTheDesiredConfig() {
+    var restoreFailsOnce = new ForwardingStore(f.store) {
+      int restores;
+
+      @Override
+      public boolean restoreLastVerified() {
+        if (++restores == 1) {
+          throw new ConfigStoreException("cannot write \"prometheus.yml\": No space left on "
+              + "device");
+        }
+        return super.restoreLastVerified();
+      }
+    };
+    Reconciler reconciler = f.builder().store(restoreFailsOnce).build();
+    ReconcileResult first = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, first.outcome());
+    assertTrue(first.desiredReloadAsked());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+
+    ReconcileResult rejected = reconciler.reconcile();
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult finished = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
+    assertTrue(rejected.desiredReloadAsked(), rejected.message());
+    assertFalse(rejected.rolledBack(), rejected.message());
+    assertEquals(Outcome.REJECTED, finished.outcome(), finished.message());
+    assertTrue(finished.rolledBack(), finished.message());
+    assertTrue(finished.durations().containsKey(Phase.RELOAD), finished.message());
+    assertFalse(finished.desiredReloadAsked(), "the reload of the verified config under the "
+        + "pin counts as one of the desired config: " + finished.message());
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult pinned = reconciler.reconcile();
+    assertFalse(pinned.desiredReloadAsked(), pinned.message());
+    assertFalse(pinned.durations().containsKey(Phase.RELOAD), pinned.message());
+  }
+
+  /**
    * Prometheus rejects a config (HTTP 500); the files are restored, but the runtime info call
    * before the restore reload gets no answer once. The config is pinned and, while pinned, no
    * reconcile asks Prometheus or reloads: the restore reload is never made, and Prometheus keeps
@@ -742,8 +786,6 @@ class DeliveryStuckStatesTest {
   // reconcile without that phase made no reload"; REJECTED with it counts
   // promcc_reloads_total{result="rejected"}, PROMETHEUS_UNAVAILABLE with it {result="unavailable"};
   // docs/metrics.md: "reload only when a reload was made", and "a rejected config is not tried
-  // again ..., so repeats of that rejection count in promcc_reconcile_total{outcome="rejected"}
-  // only, not here"). Injected clocks.
   /**
    * The baseline re-read after the config write (d4c0996) is timed in the reload phase; when it
    * gets no answer the reconcile ends "files written, not reloaded" with a reload phase, so the

@@ -35,6 +35,7 @@ class ReconcileResultTest {
   private static ReconcileResult result(Map<Phase, Duration> durations) {
     return new ReconcileResult(Outcome.RELOADED, "", Optional.of("s"), Optional.of("c"),
         List.of("prometheus.yml"), List.of(), List.of(ClusterId.of("a")), new TreeMap<>(),
-        List.of(), List.of(), new TreeMap<>(), true, false, Optional.empty(), durations);
+        List.of(), List.of(), new TreeMap<>(), true, false, true, Optional.empty(),
+        durations);
   }
 }
