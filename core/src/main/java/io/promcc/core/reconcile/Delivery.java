@@ -27,10 +27,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -84,6 +84,11 @@ final class Delivery {
    * rollback. Not kept across restarts: the pin then stays, as before the repair existed.
    */
   private String unconfirmedRollback;
+  /**
+   * The pinned config whose rollback finished in this process: a later reload of the verified
+   * config under the same pin (after a failed load from outside) is no second rollback of it.
+   */
+  private String finishedRollback;
 
   Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
       Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
@@ -157,7 +162,7 @@ final class Delivery {
       write(desired, diff, written, timer);
       store.markVerified(verified.get().withStateHash(desired.hash()));
       unpin(pin);
-      return Delivered.of(Outcome.WRITTEN, "", written, true);
+      return Delivered.of(Outcome.WRITTEN, "", written, runsVerified(verified.get(), timer));
     }
     if (configVerified) {
       RuntimeInfo info;
@@ -191,15 +196,12 @@ final class Delivery {
       SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
       Optional<RejectedConfig> pin, Written written, PhaseTimer timer) {
     PrometheusControl control = prometheus.orElseThrow();
-    CompletableFuture<RuntimeInfo> baseline = new CompletableFuture<>();
     AtomicBoolean notReadyInTime = new AtomicBoolean();
-    background.execute(() -> {
-      try {
-        baseline.complete(readyRuntimeInfo(control, notReadyInTime));
-      } catch (Throwable t) {
-        baseline.completeExceptionally(t);
-      }
-    });
+    // a FutureTask: cancelled below, it is dropped if queued and interrupted if running, so a
+    // delivery that fails before waiting for it leaves no ready wait behind for later ones
+    FutureTask<RuntimeInfo> baseline =
+        new FutureTask<>(() -> readyRuntimeInfo(control, notReadyInTime));
+    background.execute(baseline);
     FileDiff certificates = diff.certificatePart(desired);
     FileDiff rest = diff.configPart(desired);
     try {
@@ -626,9 +628,12 @@ final class Delivery {
     // recorded outside the try: a store failure here is no failed reload
     store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
     unconfirmedRollback = null;
+    String pinned = pinnedHash();
+    boolean rolledBack = rollingBack || !Objects.equals(pinned, finishedRollback);
+    finishedRollback = pinned;
     return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
         + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
-        false, true);
+        false, rolledBack);
   }
 
   /**
@@ -691,6 +696,19 @@ final class Delivery {
 
   private String pinnedHash() {
     return store.record().rejected().map(RejectedConfig::configHash).orElse(null);
+  }
+
+  /**
+   * Whether Prometheus reports a successful load at or after {@code verified}'s: it runs the
+   * verified config. One call, no wait; false if it cannot be asked.
+   */
+  private boolean runsVerified(Verification verified, PhaseTimer timer) {
+    try {
+      RuntimeInfo info = timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo);
+      return info.reloadConfigSuccess() && !info.lastConfigTime().isBefore(verified.loadedAt());
+    } catch (PrometheusUnavailableException | PrometheusApiException e) {
+      return false;
+    }
   }
 
   /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
