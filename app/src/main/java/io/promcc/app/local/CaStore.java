@@ -47,6 +47,7 @@ final class CaStore {
   static final String CA_FILE = "ca.pem";
   static final String KEY_FILE = "ca-key.pem";
   static final String CLIENTS = "clients";
+  private static final System.Logger LOG = System.getLogger(CaStore.class.getName());
   private static final String LOCK_FILE = "ca.lock";
   private static final Pattern CLIENT_FILE = Pattern.compile("(.+)-(crt|key)\\.pem");
   /** Two LocalCa objects of one process on one folder: a file lock is per process. */
@@ -116,13 +117,29 @@ final class CaStore {
     }
     synchronized (PROCESS_LOCK) {
       Path lockFile = folder.resolve(LOCK_FILE);
-      // a link there is not followed: nothing is created or locked elsewhere through it
-      try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-          PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
-          FileLock lock = lock(channel, lockFile)) {
-        Path certificate = folder.resolve(CA_FILE);
+      Path certificate = folder.resolve(CA_FILE);
+      FileChannel channel;
+      try {
+        // a link there is not followed: nothing is created or locked elsewhere through it
+        channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
+      } catch (IOException e) {
+        if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
+          // a folder that cannot be written (a read-only or full volume): nothing can be
+          // created in it, so there is nothing to wait for, and a CA whose certificate is there
+          // is complete (written after its key). Its stored client certificates are served;
+          // issuing new ones fails and is reported
+          LOG.log(System.Logger.Level.WARNING, "cannot lock local CA state folder "
+              + quote(folder) + " (" + quote(lockFile) + "): " + e + "; loading its CA "
+              + "without the lock");
+          return load(certificate, folder.resolve(KEY_FILE), now);
+        }
+        throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
+            + quote(lockFile) + "): " + e, e);
+      }
+      try (channel; FileLock lock = lock(channel, lockFile)) {
         if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
           return load(certificate, folder.resolve(KEY_FILE), now);
         }

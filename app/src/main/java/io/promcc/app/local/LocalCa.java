@@ -345,6 +345,11 @@ public final class LocalCa implements CertificateSource {
     Instant notAfter = certificate.getNotAfter().toInstant();
     Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2)
         .dividedBy(3));
+    if (!notAfter.isBefore(authority.notAfter())) {
+      // cut to the CA's end: a new one would end no later (near the end, its renewal point would
+      // even come before it was issued, and every observe would issue again)
+      renewAt = notAfter;
+    }
     return new Issued(new CertificateBundle(authority.pem(), certificatePem, keyPem,
         CertificateBundle.formatSerial(certificate.getSerialNumber()), notAfter), renewAt);
   }
@@ -375,10 +380,19 @@ public final class LocalCa implements CertificateSource {
     if (stored.isEmpty()) {
       return entry;
     }
-    String unusable = CaStore.unusable(stored.get(), authority, clock.instant());
+    Instant now = clock.instant();
+    String unusable = CaStore.unusable(stored.get(), authority, now);
     if (unusable == null) {
       X509Certificate certificate = CertificateBundle.parseCertificate(
           stored.get().certificatePem(), "stored client certificate");
+      Instant notAfter = certificate.getNotAfter().toInstant();
+      if (notAfter.isAfter(now.plus(clientValidity))) {
+        // issued under a longer validity than the one set now
+        LOG.log(System.Logger.Level.INFO, "stored client certificate of cluster "
+            + Quoting.quote(id.value()) + " is valid until " + notAfter + ", longer than the "
+            + "client certificate validity of " + clientValidity + " allows; issuing a new one");
+        return entry;
+      }
       entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
       return entry;
     }
@@ -425,8 +439,7 @@ public final class LocalCa implements CertificateSource {
       return;
     }
     lastReported = message;
-    LOG.log(System.Logger.Level.WARNING, message);
-    try {
+    try { // the app's SourceErrors logs it, with the source's name
       errors.failed(SOURCE, message);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "reporting a local CA problem failed", e);

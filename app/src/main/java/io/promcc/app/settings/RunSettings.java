@@ -174,7 +174,8 @@ public record RunSettings(
           + "before reporting unready (the controller keeps waiting; it never writes from a "
           + "partial view).", "2m", "1m"),
       Setting.of("certificate-validity", "DURATION", "With --certificates local-ca: how long a "
-          + "client certificate is valid; renewed at two thirds.", "720h", "720h"),
+          + "client certificate is valid; renewed at two thirds (a stored one valid for longer "
+          + "is replaced at start).", "720h", "720h"),
       Setting.of("prometheus-pid-file", "FILE", "Reload Prometheus by SIGHUP to the PID in this "
           + "file (read before each reload; the process must be Prometheus) instead of HTTP; "
           + "needs a shared process namespace.", "/var/run/prometheus/pid"),
