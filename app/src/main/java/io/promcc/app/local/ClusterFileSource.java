@@ -216,8 +216,10 @@ public final class ClusterFileSource implements GuestClusterSource {
    * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
    * that lists no cluster (empty, or only its comments so far) where clusters were listed, or at
    * the first read (the last run's clusters may be in the output folder), must stay so for
-   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. Bounded
-   * (20 rounds), then the content is read as it is.
+   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
+   * content that does not end with a line break: a writer stopped inside a line (a buffer
+   * flushed part-way), whose last value may be cut short yet valid (an API server's host).
+   * Bounded (20 rounds), then the content is read as it is.
    */
   private void settle() {
     boolean mayHaveClusters;
@@ -227,8 +229,8 @@ public final class ClusterFileSource implements GuestClusterSource {
     byte[] previous = readOrNull();
     for (int i = 0; i < 20; i++) {
       try {
-        Thread.sleep(mayHaveClusters && listsNoCluster(previous) ? EMPTY_SETTLE_MILLIS
-            : SETTLE_MILLIS);
+        Thread.sleep(mayHaveClusters && listsNoCluster(previous) || endsInsideALine(previous)
+            ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -239,6 +241,11 @@ public final class ClusterFileSource implements GuestClusterSource {
       }
       previous = now;
     }
+  }
+
+  /** Whether {@code bytes} has content after its last line break. */
+  private static boolean endsInsideALine(byte[] bytes) {
+    return bytes != null && bytes.length > 0 && bytes[bytes.length - 1] != '\n';
   }
 
   /** Whether {@code bytes} are a good list of no cluster: blank, comments, or {@code []}. */

@@ -164,6 +164,33 @@ class ClusterFileSourceTest {
     assertFalse(seen.contains(0), "an empty list was served: " + seen);
   }
 
+  /**
+   * A writer stopped inside a line (a buffer flushed part-way) can leave the last value cut
+   * short yet valid: here an API server's host. Content that does not end with a line break is
+   * given the same time to be finished as an empty list.
+   */
+  @Test
+  void aValueCaughtHalfWrittenIsNotServed() throws Exception {
+    write(ALPHA + BETA);
+    started(file());
+    List<String> servers = Collections.synchronizedList(new ArrayList<>());
+    source.addChangeListener(() -> source.snapshot().clusters()
+        .forEach(c -> servers.add(c.apiServer().toString())));
+    String changed = ALPHA + BETA.replace("beta.example:6443", "beta.example.org:6443");
+    int cut = changed.indexOf("beta.example.org") + "beta.exa".length();
+
+    Files.writeString(file(), changed.substring(0, cut));
+    Thread generator = writeInPlaceLater(changed);
+    watcher.checkNow();
+    generator.join(30_000);
+    watcher.checkNow();
+
+    assertEquals("https://beta.example.org:6443",
+        source.snapshot().clusters().get(1).apiServer().toString());
+    assertFalse(servers.contains("https://beta.exa"), "a half-written API server was served: "
+        + servers);
+  }
+
   @Test
   void aFileThatHoldsOnlyItsCommentsAtTheStartIsGivenTimeToBeWritten() throws Exception {
     // the last run's clusters are in the output folder; a list of none would remove them
