@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li><b>Nothing to do</b>: files equal the desired state, the store's verification is for
  *       this config, and Prometheus reports a successful load not older than that verification.
  *       Decided from disk and Prometheus' answer, so it holds across restarts of either.
- *   <li><b>Certificates only</b>: written without a reload (Prometheus re-reads TLS files) and
- *       without asking Prometheus at all, so renewals land while Prometheus is down.
+ *   <li><b>Certificates only</b>: written without a reload (Prometheus re-reads TLS files), so
+ *       renewals land while Prometheus is down; runtime info is asked once, without waiting, only
+ *       to report whether Prometheus runs the verified config.
  *   <li><b>Config change</b>: Prometheus' runtime info (the baseline a reload must beat) is read
  *       in the background while new certificates are written. If Prometheus is down and a
  *       verified config exists, the config change waits (certificates have landed); if nothing
@@ -185,10 +186,19 @@ final class Delivery {
     return writeAndReload(desired, diff, onDisk, verified, pin, written, timer);
   }
 
+  /**
+   * Records {@code rejection} as the pin (none: unpinned). A rollback that finished belongs to
+   * the pin it finished under: a new pin, even of the same config again, starts unfinished.
+   */
+  private void pin(Optional<RejectedConfig> rejection) {
+    finishedRollback = null;
+    store.markRejected(rejection);
+  }
+
   /** The desired config is not the pinned one: the input changed, so the pin is obsolete. */
   private void unpin(Optional<RejectedConfig> pin) {
     if (pin.isPresent()) {
-      store.markRejected(Optional.empty());
+      pin(Optional.empty());
     }
   }
 
@@ -557,7 +567,7 @@ final class Delivery {
           + "reconcile", written.paths, written.deleted, false, false);
     }
     // pinned first: even if restoring fails, the rejected config is not written again
-    store.markRejected(Optional.of(rejection));
+    pin(Optional.of(rejection));
     String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "
         + rejection.message();
     if (verified.isEmpty()) {
@@ -607,7 +617,7 @@ final class Delivery {
       // when the verified config itself is refused again above; a pin would hold the new
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last.
-      store.markRejected(Optional.empty());
+      pin(Optional.empty());
       unconfirmedRollback = null;
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
@@ -251,5 +252,58 @@ class DeliveryBookkeepingTest {
         + "is counted again (promcc_rollbacks_total +1); files restored: "
         + (f.store.writes().size() - restoredWrites) + "; first: " + rejected.message()
         + "; later: " + later.outcome() + ": " + later.message());
+  }
+
+  /**
+   * X is rejected and rolled back (counted). The desired config moves on to Y, which
+   * loads (pin gone). Later X is desired again and rejected again: a new rollback, whose restore
+   * fails this time. The next reconcile under the pin finishes it. metrics.md: "A rollback whose
+   * restore or restore reload failed counts when a later reconcile under the pin finishes it";
+   * the first rollback of X, an episode earlier, must not make it look finished already.
+   */
+  @Test
+  void aSecondRejectionOfTheSameConfigFinishedUnderThePinIsCountedAsARollback() {
+    var restoreFails = new ForwardingStore(f.store) {
+      boolean failNext;
+
+      @Override
+      public boolean restoreLastVerified() {
+        if (failNext) {
+          failNext = false;
+          throw new ConfigStoreException("cannot write \"prometheus.yml\": No space left on "
+              + "device");
+        }
+        return super.restoreLastVerified();
+      }
+    };
+    Reconciler reconciler = f.builder().store(restoreFails).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    ReconcileResult first = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, first.outcome(), first.message());
+    assertTrue(first.rolledBack(), first.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    f.baseConfig = "global:\n  scrape_interval: 2m\n";
+    ReconcileResult moved = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, moved.outcome(), moved.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    restoreFails.failNext = true;
+    ReconcileResult again = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, again.outcome(), again.message());
+    assertEquals(first.configHash(), again.configHash(), "the same config X is rejected again");
+    assertFalse(again.rolledBack(), again.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult finished = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, finished.outcome(), finished.message());
+    assertTrue(finished.durations().containsKey(Phase.RELOAD), finished.message());
+    assertTrue(finished.rolledBack(), "the second rollback of X, whose restore failed, was "
+        + "finished under the pin but not counted in promcc_rollbacks_total (the first rollback "
+        + "of X, an episode earlier, is still remembered as finished): " + finished.message());
   }
 }

@@ -782,14 +782,10 @@ class DeliveryStuckStatesTest {
         + "under the pin; " + said);
   }
 
-  // The reload phase of a result is what the app counts as a reload (app's ReloadResult.of: "a
-  // reconcile without that phase made no reload"; REJECTED with it counts
-  // promcc_reloads_total{result="rejected"}, PROMETHEUS_UNAVAILABLE with it {result="unavailable"};
-  // docs/metrics.md: "reload only when a reload was made", and "a rejected config is not tried
   /**
-   * The baseline re-read after the config write (d4c0996) is timed in the reload phase; when it
-   * gets no answer the reconcile ends "files written, not reloaded" with a reload phase, so the
-   * app counts a reload (unavailable) that was never sent.
+   * The baseline re-read after the config write (d4c0996) was timed in the reload phase; when it
+   * got no answer the reconcile ended "files written, not reloaded" with a reload phase, which
+   * reads as a reload (unavailable) that was never sent.
    */
   @Test
   void aBaselineReReadWithoutAnswerIsNotCountedAsAReload() {
