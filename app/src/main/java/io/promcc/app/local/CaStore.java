@@ -47,7 +47,6 @@ final class CaStore {
   static final String CA_FILE = "ca.pem";
   static final String KEY_FILE = "ca-key.pem";
   static final String CLIENTS = "clients";
-  private static final System.Logger LOG = System.getLogger(CaStore.class.getName());
   private static final String LOCK_FILE = "ca.lock";
   private static final Pattern CLIENT_FILE = Pattern.compile("(.+)-(crt|key)\\.pem");
   /** Two LocalCa objects of one process on one folder: a file lock is per process. */
@@ -76,6 +75,7 @@ final class CaStore {
 
   private final Path folder;
   private final Duration lockWait;
+  private String unlocked; // why the last load went without the lock, or null
 
   CaStore(Path folder) {
     this(folder, Duration.ofSeconds(30));
@@ -102,12 +102,18 @@ final class CaStore {
     return folder.resolve(CLIENTS).resolve(id.value() + "-key.pem");
   }
 
+  /** Why the last {@link #loadOrCreate} loaded the CA without the folder's lock, if it did. */
+  Optional<String> loadedWithoutLock() {
+    return Optional.ofNullable(unlocked);
+  }
+
   /**
    * Loads the CA, or creates one if the folder holds none.
    *
    * @throws LocalCaException if the folder cannot be made or holds an unusable CA
    */
   Authority loadOrCreate(Instant now, Duration validity, String commonName) {
+    unlocked = null;
     try {
       PrivateFiles.createFolder(folder);
       refuseIfOthersMayWrite();
@@ -131,10 +137,12 @@ final class CaStore {
           // created in it, so there is nothing to wait for, and a CA whose certificate is there
           // is complete (written after its key). Its stored client certificates are served;
           // issuing new ones fails and is reported
-          LOG.log(System.Logger.Level.WARNING, "cannot lock local CA state folder "
-              + quote(folder) + " (" + quote(lockFile) + "): " + e + "; loading its CA "
-              + "without the lock");
-          return load(certificate, folder.resolve(KEY_FILE), now);
+          Authority loaded = load(certificate, folder.resolve(KEY_FILE), now);
+          unlocked = "local CA state folder " + quote(folder) + " cannot be written (cannot "
+              + "lock " + quote(lockFile) + ": " + e + "): its CA was loaded without the lock, "
+              + "and its stored client certificates are served while valid, but no new one can "
+              + "be stored";
+          return loaded;
         }
         throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
             + quote(lockFile) + "): " + e, e);

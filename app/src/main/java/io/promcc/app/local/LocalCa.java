@@ -148,6 +148,7 @@ public final class LocalCa implements CertificateSource {
       try {
         authority = store.loadOrCreate(clock.instant(), CA_VALIDITY, CA_COMMON_NAME);
         startFailure = null;
+        store.loadedWithoutLock().ifPresent(this::report);
       } catch (LocalCaException e) {
         startFailure = e.getMessage();
         throw e;
@@ -386,14 +387,15 @@ public final class LocalCa implements CertificateSource {
       X509Certificate certificate = CertificateBundle.parseCertificate(
           stored.get().certificatePem(), "stored client certificate");
       Instant notAfter = certificate.getNotAfter().toInstant();
+      entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
       if (notAfter.isAfter(now.plus(clientValidity))) {
-        // issued under a longer validity than the one set now
+        // issued under a longer validity than the one set now: due at once, and served until
+        // its replacement is issued
         LOG.log(System.Logger.Level.INFO, "stored client certificate of cluster "
             + Quoting.quote(id.value()) + " is valid until " + notAfter + ", longer than the "
             + "client certificate validity of " + clientValidity + " allows; issuing a new one");
-        return entry;
+        entry.current = new Issued(entry.current.bundle(), now);
       }
-      entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
       return entry;
     }
     report("stored client certificate " + Quoting.quote(store.clientCertificate(id).toString())

@@ -2,6 +2,7 @@ package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -185,6 +186,58 @@ class LocalCaLifecycleTest {
 
     assertFalse(served.notAfter().isAfter(clock.instant().plus(Duration.ofHours(2))),
         "served a certificate valid until " + served.notAfter() + " with a validity of 2h");
+  }
+
+  /**
+   * operations.md, local-ca-failed: "a cluster whose certificate is still valid keeps it,
+   * degraded (also after a restart: a CA already in a folder that cannot be written is loaded,
+   * and the stored certificates served)". With --certificate-validity lowered at that restart
+   * (720h to 2h) the stored, still valid 30-day certificate is due for replacement; issuing
+   * fails on the read-only folder, and the cluster keeps the valid one, degraded, instead of
+   * having none (waiting, its jobs removed).
+   */
+  @Test
+  void aLoweredValidityOnAReadOnlyFolderKeepsServingTheStillValidCertificate() throws Exception {
+    LocalCa first = ca(VALIDITY);
+    first.start();
+    CertificateBundle before = observe(first, "alpha").bundles().get(ClusterId.of("alpha"));
+    assertNotNull(before);
+    first.close();
+
+    try (ReadOnly readOnly = ReadOnly.of(state(), state().resolve("ca.lock"),
+        state().resolve("clients"))) {
+      LocalCa again = ca(Duration.ofHours(2));
+      again.start();
+      CertificateObservation seen = observe(again, "alpha");
+      assertEquals(before, seen.bundles().get(ClusterId.of("alpha")), "a still valid stored "
+          + "certificate (until " + before.notAfter() + ") was dropped when issuing its "
+          + "replacement failed: the cluster has none; problems " + seen.problems());
+    }
+  }
+
+  /**
+   * The class comment of LocalCa: a failure (the state folder not writable) is "reported once to
+   * SourceErrors" (promcc_source_errors_total{source="local-ca"}). A restart on a state folder
+   * that cannot be written is reported at once, not only when the first renewal fails (two
+   * thirds of 30 days later).
+   */
+  @Test
+  void aRestartOnAReadOnlyFolderIsReportedToSourceErrors() throws Exception {
+    LocalCa first = ca(VALIDITY);
+    first.start();
+    assertNotNull(observe(first, "alpha").bundles().get(ClusterId.of("alpha")));
+    first.close();
+
+    try (ReadOnly readOnly = ReadOnly.of(state(), state().resolve("ca.lock"),
+        state().resolve("clients"))) {
+      LocalCa again = ca(VALIDITY);
+      again.start();
+      CertificateObservation seen = observe(again, "alpha");
+      assertNotNull(seen.bundles().get(ClusterId.of("alpha")));
+      assertFalse(reports.isEmpty(), "the state folder cannot be written (renewals will fail), "
+          + "but nothing was reported to SourceErrors (no promcc_source_errors_total); "
+          + "problems: " + seen.problems());
+    }
   }
 
   /**
