@@ -100,6 +100,7 @@ class ControllerMetricsTest {
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", NOT_AFTER)
         .written("certs/a-ca.pem", "prometheus.yml").deleted("certs/z-ca.pem")
         .phase(Phase.OBSERVE, Duration.ofMillis(3)).phase(Phase.RELOAD, Duration.ofSeconds(12))
+        .desiredReloadAsked()
         .phase(Phase.VERIFY, Duration.ofMillis(40)).build(), T0.plusMillis(500));
     Exposition e = scrape();
 
@@ -127,7 +128,8 @@ class ControllerMetricsTest {
     metrics.reconciled(Results.of(Outcome.RELOADED).build(), T0);
     metrics.reconciled(Results.of(Outcome.REJECTED)
         .message("prometheus rejected config 1234abcd: field bogus not found").rolledBack()
-        .phase(Phase.RELOAD, Duration.ofMillis(80)).build(), T0.plusSeconds(10));
+        .phase(Phase.RELOAD, Duration.ofMillis(80)).desiredReloadAsked().build(),
+        T0.plusSeconds(10));
     Exposition rejected = scrape();
 
     assertEquals(1, rejected.value("promcc_reloads_total{result=\"rejected\"}"));
@@ -161,7 +163,8 @@ class ControllerMetricsTest {
 
     metrics.reconciled(Results.of(Outcome.PROMETHEUS_UNAVAILABLE)
         .message("files written, load not verified: timed out")
-        .phase(Phase.RELOAD, Duration.ofSeconds(30)).build(), T0.plusSeconds(1));
+        .phase(Phase.RELOAD, Duration.ofSeconds(30)).desiredReloadAsked().build(),
+        T0.plusSeconds(1));
     Exposition e = scrape();
     assertEquals(1, e.value("promcc_reloads_total{result=\"unavailable\"}"));
     assertEquals(2, e.value("promcc_reconcile_total{outcome=\"prometheus-unavailable\"}"));
@@ -173,13 +176,12 @@ class ControllerMetricsTest {
     metrics.reconciled(Results.of(Outcome.REJECTED)
         .message("prometheus rejected config 1234abcd: field bogus not found; restoring the last "
             + "verified files failed: no space left on device")
-        .phase(Phase.RELOAD, Duration.ofMillis(80)).build(), T0);
+        .phase(Phase.RELOAD, Duration.ofMillis(80)).desiredReloadAsked().build(), T0);
     metrics.reconciled(Results.of(Outcome.REJECTED)
         .message("config 1234abcd was rejected before (field bogus not found), so it is not "
             + "tried again until the desired config changes; the config on disk was not the "
             + "last verified one; restored and reloaded the last verified config 9876fedc")
-        .rolledBack().phase(Phase.RELOAD, Duration.ofMillis(70)).desiredReloadAsked(false)
-        .build(), T0.plusSeconds(60));
+        .rolledBack().phase(Phase.RELOAD, Duration.ofMillis(70)).build(), T0.plusSeconds(60));
     Exposition e = scrape();
 
     assertEquals(1, e.value("promcc_reloads_total{result=\"rejected\"}"));

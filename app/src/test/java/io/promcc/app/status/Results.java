@@ -28,7 +28,7 @@ final class Results {
   private final SortedMap<ClusterId, Instant> notAfter = new TreeMap<>();
   private boolean inSync;
   private boolean rolledBack;
-  private Boolean desiredReloadAsked; // unset: asked if the result has a reload phase
+  private boolean desiredReloadAsked;
   private final Map<Phase, Duration> durations = new EnumMap<>(Phase.class);
 
   private Results(Outcome outcome) {
@@ -89,8 +89,9 @@ final class Results {
     return this;
   }
 
-  Results desiredReloadAsked(boolean value) {
-    desiredReloadAsked = value;
+  /** The reconcile asked Prometheus to load the desired config (see ReconcileResult). */
+  Results desiredReloadAsked() {
+    desiredReloadAsked = true;
     return this;
   }
 
@@ -102,7 +103,7 @@ final class Results {
   ReconcileResult build() {
     return new ReconcileResult(outcome, message, Optional.of("state"), Optional.of("config"),
         written, deleted, active, degraded, waiting, rejected, notAfter, inSync, rolledBack,
-        desiredReloadAsked != null ? desiredReloadAsked : durations.containsKey(Phase.RELOAD),
+        desiredReloadAsked,
         Optional.empty(), durations);
   }
 }
