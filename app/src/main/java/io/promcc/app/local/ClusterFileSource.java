@@ -9,6 +9,7 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.yaml.ClusterList;
 import java.io.IOException;
@@ -64,6 +65,7 @@ public final class ClusterFileSource implements GuestClusterSource {
   private final Path file;
   private final FileWatcher watcher;
   private final SourceErrors errors;
+  private final Sleeper sleeper;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   // guarded by lock
@@ -83,9 +85,15 @@ public final class ClusterFileSource implements GuestClusterSource {
    * @param errors where problems that are absorbed (a bad edit, a deleted file) are reported
    */
   public ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors) {
+    this(file, watcher, errors, Sleeper.SYSTEM);
+  }
+
+  /** As above, waiting for the file to hold still with {@code sleeper} (a seam for tests). */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper) {
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
+    this.sleeper = requireNonNull(sleeper, "sleeper == null");
     errors.declared(SOURCE);
   }
 
@@ -229,8 +237,8 @@ public final class ClusterFileSource implements GuestClusterSource {
     byte[] previous = readOrNull();
     for (int i = 0; i < 20; i++) {
       try {
-        Thread.sleep(mayHaveClusters && listsNoCluster(previous) || endsInsideALine(previous)
-            ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
+        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous)
+            || endsInsideALine(previous) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
