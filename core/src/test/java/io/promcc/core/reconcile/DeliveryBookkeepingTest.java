@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
@@ -263,19 +262,7 @@ class DeliveryBookkeepingTest {
    */
   @Test
   void aSecondRejectionOfTheSameConfigFinishedUnderThePinIsCountedAsARollback() {
-    var restoreFails = new ForwardingStore(f.store) {
-      boolean failNext;
-
-      @Override
-      public boolean restoreLastVerified() {
-        if (failNext) {
-          failNext = false;
-          throw new ConfigStoreException("cannot write \"prometheus.yml\": No space left on "
-              + "device");
-        }
-        return super.restoreLastVerified();
-      }
-    };
+    var restoreFails = new FullDiskOnRestore(f.store, false);
     Reconciler reconciler = f.builder().store(restoreFails).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
 
@@ -292,7 +279,7 @@ class DeliveryBookkeepingTest {
 
     f.clock.advance(Duration.ofMinutes(1));
     f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
-    restoreFails.failNext = true;
+    restoreFails.failNextRestore();
     ReconcileResult again = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, again.outcome(), again.message());
     assertEquals(first.configHash(), again.configHash(), "the same config X is rejected again");

@@ -83,18 +83,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aRollbackWhoseRestoreFailedIsRestoredByALaterReconcile() {
-    var restoreFailsOnce = new ForwardingStore(f.store) {
-      int restores;
-
-      @Override
-      public boolean restoreLastVerified() {
-        if (++restores == 1) {
-          throw new ConfigStoreException("cannot write \"prometheus.yml\": No space left on "
-              + "device");
-        }
-        return super.restoreLastVerified();
-      }
-    };
+    var restoreFailsOnce = new FullDiskOnRestore(f.store, true);
     Reconciler reconciler = f.builder().store(restoreFailsOnce).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     String good = f.configOnDisk();
@@ -123,18 +112,7 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aRollbackFinishedUnderThePinIsNoReloadOfTheDesiredConfig() {
-    var restoreFailsOnce = new ForwardingStore(f.store) {
-      int restores;
-
-      @Override
-      public boolean restoreLastVerified() {
-        if (++restores == 1) {
-          throw new ConfigStoreException("cannot write \"prometheus.yml\": No space left on "
-              + "device");
-        }
-        return super.restoreLastVerified();
-      }
-    };
+    var restoreFailsOnce = new FullDiskOnRestore(f.store, true);
     Reconciler reconciler = f.builder().store(restoreFailsOnce).build();
     ReconcileResult first = reconciler.reconcile();
     assertEquals(Outcome.RELOADED, first.outcome());
