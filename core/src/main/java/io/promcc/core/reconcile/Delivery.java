@@ -157,8 +157,12 @@ final class Delivery {
       write(desired, diff, written, timer);
       return Delivered.of(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "", written, true);
     }
+    // a rollback whose reload did not finish: Prometheus may run the config that was pinned
+    // (one pinned not ready may have loaded after all), whatever it reports, so the verified
+    // config is reloaded even when the desired config went back to it
     boolean configVerified = verified.isPresent() && !diff.configChanged()
-        && verified.get().configHash().equals(desired.configHash());
+        && verified.get().configHash().equals(desired.configHash())
+        && unconfirmedRollback == null;
     if (configVerified && !diff.isEmpty()) {
       write(desired, diff, written, timer);
       store.markVerified(verified.get().withStateHash(desired.hash()));
@@ -304,6 +308,7 @@ final class Delivery {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
           + e.getMessage(), written, false);
     }
+    unconfirmedRollback = null; // prometheus runs the desired config now
     store.markVerified(new Verification(desired.hash(), desired.configHash(), loadedAt));
     unpin(pin);
     return Delivered.of(Outcome.RELOADED, "", written, true);
@@ -574,7 +579,7 @@ final class Delivery {
       return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
           + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
     }
-    return restoreAndReload(verified.get(), said, true, written, timer);
+    return restoreAndReload(verified.get(), rejection.configHash(), said, true, written, timer);
   }
 
   /**
@@ -587,14 +592,14 @@ final class Delivery {
    *     pinned one was refused (a refusal now is a later, outside failure), and unpins as a
    *     rollback does if not ({@link #unconfirmedRollback})
    */
-  private Delivered restoreAndReload(Verification verified, String said, boolean rollingBack,
-      Written written, PhaseTimer timer) {
+  private Delivered restoreAndReload(Verification verified, String pinned, String said,
+      boolean rollingBack, Written written, PhaseTimer timer) {
+    if (rollingBack) {
+      unconfirmedRollback = pinned; // until its reload is seen; first: the store may fail below
+    }
     try {
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
-      if (rollingBack) {
-        unconfirmedRollback = pinnedHash();
-      }
       return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
           + e.getMessage(), written.paths, written.deleted, false, false);
     }
@@ -605,8 +610,8 @@ final class Delivery {
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
       loadedAt = reloadAndVerify(control, now, timer, true);
     } catch (ReloadRejectedException e) {
-      store.markVerified(verified.withStateHash(restoredHash));
-      if (!rollingBack && !Objects.equals(pinnedHash(), unconfirmedRollback)) {
+      if (!rollingBack && !Objects.equals(pinned, unconfirmedRollback)) {
+        store.markVerified(verified.withStateHash(restoredHash));
         return new Delivered(Outcome.REJECTED, said + "; prometheus refused the last verified "
             + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
             + "pinned one was refused, so the cause is outside promcc's files (another file "
@@ -616,34 +621,38 @@ final class Delivery {
       // refused as well: what fails is outside the controller's files (a rule file, say), as
       // when the verified config itself is refused again above; a pin would hold the new
       // config back after that file is fixed, until the desired config changed for another
-      // reason. Prometheus keeps running what it loaded last.
+      // reason. Prometheus keeps running what it loaded last. Unpinned first: the store may
+      // fail below
       pin(Optional.empty());
       unconfirmedRollback = null;
+      store.markVerified(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
           + "; not pinned, tried again at the next reconcile", written.paths, written.deleted,
           false, false);
     } catch (RuntimeException e) {
-      if (rollingBack) {
-        unconfirmedRollback = pinnedHash(); // first: the store may fail below
-      }
       // Prometheus still runs the verified config or will load it when it comes back: keep the
-      // restored files as the rollback set
+      // restored files as the rollback set (the rollback stays unconfirmed)
       store.markVerified(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
           false);
     }
-    // recorded outside the try: a store failure here is no failed reload
-    store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
     unconfirmedRollback = null;
-    String pinned = pinnedHash();
     boolean rolledBack = rollingBack || !Objects.equals(pinned, finishedRollback);
     finishedRollback = pinned;
-    return new Delivered(Outcome.REJECTED, said + "; restored and reloaded the last verified "
-        + "config " + shortHash(verified.configHash()), written.paths, written.deleted,
-        false, rolledBack);
+    String done = said + "; restored and reloaded the last verified config "
+        + shortHash(verified.configHash());
+    try {
+      // outside the reload's try: a store failure here is no failed reload
+      store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, done + ", but recording its verification failed: "
+          + e.getMessage(), written.paths, written.deleted, false, rolledBack);
+    }
+    return new Delivered(Outcome.REJECTED, done, written.paths, written.deleted, false,
+        rolledBack);
   }
 
   /**
@@ -663,8 +672,8 @@ final class Delivery {
         || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
       if (repairable) {
         // removed behind the store's back: a Prometheus that restarts would find no config
-        return restoreAndReload(verified.get(), said + "; the main config was missing", false,
-            written, timer);
+        return restoreAndReload(verified.get(), pin.configHash(),
+            said + "; the main config was missing", false, written, timer);
       }
       return new Delivered(Outcome.REJECTED, said, List.of(), List.of(), false, false);
     }
@@ -685,27 +694,23 @@ final class Delivery {
       if (!kept.configHash().equals(verified.get().configHash())) {
         // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
         // restarts would read files it never verified
-        return restoreAndReload(verified.get(), said + "; the config on disk was not the last "
-            + "verified one", false, written, timer);
+        return restoreAndReload(verified.get(), pin.configHash(), said + "; the config on disk "
+            + "was not the last verified one", false, written, timer);
       }
       if (Objects.equals(pin.configHash(), unconfirmedRollback)) {
         // the rollback's reload did not finish: Prometheus may run the pinned config (one
         // pinned not ready may have loaded after all), whatever it reports now
-        return restoreAndReload(verified.get(), said + "; the rollback's reload had not "
-            + "finished", false, written, timer);
+        return restoreAndReload(verified.get(), pin.configHash(), said + "; the rollback's "
+            + "reload had not finished", false, written, timer);
       }
       if (failedLoad(timer)) {
         // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
         // apply)
-        return restoreAndReload(verified.get(), said + "; prometheus still reported the "
-            + "failed load", false, written, timer);
+        return restoreAndReload(verified.get(), pin.configHash(), said + "; prometheus still "
+            + "reported the failed load", false, written, timer);
       }
     }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
-  }
-
-  private String pinnedHash() {
-    return store.record().rejected().map(RejectedConfig::configHash).orElse(null);
   }
 
   /**
