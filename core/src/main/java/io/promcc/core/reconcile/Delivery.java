@@ -147,7 +147,9 @@ final class Delivery {
     DeliveryRecord record = store.record();
     Optional<Verification> verified = record.verified();
     Optional<RejectedConfig> pin = record.rejected();
-    if (pin.isPresent() && pin.get().configHash().equals(desired.configHash())) {
+    // without a Prometheus nothing judges a config: a pin from a run with one is dropped below
+    if (pin.isPresent() && pin.get().configHash().equals(desired.configHash())
+        && prometheus.isPresent()) {
       return certificatesUnderPin(desired, onDisk, verified, pin.get(), timer);
     }
     FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(desired, onDisk));
@@ -155,6 +157,7 @@ final class Delivery {
     Written written = new Written();
     if (prometheus.isEmpty()) {
       write(desired, diff, written, timer);
+      unpin(pin);
       return Delivered.of(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "", written, true);
     }
     // a rollback whose reload did not finish: Prometheus may run the config that was pinned

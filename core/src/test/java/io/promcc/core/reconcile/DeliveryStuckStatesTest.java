@@ -139,6 +139,28 @@ class DeliveryStuckStatesTest {
   }
 
   /**
+   * A config pinned in a run with a Prometheus to verify against, then a run that only writes
+   * files (no Prometheus given) over the same folder: nothing there can judge or unpin the
+   * config, so the pin held the desired config back for good. Without a Prometheus the desired
+   * files are written, as always in that mode, and the pin is dropped.
+   */
+  @Test
+  void aPinFromARunWithPrometheusDoesNotHoldBackARunWithoutOne() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    assertEquals(Outcome.REJECTED, f.reconciler().reconcile().outcome());
+    assertTrue(f.store.record().rejected().isPresent());
+
+    ReconcileResult filesOnly = f.builder().prometheus(Optional.empty()).build().reconcile();
+
+    assertEquals(Outcome.WRITTEN, filesOnly.outcome(), filesOnly.message());
+    assertTrue(f.configOnDisk().contains("bogus"), filesOnly.message());
+    assertTrue(filesOnly.configInSync(), filesOnly.message());
+    assertFalse(f.store.record().rejected().isPresent(), "the pin stays");
+  }
+
+  /**
    * Prometheus rejects a config (HTTP 500); the files are restored, but the runtime info call
    * before the restore reload gets no answer once. The config is pinned and, while pinned, no
    * reconcile asks Prometheus or reloads: the restore reload is never made, and Prometheus keeps
