@@ -6,6 +6,8 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +16,11 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.comments.CommentLine;
+import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.comments.CommentType;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -72,7 +76,9 @@ public final class BaseConfig {
     } else if (jobs != null) {
       List<?> list = (List<?>) jobs;
       for (int i = 0; i < list.size(); i++) {
-        if (!(list.get(i) instanceof Map<?, ?> job) || !(job.get("job_name") instanceof String)) {
+        // a number or boolean is a name too: Prometheus reads the text into its string field
+        if (!(list.get(i) instanceof Map<?, ?> job) || job.get("job_name") == null
+            || job.get("job_name") instanceof Map || job.get("job_name") instanceof List) {
           problems.add("scrape_configs[" + i + "] must be a mapping with a \"job_name\"");
         }
       }
@@ -155,21 +161,53 @@ public final class BaseConfig {
     List<Node> keptJobs = new ArrayList<>();
     boolean hasFiles = false;
     ScalarNode jobsKey = scalar(SCRAPE_CONFIGS);
+    List<CommentLine> headerComments = null; // above a first scrape_configs: they stay on top
+    List<CommentLine> carried = List.of();
     for (NodeTuple tuple : root.getValue()) {
       String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
+      if (headerComments != null && tuples.isEmpty()) {
+        tuple.getKeyNode().setBlockComments(joined(headerComments,
+            tuple.getKeyNode().getBlockComments()));
+        headerComments = null;
+      }
       if (key.equals(SCRAPE_CONFIGS)) {
-        jobsKey.setBlockComments(tuple.getKeyNode().getBlockComments()); // the user's comment
+        // the user's comments: above the key, and on its line, written above it (the emitter
+        // would indent the jobs after a comment on the line, and owned jobs join at column 0)
+        if (tuples.isEmpty() && root.getValue().size() > 1) {
+          headerComments = tuple.getKeyNode().getBlockComments();
+          jobsKey.setBlockComments(asBlock(tuple.getKeyNode().getInLineComments()));
+        } else {
+          jobsKey.setBlockComments(joined(tuple.getKeyNode().getBlockComments(),
+              asBlock(tuple.getKeyNode().getInLineComments())));
+        }
         if (tuple.getValueNode() instanceof SequenceNode jobs) {
+          int dash = jobs.getStartMark().map(Mark::getColumn).orElse(0);
           for (Node job : jobs.getValue()) {
-            if (!isOwned(jobName(job), ownedPrefix)) {
+            List<CommentLine> above = firstKey(job).map(Node::getBlockComments).orElse(null);
+            if (isOwned(jobName(job), ownedPrefix)) {
+              // the parser gives a dropped job the comments at the end of the job before it;
+              // those indented past the dash are that job's, and go where the parser would have
+              // put them had the dropped job not been there (the next kept job, or the end)
+              carried = joined(carried, indentedPast(above, dash));
+            } else {
+              if (!carried.isEmpty()) {
+                List<CommentLine> comments = joined(carried, above);
+                firstKey(job).ifPresent(first -> first.setBlockComments(comments));
+                carried = List.of();
+              }
               keptJobs.add(job);
             }
           }
         }
       } else if (key.equals(SCRAPE_CONFIG_FILES) && extraConfigFile != null) {
         hasFiles = true;
-        tuples.add(new NodeTuple(tuple.getKeyNode(), withFile(tuple.getValueNode(),
-            extraConfigFile)));
+        Node files = withFile(tuple.getValueNode(), extraConfigFile);
+        if (files != tuple.getValueNode()) {
+          // a comment on the line of a flow sequence, now written as a block one: on the key's
+          tuple.getKeyNode().setInLineComments(joined(tuple.getKeyNode().getInLineComments(),
+              tuple.getValueNode().getInLineComments()));
+        }
+        tuples.add(new NodeTuple(tuple.getKeyNode(), files));
       } else {
         tuples.add(tuple);
       }
@@ -184,8 +222,10 @@ public final class BaseConfig {
     StringBuilder head = new StringBuilder(text.length() + 64);
     if (!tuples.isEmpty()) {
       MappingNode newRoot = new MappingNode(root.getTag(), tuples, FlowStyle.BLOCK);
+      uniqueAnchors(newRoot, new IdentityHashMap<>(), new HashMap<>());
       newRoot.setBlockComments(root.getBlockComments());
-      newRoot.setEndComments(root.getEndComments());
+      newRoot.setEndComments(carried.isEmpty() ? root.getEndComments()
+          : joined(root.getEndComments(), carried));
       head.append(dump(newRoot));
     }
     if (keptJobs.isEmpty() && anyJobs) {
@@ -234,6 +274,41 @@ public final class BaseConfig {
     }
   }
 
+  /**
+   * Gives every anchored node an anchor name of its own. YAML lets a name be defined again, and
+   * an alias names the latest definition before it: with {@code scrape_configs} moved to the end
+   * a later definition could come before an alias that named an earlier one. Aliases are the
+   * same node objects in the tree, so they follow the new name.
+   */
+  private static void uniqueAnchors(Node node, Map<Node, Boolean> seen, Map<String, Node> names) {
+    if (seen.put(node, Boolean.TRUE) != null) {
+      return; // an alias of a node already named
+    }
+    node.getAnchor().ifPresent(anchor -> {
+      String name = anchor.getValue();
+      for (int i = 2; names.containsKey(name) && names.get(name) != node; i++) {
+        name = anchor.getValue() + "_" + i;
+      }
+      names.put(name, node);
+      node.setAnchor(Optional.of(new Anchor(name)));
+    });
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        uniqueAnchors(tuple.getKeyNode(), seen, names);
+        uniqueAnchors(tuple.getValueNode(), seen, names);
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      for (Node item : sequence.getValue()) {
+        uniqueAnchors(item, seen, names);
+      }
+    }
+  }
+
+  private static Optional<Node> firstKey(Node job) {
+    return job instanceof MappingNode map && !map.getValue().isEmpty()
+        ? Optional.of(map.getValue().get(0).getKeyNode()) : Optional.empty();
+  }
+
   private static String jobName(Node job) {
     if (job instanceof MappingNode map) {
       for (NodeTuple tuple : map.getValue()) {
@@ -258,6 +333,36 @@ public final class BaseConfig {
     }
     items.add(scalar(file));
     return sequence(items);
+  }
+
+  private static List<CommentLine> indentedPast(List<CommentLine> comments, int column) {
+    List<CommentLine> indented = new ArrayList<>();
+    if (comments != null) {
+      for (CommentLine comment : comments) {
+        if (comment.getCommentType() == CommentType.BLOCK && comment.getStartMark()
+            .map(Mark::getColumn).orElse(0) > column) {
+          indented.add(comment);
+        }
+      }
+    }
+    return indented;
+  }
+
+  private static List<CommentLine> asBlock(List<CommentLine> inLine) {
+    List<CommentLine> block = new ArrayList<>();
+    if (inLine != null) {
+      for (CommentLine comment : inLine) {
+        block.add(new CommentLine(comment.getStartMark(), comment.getEndMark(),
+            comment.getValue(), CommentType.BLOCK));
+      }
+    }
+    return block;
+  }
+
+  private static List<CommentLine> joined(List<CommentLine> first, List<CommentLine> second) {
+    List<CommentLine> all = new ArrayList<>(first == null ? List.of() : first);
+    all.addAll(second == null ? List.of() : second);
+    return all;
   }
 
   private static ScalarNode scalar(String value) {

@@ -37,7 +37,40 @@ class BaseConfigOracleIT {
       "rule_files: [ # none yet\n]\n",
       "scrape_configs: ~\n",
       "global:\n  scrape_interval: 1m\n# reviewed jobs\nscrape_configs:\n- job_name: keep\n"
-          + "  static_configs: [{targets: ['h:1']}]\n");
+          + "  static_configs: [{targets: ['h:1']}]\n",
+      """
+      alerting:
+        alertmanagers:
+        - static_configs: [{targets: ['am:9093']}]
+          tls_config: &tls
+            insecure_skip_verify: true
+      scrape_configs:
+      - job_name: a
+        tls_config: *tls
+        static_configs: [{targets: ['h:1']}]
+      - job_name: b
+        tls_config: &tls
+          server_name: other
+        static_configs: [{targets: ['h:2']}]
+      remote_write:
+      - url: http://rw/
+        tls_config: *tls
+      """,
+      "scrape_configs:\n- job_name: 2024\n  static_configs: [{targets: ['h:1']}]\n",
+      "global:\n  scrape_interval: 1m\nscrape_configs: # reviewed\n- job_name: keep\n"
+          + "  static_configs: [{targets: ['h:1']}]\n",
+      "# header\n\nscrape_configs: # reviewed\n- job_name: guest-cluster-old\n"
+          + "  static_configs: [{targets: ['h:1']}]\nglobal:\n  scrape_interval: 1m\n",
+      """
+      scrape_configs:
+      - job_name: keep
+        static_configs: [{targets: ['h:1']}]
+        # scrape_interval: 5s
+      - job_name: guest-cluster-old-x
+        static_configs: [{targets: ['h:2']}]
+      - job_name: keep2
+        static_configs: [{targets: ['h:3']}]
+      """);
 
   private static Promtool promtool;
 
