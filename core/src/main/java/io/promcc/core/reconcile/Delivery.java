@@ -298,10 +298,10 @@ final class Delivery {
     try {
       loadedAt = reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
     } catch (ReloadRejectedException rejected) {
-      return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
+      return rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);
     } catch (NotReadyAfterChange gone) {
-      return rollBack(desired, verified, new RejectedConfig(desired.configHash(),
+      return rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
           RejectedConfig.NOT_READY, gone.getMessage()), written, timer);
     } catch (NeverSentAndDown down) {
       return restoreUnjudged(verified, "the reload of config " + shortHash(desired.configHash())
@@ -560,6 +560,21 @@ final class Delivery {
 
   private Runnable pauseFor(Duration poll) {
     return () -> sleeper.pause(poll, "verifying the reload");
+  }
+
+  /**
+   * {@link #rollBack}; a store failure on the way is reported with the rejection (the refused
+   * reload of the desired config happened and is counted as such).
+   */
+  private Delivered rollBackReported(DesiredState desired, Optional<Verification> verified,
+      RejectedConfig rejection, Written written, PhaseTimer timer) {
+    try {
+      return rollBack(desired, verified, rejection, written, timer);
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, "prometheus rejected config "
+          + shortHash(desired.configHash()) + ": " + rejection.message() + "; then the store "
+          + "failed: " + e.getMessage(), written.paths, written.deleted, false, false);
+    }
   }
 
   private Delivered rollBack(DesiredState desired, Optional<Verification> verified,

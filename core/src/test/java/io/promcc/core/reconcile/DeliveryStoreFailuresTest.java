@@ -8,6 +8,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
@@ -280,5 +281,107 @@ class DeliveryStoreFailuresTest {
       }
       return super.runtimeInfo();
     }
+  }
+
+  /** Runtime info fails once right after Prometheus refused a reload (too busy to answer). */
+  private final class BusyAfterRefusal extends ForwardingControl {
+    boolean armed;
+
+    BusyAfterRefusal() {
+      super(f.prometheus);
+    }
+
+    @Override
+    public ReloadAck reload() {
+      try {
+        return super.reload();
+      } catch (ReloadRejectedException e) {
+        armed = true;
+        throw e;
+      }
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      if (armed) {
+        armed = false;
+        throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
+            + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
+      }
+      return super.runtimeInfo();
+    }
+  }
+
+  private static String said(List<ReconcileResult> results) {
+    return results.stream().map(r -> r.outcome() + " (rolledBack " + r.rolledBack()
+        + ", desiredReloadAsked " + r.desiredReloadAsked() + "): " + r.message()).toList()
+        .toString();
+  }
+
+  /**
+   * Y is refused (HTTP 500): pinned, X restored, but the rollback's reload fails (runtime info
+   * does not answer once) and recording the restored files (restoreAndReload's generic catch)
+   * fails once too (the journal's disk is full). The store error leaves deliver(): the reconcile
+   * is FAILED, Prometheus' message is lost, and desiredReloadAsked is false. The later reconciles
+   * are under the pin (no reload of the desired config asked). docs/metrics.md:
+   * promcc_reloads_total{result="rejected"} counts a reload of the desired config Prometheus
+   * refused "whether or not the last verified config was then restored": it never counts this
+   * one (as for a failure to record a finished rollback, above).
+   */
+  @Test
+  void aStoreFailureAfterAFailedRollbackReloadStillCountsTheRejectedReload() {
+    FailingOnce store = new FailingOnce();
+    BusyAfterRefusal control = new BusyAfterRefusal();
+    Reconciler reconciler = f.builder().store(store).prometheus(control).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    store.markVerifiedArmed = true;
+
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+    assertEquals(1, store.failures, "the store failure happened: " + said(results));
+    assertTrue(f.store.record().rejected().isPresent(), "pinned: " + said(results));
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      results.add(reconciler.reconcile());
+    }
+
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), said(results));
+    assertFalse(f.configOnDisk().contains("bogus"), said(results));
+    long rejectedReloads = results.stream().filter(r -> r.desiredReloadAsked()
+        && r.outcome() == Outcome.REJECTED).count();
+    assertEquals(1, rejectedReloads, "promcc_reloads_total{result=\"rejected\"} never counts "
+        + "the refused reload of the pinned config; " + said(results));
+  }
+
+  /**
+   * As above, with the store's read of the restored files failing right after the restore
+   * (restoreAndReload reads them outside any catch): FAILED, the refused reload of Y is never
+   * counted in promcc_reloads_total, and the reconcile's message does not say Prometheus
+   * rejected anything.
+   */
+  @Test
+  void aStoreReadFailureAfterTheRestoreStillCountsTheRejectedReload() {
+    FailingOnce store = new FailingOnce();
+    Reconciler reconciler = f.builder().store(store).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    store.readAfterRestoreArmed = true;
+
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+    assertEquals(1, store.failures, "the store failure happened: " + said(results));
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      results.add(reconciler.reconcile());
+    }
+
+    assertFalse(f.configOnDisk().contains("bogus"), said(results));
+    long rejectedReloads = results.stream().filter(r -> r.desiredReloadAsked()
+        && r.outcome() == Outcome.REJECTED).count();
+    assertEquals(1, rejectedReloads, "promcc_reloads_total{result=\"rejected\"} never counts "
+        + "the refused reload of the pinned config; " + said(results));
   }
 }
