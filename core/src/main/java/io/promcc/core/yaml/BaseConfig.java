@@ -22,6 +22,7 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.CollectionNode;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -171,27 +172,33 @@ public final class BaseConfig {
         headerComments = null;
       }
       if (key.equals(SCRAPE_CONFIGS)) {
-        // the user's comments: above the key, and on its line, written above it (the emitter
-        // would indent the jobs after a comment on the line, and owned jobs join at column 0)
-        if (tuples.isEmpty() && root.getValue().size() > 1) {
+        // the user's comments: above the key, and on its line (after the key, or after a flow
+        // or null value), written above it (the emitter would indent the jobs after a comment on
+        // the line, and owned jobs join at column 0)
+        List<CommentLine> onTheLine = asBlock(joined(tuple.getKeyNode().getInLineComments(),
+            tuple.getValueNode() instanceof SequenceNode block
+                && block.getFlowStyle() == FlowStyle.BLOCK ? null
+                : tuple.getValueNode().getInLineComments()));
+        if (tuples.isEmpty()) {
           headerComments = tuple.getKeyNode().getBlockComments();
-          jobsKey.setBlockComments(asBlock(tuple.getKeyNode().getInLineComments()));
+          jobsKey.setBlockComments(onTheLine);
         } else {
-          jobsKey.setBlockComments(joined(tuple.getKeyNode().getBlockComments(),
-              asBlock(tuple.getKeyNode().getInLineComments())));
+          jobsKey.setBlockComments(joined(tuple.getKeyNode().getBlockComments(), onTheLine));
         }
         if (tuple.getValueNode() instanceof SequenceNode jobs) {
           int dash = jobs.getStartMark().map(Mark::getColumn).orElse(0);
           for (Node job : jobs.getValue()) {
-            List<CommentLine> above = firstKey(job).map(Node::getBlockComments).orElse(null);
+            List<CommentLine> aboveKey = firstKey(job).map(Node::getBlockComments).orElse(null);
             if (isOwned(jobName(job), ownedPrefix)) {
-              // the parser gives a dropped job the comments at the end of the job before it;
-              // those indented past the dash are that job's, and go where the parser would have
-              // put them had the dropped job not been there (the next kept job, or the end)
-              carried = joined(carried, indentedPast(above, dash));
+              // the parser gives a dropped job the comments at the end of the job before it
+              // (on its first key, or on the job itself if it is a flow mapping); those indented
+              // past the dash are that job's, and go where the parser would have put them had
+              // the dropped job not been there (the next kept job, or the end)
+              carried = joined(carried,
+                  indentedPast(joined(job.getBlockComments(), aboveKey), dash));
             } else {
               if (!carried.isEmpty()) {
-                List<CommentLine> comments = joined(carried, above);
+                List<CommentLine> comments = joined(carried, aboveKey);
                 firstKey(job).ifPresent(first -> first.setBlockComments(comments));
                 carried = List.of();
               }
@@ -212,10 +219,21 @@ public final class BaseConfig {
         tuples.add(tuple);
       }
     }
+    boolean anyJobs = !keptJobs.isEmpty() || ownedJobs;
+    if (!anyJobs) {
+      // no scrape_configs is written: its comments go to the end
+      carried = joined(carried, jobsKey.getBlockComments());
+    }
     if (extraConfigFile != null && !hasFiles) {
       tuples.add(new NodeTuple(scalar(SCRAPE_CONFIG_FILES), sequence(List.of(scalar(extraConfigFile)))));
     }
-    boolean anyJobs = !keptJobs.isEmpty() || ownedJobs;
+    if (headerComments != null && !tuples.isEmpty()) {
+      // above a first scrape_configs that no other key followed
+      tuples.get(0).getKeyNode().setBlockComments(joined(headerComments,
+          tuples.get(0).getKeyNode().getBlockComments()));
+    } else if (headerComments != null) {
+      jobsKey.setBlockComments(joined(headerComments, jobsKey.getBlockComments()));
+    }
     if (!keptJobs.isEmpty()) {
       tuples.add(new NodeTuple(jobsKey, sequence(keptJobs)));
     }
@@ -402,6 +420,27 @@ public final class BaseConfig {
     return node;
   }
 
+  /**
+   * {@code node} with every flow collection that has comments above it in block style: the
+   * emitter writes such a comment after a sequence's dash and the flow collection at column 0,
+   * which is no YAML. The values are the same.
+   */
+  private static Node blockWhereCommented(Node node) {
+    if (node instanceof CollectionNode<?> collection && collection.getFlowStyle() == FlowStyle.FLOW
+        && node.getBlockComments() != null && !node.getBlockComments().isEmpty()) {
+      collection.setFlowStyle(FlowStyle.BLOCK);
+    }
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        blockWhereCommented(tuple.getKeyNode());
+        blockWhereCommented(tuple.getValueNode());
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      sequence.getValue().forEach(BaseConfig::blockWhereCommented);
+    }
+    return node;
+  }
+
   private static String dump(Node root) {
     DumpSettings settings = DumpSettings.builder()
         .setSchema(new JsonSchema()) // as composed: a float is written as the plain number it was
@@ -412,7 +451,8 @@ public final class BaseConfig {
         .setUseUnicodeEncoding(true)
         .build();
     StringWriter writer = new StringWriter();
-    new Dump(settings).dumpNode(quoteSeparators(root), new StreamDataWriter() {
+    Node prepared = blockWhereCommented(quoteSeparators(root));
+    new Dump(settings).dumpNode(prepared, new StreamDataWriter() {
       @Override
       public void write(String str) {
         writer.write(str);

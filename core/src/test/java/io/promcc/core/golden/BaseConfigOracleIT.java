@@ -70,6 +70,16 @@ class BaseConfigOracleIT {
         static_configs: [{targets: ['h:2']}]
       - job_name: keep2
         static_configs: [{targets: ['h:3']}]
+      """,
+      "remote_write:\n  # primary\n  - {url: http://rw/}\n",
+      "global:\n  scrape_interval: 1m\nscrape_configs: [] # none yet\n",
+      """
+      scrape_configs:
+      - job_name: keep
+        static_configs: [{targets: ['h:1']}]
+        # commented out: scrape_interval: 5s
+      - {job_name: guest-cluster-old, static_configs: [{targets: ['h:2']}]}
+      - {job_name: keep2, static_configs: [{targets: ['h:3']}]}
       """);
 
   private static Promtool promtool;
