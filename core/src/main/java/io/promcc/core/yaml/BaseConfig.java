@@ -423,12 +423,14 @@ public final class BaseConfig {
   /**
    * {@code node} with every flow collection that has comments above it in block style: the
    * emitter writes such a comment after a sequence's dash and the flow collection at column 0,
-   * which is no YAML. The values are the same.
+   * which is no YAML. The values are the same; a comment on the collection's line goes above it.
    */
   private static Node blockWhereCommented(Node node) {
     if (node instanceof CollectionNode<?> collection && collection.getFlowStyle() == FlowStyle.FLOW
         && node.getBlockComments() != null && !node.getBlockComments().isEmpty()) {
       collection.setFlowStyle(FlowStyle.BLOCK);
+      node.setBlockComments(joined(node.getBlockComments(), asBlock(node.getInLineComments())));
+      node.setInLineComments(null);
     }
     if (node instanceof MappingNode mapping) {
       for (NodeTuple tuple : mapping.getValue()) {

@@ -50,6 +50,21 @@ class BaseConfigFuzzFindingsTest {
   }
 
   /**
+   * The same with a comment on the flow item's line too: written in block style, the item keeps
+   * both comments (the one on its line goes above it).
+   */
+  @Test
+  void aFlowItemWrittenInBlockStyleKeepsTheCommentOnItsLine() {
+    String text = "remote_read:\n  - url: https://x0/w\n    # end of the first\n"
+        + "  - {url: http://rw1/api, remote_timeout: 1m} # second\n";
+    String rendered = merged(text);
+    Map<?, ?> output = assertDoesNotThrow(() -> load(rendered), "output is not YAML:\n" + rendered);
+    assertEquals(load(text).get("remote_read"), output.get("remote_read"), rendered);
+    assertTrue(rendered.contains("# end of the first") && rendered.contains("# second"),
+        rendered);
+  }
+
+  /**
    * A comment after a flow or null scrape_configs value on its line ({@code [] # ...},
    * {@code ~ # ...}, {@code [{job_name: keep, ...}] # ...}) is dropped (both modes); only one
    * after {@code scrape_configs:} itself is kept.
