@@ -173,7 +173,7 @@ class DeliveryStoreFailuresTest {
     assertEquals(Outcome.RELOADED, f.builder().store(store).build().reconcile().outcome());
     f.clock.advance(Duration.ofMinutes(1));
     f.with("b");
-    var overloaded = new LoadsThenOverloaded();
+    var overloaded = new LoadsThenOverloaded(f);
     Reconciler reconciler = f.builder().store(store).prometheus(overloaded).build();
     store.readAfterRestoreArmed = true;
     ReconcileResult rejected = reconciler.reconcile();
@@ -212,7 +212,7 @@ class DeliveryStoreFailuresTest {
     assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
     f.clock.advance(Duration.ofMinutes(1));
     f.with("b");
-    var overloaded = new LoadsThenOverloaded();
+    var overloaded = new LoadsThenOverloaded(f);
     Reconciler reconciler = f.builder().prometheus(overloaded).build();
     ReconcileResult rejected = reconciler.reconcile();
     List<String> said = new ArrayList<>();
@@ -238,49 +238,6 @@ class DeliveryStoreFailuresTest {
         + ") and the result says in sync; " + said);
     assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps running the pinned config "
         + "after the desired config went back to the verified one; " + said);
-  }
-
-  /**
-   * The reload of a config with cluster b outlasts its request, and the load succeeds; from then
-   * on Prometheus answers nothing (not ready, no runtime info) until the test says otherwise.
-   */
-  private final class LoadsThenOverloaded extends ForwardingControl {
-    boolean busy;
-
-    LoadsThenOverloaded() {
-      super(f.prometheus);
-    }
-
-    @Override
-    public ReloadAck reload() {
-      if (!busy && f.hasJobsOf("b")) {
-        super.reload(); // the load runs and succeeds, after the request timed out
-        busy = true;
-        f.clock.advance(Duration.ofMinutes(1));
-        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
-            + "\"http://127.0.0.1:9090\" failed: no answer within PT1M");
-      }
-      return super.reload();
-    }
-
-    @Override
-    public void awaitReady(Duration timeout) {
-      if (busy) {
-        f.clock.advance(timeout);
-        throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
-            + "not ready after " + timeout + ": no answer within PT10S");
-      }
-      super.awaitReady(timeout);
-    }
-
-    @Override
-    public RuntimeInfo runtimeInfo() {
-      if (busy) {
-        throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
-            + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
-      }
-      return super.runtimeInfo();
-    }
   }
 
   /** Runtime info fails once right after Prometheus refused a reload (too busy to answer). */

@@ -1068,7 +1068,7 @@ class DeliveryStuckStatesTest {
   @Test
   void aPinnedNotReadyConfigThatLoadedAfterAllIsNotLeftRunningUnderThePin() {
     verifiedThenClusterB();
-    var overloaded = new LoadsThenOverloaded();
+    var overloaded = new LoadsThenOverloaded(f);
     Reconciler reconciler = f.builder().prometheus(overloaded).build();
     ReconcileResult rejected = reconciler.reconcile();
     List<String> said = new ArrayList<>();
@@ -1142,7 +1142,7 @@ class DeliveryStuckStatesTest {
       }
     };
     verifiedThenClusterB();
-    var overloaded = new LoadsThenOverloaded();
+    var overloaded = new LoadsThenOverloaded(f);
     Reconciler reconciler = f.builder().store(recordFailsOnce).prometheus(overloaded).build();
     recordFailsOnce.armed = true;
     ReconcileResult rejected = reconciler.reconcile();
@@ -1162,49 +1162,6 @@ class DeliveryStuckStatesTest {
     assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps running the pinned config "
         + "(disk: verified one, store: pinned " + f.store.record().rejected().get().reason()
         + "); reloads: " + f.prometheus.reloads() + "; " + said);
-  }
-
-  /**
-   * The reload of a config with cluster b outlasts its request, and the load succeeds; from then
-   * on Prometheus answers nothing (not ready, no runtime info) until the test says otherwise.
-   */
-  private final class LoadsThenOverloaded extends ForwardingControl {
-    boolean busy;
-
-    LoadsThenOverloaded() {
-      super(f.prometheus);
-    }
-
-    @Override
-    public ReloadAck reload() {
-      if (!busy && f.hasJobsOf("b")) {
-        super.reload(); // the load runs and succeeds, after the request timed out
-        busy = true;
-        f.clock.advance(Duration.ofMinutes(1));
-        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
-            + "\"http://127.0.0.1:9090\" failed: no answer within PT1M");
-      }
-      return super.reload();
-    }
-
-    @Override
-    public void awaitReady(Duration timeout) {
-      if (busy) {
-        f.clock.advance(timeout);
-        throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
-            + "not ready after " + timeout + ": no answer within PT10S");
-      }
-      super.awaitReady(timeout);
-    }
-
-    @Override
-    public RuntimeInfo runtimeInfo() {
-      if (busy) {
-        throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo to "
-            + "prometheus at \"http://127.0.0.1:9090\" failed: no answer within PT10S");
-      }
-      return super.runtimeInfo();
-    }
   }
 
   /** Runtime info gets no answer once, right after the first rejected reload. */
