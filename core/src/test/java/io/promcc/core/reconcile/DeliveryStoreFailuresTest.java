@@ -68,15 +68,6 @@ class DeliveryStoreFailuresTest {
     }
   }
 
-  private boolean ruleFileBroken;
-
-  private void rejectBogusOrBrokenRuleFile() {
-    f.prometheus.rejectWhen(files -> ruleFileBroken
-        ? Optional.of("loading groups failed: rules.yml: yaml: line 3: mapping values are not "
-            + "allowed in this context")
-        : Fixture.bogus(files));
-  }
-
   /**
    * A rule file (outside promcc's files) is broken when cluster b arrives: Prometheus refuses
    * the new config Y, and the verified X as well after the rollback. restoreAndReload's
@@ -89,13 +80,13 @@ class DeliveryStoreFailuresTest {
    */
   @Test
   void aStoreFailureWhileTheVerifiedConfigIsRefusedTooDoesNotKeepTheNewConfigPinned() {
-    rejectBogusOrBrokenRuleFile();
+    f.rejectBogusOrBrokenRuleFile();
     FailingOnce store = new FailingOnce();
     Reconciler reconciler = f.builder().store(store).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
 
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     store.markVerifiedArmed = true;
     List<String> said = new ArrayList<>();
@@ -104,7 +95,7 @@ class DeliveryStoreFailuresTest {
         + first.message());
     assertEquals(1, store.failures, "the store failure happened: " + said);
 
-    ruleFileBroken = false; // the rule file is fixed
+    f.ruleFileBroken = false; // the rule file is fixed
     for (int i = 0; i < 3; i++) {
       f.clock.advance(Duration.ofMinutes(1));
       ReconcileResult later = reconciler.reconcile();

@@ -696,16 +696,6 @@ class DeliveryStuckStatesTest {
     return paths;
   }
 
-  /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
-  private boolean ruleFileBroken;
-
-  private void rejectBogusOrBrokenRuleFile() {
-    f.prometheus.rejectWhen(files -> ruleFileBroken
-        ? Optional.of("loading groups failed: rules.yml: yaml: line 3: mapping values are not "
-            + "allowed in this context")
-        : Fixture.bogus(files));
-  }
-
   /**
    * A rule file (outside promcc's files) is broken when a new cluster b arrives: Prometheus
    * refuses the new config X for the rule file, and would refuse the verified one V too. If the
@@ -720,13 +710,13 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aConfigRefusedOnlyForABrokenRuleFileIsNotKeptPinnedAfterTheFixBecauseOneAnswerWasSlow() {
-    rejectBogusOrBrokenRuleFile();
+    f.rejectBogusOrBrokenRuleFile();
     var busyOnceAfterTheRejection = new BusyOnceAfterTheRejection();
     Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
 
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     List<String> said = new ArrayList<>();
     ReconcileResult first = reconciler.reconcile();
@@ -737,7 +727,7 @@ class DeliveryStuckStatesTest {
     said.add(second.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
         + second.message());
 
-    ruleFileBroken = false; // the rule file is fixed
+    f.ruleFileBroken = false; // the rule file is fixed
     for (int i = 0; i < 3; i++) {
       f.clock.advance(Duration.ofMinutes(1));
       ReconcileResult later = reconciler.reconcile();

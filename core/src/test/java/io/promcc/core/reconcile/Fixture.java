@@ -100,6 +100,17 @@ final class Fixture {
     return builder().build();
   }
 
+  /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
+  boolean ruleFileBroken;
+
+  /** Prometheus refuses a config with "bogus" in it, and any while the rule file is broken. */
+  void rejectBogusOrBrokenRuleFile() {
+    prometheus.rejectWhen(files -> ruleFileBroken
+        ? Optional.of("loading groups failed: rules.yml: yaml: line 3: mapping values are not "
+            + "allowed in this context")
+        : bogus(files));
+  }
+
   String configOnDisk() {
     return store.readOwned().get(CONFIG).text();
   }
