@@ -15,7 +15,6 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 
