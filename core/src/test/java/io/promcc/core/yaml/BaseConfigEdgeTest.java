@@ -191,8 +191,8 @@ class BaseConfigEdgeTest {
 
   /**
    * Per-cluster-files mode, a file whose only key is scrape_configs and none of whose jobs is
-   * kept: the header is dropped with the key (merged mode keeps it). The review's fix kept it only
-   * when another key follows.
+   * kept: the header was dropped with the key (merged mode kept it), as it was kept only when
+   * another key followed.
    */
   @Test
   void theHeaderStaysInPerClusterFilesModeWhenScrapeConfigsIsTheOnlyKey() {
