@@ -227,7 +227,7 @@ class DeliveryBookkeepingTest {
     Reconciler reconciler = f.reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
     assertTrue(rejected.rolledBack(), rejected.message());
@@ -267,7 +267,7 @@ class DeliveryBookkeepingTest {
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
 
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     ReconcileResult first = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, first.outcome(), first.message());
     assertTrue(first.rolledBack(), first.message());
@@ -278,7 +278,7 @@ class DeliveryBookkeepingTest {
     assertEquals(Outcome.RELOADED, moved.outcome(), moved.message());
 
     f.clock.advance(Duration.ofMinutes(1));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     restoreFails.failNextRestore();
     ReconcileResult again = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, again.outcome(), again.message());

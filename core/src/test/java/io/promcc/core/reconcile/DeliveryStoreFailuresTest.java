@@ -124,7 +124,7 @@ class DeliveryStoreFailuresTest {
     Reconciler reconciler = f.builder().store(store).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     store.markVerifiedArmed = true;
 
     List<ReconcileResult> results = new ArrayList<>();
@@ -282,7 +282,7 @@ class DeliveryStoreFailuresTest {
     Reconciler reconciler = f.builder().store(store).prometheus(control).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     store.markVerifiedArmed = true;
 
     List<ReconcileResult> results = new ArrayList<>();
@@ -314,7 +314,7 @@ class DeliveryStoreFailuresTest {
     Reconciler reconciler = f.builder().store(store).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     store.readAfterRestoreArmed = true;
 
     List<ReconcileResult> results = new ArrayList<>();

@@ -88,7 +88,7 @@ class DeliveryStuckStatesTest {
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     String good = f.configOnDisk();
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult rejected = reconciler.reconcile();
     List<String> said = new ArrayList<>();
@@ -118,7 +118,7 @@ class DeliveryStuckStatesTest {
     assertEquals(Outcome.RELOADED, first.outcome());
     assertTrue(first.desiredReloadAsked());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult rejected = reconciler.reconcile();
     f.clock.advance(Duration.ofMinutes(1));
@@ -148,7 +148,7 @@ class DeliveryStuckStatesTest {
   void aPinFromARunWithPrometheusDoesNotHoldBackARunWithoutOne() {
     assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     assertEquals(Outcome.REJECTED, f.reconciler().reconcile().outcome());
     assertTrue(f.store.record().rejected().isPresent());
 
@@ -175,7 +175,7 @@ class DeliveryStuckStatesTest {
     Reconciler reconciler = f.builder().prometheus(busyOnceAfterTheRejection).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult rejected = reconciler.reconcile();
     int reloads = f.prometheus.reloads();
@@ -248,7 +248,7 @@ class DeliveryStuckStatesTest {
         return super.runtimeInfo();
       }
     };
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult result = f.builder().store(someoneReloadsFirst).prometheus(slowLoad).build()
         .reconcile();
@@ -588,7 +588,7 @@ class DeliveryStuckStatesTest {
     assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
     String good = f.configOnDisk();
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     Reconciler reconciler = f.reconciler();
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
@@ -668,7 +668,7 @@ class DeliveryStuckStatesTest {
     var verifiedConfigFiles = configPaths(f.store.readOwned());
     f.clock.advance(Duration.ofSeconds(5));
     f.with("b");
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult rejected = reconciler.reconcile();
     var afterTheFailedRestore = configPaths(f.store.readOwned());
@@ -753,7 +753,7 @@ class DeliveryStuckStatesTest {
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     String good = f.configOnDisk();
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
     assertEquals(good, f.configOnDisk());
@@ -821,7 +821,7 @@ class DeliveryStuckStatesTest {
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     String good = f.configOnDisk();
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
     assertEquals(good, f.configOnDisk(), rejected.message());
@@ -1103,7 +1103,7 @@ class DeliveryStuckStatesTest {
     Reconciler reconciler = f.builder().store(recordFailsOnce).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     recordFailsOnce.armed = true;
 
     ReconcileResult rejected = reconciler.reconcile();

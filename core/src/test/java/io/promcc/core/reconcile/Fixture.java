@@ -100,6 +100,11 @@ final class Fixture {
     return builder().build();
   }
 
+  /** A base config from now on that Prometheus refuses ("bogus": see {@link #bogus}). */
+  void breakBaseConfig() {
+    baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+  }
+
   /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
   boolean ruleFileBroken;
 

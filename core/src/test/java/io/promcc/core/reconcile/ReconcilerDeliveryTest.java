@@ -152,7 +152,7 @@ class ReconcilerDeliveryTest {
     reconciler.reconcile();
     String good = f.configOnDisk();
     f.clock.advance(Duration.ofSeconds(5));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult result = reconciler.reconcile();
 
@@ -197,7 +197,7 @@ class ReconcilerDeliveryTest {
   void aRejectedConfigIsNotTriedAgainUntilItChangesAlsoAfterAControllerRestart() {
     Reconciler reconciler = f.reconciler();
     reconciler.reconcile();
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     reconciler.reconcile();
     int reloads = f.prometheus.reloads();
     int writes = f.store.writes().size();
@@ -221,7 +221,7 @@ class ReconcilerDeliveryTest {
     Reconciler reconciler = f.reconciler();
     reconciler.reconcile();
     // the bad config and a renewal arrive together: the rollback must not undo the renewal
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     f.certificates.put(id("a"), TestCertificates.other());
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome());
@@ -242,7 +242,7 @@ class ReconcilerDeliveryTest {
 
   @Test
   void aRejectionWithNothingVerifiedLeavesTheFilesAndSaysSo() {
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
 
     ReconcileResult result = f.reconciler().reconcile();
 
@@ -355,7 +355,7 @@ class ReconcilerDeliveryTest {
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
 
     f.clock.advance(Duration.ofSeconds(2));
-    f.baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
+    f.breakBaseConfig();
     ReconcileResult rejected = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, rejected.outcome(), rejected.message());
   }
