@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       this config, and Prometheus reports a successful load not older than that verification.
  *       Decided from disk and Prometheus' answer, so it holds across restarts of either.
  *   <li><b>Certificates only</b>: written without a reload (Prometheus re-reads TLS files), so
- *       renewals land while Prometheus is down; runtime info is asked once, without waiting, only
- *       to report whether Prometheus runs the verified config.
+ *       renewals land while Prometheus is down; runtime info is then asked once, without
+ *       waiting: a Prometheus that does not run the verified config (a failed load of someone
+ *       else's) gets it reloaded, as in the nothing-to-do check.
  *   <li><b>Config change</b>: Prometheus' runtime info (the baseline a reload must beat) is read
  *       in the background while new certificates are written. If Prometheus is down and a
  *       verified config exists, the config change waits (certificates have landed); if nothing
@@ -168,9 +169,18 @@ final class Delivery {
         && unconfirmedRollback == null;
     if (configVerified && !diff.isEmpty()) {
       write(desired, diff, written, timer);
-      store.markVerified(verified.get().withStateHash(desired.hash()));
+      Verification renewed = verified.get().withStateHash(desired.hash());
+      store.markVerified(renewed);
       unpin(pin);
-      return Delivered.of(Outcome.WRITTEN, "", written, runsVerified(verified.get(), timer));
+      Optional<RuntimeInfo> info = runtimeInfoOnce(timer);
+      if (info.isPresent() && !runsVerified(renewed, info.get())) {
+        // a failed load (someone else's reload): the verified files are reloaded, as by the
+        // nothing-to-do check below
+        return writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
+            Optional.of(renewed), Optional.empty(), written, timer);
+      }
+      // a Prometheus that cannot be asked is not known to run it
+      return Delivered.of(Outcome.WRITTEN, "", written, info.isPresent());
     }
     if (configVerified) {
       RuntimeInfo info;
@@ -179,8 +189,7 @@ final class Delivery {
       } catch (PrometheusUnavailableException | PrometheusApiException e) {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, e.getMessage(), written, false);
       }
-      if (info.reloadConfigSuccess()
-          && !info.lastConfigTime().isBefore(verified.get().loadedAt())) {
+      if (runsVerified(verified.get(), info)) {
         if (!verified.get().stateHash().equals(desired.hash())) {
           store.markVerified(verified.get().withStateHash(desired.hash()));
         }
@@ -731,27 +740,23 @@ final class Delivery {
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
   }
 
-  /**
-   * Whether Prometheus reports a successful load at or after {@code verified}'s: it runs the
-   * verified config. One call, no wait; false if it cannot be asked.
-   */
-  private boolean runsVerified(Verification verified, PhaseTimer timer) {
+  /** Whether {@code info} reports a successful load at or after {@code verified}'s. */
+  private static boolean runsVerified(Verification verified, RuntimeInfo info) {
+    return info.reloadConfigSuccess() && !info.lastConfigTime().isBefore(verified.loadedAt());
+  }
+
+  /** Prometheus' runtime info: one call, no wait; empty if it cannot be asked. */
+  private Optional<RuntimeInfo> runtimeInfoOnce(PhaseTimer timer) {
     try {
-      RuntimeInfo info = timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo);
-      return info.reloadConfigSuccess() && !info.lastConfigTime().isBefore(verified.loadedAt());
+      return Optional.of(timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo));
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
   /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
   private boolean failedLoad(PhaseTimer timer) {
-    try {
-      return !timer.call(Phase.VERIFY, prometheus.orElseThrow()::runtimeInfo)
-          .reloadConfigSuccess();
-    } catch (PrometheusUnavailableException | PrometheusApiException e) {
-      return false; // asked again at the next reconcile
-    }
+    return runtimeInfoOnce(timer).filter(info -> !info.reloadConfigSuccess()).isPresent();
   }
 
   private void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {

@@ -209,6 +209,38 @@ class DeliveryBookkeepingTest {
         + "before said: " + down.outcome() + ": " + down.message());
   }
 
+  /**
+   * Someone else's reload fails (a rule file mid-update) and the file is fixed before anyone
+   * reloads; then a certificate renewal lands. The nothing-to-do check reloads the verified
+   * config when Prometheus reports a failed load; the certificate-only reconcile saw the same
+   * failed load, reported it not in sync and reloaded nothing, so Prometheus stayed on the failed
+   * load until the next reconcile (the resync, minutes later).
+   */
+  @Test
+  void aCertificateRenewalThatFindsAFailedLoadReloadsTheVerifiedConfig() {
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.rejectWhen(files -> Optional.of("loading groups failed: rules.yml: yaml: "
+        + "line 3: mapping values are not allowed in this context"));
+    try {
+      f.prometheus.reload(); // a sidecar's reload fails on the rule file being rewritten
+    } catch (ReloadRejectedException expected) {
+      // prometheus reports reloadConfigSuccess=false
+    }
+    f.prometheus.rejectWhen(files -> Optional.empty()); // the rule file is complete again
+
+    f.clock.advance(Duration.ofMinutes(1));
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+    ReconcileResult renewed = reconciler.reconcile();
+
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), "prometheus is left on the "
+        + "failed load: " + renewed.outcome() + ": " + renewed.message());
+    assertEquals(Outcome.RELOADED, renewed.outcome(), renewed.message());
+    assertTrue(renewed.configInSync(), renewed.message());
+    assertFalse(renewed.written().isEmpty(), "the renewal was not written");
+  }
+
   // promcc_rollbacks_total for a reload of the verified config under the pin
 
   /**
