@@ -23,9 +23,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * The per-cluster state of {@link VaultCertificateSource}: the current certificate and when to
@@ -218,16 +215,28 @@ final class CertificateCache {
                   + fresh.notAfter() + "); check the ca's validity", null);
         }
         Instant renewAt;
+        boolean dueOnArrival;
         synchronized (random) {
           renewAt = policy.renewalTime(notBefore, fresh.notAfter(), random);
+          // Vault's clock is behind this machine's, or the lifetime is shorter than Vault's
+          // back-dating: counted from its start the renewal is past already, and every
+          // observation would ask again. Counted from the answer instead
+          dueOnArrival = !renewAt.isAfter(answered);
+          if (dueOnArrival) {
+            renewAt = policy.renewalTime(answered, fresh.notAfter(), random);
+          }
         }
         entry.bundle = fresh;
         entry.renewAt = renewAt;
         entry.failures = 0;
         entry.retryAt = null;
         entry.lastFailure = null;
-        LOG.log(Level.INFO, "issued certificate for cluster {0}: serial {1}, valid until {2}, "
-            + "renewal at {3}", Quoting.quote(id.value()), fresh.serial(), fresh.notAfter(), renewAt);
+        LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
+            + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
+            fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
+                ? " (counted from its arrival: from its start it was due already, so vault's "
+                    + "clock is behind this machine's or the ttl is very short; check both)"
+                : "");
         listener.issued(id, fresh.notAfter());
         return fresh;
       } catch (VaultRequestException failure) {
@@ -263,10 +272,11 @@ final class CertificateCache {
   }
 
   /**
-   * Takes over the certificate an earlier run left for {@code id} if it is valid at {@code now},
-   * not yet due (its renewal time drawn as for a new one), and for the common name the settings
-   * give the cluster now (a changed template means another certificate is wanted). Anything else
-   * leaves the entry empty, and Vault is asked as for a new cluster.
+   * Takes over the certificate an earlier run left for {@code id} if it is valid at {@code now}
+   * and for the common name the settings give the cluster now (a changed template means another
+   * certificate is wanted); its renewal time is drawn as for a new one, so one that is due is
+   * renewed at once and served until then. Anything else leaves the entry empty, and Vault is
+   * asked as for a new cluster.
    */
   private void takeOverKept(ClusterId id, Entry entry, Instant now) {
     CertificateBundle bundle;
@@ -288,7 +298,7 @@ final class CertificateCache {
     if (now.isBefore(notBefore) || !now.isBefore(bundle.notAfter())) {
       return;
     }
-    Optional<String> commonName = commonNameOf(certificate);
+    Optional<String> commonName = VaultPki.commonNameOf(certificate);
     if (!commonName.equals(Optional.of(settings.commonName(id)))) {
       LOG.log(Level.INFO, "not taking over the kept certificate of cluster {0}: its common name "
           + "{1} is not {2}", Quoting.quote(id.value()),
@@ -299,26 +309,14 @@ final class CertificateCache {
     synchronized (random) {
       renewAt = policy.renewalTime(notBefore, bundle.notAfter(), random);
     }
-    if (!now.isBefore(renewAt)) {
-      return; // due: a new one is asked for at once
-    }
+    // one that is due is renewed at once, and served while Vault fails, as a running
+    // controller serves a certificate whose renewal fails
     entry.bundle = bundle;
     entry.renewAt = renewAt;
     listener.takenOver(id, bundle.notAfter());
     LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
-        + "{2}, renewal at {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
-        renewAt);
-  }
-
-  private static Optional<String> commonNameOf(X509Certificate certificate) {
-    try {
-      LdapName name = new LdapName(
-          certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
-      return name.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
-          .map(rdn -> rdn.getValue().toString()).findFirst();
-    } catch (InvalidNameException e) {
-      return Optional.empty();
-    }
+        + "{2}, renewal {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
+        now.isBefore(renewAt) ? "at " + renewAt : "due now");
   }
 
   /** Keeps every cluster from asking Vault before {@code until}; never shortens a pause. */

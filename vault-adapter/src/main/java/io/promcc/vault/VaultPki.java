@@ -9,6 +9,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.PromccException;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
 import java.io.StringReader;
@@ -18,6 +19,10 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -69,7 +74,7 @@ final class VaultPki {
           key.keyPair().getPublic().getEncoded())) {
         throw invalid(path, "the signed certificate is not for the key in the csr");
       }
-      return bundle;
+      return named(path, commonName, bundle, certificate);
     }
     body.add("private_key_format", "pkcs8");
     String path = base + "issue/" + settings.role(cluster);
@@ -79,10 +84,22 @@ final class VaultPki {
       throw invalid(path, "no private_key in the answer");
     }
     CertificateBundle bundle = bundle(path, data, Secret.of(key));
-    if (!KeyPairs.matches(privateKey(path, bundle.privateKeyPem()),
-        CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate")
-            .getPublicKey())) {
+    X509Certificate certificate =
+        CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate");
+    if (!KeyPairs.matches(privateKey(path, bundle.privateKeyPem()), certificate.getPublicKey())) {
       throw invalid(path, "the private key is not the certificate's");
+    }
+    return named(path, commonName, bundle, certificate);
+  }
+
+  /** {@code bundle}, if its certificate is for {@code commonName}, the name asked for. */
+  private CertificateBundle named(String path, String commonName, CertificateBundle bundle,
+      X509Certificate certificate) {
+    Optional<String> named = commonNameOf(certificate);
+    if (!named.equals(Optional.of(commonName))) {
+      throw invalid(path, "the certificate is for common name "
+          + named.map(Quoting::quote).orElse("(none)") + ", not " + Quoting.quote(commonName)
+          + ", the name asked for");
     }
     return bundle;
   }
@@ -139,6 +156,18 @@ final class VaultPki {
   private static String string(JsonObject data, String name) {
     JsonValue value = data.get(name);
     return value != null && value.isString() && !value.asString().isBlank() ? value.asString() : null;
+  }
+
+  /** The subject's first common name. */
+  static Optional<String> commonNameOf(X509Certificate certificate) {
+    try {
+      LdapName name = new LdapName(
+          certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+      return name.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+          .map(rdn -> rdn.getValue().toString()).findFirst();
+    } catch (InvalidNameException e) {
+      return Optional.empty();
+    }
   }
 
   private VaultRequestException invalid(String path, String problem) {

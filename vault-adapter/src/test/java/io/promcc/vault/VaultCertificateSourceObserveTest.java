@@ -342,7 +342,7 @@ class VaultCertificateSourceObserveTest {
     assertFalse(fixture.listener.events.contains("taken over c0002"));
   }
 
-  /** Due by now, ended, or for another common name: Vault is asked as for a new cluster. */
+  /** Due by now or for another common name: Vault is asked at once. */
   @Test
   void aKeptCertificateThatIsDueOrForAnotherNameIsNotTakenOver() {
     fixture.useNewToken();
@@ -363,5 +363,32 @@ class VaultCertificateSourceObserveTest {
     fixture.source(fixture.settings().build(), id -> Optional.ofNullable(left.get(id)))
         .observe(clusters);
     assertEquals(2, vault.requestCount("pki-"), "due certificates are renewed");
+  }
+
+  /**
+   * A restart while Vault fails: a kept certificate that is still valid is good, whether or not
+   * its renewal is due, and a failing Vault must not take it away.
+   */
+  @Test
+  void aValidKeptCertificateDueForRenewalIsServedWhileVaultIsSealedAtTheRestart() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource first = fixture.source(fixture.settings().build());
+    CertificateBundle left = first.observe(List.of(alpha)).bundles().get(alpha.id());
+    first.close();
+    // 6 days into a 7-day certificate: its renewal is due, it ends in a day
+    fixture.clock.advance(Duration.ofDays(6));
+    assertTrue(left.notAfter().isAfter(fixture.clock.instant()));
+    vault.seal();
+
+    VaultCertificateSource restarted = fixture.source(fixture.settings().build(),
+        id -> Optional.of(left));
+    CertificateObservation after = restarted.observe(List.of(alpha));
+
+    assertTrue(after.bundles().containsKey(alpha.id()),
+        "the valid kept certificate was dropped: " + after.problems());
+    assertEquals(left.serial(), after.bundles().get(alpha.id()).serial());
+    assertEquals("vault-sealed", after.problems().get(alpha.id()).reason(),
+        "served as degraded, with Vault's reason");
   }
 }

@@ -143,6 +143,32 @@ class VaultCertificateSourceTest {
     assertFalse(problem.message().contains("PRIVATE KEY"), "no key in the message");
   }
 
+  /** The name is checked as the key is: a certificate for another common name is not the cluster's. */
+  @Test
+  void aSignedCertificateForAnotherCommonNameIsAnInvalidResponse() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    FakeCa ca = vault.pkiMount("pki-alpha");
+    // a Vault (or a proxy) that answers with a certificate for the CSR's key but another name
+    vault.rewriteNext("pki-alpha/sign/", 1, answer -> {
+      X509Certificate signed = CertificateBundle.parseCertificate(
+          answer.get("data").asObject().get("certificate").asString(), "certificate");
+      X509Certificate other = ca.issue(signed.getPublicKey(), "prometheus.beta.k8s.example",
+          List.of("prometheus.beta.k8s.example"), List.of(),
+          signed.getNotBefore().toInstant(), signed.getNotAfter().toInstant());
+      answer.get("data").asObject().set("certificate", FakeCa.pem(other));
+    });
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+
+    CertificateObservation observed = source.observe(List.of(alpha));
+
+    assertFalse(observed.bundles().containsKey(alpha.id()),
+        "a certificate for prometheus.beta.k8s.example was served for cluster alpha");
+    Rejection problem = observed.problems().get(alpha.id());
+    assertEquals("vault-invalid-response", problem.reason());
+    assertTrue(problem.message().contains("prometheus.beta.k8s.example"), problem.message());
+  }
+
   @Test
   void requestedTtlIsHonouredAndCappedAtTheRolesMaxTtl() {
     fixture.useNewToken();

@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -249,7 +250,10 @@ public final class ThrowawayCa {
       }
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
           Date.from(leaf.notBefore()), Date.from(leaf.notAfter()),
-          new X500Name("CN=" + leaf.commonName()), leaf.publicKey())
+          // as Go's x509 (Vault's, a Kubernetes API server's): no 64-character bound on a
+          // common name, which Bouncy Castle's own name builder enforces
+          X500Name.getInstance(new X500Principal("CN=" + leaf.commonName()).getEncoded()),
+          leaf.publicKey())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature
               | KeyUsage.keyEncipherment | KeyUsage.keyAgreement))

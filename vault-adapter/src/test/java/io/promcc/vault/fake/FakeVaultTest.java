@@ -202,6 +202,26 @@ class FakeVaultTest {
     return json(response).get("errors").toString();
   }
 
+  /**
+   * Vault checks a host name's labels (at most 63 characters each), not RFC 5280's 64-character
+   * bound of a common name, which Go's x509 does not enforce: a longer name is signed, not a
+   * dropped connection (a client would take that for an unreachable Vault).
+   */
+  @Test
+  void aCommonNameLongerThan64CharactersIsSigned() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.pkiRole("pki", "web").keyType("ec").forClientCertificatesBelow("k8s.example");
+    String commonName = "prometheus." + "a".repeat(50) + ".k8s.example"; // 73 characters
+
+    HttpResponse<String> signed = sign(token, "pki/sign/web", FakeCa.ecKeyPair(), commonName,
+        null);
+
+    assertEquals(200, signed.statusCode(), signed.body());
+    assertEquals("CN=" + commonName, io.promcc.core.model.CertificateBundle.parseCertificate(
+        json(signed).get("data").asObject().get("certificate").asString(), "certificate")
+        .getSubjectX500Principal().getName());
+  }
+
   @Test
   void aDefaultRoleSignsOnlyRsaKeysAndRefusesAnEcCsrAsVaultDoes() throws Exception {
     Secret token = vault.createRootToken();
