@@ -249,9 +249,11 @@ final class CertificateCache {
               .orElse(policy.backoff(1));
           wait = asked.compareTo(wait) > 0 ? asked : wait;
           quietUntil(answered.plus(asked), failure);
-        } else if (failure.failure() == VaultFailure.UNREACHABLE) {
-          // no answer (refused, or none within the request timeout): the clusters behind this
-          // one would each wait as long, a timeout per cluster; they wait for the next attempt
+        } else if (failure.failure() == VaultFailure.UNREACHABLE || failure.status() == 502
+            || failure.status() == 504) {
+          // no answer (refused, or none within the request timeout), or a proxy's word that
+          // Vault gave it none: the clusters behind this one would each wait as long, a timeout
+          // per cluster; they wait for the next attempt
           quietUntil(answered.plus(policy.backoff(1)), failure);
         }
         entry.retryAt = answered.plus(wait);

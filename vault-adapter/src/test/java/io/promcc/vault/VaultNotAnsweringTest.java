@@ -73,6 +73,27 @@ class VaultNotAnsweringTest {
         problem.message().contains("as it did not answer")), observed.problems().toString());
   }
 
+  /**
+   * A proxy in front of Vault that answers 504 (or 502) got no answer from Vault either: each
+   * cluster asking would wait as long as the proxy waited, so the clusters behind the first
+   * wait for the next attempt, as when Vault itself does not answer.
+   */
+  @Test
+  void aGatewayTimeoutHoldsBackTheClustersBehindItAsNoAnswerDoes() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(settings);
+    source.observe(clusters.subList(0, 1)); // logged in, one certificate
+    vault.clearRequests();
+    vault.failNext("pki-", 100, 504, "upstream request timeout");
+
+    CertificateObservation observed = source.observe(clusters);
+
+    assertEquals(11, observed.problems().size(), observed.problems().toString());
+    long asked = vault.requests().stream().filter(r -> r.path().contains("/sign/")).count();
+    assertTrue(asked <= settings.maxConcurrentRequests(), asked + " signatures asked for");
+  }
+
   @Test
   void aRenewalThatGetsNoAnswerIsTriedOnceForEveryWorkerWaitingForIt() {
     // time passes on the source's clock only while a renewal hangs: 2 s per renew-self
