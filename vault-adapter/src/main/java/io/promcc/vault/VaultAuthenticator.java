@@ -231,11 +231,11 @@ public final class VaultAuthenticator implements AutoCloseable {
   }
 
   /**
-   * Logs in, unless Vault did not answer a login less than the first backoff step ago: then
-   * that failure again, without a request. The callers that waited for the lock while a login
-   * hung until its timeout (every cluster's worker, with Vault accepting connections and never
-   * answering) then fail at once, instead of each waiting a full timeout of its own, one after
-   * the other. An answered failure (a 403, a bad answer) is quick: the next call tries again.
+   * Logs in, unless a login failed less than the first backoff step ago: then that failure
+   * again, without a request. The callers that waited for the lock while a login hung until its
+   * timeout (every cluster's worker, with Vault accepting connections and never answering) then
+   * fail at once, instead of each waiting a full timeout of its own, one after the other; and a
+   * refused login (a 403) is not asked again for every cluster of the same pass.
    */
   private State login(Instant now) {
     if (loginFailure != null && now.isBefore(loginAgainAt)) {
@@ -248,7 +248,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       loginFailure = null;
       return s;
     } catch (VaultRequestException e) {
-      if (e.failure() == VaultFailure.UNREACHABLE) {
+      if (e.failure() != VaultFailure.INTERRUPTED) {
         loginFailure = e;
         loginAgainAt = clock.instant().plus(policy.backoff(1));
       }

@@ -166,8 +166,9 @@ class VaultAuthenticatorTest {
     assertEquals(VaultFailure.PERMISSION_DENIED,
         assertThrows(VaultRequestException.class, auth::token).failure());
 
-    // kubelet rotated the file: the next login reads it again
+    // kubelet rotated the file: the next login, after the first backoff step, reads it again
     Files.writeString(jwt, "fresh-jwt");
+    fixture.clock.advance(Duration.ofSeconds(1));
     auth.token();
   }
 
@@ -262,7 +263,8 @@ class VaultAuthenticatorTest {
 
     assertEquals(VaultFailure.INVALID_RESPONSE, e.failure());
     assertTrue(e.getMessage().contains("lease_duration " + lease), e.getMessage());
-    auth.token(); // the next login, answered well, works
+    fixture.clock.advance(Duration.ofSeconds(1));
+    auth.token(); // the next login after the first backoff step, answered well, works
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
@@ -78,6 +79,25 @@ class VaultDenialsAndLimitsTest {
     fixture.clock.advance(Duration.ofSeconds(61));
     source.certificateFor(clusters.get(1));
     assertEquals(1, vault.logins());
+  }
+
+  /**
+   * A refused login (a role bound to another service account, say) is refused again a moment
+   * later: one pass over many clusters asks once, not once per cluster, and each cluster reports
+   * the refusal.
+   */
+  @Test
+  void aRefusedLoginIsNotTriedAgainForEveryClusterOfThePass() {
+    List<GuestCluster> clusters = fixture.clusters(12);
+    vault.failNext("auth/kubernetes/login", 100, 403, "permission denied");
+    VaultCertificateSource source = fixture.source(kubernetesSettings.build());
+
+    CertificateObservation observed = source.observe(clusters);
+
+    assertEquals(12, observed.problems().size(), observed.problems().toString());
+    observed.problems().values().forEach(problem -> assertEquals("vault-permission-denied",
+        problem.reason(), problem.toString()));
+    assertEquals(1, vault.requestCount("auth/kubernetes/login"), "logins asked for");
   }
 
   @Test
