@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  *       local deadline: {@code renewDeadline} after the start of its last successful acquire or
  *       renew, measured on a monotonic clock. It turns false on time even while a call hangs, and
  *       before any other replica may take the Lease over (that takes a full lease duration of
- *       unchanged observation, longer than the renew deadline). Check it, or use
+ *       unchanged observation, or of absence for a Lease deleted while another held it, longer
+ *       than the renew deadline). Check it, or use
  *       {@link #runIfLeader}, right before each side effect.
  *   <li>Lease expiry is judged by the local time at which the current Lease version was first
  *       observed, never by comparing the Lease's {@code renewTime} (written by another machine's
@@ -59,6 +60,8 @@ public final class LeaderElection implements AutoCloseable {
   private volatile String observedLeader;
   private LeaseLock.Observed observed;
   private long observedAt;
+  /** When the Lease was first found missing after another replica held it; null if present. */
+  private Long absentSince;
   private boolean started;
   private boolean closed;
 
@@ -200,9 +203,24 @@ public final class LeaderElection implements AutoCloseable {
       return;
     }
     if (current.isEmpty()) {
+      Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
+      if (last.flatMap(LeaseLock.Observed::holder).filter(h -> !h.equals(identity()))
+          .isPresent()) {
+        // deleted while another replica held it (by hand, or its namespace made anew): that
+        // one counts itself leader until its renew deadline, so the absence is observed for a
+        // lease duration, as an unchanged Lease would be
+        if (absentSince == null) {
+          absentSince = attempt;
+        }
+        Duration duration = last.get().leaseDuration().orElse(settings.leaseDuration());
+        if (ticker.getAsLong() - absentSince < duration.toNanos()) {
+          return;
+        }
+      }
       write(attempt, Optional.empty(), 0);
       return;
     }
+    absentSince = null;
     LeaseLock.Observed lease = current.get();
     observe(lease);
     Optional<String> holder = lease.holder();

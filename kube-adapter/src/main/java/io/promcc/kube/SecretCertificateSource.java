@@ -184,6 +184,14 @@ public final class SecretCertificateSource implements CertificateSource {
     lifecycle.addListener(listener);
   }
 
+  /** What it watches and how that goes, for the log line of a source that is late to sync. */
+  @Override
+  public String toString() {
+    return "SecretCertificateSource{" + informer.description()
+        + (lifecycle.hasSynced() ? ", synced" : ", not synced")
+        + informer.failure().map(failure -> ", failing: " + failure).orElse("") + "}";
+  }
+
   /**
    * The bundle of one cluster from the informer's cache.
    *
@@ -195,7 +203,8 @@ public final class SecretCertificateSource implements CertificateSource {
     if (!lifecycle.hasSynced()) {
       throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
           informer.description() + (lifecycle.isClosed() ? " are no longer watched (closed)"
-              : " have not synced yet") + "; no certificate for cluster " + Quoting.quote(id));
+              : " have not synced yet" + informer.failure().map(f -> " (" + f + ")").orElse(""))
+              + "; no certificate for cluster " + Quoting.quote(id));
     }
     Optional<String> failure = informer.failure();
     try {

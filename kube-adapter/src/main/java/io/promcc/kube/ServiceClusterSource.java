@@ -107,6 +107,14 @@ public final class ServiceClusterSource implements GuestClusterSource {
     return lifecycle.failure();
   }
 
+  /** What it watches and how that goes, for the log line of a source that is late to sync. */
+  @Override
+  public String toString() {
+    return "ServiceClusterSource{" + String.join("; ", scopes.stream()
+        .map(TrackedInformer::description).toList()) + (hasSynced() ? ", synced" : ", not synced")
+        + failure().map(failure -> ", failing: " + failure).orElse("") + "}";
+  }
+
   @Override
   public ClusterSnapshot snapshot() {
     if (lifecycle.isClosed()) {
@@ -114,7 +122,9 @@ public final class ServiceClusterSource implements GuestClusterSource {
     }
     for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
       if (!scope.hasSynced()) {
-        throw new SourceNotReadyException(scope.description() + " have not synced yet");
+        // the api server's answer, if any (a 403 before the rbac manifest is applied)
+        throw new SourceNotReadyException(scope.description() + " have not synced yet"
+            + scope.failure().map(failure -> ": " + failure).orElse(""));
       }
       Optional<String> failure = scope.failure();
       if (failure.isPresent()) {

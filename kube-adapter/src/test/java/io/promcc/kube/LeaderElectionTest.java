@@ -313,6 +313,21 @@ class LeaderElectionTest {
   }
 
   @Test
+  void aDeletedLeaseIsNotTakenOverWhileTheLeaderStillCountsItselfLeader() {
+    LeaderElection a = stepped("replica-a");
+    LeaderElection b = stepped("replica-b");
+    stepAll(a, b);
+    assertTrue(a.isLeader());
+    // the Lease disappears (deleted by hand, or its namespace recreated); a is within its
+    // renew deadline and keeps counting itself leader until then
+    fake.store().delete(ApiResource.LEASES, NS, LEASE);
+    advance(RETRY);
+    b.step();
+    assertTrue(a.isLeader(), "a renewed one retry period ago");
+    assertOneLeader(a, b);
+  }
+
+  @Test
   void theOneLeaderCheckFailsAtTheFirstObservation() {
     long start = System.nanoTime();
     assertThrows(AssertionError.class, () -> assertOneLeader(() -> true, () -> true));
