@@ -11,6 +11,7 @@ import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGenerator;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.SourceNotReadyException;
@@ -38,10 +39,15 @@ import java.util.Optional;
 public final class ServiceClusterSource implements GuestClusterSource {
   private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
 
+  /** A Service's mapping in use: its own, or its last valid one while it is invalid. */
+  private record LastValid(String uid, ServiceMapping.Outcome.Mapped mapped) {}
+
   private final ServiceMapping mapping;
   private final List<TrackedInformer<V1Service, V1ServiceList>> scopes = new ArrayList<>();
   private final SourceInformers lifecycle = new SourceInformers("service cluster source");
   private final Map<String, Memo> memo = new HashMap<>();
+  /** By {@code namespace/name}, the mapping each Service stands for in the last snapshot. */
+  private final Map<String, LastValid> lastValid = new HashMap<>();
 
   /** Builds the informers; nothing is contacted until {@link #start()}. */
   public ServiceClusterSource(ApiClient client, DiscoverySettings settings,
@@ -134,6 +140,7 @@ public final class ServiceClusterSource implements GuestClusterSource {
     List<ServiceMapping.Outcome> outcomes = new ArrayList<>();
     synchronized (memo) {
       Map<String, Memo> seen = new HashMap<>();
+      Map<String, LastValid> valid = new HashMap<>();
       for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
         for (V1Service service : scope.cache().list()) {
           String key = key(service);
@@ -143,11 +150,29 @@ public final class ServiceClusterSource implements GuestClusterSource {
             cached = new Memo(version, mapping.map(service));
           }
           seen.put(key, cached);
-          outcomes.add(cached.outcome());
+          ServiceMapping.Outcome outcome = cached.outcome();
+          LastValid last = lastValid.get(key);
+          if (outcome instanceof ServiceMapping.Outcome.Mapped mapped) {
+            valid.put(key, new LastValid(uid(service), mapped));
+          } else if (outcome instanceof ServiceMapping.Outcome.Rejected rejected
+              && last != null && Objects.equals(last.uid(), uid(service))) {
+            // a valid Service edited into an invalid one is bad input, no removal: its cluster
+            // keeps the last valid mapping (and its claim on the ID) until it is fixed or gone
+            valid.put(key, last);
+            outcomes.add(last.mapped());
+            Rejection said = rejected.rejection();
+            outcome = new ServiceMapping.Outcome.Rejected(rejected.subject(), new Rejection(
+                said.subject(), said.reason(), said.message() + "; cluster "
+                    + Quoting.quote(last.mapped().cluster().id().value()) + " keeps the mapping "
+                    + "of the service's last valid version until it is fixed or deleted"));
+          }
+          outcomes.add(outcome);
         }
       }
       memo.clear();
       memo.putAll(seen);
+      lastValid.clear();
+      lastValid.putAll(valid);
     }
     return ServiceMapping.snapshot(outcomes);
   }
@@ -162,9 +187,9 @@ public final class ServiceClusterSource implements GuestClusterSource {
     String service = null;
     ServiceMapping.Claim first = null;
     synchronized (memo) {
-      for (Map.Entry<String, Memo> e : memo.entrySet()) {
-        if (e.getValue().outcome() instanceof ServiceMapping.Outcome.Mapped mapped
-            && mapped.cluster().id().equals(id)
+      for (Map.Entry<String, LastValid> e : lastValid.entrySet()) {
+        ServiceMapping.Outcome.Mapped mapped = e.getValue().mapped();
+        if (mapped.cluster().id().equals(id)
             && (first == null || mapped.claim().compareTo(first) < 0)) {
           service = e.getKey();
           first = mapped.claim();
@@ -188,6 +213,10 @@ public final class ServiceClusterSource implements GuestClusterSource {
   private static String key(V1Service service) {
     V1ObjectMeta meta = service.getMetadata();
     return meta == null ? "" : meta.getNamespace() + "/" + meta.getName();
+  }
+
+  private static String uid(V1Service service) {
+    return service.getMetadata() == null ? null : service.getMetadata().getUid();
   }
 
   private static String version(V1Service service) {

@@ -96,6 +96,50 @@ class ServiceClusterSourceTest {
     awaitIds("deleted service gone", List.of("def34"));
   }
 
+  /**
+   * A valid Service edited into an invalid one (a typo in an annotation) is bad input: its
+   * cluster keeps the mapping of its last valid version, and its jobs, while the rejection is
+   * reported; a later claimant of the ID does not take it meanwhile. Only a definite change
+   * (deleted, the ID annotation removed) removes the cluster.
+   */
+  @Test
+  void aServiceEditedIntoAnInvalidOneKeepsItsClusterUntilFixedOrDeleted() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+
+    V1Service typo = guest("abc12");
+    typo.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "http://master.abc12");
+    fake.store().update(ApiResource.SERVICES, "abc12", typo);
+    Poll.until(WAIT, "the invalid edit seen", () -> !source.snapshot().rejections().isEmpty());
+    // a later claimant of the same ID, in a trusted namespace
+    V1Service later = guest("abc12");
+    later.getMetadata().setNamespace("shared");
+    later.getMetadata().setName("abc12-master");
+    later.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://elsewhere.example.org");
+    create(later);
+    Poll.until(WAIT, "the later claimant seen",
+        () -> source.snapshot().rejections().size() == 2);
+
+    ClusterSnapshot kept = source.snapshot();
+    assertEquals(List.of("abc12"), ids(kept));
+    assertEquals(URI.create("https://master.abc12"),
+        TestServices.cluster(kept, "abc12").apiServer(), "the last valid version's mapping");
+    assertEquals(Optional.of("abc12/master"), source.serviceOf(ClusterId.of("abc12")));
+    Rejection typoRejected = kept.rejections().stream()
+        .filter(r -> r.subject().contains("abc12/master")).findFirst().orElseThrow();
+    assertTrue(typoRejected.message().contains("keeps"), typoRejected.message());
+    assertTrue(kept.rejections().stream().anyMatch(r -> r.subject().contains("shared/abc12-master")
+        && r.reason().equals(ServiceMapping.DUPLICATE_CLUSTER_ID)), kept.rejections().toString());
+
+    fake.store().delete(ApiResource.SERVICES, "shared", "abc12-master");
+    fake.store().delete(ApiResource.SERVICES, "abc12", "master");
+    awaitIds("deleted service gone", List.of());
+  }
+
   @Test
   void aServiceBeingDeletedIsNoLongerACluster() {
     fake = FakeKubeApi.start();
