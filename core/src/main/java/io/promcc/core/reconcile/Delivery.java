@@ -227,7 +227,8 @@ final class Delivery {
     // delivery that fails before waiting for it leaves no ready wait behind for later ones
     FutureTask<RuntimeInfo> baseline =
         new FutureTask<>(() -> readyRuntimeInfo(control, notReadyInTime));
-    background.execute(baseline);
+    // timed, as the wait for it below: an executor may run it at once, on this thread
+    timer.run(Phase.VERIFY, () -> background.execute(baseline));
     FileDiff certificates = diff.certificatePart(desired);
     FileDiff rest = diff.configPart(desired);
     try {
@@ -238,7 +239,8 @@ final class Delivery {
     }
     RuntimeInfo before;
     try {
-      before = await(baseline);
+      // what of Prometheus' answer the certificate write did not overlap
+      before = timer.call(Phase.VERIFY, () -> await(baseline));
       write(desired, rest, written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException down) {
       // nothing listens, or it answered "not ready" for the whole ready timeout: it may be

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -239,6 +240,38 @@ class DeliveryBookkeepingTest {
     assertEquals(Outcome.RELOADED, renewed.outcome(), renewed.message());
     assertTrue(renewed.configInSync(), renewed.message());
     assertFalse(renewed.written().isEmpty(), "the renewal was not written");
+  }
+
+  // promcc_reconcile_duration_seconds: the phases account for the reconcile's time
+
+  /**
+   * Prometheus takes a while to answer the runtime info a config change starts with (busy after
+   * a large reload, or starting): that wait is part of the reconcile, so it is in a phase, or the
+   * reconcile's log line and promcc_reconcile_duration_seconds hide where its time went.
+   */
+  @Test
+  void theWaitForPrometheusBaselineAnswerIsTimedInAPhase() {
+    AtomicBoolean slow = new AtomicBoolean();
+    var slowToAnswer = new ForwardingControl(f.prometheus) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (slow.getAndSet(false)) {
+          f.clock.advance(Duration.ofSeconds(3));
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler reconciler = f.builder().prometheus(slowToAnswer).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.with("b");
+    slow.set(true);
+    Instant start = f.clock.instant();
+
+    ReconcileResult result = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, result.outcome(), result.message());
+    assertEquals(Duration.between(start, f.clock.instant()), result.duration(),
+        result.toString());
   }
 
   // promcc_rollbacks_total for a reload of the verified config under the pin
