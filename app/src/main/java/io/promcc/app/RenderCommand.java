@@ -108,6 +108,13 @@ final class RenderCommand implements Callable<Integer> {
             baseConfigFile.toString()));
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
+    if (profile != null && base != null && settings != null) {
+      // a base config that parses but Prometheus would refuse, listed with the rest
+      read(problems, () -> {
+        new Planner(profile, base).checkBaseConfig(settings);
+        return null;
+      });
+    }
     if (certificateDirectory != null && !Files.isDirectory(certificateDirectory)) {
       // every cluster would look certificate-less: an error, not an empty config
       problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())

@@ -103,6 +103,25 @@ class RenderCommandTest {
     assertFalse(Files.exists(outDir));
   }
 
+  /** The problems of every input are listed together, a base config Prometheus would refuse too. */
+  @Test
+  void aBadClustersFileAndAnInvalidBaseConfigAreBothNamed() throws IOException {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "- id: alpha\n");
+    Path base = Files.writeString(temp.resolve("base.yml"),
+        "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n");
+    Path certs = Files.createDirectory(temp.resolve("certs"));
+
+    int code = run("render", "--clusters", clusters.toString(), "--base-config",
+        base.toString(), "--cert-dir", certs.toString(), "--out",
+        temp.resolve("out").toString());
+
+    assertEquals(1, code, err.toString());
+    assertFalse(Files.exists(temp.resolve("out")), "nothing was written");
+    assertTrue(err.toString().contains("missing field \"apiServer\""), err.toString());
+    assertTrue(err.toString().contains("scrape timeout greater than scrape interval"),
+        "the base config's problem is printed with the clusters file's:\n" + err);
+  }
+
   @Test
   void strictModeRefusesToLeaveClustersOut() throws IOException {
     Path file = clusters("""

@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,7 +87,12 @@ public final class Controller {
   public void start() throws IOException {
     InetSocketAddress address = new InetSocketAddress(settings.httpAddress().getHostString(),
         settings.httpAddress().getPort());
-    status = StatusServer.start(address, metrics.registry(), health);
+    try {
+      status = StatusServer.start(address, metrics.registry(), health);
+    } catch (BindException e) {
+      throw new IOException("cannot listen on --http-address " + address.getHostString() + ":"
+          + address.getPort() + ": " + e.getMessage(), e);
+    }
     LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
         + "/healthz and /readyz on http://" + address.getHostString() + ":" + status.port());
     clusters.addChangeListener(() -> loop.trigger("guest clusters changed"));

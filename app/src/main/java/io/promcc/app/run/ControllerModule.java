@@ -119,8 +119,9 @@ public abstract class ControllerModule {
 
   @Provides
   @Singleton
-  static PlanInputs planInputs(RunSettings settings, SourceErrors errors) {
-    return new PlanInputs(settings.baseConfig(), settings.profile(), errors);
+  static PlanInputs planInputs(RunSettings settings, ControllerSettings controllerSettings,
+      SourceErrors errors) {
+    return new PlanInputs(settings.baseConfig(), settings.profile(), controllerSettings, errors);
   }
 
   @Provides

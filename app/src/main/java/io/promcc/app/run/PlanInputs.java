@@ -3,6 +3,7 @@ package io.promcc.app.run;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.Planner;
@@ -11,18 +12,21 @@ import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The planner's inputs that come from the user's files (the base config and the scrape profile),
- * re-read when they change. An edit that does not read or parse keeps the last good planner,
+ * re-read when they change. An edit that does not read, parse or pass the planner's check of the
+ * base config (values Prometheus would refuse) keeps the last good planner,
  * names the problem in a log line and through {@link SourceErrors} (sources {@code base-config},
  * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
  */
 final class PlanInputs {
   private final Optional<Path> baseConfig;
   private final Optional<Path> profile;
+  private final ControllerSettings settings;
   private final SourceErrors errors;
   private volatile Planner current;
   private String lastProblem;
@@ -33,9 +37,11 @@ final class PlanInputs {
    * @throws PromccException if either does not read or parse: at start a bad file is a bad
    *     setting
    */
-  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, SourceErrors errors) {
+  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
+      SourceErrors errors) {
     this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
     this.profile = requireNonNull(profile, "profile == null");
+    this.settings = requireNonNull(settings, "settings == null");
     this.errors = requireNonNull(errors, "errors == null");
     baseConfig.ifPresent(file -> errors.declared("base-config"));
     profile.ifPresent(file -> errors.declared("profile"));
@@ -75,15 +81,20 @@ final class PlanInputs {
         p.toString())).orElseGet(ScrapeProfile::defaultProfile);
     BaseConfig base = baseConfig.map(p -> BaseConfig.parse(text(p, "base config"),
         p.toString())).orElseGet(BaseConfig::empty);
-    return new Planner(scrapeProfile, base);
+    Planner planner = new Planner(scrapeProfile, base);
+    planner.checkBaseConfig(settings); // one that parses but Prometheus would refuse
+    return planner;
   }
 
   private static String text(Path file, String what) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new io.promcc.core.model.ValidationException(what + " " + Quoting.quote(
+          file.toString()), java.util.List.of("does not exist"));
     } catch (IOException e) {
       throw new io.promcc.core.model.ValidationException(what + " " + Quoting.quote(
-          file.toString()), java.util.List.of("cannot be read: " + e.getMessage()));
+          file.toString()), java.util.List.of("cannot be read: " + e));
     }
   }
 }

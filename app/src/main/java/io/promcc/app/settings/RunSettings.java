@@ -249,7 +249,7 @@ public record RunSettings(
       r.bad("cert-dir", "is only read with --certificates dir, but certificates come from "
           + certificates.label());
     }
-    Path out = r.optional("out", SettingsReader::path).orElse(null);
+    Path out = r.optional("out", SettingsReader::folderOrNone).orElse(null);
     if (out == null && !r.has("out")) {
       problems.add("--out", null, "is required: the folder shared with Prometheus");
     }

@@ -86,6 +86,16 @@ final class SettingsReader {
     return path;
   }
 
+  /** A folder that exists, or a path where none is yet (it is created); never a file. */
+  static Path folderOrNone(String text) {
+    Path path = path(text);
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new IllegalArgumentException("must be a folder (created if missing), but it is a "
+          + "file");
+    }
+    return path;
+  }
+
   static Path existingFolder(String text) {
     Path path = path(text);
     if (!Files.isDirectory(path) || !Files.isReadable(path)) {

@@ -81,6 +81,26 @@ public final class Planner {
   }
 
   /**
+   * Checks the base config as {@link #plan(Observation, ControllerSettings)} does first, without
+   * any cluster: the global durations, the templates' timeouts against the global scrape
+   * interval, and the jobs the user wrote. For a caller that wants a base config refused when
+   * it is read (at start, or when its file changes), not at every plan.
+   *
+   * @throws ValidationException naming every problem
+   */
+  public void checkBaseConfig(ControllerSettings settings) {
+    requireNonNull(settings, "settings == null");
+    ConfigValidator baseValidator = new ConfigValidator();
+    baseValidator.checkGlobal(baseConfig.values());
+    baseValidator.checkTemplateTimeouts(baseConfig.values(), profile.jobs());
+    baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
+    if (!baseValidator.problems().isEmpty()) {
+      throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
+          baseValidator.problems());
+    }
+  }
+
+  /**
    * Plans the desired files for what the sources said. A cluster without a certificate is left
    * out with its certificate problem as the reason ({@code certificate-missing} if the source
    * gave none); the cluster source's rejections are carried into
@@ -93,14 +113,7 @@ public final class Planner {
     requireNonNull(settings, "settings == null");
     List<GuestCluster> clusters = observation.clusters();
     SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
-    ConfigValidator baseValidator = new ConfigValidator();
-    baseValidator.checkGlobal(baseConfig.values());
-    baseValidator.checkTemplateTimeouts(baseConfig.values(), profile.jobs());
-    baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
-    if (!baseValidator.problems().isEmpty()) {
-      throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
-          baseValidator.problems());
-    }
+    checkBaseConfig(settings);
     RenderMemo lastPlan = memo.get();
     JobRenderer renderer = lastPlan.renderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>(observation.rejections());

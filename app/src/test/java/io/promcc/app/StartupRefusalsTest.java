@@ -1,0 +1,135 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Settings and files that can never work are refused before anything starts, with exit 2 and a
+ * message that names the option (docs/operations.md, "Configuration"), by {@code run} and
+ * {@code check} alike.
+ */
+class StartupRefusalsTest {
+  /** Semantically invalid: Prometheus and the planner refuse it, although it parses. */
+  private static final String INVALID_BASE_CONFIG =
+      "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
+
+  @TempDir Path temp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int inProcess(String... args) {
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    return command.execute(args);
+  }
+
+  private Path clusters() throws Exception {
+    return Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+  }
+
+  /** {@code promcc run} as its own process; its exit code, or a failure if it keeps running. */
+  private ProcessResult runAsProcess(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run"));
+    command.addAll(List.of(args));
+    Path log = temp.resolve("run.log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      if (!process.waitFor(25, TimeUnit.SECONDS)) {
+        process.destroy();
+        process.waitFor(15, TimeUnit.SECONDS);
+        fail("promcc run was still running after 25 s instead of refusing its settings:\n"
+            + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      return new ProcessResult(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private record ProcessResult(int code, String output) {}
+
+  @Test
+  void checkRefusesAnOutThatIsARegularFileAsABadSetting() throws Exception {
+    Path file = Files.writeString(temp.resolve("not-a-folder"), "x");
+
+    int code = inProcess("check", "--clusters", clusters().toString(), "--out", file.toString(),
+        "--state-dir", temp.resolve("state").toString());
+
+    assertEquals(2, code, "an --out that is a file is a bad setting:\n" + err);
+    assertTrue(err.toString().contains("--out"), "the option is named:\n" + err);
+  }
+
+  @Test
+  void runRefusesAnOutThatIsARegularFileBeforeStarting() throws Exception {
+    Path file = Files.writeString(temp.resolve("not-a-folder"), "x");
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--out",
+        file.toString(), "--state-dir", temp.resolve("state").toString(), "--http-address",
+        "127.0.0.1:0");
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("--out"), "the option is named:\n" + run.output());
+  }
+
+  @Test
+  void checkRefusesAnInvalidBaseConfigAsABadSetting() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), INVALID_BASE_CONFIG);
+
+    int code = inProcess("check", "--clusters", clusters().toString(), "--base-config",
+        base.toString(), "--out", temp.resolve("out").toString(), "--state-dir",
+        temp.resolve("state").toString());
+
+    assertTrue(err.toString().contains("scrape timeout greater than scrape interval"),
+        err.toString());
+    assertEquals(2, code, "a base config that does not load is a bad setting:\n" + err);
+  }
+
+  @Test
+  void runRefusesAnInvalidBaseConfigBeforeStarting() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), INVALID_BASE_CONFIG);
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--base-config",
+        base.toString(), "--out", temp.resolve("out").toString(), "--state-dir",
+        temp.resolve("state").toString(), "--http-address", "127.0.0.1:0");
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("scrape timeout greater than scrape interval"),
+        run.output());
+  }
+
+  @Test
+  void anHttpAddressInUseIsNamedInTheError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String address = "127.0.0.1:" + taken.getLocalPort();
+
+      int code = inProcess("run", "--clusters", clusters().toString(), "--out",
+          temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+          "--http-address", address);
+
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().contains(address) || err.toString().contains("--http-address"),
+          "the error names the address or the option:\n" + err);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.Planner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The base config and profile as the controller reads them, at start and when they change. */
+class PlanInputsTest {
+  private static final ControllerSettings SETTINGS = ControllerSettings.builder().build();
+  /** Parses, but Prometheus (and the planner) refuse it. */
+  private static final String INVALID = "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
+
+  @TempDir Path temp;
+
+  @Test
+  void aBaseConfigThatParsesButIsInvalidIsRefusedAtStart() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), INVALID);
+
+    ValidationException e = assertThrows(ValidationException.class, () -> new PlanInputs(
+        Optional.of(base), Optional.empty(), SETTINGS, (source, message) -> { }));
+
+    assertTrue(e.getMessage().contains("scrape timeout greater than scrape interval"),
+        e.getMessage());
+  }
+
+  /** The planner of the last good files stays, so cluster changes keep landing meanwhile. */
+  @Test
+  void anEditThatParsesButIsInvalidKeepsTheLastGoodPlanner() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    List<String> reports = new ArrayList<>();
+    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message));
+    Planner good = inputs.planner();
+
+    Files.writeString(base, INVALID);
+
+    assertFalse(inputs.reload());
+    assertSame(good, inputs.planner());
+    assertEquals(1, reports.size(), reports.toString());
+    assertTrue(reports.get(0).startsWith("base-config: keeping the last good"), reports.get(0));
+    assertTrue(reports.get(0).contains("scrape timeout greater than scrape interval"),
+        reports.get(0));
+  }
+
+  @Test
+  void aDeletedBaseConfigIsReportedAsMissingNotJustByItsPath() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    List<String> reports = new ArrayList<>();
+    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message));
+
+    Files.delete(base);
+    assertFalse(inputs.reload(), "the last good planner is kept");
+
+    assertEquals(1, reports.size(), reports.toString());
+    String report = reports.get(0);
+    assertTrue(report.startsWith("base-config: "), report);
+    String lower = report.toLowerCase(Locale.ROOT);
+    assertTrue(lower.contains("no such file") || lower.contains("does not exist")
+            || lower.contains("not found"),
+        "the cause is named, as the clusters file's is (\"does not exist\"): " + report);
+  }
+}
