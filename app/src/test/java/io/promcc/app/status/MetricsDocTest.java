@@ -183,6 +183,14 @@ class MetricsDocTest {
                 values: '1x70'
               - series: 'promcc_rejections{reason="certificate-missing", job="promcc"}'
                 values: '2x70'
+              - series: 'promcc_rejections{reason="vault-sealed", job="promcc"}'
+                values: '1x70'
+              - series: 'promcc_rejections{reason="secret-missing", job="promcc"}'
+                values: '1x70'
+              - series: 'promcc_rejections{reason="local-ca-failed", job="promcc"}'
+                values: '1x70'
+              - series: 'promcc_rejections{reason="source-not-ready", job="promcc"}'
+                values: '1x70'
             alert_rule_test:
               - eval_time: 20m
                 alertname: PromccCertificateExpiresSoon
