@@ -372,13 +372,16 @@ final class AtomicFiles {
   }
 
   /**
-   * Takes others' access away from an existing output folder. A folder the controller does not
+   * Takes others' access and the group's write away from an existing output folder (to {@link
+   * #DIR_MODE} at most). A folder the controller does not
    * own (a volume's root, owned by root) cannot be changed by a non-root process: that is the
    * operator's choice, said once in the log, and the files in it still get their own modes.
    */
   private void narrow(Path dir) throws IOException {
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-    if (perms.remove(PosixFilePermission.OTHERS_READ)
+    // the group (Prometheus') reads; only the controller writes
+    if (perms.remove(PosixFilePermission.GROUP_WRITE)
+        | perms.remove(PosixFilePermission.OTHERS_READ)
         | perms.remove(PosixFilePermission.OTHERS_WRITE)
         | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
       try {
@@ -386,7 +389,7 @@ final class AtomicFiles {
       } catch (FileSystemException notOwner) {
         if (!warnedAboutRoot) {
           warnedAboutRoot = true;
-          LOG.log(System.Logger.Level.WARNING, "cannot take others' access away from "
+          LOG.log(System.Logger.Level.WARNING, "cannot narrow the mode of "
               + Quoting.quote(dir.toString()) + " (" + notOwner.getReason() + "); its files "
               + "keep their own modes, keys 0600");
         }

@@ -62,7 +62,8 @@ class AtomicFileStoreTest {
   void writesEachFileWithItsModeAndKeepsTheFolderFromOthers() throws IOException {
     Path root = tmp.resolve("out");
     Files.createDirectory(root);
-    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // open to all (an emptyDir is 0777): the group keeps reading, not writing
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
     AtomicFileStore store = new AtomicFileStore(root);
 
     write(store, stateWith(TestStates.staticJobs("x"), Map.of("a", A)));
