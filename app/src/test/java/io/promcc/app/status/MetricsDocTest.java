@@ -112,6 +112,8 @@ class MetricsDocTest {
                 values: '1 0x30'
               - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", instance="p:9420"}'
                 values: '0 60 120 180 240 300 300x30'
+              - series: 'process_start_time_seconds{job="promcc", instance="p:9420"}'
+                values: '0x40'
             alert_rule_test:
               - eval_time: 5m
                 alertname: PromccDown
@@ -138,6 +140,23 @@ class MetricsDocTest {
                 alertname: PromccReconcileFailing
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "p:9420"}
+                    exp_annotations:
+                      summary: "no successful reconcile for more than 15 minutes (sources not ready, Prometheus unavailable or invalid input)"
+          - interval: 1m
+            input_series:
+              # started at 10m, no successful reconcile yet (the timestamp is 0 until one)
+              - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", instance="q:9420"}'
+                values: '0x40'
+              - series: 'process_start_time_seconds{job="promcc", instance="q:9420"}'
+                values: '600x40'
+            alert_rule_test:
+              - eval_time: 28m
+                alertname: PromccReconcileFailing
+                exp_alerts: []
+              - eval_time: 32m
+                alertname: PromccReconcileFailing
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: promcc, instance: "q:9420"}
                     exp_annotations:
                       summary: "no successful reconcile for more than 15 minutes (sources not ready, Prometheus unavailable or invalid input)"
           - interval: 1m
