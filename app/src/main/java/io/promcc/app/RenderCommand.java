@@ -111,7 +111,7 @@ final class RenderCommand implements Callable<Integer> {
     if (profile != null && base != null && settings != null) {
       // a base config that parses but Prometheus would refuse, listed with the rest
       read(problems, () -> {
-        new Planner(profile, base).checkBaseConfig(settings);
+        new Planner(profile, base).checkInputs(settings);
         return null;
       });
     }

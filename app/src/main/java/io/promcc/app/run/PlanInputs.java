@@ -6,6 +6,7 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.yaml.BaseConfig;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,6 +85,14 @@ final class PlanInputs {
         p.toString())).orElseGet(BaseConfig::empty);
     Planner planner = new Planner(scrapeProfile, base);
     planner.checkBaseConfig(settings); // one that parses but Prometheus would refuse
+    try {
+      planner.checkTemplateTimeouts();
+    } catch (ValidationException e) {
+      // the profile's file if there is one, else the base config's interval is what is off
+      throw new ValidationException(profile.map(p -> "profile " + Quoting.quote(p.toString()))
+          .or(() -> baseConfig.map(p -> "base config " + Quoting.quote(p.toString())))
+          .orElse(e.subject()), e.problems());
+    }
     return planner;
   }
 
@@ -90,11 +100,11 @@ final class PlanInputs {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new io.promcc.core.model.ValidationException(what + " " + Quoting.quote(
-          file.toString()), java.util.List.of("does not exist"));
+      throw new ValidationException(what + " " + Quoting.quote(file.toString()),
+          List.of("does not exist"));
     } catch (IOException e) {
-      throw new io.promcc.core.model.ValidationException(what + " " + Quoting.quote(
-          file.toString()), java.util.List.of("cannot be read: " + e));
+      throw new ValidationException(what + " " + Quoting.quote(file.toString()),
+          List.of("cannot be read: " + e));
     }
   }
 }

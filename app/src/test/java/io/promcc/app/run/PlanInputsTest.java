@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
@@ -73,5 +74,38 @@ class PlanInputsTest {
     assertTrue(lower.contains("no such file") || lower.contains("does not exist")
             || lower.contains("not found"),
         "the cause is named, as the clusters file's is (\"does not exist\"): " + report);
+  }
+
+  /**
+   * A profile edit whose template times out after the global scrape interval is the profile's
+   * problem: reported under the source that changed (and the only one declared), not under a
+   * base config that was not given.
+   */
+  @Test
+  void aProfileEditWhoseTimeoutPassesTheGlobalIntervalIsReportedAsTheProfiles() throws Exception {
+    String template = "jobs:\n- name: x\n  role: node\n  target: direct\n";
+    Path profile = Files.writeString(temp.resolve("profile.yml"), template);
+    List<String> declared = new ArrayList<>();
+    List<String> reports = new ArrayList<>();
+    PlanInputs inputs = new PlanInputs(Optional.empty(), Optional.of(profile), SETTINGS,
+        new SourceErrors() {
+          @Override
+          public void failed(String source, String message) {
+            reports.add(source + ": " + message);
+          }
+
+          @Override
+          public void declared(String source) {
+            declared.add(source);
+          }
+        });
+    assertEquals(List.of("profile"), declared, "no --base-config: only the profile runs");
+
+    Files.writeString(profile, template + "  scrape_timeout: 2m\n"); // the default interval: 1m
+
+    assertFalse(inputs.reload(), "the last good planner is kept");
+    assertEquals(1, reports.size(), reports.toString());
+    assertTrue(reports.get(0).startsWith("profile: "), reports.get(0));
+    assertTrue(reports.get(0).contains("profile \"" + profile + "\""), reports.get(0));
   }
 }

@@ -81,24 +81,47 @@ public final class Planner {
   }
 
   /**
-   * Checks the base config as {@link #plan(Observation, ControllerSettings)} does first, without
-   * any cluster: the global durations, the templates' timeouts against the global scrape
-   * interval, and the jobs the user wrote. For a caller that wants a base config refused when
-   * it is read (at start, or when its file changes), not at every plan.
+   * Checks the inputs as {@link #plan(Observation, ControllerSettings)} does first, without any
+   * cluster: {@link #checkBaseConfig} and {@link #checkTemplateTimeouts}. For a caller that wants
+   * bad inputs refused when they are read (at start, or when a file changes), not at every plan.
    *
-   * @throws ValidationException naming every problem
+   * @throws ValidationException naming every problem of the first input that has one
+   */
+  public void checkInputs(ControllerSettings settings) {
+    checkBaseConfig(settings);
+    checkTemplateTimeouts();
+  }
+
+  /**
+   * Checks the base config on its own: its global durations and the jobs the user wrote.
+   *
+   * @throws ValidationException naming every problem, about {@code base config "<source>"}
    */
   public void checkBaseConfig(ControllerSettings settings) {
     requireNonNull(settings, "settings == null");
     ConfigValidator baseValidator = new ConfigValidator();
     baseValidator.checkGlobal(baseConfig.values());
-    baseValidator.checkTemplateTimeouts(baseConfig.values(), profile.jobs());
     baseConfig.unownedJobs(settings.jobPrefix()).forEach(baseValidator::checkUnownedJob);
     if (!baseValidator.problems().isEmpty()) {
       throw new ValidationException("base config " + Quoting.quote(baseConfig.source()),
           baseValidator.problems());
     }
   }
+
+  /**
+   * Checks the profile's job templates against the base config's global scrape interval (or
+   * Prometheus' default 1m): a template without an interval of its own must not time out later.
+   *
+   * @throws ValidationException naming every problem, about the {@code scrape profile}
+   */
+  public void checkTemplateTimeouts() {
+    ConfigValidator validator = new ConfigValidator();
+    validator.checkTemplateTimeouts(baseConfig.values(), profile.jobs());
+    if (!validator.problems().isEmpty()) {
+      throw new ValidationException("scrape profile", validator.problems());
+    }
+  }
+
 
   /**
    * Plans the desired files for what the sources said. A cluster without a certificate is left
@@ -113,7 +136,7 @@ public final class Planner {
     requireNonNull(settings, "settings == null");
     List<GuestCluster> clusters = observation.clusters();
     SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
-    checkBaseConfig(settings);
+    checkInputs(settings);
     RenderMemo lastPlan = memo.get();
     JobRenderer renderer = lastPlan.renderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>(observation.rejections());
