@@ -26,8 +26,8 @@ import java.util.function.LongSupplier;
  *       local deadline: {@code renewDeadline} after the start of its last successful acquire or
  *       renew, measured on a monotonic clock. It turns false on time even while a call hangs, and
  *       before any other replica may take the Lease over (that takes a full lease duration of
- *       unchanged observation, or of absence for a Lease deleted while another held it, longer
- *       than the renew deadline). Check it, or use
+ *       unchanged observation, or of absence for a Lease deleted after it was seen, longer than
+ *       the renew deadline). Check it, or use
  *       {@link #runIfLeader}, right before each side effect.
  *   <li>Lease expiry is judged by the local time at which the current Lease version was first
  *       observed, never by comparing the Lease's {@code renewTime} (written by another machine's
@@ -60,7 +60,7 @@ public final class LeaderElection implements AutoCloseable {
   private volatile String observedLeader;
   private LeaseLock.Observed observed;
   private long observedAt;
-  /** When the Lease was first found missing after another replica held it; null if present. */
+  /** When the Lease was first found missing after one was seen; null if present. */
   private Long absentSince;
   private boolean started;
   private boolean closed;
@@ -204,11 +204,11 @@ public final class LeaderElection implements AutoCloseable {
     }
     if (current.isEmpty()) {
       Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
-      if (last.flatMap(LeaseLock.Observed::holder).filter(h -> !h.equals(identity()))
-          .isPresent()) {
-        // deleted while another replica held it (by hand, or its namespace made anew): that
-        // one counts itself leader until its renew deadline, so the absence is observed for a
-        // lease duration, as an unchanged Lease would be
+      if (last.isPresent() && !(leading && attempt - validUntil < 0)) {
+        // deleted (by hand, or its namespace made anew) while another replica may hold it: it
+        // counts itself leader until its renew deadline, so the absence is observed for a lease
+        // duration, as an unchanged Lease would be. Only a replica within its own renew
+        // deadline knows no other took it over; its own stale view as holder proves nothing
         if (absentSince == null) {
           absentSince = attempt;
         }

@@ -46,7 +46,10 @@ public final class ServiceClusterSource implements GuestClusterSource {
   private final List<TrackedInformer<V1Service, V1ServiceList>> scopes = new ArrayList<>();
   private final SourceInformers lifecycle = new SourceInformers("service cluster source");
   private final Map<String, Memo> memo = new HashMap<>();
-  /** By {@code namespace/name}, the mapping each Service stands for in the last snapshot. */
+  /**
+   * By {@code namespace/name}, the Services that stand for a cluster in the last snapshot (the
+   * established claimant of each ID) with the mapping they stand for.
+   */
   private final Map<String, LastValid> lastValid = new HashMap<>();
 
   /** Builds the informers; nothing is contacted until {@link #start()}. */
@@ -172,9 +175,25 @@ public final class ServiceClusterSource implements GuestClusterSource {
       memo.clear();
       memo.putAll(seen);
       lastValid.clear();
-      lastValid.putAll(valid);
+      lastValid.putAll(established(valid));
     }
     return ServiceMapping.snapshot(outcomes);
+  }
+
+  /**
+   * Of {@code valid}, the Services that stand for their cluster: the established claimant of
+   * each ID, as {@link ServiceMapping#snapshot} picks it. A later claimant never stood for the
+   * cluster, so it has no mapping to keep when it turns invalid.
+   */
+  private static Map<String, LastValid> established(Map<String, LastValid> valid) {
+    Map<ClusterId, Map.Entry<String, LastValid>> first = new HashMap<>();
+    for (Map.Entry<String, LastValid> e : valid.entrySet()) {
+      first.merge(e.getValue().mapped().cluster().id(), e, (a, b) ->
+          a.getValue().mapped().claim().compareTo(b.getValue().mapped().claim()) <= 0 ? a : b);
+    }
+    Map<String, LastValid> kept = new HashMap<>();
+    first.values().forEach(e -> kept.put(e.getKey(), e.getValue()));
+    return kept;
   }
 
   /**

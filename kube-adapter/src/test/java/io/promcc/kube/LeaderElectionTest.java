@@ -327,6 +327,34 @@ class LeaderElectionTest {
     assertOneLeader(a, b);
   }
 
+  /**
+   * The replica that held the Lease last saw itself as holder, then lost touch for longer than a
+   * lease duration while another replica took the Lease over. When the Lease is then deleted,
+   * its own stale observation is no proof that nobody else holds it: the current holder counts
+   * itself leader until its renew deadline, so a new Lease waits a lease duration of absence.
+   */
+  @Test
+  void aFormerHolderThatMissedATakeOverDoesNotRecreateADeletedLeaseAtOnce() {
+    LeaderElection a = stepped("replica-a");
+    LeaderElection b = stepped("replica-b");
+    stepAll(a, b);
+    assertTrue(a.isLeader());
+    long t0 = ticker.get();
+    failRequestsOf("replica-a"); // a cannot reach the API server
+    while (ticker.get() < t0 + LEASE_DURATION.toNanos()) {
+      advance(RETRY);
+      stepAll(a, b);
+    }
+    assertTrue(b.isLeader(), "b took the unchanged Lease over after a lease duration");
+    assertFalse(a.isLeader(), "a lapsed at its renew deadline");
+    fake.faults().clear();
+    // the Lease disappears while b holds it, before a has read it again
+    fake.store().delete(ApiResource.LEASES, NS, LEASE);
+    advance(Duration.ofSeconds(1));
+    a.step();
+    assertOneLeader(a, b);
+  }
+
   @Test
   void theOneLeaderCheckFailsAtTheFirstObservation() {
     long start = System.nanoTime();

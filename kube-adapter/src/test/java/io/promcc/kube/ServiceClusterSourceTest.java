@@ -140,6 +140,43 @@ class ServiceClusterSourceTest {
     awaitIds("deleted service gone", List.of());
   }
 
+  /**
+   * A later claimant of an ID (rejected as a duplicate: it never stood for the cluster) that is
+   * then edited into an invalid Service has no cluster to keep. When the established Service is
+   * deleted, the cluster goes: the invalid Service's stale mapping does not take the ID over.
+   */
+  @Test
+  void anInvalidDuplicateClaimantDoesNotInheritTheIdWhenTheEstablishedServiceIsDeleted() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    V1Service later = guest("abc12");
+    later.getMetadata().setNamespace("shared");
+    later.getMetadata().setName("abc12-master");
+    later.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://elsewhere.example.org");
+    create(later);
+    startSynced(DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
+    ClusterSnapshot both = source.snapshot();
+    assertEquals(URI.create("https://master.abc12"),
+        TestServices.cluster(both, "abc12").apiServer(), "the established claimant's");
+    assertTrue(both.rejections().stream().anyMatch(r -> r.subject().contains("shared/abc12-master")
+        && r.reason().equals(ServiceMapping.DUPLICATE_CLUSTER_ID)), both.rejections().toString());
+
+    V1Service typo = guest("abc12");
+    typo.getMetadata().setNamespace("shared");
+    typo.getMetadata().setName("abc12-master");
+    typo.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "http://elsewhere.example.org");
+    fake.store().update(ApiResource.SERVICES, "shared", typo);
+    Poll.until(WAIT, "the invalid edit seen", () -> source.snapshot().rejections().stream()
+        .anyMatch(r -> r.reason().equals(ServiceMapping.API_SERVER_NOT_HTTPS)));
+
+    fake.store().delete(ApiResource.SERVICES, "abc12", "master");
+    // not from the invalid Service that never stood for it
+    awaitIds("cluster abc12 gone with its established Service", List.of());
+    assertEquals(Optional.empty(), source.serviceOf(ClusterId.of("abc12")));
+  }
+
   @Test
   void aServiceBeingDeletedIsNoLongerACluster() {
     fake = FakeKubeApi.start();

@@ -55,6 +55,8 @@ final class AtomicFiles {
   /** Mode of the output folder and of every folder the store creates. */
   private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
   static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
+  private static final int GROUP_WRITE = 0020;
+  private static final int OTHERS = 0007;
   private static final int WRITE_THREADS = 8;
   /** The most bytes handed to one write call. */
   static final int WRITE_PIECE = 1 << 20;
@@ -378,14 +380,14 @@ final class AtomicFiles {
    * operator's choice, said once in the log, and the files in it still get their own modes.
    */
   private void narrow(Path dir) throws IOException {
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-    // the group (Prometheus') reads; only the controller writes
-    if (perms.remove(PosixFilePermission.GROUP_WRITE)
-        | perms.remove(PosixFilePermission.OTHERS_READ)
-        | perms.remove(PosixFilePermission.OTHERS_WRITE)
-        | perms.remove(PosixFilePermission.OTHERS_EXECUTE)) {
+    // the group (Prometheus') reads; only the controller writes. The whole mode, not the nine
+    // permission bits alone: those would clear a setgid bit (an fsGroup volume's folders have
+    // it, so that new files belong to the volume's group)
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+    int narrowed = mode & ~(GROUP_WRITE | OTHERS);
+    if (narrowed != mode) {
       try {
-        Files.setPosixFilePermissions(dir, perms);
+        Files.setAttribute(dir, "unix:mode", narrowed & 07777);
       } catch (FileSystemException notOwner) {
         if (!warnedAboutRoot) {
           warnedAboutRoot = true;

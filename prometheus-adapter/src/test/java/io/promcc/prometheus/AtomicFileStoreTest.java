@@ -76,6 +76,27 @@ class AtomicFileStoreTest {
     assertEquals(A.privateKeyPem(), Files.readString(root.resolve("certs/a-key.pem")));
   }
 
+  /**
+   * On a volume with an fsGroup, Kubernetes makes folders group-writable and setgid (rwxrws---),
+   * so that files made in them belong to the volume's group. Narrowing the output folder takes
+   * the group's write away, and only that: the setgid bit, which the controller never set, stays.
+   */
+  @Test
+  void narrowingAnFsGroupFolderKeepsItsSetgidBit() throws IOException {
+    Path root = tmp.resolve("out");
+    Files.createDirectory(root);
+    Files.setAttribute(root, "unix:mode", 02770); // rwxrws---, as kubelet leaves it
+    assertEquals(02000, (int) Files.getAttribute(root, "unix:mode") & 02000, "setgid set up");
+    AtomicFileStore store = new AtomicFileStore(root);
+
+    write(store, stateWith(TestStates.staticJobs("x"), Map.of("a", A)));
+
+    assertEquals("rwxr-x---", FileModes.of(root), "the group's write is taken away");
+    assertEquals(02000, (int) Files.getAttribute(root, "unix:mode") & 02000,
+        "the setgid bit is kept: mode now " + Integer.toOctalString(
+            (int) Files.getAttribute(root, "unix:mode") & 07777));
+  }
+
   @Test
   void appliesAModeOtherThanTheKindsDefault() throws IOException {
     AtomicFileStore store = new AtomicFileStore(tmp);
