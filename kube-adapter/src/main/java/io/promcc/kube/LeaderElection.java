@@ -60,6 +60,8 @@ public final class LeaderElection implements AutoCloseable {
   private volatile String observedLeader;
   private LeaseLock.Observed observed;
   private long observedAt;
+  /** The last Lease call failure warned about; null once a write works. Runner thread only. */
+  private String lastFailure;
   /** When the Lease was first found missing after one was seen; null if present. */
   private Long absentSince;
   private boolean started;
@@ -199,9 +201,11 @@ public final class LeaderElection implements AutoCloseable {
     try {
       current = lock.read();
     } catch (ApiException | RuntimeException e) {
-      failed("cannot read lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e));
+      failed("cannot read lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e),
+          e);
       return;
     }
+    worksAgain();
     if (current.isEmpty()) {
       Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
       if (last.isPresent() && !(leading && attempt - validUntil < 0)) {
@@ -256,10 +260,12 @@ public final class LeaderElection implements AutoCloseable {
       written = basis.isEmpty() ? lock.create(spec) : lock.replace(basis.get(), spec);
     } catch (ApiException | RuntimeException e) {
       // 409: another candidate wrote first; anything else: try again next period
-      failed("cannot write lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e));
+      failed("cannot write lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e),
+          e);
       return;
     }
     observe(written);
+    worksAgain();
     state.lock();
     try {
       if (closed) {
@@ -278,8 +284,25 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  private void failed(String why) {
-    LOG.log(System.Logger.Level.DEBUG, why);
+  private void worksAgain() {
+    if (lastFailure != null) {
+      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " can be read and written "
+          + "again");
+      lastFailure = null;
+    }
+  }
+
+  /**
+   * A Lease call failed. A conflict (another candidate wrote first) is the election at work; any
+   * other failure (a 403 for a Lease name the Role does not list, an unreachable API server)
+   * keeps this replica from leading, so it is a warning, once while it repeats.
+   */
+  private void failed(String why, Exception e) {
+    boolean conflict = e instanceof ApiException api && api.getCode() == 409;
+    boolean repeated = why.equals(lastFailure);
+    lastFailure = conflict ? lastFailure : why;
+    LOG.log(conflict || repeated ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+        why + (conflict ? "" : "; this replica cannot lead (publish Events) until it works"));
     if (leading && ticker.getAsLong() - validUntil >= 0) {
       stepDown(why);
     }

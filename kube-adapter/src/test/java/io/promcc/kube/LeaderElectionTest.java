@@ -30,6 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -488,5 +492,51 @@ class LeaderElectionTest {
       assertEquals(List.of(), late);
       assertFalse(election.isLeader());
     }
+  }
+
+  /**
+   * A shard added without its Lease name in deploy/rbac.yaml: every Lease call is answered 403,
+   * so the replica never leads and its shard publishes no Event; the refusal must be seen.
+   */
+  @Test
+  void aLeaseTheApiServerRefusesIsLoggedAtWarningNamingTheRefusal() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(LeaderElection.class.getName());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    AtomicLong ticker = new AtomicLong(1_000_000_000L);
+    try (FakeKubeApi fake = FakeKubeApi.start()) {
+      fake.faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES));
+      LeaderElection election = new LeaderElection(fake.newClient(),
+          new LeaderElectionSettings("monitoring", "promcc-events-2", "prometheus-2",
+              Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(20)),
+          Clock.systemUTC(), ticker::get);
+      try {
+        for (int i = 0; i < 5; i++) {
+          election.step();
+          ticker.addAndGet(Duration.ofSeconds(20).toNanos());
+        }
+        assertFalse(election.isLeader());
+      } finally {
+        election.close();
+      }
+    } finally {
+      logger.removeHandler(handler);
+    }
+    assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+            && String.valueOf(r.getMessage()).contains("403")),
+        "no warning names the refused Lease; logged: " + records.stream()
+            .map(r -> r.getLevel() + " " + r.getMessage()).toList());
   }
 }
