@@ -54,9 +54,9 @@ final class KubernetesOptions {
           + "the holder of a Lease, so replicas publish each once.", "false", "true"),
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
           + "(POD_NAMESPACE).", "monitoring"),
-      Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events, or "
-          + "promcc-events-K for shard K, so each shard elects its own publisher.",
-          "promcc-events"),
+      Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events. With "
+          + "--shard K/N, -K is appended (promcc-events-K), so each shard elects its own "
+          + "publisher.", "promcc-events"),
       Setting.of("lease-duration", "DURATION", "How long the Lease holds without renewal; a "
           + "replica takes over within it when the holder stops.", "30s", "15s"),
       Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
@@ -89,8 +89,9 @@ final class KubernetesOptions {
     boolean election = r.optional("leader-election", SettingsReader::bool).orElse(true);
     String leaseNamespace = r.text("lease-namespace")
         .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
-    String leaseName = r.text("lease-name")
-        .orElse(shard.map(k -> "promcc-events-" + k.index()).orElse("promcc-events"));
+    // one Lease per shard, also for a name given in the settings file every shard reads
+    String leaseName = r.text("lease-name").orElse("promcc-events")
+        + shard.map(k -> "-" + k.index()).orElse("");
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));

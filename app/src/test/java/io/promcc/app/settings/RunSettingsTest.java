@@ -176,7 +176,8 @@ class RunSettingsTest {
         Map.entry("namespaces", "a,b,platform"), Map.entry("trusted-namespaces", "platform"),
         Map.entry("provider", "kvm"), Map.entry("api-server-allow-list", "10.0.0.0/8"),
         Map.entry("allow-private-network-api-servers", "false"),
-        Map.entry("allow-any-api-server-host", "true"), Map.entry("secrets-namespace", "certs"),
+        Map.entry("allow-any-api-server-host", "true"),
+        Map.entry("prometheus-url", "http://127.0.0.1:9090"),
         Map.entry("leader-election", "true"), Map.entry("lease-namespace", "mon"),
         Map.entry("lease-name", "lease"), Map.entry("lease-duration", "30s"),
         Map.entry("identity", "me"), Map.entry("prometheus-pid-file", "/run/p.pid"),
@@ -199,14 +200,18 @@ class RunSettingsTest {
         "vault-role-id", "role-1", "vault-secret-id-file", secretId.toString(),
         "vault-key-algorithm", "rsa-2048"));
 
+    Map<String, String> secrets = new TreeMap<>(kube);
+    secrets.putAll(Map.of("certificates", "secrets", "secrets-namespace", "certs"));
+
     RunSettings k = sameFromEachPlace(vaultKubernetes);
     RunSettings a = sameFromEachPlace(vaultAppRole);
+    RunSettings fromSecrets = sameFromEachPlace(secrets);
 
     var discovery = k.kubernetes().orElseThrow().discovery();
     assertEquals("app=guest", discovery.labelSelector());
     assertEquals(List.of("a", "b", "platform"), discovery.namespaces());
     assertEquals(List.of("platform"), discovery.trustedNamespaces());
-    assertEquals("certs", k.kubernetes().orElseThrow().secrets().namespace());
+    assertEquals("certs", fromSecrets.kubernetes().orElseThrow().secrets().namespace());
     var lease = k.kubernetes().orElseThrow().leaderElection().orElseThrow();
     assertEquals(List.of("mon", "lease", "me", Duration.ofSeconds(30)),
         List.of(lease.namespace(), lease.leaseName(), lease.identity(), lease.leaseDuration()));
@@ -228,6 +233,7 @@ class RunSettingsTest {
     // together with the local-mode test above, every option of the table was set somewhere
     java.util.Set<String> covered = new java.util.TreeSet<>(vaultKubernetes.keySet());
     covered.addAll(vaultAppRole.keySet());
+    covered.addAll(secrets.keySet());
     covered.addAll(List.of("clusters", "cert-dir", "base-config", "profile", "prometheus-url",
         "http-address", "shard", "settle", "debounce", "max-delay", "resync", "state-dir",
         "output-mode", "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",

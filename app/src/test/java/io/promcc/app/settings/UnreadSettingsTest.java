@@ -1,0 +1,133 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings a chosen mode would never read, or that cannot work together, are refused. */
+class UnreadSettingsTest {
+  @TempDir Path temp;
+  private final Problems problems = new Problems("settings");
+
+  private RunSettings load(Map<String, String> given) {
+    Map<String, String> flags = new TreeMap<>(given);
+    flags.put("out", temp.resolve("out").toString());
+    return SettingsLoader.load(RunSettings.TABLE, flags, Map.of(), problems);
+  }
+
+  private static Map<String, String> secretsMode(String... more) {
+    Map<String, String> flags = new TreeMap<>(Map.of("discovery", "kubernetes",
+        "certificates", "secrets"));
+    for (int i = 0; i < more.length; i += 2) {
+      flags.put(more[i], more[i + 1]);
+    }
+    return flags;
+  }
+
+  /**
+   * One settings file serves every shard (deploy/promcc-settings.yaml). A lease-name in it gives
+   * every shard the same Lease, so only one shard's holder publishes, and the Events of clusters
+   * waiting on the other shards (known only there) are never published.
+   */
+  @Test
+  void aLeaseNameGivenWithShardsIsRefusedOrStaysPerShard() {
+    Problems first = new Problems("settings");
+    RunSettings shard0 = SettingsLoader.load(RunSettings.TABLE, withOut(secretsMode("shard", "0/2",
+        "lease-name", "guest-events")), Map.of(), first);
+    RunSettings shard1 = SettingsLoader.load(RunSettings.TABLE, withOut(secretsMode("shard", "1/2",
+        "lease-name", "guest-events")), Map.of(), problems);
+    assertEquals(List.of(), first.list());
+    assertEquals(List.of(), problems.list());
+    assertEquals("guest-events-0", leaseName(shard0));
+    assertEquals("guest-events-1", leaseName(shard1));
+  }
+
+  private Map<String, String> withOut(Map<String, String> flags) {
+    Map<String, String> all = new TreeMap<>(flags);
+    all.put("out", temp.resolve("out").toString());
+    return all;
+  }
+
+  private static String leaseName(RunSettings settings) {
+    return settings.kubernetes().orElseThrow().leaderElection().orElseThrow().leaseName();
+  }
+
+  /** Without --prometheus-url no Prometheus control is made, so the PID file is never used. */
+  @Test
+  void aPrometheusPidFileWithoutAPrometheusUrlIsRefused() {
+    RunSettings settings = load(secretsMode("prometheus-pid-file", "/run/prometheus.pid"));
+
+    assertNull(settings, "accepted, and Prometheus is never reloaded: " + problems.list());
+    assertFalse(problems.isEmpty());
+  }
+
+  /**
+   * --cert-dir with another certificate source is refused ("is only read with --certificates
+   * dir"); the Secrets namespace with Vault certificates is silently ignored instead.
+   */
+  @Test
+  void aSecretsNamespaceWithVaultCertificatesIsRefusedAsCertDirIs() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "t\n");
+    RunSettings settings = load(Map.of("discovery", "kubernetes", "certificates", "vault",
+        "vault-address", "https://vault.example:8200", "vault-token-file", token.toString(),
+        "secrets-namespace", "certificates"));
+
+    assertNull(settings, "secrets-namespace accepted and ignored with --certificates vault");
+    assertTrue(problems.list().toString().contains("secrets-namespace"), problems.list()
+        .toString());
+  }
+
+  /** The same: Vault options with Secrets certificates are silently ignored. */
+  @Test
+  void vaultOptionsWithSecretsCertificatesAreRefusedAsCertDirIs() {
+    RunSettings settings = load(secretsMode("vault-address", "https://vault.example:8200",
+        "vault-auth", "kubernetes", "vault-kubernetes-role", "promcc"));
+
+    assertNull(settings, "vault options accepted and ignored with --certificates secrets");
+  }
+
+  /** Lease options with leader election off are silently ignored. */
+  @Test
+  void leaseOptionsWithLeaderElectionOffAreRefused() {
+    RunSettings settings = load(secretsMode("leader-election", "false",
+        "lease-name", "promcc-events-0"));
+
+    assertNull(settings, "lease-name accepted and ignored with --leader-election false");
+  }
+
+  /**
+   * The "is required" message names vault or secrets for Kubernetes discovery; local-ca is
+   * accepted anyway, though no guest API server trusts that CA, its CA is then also the ca_file
+   * used to verify the guest API server, and the image's state-dir is read-only.
+   */
+  @Test
+  void kubernetesDiscoveryWithALocalCaIsRefused() {
+    RunSettings settings = load(Map.of("discovery", "kubernetes", "certificates", "local-ca"));
+
+    assertNull(settings, "--discovery kubernetes --certificates local-ca accepted");
+  }
+
+  /** Local mode reads no discovery option: one given is a leftover or a mistake. */
+  @Test
+  void aDiscoveryOptionInLocalModeIsRefused() throws IOException {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    RunSettings settings = load(Map.of("clusters", clusters.toString(), "service-selector",
+        "app=master", "state-dir", temp.resolve("state").toString()));
+
+    assertNull(settings, "service-selector accepted and ignored in local mode");
+    assertTrue(problems.list().toString().contains("is only read with --discovery kubernetes"),
+        problems.list().toString());
+  }
+}
