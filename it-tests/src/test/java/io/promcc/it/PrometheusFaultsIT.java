@@ -139,18 +139,18 @@ class PrometheusFaultsIT {
     String goodLoaded = prometheus.loadedConfig();
     String base = stack.defaultBaseConfig();
 
-    // an edit the controller's own checks of the base config refuse: nothing written,
-    // Prometheus not asked
+    // an edit the controller's own checks of the base config refuse: the last good base config
+    // stays in use, nothing written, Prometheus not asked
     long loads = prometheus.configLoadAttempts();
     stack.writeBaseConfig(base.replaceFirst("scrape_timeout: \\d+s", "scrape_timeout: 1h"));
     Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "the controller reports the base config's problem",
-        () -> controller.log().contains(Pattern.compile("reconcile failed \\(base config .* is "
-            + "invalid")) && controller.log().contains(Pattern.compile("scrape timeout greater "
-            + "than scrape interval")), () -> controller.log().tail(20));
+        () -> controller.log().contains(Pattern.compile("keeping the last good base config and "
+            + "profile: base config .* is invalid")) && controller.log().contains(Pattern.compile(
+            "scrape timeout greater than scrape interval")), () -> controller.log().tail(20));
     assertEquals(goodFile, Files.readString(config), "nothing is written");
     assertEquals(loads, prometheus.configLoadAttempts(), "Prometheus is not asked to reload");
-    // readiness is told after the log line is written
-    awaitReadiness(controller, "scrape timeout greater than scrape interval");
+    assertTrue(controller.metric("promcc_source_errors_total{source=\"base-config\"}")
+        .orElse(0) >= 1);
 
     // an edit promtool refuses (an unknown key): caught by local validation, nothing written,
     // Prometheus not asked
