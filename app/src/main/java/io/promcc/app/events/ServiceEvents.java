@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,9 @@ import okhttp3.OkHttpClient;
  *       again gets "already exists" and counts it as done: each rejection gets exactly one
  *       Event (until the API server expires it).
  *   <li><b>Deduplicated and rate-limited</b>: an Event already published is not published
- *       again; at most {@code perMinute} Events a minute, the rest on later reconciles.
+ *       again while its rejection lasts (one that goes away and comes back is published again;
+ *       an Event still there answers "already exists"); at most {@code perMinute} Events a
+ *       minute, the rest on later reconciles.
  *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
  *       returns at once; a result not yet published is replaced by a newer one.
  * </ul>
@@ -120,6 +123,7 @@ public final class ServiceEvents implements AutoCloseable {
   /** Publishes what {@code result} rejects, in the background. Never blocks. */
   public void offer(ReconcileResult result) {
     requireNonNull(result, "result == null");
+    forgetGone(result);
     latest.set(result);
     if (pending.getAndSet(result) == null) {
       worker.execute(() -> publish(pending.getAndSet(null)));
@@ -193,7 +197,7 @@ public final class ServiceEvents implements AutoCloseable {
       return;
     }
     for (Planned event : plan(result)) {
-      String key = event.namespace() + "/" + event.eventName();
+      String key = key(event);
       synchronized (published) {
         if (published.contains(key)) {
           continue;
@@ -212,6 +216,23 @@ public final class ServiceEvents implements AutoCloseable {
         return; // not the leader: the leader publishes
       }
     }
+  }
+
+  /**
+   * Forgets the Events of rejections {@code result} no longer has (the Service fixed): one that
+   * comes back gets an Event again, since its first may have expired by then (the API server
+   * keeps Events an hour). Here, not on the worker, which may skip a result a newer replaced.
+   */
+  private void forgetGone(ReconcileResult result) {
+    Set<String> current = new HashSet<>();
+    plan(result).forEach(event -> current.add(key(event)));
+    synchronized (published) {
+      published.retainAll(current);
+    }
+  }
+
+  private static String key(Planned event) {
+    return event.namespace() + "/" + event.eventName();
   }
 
   private boolean allowedNow() {

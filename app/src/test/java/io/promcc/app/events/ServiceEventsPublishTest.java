@@ -9,6 +9,7 @@ import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
+import io.promcc.kube.fake.Selector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,45 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Events published against the Kubernetes API fake: bounded calls, and the access they need. */
 class ServiceEventsPublishTest {
-  private static ReconcileResult rejecting(String service) {
+  private static ReconcileResult rejecting(String... services) {
     return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
         List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
-        List.of(new Rejection("service \"" + service + "\"", "invalid-api-server",
-            "api server must be https")),
+        java.util.Arrays.stream(services).map(service -> new Rejection("service \"" + service
+            + "\"", "invalid-api-server", "api server must be https")).toList(),
         new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
+  }
+
+  private static List<com.google.gson.JsonObject> events(FakeKubeApi fake, String namespace) {
+    return fake.store().list(ApiResource.EVENTS, namespace, Selector.everything(),
+        Selector.everything());
+  }
+
+  /**
+   * A Service rejected, its Event published; the API server drops the Event after its TTL (an
+   * hour by default; deleted here); the Service is fixed, then broken again the same way: its
+   * owner gets an Event again.
+   */
+  @Test
+  void aRejectionThatComesBackAfterItsEventIsGoneGetsAnEventAgain() {
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.empty(), "test", Clock.systemUTC(), 60)) {
+      events.offer(rejecting("a/master"));
+      Poll.until(Duration.ofSeconds(30), "the first event", () -> events(fake, "a").size() == 1);
+      // c's Event, published after a's by the same worker, marks the end of a's
+      events.offer(rejecting("a/master", "c/master"));
+      Poll.until(Duration.ofSeconds(30), "the event of c", () -> events(fake, "c").size() == 1);
+      String name = events(fake, "a").get(0).getAsJsonObject("metadata").get("name")
+          .getAsString();
+      fake.store().delete(ApiResource.EVENTS, "a", name); // expired
+
+      events.offer(rejecting()); // fixed
+      // broken again; b's Event, published after a's by the same worker, marks the end
+      events.offer(rejecting("a/master", "b/master"));
+      Poll.until(Duration.ofSeconds(30), "the event of b", () -> events(fake, "b").size() == 1);
+
+      assertEquals(1, events(fake, "a").size(), "the Service rejected again has no Event");
+    }
   }
 
   /** A publisher that has sent the Event of one rejected Service to {@code fake}. */
