@@ -31,6 +31,33 @@ final class RegexAnchors {
   }
 
   /**
+   * Whether a {@code )} of {@code regex} closes a group it did not open: valid only inside the
+   * {@code ^(?:...)$} Prometheus wraps around every regex, as {@code x)|(.*}.
+   */
+  static boolean closesOuterGroup(String regex) {
+    int depth = 0;
+    int i = 0;
+    while (i < regex.length()) {
+      switch (regex.charAt(i)) {
+        case '\\' -> i = escapeEnd(regex, i);
+        case '[' -> i = classEnd(regex, i);
+        case '(' -> {
+          depth++;
+          i++;
+        }
+        case ')' -> {
+          if (--depth < 0) {
+            return true;
+          }
+          i++;
+        }
+        default -> i++;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Whether {@code regex} has an anchor that {@link #unanchored} keeps, or any anchor at all
    * under the multi-line flag (where {@code ^} and {@code $} also match at line breaks).
    */

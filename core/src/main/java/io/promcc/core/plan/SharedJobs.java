@@ -212,6 +212,12 @@ final class SharedJobs {
             + "ends in a word character (" + Quoting.quote(separator) + "): one at the start "
             + "would be judged against the separator, not the start of the text");
       }
+      if (checked && RegexAnchors.closesOuterGroup(regex)) {
+        problems.add(ruleOwner + " has a regex " + Quoting.quote(regex) + " whose parentheses "
+            + "close the group Prometheus puts around it (^(?:...)$), which " + subject
+            + " cannot keep: its condition would hold for the first alternative only; balance "
+            + "the parentheses (Prometheus reads x)|(.* as (?:x)|(?:.*))");
+      }
       if (checked && RegexAnchors.hasInnerAnchor(regex)) {
         problems.add(ruleOwner + " has an anchor (^, $, \\A or \\z) inside its regex "
             + Quoting.quote(regex) + ", which " + subject + " cannot keep: it "

@@ -278,6 +278,24 @@ class ScrapeProfileTest {
         innerAnchor("metric_relabel_configs[0]", "a$b"));
   }
 
+  /**
+   * Prometheus takes a regex as {@code ^(?:regex)$}, so one whose parentheses close that group
+   * early ({@code x)|(.*}) is valid there; with a shared job's condition in front only its first
+   * alternative would be conditioned, and its rule would reach the other templates' targets.
+   */
+  @Test
+  void refusesARegexThatClosesTheGroupPrometheusPutsAroundIt() {
+    assertProblems(sharedWith("""
+          relabel_configs:
+          - {source_labels: [x], regex: "x)|(.*", action: drop}
+          - {source_labels: [x], regex: "\\\\)|[)]|(a)", action: drop}
+        """),
+        "relabel_configs[0] of job template \"a\" has a regex \"x)|(.*\" whose parentheses "
+            + "close the group Prometheus puts around it (^(?:...)$), which shared job \"s\" "
+            + "cannot keep: its condition would hold for the first alternative only; balance "
+            + "the parentheses (Prometheus reads x)|(.* as (?:x)|(?:.*))");
+  }
+
   @Test
   void refusesAWordBoundaryWhereTheSeparatorEndsInAWordCharacter() {
     assertProblems(sharedWith("""
