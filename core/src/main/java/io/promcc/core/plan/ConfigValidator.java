@@ -16,12 +16,30 @@ final class ConfigValidator {
   private final List<String> problems = new ArrayList<>();
   private final Set<String> jobNames = new HashSet<>();
 
+  /** Prometheus' global scrape interval when the base config sets none (or 0). */
+  private static final String DEFAULT_INTERVAL = "1m";
+
+  /** The global interval the user's own jobs take where they set none; set by checkGlobal. */
+  private String globalInterval = DEFAULT_INTERVAL;
+
   /** Checks the base config's {@code global} block. */
   void checkGlobal(Map<String, Object> base) {
-    if (!(base.get("global") instanceof Map<?, ?> global)) {
-      return;
+    globalInterval = globalInterval(base);
+    if (base.get("global") instanceof Map<?, ?> global) {
+      checkDurations(global, "global config", DEFAULT_INTERVAL);
     }
-    checkDurations(global, "global config");
+  }
+
+  /**
+   * The global scrape interval Prometheus ends up with: the base config's, or its default 1m
+   * where that sets none or 0 (a bad duration is reported by {@link #checkGlobal}).
+   */
+  private static String globalInterval(Map<String, Object> base) {
+    if (base.get("global") instanceof Map<?, ?> global && global.get("scrape_interval") != null
+        && !Durations.isZero(String.valueOf(global.get("scrape_interval")))) {
+      return String.valueOf(global.get("scrape_interval"));
+    }
+    return DEFAULT_INTERVAL;
   }
 
   /**
@@ -30,17 +48,16 @@ final class ConfigValidator {
    * Prometheus does once the job takes it.
    */
   void checkTemplateTimeouts(Map<String, Object> base, List<JobTemplate> templates) {
-    String interval = "1m";
-    if (base.get("global") instanceof Map<?, ?> global && global.get("scrape_interval") != null) {
-      interval = String.valueOf(global.get("scrape_interval"));
-    }
+    String interval = globalInterval(base);
     if (!Durations.isValid(interval)) {
       return; // reported as a bad duration
     }
     long intervalMillis = Durations.toMillis(interval);
     for (JobTemplate template : templates) {
       String timeout = template.scrapeTimeout();
-      if (template.scrapeInterval() == null && timeout != null && Durations.isValid(timeout)
+      boolean ownInterval = template.scrapeInterval() != null
+          && !Durations.isZero(template.scrapeInterval());
+      if (!ownInterval && timeout != null && Durations.isValid(timeout)
           && Durations.toMillis(timeout) > intervalMillis) {
         problems.add("scrape timeout " + Quoting.quote(timeout) + " of job template "
             + Quoting.quote(template.name()) + " greater than the global scrape interval "
@@ -53,7 +70,7 @@ final class ConfigValidator {
   void checkUnownedJob(Map<?, ?> job) {
     String name = String.valueOf(job.get("job_name"));
     checkName(name);
-    checkDurations(job, "scrape config " + Quoting.quote(name));
+    checkDurations(job, "scrape config " + Quoting.quote(name), globalInterval);
   }
 
   /**
@@ -89,7 +106,11 @@ final class ConfigValidator {
     }
   }
 
-  private void checkDurations(Map<?, ?> block, String owner) {
+  /**
+   * Checks a block's durations, and its timeout against the interval Prometheus ends up with:
+   * its own, or {@code inherited} where it sets none or 0.
+   */
+  private void checkDurations(Map<?, ?> block, String owner, String inherited) {
     for (String key : List.of("scrape_interval", "scrape_timeout", "evaluation_interval")) {
       Object value = block.get(key);
       if (value != null && !Durations.isValid(String.valueOf(value))) {
@@ -97,11 +118,13 @@ final class ConfigValidator {
             + " (" + key + " of " + owner + ")");
       }
     }
-    Object interval = block.get("scrape_interval");
+    String interval = block.get("scrape_interval") == null
+        || Durations.isZero(String.valueOf(block.get("scrape_interval")))
+        ? inherited : String.valueOf(block.get("scrape_interval"));
     Object timeout = block.get("scrape_timeout");
-    if (interval != null && timeout != null && Durations.isValid(String.valueOf(interval))
+    if (timeout != null && Durations.isValid(interval)
         && Durations.isValid(String.valueOf(timeout))
-        && Durations.toMillis(String.valueOf(timeout)) > Durations.toMillis(String.valueOf(interval))) {
+        && Durations.toMillis(String.valueOf(timeout)) > Durations.toMillis(interval)) {
       problems.add("scrape timeout greater than scrape interval for " + owner);
     }
   }

@@ -23,6 +23,11 @@ public final class Durations {
     return text != null && !text.isEmpty() && millisOrNegative(text) >= 0;
   }
 
+  /** Whether {@code text} is a valid duration of 0, which Prometheus reads as none set. */
+  static boolean isZero(String text) {
+    return text != null && !text.isEmpty() && millisOrNegative(text) == 0;
+  }
+
   /** Milliseconds of a valid duration. */
   static long toMillis(String text) {
     long millis = millisOrNegative(text);

@@ -125,8 +125,10 @@ public record JobTemplate(
         problems);
     String timeout = duration(fields.string("scrape_timeout", null), "scrape_timeout", owner,
         problems);
+    // an interval of 0 is none: the global one, which the planner compares the timeout with
     if (interval != null && timeout != null && Durations.isValid(interval)
-        && Durations.isValid(timeout) && Durations.toMillis(timeout) > Durations.toMillis(interval)) {
+        && !Durations.isZero(interval) && Durations.isValid(timeout)
+        && Durations.toMillis(timeout) > Durations.toMillis(interval)) {
       problems.add("scrape timeout " + Quoting.quote(timeout) + " greater than scrape interval "
           + Quoting.quote(interval) + " in " + owner);
     }

@@ -90,6 +90,39 @@ class PlannerTest {
         TestCertificates.forAll(List.of(cluster)), ControllerSettings.DEFAULTS);
   }
 
+  /**
+   * Prometheus reads an interval of 0 as none (the global one's default 1m; a job's, the global
+   * interval), and compares every timeout with the interval it ends up with.
+   */
+  @Test
+  void timeoutsAreComparedWithTheIntervalPrometheusEndsUpWith() {
+    GuestCluster cluster = GuestCluster.of("c1", "aws", "https://master.c1");
+    ScrapeProfile timeout45s = ScrapeProfile.parse("""
+        jobs:
+        - {name: x, role: pod, target: direct, scrape_timeout: 45s}
+        - {name: y, role: pod, target: direct, scrape_interval: 0s, scrape_timeout: 45s}
+        """, "p.yml");
+    // 0s: Prometheus' default 1m
+    new Planner(timeout45s, BaseConfig.parse("global:\n  scrape_interval: 0s\n"
+        + "  scrape_timeout: 30s\n", "b.yml")).plan(List.of(cluster),
+        TestCertificates.forAll(List.of(cluster)), ControllerSettings.DEFAULTS);
+
+    ValidationException e = assertThrows(ValidationException.class, () -> new Planner(
+        ScrapeProfile.defaultProfile(), BaseConfig.parse("""
+            global:
+              scrape_timeout: 2m
+            scrape_configs:
+            - {job_name: own, scrape_timeout: 90s}
+            - {job_name: zero, scrape_interval: 0s, scrape_timeout: 90s}
+            - {job_name: fine, scrape_interval: 0s, scrape_timeout: 50s}
+            """, "b.yml")).plan(List.of(cluster), TestCertificates.forAll(List.of(cluster)),
+        ControllerSettings.DEFAULTS));
+    assertEquals(List.of("scrape timeout greater than scrape interval for global config",
+        "scrape timeout greater than scrape interval for scrape config \"own\"",
+        "scrape timeout greater than scrape interval for scrape config \"zero\""),
+        e.problems());
+  }
+
   @Test
   void rejectsBothClustersOfAJobNameCollisionInsteadOfFailingThePlan() {
     ScrapeProfile profile = ScrapeProfile.parse("""
