@@ -173,11 +173,34 @@ public record GuestCluster(
     }
   }
 
+  /** Why {@code authority} (user info, host and port; null if none) gives no usable host. */
+  private static String hostProblem(String authority) {
+    if (authority == null || authority.isEmpty()) {
+      return "needs a host name";
+    }
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    if (!hostAndPort.chars().allMatch(c -> c < 0x80)) {
+      return "has a host name that is not ASCII: write it in its punycode form (xn--...)";
+    }
+    if (hostAndPort.indexOf('_') >= 0) {
+      return "has a '_' in its host name, which takes letters, digits, '-' and '.'";
+    }
+    int colon = hostAndPort.lastIndexOf(':');
+    if (colon >= 0 && colon > hostAndPort.lastIndexOf(']')
+        && !hostAndPort.substring(colon + 1).matches("[0-9]*")) {
+      return "has a port that is not a number from 1 to 65535";
+    }
+    return "needs a host name";
+  }
+
   private static void checkApiServer(URI uri, String owner) {
     String field = "api server of " + owner;
     String text = UrlText.withoutUserInfo(uri.toString());
     if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-      throw new InvalidValueException(field, text, "must be an http or https url");
+      boolean upper = uri.getScheme() != null && (uri.getScheme().equalsIgnoreCase("https")
+          || uri.getScheme().equalsIgnoreCase("http"));
+      throw new InvalidValueException(field, text, "must be an http or https url"
+          + (upper ? ", its scheme in lower case" : ""));
     }
     HostAndPort address = hostAndPort(uri);
     // java.net.URI takes any digits as a port, and reads none where it finds no host
@@ -186,7 +209,7 @@ public record GuestCluster(
       throw new InvalidValueException(field, text, "has a port out of range");
     }
     if (address == null) {
-      throw new InvalidValueException(field, text, "needs a host name");
+      throw new InvalidValueException(field, text, hostProblem(uri.getRawAuthority()));
     }
     if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new InvalidValueException(field, text,

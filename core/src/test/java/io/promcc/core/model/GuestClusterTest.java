@@ -71,6 +71,23 @@ class GuestClusterTest {
         + " needs a host name, found \"https:/x\"", () -> GuestCluster.of("c1", "aws", "https:/x"));
   }
 
+  /** A refused API server says what is wrong with it, not only that no host was found. */
+  @Test
+  void namesWhatIsWrongWithAnApiServerItRefuses() {
+    assertMessage("api server of " + CLUSTER + " must be an http or https url, its scheme in "
+        + "lower case, found \"HTTPS://h.example\"",
+        () -> GuestCluster.of("c1", "aws", "HTTPS://h.example"));
+    assertMessage("api server of " + CLUSTER + " has a '_' in its host name, which takes "
+        + "letters, digits, '-' and '.', found \"https://a_b.example\"",
+        () -> GuestCluster.of("c1", "aws", "https://a_b.example"));
+    assertMessage("api server of " + CLUSTER + " has a host name that is not ASCII: write it "
+        + "in its punycode form (xn--...), found \"https://b\u00fccher.example\"",
+        () -> GuestCluster.of("c1", "aws", "https://b\u00fccher.example"));
+    assertMessage("api server of " + CLUSTER + " has a port that is not a number from 1 to "
+        + "65535, found \"https://h.example:+443\"",
+        () -> GuestCluster.of("c1", "aws", "https://h.example:+443"));
+  }
+
   @Test
   void rejectsAnApiServerWithAPath() {
     assertMessage("api server of " + CLUSTER
