@@ -166,6 +166,7 @@ public final class Controller {
       if (pending.isEmpty()) {
         return true;
       }
+      health.sourcesPending(pending.toString()); // each says why, where it knows
       if (!reported && !clock.instant().isBefore(deadline)) {
         reported = true;
         LOG.log(Level.WARNING, "sources not synced after " + settings.syncTimeout() + ": "

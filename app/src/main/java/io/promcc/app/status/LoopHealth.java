@@ -72,6 +72,7 @@ public final class LoopHealth implements Health {
   private Instant lastHeartbeat;
   private Instant reconcileStartedAt; // null outside a reconcile
   private boolean synced;
+  private String pendingSources = "";
   private boolean stopping;
   private String endedBecause; // null while the loop runs
   private Finished last; // null until a reconcile finished
@@ -95,6 +96,14 @@ public final class LoopHealth implements Health {
   /** The loop is alive: it waits for triggers, or for the sources to sync. */
   public synchronized void heartbeat() {
     lastHeartbeat = clock.instant();
+  }
+
+  /**
+   * The sources not synced yet, and why if they know (a refused list), for {@code /readyz}; the
+   * controller tells it while it waits for them.
+   */
+  public synchronized void sourcesPending(String which) {
+    pendingSources = requireNonNull(which, "which == null");
   }
 
   /** The sources finished their first sync; from now on their trouble shows in reconciles. */
@@ -198,7 +207,8 @@ public final class LoopHealth implements Health {
     }
     if (!synced) {
       return HealthReport.failing("waiting for the sources to sync, for "
-          + Text.duration(Duration.between(createdAt, now)));
+          + Text.duration(Duration.between(createdAt, now))
+          + (pendingSources.isEmpty() ? "" : ": " + pendingSources));
     }
     if (lastSuccessAt == null) {
       if (last == null) {

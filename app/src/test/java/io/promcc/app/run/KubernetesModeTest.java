@@ -142,17 +142,25 @@ class KubernetesModeTest {
   }
 
   private static int status(Controller controller, String path) {
+    return get(controller, path).statusCode();
+  }
+
+  /** The answer to {@code GET path}, or a status of -1 and no body if there is none. */
+  private static Answer get(Controller controller, String path) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-              "http://127.0.0.1:" + controller.statusPort() + path)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + controller.statusPort() + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Answer(answer.statusCode(), answer.body());
     } catch (IOException e) {
-      return -1;
+      return new Answer(-1, "");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return new Answer(-1, "");
     }
   }
+
+  private record Answer(int statusCode, String body) {}
 
   private List<JsonObject> events(String namespace) {
     return host.store().list(ApiResource.EVENTS, namespace, Selector.everything(), Selector.everything());
@@ -265,6 +273,21 @@ class KubernetesModeTest {
     assertTrue(answers.size() > 1, answers.toString());
     assertEquals(List.of(503), answers.stream().distinct().toList(), answers.toString());
     assertFalse(Files.exists(r.out().resolve("prometheus.yml")), "nothing written");
+  }
+
+  /**
+   * The Services list is refused (the rbac manifest not applied): /readyz, where troubleshooting
+   * starts, names the API server's answer, not only that the sources have not synced.
+   */
+  @Test
+  void readyzNamesTheRefusalThatKeepsTheSourcesFromSyncing() throws Exception {
+    host.faults().forbid(-1, request -> request.isFor(ApiResource.SERVICES));
+    Running r = start("a", Map.of("certificates", "secrets"));
+
+    await("/readyz names the refusal", () -> {
+      Answer ready = get(r.controller(), "/readyz");
+      return ready.statusCode() == 503 && ready.body().contains("http status 403");
+    });
   }
 
   private Running startWithKubeconfig(String name, Map<String, String> flags, String kubeconfig)
