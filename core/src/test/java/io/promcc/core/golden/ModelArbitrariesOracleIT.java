@@ -9,6 +9,7 @@ import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.ModelArbitraries;
+import io.promcc.core.testing.PrometheusTools;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * promtool accepts what the planner writes for inputs drawn from {@link ModelArbitraries}: label
@@ -34,6 +36,7 @@ import net.jqwik.api.ShrinkingMode;
  * snakeyaml also holds for Prometheus' own parser. Skipped like {@link PromtoolOracleIT}
  * without promtool.
  */
+@AddLifecycleHook(PrometheusTools.Required.class)
 class ModelArbitrariesOracleIT {
   private static final int SETS = 60;
 

@@ -21,10 +21,13 @@ import java.util.function.Function;
 
 /**
  * An in-memory {@link CertificateSource} with scriptable failures. By default every cluster gets
- * the bundle the issuer function makes for it (a fixed one if none is given); a cluster can be
+ * the bundle the issuer function makes for it (with the no-argument constructor, none: only
+ * clusters given one with {@link #put} have one); a cluster can be
  * given its own bundle, or fail with a reason, and the whole source can fail (Vault down, an
  * unsynced informer) with one reason for every cluster. Records the last {@value #KEPT} observed
- * collections (a fake under thousands of reconciles in a benchmark does not grow).
+ * collections (a fake under thousands of reconciles in a benchmark does not grow). Each change
+ * ({@link #put}, {@link #fail}, {@link #failAll}, {@link #recover}) tells the change listeners, as
+ * a Secret or file changed on a real source's side does.
  * Passes {@link CertificateSourceContract}. Thread-safe (synchronized).
  */
 public final class FakeCertificateSource implements CertificateSource {
@@ -60,20 +63,30 @@ public final class FakeCertificateSource implements CertificateSource {
   }
 
   /** Makes {@code cluster} fail with {@code reason} until {@link #recover}. */
-  public synchronized void fail(ClusterId cluster, String reason) {
-    failures.put(cluster, new Rejection(cluster.value(), reason, "fake certificate source: "
-        + reason + " for cluster \"" + cluster.value() + "\""));
+  public void fail(ClusterId cluster, String reason) {
+    synchronized (this) {
+      failures.put(cluster, new Rejection(cluster.value(), reason, "fake certificate source: "
+          + reason + " for cluster \"" + cluster.value() + "\""));
+    }
+    listeners.forEach(Runnable::run);
   }
 
   /** Makes every cluster fail with {@code reason} (null: the source works again). */
-  public synchronized void failAll(String reason) {
-    sourceFailureReason = reason;
-    sourceFailureMessage = reason == null ? null : "fake certificate source is failing: " + reason;
+  public void failAll(String reason) {
+    synchronized (this) {
+      sourceFailureReason = reason;
+      sourceFailureMessage = reason == null ? null
+          : "fake certificate source is failing: " + reason;
+    }
+    listeners.forEach(Runnable::run);
   }
 
   /** Ends a failure set with {@link #fail}. */
-  public synchronized void recover(ClusterId cluster) {
-    failures.remove(cluster);
+  public void recover(ClusterId cluster) {
+    synchronized (this) {
+      failures.remove(cluster);
+    }
+    listeners.forEach(Runnable::run);
   }
 
   /** What {@link CertificateObservation#nextAttention()} says from now on. */

@@ -63,4 +63,20 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
     assertEquals(List.of(ClusterId.of("c" + (FakeCertificateSource.KEPT + 4))),
         observed.get(observed.size() - 1));
   }
+
+  /** Each change tells the listeners, as a Secret or file changed on a real source's side does. */
+  @Test
+  void everyChangeTellsTheListeners() {
+    FakeCertificateSource source = new FakeCertificateSource(id -> TestCertificates.bundle());
+    java.util.concurrent.atomic.AtomicInteger told =
+        new java.util.concurrent.atomic.AtomicInteger();
+    source.addChangeListener(told::incrementAndGet);
+
+    source.fail(ClusterId.of("alpha"), "secret-missing");
+    source.recover(ClusterId.of("alpha"));
+    source.failAll("vault-sealed");
+    source.put(ClusterId.of("alpha"), TestCertificates.other());
+
+    assertEquals(4, told.get());
+  }
 }

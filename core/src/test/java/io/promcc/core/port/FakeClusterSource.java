@@ -72,6 +72,7 @@ public final class FakeClusterSource implements GuestClusterSource {
   public void sync() {
     synchronized (this) {
       synced = true;
+      notifyAll(); // awaitSynced
     }
     notifyListeners();
   }
@@ -112,14 +113,21 @@ public final class FakeClusterSource implements GuestClusterSource {
     started = true;
   }
 
+  /** Waits for {@link #sync()} up to {@code timeout}, as the real sources do. */
   @Override
-  public synchronized boolean awaitSynced(Duration timeout) {
-    return synced;
+  public synchronized boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (long left = timeout.toNanos(); !synced && !closed && left > 0;
+        left = deadline - System.nanoTime()) {
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return synced && !closed;
   }
 
   @Override
   public synchronized void close() {
     closed = true;
+    notifyAll(); // awaitSynced
   }
 
   /** Whether {@link #start()} was called. */

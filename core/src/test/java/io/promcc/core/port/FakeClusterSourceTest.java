@@ -1,7 +1,12 @@
 package io.promcc.core.port;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The fake cluster source passes the same contract as the real one. */
 class FakeClusterSourceTest extends GuestClusterSourceContract {
@@ -30,5 +35,20 @@ class FakeClusterSourceTest extends GuestClusterSourceContract {
   @Override
   protected void repair() {
     fake.fail(null);
+  }
+
+  /** awaitSynced waits for a sync within its timeout, as the real sources do. */
+  @Test
+  void awaitSyncedWaitsForASyncWithinItsTimeout() throws Exception {
+    FakeClusterSource unsynced = FakeClusterSource.unsynced();
+    long started = System.nanoTime();
+    assertFalse(unsynced.awaitSynced(Duration.ofMillis(50)));
+    assertTrue(System.nanoTime() - started >= Duration.ofMillis(50).toNanos(),
+        "false before its timeout");
+
+    Thread syncing = new Thread(unsynced::sync, "sync");
+    syncing.start();
+    assertTrue(unsynced.awaitSynced(Duration.ofSeconds(30)));
+    syncing.join();
   }
 }

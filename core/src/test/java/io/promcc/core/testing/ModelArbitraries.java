@@ -8,6 +8,7 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Text;
+import io.promcc.core.yaml.BaseConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -262,8 +264,10 @@ public final class ModelArbitraries {
         "remote_write:\n  - url: https://metrics.example.com/api/v1/write\n"
             + "    basic_auth:\n      username: prometheus\n      password: "
             + doubleQuoted(secret) + "\n"));
-    List<String> unownedNames = List.of("prometheus", "node", ownedPrefix, ownedPrefix + "x",
-        "other-" + ownedPrefix + "-x", ownedPrefix.toUpperCase(Locale.ROOT) + "-a");
+    // the upper-case look-alike is the prefix itself where that has no letter ("42"): owned
+    List<String> unownedNames = Stream.of("prometheus", "node", ownedPrefix, ownedPrefix + "x",
+            "other-" + ownedPrefix + "-x", ownedPrefix.toUpperCase(Locale.ROOT) + "-a")
+        .filter(name -> !BaseConfig.isOwned(name, ownedPrefix)).distinct().toList();
     Arbitrary<List<String>> unowned = Arbitraries.of(unownedNames).list().ofMaxSize(4)
         .uniqueElements();
     Arbitrary<List<String>> owned = clusterIdValues()

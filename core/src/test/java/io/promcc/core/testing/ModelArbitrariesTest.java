@@ -114,6 +114,27 @@ class ModelArbitrariesTest {
     assertSome(known, "password", text -> text.contains("password: "));
   }
 
+  /**
+   * The jobs a base config holds as unowned are not owned under its prefix, also for a prefix
+   * without letters ("42"), whose upper-case look-alike is itself; the owned ones end in
+   * "-apiserver".
+   */
+  @Test
+  void baseConfigsUnownedJobsAreNotOwnedWhateverThePrefix() {
+    for (String prefix : List.of("gc", "42", "0", "1-2")) {
+      for (String text : sample(ModelArbitraries.baseConfigs(prefix), 200)) {
+        if (BaseConfig.parse(text, "base.yml").values().get("scrape_configs")
+            instanceof List<?> jobs) {
+          for (Object job : jobs) {
+            String name = String.valueOf(((java.util.Map<?, ?>) job).get("job_name"));
+            assertTrue(name.endsWith("-apiserver") || !BaseConfig.isOwned(name, prefix),
+                "job " + name + " was generated as unowned, but prefix " + prefix + " owns it");
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void hostileStringsCoverEveryCategory() {
     List<String> values = sample(ModelArbitraries.hostileStrings(), 3000);

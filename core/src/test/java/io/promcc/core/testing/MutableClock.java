@@ -43,6 +43,9 @@ public final class MutableClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("MutableClock is always UTC");
+    if (ZoneOffset.UTC.equals(zone.normalized())) {
+      return this;
+    }
+    throw new UnsupportedOperationException("MutableClock is always UTC, not " + zone);
   }
 }

@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,8 +28,10 @@ import org.junit.jupiter.api.Assumptions;
  * service discovery.
  *
  * <p>If there is none, a test fails when the environment variable {@code CI} is {@code true} (CI
- * must never silently skip a test against the real Prometheus) and is skipped otherwise.
- * Thread-safe; the answer is looked up once per JVM.
+ * must never silently skip a test against the real Prometheus) and is skipped otherwise. In a
+ * jqwik property an abort only rejects the try (and the property fails, every try rejected):
+ * annotate the property or its class with {@code @AddLifecycleHook(PrometheusTools.Required.class)}
+ * to skip it instead. Thread-safe; the answer is looked up once per JVM.
  */
 public final class PrometheusTools {
   /** The system property the build sets to the tool cache's {@code bin} folder. */
@@ -62,7 +67,36 @@ public final class PrometheusTools {
     return require().promtoolVersion();
   }
 
-  private static synchronized Found require() {
+  /**
+   * Skips a jqwik property (or container) where {@link PrometheusTools} would skip a test: no
+   * tools found and {@code CI} not {@code true}. Under CI it runs, and fails at the first use of
+   * the tools.
+   */
+  public static final class Required implements SkipExecutionHook {
+    @Override
+    public SkipResult shouldBeSkipped(LifecycleContext context) {
+      return skip(available(), "true".equalsIgnoreCase(System.getenv("CI")))
+          .map(SkipResult::skip).orElseGet(SkipResult::doNotSkip);
+    }
+
+    /** Why to skip, if so, with the tools {@code available} or not and {@code ci} or not. */
+    static Optional<String> skip(boolean available, boolean ci) {
+      return available || ci ? Optional.empty() : Optional.of(missingTools());
+    }
+  }
+
+  /** Whether the tools are there; never skips or fails. */
+  public static synchronized boolean available() {
+    locateOnce();
+    return found != null;
+  }
+
+  private static synchronized String missingTools() {
+    locateOnce();
+    return missing == null ? "" : missing;
+  }
+
+  private static synchronized void locateOnce() {
     if (found == null && missing == null) {
       List<String> unusable = new ArrayList<>();
       found = locate(unusable);
@@ -74,6 +108,10 @@ public final class PrometheusTools {
             + ". Run scripts/prometheus-tools.sh to put 2.53.3 into the tool cache";
       }
     }
+  }
+
+  private static synchronized Found require() {
+    locateOnce();
     if (found != null) {
       return found;
     }
