@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -15,6 +17,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * An in-memory Prometheus that "loads" whatever a {@link Supplier} of files returns (usually a
@@ -165,15 +172,36 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   /**
-   * The text of the loaded main config file with the values of secret fields shown as {@code
-   * <secret>} (as Prometheus does), or the empty string if there is none.
+   * The loaded main config re-serialised, as Prometheus shows it: comments gone, the global
+   * durations Prometheus fills in added where missing (its other defaults are not), block
+   * style, the values of secret fields shown as {@code <secret>}; the empty string if there is
+   * none. Compare values, not text, with what was written.
    */
   @Override
   public synchronized String loadedConfig() {
     requireUp();
     return loaded.values().stream().filter(f -> f.kind() == FileKind.MAIN_CONFIG)
-        .map(f -> SECRET_FIELD.matcher(f.text()).replaceAll("$1<secret>")).findFirst()
-        .orElse("");
+        .map(f -> SECRET_FIELD.matcher(reSerialised(f.text())).replaceAll("$1<secret>"))
+        .findFirst().orElse("");
+  }
+
+  /** {@code text} loaded and dumped again, with Prometheus' global defaults filled in. */
+  private static String reSerialised(String text) {
+    Object root = new Load(LoadSettings.builder().build()).loadFromString(text);
+    Map<Object, Object> config = new LinkedHashMap<>();
+    if (root instanceof Map<?, ?> map) {
+      config.putAll(map);
+    }
+    Map<Object, Object> global = new LinkedHashMap<>();
+    if (config.get("global") instanceof Map<?, ?> given) {
+      global.putAll(given);
+    }
+    global.putIfAbsent("scrape_interval", "1m");
+    global.putIfAbsent("scrape_timeout", "10s");
+    global.putIfAbsent("evaluation_interval", "1m");
+    config.put("global", global);
+    return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build())
+        .dumpToString(config);
   }
 
   /** The files of the last successful load. */

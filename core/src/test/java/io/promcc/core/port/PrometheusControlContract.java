@@ -167,6 +167,26 @@ public abstract class PrometheusControlContract {
     assertTrue(control.loadedConfig().contains("job_name: contract-third"));
   }
 
+  /**
+   * The loaded config is Prometheus' re-serialisation (/api/v1/status/config), not the file's
+   * bytes: comments are gone, defaults filled in. A test comparing it with the file written
+   * passes against a fake that returns the bytes and fails against Prometheus.
+   */
+  @Test
+  void theLoadedConfigIsReSerialisedNotTheFilesBytes() {
+    writeConfig("# written by hand\n" + config("contract-reserialised", ""));
+    RuntimeInfo before = control.runtimeInfo();
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-reserialised"), loaded);
+    assertFalse(loaded.contains("# written by hand"), loaded);
+    assertTrue(loaded.contains("scrape_timeout: 10s"), "the global default: " + loaded);
+  }
+
   @Test
   void theLoadedConfigShowsSecretsAsSecret() {
     writeConfig(config("contract-protected", "    basic_auth:\n      username: promcc\n"
