@@ -326,9 +326,6 @@ public final class KubernetesModeStack implements AutoCloseable {
         .statusPort(statusPort)
         .flag("discovery", "kubernetes")
         .flag("kubeconfig", kubeconfig())
-        .flag("certificates", "vault")
-        .flag("vault-address", vault.address())
-        .flag("vault-ca-bundle", vaultCaBundle())
         .flag("api-server-allow-list", "127.0.0.1")
         .flag("lease-namespace", LEASE_NAMESPACE)
         .flag("identity", "promcc-it")
@@ -336,8 +333,14 @@ public final class KubernetesModeStack implements AutoCloseable {
         .flag("out", outDir())
         .flag("state-dir", stateDir())
         .flag("base-config", baseConfig())
-        .flag("prometheus-url", "http://127.0.0.1:" + prometheusPort)
-        .env("PROMCC_VAULT_TOKEN", vaultToken.reveal());
+        .flag("prometheus-url", "http://127.0.0.1:" + prometheusPort);
+    // Vault's options only where the certificates come from Vault: others are refused
+    if (options.controllerFlags.getOrDefault("certificates", "vault").equals("vault")) {
+      builder.flag("certificates", "vault")
+          .flag("vault-address", vault.address())
+          .flag("vault-ca-bundle", vaultCaBundle())
+          .env("PROMCC_VAULT_TOKEN", vaultToken.reveal());
+    }
     options.controllerFlags.forEach(builder::flag);
     options.controllerEnv.forEach(builder::env);
     options.controllerJvmOptions.forEach(builder::jvmOption);

@@ -205,7 +205,6 @@ public final class LeaderElection implements AutoCloseable {
           e);
       return;
     }
-    worksAgain();
     if (current.isEmpty()) {
       Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
       if (last.isPresent() && !(leading && attempt - validUntil < 0)) {
@@ -284,10 +283,10 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
+  /** A write worked: a failure warned about is over (a read alone does not prove that). */
   private void worksAgain() {
     if (lastFailure != null) {
-      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " can be read and written "
-          + "again");
+      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " written again");
       lastFailure = null;
     }
   }

@@ -539,4 +539,54 @@ class LeaderElectionTest {
         "no warning names the refused Lease; logged: " + records.stream()
             .map(r -> r.getLevel() + " " + r.getMessage()).toList());
   }
+
+  /**
+   * The Lease can be read (get is granted) but never created (create is not: a Role edited
+   * without it, or an admission policy): the failure repeats on every attempt, so it is one
+   * warning, and nothing says the Lease works again while no write has worked.
+   */
+  @Test
+  void aWriteThatKeepsFailingAfterGoodReadsIsOneWarningAndNoRecovery() {
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(LeaderElection.class.getName());
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    AtomicLong ticker = new AtomicLong(1_000_000_000L);
+    try (FakeKubeApi fake = FakeKubeApi.start()) {
+      fake.faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES)
+          && r.method().equals("POST"));
+      LeaderElection election = new LeaderElection(fake.newClient(),
+          new LeaderElectionSettings("monitoring", "promcc-events-0", "prometheus-0",
+              Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(20)),
+          Clock.systemUTC(), ticker::get);
+      try {
+        for (int i = 0; i < 5; i++) {
+          election.step();
+          ticker.addAndGet(Duration.ofSeconds(20).toNanos());
+        }
+        assertFalse(election.isLeader());
+      } finally {
+        election.close();
+      }
+    } finally {
+      logger.removeHandler(handler);
+    }
+    List<String> logged = records.stream().map(r -> r.getLevel() + " " + r.getMessage())
+        .toList();
+    assertEquals(1, records.stream()
+        .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).count(),
+        "warnings: " + logged);
+    assertFalse(logged.stream().anyMatch(line -> line.contains("again")), logged.toString());
+  }
 }

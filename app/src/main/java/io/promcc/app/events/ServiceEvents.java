@@ -14,6 +14,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.kube.LeaderElection;
 import io.promcc.kube.LeadershipListener;
 import java.lang.System.Logger.Level;
@@ -81,6 +82,8 @@ public final class ServiceEvents implements AutoCloseable {
   private final AtomicReference<ReconcileResult> latest = new AtomicReference<>();
   private final ExecutorService worker;
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
+  /** The Events the last result that saw the sources asks for; guarded by published. */
+  private Set<String> currentKeys;
   private Instant windowStart;
   private int inWindow;
 
@@ -224,10 +227,14 @@ public final class ServiceEvents implements AutoCloseable {
    * keeps Events an hour). Here, not on the worker, which may skip a result a newer replaced.
    */
   private void forgetGone(ReconcileResult result) {
+    if (result.outcome() == Outcome.SOURCE_NOT_READY || result.outcome() == Outcome.FAILED) {
+      return; // it saw or planned nothing: no rejection went away
+    }
     Set<String> current = new HashSet<>();
     plan(result).forEach(event -> current.add(key(event)));
     synchronized (published) {
       published.retainAll(current);
+      currentKeys = current;
     }
   }
 
@@ -279,6 +286,9 @@ public final class ServiceEvents implements AutoCloseable {
 
   private void remember(String key) {
     synchronized (published) {
+      if (currentKeys != null && !currentKeys.contains(key)) {
+        return; // gone since it was sent (forgotten meanwhile): published again if it comes back
+      }
       published.add(key);
       if (published.size() > REMEMBERED) {
         published.remove(published.iterator().next());

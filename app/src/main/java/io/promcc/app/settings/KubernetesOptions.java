@@ -55,8 +55,8 @@ final class KubernetesOptions {
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
           + "(POD_NAMESPACE).", "monitoring"),
       Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events. With "
-          + "--shard K/N, -K is appended (promcc-events-K), so each shard elects its own "
-          + "publisher.", "promcc-events"),
+          + "--shard K/N, -K is appended (promcc-events-K) unless the name ends in it, so each "
+          + "shard elects its own publisher.", "promcc-events"),
       Setting.of("lease-duration", "DURATION", "How long the Lease holds without renewal; a "
           + "replica takes over within it when the holder stops.", "30s", "15s"),
       Setting.of("identity", "NAME", "This replica's name in the Lease; default the Pod name "
@@ -89,9 +89,11 @@ final class KubernetesOptions {
     boolean election = r.optional("leader-election", SettingsReader::bool).orElse(true);
     String leaseNamespace = r.text("lease-namespace")
         .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
-    // one Lease per shard, also for a name given in the settings file every shard reads
-    String leaseName = r.text("lease-name").orElse("promcc-events")
-        + shard.map(k -> "-" + k.index()).orElse("");
+    // one Lease per shard, also for a name given in the settings file every shard reads; a
+    // name that names this shard already (promcc-events-0, as deploy/rbac.yaml lists it) stays
+    String named = r.text("lease-name").orElse("promcc-events");
+    String leaseName = shard.map(k -> "-" + k.index()).filter(suffix -> !named.endsWith(suffix))
+        .map(suffix -> named + suffix).orElse(named);
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));

@@ -337,10 +337,6 @@ public record RunSettings(
       return; // reported already
     }
     boolean kubernetes = discovery == Discovery.KUBERNETES;
-    if (kubernetes && certificates == CertificateMode.LOCAL_CA) {
-      r.bad("certificates", "local-ca is for local mode (--clusters): no guest API server "
-          + "trusts promcc's own CA; with --discovery kubernetes use vault or secrets");
-    }
     if (r.given("prometheus-pid-file") && !prometheusUrl) {
       r.bad("prometheus-pid-file", "is only read with --prometheus-url (promcc reloads "
           + "Prometheus only when it can ask it for the result)");
@@ -348,7 +344,12 @@ public record RunSettings(
     String source = "certificates come from " + certificates.label();
     for (Setting vault : VaultOptions.TABLE) {
       if (certificates != CertificateMode.VAULT && r.given(vault.name())) {
-        r.bad(vault.name(), "is only read with --certificates vault, but " + source);
+        String problem = "is only read with --certificates vault, but " + source;
+        if (vault.secret()) {
+          r.badSecret(vault.name(), problem); // a token: never shown
+        } else {
+          r.bad(vault.name(), problem);
+        }
       }
     }
     if (certificates != CertificateMode.SECRETS && r.given("secrets-namespace")) {
@@ -365,7 +366,7 @@ public record RunSettings(
       }
     }
     boolean election = kubernetes && !r.text("leader-election")
-        .map(text -> text.equalsIgnoreCase("false")).orElse(false);
+        .map(text -> text.strip().equalsIgnoreCase("false")).orElse(false);
     for (String name : LEASE) {
       if (!election && r.given(name)) {
         r.bad(name, "is only read with --discovery kubernetes and leader election on");

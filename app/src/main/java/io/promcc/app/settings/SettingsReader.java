@@ -47,6 +47,11 @@ final class SettingsReader {
     problems.add(originOf(name), text(name).orElse(null), problem);
   }
 
+  /** As {@link #bad}, without the value: for a secret, which no problem may show. */
+  void badSecret(String name, String problem) {
+    problems.add(originOf(name), null, problem);
+  }
+
   <T> Optional<T> optional(String name, Function<String, T> parser) {
     Optional<RawSettings.Value> value = raw.get(name);
     if (value.isEmpty()) {

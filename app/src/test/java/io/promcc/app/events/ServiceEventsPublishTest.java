@@ -68,6 +68,57 @@ class ServiceEventsPublishTest {
     }
   }
 
+  /** What the reconciler returns when a source is not synced: it saw nothing at all. */
+  private static ReconcileResult sourceNotReady() {
+    return new ReconcileResult(Outcome.SOURCE_NOT_READY, "services not synced; nothing was "
+        + "changed", Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(),
+        new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false, false,
+        Optional.empty(), new TreeMap<>());
+  }
+
+  /**
+   * A reconcile that observed nothing (a watch broke, the source not synced) says nothing about
+   * the rejections: a rejection still there afterwards is the one already published, and must
+   * not take the Event budget from a Service rejected for the first time.
+   */
+  @Test
+  void aReconcileThatSawNothingDoesNotMakePublishedRejectionsNewAgain() {
+    io.promcc.core.testing.MutableClock clock = io.promcc.core.testing.MutableClock.startingNow();
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(
+        ServiceEvents.class.getName());
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(String.valueOf(record.getMessage()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(handler);
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.empty(), "test", clock, 1)) {
+      events.offer(rejecting("a/master"));
+      // logged once the publisher has remembered it
+      Poll.until(Duration.ofSeconds(30), "the event of a", () -> logged.stream()
+          .anyMatch(line -> line.contains("on service a/master")));
+      clock.advance(Duration.ofMinutes(2)); // a new minute: one Event may go out
+
+      events.offer(sourceNotReady());
+      events.offer(rejecting("a/master", "b/master")); // a unchanged, b new
+
+      Poll.until(Duration.ofSeconds(10), "the event of b (a's is published already)",
+          () -> events(fake, "b").size() == 1);
+    } finally {
+      logger.removeHandler(handler);
+    }
+  }
+
   /** A publisher that has sent the Event of one rejected Service to {@code fake}. */
   private static ServiceEvents publishingOne(FakeKubeApi fake) {
     ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),

@@ -106,18 +106,6 @@ class UnreadSettingsTest {
     assertNull(settings, "lease-name accepted and ignored with --leader-election false");
   }
 
-  /**
-   * The "is required" message names vault or secrets for Kubernetes discovery; local-ca is
-   * accepted anyway, though no guest API server trusts that CA, its CA is then also the ca_file
-   * used to verify the guest API server, and the image's state-dir is read-only.
-   */
-  @Test
-  void kubernetesDiscoveryWithALocalCaIsRefused() {
-    RunSettings settings = load(Map.of("discovery", "kubernetes", "certificates", "local-ca"));
-
-    assertNull(settings, "--discovery kubernetes --certificates local-ca accepted");
-  }
-
   /** Local mode reads no discovery option: one given is a leftover or a mistake. */
   @Test
   void aDiscoveryOptionInLocalModeIsRefused() throws IOException {
@@ -129,5 +117,38 @@ class UnreadSettingsTest {
     assertNull(settings, "service-selector accepted and ignored in local mode");
     assertTrue(problems.list().toString().contains("is only read with --discovery kubernetes"),
         problems.list().toString());
+  }
+
+  /**
+   * A Vault token left in the Pod's environment (PROMCC_VAULT_TOKEN, from a Secret) after the
+   * settings switched to Secrets certificates is refused; the refusal, printed at start, must
+   * not show the token, as no other problem of a secret setting does.
+   */
+  @Test
+  void aVaultTokenLeftInTheEnvironmentIsRefusedWithoutShowingIt() {
+    Map<String, String> flags = secretsMode();
+    flags.put("out", temp.resolve("out").toString());
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, flags,
+        Map.of("PROMCC_VAULT_TOKEN", "hvs.contract-s3cret-token"), problems);
+
+    assertNull(settings);
+    assertFalse(problems.list().toString().contains("hvs.contract-s3cret-token"),
+        "the token is shown: " + problems.list());
+  }
+
+  /**
+   * A settings file (or flag) that already names each shard's Lease as deploy/rbac.yaml lists
+   * it (promcc-events-0 for shard 0) keeps that name, or is refused: it must not become
+   * promcc-events-0-0, a Lease the Role does not list (403 on every call, no Events).
+   */
+  @Test
+  void aLeaseNameThatAlreadyNamesItsShardIsNotSuffixedAgain() {
+    RunSettings settings = load(secretsMode("shard", "0/2", "lease-name", "promcc-events-0"));
+
+    if (settings != null) {
+      assertEquals("promcc-events-0", leaseName(settings));
+    } else {
+      assertTrue(problems.list().toString().contains("lease-name"), problems.list().toString());
+    }
   }
 }

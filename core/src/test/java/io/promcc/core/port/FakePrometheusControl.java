@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -44,6 +45,7 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  */
 public final class FakePrometheusControl implements PrometheusControl {
   /** The fields Prometheus 2.53 shows as {@code <secret>} (its {@code config.Secret} type). */
+  private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
   private static final Pattern SECRET_FIELD = Pattern.compile("(?m)^([ \\t]*(?:- )?"
       + "(?:password|credentials|bearer_token|client_secret|secret_key):[ \\t]*)\\S[^\\n]*$");
   private final Clock clock;
@@ -197,11 +199,36 @@ public final class FakePrometheusControl implements PrometheusControl {
       global.putAll(given);
     }
     global.putIfAbsent("scrape_interval", "1m");
-    global.putIfAbsent("scrape_timeout", "10s");
+    // Prometheus' default timeout, or the interval where that is shorter
+    global.putIfAbsent("scrape_timeout", millis(String.valueOf(global.get("scrape_interval")))
+        < 10_000 ? global.get("scrape_interval") : "10s");
     global.putIfAbsent("evaluation_interval", "1m");
     config.put("global", global);
-    return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build())
-        .dumpToString(config);
+    // one line per value (a long secret folded over several would be masked in part) and every
+    // alias written out, as Prometheus writes each job's values in full
+    return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
+        .setSplitLines(false).setDereferenceAliases(true).build()).dumpToString(config);
+  }
+
+  /** Milliseconds of a Prometheus duration such as {@code 1m30s}; unparsable: very long. */
+  private static long millis(String duration) {
+    Matcher part = DURATION_PART.matcher(duration);
+    long total = 0;
+    int end = 0;
+    while (part.find() && part.start() == end) {
+      long unit = switch (part.group(2)) {
+        case "ms" -> 1;
+        case "s" -> 1_000;
+        case "m" -> 60_000;
+        case "h" -> 3_600_000;
+        case "d" -> 86_400_000;
+        case "w" -> 604_800_000;
+        default -> 31_536_000_000L;
+      };
+      total += Long.parseLong(part.group(1)) * unit;
+      end = part.end();
+    }
+    return end == duration.length() && end > 0 ? total : Long.MAX_VALUE;
   }
 
   /** The files of the last successful load. */

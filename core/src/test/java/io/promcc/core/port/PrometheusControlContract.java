@@ -187,6 +187,66 @@ public abstract class PrometheusControlContract {
     assertTrue(loaded.contains("scrape_timeout: 10s"), "the global default: " + loaded);
   }
 
+  /**
+   * Prometheus fills in the global scrape timeout as the interval where that is shorter than
+   * the default 10s (config.go, GlobalConfig.UnmarshalYAML); a test reading the loaded config
+   * must see what Prometheus runs.
+   */
+  @Test
+  void theLoadedGlobalTimeoutIsAShortIntervalWhereNoneIsGiven() {
+    writeConfig(config("contract-short", "").replace("scrape_interval: 1m",
+        "scrape_interval: 5s"));
+    RuntimeInfo before = control.runtimeInfo();
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-short"), loaded);
+    assertTrue(loaded.contains("scrape_timeout: 5s"), loaded);
+    assertFalse(loaded.contains("scrape_timeout: 10s"), loaded);
+  }
+
+  /** A secret with spaces, longer than a line, is shown as {@code <secret>} and nothing of it. */
+  @Test
+  void aLongSecretWithSpacesIsShownAsSecretOnly() {
+    String secret = "contract words " + "and more words ".repeat(8) + "end-of-secret";
+    writeConfig(config("contract-long-secret", "    basic_auth:\n      username: promcc\n"
+        + "      password: '" + secret + "'\n"));
+    RuntimeInfo before = control.runtimeInfo();
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-long-secret"), loaded);
+    assertTrue(loaded.contains("password: <secret>"), loaded);
+    assertFalse(loaded.contains("end-of-secret"), loaded);
+  }
+
+  /** Prometheus shows each job with its own values: no YAML anchor or alias is left. */
+  @Test
+  void aJobReusingAnotherJobsBlockByAnAliasShowsItsValues() {
+    writeConfig("global:\n  scrape_interval: 1m\nscrape_configs:\n"
+        + "  - job_name: contract-anchor\n"
+        + "    static_configs: &targets\n      - targets: ['127.0.0.1:9']\n"
+        + "  - job_name: contract-alias\n"
+        + "    static_configs: *targets\n");
+    RuntimeInfo before = control.runtimeInfo();
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-alias"), loaded);
+    assertFalse(loaded.contains("*id") || loaded.contains("&id") || loaded.contains("*targets"),
+        loaded);
+    assertEquals(2, loaded.split("127.0.0.1:9", -1).length - 1, loaded);
+  }
+
   @Test
   void theLoadedConfigShowsSecretsAsSecret() {
     writeConfig(config("contract-protected", "    basic_auth:\n      username: promcc\n"
