@@ -45,6 +45,7 @@ public final class LeaderElection implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LeaderElection.class.getName());
   /** Followers wait up to this much longer than the retry period, as client-go does. */
   private static final double JITTER = 1.2;
+  private static final String READ_FAILURE = "cannot read lease ";
 
   private final LeaseLock lock;
   private final LeaderElectionSettings settings;
@@ -201,9 +202,11 @@ public final class LeaderElection implements AutoCloseable {
     try {
       current = lock.read();
     } catch (ApiException | RuntimeException e) {
-      failed("cannot read lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e),
-          e);
+      failed(READ_FAILURE + lock.describe() + ": " + TrackedListerWatcher.describe(e), e);
       return;
+    }
+    if (lastFailure != null && lastFailure.startsWith(READ_FAILURE)) {
+      worksAgain(); // a read failure ends with a read; a write failure only with a write
     }
     if (current.isEmpty()) {
       Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
@@ -283,10 +286,11 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  /** A write worked: a failure warned about is over (a read alone does not prove that). */
+  /** The call that failed last works again: the failure warned about is over. */
   private void worksAgain() {
     if (lastFailure != null) {
-      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " written again");
+      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " calls work again after: "
+          + lastFailure);
       lastFailure = null;
     }
   }

@@ -494,12 +494,20 @@ class LeaderElectionTest {
     }
   }
 
+  /** A stepped election of {@code identity} on its own API fake and ticker (60 s lease). */
+  private record Stepped(FakeKubeApi fake, LeaderElection election, AtomicLong ticker) {
+    void stepAfter(Duration wait) {
+      ticker.addAndGet(wait.toNanos());
+      election.step();
+    }
+  }
+
   /**
-   * A shard added without its Lease name in deploy/rbac.yaml: every Lease call is answered 403,
-   * so the replica never leads and its shard publishes no Event; the refusal must be seen.
+   * What LeaderElection logs at WARNING or above while {@code steps} run against a fake of their
+   * own, as "LEVEL message" lines; every line logged goes to {@code all}.
    */
-  @Test
-  void aLeaseTheApiServerRefusesIsLoggedAtWarningNamingTheRefusal() {
+  private static List<String> warnings(java.util.function.Consumer<Stepped> steps,
+      List<String> all) {
     List<LogRecord> records = new CopyOnWriteArrayList<>();
     Logger logger = Logger.getLogger(LeaderElection.class.getName());
     Handler handler = new Handler() {
@@ -517,76 +525,82 @@ class LeaderElectionTest {
     logger.addHandler(handler);
     AtomicLong ticker = new AtomicLong(1_000_000_000L);
     try (FakeKubeApi fake = FakeKubeApi.start()) {
-      fake.faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES));
       LeaderElection election = new LeaderElection(fake.newClient(),
           new LeaderElectionSettings("monitoring", "promcc-events-2", "prometheus-2",
               Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(20)),
           Clock.systemUTC(), ticker::get);
       try {
-        for (int i = 0; i < 5; i++) {
-          election.step();
-          ticker.addAndGet(Duration.ofSeconds(20).toNanos());
-        }
-        assertFalse(election.isLeader());
+        steps.accept(new Stepped(fake, election, ticker));
       } finally {
         election.close();
       }
     } finally {
       logger.removeHandler(handler);
     }
-    assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
-            && String.valueOf(r.getMessage()).contains("403")),
-        "no warning names the refused Lease; logged: " + records.stream()
-            .map(r -> r.getLevel() + " " + r.getMessage()).toList());
+    records.forEach(r -> all.add(r.getLevel() + " " + r.getMessage()));
+    return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        .map(r -> r.getLevel() + " " + r.getMessage()).toList();
   }
 
   /**
-   * The Lease can be read (get is granted) but never created (create is not: a Role edited
-   * without it, or an admission policy): the failure repeats on every attempt, so it is one
-   * warning, and nothing says the Lease works again while no write has worked.
+   * A shard added without its Lease name in deploy/rbac.yaml: every Lease call is answered 403,
+   * so the replica never leads and its shard publishes no Event; the refusal must be seen, once.
    */
   @Test
+  void aLeaseTheApiServerRefusesIsLoggedAtWarningNamingTheRefusal() {
+    List<String> all = new ArrayList<>();
+    List<String> warned = warnings(s -> {
+      s.fake().faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES));
+      for (int i = 0; i < 5; i++) {
+        s.stepAfter(Duration.ofSeconds(20));
+      }
+      assertFalse(s.election().isLeader());
+    }, all);
+
+    assertEquals(1, warned.size(), all.toString());
+    assertTrue(warned.get(0).contains("403"), all.toString());
+  }
+
+  /** Reads work, the create is refused: one warning, and no recovery until a write works. */
+  @Test
   void aWriteThatKeepsFailingAfterGoodReadsIsOneWarningAndNoRecovery() {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(LeaderElection.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    AtomicLong ticker = new AtomicLong(1_000_000_000L);
-    try (FakeKubeApi fake = FakeKubeApi.start()) {
-      fake.faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES)
+    List<String> all = new ArrayList<>();
+    List<String> warned = warnings(s -> {
+      s.fake().faults().forbid(Faults.ALWAYS, r -> r.isFor(ApiResource.LEASES)
           && r.method().equals("POST"));
-      LeaderElection election = new LeaderElection(fake.newClient(),
-          new LeaderElectionSettings("monitoring", "promcc-events-0", "prometheus-0",
-              Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofSeconds(20)),
-          Clock.systemUTC(), ticker::get);
-      try {
-        for (int i = 0; i < 5; i++) {
-          election.step();
-          ticker.addAndGet(Duration.ofSeconds(20).toNanos());
-        }
-        assertFalse(election.isLeader());
-      } finally {
-        election.close();
+      for (int i = 0; i < 5; i++) {
+        s.stepAfter(Duration.ofSeconds(20));
       }
-    } finally {
-      logger.removeHandler(handler);
-    }
-    List<String> logged = records.stream().map(r -> r.getLevel() + " " + r.getMessage())
-        .toList();
-    assertEquals(1, records.stream()
-        .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).count(),
-        "warnings: " + logged);
-    assertFalse(logged.stream().anyMatch(line -> line.contains("again")), logged.toString());
+      assertFalse(s.election().isLeader());
+    }, all);
+
+    assertEquals(1, warned.size(), all.toString());
+    assertFalse(all.stream().anyMatch(line -> line.contains("work again")), all.toString());
+  }
+
+  /**
+   * A follower (another replica holds the Lease) only reads it: once reads work again a read
+   * failure is over, so a later outage of the same kind is a warning too.
+   */
+  @Test
+  void aFollowersSecondReadOutageIsWarnedAsTheFirstWas() {
+    List<String> all = new ArrayList<>();
+    List<String> warned = warnings(s -> {
+      // held by another replica for an hour: this one stays a follower throughout
+      s.fake().store().create(ApiResource.LEASES, "monitoring", new V1Lease()
+          .metadata(new V1ObjectMeta().name("promcc-events-2").namespace("monitoring"))
+          .spec(new V1LeaseSpec().holderIdentity("prometheus-1").leaseDurationSeconds(3600)));
+      s.stepAfter(Duration.ZERO); // reads: a follower
+      s.fake().faults().fail(1, 503, r -> r.isFor(ApiResource.LEASES)
+          && r.method().equals("GET"));
+      s.stepAfter(Duration.ZERO); // first outage
+      s.stepAfter(Duration.ofSeconds(20)); // reads again
+      s.fake().faults().fail(1, 503, r -> r.isFor(ApiResource.LEASES)
+          && r.method().equals("GET"));
+      s.stepAfter(Duration.ofSeconds(20)); // second outage, later
+      assertFalse(s.election().isLeader());
+    }, all);
+
+    assertEquals(2, warned.size(), "one warning per outage: " + all);
   }
 }

@@ -227,12 +227,17 @@ public final class ServiceEvents implements AutoCloseable {
    * keeps Events an hour). Here, not on the worker, which may skip a result a newer replaced.
    */
   private void forgetGone(ReconcileResult result) {
-    if (result.outcome() == Outcome.SOURCE_NOT_READY || result.outcome() == Outcome.FAILED) {
-      return; // it saw or planned nothing: no rejection went away
-    }
     Set<String> current = new HashSet<>();
     plan(result).forEach(event -> current.add(key(event)));
     synchronized (published) {
+      if (result.outcome() == Outcome.SOURCE_NOT_READY || result.outcome() == Outcome.FAILED) {
+        // it may have seen part of the sources or none (a failed plan): no rejection went
+        // away, and those it does name are published and remembered as any
+        if (currentKeys != null) {
+          currentKeys.addAll(current);
+        }
+        return;
+      }
       published.retainAll(current);
       currentKeys = current;
     }

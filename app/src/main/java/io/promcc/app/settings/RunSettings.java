@@ -338,7 +338,7 @@ public record RunSettings(
     }
     boolean kubernetes = discovery == Discovery.KUBERNETES;
     if (r.given("prometheus-pid-file") && !prometheusUrl) {
-      r.bad("prometheus-pid-file", "is only read with --prometheus-url (promcc reloads "
+      r.badRedacted("prometheus-pid-file", "is only read with --prometheus-url (promcc reloads "
           + "Prometheus only when it can ask it for the result)");
     }
     String source = "certificates come from " + certificates.label();
@@ -348,28 +348,30 @@ public record RunSettings(
         if (vault.secret()) {
           r.badSecret(vault.name(), problem); // a token: never shown
         } else {
-          r.bad(vault.name(), problem);
+          r.badRedacted(vault.name(), problem);
         }
       }
     }
     if (certificates != CertificateMode.SECRETS && r.given("secrets-namespace")) {
-      r.bad("secrets-namespace", "is only read with --certificates secrets, but " + source);
+      r.badRedacted("secrets-namespace", "is only read with --certificates secrets, but "
+          + source);
     }
     for (String name : List.of("kubeconfig", "watch-timeout")) {
       if (!kubernetes && certificates != CertificateMode.SECRETS && r.given(name)) {
-        r.bad(name, "is only read with --discovery kubernetes or --certificates secrets");
+        r.badRedacted(name, "is only read with --discovery kubernetes or --certificates "
+            + "secrets");
       }
     }
     for (String name : DISCOVERY_ONLY) {
       if (!kubernetes && r.given(name)) {
-        r.bad(name, "is only read with --discovery kubernetes");
+        r.badRedacted(name, "is only read with --discovery kubernetes");
       }
     }
     boolean election = kubernetes && !r.text("leader-election")
         .map(text -> text.strip().equalsIgnoreCase("false")).orElse(false);
     for (String name : LEASE) {
       if (!election && r.given(name)) {
-        r.bad(name, "is only read with --discovery kubernetes and leader election on");
+        r.badRedacted(name, "is only read with --discovery kubernetes and leader election on");
       }
     }
   }

@@ -52,6 +52,11 @@ final class SettingsReader {
     problems.add(originOf(name), null, problem);
   }
 
+  /** As {@link #bad}, the value shown without a URL's user info (a password in an address). */
+  void badRedacted(String name, String problem) {
+    problems.add(originOf(name), text(name).map(UrlText::withoutUserInfo).orElse(null), problem);
+  }
+
   <T> Optional<T> optional(String name, Function<String, T> parser) {
     Optional<RawSettings.Value> value = raw.get(name);
     if (value.isEmpty()) {

@@ -190,4 +190,37 @@ class ServiceEventsPublishTest {
     }
     assertEquals(used, granted, "event access granted by deploy/rbac.yaml against used");
   }
+
+  /**
+   * A reconcile that fails after observing (a base config made invalid) still carries the
+   * rejections it saw, and they are published; such an Event is sent once, not again by every
+   * later failed reconcile (a 409 each time, taking the budget of a Service rejected anew).
+   */
+  @Test
+  void anEventPublishedFromAFailedReconcileIsNotSentAgainByTheNext() {
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.empty(), "test", Clock.systemUTC(), 60)) {
+      events.offer(rejecting()); // running fine, nothing rejected
+      events.offer(failed(rejecting("a/master"))); // the base config broken; a rejected meanwhile
+      Poll.until(Duration.ofSeconds(30), "a's event", () -> eventPosts(fake) == 1);
+
+      // the next reconcile fails the same way; b's Event, published after a's, marks its end
+      events.offer(failed(rejecting("a/master", "b/master")));
+      Poll.until(Duration.ofSeconds(30), "b's event", () -> events(fake, "b").size() == 1);
+
+      assertEquals(2, eventPosts(fake), "a's Event was sent again");
+    }
+  }
+
+  private static ReconcileResult failed(ReconcileResult observed) {
+    return new ReconcileResult(Outcome.FAILED, "base config invalid", Optional.empty(),
+        Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
+        observed.rejected(), new TreeMap<>(), false, false, false, Optional.empty(),
+        new TreeMap<>());
+  }
+
+  private static long eventPosts(FakeKubeApi fake) {
+    return fake.requestCount(r -> r.isFor(ApiResource.EVENTS) && r.method().equals("POST"));
+  }
 }

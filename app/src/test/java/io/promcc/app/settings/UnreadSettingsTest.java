@@ -151,4 +151,19 @@ class UnreadSettingsTest {
       assertTrue(problems.list().toString().contains("lease-name"), problems.list().toString());
     }
   }
+
+  /** A leftover Vault address with credentials in it is refused without showing them. */
+  @Test
+  void aLeftOverVaultAddressWithCredentialsIsRefusedWithoutShowingThem() {
+    Map<String, String> flags = secretsMode();
+    flags.put("out", temp.resolve("out").toString());
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, flags,
+        Map.of("PROMCC_VAULT_ADDRESS", "https://admin:hunter2-pw@vault.example:8200"), problems);
+
+    assertNull(settings);
+    assertTrue(problems.list().toString().contains("PROMCC_VAULT_ADDRESS"),
+        problems.list().toString());
+    assertFalse(problems.list().toString().contains("hunter2-pw"),
+        "the password in the address is shown: " + problems.list());
+  }
 }

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -45,9 +47,9 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  */
 public final class FakePrometheusControl implements PrometheusControl {
   /** The fields Prometheus 2.53 shows as {@code <secret>} (its {@code config.Secret} type). */
+  private static final Set<String> SECRET_FIELDS = Set.of("password", "credentials",
+      "bearer_token", "client_secret", "secret_key");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
-  private static final Pattern SECRET_FIELD = Pattern.compile("(?m)^([ \\t]*(?:- )?"
-      + "(?:password|credentials|bearer_token|client_secret|secret_key):[ \\t]*)\\S[^\\n]*$");
   private final Clock clock;
   private final Supplier<SortedMap<String, DesiredFile>> disk;
   private Function<SortedMap<String, DesiredFile>, Optional<String>> rejecter =
@@ -183,13 +185,15 @@ public final class FakePrometheusControl implements PrometheusControl {
   public synchronized String loadedConfig() {
     requireUp();
     return loaded.values().stream().filter(f -> f.kind() == FileKind.MAIN_CONFIG)
-        .map(f -> SECRET_FIELD.matcher(reSerialised(f.text())).replaceAll("$1<secret>"))
-        .findFirst().orElse("");
+        .map(f -> reSerialised(f.text())).findFirst().orElse("");
   }
 
-  /** {@code text} loaded and dumped again, with Prometheus' global defaults filled in. */
+  /**
+   * {@code text} loaded and dumped again as Prometheus shows it: merge keys applied, secret
+   * fields {@code <secret>}, the global defaults filled in.
+   */
   private static String reSerialised(String text) {
-    Object root = new Load(LoadSettings.builder().build()).loadFromString(text);
+    Object root = shown(new Load(LoadSettings.builder().build()).loadFromString(text));
     Map<Object, Object> config = new LinkedHashMap<>();
     if (root instanceof Map<?, ?> map) {
       config.putAll(map);
@@ -208,6 +212,32 @@ public final class FakePrometheusControl implements PrometheusControl {
     // alias written out, as Prometheus writes each job's values in full
     return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
         .setSplitLines(false).setDereferenceAliases(true).build()).dumpToString(config);
+  }
+
+  /** {@code value} with merge keys ({@code <<}) applied and secret fields shown as such. */
+  private static Object shown(Object value) {
+    if (value instanceof List<?> list) {
+      return list.stream().map(FakePrometheusControl::shown).toList();
+    }
+    if (!(value instanceof Map<?, ?> map)) {
+      return value;
+    }
+    Map<Object, Object> out = new LinkedHashMap<>();
+    Object merged = map.get("<<");
+    for (Object base : merged instanceof List<?> bases ? bases : List.of(merged == null
+        ? Map.of() : merged)) {
+      if (base instanceof Map<?, ?> baseMap) {
+        baseMap.forEach(out::putIfAbsent);
+      }
+    }
+    map.forEach((key, entry) -> {
+      if (!"<<".equals(key)) {
+        out.put(key, entry); // a key of its own wins over a merged one
+      }
+    });
+    out.replaceAll((key, entry) -> SECRET_FIELDS.contains(String.valueOf(key))
+        && !(entry instanceof Map || entry instanceof List) ? "<secret>" : shown(entry));
+    return out;
   }
 
   /** Milliseconds of a Prometheus duration such as {@code 1m30s}; unparsable: very long. */

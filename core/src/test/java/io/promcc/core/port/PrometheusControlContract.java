@@ -174,14 +174,8 @@ public abstract class PrometheusControlContract {
    */
   @Test
   void theLoadedConfigIsReSerialisedNotTheFilesBytes() {
-    writeConfig("# written by hand\n" + config("contract-reserialised", ""));
-    RuntimeInfo before = control.runtimeInfo();
-
-    if (control.reload() == ReloadAck.SIGNALLED) {
-      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
-    }
-
-    String loaded = control.loadedConfig();
+    String loaded = loadedAfterWriting("# written by hand\n"
+        + config("contract-reserialised", ""));
     assertTrue(loaded.contains("job_name: contract-reserialised"), loaded);
     assertFalse(loaded.contains("# written by hand"), loaded);
     assertTrue(loaded.contains("scrape_timeout: 10s"), "the global default: " + loaded);
@@ -194,15 +188,8 @@ public abstract class PrometheusControlContract {
    */
   @Test
   void theLoadedGlobalTimeoutIsAShortIntervalWhereNoneIsGiven() {
-    writeConfig(config("contract-short", "").replace("scrape_interval: 1m",
+    String loaded = loadedAfterWriting(config("contract-short", "").replace("scrape_interval: 1m",
         "scrape_interval: 5s"));
-    RuntimeInfo before = control.runtimeInfo();
-
-    if (control.reload() == ReloadAck.SIGNALLED) {
-      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
-    }
-
-    String loaded = control.loadedConfig();
     assertTrue(loaded.contains("job_name: contract-short"), loaded);
     assertTrue(loaded.contains("scrape_timeout: 5s"), loaded);
     assertFalse(loaded.contains("scrape_timeout: 10s"), loaded);
@@ -212,15 +199,9 @@ public abstract class PrometheusControlContract {
   @Test
   void aLongSecretWithSpacesIsShownAsSecretOnly() {
     String secret = "contract words " + "and more words ".repeat(8) + "end-of-secret";
-    writeConfig(config("contract-long-secret", "    basic_auth:\n      username: promcc\n"
+    String loaded = loadedAfterWriting(config("contract-long-secret",
+        "    basic_auth:\n      username: promcc\n"
         + "      password: '" + secret + "'\n"));
-    RuntimeInfo before = control.runtimeInfo();
-
-    if (control.reload() == ReloadAck.SIGNALLED) {
-      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
-    }
-
-    String loaded = control.loadedConfig();
     assertTrue(loaded.contains("job_name: contract-long-secret"), loaded);
     assertTrue(loaded.contains("password: <secret>"), loaded);
     assertFalse(loaded.contains("end-of-secret"), loaded);
@@ -229,18 +210,11 @@ public abstract class PrometheusControlContract {
   /** Prometheus shows each job with its own values: no YAML anchor or alias is left. */
   @Test
   void aJobReusingAnotherJobsBlockByAnAliasShowsItsValues() {
-    writeConfig("global:\n  scrape_interval: 1m\nscrape_configs:\n"
+    String loaded = loadedAfterWriting("global:\n  scrape_interval: 1m\nscrape_configs:\n"
         + "  - job_name: contract-anchor\n"
         + "    static_configs: &targets\n      - targets: ['127.0.0.1:9']\n"
         + "  - job_name: contract-alias\n"
         + "    static_configs: *targets\n");
-    RuntimeInfo before = control.runtimeInfo();
-
-    if (control.reload() == ReloadAck.SIGNALLED) {
-      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
-    }
-
-    String loaded = control.loadedConfig();
     assertTrue(loaded.contains("job_name: contract-alias"), loaded);
     assertFalse(loaded.contains("*id") || loaded.contains("&id") || loaded.contains("*targets"),
         loaded);
@@ -249,19 +223,45 @@ public abstract class PrometheusControlContract {
 
   @Test
   void theLoadedConfigShowsSecretsAsSecret() {
-    writeConfig(config("contract-protected", "    basic_auth:\n      username: promcc\n"
+    String loaded = loadedAfterWriting(config("contract-protected",
+        "    basic_auth:\n      username: promcc\n"
         + "      password: " + SECRET + "\n"));
-    RuntimeInfo before = control.runtimeInfo();
-
-    if (control.reload() == ReloadAck.SIGNALLED) {
-      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
-    }
-
-    String loaded = control.loadedConfig();
     assertTrue(loaded.contains("job_name: contract-protected"), loaded);
     assertFalse(loaded.contains(SECRET), loaded);
     assertTrue(loaded.contains("password: <secret>"), loaded);
     assertTrue(loaded.contains("username: promcc"), loaded);
+  }
+
+  /** Writes {@code config}, has Prometheus load it, and returns what it shows as loaded. */
+  private String loadedAfterWriting(String config) {
+    writeConfig(config);
+    RuntimeInfo before = control.runtimeInfo();
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.lastConfigTime().isAfter(before.lastConfigTime()), "the load");
+    }
+    return control.loadedConfig();
+  }
+
+  /** Prometheus shows a secret field as {@code <secret>} whatever its value holds. */
+  @Test
+  void aSecretOfTwoLinesIsShownAsSecretOnly() {
+    String loaded = loadedAfterWriting(config("contract-two-line-secret", "    basic_auth:\n"
+        + "      username: promcc\n      password: \"first-line\\nsecond-line-of-secret\"\n"));
+
+    assertTrue(loaded.contains("job_name: contract-two-line-secret"), loaded);
+    assertFalse(loaded.contains("second-line-of-secret"), loaded);
+  }
+
+  /** Prometheus (yaml.v2) applies merge keys: the values are shown, no {@code <<} key. */
+  @Test
+  void aBlockTakenByAMergeKeyIsShownWithItsValues() {
+    String loaded = loadedAfterWriting(config("contract-anchored",
+        "    basic_auth: &auth\n      username: promcc\n      password: s\n")
+        + "  - job_name: contract-merging\n    basic_auth:\n      <<: *auth\n"
+        + "    static_configs:\n      - targets: ['127.0.0.1:9']\n");
+
+    assertTrue(loaded.contains("job_name: contract-merging"), loaded);
+    assertFalse(loaded.contains("<<"), loaded);
   }
 
   /** Polls runtime info, letting time pass in between, until {@code condition} holds. */
