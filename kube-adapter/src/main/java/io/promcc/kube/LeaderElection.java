@@ -61,7 +61,7 @@ public final class LeaderElection implements AutoCloseable {
   private volatile String observedLeader;
   private LeaseLock.Observed observed;
   private long observedAt;
-  /** The last Lease call failure warned about; null once a write works. Runner thread only. */
+  /** The last Lease call failure warned about; null once that call works. Runner thread only. */
   private String lastFailure;
   /** When the Lease was first found missing after one was seen; null if present. */
   private Long absentSince;

@@ -69,6 +69,16 @@ class ServiceClusterSourceTest {
     Poll.until(WAIT, what, () -> ids(source.snapshot()).equals(expected));
   }
 
+  /** A second claimant of cluster abc12, in trusted namespace "shared", at {@code apiServer}. */
+  private static V1Service laterClaimant(String apiServer) {
+    V1Service later = guest("abc12");
+    later.getMetadata().setNamespace("shared");
+    later.getMetadata().setName("abc12-master");
+    later.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, apiServer);
+    return later;
+  }
+
   private void create(V1Service service) {
     fake.store().create(ApiResource.SERVICES, null, service);
   }
@@ -115,12 +125,7 @@ class ServiceClusterSourceTest {
     fake.store().update(ApiResource.SERVICES, "abc12", typo);
     Poll.until(WAIT, "the invalid edit seen", () -> !source.snapshot().rejections().isEmpty());
     // a later claimant of the same ID, in a trusted namespace
-    V1Service later = guest("abc12");
-    later.getMetadata().setNamespace("shared");
-    later.getMetadata().setName("abc12-master");
-    later.getMetadata().getAnnotations().put(
-        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://elsewhere.example.org");
-    create(later);
+    create(laterClaimant("https://elsewhere.example.org"));
     Poll.until(WAIT, "the later claimant seen",
         () -> source.snapshot().rejections().size() == 2);
 
@@ -149,12 +154,7 @@ class ServiceClusterSourceTest {
   void anInvalidDuplicateClaimantDoesNotInheritTheIdWhenTheEstablishedServiceIsDeleted() {
     fake = FakeKubeApi.start();
     create(guest("abc12"));
-    V1Service later = guest("abc12");
-    later.getMetadata().setNamespace("shared");
-    later.getMetadata().setName("abc12-master");
-    later.getMetadata().getAnnotations().put(
-        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "https://elsewhere.example.org");
-    create(later);
+    create(laterClaimant("https://elsewhere.example.org"));
     startSynced(DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
     ClusterSnapshot both = source.snapshot();
     assertEquals(URI.create("https://master.abc12"),
@@ -162,12 +162,8 @@ class ServiceClusterSourceTest {
     assertTrue(both.rejections().stream().anyMatch(r -> r.subject().contains("shared/abc12-master")
         && r.reason().equals(ServiceMapping.DUPLICATE_CLUSTER_ID)), both.rejections().toString());
 
-    V1Service typo = guest("abc12");
-    typo.getMetadata().setNamespace("shared");
-    typo.getMetadata().setName("abc12-master");
-    typo.getMetadata().getAnnotations().put(
-        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "http://elsewhere.example.org");
-    fake.store().update(ApiResource.SERVICES, "shared", typo);
+    fake.store().update(ApiResource.SERVICES, "shared",
+        laterClaimant("http://elsewhere.example.org"));
     Poll.until(WAIT, "the invalid edit seen", () -> source.snapshot().rejections().stream()
         .anyMatch(r -> r.reason().equals(ServiceMapping.API_SERVER_NOT_HTTPS)));
 

@@ -26,6 +26,14 @@ class PlanInputsTest {
   private static final String INVALID = "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
 
   @TempDir Path temp;
+  /** What {@link #inputsOf} reported, as "source: message". */
+  private final List<String> reports = new ArrayList<>();
+
+  /** The inputs of base config {@code base} and the default profile, reporting to reports. */
+  private PlanInputs inputsOf(Path base) {
+    return new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message));
+  }
 
   @Test
   void aBaseConfigThatParsesButIsInvalidIsRefusedAtStart() throws Exception {
@@ -42,9 +50,7 @@ class PlanInputsTest {
   @Test
   void anEditThatParsesButIsInvalidKeepsTheLastGoodPlanner() throws Exception {
     Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
-    List<String> reports = new ArrayList<>();
-    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
-        (source, message) -> reports.add(source + ": " + message));
+    PlanInputs inputs = inputsOf(base);
     Planner good = inputs.planner();
 
     Files.writeString(base, INVALID);
@@ -60,9 +66,7 @@ class PlanInputsTest {
   @Test
   void aDeletedBaseConfigIsReportedAsMissingNotJustByItsPath() throws Exception {
     Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
-    List<String> reports = new ArrayList<>();
-    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
-        (source, message) -> reports.add(source + ": " + message));
+    PlanInputs inputs = inputsOf(base);
 
     Files.delete(base);
     assertFalse(inputs.reload(), "the last good planner is kept");
@@ -86,7 +90,6 @@ class PlanInputsTest {
     String template = "jobs:\n- name: x\n  role: node\n  target: direct\n";
     Path profile = Files.writeString(temp.resolve("profile.yml"), template);
     List<String> declared = new ArrayList<>();
-    List<String> reports = new ArrayList<>();
     PlanInputs inputs = new PlanInputs(Optional.empty(), Optional.of(profile), SETTINGS,
         new SourceErrors() {
           @Override
