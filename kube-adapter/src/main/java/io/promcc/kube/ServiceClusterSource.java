@@ -37,7 +37,7 @@ import java.util.Optional;
  * restarted.
  */
 public final class ServiceClusterSource implements GuestClusterSource {
-  private record Memo(String resourceVersion, ServiceMapping.Outcome outcome) {}
+  private record Memo(String resourceVersion, ServiceMapping.Outcome outcome, String uid) {}
 
   /** A Service's mapping in use: its own, or its last valid one while it is invalid. */
   private record LastValid(String uid, ServiceMapping.Outcome.Mapped mapped) {}
@@ -143,28 +143,26 @@ public final class ServiceClusterSource implements GuestClusterSource {
     List<ServiceMapping.Outcome> outcomes = new ArrayList<>();
     synchronized (memo) {
       Map<String, Memo> seen = new HashMap<>();
-      Map<String, LastValid> valid = new HashMap<>();
+      boolean changed = false;
       for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
         for (V1Service service : scope.cache().list()) {
           String key = key(service);
           String version = version(service);
           Memo cached = memo.get(key);
           if (cached == null || version == null || !version.equals(cached.resourceVersion())) {
-            cached = new Memo(version, mapping.map(service));
+            cached = new Memo(version, mapping.map(service), uid(service));
+            changed = true;
           }
           seen.put(key, cached);
           ServiceMapping.Outcome outcome = cached.outcome();
-          LastValid last = lastValid.get(key);
-          if (outcome instanceof ServiceMapping.Outcome.Mapped mapped) {
-            valid.put(key, new LastValid(uid(service), mapped));
-          } else if (outcome instanceof ServiceMapping.Outcome.Rejected rejected
-              && last != null && Objects.equals(last.uid(), uid(service))) {
+          LastValid last = outcome instanceof ServiceMapping.Outcome.Rejected
+              ? kept(key, cached) : null;
+          if (last != null) {
             // a valid Service edited into an invalid one is bad input, no removal: its cluster
             // keeps the last valid mapping (and its claim on the ID) until it is fixed or gone
-            valid.put(key, last);
             outcomes.add(last.mapped());
-            Rejection said = rejected.rejection();
-            outcome = new ServiceMapping.Outcome.Rejected(rejected.subject(), new Rejection(
+            Rejection said = ((ServiceMapping.Outcome.Rejected) outcome).rejection();
+            outcome = new ServiceMapping.Outcome.Rejected(outcome.subject(), new Rejection(
                 said.subject(), said.reason(), said.message() + "; cluster "
                     + Quoting.quote(last.mapped().cluster().id().value()) + " keeps the mapping "
                     + "of the service's last valid version until it is fixed or deleted"));
@@ -172,12 +170,32 @@ public final class ServiceClusterSource implements GuestClusterSource {
           outcomes.add(outcome);
         }
       }
-      memo.clear();
-      memo.putAll(seen);
-      lastValid.clear();
-      lastValid.putAll(established(valid));
+      if (changed || seen.size() != memo.size()) { // else every Service stands as before
+        Map<String, LastValid> valid = new HashMap<>();
+        seen.forEach((key, cached) -> {
+          if (cached.outcome() instanceof ServiceMapping.Outcome.Mapped mapped) {
+            valid.put(key, new LastValid(cached.uid(), mapped));
+          } else if (kept(key, cached) != null) {
+            valid.put(key, lastValid.get(key));
+          }
+        });
+        memo.clear();
+        memo.putAll(seen);
+        lastValid.clear();
+        lastValid.putAll(established(valid));
+      }
     }
     return ServiceMapping.snapshot(outcomes);
+  }
+
+  /**
+   * The last valid mapping the Service at {@code key} keeps while it is invalid ({@code cached}
+   * rejected): the one it stood for in the last snapshot, if it is the same object (same uid).
+   */
+  private LastValid kept(String key, Memo cached) {
+    LastValid last = lastValid.get(key);
+    return cached.outcome() instanceof ServiceMapping.Outcome.Rejected && last != null
+        && Objects.equals(last.uid(), cached.uid()) ? last : null;
   }
 
   /**
