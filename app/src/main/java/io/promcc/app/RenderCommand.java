@@ -108,10 +108,11 @@ final class RenderCommand implements Callable<Integer> {
             baseConfigFile.toString()));
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
-    if (profile != null && base != null && settings != null) {
+    Planner planner = profile == null || base == null ? null : new Planner(profile, base);
+    if (planner != null && settings != null) {
       // a base config that parses but Prometheus would refuse, listed with the rest
       read(problems, () -> {
-        new Planner(profile, base).checkInputs(settings);
+        planner.checkInputs(settings);
         return null;
       });
     }
@@ -127,7 +128,7 @@ final class RenderCommand implements Callable<Integer> {
         .clusterSource(GuestClusterSource.fixed(listed))
         .certificateSource(certificateDirectory == null ? new NoCertificates()
             : new CertificateDirectory(certificateDirectory))
-        .planner(new Planner(profile, base)).settings(settings)
+        .planner(planner).settings(settings)
         .store(new AtomicFileStore(outputDirectory))
         .validator(new LocalValidation(outputDirectory, Optional.empty()));
     if (shard != null) {
