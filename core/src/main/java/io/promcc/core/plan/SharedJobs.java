@@ -139,10 +139,10 @@ final class SharedJobs {
               + ", job template " + Quoting.quote(first.name()) + " has role "
               + Quoting.quote(first.role()));
         }
-        same(problems, "scrape_interval", member.scrapeInterval(), first.scrapeInterval(),
-            member, first, subject);
-        same(problems, "scrape_timeout", member.scrapeTimeout(), first.scrapeTimeout(), member,
-            first, subject);
+        same(problems, "scrape_interval", duration(member.scrapeInterval()),
+            duration(first.scrapeInterval()), member, first, subject);
+        same(problems, "scrape_timeout", duration(member.scrapeTimeout()),
+            duration(first.scrapeTimeout()), member, first, subject);
         same(problems, "honor_labels", member.honorLabels(), first.honorLabels(), member, first,
             subject);
         if (Boolean.TRUE.equals(member.honorLabels())) {
@@ -156,6 +156,36 @@ final class SharedJobs {
       }
     });
     return problems;
+  }
+
+  /**
+   * A duration as Prometheus reads it, so that {@code 1m} and {@code 60s} are the same and
+   * {@code 0} is unset ({@code null}); text that is no duration stays as it is (reported apart).
+   */
+  private static Object duration(String text) {
+    if (text == null || Durations.isZero(text)) {
+      return null;
+    }
+    return Durations.parse(text).<Object>map(parsed -> new DurationText(parsed, text))
+        .orElse(text);
+  }
+
+  /** A parsed duration that equals another of the same length, and shows as it was written. */
+  private record DurationText(java.time.Duration length, String text) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof DurationText that && length.equals(that.length);
+    }
+
+    @Override
+    public int hashCode() {
+      return length.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   private static void same(List<String> problems, String field, Object value, Object firsts,

@@ -234,6 +234,21 @@ class ScrapeProfileTest {
   }
 
   @Test
+  void sharedTemplatesMayWriteTheSameDurationsDifferently() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - {name: a, role: node, target: direct, shared_job: s, scrape_interval: 1m,
+           scrape_timeout: 10s}
+        - {name: b, role: node, target: direct, shared_job: s, scrape_interval: 60s,
+           scrape_timeout: 10000ms}
+        - {name: c, role: pod, target: direct, shared_job: t, scrape_interval: 0s}
+        - {name: d, role: pod, target: direct, shared_job: t}
+        """, "p.yml");
+    assertEquals(List.of("s", "t"),
+        SharedJobs.units(profile.jobs()).stream().map(SharedJobs.Unit::name).toList());
+  }
+
+  @Test
   void rejectsRulesASharedJobCannotConfineToItsTemplate() {
     assertProblems(sharedWith("""
           relabel_configs:
