@@ -138,11 +138,27 @@ public record JobTemplate(
       problems.add("invalid shared job name " + Quoting.quote(sharedJob) + " in " + owner
           + " (lower-case letters, digits and '-', at most 40 characters)");
     }
+    if (target == TargetKind.ETCD) {
+      refuseSelection(namespaces, "namespaces", owner, problems);
+      refuseSelection(services, "services", owner, problems);
+      if (problems.size() == before) {
+        StaticTargetAddress.problem(relabel, owner).ifPresent(problems::add);
+      }
+    }
     if (problems.size() > before) {
       return null;
     }
     return new JobTemplate(name, role, target, port, path, scheme, namespaces, services, relabel,
         metricRelabel, interval, timeout, honorLabels, sharedJob);
+  }
+
+  /** An allow-list of a static target: its keep rule would drop the target every time. */
+  private static void refuseSelection(List<String> selection, String field, String owner,
+      List<String> problems) {
+    if (!selection.isEmpty()) {
+      problems.add("field " + Quoting.quote(field) + " of " + owner + " does not apply to target "
+          + "\"etcd\" (a static target has no namespace or service: it would never be scraped)");
+    }
   }
 
   private static List<String> objectNames(List<String> names, String what, String owner,

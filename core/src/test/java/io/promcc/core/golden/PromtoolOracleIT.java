@@ -10,7 +10,9 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.Profiles;
 import io.promcc.core.testing.TestCertificates;
@@ -125,6 +127,56 @@ class PromtoolOracleIT {
         BaseConfig.empty()).plan(clusters, TestCertificates.forAll(clusters),
         ControllerSettings.DEFAULTS);
     assertAccepted(state, "examples/profile-original-2021.yml");
+  }
+
+  /** Rules of an etcd template, some of which leave its static target without an address. */
+  static Stream<String> etcdRules() {
+    return Stream.of(
+        "- {source_labels: [__meta_kubernetes_pod_ip], target_label: __address__}",
+        "- {source_labels: [__address__], target_label: __tmp_a}\n"
+            + "- {regex: \"__address__|job\", action: labeldrop}",
+        "- {regex: \"job|instance\", action: labelkeep}",
+        "- {source_labels: [__tmp_b], regex: \"(.*)\", target_label: \"${1}__address__\"}",
+        "- {target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__meta_x], target_label: __address__, action: lowercase}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \";\", target_label: __address__, "
+            + "replacement: \"\"}",
+        "- {source_labels: [__address__], regex: \"(.+):\\\\d+\", target_label: __address__, "
+            + "replacement: \"$1:2381\"}",
+        "- {source_labels: [__meta_x], target_label: __address__, replacement: \"etcd.local:2379\"}",
+        "- {source_labels: [__meta_x], regex: \"(.+)\", target_label: __address__}",
+        "- {source_labels: [__address__], target_label: __tmp_a}\n"
+            + "- {source_labels: [__tmp_a], target_label: __address__}",
+        "- {regex: \"__meta_.*\", action: labeldrop}",
+        "- {regex: \"__.*|job\", action: labelkeep}");
+  }
+
+  /**
+   * What the profile refuses in an etcd template is what promtool refuses in a static job
+   * ({@code no address}), and the planned config of what it takes passes promtool.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("etcdRules")
+  void theProfileRefusesTheEtcdRulesPromtoolRefuses(String rules) throws IOException {
+    String indented = rules.indent(2);
+    ScrapeProfile profile;
+    try {
+      profile = ScrapeProfile.parse("jobs:\n- name: etcd\n  target: etcd\n  relabel_configs:\n"
+          + indented, "etcd.yml");
+    } catch (ValidationException refused) {
+      Path config = Files.writeString(temp.resolve("static.yml"), "scrape_configs:\n"
+          + "- job_name: etcd\n  static_configs:\n  - targets: [\"etcd.alpha:2379\"]\n"
+          + "  relabel_configs:\n" + indented);
+      Promtool.Result result = promtool.checkConfig(config, workDir());
+      assertTrue(result.exitCode() != 0 && result.output().contains("no address"),
+          () -> "the profile refused rules promtool takes (" + refused.getMessage() + "):\n"
+              + result.output());
+      return;
+    }
+    List<GuestCluster> clusters = List.of(GuestCluster.of("alpha", "aws", "https://master.alpha")
+        .withEtcd("etcd.alpha:2379"));
+    assertAccepted(new Planner(profile, BaseConfig.empty()).plan(clusters,
+        TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS), "the etcd rules");
   }
 
   @Test
