@@ -35,6 +35,8 @@ import java.util.random.RandomGenerator;
  */
 public final class ReconcileLoop {
   private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
+  /** How long a failure repeated as before is logged in one short line before again in full. */
+  private static final Duration FULL_FAILURE_REMINDER = Duration.ofMinutes(10);
   /** The loop wakes at least this often, so its heartbeat shows it is alive. */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
@@ -85,6 +87,8 @@ public final class ReconcileLoop {
   private Outcome lastLoggedOutcome;
   private String lastLoggedMessage;
   private Set<Rejection> lastLoggedRejected = Set.of();
+  /** When a failed run was last logged in full, or null after a success. */
+  private Instant lastFullFailureLogAt;
   // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
   private Map<String, String> lastLoggedWaiting = Map.of();
   private Map<String, String> lastLoggedDegraded = Map.of();
@@ -214,8 +218,18 @@ public final class ReconcileLoop {
       LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
       return;
     }
-    Level level = result.success() ? Level.INFO : Level.WARNING;
-    LOG.log(level, "reconcile " + result + retry);
+    if (result.success()) {
+      lastFullFailureLogAt = null;
+      LOG.log(Level.INFO, "reconcile " + result);
+    } else if (!news && !newlyLeftOut && lastFullFailureLogAt != null
+        && clock.instant().isBefore(lastFullFailureLogAt.plus(FULL_FAILURE_REMINDER))) {
+      // the message (Prometheus' refusal can take many lines) was just logged in full
+      LOG.log(Level.WARNING, "reconcile " + result.outcome().label() + " as before" + retry);
+      return;
+    } else {
+      lastFullFailureLogAt = clock.instant();
+      LOG.log(Level.WARNING, "reconcile " + result + retry);
+    }
     result.rejected().forEach(r -> {
       if (news || !before.contains(r)) {
         LOG.log(Level.WARNING, "left out: " + r);

@@ -101,6 +101,40 @@ class ReconcileLoopLogTest {
         new TreeMap<>(), false, false, false, Optional.empty(), new TreeMap<>());
   }
 
+  @Test
+  void aReconcileFailingTheSameWayIsLoggedInFullOnceAndThenInOneShortLinePerRetry() {
+    String message = "prometheus rejected the config: line 1\n  line 2\n  line 3";
+    AtomicReference<ReconcileResult> next = new AtomicReference<>(failed(message));
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
+
+    // each retry falls due within the longest backoff, a minute
+    for (int i = 0; i < 3; i++) {
+      loop.tick();
+      clock.advance(Duration.ofSeconds(61));
+    }
+    // a reminder in full once ten minutes have passed since the last full line
+    clock.advance(Duration.ofMinutes(10));
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(failed("cannot write files to \"/out\": disk full"));
+    loop.tick();
+
+    List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
+    assertEquals(5, reconciles.size(), lines.toString());
+    assertTrue(reconciles.get(0).startsWith("reconcile failed (" + message), reconciles.get(0));
+    for (int i = 1; i < 3; i++) {
+      assertTrue(reconciles.get(i).matches("reconcile failed as before; retrying in \\d+ ms \\("
+          + (i + 1) + " in a row\\)"), reconciles.get(i));
+    }
+    assertTrue(reconciles.get(3).startsWith("reconcile failed (" + message), reconciles.get(3));
+    assertTrue(reconciles.get(3).contains("(4 in a row)"), reconciles.get(3));
+    assertTrue(reconciles.get(4).startsWith("reconcile failed (cannot write files"),
+        reconciles.get(4));
+    assertTrue(reconcileRecords().stream().allMatch(r -> r.getLevel() == Level.WARNING));
+  }
+
   /** Runs {@code loop} on its own thread until {@code inside} opens, then stops it. */
   private static void stopWhileRunning(ReconcileLoop loop, CountDownLatch inside,
       Duration grace) throws InterruptedException {
