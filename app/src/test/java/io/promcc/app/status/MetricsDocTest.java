@@ -144,6 +144,24 @@ class MetricsDocTest {
                       summary: "no successful reconcile for more than 15 minutes (sources not ready, Prometheus unavailable or invalid input)"
           - interval: 1m
             input_series:
+              # restarted every 2 minutes until 10m, never 15 minutes without a success
+              - series: 'process_start_time_seconds{job="promcc", instance="r:9420"}'
+                values: '0 0 120 120 240 240 360 360 480 480 600x40'
+            alert_rule_test:
+              - eval_time: 3m
+                alertname: PromccRestarting
+                exp_alerts: []
+              - eval_time: 8m
+                alertname: PromccRestarting
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: promcc, instance: "r:9420"}
+                    exp_annotations:
+                      summary: "promcc on r:9420 restarted 4 times in 30 minutes (a crash loop hides from the other alerts: see its log and its container's last state)"
+              - eval_time: 45m
+                alertname: PromccRestarting
+                exp_alerts: []
+          - interval: 1m
+            input_series:
               # started at 10m, no successful reconcile yet (the timestamp is 0 until one)
               - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", instance="q:9420"}'
                 values: '0x40'
