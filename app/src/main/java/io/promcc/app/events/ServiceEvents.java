@@ -31,10 +31,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import okhttp3.Call;
@@ -54,7 +55,8 @@ import okhttp3.OkHttpClient;
  *   <li><b>Deduplicated and rate-limited</b>: an Event already published is not published
  *       again while its rejection lasts (one that goes away and comes back is published again;
  *       an Event still there answers "already exists"); at most {@code perMinute} Events a
- *       minute, the rest on later reconciles.
+ *       minute, the rest as the rate allows (the latest result is published again when the
+ *       minute has passed).
  *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
  *       returns at once; a result not yet published is replaced by a newer one.
  * </ul>
@@ -77,10 +79,13 @@ public final class ServiceEvents implements AutoCloseable {
   private final Function<ClusterId, Optional<String>> serviceOfCluster;
   private final String instance;
   private final Clock clock;
-  private final int perMinute;
+  private final int perWindow;
+  private final Duration window;
   private final AtomicReference<ReconcileResult> pending = new AtomicReference<>();
   private final AtomicReference<ReconcileResult> latest = new AtomicReference<>();
-  private final ExecutorService worker;
+  private final ScheduledExecutorService worker;
+  /** Whether a publication of the latest result is scheduled for the rate's next window. */
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   /** The Events the last result that saw the sources asks for; guarded by published. */
   private Set<String> currentKeys;
@@ -95,6 +100,13 @@ public final class ServiceEvents implements AutoCloseable {
   public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
       int perMinute) {
+    this(client, election, serviceOfCluster, instance, clock, perMinute, Duration.ofMinutes(1));
+  }
+
+  /** @param window the rate's window: at most {@code perWindow} Events in each */
+  ServiceEvents(ApiClient client, Optional<LeaderElection> election,
+      Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
+      int perWindow, Duration window) {
     this.client = requireNonNull(client, "client == null");
     this.http = client.getHttpClient().newBuilder()
         .callTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
@@ -103,13 +115,15 @@ public final class ServiceEvents implements AutoCloseable {
     this.serviceOfCluster = requireNonNull(serviceOfCluster, "serviceOfCluster == null");
     this.instance = requireNonNull(instance, "instance == null");
     this.clock = requireNonNull(clock, "clock == null");
-    this.perMinute = perMinute;
-    this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new LinkedBlockingQueue<>(1), runnable -> {
-          Thread thread = new Thread(runnable, "promcc-service-events");
-          thread.setDaemon(true);
-          return thread;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+    this.perWindow = perWindow;
+    this.window = requireNonNull(window, "window == null");
+    // one thread: a result waiting is replaced by a newer one (pending), so the queue holds at
+    // most one publication and one drain
+    this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "promcc-service-events");
+      thread.setDaemon(true);
+      return thread;
+    });
     // a replica that takes over publishes what the last reconcile found, without waiting for
     // the next one
     election.ifPresent(e -> e.addListener(new LeadershipListener() {
@@ -129,7 +143,38 @@ public final class ServiceEvents implements AutoCloseable {
     forgetGone(result);
     latest.set(result);
     if (pending.getAndSet(result) == null) {
-      worker.execute(() -> publish(pending.getAndSet(null)));
+      submit(() -> publish(pending.getAndSet(null)), Duration.ZERO);
+    }
+  }
+
+  /** Runs {@code task} on the worker after {@code delay}, logging what it throws. */
+  private void submit(Runnable task, Duration delay) {
+    try {
+      worker.schedule(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "publishing events failed", e);
+        }
+      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closed) {
+      // closed: nothing is published any more
+    }
+  }
+
+  /**
+   * Publishes the latest result again when the rate's window has passed: what the limit held
+   * back follows without waiting for another reconcile.
+   */
+  private void drainLater(Duration delay) {
+    if (drainScheduled.compareAndSet(false, true)) {
+      submit(() -> {
+        drainScheduled.set(false);
+        ReconcileResult last = latest.get();
+        if (last != null) {
+          offer(last);
+        }
+      }, delay);
     }
   }
 
@@ -206,8 +251,10 @@ public final class ServiceEvents implements AutoCloseable {
           continue;
         }
       }
-      if (!allowedNow()) {
-        LOG.log(Level.DEBUG, "event rate limit reached; the rest follow on later reconciles");
+      Optional<Duration> wait = rateLimitedFor();
+      if (wait.isPresent()) {
+        LOG.log(Level.DEBUG, "event rate limit reached; the rest follow in " + wait.get());
+        drainLater(wait.get());
         return;
       }
       boolean ran = election.map(e -> e.runIfLeader(() -> create(event, key)))
@@ -247,17 +294,19 @@ public final class ServiceEvents implements AutoCloseable {
     return event.namespace() + "/" + event.eventName();
   }
 
-  private boolean allowedNow() {
+  /** Empty if one more Event may go now (and counts it), else how long until one may. */
+  private Optional<Duration> rateLimitedFor() {
     Instant now = clock.instant();
-    if (windowStart == null || !now.isBefore(windowStart.plus(Duration.ofMinutes(1)))) {
+    Instant windowEnd = windowStart == null ? now : windowStart.plus(window);
+    if (!now.isBefore(windowEnd)) {
       windowStart = now;
       inWindow = 0;
     }
-    if (inWindow >= perMinute) {
-      return false;
+    if (inWindow >= perWindow) {
+      return Optional.of(Duration.between(now, windowStart.plus(window)));
     }
     inWindow++;
-    return true;
+    return Optional.empty();
   }
 
   private void create(Planned event, String key) {

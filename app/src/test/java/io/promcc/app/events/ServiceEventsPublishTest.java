@@ -68,6 +68,25 @@ class ServiceEventsPublishTest {
     }
   }
 
+  /**
+   * More rejections than the rate allows at once: the rest are published as the window allows,
+   * without waiting for another reconcile (one comes at least every resync, 5 minutes, when
+   * nothing changes: 1,000 rejected Services took over an hour to hear of it, and the API
+   * server drops Events after one).
+   */
+  @Test
+  void rejectionsOverTheRateArePublishedAsTheRateAllowsWithoutAnotherReconcile() {
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.empty(), "test", Clock.systemUTC(), 2, Duration.ofMillis(200))) {
+      events.offer(rejecting("a/master", "b/master", "c/master", "d/master", "e/master"));
+
+      Poll.until(Duration.ofSeconds(30), "every rejected Service's event", () -> List.of("a", "b",
+          "c", "d", "e").stream().allMatch(namespace -> events(fake, namespace).size() == 1));
+      assertEquals(5, eventPosts(fake));
+    }
+  }
+
   /** What the reconciler returns when a source is not synced: it saw nothing at all. */
   private static ReconcileResult sourceNotReady() {
     return new ReconcileResult(Outcome.SOURCE_NOT_READY, "services not synced; nothing was "
