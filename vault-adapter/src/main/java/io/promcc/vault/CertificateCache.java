@@ -191,9 +191,8 @@ final class CertificateCache {
         entry.paused = true;
         entry.lastFailure = new VaultRequestException(cause.failure(), cause.status(), List.of(),
             "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
-                + " before " + q.until() + (cause.failure() == VaultFailure.RATE_LIMITED
-                    ? ", as a quota asked: " : ", as it did not answer: ") + cause.getMessage(),
-            null);
+                + " before " + q.until() + ", " + whyEveryClusterWaits(cause) + ": "
+                + cause.getMessage(), null);
         return keptOrThrow(id, entry, now);
       }
       try {
@@ -249,11 +248,7 @@ final class CertificateCache {
               .orElse(policy.backoff(1));
           wait = asked.compareTo(wait) > 0 ? asked : wait;
           quietUntil(answered.plus(asked), failure);
-        } else if (failure.failure() == VaultFailure.UNREACHABLE || failure.status() == 502
-            || failure.status() == 504) {
-          // no answer (refused, or none within the request timeout), or a proxy's word that
-          // Vault gave it none: the clusters behind this one would each wait as long, a timeout
-          // per cluster; they wait for the next attempt
+        } else if (holdsBackEveryCluster(failure)) {
           quietUntil(answered.plus(policy.backoff(1)), failure);
         }
         entry.retryAt = answered.plus(wait);
@@ -319,6 +314,42 @@ final class CertificateCache {
     LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
         + "{2}, renewal {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
         now.isBefore(renewAt) ? "at " + renewAt : "due now");
+  }
+
+  /**
+   * Whether {@code failure} is Vault's state rather than this cluster's, so that the clusters not
+   * asked yet wait for the first backoff step instead of each getting (and waiting for) the same
+   * answer: no answer (refused, or none within the request timeout); a proxy's 502 or 504 (Vault
+   * gave it none, often only after the proxy's own timeout); a 503 (sealed, no active node,
+   * overloaded: never one cluster's); or another 5xx that took at least the first backoff step
+   * (e.g. Vault's storage timing out after 25 s), which holding the others back for one step
+   * costs less than each paying it. A 4xx (a role refusing a name, a missing mount) and a fast
+   * 500 are about the request: the other clusters are asked. 429 is handled by the caller.
+   */
+  private boolean holdsBackEveryCluster(VaultRequestException failure) {
+    int status = failure.status();
+    if (failure.failure() == VaultFailure.UNREACHABLE || status == 502 || status == 503
+        || status == 504) {
+      return true;
+    }
+    return status >= 500 && status < 600 && failure.answeredAfter()
+        .filter(took -> took.compareTo(policy.backoff(1)) >= 0).isPresent();
+  }
+
+  /** Why the clusters not asked yet wait, for their problems' messages. */
+  private static String whyEveryClusterWaits(VaultRequestException cause) {
+    int status = cause.status();
+    if (cause.failure() == VaultFailure.RATE_LIMITED) {
+      return "as a quota asked";
+    }
+    if (cause.failure() == VaultFailure.UNREACHABLE || status == 502 || status == 504) {
+      return "as it did not answer";
+    }
+    if (status == 503) {
+      return "as it is unavailable";
+    }
+    return "as vault's error answer to another request took "
+        + cause.answeredAfter().map(Duration::toString).orElse("long");
   }
 
   /** Keeps every cluster from asking Vault before {@code until}; never shortens a pause. */

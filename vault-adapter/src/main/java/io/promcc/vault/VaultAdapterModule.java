@@ -19,11 +19,11 @@ import java.time.Clock;
  */
 @Module
 public interface VaultAdapterModule {
-  /** The HTTP connection to Vault; reads the CA bundle once. */
+  /** The HTTP connection to Vault; reads the CA bundle once, times answers by {@code clock}. */
   @Provides
   @Singleton
-  static VaultConnection vaultConnection(VaultSettings settings) {
-    return VaultConnection.create(settings);
+  static VaultConnection vaultConnection(VaultSettings settings, Clock clock) {
+    return VaultConnection.create(settings, clock);
   }
 
   /** The certificates an earlier run left, if the including component binds them. */

@@ -51,7 +51,10 @@ import java.util.random.RandomGenerator;
  *       ...).
  *   <li>A 403 leads to a new login only if the token is invalid; a valid token outside its
  *       policies makes the cluster back off (see {@link VaultAuthenticator#stillValid}).
- *   <li>A 429 keeps every cluster from asking Vault until its {@code Retry-After}.
+ *   <li>A 429 keeps every cluster from asking Vault until its {@code Retry-After}. No answer,
+ *       a 502, 503 or 504, or another 5xx that took at least the first backoff step keeps the
+ *       clusters not asked yet from asking before that step: each would get (and wait for) the
+ *       same answer.
  * </ul>
  *
  * <p>Lifecycle: {@link #start()} needs no Vault call and {@link #awaitSynced} is true at once

@@ -22,7 +22,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,6 +53,10 @@ import javax.net.ssl.TrustManagerFactory;
  * followed only to the configured scheme and host (another port is fine), because the token goes
  * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed.
  *
+ * <p>An error answer carries how long it took ({@link VaultRequestException#answeredAfter()}), by
+ * the injected clock: a slow error (Vault's storage timing out) would cost every cluster asking
+ * as much.
+ *
  * <p>Thread-safe.
  */
 public final class VaultConnection {
@@ -61,22 +67,39 @@ public final class VaultConnection {
   private final String namespace;
   private final HttpClient httpClient;
   private final Duration timeout;
+  private final Clock clock;
 
   VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout) {
+    this(address, namespace, httpClient, timeout, Clock.systemUTC());
+  }
+
+  VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout,
+      Clock clock) {
     String text = requireNonNull(address, "address == null").toString();
     this.address = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.base = URI.create(this.address);
     this.namespace = namespace;
     this.httpClient = requireNonNull(httpClient, "httpClient == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
+    this.clock = requireNonNull(clock, "clock == null");
   }
 
   /**
-   * Connects as {@code settings} say: reads the CA bundle if one is configured.
+   * Connects as {@code settings} say, timing answers by the system clock.
    *
    * @throws InvalidValueException if the CA bundle cannot be read or holds no certificate
    */
   public static VaultConnection create(VaultSettings settings) {
+    return create(settings, Clock.systemUTC());
+  }
+
+  /**
+   * Connects as {@code settings} say: reads the CA bundle if one is configured; {@code clock}
+   * times the answers.
+   *
+   * @throws InvalidValueException if the CA bundle cannot be read or holds no certificate
+   */
+  public static VaultConnection create(VaultSettings settings, Clock clock) {
     HttpClient.Builder client = HttpClient.newBuilder()
         // Vault Agent fails to proxy h2c, and Vault's listener speaks HTTP/1.1 to every client
         .version(HttpClient.Version.HTTP_1_1)
@@ -97,7 +120,7 @@ public final class VaultConnection {
           + "network in clear text (allowInsecureHttp is for tests only)", settings.address());
     }
     return new VaultConnection(settings.address(), settings.namespace().orElse(null),
-        client.build(), settings.requestTimeout());
+        client.build(), settings.requestTimeout(), clock);
   }
 
   /**
@@ -159,6 +182,7 @@ public final class VaultConnection {
       Duration wait) {
     String operation = method + " " + path;
     URI target = URI.create(address + "/v1/" + path);
+    Instant sentAt = clock.instant();
     HttpResponse<String> response = exchange(method, target, token, body, wait, operation);
     if (isRedirect(response.statusCode())) {
       URI location = location(response, target, operation);
@@ -184,7 +208,8 @@ public final class VaultConnection {
       return Json.object();
     }
     if (status != 200) {
-      throw failure(operation, status, response.body(), retryAfter(response));
+      throw failure(operation, status, response.body(), retryAfter(response),
+          Duration.between(sentAt, clock.instant()));
     }
     try {
       JsonValue json = Json.parse(response.body());
@@ -313,7 +338,7 @@ public final class VaultConnection {
   }
 
   private VaultRequestException failure(String operation, int status, String body,
-      Optional<Duration> retryAfter) {
+      Optional<Duration> retryAfter, Duration answeredAfter) {
     List<String> errors = errors(body);
     VaultFailure failure = VaultFailure.ofStatus(status, errors);
     String detail = errors.isEmpty() ? "" : ": " + String.join("; ",
@@ -321,7 +346,7 @@ public final class VaultConnection {
     String wait = retryAfter.map(d -> "; retry after " + d.toSeconds() + "s").orElse("");
     String hint = failure.hint().isEmpty() ? "" : "; " + failure.hint();
     return new VaultRequestException(failure, status, errors, retryAfter,
-        "vault at " + address + " answered " + operation + " with status " + status + " ("
+        Optional.of(answeredAfter), "vault at " + address + " answered " + operation + " with status " + status + " ("
             + failure.reason() + ")" + detail + wait + hint, null);
   }
 

@@ -18,6 +18,7 @@ public final class VaultRequestException extends PromccException {
   private final int status;
   private final List<String> errors;
   private final Duration retryAfter;
+  private final Duration answeredAfter;
 
   /**
    * @param status HTTP status, or 0 if there was no HTTP answer
@@ -33,11 +34,21 @@ public final class VaultRequestException extends PromccException {
    */
   public VaultRequestException(VaultFailure failure, int status, List<String> errors,
       Optional<Duration> retryAfter, String message, Throwable cause) {
+    this(failure, status, errors, retryAfter, Optional.empty(), message, cause);
+  }
+
+  /**
+   * @param answeredAfter how long the answer took, from sending the request, if there was one
+   */
+  public VaultRequestException(VaultFailure failure, int status, List<String> errors,
+      Optional<Duration> retryAfter, Optional<Duration> answeredAfter, String message,
+      Throwable cause) {
     super(message, cause);
     this.failure = requireNonNull(failure, "failure == null");
     this.status = status;
     this.errors = List.copyOf(errors);
     this.retryAfter = requireNonNull(retryAfter, "retryAfter == null").orElse(null);
+    this.answeredAfter = requireNonNull(answeredAfter, "answeredAfter == null").orElse(null);
   }
 
   public VaultFailure failure() {
@@ -57,5 +68,13 @@ public final class VaultRequestException extends PromccException {
   /** How long Vault asked the client to wait ({@code Retry-After}), if it did. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
+  }
+
+  /**
+   * How long Vault (or a proxy in front of it) took to give the refusing answer, from sending
+   * the request; empty if there was no answer or it was not timed.
+   */
+  public Optional<Duration> answeredAfter() {
+    return Optional.ofNullable(answeredAfter);
   }
 }

@@ -83,7 +83,7 @@ final class VaultFixture implements AutoCloseable {
 
   /** A source that takes over what {@code kept} finds, as after a restart. */
   VaultCertificateSource source(VaultSettings settings, KeptCertificates kept) {
-    VaultConnection connection = VaultConnection.create(settings);
+    VaultConnection connection = VaultConnection.create(settings, clock);
     return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
         clock, new SplittableRandom(42), listener, java.util.Optional.of(kept));
   }

@@ -15,6 +15,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +94,83 @@ class VaultNotAnsweringTest {
     assertEquals(11, observed.problems().size(), observed.problems().toString());
     long asked = vault.requests().stream().filter(r -> r.path().contains("/sign/")).count();
     assertTrue(asked <= settings.maxConcurrentRequests(), asked + " signatures asked for");
+  }
+
+  /**
+   * A 500 that took 25 s (Vault's storage timing out) would cost every cluster as much: the
+   * clusters behind the requests in flight wait for the next attempt. The fake holds the
+   * requests while the injected clock moves.
+   */
+  @Test
+  void aSlowServerErrorHoldsBackTheClustersBehindIt() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(settings);
+    source.observe(clusters.subList(0, 1)); // logged in, one certificate
+    vault.clearRequests();
+    vault.failNext("pki-", 100, 500, "context deadline exceeded");
+    vault.pause();
+
+    CompletableFuture<CertificateObservation> pending =
+        CompletableFuture.supplyAsync(() -> source.observe(clusters));
+    assertTrue(vault.awaitInFlight(settings.maxConcurrentRequests(), Duration.ofSeconds(20)),
+        "the requests never arrived");
+    fixture.clock.advance(Duration.ofSeconds(25));
+    vault.resume();
+    CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
+
+    assertEquals(11, observed.problems().size(), observed.problems().toString());
+    observed.problems().values().forEach(problem ->
+        assertEquals("vault-server-error", problem.reason(), problem.toString()));
+    // the requests in flight when the first answer came; before: 11, one per cluster
+    long asked = vault.requests().stream().filter(r -> r.path().contains("/sign/")).count();
+    assertEquals(settings.maxConcurrentRequests(), asked, asked + " signatures asked for");
+    assertTrue(observed.problems().values().stream().anyMatch(problem -> problem.message()
+        .contains("as vault's error answer to another request took PT25S")),
+        observed.problems().toString());
+  }
+
+  /** A sealed Vault (or one without an active node, or overloaded) is sealed for every cluster. */
+  @Test
+  void aSealedVaultHoldsBackTheClustersBehindTheFirstRefusal() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(settings);
+    source.observe(clusters.subList(0, 1)); // logged in, one certificate
+    vault.clearRequests();
+    vault.seal();
+
+    CertificateObservation observed = source.observe(clusters);
+
+    assertEquals(11, observed.problems().size(), observed.problems().toString());
+    observed.problems().values().forEach(problem ->
+        assertEquals("vault-sealed", problem.reason(), problem.toString()));
+    long asked = vault.requests().stream().filter(r -> r.path().contains("/sign/")).count();
+    assertTrue(asked <= settings.maxConcurrentRequests(), asked + " signatures asked for");
+  }
+
+  /**
+   * A fast error for one cluster (a role refusing its name, a mount's own fault) says nothing of
+   * the others: they are asked and get their certificates.
+   */
+  @Test
+  void aFastErrorForOneClusterHoldsBackNoOther() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters(6);
+    VaultCertificateSource source = fixture.source(settings);
+    vault.failNext("pki-c0001/", 1, 500, "internal error");
+    vault.failNext("pki-c0002/", 1, 400,
+        "common name prometheus.c0002.k8s.example not allowed by this role");
+
+    CertificateObservation observed = source.observe(clusters);
+
+    assertEquals("vault-server-error",
+        observed.problems().get(ClusterId.of("c0001")).reason());
+    assertEquals("vault-name-refused",
+        observed.problems().get(ClusterId.of("c0002")).reason());
+    assertEquals(2, observed.problems().size(), observed.problems().toString());
+    assertEquals(4, observed.bundles().size(), observed.bundles().keySet().toString());
+    assertEquals(6, vault.requests().stream().filter(r -> r.path().contains("/sign/")).count());
   }
 
   @Test
