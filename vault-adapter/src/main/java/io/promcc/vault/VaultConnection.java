@@ -53,6 +53,9 @@ import javax.net.ssl.TrustManagerFactory;
  * followed only to the configured scheme and host (another port is fine), because the token goes
  * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed.
  *
+ * <p>An answer's body is read up to {@link #MAX_ANSWER_BYTES} ({@link CappedBody}); a successful
+ * answer over it is {@code vault-invalid-response}.
+ *
  * <p>An error answer carries how long it took ({@link VaultRequestException#answeredAfter()}), by
  * the injected clock: a slow error (Vault's storage timing out) would cost every cluster asking
  * as much.
@@ -61,6 +64,12 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class VaultConnection {
   private static final System.Logger LOG = System.getLogger(VaultConnection.class.getName());
+
+  /**
+   * The most read of one answer's body (see {@link CappedBody}): a certificate with its key and
+   * a chain of several CAs is a few KiB, a token's answer less.
+   */
+  static final int MAX_ANSWER_BYTES = 1 << 20;
 
   private final URI base;
   private final String address;
@@ -244,7 +253,7 @@ public final class VaultConnection {
           .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
     }
     CompletableFuture<HttpResponse<String>> answer =
-        httpClient.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        httpClient.sendAsync(request.build(), CappedBody.handler(MAX_ANSWER_BYTES));
     try {
       // the request's timeout ends when the headers arrive: this bounds the body as well
       return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -261,6 +270,13 @@ public final class VaultConnection {
       Throwable cause = e.getCause();
       while (cause instanceof CompletionException && cause.getCause() != null) {
         cause = cause.getCause();
+      }
+      if (cause instanceof CappedBody.TooLarge tooLarge) {
+        throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, tooLarge.status,
+            List.of(), "unexpected answer from vault at " + address + " to " + operation
+                + ": status " + tooLarge.status + " with a body of more than " + MAX_ANSWER_BYTES
+                + " bytes (1 MiB), the most read of one answer (a certificate with its chain is "
+                + "a few KiB); nothing of it was used", null);
       }
       if (cause instanceof IOException io) {
         throw transportFailure(operation, io);

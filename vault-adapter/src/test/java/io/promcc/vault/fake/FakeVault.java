@@ -23,6 +23,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +65,8 @@ import javax.net.ssl.SSLContext;
  *       and {@code invalid token} for missing, unknown, revoked or expired tokens, 403 with
  *       {@code permission denied} alone for a valid token outside its policies, 503
  *       {@code Vault is sealed}, a standby's 307 to the active node, rate-limit 429 with
- *       {@code Retry-After}, injected statuses, latency.
+ *       {@code Retry-After}, injected statuses, latency, huge bodies streamed without a length
+ *       ({@link #streamNext}).
  * </ul>
  *
  * <p>Token lifetimes and certificate validity follow the injected {@link Clock}. Every request
@@ -118,6 +120,10 @@ public final class FakeVault implements AutoCloseable {
   private record Rewrite(String pathPrefix, Consumer<JsonObject> edit, AtomicInteger remaining) {}
 
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
+
+  private record Stream(String pathPrefix, int status, long bytes, AtomicInteger remaining) {}
+
+  private final List<Stream> streams = new CopyOnWriteArrayList<>();
 
   private FakeVault(Clock clock, HttpServer server, String tlsCaPem) {
     this.clock = clock;
@@ -336,10 +342,24 @@ public final class FakeVault implements AutoCloseable {
     rewrites.add(new Rewrite(pathPrefix, edit, new AtomicInteger(times)));
   }
 
-  /** Drops what {@link #failNext}, {@link #rateLimitNext} and {@link #rewriteNext} have not used up yet. */
+  /**
+   * The next {@code times} requests whose path starts with {@code pathPrefix} get {@code status}
+   * and a body of {@code bytes} bytes that is no JSON, sent in pieces without a
+   * {@code Content-Length} (chunked), as a misbehaving proxy streams one; the fake stops writing
+   * when the client closes the connection.
+   */
+  public void streamNext(String pathPrefix, int times, int status, long bytes) {
+    streams.add(new Stream(pathPrefix, status, bytes, new AtomicInteger(times)));
+  }
+
+  /**
+   * Drops what {@link #failNext}, {@link #rateLimitNext}, {@link #rewriteNext} and
+   * {@link #streamNext} have not used up yet.
+   */
   public void clearInjected() {
     injected.clear();
     rewrites.clear();
+    streams.clear();
   }
 
   /** Every answer waits this long first (wall-clock); for benchmarks, not for tests. */
@@ -461,6 +481,13 @@ public final class FakeVault implements AutoCloseable {
       }
       maxInFlight.accumulateAndGet(now, Math::max);
       waitIfAsked();
+      Stream stream = streamFor(rawPath);
+      if (stream != null) {
+        inFlight.decrementAndGet();
+        counted = false;
+        stream(exchange, stream);
+        return;
+      }
       FakeResponse response;
       if (!rawPath.startsWith("/v1/")) {
         response = error(404, List.of());
@@ -487,6 +514,33 @@ public final class FakeVault implements AutoCloseable {
       if (counted) {
         inFlight.decrementAndGet();
       }
+    }
+  }
+
+  private Stream streamFor(String rawPath) {
+    String path = rawPath.startsWith("/v1/") ? rawPath.substring(4) : rawPath;
+    for (Stream candidate : streams) {
+      if (path.startsWith(candidate.pathPrefix())
+          && candidate.remaining().getAndDecrement() > 0) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static void stream(HttpExchange exchange, Stream stream) {
+    byte[] piece = new byte[64 * 1024];
+    Arrays.fill(piece, (byte) 'x');
+    try {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(stream.status(), 0); // 0: chunked, no Content-Length
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (long left = stream.bytes(); left > 0; left -= piece.length) {
+          out.write(piece, 0, (int) Math.min(piece.length, left));
+        }
+      }
+    } catch (IOException clientClosed) {
+      // the client closed the connection before the end, as one that bounds what it reads does
     }
   }
 

@@ -112,6 +112,18 @@ class FakeVaultTest {
   }
 
   @Test
+  void aStreamedAnswerHasNoLengthAndAllItsBytes() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.streamNext("auth/token/", 1, 502, 200_000);
+    HttpResponse<String> streamed = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(502, streamed.statusCode());
+    assertEquals(200_000, streamed.body().length());
+    assertTrue(streamed.body().chars().allMatch(c -> c == 'x'));
+    assertFalse(streamed.headers().firstValue("Content-Length").isPresent());
+    assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
+  }
+
+  @Test
   void clearedInjectedFailuresAreNotUsedUp() throws Exception {
     Secret token = vault.createRootToken();
     vault.failNext("auth/token/", Integer.MAX_VALUE, 500, "internal error");
