@@ -275,8 +275,18 @@ public final class VaultAuthenticator implements AutoCloseable {
       }
       JsonObject data = object(lookup, "data");
       String answerTo = "GET auth/token/lookup-self";
-      State s = state(token, data == null ? 0 : seconds(data, "ttl", answerTo),
-          data != null && flag(data, "renewable", answerTo), now, false);
+      long ttl = data == null ? 0 : seconds(data, "ttl", answerTo);
+      JsonValue expireTime = data == null ? null : data.get("expire_time");
+      if (ttl == 0 && expireTime != null && !expireTime.isNull()) {
+        // Vault rounds the ttl left down to whole seconds: a token without an end (root) says
+        // 0 with no expire_time; one that says 0 with an expire_time ends within the second
+        throw new VaultRequestException(VaultFailure.TOKEN_INVALID, 200, List.of(),
+            "the token from " + describe(t) + " expires within a second (" + answerTo
+                + " says ttl 0, expire_time " + Quoting.quote(expireTime.isString()
+                    ? expireTime.asString() : expireTime.toString())
+                + "), so it is not used: put a new token there", null);
+      }
+      State s = state(token, ttl, data != null && flag(data, "renewable", answerTo), now, false);
       LOG.log(Level.INFO, "using vault token from {0}, expires {1}", describe(t),
           s.expiresAt == null ? "never" : s.expiresAt);
       listener.tokenRefreshed(false, s.expiresAt);

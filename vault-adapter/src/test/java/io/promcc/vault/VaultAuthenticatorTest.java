@@ -1,6 +1,7 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,6 +196,33 @@ class VaultAuthenticatorTest {
     fixture.clock.advance(Duration.ofDays(3650));
     auth.token();
     assertEquals(List.of("auth/token/lookup-self"), paths());
+  }
+
+  /**
+   * Vault rounds a token's remaining ttl down to whole seconds: one with under a second left
+   * says ttl 0, as a root token does, but with an expire_time. It is refused as expiring (not
+   * taken as never expiring, and never read again until Vault refused a call), and the variable
+   * is read again after the first backoff step.
+   */
+  @Test
+  void aTokenWithTtlZeroAndAnExpireTimeIsRefusedAsExpiringAndReadAgainLater() {
+    Secret expiring = fixture.vault.createToken(Duration.ofMillis(500), false, Duration.ZERO);
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, expiring.reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment(
+        VaultFixture.TOKEN_VARIABLE));
+
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token,
+        "a token with half a second left was taken as one that never expires");
+    assertEquals(VaultFailure.TOKEN_INVALID, e.failure());
+    assertTrue(e.getMessage().contains("environment variable \"" + VaultFixture.TOKEN_VARIABLE
+        + "\" expires within a second"), e.getMessage());
+    assertFalse(e.getMessage().contains(expiring.reveal()), "the token is in the message");
+
+    Secret next = fixture.vault.createToken(Duration.ofHours(1), false, Duration.ZERO);
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, next.reveal());
+    fixture.clock.advance(Duration.ofSeconds(1)); // the first backoff step
+    assertEquals(next, auth.token());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
   }
 
   @Test
