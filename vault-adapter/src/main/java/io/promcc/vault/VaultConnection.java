@@ -362,8 +362,9 @@ public final class VaultConnection {
     String wait = retryAfter.map(d -> "; retry after " + d.toSeconds() + "s").orElse("");
     String hint = failure.hint().isEmpty() ? "" : "; " + failure.hint();
     return new VaultRequestException(failure, status, errors, retryAfter,
-        Optional.of(answeredAfter), "vault at " + address + " answered " + operation + " with status " + status + " ("
-            + failure.reason() + ")" + detail + wait + hint, null);
+        Optional.of(answeredAfter), "vault at " + address + " answered " + operation
+            + " with status " + status + " (" + failure.reason() + ")" + detail + wait + hint,
+        null);
   }
 
   /**

@@ -143,7 +143,8 @@ class PromtoolOracleIT {
             + "replacement: \"\"}",
         "- {source_labels: [__address__], regex: \"(.+):\\\\d+\", target_label: __address__, "
             + "replacement: \"$1:2381\"}",
-        "- {source_labels: [__meta_x], target_label: __address__, replacement: \"etcd.local:2379\"}",
+        "- {source_labels: [__meta_x], target_label: __address__, "
+            + "replacement: \"etcd.local:2379\"}",
         "- {source_labels: [__meta_x], regex: \"(.+)\", target_label: __address__}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"
             + "- {source_labels: [__tmp_a], target_label: __address__}",
