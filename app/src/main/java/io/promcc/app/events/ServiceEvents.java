@@ -129,10 +129,7 @@ public final class ServiceEvents implements AutoCloseable {
     election.ifPresent(e -> e.addListener(new LeadershipListener() {
       @Override
       public void startedLeading() {
-        ReconcileResult last = latest.get();
-        if (last != null) {
-          offer(last);
-        }
+        republishLatest();
       }
     }));
   }
@@ -170,11 +167,21 @@ public final class ServiceEvents implements AutoCloseable {
     if (drainScheduled.compareAndSet(false, true)) {
       submit(() -> {
         drainScheduled.set(false);
-        ReconcileResult last = latest.get();
-        if (last != null) {
-          offer(last);
-        }
+        republishLatest();
       }, delay);
+    }
+  }
+
+  /**
+   * Publishes the latest result again (after a takeover, or when the rate allows more), off the
+   * loop's thread. It only queues the result: the offer that made it the latest has done the
+   * rest, and one that comes meanwhile replaces it ({@link #publish} skips a result no longer
+   * the latest, which this may queue after the loop offered a newer one).
+   */
+  private void republishLatest() {
+    ReconcileResult last = latest.get();
+    if (last != null && pending.compareAndSet(null, last)) {
+      submit(() -> publish(pending.getAndSet(null)), Duration.ZERO);
     }
   }
 
@@ -241,8 +248,8 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   private void publish(ReconcileResult result) {
-    if (result == null) {
-      return;
+    if (result == null || result != latest.get()) {
+      return; // a newer one is offered, and published after this
     }
     for (Planned event : plan(result)) {
       String key = key(event);
