@@ -108,6 +108,11 @@ public final class Controller {
       });
     }
     watcher.start();
+    if (!plannerFiles.isEmpty()) {
+      // an edit between the first read (when the controller was made) and the watch's start
+      // makes no watch event: the files are read once more now that they are watched
+      inputs.reload();
+    }
     clusters.start();
     certificates.start();
     election.ifPresent(LeaderElection::start);
