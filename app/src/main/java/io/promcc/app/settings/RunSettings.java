@@ -166,10 +166,11 @@ public record RunSettings(
           + "Prometheus runs as another user of the same group.", "0640", "0600"),
       Setting.of("promtool", "FILE", "Check every changed config with 'promtool check config' "
           + "before writing it.", "/usr/bin/promtool"),
-      Setting.of("ready-timeout", "DURATION", "How long to wait for Prometheus to become ready.",
-          "10m", "5m"),
-      Setting.of("reload-timeout", "DURATION", "How long a reload and its verification may take; "
-          + "a Prometheus with thousands of jobs needs minutes.", "10m", "5m"),
+      Setting.of("ready-timeout", "DURATION", "With --prometheus-url: how long to wait for "
+          + "Prometheus to become ready.", "10m", "5m"),
+      Setting.of("reload-timeout", "DURATION", "With --prometheus-url: how long a reload and its "
+          + "verification may take; a Prometheus with thousands of jobs needs minutes.", "10m",
+          "5m"),
       Setting.of("sync-timeout", "DURATION", "How long to wait at start for the sources to sync "
           + "before reporting unready (the controller keeps waiting; it never writes from a "
           + "partial view).", "2m", "1m"),
@@ -341,6 +342,12 @@ public record RunSettings(
       r.badRedacted("prometheus-pid-file", "is only read with --prometheus-url (promcc reloads "
           + "Prometheus only when it can ask it for the result)");
     }
+    for (String name : List.of("ready-timeout", "reload-timeout")) {
+      if (r.given(name) && !prometheusUrl) {
+        r.bad(name, "is only read with --prometheus-url (without it the files are only "
+            + "written: nothing waits for Prometheus or reloads it)");
+      }
+    }
     String source = "certificates come from " + certificates.label();
     for (Setting vault : VaultOptions.TABLE) {
       if (certificates != CertificateMode.VAULT && r.given(vault.name())) {
@@ -351,6 +358,9 @@ public record RunSettings(
           r.badRedacted(vault.name(), problem);
         }
       }
+    }
+    if (certificates != CertificateMode.LOCAL_CA && r.given("certificate-validity")) {
+      r.bad("certificate-validity", "is only read with --certificates local-ca, but " + source);
     }
     if (certificates != CertificateMode.SECRETS && r.given("secrets-namespace")) {
       r.badRedacted("secrets-namespace", "is only read with --certificates secrets, but "

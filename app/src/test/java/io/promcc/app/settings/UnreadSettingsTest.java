@@ -9,6 +9,7 @@ import io.promcc.core.model.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,6 +151,68 @@ class UnreadSettingsTest {
 
     assertEquals(List.of(), problems.list());
     assertEquals("promcc-events-0", leaseName(settings));
+  }
+
+  /** Only the local CA issues certificates; another source's validity is not promcc's. */
+  @Test
+  void aCertificateValidityWithAnotherCertificateSourceIsRefused() {
+    RunSettings settings = load(secretsMode("certificate-validity", "48h"));
+
+    assertNull(settings, "certificate-validity accepted and ignored with --certificates secrets");
+    assertEquals(List.of("--certificate-validity is only read with --certificates local-ca, but "
+        + "certificates come from secrets, found \"48h\""), problems.list());
+  }
+
+  /**
+   * Without --prometheus-url nothing waits for Prometheus nor reloads it: both timeouts, set in
+   * a settings file meant for a Prometheus, would be ignored without a word.
+   */
+  @Test
+  void readyAndReloadTimeoutsWithoutAPrometheusUrlAreRefused() throws IOException {
+    Path config = Files.writeString(temp.resolve("promcc.yml"),
+        "ready-timeout: 10m\nreload-timeout: 10m\n");
+    RunSettings settings = load(secretsMode("config", config.toString()));
+
+    assertNull(settings, "timeouts accepted and ignored without --prometheus-url");
+    String file = "in \"" + config + "\"";
+    String why = " (without it the files are only written: nothing waits for Prometheus or "
+        + "reloads it)";
+    assertEquals(List.of(
+        "ready-timeout " + file + " is only read with --prometheus-url" + why
+            + ", found \"10m\"",
+        "reload-timeout " + file + " is only read with --prometheus-url" + why
+            + ", found \"10m\""),
+        problems.list());
+  }
+
+  /** Their defaults are no choice of the user's: every mode takes them without a word. */
+  @Test
+  void theDefaultsOfModeBoundOptionsAreTakenInEveryMode() throws IOException {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    RunSettings secrets = load(secretsMode());
+    RunSettings local = load(Map.of("clusters", clusters.toString(), "certificates", "dir",
+        "cert-dir", temp.toString(), "state-dir", temp.resolve("state").toString()));
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(Duration.ofHours(720), secrets.certificateValidity());
+    assertEquals(Duration.ofMinutes(5), local.readyTimeout());
+    assertEquals(Duration.ofMinutes(5), local.reloadTimeout());
+  }
+
+  /** As they are read: with a Prometheus URL and the local CA, all three are taken. */
+  @Test
+  void theTimeoutsAndTheValidityAreTakenWhereTheyAreRead() throws IOException {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    RunSettings settings = load(Map.of("clusters", clusters.toString(), "state-dir",
+        temp.resolve("state").toString(), "prometheus-url", "http://127.0.0.1:9090",
+        "ready-timeout", "10m", "reload-timeout", "12m", "certificate-validity", "48h"));
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(Duration.ofMinutes(10), settings.readyTimeout());
+    assertEquals(Duration.ofMinutes(12), settings.reloadTimeout());
+    assertEquals(Duration.ofHours(48), settings.certificateValidity());
   }
 
   /** A leftover Vault address with credentials in it is refused without showing them. */
