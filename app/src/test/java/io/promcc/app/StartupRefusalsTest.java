@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.promcc.app.run.Controller;
+import io.promcc.app.run.ControllerComponent;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -11,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +122,34 @@ class StartupRefusalsTest {
     assertEquals(2, run.code(), run.output());
     assertTrue(run.output().contains("scrape timeout greater than scrape interval"),
         run.output());
+  }
+
+  /** A second promcc run on the folders of a running one exits 2, naming the first. */
+  @Test
+  void runRefusesTheFoldersOfARunningControllerBeforeStarting() throws Exception {
+    Path out = temp.resolve("out");
+    Path state = temp.resolve("state");
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of("clusters",
+        clusters().toString(), "out", out.toString(), "state-dir", state.toString(),
+        "http-address", "127.0.0.1:0"), Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    Controller first = ControllerComponent.of(settings).controller();
+    first.start();
+    Thread runner = new Thread(first::run, "first controller");
+    runner.start();
+    try {
+      ProcessResult second = runAsProcess("--clusters", clusters().toString(), "--out",
+          out.toString(), "--state-dir", state.toString(), "--http-address", "127.0.0.1:0");
+
+      assertEquals(2, second.code(), second.output());
+      assertTrue(second.output().contains("error: --out \"" + out + "\" is used by another "
+          + "promcc run (pid " + ProcessHandle.current().pid() + ", "), second.output());
+      assertTrue(second.output().contains("nothing was started"), second.output());
+    } finally {
+      first.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+    }
   }
 
   @Test

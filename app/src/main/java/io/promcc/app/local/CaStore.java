@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   ca.pem          0644  the CA certificate
  *   ca-key.pem      0600  its key
  *   ca.lock               held while the CA is loaded or created (several processes may share it)
+ *   run.lock              held by the promcc run using the folder, for its life (see Controller)
  *   clients/        0700
  *     ID-crt.pem    0600  the client certificate of guest cluster ID
  *     ID-key.pem    0600  its key

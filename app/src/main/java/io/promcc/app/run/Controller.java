@@ -21,16 +21,20 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The running controller: the status port first (so probes answer during start-up), then the
+ * The running controller: its folders locked first (one controller per output folder and per
+ * local CA state folder), then the status port (so probes answer during start-up), then the
  * sources and file watches, a bounded wait for the sources to sync (reported unready, and
  * continued: nothing is written from a partial view), then the reconcile loop until
  * {@link #stop()}.
@@ -41,6 +45,19 @@ public final class Controller {
   private static final System.Logger LOG = System.getLogger(Controller.class.getName());
   /** How long a stop waits for a running reconcile before interrupting its waits. */
   static final Duration STOP_GRACE = Duration.ofSeconds(4);
+  /**
+   * The lock file in the output folder: a {@code .promcc-} name, which the store keeps for its
+   * own files, at the top, where no glob of a generated config ({@code <folder>/*.yml}) looks.
+   */
+  static final String OUT_LOCK = ".promcc-run.lock";
+  /** The lock file in the local CA's state folder. */
+  static final String STATE_LOCK = "run.lock";
+  /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
+  private static final Set<PosixFilePermission> OUT_MODE =
+      PosixFilePermissions.fromString("rwxr-x---");
+  /** A new state folder's mode, as the local CA makes it. */
+  private static final Set<PosixFilePermission> STATE_MODE =
+      PosixFilePermissions.fromString("rwx------");
 
   private final RunSettings settings;
   private final GuestClusterSource clusters;
@@ -57,6 +74,7 @@ public final class Controller {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile StatusServer status;
+  private volatile List<FolderLock> locks = List.of();
 
   @Inject
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
@@ -80,11 +98,50 @@ public final class Controller {
   }
 
   /**
-   * Binds the status port and starts the sources and watches; returns at once.
+   * Locks the folders, binds the status port and starts the sources and watches; returns at
+   * once. Held until {@link #run()} returns, the locks are released if the start fails.
    *
+   * @throws FolderInUseException if another process (or controller) writes to the output folder
+   *     or, with the local CA, to the state folder; nothing was started
    * @throws IOException if the status address cannot be bound
    */
   public void start() throws IOException {
+    locks = lockFolders();
+    try {
+      startLocked();
+    } catch (IOException | RuntimeException e) {
+      releaseLocks();
+      throw e;
+    }
+  }
+
+  /**
+   * The output folder in every mode (the store's files, and the certificates and keys of every
+   * source); the state folder only where the local CA keeps its files there: in other modes
+   * nothing reads it, and it may not even be writable (a read-only root file system).
+   */
+  private List<FolderLock> lockFolders() {
+    List<FolderLock> held = new ArrayList<>();
+    try {
+      held.add(FolderLock.acquire(settings.out(), OUT_LOCK, OUT_MODE, "--out",
+          "the same files for Prometheus"));
+      if (settings.certificates() == RunSettings.CertificateMode.LOCAL_CA) {
+        held.add(FolderLock.acquire(settings.stateDir(), STATE_LOCK, STATE_MODE, "--state-dir",
+            "the same local CA files and key"));
+      }
+    } catch (FolderInUseException e) {
+      held.forEach(FolderLock::close);
+      throw e;
+    }
+    return List.copyOf(held);
+  }
+
+  private void releaseLocks() {
+    locks.forEach(FolderLock::close);
+    locks = List.of();
+  }
+
+  private void startLocked() throws IOException {
     InetSocketAddress address = new InetSocketAddress(settings.httpAddress().getHostString(),
         settings.httpAddress().getPort());
     try {
@@ -211,5 +268,6 @@ public final class Controller {
       }
     }
     Optional.ofNullable(status).ifPresent(StatusServer::close);
+    releaseLocks(); // last: nothing of this controller writes any more
   }
 }

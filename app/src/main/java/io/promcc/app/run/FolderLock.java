@@ -1,0 +1,156 @@
+package io.promcc.app.run;
+
+import io.promcc.core.model.Quoting;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * A folder held by this process until {@link #close()}: an exclusive lock
+ * ({@link FileChannel#tryLock()}) on a lock file in it, which holds the pid of the process that
+ * took it. The operating system drops the lock with the process however it ends, so a lock file
+ * left by a killed process blocks nothing: the file stays and is taken over.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+final class FolderLock implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(FolderLock.class.getName());
+  private static final Set<PosixFilePermission> FILE_MODE =
+      PosixFilePermissions.fromString("rw-------");
+  /** Room for a pid and its line break; a longer content is no pid. */
+  private static final int MAX_CONTENT = 32;
+
+  private final FileChannel channel; // null: nothing is held
+
+  private FolderLock(FileChannel channel) {
+    this.channel = channel;
+  }
+
+  /**
+   * Locks {@code folder}, making it first if it is missing (each missing level with
+   * {@code mode}, and its parent synced, so that files later renamed into it survive a crash).
+   * A lock file that cannot be made or locked (a read-only or full volume, a file system without
+   * locks) is a warning, and the lock returned holds nothing: the folder's users report what they
+   * cannot do there themselves.
+   *
+   * @param option the option that names the folder, e.g. {@code --out}
+   * @param shared what two controllers would both write there, for the message
+   * @throws FolderInUseException if another process holds the lock, or another holder in this
+   *     process (a lock is per process: a second one here is refused as well)
+   */
+  static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
+      String option, String shared) {
+    Path lockFile = folder.resolve(fileName);
+    FileChannel channel = null;
+    try {
+      makeFolder(folder, mode);
+      // a link there is not followed: nothing is created or locked elsewhere through it
+      channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+          StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(FILE_MODE));
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        lock = null;
+      }
+      if (lock == null) {
+        OptionalLong holder = pidIn(channel);
+        channel.close();
+        throw new FolderInUseException(option + " " + Quoting.quote(folder.toString())
+            + " is used by another promcc run (" + (holder.isPresent() ? "pid "
+            + holder.getAsLong() : "its pid unknown") + ", lock file "
+            + Quoting.quote(lockFile.toString()) + "): two controllers would write " + shared
+            + "; stop the other one, or give each its own " + option, folder, holder);
+      }
+    } catch (IOException e) {
+      closeQuietly(channel);
+      LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
+          + " (" + e + "): a second promcc run on it would not be refused");
+      return new FolderLock(null);
+    }
+    try {
+      // opened without truncating: the holder's pid stays until the lock is this process'
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+          .getBytes(StandardCharsets.US_ASCII)), 0);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot write the pid into " + Quoting.quote(lockFile.toString())
+          + " (" + e + "): the folder is locked, but a second promcc run cannot name this one");
+    }
+    return new FolderLock(channel);
+  }
+
+  /** Releases the lock; the file stays. */
+  @Override
+  public void close() {
+    closeQuietly(channel); // closing the channel releases its lock
+  }
+
+  /** The pid the holder wrote, if the file holds one (a holder still writing it holds none). */
+  private static OptionalLong pidIn(FileChannel channel) {
+    ByteBuffer content = ByteBuffer.allocate(MAX_CONTENT + 1);
+    try {
+      while (content.hasRemaining() && channel.read(content, content.position()) > 0) {
+        // reads until the end of the file or past the room of a pid
+      }
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+    String text = new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII)
+        .strip();
+    if (content.position() > MAX_CONTENT || text.isEmpty() || !text.chars()
+        .allMatch(c -> c >= '0' && c <= '9') || text.length() > 18) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Long.parseLong(text));
+  }
+
+  private static void makeFolder(Path folder, Set<PosixFilePermission> mode) throws IOException {
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path level = folder; level != null && !Files.isDirectory(level);
+        level = level.getParent()) {
+      missing.push(level);
+    }
+    for (Path level : missing) { // outermost first
+      try {
+        Files.createDirectory(level, PosixFilePermissions.asFileAttribute(mode));
+      } catch (FileAlreadyExistsException raced) {
+        if (!Files.isDirectory(level)) {
+          throw raced;
+        }
+        continue; // made meanwhile by someone else
+      }
+      Files.setPosixFilePermissions(level, mode); // the umask may have taken bits away
+      try (FileChannel parent = FileChannel.open(level.getParent(), StandardOpenOption.READ)) {
+        parent.force(true);
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "closing a lock file failed: " + e);
+    }
+  }
+}
