@@ -12,6 +12,7 @@ import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Sleeper;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,12 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *
  * <ul>
  *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
- *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper).
+ *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper). The
+ *       first wait of this object's life that is not answered at once is logged at INFO when it
+ *       starts and when Prometheus answers (ready, or a runtime info), with the time since it
+ *       started: a controller started beside a Prometheus still replaying its WAL would wait up
+ *       to the ready timeout without a word. Later waits belong to a reconcile, which reports
+ *       them; a first wait that ends at its timeout is retried by one without a second line.
  *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
  *       answers after the reload, 500 with its error if it rejected the config: the answer is the
  *       verdict ({@link ReloadAck#LOADED}). Or, when a PID or a PID file is configured,
@@ -66,6 +72,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * end, and credentials go only into the {@code Authorization} header. Thread-safe.
  */
 public final class HttpPrometheusControl implements PrometheusControl {
+  private static final System.Logger LOG =
+      System.getLogger(HttpPrometheusControl.class.getName());
   static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
   private static final int MAX_MESSAGE = 2000;
@@ -75,6 +83,12 @@ public final class HttpPrometheusControl implements PrometheusControl {
   private final Clock clock;
   private final Sleeper sleeper;
   private final URI base;
+  /** Guards {@link #answered} and {@link #waitingSince}. */
+  private final Object firstWait = new Object();
+  /** Whether Prometheus has answered ready (or a runtime info) once. */
+  private boolean answered;
+  /** When the first wait not answered at once began; null before it. */
+  private Instant waitingSince;
 
   /** A control using {@code client} (whose connect timeout should be the settings' one). */
   @Inject
@@ -105,7 +119,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public void awaitReady(Duration timeout) {
     requireNonNull(timeout, "timeout == null");
-    Instant deadline = clock.instant().plus(timeout);
+    Instant started = clock.instant();
+    Instant deadline = started.plus(timeout);
     Duration backoff = FIRST_BACKOFF;
     String lastProblem;
     while (true) {
@@ -114,6 +129,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
             settings.requestTimeout());
         int status = response.statusCode();
         if (status == 200) {
+          answered();
           return;
         }
         if (status == 401 || status == 403) {
@@ -125,6 +141,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
       } catch (PrometheusUnavailableException e) {
         lastProblem = e.getMessage();
       }
+      firstWaitStarted(started, timeout, lastProblem);
       Duration remaining = Duration.between(clock.instant(), deadline);
       if (remaining.isNegative() || remaining.isZero()) {
         throw new PrometheusUnavailableException("prometheus at "
@@ -134,6 +151,35 @@ public final class HttpPrometheusControl implements PrometheusControl {
       sleeper.pause(backoff.compareTo(remaining) < 0 ? backoff : remaining,
           "waiting for prometheus");
       backoff = Sleeper.doubled(backoff, MAX_BACKOFF);
+    }
+  }
+
+  /** Logs the start of the first wait not answered at once; later ones say nothing. */
+  private void firstWaitStarted(Instant started, Duration timeout, String problem) {
+    synchronized (firstWait) {
+      if (answered || waitingSince != null) {
+        return;
+      }
+      waitingSince = started;
+    }
+    LOG.log(Level.INFO, "waiting up to " + timeout + " for prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " to become ready: " + problem);
+  }
+
+  /** Prometheus answered: the end of the first wait is logged, if there was one. */
+  private void answered() {
+    Instant since;
+    synchronized (firstWait) {
+      if (answered) {
+        return;
+      }
+      answered = true;
+      since = waitingSince;
+    }
+    if (since != null) {
+      LOG.log(Level.INFO, "prometheus at " + Quoting.quote(settings.prometheusUri().toString())
+          + " is ready, " + Duration.between(since, clock.instant()) + " after the first wait "
+          + "for it began");
     }
   }
 
@@ -210,8 +256,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
               String.valueOf(data)));
     }
     try {
-      return new RuntimeInfo((Boolean) success, Instant.parse((String) time),
+      RuntimeInfo info = new RuntimeInfo((Boolean) success, Instant.parse((String) time),
           response.headers().firstValue("Date").flatMap(HttpPrometheusControl::httpDate));
+      answered(); // its API answers only once it is ready
+      return info;
     } catch (DateTimeParseException e) {
       throw new PrometheusApiException(endpoint, 200, "runtimeinfo has a bad lastConfigTime "
           + Quoting.quote((String) time), e);
