@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateSourceContract;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 
@@ -28,6 +29,15 @@ class VaultCertificateSourceContractTest extends CertificateSourceContract {
   @Override
   protected void breakSource() {
     fixture.vault.seal();
+  }
+
+  /** Issued, then Vault sealed once the renewal of the 7-day certificate is due. */
+  @Override
+  protected boolean degrade(CertificateSource source, String id) {
+    source.observe(fixture.clusters(id));
+    fixture.clock.advance(Duration.ofDays(6));
+    fixture.vault.seal();
+    return true;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.promcc.core.port;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link CertificateSource} does, run against the real sources and the fake alike. A
  * subclass says how to make a source, how to give a cluster a certificate on the source's side,
- * and how to make the whole source fail.
+ * and how to make the whole source fail; a source that can serve a certificate it cannot renew
+ * also says how to bring that about.
  */
 public abstract class CertificateSourceContract {
   private CertificateSource source;
@@ -36,6 +38,16 @@ public abstract class CertificateSourceContract {
    * every cluster it is asked about (a local CA) makes issuing fail for this one.
    */
   protected void withhold(String id) {}
+
+  /**
+   * Makes the started {@code source} serve cluster {@code id}'s certificate, still valid, while
+   * it cannot renew it (Vault sealed once the renewal is due), and returns true. A source that
+   * never renews (it serves what is stored on its side) returns false, the default, which skips
+   * the check.
+   */
+  protected boolean degrade(CertificateSource source, String id) {
+    return false;
+  }
 
   /** The time now, as the source sees it (a test clock, or the system clock). */
   protected Instant now() {
@@ -72,6 +84,26 @@ public abstract class CertificateSourceContract {
     assertTrue(seen.bundles().get(ClusterId.of("alpha")).notAfter().isAfter(now()));
     assertEquals(Set.of(ClusterId.of("beta")), seen.problems().keySet());
     assertFalse(seen.problems().get(ClusterId.of("beta")).reason().isBlank());
+  }
+
+  /**
+   * A certificate served while its renewal fails comes with the reason, so the cluster shows as
+   * degraded before the certificate ends, not only once it has.
+   */
+  @Test
+  void aCertificateServedWhileItsRenewalFailsComesWithAProblem() throws InterruptedException {
+    provide("alpha");
+    started();
+    assumeTrue(degrade(source, "alpha"), "this source never serves a certificate it could not renew");
+
+    CertificateObservation seen = source.observe(List.of(cluster("alpha")));
+
+    ClusterId alpha = ClusterId.of("alpha");
+    assertTrue(seen.bundles().containsKey(alpha), "the still valid certificate was dropped: "
+        + seen.problems());
+    assertTrue(seen.bundles().get(alpha).notAfter().isAfter(now()));
+    assertTrue(seen.problems().containsKey(alpha), "served as if renewed: " + seen);
+    assertFalse(seen.problems().get(alpha).reason().isBlank());
   }
 
   @Test

@@ -23,17 +23,21 @@ import java.util.function.Function;
  * An in-memory {@link CertificateSource} with scriptable failures. By default every cluster gets
  * the bundle the issuer function makes for it (with the no-argument constructor, none: only
  * clusters given one with {@link #put} have one); a cluster can be
- * given its own bundle, or fail with a reason, and the whole source can fail (Vault down, an
- * unsynced informer) with one reason for every cluster. Records the last {@value #KEPT} observed
- * collections (a fake under thousands of reconciles in a benchmark does not grow). Each change
- * ({@link #put}, {@link #fail}, {@link #failAll}, {@link #recover}) tells the change listeners, as
- * a Secret or file changed on a real source's side does.
+ * given its own bundle, or fail with a reason, or be degraded (its bundle served together with a
+ * reason, as the Vault source serves a still valid certificate whose renewal fails), and the whole
+ * source can fail (Vault down, an unsynced informer) with one reason for every cluster. Records
+ * the last {@value #KEPT} observed collections (a fake under thousands of reconciles in a
+ * benchmark does not grow). Each change ({@link #put}, {@link #fail}, {@link #degrade},
+ * {@link #failAll}, {@link #recover}) tells the change listeners, as a Secret or file changed on a
+ * real source's side does.
  * Passes {@link CertificateSourceContract}. Thread-safe (synchronized).
  */
 public final class FakeCertificateSource implements CertificateSource {
   private final Function<ClusterId, CertificateBundle> issuer;
   private final Map<ClusterId, CertificateBundle> bundles = new HashMap<>();
   private final Map<ClusterId, Rejection> failures = new HashMap<>();
+  /** Clusters whose bundle is served with a problem, as one whose renewal fails. */
+  private final Map<ClusterId, Rejection> degraded = new HashMap<>();
   /** How many observe calls {@link #observed()} keeps. */
   public static final int KEPT = 100;
 
@@ -53,20 +57,40 @@ public final class FakeCertificateSource implements CertificateSource {
     this(id -> null);
   }
 
-  /** Gives {@code cluster} this bundle (a renewal, when it had another). */
+  /**
+   * Gives {@code cluster} this bundle (a renewal, when it had another); ends a failure set with
+   * {@link #fail} or {@link #degrade}.
+   */
   public void put(ClusterId cluster, CertificateBundle bundle) {
     synchronized (this) {
       bundles.put(cluster, bundle);
       failures.remove(cluster);
+      degraded.remove(cluster);
     }
     listeners.forEach(Runnable::run);
   }
 
-  /** Makes {@code cluster} fail with {@code reason} until {@link #recover}. */
+  /** Makes {@code cluster} fail with {@code reason}, no bundle served, until {@link #recover}. */
   public void fail(ClusterId cluster, String reason) {
     synchronized (this) {
+      degraded.remove(cluster);
       failures.put(cluster, new Rejection(cluster.value(), reason, "fake certificate source: "
           + reason + " for cluster \"" + cluster.value() + "\""));
+    }
+    listeners.forEach(Runnable::run);
+  }
+
+  /**
+   * Makes {@code cluster} degraded until {@link #recover} or a renewal ({@link #put}): its bundle
+   * is still served, together with a problem with {@code reason}, as a real source serves a
+   * still valid certificate it cannot renew. A cluster with no bundle has only the problem.
+   */
+  public void degrade(ClusterId cluster, String reason) {
+    synchronized (this) {
+      failures.remove(cluster);
+      degraded.put(cluster, new Rejection(cluster.value(), reason, "fake certificate source: "
+          + "serving the last certificate of cluster \"" + cluster.value()
+          + "\", not renewed: " + reason));
     }
     listeners.forEach(Runnable::run);
   }
@@ -81,10 +105,11 @@ public final class FakeCertificateSource implements CertificateSource {
     listeners.forEach(Runnable::run);
   }
 
-  /** Ends a failure set with {@link #fail}. */
+  /** Ends a failure set with {@link #fail} or {@link #degrade}. */
   public void recover(ClusterId cluster) {
     synchronized (this) {
       failures.remove(cluster);
+      degraded.remove(cluster);
     }
     listeners.forEach(Runnable::run);
   }
@@ -114,6 +139,12 @@ public final class FakeCertificateSource implements CertificateSource {
         problems.put(id, failure);
       } else if ((bundle = issue(id, problems)) != null) {
         out.put(id, bundle);
+        Rejection notRenewed = degraded.get(id);
+        if (notRenewed != null) {
+          problems.put(id, notRenewed);
+        }
+      } else if (degraded.containsKey(id)) {
+        problems.put(id, degraded.get(id)); // nothing to serve: the renewal's failure is why
       } else if (!problems.containsKey(id)) {
         problems.put(id, new Rejection(id.value(), "certificate-missing",
             "fake certificate source has no certificate for cluster \"" + id.value() + "\""));

@@ -31,6 +31,12 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
     fake.failAll("source-not-ready");
   }
 
+  @Override
+  protected boolean degrade(CertificateSource source, String id) {
+    fake.degrade(ClusterId.of(id), "vault-sealed");
+    return true;
+  }
+
   @Test
   void anIssuerFailureIsThatClustersProblem() {
     FakeCertificateSource failing = new FakeCertificateSource(id -> switch (id.value()) {
@@ -74,9 +80,36 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
 
     source.fail(ClusterId.of("alpha"), "secret-missing");
     source.recover(ClusterId.of("alpha"));
+    source.degrade(ClusterId.of("alpha"), "vault-sealed");
     source.failAll("vault-sealed");
     source.put(ClusterId.of("alpha"), TestCertificates.other());
 
-    assertEquals(4, told.get());
+    assertEquals(5, told.get());
+  }
+
+  /**
+   * Degraded, a cluster keeps its bundle beside the problem until a renewal or recover; with no
+   * bundle to serve, it has the problem only.
+   */
+  @Test
+  void aDegradedClusterKeepsItsBundleWithAProblemUntilRenewedOrRecovered() {
+    ClusterId alpha = ClusterId.of("alpha");
+    ClusterId beta = ClusterId.of("beta");
+    fake.put(alpha, TestCertificates.bundle());
+    fake.degrade(alpha, "vault-sealed");
+    fake.degrade(beta, "vault-sealed");
+
+    CertificateObservation seen = fake.observe(List.of(cluster("alpha"), cluster("beta")));
+    assertEquals(Set.of(alpha), seen.bundles().keySet());
+    assertEquals("vault-sealed", seen.problems().get(alpha).reason());
+    assertEquals("vault-sealed", seen.problems().get(beta).reason());
+
+    fake.put(alpha, TestCertificates.other());
+    fake.recover(beta);
+    CertificateObservation renewed = fake.observe(List.of(cluster("alpha")));
+    assertEquals(Set.of(alpha), renewed.bundles().keySet());
+    assertEquals(Set.of(), renewed.problems().keySet());
+    assertEquals("certificate-missing",
+        fake.observe(List.of(cluster("beta"))).problems().get(beta).reason());
   }
 }
