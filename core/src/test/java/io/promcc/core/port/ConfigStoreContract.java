@@ -9,6 +9,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.FileDiff;
 import java.time.Instant;
 import java.util.List;
@@ -108,6 +109,29 @@ public abstract class ConfigStoreContract {
     assertEquals("one\n", text(CONFIG), "nothing was written");
     assertTrue(contentAt("certs/a-crt.pem").isEmpty(), "nothing was written");
     assertEquals(Optional.of("user's"), contentAt("certs/b-crt.pem"));
+  }
+
+  /**
+   * Names starting with {@code .promcc-} (the store's manifest, its journal and rollback folder)
+   * or holding {@code .promcc-tmp-} (its temporary files), and names with a line break (which
+   * the manifest cannot hold), are never a desired file's: the write is refused, naming the
+   * path, and nothing is written.
+   */
+  @Test
+  void theStoresOwnNamesAreRefusedAndNothingIsWritten() {
+    apply(state("one\n"));
+    for (String reserved : List.of(".promcc-manifest", ".promcc-verified/a-crt.pem",
+        ".promcc-other", "certs/b-crt.pem.promcc-tmp-1", "certs/b\n-crt.pem")) {
+      DesiredState next = state("two\n", "certs/a-crt.pem=a", reserved + "=b");
+
+      ConfigStoreException e = assertThrows(ConfigStoreException.class, () -> apply(next),
+          reserved);
+
+      assertEquals("cannot store " + Quoting.quote(reserved)
+          + ": the name is reserved or contains a line break", e.getMessage());
+      assertEquals("one\n", text(CONFIG), "nothing was written");
+      assertTrue(contentAt("certs/a-crt.pem").isEmpty(), "nothing was written");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.FileDiff;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +17,16 @@ import java.util.TreeMap;
  * An in-memory {@link ConfigStore}: owned files in a sorted map, the last verified set in another.
  * Records every path written or deleted, so tests can assert that nothing was written. Files put
  * there with {@link #putUnowned} play a user's files: a desired path that holds one fails the
- * write as the real store's does. {@link #failWrites} makes writes fail like a full disk.
+ * write as the real store's does. A path the real store keeps for itself (its {@code .promcc-}
+ * names and temporary files) or one with a line break is refused with the real store's message.
+ * {@link #failWrites} makes writes fail like a full disk.
  * Passes {@link ConfigStoreContract}, as the real store does. Thread-safe (synchronized).
  */
 public final class FakeConfigStore implements ConfigStore {
+  /** The real store's own names at the top of its folder (manifest, journal, rollback folder). */
+  private static final String RESERVED_PREFIX = ".promcc-";
+  /** What the real store's temporary file names hold. */
+  private static final String TEMP_MARKER = ".promcc-tmp-";
   private final SortedMap<String, DesiredFile> owned = new TreeMap<>();
   private final SortedMap<String, DesiredFile> unowned = new TreeMap<>();
   private SortedMap<String, DesiredFile> verifiedFiles;
@@ -38,6 +45,9 @@ public final class FakeConfigStore implements ConfigStore {
   public synchronized void write(DesiredState desired, FileDiff diff) {
     requireNonNull(desired, "desired == null");
     requireNonNull(diff, "diff == null");
+    for (String path : diff.writes()) {
+      requireWritablePath(desired, path);
+    }
     List<String> blocked = desired.files().keySet().stream()
         .filter(path -> unowned.containsKey(path) && !owned.containsKey(path)).toList();
     if (!blocked.isEmpty()) {
@@ -47,7 +57,7 @@ public final class FakeConfigStore implements ConfigStore {
       throw new ConfigStoreException(writeFailure);
     }
     for (String path : diff.writes()) {
-      owned.put(path, requireNonNull(desired.files().get(path), path + " not desired"));
+      owned.put(path, desired.files().get(path));
       writeLog.add(path);
     }
     for (String path : diff.deletes()) {
@@ -56,6 +66,19 @@ public final class FakeConfigStore implements ConfigStore {
       }
       owned.remove(path);
       deleteLog.add(path);
+    }
+  }
+
+  /** The real store's check of a path to write, with its exceptions and messages. */
+  private static void requireWritablePath(DesiredState desired, String path) {
+    if (!desired.files().containsKey(path)) {
+      throw new IllegalArgumentException("diff writes " + Quoting.quote(path)
+          + ", which is not a file of the desired state");
+    }
+    if (path.indexOf('\n') >= 0 || path.indexOf('\r') >= 0 || path.startsWith(RESERVED_PREFIX)
+        || path.contains(TEMP_MARKER)) {
+      throw new ConfigStoreException("cannot store " + Quoting.quote(path)
+          + ": the name is reserved or contains a line break");
     }
   }
 
