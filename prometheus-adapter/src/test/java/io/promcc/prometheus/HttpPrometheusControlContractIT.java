@@ -34,14 +34,12 @@ class HttpPrometheusControlContractIT {
     @Override
     protected PrometheusControl start(String initialConfig) {
       writeConfig(initialConfig);
-      prometheus = PrometheusProcess.builder(configFile(), work).lifecycle(lifecycle()).launch();
+      launch(0);
       PrometheusAdapterSettings.Builder settings = PrometheusAdapterSettings.builder(
           work.resolve("out"), prometheus.url())
           .readyTimeout(Duration.ofSeconds(60)).reloadTimeout(Duration.ofSeconds(60));
       if (!lifecycle()) {
-        Path pidFile = work.resolve("prometheus.pid");
-        write(pidFile, prometheus.pid() + "\n");
-        settings.signalPidFile(pidFile);
+        settings.signalPidFile(pidFile());
       }
       PrometheusAdapterSettings built = settings.build();
       HttpPrometheusControl control = new HttpPrometheusControl(
@@ -52,6 +50,19 @@ class HttpPrometheusControlContractIT {
         throw new AssertionError("prometheus did not start: " + prometheus.logText(), e);
       }
       return control;
+    }
+
+    /** Launches a Prometheus on {@code port} (0: a free one), its PID in the PID file. */
+    private void launch(int port) {
+      prometheus = PrometheusProcess.builder(configFile(), work).port(port)
+          .lifecycle(lifecycle()).launch();
+      if (!lifecycle()) {
+        write(pidFile(), prometheus.pid() + "\n");
+      }
+    }
+
+    private Path pidFile() {
+      return work.resolve("prometheus.pid");
     }
 
     private Path configFile() {
@@ -76,6 +87,13 @@ class HttpPrometheusControlContractIT {
     @Override
     protected void takeDown() {
       prometheus.close();
+    }
+
+    /** A new process on the port of the one taken down, which the control is set to. */
+    @Override
+    protected boolean bringUp() {
+      launch(prometheus.port());
+      return true;
     }
 
     @Override

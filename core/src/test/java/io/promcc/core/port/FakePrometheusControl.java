@@ -36,7 +36,8 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * Prometheus reports them. A rejecter decides which file sets a reload refuses (with the message
  * Prometheus would give); a crasher decides which file sets make the process die on load and
  * crash-loop (it is down while the disk holds such files, and starts again, loading the disk, once
- * they are gone). It can be taken down, restarted, made to reload by signal, and counts reloads.
+ * they are gone). It can be taken down and started again (a new process, which loads the disk),
+ * restarted, made to reload by signal, and counts reloads.
  *
  * <p>A signal reload behaves as the adapter and Prometheus do together: the load happens
  * asynchronously, once its clock has passed the second of the previous load (the adapter signals
@@ -94,13 +95,21 @@ public final class FakePrometheusControl implements PrometheusControl {
     return this;
   }
 
-  /** Takes Prometheus down (every call fails as unreachable) or brings it back up. */
+  /**
+   * Takes Prometheus down (no process: every call fails as unreachable, until it is brought up
+   * again) or brings it back up: a new process, which loads the files on disk now as
+   * {@link #restart()} does, and crash-loops if they make it die or it refuses them. Bringing up
+   * a Prometheus that is up changes nothing.
+   */
   public synchronized void setUp(boolean newUp) {
     settle();
-    this.up = newUp;
     if (newUp) {
-      crashLooping = false;
+      if (!up) {
+        start();
+      }
     } else {
+      up = false;
+      crashLooping = false; // stopped: it is not started again by itself
       signalledLoadAt = null; // stopped before it loaded
     }
   }

@@ -61,6 +61,12 @@ class FakePrometheusControlTest {
     }
 
     @Override
+    protected boolean bringUp() {
+      prometheus.setUp(true);
+      return true;
+    }
+
+    @Override
     protected void letTimePass(Duration duration) {
       clock.advance(duration);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * each other.
  *
  * <p>A subclass starts a Prometheus on a given config, writes config text where Prometheus reads
- * it, takes Prometheus down, and lets time pass while the contract polls (a fake moves its clock;
- * a real Prometheus is waited for). It stops its Prometheus after each test itself.
+ * it, takes Prometheus down (and, where it can, starts it again), and lets time pass while the
+ * contract polls (a fake moves its clock; a real Prometheus is waited for). It stops its
+ * Prometheus after each test itself.
  */
 public abstract class PrometheusControlContract {
   /** The field {@link #INVALID_CONFIG} has that Prometheus does not know. */
@@ -47,6 +49,15 @@ public abstract class PrometheusControlContract {
 
   /** Takes Prometheus down: from now on it cannot be reached. */
   protected abstract void takeDown();
+
+  /**
+   * Starts Prometheus again after {@link #takeDown}, a new process on the same config file and
+   * address, and returns true; does not wait until it is ready. Returns false, the default, if
+   * the subclass cannot, which skips the check.
+   */
+  protected boolean bringUp() {
+    return false;
+  }
 
   /** Lets {@code duration} pass while the contract waits for an asynchronous load. */
   protected abstract void letTimePass(Duration duration);
@@ -165,6 +176,28 @@ public abstract class PrometheusControlContract {
       assertTrue(after.lastConfigTime().isAfter(refused.lastConfigTime()), after.toString());
     }
     assertTrue(control.loadedConfig().contains("job_name: contract-third"));
+  }
+
+  /**
+   * A Prometheus started again is a new process: it loads the files on disk as they are then,
+   * not what the process before it had loaded, and no reload is needed.
+   */
+  @Test
+  void aPrometheusStartedAgainLoadsTheFilesOnDiskThen() {
+    RuntimeInfo before = control.runtimeInfo();
+    takeDown();
+    writeConfig(config("contract-started-again", ""));
+    assumeTrue(bringUp(), "this Prometheus cannot be started again");
+
+    control.awaitReady(patience());
+
+    RuntimeInfo after = control.runtimeInfo();
+    assertTrue(after.reloadConfigSuccess(), after.toString());
+    assertFalse(after.lastConfigTime().isBefore(before.lastConfigTime()),
+        after + " is older than " + before);
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-started-again"), loaded);
+    assertFalse(loaded.contains("contract-first"), loaded);
   }
 
   /**
