@@ -109,14 +109,21 @@ public final class ModelArbitraries {
    * API server URLs: {@code http} and {@code https}, host names (also {@code master.<cluster id>},
    * the shape the Service source builds, whose last label may start with a digit, which
    * {@link URI#getHost()} cannot read) and IPv4/IPv6 addresses, with and without a port, some
-   * with a trailing {@code /}. All are accepted by {@link GuestCluster}.
+   * with a trailing {@code /}. Some hosts are upper-case or have each label capitalised: host
+   * names are case-insensitive, and the model keeps them as written. All are accepted by
+   * {@link GuestCluster}.
    */
   public static Arbitrary<URI> apiServers() {
-    Arbitrary<String> host = Arbitraries.oneOf(
+    Arbitrary<String> lowerCaseHost = Arbitraries.oneOf(
         clusterIdValues().map(id -> "api." + id + ".k8s.example.com"),
         clusterIdValues().map(id -> "master." + id),
         Arbitraries.of("localhost", "10.0.0.1", "192.168.255.254", "[::1]", "[fd00::1:2]",
             "k8s.example.com", "a"));
+    // lower case first: a failing input shrinks towards it
+    Arbitrary<HostCase> hostCase = Arbitraries.frequency(Tuple.of(6, HostCase.LOWER),
+        Tuple.of(1, HostCase.UPPER), Tuple.of(1, HostCase.CAPITALISED));
+    Arbitrary<String> host = Combinators.combine(lowerCaseHost, hostCase)
+        .as((h, inCase) -> inCase.of(h));
     Arbitrary<String> port = Arbitraries.oneOf(Arbitraries.just(""),
         Arbitraries.integers().between(1, 65535).map(p -> ":" + p),
         Arbitraries.of(":443", ":6443", ":80"));
@@ -330,6 +337,29 @@ public final class ModelArbitraries {
 
   private static String doubleQuoted(String text) {
     return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** How an API server's host is written; named, so a reported input says which. */
+  private enum HostCase {
+    LOWER,
+    UPPER,
+    /** The first letter of each label in upper case: {@code Api.C1.K8s.Example.Com}. */
+    CAPITALISED;
+
+    String of(String host) {
+      return switch (this) {
+        case LOWER -> host;
+        case UPPER -> host.toUpperCase(Locale.ROOT);
+        case CAPITALISED -> {
+          StringBuilder out = new StringBuilder(host.length());
+          for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            out.append(i == 0 || host.charAt(i - 1) == '.' ? Character.toUpperCase(c) : c);
+          }
+          yield out.toString();
+        }
+      };
+    }
   }
 
   private static String repeatTo(String fragment, int length) {

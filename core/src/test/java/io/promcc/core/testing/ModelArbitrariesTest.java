@@ -13,6 +13,7 @@ import io.promcc.core.yaml.BaseConfig;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import net.jqwik.api.Arbitrary;
@@ -33,6 +34,25 @@ class ModelArbitrariesTest {
     assertSome(servers, "master.<id> whose last label URI cannot read",
         uri -> uri.getHost() == null && uri.getRawAuthority().startsWith("master."));
     servers.forEach(uri -> GuestCluster.of("c1", "aws", uri.toString()));
+  }
+
+  /**
+   * Host names are case-insensitive and the model keeps them as written, so upper- and
+   * mixed-case hosts must be among the inputs, also of the {@code master.<id>} shape.
+   */
+  @Test
+  void apiServersIncludeUpperCaseHostsWhichTheModelKeepsAsWritten() {
+    List<URI> servers = sample(ModelArbitraries.apiServers(), 2000);
+    assertSome(servers, "upper-case host", uri -> hasUpperCase(uri.getRawAuthority()));
+    assertSome(servers, "upper-case master.<id> whose last label URI cannot read",
+        uri -> uri.getHost() == null && hasUpperCase(uri.getRawAuthority()));
+    assertSome(servers, "lower-case host", uri -> !hasUpperCase(uri.getRawAuthority()));
+    servers.forEach(uri -> assertEquals(uri.toString(),
+        GuestCluster.of("c1", "aws", uri.toString()).apiServer().toString()));
+  }
+
+  private static boolean hasUpperCase(String text) {
+    return !text.equals(text.toLowerCase(Locale.ROOT));
   }
 
 
