@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +41,8 @@ public record RelabelRule(
    * own form takes over a second in Java for 61 characters like {@code a$aa$aa$a...-}. It takes
    * the same strings (RelabelRuleTest compares the two).
    */
+  /** A group reference's name in a replacement, as Go's {@code Regexp.Expand} reads it. */
+  private static final Pattern REFERENCE_NAME = Pattern.compile("[\\p{L}\\p{Nd}_]+");
   private static final Pattern RELABEL_TARGET = Pattern.compile(
       "(?:[a-zA-Z_]|\\$(?:\\{\\w++\\}|\\w++))(?:\\w|\\$(?:\\{\\w++\\}|\\w++))*+");
 
@@ -114,6 +117,68 @@ public record RelabelRule(
    */
   public static String escapeReplacement(String value) {
     return value.replace("$", "$$");
+  }
+
+  /**
+   * {@code template} expanded against {@code matcher}'s match as Go's {@code Regexp.ExpandString}
+   * expands Prometheus' replacements and computed target labels: {@code $$} is a {@code $};
+   * {@code $name} (the longest run of letters, digits and {@code _}) and {@code ${name}} are the
+   * group of that number (no leading zero) or name, empty if there is none; a {@code $} that
+   * starts no reference stays as it is.
+   */
+  static String expand(String template, Matcher matcher) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      if (c != '$' || i + 1 >= template.length()) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (template.charAt(i + 1) == '$') {
+        out.append('$');
+        i += 2;
+        continue;
+      }
+      String name;
+      int next;
+      if (template.charAt(i + 1) == '{') {
+        int close = template.indexOf('}', i + 2);
+        name = close < 0 ? null : template.substring(i + 2, close);
+        next = close + 1;
+      } else {
+        Matcher word = REFERENCE_NAME.matcher(template).region(i + 1, template.length());
+        boolean found = word.lookingAt();
+        name = found ? word.group() : null;
+        next = found ? word.end() : -1;
+      }
+      if (name == null || !REFERENCE_NAME.matcher(name).matches()) {
+        out.append('$');
+        i++;
+        continue;
+      }
+      String group = group(matcher, name);
+      if (group != null) {
+        out.append(group);
+      }
+      i = next;
+    }
+    return out.toString();
+  }
+
+  /** The group {@code name} (a number or a name) of the match, or null if there is none. */
+  private static String group(Matcher matcher, String name) {
+    if (name.chars().allMatch(c -> c >= '0' && c <= '9')
+        && (name.length() == 1 || name.charAt(0) != '0')) {
+      int number = name.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(name);
+      return number <= matcher.groupCount() ? matcher.group(number) : null;
+    }
+    try {
+      return matcher.group(name);
+    } catch (IllegalArgumentException noSuchGroup) {
+      return null;
+    }
   }
 
   /** Reads a rule, adding every problem to {@code problems}. */

@@ -28,7 +28,6 @@ final class StaticTargetAddress {
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private StaticTargetAddress() {}
@@ -81,11 +80,9 @@ final class StaticTargetAddress {
             if (!matcher.matches()) {
               continue;
             }
-            target = expand(rule.targetLabel(), matcher);
-            result = expand(rule.replacement() == null ? "$1" : rule.replacement(), matcher);
-            if (target == null || result == null) {
-              return Optional.empty();
-            }
+            target = RelabelRule.expand(rule.targetLabel(), matcher);
+            result = RelabelRule.expand(rule.replacement() == null ? "$1" : rule.replacement(),
+                matcher);
             if (!LABEL_NAME.matcher(target).matches()) {
               continue;
             }
@@ -122,53 +119,5 @@ final class StaticTargetAddress {
     } catch (PatternSyntaxException e) {
       return null;
     }
-  }
-
-  /**
-   * Go's {@code Regexp.ExpandString} for numbered groups; null for a reference by name, which
-   * this check does not follow.
-   */
-  private static String expand(String template, Matcher matcher) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c != '$' || i + 1 >= template.length()) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      if (template.charAt(i + 1) == '$') {
-        out.append('$');
-        i += 2;
-        continue;
-      }
-      String name;
-      int next;
-      if (template.charAt(i + 1) == '{') {
-        int close = template.indexOf('}', i + 2);
-        name = close < 0 ? null : template.substring(i + 2, close);
-        next = close + 1;
-      } else {
-        Matcher word = NAME.matcher(template).region(i + 1, template.length());
-        boolean found = word.lookingAt();
-        name = found ? word.group() : null;
-        next = found ? word.end() : -1;
-      }
-      if (name == null || !NAME.matcher(name).matches()) {
-        out.append('$');
-        i++;
-        continue;
-      }
-      if (!name.chars().allMatch(Character::isDigit)) {
-        return null;
-      }
-      int group = name.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(name);
-      if (group <= matcher.groupCount() && matcher.group(group) != null) {
-        out.append(matcher.group(group));
-      }
-      i = next;
-    }
-    return out.toString();
   }
 }

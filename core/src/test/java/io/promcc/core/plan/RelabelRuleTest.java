@@ -28,6 +28,17 @@ class RelabelRuleTest {
         .problems(OWNER);
   }
 
+  /** Go's Regexp.ExpandString, which Prometheus expands replacements and target labels with. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "$1-$2|a-b", "${1}x|ax", "$1x|''", "$$1|$1", "$|$", "x$|x$", "${1|${1", "${}|${}",
+      "$01|''", "$9|''", "$n|c", "${n}!|c!", "$m|''", "$é|''", "$-|$-"})
+  void expandsReplacementsAsGoDoes(String template, String expanded) {
+    var matcher = Pattern.compile("(a)-(b)-(?<n>c)").matcher("a-b-c");
+    matcher.matches();
+    assertEquals(expanded, RelabelRule.expand(template, matcher));
+  }
+
   @Test
   void hashmodNeedsANonZeroModulus() {
     String expected = "relabel configuration for hashmod requires non-zero modulus" + IN;

@@ -18,12 +18,10 @@ import java.util.regex.Pattern;
  * <p>Rules come from the parsed YAML, so this judges what Prometheus would read. Regular
  * expressions run on java.util.regex, anchored like {@code relabel.NewRegexp} and with
  * {@code UNIX_LINES} so that {@code .} excludes only a line feed, as in RE2; the planner's
- * expressions use nothing where the two differ. Replacements expand {@code $n}, {@code ${n}}
- * and {@code $$} like Go's {@code Regexp.ExpandString}.
+ * expressions use nothing where the two differ. Replacements expand like Go's
+ * {@code Regexp.ExpandString} ({@link RelabelRule#expand}).
  */
 final class RelabelSimulator {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]+");
-
   private RelabelSimulator() {}
 
   /**
@@ -105,11 +103,11 @@ final class RelabelSimulator {
           if (!matcher.matches()) {
             break;
           }
-          String target = expand((String) rule.get("target_label"), matcher);
+          String target = RelabelRule.expand((String) rule.get("target_label"), matcher);
           if (!target.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
             break;
           }
-          String result = expand((String) rule.getOrDefault("replacement", "$1"), matcher);
+          String result = RelabelRule.expand((String) rule.getOrDefault("replacement", "$1"), matcher);
           if (result.isEmpty()) {
             labels.remove(target);
           } else {
@@ -120,49 +118,6 @@ final class RelabelSimulator {
       }
     }
     return true;
-  }
-
-  /** Go's {@code Regexp.ExpandString} for numbered groups. */
-  static String expand(String template, Matcher matcher) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c != '$' || i + 1 >= template.length()) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      if (template.charAt(i + 1) == '$') {
-        out.append('$');
-        i += 2;
-        continue;
-      }
-      String name;
-      int next;
-      if (template.charAt(i + 1) == '{') {
-        int close = template.indexOf('}', i + 2);
-        name = close < 0 ? null : template.substring(i + 2, close);
-        next = close + 1;
-      } else {
-        Matcher word = NAME.matcher(template).region(i + 1, template.length());
-        name = word.lookingAt() ? word.group() : null;
-        next = word.lookingAt() ? word.end() : -1;
-      }
-      if (name == null || name.isEmpty() || !NAME.matcher(name).matches()) {
-        out.append('$');
-        i++;
-        continue;
-      }
-      if (name.chars().allMatch(Character::isDigit)) {
-        int group = Integer.parseInt(name);
-        if (group <= matcher.groupCount() && matcher.group(group) != null) {
-          out.append(matcher.group(group));
-        }
-      }
-      i = next;
-    }
-    return out.toString();
   }
 
   private static void putIfEmpty(Map<String, String> labels, String name, String value) {
