@@ -252,6 +252,9 @@ public final class ServiceEvents implements AutoCloseable {
       return; // a newer one is offered, and published after this
     }
     for (Planned event : plan(result)) {
+      if (result != latest.get()) {
+        return; // superseded while its Events went out (a call takes up to 10 s): the rest wait
+      }
       String key = key(event);
       synchronized (published) {
         if (published.contains(key)) {

@@ -1,0 +1,101 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.promcc.app.Main;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FolderLock} says a second holder in the same process is refused as well. The lock is a
+ * POSIX record lock ({@code fcntl}), which belongs to the process, and closing any descriptor of
+ * the file drops every lock the process holds on it ({@code FileLock}'s Javadoc warns of this):
+ * the refused second attempt opens the lock file, finds it held, and closes its channel, which
+ * silently releases the first controller's lock. From then on a {@code promcc run} in another
+ * process on the same {@code --out} is no longer refused, and two controllers write the same
+ * files.
+ */
+class FolderLockInProcessRefusalTest {
+  @TempDir Path temp;
+
+  private Path clusters() throws IOException {
+    return Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+  }
+
+  private Controller controller(Path out, Path state) throws IOException {
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of("clusters",
+        clusters().toString(), "out", out.toString(), "state-dir", state.toString(),
+        "http-address", "127.0.0.1:0"), Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    return DaggerControllerComponent.factory().create(settings, Clock.systemUTC()).controller();
+  }
+
+  @Test
+  void aSecondStartRefusedInTheSameProcessKeepsTheFirstsLockAgainstOtherProcesses()
+      throws Exception {
+    Path out = temp.resolve("out");
+    Controller first = controller(out, temp.resolve("state-a"));
+    first.start();
+    Thread runner = new Thread(first::run, "first controller");
+    runner.start();
+    Process other = null;
+    try {
+      // a second controller in this process is refused, as FolderLock says
+      Controller second = controller(out, temp.resolve("state-b"));
+      assertThrows(FolderInUseException.class, second::start);
+
+      // the first still runs and holds --out: a run in another process must be refused (exit 2)
+      other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
+          "--clusters", clusters().toString(), "--out", out.toString(), "--state-dir",
+          temp.resolve("state-c").toString(), "--http-address", "127.0.0.1:0")
+          .redirectErrorStream(true).start();
+      Process process = other;
+      List<String> seen = new ArrayList<>();
+      // ends at the refusal (exit 2), or at the line that says it started on the folder
+      boolean started = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(
+            process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          seen.add(line);
+          if (line.contains("sources synced")) {
+            return true;
+          }
+        }
+        return false;
+      }, "the other run neither ended nor synced its sources");
+
+      assertEquals(false, started, "a promcc run in another process started on the --out the "
+          + "first controller of this process still runs on, after a second start in this "
+          + "process had been refused: " + seen);
+      assertEquals(true, process.waitFor(30, TimeUnit.SECONDS), "the refused run did not end");
+      assertEquals(2, process.exitValue(), String.join("\n", seen));
+    } finally {
+      if (other != null) {
+        other.destroyForcibly();
+        other.waitFor(30, TimeUnit.SECONDS);
+      }
+      first.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+    }
+  }
+}
