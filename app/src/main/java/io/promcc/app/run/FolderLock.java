@@ -6,17 +6,19 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -25,6 +27,10 @@ import java.util.Set;
  * ({@link FileChannel#tryLock()}) on a lock file in it, which holds the pid of the process that
  * took it. The operating system drops the lock with the process however it ends, so a lock file
  * left by a killed process blocks nothing: the file stays and is taken over.
+ *
+ * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the file
+ * releases it: a second holder in this process is therefore refused from a record of the files
+ * held here, without opening the file.
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
@@ -35,10 +41,16 @@ final class FolderLock implements AutoCloseable {
   /** Room for a pid and its line break; a longer content is no pid. */
   private static final int MAX_CONTENT = 32;
 
-  private final FileChannel channel; // null: nothing is held
+  /** The lock files this process holds, by file key (device and inode); guarded by itself. */
+  private static final Set<Object> HELD = new HashSet<>();
 
-  private FolderLock(FileChannel channel) {
+  private final FileChannel channel; // null: nothing is held
+  private final Object key; // in HELD while held, or null
+  private boolean closed; // guarded by HELD
+
+  private FolderLock(FileChannel channel, Object key) {
     this.channel = channel;
+    this.key = key;
   }
 
   /**
@@ -56,34 +68,63 @@ final class FolderLock implements AutoCloseable {
   static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
       String option, String shared) {
     Path lockFile = folder.resolve(fileName);
-    FileChannel channel = null;
-    try {
-      makeFolder(folder, mode);
-      // a link there is not followed: nothing is created or locked elsewhere through it
-      channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-          PosixFilePermissions.asFileAttribute(FILE_MODE));
-      FileLock lock;
+    // one at a time in this process: a lock file held here exists before any other looks
+    synchronized (HELD) {
+      FileChannel channel = null;
+      Object key;
       try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException heldHere) {
-        lock = null;
+        makeFolder(folder, mode);
+        Object existing = fileKey(lockFile);
+        if (existing != null && HELD.contains(existing)) {
+          throw inUse(option, folder, lockFile, shared,
+              OptionalLong.of(ProcessHandle.current().pid()));
+        }
+        // a link there is not followed: nothing is created or locked elsewhere through it
+        channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(FILE_MODE));
+        key = fileKey(lockFile);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+          // another process holds it: closing this descriptor releases no lock of this one
+          OptionalLong holder = pidIn(channel);
+          channel.close();
+          throw inUse(option, folder, lockFile, shared, holder);
+        }
+      } catch (IOException e) {
+        closeQuietly(channel);
+        LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
+            + " (" + e + "): a second promcc run on it would not be refused");
+        return new FolderLock(null, null);
       }
-      if (lock == null) {
-        OptionalLong holder = pidIn(channel);
-        channel.close();
-        throw new FolderInUseException(option + " " + Quoting.quote(folder.toString())
-            + " is used by another promcc run (" + (holder.isPresent() ? "pid "
-            + holder.getAsLong() : "its pid unknown") + ", lock file "
-            + Quoting.quote(lockFile.toString()) + "): two controllers would write " + shared
-            + "; stop the other one, or give each its own " + option, folder, holder);
+      if (key != null) {
+        HELD.add(key);
       }
-    } catch (IOException e) {
-      closeQuietly(channel);
-      LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
-          + " (" + e + "): a second promcc run on it would not be refused");
-      return new FolderLock(null);
+      writePid(channel, lockFile);
+      return new FolderLock(channel, key);
     }
+  }
+
+  private static FolderInUseException inUse(String option, Path folder, Path lockFile,
+      String shared, OptionalLong holder) {
+    return new FolderInUseException(option + " " + Quoting.quote(folder.toString())
+        + " is used by another promcc run (" + (holder.isPresent() ? "pid "
+        + holder.getAsLong() : "its pid unknown") + ", lock file "
+        + Quoting.quote(lockFile.toString()) + "): two controllers would write " + shared
+        + "; stop the other one, or give each its own " + option, folder, holder);
+  }
+
+  /** The file's device and inode (read without opening it), or null if it does not exist. */
+  private static Object fileKey(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (NoSuchFileException missing) {
+      return null;
+    }
+  }
+
+  private static void writePid(FileChannel channel, Path lockFile) {
     try {
       // opened without truncating: the holder's pid stays until the lock is this process'
       channel.truncate(0);
@@ -93,13 +134,21 @@ final class FolderLock implements AutoCloseable {
       LOG.log(Level.WARNING, "cannot write the pid into " + Quoting.quote(lockFile.toString())
           + " (" + e + "): the folder is locked, but a second promcc run cannot name this one");
     }
-    return new FolderLock(channel);
   }
 
   /** Releases the lock; the file stays. */
   @Override
   public void close() {
-    closeQuietly(channel); // closing the channel releases its lock
+    synchronized (HELD) {
+      if (closed) {
+        return; // the key may be another holder's by now
+      }
+      closed = true;
+      closeQuietly(channel); // closing the channel releases its lock
+      if (key != null) {
+        HELD.remove(key);
+      }
+    }
   }
 
   /** The pid the holder wrote, if the file holds one (a holder still writing it holds none). */
