@@ -344,7 +344,7 @@ public record RunSettings(
     }
     for (String name : List.of("ready-timeout", "reload-timeout")) {
       if (r.given(name) && !prometheusUrl) {
-        r.bad(name, "is only read with --prometheus-url (without it the files are only "
+        r.bad(name, "only applies with --prometheus-url (without it the files are only "
             + "written: nothing waits for Prometheus or reloads it)");
       }
     }

@@ -178,9 +178,9 @@ class UnreadSettingsTest {
     String why = " (without it the files are only written: nothing waits for Prometheus or "
         + "reloads it)";
     assertEquals(List.of(
-        "ready-timeout " + file + " is only read with --prometheus-url" + why
+        "ready-timeout " + file + " only applies with --prometheus-url" + why
             + ", found \"10m\"",
-        "reload-timeout " + file + " is only read with --prometheus-url" + why
+        "reload-timeout " + file + " only applies with --prometheus-url" + why
             + ", found \"10m\""),
         problems.list());
   }
