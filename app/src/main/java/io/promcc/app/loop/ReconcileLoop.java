@@ -221,7 +221,8 @@ public final class ReconcileLoop {
     if (result.success()) {
       lastFullFailureLogAt = null;
       LOG.log(Level.INFO, "reconcile " + result);
-    } else if (!news && !newlyLeftOut && lastFullFailureLogAt != null
+    } else if (!news && !newlyLeftOut && result.written().isEmpty()
+        && result.deleted().isEmpty() && lastFullFailureLogAt != null
         && clock.instant().isBefore(lastFullFailureLogAt.plus(FULL_FAILURE_REMINDER))) {
       // the message (Prometheus' refusal can take many lines) was just logged in full
       LOG.log(Level.WARNING, "reconcile " + result.outcome().label() + " as before" + retry);

@@ -135,6 +135,29 @@ class ReconcileLoopLogTest {
     assertTrue(reconcileRecords().stream().allMatch(r -> r.getLevel() == Level.WARNING));
   }
 
+  /** A run that wrote (certificates renewed under a pinned config) is no repeat to shorten. */
+  @Test
+  void aRepeatedFailureThatWroteFilesIsLoggedInFull() {
+    ReconcileResult failed = failed("prometheus rejected the config");
+    ReconcileResult wrote = new ReconcileResult(Outcome.FAILED, failed.message(),
+        Optional.empty(), Optional.empty(), List.of("certs/a-crt.pem"), List.of(), List.of(),
+        new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false, false,
+        Optional.empty(), new TreeMap<>());
+    AtomicReference<ReconcileResult> next = new AtomicReference<>(failed);
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
+
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(wrote);
+    loop.tick();
+
+    List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
+    assertEquals(2, reconciles.size(), lines.toString());
+    assertTrue(reconciles.get(1).contains("1 written"), reconciles.get(1));
+  }
+
   /** Runs {@code loop} on its own thread until {@code inside} opens, then stops it. */
   private static void stopWhileRunning(ReconcileLoop loop, CountDownLatch inside,
       Duration grace) throws InterruptedException {
