@@ -21,13 +21,14 @@ import java.util.regex.PatternSyntaxException;
  * because nothing set them), and a rule whose outcome depends on the cluster (it reads the
  * address, the job name or a label set from them) ends the check without a problem. Regular
  * expressions run on java.util.regex against a value of separators only, anchored as Prometheus
- * 2.53 anchors them; one Java does not compile ends the check too.
+ * 2.53 anchors them; one Java does not compile, or reads otherwise, ends the check too.
  */
 final class StaticTargetAddress {
   private static final String ADDRESS = "__address__";
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
+  private static final Pattern UNGREEDY = Pattern.compile("\\(\\?[a-zA-Z-]*U");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private StaticTargetAddress() {}
@@ -112,8 +113,15 @@ final class StaticTargetAddress {
     return Optional.empty();
   }
 
-  /** {@code regex} anchored as Prometheus 2.53's {@code relabel.NewRegexp}, or null. */
+  /**
+   * {@code regex} anchored as Prometheus 2.53's {@code relabel.NewRegexp}, or null if Java does
+   * not compile it, or reads it otherwise: the flag {@code U} is ungreedy in RE2 and Unicode
+   * classes in Java, which gives the groups other text.
+   */
   private static Pattern compile(String regex) {
+    if (UNGREEDY.matcher(regex).find()) {
+      return null;
+    }
     try {
       return Pattern.compile("^(?:" + regex + ")$", Pattern.UNIX_LINES);
     } catch (PatternSyntaxException e) {

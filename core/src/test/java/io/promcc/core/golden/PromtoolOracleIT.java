@@ -148,6 +148,8 @@ class PromtoolOracleIT {
         "- {source_labels: [__meta_x], regex: \"(.+)\", target_label: __address__}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"
             + "- {source_labels: [__tmp_a], target_label: __address__}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \"(?U)(.*)(.*)\", "
+            + "target_label: __address__, replacement: \"$2\"}",
         "- {regex: \"__meta_.*\", action: labeldrop}",
         "- {regex: \"__.*|job\", action: labelkeep}");
   }
