@@ -28,7 +28,8 @@ final class StaticTargetAddress {
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
-  private static final Pattern UNGREEDY = Pattern.compile("\\(\\?[a-zA-Z-]*U");
+  /** What RE2 and Java read differently: the ungreedy flag, POSIX classes ({@code [:alpha:]}). */
+  private static final Pattern READ_OTHERWISE = Pattern.compile("\\(\\?[a-zA-Z-]*U|\\[:");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private StaticTargetAddress() {}
@@ -116,10 +117,11 @@ final class StaticTargetAddress {
   /**
    * {@code regex} anchored as Prometheus 2.53's {@code relabel.NewRegexp}, or null if Java does
    * not compile it, or reads it otherwise: the flag {@code U} is ungreedy in RE2 and Unicode
-   * classes in Java, which gives the groups other text.
+   * classes in Java, which gives the groups other text; {@code [[:alpha:]]} is a class of
+   * letters in RE2 and of the characters {@code :alph} in Java.
    */
   private static Pattern compile(String regex) {
-    if (UNGREEDY.matcher(regex).find()) {
+    if (READ_OTHERWISE.matcher(regex).find()) {
       return null;
     }
     try {
