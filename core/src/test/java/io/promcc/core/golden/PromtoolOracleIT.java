@@ -150,6 +150,8 @@ class PromtoolOracleIT {
             + "- {source_labels: [__tmp_a], target_label: __address__}",
         "- {source_labels: [__meta_a, __meta_b], regex: \"(?U)(.*)(.*)\", "
             + "target_label: __address__, replacement: \"$2\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \":\", regex: \"[[:alpha:]]\", "
+            + "target_label: __address__, replacement: \"\"}",
         "- {regex: \"__meta_.*\", action: labeldrop}",
         "- {regex: \"__.*|job\", action: labelkeep}");
   }
