@@ -117,6 +117,10 @@ public final class VaultAuthenticator implements AutoCloseable {
                 state.ours);
           }
         }
+        if (state.expiresAt != null && !now.isBefore(state.expiresAt)) {
+          // the renewal left it under a second: spent, and it ends on its own (no revoking)
+          state = login(now);
+        }
       } else {
         replace(now);
       }
@@ -329,8 +333,17 @@ public final class VaultAuthenticator implements AutoCloseable {
           "vault answered POST auth/token/renew-self without auth", null);
     }
     String answerTo = "POST auth/token/renew-self";
-    State renewed = state(current.token, seconds(authData, "lease_duration", answerTo),
-        flag(authData, "renewable", answerTo), now, current.ours);
+    long lease = seconds(authData, "lease_duration", answerTo);
+    if (lease == 0) {
+      // only a token with an expiry is renewed, and Vault rounds the lease down to whole
+      // seconds: 0 is under a second left (its max ttl reached), not a token without an end
+      LOG.log(Level.INFO, "vault token renewal left it under a second ({0} says "
+          + "lease_duration 0: its max ttl is reached); {1} now", answerTo,
+          auth instanceof VaultAuthSettings.Token ? "reading the token again" : "logging in again");
+      return new State(current.token, current.ttl, now, null, false, current.ours);
+    }
+    State renewed = state(current.token, lease, flag(authData, "renewable", answerTo), now,
+        current.ours);
     if (renewed.expiresAt != null && current.expiresAt != null
         && !renewed.expiresAt.isAfter(current.expiresAt)) {
       // max TTL reached: renewing again would not extend it, so log in afresh when due

@@ -225,6 +225,59 @@ class VaultAuthenticatorTest {
     assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
   }
 
+  /**
+   * Vault answers a renewal with the ttl left in whole seconds, rounded down: a renewal in the
+   * last second before the max ttl says lease_duration 0, as a root token's would. That token
+   * ends within the second, so the controller logs in again at once (the token it replaces is
+   * left to end on its own), instead of keeping it as one that never expires until Vault
+   * refuses it.
+   */
+  @Test
+  void aRenewalThatLeavesUnderASecondLogsInAgainInsteadOfKeepingTheTokenForever()
+      throws Exception {
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(60));
+    Secret first = auth.token();
+    fixture.clock.advance(Duration.ofMinutes(60).minusMillis(300)); // 0.3 s to its max ttl
+    paths();
+
+    Secret second = auth.token();
+
+    assertNotEquals(first, second, "the token ending within the second was kept");
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+    assertEquals(fixture.clock.instant().plus(Duration.ofMinutes(60)), auth.expiresAt());
+    fixture.clock.advance(Duration.ofSeconds(1)); // the first token has ended
+    assertEquals(second, auth.token());
+    assertEquals(List.of(), paths());
+  }
+
+  /**
+   * With token auth the same answer means the operator's token is spent: the variable is read
+   * again at once (an agent may have put the next token there), as for a lookup that says ttl 0
+   * with an expire_time.
+   */
+  @Test
+  void aRenewalOfAnOperatorsTokenThatLeavesUnderASecondReadsTheTokenAgain() {
+    Secret first = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ofHours(1));
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, first.reveal());
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment(
+        VaultFixture.TOKEN_VARIABLE));
+    assertEquals(first, auth.token());
+    fixture.clock.advance(Duration.ofHours(1).minusMillis(300)); // 0.3 s to its max ttl
+    paths();
+
+    // the variable still holds the spent token: refused as expiring, not kept as eternal
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token,
+        "a token with 0.3 s left was kept as one that never expires");
+    assertEquals(VaultFailure.TOKEN_INVALID, e.failure());
+    assertEquals(List.of("auth/token/renew-self", "auth/token/lookup-self"), paths());
+
+    Secret next = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, next.reveal());
+    fixture.clock.advance(Duration.ofSeconds(1)); // the first backoff step
+    assertEquals(next, auth.token());
+    assertEquals(List.of("auth/token/lookup-self"), paths());
+  }
+
   @Test
   void tokenIsKeptWhileVaultIsDownAndRenewedWhenItIsBack() {
     fixture.environment.put(VaultFixture.TOKEN_VARIABLE,
