@@ -26,9 +26,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The per-cluster state of {@link VaultCertificateSource}: the current certificate and when to
- * renew it, consecutive failures and when to retry, the pause a quota asked for; and the one
- * way a certificate is asked for (permits, token, the 403 rule). Thread-safe: each cluster's
- * state is guarded by its own lock, so one due certificate is requested once.
+ * renew it, consecutive failures and when to retry, the pause a quota (or an unavailable Vault)
+ * asked for; and the one way a certificate is asked for (permits, token, the 403 rule).
+ * Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
+ * requested once.
  */
 final class CertificateCache {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
@@ -44,7 +45,10 @@ final class CertificateCache {
   private final KeptCertificates kept;
   private final BooleanSupplier closed;
   private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
-  /** Set by a 429: no Vault call until then (written under this object's lock). */
+  /**
+   * Set by a 429, or a failure that is Vault's state (no answer, a 503, a slow 5xx): no Vault
+   * call until then (written under this object's lock).
+   */
   private volatile Quiet quiet;
 
   private record Quiet(Instant until, VaultRequestException cause) {}
@@ -243,13 +247,19 @@ final class CertificateCache {
         entry.failures++;
         Duration wait = policy.backoff(entry.failures);
         if (failure.failure() == VaultFailure.RATE_LIMITED) {
-          // Vault rounds Retry-After down to whole seconds ("0" for under a second)
-          Duration asked = failure.retryAfter().map(sent -> sent.plusSeconds(1))
-              .orElse(policy.backoff(1));
-          wait = asked.compareTo(wait) > 0 ? asked : wait;
+          Duration asked = asked(failure).orElse(policy.backoff(1));
+          wait = longer(asked, wait);
           quietUntil(answered.plus(asked), failure);
         } else if (holdsBackEveryCluster(failure)) {
-          quietUntil(answered.plus(policy.backoff(1)), failure);
+          Duration hold = policy.backoff(1);
+          if (failure.status() == 503) {
+            // how long the service is expected to be unavailable (RFC 9110), e.g. from a load
+            // balancer in maintenance: asking again within it only adds load; a shorter one
+            // still waits the step, as any 503 does
+            hold = longer(asked(failure).orElse(hold), hold);
+            wait = longer(hold, wait);
+          }
+          quietUntil(answered.plus(hold), failure);
         }
         entry.retryAt = answered.plus(wait);
         entry.lastFailure = failure;
@@ -324,7 +334,8 @@ final class CertificateCache {
    * overloaded: never one cluster's); or another 5xx that took at least the first backoff step
    * (e.g. Vault's storage timing out after 25 s), which holding the others back for one step
    * costs less than each paying it. A 4xx (a role refusing a name, a missing mount) and a fast
-   * 500 are about the request: the other clusters are asked. 429 is handled by the caller.
+   * 500 are about the request: the other clusters are asked. 429 is handled by the caller; a
+   * 503's {@code Retry-After} beyond the step lengthens the hold.
    */
   private boolean holdsBackEveryCluster(VaultRequestException failure) {
     int status = failure.status();
@@ -334,6 +345,19 @@ final class CertificateCache {
     }
     return status >= 500 && status < 600 && failure.answeredAfter()
         .filter(took -> took.compareTo(policy.backoff(1)) >= 0).isPresent();
+  }
+
+  /**
+   * The wait {@code failure}'s {@code Retry-After} asked for, plus a second: Vault rounds it down
+   * to whole seconds ("0" for under a second). At most an hour and a second, as the connection
+   * caps the header at an hour.
+   */
+  private static Optional<Duration> asked(VaultRequestException failure) {
+    return failure.retryAfter().map(sent -> sent.plusSeconds(1));
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return a.compareTo(b) > 0 ? a : b;
   }
 
   /** Why the clusters not asked yet wait, for their problems' messages. */

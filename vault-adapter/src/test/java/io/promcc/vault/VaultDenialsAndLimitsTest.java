@@ -244,6 +244,37 @@ class VaultDenialsAndLimitsTest {
     assertEquals(List.of(), paths(), "asked the rate-limited Vault within its second");
   }
 
+  /**
+   * A 503 holds every cluster back for the first backoff step; one that says how long to wait
+   * (a load balancer's maintenance answer, or an overloaded Vault behind a proxy) is left alone
+   * for that long, as a quota's 429 is: asking every second meanwhile would only add load.
+   */
+  @Test
+  void anUnavailableVaultIsLeftAloneUntilItsRetryAfter() {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(kubernetesSettings.build());
+    vault.failNext("pki-", 1, 503, "Vault server temporarily overloaded", Duration.ofSeconds(90));
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0)));
+    assertEquals("vault-unavailable", e.reason());
+    assertTrue(e.getMessage().contains("retry after 90s"), e.getMessage());
+    vault.clearRequests();
+
+    assertEquals("vault-unavailable", assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1))).reason());
+    // past the first backoff step, within Retry-After (plus the second it may be rounded down)
+    fixture.clock.advance(Duration.ofSeconds(90));
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
+    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
+    assertEquals(List.of(), paths(), "asked the unavailable Vault before its Retry-After");
+
+    fixture.clock.advance(Duration.ofSeconds(1));
+    source.certificateFor(clusters.get(0));
+    source.certificateFor(clusters.get(1));
+    assertEquals(2, vault.requestCount("pki-"));
+  }
+
   @Test
   void aRateLimitWithoutRetryAfterBacksOffLikeAnyFailure() {
     GuestCluster alpha = fixture.clusters("alpha").get(0);

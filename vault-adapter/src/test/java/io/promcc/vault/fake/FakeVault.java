@@ -316,7 +316,19 @@ public final class FakeVault implements AutoCloseable {
    * {@code /v1/}; empty for any) get {@code status} with {@code {"errors":[error]}}.
    */
   public void failNext(String pathPrefix, int times, int status, String error) {
-    injected.add(new Injected(pathPrefix, status, error, Map.of(), new AtomicInteger(times)));
+    failNext(pathPrefix, times, status, error, null);
+  }
+
+  /**
+   * As {@link #failNext(String, int, int, String)}, with a {@code Retry-After} header of
+   * {@code retryAfter} in whole seconds rounded down if it is given: what a load balancer or
+   * proxy in front of Vault sends with a 503 during maintenance or overload (RFC 9110).
+   */
+  public void failNext(String pathPrefix, int times, int status, String error,
+      Duration retryAfter) {
+    Map<String, String> headers = retryAfter == null ? Map.of()
+        : Map.of("Retry-After", Long.toString(retryAfter.toSeconds()));
+    injected.add(new Injected(pathPrefix, status, error, headers, new AtomicInteger(times)));
   }
 
   /**

@@ -444,4 +444,16 @@ class FakeVaultTest {
     assertFalse(bare.headers().firstValue("Retry-After").isPresent());
     assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
   }
+
+  @Test
+  void anInjectedFailureCarriesTheRetryAfterItWasGiven() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.failNext("auth/token/", 1, 503, "Vault server temporarily overloaded",
+        Duration.ofMillis(2500));
+    HttpResponse<String> refused = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(503, refused.statusCode());
+    assertEquals("[\"Vault server temporarily overloaded\"]", errors(refused));
+    assertEquals("2", refused.headers().firstValue("Retry-After").orElse(""));
+    assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
+  }
 }
