@@ -19,17 +19,20 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster (it reads the
- * address, the job name or a label set from them) ends the check without a problem. Regular
- * expressions run on java.util.regex against a value of separators only, anchored as Prometheus
- * 2.53 anchors them; one Java does not compile, or reads otherwise, ends the check too.
+ * address, the job name or a label set from them, or may drop the target) ends the check
+ * without a problem. Regular expressions run on java.util.regex against a value of separators
+ * only, anchored and searched as Prometheus 2.53 does; only plain ones on printable ASCII, which
+ * Java and RE2 read alike, are judged: any other ends the check too.
  */
 final class StaticTargetAddress {
   private static final String ADDRESS = "__address__";
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
-  /** What RE2 and Java read differently: the ungreedy flag, POSIX classes ({@code [:alpha:]}). */
-  private static final Pattern READ_OTHERWISE = Pattern.compile("\\(\\?[a-zA-Z-]*U|\\[:");
+  /** Regexes java.util.regex and RE2 read alike (no escape, class, anchor or flag). */
+  private static final Pattern PLAIN_REGEX =
+      Pattern.compile("[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(){}-]*");
+  private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private StaticTargetAddress() {}
@@ -45,41 +48,52 @@ final class StaticTargetAddress {
     for (int i = 0; i < rules.size(); i++) {
       RelabelRule rule = rules.get(i);
       String ruleOwner = "relabel_configs[" + i + "] of " + owner;
-      Pattern regex = compile(rule.regex() == null ? "(.*)" : rule.regex());
-      if (regex == null) {
-        return Optional.empty();
-      }
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
+      boolean readsNothing = rule.sourceLabels().stream().noneMatch(present::contains);
+      // with every source empty, the value is the separators between them
+      String value = rule.separatorOrDefault()
+          .repeat(Math.max(0, rule.sourceLabels().size() - 1));
       switch (action) {
-        case "keep", "drop", "keepequal", "dropequal" -> { }
-        case "labeldrop" -> {
-          if (regex.matcher(ADDRESS).matches()) {
-            return Optional.of(ruleOwner + " drops \"__address__\" from its static target");
+        case "keep", "drop" -> {
+          Pattern regex = compile(rule, value);
+          if (!readsNothing || regex == null) {
+            return Optional.empty(); // it may drop the target, which then needs no address
+          }
+          if (regex.matcher(value).find() != action.equals("keep")) {
+            return Optional.empty(); // it drops the target: later rules do not run
           }
         }
-        case "labelkeep" -> {
-          if (!regex.matcher(ADDRESS).matches()) {
+        case "labeldrop", "labelkeep" -> {
+          Pattern regex = compile(rule, ADDRESS);
+          if (regex == null) {
+            return Optional.empty();
+          }
+          boolean matches = regex.matcher(ADDRESS).find();
+          if (action.equals("labeldrop") && matches) {
+            return Optional.of(ruleOwner + " drops \"__address__\" from its static target");
+          }
+          if (action.equals("labelkeep") && !matches) {
             return Optional.of(ruleOwner + " keeps no \"__address__\" on its static target");
           }
         }
         case "hashmod" -> present.add(rule.targetLabel());
         case "replace", "lowercase", "uppercase" -> {
-          List<String> read = rule.sourceLabels().stream().filter(present::contains).toList();
-          if (!read.isEmpty()) {
+          if (!readsNothing) {
             if (rule.targetLabel().contains("$")) {
               return Optional.empty();
             }
             present.add(rule.targetLabel());
             continue;
           }
-          // every source is empty: the value is the separators between them
-          String value = rule.separatorOrDefault()
-              .repeat(Math.max(0, rule.sourceLabels().size() - 1));
-          Matcher matcher = regex.matcher(value);
           String target;
           String result;
           if (action.equals("replace")) {
-            if (!matcher.matches()) {
+            Pattern regex = compile(rule, value);
+            if (regex == null) {
+              return Optional.empty();
+            }
+            Matcher matcher = regex.matcher(value);
+            if (!matcher.find()) {
               continue;
             }
             target = RelabelRule.expand(rule.targetLabel(), matcher);
@@ -106,7 +120,7 @@ final class StaticTargetAddress {
           }
         }
         default -> {
-          // labelmap and any other: labels named by the data, not followed
+          // keepequal, dropequal, labelmap and any other: not followed
           return Optional.empty();
         }
       }
@@ -115,17 +129,20 @@ final class StaticTargetAddress {
   }
 
   /**
-   * {@code regex} anchored as Prometheus 2.53's {@code relabel.NewRegexp}, or null if Java does
-   * not compile it, or reads it otherwise: the flag {@code U} is ungreedy in RE2 and Unicode
-   * classes in Java, which gives the groups other text; {@code [[:alpha:]]} is a class of
-   * letters in RE2 and of the characters {@code :alph} in Java.
+   * The rule's regex anchored as Prometheus 2.53's {@code relabel.NewRegexp} anchors it (and
+   * searched with, as Prometheus does: a regex that closes the anchoring group matches in part),
+   * or null where Java and RE2 might read it or {@code input} otherwise: only plain regexes
+   * (literals, {@code . * + ? | ( ) { }}, no escape, class, anchor or flag) on printable ASCII
+   * are judged.
    */
-  private static Pattern compile(String regex) {
-    if (READ_OTHERWISE.matcher(regex).find()) {
+  private static Pattern compile(RelabelRule rule, String input) {
+    String regex = rule.regex() == null ? "(.*)" : rule.regex();
+    if (!PLAIN_REGEX.matcher(regex).matches() || regex.contains("(?")
+        || !PRINTABLE_ASCII.matcher(input).matches()) {
       return null;
     }
     try {
-      return Pattern.compile("^(?:" + regex + ")$", Pattern.UNIX_LINES);
+      return Pattern.compile("^(?:" + regex + ")$");
     } catch (PatternSyntaxException e) {
       return null;
     }

@@ -152,6 +152,34 @@ class PromtoolOracleIT {
             + "target_label: __address__, replacement: \"$2\"}",
         "- {source_labels: [__meta_a, __meta_b], separator: \":\", regex: \"[[:alpha:]]\", "
             + "target_label: __address__, replacement: \"\"}",
+        // regexes java.util.regex reads otherwise than RE2: [a&&[b]] (an intersection in Java),
+        // \\s and \\v (vertical white space in Java), $ before a final line feed, \\b around a
+        // non-ASCII letter, (?m)^ after a final line feed
+        "- {source_labels: [__meta_a, __meta_b], regex: \"[;&&[;]]\", target_label: __address__,"
+            + " replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"\\v\", regex: \"\\\\s\", "
+            + "target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"\\\\v\", "
+            + "target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"$\\\\n\", "
+            + "target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"\u00e9\", regex: \"\\\\b\u00e9\", "
+            + "target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"(?m)\\\\n^(.*)\", "
+            + "target_label: __tmp, replacement: \"x\"}\n"
+            + "- {source_labels: [__tmp], target_label: __address__}",
+        // Prometheus searches with the anchored regex: one closing the anchoring group matches in
+        // part (^(?:job)|(__)$ finds "__"; (;))|((;;) takes (;) first, so $1 is ";")
+        "- {regex: \"job)|(__\", action: labelkeep}",
+        "- {source_labels: [__meta_a, __meta_b, __meta_c], regex: \"(;))|((;;)\", "
+            + "target_label: __address__, replacement: \"$1\"}",
+        // a keep, drop or keepequal that certainly drops the target: no later rule runs
+        "- {source_labels: [__meta_kubernetes_pod_label_app], regex: etcd, action: keep}\n"
+            + "- {source_labels: [__meta_x], target_label: __address__}",
+        "- {source_labels: [__meta_x], regex: \"\", action: drop}\n"
+            + "- {source_labels: [__meta_x], target_label: __address__}",
+        "- {source_labels: [__meta_x], target_label: job, action: keepequal}\n"
+            + "- {source_labels: [__meta_x], target_label: __address__}",
         "- {regex: \"__meta_.*\", action: labeldrop}",
         "- {regex: \"__.*|job\", action: labelkeep}");
   }
