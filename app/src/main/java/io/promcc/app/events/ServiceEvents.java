@@ -248,11 +248,11 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   private void publish(ReconcileResult result) {
-    if (result == null || result != latest.get()) {
+    if (result == null || superseded(result)) {
       return; // a newer one is offered, and published after this
     }
     for (Planned event : plan(result)) {
-      if (result != latest.get()) {
+      if (superseded(result)) {
         return; // superseded while its Events went out (a call takes up to 10 s): the rest wait
       }
       String key = key(event);
@@ -279,6 +279,20 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   /**
+   * Whether a newer result that saw the sources was offered: one that did not (a failed
+   * reconcile, sources not ready) names no waiting cluster and says of no rejection that it went
+   * away, so the Events of the last one that did still go out.
+   */
+  private boolean superseded(ReconcileResult result) {
+    ReconcileResult newest = latest.get();
+    return newest != result && sawTheSources(newest);
+  }
+
+  private static boolean sawTheSources(ReconcileResult result) {
+    return result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED;
+  }
+
+  /**
    * Forgets the Events of rejections {@code result} no longer has (the Service fixed): one that
    * comes back gets an Event again, since its first may have expired by then (the API server
    * keeps Events an hour). Here, not on the worker, which may skip a result a newer replaced.
@@ -287,7 +301,7 @@ public final class ServiceEvents implements AutoCloseable {
     Set<String> current = new HashSet<>();
     plan(result).forEach(event -> current.add(key(event)));
     synchronized (published) {
-      if (result.outcome() == Outcome.SOURCE_NOT_READY || result.outcome() == Outcome.FAILED) {
+      if (!sawTheSources(result)) {
         // it may have seen part of the sources or none (a failed plan): no rejection went
         // away, and those it does name are published and remembered as any
         if (currentKeys != null) {

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A result that a newer one replaces while its Events are being published (each Event is one
- * call to the API server, up to 10 s each) must not go on publishing: the newer result says a
- * Service was fixed meanwhile, and that Service must not get a Warning Event for the problem it
- * no longer has. {@code publish} checks that its result is the latest only once, before the
- * first Event; the rest of a superseded result's Events still go out.
+ * call to the API server, up to 10 s each) stops publishing: the newer result says a Service was
+ * fixed meanwhile, and that Service gets no Warning Event for the problem it no longer has.
  */
 class ServiceEventsSupersededDuringPublicationTest {
   /** A result in which the clusters {@code ids} wait for their certificates. */
