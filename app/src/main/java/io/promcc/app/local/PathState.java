@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a watched path holds at one check: nothing, something unreadable, a regular file, or a
  * folder of regular files (symbolic links followed, sub-folders such as a ConfigMap's
- * {@code ..data} left out). Two states are {@link #sameContent compared} by content only, so a
+ * {@code ..data} and the controller's own {@code .promcc-*} files left out). Two states are {@link #sameContent compared} by content only, so a
  * touch or an atomic replace with the same bytes is no change.
  *
  * <p>A file's content is known by its size and a hash. Hashing means reading, so a file whose
@@ -36,6 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
 sealed interface PathState {
   /** How long after its last modification a file's time stamp is trusted to reveal a change. */
   Duration SETTLE_TIME = Duration.ofSeconds(2);
+  /**
+   * The start of the names of the controller's own files in a folder it writes ({@code --out}'s
+   * lock and manifest): a folder's state leaves them out. Reading the lock file would drop the
+   * lock, which is the process' and released by closing any of its descriptors of the file.
+   */
+  String OWN_FILES = ".promcc-";
 
   /** Whether both states hold the same content (same kind, same entries, same bytes). */
   boolean sameContent(PathState other);
@@ -125,6 +131,10 @@ sealed interface PathState {
     try (DirectoryStream<Path> list = Files.newDirectoryStream(path)) {
       for (Path entry : list) {
         String name = entry.getFileName().toString();
+        if (name.startsWith(OWN_FILES)) {
+          // the controller's own (a lock file, whose lock a read here would drop): no input
+          continue;
+        }
         BasicFileAttributes entryAttributes;
         try {
           entryAttributes = Files.readAttributes(entry, BasicFileAttributes.class);

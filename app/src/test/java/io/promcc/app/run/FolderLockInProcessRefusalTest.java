@@ -24,13 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link FolderLock} says a second holder in the same process is refused as well. The lock is a
- * POSIX record lock ({@code fcntl}), which belongs to the process, and closing any descriptor of
- * the file drops every lock the process holds on it ({@code FileLock}'s Javadoc warns of this):
- * the refused second attempt opens the lock file, finds it held, and closes its channel, which
- * silently releases the first controller's lock. From then on a {@code promcc run} in another
- * process on the same {@code --out} is no longer refused, and two controllers write the same
- * files.
+ * The folder lock is a POSIX record lock ({@code fcntl}), which belongs to the process: closing
+ * any descriptor of the lock file drops it ({@code FileLock}'s Javadoc warns of this). A second
+ * start refused in the same process must not open and close the file, or a {@code promcc run} in
+ * another process on the same {@code --out} is no longer refused.
  */
 class FolderLockInProcessRefusalTest {
   @TempDir Path temp;
