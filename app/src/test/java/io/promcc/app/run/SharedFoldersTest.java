@@ -124,6 +124,46 @@ class SharedFoldersTest {
     assertFalse(Files.exists(state), "a state folder nothing reads was made");
   }
 
+  /** Starts {@code promcc run} in another process on {@code out} and {@code state}. */
+  private Process otherRun(Path out, Path state) throws IOException {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
+        "--clusters", clusters().toString(), "--out", out.toString(), "--state-dir",
+        state.toString(), "--http-address", "127.0.0.1:0").redirectErrorStream(true).start();
+  }
+
+  /**
+   * Reads {@code process}' output into {@code seen} until it says it synced its sources (true:
+   * it started on its folders) or its output ends (false).
+   */
+  private static boolean syncs(Process process, List<String> seen) {
+    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(
+          process.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        seen.add(line);
+        if (line.contains("sources synced")) {
+          return true;
+        }
+      }
+      return false;
+    }, "the other run neither ended nor synced its sources");
+  }
+
+  /** A run in another process on {@code out} is refused (exit 2) while this process holds it. */
+  private void assertAnotherProcessIsRefused(Path out, String otherwise) throws Exception {
+    Process other = otherRun(out, temp.resolve("state-other"));
+    try {
+      List<String> seen = new ArrayList<>();
+      assertFalse(syncs(other, seen), otherwise + ": " + seen);
+      assertTrue(other.waitFor(30, TimeUnit.SECONDS), "the refused run did not end");
+      assertEquals(2, other.exitValue(), String.join("\n", seen));
+    } finally {
+      other.destroyForcibly();
+      other.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   /**
    * A run in another process is refused the same way (the pid read from the lock file); once
    * that process is killed (SIGKILL: nothing of its own cleans up), the lock file it left
@@ -133,24 +173,10 @@ class SharedFoldersTest {
   void aRunKilledWhileHoldingItsFoldersBlocksNoRestart() throws Exception {
     Path out = temp.resolve("out");
     Path state = temp.resolve("state");
-    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
-        "--clusters", clusters().toString(), "--out", out.toString(), "--state-dir",
-        state.toString(), "--http-address", "127.0.0.1:0").redirectErrorStream(true).start();
+    Process other = otherRun(out, state);
     try {
       List<String> seen = new ArrayList<>();
-      boolean synced = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(
-            other.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          seen.add(line);
-          if (line.contains("sources synced")) {
-            return true;
-          }
-        }
-        return false;
-      }, "the other run did not sync its sources");
-      assertTrue(synced, "the other run ended: " + seen);
+      assertTrue(syncs(other, seen), "the other run ended: " + seen);
 
       PromccException e = assertThrows(PromccException.class,
           () -> startAndRun(controller(out, state)));
@@ -169,5 +195,36 @@ class SharedFoldersTest {
       other.destroyForcibly();
       other.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The lock is a POSIX record lock, which belongs to the process: closing any descriptor of the
+   * lock file drops it ({@code FileLock}'s Javadoc warns of this). A second start refused in this
+   * process does not open the file, so the first keeps its folder against other processes.
+   */
+  @Test
+  void aSecondStartRefusedInThisProcessKeepsTheFirstsLock() throws Exception {
+    Path out = temp.resolve("out");
+    startAndRun(controller(out, temp.resolve("state-a")));
+    Controller second = controller(out, temp.resolve("state-b"));
+    assertThrows(FolderInUseException.class, second::start);
+
+    assertAnotherProcessIsRefused(out, "a run in another process started on the --out this "
+        + "process runs on, after a second start here had been refused");
+  }
+
+  /**
+   * With {@code --cert-dir} naming the {@code --out} folder, the certificate source watches the
+   * folder and reads its files, but not the controller's own {@code .promcc-*} ones: reading the
+   * lock file would drop the lock.
+   */
+  @Test
+  void aCertDirThatIsTheOutFolderKeepsTheOutLock() throws Exception {
+    Path out = Files.createDirectory(temp.resolve("out"));
+    startAndRun(controller(out, temp.resolve("state-a"), "certificates", "dir", "cert-dir",
+        out.toString()));
+
+    assertAnotherProcessIsRefused(out, "a run in another process started on the --out this "
+        + "process runs on, whose certificate folder it is");
   }
 }

@@ -1,0 +1,119 @@
+package io.promcc.app.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Rejection;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Poll;
+import io.promcc.kube.fake.Selector;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A result offered while an older one's Events go out (each Event is one call to the API server,
+ * up to 10 s): one that saw the sources stops the older publication (a Service it says was fixed
+ * meanwhile gets no Warning Event for its old problem); one that did not (a failed reconcile)
+ * names no waiting cluster and says of no rejection that it went away, so it does not.
+ */
+class ServiceEventsSupersededTest {
+  private final CountDownLatch firstCallHeld = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicBoolean held = new AtomicBoolean();
+
+  @AfterEach
+  void releaseTheCall() {
+    release.countDown();
+  }
+
+  /** An API server slow with the first Event of c0: the publisher waits on that call. */
+  private FakeKubeApi slowWithTheFirstEventOfC0() {
+    return FakeKubeApi.builder().onRequest(request -> {
+      if (request.method().equals("POST") && request.path().equals("/api/v1/namespaces/c0/events")
+          && held.compareAndSet(false, true)) {
+        firstCallHeld.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }).start();
+  }
+
+  /** The Service of cluster X is X/master. */
+  private static ServiceEvents events(FakeKubeApi fake) {
+    return new ServiceEvents(fake.newClient(), Optional.empty(),
+        id -> Optional.of(id.value() + "/master"), "replica-a", Clock.systemUTC(), 60);
+  }
+
+  private static ReconcileResult result(Outcome outcome, List<Rejection> waiting,
+      List<Rejection> rejected) {
+    return new ReconcileResult(outcome, outcome == Outcome.FAILED ? "cannot write" : "",
+        Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+        waiting, rejected, new TreeMap<>(), outcome != Outcome.FAILED, false, false,
+        Optional.empty(), new TreeMap<>());
+  }
+
+  /** A complete result in which the clusters {@code ids} wait for their certificates. */
+  private static ReconcileResult waiting(String... ids) {
+    return result(Outcome.UNCHANGED, List.of(ids).stream().map(id -> new Rejection(id,
+        "certificate-missing", "no certificate for " + id + " yet")).toList(), List.of());
+  }
+
+  private static int events(FakeKubeApi fake, String namespace) {
+    return fake.store().list(ApiResource.EVENTS, namespace, Selector.everything(),
+        Selector.everything()).size();
+  }
+
+  @Test
+  void aServiceFixedWhileAnOlderResultIsPublishedGetsNoEventFromIt() throws Exception {
+    try (FakeKubeApi fake = slowWithTheFirstEventOfC0();
+        ServiceEvents events = events(fake)) {
+      events.offer(waiting("c0", "c1")); // c0 and c1 wait for their certificates
+      assertTrue(firstCallHeld.await(30, TimeUnit.SECONDS), "c0's Event was never sent");
+
+      // the next reconcile, while c0's Event is on its way: c1 got its certificate, c9 waits
+      events.offer(waiting("c0", "c9"));
+      release.countDown();
+
+      // the newest result is published after the older one's publication has ended (one
+      // worker): c9's Event marks that end
+      Poll.until(Duration.ofSeconds(30), "the Event of c9", () -> events(fake, "c9") == 1);
+      assertEquals(0, events(fake, "c1"), "c1 got a Warning Event for waiting for its "
+          + "certificate after the newer result, offered before that Event was sent, said it "
+          + "has one");
+      assertEquals(1, events(fake, "c0"));
+    }
+  }
+
+  @Test
+  void aFailedReconcileDoesNotStopTheEventsOfTheLastCompleteResult() throws Exception {
+    try (FakeKubeApi fake = slowWithTheFirstEventOfC0();
+        ServiceEvents events = events(fake)) {
+      events.offer(waiting("c0", "c1"));
+      assertTrue(firstCallHeld.await(30, TimeUnit.SECONDS), "c0's Event was never sent");
+
+      // the next reconcile fails after the observation (it carries the observation's
+      // rejections, c9's, and no waiting clusters): it says nothing about c1
+      events.offer(result(Outcome.FAILED, List.of(),
+          List.of(new Rejection("c9", "api-server-refused", "api server of c9 refused"))));
+      release.countDown();
+
+      Poll.until(Duration.ofSeconds(30), "the Event of c9", () -> events(fake, "c9") == 1);
+      Poll.until(Duration.ofSeconds(10), "the Event of c1, which waits for its certificate in "
+          + "the last complete result", () -> events(fake, "c1") == 1);
+    }
+  }
+}
