@@ -6,6 +6,7 @@ import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ import java.util.regex.Pattern;
  * Thread-safe (no state besides the folder's path).
  */
 final class CaStore {
+  private static final System.Logger LOG = System.getLogger(CaStore.class.getName());
   static final String CA_FILE = "ca.pem";
   static final String KEY_FILE = "ca-key.pem";
   static final String CLIENTS = "clients";
@@ -152,7 +154,19 @@ final class CaStore {
         if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
           return load(certificate, folder.resolve(KEY_FILE), now);
         }
-        return create(now, validity, commonName);
+        Path key = folder.resolve(KEY_FILE);
+        if (Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.log(Level.WARNING, "local CA key " + quote(key) + " has no certificate (its "
+              + "creation was cut off, or " + quote(certificate) + " was deleted): it is "
+              + "replaced by a new CA, whose client certificates guest API servers trusting the "
+              + "old one refuse");
+        }
+        Authority created = create(now, validity, commonName);
+        LOG.log(Level.INFO, "created a local CA in " + quote(folder) + " ("
+            + created.certificate().getSubjectX500Principal().getName() + ", until "
+            + created.notAfter() + "); guest API servers that take its client certificates "
+            + "must trust its " + CA_FILE);
+        return created;
       } catch (IOException e) {
         throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
             + quote(lockFile) + "): " + e, e);

@@ -1,0 +1,90 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new local CA is news: clients of the guest API servers, which must trust it, change with it.
+ * Its creation is logged, and a key found without its certificate (a creation cut off, or the
+ * certificate deleted) is named before it is replaced.
+ */
+class CaStoreCreationLogTest {
+  private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+
+  @TempDir Path temp;
+  private final List<LogRecord> records = new ArrayList<>();
+  private final Logger logger = Logger.getLogger(CaStore.class.getName());
+  private final Handler handler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  CaStoreCreationLogTest() {
+    logger.addHandler(handler);
+  }
+
+  @AfterEach
+  void removeHandler() {
+    logger.removeHandler(handler);
+  }
+
+  private CaStore.Authority load(Path state) {
+    return new CaStore(state).loadOrCreate(NOW, Duration.ofDays(3650), "promcc local CA");
+  }
+
+  @Test
+  void aNewCaIsLoggedOnceWithWhereItIsAndUntilWhen() {
+    Path state = temp.resolve("state");
+    load(state);
+    load(state);
+
+    assertEquals(1, records.size(), records.stream().map(LogRecord::getMessage).toList()
+        .toString());
+    LogRecord created = records.get(0);
+    assertEquals(Level.INFO, created.getLevel());
+    assertEquals("created a local CA in \"" + state + "\" (CN=promcc local CA, until "
+        + "2036-11-28T10:00:00Z); guest API servers that take its client certificates must "
+        + "trust its " + CaStore.CA_FILE, created.getMessage());
+  }
+
+  @Test
+  void aKeyWithoutItsCertificateIsNamedBeforeItIsReplaced() throws Exception {
+    Path state = temp.resolve("state");
+    load(state);
+    Files.delete(state.resolve(CaStore.CA_FILE));
+    records.clear();
+
+    load(state);
+
+    assertEquals(2, records.size(), records.stream().map(LogRecord::getMessage).toList()
+        .toString());
+    assertEquals(Level.WARNING, records.get(0).getLevel());
+    assertEquals("local CA key \"" + state.resolve(CaStore.KEY_FILE) + "\" has no certificate "
+        + "(its creation was cut off, or \"" + state.resolve(CaStore.CA_FILE) + "\" was "
+        + "deleted): it is replaced by a new CA, whose client certificates guest API servers "
+        + "trusting the old one refuse", records.get(0).getMessage());
+    assertTrue(records.get(1).getMessage().startsWith("created a local CA"));
+  }
+}
