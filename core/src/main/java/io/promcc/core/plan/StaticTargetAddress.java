@@ -29,9 +29,13 @@ final class StaticTargetAddress {
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
-  /** Regexes java.util.regex and RE2 read alike (no escape, class, anchor or flag). */
+  /**
+   * Regexes java.util.regex and RE2 read alike: no escape, class, anchor, flag or count (RE2
+   * reads {@code {01}} as text), and no repeated group (one that can match empty keeps its last
+   * non-empty iteration in RE2, an empty one in Java).
+   */
   private static final Pattern PLAIN_REGEX =
-      Pattern.compile("[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(){}-]*");
+      Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
@@ -132,8 +136,7 @@ final class StaticTargetAddress {
    * The rule's regex anchored as Prometheus 2.53's {@code relabel.NewRegexp} anchors it (and
    * searched with, as Prometheus does: a regex that closes the anchoring group matches in part),
    * or null where Java and RE2 might read it or {@code input} otherwise: only plain regexes
-   * (literals, {@code . * + ? | ( ) { }}, no escape, class, anchor or flag) on printable ASCII
-   * are judged.
+   * ({@link #PLAIN_REGEX}) on printable ASCII are judged.
    */
   private static Pattern compile(RelabelRule rule, String input) {
     String regex = rule.regex() == null ? "(.*)" : rule.regex();

@@ -180,6 +180,16 @@ class PromtoolOracleIT {
             + "- {source_labels: [__meta_x], target_label: __address__}",
         "- {source_labels: [__meta_x], target_label: job, action: keepequal}\n"
             + "- {source_labels: [__meta_x], target_label: __address__}",
+        // a count with a leading zero is literal text in RE2, a count in Java; a group that can
+        // match empty under * or + keeps its last non-empty iteration in RE2, not in Java
+        "- {source_labels: [__meta_x], regex: \";{00}\", target_label: __address__, "
+            + "replacement: \"\"}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \";{01}\", target_label: __address__, "
+            + "replacement: \"\"}",
+        "- {regex: \"__address_{02}\", action: labeldrop}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \"(;*)*\", target_label: __address__}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \"(.*)*\", target_label: __address__}",
+        "- {source_labels: [__meta_a, __meta_b], regex: \"(;|)+\", target_label: __address__}",
         "- {regex: \"__meta_.*\", action: labeldrop}",
         "- {regex: \"__.*|job\", action: labelkeep}");
   }
