@@ -83,6 +83,8 @@ public final class ServiceEvents implements AutoCloseable {
   private final Duration window;
   private final AtomicReference<ReconcileResult> pending = new AtomicReference<>();
   private final AtomicReference<ReconcileResult> latest = new AtomicReference<>();
+  /** The latest result that saw the sources (see {@link #planned}). */
+  private final AtomicReference<ReconcileResult> latestComplete = new AtomicReference<>();
   private final ScheduledExecutorService worker;
   /** Whether a publication of the latest result is scheduled for the rate's next window. */
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -138,6 +140,9 @@ public final class ServiceEvents implements AutoCloseable {
   public void offer(ReconcileResult result) {
     requireNonNull(result, "result == null");
     forgetGone(result);
+    if (sawTheSources(result)) {
+      latestComplete.set(result);
+    }
     latest.set(result);
     if (pending.getAndSet(result) == null) {
       submit(() -> publish(pending.getAndSet(null)), Duration.ZERO);
@@ -248,11 +253,11 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   private void publish(ReconcileResult result) {
-    if (result == null || superseded(result)) {
+    if (result == null || result != latest.get()) {
       return; // a newer one is offered, and published after this
     }
-    for (Planned event : plan(result)) {
-      if (superseded(result)) {
+    for (Planned event : planned(result)) {
+      if (result != latest.get()) {
         return; // superseded while its Events went out (a call takes up to 10 s): the rest wait
       }
       String key = key(event);
@@ -279,13 +284,24 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   /**
-   * Whether a newer result that saw the sources was offered: one that did not (a failed
-   * reconcile, sources not ready) names no waiting cluster and says of no rejection that it went
-   * away, so the Events of the last one that did still go out.
+   * The Events to publish for {@code result}: those it asks for, and, if it did not see the
+   * sources (a failed reconcile, sources not ready), those of the latest result that did, which
+   * it replaced (in the queue, a publication under way, a drain, a takeover): it names no
+   * waiting cluster and says of no rejection that it went away.
    */
-  private boolean superseded(ReconcileResult result) {
-    ReconcileResult newest = latest.get();
-    return newest != result && sawTheSources(newest);
+  private List<Planned> planned(ReconcileResult result) {
+    List<Planned> events = plan(result);
+    ReconcileResult complete = latestComplete.get();
+    if (!sawTheSources(result) && complete != null) {
+      Set<String> keys = new HashSet<>();
+      events.forEach(event -> keys.add(key(event)));
+      for (Planned event : plan(complete)) {
+        if (keys.add(key(event))) {
+          events.add(event);
+        }
+      }
+    }
+    return events;
   }
 
   private static boolean sawTheSources(ReconcileResult result) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Poll;
@@ -15,17 +16,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A result offered while an older one's Events go out (each Event is one call to the API server,
  * up to 10 s): one that saw the sources stops the older publication (a Service it says was fixed
- * meanwhile gets no Warning Event for its old problem); one that did not (a failed reconcile)
- * names no waiting cluster and says of no rejection that it went away, so it does not.
+ * meanwhile gets no Warning Event for its old problem). One that did not (a failed reconcile)
+ * names no waiting cluster and says of no rejection that it went away: the Events of the last
+ * complete result still go out, however the publisher comes to them (a publication under way,
+ * the queue, the rate limit's next window).
  */
 class ServiceEventsSupersededTest {
   private final CountDownLatch firstCallHeld = new CountDownLatch(1);
@@ -114,6 +122,69 @@ class ServiceEventsSupersededTest {
       Poll.until(Duration.ofSeconds(30), "the Event of c9", () -> events(fake, "c9") == 1);
       Poll.until(Duration.ofSeconds(10), "the Event of c1, which waits for its certificate in "
           + "the last complete result", () -> events(fake, "c1") == 1);
+    }
+  }
+
+  private static ReconcileResult failed() {
+    return result(Outcome.FAILED, List.of(), List.of());
+  }
+
+  @Test
+  void aCompleteResultQueuedBehindASlowCallIsPublishedThoughAFailedReconcileFollows()
+      throws Exception {
+    try (FakeKubeApi fake = slowWithTheFirstEventOfC0();
+        ServiceEvents events = events(fake)) {
+      events.offer(waiting("c0"));
+      assertTrue(firstCallHeld.await(30, TimeUnit.SECONDS), "c0's Event was never sent");
+      // while c0's Event is on its way: a complete result (c1 waits too), queued behind it,
+      // then a failed reconcile, which says nothing of c1
+      events.offer(waiting("c0", "c1"));
+      events.offer(failed());
+      release.countDown();
+
+      Poll.until(Duration.ofSeconds(10), "the Event of c1, which waits for its certificate in "
+          + "the last complete result", () -> events(fake, "c1") == 1);
+    }
+  }
+
+  @Test
+  void eventsTheRateHeldBackFollowThoughTheReconcilesAfterFail() {
+    MutableClock clock = MutableClock.startingNow(); // stands still: the window ends when moved
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(ServiceEvents.class.getName());
+    Level level = logger.getLevel();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(String.valueOf(record.getMessage()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.setLevel(Level.ALL);
+    logger.addHandler(handler);
+    // one Event a window; the drain is scheduled the window's rest (300 ms, the clock standing)
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.of(id.value() + "/master"), "replica-a", clock, 1,
+            Duration.ofMillis(300))) {
+      events.offer(waiting("c0", "c1"));
+      Poll.until(Duration.ofSeconds(30), "c0's Event, then the limit holding back c1's",
+          () -> events(fake, "c0") == 1
+              && logged.stream().anyMatch(line -> line.contains("event rate limit reached")));
+
+      events.offer(failed()); // the next reconcile fails: it says nothing of c1
+      clock.advance(Duration.ofMinutes(1)); // the window has passed: one more Event may go
+
+      Poll.until(Duration.ofSeconds(10), "the Event of c1, which the rate held back and which "
+          + "waits for its certificate in the last complete result", () -> events(fake, "c1") == 1);
+    } finally {
+      logger.removeHandler(handler);
+      logger.setLevel(level);
     }
   }
 }
