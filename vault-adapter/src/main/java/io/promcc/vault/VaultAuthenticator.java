@@ -101,7 +101,9 @@ public final class VaultAuthenticator implements AutoCloseable {
           state = renew(state, now);
         } catch (VaultRequestException e) {
           if (e.failure().denied()) {
-            // revoked or expired on Vault's side: nothing left to revoke
+            // revoked or expired on Vault's side: nothing left to revoke, nor to renew again
+            // while the new login fails (which then holds back by its own backoff)
+            state = null;
             state = login(now);
           } else if (e.failure() == VaultFailure.BAD_REQUEST) {
             // not renewable after all: replace it, and revoke it once the new one is in hand

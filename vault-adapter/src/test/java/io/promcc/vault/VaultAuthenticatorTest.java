@@ -321,6 +321,49 @@ class VaultAuthenticatorTest {
     assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), paths());
   }
 
+  /**
+   * A renewal refused (the token revoked) while the new login fails too: the refused token is
+   * not renewed again at every call until a login works; the login's own backoff holds.
+   */
+  @Test
+  void aRefusedRenewalIsNotSentAgainWhileTheNewLoginFails() throws Exception {
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(120));
+    Secret first = auth.token();
+    fixture.vault.revoke(first);
+    fixture.clock.advance(Duration.ofMinutes(41)); // a renewal is due
+    paths();
+
+    fixture.vault.failNext("auth/kubernetes/login", 3, 500, "lookup failed: service unavailable");
+    assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+
+    assertThrows(VaultRequestException.class, auth::token);
+    assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(List.of(), paths(), "the refused token was renewed again");
+
+    fixture.clock.advance(Duration.ofSeconds(2)); // after the login's one-step backoff
+    assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(List.of("auth/kubernetes/login"), paths());
+  }
+
+  /** The same for a renewal refused as a bad request (the token not renewable after all). */
+  @Test
+  void aRenewalRefusedAsABadRequestIsNotSentAgainWhileTheNewLoginFails() throws Exception {
+    VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(120));
+    Secret first = auth.token();
+    fixture.clock.advance(Duration.ofMinutes(41)); // a renewal is due
+    paths();
+
+    fixture.vault.failNext("auth/token/renew-self", 1, 400, "lease is not renewable");
+    fixture.vault.failNext("auth/kubernetes/login", 3, 500, "lookup failed: service unavailable");
+    assertEquals(first, auth.token(), "the token is valid for 19 more minutes");
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+
+    assertEquals(first, auth.token());
+    assertEquals(first, auth.token());
+    assertEquals(List.of(), paths(), "the token was renewed again");
+  }
+
   @Test
   void aNewLoginThatFailsOnceTheTokenExpiredIsThrown() throws Exception {
     VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(60));
