@@ -214,6 +214,13 @@ public final class ServiceEvents implements AutoCloseable {
     for (Rejection rejection : result.rejected()) {
       plan(rejection, rejection.reason() + "\n" + rejection.message()).ifPresent(out::add);
     }
+    out.addAll(planWaiting(result));
+    return out;
+  }
+
+  /** The Events of the clusters a result names as waiting for their certificates. */
+  private List<Planned> planWaiting(ReconcileResult result) {
+    List<Planned> out = new ArrayList<>();
     for (Rejection waiting : result.waiting()) {
       plan(waiting, waiting.reason()).ifPresent(out::add);
     }
@@ -284,10 +291,11 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   /**
-   * The Events to publish for {@code result}: those it asks for, and, if it did not see the
-   * sources (a failed reconcile, sources not ready), those of the latest result that did, which
-   * it replaced (in the queue, a publication under way, a drain, a takeover): it names no
-   * waiting cluster and says of no rejection that it went away.
+   * The Events to publish for {@code result}, and, if it did not see the sources, some of the
+   * latest result that did, which it replaced (in the queue, a publication under way, a drain, a
+   * takeover): with the sources not ready, all of them (it saw nothing); after a failed
+   * reconcile, those of the waiting clusters, which it does not name, while its own rejections
+   * (those of its observation, if it got that far) are as recent as any.
    */
   private List<Planned> planned(ReconcileResult result) {
     List<Planned> events = plan(result);
@@ -295,7 +303,9 @@ public final class ServiceEvents implements AutoCloseable {
     if (!sawTheSources(result) && complete != null) {
       Set<String> keys = new HashSet<>();
       events.forEach(event -> keys.add(key(event)));
-      for (Planned event : plan(complete)) {
+      List<Planned> kept = result.outcome() == Outcome.SOURCE_NOT_READY ? plan(complete)
+          : planWaiting(complete);
+      for (Planned event : kept) {
         if (keys.add(key(event))) {
           events.add(event);
         }

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
  * A result offered while an older one's Events go out (each Event is one call to the API server,
  * up to 10 s): one that saw the sources stops the older publication (a Service it says was fixed
  * meanwhile gets no Warning Event for its old problem). One that did not (a failed reconcile)
- * names no waiting cluster and says of no rejection that it went away: the Events of the last
- * complete result still go out, however the publisher comes to them (a publication under way,
- * the queue, the rate limit's next window).
+ * names no waiting cluster: the Events of the last complete result's waiting clusters still go
+ * out, however the publisher comes to them (a publication under way, the queue, the rate limit's
+ * next window); its rejections, those of its observation, are as recent as any, so a Service
+ * fixed since the last complete result gets no Event for its old problem.
  */
 class ServiceEventsSupersededTest {
   private final CountDownLatch firstCallHeld = new CountDownLatch(1);
@@ -78,6 +79,19 @@ class ServiceEventsSupersededTest {
   private static ReconcileResult waiting(String... ids) {
     return result(Outcome.UNCHANGED, List.of(ids).stream().map(id -> new Rejection(id,
         "certificate-missing", "no certificate for " + id + " yet")).toList(), List.of());
+  }
+
+  /** A rejection the cluster source made of Service {@code namespace/master}. */
+  private static Rejection duplicate(String namespace) {
+    return new Rejection("service \"" + namespace + "/master\"", "duplicate-cluster-id",
+        "cluster id \"x\" of service \"" + namespace + "/master\" is already taken by service "
+            + "\"z/master\"");
+  }
+
+  /** A refused API server of Service {@code namespace/master}, with {@code why}. */
+  private static Rejection refused(String namespace, String why) {
+    return new Rejection("service \"" + namespace + "/master\"", "api-server-refused",
+        "api server of service \"" + namespace + "/master\" is refused: " + why);
   }
 
   private static int events(FakeKubeApi fake, String namespace) {
@@ -185,6 +199,55 @@ class ServiceEventsSupersededTest {
     } finally {
       logger.removeHandler(handler);
       logger.setLevel(level);
+    }
+  }
+
+  @Test
+  void aServiceFixedBeforeAFailedReconcileGetsNoEventFromTheCompleteResultBefore()
+      throws Exception {
+    try (FakeKubeApi fake = slowWithTheFirstEventOfC0();
+        ServiceEvents events = events(fake)) {
+      // a complete result: the Services c0 and c1 are duplicates, cluster c8 waits for its
+      // certificate; c0's Event is on its way (slow) when the next reconcile ends
+      events.offer(result(Outcome.UNCHANGED,
+          List.of(new Rejection("c8", "certificate-missing", "no certificate for c8 yet")),
+          List.of(duplicate("c0"), duplicate("c1"))));
+      assertTrue(firstCallHeld.await(30, TimeUnit.SECONDS), "c0's Event was never sent");
+
+      // the next reconcile observed the Services (c1 was fixed: only c0 is still a duplicate)
+      // and then failed to write the config: it carries the observation's rejections
+      events.offer(result(Outcome.FAILED, List.of(), List.of(duplicate("c0"))));
+      release.countDown();
+
+      // c8's Event (the complete result's waiting cluster, which a failed result cannot speak
+      // for) goes out after where c1's would
+      Poll.until(Duration.ofSeconds(30), "the Event of c8", () -> events(fake, "c8") == 1);
+      assertEquals(0, events(fake, "c1"), "Service c1/master got a Warning Event "
+          + "\"DuplicateClusterId\" from the last complete result after a newer reconcile, which "
+          + "observed the Services and carries their rejections, no longer had it (c1 was "
+          + "fixed)");
+      assertEquals(1, events(fake, "c0"));
+    }
+  }
+
+  @Test
+  void aRejectionWhoseMessageChangedBeforeAFailedReconcileGetsOnlyItsNewEvent() throws Exception {
+    try (FakeKubeApi fake = slowWithTheFirstEventOfC0();
+        ServiceEvents events = events(fake)) {
+      events.offer(result(Outcome.UNCHANGED,
+          List.of(new Rejection("c8", "certificate-missing", "no certificate for c8 yet")),
+          List.of(duplicate("c0"), refused("c1", "host \"10.0.0.1\" is not allowed"))));
+      assertTrue(firstCallHeld.await(30, TimeUnit.SECONDS), "c0's Event was never sent");
+
+      // the next reconcile observed c1 with a new API server, refused for another reason, and
+      // then failed to write the config
+      events.offer(result(Outcome.FAILED, List.of(),
+          List.of(duplicate("c0"), refused("c1", "scheme \"http\" is not allowed"))));
+      release.countDown();
+
+      Poll.until(Duration.ofSeconds(30), "the Event of c8", () -> events(fake, "c8") == 1);
+      assertEquals(1, events(fake, "c1"), "Service c1/master got, besides the Event of its "
+          + "current refusal, one for the refusal the newer reconcile no longer observed");
     }
   }
 }
