@@ -13,6 +13,7 @@ import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
@@ -30,10 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -508,21 +506,7 @@ class LeaderElectionTest {
    */
   private static List<String> warnings(java.util.function.Consumer<Stepped> steps,
       List<String> all) {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(LeaderElection.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
+    LogCapture log = LogCapture.of(LeaderElection.class);
     AtomicLong ticker = new AtomicLong(1_000_000_000L);
     try (FakeKubeApi fake = FakeKubeApi.start()) {
       LeaderElection election = new LeaderElection(fake.newClient(),
@@ -535,10 +519,11 @@ class LeaderElectionTest {
         election.close();
       }
     } finally {
-      logger.removeHandler(handler);
+      log.close();
     }
-    records.forEach(r -> all.add(r.getLevel() + " " + r.getMessage()));
-    return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+    all.addAll(log.lines());
+    return log.records().stream()
+        .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
         .map(r -> r.getLevel() + " " + r.getMessage()).toList();
   }
 

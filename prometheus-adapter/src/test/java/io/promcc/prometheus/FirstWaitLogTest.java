@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -36,28 +32,13 @@ class FirstWaitLogTest {
 
   private final MockWebServer server = new MockWebServer();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T12:00:00Z"));
-  private final List<String> lines = new ArrayList<>();
-  private final Logger logger = Logger.getLogger(HttpPrometheusControl.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record.getLevel() + " " + record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private final LogCapture log = LogCapture.everythingOf(HttpPrometheusControl.class);
   private HttpPrometheusControl control;
   private String url;
 
   @BeforeEach
   void start() throws IOException {
     server.start(InetAddress.getLoopbackAddress(), 0);
-    logger.addHandler(handler);
-    logger.setLevel(Level.ALL);
     url = server.url("/").uri().toString();
     PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(Path.of("out"),
             server.url("/").uri())
@@ -68,8 +49,7 @@ class FirstWaitLogTest {
 
   @AfterEach
   void stop() {
-    logger.removeHandler(handler);
-    logger.setLevel(null);
+    log.close();
     server.close();
   }
 
@@ -94,7 +74,7 @@ class FirstWaitLogTest {
     // backoff 50 + 100 + 200 ms, on the injected clock
     assertEquals(List.of(waiting("PT5M", "status 503: Service Unavailable"),
         "INFO prometheus at \"" + url + "\" is ready, PT0.35S after the first wait for it began"),
-        lines);
+        log.lines());
   }
 
   @Test
@@ -103,7 +83,7 @@ class FirstWaitLogTest {
 
     control.awaitReady(Duration.ofMinutes(5));
 
-    assertEquals(List.of(), lines);
+    assertEquals(List.of(), log.lines());
   }
 
   /**
@@ -128,7 +108,7 @@ class FirstWaitLogTest {
 
     assertEquals(List.of(waiting("PT10S", "status 503: Service Unavailable"),
         "INFO prometheus at \"" + url + "\" is ready, PT40.05S after the first wait for it "
-            + "began"), lines);
+            + "began"), log.lines());
   }
 
   /** A runtime info answer proves Prometheus up as well: the first wait is over. */
@@ -147,6 +127,6 @@ class FirstWaitLogTest {
 
     assertEquals(List.of(waiting("PT10S", "status 503: Service Unavailable"),
         "INFO prometheus at \"" + url + "\" is ready, PT40S after the first wait for it began"),
-        lines);
+        log.lines());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
@@ -16,14 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -164,41 +160,23 @@ class ServiceEventsSupersededTest {
   @Test
   void eventsTheRateHeldBackFollowThoughTheReconcilesAfterFail() {
     MutableClock clock = MutableClock.startingNow(); // stands still: the window ends when moved
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(ServiceEvents.class.getName());
-    Level level = logger.getLevel();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(String.valueOf(record.getMessage()));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.setLevel(Level.ALL);
-    logger.addHandler(handler);
     // one Event a window; the drain is scheduled the window's rest (300 ms, the clock standing)
-    try (FakeKubeApi fake = FakeKubeApi.start();
+    try (LogCapture log = LogCapture.everythingOf(ServiceEvents.class);
+        FakeKubeApi fake = FakeKubeApi.start();
         ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
             id -> Optional.of(id.value() + "/master"), "replica-a", clock, 1,
             Duration.ofMillis(300))) {
       events.offer(waiting("c0", "c1"));
       Poll.until(Duration.ofSeconds(30), "c0's Event, then the limit holding back c1's",
           () -> events(fake, "c0") == 1
-              && logged.stream().anyMatch(line -> line.contains("event rate limit reached")));
+              && log.messages().stream().anyMatch(line -> line.contains("event rate limit "
+                  + "reached")));
 
       events.offer(failed()); // the next reconcile fails: it says nothing of c1
       clock.advance(Duration.ofMinutes(1)); // the window has passed: one more Event may go
 
       Poll.until(Duration.ofSeconds(10), "the Event of c1, which the rate held back and which "
           + "waits for its certificate in the last complete result", () -> events(fake, "c1") == 1);
-    } finally {
-      logger.removeHandler(handler);
-      logger.setLevel(level);
     }
   }
 

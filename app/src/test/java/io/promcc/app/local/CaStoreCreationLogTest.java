@@ -3,16 +3,14 @@ package io.promcc.app.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,28 +24,11 @@ class CaStoreCreationLogTest {
   private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
 
   @TempDir Path temp;
-  private final List<LogRecord> records = new ArrayList<>();
-  private final Logger logger = Logger.getLogger(CaStore.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  CaStoreCreationLogTest() {
-    logger.addHandler(handler);
-  }
+  private final LogCapture log = LogCapture.of(CaStore.class);
 
   @AfterEach
-  void removeHandler() {
-    logger.removeHandler(handler);
+  void stopCapturing() {
+    log.close();
   }
 
   private CaStore.Authority load(Path state) {
@@ -60,8 +41,8 @@ class CaStoreCreationLogTest {
     load(state);
     load(state);
 
-    assertEquals(1, records.size(), records.stream().map(LogRecord::getMessage).toList()
-        .toString());
+    List<LogRecord> records = log.records();
+    assertEquals(1, records.size(), log.messages().toString());
     LogRecord created = records.get(0);
     assertEquals(Level.INFO, created.getLevel());
     assertEquals("created a local CA in \"" + state + "\" (CN=promcc local CA, until "
@@ -74,12 +55,12 @@ class CaStoreCreationLogTest {
     Path state = temp.resolve("state");
     load(state);
     Files.delete(state.resolve(CaStore.CA_FILE));
-    records.clear();
+    log.clear();
 
     load(state);
 
-    assertEquals(2, records.size(), records.stream().map(LogRecord::getMessage).toList()
-        .toString());
+    List<LogRecord> records = log.records();
+    assertEquals(2, records.size(), log.messages().toString());
     assertEquals(Level.WARNING, records.get(0).getLevel());
     assertEquals("local CA key \"" + state.resolve(CaStore.KEY_FILE) + "\" has no certificate "
         + "(its creation was cut off, or \"" + state.resolve(CaStore.CA_FILE) + "\" was "

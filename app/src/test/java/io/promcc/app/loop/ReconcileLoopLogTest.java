@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.Poll;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -19,10 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,30 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcileLoopLogTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-  private final List<String> lines = new ArrayList<>();
-  private final List<LogRecord> records = new ArrayList<>();
-  private final Logger logger = Logger.getLogger(ReconcileLoop.class.getName());
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record.getMessage());
-      records.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  ReconcileLoopLogTest() {
-    logger.addHandler(handler);
-  }
+  private final LogCapture log = LogCapture.of(ReconcileLoop.class);
 
   @AfterEach
-  void removeHandler() {
-    logger.removeHandler(handler);
+  void stopCapturing() {
+    log.close();
   }
 
   private static ReconcileResult waiting(Rejection... waiting) {
@@ -66,7 +45,7 @@ class ReconcileLoopLogTest {
   }
 
   private List<String> waitingLines() {
-    return lines.stream().filter(l -> l.startsWith("waiting: ")).toList();
+    return log.messages().stream().filter(l -> l.startsWith("waiting: ")).toList();
   }
 
   @Test
@@ -122,7 +101,7 @@ class ReconcileLoopLogTest {
     loop.tick();
 
     List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
-    assertEquals(5, reconciles.size(), lines.toString());
+    assertEquals(5, reconciles.size(), log.messages().toString());
     assertTrue(reconciles.get(0).startsWith("reconcile failed (" + message), reconciles.get(0));
     for (int i = 1; i < 3; i++) {
       assertTrue(reconciles.get(i).matches("reconcile failed as before; retrying in \\d+ ms \\("
@@ -154,7 +133,7 @@ class ReconcileLoopLogTest {
     loop.tick();
 
     List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
-    assertEquals(2, reconciles.size(), lines.toString());
+    assertEquals(2, reconciles.size(), log.messages().toString());
     assertTrue(reconciles.get(1).contains("1 written"), reconciles.get(1));
   }
 
@@ -170,7 +149,7 @@ class ReconcileLoopLogTest {
   }
 
   private List<LogRecord> reconcileRecords() {
-    return records.stream().filter(r -> r.getMessage().startsWith("reconcile ")).toList();
+    return log.records().stream().filter(r -> r.getMessage().startsWith("reconcile ")).toList();
   }
 
   @Test
@@ -193,7 +172,7 @@ class ReconcileLoopLogTest {
     stopWhileRunning(loop, inside, Duration.ofMillis(200));
 
     List<LogRecord> reconciles = reconcileRecords();
-    assertEquals(1, reconciles.size(), lines.toString());
+    assertEquals(1, reconciles.size(), log.messages().toString());
     LogRecord line = reconciles.get(0);
     assertEquals(Level.INFO, line.getLevel(), line.getMessage());
     assertTrue(line.getMessage().startsWith("reconcile interrupted by the stop: failed "
@@ -228,7 +207,7 @@ class ReconcileLoopLogTest {
     runner.join(60_000);
 
     List<LogRecord> reconciles = reconcileRecords();
-    assertEquals(1, reconciles.size(), lines.toString());
+    assertEquals(1, reconciles.size(), log.messages().toString());
     LogRecord line = reconciles.get(0);
     assertEquals(Level.WARNING, line.getLevel(), line.getMessage());
     assertTrue(line.getMessage().startsWith("reconcile failed (prometheus rejected"),
