@@ -1,5 +1,6 @@
 package io.promcc.core.plan;
 
+import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,6 @@ final class StaticTargetAddress {
   private static final Pattern PLAIN_REGEX =
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private StaticTargetAddress() {}
 
@@ -103,7 +103,7 @@ final class StaticTargetAddress {
             target = RelabelRule.expand(rule.targetLabel(), matcher);
             result = RelabelRule.expand(rule.replacement() == null ? "$1" : rule.replacement(),
                 matcher);
-            if (!LABEL_NAME.matcher(target).matches()) {
+            if (!LabelNames.isValid(target)) {
               continue;
             }
           } else {

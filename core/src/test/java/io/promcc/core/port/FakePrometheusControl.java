@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
@@ -50,7 +49,6 @@ public final class FakePrometheusControl implements PrometheusControl {
   /** The fields Prometheus 2.53 shows as {@code <secret>} (its {@code config.Secret} type). */
   private static final Set<String> SECRET_FIELDS = Set.of("password", "credentials",
       "bearer_token", "client_secret", "secret_key");
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
   private final Clock clock;
   private final Supplier<SortedMap<String, DesiredFile>> disk;
   private Function<SortedMap<String, DesiredFile>, Optional<String>> rejecter =
@@ -213,8 +211,9 @@ public final class FakePrometheusControl implements PrometheusControl {
     }
     global.putIfAbsent("scrape_interval", "1m");
     // Prometheus' default timeout, or the interval where that is shorter
-    global.putIfAbsent("scrape_timeout", millis(String.valueOf(global.get("scrape_interval")))
-        < 10_000 ? global.get("scrape_interval") : "10s");
+    global.putIfAbsent("scrape_timeout", Durations.parse(String.valueOf(global.get(
+        "scrape_interval"))).filter(interval -> interval.toMillis() < 10_000).isPresent()
+            ? global.get("scrape_interval") : "10s");
     global.putIfAbsent("evaluation_interval", "1m");
     config.put("global", global);
     // one line per value (a long secret folded over several would be masked in part) and every
@@ -247,27 +246,6 @@ public final class FakePrometheusControl implements PrometheusControl {
     out.replaceAll((key, entry) -> SECRET_FIELDS.contains(String.valueOf(key))
         && !(entry instanceof Map || entry instanceof List) ? "<secret>" : shown(entry));
     return out;
-  }
-
-  /** Milliseconds of a Prometheus duration such as {@code 1m30s}; unparsable: very long. */
-  private static long millis(String duration) {
-    Matcher part = DURATION_PART.matcher(duration);
-    long total = 0;
-    int end = 0;
-    while (part.find() && part.start() == end) {
-      long unit = switch (part.group(2)) {
-        case "ms" -> 1;
-        case "s" -> 1_000;
-        case "m" -> 60_000;
-        case "h" -> 3_600_000;
-        case "d" -> 86_400_000;
-        case "w" -> 604_800_000;
-        default -> 31_536_000_000L;
-      };
-      total += Long.parseLong(part.group(1)) * unit;
-      end = part.end();
-    }
-    return end == duration.length() && end > 0 ? total : Long.MAX_VALUE;
   }
 
   /** The files of the last successful load. */
