@@ -139,10 +139,10 @@ final class SharedJobs {
               + ", job template " + Quoting.quote(first.name()) + " has role "
               + Quoting.quote(first.role()));
         }
-        same(problems, "scrape_interval", duration(member.scrapeInterval()),
-            duration(first.scrapeInterval()), member, first, subject);
-        same(problems, "scrape_timeout", duration(member.scrapeTimeout()),
-            duration(first.scrapeTimeout()), member, first, subject);
+        sameDuration(problems, "scrape_interval", member.scrapeInterval(),
+            first.scrapeInterval(), member, first, subject);
+        sameDuration(problems, "scrape_timeout", member.scrapeTimeout(), first.scrapeTimeout(),
+            member, first, subject);
         same(problems, "honor_labels", member.honorLabels(), first.honorLabels(), member, first,
             subject);
         if (Boolean.TRUE.equals(member.honorLabels())) {
@@ -158,34 +158,23 @@ final class SharedJobs {
     return problems;
   }
 
+  /** As {@link #same}, for durations as Prometheus reads them: {@code 1m} is {@code 60s}. */
+  private static void sameDuration(List<String> problems, String field, String value,
+      String firsts, JobTemplate member, JobTemplate first, String subject) {
+    if (!Objects.equals(length(value), length(firsts))) {
+      same(problems, field, value, firsts, member, first, subject);
+    }
+  }
+
   /**
-   * A duration as Prometheus reads it, so that {@code 1m} and {@code 60s} are the same and
-   * {@code 0} is unset ({@code null}); text that is no duration stays as it is (reported apart).
+   * The length of a duration, null where Prometheus reads none ({@code 0} or unset), or the text
+   * itself if it is no duration (reported apart).
    */
-  private static Object duration(String text) {
+  private static Object length(String text) {
     if (text == null || Durations.isZero(text)) {
       return null;
     }
-    return Durations.parse(text).<Object>map(parsed -> new DurationText(parsed, text))
-        .orElse(text);
-  }
-
-  /** A parsed duration that equals another of the same length, and shows as it was written. */
-  private record DurationText(java.time.Duration length, String text) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof DurationText that && length.equals(that.length);
-    }
-
-    @Override
-    public int hashCode() {
-      return length.hashCode();
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
+    return Durations.parse(text).<Object>map(length -> length).orElse(text);
   }
 
   private static void same(List<String> problems, String field, Object value, Object firsts,
