@@ -21,9 +21,11 @@ import java.util.regex.PatternSyntaxException;
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster (it reads the
  * address, the job name or a label set from them, or may drop the target) ends the check
- * without a problem. Regular expressions run on java.util.regex against a value of separators
- * only, anchored and searched as Prometheus 2.53 does; only plain ones on printable ASCII, which
- * Java and RE2 read alike, are judged: any other ends the check too.
+ * without a problem. A removal is followed to the last rule: a later rule may set the address
+ * again, or drop the target (which then needs none). Regular expressions run on
+ * java.util.regex against a value of separators only, anchored and searched as Prometheus 2.53
+ * does; only plain ones on printable ASCII, which Java and RE2 read alike, are judged: any other
+ * ends the check too.
  */
 final class StaticTargetAddress {
   private static final String ADDRESS = "__address__";
@@ -42,13 +44,14 @@ final class StaticTargetAddress {
   private StaticTargetAddress() {}
 
   /**
-   * The problem of the first of {@code rules} that certainly leaves the target without an
-   * address, or empty.
+   * The problem of the last of {@code rules} that certainly leaves the target without an
+   * address, where no later rule may set it again or drop the target; or empty.
    *
    * @param owner names the template, e.g. {@code job template "etcd"}
    */
   static Optional<String> problem(List<RelabelRule> rules, String owner) {
     Set<String> present = new HashSet<>(PRESENT);
+    String removal = null; // why the address went, the last time it did
     for (int i = 0; i < rules.size(); i++) {
       RelabelRule rule = rules.get(i);
       String ruleOwner = "relabel_configs[" + i + "] of " + owner;
@@ -73,11 +76,9 @@ final class StaticTargetAddress {
             return Optional.empty();
           }
           boolean matches = regex.matcher(ADDRESS).find();
-          if (action.equals("labeldrop") && matches) {
-            return Optional.of(ruleOwner + " drops \"__address__\" from its static target");
-          }
-          if (action.equals("labelkeep") && !matches) {
-            return Optional.of(ruleOwner + " keeps no \"__address__\" on its static target");
+          if (matches == action.equals("labeldrop") && present.remove(ADDRESS)) {
+            removal = ruleOwner + (matches ? " drops \"__address__\" from its static target"
+                : " keeps no \"__address__\" on its static target");
           }
         }
         case "hashmod" -> present.add(rule.targetLabel());
@@ -112,8 +113,8 @@ final class StaticTargetAddress {
           }
           if (!result.isEmpty()) {
             present.add(target);
-          } else if (target.equals(ADDRESS)) {
-            return Optional.of(rule.sourceLabels().isEmpty()
+          } else if (target.equals(ADDRESS) && present.remove(ADDRESS)) {
+            removal = (rule.sourceLabels().isEmpty()
                 ? ruleOwner + " sets \"__address__\" to nothing, which removes it from its "
                     + "static target"
                 : ruleOwner + " removes \"__address__\" from its static target: it reads "
@@ -129,7 +130,7 @@ final class StaticTargetAddress {
         }
       }
     }
-    return Optional.empty();
+    return present.contains(ADDRESS) ? Optional.empty() : Optional.ofNullable(removal);
   }
 
   /**

@@ -191,7 +191,20 @@ class PromtoolOracleIT {
         "- {source_labels: [__meta_a, __meta_b], regex: \"(.*)*\", target_label: __address__}",
         "- {source_labels: [__meta_a, __meta_b], regex: \"(;|)+\", target_label: __address__}",
         "- {regex: \"__meta_.*\", action: labeldrop}",
-        "- {regex: \"__.*|job\", action: labelkeep}");
+        "- {regex: \"__.*|job\", action: labelkeep}",
+        // a removal followed by a rule that sets the address again, or that drops the target
+        "- {regex: \"__address__\", action: labeldrop}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local:2379\"}",
+        "- {source_labels: [__meta_x], target_label: __address__}\n"
+            + "- {source_labels: [__meta_y], target_label: __address__, "
+            + "replacement: \"etcd.local:2379\"}",
+        "- {regex: \"job|instance\", action: labelkeep}\n"
+            + "- {source_labels: [__address__], regex: \".+\", action: keep}",
+        "- {regex: \"__address__\", action: labeldrop}\n"
+            + "- {source_labels: [job], regex: \"x\", action: keep}",
+        "- {regex: \"__address__\", action: labeldrop}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
+            + "- {regex: \"job|instance\", action: labelkeep}");
   }
 
   /**

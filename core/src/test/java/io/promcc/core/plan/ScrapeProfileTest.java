@@ -276,6 +276,12 @@ class ScrapeProfileTest {
         - name: etcd-f
           target: etcd
           namespaces: [kube-system]
+        - name: etcd-g
+          target: etcd
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {target_label: __address__, replacement: "etcd.local:2379"}
+          - {regex: "job|instance", action: labelkeep}
         """,
         "relabel_configs[0] of job template \"etcd-a\" removes \"__address__\" from its static "
             + "target: it reads \"__meta_kubernetes_pod_ip\", which a static target does not have",
@@ -288,7 +294,9 @@ class ScrapeProfileTest {
         "relabel_configs[0] of job template \"etcd-e\" sets \"__address__\" to nothing, which "
             + "removes it from its static target",
         "field \"namespaces\" of job template \"etcd-f\" does not apply to target \"etcd\" (a "
-            + "static target has no namespace or service: it would never be scraped)");
+            + "static target has no namespace or service: it would never be scraped)",
+        "relabel_configs[2] of job template \"etcd-g\" keeps no \"__address__\" on its static "
+            + "target");
   }
 
   @Test
@@ -309,6 +317,34 @@ class ScrapeProfileTest {
           - {regex: "__.*|job", action: labelkeep}
         """, "p.yml");
     assertEquals(List.of("etcd"), names(profile));
+  }
+
+  @Test
+  void takesEtcdRulesThatSetTheAddressAgainOrMayDropTheTargetAfterRemovingIt() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {target_label: __address__, replacement: "etcd.local:2379"}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__meta_x], target_label: __address__}
+          - {source_labels: [__meta_y], target_label: __address__, replacement: "etcd.local:2379"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {regex: "job|instance", action: labelkeep}
+          - {source_labels: [__address__], regex: ".+", action: keep}
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {source_labels: [job], regex: "x", action: keep}
+        """, "p.yml");
+    assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "etcd-d"), names(profile));
   }
 
   @Test
