@@ -142,7 +142,7 @@ public record JobTemplate(
       refuseSelection(namespaces, "namespaces", owner, problems);
       refuseSelection(services, "services", owner, problems);
       if (problems.size() == before) {
-        StaticTargetAddress.problem(relabel, owner).ifPresent(problems::add);
+        RequiredTargetLabels.problem(relabel, owner).ifPresent(problems::add);
       }
     }
     if (problems.size() > before) {

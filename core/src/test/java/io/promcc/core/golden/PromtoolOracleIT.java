@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -47,6 +49,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PromtoolOracleIT {
   private static final int GENERATED_SETS = 200;
   private static final long FIRST_SEED = 0x5EED_2026L;
+  /** The label a refusal of an etcd template's rules names. */
+  private static final Pattern REMOVED_LABEL =
+      Pattern.compile("(?:drops|keeps no|sets|removes) \"(__[a-z_]+__)\"");
 
   private static Promtool promtool;
 
@@ -129,7 +134,10 @@ class PromtoolOracleIT {
     assertAccepted(state, "examples/profile-original-2021.yml");
   }
 
-  /** Rules of an etcd template, some of which leave its static target without an address. */
+  /**
+   * Rules of an etcd template, some of which leave its static target without an address, a
+   * scrape interval or a scrape timeout.
+   */
   static Stream<String> etcdRules() {
     return Stream.of(
         "- {source_labels: [__meta_kubernetes_pod_ip], target_label: __address__}",
@@ -204,12 +212,48 @@ class PromtoolOracleIT {
             + "- {source_labels: [job], regex: \"x\", action: keep}",
         "- {regex: \"__address__\", action: labeldrop}\n"
             + "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
-            + "- {regex: \"job|instance\", action: labelkeep}");
+            + "- {regex: \"job|instance\", action: labelkeep}",
+        // the scrape interval and timeout, which Prometheus sets before the rules only
+        "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {source_labels: [__address__], target_label: __tmp_a}\n"
+            + "- {regex: \"__scrape_.*\", action: labeldrop}",
+        "- {regex: \"__address__|__scrape_interval__|job\", action: labelkeep}",
+        "- {target_label: __scrape_timeout__, replacement: \"\"}",
+        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
+            + "- {source_labels: [__tmp_b], regex: \".+\", target_label: __scrape_timeout__, "
+            + "replacement: \"10s\"}",
+        "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"30s\"}",
+        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
+            + "- {source_labels: [__address__], target_label: __scrape_timeout__, "
+            + "replacement: \"5s\"}",
+        "- {regex: \"__scrape_.*\", action: labeldrop}\n"
+            + "- {source_labels: [job], regex: \"x\", action: keep}",
+        "- {regex: \"__scrape_.*\", action: labeldrop}\n"
+            + "- {source_labels: [__tmp_b], regex: \".+\", action: keep}",
+        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
+            + "- {regex: \"(.*)\", target_label: \"${1}__scrape_timeout__\", "
+            + "replacement: \"5s\"}",
+        "- {regex: \"__.*|job\", action: labelkeep}\n"
+            + "- {regex: \"__scrape_intervals?|__scrape_timeout\", action: labeldrop}",
+        "- {regex: \"__scrape_interval_{02}\", action: labeldrop}");
+  }
+
+  /** What promtool says of a static target that lacks the label a refusal names. */
+  private static String complaint(String refusal) {
+    Matcher label = REMOVED_LABEL.matcher(refusal);
+    assertTrue(label.find(), () -> "no removed label in " + refusal);
+    return switch (label.group(1)) {
+      case "__scrape_interval__" -> "error parsing scrape interval: empty duration string";
+      case "__scrape_timeout__" -> "error parsing scrape timeout: empty duration string";
+      default -> "no address";
+    };
   }
 
   /**
    * What the profile refuses in an etcd template is what promtool refuses in a static job
-   * ({@code no address}), and the planned config of what it takes passes promtool.
+   * ({@code no address}, or an empty scrape interval or timeout), and the planned config of what
+   * it takes passes promtool.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("etcdRules")
@@ -224,7 +268,8 @@ class PromtoolOracleIT {
           + "- job_name: etcd\n  static_configs:\n  - targets: [\"etcd.alpha:2379\"]\n"
           + "  relabel_configs:\n" + indented);
       Promtool.Result result = promtool.checkConfig(config, workDir());
-      assertTrue(result.exitCode() != 0 && result.output().contains("no address"),
+      assertTrue(result.exitCode() != 0
+              && result.output().contains(complaint(refused.getMessage())),
           () -> "the profile refused rules promtool takes (" + refused.getMessage() + "):\n"
               + result.output());
       return;

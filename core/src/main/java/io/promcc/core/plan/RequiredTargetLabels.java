@@ -2,9 +2,11 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -12,23 +14,32 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Whether a template's target rules certainly take {@code __address__} away from a static target
- * (the {@code etcd} template's). Such a target has none of the discovery's labels, so a rule
+ * Whether a template's target rules certainly take away a label Prometheus needs on a target
+ * after relabelling: {@code __address__}, {@code __scrape_interval__} or
+ * {@code __scrape_timeout__}. Prometheus 2.53 ({@code PopulateLabels} in scrape/target.go) sets
+ * each before the rules and does not set it again after them: it drops a target without one
+ * with an error ({@code no address}, {@code error parsing scrape interval: empty duration
+ * string}), and promtool, which runs this on static targets, refuses the whole config.
+ *
+ * <p>The {@code etcd} template's static target has none of the discovery's labels, so a rule
  * copied from a discovered job ({@code source_labels: [__meta_kubernetes_pod_ip]}) reads an empty
- * value and, with the default regex and replacement, removes the address: Prometheus drops the
- * target and promtool refuses the whole config ({@code no address}).
+ * value and, with the default regex and replacement, removes the label it sets; a
+ * {@code labeldrop} or {@code labelkeep} may remove any of them.
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster (it reads the
  * address, the job name or a label set from them, or may drop the target) ends the check
- * without a problem. A removal is followed to the last rule: a later rule may set the address
+ * without a problem. A removal is followed to the last rule: a later rule may set the label
  * again, or drop the target (which then needs none). Regular expressions run on
  * java.util.regex against a value of separators only, anchored and searched as Prometheus 2.53
  * does; only plain ones on printable ASCII, which Java and RE2 read alike, are judged: any other
  * ends the check too.
  */
-final class StaticTargetAddress {
+final class RequiredTargetLabels {
   private static final String ADDRESS = "__address__";
+  /** In the order Prometheus asks for them: its error names the first one missing. */
+  private static final List<String> REQUIRED =
+      List.of(ADDRESS, "__scrape_interval__", "__scrape_timeout__");
   /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
@@ -41,17 +52,18 @@ final class StaticTargetAddress {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
 
-  private StaticTargetAddress() {}
+  private RequiredTargetLabels() {}
 
   /**
-   * The problem of the last of {@code rules} that certainly leaves the target without an
-   * address, where no later rule may set it again or drop the target; or empty.
+   * The problem of the rule that last took a required label away from a static target, where no
+   * later rule may set it again or drop the target; the address's first, then the interval's,
+   * then the timeout's; or empty.
    *
    * @param owner names the template, e.g. {@code job template "etcd"}
    */
   static Optional<String> problem(List<RelabelRule> rules, String owner) {
     Set<String> present = new HashSet<>(PRESENT);
-    String removal = null; // why the address went, the last time it did
+    Map<String, String> removals = new HashMap<>(); // why each required label went, last time
     for (int i = 0; i < rules.size(); i++) {
       RelabelRule rule = rules.get(i);
       String ruleOwner = "relabel_configs[" + i + "] of " + owner;
@@ -64,7 +76,7 @@ final class StaticTargetAddress {
         case "keep", "drop" -> {
           Pattern regex = compile(rule, value);
           if (!readsNothing || regex == null) {
-            return Optional.empty(); // it may drop the target, which then needs no address
+            return Optional.empty(); // it may drop the target, which then needs none of them
           }
           if (regex.matcher(value).find() != action.equals("keep")) {
             return Optional.empty(); // it drops the target: later rules do not run
@@ -75,10 +87,13 @@ final class StaticTargetAddress {
           if (regex == null) {
             return Optional.empty();
           }
-          boolean matches = regex.matcher(ADDRESS).find();
-          if (matches == action.equals("labeldrop") && present.remove(ADDRESS)) {
-            removal = ruleOwner + (matches ? " drops \"__address__\" from its static target"
-                : " keeps no \"__address__\" on its static target");
+          for (String label : REQUIRED) {
+            boolean matches = regex.matcher(label).find();
+            if (matches == action.equals("labeldrop") && present.remove(label)) {
+              removals.put(label, ruleOwner + (matches
+                  ? " drops " + Quoting.quote(label) + " from its static target"
+                  : " keeps no " + Quoting.quote(label) + " on its static target"));
+            }
           }
         }
         case "hashmod" -> present.add(rule.targetLabel());
@@ -113,11 +128,12 @@ final class StaticTargetAddress {
           }
           if (!result.isEmpty()) {
             present.add(target);
-          } else if (target.equals(ADDRESS) && present.remove(ADDRESS)) {
-            removal = (rule.sourceLabels().isEmpty()
-                ? ruleOwner + " sets \"__address__\" to nothing, which removes it from its "
-                    + "static target"
-                : ruleOwner + " removes \"__address__\" from its static target: it reads "
+          } else if (REQUIRED.contains(target) && present.remove(target)) {
+            removals.put(target, rule.sourceLabels().isEmpty()
+                ? ruleOwner + " sets " + Quoting.quote(target) + " to nothing, which removes it "
+                    + "from its static target"
+                : ruleOwner + " removes " + Quoting.quote(target) + " from its static target: it "
+                    + "reads "
                     + String.join(", ", rule.sourceLabels().stream().map(Quoting::quote).toList())
                     + ", which a static target does not have");
           } else {
@@ -130,7 +146,8 @@ final class StaticTargetAddress {
         }
       }
     }
-    return present.contains(ADDRESS) ? Optional.empty() : Optional.ofNullable(removal);
+    return REQUIRED.stream().filter(label -> !present.contains(label)).findFirst()
+        .map(removals::get);
   }
 
   /**
