@@ -186,7 +186,8 @@ final class JobRenderer {
         ? List.of(address, RelabelRule.setLabel("__scheme__", "http")) : List.of(address);
   }
 
-  private static boolean needsAddressRewrite(JobTemplate template) {
+  /** Whether the API server becomes the address of the template's targets, after its rules. */
+  static boolean needsAddressRewrite(JobTemplate template) {
     return template.target() == TargetKind.API_SERVER || template.target() == TargetKind.NODE_PROXY
         || template.target() == TargetKind.POD_PROXY;
   }
@@ -211,6 +212,14 @@ final class JobRenderer {
 
   /** Allow-lists, the template's own rules and the path rewrite of its target kind. */
   private static String rules(JobTemplate template) {
+    List<RelabelRule> rules = new ArrayList<>(allowLists(template));
+    rules.addAll(template.relabelConfigs());
+    rules.addAll(pathRewrite(template));
+    return rulesText(rules);
+  }
+
+  /** The keep rules of a job of its own for the template's namespaces and services. */
+  static List<RelabelRule> allowLists(JobTemplate template) {
     List<RelabelRule> rules = new ArrayList<>();
     if (!template.namespaces().isEmpty()) {
       rules.add(RelabelRule.keep(List.of(NAMESPACE), String.join("|", template.namespaces())));
@@ -218,9 +227,7 @@ final class JobRenderer {
     if (!template.services().isEmpty()) {
       rules.add(RelabelRule.keep(List.of(SERVICE), String.join("|", template.services())));
     }
-    rules.addAll(template.relabelConfigs());
-    rules.addAll(pathRewrite(template));
-    return rulesText(rules);
+    return rules;
   }
 
   private static String metricRelabel(JobTemplate template) {
@@ -253,7 +260,7 @@ final class JobRenderer {
    * Points {@code __metrics_path__} through the API server's node or pod proxy; the address
    * itself is rewritten per cluster.
    */
-  private static List<RelabelRule> pathRewrite(JobTemplate template) {
+  static List<RelabelRule> pathRewrite(JobTemplate template) {
     return switch (template.target()) {
       case NODE_PROXY -> List.of(template.port() == null
           ? RelabelRule.replace(List.of(NODE, "__address__", "__metrics_path__"),

@@ -7,6 +7,7 @@ import io.promcc.core.yaml.Fields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -141,15 +142,15 @@ public record JobTemplate(
     if (target == TargetKind.ETCD) {
       refuseSelection(namespaces, "namespaces", owner, problems);
       refuseSelection(services, "services", owner, problems);
-      if (problems.size() == before) {
-        RequiredTargetLabels.problem(relabel, owner).ifPresent(problems::add);
-      }
     }
     if (problems.size() > before) {
       return null;
     }
-    return new JobTemplate(name, role, target, port, path, scheme, namespaces, services, relabel,
-        metricRelabel, interval, timeout, honorLabels, sharedJob);
+    JobTemplate template = new JobTemplate(name, role, target, port, path, scheme, namespaces,
+        services, relabel, metricRelabel, interval, timeout, honorLabels, sharedJob);
+    Optional<String> unlabelled = RequiredTargetLabels.problem(template, owner);
+    unlabelled.ifPresent(problems::add);
+    return unlabelled.isPresent() ? null : template;
   }
 
   /** An allow-list of a static target: its keep rule would drop the target every time. */

@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,16 +22,22 @@ import java.util.regex.PatternSyntaxException;
  * with an error ({@code no address}, {@code error parsing scrape interval: empty duration
  * string}), and promtool, which runs this on static targets, refuses the whole config.
  *
+ * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
+ * its own rules, the path rewrite of its target kind, then the API server as the address for the
+ * kinds that go through it (so only {@code direct} and {@code etcd} targets can lose theirs).
+ * The cluster labels come last and set no {@code __} label.
+ *
  * <p>The {@code etcd} template's static target has none of the discovery's labels, so a rule
  * copied from a discovered job ({@code source_labels: [__meta_kubernetes_pod_ip]}) reads an empty
- * value and, with the default regex and replacement, removes the label it sets; a
- * {@code labeldrop} or {@code labelkeep} may remove any of them.
+ * value and, with the default regex and replacement, removes the label it sets. Of a discovered
+ * target only the names are known: those Prometheus sets, {@code __address__}, {@code instance}
+ * (the node role's) and {@code __meta_*} ones, each with a value that is not followed.
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
- * because nothing set them), and a rule whose outcome depends on the cluster (it reads the
- * address, the job name or a label set from them, or may drop the target) ends the check
- * without a problem. A removal is followed to the last rule: a later rule may set the label
- * again, or drop the target (which then needs none). Regular expressions run on
+ * because nothing set them), and a rule whose outcome depends on the cluster or the discovered
+ * object (it reads a label not followed, or a label set from one, or may drop the target) ends
+ * the check without a problem. A removal is followed to the last rule: a later rule may set the
+ * label again, or drop the target (which then needs none). Regular expressions run on
  * java.util.regex against a value of separators only, anchored and searched as Prometheus 2.53
  * does; only plain ones on printable ASCII, which Java and RE2 read alike, are judged: any other
  * ends the check too.
@@ -40,7 +47,7 @@ final class RequiredTargetLabels {
   /** In the order Prometheus asks for them: its error names the first one missing. */
   private static final List<String> REQUIRED =
       List.of(ADDRESS, "__scrape_interval__", "__scrape_timeout__");
-  /** The labels a static target has before its rules (Prometheus' {@code PopulateLabels}). */
+  /** The labels every target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
       "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
   /**
@@ -52,23 +59,27 @@ final class RequiredTargetLabels {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
 
+  /** A rule of the job and who wrote it, for a problem's message. */
+  private record Step(RelabelRule rule, String owner) {}
+
   private RequiredTargetLabels() {}
 
   /**
-   * The problem of the rule that last took a required label away from a static target, where no
-   * later rule may set it again or drop the target; the address's first, then the interval's,
-   * then the timeout's; or empty.
+   * The problem of the rule that last took a required label away from the template's targets,
+   * where no later rule may set it again or drop the target; the address's first, then the
+   * interval's, then the timeout's; or empty.
    *
    * @param owner names the template, e.g. {@code job template "etcd"}
    */
-  static Optional<String> problem(List<RelabelRule> rules, String owner) {
-    Set<String> present = new HashSet<>(PRESENT);
+  static Optional<String> problem(JobTemplate template, String owner) {
+    boolean discovered = template.target() != TargetKind.ETCD;
+    String targets = discovered ? "its targets" : "its static target";
+    Labels labels = new Labels(discovered);
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
-    for (int i = 0; i < rules.size(); i++) {
-      RelabelRule rule = rules.get(i);
-      String ruleOwner = "relabel_configs[" + i + "] of " + owner;
+    for (Step step : steps(template, owner)) {
+      RelabelRule rule = step.rule();
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
-      boolean readsNothing = rule.sourceLabels().stream().noneMatch(present::contains);
+      boolean readsNothing = rule.sourceLabels().stream().noneMatch(labels::maySet);
       // with every source empty, the value is the separators between them
       String value = rule.separatorOrDefault()
           .repeat(Math.max(0, rule.sourceLabels().size() - 1));
@@ -89,20 +100,20 @@ final class RequiredTargetLabels {
           }
           for (String label : REQUIRED) {
             boolean matches = regex.matcher(label).find();
-            if (matches == action.equals("labeldrop") && present.remove(label)) {
-              removals.put(label, ruleOwner + (matches
-                  ? " drops " + Quoting.quote(label) + " from its static target"
-                  : " keeps no " + Quoting.quote(label) + " on its static target"));
+            if (matches == action.equals("labeldrop") && labels.remove(label)) {
+              removals.put(label, step.owner() + (matches
+                  ? " drops " + Quoting.quote(label) + " from " + targets
+                  : " keeps no " + Quoting.quote(label) + " on " + targets));
             }
           }
         }
-        case "hashmod" -> present.add(rule.targetLabel());
+        case "hashmod" -> labels.set(rule.targetLabel());
         case "replace", "lowercase", "uppercase" -> {
           if (!readsNothing) {
             if (rule.targetLabel().contains("$")) {
               return Optional.empty();
             }
-            present.add(rule.targetLabel());
+            labels.set(rule.targetLabel());
             continue;
           }
           String target;
@@ -127,17 +138,16 @@ final class RequiredTargetLabels {
             result = value;
           }
           if (!result.isEmpty()) {
-            present.add(target);
-          } else if (REQUIRED.contains(target) && present.remove(target)) {
+            labels.set(target);
+          } else if (labels.remove(target) && REQUIRED.contains(target)) {
             removals.put(target, rule.sourceLabels().isEmpty()
-                ? ruleOwner + " sets " + Quoting.quote(target) + " to nothing, which removes it "
-                    + "from its static target"
-                : ruleOwner + " removes " + Quoting.quote(target) + " from its static target: it "
-                    + "reads "
+                ? step.owner() + " sets " + Quoting.quote(target) + " to nothing, which removes "
+                    + "it from " + targets
+                : step.owner() + " removes " + Quoting.quote(target) + " from " + targets
+                    + ": it reads "
                     + String.join(", ", rule.sourceLabels().stream().map(Quoting::quote).toList())
-                    + ", which a static target does not have");
-          } else {
-            present.remove(target);
+                    + ", which " + (discovered ? "its targets do not have"
+                        : "a static target does not have"));
           }
         }
         default -> {
@@ -146,8 +156,25 @@ final class RequiredTargetLabels {
         }
       }
     }
-    return REQUIRED.stream().filter(label -> !present.contains(label)).findFirst()
+    if (JobRenderer.needsAddressRewrite(template)) {
+      labels.set(ADDRESS);
+    }
+    return REQUIRED.stream().filter(label -> !labels.maySet(label)).findFirst()
         .map(removals::get);
+  }
+
+  /** The rules of the template's job up to its address rewrite, with their owners. */
+  private static List<Step> steps(JobTemplate template, String owner) {
+    List<Step> steps = new ArrayList<>();
+    JobRenderer.allowLists(template).forEach(rule ->
+        steps.add(new Step(rule, "the allow-list of " + owner)));
+    List<RelabelRule> own = template.relabelConfigs();
+    for (int i = 0; i < own.size(); i++) {
+      steps.add(new Step(own.get(i), "relabel_configs[" + i + "] of " + owner));
+    }
+    JobRenderer.pathRewrite(template).forEach(rule -> steps.add(new Step(rule,
+        "the " + template.target().yamlName() + " rewrite of " + owner)));
+    return steps;
   }
 
   /**
@@ -166,6 +193,40 @@ final class RequiredTargetLabels {
       return Pattern.compile("^(?:" + regex + ")$");
     } catch (PatternSyntaxException e) {
       return null;
+    }
+  }
+
+  /**
+   * Which labels a target may have while its rules are followed: those set to a value not
+   * followed, and for a discovered target the ones its discovery may set; any other is certainly
+   * empty.
+   */
+  private static final class Labels {
+    private final Set<String> set = new HashSet<>(PRESENT);
+    /** Labels the discovery may set that a rule certainly removed. */
+    private final Set<String> removed = new HashSet<>();
+    private final boolean discovered;
+
+    Labels(boolean discovered) {
+      this.discovered = discovered;
+    }
+
+    boolean maySet(String name) {
+      return set.contains(name) || discovered && !removed.contains(name)
+          && (name.startsWith("__meta_") || name.equals("instance"));
+    }
+
+    void set(String name) {
+      set.add(name);
+      removed.remove(name);
+    }
+
+    /** Removes {@code name}; true if it may have been set. */
+    boolean remove(String name) {
+      boolean was = maySet(name);
+      set.remove(name);
+      removed.add(name);
+      return was;
     }
   }
 }
