@@ -124,6 +124,23 @@ class StartupRefusalsTest {
         run.output());
   }
 
+  /** A certificate folder inside --out would be read back from the controller's own files. */
+  @Test
+  void runRefusesACertDirInsideItsOutBeforeStarting() throws Exception {
+    Path out = temp.resolve("out");
+    Path certs = Files.createDirectories(out.resolve("certs"));
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--out",
+        out.toString(), "--certificates", "dir", "--cert-dir", certs.toString(),
+        "--http-address", "127.0.0.1:0");
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("error: --cert-dir must be a folder outside --out \"" + out
+        + "\""), run.output());
+    assertTrue(run.output().contains("found \"" + certs + "\""), run.output());
+    assertTrue(run.output().contains("nothing was started"), run.output());
+  }
+
   /** A second promcc run on the folders of a running one exits 2, naming the first. */
   @Test
   void runRefusesTheFoldersOfARunningControllerBeforeStarting() throws Exception {

@@ -132,7 +132,7 @@ public record RunSettings(
           + "creates in --state-dir; the default with --clusters), dir (--cert-dir), vault, or "
           + "secrets.", "local-ca"),
       Setting.of("cert-dir", "DIR", "With --certificates dir: <id>-ca.pem, <id>-crt.pem and "
-          + "<id>-key.pem per cluster, watched for changes.", "/etc/promcc/certs"),
+          + "<id>-key.pem per cluster, watched for changes. Outside --out.", "/etc/promcc/certs"),
       Setting.of("out", "DIR", "The folder shared with Prometheus: prometheus.yml and certs/ are "
           + "written there. Required.", "/etc/prometheus/generated"),
       Setting.of("base-config", "FILE", "Your Prometheus config; the guest cluster jobs are "
@@ -301,6 +301,7 @@ public record RunSettings(
       default -> throw new IllegalArgumentException("must be debug, info or warning");
     });
     refuseUnread(r, discovery, certificates, prometheusUrl.isPresent());
+    FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
       kubernetes = Optional.ofNullable(KubernetesOptions.from(r, env, shard, problems));

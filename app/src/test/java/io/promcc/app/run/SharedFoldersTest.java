@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.promcc.app.Main;
+import io.promcc.app.local.FileWatcher;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
@@ -214,17 +215,21 @@ class SharedFoldersTest {
   }
 
   /**
-   * With {@code --cert-dir} naming the {@code --out} folder, the certificate source watches the
-   * folder and reads its files, but not the controller's own {@code .promcc-*} ones: reading the
-   * lock file would drop the lock.
+   * A watch of the output folder (a {@code --cert-dir} naming it did this before such a folder
+   * was refused at start) reads the folder's files, but not the controller's own
+   * {@code .promcc-*} ones: reading the lock file would drop the lock.
    */
   @Test
-  void aCertDirThatIsTheOutFolderKeepsTheOutLock() throws Exception {
-    Path out = Files.createDirectory(temp.resolve("out"));
-    startAndRun(controller(out, temp.resolve("state-a"), "certificates", "dir", "cert-dir",
-        out.toString()));
+  void aWatchOfTheOutFolderKeepsTheOutLock() throws Exception {
+    Path out = temp.resolve("out");
+    startAndRun(controller(out, temp.resolve("state-a")));
+    try (FileWatcher watcher = new FileWatcher(Duration.ofHours(1), Clock.systemUTC(), false)) {
+      watcher.watch(out, () -> { });
+      Files.writeString(out.resolve("alpha-ca.pem"), "a change: the folder is read again");
+      assertTrue(watcher.checkNow(), "the watch saw no change");
+    }
 
     assertAnotherProcessIsRefused(out, "a run in another process started on the --out this "
-        + "process runs on, whose certificate folder it is");
+        + "process runs on, after a watch of the folder");
   }
 }
