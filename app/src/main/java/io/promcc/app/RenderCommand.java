@@ -1,6 +1,8 @@
 package io.promcc.app;
 
 import io.promcc.app.local.CertificateDirectory;
+import io.promcc.app.run.FolderInUseException;
+import io.promcc.app.run.FolderLock;
 import io.promcc.app.settings.Shard;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;
@@ -46,7 +48,7 @@ import picocli.CommandLine.Spec;
     description = {"Plan the Prometheus config and certificate files for the clusters in a file",
         "and write them to a folder. On any problem, print every problem and write nothing.",
         "Files of clusters gone since the last render are deleted; files it did not write are",
-        "never replaced or deleted."})
+        "never replaced or deleted. Refused (exit 2) while a promcc run writes to --out."})
 final class RenderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -147,7 +149,13 @@ final class RenderCommand implements Callable<Integer> {
     if (strict && !leftOut.isEmpty()) {
       return fail(err, leftOut);
     }
-    ReconcileResult result = reconciler.reconcile();
+    ReconcileResult result;
+    // the files of a promcc run on this folder: one writer at a time, as two runs are
+    try (FolderLock lock = FolderLock.output(outputDirectory.toAbsolutePath().normalize())) {
+      result = reconciler.reconcile();
+    } catch (FolderInUseException e) {
+      return fail(err, List.of(e.getMessage()), RunCommand.EXIT_USAGE);
+    }
     if (!result.success()) {
       return fail(err, List.of(result.message()));
     }
@@ -198,9 +206,13 @@ final class RenderCommand implements Callable<Integer> {
   }
 
   private static int fail(PrintWriter err, List<String> problems) {
+    return fail(err, problems, Main.EXIT_INVALID);
+  }
+
+  private static int fail(PrintWriter err, List<String> problems, int code) {
     problems.forEach(problem -> err.println("error: " + problem));
     err.println("nothing was written");
     err.flush();
-    return Main.EXIT_INVALID;
+    return code;
   }
 }

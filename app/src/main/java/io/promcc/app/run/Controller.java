@@ -45,16 +45,8 @@ public final class Controller {
   private static final System.Logger LOG = System.getLogger(Controller.class.getName());
   /** How long a stop waits for a running reconcile before interrupting its waits. */
   static final Duration STOP_GRACE = Duration.ofSeconds(4);
-  /**
-   * The lock file in the output folder: a {@code .promcc-} name, which the store keeps for its
-   * own files, at the top, where no glob of a generated config ({@code <folder>/*.yml}) looks.
-   */
-  static final String OUT_LOCK = ".promcc-run.lock";
   /** The lock file in the local CA's state folder. */
   static final String STATE_LOCK = "run.lock";
-  /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
-  private static final Set<PosixFilePermission> OUT_MODE =
-      PosixFilePermissions.fromString("rwxr-x---");
   /** A new state folder's mode, as the local CA makes it. */
   private static final Set<PosixFilePermission> STATE_MODE =
       PosixFilePermissions.fromString("rwx------");
@@ -123,8 +115,7 @@ public final class Controller {
   private List<FolderLock> lockFolders() {
     List<FolderLock> held = new ArrayList<>();
     try {
-      held.add(FolderLock.acquire(settings.out(), OUT_LOCK, OUT_MODE, "--out",
-          "the same files for Prometheus"));
+      held.add(FolderLock.output(settings.out()));
       if (settings.certificates() == RunSettings.CertificateMode.LOCAL_CA) {
         held.add(FolderLock.acquire(settings.stateDir(), STATE_LOCK, STATE_MODE, "--state-dir",
             "the same local CA files and key"));

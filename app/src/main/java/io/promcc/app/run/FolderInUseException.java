@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * A folder {@code promcc run} writes to is locked by another process: two controllers there
+ * A folder {@code promcc run} or {@code render} writes to is locked by another process: two there
  * would write the same files. The message names the option, the folder, the lock file and the
  * other process where its lock file says which.
  */

@@ -34,10 +34,18 @@ import java.util.Set;
  *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
-final class FolderLock implements AutoCloseable {
+public final class FolderLock implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(FolderLock.class.getName());
   private static final Set<PosixFilePermission> FILE_MODE =
       PosixFilePermissions.fromString("rw-------");
+  /**
+   * The lock file in the output folder: a {@code .promcc-} name, which the store keeps for its
+   * own files, at the top, where no glob of a generated config ({@code <folder>/*.yml}) looks.
+   */
+  static final String OUT_LOCK = ".promcc-run.lock";
+  /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
+  private static final Set<PosixFilePermission> OUT_MODE =
+      PosixFilePermissions.fromString("rwxr-x---");
   /** Room for a pid and its line break; a longer content is no pid. */
   private static final int MAX_CONTENT = 32;
 
@@ -51,6 +59,16 @@ final class FolderLock implements AutoCloseable {
   private FolderLock(FileChannel channel, Object key) {
     this.channel = channel;
     this.key = key;
+  }
+
+  /**
+   * Locks the output folder {@code out} ({@code --out}) that {@code promcc run} and
+   * {@code promcc render} write, as {@link #acquire} does.
+   *
+   * @throws FolderInUseException if another process, or another holder in this one, holds it
+   */
+  public static FolderLock output(Path out) {
+    return acquire(out, OUT_LOCK, OUT_MODE, "--out", "the same files for Prometheus");
   }
 
   /**
