@@ -155,13 +155,15 @@ final class CaStore {
           return load(certificate, folder.resolve(KEY_FILE), now);
         }
         Path key = folder.resolve(KEY_FILE);
-        if (Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
-          LOG.log(Level.WARNING, "local CA key " + quote(key) + " has no certificate (its "
-              + "creation was cut off, or " + quote(certificate) + " was deleted): it is "
+        boolean replacing = Files.exists(key, LinkOption.NOFOLLOW_LINKS);
+        Authority created = create(now, validity, commonName);
+        if (replacing) {
+          // only once the new CA is written: a failed write replaced nothing, and says so itself
+          LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
+              + "creation was cut off, or " + quote(certificate) + " was deleted): it was "
               + "replaced by a new CA, whose client certificates guest API servers trusting the "
               + "old one refuse");
         }
-        Authority created = create(now, validity, commonName);
         LOG.log(Level.INFO, "created a local CA in " + quote(folder) + " ("
             + created.certificate().getSubjectX500Principal().getName() + ", until "
             + created.notAfter() + "); guest API servers that take its client certificates "

@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.LogCapture;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A new local CA is news: clients of the guest API servers, which must trust it, change with it.
  * Its creation is logged, and a key found without its certificate (a creation cut off, or the
- * certificate deleted) is named before it is replaced.
+ * certificate deleted) is named once a new CA has replaced it.
  */
 class CaStoreCreationLogTest {
   private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
@@ -51,7 +52,7 @@ class CaStoreCreationLogTest {
   }
 
   @Test
-  void aKeyWithoutItsCertificateIsNamedBeforeItIsReplaced() throws Exception {
+  void aKeyWithoutItsCertificateIsNamedOnceItIsReplaced() throws Exception {
     Path state = temp.resolve("state");
     load(state);
     Files.delete(state.resolve(CaStore.CA_FILE));
@@ -62,10 +63,30 @@ class CaStoreCreationLogTest {
     List<LogRecord> records = log.records();
     assertEquals(2, records.size(), log.messages().toString());
     assertEquals(Level.WARNING, records.get(0).getLevel());
-    assertEquals("local CA key \"" + state.resolve(CaStore.KEY_FILE) + "\" has no certificate "
+    assertEquals("local CA key \"" + state.resolve(CaStore.KEY_FILE) + "\" had no certificate "
         + "(its creation was cut off, or \"" + state.resolve(CaStore.CA_FILE) + "\" was "
-        + "deleted): it is replaced by a new CA, whose client certificates guest API servers "
+        + "deleted): it was replaced by a new CA, whose client certificates guest API servers "
         + "trusting the old one refuse", records.get(0).getMessage());
     assertTrue(records.get(1).getMessage().startsWith("created a local CA"));
+  }
+
+  /**
+   * A new CA that cannot be written replaced nothing: only the failure is reported. A folder in
+   * the key's place makes the write fail even for root (a file is not renamed over a folder).
+   */
+  @Test
+  void aReplacementThatCannotBeWrittenIsNotAnnounced() throws Exception {
+    Path state = temp.resolve("state");
+    load(state);
+    Files.delete(state.resolve(CaStore.CA_FILE));
+    Files.delete(state.resolve(CaStore.KEY_FILE));
+    Files.createDirectory(state.resolve(CaStore.KEY_FILE));
+    log.clear();
+
+    LocalCaException e = assertThrows(LocalCaException.class, () -> load(state));
+
+    assertTrue(e.getMessage().startsWith("cannot create a local CA in \"" + state + "\": "),
+        e.getMessage());
+    assertEquals(List.of(), log.messages(), "a replacement that did not happen was logged");
   }
 }
