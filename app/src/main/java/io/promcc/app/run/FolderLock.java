@@ -49,6 +49,17 @@ public final class FolderLock implements AutoCloseable {
   /** Room for a pid and its line break; a longer content is no pid. */
   private static final int MAX_CONTENT = 32;
 
+  /** Opens (making it if missing) a lock file; a seam for tests of a folder that refuses it. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path lockFile) throws IOException;
+  }
+
+  /** A link there is not followed: nothing is created or locked elsewhere through it. */
+  private static final Opener OPEN = lockFile -> FileChannel.open(lockFile,
+      Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
+
   /** The lock files this process holds, by file key (device and inode); guarded by itself. */
   private static final Set<Object> HELD = new HashSet<>();
 
@@ -85,6 +96,12 @@ public final class FolderLock implements AutoCloseable {
    */
   static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
       String option, String shared) {
+    return acquire(folder, fileName, mode, option, shared, OPEN);
+  }
+
+  /** As above, opening the lock file with {@code opener}. */
+  static FolderLock acquire(Path folder, String fileName, Set<PosixFilePermission> mode,
+      String option, String shared, Opener opener) {
     Path lockFile = folder.resolve(fileName);
     // one at a time in this process: a lock file held here exists before any other looks
     synchronized (HELD) {
@@ -97,10 +114,7 @@ public final class FolderLock implements AutoCloseable {
           throw inUse(option, folder, lockFile, shared,
               OptionalLong.of(ProcessHandle.current().pid()));
         }
-        // a link there is not followed: nothing is created or locked elsewhere through it
-        channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(FILE_MODE));
+        channel = opener.open(lockFile);
         key = fileKey(lockFile);
         FileLock lock = channel.tryLock();
         if (lock == null) {
