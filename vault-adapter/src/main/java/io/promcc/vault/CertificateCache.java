@@ -349,8 +349,9 @@ final class CertificateCache {
 
   /**
    * The wait {@code failure}'s {@code Retry-After} asked for, plus a second: Vault rounds it down
-   * to whole seconds ("0" for under a second). At most an hour and a second, as the connection
-   * caps the header at an hour.
+   * to whole seconds ("0" for under a second), and a date is counted from the answer's
+   * {@code Date}, which has whole seconds too ({@link RetryAfter}). At most an hour and a second,
+   * as the connection caps the header at an hour.
    */
   private static Optional<Duration> asked(VaultRequestException failure) {
     return failure.retryAfter().map(sent -> sent.plusSeconds(1));

@@ -217,7 +217,7 @@ public final class VaultConnection {
       return Json.object();
     }
     if (status != 200) {
-      throw failure(operation, status, response.body(), retryAfter(response),
+      throw failure(operation, status, response.body(), RetryAfter.of(response.headers()),
           Duration.between(sentAt, clock.instant()));
     }
     try {
@@ -341,16 +341,6 @@ public final class VaultConnection {
   private static String origin(URI uri) {
     String host = uri.getHost() == null ? "?" : uri.getHost();
     return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-  }
-
-  /** Vault's {@code Retry-After}: whole seconds (capped at an hour); anything else is ignored. */
-  static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    Optional<String> header = response.headers().firstValue("Retry-After");
-    if (header.isEmpty() || !header.get().strip().matches("\\d{1,9}")) {
-      return Optional.empty();
-    }
-    long seconds = Math.min(Long.parseLong(header.get().strip()), 3600);
-    return Optional.of(Duration.ofSeconds(seconds));
   }
 
   private VaultRequestException failure(String operation, int status, String body,

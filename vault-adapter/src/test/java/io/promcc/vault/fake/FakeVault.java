@@ -23,6 +23,10 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +88,9 @@ public final class FakeVault implements AutoCloseable {
   private static final Pattern LOGIN_PATH = Pattern.compile("auth/(.+)/login");
   private static final String PERMISSION_DENIED = "permission denied";
   private static final String INVALID_TOKEN = "invalid token";
+  /** RFC 9110's preferred HTTP date, as Go's http.TimeFormat writes it (a day of two digits). */
+  private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter
+      .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   static {
     // The JDK server writes headers and body in separate segments; without TCP_NODELAY each
@@ -114,8 +121,9 @@ public final class FakeVault implements AutoCloseable {
   private volatile String requiredNamespace;
   private volatile CountDownLatch gate = new CountDownLatch(0);
 
+  /** {@code retryAfterDate}: a Retry-After written as a date this long after the answer's Date. */
   private record Injected(String pathPrefix, int status, String error, Map<String, String> headers,
-      AtomicInteger remaining) {}
+      Duration retryAfterDate, AtomicInteger remaining) {}
 
   private record Rewrite(String pathPrefix, Consumer<JsonObject> edit, AtomicInteger remaining) {}
 
@@ -328,7 +336,23 @@ public final class FakeVault implements AutoCloseable {
       Duration retryAfter) {
     Map<String, String> headers = retryAfter == null ? Map.of()
         : Map.of("Retry-After", Long.toString(retryAfter.toSeconds()));
-    injected.add(new Injected(pathPrefix, status, error, headers, new AtomicInteger(times)));
+    injected.add(new Injected(pathPrefix, status, error, headers, null,
+        new AtomicInteger(times)));
+  }
+
+  /**
+   * As {@link #failNext(String, int, int, String)}, with a {@code Retry-After} written as an
+   * HTTP date (RFC 9110 allows it, e.g. {@code Wed, 21 Oct 2026 07:28:00 GMT}) that is
+   * {@code afterItsDate} (whole seconds) after the answer's own {@code Date} header. The JDK's
+   * server writes that {@code Date} itself, from this machine's clock when the headers go out,
+   * not from the injected clock; the date is counted from the same clock, so the two agree
+   * unless its second turned in between (then the wait they give is a second shorter).
+   */
+  public void failNextWithRetryAfterDate(String pathPrefix, int times, int status, String error,
+      Duration afterItsDate) {
+    requireNonNull(afterItsDate, "afterItsDate == null");
+    injected.add(new Injected(pathPrefix, status, error, Map.of(), afterItsDate,
+        new AtomicInteger(times)));
   }
 
   /**
@@ -342,7 +366,7 @@ public final class FakeVault implements AutoCloseable {
         "X-Ratelimit-Limit", "10",
         "X-Ratelimit-Remaining", "0",
         "X-Ratelimit-Reset", Long.toString(retryAfter.toSeconds()));
-    injected.add(new Injected(pathPrefix, 429, null, headers, new AtomicInteger(times)));
+    injected.add(new Injected(pathPrefix, 429, null, headers, null, new AtomicInteger(times)));
   }
 
   /**
@@ -603,7 +627,10 @@ public final class FakeVault implements AutoCloseable {
       if (path.startsWith(i.pathPrefix()) && i.remaining().getAndDecrement() > 0) {
         String text = i.error() != null ? i.error()
             : "request path \"" + path + "\": rate limit quota exceeded";
-        return error(i.status(), List.of(text), i.headers());
+        Map<String, String> headers = i.retryAfterDate() == null ? i.headers()
+            : Map.of("Retry-After", IMF_FIXDATE.format(Instant.now()
+                .truncatedTo(ChronoUnit.SECONDS).plus(i.retryAfterDate())));
+        return error(i.status(), List.of(text), headers);
       }
     }
     String ns = requiredNamespace;

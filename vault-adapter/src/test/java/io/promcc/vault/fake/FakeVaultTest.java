@@ -1,6 +1,7 @@
 package io.promcc.vault.fake;
 
 import io.promcc.core.testing.MutableClock;
+import static java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -454,6 +456,28 @@ class FakeVaultTest {
     assertEquals(503, refused.statusCode());
     assertEquals("[\"Vault server temporarily overloaded\"]", errors(refused));
     assertEquals("2", refused.headers().firstValue("Retry-After").orElse(""));
+    assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
+  }
+
+  /**
+   * The date is written as Go's http.TimeFormat does, and counted from the answer's Date, which
+   * the JDK's server stamps when the headers go out: a second later if its second turned.
+   */
+  @Test
+  void anInjectedFailureCarriesARetryAfterDateCountedFromItsDate() throws Exception {
+    Secret token = vault.createRootToken();
+    vault.failNextWithRetryAfterDate("auth/token/", 1, 503, "Vault server temporarily overloaded",
+        Duration.ofSeconds(90));
+    HttpResponse<String> refused = send("GET", "auth/token/lookup-self", token, null);
+    assertEquals(503, refused.statusCode());
+    String retryAfter = refused.headers().firstValue("Retry-After").orElse("");
+    assertTrue(retryAfter.matches(
+        "[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"), retryAfter);
+    Duration wait = Duration.between(
+        ZonedDateTime.parse(refused.headers().firstValue("Date").orElseThrow(), RFC_1123_DATE_TIME),
+        ZonedDateTime.parse(retryAfter, RFC_1123_DATE_TIME));
+    assertTrue(wait.equals(Duration.ofSeconds(90)) || wait.equals(Duration.ofSeconds(89)),
+        wait.toString());
     assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
   }
 }
