@@ -252,10 +252,10 @@ final class CertificateCache {
           quietUntil(answered.plus(asked), failure);
         } else if (holdsBackEveryCluster(failure)) {
           Duration hold = policy.backoff(1);
-          if (failure.status() == 503) {
+          if (failure.status() == 502 || failure.status() == 503 || failure.status() == 504) {
             // how long the service is expected to be unavailable (RFC 9110), e.g. from a load
-            // balancer in maintenance: asking again within it only adds load; a shorter one
-            // still waits the step, as any 503 does
+            // balancer in maintenance, or a proxy whose Vault does not answer: asking again
+            // within it only adds load; a shorter one still waits the step, as any of them does
             hold = longer(asked(failure).orElse(hold), hold);
             wait = longer(hold, wait);
           }
@@ -335,7 +335,7 @@ final class CertificateCache {
    * (e.g. Vault's storage timing out after 25 s), which holding the others back for one step
    * costs less than each paying it. A 4xx (a role refusing a name, a missing mount) and a fast
    * 500 are about the request: the other clusters are asked. 429 is handled by the caller; a
-   * 503's {@code Retry-After} beyond the step lengthens the hold.
+   * 502's, 503's or 504's {@code Retry-After} beyond the step lengthens the hold.
    */
   private boolean holdsBackEveryCluster(VaultRequestException failure) {
     int status = failure.status();

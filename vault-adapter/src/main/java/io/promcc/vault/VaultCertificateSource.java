@@ -54,7 +54,8 @@ import java.util.random.RandomGenerator;
  *   <li>A 429 keeps every cluster from asking Vault until its {@code Retry-After}. No answer,
  *       a 502, 503 or 504, or another 5xx that took at least the first backoff step keeps the
  *       clusters not asked yet from asking before that step: each would get (and wait for) the
- *       same answer. A 503's longer {@code Retry-After} is waited for as a 429's is.
+ *       same answer. A 502's, 503's or 504's longer {@code Retry-After} is waited for as a
+ *       429's is.
  * </ul>
  *
  * <p>Lifecycle: {@link #start()} needs no Vault call and {@link #awaitSynced} is true at once

@@ -88,4 +88,38 @@ class VaultRetryAfterTest {
     source.certificateFor(clusters.get(1));
     assertEquals(2, vault.requestCount("pki-"));
   }
+
+  /**
+   * A proxy's 502 or 504 (it got no answer from Vault) holds every cluster back as a 503 does;
+   * one that says how long to wait (a load balancer in maintenance) is left alone for that long,
+   * not only for the first backoff step: asking every second meanwhile only adds load.
+   */
+  @ParameterizedTest(name = "status {0}")
+  @CsvSource({"502, Bad Gateway", "504, Gateway Timeout"})
+  void aProxysGatewayErrorIsLeftAloneUntilItsRetryAfter(int status, String error) {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(kubernetesSettings.build());
+    vault.failNext("pki-", 1, status, error, Duration.ofSeconds(90));
+
+    CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0)));
+    assertEquals("vault-server-error", e.reason());
+    assertTrue(e.getMessage().contains("retry after 90s"), e.getMessage());
+    vault.clearRequests();
+
+    assertEquals("vault-server-error", assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1))).reason());
+    // past the first backoff step, within Retry-After (plus the second it may be rounded down)
+    fixture.clock.advance(Duration.ofSeconds(90));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0)));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1)));
+    assertEquals(List.of(), paths(), "asked vault behind the proxy before its Retry-After");
+
+    fixture.clock.advance(Duration.ofSeconds(1));
+    source.certificateFor(clusters.get(0));
+    source.certificateFor(clusters.get(1));
+    assertEquals(2, vault.requestCount("pki-"));
+  }
 }
