@@ -100,11 +100,22 @@ public final class VaultAuthenticator implements AutoCloseable {
         try {
           state = renew(state, now);
         } catch (VaultRequestException e) {
-          if (e.failure().denied()) {
+          if (e.failure() == VaultFailure.TOKEN_INVALID) {
             // revoked or expired on Vault's side: nothing left to revoke, nor to renew again
             // while the new login fails (which then holds back by its own backoff)
             state = null;
             state = login(now);
+          } else if (e.failure() == VaultFailure.PERMISSION_DENIED) {
+            // "permission denied" alone: its policies do not allow renew-self (taken out of
+            // the default policy), so the token still works until it expires; or a Vault that
+            // does not say "invalid token" refused a dead one, which the 403 rule then drops at
+            // its next use. Not renewed again, it is replaced as one that is not renewable:
+            // kept while the new login fails, and revoked once one works or at close, as
+            // revoke-self is a path of its own that the policies may still allow (a refusal is
+            // logged, and the token ends with its ttl)
+            state = new State(state.token, state.ttl, state.expiresAt, state.refreshAt, false,
+                state.ours);
+            replace(now);
           } else if (e.failure() == VaultFailure.BAD_REQUEST) {
             // not renewable after all: replace it, and revoke it once the new one is in hand
             replace(now);

@@ -5,6 +5,9 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.core.testing.MutableClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +78,20 @@ final class VaultFixture implements AutoCloseable {
   VaultAuthenticator authenticator(VaultSettings settings, VaultConnection connection) {
     return new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
         environment::get, listener);
+  }
+
+  /**
+   * An authenticator with Kubernetes auth against role {@code promcc} at {@code kubernetes},
+   * whose tokens live {@code ttl}, renewable to {@code maxTtl}; the service account token is
+   * written to {@code dir}.
+   */
+  VaultAuthenticator kubernetesAuthenticator(Path dir, Duration ttl, Duration maxTtl)
+      throws IOException {
+    Path jwt = Files.writeString(dir.resolve("token"), "service-account-jwt\n");
+    vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt", ttl, maxTtl);
+    VaultSettings settings = settings()
+        .auth(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt)).build();
+    return authenticator(settings, VaultConnection.create(settings, clock));
   }
 
   VaultCertificateSource source(VaultSettings settings) {
