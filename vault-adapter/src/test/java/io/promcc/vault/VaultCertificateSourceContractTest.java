@@ -31,6 +31,12 @@ class VaultCertificateSourceContractTest extends CertificateSourceContract {
     fixture.vault.seal();
   }
 
+  /** Sealed, Vault leaves the certificates issued before valid, and the source serves them. */
+  @Override
+  protected boolean keepsItsCertificatesWhenBroken() {
+    return true;
+  }
+
   /** Issued, then Vault sealed once the renewal of the 7-day certificate is due. */
   @Override
   protected boolean degrade(CertificateSource source, String id) {

@@ -2,9 +2,11 @@ package io.promcc.core.port;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import java.time.Duration;
@@ -46,6 +48,17 @@ public abstract class CertificateSourceContract {
    * the check.
    */
   protected boolean degrade(CertificateSource source, String id) {
+    return false;
+  }
+
+  /**
+   * Whether the source keeps serving the still valid certificates it has once it fails as a
+   * whole ({@link #breakSource}): Vault sealed or an API server not answering leaves the
+   * certificates already in hand valid, and the fake stands for such sources. A source whose
+   * failure takes its certificates away (their folder deleted) returns false, the default,
+   * which skips the check.
+   */
+  protected boolean keepsItsCertificatesWhenBroken() {
     return false;
   }
 
@@ -115,6 +128,30 @@ public abstract class CertificateSourceContract {
 
     assertEquals(Set.of(), seen.bundles().keySet());
     assertEquals(Set.of(ClusterId.of("gamma"), ClusterId.of("delta")), seen.problems().keySet());
+    seen.problems().values().forEach(p -> assertFalse(p.reason().isBlank(), p.toString()));
+  }
+
+  /**
+   * A source that fails as a whole keeps serving the still valid certificate it had, so the
+   * cluster keeps its jobs; a cluster it never had one for gets a problem and no bundle. A
+   * problem beside the kept certificate (a renewal due, a failing watch) names a reason.
+   */
+  @Test
+  void aSourceThatFailsKeepsServingTheValidCertificatesItHad() throws InterruptedException {
+    provide("alpha");
+    started();
+    assumeTrue(keepsItsCertificatesWhenBroken(), "this source's failure takes its certificates");
+    ClusterId alpha = ClusterId.of("alpha");
+    CertificateBundle served = source.observe(List.of(cluster("alpha"))).bundles().get(alpha);
+    assertNotNull(served, "nothing served before the failure");
+
+    breakSource();
+    CertificateObservation seen = source.observe(List.of(cluster("alpha"), cluster("gamma")));
+
+    assertEquals(served, seen.bundles().get(alpha), "the still valid certificate was dropped: "
+        + seen.problems());
+    assertEquals(Set.of(alpha), seen.bundles().keySet());
+    assertTrue(seen.problems().containsKey(ClusterId.of("gamma")), seen.toString());
     seen.problems().values().forEach(p -> assertFalse(p.reason().isBlank(), p.toString()));
   }
 

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * clusters given one with {@link #put} have one); a cluster can be
  * given its own bundle, or fail with a reason, or be degraded (its bundle served together with a
  * reason, as the Vault source serves a still valid certificate whose renewal fails), and the whole
- * source can fail (Vault down, an unsynced informer) with one reason for every cluster. Records
+ * source can fail (Vault down, an unsynced informer) with one reason for every cluster, serving
+ * the bundles it has meanwhile. Records
  * the last {@value #KEPT} observed collections (a fake under thousands of reconciles in a
  * benchmark does not grow). Each change ({@link #put}, {@link #fail}, {@link #degrade},
  * {@link #failAll}, {@link #recover}) tells the change listeners, as a Secret or file changed on a
@@ -95,7 +96,13 @@ public final class FakeCertificateSource implements CertificateSource {
     listeners.forEach(Runnable::run);
   }
 
-  /** Makes every cluster fail with {@code reason} (null: the source works again). */
+  /**
+   * Makes the whole source fail with {@code reason} (null: it works again), as Vault sealed or
+   * an API server not answering: a cluster with a bundle (given with {@link #put}, or made by
+   * the issuer before) keeps being served it, with the failure as its problem, as the Vault and
+   * Secrets sources keep serving the valid certificates they have; one without, or one failed
+   * with {@link #fail}, gets the problem alone. Nothing is issued meanwhile.
+   */
   public void failAll(String reason) {
     synchronized (this) {
       sourceFailureReason = reason;
@@ -134,7 +141,13 @@ public final class FakeCertificateSource implements CertificateSource {
       Rejection failure = failures.get(id);
       CertificateBundle bundle;
       if (sourceFailureReason != null) {
-        problems.put(id, new Rejection(id.value(), sourceFailureReason, sourceFailureMessage));
+        CertificateBundle kept = failure == null ? bundles.get(id) : null;
+        if (kept != null) {
+          out.put(id, kept);
+        }
+        problems.put(id, new Rejection(id.value(), sourceFailureReason, sourceFailureMessage
+            + (kept == null ? "" : "; serving the last certificate of cluster \"" + id.value()
+                + "\"")));
       } else if (failure != null) {
         problems.put(id, failure);
       } else if ((bundle = issue(id, problems)) != null) {

@@ -31,6 +31,12 @@ class FakeCertificateSourceTest extends CertificateSourceContract {
     fake.failAll("source-not-ready");
   }
 
+  /** The fake stands for the sources that keep their certificates: Vault, the Secrets. */
+  @Override
+  protected boolean keepsItsCertificatesWhenBroken() {
+    return true;
+  }
+
   @Override
   protected boolean degrade(CertificateSource source, String id) {
     fake.degrade(ClusterId.of(id), "vault-sealed");
