@@ -6,9 +6,7 @@ import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import io.promcc.core.model.InvalidValueException;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -16,32 +14,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The HTTP side of Vault: one shared {@link HttpClient} (TLS verification on, optionally with a
  * custom CA bundle), the token and namespace headers, timeouts, redirects, and the translation of
- * every failure into a {@link VaultRequestException} with a named reason.
+ * every failure into a {@link VaultRequestException} with a named reason (an error answer's
+ * in {@link VaultErrorAnswer}; a CA bundle's trust in {@link VaultTrust}).
  *
  * <p>Why not the Vault driver's requests: its responses hide the headers, and a 429's
  * {@code Retry-After} and a standby's {@code Location} are needed; it also reads
@@ -114,52 +102,13 @@ public final class VaultConnection {
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER) // see the class comment
         .connectTimeout(settings.requestTimeout());
-    settings.caBundle().ifPresent(path -> {
-      String pem;
-      try {
-        pem = Files.readString(path, StandardCharsets.US_ASCII);
-      } catch (IOException e) {
-        throw new InvalidValueException("vault ca bundle", path.toString(),
-            "cannot be read (" + e.getClass().getSimpleName() + ")");
-      }
-      client.sslContext(trusting(pem, path.toString()));
-    });
+    settings.caBundle().ifPresent(path -> client.sslContext(VaultTrust.ofCaBundle(path)));
     if ("http".equals(settings.address().getScheme())) {
       LOG.log(Level.WARNING, "vault address {0} uses plain http: the vault token crosses the "
           + "network in clear text (allowInsecureHttp is for tests only)", settings.address());
     }
     return new VaultConnection(settings.address(), settings.namespace().orElse(null),
         client.build(), settings.requestTimeout(), clock);
-  }
-
-  /**
-   * An SSL context that trusts exactly the certificates in {@code pem}.
-   *
-   * @throws InvalidValueException naming {@code source} if there is no certificate in it
-   */
-  static SSLContext trusting(String pem, String source) {
-    try {
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-      if (certificates.isEmpty()) {
-        throw new InvalidValueException("vault ca bundle", source, "holds no certificate");
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate certificate : certificates) {
-        trust.setCertificateEntry("ca-" + i++, certificate);
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new InvalidValueException("vault ca bundle", source,
-          "is invalid (" + e.getMessage() + ")");
-    }
   }
 
   /** Vault's base URL, without a trailing slash. */
@@ -217,8 +166,8 @@ public final class VaultConnection {
       return Json.object();
     }
     if (status != 200) {
-      throw failure(operation, status, response.body(), RetryAfter.of(response.headers()),
-          Duration.between(sentAt, clock.instant()));
+      throw VaultErrorAnswer.failure(address, operation, status, response.body(),
+          RetryAfter.of(response.headers()), Duration.between(sentAt, clock.instant()));
     }
     try {
       JsonValue json = Json.parse(response.body());
@@ -341,59 +290,6 @@ public final class VaultConnection {
   private static String origin(URI uri) {
     String host = uri.getHost() == null ? "?" : uri.getHost();
     return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-  }
-
-  private VaultRequestException failure(String operation, int status, String body,
-      Optional<Duration> retryAfter, Duration answeredAfter) {
-    List<String> errors = errors(body);
-    VaultFailure failure = VaultFailure.ofStatus(status, errors);
-    String detail = errors.isEmpty() ? "" : ": " + String.join("; ",
-        errors.stream().map(VaultConnection::quoteError).toList());
-    String wait = retryAfter.map(d -> "; retry after " + d.toSeconds() + "s").orElse("");
-    String hint = failure.hint().isEmpty() ? "" : "; " + failure.hint();
-    return new VaultRequestException(failure, status, errors, retryAfter,
-        Optional.of(answeredAfter), "vault at " + address + " answered " + operation
-            + " with status " + status + " (" + failure.reason() + ")" + detail + wait + hint,
-        null);
-  }
-
-  /**
-   * One of Vault's error strings in quotes, escaped as {@link Quoting} does, but elided only past
-   * 600 characters: Vault's PKI errors carry the facts at their end (e.g. the CA's expiry).
-   */
-  static String quoteError(String error) {
-    StringBuilder out = new StringBuilder("\"");
-    int end = Math.min(error.length(), 600);
-    int i = 0;
-    while (i < end) {
-      int next = Math.min(end, i + 100);
-      if (next < error.length() && Character.isHighSurrogate(error.charAt(next - 1))) {
-        next--; // never split a surrogate pair between two pieces
-      }
-      String quoted = Quoting.quote(error.substring(i, next));
-      out.append(quoted, 1, quoted.length() - 1);
-      i = next;
-    }
-    if (end < error.length()) {
-      out.append("...(").append(error.length()).append(" chars)");
-    }
-    return out.append('"').toString();
-  }
-
-  /** Vault's {@code {"errors":[...]}}; empty if the body is not that shape. */
-  static List<String> errors(String body) {
-    List<String> out = new ArrayList<>();
-    try {
-      JsonValue errors = Json.parse(body).asObject().get("errors");
-      if (errors != null && errors.isArray()) {
-        for (JsonValue error : errors.asArray()) {
-          out.add(error.isString() ? error.asString() : error.toString());
-        }
-      }
-    } catch (RuntimeException notJson) {
-      // not Vault's error shape; the status alone has to do
-    }
-    return out;
   }
 
   @Override
