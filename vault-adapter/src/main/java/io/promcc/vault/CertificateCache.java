@@ -6,10 +6,8 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.lang.System.Logger.Level;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,39 +17,29 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 
 /**
  * The per-cluster state of {@link VaultCertificateSource}: the current certificate and when to
- * renew it, consecutive failures and when to retry, the pause a quota (or an unavailable Vault)
- * asked for; and the one way a certificate is asked for (permits, token, the 403 rule).
- * Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
+ * renew it, consecutive failures and when to retry; the pause a quota (or an unavailable Vault)
+ * asks of every cluster is {@link EveryClusterPause}, the one way a certificate is asked for
+ * (permits, token, the 403 rule) {@link CertificateRequester}, and the take-over of a certificate
+ * an earlier run left {@link KeptTakeOver}. Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
  * requested once.
  */
 final class CertificateCache {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
 
-  private final VaultPki pki;
-  private final VaultAuthenticator authenticator;
   private final RenewalPolicy policy;
   private final Clock clock;
   private final RandomGenerator random; // guarded by itself: generators are not thread-safe
   private final CertificateListener listener;
-  private final Semaphore permits;
-  private final VaultSettings settings;
-  private final KeptCertificates kept;
-  private final BooleanSupplier closed;
+  private final CertificateRequester requester;
+  private final KeptTakeOver takeOver;
+  private final EveryClusterPause pause;
   private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
-  /**
-   * Set by a 429, or a failure that is Vault's state (no answer, a 503, a slow 5xx): no Vault
-   * call until then (written under this object's lock).
-   */
-  private volatile Quiet quiet;
-
-  private record Quiet(Instant until, VaultRequestException cause) {}
 
   /** Per-cluster state; every field is guarded by {@code lock}. */
   private static final class Entry {
@@ -69,16 +57,14 @@ final class CertificateCache {
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
       Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
       BooleanSupplier closed) {
-    this.settings = requireNonNull(settings, "settings == null");
-    this.kept = requireNonNull(kept, "kept == null");
-    this.pki = requireNonNull(pki, "pki == null");
-    this.authenticator = requireNonNull(authenticator, "authenticator == null");
     this.policy = RenewalPolicy.of(settings);
     this.clock = requireNonNull(clock, "clock == null");
     this.random = requireNonNull(random, "random == null");
     this.listener = requireNonNull(listener, "listener == null");
-    this.permits = new Semaphore(settings.maxConcurrentRequests(), true);
-    this.closed = requireNonNull(closed, "closed == null");
+    this.requester = new CertificateRequester(pki, authenticator, clock,
+        settings.maxConcurrentRequests(), closed);
+    this.takeOver = new KeptTakeOver(kept, settings, policy, random, listener);
+    this.pause = new EveryClusterPause(policy);
   }
 
   int size() {
@@ -105,8 +91,7 @@ final class CertificateCache {
       if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
         return false;
       }
-      Quiet q = quiet;
-      return q == null || !now.isBefore(q.until());
+      return pause.at(now).isEmpty();
     } finally {
       entry.lock.unlock();
     }
@@ -179,7 +164,10 @@ final class CertificateCache {
       Instant now = clock.instant();
       if (!entry.lookedForKept) {
         entry.lookedForKept = true;
-        takeOverKept(id, entry, now);
+        takeOver.find(id, now).ifPresent(taken -> {
+          entry.bundle = taken.bundle();
+          entry.renewAt = taken.renewAt();
+        });
       }
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return entry.bundle;
@@ -187,20 +175,16 @@ final class CertificateCache {
       if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
         return keptOrThrow(id, entry, now);
       }
-      Quiet q = quiet;
-      if (q != null && now.isBefore(q.until())) {
+      Optional<EveryClusterPause.Held> held = pause.at(now);
+      if (held.isPresent()) {
         // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
-        VaultRequestException cause = q.cause();
-        entry.retryAt = q.until();
+        entry.retryAt = held.get().until();
         entry.paused = true;
-        entry.lastFailure = new VaultRequestException(cause.failure(), cause.status(), List.of(),
-            "not asking vault for the certificate of cluster " + Quoting.quote(id.value())
-                + " before " + q.until() + ", " + whyEveryClusterWaits(cause) + ": "
-                + cause.getMessage(), null);
+        entry.lastFailure = EveryClusterPause.heldBack(id, held.get());
         return keptOrThrow(id, entry, now);
       }
       try {
-        CertificateBundle fresh = issue(id);
+        CertificateBundle fresh = requester.request(id);
         Instant answered = clock.instant(); // a call can take long: judge it by when it came
         if (!fresh.notAfter().isAfter(answered)) {
           // renewing at once would only repeat this on every call
@@ -245,22 +229,7 @@ final class CertificateCache {
       } catch (VaultRequestException failure) {
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         entry.failures++;
-        Duration wait = policy.backoff(entry.failures);
-        if (failure.failure() == VaultFailure.RATE_LIMITED) {
-          Duration asked = asked(failure).orElse(policy.backoff(1));
-          wait = longer(asked, wait);
-          quietUntil(answered.plus(asked), failure);
-        } else if (holdsBackEveryCluster(failure)) {
-          Duration hold = policy.backoff(1);
-          if (failure.status() == 502 || failure.status() == 503 || failure.status() == 504) {
-            // how long the service is expected to be unavailable (RFC 9110), e.g. from a load
-            // balancer in maintenance, or a proxy whose Vault does not answer: asking again
-            // within it only adds load; a shorter one still waits the step, as any of them does
-            hold = longer(asked(failure).orElse(hold), hold);
-            wait = longer(hold, wait);
-          }
-          quietUntil(answered.plus(hold), failure);
-        }
+        Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures));
         entry.retryAt = answered.plus(wait);
         entry.lastFailure = failure;
         entry.paused = false;
@@ -275,113 +244,6 @@ final class CertificateCache {
       }
     } finally {
       entry.lock.unlock();
-    }
-  }
-
-  /**
-   * Takes over the certificate an earlier run left for {@code id} if it is valid at {@code now}
-   * and for the common name the settings give the cluster now (a changed template means another
-   * certificate is wanted); its renewal time is drawn as for a new one, so one that is due is
-   * renewed at once and served until then. Anything else leaves the entry empty, and Vault is
-   * asked as for a new cluster.
-   */
-  private void takeOverKept(ClusterId id, Entry entry, Instant now) {
-    CertificateBundle bundle;
-    X509Certificate certificate;
-    try {
-      Optional<CertificateBundle> found = kept.find(id);
-      if (found.isEmpty()) {
-        return;
-      }
-      bundle = found.get();
-      certificate = CertificateBundle.parseCertificate(bundle.certificatePem(),
-          "client certificate");
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "reading the kept certificate of cluster {0} failed: {1}",
-          Quoting.quote(id.value()), e.toString());
-      return;
-    }
-    Instant notBefore = certificate.getNotBefore().toInstant();
-    if (now.isBefore(notBefore) || !now.isBefore(bundle.notAfter())) {
-      return;
-    }
-    Optional<String> commonName = VaultPki.commonNameOf(certificate);
-    if (!commonName.equals(Optional.of(settings.commonName(id)))) {
-      LOG.log(Level.INFO, "not taking over the kept certificate of cluster {0}: its common name "
-          + "{1} is not {2}", Quoting.quote(id.value()),
-          commonName.map(Quoting::quote).orElse("(none)"), Quoting.quote(settings.commonName(id)));
-      return;
-    }
-    Instant renewAt;
-    synchronized (random) {
-      renewAt = policy.renewalTime(notBefore, bundle.notAfter(), random);
-    }
-    // one that is due is renewed at once, and served while Vault fails, as a running
-    // controller serves a certificate whose renewal fails
-    entry.bundle = bundle;
-    entry.renewAt = renewAt;
-    listener.takenOver(id, bundle.notAfter());
-    LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
-        + "{2}, renewal {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
-        now.isBefore(renewAt) ? "at " + renewAt : "due now");
-  }
-
-  /**
-   * Whether {@code failure} is Vault's state rather than this cluster's, so that the clusters not
-   * asked yet wait for the first backoff step instead of each getting (and waiting for) the same
-   * answer: no answer (refused, or none within the request timeout); a proxy's 502 or 504 (Vault
-   * gave it none, often only after the proxy's own timeout); a 503 (sealed, no active node,
-   * overloaded: never one cluster's); or another 5xx that took at least the first backoff step
-   * (e.g. Vault's storage timing out after 25 s), which holding the others back for one step
-   * costs less than each paying it. A 4xx (a role refusing a name, a missing mount) and a fast
-   * 500 are about the request: the other clusters are asked. 429 is handled by the caller; a
-   * 502's, 503's or 504's {@code Retry-After} beyond the step lengthens the hold.
-   */
-  private boolean holdsBackEveryCluster(VaultRequestException failure) {
-    int status = failure.status();
-    if (failure.failure() == VaultFailure.UNREACHABLE || status == 502 || status == 503
-        || status == 504) {
-      return true;
-    }
-    return status >= 500 && status < 600 && failure.answeredAfter()
-        .filter(took -> took.compareTo(policy.backoff(1)) >= 0).isPresent();
-  }
-
-  /**
-   * The wait {@code failure}'s {@code Retry-After} asked for, plus a second: Vault rounds it down
-   * to whole seconds ("0" for under a second), and a date is counted from the answer's
-   * {@code Date}, which has whole seconds too ({@link RetryAfter}). At most an hour and a second,
-   * as the connection caps the header at an hour.
-   */
-  private static Optional<Duration> asked(VaultRequestException failure) {
-    return failure.retryAfter().map(sent -> sent.plusSeconds(1));
-  }
-
-  private static Duration longer(Duration a, Duration b) {
-    return a.compareTo(b) > 0 ? a : b;
-  }
-
-  /** Why the clusters not asked yet wait, for their problems' messages. */
-  private static String whyEveryClusterWaits(VaultRequestException cause) {
-    int status = cause.status();
-    if (cause.failure() == VaultFailure.RATE_LIMITED) {
-      return "as a quota asked";
-    }
-    if (cause.failure() == VaultFailure.UNREACHABLE || status == 502 || status == 504) {
-      return "as it did not answer";
-    }
-    if (status == 503) {
-      return "as it is unavailable";
-    }
-    return "as vault's error answer to another request took "
-        + cause.answeredAfter().map(Duration::toString).orElse("long");
-  }
-
-  /** Keeps every cluster from asking Vault before {@code until}; never shortens a pause. */
-  private synchronized void quietUntil(Instant until, VaultRequestException cause) {
-    Quiet current = quiet;
-    if (current == null || until.isAfter(current.until())) {
-      quiet = new Quiet(until, cause);
     }
   }
 
@@ -428,46 +290,4 @@ final class CertificateCache {
         "no certificate for cluster " + Quoting.quote(id.value()) + " (" + entry.failures
             + " attempts, next at " + entry.retryAt + "): " + failure.getMessage(), failure);
   }
-
-  private CertificateBundle issue(ClusterId id) {
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
-          "interrupted while waiting to ask vault for the certificate of cluster "
-              + Quoting.quote(id.value()), null);
-    }
-    try {
-      Secret token = authenticator.token();
-      Instant sentAt = clock.instant();
-      try {
-        return pki.obtain(id, token);
-      } catch (VaultRequestException e) {
-        if (!e.failure().denied()) {
-          throw e;
-        }
-        if (authenticator.stillValid(token, e, sentAt)) {
-          // a policy that does not (yet) cover this cluster's path: a new login would not
-          // help, and each one would leave a token behind; the cluster backs off instead
-          throw new VaultRequestException(VaultFailure.PERMISSION_DENIED, e.status(), e.errors(),
-              e.getMessage() + "; the token is valid (lookup-self), so its policies do not "
-                  + "allow update on " + pki.path(id), null);
-        }
-        authenticator.invalidate(token);
-        return pki.obtain(id, authenticator.token());
-      }
-    } catch (IllegalStateException e) {
-      if (!closed.getAsBoolean()) {
-        throw e;
-      }
-      // the authenticator was closed under us
-      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
-          "the vault certificate source closed while asking for the certificate of cluster "
-              + Quoting.quote(id.value()), null);
-    } finally {
-      permits.release();
-    }
-  }
-
 }

@@ -1,0 +1,84 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
+import java.lang.System.Logger.Level;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The take-over of the certificate an earlier run left for a cluster ({@link KeptCertificates}):
+ * only one valid now and for the common name the settings give the cluster now (a changed
+ * template means another certificate is wanted); its renewal time is drawn as for a new one, so
+ * one that is due is renewed at once and served until then. Thread-safe.
+ */
+final class KeptTakeOver {
+  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
+
+  private final KeptCertificates kept;
+  private final VaultSettings settings;
+  private final RenewalPolicy policy;
+  private final RandomGenerator random; // guarded by itself, shared with the cache
+  private final CertificateListener listener;
+
+  /** A certificate taken over, and when to renew it. */
+  record TakenOver(CertificateBundle bundle, Instant renewAt) {}
+
+  KeptTakeOver(KeptCertificates kept, VaultSettings settings, RenewalPolicy policy,
+      RandomGenerator random, CertificateListener listener) {
+    this.kept = requireNonNull(kept, "kept == null");
+    this.settings = requireNonNull(settings, "settings == null");
+    this.policy = requireNonNull(policy, "policy == null");
+    this.random = requireNonNull(random, "random == null");
+    this.listener = requireNonNull(listener, "listener == null");
+  }
+
+  /**
+   * The certificate kept for {@code id} if it may be taken over at {@code now}; empty otherwise,
+   * and Vault is asked as for a new cluster.
+   */
+  Optional<TakenOver> find(ClusterId id, Instant now) {
+    CertificateBundle bundle;
+    X509Certificate certificate;
+    try {
+      Optional<CertificateBundle> found = kept.find(id);
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      bundle = found.get();
+      certificate = CertificateBundle.parseCertificate(bundle.certificatePem(),
+          "client certificate");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "reading the kept certificate of cluster {0} failed: {1}",
+          Quoting.quote(id.value()), e.toString());
+      return Optional.empty();
+    }
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    if (now.isBefore(notBefore) || !now.isBefore(bundle.notAfter())) {
+      return Optional.empty();
+    }
+    Optional<String> commonName = VaultPki.commonNameOf(certificate);
+    if (!commonName.equals(Optional.of(settings.commonName(id)))) {
+      LOG.log(Level.INFO, "not taking over the kept certificate of cluster {0}: its common name "
+          + "{1} is not {2}", Quoting.quote(id.value()),
+          commonName.map(Quoting::quote).orElse("(none)"), Quoting.quote(settings.commonName(id)));
+      return Optional.empty();
+    }
+    Instant renewAt;
+    synchronized (random) {
+      renewAt = policy.renewalTime(notBefore, bundle.notAfter(), random);
+    }
+    // one that is due is renewed at once, and served while Vault fails, as a running
+    // controller serves a certificate whose renewal fails
+    listener.takenOver(id, bundle.notAfter());
+    LOG.log(Level.INFO, "took over the kept certificate of cluster {0}: serial {1}, valid until "
+        + "{2}, renewal {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
+        now.isBefore(renewAt) ? "at " + renewAt : "due now");
+    return Optional.of(new TakenOver(bundle, renewAt));
+  }
+}
