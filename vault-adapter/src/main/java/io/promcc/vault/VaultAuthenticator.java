@@ -1,5 +1,9 @@
 package io.promcc.vault;
 
+import static io.promcc.vault.VaultAnswerFields.flag;
+import static io.promcc.vault.VaultAnswerFields.object;
+import static io.promcc.vault.VaultAnswerFields.seconds;
+import static io.promcc.vault.VaultAnswerFields.string;
 import static java.util.Objects.requireNonNull;
 
 import io.github.jopenlibs.vault.json.Json;
@@ -7,11 +11,7 @@ import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,8 @@ import java.util.function.Function;
  * Holds the Vault token: logs in with the configured method, renews the token (renew-self) once
  * {@code renewAfterFraction} of its TTL has passed, and logs in again when it can no longer be
  * renewed (not renewable, max TTL reached, revoked, expired). With token auth, "logging in"
- * re-reads the token from its file or variable and looks it up, so an agent may rotate it.
+ * re-reads the token from its file or variable and looks it up, so an agent may rotate it
+ * ({@link VaultCredentials} reads the secrets, {@link VaultAnswerFields} Vault's answers).
  *
  * <p>A token this class created by a Kubernetes or AppRole login is revoked ({@code revoke-self})
  * when a new login replaces it while it is still valid, and on {@link #close()}: every login
@@ -39,8 +40,6 @@ public final class VaultAuthenticator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
   /** The longest a revoke-self may hold up a replacement or {@link #close()}. */
   private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
-  /** The longest token ttl taken from Vault's answers: 100 years. */
-  private static final long MAX_TTL_SECONDS = 100L * 366 * 24 * 3600;
 
   private final VaultAuthSettings auth;
   private final VaultConnection connection;
@@ -275,7 +274,7 @@ public final class VaultAuthenticator implements AutoCloseable {
 
   private State loginNow(Instant now) {
     if (auth instanceof VaultAuthSettings.Token t) {
-      Secret token = readToken(t);
+      Secret token = VaultCredentials.readToken(t, environment);
       JsonObject lookup;
       try {
         lookup = connection.get("auth/token/lookup-self", token);
@@ -287,7 +286,7 @@ public final class VaultAuthenticator implements AutoCloseable {
         throw new VaultRequestException(VaultFailure.TOKEN_INVALID, e.status(), e.errors(),
             e.getMessage().replace("(" + e.failure().reason() + ")",
                 "(" + VaultFailure.TOKEN_INVALID.reason() + ")")
-                + "; the token from " + describe(t) + " is not valid (revoked, expired or from "
+                + "; the token from " + VaultCredentials.describe(t) + " is not valid (revoked, expired or from "
                 + "another vault)", null);
       }
       JsonObject data = object(lookup, "data");
@@ -298,13 +297,13 @@ public final class VaultAuthenticator implements AutoCloseable {
         // Vault rounds the ttl left down to whole seconds: a token without an end (root) says
         // 0 with no expire_time; one that says 0 with an expire_time ends within the second
         throw new VaultRequestException(VaultFailure.TOKEN_INVALID, 200, List.of(),
-            "the token from " + describe(t) + " expires within a second (" + answerTo
+            "the token from " + VaultCredentials.describe(t) + " expires within a second (" + answerTo
                 + " says ttl 0, expire_time " + Quoting.quote(expireTime.isString()
                     ? expireTime.asString() : expireTime.toString())
                 + "), so it is not used: put a new token there", null);
       }
       State s = state(token, ttl, data != null && flag(data, "renewable", answerTo), now, false);
-      LOG.log(Level.INFO, "using vault token from {0}, expires {1}", describe(t),
+      LOG.log(Level.INFO, "using vault token from {0}, expires {1}", VaultCredentials.describe(t),
           s.expiresAt == null ? "never" : s.expiresAt);
       listener.tokenRefreshed(false, s.expiresAt);
       return s;
@@ -312,13 +311,13 @@ public final class VaultAuthenticator implements AutoCloseable {
     JsonObject answer;
     String method;
     if (auth instanceof VaultAuthSettings.Kubernetes k) {
-      Secret jwt = readSecret(k.jwtFile(), "kubernetes service account token");
+      Secret jwt = VaultCredentials.readSecret(k.jwtFile(), "kubernetes service account token");
       method = "kubernetes auth at auth/" + k.mount() + " as role " + Quoting.quote(k.role());
       answer = connection.post("auth/" + k.mount() + "/login", null,
           Json.object().add("role", k.role()).add("jwt", jwt.reveal()));
     } else {
       VaultAuthSettings.AppRole a = (VaultAuthSettings.AppRole) auth;
-      Secret secretId = readSecret(a.secretIdFile(), "approle secret id");
+      Secret secretId = VaultCredentials.readSecret(a.secretIdFile(), "approle secret id");
       method = "approle auth at auth/" + a.mount();
       answer = connection.post("auth/" + a.mount() + "/login", null,
           Json.object().add("role_id", a.roleId()).add("secret_id", secretId.reveal()));
@@ -383,88 +382,6 @@ public final class VaultAuthenticator implements AutoCloseable {
     Instant expiresAt = now.plus(ttl);
     Instant refreshAt = policy.threshold(now, expiresAt);
     return new State(token, ttl, expiresAt, refreshAt, renewable, ours);
-  }
-
-  private static JsonObject object(JsonObject parent, String name) {
-    JsonValue value = parent.get(name);
-    return value != null && value.isObject() ? value.asObject() : null;
-  }
-
-  /**
-   * A count of seconds in Vault's answer: 0 if absent or null, else a whole number of at most
-   * {@link #MAX_TTL_SECONDS} (a token's ttl is bounded by the mount's, 32 days unless raised).
-   *
-   * @throws VaultRequestException naming the field and its value otherwise
-   */
-  private static long seconds(JsonObject parent, String name, String answerTo) {
-    JsonValue value = parent.get(name);
-    if (value == null || value.isNull()) {
-      return 0;
-    }
-    if (value.isNumber() && value.toString().matches("\\d{1,10}")
-        && Long.parseLong(value.toString()) <= MAX_TTL_SECONDS) {
-      return Long.parseLong(value.toString());
-    }
-    throw unexpected(answerTo, name, value, "not a whole number of seconds up to 100 years");
-  }
-
-  /** A flag in Vault's answer: false if absent or null; else it must be true or false. */
-  private static boolean flag(JsonObject parent, String name, String answerTo) {
-    JsonValue value = parent.get(name);
-    if (value == null || value.isNull()) {
-      return false;
-    }
-    if (value.isBoolean()) {
-      return value.asBoolean();
-    }
-    throw unexpected(answerTo, name, value, "not true or false");
-  }
-
-  private static VaultRequestException unexpected(String answerTo, String name, JsonValue value,
-      String problem) {
-    String text = value.toString();
-    return new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-        "unexpected answer from vault to " + answerTo + ": " + name + " "
-            + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " is " + problem,
-        null);
-  }
-
-  private static String string(JsonObject parent, String name) {
-    JsonValue value = parent.get(name);
-    return value != null && value.isString() ? value.asString() : null;
-  }
-
-  private Secret readToken(VaultAuthSettings.Token t) {
-    if (t.file().isPresent()) {
-      return readSecret(t.file().get(), "vault token");
-    }
-    String value = environment.apply(t.environmentVariable());
-    if (value == null || value.isBlank()) {
-      throw new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(),
-          "environment variable " + Quoting.quote(t.environmentVariable())
-              + " holding the vault token is not set", null);
-    }
-    return Secret.of(value.strip());
-  }
-
-  private static Secret readSecret(Path file, String what) {
-    try {
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (value.isEmpty()) {
-        throw new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(),
-            what + " file " + Quoting.quote(file.toString()) + " is empty", null);
-      }
-      return Secret.of(value);
-    } catch (IOException e) {
-      throw new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(),
-          "cannot read " + what + " file " + Quoting.quote(file.toString()) + ": "
-              + e.getClass().getSimpleName(), null);
-    }
-  }
-
-  private static String describe(VaultAuthSettings.Token t) {
-    return t.file().map(f -> "file " + Quoting.quote(f.toString()))
-        .orElse("environment variable " + Quoting.quote(t.environmentVariable()));
   }
 
   private static Instant earliest(Instant a, Instant b) {
