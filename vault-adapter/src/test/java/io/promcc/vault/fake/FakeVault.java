@@ -371,11 +371,6 @@ public final class FakeVault implements AutoCloseable {
         .add("auth", Json.NULL);
   }
 
-  /** Vault's durations: plain seconds, or Go-style {@code 90s}, {@code 15m}, {@code 72h}. */
-  static Duration parseDuration(String value) {
-    return FakePki.parseDuration(value);
-  }
-
   @Override
   public String toString() {
     return "FakeVault{" + address() + ", " + pki.size() + " pki mounts"
