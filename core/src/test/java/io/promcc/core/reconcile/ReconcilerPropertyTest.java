@@ -26,15 +26,16 @@ import net.jqwik.api.Provide;
 
 /**
  * Random sequences of what happens to a running controller (clusters come, change and go,
- * certificate sources fail, recover and expire, Prometheus goes down, rejects, crashes on a
- * config, the controller restarts) with the invariants checked after every reconcile.
+ * certificate sources fail, recover, expire and serve a certificate they cannot renew, Prometheus
+ * goes down, rejects, crashes on a config, the controller restarts) with the invariants checked
+ * after every reconcile.
  */
 class ReconcilerPropertyTest {
   private static final List<String> IDS = List.of("c0", "c1", "c2", "c3");
 
   enum Kind {
-    ADD, CHANGE, REMOVE, CERT_FAIL, CERT_RECOVER, CERT_RENEW, CERT_EXPIRE, CERTS_ALL_FAIL,
-    CERTS_ALL_RECOVER, SOURCE_FAIL, SOURCE_RECOVER, PROMETHEUS_DOWN, PROMETHEUS_UP,
+    ADD, CHANGE, REMOVE, CERT_FAIL, CERT_RECOVER, CERT_RENEW, CERT_EXPIRE, CERT_DEGRADE,
+    CERTS_ALL_FAIL, CERTS_ALL_RECOVER, SOURCE_FAIL, SOURCE_RECOVER, PROMETHEUS_DOWN, PROMETHEUS_UP,
     BAD_BASE_CONFIG, GOOD_BASE_CONFIG, POISON_CLUSTER, RESTART_CONTROLLER, RESTART_PROMETHEUS,
     TIME_PASSES
   }
@@ -57,14 +58,17 @@ class ReconcilerPropertyTest {
   void invariantsHoldAfterEveryStep(@ForAll("steps") List<Step> steps) {
     Fixture f = new Fixture();
     Reconciler reconciler = f.reconciler();
+    CertificateStates certificates = new CertificateStates();
     int label = 0;
     for (Step step : steps) {
       Set<ClusterId> jobsBefore = clustersWithJobsOnDisk(f);
+      SortedMap<String, DesiredFile> diskBefore = f.store.readOwned();
       boolean certificateStep = switch (step.kind()) {
-        case CERT_FAIL, CERT_EXPIRE, CERTS_ALL_FAIL -> true;
+        case CERT_FAIL, CERT_EXPIRE, CERT_DEGRADE, CERTS_ALL_FAIL -> true;
         default -> false;
       };
       ClusterId id = ClusterId.of(step.cluster());
+      certificates.apply(step.kind(), id);
       switch (step.kind()) {
         case ADD -> f.clusters.put(Fixture.cluster(step.cluster()));
         case CHANGE -> f.clusters.put(Fixture.cluster(step.cluster())
@@ -77,6 +81,7 @@ class ReconcilerPropertyTest {
           f.certificates.put(id, TestCertificates.expired());
           f.certificates.fail(id, "expired");
         }
+        case CERT_DEGRADE -> f.certificates.degrade(id, CertificateStates.NOT_RENEWED);
         case CERTS_ALL_FAIL -> f.certificates.failAll("vault-unreachable");
         case CERTS_ALL_RECOVER -> f.certificates.failAll(null);
         case SOURCE_FAIL -> f.clusters.fail("list services: 500");
@@ -101,6 +106,15 @@ class ReconcilerPropertyTest {
         assertTrue(clustersWithJobsOnDisk(f).containsAll(mustKeep), "a certificate failure "
             + "removed jobs: before " + jobsBefore + ", after " + clustersWithJobsOnDisk(f));
       }
+      if (step.kind() == Kind.CERT_DEGRADE && first.outcome() != Outcome.SOURCE_NOT_READY
+          && jobsBefore.contains(id) && f.clusters.ids().contains(id)
+          && CertificateStates.runsOn(diskBefore, id, certificates.served(id))) {
+        // served the certificate it runs on, with a problem: whatever the outcome, its files stay
+        assertEquals(CertificateStates.filesOf(diskBefore, id),
+            CertificateStates.filesOf(f.store.readOwned(), id),
+            "a degraded cluster's certificate files changed: " + first);
+      }
+      certificates.check(first, f.clusters.ids(), f.store.readOwned());
 
       // nothing changed since: no write and no reload, whatever the first outcome was
       if (first.outcome() == Outcome.UNCHANGED || first.outcome() == Outcome.WRITTEN
