@@ -114,16 +114,11 @@ public final class ModelArbitraries {
    * {@link GuestCluster}.
    */
   public static Arbitrary<URI> apiServers() {
-    Arbitrary<String> lowerCaseHost = Arbitraries.oneOf(
+    Arbitrary<String> host = inSomeCase(Arbitraries.oneOf(
         clusterIdValues().map(id -> "api." + id + ".k8s.example.com"),
         clusterIdValues().map(id -> "master." + id),
         Arbitraries.of("localhost", "10.0.0.1", "192.168.255.254", "[::1]", "[fd00::1:2]",
-            "k8s.example.com", "a"));
-    // lower case first: a failing input shrinks towards it
-    Arbitrary<HostCase> hostCase = Arbitraries.frequency(Tuple.of(6, HostCase.LOWER),
-        Tuple.of(1, HostCase.UPPER), Tuple.of(1, HostCase.CAPITALISED));
-    Arbitrary<String> host = Combinators.combine(lowerCaseHost, hostCase)
-        .as((h, inCase) -> inCase.of(h));
+            "k8s.example.com", "a")));
     Arbitrary<String> port = Arbitraries.oneOf(Arbitraries.just(""),
         Arbitraries.integers().between(1, 65535).map(p -> ":" + p),
         Arbitraries.of(":443", ":6443", ":80"));
@@ -132,13 +127,25 @@ public final class ModelArbitraries {
         .as((scheme, h, p, slash) -> URI.create(scheme + "://" + h + p + slash));
   }
 
-  /** etcd endpoints as {@code host:port}. */
+  /**
+   * etcd endpoints as {@code host:port}: host names, IPv4 and IPv6 addresses. Some hosts are
+   * upper-case or have each label capitalised, as {@link #apiServers()}'s: the model keeps them
+   * as written.
+   */
   public static Arbitrary<HostAndPort> etcdEndpoints() {
-    Arbitrary<String> host = Arbitraries.oneOf(
+    Arbitrary<String> host = inSomeCase(Arbitraries.oneOf(
         clusterIdValues().map(id -> "etcd." + id + ".k8s.example.com"),
-        Arbitraries.of("10.0.0.2", "localhost", "[::1]", "etcd"));
+        Arbitraries.of("10.0.0.2", "localhost", "[::1]", "[fd00::e7cd:2]", "etcd")));
     return Combinators.combine(host, Arbitraries.integers().between(1, 65535))
         .as((h, p) -> GuestCluster.parseEtcd(h + ":" + p, "arbitrary"));
+  }
+
+  /** {@code lowerCaseHosts}, some written in upper case or with each label capitalised. */
+  private static Arbitrary<String> inSomeCase(Arbitrary<String> lowerCaseHosts) {
+    // lower case first: a failing input shrinks towards it
+    Arbitrary<HostCase> hostCase = Arbitraries.frequency(Tuple.of(6, HostCase.LOWER),
+        Tuple.of(1, HostCase.UPPER), Tuple.of(1, HostCase.CAPITALISED));
+    return Combinators.combine(lowerCaseHosts, hostCase).as((host, inCase) -> inCase.of(host));
   }
 
   /** Labels every target has, which a cluster label may not replace either. */
@@ -339,7 +346,7 @@ public final class ModelArbitraries {
     return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
-  /** How an API server's host is written; named, so a reported input says which. */
+  /** How a host is written; named, so a reported input says which. */
   private enum HostCase {
     LOWER,
     UPPER,

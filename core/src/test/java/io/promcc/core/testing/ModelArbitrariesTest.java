@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.net.HostAndPort;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.LabelNames;
@@ -49,6 +50,20 @@ class ModelArbitrariesTest {
     assertSome(servers, "lower-case host", uri -> !hasUpperCase(uri.getRawAuthority()));
     servers.forEach(uri -> assertEquals(uri.toString(),
         GuestCluster.of("c1", "aws", uri.toString()).apiServer().toString()));
+  }
+
+  /** As for API servers: upper- and mixed-case etcd hosts, which the model keeps as written. */
+  @Test
+  void etcdEndpointsIncludeUpperCaseHostsWhichTheModelKeepsAsWritten() {
+    List<HostAndPort> endpoints = sample(ModelArbitraries.etcdEndpoints(), 2000);
+    assertSome(endpoints, "upper-case host", endpoint -> hasUpperCase(endpoint.getHost()));
+    assertSome(endpoints, "capitalised host name",
+        endpoint -> endpoint.getHost().startsWith("Etcd."));
+    assertSome(endpoints, "upper-case IPv6 address",
+        endpoint -> endpoint.getHost().equals("FD00::E7CD:2"));
+    assertSome(endpoints, "lower-case host", endpoint -> !hasUpperCase(endpoint.getHost()));
+    endpoints.forEach(endpoint -> assertEquals(endpoint.toString(), GuestCluster.of("c1", "aws",
+        "https://c1.example").withEtcd(endpoint.toString()).etcd().orElseThrow().toString()));
   }
 
   private static boolean hasUpperCase(String text) {
