@@ -71,6 +71,37 @@ class RenderCommandTest {
     assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());
   }
 
+  /**
+   * A cluster label le (or quantile) would rename every histogram bucket's own le to exported_le:
+   * the entry is left out with the reason, and the others are written.
+   */
+  @Test
+  void aClusterWhoseLabelEveryHistogramHasIsLeftOutWithTheReason() throws IOException {
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+          labels: {team: storage}
+        - id: hist
+          provider: aws
+          apiServer: https://master.hist
+          labels: {le: "0.5", team: storage}
+        """);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12", "hist").toString(), "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    String config = Files.readString(outDir.resolve("prometheus.yml"));
+    assertTrue(config.contains("job_name: guest-cluster-abc12-system"), config);
+    assertFalse(config.contains("guest-cluster-hist-"), config);
+    assertTrue(err.toString().contains("warning: cluster left out: hist: label \"le\" of cluster "
+        + "\"hist\" collides with the label of every scraped histogram bucket, which Prometheus "
+        + "would rename \"exported_le\" (histogram_quantile would find no buckets) "
+        + "(label-collision)"), err.toString());
+  }
+
   @Test
   void listsEveryProblemAndWritesNothing() throws IOException {
     Path file = clusters("""

@@ -1,5 +1,6 @@
 package io.promcc.core.model;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Prometheus' rules for label names. */
@@ -16,6 +17,31 @@ public final class LabelNames {
   /** True if {@code name} is a legal Prometheus label name, reserved ones included. */
   public static boolean isValid(String name) {
     return name != null && NAME.matcher(name).matches();
+  }
+
+  /**
+   * Why a label set on every target must not be named {@code name}, a valid name: {@code le} and
+   * {@code quantile} are labels of every histogram bucket and summary quantile scraped, and with
+   * {@code honor_labels: false} Prometheus keeps the target's value and renames the series' own
+   * {@code exported_le} or {@code exported_quantile}. Empty for any other name.
+   *
+   * @return a lower-case phrase that follows the label's name, e.g. {@code collides with ...}
+   */
+  public static Optional<String> seriesLabelProblem(String name) {
+    String series;
+    String consequence;
+    if ("le".equals(name)) {
+      series = "histogram bucket";
+      consequence = "histogram_quantile would find no buckets";
+    } else if ("quantile".equals(name)) {
+      series = "summary quantile";
+      consequence = "queries by quantile would find no series";
+    } else {
+      return Optional.empty();
+    }
+    return Optional.of("collides with the label of every scraped " + series + ", which "
+        + "Prometheus would rename " + Quoting.quote("exported_" + name) + " (" + consequence
+        + ")");
   }
 
   /**

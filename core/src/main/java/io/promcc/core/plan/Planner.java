@@ -12,6 +12,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
@@ -33,8 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * certificates and settings to a {@link DesiredState}.
  *
  * <p>Same input, in any order, gives byte-identical output. A cluster that cannot be planned (no
- * certificate, a duplicated ID, a label that collides with the controller's labels) is left out
- * with a {@link Rejection}; the others are planned as usual. Problems with the profile or base
+ * certificate, a duplicated ID, a label that collides with the controller's labels or with the
+ * {@code le} or {@code quantile} of scraped histograms and summaries) is left out with a
+ * {@link Rejection}; the others are planned as usual. Problems with the profile or base
  * config as a whole are thrown. Thread-safe. Its only state is a memo of the last plan
  * ({@link RenderMemo}): its per-cluster output, reused where a cluster's inputs are equal, and
  * the plan itself, whose hash records the next one copies for the files it reuses
@@ -317,8 +319,9 @@ public final class Planner {
           : firstReserved(cluster, reserved);
       if (collision != null) {
         rejections.add(new Rejection(subject, "label-collision", "label "
-            + Quoting.quote(collision) + " of cluster " + Quoting.quote(subject)
-            + " collides with a label the controller or Prometheus sets on every target"));
+            + Quoting.quote(collision) + " of cluster " + Quoting.quote(subject) + " "
+            + LabelNames.seriesLabelProblem(collision).orElse(
+                "collides with a label the controller or Prometheus sets on every target")));
         continue;
       }
       while (certificate < certifiedIds.size()
@@ -336,10 +339,13 @@ public final class Planner {
     return accepted;
   }
 
-  /** The first of the cluster's labels (they are sorted) that the controller sets, or null. */
+  /**
+   * The first of the cluster's labels (they are sorted) that the controller sets, or that every
+   * histogram or summary has ({@link LabelNames#seriesLabelProblem}), or null.
+   */
   private static String firstReserved(GuestCluster cluster, Set<String> reserved) {
     for (String name : cluster.labels().keySet()) {
-      if (reserved.contains(name)) {
+      if (reserved.contains(name) || LabelNames.seriesLabelProblem(name).isPresent()) {
         return name;
       }
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PlannerTest {
@@ -63,6 +64,24 @@ class PlannerTest {
     assertEquals(List.of(new Rejection("a", "label-collision", "label " + Quoting.quote(label)
         + " of cluster \"a\" collides with a label the controller or Prometheus sets on every "
         + "target")), state.rejections());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "le, histogram bucket, histogram_quantile would find no buckets",
+      "quantile, summary quantile, queries by quantile would find no series"})
+  void aClusterLabelNamedLikeEveryHistogramsOrSummarysOwnIsACollision(String label,
+      String series, String consequence) {
+    // with honor_labels false the target's label wins and the bucket's own le becomes
+    // exported_le, so histogram_quantile over any of the cluster's histograms returns nothing
+    GuestCluster collides = A.withLabels(Map.of(label, "team-a"));
+    DesiredState state = Planner.withDefaults().plan(List.of(collides),
+        TestCertificates.forAll(List.of(collides)), ControllerSettings.DEFAULTS);
+    assertEquals(List.of(), state.clusters());
+    assertEquals(List.of(new Rejection("a", "label-collision", "label " + Quoting.quote(label)
+        + " of cluster \"a\" collides with the label of every scraped " + series
+        + ", which Prometheus would rename \"exported_" + label + "\" (" + consequence + ")")),
+        state.rejections());
   }
 
   @Test

@@ -37,9 +37,9 @@ import net.jqwik.api.Tuple;
  * on {@code net.jqwik:jqwik} 1.9.3, both in test scope (test dependencies are not transitive).
  *
  * <p>Cluster label names never collide with the label names {@link #controllerSettings()} can
- * choose (see {@link #SETTINGS_LABEL_NAMES}) or with {@code job} and {@code instance}, so a
- * generated cluster is never rejected for a label collision; test that rejection with a
- * hand-made cluster.
+ * choose (see {@link #SETTINGS_LABEL_NAMES}), with {@code job} and {@code instance} or with
+ * {@code le} and {@code quantile}, so a generated cluster is never rejected for a label
+ * collision; test that rejection with a hand-made cluster.
  */
 public final class ModelArbitraries {
   /** Every label name {@link #controllerSettings()} may use for the cluster id, type or provider. */
@@ -151,10 +151,14 @@ public final class ModelArbitraries {
   /** Labels every target has, which a cluster label may not replace either. */
   public static final Set<String> TARGET_LABEL_NAMES = Set.of("job", "instance");
 
+  /** Labels every histogram bucket or summary quantile has, which a cluster label may not take. */
+  public static final Set<String> SERIES_LABEL_NAMES = Set.of("le", "quantile");
+
   /**
    * Valid target label names that are not reserved ({@code __*}) and not in
-   * {@link #SETTINGS_LABEL_NAMES} or {@link #TARGET_LABEL_NAMES}: single {@code _}, upper case,
-   * digits after the first character.
+   * {@link #SETTINGS_LABEL_NAMES}, {@link #TARGET_LABEL_NAMES} or {@link #SERIES_LABEL_NAMES}:
+   * single {@code _}, upper case ({@code Le} is another label than {@code le}), digits after the
+   * first character.
    */
   public static Arbitrary<String> labelNames() {
     Arbitrary<String> first = Arbitraries.strings()
@@ -164,9 +168,9 @@ public final class ModelArbitraries {
         .ofMinLength(0).ofMaxLength(20);
     return Arbitraries.oneOf(
             Combinators.combine(first, rest).as(String::concat),
-            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "le", "quantile"))
+            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "Le", "QUANTILE", "les"))
         .filter(name -> !name.startsWith("__") && !SETTINGS_LABEL_NAMES.contains(name)
-            && !TARGET_LABEL_NAMES.contains(name));
+            && !TARGET_LABEL_NAMES.contains(name) && !SERIES_LABEL_NAMES.contains(name));
   }
 
   /**

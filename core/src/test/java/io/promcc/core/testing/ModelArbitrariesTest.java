@@ -117,10 +117,14 @@ class ModelArbitrariesTest {
 
   @Test
   void labelNamesAreValidAndNeverTheControllersOwn() {
-    for (String name : sample(ModelArbitraries.labelNames(), 1000)) {
+    List<String> names = sample(ModelArbitraries.labelNames(), 1000);
+    for (String name : names) {
       assertTrue(LabelNames.isValidTargetLabel(name), name);
       assertFalse(ModelArbitraries.SETTINGS_LABEL_NAMES.contains(name), name);
+      assertFalse(ModelArbitraries.TARGET_LABEL_NAMES.contains(name), name);
+      assertTrue(LabelNames.seriesLabelProblem(name).isEmpty(), name);
     }
+    assertSome(names, "name that differs from le only in case", name -> name.equals("Le"));
   }
 
   @Test
