@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * @param clusterIdLabel target label that carries the cluster ID (default {@code cluster_id})
  * @param clusterTypeLabel target label that carries the cluster type (default {@code cluster_type})
  * @param clusterType value of the cluster type label (default {@code guest})
- * @param providerLabel target label that carries the provider (default {@code provider})
+ * @param providerLabel target label that carries the provider (default {@code provider}); the
+ *     three label names differ, and none is {@code job}, {@code instance}, {@code le} or
+ *     {@code quantile}
  * @param privateKeyMode POSIX mode of private key files (default 0600; 0640 where Prometheus
  *     reads them through a shared group); the owner may always read, others never
  */
@@ -91,6 +93,8 @@ public record ControllerSettings(
     for (String[] label : labels) {
       if ("job".equals(label[1]) || "instance".equals(label[1])) {
         problems.add(label[0], label[1], "must not be job or instance, which every target has");
+      } else if (label[1] != null && LabelNames.seriesLabelProblem(label[1]).isPresent()) {
+        problems.add(label[0], label[1], LabelNames.seriesLabelProblem(label[1]).get());
       } else if (label[1] != null && taken.putIfAbsent(label[1], label[0]) != null) {
         problems.add(label[0], label[1], "must not be the " + taken.get(label[1]));
       }

@@ -64,6 +64,19 @@ class ControllerSettingsTest {
   }
 
   @Test
+  void rejectsALabelNameEveryHistogramOrSummaryHas() {
+    // set on every target, it would rename every scraped bucket's le to exported_le
+    assertMessage("cluster type label collides with the label of every scraped histogram "
+        + "bucket, which Prometheus would rename \"exported_le\" (histogram_quantile would find "
+        + "no buckets), found \"le\"",
+        () -> ControllerSettings.builder().clusterTypeLabel("le").build());
+    assertMessage("provider label collides with the label of every scraped summary quantile, "
+        + "which Prometheus would rename \"exported_quantile\" (queries by quantile would find "
+        + "no series), found \"quantile\"",
+        () -> ControllerSettings.builder().providerLabel("quantile").build());
+  }
+
+  @Test
   void rejectsAConfigFileAmongTheCertificates() {
     assertMessage("certificate directory must not be the folder of the config file "
             + "\"certs/a-ca.pem\", found \"certs\"",
