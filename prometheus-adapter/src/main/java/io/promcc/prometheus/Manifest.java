@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * verified &lt;state hash&gt; &lt;config hash&gt; &lt;loadedAt&gt;
  * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * rejected &lt;config hash&gt; &lt;reason&gt; &lt;message, one line&gt;
+ * rejected-baseline &lt;config hash&gt; &lt;reason&gt; &lt;lastConfigTime&gt; &lt;message&gt;
  * </pre>
  *
  * <p>{@code owned} paths are the store's whatever their bytes (a file edited by hand is still
@@ -43,6 +44,8 @@ import java.util.regex.Pattern;
  * SHA-256 (the bytes the store wrote, or is deleting), so a crash between the manifest and the
  * file never makes the store take someone else's file at that path for its own. {@code temp}
  * lines name the temporary files a write in progress creates; only those are ever cleaned up.
+ * A rejection whose baseline is known (Prometheus' {@code lastConfigTime} once the rejected files
+ * were complete) is a {@code rejected-baseline} line, one without a {@code rejected} line.
  * A manifest of format 1 (before the journal) reads as generation 0.
  *
  * <p>Changes after the manifest file was written are {@link Change}s, each a few lines in the
@@ -96,12 +99,14 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
    * temps-removed                     the temporary files named so far are gone
    * verified-owned &lt;verification&gt;    verified: the owned files now are the verified set
    * rejected &lt;rejection&gt;             a config Prometheus rejected
+   * rejected-baseline &lt;rejection&gt;    the same, with its baseline
    * rejected-cleared                  no rejected config
    * </pre>
    *
    * <p>An entry is {@code <sha256> <KIND> <mode>}, a verification
    * {@code <state hash> <config hash> <loadedAt>}, a rejection
-   * {@code <config hash> <reason> <message>}, as in the manifest file.
+   * {@code <config hash> <reason> <message>} or, with its baseline,
+   * {@code <config hash> <reason> <lastConfigTime> <message>}, as in the manifest file.
    */
   record Change(List<String> lines, Set<String> paths) {
     Change {
@@ -163,8 +168,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
       }
 
       Builder rejected(Optional<RejectedConfig> rejected) {
-        lines.add(rejected.map(r -> "rejected " + r.configHash() + " " + r.reason() + " "
-            + r.message()).orElse("rejected-cleared"));
+        lines.add(rejected.map(Manifest::rejectionLine).orElse("rejected-cleared"));
         return this;
       }
 
@@ -211,9 +215,14 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
         .append(v.configHash()).append(' ').append(v.loadedAt()).append('\n'));
     verifiedFiles.forEach((path, e) -> out.append(entryLine("verified-file", path, e))
         .append('\n'));
-    rejected.ifPresent(r -> out.append("rejected ").append(r.configHash()).append(' ')
-        .append(r.reason()).append(' ').append(r.message()).append('\n'));
+    rejected.ifPresent(r -> out.append(rejectionLine(r)).append('\n'));
     return out.toString();
+  }
+
+  private static String rejectionLine(RejectedConfig r) {
+    return r.baseline().map(b -> "rejected-baseline " + r.configHash() + " " + r.reason() + " "
+        + b + " " + r.message()).orElse("rejected " + r.configHash() + " " + r.reason() + " "
+        + r.message());
   }
 
   private static String entryLine(String tag, String path, Entry e) {
@@ -320,6 +329,14 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
                 + "\"rejected\"");
           }
           rejected = new RejectedConfig(f[0], f[1], f[2]);
+        }
+        case "rejected-baseline" -> {
+          String[] f = rest.split(" ", 4);
+          if (f.length != 4 || f[0].isEmpty() || f[1].isEmpty()) {
+            throw new IllegalArgumentException("expected <config hash> <reason> "
+                + "<lastConfigTime> <message> after \"rejected-baseline\"");
+          }
+          rejected = new RejectedConfig(f[0], f[1], f[3], Optional.of(Instant.parse(f[2])));
         }
         default -> {
           return false;

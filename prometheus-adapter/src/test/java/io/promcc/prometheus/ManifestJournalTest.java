@@ -95,6 +95,24 @@ class ManifestJournalTest {
         + " MAIN_CONFIG 0644 " + TestStates.CONFIG), lines.toString());
   }
 
+  /** A pin's baseline is read back from a journal record and from a manifest file alike. */
+  @Test
+  void aRejectionKeepsItsBaselineInTheJournalAndInTheManifestFile() {
+    RejectedConfig pin = new RejectedConfig("h", RejectedConfig.NOT_READY,
+        "prometheus went away during the reload", Optional.of(Instant.parse(
+            "2026-11-25T12:00:00Z")));
+    Manifest.Change change = Manifest.Change.builder().rejected(Optional.of(pin)).build();
+
+    Manifest changed = Manifest.EMPTY.apply(change, "journal", 1);
+    Manifest read = Manifest.parse(changed.format(), "manifest");
+
+    assertEquals(Optional.of(pin), changed.rejected(), change.lines().toString());
+    assertEquals(Optional.of(pin), read.rejected(), changed.format());
+    RejectedConfig old = new RejectedConfig("h", RejectedConfig.REJECTED, "field bogus");
+    assertEquals(Optional.of(old), Manifest.parse(Manifest.EMPTY.apply(Manifest.Change.builder()
+        .rejected(Optional.of(old)).build(), "journal", 1).format(), "manifest").rejected());
+  }
+
   @Test
   void foldsTheJournalIntoANewManifestFileOnceItIsLargerThanTheManifest() throws IOException {
     AtomicFileStore store = new AtomicFileStore(root);

@@ -62,7 +62,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       not written again until the desired config changes, across controller restarts (the pin
  *       is stored with the verification). Certificate renewals still land while it is pinned, and
  *       a rollback that did not finish (its restore or its reload failed) is finished by a later
- *       reconcile under the pin.
+ *       reconcile under the pin. A first config (nothing verified) pinned because Prometheus was
+ *       not ready in time is verified under the pin once Prometheus reports a successful load
+ *       after the pin's baseline with the pinned files on disk: it loaded after all.
  * </ul>
  *
  * <p>Not thread-safe: one reconciler thread.
@@ -310,10 +312,13 @@ final class Delivery {
       loadedAt = reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
     } catch (ReloadRejectedException rejected) {
       return rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
-          RejectedConfig.REJECTED, rejected.prometheusMessage()), written, timer);
+          RejectedConfig.REJECTED, rejected.prometheusMessage(),
+          Optional.of(before.lastConfigTime())), written, timer);
     } catch (NotReadyAfterChange gone) {
+      // the baseline, read once the files were complete: a load after it read them
       return rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
-          RejectedConfig.NOT_READY, gone.getMessage()), written, timer);
+          RejectedConfig.NOT_READY, gone.getMessage(), Optional.of(before.lastConfigTime())),
+          written, timer);
     } catch (NeverSentAndDown down) {
       return restoreUnjudged(verified, "the reload of config " + shortHash(desired.configHash())
           + " never reached prometheus: " + down.getMessage(), written, timer);
@@ -686,7 +691,8 @@ final class Delivery {
 
   /**
    * The desired config was rejected before and has not changed: keep the config on disk, and
-   * write only renewed certificates of the files it names.
+   * write only renewed certificates of the files it names. A first config pinned because
+   * Prometheus was not ready in time, which Prometheus then loaded after all, is verified.
    */
   private Delivered certificatesUnderPin(DesiredState desired,
       SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
@@ -719,6 +725,21 @@ final class Delivery {
         && verified.get().configHash().equals(kept.configHash())) {
       store.markVerified(verified.get().withStateHash(kept.hash()));
     }
+    Optional<Instant> loadedAt = verified.isEmpty() ? loadedAfterAll(pin, kept, timer)
+        : Optional.empty();
+    if (loadedAt.isPresent()) {
+      // unpinned first: if recording the verification fails, the next reconcile reloads the
+      // config (nothing verified, nothing pinned); the other way round, a failure in between
+      // would leave the verified config pinned, and such a pin is never lifted
+      pin(Optional.empty());
+      store.markVerified(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
+      return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "config "
+          + shortHash(pin.configHash()) + ", pinned as not ready (" + pin.message() + "), was "
+          + "loaded after all: prometheus reports a successful load at " + loadedAt.get()
+          + ", after " + pin.baseline().orElseThrow() + " when its files were complete, and "
+          + "they are on disk; verified and no longer pinned", written.paths, written.deleted,
+          true, false);
+    }
     if (repairable) {
       if (!kept.configHash().equals(verified.get().configHash())) {
         // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
@@ -740,6 +761,25 @@ final class Delivery {
       }
     }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+  }
+
+  /**
+   * When Prometheus loaded a config pinned because it was not ready in time, if it did: with
+   * the config files on disk being the pinned ones ({@code onDisk}), Prometheus reports a
+   * successful load later than the pin's baseline, Prometheus' own time read once those files
+   * were complete. Under the pin no config file is written, and once the desired config
+   * changed and another config's files were written, the pinned files do not come back while
+   * the pin holds: such a load read the pinned files. Empty for a refusal (a verdict on the
+   * config), for a pin without a baseline and while Prometheus cannot be asked.
+   */
+  private Optional<Instant> loadedAfterAll(RejectedConfig pin, DesiredState onDisk,
+      PhaseTimer timer) {
+    if (!pin.reason().equals(RejectedConfig.NOT_READY) || pin.baseline().isEmpty()
+        || !onDisk.configHash().equals(pin.configHash())) {
+      return Optional.empty();
+    }
+    return runtimeInfoOnce(timer).filter(info -> info.reloadConfigSuccess()
+        && info.lastConfigTime().isAfter(pin.baseline().get())).map(RuntimeInfo::lastConfigTime);
   }
 
   /** Whether {@code info} reports a successful load at or after {@code verified}'s. */

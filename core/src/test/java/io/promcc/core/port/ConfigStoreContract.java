@@ -178,6 +178,21 @@ public abstract class ConfigStoreContract {
   }
 
   @Test
+  void aRejectionKeepsItsBaseline() {
+    apply(state("one\n"));
+    RejectedConfig rejection = new RejectedConfig("r".repeat(64), RejectedConfig.NOT_READY,
+        "prometheus went away during the reload and was not ready within PT5M",
+        Optional.of(Instant.parse("2026-11-25T12:00:00Z")));
+    store.markRejected(Optional.of(rejection));
+    assertEquals(Optional.of(rejection), store.record().rejected());
+
+    RejectedConfig without = new RejectedConfig("r".repeat(64), RejectedConfig.NOT_READY,
+        "prometheus went away");
+    store.markRejected(Optional.of(without));
+    assertEquals(Optional.of(without), store.record().rejected());
+  }
+
+  @Test
   void restoreBringsBackTheConfigButNeverAnOlderCertificateOverANewerOne() {
     apply(state("good\n", "certs/a-crt.pem=a1", "certs/a-key.pem=k1", "certs/b-crt.pem=b1"));
     store.markVerified(new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH));

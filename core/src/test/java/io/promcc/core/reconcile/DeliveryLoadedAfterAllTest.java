@@ -1,0 +1,198 @@
+package io.promcc.core.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A first config (nothing verified) pinned prometheus-not-ready: Prometheus went away during its
+ * reload and was not ready within the ready timeout. When Prometheus then loads it after all, a
+ * reconcile under the pin records it as verified; a load that may have read other files, or a
+ * config Prometheus refused, stays pinned. Injected clocks, no sleeping.
+ */
+class DeliveryLoadedAfterAllTest {
+  private final Fixture f = new Fixture().with("a");
+
+  /** Dies loading the first config, as a Prometheus short of memory for its first big load. */
+  private ReconcileResult pinnedNotReady(Reconciler reconciler) {
+    f.prometheus.crashWhen(files -> files.containsKey(Fixture.CONFIG));
+    ReconcileResult pinned = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, pinned.outcome(), pinned.message());
+    assertEquals(RejectedConfig.NOT_READY, f.store.record().rejected().orElseThrow().reason(),
+        pinned.message());
+    assertEquals(Optional.empty(), f.store.record().verified());
+    return pinned;
+  }
+
+  /** It comes up after the ready timeout and loads the files on disk: the pinned ones. */
+  private void comesUpAfterTheReadyTimeout() {
+    f.prometheus.crashWhen(files -> false);
+    f.clock.advance(Duration.ofMinutes(2));
+    f.prometheus.setUp(true);
+    assertTrue(f.prometheusRunsJobsOf("a"));
+  }
+
+  @Test
+  void aFirstConfigPinnedNotReadyThatPrometheusLoadedAfterAllIsVerified() {
+    Reconciler reconciler = f.reconciler();
+    ReconcileResult pinned = pinnedNotReady(reconciler);
+    String configHash = pinned.configHash().orElseThrow();
+    comesUpAfterTheReadyTimeout();
+    int reloads = f.prometheus.reloads();
+
+    ReconcileResult loaded = reconciler.reconcile();
+
+    String said = loaded.outcome() + ": " + loaded.message();
+    assertTrue(f.prometheusRunsJobsOf("a"), said);
+    assertEquals(Outcome.UNCHANGED, loaded.outcome(), said);
+    assertTrue(loaded.configInSync(), said);
+    assertTrue(loaded.message().contains("loaded after all"), said);
+    assertEquals(Optional.empty(), f.store.record().rejected(), said);
+    Verification verified = f.store.record().verified().orElseThrow();
+    assertEquals(configHash, verified.configHash(), said);
+    assertEquals(DesiredState.hashOf(f.store.readOwned()), verified.stateHash(), said);
+    assertEquals(f.prometheus.runtimeInfo().lastConfigTime(), verified.loadedAt(), said);
+    assertEquals(reloads, f.prometheus.reloads(), "loaded already: no reload");
+
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult next = f.reconciler().reconcile();
+    assertEquals(Outcome.UNCHANGED, next.outcome(), next.message());
+    assertTrue(next.configInSync());
+    assertEquals(reloads, f.prometheus.reloads());
+  }
+
+  @Test
+  void theBaselineOfThePinHoldsAcrossAControllerRestart() {
+    pinnedNotReady(f.reconciler());
+    comesUpAfterTheReadyTimeout();
+
+    ReconcileResult loaded = f.reconciler().reconcile();
+
+    assertEquals(Outcome.UNCHANGED, loaded.outcome(), loaded.message());
+    assertEquals(Optional.empty(), f.store.record().rejected());
+  }
+
+  /**
+   * The reload request dies on the way (a proxy resets it) and Prometheus is unreachable for the
+   * ready timeout, so the config is pinned not ready. Prometheus never got the request: it still
+   * reports its load from before the write, a success that read other files.
+   */
+  @Test
+  void aSuccessfulLoadFromBeforeTheWriteDoesNotVerifyThePinnedConfig() {
+    f.clock.advance(Duration.ofSeconds(5)); // the load from the start is seconds old
+    var lostOnTheWay = new ForwardingControl(f.prometheus) {
+      boolean unreachable;
+
+      @Override
+      public ReloadAck reload() {
+        unreachable = true;
+        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+            + "\"http://127.0.0.1:9090\" failed: connection reset");
+      }
+
+      @Override
+      public void awaitReady(Duration timeout) {
+        if (unreachable) {
+          f.clock.advance(timeout);
+          throw new PrometheusUnavailableException("prometheus at \"http://127.0.0.1:9090\" "
+              + "not ready after " + timeout + ": no answer within PT10S");
+        }
+        super.awaitReady(timeout);
+      }
+    };
+    Reconciler reconciler = f.builder().prometheus(lostOnTheWay).build();
+    ReconcileResult pinned = reconciler.reconcile();
+    assertEquals(RejectedConfig.NOT_READY, f.store.record().rejected().orElseThrow().reason(),
+        pinned.outcome() + ": " + pinned.message());
+    lostOnTheWay.unreachable = false;
+    f.clock.advance(Duration.ofMinutes(1));
+
+    ReconcileResult later = reconciler.reconcile();
+
+    String said = later.outcome() + ": " + later.message();
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), said);
+    assertFalse(f.prometheusRunsJobsOf("a"), said);
+    assertEquals(Outcome.REJECTED, later.outcome(), said);
+    assertFalse(later.configInSync(), said);
+    assertTrue(f.store.record().rejected().isPresent(), said);
+    assertEquals(Optional.empty(), f.store.record().verified(), said);
+  }
+
+  /**
+   * Pinned not ready; then cluster b is desired and its config written while Prometheus is down
+   * (not verified: the pin stays), and Prometheus comes back with b's files. When b goes again,
+   * the desired config is the pinned one, but the disk holds b's and Prometheus loaded those.
+   */
+  @Test
+  void aLoadOfAnotherConfigWrittenUnderThePinDoesNotVerifyThePinnedConfig() {
+    Reconciler reconciler = f.reconciler();
+    String pinnedHash = pinnedNotReady(reconciler).configHash().orElseThrow();
+    f.prometheus.crashWhen(files -> false);
+    f.prometheus.setUp(false);
+    f.with("b");
+    ReconcileResult down = reconciler.reconcile();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, down.outcome(), down.message());
+    assertTrue(f.hasJobsOf("b"), down.message());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.setUp(true);
+    f.clusters.remove(Fixture.id("b"));
+
+    ReconcileResult later = reconciler.reconcile();
+
+    String said = later.outcome() + ": " + later.message();
+    assertTrue(f.prometheusRunsJobsOf("b"), said);
+    assertFalse(later.configInSync(), said);
+    assertEquals(pinnedHash, f.store.record().rejected().orElseThrow().configHash(), said);
+    assertEquals(Optional.empty(), f.store.record().verified(), said);
+  }
+
+  /** A refusal (HTTP 500) is a verdict: a later successful load from outside unpins nothing. */
+  @Test
+  void aFirstConfigPrometheusRefusedStaysPinnedWhateverItLoadsLater() {
+    f.rejectBogusOrBrokenRuleFile();
+    f.ruleFileBroken = true;
+    Reconciler reconciler = f.reconciler();
+    ReconcileResult refused = reconciler.reconcile();
+    assertEquals(RejectedConfig.REJECTED, f.store.record().rejected().orElseThrow().reason(),
+        refused.outcome() + ": " + refused.message());
+    f.ruleFileBroken = false;
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.restart(); // loads the files on disk, the refused ones, without complaint now
+
+    ReconcileResult later = reconciler.reconcile();
+
+    String said = later.outcome() + ": " + later.message();
+    assertTrue(f.prometheusRunsJobsOf("a"), said);
+    assertEquals(Outcome.REJECTED, later.outcome(), said);
+    assertTrue(f.store.record().rejected().isPresent(), said);
+    assertEquals(Optional.empty(), f.store.record().verified(), said);
+  }
+
+  /** A pin recorded without its baseline (by an earlier promcc) proves nothing: it stays. */
+  @Test
+  void aNotReadyPinWithoutItsBaselineStays() {
+    Reconciler reconciler = f.reconciler();
+    pinnedNotReady(reconciler);
+    RejectedConfig pin = f.store.record().rejected().orElseThrow();
+    f.store.markRejected(Optional.of(new RejectedConfig(pin.configHash(), pin.reason(),
+        pin.message())));
+    comesUpAfterTheReadyTimeout();
+
+    ReconcileResult later = f.reconciler().reconcile();
+
+    String said = later.outcome() + ": " + later.message();
+    assertTrue(f.prometheusRunsJobsOf("a"), said);
+    assertEquals(Outcome.REJECTED, later.outcome(), said);
+    assertEquals(Optional.empty(), f.store.record().verified(), said);
+  }
+}
