@@ -37,6 +37,9 @@ public enum ReloadResult {
    *   <li>{@link Outcome#PROMETHEUS_UNAVAILABLE} after a reload of the desired config was asked
    *       for: {@link #UNAVAILABLE}. Without one the config change waits for Prometheus and no
    *       reload was tried;
+   *   <li>{@link Outcome#FAILED} after a reload of the desired config that Prometheus is known
+   *       to run ({@link ReconcileResult#configInSync()}): {@link #SUCCESS}. The config loaded;
+   *       only the store failed to record it;
    *   <li>any other outcome: no reload.
    * </ul>
    */
@@ -49,6 +52,8 @@ public enum ReloadResult {
         return reloadTried ? Optional.of(REJECTED) : Optional.empty();
       case PROMETHEUS_UNAVAILABLE:
         return reloadTried ? Optional.of(UNAVAILABLE) : Optional.empty();
+      case FAILED:
+        return reloadTried && result.configInSync() ? Optional.of(SUCCESS) : Optional.empty();
       default:
         return Optional.empty();
     }

@@ -191,6 +191,25 @@ class ControllerMetricsTest {
   }
 
   @Test
+  void aLoadWhoseRecordFailedCountsAsASuccessfulReloadInAFailedReconcile() {
+    metrics.reconciled(Results.of(Outcome.FAILED)
+        .message("prometheus loaded config 1234abcd, but recording that failed: cannot append "
+            + "to \".promcc-manifest.journal\": No space left on device; the next reconcile "
+            + "records it")
+        .inSync(true).phase(Phase.RELOAD, Duration.ofMillis(80)).desiredReloadAsked().build(),
+        T0);
+    Exposition e = scrape();
+
+    assertEquals(1, e.value("promcc_reconcile_total{outcome=\"failed\"}"));
+    assertEquals(1, e.value("promcc_reloads_total{result=\"success\"}"));
+    assertEquals(0, e.value("promcc_reloads_total{result=\"rejected\"}"));
+    assertEquals(1, e.value("promcc_config_in_sync"));
+    assertEquals(T0.getEpochSecond(),
+        e.value("promcc_last_successful_reload_timestamp_seconds"));
+    assertEquals(0, e.value("promcc_last_successful_reconcile_timestamp_seconds"));
+  }
+
+  @Test
   void reloadResultsFollowWhatTheRealReconcilerReports() {
     ReconcilerRig rig = new ReconcilerRig().with("a");
     List<Optional<ReloadResult>> seen = new ArrayList<>();

@@ -93,6 +93,14 @@ final class Delivery {
    * config under the same pin (after a failed load from outside) is no second rollback of it.
    */
   private String finishedRollback;
+  /**
+   * A load Prometheus was seen to make in this process whose record failed (the store failed
+   * after the reload): recorded by the next delivery before anything is decided from the
+   * store's record, while the config files on disk are still the loaded ones, so a config that
+   * loaded is not taken for one Prometheus never verified (and restored over). Not kept across
+   * restarts: nothing then says the config loaded, and it is reloaded.
+   */
+  private Verification unrecorded;
 
   Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
       Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
@@ -147,6 +155,7 @@ final class Delivery {
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
+    recordUnrecorded(onDisk);
     DeliveryRecord record = store.record();
     Optional<Verification> verified = record.verified();
     Optional<RejectedConfig> pin = record.rejected();
@@ -328,9 +337,53 @@ final class Delivery {
           + e.getMessage(), written, false);
     }
     unconfirmedRollback = null; // prometheus runs the desired config now
-    store.markVerified(new Verification(desired.hash(), desired.configHash(), loadedAt));
-    unpin(pin);
+    try {
+      recordLoad(new Verification(desired.hash(), desired.configHash(), loadedAt));
+      unpin(pin);
+    } catch (ConfigStoreException e) {
+      // the config loaded, only its record failed: a failure of the store, reported with the
+      // reload and in sync, not a failed config (nothing pinned, nothing restored)
+      return new Delivered(Outcome.FAILED, "prometheus loaded config "
+          + shortHash(desired.configHash()) + ", but recording that failed: " + e.getMessage()
+          + "; the next reconcile records it", written.paths, written.deleted, true, false);
+    }
     return Delivered.of(Outcome.RELOADED, "", written, true);
+  }
+
+  /**
+   * Records Prometheus' load of the config files on disk; if the store fails, the load stays
+   * {@link #unrecorded} for the next delivery.
+   *
+   * @throws ConfigStoreException if the store failed
+   */
+  private void recordLoad(Verification loaded) {
+    unrecorded = loaded;
+    store.markVerified(loaded);
+    unrecorded = null;
+  }
+
+  /**
+   * Records the load whose record failed in an earlier delivery, if the config files on disk
+   * are still the loaded ones, and lifts a pin of another config, as that delivery would have.
+   *
+   * @throws ConfigStoreException if the store fails again; the load stays unrecorded
+   */
+  private void recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
+    if (unrecorded == null) {
+      return;
+    }
+    Verification loaded = unrecorded;
+    if (!DesiredState.configHashOf(onDisk).equals(loaded.configHash())) {
+      unrecorded = null; // changed behind the controller's back: the load says nothing of it
+      return;
+    }
+    try {
+      recordLoad(loaded.withStateHash(DesiredState.hashOf(onDisk)));
+    } catch (ConfigStoreException e) {
+      throw new ConfigStoreException("recording prometheus' earlier load of config "
+          + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e);
+    }
+    unpin(store.record().rejected());
   }
 
   /**
@@ -728,17 +781,22 @@ final class Delivery {
     Optional<Instant> loadedAt = verified.isEmpty() ? loadedAfterAll(pin, kept, timer)
         : Optional.empty();
     if (loadedAt.isPresent()) {
-      // unpinned first: if recording the verification fails, the next reconcile reloads the
-      // config (nothing verified, nothing pinned); the other way round, a failure in between
-      // would leave the verified config pinned, and such a pin is never lifted
-      pin(Optional.empty());
-      store.markVerified(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
-      return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "config "
-          + shortHash(pin.configHash()) + ", pinned as not ready (" + pin.message() + "), was "
-          + "loaded after all: prometheus reports a successful load at " + loadedAt.get()
-          + ", after " + pin.baseline().orElseThrow() + " when its files were complete, and "
-          + "they are on disk; verified and no longer pinned", written.paths, written.deleted,
-          true, false);
+      String loaded = "config " + shortHash(pin.configHash()) + ", pinned as not ready ("
+          + pin.message() + "), was loaded after all: prometheus reports a successful load at "
+          + loadedAt.get() + ", after " + pin.baseline().orElseThrow() + " when its files were "
+          + "complete, and they are on disk";
+      try {
+        // unpinned first: the other way round, a failure in between would leave the verified
+        // config pinned, and such a pin is never lifted
+        pin(Optional.empty());
+        recordLoad(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
+      } catch (ConfigStoreException e) {
+        return new Delivered(Outcome.FAILED, loaded + ", but recording that failed: "
+            + e.getMessage() + "; the next reconcile records it", written.paths,
+            written.deleted, true, false);
+      }
+      return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, loaded
+          + "; verified and no longer pinned", written.paths, written.deleted, true, false);
     }
     if (repairable) {
       if (!kept.configHash().equals(verified.get().configHash())) {

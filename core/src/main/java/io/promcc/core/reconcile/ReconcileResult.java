@@ -83,7 +83,12 @@ public record ReconcileResult(
     SOURCE_NOT_READY(false),
     /** Prometheus could not be reached or did not answer in time; retry later. */
     PROMETHEUS_UNAVAILABLE(false),
-    /** The desired state is invalid (base config, profile) or the files could not be written. */
+    /**
+     * The desired state is invalid (base config, profile) or the files could not be written,
+     * the store's record included: a load of the desired config whose record failed is this,
+     * with {@link ReconcileResult#configInSync()} (and, if this reconcile reloaded it,
+     * {@link ReconcileResult#desiredReloadAsked()}).
+     */
     FAILED(false);
 
     private final boolean success;

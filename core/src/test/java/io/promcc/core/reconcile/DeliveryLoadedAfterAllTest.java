@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
@@ -69,6 +70,44 @@ class DeliveryLoadedAfterAllTest {
     assertEquals(Outcome.UNCHANGED, next.outcome(), next.message());
     assertTrue(next.configInSync());
     assertEquals(reloads, f.prometheus.reloads());
+  }
+
+  /** Recording the load fails once: a store failure, in sync; the next reconcile records it. */
+  @Test
+  void aLoadedAfterAllWhoseRecordFailsIsRecordedByTheNextReconcile() {
+    var recordFailsOnce = new ForwardingStore(f.store) {
+      boolean armed;
+
+      @Override
+      public void markVerified(Verification verification) {
+        if (armed) {
+          armed = false;
+          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+              + "space left on device");
+        }
+        super.markVerified(verification);
+      }
+    };
+    Reconciler reconciler = f.builder().store(recordFailsOnce).build();
+    String configHash = pinnedNotReady(reconciler).configHash().orElseThrow();
+    comesUpAfterTheReadyTimeout();
+    recordFailsOnce.armed = true;
+
+    ReconcileResult failed = reconciler.reconcile();
+    f.clock.advance(Duration.ofSeconds(10));
+    ReconcileResult next = reconciler.reconcile();
+
+    String said = failed.outcome() + ": " + failed.message() + "; then " + next.outcome()
+        + ": " + next.message();
+    assertFalse(recordFailsOnce.armed, said);
+    assertEquals(Outcome.FAILED, failed.outcome(), said);
+    assertTrue(failed.configInSync(), said);
+    assertTrue(failed.message().contains("loaded after all")
+        && failed.message().contains("No space left on device"), said);
+    assertEquals(Outcome.UNCHANGED, next.outcome(), said);
+    assertTrue(next.configInSync(), said);
+    assertEquals(configHash, f.store.record().verified().orElseThrow().configHash(), said);
+    assertEquals(Optional.empty(), f.store.record().rejected(), said);
   }
 
   @Test
