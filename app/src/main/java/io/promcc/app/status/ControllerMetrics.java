@@ -154,10 +154,12 @@ public final class ControllerMetrics {
         .help("Rejected configs replaced by the last verified one and reloaded.")
         .register(registry);
     filesWritten = Counter.builder().name("promcc_files_written_total")
-        .help("Files written (config and certificates); stays flat while nothing changes.")
+        .help("Files written (config and certificates), those a rollback puts back "
+            + "included; stays flat while nothing changes.")
         .register(registry);
     filesDeleted = Counter.builder().name("promcc_files_deleted_total")
-        .help("Owned files deleted (those of clusters that are gone).")
+        .help("Owned files deleted (those of clusters that are gone, and a rejected "
+            + "config's files that a rollback removes).")
         .register(registry);
 
     configInSync = Gauge.builder().name("promcc_config_in_sync")

@@ -142,6 +142,20 @@ final class Delivery {
       paths.addAll(diff.writes());
       deleted.addAll(diff.deletes());
     }
+
+    /** What a restore changed, from the owned files before and after it. */
+    void addRestored(SortedMap<String, DesiredFile> before, SortedMap<String, DesiredFile> after) {
+      after.forEach((path, file) -> {
+        if (!file.equals(before.get(path))) {
+          paths.add(path);
+        }
+      });
+      before.keySet().forEach(path -> {
+        if (!after.containsKey(path)) {
+          deleted.add(path);
+        }
+      });
+    }
   }
 
   /**
@@ -449,13 +463,17 @@ final class Delivery {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; there are no verified "
           + "files to restore, so the new files stay", written, false);
     }
+    SortedMap<String, DesiredFile> before;
     try {
+      before = timer.call(Phase.WRITE, store::readOwned);
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restoring the last "
           + "verified files failed: " + e.getMessage(), written, false);
     }
-    store.markVerified(verified.get().withStateHash(DesiredState.hashOf(store.readOwned())));
+    SortedMap<String, DesiredFile> restored = store.readOwned();
+    written.addRestored(before, restored);
+    store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
     return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restored the last verified "
         + "config " + shortHash(verified.get().configHash()) + " for its next start; the new "
         + "config was not judged, so it is written again once prometheus is back", written,
@@ -684,13 +702,17 @@ final class Delivery {
     if (rollingBack) {
       unconfirmedRollback = pinned; // until its reload is seen; first: the store may fail below
     }
+    SortedMap<String, DesiredFile> before;
     try {
+      before = timer.call(Phase.WRITE, store::readOwned);
       timer.run(Phase.WRITE, store::restoreLastVerified);
     } catch (ConfigStoreException e) {
       return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
           + e.getMessage(), written.paths, written.deleted, false, false);
     }
-    String restoredHash = DesiredState.hashOf(store.readOwned());
+    SortedMap<String, DesiredFile> restored = store.readOwned();
+    written.addRestored(before, restored); // what it put back or removed is written too
+    String restoredHash = DesiredState.hashOf(restored);
     Instant loadedAt;
     try {
       PrometheusControl control = prometheus.orElseThrow();

@@ -26,8 +26,10 @@ import java.util.StringJoiner;
  *     there is nothing to say
  * @param stateHash hash of the desired state, if one was planned
  * @param configHash hash of the desired configuration files alone, if one was planned
- * @param written paths written, in write order
- * @param deleted owned paths deleted, in order
+ * @param written paths written, in write order; the paths a restore of the last verified files
+ *     rewrote or put back (a rollback's) follow, in path order
+ * @param deleted owned paths deleted, in order; then those a restore of the last verified files
+ *     removed (a rejected config's files the verified set lacks), in path order
  * @param active clusters whose jobs are in the desired config, sorted
  * @param degraded active clusters that keep their last certificate files because their
  *     certificate source failed for them, with the source's problem ({@code expired} once past
