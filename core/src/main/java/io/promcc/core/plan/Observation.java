@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import java.util.Collection;
@@ -26,17 +27,26 @@ import java.util.TreeMap;
  * from before (the source failed; its last certificate files stay, even past their expiry). A
  * cluster with a problem and no certificate waits: it is left out with the problem as reason.
  *
+ * <p>A cluster the cluster source lists as present but cannot read (it knows the ID, not the
+ * rest) is planned on what it has on disk: its jobs as they are there ({@code keptJobs}), and its
+ * certificate kept from before with the problem that says why.
+ *
  * @param clusters the clusters the cluster source lists, sorted by ID
  * @param certificates a usable certificate per cluster (fresh, or kept from before)
  * @param certificateProblems the certificate source's problem per cluster, subject = cluster ID
  * @param rejections objects the cluster source rejected, sorted
+ * @param keptJobs clusters present but unreadable, none of {@code clusters}, each with its jobs
+ *     as they are on disk ({@link Planner#keptJobs}): in a merged config its block-sequence items,
+ *     with per-cluster files its scrape config file
  */
 public record Observation(
     List<GuestCluster> clusters,
     SortedMap<ClusterId, CertificateBundle> certificates,
     SortedMap<ClusterId, Rejection> certificateProblems,
-    List<Rejection> rejections) {
+    List<Rejection> rejections,
+    SortedMap<ClusterId, DesiredFile> keptJobs) {
 
+  /** @throws IllegalArgumentException if a cluster with kept jobs is also listed */
   public Observation {
     clusters = requireNonNull(clusters, "clusters == null").stream()
         .sorted(Comparator.comparing(GuestCluster::id)).collect(ImmutableList.toImmutableList());
@@ -44,6 +54,20 @@ public record Observation(
     certificateProblems = ImmutableSortedMap.copyOf(
         requireNonNull(certificateProblems, "certificateProblems == null"));
     rejections = ImmutableList.sortedCopyOf(requireNonNull(rejections, "rejections == null"));
+    keptJobs = ImmutableSortedMap.copyOf(requireNonNull(keptJobs, "keptJobs == null"));
+    for (GuestCluster cluster : keptJobs.isEmpty() ? List.<GuestCluster>of() : clusters) {
+      if (keptJobs.containsKey(cluster.id())) {
+        throw new IllegalArgumentException("cluster " + cluster.id() + " is listed and has "
+            + "kept jobs");
+      }
+    }
+  }
+
+  /** Listed clusters only, none kept as it is on disk. */
+  public Observation(List<GuestCluster> clusters,
+      SortedMap<ClusterId, CertificateBundle> certificates,
+      SortedMap<ClusterId, Rejection> certificateProblems, List<Rejection> rejections) {
+    this(clusters, certificates, certificateProblems, rejections, ImmutableSortedMap.of());
   }
 
   /** Clusters with certificates and nothing else to say. */
@@ -73,7 +97,8 @@ public record Observation(
     allRejections.addAll(removed.values());
     return new Observation(
         clusters.stream().filter(c -> !removed.containsKey(c.id())).toList(),
-        filter(certificates, removed), filter(certificateProblems, removed), allRejections);
+        filter(certificates, removed), filter(certificateProblems, removed), allRejections,
+        filter(keptJobs, removed));
   }
 
   private static <V> SortedMap<ClusterId, V> filter(SortedMap<ClusterId, V> map,

@@ -129,7 +129,9 @@ public final class Planner {
    * Plans the desired files for what the sources said. A cluster without a certificate is left
    * out with its certificate problem as the reason ({@code certificate-missing} if the source
    * gave none); the cluster source's rejections are carried into
-   * {@link DesiredState#rejections()} as they are.
+   * {@link DesiredState#rejections()} as they are. A cluster with kept jobs
+   * ({@link Observation#keptJobs()}) is planned on them and its certificate, unchanged; a listed
+   * cluster that would make a job of the same name is rejected ({@code job-name-collision}).
    *
    * @throws ValidationException as {@link #plan(Collection, Map, ControllerSettings)}
    */
@@ -145,6 +147,8 @@ public final class Planner {
     Accepted accepted = rejectJobNameCollisions(accept(clusters, certificates,
         observation.certificateProblems(), lastPlan.reader(settings), settings, rejections),
         renderer, rejections);
+    KeptJobs.Kept kept = KeptJobs.Kept.of(observation, rejections);
+    accepted = rejectCollisionsWithKept(accepted, kept, renderer, rejections);
 
     // in runs already in path order (certificates, the config, scrape files, each in cluster
     // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and
@@ -156,12 +160,34 @@ public final class Planner {
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
     int count = accepted.clusters().size();
-    RenderMemo.Next next = new RenderMemo.Next(settings, renderer, count);
+    RenderMemo.Next next = new RenderMemo.Next(settings, renderer, count, !kept.isEmpty());
     List<ClusterId> planned = new ArrayList<>(count);
     List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(count * 4 + 1);
     List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(count);
+    // merged mode: each planned cluster's jobs, in ID order, the kept ones' among them
+    List<DesiredFile> jobs = new ArrayList<>(count);
     boolean allReused = true;
-    for (int i = 0; i < count; i++) {
+    int k = 0;
+    for (int i = 0; i <= count; i++) {
+      ClusterId following = i < count ? accepted.clusters().get(i).id() : null;
+      for (; k < kept.ids().size()
+          && (following == null || kept.ids().get(k).compareTo(following) < 0); k++) {
+        ClusterId id = kept.ids().get(k);
+        planned.add(id);
+        CertificatePaths paths = CertificatePaths.of(id, settings);
+        DesiredFile[] certificateFiles = certificateFiles(kept.bundles().get(k), settings);
+        files.add(Map.entry(paths.ca(), certificateFiles[0]));
+        files.add(Map.entry(paths.certificate(), certificateFiles[1]));
+        files.add(Map.entry(paths.key(), certificateFiles[2]));
+        if (perCluster) {
+          scrapeFiles.add(Map.entry(scrapePath(id, jobDir), kept.jobs().get(k)));
+        } else {
+          jobs.add(kept.jobs().get(k));
+        }
+      }
+      if (i == count) {
+        break;
+      }
       GuestCluster cluster = accepted.clusters().get(i);
       RenderMemo.Rendered was = accepted.last().get(i);
       RenderMemo.Rendered rendered = render(cluster, accepted.bundles().get(i), was, renderer,
@@ -177,6 +203,8 @@ public final class Planner {
       files.add(Map.entry(paths.key(), certificateFiles[2]));
       if (perCluster) {
         scrapeFiles.add(Map.entry(rendered.scrapePath(), rendered.scrapeFile()));
+      } else {
+        jobs.add(rendered.jobs());
       }
     }
     if (!validator.problems().isEmpty()) {
@@ -184,19 +212,21 @@ public final class Planner {
     }
     // the last plan's config if every cluster's output is the last plan's (in merged mode at
     // 10,000 clusters, rendering and hashing the 87 MB config again is most of a plan), or in
-    // per-cluster-files mode if the settings are
-    DesiredFile config = lastPlan.configFor(settings, next.entries());
+    // per-cluster-files mode if the settings are; a merged config holding kept jobs, which are
+    // no entry's, is rendered again
+    DesiredFile config = kept.isEmpty() || perCluster
+        ? lastPlan.configFor(settings, next.entries()) : null;
     DesiredState previous = lastPlan.state();
     // with the config reused, the settings and the number of entries are the last plan's;
     // clusters are planned in ID order, the order a state keeps them in; rejections are sorted
-    if (config != null && allReused && previous.clusters().equals(planned)
+    if (config != null && allReused && kept.isEmpty() && previous.clusters().equals(planned)
         && previous.rejections().equals(ImmutableList.sortedCopyOf(rejections))) {
       // every entry is the memo's own, so every file is the last plan's, and so are the clusters
       // and rejections: the last plan is this plan (and its memo this plan's memo)
       return previous;
     }
     if (config == null) {
-      config = renderConfig(next.entries(), settings, perCluster, configDir);
+      config = renderConfig(jobs, settings, perCluster, configDir);
     }
     files.add(Map.entry(DesiredState.sharedPath(settings.configFileName()), config));
     files.addAll(scrapeFiles);
@@ -209,7 +239,7 @@ public final class Planner {
   }
 
   /** The main config: the base config with the clusters' jobs, or the scrape files' glob. */
-  private DesiredFile renderConfig(List<RenderMemo.Rendered> rendered, ControllerSettings settings,
+  private DesiredFile renderConfig(List<DesiredFile> jobs, ControllerSettings settings,
       boolean perCluster, String configDir) {
     if (perCluster) {
       return DesiredFile.of(FileKind.MAIN_CONFIG, baseConfig.render(settings.jobPrefix(), "",
@@ -218,15 +248,52 @@ public final class Planner {
     // joined from the clusters' jobs as the memo keeps them, not copied: at 10,000 clusters they
     // are 87 MB, which a copy would hold twice (three times while a change is planned)
     boolean anyJobs = false;
-    for (RenderMemo.Rendered cluster : rendered) {
-      anyJobs |= cluster.jobs().size() > 0;
+    for (DesiredFile cluster : jobs) {
+      anyJobs |= cluster.size() > 0;
     }
     BaseConfig.Frame frame = baseConfig.frame(settings.jobPrefix(), anyJobs, null);
-    List<DesiredFile> parts = new ArrayList<>(rendered.size() + 2);
+    List<DesiredFile> parts = new ArrayList<>(jobs.size() + 2);
     parts.add(DesiredFile.of(FileKind.MAIN_CONFIG, frame.head()));
-    rendered.forEach(cluster -> parts.add(cluster.jobs()));
+    parts.addAll(jobs);
     parts.add(DesiredFile.of(FileKind.MAIN_CONFIG, frame.tail()));
     return DesiredFile.joined(FileKind.MAIN_CONFIG, parts);
+  }
+
+  /**
+   * The jobs each of {@code clusters} has in {@code onDisk} (the files the store holds), as the
+   * controller wrote them with these settings, for the clusters that are present but unreadable
+   * ({@link Observation#keptJobs()}): with per-cluster files its scrape config file, in a merged
+   * config the jobs written for it there. A cluster without any is left out, as is one whose
+   * jobs were written in the other output mode or with other certificate paths.
+   */
+  public static SortedMap<ClusterId, DesiredFile> keptJobs(Collection<ClusterId> clusters,
+      SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {
+    requireNonNull(clusters, "clusters == null");
+    requireNonNull(onDisk, "onDisk == null");
+    requireNonNull(settings, "settings == null");
+    return KeptJobs.find(clusters, onDisk, settings);
+  }
+
+  /**
+   * {@code accepted} without the clusters that would make a job name a kept cluster has, which
+   * are rejected ({@link KeptJobs#collisions}).
+   */
+  private static Accepted rejectCollisionsWithKept(Accepted accepted, KeptJobs.Kept kept,
+      JobRenderer renderer, List<Rejection> rejections) {
+    Map<ClusterId, String> collisions = KeptJobs.collisions(accepted.clusters(), kept, renderer);
+    if (collisions.isEmpty()) {
+      return accepted;
+    }
+    collisions.forEach((id, message) ->
+        rejections.add(new Rejection(id.value(), "job-name-collision", message)));
+    Accepted out = new Accepted(accepted.clusters().size());
+    for (int i = 0; i < accepted.clusters().size(); i++) {
+      GuestCluster cluster = accepted.clusters().get(i);
+      if (!collisions.containsKey(cluster.id())) {
+        out.add(cluster, accepted.bundles().get(i), accepted.last().get(i));
+      }
+    }
+    return out;
   }
 
   /**
@@ -430,7 +497,7 @@ public final class Planner {
   }
 
   /** True if {@code id} is {@code prefix}, {@code -} and more. */
-  private static boolean extendsWithDash(String id, String prefix) {
+  static boolean extendsWithDash(String id, String prefix) {
     return id.length() > prefix.length() && id.charAt(prefix.length()) == '-'
         && id.startsWith(prefix);
   }
@@ -449,7 +516,7 @@ public final class Planner {
     CertificatePaths paths = last != null ? last.paths()
         : CertificatePaths.of(cluster.id(), settings);
     String scrapePath = last != null ? last.scrapePath()
-        : perCluster ? DesiredState.sharedPath(jobDir + "/" + cluster.id().value() + ".yml") : null;
+        : perCluster ? scrapePath(cluster.id(), jobDir) : null;
     boolean sameCluster = last != null && last.cluster().equals(cluster);
     boolean sameBundle = last != null && last.bundle().equals(bundle);
     if (sameCluster && sameBundle) {
@@ -470,12 +537,24 @@ public final class Planner {
       scrapeFile = perCluster ? DesiredFile.of(FileKind.SCRAPE_CONFIG, out.toString()) : null;
       jobs = perCluster ? null : DesiredFile.of(FileKind.MAIN_CONFIG, out.toString());
     }
-    DesiredFile[] certificateFiles = sameBundle ? last.certificates() : new DesiredFile[] {
-            DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()),
-            DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()),
-            DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
-                .withMode(settings.privateKeyMode())};
+    DesiredFile[] certificateFiles = sameBundle ? last.certificates()
+        : certificateFiles(bundle, settings);
     return new RenderMemo.Rendered(cluster, jobs, scrapeFile, bundle, certificateFiles, paths,
         scrapePath);
+  }
+
+  /** The CA, certificate and key files of {@code bundle}, in that order. */
+  private static DesiredFile[] certificateFiles(CertificateBundle bundle,
+      ControllerSettings settings) {
+    return new DesiredFile[] {
+        DesiredFile.of(FileKind.CERTIFICATE, bundle.caPem()),
+        DesiredFile.of(FileKind.CERTIFICATE, bundle.certificatePem()),
+        DesiredFile.of(FileKind.PRIVATE_KEY, bundle.privateKeyPem().revealBytes())
+            .withMode(settings.privateKeyMode())};
+  }
+
+  /** Per-cluster-files mode: where the scrape config file of cluster {@code id} goes. */
+  private static String scrapePath(ClusterId id, String jobDir) {
+    return DesiredState.sharedPath(jobDir + "/" + id.value() + ".yml");
   }
 }

@@ -25,7 +25,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, null, List.of(), null);
+  static final RenderMemo EMPTY = new RenderMemo(null, null, List.of(), null, false);
 
   /**
    * One cluster's rendered output.
@@ -50,13 +50,19 @@ final class RenderMemo {
   private final List<Rendered> entries;
   /** The plan itself; null for the empty memo. */
   private final DesiredState state;
+  /**
+   * Whether the plan holds jobs that are no entry's: those of clusters kept as they are on
+   * disk ({@link Observation#keptJobs()}), which its merged config holds too.
+   */
+  private final boolean keptJobs;
 
   private RenderMemo(ControllerSettings settings, JobRenderer renderer, List<Rendered> entries,
-      DesiredState state) {
+      DesiredState state, boolean keptJobs) {
     this.settings = settings;
     this.renderer = renderer;
     this.entries = entries;
     this.state = state;
+    this.keptJobs = keptJobs;
   }
 
   /**
@@ -86,7 +92,7 @@ final class RenderMemo {
     if (current.outputMode() == OutputMode.PER_CLUSTER_FILES) {
       return state.config();
     }
-    if (clusterOutput.size() != entries.size()) {
+    if (keptJobs || clusterOutput.size() != entries.size()) {
       return null;
     }
     for (int i = 0; i < entries.size(); i++) {
@@ -118,11 +124,14 @@ final class RenderMemo {
     private final ControllerSettings settings;
     private final JobRenderer renderer;
     private final List<Rendered> entries;
+    private final boolean keptJobs;
 
-    Next(ControllerSettings settings, JobRenderer renderer, int expected) {
+    /** @param keptJobs whether the plan also holds jobs kept as they are on disk */
+    Next(ControllerSettings settings, JobRenderer renderer, int expected, boolean keptJobs) {
       this.settings = settings;
       this.renderer = renderer;
       this.entries = new ArrayList<>(expected);
+      this.keptJobs = keptJobs;
     }
 
     void add(Rendered rendered) {
@@ -136,7 +145,7 @@ final class RenderMemo {
 
     /** The memo of {@code plan}. */
     RenderMemo build(DesiredState plan) {
-      return new RenderMemo(settings, renderer, entries, plan);
+      return new RenderMemo(settings, renderer, entries, plan, keptJobs);
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Implementations are thread-safe. {@link #snapshot()} is cheap and may be called on every
  * reconcile. An error is never read as "no clusters": a source that cannot give a complete view
- * throws instead of returning an empty or partial one.
+ * throws instead of returning an empty or partial one; a cluster whose object is present but
+ * cannot be read is reported as unreadable ({@link ClusterSnapshot#unreadable()}), not as gone.
  */
 public interface GuestClusterSource extends Lifecycle {
   /**

@@ -13,6 +13,7 @@ import io.promcc.core.model.Secret;
 import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.Observation;
+import io.promcc.core.plan.Planner;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
@@ -29,11 +30,14 @@ import java.util.TreeMap;
  * {@link Observation}, applying the partial-view rule: a cluster whose certificate source failed
  * keeps the certificate files it has on disk (even past their end, so its scrapes fail visibly as
  * {@code up == 0} instead of its targets vanishing); only a cluster without any certificate waits.
+ * A cluster the cluster source knows to be present but cannot read keeps, the same way, its jobs
+ * and certificate files as they are on disk, if it has both.
  */
 final class Observer {
   static final String EXPIRED = "expired";
   static final String CERTIFICATE_MISSING = "certificate-missing";
   static final String CERTIFICATE_INVALID = "certificate-invalid";
+  static final String CLUSTER_UNREADABLE = "cluster-unreadable";
 
   private final CertificateSource certificates;
   private final ControllerSettings settings;
@@ -82,8 +86,27 @@ final class Observer {
       }
       problems.add(Map.entry(id, problem));
     }
+    SortedMap<ClusterId, DesiredFile> keptJobs = new TreeMap<>();
+    if (!snapshot.unreadable().isEmpty()) {
+      SortedMap<ClusterId, DesiredFile> jobs =
+          Planner.keptJobs(snapshot.unreadable().keySet(), onDisk, settings);
+      snapshot.unreadable().forEach((id, unreadable) -> {
+        Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
+        if (!jobs.containsKey(id) || kept.isEmpty()) {
+          return; // nothing of it on disk: left out, as its rejection says
+        }
+        keptJobs.put(id, jobs.get(id));
+        usable.add(Map.entry(id, kept.get()));
+        problems.add(Map.entry(id, expiredIfEnded(id, kept.get(), new Rejection(id.value(),
+            CLUSTER_UNREADABLE, "cluster " + Quoting.quote(id.value()) + " keeps the jobs and "
+                + "certificate files it has on disk: the cluster source cannot read it ("
+                + unreadable.subject() + ": " + unreadable.reason() + ")"), now,
+            "the cluster source cannot read it")));
+      });
+    }
     return new Observed(new Observation(clusters, ImmutableSortedMap.copyOf(usable),
-        ImmutableSortedMap.copyOf(problems), snapshot.rejections()), answer.nextAttention());
+        ImmutableSortedMap.copyOf(problems), snapshot.rejections(), keptJobs),
+        answer.nextAttention());
   }
 
   /**
@@ -106,7 +129,8 @@ final class Observer {
         problems.put(id, problem);
       }
     });
-    return new Observation(observation.clusters(), usable, problems, observation.rejections());
+    return new Observation(observation.clusters(), usable, problems, observation.rejections(),
+        observation.keptJobs());
   }
 
   /** {@code problem}, or {@code expired} saying so if the kept certificate has ended. */

@@ -33,7 +33,8 @@ import java.util.StringJoiner;
  * @param active clusters whose jobs are in the desired config, sorted
  * @param degraded active clusters that keep their last certificate files because their
  *     certificate source failed for them, with the source's problem ({@code expired} once past
- *     their end)
+ *     their end), and those that keep their jobs and certificate files as they are on disk
+ *     because the cluster source cannot read them ({@code cluster-unreadable})
  * @param waiting clusters without any certificate yet, with the source's reason; they get jobs
  *     once they have one
  * @param rejected clusters and objects left out for a problem of their own (invalid ID, duplicate,

@@ -55,8 +55,10 @@ import java.util.function.Supplier;
  * everything, and a second call with nothing changed writes and reloads nothing.
  *
  * <p>It never acts on a partial view: while the cluster source is not synced or failing, nothing
- * changes. A cluster whose certificate source fails keeps its jobs and last certificate files;
- * only a cluster gone from the cluster source, or rejected for a problem of its own, loses them.
+ * changes. A cluster whose certificate source fails keeps its jobs and last certificate files,
+ * and so does one the cluster source knows to be present but cannot read (it keeps its jobs as
+ * they are on disk); only a cluster gone from the cluster source, or rejected for a problem of
+ * its own, loses them.
  * The memory for this is what the store holds (its files and its last verification), so it holds
  * across a controller restart.
  *
@@ -188,7 +190,9 @@ public final class Reconciler {
 
   private ClusterSnapshot myShard(ClusterSnapshot snapshot) {
     return shards.map(assigner -> new ClusterSnapshot(
-        assigner.clustersOf(shard, snapshot.clusters()), snapshot.rejections())).orElse(snapshot);
+        assigner.clustersOf(shard, snapshot.clusters()), snapshot.rejections(),
+        Maps.filterKeys(snapshot.unreadable(), id -> assigner.shardOf(id) == shard)))
+        .orElse(snapshot);
   }
 
   private Map<ClusterId, Rejection> blockedClusters(UnownedFilesException e) {

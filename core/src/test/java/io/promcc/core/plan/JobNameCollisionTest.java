@@ -60,6 +60,34 @@ class JobNameCollisionTest {
   static final List<String> RELATED_IDS = List.of("a", "a-node", "a-x", "a-node-x", "a-b",
       "a0", "a-node0", "b", "b-node", "node", "x-etcd", "a-x-etcd");
 
+  /**
+   * A cluster kept as it is on disk (present, unreadable) keeps its jobs; a listed cluster that
+   * would make a job of the same name is rejected instead, whichever ID extends the other.
+   */
+  @Test
+  void aListedClusterThatWouldMakeAKeptClustersJobNameIsRejectedNotTheKeptOne() {
+    GuestCluster a = GuestCluster.of("a", "aws", "https://master.a");
+    GuestCluster aNode = GuestCluster.of("a-node", "aws", "https://master.a-node");
+    GuestCluster b = GuestCluster.of("b", "aws", "https://master.b");
+    for (GuestCluster kept : List.of(a, aNode)) {
+      GuestCluster listed = kept == a ? aNode : a;
+      DesiredState before = new Planner(PROFILE, BaseConfig.empty()).plan(List.of(kept, b),
+          TestCertificates.forAll(List.of(kept, b)), ControllerSettings.DEFAULTS);
+      var jobs = Planner.keptJobs(List.of(kept.id()), before.files(), ControllerSettings.DEFAULTS);
+
+      DesiredState state = new Planner(PROFILE, BaseConfig.empty()).plan(new Observation(
+          List.of(listed, b), new TreeMap<>(TestCertificates.forAll(List.of(a, aNode, b))),
+          new TreeMap<>(), List.of(), jobs), ControllerSettings.DEFAULTS);
+
+      assertEquals(before.files(), state.files(), "kept " + kept.id());
+      assertEquals(List.of(new Rejection(listed.id().value(), "job-name-collision",
+          "job name \"guest-cluster-a-node-exporter\" of cluster "
+              + Quoting.quote(listed.id().value()) + " is also a job of cluster "
+              + Quoting.quote(kept.id().value()) + ", which keeps the jobs it has")),
+          state.rejections());
+    }
+  }
+
   @Test
   void clustersWhoseJobNamesCollideAreRejectedAndTheOthersPlanned() {
     List<GuestCluster> clusters = List.of(

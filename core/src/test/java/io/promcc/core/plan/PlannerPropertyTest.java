@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
@@ -233,6 +234,44 @@ class PlannerPropertyTest {
   private static DesiredState replan(DesiredState previous, PlanInput input) {
     return new Planner(PROFILE, BaseConfig.parse(previous.config().text(), "previous.yml"))
         .plan(input.clusters(), input.certificates(), input.settings());
+  }
+
+  /**
+   * A planned cluster that is present but unreadable, planned on its jobs and certificate as the
+   * plan left them on disk, gives the very files it had when it was listed, in both output
+   * modes; so does a second plan of the same planner (its memo), and once the cluster is gone
+   * for good its files go with it.
+   */
+  @Property(tries = 40)
+  void aClusterKeptAsItIsOnDiskPlansTheFilesItHadWhenListed(
+      @ForAll("inputs") PlanInput input, @ForAll Random random) {
+    DesiredState listed = input.plan();
+    if (listed.clusters().isEmpty()) {
+      return;
+    }
+    ClusterId id = listed.clusters().get(random.nextInt(listed.clusters().size()));
+    SortedMap<ClusterId, DesiredFile> jobs =
+        Planner.keptJobs(List.of(id), listed.files(), input.settings());
+    assertEquals(Set.of(id), jobs.keySet(), "the jobs of " + id + " are found on disk");
+    List<GuestCluster> others = input.clusters().stream().filter(c -> !c.id().equals(id))
+        .toList();
+    Observation unreadable = new Observation(others, new TreeMap<>(input.certificates()),
+        new TreeMap<>(), List.of(), jobs);
+    Planner planner = input.planner();
+    planner.plan(others, input.certificates(), input.settings()); // a memo without it
+
+    for (int round = 0; round < 2; round++) {
+      DesiredState kept = planner.plan(unreadable, input.settings());
+      assertEquals(listed.files(), kept.files(), "round " + round);
+      assertEquals(listed.config().text(), kept.config().text());
+      assertEquals(listed.clusters(), kept.clusters());
+      assertEquals(listed.rejections(), kept.rejections());
+    }
+    DesiredState gone = planner.plan(others, input.certificates(), input.settings());
+    assertEquals(input.planner().plan(others, input.certificates(), input.settings()).files(),
+        gone.files(), "its files go once it is gone");
+    assertTrue(gone.files().keySet().stream().noneMatch(
+        path -> Planner.clusterOf(path, input.settings()).equals(java.util.Optional.of(id))));
   }
 
   @Property(tries = 40)

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeClusterSource implements GuestClusterSource {
   private final SortedMap<ClusterId, GuestCluster> clusters = new TreeMap<>();
   private final List<Rejection> rejections = new ArrayList<>();
+  private final SortedMap<ClusterId, Rejection> unreadable = new TreeMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private boolean synced = true;
   private boolean started;
@@ -43,18 +44,33 @@ public final class FakeClusterSource implements GuestClusterSource {
     return source;
   }
 
-  /** Adds or replaces a cluster. */
+  /** Adds or replaces a cluster; it is readable from now on. */
   public void put(GuestCluster cluster) {
     synchronized (this) {
       clusters.put(cluster.id(), cluster);
+      unreadable.remove(cluster.id());
     }
     notifyListeners();
   }
 
-  /** Removes a cluster (a definite removal). */
+  /** Removes a cluster (a definite removal), listed or unreadable. */
   public void remove(ClusterId id) {
     synchronized (this) {
       clusters.remove(id);
+      unreadable.remove(id);
+    }
+    notifyListeners();
+  }
+
+  /**
+   * Makes cluster {@code id} present but unreadable, as a Service the controller has no valid
+   * version of: no longer listed, its object rejected with {@code why} (also one of the
+   * snapshot's rejections), until {@link #put} or {@link #remove}.
+   */
+  public void unreadable(ClusterId id, Rejection why) {
+    synchronized (this) {
+      clusters.remove(id);
+      unreadable.put(id, requireNonNull(why, "why == null"));
     }
     notifyListeners();
   }
@@ -97,7 +113,9 @@ public final class FakeClusterSource implements GuestClusterSource {
     if (failure != null) {
       throw new SourceNotReadyException(failure);
     }
-    return new ClusterSnapshot(List.copyOf(clusters.values()), rejections);
+    List<Rejection> all = new ArrayList<>(rejections);
+    all.addAll(unreadable.values());
+    return new ClusterSnapshot(List.copyOf(clusters.values()), all, unreadable);
   }
 
   @Override

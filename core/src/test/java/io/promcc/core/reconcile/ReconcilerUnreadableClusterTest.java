@@ -1,0 +1,131 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Fixture.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.ShardAssigner;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
+import java.util.List;
+import java.util.SortedMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster the cluster source knows to be present but cannot read (its Service is malformed and
+ * the source has no valid version of it, as after a restart) is not gone: it keeps the jobs and
+ * certificate files it has on disk, as a cluster whose certificate source fails keeps its files.
+ */
+class ReconcilerUnreadableClusterTest {
+  private static final Rejection BAD_ETCD = new Rejection("service \"a/master\"",
+      "invalid-etcd-endpoint", "etcd endpoint of cluster \"a\" must be host or host:port, found "
+          + "\"etcd.a:237900\"");
+
+  private final Fixture f = new Fixture().with("a", "b");
+
+  private Reconciler reconciler(OutputMode mode) {
+    return f.builder().settings(ControllerSettings.DEFAULTS.toBuilder().outputMode(mode).build())
+        .build();
+  }
+
+  private boolean hasFilesOf(String id) {
+    return f.store.readOwned().keySet().stream().anyMatch(p -> p.contains("/" + id + "-")
+        || p.endsWith("/" + id + ".yml"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void afterARestartAnUnreadableClusterKeepsItsJobsAndCertificateFilesAsTheyAre(
+      OutputMode mode) {
+    reconciler(mode).reconcile();
+    SortedMap<String, DesiredFile> before = f.store.readOwned();
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+
+    ReconcileResult result = reconciler(mode).reconcile(); // a new process: nothing in memory
+
+    assertEquals(Outcome.UNCHANGED, result.outcome(), result.message());
+    assertEquals(before, f.store.readOwned());
+    assertEquals(1, f.prometheus.reloads());
+    assertEquals(List.of(id("a"), id("b")), result.active());
+    Rejection degraded = result.degraded().get(id("a"));
+    assertEquals("cluster-unreadable", degraded.reason());
+    assertEquals("cluster \"a\" keeps the jobs and certificate files it has on disk: the "
+        + "cluster source cannot read it (service \"a/master\": invalid-etcd-endpoint)",
+        degraded.message());
+    assertEquals(List.of(BAD_ETCD), result.rejected());
+    assertEquals(List.of(), result.waiting());
+    assertEquals(TestCertificates.bundle().notAfter(),
+        result.certificateNotAfter().get(id("a")));
+  }
+
+  @Test
+  void anUnreadableClusterStaysWhileOthersChangeAndGoesOnceRemoved() {
+    f.reconciler().reconcile();
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+    Reconciler restarted = f.reconciler();
+    restarted.reconcile();
+    f.with("c");
+
+    ReconcileResult withC = restarted.reconcile();
+
+    assertEquals(List.of(id("a"), id("b"), id("c")), withC.active(), withC.message());
+    assertTrue(f.hasJobsOf("a") && f.prometheusRunsJobsOf("a"));
+    f.clusters.remove(id("a"));
+    ReconcileResult removed = restarted.reconcile();
+    assertEquals(List.of(id("b"), id("c")), removed.active(), removed.message());
+    assertFalse(f.hasJobsOf("a"));
+    assertFalse(hasFilesOf("a"), f.store.readOwned().keySet().toString());
+  }
+
+  @Test
+  void anUnreadableClusterWithNothingOnDiskIsLeftOutAsItsRejectionSays() {
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertEquals(List.of(id("b")), result.active());
+    assertEquals(List.of(BAD_ETCD), result.rejected());
+    assertTrue(result.degraded().isEmpty(), result.degraded().toString());
+    assertFalse(hasFilesOf("a"));
+  }
+
+  @Test
+  void anUnreadableClusterWhoseKeptCertificateEndedSaysExpired() {
+    f.certificates.put(id("a"), TestCertificates.expired());
+    f.reconciler().reconcile();
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertTrue(f.hasJobsOf("a"), "up == 0 is visible; vanished targets are not");
+    Rejection reason = result.degraded().get(id("a"));
+    assertEquals("expired", reason.reason());
+    assertTrue(reason.message().contains("cannot read it")
+        && reason.message().contains("invalid-etcd-endpoint"), reason.message());
+  }
+
+  /** A shard keeps an unreadable cluster only if it is its own, as it plans a listed one. */
+  @Test
+  void aShardKeepsOnlyItsOwnUnreadableClusters() {
+    f.reconciler().reconcile(); // one shard held every cluster
+    ClusterId other = new ShardAssigner(2).shardOf(id("a")) == 0 ? id("b") : id("a");
+    ClusterId mine = other.equals(id("a")) ? id("b") : id("a");
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+    f.clusters.unreadable(id("b"), new Rejection("service \"b/master\"", "invalid-port",
+        "port of service \"b/master\" must be between 1 and 65535, found \"0\""));
+
+    ReconcileResult result = f.builder().shard(0, 2).build().reconcile();
+
+    assertEquals(List.of(mine), result.active(), result.message());
+    assertTrue(f.hasJobsOf(mine.value()));
+    assertFalse(f.hasJobsOf(other.value()));
+  }
+}
