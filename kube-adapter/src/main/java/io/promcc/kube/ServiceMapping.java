@@ -128,8 +128,23 @@ public final class ServiceMapping {
     /** A valid guest cluster, and who claims it. */
     record Mapped(String subject, GuestCluster cluster, Claim claim) implements Outcome {}
 
-    /** Meant as a guest cluster, but invalid. */
-    record Rejected(String subject, Rejection rejection) implements Outcome {}
+    /**
+     * Meant as a guest cluster, but invalid.
+     *
+     * @param cluster the cluster it claims, if its ID annotation and its claim on that ID are
+     *     valid (the rest of it is not): that cluster is present, only unreadable
+     */
+    record Rejected(String subject, Rejection rejection, Optional<ClusterId> cluster)
+        implements Outcome {
+      public Rejected {
+        requireNonNull(cluster, "cluster == null");
+      }
+
+      /** Invalid, claiming no cluster it may claim. */
+      public Rejected(String subject, Rejection rejection) {
+        this(subject, rejection, Optional.empty());
+      }
+    }
   }
 
   /** {@code service "ns/name"}. */
@@ -174,6 +189,15 @@ public final class ServiceMapping {
           + Quoting.quote(id.value()) + " or in a trusted namespace may claim"
           + annotation(settings.idAnnotation()));
     }
+    Outcome outcome = mapClaim(service, subject, meta, annotations, id);
+    // the ID and the claim on it are valid, the rest is not: the cluster is present, unreadable
+    return outcome instanceof Outcome.Rejected rejected
+        ? new Outcome.Rejected(subject, rejected.rejection(), Optional.of(id)) : outcome;
+  }
+
+  /** The rest of {@link #map} for a Service whose claim on cluster {@code id} is valid. */
+  private Outcome mapClaim(V1Service service, String subject, V1ObjectMeta meta,
+      Map<String, String> annotations, ClusterId id) {
     URI apiServer;
     String explicitUrl = annotations.get(settings.apiServerUrlAnnotation());
     if (explicitUrl != null) {
@@ -280,17 +304,33 @@ public final class ServiceMapping {
    * Assembles a snapshot from mapped Services. Of several Services claiming one cluster ID the
    * established one (see {@link Claim}) keeps it and every later claimant is rejected with
    * {@value #DUPLICATE_CLUSTER_ID}, so a newcomer can never take a cluster's ID or get its jobs
-   * removed; all other clusters go on.
+   * removed; all other clusters go on. A cluster that only invalid Services claim, each with a
+   * valid claim on its ID ({@link Outcome.Rejected#cluster()}), is present but unreadable
+   * ({@link ClusterSnapshot#unreadable()}); its rejections say that it stays.
    */
   public static ClusterSnapshot snapshot(Collection<? extends Outcome> outcomes) {
     Map<ClusterId, List<Outcome.Mapped>> byId = new TreeMap<>();
-    List<Rejection> rejections = new ArrayList<>();
+    List<Outcome.Rejected> invalid = new ArrayList<>();
     for (Outcome outcome : outcomes) {
       if (outcome instanceof Outcome.Mapped mapped) {
         byId.computeIfAbsent(mapped.cluster().id(), k -> new ArrayList<>()).add(mapped);
       } else if (outcome instanceof Outcome.Rejected rejected) {
-        rejections.add(rejected.rejection());
+        invalid.add(rejected);
       }
+    }
+    List<Rejection> rejections = new ArrayList<>();
+    Map<ClusterId, Rejection> unreadable = new TreeMap<>();
+    for (Outcome.Rejected rejected : invalid) {
+      Rejection rejection = rejected.rejection();
+      Optional<ClusterId> id = rejected.cluster().filter(claimed -> !byId.containsKey(claimed));
+      if (id.isPresent()) {
+        rejection = new Rejection(rejection.subject(), rejection.reason(), rejection.message()
+            + "; cluster " + Quoting.quote(id.get().value()) + " stays, with the jobs and "
+            + "certificate files it has, until the service is fixed or deleted");
+        // of several such Services, one stands for the cluster; any is as good, one is chosen
+        unreadable.merge(id.get(), rejection, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+      rejections.add(rejection);
     }
     List<GuestCluster> clusters = new ArrayList<>();
     for (Map.Entry<ClusterId, List<Outcome.Mapped>> entry : byId.entrySet()) {
@@ -305,7 +345,7 @@ public final class ServiceMapping {
             + " is the later claimant"));
       }
     }
-    return new ClusterSnapshot(clusters, rejections);
+    return new ClusterSnapshot(clusters, rejections, new TreeMap<>(unreadable));
   }
 
   private String provider(V1ObjectMeta meta) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.ClusterSnapshot;
@@ -14,6 +15,7 @@ import io.promcc.kube.ServiceMapping.Outcome;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +119,44 @@ class ServiceMappingTest {
     badEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
         "etcd.abc12:etcd");
     assertEquals(ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).reason());
+  }
+
+  /**
+   * An invalid Service whose ID and claim on it are valid names a cluster that is present, only
+   * unreadable: the snapshot says so (and its rejection that the cluster stays), unless a valid
+   * Service claims the ID. Without a valid ID or claim no cluster can be named.
+   */
+  @Test
+  void anInvalidServiceWithAValidClaimNamesItsClusterAsPresentButUnreadable() {
+    V1Service badEtcd = guest("abc12");
+    badEtcd.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ETCD_ANNOTATION,
+        "etcd.abc12:237900");
+    assertEquals(Optional.of(ClusterId.of("abc12")),
+        assertInstanceOf(Outcome.Rejected.class, mapping.map(badEtcd)).cluster());
+    assertEquals(Optional.empty(), assertInstanceOf(Outcome.Rejected.class,
+        mapping.map(guest("ns", "master", "Bad_ID", 443))).cluster(), "invalid-cluster-id");
+    assertEquals(Optional.empty(), assertInstanceOf(Outcome.Rejected.class,
+        mapping.map(guest("ns", "master", "abc12", 443))).cluster(),
+        "cluster-id-namespace-mismatch");
+
+    ClusterSnapshot snapshot = ServiceMapping.snapshot(List.of(mapping.map(badEtcd),
+        mapping.map(guest("def34"))));
+
+    assertEquals(List.of("def34"), TestServices.ids(snapshot));
+    Rejection said = new Rejection("service \"abc12/master\"",
+        ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).message() + "; cluster \"abc12\" "
+            + "stays, with the jobs and certificate files it has, until the service is fixed or "
+            + "deleted");
+    assertEquals(Map.of(ClusterId.of("abc12"), said), snapshot.unreadable());
+    assertEquals(List.of(said), snapshot.rejections());
+
+    ServiceMapping trusting = new ServiceMapping(
+        DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
+    ClusterSnapshot claimed = ServiceMapping.snapshot(List.of(trusting.map(badEtcd),
+        trusting.map(guest("shared", "abc12-master", "abc12", 443))));
+    assertEquals(List.of("abc12"), TestServices.ids(claimed), "a valid claimant is the cluster");
+    assertEquals(Map.of(), claimed.unreadable());
+    assertEquals(List.of(rejected(badEtcd)), claimed.rejections());
   }
 
   @Test

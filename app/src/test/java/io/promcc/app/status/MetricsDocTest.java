@@ -228,6 +228,8 @@ class MetricsDocTest {
                 values: '1x70'
               - series: 'promcc_rejections{reason="source-not-ready", job="promcc"}'
                 values: '1x70'
+              - series: 'promcc_rejections{reason="cluster-unreadable", job="promcc"}'
+                values: '1x70'
             alert_rule_test:
               - eval_time: 20m
                 alertname: PromccCertificateExpiresSoon
