@@ -35,9 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -87,6 +89,8 @@ public final class SecretCertificateSource implements CertificateSource {
   private final SourceInformers lifecycle = new SourceInformers("secret certificate source");
   private final String clusterLabel;
   private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
+  /** Told the key of each Secret parsed, before its bundle is kept; tests only. */
+  private final Consumer<String> afterParse;
 
   /** Builds the informer on the system clock; nothing is contacted until {@link #start()}. */
   public SecretCertificateSource(ApiClient client, SecretSettings settings,
@@ -101,6 +105,13 @@ public final class SecretCertificateSource implements CertificateSource {
    */
   public SecretCertificateSource(ApiClient client, SecretSettings settings,
       WatchSettings watchSettings, Clock clock) {
+    this(client, settings, watchSettings, clock, secret -> {});
+  }
+
+  /** As above; {@code afterParse} is told the key of each Secret parsed, before it is kept. */
+  SecretCertificateSource(ApiClient client, SecretSettings settings,
+      WatchSettings watchSettings, Clock clock, Consumer<String> afterParse) {
+    this.afterParse = requireNonNull(afterParse, "afterParse == null");
     requireNonNull(client, "client == null");
     this.settings = requireNonNull(settings, "settings == null");
     requireNonNull(watchSettings, "watchSettings == null");
@@ -285,11 +296,29 @@ public final class SecretCertificateSource implements CertificateSource {
         throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
             name + " for cluster " + Quoting.quote(id) + " is unusable: " + mismatch.get());
       }
-      parsed.put(key(secret), new Memo(meta.getResourceVersion(), bundle));
+      afterParse.accept(key(secret));
+      keep(key(secret), new Memo(meta.getResourceVersion(), bundle));
       return bundle;
     } catch (InvalidValueException e) {
       throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
           name + " for cluster " + Quoting.quote(id) + " is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Keeps {@code memo} for the Secret at {@code key} while the informer's cache holds that
+   * version. The Secret was read from the cache before it was parsed: a delete handled meanwhile
+   * found nothing to forget, and its bundle, private key included, would stay for a Secret that
+   * is gone. The cache drops a Secret before the delete's handler runs, so looking after the
+   * bundle is kept misses no delete: one that came earlier is seen here, a later one's handler
+   * forgets it.
+   */
+  private void keep(String key, Memo memo) {
+    parsed.put(key, memo);
+    V1Secret current = informer.cache().getByKey(key);
+    if (current == null || current.getMetadata() == null
+        || !Objects.equals(current.getMetadata().getResourceVersion(), memo.resourceVersion())) {
+      parsed.remove(key, memo);
     }
   }
 
@@ -315,6 +344,11 @@ public final class SecretCertificateSource implements CertificateSource {
     return KeyPairs.matches(key, CertificateBundle.parseCertificate(bundle.certificatePem(),
         "client certificate").getPublicKey()) ? Optional.empty()
         : Optional.of("its private key is not the certificate's");
+  }
+
+  /** The Secrets ({@code namespace/name}) whose parsed bundle is kept. */
+  Set<String> parsedSecrets() {
+    return Set.copyOf(parsed.keySet());
   }
 
   /** Stops the informer and releases {@link #awaitSynced} waiters. Idempotent. */
