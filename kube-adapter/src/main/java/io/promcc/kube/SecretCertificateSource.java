@@ -117,7 +117,7 @@ public final class SecretCertificateSource implements CertificateSource {
     requireNonNull(watchSettings, "watchSettings == null");
     this.clock = requireNonNull(clock, "clock == null");
     CoreV1Api api = new CoreV1Api(client);
-    String selector = settings.staticSelector().isEmpty() ? null : settings.staticSelector();
+    String selector = settings.watchSelector();
     String namespace = settings.namespace();
     this.informer = new TrackedInformer<>(client,
         params -> api.listNamespacedSecret(namespace).labelSelector(selector)
@@ -125,7 +125,7 @@ public final class SecretCertificateSource implements CertificateSource {
             .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
             .timeoutSeconds(params.timeoutSeconds).buildCall(null),
         V1Secret.class, V1SecretList.class,
-        "secrets" + (selector == null ? "" : " matching " + Quoting.quote(selector))
+        "secrets matching " + Quoting.quote(selector)
             + " in namespace " + Quoting.quote(namespace),
         watchSettings, lifecycle::changed);
     // index by the label that names the cluster, so a lookup is not a scan of every Secret

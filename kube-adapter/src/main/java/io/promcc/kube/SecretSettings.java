@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
  *
  * @param namespace the one namespace searched (RBAC grants Secrets only there)
  * @param labels labels a cluster's Secret carries; {@value #CLUSTER_PLACEHOLDER} in a value
- *     stands for the cluster ID. At least one value must contain it.
+ *     stands for the cluster ID. At least one value must contain it. The watch selects the
+ *     Secrets with the labels that have no placeholder and with those that have one, whatever
+ *     their value: without a fixed label, every Secret carrying the cluster's label (another
+ *     component's certificate too) is listed and cached
  * @param caKey data key of the CA certificate (PEM)
  * @param certificateKey data key of the client certificate (PEM)
  * @param privateKeyKey data key of the private key (PEM)
@@ -86,10 +89,15 @@ public record SecretSettings(String namespace, SortedMap<String, String> labels,
         Map.Entry::getKey, e -> e.getValue().replace(CLUSTER_PLACEHOLDER, clusterId))));
   }
 
-  /** Selector of the labels that are the same for every cluster (narrows the watch); may be "". */
-  String staticSelector() {
-    return labels.entrySet().stream().filter(e -> !e.getValue().contains(CLUSTER_PLACEHOLDER))
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+  /**
+   * The selector of the watch: the labels that are the same for every cluster, and the presence
+   * of those that name it (default {@code clusterComponent=prometheus,clusterID}). Never empty:
+   * labels with no fixed part watch the Secrets that carry the cluster's label, not every Secret
+   * of the namespace with its data.
+   */
+  String watchSelector() {
+    return labels.entrySet().stream().map(e -> e.getValue().contains(CLUSTER_PLACEHOLDER)
+        ? e.getKey() : e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
   }
 
   /** {@code k=v,...} for a cluster, for messages. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.promcc.core.model.CertificateBundle;
@@ -274,7 +275,33 @@ class SecretCertificateSourceTest {
     startSynced();
     assertTrue(fake.requests().stream().filter(r -> r.isFor(ApiResource.SECRETS))
         .allMatch(r -> r.path().equals("/api/v1/namespaces/default/secrets")
-            && "clusterComponent=prometheus".equals(r.query().get("labelSelector"))));
+            && "clusterComponent=prometheus,clusterID".equals(r.query().get("labelSelector"))));
+  }
+
+  /**
+   * Labels with no fixed part (only the cluster's) still narrow the watch, to the Secrets that
+   * carry the label naming the cluster: not every Secret of the namespace, with its data, is
+   * listed and cached.
+   */
+  @Test
+  void labelsWithNoFixedPartWatchOnlySecretsCarryingTheClusterLabel() {
+    fake.store().create(ApiResource.SECRETS, null, new V1Secret().metadata(new V1ObjectMeta()
+        .namespace("default").name("unrelated-tls")).data(Map.of("tls.key",
+            issued.privateKeyPem().getBytes(StandardCharsets.UTF_8))));
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    fullData().forEach((k, v) -> data.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    fake.store().create(ApiResource.SECRETS, null, new V1Secret().metadata(new V1ObjectMeta()
+        .namespace("default").name("abc12").labels(Map.of("clusterID", "abc12"))).data(data));
+    source = new SecretCertificateSource(fake.newClient(), new SecretSettings("default",
+        ImmutableSortedMap.of("clusterID", SecretSettings.CLUSTER_PLACEHOLDER), "ca", "crt",
+        "key"), WatchSettings.defaults());
+    source.start();
+    Poll.until(WAIT, "secrets synced", source::hasSynced);
+
+    assertTrue(fake.requests().stream().filter(r -> r.isFor(ApiResource.SECRETS))
+        .allMatch(r -> "clusterID".equals(r.query().get("labelSelector"))),
+        fake.requests().toString());
+    assertEquals(issued.certificatePem(), source.certificateFor(ABC).certificatePem());
   }
 
   @Test

@@ -29,7 +29,7 @@ class SettingsTest {
     assertEquals(List.of(), discovery.namespaces());
     SecretSettings secrets = SecretSettings.defaults();
     assertEquals("clusterComponent=prometheus,clusterID=abc", secrets.selectorFor("abc"));
-    assertEquals("clusterComponent=prometheus", secrets.staticSelector());
+    assertEquals("clusterComponent=prometheus,clusterID", secrets.watchSelector());
     assertEquals(List.of("ca", "crt", "key"),
         List.of(secrets.caKey(), secrets.certificateKey(), secrets.privateKeyKey()));
   }
