@@ -3,6 +3,7 @@ package io.promcc.app;
 import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.run.FolderInUseException;
 import io.promcc.app.run.FolderLock;
+import io.promcc.app.settings.FolderOverlaps;
 import io.promcc.app.settings.Shard;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;
@@ -122,6 +123,12 @@ final class RenderCommand implements Callable<Integer> {
       // every cluster would look certificate-less: an error, not an empty config
       problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
           + " is not a readable folder");
+    } else if (certificateDirectory != null
+        && FolderOverlaps.below(certificateDirectory, outputDirectory)) {
+      // the certificates an earlier render wrote there would be read back as the user's
+      problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
+          + " is inside --out " + Quoting.quote(outputDirectory.toString())
+          + ": promcc would read the certificate files it writes there as its input");
     }
     if (!problems.isEmpty()) {
       return fail(err, problems);

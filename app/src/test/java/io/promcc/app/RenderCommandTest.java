@@ -283,6 +283,35 @@ class RenderCommandTest {
   }
 
   @Test
+  void aCertDirInsideTheOutFolderIsRefusedAndTheOutFolderLeftAlone() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString()), err.toString());
+    String before = Files.readString(outDir.resolve("prometheus.yml"));
+    err.getBuffer().setLength(0);
+
+    // the files the first render wrote, read back as the user's certificates
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        outDir.resolve("certs").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertTrue(err.toString().contains("error: cert dir \"" + outDir.resolve("certs")
+        + "\" is inside --out \"" + outDir + "\""), err.toString());
+    assertEquals(before, Files.readString(outDir.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void aCertDirThatIsTheOutFolderIsTaken() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = certificatesFor("abc12");
+
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        outDir.toString(), "--out", outDir.toString()), err.toString());
+    assertTrue(Files.readString(outDir.resolve("prometheus.yml")).contains("abc12"));
+  }
+
+  @Test
   void profileCommandPrintsTheDefaultProfile() {
     assertEquals(0, run("profile"));
     assertTrue(out.toString().contains("- name: apiserver"), out.toString());

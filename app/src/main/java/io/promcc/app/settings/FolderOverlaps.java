@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Real paths are compared (links resolved; the part of a path not made yet taken as written,
  * {@code ..} normalised), part by part. Stateless.
  */
-final class FolderOverlaps {
+public final class FolderOverlaps {
   private FolderOverlaps() {}
 
   /** Adds a problem for each folder read from inside {@code out}; nulls were reported already. */
@@ -41,6 +41,17 @@ final class FolderOverlaps {
       refuseInside(r, "state-dir", stateDir, out, "the local CA's key would be in the folder "
           + "shared with Prometheus, beside the files promcc writes there");
     }
+  }
+
+  /**
+   * Whether {@code folder} lies below {@code out} (not {@code out} itself), real paths compared:
+   * {@code promcc render}, which has no watch, reads a certificate folder equal to its output
+   * folder for its top-level {@code <id>-*.pem} only, and the certificates below as its own.
+   */
+  public static boolean below(Path folder, Path out) {
+    Path realFolder = realPath(folder.toAbsolutePath().normalize());
+    Path realOut = realPath(out.toAbsolutePath().normalize());
+    return realFolder.startsWith(realOut) && !realFolder.equals(realOut);
   }
 
   private static void refuseInside(SettingsReader r, String name, Path folder, Path out,
