@@ -62,8 +62,8 @@ class RenderFolderLockTest {
 
       assertEquals(2, render.exitValue(), output);
       assertTrue(output.contains("error: --out \"" + out + "\" is used by another promcc run "
-          + "(pid " + ProcessHandle.current().pid() + ", lock file \""
-          + out.resolve(".promcc-run.lock") + "\"): two controllers would write the same files "
+          + "or render (pid " + ProcessHandle.current().pid() + ", lock file \""
+          + out.resolve(".promcc-run.lock") + "\"): both would write the same files "
           + "for Prometheus; stop the other one, or give each its own --out"), output);
       assertTrue(output.contains("nothing was written"), output);
       try (Stream<Path> files = Files.walk(out)) {

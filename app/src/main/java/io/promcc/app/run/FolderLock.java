@@ -140,9 +140,9 @@ public final class FolderLock implements AutoCloseable {
   private static FolderInUseException inUse(String option, Path folder, Path lockFile,
       String shared, OptionalLong holder) {
     return new FolderInUseException(option + " " + Quoting.quote(folder.toString())
-        + " is used by another promcc run (" + (holder.isPresent() ? "pid "
+        + " is used by another promcc run or render (" + (holder.isPresent() ? "pid "
         + holder.getAsLong() : "its pid unknown") + ", lock file "
-        + Quoting.quote(lockFile.toString()) + "): two controllers would write " + shared
+        + Quoting.quote(lockFile.toString()) + "): both would write " + shared
         + "; stop the other one, or give each its own " + option, folder, holder);
   }
 

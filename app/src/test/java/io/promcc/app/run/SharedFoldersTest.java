@@ -78,8 +78,8 @@ class SharedFoldersTest {
 
   private static String inUse(String option, Path folder, long pid, String lockFile,
       String what) {
-    return option + " \"" + folder + "\" is used by another promcc run (pid " + pid
-        + ", lock file \"" + folder.resolve(lockFile) + "\"): two controllers would write "
+    return option + " \"" + folder + "\" is used by another promcc run or render (pid " + pid
+        + ", lock file \"" + folder.resolve(lockFile) + "\"): both would write "
         + what + "; stop the other one, or give each its own " + option;
   }
 
