@@ -377,8 +377,12 @@ final class Delivery {
   }
 
   /**
-   * Records the load whose record failed in an earlier delivery, if the config files on disk
-   * are still the loaded ones, and lifts a pin of another config, as that delivery would have.
+   * Records the load whose record failed in an earlier delivery, if the owned files on disk
+   * are still those of the load, and lifts a pin of another config, as that delivery would
+   * have. If any changed since (a certificate edited or removed by hand while Prometheus
+   * loaded, which the store refuses to record), the load is forgotten: the delivery puts the
+   * files back and proves the config again, as after a restart, instead of every reconcile
+   * failing on the same record before it can write anything.
    *
    * @throws ConfigStoreException if the store fails again; the load stays unrecorded
    */
@@ -387,12 +391,12 @@ final class Delivery {
       return;
     }
     Verification loaded = unrecorded;
-    if (!DesiredState.configHashOf(onDisk).equals(loaded.configHash())) {
+    if (!DesiredState.hashOf(onDisk).equals(loaded.stateHash())) {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
       return;
     }
     try {
-      recordLoad(loaded.withStateHash(DesiredState.hashOf(onDisk)));
+      recordLoad(loaded);
     } catch (ConfigStoreException e) {
       throw new ConfigStoreException("recording prometheus' earlier load of config "
           + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e);
