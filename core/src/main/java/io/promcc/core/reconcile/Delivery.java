@@ -467,21 +467,44 @@ final class Delivery {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; there are no verified "
           + "files to restore, so the new files stay", written, false);
     }
-    SortedMap<String, DesiredFile> before;
+    SortedMap<String, DesiredFile> restored;
     try {
-      before = timer.call(Phase.WRITE, store::readOwned);
-      timer.run(Phase.WRITE, store::restoreLastVerified);
+      restored = restoreLastVerified(written, timer);
     } catch (ConfigStoreException e) {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restoring the last "
           + "verified files failed: " + e.getMessage(), written, false);
     }
-    SortedMap<String, DesiredFile> restored = store.readOwned();
-    written.addRestored(before, restored);
     store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
     return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restored the last verified "
         + "config " + shortHash(verified.get().configHash()) + " for its next start; the new "
         + "config was not judged, so it is written again once prometheus is back", written,
         false);
+  }
+
+  /**
+   * Puts the last verified files back; what it put back or removed is written too, also when
+   * it fails after changing files (part-way, or recording its outcome on a full disk): a
+   * repair that follows finds nothing left to change, so nothing else would list them.
+   *
+   * @return the owned files after the restore
+   * @throws ConfigStoreException if the restore failed
+   */
+  private SortedMap<String, DesiredFile> restoreLastVerified(Written written,
+      PhaseTimer timer) {
+    SortedMap<String, DesiredFile> before = timer.call(Phase.WRITE, store::readOwned);
+    try {
+      timer.run(Phase.WRITE, store::restoreLastVerified);
+    } catch (ConfigStoreException failed) {
+      try {
+        written.addRestored(before, store.readOwned());
+      } catch (ConfigStoreException unreadable) {
+        failed.addSuppressed(unreadable); // what changed is not known: listed as nothing
+      }
+      throw failed;
+    }
+    SortedMap<String, DesiredFile> restored = store.readOwned();
+    written.addRestored(before, restored);
+    return restored;
   }
 
   /**
@@ -706,16 +729,13 @@ final class Delivery {
     if (rollingBack) {
       unconfirmedRollback = pinned; // until its reload is seen; first: the store may fail below
     }
-    SortedMap<String, DesiredFile> before;
+    SortedMap<String, DesiredFile> restored;
     try {
-      before = timer.call(Phase.WRITE, store::readOwned);
-      timer.run(Phase.WRITE, store::restoreLastVerified);
+      restored = restoreLastVerified(written, timer);
     } catch (ConfigStoreException e) {
       return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
           + e.getMessage(), written.paths, written.deleted, false, false);
     }
-    SortedMap<String, DesiredFile> restored = store.readOwned();
-    written.addRestored(before, restored); // what it put back or removed is written too
     String restoredHash = DesiredState.hashOf(restored);
     Instant loadedAt;
     try {

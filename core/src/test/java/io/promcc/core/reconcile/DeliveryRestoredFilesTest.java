@@ -1,6 +1,7 @@
 package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ControllerSettings;
@@ -8,10 +9,12 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -119,5 +122,53 @@ class DeliveryRestoredFilesTest {
     assertEquals(good, f.configOnDisk(), said);
     assertEquals(List.of("certs/b-ca.pem", "certs/b-crt.pem", "certs/b-key.pem", Fixture.CONFIG,
         Fixture.CONFIG), restored.written(), said);
+  }
+
+  /**
+   * The rollback's restore puts the main config back and removes b's scrape file, then fails
+   * recording its outcome (the disk under the manifest's journal is full). Its changes were in
+   * no result: this reconcile said "0 deleted", and the repair under the pin that follows
+   * found nothing left to change.
+   */
+  @Test
+  void aRestoreThatFailsAfterChangingFilesListsWhatItChanged() {
+    var failsAfterRestoring = new ForwardingStore(f.store) {
+      boolean armed;
+
+      @Override
+      public boolean restoreLastVerified() {
+        boolean restored = super.restoreLastVerified();
+        if (armed) {
+          armed = false;
+          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+              + "space left on device");
+        }
+        return restored;
+      }
+    };
+    Reconciler reconciler = f.builder().store(failsAfterRestoring).settings(ControllerSettings
+        .builder().outputMode(OutputMode.PER_CLUSTER_FILES).build()).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    TreeSet<String> verified = configPaths(f.store.readOwned());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.with("b");
+    f.breakBaseConfig();
+    failsAfterRestoring.armed = true;
+
+    ReconcileResult rejected = reconciler.reconcile();
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult repaired = reconciler.reconcile();
+
+    String said = said(rejected) + "; then " + said(repaired);
+    assertFalse(failsAfterRestoring.armed, said);
+    assertEquals(verified, configPaths(f.store.readOwned()), said);
+    List<String> scrapeFileOfB = rejected.written().stream()
+        .filter(p -> !p.startsWith("certs/") && !f.store.readOwned().containsKey(p)).toList();
+    assertEquals(1, scrapeFileOfB.size(), said);
+    List<String> deleted = new ArrayList<>(rejected.deleted());
+    deleted.addAll(repaired.deleted());
+    assertEquals(scrapeFileOfB, deleted, "the restore removed it: " + said);
+    assertEquals(2, Collections.frequency(rejected.written(), Fixture.CONFIG), "written by the "
+        + "reconcile, put back by the restore: " + said);
   }
 }
