@@ -125,8 +125,9 @@ final class CheckCommand implements Callable<Integer> {
         preview.desired().clusters().size());
     preview.diff().writes().forEach(path -> out.println("  would write   " + path));
     preview.diff().deletes().forEach(path -> out.println("  would delete  " + path));
-    preview.degraded().values().forEach(r -> out.println("  kept on its certificate files: "
-        + r));
+    // a certificate source failing (the certificate files kept) or, from the API, a Service
+    // that cannot be read (its jobs kept as well): the reason says which
+    preview.degraded().values().forEach(r -> out.println("  kept as on disk (degraded): " + r));
     preview.waiting().forEach(r -> out.println("  waiting: " + r));
     preview.rejected().forEach(r -> out.println("  left out: " + r));
     if (preview.configPinned()) {
