@@ -25,7 +25,9 @@ import java.util.regex.PatternSyntaxException;
  * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
  * its own rules, the path rewrite of its target kind, then the API server as the address for the
  * kinds that go through it (so only {@code direct} and {@code etcd} targets can lose theirs).
- * The cluster labels come last and set no {@code __} label.
+ * The cluster labels come last and set no {@code __} label. A {@code node-proxy} or
+ * {@code pod-proxy} rewrite without a port reads it from the address, so the address must reach
+ * it: without, the path stays {@code /metrics} and the API server's own is scraped.
  *
  * <p>The {@code etcd} template's static target has none of the discovery's labels, so a rule
  * copied from a discovered job ({@code source_labels: [__meta_kubernetes_pod_ip]}) reads an empty
@@ -59,8 +61,8 @@ final class RequiredTargetLabels {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
 
-  /** A rule of the job and who wrote it, for a problem's message. */
-  private record Step(RelabelRule rule, String owner) {}
+  /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
+  private record Step(RelabelRule rule, String owner, boolean rewrite) {}
 
   private RequiredTargetLabels() {}
 
@@ -78,6 +80,12 @@ final class RequiredTargetLabels {
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
     for (Step step : steps(template, owner)) {
       RelabelRule rule = step.rule();
+      if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
+        // the proxy path takes the port from the address: without one it stays /metrics
+        return Optional.of(removals.get(ADDRESS) + ", whose port the "
+            + template.target().yamlName() + " rewrite reads (the API server's own /metrics "
+            + "would be scraped instead)");
+      }
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
       boolean readsNothing = rule.sourceLabels().stream().noneMatch(labels::maySet);
       // with every source empty, the value is the separators between them
@@ -167,13 +175,13 @@ final class RequiredTargetLabels {
   private static List<Step> steps(JobTemplate template, String owner) {
     List<Step> steps = new ArrayList<>();
     JobRenderer.allowLists(template).forEach(rule ->
-        steps.add(new Step(rule, "the allow-list of " + owner)));
+        steps.add(new Step(rule, "the allow-list of " + owner, false)));
     List<RelabelRule> own = template.relabelConfigs();
     for (int i = 0; i < own.size(); i++) {
-      steps.add(new Step(own.get(i), "relabel_configs[" + i + "] of " + owner));
+      steps.add(new Step(own.get(i), "relabel_configs[" + i + "] of " + owner, false));
     }
     JobRenderer.pathRewrite(template).forEach(rule -> steps.add(new Step(rule,
-        "the " + template.target().yamlName() + " rewrite of " + owner)));
+        "the " + template.target().yamlName() + " rewrite of " + owner, true)));
     return steps;
   }
 

@@ -259,6 +259,31 @@ class RequiredTargetLabelsTest {
   }
 
   @Test
+  void refusesProxyTemplatesWithoutAPortWhoseRulesCertainlyRemoveTheAddress() {
+    // the rewrite reads the port from the address: without it the path stays /metrics, and the
+    // job would scrape the API server's own metrics under the node's or pod's job name
+    assertProblems("""
+        jobs:
+        - name: node-a
+          role: node
+          target: node-proxy
+          relabel_configs:
+          - {regex: "__address__|__meta_.*", action: labeldrop}
+        - name: pod-b
+          role: pod
+          target: pod-proxy
+          relabel_configs:
+          - {regex: "__meta_.*|job|__scrape_.*", action: labelkeep}
+        """,
+        "relabel_configs[0] of job template \"node-a\" drops \"__address__\" from its targets, "
+            + "whose port the node-proxy rewrite reads (the API server's own /metrics would be "
+            + "scraped instead)",
+        "relabel_configs[0] of job template \"pod-b\" keeps no \"__address__\" on its targets, "
+            + "whose port the pod-proxy rewrite reads (the API server's own /metrics would be "
+            + "scraped instead)");
+  }
+
+  @Test
   void takesDiscoveredTemplatesWhoseRulesMayKeepOrSetAgainTheRequiredLabels() {
     ScrapeProfile profile = ScrapeProfile.parse("""
         jobs:
@@ -271,11 +296,13 @@ class RequiredTargetLabelsTest {
         - name: node-b
           role: node
           target: node-proxy
+          port: 10250
           relabel_configs:
-          - {regex: "__address__|__meta_.*", action: labeldrop}
+          - {regex: "__address__", action: labeldrop}
         - name: pod-c
           role: endpoints
           target: pod-proxy
+          port: 8080
           relabel_configs:
           - {regex: "__address__", action: labeldrop}
         # pod-proxy's rewrite starts with a keep, which may drop the target
