@@ -414,6 +414,13 @@ public final class SecretCertificateSource implements CertificateSource {
 
     @Override
     public void onUpdate(V1Secret before, V1Secret after) {
+      // a bundle of an earlier version is never served again, and a version that cannot be
+      // used (its key taken out) or that no cluster asks for is never parsed to replace it
+      if (after != null && after.getMetadata() != null) {
+        String version = after.getMetadata().getResourceVersion();
+        parsed.computeIfPresent(key(after),
+            (key, memo) -> Objects.equals(memo.resourceVersion(), version) ? memo : null);
+      }
       if (matters(before, after)) {
         lifecycle.changed();
       }

@@ -97,4 +97,29 @@ class SecretCertificateSourceMemoTest {
     fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
     Poll.until(WAIT, "the parsed bundle forgotten", () -> source.parsedSecrets().isEmpty());
   }
+  /**
+   * A Secret edited into one that cannot be used (its private key taken out) leaves no bundle of
+   * its earlier version, private key included, behind: nothing would ever parse that version
+   * again to replace it.
+   */
+  @Test
+  void aSecretEditedIntoAnUnusableOneLeavesNoBundleOfItsEarlierVersion() {
+    fake = FakeKubeApi.start();
+    fake.store().create(ApiResource.SECRETS, null, secret());
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    source.start();
+    Poll.until(WAIT, "secrets synced", source::hasSynced);
+    source.observe(List.of(ABC));
+    assertEquals(Set.of("default/abc12-prometheus"), source.parsedSecrets());
+
+    V1Secret withoutKey = secret();
+    Map<String, byte[]> data = new java.util.HashMap<>(withoutKey.getData());
+    data.remove("key");
+    fake.store().update(ApiResource.SECRETS, "default", withoutKey.data(data));
+    Poll.until(WAIT, "the edit seen", () -> SecretCertificateSource.SECRET_INCOMPLETE.equals(
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason()));
+
+    Poll.until(WAIT, "the earlier bundle forgotten", () -> source.parsedSecrets().isEmpty());
+  }
 }
