@@ -306,7 +306,9 @@ public final class ServiceMapping {
    * {@value #DUPLICATE_CLUSTER_ID}, so a newcomer can never take a cluster's ID or get its jobs
    * removed; all other clusters go on. A cluster that only invalid Services claim, each with a
    * valid claim on its ID ({@link Outcome.Rejected#cluster()}), is present but unreadable
-   * ({@link ClusterSnapshot#unreadable()}); its rejections say that it stays.
+   * ({@link ClusterSnapshot#unreadable()}); its rejections say that it keeps its jobs and
+   * certificate files if it has them on disk (the source cannot tell: a Service malformed from
+   * its creation has none).
    */
   public static ClusterSnapshot snapshot(Collection<? extends Outcome> outcomes) {
     Map<ClusterId, List<Outcome.Mapped>> byId = new TreeMap<>();
@@ -325,8 +327,8 @@ public final class ServiceMapping {
       Optional<ClusterId> id = rejected.cluster().filter(claimed -> !byId.containsKey(claimed));
       if (id.isPresent()) {
         rejection = new Rejection(rejection.subject(), rejection.reason(), rejection.message()
-            + "; cluster " + Quoting.quote(id.get().value()) + " stays, with the jobs and "
-            + "certificate files it has, until the service is fixed or deleted");
+            + "; if cluster " + Quoting.quote(id.get().value()) + " has jobs and certificate "
+            + "files on disk, it keeps them until the service is fixed or deleted");
         // of several such Services, one stands for the cluster; any is as good, one is chosen
         unreadable.merge(id.get(), rejection, (a, b) -> a.compareTo(b) <= 0 ? a : b);
       }

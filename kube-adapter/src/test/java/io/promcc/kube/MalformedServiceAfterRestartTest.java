@@ -93,4 +93,22 @@ class MalformedServiceAfterRestartTest {
     assertTrue(store.readOwned().keySet().stream().noneMatch(p -> p.contains("abc12")),
         store.readOwned().keySet().toString());
   }
+  /**
+   * A Service malformed from its creation has nothing on disk to keep: its cluster is left out,
+   * and its rejection (the Service's Event) does not say that the cluster stays.
+   */
+  @Test
+  void aServiceMalformedFromItsCreationIsNotToldItsClusterStays() {
+    fake = FakeKubeApi.start();
+    fake.store().create(ApiResource.SERVICES, null,
+        withEtcd(guest("abc12"), "etcd.abc12.example:237900"));
+
+    ReconcileResult result = start().reconcile();
+
+    assertEquals(List.of(), result.active(), result.message());
+    assertEquals(List.of("etcd endpoint of cluster \"abc12\" must be host or host:port, found "
+        + "\"etcd.abc12.example:237900\" (annotation \"giantswarm.io/etcd-domain\"); if cluster "
+        + "\"abc12\" has jobs and certificate files on disk, it keeps them until the service is "
+        + "fixed or deleted"), result.rejected().stream().map(r -> r.message()).toList());
+  }
 }
