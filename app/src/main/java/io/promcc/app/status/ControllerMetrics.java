@@ -127,7 +127,8 @@ public final class ControllerMetrics {
     Gauge clusters = Gauge.builder().name("promcc_guest_clusters")
         .help("Guest clusters seen by the last complete reconcile, by state: active (jobs and a "
             + "current certificate), degraded (jobs, but the certificate source fails for it: "
-            + "it keeps its last certificate), waiting (no certificate yet, no jobs), rejected "
+            + "it keeps its last certificate; or its Service cannot be read: it keeps its jobs "
+            + "and certificate files as on disk), waiting (no certificate yet, no jobs), rejected "
             + "(left out for a problem of its own; also Services that describe no valid "
             + "cluster).")
         .labelNames("state").register(registry);

@@ -245,7 +245,7 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, state: waiting, job: promcc}
                     exp_annotations:
-                      summary: "2 guest clusters are waiting: their certificate source fails for them (reasons in promcc_rejections)"
+                      summary: "2 guest clusters are waiting: their certificate source fails for them, or their Service cannot be read (reasons in promcc_rejections)"
               - eval_time: 61m
                 alertname: PromccObjectsRejected
                 exp_alerts:
