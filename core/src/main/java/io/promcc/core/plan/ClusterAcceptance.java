@@ -151,19 +151,7 @@ final class ClusterAcceptance {
         }
       }
     }
-    if (collisions.isEmpty()) {
-      return accepted;
-    }
-    collisions.forEach((id, message) ->
-        rejections.add(new Rejection(id.value(), "job-name-collision", message)));
-    Accepted kept = new Accepted(accepted.clusters().size());
-    for (int i = 0; i < accepted.clusters().size(); i++) {
-      GuestCluster cluster = accepted.clusters().get(i);
-      if (!collisions.containsKey(cluster.id())) {
-        kept.add(cluster, accepted.bundles().get(i), accepted.last().get(i));
-      }
-    }
-    return kept;
+    return rejectColliding(accepted, collisions, rejections);
   }
 
   /**
@@ -206,7 +194,13 @@ final class ClusterAcceptance {
    */
   static Accepted rejectCollisionsWithKept(Accepted accepted, KeptJobs.Kept kept,
       JobRenderer renderer, List<Rejection> rejections) {
-    Map<ClusterId, String> collisions = KeptJobs.collisions(accepted.clusters(), kept, renderer);
+    return rejectColliding(accepted,
+        KeptJobs.collisions(accepted.clusters(), kept, renderer), rejections);
+  }
+
+  /** {@code accepted} without the clusters of {@code collisions}, rejected with their message. */
+  private static Accepted rejectColliding(Accepted accepted, Map<ClusterId, String> collisions,
+      List<Rejection> rejections) {
     if (collisions.isEmpty()) {
       return accepted;
     }
