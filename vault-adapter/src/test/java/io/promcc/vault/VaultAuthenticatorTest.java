@@ -43,11 +43,6 @@ class VaultAuthenticatorTest {
     return authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt));
   }
 
-  private List<String> paths() {
-    List<String> paths = fixture.vault.requests().stream().map(RecordedRequest::path).toList();
-    fixture.vault.clearRequests();
-    return paths;
-  }
 
   @Test
   void kubernetesLoginIsRenewedBeforeItsTtlEndsAndReplacedWhenMaxTtlStopsRenewal()
@@ -55,30 +50,30 @@ class VaultAuthenticatorTest {
     VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(120));
 
     Secret first = auth.token();
-    assertEquals(List.of("auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/kubernetes/login"), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofMinutes(39)); // threshold: 2/3 of 60 min
     assertEquals(first, auth.token());
-    assertEquals(List.of(), paths());
+    assertEquals(List.of(), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofMinutes(2)); // 41 min: renew, expiry 101 min
     assertEquals(first, auth.token());
-    assertEquals(List.of("auth/token/renew-self"), paths());
+    assertEquals(List.of("auth/token/renew-self"), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofMinutes(41)); // 82 min: renew, capped at max 120 min
     assertEquals(first, auth.token());
-    assertEquals(List.of("auth/token/renew-self"), paths());
+    assertEquals(List.of("auth/token/renew-self"), fixture.takePaths());
     assertEquals(fixture.clock.instant().plus(Duration.ofMinutes(38)), auth.expiresAt());
 
     fixture.clock.advance(Duration.ofMinutes(26)); // 108 min: renewal cannot extend any more
     assertEquals(first, auth.token());
-    assertEquals(List.of("auth/token/renew-self"), paths());
+    assertEquals(List.of("auth/token/renew-self"), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofMinutes(8)); // 116 min: log in again instead
     Secret second = auth.token();
     assertNotEquals(first, second);
     // the replaced token, still valid for 4 minutes, is revoked once the new one is in hand
-    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), paths());
+    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), fixture.takePaths());
     assertTrue(fixture.vault.isRevoked(first));
     assertTrue(fixture.vault.isValid(second));
     assertTrue(fixture.listener.events.containsAll(List.of("token login", "token renewed")));
@@ -100,10 +95,11 @@ class VaultAuthenticatorTest {
 
     Secret first = auth.token();
     fixture.clock.advance(Duration.ofMinutes(11));
-    paths();
+    fixture.takePaths();
     Secret second = auth.token();
     assertNotEquals(first, second);
-    assertEquals(List.of("auth/approle/login"), paths()); // an expired token needs no revoking
+    assertEquals(List.of("auth/approle/login"),
+        fixture.takePaths()); // an expired token needs no revoking
   }
 
   @Test
@@ -114,13 +110,13 @@ class VaultAuthenticatorTest {
     VaultAuthenticator auth =
         authenticator(new VaultAuthSettings.AppRole("approle", "role-id-1", secretId));
     Secret token = auth.token();
-    paths();
+    fixture.takePaths();
 
     auth.close();
-    assertEquals(List.of("auth/token/revoke-self"), paths());
+    assertEquals(List.of("auth/token/revoke-self"), fixture.takePaths());
     assertTrue(fixture.vault.isRevoked(token));
     auth.close(); // idempotent
-    assertEquals(List.of(), paths());
+    assertEquals(List.of(), fixture.takePaths());
     assertThrows(IllegalStateException.class, auth::token);
   }
 
@@ -137,7 +133,7 @@ class VaultAuthenticatorTest {
     fixture.clock.advance(Duration.ofMinutes(41));
     assertEquals(second, auth.token());
     auth.close();
-    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), fixture.takePaths());
     assertTrue(fixture.vault.isValid(first));
     assertTrue(fixture.vault.isValid(second));
   }
@@ -184,7 +180,7 @@ class VaultAuthenticatorTest {
     Files.writeString(file, second.reveal());
     auth.invalidate(first);
     assertEquals(second, auth.token());
-    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), fixture.takePaths());
   }
 
   @Test
@@ -195,7 +191,7 @@ class VaultAuthenticatorTest {
     auth.token();
     fixture.clock.advance(Duration.ofDays(3650));
     auth.token();
-    assertEquals(List.of("auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths());
   }
 
   /**
@@ -222,7 +218,7 @@ class VaultAuthenticatorTest {
     fixture.environment.put(VaultFixture.TOKEN_VARIABLE, next.reveal());
     fixture.clock.advance(Duration.ofSeconds(1)); // the first backoff step
     assertEquals(next, auth.token());
-    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/lookup-self"), fixture.takePaths());
   }
 
   /**
@@ -238,16 +234,16 @@ class VaultAuthenticatorTest {
     VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(60));
     Secret first = auth.token();
     fixture.clock.advance(Duration.ofMinutes(60).minusMillis(300)); // 0.3 s to its max ttl
-    paths();
+    fixture.takePaths();
 
     Secret second = auth.token();
 
     assertNotEquals(first, second, "the token ending within the second was kept");
-    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), fixture.takePaths());
     assertEquals(fixture.clock.instant().plus(Duration.ofMinutes(60)), auth.expiresAt());
     fixture.clock.advance(Duration.ofSeconds(1)); // the first token has ended
     assertEquals(second, auth.token());
-    assertEquals(List.of(), paths());
+    assertEquals(List.of(), fixture.takePaths());
   }
 
   /**
@@ -263,19 +259,19 @@ class VaultAuthenticatorTest {
         VaultFixture.TOKEN_VARIABLE));
     assertEquals(first, auth.token());
     fixture.clock.advance(Duration.ofHours(1).minusMillis(300)); // 0.3 s to its max ttl
-    paths();
+    fixture.takePaths();
 
     // the variable still holds the spent token: refused as expiring, not kept as eternal
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token,
         "a token with 0.3 s left was kept as one that never expires");
     assertEquals(VaultFailure.TOKEN_INVALID, e.failure());
-    assertEquals(List.of("auth/token/renew-self", "auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/renew-self", "auth/token/lookup-self"), fixture.takePaths());
 
     Secret next = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
     fixture.environment.put(VaultFixture.TOKEN_VARIABLE, next.reveal());
     fixture.clock.advance(Duration.ofSeconds(1)); // the first backoff step
     assertEquals(next, auth.token());
-    assertEquals(List.of("auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths());
   }
 
   @Test
@@ -289,12 +285,12 @@ class VaultAuthenticatorTest {
     fixture.clock.advance(Duration.ofHours(2).plusMinutes(1));
 
     assertEquals(token, auth.token());
-    assertEquals(List.of("auth/token/lookup-self", "auth/token/renew-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self", "auth/token/renew-self"), fixture.takePaths());
 
     fixture.vault.unseal();
     fixture.clock.advance(Duration.ofSeconds(2)); // after the one-step backoff
     assertEquals(token, auth.token());
-    assertEquals(List.of("auth/token/renew-self"), paths());
+    assertEquals(List.of("auth/token/renew-self"), fixture.takePaths());
   }
 
   @Test
@@ -305,20 +301,20 @@ class VaultAuthenticatorTest {
     fixture.clock.advance(Duration.ofMinutes(41)); // renewal capped at the max TTL, 60 min
     assertEquals(first, auth.token());
     fixture.clock.advance(Duration.ofMinutes(14)); // 55 min: a new login is due
-    paths();
+    fixture.takePaths();
 
     fixture.vault.failNext("auth/kubernetes/login", 1, 500, "lookup failed: service unavailable");
     assertEquals(first, auth.token(), "the token is valid for five more minutes");
-    assertEquals(List.of("auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/kubernetes/login"), fixture.takePaths());
     assertTrue(fixture.vault.isValid(first), "not revoked");
 
     assertEquals(first, auth.token(), "the login is not tried again before the backoff");
-    assertEquals(List.of(), paths());
+    assertEquals(List.of(), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofSeconds(2)); // after the one-step backoff
     Secret second = auth.token();
     assertNotEquals(first, second);
-    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), paths());
+    assertEquals(List.of("auth/kubernetes/login", "auth/token/revoke-self"), fixture.takePaths());
   }
 
   /**
@@ -331,19 +327,19 @@ class VaultAuthenticatorTest {
     Secret first = auth.token();
     fixture.vault.revoke(first);
     fixture.clock.advance(Duration.ofMinutes(41)); // a renewal is due
-    paths();
+    fixture.takePaths();
 
     fixture.vault.failNext("auth/kubernetes/login", 3, 500, "lookup failed: service unavailable");
     assertThrows(VaultRequestException.class, auth::token);
-    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), fixture.takePaths());
 
     assertThrows(VaultRequestException.class, auth::token);
     assertThrows(VaultRequestException.class, auth::token);
-    assertEquals(List.of(), paths(), "the refused token was renewed again");
+    assertEquals(List.of(), fixture.takePaths(), "the refused token was renewed again");
 
     fixture.clock.advance(Duration.ofSeconds(2)); // after the login's one-step backoff
     assertThrows(VaultRequestException.class, auth::token);
-    assertEquals(List.of("auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/kubernetes/login"), fixture.takePaths());
   }
 
   /** The same for a renewal refused as a bad request (the token not renewable after all). */
@@ -352,16 +348,16 @@ class VaultAuthenticatorTest {
     VaultAuthenticator auth = kubernetesLogin(Duration.ofMinutes(60), Duration.ofMinutes(120));
     Secret first = auth.token();
     fixture.clock.advance(Duration.ofMinutes(41)); // a renewal is due
-    paths();
+    fixture.takePaths();
 
     fixture.vault.failNext("auth/token/renew-self", 1, 400, "lease is not renewable");
     fixture.vault.failNext("auth/kubernetes/login", 3, 500, "lookup failed: service unavailable");
     assertEquals(first, auth.token(), "the token is valid for 19 more minutes");
-    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), fixture.takePaths());
 
     assertEquals(first, auth.token());
     assertEquals(first, auth.token());
-    assertEquals(List.of(), paths(), "the token was renewed again");
+    assertEquals(List.of(), fixture.takePaths(), "the token was renewed again");
   }
 
   @Test

@@ -52,11 +52,6 @@ class VaultDenialsAndLimitsTest {
     fixture.close();
   }
 
-  private List<String> paths() {
-    List<String> paths = vault.requests().stream().map(RecordedRequest::path).toList();
-    vault.clearRequests();
-    return paths;
-  }
 
   @Test
   void aPolicyThatDoesNotCoverAClusterNeverLeadsToAnotherLogin() {
@@ -115,7 +110,7 @@ class VaultDenialsAndLimitsTest {
     assertTrue(e.getMessage().contains("the token is valid (lookup-self), so its policies do "
         + "not allow update on pki-beta/sign/role-beta"), e.getMessage());
     assertEquals(List.of("auth/kubernetes/login", "pki-beta/sign/role-beta",
-        "auth/token/lookup-self"), paths());
+        "auth/token/lookup-self"), fixture.takePaths());
   }
 
   @Test
@@ -130,7 +125,7 @@ class VaultDenialsAndLimitsTest {
     source.certificateFor(alpha);
     // Vault said "invalid token" itself: no lookup needed, and nothing to revoke
     assertEquals(List.of("pki-alpha/sign/role-alpha", "auth/kubernetes/login",
-        "pki-alpha/sign/role-alpha"), paths());
+        "pki-alpha/sign/role-alpha"), fixture.takePaths());
     assertEquals(2, vault.logins());
   }
 
@@ -146,14 +141,14 @@ class VaultDenialsAndLimitsTest {
     // a policy denial: lookup-self says the token is fine, so no login
     assertEquals("vault-permission-denied", assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(clusters.get(1))).reason());
-    assertEquals(List.of("pki-beta/sign/role-beta", "auth/token/lookup-self"), paths());
+    assertEquals(List.of("pki-beta/sign/role-beta", "auth/token/lookup-self"), fixture.takePaths());
 
     // a revoked token: lookup-self is refused too, so one login and a retry
     vault.issuedTokens().forEach(vault::revoke);
     fixture.clock.advance(Duration.ofHours(150));
     source.certificateFor(clusters.get(0));
     assertEquals(List.of("pki-alpha/sign/role-alpha", "auth/token/lookup-self",
-        "auth/kubernetes/login", "pki-alpha/sign/role-alpha"), paths());
+        "auth/kubernetes/login", "pki-alpha/sign/role-alpha"), fixture.takePaths());
     assertEquals(2, vault.logins());
   }
 
@@ -191,7 +186,7 @@ class VaultDenialsAndLimitsTest {
     fixture.clock.advance(Duration.ofSeconds(90));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
-    assertEquals(List.of(), paths());
+    assertEquals(List.of(), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofSeconds(1));
     source.certificateFor(clusters.get(0));
@@ -216,7 +211,7 @@ class VaultDenialsAndLimitsTest {
 
     io.promcc.core.port.CertificateObservation seen = source.observe(clusters);
 
-    assertEquals(List.of(), paths(), "asked the rate-limited Vault");
+    assertEquals(List.of(), fixture.takePaths(), "asked the rate-limited Vault");
     io.promcc.core.model.Rejection beta = seen.problems().get(clusters.get(1).id());
     assertEquals("vault-rate-limited", beta.reason(), seen.toString());
     assertFalse(beta.message().contains("renewal failed (0 in a row"), beta.message());
@@ -241,7 +236,7 @@ class VaultDenialsAndLimitsTest {
     fixture.clock.advance(Duration.ofMillis(999));
     assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(clusters.get(1)));
-    assertEquals(List.of(), paths(), "asked the rate-limited Vault within its second");
+    assertEquals(List.of(), fixture.takePaths(), "asked the rate-limited Vault within its second");
   }
 
   /**
@@ -267,7 +262,8 @@ class VaultDenialsAndLimitsTest {
     fixture.clock.advance(Duration.ofSeconds(90));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
-    assertEquals(List.of(), paths(), "asked the unavailable Vault before its Retry-After");
+    assertEquals(List.of(),
+        fixture.takePaths(), "asked the unavailable Vault before its Retry-After");
 
     fixture.clock.advance(Duration.ofSeconds(1));
     source.certificateFor(clusters.get(0));
@@ -318,7 +314,8 @@ class VaultDenialsAndLimitsTest {
 
       X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
       certificate.verify(active.pkiMount("pki-alpha").keyPair().getPublic());
-      assertEquals(List.of("auth/token/lookup-self", "pki-alpha/sign/role-alpha"), paths());
+      assertEquals(List.of("auth/token/lookup-self", "pki-alpha/sign/role-alpha"),
+          fixture.takePaths());
       assertEquals(List.of("auth/token/lookup-self", "pki-alpha/sign/role-alpha"),
           active.requests().stream().map(RecordedRequest::path).toList());
       assertTrue(active.requests().stream().allMatch(RecordedRequest::hadToken));
@@ -340,7 +337,7 @@ class VaultDenialsAndLimitsTest {
         e.getMessage());
     assertTrue(e.getMessage().contains("redirects are followed only to " + vault.address()),
         e.getMessage());
-    assertEquals(List.of("auth/token/lookup-self"), paths());
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths());
   }
 
   @Test

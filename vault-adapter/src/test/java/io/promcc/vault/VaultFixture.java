@@ -4,6 +4,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.fake.FakeVault;
+import io.promcc.vault.fake.RecordedRequest;
 import io.promcc.core.testing.MutableClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,13 @@ final class VaultFixture implements AutoCloseable {
     return VaultSettings.builder(vault.address(),
         VaultAuthSettings.Token.fromEnvironment(TOKEN_VARIABLE))
         .allowInsecureHttp(vault.address().getScheme().equals("http"));
+  }
+
+  /** The paths of the requests Vault got since the last call, in order; they are forgotten. */
+  List<String> takePaths() {
+    List<String> paths = vault.requests().stream().map(RecordedRequest::path).toList();
+    vault.clearRequests();
+    return paths;
   }
 
   /** Puts a fresh, long-lived renewable token where token auth finds it. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
-import io.promcc.vault.fake.RecordedRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,18 +30,13 @@ class VaultRenewalDeniedTest {
     fixture.close();
   }
 
-  private List<String> paths() {
-    List<String> paths = fixture.vault.requests().stream().map(RecordedRequest::path).toList();
-    fixture.vault.clearRequests();
-    return paths;
-  }
 
   /** A first token, then renew-self taken out of the default policy and its renewal due. */
   private Secret deniedRenewalDue(VaultAuthenticator auth) {
     Secret first = auth.token();
     fixture.vault.policy("default", "auth/token/lookup-self", "auth/token/revoke-self");
     fixture.clock.advance(Duration.ofMinutes(41)); // 2/3 of the 60 min ttl
-    paths();
+    fixture.takePaths();
     return first;
   }
 
@@ -55,13 +49,14 @@ class VaultRenewalDeniedTest {
     fixture.vault.failNext("auth/kubernetes/login", 100, 500, "lookup failed: service unavailable");
 
     assertEquals(first, auth.token(), "the token is valid for 19 more minutes");
-    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), paths());
+    assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login"), fixture.takePaths());
     fixture.clock.advance(Duration.ofSeconds(2)); // after the login's one-step backoff
     assertEquals(first, auth.token());
-    assertEquals(List.of("auth/kubernetes/login"), paths(), "renewed again, though refused");
+    assertEquals(List.of("auth/kubernetes/login"),
+        fixture.takePaths(), "renewed again, though refused");
 
     auth.close();
-    assertEquals(List.of("auth/token/revoke-self"), paths());
+    assertEquals(List.of("auth/token/revoke-self"), fixture.takePaths());
     assertTrue(fixture.vault.isRevoked(first), "the still valid token was left behind");
   }
 
@@ -75,7 +70,7 @@ class VaultRenewalDeniedTest {
 
     assertNotEquals(first, second);
     assertEquals(List.of("auth/token/renew-self", "auth/kubernetes/login",
-        "auth/token/revoke-self"), paths());
+        "auth/token/revoke-self"), fixture.takePaths());
     assertTrue(fixture.vault.isRevoked(first), "the replaced, still valid token was left behind");
     assertTrue(fixture.vault.isValid(second));
   }
@@ -93,11 +88,11 @@ class VaultRenewalDeniedTest {
     fixture.clock.advance(Duration.ofMinutes(41));
     fixture.vault.failNext("auth/kubernetes/login", 100, 500, "lookup failed: service unavailable");
     assertEquals(first, auth.token());
-    paths();
+    fixture.takePaths();
 
     auth.close();
 
-    assertEquals(List.of("auth/token/revoke-self"), paths());
+    assertEquals(List.of("auth/token/revoke-self"), fixture.takePaths());
     assertTrue(fixture.vault.isValid(first));
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
-import io.promcc.vault.fake.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,11 +47,6 @@ class VaultRetryAfterTest {
     fixture.close();
   }
 
-  private List<String> paths() {
-    List<String> paths = vault.requests().stream().map(RecordedRequest::path).toList();
-    vault.clearRequests();
-    return paths;
-  }
 
   /**
    * {@code Retry-After: <date>} 90 s after the answer's {@code Date}, with this machine's clock
@@ -81,7 +75,8 @@ class VaultRetryAfterTest {
         () -> source.certificateFor(clusters.get(0)));
     assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(clusters.get(1)));
-    assertEquals(List.of(), paths(), "asked vault before the date its Retry-After named");
+    assertEquals(List.of(),
+        fixture.takePaths(), "asked vault before the date its Retry-After named");
 
     fixture.clock.advance(Duration.ofSeconds(2));
     source.certificateFor(clusters.get(0));
@@ -115,7 +110,8 @@ class VaultRetryAfterTest {
         () -> source.certificateFor(clusters.get(0)));
     assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(clusters.get(1)));
-    assertEquals(List.of(), paths(), "asked vault behind the proxy before its Retry-After");
+    assertEquals(List.of(),
+        fixture.takePaths(), "asked vault behind the proxy before its Retry-After");
 
     fixture.clock.advance(Duration.ofSeconds(1));
     source.certificateFor(clusters.get(0));
