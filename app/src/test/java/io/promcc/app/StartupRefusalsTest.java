@@ -161,7 +161,7 @@ class StartupRefusalsTest {
 
       assertEquals(2, second.code(), second.output());
       assertTrue(second.output().contains("error: --out \"" + out + "\" is used by another "
-          + "promcc run (pid " + ProcessHandle.current().pid() + ", "), second.output());
+          + "promcc run or render (pid " + ProcessHandle.current().pid() + ", "), second.output());
       assertTrue(second.output().contains("nothing was started"), second.output());
     } finally {
       first.stop();
