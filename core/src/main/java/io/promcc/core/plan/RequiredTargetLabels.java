@@ -80,17 +80,27 @@ final class RequiredTargetLabels {
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
     for (Step step : steps(template, owner)) {
       RelabelRule rule = step.rule();
-      if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
-        // the proxy path takes the port from the address: without one it stays /metrics
-        return Optional.of(removals.get(ADDRESS) + ", whose port the "
-            + template.target().yamlName() + " rewrite reads (the API server's own /metrics "
-            + "would be scraped instead)");
-      }
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
       boolean readsNothing = rule.sourceLabels().stream().noneMatch(labels::maySet);
       // with every source empty, the value is the separators between them
       String value = rule.separatorOrDefault()
           .repeat(Math.max(0, rule.sourceLabels().size() - 1));
+      if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
+        if (rule.sourceLabels().contains(ADDRESS)) {
+          // the proxy path takes the port from the address: without one it stays /metrics
+          return Optional.of(removals.get(ADDRESS) + ", whose port the "
+              + template.target().yamlName() + " rewrite reads (the API server's own /metrics "
+              + "would be scraped instead)");
+        }
+        // pod-proxy's keep of targets with a pod name: those it keeps reach the rewrite
+        // without an address, unless it certainly keeps none
+        Pattern regex = compile(rule, value);
+        if (action.equals("keep") && readsNothing && regex != null
+            && !regex.matcher(value).find()) {
+          return Optional.empty();
+        }
+        continue;
+      }
       switch (action) {
         case "keep", "drop" -> {
           Pattern regex = compile(rule, value);

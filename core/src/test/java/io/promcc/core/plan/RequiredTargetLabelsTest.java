@@ -383,6 +383,30 @@ class RequiredTargetLabelsTest {
         "direct-n"), names(profile));
   }
 
+  @Test
+  void takesProxyTemplatesWithoutAPortWhoseTargetsCertainlyNeverReachTheRewriteOrGetAnAddress() {
+    // pod-proxy's rewrite keeps only targets with a pod name: with the name taken away too, no
+    // target is scraped at all, so none scrapes the API server's /metrics; a later rule may
+    // also set the address again from the discovery
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: pod-a
+          role: endpoints
+          target: pod-proxy
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {target_label: __meta_kubernetes_pod_name, replacement: ""}
+        - name: node-b
+          role: node
+          target: node-proxy
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {source_labels: [__meta_kubernetes_node_address_InternalIP], regex: "(.+)",
+             target_label: __address__, replacement: "${1}:10250"}
+        """, "p.yml");
+    assertEquals(List.of("pod-a", "node-b"), names(profile));
+  }
+
   private static List<String> names(ScrapeProfile profile) {
     return profile.jobs().stream().map(JobTemplate::name).toList();
   }
