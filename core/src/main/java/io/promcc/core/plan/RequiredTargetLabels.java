@@ -88,9 +88,9 @@ final class RequiredTargetLabels {
       if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
         if (rule.sourceLabels().contains(ADDRESS)) {
           // the proxy path takes the port from the address: without one it stays /metrics
-          return Optional.of(removals.get(ADDRESS) + ", whose port the "
-              + template.target().yamlName() + " rewrite reads (the API server's own /metrics "
-              + "would be scraped instead)");
+          return Optional.of(removals.get(ADDRESS) + "; the " + template.target().yamlName()
+              + " rewrite reads its port from " + Quoting.quote(ADDRESS) + " (the API "
+              + "server's own /metrics would be scraped instead)");
         }
         // pod-proxy's keep of targets with a pod name: those it keeps reach the rewrite
         // without an address, unless it certainly keeps none

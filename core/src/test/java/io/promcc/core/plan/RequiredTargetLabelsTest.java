@@ -274,13 +274,30 @@ class RequiredTargetLabelsTest {
           target: pod-proxy
           relabel_configs:
           - {regex: "__meta_.*|job|__scrape_.*", action: labelkeep}
+        - name: node-c
+          role: node
+          target: node-proxy
+          relabel_configs:
+          - {source_labels: [__tmp_never_set], target_label: __address__}
+        - name: pod-d
+          role: pod
+          target: pod-proxy
+          relabel_configs:
+          - {target_label: __address__, replacement: ""}
         """,
-        "relabel_configs[0] of job template \"node-a\" drops \"__address__\" from its targets, "
-            + "whose port the node-proxy rewrite reads (the API server's own /metrics would be "
-            + "scraped instead)",
-        "relabel_configs[0] of job template \"pod-b\" keeps no \"__address__\" on its targets, "
-            + "whose port the pod-proxy rewrite reads (the API server's own /metrics would be "
-            + "scraped instead)");
+        "relabel_configs[0] of job template \"node-a\" drops \"__address__\" from its targets; "
+            + "the node-proxy rewrite reads its port from \"__address__\" (the API server's own "
+            + "/metrics would be scraped instead)",
+        "relabel_configs[0] of job template \"pod-b\" keeps no \"__address__\" on its targets; "
+            + "the pod-proxy rewrite reads its port from \"__address__\" (the API server's own "
+            + "/metrics would be scraped instead)",
+        "relabel_configs[0] of job template \"node-c\" removes \"__address__\" from its targets: "
+            + "it reads \"__tmp_never_set\", which its targets do not have; the node-proxy "
+            + "rewrite reads its port from \"__address__\" (the API server's own /metrics would "
+            + "be scraped instead)",
+        "relabel_configs[0] of job template \"pod-d\" sets \"__address__\" to nothing, which "
+            + "removes it from its targets; the pod-proxy rewrite reads its port from "
+            + "\"__address__\" (the API server's own /metrics would be scraped instead)");
   }
 
   @Test
