@@ -139,8 +139,11 @@ public final class FolderLock implements AutoCloseable {
 
   private static FolderInUseException inUse(String option, Path folder, Path lockFile,
       String shared, OptionalLong holder) {
+    // a render takes the output folder's lock, never the state folder's
+    String users = lockFile.getFileName().toString().equals(OUT_LOCK)
+        ? "promcc run or render" : "promcc run";
     return new FolderInUseException(option + " " + Quoting.quote(folder.toString())
-        + " is used by another promcc run or render (" + (holder.isPresent() ? "pid "
+        + " is used by another " + users + " (" + (holder.isPresent() ? "pid "
         + holder.getAsLong() : "its pid unknown") + ", lock file "
         + Quoting.quote(lockFile.toString()) + "): both would write " + shared
         + "; stop the other one, or give each its own " + option, folder, holder);

@@ -78,7 +78,9 @@ class SharedFoldersTest {
 
   private static String inUse(String option, Path folder, long pid, String lockFile,
       String what) {
-    return option + " \"" + folder + "\" is used by another promcc run or render (pid " + pid
+    // only a run takes the state folder's lock; a render takes the output folder's too
+    String users = option.equals("--out") ? "promcc run or render" : "promcc run";
+    return option + " \"" + folder + "\" is used by another " + users + " (pid " + pid
         + ", lock file \"" + folder.resolve(lockFile) + "\"): both would write "
         + what + "; stop the other one, or give each its own " + option;
   }
