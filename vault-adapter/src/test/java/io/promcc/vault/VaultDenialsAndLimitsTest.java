@@ -28,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (a standby not caught up) and 307 (a standby without request forwarding).
  */
 class VaultDenialsAndLimitsTest {
-  private static final String JWT = "service-account-jwt";
-
   private final VaultFixture fixture = new VaultFixture();
   private final FakeVault vault = fixture.vault;
 
@@ -40,11 +38,7 @@ class VaultDenialsAndLimitsTest {
 
   @BeforeEach
   void kubernetesAuth() throws Exception {
-    Path jwt = Files.writeString(dir.resolve("jwt"), JWT);
-    vault.kubernetesRole("kubernetes", "promcc", JWT, Duration.ofDays(30), Duration.ZERO);
-    kubernetesSettings = fixture.settings()
-        .auth(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt))
-        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    kubernetesSettings = fixture.kubernetesSettings(dir);
   }
 
   @AfterEach

@@ -44,6 +44,19 @@ final class VaultFixture implements AutoCloseable {
         .allowInsecureHttp(vault.address().getScheme().equals("http"));
   }
 
+  /**
+   * Settings that log in with Kubernetes auth: the role {@code promcc} at {@code kubernetes},
+   * made in the fake with a 30-day token, and the service account's JWT written to
+   * {@code dir}; backoff from 1 s to 60 s.
+   */
+  VaultSettings.Builder kubernetesSettings(Path dir) throws IOException {
+    String token = "service-account-jwt";
+    Path jwt = Files.writeString(dir.resolve("jwt"), token);
+    vault.kubernetesRole("kubernetes", "promcc", token, Duration.ofDays(30), Duration.ZERO);
+    return settings().auth(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt))
+        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+  }
+
   /** The paths of the requests Vault got since the last call, in order; they are forgotten. */
   List<String> takePaths() {
     List<String> paths = vault.requests().stream().map(RecordedRequest::path).toList();

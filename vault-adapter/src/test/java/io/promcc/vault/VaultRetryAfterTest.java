@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +22,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (the clock of Vault or of the proxy that answered), never from this machine's clock.
  */
 class VaultRetryAfterTest {
-  private static final String JWT = "service-account-jwt";
-
   private final VaultFixture fixture = new VaultFixture();
   private final FakeVault vault = fixture.vault;
 
@@ -35,11 +32,7 @@ class VaultRetryAfterTest {
 
   @BeforeEach
   void kubernetesAuth() throws Exception {
-    Path jwt = Files.writeString(dir.resolve("jwt"), JWT);
-    vault.kubernetesRole("kubernetes", "promcc", JWT, Duration.ofDays(30), Duration.ZERO);
-    kubernetesSettings = fixture.settings()
-        .auth(new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt))
-        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    kubernetesSettings = fixture.kubernetesSettings(dir);
   }
 
   @AfterEach
