@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
-import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
@@ -75,23 +74,11 @@ class DeliveryLoadedAfterAllTest {
   /** Recording the load fails once: a store failure, in sync; the next reconcile records it. */
   @Test
   void aLoadedAfterAllWhoseRecordFailsIsRecordedByTheNextReconcile() {
-    var recordFailsOnce = new ForwardingStore(f.store) {
-      boolean armed;
-
-      @Override
-      public void markVerified(Verification verification) {
-        if (armed) {
-          armed = false;
-          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
-              + "space left on device");
-        }
-        super.markVerified(verification);
-      }
-    };
+    var recordFailsOnce = new FullDiskOnRecord(f.store);
     Reconciler reconciler = f.builder().store(recordFailsOnce).build();
     String configHash = pinnedNotReady(reconciler).configHash().orElseThrow();
     comesUpAfterTheReadyTimeout();
-    recordFailsOnce.armed = true;
+    recordFailsOnce.failNextRecord();
 
     ReconcileResult failed = reconciler.reconcile();
     f.clock.advance(Duration.ofSeconds(10));
@@ -99,7 +86,7 @@ class DeliveryLoadedAfterAllTest {
 
     String said = failed.outcome() + ": " + failed.message() + "; then " + next.outcome()
         + ": " + next.message();
-    assertFalse(recordFailsOnce.armed, said);
+    assertFalse(recordFailsOnce.failurePending(), said);
     assertEquals(Outcome.FAILED, failed.outcome(), said);
     assertTrue(failed.configInSync(), said);
     assertTrue(failed.message().contains("loaded after all")

@@ -13,7 +13,6 @@ import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
-import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -1087,24 +1086,12 @@ class DeliveryStuckStatesTest {
    */
   @Test
   void aFailureToRecordTheRollbacksVerificationIsNotReportedAsAFailedReload() {
-    var recordFailsOnce = new ForwardingStore(f.store) {
-      boolean armed;
-
-      @Override
-      public void markVerified(Verification verification) {
-        if (armed) {
-          armed = false;
-          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
-              + "space left on device");
-        }
-        super.markVerified(verification);
-      }
-    };
+    var recordFailsOnce = new FullDiskOnRecord(f.store);
     Reconciler reconciler = f.builder().store(recordFailsOnce).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
     f.clock.advance(Duration.ofSeconds(5));
     f.breakBaseConfig();
-    recordFailsOnce.armed = true;
+    recordFailsOnce.failNextRecord();
 
     ReconcileResult rejected = reconciler.reconcile();
     String said = rejected.outcome() + ": " + rejected.message() + " (rolledBack "
@@ -1118,29 +1105,17 @@ class DeliveryStuckStatesTest {
 
   @Test
   void aStoreFailureInTheFailedRollbackReloadDoesNotLeaveThePinnedConfigRunning() {
-    var recordFailsOnce = new ForwardingStore(f.store) {
-      boolean armed;
-
-      @Override
-      public void markVerified(Verification verification) {
-        if (armed) {
-          armed = false;
-          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
-              + "space left on device");
-        }
-        super.markVerified(verification);
-      }
-    };
+    var recordFailsOnce = new FullDiskOnRecord(f.store);
     verifiedThenClusterB();
     var overloaded = new LoadsThenOverloaded(f);
     Reconciler reconciler = f.builder().store(recordFailsOnce).prometheus(overloaded).build();
-    recordFailsOnce.armed = true;
+    recordFailsOnce.failNextRecord();
     ReconcileResult rejected = reconciler.reconcile();
     List<String> said = new ArrayList<>();
     said.add("first: " + rejected.outcome() + ": " + rejected.message());
     assertTrue(f.store.record().rejected().isPresent(), "pinned: " + said);
     assertFalse(f.hasJobsOf("b"), "verified files restored: " + said);
-    assertFalse(recordFailsOnce.armed, "the store failure happened: " + said);
+    assertFalse(recordFailsOnce.failurePending(), "the store failure happened: " + said);
 
     overloaded.busy = false; // the load is over; prometheus answers again
     for (int i = 0; i < 3; i++) {
