@@ -85,18 +85,14 @@ class SecretCertificateSourceMemoTest {
 
   @Test
   void aParsedBundleIsKeptWhileItsSecretIsThereAndForgottenWhenItIsDeleted() {
-    fake = FakeKubeApi.start();
-    fake.store().create(ApiResource.SECRETS, null, secret());
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
-    Poll.until(WAIT, "secrets synced", source::hasSynced);
+    startWithTheSecret();
 
     source.observe(List.of(ABC));
     assertEquals(Set.of("default/abc12-prometheus"), source.parsedSecrets());
     fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
     Poll.until(WAIT, "the parsed bundle forgotten", () -> source.parsedSecrets().isEmpty());
   }
+
   /**
    * A Secret edited into one that cannot be used (its private key taken out) leaves no bundle of
    * its earlier version, private key included, behind: nothing would ever parse that version
@@ -104,12 +100,7 @@ class SecretCertificateSourceMemoTest {
    */
   @Test
   void aSecretEditedIntoAnUnusableOneLeavesNoBundleOfItsEarlierVersion() {
-    fake = FakeKubeApi.start();
-    fake.store().create(ApiResource.SECRETS, null, secret());
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
-    Poll.until(WAIT, "secrets synced", source::hasSynced);
+    startWithTheSecret();
     source.observe(List.of(ABC));
     assertEquals(Set.of("default/abc12-prometheus"), source.parsedSecrets());
 
@@ -121,5 +112,15 @@ class SecretCertificateSourceMemoTest {
         source.observe(List.of(ABC)).problems().get(ABC.id()).reason()));
 
     Poll.until(WAIT, "the earlier bundle forgotten", () -> source.parsedSecrets().isEmpty());
+  }
+
+  /** The API fake with abc12's Secret, and the source started on it and synced. */
+  private void startWithTheSecret() {
+    fake = FakeKubeApi.start();
+    fake.store().create(ApiResource.SECRETS, null, secret());
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults());
+    source.start();
+    Poll.until(WAIT, "secrets synced", source::hasSynced);
   }
 }
