@@ -1,9 +1,9 @@
 package io.promcc.core.plan;
 
+import static io.promcc.core.plan.ScrapeProfileTest.assertProblems;
+import static io.promcc.core.plan.ScrapeProfileTest.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.promcc.core.model.ValidationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -422,16 +422,5 @@ class RequiredTargetLabelsTest {
              target_label: __address__, replacement: "${1}:10250"}
         """, "p.yml");
     assertEquals(List.of("pod-a", "node-b"), names(profile));
-  }
-
-  private static List<String> names(ScrapeProfile profile) {
-    return profile.jobs().stream().map(JobTemplate::name).toList();
-  }
-
-  private static void assertProblems(String yaml, String... problems) {
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> ScrapeProfile.parse(yaml, "p.yml"));
-    assertEquals("profile \"p.yml\"", e.subject());
-    assertEquals(List.of(problems), e.problems());
   }
 }

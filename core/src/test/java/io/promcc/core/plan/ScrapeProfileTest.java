@@ -360,11 +360,13 @@ class ScrapeProfileTest {
         + "has role \"node\"", e.getMessage());
   }
 
-  private static List<String> names(ScrapeProfile profile) {
+  /** The template names of {@code profile}, in order. */
+  static List<String> names(ScrapeProfile profile) {
     return profile.jobs().stream().map(JobTemplate::name).toList();
   }
 
-  private static void assertProblems(String yaml, String... problems) {
+  /** Asserts that profile {@code yaml}, read as {@code p.yml}, is refused for {@code problems}. */
+  static void assertProblems(String yaml, String... problems) {
     ValidationException e = assertThrows(ValidationException.class,
         () -> ScrapeProfile.parse(yaml, "p.yml"));
     assertEquals("profile \"p.yml\"", e.subject());
