@@ -144,9 +144,9 @@ class ServiceMappingTest {
 
     assertEquals(List.of("def34"), TestServices.ids(snapshot));
     Rejection said = new Rejection("service \"abc12/master\"",
-        ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).message() + "; if cluster \"abc12\" "
-            + "has jobs and certificate files on disk, it keeps them until the service is fixed "
-            + "or deleted");
+        ServiceMapping.INVALID_ETCD_ENDPOINT, rejected(badEtcd).message()
+            + "; if cluster \"abc12\" has jobs and certificate files on disk, it keeps them "
+            + "until the service is fixed or deleted");
     assertEquals(Map.of(ClusterId.of("abc12"), said), snapshot.unreadable());
     assertEquals(List.of(said), snapshot.rejections());
 

@@ -26,8 +26,8 @@ import java.util.random.RandomGenerator;
  * renew it, consecutive failures and when to retry; the pause a quota (or an unavailable Vault)
  * asks of every cluster is {@link EveryClusterPause}, the one way a certificate is asked for
  * (permits, token, the 403 rule) {@link CertificateRequester}, and the take-over of a certificate
- * an earlier run left {@link KeptTakeOver}. Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
- * requested once.
+ * an earlier run left {@link KeptTakeOver}. Thread-safe: each cluster's state is guarded by its
+ * own lock, so one due certificate is requested once.
  */
 final class CertificateCache {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());

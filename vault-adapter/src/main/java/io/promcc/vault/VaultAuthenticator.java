@@ -286,8 +286,8 @@ public final class VaultAuthenticator implements AutoCloseable {
         throw new VaultRequestException(VaultFailure.TOKEN_INVALID, e.status(), e.errors(),
             e.getMessage().replace("(" + e.failure().reason() + ")",
                 "(" + VaultFailure.TOKEN_INVALID.reason() + ")")
-                + "; the token from " + VaultCredentials.describe(t) + " is not valid (revoked, expired or from "
-                + "another vault)", null);
+                + "; the token from " + VaultCredentials.describe(t)
+                + " is not valid (revoked, expired or from another vault)", null);
       }
       JsonObject data = object(lookup, "data");
       String answerTo = "GET auth/token/lookup-self";
@@ -297,7 +297,8 @@ public final class VaultAuthenticator implements AutoCloseable {
         // Vault rounds the ttl left down to whole seconds: a token without an end (root) says
         // 0 with no expire_time; one that says 0 with an expire_time ends within the second
         throw new VaultRequestException(VaultFailure.TOKEN_INVALID, 200, List.of(),
-            "the token from " + VaultCredentials.describe(t) + " expires within a second (" + answerTo
+            "the token from " + VaultCredentials.describe(t) + " expires within a second ("
+                + answerTo
                 + " says ttl 0, expire_time " + Quoting.quote(expireTime.isString()
                     ? expireTime.asString() : expireTime.toString())
                 + "), so it is not used: put a new token there", null);

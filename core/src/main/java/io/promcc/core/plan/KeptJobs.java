@@ -88,8 +88,9 @@ final class KeptJobs {
     }
     for (GuestCluster cluster : clusters) {
       String id = cluster.id().value();
-      if (kept.ids().stream().noneMatch(other -> ClusterAcceptance.extendsWithDash(other.value(), id)
-          || ClusterAcceptance.extendsWithDash(id, other.value()))) {
+      if (kept.ids().stream().noneMatch(other ->
+          ClusterAcceptance.extendsWithDash(other.value(), id)
+              || ClusterAcceptance.extendsWithDash(id, other.value()))) {
         continue;
       }
       for (String name : renderer.jobNames(cluster)) {

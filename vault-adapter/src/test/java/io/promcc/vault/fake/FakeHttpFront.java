@@ -107,7 +107,8 @@ final class FakeHttpFront implements AutoCloseable {
       char[] password = "fake".toCharArray();
       keyStore.setKeyEntry("server", server.privateKey(), password,
           new Certificate[] {server.certificate(), tlsCa.certificate()});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keyStore, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), null, null);
