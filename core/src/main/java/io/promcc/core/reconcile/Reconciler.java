@@ -28,7 +28,6 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.port.UnownedFilesException;
-import io.promcc.core.reconcile.Delivery.Delivered;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,27 @@
+package io.promcc.core.reconcile;
+
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.util.List;
+
+/** What a delivery did; {@code desiredReloadAsked} as in {@link ReconcileResult}. */
+record Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
+    boolean inSync, boolean rolledBack, boolean desiredReloadAsked) {
+  Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
+      boolean inSync, boolean rolledBack) {
+    this(outcome, message, written, deleted, inSync, rolledBack, false);
+  }
+
+  static Delivered of(Outcome outcome, String message, Written written, boolean inSync) {
+    return new Delivered(outcome, message, written.paths, written.deleted, inSync, false);
+  }
+
+  /** The same, after a reload of the desired config was asked for. */
+  Delivered afterDesiredReload() {
+    return new Delivered(outcome, message, written, deleted, inSync, rolledBack, true);
+  }
+
+  /** A config hash as messages name it: its first 12 characters. */
+  static String shortHash(String hash) {
+    return hash.substring(0, Math.min(12, hash.length()));
+  }
+}

@@ -1,0 +1,149 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Delivered.shortHash;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileKind;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.FileValidator;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Delivery of a desired config that is pinned (rejected before, or not ready in time), for
+ * {@link Delivery}: the config on disk is kept and only renewed certificates are written; a
+ * rollback that did not finish is finished, and a first config Prometheus loaded after all is
+ * verified. Not thread-safe: one reconciler thread.
+ */
+final class PinnedDelivery {
+  private final ConfigStore store;
+  private final Optional<PrometheusControl> prometheus;
+  private final FileValidator validator;
+  private final PrometheusProbe probe;
+  private final Rollback rollback;
+  private final StoreRecorder recorder;
+
+  PinnedDelivery(ConfigStore store, Optional<PrometheusControl> prometheus,
+      FileValidator validator, PrometheusProbe probe, Rollback rollback,
+      StoreRecorder recorder) {
+    this.store = store;
+    this.prometheus = prometheus;
+    this.validator = validator;
+    this.probe = probe;
+    this.rollback = rollback;
+    this.recorder = recorder;
+  }
+
+  /**
+   * The desired config was rejected before and has not changed: keep the config on disk, and
+   * write only renewed certificates of the files it names. A first config pinned because
+   * Prometheus was not ready in time, which Prometheus then loaded after all, is verified.
+   */
+  Delivered certificatesUnderPin(DesiredState desired,
+      SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
+      RejectedConfig pin, PhaseTimer timer) {
+    String said = "config " + shortHash(pin.configHash()) + " was rejected before ("
+        + pin.message() + "), so it is not tried again until the desired config changes";
+    Written written = new Written();
+    // a rollback to the verified config can be finished here (see below)
+    boolean repairable = verified.isPresent() && prometheus.isPresent()
+        && !verified.get().configHash().equals(pin.configHash());
+    if (!onDisk.containsKey(desired.configPath())
+        || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
+      if (repairable) {
+        // removed behind the store's back: a Prometheus that restarts would find no config
+        return rollback.restoreAndReload(verified.get(), pin.configHash(),
+            said + "; the main config was missing", false, written, timer);
+      }
+      return new Delivered(Outcome.REJECTED, said, List.of(), List.of(), false, false);
+    }
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    onDisk.forEach((path, file) -> files.put(path, file.kind().isConfig() ? file
+        : Optional.ofNullable(desired.files().get(path)).filter(d -> d.kind() == file.kind())
+            .orElse(file)));
+    DesiredState kept = new DesiredState(files, desired.configPath(), desired.clusters(),
+        desired.rejections());
+    FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(kept, onDisk));
+    timer.run(Phase.VALIDATE, () -> validator.check(kept, diff.writes()));
+    recorder.write(kept, diff, written, timer);
+    if (!diff.isEmpty() && verified.isPresent()
+        && verified.get().configHash().equals(kept.configHash())) {
+      store.markVerified(verified.get().withStateHash(kept.hash()));
+    }
+    Optional<Instant> loadedAt = verified.isEmpty() ? loadedAfterAll(pin, kept, timer)
+        : Optional.empty();
+    if (loadedAt.isPresent()) {
+      String loaded = "config " + shortHash(pin.configHash()) + ", pinned as not ready ("
+          + pin.message() + "), was loaded after all: prometheus reports a successful load at "
+          + loadedAt.get() + ", after " + pin.baseline().orElseThrow() + " when its files were "
+          + "complete, and they are on disk";
+      try {
+        // unpinned first: the other way round, a failure in between would leave the verified
+        // config pinned, and such a pin is never lifted
+        rollback.pin(Optional.empty());
+        recorder.recordLoad(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
+      } catch (ConfigStoreException e) {
+        return new Delivered(Outcome.FAILED, loaded + ", but recording that failed: "
+            + e.getMessage() + "; the next reconcile records it", written.paths,
+            written.deleted, true, false);
+      }
+      return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, loaded
+          + "; verified and no longer pinned", written.paths, written.deleted, true, false);
+    }
+    if (repairable) {
+      if (!kept.configHash().equals(verified.get().configHash())) {
+        // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
+        // restarts would read files it never verified
+        return rollback.restoreAndReload(verified.get(), pin.configHash(),
+            said + "; the config on disk "
+            + "was not the last verified one", false, written, timer);
+      }
+      if (Objects.equals(pin.configHash(), rollback.unconfirmedRollback)) {
+        // the rollback's reload did not finish: Prometheus may run the pinned config (one
+        // pinned not ready may have loaded after all), whatever it reports now
+        return rollback.restoreAndReload(verified.get(), pin.configHash(),
+            said + "; the rollback's "
+            + "reload had not finished", false, written, timer);
+      }
+      if (probe.failedLoad(timer)) {
+        // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
+        // apply)
+        return rollback.restoreAndReload(verified.get(), pin.configHash(),
+            said + "; prometheus still "
+            + "reported the failed load", false, written, timer);
+      }
+    }
+    return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+  }
+
+  /**
+   * When Prometheus loaded a config pinned because it was not ready in time, if it did: with
+   * the config files on disk being the pinned ones ({@code onDisk}), Prometheus reports a
+   * successful load later than the pin's baseline, Prometheus' own time read once those files
+   * were complete. Under the pin no config file is written, and once the desired config
+   * changed and another config's files were written, the pinned files do not come back while
+   * the pin holds: such a load read the pinned files. Empty for a refusal (a verdict on the
+   * config), for a pin without a baseline and while Prometheus cannot be asked.
+   */
+  private Optional<Instant> loadedAfterAll(RejectedConfig pin, DesiredState onDisk,
+      PhaseTimer timer) {
+    if (!pin.reason().equals(RejectedConfig.NOT_READY) || pin.baseline().isEmpty()
+        || !onDisk.configHash().equals(pin.configHash())) {
+      return Optional.empty();
+    }
+    return probe.runtimeInfoOnce(timer).filter(info -> info.reloadConfigSuccess()
+        && info.lastConfigTime().isAfter(pin.baseline().get())).map(RuntimeInfo::lastConfigTime);
+  }
+}

@@ -1,0 +1,229 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Delivered.shortHash;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * The pin of a rejected config and the rollback to the last verified config, for {@link
+ * Delivery}: its files restored and reloaded, and what this process remembers of rollbacks
+ * beside the store's record. Not thread-safe: one reconciler thread.
+ */
+final class Rollback {
+  private final ConfigStore store;
+  private final Optional<PrometheusControl> prometheus;
+  private final ReloadVerifier verifier;
+  /**
+   * The pinned config whose rollback reload did not finish in this process (it got no answer):
+   * nothing showed the verified config loading after the pinned one was refused, so a refusal
+   * of the verified one under the pin says the cause is outside promcc's files, as during a
+   * rollback. Not kept across restarts: the pin then stays, as before the repair existed.
+   * Package-private: {@link Delivery} and {@link PinnedDelivery} read it, and Delivery clears
+   * it once Prometheus runs the desired config.
+   */
+  String unconfirmedRollback;
+  /**
+   * The pinned config whose rollback finished in this process: a later reload of the verified
+   * config under the same pin (after a failed load from outside) is no second rollback of it.
+   */
+  private String finishedRollback;
+
+  Rollback(ConfigStore store, Optional<PrometheusControl> prometheus, ReloadVerifier verifier) {
+    this.store = store;
+    this.prometheus = prometheus;
+    this.verifier = verifier;
+  }
+
+  /**
+   * Records {@code rejection} as the pin (none: unpinned). A rollback that finished belongs to
+   * the pin it finished under: a new pin, even of the same config again, starts unfinished.
+   */
+  void pin(Optional<RejectedConfig> rejection) {
+    finishedRollback = null;
+    store.markRejected(rejection);
+  }
+
+  /** The desired config is not the pinned one: the input changed, so the pin is obsolete. */
+  void unpin(Optional<RejectedConfig> pin) {
+    if (pin.isPresent()) {
+      pin(Optional.empty());
+    }
+  }
+
+  /**
+   * Puts the last verified files back after a reload that never reached a Prometheus that stays
+   * down: if it starts again (or crash-loops on the new files, which it would read at start), it
+   * starts with a config it loaded before. Nothing is pinned, since Prometheus never judged the
+   * new config: the next reconcile writes it again once Prometheus is back.
+   */
+  Delivered restoreUnjudged(Optional<Verification> verified, String said,
+      Written written, PhaseTimer timer) {
+    if (verified.isEmpty()) {
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; there are no verified "
+          + "files to restore, so the new files stay", written, false);
+    }
+    SortedMap<String, DesiredFile> restored;
+    try {
+      restored = restoreLastVerified(written, timer);
+    } catch (ConfigStoreException e) {
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restoring the last "
+          + "verified files failed: " + e.getMessage(), written, false);
+    }
+    store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
+    return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restored the last verified "
+        + "config " + shortHash(verified.get().configHash()) + " for its next start; the new "
+        + "config was not judged, so it is written again once prometheus is back", written,
+        false);
+  }
+
+  /**
+   * Puts the last verified files back; what it put back or removed is written too, also when
+   * it fails after changing files (part-way, or recording its outcome on a full disk): a
+   * repair that follows finds nothing left to change, so nothing else would list them.
+   *
+   * @return the owned files after the restore
+   * @throws ConfigStoreException if the restore failed
+   */
+  private SortedMap<String, DesiredFile> restoreLastVerified(Written written,
+      PhaseTimer timer) {
+    SortedMap<String, DesiredFile> before = timer.call(Phase.WRITE, store::readOwned);
+    try {
+      timer.run(Phase.WRITE, store::restoreLastVerified);
+    } catch (ConfigStoreException failed) {
+      try {
+        written.addRestored(before, store.readOwned());
+      } catch (ConfigStoreException unreadable) {
+        failed.addSuppressed(unreadable); // what changed is not known: listed as nothing
+      }
+      throw failed;
+    }
+    SortedMap<String, DesiredFile> restored = store.readOwned();
+    written.addRestored(before, restored);
+    return restored;
+  }
+
+  /**
+   * {@link #rollBack}; a store failure on the way is reported with the rejection (the refused
+   * reload of the desired config happened and is counted as such).
+   */
+  Delivered rollBackReported(DesiredState desired, Optional<Verification> verified,
+      RejectedConfig rejection, Written written, PhaseTimer timer) {
+    try {
+      return rollBack(desired, verified, rejection, written, timer);
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, "prometheus rejected config "
+          + shortHash(desired.configHash()) + ": " + rejection.message() + "; then the store "
+          + "failed: " + e.getMessage(), written.paths, written.deleted, false, false);
+    }
+  }
+
+  private Delivered rollBack(DesiredState desired, Optional<Verification> verified,
+      RejectedConfig rejection, Written written, PhaseTimer timer) {
+    if (verified.isPresent() && verified.get().configHash().equals(rejection.configHash())) {
+      // Prometheus loaded this very config before: what fails now is outside the controller's
+      // files (a rule file, say). Pinning it would stop every later check of Prometheus until
+      // the desired config changes; the next reconcile asks and reloads again instead.
+      return new Delivered(Outcome.REJECTED, "prometheus failed to load the last verified "
+          + "config " + shortHash(rejection.configHash()) + " again: " + rejection.message()
+          + "; it loaded before, so the cause is outside promcc's files (another file "
+          + "prometheus reads, such as a rule file); not pinned, tried again at the next "
+          + "reconcile", written.paths, written.deleted, false, false);
+    }
+    // pinned first: even if restoring fails, the rejected config is not written again
+    pin(Optional.of(rejection));
+    String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "
+        + rejection.message();
+    if (verified.isEmpty()) {
+      return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
+          + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
+    }
+    return restoreAndReload(verified.get(), rejection.configHash(), said, true, written, timer);
+  }
+
+  /**
+   * Puts the last verified files back and reloads them; {@code said} is what happened to the
+   * rejected config. A reconcile under the pin does this again if a restore or its reload failed.
+   *
+   * @param rollingBack whether the rejected config was refused just now; if the verified one is
+   *     refused as well, the cause is outside promcc's files and the new config is unpinned. A
+   *     reconcile under the pin keeps the pin if the verified config was seen loading after the
+   *     pinned one was refused (a refusal now is a later, outside failure), and unpins as a
+   *     rollback does if not ({@link #unconfirmedRollback})
+   */
+  Delivered restoreAndReload(Verification verified, String pinned, String said,
+      boolean rollingBack, Written written, PhaseTimer timer) {
+    if (rollingBack) {
+      unconfirmedRollback = pinned; // until its reload is seen; first: the store may fail below
+    }
+    SortedMap<String, DesiredFile> restored;
+    try {
+      restored = restoreLastVerified(written, timer);
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, said + "; restoring the last verified files failed: "
+          + e.getMessage(), written.paths, written.deleted, false, false);
+    }
+    String restoredHash = DesiredState.hashOf(restored);
+    Instant loadedAt;
+    try {
+      PrometheusControl control = prometheus.orElseThrow();
+      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
+      loadedAt = verifier.reloadAndVerify(control, now, timer, true);
+    } catch (ReloadRejectedException e) {
+      if (!rollingBack && !Objects.equals(pinned, unconfirmedRollback)) {
+        store.markVerified(verified.withStateHash(restoredHash));
+        return new Delivered(Outcome.REJECTED, said + "; prometheus refused the last verified "
+            + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
+            + "pinned one was refused, so the cause is outside promcc's files (another file "
+            + "prometheus reads, such as a rule file): " + e.getMessage() + "; the pin stays",
+            written.paths, written.deleted, false, false);
+      }
+      // refused as well: what fails is outside the controller's files (a rule file, say), as
+      // when the verified config itself is refused again above; a pin would hold the new
+      // config back after that file is fixed, until the desired config changed for another
+      // reason. Prometheus keeps running what it loaded last. Unpinned first: the store may
+      // fail below
+      pin(Optional.empty());
+      unconfirmedRollback = null;
+      store.markVerified(verified.withStateHash(restoredHash));
+      return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
+          + "prometheus refused the last verified config too, so the cause is outside promcc's "
+          + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
+          + "; not pinned, tried again at the next reconcile", written.paths, written.deleted,
+          false, false);
+    } catch (RuntimeException e) {
+      // Prometheus still runs the verified config or will load it when it comes back: keep the
+      // restored files as the rollback set (the rollback stays unconfirmed)
+      store.markVerified(verified.withStateHash(restoredHash));
+      return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
+          + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
+          false);
+    }
+    unconfirmedRollback = null;
+    boolean rolledBack = rollingBack || !Objects.equals(pinned, finishedRollback);
+    finishedRollback = pinned;
+    String done = said + "; restored and reloaded the last verified config "
+        + shortHash(verified.configHash());
+    try {
+      // outside the reload's try: a store failure here is no failed reload
+      store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
+    } catch (ConfigStoreException e) {
+      return new Delivered(Outcome.REJECTED, done + ", but recording its verification failed: "
+          + e.getMessage(), written.paths, written.deleted, false, rolledBack);
+    }
+    return new Delivered(Outcome.REJECTED, done, written.paths, written.deleted, false,
+        rolledBack);
+  }
+}

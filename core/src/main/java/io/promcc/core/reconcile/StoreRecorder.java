@@ -1,0 +1,82 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Delivered.shortHash;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.Verification;
+import java.util.SortedMap;
+
+/**
+ * Writes a delivery's files to the store and records Prometheus' loads of them, for {@link
+ * Delivery}; a load whose record failed is kept for the next delivery. Not thread-safe: one
+ * reconciler thread.
+ */
+final class StoreRecorder {
+  private final ConfigStore store;
+  private final Rollback rollback;
+  /**
+   * A load Prometheus was seen to make in this process whose record failed (the store failed
+   * after the reload): recorded by the next delivery before anything is decided from the
+   * store's record, while the config files on disk are still the loaded ones, so a config that
+   * loaded is not taken for one Prometheus never verified (and restored over). Not kept across
+   * restarts: nothing then says the config loaded, and it is reloaded.
+   */
+  private Verification unrecorded;
+
+  StoreRecorder(ConfigStore store, Rollback rollback) {
+    this.store = store;
+    this.rollback = rollback;
+  }
+
+  /**
+   * Records Prometheus' load of the config files on disk; if the store fails, the load stays
+   * {@link #unrecorded} for the next delivery.
+   *
+   * @throws ConfigStoreException if the store failed
+   */
+  void recordLoad(Verification loaded) {
+    unrecorded = loaded;
+    store.markVerified(loaded);
+    unrecorded = null;
+  }
+
+  /**
+   * Records the load whose record failed in an earlier delivery, if the owned files on disk
+   * are still those of the load, and lifts a pin of another config, as that delivery would
+   * have. If any changed since (a certificate edited or removed by hand while Prometheus
+   * loaded, which the store refuses to record), the load is forgotten: the delivery puts the
+   * files back and proves the config again, as after a restart, instead of every reconcile
+   * failing on the same record before it can write anything.
+   *
+   * @throws ConfigStoreException if the store fails again; the load stays unrecorded
+   */
+  void recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
+    if (unrecorded == null) {
+      return;
+    }
+    Verification loaded = unrecorded;
+    if (!DesiredState.hashOf(onDisk).equals(loaded.stateHash())) {
+      unrecorded = null; // changed behind the controller's back: the load says nothing of it
+      return;
+    }
+    try {
+      recordLoad(loaded);
+    } catch (ConfigStoreException e) {
+      throw new ConfigStoreException("recording prometheus' earlier load of config "
+          + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e);
+    }
+    rollback.unpin(store.record().rejected());
+  }
+
+  /** Writes {@code diff} of {@code desired}, if it is not empty, and adds it to {@code written}. */
+  void write(DesiredState desired, FileDiff diff, Written written, PhaseTimer timer) {
+    if (!diff.isEmpty()) {
+      timer.run(Phase.WRITE, () -> store.write(desired, diff));
+      written.add(diff);
+    }
+  }
+}
