@@ -3,6 +3,7 @@ package io.promcc.app.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.PrometheusTools;
 import io.promcc.prometheus.TargetHealth;
@@ -11,9 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/metrics.md against the code and an outside judge: its table lists exactly the metrics the
- * controller exposes, and its example alerts pass {@code promtool check rules} and fire (and stay
- * quiet) when {@code promtool test rules} says they should.
+ * controller exposes, each with its type, labels and listed label values, its lists of outcomes
+ * and phases are the code's, and its example alerts select by labels the metrics have, pass
+ * {@code promtool check rules} and fire (and stay quiet) when {@code promtool test rules} says
+ * they should.
  */
 class MetricsDocTest {
   private static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `(promcc_[a-z_]+)` \\|");
-  private static final Pattern TYPE_LINE = Pattern.compile("(?m)^# TYPE (promcc_[a-z_]+) ");
+  private static final Pattern TYPE_LINE = Pattern.compile("(?m)^# TYPE (promcc_[a-z_]+) ([a-z]+)");
+  private static final Pattern SAMPLE = Pattern.compile("(?m)^(promcc_[a-z_]+)\\{([^}]*)}");
+  private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"([^\"]*)\"");
   private static final Pattern RULE_METRIC = Pattern.compile("\\b(promcc_[a-z_]+)");
 
   @TempDir Path temp;
@@ -50,18 +59,56 @@ class MetricsDocTest {
     return block.group(1);
   }
 
-  private static Set<String> exposedFamilies() {
+  /** The exposition of metrics that have seen one of everything: every series exists. */
+  private static String exposition() {
     ControllerMetrics metrics = new ControllerMetrics("1.2.3");
     metrics.sourceError("clusters-file");
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", Instant.EPOCH)
         .waiting("b", "certificate-missing").build(), Instant.EPOCH);
     metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
-    Set<String> families = new TreeSet<>();
-    Matcher type = TYPE_LINE.matcher(Exposition.of(metrics.registry()).text());
+    return Exposition.of(metrics.registry()).text();
+  }
+
+  private static Set<String> exposedFamilies() {
+    return exposedTypes().keySet();
+  }
+
+  private static SortedMap<String, String> exposedTypes() {
+    SortedMap<String, String> types = new TreeMap<>();
+    Matcher type = TYPE_LINE.matcher(exposition());
     while (type.find()) {
-      families.add(type.group(1));
+      types.put(type.group(1), type.group(2));
     }
-    return families;
+    return types;
+  }
+
+  /** Family, label name, the values seen; a histogram's {@code le} left out. */
+  private static SortedMap<String, SortedMap<String, SortedSet<String>>> exposedLabels() {
+    Set<String> families = exposedFamilies();
+    SortedMap<String, SortedMap<String, SortedSet<String>>> labels = new TreeMap<>();
+    Matcher sample = SAMPLE.matcher(exposition());
+    while (sample.find()) {
+      String family = sample.group(1).replaceFirst("_(bucket|count|sum)$", "");
+      assertTrue(families.contains(family), "a sample of no family: " + sample.group());
+      Matcher label = LABEL.matcher(sample.group(2));
+      while (label.find()) {
+        if (!label.group(1).equals("le")) {
+          labels.computeIfAbsent(family, f -> new TreeMap<>())
+              .computeIfAbsent(label.group(1), l -> new TreeSet<>()).add(label.group(2));
+        }
+      }
+    }
+    return labels;
+  }
+
+  /** The backquoted words of {@code text}. */
+  private static List<String> quoted(String text) {
+    List<String> words = new ArrayList<>();
+    String[] parts = text.split("`", -1);
+    for (int i = 1; i < parts.length; i += 2) {
+      words.add(parts[i]);
+    }
+    return words;
   }
 
   @Test
@@ -73,6 +120,61 @@ class MetricsDocTest {
     }
 
     assertEquals(exposedFamilies(), documented);
+  }
+
+  /**
+   * Each row's type and label names are those exposed, and where a row lists a label's values
+   * ({@code `state` = `active`, ...}) they are exactly the values exposed.
+   */
+  @Test
+  void theTableGivesEachMetricItsExposedTypeAndLabels() throws IOException {
+    SortedMap<String, String> types = exposedTypes();
+    SortedMap<String, SortedMap<String, SortedSet<String>>> labels = exposedLabels();
+    SortedMap<String, String> documented = new TreeMap<>();
+    SortedMap<String, String> exposed = new TreeMap<>();
+    Matcher row = TABLE_ROW.matcher(doc());
+    while (row.find()) {
+      String name = row.group(1);
+      int end = doc().indexOf('\n', row.start());
+      String[] cells = doc().substring(row.end(), end).split("\\|", 3);
+      String type = cells[0].strip();
+      // the label names, and the values listed after "=" for the label before it
+      SortedMap<String, SortedSet<String>> listed = new TreeMap<>();
+      String[] parts = cells[1].split("`", -1);
+      String valuesOf = null;
+      for (int i = 1; i < parts.length; i += 2) {
+        if (valuesOf != null) {
+          listed.get(valuesOf).add(parts[i]);
+        } else {
+          listed.put(parts[i], new TreeSet<>());
+          if (parts[i + 1].contains("=")) {
+            valuesOf = parts[i];
+          }
+        }
+      }
+      documented.put(name, type + " " + listed);
+      SortedMap<String, SortedSet<String>> seen = new TreeMap<>();
+      labels.getOrDefault(name, new TreeMap<>()).forEach((label, values) ->
+          seen.put(label, listed.getOrDefault(label, new TreeSet<>()).isEmpty()
+              ? new TreeSet<>() : values));
+      exposed.put(name, types.get(name) + " " + seen);
+    }
+
+    assertEquals(exposed, documented);
+  }
+
+  /** The outcomes and phases the text lists are the label values exposed, in the code's order. */
+  @Test
+  void theOutcomesAndPhasesNamedAreTheExposedOnes() throws IOException {
+    String doc = doc();
+    int outcomes = doc.indexOf("The outcomes are");
+    int phases = doc.indexOf("the phases are", outcomes);
+    assertTrue(outcomes >= 0 && phases >= 0, "no list of outcomes and phases in the doc");
+    List<String> outcomesNamed = quoted(doc.substring(outcomes, phases));
+    List<String> phasesNamed = quoted(doc.substring(phases, doc.indexOf("\n\n", phases)));
+
+    assertEquals(Arrays.stream(Outcome.values()).map(Outcome::label).toList(), outcomesNamed);
+    assertEquals(Arrays.stream(Phase.values()).map(Phase::label).toList(), phasesNamed);
   }
 
   @Test
@@ -88,6 +190,39 @@ class MetricsDocTest {
     }
 
     assertEquals(Set.of(), unknown);
+  }
+
+  /**
+   * Every label an alert selects a controller metric by is one that metric has (or the scrape's
+   * {@code job} and {@code instance}), and a label of a fixed set of values is matched by one of
+   * its values: a selector on a label that does not exist would never fire.
+   */
+  @Test
+  void theAlertsSelectByLabelsTheMetricsHave() throws IOException {
+    SortedMap<String, SortedMap<String, SortedSet<String>>> labels = exposedLabels();
+    Set<String> openValues = Set.of("cluster", "reason", "source", "version");
+    Matcher selector = Pattern.compile("\\b(promcc_[a-z_]+)\\{([^}]*)}").matcher(rules(doc()));
+    List<String> wrong = new ArrayList<>();
+    while (selector.find()) {
+      String family = selector.group(1).replaceFirst("_(bucket|count|sum)$", "");
+      Matcher matcher = Pattern.compile("([a-z_]+)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"")
+          .matcher(selector.group(2));
+      while (matcher.find()) {
+        String label = matcher.group(1);
+        SortedSet<String> values = labels.getOrDefault(family, new TreeMap<>()).get(label);
+        if (label.equals("job") || label.equals("instance")) {
+          continue;
+        }
+        if (values == null) {
+          wrong.add(selector.group() + ": " + family + " has no label " + label);
+        } else if (!openValues.contains(label) && matcher.group(2).charAt(0) == '='
+            && values.stream().noneMatch(v -> v.matches(matcher.group(3)))) {
+          wrong.add(selector.group() + ": " + label + " is one of " + values);
+        }
+      }
+    }
+
+    assertEquals(List.of(), wrong);
   }
 
   @Test
