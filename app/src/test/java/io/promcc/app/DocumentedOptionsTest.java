@@ -1,0 +1,50 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every {@code --option} the README and the operator docs name is an option of a promcc command,
+ * so a renamed or removed option cannot stay documented. Prometheus' own flags (dotted, or
+ * {@code --enable-feature}) and the benchmark scripts' options are not promcc's.
+ */
+class DocumentedOptionsTest {
+  private static final List<String> DOCS = List.of("README.md", "docs/operations.md",
+      "docs/metrics.md", "docs/delivery.md", "docs/reliability.md", "docs/vault.md",
+      "docs/kube-adapter.md", "docs/profile.md", "docs/design.md");
+  /** Not promcc's: Prometheus' feature flag, and scripts/bench-shapes.sh's mode. */
+  private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode");
+  private static final Pattern OPTION =
+      Pattern.compile("(?<![\\w-])(--[a-z][a-z0-9-]*[a-z0-9])(?![\\w.-])");
+
+  @Test
+  void everyOptionTheDocsNameIsAnOptionOfPromcc() throws IOException {
+    Set<String> options = new TreeSet<>();
+    for (CommandLine command : Main.commandLine(Map.of()).getSubcommands().values()) {
+      command.getCommandSpec().options().forEach(o -> options.addAll(List.of(o.names())));
+    }
+    SortedSet<String> unknown = new TreeSet<>();
+    for (String doc : DOCS) {
+      Matcher named = OPTION.matcher(Files.readString(Path.of("..").resolve(doc)));
+      while (named.find()) {
+        if (!options.contains(named.group(1)) && !OTHERS.contains(named.group(1))) {
+          unknown.add(doc + ": " + named.group(1));
+        }
+      }
+    }
+
+    assertEquals(Set.of(), unknown);
+  }
+}
