@@ -72,6 +72,32 @@ class RenderCommandTest {
   }
 
   /**
+   * The files of examples/ as the README renders them: every cluster gets its jobs (the etcd
+   * job only where an etcd endpoint is given), and the base config keeps what it says it keeps.
+   */
+  @Test
+  void theExamplesRenderEveryClusterAndKeepTheBaseConfig() throws IOException {
+    Path examples = Path.of("..", "examples");
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", examples.resolve("clusters.yml").toString(),
+        "--base-config", examples.resolve("base-config.yml").toString(),
+        "--cert-dir", certificatesFor("abc12", "x7k2p", "kvm01").toString(),
+        "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    assertEquals("", err.toString());
+    assertTrue(out.toString().startsWith("wrote 10 files for 3 of 3 clusters"), out.toString());
+    String config = Files.readString(outDir.resolve("prometheus.yml"));
+    for (String job : List.of("abc12-system", "abc12-etcd", "x7k2p-kubelet", "kvm01-managed-app")) {
+      assertTrue(config.contains("job_name: guest-cluster-" + job + "\n"), job + ":\n" + config);
+    }
+    assertFalse(config.contains("x7k2p-etcd"), config);
+    assertTrue(config.contains("password: change-me"), config);
+    assertTrue(config.contains("job_name: prometheus"), config);
+  }
+
+  /**
    * A cluster label le (or quantile) would rename every histogram bucket's own le to exported_le:
    * the entry is left out with the reason, and the others are written.
    */
