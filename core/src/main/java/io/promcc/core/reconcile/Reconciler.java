@@ -1,19 +1,18 @@
 package io.promcc.core.reconcile;
 
+import static io.promcc.core.reconcile.ReconcileResults.failed;
+import static io.promcc.core.reconcile.ReconcileResults.failedAfterObserving;
+import static io.promcc.core.reconcile.ReconcileResults.result;
+import static io.promcc.core.reconcile.ReconcileResults.unexpected;
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.collect.Maps;
-import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.PromccException;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.plan.AscendingLookup;
-import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.Planner;
@@ -31,20 +30,13 @@ import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -77,6 +69,7 @@ public final class Reconciler {
   private final Observer observer;
   private final Delivery delivery;
   private final Clock clock;
+  private final HeldBackClusters heldBack;
 
   private Reconciler(Builder b) {
     this.clusters = requireNonNull(b.clusters, "cluster source == null");
@@ -91,6 +84,7 @@ public final class Reconciler {
         settings);
     this.delivery = new Delivery(store, b.prometheus, b.validator, b.readyTimeout,
         b.verifyTimeout, clock, b.sleeper, b.background != null ? b.background : baselineThread());
+    this.heldBack = new HeldBackClusters(settings);
   }
 
   /** A builder; the sources, the store, the planner and the settings are required. */
@@ -153,14 +147,14 @@ public final class Reconciler {
           return result(delivered, desired, observation, observed, timer);
         } catch (UnownedFilesException e) {
           // a file someone else placed blocks only the clusters whose file it is
-          Map<ClusterId, Rejection> blocked = blockedClusters(e);
+          Map<ClusterId, Rejection> blocked = heldBack.blockedClusters(e);
           if (blocked.isEmpty() || attempt == 3) {
             throw e;
           }
           observation = observation.without(blocked);
         } catch (InvalidFilesException e) {
           // an invalid certificate holds back only its cluster, which keeps its last files
-          Map<ClusterId, Rejection> invalid = invalidCertificates(e);
+          Map<ClusterId, Rejection> invalid = heldBack.invalidCertificates(e);
           if (invalid.isEmpty() || attempt == 3) {
             throw e;
           }
@@ -170,21 +164,8 @@ public final class Reconciler {
       }
     } catch (RuntimeException e) {
       String message = e instanceof PromccException ? e.getMessage() : unexpected(e);
-      return new ReconcileResult(Outcome.FAILED, message,
-          Optional.ofNullable(desired).map(DesiredState::hash),
-          Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(), List.of(),
-          new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false, false,
-          false, observed.nextAttention(), timer.durations());
+      return failedAfterObserving(message, desired, observation, observed, timer);
     }
-  }
-
-  /**
-   * The message of a failure no port declares (a source or planner breaking its contract, a
-   * bug), with where it was thrown: core logs nothing, so this is all a log line will show.
-   */
-  private static String unexpected(RuntimeException e) {
-    StackTraceElement[] frames = e.getStackTrace();
-    return "unexpected failure: " + e + (frames.length > 0 ? " at " + frames[0] : "");
   }
 
   private ClusterSnapshot myShard(ClusterSnapshot snapshot) {
@@ -192,96 +173,6 @@ public final class Reconciler {
         assigner.clustersOf(shard, snapshot.clusters()), snapshot.rejections(),
         Maps.filterKeys(snapshot.unreadable(), id -> assigner.shardOf(id) == shard)))
         .orElse(snapshot);
-  }
-
-  private Map<ClusterId, Rejection> blockedClusters(UnownedFilesException e) {
-    Map<ClusterId, Rejection> blocked = new TreeMap<>();
-    for (String path : e.paths()) {
-      Optional<ClusterId> owner = Planner.clusterOf(path, settings);
-      if (owner.isEmpty()) {
-        return Map.of(); // the main config itself: nothing can be written
-      }
-      blocked.putIfAbsent(owner.get(), new Rejection(owner.get().value(), "file-not-owned",
-          "file " + Quoting.quote(path) + " of cluster " + Quoting.quote(owner.get().value())
-              + " is not owned by the controller; move it away"));
-    }
-    return blocked;
-  }
-
-  /**
-   * The clusters whose certificate files {@code e} names, each with its problems; empty if it
-   * names any other file (a config), which no cluster's absence mends.
-   */
-  private Map<ClusterId, Rejection> invalidCertificates(InvalidFilesException e) {
-    Map<ClusterId, List<String>> problems = new TreeMap<>();
-    for (Map.Entry<String, List<String>> file : e.problemsByPath().entrySet()) {
-      Optional<ClusterId> owner = Planner.clusterOf(file.getKey(), settings);
-      CertificatePaths paths = owner.map(id -> CertificatePaths.of(id, settings)).orElse(null);
-      if (paths == null || !List.of(paths.ca(), paths.certificate(), paths.key())
-          .contains(file.getKey())) {
-        return Map.of();
-      }
-      problems.computeIfAbsent(owner.get(), id -> new ArrayList<>()).addAll(file.getValue());
-    }
-    Map<ClusterId, Rejection> invalid = new TreeMap<>();
-    problems.forEach((id, found) -> invalid.put(id, new Rejection(id.value(),
-        Observer.CERTIFICATE_INVALID, "the new certificate files of cluster "
-            + Quoting.quote(id.value()) + " are invalid: " + String.join("; ", found)
-            + "; it keeps the files it has, if any")));
-    return invalid;
-  }
-
-  /** What the planner made of each cluster. */
-  private record ClusterStates(SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
-      List<Rejection> rejected, SortedMap<ClusterId, Instant> notAfter) {
-    static ClusterStates of(DesiredState desired, Observation observation) {
-      SortedMap<ClusterId, CertificateBundle> certificates = observation.certificates();
-      // in the order of the desired state's clusters, sorted by ID: the maps are made in one
-      // pass, without a tree
-      List<Map.Entry<ClusterId, Rejection>> degraded = new ArrayList<>();
-      AscendingLookup<Map.Entry<ClusterId, Rejection>> problems =
-          new AscendingLookup<>(observation.certificateProblems().entrySet(), Map.Entry::getKey);
-      for (ClusterId id : desired.clusters()) {
-        Map.Entry<ClusterId, Rejection> problem = problems.find(id);
-        if (problem != null) {
-          degraded.add(Map.entry(id, problem.getValue()));
-        }
-      }
-      SortedMap<ClusterId, Instant> notAfter;
-      if (desired.clusters().size() == certificates.size()) {
-        // every certified cluster is planned (the planned ones are certified ones): the map is
-        // copied in the certificates' order, without comparing IDs again
-        notAfter = ImmutableSortedMap.copyOfSorted(
-            Maps.transformValues(certificates, CertificateBundle::notAfter));
-      } else {
-        List<Map.Entry<ClusterId, Instant>> planned = new ArrayList<>(desired.clusters().size());
-        AscendingLookup<Map.Entry<ClusterId, CertificateBundle>> bundles =
-            new AscendingLookup<>(certificates.entrySet(), Map.Entry::getKey);
-        for (ClusterId id : desired.clusters()) {
-          planned.add(Map.entry(id, bundles.find(id).getValue().notAfter()));
-        }
-        notAfter = ImmutableSortedMap.copyOf(planned);
-      }
-      // a cluster left out only for want of a certificate waits; anything else is a rejection
-      Set<Rejection> certificateProblems =
-          new HashSet<>(observation.certificateProblems().values());
-      Predicate<Rejection> waits = r -> certificateProblems.contains(r)
-          || r.reason().equals(Observer.CERTIFICATE_MISSING);
-      return new ClusterStates(ImmutableSortedMap.copyOf(degraded),
-          desired.rejections().stream().filter(waits).toList(),
-          desired.rejections().stream().filter(waits.negate()).toList(),
-          notAfter);
-    }
-  }
-
-  private ReconcileResult result(Delivered delivered, DesiredState desired,
-      Observation observation, Observer.Observed observed, PhaseTimer timer) {
-    ClusterStates states = ClusterStates.of(desired, observation);
-    return new ReconcileResult(delivered.outcome(), delivered.message(),
-        Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
-        delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
-        states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
-        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations());
   }
 
   /**
@@ -301,13 +192,6 @@ public final class Reconciler {
     ClusterStates states = ClusterStates.of(desired, observation);
     return new Preview(desired, FileDiff.between(desired, onDisk),
         store.record(), states.degraded(), states.waiting(), states.rejected());
-  }
-
-  private static ReconcileResult failed(Outcome outcome, String message, PhaseTimer timer) {
-    return new ReconcileResult(outcome, message, Optional.empty(), Optional.empty(), List.of(),
-        List.of(),
-        List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false,
-        false, Optional.empty(), timer.durations());
   }
 
   /** One daemon thread for the background baseline call, ended after 30 idle seconds. */
