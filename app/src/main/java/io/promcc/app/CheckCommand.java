@@ -9,6 +9,7 @@ import io.promcc.core.model.PromccException;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
 import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.reconcile.Preview;
@@ -90,7 +91,7 @@ final class CheckCommand implements Callable<Integer> {
         }
       }
       Preview preview = parts.reconciler().preview();
-      print(out, preview);
+      print(out, preview, parts.prometheus().isPresent());
       // a run would ask for these certificates and add the clusters' jobs
       long toRequest = preview.waiting().stream()
           .filter(r -> r.reason().equals(CheckParts.NOT_REQUESTED)).count();
@@ -120,7 +121,7 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, Preview preview) {
+  private static void print(PrintWriter out, Preview preview, boolean withPrometheus) {
     out.printf("planned %d files for %d clusters%n", preview.desired().files().size(),
         preview.desired().clusters().size());
     preview.diff().writes().forEach(path -> out.println("  would write   " + path));
@@ -131,10 +132,33 @@ final class CheckCommand implements Callable<Integer> {
     preview.waiting().forEach(r -> out.println("  waiting: " + r));
     preview.rejected().forEach(r -> out.println("  left out: " + r));
     if (preview.configPinned()) {
-      out.println("  this config was rejected by prometheus before ("
-          + preview.record().rejected().orElseThrow().message()
-          + "); a reconcile would not try it again");
+      RejectedConfig pin = preview.record().rejected().orElseThrow();
+      out.println("  this config was " + (pin.reason().equals(RejectedConfig.REJECTED)
+          ? "rejected by prometheus" : "pinned as " + pin.reason()) + " before ("
+          + pin.message() + "); " + underThePin(preview, pin, withPrometheus));
     }
+  }
+
+  /**
+   * What a reconcile does with the pinned desired config (core's delivery under the pin): with a
+   * Prometheus it does not write or reload it again (it may restore and reload the last verified
+   * config); a first config pinned not ready with its baseline is verified if Prometheus reports
+   * a later successful load while its files are on disk. Without a Prometheus nothing judges a
+   * config, and the pin is dropped.
+   */
+  private static String underThePin(Preview preview, RejectedConfig pin,
+      boolean withPrometheus) {
+    if (!withPrometheus) {
+      return "without --prometheus-url a reconcile would lift the pin and treat it like any "
+          + "other config";
+    }
+    String kept = "a reconcile would not reload it again until the desired config changes";
+    if (pin.reason().equals(RejectedConfig.NOT_READY) && pin.baseline().isPresent()
+        && preview.record().verified().isEmpty()) {
+      return kept + ", but would verify it and lift the pin if prometheus reports a successful "
+          + "load later than " + pin.baseline().get() + " while its files are on disk";
+    }
+    return kept;
   }
 
   /** Prints what Prometheus runs; true if that is the desired config. */

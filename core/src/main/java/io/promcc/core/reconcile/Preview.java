@@ -39,7 +39,14 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
     return record.verified().map(v -> v.configHash().equals(desired.configHash())).orElse(false);
   }
 
-  /** True if the desired configuration was rejected before and would not be tried again. */
+  /**
+   * True if the desired configuration is the one pinned as rejected ({@link
+   * DeliveryRecord#rejected()}). A reconcile with a Prometheus does not write or reload it again
+   * until the desired configuration changes; a first configuration (nothing verified) pinned
+   * {@code prometheus-not-ready} with a baseline is verified, and unpinned, if Prometheus reports
+   * a successful load later than that baseline while its files are on disk. A reconcile without
+   * a Prometheus drops the pin and delivers it like any other configuration.
+   */
   public boolean configPinned() {
     return record.rejected().map(r -> r.configHash().equals(desired.configHash())).orElse(false);
   }

@@ -1,0 +1,146 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.prometheus.AtomicFileStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What {@code promcc check} says of a desired config that is pinned (rejected before, or not
+ * ready in time): what a reconcile does with it, which depends on the pin and on whether a
+ * Prometheus is configured.
+ */
+class CheckCommandTest {
+  private static final Instant BASELINE = Instant.parse("2026-03-01T10:00:00Z");
+
+  @TempDir Path temp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private Path clusters;
+  private Path outDir;
+  private HttpServer prometheus;
+
+  @BeforeEach
+  void renderAFirstConfig() throws IOException {
+    clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    outDir = temp.resolve("out");
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--out",
+        outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+  }
+
+  @AfterEach
+  void stopPrometheus() {
+    if (prometheus != null) {
+      prometheus.stop(0);
+    }
+  }
+
+  private int run(String... args) {
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    return command.execute(args);
+  }
+
+  /** Pins the config on disk (the desired one: nothing changed since the render). */
+  private void pin(String reason, String message, Optional<Instant> baseline) {
+    AtomicFileStore store = new AtomicFileStore(outDir);
+    String config = DesiredState.configHashOf(store.readOwned());
+    store.markRejected(Optional.of(new RejectedConfig(config, reason, message, baseline)));
+  }
+
+  /** A Prometheus whose runtime info reports a successful load at {@code lastConfigTime}. */
+  private String prometheusLoadedAt(Instant lastConfigTime) throws IOException {
+    prometheus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+    byte[] body = ("{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":true,"
+        + "\"lastConfigTime\":\"" + lastConfigTime + "\"}}").getBytes(StandardCharsets.UTF_8);
+    prometheus.createContext("/api/v1/status/runtimeinfo", exchange -> {
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream stream = exchange.getResponseBody()) {
+        stream.write(body);
+      }
+    });
+    prometheus.start();
+    return "http://127.0.0.1:" + prometheus.getAddress().getPort();
+  }
+
+  private List<String> check(String... more) {
+    List<String> args = new ArrayList<>(List.of("check", "--clusters", clusters.toString(),
+        "--out", outDir.toString(), "--state-dir", temp.resolve("state").toString()));
+    args.addAll(List.of(more));
+    run(args.toArray(String[]::new));
+    assertEquals("", err.toString());
+    return out.toString().lines().toList();
+  }
+
+  @Test
+  void aConfigPrometheusRefusedIsNotReloadedAgainUntilTheDesiredConfigChanges()
+      throws IOException {
+    pin(RejectedConfig.REJECTED, "bad scrape config", Optional.of(BASELINE));
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("  this config was rejected by prometheus before (bad scrape "
+        + "config); a reconcile would not reload it again until the desired config changes"),
+        String.join("\n", lines));
+  }
+
+  @Test
+  void aFirstConfigPinnedNotReadyWithABaselineIsVerifiedIfPrometheusReportsItLoaded()
+      throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE));
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("  this config was pinned as prometheus-not-ready before (not "
+        + "ready within PT5M); a reconcile would not reload it again until the desired config "
+        + "changes, but would verify it and lift the pin if prometheus reports a successful "
+        + "load later than 2026-03-01T10:00:00Z while its files are on disk"),
+        String.join("\n", lines));
+  }
+
+  @Test
+  void aConfigPinnedNotReadyWithoutABaselineStaysPinned() throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.empty());
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("  this config was pinned as prometheus-not-ready before (not "
+        + "ready within PT5M); a reconcile would not reload it again until the desired config "
+        + "changes"), String.join("\n", lines));
+  }
+
+  @Test
+  void withoutAPrometheusAPinnedConfigIsWrittenAndUnpinned() {
+    pin(RejectedConfig.REJECTED, "bad scrape config", Optional.of(BASELINE));
+
+    List<String> lines = check();
+
+    assertTrue(lines.contains("  this config was rejected by prometheus before (bad scrape "
+        + "config); without --prometheus-url a reconcile would lift the pin and treat it like "
+        + "any other config"), String.join("\n", lines));
+  }
+}
