@@ -1,5 +1,9 @@
 package io.promcc.core.golden;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.PrometheusTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +60,24 @@ final class Promtool {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "check", "config"));
     configs.forEach(config -> command.add(config.toAbsolutePath().toString()));
     return run(command, workDir);
+  }
+
+  /**
+   * Asserts that promtool takes the planned config of {@code what}: every file of {@code state}
+   * is written to a new folder {@code out} under {@code temp}, and promtool runs from another.
+   */
+  void assertAccepts(DesiredState state, String what, Path temp) throws IOException {
+    Path root = Files.createDirectory(temp.resolve("out"));
+    Path config = DesiredStateFiles.write(state, root);
+    Result result = checkConfig(config, workDir(temp));
+    assertEquals(0, result.exitCode(), () -> "promtool (" + version
+        + ") rejected the planned config of " + what + ":\n" + result.output());
+  }
+
+  /** An empty folder {@code cwd} under {@code temp} to run promtool from, away from its files. */
+  static Path workDir(Path temp) throws IOException {
+    Path dir = temp.resolve("cwd");
+    return Files.isDirectory(dir) ? dir : Files.createDirectory(dir);
   }
 
   /** Exit code and combined stdout/stderr of one promtool run. */

@@ -10,9 +10,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
-import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
-import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.testing.DesiredStateFiles;
 import io.promcc.core.testing.Profiles;
 import io.promcc.core.testing.TestCertificates;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -49,9 +45,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PromtoolOracleIT {
   private static final int GENERATED_SETS = 200;
   private static final long FIRST_SEED = 0x5EED_2026L;
-  /** The label a refusal of an etcd template's rules names. */
-  private static final Pattern REMOVED_LABEL =
-      Pattern.compile("(?:drops|keeps no|sets|removes) \"(__[a-z_]+__)\"");
 
   private static Promtool promtool;
 
@@ -134,152 +127,6 @@ class PromtoolOracleIT {
     assertAccepted(state, "examples/profile-original-2021.yml");
   }
 
-  /**
-   * Rules of an etcd template, some of which leave its static target without an address, a
-   * scrape interval or a scrape timeout.
-   */
-  static Stream<String> etcdRules() {
-    return Stream.of(
-        "- {source_labels: [__meta_kubernetes_pod_ip], target_label: __address__}",
-        "- {source_labels: [__address__], target_label: __tmp_a}\n"
-            + "- {regex: \"__address__|job\", action: labeldrop}",
-        "- {regex: \"job|instance\", action: labelkeep}",
-        "- {source_labels: [__tmp_b], regex: \"(.*)\", target_label: \"${1}__address__\"}",
-        "- {target_label: __address__, replacement: \"\"}",
-        "- {source_labels: [__meta_x], target_label: __address__, action: lowercase}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \";\", target_label: __address__, "
-            + "replacement: \"\"}",
-        "- {source_labels: [__address__], regex: \"(.+):\\\\d+\", target_label: __address__, "
-            + "replacement: \"$1:2381\"}",
-        "- {source_labels: [__meta_x], target_label: __address__, "
-            + "replacement: \"etcd.local:2379\"}",
-        "- {source_labels: [__meta_x], regex: \"(.+)\", target_label: __address__}",
-        "- {source_labels: [__address__], target_label: __tmp_a}\n"
-            + "- {source_labels: [__tmp_a], target_label: __address__}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \"(?U)(.*)(.*)\", "
-            + "target_label: __address__, replacement: \"$2\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \":\", regex: \"[[:alpha:]]\", "
-            + "target_label: __address__, replacement: \"\"}",
-        // regexes java.util.regex reads otherwise than RE2: [a&&[b]] (an intersection in Java),
-        // \\s and \\v (vertical white space in Java), $ before a final line feed, \\b around a
-        // non-ASCII letter, (?m)^ after a final line feed
-        "- {source_labels: [__meta_a, __meta_b], regex: \"[;&&[;]]\", target_label: __address__,"
-            + " replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \"\\v\", regex: \"\\\\s\", "
-            + "target_label: __address__, replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"\\\\v\", "
-            + "target_label: __address__, replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"$\\\\n\", "
-            + "target_label: __address__, replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \"\u00e9\", regex: \"\\\\b\u00e9\", "
-            + "target_label: __address__, replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], separator: \"\\n\", regex: \"(?m)\\\\n^(.*)\", "
-            + "target_label: __tmp, replacement: \"x\"}\n"
-            + "- {source_labels: [__tmp], target_label: __address__}",
-        // Prometheus searches with the anchored regex: one closing the anchoring group matches in
-        // part (^(?:job)|(__)$ finds "__"; (;))|((;;) takes (;) first, so $1 is ";")
-        "- {regex: \"job)|(__\", action: labelkeep}",
-        "- {source_labels: [__meta_a, __meta_b, __meta_c], regex: \"(;))|((;;)\", "
-            + "target_label: __address__, replacement: \"$1\"}",
-        // a keep, drop or keepequal that certainly drops the target: no later rule runs
-        "- {source_labels: [__meta_kubernetes_pod_label_app], regex: etcd, action: keep}\n"
-            + "- {source_labels: [__meta_x], target_label: __address__}",
-        "- {source_labels: [__meta_x], regex: \"\", action: drop}\n"
-            + "- {source_labels: [__meta_x], target_label: __address__}",
-        "- {source_labels: [__meta_x], target_label: job, action: keepequal}\n"
-            + "- {source_labels: [__meta_x], target_label: __address__}",
-        // a count with a leading zero is literal text in RE2, a count in Java; a group that can
-        // match empty under * or + keeps its last non-empty iteration in RE2, not in Java
-        "- {source_labels: [__meta_x], regex: \";{00}\", target_label: __address__, "
-            + "replacement: \"\"}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \";{01}\", target_label: __address__, "
-            + "replacement: \"\"}",
-        "- {regex: \"__address_{02}\", action: labeldrop}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \"(;*)*\", target_label: __address__}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \"(.*)*\", target_label: __address__}",
-        "- {source_labels: [__meta_a, __meta_b], regex: \"(;|)+\", target_label: __address__}",
-        "- {regex: \"__meta_.*\", action: labeldrop}",
-        "- {regex: \"__.*|job\", action: labelkeep}",
-        // a removal followed by a rule that sets the address again, or that drops the target
-        "- {regex: \"__address__\", action: labeldrop}\n"
-            + "- {target_label: __address__, replacement: \"etcd.local:2379\"}",
-        "- {source_labels: [__meta_x], target_label: __address__}\n"
-            + "- {source_labels: [__meta_y], target_label: __address__, "
-            + "replacement: \"etcd.local:2379\"}",
-        "- {regex: \"job|instance\", action: labelkeep}\n"
-            + "- {source_labels: [__address__], regex: \".+\", action: keep}",
-        "- {regex: \"__address__\", action: labeldrop}\n"
-            + "- {source_labels: [job], regex: \"x\", action: keep}",
-        "- {regex: \"__address__\", action: labeldrop}\n"
-            + "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
-            + "- {regex: \"job|instance\", action: labelkeep}",
-        // the scrape interval and timeout, which Prometheus sets before the rules only
-        "- {regex: \"__scrape_interval__\", action: labeldrop}",
-        "- {source_labels: [__address__], target_label: __tmp_a}\n"
-            + "- {regex: \"__scrape_.*\", action: labeldrop}",
-        "- {regex: \"__address__|__scrape_interval__|job\", action: labelkeep}",
-        "- {target_label: __scrape_timeout__, replacement: \"\"}",
-        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
-            + "- {source_labels: [__tmp_b], regex: \".+\", target_label: __scrape_timeout__, "
-            + "replacement: \"10s\"}",
-        "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
-            + "- {target_label: __scrape_interval__, replacement: \"30s\"}",
-        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
-            + "- {source_labels: [__address__], target_label: __scrape_timeout__, "
-            + "replacement: \"5s\"}",
-        "- {regex: \"__scrape_.*\", action: labeldrop}\n"
-            + "- {source_labels: [job], regex: \"x\", action: keep}",
-        "- {regex: \"__scrape_.*\", action: labeldrop}\n"
-            + "- {source_labels: [__tmp_b], regex: \".+\", action: keep}",
-        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
-            + "- {regex: \"(.*)\", target_label: \"${1}__scrape_timeout__\", "
-            + "replacement: \"5s\"}",
-        "- {regex: \"__.*|job\", action: labelkeep}\n"
-            + "- {regex: \"__scrape_intervals?|__scrape_timeout\", action: labeldrop}",
-        "- {regex: \"__scrape_interval_{02}\", action: labeldrop}");
-  }
-
-  /** What promtool says of a static target that lacks the label a refusal names. */
-  private static String complaint(String refusal) {
-    Matcher label = REMOVED_LABEL.matcher(refusal);
-    assertTrue(label.find(), () -> "no removed label in " + refusal);
-    return switch (label.group(1)) {
-      case "__scrape_interval__" -> "error parsing scrape interval: empty duration string";
-      case "__scrape_timeout__" -> "error parsing scrape timeout: empty duration string";
-      default -> "no address";
-    };
-  }
-
-  /**
-   * What the profile refuses in an etcd template is what promtool refuses in a static job
-   * ({@code no address}, or an empty scrape interval or timeout), and the planned config of what
-   * it takes passes promtool.
-   */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("etcdRules")
-  void theProfileRefusesTheEtcdRulesPromtoolRefuses(String rules) throws IOException {
-    String indented = rules.indent(2);
-    ScrapeProfile profile;
-    try {
-      profile = ScrapeProfile.parse("jobs:\n- name: etcd\n  target: etcd\n  relabel_configs:\n"
-          + indented, "etcd.yml");
-    } catch (ValidationException refused) {
-      Path config = Files.writeString(temp.resolve("static.yml"), "scrape_configs:\n"
-          + "- job_name: etcd\n  static_configs:\n  - targets: [\"etcd.alpha:2379\"]\n"
-          + "  relabel_configs:\n" + indented);
-      Promtool.Result result = promtool.checkConfig(config, workDir());
-      assertTrue(result.exitCode() != 0
-              && result.output().contains(complaint(refused.getMessage())),
-          () -> "the profile refused rules promtool takes (" + refused.getMessage() + "):\n"
-              + result.output());
-      return;
-    }
-    List<GuestCluster> clusters = List.of(GuestCluster.of("alpha", "aws", "https://master.alpha")
-        .withEtcd("etcd.alpha:2379"));
-    assertAccepted(new Planner(profile, BaseConfig.empty()).plan(clusters,
-        TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS), "the etcd rules");
-  }
-
   @Test
   void promtoolRejectsAMergedConfigWhoseKeyFileIsMissing() throws IOException {
     GoldenCases.Case goldenCase = golden("merged-base-config-3-clusters");
@@ -311,11 +158,7 @@ class PromtoolOracleIT {
   }
 
   private void assertAccepted(DesiredState state, String what) throws IOException {
-    Path root = Files.createDirectory(temp.resolve("out"));
-    Path config = DesiredStateFiles.write(state, root);
-    Promtool.Result result = promtool.checkConfig(config, workDir());
-    assertEquals(0, result.exitCode(), () -> "promtool (" + promtool.version()
-        + ") rejected the planned config of " + what + ":\n" + result.output());
+    promtool.assertAccepts(state, what, temp);
   }
 
   private void assertRejectedWithoutKeyFile(DesiredState state, String keyFile)
@@ -337,8 +180,7 @@ class PromtoolOracleIT {
 
   /** An empty folder to run promtool from, away from the files it checks. */
   private Path workDir() throws IOException {
-    Path dir = temp.resolve("cwd");
-    return Files.isDirectory(dir) ? dir : Files.createDirectory(dir);
+    return Promtool.workDir(temp);
   }
 
   private static GoldenCases.Case golden(String name) {
