@@ -2,14 +2,13 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.plan.TargetLabels.Setting;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -20,7 +19,9 @@ import java.util.regex.PatternSyntaxException;
  * {@code __scrape_timeout__}. Prometheus 2.53 ({@code PopulateLabels} in scrape/target.go) sets
  * each before the rules and does not set it again after them: it drops a target without one
  * with an error ({@code no address}, {@code error parsing scrape interval: empty duration
- * string}), and promtool, which runs this on static targets, refuses the whole config.
+ * string}), and promtool, which runs this on static targets, refuses the whole config. It drops
+ * the target too where a rule certainly set the scrape interval or timeout to a value that is no
+ * duration ({@code "abc"}, {@code "10"}, a {@code hashmod}'s number) or is 0.
  *
  * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
  * its own rules, the path rewrite of its target kind, then the API server as the address for the
@@ -38,20 +39,17 @@ import java.util.regex.PatternSyntaxException;
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster or the discovered
  * object (it reads a label not followed, or a label set from one, or may drop the target) ends
- * the check without a problem. A removal is followed to the last rule: a later rule may set the
- * label again, or drop the target (which then needs none). Regular expressions run on
+ * the check without a problem. A removal or a bad value is followed to the last rule: a later rule
+ * may set the label again, or drop the target (which then needs none). Regular expressions run on
  * java.util.regex against a value of separators only, anchored and searched as Prometheus 2.53
  * does; only plain ones on printable ASCII, which Java and RE2 read alike, are judged: any other
  * ends the check too.
  */
 final class RequiredTargetLabels {
-  private static final String ADDRESS = "__address__";
+  private static final String ADDRESS = TargetLabels.ADDRESS;
   /** In the order Prometheus asks for them: its error names the first one missing. */
   private static final List<String> REQUIRED =
-      List.of(ADDRESS, "__scrape_interval__", "__scrape_timeout__");
-  /** The labels every target has before its rules (Prometheus' {@code PopulateLabels}). */
-  private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
-      "__metrics_path__", "__scrape_interval__", "__scrape_timeout__");
+      List.of(ADDRESS, TargetLabels.INTERVAL, TargetLabels.TIMEOUT);
   /**
    * Regexes java.util.regex and RE2 read alike: no escape, class, anchor, flag or count (RE2
    * reads {@code {01}} as text), and no repeated group (one that can match empty keeps its last
@@ -68,15 +66,16 @@ final class RequiredTargetLabels {
 
   /**
    * The problem of the rule that last took a required label away from the template's targets,
-   * where no later rule may set it again or drop the target; the address's first, then the
-   * interval's, then the timeout's; or empty.
+   * or set the interval or timeout to a value Prometheus drops them for, where no later rule may
+   * set it again or drop the target; the address's first, then the interval's, then the
+   * timeout's, as Prometheus checks them; or empty.
    *
    * @param owner names the template, e.g. {@code job template "etcd"}
    */
   static Optional<String> problem(JobTemplate template, String owner) {
     boolean discovered = template.target() != TargetKind.ETCD;
     String targets = discovered ? "its targets" : "its static target";
-    Labels labels = new Labels(discovered);
+    TargetLabels labels = new TargetLabels(discovered);
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
     for (Step step : steps(template, owner)) {
       RelabelRule rule = step.rule();
@@ -125,7 +124,8 @@ final class RequiredTargetLabels {
             }
           }
         }
-        case "hashmod" -> labels.set(rule.targetLabel());
+        case "hashmod" -> labels.set(rule.targetLabel(),
+            Setting.hash(rule.modulus(), step.owner()));
         case "replace", "lowercase", "uppercase" -> {
           if (!readsNothing) {
             if (rule.targetLabel().contains("$")) {
@@ -151,12 +151,17 @@ final class RequiredTargetLabels {
             if (!LabelNames.isValid(target)) {
               continue;
             }
-          } else {
+          } else if (PRINTABLE_ASCII.matcher(value).matches()) {
+            // as Go's strings.ToLower and ToUpper change ASCII
             target = rule.targetLabel();
-            result = value;
+            result = action.equals("lowercase") ? value.toLowerCase(Locale.ROOT)
+                : value.toUpperCase(Locale.ROOT);
+          } else {
+            labels.set(rule.targetLabel()); // not empty, whatever the case
+            continue;
           }
           if (!result.isEmpty()) {
-            labels.set(target);
+            labels.set(target, Setting.of(result, step.owner()));
           } else if (labels.remove(target) && REQUIRED.contains(target)) {
             removals.put(target, rule.sourceLabels().isEmpty()
                 ? step.owner() + " sets " + Quoting.quote(target) + " to nothing, which removes "
@@ -177,8 +182,44 @@ final class RequiredTargetLabels {
     if (JobRenderer.needsAddressRewrite(template)) {
       labels.set(ADDRESS);
     }
-    return REQUIRED.stream().filter(label -> !labels.maySet(label)).findFirst()
-        .map(removals::get);
+    for (String label : REQUIRED) {
+      if (!labels.maySet(label)) {
+        return Optional.of(removals.get(label));
+      }
+      Optional<String> refused = labels.setting(label)
+          .flatMap(setting -> refusedDuration(label, setting, targets));
+      if (refused.isPresent()) {
+        return refused;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why Prometheus drops every target whose scrape interval or timeout {@code label} a rule
+   * certainly set as {@code setting}: it is no duration ({@code error parsing scrape interval})
+   * or 0 ({@code scrape interval cannot be 0}); or empty.
+   */
+  private static Optional<String> refusedDuration(String label, Setting setting,
+      String targets) {
+    if (label.equals(ADDRESS)) {
+      return Optional.empty();
+    }
+    String noun = label.equals(TargetLabels.INTERVAL) ? "scrape interval" : "scrape timeout";
+    String sets = setting.by() + " sets " + Quoting.quote(label) + " to ";
+    if (setting.value() == null) {
+      return Optional.of(sets + "a number from 0 to " + (setting.below() - 1)
+          + ", not a duration above 0: Prometheus drops " + targets);
+    }
+    if (!Durations.isValid(setting.value())) {
+      return Optional.of(sets + Quoting.quote(setting.value()) + ", which is not a duration: "
+          + "Prometheus drops " + targets + " (error parsing " + noun + ")");
+    }
+    if (Durations.isZero(setting.value())) {
+      return Optional.of(sets + Quoting.quote(setting.value()) + ": Prometheus drops " + targets
+          + " (" + noun + " cannot be 0)");
+    }
+    return Optional.empty();
   }
 
   /** The rules of the template's job up to its address rewrite, with their owners. */
@@ -211,40 +252,6 @@ final class RequiredTargetLabels {
       return Pattern.compile("^(?:" + regex + ")$");
     } catch (PatternSyntaxException e) {
       return null;
-    }
-  }
-
-  /**
-   * Which labels a target may have while its rules are followed: those set to a value not
-   * followed, and for a discovered target the ones its discovery may set; any other is certainly
-   * empty.
-   */
-  private static final class Labels {
-    private final Set<String> set = new HashSet<>(PRESENT);
-    /** Labels the discovery may set that a rule certainly removed. */
-    private final Set<String> removed = new HashSet<>();
-    private final boolean discovered;
-
-    Labels(boolean discovered) {
-      this.discovered = discovered;
-    }
-
-    boolean maySet(String name) {
-      return set.contains(name) || discovered && !removed.contains(name)
-          && (name.startsWith("__meta_") || name.equals("instance"));
-    }
-
-    void set(String name) {
-      set.add(name);
-      removed.remove(name);
-    }
-
-    /** Removes {@code name}; true if it may have been set. */
-    boolean remove(String name) {
-      boolean was = maySet(name);
-      set.remove(name);
-      removed.add(name);
-      return was;
     }
   }
 }

@@ -45,7 +45,7 @@ class EtcdRulesOracleIT {
 
   /**
    * Rules of an etcd template, some of which leave its static target without an address, a
-   * scrape interval or a scrape timeout.
+   * scrape interval or a scrape timeout, or with an interval or timeout that is no duration.
    */
   static Stream<String> etcdRules() {
     return Stream.of(
@@ -145,24 +145,67 @@ class EtcdRulesOracleIT {
             + "replacement: \"5s\"}",
         "- {regex: \"__.*|job\", action: labelkeep}\n"
             + "- {regex: \"__scrape_intervals?|__scrape_timeout\", action: labeldrop}",
-        "- {regex: \"__scrape_interval_{02}\", action: labeldrop}");
+        "- {regex: \"__scrape_interval_{02}\", action: labeldrop}",
+        // the scrape interval and timeout set to a value that is no duration, or 0
+        "- {target_label: __scrape_interval__, replacement: \"abc\"}",
+        "- {source_labels: [__meta_x], target_label: __scrape_timeout__, replacement: \"10\"}",
+        "- {target_label: __scrape_interval__, replacement: \"0s\"}",
+        "- {target_label: __scrape_timeout__, replacement: \"0\"}",
+        "- {regex: \"(.*)\", target_label: \"${1}__scrape_timeout__\", replacement: \"5x\"}",
+        "- {source_labels: [__address__], target_label: __scrape_interval__, modulus: 4, "
+            + "action: hashmod}",
+        "- {source_labels: [__address__], target_label: __scrape_timeout__, modulus: 1, "
+            + "action: hashmod}",
+        "- {source_labels: [__meta_a, __meta_b], target_label: __scrape_interval__, "
+            + "action: lowercase}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"1M\", "
+            + "target_label: __scrape_timeout__, action: uppercase}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"1M\", "
+            + "target_label: __scrape_timeout__, action: lowercase}",
+        "- {target_label: __scrape_interval__, replacement: \"1m\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"1 m\"}",
+        "- {target_label: __scrape_timeout__, replacement: \"0\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"x\"}",
+        "- {target_label: __scrape_interval__, replacement: \"abc\"}\n"
+            + "- {regex: \"__address__\", action: labeldrop}",
+        "- {target_label: __scrape_interval__, replacement: \"abc\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"30s\"}",
+        "- {target_label: __scrape_timeout__, replacement: \"0s\"}\n"
+            + "- {source_labels: [job], regex: \"x\", action: keep}",
+        "- {source_labels: [__meta_x], regex: \".+\", target_label: __scrape_timeout__, "
+            + "replacement: \"abc\"}",
+        "- {target_label: __scrape_intervals__, replacement: \"abc\"}");
   }
 
-  /** What promtool says of a static target that lacks the label a refusal names. */
-  private static String complaint(String refusal) {
+  /**
+   * What promtool says (a regex) of a static target that lacks the label a refusal names, or
+   * whose scrape interval or timeout it names is no duration or 0.
+   */
+  private static Pattern complaint(String refusal) {
     Matcher label = REMOVED_LABEL.matcher(refusal);
     assertTrue(label.find(), () -> "no removed label in " + refusal);
-    return switch (label.group(1)) {
-      case "__scrape_interval__" -> "error parsing scrape interval: empty duration string";
-      case "__scrape_timeout__" -> "error parsing scrape timeout: empty duration string";
-      default -> "no address";
-    };
+    if (label.group(1).equals("__address__")) {
+      return Pattern.compile("no address");
+    }
+    String noun = label.group(1).equals("__scrape_interval__") ? "scrape interval"
+        : "scrape timeout";
+    if (refusal.contains(" to a number from 0 to ")) {
+      return Pattern.compile("error parsing " + noun + ": not a valid duration string: \"[0-9]+\""
+          + "|" + noun + " cannot be 0");
+    }
+    if (refusal.contains("which is not a duration")) {
+      return Pattern.compile("error parsing " + noun + ": (?!empty duration string)");
+    }
+    if (refusal.contains("(" + noun + " cannot be 0)")) {
+      return Pattern.compile(noun + " cannot be 0");
+    }
+    return Pattern.compile("error parsing " + noun + ": empty duration string");
   }
 
   /**
    * What the profile refuses in an etcd template is what promtool refuses in a static job
-   * ({@code no address}, or an empty scrape interval or timeout), and the planned config of what
-   * it takes passes promtool.
+   * ({@code no address}, or an empty scrape interval or timeout, or one that is no duration or
+   * 0), and the planned config of what it takes passes promtool.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("etcdRules")
@@ -178,7 +221,7 @@ class EtcdRulesOracleIT {
           + "  relabel_configs:\n" + indented);
       Promtool.Result result = promtool.checkConfig(config, Promtool.workDir(temp));
       assertTrue(result.exitCode() != 0
-              && result.output().contains(complaint(refused.getMessage())),
+              && complaint(refused.getMessage()).matcher(result.output()).find(),
           () -> "the profile refused rules promtool takes (" + refused.getMessage() + "):\n"
               + result.output());
       return;

@@ -1,0 +1,83 @@
+package io.promcc.core.plan;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The labels of a template's targets while {@link RequiredTargetLabels} follows its rules: which
+ * may be set (to a value not followed), and for a discovered target the ones its discovery may
+ * set; any other is certainly empty. Of a label a rule certainly set, it also keeps the value
+ * (or what is known of it) and the rule, so that the scrape interval and timeout can be judged as
+ * Prometheus reads them. Not thread-safe: one per check.
+ */
+final class TargetLabels {
+  static final String ADDRESS = "__address__";
+  static final String INTERVAL = "__scrape_interval__";
+  static final String TIMEOUT = "__scrape_timeout__";
+  /** The labels every target has before its rules (Prometheus' {@code PopulateLabels}). */
+  private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
+      "__metrics_path__", INTERVAL, TIMEOUT);
+
+  /**
+   * What a rule certainly set a label to: {@code value}, or where that is null a number from 0
+   * to {@code below - 1} (a {@code hashmod}'s).
+   *
+   * @param by the rule, for a problem's message, e.g. {@code relabel_configs[0] of job ...}
+   */
+  record Setting(String value, int below, String by) {
+    static Setting of(String value, String by) {
+      return new Setting(value, 0, by);
+    }
+
+    /** A {@code hashmod}'s number: modulo 1, it is certainly {@code 0}. */
+    static Setting hash(int modulus, String by) {
+      return modulus == 1 ? of("0", by) : new Setting(null, modulus, by);
+    }
+  }
+
+  private final Set<String> set = new HashSet<>(PRESENT);
+  /** Labels the discovery may set that a rule certainly removed. */
+  private final Set<String> removed = new HashSet<>();
+  /** The labels a rule certainly set, with what to. */
+  private final Map<String, Setting> settings = new HashMap<>();
+  private final boolean discovered;
+
+  TargetLabels(boolean discovered) {
+    this.discovered = discovered;
+  }
+
+  boolean maySet(String name) {
+    return set.contains(name) || discovered && !removed.contains(name)
+        && (name.startsWith("__meta_") || name.equals("instance"));
+  }
+
+  /** Sets {@code name} to a value not followed: it may be anything. */
+  void set(String name) {
+    set.add(name);
+    removed.remove(name);
+    settings.remove(name);
+  }
+
+  /** Sets {@code name} certainly, to what {@code setting} says. */
+  void set(String name, Setting setting) {
+    set(name);
+    settings.put(name, setting);
+  }
+
+  /** What a rule certainly set {@code name} to, if it did and no later rule changed it. */
+  Optional<Setting> setting(String name) {
+    return Optional.ofNullable(settings.get(name));
+  }
+
+  /** Removes {@code name}; true if it may have been set. */
+  boolean remove(String name) {
+    boolean was = maySet(name);
+    set.remove(name);
+    removed.add(name);
+    settings.remove(name);
+    return was;
+  }
+}
