@@ -76,8 +76,17 @@ final class RequiredTargetLabels {
     boolean discovered = template.target() != TargetKind.ETCD;
     String targets = discovered ? "its targets" : "its static target";
     TargetLabels labels = new TargetLabels(discovered);
+    // a duration of 0 is none: the job takes the global one, which the profile does not know
+    if (template.scrapeInterval() != null && !Durations.isZero(template.scrapeInterval())) {
+      labels.set(TargetLabels.INTERVAL, Setting.own(template.scrapeInterval()));
+    }
+    if (template.scrapeTimeout() != null && !Durations.isZero(template.scrapeTimeout())) {
+      labels.set(TargetLabels.TIMEOUT, Setting.own(template.scrapeTimeout()));
+    }
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
-    for (Step step : steps(template, owner)) {
+    List<Step> steps = steps(template, owner);
+    for (int index = 0; index < steps.size(); index++) {
+      Step step = steps.get(index);
       RelabelRule rule = step.rule();
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
       boolean readsNothing = rule.sourceLabels().stream().noneMatch(labels::maySet);
@@ -125,7 +134,7 @@ final class RequiredTargetLabels {
           }
         }
         case "hashmod" -> labels.set(rule.targetLabel(),
-            Setting.hash(rule.modulus(), step.owner()));
+            Setting.hash(rule.modulus(), step.owner(), index));
         case "replace", "lowercase", "uppercase" -> {
           if (!readsNothing) {
             if (rule.targetLabel().contains("$")) {
@@ -161,7 +170,7 @@ final class RequiredTargetLabels {
             continue;
           }
           if (!result.isEmpty()) {
-            labels.set(target, Setting.of(result, step.owner()));
+            labels.set(target, Setting.of(result, step.owner(), index));
           } else if (labels.remove(target) && REQUIRED.contains(target)) {
             removals.put(target, rule.sourceLabels().isEmpty()
                 ? step.owner() + " sets " + Quoting.quote(target) + " to nothing, which removes "
@@ -192,7 +201,32 @@ final class RequiredTargetLabels {
         return refused;
       }
     }
-    return Optional.empty();
+    return labels.setting(TargetLabels.INTERVAL).flatMap(interval -> labels
+        .setting(TargetLabels.TIMEOUT).flatMap(timeout -> timeoutAbove(interval, timeout, owner,
+            targets)));
+  }
+
+  /**
+   * Why Prometheus drops every target whose scrape timeout is certainly greater than its scrape
+   * interval, naming the later rule of the two that set them (the template's own are checked
+   * with it); or empty. Both are durations above 0.
+   */
+  private static Optional<String> timeoutAbove(Setting interval, Setting timeout, String owner,
+      String targets) {
+    if (interval.step() < 0 && timeout.step() < 0
+        || Durations.toMillis(timeout.value()) <= Durations.toMillis(interval.value())) {
+      return Optional.empty();
+    }
+    boolean timeoutLast = timeout.step() > interval.step();
+    Setting last = timeoutLast ? timeout : interval;
+    Setting other = timeoutLast ? interval : timeout;
+    return Optional.of(last.by() + " sets "
+        + Quoting.quote(timeoutLast ? TargetLabels.TIMEOUT : TargetLabels.INTERVAL) + " to "
+        + Quoting.quote(last.value()) + (timeoutLast ? ", greater than the scrape interval "
+            : ", less than the scrape timeout ") + Quoting.quote(other.value())
+        + (other.by() == null ? " of " + owner : " that " + other.by() + " sets")
+        + ": Prometheus drops " + targets
+        + " (scrape timeout cannot be greater than scrape interval)");
   }
 
   /**

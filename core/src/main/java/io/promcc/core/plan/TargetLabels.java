@@ -22,19 +22,27 @@ final class TargetLabels {
       "__metrics_path__", INTERVAL, TIMEOUT);
 
   /**
-   * What a rule certainly set a label to: {@code value}, or where that is null a number from 0
-   * to {@code below - 1} (a {@code hashmod}'s).
+   * What a rule (or the template) certainly set a label to: {@code value}, or where that is null
+   * a number from 0 to {@code below - 1} (a {@code hashmod}'s).
    *
-   * @param by the rule, for a problem's message, e.g. {@code relabel_configs[0] of job ...}
+   * @param by the rule, for a problem's message, e.g. {@code relabel_configs[0] of job ...}; null
+   *     for the template's own interval or timeout
+   * @param step the rule's place among the job's rules, so the later of two can be named; -1 for
+   *     the template's own
    */
-  record Setting(String value, int below, String by) {
-    static Setting of(String value, String by) {
-      return new Setting(value, 0, by);
+  record Setting(String value, int below, String by, int step) {
+    static Setting of(String value, String by, int step) {
+      return new Setting(value, 0, by, step);
     }
 
     /** A {@code hashmod}'s number: modulo 1, it is certainly {@code 0}. */
-    static Setting hash(int modulus, String by) {
-      return modulus == 1 ? of("0", by) : new Setting(null, modulus, by);
+    static Setting hash(int modulus, String by, int step) {
+      return modulus == 1 ? of("0", by, step) : new Setting(null, modulus, by, step);
+    }
+
+    /** The template's own {@code scrape_interval} or {@code scrape_timeout}, before any rule. */
+    static Setting own(String value) {
+      return of(value, null, -1);
     }
   }
 

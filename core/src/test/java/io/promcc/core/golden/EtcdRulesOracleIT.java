@@ -45,7 +45,8 @@ class EtcdRulesOracleIT {
 
   /**
    * Rules of an etcd template, some of which leave its static target without an address, a
-   * scrape interval or a scrape timeout, or with an interval or timeout that is no duration.
+   * scrape interval or a scrape timeout, or with an interval or timeout that is no duration, or
+   * a timeout greater than the interval.
    */
   static Stream<String> etcdRules() {
     return Stream.of(
@@ -174,12 +175,23 @@ class EtcdRulesOracleIT {
             + "- {source_labels: [job], regex: \"x\", action: keep}",
         "- {source_labels: [__meta_x], regex: \".+\", target_label: __scrape_timeout__, "
             + "replacement: \"abc\"}",
-        "- {target_label: __scrape_intervals__, replacement: \"abc\"}");
+        "- {target_label: __scrape_intervals__, replacement: \"abc\"}",
+        // the scrape timeout set greater than the interval, or not
+        "- {target_label: __scrape_interval__, replacement: \"10s\"}\n"
+            + "- {target_label: __scrape_timeout__, replacement: \"10001ms\"}",
+        "- {target_label: __scrape_timeout__, replacement: \"1m\"}\n"
+            + "- {source_labels: [__tmp_a, __tmp_b], separator: \"30S\", "
+            + "target_label: __scrape_interval__, action: lowercase}",
+        "- {target_label: __scrape_timeout__, replacement: \"1m\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"60s\"}",
+        "- {target_label: __scrape_interval__, replacement: \"2m\"}\n"
+            + "- {target_label: __scrape_timeout__, replacement: \"1m30s\"}");
   }
 
   /**
    * What promtool says (a regex) of a static target that lacks the label a refusal names, or
-   * whose scrape interval or timeout it names is no duration or 0.
+   * whose scrape interval or timeout it names is no duration or 0, or whose timeout it names is
+   * greater than its interval.
    */
   private static Pattern complaint(String refusal) {
     Matcher label = REMOVED_LABEL.matcher(refusal);
@@ -196,6 +208,9 @@ class EtcdRulesOracleIT {
     if (refusal.contains("which is not a duration")) {
       return Pattern.compile("error parsing " + noun + ": (?!empty duration string)");
     }
+    if (refusal.endsWith("(scrape timeout cannot be greater than scrape interval)")) {
+      return Pattern.compile("scrape timeout cannot be greater than scrape interval");
+    }
     if (refusal.contains("(" + noun + " cannot be 0)")) {
       return Pattern.compile(noun + " cannot be 0");
     }
@@ -205,7 +220,8 @@ class EtcdRulesOracleIT {
   /**
    * What the profile refuses in an etcd template is what promtool refuses in a static job
    * ({@code no address}, or an empty scrape interval or timeout, or one that is no duration or
-   * 0), and the planned config of what it takes passes promtool.
+   * 0, or a timeout greater than the interval), and the planned config of what it takes passes
+   * promtool.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("etcdRules")

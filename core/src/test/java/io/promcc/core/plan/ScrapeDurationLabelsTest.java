@@ -178,4 +178,107 @@ class ScrapeDurationLabelsTest {
     assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d", "direct-e", "etcd-f",
         "direct-g", "etcd-h"), names(profile));
   }
+
+  @Test
+  void refusesRulesThatCertainlySetTheScrapeTimeoutAboveTheScrapeInterval() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          scrape_interval: 30s
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "1m"}
+        - name: direct-b
+          role: pod
+          target: direct
+          scrape_timeout: 10s
+          relabel_configs:
+          - {target_label: __scrape_interval__, replacement: "5s"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {target_label: __scrape_interval__, replacement: "10s"}
+          - {target_label: __scrape_timeout__, replacement: "10001ms"}
+        - name: api-d
+          role: endpoints
+          target: api-server
+          scrape_interval: 2m
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "1m"}
+          - {source_labels: [__tmp_a, __tmp_b], separator: "30S", target_label: __scrape_interval__,
+             action: lowercase}
+        """,
+        "relabel_configs[0] of job template \"etcd-a\" sets \"__scrape_timeout__\" to \"1m\", "
+            + "greater than the scrape interval \"30s\" of job template \"etcd-a\": Prometheus "
+            + "drops its static target (scrape timeout cannot be greater than scrape interval)",
+        "relabel_configs[0] of job template \"direct-b\" sets \"__scrape_interval__\" to \"5s\", "
+            + "less than the scrape timeout \"10s\" of job template \"direct-b\": Prometheus drops "
+            + "its targets (scrape timeout cannot be greater than scrape interval)",
+        "relabel_configs[1] of job template \"etcd-c\" sets \"__scrape_timeout__\" to "
+            + "\"10001ms\", greater than the scrape interval \"10s\" that relabel_configs[0] of "
+            + "job template \"etcd-c\" sets: Prometheus drops its static target (scrape timeout "
+            + "cannot be greater than scrape interval)",
+        "relabel_configs[1] of job template \"api-d\" sets \"__scrape_interval__\" to \"30s\", "
+            + "less than the scrape timeout \"1m\" that relabel_configs[0] of job template "
+            + "\"api-d\" sets: Prometheus drops its targets (scrape timeout cannot be greater than "
+            + "scrape interval)");
+  }
+
+  @Test
+  void takesRulesThatKeepTheScrapeTimeoutWithinTheIntervalOrWhereEitherIsNotKnown() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          scrape_interval: 1m
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "60s"}
+        - name: etcd-b
+          target: etcd
+          scrape_interval: 30s
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "1m"}
+          - {target_label: __scrape_interval__, replacement: "2m"}
+        - name: etcd-c
+          target: etcd
+          scrape_interval: 30s
+          scrape_timeout: 20s
+          relabel_configs:
+          - {target_label: __scrape_interval__, replacement: "20s"}
+        # the global interval, which the profile does not know, may be longer
+        - name: direct-d
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "2m"}
+        - name: etcd-e
+          target: etcd
+          scrape_interval: 0s
+          relabel_configs:
+          - {target_label: __scrape_timeout__, replacement: "2m"}
+        # without a timeout of its own, the job's is the global one or its interval, if shorter
+        - name: etcd-f
+          target: etcd
+          scrape_interval: 1m
+          relabel_configs:
+          - {target_label: __scrape_interval__, replacement: "1s"}
+        # a rule that may set the interval, or a discovered value
+        - name: direct-g
+          role: pod
+          target: direct
+          scrape_timeout: 10s
+          relabel_configs:
+          - {source_labels: [__meta_kubernetes_pod_annotation_interval], regex: ".+",
+             target_label: __scrape_interval__, replacement: "5s"}
+        - name: direct-h
+          role: pod
+          target: direct
+          scrape_interval: 10s
+          relabel_configs:
+          - {source_labels: [__meta_kubernetes_pod_annotation_timeout],
+             target_label: __scrape_timeout__}
+        """, "p.yml");
+    assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d", "etcd-e", "etcd-f",
+        "direct-g", "direct-h"), names(profile));
+  }
 }
