@@ -119,6 +119,19 @@ final class RequiredTargetLabels {
             return Optional.empty(); // it drops the target: later rules do not run
           }
         }
+        case "keepequal", "dropequal" -> {
+          boolean equal;
+          if (rule.sourceLabels().equals(List.of(rule.targetLabel()))) {
+            equal = true; // the value read is the target label's own
+          } else if (readsNothing && !labels.maySet(rule.targetLabel())) {
+            equal = value.isEmpty();
+          } else {
+            return Optional.empty(); // it may drop the target, which then needs none of them
+          }
+          if (equal != action.equals("keepequal")) {
+            return Optional.empty(); // it drops the target: later rules do not run
+          }
+        }
         case "labeldrop", "labelkeep" -> {
           Pattern regex = compile(rule, ADDRESS);
           if (regex == null) {
@@ -183,7 +196,7 @@ final class RequiredTargetLabels {
           }
         }
         default -> {
-          // keepequal, dropequal, labelmap and any other: not followed
+          // labelmap and any other: not followed
           return Optional.empty();
         }
       }

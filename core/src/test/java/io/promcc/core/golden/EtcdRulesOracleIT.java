@@ -185,7 +185,20 @@ class EtcdRulesOracleIT {
         "- {target_label: __scrape_timeout__, replacement: \"1m\"}\n"
             + "- {target_label: __scrape_interval__, replacement: \"60s\"}",
         "- {target_label: __scrape_interval__, replacement: \"2m\"}\n"
-            + "- {target_label: __scrape_timeout__, replacement: \"1m30s\"}");
+            + "- {target_label: __scrape_timeout__, replacement: \"1m30s\"}",
+        // a keepequal or dropequal that certainly keeps the target, or drops it
+        "- {source_labels: [__meta_x], target_label: __meta_y, action: keepequal}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: dropequal}\n"
+            + "- {target_label: __address__, replacement: \"\"}",
+        "- {source_labels: [__address__], target_label: __address__, action: keepequal}\n"
+            + "- {regex: \"__address__\", action: labeldrop}",
+        "- {source_labels: [__meta_x], target_label: __meta_y, action: dropequal}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {source_labels: [__address__], target_label: __address__, action: dropequal}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
+            + "- {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: keepequal}");
   }
 
   /**

@@ -1,0 +1,121 @@
+package io.promcc.core.plan;
+
+import static io.promcc.core.plan.ScrapeProfileTest.assertProblems;
+import static io.promcc.core.plan.ScrapeProfileTest.names;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The check of the labels Prometheus needs on a target follows {@code labelmap},
+ * {@code keepequal} and {@code dropequal} rules: past one that certainly keeps the target and
+ * sets none of them, a later rule that takes one away is refused; one that may set a label again
+ * or drop the target is taken.
+ */
+class LabelmapAndEqualityRulesTest {
+
+  @Test
+  void refusesRemovalsPastAKeepequalOrDropequalThatCertainlyKeepsTheTarget() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__meta_x], target_label: __meta_y, action: keepequal}
+          - {regex: "__scrape_interval__", action: labeldrop}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: dropequal}
+          - {target_label: __address__, replacement: ""}
+        - name: direct-c
+          role: pod
+          target: direct
+          relabel_configs:
+          - {source_labels: [__meta_kubernetes_pod_ip], target_label: __meta_kubernetes_pod_ip,
+             action: keepequal}
+          - {regex: "__address__", action: labeldrop}
+        - name: direct-d
+          role: pod
+          target: direct
+          relabel_configs:
+          - {source_labels: [__tmp_never_set], target_label: __tmp_never_set_either,
+             action: keepequal}
+          - {target_label: __scrape_timeout__, replacement: "0s"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" drops \"__scrape_interval__\" from its "
+            + "static target",
+        "relabel_configs[1] of job template \"etcd-b\" sets \"__address__\" to nothing, which "
+            + "removes it from its static target",
+        "relabel_configs[1] of job template \"direct-c\" drops \"__address__\" from its targets",
+        "relabel_configs[1] of job template \"direct-d\" sets \"__scrape_timeout__\" to \"0s\": "
+            + "Prometheus drops its targets (scrape timeout cannot be 0)");
+  }
+
+  @Test
+  void takesLabelmapsThatMaySetTheLabelAgainAndEqualityRulesThatMayDropTheTarget() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        # a labelmap that may set the label again, from a label a rule set or a discovered one
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__address__], target_label: __tmp_address}
+          - {regex: "__address__", action: labeldrop}
+          - {action: labelmap, regex: "__tmp_(address)", replacement: "__${1}__"}
+        - name: direct-b
+          role: pod
+          target: direct
+          relabel_configs:
+          - {regex: "__scrape_interval__", action: labeldrop}
+          - {action: labelmap, regex: "__meta_kubernetes_pod_annotation_promcc_(.+)"}
+        - name: direct-c
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __scrape_interval__, replacement: "abc"}
+          - {action: labelmap, regex: "__meta_kubernetes_pod_annotation_(.+)",
+             replacement: "__scrape_${1}"}
+        # a regex the check does not judge
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {regex: "__scrape_timeout__", action: labeldrop}
+          - {action: labelmap, regex: "__scrape_(\\\\w+)", replacement: "__scrape_timeout__"}
+        # a labelmap makes a discovered label's value a label a later rule reads
+        - name: direct-e
+          role: pod
+          target: direct
+          relabel_configs:
+          - {action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)", replacement: "__tmp_$1"}
+          - {regex: "__address__", action: labeldrop}
+          - {source_labels: [__tmp_app], regex: "x", action: keep}
+        # an equality rule that certainly drops the target, or may
+        - name: etcd-f
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__meta_x], target_label: __meta_y, action: dropequal}
+          - {regex: "__scrape_interval__", action: labeldrop}
+        - name: etcd-g
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__address__], target_label: __address__, action: dropequal}
+          - {regex: "__scrape_interval__", action: labeldrop}
+        - name: etcd-h
+          target: etcd
+          relabel_configs:
+          - {regex: "__scrape_interval__", action: labeldrop}
+          - {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: keepequal}
+        - name: direct-i
+          role: pod
+          target: direct
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {source_labels: [__meta_kubernetes_pod_ip], target_label: __meta_kubernetes_pod_name,
+             action: keepequal}
+        """, "p.yml");
+    assertEquals(List.of("etcd-a", "direct-b", "direct-c", "etcd-d", "direct-e", "etcd-f",
+        "etcd-g", "etcd-h", "direct-i"), names(profile));
+  }
+}
