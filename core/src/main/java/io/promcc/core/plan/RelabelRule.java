@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -127,6 +128,27 @@ public record RelabelRule(
    * starts no reference stays as it is.
    */
   static String expand(String template, Matcher matcher) {
+    return expand(template, name -> group(matcher, name));
+  }
+
+  /**
+   * Every string {@code template} may expand to as {@link #expand} expands it, whatever the
+   * match: its text, with each group reference any text (or none).
+   */
+  static Pattern expansions(String template) {
+    String mark = "\u0000"; // in no label name, nor in a template that makes one
+    if (template.contains(mark)) {
+      return Pattern.compile("(?s).*");
+    }
+    List<String> parts = new ArrayList<>();
+    for (String text : expand(template, name -> mark).split(mark, -1)) {
+      parts.add(Pattern.quote(text));
+    }
+    return Pattern.compile(String.join("(?s:.*)", parts));
+  }
+
+  /** {@code template} expanded with {@code groups}, which gives a group by name, or null. */
+  private static String expand(String template, Function<String, String> groups) {
     StringBuilder out = new StringBuilder();
     int i = 0;
     while (i < template.length()) {
@@ -158,7 +180,7 @@ public record RelabelRule(
         i++;
         continue;
       }
-      String group = group(matcher, name);
+      String group = groups.apply(name);
       if (group != null) {
         out.append(group);
       }

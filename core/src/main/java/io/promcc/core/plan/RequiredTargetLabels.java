@@ -34,7 +34,10 @@ import java.util.regex.PatternSyntaxException;
  * copied from a discovered job ({@code source_labels: [__meta_kubernetes_pod_ip]}) reads an empty
  * value and, with the default regex and replacement, removes the label it sets. Of a discovered
  * target only the names are known: those Prometheus sets, {@code __address__}, {@code instance}
- * (the node role's) and {@code __meta_*} ones, each with a value that is not followed.
+ * (the node role's) and {@code __meta_*} ones, each with a value that is not followed. A
+ * {@code labelmap} is followed name by name where every name is known (a static target's);
+ * elsewhere it may set any label its replacement can name, with its replacement's references
+ * standing for any text.
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster or the discovered
@@ -195,9 +198,27 @@ final class RequiredTargetLabels {
                         : "a static target does not have"));
           }
         }
+        case "labelmap" -> {
+          // a mapped label's value is its source's: never empty, and not followed
+          String replacement = rule.replacement() == null ? "$1" : rule.replacement();
+          Pattern regex = compile(rule, "");
+          if (regex == null || !labels.namesKnown()) {
+            labels.mayMap(RelabelRule.expansions(replacement));
+            continue;
+          }
+          for (String name : labels.names()) {
+            Matcher matcher = regex.matcher(name);
+            if (!matcher.find()) {
+              continue;
+            }
+            if (matcher.start() != 0 || matcher.end() != name.length()) {
+              return Optional.empty(); // Prometheus would replace the match only, in the name
+            }
+            labels.set(RelabelRule.expand(replacement, matcher));
+          }
+        }
         default -> {
-          // labelmap and any other: not followed
-          return Optional.empty();
+          return Optional.empty(); // an action Prometheus 2.53 does not have
         }
       }
     }

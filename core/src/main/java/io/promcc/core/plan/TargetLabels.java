@@ -1,17 +1,23 @@
 package io.promcc.core.plan;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The labels of a template's targets while {@link RequiredTargetLabels} follows its rules: which
- * may be set (to a value not followed), and for a discovered target the ones its discovery may
- * set; any other is certainly empty. Of a label a rule certainly set, it also keeps the value
- * (or what is known of it) and the rule, so that the scrape interval and timeout can be judged as
- * Prometheus reads them. Not thread-safe: one per check.
+ * may be set (to a value not followed): those a rule set, for a discovered target the ones its
+ * discovery may set, and those a {@code labelmap} of labels not known by name may set; any other
+ * is certainly empty. Of a label a rule certainly set, it also keeps the value (or what is known
+ * of it) and the rule, so that the scrape interval and timeout can be judged as Prometheus reads
+ * them. Not thread-safe: one per check.
  */
 final class TargetLabels {
   static final String ADDRESS = "__address__";
@@ -51,6 +57,8 @@ final class TargetLabels {
   private final Set<String> removed = new HashSet<>();
   /** The labels a rule certainly set, with what to. */
   private final Map<String, Setting> settings = new HashMap<>();
+  /** The names a {@code labelmap} may have set from labels whose names are not known. */
+  private final List<Pattern> mapped = new ArrayList<>();
   private final boolean discovered;
 
   TargetLabels(boolean discovered) {
@@ -58,8 +66,29 @@ final class TargetLabels {
   }
 
   boolean maySet(String name) {
-    return set.contains(name) || discovered && !removed.contains(name)
-        && (name.startsWith("__meta_") || name.equals("instance"));
+    return set.contains(name) || !removed.contains(name)
+        && (discovered && (name.startsWith("__meta_") || name.equals("instance"))
+            || mapped.stream().anyMatch(names -> names.matcher(name).matches()));
+  }
+
+  /**
+   * Whether every label that may be set has a known name ({@link #names()}): not so for a
+   * discovered target, nor past a {@link #mayMap}.
+   */
+  boolean namesKnown() {
+    return !discovered && mapped.isEmpty();
+  }
+
+  /** The names of the labels that may be set, where {@link #namesKnown()}; in name order. */
+  SortedSet<String> names() {
+    return new TreeSet<>(set);
+  }
+
+  /** Every label whose name {@code names} matches may now be set, to a value not followed. */
+  void mayMap(Pattern names) {
+    mapped.add(names);
+    removed.removeIf(name -> names.matcher(name).matches());
+    settings.keySet().removeIf(name -> names.matcher(name).matches());
   }
 
   /** Sets {@code name} to a value not followed: it may be anything. */

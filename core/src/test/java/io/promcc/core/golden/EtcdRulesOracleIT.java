@@ -198,7 +198,20 @@ class EtcdRulesOracleIT {
         "- {source_labels: [__address__], target_label: __address__, action: dropequal}\n"
             + "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
-            + "- {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: keepequal}");
+            + "- {source_labels: [__meta_x, __meta_y], target_label: __meta_z, action: keepequal}",
+        // a labelmap sets labels from those a static target has: it may set one again, or not
+        "- {action: labelmap, regex: \"__meta_kubernetes_pod_label_(.+)\"}\n"
+            + "- {source_labels: [__meta_kubernetes_pod_ip], target_label: __address__}",
+        "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
+            + "- {action: labelmap, regex: \"__(scrape)_(.*)\", replacement: \"${1}_$2\"}",
+        "- {action: labelmap, regex: \"__(scrape_interval)__\", replacement: \"__tmp_${1}\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"abc\"}",
+        "- {source_labels: [__address__], target_label: __tmp_address}\n"
+            + "- {regex: \"__address__\", action: labeldrop}\n"
+            + "- {action: labelmap, regex: \"__tmp_(address)\", replacement: \"__${1}__\"}",
+        "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
+            + "- {action: labelmap, regex: \"__scrape_(\\\\w+)\", "
+            + "replacement: \"__scrape_timeout__\"}");
   }
 
   /**

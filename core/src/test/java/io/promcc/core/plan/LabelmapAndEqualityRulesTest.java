@@ -16,6 +16,52 @@ import org.junit.jupiter.api.Test;
 class LabelmapAndEqualityRulesTest {
 
   @Test
+  void refusesRemovalsPastALabelmapThatCannotSetTheLabelAgain() {
+    assertProblems("""
+        jobs:
+        # copied from a discovered job: a static target has no __meta_ label to map
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)"}
+          - {source_labels: [__meta_kubernetes_pod_ip], target_label: __address__}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {regex: "__scrape_interval__", action: labeldrop}
+          - {action: labelmap, regex: "__(scrape)_(.*)", replacement: "${1}_$2"}
+        - name: direct-c
+          role: pod
+          target: direct
+          relabel_configs:
+          - {action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)"}
+          - {regex: "__scrape_timeout__", action: labeldrop}
+        - name: direct-d
+          role: pod
+          target: direct
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)",
+             replacement: "pod_label_${1}"}
+        - name: etcd-e
+          target: etcd
+          relabel_configs:
+          - {action: labelmap, regex: "__(scrape_interval)__", replacement: "__tmp_${1}"}
+          - {target_label: __scrape_interval__, replacement: "abc"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" removes \"__address__\" from its static "
+            + "target: it reads \"__meta_kubernetes_pod_ip\", which a static target does not have",
+        "relabel_configs[0] of job template \"etcd-b\" drops \"__scrape_interval__\" from its "
+            + "static target",
+        "relabel_configs[1] of job template \"direct-c\" drops \"__scrape_timeout__\" from its "
+            + "targets",
+        "relabel_configs[0] of job template \"direct-d\" drops \"__address__\" from its targets",
+        "relabel_configs[1] of job template \"etcd-e\" sets \"__scrape_interval__\" to \"abc\", "
+            + "which is not a duration: Prometheus drops its static target (error parsing scrape "
+            + "interval)");
+  }
+
+  @Test
   void refusesRemovalsPastAKeepequalOrDropequalThatCertainlyKeepsTheTarget() {
     assertProblems("""
         jobs:

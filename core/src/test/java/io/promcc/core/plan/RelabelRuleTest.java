@@ -39,6 +39,19 @@ class RelabelRuleTest {
     assertEquals(expanded, RelabelRule.expand(template, matcher));
   }
 
+  /** What a template may expand to, whatever the match: its references stand for any text. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "pod_${1}|pod_|true", "pod_${1}|pod_a.b|true", "pod_${1}|__address__|false",
+      "__${1}__|__address__|true", "__${1}__|__a_|false", "$1|''|true", "$1|x;y|true",
+      "$1_x|y|true", "$$1|$1|true", "$$1|1|false", "a${1}b${2}c|abc|true",
+      "a${1}b${2}c|acb|false", "a$1b$2c|acb|true",
+      "\\E.$1|\\E.x|true", "\\E.$1|\\Exx|false"})
+  void expansionsAreTheTemplatesTextWithAnyTextForEachReference(String template, String name,
+      boolean may) {
+    assertEquals(may, RelabelRule.expansions(template).matcher(name).matches());
+  }
+
   @Test
   void hashmodNeedsANonZeroModulus() {
     String expected = "relabel configuration for hashmod requires non-zero modulus" + IN;
