@@ -323,11 +323,11 @@ class LocalValidationTest {
   @Test
   void tellsPlainRelativePathsFromThoseThatNeedResolving() {
     for (String plain : List.of("a.pem", "certs/a.pem", ".hidden", "..x/y", "a/...")) {
-      assertTrue(LocalValidation.isPlainRelative(plain), plain);
+      assertTrue(ReferencedFiles.isPlainRelative(plain), plain);
     }
     for (String other : List.of("", "/abs.pem", "./a", "a/./b", "a/../b", "../a", "a//b", "a/",
         ".", "..", "a\\b")) {
-      assertFalse(LocalValidation.isPlainRelative(other), other);
+      assertFalse(ReferencedFiles.isPlainRelative(other), other);
     }
   }
 
@@ -352,8 +352,8 @@ class LocalValidationTest {
   @Test
   void pairsKeysWithCertificatesByName() {
     assertEquals(List.of("a/x-crt.pem", "a/x-cert.pem"),
-        LocalValidation.certificatePathsFor("a/x-key.pem"));
-    assertEquals(List.of("x.crt"), LocalValidation.certificatePathsFor("x.key"));
-    assertEquals(List.of("crt.pem", "cert.pem"), LocalValidation.certificatePathsFor("key.pem"));
+        KeyPairs.certificatePathsFor("a/x-key.pem"));
+    assertEquals(List.of("x.crt"), KeyPairs.certificatePathsFor("x.key"));
+    assertEquals(List.of("crt.pem", "cert.pem"), KeyPairs.certificatePathsFor("key.pem"));
   }
 }
