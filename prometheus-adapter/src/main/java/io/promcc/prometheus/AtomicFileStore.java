@@ -191,7 +191,7 @@ public final class AtomicFileStore implements ConfigStore {
 
   /** POSIX permissions of an octal {@code mode}. */
   static Set<PosixFilePermission> permissionsOf(int mode) {
-    return AtomicFiles.permissionsOf(mode);
+    return FileModes.permissionsOf(mode);
   }
 
   /** Points between the steps of a write; tests throw from them to simulate a crash. */

@@ -1,5 +1,9 @@
 package io.promcc.prometheus;
 
+import static io.promcc.prometheus.FileModes.ATTRIBUTES;
+import static io.promcc.prometheus.FileModes.permissionsOf;
+import static io.promcc.prometheus.PieceWriter.CREATE_NEW_FILE;
+import static io.promcc.prometheus.PieceWriter.writeInPieces;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
@@ -13,13 +17,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -27,9 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -58,15 +58,6 @@ final class AtomicFiles {
   private static final int GROUP_WRITE = 0020;
   private static final int OTHERS = 0007;
   private static final int WRITE_THREADS = 8;
-  /** The most bytes handed to one write call. */
-  static final int WRITE_PIECE = 1 << 20;
-  /** Every mode's permissions, by mode. */
-  private static final List<Set<PosixFilePermission>> PERMISSIONS = allPermissions();
-  /** The same as file attributes for creating a file. */
-  private static final List<FileAttribute<Set<PosixFilePermission>>> ATTRIBUTES =
-      PERMISSIONS.stream().map(PosixFilePermissions::asFileAttribute).toList();
-  private static final Set<? extends OpenOption> CREATE_NEW_FILE = Set.of(
-      StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
   private final Path root;
   private boolean warnedAboutRoot;
@@ -75,63 +66,6 @@ final class AtomicFiles {
   AtomicFiles(Path root, StepHook hook) {
     this.root = requireNonNull(root, "root == null");
     this.hook = requireNonNull(hook, "hook == null");
-  }
-
-  /**
-   * Creates {@code file}, which must not exist, with {@code mode} in the call that creates it (a
-   * private key is never readable by others, not even for a moment), and writes {@code content}.
-   * Not synced: for copies that need no durability.
-   */
-  static void createWithMode(Path file, List<ByteBuffer> content, int mode) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, CREATE_NEW_FILE,
-        ATTRIBUTES.get(mode & 0777))) {
-      writeInPieces(channel, content);
-    }
-    Files.setPosixFilePermissions(file, permissionsOf(mode)); // what the umask took away
-  }
-
-  /**
-   * Writes {@code content} in pieces of {@value #WRITE_PIECE} bytes: the channel copies a heap
-   * buffer through a temporary native one of its size, which the thread then keeps (an 87 MB
-   * config: 87 MB more resident, and a new such buffer, every page of it touched afresh,
-   * whenever the config grows).
-   */
-  private static void writeInPieces(FileChannel channel, ByteBuffer content) throws IOException {
-    while (content.hasRemaining()) {
-      ByteBuffer piece = content.slice();
-      piece.limit(Math.min(piece.remaining(), WRITE_PIECE));
-      content.position(content.position() + channel.write(piece));
-    }
-  }
-
-  /**
-   * Writes the buffers one after the other; many small ones (a merged config joined from 10,000
-   * clusters' jobs of 8.7 KB each) are gathered into pieces of up to {@value #WRITE_PIECE}
-   * bytes first, so they cost as many write calls as one buffer of their size would.
-   */
-  private static void writeInPieces(FileChannel channel, List<ByteBuffer> content)
-      throws IOException {
-    if (content.size() == 1) {
-      writeInPieces(channel, content.get(0));
-      return;
-    }
-    long total = 0;
-    for (ByteBuffer part : content) {
-      total += part.remaining();
-    }
-    ByteBuffer piece = ByteBuffer.allocate((int) Math.min(WRITE_PIECE, total));
-    for (ByteBuffer part : content) {
-      while (part.hasRemaining()) {
-        int n = Math.min(part.remaining(), piece.remaining());
-        piece.put(part.slice().limit(n));
-        part.position(part.position() + n);
-        if (!piece.hasRemaining()) {
-          writeInPieces(channel, piece.flip());
-          piece.clear();
-        }
-      }
-    }
-    writeInPieces(channel, piece.flip());
   }
 
   /** A new, random name for a temporary file next to {@code target}; nothing is created. */
@@ -421,50 +355,5 @@ final class AtomicFiles {
   static ConfigStoreException failure(String what, Path path, IOException cause) {
     return new ConfigStoreException(what + " " + Quoting.quote(path.toString()) + ": "
         + cause, cause);
-  }
-
-  /**
-   * The permissions of {@code mode} (its low nine bits), unmodifiable. Shared, not built per
-   * call: a first write asks once per file, 30,000 times at 10,000 clusters.
-   */
-  static Set<PosixFilePermission> permissionsOf(int mode) {
-    return PERMISSIONS.get(mode & 0777);
-  }
-
-  private static List<Set<PosixFilePermission>> allPermissions() {
-    PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE,
-        PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE,
-        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-    List<Set<PosixFilePermission>> out = new ArrayList<>(01000);
-    for (int mode = 0; mode < 01000; mode++) {
-      Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-      for (int i = 0; i < bits.length; i++) {
-        if ((mode & (1 << i)) != 0) {
-          perms.add(bits[i]);
-        }
-      }
-      out.add(Collections.unmodifiableSet(perms));
-    }
-    return List.copyOf(out);
-  }
-
-  static int modeOf(Set<PosixFilePermission> perms) {
-    int mode = 0;
-    for (PosixFilePermission p : perms) {
-      mode |= switch (p) {
-        case OTHERS_EXECUTE -> 01;
-        case OTHERS_WRITE -> 02;
-        case OTHERS_READ -> 04;
-        case GROUP_EXECUTE -> 010;
-        case GROUP_WRITE -> 020;
-        case GROUP_READ -> 040;
-        case OWNER_EXECUTE -> 0100;
-        case OWNER_WRITE -> 0200;
-        case OWNER_READ -> 0400;
-      };
-    }
-    return mode;
   }
 }

@@ -76,7 +76,7 @@ final class CrashLeftovers {
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
-      int mode = AtomicFiles.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+      int mode = FileModes.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
       return new Manifest.Entry(sha256(bytes), want.kind(), mode);
     } catch (IOException missingOrUnreadable) {
       return null; // rewrite it

@@ -143,7 +143,7 @@ final class OwnedFileCache {
       // a writer: missing, so the next write puts the file back (a folder fails the read below)
       return Found.GONE;
     }
-    int mode = AtomicFiles.modeOf(status.permissions());
+    int mode = FileModes.modeOf(status.permissions());
     Cached cached = byPath.get(path);
     boolean same = cached != null && cached.content().kind() == kind;
     if (trustStatus && same && cached.unchanged(status, mode)) {
@@ -226,7 +226,7 @@ final class OwnedFileCache {
    */
   void written(String path, DesiredFile content, PosixFileAttributes status) {
     boolean dated = status != null && status.size() == content.size()
-        && AtomicFiles.modeOf(status.permissions()) == content.mode();
+        && FileModes.modeOf(status.permissions()) == content.mode();
     put(path, dated ? Cached.of(status, content, true)
         : new Cached(null, -1, -1, content.mode(), content, false));
   }

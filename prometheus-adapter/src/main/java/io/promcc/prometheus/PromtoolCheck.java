@@ -79,7 +79,7 @@ final class PromtoolCheck {
         }
         Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
             STAGE_MODE));
-        AtomicFiles.createWithMode(target, e.getValue().asReadOnlyBuffers(), e.getValue().mode());
+        PieceWriter.createWithMode(target, e.getValue().asReadOnlyBuffers(), e.getValue().mode());
       }
       process = new ProcessBuilder(promtool.toString(), "check", "config",
           desired.configPath())

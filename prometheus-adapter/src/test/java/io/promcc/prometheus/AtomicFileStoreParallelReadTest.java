@@ -113,7 +113,7 @@ class AtomicFileStoreParallelReadTest {
     for (Map.Entry<String, DesiredFile> file : read.entrySet()) {
       Path onDisk = root.resolve(file.getKey());
       assertEquals(Files.readString(onDisk), file.getValue().text(), file.getKey());
-      assertEquals(AtomicFiles.modeOf(Files.getPosixFilePermissions(onDisk)),
+      assertEquals(FileModes.modeOf(Files.getPosixFilePermissions(onDisk)),
           file.getValue().mode(), file.getKey());
       if (!edited.contains(file.getKey()) && !file.getKey().equals(narrowed)) {
         assertSame(state.files().get(file.getKey()), file.getValue(), file.getKey());

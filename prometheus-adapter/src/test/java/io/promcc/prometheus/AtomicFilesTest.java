@@ -30,27 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 class AtomicFilesTest {
   @Test
   void everyModeMapsToItsPermissionsAndBack() {
-    assertEquals(PosixFilePermissions.fromString("rw-------"), AtomicFiles.permissionsOf(0600));
-    assertEquals(PosixFilePermissions.fromString("rw-r-----"), AtomicFiles.permissionsOf(0640));
-    assertEquals(PosixFilePermissions.fromString("rwxr-x--x"), AtomicFiles.permissionsOf(0751));
+    assertEquals(PosixFilePermissions.fromString("rw-------"), FileModes.permissionsOf(0600));
+    assertEquals(PosixFilePermissions.fromString("rw-r-----"), FileModes.permissionsOf(0640));
+    assertEquals(PosixFilePermissions.fromString("rwxr-x--x"), FileModes.permissionsOf(0751));
     for (int mode = 0; mode < 01000; mode++) {
-      assertEquals(mode, AtomicFiles.modeOf(AtomicFiles.permissionsOf(mode)));
+      assertEquals(mode, FileModes.modeOf(FileModes.permissionsOf(mode)));
     }
   }
 
   @Test
   void permissionsAreSharedPerModeAndCannotBeChangedByACaller() {
-    Set<PosixFilePermission> keyMode = AtomicFiles.permissionsOf(0600);
+    Set<PosixFilePermission> keyMode = FileModes.permissionsOf(0600);
 
-    assertSame(keyMode, AtomicFiles.permissionsOf(0600)); // built once, not per file
+    assertSame(keyMode, FileModes.permissionsOf(0600)); // built once, not per file
     assertThrows(UnsupportedOperationException.class,
         () -> keyMode.add(PosixFilePermission.OTHERS_READ));
-    assertEquals(PosixFilePermissions.fromString("rw-------"), AtomicFiles.permissionsOf(0600));
+    assertEquals(PosixFilePermissions.fromString("rw-------"), FileModes.permissionsOf(0600));
   }
 
   @Test
   void writesAFileLargerThanOnePieceWhole(@TempDir Path root) throws IOException {
-    byte[] bytes = new byte[3 * AtomicFiles.WRITE_PIECE + 5];
+    byte[] bytes = new byte[3 * PieceWriter.WRITE_PIECE + 5];
     new Random(7).nextBytes(bytes);
     ByteBuffer buffer = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
     buffer.position(3); // from its position on, as for a view of part of an array
@@ -68,7 +68,7 @@ class AtomicFilesTest {
 
   @Test
   void writesBuffersOneAfterTheOtherAcrossPieces(@TempDir Path root) throws IOException {
-    byte[] bytes = new byte[2 * AtomicFiles.WRITE_PIECE + 12_345];
+    byte[] bytes = new byte[2 * PieceWriter.WRITE_PIECE + 12_345];
     new Random(11).nextBytes(bytes);
     List<ByteBuffer> parts = new ArrayList<>();
     for (int at = 0, size = 1; at < bytes.length; at += size, size = size * 3 % 70_001 + 1) {
@@ -112,6 +112,6 @@ class AtomicFilesTest {
     assertEquals(status.fileKey(), renamed.fileKey());
     assertEquals(status.lastModifiedTime(), renamed.lastModifiedTime(), "kept by the rename");
     assertEquals(3, renamed.size());
-    assertEquals(0600, AtomicFiles.modeOf(renamed.permissions()));
+    assertEquals(0600, FileModes.modeOf(renamed.permissions()));
   }
 }

@@ -89,7 +89,7 @@ class OwnedFileCacheTest {
   private Instant writeOnDisk(DesiredFile written) throws IOException {
     Path file = root.resolve("f");
     Files.write(file, written.content());
-    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    Files.setPosixFilePermissions(file, FileModes.permissionsOf(written.mode()));
     return Files.getLastModifiedTime(file).toInstant();
   }
 
@@ -173,7 +173,7 @@ class OwnedFileCacheTest {
     edited[LARGE - 1] ^= 1;
     Path file = root.resolve("f");
     Files.write(file, edited);
-    Files.setPosixFilePermissions(file, AtomicFiles.permissionsOf(written.mode()));
+    Files.setPosixFilePermissions(file, FileModes.permissionsOf(written.mode()));
     cache.written("f", written, null);
 
     OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
