@@ -327,7 +327,7 @@ final class AtomicFiles {
           warnedAboutRoot = true;
           LOG.log(System.Logger.Level.WARNING, "cannot narrow the mode of "
               + Quoting.quote(dir.toString()) + " (" + notOwner.getReason() + "); its files "
-              + "keep their own modes, keys 0600");
+              + "keep their own modes");
         }
       }
     }
