@@ -2,13 +2,13 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
@@ -51,8 +51,9 @@ public final class SettingsLoader {
     }
     Object root;
     try {
-      root = new Load(LoadSettings.builder().setAllowDuplicateKeys(false)
-          .setLabel(path.toString()).build()).loadFromString(text);
+      // a collection that holds itself or nests too deep is refused, not a StackOverflowError
+      root = YamlReader.load(LoadSettings.builder().setAllowDuplicateKeys(false)
+          .setLabel(path.toString()).build(), text);
     } catch (YamlEngineException e) {
       problems.add(subject, null, "is not valid YAML: " + e.getMessage().replace('\n', ' '));
       return Map.of();

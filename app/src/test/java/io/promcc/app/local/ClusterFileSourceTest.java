@@ -553,4 +553,45 @@ class ClusterFileSourceTest {
     assertEquals(List.of("alpha"), listed());
     assertEquals(1, reports.size(), reports.toString());
   }
+
+  /**
+   * An anchor whose collection holds its own alias makes a list that holds itself, and deep
+   * nesting makes the YAML reader recurse as deep: either ended the read with a
+   * StackOverflowError, which no source error named (the watcher only logged it) and which,
+   * at the start, came out of start() itself.
+   */
+  @Test
+  void aListThatHoldsItselfOrNestsTooDeeplyIsABadEditNamedAndCounted() throws Exception {
+    write(ALPHA);
+    started(file());
+
+    write("&list [*list]\n");
+    assertNothingThrown(() -> assertTrue(watcher.checkNow()), "the watcher's check");
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: invalid "
+        + "yaml at line 1, column 1: the alias *list is inside the collection it names (a value "
+        + "that would hold itself); keeping the last good list of 1 clusters"), reports);
+
+    write("[".repeat(100_000) + "]".repeat(100_000) + "\n");
+    watcher.checkNow();
+    assertEquals(List.of("alpha"), listed());
+    assertEquals(2, reports.size(), reports.toString());
+    assertTrue(reports.get(1).contains("invalid yaml at line 1, column 101: collections nest "
+        + "more than 100 deep"), reports.get(1));
+    assertEquals(0, changes.get(), "a bad edit changes no list");
+  }
+
+  @Test
+  void aListThatHoldsItselfAtTheStartIsNamedNotThrown() throws Exception {
+    write("- &alpha {id: alpha, provider: aws, apiServer: 'https://alpha.example', "
+        + "labels: {team: *alpha}}\n");
+    source = new ClusterFileSource(file(), watcher, errors, writer);
+
+    assertNothingThrown(source::start, "start()");
+
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertTrue(e.getMessage().contains("the alias *alpha is inside the collection it names"),
+        e.getMessage());
+    assertEquals(1, reports.size(), reports.toString());
+  }
 }

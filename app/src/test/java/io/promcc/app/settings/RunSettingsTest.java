@@ -407,4 +407,24 @@ class RunSettingsTest {
     assertTrue(more.list().get(0).endsWith("must be a mapping of setting names to values"),
         more.list().toString());
   }
+
+  /**
+   * A list that holds itself (an alias inside its own anchor) made the problem's text, and deep
+   * nesting made the YAML reader, recurse until a StackOverflowError ended the start with a
+   * stack trace instead of the settings' problems.
+   */
+  @Test
+  void aConfigFileValueThatHoldsItselfOrNestsTooDeeplyIsAProblem() throws IOException {
+    Path file = config("clusters: " + clusters + "\nout: out\nnamespaces: &n [a, [*n]]\n");
+    load(Map.of("config", file.toString()), Map.of());
+    String problem = problems.list().get(0);
+    assertTrue(problem.startsWith("config file \"" + file + "\" is not valid YAML: "), problem);
+    assertTrue(problem.contains("the alias *n is inside the collection it names"), problem);
+
+    Problems more = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, Map.of("config", config("debounce: "
+        + "[".repeat(100_000) + "]".repeat(100_000) + "\n").toString()), Map.of(), more);
+    assertTrue(more.list().get(0).contains("collections nest more than 100 deep"),
+        more.list().toString());
+  }
 }

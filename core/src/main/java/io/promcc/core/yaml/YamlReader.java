@@ -4,7 +4,6 @@ import io.promcc.core.model.ValidationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -26,6 +25,11 @@ import org.snakeyaml.engine.v2.schema.Schema;
 public final class YamlReader {
   /** Largest document accepted, in code points; a generated config of 10,000 clusters is ~70 M. */
   public static final int MAX_CODE_POINTS = 512 * 1024 * 1024;
+  /**
+   * Deepest collections may nest in a document read here, aliases followed (see
+   * {@link BoundedLoad}): a Prometheus config, a profile or a cluster list nests less than 20.
+   */
+  public static final int MAX_DEPTH = 100;
 
   private YamlReader() {}
 
@@ -99,17 +103,29 @@ public final class YamlReader {
   /**
    * Parses {@code text} as one YAML document of any shape.
    *
-   * @throws ValidationException if it is not YAML
+   * @throws ValidationException if it is not YAML, or a collection holds an alias of itself or
+   *     nests more than {@link #MAX_DEPTH} deep
    */
   public static Object read(String text, String subject) {
     Object value;
     try {
-      value = new Load(settings(subject, false, SCHEMA)).loadFromString(text);
+      value = new BoundedLoad(settings(subject, false, SCHEMA)).loadFromString(text);
     } catch (YamlEngineException e) {
       throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
     }
     requireNoSurrogateEscapes(value, text, subject);
     return value;
+  }
+
+  /**
+   * {@code text} loaded with {@code settings}, for a reader with a schema of its own (promcc's
+   * settings file), refused as {@link #read} refuses a collection that holds an alias of itself
+   * or nests more than {@link #MAX_DEPTH} deep.
+   *
+   * @throws YamlEngineException if it is not YAML or is refused so
+   */
+  public static Object load(LoadSettings settings, String text) {
+    return new BoundedLoad(settings).loadFromString(text);
   }
 
   /**
@@ -250,7 +266,7 @@ public final class YamlReader {
     StringBuilder out = new StringBuilder();
     marked.getProblemMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
     out.append(": ").append(oneLine(marked.getProblem()));
-    if (marked.getContext() != null) {
+    if (marked.getContext() != null && !marked.getContext().isEmpty()) {
       out.append(" (").append(oneLine(marked.getContext()));
       marked.getContextMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
       out.append(')');

@@ -2,6 +2,7 @@ package io.promcc.core.yaml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.ValidationException;
@@ -73,5 +74,53 @@ class YamlReaderTest {
             "e", "\ud83d\ude00"),
         YamlReader.readMapping("a: '\\ud83d'\nb: x\\ud83d\nc: \"\\U0001F600\"\n"
             + "d: \"\\\\\\\\ud83d\"\ne: \"\ud83d\ude00\" # \\ud83d\n", "t"));
+  }
+
+  /**
+   * snakeyaml composes recursively and takes an alias inside its own anchor, and every walk over
+   * the values read recurses too: such documents ended the reading thread with a
+   * StackOverflowError (a watcher's, or the controller's start) instead of a problem that names
+   * the document.
+   */
+  @Test
+  void aCollectionThatHoldsItselfOrNestsTooDeeplyIsAProblemNotAStackOverflow() {
+    ValidationException itself = assertThrows(ValidationException.class,
+        () -> ClusterList.parse("- &a {id: a, provider: aws, apiServer: 'https://a.example',\n"
+            + "    labels: {team: *a}}\n", "clusters.yml"));
+    assertEquals(List.of("invalid yaml at line 2, column 13: the alias *a is inside the "
+        + "collection it names (a value that would hold itself)"), itself.problems());
+
+    ValidationException deep = assertThrows(ValidationException.class, () -> YamlReader.read(
+        "[".repeat(100_000) + "]".repeat(100_000), "clusters.yml"));
+    assertEquals(List.of("invalid yaml at line 1, column 101: collections nest more than 100 "
+        + "deep (aliases followed)"), deep.problems());
+
+    // 50 aliases (the most taken) of 90 levels each would nest 4,500 deep
+    StringBuilder chain = new StringBuilder("a0: &a0 [x]\n");
+    for (int i = 1; i < 50; i++) {
+      chain.append("a").append(i).append(": &a").append(i).append(' ').append("[".repeat(90))
+          .append("*a").append(i - 1).append("]".repeat(90)).append('\n');
+    }
+    ValidationException aliases = assertThrows(ValidationException.class,
+        () -> BaseConfig.parse(chain.toString(), "base.yml"));
+    assertTrue(aliases.problems().get(0).endsWith("collections nest more than 100 deep "
+        + "(aliases followed)"), aliases.problems().toString());
+
+    assertEquals(List.of(List.of(List.of("x"))), YamlReader.read(
+        "[".repeat(3) + "x" + "]".repeat(3), "t"), "a few levels are read as ever");
+    assertEquals(100, depth(YamlReader.read("[".repeat(100) + "]".repeat(100), "t")));
+  }
+
+  @Test
+  void anUndefinedAliasIsNamedWithoutAnEmptyContext() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> YamlReader.read("a: *nope\n", "t"));
+    assertEquals(List.of("invalid yaml at line 1, column 4: found undefined alias nope"),
+        e.problems());
+  }
+
+  private static int depth(Object value) {
+    return value instanceof List<?> list && !list.isEmpty() ? 1 + depth(list.get(0))
+        : value instanceof List<?> ? 1 : 0;
   }
 }

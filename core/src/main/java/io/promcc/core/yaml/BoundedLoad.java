@@ -1,0 +1,121 @@
+package io.promcc.core.yaml;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.Anchor;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.exceptions.ComposerException;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+
+/**
+ * A {@link Load} that refuses, as a {@link ComposerException} naming where, a collection that
+ * holds an alias of itself and collections nested more than {@link YamlReader#MAX_DEPTH} deep
+ * (aliases followed). snakeyaml composes and constructs recursively, and so does every walk over
+ * the values read: either made the reading thread end in a {@link StackOverflowError} instead of
+ * an error naming the document, and a value that holds itself never ends a walk. Prometheus
+ * refuses a config that holds itself too (none of its typed fields can), and no Prometheus
+ * config, profile or cluster list nests even twenty deep. Not thread-safe: one document per
+ * call, as snakeyaml's own.
+ */
+final class BoundedLoad extends Load {
+  private final LoadSettings settings;
+
+  BoundedLoad(LoadSettings settings) {
+    super(settings);
+    this.settings = settings;
+  }
+
+  @Override
+  protected Composer createComposer(String yaml) {
+    return new BoundedComposer(settings, yaml);
+  }
+
+  /** Counts the collections open around the one being composed, and the height of each. */
+  private static final class BoundedComposer extends Composer {
+    /** Collections composed so far: their height (1 holds scalars only); aliases share them. */
+    private final Map<Node, Integer> heights = new IdentityHashMap<>();
+    private int depth;
+
+    BoundedComposer(LoadSettings settings, String yaml) {
+      super(settings, new ParserImpl(settings, new StreamReader(settings, yaml)));
+    }
+
+    @Override
+    protected SequenceNode composeSequenceNode(Optional<Anchor> anchor) {
+      Optional<Mark> start = parser.peekEvent().getStartMark();
+      depth++;
+      try {
+        refuseDeeper(0, start);
+        SequenceNode node = super.composeSequenceNode(anchor);
+        measure(node, node.getValue(), start);
+        return node;
+      } finally {
+        depth--;
+      }
+    }
+
+    @Override
+    protected Node composeMappingNode(Optional<Anchor> anchor) {
+      Optional<Mark> start = parser.peekEvent().getStartMark();
+      depth++;
+      try {
+        refuseDeeper(0, start);
+        Node node = super.composeMappingNode(anchor);
+        if (node instanceof MappingNode mapping) {
+          List<Node> children = new ArrayList<>();
+          for (NodeTuple tuple : mapping.getValue()) {
+            children.add(tuple.getKeyNode());
+            children.add(tuple.getValueNode());
+          }
+          measure(node, children, start);
+        }
+        return node;
+      } finally {
+        depth--;
+      }
+    }
+
+    /**
+     * Records the height of {@code node} from its children's, refusing a child that is not
+     * composed yet (an alias of a collection still open around it: itself or an ancestor) and a
+     * height that makes a path deeper than the bound.
+     */
+    private void measure(Node node, List<Node> children, Optional<Mark> start) {
+      int height = 1;
+      for (Node child : children) {
+        if (child instanceof ScalarNode) {
+          continue;
+        }
+        Integer below = heights.get(child);
+        if (below == null) {
+          throw new ComposerException("the alias *" + child.getAnchor().map(Anchor::getValue)
+              .orElse("") + " is inside the collection it names (a value that would hold "
+              + "itself)", start);
+        }
+        height = Math.max(height, below + 1);
+      }
+      refuseDeeper(height - 1, start);
+      heights.put(node, height);
+    }
+
+    /** Refuses a path through the collection being composed that is {@code below} deeper. */
+    private void refuseDeeper(int below, Optional<Mark> start) {
+      if (depth + below > YamlReader.MAX_DEPTH) {
+        throw new ComposerException("collections nest more than " + YamlReader.MAX_DEPTH
+            + " deep (aliases followed)", start);
+      }
+    }
+  }
+}
