@@ -16,6 +16,7 @@ import io.promcc.core.reconcile.Preview;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,11 +24,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code promcc check}: the settings of {@code run}, validated; one plan, compared with the files
  * in {@code --out} and with what Prometheus runs; nothing written, reloaded or issued. Exit 0 when
  * all is in step, 3 when a reconcile would change something, 1 when it cannot tell (a source not
- * synced, a plan that fails), 2 for bad settings (a base config or profile that does not
- * load is one, as for {@code run}).
+ * synced, a plan that fails, a Prometheus that does not answer while the files are in step), 2
+ * for bad settings (a base config or profile that does not load is one, as for {@code run}).
  */
 final class CheckCommand implements Callable<Integer> {
   static final int EXIT_CHANGES = 3;
+  /** Exit code when it cannot tell: a source did not sync, or Prometheus could not be asked. */
+  static final int EXIT_CANNOT_TELL = 1;
 
   private final CommandSpec spec;
   private final Map<String, String> env;
@@ -87,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
           err.println("error: " + source + " did not sync within " + settings.syncTimeout()
               + (source == parts.clusters() ? notReady(parts.clusters()) : ""));
           err.flush();
-          return 1;
+          return EXIT_CANNOT_TELL;
         }
       }
       Preview preview = parts.reconciler().preview();
@@ -101,9 +104,16 @@ final class CheckCommand implements Callable<Integer> {
       }
       boolean inStep = toRequest == 0 && preview.diff().isEmpty()
           && (preview.configVerified() || parts.prometheus().isEmpty());
-      if (parts.prometheus().isPresent()) {
-        inStep &= printPrometheus(out, parts.prometheus().get(), preview);
+      Optional<Boolean> runs = parts.prometheus()
+          .flatMap(prometheus -> printPrometheus(out, prometheus, preview));
+      if (inStep && parts.prometheus().isPresent() && runs.isEmpty()) {
+        // the files are in step with the config last verified: only Prometheus could tell
+        out.println("cannot tell whether prometheus runs the planned config; the files in --out "
+            + "are in step");
+        out.flush();
+        return EXIT_CANNOT_TELL;
       }
+      inStep &= runs.orElse(true);
       out.println(inStep ? "in step: a reconcile would change nothing"
           : "a reconcile would change something");
       out.flush();
@@ -111,10 +121,10 @@ final class CheckCommand implements Callable<Integer> {
     } catch (PromccException e) {
       err.println("error: " + e.getMessage());
       err.flush();
-      return 1;
+      return EXIT_CANNOT_TELL;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      return EXIT_CANNOT_TELL;
     } finally {
       sources.forEach(Lifecycle::close);
       parts.watcher().close();
@@ -161,9 +171,12 @@ final class CheckCommand implements Callable<Integer> {
     return kept;
   }
 
-  /** Prints what Prometheus runs; true if that is the desired config. */
-  private static boolean printPrometheus(PrintWriter out, PrometheusControl prometheus,
-      Preview preview) {
+  /**
+   * Prints what Prometheus runs: true if that is the desired config, empty if Prometheus cannot
+   * be asked.
+   */
+  private static Optional<Boolean> printPrometheus(PrintWriter out,
+      PrometheusControl prometheus, Preview preview) {
     try {
       RuntimeInfo info = prometheus.runtimeInfo();
       boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
@@ -172,10 +185,10 @@ final class CheckCommand implements Callable<Integer> {
       out.printf("prometheus: last load %s at %s; it %s the planned config%n",
           info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
           loaded ? "runs" : "does not run");
-      return loaded;
+      return Optional.of(loaded);
     } catch (PromccException e) {
       out.println("prometheus: cannot tell (" + e.getMessage() + ")");
-      return false;
+      return Optional.empty();
     }
   }
 }

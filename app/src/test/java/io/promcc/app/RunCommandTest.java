@@ -4,10 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.GuestClusterSource;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.Reconciler;
+import io.promcc.core.testing.MutableClock;
+import io.promcc.core.yaml.BaseConfig;
+import io.promcc.prometheus.AtomicFileStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,5 +137,48 @@ class RunCommandTest {
     assertEquals(3, code, "a run would issue alpha's certificate and add its jobs:\n" + out);
     assertTrue(out.toString().contains("would request certificates for 1 cluster"),
         out.toString());
+  }
+
+  /**
+   * A check whose files are in step with the last config Prometheus verified, but which cannot
+   * ask Prometheus now (down, or replaying its WAL), cannot tell whether a reconcile would
+   * change anything: it exited 3 saying that one would.
+   */
+  @Test
+  void checkThatCannotAskPrometheusSaysItCannotTellAndExits1() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Path outDir = temp.resolve("out");
+    MutableClock clock = MutableClock.startingNow();
+    AtomicFileStore store = new AtomicFileStore(outDir);
+    FakePrometheusControl prometheus = new FakePrometheusControl(clock, store::readOwned);
+    ReconcileResult loaded = Reconciler.builder()
+        .clusterSource(GuestClusterSource.fixed(List.of()))
+        .certificateSource(new FakeCertificateSource())
+        .planner(new Planner(ScrapeProfile.defaultProfile(), BaseConfig.empty()))
+        .store(store).prometheus(prometheus).clock(clock).sleeper(clock::advance)
+        .readyTimeout(Duration.ofSeconds(5)).verifyTimeout(Duration.ofSeconds(5))
+        .build().reconcile();
+    assertEquals(Outcome.RELOADED, loaded.outcome(), loaded.toString());
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        outDir.toString(), "--state-dir", temp.resolve("state").toString(),
+        "--prometheus-url", "http://127.0.0.1:" + closedPort);
+
+    assertEquals(1, code, out.toString());
+    assertTrue(out.toString().contains("prometheus: cannot tell ("), out.toString());
+    assertFalse(out.toString().contains("a reconcile would change something"), out.toString());
+    assertTrue(out.toString().contains("cannot tell whether prometheus runs the planned "
+        + "config; the files in --out are in step"), out.toString());
+
+    Files.delete(outDir.resolve("prometheus.yml"));
+    out.getBuffer().setLength(0);
+    assertEquals(3, run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        outDir.toString(), "--state-dir", temp.resolve("state").toString(),
+        "--prometheus-url", "http://127.0.0.1:" + closedPort), "a file to write is a change, "
+        + "whatever Prometheus runs:\n" + out);
   }
 }
