@@ -255,11 +255,16 @@ public final class CertificateDirectory implements CertificateSource {
     return reads.get();
   }
 
+  /**
+   * The folder, or what keeps it from being read (the controller's {@code /readyz} names a source
+   * that has not synced by this).
+   */
   @Override
   public String toString() {
     synchronized (lock) {
+      String problem = closed ? null : folderProblem();
       return "CertificateDirectory{" + directory + ", " + cache.size() + " cached"
-          + (watch == null ? "" : ", watched") + "}";
+          + (watch == null ? "" : ", watched") + (problem == null ? "" : ", " + problem) + "}";
     }
   }
 

@@ -185,12 +185,20 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
   }
 
+  /**
+   * The file and its clusters, or what keeps it from being read (the controller's {@code /readyz}
+   * names a source that has not synced by this).
+   */
   @Override
   public String toString() {
     synchronized (lock) {
-      return "ClusterFileSource{" + file + (good == null ? ", not synced"
-          : ", " + good.clusters().size() + " clusters") + (notReady == null ? "" : ", not ready")
-          + "}";
+      String state = good == null ? "not synced" : good.clusters().size() + " clusters";
+      if (notReady == null) {
+        return "ClusterFileSource{" + file + ", " + state + "}";
+      }
+      // the problem names the file (once is enough: /readyz keeps 300 characters)
+      return "ClusterFileSource{" + (notReady.contains(file.toString()) ? "" : file + ", ")
+          + state + ", not ready: " + notReady + "}";
     }
   }
 

@@ -12,6 +12,7 @@ import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
 import io.promcc.kube.SecretCertificateSource;
+import io.promcc.kube.fake.Poll;
 import io.promcc.kube.ServiceClusterSource;
 import io.promcc.vault.VaultCertificateSource;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +93,63 @@ class ControllerComponentTest {
       controller.stop();
       runner.join(Duration.ofSeconds(30).toMillis());
     }
+  }
+
+  /**
+   * /readyz, where troubleshooting starts, names what keeps each source from syncing: for the
+   * clusters file it said only "not ready", although the source knows the file's problems.
+   */
+  @Test
+  void readyzNamesWhatKeepsTheClustersFileFromSyncing() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: Bad_ID\n  provider: aws\n  apiServer: https://bad.example\n");
+    Controller controller = component(Map.of("clusters", clusters.toString(),
+        "http-address", "127.0.0.1:0")).controller();
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    try {
+      String body = awaitWaitingReadyz(controller);
+
+      assertTrue(body.contains("clusters file \"" + clusters + "\" is invalid (1 problem) "
+          + "- clusters[0]: cluster id must be a DNS-1123 label"), body);
+    } finally {
+      controller.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+    }
+  }
+
+  @Test
+  void readyzNamesWhatKeepsTheCertificateFolderFromSyncing() throws Exception {
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    Controller controller = component(Map.of("clusters", clustersFile(), "certificates", "dir",
+        "cert-dir", certs.toString(), "http-address", "127.0.0.1:0")).controller();
+    Files.delete(certs); // gone after the settings were checked: a volume not mounted yet
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    try {
+      String body = awaitWaitingReadyz(controller);
+
+      assertTrue(body.contains("certificate folder \"" + certs + "\" does not exist"), body);
+    } finally {
+      controller.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+    }
+  }
+
+  /** The body of /readyz once it names the sources it waits for. */
+  private static String awaitWaitingReadyz(Controller controller) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpRequest readyz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + controller.statusPort() + "/readyz")).timeout(Duration.ofSeconds(20)).build();
+    AtomicReference<String> body = new AtomicReference<>("");
+    Poll.until(Duration.ofSeconds(30), "/readyz names the sources it waits for", () -> {
+      body.set(http.send(readyz, HttpResponse.BodyHandlers.ofString()).body());
+      return body.get().startsWith("waiting for the sources to sync, for ")
+          && body.get().contains("[");
+    });
+    return body.get();
   }
 
   @Test
