@@ -183,4 +183,16 @@ class StartupRefusalsTest {
           "the error names the address or the option:\n" + err);
     }
   }
+
+  /** A host that does not resolve said only "Unresolved address": of which setting? */
+  @Test
+  void anHttpAddressWhoseHostDoesNotResolveIsNamedInTheError() throws Exception {
+    int code = inProcess("run", "--clusters", clusters().toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--http-address", "nosuchhost.invalid:9420");
+
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("cannot listen on --http-address nosuchhost.invalid:9420"),
+        err.toString());
+  }
 }

@@ -18,8 +18,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -137,7 +137,7 @@ public final class Controller {
         settings.httpAddress().getPort());
     try {
       status = StatusServer.start(address, metrics.registry(), health);
-    } catch (BindException e) {
+    } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
       throw new IOException("cannot listen on --http-address " + address.getHostString() + ":"
           + address.getPort() + ": " + e.getMessage(), e);
     }
