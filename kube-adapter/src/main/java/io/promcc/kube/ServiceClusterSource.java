@@ -172,17 +172,23 @@ public final class ServiceClusterSource implements GuestClusterSource {
       }
       if (changed || seen.size() != memo.size()) { // else every Service stands as before
         Map<String, LastValid> valid = new HashMap<>();
+        Map<ClusterId, ServiceMapping.Claim> invalid = new HashMap<>();
         seen.forEach((key, cached) -> {
           if (cached.outcome() instanceof ServiceMapping.Outcome.Mapped mapped) {
             valid.put(key, new LastValid(cached.uid(), mapped));
           } else if (kept(key, cached) != null) {
             valid.put(key, lastValid.get(key));
           }
+          if (cached.outcome() instanceof ServiceMapping.Outcome.Rejected rejected
+              && rejected.cluster().isPresent()) {
+            invalid.merge(rejected.cluster().get(), rejected.claim().orElseThrow(),
+                (a, b) -> a.compareTo(b) <= 0 ? a : b);
+          }
         });
         memo.clear();
         memo.putAll(seen);
         lastValid.clear();
-        lastValid.putAll(established(valid));
+        lastValid.putAll(established(valid, invalid));
       }
     }
     return ServiceMapping.snapshot(outcomes);
@@ -200,17 +206,24 @@ public final class ServiceClusterSource implements GuestClusterSource {
 
   /**
    * Of {@code valid}, the Services that stand for their cluster: the established claimant of
-   * each ID, as {@link ServiceMapping#snapshot} picks it. A later claimant never stood for the
-   * cluster, so it has no mapping to keep when it turns invalid.
+   * each ID, as {@link ServiceMapping#snapshot} picks it, unless an invalid Service claimed the
+   * ID first ({@code invalid}: the first invalid claim of each ID), which then holds it. A later
+   * claimant never stood for the cluster, so it has no mapping to keep when it turns invalid.
    */
-  private static Map<String, LastValid> established(Map<String, LastValid> valid) {
+  private static Map<String, LastValid> established(Map<String, LastValid> valid,
+      Map<ClusterId, ServiceMapping.Claim> invalid) {
     Map<ClusterId, Map.Entry<String, LastValid>> first = new HashMap<>();
     for (Map.Entry<String, LastValid> e : valid.entrySet()) {
       first.merge(e.getValue().mapped().cluster().id(), e, (a, b) ->
           a.getValue().mapped().claim().compareTo(b.getValue().mapped().claim()) <= 0 ? a : b);
     }
     Map<String, LastValid> kept = new HashMap<>();
-    first.values().forEach(e -> kept.put(e.getKey(), e.getValue()));
+    first.forEach((id, e) -> {
+      ServiceMapping.Claim held = invalid.get(id);
+      if (held == null || e.getValue().mapped().claim().compareTo(held) <= 0) {
+        kept.put(e.getKey(), e.getValue());
+      }
+    });
     return kept;
   }
 

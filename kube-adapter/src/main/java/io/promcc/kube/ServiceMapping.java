@@ -133,16 +133,22 @@ public final class ServiceMapping {
      *
      * @param cluster the cluster it claims, if its ID annotation and its claim on that ID are
      *     valid (the rest of it is not): that cluster is present, only unreadable
+     * @param claim who claims {@code cluster}, present with it: established before every valid
+     *     claimant, the invalid Service holds the ID (see {@link #snapshot})
      */
-    record Rejected(String subject, Rejection rejection, Optional<ClusterId> cluster)
-        implements Outcome {
+    record Rejected(String subject, Rejection rejection, Optional<ClusterId> cluster,
+        Optional<Claim> claim) implements Outcome {
       public Rejected {
         requireNonNull(cluster, "cluster == null");
+        requireNonNull(claim, "claim == null");
+        if (cluster.isPresent() != claim.isPresent()) {
+          throw new IllegalArgumentException("a claimed cluster comes with its claim");
+        }
       }
 
       /** Invalid, claiming no cluster it may claim. */
       public Rejected(String subject, Rejection rejection) {
-        this(subject, rejection, Optional.empty());
+        this(subject, rejection, Optional.empty(), Optional.empty());
       }
     }
   }
@@ -189,15 +195,17 @@ public final class ServiceMapping {
           + Quoting.quote(id.value()) + " or in a trusted namespace may claim"
           + annotation(settings.idAnnotation()));
     }
-    Outcome outcome = mapClaim(service, subject, meta, annotations, id);
+    Claim claim = new Claim(Optional.ofNullable(meta.getCreationTimestamp())
+        .map(t -> t.toInstant()), meta.getNamespace(), meta.getName());
+    Outcome outcome = mapClaim(service, subject, meta, annotations, id, claim);
     // the ID and the claim on it are valid, the rest is not: the cluster is present, unreadable
-    return outcome instanceof Outcome.Rejected rejected
-        ? new Outcome.Rejected(subject, rejected.rejection(), Optional.of(id)) : outcome;
+    return outcome instanceof Outcome.Rejected rejected ? new Outcome.Rejected(subject,
+        rejected.rejection(), Optional.of(id), Optional.of(claim)) : outcome;
   }
 
   /** The rest of {@link #map} for a Service whose claim on cluster {@code id} is valid. */
   private Outcome mapClaim(V1Service service, String subject, V1ObjectMeta meta,
-      Map<String, String> annotations, ClusterId id) {
+      Map<String, String> annotations, ClusterId id, Claim claim) {
     URI apiServer;
     String explicitUrl = annotations.get(settings.apiServerUrlAnnotation());
     if (explicitUrl != null) {
@@ -228,8 +236,6 @@ public final class ServiceMapping {
       }
     }
     String provider = provider(meta);
-    Claim claim = new Claim(Optional.ofNullable(meta.getCreationTimestamp())
-        .map(t -> t.toInstant()), meta.getNamespace(), meta.getName());
     try {
       return new Outcome.Mapped(subject,
           new GuestCluster(id, provider, apiServer, ImmutableSortedMap.of(), etcd), claim);
@@ -304,27 +310,35 @@ public final class ServiceMapping {
    * Assembles a snapshot from mapped Services. Of several Services claiming one cluster ID the
    * established one (see {@link Claim}) keeps it and every later claimant is rejected with
    * {@value #DUPLICATE_CLUSTER_ID}, so a newcomer can never take a cluster's ID or get its jobs
-   * removed; all other clusters go on. A cluster that only invalid Services claim, each with a
-   * valid claim on its ID ({@link Outcome.Rejected#cluster()}), is present but unreadable
-   * ({@link ClusterSnapshot#unreadable()}); its rejections say that it keeps its jobs and
-   * certificate files if it has them on disk (the source cannot tell: a Service malformed from
-   * its creation has none).
+   * removed; all other clusters go on. An invalid Service with a valid claim on its ID
+   * ({@link Outcome.Rejected#cluster()}) that is established before every valid claimant holds
+   * the ID the same way, since it may be a valid Service edited into an invalid one whose last
+   * valid version a restarted controller does not know: its cluster is present but unreadable
+   * ({@link ClusterSnapshot#unreadable()}), and every valid claimant is a later one. Its
+   * rejection says that the cluster keeps its jobs and certificate files if it has them on disk
+   * (the source cannot tell: a Service malformed from its creation has none).
    */
   public static ClusterSnapshot snapshot(Collection<? extends Outcome> outcomes) {
     Map<ClusterId, List<Outcome.Mapped>> byId = new TreeMap<>();
     List<Outcome.Rejected> invalid = new ArrayList<>();
+    Map<ClusterId, Outcome.Rejected> firstInvalid = new TreeMap<>();
     for (Outcome outcome : outcomes) {
       if (outcome instanceof Outcome.Mapped mapped) {
         byId.computeIfAbsent(mapped.cluster().id(), k -> new ArrayList<>()).add(mapped);
       } else if (outcome instanceof Outcome.Rejected rejected) {
         invalid.add(rejected);
+        rejected.cluster().ifPresent(id -> firstInvalid.merge(id, rejected, (a, b) ->
+            a.claim().orElseThrow().compareTo(b.claim().orElseThrow()) <= 0 ? a : b));
       }
     }
+    byId.values().forEach(claimants -> claimants.sort(Comparator.comparing(
+        Outcome.Mapped::claim)));
     List<Rejection> rejections = new ArrayList<>();
     Map<ClusterId, Rejection> unreadable = new TreeMap<>();
     for (Outcome.Rejected rejected : invalid) {
       Rejection rejection = rejected.rejection();
-      Optional<ClusterId> id = rejected.cluster().filter(claimed -> !byId.containsKey(claimed));
+      Optional<ClusterId> id = rejected.cluster().filter(claimed -> !byId.containsKey(claimed)
+          || rejected.claim().orElseThrow().compareTo(byId.get(claimed).get(0).claim()) < 0);
       if (id.isPresent()) {
         rejection = new Rejection(rejection.subject(), rejection.reason(), rejection.message()
             + "; if cluster " + Quoting.quote(id.get().value()) + " has jobs and certificate "
@@ -336,15 +350,23 @@ public final class ServiceMapping {
     }
     List<GuestCluster> clusters = new ArrayList<>();
     for (Map.Entry<ClusterId, List<Outcome.Mapped>> entry : byId.entrySet()) {
-      List<Outcome.Mapped> claimants = new ArrayList<>(entry.getValue());
-      claimants.sort(Comparator.comparing(Outcome.Mapped::claim));
+      List<Outcome.Mapped> claimants = entry.getValue();
       Outcome.Mapped established = claimants.get(0);
-      clusters.add(established.cluster());
-      for (Outcome.Mapped later : claimants.subList(1, claimants.size())) {
-        rejections.add(new Rejection(later.subject(), DUPLICATE_CLUSTER_ID, "cluster id "
-            + Quoting.quote(entry.getKey().value()) + " is already claimed by "
-            + established.claim().describe() + "; " + later.claim().describe()
-            + " is the later claimant"));
+      String holder = established.claim().describe();
+      List<Outcome.Mapped> later = claimants.subList(1, claimants.size());
+      if (unreadable.containsKey(entry.getKey())) {
+        // an invalid Service established before them holds the ID (see above)
+        Outcome.Rejected first = firstInvalid.get(entry.getKey());
+        holder = first.claim().orElseThrow().describe() + ", which is invalid ("
+            + first.rejection().reason() + ")";
+        later = claimants;
+      } else {
+        clusters.add(established.cluster());
+      }
+      for (Outcome.Mapped claimant : later) {
+        rejections.add(new Rejection(claimant.subject(), DUPLICATE_CLUSTER_ID, "cluster id "
+            + Quoting.quote(entry.getKey().value()) + " is already claimed by " + holder + "; "
+            + claimant.claim().describe() + " is the later claimant"));
       }
     }
     return new ClusterSnapshot(clusters, rejections, new TreeMap<>(unreadable));

@@ -94,6 +94,42 @@ class MalformedServiceAfterRestartTest {
         store.readOwned().keySet().toString());
   }
   /**
+   * The established Service of a cluster, malformed across a restart, still holds the cluster's
+   * ID against a later claimant, as it does in the run that saw it valid: the restarted
+   * controller does not give the cluster (its jobs, the API server they target) to the later
+   * Service, which a replica still running rejects as a duplicate.
+   */
+  @Test
+  void aLaterClaimantDoesNotTakeTheClusterOfItsEstablishedServiceMalformedAcrossARestart() {
+    fake = FakeKubeApi.start();
+    fake.store().create(ApiResource.SERVICES, null, guest("abc12"));
+    fake.store().create(ApiResource.SERVICES, null, guest("abc12", "master-b", "abc12", 8443));
+    Reconciler running = start();
+    ReconcileResult first = running.reconcile();
+    assertEquals(Outcome.WRITTEN, first.outcome(), first.message());
+    assertEquals(List.of("service \"abc12/master-b\" " + ServiceMapping.DUPLICATE_CLUSTER_ID),
+        reasons(first));
+    SortedMap<String, DesiredFile> before = store.readOwned();
+
+    // a typo in the established Service: the running controller keeps its last valid mapping
+    fake.store().update(ApiResource.SERVICES, "abc12",
+        withEtcd(guest("abc12"), "etcd.abc12.example:237900"));
+    Poll.until(WAIT, "the typo seen", () -> sources.get(0).snapshot().rejections().size() == 2);
+    ReconcileResult kept = running.reconcile();
+    assertEquals(before, store.readOwned(), "the running controller keeps the mapping");
+    sources.get(0).close(); // the controller restarts
+
+    ReconcileResult restarted = start().reconcile();
+
+    assertEquals(before, store.readOwned(), "the restarted controller keeps it too");
+    assertEquals(reasons(kept), reasons(restarted), restarted.message());
+  }
+
+  private static List<String> reasons(ReconcileResult result) {
+    return result.rejected().stream().map(r -> r.subject() + " " + r.reason()).sorted().toList();
+  }
+
+  /**
    * A Service malformed from its creation has nothing on disk to keep: its cluster is left out,
    * and its rejection (the Service's Event) does not say that the cluster stays.
    */

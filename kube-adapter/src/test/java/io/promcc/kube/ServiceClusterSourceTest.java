@@ -173,6 +173,39 @@ class ServiceClusterSourceTest {
     assertEquals(Optional.empty(), source.serviceOf(ClusterId.of("abc12")));
   }
 
+  /**
+   * A Service invalid from its creation, established before a valid claimant of its ID, holds
+   * the ID as it does for a controller that starts now: the valid one is a later claimant, and
+   * it stands for no cluster, so it keeps no mapping when it turns invalid in turn.
+   */
+  @Test
+  void aValidClaimantAfterAnInvalidEstablishedServiceIsADuplicateWhileRunningToo() {
+    fake = FakeKubeApi.start();
+    V1Service typo = guest("abc12");
+    typo.getMetadata().getAnnotations().put(
+        DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION, "http://master.abc12");
+    create(typo);
+    startSynced(DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
+    create(laterClaimant("https://elsewhere.example.org"));
+    Poll.until(WAIT, "the later claimant seen",
+        () -> source.snapshot().rejections().size() == 2);
+
+    ClusterSnapshot held = source.snapshot();
+    assertEquals(List.of(), ids(held));
+    assertEquals(List.of(ClusterId.of("abc12")), List.copyOf(held.unreadable().keySet()));
+    assertTrue(held.rejections().stream().anyMatch(r -> r.subject().contains("shared/abc12-master")
+        && r.reason().equals(ServiceMapping.DUPLICATE_CLUSTER_ID)), held.rejections().toString());
+    assertEquals(Optional.empty(), source.serviceOf(ClusterId.of("abc12")));
+
+    fake.store().update(ApiResource.SERVICES, "shared",
+        laterClaimant("http://elsewhere.example.org"));
+    Poll.until(WAIT, "the later claimant's invalid edit seen", () -> source.snapshot()
+        .rejections().stream().filter(r -> r.reason().equals(ServiceMapping.API_SERVER_NOT_HTTPS))
+        .count() == 2);
+    assertTrue(source.snapshot().rejections().stream().noneMatch(r -> r.message().contains(
+        "keeps the mapping")), source.snapshot().rejections().toString());
+  }
+
   @Test
   void aServiceBeingDeletedIsNoLongerACluster() {
     fake = FakeKubeApi.start();

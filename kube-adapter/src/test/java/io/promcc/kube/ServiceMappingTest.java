@@ -124,7 +124,8 @@ class ServiceMappingTest {
   /**
    * An invalid Service whose ID and claim on it are valid names a cluster that is present, only
    * unreadable: the snapshot says so (and its rejection that the cluster stays), unless a valid
-   * Service claims the ID. Without a valid ID or claim no cluster can be named.
+   * Service established before it claims the ID; a later valid claimant is a duplicate, as it
+   * is of a valid Service. Without a valid ID or claim no cluster can be named.
    */
   @Test
   void anInvalidServiceWithAValidClaimNamesItsClusterAsPresentButUnreadable() {
@@ -152,11 +153,28 @@ class ServiceMappingTest {
 
     ServiceMapping trusting = new ServiceMapping(
         DiscoverySettings.defaults().withTrustedNamespaces(List.of("shared")));
+    badEtcd.getMetadata().setCreationTimestamp(OffsetDateTime.parse("2026-01-02T00:00:00Z"));
+    V1Service older = guest("shared", "abc12-master", "abc12", 443);
+    older.getMetadata().setCreationTimestamp(OffsetDateTime.parse("2026-01-01T00:00:00Z"));
     ClusterSnapshot claimed = ServiceMapping.snapshot(List.of(trusting.map(badEtcd),
-        trusting.map(guest("shared", "abc12-master", "abc12", 443))));
-    assertEquals(List.of("abc12"), TestServices.ids(claimed), "a valid claimant is the cluster");
+        trusting.map(older)));
+    assertEquals(List.of("abc12"), TestServices.ids(claimed),
+        "a valid claimant established first is the cluster");
     assertEquals(Map.of(), claimed.unreadable());
     assertEquals(List.of(rejected(badEtcd)), claimed.rejections());
+
+    V1Service later = guest("shared", "abc12-master", "abc12", 443);
+    later.getMetadata().setCreationTimestamp(OffsetDateTime.parse("2026-01-03T00:00:00Z"));
+    ClusterSnapshot held = ServiceMapping.snapshot(List.of(trusting.map(badEtcd),
+        trusting.map(later)));
+    assertEquals(List.of(), TestServices.ids(held), "the invalid one established first holds it");
+    assertEquals(List.of(ClusterId.of("abc12")), List.copyOf(held.unreadable().keySet()));
+    assertEquals(List.of(held.unreadable().get(ClusterId.of("abc12")), new Rejection(
+        "service \"shared/abc12-master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, "cluster id "
+            + "\"abc12\" is already claimed by service \"abc12/master\" (created "
+            + "2026-01-02T00:00:00Z), which is invalid (invalid-etcd-endpoint); service "
+            + "\"shared/abc12-master\" (created 2026-01-03T00:00:00Z) is the later claimant")),
+        held.rejections());
   }
 
   @Test
