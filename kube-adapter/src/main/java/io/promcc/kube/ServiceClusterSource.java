@@ -249,6 +249,21 @@ public final class ServiceClusterSource implements GuestClusterSource {
     return Optional.ofNullable(service);
   }
 
+  /**
+   * The uid of the watched Service {@code namespace/name}, if the informers' cache holds it:
+   * what an Event about the Service names, so that {@code kubectl describe} lists it.
+   */
+  public Optional<String> uidOf(String service) {
+    requireNonNull(service, "service == null");
+    for (TrackedInformer<V1Service, V1ServiceList> scope : scopes) {
+      V1Service found = scope.cache().getByKey(service);
+      if (found != null && found.getMetadata() != null) {
+        return Optional.ofNullable(found.getMetadata().getUid());
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void addChangeListener(Runnable listener) {
     lifecycle.addListener(listener);

@@ -77,6 +77,7 @@ public final class ServiceEvents implements AutoCloseable {
   private final CoreV1Api api;
   private final Optional<LeaderElection> election;
   private final Function<ClusterId, Optional<String>> serviceOfCluster;
+  private final Function<String, Optional<String>> uidOfService;
   private final String instance;
   private final Clock clock;
   private final int perWindow;
@@ -95,6 +96,9 @@ public final class ServiceEvents implements AutoCloseable {
   private int inWindow;
 
   /**
+   * Events whose involved object names no uid: {@code kubectl describe}, which lists a Service's
+   * Events by its uid, does not show them. For tests and embedders without a Service cache.
+   *
    * @param serviceOfCluster the Service ({@code namespace/name}) that defines a cluster
    * @param instance this replica's name, recorded as the Event's reporting instance
    * @param perMinute most Events published a minute
@@ -102,12 +106,37 @@ public final class ServiceEvents implements AutoCloseable {
   public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
       int perMinute) {
-    this(client, election, serviceOfCluster, instance, clock, perMinute, Duration.ofMinutes(1));
+    this(client, election, serviceOfCluster, service -> Optional.empty(), instance, clock,
+        perMinute, Duration.ofMinutes(1));
+  }
+
+  /**
+   * @param serviceOfCluster the Service ({@code namespace/name}) that defines a cluster
+   * @param uidOfService the uid of a Service ({@code namespace/name}), recorded in the Event's
+   *     involved object: {@code kubectl describe service} lists only the Events naming it
+   * @param instance this replica's name, recorded as the Event's reporting instance
+   * @param perMinute most Events published a minute
+   */
+  public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
+      Function<ClusterId, Optional<String>> serviceOfCluster,
+      Function<String, Optional<String>> uidOfService, String instance, Clock clock,
+      int perMinute) {
+    this(client, election, serviceOfCluster, uidOfService, instance, clock, perMinute,
+        Duration.ofMinutes(1));
   }
 
   /** @param window the rate's window: at most {@code perWindow} Events in each */
   ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
+      int perWindow, Duration window) {
+    this(client, election, serviceOfCluster, service -> Optional.empty(), instance, clock,
+        perWindow, window);
+  }
+
+  /** @param window the rate's window: at most {@code perWindow} Events in each */
+  ServiceEvents(ApiClient client, Optional<LeaderElection> election,
+      Function<ClusterId, Optional<String>> serviceOfCluster,
+      Function<String, Optional<String>> uidOfService, String instance, Clock clock,
       int perWindow, Duration window) {
     this.client = requireNonNull(client, "client == null");
     this.http = client.getHttpClient().newBuilder()
@@ -115,6 +144,7 @@ public final class ServiceEvents implements AutoCloseable {
     this.api = new CoreV1Api(client);
     this.election = requireNonNull(election, "election == null");
     this.serviceOfCluster = requireNonNull(serviceOfCluster, "serviceOfCluster == null");
+    this.uidOfService = requireNonNull(uidOfService, "uidOfService == null");
     this.instance = requireNonNull(instance, "instance == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.perWindow = perWindow;
@@ -193,16 +223,21 @@ public final class ServiceEvents implements AutoCloseable {
   /**
    * An Event to publish: the Service, the reason and the message.
    *
+   * @param uid the Service's uid, if known
    * @param identity what makes two Events the same: the reason and message of a rejection, the
    *     reason alone of a cluster waiting for its certificate (whose message counts the attempts
    *     and names the next one, so that each retry, and each replica, would otherwise publish an
    *     Event of its own)
    */
-  record Planned(String namespace, String name, String reason, String message, String identity) {
-    /** A stable name: the same rejection of the same Service always gets the same Event. */
+  record Planned(String namespace, String name, Optional<String> uid, String reason,
+      String message, String identity) {
+    /**
+     * A stable name: the same rejection of the same Service always gets the same Event; a
+     * Service deleted and created again (another uid) gets its own, which names it.
+     */
     String eventName() {
-      String hash = Hashing.sha256().hashString(identity, StandardCharsets.UTF_8)
-          .toString().substring(0, 16);
+      String hash = Hashing.sha256().hashString(identity + uid.map(u -> "\n" + u).orElse(""),
+          StandardCharsets.UTF_8).toString().substring(0, 16);
       String base = name.length() > 200 ? name.substring(0, 200) : name;
       return base + ".promcc-" + hash;
     }
@@ -230,7 +265,7 @@ public final class ServiceEvents implements AutoCloseable {
   private Optional<Planned> plan(Rejection rejection, String identity) {
     return serviceOf(rejection.subject()).map(s -> {
       int slash = s.indexOf('/');
-      return new Planned(s.substring(0, slash), s.substring(slash + 1),
+      return new Planned(s.substring(0, slash), s.substring(slash + 1), uidOfService.apply(s),
           eventReason(rejection.reason()), rejection.message(), identity);
     });
   }
@@ -366,7 +401,7 @@ public final class ServiceEvents implements AutoCloseable {
     CoreV1Event body = new CoreV1Event()
         .metadata(new V1ObjectMeta().name(event.eventName()).namespace(event.namespace()))
         .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Service")
-            .namespace(event.namespace()).name(event.name()))
+            .namespace(event.namespace()).name(event.name()).uid(event.uid().orElse(null)))
         .reason(event.reason()).message(message).type("Warning").count(1)
         .firstTimestamp(now).lastTimestamp(now)
         .source(new V1EventSource().component(COMPONENT))

@@ -79,7 +79,7 @@ public abstract class SourcesModule {
     String identity = kube.leaderElection().map(le -> le.identity()).orElse("promcc");
     ServiceClusterSource source = services.get();
     return Optional.of(new ServiceEvents(client.get(), election.get(), source::serviceOf,
-        identity, clock, 60));
+        source::uidOf, identity, clock, 60));
   }
 
   /** Read only when a Kubernetes source is selected. */

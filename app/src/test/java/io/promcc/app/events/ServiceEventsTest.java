@@ -52,6 +52,24 @@ class ServiceEventsTest {
     assertNotEquals(first.eventName(), otherReason.eventName(), "a new reason is a new Event");
   }
 
+  /** A Service deleted and created again under its name is another object: its own Event. */
+  @Test
+  void aServiceCreatedAgainGetsAnEventOfItsOwn() {
+    String service = "service \"b/master\"";
+    ReconcileResult rejected = result(List.of(), List.of(new Rejection(service,
+        "invalid-api-server", "api server of b must be https, found \"http://a\"")));
+    List<String> uid = new java.util.ArrayList<>(List.of("uid-1"));
+    try (ServiceEvents byUid = new ServiceEvents(new ApiClient(), Optional.empty(),
+        id -> Optional.empty(), s -> Optional.of(uid.get(0)), "test", Clock.systemUTC(), 10)) {
+      ServiceEvents.Planned first = byUid.plan(rejected).get(0);
+      uid.set(0, "uid-2");
+      ServiceEvents.Planned again = byUid.plan(rejected).get(0);
+
+      assertEquals(Optional.of("uid-1"), first.uid());
+      assertNotEquals(first.eventName(), again.eventName());
+    }
+  }
+
   @Test
   void aRejectedServiceGetsANewEventWhenItsProblemChanges() {
     String service = "service \"b/master\"";

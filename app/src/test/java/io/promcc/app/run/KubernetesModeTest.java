@@ -249,6 +249,25 @@ class KubernetesModeTest {
     assertEquals(1, events("def34").size());
   }
 
+  /**
+   * The Event of a rejected Service is where its owner looks for it: kubectl describe service
+   * lists the Events whose involved object is the Service by kind, namespace, name and uid.
+   */
+  @Test
+  void theEventOfARejectedServiceIsListedByKubectlDescribe() throws Exception {
+    service("abc12", "abc12", "http://abc12.example"); // not https: rejected
+    String uid = host.store().get(ApiResource.SERVICES, "abc12", "master")
+        .getAsJsonObject("metadata").get("uid").getAsString();
+    start("a", Map.of("certificates", "secrets", "lease-duration", "3s"));
+    await("one event", () -> events("abc12").size() == 1);
+
+    // the field selector of kubectl describe (its searchEvents)
+    Selector describe = Selector.fields("involvedObject.name=master,"
+        + "involvedObject.namespace=abc12,involvedObject.kind=Service,involvedObject.uid=" + uid);
+    assertEquals(1, host.store().list(ApiResource.EVENTS, "abc12", Selector.everything(),
+        describe).size(), events("abc12").toString());
+  }
+
   private String lease() {
     return host.store().list(ApiResource.LEASES, "monitoring", Selector.everything(), Selector.everything()).toString();
   }
