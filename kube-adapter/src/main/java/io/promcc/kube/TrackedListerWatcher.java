@@ -32,8 +32,12 @@ import okhttp3.OkHttpClient;
  * plus a grace period; watches always allow bookmarks so a resumed watch starts from a recent
  * version. Responses are read tolerantly ({@link TolerantJson}), so fields of a newer API server
  * do not stop the informer. A 429 is retried no earlier than its {@code Retry-After} (at most a
- * minute). Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to
- * an {@link InformerHealth} with a message that says what the server answered.
+ * minute). A list refused for a "too large resource version" (an API server whose cache is
+ * behind the version the informer saw last, e.g. another replica than the one it watched
+ * through) is made again at once without a resourceVersion, a consistent read, as client-go's
+ * reflector does; client-java's would ask for the same version until that cache caught up.
+ * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
+ * {@link InformerHealth} with a message that says what the server answered.
  *
  * <p>Thread-safe as far as the reflector needs (it calls from one thread).
  */
@@ -51,6 +55,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final WatchSettings settings;
   /** System.nanoTime before which no call is made (a 429's Retry-After); 0 for none. */
   private volatile long notBefore;
+  /** Whether the next list reads without a resourceVersion (the last one was too large). */
+  private volatile boolean listConsistently;
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -74,10 +80,19 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
     awaitRetryAfter();
+    String version = listConsistently ? "" : params.resourceVersion;
     try {
-      Call call = listHttp.newCall(calls.generate(
-          new CallGeneratorParams(false, params.resourceVersion, null)).request());
-      L list = TolerantJson.execute(client, call, listType);
+      L list;
+      try {
+        list = list(version);
+      } catch (ApiException e) {
+        if (!tooLargeResourceVersion(e) || version == null || version.isEmpty()) {
+          throw e;
+        }
+        listConsistently = true;
+        list = list("");
+      }
+      listConsistently = false;
       health.ok();
       return list;
     } catch (ApiException | RuntimeException e) {
@@ -85,6 +100,23 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       health.failed("cannot list " + description + ": " + describe(e));
       throw e;
     }
+  }
+
+  private L list(String resourceVersion) throws ApiException {
+    Call call = listHttp.newCall(calls.generate(
+        new CallGeneratorParams(false, resourceVersion, null)).request());
+    return TolerantJson.execute(client, call, listType);
+  }
+
+  /**
+   * Whether the API server refused the resourceVersion asked for as newer than what it has:
+   * 504 {@code Timeout} with the cause {@code ResourceVersionTooLarge}, or (API servers before
+   * 1.18.6) the message alone, as client-go's {@code IsTooLargeResourceVersion} reads it.
+   */
+  static boolean tooLargeResourceVersion(ApiException e) {
+    return e.getCode() == 504 && e.getResponseBody() != null
+        && (e.getResponseBody().contains("\"ResourceVersionTooLarge\"")
+            || e.getResponseBody().contains("Too large resource version"));
   }
 
   @Override

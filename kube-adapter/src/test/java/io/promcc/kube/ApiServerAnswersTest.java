@@ -3,9 +3,11 @@ package io.promcc.kube;
 import static io.promcc.kube.TestServices.guest;
 import static io.promcc.kube.TestServices.ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.promcc.core.model.GuestCluster;
@@ -152,6 +154,33 @@ class ApiServerAnswersTest {
       assertTrue(gap >= Duration.ofMillis(1900).toNanos(),
           "retried " + gap / 1_000_000 + " ms after a 429 with Retry-After: 2");
     }
+  }
+
+  /**
+   * "Too large resource version" as API servers word it: with the cause since 1.18.6, the
+   * message alone before; another 504 is not one.
+   */
+  @Test
+  void aTooLargeResourceVersionIsToldFromOtherTimeouts() {
+    String withCause = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+        + "\"status\":\"Failure\",\"message\":\"Timeout: Too large resource version: "
+        + "5399771, current: 5399139\",\"reason\":\"Timeout\",\"details\":{\"causes\":"
+        + "[{\"reason\":\"ResourceVersionTooLarge\",\"message\":\"Too large resource "
+        + "version\"}],\"retryAfterSeconds\":1},\"code\":504}";
+    String messageOnly = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+        + "\"Failure\",\"message\":\"Too large resource version: 12, current: 11\","
+        + "\"reason\":\"Timeout\",\"code\":504}";
+    String otherTimeout = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+        + "\"Failure\",\"message\":\"the server was unable to return a response in the "
+        + "time allotted\",\"reason\":\"Timeout\",\"code\":504}";
+    assertTrue(TrackedListerWatcher.tooLargeResourceVersion(
+        new ApiException(504, Map.of(), withCause)));
+    assertTrue(TrackedListerWatcher.tooLargeResourceVersion(
+        new ApiException(504, Map.of(), messageOnly)));
+    assertFalse(TrackedListerWatcher.tooLargeResourceVersion(
+        new ApiException(504, Map.of(), otherTimeout)));
+    assertFalse(TrackedListerWatcher.tooLargeResourceVersion(
+        new ApiException(500, Map.of(), withCause)));
   }
 
   @Test

@@ -349,6 +349,34 @@ class ServiceClusterSourceTest {
     assertTrue(fake.requestCount(SERVICE_LIST) > listsBefore, "listed again");
   }
 
+  /**
+   * A relist from the last resourceVersion seen can land on an API server whose cache is behind
+   * it (another replica of the API server than the one the watch went through): "too large
+   * resource version", which repeats until that cache catches up. The informer lists again
+   * without a resourceVersion (a consistent read), as client-go's reflector does.
+   */
+  @Test
+  void aRelistRefusedForATooLargeResourceVersionListsAgainWithoutOne() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    startSynced(DiscoverySettings.defaults());
+    create(guest("def34")); // seen through the watch: the last version seen is its
+    awaitIds("def34 seen", List.of("abc12", "def34"));
+    fake.faults().tooLargeResourceVersion(Faults.ALWAYS, SERVICE_LIST);
+
+    fake.faults().errorWatches(500, "injected"); // the informer lists again
+    Poll.until(WAIT, "the watch error seen", () -> source.failure().isPresent());
+    create(guest("ghi56"));
+
+    Poll.until(Duration.ofSeconds(20), "ready again, with ghi56", () -> {
+      try {
+        return ids(source.snapshot()).equals(List.of("abc12", "def34", "ghi56"));
+      } catch (SourceNotReadyException e) {
+        return false;
+      }
+    });
+  }
+
   @Test
   void aSilentlyDeadWatchIsDetectedByItsReadTimeoutAndRelisted() {
     fake = FakeKubeApi.start();

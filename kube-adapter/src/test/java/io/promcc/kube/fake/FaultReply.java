@@ -68,6 +68,40 @@ sealed interface FaultReply {
     }
   }
 
+  /**
+   * An API server whose watch cache is behind the resourceVersion asked for (another replica
+   * of the API server than the one the client watched through, an etcd restored from a backup):
+   * after its wait, 504 with the {@code Status} of storage's TooLargeResourceVersionError and a
+   * {@code Retry-After} of one second; a request without a resourceVersion (or "0") is served.
+   */
+  record TooLargeResourceVersion() implements FaultReply {
+    /** Whether {@code request} asks for a resourceVersion this reply refuses. */
+    static boolean refuses(FakeRequest request) {
+      String asked = request.query().getOrDefault("resourceVersion", "");
+      return !asked.isEmpty() && !asked.equals("0");
+    }
+
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      String asked = request.query().get("resourceVersion");
+      String behind = asked.matches("[1-9][0-9]{0,17}")
+          ? Long.toString(Long.parseLong(asked) - 1) : "1";
+      JsonObject status = FakeKubeApi.statusJson(new ApiError(504, "Timeout",
+          "Timeout: Too large resource version: " + asked + ", current: " + behind));
+      JsonObject cause = new JsonObject();
+      cause.addProperty("reason", "ResourceVersionTooLarge");
+      cause.addProperty("message", "Too large resource version");
+      com.google.gson.JsonArray causes = new com.google.gson.JsonArray();
+      causes.add(cause);
+      JsonObject details = new JsonObject();
+      details.add("causes", causes);
+      details.addProperty("retryAfterSeconds", 1);
+      status.add("details", details);
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      FakeKubeApi.sendJson(exchange, 504, status);
+    }
+  }
+
   /** A watch that starts (200) and then carries one {@code ERROR} event before it ends. */
   record WatchError(ApiError error) implements FaultReply {
     @Override

@@ -86,6 +86,19 @@ public final class Faults {
         which.and(FakeRequest::isWatch));
   }
 
+  /**
+   * Answers the next {@code times} matching lists that ask for a resourceVersion (not empty,
+   * not "0") like an API server whose cache is behind it: 504 {@code Timeout}, "Too large
+   * resource version", cause {@code ResourceVersionTooLarge}. A list without one (a consistent
+   * read) is served.
+   */
+  public Faults tooLargeResourceVersion(int times, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.TooLargeResourceVersion(), which
+        .and(request -> !request.isWatch() && request.method().equals("GET"))
+        .and(FaultReply.TooLargeResourceVersion::refuses));
+  }
+
   private Faults add(int times, FaultReply reply, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
     rules.add(new Rule(which, reply, Duration.ZERO, new AtomicInteger(times)));
