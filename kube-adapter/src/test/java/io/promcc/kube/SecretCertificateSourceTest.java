@@ -96,6 +96,28 @@ class SecretCertificateSourceTest {
     return assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(ABC));
   }
 
+  /**
+   * A Secret whose certificate data also holds a private key (a combined PEM, the CA's key with
+   * the CA): the certificate files, which are world-readable, and the bundle's certificate text,
+   * which is not kept as a secret, carry the certificates only; the key stays under "key".
+   */
+  @Test
+  void aPrivateKeyInTheCertificateDataIsNotServedAsCertificateText() {
+    TestCa.Issued caKeyStandIn = fake.ca().issueClient("the-ca-key");
+    fake.store().create(ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12",
+        "prometheus", Map.of("ca", fake.ca().certificatePem() + caKeyStandIn.privateKeyPem(),
+            "crt", issued.certificatePem() + issued.privateKeyPem(),
+            "key", issued.privateKeyPem())));
+    startSynced();
+
+    CertificateBundle bundle = source.certificateFor(ABC);
+
+    assertEquals(fake.ca().certificatePem(), bundle.caPem());
+    assertEquals(issued.certificatePem(), bundle.certificatePem());
+    assertEquals(issued.privateKeyPem(), bundle.privateKeyPem().reveal());
+    assertFalse(bundle.toString().contains("PRIVATE KEY"), bundle.toString());
+  }
+
   @Test
   void servesTheBundleOfTheLabelledSecret() {
     fake.store().create(ApiResource.SECRETS, null,

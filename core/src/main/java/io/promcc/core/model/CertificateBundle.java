@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * The client certificate Prometheus uses for one guest cluster: the CA chain that verifies the
@@ -32,13 +33,23 @@ public record CertificateBundle(
     requireNonNull(notAfter, "notAfter == null");
   }
 
+  /** A PEM private key block (PKCS#8, encrypted, RSA, EC, ...), to its end or the text's. */
+  private static final Pattern PRIVATE_KEY_BLOCK = Pattern.compile(
+      "-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----(?:.*?-----END \\1-----\\r?\\n?|.*)",
+      Pattern.DOTALL);
+
   /**
-   * Builds a bundle from PEM text, reading serial and expiry from the client certificate.
+   * Builds a bundle from PEM text, reading serial and expiry from the client certificate. A
+   * private key block in the CA or certificate text (a combined PEM) is left out of them: they
+   * are written to files anyone may read and are not kept as a {@link Secret}; Prometheus reads
+   * only the certificates there.
    *
    * @throws InvalidValueException if the CA or the certificate is not PEM-encoded X.509, or the
    *     key is not PEM
    */
   public static CertificateBundle fromPem(String caPem, String certificatePem, Secret keyPem) {
+    caPem = withoutPrivateKeys(caPem);
+    certificatePem = withoutPrivateKeys(certificatePem);
     parseCertificate(caPem, "ca certificate");
     X509Certificate certificate = parseCertificate(certificatePem, "client certificate");
     String key = keyPem.reveal();
@@ -48,6 +59,18 @@ public record CertificateBundle(
     }
     return new CertificateBundle(caPem, certificatePem, keyPem,
         formatSerial(certificate.getSerialNumber()), certificate.getNotAfter().toInstant());
+  }
+
+  /**
+   * {@code pem} without its private key blocks; the same text if it has none, and also if it
+   * has nothing else (a key where a certificate belongs is refused as such, never quoted).
+   */
+  private static String withoutPrivateKeys(String pem) {
+    if (pem == null || !pem.contains("PRIVATE KEY-----")) {
+      return pem;
+    }
+    String rest = PRIVATE_KEY_BLOCK.matcher(pem).replaceAll("");
+    return rest.contains("-----BEGIN CERTIFICATE-----") ? rest : pem;
   }
 
   /** Vault's serial format: lower-case hex byte pairs joined by ':'. */

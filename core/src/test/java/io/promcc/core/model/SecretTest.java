@@ -80,6 +80,27 @@ class SecretTest {
     }
   }
 
+  /**
+   * A key given with the certificates (a combined PEM) stays out of the certificate text and
+   * the world-readable certificate files; only the key file, mode 0600, holds it.
+   */
+  @Test
+  void aKeyGivenWithTheCertificatesStaysOutOfTheirText() {
+    String ca = TestCertificates.read("ca.pem");
+    String client = TestCertificates.read("client.pem");
+    CertificateBundle bundle = CertificateBundle.fromPem(ca + KEY,
+        client + KEY.replace("PRIVATE KEY", "RSA PRIVATE KEY"), Secret.of(KEY));
+    assertEquals(ca, bundle.caPem());
+    assertEquals(client, bundle.certificatePem());
+    assertEquals(KEY, bundle.privateKeyPem().reveal());
+
+    GuestCluster cluster = GuestCluster.of("ok", "aws", "https://h");
+    DesiredState state = Planner.withDefaults().plan(List.of(cluster),
+        Map.of(cluster.id(), bundle), ControllerSettings.DEFAULTS);
+    state.files().values().stream().filter(file -> file.kind() != FileKind.PRIVATE_KEY)
+        .forEach(file -> assertFalse(file.text().contains("PRIVATE KEY"), file.toString()));
+  }
+
   @Test
   void aKeyGivenAsCertificateIsNotQuoted() {
     InvalidValueException e = assertThrows(InvalidValueException.class,
