@@ -1,8 +1,12 @@
 package io.promcc.app.local;
 
+import static io.promcc.app.local.ClientCertificates.clientCommonName;
+import static io.promcc.app.local.ClientCertificates.issued;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
+import io.promcc.app.local.ClientCertificates.Entry;
+import io.promcc.app.local.ClientCertificates.Issued;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
@@ -29,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
@@ -76,17 +79,6 @@ public final class LocalCa implements CertificateSource {
   static final Duration BACKDATE = Duration.ofMinutes(5);
 
   private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
-
-  /** A certificate handed out, and when to renew it. */
-  private record Issued(CertificateBundle bundle, Instant renewAt) {}
-
-  /** What is known of one cluster. */
-  private static final class Entry {
-    Issued current; // null: none yet
-    Rejection problem; // the last failure, while it lasts
-    Instant retryAt; // no new attempt before this, after a failure
-    boolean deleteReported; // gone, and that its files cannot be deleted was reported
-  }
 
   private final CaStore store;
   private final Duration clientValidity;
@@ -228,30 +220,7 @@ public final class LocalCa implements CertificateSource {
    */
   public ServerCertificate issueServerCertificate(List<String> dnsNamesAndIps,
       Duration validity) {
-    requireNonNull(dnsNamesAndIps, "dnsNamesAndIps == null");
-    requireNonNull(validity, "validity == null");
-    if (dnsNamesAndIps.isEmpty()) {
-      throw new IllegalArgumentException("a server certificate needs at least one name");
-    }
-    if (validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("server certificate validity must be positive, found \""
-          + validity + "\"");
-    }
-    List<GeneralName> names = Pki.alternativeNames(dnsNamesAndIps);
-    CaStore.Authority ca = startedAuthority();
-    Instant now = clock.instant();
-    Instant notAfter = earlier(now.plus(validity), ca.notAfter());
-    String commonName = dnsNamesAndIps.get(0).length() <= 64 ? dnsNamesAndIps.get(0) : "server";
-    try {
-      KeyPair keys = Pki.newKeyPair();
-      X509Certificate certificate = Pki.issue(ca.certificate(), ca.key(), keys.getPublic(),
-          commonName, names, KeyPurposeId.id_kp_serverAuth, now.minus(BACKDATE), notAfter);
-      return new ServerCertificate(Pki.pem(certificate), Pki.pem(keys.getPrivate()), ca.pem(),
-          certificate.getNotAfter().toInstant());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the local CA cannot sign a server certificate for "
-          + dnsNamesAndIps + ": " + e.getMessage(), e);
-    }
+    return ServerCertificates.issue(dnsNamesAndIps, validity, this::startedAuthority, clock);
   }
 
   /**
@@ -291,15 +260,6 @@ public final class LocalCa implements CertificateSource {
     }
   }
 
-  /**
-   * {@code prometheus.<id>}, or the ID alone where that would exceed the 64 characters X.509
-   * allows a common name (IDs of 54 to 63 characters).
-   */
-  private static String clientCommonName(ClusterId id) {
-    String usual = "prometheus." + id.value();
-    return usual.length() <= 64 ? usual : id.value();
-  }
-
   /** Issues and stores a certificate for {@code id}; on failure records the problem. */
   private void issue(Entry entry, ClusterId id, Instant now) {
     // guarded by lock
@@ -316,7 +276,7 @@ public final class LocalCa implements CertificateSource {
       String certificatePem = Pki.pem(certificate);
       Secret keyPem = Pki.pem(keys.getPrivate());
       store.writeClient(id, certificatePem, keyPem);
-      entry.current = issued(certificate, certificatePem, keyPem);
+      entry.current = issued(authority, certificate, certificatePem, keyPem);
       entry.problem = null;
       entry.retryAt = null;
       failing = null;
@@ -339,20 +299,6 @@ public final class LocalCa implements CertificateSource {
       failing = kind;
       report(message);
     }
-  }
-
-  private Issued issued(X509Certificate certificate, String certificatePem, Secret keyPem) {
-    Instant notBefore = certificate.getNotBefore().toInstant();
-    Instant notAfter = certificate.getNotAfter().toInstant();
-    Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2)
-        .dividedBy(3));
-    if (!notAfter.isBefore(authority.notAfter())) {
-      // cut to the CA's end: a new one would end no later (near the end, its renewal point would
-      // even come before it was issued, and every observe would issue again)
-      renewAt = notAfter;
-    }
-    return new Issued(new CertificateBundle(authority.pem(), certificatePem, keyPem,
-        CertificateBundle.formatSerial(certificate.getSerialNumber()), notAfter), renewAt);
   }
 
   /** "" if {@code clients/} is there (or was made), else why not. */
@@ -387,7 +333,8 @@ public final class LocalCa implements CertificateSource {
       X509Certificate certificate = CertificateBundle.parseCertificate(
           stored.get().certificatePem(), "stored client certificate");
       Instant notAfter = certificate.getNotAfter().toInstant();
-      entry.current = issued(certificate, stored.get().certificatePem(), stored.get().keyPem());
+      entry.current = issued(authority, certificate, stored.get().certificatePem(),
+          stored.get().keyPem());
       if (notAfter.isAfter(now.plus(clientValidity))) {
         // issued under a longer validity than the one set now: due at once, and served until
         // its replacement is issued
@@ -452,7 +399,7 @@ public final class LocalCa implements CertificateSource {
     return Quoting.quote(store.folder().toString());
   }
 
-  private static Instant earlier(Instant a, Instant b) {
+  static Instant earlier(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
   }
 }
