@@ -1,18 +1,16 @@
 package io.promcc.it;
 
+import static io.promcc.it.KubernetesModeFiles.baseConfigText;
+import static io.promcc.it.KubernetesModeFiles.kubeconfigText;
+import static io.promcc.it.KubernetesModeFiles.writePrivate;
 import static java.util.Objects.requireNonNull;
 
 import com.google.gson.JsonObject;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServicePort;
-import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Selector;
-import io.promcc.kube.fake.TestCa;
 import io.promcc.vault.fake.FakeCa;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.vault.fake.PkiRole;
@@ -21,14 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +63,6 @@ public final class KubernetesModeStack implements AutoCloseable {
   public static final String LEASE_NAMESPACE = "monitoring";
   /** The domain below which every PKI role allows the client certificates' names. */
   public static final String CLIENT_DOMAIN = "k8s.example";
-  /** How long guest API servers' certificates are valid: longer than any test. */
-  private static final Duration SERVER_VALIDITY = Duration.ofDays(2);
 
   private final Builder options;
   private final Path workDir;
@@ -96,9 +88,10 @@ public final class KubernetesModeStack implements AutoCloseable {
     this.statusPort = Ports.free();
     Files.createDirectories(workDir);
     this.vaultToken = vault.createToken(Duration.ofDays(1), true, Duration.ofDays(7));
-    writePrivate(kubeconfig(), kubeconfigText());
+    writePrivate(kubeconfig(), kubeconfigText(host, hostToken));
     Files.writeString(vaultCaBundle(), vault.tlsCaPem(), StandardCharsets.US_ASCII);
-    Files.writeString(baseConfig(), baseConfigText(), StandardCharsets.UTF_8);
+    Files.writeString(baseConfig(), baseConfigText(options.scrapeInterval),
+        StandardCharsets.UTF_8);
   }
 
   /**
@@ -226,12 +219,7 @@ public final class KubernetesModeStack implements AutoCloseable {
   }
 
   private GuestApi startGuest(FakeCa servingCa, X509Certificate clientCa) {
-    KeyPair key = FakeCa.ecKeyPair();
-    Instant now = Instant.now();
-    X509Certificate serving = servingCa.issue(key.getPublic(), "127.0.0.1", List.of("localhost"),
-        List.of("127.0.0.1"), now.minus(Duration.ofMinutes(1)), now.plus(SERVER_VALIDITY));
-    GuestApi guest = GuestApi.start(new GuestTls(serving, key.getPrivate(),
-        List.of(servingCa.certificate()), clientCa));
+    GuestApi guest = KubernetesModeGuests.startGuest(servingCa, clientCa);
     guests.add(guest);
     return guest;
   }
@@ -254,25 +242,7 @@ public final class KubernetesModeStack implements AutoCloseable {
    */
   public void putService(String id, String apiServerUrl, String etcdAuthority,
       String provider) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app", "master");
-    labels.put("giantswarm.io/cluster", id);
-    labels.put("promcc.io/provider", provider);
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put("giantswarm.io/prometheus-cluster", id);
-    annotations.put("promcc.io/api-server-url", apiServerUrl);
-    annotations.put("giantswarm.io/etcd-domain", etcdAuthority);
-    V1Service service = new V1Service()
-        .metadata(new V1ObjectMeta().namespace(id).name("master").labels(labels)
-            .annotations(annotations))
-        .spec(new V1ServiceSpec().ports(List.of(new V1ServicePort().name("https").port(443))));
-    boolean exists = host.store().list(ApiResource.SERVICES, id, Selector.everything(),
-        Selector.fields("metadata.name=master")).size() == 1;
-    if (exists) {
-      host.store().update(ApiResource.SERVICES, id, service);
-    } else {
-      host.store().create(ApiResource.SERVICES, id, service);
-    }
+    KubernetesModeGuests.putService(host, id, apiServerUrl, etcdAuthority, provider);
   }
 
   /** Deletes the Service of cluster {@code id}. */
@@ -508,38 +478,5 @@ public final class KubernetesModeStack implements AutoCloseable {
 
   private static String mountOf(String id) {
     return "pki-" + id;
-  }
-
-  private String kubeconfigText() {
-    TestCa.Issued admin = host.adminCertificate();
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: host, cluster: {server: "%s", certificate-authority-data: %s}}]
-        users: [{name: promcc, user: {client-certificate-data: %s, client-key-data: %s,
-          token: %s}}]
-        contexts: [{name: host, context: {cluster: host, user: promcc}}]
-        current-context: host
-        """.formatted(host.url(), base64(host.ca().certificatePem()),
-        base64(admin.certificatePem()), base64(admin.privateKeyPem()), hostToken.reveal());
-  }
-
-  private static String base64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static void writePrivate(Path file, String text) throws IOException {
-    Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, text, StandardCharsets.US_ASCII);
-  }
-
-  private String baseConfigText() {
-    long seconds = Math.max(1, options.scrapeInterval.toSeconds());
-    return "# Base config of Kubernetes mode: the controller merges the guest clusters' jobs in.\n"
-        + "global:\n"
-        + "  scrape_interval: " + seconds + "s\n"
-        + "  scrape_timeout: " + seconds + "s\n";
   }
 }
