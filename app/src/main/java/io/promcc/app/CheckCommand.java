@@ -8,7 +8,6 @@ import io.promcc.core.model.Problems;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
-import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.SourceNotReadyException;
@@ -94,7 +93,17 @@ final class CheckCommand implements Callable<Integer> {
         }
       }
       Preview preview = parts.reconciler().preview();
-      print(out, preview, parts.prometheus().isPresent());
+      // asked once: what a reconcile does under a pin may depend on the answer
+      Optional<RuntimeInfo> info = Optional.empty();
+      String unanswered = "";
+      if (parts.prometheus().isPresent()) {
+        try {
+          info = Optional.of(parts.prometheus().get().runtimeInfo());
+        } catch (PromccException e) {
+          unanswered = e.getMessage();
+        }
+      }
+      print(out, preview, parts.prometheus().isPresent(), info);
       // a run would ask for these certificates and add the clusters' jobs
       long toRequest = preview.waiting().stream()
           .filter(r -> r.reason().equals(CheckParts.NOT_REQUESTED)).count();
@@ -104,14 +113,8 @@ final class CheckCommand implements Callable<Integer> {
       }
       boolean inStep = toRequest == 0 && preview.diff().isEmpty()
           && (preview.configVerified() || parts.prometheus().isEmpty());
-      Optional<Boolean> runs = parts.prometheus()
-          .flatMap(prometheus -> printPrometheus(out, prometheus, preview));
-      if (inStep && parts.prometheus().isPresent() && runs.isEmpty()) {
-        // the files are in step with the config last verified: only Prometheus could tell
-        out.println("cannot tell whether prometheus runs the planned config; the files in --out "
-            + "are in step");
-        out.flush();
-        return EXIT_CANNOT_TELL;
+      if (parts.prometheus().isPresent()) {
+        inStep &= printPrometheus(out, info, unanswered, preview);
       }
       inStep &= runs.orElse(true);
       out.println(inStep ? "in step: a reconcile would change nothing"
@@ -131,7 +134,8 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(PrintWriter out, Preview preview, boolean withPrometheus) {
+  private static void print(PrintWriter out, Preview preview, boolean withPrometheus,
+      Optional<RuntimeInfo> info) {
     out.printf("planned %d files for %d clusters%n", preview.desired().files().size(),
         preview.desired().clusters().size());
     preview.diff().writes().forEach(path -> out.println("  would write   " + path));
@@ -147,6 +151,15 @@ final class CheckCommand implements Callable<Integer> {
           ? "rejected by prometheus" : "pinned as " + pin.reason()) + " before ("
           + pin.message() + "); " + underThePin(preview, pin, withPrometheus));
     }
+    // a rollback that did not finish, finished under the pin
+    preview.underPin().flatMap(under -> under.restores(info)).ifPresent(why -> out.println(
+        "  would restore the last verified config " + shortHash(preview.record().verified()
+            .orElseThrow().configHash()) + " and reload it (" + why + ")"));
+  }
+
+  /** A config hash as promcc's messages name it: its first 12 characters. */
+  private static String shortHash(String hash) {
+    return hash.substring(0, Math.min(12, hash.length()));
   }
 
   /**
@@ -172,23 +185,22 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints what Prometheus runs: true if that is the desired config, empty if Prometheus cannot
-   * be asked.
+   * Prints what Prometheus runs, from its runtime info ({@code answer}, empty with the reason
+   * it cannot be asked, {@code unanswered}); true if that is the desired config.
    */
-  private static Optional<Boolean> printPrometheus(PrintWriter out,
-      PrometheusControl prometheus, Preview preview) {
-    try {
-      RuntimeInfo info = prometheus.runtimeInfo();
-      boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
-          && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
-              .orElse(false);
-      out.printf("prometheus: last load %s at %s; it %s the planned config%n",
-          info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
-          loaded ? "runs" : "does not run");
-      return Optional.of(loaded);
-    } catch (PromccException e) {
-      out.println("prometheus: cannot tell (" + e.getMessage() + ")");
-      return Optional.empty();
+  private static boolean printPrometheus(PrintWriter out, Optional<RuntimeInfo> answer,
+      String unanswered, Preview preview) {
+    if (answer.isEmpty()) {
+      out.println("prometheus: cannot tell (" + unanswered + ")");
+      return false;
     }
+    RuntimeInfo info = answer.get();
+    boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
+        && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
+            .orElse(false);
+    out.printf("prometheus: last load %s at %s; it %s the planned config%n",
+        info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
+        loaded ? "runs" : "does not run");
+    return loaded;
   }
 }

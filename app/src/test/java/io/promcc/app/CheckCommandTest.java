@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.Verification;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,6 +73,43 @@ class CheckCommandTest {
     store.markRejected(Optional.of(new RejectedConfig(config, reason, message, baseline)));
   }
 
+  /** Records the files on disk as verified, loaded at {@code loadedAt}; returns their config. */
+  private String verified(Instant loadedAt) {
+    AtomicFileStore store = new AtomicFileStore(outDir);
+    var owned = store.readOwned();
+    store.markVerified(new Verification(DesiredState.hashOf(owned),
+        DesiredState.configHashOf(owned), loadedAt));
+    return DesiredState.configHashOf(owned);
+  }
+
+  /** A base config other than the one rendered, whose config Prometheus is to refuse. */
+  private Path refusedBaseConfig() throws IOException {
+    return Files.writeString(temp.resolve("refused.yml"), "global:\n  scrape_interval: 2m\n");
+  }
+
+  /**
+   * The rendered config verified as loaded at {@code loadedAt}; then a base config whose config
+   * Prometheus refused: pinned, and rolled back (the verified files are on disk). Returns the
+   * refused base config, the desired one for a check.
+   */
+  private Path verifiedThenRefused(Instant loadedAt) throws IOException {
+    verified(loadedAt);
+    Path refused = refusedBaseConfig();
+    pinRefused(refused);
+    return refused;
+  }
+
+  /** Pins the config of base config {@code refused} as refused by Prometheus. */
+  private void pinRefused(Path refused) throws IOException {
+    Path elsewhere = Files.createTempDirectory(temp, "refused-out");
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refused.toString(), "--out", elsewhere.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    String config = DesiredState.configHashOf(new AtomicFileStore(elsewhere).readOwned());
+    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config,
+        RejectedConfig.REJECTED, "bad scrape config", Optional.of(BASELINE.plusSeconds(10)))));
+  }
+
   /** A Prometheus whose runtime info reports a successful load at {@code lastConfigTime}. */
   private String prometheusLoadedAt(Instant lastConfigTime) throws IOException {
     prometheus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
@@ -131,6 +169,39 @@ class CheckCommandTest {
     assertTrue(lines.contains("  this config was pinned as prometheus-not-ready before (not "
         + "ready within PT5M); a reconcile would not reload it again until the desired config "
         + "changes"), String.join("\n", lines));
+  }
+
+  @Test
+  void underAPinWithAPrometheusTheRefusedConfigIsNotListedAsWritten() throws IOException {
+    Path refused = verifiedThenRefused(BASELINE);
+
+    List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("  this config was rejected")),
+        String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(line -> line.startsWith("  would write")),
+        String.join("\n", lines));
+  }
+
+  @Test
+  void aRollbackThatDidNotFinishIsListedAsTheRestoreAReconcileWouldMake() throws IOException {
+    String verified = verified(BASELINE);
+    Path refused = refusedBaseConfig();
+    // the refused files stayed on disk: the rollback's restore failed
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refused.toString(), "--out", outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    pinRefused(refused);
+
+    List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.contains("  would restore the last verified config "
+        + verified.substring(0, 12) + " and reload it (the config on disk was not the last "
+        + "verified one)"), String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(line -> line.startsWith("  would write")),
+        String.join("\n", lines));
   }
 
   @Test

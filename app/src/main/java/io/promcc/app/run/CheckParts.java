@@ -67,11 +67,14 @@ public final class CheckParts {
     return watcher;
   }
 
-  /** A reconciler whose {@link Reconciler#preview()} touches nothing. */
+  /**
+   * A reconciler whose {@link Reconciler#preview()} touches nothing; it knows the Prometheus, if
+   * one is configured, only to preview what a reconcile does under a pin, and asks it nothing.
+   */
   public Reconciler reconciler() {
     Reconciler.Builder builder = Reconciler.builder().clusterSource(clusters)
         .certificateSource(certificates).planner(inputs::planner).settings(controllerSettings)
-        .store(store);
+        .store(store).prometheus(prometheus);
     settings.shard().ifPresent(shard -> builder.shard(shard.index(), shard.count()));
     return builder.build();
   }

@@ -19,6 +19,7 @@ import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.Preview.UnderPin;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ReloadVerifier.NeverSentAndDown;
 import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
@@ -110,9 +111,7 @@ final class Delivery {
     DeliveryRecord record = store.record();
     Optional<Verification> verified = record.verified();
     Optional<RejectedConfig> pin = record.rejected();
-    // without a Prometheus nothing judges a config: a pin from a run with one is dropped below
-    if (pin.isPresent() && pin.get().configHash().equals(desired.configHash())
-        && prometheus.isPresent()) {
+    if (holds(pin, desired)) {
       return pinned.certificatesUnderPin(desired, onDisk, verified, pin.get(), timer);
     }
     FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(desired, onDisk));
@@ -162,6 +161,38 @@ final class Delivery {
       // reload the verified files
     }
     return writeAndReload(desired, diff, onDisk, verified, pin, written, timer);
+  }
+
+  /**
+   * Whether {@code pin} holds for {@code desired}: it pins that config, and a Prometheus is
+   * there to judge it. Without one nothing judges a config: a pin from a run with one is
+   * dropped by {@link #deliver}.
+   */
+  private boolean holds(Optional<RejectedConfig> pin, DesiredState desired) {
+    return pin.isPresent() && pin.get().configHash().equals(desired.configHash())
+        && prometheus.isPresent();
+  }
+
+  /**
+   * What {@link #deliver} would write, and do under a pin that holds, seen without doing it:
+   * the store's record is read, nothing is written or asked.
+   */
+  Preview preview(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
+      ClusterStates states) {
+    DeliveryRecord record = store.record();
+    FileDiff diff;
+    Optional<UnderPin> underPin = Optional.empty();
+    if (holds(record.rejected(), desired)) {
+      Optional<DesiredState> kept = PinnedDelivery.kept(desired, onDisk);
+      diff = kept.map(k -> FileDiff.between(k, onDisk))
+          .orElse(new FileDiff(List.of(), List.of(), false));
+      underPin = Optional.of(pinned.underPin(kept, record.verified(),
+          record.rejected().get()));
+    } else {
+      diff = FileDiff.between(desired, onDisk);
+    }
+    return new Preview(desired, diff, record, states.degraded(), states.waiting(),
+        states.rejected(), underPin);
   }
 
   private Delivered writeAndReload(DesiredState desired, FileDiff diff,

@@ -11,8 +11,8 @@ import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.FileValidator;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.Preview.UnderPin;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Instant;
 import java.util.List;
@@ -57,24 +57,17 @@ final class PinnedDelivery {
     String said = "config " + shortHash(pin.configHash()) + " was rejected before ("
         + pin.message() + "), so it is not tried again until the desired config changes";
     Written written = new Written();
-    // a rollback to the verified config can be finished here (see below)
-    boolean repairable = verified.isPresent() && prometheus.isPresent()
-        && !verified.get().configHash().equals(pin.configHash());
-    if (!onDisk.containsKey(desired.configPath())
-        || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
-      if (repairable) {
+    Optional<DesiredState> keeps = kept(desired, onDisk);
+    UnderPin under = underPin(keeps, verified, pin);
+    if (keeps.isEmpty()) {
+      if (under.restore().isPresent()) {
         // removed behind the store's back: a Prometheus that restarts would find no config
         return rollback.restoreAndReload(verified.get(), pin.configHash(),
-            said + "; the main config was missing", false, written, timer);
+            said + "; " + under.restore().get(), false, written, timer);
       }
       return new Delivered(Outcome.REJECTED, said, List.of(), List.of(), false, false);
     }
-    SortedMap<String, DesiredFile> files = new TreeMap<>();
-    onDisk.forEach((path, file) -> files.put(path, file.kind().isConfig() ? file
-        : Optional.ofNullable(desired.files().get(path)).filter(d -> d.kind() == file.kind())
-            .orElse(file)));
-    DesiredState kept = new DesiredState(files, desired.configPath(), desired.clusters(),
-        desired.rejections());
+    DesiredState kept = keeps.get();
     FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(kept, onDisk));
     timer.run(Phase.VALIDATE, () -> validator.check(kept, diff.writes()));
     recorder.write(kept, diff, written, timer);
@@ -82,8 +75,8 @@ final class PinnedDelivery {
         && verified.get().configHash().equals(kept.configHash())) {
       store.markVerified(verified.get().withStateHash(kept.hash()));
     }
-    Optional<Instant> loadedAt = verified.isEmpty() ? loadedAfterAll(pin, kept, timer)
-        : Optional.empty();
+    Optional<Instant> loadedAt = under.verifyAfter().isPresent()
+        ? under.verifies(probe.runtimeInfoOnce(timer)) : Optional.empty();
     if (loadedAt.isPresent()) {
       String loaded = "config " + shortHash(pin.configHash()) + ", pinned as not ready ("
           + pin.message() + "), was loaded after all: prometheus reports a successful load at "
@@ -102,48 +95,74 @@ final class PinnedDelivery {
       return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, loaded
           + "; verified and no longer pinned", written.paths, written.deleted, true, false);
     }
-    if (repairable) {
-      if (!kept.configHash().equals(verified.get().configHash())) {
-        // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
-        // restarts would read files it never verified
-        return rollback.restoreAndReload(verified.get(), pin.configHash(),
-            said + "; the config on disk "
-            + "was not the last verified one", false, written, timer);
-      }
-      if (Objects.equals(pin.configHash(), rollback.unconfirmedRollback)) {
-        // the rollback's reload did not finish: Prometheus may run the pinned config (one
-        // pinned not ready may have loaded after all), whatever it reports now
-        return rollback.restoreAndReload(verified.get(), pin.configHash(),
-            said + "; the rollback's "
-            + "reload had not finished", false, written, timer);
-      }
-      if (probe.failedLoad(timer)) {
-        // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
-        // apply)
-        return rollback.restoreAndReload(verified.get(), pin.configHash(),
-            said + "; prometheus still "
-            + "reported the failed load", false, written, timer);
-      }
+    Optional<String> restore = under.restoreOnFailedLoad()
+        ? under.restores(probe.runtimeInfoOnce(timer)) : under.restore();
+    if (restore.isPresent()) {
+      return rollback.restoreAndReload(verified.get(), pin.configHash(),
+          said + "; " + restore.get(), false, written, timer);
     }
     return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
   }
 
   /**
-   * When Prometheus loaded a config pinned because it was not ready in time, if it did: with
-   * the config files on disk being the pinned ones ({@code onDisk}), Prometheus reports a
-   * successful load later than the pin's baseline, Prometheus' own time read once those files
-   * were complete. Under the pin no config file is written, and once the desired config
-   * changed and another config's files were written, the pinned files do not come back while
-   * the pin holds: such a load read the pinned files. Empty for a refusal (a verdict on the
-   * config), for a pin without a baseline and while Prometheus cannot be asked.
+   * The files a reconcile under the pin keeps: those on disk, each certificate or key file
+   * renewed where the desired state has one of the same kind at its path. Empty if the main
+   * config is missing (nothing is written then).
    */
-  private Optional<Instant> loadedAfterAll(RejectedConfig pin, DesiredState onDisk,
-      PhaseTimer timer) {
-    if (!pin.reason().equals(RejectedConfig.NOT_READY) || pin.baseline().isEmpty()
-        || !onDisk.configHash().equals(pin.configHash())) {
+  static Optional<DesiredState> kept(DesiredState desired,
+      SortedMap<String, DesiredFile> onDisk) {
+    if (!onDisk.containsKey(desired.configPath())
+        || onDisk.get(desired.configPath()).kind() != FileKind.MAIN_CONFIG) {
       return Optional.empty();
     }
-    return probe.runtimeInfoOnce(timer).filter(info -> info.reloadConfigSuccess()
-        && info.lastConfigTime().isAfter(pin.baseline().get())).map(RuntimeInfo::lastConfigTime);
+    SortedMap<String, DesiredFile> files = new TreeMap<>();
+    onDisk.forEach((path, file) -> files.put(path, file.kind().isConfig() ? file
+        : Optional.ofNullable(desired.files().get(path)).filter(d -> d.kind() == file.kind())
+            .orElse(file)));
+    return Optional.of(new DesiredState(files, desired.configPath(), desired.clusters(),
+        desired.rejections()));
+  }
+
+  /**
+   * What a reconcile under {@code pin} does besides writing the renewed certificates of {@code
+   * kept} ({@link #kept}), decided as {@link #certificatesUnderPin} decides it.
+   */
+  UnderPin underPin(Optional<DesiredState> kept, Optional<Verification> verified,
+      RejectedConfig pin) {
+    // a rollback to the verified config can be finished under the pin
+    boolean repairable = verified.isPresent() && prometheus.isPresent()
+        && !verified.get().configHash().equals(pin.configHash());
+    if (!repairable) {
+      // a first config pinned because Prometheus was not ready in time was loaded after all if,
+      // with the config files on disk being the pinned ones, Prometheus reports a successful
+      // load later than the pin's baseline, Prometheus' own time read once those files were
+      // complete. Under the pin no config file is written, and once the desired config changed
+      // and another config's files were written, the pinned files do not come back while the
+      // pin holds: such a load read the pinned files. Not for a refusal (a verdict on the
+      // config), nor for a pin without a baseline
+      boolean loadable = verified.isEmpty() && pin.reason().equals(RejectedConfig.NOT_READY)
+          && kept.filter(k -> k.configHash().equals(pin.configHash())).isPresent();
+      return new UnderPin(pin, Optional.empty(), false,
+          loadable ? pin.baseline() : Optional.empty());
+    }
+    if (kept.isEmpty()) {
+      return new UnderPin(pin, Optional.of("the main config was missing"), false,
+          Optional.empty());
+    }
+    if (!kept.get().configHash().equals(verified.get().configHash())) {
+      // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
+      // restarts would read files it never verified
+      return new UnderPin(pin, Optional.of("the config on disk was not the last verified one"),
+          false, Optional.empty());
+    }
+    if (Objects.equals(pin.configHash(), rollback.unconfirmedRollback)) {
+      // the rollback's reload did not finish: Prometheus may run the pinned config (one
+      // pinned not ready may have loaded after all), whatever it reports now
+      return new UnderPin(pin, Optional.of("the rollback's reload had not finished"), false,
+          Optional.empty());
+    }
+    // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
+    // apply)
+    return new UnderPin(pin, Optional.empty(), true, Optional.empty());
   }
 }

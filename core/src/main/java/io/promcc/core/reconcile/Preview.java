@@ -9,22 +9,32 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.RuntimeInfo;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
  * What a reconcile would do, seen without doing it ({@link Reconciler#preview()}): the desired
- * state, how it differs from the files on disk, what the store remembers, and each cluster's state.
+ * state, what a reconcile would write and delete, what the store remembers, what a reconcile
+ * does under the pin of the desired config, and each cluster's state.
  *
  * @param desired the planned files
- * @param diff what would be written and deleted
+ * @param diff what a reconcile would write and delete: the files on disk made the desired ones;
+ *     under a pin that holds ({@link #underPin()}), only the renewed certificate files of the
+ *     files on disk (the pinned config is not written)
  * @param record the store's last verification and pinned rejection
  * @param degraded active clusters on kept certificates, with the source's problem
  * @param waiting clusters without any certificate yet
  * @param rejected clusters and objects left out for a problem of their own
+ * @param underPin what a reconcile does with the desired config besides writing {@code diff},
+ *     if it is pinned and a Prometheus is configured, so that the pin holds; empty otherwise
  */
 public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record,
-    SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting, List<Rejection> rejected) {
+    SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting, List<Rejection> rejected,
+    Optional<UnderPin> underPin) {
   public Preview {
     requireNonNull(desired, "desired == null");
     requireNonNull(diff, "diff == null");
@@ -32,6 +42,7 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
     degraded = ImmutableSortedMap.copyOfSorted(degraded);
     waiting = ImmutableList.copyOf(waiting);
     rejected = ImmutableList.copyOf(rejected);
+    requireNonNull(underPin, "underPin == null");
   }
 
   /** True if the desired configuration is the one last verified as loaded. */
@@ -41,13 +52,76 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
 
   /**
    * True if the desired configuration is the one pinned as rejected ({@link
-   * DeliveryRecord#rejected()}). A reconcile with a Prometheus does not write or reload it again
-   * until the desired configuration changes; a first configuration (nothing verified) pinned
-   * {@code prometheus-not-ready} with a baseline is verified, and unpinned, if Prometheus reports
-   * a successful load later than that baseline while its files are on disk. A reconcile without
-   * a Prometheus drops the pin and delivers it like any other configuration.
+   * DeliveryRecord#rejected()}). With a Prometheus the pin holds: {@link #underPin()} says what
+   * a reconcile does. Without one the pin is lifted ({@link #liftsPin()}).
    */
   public boolean configPinned() {
     return record.rejected().map(r -> r.configHash().equals(desired.configHash())).orElse(false);
+  }
+
+  /**
+   * True if a reconcile would lift the pin of the desired configuration: without a Prometheus
+   * nothing judges a configuration, so it is written ({@link #diff()}) like any other.
+   */
+  public boolean liftsPin() {
+    return configPinned() && underPin.isEmpty();
+  }
+
+  /**
+   * What a reconcile with a Prometheus does with the pinned desired configuration besides
+   * writing {@link Preview#diff()} (renewed certificate files of the files on disk): it neither
+   * writes nor reloads the pinned configuration, and it may finish a rollback to the last
+   * verified configuration or verify the pinned one after all. These are the delivery's own
+   * decisions, taken from the files on disk, the store's record, what the reconciler remembers
+   * of its rollbacks and, for the last two components, Prometheus' runtime info (which a
+   * reconcile asks once, and a preview does not ask).
+   *
+   * @param pin the pin of the desired configuration
+   * @param restore why a reconcile would restore the last verified configuration and reload it
+   *     whatever Prometheus reports (a rollback that did not finish: the main configuration is
+   *     missing, the configuration on disk is not the verified one, or this reconciler's
+   *     rollback reload got no answer); empty if nothing says so
+   * @param restoreOnFailedLoad whether a reconcile with no such reason would restore the last
+   *     verified configuration and reload it if Prometheus reports that its last load failed
+   * @param verifyAfter the pin's baseline if a reconcile would verify the pinned configuration,
+   *     and lift the pin, once Prometheus reports a successful load later than it (a first
+   *     configuration pinned not ready whose files are on disk); empty otherwise
+   */
+  public record UnderPin(RejectedConfig pin, Optional<String> restore,
+      boolean restoreOnFailedLoad, Optional<Instant> verifyAfter) {
+    /** The reason a reconcile restores the last verified config after a failed load. */
+    static final String FAILED_LOAD = "prometheus still reported the failed load";
+
+    public UnderPin {
+      requireNonNull(pin, "pin == null");
+      requireNonNull(restore, "restore == null");
+      requireNonNull(verifyAfter, "verifyAfter == null");
+    }
+
+    /**
+     * Why a reconcile would restore the last verified configuration and reload it, with
+     * Prometheus answering {@code info} (empty: it cannot be asked); empty if it would not.
+     */
+    public Optional<String> restores(Optional<RuntimeInfo> info) {
+      if (restore.isPresent() || !restoreOnFailedLoad) {
+        return restore;
+      }
+      return info.filter(i -> !i.reloadConfigSuccess()).map(i -> FAILED_LOAD);
+    }
+
+    /**
+     * The load by which a reconcile would verify the pinned configuration and lift the pin,
+     * with Prometheus answering {@code info} (empty: it cannot be asked): its {@code
+     * lastConfigTime}, a successful load later than the pin's baseline; empty if it would not.
+     */
+    public Optional<Instant> verifies(Optional<RuntimeInfo> info) {
+      return verifyAfter.flatMap(baseline -> info.filter(i -> i.reloadConfigSuccess()
+          && i.lastConfigTime().isAfter(baseline)).map(RuntimeInfo::lastConfigTime));
+    }
+
+    /** Whether what a reconcile does under the pin depends on Prometheus' runtime info. */
+    public boolean asksPrometheus() {
+      return restore.isEmpty() && (restoreOnFailedLoad || verifyAfter.isPresent());
+    }
   }
 }

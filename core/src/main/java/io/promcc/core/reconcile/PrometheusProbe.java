@@ -69,11 +69,6 @@ final class PrometheusProbe {
     }
   }
 
-  /** Whether Prometheus reports that its last load failed; false if it cannot be asked. */
-  boolean failedLoad(PhaseTimer timer) {
-    return runtimeInfoOnce(timer).filter(info -> !info.reloadConfigSuccess()).isPresent();
-  }
-
   /** The background runtime info's answer, or its exception as thrown there. */
   static RuntimeInfo await(Future<RuntimeInfo> baseline) {
     try {

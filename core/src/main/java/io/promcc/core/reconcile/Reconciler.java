@@ -13,7 +13,6 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ShardAssigner;
@@ -177,8 +176,10 @@ public final class Reconciler {
 
   /**
    * Observes and plans as {@link #reconcile()} does, and compares with the files on disk, but
-   * writes nothing, asks Prometheus nothing and records nothing. The certificate source is
-   * observed, so a source that issues certificates (Vault) may issue one.
+   * writes nothing, asks Prometheus nothing and records nothing: what a reconcile would write
+   * (under the pin of the desired config, only renewed certificates) and, under such a pin,
+   * what it does with the pinned config. The certificate source is observed, so a source that
+   * issues certificates (Vault) may issue one.
    *
    * @throws SourceNotReadyException if the cluster source is not synced or failing
    * @throws io.promcc.core.model.ValidationException if the base config or profile is invalid
@@ -189,9 +190,7 @@ public final class Reconciler {
     Observation observation = observer.observe(myShard(snapshot), onDisk, clock.instant())
         .observation();
     DesiredState desired = planner.get().plan(observation, settings);
-    ClusterStates states = ClusterStates.of(desired, observation);
-    return new Preview(desired, FileDiff.between(desired, onDisk),
-        store.record(), states.degraded(), states.waiting(), states.rejected());
+    return delivery.preview(desired, onDisk, ClusterStates.of(desired, observation));
   }
 
   /** One daemon thread for the background baseline call, ended after 30 idle seconds. */

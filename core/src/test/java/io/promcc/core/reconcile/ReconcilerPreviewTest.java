@@ -1,0 +1,152 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.Fixture.CONFIG;
+import static io.promcc.core.reconcile.Fixture.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.reconcile.Preview.UnderPin;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Reconciler#preview()} says what the next reconcile writes and does, without doing it:
+ * under the pin of the desired config, what the delivery under the pin does; without a
+ * Prometheus, that the pin is lifted. Each preview is checked against the reconcile that
+ * follows it. Injected clocks, no sleeping.
+ */
+class ReconcilerPreviewTest {
+  private final Fixture f = new Fixture().with("a");
+
+  /** A verified config, then a refused one: rolled back, and the refused config pinned. */
+  private Reconciler refusedAndRolledBack() {
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.breakBaseConfig();
+    ReconcileResult refused = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
+    assertFalse(f.configOnDisk().contains("bogus"), refused.message());
+    return reconciler;
+  }
+
+  @Test
+  void underAPinThePreviewListsOnlyTheRenewedCertificatesAReconcileWrites() {
+    Reconciler reconciler = refusedAndRolledBack();
+    f.certificates.put(id("a"), TestCertificates.other());
+
+    Preview preview = reconciler.preview();
+    ReconcileResult pinned = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, pinned.outcome(), pinned.message());
+    assertFalse(pinned.written().contains(CONFIG), pinned.written().toString());
+    assertEquals(pinned.written(), preview.diff().writes());
+    assertEquals(List.of(), preview.diff().deletes());
+    assertFalse(preview.diff().configChanged(), preview.diff().toString());
+  }
+
+  @Test
+  void underAPinWithNothingToRepairAReconcileWritesNothingAndRestoresOnlyAfterAFailedLoad() {
+    Reconciler reconciler = refusedAndRolledBack();
+
+    Preview preview = reconciler.preview();
+
+    UnderPin under = preview.underPin().orElseThrow();
+    assertTrue(preview.configPinned());
+    assertFalse(preview.liftsPin());
+    assertEquals(new FileDiff(List.of(), List.of(), false), preview.diff());
+    assertEquals(Optional.empty(), under.restore());
+    assertEquals(Optional.empty(), under.verifyAfter());
+    assertTrue(under.asksPrometheus());
+    assertEquals(Optional.empty(), under.restores(Optional.of(f.prometheus.runtimeInfo())));
+    assertEquals(Optional.empty(), under.restores(Optional.empty()), "prometheus not asked");
+    int reloads = f.prometheus.reloads();
+    ReconcileResult pinned = reconciler.reconcile();
+    assertEquals(List.of(), pinned.written(), pinned.message());
+    assertEquals(reloads, f.prometheus.reloads(), pinned.message());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.rejectWhen(files -> Optional.of("loading groups failed: rules.yml"));
+    assertThrows(ReloadRejectedException.class, f.prometheus::reload); // someone else's
+    f.prometheus.rejectWhen(Fixture::bogus);
+    assertEquals(Optional.of("prometheus still reported the failed load"),
+        reconciler.preview().underPin().orElseThrow()
+            .restores(Optional.of(f.prometheus.runtimeInfo())));
+    ReconcileResult repaired = reconciler.reconcile();
+    assertTrue(repaired.message().endsWith("; prometheus still reported the failed load; "
+        + "restored and reloaded the last verified config "
+        + f.store.record().verified().orElseThrow().configHash().substring(0, 12)),
+        repaired.message());
+  }
+
+  @Test
+  void aRollbackWhoseRestoreFailedShowsAsARestoreWhateverPrometheusReports() {
+    var restoreFailsOnce = new FullDiskOnRestore(f.store, false);
+    Reconciler reconciler = f.builder().store(restoreFailsOnce).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.breakBaseConfig();
+    restoreFailsOnce.failNextRestore();
+    ReconcileResult refused = reconciler.reconcile();
+    assertTrue(f.configOnDisk().contains("bogus"), refused.message());
+
+    UnderPin under = reconciler.preview().underPin().orElseThrow();
+    ReconcileResult finished = reconciler.reconcile();
+
+    assertEquals(Optional.of("the config on disk was not the last verified one"),
+        under.restore());
+    assertFalse(under.asksPrometheus());
+    assertTrue(finished.rolledBack(), finished.message());
+    assertTrue(finished.message().contains("; the config on disk was not the last verified "
+        + "one; restored and reloaded"), finished.message());
+  }
+
+  @Test
+  void aFirstConfigPinnedNotReadyIsVerifiedByALoadAfterItsBaseline() {
+    f.prometheus.crashWhen(files -> files.containsKey(CONFIG));
+    Reconciler reconciler = f.reconciler();
+    ReconcileResult notReady = reconciler.reconcile();
+    RejectedConfig pin = f.store.record().rejected().orElseThrow();
+    assertEquals(RejectedConfig.NOT_READY, pin.reason(), notReady.message());
+
+    UnderPin down = reconciler.preview().underPin().orElseThrow();
+    f.prometheus.crashWhen(files -> false);
+    f.clock.advance(Duration.ofMinutes(2));
+    f.prometheus.setUp(true);
+    UnderPin up = reconciler.preview().underPin().orElseThrow();
+    ReconcileResult verified = reconciler.reconcile();
+
+    assertEquals(pin.baseline(), down.verifyAfter());
+    assertEquals(Optional.empty(), down.verifies(Optional.empty()));
+    assertEquals(Optional.empty(), down.restores(Optional.empty()));
+    assertEquals(Optional.of(f.prometheus.runtimeInfo().lastConfigTime()),
+        up.verifies(Optional.of(f.prometheus.runtimeInfo())));
+    assertTrue(verified.message().contains("loaded after all"), verified.message());
+    assertEquals(Optional.empty(), f.store.record().rejected());
+  }
+
+  @Test
+  void withoutAPrometheusAReconcileLiftsThePinAndWritesTheDesiredFiles() {
+    Reconciler reconciler = refusedAndRolledBack();
+    Reconciler withoutPrometheus = f.builder().prometheus(Optional.empty()).build();
+
+    Preview preview = withoutPrometheus.preview();
+    ReconcileResult written = withoutPrometheus.reconcile();
+
+    assertTrue(preview.liftsPin());
+    assertEquals(Optional.empty(), preview.underPin());
+    assertEquals(List.of(CONFIG), preview.diff().writes());
+    assertEquals(preview.diff().writes(), written.written());
+    assertEquals(Optional.empty(), f.store.record().rejected());
+    assertFalse(reconciler.preview().configPinned());
+  }
+}
