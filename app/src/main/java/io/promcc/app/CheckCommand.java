@@ -12,6 +12,7 @@ import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.reconcile.Preview;
+import io.promcc.core.reconcile.Preview.UnderPin;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +23,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code promcc check}: the settings of {@code run}, validated; one plan, compared with the files
  * in {@code --out} and with what Prometheus runs; nothing written, reloaded or issued. Exit 0 when
- * all is in step, 3 when a reconcile would change something, 1 when it cannot tell (a source not
- * synced, a plan that fails, a Prometheus that does not answer while the files are in step), 2
- * for bad settings (a base config or profile that does not load is one, as for {@code run}).
+ * all is in step, 3 when a reconcile would change something, 4 when the planned config is pinned
+ * (Prometheus refused it, or was not ready with it) and a reconcile would change nothing, 1 when
+ * it cannot tell (a source not synced, a plan that fails), 2 for bad settings (a base config or
+ * profile that does not load is one, as for {@code run}).
  */
 final class CheckCommand implements Callable<Integer> {
   static final int EXIT_CHANGES = 3;
-  /** Exit code when it cannot tell: a source did not sync, or Prometheus could not be asked. */
-  static final int EXIT_CANNOT_TELL = 1;
+  static final int EXIT_PINNED = 4;
 
   private final CommandSpec spec;
   private final Map<String, String> env;
@@ -42,8 +43,8 @@ final class CheckCommand implements Callable<Integer> {
         "Validate the settings of 'run', plan once and print what a reconcile would change in "
             + "--out and in Prometheus, touching nothing (no file written, no reload, no "
             + "certificate requested).",
-        "Exit 0: in step; 3: a reconcile would change something; 1: cannot tell; 2: bad "
-            + "settings.");
+        "Exit 0: in step; 3: a reconcile would change something; 4: the planned config is "
+            + "pinned and a reconcile would change nothing; 1: cannot tell; 2: bad settings.");
   }
 
   static CommandSpec spec(Map<String, String> env) {
@@ -111,7 +112,19 @@ final class CheckCommand implements Callable<Integer> {
         out.printf("a run would request certificates for %d cluster%s and add their jobs%n",
             toRequest, toRequest == 1 ? "" : "s");
       }
-      boolean inStep = toRequest == 0 && preview.diff().isEmpty()
+      // without a Prometheus a reconcile lifts a pin of the planned config: a change too
+      boolean nothingPending = toRequest == 0 && preview.diff().isEmpty() && !preview.liftsPin();
+      if (preview.underPin().isPresent()) {
+        printPrometheus(out, info, unanswered, preview);
+        int exit = staysPinned(preview.underPin().get(), info) && nothingPending ? EXIT_PINNED
+            : EXIT_CHANGES;
+        out.println(exit == EXIT_PINNED ? "pinned: a reconcile would change nothing; the "
+            + "planned config is not delivered while it is pinned"
+            : "a reconcile would change something");
+        out.flush();
+        return exit;
+      }
+      boolean inStep = nothingPending
           && (preview.configVerified() || parts.prometheus().isEmpty());
       if (parts.prometheus().isPresent()) {
         inStep &= printPrometheus(out, info, unanswered, preview);
@@ -155,6 +168,17 @@ final class CheckCommand implements Callable<Integer> {
     preview.underPin().flatMap(under -> under.restores(info)).ifPresent(why -> out.println(
         "  would restore the last verified config " + shortHash(preview.record().verified()
             .orElseThrow().configHash()) + " and reload it (" + why + ")"));
+  }
+
+  /**
+   * Whether a reconcile under the pin, with Prometheus answering {@code info} (empty: it cannot
+   * be asked), neither finishes a rollback nor verifies the pinned config. A Prometheus that
+   * cannot be asked counts as a change when its answer decides, as it does for a config not
+   * pinned.
+   */
+  private static boolean staysPinned(UnderPin under, Optional<RuntimeInfo> info) {
+    return under.restores(info).isEmpty() && under.verifies(info).isEmpty()
+        && (info.isPresent() || !under.asksPrometheus());
   }
 
   /** A config hash as promcc's messages name it: its first 12 characters. */

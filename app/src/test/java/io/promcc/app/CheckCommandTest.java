@@ -42,6 +42,7 @@ class CheckCommandTest {
   private Path clusters;
   private Path outDir;
   private HttpServer prometheus;
+  private int exitCode;
 
   @BeforeEach
   void renderAFirstConfig() throws IOException {
@@ -129,7 +130,7 @@ class CheckCommandTest {
     List<String> args = new ArrayList<>(List.of("check", "--clusters", clusters.toString(),
         "--out", outDir.toString(), "--state-dir", temp.resolve("state").toString()));
     args.addAll(List.of(more));
-    run(args.toArray(String[]::new));
+    exitCode = run(args.toArray(String[]::new));
     assertEquals("", err.toString());
     return out.toString().lines().toList();
   }
@@ -202,6 +203,46 @@ class CheckCommandTest {
         + "verified one)"), String.join("\n", lines));
     assertTrue(lines.stream().noneMatch(line -> line.startsWith("  would write")),
         String.join("\n", lines));
+  }
+
+  @Test
+  void aRefusedConfigWithNothingToRepairIsPinnedAndAReconcileWouldChangeNothing()
+      throws IOException {
+    Path refused = verifiedThenRefused(BASELINE);
+
+    List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertEquals("pinned: a reconcile would change nothing; the planned config is not "
+        + "delivered while it is pinned", lines.get(lines.size() - 1), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
+  @Test
+  void aRollbackToFinishIsAChange() throws IOException {
+    verified(BASELINE);
+    Path refused = refusedBaseConfig();
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refused.toString(), "--out", outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    pinRefused(refused);
+
+    List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertEquals("a reconcile would change something", lines.get(lines.size() - 1));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
+  }
+
+  @Test
+  void withoutAPrometheusLiftingThePinIsAChangeEvenWithTheFilesOnDisk() {
+    pin(RejectedConfig.REJECTED, "bad scrape config", Optional.of(BASELINE));
+
+    List<String> lines = check();
+
+    assertEquals("a reconcile would change something", lines.get(lines.size() - 1),
+        String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
   }
 
   @Test
