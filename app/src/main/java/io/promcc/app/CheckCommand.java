@@ -14,6 +14,7 @@ import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.reconcile.Preview;
 import io.promcc.core.reconcile.Preview.UnderPin;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,7 +211,9 @@ final class CheckCommand implements Callable<Integer> {
 
   /**
    * Prints what Prometheus runs, from its runtime info ({@code answer}, empty with the reason
-   * it cannot be asked, {@code unanswered}); true if that is the desired config.
+   * it cannot be asked, {@code unanswered}); true if that is the desired config as verified.
+   * A first config pinned not ready that Prometheus loaded after its baseline runs too: a
+   * reconcile would verify it.
    */
   private static boolean printPrometheus(PrintWriter out, Optional<RuntimeInfo> answer,
       String unanswered, Preview preview) {
@@ -222,9 +225,14 @@ final class CheckCommand implements Callable<Integer> {
     boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
         && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
             .orElse(false);
-    out.printf("prometheus: last load %s at %s; it %s the planned config%n",
+    // a first config pinned not ready that Prometheus loaded after all (core's decision)
+    Optional<Instant> afterAll = preview.underPin().flatMap(under -> under.verifies(answer));
+    out.printf("prometheus: last load %s at %s; it %s the planned config%s%n",
         info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
-        loaded ? "runs" : "does not run");
+        loaded || afterAll.isPresent() ? "runs" : "does not run", afterAll.isEmpty() ? ""
+            : ": it loaded it after the pin's baseline " + preview.record().rejected()
+                .orElseThrow().baseline().orElseThrow() + ", with its files on disk, so a "
+                + "reconcile would verify it and lift the pin");
     return loaded;
   }
 }

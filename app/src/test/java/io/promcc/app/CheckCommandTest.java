@@ -162,6 +162,30 @@ class CheckCommandTest {
   }
 
   @Test
+  void aFirstConfigPinnedNotReadyThatPrometheusLoadedSinceIsSaidToRunIt() throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE));
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:05Z; it runs "
+        + "the planned config: it loaded it after the pin's baseline 2026-03-01T10:00:00Z, "
+        + "with its files on disk, so a reconcile would verify it and lift the pin"),
+        String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
+  }
+
+  @Test
+  void aFirstConfigPinnedNotReadyThatPrometheusDidNotLoadSinceStaysPinned() throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE));
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE));
+
+    assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:00Z; it does "
+        + "not run the planned config"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
+  @Test
   void aConfigPinnedNotReadyWithoutABaselineStaysPinned() throws IOException {
     pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.empty());
 
