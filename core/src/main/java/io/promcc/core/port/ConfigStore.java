@@ -14,7 +14,8 @@ import java.util.SortedMap;
  * <p>Besides the current files the store remembers the last file set that Prometheus was seen to
  * load successfully (its {@link Verification}), so a rejected config can be rolled back to it,
  * and so "nothing to do" can be decided after a controller restart from what is on disk; and the
- * configuration Prometheus rejected since, so it is not tried again after a restart either.
+ * configuration Prometheus rejected since (or did not come back with), so it is not tried again
+ * after a restart either.
  *
  * <p>Implementations are safe for use by one reconciler thread at a time; callers serialise
  * {@link #write}, {@link #markVerified} and {@link #restoreLastVerified}. Every method throws

@@ -47,15 +47,19 @@ final class PinnedDelivery {
   }
 
   /**
-   * The desired config was rejected before and has not changed: keep the config on disk, and
-   * write only renewed certificates of the files it names. A first config pinned because
-   * Prometheus was not ready in time, which Prometheus then loaded after all, is verified.
+   * The desired config was pinned before (rejected, or not ready in time) and has not changed:
+   * keep the config on disk, and write only renewed certificates of the files it names. A first
+   * config pinned because Prometheus was not ready in time, which Prometheus then loaded after
+   * all, is verified.
    */
   Delivered certificatesUnderPin(DesiredState desired,
       SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
       RejectedConfig pin, PhaseTimer timer) {
-    String said = "config " + shortHash(pin.configHash()) + " was rejected before ("
-        + pin.message() + "), so it is not tried again until the desired config changes";
+    // a config pinned not ready was not refused: Prometheus went away with it
+    String said = "config " + shortHash(pin.configHash()) + (pin.reason().equals(
+        RejectedConfig.NOT_READY) ? " was pinned as not ready (" + pin.message() + "), so it is "
+        + "not reloaded again" : " was rejected before (" + pin.message() + "), so it is not "
+        + "tried again") + " until the desired config changes";
     Written written = new Written();
     Optional<DesiredState> keeps = kept(desired, onDisk);
     UnderPin under = underPin(keeps, verified, pin);

@@ -319,6 +319,24 @@ class ReconcilerDeliveryTest {
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome(), "not tried again");
   }
 
+  /** Prometheus did not refuse a config pinned not ready: the message does not say it did. */
+  @Test
+  void aConfigPinnedNotReadyIsNotCalledRejected() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    f.prometheus.crashWhen(files -> files.get(CONFIG).text().contains("guest-cluster-b-"));
+    f.with("b");
+    ReconcileResult gone = reconciler.reconcile();
+    RejectedConfig pin = f.store.record().rejected().orElseThrow();
+    assertEquals(RejectedConfig.NOT_READY, pin.reason(), gone.message());
+
+    ReconcileResult pinned = reconciler.reconcile();
+
+    assertEquals("config " + pin.configHash().substring(0, 12) + " was pinned as not ready ("
+        + pin.message() + "), so it is not reloaded again until the desired config changes",
+        pinned.message());
+  }
+
   @Test
   void aPrometheusClockTenSecondsAheadStillGetsAChangedConfigReloaded() {
     f.prometheusSkew = Duration.ofSeconds(10);
