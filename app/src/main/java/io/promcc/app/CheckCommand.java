@@ -163,7 +163,7 @@ final class CheckCommand implements Callable<Integer> {
       RejectedConfig pin = preview.record().rejected().orElseThrow();
       out.println("  this config was " + (pin.reason().equals(RejectedConfig.REJECTED)
           ? "rejected by prometheus" : "pinned as " + pin.reason()) + " before ("
-          + pin.message() + "); " + underThePin(preview, pin, withPrometheus));
+          + pin.message() + "); " + underThePin(preview, withPrometheus));
     }
     // a rollback that did not finish, finished under the pin
     preview.underPin().flatMap(under -> under.restores(info)).ifPresent(why -> out.println(
@@ -188,25 +188,21 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /**
-   * What a reconcile does with the pinned desired config (core's delivery under the pin): with a
-   * Prometheus it does not write or reload it again (it may restore and reload the last verified
-   * config); a first config pinned not ready with its baseline is verified if Prometheus reports
-   * a later successful load while its files are on disk. Without a Prometheus nothing judges a
-   * config, and the pin is dropped.
+   * What a reconcile does with the pinned desired config (core's delivery under the pin, {@link
+   * Preview#underPin()}): with a Prometheus it does not write or reload it again (it may restore
+   * and reload the last verified config); a first config pinned not ready with its baseline,
+   * whose files are on disk, is verified if Prometheus reports a later successful load. Without
+   * a Prometheus nothing judges a config, and the pin is dropped.
    */
-  private static String underThePin(Preview preview, RejectedConfig pin,
-      boolean withPrometheus) {
+  private static String underThePin(Preview preview, boolean withPrometheus) {
     if (!withPrometheus) {
       return "without --prometheus-url a reconcile would lift the pin and treat it like any "
           + "other config";
     }
     String kept = "a reconcile would not reload it again until the desired config changes";
-    if (pin.reason().equals(RejectedConfig.NOT_READY) && pin.baseline().isPresent()
-        && preview.record().verified().isEmpty()) {
-      return kept + ", but would verify it and lift the pin if prometheus reports a successful "
-          + "load later than " + pin.baseline().get() + " while its files are on disk";
-    }
-    return kept;
+    return kept + preview.underPin().flatMap(UnderPin::verifyAfter).map(baseline -> ", but "
+        + "would verify it and lift the pin if prometheus reports a successful load later than "
+        + baseline + " while its files are on disk").orElse("");
   }
 
   /**

@@ -185,6 +185,27 @@ class CheckCommandTest {
     assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
   }
 
+  /**
+   * Another config's files were written while the first config was pinned not ready (the
+   * desired config had changed, and changed back since): a load says nothing of the pinned one.
+   */
+  @Test
+  void aConfigPinnedNotReadyWhoseFilesAreNotOnDiskIsNotVerifiedByALoad() throws IOException {
+    String pinned = DesiredState.configHashOf(new AtomicFileStore(outDir).readOwned());
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refusedBaseConfig().toString(), "--out", outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(pinned,
+        RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE))));
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("  this config was pinned as prometheus-not-ready before (not "
+        + "ready within PT5M); a reconcile would not reload it again until the desired config "
+        + "changes"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
   @Test
   void aConfigPinnedNotReadyWithoutABaselineStaysPinned() throws IOException {
     pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.empty());
