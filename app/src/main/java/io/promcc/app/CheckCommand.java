@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   static final int EXIT_CHANGES = 3;
   static final int EXIT_PINNED = 4;
+  static final int EXIT_CANNOT_TELL = 1;
 
   private final CommandSpec spec;
   private final Map<String, String> env;
@@ -117,6 +118,10 @@ final class CheckCommand implements Callable<Integer> {
       boolean nothingPending = toRequest == 0 && preview.diff().isEmpty() && !preview.liftsPin();
       if (preview.underPin().isPresent()) {
         printPrometheus(out, info, unanswered, preview);
+        if (nothingPending && info.isEmpty() && preview.underPin().get().asksPrometheus()) {
+          return cannotTell(out, "cannot tell whether a reconcile would verify the pinned config "
+              + "and lift the pin: that depends on prometheus' answer");
+        }
         int exit = staysPinned(preview.underPin().get(), info) && nothingPending ? EXIT_PINNED
             : EXIT_CHANGES;
         out.println(exit == EXIT_PINNED ? "pinned: a reconcile would change nothing; the "
@@ -128,9 +133,13 @@ final class CheckCommand implements Callable<Integer> {
       boolean inStep = nothingPending
           && (preview.configVerified() || parts.prometheus().isEmpty());
       if (parts.prometheus().isPresent()) {
-        inStep &= printPrometheus(out, info, unanswered, preview);
+        boolean runs = printPrometheus(out, info, unanswered, preview);
+        if (inStep && info.isEmpty()) {
+          return cannotTell(out, "cannot tell whether prometheus runs the planned config; the "
+              + "files in --out are in step"); // with the config last verified
+        }
+        inStep &= runs;
       }
-      inStep &= runs.orElse(true);
       out.println(inStep ? "in step: a reconcile would change nothing"
           : "a reconcile would change something");
       out.flush();
@@ -146,6 +155,12 @@ final class CheckCommand implements Callable<Integer> {
       sources.forEach(Lifecycle::close);
       parts.watcher().close();
     }
+  }
+
+  private static int cannotTell(PrintWriter out, String why) {
+    out.println(why);
+    out.flush();
+    return EXIT_CANNOT_TELL;
   }
 
   private static void print(PrintWriter out, Preview preview, boolean withPrometheus,

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,6 +184,23 @@ class CheckCommandTest {
     assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:00Z; it does "
         + "not run the planned config"), String.join("\n", lines));
     assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
+  /** Whether the pin is lifted depends on Prometheus' answer: without one, check cannot tell. */
+  @Test
+  void aFirstConfigPinnedNotReadyWithAPrometheusThatDoesNotAnswerCannotBeTold()
+      throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE));
+    String url;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      url = "http://127.0.0.1:" + closed.getLocalPort(); // nothing listens once closed
+    }
+
+    List<String> lines = check("--prometheus-url", url);
+
+    assertTrue(lines.contains("cannot tell whether a reconcile would verify the pinned config "
+        + "and lift the pin: that depends on prometheus' answer"), String.join("\n", lines));
+    assertEquals(1, exitCode, String.join("\n", lines));
   }
 
   /**
