@@ -245,6 +245,11 @@ final class Delivery {
         }
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
         timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
+      } catch (PrometheusApiException refused) {
+        // it answers, but will not say it is ready (it refuses the credentials, say): it is up,
+        // so nothing says the files on disk keep it down
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
+            written, false);
       } catch (PrometheusUnavailableException stillDown) {
         if (verified.isEmpty() || Thread.currentThread().isInterrupted()) {
           return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage(),

@@ -1,0 +1,112 @@
+package io.promcc.core.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Prometheus whose web endpoints ask for credentials ({@code basic_auth_users} in its
+ * {@code --web.config.file}) and refuses the controller's: every call is answered 401, as the
+ * HTTP adapter reports it. Prometheus is up and runs whatever it loaded; the controller cannot
+ * ask it, says why, and catches up once the credentials are accepted. Injected clocks.
+ */
+class DeliveryRefusedCredentialsTest {
+  private static final String REFUSED = "prometheus at \"http://127.0.0.1:9090\" refused the "
+      + "credentials (basic auth as \"promcc\"): status 401";
+
+  private final Fixture f = new Fixture().with("a");
+  private final RefusesCredentials refusing = new RefusesCredentials(f.prometheus);
+
+  private Reconciler reconciler() {
+    return f.builder().prometheus(refusing).build();
+  }
+
+  @Test
+  void aFirstStartRefusedByPrometheusIsUnavailableNamingTheRefusalWithTheFilesWritten() {
+    Reconciler reconciler = reconciler();
+
+    ReconcileResult refused = reconciler.reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, refused.outcome(), refused.message());
+    assertTrue(refused.message().contains(REFUSED), refused.message());
+    assertTrue(refused.written().contains(Fixture.CONFIG), "the files Prometheus may be waiting "
+        + "for are written and reported: " + refused.written());
+    assertTrue(f.hasJobsOf("a"));
+    assertEquals(0, f.prometheus.reloads());
+    assertTrue(f.sleeps.isEmpty(), "a refusal is an answer: nothing waits for it " + f.sleeps);
+
+    refusing.refuse = false; // the credentials file now holds what Prometheus takes
+    ReconcileResult accepted = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, accepted.outcome(), accepted.message());
+    assertTrue(f.prometheusRunsJobsOf("a"));
+  }
+
+  @Test
+  void aVerifiedConfigPrometheusNoLongerLetsTheControllerCheckIsUnavailableNamingTheRefusal() {
+    Reconciler reconciler = reconciler();
+    refusing.refuse = false;
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    refusing.refuse = true;
+
+    ReconcileResult unchanged = reconciler.reconcile();
+    f.with("b");
+    ReconcileResult changed = reconciler.reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, unchanged.outcome(), unchanged.message());
+    assertTrue(unchanged.message().contains(REFUSED), unchanged.message());
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, changed.outcome(), changed.message());
+    assertTrue(changed.message().startsWith("the config change waits for prometheus: ")
+        && changed.message().contains(REFUSED), changed.message());
+    assertFalse(f.hasJobsOf("b"), "the verified config stays on disk");
+    assertEquals(1, f.prometheus.reloads());
+  }
+
+  /** Answers 401 to every call while {@link #refuse} is set; forwards otherwise. */
+  private static final class RefusesCredentials extends ForwardingControl {
+    boolean refuse = true;
+
+    RefusesCredentials(PrometheusControl delegate) {
+      super(delegate);
+    }
+
+    private void check(String endpoint) {
+      if (refuse) {
+        throw new PrometheusApiException(endpoint, 401, REFUSED + " to " + endpoint
+            + ": \"Unauthorized\"");
+      }
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+      check("GET /-/ready");
+      super.awaitReady(timeout);
+    }
+
+    @Override
+    public ReloadAck reload() {
+      check("POST /-/reload");
+      return super.reload();
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      check("GET /api/v1/status/runtimeinfo");
+      return super.runtimeInfo();
+    }
+
+    @Override
+    public String loadedConfig() {
+      check("GET /api/v1/status/config");
+      return super.loadedConfig();
+    }
+  }
+}
