@@ -133,9 +133,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
           return;
         }
         if (status == 401 || status == 403) {
-          throw new PrometheusApiException("GET /-/ready", status, "prometheus at "
-              + Quoting.quote(settings.prometheusUri().toString()) + " refused access (status "
-              + status + ")" + authHint());
+          throw refused("GET /-/ready", response);
         }
         lastProblem = "status " + status + ": " + excerpt(response.body());
       } catch (PrometheusUnavailableException e) {
@@ -210,10 +208,14 @@ public final class HttpPrometheusControl implements PrometheusControl {
       throw new ReloadRejectedException(body.isEmpty() ? "reload failed with status 500"
           : excerpt(body));
     }
+    if (status == 401) {
+      throw refused("POST /-/reload", response);
+    }
+    // Prometheus answers 403 when its lifecycle API is off
     String hint = status == 403 || status == 404 || status == 405
         ? "; is the lifecycle API off? start prometheus with --web.enable-lifecycle or reload "
             + "by signal"
-        : status == 401 ? authHint() : "";
+        : "";
     throw new PrometheusApiException("POST /-/reload", status, "prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " answered the reload with status "
         + status + ": " + Quoting.quote(excerpt(response.body())) + hint);
@@ -318,12 +320,14 @@ public final class HttpPrometheusControl implements PrometheusControl {
   }
 
   private Map<?, ?> apiData(String endpoint, HttpResponse<String> response) {
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw refused(endpoint, response);
+    }
     if (response.statusCode() != 200) {
       throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
           + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
           + " with status " + response.statusCode() + ": "
-          + Quoting.quote(excerpt(response.body()))
-          + (response.statusCode() == 401 ? authHint() : ""));
+          + Quoting.quote(excerpt(response.body())));
     }
     Object parsed;
     try {
@@ -400,9 +404,18 @@ public final class HttpPrometheusControl implements PrometheusControl {
         + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
   }
 
-  private String authHint() {
-    return settings.authentication().isEmpty() ? "; configure basic auth or a bearer token"
-        : "; check the configured " + settings.authentication().get();
+  /**
+   * Prometheus refused access to {@code endpoint} (401, or 403 where that is not the lifecycle
+   * API's answer): the credentials are named, never shown.
+   */
+  private PrometheusApiException refused(String endpoint, HttpResponse<String> response) {
+    String prometheus = "prometheus at " + Quoting.quote(settings.prometheusUri().toString());
+    String answer = endpoint + " answered status " + response.statusCode() + ": "
+        + Quoting.quote(excerpt(response.body()));
+    return new PrometheusApiException(endpoint, response.statusCode(), settings.authentication()
+        .map(a -> prometheus + " refused the credentials (" + a + "): " + answer)
+        .orElse(prometheus + " asks for credentials: " + answer
+            + "; configure basic auth or a bearer token"));
   }
 
   private static String excerpt(String body) {

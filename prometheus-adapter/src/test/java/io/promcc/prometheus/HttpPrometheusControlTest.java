@@ -3,12 +3,10 @@ package io.promcc.prometheus;
 import io.promcc.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;
@@ -354,44 +352,6 @@ class HttpPrometheusControlTest {
 
     assertEquals("global:\n  scrape_interval: 1m\nscrape_configs:\n- job_name: a\n",
         control().loadedConfig());
-  }
-
-  @Test
-  void sendsBasicAuthOnEveryCall() throws InterruptedException {
-    server.enqueue(answer(200, ""));
-    server.enqueue(answer(200, String.format(RUNTIMEINFO, "true", "2026-11-25T14:37:27Z")));
-    HttpPrometheusControl control = control(settings(server.url("/").uri())
-        .authentication(Authentication.basic("promcc", Secret.of("s3cret"))).build());
-
-    control.reload();
-    control.runtimeInfo();
-
-    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
-    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
-  }
-
-  @Test
-  void sendsABearerTokenAndNeverShowsIt() throws InterruptedException {
-    server.enqueue(answer(401, "Unauthorized"));
-    PrometheusAdapterSettings settings = settings(server.url("/").uri())
-        .authentication(Authentication.bearer(Secret.of("tok-123"))).build();
-
-    PrometheusApiException e = assertThrows(PrometheusApiException.class,
-        () -> control(settings).reload());
-
-    assertEquals("Bearer tok-123", take().getHeaders().get("Authorization"));
-    assertFalse(e.getMessage().contains("tok-123"), e.getMessage());
-    assertTrue(e.getMessage().contains("check the configured bearer token"), e.getMessage());
-    assertFalse(settings.toString().contains("tok-123"), settings.toString());
-  }
-
-  @Test
-  void sendsNoAuthorizationHeaderByDefault() throws InterruptedException {
-    server.enqueue(answer(200, ""));
-
-    control().reload();
-
-    assertNull(take().getHeaders().get("Authorization"));
   }
 
   /** Runtime info whose Date is past the last load, so a signal reload signals at once. */

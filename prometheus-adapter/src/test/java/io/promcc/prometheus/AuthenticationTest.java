@@ -1,0 +1,172 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.PrometheusApiException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Credentials for a Prometheus whose web endpoints ask for them ({@code basic_auth_users} in its
+ * {@code --web.config.file}): sent in the {@code Authorization} header of every call, never
+ * shown, and a refusal said as such, naming the credentials used, on every endpoint.
+ */
+class AuthenticationTest {
+  private static final String RUNTIMEINFO = "{\"status\":\"success\",\"data\":{"
+      + "\"reloadConfigSuccess\":true,\"lastConfigTime\":\"2026-11-25T14:37:27Z\"}}";
+  /** What Prometheus (its exporter-toolkit) answers to wrong or missing basic auth. */
+  private static final String UNAUTHORIZED = "Unauthorized\n";
+
+  private final MockWebServer server = new MockWebServer();
+
+  @BeforeEach
+  void start() throws IOException {
+    server.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private PrometheusAdapterSettings.Builder settings() {
+    return PrometheusAdapterSettings.builder(Path.of("out"), uri())
+        .connectTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(30))
+        .reloadTimeout(Duration.ofSeconds(30));
+  }
+
+  private URI uri() {
+    return server.url("/").uri();
+  }
+
+  private static HttpPrometheusControl control(PrometheusAdapterSettings settings) {
+    return new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,
+        Clock.systemUTC(), d -> {
+          throw new AssertionError("a refusal is an answer: nothing waits for it");
+        });
+  }
+
+  private static MockResponse answer(int code, String body) {
+    return new MockResponse.Builder().code(code).body(body).build();
+  }
+
+  private RecordedRequest take() throws InterruptedException {
+    return server.takeRequest(5, TimeUnit.SECONDS);
+  }
+
+  /** Every call of the control, each to its endpoint. */
+  private static final List<Consumer<HttpPrometheusControl>> CALLS = List.of(
+      c -> c.awaitReady(Duration.ofMinutes(1)), HttpPrometheusControl::runtimeInfo,
+      HttpPrometheusControl::loadedConfig, c -> c.activeTargetsBy("cluster_id"),
+      HttpPrometheusControl::reload);
+  private static final List<String> ENDPOINTS = List.of("GET /-/ready",
+      "GET /api/v1/status/runtimeinfo", "GET /api/v1/status/config",
+      "GET /api/v1/targets?state=active", "POST /-/reload");
+
+  @Test
+  void aRefusalOfTheCredentialsSaysSoNamingThemOnEveryEndpoint() {
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.basic("promcc", Secret.of("s3cret"))).build());
+    for (int i = 0; i < CALLS.size(); i++) {
+      server.enqueue(answer(401, UNAUTHORIZED));
+      Consumer<HttpPrometheusControl> call = CALLS.get(i);
+
+      PrometheusApiException e = assertThrows(PrometheusApiException.class,
+          () -> call.accept(control));
+
+      assertEquals(401, e.statusCode());
+      assertEquals(ENDPOINTS.get(i), e.endpoint());
+      assertEquals("prometheus at \"" + uri() + "\" refused the credentials (basic auth as "
+          + "\"promcc\"): " + ENDPOINTS.get(i) + " answered status 401: \"Unauthorized\"",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aPrometheusAskingForCredentialsNoneAreConfiguredForSaysToConfigureThem() {
+    HttpPrometheusControl control = control(settings().build());
+    for (int i = 0; i < CALLS.size(); i++) {
+      server.enqueue(answer(401, UNAUTHORIZED));
+      Consumer<HttpPrometheusControl> call = CALLS.get(i);
+
+      PrometheusApiException e = assertThrows(PrometheusApiException.class,
+          () -> call.accept(control));
+
+      assertEquals("prometheus at \"" + uri() + "\" asks for credentials: " + ENDPOINTS.get(i)
+          + " answered status 401: \"Unauthorized\"; configure basic auth or a bearer token",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aForbiddenReadIsARefusalTooButAForbiddenReloadNamesTheLifecycleApi() {
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.bearer(Secret.of("tok-123"))).build());
+    server.enqueue(answer(403, "Forbidden\n"));
+    server.enqueue(answer(403, "Lifecycle API is not enabled.\n"));
+
+    PrometheusApiException read = assertThrows(PrometheusApiException.class,
+        control::runtimeInfo);
+    PrometheusApiException reload = assertThrows(PrometheusApiException.class, control::reload);
+
+    assertEquals("prometheus at \"" + uri() + "\" refused the credentials (bearer token): "
+        + "GET /api/v1/status/runtimeinfo answered status 403: \"Forbidden\"", read.getMessage());
+    assertTrue(reload.getMessage().contains("--web.enable-lifecycle"), reload.getMessage());
+  }
+
+  @Test
+  void sendsBasicAuthOnEveryCall() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+    server.enqueue(answer(200, RUNTIMEINFO));
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.basic("promcc", Secret.of("s3cret"))).build());
+
+    control.reload();
+    control.runtimeInfo();
+
+    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
+    assertEquals("Basic cHJvbWNjOnMzY3JldA==", take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void sendsABearerTokenAndNeverShowsIt() throws InterruptedException {
+    server.enqueue(answer(401, UNAUTHORIZED));
+    PrometheusAdapterSettings settings = settings()
+        .authentication(Authentication.bearer(Secret.of("tok-123"))).build();
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control(settings).reload());
+
+    assertEquals("Bearer tok-123", take().getHeaders().get("Authorization"));
+    assertFalse(e.getMessage().contains("tok-123"), e.getMessage());
+    assertTrue(e.getMessage().contains("refused the credentials (bearer token)"), e.getMessage());
+    assertFalse(settings.toString().contains("tok-123"), settings.toString());
+  }
+
+  @Test
+  void sendsNoAuthorizationHeaderByDefault() throws InterruptedException {
+    server.enqueue(answer(200, ""));
+
+    control(settings().build()).reload();
+
+    assertNull(take().getHeaders().get("Authorization"));
+  }
+}
