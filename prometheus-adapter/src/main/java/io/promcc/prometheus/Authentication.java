@@ -2,48 +2,120 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.function.Function;
 
 /**
  * Credentials for a Prometheus behind authentication: HTTP basic auth or a bearer token. The
- * password or token is a {@link Secret}; {@link #toString()} names only the scheme (and user).
- * Immutable and thread-safe.
+ * password or token is a {@link Secret}, given as such or read from a file at every request: a
+ * rotated file (a Kubernetes Secret the kubelet updates in place) is used from the next request
+ * on, without a restart, and nothing of it is kept between requests. {@link #toString()} names
+ * only the scheme, the user and the file. Immutable and thread-safe.
  */
 public final class Authentication {
   private final String description;
-  private final Secret headerValue;
+  private final SecretSource secret;
+  private final Function<Secret, Secret> header;
 
-  private Authentication(String description, Secret headerValue) {
+  /** Where the password or token comes from. */
+  @FunctionalInterface
+  private interface SecretSource {
+    Secret read() throws IOException;
+  }
+
+  private Authentication(String description, SecretSource secret,
+      Function<Secret, Secret> header) {
     this.description = description;
-    this.headerValue = headerValue;
+    this.secret = secret;
+    this.header = header;
   }
 
   /** HTTP basic auth with {@code username} and {@code password}. */
   public static Authentication basic(String username, Secret password) {
-    requireNonNull(username, "username == null");
     requireNonNull(password, "password == null");
+    return basic(username, "", () -> password);
+  }
+
+  /**
+   * HTTP basic auth with {@code username} and the password in {@code passwordFile}, read at
+   * every request; white space around it is dropped, as Prometheus does for a
+   * {@code password_file}.
+   */
+  public static Authentication basicFromFile(String username, Path passwordFile) {
+    requireNonNull(passwordFile, "passwordFile == null");
+    return basic(username, " with the password in " + Quoting.quote(passwordFile.toString()),
+        () -> read(passwordFile, "password"));
+  }
+
+  private static Authentication basic(String username, String from, SecretSource password) {
+    requireNonNull(username, "username == null");
     if (username.indexOf(':') >= 0) {
       throw new IllegalArgumentException("basic auth username must not contain ':'");
     }
-    String pair = username + ":" + password.reveal();
-    return new Authentication("basic auth as \"" + username + "\"", Secret.of("Basic "
-        + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))));
+    return new Authentication("basic auth as " + Quoting.quote(username) + from, password,
+        p -> Secret.of("Basic " + Base64.getEncoder().encodeToString(
+            (username + ":" + p.reveal()).getBytes(StandardCharsets.UTF_8))));
   }
 
   /** An {@code Authorization: Bearer} token. */
   public static Authentication bearer(Secret token) {
     requireNonNull(token, "token == null");
-    return new Authentication("bearer token", Secret.of("Bearer " + token.reveal()));
+    return new Authentication("bearer token", () -> token, Authentication::bearerHeader);
   }
 
-  /** The value of the {@code Authorization} header; leaves the process only in that header. */
-  Secret headerValue() {
-    return headerValue;
+  /**
+   * An {@code Authorization: Bearer} token from {@code tokenFile}, read at every request,
+   * without the white space around it.
+   */
+  public static Authentication bearerFromFile(Path tokenFile) {
+    requireNonNull(tokenFile, "tokenFile == null");
+    return new Authentication("bearer token in " + Quoting.quote(tokenFile.toString()),
+        () -> read(tokenFile, "bearer token"), Authentication::bearerHeader);
   }
 
-  /** The scheme and user, never the password or token. */
+  private static Secret bearerHeader(Secret token) {
+    return Secret.of("Bearer " + token.reveal());
+  }
+
+  /**
+   * The secret in {@code file}, stripped. Read whole each time: the kubelet swaps a Secret's
+   * files in one rename, so a read sees the old content or the new one.
+   *
+   * @throws IOException naming the file (never its content) if it cannot be read or is blank
+   */
+  private static Secret read(Path file, String what) throws IOException {
+    String value;
+    try {
+      value = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new IOException("cannot read the " + what + " file " + Quoting.quote(file.toString())
+          + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (value.isEmpty()) {
+      throw new IOException("the " + what + " file " + Quoting.quote(file.toString())
+          + " is empty");
+    }
+    return Secret.of(value);
+  }
+
+  /**
+   * The value of the {@code Authorization} header, with a password or token from a file read
+   * now; it leaves the process only in that header.
+   *
+   * @throws IOException if the file cannot be read or holds nothing; the message names the
+   *     file, never a secret
+   */
+  Secret headerValue() throws IOException {
+    return header.apply(secret.read());
+  }
+
+  /** The scheme, the user and the file, never the password or token. */
   @Override
   public String toString() {
     return description;

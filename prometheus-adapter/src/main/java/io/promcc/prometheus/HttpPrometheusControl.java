@@ -69,7 +69,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * </ul>
  *
  * <p>Every request has a timeout (the reload its own, longer one), bodies are always read to the
- * end, and credentials go only into the {@code Authorization} header. Thread-safe.
+ * end, and credentials go only into the {@code Authorization} header, a password or token from a
+ * file read again for each request. Thread-safe.
  */
 public final class HttpPrometheusControl implements PrometheusControl {
   private static final System.Logger LOG =
@@ -196,7 +197,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
       ReloadSignal.send(pid, settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
-    HttpRequest request = request("-/reload", settings.reloadTimeout())
+    HttpRequest request = request("POST", "-/reload", settings.reloadTimeout())
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout());
     int status = response.statusCode();
@@ -349,13 +350,27 @@ public final class HttpPrometheusControl implements PrometheusControl {
   }
 
   private HttpRequest get(String path) {
-    return request(path, settings.requestTimeout()).GET().build();
+    return request("GET", path, settings.requestTimeout()).GET().build();
   }
 
-  private HttpRequest.Builder request(String path, Duration timeout) {
+  /**
+   * A request with the credentials read now.
+   *
+   * @throws PrometheusApiException with status 0 if they cannot be read: nothing is sent
+   */
+  private HttpRequest.Builder request(String method, String path, Duration timeout) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
-    settings.authentication().ifPresent(a -> builder.header("Authorization",
-        a.headerValue().reveal()));
+    if (settings.authentication().isPresent()) {
+      String endpoint = method + " /" + path;
+      try {
+        builder.header("Authorization",
+            settings.authentication().get().headerValue().reveal());
+      } catch (IOException e) {
+        throw new PrometheusApiException(endpoint, 0, "cannot send " + endpoint
+            + " to prometheus at " + Quoting.quote(settings.prometheusUri().toString()) + ": "
+            + e.getMessage());
+      }
+    }
     return builder;
   }
 

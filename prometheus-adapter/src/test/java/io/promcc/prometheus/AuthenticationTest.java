@@ -11,7 +11,10 @@ import io.promcc.core.port.PrometheusApiException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +26,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Credentials for a Prometheus whose web endpoints ask for them ({@code basic_auth_users} in its
@@ -36,6 +40,7 @@ class AuthenticationTest {
   private static final String UNAUTHORIZED = "Unauthorized\n";
 
   private final MockWebServer server = new MockWebServer();
+  @TempDir Path temp;
 
   @BeforeEach
   void start() throws IOException {
@@ -168,5 +173,91 @@ class AuthenticationTest {
     control(settings().build()).reload();
 
     assertNull(take().getHeaders().get("Authorization"));
+  }
+
+  /** Replaces {@code file} in one step, as the kubelet updates a mounted Secret. */
+  private static void rotate(Path file, String content) throws IOException {
+    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String basic(String pair) {
+    return "Basic " + java.util.Base64.getEncoder()
+        .encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsThePasswordFileAtEveryRequestSoARotatedSecretIsUsedWithoutARestart()
+      throws Exception {
+    Path password = Files.writeString(temp.resolve("password"), "s3cret\n");
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.basicFromFile("promcc", password)).build());
+    server.enqueue(answer(200, RUNTIMEINFO));
+    server.enqueue(answer(200, ""));
+
+    control.runtimeInfo();
+    rotate(password, "n3w-s3cret");
+    control.reload();
+
+    assertEquals(basic("promcc:s3cret"), take().getHeaders().get("Authorization"));
+    assertEquals(basic("promcc:n3w-s3cret"), take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void readsTheBearerTokenFileAtEveryRequestWithoutTheWhiteSpaceAroundIt() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "  tok-123\n");
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.bearerFromFile(token)).build());
+    server.enqueue(answer(200, "Prometheus Server is Ready.\n"));
+    server.enqueue(answer(200, RUNTIMEINFO));
+
+    control.awaitReady(Duration.ofMinutes(1));
+    rotate(token, "tok-456\n");
+    control.runtimeInfo();
+
+    assertEquals("Bearer tok-123", take().getHeaders().get("Authorization"));
+    assertEquals("Bearer tok-456", take().getHeaders().get("Authorization"));
+  }
+
+  @Test
+  void aMissingOrEmptyCredentialsFileFailsTheCallNamingTheFileAndSendsNothing()
+      throws IOException {
+    Path password = temp.resolve("password");
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.basicFromFile("promcc", password)).build());
+
+    PrometheusApiException missing = assertThrows(PrometheusApiException.class,
+        () -> control.awaitReady(Duration.ofMinutes(1)));
+    Files.writeString(password, " \n");
+    PrometheusApiException empty = assertThrows(PrometheusApiException.class, control::reload);
+
+    assertEquals(0, missing.statusCode());
+    assertEquals("GET /-/ready", missing.endpoint());
+    assertEquals("cannot send GET /-/ready to prometheus at \"" + uri() + "\": cannot read "
+        + "the password file \"" + password + "\" (NoSuchFileException)", missing.getMessage());
+    assertEquals("cannot send POST /-/reload to prometheus at \"" + uri() + "\": the password "
+        + "file \"" + password + "\" is empty", empty.getMessage());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void credentialsFromAFileAreNamedByTheFileNeverByTheSecret() throws IOException {
+    Path password = Files.writeString(temp.resolve("password"), "s3cret");
+    Path token = Files.writeString(temp.resolve("token"), "tok-123");
+    Authentication basic = Authentication.basicFromFile("promcc", password);
+    HttpPrometheusControl control = control(settings().authentication(basic).build());
+    server.enqueue(answer(401, UNAUTHORIZED));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        control::loadedConfig);
+
+    assertEquals("basic auth as \"promcc\" with the password in \"" + password + "\"",
+        basic.toString());
+    assertEquals("bearer token in \"" + token + "\"",
+        Authentication.bearerFromFile(token).toString());
+    assertEquals("prometheus at \"" + uri() + "\" refused the credentials (" + basic + "): "
+        + "GET /api/v1/status/config answered status 401: \"Unauthorized\"", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Authentication.basicFromFile("prom:cc", password));
   }
 }

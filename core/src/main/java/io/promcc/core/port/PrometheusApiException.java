@@ -17,7 +17,8 @@ public final class PrometheusApiException extends PromccException {
 
   /**
    * @param endpoint what was called, e.g. {@code POST /-/reload}
-   * @param statusCode the HTTP status, or -1 if the failure was in reading the body
+   * @param statusCode the HTTP status, -1 if the failure was in reading the body, or 0 if no
+   *     request was sent (its credentials could not be read)
    */
   public PrometheusApiException(String endpoint, int statusCode, String message) {
     super(message);
@@ -37,7 +38,7 @@ public final class PrometheusApiException extends PromccException {
     return endpoint;
   }
 
-  /** The HTTP status, or -1 if the failure was in reading the body. */
+  /** The HTTP status, -1 if the failure was in reading the body, 0 if nothing was sent. */
   public int statusCode() {
     return statusCode;
   }
