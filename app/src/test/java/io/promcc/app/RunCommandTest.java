@@ -67,6 +67,38 @@ class RunCommandTest {
   }
 
   @Test
+  void unusablePrometheusCredentialsExit2NamingTheOptionAndTheFileNeverWhatItHolds()
+      throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Path token = Files.writeString(temp.resolve("token"), "tok-s3cret\n");
+    Path empty = Files.writeString(temp.resolve("password"), "\n");
+
+    int code = run(Map.of("PROMCC_PROMETHEUS_BEARER_TOKEN_FILE", token.toString()), "run",
+        "--clusters", clusters.toString(), "--out", temp.resolve("out").toString(),
+        "--prometheus-url", "http://127.0.0.1:9090", "--prometheus-basic-auth-user", "promcc",
+        "--prometheus-password-file", empty.toString());
+
+    assertEquals(2, code);
+    String text = err.toString();
+    assertTrue(text.contains("error: --prometheus-password-file must not be empty (it holds the "
+        + "password), found \"" + empty + "\""), text);
+    assertTrue(text.contains("error: PROMCC_PROMETHEUS_BEARER_TOKEN_FILE cannot be combined with "
+        + "--prometheus-basic-auth-user: choose basic auth or a bearer token, found \"" + token
+        + "\""), text);
+    assertTrue(text.contains("nothing was started"), text);
+    assertFalse(Files.exists(temp.resolve("out")));
+    assertFalse((text + out).contains("tok-s3cret"), text);
+  }
+
+  @Test
+  void aPasswordOrTokenGivenAsAFlagIsRefusedWithoutRepeatingIt() {
+    for (String flag : new String[] {"--prometheus-password", "--prometheus-bearer-token"}) {
+      assertEquals(2, run(Map.of(), "run", flag, "pw-s3cret"), flag);
+    }
+    assertFalse((err.toString() + out).contains("pw-s3cret"), err.toString());
+  }
+
+  @Test
   void helpExplainsEachOptionWithAnExampleAndItsVariable() {
     assertEquals(0, run(Map.of(), "run", "--help"));
     String help = out.toString().replaceAll("\\s+", " ");

@@ -7,6 +7,7 @@ import io.promcc.app.events.ServiceEvents;
 import io.promcc.app.Versions;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.loop.ReconcileLoop;
+import io.promcc.app.settings.PrometheusCredentials;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
 import io.promcc.app.status.LoopHealth;
@@ -90,6 +91,8 @@ public abstract class ControllerModule {
         .promtoolTimeout(settings.promtoolTimeout());
     settings.promtool().ifPresent(builder::promtool);
     settings.prometheusPidFile().ifPresent(builder::signalPidFile);
+    settings.prometheusCredentials().map(PrometheusCredentials::authentication)
+        .ifPresent(builder::authentication);
     return builder.build();
   }
 

@@ -32,6 +32,7 @@ import java.util.function.Function;
  * @param baseConfig the user's Prometheus config to merge into (watched)
  * @param profile a scrape profile replacing the default (watched)
  * @param prometheusUrl the Prometheus to reload and verify; without it files are only written
+ * @param prometheusCredentials basic auth or a bearer token for it, from files
  * @param httpAddress where /metrics, /healthz and /readyz are served
  * @param shard keep only this shard's clusters
  * @param pacing how soon after changes the loop reconciles (settle, debounce, max delay), and
@@ -61,6 +62,7 @@ public record RunSettings(
     Optional<Path> baseConfig,
     Optional<Path> profile,
     Optional<URI> prometheusUrl,
+    Optional<PrometheusCredentials> prometheusCredentials,
     InetSocketAddress httpAddress,
     Optional<Shard> shard,
     Pacing pacing,
@@ -109,6 +111,7 @@ public record RunSettings(
     requireNonNull(certificates, "certificates == null");
     requireNonNull(certDir, "certDir == null");
     requireNonNull(out, "out == null");
+    requireNonNull(prometheusCredentials, "prometheusCredentials == null");
     requireNonNull(httpAddress, "httpAddress == null");
     requireNonNull(stateDir, "stateDir == null");
     requireNonNull(prometheusPidFile, "prometheusPidFile == null");
@@ -189,6 +192,7 @@ public record RunSettings(
 
   private static List<Setting> all() {
     List<Setting> all = new ArrayList<>(CORE);
+    all.addAll(PrometheusAuthOptions.TABLE);
     all.addAll(KubernetesOptions.TABLE);
     all.addAll(VaultOptions.TABLE);
     return List.copyOf(all);
@@ -301,6 +305,8 @@ public record RunSettings(
       default -> throw new IllegalArgumentException("must be debug, info or warning");
     });
     UnreadOptions.refuse(r, discovery, certificates, prometheusUrl.isPresent());
+    Optional<PrometheusCredentials> credentials = PrometheusAuthOptions.from(r,
+        prometheusUrl.isPresent(), problems);
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
@@ -314,9 +320,10 @@ public record RunSettings(
       return null;
     }
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
-        prometheusUrl, httpAddress, shard, new Pacing(settle, debounce, maxDelay, resync),
-        stateDir, outputMode, jobPrefix, promtool, readyTimeout, reloadTimeout, syncTimeout, validity, pidFile,
-        promtoolTimeout, kubernetes, vault, logLevel, keyMode);
+        prometheusUrl, credentials, httpAddress, shard,
+        new Pacing(settle, debounce, maxDelay, resync), stateDir, outputMode, jobPrefix, promtool,
+        readyTimeout, reloadTimeout, syncTimeout, validity, pidFile, promtoolTimeout, kubernetes,
+        vault, logLevel, keyMode);
   }
 
   /** Secrets are not part of these settings; {@link #toString()} is safe to log. */
@@ -325,6 +332,7 @@ public record RunSettings(
     return "RunSettings{" + (clustersFile.map(p -> "clusters=" + p).orElse("discovery="
         + discovery.name().toLowerCase(Locale.ROOT))) + ", certificates=" + certificates.label()
         + ", out=" + out + ", prometheus=" + prometheusUrl.map(URI::toString).orElse("none")
+        + prometheusCredentials.map(c -> " (" + c.authentication() + ")").orElse("")
         + ", shard=" + shard.map(Shard::toString).orElse("all") + "}";
   }
 }

@@ -3,9 +3,11 @@ package io.promcc.app.settings;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.UrlText;
 import io.promcc.core.plan.Durations;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -92,6 +94,23 @@ final class SettingsReader {
     Path path = path(text);
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw new IllegalArgumentException("must be a readable file");
+    }
+    return path;
+  }
+
+  /**
+   * A readable file holding a secret ({@code what}, for the message): read once here to refuse
+   * an empty one at start, and not kept. A problem names the file, never what it holds.
+   */
+  static Path secretFile(String text, String what) {
+    Path path = existingFile(text);
+    try {
+      if (Files.readString(path, StandardCharsets.UTF_8).isBlank()) {
+        throw new IllegalArgumentException("must not be empty (it holds the " + what + ")");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()
+          + ")");
     }
     return path;
   }

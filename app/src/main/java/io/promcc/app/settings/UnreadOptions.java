@@ -35,6 +35,11 @@ final class UnreadOptions {
       r.badRedacted("prometheus-pid-file", "is only read with --prometheus-url (promcc reloads "
           + "Prometheus only when it can ask it for the result)");
     }
+    for (Setting credentials : PrometheusAuthOptions.TABLE) {
+      if (r.given(credentials.name()) && !prometheusUrl) {
+        r.bad(credentials.name(), "is only read with --prometheus-url");
+      }
+    }
     for (String name : List.of("ready-timeout", "reload-timeout")) {
       if (r.given(name) && !prometheusUrl) {
         r.bad(name, "only applies with --prometheus-url (without it the files are only "

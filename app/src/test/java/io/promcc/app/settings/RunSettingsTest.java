@@ -237,7 +237,9 @@ class RunSettingsTest {
     covered.addAll(List.of("clusters", "cert-dir", "base-config", "profile", "prometheus-url",
         "http-address", "shard", "settle", "debounce", "max-delay", "resync", "state-dir",
         "output-mode", "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
-        "certificate-validity", "config", "vault-token", "vault-token-file"));
+        "certificate-validity", "config", "vault-token", "vault-token-file",
+        // PrometheusAuthOptionsTest
+        "prometheus-basic-auth-user", "prometheus-password-file", "prometheus-bearer-token-file"));
     java.util.Set<String> all = new java.util.TreeSet<>();
     RunSettings.TABLE.forEach(setting -> all.add(setting.name()));
     assertEquals(all, covered);

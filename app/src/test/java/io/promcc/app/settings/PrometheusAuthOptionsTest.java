@@ -1,0 +1,154 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Credentials for a Prometheus whose web endpoints ask for them: basic auth as a user with the
+ * password in a file, or a bearer token in a file; never the secret itself. Every problem is
+ * named with the option and the file, never with what the file holds.
+ */
+class PrometheusAuthOptionsTest {
+  private static final String SECRET = "s3cret-never-shown";
+
+  @TempDir Path temp;
+  private Path password;
+  private Path token;
+  private Problems problems;
+
+  @BeforeEach
+  void files() throws IOException {
+    password = Files.writeString(temp.resolve("password"), SECRET + "\n");
+    token = Files.writeString(temp.resolve("token"), SECRET);
+  }
+
+  /** Loads the settings afresh: {@link #problems} holds only this load's. */
+  private RunSettings load(Map<String, String> env, String... flags) throws IOException {
+    problems = new Problems("settings");
+    Map<String, String> given = new TreeMap<>(Map.of("out", temp.resolve("out").toString(),
+        "clusters", Files.writeString(temp.resolve("clusters.yml"), "[]\n").toString(),
+        "prometheus-url", "http://127.0.0.1:9090"));
+    for (int i = 0; i < flags.length; i += 2) {
+      if (flags[i + 1] == null) {
+        given.remove(flags[i]);
+      } else {
+        given.put(flags[i], flags[i + 1]);
+      }
+    }
+    return SettingsLoader.load(RunSettings.TABLE, given, env, problems);
+  }
+
+  private void assertProblems(String... expected) {
+    assertEquals(List.of(expected), problems.list());
+    assertFalse(problems.list().toString().contains(SECRET), problems.list().toString());
+  }
+
+  @Test
+  void basicAuthIsAUserWithThePasswordInAFileFromFlagsOrTheEnvironment() throws IOException {
+    RunSettings flags = load(Map.of(), "prometheus-basic-auth-user", "promcc",
+        "prometheus-password-file", password.toString());
+    assertProblems();
+    RunSettings env = load(Map.of("PROMCC_PROMETHEUS_BASIC_AUTH_USER", "promcc",
+        "PROMCC_PROMETHEUS_PASSWORD_FILE", password.toString()));
+
+    assertProblems();
+    assertEquals(Optional.of(new PrometheusCredentials.BasicAuth("promcc", password)),
+        flags.prometheusCredentials());
+    assertEquals(flags, env);
+    assertEquals("basic auth as \"promcc\" with the password in \"" + password + "\"",
+        flags.prometheusCredentials().orElseThrow().authentication().toString());
+    assertFalse(flags.toString().contains(SECRET), flags.toString());
+  }
+
+  @Test
+  void aBearerTokenIsAFile() throws IOException {
+    RunSettings settings = load(Map.of(), "prometheus-bearer-token-file", token.toString());
+
+    assertProblems();
+    assertEquals(Optional.of(new PrometheusCredentials.BearerToken(token)),
+        settings.prometheusCredentials());
+    assertEquals("RunSettings{clusters=" + temp.resolve("clusters.yml")
+        + ", certificates=local-ca, out=" + temp.resolve("out") + ", prometheus="
+        + "http://127.0.0.1:9090 (bearer token in \"" + token + "\"), shard=all}",
+        settings.toString());
+  }
+
+  @Test
+  void withoutCredentialsNoneAreSent() throws IOException {
+    assertEquals(Optional.empty(), load(Map.of()).prometheusCredentials());
+    assertProblems();
+  }
+
+  @Test
+  void aUserWithoutAPasswordFileAndAPasswordFileWithoutAUserAreRefused() throws IOException {
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", "promcc"));
+    assertProblems("--prometheus-basic-auth-user needs --prometheus-password-file (the password "
+        + "is read only from a file), found \"promcc\"");
+
+    assertNull(load(Map.of(), "prometheus-password-file", password.toString()));
+    assertProblems("--prometheus-password-file needs --prometheus-basic-auth-user, found \""
+        + password + "\"");
+  }
+
+  @Test
+  void basicAuthAndABearerTokenTogetherAreRefused() throws IOException {
+    assertNull(load(Map.of("PROMCC_PROMETHEUS_BASIC_AUTH_USER", "promcc"),
+        "prometheus-password-file", password.toString(),
+        "prometheus-bearer-token-file", token.toString()));
+
+    assertProblems("--prometheus-bearer-token-file cannot be combined with "
+        + "PROMCC_PROMETHEUS_BASIC_AUTH_USER: choose basic auth or a bearer token, found \""
+        + token + "\"");
+  }
+
+  @Test
+  void aMissingUnreadableOrEmptyFileIsRefusedNamingTheOptionAndTheFile() throws IOException {
+    Path missing = temp.resolve("missing");
+    Path empty = Files.writeString(temp.resolve("empty"), " \n");
+
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", "promcc",
+        "prometheus-password-file", missing.toString()));
+    assertProblems("--prometheus-password-file must be a readable file, found \"" + missing
+        + "\"");
+
+    assertNull(load(Map.of(), "prometheus-bearer-token-file", empty.toString()));
+    assertProblems("--prometheus-bearer-token-file must not be empty (it holds the bearer "
+        + "token), found \"" + empty + "\"");
+
+    assertNull(load(Map.of(), "prometheus-bearer-token-file", temp.toString()));
+    assertProblems("--prometheus-bearer-token-file must be a readable file, found \"" + temp
+        + "\"");
+  }
+
+  @Test
+  void aUserWithAColonIsRefused() throws IOException {
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", "prom:cc",
+        "prometheus-password-file", password.toString()));
+    assertProblems("--prometheus-basic-auth-user must not contain ':' (basic auth puts it "
+        + "between the user and the password), found \"prom:cc\"");
+  }
+
+  @Test
+  void credentialsWithoutAPrometheusUrlAreRefused() throws IOException {
+    assertNull(load(Map.of(), "prometheus-url", null, "prometheus-basic-auth-user", "promcc",
+        "prometheus-password-file", password.toString()));
+
+    assertProblems("--prometheus-basic-auth-user is only read with --prometheus-url, found "
+            + "\"promcc\"",
+        "--prometheus-password-file is only read with --prometheus-url, found \"" + password
+            + "\"");
+  }
+}
