@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Plain HTTP GETs against the loopback servers of the harness, each with a timeout. Thread-safe.
@@ -32,10 +33,22 @@ public final class Http {
    * @throws IOException if nothing answered (refused, timed out, reset)
    */
   public static Response get(URI uri) throws IOException {
+    return get(uri, Optional.empty());
+  }
+
+  /**
+   * GETs {@code uri} with {@code authorization} as its {@code Authorization} header, if any.
+   *
+   * @throws IOException if nothing answered (refused, timed out, reset)
+   */
+  public static Response get(URI uri, Optional<String> authorization) throws IOException {
     requireNonNull(uri, "uri == null");
+    requireNonNull(authorization, "authorization == null");
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+    authorization.ifPresent(value -> request.header("Authorization", value));
     try {
-      HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = CLIENT.send(request.build(),
+          HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -49,7 +62,12 @@ public final class Http {
    * @throws IOException if nothing answered or the status was not 200 (with the body)
    */
   public static String getOk(URI uri) throws IOException {
-    Response response = get(uri);
+    return getOk(uri, Optional.empty());
+  }
+
+  /** {@link #getOk(URI)} with an {@code Authorization} header, if any. */
+  public static String getOk(URI uri, Optional<String> authorization) throws IOException {
+    Response response = get(uri, authorization);
     if (response.status() != 200) {
       throw new IOException(uri + " answered " + response.status() + ": " + abbreviate(
           response.body(), 500));

@@ -89,6 +89,8 @@ public final class LocalModeStack implements AutoCloseable {
     private final Map<String, String> controllerFlags = new LinkedHashMap<>();
     private final List<String> controllerJvmOptions = new ArrayList<>();
     private final List<String> prometheusFlags = new ArrayList<>();
+    private String prometheusUser;
+    private String prometheusPassword;
 
     private Builder(Path workDir, Path appJar, Path prometheusBinary) {
       this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
@@ -136,6 +138,17 @@ public final class LocalModeStack implements AutoCloseable {
     /** An extra command-line flag of Prometheus, e.g. {@code --enable-feature=...}. */
     public Builder prometheusFlag(String flag) {
       prometheusFlags.add(requireNonNull(flag, "flag == null"));
+      return this;
+    }
+
+    /**
+     * Prometheus' web endpoints ask for basic auth as {@code user} with {@code password} (see
+     * {@link PrometheusServer.Builder#basicAuth}); the harness' own requests send them. The
+     * controller gets no credentials from this: give them with {@link #controllerFlag}.
+     */
+    public Builder prometheusBasicAuth(String user, String password) {
+      this.prometheusUser = requireNonNull(user, "user == null");
+      this.prometheusPassword = requireNonNull(password, "password == null");
       return this;
     }
 
@@ -196,6 +209,9 @@ public final class LocalModeStack implements AutoCloseable {
     PrometheusServer.Builder builder = PrometheusServer.builder(options.prometheusBinary, config,
         workDir.resolve("prometheus")).port(prometheusPort);
     options.prometheusFlags.forEach(builder::flag);
+    if (options.prometheusUser != null) {
+      builder.basicAuth(options.prometheusUser, options.prometheusPassword);
+    }
     prometheus = builder.start();
     return prometheus;
   }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -29,10 +30,20 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 public final class PrometheusApi {
   private final URI url;
+  private final Optional<String> authorization;
 
   /** The Prometheus at {@code url}, e.g. {@code http://127.0.0.1:9090}. */
   public PrometheusApi(URI url) {
+    this(url, Optional.empty());
+  }
+
+  /**
+   * The Prometheus at {@code url} whose web endpoints ask for credentials: every request sends
+   * {@code authorization} as its {@code Authorization} header.
+   */
+  public PrometheusApi(URI url, Optional<String> authorization) {
     this.url = requireNonNull(url, "url == null");
+    this.authorization = requireNonNull(authorization, "authorization == null");
   }
 
   /** The base URL. */
@@ -107,11 +118,12 @@ public final class PrometheusApi {
    * {@code prometheus_config_last_reload_successful}; written exactly as exposed (labels too).
    */
   public OptionalDouble selfMetric(String series) throws IOException {
-    return Exposition.value(Http.getOk(url.resolve("/metrics")), series);
+    return Exposition.value(Http.getOk(url.resolve("/metrics"), authorization), series);
   }
 
   private JsonObject json(String pathAndQuery) throws IOException {
-    return JsonParser.parseString(Http.getOk(url.resolve(pathAndQuery))).getAsJsonObject();
+    return JsonParser.parseString(Http.getOk(url.resolve(pathAndQuery), authorization))
+        .getAsJsonObject();
   }
 
   private static SortedMap<String, String> labels(JsonObject object) {

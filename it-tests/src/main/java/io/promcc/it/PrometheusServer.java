@@ -4,14 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.testing.PrometheusProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * The real Prometheus as its own process: on a loopback port, with {@code --web.enable-lifecycle}
@@ -43,12 +50,16 @@ public final class PrometheusServer implements AutoCloseable {
   private final PrometheusApi api;
   private final PrometheusProcess prometheus;
 
-  private PrometheusServer(PrometheusProcess prometheus) {
+  /** The {@code Authorization} header of the harness' own requests, if Prometheus asks. */
+  private final Optional<String> authorization;
+
+  private PrometheusServer(PrometheusProcess prometheus, Optional<String> authorization) {
     this.process = prometheus.process();
     this.port = prometheus.port();
     this.log = new LogFile(prometheus.log());
     this.configFile = prometheus.configFile();
-    this.api = new PrometheusApi(url());
+    this.authorization = authorization;
+    this.api = new PrometheusApi(url(), authorization);
     this.prometheus = prometheus;
   }
 
@@ -71,6 +82,8 @@ public final class PrometheusServer implements AutoCloseable {
     private final Path workDir;
     private int port;
     private final List<String> flags = new ArrayList<>();
+    private String user;
+    private String password;
 
     private Builder(Path binary, Path configFile, Path workDir) {
       this.binary = requireNonNull(binary, "binary == null");
@@ -90,12 +103,45 @@ public final class PrometheusServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes every web endpoint ask for basic auth, as a production Prometheus with a
+     * {@code --web.config.file} does: its {@code basic_auth_users} holds {@code user} with a
+     * bcrypt hash of {@code password} ({@code web.yml} in the work folder). The server's own
+     * requests (readiness, the API) send them.
+     */
+    public Builder basicAuth(String user, String password) {
+      this.user = requireNonNull(user, "user == null");
+      this.password = requireNonNull(password, "password == null");
+      return this;
+    }
+
     /** Starts the process and returns at once; see {@link PrometheusServer#awaitReady}. */
     public PrometheusServer launch() {
+      List<String> all = new ArrayList<>(flags);
+      Optional<String> authorization = Optional.empty();
+      if (user != null) {
+        all.add("--web.config.file=" + webConfig());
+        authorization = Optional.of("Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      }
       PrometheusProcess started = PrometheusProcess.builder(configFile, workDir).binary(binary)
           .port(port).dataDir(workDir.resolve("data"))
-          .log(workDir.resolve("prometheus.log")).flags(flags).launch();
-      return new PrometheusServer(started);
+          .log(workDir.resolve("prometheus.log")).flags(all).launch();
+      return new PrometheusServer(started, authorization);
+    }
+
+    /** The web config with the user and a bcrypt hash of the password (cost 4: fast). */
+    private Path webConfig() {
+      byte[] salt = new byte[16];
+      new SecureRandom().nextBytes(salt);
+      String hash = OpenBSDBCrypt.generate("2b", password.toCharArray(), salt, 4);
+      try {
+        Files.createDirectories(workDir);
+        return Files.writeString(workDir.resolve("web.yml"), "basic_auth_users:\n  \""
+            + user + "\": \"" + hash + "\"\n", StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the web config in " + workDir, e);
+      }
     }
 
     /** Starts the process and waits until it is ready ({@link #START_TIMEOUT}). */
@@ -121,7 +167,7 @@ public final class PrometheusServer implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IllegalStateException("prometheus exited with " + process.exitValue());
       }
-      return Http.get(url().resolve("/-/ready")).status() == 200;
+      return Http.get(url().resolve("/-/ready"), authorization).status() == 200;
     }, () -> "prometheus log:\n" + log.tail(30));
   }
 
