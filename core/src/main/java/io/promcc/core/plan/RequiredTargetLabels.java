@@ -37,7 +37,8 @@ import java.util.regex.PatternSyntaxException;
  * (the node role's) and {@code __meta_*} ones, each with a value that is not followed. A
  * {@code labelmap} is followed name by name where every name is known (a static target's);
  * elsewhere it may set any label its replacement can name, with its replacement's references
- * standing for any text.
+ * standing for any text, or any label at all where its regex closes the group Prometheus anchors
+ * it with (it may then match parts of a name, and the rest of the name stays).
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them), and a rule whose outcome depends on the cluster or the discovered
@@ -61,6 +62,7 @@ final class RequiredTargetLabels {
   private static final Pattern PLAIN_REGEX =
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
+  private static final Pattern ANY_NAME = Pattern.compile("(?s).*");
 
   /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
   private record Step(RelabelRule rule, String owner, boolean rewrite) {}
@@ -203,7 +205,10 @@ final class RequiredTargetLabels {
           String replacement = rule.replacement() == null ? "$1" : rule.replacement();
           Pattern regex = compile(rule, "");
           if (regex == null || !labels.namesKnown()) {
-            labels.mayMap(RelabelRule.expansions(replacement));
+            // a regex closing the anchoring group may match parts of a name, each replaced and
+            // the rest kept: "__tmp_)|(_x" and "__" map __tmp_scrape_timeout_x to the timeout
+            labels.mayMap(rule.regex() != null && RegexAnchors.closesOuterGroup(rule.regex())
+                ? ANY_NAME : RelabelRule.expansions(replacement));
             continue;
           }
           for (String name : labels.names()) {

@@ -211,7 +211,11 @@ class EtcdRulesOracleIT {
             + "- {action: labelmap, regex: \"__tmp_(address)\", replacement: \"__${1}__\"}",
         "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
             + "- {action: labelmap, regex: \"__scrape_(\\\\w+)\", "
-            + "replacement: \"__scrape_timeout__\"}");
+            + "replacement: \"__scrape_timeout__\"}",
+        // one that closes the anchoring group maps parts of a name: __tmp_ and _x become __
+        "- {target_label: __tmp_scrape_timeout_x, replacement: \"5s\"}\n"
+            + "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
+            + "- {action: labelmap, regex: \"__tmp_)|(_[x]\", replacement: \"__\"}");
   }
 
   /**

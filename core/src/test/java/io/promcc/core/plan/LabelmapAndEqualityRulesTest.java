@@ -61,6 +61,33 @@ class LabelmapAndEqualityRulesTest {
             + "interval)");
   }
 
+  /**
+   * Prometheus anchors a regex as {@code ^(?:regex)$}, so {@code a)|(b} matches a name's start
+   * and its end apart, and a labelmap puts its replacement in place of each, keeping the middle
+   * of the name: {@code __meta_kubernetes_pod_annotation_scrape_timeout_x} becomes
+   * {@code __scrape_timeout__}.
+   */
+  @Test
+  void takesALabelmapWhoseRegexMatchesPartsOfANameAsItMaySetAnyLabel() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: direct-a
+          role: pod
+          target: direct
+          relabel_configs:
+          - {regex: "__scrape_timeout__", action: labeldrop}
+          - {action: labelmap, regex: "__meta_kubernetes_pod_annotation_)|(_x", replacement: "__"}
+        # a regex the check does not judge, on a static target's labels
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_scrape_timeout_x, replacement: "5s"}
+          - {regex: "__scrape_timeout__", action: labeldrop}
+          - {action: labelmap, regex: "__tmp_)|(_[x]", replacement: "__"}
+        """, "p.yml");
+    assertEquals(List.of("direct-a", "etcd-b"), names(profile));
+  }
+
   @Test
   void refusesRemovalsPastAKeepequalOrDropequalThatCertainlyKeepsTheTarget() {
     assertProblems("""
