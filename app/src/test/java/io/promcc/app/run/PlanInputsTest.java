@@ -81,6 +81,33 @@ class PlanInputsTest {
   }
 
   /**
+   * A base config edit whose global scrape timeout becomes longer than the interval a profile's
+   * rule sets makes Prometheus drop that template's targets: refused, and reported as the
+   * profile's (the file given), as every check of the profile against the base config is.
+   */
+  @Test
+  void aBaseConfigEditWhoseTimeoutPassesAnIntervalARuleSetsIsReportedAsTheProfiles()
+      throws Exception {
+    Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs:\n- name: x\n"
+        + "  role: node\n  target: direct\n  relabel_configs:\n"
+        + "  - {target_label: __scrape_interval__, replacement: 20s}\n");
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 2m}\n");
+    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.of(profile), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message));
+    Planner good = inputs.planner();
+
+    Files.writeString(base, "global: {scrape_interval: 2m, scrape_timeout: 30s}\n");
+
+    assertFalse(inputs.reload(), "the last good planner is kept");
+    assertSame(good, inputs.planner());
+    assertEquals(List.of("profile: keeping the last good base config and profile: profile \""
+        + profile + "\" is invalid (1 problem)\n  - relabel_configs[0] of job template \"x\" "
+        + "sets \"__scrape_interval__\" to \"20s\", less than the global scrape timeout "
+        + "\"30s\" that job template \"x\" takes: Prometheus drops its targets (scrape timeout "
+        + "cannot be greater than scrape interval)"), reports);
+  }
+
+  /**
    * A profile edit whose template times out after the global scrape interval is the profile's
    * problem: reported under the source that changed (and the only one declared), not under a
    * base config that was not given.

@@ -1,6 +1,7 @@
 package io.promcc.core.plan;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.plan.TargetLabels.Setting;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,8 @@ final class ConfigValidator {
 
   /** Prometheus' global scrape interval when the base config sets none (or 0). */
   private static final String DEFAULT_INTERVAL = "1m";
+  /** Prometheus' global scrape timeout where the base config sets none (or 0). */
+  private static final String DEFAULT_TIMEOUT = "10s";
 
   /** The global interval the user's own jobs take where they set none; set by checkGlobal. */
   private String globalInterval = DEFAULT_INTERVAL;
@@ -43,15 +46,34 @@ final class ConfigValidator {
   }
 
   /**
-   * Checks the timeouts of the templates that set no interval of their own against the global
-   * interval they scrape at (Prometheus' default 1m if the base config sets none), as
-   * Prometheus does once the job takes it.
+   * The global scrape timeout Prometheus ends up with: the base config's, or where it sets none
+   * (or 0) Prometheus' default 10s, lowered to the global {@code interval} where that is
+   * shorter; null where the base config's is no duration or longer than the interval (reported
+   * by {@link #checkGlobal}).
+   */
+  private static String globalTimeout(Map<String, Object> base, String interval) {
+    Object set = base.get("global") instanceof Map<?, ?> global
+        ? global.get("scrape_timeout") : null;
+    if (set == null || Durations.isZero(String.valueOf(set))) {
+      return longer(DEFAULT_TIMEOUT, interval) ? interval : DEFAULT_TIMEOUT;
+    }
+    String timeout = String.valueOf(set);
+    return Durations.isValid(timeout) && !longer(timeout, interval) ? timeout : null;
+  }
+
+  /**
+   * Checks the templates against the global scrape interval and timeout (Prometheus' defaults
+   * 1m and 10s where the base config sets none), as Prometheus does once their jobs take them:
+   * the timeout of a template that sets no interval of its own, and a scrape interval or timeout
+   * its rules certainly set against the other one, where that is the job's from the global
+   * config.
    */
   void checkTemplateTimeouts(Map<String, Object> base, List<JobTemplate> templates) {
     String interval = globalInterval(base);
     if (!Durations.isValid(interval)) {
       return; // reported as a bad duration
     }
+    String globalTimeout = globalTimeout(base, interval);
     long intervalMillis = Durations.toMillis(interval);
     for (JobTemplate template : templates) {
       String timeout = template.scrapeTimeout();
@@ -63,7 +85,57 @@ final class ConfigValidator {
             + Quoting.quote(template.name()) + " greater than the global scrape interval "
             + Quoting.quote(interval));
       }
+      if (globalTimeout != null) {
+        checkRuleDurations(template, interval, globalTimeout);
+      }
     }
+  }
+
+  /**
+   * Checks a scrape interval or timeout the template's rules certainly set against the other
+   * one, where that is the job's from the global config: Prometheus drops every target whose
+   * timeout is greater than its interval. A job without an interval of its own takes the global
+   * one; without a timeout of its own, the global one, lowered to the job's interval where that
+   * is shorter (Prometheus' {@code ScrapeConfig.Validate}). The template's own values are
+   * compared with its rules' when the profile is read ({@link RequiredTargetLabels}).
+   */
+  private void checkRuleDurations(JobTemplate template, String globalInterval,
+      String globalTimeout) {
+    String owner = "job template " + Quoting.quote(template.name());
+    RequiredTargetLabels.scrapeSettings(template, owner).ifPresent(left -> {
+      Setting interval = left.interval();
+      Setting timeout = left.timeout();
+      String problem = null;
+      if (timeout.byRule() && interval.fromJob() && longer(timeout.value(), globalInterval)) {
+        problem = timeout.by() + " sets " + Quoting.quote(TargetLabels.TIMEOUT) + " to "
+            + Quoting.quote(timeout.value()) + ", greater than the global scrape interval "
+            + Quoting.quote(globalInterval) + " that " + owner + " takes";
+      } else if (interval.byRule() && timeout.fromJob()) {
+        String jobInterval = template.scrapeInterval() != null
+            && !Durations.isZero(template.scrapeInterval())
+            ? template.scrapeInterval() : globalInterval;
+        boolean lowered = longer(globalTimeout, jobInterval);
+        String jobTimeout = lowered ? jobInterval : globalTimeout;
+        if (longer(jobTimeout, interval.value())) {
+          problem = interval.by() + " sets " + Quoting.quote(TargetLabels.INTERVAL) + " to "
+              + Quoting.quote(interval.value()) + ", less than " + (lowered
+                  ? "the scrape timeout " + Quoting.quote(jobTimeout) + " of " + owner
+                      + " (its scrape interval, as the global scrape timeout "
+                      + Quoting.quote(globalTimeout) + " is longer)"
+                  : "the global scrape timeout " + Quoting.quote(globalTimeout) + " that "
+                      + owner + " takes");
+        }
+      }
+      if (problem != null) {
+        problems.add(problem + ": Prometheus drops " + RequiredTargetLabels.targets(template)
+            + " (scrape timeout cannot be greater than scrape interval)");
+      }
+    });
+  }
+
+  /** Whether valid duration {@code a} is longer than valid duration {@code b}. */
+  private static boolean longer(String a, String b) {
+    return Durations.toMillis(a) > Durations.toMillis(b);
   }
 
   /** Checks a job the user wrote (kept as is). */

@@ -109,8 +109,11 @@ public final class Planner {
   }
 
   /**
-   * Checks the profile's job templates against the base config's global scrape interval (or
-   * Prometheus' default 1m): a template without an interval of its own must not time out later.
+   * Checks the profile's job templates against the base config's global scrape interval and
+   * timeout (or Prometheus' defaults 1m and 10s): a template without an interval of its own must
+   * not time out later, and an interval or timeout its rules certainly set must not make the
+   * timeout of its targets greater than their interval, where the other is the job's from the
+   * global config (Prometheus would drop every target of the job).
    *
    * @throws ValidationException naming every problem, about the {@code scrape profile}
    */

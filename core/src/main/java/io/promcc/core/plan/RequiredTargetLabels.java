@@ -21,7 +21,9 @@ import java.util.regex.PatternSyntaxException;
  * with an error ({@code no address}, {@code error parsing scrape interval: empty duration
  * string}), and promtool, which runs this on static targets, refuses the whole config. It drops
  * the target too where a rule certainly set the scrape interval or timeout to a value that is no
- * duration ({@code "abc"}, {@code "10"}, a {@code hashmod}'s number) or is 0.
+ * duration ({@code "abc"}, {@code "10"}, a {@code hashmod}'s number) or is 0, or the timeout
+ * greater than the interval. Where the other of the two is the job's from the global config,
+ * which a profile does not know, {@link ConfigValidator} compares them ({@link #scrapeSettings}).
  *
  * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
  * its own rules, the path rewrite of its target kind, then the API server as the address for the
@@ -67,6 +69,24 @@ final class RequiredTargetLabels {
   /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
   private record Step(RelabelRule rule, String owner, boolean rewrite) {}
 
+  /**
+   * The scrape interval and timeout a template's rules certainly leave on its targets
+   * ({@link #scrapeSettings}).
+   */
+  record ScrapeSettings(Setting interval, Setting timeout) {}
+
+  /**
+   * A template's rules followed: the problem, if any, and the labels where the check followed
+   * every rule (null where one ended it: it may drop the target, or its outcome is not known).
+   */
+  private record Followed(Optional<String> problem, TargetLabels labels) {
+    static final Followed ENDED = new Followed(Optional.empty(), null);
+
+    static Followed refused(String problem) {
+      return new Followed(Optional.of(problem), null);
+    }
+  }
+
   private RequiredTargetLabels() {}
 
   /**
@@ -78,16 +98,44 @@ final class RequiredTargetLabels {
    * @param owner names the template, e.g. {@code job template "etcd"}
    */
   static Optional<String> problem(JobTemplate template, String owner) {
+    return follow(template, owner).problem();
+  }
+
+  /**
+   * The scrape interval and timeout that the rules of a template {@link #problem} takes
+   * certainly leave on its targets, each as a rule set it or as the job set it before the rules
+   * (the template's own, or from the global config: {@link Setting#fromJob}); empty where a rule
+   * may change either or may drop the targets.
+   *
+   * @param owner names the template, e.g. {@code job template "etcd"}
+   */
+  static Optional<ScrapeSettings> scrapeSettings(JobTemplate template, String owner) {
+    Followed followed = follow(template, owner);
+    if (followed.problem().isPresent() || followed.labels() == null) {
+      return Optional.empty();
+    }
+    return followed.labels().setting(TargetLabels.INTERVAL).flatMap(interval -> followed
+        .labels().setting(TargetLabels.TIMEOUT).map(timeout -> new ScrapeSettings(interval,
+            timeout)));
+  }
+
+  /** What Prometheus drops for a problem: {@code its targets}, or the etcd template's one. */
+  static String targets(JobTemplate template) {
+    return template.target() != TargetKind.ETCD ? "its targets" : "its static target";
+  }
+
+  /** The template's rules followed: the problem, and the labels where the check reached its end. */
+  private static Followed follow(JobTemplate template, String owner) {
     boolean discovered = template.target() != TargetKind.ETCD;
-    String targets = discovered ? "its targets" : "its static target";
+    String targets = targets(template);
     TargetLabels labels = new TargetLabels(discovered);
     // a duration of 0 is none: the job takes the global one, which the profile does not know
-    if (template.scrapeInterval() != null && !Durations.isZero(template.scrapeInterval())) {
-      labels.set(TargetLabels.INTERVAL, Setting.own(template.scrapeInterval()));
-    }
-    if (template.scrapeTimeout() != null && !Durations.isZero(template.scrapeTimeout())) {
-      labels.set(TargetLabels.TIMEOUT, Setting.own(template.scrapeTimeout()));
-    }
+    labels.set(TargetLabels.INTERVAL, template.scrapeInterval() != null
+        && !Durations.isZero(template.scrapeInterval())
+        ? Setting.own(template.scrapeInterval()) : Setting.job());
+    labels.set(TargetLabels.TIMEOUT, template.scrapeTimeout() != null
+        && !Durations.isZero(template.scrapeTimeout())
+        ? Setting.own(template.scrapeTimeout()) : Setting.job());
     Map<String, String> removals = new HashMap<>(); // why each required label went, last time
     List<Step> steps = steps(template, owner);
     for (int index = 0; index < steps.size(); index++) {
@@ -101,7 +149,7 @@ final class RequiredTargetLabels {
       if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
         if (rule.sourceLabels().contains(ADDRESS)) {
           // the proxy path takes the port from the address: without one it stays /metrics
-          return Optional.of(removals.get(ADDRESS) + "; the " + template.target().yamlName()
+          return Followed.refused(removals.get(ADDRESS) + "; the " + template.target().yamlName()
               + " rewrite reads its port from " + Quoting.quote(ADDRESS) + " (the API "
               + "server's own /metrics would be scraped instead)");
         }
@@ -110,7 +158,7 @@ final class RequiredTargetLabels {
         Pattern regex = compile(rule, value);
         if (action.equals("keep") && readsNothing && regex != null
             && !regex.matcher(value).find()) {
-          return Optional.empty();
+          return Followed.ENDED;
         }
         continue;
       }
@@ -118,10 +166,10 @@ final class RequiredTargetLabels {
         case "keep", "drop" -> {
           Pattern regex = compile(rule, value);
           if (!readsNothing || regex == null) {
-            return Optional.empty(); // it may drop the target, which then needs none of them
+            return Followed.ENDED; // it may drop the target, which then needs none of them
           }
           if (regex.matcher(value).find() != action.equals("keep")) {
-            return Optional.empty(); // it drops the target: later rules do not run
+            return Followed.ENDED; // it drops the target: later rules do not run
           }
         }
         case "keepequal", "dropequal" -> {
@@ -131,16 +179,16 @@ final class RequiredTargetLabels {
           } else if (readsNothing && !labels.maySet(rule.targetLabel())) {
             equal = value.isEmpty();
           } else {
-            return Optional.empty(); // it may drop the target, which then needs none of them
+            return Followed.ENDED; // it may drop the target, which then needs none of them
           }
           if (equal != action.equals("keepequal")) {
-            return Optional.empty(); // it drops the target: later rules do not run
+            return Followed.ENDED; // it drops the target: later rules do not run
           }
         }
         case "labeldrop", "labelkeep" -> {
           Pattern regex = compile(rule, ADDRESS);
           if (regex == null) {
-            return Optional.empty();
+            return Followed.ENDED;
           }
           for (String label : REQUIRED) {
             boolean matches = regex.matcher(label).find();
@@ -156,7 +204,7 @@ final class RequiredTargetLabels {
         case "replace", "lowercase", "uppercase" -> {
           if (!readsNothing) {
             if (rule.targetLabel().contains("$")) {
-              return Optional.empty();
+              return Followed.ENDED;
             }
             labels.set(rule.targetLabel());
             continue;
@@ -166,7 +214,7 @@ final class RequiredTargetLabels {
           if (action.equals("replace")) {
             Pattern regex = compile(rule, value);
             if (regex == null) {
-              return Optional.empty();
+              return Followed.ENDED;
             }
             Matcher matcher = regex.matcher(value);
             if (!matcher.find()) {
@@ -217,13 +265,13 @@ final class RequiredTargetLabels {
               continue;
             }
             if (matcher.start() != 0 || matcher.end() != name.length()) {
-              return Optional.empty(); // Prometheus would replace the match only, in the name
+              return Followed.ENDED; // Prometheus would replace the match only, in the name
             }
             labels.set(RelabelRule.expand(replacement, matcher));
           }
         }
         default -> {
-          return Optional.empty(); // an action Prometheus 2.53 does not have
+          return Followed.ENDED; // an action Prometheus 2.53 does not have
         }
       }
     }
@@ -232,17 +280,17 @@ final class RequiredTargetLabels {
     }
     for (String label : REQUIRED) {
       if (!labels.maySet(label)) {
-        return Optional.of(removals.get(label));
+        return Followed.refused(removals.get(label));
       }
       Optional<String> refused = labels.setting(label)
           .flatMap(setting -> refusedDuration(label, setting, targets));
       if (refused.isPresent()) {
-        return refused;
+        return Followed.refused(refused.get());
       }
     }
-    return labels.setting(TargetLabels.INTERVAL).flatMap(interval -> labels
+    return new Followed(labels.setting(TargetLabels.INTERVAL).flatMap(interval -> labels
         .setting(TargetLabels.TIMEOUT).flatMap(timeout -> timeoutAbove(interval, timeout, owner,
-            targets)));
+            targets))), labels);
   }
 
   /**
@@ -252,7 +300,8 @@ final class RequiredTargetLabels {
    */
   private static Optional<String> timeoutAbove(Setting interval, Setting timeout, String owner,
       String targets) {
-    if (interval.step() < 0 && timeout.step() < 0
+    // the job's from the global config are compared by the planner, which knows it
+    if (!interval.byRule() && !timeout.byRule() || interval.fromJob() || timeout.fromJob()
         || Durations.toMillis(timeout.value()) <= Durations.toMillis(interval.value())) {
       return Optional.empty();
     }
@@ -275,8 +324,8 @@ final class RequiredTargetLabels {
    */
   private static Optional<String> refusedDuration(String label, Setting setting,
       String targets) {
-    if (label.equals(ADDRESS)) {
-      return Optional.empty();
+    if (label.equals(ADDRESS) || !setting.byRule()) {
+      return Optional.empty(); // the job's own: Prometheus took it when it loaded the config
     }
     String noun = label.equals(TargetLabels.INTERVAL) ? "scrape interval" : "scrape timeout";
     String sets = setting.by() + " sets " + Quoting.quote(label) + " to ";

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * may be set (to a value not followed): those a rule set, for a discovered target the ones its
  * discovery may set, and those a {@code labelmap} of labels not known by name may set; any other
  * is certainly empty. Of a label a rule certainly set, it also keeps the value (or what is known
- * of it) and the rule, so that the scrape interval and timeout can be judged as Prometheus reads
- * them. Not thread-safe: one per check.
+ * of it) and the rule, and of the scrape interval and timeout what the job set them to before the
+ * rules, so that they can be judged as Prometheus reads them. Not thread-safe: one per check.
  */
 final class TargetLabels {
   static final String ADDRESS = "__address__";
@@ -28,13 +28,15 @@ final class TargetLabels {
       "__metrics_path__", INTERVAL, TIMEOUT);
 
   /**
-   * What a rule (or the template) certainly set a label to: {@code value}, or where that is null
-   * a number from 0 to {@code below - 1} (a {@code hashmod}'s).
+   * What a rule certainly set a label to, or what the job set the scrape interval or timeout to
+   * before the rules: {@code value}, or where that is null a number from 0 to {@code below - 1}
+   * (a {@code hashmod}'s), or for the job's the value it takes from the global config, which the
+   * profile does not know ({@link #fromJob}).
    *
    * @param by the rule, for a problem's message, e.g. {@code relabel_configs[0] of job ...}; null
-   *     for the template's own interval or timeout
+   *     for the job's value
    * @param step the rule's place among the job's rules, so the later of two can be named; -1 for
-   *     the template's own
+   *     the job's value
    */
   record Setting(String value, int below, String by, int step) {
     static Setting of(String value, String by, int step) {
@@ -49,6 +51,21 @@ final class TargetLabels {
     /** The template's own {@code scrape_interval} or {@code scrape_timeout}, before any rule. */
     static Setting own(String value) {
       return of(value, null, -1);
+    }
+
+    /** The job's interval or timeout before any rule, where the template sets none (or 0). */
+    static Setting job() {
+      return of(null, null, -1);
+    }
+
+    /** Whether a rule set it, not the job before the rules. */
+    boolean byRule() {
+      return step >= 0;
+    }
+
+    /** Whether it is the job's value from the global config, not known to the profile. */
+    boolean fromJob() {
+      return step < 0 && value == null;
     }
   }
 
