@@ -5,9 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Base64;
 import java.util.function.Function;
 
@@ -19,6 +22,9 @@ import java.util.function.Function;
  * only the scheme, the user and the file. Immutable and thread-safe.
  */
 public final class Authentication {
+  /** The most of a password or token file that is read; a larger file fails the call. */
+  public static final int MAX_FILE_BYTES = 64 * 1024;
+
   private final String description;
   private final SecretSource secret;
   private final Function<Secret, Secret> header;
@@ -85,21 +91,38 @@ public final class Authentication {
 
   /**
    * The secret in {@code file}, stripped. Read whole each time: the kubelet swaps a Secret's
-   * files in one rename, so a read sees the old content or the new one.
+   * files in one rename, so a read sees the old content or the new one. Only a regular file is
+   * opened (opening a FIFO waits for a writer, a device may never end), and only its first
+   * {@link #MAX_FILE_BYTES} bytes are read: no password or token is that long.
    *
-   * @throws IOException naming the file (never its content) if it cannot be read or is blank
+   * @throws IOException naming the file (never its content) if it cannot be read, is not a
+   *     regular file, is too large or is blank
    */
   private static Secret read(Path file, String what) throws IOException {
+    String named = "the " + what + " file " + Quoting.quote(file.toString());
+    boolean regular;
+    byte[] bytes = {};
     String value;
     try {
-      value = Files.readString(file, StandardCharsets.UTF_8).strip();
+      regular = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+      if (regular) {
+        try (InputStream in = Files.newInputStream(file)) {
+          bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+      }
+      value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
+          .strip();
     } catch (IOException e) {
-      throw new IOException("cannot read the " + what + " file " + Quoting.quote(file.toString())
-          + " (" + e.getClass().getSimpleName() + ")");
+      throw new IOException("cannot read " + named + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (!regular) {
+      throw new IOException(named + " is not a regular file");
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new IOException(named + " is larger than " + MAX_FILE_BYTES + " bytes");
     }
     if (value.isEmpty()) {
-      throw new IOException("the " + what + " file " + Quoting.quote(file.toString())
-          + " is empty");
+      throw new IOException(named + " is empty");
     }
     return Secret.of(value);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
@@ -237,6 +238,33 @@ class AuthenticationTest {
         + "the password file \"" + password + "\" (NoSuchFileException)", missing.getMessage());
     assertEquals("cannot send POST /-/reload to prometheus at \"" + uri() + "\": the password "
         + "file \"" + password + "\" is empty", empty.getMessage());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
+  void aCredentialsFileThatIsNotARegularFileOrTooLargeFailsTheCallAtOnceSendingNothing()
+      throws Exception {
+    Path fifo = temp.resolve("password");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, mkfifo.exitValue());
+    Path token = Files.writeString(temp.resolve("token"), "t".repeat(64 * 1024 + 1));
+    HttpPrometheusControl basic = control(settings()
+        .authentication(Authentication.basicFromFile("promcc", fifo)).build());
+    HttpPrometheusControl bearer = control(settings()
+        .authentication(Authentication.bearerFromFile(token)).build());
+
+    // a FIFO no one writes to: opening it to read waits for a writer, for ever
+    PrometheusApiException notAFile = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(PrometheusApiException.class, basic::runtimeInfo));
+    PrometheusApiException tooLarge = assertThrows(PrometheusApiException.class,
+        bearer::loadedConfig);
+
+    assertEquals("cannot send GET /api/v1/status/runtimeinfo to prometheus at \"" + uri()
+        + "\": the password file \"" + fifo + "\" is not a regular file", notAFile.getMessage());
+    assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
+        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes",
+        tooLarge.getMessage());
     assertEquals(0, server.getRequestCount());
   }
 

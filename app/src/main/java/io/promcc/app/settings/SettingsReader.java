@@ -3,7 +3,9 @@ package io.promcc.app.settings;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.UrlText;
 import io.promcc.core.plan.Durations;
+import io.promcc.prometheus.Authentication;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -100,12 +102,19 @@ final class SettingsReader {
 
   /**
    * A readable file holding a secret ({@code what}, for the message): read once here to refuse
-   * an empty one at start, and not kept. A problem names the file, never what it holds.
+   * an empty or too large one at start (at most as much as the adapter reads), and not kept. A
+   * problem names the file, never what it holds.
    */
   static Path secretFile(String text, String what) {
     Path path = existingFile(text);
-    try {
-      if (Files.readString(path, StandardCharsets.UTF_8).isBlank()) {
+    int most = Authentication.MAX_FILE_BYTES;
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] bytes = in.readNBytes(most + 1);
+      if (bytes.length > most) {
+        throw new IllegalArgumentException("must be at most " + most + " bytes (it holds the "
+            + what + ")");
+      }
+      if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
         throw new IllegalArgumentException("must not be empty (it holds the " + what + ")");
       }
     } catch (IOException e) {

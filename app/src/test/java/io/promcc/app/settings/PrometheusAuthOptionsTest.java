@@ -134,6 +134,15 @@ class PrometheusAuthOptionsTest {
   }
 
   @Test
+  void aFileLargerThanAnyPasswordOrTokenIsRefusedWithoutReadingItWhole() throws IOException {
+    Path large = Files.writeString(temp.resolve("large"), "t".repeat(64 * 1024 + 1));
+
+    assertNull(load(Map.of(), "prometheus-bearer-token-file", large.toString()));
+    assertProblems("--prometheus-bearer-token-file must be at most 65536 bytes (it holds the "
+        + "bearer token), found \"" + large + "\"");
+  }
+
+  @Test
   void aUserWithAColonIsRefused() throws IOException {
     assertNull(load(Map.of(), "prometheus-basic-auth-user", "prom:cc",
         "prometheus-password-file", password.toString()));
