@@ -246,8 +246,9 @@ final class Delivery {
         // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
         timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
       } catch (PrometheusApiException refused) {
-        // it answers, but will not say it is ready (it refuses the credentials, say): it is up,
-        // so nothing says the files on disk keep it down
+        // it answers but will not say it is ready (it refuses the credentials), or the request
+        // was never sent (the credentials file cannot be read): nothing says the files on disk
+        // keep it down
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
             written, false);
       } catch (PrometheusUnavailableException stillDown) {
