@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -33,10 +34,13 @@ public record CertificateBundle(
     requireNonNull(notAfter, "notAfter == null");
   }
 
-  /** A PEM private key block (PKCS#8, encrypted, RSA, EC, ...), to its end or the text's. */
-  private static final Pattern PRIVATE_KEY_BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----(?:.*?-----END \\1-----\\r?\\n?|.*)",
-      Pattern.DOTALL);
+  /**
+   * The first line of a PEM private key block (PKCS#8, encrypted, RSA, EC, OpenSSH, OpenPGP,
+   * ...): any label that names a private key, whatever else it holds (RFC 7468 allows more than
+   * letters and digits).
+   */
+  private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile(
+      "-----BEGIN ([^\\r\\n]*PRIVATE KEY[^\\r\\n]*?)-----");
 
   /**
    * Builds a bundle from PEM text, reading serial and expiry from the client certificate. A
@@ -66,11 +70,35 @@ public record CertificateBundle(
    * has nothing else (a key where a certificate belongs is refused as such, never quoted).
    */
   private static String withoutPrivateKeys(String pem) {
-    if (pem == null || !pem.contains("PRIVATE KEY-----")) {
+    if (pem == null || !pem.contains("PRIVATE KEY")) {
       return pem;
     }
-    String rest = PRIVATE_KEY_BLOCK.matcher(pem).replaceAll("");
-    return rest.contains("-----BEGIN CERTIFICATE-----") ? rest : pem;
+    StringBuilder rest = new StringBuilder(pem.length());
+    Matcher begin = PRIVATE_KEY_BEGIN.matcher(pem);
+    int from = 0;
+    while (begin.find(from)) {
+      rest.append(pem, from, begin.start());
+      String end = "-----END " + begin.group(1) + "-----";
+      int endAt = pem.indexOf(end, begin.end());
+      int next = pem.indexOf("-----BEGIN ", begin.end());
+      if (endAt >= 0 && (next < 0 || endAt < next)) {
+        from = lineEnd(pem, endAt + end.length());
+      } else {
+        // cut short or ended under another label: to the next block, so that the
+        // certificates after it stay
+        from = next < 0 ? pem.length() : next;
+      }
+    }
+    rest.append(pem, from, pem.length());
+    return rest.indexOf("-----BEGIN CERTIFICATE-----") >= 0 ? rest.toString() : pem;
+  }
+
+  /** {@code at}, past the line break that follows it if one does. */
+  private static int lineEnd(String text, int at) {
+    if (text.startsWith("\r\n", at)) {
+      return at + 2;
+    }
+    return text.startsWith("\n", at) ? at + 1 : at;
   }
 
   /** Vault's serial format: lower-case hex byte pairs joined by ':'. */

@@ -101,6 +101,27 @@ class SecretTest {
         .forEach(file -> assertFalse(file.text().contains("PRIVATE KEY"), file.toString()));
   }
 
+  /**
+   * A key block that does not end as it began (cut short, or ended under another label) is left
+   * out up to the next block only: the certificates after it stay in the chain. A key under a
+   * label with more than letters and digits (an OpenPGP key, a label with a dot or a hyphen) is
+   * a key as well.
+   */
+  @Test
+  void aKeyBlockWithoutItsEndOrWithAnOddLabelIsLeftOutAndTheCertificatesAfterItStay() {
+    String ca = TestCertificates.read("ca.pem");
+    String second = TestCertificates.read("client.pem");
+    String cutShort = KEY.substring(0, KEY.indexOf("-----END"));
+    String endedOtherwise = KEY.replace("BEGIN PRIVATE KEY", "BEGIN RSA PRIVATE KEY");
+    String pgp = KEY.replace("PRIVATE KEY", "PGP PRIVATE KEY BLOCK");
+    String dotted = KEY.replace("PRIVATE KEY", "X9.42 DH PRIVATE KEY");
+    for (String key : List.of(cutShort, endedOtherwise, pgp, dotted)) {
+      CertificateBundle bundle = CertificateBundle.fromPem(ca + key + second,
+          TestCertificates.read("client.pem"), Secret.of(KEY));
+      assertEquals(ca + second, bundle.caPem(), key);
+    }
+  }
+
   @Test
   void aKeyGivenAsCertificateIsNotQuoted() {
     InvalidValueException e = assertThrows(InvalidValueException.class,
