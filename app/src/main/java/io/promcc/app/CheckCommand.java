@@ -6,11 +6,9 @@ import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.PromccException;
-import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.RuntimeInfo;
-import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.reconcile.Preview;
 import io.promcc.core.reconcile.Preview.UnderPin;
 import java.io.PrintWriter;
@@ -53,16 +51,6 @@ final class CheckCommand implements Callable<Integer> {
     return new CheckCommand(env).spec;
   }
 
-  /** Why the cluster source has no snapshot (what its file or API said), if it says. */
-  private static String notReady(GuestClusterSource clusters) {
-    try {
-      clusters.snapshot();
-      return "";
-    } catch (SourceNotReadyException e) {
-      return ": " + e.getMessage();
-    }
-  }
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -89,8 +77,8 @@ final class CheckCommand implements Callable<Integer> {
       for (Lifecycle source : sources) {
         source.start();
         if (!source.awaitSynced(settings.syncTimeout())) {
-          err.println("error: " + source + " did not sync within " + settings.syncTimeout()
-              + (source == parts.clusters() ? notReady(parts.clusters()) : ""));
+          // each source names what keeps it from syncing (a file's problems, the API's answer)
+          err.println("error: " + source + " did not sync within " + settings.syncTimeout());
           err.flush();
           return EXIT_CANNOT_TELL;
         }

@@ -152,6 +152,25 @@ class RunCommandTest {
         "the problem is named: " + err);
   }
 
+  /**
+   * The clusters file source names what keeps it from syncing itself (for /readyz), and check
+   * added the same reason after it: every problem of the file was printed twice.
+   */
+  @Test
+  void checkOfAClustersFileThatDoesNotSyncNamesEachProblemOnce() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "- id: Bad_ID\n");
+
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--sync-timeout", "1s");
+
+    assertEquals(1, code, err.toString());
+    String text = err.toString();
+    String problem = "missing field \"apiServer\" in clusters[0]";
+    assertEquals(text.indexOf(problem), text.lastIndexOf(problem), text);
+    assertTrue(text.contains("did not sync within PT1S"), text);
+  }
+
   @Test
   void checkCountsAClusterWhoseCertificateARunWouldRequestAsAChange() throws Exception {
     Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
