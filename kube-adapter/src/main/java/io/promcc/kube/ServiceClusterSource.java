@@ -196,12 +196,16 @@ public final class ServiceClusterSource implements GuestClusterSource {
 
   /**
    * The last valid mapping the Service at {@code key} keeps while it is invalid ({@code cached}
-   * rejected): the one it stood for in the last snapshot, if it is the same object (same uid).
+   * rejected): the one it stood for in the last snapshot, if it is the same object (same uid)
+   * and does not claim another cluster now. An ID changed to another valid one is a definite
+   * change, whatever else is wrong: the old cluster goes, as for a controller that starts now.
    */
   private LastValid kept(String key, Memo cached) {
     LastValid last = lastValid.get(key);
-    return cached.outcome() instanceof ServiceMapping.Outcome.Rejected && last != null
-        && Objects.equals(last.uid(), cached.uid()) ? last : null;
+    return cached.outcome() instanceof ServiceMapping.Outcome.Rejected rejected && last != null
+        && Objects.equals(last.uid(), cached.uid())
+        && rejected.cluster().map(last.mapped().cluster().id()::equals).orElse(true)
+        ? last : null;
   }
 
   /**

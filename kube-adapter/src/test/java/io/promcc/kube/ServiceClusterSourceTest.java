@@ -146,6 +146,39 @@ class ServiceClusterSourceTest {
   }
 
   /**
+   * An edit that changes a Service's ID to another valid one is a definite change, even when it
+   * makes the Service invalid otherwise: its old cluster goes, and the ID it claims now is held
+   * as unreadable, as by a controller that starts now. It kept the old cluster's last valid
+   * mapping, which a restarted replica does not know: one replica scraped the old cluster, the
+   * other did not.
+   */
+  @Test
+  void anInvalidEditThatChangesTheIdDropsTheOldClusterAsARestartedReplicaDoes() {
+    fake = FakeKubeApi.start();
+    DiscoverySettings trusting = DiscoverySettings.defaults()
+        .withTrustedNamespaces(List.of("shared"));
+    create(laterClaimant("https://elsewhere.example.org"));
+    startSynced(trusting);
+    assertEquals(List.of("abc12"), ids(source.snapshot()));
+
+    V1Service moved = laterClaimant("http://elsewhere.example.org");
+    moved.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_ID_ANNOTATION, "def34");
+    fake.store().update(ApiResource.SERVICES, "shared", moved);
+    Poll.until(WAIT, "the edit seen", () -> source.snapshot().rejections().stream()
+        .anyMatch(r -> r.reason().equals(ServiceMapping.API_SERVER_NOT_HTTPS)));
+
+    ClusterSnapshot running = source.snapshot();
+    Optional<String> abc12Service = source.serviceOf(ClusterId.of("abc12"));
+    source.close(); // the controller restarts
+    ClusterSnapshot restarted = startSynced(trusting).snapshot();
+    assertEquals(ids(restarted), ids(running), running.toString());
+    assertEquals(List.of(), ids(running), "abc12 goes: its ID changed to def34");
+    assertEquals(List.of(ClusterId.of("def34")), List.copyOf(running.unreadable().keySet()));
+    assertEquals(restarted.unreadable().keySet(), running.unreadable().keySet());
+    assertEquals(Optional.empty(), abc12Service, "no Service stands for abc12");
+  }
+
+  /**
    * A later claimant of an ID (rejected as a duplicate: it never stood for the cluster) that is
    * then edited into an invalid Service has no cluster to keep. When the established Service is
    * deleted, the cluster goes: the invalid Service's stale mapping does not take the ID over.
