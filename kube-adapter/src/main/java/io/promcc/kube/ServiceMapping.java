@@ -353,12 +353,17 @@ public final class ServiceMapping {
       List<Outcome.Mapped> claimants = entry.getValue();
       Outcome.Mapped established = claimants.get(0);
       String holder = established.claim().describe();
+      String wayOut = "";
       List<Outcome.Mapped> later = claimants.subList(1, claimants.size());
       if (unreadable.containsKey(entry.getKey())) {
         // an invalid Service established before them holds the ID (see above)
-        Outcome.Rejected first = firstInvalid.get(entry.getKey());
-        holder = first.claim().orElseThrow().describe() + ", which is invalid ("
-            + first.rejection().reason() + ")";
+        Claim first = firstInvalid.get(entry.getKey()).claim().orElseThrow();
+        holder = first.describe() + ", which is invalid ("
+            + firstInvalid.get(entry.getKey()).rejection().reason() + ")";
+        // deleting the later one, the way out of a duplicate of a valid Service, is not it
+        wayOut = ": it gets the id only once service " + Quoting.quote(first.namespace() + "/"
+            + first.name()) + " is deleted or no longer claims it (fixed, that one is the "
+            + "cluster)";
         later = claimants;
       } else {
         clusters.add(established.cluster());
@@ -366,7 +371,7 @@ public final class ServiceMapping {
       for (Outcome.Mapped claimant : later) {
         rejections.add(new Rejection(claimant.subject(), DUPLICATE_CLUSTER_ID, "cluster id "
             + Quoting.quote(entry.getKey().value()) + " is already claimed by " + holder + "; "
-            + claimant.claim().describe() + " is the later claimant"));
+            + claimant.claim().describe() + " is the later claimant" + wayOut));
       }
     }
     return new ClusterSnapshot(clusters, rejections, new TreeMap<>(unreadable));

@@ -173,7 +173,9 @@ class ServiceMappingTest {
         "service \"shared/abc12-master\"", ServiceMapping.DUPLICATE_CLUSTER_ID, "cluster id "
             + "\"abc12\" is already claimed by service \"abc12/master\" (created "
             + "2026-01-02T00:00:00Z), which is invalid (invalid-etcd-endpoint); service "
-            + "\"shared/abc12-master\" (created 2026-01-03T00:00:00Z) is the later claimant")),
+            + "\"shared/abc12-master\" (created 2026-01-03T00:00:00Z) is the later claimant: it "
+            + "gets the id only once service \"abc12/master\" is deleted or no longer claims it "
+            + "(fixed, that one is the cluster)")),
         held.rejections());
   }
 
