@@ -17,10 +17,13 @@ import sun.misc.Signal;
 /**
  * {@code promcc run}: the controller. Reads the settings (every problem at once, exit 2 before
  * anything starts), starts, and runs until SIGTERM or SIGINT, then stops in order and exits 0.
+ * A start that fails otherwise (a bug, an {@link Error}) closes what it started and exits 1.
  */
 final class RunCommand implements Callable<Integer> {
   /** Exit code for bad settings: nothing was started. */
   static final int EXIT_USAGE = 2;
+  /** Exit code for a start that failed otherwise (a bug): what was started is closed. */
+  static final int EXIT_FAILED = 1;
 
   private final CommandSpec spec;
   private final Map<String, String> env;
@@ -41,7 +44,13 @@ final class RunCommand implements Callable<Integer> {
 
   /** The command's spec, for {@link Main}. */
   static CommandSpec spec(Map<String, String> env) {
-    return new RunCommand(env, ControllerComponent::of).spec;
+    return spec(env, ControllerComponent::of);
+  }
+
+  /** As {@link #spec(Map)}, the controller made by {@code components} (a seam for tests). */
+  static CommandSpec spec(Map<String, String> env,
+      Function<RunSettings, ControllerComponent> components) {
+    return new RunCommand(env, components).spec;
   }
 
   @Override
@@ -67,6 +76,14 @@ final class RunCommand implements Callable<Integer> {
       err.println("nothing was started");
       err.flush();
       return EXIT_USAGE;
+    } catch (RuntimeException | Error e) {
+      // a bug, or the JVM out of memory: what was started is closed; exit, so that a supervisor
+      // (Kubernetes) restarts the process instead of keeping one without a controller
+      err.println("error: promcc run failed to start: " + e);
+      e.printStackTrace(err);
+      err.println("nothing is running");
+      err.flush();
+      return EXIT_FAILED;
     }
     Runnable stop = () -> new Thread(controller::stop, "promcc-stop").start();
     Signal.handle(new Signal("TERM"), signal -> stop.run());

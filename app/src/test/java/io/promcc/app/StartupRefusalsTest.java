@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.promcc.app.run.CheckParts;
 import io.promcc.app.run.Controller;
 import io.promcc.app.run.ControllerComponent;
+import io.promcc.app.run.DaggerControllerComponent;
+import io.promcc.app.run.FolderLock;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
@@ -16,7 +19,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,5 +201,76 @@ class StartupRefusalsTest {
     assertEquals(2, code, err.toString());
     assertTrue(err.toString().contains("cannot listen on --http-address nosuchhost.invalid:9420"),
         err.toString());
+  }
+
+  /**
+   * An Error at start (a class that fails to load, the heap exhausted) ended the main thread
+   * with the status port's non-daemon thread running: the process hung without a controller,
+   * so Kubernetes never restarted it. Now what was started is closed and run exits 1.
+   */
+  @Test
+  void aFailureOfAnyKindAtStartClosesWhatWasStartedAndExits1() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Path out = temp.resolve("out");
+    FailingClock clock = new FailingClock();
+    CommandLine run = new CommandLine(RunCommand.spec(Map.of(), settings -> {
+      ControllerComponent graph = DaggerControllerComponent.factory().create(settings, clock);
+      return new ControllerComponent() {
+        @Override
+        public Controller controller() {
+          Controller controller = graph.controller();
+          // the local CA reads the clock when it starts, after the status port is bound
+          clock.failure = new NoClassDefFoundError("io/promcc/Missing");
+          return controller;
+        }
+
+        @Override
+        public CheckParts checkParts() {
+          return graph.checkParts();
+        }
+      };
+    }));
+    run.setOut(new PrintWriter(this.out));
+    run.setErr(new PrintWriter(err));
+
+    int code = run.execute("--clusters", clusters().toString(), "--out", out.toString(),
+        "--state-dir", temp.resolve("state").toString(), "--http-address", "127.0.0.1:" + port);
+
+    assertEquals(1, code, err.toString());
+    assertTrue(err.toString().contains("error: promcc run failed to start: "
+        + "java.lang.NoClassDefFoundError: io/promcc/Missing"), err.toString());
+    try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      assertEquals(port, again.getLocalPort(), "the status port was closed");
+    }
+    try (FolderLock lock = FolderLock.output(out)) {
+      assertTrue(Files.isDirectory(out), "the --out lock was released");
+    }
+  }
+
+  /** The system clock until {@link #failure} is set; then every reading throws it. */
+  private static final class FailingClock extends Clock {
+    volatile Error failure;
+
+    @Override
+    public Instant instant() {
+      Error e = failure;
+      if (e != null) {
+        throw e;
+      }
+      return Instant.now();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -91,7 +91,9 @@ public final class Controller {
 
   /**
    * Locks the folders, binds the status port and starts the sources and watches; returns at
-   * once. Held until {@link #run()} returns, the locks are released if the start fails.
+   * once. Held until {@link #run()} returns. If the start fails, whatever it fails with (an
+   * {@link Error} too), what it started is closed and the locks released before it throws: the
+   * status port's thread would keep the process alive without a controller.
    *
    * @throws FolderInUseException if another process (or controller) writes to the output folder
    *     or, with the local CA, to the state folder; nothing was started
@@ -101,8 +103,14 @@ public final class Controller {
     locks = lockFolders();
     try {
       startLocked();
-    } catch (IOException | RuntimeException e) {
-      releaseLocks();
+    } catch (Throwable e) {
+      try {
+        health.stopping();
+        closeAll();
+      } catch (Throwable closing) {
+        e.addSuppressed(closing);
+      }
+      ended.countDown(); // nothing will run: a stop returns at once
       throw e;
     }
   }
