@@ -11,6 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads guest clusters from a YAML list, the format of local mode and of {@code promcc render}:
@@ -19,7 +25,8 @@ import java.util.TreeMap;
  * - id: abc12                         # DNS-1123 label
  *   provider: aws
  *   apiServer: https://master.abc12   # http(s)://host[:port]
- *   labels: {team: storage}           # optional extra target labels
+ *   labels: {team: storage}           # optional extra target labels: text (a number or
+ *                                     # boolean as written), not !!binary, !!set or a collection
  *   etcd: etcd.abc12:2379             # optional: scrape this etcd
  * }</pre>
  *
@@ -48,6 +55,7 @@ public final class ClusterList {
           List.of("expected a sequence of clusters, found " + YamlReader.typeName(root)));
     }
     List<String> problems = new ArrayList<>();
+    Where where = new Where(text, subject);
     List<GuestCluster> clusters = new ArrayList<>();
     Map<String, Integer> firstIndex = new TreeMap<>();
     for (int i = 0; i < items.size(); i++) {
@@ -63,14 +71,20 @@ public final class ClusterList {
       String apiServer = fields.requiredString("apiServer");
       String etcd = fields.string("etcd", null);
       Map<String, String> labels = new TreeMap<>();
-      fields.mapping("labels").forEach((name, value) -> {
-        if (value instanceof Map || value instanceof List || value == null) {
-          problems.add("label " + Quoting.quote(String.valueOf(name)) + " of " + owner
-              + " must have a text value");
+      int entry = 0;
+      for (Map.Entry<?, ?> label : fields.mapping("labels").entrySet()) {
+        if (!isText(label.getKey())) {
+          problems.add("label names of " + owner + " must be text, found "
+              + YamlReader.typeName(label.getKey()) + where.label(i, entry, true));
+        } else if (!isText(label.getValue())) {
+          problems.add("label " + Quoting.quote(String.valueOf(label.getKey())) + " of " + owner
+              + " must have a text value, found " + YamlReader.typeName(label.getValue())
+              + where.label(i, entry, false));
         } else {
-          labels.put(String.valueOf(name), String.valueOf(value));
+          labels.put(String.valueOf(label.getKey()), String.valueOf(label.getValue()));
         }
-      });
+        entry++;
+      }
       if (id == null || provider == null || apiServer == null) {
         continue; // reported as missing; the other fields were still checked
       }
@@ -93,5 +107,54 @@ public final class ClusterList {
       throw new ValidationException(subject, problems);
     }
     return clusters;
+  }
+
+  /**
+   * Text as a label takes it: a string, or a number or boolean written plainly. Binary data
+   * ({@code !!binary}), a set ({@code !!set}) and collections are not: their Java text
+   * ({@code [B@1ee0005}) would become the label.
+   */
+  private static boolean isText(Object value) {
+    return value instanceof String || value instanceof Number || value instanceof Boolean;
+  }
+
+  /**
+   * Where a label is written, for a problem: the values read carry no position, so the text is
+   * composed again (once, and only for a document with such a problem).
+   */
+  private static final class Where {
+    private final String text;
+    private final String subject;
+    private Node root;
+
+    Where(String text, String subject) {
+      this.text = text;
+      this.subject = subject;
+    }
+
+    /**
+     * {@code " at line L, column C"} of the name ({@code key}) or value of the label
+     * {@code entry} (in the order written) of cluster {@code index}, or "" if not found.
+     */
+    String label(int index, int entry, boolean key) {
+      if (root == null) {
+        root = new Compose(YamlReader.composeSettings(subject, false)).composeString(text)
+            .orElse(null);
+      }
+      if (!(root instanceof SequenceNode list) || index >= list.getValue().size()
+          || !(list.getValue().get(index) instanceof MappingNode cluster)) {
+        return "";
+      }
+      for (NodeTuple field : cluster.getValue()) {
+        if (field.getKeyNode() instanceof ScalarNode name && name.getValue().equals("labels")
+            && field.getValueNode() instanceof MappingNode labels
+            && entry < labels.getValue().size()) {
+          NodeTuple label = labels.getValue().get(entry);
+          return (key ? label.getKeyNode() : label.getValueNode()).getStartMark()
+              .map(mark -> " at " + YamlReader.position(mark)).orElse("");
+        }
+      }
+      return "";
+    }
   }
 }

@@ -274,7 +274,8 @@ public final class YamlReader {
     return out.toString();
   }
 
-  private static String position(Mark mark) {
+  /** {@code line L, column C} of {@code mark}, both counted from 1. */
+  static String position(Mark mark) {
     return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
   }
 
@@ -292,6 +293,10 @@ public final class YamlReader {
       return "a number";
     } else if (value instanceof Boolean) {
       return "a boolean";
+    } else if (value instanceof byte[]) {
+      return "binary data (!!binary)";
+    } else if (value instanceof java.util.Set) {
+      return "a set (!!set)";
     }
     return "a " + value.getClass().getSimpleName();
   }

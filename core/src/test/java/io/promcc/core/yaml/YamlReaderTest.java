@@ -36,6 +36,39 @@ class YamlReaderTest {
         "offset", "-0")), clusters.get(0).labels());
   }
 
+  /**
+   * A label value or name tagged !!binary became the text of a Java byte array ("[B@1ee0005")
+   * in the cluster's labels, a !!set one "[a, b]": each is a problem naming where it is, as a
+   * mapping or a list there is.
+   */
+  @Test
+  void aClusterLabelOfBinaryDataOrASetIsAProblemNamingItsLine() {
+    ValidationException e = assertThrows(ValidationException.class, () -> ClusterList.parse("""
+        - id: a
+          provider: aws
+          apiServer: https://a.example
+        - id: b
+          provider: aws
+          apiServer: https://b.example
+          labels:
+            team: storage
+            blob: !!binary aGVsbG8=
+            tags: !!set {x, y}
+            nested: {x: y}
+            !!binary aGVsbG8=: v
+        """, "clusters.yml"));
+
+    assertEquals(List.of(
+        "label \"blob\" of clusters[1] must have a text value, found binary data (!!binary) at "
+            + "line 9, column 11",
+        "label \"tags\" of clusters[1] must have a text value, found a set (!!set) at line 10, "
+            + "column 11",
+        "label \"nested\" of clusters[1] must have a text value, found a mapping at line 11, "
+            + "column 13",
+        "label names of clusters[1] must be text, found binary data (!!binary) at line 12, "
+            + "column 5"), e.problems());
+  }
+
   @Test
   void numbersBooleansAndNullsStillReadAsSuch() {
     assertEquals(Map.of("port", 9100, "honor", true, "none", "x"),
