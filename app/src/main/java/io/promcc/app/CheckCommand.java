@@ -4,6 +4,7 @@ import io.promcc.app.run.CheckParts;
 import io.promcc.app.run.ControllerComponent;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
+import io.promcc.app.settings.UnknownVariables;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.port.Lifecycle;
@@ -55,6 +56,7 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    UnknownVariables.warnings(RunSettings.TABLE, env).forEach(w -> err.println("warning: " + w));
     Problems problems = new Problems("settings");
     RunSettings settings = SettingsLoader.load(RunSettings.TABLE,
         SettingsCommandSpec.flags(spec.commandLine().getParseResult(), RunSettings.TABLE), env,

@@ -59,6 +59,30 @@ class RunCommandTest {
     assertFalse(Files.exists(temp.resolve("out")));
   }
 
+  /**
+   * A mistyped variable was ignored without a word: PROMCC_PROMETHEUS_URLS left promcc writing
+   * files that no Prometheus reloaded. Kubernetes' variables of a Service named promcc are not
+   * settings either, and are not warned of.
+   */
+  @Test
+  void anUnknownPromccVariableIsAWarningNamingTheClosestSetting() {
+    int code = run(Map.of("PROMCC_CLUSTER_FILE", "clusters.yml", "PROMCC_PROMETHEUS_URLS",
+        "http://127.0.0.1:9090", "PROMCC_DEBOUNCE", "1s", "PROMCC_SERVICE_HOST", "10.0.0.7",
+        "PROMCC_SERVICE_PORT_HTTP", "9420", "PROMCC_PORT", "tcp://10.0.0.7:9420",
+        "PROMCC_PORT_9420_TCP_ADDR", "10.0.0.7", "OTHER_PROMCC_X", "y"), "run", "--out",
+        temp.resolve("out").toString());
+
+    assertEquals(2, code);
+    List<String> warnings = err.toString().lines().filter(l -> l.startsWith("warning:")).toList();
+    assertEquals(List.of(
+        "warning: PROMCC_CLUSTER_FILE is not a promcc setting and is ignored (the closest is "
+            + "PROMCC_CLUSTERS, --clusters)",
+        "warning: PROMCC_PROMETHEUS_URLS is not a promcc setting and is ignored (the closest is "
+            + "PROMCC_PROMETHEUS_URL, --prometheus-url)"), warnings);
+    assertTrue(err.toString().contains("error: --clusters or --discovery is required"),
+        err.toString());
+  }
+
   @Test
   void aVaultTokenFlagIsRefusedWithoutRepeatingIt() {
     int code = run(Map.of(), "run", "--vault-token", "hvs.s3cret");

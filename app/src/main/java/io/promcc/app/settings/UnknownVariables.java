@@ -1,0 +1,71 @@
+package io.promcc.app.settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * {@code PROMCC_*} variables of the environment that no setting reads: a typo
+ * ({@code PROMCC_PROMETHEUS_URLS}) would otherwise be ignored without a word. A warning, not an
+ * error: scripts and tests share the prefix ({@code PROMCC_DEMO_DIR}), and the variables that
+ * Kubernetes sets for a Service named {@code promcc} ({@code PROMCC_SERVICE_HOST},
+ * {@code PROMCC_PORT_9420_TCP}) are left out. Stateless; values are never read, so a secret in
+ * a mistyped variable is never shown.
+ */
+public final class UnknownVariables {
+  private static final String PREFIX = "PROMCC_";
+  /** Kubernetes' service links of a Service named promcc (enableServiceLinks, the default). */
+  private static final Pattern SERVICE_LINK = Pattern.compile("PROMCC_(SERVICE_HOST"
+      + "|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+
+  private UnknownVariables() {}
+
+  /**
+   * One warning per unknown variable, in the order of their names, each naming the setting
+   * whose variable is closest to it (fewest letters to change).
+   */
+  public static List<String> warnings(List<Setting> table, Map<String, String> env) {
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (!name.startsWith(PREFIX) || SERVICE_LINK.matcher(name).matches()
+          || table.stream().anyMatch(s -> s.env().equals(name))) {
+        continue;
+      }
+      Setting closest = null;
+      int best = Integer.MAX_VALUE;
+      for (Setting setting : table) {
+        int distance = distance(name, setting.env());
+        if (distance < best) {
+          best = distance;
+          closest = setting;
+        }
+      }
+      warnings.add(name + " is not a promcc setting and is ignored" + (closest == null ? ""
+          : " (the closest is " + closest.env() + (closest.secret() ? ""
+              : ", " + closest.flag()) + ")"));
+    }
+    return warnings;
+  }
+
+  /** Levenshtein's distance: the fewest characters inserted, deleted or replaced. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}
