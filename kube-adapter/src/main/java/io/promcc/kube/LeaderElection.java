@@ -255,7 +255,7 @@ public final class LeaderElection implements AutoCloseable {
     OffsetDateTime acquired = renewal
         ? basis.get().acquireTime().orElse(now) : now;
     V1LeaseSpec spec = new V1LeaseSpec().holderIdentity(identity())
-        .leaseDurationSeconds((int) settings.leaseDuration().toSeconds())
+        .leaseDurationSeconds(Math.toIntExact(settings.leaseDuration().toSeconds()))
         .acquireTime(acquired).renewTime(now).leaseTransitions(transitions);
     LeaseLock.Observed written;
     try {
@@ -399,7 +399,7 @@ public final class LeaderElection implements AutoCloseable {
       return;
     }
     V1LeaseSpec empty = new V1LeaseSpec()
-        .leaseDurationSeconds((int) settings.leaseDuration().toSeconds())
+        .leaseDurationSeconds(Math.toIntExact(settings.leaseDuration().toSeconds()))
         .leaseTransitions(last.transitions());
     try {
       lock.replace(last, empty); // 409 if it changed since: then it is no longer ours to release

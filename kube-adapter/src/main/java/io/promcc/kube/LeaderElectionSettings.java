@@ -22,7 +22,7 @@ public record LeaderElectionSettings(String namespace, String leaseName, String 
   /**
    * @throws io.promcc.core.model.ValidationException listing every problem: names missing or
    *     invalid, or not {@code leaseDuration > renewDeadline > retryPeriod > 0} with the lease in
-   *     whole seconds of at least 1 s
+   *     whole seconds of at least 1 s and at most 2^31-1, and the retry period at most 2^31-1 ms
    */
   public LeaderElectionSettings {
     Problems problems = new Problems("leader election settings");
@@ -41,6 +41,10 @@ public record LeaderElectionSettings(String namespace, String leaseName, String 
       if (!leaseOk) {
         problems.add("leaderElection.leaseDuration", SettingsChecks.text(leaseDuration),
             "must be whole seconds, at least 1s");
+      } else if (leaseDuration.toSeconds() > Integer.MAX_VALUE) {
+        problems.add("leaderElection.leaseDuration", SettingsChecks.text(leaseDuration),
+            "must be at most " + Integer.MAX_VALUE + "s (the Lease keeps a 32-bit number of "
+                + "seconds)");
       }
     }
     if (SettingsChecks.present(problems, "leaderElection.renewDeadline", renewDeadline)) {
@@ -61,6 +65,11 @@ public record LeaderElectionSettings(String namespace, String leaseName, String 
         problems.add("leaderElection.retryPeriod", SettingsChecks.text(retryPeriod),
             "must be shorter than the renew deadline (" + SettingsChecks.text(renewDeadline)
                 + ")");
+      } else if (retryPeriod.compareTo(SettingsChecks.MAX_OKHTTP_TIMEOUT) > 0) {
+        // the deadline of each Lease call, which OkHttp refuses past this
+        problems.add("leaderElection.retryPeriod", SettingsChecks.text(retryPeriod),
+            "must be at most " + SettingsChecks.MAX_OKHTTP_TIMEOUT.toMillis() + "ms (OkHttp's "
+                + "longest call timeout)");
       }
     }
     problems.throwIfAny();

@@ -16,6 +16,9 @@ final class SettingsChecks {
   private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile(
       "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
+  /** The longest timeout OkHttp takes (a read, call or connect timeout): 2^31-1 ms. */
+  static final Duration MAX_OKHTTP_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
   private SettingsChecks() {}
 
   /** Prometheus' duration wording: {@code 0s}, {@code 500ms}, {@code 2s500ms}, {@code 1m30s}. */

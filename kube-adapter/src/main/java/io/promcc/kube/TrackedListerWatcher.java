@@ -134,8 +134,9 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
         .callTimeout(limit, TimeUnit.MILLISECONDS)
         .build();
     try {
-      Call call = watchHttp.newCall(calls.generate(
-          new CallGeneratorParams(true, params.resourceVersion, (int) seconds)).request());
+      // at most 2^31-1 s: WatchSettings keeps the timeout and its grace under 2^31-1 ms
+      Call call = watchHttp.newCall(calls.generate(new CallGeneratorParams(true,
+          params.resourceVersion, Math.toIntExact(seconds))).request());
       Watch<T> watch = TolerantJson.watch(client, call, type);
       health.ok();
       return new TrackedWatch<>(watch, health, "watch of " + description);

@@ -19,7 +19,7 @@ public record WatchSettings(Duration requestTimeout, Duration watchTimeout,
 
   /**
    * @throws io.promcc.core.model.ValidationException listing every problem: a duration missing
-   *     or not positive, or a watch timeout below one second
+   *     or not positive, or a watch timeout below one second or, with the grace, past 2^31-1 ms
    */
   public WatchSettings {
     Problems problems = new Problems("watch settings");
@@ -27,6 +27,12 @@ public record WatchSettings(Duration requestTimeout, Duration watchTimeout,
     if (SettingsChecks.present(problems, "watch.watchTimeout", watchTimeout)
         && watchTimeout.toSeconds() < 1) {
       problems.add("watch.watchTimeout", SettingsChecks.text(watchTimeout), "must be at least 1s");
+    } else if (watchTimeout != null && watchReadGrace != null && !watchReadGrace.isNegative()
+        && watchTimeout.plus(watchReadGrace).compareTo(SettingsChecks.MAX_OKHTTP_TIMEOUT) > 0) {
+      // the watch's read and call timeout; OkHttp refuses one longer at every watch
+      problems.add("watch.watchTimeout", SettingsChecks.text(watchTimeout), "must be at most "
+          + SettingsChecks.MAX_OKHTTP_TIMEOUT.toMillis() + "ms with the grace ("
+          + SettingsChecks.text(watchReadGrace) + "; OkHttp's longest read timeout)");
     }
     SettingsChecks.positive(problems, "watch.watchReadGrace", watchReadGrace);
     problems.throwIfAny();

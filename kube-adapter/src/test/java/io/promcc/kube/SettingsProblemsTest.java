@@ -27,6 +27,37 @@ class SettingsProblemsTest {
         "watch.watchReadGrace must be positive, found \"-1s\""), e.problems());
   }
 
+  /**
+   * A watch of decades: OkHttp refuses a read timeout past 2^31-1 ms (about 24.8 days), so every
+   * watch failed ("timeout too large"), and the seconds sent were cast to an int.
+   */
+  @Test
+  void aWatchTimeoutPastWhatAReadTimeoutTakesIsAProblem() {
+    ValidationException e = assertThrows(ValidationException.class, () -> new WatchSettings(
+        Duration.ofSeconds(60), Duration.ofDays(365 * 100), Duration.ofSeconds(30)));
+    assertEquals(List.of("watch.watchTimeout must be at most 2147483647ms with the grace "
+        + "(30s; OkHttp's longest read timeout), found \"876000h\""), e.problems());
+    new WatchSettings(Duration.ofSeconds(60), Duration.ofMillis(Integer.MAX_VALUE - 30_000),
+        Duration.ofSeconds(30));
+  }
+
+  /**
+   * A Lease of decades: its seconds, cast to an int, came out negative or wrong in the Lease,
+   * and a retry period past 2^31-1 ms made the lock's client refuse its call timeout.
+   */
+  @Test
+  void aLeaseTooLongForTheLeaseObjectOrItsCallsIsAProblem() {
+    Duration lease = Duration.ofDays(365 * 100);
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> new LeaderElectionSettings("ns", "lease", "me", lease, lease.dividedBy(2),
+            lease.dividedBy(4)));
+    assertEquals(List.of(
+        "leaderElection.leaseDuration must be at most 2147483647s (the Lease keeps a 32-bit "
+            + "number of seconds), found \"876000h\"",
+        "leaderElection.retryPeriod must be at most 2147483647ms (OkHttp's longest call "
+            + "timeout), found \"219000h\""), e.problems());
+  }
+
   @Test
   void leaderElectionSettingsReportEveryProblem() {
     ValidationException e = assertThrows(ValidationException.class,

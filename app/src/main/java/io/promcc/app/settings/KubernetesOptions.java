@@ -18,6 +18,11 @@ import java.util.TreeMap;
  * Secrets are, and the Lease that decides which replica publishes Events.
  */
 final class KubernetesOptions {
+  /** Longest --lease-duration: its retry period (2/15 of it) stays under OkHttp's 2^31-1 ms. */
+  static final Duration MAX_LEASE = Duration.ofDays(180);
+  /** Longest --watch-timeout: with its grace (30 s) it stays under OkHttp's 2^31-1 ms. */
+  static final Duration MAX_WATCH = Duration.ofDays(24);
+
   private KubernetesOptions() {}
 
   static final List<Setting> TABLE = List.of(
@@ -97,10 +102,17 @@ final class KubernetesOptions {
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));
+    if (lease.compareTo(MAX_LEASE) > 0) {
+      // its retry period, 2/15 of it, is each Lease call's timeout, which OkHttp keeps under 25d
+      r.bad("lease-duration", "must be at most " + MAX_LEASE.toDays() + "d");
+    }
     Duration watchTimeout = r.optional("watch-timeout", SettingsReader::positiveDuration)
         .orElse(WatchSettings.defaults().watchTimeout());
     if (watchTimeout.toSeconds() < 1) {
       r.bad("watch-timeout", "must be at least 1s");
+    } else if (watchTimeout.compareTo(MAX_WATCH) > 0) {
+      // with its grace, a watch's read timeout, which OkHttp keeps under 25 days
+      r.bad("watch-timeout", "must be at most " + MAX_WATCH.toDays() + "d");
     }
     if (problems.list().size() > before) {
       return null; // a value above is bad: the adapter's own checks need them all

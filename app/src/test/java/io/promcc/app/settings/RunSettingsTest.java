@@ -331,6 +331,26 @@ class RunSettingsTest {
         problems.list());
   }
 
+  /**
+   * Durations of decades were taken, then cast to an int (the Lease's seconds, a watch's
+   * timeoutSeconds) or refused by the HTTP client at each watch or Lease call: the option is
+   * named at start instead.
+   */
+  @Test
+  void aWatchTimeoutOrLeaseDurationTooLongForTheApiIsRefusedNamingTheOption() {
+    assertNull(load(Map.of("discovery", "kubernetes", "out", "o", "certificates", "secrets",
+        "watch-timeout", "25d", "lease-duration", "100y"), Map.of()));
+    assertEquals(List.of("--lease-duration must be at most 180d, found \"100y\"",
+        "--watch-timeout must be at most 24d, found \"25d\""), problems.list());
+
+    Problems atTheBounds = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of("discovery",
+        "kubernetes", "out", "o", "certificates", "secrets", "watch-timeout", "24d",
+        "lease-duration", "180d"), Map.of(), atTheBounds);
+    assertEquals(List.of(), atTheBounds.list());
+    assertEquals(Duration.ofDays(24), settings.kubernetes().orElseThrow().watch().watchTimeout());
+  }
+
   @Test
   void aKeyAlgorithmWithIssueModeIsRefusedSinceVaultMakesTheKey() throws IOException {
     Path token = Files.writeString(temp.resolve("token"), "x");
