@@ -7,12 +7,15 @@ import io.promcc.app.settings.SettingsLoader;
 import io.promcc.app.settings.UnknownVariables;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.PromccException;
+import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.reconcile.Preview;
 import io.promcc.core.reconcile.Preview.UnderPin;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,14 @@ final class CheckCommand implements Callable<Integer> {
     try {
       for (Lifecycle source : sources) {
         source.start();
+        if (source == parts.clusters() && settings.clustersFile().isPresent()
+            && !source.awaitSynced(Duration.ZERO)) {
+          // start() read the file: what it found wrong is not mended by waiting in a check
+          String why = notReady(parts.clusters());
+          err.println("error: " + (why.isEmpty() ? source + " is not synced" : why.substring(2)));
+          err.flush();
+          return EXIT_CANNOT_TELL;
+        }
         if (!source.awaitSynced(settings.syncTimeout())) {
           // each source names what keeps it from syncing (a file's problems, the API's answer)
           err.println("error: " + source + " did not sync within " + settings.syncTimeout());
@@ -235,5 +246,15 @@ final class CheckCommand implements Callable<Integer> {
                 .orElseThrow().baseline().orElseThrow() + ", with its files on disk, so a "
                 + "reconcile would verify it and lift the pin");
     return loaded;
+  }
+
+  /** What keeps the clusters source from syncing, after ": ", or empty if it is synced. */
+  private static String notReady(GuestClusterSource clusters) {
+    try {
+      clusters.snapshot();
+      return "";
+    } catch (SourceNotReadyException e) {
+      return ": " + e.getMessage();
+    }
   }
 }
