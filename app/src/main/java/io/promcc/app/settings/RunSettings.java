@@ -3,6 +3,7 @@ package io.promcc.app.settings;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.loop.Pacing;
+import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The validated settings of {@code promcc run} and {@code promcc check}. Built by
@@ -284,7 +284,12 @@ public record RunSettings(
       case "per-cluster-files" -> OutputMode.PER_CLUSTER_FILES;
       default -> throw new IllegalArgumentException("must be merged or per-cluster-files");
     });
-    String jobPrefix = r.required("job-prefix", Function.identity());
+    String jobPrefix = r.required("job-prefix", text -> {
+      ControllerSettings.jobPrefixProblem(text).ifPresent(problem -> {
+        throw new IllegalArgumentException(problem);
+      });
+      return text;
+    });
     Integer keyMode = r.required("private-key-mode", text -> switch (text) {
       case "0600", "600" -> 0600;
       case "0640", "640" -> 0640;

@@ -87,6 +87,21 @@ class RunSettingsTest {
         + "adapter: " + all);
   }
 
+  /**
+   * A bad job prefix was refused only when the controller was built, after every other problem
+   * had been listed, and as "controller settings ... job prefix": it is one of them, named.
+   */
+  @Test
+  void aBadJobPrefixIsListedWithTheOtherProblemsNamingWhereItCameFrom() {
+    assertNull(load(Map.of("clusters", clusters.toString(), "out", "out", "debounce", "soon"),
+        Map.of("PROMCC_JOB_PREFIX", "Guest_Cluster")));
+
+    assertEquals(List.of(
+        "--debounce must be a duration such as 250ms, 2s, 5m or 1h30m, found \"soon\"",
+        "PROMCC_JOB_PREFIX must be lower-case letters, digits, '-' or '_', at most 100 "
+            + "characters, found \"Guest_Cluster\""), problems.list());
+  }
+
   @Test
   void aFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTheDefault() throws IOException {
     Path file = config("""

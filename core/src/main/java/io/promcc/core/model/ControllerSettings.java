@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -53,10 +54,8 @@ public record ControllerSettings(
   public ControllerSettings {
     requireNonNull(outputMode, "outputMode == null");
     Problems problems = new Problems("controller settings");
-    if (jobPrefix == null || jobPrefix.length() > 100 || !PREFIX.matcher(jobPrefix).matches()) {
-      problems.add("job prefix", jobPrefix,
-          "must be lower-case letters, digits, '-' or '_', at most 100 characters");
-    }
+    jobPrefixProblem(jobPrefix).ifPresent(problem -> problems.add("job prefix", jobPrefix,
+        problem));
     boolean pathsValid = problems.check(() -> requireRelative(certificateDirectory,
         "certificate directory")) != null;
     pathsValid &= problems.check(() -> requireRelative(configFileName, "config file name")) != null;
@@ -108,6 +107,16 @@ public record ControllerSettings(
           "must let the owner (the controller) read the file");
     }
     problems.throwIfAny();
+  }
+
+  /**
+   * What is wrong with {@code prefix} as a {@link #jobPrefix}, worded to follow its name, or
+   * empty if it will do; for settings that check it where the user gives it.
+   */
+  public static Optional<String> jobPrefixProblem(String prefix) {
+    return prefix == null || prefix.length() > 100 || !PREFIX.matcher(prefix).matches()
+        ? Optional.of("must be lower-case letters, digits, '-' or '_', at most 100 characters")
+        : Optional.empty();
   }
 
   private static String parent(String path) {
