@@ -51,7 +51,8 @@ public final class Main {
     } else {
       err.println("error: " + e.getMessage());
     }
-    err.println("see 'promcc " + command.getCommandName() + " --help'");
+    // "promcc" at the root, "promcc run" below it
+    err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
     err.flush();
     return 2;
   }

@@ -141,6 +141,24 @@ class RunCommandTest {
     assertEquals("", err.toString());
   }
 
+  /** At the root the command name was repeated: "see 'promcc promcc --help'". */
+  @Test
+  void aUsageErrorPointsToTheHelpOfItsOwnCommand() {
+    assertEquals(2, run(Map.of(), "--no-such-option"));
+    assertTrue(err.toString().endsWith("see 'promcc --help'" + System.lineSeparator()),
+        err.toString());
+
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(Map.of(), "render", "--no-such-option"));
+    assertTrue(err.toString().endsWith("see 'promcc render --help'" + System.lineSeparator()),
+        err.toString());
+
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(Map.of(), "check", "--no-such-option"));
+    assertTrue(err.toString().endsWith("see 'promcc check --help'" + System.lineSeparator()),
+        err.toString());
+  }
+
   @Test
   void versionSaysWhatItIs() {
     assertEquals(0, run(Map.of(), "version"));
