@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -170,6 +171,26 @@ class SecretCertificateSourceTest {
     CertificateUnavailableException e = unavailable();
     assertEquals(SecretCertificateSource.SECRET_INVALID, e.reason());
     assertFalse(e.getMessage().contains("not-a-pem-but-a-secret-value"), e.getMessage());
+  }
+
+  /**
+   * A private key pasted as base64 DER under "ca" (no PEM markers): the message, which reaches
+   * the log and the Service's Event, says what the value looked like and quotes none of it.
+   */
+  @Test
+  void aKeyPastedWithoutPemMarkersAsTheCaIsNotQuoted() {
+    String der = issued.privateKeyPem().lines().filter(line -> !line.startsWith("-----"))
+        .collect(Collectors.joining());
+    Map<String, String> data = new LinkedHashMap<>(fullData());
+    data.put("ca", der);
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", data));
+    startSynced();
+    CertificateUnavailableException e = unavailable();
+    assertEquals(SecretCertificateSource.SECRET_INVALID, e.reason());
+    assertEquals("secret \"default/abc12-prometheus\" for cluster \"abc12\" is unusable: ca "
+        + "certificate is not a PEM certificate, found " + der.length() + " characters without "
+        + "PEM markers", e.getMessage());
   }
 
   @Test

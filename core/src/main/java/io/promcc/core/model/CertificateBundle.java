@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,9 @@ public record CertificateBundle(
    */
   private static final Pattern PRIVATE_KEY_BEGIN = Pattern.compile(
       "-----BEGIN ([^\\r\\n]*PRIVATE KEY[^\\r\\n]*?)-----");
+
+  /** A PEM block's type, as its BEGIN line names it. */
+  private static final Pattern PEM_TYPE = Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,40})-----");
 
   /**
    * Builds a bundle from PEM text, reading serial and expiry from the client certificate. A
@@ -120,25 +124,43 @@ public record CertificateBundle(
   /**
    * Parses the first certificate of a PEM text.
    *
-   * @throws InvalidValueException naming {@code what} if it is not a PEM X.509 certificate
+   * @throws InvalidValueException naming {@code what} if it is not a PEM X.509 certificate; its
+   *     message says what the text looked like (its length, the PEM block types it has) and
+   *     quotes nothing of it: a private key pasted where a certificate belongs (base64 DER
+   *     without PEM markers, say) must not reach a log or a Kubernetes Event
    */
   public static X509Certificate parseCertificate(String pem, String what) {
     if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
-      throw new InvalidValueException(what, shorten(pem), "is not a PEM certificate");
+      throw new InvalidValueException(what, null, "is not a PEM certificate"
+          + (pem == null ? "" : ", found " + shape(pem)));
     }
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       return (X509Certificate) factory.generateCertificate(
           new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (CertificateException | ClassCastException e) {
-      throw new InvalidValueException(what, shorten(pem), "cannot be parsed (" + e.getMessage() + ")");
+      // the parser's message names what is wrong (a tag, a length), not the text
+      throw new InvalidValueException(what, null, "cannot be parsed (" + e.getMessage() + ")");
     }
   }
 
-  private static String shorten(String pem) {
-    if (pem != null && pem.contains("PRIVATE KEY")) {
-      return "<secret>"; // a key where a certificate belongs (files swapped): never quote it
+  /**
+   * What a text that is not a certificate looks like, quoting none of it: it may be a secret.
+   * Only the types of its PEM blocks are named; they are labels, not content.
+   */
+  private static String shape(String text) {
+    if (text.isEmpty()) {
+      return "an empty value";
     }
-    return pem == null ? null : pem.length() > 40 ? pem.substring(0, 40) : pem;
+    if (text.isBlank()) {
+      return "only white space";
+    }
+    List<String> types = PEM_TYPE.matcher(text).results().map(match -> match.group(1))
+        .distinct().sorted().map(Quoting::quote).toList();
+    if (types.isEmpty()) {
+      return text.length() + " characters without PEM markers";
+    }
+    return types.size() == 1 ? "a PEM block of type " + types.get(0)
+        : "PEM blocks of types " + String.join(", ", types);
   }
 }

@@ -3,6 +3,7 @@ package io.promcc.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -126,8 +128,59 @@ class SecretTest {
   void aKeyGivenAsCertificateIsNotQuoted() {
     InvalidValueException e = assertThrows(InvalidValueException.class,
         () -> CertificateBundle.fromPem(KEY, TestCertificates.read("client.pem"), Secret.of(KEY)));
-    assertEquals("ca certificate is not a PEM certificate, found \"<secret>\"",
-        e.getMessage());
+    assertEquals("ca certificate is not a PEM certificate, found a PEM block of type \"PRIVATE "
+        + "KEY\"", e.getMessage());
+  }
+
+  /**
+   * A private key pasted as base64 DER (no PEM markers) where a certificate belongs: the message
+   * says what the value looked like and quotes none of it.
+   */
+  @Test
+  void aValueWithoutPemMarkersGivenAsCertificateIsDescribedNotQuoted() {
+    String der = String.join("", keyBody());
+    InvalidValueException ca = assertThrows(InvalidValueException.class,
+        () -> CertificateBundle.fromPem(der, TestCertificates.read("client.pem"), Secret.of(KEY)));
+    assertEquals("ca certificate is not a PEM certificate, found " + der.length()
+        + " characters without PEM markers", ca.getMessage());
+    InvalidValueException client = assertThrows(InvalidValueException.class,
+        () -> CertificateBundle.fromPem(TestCertificates.read("ca.pem"), der + "\n",
+            Secret.of(KEY)));
+    assertEquals("client certificate is not a PEM certificate, found " + (der.length() + 1)
+        + " characters without PEM markers", client.getMessage());
+    assertNull(ca.value());
+  }
+
+  /** Nothing of a value that is not a certificate is quoted, whatever it holds. */
+  @Test
+  void aValueThatIsNotACertificateIsNeverQuoted() {
+    String der = String.join("", keyBody());
+    String publicKey = "-----BEGIN PUBLIC KEY-----\n" + der + "\n-----END PUBLIC KEY-----\n";
+    String notACertificate = "-----BEGIN CERTIFICATE-----\n" + der
+        + "\n-----END CERTIFICATE-----\n";
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("", "ca certificate is not a PEM certificate, found an empty value");
+    expected.put(" \n", "ca certificate is not a PEM certificate, found only white space");
+    expected.put(publicKey, "ca certificate is not a PEM certificate, found a PEM block of type"
+        + " \"PUBLIC KEY\"");
+    expected.put(KEY + publicKey, "ca certificate is not a PEM certificate, found PEM blocks of"
+        + " types \"PRIVATE KEY\", \"PUBLIC KEY\"");
+    expected.put(der + "\n" + notACertificate, null);
+    expected.forEach((value, message) -> {
+      InvalidValueException e = assertThrows(InvalidValueException.class,
+          () -> CertificateBundle.fromPem(value, TestCertificates.read("client.pem"),
+              Secret.of(KEY)));
+      if (message != null) {
+        assertEquals(message, e.getMessage());
+      } else {
+        assertTrue(e.getMessage().startsWith("ca certificate cannot be parsed ("),
+            e.getMessage());
+      }
+      assertNull(e.value());
+      for (int i = 0; i + 8 <= der.length(); i++) {
+        assertFalse(e.getMessage().contains(der.substring(i, i + 8)), e.getMessage());
+      }
+    });
   }
 
   @Test
