@@ -16,10 +16,13 @@ import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
@@ -191,14 +194,17 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /**
    * What went wrong, for an operator: the status, the server's reason and message (a
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
-   * else the root cause's type and message.
+   * else the root cause's type and message. Causes may form a cycle ({@code initCause} refuses
+   * only an exception as its own cause): the root is then the last cause not seen before.
    */
   static String describe(Throwable e) {
     if (e instanceof ApiException api && api.getCode() > 0) {
       return describeStatus(api.getCode(), api.getResponseBody());
     }
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
+    seen.add(root);
+    while (root.getCause() != null && seen.add(root.getCause())) {
       root = root.getCause();
     }
     return root.getClass().getSimpleName()

@@ -1,0 +1,35 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** What a failed list or watch is reported as: its root cause, however the causes are linked. */
+class TrackedListerWatcherDescribeTest {
+  /** Bounds a describe that would loop for good: the informer's thread would hang in it. */
+  private static final Duration LIMIT = Duration.ofSeconds(10);
+
+  @Test
+  void namesTheRootCause() {
+    IOException e = new IOException("list failed", new SocketTimeoutException("read timed out"));
+    assertEquals("SocketTimeoutException: read timed out", TrackedListerWatcher.describe(e));
+  }
+
+  @Test
+  void causesInACycleEndAtTheLastCauseNotSeenBefore() {
+    IOException first = new IOException("list failed");
+    SocketTimeoutException second = new SocketTimeoutException("read timed out");
+    first.initCause(second);
+    second.initCause(first);
+    assertEquals("SocketTimeoutException: read timed out",
+        assertTimeoutPreemptively(LIMIT, () -> TrackedListerWatcher.describe(first)));
+
+    IOException third = new IOException("connection reset", first);
+    assertEquals("SocketTimeoutException: read timed out",
+        assertTimeoutPreemptively(LIMIT, () -> TrackedListerWatcher.describe(third)));
+  }
+}
