@@ -28,14 +28,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import okhttp3.Call;
@@ -57,6 +55,9 @@ import okhttp3.OkHttpClient;
  *       an Event still there answers "already exists"); at most {@code perMinute} Events a
  *       minute, the rest as the rate allows (the latest result is published again when the
  *       minute has passed).
+ *   <li><b>Refusals held back</b>: an Event the API server refuses (403 without {@code create
+ *       events}, a namespace being deleted) waits minutes before it is tried again, one it fails
+ *       (5xx, no answer) a backoff, without taking the others' budget ({@link EventFailures}).
  *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
  *       returns at once; a result not yet published is replaced by a newer one.
  * </ul>
@@ -87,8 +88,10 @@ public final class ServiceEvents implements AutoCloseable {
   /** The latest result that saw the sources (see {@link #planned}). */
   private final AtomicReference<ReconcileResult> latestComplete = new AtomicReference<>();
   private final ScheduledExecutorService worker;
-  /** Whether a publication of the latest result is scheduled for the rate's next window. */
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** When the earliest publication of the latest result scheduled runs, if one is. */
+  private final AtomicReference<Instant> drainAt = new AtomicReference<>();
+  /** The Events the API server did not take, held back for a while. */
+  private final EventFailures failures = new EventFailures();
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   /** The Events the last result that saw the sources asks for; guarded by published. */
   private Set<String> currentKeys;
@@ -195,15 +198,21 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   /**
-   * Publishes the latest result again when the rate's window has passed: what the limit held
-   * back follows without waiting for another reconcile.
+   * Publishes the latest result again after {@code delay} (when the rate's window has passed, or
+   * an Event the API server did not take may be tried again): what was held back follows
+   * without waiting for another reconcile. A publication scheduled earlier makes this one moot.
    */
   private void drainLater(Duration delay) {
-    if (drainScheduled.compareAndSet(false, true)) {
-      submit(() -> {
-        drainScheduled.set(false);
-        republishLatest();
-      }, delay);
+    Instant at = clock.instant().plus(delay);
+    for (Instant scheduled = drainAt.get(); scheduled == null || at.isBefore(scheduled);
+        scheduled = drainAt.get()) {
+      if (drainAt.compareAndSet(scheduled, at)) {
+        submit(() -> {
+          drainAt.compareAndSet(at, null);
+          republishLatest();
+        }, delay);
+        return;
+      }
     }
   }
 
@@ -308,6 +317,9 @@ public final class ServiceEvents implements AutoCloseable {
           continue;
         }
       }
+      if (failures.heldUntil(key, clock.instant()).isPresent()) {
+        continue; // refused or failed a moment ago: tried again later, not with every offer
+      }
       Optional<Duration> wait = rateLimitedFor();
       if (wait.isPresent()) {
         LOG.log(Level.DEBUG, "event rate limit reached; the rest follow in " + wait.get());
@@ -323,6 +335,8 @@ public final class ServiceEvents implements AutoCloseable {
         return; // not the leader: the leader publishes
       }
     }
+    Instant now = clock.instant();
+    failures.nextRetry(now).ifPresent(at -> drainLater(Duration.between(now, at)));
   }
 
   /**
@@ -371,6 +385,7 @@ public final class ServiceEvents implements AutoCloseable {
         return;
       }
       published.retainAll(current);
+      failures.retainAll(current);
       currentKeys = current;
     }
   }
@@ -410,15 +425,16 @@ public final class ServiceEvents implements AutoCloseable {
       Call call = api.createNamespacedEvent(event.namespace(), body).buildCall(null);
       client.execute(http.newCall(call.request()));
       remember(key);
+      failures.published(key);
       LOG.log(Level.INFO, "event " + event.reason() + " on service " + event.namespace() + "/"
           + event.name());
     } catch (ApiException e) {
       if (e.getCode() == 409) {
         remember(key); // another replica (or an earlier run) published it already
+        failures.published(key);
       } else {
-        LOG.log(Level.WARNING, "cannot publish event " + event.reason() + " on service "
-            + event.namespace() + "/" + event.name() + ": status " + e.getCode() + " "
-            + e.getMessage().toLowerCase(Locale.ROOT));
+        failures.failed(key, e.getCode(), event.reason() + " on service " + event.namespace()
+            + "/" + event.name(), EventFailures.detail(e), clock.instant());
       }
     }
   }
