@@ -51,6 +51,12 @@ public final class ServiceClusterSource implements GuestClusterSource {
    * established claimant of each ID) with the mapping they stand for.
    */
   private final Map<String, LastValid> lastValid = new HashMap<>();
+  /**
+   * The Service ({@code namespace/name}) that stands for each cluster in {@link #lastValid},
+   * rebuilt with it: {@link #serviceOf} is asked once per waiting cluster per reconcile, and a
+   * scan of every cluster made that quadratic. Immutable; replaced whole.
+   */
+  private volatile Map<ClusterId, String> serviceById = Map.of();
 
   /** Builds the informers; nothing is contacted until {@link #start()}. */
   public ServiceClusterSource(ApiClient client, DiscoverySettings settings,
@@ -189,6 +195,7 @@ public final class ServiceClusterSource implements GuestClusterSource {
         memo.putAll(seen);
         lastValid.clear();
         lastValid.putAll(established(valid, invalid));
+        serviceById = servicesById(lastValid);
       }
     }
     return ServiceMapping.snapshot(outcomes);
@@ -231,26 +238,27 @@ public final class ServiceClusterSource implements GuestClusterSource {
     return kept;
   }
 
+  /** Of {@code standing}, the Service with the first claim on each cluster ID. */
+  private static Map<ClusterId, String> servicesById(Map<String, LastValid> standing) {
+    Map<ClusterId, Map.Entry<String, LastValid>> first = new HashMap<>();
+    for (Map.Entry<String, LastValid> e : standing.entrySet()) {
+      first.merge(e.getValue().mapped().cluster().id(), e, (a, b) ->
+          a.getValue().mapped().claim().compareTo(b.getValue().mapped().claim()) <= 0 ? a : b);
+    }
+    Map<ClusterId, String> out = new HashMap<>();
+    first.forEach((id, e) -> out.put(id, e.getKey()));
+    return Map.copyOf(out);
+  }
+
   /**
    * The Service ({@code namespace/name}) that defines guest cluster {@code id} in the last
    * snapshot, if one does: where an Event about that cluster belongs. Of several Services that
-   * claim the ID, the established claimant, as {@link ServiceMapping#snapshot} keeps it.
+   * claim the ID, the established claimant, as {@link ServiceMapping#snapshot} keeps it. A
+   * lookup, without the lock a snapshot holds while it maps Services.
    */
   public Optional<String> serviceOf(ClusterId id) {
     requireNonNull(id, "id == null");
-    String service = null;
-    ServiceMapping.Claim first = null;
-    synchronized (memo) {
-      for (Map.Entry<String, LastValid> e : lastValid.entrySet()) {
-        ServiceMapping.Outcome.Mapped mapped = e.getValue().mapped();
-        if (mapped.cluster().id().equals(id)
-            && (first == null || mapped.claim().compareTo(first) < 0)) {
-          service = e.getKey();
-          first = mapped.claim();
-        }
-      }
-    }
-    return Optional.ofNullable(service);
+    return Optional.ofNullable(serviceById.get(id));
   }
 
   /**
