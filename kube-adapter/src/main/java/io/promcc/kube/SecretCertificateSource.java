@@ -89,6 +89,8 @@ public final class SecretCertificateSource implements CertificateSource {
   private final SourceInformers lifecycle = new SourceInformers("secret certificate source");
   private final String clusterLabel;
   private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
+  /** Whether {@link #close()} forgot the bundles: none is kept after; guarded by parsed. */
+  private boolean forgotten;
   /** Told the key of each Secret parsed, before its bundle is kept; tests only. */
   private final Consumer<String> afterParse;
 
@@ -311,10 +313,16 @@ public final class SecretCertificateSource implements CertificateSource {
    * found nothing to forget, and its bundle, private key included, would stay for a Secret that
    * is gone. The cache drops a Secret before the delete's handler runs, so looking after the
    * bundle is kept misses no delete: one that came earlier is seen here, a later one's handler
-   * forgets it.
+   * forgets it. Nothing is kept once {@link #close()} forgot the bundles: a lookup under way
+   * while the source closes would put one back, private key included, for good.
    */
   private void keep(String key, Memo memo) {
-    parsed.put(key, memo);
+    synchronized (parsed) {
+      if (forgotten) {
+        return;
+      }
+      parsed.put(key, memo);
+    }
     V1Secret current = informer.cache().getByKey(key);
     if (current == null || current.getMetadata() == null
         || !Objects.equals(current.getMetadata().getResourceVersion(), memo.resourceVersion())) {
@@ -351,11 +359,17 @@ public final class SecretCertificateSource implements CertificateSource {
     return Set.copyOf(parsed.keySet());
   }
 
-  /** Stops the informer and releases {@link #awaitSynced} waiters. Idempotent. */
+  /**
+   * Stops the informer, releases {@link #awaitSynced} waiters and forgets the parsed bundles for
+   * good: none is kept after, not even by a lookup under way. Idempotent.
+   */
   @Override
   public void close() {
     lifecycle.close();
-    parsed.clear();
+    synchronized (parsed) {
+      forgotten = true;
+      parsed.clear();
+    }
   }
 
   private String clusterLabelOf(V1Secret secret) {

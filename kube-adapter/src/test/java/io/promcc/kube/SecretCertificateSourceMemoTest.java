@@ -1,6 +1,7 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
@@ -81,6 +82,31 @@ class SecretCertificateSourceMemoTest {
     assertEquals(Set.of(), source.parsedSecrets());
     assertEquals(SecretCertificateSource.SECRET_MISSING,
         source.observe(List.of(ABC)).problems().get(ABC.id()).reason());
+  }
+
+  /**
+   * The source closes while a lookup parses a Secret (a reconcile under way at shutdown): the
+   * lookup's bundle, private key included, is not kept after close() forgot the others.
+   */
+  @Test
+  void aSourceClosedWhileASecretIsParsedKeepsNoBundle() {
+    fake = FakeKubeApi.start();
+    fake.store().create(ApiResource.SECRETS, null, secret());
+    AtomicBoolean closed = new AtomicBoolean();
+    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+        WatchSettings.defaults(), Clock.systemUTC(), key -> {
+          if (closed.compareAndSet(false, true)) {
+            source.close();
+          }
+        });
+    source.start();
+    Poll.until(WAIT, "secrets synced", source::hasSynced);
+
+    CertificateObservation during = source.observe(List.of(ABC));
+
+    assertTrue(closed.get(), "closed while the secret was parsed");
+    assertEquals(Set.of(ABC.id()), during.bundles().keySet(), "read before the close");
+    assertEquals(Set.of(), source.parsedSecrets());
   }
 
   @Test
