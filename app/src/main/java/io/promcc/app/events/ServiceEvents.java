@@ -2,29 +2,21 @@ package io.promcc.app.events;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.hash.Hashing;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
-import io.kubernetes.client.openapi.models.V1EventSource;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.InvalidValueException;
-import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.kube.LeaderElection;
 import io.promcc.kube.LeadershipListener;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,9 +58,7 @@ import okhttp3.OkHttpClient;
  */
 public final class ServiceEvents implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServiceEvents.class.getName());
-  private static final String COMPONENT = "promcc";
   private static final int REMEMBERED = 10_000;
-  private static final int MAX_MESSAGE = 1024;
 
   /** Bound of one Event call: the shared client's reads are unbounded (watches need that). */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -77,12 +67,10 @@ public final class ServiceEvents implements AutoCloseable {
   private final OkHttpClient http;
   private final CoreV1Api api;
   private final Optional<LeaderElection> election;
-  private final Function<ClusterId, Optional<String>> serviceOfCluster;
-  private final Function<String, Optional<String>> uidOfService;
+  private final EventPlanner planner;
   private final String instance;
   private final Clock clock;
-  private final int perWindow;
-  private final Duration window;
+  private final EventRate rate;
   private final AtomicReference<ReconcileResult> pending = new AtomicReference<>();
   private final AtomicReference<ReconcileResult> latest = new AtomicReference<>();
   /** The latest result that saw the sources (see {@link #planned}). */
@@ -95,8 +83,6 @@ public final class ServiceEvents implements AutoCloseable {
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   /** The Events the last result that saw the sources asks for; guarded by published. */
   private Set<String> currentKeys;
-  private Instant windowStart;
-  private int inWindow;
 
   /**
    * Events whose involved object names no uid: {@code kubectl describe}, which lists a Service's
@@ -146,12 +132,10 @@ public final class ServiceEvents implements AutoCloseable {
         .callTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();
     this.api = new CoreV1Api(client);
     this.election = requireNonNull(election, "election == null");
-    this.serviceOfCluster = requireNonNull(serviceOfCluster, "serviceOfCluster == null");
-    this.uidOfService = requireNonNull(uidOfService, "uidOfService == null");
+    this.planner = new EventPlanner(serviceOfCluster, uidOfService);
     this.instance = requireNonNull(instance, "instance == null");
     this.clock = requireNonNull(clock, "clock == null");
-    this.perWindow = perWindow;
-    this.window = requireNonNull(window, "window == null");
+    this.rate = new EventRate(clock, perWindow, window);
     // one thread: a result waiting is replaced by a newer one (pending), so the queue holds at
     // most one publication and one drain
     this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -229,89 +213,20 @@ public final class ServiceEvents implements AutoCloseable {
     }
   }
 
-  /**
-   * An Event to publish: the Service, the reason and the message.
-   *
-   * @param uid the Service's uid, if known
-   * @param identity what makes two Events the same: the reason and message of a rejection, the
-   *     reason alone of a cluster waiting for its certificate (whose message counts the attempts
-   *     and names the next one, so that each retry, and each replica, would otherwise publish an
-   *     Event of its own)
-   */
-  record Planned(String namespace, String name, Optional<String> uid, String reason,
-      String message, String identity) {
-    /**
-     * A stable name: the same rejection of the same Service always gets the same Event; a
-     * Service deleted and created again (another uid) gets its own, which names it.
-     */
-    String eventName() {
-      String hash = Hashing.sha256().hashString(identity + uid.map(u -> "\n" + u).orElse(""),
-          StandardCharsets.UTF_8).toString().substring(0, 16);
-      String base = name.length() > 200 ? name.substring(0, 200) : name;
-      return base + ".promcc-" + hash;
-    }
-  }
-
   /** The Events a result asks for, one per Service and reason. */
-  List<Planned> plan(ReconcileResult result) {
-    List<Planned> out = new ArrayList<>();
-    for (Rejection rejection : result.rejected()) {
-      plan(rejection, rejection.reason() + "\n" + rejection.message()).ifPresent(out::add);
-    }
-    out.addAll(planWaiting(result));
-    return out;
-  }
-
-  /** The Events of the clusters a result names as waiting for their certificates. */
-  private List<Planned> planWaiting(ReconcileResult result) {
-    List<Planned> out = new ArrayList<>();
-    for (Rejection waiting : result.waiting()) {
-      plan(waiting, waiting.reason()).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  private Optional<Planned> plan(Rejection rejection, String identity) {
-    return serviceOf(rejection.subject()).map(s -> {
-      int slash = s.indexOf('/');
-      return new Planned(s.substring(0, slash), s.substring(slash + 1), uidOfService.apply(s),
-          eventReason(rejection.reason()), rejection.message(), identity);
-    });
-  }
-
-  /** {@code service "ns/name"} as the kube-adapter names Services, or a cluster ID. */
-  private Optional<String> serviceOf(String subject) {
-    if (subject.startsWith("service \"") && subject.endsWith("\"")) {
-      String inner = subject.substring("service \"".length(), subject.length() - 1);
-      return inner.indexOf('/') > 0 ? Optional.of(inner) : Optional.empty();
-    }
-    try {
-      return serviceOfCluster.apply(ClusterId.of(subject));
-    } catch (InvalidValueException notACluster) {
-      return Optional.empty();
-    }
-  }
-
-  /** {@code duplicate-cluster-id} becomes {@code DuplicateClusterId}, as Events' reasons are. */
-  static String eventReason(String reason) {
-    StringBuilder out = new StringBuilder();
-    for (String part : reason.split("[-_ ]+")) {
-      if (!part.isEmpty()) {
-        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return out.length() == 0 ? "Rejected" : out.toString();
+  List<PlannedEvent> plan(ReconcileResult result) {
+    return planner.plan(result);
   }
 
   private void publish(ReconcileResult result) {
     if (result == null || result != latest.get()) {
       return; // a newer one is offered, and published after this
     }
-    for (Planned event : planned(result)) {
+    for (PlannedEvent event : planned(result)) {
       if (result != latest.get()) {
         return; // superseded while its Events went out (a call takes up to 10 s): the rest wait
       }
-      String key = key(event);
+      String key = event.key();
       synchronized (published) {
         if (published.contains(key)) {
           continue;
@@ -320,7 +235,7 @@ public final class ServiceEvents implements AutoCloseable {
       if (failures.heldUntil(key, clock.instant()).isPresent()) {
         continue; // refused or failed a moment ago: tried again later, not with every offer
       }
-      Optional<Duration> wait = rateLimitedFor();
+      Optional<Duration> wait = rate.take();
       if (wait.isPresent()) {
         LOG.log(Level.DEBUG, "event rate limit reached; the rest follow in " + wait.get());
         drainLater(wait.get());
@@ -346,16 +261,16 @@ public final class ServiceEvents implements AutoCloseable {
    * reconcile, those of the waiting clusters, which it does not name, while its own rejections
    * (those of its observation, if it got that far) are as recent as any.
    */
-  private List<Planned> planned(ReconcileResult result) {
-    List<Planned> events = plan(result);
+  private List<PlannedEvent> planned(ReconcileResult result) {
+    List<PlannedEvent> events = plan(result);
     ReconcileResult complete = latestComplete.get();
     if (!sawTheSources(result) && complete != null) {
       Set<String> keys = new HashSet<>();
-      events.forEach(event -> keys.add(key(event)));
-      List<Planned> kept = result.outcome() == Outcome.SOURCE_NOT_READY ? plan(complete)
-          : planWaiting(complete);
-      for (Planned event : kept) {
-        if (keys.add(key(event))) {
+      events.forEach(event -> keys.add(event.key()));
+      List<PlannedEvent> kept = result.outcome() == Outcome.SOURCE_NOT_READY ? plan(complete)
+          : planner.planWaiting(complete);
+      for (PlannedEvent event : kept) {
+        if (keys.add(event.key())) {
           events.add(event);
         }
       }
@@ -374,7 +289,7 @@ public final class ServiceEvents implements AutoCloseable {
    */
   private void forgetGone(ReconcileResult result) {
     Set<String> current = new HashSet<>();
-    plan(result).forEach(event -> current.add(key(event)));
+    plan(result).forEach(event -> current.add(event.key()));
     synchronized (published) {
       if (!sawTheSources(result)) {
         // it may have seen part of the sources or none (a failed plan): no rejection went
@@ -390,37 +305,9 @@ public final class ServiceEvents implements AutoCloseable {
     }
   }
 
-  private static String key(Planned event) {
-    return event.namespace() + "/" + event.eventName();
-  }
-
-  /** Empty if one more Event may go now (and counts it), else how long until one may. */
-  private Optional<Duration> rateLimitedFor() {
-    Instant now = clock.instant();
-    Instant windowEnd = windowStart == null ? now : windowStart.plus(window);
-    if (!now.isBefore(windowEnd)) {
-      windowStart = now;
-      inWindow = 0;
-    }
-    if (inWindow >= perWindow) {
-      return Optional.of(Duration.between(now, windowStart.plus(window)));
-    }
-    inWindow++;
-    return Optional.empty();
-  }
-
-  private void create(Planned event, String key) {
-    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    String message = event.message().length() > MAX_MESSAGE
-        ? event.message().substring(0, MAX_MESSAGE - 3) + "..." : event.message();
-    CoreV1Event body = new CoreV1Event()
-        .metadata(new V1ObjectMeta().name(event.eventName()).namespace(event.namespace()))
-        .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Service")
-            .namespace(event.namespace()).name(event.name()).uid(event.uid().orElse(null)))
-        .reason(event.reason()).message(message).type("Warning").count(1)
-        .firstTimestamp(now).lastTimestamp(now)
-        .source(new V1EventSource().component(COMPONENT))
-        .reportingComponent(COMPONENT).reportingInstance(instance);
+  private void create(PlannedEvent event, String key) {
+    CoreV1Event body = event.toEvent(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+        instance);
     try {
       Call call = api.createNamespacedEvent(event.namespace(), body).buildCall(null);
       client.execute(http.newCall(call.request()));

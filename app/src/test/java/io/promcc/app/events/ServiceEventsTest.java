@@ -33,17 +33,17 @@ class ServiceEventsTest {
         true, false, false, Optional.empty(), new TreeMap<>());
   }
 
-  private ServiceEvents.Planned waiting(String reason, String message) {
+  private PlannedEvent waiting(String reason, String message) {
     return events.plan(result(List.of(new Rejection("b", reason, message)), List.of())).get(0);
   }
 
   @Test
   void aClusterWaitingForTheSameReasonKeepsOneEventAcrossRetries() {
-    ServiceEvents.Planned first = waiting("vault-sealed", "no certificate for cluster \"b\" "
+    PlannedEvent first = waiting("vault-sealed", "no certificate for cluster \"b\" "
         + "(1 attempts, next at 2026-12-02T10:39:21Z): vault is sealed");
-    ServiceEvents.Planned retry = waiting("vault-sealed", "no certificate for cluster \"b\" "
+    PlannedEvent retry = waiting("vault-sealed", "no certificate for cluster \"b\" "
         + "(2 attempts, next at 2026-12-02T10:39:23Z): vault is sealed");
-    ServiceEvents.Planned otherReason = waiting("vault-server-error", "no certificate for "
+    PlannedEvent otherReason = waiting("vault-server-error", "no certificate for "
         + "cluster \"b\" (3 attempts, next at 2026-12-02T10:39:27Z): internal error");
 
     assertEquals("b", first.namespace());
@@ -61,9 +61,9 @@ class ServiceEventsTest {
     List<String> uid = new java.util.ArrayList<>(List.of("uid-1"));
     try (ServiceEvents byUid = new ServiceEvents(new ApiClient(), Optional.empty(),
         id -> Optional.empty(), s -> Optional.of(uid.get(0)), "test", Clock.systemUTC(), 10)) {
-      ServiceEvents.Planned first = byUid.plan(rejected).get(0);
+      PlannedEvent first = byUid.plan(rejected).get(0);
       uid.set(0, "uid-2");
-      ServiceEvents.Planned again = byUid.plan(rejected).get(0);
+      PlannedEvent again = byUid.plan(rejected).get(0);
 
       assertEquals(Optional.of("uid-1"), first.uid());
       assertNotEquals(first.eventName(), again.eventName());
@@ -73,9 +73,9 @@ class ServiceEventsTest {
   @Test
   void aRejectedServiceGetsANewEventWhenItsProblemChanges() {
     String service = "service \"b/master\"";
-    ServiceEvents.Planned one = events.plan(result(List.of(), List.of(new Rejection(service,
+    PlannedEvent one = events.plan(result(List.of(), List.of(new Rejection(service,
         "invalid-api-server", "api server of b must be https, found \"http://a\"")))).get(0);
-    ServiceEvents.Planned two = events.plan(result(List.of(), List.of(new Rejection(service,
+    PlannedEvent two = events.plan(result(List.of(), List.of(new Rejection(service,
         "invalid-api-server", "api server of b must be https, found \"http://c\"")))).get(0);
 
     assertNotEquals(one.eventName(), two.eventName());
