@@ -84,6 +84,22 @@ class RunCommandTest {
         err.toString());
   }
 
+  /**
+   * The variables of the project's own scripts (scripts/demo.sh's PROMCC_DEMO_*, the build's)
+   * reach the promcc the demo starts: setting one as the README says made it warn of it.
+   */
+  @Test
+  void theVariablesOfTheProjectsScriptsAreNotWarnedOf() {
+    int code = run(Map.of("PROMCC_DEMO_CLUSTERS", "3", "PROMCC_DEMO_DIR", "/tmp/demo",
+        "PROMCC_DEMO_PROMETHEUS_PORT", "0", "PROMCC_DEMO_METRICS_PORT", "0", "PROMCC_BUILD",
+        "never", "PROMCC_TOOLS_DIR", "/opt/tools", "PROMCC_DEBIAN_MIRROR", "http://m"), "run",
+        "--out", temp.resolve("out").toString());
+
+    assertEquals(2, code);
+    assertEquals(List.of(), err.toString().lines().filter(l -> l.startsWith("warning:"))
+        .toList(), err.toString());
+  }
+
   @Test
   void aVaultTokenFlagIsRefusedWithoutRepeatingIt() {
     int code = run(Map.of(), "run", "--vault-token", "hvs.s3cret");

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * {@code PROMCC_*} variables of the environment that no setting reads: a typo
  * ({@code PROMCC_PROMETHEUS_URLS}) would otherwise be ignored without a word. A warning, not an
- * error: scripts and tests share the prefix ({@code PROMCC_DEMO_DIR}), and the variables that
+ * error: other tools may share the prefix. The variables of the project's own scripts
+ * ({@code PROMCC_DEMO_DIR}, which reach the promcc a demo starts) and the variables that
  * Kubernetes sets for a Service named {@code promcc} ({@code PROMCC_SERVICE_HOST},
  * {@code PROMCC_PORT_9420_TCP}) are left out. Stateless; values are never read, so a secret in
  * a mistyped variable is never shown.
@@ -19,6 +20,9 @@ public final class UnknownVariables {
   /** Kubernetes' service links of a Service named promcc (enableServiceLinks, the default). */
   private static final Pattern SERVICE_LINK = Pattern.compile("PROMCC_(SERVICE_HOST"
       + "|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
+  /** The variables of the project's own scripts (demo.sh, harness-classpath.sh, the tools'). */
+  private static final Pattern SCRIPTS = Pattern.compile(
+      "PROMCC_(DEMO_\\w+|BUILD|TOOLS_DIR|DEBIAN_MIRROR)");
 
   private UnknownVariables() {}
 
@@ -30,6 +34,7 @@ public final class UnknownVariables {
     List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (!name.startsWith(PREFIX) || SERVICE_LINK.matcher(name).matches()
+          || SCRIPTS.matcher(name).matches()
           || table.stream().anyMatch(s -> s.env().equals(name))) {
         continue;
       }
