@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
@@ -54,26 +55,24 @@ final class BoundedLoad extends Load {
 
     @Override
     protected SequenceNode composeSequenceNode(Optional<Anchor> anchor) {
-      Optional<Mark> start = parser.peekEvent().getStartMark();
-      depth++;
-      try {
-        refuseDeeper(0, start);
-        SequenceNode node = super.composeSequenceNode(anchor);
-        measure(node, node.getValue(), start);
-        return node;
-      } finally {
-        depth--;
-      }
+      return nested(() -> super.composeSequenceNode(anchor));
     }
 
     @Override
     protected Node composeMappingNode(Optional<Anchor> anchor) {
+      return nested(() -> super.composeMappingNode(anchor));
+    }
+
+    /** Composes a collection one level deeper, then measures it (a sequence or a mapping). */
+    private <N extends Node> N nested(Supplier<N> compose) {
       Optional<Mark> start = parser.peekEvent().getStartMark();
       depth++;
       try {
         refuseDeeper(0, start);
-        Node node = super.composeMappingNode(anchor);
-        if (node instanceof MappingNode mapping) {
+        N node = compose.get();
+        if (node instanceof SequenceNode sequence) {
+          measure(node, sequence.getValue(), start);
+        } else if (node instanceof MappingNode mapping) {
           List<Node> children = new ArrayList<>();
           for (NodeTuple tuple : mapping.getValue()) {
             children.add(tuple.getKeyNode());
