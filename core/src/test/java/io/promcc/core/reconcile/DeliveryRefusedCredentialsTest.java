@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
@@ -68,6 +69,47 @@ class DeliveryRefusedCredentialsTest {
         && changed.message().contains(REFUSED), changed.message());
     assertFalse(f.hasJobsOf("b"), "the verified config stays on disk");
     assertEquals(1, f.prometheus.reloads());
+  }
+
+  /**
+   * A reload got no answer, so the files on disk were never verified; at the next reconcile the
+   * first call finds no process listening, and during the wait for readiness Prometheus answers
+   * again, refusing the credentials. It answers, so it is up: nothing is waited for and nothing
+   * restored; the change waits, named so, until the credentials are taken.
+   */
+  @Test
+  void anUnverifiedConfigOnDiskWhosePrometheusComesBackRefusingIsNotRestored() {
+    refusing.refuse = false;
+    assertEquals(Outcome.RELOADED, reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    ReconcileResult unanswered = f.builder().prometheus(new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+            + "\"http://127.0.0.1:9090\" failed: no answer within PT5M");
+      }
+    }).build().reconcile();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, unanswered.outcome(), unanswered.message());
+    assertTrue(f.hasJobsOf("b"), "the unverified files stay: " + unanswered.message());
+    f.clock.advance(Duration.ofMinutes(1));
+    refusing.refuse = true;
+    var goneThenRefusing = new ForwardingControl(refusing) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        throw PrometheusUnavailableException.notSent("GET /api/v1/status/runtimeinfo to "
+            + "prometheus at \"http://127.0.0.1:9090\" failed: connection refused", null);
+      }
+    };
+    f.sleeps.clear();
+
+    ReconcileResult result = f.builder().prometheus(goneThenRefusing).build().reconcile();
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome(), result.message());
+    assertTrue(result.message().startsWith("the config change waits for prometheus: ")
+        && result.message().contains(REFUSED), result.message());
+    assertTrue(f.hasJobsOf("b"), "nothing restored: " + result.message());
+    assertTrue(f.sleeps.isEmpty(), "a refusal is an answer: nothing waits for it " + f.sleeps);
   }
 
   /** Answers 401 to every call while {@link #refuse} is set; forwards otherwise. */
