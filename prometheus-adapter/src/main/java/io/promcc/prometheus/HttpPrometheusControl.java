@@ -20,7 +20,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,9 +67,11 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
  * </ul>
  *
- * <p>Every request has a timeout (the reload its own, longer one), bodies are always read to the
- * end, and credentials go only into the {@code Authorization} header, a password or token from a
- * file read again for each request. Thread-safe.
+ * <p>Every request has a timeout (the reload its own, longer one), bodies are read to the end up
+ * to a cap ({@link #MAX_LARGE_ANSWER} for the config and the targets, {@link #MAX_SMALL_ANSWER}
+ * for the rest; a successful answer over it is a {@link PrometheusApiException}), and
+ * credentials go only into the {@code Authorization} header, a password or token from a file
+ * read again for each request. Thread-safe.
  */
 public final class HttpPrometheusControl implements PrometheusControl {
   private static final System.Logger LOG =
@@ -78,12 +79,23 @@ public final class HttpPrometheusControl implements PrometheusControl {
   static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
   private static final int MAX_MESSAGE = 2000;
+  /**
+   * The most read of the config or the targets answer: the config of 10,000 guest clusters in
+   * one file (87 MB as written) is about 140 MB as Prometheus answers it (its own rendering,
+   * defaults included, JSON-escaped), so this leaves several times that, while a wrong URL that
+   * streams cannot fill the heap.
+   */
+  static final int MAX_LARGE_ANSWER = 512 << 20;
+  /** The most read of any other answer (ready, runtime info, reload): a few hundred bytes. */
+  static final int MAX_SMALL_ANSWER = 1 << 20;
 
   private final HttpClient client;
   private final PrometheusAdapterSettings settings;
   private final Clock clock;
   private final Sleeper sleeper;
   private final URI base;
+  private final int maxLargeAnswer;
+  private final int maxSmallAnswer;
   /** Guards {@link #answered} and {@link #waitingSince}. */
   private final Object firstWait = new Object();
   /** Whether Prometheus has answered ready (or a runtime info) once. */
@@ -100,12 +112,24 @@ public final class HttpPrometheusControl implements PrometheusControl {
 
   HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
       Sleeper sleeper) {
+    this(client, settings, clock, sleeper, MAX_LARGE_ANSWER, MAX_SMALL_ANSWER);
+  }
+
+  /** With the most read of one answer given: small ones in tests. */
+  HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
+      Sleeper sleeper, int maxLargeAnswer, int maxSmallAnswer) {
     this.client = requireNonNull(client, "client == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.sleeper = requireNonNull(sleeper, "sleeper == null");
     String uri = settings.prometheusUri().toString();
     this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
+    if (maxLargeAnswer <= 0 || maxSmallAnswer <= 0) {
+      throw new IllegalArgumentException("answer caps must be positive: " + maxLargeAnswer
+          + ", " + maxSmallAnswer);
+    }
+    this.maxLargeAnswer = maxLargeAnswer;
+    this.maxSmallAnswer = maxSmallAnswer;
   }
 
   /** An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout. */
@@ -127,7 +151,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     while (true) {
       try {
         HttpResponse<String> response = send(get("-/ready"), "GET /-/ready",
-            settings.requestTimeout());
+            settings.requestTimeout(), maxSmallAnswer);
         int status = response.statusCode();
         if (status == 200) {
           answered();
@@ -199,7 +223,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
     HttpRequest request = request("POST", "-/reload", settings.reloadTimeout())
         .POST(HttpRequest.BodyPublishers.noBody()).build();
-    HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout());
+    HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout(),
+        maxSmallAnswer);
     int status = response.statusCode();
     if (status == 200) {
       return ReloadAck.LOADED;
@@ -249,7 +274,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
   public RuntimeInfo runtimeInfo() {
     String endpoint = "GET /api/v1/status/runtimeinfo";
     HttpResponse<String> response = send(get("api/v1/status/runtimeinfo"), endpoint,
-        settings.requestTimeout());
+        settings.requestTimeout(), maxSmallAnswer);
     Map<?, ?> data = apiData(endpoint, response);
     Object success = data.get("reloadConfigSuccess");
     Object time = data.get("lastConfigTime");
@@ -273,7 +298,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
   public String loadedConfig() {
     String endpoint = "GET /api/v1/status/config";
     Object yaml = apiData(endpoint, send(get("api/v1/status/config"), endpoint,
-        settings.requestTimeout())).get("yaml");
+        settings.requestTimeout(), maxLargeAnswer)).get("yaml");
     if (!(yaml instanceof String)) {
       throw new PrometheusApiException(endpoint, 200, "status/config has no yaml field");
     }
@@ -295,7 +320,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     requireNonNull(label, "label == null");
     String endpoint = "GET /api/v1/targets?state=active";
     Map<?, ?> data = apiData(endpoint, send(get("api/v1/targets?state=active"), endpoint,
-        settings.requestTimeout()));
+        settings.requestTimeout(), maxLargeAnswer));
     if (!(data.get("activeTargets") instanceof List<?> targets)) {
       throw new PrometheusApiException(endpoint, 200, "targets answer has no activeTargets list");
     }
@@ -374,9 +399,11 @@ public final class HttpPrometheusControl implements PrometheusControl {
     return builder;
   }
 
-  private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout) {
+  /** Sends {@code request}; of the answer's body at most {@code cap} bytes are read. */
+  private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
+      int cap) {
     CompletableFuture<HttpResponse<String>> answer =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        client.sendAsync(request, CappedBody.handler(cap));
     try {
       // the request's timeout ends when the headers arrive: this bounds the body as well
       return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -391,6 +418,13 @@ public final class HttpPrometheusControl implements PrometheusControl {
       Throwable cause = e.getCause();
       while (cause instanceof CompletionException && cause.getCause() != null) {
         cause = cause.getCause();
+      }
+      if (cause instanceof CappedBody.TooLarge) {
+        throw new PrometheusApiException(endpoint, -1, "prometheus at "
+            + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint + " ("
+            + request.uri() + ") with more than " + cap + " bytes"
+            + (cap % (1 << 20) == 0 ? " (" + (cap >> 20) + " MiB)" : "")
+            + ", the most read of this answer; nothing of it was used");
       }
       if (cause instanceof HttpConnectTimeoutException timedOut) {
         // no connection, so no request reached Prometheus
