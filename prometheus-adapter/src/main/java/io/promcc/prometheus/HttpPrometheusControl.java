@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import static io.promcc.prometheus.PrometheusHttp.excerpt;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
@@ -11,15 +12,10 @@ import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Sleeper;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,14 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * {@link PrometheusControl} over Prometheus' HTTP API with {@code java.net.http}.
@@ -78,7 +66,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
       System.getLogger(HttpPrometheusControl.class.getName());
   static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-  private static final int MAX_MESSAGE = 2000;
   /**
    * The most read of the config or the targets answer: the config of 10,000 guest clusters in
    * one file (87 MB as written) is about 140 MB as Prometheus answers it (its own rendering,
@@ -89,11 +76,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
   /** The most read of any other answer (ready, runtime info, reload): a few hundred bytes. */
   static final int MAX_SMALL_ANSWER = 1 << 20;
 
-  private final HttpClient client;
+  private final PrometheusHttp http;
   private final PrometheusAdapterSettings settings;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final URI base;
   private final int maxLargeAnswer;
   private final int maxSmallAnswer;
   /** Guards {@link #answered} and {@link #waitingSince}. */
@@ -118,12 +104,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
   /** With the most read of one answer given: small ones in tests. */
   HttpPrometheusControl(HttpClient client, PrometheusAdapterSettings settings, Clock clock,
       Sleeper sleeper, int maxLargeAnswer, int maxSmallAnswer) {
-    this.client = requireNonNull(client, "client == null");
-    this.settings = requireNonNull(settings, "settings == null");
+    this.http = new PrometheusHttp(client, settings);
+    this.settings = settings;
     this.clock = requireNonNull(clock, "clock == null");
     this.sleeper = requireNonNull(sleeper, "sleeper == null");
-    String uri = settings.prometheusUri().toString();
-    this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
     if (maxLargeAnswer <= 0 || maxSmallAnswer <= 0) {
       throw new IllegalArgumentException("answer caps must be positive: " + maxLargeAnswer
           + ", " + maxSmallAnswer);
@@ -150,7 +134,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     String lastProblem;
     while (true) {
       try {
-        HttpResponse<String> response = send(get("-/ready"), "GET /-/ready",
+        HttpResponse<String> response = http.send(http.get("-/ready"), "GET /-/ready",
             settings.requestTimeout(), maxSmallAnswer);
         int status = response.statusCode();
         if (status == 200) {
@@ -158,7 +142,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
           return;
         }
         if (status == 401 || status == 403) {
-          throw refused("GET /-/ready", response);
+          throw http.refused("GET /-/ready", response);
         }
         lastProblem = "status " + status + ": " + excerpt(response.body());
       } catch (PrometheusUnavailableException e) {
@@ -221,9 +205,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
       ReloadSignal.send(pid, settings.requestTimeout());
       return ReloadAck.SIGNALLED;
     }
-    HttpRequest request = request("POST", "-/reload", settings.reloadTimeout())
+    HttpRequest request = http.request("POST", "-/reload", settings.reloadTimeout())
         .POST(HttpRequest.BodyPublishers.noBody()).build();
-    HttpResponse<String> response = send(request, "POST /-/reload", settings.reloadTimeout(),
+    HttpResponse<String> response = http.send(request, "POST /-/reload", settings.reloadTimeout(),
         maxSmallAnswer);
     int status = response.statusCode();
     if (status == 200) {
@@ -235,7 +219,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
           : excerpt(body));
     }
     if (status == 401) {
-      throw refused("POST /-/reload", response);
+      throw http.refused("POST /-/reload", response);
     }
     // Prometheus answers 403 when its lifecycle API is off
     String hint = status == 403 || status == 404 || status == 405
@@ -273,9 +257,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public RuntimeInfo runtimeInfo() {
     String endpoint = "GET /api/v1/status/runtimeinfo";
-    HttpResponse<String> response = send(get("api/v1/status/runtimeinfo"), endpoint,
+    HttpResponse<String> response = http.send(http.get("api/v1/status/runtimeinfo"), endpoint,
         settings.requestTimeout(), maxSmallAnswer);
-    Map<?, ?> data = apiData(endpoint, response);
+    Map<?, ?> data = http.apiData(endpoint, response);
     Object success = data.get("reloadConfigSuccess");
     Object time = data.get("lastConfigTime");
     if (!(success instanceof Boolean) || !(time instanceof String)) {
@@ -297,7 +281,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public String loadedConfig() {
     String endpoint = "GET /api/v1/status/config";
-    Object yaml = apiData(endpoint, send(get("api/v1/status/config"), endpoint,
+    Object yaml = http.apiData(endpoint, http.send(http.get("api/v1/status/config"), endpoint,
         settings.requestTimeout(), maxLargeAnswer)).get("yaml");
     if (!(yaml instanceof String)) {
       throw new PrometheusApiException(endpoint, 200, "status/config has no yaml field");
@@ -319,8 +303,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
   public SortedMap<String, TargetHealth> activeTargetsBy(String label) {
     requireNonNull(label, "label == null");
     String endpoint = "GET /api/v1/targets?state=active";
-    Map<?, ?> data = apiData(endpoint, send(get("api/v1/targets?state=active"), endpoint,
-        settings.requestTimeout(), maxLargeAnswer));
+    Map<?, ?> data = http.apiData(endpoint, http.send(http.get("api/v1/targets?state=active"),
+        endpoint, settings.requestTimeout(), maxLargeAnswer));
     if (!(data.get("activeTargets") instanceof List<?> targets)) {
       throw new PrometheusApiException(endpoint, 200, "targets answer has no activeTargets list");
     }
@@ -343,132 +327,5 @@ public final class HttpPrometheusControl implements PrometheusControl {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
-  }
-
-  private Map<?, ?> apiData(String endpoint, HttpResponse<String> response) {
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw refused(endpoint, response);
-    }
-    if (response.statusCode() != 200) {
-      throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
-          + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
-          + " with status " + response.statusCode() + ": "
-          + Quoting.quote(excerpt(response.body())));
-    }
-    Object parsed;
-    try {
-      // the answer is already in memory; the default limit (3 MB) is less than the config or
-      // the targets of a few thousand guest clusters
-      parsed = new Load(LoadSettings.builder().setAllowDuplicateKeys(false)
-          .setCodePointLimit(Integer.MAX_VALUE).build())
-          .loadFromString(response.body());
-    } catch (YamlEngineException e) {
-      throw new PrometheusApiException(endpoint, -1, "cannot parse the answer to " + endpoint
-          + " as JSON: " + Quoting.quote(excerpt(response.body())), e);
-    }
-    if (!(parsed instanceof Map<?, ?> json) || !"success".equals(json.get("status"))
-        || !(json.get("data") instanceof Map<?, ?> data)) {
-      throw new PrometheusApiException(endpoint, -1, "unexpected answer to " + endpoint + ": "
-          + Quoting.quote(excerpt(response.body())));
-    }
-    return data;
-  }
-
-  private HttpRequest get(String path) {
-    return request("GET", path, settings.requestTimeout()).GET().build();
-  }
-
-  /**
-   * A request with the credentials read now.
-   *
-   * @throws PrometheusApiException with status 0 if they cannot be read: nothing is sent
-   */
-  private HttpRequest.Builder request(String method, String path, Duration timeout) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
-    if (settings.authentication().isPresent()) {
-      String endpoint = method + " /" + path;
-      try {
-        builder.header("Authorization",
-            settings.authentication().get().headerValue().reveal());
-      } catch (IOException e) {
-        throw new PrometheusApiException(endpoint, 0, "cannot send " + endpoint
-            + " to prometheus at " + Quoting.quote(settings.prometheusUri().toString()) + ": "
-            + e.getMessage());
-      }
-    }
-    return builder;
-  }
-
-  /** Sends {@code request}; of the answer's body at most {@code cap} bytes are read. */
-  private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
-      int cap) {
-    CompletableFuture<HttpResponse<String>> answer =
-        client.sendAsync(request, CappedBody.handler(cap));
-    try {
-      // the request's timeout ends when the headers arrive: this bounds the body as well
-      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      answer.cancel(true);
-      throw unavailable(endpoint, "no answer within " + timeout, e);
-    } catch (InterruptedException e) {
-      answer.cancel(true);
-      Thread.currentThread().interrupt();
-      throw unavailable(endpoint, "interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof CappedBody.TooLarge) {
-        throw new PrometheusApiException(endpoint, -1, "prometheus at "
-            + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint + " ("
-            + request.uri() + ") with more than " + cap + " bytes"
-            + (cap % (1 << 20) == 0 ? " (" + (cap >> 20) + " MiB)" : "")
-            + ", the most read of this answer; nothing of it was used");
-      }
-      if (cause instanceof HttpConnectTimeoutException timedOut) {
-        // no connection, so no request reached Prometheus
-        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connect timed out "
-            + "after " + settings.connectTimeout(), timedOut).getMessage(), timedOut);
-      }
-      if (cause instanceof HttpTimeoutException timedOut) {
-        throw unavailable(endpoint, "no answer within " + timeout, timedOut);
-      }
-      if (cause instanceof ConnectException refused) {
-        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connection refused",
-            refused).getMessage(), refused);
-      }
-      if (cause instanceof IOException io) {
-        throw unavailable(endpoint, io.toString(), io);
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("the http client failed: " + cause, cause);
-    }
-  }
-
-  private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
-    return new PrometheusUnavailableException(endpoint + " to prometheus at "
-        + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
-  }
-
-  /**
-   * Prometheus refused access to {@code endpoint} (401, or 403 where that is not the lifecycle
-   * API's answer): the credentials are named, never shown.
-   */
-  private PrometheusApiException refused(String endpoint, HttpResponse<String> response) {
-    String prometheus = "prometheus at " + Quoting.quote(settings.prometheusUri().toString());
-    String answer = endpoint + " answered status " + response.statusCode() + ": "
-        + Quoting.quote(excerpt(response.body()));
-    return new PrometheusApiException(endpoint, response.statusCode(), settings.authentication()
-        .map(a -> prometheus + " refused the credentials (" + a + "): " + answer)
-        .orElse(prometheus + " asks for credentials: " + answer
-            + "; configure basic auth or a bearer token"));
-  }
-
-  private static String excerpt(String body) {
-    String s = body == null ? "" : body.strip();
-    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "..." : s;
   }
 }

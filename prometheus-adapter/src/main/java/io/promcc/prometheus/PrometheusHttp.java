@@ -1,0 +1,173 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusUnavailableException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * The HTTP side of {@link HttpPrometheusControl}: requests carrying the credentials read now,
+ * answers read up to a cap within a timeout, the API's JSON envelope opened, and failures worded
+ * with Prometheus' URL (credentials named, never shown). Thread-safe.
+ */
+final class PrometheusHttp {
+  private static final int MAX_MESSAGE = 2000;
+
+  private final HttpClient client;
+  private final PrometheusAdapterSettings settings;
+  private final URI base;
+
+  PrometheusHttp(HttpClient client, PrometheusAdapterSettings settings) {
+    this.client = requireNonNull(client, "client == null");
+    this.settings = requireNonNull(settings, "settings == null");
+    String uri = settings.prometheusUri().toString();
+    this.base = URI.create(uri.endsWith("/") ? uri : uri + "/");
+  }
+
+  /** The {@code data} of an API answer of status {@code success}; anything else throws. */
+  Map<?, ?> apiData(String endpoint, HttpResponse<String> response) {
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw refused(endpoint, response);
+    }
+    if (response.statusCode() != 200) {
+      throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
+          + " with status " + response.statusCode() + ": "
+          + Quoting.quote(excerpt(response.body())));
+    }
+    Object parsed;
+    try {
+      // the answer is already in memory; the default limit (3 MB) is less than the config or
+      // the targets of a few thousand guest clusters
+      parsed = new Load(LoadSettings.builder().setAllowDuplicateKeys(false)
+          .setCodePointLimit(Integer.MAX_VALUE).build())
+          .loadFromString(response.body());
+    } catch (YamlEngineException e) {
+      throw new PrometheusApiException(endpoint, -1, "cannot parse the answer to " + endpoint
+          + " as JSON: " + Quoting.quote(excerpt(response.body())), e);
+    }
+    if (!(parsed instanceof Map<?, ?> json) || !"success".equals(json.get("status"))
+        || !(json.get("data") instanceof Map<?, ?> data)) {
+      throw new PrometheusApiException(endpoint, -1, "unexpected answer to " + endpoint + ": "
+          + Quoting.quote(excerpt(response.body())));
+    }
+    return data;
+  }
+
+  HttpRequest get(String path) {
+    return request("GET", path, settings.requestTimeout()).GET().build();
+  }
+
+  /**
+   * A request with the credentials read now.
+   *
+   * @throws PrometheusApiException with status 0 if they cannot be read: nothing is sent
+   */
+  HttpRequest.Builder request(String method, String path, Duration timeout) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+    if (settings.authentication().isPresent()) {
+      String endpoint = method + " /" + path;
+      try {
+        builder.header("Authorization",
+            settings.authentication().get().headerValue().reveal());
+      } catch (IOException e) {
+        throw new PrometheusApiException(endpoint, 0, "cannot send " + endpoint
+            + " to prometheus at " + Quoting.quote(settings.prometheusUri().toString()) + ": "
+            + e.getMessage());
+      }
+    }
+    return builder;
+  }
+
+  /** Sends {@code request}; of the answer's body at most {@code cap} bytes are read. */
+  HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
+      int cap) {
+    CompletableFuture<HttpResponse<String>> answer =
+        client.sendAsync(request, CappedBody.handler(cap));
+    try {
+      // the request's timeout ends when the headers arrive: this bounds the body as well
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw unavailable(endpoint, "no answer within " + timeout, e);
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw unavailable(endpoint, "interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof CappedBody.TooLarge) {
+        throw new PrometheusApiException(endpoint, -1, "prometheus at "
+            + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint + " ("
+            + request.uri() + ") with more than " + cap + " bytes"
+            + (cap % (1 << 20) == 0 ? " (" + (cap >> 20) + " MiB)" : "")
+            + ", the most read of this answer; nothing of it was used");
+      }
+      if (cause instanceof HttpConnectTimeoutException timedOut) {
+        // no connection, so no request reached Prometheus
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connect timed out "
+            + "after " + settings.connectTimeout(), timedOut).getMessage(), timedOut);
+      }
+      if (cause instanceof HttpTimeoutException timedOut) {
+        throw unavailable(endpoint, "no answer within " + timeout, timedOut);
+      }
+      if (cause instanceof ConnectException refused) {
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connection refused",
+            refused).getMessage(), refused);
+      }
+      if (cause instanceof IOException io) {
+        throw unavailable(endpoint, io.toString(), io);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("the http client failed: " + cause, cause);
+    }
+  }
+
+  private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
+    return new PrometheusUnavailableException(endpoint + " to prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
+  }
+
+  /**
+   * Prometheus refused access to {@code endpoint} (401, or 403 where that is not the lifecycle
+   * API's answer): the credentials are named, never shown.
+   */
+  PrometheusApiException refused(String endpoint, HttpResponse<String> response) {
+    String prometheus = "prometheus at " + Quoting.quote(settings.prometheusUri().toString());
+    String answer = endpoint + " answered status " + response.statusCode() + ": "
+        + Quoting.quote(excerpt(response.body()));
+    return new PrometheusApiException(endpoint, response.statusCode(), settings.authentication()
+        .map(a -> prometheus + " refused the credentials (" + a + "): " + answer)
+        .orElse(prometheus + " asks for credentials: " + answer
+            + "; configure basic auth or a bearer token"));
+  }
+
+  static String excerpt(String body) {
+    String s = body == null ? "" : body.strip();
+    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "..." : s;
+  }
+}
