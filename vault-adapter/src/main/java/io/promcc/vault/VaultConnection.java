@@ -17,7 +17,11 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -217,8 +221,11 @@ public final class VaultConnection {
           new HttpTimeoutException("no whole answer within " + wait));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
+      for (Throwable t : causeChain(cause)) {
+        cause = t;
+        if (!(t instanceof CompletionException)) {
+          break;
+        }
       }
       if (cause instanceof CappedBody.TooLarge tooLarge) {
         throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, tooLarge.status,
@@ -238,14 +245,15 @@ public final class VaultConnection {
   }
 
   private VaultRequestException transportFailure(String operation, IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    List<Throwable> chain = causeChain(e);
+    for (Throwable t : chain) {
       if (t instanceof SSLException) {
         return new VaultRequestException(VaultFailure.TLS, 0, List.of(),
             "tls handshake with vault at " + address + " failed for " + operation + ": "
                 + t.getMessage(), null);
       }
     }
-    Throwable shown = e instanceof HttpTimeoutException ? e : root(e);
+    Throwable shown = e instanceof HttpTimeoutException ? e : chain.get(chain.size() - 1);
     // no cause attached: the message says what happened, and nothing of the request is kept
     return new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
         "cannot reach vault at " + address + " for " + operation + ": "
@@ -253,12 +261,18 @@ public final class VaultConnection {
             + (shown.getMessage() == null ? "" : " " + shown.getMessage()), null);
   }
 
-  private static Throwable root(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /**
+   * {@code e} and its causes, each once, outermost first: causes may form a cycle
+   * ({@code initCause} refuses only an exception as its own cause), and the walk then ends at
+   * the last cause not seen before instead of looping for good.
+   */
+  private static List<Throwable> causeChain(Throwable e) {
+    List<Throwable> chain = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      chain.add(t);
     }
-    return root;
+    return chain;
   }
 
   private static boolean isRedirect(int status) {

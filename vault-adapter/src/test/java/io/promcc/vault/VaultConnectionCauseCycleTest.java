@@ -1,0 +1,159 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.ConnectException;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A transport failure whose causes form a cycle ({@code initCause} refuses only an exception as
+ * its own cause) is still reported: the walk to its root, or to a TLS cause, ends at the first
+ * cause seen before instead of looping for good on a worker thread.
+ */
+class VaultConnectionCauseCycleTest {
+  /** Bounds a walk that would loop for good: the worker asking Vault would hang in it. */
+  private static final Duration LIMIT = Duration.ofSeconds(10);
+
+  @Test
+  void causesInACycleEndAtTheLastCauseNotSeenBefore() {
+    IOException first = new IOException("connection failed");
+    ConnectException second = new ConnectException("connection refused");
+    first.initCause(second);
+    second.initCause(first);
+
+    assertEquals("cannot reach vault at http://127.0.0.1:1 for GET auth/token/lookup-self: "
+        + "ConnectException connection refused", failureOf(() -> first).getMessage());
+  }
+
+  @Test
+  void aTlsCauseInACycleIsStillFound() {
+    IOException first = new IOException("connection failed");
+    SSLHandshakeException second = new SSLHandshakeException("PKIX path building failed");
+    first.initCause(second);
+    second.initCause(first);
+
+    VaultRequestException e = failureOf(() -> first);
+    assertEquals(VaultFailure.TLS, e.failure(), e.getMessage());
+  }
+
+  @Test
+  void completionExceptionsInACycleAreUnwrappedToTheLastNotSeenBefore() {
+    CompletionException first = new Wrapped("wrapped");
+    CompletionException second = new Wrapped("wrapped again");
+    first.initCause(second);
+    second.initCause(first);
+
+    // the future reports the outer one's cause; the walk then ends at the outer one
+    assertEquals("wrapped", failureOf(() -> first, CompletionException.class).getMessage());
+  }
+
+  /** What a GET through a client whose every request fails with {@code failure} throws. */
+  private static VaultRequestException failureOf(Supplier<Throwable> failure) {
+    return failureOf(failure, VaultRequestException.class);
+  }
+
+  private static <T extends Throwable> T failureOf(Supplier<Throwable> failure,
+      Class<T> expected) {
+    VaultConnection connection = new VaultConnection(URI.create("http://127.0.0.1:1"), null,
+        new FailingClient(failure), Duration.ofSeconds(1));
+    return assertTimeoutPreemptively(LIMIT, () -> assertThrows(expected,
+        () -> connection.get("auth/token/lookup-self", null)));
+  }
+
+  /** A completion exception without a cause yet (the public constructors set one). */
+  private static final class Wrapped extends CompletionException {
+    Wrapped(String message) {
+      super(message);
+    }
+  }
+
+  /** An HTTP client whose requests all fail with one throwable; nothing goes on the network. */
+  private static final class FailingClient extends HttpClient {
+    private final Supplier<Throwable> failure;
+
+    FailingClient(Supplier<Throwable> failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+        HttpResponse.BodyHandler<T> handler) {
+      return CompletableFuture.failedFuture(failure.get());
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+        HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+      return sendAsync(request, handler);
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      throw new UnsupportedOperationException("only sendAsync");
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+      return Redirect.NEVER;
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+      return Optional.empty();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+      throw new UnsupportedOperationException("no tls");
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+      return new SSLParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Version version() {
+      return Version.HTTP_1_1;
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+      return Optional.empty();
+    }
+  }
+}
