@@ -146,6 +146,31 @@ class VaultDenialsAndLimitsTest {
     assertEquals(2, vault.logins());
   }
 
+  /**
+   * A login whose token has no ttl ({@code lease_duration} 0, not renewable: a role without a
+   * token ttl) is kept without end, but not once Vault refuses it: then one fresh login.
+   */
+  @Test
+  void aTokenThatNeverExpiresIsReplacedOnceVaultRefusesIt() {
+    vault.omitInvalidTokenDetail();
+    vault.kubernetesRole("kubernetes", "promcc", "service-account-jwt", Duration.ZERO,
+        Duration.ZERO);
+    vault.rewriteNext("auth/kubernetes/login", 1,
+        answer -> answer.get("auth").asObject().set("renewable", false));
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(kubernetesSettings.build());
+    source.certificateFor(alpha);
+    assertEquals(List.of("auth/kubernetes/login", "pki-alpha/sign/role-alpha"),
+        fixture.takePaths());
+
+    vault.issuedTokens().forEach(vault::revoke);
+    fixture.clock.advance(Duration.ofDays(365)); // the certificate is long due
+    source.certificateFor(alpha);
+    assertEquals(List.of("pki-alpha/sign/role-alpha", "auth/token/lookup-self",
+        "auth/kubernetes/login", "pki-alpha/sign/role-alpha"), fixture.takePaths());
+    assertEquals(2, vault.logins());
+  }
+
   @Test
   void anOperatorsTokenThatIsNoLongerValidIsNamed() {
     GuestCluster alpha = fixture.clusters("alpha").get(0);
