@@ -32,4 +32,11 @@ public interface CertificateListener {
 
   /** A Vault token was obtained by logging in ({@code renewed == false}) or by renew-self. */
   default void tokenRefreshed(boolean renewed, Instant expiresAt) {}
+
+  /**
+   * Logging in to Vault started failing with {@code reason} (a {@link VaultFailure#reason()}).
+   * Called once when logins start failing and again if the reason changes, not per attempt;
+   * the next login that works calls {@link #tokenRefreshed} with {@code renewed == false}.
+   */
+  default void loginFailing(String reason) {}
 }

@@ -51,8 +51,9 @@ public final class VaultAuthenticator implements AutoCloseable {
   // guarded by this
   private State state;
   private Check lastCheck;
-  /** The last login if Vault did not answer it, and when to try again. */
+  /** The last login if it failed, how many failed in a row, and when to try again. */
   private VaultRequestException loginFailure;
+  private int loginFailures;
   private Instant loginAgainAt;
   private boolean closed;
 
@@ -116,7 +117,10 @@ public final class VaultAuthenticator implements AutoCloseable {
                 state.ours);
             replace(now);
           } else if (e.failure() == VaultFailure.BAD_REQUEST) {
-            // not renewable after all: replace it, and revoke it once the new one is in hand
+            // not renewable after all: not renewed again (while the new login fails, only the
+            // login is retried), replaced, and revoked once the new one is in hand
+            state = new State(state.token, state.ttl, state.expiresAt, state.refreshAt, false,
+                state.ours);
             replace(now);
           } else {
             // Vault is down: the token still works until it expires; retry renewal later
@@ -216,18 +220,16 @@ public final class VaultAuthenticator implements AutoCloseable {
    */
   private void replace(Instant now) {
     State old = state;
+    boolean keep = old != null && (old.expiresAt == null || now.isBefore(old.expiresAt));
     try {
-      state = login(now);
+      state = login(now, keep ? old : null);
     } catch (VaultRequestException e) {
-      if (old == null || e.failure() == VaultFailure.INTERRUPTED
-          || (old.expiresAt != null && !now.isBefore(old.expiresAt))) {
+      if (!keep || e.failure() == VaultFailure.INTERRUPTED) {
         throw e;
       }
-      LOG.log(Level.WARNING, "keeping the current vault token until {0}: a new login failed: "
-          + "{1}", old.expiresAt, e.getMessage());
+      // the login says when it may be tried again (its backoff doubles while it fails)
       state = new State(old.token, old.ttl, old.expiresAt,
-          earliest(clock.instant().plus(policy.backoff(1)), old.expiresAt), old.renewable,
-          old.ours);
+          earliest(loginAgainAt, old.expiresAt), old.renewable, old.ours);
       return;
     }
     if (old != null && old.ours && !old.token.equals(state.token)) {
@@ -246,14 +248,24 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
   }
 
-  /**
-   * Logs in, unless a login failed less than the first backoff step ago: then that failure
-   * again, without a request. The callers that waited for the lock while a login hung until its
-   * timeout (every cluster's worker, with Vault accepting connections and never answering) then
-   * fail at once, instead of each waiting a full timeout of its own, one after the other; and a
-   * refused login (a 403) is not asked again for every cluster of the same pass.
-   */
   private State login(Instant now) {
+    return login(now, null);
+  }
+
+  /**
+   * Logs in, unless the last login failed less than its backoff ago (the first step after one
+   * failure, doubling with each further one up to the maximum, as a cluster's does): then that
+   * failure again, without a request. The callers that waited for the lock while a login hung
+   * until its timeout (every cluster's worker, with Vault accepting connections and never
+   * answering) then fail at once, instead of each waiting a full timeout of its own, one after
+   * the other; a refused login (a 403) is not asked again for every cluster of the same pass;
+   * and a login that keeps failing is not asked every second for as long as it fails. Logins
+   * starting to fail (or failing for another reason) are logged once as a warning and told to
+   * the listener; the attempts after that are logged at debug level.
+   *
+   * @param kept the token kept while this login fails; null if none is
+   */
+  private State login(Instant now, State kept) {
     if (loginFailure != null && now.isBefore(loginAgainAt)) {
       throw new VaultRequestException(loginFailure.failure(), loginFailure.status(),
           loginFailure.errors(), loginFailure.getMessage() + " (the last login, not tried again "
@@ -261,12 +273,27 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
     try {
       State s = loginNow(now);
+      if (loginFailures > 0) {
+        LOG.log(Level.INFO, "vault login works again after {0} failed in a row", loginFailures);
+      }
       loginFailure = null;
+      loginFailures = 0;
       return s;
     } catch (VaultRequestException e) {
       if (e.failure() != VaultFailure.INTERRUPTED) {
+        boolean changed = loginFailure == null || loginFailure.failure() != e.failure();
         loginFailure = e;
-        loginAgainAt = clock.instant().plus(policy.backoff(1));
+        loginFailures++;
+        loginAgainAt = clock.instant().plus(policy.backoff(loginFailures));
+        String meanwhile = kept == null ? "no vault token meanwhile"
+            : "keeping the current vault token"
+                + (kept.expiresAt == null ? "" : " until " + kept.expiresAt);
+        LOG.log(changed ? Level.WARNING : Level.DEBUG, "vault login failed ({0} in a row; {1}); "
+            + "next attempt at {2}, less often while it fails: {3}", loginFailures, meanwhile,
+            loginAgainAt, e.getMessage());
+        if (changed) {
+          listener.loginFailing(e.failure().reason());
+        }
       }
       throw e;
     }

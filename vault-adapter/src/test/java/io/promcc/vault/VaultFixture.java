@@ -159,5 +159,10 @@ final class VaultFixture implements AutoCloseable {
     public void tokenRefreshed(boolean renewed, java.time.Instant expiresAt) {
       events.add(renewed ? "token renewed" : "token login");
     }
+
+    @Override
+    public void loginFailing(String reason) {
+      events.add("login failing " + reason);
+    }
   }
 }

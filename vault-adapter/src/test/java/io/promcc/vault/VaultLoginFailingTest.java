@@ -1,0 +1,78 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateUnavailableException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Logins that keep failing (the auth method refuses: a role bound to another service account, a
+ * deleted role) while a renewal is due: the login is asked less often the longer it fails (the
+ * backoff doubles, 1 s, 2 s, 4 s, ... as a cluster's does), a renewal Vault refused is not asked
+ * again, and the listener hears of the failing logins once, not once per attempt.
+ */
+class VaultLoginFailingTest {
+  private final VaultFixture fixture = new VaultFixture();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  @Test
+  void aTokenWhoseRenewalWasRefusedIsKeptWhileLoginsFailWithoutAskingEverySecond()
+      throws Exception {
+    VaultAuthenticator auth =
+        fixture.kubernetesAuthenticator(dir, Duration.ofMinutes(60), Duration.ZERO);
+    Secret first = auth.token();
+    fixture.takePaths();
+    fixture.vault.failNext("auth/token/renew-self", 1000, 400, "lease is not renewable");
+    // the role is now bound to another service account: every login is refused
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "another-jwt", Duration.ofMinutes(60),
+        Duration.ZERO);
+
+    fixture.clock.advance(Duration.ofMinutes(41)); // past 2/3 of 60 min: renewal due
+    for (int second = 0; second < 120; second++) {
+      assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+      fixture.clock.advance(Duration.ofSeconds(1));
+    }
+
+    assertEquals(1, fixture.vault.requestCount("auth/token/renew-self"), "renewals asked");
+    // logins at 0, 1, 3, 7, 15, 31 and 63 s; before: one every second
+    assertEquals(7, fixture.vault.requestCount("auth/kubernetes/login"), "logins asked");
+    assertEquals(List.of("token login", "login failing vault-permission-denied"),
+        fixture.listener.events);
+  }
+
+  @Test
+  void clustersAskingWhileLoginsFailDoNotMakeALoginEverySecond() throws Exception {
+    List<GuestCluster> clusters = fixture.clusters(30);
+    VaultCertificateSource source = fixture.source(fixture.kubernetesSettings(dir).build());
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "another-jwt", Duration.ofDays(30),
+        Duration.ZERO);
+
+    // each cluster asks on its own backoff, the clusters spread over every second
+    for (int second = 0; second < 120; second++) {
+      GuestCluster cluster = clusters.get(second % clusters.size());
+      assertEquals("vault-permission-denied", assertThrows(
+          CertificateUnavailableException.class, () -> source.certificateFor(cluster)).reason());
+      fixture.clock.advance(Duration.ofSeconds(1));
+    }
+
+    // before: one login a second, as a new cluster asked every second
+    assertEquals(7, fixture.vault.requestCount("auth/kubernetes/login"), "logins asked");
+    assertEquals(1, fixture.listener.events.stream()
+        .filter(e -> e.startsWith("login failing")).count(), fixture.listener.events.toString());
+  }
+}
