@@ -228,6 +228,7 @@ final class CertificateCache {
         return fresh;
       } catch (VaultRequestException failure) {
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
+        VaultRequestException before = entry.lastFailure;
         entry.failures++;
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures));
         entry.retryAt = answered.plus(wait);
@@ -235,9 +236,13 @@ final class CertificateCache {
         entry.paused = false;
         listener.failed(id, failure.failure().reason());
         CertificateBundle kept = keptOrThrow(id, entry, answered);
-        // not rethrown: the kept certificate is the answer, so this is the only report
-        LOG.log(Level.WARNING, "keeping the certificate of cluster {0} valid until {1}; "
-            + "renewal failed ({2} in a row, next attempt at {3}): {4}",
+        // not rethrown: the kept certificate is the answer, so this is the only report; a
+        // warning when renewal starts failing or fails for another reason, not at every attempt
+        // (a failing login made every cluster warn at each of its attempts)
+        boolean changed = entry.failures == 1 || before == null
+            || before.failure() != failure.failure();
+        LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the certificate of cluster {0} "
+            + "valid until {1}; renewal failed ({2} in a row, next attempt at {3}): {4}",
             Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
             failure.getMessage());
         return kept;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +45,12 @@ class VaultLoginFailingTest {
         Duration.ZERO);
 
     fixture.clock.advance(Duration.ofMinutes(41)); // past 2/3 of 60 min: renewal due
-    for (int second = 0; second < 120; second++) {
-      assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
-      fixture.clock.advance(Duration.ofSeconds(1));
+    try (LogCapture log = LogCapture.of(VaultAuthenticator.class)) {
+      for (int second = 0; second < 120; second++) {
+        assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      assertEquals(1, warnings(log), log.lines().toString());
     }
 
     assertEquals(1, fixture.vault.requestCount("auth/token/renew-self"), "renewals asked");
@@ -74,5 +79,39 @@ class VaultLoginFailingTest {
     assertEquals(7, fixture.vault.requestCount("auth/kubernetes/login"), "logins asked");
     assertEquals(1, fixture.listener.events.stream()
         .filter(e -> e.startsWith("login failing")).count(), fixture.listener.events.toString());
+  }
+
+  /**
+   * A cluster whose certificate renewal keeps failing for the same reason (here the login,
+   * refused) warns once, when it starts, not at every attempt: at 1,000 clusters that was a
+   * thousand lines per backoff step. The attempts after it are logged at debug level, and a
+   * change of reason warns again.
+   */
+  @Test
+  void aClusterWhoseRenewalKeepsFailingWarnsOnceNotAtEveryAttempt() throws Exception {
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.kubernetesSettings(dir).build());
+    source.certificateFor(alpha);
+    fixture.vault.issuedTokens().forEach(fixture.vault::revoke);
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "another-jwt", Duration.ofDays(30),
+        Duration.ZERO);
+    fixture.clock.advance(Duration.ofHours(150)); // due, valid for 18 hours more
+
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      for (int minute = 0; minute < 30; minute++) {
+        source.certificateFor(alpha); // the kept certificate
+        fixture.clock.advance(Duration.ofMinutes(1));
+      }
+      assertEquals(1, warnings(log), log.lines().toString());
+
+      fixture.vault.seal(); // another reason
+      fixture.clock.advance(Duration.ofMinutes(10));
+      source.certificateFor(alpha);
+      assertEquals(2, warnings(log), log.lines().toString());
+    }
+  }
+
+  private static long warnings(LogCapture log) {
+    return log.records().stream().filter(r -> r.getLevel() == Level.WARNING).count();
   }
 }
