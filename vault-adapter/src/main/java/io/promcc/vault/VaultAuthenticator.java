@@ -51,10 +51,9 @@ public final class VaultAuthenticator implements AutoCloseable {
   // guarded by this
   private State state;
   private Check lastCheck;
-  /** The last login if it failed, how many failed in a row, and when to try again. */
-  private VaultRequestException loginFailure;
-  private int loginFailures;
-  private Instant loginAgainAt;
+  private final LoginBackoff loginBackoff;
+  /** Renewals of the current token that failed in a row while it stayed valid. */
+  private int renewFailures;
   private boolean closed;
 
   /**
@@ -79,6 +78,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock == null");
     this.environment = requireNonNull(environment, "environment == null");
     this.listener = requireNonNull(listener, "listener == null");
+    this.loginBackoff = new LoginBackoff(policy, clock, listener);
   }
 
   /**
@@ -123,14 +123,17 @@ public final class VaultAuthenticator implements AutoCloseable {
                 state.ours);
             replace(now);
           } else {
-            // Vault is down: the token still works until it expires; retry renewal later
-            LOG.log(Level.WARNING, "keeping the current vault token until {0}: {1}",
-                state.expiresAt, e.getMessage());
-            // from the failure, not the call: one that hung for its timeout would leave the
+            // Vault is down: the token still works until it expires; retry renewal later, less
+            // often the longer it fails (as a login), warning once when it starts failing.
+            // From the failure, not the call: one that hung for its timeout would leave the
             // next refresh already due for every caller that waited meanwhile
-            state = new State(state.token, state.ttl, state.expiresAt,
-                earliest(clock.instant().plus(policy.backoff(1)), state.expiresAt), true,
-                state.ours);
+            renewFailures++;
+            Instant again = earliest(clock.instant().plus(policy.backoff(renewFailures)),
+                state.expiresAt);
+            LOG.log(renewFailures == 1 ? Level.WARNING : Level.DEBUG, "keeping the current vault "
+                + "token until {0}: its renewal failed ({1} in a row, next attempt at {2}): {3}",
+                state.expiresAt, renewFailures, again, e.getMessage());
+            state = new State(state.token, state.ttl, state.expiresAt, again, true, state.ours);
           }
         }
         if (state.expiresAt != null && !now.isBefore(state.expiresAt)) {
@@ -215,8 +218,8 @@ public final class VaultAuthenticator implements AutoCloseable {
 
   /**
    * Logs in anew and revokes the token it replaces, if that one is ours. If the login fails while
-   * the current token is still valid, that token is kept (and the login tried again after the
-   * first backoff step): it works until it expires.
+   * the current token is still valid, that token is kept (and the login tried again once its
+   * backoff has passed): it works until it expires.
    */
   private void replace(Instant now) {
     State old = state;
@@ -229,7 +232,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       }
       // the login says when it may be tried again (its backoff doubles while it fails)
       state = new State(old.token, old.ttl, old.expiresAt,
-          earliest(loginAgainAt, old.expiresAt), old.renewable, old.ours);
+          earliest(loginBackoff.againAt(), old.expiresAt), old.renewable, old.ours);
       return;
     }
     if (old != null && old.ours && !old.token.equals(state.token)) {
@@ -253,47 +256,27 @@ public final class VaultAuthenticator implements AutoCloseable {
   }
 
   /**
-   * Logs in, unless the last login failed less than its backoff ago (the first step after one
-   * failure, doubling with each further one up to the maximum, as a cluster's does): then that
-   * failure again, without a request. The callers that waited for the lock while a login hung
-   * until its timeout (every cluster's worker, with Vault accepting connections and never
-   * answering) then fail at once, instead of each waiting a full timeout of its own, one after
-   * the other; a refused login (a 403) is not asked again for every cluster of the same pass;
-   * and a login that keeps failing is not asked every second for as long as it fails. Logins
-   * starting to fail (or failing for another reason) are logged once as a warning and told to
-   * the listener; the attempts after that are logged at debug level.
+   * Logs in, unless the last login failed less than its backoff ago ({@link LoginBackoff}):
+   * then that failure again, without a request. The callers that waited for the lock while a
+   * login hung until its timeout (every cluster's worker, with Vault accepting connections and
+   * never answering) then fail at once, instead of each waiting a full timeout of its own, one
+   * after the other; a refused login (a 403) is not asked again for every cluster of the same
+   * pass; and a login that keeps failing is not asked every second for as long as it fails.
    *
    * @param kept the token kept while this login fails; null if none is
    */
   private State login(Instant now, State kept) {
-    if (loginFailure != null && now.isBefore(loginAgainAt)) {
-      throw new VaultRequestException(loginFailure.failure(), loginFailure.status(),
-          loginFailure.errors(), loginFailure.getMessage() + " (the last login, not tried again "
-              + "before " + loginAgainAt + ")", null);
-    }
+    loginBackoff.checkMayTry(now);
     try {
       State s = loginNow(now);
-      if (loginFailures > 0) {
-        LOG.log(Level.INFO, "vault login works again after {0} failed in a row", loginFailures);
-      }
-      loginFailure = null;
-      loginFailures = 0;
+      loginBackoff.succeeded();
+      renewFailures = 0;
       return s;
     } catch (VaultRequestException e) {
       if (e.failure() != VaultFailure.INTERRUPTED) {
-        boolean changed = loginFailure == null || loginFailure.failure() != e.failure();
-        loginFailure = e;
-        loginFailures++;
-        loginAgainAt = clock.instant().plus(policy.backoff(loginFailures));
-        String meanwhile = kept == null ? "no vault token meanwhile"
+        loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
             : "keeping the current vault token"
-                + (kept.expiresAt == null ? "" : " until " + kept.expiresAt);
-        LOG.log(changed ? Level.WARNING : Level.DEBUG, "vault login failed ({0} in a row; {1}); "
-            + "next attempt at {2}, less often while it fails: {3}", loginFailures, meanwhile,
-            loginAgainAt, e.getMessage());
-        if (changed) {
-          listener.loginFailing(e.failure().reason());
-        }
+                + (kept.expiresAt == null ? "" : " until " + kept.expiresAt));
       }
       throw e;
     }
@@ -395,6 +378,11 @@ public final class VaultAuthenticator implements AutoCloseable {
       renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt,
           renewed.renewable, current.ours);
     }
+    if (renewFailures > 0) {
+      LOG.log(Level.INFO, "vault token renewed after {0} failed renewals in a row",
+          renewFailures);
+    }
+    renewFailures = 0;
     LOG.log(Level.DEBUG, "renewed vault token, expires {0}", renewed.expiresAt);
     listener.tokenRefreshed(true, renewed.expiresAt);
     return renewed;

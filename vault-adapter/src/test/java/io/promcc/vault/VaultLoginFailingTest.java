@@ -17,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Logins that keep failing (the auth method refuses: a role bound to another service account, a
- * deleted role) while a renewal is due: the login is asked less often the longer it fails (the
- * backoff doubles, 1 s, 2 s, 4 s, ... as a cluster's does), a renewal Vault refused is not asked
- * again, and the listener hears of the failing logins once, not once per attempt.
+ * deleted role), or renewals that do (Vault in trouble), while a renewal is due: each is asked
+ * less often the longer it fails (the backoff doubles, 1 s, 2 s, 4 s, ... as a cluster's does),
+ * a renewal Vault refused is not asked again, and the failing is logged and told to the
+ * listener once, not at every attempt.
  */
 class VaultLoginFailingTest {
   private final VaultFixture fixture = new VaultFixture();
@@ -79,6 +80,33 @@ class VaultLoginFailingTest {
     assertEquals(7, fixture.vault.requestCount("auth/kubernetes/login"), "logins asked");
     assertEquals(1, fixture.listener.events.stream()
         .filter(e -> e.startsWith("login failing")).count(), fixture.listener.events.toString());
+  }
+
+  /**
+   * A renewal that keeps failing while Vault is in trouble (a 500 here) keeps the token, valid
+   * until its end, and is asked less often the longer it fails, with one warning.
+   */
+  @Test
+  void aRenewalThatKeepsFailingIsAskedLessOftenAndWarnsOnce() throws Exception {
+    VaultAuthenticator auth =
+        fixture.kubernetesAuthenticator(dir, Duration.ofMinutes(60), Duration.ZERO);
+    Secret first = auth.token();
+    fixture.vault.failNext("auth/token/renew-self", 1000, 500, "internal error");
+    fixture.clock.advance(Duration.ofMinutes(41)); // past 2/3 of 60 min: renewal due
+
+    try (LogCapture log = LogCapture.of(VaultAuthenticator.class)) {
+      for (int second = 0; second < 120; second++) {
+        assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      // renewals at 0, 1, 3, 7, 15, 31 and 63 s; before: one every second
+      assertEquals(7, fixture.vault.requestCount("auth/token/renew-self"), "renewals asked");
+      assertEquals(1, warnings(log), log.lines().toString());
+    }
+    fixture.vault.clearInjected();
+    fixture.clock.advance(Duration.ofMinutes(5));
+    assertEquals(first, auth.token());
+    assertEquals(List.of("token login", "token renewed"), fixture.listener.events);
   }
 
   /**
