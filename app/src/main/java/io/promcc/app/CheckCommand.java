@@ -107,23 +107,26 @@ final class CheckCommand implements Callable<Integer> {
           unanswered = e.getMessage();
         }
       }
-      print(out, preview, parts.prometheus().isPresent(), info);
       // a run would ask for these certificates and add the clusters' jobs
       long toRequest = preview.waiting().stream()
           .filter(r -> r.reason().equals(CheckParts.NOT_REQUESTED)).count();
+      // with their jobs a run plans another config than this one, which a pin of this one does
+      // not hold: what a reconcile does under it is not what a run does
+      Optional<UnderPin> under = toRequest > 0 ? Optional.empty() : preview.underPin();
+      print(out, preview, parts.prometheus().isPresent(), info, under);
       if (toRequest > 0) {
         out.printf("a run would request certificates for %d cluster%s and add their jobs%n",
             toRequest, toRequest == 1 ? "" : "s");
       }
       // without a Prometheus a reconcile lifts a pin of the planned config: a change too
       boolean nothingPending = toRequest == 0 && preview.diff().isEmpty() && !preview.liftsPin();
-      if (preview.underPin().isPresent()) {
-        printPrometheus(out, info, unanswered, preview);
-        if (nothingPending && info.isEmpty() && preview.underPin().get().asksPrometheus()) {
+      if (under.isPresent()) {
+        printPrometheus(out, info, unanswered, preview, under);
+        if (nothingPending && info.isEmpty() && under.get().asksPrometheus()) {
           return cannotTell(out, "cannot tell whether a reconcile would verify the pinned config "
               + "and lift the pin: that depends on prometheus' answer");
         }
-        int exit = staysPinned(preview.underPin().get(), info) && nothingPending ? EXIT_PINNED
+        int exit = staysPinned(under.get(), info) && nothingPending ? EXIT_PINNED
             : EXIT_CHANGES;
         out.println(exit == EXIT_PINNED ? "pinned: a reconcile would change nothing; the "
             + "planned config is not delivered while it is pinned"
@@ -134,7 +137,7 @@ final class CheckCommand implements Callable<Integer> {
       boolean inStep = nothingPending
           && (preview.configVerified() || parts.prometheus().isEmpty());
       if (parts.prometheus().isPresent()) {
-        boolean runs = printPrometheus(out, info, unanswered, preview);
+        boolean runs = printPrometheus(out, info, unanswered, preview, under);
         if (inStep && info.isEmpty()) {
           return cannotTell(out, "cannot tell whether prometheus runs the planned config; the "
               + "files in --out are in step"); // with the config last verified
@@ -165,7 +168,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void print(PrintWriter out, Preview preview, boolean withPrometheus,
-      Optional<RuntimeInfo> info) {
+      Optional<RuntimeInfo> info, Optional<UnderPin> under) {
     out.printf("planned %d files for %d clusters%n", preview.desired().files().size(),
         preview.desired().clusters().size());
     preview.diff().writes().forEach(path -> out.println("  would write   " + path));
@@ -177,14 +180,19 @@ final class CheckCommand implements Callable<Integer> {
     preview.rejected().forEach(r -> out.println("  left out: " + r));
     if (preview.configPinned()) {
       RejectedConfig pin = preview.record().rejected().orElseThrow();
-      out.println("  this config was " + (pin.reason().equals(RejectedConfig.REJECTED)
-          ? "rejected by prometheus" : "pinned as " + pin.reason()) + " before ("
-          + pin.message() + "); " + underThePin(preview, withPrometheus));
+      out.println("  this config was " + pinned(pin) + " before (" + pin.message() + "); "
+          + underThePin(under, withPrometheus));
     }
     // a rollback that did not finish, finished under the pin
-    preview.underPin().flatMap(under -> under.restores(info)).ifPresent(why -> out.println(
+    under.flatMap(u -> u.restores(info)).ifPresent(why -> out.println(
         "  would restore the last verified config " + shortHash(preview.record().verified()
             .orElseThrow().configHash()) + " and reload it (" + why + ")"));
+  }
+
+  /** What happened to a pinned config: rejected by Prometheus, or pinned for another reason. */
+  private static String pinned(RejectedConfig pin) {
+    return pin.reason().equals(RejectedConfig.REJECTED) ? "rejected by prometheus"
+        : "pinned as " + pin.reason();
   }
 
   /**
@@ -208,15 +216,22 @@ final class CheckCommand implements Callable<Integer> {
    * Preview#underPin()}): with a Prometheus it does not write or reload it again (it may restore
    * and reload the last verified config); a first config pinned not ready with its baseline,
    * whose files are on disk, is verified if Prometheus reports a later successful load. Without
-   * a Prometheus nothing judges a config, and the pin is dropped.
+   * a Prometheus nothing judges a config, and the pin is dropped. {@code under} is empty with
+   * a Prometheus if a run plans another config (it adds the jobs of clusters it requests
+   * certificates for), which the pin does not hold.
    */
-  private static String underThePin(Preview preview, boolean withPrometheus) {
+  private static String underThePin(Optional<UnderPin> under, boolean withPrometheus) {
     if (!withPrometheus) {
       return "without --prometheus-url a reconcile would lift the pin and treat it like any "
           + "other config";
     }
+    if (under.isEmpty()) {
+      return "a run would request certificates and add their clusters' jobs: another config, "
+          + "which the pin does not hold, and a reconcile lifts the pin once it delivers that "
+          + "config";
+    }
     String kept = "a reconcile would not reload it again until the desired config changes";
-    return kept + preview.underPin().flatMap(UnderPin::verifyAfter).map(baseline -> ", but "
+    return kept + under.flatMap(UnderPin::verifyAfter).map(baseline -> ", but "
         + "would verify it and lift the pin if prometheus reports a successful load later than "
         + baseline + " while its files are on disk").orElse("");
   }
@@ -228,7 +243,7 @@ final class CheckCommand implements Callable<Integer> {
    * reconcile would verify it.
    */
   private static boolean printPrometheus(PrintWriter out, Optional<RuntimeInfo> answer,
-      String unanswered, Preview preview) {
+      String unanswered, Preview preview, Optional<UnderPin> under) {
     if (answer.isEmpty()) {
       out.println("prometheus: cannot tell (" + unanswered + ")");
       return false;
@@ -238,7 +253,7 @@ final class CheckCommand implements Callable<Integer> {
         && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
             .orElse(false);
     // a first config pinned not ready that Prometheus loaded after all (core's decision)
-    Optional<Instant> afterAll = preview.underPin().flatMap(under -> under.verifies(answer));
+    Optional<Instant> afterAll = under.flatMap(u -> u.verifies(answer));
     out.printf("prometheus: last load %s at %s; it %s the planned config%s%n",
         info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
         loaded || afterAll.isPresent() ? "runs" : "does not run", afterAll.isEmpty() ? ""

@@ -235,6 +235,34 @@ class CheckCommandTest {
         + "changes"), String.join("\n", lines));
   }
 
+  /**
+   * A cluster without certificate files, which a run would request: the run plans another
+   * config, with its jobs, which the pin does not hold, so it does not finish the rollback.
+   */
+  @Test
+  void clustersARunWouldRequestCertificatesForLeaveThePin() throws IOException {
+    verified(BASELINE);
+    Path refused = refusedBaseConfig();
+    // the refused files stayed on disk: the rollback's restore failed
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refused.toString(), "--out", outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    pinRefused(refused);
+    Files.writeString(clusters, "- id: alpha\n  provider: aws\n"
+        + "  apiServer: https://alpha.example\n");
+
+    List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.contains("  this config was rejected by prometheus before (bad scrape "
+        + "config); a run would request certificates and add their clusters' jobs: another "
+        + "config, which the pin does not hold, and a reconcile lifts the pin once it delivers "
+        + "that config"), String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(line -> line.startsWith("  would restore")),
+        String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
+  }
+
   @Test
   void underAPinWithAPrometheusTheRefusedConfigIsNotListedAsWritten() throws IOException {
     Path refused = verifiedThenRefused(BASELINE);
