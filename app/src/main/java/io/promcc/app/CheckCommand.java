@@ -240,7 +240,7 @@ final class CheckCommand implements Callable<Integer> {
    * Prints what Prometheus runs, from its runtime info ({@code answer}, empty with the reason
    * it cannot be asked, {@code unanswered}); true if that is the desired config as verified.
    * A first config pinned not ready that Prometheus loaded after its baseline runs too: a
-   * reconcile would verify it.
+   * reconcile would verify it; one pinned without a baseline may run, nothing tells.
    */
   private static boolean printPrometheus(PrintWriter out, Optional<RuntimeInfo> answer,
       String unanswered, Preview preview, Optional<UnderPin> under) {
@@ -249,6 +249,15 @@ final class CheckCommand implements Callable<Integer> {
       return false;
     }
     RuntimeInfo info = answer.get();
+    if (under.filter(UnderPin::unverifiable).isPresent()) {
+      // it may have loaded the pinned files after the pin (it came up late), or not
+      out.printf("prometheus: last load %s at %s; promcc cannot tell whether it runs the "
+          + "planned config: the pin, recorded by an earlier promcc, has no baseline to tell a "
+          + "load of its files from an earlier one, so a reconcile keeps the pin whatever "
+          + "prometheus reports%n", info.reloadConfigSuccess() ? "succeeded" : "FAILED",
+          info.lastConfigTime());
+      return false;
+    }
     boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
         && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
             .orElse(false);

@@ -233,6 +233,24 @@ class CheckCommandTest {
     assertTrue(lines.contains("  this config was pinned as prometheus-not-ready before (not "
         + "ready within PT5M); a reconcile would not reload it again until the desired config "
         + "changes"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
+  /**
+   * A first config pinned not ready by an earlier promcc, which kept no baseline: Prometheus may
+   * have loaded it after all, and nothing tells; a reconcile keeps the pin all the same.
+   */
+  @Test
+  void aConfigPinnedNotReadyWithoutABaselineIsNotSaidToBeNotRun() throws IOException {
+    pin(RejectedConfig.NOT_READY, "not ready within PT5M", Optional.empty());
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
+
+    assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:05Z; "
+        + "promcc cannot tell whether it runs the planned config: the pin, recorded by an "
+        + "earlier promcc, has no baseline to tell a load of its files from an earlier one, so "
+        + "a reconcile keeps the pin whatever prometheus reports"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
   }
 
   /**

@@ -147,26 +147,27 @@ final class PinnedDelivery {
       boolean loadable = verified.isEmpty() && pin.reason().equals(RejectedConfig.NOT_READY)
           && kept.filter(k -> k.configHash().equals(pin.configHash())).isPresent();
       return new UnderPin(pin, Optional.empty(), false,
-          loadable ? pin.baseline() : Optional.empty());
+          loadable ? pin.baseline() : Optional.empty(),
+          loadable && pin.baseline().isEmpty());
     }
     if (kept.isEmpty()) {
       return new UnderPin(pin, Optional.of("the main config was missing"), false,
-          Optional.empty());
+          Optional.empty(), false);
     }
     if (!kept.get().configHash().equals(verified.get().configHash())) {
       // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
       // restarts would read files it never verified
       return new UnderPin(pin, Optional.of("the config on disk was not the last verified one"),
-          false, Optional.empty());
+          false, Optional.empty(), false);
     }
     if (Objects.equals(pin.configHash(), rollback.unconfirmedRollback)) {
       // the rollback's reload did not finish: Prometheus may run the pinned config (one
       // pinned not ready may have loaded after all), whatever it reports now
       return new UnderPin(pin, Optional.of("the rollback's reload had not finished"), false,
-          Optional.empty());
+          Optional.empty(), false);
     }
     // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
     // apply)
-    return new UnderPin(pin, Optional.empty(), true, Optional.empty());
+    return new UnderPin(pin, Optional.empty(), true, Optional.empty(), false);
   }
 }

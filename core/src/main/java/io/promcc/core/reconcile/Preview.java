@@ -86,9 +86,13 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
    * @param verifyAfter the pin's baseline if a reconcile would verify the pinned configuration,
    *     and lift the pin, once Prometheus reports a successful load later than it (a first
    *     configuration pinned not ready whose files are on disk); empty otherwise
+   * @param unverifiable whether the pin is of such a first configuration, its files on disk, but
+   *     was recorded without a baseline (by an earlier promcc): Prometheus may have loaded it
+   *     after all, nothing tells such a load from an earlier one, and a reconcile keeps the pin
+   *     whatever Prometheus reports
    */
   public record UnderPin(RejectedConfig pin, Optional<String> restore,
-      boolean restoreOnFailedLoad, Optional<Instant> verifyAfter) {
+      boolean restoreOnFailedLoad, Optional<Instant> verifyAfter, boolean unverifiable) {
     /** The reason a reconcile restores the last verified config after a failed load. */
     static final String FAILED_LOAD = "prometheus still reported the failed load";
 

@@ -134,6 +134,34 @@ class ReconcilerPreviewTest {
     assertEquals(Optional.empty(), f.store.record().rejected());
   }
 
+  /**
+   * A first config pinned not ready by an earlier promcc, without its baseline: a load of it
+   * cannot be told from an earlier one, so the preview says a reconcile keeps the pin, as it does.
+   */
+  @Test
+  void aFirstConfigPinnedNotReadyWithoutItsBaselineIsUnverifiable() {
+    f.prometheus.crashWhen(files -> files.containsKey(CONFIG));
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    RejectedConfig pin = f.store.record().rejected().orElseThrow();
+    assertFalse(reconciler.preview().underPin().orElseThrow().unverifiable());
+    f.store.markRejected(Optional.of(new RejectedConfig(pin.configHash(), pin.reason(),
+        pin.message())));
+    f.prometheus.crashWhen(files -> false);
+    f.clock.advance(Duration.ofMinutes(2));
+    f.prometheus.setUp(true);
+
+    UnderPin under = f.reconciler().preview().underPin().orElseThrow();
+    ReconcileResult later = f.reconciler().reconcile();
+
+    assertTrue(under.unverifiable());
+    assertFalse(under.asksPrometheus());
+    assertEquals(Optional.empty(), under.verifies(Optional.of(f.prometheus.runtimeInfo())));
+    assertEquals(Outcome.REJECTED, later.outcome(), later.message());
+    assertTrue(f.prometheusRunsJobsOf("a"), later.message());
+    assertTrue(f.store.record().rejected().isPresent(), later.message());
+  }
+
   @Test
   void withoutAPrometheusAReconcileLiftsThePinAndWritesTheDesiredFiles() {
     Reconciler reconciler = refusedAndRolledBack();
