@@ -144,6 +144,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         inStep &= runs;
       }
+      // a reconcile that finds the planned config delivered lifts a pin of another config
+      inStep &= preview.stalePin().isEmpty();
       out.println(inStep ? "in step: a reconcile would change nothing"
           : "a reconcile would change something");
       out.flush();
@@ -183,6 +185,10 @@ final class CheckCommand implements Callable<Integer> {
       out.println("  this config was " + pinned(pin) + " before (" + pin.message() + "); "
           + underThePin(under, withPrometheus));
     }
+    preview.stalePin().ifPresent(pin -> out.println("  config " + shortHash(pin.configHash())
+        + " was " + pinned(pin) + " before (" + pin.message() + "): that pin is of another "
+        + "config than the planned one, and a reconcile lifts it once it delivers the planned "
+        + "config"));
     // a rollback that did not finish, finished under the pin
     under.flatMap(u -> u.restores(info)).ifPresent(why -> out.println(
         "  would restore the last verified config " + shortHash(preview.record().verified()

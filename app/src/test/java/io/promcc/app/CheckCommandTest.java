@@ -253,6 +253,52 @@ class CheckCommandTest {
     assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
   }
 
+  /** The pin of a config refused before the planned config went back to the verified one. */
+  @Test
+  void aPinOfAnotherConfigIsReportedAndLiftingItIsAChange() throws IOException {
+    verifiedThenRefused(BASELINE);
+    String refused = new AtomicFileStore(outDir).record().rejected().orElseThrow().configHash();
+
+    List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.contains("  config " + refused.substring(0, 12) + " was rejected by "
+        + "prometheus before (bad scrape config): that pin is of another config than the "
+        + "planned one, and a reconcile lifts it once it delivers the planned config"),
+        String.join("\n", lines));
+    assertEquals("a reconcile would change something", lines.get(lines.size() - 1),
+        String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
+  }
+
+  /** A reconcile lifts it only once Prometheus is found running the planned config. */
+  @Test
+  void aPinOfAnotherConfigWithAPrometheusThatDoesNotAnswerCannotBeTold() throws IOException {
+    verifiedThenRefused(BASELINE);
+    String url;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      url = "http://127.0.0.1:" + closed.getLocalPort(); // nothing listens once closed
+    }
+
+    List<String> lines = check("--prometheus-url", url);
+
+    assertTrue(lines.stream().anyMatch(line -> line.endsWith("that pin is of another config "
+        + "than the planned one, and a reconcile lifts it once it delivers the planned config")),
+        String.join("\n", lines));
+    assertEquals(1, exitCode, String.join("\n", lines));
+  }
+
+  @Test
+  void withoutAPrometheusLiftingAPinOfAnotherConfigIsAChange() throws IOException {
+    verifiedThenRefused(BASELINE);
+
+    List<String> lines = check();
+
+    assertTrue(lines.stream().anyMatch(line -> line.endsWith("that pin is of another config "
+        + "than the planned one, and a reconcile lifts it once it delivers the planned config")),
+        String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_CHANGES, exitCode, String.join("\n", lines));
+  }
+
   /**
    * A cluster without certificate files, which a run would request: the run plans another
    * config, with its jobs, which the pin does not hold, so it does not finish the rollback.

@@ -60,6 +60,18 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
   }
 
   /**
+   * The pin of another configuration than the desired one (the desired configuration changed
+   * since it was pinned, or went back to the verified one), if there is one: it does not hold
+   * for the desired configuration, and a reconcile lifts it once it delivers the desired one
+   * (without a Prometheus once its files are written, with one once Prometheus runs it: found
+   * running it, or reloaded and verified), or pins the desired one instead if Prometheus refuses
+   * it. Empty if there is no pin or it pins the desired configuration ({@link #configPinned()}).
+   */
+  public Optional<RejectedConfig> stalePin() {
+    return record.rejected().filter(r -> !r.configHash().equals(desired.configHash()));
+  }
+
+  /**
    * True if a reconcile would lift the pin of the desired configuration: without a Prometheus
    * nothing judges a configuration, so it is written ({@link #diff()}) like any other.
    */

@@ -162,6 +162,25 @@ class ReconcilerPreviewTest {
     assertTrue(f.store.record().rejected().isPresent(), later.message());
   }
 
+  /** The desired config went back to the verified one: the pin of the refused one is stale. */
+  @Test
+  void aPinOfAnotherConfigIsStaleAndTheReconcileThatDeliversTheDesiredOneLiftsIt() {
+    Reconciler reconciler = refusedAndRolledBack();
+    RejectedConfig pin = f.store.record().rejected().orElseThrow();
+    f.baseConfig = "global:\n  scrape_interval: 1m\n";
+
+    Preview preview = reconciler.preview();
+    ReconcileResult unchanged = reconciler.reconcile();
+
+    assertEquals(Optional.of(pin), preview.stalePin());
+    assertFalse(preview.configPinned());
+    assertEquals(Optional.empty(), preview.underPin());
+    assertTrue(preview.diff().isEmpty(), preview.diff().toString());
+    assertEquals(Outcome.UNCHANGED, unchanged.outcome(), unchanged.message());
+    assertEquals(Optional.empty(), f.store.record().rejected());
+    assertEquals(Optional.empty(), reconciler.preview().stalePin());
+  }
+
   @Test
   void withoutAPrometheusAReconcileLiftsThePinAndWritesTheDesiredFiles() {
     Reconciler reconciler = refusedAndRolledBack();
