@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * other Services never got theirs.
  *
  * <p>Each kind of failure (its status) is logged as a warning once, then at most every
- * {@link #LOG_EVERY} with how many failed so since; the others at debug level.
+ * {@link #LOG_EVERY} with how many failed so since; the others at debug level. Every failure is
+ * counted ({@link EventFailureCount}), refused or failed.
  *
  * <p>Thread-safe.
  */
@@ -47,6 +48,11 @@ final class EventFailures {
 
   private final Map<String, Held> held = new HashMap<>();
   private final Map<String, Logged> logged = new TreeMap<>();
+  private final EventFailureCount count;
+
+  EventFailures(EventFailureCount count) {
+    this.count = requireNonNull(count, "count == null");
+  }
 
   /**
    * Whether the API server refuses {@code status} for good: trying again soon cannot help. A 401
@@ -87,6 +93,7 @@ final class EventFailures {
     Duration wait = before != null ? before.next() : forGood ? REFUSED_FIRST : FAILED_FIRST;
     Duration max = forGood ? REFUSED_MAX : FAILED_MAX;
     held.put(key, new Held(now.plus(wait), min(wait.multipliedBy(2), max)));
+    count.failed(forGood ? EventFailureCount.Kind.REFUSED : EventFailureCount.Kind.FAILED);
 
     String kind = status == 0 ? "no answer" : "status " + status;
     String line = "cannot publish event " + what + ": " + kind + ": " + detail + " (tried "

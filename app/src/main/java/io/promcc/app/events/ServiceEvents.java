@@ -49,7 +49,8 @@ import okhttp3.OkHttpClient;
  *       minute has passed).
  *   <li><b>Refusals held back</b>: an Event the API server refuses (403 without {@code create
  *       events}, a namespace being deleted) waits minutes before it is tried again, one it fails
- *       (5xx, no answer) a backoff, without taking the others' budget ({@link EventFailures}).
+ *       (5xx, no answer) a backoff, without taking the others' budget ({@link EventFailures});
+ *       each such attempt is counted ({@link EventFailureCount}).
  *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
  *       returns at once; a result not yet published is replaced by a newer one.
  * </ul>
@@ -79,7 +80,7 @@ public final class ServiceEvents implements AutoCloseable {
   /** When the earliest publication of the latest result scheduled runs, if one is. */
   private final AtomicReference<Instant> drainAt = new AtomicReference<>();
   /** The Events the API server did not take, held back for a while. */
-  private final EventFailures failures = new EventFailures();
+  private final EventFailures failures;
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   /** The Events the last result that saw the sources asks for; guarded by published. */
   private Set<String> currentKeys;
@@ -96,7 +97,7 @@ public final class ServiceEvents implements AutoCloseable {
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
       int perMinute) {
     this(client, election, serviceOfCluster, service -> Optional.empty(), instance, clock,
-        perMinute, Duration.ofMinutes(1));
+        perMinute, Duration.ofMinutes(1), EventFailureCount.NONE);
   }
 
   /**
@@ -105,13 +106,14 @@ public final class ServiceEvents implements AutoCloseable {
    *     involved object: {@code kubectl describe service} lists only the Events naming it
    * @param instance this replica's name, recorded as the Event's reporting instance
    * @param perMinute most Events published a minute
+   * @param failureCount told of each attempt at an Event the API server did not take
    */
   public ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster,
       Function<String, Optional<String>> uidOfService, String instance, Clock clock,
-      int perMinute) {
+      int perMinute, EventFailureCount failureCount) {
     this(client, election, serviceOfCluster, uidOfService, instance, clock, perMinute,
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1), failureCount);
   }
 
   /** @param window the rate's window: at most {@code perWindow} Events in each */
@@ -119,14 +121,18 @@ public final class ServiceEvents implements AutoCloseable {
       Function<ClusterId, Optional<String>> serviceOfCluster, String instance, Clock clock,
       int perWindow, Duration window) {
     this(client, election, serviceOfCluster, service -> Optional.empty(), instance, clock,
-        perWindow, window);
+        perWindow, window, EventFailureCount.NONE);
   }
 
-  /** @param window the rate's window: at most {@code perWindow} Events in each */
+  /**
+   * @param window the rate's window: at most {@code perWindow} Events in each
+   * @param failureCount told of each attempt at an Event the API server did not take
+   */
   ServiceEvents(ApiClient client, Optional<LeaderElection> election,
       Function<ClusterId, Optional<String>> serviceOfCluster,
       Function<String, Optional<String>> uidOfService, String instance, Clock clock,
-      int perWindow, Duration window) {
+      int perWindow, Duration window, EventFailureCount failureCount) {
+    this.failures = new EventFailures(failureCount);
     this.client = requireNonNull(client, "client == null");
     this.http = client.getHttpClient().newBuilder()
         .callTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).build();

@@ -9,6 +9,7 @@ import io.promcc.app.local.FileWatcher;
 import io.promcc.app.local.LocalCa;
 import io.promcc.app.local.WrittenCertificates;
 import io.promcc.app.settings.RunSettings;
+import io.promcc.app.status.ControllerMetrics;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
@@ -65,13 +66,14 @@ public abstract class SourcesModule {
 
   /**
    * With Services as the cluster source: Events on rejected and waiting Services, from the
-   * holder of the Lease if leader election is on.
+   * holder of the Lease if leader election is on; those the API server does not take count in
+   * {@code promcc_events_failed_total}.
    */
   @Provides
   @Singleton
   static Optional<ServiceEvents> serviceEvents(RunSettings settings, Provider<ApiClient> client,
       Provider<Optional<LeaderElection>> election, Provider<ServiceClusterSource> services,
-      Clock clock) {
+      Clock clock, ControllerMetrics metrics) {
     if (settings.discovery() != RunSettings.Discovery.KUBERNETES) {
       return Optional.empty();
     }
@@ -79,7 +81,7 @@ public abstract class SourcesModule {
     String identity = kube.leaderElection().map(le -> le.identity()).orElse("promcc");
     ServiceClusterSource source = services.get();
     return Optional.of(new ServiceEvents(client.get(), election.get(), source::serviceOf,
-        source::uidOf, identity, clock, 60));
+        source::uidOf, identity, clock, 60, metrics::eventFailed));
   }
 
   /** Read only when a Kubernetes source is selected. */

@@ -13,6 +13,7 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import io.promcc.app.events.EventFailureCount;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
@@ -80,6 +81,8 @@ public final class ControllerMetrics {
   private final Gauge lastSuccessfulReconcile;
   private final Gauge lastSuccessfulReload;
   private final Counter sourceErrors;
+  private final Map<EventFailureCount.Kind, CounterDataPoint> eventsFailed =
+      new EnumMap<>(EventFailureCount.Kind.class);
 
   // guarded by this: one series per rejection reason ever seen, and the count of each reason in
   // the reconcile being recorded (reused, so recording allocates only for a new reason)
@@ -216,6 +219,16 @@ public final class ControllerMetrics {
         .help("Failures a source absorbed while keeping its last good content (e.g. a clusters "
             + "file edit that does not parse), by source.")
         .labelNames("source").register(registry);
+
+    Counter eventsFailedTotal = Counter.builder().name("promcc_events_failed_total")
+        .help("Attempts at a Kubernetes Event on a Service that the API server did not take, "
+            + "by kind: refused (for good: 403, e.g. RBAC without create events, 404, 400, "
+            + "422; tried again after minutes), failed (for now: 5xx, 429, 408, 401, no "
+            + "answer; tried again after a backoff).")
+        .labelNames("kind").register(registry);
+    for (EventFailureCount.Kind kind : EventFailureCount.Kind.values()) {
+      eventsFailed.put(kind, eventsFailedTotal.labelValues(kind.label()));
+    }
   }
 
   /** The registry holding these metrics and the JVM's; expose it, don't register into it. */
@@ -277,6 +290,12 @@ public final class ControllerMetrics {
   public void declareSource(String source) {
     requireNonNull(source, "source == null");
     sourceErrors.initLabelValues(source);
+  }
+
+  /** Counts one attempt at a Kubernetes Event that the API server did not take. */
+  public void eventFailed(EventFailureCount.Kind kind) {
+    requireNonNull(kind, "kind == null");
+    eventsFailed.get(kind).inc();
   }
 
   /**

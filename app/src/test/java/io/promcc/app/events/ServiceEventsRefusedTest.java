@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,28 @@ class ServiceEventsRefusedTest {
           + "every 10m per status)", refused + " (tried again in 10m; refused events are logged "
           + "at most every 10m per status, 1 more with status 403 since the last such line)"),
           warned);
+    }
+  }
+
+  /**
+   * Each attempt the API server did not take is counted by its kind (a 403 refused, a 503
+   * failed), so refused Events show on a dashboard; a published Event counts nothing.
+   */
+  @Test
+  void eachEventNotTakenIsCountedByItsKind() {
+    List<EventFailureCount.Kind> counted = new CopyOnWriteArrayList<>();
+    try (FakeKubeApi fake = FakeKubeApi.start();
+        ServiceEvents events = new ServiceEvents(fake.newClient(), Optional.empty(),
+            id -> Optional.empty(), service -> Optional.empty(), "test", Clock.systemUTC(), 60,
+            Duration.ofMinutes(1), counted::add)) {
+      fake.faults().forbid(Faults.ALWAYS, eventsIn("a"));
+      fake.faults().fail(1, 503, eventsIn("b"));
+      events.offer(rejecting("a/master", "b/master", "z/master"));
+      Poll.until(WAIT, "the event of z", () -> published(fake, "z"));
+      Poll.until(WAIT, "two failures counted", () -> counted.size() >= 2);
+
+      assertEquals(List.of(EventFailureCount.Kind.REFUSED, EventFailureCount.Kind.FAILED),
+          counted.stream().sorted().toList());
     }
   }
 

@@ -60,7 +60,8 @@ class ServiceEventsTest {
         "invalid-api-server", "api server of b must be https, found \"http://a\"")));
     List<String> uid = new java.util.ArrayList<>(List.of("uid-1"));
     try (ServiceEvents byUid = new ServiceEvents(new ApiClient(), Optional.empty(),
-        id -> Optional.empty(), s -> Optional.of(uid.get(0)), "test", Clock.systemUTC(), 10)) {
+        id -> Optional.empty(), s -> Optional.of(uid.get(0)), "test", Clock.systemUTC(), 10,
+        EventFailureCount.NONE)) {
       PlannedEvent first = byUid.plan(rejected).get(0);
       uid.set(0, "uid-2");
       PlannedEvent again = byUid.plan(rejected).get(0);

@@ -83,7 +83,8 @@ class ControllerMetricsTest {
 
     assertEquals(new TreeSet<>(List.of("promcc_build_info",
         "promcc_certificate_not_after_seconds", "promcc_config_in_sync",
-        "promcc_files_deleted_total", "promcc_files_written_total", "promcc_guest_clusters",
+        "promcc_events_failed_total", "promcc_files_deleted_total",
+        "promcc_files_written_total", "promcc_guest_clusters",
         "promcc_last_reconcile_timestamp_seconds",
         "promcc_last_successful_reconcile_timestamp_seconds",
         "promcc_last_successful_reload_timestamp_seconds", "promcc_reconcile_total",
