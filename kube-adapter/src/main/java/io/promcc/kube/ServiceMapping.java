@@ -10,22 +10,17 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
-import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.ClusterSnapshot;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -79,11 +74,11 @@ public final class ServiceMapping {
       Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
   private final DiscoverySettings settings;
-  private final ApiServerHosts hosts;
+  private final ApiServerAnnotation apiServerAnnotation;
 
   public ServiceMapping(DiscoverySettings settings) {
     this.settings = requireNonNull(settings, "settings == null");
-    this.hosts = new ApiServerHosts(settings);
+    this.apiServerAnnotation = new ApiServerAnnotation(settings);
   }
 
   /**
@@ -209,7 +204,7 @@ public final class ServiceMapping {
     URI apiServer;
     String explicitUrl = annotations.get(settings.apiServerUrlAnnotation());
     if (explicitUrl != null) {
-      Object checked = explicitApiServer(subject, id, explicitUrl, meta);
+      Object checked = apiServerAnnotation.check(subject, id, explicitUrl, meta);
       if (checked instanceof Outcome.Rejected rejected) {
         return rejected;
       }
@@ -244,68 +239,6 @@ public final class ServiceMapping {
     }
   }
 
-  /** The checked URL of the annotation, or a {@link Outcome.Rejected}. */
-  private Object explicitApiServer(String subject, ClusterId id, String value, V1ObjectMeta meta) {
-    String field = "api server of cluster " + Quoting.quote(id.value());
-    String where = annotation(settings.apiServerUrlAnnotation());
-    Optional<String> redacted = redactedUserInfo(value);
-    if (redacted.isPresent()) {
-      // the value is printed only with its user info replaced: it may hold a password
-      return reject(subject, API_SERVER_USER_INFO,
-          Problems.format(field, redacted.get(), "must not carry user info") + where);
-    }
-    URI uri;
-    try {
-      uri = new URI(value);
-    } catch (URISyntaxException e) {
-      return reject(subject, INVALID_API_SERVER,
-          Problems.format(field, value, "is not a valid url") + where);
-    }
-    if (!"https".equalsIgnoreCase(uri.getScheme())) {
-      return reject(subject, API_SERVER_NOT_HTTPS, Problems.format(field, value,
-          "must be an https url (the client certificate is only used over tls)") + where);
-    }
-    URI apiServer;
-    try {
-      apiServer = GuestCluster.of(id.value(), settings.defaultProvider(), value).apiServer();
-    } catch (InvalidValueException e) {
-      return reject(subject, INVALID_API_SERVER, e.getMessage() + where);
-    }
-    String host;
-    try {
-      host = HostAndPort.fromString(apiServer.getRawAuthority()).getHost();
-    } catch (IllegalArgumentException e) {
-      return reject(subject, INVALID_API_SERVER,
-          Problems.format(field, value, "needs a host name") + where);
-    }
-    // default/kubernetes is the host cluster's own API server (its API server keeps that
-    // Service): its name is never a guest cluster's own
-    Set<String> own = "default".equals(meta.getNamespace()) && "kubernetes".equals(meta.getName())
-        ? Set.of() : Set.of(meta.getName() + "." + meta.getNamespace());
-    Optional<ApiServerHosts.Refusal> refusal = hosts.check(host, own);
-    if (refusal.isPresent()) {
-      return reject(subject, refusal.get().reason(),
-          Problems.format(field, value, refusal.get().problem()) + where);
-    }
-    return apiServer;
-  }
-
-  /**
-   * The value with anything that may be user info replaced by {@code <secret>}, if it has an
-   * {@code @} at all: an API server URL has no legitimate one (path, query and fragment are
-   * refused anyway), and a malformed URL such as {@code https:/user:pass@host} has no authority
-   * to look for it in. Everything between the scheme and the last {@code @} is hidden.
-   */
-  static Optional<String> redactedUserInfo(String value) {
-    int at = value.lastIndexOf('@');
-    if (at < 0) {
-      return Optional.empty();
-    }
-    int scheme = value.indexOf("://");
-    String prefix = scheme >= 0 && scheme < at ? value.substring(0, scheme + 3) : "";
-    return Optional.of(prefix + "<secret>" + value.substring(at));
-  }
-
   /**
    * Assembles a snapshot from mapped Services. Of several Services claiming one cluster ID the
    * established one (see {@link Claim}) keeps it and every later claimant is rejected with
@@ -319,62 +252,7 @@ public final class ServiceMapping {
    * (the source cannot tell: a Service malformed from its creation has none).
    */
   public static ClusterSnapshot snapshot(Collection<? extends Outcome> outcomes) {
-    Map<ClusterId, List<Outcome.Mapped>> byId = new TreeMap<>();
-    List<Outcome.Rejected> invalid = new ArrayList<>();
-    Map<ClusterId, Outcome.Rejected> firstInvalid = new TreeMap<>();
-    for (Outcome outcome : outcomes) {
-      if (outcome instanceof Outcome.Mapped mapped) {
-        byId.computeIfAbsent(mapped.cluster().id(), k -> new ArrayList<>()).add(mapped);
-      } else if (outcome instanceof Outcome.Rejected rejected) {
-        invalid.add(rejected);
-        rejected.cluster().ifPresent(id -> firstInvalid.merge(id, rejected, (a, b) ->
-            a.claim().orElseThrow().compareTo(b.claim().orElseThrow()) <= 0 ? a : b));
-      }
-    }
-    byId.values().forEach(claimants -> claimants.sort(Comparator.comparing(
-        Outcome.Mapped::claim)));
-    List<Rejection> rejections = new ArrayList<>();
-    Map<ClusterId, Rejection> unreadable = new TreeMap<>();
-    for (Outcome.Rejected rejected : invalid) {
-      Rejection rejection = rejected.rejection();
-      Optional<ClusterId> id = rejected.cluster().filter(claimed -> !byId.containsKey(claimed)
-          || rejected.claim().orElseThrow().compareTo(byId.get(claimed).get(0).claim()) < 0);
-      if (id.isPresent()) {
-        rejection = new Rejection(rejection.subject(), rejection.reason(), rejection.message()
-            + "; if cluster " + Quoting.quote(id.get().value()) + " has jobs and certificate "
-            + "files on disk, it keeps them until the service is fixed or deleted");
-        // of several such Services, one stands for the cluster; any is as good, one is chosen
-        unreadable.merge(id.get(), rejection, (a, b) -> a.compareTo(b) <= 0 ? a : b);
-      }
-      rejections.add(rejection);
-    }
-    List<GuestCluster> clusters = new ArrayList<>();
-    for (Map.Entry<ClusterId, List<Outcome.Mapped>> entry : byId.entrySet()) {
-      List<Outcome.Mapped> claimants = entry.getValue();
-      Outcome.Mapped established = claimants.get(0);
-      String holder = established.claim().describe();
-      String wayOut = "";
-      List<Outcome.Mapped> later = claimants.subList(1, claimants.size());
-      if (unreadable.containsKey(entry.getKey())) {
-        // an invalid Service established before them holds the ID (see above)
-        Claim first = firstInvalid.get(entry.getKey()).claim().orElseThrow();
-        holder = first.describe() + ", which is invalid ("
-            + firstInvalid.get(entry.getKey()).rejection().reason() + ")";
-        // deleting the later one, the way out of a duplicate of a valid Service, is not it
-        wayOut = ": it gets the id only once service " + Quoting.quote(first.namespace() + "/"
-            + first.name()) + " is deleted or no longer claims it (fixed, that one is the "
-            + "cluster)";
-        later = claimants;
-      } else {
-        clusters.add(established.cluster());
-      }
-      for (Outcome.Mapped claimant : later) {
-        rejections.add(new Rejection(claimant.subject(), DUPLICATE_CLUSTER_ID, "cluster id "
-            + Quoting.quote(entry.getKey().value()) + " is already claimed by " + holder + "; "
-            + claimant.claim().describe() + " is the later claimant" + wayOut));
-      }
-    }
-    return new ClusterSnapshot(clusters, rejections, new TreeMap<>(unreadable));
+    return ClaimedClusters.snapshot(outcomes);
   }
 
   private String provider(V1ObjectMeta meta) {
@@ -423,11 +301,11 @@ public final class ServiceMapping {
     }
   }
 
-  private static String annotation(String key) {
+  static String annotation(String key) {
     return " (annotation " + Quoting.quote(key) + ")";
   }
 
-  private static Outcome.Rejected reject(String subject, String reason, String message) {
+  static Outcome.Rejected reject(String subject, String reason, String message) {
     return new Outcome.Rejected(subject, new Rejection(subject, reason, message));
   }
 
