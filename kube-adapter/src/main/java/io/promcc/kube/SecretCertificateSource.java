@@ -11,18 +11,11 @@ import io.kubernetes.client.openapi.models.V1SecretList;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.InvalidValueException;
-import io.promcc.core.model.KeyPairs;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +34,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Client certificates from Kubernetes Secrets, one per guest cluster, found by labels (default
@@ -268,43 +257,17 @@ public final class SecretCertificateSource implements CertificateSource {
   }
 
   private CertificateBundle parse(GuestCluster cluster, V1Secret secret, String name) {
-    String id = cluster.id().value();
     V1ObjectMeta meta = secret.getMetadata();
     Memo memo = parsed.get(key(secret));
     if (memo != null && memo.resourceVersion() != null
         && memo.resourceVersion().equals(meta.getResourceVersion())) {
       return memo.bundle();
     }
-    Map<String, byte[]> data = secret.getData() == null ? Map.of() : secret.getData();
-    List<String> missing = new ArrayList<>();
-    for (String key : List.of(settings.caKey(), settings.certificateKey(),
-        settings.privateKeyKey())) {
-      byte[] value = data.get(key);
-      if (value == null || value.length == 0) {
-        missing.add(Quoting.quote(key));
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new CertificateUnavailableException(cluster.id(), SECRET_INCOMPLETE,
-          name + " for cluster " + Quoting.quote(id) + " lacks data "
-              + (missing.size() == 1 ? "key " : "keys ") + String.join(", ", missing));
-    }
-    try {
-      CertificateBundle bundle = CertificateBundle.fromPem(
-          text(data.get(settings.caKey())), text(data.get(settings.certificateKey())),
-          Secret.of(text(data.get(settings.privateKeyKey()))));
-      Optional<String> mismatch = keyProblem(bundle);
-      if (mismatch.isPresent()) {
-        throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
-            name + " for cluster " + Quoting.quote(id) + " is unusable: " + mismatch.get());
-      }
-      afterParse.accept(key(secret));
-      keep(key(secret), new Memo(meta.getResourceVersion(), bundle));
-      return bundle;
-    } catch (InvalidValueException e) {
-      throw new CertificateUnavailableException(cluster.id(), SECRET_INVALID,
-          name + " for cluster " + Quoting.quote(id) + " is unusable: " + e.getMessage(), e);
-    }
+    CertificateBundle bundle = SecretBundles.read(cluster.id(), secret.getData(), name,
+        settings);
+    afterParse.accept(key(secret));
+    keep(key(secret), new Memo(meta.getResourceVersion(), bundle));
+    return bundle;
   }
 
   /**
@@ -328,30 +291,6 @@ public final class SecretCertificateSource implements CertificateSource {
         || !Objects.equals(current.getMetadata().getResourceVersion(), memo.resourceVersion())) {
       parsed.remove(key, memo);
     }
-  }
-
-  /**
-   * Why the bundle's key cannot be used with its certificate (PKCS#8, PKCS#1 or SEC1 PEM, not
-   * encrypted), if it cannot; never quoting the key.
-   */
-  private static Optional<String> keyProblem(CertificateBundle bundle) {
-    PrivateKey key;
-    try (PEMParser parser = new PEMParser(new StringReader(bundle.privateKeyPem().reveal()))) {
-      Object pem = parser.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (pem instanceof PrivateKeyInfo info) {
-        key = converter.getPrivateKey(info);
-      } else if (pem instanceof PEMKeyPair pair) {
-        key = converter.getKeyPair(pair).getPrivate();
-      } else {
-        return Optional.of("its private key is not an unencrypted PEM private key");
-      }
-    } catch (IOException | RuntimeException e) {
-      return Optional.of("its private key cannot be read");
-    }
-    return KeyPairs.matches(key, CertificateBundle.parseCertificate(bundle.certificatePem(),
-        "client certificate").getPublicKey()) ? Optional.empty()
-        : Optional.of("its private key is not the certificate's");
   }
 
   /** The Secrets ({@code namespace/name}) whose parsed bundle is kept. */
@@ -411,10 +350,6 @@ public final class SecretCertificateSource implements CertificateSource {
 
   private static String name(V1Secret secret) {
     return "secret " + Quoting.quote(key(secret));
-  }
-
-  private static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** Tells listeners about relevant changes and forgets parsed bundles of deleted Secrets. */
