@@ -3,7 +3,6 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.collect.ImmutableSortedMap;
@@ -11,13 +10,10 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.ApiResource;
-import io.promcc.kube.fake.FakeKubeApi;
-import io.promcc.kube.fake.Faults;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.fake.TestCa;
 import java.io.IOException;
@@ -33,9 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -43,65 +36,13 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SecretCertificateSourceTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final GuestCluster ABC = GuestCluster.of("abc12", "aws", "https://master.abc12");
-
-  private FakeKubeApi fake;
-  private SecretCertificateSource source;
-  private TestCa.Issued issued;
-
-  @BeforeEach
-  void setUp() {
-    fake = FakeKubeApi.start();
-    issued = fake.ca().issueClient("prometheus-abc12");
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (source != null) {
-      source.close();
-    }
-    fake.close();
-  }
-
-  private void startSynced() {
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
-    Poll.until(WAIT, "secrets synced", source::hasSynced);
-    // and watched: a fault injected while the watch request is still on its way would miss it
-    // (accepted before the fault, registered after closeWatches), and the watch run on
-    Poll.until(WAIT, "secrets watched", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
-  }
-
-  private V1Secret secret(String namespace, String name, String cluster, String component,
-      Map<String, String> data) {
-    Map<String, byte[]> bytes = new LinkedHashMap<>();
-    data.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    return new V1Secret().metadata(new V1ObjectMeta().namespace(namespace).name(name)
-            .labels(Map.of("clusterID", cluster, "clusterComponent", component)))
-        .data(bytes);
-  }
-
-  private Map<String, String> fullData() {
-    return Map.of("ca", fake.ca().certificatePem(), "crt", issued.certificatePem(),
-        "key", issued.privateKeyPem());
-  }
-
-  private CertificateUnavailableException unavailable() {
-    return assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(ABC));
-  }
-
-  /**
-   * A Secret whose certificate data also holds a private key (a combined PEM, the CA's key with
-   * the CA): the certificate files, which are world-readable, and the bundle's certificate text,
-   * which is not kept as a secret, carry the certificates only; the key stays under "key".
-   */
+/**
+ * What a source serves for a cluster from its Secrets: the bundle, or a reason naming what is
+ * wrong (missing, partial, invalid, ambiguous, expired), never revealing a key.
+ */
+class SecretCertificateSourceTest extends SecretCertificateSourceFixture {
   @Test
   void aPrivateKeyInTheCertificateDataIsNotServedAsCertificateText() {
     TestCa.Issued caKeyStandIn = fake.ca().issueClient("the-ca-key");
@@ -177,6 +118,7 @@ class SecretCertificateSourceTest {
    * A private key pasted as base64 DER under "ca" (no PEM markers): the message, which reaches
    * the log and the Service's Event, says what the value looked like and quotes none of it.
    */
+
   @Test
   void aKeyPastedWithoutPemMarkersAsTheCaIsNotQuoted() {
     String der = issued.privateKeyPem().lines().filter(line -> !line.startsWith("-----"))
@@ -254,66 +196,6 @@ class SecretCertificateSourceTest {
   }
 
   @Test
-  void anUnsyncedSourceSaysSoInsteadOfMissing() {
-    fake.faults().fail(Faults.ALWAYS, 500, r -> r.isFor(ApiResource.SECRETS));
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
-    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, unavailable().reason());
-  }
-
-  @Test
-  void whileTheWatchFailsACachedCertificateIsServedWithTheFailure() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    startSynced();
-    assertEquals(Map.of(), source.observe(List.of(ABC)).problems());
-    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
-    fake.faults().closeWatches();
-
-    // served from the last good list, and named: the cluster shows as degraded
-    Poll.until(WAIT, "failure named", () ->
-        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
-    CertificateObservation seen = source.observe(List.of(ABC));
-    assertEquals(issued.certificatePem(), seen.bundles().get(ABC.id()).certificatePem());
-    Rejection problem = seen.problems().get(ABC.id());
-    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, problem.reason());
-    assertTrue(problem.message().contains("403"), problem.message());
-
-    fake.faults().clear();
-    Poll.until(WAIT, "recovered", () -> source.observe(List.of(ABC)).problems().isEmpty());
-  }
-
-  @Test
-  void whileTheWatchFailsAnAbsentSecretIsNotReportedMissing() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "other-prometheus", "other", "prometheus", fullData()));
-    startSynced();
-    fake.faults().fail(Faults.ALWAYS, 500, r -> r.isFor(ApiResource.SECRETS));
-    fake.faults().closeWatches();
-    Poll.until(WAIT, "failure seen", () -> {
-      try {
-        source.certificateFor(ABC);
-        return false;
-      } catch (CertificateUnavailableException e) {
-        return e.reason().equals(SecretCertificateSource.SOURCE_NOT_READY);
-      }
-    });
-    GuestCluster other = GuestCluster.of("other", "aws", "https://master.other");
-    assertEquals(issued.certificatePem(), source.certificateFor(other).certificatePem(),
-        "cached complete secret still served");
-    fake.faults().clear();
-    Poll.until(WAIT, "recovered", () -> {
-      try {
-        source.certificateFor(ABC);
-        return false;
-      } catch (CertificateUnavailableException e) {
-        return e.reason().equals(SecretCertificateSource.SECRET_MISSING);
-      }
-    });
-  }
-
-  @Test
   void listsOnlyTheConfiguredNamespaceWithTheStaticLabels() {
     startSynced();
     assertTrue(fake.requests().stream().filter(r -> r.isFor(ApiResource.SECRETS))
@@ -326,6 +208,7 @@ class SecretCertificateSourceTest {
    * carry the label naming the cluster: not every Secret of the namespace, with its data, is
    * listed and cached.
    */
+
   @Test
   void labelsWithNoFixedPartWatchOnlySecretsCarryingTheClusterLabel() {
     fake.store().create(ApiResource.SECRETS, null, new V1Secret().metadata(new V1ObjectMeta()
@@ -374,128 +257,6 @@ class SecretCertificateSourceTest {
         observation.problems().get(missing.id()).reason());
     assertEquals(Optional.of(issued.certificate().getNotAfter().toInstant()),
         observation.nextAttention(), "observe again when the served certificate expires");
-  }
-
-  @Test
-  void listenersHearOfRelevantSecretChangesAfterTheSync() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    AtomicInteger calls = new AtomicInteger();
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.addChangeListener(calls::incrementAndGet);
-    source.start();
-    // the initial list's add events may reach the listener after the sync: at least once
-    Poll.until(WAIT, "told about the sync", () -> calls.get() >= 1);
-
-    int beforeAdd = calls.get();
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "def34-prometheus", "def34", "prometheus", fullData()));
-    Poll.until(WAIT, "told about a new secret", () -> calls.get() > beforeAdd);
-    int beforeChange = calls.get();
-    fake.store().update(ApiResource.SECRETS, null, secret("default", "def34-prometheus", "def34",
-        "prometheus", Map.of("ca", fake.ca().certificatePem())));
-    Poll.until(WAIT, "told about changed data", () -> calls.get() > beforeChange);
-    int beforeDelete = calls.get();
-    fake.store().delete(ApiResource.SECRETS, "default", "def34-prometheus");
-    Poll.until(WAIT, "told about the deletion", () -> calls.get() > beforeDelete);
-  }
-
-  @Test
-  void onlyChangesOfACertificateSecretsLabelsOrDataMatter() {
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    V1Secret plain = secret("default", "abc12-prometheus", "abc12", "prometheus", fullData());
-    V1Secret annotated = secret("default", "abc12-prometheus", "abc12", "prometheus", fullData());
-    annotated.getMetadata().putAnnotationsItem("note", "touched").resourceVersion("99");
-    V1Secret newData = secret("default", "abc12-prometheus", "abc12", "prometheus",
-        Map.of("ca", fake.ca().certificatePem()));
-    V1Secret relabelled = secret("default", "abc12-prometheus", "abc13", "prometheus",
-        fullData());
-    V1Secret unrelated = new V1Secret().metadata(new V1ObjectMeta().namespace("default")
-        .name("other").labels(Map.of("clusterComponent", "prometheus")));
-    V1Secret unrelatedChanged = new V1Secret().metadata(new V1ObjectMeta().namespace("default")
-        .name("other").labels(Map.of("clusterComponent", "prometheus", "x", "y")));
-
-    assertFalse(source.matters(plain, annotated), "an annotation is not news");
-    assertTrue(source.matters(plain, newData));
-    assertTrue(source.matters(plain, relabelled));
-    assertTrue(source.matters(null, plain));
-    assertTrue(source.matters(plain, null));
-    assertTrue(source.matters(plain, unrelated), "it no longer names a cluster");
-    assertFalse(source.matters(null, unrelated));
-    assertFalse(source.matters(unrelated, unrelatedChanged));
-  }
-
-  @Test
-  void listenersHearWhenAFailingInformerRecovers() {
-    AtomicInteger calls = new AtomicInteger();
-    startSynced();
-    source.addChangeListener(calls::incrementAndGet);
-    fake.faults().fail(Faults.ALWAYS, 500, r -> r.isFor(ApiResource.SECRETS));
-    fake.faults().closeWatches();
-    Poll.until(WAIT, "failure seen", () -> source.observe(List.of(ABC)).problems().get(ABC.id())
-        .reason().equals(SecretCertificateSource.SOURCE_NOT_READY));
-    int before = calls.get();
-    fake.faults().clear();
-    Poll.until(WAIT, "told about the recovery", () -> calls.get() > before);
-  }
-
-  /**
-   * A cached certificate served while the watch fails is now degraded: the observation changes
-   * when the failure starts, so the controller must hear of it; otherwise it shows only at the
-   * next resync (5 min by default), or not before some unrelated change.
-   */
-  @Test
-  void listenersHearWhenTheWatchStartsFailingAndACachedCertificateBecomesDegraded() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    AtomicInteger calls = new AtomicInteger();
-    startSynced();
-    source.addChangeListener(calls::incrementAndGet);
-    assertEquals(Map.of(), source.observe(List.of(ABC)).problems());
-    int before = calls.get();
-    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
-    fake.faults().closeWatches();
-
-    Poll.until(WAIT, "degraded", () ->
-        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
-    assertTrue(calls.get() > before, "the observation changed (degraded) but no listener was "
-        + "told: the reconcile loop does not observe again before its resync");
-  }
-
-  @Test
-  void awaitSyncedFollowsTheLifecycle() throws Exception {
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    assertThrows(IllegalStateException.class, () -> source.awaitSynced(Duration.ofMillis(10)),
-        "waiting for a source that was never started is a mistake");
-    source.start();
-    source.start();
-    assertTrue(source.awaitSynced(WAIT));
-    source.close();
-    source.close();
-    assertFalse(source.awaitSynced(WAIT), "a closed source is not synced");
-    assertThrows(IllegalStateException.class, source::start);
-  }
-
-  @Test
-  void closingReleasesAWaitForASyncThatCannotHappen() throws Exception {
-    fake.faults().fail(Faults.ALWAYS, 403, r -> r.isFor(ApiResource.SECRETS));
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
-    assertFalse(source.awaitSynced(Duration.ofMillis(200)), "the timeout passes");
-    CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
-      try {
-        return source.awaitSynced(Duration.ofMinutes(5));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Poll.until(WAIT, "the waiter waits", () -> !waiting.isDone());
-    source.close();
-    assertFalse(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS), "released by close");
   }
 
   @Test
