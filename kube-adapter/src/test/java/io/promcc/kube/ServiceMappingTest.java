@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import com.google.common.collect.Lists;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.promcc.core.model.ClusterId;
@@ -228,6 +229,30 @@ class ServiceMappingTest {
             "cluster id \"twin\" is already claimed by service \"a/master\" (creation time "
                 + "unknown); service \"c/master\" (creation time unknown) is the later claimant")),
         snapshot.rejections());
+  }
+
+  /**
+   * Creation times have one-second precision: of two Services created in the same second, the
+   * first by namespace, then name, keeps the ID, whatever order they are seen in (every replica,
+   * and a restarted one, decides the same).
+   */
+  @Test
+  void claimantsCreatedInTheSameSecondAreOrderedByNamespaceThenName() {
+    ServiceMapping trusting = new ServiceMapping(
+        DiscoverySettings.defaults().withTrustedNamespaces(List.of("a", "b")));
+    OffsetDateTime second = OffsetDateTime.parse("2026-01-01T00:00:00Z");
+    List<V1Service> services = List.of(guest("b", "master", "twin", 443),
+        guest("a", "zz", "twin", 443), guest("a", "master", "twin", 443));
+    services.forEach(service -> service.getMetadata().setCreationTimestamp(second));
+    for (List<V1Service> order : List.of(services, Lists.reverse(services))) {
+      ClusterSnapshot snapshot = ServiceMapping.snapshot(order.stream().map(trusting::map)
+          .toList());
+
+      assertEquals(URI.create("https://master.a"), TestServices.cluster(snapshot, "twin")
+          .apiServer());
+      assertEquals(List.of("service \"a/zz\"", "service \"b/master\""), snapshot.rejections()
+          .stream().map(Rejection::subject).sorted().toList());
+    }
   }
 
   @Test
