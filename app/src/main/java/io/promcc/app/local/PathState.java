@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a watched path holds at one check: nothing, something unreadable, a regular file, or a
  * folder of regular files (symbolic links followed, sub-folders such as a ConfigMap's
- * {@code ..data} and the controller's own {@code .promcc-*} files left out). Two states are {@link #sameContent compared} by content only, so a
+ * {@code ..data}, the controller's own {@code .promcc-*} files and the temporary files of its
+ * atomic writes left out). Two states are {@link #sameContent compared} by content only, so a
  * touch or an atomic replace with the same bytes is no change.
  *
  * <p>A file's content is known by its size and a hash. Hashing means reading, so a file whose
@@ -42,6 +43,12 @@ sealed interface PathState {
    * lock, which is the process' and released by closing any of its descriptors of the file.
    */
   String OWN_FILES = ".promcc-";
+  /**
+   * Marks the temporary files of promcc's atomic writes ({@code .<name>.promcc-tmp-<random>}, as
+   * the output folder's store names them): a folder's state leaves them out, as they are
+   * half-written or about to be renamed over a file of the folder.
+   */
+  String ATOMIC_WRITE_TEMP = ".promcc-tmp-";
 
   /** Whether both states hold the same content (same kind, same entries, same bytes). */
   boolean sameContent(PathState other);
@@ -131,8 +138,9 @@ sealed interface PathState {
     try (DirectoryStream<Path> list = Files.newDirectoryStream(path)) {
       for (Path entry : list) {
         String name = entry.getFileName().toString();
-        if (name.startsWith(OWN_FILES)) {
-          // the controller's own (a lock file, whose lock a read here would drop): no input
+        if (name.startsWith(OWN_FILES) || name.contains(ATOMIC_WRITE_TEMP)) {
+          // the controller's own (a lock file, whose lock a read here would drop), or a write
+          // not yet done: no input
           continue;
         }
         BasicFileAttributes entryAttributes;

@@ -210,6 +210,23 @@ class FileWatcherTest {
     assertFalse(watcher.checkNow());
   }
 
+  /**
+   * A folder promcc writes into (another promcc's output, as a certificate folder) holds the
+   * temporary files of its atomic writes for a moment: they are no files of the folder.
+   */
+  @Test
+  void aTemporaryFileOfAnAtomicWriteIsNoChangeOfItsFolder() throws IOException {
+    Path folder = Files.createDirectories(temp.resolve("certs"));
+    Files.writeString(folder.resolve("a-crt.pem"), "a");
+    watcher(Way.PERIODIC_CHECK);
+    watch(folder);
+
+    Files.writeString(folder.resolve(".a-crt.pem.promcc-tmp-5f3a"), "half written");
+
+    assertFalse(watcher.checkNow());
+    assertEquals(0, changes.get());
+  }
+
   @Test
   void aSettledFileIsNotReadAgainUntilItsMetadataChanges() throws IOException {
     Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
