@@ -155,14 +155,34 @@ final class CaStore {
           return load(certificate, folder.resolve(KEY_FILE), now);
         }
         Path key = folder.resolve(KEY_FILE);
-        boolean replacing = Files.exists(key, LinkOption.NOFOLLOW_LINKS);
+        String unusable = null; // why a key found without its certificate is not kept
+        if (Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
+          // the key is never made again while it can be used: what it signed stays valid
+          KeyPair orphan;
+          try {
+            orphan = orphanKey(key);
+          } catch (IOException | GeneralSecurityException e) {
+            orphan = null;
+            unusable = e instanceof GeneralSecurityException ? e.getMessage() : e.toString();
+          }
+          if (orphan != null) {
+            Authority completed = certify(orphan, now, validity, commonName);
+            LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
+                + "creation was cut off, or " + quote(certificate) + " could not be written or "
+                + "was deleted): a new certificate was made for it, until "
+                + completed.notAfter() + "; guest API servers that trusted the old one take its "
+                + "client certificates still, and must trust the new " + CA_FILE + " before the "
+                + "old one ends");
+            return completed;
+          }
+        }
         Authority created = create(now, validity, commonName);
-        if (replacing) {
+        if (unusable != null) {
           // only once the new CA is written: a failed write replaced nothing, and says so itself
           LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
-              + "creation was cut off, or " + quote(certificate) + " was deleted): it was "
-              + "replaced by a new CA, whose client certificates guest API servers trusting the "
-              + "old one refuse");
+              + "creation was cut off, or " + quote(certificate) + " could not be written or "
+              + "was deleted) and cannot be used (" + unusable + "): it was replaced by a new "
+              + "CA, whose client certificates guest API servers trusting the old one refuse");
         }
         LOG.log(Level.INFO, "created a local CA in " + quote(folder) + " ("
             + created.certificate().getSubjectX500Principal().getName() + ", until "
@@ -260,20 +280,45 @@ final class CaStore {
   }
 
   private Authority create(Instant now, Duration validity, String commonName) {
+    KeyPair keys;
     try {
-      KeyPair keys = Pki.newKeyPair();
+      keys = Pki.newKeyPair();
+      // key first: a crash or a failed write in between leaves a key without certificate, which
+      // the next start makes a certificate for (certify), never a new key
+      PrivateFiles.write(folder.resolve(KEY_FILE), Pki.pem(keys.getPrivate()).revealBytes(),
+          PrivateFiles.OWNER_ONLY, true);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
+    }
+    return certify(keys, now, validity, commonName);
+  }
+
+  /** Makes and stores a CA certificate for {@code keys}, whose key is stored already. */
+  private Authority certify(KeyPair keys, Instant now, Duration validity, String commonName) {
+    try {
       X509Certificate certificate = Pki.selfSignedCa(keys, commonName,
           now.minus(LocalCa.BACKDATE), now.plus(validity));
       String pem = Pki.pem(certificate);
-      // key first: a crash in between leaves a key without certificate, which is made anew
-      PrivateFiles.write(folder.resolve(KEY_FILE), Pki.pem(keys.getPrivate()).revealBytes(),
-          PrivateFiles.OWNER_ONLY, true);
       PrivateFiles.write(folder.resolve(CA_FILE), pem.getBytes(StandardCharsets.US_ASCII),
           PrivateFiles.WORLD_READABLE, true);
       return new Authority(certificate, keys.getPrivate(), pem);
     } catch (IOException | GeneralSecurityException e) {
       throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
     }
+  }
+
+  /**
+   * The stored key found without its certificate, with its public key, if it can be used: only
+   * its owner may read it, and it parses.
+   */
+  private static KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
+    String opened = openTo(keyFile, LinkOption.NOFOLLOW_LINKS);
+    if (opened != null) {
+      throw new GeneralSecurityException("it may be read by others (" + opened + ")");
+    }
+    PrivateKey key = Pki.parsePrivateKey(Secret.of(RegularFiles.readPem(keyFile,
+        LinkOption.NOFOLLOW_LINKS)));
+    return new KeyPair(Pki.publicKeyOf(key), key);
   }
 
   /** Creates {@code clients/} if needed. */

@@ -9,13 +9,19 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -35,6 +41,9 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -59,6 +68,30 @@ final class Pki {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
     return generator.generateKeyPair();
+  }
+
+  /**
+   * The public key of {@code key}: d*G for an EC key, the modulus and exponent an RSA key
+   * carries.
+   *
+   * @throws GeneralSecurityException for another kind of key
+   */
+  static PublicKey publicKeyOf(PrivateKey key) throws GeneralSecurityException {
+    if (key instanceof RSAPrivateCrtKey rsa) {
+      return KeyFactory.getInstance("RSA").generatePublic(
+          new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+    }
+    if (key instanceof ECPrivateKey ec) {
+      ECCurve curve = EC5Util.convertCurve(ec.getParams().getCurve());
+      org.bouncycastle.math.ec.ECPoint q = new FixedPointCombMultiplier()
+          .multiply(EC5Util.convertPoint(curve, ec.getParams().getGenerator()), ec.getS())
+          .normalize();
+      return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
+          new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+          ec.getParams()));
+    }
+    throw new GeneralSecurityException("is a " + key.getAlgorithm() + " key, whose public key "
+        + "is not derived");
   }
 
   /** A self-signed CA certificate: may sign certificates (not other CAs), nothing else. */
