@@ -75,6 +75,11 @@ public final class LocalCa implements CertificateSource {
   public static final String NOT_READY = "source-not-ready";
   /** How long after a failed issue it is tried again. */
   public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+  /**
+   * How long before the CA's end a warning is logged, once per process: the CA is not renewed
+   * (guest API servers would have to trust a new one), so an operator replaces it.
+   */
+  public static final Duration CA_END_WARNING = Duration.ofDays(30);
   /** Certificates start this much before they are made, for clocks a little behind. */
   static final Duration BACKDATE = Duration.ofMinutes(5);
 
@@ -93,6 +98,7 @@ public final class LocalCa implements CertificateSource {
   private boolean closed;
   private String lastReported;
   private String failing; // the kind of the current issuing failure, null while issuing works
+  private boolean endWarned; // whether the CA's coming end was logged
 
   /** A CA in {@code stateDir} issuing for 30 days, on the system clock, reporting nowhere. */
   public LocalCa(Path stateDir) {
@@ -138,9 +144,11 @@ public final class LocalCa implements CertificateSource {
         return;
       }
       try {
-        authority = store.loadOrCreate(clock.instant(), CA_VALIDITY, CA_COMMON_NAME);
+        Instant now = clock.instant();
+        authority = store.loadOrCreate(now, CA_VALIDITY, CA_COMMON_NAME);
         startFailure = null;
         store.loadedWithoutLock().ifPresent(this::report);
+        warnIfNearEnd(now);
       } catch (LocalCaException e) {
         startFailure = e.getMessage();
         throw e;
@@ -169,6 +177,7 @@ public final class LocalCa implements CertificateSource {
         return new CertificateObservation(bundles, problems, Optional.empty());
       }
       Instant now = clock.instant();
+      warnIfNearEnd(now);
       Set<ClusterId> observed = new HashSet<>();
       clusters.forEach(c -> observed.add(c.id()));
       forgetAllBut(observed);
@@ -230,6 +239,29 @@ public final class LocalCa implements CertificateSource {
    */
   public String caPem() {
     return startedAuthority().pem();
+  }
+
+  /**
+   * When the CA certificate ends (it is not renewed; client certificates never outlast it), for
+   * a metric; empty until started, and once closed.
+   */
+  public Optional<Instant> caNotAfter() {
+    synchronized (lock) {
+      return Optional.ofNullable(authority).map(CaStore.Authority::notAfter);
+    }
+  }
+
+  /** Logs, once, that the CA ends within {@link #CA_END_WARNING}. Called under the lock. */
+  private void warnIfNearEnd(Instant now) {
+    if (endWarned || now.isBefore(authority.notAfter().minus(CA_END_WARNING))) {
+      return;
+    }
+    endWarned = true;
+    LOG.log(System.Logger.Level.WARNING, "local CA certificate "
+        + Quoting.quote(store.folder().resolve(CaStore.CA_FILE).toString()) + " ends at "
+        + authority.notAfter() + " and is not renewed: before then, move " + CaStore.CA_FILE
+        + " and " + CaStore.KEY_FILE + " away and restart promcc to create a new local CA, and "
+        + "make the guest API servers trust its " + CaStore.CA_FILE);
   }
 
   /** Forgets every certificate and key held in memory. The files stay. Idempotent. */

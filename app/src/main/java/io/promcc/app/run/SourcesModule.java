@@ -129,10 +129,14 @@ public abstract class SourcesModule {
     return new ClusterFileSource(settings.clustersFile().orElseThrow(), watcher, errors);
   }
 
+  /** The local CA, whose end (it is not renewed) is a metric. */
   @Provides
   @Singleton
-  static LocalCa localCa(RunSettings settings, Clock clock, SourceErrors errors) {
-    return new LocalCa(settings.stateDir(), settings.certificateValidity(), clock, errors);
+  static LocalCa localCa(RunSettings settings, Clock clock, SourceErrors errors,
+      ControllerMetrics metrics) {
+    LocalCa ca = new LocalCa(settings.stateDir(), settings.certificateValidity(), clock, errors);
+    metrics.localCaNotAfter(ca::caNotAfter);
+    return ca;
   }
 
   @Provides

@@ -28,7 +28,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
+import java.util.function.Supplier;
 
 /**
  * The controller's metrics, derived from each reconcile's {@link ReconcileResult}, on a registry
@@ -304,6 +306,20 @@ public final class ControllerMetrics {
    */
   public void targetsRead(SortedMap<String, TargetHealth> byCluster) {
     targets = requireNonNull(byCluster, "byCluster == null");
+  }
+
+  /**
+   * Exposes {@code promcc_local_ca_not_after_seconds}, read from {@code notAfter} at each scrape
+   * (no series while it is empty): the local CA is not renewed, so its end must be seen before
+   * it comes. Call once, with the local CA as the certificate source.
+   */
+  public void localCaNotAfter(Supplier<Optional<Instant>> notAfter) {
+    requireNonNull(notAfter, "notAfter == null");
+    GaugeWithCallback.builder().name("promcc_local_ca_not_after_seconds").unit(Unit.SECONDS)
+        .help("End of validity of the local CA's certificate (Unix time), with --certificates "
+            + "local-ca. It is not renewed: replace it before it ends (docs/operations.md).")
+        .callback(callback -> notAfter.get().ifPresent(end -> callback.call(seconds(end))))
+        .register(registry);
   }
 
   /** False for outcomes that stopped before the clusters were all seen and planned. */

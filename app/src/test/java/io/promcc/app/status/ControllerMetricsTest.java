@@ -70,6 +70,18 @@ class ControllerMetricsTest {
   }
 
   @Test
+  void theLocalCasEndIsExposedWhileItIsKnown() {
+    java.util.concurrent.atomic.AtomicReference<java.util.Optional<Instant>> end =
+        new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+    metrics.localCaNotAfter(end::get);
+    assertEquals(0, scrape().count("promcc_local_ca_not_after_seconds"));
+
+    end.set(java.util.Optional.of(NOT_AFTER));
+
+    assertEquals(NOT_AFTER.getEpochSecond(), scrape().value("promcc_local_ca_not_after_seconds"));
+  }
+
+  @Test
   void everyControllerMetricHasHelpText() {
     metrics.sourceError("clusters-file");
     metrics.reconciled(Results.of(Outcome.RELOADED).waiting("b", "certificate-missing")

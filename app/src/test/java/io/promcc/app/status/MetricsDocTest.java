@@ -66,6 +66,7 @@ class MetricsDocTest {
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", Instant.EPOCH)
         .waiting("b", "certificate-missing").build(), Instant.EPOCH);
     metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
+    metrics.localCaNotAfter(() -> java.util.Optional.of(Instant.EPOCH));
     return Exposition.of(metrics.registry()).text();
   }
 
