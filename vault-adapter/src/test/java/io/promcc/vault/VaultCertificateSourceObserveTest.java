@@ -391,4 +391,33 @@ class VaultCertificateSourceObserveTest {
     assertEquals("vault-sealed", after.problems().get(alpha.id()).reason(),
         "served as degraded, with Vault's reason");
   }
+
+  /**
+   * A kept certificate served while Vault failed at the restart, its renewal due: once Vault is
+   * back, the next retry renews it, not a renewal time of its own.
+   */
+  @Test
+  void aKeptCertificateDueForRenewalIsRenewedAtTheFirstRetryOnceVaultIsBack() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource first = fixture.source(fixture.settings().build());
+    CertificateBundle left = first.observe(List.of(alpha)).bundles().get(alpha.id());
+    first.close();
+    fixture.clock.advance(Duration.ofDays(6));
+    vault.seal();
+    VaultCertificateSource restarted = fixture.source(fixture.settings().build(),
+        id -> Optional.of(left));
+    CertificateObservation sealed = restarted.observe(List.of(alpha));
+    assertEquals(left.serial(), sealed.bundles().get(alpha.id()).serial());
+    java.time.Instant retry = sealed.nextAttention().orElseThrow();
+    assertTrue(!retry.isAfter(fixture.clock.instant().plus(Duration.ofSeconds(60))),
+        "retried at " + retry);
+
+    vault.unseal();
+    fixture.clock.set(retry);
+    CertificateObservation back = restarted.observe(List.of(alpha));
+
+    assertTrue(back.problems().isEmpty(), back.problems().toString());
+    assertTrue(!left.serial().equals(back.bundles().get(alpha.id()).serial()), "not renewed");
+  }
 }

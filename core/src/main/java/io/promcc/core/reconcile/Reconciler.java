@@ -47,8 +47,8 @@ import java.util.function.Supplier;
  * <p>It never acts on a partial view: while the cluster source is not synced or failing, nothing
  * changes. A cluster whose certificate source fails keeps its jobs and last certificate files,
  * and so does one the cluster source knows to be present but cannot read (it keeps its jobs as
- * they are on disk); only a cluster gone from the cluster source, or rejected for a problem of
- * its own, loses them.
+ * they are on disk); only a cluster gone from the cluster source, or from this shard (another
+ * shard's now, see {@link Builder#shard}), or rejected for a problem of its own, loses them.
  * The memory for this is what the store holds (its files and its last verification), so it holds
  * across a controller restart.
  *
@@ -320,7 +320,9 @@ public final class Reconciler {
 
     /**
      * Keeps only the clusters of shard {@code index} of {@code count} (rendezvous hashing, see
-     * {@link ShardAssigner}); default all clusters.
+     * {@link ShardAssigner}); default all clusters. A cluster of another shard is not this one's:
+     * after a change of the count, one that moved away loses its jobs and files here as one gone
+     * from the source does, whatever its certificate source says.
      */
     public Builder shard(int index, int count) {
       if (count < 1 || index < 0 || index >= count) {

@@ -14,6 +14,7 @@ import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.ShardAssigner;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
@@ -431,6 +432,62 @@ class ReconcilerPartialViewTest {
     assertEquals(22, zero.active().size() + one.active().size());
     assertTrue(zero.active().stream().noneMatch(one.active()::contains));
     assertEquals(zero.active(), f.certificates.observed().get(0));
+  }
+
+  /**
+   * The shard count changed (each Pod restarted with {@code --shard K/N+1}) while the certificate
+   * source fails: a cluster that stays in this shard keeps its jobs and files, as through any
+   * restart; one that moved to another shard left this one, a definite removal here (the other
+   * shard scrapes it once its own certificate source gives it a certificate).
+   */
+  @Test
+  void aKeptClusterKeepsItsJobsAcrossAShardCountChangeOnlyIfItStaysInTheShard() {
+    for (int i = 0; i < 20; i++) {
+      f.clusters.put(cluster("c" + i));
+    }
+    ShardAssigner two = new ShardAssigner(2);
+    ShardAssigner three = new ShardAssigner(3);
+    List<ClusterId> ids = f.clusters.snapshot().clusters().stream().map(GuestCluster::id)
+        .toList();
+    ClusterId stays = ids.stream()
+        .filter(id -> two.shardOf(id) == 0 && three.shardOf(id) == 0).findFirst().orElseThrow();
+    ClusterId moves = ids.stream()
+        .filter(id -> two.shardOf(id) == 0 && three.shardOf(id) != 0).findFirst().orElseThrow();
+    f.builder().shard(0, 2).build().reconcile();
+    assertTrue(f.hasJobsOf(stays.value()) && f.hasJobsOf(moves.value()));
+    f.certificates.fail(stays, "vault-unreachable");
+    f.certificates.fail(moves, "vault-unreachable");
+
+    ReconcileResult result = f.builder().shard(0, 3).build().reconcile(); // restarted as 0/3
+
+    assertTrue(f.hasJobsOf(stays.value()), result.message());
+    assertEquals("vault-unreachable", result.degraded().get(stays).reason());
+    assertFalse(f.hasJobsOf(moves.value()));
+    assertFalse(f.store.readOwned().keySet().stream()
+        .anyMatch(path -> path.contains("/" + moves.value() + "-")), "its files stayed");
+    assertFalse(result.active().contains(moves) || result.waiting().contains(moves));
+  }
+
+  /**
+   * A cluster kept with the files on disk while its certificate source failed gets the
+   * certificate the source gives once it recovers, at the next reconcile: not at the renewal
+   * time of the kept one.
+   */
+  @Test
+  void aKeptClusterTakesTheCertificateOfTheRecoveredSourceAtOnce() {
+    Reconciler reconciler = f.reconciler();
+    reconciler.reconcile();
+    var kept = f.store.readOwned();
+    f.certificates.fail(id("a"), "vault-unreachable");
+    assertEquals(Outcome.UNCHANGED, f.reconciler().reconcile().outcome()); // after a restart
+    assertEquals(kept, f.store.readOwned());
+
+    f.certificates.put(id("a"), TestCertificates.other());
+    ReconcileResult result = f.reconciler().reconcile();
+
+    assertTrue(result.degraded().isEmpty(), result.degraded().toString());
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text());
   }
 
   @Test
