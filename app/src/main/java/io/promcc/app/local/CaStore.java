@@ -1,7 +1,6 @@
 package io.promcc.app.local;
 
 import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
@@ -10,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,12 +22,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The local CA's state folder:
@@ -43,15 +37,14 @@ import java.util.regex.Pattern;
  *     ID-crt.pem    0600  the client certificate of guest cluster ID
  *     ID-key.pem    0600  its key
  * </pre>
- * Thread-safe (no state besides the folder's path).
+ * This class keeps the CA; {@link ClientFiles} the client certificates. Thread-safe (no state
+ * besides the folder's path).
  */
 final class CaStore {
   private static final System.Logger LOG = System.getLogger(CaStore.class.getName());
   static final String CA_FILE = "ca.pem";
   static final String KEY_FILE = "ca-key.pem";
-  static final String CLIENTS = "clients";
   private static final String LOCK_FILE = "ca.lock";
-  private static final Pattern CLIENT_FILE = Pattern.compile("(.+)-(crt|key)\\.pem");
   /** Two LocalCa objects of one process on one folder: a file lock is per process. */
   private static final Object PROCESS_LOCK = new Object();
 
@@ -65,14 +58,6 @@ final class CaStore {
     public String toString() {
       return "Authority{" + certificate.getSubjectX500Principal().getName() + ", until "
           + notAfter() + ", key <secret>}";
-    }
-  }
-
-  /** A client certificate and key as stored. {@link #toString()} shows no key. */
-  record StoredClient(String certificatePem, Secret keyPem) {
-    @Override
-    public String toString() {
-      return "StoredClient{key <secret>}";
     }
   }
 
@@ -95,14 +80,6 @@ final class CaStore {
 
   Path folder() {
     return folder;
-  }
-
-  Path clientCertificate(ClusterId id) {
-    return folder.resolve(CLIENTS).resolve(id.value() + "-crt.pem");
-  }
-
-  Path clientKey(ClusterId id) {
-    return folder.resolve(CLIENTS).resolve(id.value() + "-key.pem");
   }
 
   /** Why the last {@link #loadOrCreate} loaded the CA without the folder's lock, if it did. */
@@ -251,7 +228,7 @@ final class CaStore {
     PrivateKey key;
     try {
       key = Pki.parsePrivateKey(Secret.of(Files.readString(keyFile, StandardCharsets.US_ASCII)));
-      String opened = openTo(keyFile); // the file read, also through a link
+      String opened = PrivateFiles.openToOthers(keyFile); // the file read, also through a link
       if (opened != null) {
         throw new LocalCaException("local CA key " + quote(keyFile) + " may be read by others ("
             + opened + "): make it rw------- (chmod 600) if nobody else has read it, else move "
@@ -312,137 +289,13 @@ final class CaStore {
    * its owner may read it, and it parses.
    */
   private static KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
-    String opened = openTo(keyFile, LinkOption.NOFOLLOW_LINKS);
+    String opened = PrivateFiles.openToOthers(keyFile, LinkOption.NOFOLLOW_LINKS);
     if (opened != null) {
       throw new GeneralSecurityException("it may be read by others (" + opened + ")");
     }
     PrivateKey key = Pki.parsePrivateKey(Secret.of(RegularFiles.readPem(keyFile,
         LinkOption.NOFOLLOW_LINKS)));
     return new KeyPair(Pki.publicKeyOf(key), key);
-  }
-
-  /** Creates {@code clients/} if needed. */
-  void createClientsFolder() throws IOException {
-    PrivateFiles.createFolder(folder.resolve(CLIENTS));
-  }
-
-  /**
-   * The stored certificate and key of {@code id}, if both files exist.
-   *
-   * @throws IOException if they cannot be read, or only one exists
-   */
-  Optional<StoredClient> readClient(ClusterId id) throws IOException {
-    Path certificate = clientCertificate(id);
-    Path key = clientKey(id);
-    boolean hasCertificate = Files.exists(certificate, LinkOption.NOFOLLOW_LINKS);
-    boolean hasKey = Files.exists(key, LinkOption.NOFOLLOW_LINKS);
-    if (!hasCertificate && !hasKey) {
-      return Optional.empty();
-    }
-    if (!hasCertificate || !hasKey) {
-      throw new NoSuchFileException((hasKey ? certificate : key).toString(), null,
-          "one of the pair is missing");
-    }
-    String opened = openTo(key, LinkOption.NOFOLLOW_LINKS);
-    if (opened != null) {
-      throw new IOException(quote(key) + " may be read by others (" + opened + ")");
-    }
-    // its own files: never through a link, never a FIFO (it would block while the CA's lock is held)
-    return Optional.of(new StoredClient(RegularFiles.readPem(certificate, LinkOption.NOFOLLOW_LINKS),
-        Secret.of(RegularFiles.readPem(key, LinkOption.NOFOLLOW_LINKS))));
-  }
-
-  /**
-   * The mode of a key file that others (not its owner or group) may use, or null. The group is
-   * allowed: Kubernetes gives a volume's group read and write on every file (fsGroup), and
-   * {@code --private-key-mode 0640} shares keys with a Prometheus of the same group.
-   */
-  private static String openTo(Path keyFile, LinkOption... options) throws IOException {
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile, options);
-    boolean others = mode.contains(PosixFilePermission.OTHERS_READ)
-        || mode.contains(PosixFilePermission.OTHERS_WRITE)
-        || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
-    return others ? PosixFilePermissions.toString(mode) : null;
-  }
-
-  /**
-   * Why a stored client certificate cannot be used (not signed by {@code authority}, its key does
-   * not match, damaged, ended at {@code now}), or null if it can. Never quotes the key.
-   */
-  static String unusable(StoredClient stored, Authority authority, Instant now) {
-    try {
-      X509Certificate certificate = CertificateBundle.parseCertificate(stored.certificatePem(),
-          "stored client certificate");
-      PrivateKey key = Pki.parsePrivateKey(stored.keyPem());
-      if (!Pki.signedBy(certificate, authority.certificate())) {
-        return "it was not signed by this local CA";
-      }
-      if (!Pki.matches(key, certificate.getPublicKey())) {
-        return "its key does not match it";
-      }
-      if (!now.isBefore(certificate.getNotAfter().toInstant())) {
-        return "it expired at " + certificate.getNotAfter().toInstant();
-      }
-      return null;
-    } catch (InvalidValueException e) {
-      return e.getMessage();
-    } catch (GeneralSecurityException e) {
-      return "its key " + e.getMessage();
-    }
-  }
-
-  /** Stores the certificate and key of {@code id} (key first: see {@link LocalCa}). */
-  void writeClient(ClusterId id, String certificatePem, Secret keyPem) throws IOException {
-    PrivateFiles.write(clientKey(id), keyPem.revealBytes(), PrivateFiles.OWNER_ONLY, false);
-    PrivateFiles.write(clientCertificate(id), certificatePem.getBytes(StandardCharsets.US_ASCII),
-        PrivateFiles.OWNER_ONLY, false);
-  }
-
-  /** Deletes the files of {@code id}, if any. */
-  void deleteClient(ClusterId id) throws IOException {
-    // the key first, and the key even if the certificate cannot go
-    IOException failure = null;
-    for (Path file : List.of(clientKey(id), clientCertificate(id))) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        failure = failure == null ? e : failure;
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  /**
-   * Files in {@code clients/} that belong to no cluster of {@code keep}: those of other clusters
-   * and temporary files left by a crash. Empty if the folder does not exist.
-   */
-  List<Path> strayClientFiles(Set<ClusterId> keep) throws IOException {
-    Path clients = folder.resolve(CLIENTS);
-    List<Path> stray = new ArrayList<>();
-    if (!Files.isDirectory(clients)) {
-      return stray;
-    }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(clients)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        Matcher matcher = CLIENT_FILE.matcher(name);
-        if (name.startsWith(PrivateFiles.TEMP_PREFIX)
-            || matcher.matches() && !keeps(keep, matcher.group(1))) {
-          stray.add(file);
-        }
-      }
-    }
-    return stray;
-  }
-
-  private static boolean keeps(Set<ClusterId> keep, String id) {
-    try {
-      return keep.contains(ClusterId.of(id));
-    } catch (InvalidValueException notAClusterId) {
-      return true; // not a file of ours: leave it alone
-    }
   }
 
   private static String quote(Path path) {

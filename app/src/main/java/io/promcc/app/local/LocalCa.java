@@ -86,6 +86,7 @@ public final class LocalCa implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
 
   private final CaStore store;
+  private final ClientFiles clients;
   private final Duration clientValidity;
   private final Clock clock;
   private final SourceErrors errors;
@@ -116,6 +117,7 @@ public final class LocalCa implements CertificateSource {
    */
   public LocalCa(Path stateDir, Duration clientValidity, Clock clock, SourceErrors errors) {
     this.store = new CaStore(requireNonNull(stateDir, "stateDir == null"));
+    this.clients = new ClientFiles(store.folder());
     requireNonNull(clientValidity, "clientValidity == null");
     if (clientValidity.isNegative() || clientValidity.isZero()) {
       throw new IllegalArgumentException("client certificate validity must be positive, found \""
@@ -307,7 +309,7 @@ public final class LocalCa implements CertificateSource {
           KeyPurposeId.id_kp_clientAuth, now.minus(BACKDATE), notAfter);
       String certificatePem = Pki.pem(certificate);
       Secret keyPem = Pki.pem(keys.getPrivate());
-      store.writeClient(id, certificatePem, keyPem);
+      clients.writeClient(id, certificatePem, keyPem);
       entry.current = issued(authority, certificate, certificatePem, keyPem);
       entry.problem = null;
       entry.retryAt = null;
@@ -336,7 +338,7 @@ public final class LocalCa implements CertificateSource {
   /** "" if {@code clients/} is there (or was made), else why not. */
   private String prepareClientsFolder() {
     try {
-      store.createClientsFolder();
+      clients.createClientsFolder();
       return "";
     } catch (IOException e) {
       return "cannot create the client certificate folder of the local CA in " + quotedFolder()
@@ -348,9 +350,9 @@ public final class LocalCa implements CertificateSource {
   private Entry loadStored(ClusterId id) {
     // guarded by lock
     Entry entry = new Entry();
-    Optional<CaStore.StoredClient> stored;
+    Optional<ClientFiles.StoredClient> stored;
     try {
-      stored = store.readClient(id);
+      stored = clients.readClient(id);
     } catch (IOException e) {
       report("stored client certificate of cluster " + Quoting.quote(id.value())
           + " cannot be read (" + e + "); issuing a new one");
@@ -360,7 +362,7 @@ public final class LocalCa implements CertificateSource {
       return entry;
     }
     Instant now = clock.instant();
-    String unusable = CaStore.unusable(stored.get(), authority, now);
+    String unusable = ClientFiles.unusable(stored.get(), authority, now);
     if (unusable == null) {
       X509Certificate certificate = CertificateBundle.parseCertificate(
           stored.get().certificatePem(), "stored client certificate");
@@ -377,7 +379,7 @@ public final class LocalCa implements CertificateSource {
       }
       return entry;
     }
-    report("stored client certificate " + Quoting.quote(store.clientCertificate(id).toString())
+    report("stored client certificate " + Quoting.quote(clients.clientCertificate(id).toString())
         + " is not usable (" + unusable + "); issuing a new one");
     return entry;
   }
@@ -387,7 +389,7 @@ public final class LocalCa implements CertificateSource {
     // guarded by lock
     try {
       if (!swept) {
-        for (Path stray : store.strayClientFiles(observed)) {
+        for (Path stray : clients.strayClientFiles(observed)) {
           Files.deleteIfExists(stray);
         }
         swept = true;
@@ -399,7 +401,7 @@ public final class LocalCa implements CertificateSource {
     for (ClusterId gone : List.copyOf(entries.keySet())) {
       if (!observed.contains(gone)) {
         try {
-          store.deleteClient(gone);
+          clients.deleteClient(gone);
           entries.remove(gone); // only once its files are gone: else tried again next time
         } catch (IOException e) {
           Entry entry = entries.get(gone);

@@ -109,4 +109,17 @@ final class PrivateFiles {
     RANDOM.nextBytes(bytes);
     return bytes;
   }
+
+  /**
+   * The mode of a key file that others (not its owner or group) may use, or null. The group is
+   * allowed: Kubernetes gives a volume's group read and write on every file (fsGroup), and
+   * {@code --private-key-mode 0640} shares keys with a Prometheus of the same group.
+   */
+  static String openToOthers(Path keyFile, LinkOption... options) throws IOException {
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile, options);
+    boolean others = mode.contains(PosixFilePermission.OTHERS_READ)
+        || mode.contains(PosixFilePermission.OTHERS_WRITE)
+        || mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+    return others ? PosixFilePermissions.toString(mode) : null;
+  }
 }
