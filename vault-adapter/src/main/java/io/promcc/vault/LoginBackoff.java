@@ -2,7 +2,10 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -12,7 +15,10 @@ import java.time.Instant;
  * as a cluster's does. Until then its callers get the last failure again, without a request.
  * Logins starting to fail (or failing for another reason) are logged once as a warning and told
  * to the listener; the attempts after that are logged at debug level, the first that works
- * again at info level. Not thread-safe: guarded by the authenticator's lock.
+ * again at info level. A credential read from a file that changed since the failed login (a
+ * token file fixed, a new secret ID, a rotated service account token) may be tried before the
+ * backoff has passed: only a digest of the one read at that login is kept, never the secret.
+ * Not thread-safe: guarded by the authenticator's lock.
  */
 final class LoginBackoff {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
@@ -23,11 +29,26 @@ final class LoginBackoff {
   private VaultRequestException last;
   private int failures;
   private Instant againAt;
+  /** SHA-256 of the credential the last failed login read; null if it read none. */
+  private byte[] lastRead;
 
   LoginBackoff(RenewalPolicy policy, Clock clock, CertificateListener listener) {
     this.policy = requireNonNull(policy, "policy == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.listener = requireNonNull(listener, "listener == null");
+  }
+
+  /** Whether the last login failed less than its backoff before {@code now}. */
+  boolean holdsBack(Instant now) {
+    return last != null && now.isBefore(againAt);
+  }
+
+  /**
+   * Whether {@code read}, the credential read now, differs from the one the last failed login
+   * read (or that login could not read one): then it may be tried before the backoff passed.
+   */
+  boolean changedSince(Secret read) {
+    return lastRead == null || !MessageDigest.isEqual(lastRead, digest(read));
   }
 
   /**
@@ -48,6 +69,7 @@ final class LoginBackoff {
       LOG.log(Level.INFO, "vault login works again after {0} failed in a row", failures);
     }
     last = null;
+    lastRead = null;
     failures = 0;
   }
 
@@ -55,10 +77,12 @@ final class LoginBackoff {
    * A login failed with {@code e} (not an interruption, which is no answer of Vault's).
    *
    * @param meanwhile what is used meanwhile, for the log: the token kept, or none
+   * @param read the credential that login read; null if it could not read one
    */
-  void failed(VaultRequestException e, String meanwhile) {
+  void failed(VaultRequestException e, String meanwhile, Secret read) {
     boolean changed = last == null || last.failure() != e.failure();
     last = e;
+    lastRead = read == null ? null : digest(read);
     failures++;
     againAt = clock.instant().plus(policy.backoff(failures));
     LOG.log(changed ? Level.WARNING : Level.DEBUG, "vault login failed ({0} in a row; {1}); "
@@ -72,5 +96,13 @@ final class LoginBackoff {
   /** When the next login may be tried after the last failed; null if none has failed yet. */
   Instant againAt() {
     return againAt;
+  }
+
+  private static byte[] digest(Secret secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.revealBytes());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 }

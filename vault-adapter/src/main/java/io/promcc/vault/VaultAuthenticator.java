@@ -262,13 +262,19 @@ public final class VaultAuthenticator implements AutoCloseable {
    * never answering) then fail at once, instead of each waiting a full timeout of its own, one
    * after the other; a refused login (a 403) is not asked again for every cluster of the same
    * pass; and a login that keeps failing is not asked every second for as long as it fails.
+   * A credential file that changed since the failed login is tried at once, read once.
    *
    * @param kept the token kept while this login fails; null if none is
    */
   private State login(Instant now, State kept) {
-    loginBackoff.checkMayTry(now);
+    Secret changed = loginBackoff.holdsBack(now) ? changedCredential() : null;
+    if (changed == null) {
+      loginBackoff.checkMayTry(now);
+    }
+    Secret read = null;
     try {
-      State s = loginNow(now);
+      read = changed != null ? changed : VaultCredentials.read(auth, environment);
+      State s = loginNow(now, read);
       loginBackoff.succeeded();
       renewFailures = 0;
       return s;
@@ -276,15 +282,39 @@ public final class VaultAuthenticator implements AutoCloseable {
       if (e.failure() != VaultFailure.INTERRUPTED) {
         loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
             : "keeping the current vault token"
-                + (kept.expiresAt == null ? "" : " until " + kept.expiresAt));
+                + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
       }
       throw e;
     }
   }
 
-  private State loginNow(Instant now) {
+  /**
+   * The credential file read again while the backoff holds the login back, if its content
+   * changed since the failed login (an operator fixed it, the kubelet rotated it); null if not,
+   * if it cannot be read (the backoff stands), or with a token from an environment variable,
+   * which cannot change while the process runs.
+   */
+  private Secret changedCredential() {
+    if (auth instanceof VaultAuthSettings.Token t && t.file().isEmpty()) {
+      return null;
+    }
+    try {
+      Secret read = VaultCredentials.read(auth, environment);
+      if (!loginBackoff.changedSince(read)) {
+        return null;
+      }
+      LOG.log(Level.INFO, "the vault login credential changed since the failed login; trying "
+          + "it now, before the backoff ends");
+      return read;
+    } catch (VaultRequestException e) {
+      return null;
+    }
+  }
+
+  /** Logs in with {@code credential}, just read by {@link VaultCredentials#read}. */
+  private State loginNow(Instant now, Secret credential) {
     if (auth instanceof VaultAuthSettings.Token t) {
-      Secret token = VaultCredentials.readToken(t, environment);
+      Secret token = credential;
       JsonObject lookup;
       try {
         lookup = connection.get("auth/token/lookup-self", token);
@@ -322,16 +352,14 @@ public final class VaultAuthenticator implements AutoCloseable {
     JsonObject answer;
     String method;
     if (auth instanceof VaultAuthSettings.Kubernetes k) {
-      Secret jwt = VaultCredentials.readSecret(k.jwtFile(), "kubernetes service account token");
       method = "kubernetes auth at auth/" + k.mount() + " as role " + Quoting.quote(k.role());
       answer = connection.post("auth/" + k.mount() + "/login", null,
-          Json.object().add("role", k.role()).add("jwt", jwt.reveal()));
+          Json.object().add("role", k.role()).add("jwt", credential.reveal()));
     } else {
       VaultAuthSettings.AppRole a = (VaultAuthSettings.AppRole) auth;
-      Secret secretId = VaultCredentials.readSecret(a.secretIdFile(), "approle secret id");
       method = "approle auth at auth/" + a.mount();
       answer = connection.post("auth/" + a.mount() + "/login", null,
-          Json.object().add("role_id", a.roleId()).add("secret_id", secretId.reveal()));
+          Json.object().add("role_id", a.roleId()).add("secret_id", credential.reveal()));
     }
     JsonObject authData = object(answer, "auth");
     String clientToken = authData == null ? null : string(authData, "client_token");

@@ -18,6 +18,19 @@ import java.util.function.Function;
 final class VaultCredentials {
   private VaultCredentials() {}
 
+  /**
+   * The secret {@code auth} logs in with: the operator's token, the service account token or the
+   * AppRole secret ID.
+   */
+  static Secret read(VaultAuthSettings auth, Function<String, String> environment) {
+    if (auth instanceof VaultAuthSettings.Token t) {
+      return readToken(t, environment);
+    } else if (auth instanceof VaultAuthSettings.Kubernetes k) {
+      return readSecret(k.jwtFile(), "kubernetes service account token");
+    }
+    return readSecret(((VaultAuthSettings.AppRole) auth).secretIdFile(), "approle secret id");
+  }
+
   /** The operator's token from its file or its variable (read by {@code environment}). */
   static Secret readToken(VaultAuthSettings.Token t, Function<String, String> environment) {
     if (t.file().isPresent()) {

@@ -2,11 +2,13 @@ package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.LogCapture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -137,6 +139,102 @@ class VaultLoginFailingTest {
       source.certificateFor(alpha);
       assertEquals(2, warnings(log), log.lines().toString());
     }
+  }
+
+  /**
+   * A wrong token in the token file: the login fails twice, so the next is held back 2 s. The
+   * file left as it was keeps that backoff (no request); once the operator writes the right
+   * token, the very next call logs in with it, without waiting out the backoff.
+   */
+  @Test
+  void aTokenFileFixedAfterFailedLoginsIsTriedAtOnce() throws Exception {
+    Path file = Files.writeString(dir.resolve("vault-token"), "not-a-token\n");
+    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromFile(file));
+    failTwice(auth, "auth/token/lookup-self", VaultFailure.TOKEN_INVALID);
+
+    Secret right = fixture.vault.createToken(Duration.ofHours(1), true, Duration.ZERO);
+    Files.writeString(file, right.reveal() + "\n");
+    assertEquals(right, auth.token(), "the fixed file is tried at once");
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths());
+  }
+
+  /** The kubelet rotated the service account token: the next call logs in with the new one. */
+  @Test
+  void aRotatedServiceAccountTokenIsTriedAtOnce() throws Exception {
+    VaultAuthenticator auth =
+        fixture.kubernetesAuthenticator(dir, Duration.ofMinutes(60), Duration.ZERO);
+    fixture.vault.kubernetesRole("kubernetes", "promcc", "rotated-jwt", Duration.ofMinutes(60),
+        Duration.ZERO);
+    failTwice(auth, "auth/kubernetes/login", VaultFailure.PERMISSION_DENIED);
+
+    Files.writeString(dir.resolve("token"), "rotated-jwt\n");
+    auth.token();
+    assertEquals(List.of("auth/kubernetes/login"), fixture.takePaths());
+  }
+
+  /**
+   * A missing AppRole secret ID file, then a wrong secret ID in it, then the right one: each
+   * change is tried at once, and a login that fails again keeps doubling its backoff.
+   */
+  @Test
+  void aNewAppRoleSecretIdIsTriedAtOnce() throws Exception {
+    Path secretId = dir.resolve("secret-id");
+    fixture.vault.appRole("approle", "role-id-1", "the-secret-id", Duration.ofMinutes(10),
+        Duration.ZERO);
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.AppRole("approle", "role-id-1", secretId));
+    failTwice(auth, "auth/approle/login", VaultFailure.CREDENTIALS_UNREADABLE);
+
+    Files.writeString(secretId, "wrong");
+    assertEquals(VaultFailure.BAD_REQUEST,
+        assertThrows(VaultRequestException.class, auth::token).failure());
+    assertEquals(List.of("auth/approle/login"), fixture.takePaths(), "the new file, at once");
+    assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(List.of(), fixture.takePaths(), "the same file again: held back");
+
+    Files.writeString(secretId, "the-secret-id");
+    auth.token();
+    assertEquals(List.of("auth/approle/login"), fixture.takePaths());
+  }
+
+  /** A variable cannot change while the process runs: it is not read again before the backoff. */
+  @Test
+  void aTokenFromTheEnvironmentKeepsTheBackoff() {
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, "not-a-token");
+    VaultAuthenticator auth = authenticator(
+        VaultAuthSettings.Token.fromEnvironment(VaultFixture.TOKEN_VARIABLE));
+    failTwice(auth, "auth/token/lookup-self", VaultFailure.TOKEN_INVALID);
+
+    fixture.useNewToken();
+    assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(List.of(), fixture.takePaths());
+    fixture.clock.advance(Duration.ofSeconds(2));
+    auth.token();
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths());
+  }
+
+  /**
+   * Two logins that fail with {@code failure} (at 0 s and 1 s; the next held back until 3 s),
+   * each asking {@code path} once, then a call with the credential unchanged that asks nothing.
+   */
+  private void failTwice(VaultAuthenticator auth, String path, VaultFailure failure) {
+    fixture.takePaths();
+    for (int i = 0; i < 2; i++) {
+      assertEquals(failure, assertThrows(VaultRequestException.class, auth::token).failure());
+      fixture.clock.advance(Duration.ofSeconds(1));
+    }
+    List<String> asked = fixture.takePaths();
+    assertEquals(failure == VaultFailure.CREDENTIALS_UNREADABLE ? List.of() : List.of(path, path),
+        asked);
+    VaultRequestException held = assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(failure, held.failure());
+    assertTrue(held.getMessage().contains("not tried again before"), held.getMessage());
+    assertEquals(List.of(), fixture.takePaths(), "an unchanged credential keeps the backoff");
+  }
+
+  private VaultAuthenticator authenticator(VaultAuthSettings auth) {
+    VaultSettings settings = fixture.settings().auth(auth).build();
+    return fixture.authenticator(settings, VaultConnection.create(settings, fixture.clock));
   }
 
   private static long warnings(LogCapture log) {
