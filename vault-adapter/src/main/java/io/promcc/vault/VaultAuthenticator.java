@@ -3,13 +3,10 @@ package io.promcc.vault;
 import static io.promcc.vault.VaultAnswerFields.flag;
 import static io.promcc.vault.VaultAnswerFields.object;
 import static io.promcc.vault.VaultAnswerFields.seconds;
-import static io.promcc.vault.VaultAnswerFields.string;
 import static java.util.Objects.requireNonNull;
 
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
-import io.github.jopenlibs.vault.json.JsonValue;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -23,7 +20,8 @@ import java.util.function.Function;
  * {@code renewAfterFraction} of its TTL has passed, and logs in again when it can no longer be
  * renewed (not renewable, max TTL reached, revoked, expired). With token auth, "logging in"
  * re-reads the token from its file or variable and looks it up, so an agent may rotate it
- * ({@link VaultCredentials} reads the secrets, {@link VaultAnswerFields} Vault's answers).
+ * ({@link VaultCredentials} reads the secrets, {@link VaultLogin} sends the login,
+ * {@link VaultAnswerFields} reads Vault's answers).
  *
  * <p>A token this class created by a Kubernetes or AppRole login is revoked ({@code revoke-self})
  * when a new login replaces it while it is still valid, and on {@link #close()}: every login
@@ -47,6 +45,7 @@ public final class VaultAuthenticator implements AutoCloseable {
   private final Clock clock;
   private final Function<String, String> environment;
   private final CertificateListener listener;
+  private final VaultLogin login;
 
   // guarded by this
   private State state;
@@ -60,7 +59,7 @@ public final class VaultAuthenticator implements AutoCloseable {
    * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
    * ours created it (then it is ours to revoke).
    */
-  private record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
+  record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
       boolean renewable, boolean ours) {}
 
   /** A lookup-self of {@code token} that started at {@code startedAt}. */
@@ -79,6 +78,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     this.environment = requireNonNull(environment, "environment == null");
     this.listener = requireNonNull(listener, "listener == null");
     this.loginBackoff = new LoginBackoff(policy, clock, listener);
+    this.login = new VaultLogin(auth, connection, listener, this::state);
   }
 
   /**
@@ -274,7 +274,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     Secret read = null;
     try {
       read = changed != null ? changed : VaultCredentials.read(auth, environment);
-      State s = loginNow(now, read);
+      State s = login.login(now, read);
       loginBackoff.succeeded();
       renewFailures = 0;
       return s;
@@ -309,70 +309,6 @@ public final class VaultAuthenticator implements AutoCloseable {
     } catch (VaultRequestException e) {
       return null;
     }
-  }
-
-  /** Logs in with {@code credential}, just read by {@link VaultCredentials#read}. */
-  private State loginNow(Instant now, Secret credential) {
-    if (auth instanceof VaultAuthSettings.Token t) {
-      Secret token = credential;
-      JsonObject lookup;
-      try {
-        lookup = connection.get("auth/token/lookup-self", token);
-      } catch (VaultRequestException e) {
-        if (!e.failure().denied()) {
-          throw e;
-        }
-        // the default policy allows lookup-self: the token itself is bad
-        throw new VaultRequestException(VaultFailure.TOKEN_INVALID, e.status(), e.errors(),
-            e.getMessage().replace("(" + e.failure().reason() + ")",
-                "(" + VaultFailure.TOKEN_INVALID.reason() + ")")
-                + "; the token from " + VaultCredentials.describe(t)
-                + " is not valid (revoked, expired or from another vault)", null);
-      }
-      JsonObject data = object(lookup, "data");
-      String answerTo = "GET auth/token/lookup-self";
-      long ttl = data == null ? 0 : seconds(data, "ttl", answerTo);
-      JsonValue expireTime = data == null ? null : data.get("expire_time");
-      if (ttl == 0 && expireTime != null && !expireTime.isNull()) {
-        // Vault rounds the ttl left down to whole seconds: a token without an end (root) says
-        // 0 with no expire_time; one that says 0 with an expire_time ends within the second
-        throw new VaultRequestException(VaultFailure.TOKEN_INVALID, 200, List.of(),
-            "the token from " + VaultCredentials.describe(t) + " expires within a second ("
-                + answerTo
-                + " says ttl 0, expire_time " + Quoting.quote(expireTime.isString()
-                    ? expireTime.asString() : expireTime.toString())
-                + "), so it is not used: put a new token there", null);
-      }
-      State s = state(token, ttl, data != null && flag(data, "renewable", answerTo), now, false);
-      LOG.log(Level.INFO, "using vault token from {0}, expires {1}", VaultCredentials.describe(t),
-          s.expiresAt == null ? "never" : s.expiresAt);
-      listener.tokenRefreshed(false, s.expiresAt);
-      return s;
-    }
-    JsonObject answer;
-    String method;
-    if (auth instanceof VaultAuthSettings.Kubernetes k) {
-      method = "kubernetes auth at auth/" + k.mount() + " as role " + Quoting.quote(k.role());
-      answer = connection.post("auth/" + k.mount() + "/login", null,
-          Json.object().add("role", k.role()).add("jwt", credential.reveal()));
-    } else {
-      VaultAuthSettings.AppRole a = (VaultAuthSettings.AppRole) auth;
-      method = "approle auth at auth/" + a.mount();
-      answer = connection.post("auth/" + a.mount() + "/login", null,
-          Json.object().add("role_id", a.roleId()).add("secret_id", credential.reveal()));
-    }
-    JsonObject authData = object(answer, "auth");
-    String clientToken = authData == null ? null : string(authData, "client_token");
-    if (clientToken == null || clientToken.isEmpty()) {
-      throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-          "vault login with " + method + " returned no client token", null);
-    }
-    State s = state(Secret.of(clientToken), seconds(authData, "lease_duration", method),
-        flag(authData, "renewable", method), now, true);
-    LOG.log(Level.INFO, "logged in to vault with {0}, token expires {1}", method,
-        s.expiresAt == null ? "never" : s.expiresAt);
-    listener.tokenRefreshed(false, s.expiresAt);
-    return s;
   }
 
   private State renew(State current, Instant now) {
