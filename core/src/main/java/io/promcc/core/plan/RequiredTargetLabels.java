@@ -22,7 +22,9 @@ import java.util.regex.PatternSyntaxException;
  * string}), and promtool, which runs this on static targets, refuses the whole config. It drops
  * the target too where a rule certainly set the scrape interval or timeout to a value that is no
  * duration ({@code "abc"}, {@code "10"}, a {@code hashmod}'s number) or is 0, or the timeout
- * greater than the interval. Where the other of the two is the job's from the global config,
+ * greater than the interval, and where a rule certainly set the address to a value with a
+ * {@code /}, as a URL has ({@code "http://host:80" is not a valid hostname}). Where the other of
+ * the two durations is the job's from the global config,
  * which a profile does not know, {@link ConfigValidator} compares them ({@link #scrapeSettings}).
  *
  * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
@@ -282,8 +284,8 @@ final class RequiredTargetLabels {
       if (!labels.maySet(label)) {
         return Followed.refused(removals.get(label));
       }
-      Optional<String> refused = labels.setting(label)
-          .flatMap(setting -> refusedDuration(label, setting, targets));
+      Optional<String> refused = labels.setting(label).flatMap(setting -> label.equals(ADDRESS)
+          ? refusedAddress(setting, targets) : refusedDuration(label, setting, targets));
       if (refused.isPresent()) {
         return Followed.refused(refused.get());
       }
@@ -318,13 +320,29 @@ final class RequiredTargetLabels {
   }
 
   /**
+   * Why Prometheus drops every target whose address a rule certainly set as {@code setting}: it
+   * has a {@code /}, as a URL has ({@code "http://host:80" is not a valid hostname}, whatever the
+   * scheme and its feature flags); or empty. Any other value is kept: one without a port gets the
+   * scheme's, and where the scheme is neither http nor https Prometheus drops the target only
+   * without its {@code no-default-scrape-port} feature, which the profile does not know.
+   */
+  private static Optional<String> refusedAddress(Setting setting, String targets) {
+    if (!setting.byRule() || setting.value() == null || !setting.value().contains("/")) {
+      return Optional.empty();
+    }
+    return Optional.of(setting.by() + " sets " + Quoting.quote(ADDRESS) + " to "
+        + Quoting.quote(setting.value()) + ", which has a \"/\": Prometheus drops " + targets
+        + " (not a valid hostname)");
+  }
+
+  /**
    * Why Prometheus drops every target whose scrape interval or timeout {@code label} a rule
    * certainly set as {@code setting}: it is no duration ({@code error parsing scrape interval})
    * or 0 ({@code scrape interval cannot be 0}); or empty.
    */
   private static Optional<String> refusedDuration(String label, Setting setting,
       String targets) {
-    if (label.equals(ADDRESS) || !setting.byRule()) {
+    if (!setting.byRule()) {
       return Optional.empty(); // the job's own: Prometheus took it when it loaded the config
     }
     String noun = label.equals(TargetLabels.INTERVAL) ? "scrape interval" : "scrape timeout";

@@ -46,8 +46,8 @@ class EtcdRulesOracleIT {
 
   /**
    * Rules of an etcd template, some of which leave its static target without an address, a
-   * scrape interval or a scrape timeout, or with an interval or timeout that is no duration, or
-   * a timeout greater than the interval.
+   * scrape interval or a scrape timeout, or with an address with a slash, an interval or timeout
+   * that is no duration, or a timeout greater than the interval.
    */
   static Stream<String> etcdRules() {
     return Stream.of(
@@ -124,6 +124,23 @@ class EtcdRulesOracleIT {
         "- {regex: \"__address__\", action: labeldrop}\n"
             + "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
             + "- {regex: \"job|instance\", action: labelkeep}",
+        // the address set to a value with a slash, certainly or not; the scheme, which
+        // Prometheus does not check where the address has a port
+        "- {target_label: __address__, replacement: \"http://etcd.local:2379\"}",
+        "- {source_labels: [__meta_a, __meta_b], separator: \"/\", target_label: __address__, "
+            + "action: lowercase}",
+        "- {regex: \"__address__\", action: labeldrop}\n"
+            + "- {source_labels: [__meta_x], regex: \"(.*)\", target_label: __address__, "
+            + "replacement: \"etcd.local${1}/x\"}",
+        "- {source_labels: [__address__], regex: \"(.+):2380\", target_label: __address__, "
+            + "replacement: \"http://$1\"}",
+        "- {target_label: __address__, replacement: \"http://etcd.local:2379\"}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local:2379\"}",
+        "- {target_label: __address__, replacement: \"etcd/x\"}\n"
+            + "- {source_labels: [job], regex: \"x\", action: keep}",
+        "- {target_label: __address, replacement: \"http://etcd.local:2379\"}",
+        "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __scheme__, replacement: \"HTTPS\"}",
         // the scrape interval and timeout, which Prometheus sets before the rules only
         "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"
@@ -221,14 +238,15 @@ class EtcdRulesOracleIT {
 
   /**
    * What promtool says (a regex) of a static target that lacks the label a refusal names, or
-   * whose scrape interval or timeout it names is no duration or 0, or whose timeout it names is
-   * greater than its interval.
+   * whose address it names has a slash, or whose scrape interval or timeout it names is no
+   * duration or 0, or whose timeout it names is greater than its interval.
    */
   private static Pattern complaint(String refusal) {
     Matcher label = REMOVED_LABEL.matcher(refusal);
     assertTrue(label.find(), () -> "no removed label in " + refusal);
     if (label.group(1).equals("__address__")) {
-      return Pattern.compile("no address");
+      return Pattern.compile(refusal.endsWith("(not a valid hostname)")
+          ? "\"[^\"]*/[^\"]*\" is not a valid hostname" : "no address");
     }
     String noun = label.group(1).equals("__scrape_interval__") ? "scrape interval"
         : "scrape timeout";
@@ -250,9 +268,9 @@ class EtcdRulesOracleIT {
 
   /**
    * What the profile refuses in an etcd template is what promtool refuses in a static job
-   * ({@code no address}, or an empty scrape interval or timeout, or one that is no duration or
-   * 0, or a timeout greater than the interval), and the planned config of what it takes passes
-   * promtool.
+   * ({@code no address}, an address that {@code is not a valid hostname}, or an empty scrape
+   * interval or timeout, or one that is no duration or 0, or a timeout greater than the
+   * interval), and the planned config of what it takes passes promtool.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("etcdRules")

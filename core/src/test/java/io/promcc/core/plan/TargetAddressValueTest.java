@@ -1,0 +1,108 @@
+package io.promcc.core.plan;
+
+import static io.promcc.core.plan.ScrapeProfileTest.assertProblems;
+import static io.promcc.core.plan.ScrapeProfileTest.names;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The profile refuses a template whose rules certainly set {@code __address__} to a value with a
+ * {@code /} (a URL such as {@code http://host:80}), which Prometheus drops every target for, and
+ * takes every rule that only may, and rules that set {@code __scheme__}: Prometheus keeps a target
+ * whose address has a port whatever its scheme.
+ */
+class TargetAddressValueTest {
+
+  @Test
+  void refusesRulesThatCertainlySetTheAddressToAValueWithASlash() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "http://etcd.local:2379"}
+        - name: direct-b
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __address__, replacement: "pods/x"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__meta_a, __meta_b], separator: "/", target_label: __address__,
+             action: lowercase}
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {regex: "__address__", action: labeldrop}
+          - {source_labels: [__meta_x], regex: "(.*)", target_label: __address__,
+             replacement: "etcd.local${1}/x"}
+        """,
+        "relabel_configs[0] of job template \"etcd-a\" sets \"__address__\" to "
+            + "\"http://etcd.local:2379\", which has a \"/\": Prometheus drops its static target "
+            + "(not a valid hostname)",
+        "relabel_configs[0] of job template \"direct-b\" sets \"__address__\" to \"pods/x\", "
+            + "which has a \"/\": Prometheus drops its targets (not a valid hostname)",
+        "relabel_configs[0] of job template \"etcd-c\" sets \"__address__\" to \"/\", which has "
+            + "a \"/\": Prometheus drops its static target (not a valid hostname)",
+        "relabel_configs[1] of job template \"etcd-d\" sets \"__address__\" to "
+            + "\"etcd.local/x\", which has a \"/\": Prometheus drops its static target (not a "
+            + "valid hostname)");
+  }
+
+  @Test
+  void takesRulesThatOnlyMaySetTheAddressToAValueWithASlashOrSetTheScheme() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        # a regex that may not match the address it reads
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__address__], regex: "(.+):2380", target_label: __address__,
+             replacement: "http://$1"}
+        # a later rule sets the address again, or may drop the target
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "http://etcd.local:2379"}
+          - {target_label: __address__, replacement: "etcd.local:2379"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "etcd/x"}
+          - {source_labels: [job], regex: "x", action: keep}
+        # a value copied from a discovered label is not known
+        - name: direct-d
+          role: pod
+          target: direct
+          relabel_configs:
+          - {source_labels: [__meta_kubernetes_pod_annotation_url], target_label: __address__}
+        # the rewrite of a kind through the API server sets the address again
+        - name: api-e
+          role: endpoints
+          target: api-server
+          relabel_configs:
+          - {target_label: __address__, replacement: "http://x:80"}
+        # a slash on a label Prometheus does not read as the address
+        - name: etcd-f
+          target: etcd
+          relabel_configs:
+          - {target_label: __address, replacement: "http://x:80"}
+        # a scheme Prometheus does not scrape: it keeps a target whose address has a port
+        - name: etcd-g
+          target: etcd
+          relabel_configs:
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: direct-h
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __scheme__, replacement: "HTTPS"}
+          - {target_label: __address__, replacement: "pod.local"}
+        """, "p.yml");
+    assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d", "api-e", "etcd-f", "etcd-g",
+        "direct-h"), names(profile));
+  }
+}
