@@ -23,9 +23,11 @@ import java.util.regex.PatternSyntaxException;
  * the target too where a rule certainly set the scrape interval or timeout to a value that is no
  * duration ({@code "abc"}, {@code "10"}, a {@code hashmod}'s number) or is 0, or the timeout
  * greater than the interval, and where a rule certainly set the address to a value with a
- * {@code /}, as a URL has ({@code "http://host:80" is not a valid hostname}). Where the other of
- * the two durations is the job's from the global config,
- * which a profile does not know, {@link ConfigValidator} compares them ({@link #scrapeSettings}).
+ * {@code /}, as a URL has ({@code "http://host:80" is not a valid hostname}), or to one without a
+ * port and the scheme to neither http nor https ({@code invalid scheme}; with the
+ * {@code no-default-scrape-port} feature it keeps the target and fails every scrape). Where the
+ * other of the two durations is the job's from the global config, which a profile does not know,
+ * {@link ConfigValidator} compares them ({@link #scrapeSettings}).
  *
  * <p>The rules followed are those of the template's job ({@link JobRenderer}): its allow-lists,
  * its own rules, the path rewrite of its target kind, then the API server as the address for the
@@ -67,6 +69,9 @@ final class RequiredTargetLabels {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
   private static final Pattern ANY_NAME = Pattern.compile("(?s).*");
+  private static final String SCHEME = "__scheme__";
+  /** An address Prometheus adds the scheme's port to: not empty, no colon and no bracket. */
+  private static final Pattern NO_PORT = Pattern.compile("[^:\\[\\]]+");
 
   /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
   private record Step(RelabelRule rule, String owner, boolean rewrite) {}
@@ -285,7 +290,8 @@ final class RequiredTargetLabels {
         return Followed.refused(removals.get(label));
       }
       Optional<String> refused = labels.setting(label).flatMap(setting -> label.equals(ADDRESS)
-          ? refusedAddress(setting, targets) : refusedDuration(label, setting, targets));
+          ? refusedAddress(setting, labels.setting(SCHEME), targets)
+          : refusedDuration(label, setting, targets));
       if (refused.isPresent()) {
         return Followed.refused(refused.get());
       }
@@ -322,17 +328,47 @@ final class RequiredTargetLabels {
   /**
    * Why Prometheus drops every target whose address a rule certainly set as {@code setting}: it
    * has a {@code /}, as a URL has ({@code "http://host:80" is not a valid hostname}, whatever the
-   * scheme and its feature flags); or empty. Any other value is kept: one without a port gets the
-   * scheme's, and where the scheme is neither http nor https Prometheus drops the target only
-   * without its {@code no-default-scrape-port} feature, which the profile does not know.
+   * scheme and its feature flags), or it has no port and a rule certainly set {@code scheme} to
+   * neither http nor https in any case: without its {@code no-default-scrape-port} feature
+   * Prometheus finds no port for it ({@code invalid scheme}), with it Go's client speaks no such
+   * protocol (an upper-case {@code HTTPS} is scraped there, so it is not refused); or empty.
    */
-  private static Optional<String> refusedAddress(Setting setting, String targets) {
-    if (!setting.byRule() || setting.value() == null || !setting.value().contains("/")) {
+  private static Optional<String> refusedAddress(Setting setting, Optional<Setting> scheme,
+      String targets) {
+    if (!setting.byRule() || setting.value() == null) {
       return Optional.empty();
     }
-    return Optional.of(setting.by() + " sets " + Quoting.quote(ADDRESS) + " to "
-        + Quoting.quote(setting.value()) + ", which has a \"/\": Prometheus drops " + targets
-        + " (not a valid hostname)");
+    if (setting.value().contains("/")) {
+      return Optional.of(setting.by() + " sets " + Quoting.quote(ADDRESS) + " to "
+          + Quoting.quote(setting.value()) + ", which has a \"/\": Prometheus drops " + targets
+          + " (not a valid hostname)");
+    }
+    // Go's net.SplitHostPort finds no port in it, and finds one once ":1234" is added
+    if (NO_PORT.matcher(setting.value()).matches() && scheme.isPresent()
+        && !isHttp(scheme.get())) {
+      String address = Quoting.quote(ADDRESS) + " to " + Quoting.quote(setting.value())
+          + ", without a port";
+      String schemeTo = Quoting.quote(SCHEME) + " to " + (scheme.get().value() == null
+          ? "a number from 0 to " + (scheme.get().below() - 1)
+          : Quoting.quote(scheme.get().value())) + ", neither http nor https";
+      boolean addressLast = setting.step() > scheme.get().step();
+      return Optional.of((addressLast ? setting.by() : scheme.get().by()) + " sets "
+          + (addressLast ? address : schemeTo) + ", where "
+          + (addressLast ? scheme.get().by() : setting.by()) + " sets "
+          + (addressLast ? schemeTo : address) + ": Prometheus drops " + targets
+          + " (invalid scheme), or with its no-default-scrape-port feature fails every scrape of "
+          + (targets.equals("its targets") ? "them" : "it"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a scheme a rule set is one Prometheus scrapes over with the
+   * {@code no-default-scrape-port} feature (Go's URL parser takes it in any case).
+   */
+  private static boolean isHttp(Setting scheme) {
+    return scheme.value() != null && (scheme.value().equalsIgnoreCase("http")
+        || scheme.value().equalsIgnoreCase("https"));
   }
 
   /**

@@ -125,7 +125,7 @@ class EtcdRulesOracleIT {
             + "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
             + "- {regex: \"job|instance\", action: labelkeep}",
         // the address set to a value with a slash, certainly or not; the scheme, which
-        // Prometheus does not check where the address has a port
+        // Prometheus checks only where the address has no port
         "- {target_label: __address__, replacement: \"http://etcd.local:2379\"}",
         "- {source_labels: [__meta_a, __meta_b], separator: \"/\", target_label: __address__, "
             + "action: lowercase}",
@@ -141,6 +141,18 @@ class EtcdRulesOracleIT {
         "- {target_label: __address, replacement: \"http://etcd.local:2379\"}",
         "- {target_label: __scheme__, replacement: \"ftp\"}",
         "- {target_label: __scheme__, replacement: \"HTTPS\"}",
+        "- {target_label: __address__, replacement: \"etcd.local\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __scheme__, replacement: \"ftp\"}\n"
+            + "- {source_labels: [__meta_a, __meta_b], separator: \"etcd.local\", "
+            + "target_label: __address__, action: lowercase}",
+        "- {source_labels: [__address__], target_label: __scheme__, modulus: 4, action: hashmod}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local\"}",
+        "- {target_label: __address__, replacement: \"etcd.local:2379\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __address__, replacement: \"etcd.local\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}\n"
+            + "- {source_labels: [job], regex: \"x\", action: keep}",
         // the scrape interval and timeout, which Prometheus sets before the rules only
         "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"
@@ -238,10 +250,14 @@ class EtcdRulesOracleIT {
 
   /**
    * What promtool says (a regex) of a static target that lacks the label a refusal names, or
-   * whose address it names has a slash, or whose scrape interval or timeout it names is no
-   * duration or 0, or whose timeout it names is greater than its interval.
+   * whose address it names has a slash or no port for its scheme, or whose scrape interval or
+   * timeout it names is no duration or 0, or whose timeout it names is greater than its
+   * interval.
    */
   private static Pattern complaint(String refusal) {
+    if (refusal.contains(" (invalid scheme)")) {
+      return Pattern.compile("invalid scheme");
+    }
     Matcher label = REMOVED_LABEL.matcher(refusal);
     assertTrue(label.find(), () -> "no removed label in " + refusal);
     if (label.group(1).equals("__address__")) {

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The profile refuses a template whose rules certainly set {@code __address__} to a value with a
- * {@code /} (a URL such as {@code http://host:80}), which Prometheus drops every target for, and
- * takes every rule that only may, and rules that set {@code __scheme__}: Prometheus keeps a target
- * whose address has a port whatever its scheme.
+ * {@code /} (a URL such as {@code http://host:80}), or to one without a port and
+ * {@code __scheme__} to neither http nor https, which Prometheus drops every target for, and takes
+ * every rule that only may, and rules that set {@code __scheme__} where the address may have a
+ * port: Prometheus keeps such a target whatever its scheme.
  */
 class TargetAddressValueTest {
 
@@ -50,6 +51,45 @@ class TargetAddressValueTest {
         "relabel_configs[1] of job template \"etcd-d\" sets \"__address__\" to "
             + "\"etcd.local/x\", which has a \"/\": Prometheus drops its static target (not a "
             + "valid hostname)");
+  }
+
+  @Test
+  void refusesRulesThatCertainlySetAnAddressWithoutAPortAndASchemeNeitherHttpNorHttps() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "etcd.local"}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: direct-b
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __scheme__, replacement: "ftp"}
+          - {target_label: __address__, replacement: "pod.local"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__address__], target_label: __scheme__, modulus: 4,
+             action: hashmod}
+          - {target_label: __address__, replacement: "etcd"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" sets \"__scheme__\" to \"ftp\", neither "
+            + "http nor https, where relabel_configs[0] of job template \"etcd-a\" sets "
+            + "\"__address__\" to \"etcd.local\", without a port: Prometheus drops its static "
+            + "target (invalid scheme), or with its no-default-scrape-port feature fails every "
+            + "scrape of it",
+        "relabel_configs[1] of job template \"direct-b\" sets \"__address__\" to \"pod.local\", "
+            + "without a port, where relabel_configs[0] of job template \"direct-b\" sets "
+            + "\"__scheme__\" to \"ftp\", neither http nor https: Prometheus drops its targets "
+            + "(invalid scheme), or with its no-default-scrape-port feature fails every scrape of "
+            + "them",
+        "relabel_configs[1] of job template \"etcd-c\" sets \"__address__\" to \"etcd\", "
+            + "without a port, where relabel_configs[0] of job template \"etcd-c\" sets "
+            + "\"__scheme__\" to a number from 0 to 3, neither http nor https: Prometheus drops "
+            + "its static target (invalid scheme), or with its no-default-scrape-port feature "
+            + "fails every scrape of it");
   }
 
   @Test
@@ -101,8 +141,27 @@ class TargetAddressValueTest {
           relabel_configs:
           - {target_label: __scheme__, replacement: "HTTPS"}
           - {target_label: __address__, replacement: "pod.local"}
+        # an address with a port, or a rule that may drop the target or set the scheme again
+        - name: etcd-i
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "etcd.local:2379"}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: etcd-j
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "etcd.local"}
+          - {target_label: __scheme__, replacement: "ftp"}
+          - {source_labels: [job], regex: "x", action: keep}
+        - name: direct-k
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __address__, replacement: "pod.local"}
+          - {target_label: __scheme__, replacement: "ftp"}
+          - {source_labels: [__meta_kubernetes_pod_annotation_scheme], target_label: __scheme__}
         """, "p.yml");
     assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d", "api-e", "etcd-f", "etcd-g",
-        "direct-h"), names(profile));
+        "direct-h", "etcd-i", "etcd-j", "direct-k"), names(profile));
   }
 }
