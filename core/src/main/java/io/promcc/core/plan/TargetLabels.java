@@ -23,8 +23,9 @@ final class TargetLabels {
   static final String ADDRESS = "__address__";
   static final String INTERVAL = "__scrape_interval__";
   static final String TIMEOUT = "__scrape_timeout__";
+  static final String SCHEME = "__scheme__";
   /** The labels every target has before its rules (Prometheus' {@code PopulateLabels}). */
-  private static final Set<String> PRESENT = Set.of(ADDRESS, "job", "__scheme__",
+  private static final Set<String> PRESENT = Set.of(ADDRESS, "job", SCHEME,
       "__metrics_path__", INTERVAL, TIMEOUT);
 
   /**
