@@ -18,12 +18,13 @@ import sun.misc.Signal;
 /**
  * {@code promcc run}: the controller. Reads the settings (every problem at once, exit 2 before
  * anything starts), starts, and runs until SIGTERM or SIGINT, then stops in order and exits 0.
- * A start that fails otherwise (a bug, an {@link Error}) closes what it started and exits 1.
+ * A start that fails otherwise (a bug, an {@link Error}) closes what it started and exits 1; so
+ * does a run whose reconcile loop dies.
  */
 final class RunCommand implements Callable<Integer> {
   /** Exit code for bad settings: nothing was started. */
   static final int EXIT_USAGE = 2;
-  /** Exit code for a start that failed otherwise (a bug): what was started is closed. */
+  /** Exit code for a start or a run that failed otherwise (a bug): what was started is closed. */
   static final int EXIT_FAILED = 1;
 
   private final CommandSpec spec;
@@ -90,7 +91,17 @@ final class RunCommand implements Callable<Integer> {
     Runnable stop = () -> new Thread(controller::stop, "promcc-stop").start();
     Signal.handle(new Signal("TERM"), signal -> stop.run());
     Signal.handle(new Signal("INT"), signal -> stop.run());
-    controller.run();
+    try {
+      controller.run();
+    } catch (RuntimeException | Error e) {
+      // the reconcile loop died (a bug, the heap exhausted): everything was stopped; exit, so
+      // that a supervisor restarts the process instead of keeping one without a controller
+      err.println("error: promcc run failed: " + e);
+      e.printStackTrace(err);
+      err.println("everything was stopped");
+      err.flush();
+      return EXIT_FAILED;
+    }
     return 0;
   }
 }

@@ -67,6 +67,7 @@ public final class Controller {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile StatusServer status;
   private volatile List<FolderLock> locks = List.of();
+  private volatile Throwable loopFailure; // what the loop's thread died of, if it did
 
   @Inject
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
@@ -181,15 +182,19 @@ public final class Controller {
   }
 
   /**
-   * Waits for the sources, then runs the loop until {@link #stop()}; releases everything before
-   * it returns.
+   * Waits for the sources, then runs the loop until {@link #stop()} or until the loop's thread
+   * dies; releases everything before it returns or throws.
+   *
+   * @throws RuntimeException or {@link Error} what the loop's thread died of (a bug, the heap
+   *     exhausted): everything was stopped and closed, and the process should exit non-zero, so
+   *     that a supervisor restarts it instead of keeping one without a controller
    */
   public void run() {
     try {
       if (awaitSources()) {
         health.sourcesSynced();
         LOG.log(Level.INFO, "sources synced; reconciling");
-        Thread runner = new Thread(loop::run, "promcc-reconcile-loop");
+        Thread runner = new Thread(this::runLoop, "promcc-reconcile-loop");
         runner.start();
         stopping.await();
         health.stopping(); // before the loop ends, so its end is no failure
@@ -203,6 +208,22 @@ public final class Controller {
       closeAll();
       LOG.log(Level.INFO, "stopped");
       ended.countDown();
+    }
+    Throwable failure = loopFailure;
+    if (failure instanceof Error e) {
+      throw e;
+    } else if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+  }
+
+  /** The loop, on its own thread; its death stops the controller like a stop would. */
+  private void runLoop() {
+    try {
+      loop.run();
+    } catch (RuntimeException | Error e) { // the loop logged it
+      loopFailure = e;
+      stopping.countDown();
     }
   }
 
