@@ -85,6 +85,7 @@ final class RenderCommand implements Callable<Integer> {
   OutputMode outputMode;
 
   @Option(names = "--job-prefix", paramLabel = "PREFIX", defaultValue = "guest-cluster",
+      converter = JobPrefixes.class,
       description = "Prefix of owned job names (default: ${DEFAULT-VALUE}).")
   String jobPrefix;
 

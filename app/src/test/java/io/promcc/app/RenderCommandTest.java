@@ -308,6 +308,25 @@ class RenderCommandTest {
     assertFalse(Files.exists(outDir));
   }
 
+  /**
+   * A bad --job-prefix was refused only after the input files had been read, as "controller
+   * settings" and exit 1; it is refused with the command line, as a bad --shard is.
+   */
+  @Test
+  void aBadJobPrefixIsRefusedBeforeAnyFileIsRead() throws IOException {
+    Path missing = temp.resolve("missing.yml");
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", missing.toString(), "--out", outDir.toString(),
+        "--job-prefix", "Guest_Cluster");
+
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("--job-prefix must be lower-case letters, digits, '-' or "
+        + "'_', at most 100 characters, found \"Guest_Cluster\""), err.toString());
+    assertFalse(err.toString().contains(missing.toString()), err.toString());
+    assertFalse(Files.exists(outDir));
+  }
+
   @Test
   void aCertDirInsideTheOutFolderIsRefusedAndTheOutFolderLeftAlone() throws IOException {
     Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
