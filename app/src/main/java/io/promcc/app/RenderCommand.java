@@ -16,6 +16,7 @@ import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.reconcile.Preview;
 import io.promcc.core.reconcile.ReconcileResult;
@@ -34,6 +35,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +55,20 @@ import picocli.CommandLine.Spec;
 final class RenderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  /** How many paths a failure lists at most. */
+  private static final int LISTED = 20;
+
+  private final Function<Path, ConfigStore> stores;
+
+  RenderCommand() {
+    this(AtomicFileStore::new);
+  }
+
+  /** A render writing through the store {@code stores} makes for --out (a seam for tests). */
+  RenderCommand(Function<Path, ConfigStore> stores) {
+    this.stores = stores;
+  }
 
   @Mixin
   HelpOption help;
@@ -139,7 +155,7 @@ final class RenderCommand implements Callable<Integer> {
         .certificateSource(certificateDirectory == null ? new NoCertificates()
             : new CertificateDirectory(certificateDirectory))
         .planner(planner).settings(settings)
-        .store(new AtomicFileStore(outputDirectory))
+        .store(stores.apply(outputDirectory))
         .validator(new LocalValidation(outputDirectory, Optional.empty()));
     if (shard != null) {
       builder.shard(shard.index(), shard.count());
@@ -158,14 +174,29 @@ final class RenderCommand implements Callable<Integer> {
       return fail(err, leftOut);
     }
     ReconcileResult result;
+    FileIdentities before;
     // the files of a promcc run on this folder: one writer at a time, as two runs are
     try (FolderLock lock = FolderLock.output(outputDirectory.toAbsolutePath().normalize())) {
+      List<String> touched = new ArrayList<>(preview.desired().files().keySet());
+      touched.addAll(preview.diff().deletes());
+      before = FileIdentities.of(outputDirectory, touched);
       result = reconciler.reconcile();
     } catch (FolderInUseException e) {
       return fail(err, List.of(e.getMessage()), RunCommand.EXIT_USAGE);
     }
     if (!result.success()) {
-      return fail(err, List.of(result.message()));
+      // a write that failed part way leaves the files it renamed into place (each one whole)
+      err.println("error: " + result.message());
+      List<String> written = before.written();
+      Collection<String> deleted = before.deleted();
+      if (written.isEmpty() && deleted.isEmpty()) {
+        err.println("nothing was written");
+      }
+      list(err, "written before the failure (each file whole; the next render writes the rest):",
+          written);
+      list(err, "deleted before the failure:", deleted);
+      err.flush();
+      return Main.EXIT_INVALID;
     }
     leftOut.forEach(line -> err.println("warning: cluster left out: " + line));
     for (Rejection kept : result.degraded().values()) {
@@ -211,6 +242,18 @@ final class RenderCommand implements Callable<Integer> {
       problems.add(e.getMessage());
     }
     return null;
+  }
+
+  /** {@code heading} and the first {@link #LISTED} {@code paths}, if there are any. */
+  private static void list(PrintWriter err, String heading, Collection<String> paths) {
+    if (paths.isEmpty()) {
+      return;
+    }
+    err.println(heading);
+    paths.stream().limit(LISTED).forEach(path -> err.println("  - " + path));
+    if (paths.size() > LISTED) {
+      err.println("  - and " + (paths.size() - LISTED) + " more");
+    }
   }
 
   private static int fail(PrintWriter err, List<String> problems) {

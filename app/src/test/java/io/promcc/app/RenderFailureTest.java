@@ -1,0 +1,106 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.Verification;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.prometheus.AtomicFileStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A render whose write fails part way says what it wrote before the failure. */
+class RenderFailureTest {
+  @TempDir Path temp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  /**
+   * The store renamed the certificate files into place, then failed (a folder's fsync, the
+   * manifest on a full disk): render said "nothing was written" with three new files in --out.
+   */
+  @Test
+  void aWriteThatFailsPartWayNamesTheFilesItWrote() throws IOException {
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    Files.writeString(certs.resolve("abc12-ca.pem"), TestCertificates.read("ca.pem"));
+    Files.writeString(certs.resolve("abc12-crt.pem"), TestCertificates.read("client.pem"));
+    Files.writeString(certs.resolve("abc12-key.pem"), TestCertificates.read("client-key.pem"));
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    CommandLine render = new CommandLine(new RenderCommand(FailingPartWay::new));
+    render.setOut(new PrintWriter(out));
+    render.setErr(new PrintWriter(err));
+
+    int code = render.execute("--clusters", clusters.toString(), "--cert-dir",
+        certs.toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertTrue(Files.exists(outDir.resolve("certs/abc12-key.pem")));
+    assertFalse(Files.exists(outDir.resolve("prometheus.yml")));
+    assertEquals(List.of(
+        "error: fsync of folder \"certs\" failed: Input/output error",
+        "written before the failure (each file whole; the next render writes the rest):",
+        "  - certs/abc12-ca.pem",
+        "  - certs/abc12-crt.pem",
+        "  - certs/abc12-key.pem"), err.toString().lines().toList());
+  }
+
+  /** The real store, whose write renames the first three files and then fails. */
+  private static final class FailingPartWay implements ConfigStore {
+    private final AtomicFileStore store;
+
+    FailingPartWay(Path folder) {
+      store = new AtomicFileStore(folder);
+    }
+
+    @Override
+    public void write(DesiredState desired, FileDiff diff) {
+      store.write(desired, new FileDiff(diff.writes().subList(0, 3), List.of(), false));
+      throw new ConfigStoreException("fsync of folder \"certs\" failed: Input/output error");
+    }
+
+    @Override
+    public SortedMap<String, DesiredFile> readOwned() {
+      return store.readOwned();
+    }
+
+    @Override
+    public DeliveryRecord record() {
+      return store.record();
+    }
+
+    @Override
+    public void markVerified(Verification verification) {
+      store.markVerified(verification);
+    }
+
+    @Override
+    public void markRejected(Optional<RejectedConfig> rejected) {
+      store.markRejected(rejected);
+    }
+
+    @Override
+    public boolean restoreLastVerified() {
+      return store.restoreLastVerified();
+    }
+  }
+}
