@@ -66,8 +66,11 @@ public final class ClusterFileSource implements GuestClusterSource {
   private final FileWatcher watcher;
   private final SourceErrors errors;
   private final Sleeper sleeper;
+  private final Reader reader;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
+  /** Held by a reload while it waits for the file to hold still and applies what it read. */
+  private final Object reloading = new Object();
   // guarded by lock
   private boolean started;
   private boolean closed;
@@ -90,6 +93,13 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   /** As above, waiting for the file to hold still with {@code sleeper} (a seam for tests). */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper) {
+    this(file, watcher, errors, sleeper, RegularFiles::read);
+  }
+
+  /** As above, reading the file with {@code reader} (a seam for tests). */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper,
+      Reader reader) {
+    this.reader = requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
@@ -202,19 +212,29 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
   }
 
+  /** Reads a file of at most {@code max} bytes, as {@link RegularFiles#read} does. */
+  @FunctionalInterface
+  interface Reader {
+    byte[] read(Path file, int max) throws IOException;
+  }
+
   /** Reads the file and applies the rules of the class comment. */
   private void reload() {
-    settle();
     boolean notify;
-    synchronized (lock) {
-      if (closed || !started) {
-        return;
+    // one reload at a time: each applies the content that held still for it, so a later one
+    // must not have settled before an earlier one applies its older content
+    synchronized (reloading) {
+      Read settled = settle();
+      synchronized (lock) {
+        if (closed || !started) {
+          return;
+        }
+        boolean wasReady = notReady == null;
+        ClusterSnapshot before = good;
+        read(settled);
+        notify = wasReady != (notReady == null) || before != good && notReady == null;
+        lock.notifyAll();
       }
-      boolean wasReady = notReady == null;
-      ClusterSnapshot before = good;
-      read();
-      notify = wasReady != (notReady == null) || before != good && notReady == null;
-      lock.notifyAll();
     }
     if (notify) {
       for (Runnable listener : listeners) {
@@ -236,28 +256,35 @@ public final class ClusterFileSource implements GuestClusterSource {
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
    * Bounded (20 rounds), then the content is read as it is.
+   *
+   * @return the last read, the one that held still: what is read once more later may have been
+   *     truncated since, and would not be given the time an empty list is
    */
-  private void settle() {
+  private Read settle() {
     boolean mayHaveClusters;
     synchronized (lock) {
       mayHaveClusters = good == null || !good.clusters().isEmpty();
     }
-    byte[] previous = readOrNull();
+    Read previous = readOnce();
     for (int i = 0; i < 20; i++) {
       try {
-        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous)
-            || endsInsideALine(previous) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
+        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
+            || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return previous;
       }
-      byte[] now = readOrNull();
-      if (Arrays.equals(previous, now)) {
-        return;
+      Read now = readOnce();
+      if (Arrays.equals(previous.bytes(), now.bytes())) {
+        return now;
       }
       previous = now;
     }
+    return previous;
   }
+
+  /** One read of the file: its bytes, or else why it could not be read. */
+  private record Read(byte[] bytes, Exception failure) {}
 
   /** Whether {@code bytes} has content after its last line break. */
   private static boolean endsInsideALine(byte[] bytes) {
@@ -276,20 +303,19 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
   }
 
-  private byte[] readOrNull() {
+  private Read readOnce() {
     try {
-      return RegularFiles.read(file, MAX_BYTES);
+      return new Read(reader.read(file, MAX_BYTES), null);
     } catch (IOException | SecurityException e) {
-      return null;
+      return new Read(null, e);
     }
   }
 
-  private void read() {
+  /** Applies the rules of the class comment to {@code attempt}. */
+  private void read(Read attempt) {
     // guarded by lock
-    byte[] bytes;
-    try {
-      bytes = RegularFiles.read(file, MAX_BYTES);
-    } catch (NoSuchFileException e) {
+    byte[] bytes = attempt.bytes();
+    if (attempt.failure() instanceof NoSuchFileException) {
       lastContent = null;
       String problem = quoted() + " does not exist";
       if (good == null) {
@@ -301,12 +327,13 @@ public final class ClusterFileSource implements GuestClusterSource {
             + good.clusters().size() + " clusters");
       }
       return;
-    } catch (RegularFiles.UnfitFileException e) {
+    } else if (attempt.failure() instanceof RegularFiles.UnfitFileException e) {
       // gigabytes are no list: a bad edit, like a malformed one (the last good list stays)
       lastContent = null;
       rejected("unfit " + e.getMessage(), e.getMessage(), List.of(e.getMessage()));
       return;
-    } catch (IOException | SecurityException e) {
+    } else if (attempt.failure() != null) {
+      Exception e = attempt.failure();
       lastContent = null;
       notReady = "cannot read " + quoted() + ": " + e;
       report("unreadable " + e, notReady);

@@ -155,6 +155,36 @@ class ClusterFileSourceTest {
     assertFalse(seen.contains(0), "an empty list was served: " + seen);
   }
 
+  /**
+   * The source waited for the file to hold still, then read it once more: a truncation between
+   * the two (an editor saving in place just then) was served as a list of no cluster, without
+   * the longer wait an empty list gets. What is read is the content that held still.
+   */
+  @Test
+  void aTruncationAfterTheFileHeldStillIsNotReadAsNoClusters() throws Exception {
+    write(ALPHA);
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger truncateAfter = new AtomicInteger(-1);
+    source = new ClusterFileSource(file(), watcher, errors, writer, (file, max) -> {
+      byte[] bytes = RegularFiles.read(file, max);
+      if (reads.incrementAndGet() == truncateAfter.get()) {
+        Files.write(file, new byte[0]); // an editor's save in place begins
+      }
+      return bytes;
+    });
+    source.start();
+    List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+    source.addChangeListener(() -> seen.add(source.snapshot().clusters().size()));
+    write(ALPHA + BETA);
+    // the edit is read, and read again the same after a short wait: it holds still
+    truncateAfter.set(reads.get() + 2);
+
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(List.of(2), seen, "the list that held still is served, no empty one");
+  }
+
   @Test
   void aFileRewrittenInPlaceThatHoldsOnlyItsCommentsForAMomentIsNeverReadAsNoClusters()
       throws Exception {
