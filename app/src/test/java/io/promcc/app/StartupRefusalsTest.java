@@ -191,6 +191,19 @@ class StartupRefusalsTest {
     }
   }
 
+  /** An IPv6 address was named as 2001:db8::1:9420: which part is the port? */
+  @Test
+  void anIpv6HttpAddressIsNamedWithItsBrackets() throws Exception {
+    // a documentation address, which no host has: the bind fails
+    int code = inProcess("run", "--clusters", clusters().toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--http-address", "[2001:db8::1]:9420");
+
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("cannot listen on --http-address [2001:db8::1]:9420: "),
+        err.toString());
+  }
+
   /** A host that does not resolve said only "Unresolved address": of which setting? */
   @Test
   void anHttpAddressWhoseHostDoesNotResolveIsNamedInTheError() throws Exception {

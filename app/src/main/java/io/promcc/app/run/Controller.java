@@ -142,16 +142,16 @@ public final class Controller {
   }
 
   private void startLocked() throws IOException {
-    InetSocketAddress address = new InetSocketAddress(settings.httpAddress().getHostString(),
-        settings.httpAddress().getPort());
+    String host = settings.httpAddress().getHostString(); // as given, an IPv6 one unbracketed
+    InetSocketAddress address = new InetSocketAddress(host, settings.httpAddress().getPort());
     try {
       status = StatusServer.start(address, metrics.registry(), health);
     } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
-      throw new IOException("cannot listen on --http-address " + address.getHostString() + ":"
-          + address.getPort() + ": " + e.getMessage(), e);
+      throw new IOException("cannot listen on --http-address "
+          + hostAndPort(host, address.getPort()) + ": " + e.getMessage(), e);
     }
     LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
-        + "/healthz and /readyz on http://" + address.getHostString() + ":" + status.port());
+        + "/healthz and /readyz on http://" + hostAndPort(host, status.port()));
     clusters.addChangeListener(() -> loop.trigger("guest clusters changed"));
     certificates.addChangeListener(() -> loop.trigger("certificates changed"));
     List<Path> plannerFiles = new ArrayList<>();
@@ -174,6 +174,11 @@ public final class Controller {
     certificates.start();
     election.ifPresent(LeaderElection::start);
     targets.ifPresent(TargetWatch::start);
+  }
+
+  /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:9420}), as in a URL. */
+  static String hostAndPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** The bound status port (after {@link #start()}). */
