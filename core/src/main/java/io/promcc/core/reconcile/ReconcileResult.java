@@ -142,8 +142,10 @@ public record ReconcileResult(
   @Override
   public String toString() {
     return outcome.label() + (message.isEmpty() ? "" : " (" + message + ")") + ": "
-        + written.size() + " written, " + deleted.size() + " deleted, " + active.size()
-        + " active, " + degraded.size() + " degraded, " + waiting.size() + " waiting, "
+        + written.size() + " written, " + deleted.size() + " deleted, "
+        // a degraded cluster has jobs, but counts as degraded only, as promcc_guest_clusters
+        + (active.size() - degraded.size()) + " active, " + degraded.size() + " degraded, "
+        + waiting.size() + " waiting, "
         + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases();
   }
 

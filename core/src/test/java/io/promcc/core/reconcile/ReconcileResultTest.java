@@ -3,11 +3,13 @@ package io.promcc.core.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,23 @@ class ReconcileResultTest {
   void aResultWithNoTimedPhaseSaysOnlyItsTotal() {
     assertEquals("reloaded: 1 written, 0 deleted, 1 active, 0 degraded, 0 waiting, 0 rejected, "
         + "in 0 ms", result(Map.of()).toString());
+  }
+
+  /**
+   * The log line counted a degraded cluster as active too, while promcc_guest_clusters counts
+   * it as degraded only: "2 active, 1 degraded" for two clusters. The states add up, as there.
+   */
+  @Test
+  void aDegradedClusterIsCountedAsDegradedNotAlsoAsActive() {
+    Rejection expired = new Rejection("b", "expired", "the certificate of cluster \"b\" ended");
+    SortedMap<ClusterId, Rejection> degraded = new TreeMap<>(Map.of(ClusterId.of("b"), expired));
+    ReconcileResult result = new ReconcileResult(Outcome.UNCHANGED, "", Optional.of("s"),
+        Optional.of("c"), List.of(), List.of(), List.of(ClusterId.of("a"), ClusterId.of("b")),
+        degraded, List.of(), List.of(), new TreeMap<>(), true, false, false, Optional.empty(),
+        Map.of());
+
+    assertEquals("unchanged: 0 written, 0 deleted, 1 active, 1 degraded, 0 waiting, "
+        + "0 rejected, in 0 ms", result.toString());
   }
 
   private static ReconcileResult result(Map<Phase, Duration> durations) {
