@@ -41,9 +41,9 @@ final class VaultErrorAnswer {
   static String quoteError(String error) {
     StringBuilder out = new StringBuilder("\"");
     int end = Math.min(error.length(), 600);
-    if (end < error.length() && Character.isHighSurrogate(error.charAt(end - 1))) {
-      // elided before a surrogate pair at the limit, not inside it: the loop below would step
-      // back to the same piece for good
+    while (end < error.length() && Character.isHighSurrogate(error.charAt(end - 1))) {
+      // elided before a surrogate pair at the limit, not inside it, and before lone first
+      // halves there: the loop below would step back to the same piece for good
       end--;
     }
     int i = 0;

@@ -28,4 +28,17 @@ class VaultErrorAnswerQuoteTest {
 
     assertEquals("\"" + "x".repeat(599) + "...(651 chars)\"", quoted);
   }
+
+  /**
+   * Two lone first halves of a surrogate pair (a proxy's error echoing broken escapes) as
+   * the 599th and 600th characters of a longer error: the error is elided before both.
+   */
+  @Test
+  void aLongErrorIsElidedBeforeTwoLoneFirstHalvesAtTheLimit() {
+    String error = "x".repeat(598) + "\uD83D\uD83D" + "y".repeat(50);
+
+    String quoted = assertTimeoutPreemptively(LIMIT, () -> VaultErrorAnswer.quoteError(error));
+
+    assertEquals("\"" + "x".repeat(598) + "...(650 chars)\"", quoted);
+  }
 }
