@@ -51,6 +51,8 @@ final class CertificateCache {
     VaultRequestException lastFailure;
     /** Whether {@code lastFailure} is a pause of every cluster, not an answer to this one. */
     boolean paused;
+    /** What its last own attempt failed with (a pause is none); null once one worked. */
+    VaultFailure lastOwnFailure;
     boolean lookedForKept;
   }
 
@@ -218,6 +220,7 @@ final class CertificateCache {
         entry.failures = 0;
         entry.retryAt = null;
         entry.lastFailure = null;
+        entry.lastOwnFailure = null;
         LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
             + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
             fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
@@ -228,7 +231,9 @@ final class CertificateCache {
         return fresh;
       } catch (VaultRequestException failure) {
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
-        VaultRequestException before = entry.lastFailure;
+        // compared with its own last failure: a pause meanwhile logged nothing for this cluster
+        VaultFailure before = entry.lastOwnFailure;
+        entry.lastOwnFailure = failure.failure();
         entry.failures++;
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures));
         entry.retryAt = answered.plus(wait);
@@ -239,8 +244,7 @@ final class CertificateCache {
         // not rethrown: the kept certificate is the answer, so this is the only report; a
         // warning when renewal starts failing or fails for another reason, not at every attempt
         // (a failing login made every cluster warn at each of its attempts)
-        boolean changed = entry.failures == 1 || before == null
-            || before.failure() != failure.failure();
+        boolean changed = entry.failures == 1 || before != failure.failure();
         LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the certificate of cluster {0} "
             + "valid until {1}; renewal failed ({2} in a row, next attempt at {3}): {4}",
             Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,

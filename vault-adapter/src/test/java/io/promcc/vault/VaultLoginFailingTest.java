@@ -10,6 +10,7 @@ import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -235,6 +236,38 @@ class VaultLoginFailingTest {
   private VaultAuthenticator authenticator(VaultAuthSettings auth) {
     VaultSettings settings = fixture.settings().auth(auth).build();
     return fixture.authenticator(settings, VaultConnection.create(settings, fixture.clock));
+  }
+
+  /**
+   * A cluster whose renewal failed for a reason of its own (its role refuses the name), then
+   * held back while Vault was sealed for every cluster, warns when it then fails itself because
+   * Vault is sealed: the hold was no failure of its own, and nothing logged it for this cluster.
+   */
+  @Test
+  void aClusterHeldBackMeanwhileWarnsWhenItFailsForAnotherReason() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(fixture.settings().build());
+    clusters.forEach(source::certificateFor);
+    fixture.clock.advance(Duration.ofHours(150)); // both due, valid for 18 hours more
+    fixture.vault.failNext("pki-alpha/", 1, 400,
+        "common name prometheus.alpha.k8s.example not allowed by this role");
+
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      source.certificateFor(clusters.get(0)); // the role refuses
+      fixture.clock.advance(Duration.ofSeconds(1)); // alpha's next attempt is due
+      fixture.vault.seal();
+      source.certificateFor(clusters.get(1)); // sealed: every cluster is held back
+      source.certificateFor(clusters.get(0)); // held back, not asked
+      fixture.clock.advance(Duration.ofMinutes(10));
+      source.certificateFor(clusters.get(0)); // sealed
+
+      List<String> alpha = log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
+          .map(r -> MessageFormat.format(r.getMessage(), r.getParameters()))
+          .filter(m -> m.contains("cluster \"alpha\"")).toList();
+      assertEquals(2, alpha.size(), alpha.toString());
+      assertTrue(alpha.get(1).contains("sealed"), alpha.get(1));
+    }
   }
 
   private static long warnings(LogCapture log) {
