@@ -14,7 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -115,7 +118,10 @@ final class PrometheusHttp {
       throw unavailable(endpoint, "interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
+      // each once: causes may form a cycle, and the walk then ends at the last not seen before
+      Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      while (cause instanceof CompletionException && cause.getCause() != null
+          && seen.add(cause) && !seen.contains(cause.getCause())) {
         cause = cause.getCause();
       }
       if (cause instanceof CappedBody.TooLarge) {
