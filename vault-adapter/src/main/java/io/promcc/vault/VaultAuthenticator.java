@@ -122,6 +122,10 @@ public final class VaultAuthenticator implements AutoCloseable {
             state = new State(state.token, state.ttl, state.expiresAt, state.refreshAt, false,
                 state.ours);
             replace(now);
+          } else if (e.failure() == VaultFailure.INTERRUPTED) {
+            // no answer of Vault's (the caller is stopped): kept, not counted, still due
+            LOG.log(Level.DEBUG, "keeping the current vault token until {0}: its renewal was "
+                + "interrupted", state.expiresAt);
           } else {
             // Vault is down: the token still works until it expires; retry renewal later, less
             // often the longer it fails (as a login), warning once when it starts failing.

@@ -270,6 +270,35 @@ class VaultLoginFailingTest {
     }
   }
 
+  /**
+   * A renewal interrupted (the worker asking for it is stopped) is no failure of Vault's: the
+   * token is kept, the renewal stays due, and the first renewal that fails after it warns.
+   */
+  @Test
+  void anInterruptedRenewalIsNotCountedAsAFailingOne() throws Exception {
+    VaultAuthenticator auth =
+        fixture.kubernetesAuthenticator(dir, Duration.ofMinutes(60), Duration.ZERO);
+    Secret first = auth.token();
+    fixture.clock.advance(Duration.ofMinutes(41)); // past 2/3 of 60 min: renewal due
+
+    try (LogCapture log = LogCapture.of(VaultAuthenticator.class)) {
+      Thread.currentThread().interrupt();
+      try {
+        assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+      } finally {
+        Thread.interrupted();
+      }
+      fixture.vault.failNext("auth/token/renew-self", 1000, 500, "internal error");
+      assertEquals(first, auth.token()); // still due: asked again, and it fails
+
+      List<String> warned = log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
+          .map(r -> MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+      assertEquals(1, warned.size(), warned.toString());
+      assertTrue(warned.get(0).contains("(1 in a row") && warned.get(0).contains("status 500"),
+          warned.get(0));
+    }
+  }
+
   private static long warnings(LogCapture log) {
     return log.records().stream().filter(r -> r.getLevel() == Level.WARNING).count();
   }
