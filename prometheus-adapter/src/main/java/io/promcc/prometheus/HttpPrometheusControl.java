@@ -70,7 +70,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * The most read of the config or the targets answer: the config of 10,000 guest clusters in
    * one file (87 MB as written) is about 140 MB as Prometheus answers it (its own rendering,
    * defaults included, JSON-escaped), so this leaves several times that, while a wrong URL that
-   * streams cannot fill the heap.
+   * streams is cut off at a bound instead of read without end (a heap smaller than about twice
+   * the bound may still run short before it is reached).
    */
   static final int MAX_LARGE_ANSWER = 512 << 20;
   /** The most read of any other answer (ready, runtime info, reload): a few hundred bytes. */
