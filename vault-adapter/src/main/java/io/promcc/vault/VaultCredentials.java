@@ -3,9 +3,12 @@ package io.promcc.vault;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,6 +19,9 @@ import java.util.function.Function;
  * Stateless.
  */
 final class VaultCredentials {
+  /** The most of a credential file that is read; a larger file is refused. */
+  static final int MAX_FILE_BYTES = 64 * 1024;
+
   private VaultCredentials() {}
 
   /**
@@ -45,20 +51,46 @@ final class VaultCredentials {
     return Secret.of(value.strip());
   }
 
-  /** The secret in {@code file}, without surrounding white space; {@code what} names it. */
+  /**
+   * The secret in {@code file}, without surrounding white space; {@code what} names it. Only a
+   * regular file is opened (opening a FIFO waits for a writer, a device may never end), and only
+   * its first {@link #MAX_FILE_BYTES} bytes are read: no token or secret ID is that long.
+   */
   static Secret readSecret(Path file, String what) {
+    String named = what + " file " + Quoting.quote(file.toString());
+    boolean regular;
+    byte[] bytes = {};
+    String value = "";
     try {
-      String value = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (value.isEmpty()) {
-        throw new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(),
-            what + " file " + Quoting.quote(file.toString()) + " is empty", null);
+      regular = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+      if (regular) {
+        try (InputStream in = Files.newInputStream(file)) {
+          bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
       }
-      return Secret.of(value);
+      if (bytes.length <= MAX_FILE_BYTES) {
+        // strict, as Files.readString was: a file that is not UTF-8 is not read as a secret
+        value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
+            .strip();
+      }
     } catch (IOException e) {
-      throw new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(),
-          "cannot read " + what + " file " + Quoting.quote(file.toString()) + ": "
-              + e.getClass().getSimpleName(), null);
+      throw unreadable("cannot read " + named + ": " + e.getClass().getSimpleName());
     }
+    if (!regular) {
+      throw unreadable(named + " is not a regular file");
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw unreadable(named + " is larger than " + MAX_FILE_BYTES + " bytes");
+    }
+    if (value.isEmpty()) {
+      throw unreadable(named + " is empty");
+    }
+    return Secret.of(value);
+  }
+
+  private static VaultRequestException unreadable(String message) {
+    return new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(), message,
+        null);
   }
 
   /** Where the operator's token is read from, for messages. */

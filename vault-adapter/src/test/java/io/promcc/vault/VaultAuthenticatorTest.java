@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jopenlibs.vault.json.Json;
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -419,5 +422,38 @@ class VaultAuthenticatorTest {
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
     assertTrue(e.getMessage().startsWith("cannot read kubernetes service account token file \""
         + missing + "\""), e.getMessage());
+  }
+
+  @Test
+  void aCredentialsFileThatIsNotARegularFileOrTooLargeIsRefusedAtOnceSendingNothing()
+      throws Exception {
+    Path fifo = dir.resolve("secret-id");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("mkfifo is not available: " + e.getMessage());
+      return;
+    }
+    assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
+    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
+    Path token = Files.writeString(dir.resolve("token"), "t".repeat(64 * 1024 + 1));
+    VaultAuthenticator appRole =
+        authenticator(new VaultAuthSettings.AppRole("approle", "role-id", fifo));
+    VaultAuthenticator operator = authenticator(VaultAuthSettings.Token.fromFile(token));
+
+    // a FIFO no one writes to: opening it to read waits for a writer, for ever
+    VaultRequestException notAFile = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(VaultRequestException.class, appRole::token));
+    VaultRequestException tooLarge = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(VaultRequestException.class, operator::token));
+
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, notAFile.failure());
+    assertEquals("approle secret id file \"" + fifo + "\" is not a regular file",
+        notAFile.getMessage());
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, tooLarge.failure());
+    assertEquals("vault token file \"" + token + "\" is larger than 65536 bytes",
+        tooLarge.getMessage());
+    assertEquals(0, fixture.vault.requests().size());
   }
 }
