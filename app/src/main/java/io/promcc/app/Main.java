@@ -17,7 +17,27 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(execute(commandLine(), args));
+  }
+
+  /**
+   * Runs {@code promcc} on {@code args} and returns its exit code. An {@link Error} that escapes
+   * the command (picocli hands only exceptions to its handler) ends as an unexpected exception
+   * does: one line naming it, its stack trace once, exit 1; so {@code main} always exits, even
+   * with non-daemon threads still running.
+   */
+  static int execute(CommandLine promcc, String... args) {
+    try {
+      return promcc.execute(args);
+    } catch (Throwable e) {
+      CommandLine.ParseResult parsed = promcc.getParseResult();
+      while (parsed != null && parsed.hasSubcommand()) {
+        parsed = parsed.subcommand();
+      }
+      return ErrorHandler.unexpected(e,
+          parsed == null ? promcc.getCommandName() : parsed.commandSpec().qualifiedName(),
+          promcc.getErr());
+    }
   }
 
   /** The configured command line, for tests and embedding. */

@@ -296,7 +296,8 @@ public final class ReconcileLoop {
       }
     } catch (RuntimeException | Error e) {
       ending = "uncaught " + e.getClass().getName();
-      LOG.log(Level.ERROR, "the reconcile loop ended", e);
+      // one line: the thread that rethrows it (promcc run) prints the stack trace
+      LOG.log(Level.ERROR, "the reconcile loop ended: {0}", e.toString());
       throw e;
     } finally {
       lock.lock();

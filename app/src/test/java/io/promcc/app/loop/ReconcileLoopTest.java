@@ -349,6 +349,47 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void anErrorThatEndsTheLoopIsLoggedInOneLineLeavingTheTraceToTheThreadThatRethrowsIt()
+      throws Exception {
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler recorder = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(ReconcileLoop.class.getName());
+    logger.addHandler(recorder);
+    try {
+      Ending listener = new Ending();
+      ReconcileLoop loop = new ReconcileLoop(() -> {
+        throw new StackOverflowError("deep in a reconcile");
+      }, listener, PACING, java.time.Clock.systemUTC(), new SplittableRandom(7));
+      Thread runner = new Thread(loop::run);
+      runner.setUncaughtExceptionHandler((t, e) -> { });
+      runner.start();
+      assertTrue(listener.ended.await(30, TimeUnit.SECONDS), "the loop's end is reported");
+      runner.join(30_000);
+    } finally {
+      logger.removeHandler(recorder);
+    }
+
+    List<java.util.logging.LogRecord> ended = records.stream()
+        .filter(r -> r.getMessage().startsWith("the reconcile loop ended")).toList();
+    assertEquals(1, ended.size(), records.toString());
+    assertEquals(null, ended.get(0).getThrown(), "the trace is printed by who rethrows it");
+    assertEquals("the reconcile loop ended: java.lang.StackOverflowError: deep in a reconcile",
+        java.text.MessageFormat.format(ended.get(0).getMessage(), ended.get(0).getParameters()));
+  }
+
+  @Test
   void aStoppedLoopReportsThatItWasStopped() throws Exception {
     Ending listener = new Ending();
     ReconcileLoop loop = new ReconcileLoop(() -> result(Outcome.UNCHANGED, Optional.empty()),
