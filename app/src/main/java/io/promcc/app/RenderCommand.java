@@ -44,12 +44,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code promcc render}: plans the Prometheus files for clusters listed in a file and writes them
- * to a folder, or prints every problem and writes nothing. It is one reconcile of the controller
+ * to a folder, or prints every problem of invalid input and writes nothing (a write that fails
+ * part way lists what it had already written). It is one reconcile of the controller
  * without a Prometheus to reload: the same observe step, partial-view rules and file store.
  */
 @Command(name = "render", sortOptions = false,
     description = {"Plan the Prometheus config and certificate files for the clusters in a file",
-        "and write them to a folder. On any problem, print every problem and write nothing.",
+        "and write them to a folder. On invalid input, print every problem and write nothing;",
+        "a write that fails part way lists the files it had already replaced or deleted.",
         "Files of clusters gone since the last render are deleted; files it did not write are",
         "never replaced or deleted. Refused (exit 2) while a promcc run writes to --out."})
 final class RenderCommand implements Callable<Integer> {

@@ -33,6 +33,17 @@ class RenderFailureTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** The help says what the README says: invalid input writes nothing, a failed write lists. */
+  @Test
+  void theHelpDoesNotPromiseNothingIsWrittenWhenAWriteFailsPartWay() {
+    String help = new CommandLine(new RenderCommand()).getUsageMessage()
+        .replaceAll("\\s+", " ");
+
+    assertFalse(help.contains("On any problem, print every problem and write nothing"), help);
+    assertTrue(help.contains("On invalid input, print every problem and write nothing; a write "
+        + "that fails part way lists the files it had already replaced or deleted."), help);
+  }
+
   /**
    * The store renamed the certificate files into place, then failed (a folder's fsync, the
    * manifest on a full disk): render said "nothing was written" with three new files in --out.
