@@ -13,17 +13,12 @@ import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.yaml.ClusterList;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,14 +54,11 @@ public final class ClusterFileSource implements GuestClusterSource {
   private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
   /** Most bytes of a clusters file: 10,000 clusters take about 3 MB. */
   static final int MAX_BYTES = 64 << 20;
-  private static final long SETTLE_MILLIS = 100;
-  private static final long EMPTY_SETTLE_MILLIS = 2000;
 
   private final Path file;
   private final FileWatcher watcher;
   private final SourceErrors errors;
-  private final Sleeper sleeper;
-  private final Reader reader;
+  private final SettledRead settling;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   /** Held by a reload while it waits for the file to hold still and applies what it read. */
@@ -99,11 +91,12 @@ public final class ClusterFileSource implements GuestClusterSource {
   /** As above, reading the file with {@code reader} (a seam for tests). */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper,
       Reader reader) {
-    this.reader = requireNonNull(reader, "reader == null");
+    requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
-    this.sleeper = requireNonNull(sleeper, "sleeper == null");
+    requireNonNull(sleeper, "sleeper == null");
+    this.settling = new SettledRead(this.file, sleeper, reader);
     errors.declared(SOURCE);
   }
 
@@ -224,7 +217,11 @@ public final class ClusterFileSource implements GuestClusterSource {
     // one reload at a time: each applies the content that held still for it, so a later one
     // must not have settled before an earlier one applies its older content
     synchronized (reloading) {
-      Read settled = settle();
+      boolean mayHaveClusters;
+      synchronized (lock) {
+        mayHaveClusters = good == null || !good.clusters().isEmpty();
+      }
+      SettledRead.Read settled = settling.settle(mayHaveClusters);
       synchronized (lock) {
         if (closed || !started) {
           return;
@@ -247,72 +244,8 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
   }
 
-  /**
-   * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
-   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
-   * that lists no cluster (empty, or only its comments so far) where clusters were listed, or at
-   * the first read (the last run's clusters may be in the output folder), must stay so for
-   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
-   * content that does not end with a line break: a writer stopped inside a line (a buffer
-   * flushed part-way), whose last value may be cut short yet valid (an API server's host).
-   * Bounded (20 rounds), then the content is read as it is.
-   *
-   * @return the last read, the one that held still: what is read once more later may have been
-   *     truncated since, and would not be given the time an empty list is
-   */
-  private Read settle() {
-    boolean mayHaveClusters;
-    synchronized (lock) {
-      mayHaveClusters = good == null || !good.clusters().isEmpty();
-    }
-    Read previous = readOnce();
-    for (int i = 0; i < 20; i++) {
-      try {
-        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
-            || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return previous;
-      }
-      Read now = readOnce();
-      if (Arrays.equals(previous.bytes(), now.bytes())) {
-        return now;
-      }
-      previous = now;
-    }
-    return previous;
-  }
-
-  /** One read of the file: its bytes, or else why it could not be read. */
-  private record Read(byte[] bytes, Exception failure) {}
-
-  /** Whether {@code bytes} has content after its last line break. */
-  private static boolean endsInsideALine(byte[] bytes) {
-    return bytes != null && bytes.length > 0 && bytes[bytes.length - 1] != '\n';
-  }
-
-  /** Whether {@code bytes} are a good list of no cluster: blank, comments, or {@code []}. */
-  private boolean listsNoCluster(byte[] bytes) {
-    if (bytes == null) {
-      return false;
-    }
-    try {
-      return ClusterList.parse(decode(bytes), file.toString()).isEmpty();
-    } catch (ValidationException | InvalidValueException e) {
-      return false; // not a good list: read and reported as such, keeping the last good one
-    }
-  }
-
-  private Read readOnce() {
-    try {
-      return new Read(reader.read(file, MAX_BYTES), null);
-    } catch (IOException | SecurityException e) {
-      return new Read(null, e);
-    }
-  }
-
   /** Applies the rules of the class comment to {@code attempt}. */
-  private void read(Read attempt) {
+  private void read(SettledRead.Read attempt) {
     // guarded by lock
     byte[] bytes = attempt.bytes();
     if (attempt.failure() instanceof NoSuchFileException) {
@@ -347,7 +280,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     lastContent = content;
     List<GuestCluster> clusters;
     try {
-      clusters = ClusterList.parse(decode(bytes), file.toString());
+      clusters = ClusterList.parse(SettledRead.decode(file, bytes), file.toString());
     } catch (ValidationException e) {
       rejected(content, e.getMessage(), e.problems());
       return;
@@ -387,17 +320,6 @@ public final class ClusterFileSource implements GuestClusterSource {
       errors.failed(SOURCE, message.replace('\n', ' '));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "reporting a clusters file problem failed", e);
-    }
-  }
-
-  private String decode(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ValidationException("clusters file " + Quoting.quote(file.toString()),
-          List.of("is not valid UTF-8 text (" + e.getMessage() + ")"));
     }
   }
 

@@ -1,0 +1,108 @@
+package io.promcc.app.local;
+
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.yaml.ClusterList;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The read of a {@link ClusterFileSource}'s file once it holds still. Holds no state between
+ * reads; used by one reload at a time.
+ */
+final class SettledRead {
+  private static final long SETTLE_MILLIS = 100;
+  private static final long EMPTY_SETTLE_MILLIS = 2000;
+
+  private final Path file;
+  private final Sleeper sleeper;
+  private final ClusterFileSource.Reader reader;
+
+  SettledRead(Path file, Sleeper sleeper, ClusterFileSource.Reader reader) {
+    this.file = file;
+    this.sleeper = sleeper;
+    this.reader = reader;
+  }
+
+  /**
+   * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
+   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
+   * that lists no cluster (empty, or only its comments so far) where clusters were listed, or at
+   * the first read (the last run's clusters may be in the output folder), must stay so for
+   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
+   * content that does not end with a line break: a writer stopped inside a line (a buffer
+   * flushed part-way), whose last value may be cut short yet valid (an API server's host).
+   * Bounded (20 rounds), then the content is read as it is.
+   *
+   * @param mayHaveClusters whether clusters were listed, or nothing was read yet
+   * @return the last read, the one that held still: what is read once more later may have been
+   *     truncated since, and would not be given the time an empty list is
+   */
+  Read settle(boolean mayHaveClusters) {
+    Read previous = readOnce();
+    for (int i = 0; i < 20; i++) {
+      try {
+        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
+            || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return previous;
+      }
+      Read now = readOnce();
+      if (Arrays.equals(previous.bytes(), now.bytes())) {
+        return now;
+      }
+      previous = now;
+    }
+    return previous;
+  }
+
+  /** One read of the file: its bytes, or else why it could not be read. */
+  record Read(byte[] bytes, Exception failure) {}
+
+  /** Whether {@code bytes} has content after its last line break. */
+  private static boolean endsInsideALine(byte[] bytes) {
+    return bytes != null && bytes.length > 0 && bytes[bytes.length - 1] != '\n';
+  }
+
+  /** Whether {@code bytes} are a good list of no cluster: blank, comments, or {@code []}. */
+  private boolean listsNoCluster(byte[] bytes) {
+    if (bytes == null) {
+      return false;
+    }
+    try {
+      return ClusterList.parse(decode(file, bytes), file.toString()).isEmpty();
+    } catch (ValidationException | InvalidValueException e) {
+      return false; // not a good list: read and reported as such, keeping the last good one
+    }
+  }
+
+  private Read readOnce() {
+    try {
+      return new Read(reader.read(file, ClusterFileSource.MAX_BYTES), null);
+    } catch (IOException | SecurityException e) {
+      return new Read(null, e);
+    }
+  }
+
+  /** {@code bytes} of {@code file} as UTF-8 text; a ValidationException if they are not. */
+  static String decode(Path file, byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ValidationException("clusters file " + Quoting.quote(file.toString()),
+          List.of("is not valid UTF-8 text (" + e.getMessage() + ")"));
+    }
+  }
+}
