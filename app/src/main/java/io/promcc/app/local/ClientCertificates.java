@@ -2,18 +2,27 @@ package io.promcc.app.local;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The client certificates the {@link LocalCa} hands out: what it knows of one cluster
- * ({@link Entry}), a certificate with the point it is renewed at ({@link Issued}), and the name
- * it is issued to. An {@link Entry} is not thread-safe: the {@link LocalCa}'s lock guards it.
+ * ({@link Entry}), a certificate with the point it is renewed at ({@link Issued}), the name
+ * it is issued to, and the one stored for a cluster first seen. An {@link Entry} is not
+ * thread-safe: the {@link LocalCa}'s lock guards it.
  */
 final class ClientCertificates {
+  // the LocalCa's logger: these lines are the local CA's
+  private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
+
   private ClientCertificates() {}
 
   /** A certificate handed out, and when to renew it. */
@@ -53,5 +62,48 @@ final class ClientCertificates {
     }
     return new Issued(new CertificateBundle(authority.pem(), certificatePem, keyPem,
         CertificateBundle.formatSerial(certificate.getSerialNumber()), notAfter), renewAt);
+  }
+
+  /**
+   * The entry of a cluster first seen: its stored certificate in {@code clients}, if that is
+   * still usable under {@code authority} at {@code clock}'s time; why a stored one cannot be read
+   * or used goes to {@code report}. Called under the {@link LocalCa}'s lock.
+   */
+  static Entry loadStored(ClientFiles clients, ClusterId id, CaStore.Authority authority,
+      Clock clock, Duration clientValidity, Consumer<String> report) {
+    Entry entry = new Entry();
+    Optional<ClientFiles.StoredClient> stored;
+    try {
+      stored = clients.readClient(id);
+    } catch (IOException e) {
+      report.accept("stored client certificate of cluster " + Quoting.quote(id.value())
+          + " cannot be read (" + e + "); issuing a new one");
+      return entry;
+    }
+    if (stored.isEmpty()) {
+      return entry;
+    }
+    Instant now = clock.instant();
+    String unusable = ClientFiles.unusable(stored.get(), authority, now);
+    if (unusable == null) {
+      X509Certificate certificate = CertificateBundle.parseCertificate(
+          stored.get().certificatePem(), "stored client certificate");
+      Instant notAfter = certificate.getNotAfter().toInstant();
+      entry.current = issued(authority, certificate, stored.get().certificatePem(),
+          stored.get().keyPem());
+      if (notAfter.isAfter(now.plus(clientValidity))) {
+        // issued under a longer validity than the one set now: due at once, and served until
+        // its replacement is issued
+        LOG.log(System.Logger.Level.INFO, "stored client certificate of cluster "
+            + Quoting.quote(id.value()) + " is valid until " + notAfter + ", longer than the "
+            + "client certificate validity of " + clientValidity + " allows; issuing a new one");
+        entry.current = new Issued(entry.current.bundle(), now);
+      }
+      return entry;
+    }
+    report.accept("stored client certificate "
+        + Quoting.quote(clients.clientCertificate(id).toString()) + " is not usable ("
+        + unusable + "); issuing a new one");
+    return entry;
   }
 }

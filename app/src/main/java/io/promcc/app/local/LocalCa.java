@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
 import io.promcc.app.local.ClientCertificates.Entry;
-import io.promcc.app.local.ClientCertificates.Issued;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
@@ -349,39 +348,8 @@ public final class LocalCa implements CertificateSource {
   /** The entry of a cluster first seen: its stored certificate, if that is still usable. */
   private Entry loadStored(ClusterId id) {
     // guarded by lock
-    Entry entry = new Entry();
-    Optional<ClientFiles.StoredClient> stored;
-    try {
-      stored = clients.readClient(id);
-    } catch (IOException e) {
-      report("stored client certificate of cluster " + Quoting.quote(id.value())
-          + " cannot be read (" + e + "); issuing a new one");
-      return entry;
-    }
-    if (stored.isEmpty()) {
-      return entry;
-    }
-    Instant now = clock.instant();
-    String unusable = ClientFiles.unusable(stored.get(), authority, now);
-    if (unusable == null) {
-      X509Certificate certificate = CertificateBundle.parseCertificate(
-          stored.get().certificatePem(), "stored client certificate");
-      Instant notAfter = certificate.getNotAfter().toInstant();
-      entry.current = issued(authority, certificate, stored.get().certificatePem(),
-          stored.get().keyPem());
-      if (notAfter.isAfter(now.plus(clientValidity))) {
-        // issued under a longer validity than the one set now: due at once, and served until
-        // its replacement is issued
-        LOG.log(System.Logger.Level.INFO, "stored client certificate of cluster "
-            + Quoting.quote(id.value()) + " is valid until " + notAfter + ", longer than the "
-            + "client certificate validity of " + clientValidity + " allows; issuing a new one");
-        entry.current = new Issued(entry.current.bundle(), now);
-      }
-      return entry;
-    }
-    report("stored client certificate " + Quoting.quote(clients.clientCertificate(id).toString())
-        + " is not usable (" + unusable + "); issuing a new one");
-    return entry;
+    return ClientCertificates.loadStored(clients, id, authority, clock, clientValidity,
+        this::report);
   }
 
   /** Forgets clusters not in {@code observed} and deletes their files. */
