@@ -61,8 +61,8 @@ public final class LeaderElection implements AutoCloseable {
   private volatile String observedLeader;
   private LeaseLock.Observed observed;
   private long observedAt;
-  /** The last Lease call failure warned about; null once that call works. Runner thread only. */
-  private String lastFailure;
+  /** The Lease call failures warned about. Runner thread only. */
+  private final LeaseCallFailures failures;
   /** When the Lease was first found missing after one was seen; null if present. */
   private Long absentSince;
   private boolean started;
@@ -82,6 +82,7 @@ public final class LeaderElection implements AutoCloseable {
     this.settings = requireNonNull(settings, "settings == null");
     this.lock = new LeaseLock(requireNonNull(client, "client == null"), settings.namespace(),
         settings.leaseName(), settings.retryPeriod());
+    this.failures = new LeaseCallFailures(lock);
     this.clock = requireNonNull(clock, "clock == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
     this.runner = new Thread(this::compete, "promcc-leader-election");
@@ -205,8 +206,8 @@ public final class LeaderElection implements AutoCloseable {
       failed(READ_FAILURE + lock.describe() + ": " + TrackedListerWatcher.describe(e), e);
       return;
     }
-    if (lastFailure != null && lastFailure.startsWith(READ_FAILURE)) {
-      worksAgain(); // a read failure ends with a read; a write failure only with a write
+    if (failures.lastStartsWith(READ_FAILURE)) {
+      failures.worksAgain(); // a read failure ends with a read; a write failure only with a write
     }
     if (current.isEmpty()) {
       Optional<LeaseLock.Observed> last = Optional.ofNullable(observed);
@@ -267,7 +268,7 @@ public final class LeaderElection implements AutoCloseable {
       return;
     }
     observe(written);
-    worksAgain();
+    failures.worksAgain();
     state.lock();
     try {
       if (closed) {
@@ -286,26 +287,12 @@ public final class LeaderElection implements AutoCloseable {
     }
   }
 
-  /** The call that failed last works again: the failure warned about is over. */
-  private void worksAgain() {
-    if (lastFailure != null) {
-      LOG.log(System.Logger.Level.INFO, "lease " + lock.describe() + " calls work again after: "
-          + lastFailure);
-      lastFailure = null;
-    }
-  }
-
   /**
-   * A Lease call failed. A conflict (another candidate wrote first) is the election at work; any
-   * other failure (a 403 for a Lease name the Role does not list, an unreachable API server)
-   * keeps this replica from leading, so it is a warning, once while it repeats.
+   * A Lease call failed: warned about by {@link LeaseCallFailures}; a leader past its renew
+   * deadline steps down.
    */
   private void failed(String why, Exception e) {
-    boolean conflict = e instanceof ApiException api && api.getCode() == 409;
-    boolean repeated = why.equals(lastFailure);
-    lastFailure = conflict ? lastFailure : why;
-    LOG.log(conflict || repeated ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        why + (conflict ? "" : "; this replica cannot lead (publish Events) until it works"));
+    failures.failed(why, e);
     if (leading && ticker.getAsLong() - validUntil >= 0) {
       stepDown(why);
     }
