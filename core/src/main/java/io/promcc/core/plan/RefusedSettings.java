@@ -48,10 +48,12 @@ final class RefusedSettings {
    * scheme and its feature flags), or it has no port and a rule certainly set {@code scheme} to
    * neither http nor https in any case: without its {@code no-default-scrape-port} feature
    * Prometheus finds no port for it ({@code invalid scheme}), with it Go's client speaks no such
-   * protocol (an upper-case {@code HTTPS} is scraped there, so it is not refused); or empty.
+   * protocol (an upper-case {@code HTTPS} is scraped there, so it is not refused, except on a
+   * static target: promtool checks those as Prometheus without the feature, and refuses the
+   * config); or empty.
    */
   static Optional<String> address(Setting setting, Optional<Setting> scheme,
-      String targets) {
+      String targets, boolean staticTarget) {
     if (!setting.byRule() || setting.value() == null) {
       return Optional.empty();
     }
@@ -75,6 +77,20 @@ final class RefusedSettings {
           + (addressLast ? schemeTo : address) + ": Prometheus drops " + targets
           + " (invalid scheme), or with its no-default-scrape-port feature fails every scrape of "
           + (targets.equals("its targets") ? "them" : "it"));
+    }
+    if (staticTarget && NO_PORT.matcher(setting.value()).matches() && scheme.isPresent()
+        && !scheme.get().value().equals("http") && !scheme.get().value().equals("https")) {
+      // PopulateLabels compares the scheme in lower case only
+      String address = Quoting.quote(ADDRESS) + " to " + Quoting.quote(setting.value())
+          + ", without a port";
+      String schemeTo = Quoting.quote(TargetLabels.SCHEME) + " to "
+          + Quoting.quote(scheme.get().value()) + ", not in lower case";
+      boolean addressLast = setting.step() > scheme.get().step();
+      return Optional.of((addressLast ? setting.by() : scheme.get().by()) + " sets "
+          + (addressLast ? address : schemeTo) + ", where "
+          + (addressLast ? scheme.get().by() : setting.by()) + " sets "
+          + (addressLast ? schemeTo : address) + ": promtool refuses the config, and "
+          + "Prometheus drops " + targets + " (invalid scheme)");
     }
     return Optional.empty();
   }

@@ -287,7 +287,8 @@ final class RequiredTargetLabels {
         return Followed.refused(removals.get(label));
       }
       Optional<String> refused = labels.setting(label).flatMap(setting -> label.equals(ADDRESS)
-          ? RefusedSettings.address(setting, labels.setting(TargetLabels.SCHEME), targets)
+          ? RefusedSettings.address(setting, labels.setting(TargetLabels.SCHEME), targets,
+              !discovered)
           : RefusedSettings.duration(label, setting, targets));
       if (refused.isPresent()) {
         return Followed.refused(refused.get());

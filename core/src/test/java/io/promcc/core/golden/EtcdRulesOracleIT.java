@@ -142,6 +142,8 @@ class EtcdRulesOracleIT {
         "- {target_label: __scheme__, replacement: \"ftp\"}",
         "- {target_label: __scheme__, replacement: \"HTTPS\"}",
         "- {target_label: __address__, replacement: \"etcd.local\"}\n"
+            + "- {target_label: __scheme__, replacement: \"HTTPS\"}",
+        "- {target_label: __address__, replacement: \"etcd.local\"}\n"
             + "- {target_label: __scheme__, replacement: \"ftp\"}",
         "- {target_label: __scheme__, replacement: \"ftp\"}\n"
             + "- {source_labels: [__meta_a, __meta_b], separator: \"etcd.local\", "

@@ -92,6 +92,26 @@ class TargetAddressValueTest {
             + "fails every scrape of it");
   }
 
+  /**
+   * An upper-case {@code HTTPS} is scraped by a Prometheus with its no-default-scrape-port
+   * feature, but promtool checks a static target as Prometheus without it, and refuses the config.
+   */
+  @Test
+  void refusesRulesThatSetAStaticAddressWithoutAPortAndTheSchemeInUpperCase() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "etcd.local"}
+          - {target_label: __scheme__, replacement: "HTTPS"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" sets \"__scheme__\" to \"HTTPS\", not "
+            + "in lower case, where relabel_configs[0] of job template \"etcd-a\" sets "
+            + "\"__address__\" to \"etcd.local\", without a port: promtool refuses the config, "
+            + "and Prometheus drops its static target (invalid scheme)");
+  }
+
   @Test
   void takesRulesThatOnlyMaySetTheAddressToAValueWithASlashOrSetTheScheme() {
     ScrapeProfile profile = ScrapeProfile.parse("""
