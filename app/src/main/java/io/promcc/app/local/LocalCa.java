@@ -99,6 +99,8 @@ public final class LocalCa implements CertificateSource {
   private String lastReported;
   private String failing; // the kind of the current issuing failure, null while issuing works
   private boolean endWarned; // whether the CA's coming end was logged
+  // the CA's end, read by each scrape of /metrics without the lock an issuing observe holds
+  private volatile Instant caEnd;
 
   /** A CA in {@code stateDir} issuing for 30 days, on the system clock, reporting nowhere. */
   public LocalCa(Path stateDir) {
@@ -147,6 +149,7 @@ public final class LocalCa implements CertificateSource {
       try {
         Instant now = clock.instant();
         authority = store.loadOrCreate(now, CA_VALIDITY, CA_COMMON_NAME);
+        caEnd = authority.notAfter();
         startFailure = null;
         store.loadedWithoutLock().ifPresent(this::report);
         warnIfNearEnd(now);
@@ -244,12 +247,11 @@ public final class LocalCa implements CertificateSource {
 
   /**
    * When the CA certificate ends (it is not renewed; client certificates never outlast it), for
-   * a metric; empty until started, and once closed.
+   * a metric; empty until started, and once closed. Answers at once, also while an observe
+   * issues certificates.
    */
   public Optional<Instant> caNotAfter() {
-    synchronized (lock) {
-      return Optional.ofNullable(authority).map(CaStore.Authority::notAfter);
-    }
+    return Optional.ofNullable(caEnd);
   }
 
   /** Logs, once, that the CA ends within {@link #CA_END_WARNING}. Called under the lock. */
@@ -271,6 +273,7 @@ public final class LocalCa implements CertificateSource {
     synchronized (lock) {
       closed = true;
       authority = null;
+      caEnd = null;
       entries.clear();
     }
   }
