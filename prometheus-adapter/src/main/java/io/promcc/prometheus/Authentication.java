@@ -102,7 +102,7 @@ public final class Authentication {
     String named = "the " + what + " file " + Quoting.quote(file.toString());
     boolean regular;
     byte[] bytes = {};
-    String value;
+    String value = "";
     try {
       regular = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
       if (regular) {
@@ -110,8 +110,11 @@ public final class Authentication {
           bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         }
       }
-      value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
-          .strip();
+      if (bytes.length <= MAX_FILE_BYTES) {
+        // a cut past the bound may split a character: a too large file is said to be that
+        value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
+            .strip();
+      }
     } catch (IOException e) {
       throw new IOException("cannot read " + named + " (" + e.getClass().getSimpleName() + ")");
     }

@@ -269,6 +269,22 @@ class AuthenticationTest {
   }
 
   @Test
+  void aTooLargeCredentialsFileCutInsideACharacterIsSaidToBeTooLarge() throws IOException {
+    // the first 65537 bytes read end with the first byte of a two-byte character
+    Path token = Files.writeString(temp.resolve("token"), "t".repeat(64 * 1024) + "\u00e9");
+    HttpPrometheusControl bearer = control(settings()
+        .authentication(Authentication.bearerFromFile(token)).build());
+
+    PrometheusApiException tooLarge = assertThrows(PrometheusApiException.class,
+        bearer::loadedConfig);
+
+    assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
+        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes",
+        tooLarge.getMessage());
+    assertEquals(0, server.getRequestCount());
+  }
+
+  @Test
   void credentialsFromAFileAreNamedByTheFileNeverByTheSecret() throws IOException {
     Path password = Files.writeString(temp.resolve("password"), "s3cret");
     Path token = Files.writeString(temp.resolve("token"), "tok-123");
