@@ -3,9 +3,12 @@ package io.promcc.vault;
 import io.promcc.core.model.InvalidValueException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -21,18 +24,43 @@ import javax.net.ssl.TrustManagerFactory;
 final class VaultTrust {
   private VaultTrust() {}
 
+  /** The most of a CA bundle that is read (1 MiB, as for certificate files); larger is refused. */
+  static final int MAX_BUNDLE_BYTES = 1 << 20;
+
   /**
-   * An SSL context that trusts exactly the certificates in the PEM file {@code path}.
+   * An SSL context that trusts exactly the certificates in the PEM file {@code path}. Only a
+   * regular file is opened (opening a FIFO waits for a writer, a device may never end), and only
+   * its first {@link #MAX_BUNDLE_BYTES} bytes are read.
    *
-   * @throws InvalidValueException if it cannot be read or holds no certificate
+   * @throws InvalidValueException naming the file if it cannot be read, is not a regular file,
+   *     is too large or holds no certificate
    */
   static SSLContext ofCaBundle(Path path) {
-    String pem;
+    boolean regular;
+    byte[] bytes = {};
+    String pem = "";
     try {
-      pem = Files.readString(path, StandardCharsets.US_ASCII);
+      regular = Files.readAttributes(path, BasicFileAttributes.class).isRegularFile();
+      if (regular) {
+        try (InputStream in = Files.newInputStream(path)) {
+          bytes = in.readNBytes(MAX_BUNDLE_BYTES + 1);
+        }
+      }
+      if (bytes.length <= MAX_BUNDLE_BYTES) {
+        // strict, as Files.readString was: a file that is not ASCII is not read as PEM
+        pem = StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      }
     } catch (IOException e) {
       throw new InvalidValueException("vault ca bundle", path.toString(),
           "cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    if (!regular) {
+      throw new InvalidValueException("vault ca bundle", path.toString(),
+          "is not a regular file");
+    }
+    if (bytes.length > MAX_BUNDLE_BYTES) {
+      throw new InvalidValueException("vault ca bundle", path.toString(),
+          "is larger than " + MAX_BUNDLE_BYTES + " bytes");
     }
     return trusting(pem, path.toString());
   }

@@ -1,0 +1,64 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.InvalidValueException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CA bundle file that replaces the JVM's trust store: what is read of it, what refused. */
+class VaultTrustTest {
+  @TempDir Path dir;
+
+  @Test
+  void aCaBundleThatIsNotARegularFileIsRefusedAtOnceNamingIt() throws Exception {
+    Path fifo = dir.resolve("ca.pem");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("mkfifo is not available: " + e.getMessage());
+      return;
+    }
+    assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
+    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
+
+    // a FIFO no one writes to: opening it to read waits for a writer, for ever
+    InvalidValueException notAFile = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(InvalidValueException.class, () -> VaultTrust.ofCaBundle(fifo)));
+
+    assertEquals("vault ca bundle is not a regular file, found \"" + fifo + "\"",
+        notAFile.getMessage());
+  }
+
+  @Test
+  void aCaBundleLargerThanOneMebibyteIsRefusedNamingIt() throws IOException {
+    Path huge = Files.writeString(dir.resolve("ca.pem"), "-".repeat((1 << 20) + 1));
+
+    InvalidValueException tooLarge = assertThrows(InvalidValueException.class,
+        () -> VaultTrust.ofCaBundle(huge));
+
+    assertEquals("vault ca bundle is larger than 1048576 bytes, found \"" + huge + "\"",
+        tooLarge.getMessage());
+  }
+
+  @Test
+  void aCaBundleOfOneMebibyteIsRead() throws IOException {
+    Path full = Files.writeString(dir.resolve("ca.pem"), "\n".repeat(1 << 20));
+
+    InvalidValueException none = assertThrows(InvalidValueException.class,
+        () -> VaultTrust.ofCaBundle(full));
+
+    // read whole and parsed: it holds no certificate
+    assertTrue(none.getMessage().startsWith("vault ca bundle is invalid ("), none.getMessage());
+  }
+}
