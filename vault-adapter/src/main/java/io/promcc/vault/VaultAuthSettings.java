@@ -19,6 +19,9 @@ public sealed interface VaultAuthSettings {
   /** Vault auth mount names: path segments without leading or trailing '/'. */
   Pattern MOUNT = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*");
 
+  /** The most of a token, secret ID or service account token file read; larger is refused. */
+  int MAX_FILE_BYTES = 64 * 1024;
+
   /**
    * A token read from a file (re-read on every re-login, so an agent may rotate it) or, if no
    * file is given, from an environment variable.

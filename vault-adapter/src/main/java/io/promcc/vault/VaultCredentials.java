@@ -20,7 +20,7 @@ import java.util.function.Function;
  */
 final class VaultCredentials {
   /** The most of a credential file that is read; a larger file is refused. */
-  static final int MAX_FILE_BYTES = 64 * 1024;
+  static final int MAX_FILE_BYTES = VaultAuthSettings.MAX_FILE_BYTES;
 
   private VaultCredentials() {}
 

@@ -106,8 +106,12 @@ final class SettingsReader {
    * problem names the file, never what it holds.
    */
   static Path secretFile(String text, String what) {
+    return secretFile(text, what, Authentication.MAX_FILE_BYTES);
+  }
+
+  /** As {@link #secretFile(String, String)}, for an adapter that reads at most {@code most}. */
+  static Path secretFile(String text, String what, int most) {
     Path path = existingFile(text);
-    int most = Authentication.MAX_FILE_BYTES;
     try (InputStream in = Files.newInputStream(path)) {
       byte[] bytes = in.readNBytes(most + 1);
       if (bytes.length > most) {

@@ -77,9 +77,12 @@ final class VaultOptions {
       problems.add("--vault-address", null, "is required with --certificates vault");
     }
     String method = r.text("vault-auth").orElse("token");
-    Optional<Path> tokenFile = r.optional("vault-token-file", SettingsReader::existingFile);
-    Optional<Path> secretIdFile = r.optional("vault-secret-id-file",
-        SettingsReader::existingFile);
+    // read once here as the adapter reads them at every login, to refuse an empty or too large
+    // one at start; the service account token is not: a projected volume may bring it later
+    Optional<Path> tokenFile = r.optional("vault-token-file", text -> SettingsReader.secretFile(
+        text, "vault token", VaultAuthSettings.MAX_FILE_BYTES));
+    Optional<Path> secretIdFile = r.optional("vault-secret-id-file", text -> SettingsReader
+        .secretFile(text, "approle secret id", VaultAuthSettings.MAX_FILE_BYTES));
     Path jwtFile = r.required("vault-jwt-file", SettingsReader::path);
     Optional<Path> caBundle = r.optional("vault-ca-bundle", SettingsReader::existingFile);
     List<String> altNames = r.optional("vault-alt-names", SettingsReader::list)

@@ -1,0 +1,104 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Vault token and AppRole secret ID files are checked at start as the Prometheus secret
+ * files are: a missing, unreadable, empty or too large one is refused naming the option and the
+ * file, never what it holds.
+ */
+class VaultOptionsTest {
+  private static final String SECRET = "hvs.never-shown";
+
+  @TempDir Path temp;
+  private Problems problems;
+
+  private RunSettings load(String... flags) throws IOException {
+    problems = new Problems("settings");
+    Map<String, String> given = new TreeMap<>(Map.of("out", temp.resolve("out").toString(),
+        "clusters", Files.writeString(temp.resolve("clusters.yml"), "[]\n").toString(),
+        "certificates", "vault", "vault-address", "https://vault.example:8200"));
+    for (int i = 0; i < flags.length; i += 2) {
+      given.put(flags[i], flags[i + 1]);
+    }
+    return SettingsLoader.load(RunSettings.TABLE, given, Map.of(), problems);
+  }
+
+  private void assertProblems(String... expected) {
+    assertEquals(List.of(expected), problems.list());
+    assertFalse(problems.list().toString().contains(SECRET), problems.list().toString());
+  }
+
+  @Test
+  void anEmptyTokenOrSecretIdFileIsRefusedAtStartNamingTheOptionAndTheFile()
+      throws IOException {
+    Path empty = Files.writeString(temp.resolve("empty"), " \n");
+
+    assertNull(load("vault-token-file", empty.toString()));
+    assertProblems("--vault-token-file must not be empty (it holds the vault token), found \""
+        + empty + "\"");
+
+    assertNull(load("vault-auth", "approle", "vault-role-id", "role-1",
+        "vault-secret-id-file", empty.toString()));
+    assertProblems("--vault-secret-id-file must not be empty (it holds the approle secret id), "
+        + "found \"" + empty + "\"");
+  }
+
+  @Test
+  void aTokenOrSecretIdFileLargerThanAnyTokenIsRefusedAtStart() throws IOException {
+    Path large = Files.writeString(temp.resolve("large"), SECRET + "t".repeat(64 * 1024));
+
+    assertNull(load("vault-token-file", large.toString()));
+    assertProblems("--vault-token-file must be at most 65536 bytes (it holds the vault token), "
+        + "found \"" + large + "\"");
+
+    assertNull(load("vault-auth", "approle", "vault-role-id", "role-1",
+        "vault-secret-id-file", large.toString()));
+    assertProblems("--vault-secret-id-file must be at most 65536 bytes (it holds the approle "
+        + "secret id), found \"" + large + "\"");
+  }
+
+  @Test
+  void aMissingOrNonRegularTokenFileIsRefusedAtStart() throws IOException {
+    Path missing = temp.resolve("missing");
+
+    assertNull(load("vault-token-file", missing.toString()));
+    assertProblems("--vault-token-file must be a readable file, found \"" + missing + "\"");
+
+    assertNull(load("vault-auth", "approle", "vault-role-id", "role-1",
+        "vault-secret-id-file", temp.toString()));
+    assertProblems("--vault-secret-id-file must be a readable file, found \"" + temp + "\"");
+  }
+
+  @Test
+  void aServiceAccountTokenFileMayAppearAfterTheStart() throws IOException {
+    Path later = temp.resolve("projected/token");
+
+    assertNotNull(load("vault-auth", "kubernetes", "vault-kubernetes-role", "promcc",
+        "vault-jwt-file", later.toString()));
+    assertProblems();
+  }
+
+  @Test
+  void aTokenAndASecretIdFileWithASecretAreTaken() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), SECRET + "\n");
+
+    assertNotNull(load("vault-token-file", token.toString()));
+    assertNotNull(load("vault-auth", "approle", "vault-role-id", "role-1",
+        "vault-secret-id-file", token.toString()));
+    assertProblems();
+  }
+}
