@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -102,8 +104,8 @@ final class SettingsReader {
 
   /**
    * A readable file holding a secret ({@code what}, for the message): read once here to refuse
-   * an empty or too large one at start (at most as much as the adapter reads), and not kept. A
-   * problem names the file, never what it holds.
+   * an empty, too large or not UTF-8 one at start (at most as much as the adapter reads), and
+   * not kept. A problem names the file, never what it holds.
    */
   static Path secretFile(String text, String what) {
     return secretFile(text, what, Authentication.MAX_FILE_BYTES);
@@ -118,7 +120,14 @@ final class SettingsReader {
         throw new IllegalArgumentException("must be at most " + most + " bytes (it holds the "
             + what + ")");
       }
-      if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+      String value;
+      try {
+        // strict, as the adapters decode: a file that is not UTF-8 would fail every use
+        value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException("must be UTF-8 text (it holds the " + what + ")");
+      }
+      if (value.isBlank()) {
         throw new IllegalArgumentException("must not be empty (it holds the " + what + ")");
       }
     } catch (IOException e) {

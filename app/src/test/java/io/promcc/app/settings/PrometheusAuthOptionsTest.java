@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.promcc.core.model.Problems;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,6 +142,23 @@ class PrometheusAuthOptionsTest {
     assertNull(load(Map.of(), "prometheus-bearer-token-file", large.toString()));
     assertProblems("--prometheus-bearer-token-file must be at most 65536 bytes (it holds the "
         + "bearer token), found \"" + large + "\"");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsRefusedAtStartAsEveryRequestWouldFail() throws IOException {
+    byte[] secret = (SECRET + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = Arrays.copyOf(secret, secret.length + 1);
+    bytes[secret.length] = (byte) 0xff;
+    Path latin = Files.write(temp.resolve("latin"), bytes);
+
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", "promcc",
+        "prometheus-password-file", latin.toString()));
+    assertProblems("--prometheus-password-file must be UTF-8 text (it holds the password), "
+        + "found \"" + latin + "\"");
+
+    assertNull(load(Map.of(), "prometheus-bearer-token-file", latin.toString()));
+    assertProblems("--prometheus-bearer-token-file must be UTF-8 text (it holds the bearer "
+        + "token), found \"" + latin + "\"");
   }
 
   @Test

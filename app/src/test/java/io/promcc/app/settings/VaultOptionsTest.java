@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.promcc.core.model.Problems;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,6 +71,24 @@ class VaultOptionsTest {
         "vault-secret-id-file", large.toString()));
     assertProblems("--vault-secret-id-file must be at most 65536 bytes (it holds the approle "
         + "secret id), found \"" + large + "\"");
+  }
+
+  @Test
+  void aTokenOrSecretIdFileThatIsNotUtf8IsRefusedAtStartAsEveryLoginWouldFail()
+      throws IOException {
+    byte[] secret = (SECRET + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = Arrays.copyOf(secret, secret.length + 1);
+    bytes[secret.length] = (byte) 0xff;
+    Path latin = Files.write(temp.resolve("latin"), bytes);
+
+    assertNull(load("vault-token-file", latin.toString()));
+    assertProblems("--vault-token-file must be UTF-8 text (it holds the vault token), found \""
+        + latin + "\"");
+
+    assertNull(load("vault-auth", "approle", "vault-role-id", "role-1",
+        "vault-secret-id-file", latin.toString()));
+    assertProblems("--vault-secret-id-file must be UTF-8 text (it holds the approle secret id), "
+        + "found \"" + latin + "\"");
   }
 
   @Test
