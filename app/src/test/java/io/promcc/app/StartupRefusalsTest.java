@@ -1,6 +1,7 @@
 package io.promcc.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -129,6 +130,27 @@ class StartupRefusalsTest {
     assertEquals(2, run.code(), run.output());
     assertTrue(run.output().contains("scrape timeout greater than scrape interval"),
         run.output());
+  }
+
+  /**
+   * The Vault connection reads at most 1 MiB of the CA bundle: a larger one is a bad setting,
+   * refused with the others before anything starts, not a failure to start.
+   */
+  @Test
+  void runRefusesAVaultCaBundleLargerThanOneMebibyteBeforeStarting() throws Exception {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"), "#".repeat(2 << 20));
+    Path token = Files.writeString(temp.resolve("token"), "hvs.token\n");
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--http-address", "127.0.0.1:0", "--certificates", "vault", "--vault-address",
+        "https://vault.example:8200", "--vault-token-file", token.toString(),
+        "--vault-ca-bundle", bundle.toString());
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("--vault-ca-bundle must be at most 1048576 bytes, found \""
+        + bundle + "\""), run.output());
+    assertFalse(run.output().contains("\tat "), "no stack trace:\n" + run.output());
   }
 
   /** A certificate folder inside --out would be read back from the controller's own files. */

@@ -78,6 +78,8 @@ public record VaultSettings(
   public static final double DEFAULT_RENEW_AFTER_FRACTION = 2.0 / 3.0;
   public static final double DEFAULT_JITTER_FRACTION = 0.1;
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 4;
+  /** The most of a CA bundle that is read (1 MiB, as for certificate files); larger is refused. */
+  public static final int MAX_CA_BUNDLE_BYTES = 1 << 20;
   public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);

@@ -24,8 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class VaultTrust {
   private VaultTrust() {}
 
-  /** The most of a CA bundle that is read (1 MiB, as for certificate files); larger is refused. */
-  static final int MAX_BUNDLE_BYTES = 1 << 20;
+  /** The most of a CA bundle that is read; larger is refused. */
+  static final int MAX_BUNDLE_BYTES = VaultSettings.MAX_CA_BUNDLE_BYTES;
 
   /**
    * An SSL context that trusts exactly the certificates in the PEM file {@code path}. Only a

@@ -103,6 +103,25 @@ final class SettingsReader {
   }
 
   /**
+   * A readable regular file of at most {@code most} bytes, as the adapter that reads it takes
+   * (its size is checked, nothing is read).
+   */
+  static Path boundedFile(String text, int most) {
+    Path path = existingFile(text);
+    long size;
+    try {
+      size = Files.size(path);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()
+          + ")");
+    }
+    if (size > most) {
+      throw new IllegalArgumentException("must be at most " + most + " bytes");
+    }
+    return path;
+  }
+
+  /**
    * A readable file holding a secret ({@code what}, for the message): read once here to refuse
    * an empty, too large or not UTF-8 one at start (at most as much as the adapter reads), and
    * not kept. A problem names the file, never what it holds.

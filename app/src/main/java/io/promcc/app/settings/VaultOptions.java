@@ -84,7 +84,9 @@ final class VaultOptions {
     Optional<Path> secretIdFile = r.optional("vault-secret-id-file", text -> SettingsReader
         .secretFile(text, "approle secret id", VaultAuthSettings.MAX_FILE_BYTES));
     Path jwtFile = r.required("vault-jwt-file", SettingsReader::path);
-    Optional<Path> caBundle = r.optional("vault-ca-bundle", SettingsReader::existingFile);
+    // the Vault connection reads at most this much of it: a larger one is refused here
+    Optional<Path> caBundle = r.optional("vault-ca-bundle", text -> SettingsReader.boundedFile(
+        text, VaultSettings.MAX_CA_BUNDLE_BYTES));
     List<String> altNames = r.optional("vault-alt-names", SettingsReader::list)
         .orElse(List.of());
     IssueMode mode = r.required("vault-mode", text -> switch (text) {

@@ -104,6 +104,19 @@ class VaultOptionsTest {
   }
 
   @Test
+  void aCaBundleLargerThanTheConnectionReadsIsRefusedAtStartNamingTheOption()
+      throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), SECRET + "\n");
+    Path large = Files.writeString(temp.resolve("ca.pem"), "#".repeat((1 << 20) + 1));
+
+    assertNull(load("vault-token-file", token.toString(), "vault-ca-bundle", large.toString()));
+    assertProblems("--vault-ca-bundle must be at most 1048576 bytes, found \"" + large + "\"");
+
+    assertNull(load("vault-token-file", token.toString(), "vault-ca-bundle", temp.toString()));
+    assertProblems("--vault-ca-bundle must be a readable file, found \"" + temp + "\"");
+  }
+
+  @Test
   void aServiceAccountTokenFileMayAppearAfterTheStart() throws IOException {
     Path later = temp.resolve("projected/token");
 
