@@ -25,6 +25,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,9 +246,15 @@ class AuthenticationTest {
   void aCredentialsFileThatIsNotARegularFileOrTooLargeFailsTheCallAtOnceSendingNothing()
       throws Exception {
     Path fifo = temp.resolve("password");
-    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("mkfifo is not available: " + e.getMessage());
+      return;
+    }
     assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(0, mkfifo.exitValue());
+    Assumptions.assumeTrue(mkfifo.exitValue() == 0, "mkfifo failed");
     Path token = Files.writeString(temp.resolve("token"), "t".repeat(64 * 1024 + 1));
     HttpPrometheusControl basic = control(settings()
         .authentication(Authentication.basicFromFile("promcc", fifo)).build());
