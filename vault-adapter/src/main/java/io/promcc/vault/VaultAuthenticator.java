@@ -53,6 +53,8 @@ public final class VaultAuthenticator implements AutoCloseable {
   private final LoginBackoff loginBackoff;
   /** Renewals of the current token that failed in a row while it stayed valid. */
   private int renewFailures;
+  /** Why the last of them failed; null if none has. */
+  private VaultFailure lastRenewFailure;
   private boolean closed;
 
   /**
@@ -128,13 +130,16 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + "interrupted", state.expiresAt);
           } else {
             // Vault is down: the token still works until it expires; retry renewal later, less
-            // often the longer it fails (as a login), warning once when it starts failing.
+            // often the longer it fails (as a login), warning when it starts failing and
+            // again when it fails for another reason.
             // From the failure, not the call: one that hung for its timeout would leave the
             // next refresh already due for every caller that waited meanwhile
             renewFailures++;
+            boolean changed = e.failure() != lastRenewFailure;
+            lastRenewFailure = e.failure();
             Instant again = earliest(clock.instant().plus(policy.backoff(renewFailures)),
                 state.expiresAt);
-            LOG.log(renewFailures == 1 ? Level.WARNING : Level.DEBUG, "keeping the current vault "
+            LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the current vault "
                 + "token until {0}: its renewal failed ({1} in a row, next attempt at {2}): {3}",
                 state.expiresAt, renewFailures, again, e.getMessage());
             state = new State(state.token, state.ttl, state.expiresAt, again, true, state.ours);
@@ -281,6 +286,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       State s = login.login(now, read);
       loginBackoff.succeeded();
       renewFailures = 0;
+      lastRenewFailure = null;
       return s;
     } catch (VaultRequestException e) {
       if (e.failure() != VaultFailure.INTERRUPTED) {
@@ -351,6 +357,7 @@ public final class VaultAuthenticator implements AutoCloseable {
           renewFailures);
     }
     renewFailures = 0;
+    lastRenewFailure = null;
     LOG.log(Level.DEBUG, "renewed vault token, expires {0}", renewed.expiresAt);
     listener.tokenRefreshed(true, renewed.expiresAt);
     return renewed;

@@ -113,6 +113,38 @@ class VaultLoginFailingTest {
   }
 
   /**
+   * A renewal that keeps failing warns again when it fails for another reason (a 500, then
+   * Vault sealed), as logins and clusters do; the attempts between are logged at debug level.
+   */
+  @Test
+  void aRenewalThatKeepsFailingWarnsAgainWhenItFailsForAnotherReason() throws Exception {
+    VaultAuthenticator auth =
+        fixture.kubernetesAuthenticator(dir, Duration.ofMinutes(60), Duration.ZERO);
+    Secret first = auth.token();
+    fixture.vault.failNext("auth/token/renew-self", 1000, 500, "internal error");
+    fixture.clock.advance(Duration.ofMinutes(41)); // past 2/3 of 60 min: renewal due
+
+    try (LogCapture log = LogCapture.of(VaultAuthenticator.class)) {
+      for (int second = 0; second < 20; second++) {
+        assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      assertEquals(1, warnings(log), log.lines().toString());
+
+      fixture.vault.clearInjected();
+      fixture.vault.seal(); // another reason
+      for (int second = 0; second < 120; second++) {
+        assertEquals(first, auth.token(), "the token, valid until 60 min, is kept");
+        fixture.clock.advance(Duration.ofSeconds(1));
+      }
+      List<String> warned = log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
+          .map(r -> MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+      assertEquals(2, warned.size(), warned.toString());
+      assertTrue(warned.get(1).contains("sealed"), warned.get(1));
+    }
+  }
+
+  /**
    * A cluster whose certificate renewal keeps failing for the same reason (here the login,
    * refused) warns once, when it starts, not at every attempt: at 1,000 clusters that was a
    * thousand lines per backoff step. The attempts after it are logged at debug level, and a
