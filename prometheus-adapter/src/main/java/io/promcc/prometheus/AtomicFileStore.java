@@ -63,6 +63,11 @@ public final class AtomicFileStore implements ConfigStore {
   public static final String JOURNAL = ".promcc-manifest.journal";
   /** Folder (inside the output folder) holding the last verified files by SHA-256. */
   public static final String VERIFIED_DIR = ".promcc-verified";
+  /**
+   * Marks the store's temporary files, {@code .<name>.promcc-tmp-<random>} next to the file they
+   * replace: half-written or about to be renamed, for any reader of the folder to leave out.
+   */
+  public static final String TEMP_MARKER = ".promcc-tmp-";
   /** The manifest's temporary file: a fixed name in the store's own {@code .promcc-} names. */
   static final String MANIFEST_TEMP = ".promcc-manifest.tmp";
 

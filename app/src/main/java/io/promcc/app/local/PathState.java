@@ -1,5 +1,6 @@
 package io.promcc.app.local;
 
+import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -44,11 +45,11 @@ sealed interface PathState {
    */
   String OWN_FILES = ".promcc-";
   /**
-   * Marks the temporary files of promcc's atomic writes ({@code .<name>.promcc-tmp-<random>}, as
-   * the output folder's store names them): a folder's state leaves them out, as they are
+   * Marks the temporary files of promcc's atomic writes ({@code .<name>.promcc-tmp-<random>}, the
+   * output folder's store's own marker): a folder's state leaves them out, as they are
    * half-written or about to be renamed over a file of the folder.
    */
-  String ATOMIC_WRITE_TEMP = ".promcc-tmp-";
+  String ATOMIC_WRITE_TEMP = AtomicFileStore.TEMP_MARKER;
 
   /** Whether both states hold the same content (same kind, same entries, same bytes). */
   boolean sameContent(PathState other);
