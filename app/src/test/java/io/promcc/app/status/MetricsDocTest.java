@@ -420,6 +420,26 @@ class MetricsDocTest {
                   - exp_labels: {severity: warning, cluster: refused, health: up, job: promcc}
                     exp_annotations:
                       summary: "Prometheus scrapes no target of guest cluster refused although its jobs are loaded: its API server refuses the client certificate or is unreachable (see Prometheus' targets page and log)"
+          - interval: 1m
+            input_series:
+              # refused again and again from 5m (a Role without create events); failing for now
+              # throughout, elsewhere; refused once only
+              - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="e:9420"}'
+                values: '0x4 1+1x40'
+              - series: 'promcc_events_failed_total{kind="failed", job="promcc", instance="f:9420"}'
+                values: '0+1x45'
+              - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="o:9420"}'
+                values: '0x4 1x40'
+            alert_rule_test:
+              - eval_time: 15m
+                alertname: PromccEventsRefused
+                exp_alerts: []
+              - eval_time: 21m
+                alertname: PromccEventsRefused
+                exp_alerts:
+                  - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
+                    exp_annotations:
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
         """);
 
     promtool("test", "rules", tests.toString());
