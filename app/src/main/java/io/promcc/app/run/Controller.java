@@ -67,7 +67,8 @@ public final class Controller {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile StatusServer status;
   private volatile List<FolderLock> locks = List.of();
-  private volatile Throwable loopFailure; // what the loop's thread died of, if it did
+  private Throwable loopFailure; // what the loop's thread died of, if it did; under this
+  private boolean failureRead; // run() has taken loopFailure: a later death is logged in full
 
   @Inject
   Controller(RunSettings settings, @Selected GuestClusterSource clusters,
@@ -214,7 +215,11 @@ public final class Controller {
       LOG.log(Level.INFO, "stopped");
       ended.countDown();
     }
-    Throwable failure = loopFailure;
+    Throwable failure;
+    synchronized (this) {
+      failureRead = true;
+      failure = loopFailure;
+    }
     if (failure instanceof Error e) {
       throw e;
     } else if (failure instanceof RuntimeException e) {
@@ -222,12 +227,23 @@ public final class Controller {
     }
   }
 
-  /** The loop, on its own thread; its death stops the controller like a stop would. */
+  /**
+   * The loop, on its own thread; its death stops the controller like a stop would, and run()
+   * throws it on. A death after run() gave up waiting for the loop (a reconcile that outlasted
+   * the stop's waits) is logged here with its stack trace: nothing else would print it.
+   */
   private void runLoop() {
     try {
       loop.run();
-    } catch (RuntimeException | Error e) { // the loop logged it
-      loopFailure = e;
+    } catch (RuntimeException | Error e) { // the loop logged one line
+      boolean late;
+      synchronized (this) {
+        late = failureRead;
+        loopFailure = e;
+      }
+      if (late) {
+        LOG.log(Level.ERROR, "the reconcile loop died after the controller stopped", e);
+      }
       stopping.countDown();
     }
   }

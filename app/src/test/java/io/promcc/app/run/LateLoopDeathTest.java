@@ -1,0 +1,133 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.ReconcileLoop;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.app.status.ControllerMetrics;
+import io.promcc.app.status.LoopHealth;
+import io.promcc.core.model.Problems;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakeClusterSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reconcile that outlasts a stop's waits and then dies of an {@link Error}: run() has returned
+ * by then, so nothing rethrows it; its failure is still logged with its stack trace.
+ */
+class LateLoopDeathTest {
+  private static final Duration BOUND = Duration.ofSeconds(60);
+
+  @TempDir Path temp;
+
+  @Test
+  void aLoopThatDiesAfterTheStopGaveUpWaitingIsLoggedWithItsTrace() throws Exception {
+    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
+        "clusters", temp.resolve("clusters.yml").toString(),
+        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
+        "http-address", "127.0.0.1:0"), Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    Clock clock = Clock.systemUTC();
+    Error death = new StackOverflowError("deep in a reconcile");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<Thread> loopThread = new AtomicReference<>();
+    Supplier<ReconcileResult> reconcile = () -> {
+      loopThread.set(Thread.currentThread());
+      entered.countDown();
+      awaitIgnoringInterrupts(release); // outlasts the stop's waits
+      throw death;
+    };
+    ReconcileLoop loop = new ReconcileLoop(reconcile, result -> { }, settings.pacing(), clock,
+        new Random(1));
+    ControllerMetrics metrics = ControllerModule.metrics();
+    LoopHealth health = ControllerModule.loopHealth(settings, clock);
+    PlanInputs inputs = ControllerModule.planInputs(settings,
+        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
+    Controller controller = new Controller(settings, new FakeClusterSource(),
+        new FakeCertificateSource(), loop, inputs, new FileWatcher(), metrics, health,
+        Optional.empty(), Optional::empty, Optional.empty(), clock);
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() { }
+
+      @Override
+      public void close() { }
+    };
+    Logger logger = Logger.getLogger("io.promcc.app");
+    logger.addHandler(recorder);
+    try {
+      controller.start();
+      AtomicReference<Throwable> thrown = new AtomicReference<>();
+      Thread runner = new Thread(() -> {
+        try {
+          controller.run();
+        } catch (Throwable e) {
+          thrown.set(e);
+        }
+      }, "controller");
+      runner.start();
+      assertTrue(entered.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
+      controller.stop();
+      runner.join(BOUND.toMillis());
+      assertFalse(runner.isAlive(), "run() did not return after the stop's waits");
+      assertNull(thrown.get(), "the loop had not died yet when run() returned");
+
+      release.countDown();
+      loopThread.get().join(BOUND.toMillis());
+
+      assertFalse(loopThread.get().isAlive(), "the loop did not end");
+      assertTrue(records.stream().anyMatch(r -> r.getThrown() == death),
+          "the loop's death was not logged with its trace: " + records.stream()
+              .map(r -> r.getLevel() + " " + r.getMessage()).toList());
+    } finally {
+      release.countDown();
+      logger.removeHandler(recorder);
+    }
+  }
+
+  private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (true) {
+      try {
+        if (!latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          throw new AssertionError("never released");
+        }
+        return;
+      } catch (InterruptedException e) {
+        // the stop interrupts the reconcile's waits: this one keeps waiting
+      }
+    }
+  }
+}
