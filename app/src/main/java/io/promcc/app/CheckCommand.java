@@ -246,7 +246,8 @@ final class CheckCommand implements Callable<Integer> {
    * Prints what Prometheus runs, from its runtime info ({@code answer}, empty with the reason
    * it cannot be asked, {@code unanswered}); true if that is the desired config as verified.
    * A first config pinned not ready that Prometheus loaded after its baseline runs too: a
-   * reconcile would verify it; one pinned without a baseline may run, nothing tells.
+   * reconcile would verify it; one pinned without a baseline may run, nothing tells, and so
+   * may one pinned not ready whose rollback to another verified config was not seen.
    */
   private static boolean printPrometheus(PrintWriter out, Optional<RuntimeInfo> answer,
       String unanswered, Preview preview, Optional<UnderPin> under) {
@@ -264,6 +265,15 @@ final class CheckCommand implements Callable<Integer> {
           info.lastConfigTime());
       return false;
     }
+    Optional<String> unseen = under.flatMap(u -> rollbackUnseen(u, preview));
+    if (unseen.isPresent()) {
+      out.printf("prometheus: last load %s at %s; promcc cannot tell whether it runs the "
+          + "planned config: it was pinned as not ready, so prometheus may have loaded it after "
+          + "all, and %s, so a reconcile keeps the pin whatever prometheus reports%n",
+          info.reloadConfigSuccess() ? "succeeded" : "FAILED", info.lastConfigTime(),
+          unseen.get());
+      return false;
+    }
     boolean loaded = preview.configVerified() && info.reloadConfigSuccess()
         && preview.record().verified().map(v -> !info.lastConfigTime().isBefore(v.loadedAt()))
             .orElse(false);
@@ -276,6 +286,32 @@ final class CheckCommand implements Callable<Integer> {
                 .orElseThrow().baseline().orElseThrow() + ", with its files on disk, so a "
                 + "reconcile would verify it and lift the pin");
     return loaded;
+  }
+
+  /**
+   * For a config pinned not ready while another config is verified: why Prometheus may run it
+   * all the same (it may have loaded the pinned files after all, before the rollback restored
+   * the verified ones), or empty if a load of the verified config at or after the pin's
+   * baseline is recorded: the rollback's reload was seen, so Prometheus read the restored files
+   * after the pinned ones. A reconcile keeps such a pin whatever Prometheus reports (core's
+   * delivery under the pin finishes a rollback, it never verifies the pinned config).
+   */
+  private static Optional<String> rollbackUnseen(UnderPin under, Preview preview) {
+    RejectedConfig pin = under.pin();
+    boolean otherVerified = preview.record().verified()
+        .filter(v -> !v.configHash().equals(pin.configHash())).isPresent();
+    if (!pin.reason().equals(RejectedConfig.NOT_READY) || !otherVerified) {
+      return Optional.empty();
+    }
+    if (pin.baseline().isEmpty()) {
+      return Optional.of("the pin, recorded by an earlier promcc, has no baseline to tell a "
+          + "load of the restored last verified config from an earlier one");
+    }
+    Instant baseline = pin.baseline().get();
+    return preview.record().verified().orElseThrow().loadedAt().isBefore(baseline)
+        ? Optional.of("no load of the last verified config after the pin's baseline "
+            + baseline + " is recorded")
+        : Optional.empty();
   }
 
   /** What keeps the clusters source from syncing, after ": ", or empty if it is synced. */

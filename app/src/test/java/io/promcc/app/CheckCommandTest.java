@@ -253,6 +253,63 @@ class CheckCommandTest {
     assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
   }
 
+  /**
+   * The rendered config verified as loaded at {@code loadedAt}; then the config of another base
+   * config pinned as not ready (baseline {@code BASELINE} + 10 s) and rolled back. Returns that
+   * base config, the desired one for a check.
+   */
+  private Path verifiedThenPinnedNotReady(Instant loadedAt) throws IOException {
+    verified(loadedAt);
+    Path pinned = refusedBaseConfig();
+    Path elsewhere = Files.createTempDirectory(temp, "pinned-out");
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        pinned.toString(), "--out", elsewhere.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    String config = DesiredState.configHashOf(new AtomicFileStore(elsewhere).readOwned());
+    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config,
+        RejectedConfig.NOT_READY, "not ready within PT5M",
+        Optional.of(BASELINE.plusSeconds(10)))));
+    return pinned;
+  }
+
+  /**
+   * A config pinned not ready with a verified config to roll back to, whose rollback's reload
+   * was never seen (the verified config's load is recorded before the pin's baseline):
+   * Prometheus may have loaded the pinned files after all before they were restored, and a
+   * reconcile keeps the pin whatever it reports, so check cannot tell either.
+   */
+  @Test
+  void aConfigPinnedNotReadyWhoseRollbackWasNotSeenIsNotSaidToBeNotRun() throws IOException {
+    Path pinned = verifiedThenPinnedNotReady(BASELINE);
+
+    List<String> lines = check("--base-config", pinned.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:20Z; "
+        + "promcc cannot tell whether it runs the planned config: it was pinned as not ready, "
+        + "so prometheus may have loaded it after all, and no load of the last verified config "
+        + "after the pin's baseline 2026-03-01T10:00:10Z is recorded, so a reconcile keeps the "
+        + "pin whatever prometheus reports"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
+  /**
+   * The rollback's reload was seen (the verified config's load is recorded at or after the pin's
+   * baseline): Prometheus read the restored files after the pinned ones, and it does not run
+   * the pinned config.
+   */
+  @Test
+  void aConfigPinnedNotReadyWhoseRollbackWasSeenIsNotRun() throws IOException {
+    Path pinned = verifiedThenPinnedNotReady(BASELINE.plusSeconds(10));
+
+    List<String> lines = check("--base-config", pinned.toString(), "--prometheus-url",
+        prometheusLoadedAt(BASELINE.plusSeconds(20)));
+
+    assertTrue(lines.contains("prometheus: last load succeeded at 2026-03-01T10:00:20Z; it "
+        + "does not run the planned config"), String.join("\n", lines));
+    assertEquals(CheckCommand.EXIT_PINNED, exitCode, String.join("\n", lines));
+  }
+
   /** The pin of a config refused before the planned config went back to the verified one. */
   @Test
   void aPinOfAnotherConfigIsReportedAndLiftingItIsAChange() throws IOException {
