@@ -440,6 +440,72 @@ class MetricsDocTest {
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
                     exp_annotations:
                       summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+          - interval: 1m
+            input_series:
+              # a local CA that ends 30 days and 10 minutes after the start; one that ends later
+              - series: 'promcc_local_ca_not_after_seconds{job="promcc", instance="c:9420"}'
+                values: '2592600x30'
+              - series: 'promcc_local_ca_not_after_seconds{job="promcc", instance="l:9420"}'
+                values: '2600000x30'
+            alert_rule_test:
+              - eval_time: 10m
+                alertname: PromccLocalCaExpiresSoon
+                exp_alerts: []
+              - eval_time: 11m
+                alertname: PromccLocalCaExpiresSoon
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: promcc, instance: "c:9420"}
+                    exp_annotations:
+                      summary: "the local CA of promcc on c:9420 ends within 30 days and is not renewed: create a new one and make the guest API servers trust it"
+          - interval: 1m
+            input_series:
+              # a reload of 200 s every 5 minutes
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="10"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="60"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="120"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="300"}'
+                values: '0+0.2x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="+Inf"}'
+                values: '0+0.2x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="write", le="10"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="write", le="+Inf"}'
+                values: '0+1x90'
+            alert_rule_test:
+              - eval_time: 55m
+                alertname: PromccSlowReloads
+                exp_alerts: []
+              - eval_time: 65m
+                alertname: PromccSlowReloads
+                exp_alerts:
+                  - exp_labels: {severity: info}
+                    exp_annotations:
+                      summary: "reloads of Prometheus take more than 2 minutes: consider more shards (--shard K/N)"
+          - interval: 1m
+            input_series:
+              # a reload of 15 s every 5 minutes; other phases take long
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="10"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="60"}'
+                values: '0+0.2x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="120"}'
+                values: '0+0.2x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="reload", le="+Inf"}'
+                values: '0+0.2x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="verify", le="120"}'
+                values: '0x90'
+              - series: 'promcc_reconcile_duration_seconds_bucket{phase="verify", le="+Inf"}'
+                values: '0+1x90'
+            alert_rule_test:
+              - eval_time: 65m
+                alertname: PromccSlowReloads
+                exp_alerts: []
+              - eval_time: 90m
+                alertname: PromccSlowReloads
+                exp_alerts: []
         """);
 
     promtool("test", "rules", tests.toString());
