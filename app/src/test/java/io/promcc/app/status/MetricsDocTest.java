@@ -420,21 +420,40 @@ class MetricsDocTest {
                   - exp_labels: {severity: warning, cluster: refused, health: up, job: promcc}
                     exp_annotations:
                       summary: "Prometheus scrapes no target of guest cluster refused although its jobs are loaded: its API server refuses the client certificate or is unreachable (see Prometheus' targets page and log)"
-          - interval: 1m
+          - interval: 5m
             input_series:
-              # refused again and again from 5m (a Role without create events); failing for now
-              # throughout, elsewhere; refused once only
+              # one Event refused for good (a Role without create events), tried as the
+              # controller does: at 5, 15, 35, 75, 135, 195 and 255 minutes (its wait doubling
+              # from 5 minutes up to an hour); failing for now throughout, elsewhere; refused once
               - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="e:9420"}'
-                values: '0x4 1+1x40'
+                values: '0 1x1 2x3 3x7 4x11 5x11 6x11 7x3'
               - series: 'promcc_events_failed_total{kind="failed", job="promcc", instance="f:9420"}'
-                values: '0+1x45'
+                values: '0+1x54'
               - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="o:9420"}'
-                values: '0x4 1x40'
+                values: '0 1x53'
             alert_rule_test:
-              - eval_time: 15m
+              - eval_time: 10m
                 alertname: PromccEventsRefused
                 exp_alerts: []
-              - eval_time: 21m
+              - eval_time: 20m
+                alertname: PromccEventsRefused
+                exp_alerts:
+                  - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
+                    exp_annotations:
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+              - eval_time: 3h
+                alertname: PromccEventsRefused
+                exp_alerts:
+                  - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
+                    exp_annotations:
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+              - eval_time: 4h10m
+                alertname: PromccEventsRefused
+                exp_alerts:
+                  - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
+                    exp_annotations:
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+              - eval_time: 4h30m
                 alertname: PromccEventsRefused
                 exp_alerts:
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
