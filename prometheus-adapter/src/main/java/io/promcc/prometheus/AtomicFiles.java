@@ -52,8 +52,8 @@ import java.util.concurrent.TimeUnit;
 final class AtomicFiles {
   /** Marks the store's temporary files: {@code .<name>.promcc-tmp-<random>}. */
   static final String TEMP_MARKER = AtomicFileStore.TEMP_MARKER;
-  /** Mode of the output folder and of every folder the store creates. */
   private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
+  /** Mode of the output folder and of every folder the store creates. */
   static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
   private static final int GROUP_WRITE = 0020;
   private static final int OTHERS = 0007;
