@@ -79,29 +79,29 @@ final class RunCommand implements Callable<Integer> {
       err.println("nothing was started");
       err.flush();
       return EXIT_USAGE;
-    } catch (RuntimeException | Error e) {
-      // a bug, or the JVM out of memory: what was started is closed; exit, so that a supervisor
-      // (Kubernetes) restarts the process instead of keeping one without a controller
-      err.println("error: promcc run failed to start: " + e);
-      e.printStackTrace(err);
-      err.println("nothing is running");
-      err.flush();
-      return EXIT_FAILED;
+    } catch (RuntimeException | Error e) { // a bug, or the JVM out of memory
+      return failed(err, "failed to start", e, "nothing is running");
     }
     Runnable stop = () -> new Thread(controller::stop, "promcc-stop").start();
     Signal.handle(new Signal("TERM"), signal -> stop.run());
     Signal.handle(new Signal("INT"), signal -> stop.run());
     try {
       controller.run();
-    } catch (RuntimeException | Error e) {
-      // the reconcile loop died (a bug, the heap exhausted): everything was stopped; exit, so
-      // that a supervisor restarts the process instead of keeping one without a controller
-      err.println("error: promcc run failed: " + e);
-      e.printStackTrace(err);
-      err.println("everything was stopped");
-      err.flush();
-      return EXIT_FAILED;
+    } catch (RuntimeException | Error e) { // the reconcile loop died: a bug, the heap exhausted
+      return failed(err, "failed", e, "everything was stopped");
     }
     return 0;
+  }
+
+  /**
+   * Reports a failure no setting explains, after what was started is closed: exit 1, so that a
+   * supervisor (Kubernetes) restarts the process instead of keeping one without a controller.
+   */
+  private static int failed(PrintWriter err, String what, Throwable e, String after) {
+    err.println("error: promcc run " + what + ": " + e);
+    e.printStackTrace(err);
+    err.println(after);
+    err.flush();
+    return EXIT_FAILED;
   }
 }
