@@ -57,7 +57,7 @@ final class LoginBackoff {
    * @throws VaultRequestException the last login's failure, saying when the next is tried
    */
   void checkMayTry(Instant now) {
-    if (last != null && now.isBefore(againAt)) {
+    if (holdsBack(now)) {
       throw new VaultRequestException(last.failure(), last.status(), last.errors(),
           last.getMessage() + " (the last login, not tried again before " + againAt + ")", null);
     }
