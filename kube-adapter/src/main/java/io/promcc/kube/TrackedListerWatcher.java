@@ -38,7 +38,10 @@ import okhttp3.OkHttpClient;
  * minute). A list refused for a "too large resource version" (an API server whose cache is
  * behind the version the informer saw last, e.g. another replica than the one it watched
  * through) is made again at once without a resourceVersion, a consistent read, as client-go's
- * reflector does; client-java's would ask for the same version until that cache caught up.
+ * reflector does; client-java's would ask for the same version until that cache caught up. The
+ * first list, which client-java's reflector asks for at version "0" (any version, possibly from
+ * a watch cache far behind), is a consistent read too: a source never reads an object as gone
+ * because a stale cache does not have it yet.
  * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
  * {@link InformerHealth} with a message that says what the server answered.
  *
@@ -47,6 +50,8 @@ import okhttp3.OkHttpClient;
 final class TrackedListerWatcher<T extends KubernetesObject, L extends KubernetesListObject>
     implements ListerWatcher<T, L> {
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
+  /** The resourceVersion that lets the API server answer a list at any version, however old. */
+  private static final String ANY_VERSION = "0";
 
   private final ApiClient client;
   private final CallGenerator calls;
@@ -83,7 +88,12 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
     awaitRetryAfter();
-    String version = listConsistently ? "" : params.resourceVersion;
+    // the reflector's first list asks for "0", any version: the API server may answer it from a
+    // watch cache that is behind, older than what a controller running before saw, and a
+    // cluster made since would be read as gone; a consistent read instead (a relist asks for
+    // the last version seen, "not older than", which is safe)
+    String version = listConsistently || ANY_VERSION.equals(params.resourceVersion) ? ""
+        : params.resourceVersion;
     try {
       L list;
       try {

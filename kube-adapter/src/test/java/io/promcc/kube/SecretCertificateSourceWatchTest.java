@@ -36,6 +36,29 @@ class SecretCertificateSourceWatchTest extends SecretCertificateSourceFixture {
     assertEquals(SecretCertificateSource.SOURCE_NOT_READY, unavailable().reason());
   }
 
+  /**
+   * A first list from a watch cache that is behind (resourceVersion=0 takes any version) lacks a
+   * Secret made since: the cluster would be told its Secret is missing. The first list is a
+   * consistent read; nothing comes through the watch.
+   */
+  @Test
+  void aFirstListFromAStaleCacheDoesNotMissASecretMadeSince() {
+    long cacheBehindAt = fake.store().resourceVersion();
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    fake.faults().staleCache(cacheBehindAt);
+    fake.faults().stallWatches();
+    try {
+      source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
+          WatchSettings.defaults());
+      source.start();
+      Poll.until(WAIT, "secrets synced", source::hasSynced);
+      assertEquals(issued.certificatePem(), source.certificateFor(ABC).certificatePem());
+    } finally {
+      fake.faults().clear();
+    }
+  }
+
   @Test
   void whileTheWatchFailsACachedCertificateIsServedWithTheFailure() {
     fake.store().create(ApiResource.SECRETS, null,

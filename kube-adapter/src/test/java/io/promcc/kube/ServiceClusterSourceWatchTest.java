@@ -106,6 +106,29 @@ class ServiceClusterSourceWatchTest extends ServiceClusterSourceFixture {
     });
   }
 
+  /**
+   * An informer's first list may be answered from the API server's watch cache at any version
+   * (resourceVersion=0), much older than what a controller running before saw: a Service made
+   * since is missing from it, and a restarted controller would remove that cluster's jobs and
+   * certificate files. The first list is a consistent read; nothing comes through the watch.
+   */
+  @Test
+  void aFirstListFromAStaleCacheDoesNotLoseAClusterMadeSince() {
+    fake = FakeKubeApi.start();
+    create(guest("abc12"));
+    long cacheBehindAt = fake.store().resourceVersion();
+    create(guest("def34"));
+    fake.faults().staleCache(cacheBehindAt);
+    fake.faults().stallWatches();
+    try {
+      startSource(DiscoverySettings.defaults());
+      Poll.until(WAIT, "source synced", source::hasSynced);
+      assertEquals(List.of("abc12", "def34"), ids(source.snapshot()));
+    } finally {
+      fake.faults().clear();
+    }
+  }
+
   @Test
   void aSilentlyDeadWatchIsDetectedByItsReadTimeoutAndRelisted() {
     fake = FakeKubeApi.start();

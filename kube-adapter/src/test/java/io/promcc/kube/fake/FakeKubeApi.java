@@ -532,7 +532,7 @@ public final class FakeKubeApi implements AutoCloseable {
         }
         // version and items are read atomically, so a watch from this version misses nothing
         ListPages.Page page = ListPages.page(store, resource, namespace, labels, fields,
-            request.query());
+            request.query(), faults.staleRevision());
         JsonObject list = new JsonObject();
         list.addProperty("kind", resource.kind() + "List");
         list.addProperty("apiVersion", resource.apiVersion());

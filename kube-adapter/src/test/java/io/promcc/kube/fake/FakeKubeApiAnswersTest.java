@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Answers of the fake that clients must survive, as the real API server gives them: objects
  * with fields newer than the client, no-op updates, DELETED events for objects leaving a
- * selection, watch ERROR events, 401, 403 and plain-text 429.
+ * selection, watch ERROR events, 401, 403 and plain-text 429, a watch cache that is behind.
  */
 class FakeKubeApiAnswersTest {
   private static FakeKubeApi fake;
@@ -178,6 +178,27 @@ class FakeKubeApiAnswersTest {
     JsonObject tooLarge = open.get(0).getAsJsonObject("object");
     assertEquals(504, tooLarge.get("code").getAsInt());
     assertEquals("Timeout", tooLarge.get("reason").getAsString());
+  }
+
+  @Test
+  void aStaleCacheAnswersAListAtAnyVersionAsItWasAndAConsistentListAsItIs() throws Exception {
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of("app", "master")));
+    long behind = fake.store().resourceVersion();
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "b", Map.of("app", "master")));
+    fake.faults().staleCache(behind);
+    String path = "/api/v1/namespaces/" + ns + "/services";
+    try (Response any = get(path + "?resourceVersion=0")) {
+      JsonObject list = json(any);
+      assertEquals(1, list.getAsJsonArray("items").size(), "only a, as it was");
+      assertEquals(Long.toString(behind),
+          list.getAsJsonObject("metadata").get("resourceVersion").getAsString());
+    }
+    try (Response consistent = get(path)) {
+      assertEquals(2, json(consistent).getAsJsonArray("items").size());
+    }
+    try (Response notOlder = get(path + "?resourceVersion=" + behind)) {
+      assertEquals(2, json(notOlder).getAsJsonArray("items").size());
+    }
   }
 
   @Test

@@ -12,8 +12,9 @@ import java.util.function.Predicate;
 /**
  * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
- * open watches, expire them with 410 Gone or with another watch {@code ERROR} event. Thread-safe;
- * rules apply in the order they were added.
+ * open watches, expire them with 410 Gone or with another watch {@code ERROR} event, answer lists
+ * at any version from a cache that is behind. Thread-safe; rules apply in the order they were
+ * added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -28,6 +29,8 @@ public final class Faults {
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final ObjectStore store;
   private volatile boolean stalled;
+  /** The revision lists at any version are answered at (a stale watch cache); 0 for none. */
+  private volatile long staleRevision;
 
   Faults(ObjectStore store) {
     this.store = store;
@@ -144,14 +147,36 @@ public final class Faults {
     stalled = true;
   }
 
-  /** Removes every rule and ends a stall. */
+  /**
+   * Answers lists that accept any version ({@code resourceVersion=0}, what an informer's first
+   * list asks for) with the state at {@code revision}, as an API server whose watch cache is
+   * behind (partitioned from etcd, or a replica not caught up) may: the Kubernetes API concepts
+   * say such a list can return data much older than the client observed before. A list without
+   * a resourceVersion (a consistent read) or with one is served at the current state, and so are
+   * watches. {@code revision} must still be in the history. Ends with {@link #clear()}.
+   */
+  public void staleCache(long revision) {
+    if (revision < 1) {
+      throw new IllegalArgumentException("revision must be positive: " + revision);
+    }
+    staleRevision = revision;
+  }
+
+  /** Removes every rule and ends a stall and a stale cache. */
   public void clear() {
     rules.clear();
     stalled = false;
+    staleRevision = 0;
   }
 
   boolean watchesStalled() {
     return stalled;
+  }
+
+  /** The revision a list at any version is answered at, if the cache is stale. */
+  Optional<Long> staleRevision() {
+    long revision = staleRevision;
+    return revision == 0 ? Optional.empty() : Optional.of(revision);
   }
 
   Action actionFor(FakeRequest request) {

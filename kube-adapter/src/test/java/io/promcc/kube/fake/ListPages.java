@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,13 +37,15 @@ final class ListPages {
   record Page(JsonObject metadata, List<JsonObject> items) {}
 
   /**
-   * One page of a list.
+   * One page of a list; {@code staleRevision}, if present, is the revision a list that accepts
+   * any version ({@code resourceVersion=0}, no continue token) is answered at, as by a watch
+   * cache that is behind.
    *
    * @throws ApiError 400 for a malformed {@code limit} or continue token, or a continue with a
    *     resourceVersion; 410 Expired for a token whose resourceVersion was compacted
    */
   static Page page(ObjectStore store, ApiResource resource, String namespace, Selector labels,
-      Selector fields, Map<String, String> query) {
+      Selector fields, Map<String, String> query, Optional<Long> staleRevision) {
     long limit = limit(query.get("limit"));
     String token = query.getOrDefault("continue", "");
     String resourceVersion = query.getOrDefault("resourceVersion", "");
@@ -57,6 +60,8 @@ final class ListPages {
       JsonObject decoded = decode(token);
       atRevision = decoded.get("rv").getAsLong();
       start = prefix + decoded.get("start").getAsString();
+    } else if (resourceVersion.equals("0") && staleRevision.isPresent()) {
+      atRevision = staleRevision.get();
     }
     synchronized (store) {
       long revision = atRevision == LATEST ? store.resourceVersion() : atRevision;
@@ -64,6 +69,9 @@ final class ListPages {
       try {
         objects = store.objectsAt(resource, namespace, revision);
       } catch (ObjectStore.GoneException e) {
+        if (token.isEmpty()) {
+          throw new IllegalStateException("the stale cache's revision was compacted", e);
+        }
         throw new ApiError(410, "Expired", INCONSISTENT_CONTINUE,
             encode(LATEST, start.substring(prefix.length())));
       }
