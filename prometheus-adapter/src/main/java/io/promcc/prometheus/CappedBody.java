@@ -16,8 +16,9 @@ import java.util.concurrent.Flow;
  * whatever arrives before the request timeout. At the cap the subscription is cancelled, which
  * closes the connection instead of reading on. A successful (2xx) answer over the cap fails
  * with {@link TooLarge}: nothing of it is used. Any other answer keeps what was read up to the
- * cap, for its message. One instance per answer; the HTTP client calls it from one thread at a
- * time. (The Vault adapter reads its answers the same way.)
+ * cap, for its message, without a character the cap cut in two. One instance per answer; the
+ * HTTP client calls it from one thread at a time. (The Vault adapter reads its answers the same
+ * way.)
  */
 final class CappedBody implements HttpResponse.BodySubscriber<String> {
   /** A successful answer's body was over the cap. */
@@ -79,7 +80,7 @@ final class CappedBody implements HttpResponse.BodySubscriber<String> {
           body.completeExceptionally(new TooLarge(cap));
         } else {
           append(buffer, room);
-          body.complete(text());
+          body.complete(textOfWholeCharacters());
         }
         return;
       }
@@ -95,6 +96,28 @@ final class CappedBody implements HttpResponse.BodySubscriber<String> {
 
   private String text() {
     return read.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What was read, cut at the cap, as text without the character the cut split: its first bytes
+   * alone would decode to U+FFFD.
+   */
+  private String textOfWholeCharacters() {
+    byte[] bytes = read.toByteArray();
+    int start = bytes.length;
+    // back over the continuation bytes (10xxxxxx) of the last character, at most three
+    while (start > 0 && bytes.length - start < 3 && (bytes[start - 1] & 0xC0) == 0x80) {
+      start--;
+    }
+    int end = bytes.length;
+    if (start > 0) {
+      int lead = bytes[start - 1] & 0xFF;
+      int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+      if (bytes.length - (start - 1) < length) {
+        end = start - 1;
+      }
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -172,8 +172,17 @@ final class PrometheusHttp {
             + "; configure basic auth or a bearer token"));
   }
 
+  /**
+   * {@code body} stripped, cut to {@value #MAX_MESSAGE} characters; the cut never leaves half of
+   * a surrogate pair (an emoji across it is left out whole), which logs and Events show as "?".
+   */
   static String excerpt(String body) {
     String s = body == null ? "" : body.strip();
-    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "..." : s;
+    if (s.length() <= MAX_MESSAGE) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(MAX_MESSAGE - 1))
+        && Character.isLowSurrogate(s.charAt(MAX_MESSAGE)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+    return s.substring(0, end) + "...";
   }
 }

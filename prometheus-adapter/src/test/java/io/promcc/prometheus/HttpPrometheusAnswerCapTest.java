@@ -150,4 +150,16 @@ class HttpPrometheusAnswerCapTest {
 
     assertEquals("#".repeat(SMALL), e.prometheusMessage()); // what was read up to the bound
   }
+
+  /** A character of several bytes across the bound is left out whole, not shown as U+FFFD. */
+  @Test
+  void anErrorAnswerOverTheBoundIsCutBetweenCharacters() {
+    String body = "#".repeat(SMALL - 1) + "\u00e9".repeat(SMALL);
+    server.enqueue(new MockResponse.Builder().code(500).chunkedBody(body, 256).build());
+
+    ReloadRejectedException e = assertThrows(ReloadRejectedException.class,
+        () -> control().reload());
+
+    assertEquals("#".repeat(SMALL - 1), e.prometheusMessage());
+  }
 }

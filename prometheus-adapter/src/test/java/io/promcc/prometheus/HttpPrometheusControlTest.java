@@ -111,6 +111,33 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
     assertEquals(message, e.prometheusMessage());
   }
 
+  /**
+   * Prometheus' message is cut to 2000 characters; an emoji across the cut (two chars, one code
+   * point) left half of it, a lone surrogate that logs and Events show as "?".
+   */
+  @Test
+  void aLongAnswerIsCutBetweenCharactersNotInsideOne() {
+    String emoji = "\uD83D\uDE00";
+    String body = "a".repeat(1999) + emoji + "b".repeat(100);
+    server.enqueue(answer(500, body));
+    server.enqueue(answer(503, body));
+    server.enqueue(answer(503, body));
+
+    ReloadRejectedException rejected = assertThrows(ReloadRejectedException.class,
+        () -> control().reload());
+    PrometheusUnavailableException notReady = assertThrows(PrometheusUnavailableException.class,
+        () -> control().awaitReady(Duration.ofMillis(50)));
+
+    // the ends shown: the messages are 2000 characters long
+    assertEquals("aaaa...", tail(rejected.prometheusMessage()));
+    assertEquals(1999 + 3, rejected.prometheusMessage().length());
+    assertEquals("aaaa...", tail(notReady.getMessage()));
+  }
+
+  private static String tail(String message) {
+    return message.substring(message.length() - 7);
+  }
+
   @Test
   void reloadWithTheLifecycleApiOffNamesTheFlag() {
     server.enqueue(answer(403, "Lifecycle API is not enabled."));
