@@ -135,7 +135,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     String lastProblem;
     while (true) {
       try {
-        HttpResponse<String> response = http.send(http.get("-/ready"), "GET /-/ready",
+        HttpResponse<String> response = http.sendSmall(http.get("-/ready"), "GET /-/ready",
             settings.requestTimeout(), maxSmallAnswer);
         int status = response.statusCode();
         if (status == 200) {
@@ -208,8 +208,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
     HttpRequest request = http.request("POST", "-/reload", settings.reloadTimeout())
         .POST(HttpRequest.BodyPublishers.noBody()).build();
-    HttpResponse<String> response = http.send(request, "POST /-/reload", settings.reloadTimeout(),
-        maxSmallAnswer);
+    HttpResponse<String> response = http.sendSmall(request, "POST /-/reload",
+        settings.reloadTimeout(), maxSmallAnswer);
     int status = response.statusCode();
     if (status == 200) {
       return ReloadAck.LOADED;
@@ -258,8 +258,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
   @Override
   public RuntimeInfo runtimeInfo() {
     String endpoint = "GET /api/v1/status/runtimeinfo";
-    HttpResponse<String> response = http.send(http.get("api/v1/status/runtimeinfo"), endpoint,
-        settings.requestTimeout(), maxSmallAnswer);
+    HttpResponse<String> response = http.sendSmall(http.get("api/v1/status/runtimeinfo"),
+        endpoint, settings.requestTimeout(), maxSmallAnswer);
     Map<?, ?> data = http.apiData(endpoint, response);
     Object success = data.get("reloadConfigSuccess");
     Object time = data.get("lastConfigTime");

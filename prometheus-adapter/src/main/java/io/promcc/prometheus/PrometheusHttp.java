@@ -104,6 +104,22 @@ final class PrometheusHttp {
   /** Sends {@code request}; of the answer's body at most {@code cap} bytes are read. */
   HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
       int cap) {
+    return send(request, endpoint, timeout, cap, "");
+  }
+
+  /**
+   * As {@link #send(HttpRequest, String, Duration, int)} for an answer Prometheus gives in a few
+   * hundred bytes at most: one over {@code cap} comes from something else, which its message
+   * says.
+   */
+  HttpResponse<String> sendSmall(HttpRequest request, String endpoint, Duration timeout,
+      int cap) {
+    return send(request, endpoint, timeout, cap, "; prometheus' own answer to it is a few "
+        + "hundred bytes at most: is that URL prometheus'?");
+  }
+
+  private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
+      int cap, String overCap) {
     CompletableFuture<HttpResponse<String>> answer =
         client.sendAsync(request, CappedBody.handler(cap));
     try {
@@ -129,7 +145,7 @@ final class PrometheusHttp {
             + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint + " ("
             + request.uri() + ") with more than " + cap + " bytes"
             + (cap % (1 << 20) == 0 ? " (" + (cap >> 20) + " MiB)" : "")
-            + ", the most read of this answer; nothing of it was used");
+            + ", the most read of this answer; nothing of it was used" + overCap);
       }
       if (cause instanceof HttpConnectTimeoutException timedOut) {
         // no connection, so no request reached Prometheus

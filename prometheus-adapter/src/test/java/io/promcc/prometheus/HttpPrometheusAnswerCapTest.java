@@ -141,6 +141,31 @@ class HttpPrometheusAnswerCapTest {
         + ") with more than " + SMALL + " bytes"), ready.getMessage());
   }
 
+  /**
+   * A reload answered 200 with more than the bound is not counted as a load (the reconcile
+   * reports the load not verified and reloads again next time), and not as a refusal (nothing is
+   * pinned or rolled back). Prometheus' own answer is empty: the message says the URL is likely
+   * not Prometheus'.
+   */
+  @Test
+  void aReloadAnswerOverTheBoundIsNoLoadAndNamesTheLikelyCause() {
+    server.enqueue(new MockResponse.Builder().code(200).body(streamed(1L << 20)).build());
+    server.enqueue(new MockResponse.Builder().code(200).body(streamed(1L << 20)).build());
+
+    PrometheusApiException reload = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+    PrometheusApiException ready = assertThrows(PrometheusApiException.class,
+        () -> control().awaitReady(Duration.ofMinutes(1)));
+
+    assertEquals(-1, reload.statusCode());
+    assertEquals("prometheus at \"" + server.url("/") + "\" answered POST /-/reload ("
+        + server.url("/-/reload") + ") with more than " + SMALL + " bytes, the most read of this "
+        + "answer; nothing of it was used; prometheus' own answer to it is a few hundred bytes at "
+        + "most: is that URL prometheus'?", reload.getMessage());
+    assertTrue(ready.getMessage().endsWith("nothing of it was used; prometheus' own answer to "
+        + "it is a few hundred bytes at most: is that URL prometheus'?"), ready.getMessage());
+  }
+
   @Test
   void anErrorAnswerOverTheBoundKeepsWhatWasReadForItsMessage() {
     server.enqueue(new MockResponse.Builder().code(500).body(streamed(1L << 20)).build());
