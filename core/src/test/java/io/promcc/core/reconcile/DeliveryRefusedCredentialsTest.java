@@ -11,6 +11,8 @@ import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +112,69 @@ class DeliveryRefusedCredentialsTest {
         && result.message().contains(REFUSED), result.message());
     assertTrue(f.hasJobsOf("b"), "nothing restored: " + result.message());
     assertTrue(f.sleeps.isEmpty(), "a refusal is an answer: nothing waits for it " + f.sleeps);
+  }
+
+  /**
+   * The controller is stopped during the reload of a config Prometheus dies loading, and starts
+   * again with credentials Prometheus refuses: the crash-looping Prometheus refuses the
+   * connection while it is down and answers 401 while it is up (its web endpoints check the
+   * credentials before anything else). The change waits, nothing restored, since a refusal is an
+   * answer. Once the credentials file holds what Prometheus takes, the same controller (no
+   * restart) restores the verified files and Prometheus comes up with them.
+   */
+  @Test
+  void aCrashLoopSeenThroughRefusedCredentialsIsRestoredOnceTheCredentialsAreTaken() {
+    refusing.refuse = false;
+    assertEquals(Outcome.RELOADED, reconciler().reconcile().outcome());
+    String good = f.configOnDisk();
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.crashWhen(files -> files.get(Fixture.CONFIG).text()
+        .contains("guest-cluster-b-"));
+    f.with("b");
+    ReconcileResult stopped;
+    try {
+      stopped = f.builder().prometheus(new ForwardingControl(f.prometheus) {
+        @Override
+        public ReloadAck reload() {
+          Thread.currentThread().interrupt(); // the controller is stopping
+          return super.reload();
+        }
+      }).build().reconcile();
+    } finally {
+      Thread.interrupted(); // the process ends; the next start has a fresh thread
+    }
+    assertTrue(f.hasJobsOf("b"), stopped.message());
+    assertFalse(f.prometheus.isUp(), "prometheus died on b's config: " + stopped.message());
+    refusing.refuse = true;
+    // down between its restarts, refusing the credentials while it is up
+    var crashLoopingRefusing = new ForwardingControl(refusing) {
+      @Override
+      public RuntimeInfo runtimeInfo() {
+        if (refusing.refuse) {
+          throw PrometheusUnavailableException.notSent("GET /api/v1/status/runtimeinfo to "
+              + "prometheus at \"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.runtimeInfo();
+      }
+    };
+    Reconciler nextStart = f.builder().prometheus(crashLoopingRefusing).build();
+
+    f.clock.advance(Duration.ofMinutes(1));
+    ReconcileResult whileRefused = nextStart.reconcile();
+    boolean keptWhileRefused = f.hasJobsOf("b");
+    refusing.refuse = false; // the credentials file now holds what Prometheus takes
+    List<String> said = new ArrayList<>(List.of(stopped.outcome() + ": " + stopped.message(),
+        whileRefused.outcome() + ": " + whileRefused.message()));
+    for (int i = 0; i < 3; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      ReconcileResult result = nextStart.reconcile();
+      said.add(result.outcome() + ": " + result.message());
+    }
+
+    assertTrue(keptWhileRefused, "a refusal is an answer: nothing restored; " + said);
+    assertTrue(whileRefused.message().contains(REFUSED), said.toString());
+    assertEquals(good, f.configOnDisk(), "the verified files were never restored; " + said);
+    assertTrue(f.prometheus.isUp(), "prometheus crash-loops for good; " + said);
   }
 
   /** Answers 401 to every call while {@link #refuse} is set; forwards otherwise. */
