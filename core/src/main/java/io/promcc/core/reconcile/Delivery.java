@@ -175,11 +175,12 @@ final class Delivery {
 
   /**
    * What {@link #deliver} would write, and do under a pin that holds, seen without doing it:
-   * the store's record is read, nothing is written or asked.
+   * the store's record is read as {@link #deliver} would find it (with a load whose record
+   * failed, which it records first), nothing is written or asked.
    */
   Preview preview(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       ClusterStates states) {
-    DeliveryRecord record = store.record();
+    DeliveryRecord record = recorder.recordAsSeen(onDisk);
     FileDiff diff;
     Optional<UnderPin> underPin = Optional.empty();
     if (holds(record.rejected(), desired)) {

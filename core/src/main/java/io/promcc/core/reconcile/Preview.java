@@ -25,7 +25,8 @@ import java.util.SortedMap;
  * @param diff what a reconcile would write and delete: the files on disk made the desired ones;
  *     under a pin that holds ({@link #underPin()}), only the renewed certificate files of the
  *     files on disk (the pinned config is not written)
- * @param record the store's last verification and pinned rejection
+ * @param record the store's last verification and pinned rejection, as the next reconcile
+ *     finds them (with a load Prometheus made whose record failed, which it records first)
  * @param degraded active clusters on kept certificates, with the source's problem
  * @param waiting clusters without any certificate yet
  * @param rejected clusters and objects left out for a problem of their own

@@ -7,7 +7,9 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.Verification;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -70,6 +72,18 @@ final class StoreRecorder {
           + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e);
     }
     rollback.unpin(store.record().rejected());
+  }
+
+  /**
+   * The store's record as the next delivery over {@code onDisk} decides from it, read without
+   * recording anything: with the load whose record failed ({@link #recordUnrecorded}) recorded
+   * and no pin, if the files on disk are still those of the load; the store's record otherwise.
+   */
+  DeliveryRecord recordAsSeen(SortedMap<String, DesiredFile> onDisk) {
+    if (unrecorded != null && DesiredState.hashOf(onDisk).equals(unrecorded.stateHash())) {
+      return new DeliveryRecord(Optional.of(unrecorded), Optional.empty());
+    }
+    return store.record();
   }
 
   /** Writes {@code diff} of {@code desired}, if it is not empty, and adds it to {@code written}. */

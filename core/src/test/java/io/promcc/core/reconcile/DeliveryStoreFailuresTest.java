@@ -298,6 +298,30 @@ class DeliveryStoreFailuresTest {
   }
 
   /**
+   * Y loaded and its record failed; the next reconcile records the load first and finds Y
+   * verified, nothing to do. A preview in between read the store's record alone: Y not
+   * verified, X verified, so an embedder asking what a reconcile would do was told Prometheus
+   * does not run the desired config. The preview sees the record as the next reconcile does.
+   */
+  @Test
+  void aPreviewAfterALoadWhoseRecordFailedSeesTheLoadAsTheNextReconcileDoes() {
+    FailingOnce store = new FailingOnce();
+    Reconciler reconciler = f.builder().store(store).build();
+    aLoadWhoseRecordFails(reconciler, store);
+    var stored = f.store.record();
+
+    Preview preview = reconciler.preview();
+    var afterPreview = f.store.record();
+    ReconcileResult next = reconciler.reconcile();
+
+    assertEquals(stored, afterPreview, "a preview records nothing");
+    assertEquals(Outcome.UNCHANGED, next.outcome(), next.message());
+    assertEquals(f.store.record(), preview.record(), "the preview's record is not the one the "
+        + "next reconcile decides from");
+    assertTrue(preview.configVerified(), preview.record().toString());
+  }
+
+  /**
    * The record is kept in memory: after a controller restart nothing says Y loaded, so Y is
    * reloaded and verified, neither pinned nor rolled back.
    */
