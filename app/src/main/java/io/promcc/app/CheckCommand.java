@@ -265,7 +265,8 @@ final class CheckCommand implements Callable<Integer> {
           info.lastConfigTime());
       return false;
     }
-    Optional<String> unseen = under.flatMap(u -> rollbackUnseen(u, preview));
+    // core's rule: a rollback's reload is seen only as a load recorded after the pin's baseline
+    Optional<String> unseen = under.flatMap(UnderPin::rollbackUnseen);
     if (unseen.isPresent()) {
       out.printf("prometheus: last load %s at %s; promcc cannot tell whether it runs the "
           + "planned config: it was pinned as not ready, so prometheus may have loaded it after "
@@ -286,32 +287,6 @@ final class CheckCommand implements Callable<Integer> {
                 .orElseThrow().baseline().orElseThrow() + ", with its files on disk, so a "
                 + "reconcile would verify it and lift the pin");
     return loaded;
-  }
-
-  /**
-   * For a config pinned not ready while another config is verified: why Prometheus may run it
-   * all the same (it may have loaded the pinned files after all, before the rollback restored
-   * the verified ones), or empty if a load of the verified config at or after the pin's
-   * baseline is recorded: the rollback's reload was seen, so Prometheus read the restored files
-   * after the pinned ones. A reconcile keeps such a pin whatever Prometheus reports (core's
-   * delivery under the pin finishes a rollback, it never verifies the pinned config).
-   */
-  private static Optional<String> rollbackUnseen(UnderPin under, Preview preview) {
-    RejectedConfig pin = under.pin();
-    boolean otherVerified = preview.record().verified()
-        .filter(v -> !v.configHash().equals(pin.configHash())).isPresent();
-    if (!pin.reason().equals(RejectedConfig.NOT_READY) || !otherVerified) {
-      return Optional.empty();
-    }
-    if (pin.baseline().isEmpty()) {
-      return Optional.of("the pin, recorded by an earlier promcc, has no baseline to tell a "
-          + "load of the restored last verified config from an earlier one");
-    }
-    Instant baseline = pin.baseline().get();
-    return preview.record().verified().orElseThrow().loadedAt().isBefore(baseline)
-        ? Optional.of("no load of the last verified config after the pin's baseline "
-            + baseline + " is recorded")
-        : Optional.empty();
   }
 
   /** What keeps the clusters source from syncing, after ": ", or empty if it is synced. */

@@ -136,6 +136,7 @@ final class PinnedDelivery {
     // a rollback to the verified config can be finished under the pin
     boolean repairable = verified.isPresent() && prometheus.isPresent()
         && !verified.get().configHash().equals(pin.configHash());
+    Optional<String> unseen = repairable ? rollbackUnseen(verified.get(), pin) : Optional.empty();
     if (!repairable) {
       // a first config pinned because Prometheus was not ready in time was loaded after all if,
       // with the config files on disk being the pinned ones, Prometheus reports a successful
@@ -148,26 +149,48 @@ final class PinnedDelivery {
           && kept.filter(k -> k.configHash().equals(pin.configHash())).isPresent();
       return new UnderPin(pin, Optional.empty(), false,
           loadable ? pin.baseline() : Optional.empty(),
-          loadable && pin.baseline().isEmpty());
+          loadable && pin.baseline().isEmpty(), Optional.empty());
     }
     if (kept.isEmpty()) {
       return new UnderPin(pin, Optional.of("the main config was missing"), false,
-          Optional.empty(), false);
+          Optional.empty(), false, unseen);
     }
     if (!kept.get().configHash().equals(verified.get().configHash())) {
       // the rollback did not finish (restoring failed, maybe part-way): a Prometheus that
       // restarts would read files it never verified
       return new UnderPin(pin, Optional.of("the config on disk was not the last verified one"),
-          false, Optional.empty(), false);
+          false, Optional.empty(), false, unseen);
     }
     if (Objects.equals(pin.configHash(), rollback.unconfirmedRollback)) {
       // the rollback's reload did not finish: Prometheus may run the pinned config (one
       // pinned not ready may have loaded after all), whatever it reports now
       return new UnderPin(pin, Optional.of("the rollback's reload had not finished"), false,
-          Optional.empty(), false);
+          Optional.empty(), false, unseen);
     }
     // Prometheus reports a failed load (2.53 applies what it can of a config that fails to
     // apply)
-    return new UnderPin(pin, Optional.empty(), true, Optional.empty(), false);
+    return new UnderPin(pin, Optional.empty(), true, Optional.empty(), false, unseen);
+  }
+
+  /**
+   * For {@code pin}, while the other config {@code verified} is verified: why Prometheus may run
+   * the pinned config all the same ({@link UnderPin#rollbackUnseen()}), or empty if it is not
+   * pinned not ready or a load of the verified config at or after the pin's baseline is
+   * recorded: the rollback's reload was seen, so Prometheus read the restored files after the
+   * pinned ones.
+   */
+  private static Optional<String> rollbackUnseen(Verification verified, RejectedConfig pin) {
+    if (!pin.reason().equals(RejectedConfig.NOT_READY)) {
+      return Optional.empty();
+    }
+    if (pin.baseline().isEmpty()) {
+      return Optional.of("the pin, recorded by an earlier promcc, has no baseline to tell a "
+          + "load of the restored last verified config from an earlier one");
+    }
+    Instant baseline = pin.baseline().get();
+    return verified.loadedAt().isBefore(baseline)
+        ? Optional.of("no load of the last verified config after the pin's baseline "
+            + baseline + " is recorded")
+        : Optional.empty();
   }
 }

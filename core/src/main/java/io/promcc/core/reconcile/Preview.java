@@ -103,9 +103,19 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
    *     was recorded without a baseline (by an earlier promcc): Prometheus may have loaded it
    *     after all, nothing tells such a load from an earlier one, and a reconcile keeps the pin
    *     whatever Prometheus reports
+   * @param rollbackUnseen for a configuration pinned not ready while another one is verified,
+   *     why Prometheus may run the pinned configuration all the same: it may have loaded the
+   *     pinned files after all, before the rollback restored the verified ones, and no load of
+   *     the verified configuration at or after the pin's baseline is recorded (or the pin, from
+   *     an earlier promcc, has no baseline). A reconcile keeps such a pin whatever Prometheus
+   *     reports (it finishes a rollback, it never verifies the pinned configuration), so
+   *     Prometheus' answer does not tell whether it runs the desired configuration. Empty
+   *     otherwise: a load recorded at or after the baseline is the rollback's reload, which read
+   *     the restored files after the pinned ones
    */
   public record UnderPin(RejectedConfig pin, Optional<String> restore,
-      boolean restoreOnFailedLoad, Optional<Instant> verifyAfter, boolean unverifiable) {
+      boolean restoreOnFailedLoad, Optional<Instant> verifyAfter, boolean unverifiable,
+      Optional<String> rollbackUnseen) {
     /** The reason a reconcile restores the last verified config after a failed load. */
     static final String FAILED_LOAD = "prometheus still reported the failed load";
 
@@ -113,6 +123,7 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
       requireNonNull(pin, "pin == null");
       requireNonNull(restore, "restore == null");
       requireNonNull(verifyAfter, "verifyAfter == null");
+      requireNonNull(rollbackUnseen, "rollbackUnseen == null");
     }
 
     /**

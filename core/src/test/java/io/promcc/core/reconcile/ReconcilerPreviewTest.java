@@ -14,6 +14,7 @@ import io.promcc.core.reconcile.Preview.UnderPin;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -195,5 +196,51 @@ class ReconcilerPreviewTest {
     assertEquals(preview.diff().writes(), written.written());
     assertEquals(Optional.empty(), f.store.record().rejected());
     assertFalse(reconciler.preview().configPinned());
+  }
+  /**
+   * A config pinned not ready while another one is verified: Prometheus may have loaded the
+   * pinned files after all, before the rollback restored the verified ones. Only a load of the
+   * verified config recorded at or after the pin's baseline says the rollback's reload was seen;
+   * without one, or without a baseline, the preview says Prometheus may run the pinned config,
+   * and a reconcile keeps the pin whatever Prometheus reports.
+   */
+  @Test
+  void aConfigPinnedNotReadyWhoseRollbackWasNotSeenMayRunWhateverPrometheusReports() {
+    Reconciler reconciler = f.reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    Instant loadedAt = f.store.record().verified().orElseThrow().loadedAt();
+    f.with("b");
+    String pinned = reconciler.preview().desired().configHash();
+
+    pinNotReady(pinned, Optional.of(loadedAt.plusSeconds(10)));
+    UnderPin unseen = reconciler.preview().underPin().orElseThrow();
+    pinNotReady(pinned, Optional.empty());
+    UnderPin noBaseline = reconciler.preview().underPin().orElseThrow();
+    pinNotReady(pinned, Optional.of(loadedAt));
+    UnderPin seen = reconciler.preview().underPin().orElseThrow();
+    f.store.markRejected(Optional.of(new RejectedConfig(pinned, RejectedConfig.REJECTED,
+        "bad scrape config", Optional.of(loadedAt.plusSeconds(10)))));
+    UnderPin refused = reconciler.preview().underPin().orElseThrow();
+    pinNotReady(pinned, Optional.of(loadedAt.plusSeconds(10)));
+    f.clock.advance(Duration.ofMinutes(1));
+    f.prometheus.restart(); // a successful load after the baseline, of the verified files
+    ReconcileResult kept = reconciler.reconcile();
+
+    assertEquals(Optional.of("no load of the last verified config after the pin's baseline "
+        + loadedAt.plusSeconds(10) + " is recorded"), unseen.rollbackUnseen());
+    assertEquals(Optional.of("the pin, recorded by an earlier promcc, has no baseline to tell a "
+        + "load of the restored last verified config from an earlier one"),
+        noBaseline.rollbackUnseen());
+    assertEquals(Optional.empty(), seen.rollbackUnseen(), "the rollback's reload was seen");
+    assertEquals(Optional.empty(), refused.rollbackUnseen(), "a refused config never ran");
+    assertEquals(Optional.empty(), unseen.verifyAfter(), "never verified under the pin");
+    assertEquals(Outcome.REJECTED, kept.outcome(), kept.message());
+    assertEquals(Optional.of(pinned), f.store.record().rejected().map(RejectedConfig::configHash),
+        kept.message());
+  }
+
+  private void pinNotReady(String configHash, Optional<Instant> baseline) {
+    f.store.markRejected(Optional.of(new RejectedConfig(configHash, RejectedConfig.NOT_READY,
+        "not ready within PT5M", baseline)));
   }
 }
