@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -61,8 +62,16 @@ final class CaStore {
     }
   }
 
+  /** Reads a key file; a seam for tests of read failures (root is not stopped by modes). */
+  @FunctionalInterface
+  interface KeyReader {
+    /** As {@link RegularFiles#readPem}. */
+    String read(Path file, LinkOption... options) throws IOException;
+  }
+
   private final Path folder;
   private final Duration lockWait;
+  private final KeyReader keyReader;
   private String unlocked; // why the last load went without the lock, or null
 
   CaStore(Path folder) {
@@ -74,8 +83,14 @@ final class CaStore {
    *     controller on the same folder) may hold
    */
   CaStore(Path folder, Duration lockWait) {
+    this(folder, lockWait, RegularFiles::readPem);
+  }
+
+  /** As {@link #CaStore(Path, Duration)}, reading a key without its certificate with it. */
+  CaStore(Path folder, Duration lockWait, KeyReader keyReader) {
     this.folder = folder.toAbsolutePath().normalize();
     this.lockWait = lockWait;
+    this.keyReader = keyReader;
   }
 
   Path folder() {
@@ -138,9 +153,18 @@ final class CaStore {
           KeyPair orphan;
           try {
             orphan = orphanKey(key);
-          } catch (IOException | GeneralSecurityException e) {
+          } catch (NoSuchFileException gone) { // deleted since: there is nothing to keep
             orphan = null;
-            unusable = e instanceof GeneralSecurityException ? e.getMessage() : e.toString();
+          } catch (GeneralSecurityException e) {
+            orphan = null;
+            unusable = e.getMessage();
+          } catch (IOException e) {
+            // not its content: a wrong owner or mode, a failing disk. It may be the key that
+            // signed every client certificate the guests take, so it is not replaced
+            throw new LocalCaException("local CA key " + quote(key) + " cannot be read (" + e
+                + "), and its certificate " + quote(certificate) + " is missing; let promcc "
+                + "read it (its owner and mode) to keep the client certificates it signed, or "
+                + "move it away to create a new local CA", e);
           }
           if (orphan != null) {
             Authority completed = certify(orphan, now, validity, commonName);
@@ -287,14 +311,26 @@ final class CaStore {
   /**
    * The stored key found without its certificate, with its public key, if it can be used: only
    * its owner may read it, and it parses.
+   *
+   * @throws GeneralSecurityException if it cannot be used: others may read it, it is no regular
+   *     file, or what it holds is no key (too large, not ASCII, does not parse)
+   * @throws IOException if it cannot be read
    */
-  private static KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
+  private KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
     String opened = PrivateFiles.openToOthers(keyFile, LinkOption.NOFOLLOW_LINKS);
     if (opened != null) {
       throw new GeneralSecurityException("it may be read by others (" + opened + ")");
     }
-    PrivateKey key = Pki.parsePrivateKey(Secret.of(RegularFiles.readPem(keyFile,
-        LinkOption.NOFOLLOW_LINKS)));
+    if (!Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+      throw new GeneralSecurityException("it is not a regular file");
+    }
+    String pem;
+    try {
+      pem = keyReader.read(keyFile, LinkOption.NOFOLLOW_LINKS);
+    } catch (RegularFiles.UnfitFileException | CharacterCodingException e) {
+      throw new GeneralSecurityException(e.toString(), e);
+    }
+    PrivateKey key = Pki.parsePrivateKey(Secret.of(pem));
     return new KeyPair(Pki.publicKeyOf(key), key);
   }
 
