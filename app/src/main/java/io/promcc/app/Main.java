@@ -30,14 +30,28 @@ public final class Main {
     try {
       return promcc.execute(args);
     } catch (Throwable e) {
-      CommandLine.ParseResult parsed = promcc.getParseResult();
-      while (parsed != null && parsed.hasSubcommand()) {
-        parsed = parsed.subcommand();
-      }
-      return ErrorHandler.unexpected(e,
-          parsed == null ? promcc.getCommandName() : parsed.commandSpec().qualifiedName(),
+      return ErrorHandler.unexpected(e, reached(promcc, args).getCommandSpec().qualifiedName(),
           promcc.getErr());
     }
+  }
+
+  /**
+   * The deepest command that {@code args} reached. A parse cut off by an {@link Error} has not
+   * yet added the subcommand being parsed to its parent's result, but that subcommand's own
+   * result has begun (with these arguments: one of an earlier run is not taken).
+   */
+  private static CommandLine reached(CommandLine command, String[] args) {
+    CommandLine.ParseResult parsed = command.getParseResult();
+    if (parsed != null && parsed.hasSubcommand()) {
+      return reached(parsed.subcommand().commandSpec().commandLine(), args);
+    }
+    for (CommandLine sub : command.getSubcommands().values()) {
+      CommandLine.ParseResult begun = sub.getParseResult();
+      if (begun != null && begun.originalArgs().equals(java.util.Arrays.asList(args))) {
+        return reached(sub, args);
+      }
+    }
+    return command;
   }
 
   /** The configured command line, for tests and embedding. */

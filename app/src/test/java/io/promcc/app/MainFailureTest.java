@@ -35,6 +35,28 @@ class MainFailureTest {
     }
   }
 
+  /** A command whose option's converter throws what it is given. */
+  @Command(name = "deep")
+  static final class DeepOption implements Callable<Integer> {
+    @CommandLine.Option(names = "--depth", converter = Failing.class)
+    Integer depth;
+
+    @Override
+    public Integer call() {
+      return 0;
+    }
+  }
+
+  /** A converter that fails as a parse that recursed too deep would. */
+  static final class Failing implements CommandLine.ITypeConverter<Integer> {
+    static final Error FAILURE = new StackOverflowError("deep in a converter");
+
+    @Override
+    public Integer convert(String value) {
+      throw FAILURE;
+    }
+  }
+
   private int execute(Throwable failure) {
     CommandLine promcc = Main.commandLine(Map.of());
     promcc.addSubcommand("boom", new CommandLine(new Boom(failure)));
@@ -57,6 +79,22 @@ class MainFailureTest {
     assertEquals("error: promcc boom failed: java.lang.StackOverflowError: deep in a render",
         text.lines().findFirst().orElse(""), text);
     assertEquals(1, count(text, "\tat " + failure.getStackTrace()[0] + "\n"), text);
+  }
+
+  @Test
+  void anErrorWhileTheCommandLineIsParsedNamesTheCommand() {
+    CommandLine promcc = Main.commandLine(Map.of());
+    promcc.addSubcommand("deep", new CommandLine(new DeepOption()));
+    promcc.setOut(new PrintWriter(new StringWriter()));
+    promcc.setErr(new PrintWriter(err));
+
+    int code = Main.execute(promcc, "deep", "--depth", "3");
+
+    assertEquals(1, code, err.toString());
+    String text = err.toString();
+    assertEquals("error: promcc deep failed: java.lang.StackOverflowError: deep in a converter",
+        text.lines().findFirst().orElse(""), text);
+    assertEquals(1, count(text, "\tat " + Failing.FAILURE.getStackTrace()[0] + "\n"), text);
   }
 
   @Test
