@@ -40,7 +40,10 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  *
  * <p>{@link #start()} loads the CA, or creates one (EC P-256, ten years, CN
  * {@value #CA_COMMON_NAME}) if the folder has none; a folder with a CA certificate but a missing,
- * unreadable or non-matching key is a {@link LocalCaException}. {@link #observe} gives each
+ * unreadable or non-matching key is a {@link LocalCaException}, and so is a key without its
+ * certificate that cannot be read (it may have signed what the guests take: never replaced).
+ *
+ * <p>{@link #observe} gives each
  * cluster a client certificate (EC P-256, CN {@code prometheus.<cluster id>}, client
  * authentication, valid for the configured time, never past the CA), issued once and kept in
  * memory and in {@code clients/}, so that a restart reuses it. It is renewed when two thirds of
