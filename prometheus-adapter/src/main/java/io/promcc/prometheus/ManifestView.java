@@ -56,7 +56,7 @@ final class ManifestView {
   /** The owned files, as {@link AtomicFileStore#readOwned()} answers. */
   SortedMap<String, DesiredFile> readOwned() {
     Manifest manifest = manifests.read();
-    OwnedFileWatch.Changes changes = watch.changes(foldersOf(manifest),
+    OwnedFileChanges changes = watch.changes(foldersOf(manifest),
         manifest.owned().size() + manifest.claimed().size());
     try {
       if (lastOwned == null || ownedOf != manifest || changes.all()
@@ -90,7 +90,7 @@ final class ManifestView {
    * full pass: the same instance {@code last} holds.
    */
   private SortedArrayMap<DesiredFile> updated(SortedArrayMap<DesiredFile> last,
-      Manifest manifest, OwnedFileWatch.Changes changes) {
+      Manifest manifest, OwnedFileChanges changes) {
     Set<String> check = new HashSet<>(touched);
     check.addAll(changes.named());
     check.addAll(ownedFiles.unsettled());
@@ -118,7 +118,7 @@ final class ManifestView {
    * or claimed by a write that crashed before writing it), and the diff will write it again.
    */
   private final class Reads {
-    private final OwnedFileWatch.Changes changes;
+    private final OwnedFileChanges changes;
     private final BiConsumer<String, Optional<DesiredFile>> to;
     private final List<Pending> pending = new ArrayList<>();
 
@@ -127,7 +127,7 @@ final class ManifestView {
         boolean trustStatus) {}
 
     /** Reads for {@code changes}, handing each path's file to {@code to}. */
-    Reads(OwnedFileWatch.Changes changes, BiConsumer<String, Optional<DesiredFile>> to) {
+    Reads(OwnedFileChanges changes, BiConsumer<String, Optional<DesiredFile>> to) {
       this.changes = changes;
       this.to = to;
     }

@@ -114,66 +114,12 @@ final class OwnedFileWatch {
     WatchKey register(WatchService service, Path folder) throws IOException;
   }
 
-  /**
-   * What a read must check. {@code all}: every owned file (by its status, as without a watch).
-   * Otherwise the files in {@code folders} (by status) and the files {@code named} by an event
-   * (their bytes read again: an event is proof of a change that the status may not show), of
-   * which {@code modified} were named by a modification (bytes or status changed in place), the
-   * others only by being created, renamed or removed.
-   */
-  record Changes(boolean all, Set<String> named, Set<String> folders, Set<String> modified) {
-    static final Changes ALL = new Changes(true, Set.of(), Set.of(), Set.of());
-
-    /** Whether the owned file at {@code path} (relative, '/'-separated) must be checked. */
-    boolean mustCheck(String path) {
-      if (all || named.contains(path)) {
-        return true;
-      }
-      if (folders.isEmpty()) {
-        return false;
-      }
-      int slash = path.lastIndexOf('/');
-      return folders.contains(slash < 0 ? "" : path.substring(0, slash));
-    }
-
-    /** Whether an event named {@code path}: its bytes are read again, whatever its status. */
-    boolean named(String path) {
-      return named.contains(path);
-    }
-
-    /** Whether a modification event named {@code path} (changed in place). */
-    boolean modified(String path) {
-      return modified.contains(path);
-    }
-  }
-
-  /** The open watch service; also the cleaning action that closes it. */
-  private static final class Open implements Runnable {
-    WatchService service;
-
-    @Override
-    public void run() {
-      close();
-    }
-
-    void close() {
-      if (service != null) {
-        try {
-          service.close();
-        } catch (IOException ignored) {
-          // nothing more to release
-        }
-        service = null;
-      }
-    }
-  }
-
   private final Path root;
   private final Path fence;
   private final Clock clock;
   private final Watcher watcher;
   private final int watchFrom;
-  private final Open open = new Open();
+  private final OpenWatchService open = new OpenWatchService();
   private final Map<Path, WatchKey> watched = new HashMap<>();
   /** Folders whose key died (removed, or moved away); watched afresh by the next read. */
   private final Set<Path> lost = new HashSet<>();
@@ -202,7 +148,7 @@ final class OwnedFileWatch {
    * {@code folders} (relative to the output folder, {@code ""} for itself). The caller then
    * checks what the answer names, before any other call.
    */
-  Changes changes(Collection<String> folders, int ownedFiles) {
+  OwnedFileChanges changes(Collection<String> folders, int ownedFiles) {
     if (ownedFiles < watchFrom || !Files.isDirectory(root)) {
       return fullPass(FullPass.FEW_FILES);
     }
@@ -298,10 +244,10 @@ final class OwnedFileWatch {
     }
     if (why != null) {
       fullPass(why);
-      return new Changes(true, relative(named), Set.of(), relative(modified));
+      return new OwnedFileChanges(true, relative(named), Set.of(), relative(modified));
     }
     fresh.addAll(unwatched);
-    return new Changes(false, relative(named), relative(fresh), relative(modified));
+    return new OwnedFileChanges(false, relative(named), relative(fresh), relative(modified));
   }
 
   /** How many times {@link #changes} answered "check everything" (for tests). */
@@ -324,11 +270,11 @@ final class OwnedFileWatch {
     return out;
   }
 
-  private Changes fullPass(FullPass why) {
+  private OwnedFileChanges fullPass(FullPass why) {
     lastFullPass = clock.instant();
     fullPasses++;
     lastReason = why;
-    return Changes.ALL;
+    return OwnedFileChanges.ALL;
   }
 
   /**
@@ -338,7 +284,7 @@ final class OwnedFileWatch {
    * them) or with nothing {@code wanted} (the output folder could not be watched) none is opened
    * for {@link #RESYNC}, so that reads do not each wait for a fence.
    */
-  private Changes closeAndPassFully(FullPass why, Set<Path> wanted) {
+  private OwnedFileChanges closeAndPassFully(FullPass why, Set<Path> wanted) {
     open.close();
     watched.clear();
     unwatched.clear();
