@@ -42,7 +42,7 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
         throw new IllegalArgumentException("duplicate job template " + Quoting.quote(job.name()));
       }
     }
-    List<String> sharing = SharedJobs.problems(jobs);
+    List<String> sharing = SharedJobProblems.problems(jobs);
     if (!sharing.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", sharing));
     }
@@ -120,7 +120,7 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
       jobs.put(job.name(), job);
     }
     if (problems.isEmpty()) {
-      problems.addAll(SharedJobs.problems(new ArrayList<>(jobs.values())));
+      problems.addAll(SharedJobProblems.problems(new ArrayList<>(jobs.values())));
     }
     if (!problems.isEmpty()) {
       throw new ValidationException(subject, problems);
