@@ -9,9 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +49,7 @@ public final class LeaderElection implements AutoCloseable {
   private final LeaderElectionSettings settings;
   private final Clock clock;
   private final LongSupplier ticker;
-  private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private final LeadershipListeners listeners = new LeadershipListeners();
   /** Guards the state below; listeners are called while it is held. */
   private final ReentrantLock state = new ReentrantLock();
   private final Condition wake = state.newCondition();
@@ -91,7 +89,7 @@ public final class LeaderElection implements AutoCloseable {
 
   /** Registers a listener; register before {@link #start()} to see every transition. */
   public void addListener(LeadershipListener listener) {
-    listeners.add(requireNonNull(listener, "listener == null"));
+    listeners.add(listener);
   }
 
   /**
@@ -278,9 +276,7 @@ public final class LeaderElection implements AutoCloseable {
       if (!leading && ticker.getAsLong() - validUntil < 0) {
         leading = true;
         LOG.log(System.Logger.Level.INFO, identity() + " leads with lease " + lock.describe());
-        for (LeadershipListener listener : listeners) {
-          notify(listener::startedLeading);
-        }
+        listeners.startedLeading();
       }
     } finally {
       state.unlock();
@@ -313,9 +309,7 @@ public final class LeaderElection implements AutoCloseable {
     Optional<String> holder = lease.holder();
     if (holder.isPresent() && !holder.get().equals(before)) {
       observedLeader = holder.get();
-      for (LeadershipListener listener : listeners) {
-        notify(() -> listener.newLeader(holder.get()));
-      }
+      listeners.newLeader(holder.get());
     }
   }
 
@@ -327,19 +321,9 @@ public final class LeaderElection implements AutoCloseable {
       }
       leading = false;
       LOG.log(System.Logger.Level.INFO, identity() + " stopped leading: " + why);
-      for (LeadershipListener listener : listeners) {
-        notify(listener::stoppedLeading);
-      }
+      listeners.stoppedLeading();
     } finally {
       state.unlock();
-    }
-  }
-
-  private static void notify(Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "leadership listener failed", e);
     }
   }
 
