@@ -10,6 +10,7 @@ import io.promcc.app.local.LocalCa;
 import io.promcc.app.local.WrittenCertificates;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
+import io.promcc.app.status.VaultLoginMetric;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
@@ -116,10 +117,15 @@ public abstract class SourcesModule {
     return new WrittenCertificates(settings.out(), controllerSettings.certificateDirectory());
   }
 
-  /** Vault's certificate events become log lines; the metrics are read from each reconcile. */
+  /**
+   * A failing Vault login is {@code promcc_vault_login_failing}; Vault's other certificate events
+   * are log lines, and their metrics are read from each reconcile. Made only when Vault is
+   * selected, so the metric exists only then.
+   */
   @Provides
-  static CertificateListener certificateListener() {
-    return CertificateListener.NONE;
+  @Singleton
+  static CertificateListener certificateListener(ControllerMetrics metrics) {
+    return new VaultLoginMetric(metrics.registry());
   }
 
   @Provides

@@ -15,6 +15,7 @@ import io.promcc.kube.SecretCertificateSource;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.ServiceClusterSource;
 import io.promcc.vault.VaultCertificateSource;
+import io.promcc.vault.fake.FakeVault;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -136,6 +137,47 @@ class ControllerComponentTest {
       controller.stop();
       runner.join(Duration.ofSeconds(30).toMillis());
     }
+  }
+
+  /**
+   * A Vault login that keeps failing shows in the metrics, not only in the log (the listener
+   * reached no metric), and goes back to 0 once a login works again.
+   */
+  @Test
+  void aFailingVaultLoginIsAMetricUntilALoginWorks() throws Exception {
+    FakeVault vault = FakeVault.start(Clock.systemUTC());
+    vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    Path token = Files.writeString(temp.resolve("token"), "hvs.not-a-token-of-this-vault");
+    Controller controller = component(Map.of("clusters", clusters.toString(),
+        "certificates", "vault", "vault-address", vault.address().toString(),
+        "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
+        "http-address", "127.0.0.1:0")).controller();
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    try {
+      awaitMetric(controller, "promcc_vault_login_failing 1.0");
+      Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
+          .reveal());
+      awaitMetric(controller, "promcc_vault_login_failing 0.0");
+    } finally {
+      controller.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+      vault.close();
+    }
+  }
+
+  private static void awaitMetric(Controller controller, String line) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + controller.statusPort() + "/metrics")).timeout(Duration.ofSeconds(20)).build();
+    AtomicReference<String> body = new AtomicReference<>("");
+    Poll.until(Duration.ofSeconds(30), "/metrics with " + line, () -> {
+      body.set(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
+      return body.get().lines().anyMatch(line::equals);
+    });
   }
 
   /** The body of /readyz once it names the sources it waits for. */

@@ -67,6 +67,7 @@ class MetricsDocTest {
         .waiting("b", "certificate-missing").build(), Instant.EPOCH);
     metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
     metrics.localCaNotAfter(() -> java.util.Optional.of(Instant.EPOCH));
+    new VaultLoginMetric(metrics.registry()).loginFailing("vault-unreachable");
     return Exposition.of(metrics.registry()).text();
   }
 
@@ -476,6 +477,23 @@ class MetricsDocTest {
                   - exp_labels: {severity: warning, job: promcc, instance: "c:9420"}
                     exp_annotations:
                       summary: "the local CA of promcc on c:9420 ends within 30 days and is not renewed: create a new one and make the guest API servers trust it"
+          - interval: 1m
+            input_series:
+              # logins failing from 5m on; a login that failed once and worked again elsewhere
+              - series: 'promcc_vault_login_failing{job="promcc", instance="v:9420"}'
+                values: '0x4 1x40'
+              - series: 'promcc_vault_login_failing{job="promcc", instance="w:9420"}'
+                values: '0 1 0x40'
+            alert_rule_test:
+              - eval_time: 34m
+                alertname: PromccVaultLoginFailing
+                exp_alerts: []
+              - eval_time: 36m
+                alertname: PromccVaultLoginFailing
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: promcc, instance: "v:9420"}
+                    exp_annotations:
+                      summary: "promcc on v:9420 cannot log in to Vault: its token is not replaced, and certificates fail once it ends (the controller's log names the reason)"
           - interval: 1m
             input_series:
               # a reload of 200 s every 5 minutes
