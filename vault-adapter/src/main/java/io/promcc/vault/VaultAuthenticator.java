@@ -55,6 +55,8 @@ public final class VaultAuthenticator implements AutoCloseable {
   private int renewFailures;
   /** Why the last of them failed; null if none has. */
   private VaultFailure lastRenewFailure;
+  /** The last renewal or login Vault did not answer while a token was kept; null once one works. */
+  private Unanswered unanswered;
   private boolean closed;
 
   /**
@@ -66,6 +68,9 @@ public final class VaultAuthenticator implements AutoCloseable {
 
   /** A lookup-self of {@code token} that started at {@code startedAt}. */
   private record Check(Secret token, Instant startedAt, boolean valid) {}
+
+  /** A call about the token that Vault did not answer, known at {@code at}. */
+  private record Unanswered(Instant at, VaultRequestException failure) {}
 
   /**
    * @param environment reads environment variables (for token auth), e.g. {@code System::getenv}
@@ -86,11 +91,29 @@ public final class VaultAuthenticator implements AutoCloseable {
   /**
    * A token that is valid now, renewing or logging in first if it is due.
    *
-   * @throws VaultRequestException if no valid token can be had; when only a renewal failed with
-   *     a transient error (Vault down) the current, still valid token is returned instead
+   * @throws VaultRequestException if no valid token can be had; when only a renewal (or a new
+   *     login) failed with a transient error (Vault down) the current, still valid token is
+   *     returned instead, except to the callers that asked before Vault left such a call
+   *     unanswered ({@code vault-unreachable}): a request with the token would wait as long
    * @throws IllegalStateException after {@link #close()}
    */
-  public synchronized Secret token() {
+  public Secret token() {
+    Instant asked = clock.instant();
+    synchronized (this) {
+      Secret token = current();
+      Unanswered u = unanswered;
+      if (u != null && !asked.isAfter(u.at)) {
+        // this caller waited for (or made) the call Vault did not answer: a certificate request
+        // would wait a request timeout more, and its failure holds back the clusters behind it
+        throw new VaultRequestException(VaultFailure.UNREACHABLE, 0, List.of(),
+            "not asking vault with the token kept until " + state.expiresAt
+                + ", as it did not answer meanwhile: " + u.failure.getMessage(), null);
+      }
+      return token;
+    }
+  }
+
+  private Secret current() {
     if (closed) {
       throw new IllegalStateException("the vault authenticator is closed");
     }
@@ -143,6 +166,9 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + "token until {0}: its renewal failed ({1} in a row, next attempt at {2}): {3}",
                 state.expiresAt, renewFailures, again, e.getMessage());
             state = new State(state.token, state.ttl, state.expiresAt, again, true, state.ours);
+            if (e.failure() == VaultFailure.UNREACHABLE) {
+              unanswered = new Unanswered(clock.instant(), e);
+            }
           }
         }
         if (state.expiresAt != null && !now.isBefore(state.expiresAt)) {
@@ -242,6 +268,9 @@ public final class VaultAuthenticator implements AutoCloseable {
       // the login says when it may be tried again (its backoff doubles while it fails)
       state = new State(old.token, old.ttl, old.expiresAt,
           earliest(loginBackoff.againAt(), old.expiresAt), old.renewable, old.ours);
+      if (e.failure() == VaultFailure.UNREACHABLE) {
+        unanswered = new Unanswered(clock.instant(), e);
+      }
       return;
     }
     if (old != null && old.ours && !old.token.equals(state.token)) {
@@ -287,6 +316,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       loginBackoff.succeeded();
       renewFailures = 0;
       lastRenewFailure = null;
+      unanswered = null;
       return s;
     } catch (VaultRequestException e) {
       if (e.failure() != VaultFailure.INTERRUPTED) {
@@ -358,6 +388,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
     renewFailures = 0;
     lastRenewFailure = null;
+    unanswered = null;
     LOG.log(Level.DEBUG, "renewed vault token, expires {0}", renewed.expiresAt);
     listener.tokenRefreshed(true, renewed.expiresAt);
     return renewed;

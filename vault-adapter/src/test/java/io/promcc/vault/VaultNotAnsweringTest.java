@@ -175,9 +175,56 @@ class VaultNotAnsweringTest {
 
   @Test
   void aRenewalThatGetsNoAnswerIsTriedOnceForEveryWorkerWaitingForIt() {
-    // time passes on the source's clock only while a renewal hangs: 2 s per renew-self
     fixture.useNewToken(); // 30 days, renewable
     List<GuestCluster> clusters = fixture.clusters(8);
+    VaultCertificateSource source = sourceWhoseRenewalsTakeTwoSeconds();
+    try {
+      source.observe(clusters); // logged in, every certificate issued
+      fixture.clock.advance(Duration.ofDays(25)); // token due for renewal, certificates expired
+      vault.clearRequests();
+      vault.pause();
+
+      CertificateObservation observed = source.observe(clusters);
+
+      assertEquals(8, observed.problems().size(), observed.problems().toString());
+      // one renewal without an answer is enough for this step; before: one per waiting worker
+      // (each timing out, the next refresh already due when it returned)
+      assertEquals(1, vault.requestCount("auth/token/renew-self"),
+          vault.requests().stream().map(r -> r.path()).toList().toString());
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * The token is kept while its renewal gets no answer, but the workers that waited for that
+   * renewal do not go on to ask Vault for certificates with it: each would wait a full request
+   * timeout more, two per observe where one is promised.
+   */
+  @Test
+  void aRenewalThatGetsNoAnswerHoldsBackTheSignaturesBehindIt() {
+    fixture.useNewToken(); // 30 days, renewable
+    List<GuestCluster> clusters = fixture.clusters(8);
+    VaultCertificateSource source = sourceWhoseRenewalsTakeTwoSeconds();
+    try {
+      source.observe(clusters); // logged in, every certificate issued
+      fixture.clock.advance(Duration.ofDays(25)); // token due for renewal, certificates expired
+      vault.clearRequests();
+      vault.pause();
+
+      CertificateObservation observed = source.observe(clusters);
+
+      assertEquals(8, observed.problems().size(), observed.problems().toString());
+      // before: the workers that waited for the renewal each asked for a certificate
+      assertEquals(0, vault.requestCount("pki-"),
+          vault.requests().stream().map(r -> r.path()).toList().toString());
+    } finally {
+      source.close();
+    }
+  }
+
+  /** A source whose clock moves 2 s for each renew-self sent, as if each had hung that long. */
+  private VaultCertificateSource sourceWhoseRenewalsTakeTwoSeconds() {
     Clock clock = new Clock() {
       @Override
       public Instant instant() {
@@ -196,25 +243,9 @@ class VaultNotAnsweringTest {
       }
     };
     VaultConnection connection = VaultConnection.create(settings);
-    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+    return new VaultCertificateSource(settings, connection,
         new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings), clock,
             fixture.environment::get, fixture.listener),
         clock, new SplittableRandom(42), fixture.listener, Optional.of(KeptCertificates.NONE));
-    try {
-      source.observe(clusters); // logged in, every certificate issued
-      fixture.clock.advance(Duration.ofDays(25)); // token due for renewal, certificates expired
-      vault.clearRequests();
-      vault.pause();
-
-      CertificateObservation observed = source.observe(clusters);
-
-      assertEquals(8, observed.problems().size(), observed.problems().toString());
-      // one renewal without an answer is enough for this step; before: one per waiting worker
-      // (each timing out, the next refresh already due when it returned)
-      assertEquals(1, vault.requestCount("auth/token/renew-self"),
-          vault.requests().stream().map(r -> r.path()).toList().toString());
-    } finally {
-      source.close();
-    }
   }
 }
