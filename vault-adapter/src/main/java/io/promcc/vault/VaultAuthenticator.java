@@ -66,8 +66,9 @@ public final class VaultAuthenticator implements AutoCloseable {
   record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
       boolean renewable, boolean ours) {}
 
-  /** A lookup-self of {@code token} that started at {@code startedAt}. */
-  private record Check(Secret token, Instant startedAt, boolean valid) {}
+  /** A lookup-self of {@code token} that started at {@code startedAt}; failure null if none. */
+  private record Check(Secret token, Instant startedAt, boolean valid,
+      VaultRequestException failure) {}
 
   /** A call about the token that Vault did not answer, known at {@code at}. */
   private record Unanswered(Instant at, VaultRequestException failure) {}
@@ -189,7 +190,8 @@ public final class VaultAuthenticator implements AutoCloseable {
    * before a lookup started.
    *
    * @param sentAt when the refused request was sent
-   * @throws VaultRequestException if the lookup fails for another reason (Vault down)
+   * @throws VaultRequestException if the lookup fails for another reason (Vault down); the
+   *     callers whose requests were sent before it started get its failure, without a lookup
    */
   public boolean stillValid(Secret token, VaultRequestException denial, Instant sentAt) {
     requireNonNull(token, "token == null");
@@ -199,6 +201,13 @@ public final class VaultAuthenticator implements AutoCloseable {
     synchronized (this) {
       Check check = lastCheck;
       if (check != null && check.token.equals(token) && !check.startedAt.isBefore(sentAt)) {
+        if (check.failure != null) {
+          // the callers that waited for a lookup Vault did not answer would each wait as long
+          VaultRequestException f = check.failure;
+          throw new VaultRequestException(f.failure(), f.status(), f.errors(), f.retryAfter(),
+              f.answeredAfter(), f.getMessage() + " (the lookup-self of a request refused at "
+                  + "the same time; not sent again)", null);
+        }
         return check.valid;
       }
       Instant startedAt = clock.instant();
@@ -208,12 +217,13 @@ public final class VaultAuthenticator implements AutoCloseable {
         valid = true;
       } catch (VaultRequestException e) {
         if (!e.failure().denied()) {
+          lastCheck = new Check(token, startedAt, false, e);
           throw e;
         }
         // the default policy allows lookup-self, so a 403 here means the token is gone
         valid = false;
       }
-      lastCheck = new Check(token, startedAt, valid);
+      lastCheck = new Check(token, startedAt, valid, null);
       return valid;
     }
   }

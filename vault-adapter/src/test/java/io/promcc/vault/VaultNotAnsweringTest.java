@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.vault.fake.FakeVault;
 import java.time.Clock;
@@ -221,6 +222,36 @@ class VaultNotAnsweringTest {
     } finally {
       source.close();
     }
+  }
+
+  /**
+   * Refusals (403) of requests sent together are told apart by one lookup-self; when that lookup
+   * gets no answer (here a proxy's 504 after its own timeout), the requests that waited for it
+   * share its failure instead of each sending a lookup and waiting as long, one after the other
+   * under the token's lock.
+   */
+  @Test
+  void aLookupThatGetsNoAnswerIsSentOnceForTheRefusalsWaitingForIt() throws Exception {
+    Secret token = vault.createToken(Duration.ofDays(30), true, Duration.ZERO, "default");
+    fixture.environment.put(VaultFixture.TOKEN_VARIABLE, token.reveal());
+    List<GuestCluster> clusters = fixture.clusters(4);
+    VaultCertificateSource source = fixture.source(settings);
+    source.observe(fixture.clusters("login")); // logged in (lookup-self), refused a signature
+    vault.clearRequests();
+    fixture.clock.advance(Duration.ofSeconds(1));
+    vault.failNext("auth/token/lookup-self", 100, 504, "upstream request timeout");
+    vault.pause();
+
+    CompletableFuture<CertificateObservation> pending =
+        CompletableFuture.supplyAsync(() -> source.observe(clusters));
+    assertTrue(vault.awaitInFlight(4, Duration.ofSeconds(20)), "the requests never arrived");
+    vault.resume();
+    CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
+
+    assertEquals(4, observed.problems().size(), observed.problems().toString());
+    // before: one lookup per refused request, each waiting for its own answer
+    assertEquals(1, vault.requestCount("auth/token/lookup-self"),
+        vault.requests().stream().map(r -> r.path()).toList().toString());
   }
 
   /** A source whose clock moves 2 s for each renew-self sent, as if each had hung that long. */
