@@ -40,7 +40,7 @@ final class VaultCredentials {
   /** The operator's token from its file or its variable (read by {@code environment}). */
   static Secret readToken(VaultAuthSettings.Token t, Function<String, String> environment) {
     if (t.file().isPresent()) {
-      return readSecret(t.file().get(), "vault token");
+      return headerSafe(readSecret(t.file().get(), "vault token"), t);
     }
     String value = environment.apply(t.environmentVariable());
     if (value == null || value.isBlank()) {
@@ -48,7 +48,21 @@ final class VaultCredentials {
           "environment variable " + Quoting.quote(t.environmentVariable())
               + " holding the vault token is not set", null);
     }
-    return Secret.of(value.strip());
+    return headerSafe(Secret.of(value.strip()), t);
+  }
+
+  /**
+   * {@code token} if it can be sent in a header: the HTTP client refuses a line break or
+   * another control character (a second token appended to the file) with a message that
+   * quotes the whole value, token included.
+   */
+  private static Secret headerSafe(Secret token, VaultAuthSettings.Token t) {
+    if (token.reveal().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      return token;
+    }
+    throw unreadable(describe(t).replaceFirst("^(file|environment variable)", "vault token $1")
+        + " holds a line break, a control character or a character outside ASCII, which a "
+        + "token cannot have (one token, on one line)");
   }
 
   /**

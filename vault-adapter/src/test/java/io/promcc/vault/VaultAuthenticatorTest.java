@@ -456,4 +456,25 @@ class VaultAuthenticatorTest {
         tooLarge.getMessage());
     assertEquals(0, fixture.vault.requests().size());
   }
+
+  /**
+   * A token file of two lines (a second token appended) or with a control character cannot be
+   * sent in a header: it is refused as unreadable, naming the file and never the token; it
+   * failed with the HTTP client's "invalid header value", outside the login's backoff.
+   */
+  @Test
+  void aTokenFileWithALineBreakInsideIsRefusedNamingTheFileSendingNothing() throws Exception {
+    Secret token = fixture.vault.createToken(Duration.ofDays(1), true, Duration.ZERO);
+    Path file = Files.writeString(dir.resolve("token"),
+        token.reveal() + "\n" + token.reveal() + "\n");
+    VaultAuthenticator operator = authenticator(VaultAuthSettings.Token.fromFile(file));
+
+    VaultRequestException refused = assertThrows(VaultRequestException.class, operator::token);
+
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, refused.failure());
+    assertEquals("vault token file \"" + file + "\" holds a line break, a control character "
+        + "or a character outside ASCII, which a token cannot have (one token, on one line)",
+        refused.getMessage());
+    assertEquals(0, fixture.vault.requests().size());
+  }
 }
