@@ -13,8 +13,13 @@ import java.util.regex.Pattern;
  */
 final class RefusedSettings {
   private static final String ADDRESS = TargetLabels.ADDRESS;
-  /** An address Prometheus adds the scheme's port to: not empty, no colon and no bracket. */
-  private static final Pattern NO_PORT = Pattern.compile("[^:\\[\\]]+");
+  /**
+   * An address Prometheus adds the scheme's port to: Go's {@code net.SplitHostPort} finds no port
+   * in it, and finds one once {@code ":1234"} is added. That is a host without a colon or a
+   * bracket, or anything without a bracket in brackets ({@code [::1]}); an IPv6 address without
+   * them ({@code ::1}) takes no port, and Prometheus keeps it whatever the scheme.
+   */
+  private static final Pattern NO_PORT = Pattern.compile("[^:\\[\\]]+|\\[[^\\[\\]]*\\]");
 
   private RefusedSettings() {}
 
@@ -62,7 +67,6 @@ final class RefusedSettings {
           + Quoting.quote(setting.value()) + ", which has a \"/\": Prometheus drops " + targets
           + " (not a valid hostname)");
     }
-    // Go's net.SplitHostPort finds no port in it, and finds one once ":1234" is added
     if (NO_PORT.matcher(setting.value()).matches() && scheme.isPresent()
         && !isHttp(scheme.get())) {
       String address = Quoting.quote(ADDRESS) + " to " + Quoting.quote(setting.value())

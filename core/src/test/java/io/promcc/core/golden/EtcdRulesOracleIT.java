@@ -155,6 +155,16 @@ class EtcdRulesOracleIT {
         "- {target_label: __address__, replacement: \"etcd.local\"}\n"
             + "- {target_label: __scheme__, replacement: \"ftp\"}\n"
             + "- {source_labels: [job], regex: \"x\", action: keep}",
+        // an IPv6 address without a port takes the scheme's in brackets, and none without
+        "- {target_label: __address__, replacement: \"[::1]\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __scheme__, replacement: \"HTTPS\"}\n"
+            + "- {target_label: __address__, replacement: \"[fe80::1%eth0]\"}",
+        "- {target_label: __address__, replacement: \"[::1]\"}",
+        "- {target_label: __address__, replacement: \"::1\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __address__, replacement: \"[::1]:2379\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
         // the scrape interval and timeout, which Prometheus sets before the rules only
         "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"

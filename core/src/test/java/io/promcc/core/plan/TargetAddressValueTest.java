@@ -93,6 +93,46 @@ class TargetAddressValueTest {
   }
 
   /**
+   * An IPv6 address in brackets without a port takes the scheme's port as a host name does; one
+   * without brackets ({@code ::1}) takes none, and Prometheus keeps it whatever the scheme.
+   */
+  @Test
+  void refusesRulesThatSetABracketedAddressWithoutAPortAndASchemeNeitherHttpNorHttps() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "[::1]"}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: __scheme__, replacement: "HTTPS"}
+          - {target_label: __address__, replacement: "[fe80::1%eth0]"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "::1"}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {target_label: __address__, replacement: "[::1]:2379"}
+          - {target_label: __scheme__, replacement: "ftp"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" sets \"__scheme__\" to \"ftp\", neither "
+            + "http nor https, where relabel_configs[0] of job template \"etcd-a\" sets "
+            + "\"__address__\" to \"[::1]\", without a port: Prometheus drops its static "
+            + "target (invalid scheme), or with its no-default-scrape-port feature fails every "
+            + "scrape of it",
+        "relabel_configs[1] of job template \"etcd-b\" sets \"__address__\" to "
+            + "\"[fe80::1%eth0]\", without a port, where relabel_configs[0] of job template "
+            + "\"etcd-b\" sets \"__scheme__\" to \"HTTPS\", not in lower case: promtool refuses "
+            + "the config, and Prometheus drops its static target (invalid scheme)");
+  }
+
+  /**
    * An upper-case {@code HTTPS} is scraped by a Prometheus with its no-default-scrape-port
    * feature, but promtool checks a static target as Prometheus without it, and refuses the config.
    */
