@@ -59,21 +59,18 @@ final class RefusedSettings {
    */
   static Optional<String> address(Setting setting, Optional<Setting> scheme,
       String targets, boolean staticTarget) {
-    if (!setting.byRule() || setting.value() == null) {
+    if (!setting.byRule()) {
       return Optional.empty();
     }
-    if (setting.value().contains("/")) {
+    if (setting.value() != null && setting.value().contains("/")) {
       return Optional.of(setting.by() + " sets " + Quoting.quote(ADDRESS) + " to "
           + Quoting.quote(setting.value()) + ", which has a \"/\": Prometheus drops " + targets
           + " (not a valid hostname)");
     }
-    if (NO_PORT.matcher(setting.value()).matches() && scheme.isPresent()
-        && !isHttp(scheme.get())) {
-      String address = Quoting.quote(ADDRESS) + " to " + Quoting.quote(setting.value())
-          + ", without a port";
-      String schemeTo = Quoting.quote(TargetLabels.SCHEME) + " to " + (scheme.get().value() == null
-          ? "a number from 0 to " + (scheme.get().below() - 1)
-          : Quoting.quote(scheme.get().value())) + ", neither http nor https";
+    if (hasNoPort(setting) && scheme.isPresent() && !isHttp(scheme.get())) {
+      String address = Quoting.quote(ADDRESS) + " to " + text(setting) + ", without a port";
+      String schemeTo = Quoting.quote(TargetLabels.SCHEME) + " to " + text(scheme.get())
+          + ", neither http nor https";
       boolean addressLast = setting.step() > scheme.get().step();
       return Optional.of((addressLast ? setting.by() : scheme.get().by()) + " sets "
           + (addressLast ? address : schemeTo) + ", where "
@@ -82,11 +79,10 @@ final class RefusedSettings {
           + " (invalid scheme), or with its no-default-scrape-port feature fails every scrape of "
           + (targets.equals("its targets") ? "them" : "it"));
     }
-    if (staticTarget && NO_PORT.matcher(setting.value()).matches() && scheme.isPresent()
+    if (staticTarget && hasNoPort(setting) && scheme.isPresent()
         && !scheme.get().value().equals("http") && !scheme.get().value().equals("https")) {
       // PopulateLabels compares the scheme in lower case only
-      String address = Quoting.quote(ADDRESS) + " to " + Quoting.quote(setting.value())
-          + ", without a port";
+      String address = Quoting.quote(ADDRESS) + " to " + text(setting) + ", without a port";
       String schemeTo = Quoting.quote(TargetLabels.SCHEME) + " to "
           + Quoting.quote(scheme.get().value()) + ", not in lower case";
       boolean addressLast = setting.step() > scheme.get().step();
@@ -97,6 +93,17 @@ final class RefusedSettings {
           + "Prometheus drops " + targets + " (invalid scheme)");
     }
     return Optional.empty();
+  }
+
+  /** Whether an address a rule set is one Prometheus adds the scheme's port to. */
+  private static boolean hasNoPort(Setting address) {
+    return address.value() == null || NO_PORT.matcher(address.value()).matches();
+  }
+
+  /** What a rule set a label to, for a message: its value, or a {@code hashmod}'s numbers. */
+  private static String text(Setting setting) {
+    return setting.value() == null ? "a number from 0 to " + (setting.below() - 1)
+        : Quoting.quote(setting.value());
   }
 
   /**

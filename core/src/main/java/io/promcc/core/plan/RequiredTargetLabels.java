@@ -47,13 +47,13 @@ import java.util.regex.PatternSyntaxException;
  * it with (it may then match parts of a name, and the rest of the name stays).
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
- * because nothing set them), and a rule whose outcome depends on the cluster or the discovered
- * object (it reads a label not followed, or a label set from one, or may drop the target) ends
- * the check without a problem. A removal or a bad value is followed to the last rule: a later rule
- * may set the label again, or drop the target (which then needs none). Regular expressions run on
- * java.util.regex against a value of separators only, anchored and searched as Prometheus 2.53
- * does; only plain ones on printable ASCII, which Java and RE2 read alike, are judged: any other
- * ends the check too.
+ * because nothing set them, or the text a rule certainly set, which a later rule may copy), and a
+ * rule whose outcome depends on the cluster or the discovered object (it reads a label not
+ * followed, or a label set from one, or may drop the target) ends the check without a problem. A
+ * removal or a bad value is followed to the last rule: a later rule may set the label again, or
+ * drop the target (which then needs none). Regular expressions run on java.util.regex against the
+ * known value, anchored and searched as Prometheus 2.53 does; only plain ones on printable ASCII,
+ * which Java and RE2 read alike, are judged: any other ends the check too.
  */
 final class RequiredTargetLabels {
   private static final String ADDRESS = TargetLabels.ADDRESS;
@@ -147,9 +147,9 @@ final class RequiredTargetLabels {
       RelabelRule rule = step.rule();
       String action = rule.actionOrDefault().toLowerCase(Locale.ROOT);
       boolean readsNothing = rule.sourceLabels().stream().noneMatch(labels::maySet);
-      // with every source empty, the value is the separators between them
-      String value = rule.separatorOrDefault()
-          .repeat(Math.max(0, rule.sourceLabels().size() - 1));
+      Optional<String> read = read(labels, rule);
+      boolean known = read.isPresent();
+      String value = read.orElse("");
       if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
         if (rule.sourceLabels().contains(ADDRESS)) {
           // the proxy path takes the port from the address: without one it stays /metrics
@@ -160,7 +160,7 @@ final class RequiredTargetLabels {
         // pod-proxy's keep of targets with a pod name: those it keeps reach the rewrite
         // without an address, unless it certainly keeps none
         Pattern regex = compile(rule, value);
-        if (action.equals("keep") && readsNothing && regex != null
+        if (action.equals("keep") && known && regex != null
             && !regex.matcher(value).find()) {
           return Followed.ENDED;
         }
@@ -169,7 +169,7 @@ final class RequiredTargetLabels {
       switch (action) {
         case "keep", "drop" -> {
           Pattern regex = compile(rule, value);
-          if (!readsNothing || regex == null) {
+          if (!known || regex == null) {
             return Followed.ENDED; // it may drop the target, which then needs none of them
           }
           if (regex.matcher(value).find() != action.equals("keep")) {
@@ -180,8 +180,8 @@ final class RequiredTargetLabels {
           boolean equal;
           if (rule.sourceLabels().equals(List.of(rule.targetLabel()))) {
             equal = true; // the value read is the target label's own
-          } else if (readsNothing && !labels.maySet(rule.targetLabel())) {
-            equal = value.isEmpty();
+          } else if (known && value(labels, rule.targetLabel()).isPresent()) {
+            equal = value.equals(value(labels, rule.targetLabel()).get());
           } else {
             return Followed.ENDED; // it may drop the target, which then needs none of them
           }
@@ -206,7 +206,7 @@ final class RequiredTargetLabels {
         case "hashmod" -> labels.set(rule.targetLabel(),
             Setting.hash(rule.modulus(), step.owner(), index));
         case "replace", "lowercase", "uppercase" -> {
-          if (!readsNothing) {
+          if (!known) {
             if (rule.targetLabel().contains("$")) {
               return Followed.ENDED;
             }
@@ -242,7 +242,7 @@ final class RequiredTargetLabels {
           if (!result.isEmpty()) {
             labels.set(target, Setting.of(result, step.owner(), index));
           } else if (labels.remove(target) && REQUIRED.contains(target)) {
-            removals.put(target, rule.sourceLabels().isEmpty()
+            removals.put(target, !readsNothing || rule.sourceLabels().isEmpty()
                 ? step.owner() + " sets " + Quoting.quote(target) + " to nothing, which removes "
                     + "it from " + targets
                 : step.owner() + " removes " + Quoting.quote(target) + " from " + targets
@@ -297,6 +297,35 @@ final class RequiredTargetLabels {
     return new Followed(labels.setting(TargetLabels.INTERVAL).flatMap(interval -> labels
         .setting(TargetLabels.TIMEOUT).flatMap(timeout -> RefusedSettings.timeoutAbove(interval,
             timeout, owner, targets))), labels);
+  }
+
+  /**
+   * The value a rule reads, as Prometheus joins its source labels, where each is known: empty
+   * where nothing set it, or what a rule certainly set it to; or empty where one is not known.
+   */
+  private static Optional<String> read(TargetLabels labels, RelabelRule rule) {
+    List<String> values = new ArrayList<>();
+    for (String source : rule.sourceLabels()) {
+      Optional<String> value = value(labels, source);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      values.add(value.get());
+    }
+    return Optional.of(String.join(rule.separatorOrDefault(), values));
+  }
+
+  /**
+   * A label's value where it is known: empty where nothing set it, or the text a rule certainly
+   * set it to (not the job's interval or timeout: Prometheus writes the label in its own form,
+   * {@code 1m30s} for {@code 90s}).
+   */
+  private static Optional<String> value(TargetLabels labels, String name) {
+    if (!labels.maySet(name)) {
+      return Optional.of("");
+    }
+    return labels.setting(name).filter(setting -> setting.byRule() && setting.value() != null)
+        .map(Setting::value);
   }
 
   /** The rules of the template's job up to its address rewrite, with their owners. */

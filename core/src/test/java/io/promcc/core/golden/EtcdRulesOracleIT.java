@@ -165,6 +165,44 @@ class EtcdRulesOracleIT {
             + "- {target_label: __scheme__, replacement: \"ftp\"}",
         "- {target_label: __address__, replacement: \"[::1]:2379\"}\n"
             + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        // the address set by a hashmod, or copied from a label a rule set to a known value
+        "- {source_labels: [__address__], target_label: __address__, modulus: 8, "
+            + "action: hashmod}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {source_labels: [__address__], target_label: __address__, modulus: 8, "
+            + "action: hashmod}",
+        "- {target_label: __tmp_host, replacement: \"etcd.local\"}\n"
+            + "- {source_labels: [__tmp_host], target_label: __address__}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __tmp_host, replacement: \"etcd.local\"}\n"
+            + "- {source_labels: [__tmp_host, __tmp_port], separator: \":2379\", "
+            + "target_label: __address__}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __tmp_url, replacement: \"http://etcd.local:2379\"}\n"
+            + "- {source_labels: [__tmp_url, __tmp_unset], separator: \"\", "
+            + "target_label: __address__}",
+        "- {target_label: __tmp_scheme, replacement: \"FTP\"}\n"
+            + "- {source_labels: [__tmp_scheme], target_label: __scheme__, action: lowercase}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local\"}",
+        "- {target_label: __tmp_a, replacement: \"x\"}\n"
+            + "- {source_labels: [__tmp_a], regex: \"x\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {target_label: __tmp_a, replacement: \"x\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __tmp_b, action: dropequal}\n"
+            + "- {target_label: __tmp_b, replacement: \"x\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __tmp_b, action: keepequal}\n"
+            + "- {target_label: __scrape_timeout__, replacement: \"0s\"}",
+        "- {target_label: __tmp_a, replacement: \"etcd.local\"}\n"
+            + "- {source_labels: [__tmp_a], regex: \"(.*)\\\\.local\", target_label: __address__, "
+            + "replacement: \"${1}:2379\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __tmp_a, replacement: \"etcd.local\"}\n"
+            + "- {source_labels: [__tmp_a], regex: \"(.*).local\", target_label: __address__}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        "- {target_label: __tmp_a, replacement: \"etcd.local\"}\n"
+            + "- {source_labels: [__tmp_a], regex: \"(.*).local\", target_label: __address__, "
+            + "replacement: \"${1}:2379\"}\n"
+            + "- {target_label: __scheme__, replacement: \"ftp\"}",
         // the scrape interval and timeout, which Prometheus sets before the rules only
         "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"
@@ -357,6 +395,11 @@ class EtcdRulesOracleIT {
             "- {target_label: __scrape_interval__, replacement: \"4s\"}"),
         Arguments.of("global:\n  scrape_interval: 0s\n  scrape_timeout: 0s\n", "",
             "- {target_label: __scrape_interval__, replacement: \"9s\"}"),
+        // a timeout copied from a label a rule set to a known value
+        Arguments.of("", "", "- {target_label: __tmp_a, replacement: \"5m\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __scrape_timeout__}"),
+        Arguments.of("", "", "- {target_label: __tmp_a, replacement: \"50s\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __scrape_timeout__}"),
         // a rule that may set the interval again; one that reads a label a static target lacks
         Arguments.of("", "", "- {target_label: __scrape_interval__, replacement: \"5s\"}\n"
             + "- {source_labels: [__address__], regex: \"(.+):2379\", "

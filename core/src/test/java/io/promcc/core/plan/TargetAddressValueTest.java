@@ -133,6 +133,59 @@ class TargetAddressValueTest {
   }
 
   /**
+   * A {@code hashmod}'s number is an address without a port; a label a rule set to a known value
+   * and copied into the address (or the scheme) carries that value.
+   */
+  @Test
+  void refusesRulesThatSetTheAddressFromAHashmodOrALabelWhoseValueIsKnown() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {source_labels: [__address__], target_label: __address__, modulus: 8,
+             action: hashmod}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_host, replacement: "etcd.local"}
+          - {source_labels: [__tmp_host], target_label: __address__}
+          - {target_label: __scheme__, replacement: "ftp"}
+        - name: direct-c
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __tmp_url, replacement: "http://pod.local:80"}
+          - {source_labels: [__tmp_url, __tmp_unset], separator: "", target_label: __address__}
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_scheme, replacement: "FTP"}
+          - {source_labels: [__tmp_scheme], target_label: __scheme__, action: lowercase}
+          - {target_label: __address__, replacement: "etcd.local"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" sets \"__scheme__\" to \"ftp\", neither "
+            + "http nor https, where relabel_configs[0] of job template \"etcd-a\" sets "
+            + "\"__address__\" to a number from 0 to 7, without a port: Prometheus drops its "
+            + "static target (invalid scheme), or with its no-default-scrape-port feature fails "
+            + "every scrape of it",
+        "relabel_configs[2] of job template \"etcd-b\" sets \"__scheme__\" to \"ftp\", neither "
+            + "http nor https, where relabel_configs[1] of job template \"etcd-b\" sets "
+            + "\"__address__\" to \"etcd.local\", without a port: Prometheus drops its static "
+            + "target (invalid scheme), or with its no-default-scrape-port feature fails every "
+            + "scrape of it",
+        "relabel_configs[1] of job template \"direct-c\" sets \"__address__\" to "
+            + "\"http://pod.local:80\", which has a \"/\": Prometheus drops its targets (not a "
+            + "valid hostname)",
+        "relabel_configs[2] of job template \"etcd-d\" sets \"__address__\" to \"etcd.local\", "
+            + "without a port, where relabel_configs[1] of job template \"etcd-d\" sets "
+            + "\"__scheme__\" to \"ftp\", neither http nor https: Prometheus drops its static "
+            + "target (invalid scheme), or with its no-default-scrape-port feature fails every "
+            + "scrape of it");
+  }
+
+  /**
    * An upper-case {@code HTTPS} is scraped by a Prometheus with its no-default-scrape-port
    * feature, but promtool checks a static target as Prometheus without it, and refuses the config.
    */
