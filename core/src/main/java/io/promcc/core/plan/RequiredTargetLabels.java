@@ -34,7 +34,9 @@ import java.util.regex.PatternSyntaxException;
  * kinds that go through it (so only {@code direct} and {@code etcd} targets can lose theirs).
  * The cluster labels come last and set no {@code __} label. A {@code node-proxy} or
  * {@code pod-proxy} rewrite without a port reads it from the address, so the address must reach
- * it: without, the path stays {@code /metrics} and the API server's own is scraped.
+ * it: without, the path stays {@code /metrics} and the API server's own is scraped. The
+ * {@code pod-proxy} rewrite's keep of targets with a pod name is followed for the targets it
+ * keeps (those it drops need no label), unless it certainly keeps none.
  *
  * <p>The {@code etcd} template's static target has none of the discovery's labels, so a rule
  * copied from a discovered job ({@code source_labels: [__meta_kubernetes_pod_ip]}) reads an empty
@@ -150,21 +152,21 @@ final class RequiredTargetLabels {
       Optional<String> read = read(labels, rule);
       boolean known = read.isPresent();
       String value = read.orElse("");
-      if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)) {
-        if (rule.sourceLabels().contains(ADDRESS)) {
-          // the proxy path takes the port from the address: without one it stays /metrics
-          return Followed.refused(removals.get(ADDRESS) + "; the " + template.target().yamlName()
-              + " rewrite reads its port from " + Quoting.quote(ADDRESS) + " (the API "
-              + "server's own /metrics would be scraped instead)");
-        }
-        // pod-proxy's keep of targets with a pod name: those it keeps reach the rewrite
-        // without an address, unless it certainly keeps none
+      if (step.rewrite() && action.equals("keep")) {
+        // pod-proxy's keep of targets with a pod name: those it drops need no label, and those
+        // it keeps go on to the rewrite and Prometheus' checks, unless it certainly keeps none
         Pattern regex = compile(rule, value);
-        if (action.equals("keep") && known && regex != null
-            && !regex.matcher(value).find()) {
+        if (known && regex != null && !regex.matcher(value).find()) {
           return Followed.ENDED;
         }
         continue;
+      }
+      if (step.rewrite() && template.port() == null && !labels.maySet(ADDRESS)
+          && rule.sourceLabels().contains(ADDRESS)) {
+        // the proxy path takes the port from the address: without one it stays /metrics
+        return Followed.refused(removals.get(ADDRESS) + "; the " + template.target().yamlName()
+            + " rewrite reads its port from " + Quoting.quote(ADDRESS) + " (the API "
+            + "server's own /metrics would be scraped instead)");
       }
       switch (action) {
         case "keep", "drop" -> {

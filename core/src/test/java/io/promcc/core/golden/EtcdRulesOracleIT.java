@@ -304,7 +304,7 @@ class EtcdRulesOracleIT {
    * timeout it names is no duration or 0, or whose timeout it names is greater than its
    * interval.
    */
-  private static Pattern complaint(String refusal) {
+  static Pattern complaint(String refusal) {
     if (refusal.contains(" (invalid scheme)")) {
       return Pattern.compile("invalid scheme");
     }

@@ -322,11 +322,12 @@ class RequiredTargetLabelsTest {
           port: 8080
           relabel_configs:
           - {regex: "__address__", action: labeldrop}
-        # pod-proxy's rewrite starts with a keep, which may drop the target
+        # pod-proxy's rewrite starts with a keep, which keeps no target without a pod name
         - name: pod-d
           role: endpoints
           target: pod-proxy
           relabel_configs:
+          - {target_label: __meta_kubernetes_pod_name, replacement: ""}
           - {regex: "__scrape_interval__", action: labeldrop}
         # a keep or drop that may drop the target, before or after
         - name: direct-e
