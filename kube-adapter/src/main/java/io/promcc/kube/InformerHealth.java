@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Whether an informer's last list or watch call worked. Set by {@link TrackedListerWatcher} on
  * every call, because client-java's reflector swallows some failures (it retries a refused watch
- * connection silently) and only reports others to its exception handler.
+ * connection silently) and only reports others to its exception handler; also failing while its
+ * watches keep ending at once with no event ({@link ShortWatchBackoff}).
  *
  * <p>Thread-safe.
  */

@@ -9,7 +9,9 @@ import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.port.Sleeper;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * One client-java informer with its {@link TrackedListerWatcher} and {@link InformerHealth}: the
@@ -27,11 +29,22 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
    */
   TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, WatchSettings settings, Runnable onChange) {
+    this(client, calls, type, listType, description, settings, onChange, System::nanoTime,
+        Sleeper.SYSTEM);
+  }
+
+  /**
+   * @param ticker nanoseconds, as {@link System#nanoTime()}, for the lister-watcher's pauses
+   * @param sleeper waits out those pauses
+   */
+  TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
+      String description, WatchSettings settings, Runnable onChange, LongSupplier ticker,
+      Sleeper sleeper) {
     this.description = requireNonNull(description, "description == null");
     this.health = new InformerHealth(requireNonNull(onChange, "onChange == null"));
     this.cache = new Cache<>();
     TrackedListerWatcher<T, L> listerWatcher = new TrackedListerWatcher<>(
-        client, calls, type, listType, description, health, settings);
+        client, calls, type, listType, description, health, settings, ticker, sleeper);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
         (t, error) -> health.failedUnlessKnown(description + " failed: "
             + TrackedListerWatcher.describe(error)));

@@ -9,21 +9,20 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
-import java.io.IOException;
+import io.promcc.core.port.Sleeper;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 
@@ -35,10 +34,14 @@ import okhttp3.OkHttpClient;
  * plus a grace period; watches always allow bookmarks so a resumed watch starts from a recent
  * version. Responses are read tolerantly ({@link TolerantJson}), so fields of a newer API server
  * do not stop the informer. A 429 is retried no earlier than its {@code Retry-After} (at most a
- * minute). A list refused for a "too large resource version" (an API server whose cache is
- * behind the version the informer saw last, e.g. another replica than the one it watched
- * through) is made again at once without a resourceVersion, a consistent read, as client-go's
- * reflector does; client-java's would ask for the same version until that cache caught up. The
+ * minute). A watch that the server or a proxy ends at once with no event is made again only
+ * after a pause ({@link ShortWatchBackoff}, 1 s doubling to 30 s), where client-java's reflector
+ * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
+ * until an event comes through or a watch lasts. A list refused for a "too large resource
+ * version" (an API server whose cache is behind the version the informer saw last, e.g. another
+ * replica than the one it watched through) is made again at once without a resourceVersion, a
+ * consistent read, as client-go's reflector does; client-java's would ask for the same version
+ * until that cache caught up. The
  * first list, which client-java's reflector asks for at version "0" (any version, possibly from
  * a watch cache far behind), is a consistent read too: a source never reads an object as gone
  * because a stale cache does not have it yet.
@@ -61,10 +64,18 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final InformerHealth health;
   private final OkHttpClient listHttp;
   private final WatchSettings settings;
+  private final LongSupplier ticker;
+  private final Sleeper sleeper;
   /** System.nanoTime before which no call is made (a 429's Retry-After); 0 for none. */
   private volatile long notBefore;
   /** Whether the next list reads without a resourceVersion (the last one was too large). */
   private volatile boolean listConsistently;
+  private final ShortWatchBackoff shortWatches = new ShortWatchBackoff();
+  /** The pause before the next watch, after one that ended at once; null for none. */
+  private volatile Pause watchPause;
+
+  /** {@code length} from the ticker's {@code from}. */
+  private record Pause(long from, Duration length) {}
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -72,6 +83,17 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    */
   TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, InformerHealth health, WatchSettings settings) {
+    this(client, calls, type, listType, description, health, settings, System::nanoTime,
+        Sleeper.SYSTEM);
+  }
+
+  /**
+   * @param ticker nanoseconds, as {@link System#nanoTime()}: times the pauses and the watches
+   * @param sleeper waits out the pauses, on the reflector's thread
+   */
+  TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
+      String description, InformerHealth health, WatchSettings settings, LongSupplier ticker,
+      Sleeper sleeper) {
     this.client = requireNonNull(client, "client == null");
     this.calls = requireNonNull(calls, "calls == null");
     this.type = requireNonNull(type, "type == null");
@@ -79,6 +101,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     this.description = requireNonNull(description, "description == null");
     this.health = requireNonNull(health, "health == null");
     this.settings = requireNonNull(settings, "settings == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.sleeper = requireNonNull(sleeper, "sleeper == null");
     // a read timeout starts again with every byte: the call timeout bounds a trickled body
     this.listHttp = client.getHttpClient().newBuilder()
         .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -106,7 +130,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
         list = list("");
       }
       listConsistently = false;
-      health.ok();
+      healthy();
       return list;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
@@ -135,6 +159,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
     awaitRetryAfter();
+    awaitWatchPause();
     long seconds = settings.watchTimeout().toSeconds();
     if (params.timeoutSeconds != null && params.timeoutSeconds > 0) {
       seconds = Math.min(seconds, params.timeoutSeconds);
@@ -146,13 +171,26 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
         .readTimeout(limit, TimeUnit.MILLISECONDS)
         .callTimeout(limit, TimeUnit.MILLISECONDS)
         .build();
+    // as client-go's reflector, a watch's time counts from its request
+    long startedAt = ticker.getAsLong();
     try {
       // at most 2^31-1 s: WatchSettings keeps the timeout and its grace under 2^31-1 ms
       Call call = watchHttp.newCall(calls.generate(new CallGeneratorParams(true,
           params.resourceVersion, Math.toIntExact(seconds))).request());
       Watch<T> watch = TolerantJson.watch(client, call, type);
-      health.ok();
-      return new TrackedWatch<>(watch, health, "watch of " + description);
+      healthy();
+      return new TrackedWatch<>(watch, health, "watch of " + description,
+          new TrackedWatch.Outcome() {
+            @Override
+            public void delivered() {
+              watchDelivered();
+            }
+
+            @Override
+            public void ended(boolean delivered) {
+              watchEnded(startedAt, delivered);
+            }
+          });
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
       health.failed("cannot watch " + description + ": " + describe(e));
@@ -160,25 +198,78 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     }
   }
 
+  /** A call worked: the informer is healthy, unless its watches keep ending at once. */
+  private void healthy() {
+    if (!shortWatches.failing()) {
+      health.ok();
+    }
+  }
+
   private void awaitRetryAfter() throws ApiException {
-    long left = notBefore - System.nanoTime();
+    long left = notBefore - ticker.getAsLong();
     if (notBefore == 0 || left <= 0) {
       return;
     }
+    pause(Duration.ofNanos(left), "retry");
+  }
+
+  private void awaitWatchPause() throws ApiException {
+    Pause pause = watchPause;
+    if (pause == null) {
+      return;
+    }
+    long left = pause.length().toNanos() - (ticker.getAsLong() - pause.from());
+    if (left > 0) {
+      pause(Duration.ofNanos(left), "watch again");
+    }
+    watchPause = null;
+  }
+
+  private void pause(Duration length, String before) throws ApiException {
     try {
       // the reflector's own thread; stopping the informer interrupts it
-      TimeUnit.NANOSECONDS.sleep(left);
+      sleeper.sleep(length);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiException("interrupted while waiting to retry " + description);
+      throw new ApiException("interrupted while waiting to " + before + " " + description);
     }
   }
 
   private void noteRetryAfter(Throwable e) {
     if (e instanceof ApiException api && api.getCode() == 429) {
       Optional<Duration> after = retryAfter(api);
-      after.ifPresent(d -> notBefore = System.nanoTime()
+      after.ifPresent(d -> notBefore = ticker.getAsLong()
           + Math.min(d.toNanos(), MAX_RETRY_AFTER.toNanos()));
+    }
+  }
+
+  /** A watch ended cleanly (not broken, no {@code ERROR} event): pause if it ended at once. */
+  private void watchEnded(long startedAt, boolean delivered) {
+    boolean wasFailing = shortWatches.failing();
+    long now = ticker.getAsLong();
+    Duration pause = shortWatches.ended(Duration.ofNanos(now - startedAt), delivered);
+    if (pause.isZero()) {
+      watchPause = null;
+      if (wasFailing) {
+        health.ok();
+      }
+      return;
+    }
+    watchPause = new Pause(now, pause);
+    if (shortWatches.failing()) {
+      health.failed("watch of " + description + " ended at once with no event "
+          + shortWatches.streak() + " times in a row (an api server whose watch cache is not "
+          + "ready, or a proxy that closes watch connections?); watching again every "
+          + ShortWatchBackoff.MAX.toSeconds() + "s");
+    }
+  }
+
+  /** An event came through a watch: it works. */
+  private void watchDelivered() {
+    boolean wasFailing = shortWatches.failing();
+    shortWatches.reset();
+    if (wasFailing) {
+      health.ok();
     }
   }
 
@@ -267,60 +358,5 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private static String text(JsonObject object, String member) {
     return object.has(member) && object.get(member).isJsonPrimitive()
         ? object.get(member).getAsString() : null;
-  }
-
-  /**
-   * Records a watch stream that breaks mid-way (a read error, not the server ending it) and an
-   * {@code ERROR} event other than 410 Gone (which only means "list again").
-   */
-  private static final class TrackedWatch<T> implements Watchable<T> {
-    private final Watch<T> delegate;
-    private final InformerHealth health;
-    private final String description;
-
-    TrackedWatch(Watch<T> delegate, InformerHealth health, String description) {
-      this.delegate = delegate;
-      this.health = health;
-      this.description = description;
-    }
-
-    @Override
-    public boolean hasNext() {
-      try {
-        return delegate.hasNext();
-      } catch (RuntimeException e) {
-        health.failed(description + " broke: " + describe(e));
-        throw e;
-      }
-    }
-
-    @Override
-    public Watch.Response<T> next() {
-      Watch.Response<T> response = delegate.next();
-      if ("ERROR".equals(response.type)) {
-        V1Status status = response.status;
-        int code = status == null || status.getCode() == null ? 0 : status.getCode();
-        if (code != 410) {
-          JsonObject body = new JsonObject();
-          if (status != null) {
-            body.addProperty("reason", status.getReason());
-            body.addProperty("message", status.getMessage());
-          }
-          health.failed(description + " ended with an error event: "
-              + describeStatus(code, body.toString()));
-        }
-      }
-      return response;
-    }
-
-    @Override
-    public Iterator<Watch.Response<T>> iterator() {
-      return this;
-    }
-
-    @Override
-    public void close() throws IOException {
-      delegate.close();
-    }
   }
 }

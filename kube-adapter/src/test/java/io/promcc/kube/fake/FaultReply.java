@@ -111,4 +111,14 @@ sealed interface FaultReply {
       FakeKubeApi.writeEvent(exchange.getResponseBody(), "ERROR", FakeKubeApi.statusJson(error));
     }
   }
+
+  /** A watch that starts (200) and ends at once, no event in it. */
+  record EmptyWatch() implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      exchange.getResponseBody().close();
+    }
+  }
 }

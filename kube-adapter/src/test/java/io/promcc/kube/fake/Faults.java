@@ -12,9 +12,9 @@ import java.util.function.Predicate;
 /**
  * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
- * open watches, expire them with 410 Gone or with another watch {@code ERROR} event, answer lists
- * at any version from a cache that is behind. Thread-safe; rules apply in the order they were
- * added.
+ * open watches or new ones at once, expire them with 410 Gone or with another watch
+ * {@code ERROR} event, answer lists at any version from a cache that is behind. Thread-safe;
+ * rules apply in the order they were added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -87,6 +87,16 @@ public final class Faults {
     return add(times, new FaultReply.WatchError(new ApiError(code,
         reasonFor(code).orElse("InternalError"), "injected watch error")),
         which.and(FakeRequest::isWatch));
+  }
+
+  /**
+   * Answers the next {@code times} matching watch requests with 200 and a stream that ends at
+   * once with no event in it, as an API server whose watch cache is reinitialising or a proxy
+   * that closes every watch connection may.
+   */
+  public Faults endWatchesAtOnce(int times, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.EmptyWatch(), which.and(FakeRequest::isWatch));
   }
 
   /**

@@ -1,0 +1,96 @@
+package io.promcc.kube;
+
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.models.V1Status;
+import io.kubernetes.client.util.Watch;
+import io.kubernetes.client.util.Watchable;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * One watch of a {@link TrackedListerWatcher}: records a stream that breaks mid-way (a read
+ * error, not the server ending it) and an {@code ERROR} event other than 410 Gone (which only
+ * means "list again") in the informer's {@link InformerHealth}, and tells its {@link Outcome}
+ * when the first event comes through and when the stream ends cleanly.
+ *
+ * <p>Used by the reflector's one thread.
+ */
+final class TrackedWatch<T> implements Watchable<T> {
+  /** What the lister-watcher hears of one watch. */
+  interface Outcome {
+    /** The first event other than {@code ERROR} came through (a bookmark too). */
+    void delivered();
+
+    /**
+     * The stream ended cleanly (the server or a proxy closed it, no error); called once.
+     *
+     * @param delivered whether any event other than {@code ERROR} came through it
+     */
+    void ended(boolean delivered);
+  }
+
+  private final Watch<T> delegate;
+  private final InformerHealth health;
+  private final String description;
+  private final Outcome outcome;
+  private boolean delivered;
+  private boolean ended;
+
+  /** @param description e.g. {@code watch of services in all namespaces} */
+  TrackedWatch(Watch<T> delegate, InformerHealth health, String description, Outcome outcome) {
+    this.delegate = delegate;
+    this.health = health;
+    this.description = description;
+    this.outcome = outcome;
+  }
+
+  @Override
+  public boolean hasNext() {
+    boolean more;
+    try {
+      more = delegate.hasNext();
+    } catch (RuntimeException e) {
+      health.failed(description + " broke: " + TrackedListerWatcher.describe(e));
+      throw e;
+    }
+    if (!more && !ended) {
+      ended = true;
+      outcome.ended(delivered);
+    }
+    return more;
+  }
+
+  @Override
+  public Watch.Response<T> next() {
+    Watch.Response<T> response = delegate.next();
+    if (!"ERROR".equals(response.type)) {
+      if (!delivered) {
+        delivered = true;
+        outcome.delivered();
+      }
+      return response;
+    }
+    V1Status status = response.status;
+    int code = status == null || status.getCode() == null ? 0 : status.getCode();
+    if (code != 410) {
+      JsonObject body = new JsonObject();
+      if (status != null) {
+        body.addProperty("reason", status.getReason());
+        body.addProperty("message", status.getMessage());
+      }
+      health.failed(description + " ended with an error event: "
+          + TrackedListerWatcher.describeStatus(code, body.toString()));
+    }
+    return response;
+  }
+
+  @Override
+  public Iterator<Watch.Response<T>> iterator() {
+    return this;
+  }
+
+  @Override
+  public void close() throws IOException {
+    delegate.close();
+  }
+}

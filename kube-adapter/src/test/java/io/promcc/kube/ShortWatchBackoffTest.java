@@ -1,0 +1,158 @@
+package io.promcc.kube;
+
+import static io.promcc.kube.TestServices.guest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.port.Sleeper;
+import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Poll;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Watches that end at once with no event (an API server whose watch cache is reinitialising, a
+ * proxy closing every watch connection): client-java's reflector opens the next one at once, a
+ * hot loop against the API server while the informer sees no change. The lister-watcher pauses
+ * before each re-watch, 1 s doubling to 30 s, as client-go's reflector does for a "very short
+ * watch". Time is a ticker only the sleeper moves: every watch lasts no time at all.
+ */
+class ShortWatchBackoffTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final AtomicLong ticker = new AtomicLong();
+  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
+  /** The ticker's second at each watch request the fake received. */
+  private final List<Long> watchSeconds = new CopyOnWriteArrayList<>();
+  /** The informer's failure each time its health changed. */
+  private final List<Optional<String>> healthChanges = new CopyOnWriteArrayList<>();
+  private FakeKubeApi fake;
+  private TrackedInformer<V1Service, V1ServiceList> informer;
+
+  @BeforeEach
+  void startFake() {
+    // no bookmarks: an idle watch that works says nothing, as between an API server's bookmarks
+    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
+      if (request.isWatch()) {
+        watchSeconds.add(TimeUnit.NANOSECONDS.toSeconds(ticker.get()));
+      }
+    }).start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (informer != null) {
+      informer.stop();
+    }
+    fake.close();
+  }
+
+  private void startInformer() {
+    CoreV1Api api = new CoreV1Api(fake.newClient());
+    CallGenerator calls = params -> api.listServiceForAllNamespaces()
+        .resourceVersion(params.resourceVersion).watch(params.watch)
+        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+        .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+    Sleeper sleeper = duration -> {
+      pauses.add(duration);
+      ticker.addAndGet(duration.toNanos());
+    };
+    informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
+        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(),
+        () -> healthChanges.add(informer.failure()), ticker::get, sleeper);
+    informer.start();
+  }
+
+  private void awaitWatches(int count) {
+    Poll.until(WAIT, count + " watch requests", () -> watchSeconds.size() >= count);
+  }
+
+  @Test
+  void watchesThatEndAtOnceAreMadeAgainAfterAPauseDoublingTo30Seconds() {
+    fake.faults().endWatchesAtOnce(12, request -> true);
+    startInformer();
+
+    awaitWatches(13);
+    assertEquals(List.of(0L, 1L, 3L, 7L, 15L, 31L, 61L, 91L, 121L, 151L, 181L, 211L, 241L),
+        List.copyOf(watchSeconds.subList(0, 13)),
+        "the ticker's second at each watch: 12 watches that ended at once, then one that works");
+    assertEquals(12, pauses.size(), "one pause per watch that ended at once, none before it");
+  }
+
+  @Test
+  void anEventStartsThePausesOver() {
+    fake.faults().endWatchesAtOnce(3, request -> true);
+    startInformer();
+    awaitWatches(4);
+    fake.store().create(ApiResource.SERVICES, null, guest("one11"));
+    Poll.until(WAIT, "the service seen through the watch",
+        () -> informer.cache().list().size() == 1);
+
+    fake.faults().endWatchesAtOnce(2, request -> true);
+    fake.faults().closeWatches();
+    awaitWatches(7);
+
+    assertEquals(secondsOf(1, 2, 4, 1, 2), List.copyOf(pauses),
+        "after a watch that delivered an event, the pause is 1 s again");
+  }
+
+  @Test
+  void aWatchThatLastsASecondStartsThePausesOver() {
+    fake.faults().endWatchesAtOnce(3, request -> true);
+    startInformer();
+    awaitWatches(4);
+    Poll.until(WAIT, "the fourth watch open", () -> fake.store().watchCount(ApiResource.SERVICES)
+        == 1);
+    ticker.addAndGet(Duration.ofSeconds(1).toNanos());
+
+    fake.faults().endWatchesAtOnce(2, request -> true);
+    fake.faults().closeWatches();
+    awaitWatches(7);
+
+    assertEquals(secondsOf(1, 2, 4, 1, 2), List.copyOf(pauses),
+        "after a watch that lasted a second, the pause is 1 s again");
+  }
+
+  @Test
+  void watchesThatKeepEndingAtOnceMakeTheInformerFailOnceUntilAnEvent() {
+    fake.faults().endWatchesAtOnce(8, request -> true);
+    startInformer();
+    Poll.until(WAIT, "synced", informer::hasSynced);
+    awaitWatches(9);
+    Poll.until(WAIT, "the ninth watch open", () -> fake.store().watchCount(ApiResource.SERVICES)
+        == 1);
+
+    assertEquals(List.of(Optional.of("watch of services in all namespaces ended at once with "
+        + "no event 6 times in a row (an api server whose watch cache is not ready, or a proxy "
+        + "that closes watch connections?); watching again every 30s")), healthChanges,
+        "failing once the pause reached 30 s, and no flip back at the watches after it");
+    assertTrue(informer.failure().orElseThrow().contains("8 times in a row"),
+        informer.failure().orElseThrow());
+
+    fake.store().create(ApiResource.SERVICES, null, guest("one11"));
+    Poll.until(WAIT, "recovered by the event", () -> healthChanges.size() == 2);
+    assertEquals(Optional.empty(), healthChanges.get(1));
+    assertEquals(Optional.empty(), informer.failure());
+  }
+
+  private static List<Duration> secondsOf(long... seconds) {
+    List<Duration> out = new ArrayList<>();
+    for (long s : seconds) {
+      out.add(Duration.ofSeconds(s));
+    }
+    return out;
+  }
+}
