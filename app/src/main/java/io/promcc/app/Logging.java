@@ -27,6 +27,13 @@ final class Logging {
    */
   static final String INFORMER_LOGGERS = "io.kubernetes.client.informer";
 
+  /**
+   * Held here because the LogManager holds loggers weakly: a level set on a logger nobody keeps
+   * is lost when the logger is collected, and the client libraries are chatty again.
+   */
+  private static final Logger KUBERNETES = Logger.getLogger("io.kubernetes");
+  private static final Logger OKHTTP = Logger.getLogger("okhttp3");
+
   private Logging() {}
 
   /** @param level {@code debug}, {@code info} or {@code warning} */
@@ -47,8 +54,8 @@ final class Logging {
     root.setLevel(jul);
     root.addHandler(handler);
     // client-java's OkHttp and informers are chatty at info
-    Logger.getLogger("io.kubernetes").setLevel(jul == Level.FINE ? Level.FINE : Level.WARNING);
-    Logger.getLogger("okhttp3").setLevel(Level.WARNING);
+    KUBERNETES.setLevel(jul == Level.FINE ? Level.FINE : Level.WARNING);
+    OKHTTP.setLevel(Level.WARNING);
   }
 
   /** {@code 2026-12-03T10:22:08.221Z INFO logger: message}, then the stack trace if any. */

@@ -1,10 +1,12 @@
 package io.promcc.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +105,29 @@ class LoggingTest {
     assertEquals("2026-12-03T10:22:08.221Z SEVERE "
         + "io.kubernetes.client.informer.cache.ProcessorListener: processor interrupted: {}",
         lines().get(0));
+  }
+
+  /**
+   * The LogManager holds loggers weakly: a level set on a logger nobody keeps is lost at the
+   * next garbage collection, and client-java's OkHttp logs at info again.
+   */
+  @Test
+  void theQuietedClientLoggersKeepTheirLevelsThroughAGarbageCollection() {
+    Logging.configure("info");
+
+    collectGarbage();
+
+    assertEquals(Level.WARNING, Logger.getLogger("okhttp3").getLevel());
+    assertEquals(Level.WARNING, Logger.getLogger("io.kubernetes").getLevel());
+  }
+
+  /** Runs the collector until an object only weakly held is gone, a bounded number of times. */
+  private static void collectGarbage() {
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    for (int i = 0; i < 50 && canary.get() != null; i++) {
+      System.gc();
+    }
+    assertNull(canary.get(), "the collector did not run");
   }
 
   private static void log(String logger, Level level, String message, Throwable thrown) {
