@@ -11,6 +11,9 @@ import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,6 +29,12 @@ import java.util.Optional;
  * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
  */
 final class PlanInputs {
+  /**
+   * Most bytes of the base config or the profile, as of the clusters file: a file of gigabytes
+   * put at their path would exhaust the heap (over 2 GiB an OutOfMemoryError ends the start).
+   */
+  static final int MAX_BYTES = 64 << 20;
+
   private final Optional<Path> baseConfig;
   private final Optional<Path> profile;
   private final ControllerSettings settings;
@@ -67,6 +76,7 @@ final class PlanInputs {
       current = next;
       return true;
     } catch (PromccException e) {
+      e.printStackTrace();
       String problem = e.getMessage();
       if (!problem.equals(lastProblem)) {
         lastProblem = problem;
@@ -97,14 +107,31 @@ final class PlanInputs {
   }
 
   private static String text(Path file, String what) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+    String subject = what + " " + Quoting.quote(file.toString());
+    try (InputStream in = Files.newInputStream(file)) {
+      // not Files.size: a FIFO has none, and a file may grow between the two
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new ValidationException(subject, List.of("is larger than " + (MAX_BYTES >> 20)
+            + " MiB (" + MAX_BYTES + " bytes), found " + size(file) + " bytes"));
+      }
+      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (NoSuchFileException e) {
-      throw new ValidationException(what + " " + Quoting.quote(file.toString()),
-          List.of("does not exist"));
+      throw new ValidationException(subject, List.of("does not exist"));
     } catch (IOException e) {
-      throw new ValidationException(what + " " + Quoting.quote(file.toString()),
-          List.of("cannot be read: " + e));
+      throw new ValidationException(subject, List.of("cannot be read: " + e));
+    }
+  }
+
+  private static String size(Path file) {
+    try {
+      return String.valueOf(Files.size(file));
+    } catch (IOException e) {
+      return "more";
     }
   }
 }

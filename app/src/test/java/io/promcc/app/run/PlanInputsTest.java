@@ -10,6 +10,7 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,44 @@ class PlanInputsTest {
 
     assertTrue(e.getMessage().contains("scrape timeout greater than scrape interval"),
         e.getMessage());
+  }
+
+  /**
+   * A file of gigabytes at the base config's path (a copy gone wrong) ended the start with an
+   * OutOfMemoryError and a stack trace: it is refused as too large, naming the file.
+   */
+  @Test
+  void aBaseConfigOfGigabytesIsRefusedAsTooLargeAtStart() throws Exception {
+    Path base = sparse(temp.resolve("base.yml"), 2L << 30);
+
+    ValidationException e = assertThrows(ValidationException.class, () -> inputsOf(base));
+
+    assertEquals("base config \"" + base + "\" is invalid (1 problem)\n"
+        + "  - is larger than 64 MiB (67108864 bytes), found 2147483648 bytes", e.getMessage());
+  }
+
+  /** An edit into a file of gigabytes is refused as any bad edit: the last good planner stays. */
+  @Test
+  void aBaseConfigEditedPastTheBoundKeepsTheLastGoodPlanner() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    PlanInputs inputs = inputsOf(base);
+    Planner good = inputs.planner();
+
+    sparse(base, (64L << 20) + 1);
+
+    assertFalse(inputs.reload());
+    assertSame(good, inputs.planner());
+    assertEquals(List.of("base-config: keeping the last good base config and profile: base "
+        + "config \"" + base + "\" is invalid (1 problem)\n  - is larger than 64 MiB "
+        + "(67108864 bytes), found 67108865 bytes"), reports);
+  }
+
+  /** A file of {@code size} bytes that takes no room (zeros the file system does not store). */
+  private static Path sparse(Path file, long size) throws Exception {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    return file;
   }
 
   /** The planner of the last good files stays, so cluster changes keep landing meanwhile. */
