@@ -5,11 +5,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.exceptions.ComposerException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -17,6 +19,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
@@ -34,8 +37,22 @@ final class BoundedLoad extends Load {
   private final LoadSettings settings;
 
   BoundedLoad(LoadSettings settings) {
-    super(settings);
+    super(settings, new YamlTypesOnly(settings));
     this.settings = settings;
+  }
+
+  /**
+   * snakeyaml's constructors without the two of Java types its JSON schema adds: a value tagged
+   * {@code !!java.util.UUID} or {@code !!java.util.Optional} became such an object, which no
+   * reader here expects (an Optional was written out as {@code Optional[x]}, a malformed UUID
+   * refused without a line). Without them the tag is refused as any unknown one, where it is.
+   */
+  private static final class YamlTypesOnly extends StandardConstructor {
+    YamlTypesOnly(LoadSettings settings) {
+      super(settings);
+      tagConstructors.remove(new Tag(UUID.class));
+      tagConstructors.remove(new Tag(Optional.class));
+    }
   }
 
   @Override

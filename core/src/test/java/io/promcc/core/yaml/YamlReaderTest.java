@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /** What users write is read as they wrote it. */
 class YamlReaderTest {
@@ -67,6 +69,37 @@ class YamlReaderTest {
             + "column 13",
         "label names of clusters[1] must be text, found binary data (!!binary) at line 12, "
             + "column 5"), e.problems());
+  }
+
+  /**
+   * snakeyaml makes a java.util.UUID or Optional of a value so tagged: a well-formed one was
+   * read as no text and written out as "Optional[x]", a malformed one said only "Invalid UUID
+   * string" without a line. Like any tag YAML does not know, it is refused where it stands.
+   */
+  @Test
+  void aJavaTypeTagIsRefusedNamingTheDocumentAndItsLine() {
+    for (String value : List.of("!!java.util.UUID 123e4567-e89b-12d3-a456-426614174000",
+        "!!java.util.UUID x", "!!java.util.Optional x", "!!java.util.Optional")) {
+      String tag = value.split(" ")[0].substring(2);
+      ValidationException e = assertThrows(ValidationException.class,
+          () -> YamlReader.read("jobs:\n- name: " + value + "\n", "profile \"p.yml\""), value);
+
+      assertEquals("profile \"p.yml\" is invalid (1 problem)\n  - invalid yaml at line 2, "
+          + "column 9: could not determine a constructor for the tag tag:yaml.org,2002:" + tag,
+          e.getMessage(), value);
+    }
+  }
+
+  /** promcc's settings file is read by the same reader with snakeyaml's own schema. */
+  @Test
+  void aJavaTypeTagInTheSettingsFileIsRefusedWithItsLine() {
+    YamlEngineException e = assertThrows(YamlEngineException.class, () -> YamlReader.load(
+        LoadSettings.builder().setLabel("promcc.yml").build(),
+        "out: /out\nvault-address: !!java.util.Optional https://vault\n"));
+
+    assertTrue(e.getMessage().contains("could not determine a constructor for the tag "
+        + "tag:yaml.org,2002:java.util.Optional"), e.getMessage());
+    assertTrue(e.getMessage().contains("promcc.yml, line 2, column 16"), e.getMessage());
   }
 
   @Test
