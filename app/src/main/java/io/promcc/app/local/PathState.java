@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * size, modification time and identity (inode) are unchanged keeps its last hash, unless its
  * modification time was too recent when that hash was taken: a file system stores times with a
  * granularity (up to 2 s), and a second write within one tick leaves them equal ("racy" files,
- * as git calls them). Such a file is read again until it has settled.
+ * as git calls them). Such a file is read again until it has settled. A file larger than
+ * {@link #MAX_HASHED} is never read.
  */
 sealed interface PathState {
   /** How long after its last modification a file's time stamp is trusted to reveal a change. */
@@ -50,6 +51,13 @@ sealed interface PathState {
    * half-written or about to be renamed over a file of the folder.
    */
   String ATOMIC_WRITE_TEMP = AtomicFileStore.TEMP_MARKER;
+  /**
+   * Most bytes of a file that a check reads to hash: as many as the largest file any reader of a
+   * watched path takes (the clusters file, the base config, the profile). A larger file is
+   * refused by its reader whatever it holds, so it is not read, and its state is its size and
+   * time stamps: read whole at each check, a file of gigabytes held the watcher for seconds.
+   */
+  long MAX_HASHED = 64L << 20;
 
   /** Whether both states hold the same content (same kind, same entries, same bytes). */
   boolean sameContent(PathState other);
@@ -169,6 +177,11 @@ sealed interface PathState {
     }
     boolean settled = attributes.lastModifiedTime().toInstant()
         .isBefore(now.minus(SETTLE_TIME));
+    if (attributes.size() > MAX_HASHED) {
+      // any change of its time stamps is a change: its reader refuses it again, naming it
+      return new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(),
+          Objects.hash(attributes.lastModifiedTime(), attributes.fileKey()), settled);
+    }
     long hash;
     reads.incrementAndGet();
     try (InputStream in = Files.newInputStream(file)) {
