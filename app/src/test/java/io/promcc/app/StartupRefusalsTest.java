@@ -226,7 +226,11 @@ class StartupRefusalsTest {
         err.toString());
   }
 
-  /** A host that does not resolve said only "Unresolved address": of which setting? */
+  /**
+   * A host that does not resolve said only "Unresolved address": of which setting, and why? A
+   * name may fail to resolve because the name service does not answer yet (a Pod's start): the
+   * error says so, and which forms need no name service.
+   */
   @Test
   void anHttpAddressWhoseHostDoesNotResolveIsNamedInTheError() throws Exception {
     int code = inProcess("run", "--clusters", clusters().toString(), "--out",
@@ -234,8 +238,10 @@ class StartupRefusalsTest {
         "--http-address", "nosuchhost.invalid:9420");
 
     assertEquals(2, code, err.toString());
-    assertTrue(err.toString().contains("cannot listen on --http-address nosuchhost.invalid:9420"),
-        err.toString());
+    assertTrue(err.toString().contains("error: cannot listen on --http-address "
+        + "nosuchhost.invalid:9420: the host \"nosuchhost.invalid\" does not resolve (no such "
+        + "name, or the name service did not answer); an IP address (0.0.0.0, the Pod's IP) or "
+        + "a name of /etc/hosts (localhost) needs no name service\n"), err.toString());
   }
 
   /**

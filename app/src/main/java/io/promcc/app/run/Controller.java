@@ -10,6 +10,7 @@ import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.app.status.StatusServer;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
@@ -145,6 +146,14 @@ public final class Controller {
   private void startLocked() throws IOException {
     String host = settings.httpAddress().getHostString(); // as given, an IPv6 one unbracketed
     InetSocketAddress address = new InetSocketAddress(host, settings.httpAddress().getPort());
+    if (address.isUnresolved()) {
+      // Java cannot tell a name that does not exist from a name service that does not answer
+      // (yet, at a Pod's start): both are said, with the forms that need no name service
+      throw new IOException("cannot listen on --http-address " + hostAndPort(host,
+          address.getPort()) + ": the host " + Quoting.quote(host) + " does not resolve (no "
+          + "such name, or the name service did not answer); an IP address (0.0.0.0, the Pod's "
+          + "IP) or a name of /etc/hosts (localhost) needs no name service");
+    }
     try {
       status = StatusServer.start(address, metrics.registry(), health);
     } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
