@@ -4,6 +4,9 @@ import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.yaml.YamlReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,11 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * the given {@link Problems}.
  */
 public final class SettingsLoader {
+  /**
+   * Most bytes of the settings file, which holds a few dozen keys: a file of gigabytes given by
+   * mistake would exhaust the heap (over 2 GiB an OutOfMemoryError ended the start).
+   */
+  static final int MAX_CONFIG_BYTES = 1 << 20;
   private SettingsLoader() {}
 
   /**
@@ -42,8 +50,18 @@ public final class SettingsLoader {
   private static Map<?, ?> readConfigFile(Path path, Problems problems) {
     String subject = "config file " + Quoting.quote(path.toString());
     String text;
-    try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        problems.add(subject, null, "is larger than 1 MiB (" + MAX_CONFIG_BYTES + " bytes), found "
+            + Files.size(path) + " bytes");
+        return Map.of();
+      }
+      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
     } catch (IOException e) {
       problems.add(subject, null, "cannot be read (" + e.getClass().getSimpleName() + ": "
           + e.getMessage() + ")");

@@ -464,4 +464,21 @@ class RunSettingsTest {
     assertTrue(more.list().get(0).contains("collections nest more than 100 deep"),
         more.list().toString());
   }
+
+  /**
+   * A file of gigabytes given as --config (a wrong path) ended the start with an
+   * OutOfMemoryError and a stack trace instead of the settings' problems.
+   */
+  @Test
+  void aConfigFileOfGigabytesIsAProblem() throws Exception {
+    Path file = temp.resolve("huge.yml");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(2L << 30);
+    }
+
+    load(Map.of("config", file.toString()), Map.of());
+
+    assertEquals("config file \"" + file + "\" is larger than 1 MiB (1048576 bytes), "
+        + "found 2147483648 bytes", problems.list().get(0));
+  }
 }
