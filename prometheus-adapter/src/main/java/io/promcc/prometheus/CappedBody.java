@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.model.TextCut;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -80,7 +81,7 @@ final class CappedBody implements HttpResponse.BodySubscriber<String> {
           body.completeExceptionally(new TooLarge(cap));
         } else {
           append(buffer, room);
-          body.complete(textOfWholeCharacters());
+          body.complete(TextCut.decodeUtf8Prefix(read.toByteArray()));
         }
         return;
       }
@@ -96,28 +97,6 @@ final class CappedBody implements HttpResponse.BodySubscriber<String> {
 
   private String text() {
     return read.toString(StandardCharsets.UTF_8);
-  }
-
-  /**
-   * What was read, cut at the cap, as text without the character the cut split: its first bytes
-   * alone would decode to U+FFFD.
-   */
-  private String textOfWholeCharacters() {
-    byte[] bytes = read.toByteArray();
-    int start = bytes.length;
-    // back over the continuation bytes (10xxxxxx) of the last character, at most three
-    while (start > 0 && bytes.length - start < 3 && (bytes[start - 1] & 0xC0) == 0x80) {
-      start--;
-    }
-    int end = bytes.length;
-    if (start > 0) {
-      int lead = bytes[start - 1] & 0xFF;
-      int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-      if (bytes.length - (start - 1) < length) {
-        end = start - 1;
-      }
-    }
-    return new String(bytes, 0, end, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.TextCut;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
@@ -194,11 +195,6 @@ final class PrometheusHttp {
    */
   static String excerpt(String body) {
     String s = body == null ? "" : body.strip();
-    if (s.length() <= MAX_MESSAGE) {
-      return s;
-    }
-    int end = Character.isHighSurrogate(s.charAt(MAX_MESSAGE - 1))
-        && Character.isLowSurrogate(s.charAt(MAX_MESSAGE)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
-    return s.substring(0, end) + "...";
+    return s.length() <= MAX_MESSAGE ? s : TextCut.cut(s, MAX_MESSAGE) + "...";
   }
 }
