@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.model.TextCut;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,14 +62,16 @@ final class BoundedOutput {
 
   /**
    * The output so far as text, stripped, at most {@code maxChars} characters of it; if anything
-   * was left out, followed by how many bytes were not shown.
+   * was left out, followed by how many bytes were not shown. Neither limit cuts a character in
+   * two: one across either is left out whole.
    */
   synchronized String excerpt(int maxChars) {
-    String text = kept.toString(StandardCharsets.UTF_8).strip();
+    String text = (total == kept.size() ? kept.toString(StandardCharsets.UTF_8)
+        : TextCut.decodeUtf8Prefix(kept.toByteArray())).strip();
     if (text.length() <= maxChars && total == kept.size()) {
       return text;
     }
-    String shown = text.length() > maxChars ? text.substring(0, maxChars) : text;
+    String shown = TextCut.cut(text, maxChars);
     long notShown = total - shown.getBytes(StandardCharsets.UTF_8).length;
     return shown + "... (" + notShown + " more bytes not shown)";
   }

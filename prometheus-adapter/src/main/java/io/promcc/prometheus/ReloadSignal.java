@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.TextCut;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,10 @@ final class ReloadSignal {
             + Quoting.quote(file.toString()) + ": not a regular file");
       }
       try (InputStream in = Files.newInputStream(file)) {
-        text = new String(in.readNBytes(MAX_PID_FILE), StandardCharsets.UTF_8).strip();
+        byte[] bytes = in.readNBytes(MAX_PID_FILE);
+        // a character across the read bound is left out whole, not shown as U+FFFD
+        text = (bytes.length == MAX_PID_FILE ? TextCut.decodeUtf8Prefix(bytes)
+            : new String(bytes, StandardCharsets.UTF_8)).strip();
       }
     } catch (IOException e) {
       throw new PrometheusUnavailableException("cannot read the prometheus pid file "
@@ -84,7 +88,7 @@ final class ReloadSignal {
     }
     throw new PrometheusUnavailableException("prometheus pid file " + Quoting.quote(
         file.toString()) + " must hold a process id greater than 1, found " + Quoting.quote(
-        text.length() > 40 ? text.substring(0, 40) + "..." : text));
+        text.length() > 40 ? TextCut.cut(text, 40) + "..." : text));
   }
 
   /**

@@ -215,4 +215,29 @@ class HttpPrometheusSignalReloadTest extends HttpPrometheusControlTestSupport {
     assertEquals("prometheus pid file \"" + pidFile + "\" must hold a process id greater than 1,"
         + " found \"not a pid\"", bad.getMessage());
   }
+
+  /**
+   * The pid file is quoted up to 40 characters, read up to 64 bytes: an emoji across the first
+   * cut was shown as its escaped first half, a character across the second as U+FFFD.
+   */
+  @Test
+  void aLongPidFileIsQuotedCutBetweenCharacters(@TempDir Path work) throws IOException {
+    Path pidFile = work.resolve("prometheus.pid");
+    HttpPrometheusControl control = control(settings(server.url("/").uri())
+        .signalPidFile(pidFile).build());
+    String prefix = "prometheus pid file \"" + pidFile + "\" must hold a process id greater than"
+        + " 1, found ";
+
+    Files.writeString(pidFile, "a".repeat(39) + "\uD83D\uDE00b\n");
+    enqueueRuntimeInfoPastTheLastLoad();
+    PrometheusUnavailableException emoji = assertThrows(PrometheusUnavailableException.class,
+        control::reload);
+    assertEquals(prefix + "\"" + "a".repeat(39) + "...\"", emoji.getMessage());
+
+    Files.writeString(pidFile, "\u20ac".repeat(22)); // 66 bytes, the read ends inside the 22nd
+    enqueueRuntimeInfoPastTheLastLoad();
+    PrometheusUnavailableException euro = assertThrows(PrometheusUnavailableException.class,
+        control::reload);
+    assertEquals(prefix + "\"" + "\u20ac".repeat(21) + "\"", euro.getMessage());
+  }
 }
