@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
+import io.promcc.core.model.TextCut;
 import java.util.List;
 
 /**
@@ -62,7 +63,7 @@ final class VaultAnswerFields {
     String text = value.toString();
     return new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
         "unexpected answer from vault to " + answerTo + ": " + name + " "
-            + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + " is " + problem,
+            + (text.length() > 40 ? TextCut.cut(text, 40) + "..." : text) + " is " + problem,
         null);
   }
 }
