@@ -13,6 +13,7 @@ import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
+import io.promcc.core.model.TextCut;
 import io.promcc.core.port.Sleeper;
 import java.time.Duration;
 import java.util.Collections;
@@ -342,7 +343,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       out.append(" (").append(reason).append(')');
     }
     if (message != null && !message.isEmpty()) {
-      out.append(": ").append(message.length() > 300 ? message.substring(0, 300) + "..."
+      out.append(": ").append(message.length() > 300 ? TextCut.cut(message, 300) + "..."
           : message);
     }
     if (code == 401) {

@@ -32,4 +32,12 @@ class TrackedListerWatcherDescribeTest {
     assertEquals("SocketTimeoutException: read timed out",
         assertTimeoutPreemptively(LIMIT, () -> TrackedListerWatcher.describe(third)));
   }
+
+  /** The server's message is shown up to 300 characters; an emoji across the cut is left out. */
+  @Test
+  void aLongMessageIsCutBetweenCharacters() {
+    String message = "a".repeat(299) + "\uD83D\uDE00" + "b".repeat(10);
+    assertEquals("http status 500 (InternalError): " + "a".repeat(299) + "...",
+        TrackedListerWatcher.describeStatus(500, message));
+  }
 }
