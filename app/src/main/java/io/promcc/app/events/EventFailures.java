@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
+import io.promcc.core.model.TextCut;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +143,7 @@ final class EventFailures {
 
   private static String oneLine(String text) {
     String line = text.strip().lines().findFirst().orElse("");
-    return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "..." : line;
+    return line.length() > MAX_DETAIL ? TextCut.cut(line, MAX_DETAIL) + "..." : line;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.promcc.core.model.TextCut;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -42,7 +43,7 @@ record PlannedEvent(String namespace, String name, Optional<String> uid, String 
   /** The Warning Event, first seen {@code now}, reported by the replica {@code instance}. */
   CoreV1Event toEvent(OffsetDateTime now, String instance) {
     String text = message.length() > MAX_MESSAGE
-        ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+        ? TextCut.cut(message, MAX_MESSAGE - 3) + "..." : message;
     return new CoreV1Event()
         .metadata(new V1ObjectMeta().name(eventName()).namespace(namespace))
         .involvedObject(new V1ObjectReference().apiVersion("v1").kind("Service")

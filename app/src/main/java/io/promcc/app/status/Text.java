@@ -1,5 +1,6 @@
 package io.promcc.app.status;
 
+import io.promcc.core.model.TextCut;
 import java.time.Duration;
 
 /** Formatting for probe details: durations the way Prometheus writes them, one-line text. */
@@ -49,7 +50,9 @@ final class Text {
         continue;
       }
       if (out.length() + (space ? 1 : 0) >= MAX_LENGTH) {
-        return out.append("...").toString();
+        // cut before c, and before the first half of the pair c would end
+        int shown = out.length();
+        return TextCut.cut(out.append(c).toString(), shown) + "...";
       }
       if (space) {
         out.append(' ');

@@ -380,4 +380,12 @@ class LoopHealthTest {
         Text.oneLine("x".repeat(Text.MAX_LENGTH + 1)));
     assertEquals("", Text.oneLine("\n\n"));
   }
+
+  @Test
+  void oneLineCutsBetweenCharacters() {
+    String emoji = "\uD83D\uDE00"; // half of it would be shown as "?"
+    String x = "x".repeat(Text.MAX_LENGTH - 1);
+    assertEquals(x + "...", Text.oneLine(x + emoji + "y"));
+    assertEquals(x.substring(1) + emoji, Text.oneLine(x.substring(1) + emoji));
+  }
 }
