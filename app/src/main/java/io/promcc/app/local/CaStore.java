@@ -153,8 +153,16 @@ final class CaStore {
           KeyPair orphan;
           try {
             orphan = orphanKey(key);
-          } catch (NoSuchFileException gone) { // deleted since: there is nothing to keep
-            orphan = null;
+          } catch (NoSuchFileException gone) {
+            if (Files.isSymbolicLink(key)) {
+              // a link to nothing (a volume not mounted yet): the key it names may come back
+              throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
+                  + gone + ": a link to a file that does not exist), and its certificate "
+                  + quote(certificate) + " is missing; restore what it links to, to keep the "
+                  + "client certificates it signed, or move it away to create a new local CA",
+                  gone);
+            }
+            orphan = null; // deleted since: there is nothing to keep
           } catch (GeneralSecurityException e) {
             orphan = null;
             unusable = e.getMessage();
@@ -310,23 +318,25 @@ final class CaStore {
 
   /**
    * The stored key found without its certificate, with its public key, if it can be used: only
-   * its owner may read it, and it parses.
+   * its owner may read it, and it parses. A link is followed, as {@link #load} follows it: the
+   * file it names is judged, not the link's own mode (rwxrwxrwx), and replacing the key would
+   * swap out the link and leave that file behind.
    *
    * @throws GeneralSecurityException if it cannot be used: others may read it, it is no regular
    *     file, or what it holds is no key (too large, not ASCII, does not parse)
    * @throws IOException if it cannot be read
    */
   private KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
-    String opened = PrivateFiles.openToOthers(keyFile, LinkOption.NOFOLLOW_LINKS);
+    String opened = PrivateFiles.openToOthers(keyFile);
     if (opened != null) {
       throw new GeneralSecurityException("it may be read by others (" + opened + ")");
     }
-    if (!Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isRegularFile(keyFile)) {
       throw new GeneralSecurityException("it is not a regular file");
     }
     String pem;
     try {
-      pem = keyReader.read(keyFile, LinkOption.NOFOLLOW_LINKS);
+      pem = keyReader.read(keyFile);
     } catch (RegularFiles.UnfitFileException | CharacterCodingException e) {
       throw new GeneralSecurityException(e.toString(), e);
     }

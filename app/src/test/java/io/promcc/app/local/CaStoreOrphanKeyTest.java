@@ -1,12 +1,15 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -89,5 +92,50 @@ class CaStoreOrphanKeyTest {
         && records.get(0).getMessage().contains("it was replaced by a new CA"),
         records.get(0).getMessage());
     assertTrue(records.get(1).getMessage().startsWith("created a local CA"));
+  }
+
+  /**
+   * A key without its certificate that is a link to a private file is judged by that file, as a
+   * load judges it: the link's own mode (rwxrwxrwx) is no reason to replace it, which would swap
+   * out the link and leave the key it points to behind.
+   */
+  @Test
+  void aKeyWithoutItsCertificateLinkedToAPrivateFileGetsANewCertificate() throws Exception {
+    Path state = temp.resolve("state");
+    CaStore.Authority first = load(state, NOW);
+    Path key = state.resolve(CaStore.KEY_FILE);
+    Path secrets = Files.createDirectories(temp.resolve("secrets"));
+    Path target = secrets.resolve(CaStore.KEY_FILE);
+    Files.move(key, target);
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(key, target);
+    String stored = Files.readString(target);
+    Files.delete(state.resolve(CaStore.CA_FILE));
+
+    CaStore.Authority next = load(state, NOW.plus(Duration.ofDays(1)));
+
+    assertTrue(Pki.matches(next.key(), first.certificate().getPublicKey()),
+        "the linked key was replaced: " + log.messages());
+    assertTrue(Files.isSymbolicLink(key), "the link was replaced by a file");
+    assertEquals(stored, Files.readString(target));
+  }
+
+  /** A link to a key that is not there (a volume not mounted yet) is not replaced either. */
+  @Test
+  void aKeyWithoutItsCertificateLinkedToNothingIsNotReplaced() throws Exception {
+    Path state = temp.resolve("state");
+    load(state, NOW);
+    Path key = state.resolve(CaStore.KEY_FILE);
+    Path target = temp.resolve("secrets").resolve(CaStore.KEY_FILE);
+    Files.delete(key);
+    Files.createSymbolicLink(key, target);
+    Files.delete(state.resolve(CaStore.CA_FILE));
+
+    LocalCaException e = assertThrows(LocalCaException.class, () -> load(state, NOW));
+
+    assertTrue(e.getMessage().startsWith("local CA key \"" + key + "\" cannot be read ("),
+        e.getMessage());
+    assertTrue(Files.isSymbolicLink(key), "the link was replaced by a file");
+    assertFalse(Files.exists(state.resolve(CaStore.CA_FILE)));
   }
 }
