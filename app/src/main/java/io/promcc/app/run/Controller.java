@@ -46,6 +46,8 @@ public final class Controller {
   private static final System.Logger LOG = System.getLogger(Controller.class.getName());
   /** How long a stop waits for a running reconcile before interrupting its waits. */
   static final Duration STOP_GRACE = Duration.ofSeconds(4);
+  /** How the warning of a stop that gave up waiting for a running reconcile begins. */
+  static final String GAVE_UP = "stopped without waiting longer for the reconcile that";
   /** The lock file in the local CA's state folder. */
   static final String STATE_LOCK = "run.lock";
   /** A new state folder's mode, as the local CA makes it. */
@@ -212,9 +214,13 @@ public final class Controller {
         Thread runner = new Thread(this::runLoop, "promcc-reconcile-loop");
         runner.start();
         stopping.await();
+        Instant stopAt = clock.instant();
         health.stopping(); // before the loop ends, so its end is no failure
         loop.stop(STOP_GRACE);
         runner.join(STOP_GRACE.toMillis());
+        if (runner.isAlive()) {
+          gaveUp(runner, Duration.between(stopAt, clock.instant()));
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -234,6 +240,20 @@ public final class Controller {
     } else if (failure instanceof RuntimeException e) {
       throw e;
     }
+  }
+
+  /**
+   * Names the reconcile a stop stopped waiting for (its waits were interrupted, and it went on),
+   * with where its thread is: else the log said only "stopped". {@code promcc run} exits next.
+   */
+  private void gaveUp(Thread runner, Duration waited) {
+    String what = loop.status().runningSince().map(since -> " began at " + since)
+        .orElse(" was running (the loop had not ended)");
+    Exception where = new Exception("where " + runner.getName() + " was");
+    where.setStackTrace(runner.getStackTrace());
+    LOG.log(Level.WARNING, GAVE_UP + what + ", " + waited.toMillis() + " ms after the stop "
+        + "(its waits interrupted); what it writes is whole, and it ends at the latest with the "
+        + "process", where);
   }
 
   /**

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +31,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A reconcile that outlasts a stop's waits and then dies of an {@link Error}: run() has returned
- * by then, so nothing rethrows it; its failure is still logged with its stack trace.
+ * A reconcile that outlasts a stop's waits and then dies of an {@link Error}: the stop that gave
+ * up on it says so; run() has returned by then, so nothing rethrows the failure, which is still
+ * logged with its stack trace.
  */
 class LateLoopDeathTest {
   private static final Duration BOUND = Duration.ofSeconds(60);
@@ -44,7 +48,8 @@ class LateLoopDeathTest {
   @TempDir Path temp;
 
   @Test
-  void aLoopThatDiesAfterTheStopGaveUpWaitingIsLoggedWithItsTrace() throws Exception {
+  void aStopThatGivesUpOnAReconcileSaysSoAndTheLoopsLaterDeathIsLoggedWithItsTrace()
+      throws Exception {
     Files.writeString(temp.resolve("clusters.yml"), "[]\n");
     Problems problems = new Problems("settings");
     RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
@@ -99,10 +104,22 @@ class LateLoopDeathTest {
       }, "controller");
       runner.start();
       assertTrue(entered.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
+      Instant began = loop.status().runningSince().orElseThrow();
       controller.stop();
       runner.join(BOUND.toMillis());
       assertFalse(runner.isAlive(), "run() did not return after the stop's waits");
       assertNull(thrown.get(), "the loop had not died yet when run() returned");
+      // the stop that gave up on the reconcile says so, and where the reconcile was
+      LogRecord gaveUp = records.stream().filter(r -> r.getLevel() == Level.WARNING
+          && r.getMessage().startsWith(Controller.GAVE_UP + " began at " + began + ", ")
+          && r.getMessage().endsWith("; what it writes is whole, and it ends at the latest "
+              + "with the process"))
+          .findFirst().orElseThrow(() -> new AssertionError("no warning names the reconcile the "
+              + "stop gave up on: " + records.stream()
+                  .map(r -> r.getLevel() + " " + r.getMessage()).toList()));
+      assertTrue(gaveUp.getThrown() != null && Arrays.stream(gaveUp.getThrown().getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("awaitIgnoringInterrupts")),
+          "the warning does not show where the reconcile was: " + gaveUp.getThrown());
 
       release.countDown();
       loopThread.get().join(BOUND.toMillis());
