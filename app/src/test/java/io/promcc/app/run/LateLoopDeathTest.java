@@ -134,6 +134,19 @@ class LateLoopDeathTest {
     }
   }
 
+  /**
+   * promcc run exits once run() returns: a loop that dies later is not seen there, and the
+   * operators' guide says so, quoting the warning that names what the stop gave up on.
+   */
+  @Test
+  void theOperatorsGuideQuotesTheWarningOfAStopThatGaveUp() throws Exception {
+    String operations = Files.readString(Path.of("..", "docs", "operations.md"))
+        .replaceAll("\\s+", " ");
+
+    assertTrue(operations.contains("`" + Controller.GAVE_UP + " began at <time>, <ms> ms after "
+        + "the stop ...`"), "docs/operations.md does not quote \"" + Controller.GAVE_UP + "\"");
+  }
+
   private static void awaitIgnoringInterrupts(CountDownLatch latch) {
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (true) {
