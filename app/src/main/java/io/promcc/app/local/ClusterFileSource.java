@@ -71,6 +71,7 @@ public final class ClusterFileSource implements GuestClusterSource {
   private String notReady = "not started";
   private String lastContent; // hash of the last content handled, null if none was read
   private String lastReported;
+  private boolean changingLogged; // a read gave up on a file still changing, and said so
 
   /**
    * Reads nothing until {@link #start()}.
@@ -222,10 +223,15 @@ public final class ClusterFileSource implements GuestClusterSource {
         mayHaveClusters = good == null || !good.clusters().isEmpty();
       }
       SettledRead.Read settled = settling.settle(mayHaveClusters);
+      if (!settled.held()) {
+        stillChanging();
+        return;
+      }
       synchronized (lock) {
         if (closed || !started) {
           return;
         }
+        changingLogged = false;
         boolean wasReady = notReady == null;
         ClusterSnapshot before = good;
         read(settled);
@@ -241,6 +247,37 @@ public final class ClusterFileSource implements GuestClusterSource {
           LOG.log(System.Logger.Level.WARNING, "clusters file listener failed", e);
         }
       }
+    }
+  }
+
+  /**
+   * The file did not hold still within {@link SettledRead#MAX_WAIT}: the last good list stays,
+   * and the watcher's next check reads it again, changed or not (it may end as it was when the
+   * watcher last looked). Said once until a read holds still.
+   */
+  private void stillChanging() {
+    FileWatcher.Watch again;
+    String message = null;
+    synchronized (lock) {
+      if (closed || !started) {
+        return;
+      }
+      again = watch;
+      if (good == null) {
+        notReady = quoted() + " is still changing; it is read once it holds still";
+      }
+      if (!changingLogged) {
+        changingLogged = true;
+        message = quoted() + " was still changing after " + SettledRead.MAX_WAIT.toSeconds()
+            + " s of waiting for it to hold still; " + (good == null ? ""
+            : "the last good list is kept, and ") + "it is read again at the next check";
+      }
+    }
+    if (again != null) {
+      again.recheck();
+    }
+    if (message != null) {
+      LOG.log(System.Logger.Level.INFO, message);
     }
   }
 

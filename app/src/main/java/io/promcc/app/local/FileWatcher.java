@@ -55,6 +55,12 @@ public final class FileWatcher implements AutoCloseable {
     /** The watched path, absolute. */
     Path path();
 
+    /**
+     * Runs the listener at the next check even if the path did not change: for a listener that
+     * could not finish its read (a file still being written). No effect once closed.
+     */
+    void recheck();
+
     /** Stops watching this path for this listener. Idempotent. */
     @Override
     void close();
@@ -298,9 +304,11 @@ public final class FileWatcher implements AutoCloseable {
   private void scan(Registration registration, Instant now, List<Registration> changed) {
     // guarded by lock
     PathState state = read(registration.path, registration.state, now);
-    if (!state.sameContent(registration.state) && !changed.contains(registration)) {
+    if ((registration.recheck || !state.sameContent(registration.state))
+        && !changed.contains(registration)) {
       changed.add(registration);
     }
+    registration.recheck = false;
     registration.state = state; // newer metadata even when the content is the same
   }
 
@@ -337,6 +345,7 @@ public final class FileWatcher implements AutoCloseable {
     final Runnable listener;
     PathState state; // guarded by lock
     Set<Path> folders = Set.of(); // guarded by lock
+    boolean recheck; // guarded by lock
 
     Registration(Path path, Runnable listener) {
       this.path = path;
@@ -398,6 +407,13 @@ public final class FileWatcher implements AutoCloseable {
       }
       if (parent != null) {
         folders.add(parent);
+      }
+    }
+
+    @Override
+    public void recheck() {
+      synchronized (lock) {
+        recheck = true;
       }
     }
 

@@ -22,6 +22,8 @@ import java.util.List;
 final class SettledRead {
   private static final long SETTLE_MILLIS = 100;
   private static final long EMPTY_SETTLE_MILLIS = 2000;
+  /** The most one settle waits in all: an empty list's wait, and a few more. */
+  static final Duration MAX_WAIT = Duration.ofSeconds(4);
 
   private final Path file;
   private final Sleeper sleeper;
@@ -41,7 +43,10 @@ final class SettledRead {
    * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
-   * Bounded (20 rounds), then the content is read as it is.
+   * Bounded: it waits at most {@link #MAX_WAIT} in all, since it waits on the thread of the
+   * shared {@link FileWatcher}, whose other watches (the base config, the profile) wait with it.
+   * A file still changing then is given up for now: its read is not {@link Read#held()}, and
+   * the caller keeps what it has and reads again at the watcher's next check.
    *
    * @param mayHaveClusters whether clusters were listed, or nothing was read yet
    * @return the last read, the one that held still: what is read once more later may have been
@@ -49,10 +54,16 @@ final class SettledRead {
    */
   Read settle(boolean mayHaveClusters) {
     Read previous = readOnce();
-    for (int i = 0; i < 20; i++) {
+    Duration waited = Duration.ZERO;
+    while (true) {
+      Duration wait = Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
+          || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
+      waited = waited.plus(wait);
+      if (waited.compareTo(MAX_WAIT) > 0) {
+        return previous.stillChanging();
+      }
       try {
-        sleeper.sleep(Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
-            || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS));
+        sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return previous;
@@ -63,11 +74,22 @@ final class SettledRead {
       }
       previous = now;
     }
-    return previous;
   }
 
-  /** One read of the file: its bytes, or else why it could not be read. */
-  record Read(byte[] bytes, Exception failure) {}
+  /**
+   * One read of the file: its bytes, or else why it could not be read.
+   *
+   * @param held false if the file was still changing when the wait for it to hold still ended
+   */
+  record Read(byte[] bytes, Exception failure, boolean held) {
+    Read(byte[] bytes, Exception failure) {
+      this(bytes, failure, true);
+    }
+
+    Read stillChanging() {
+      return new Read(bytes, failure, false);
+    }
+  }
 
   /** Whether {@code bytes} has content after its last line break. */
   private static boolean endsInsideALine(byte[] bytes) {

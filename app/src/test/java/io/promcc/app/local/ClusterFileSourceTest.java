@@ -229,6 +229,43 @@ class ClusterFileSourceTest {
         + servers);
   }
 
+  /**
+   * A file that keeps changing held its reload, and with it the watcher's one thread (the base
+   * config's and the profile's watches too), for 20 waits of up to 2 s, then served what it held
+   * just then. Now the reload gives up within {@link SettledRead#MAX_WAIT}, keeps the last good
+   * list, and the next check reads the file again even where the watcher saw no change.
+   */
+  @Test
+  void aFileThatKeepsChangingHoldsTheWatcherBrieflyAndIsReadAgainAtTheNextCheck()
+      throws Exception {
+    write(ALPHA);
+    AtomicInteger edits = new AtomicInteger(-1); // negative: the file holds still
+    List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+    source = new ClusterFileSource(file(), watcher, errors, waits::add, (file, max) -> {
+      byte[] bytes = RegularFiles.read(file, max);
+      int edit = edits.get() < 0 ? -1 : edits.getAndIncrement();
+      // a writer at work: each read finds more, cut inside a line
+      return edit < 0 ? bytes : (new String(bytes) + "# edit " + edit).getBytes();
+    });
+    source.start();
+    assertEquals(List.of("alpha"), listed());
+    write(ALPHA + BETA);
+    edits.set(0);
+    waits.clear();
+
+    watcher.checkNow();
+
+    Duration waited = waits.stream().reduce(Duration.ZERO, Duration::plus);
+    assertTrue(waited.compareTo(SettledRead.MAX_WAIT) <= 0, "one reload held the watcher for "
+        + waited + ": " + waits);
+    assertEquals(List.of("alpha"), listed(), "content that never held still was served");
+
+    edits.set(-1); // the writer is done; the file on disk is as the watcher last saw it
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha", "beta"), listed());
+  }
+
   @Test
   void aFileThatHoldsOnlyItsCommentsAtTheStartIsGivenTimeToBeWritten() throws Exception {
     // the last run's clusters are in the output folder; a list of none would remove them

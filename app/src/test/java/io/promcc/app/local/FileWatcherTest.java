@@ -353,6 +353,23 @@ class FileWatcherTest {
     assertEquals(1, other.get());
   }
 
+  /** A listener that could not finish its read asks for the next check, changed or not. */
+  @Test
+  void aRecheckRunsOnlyThatListenerAtTheNextCheckOnce() throws IOException {
+    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
+    watcher(Way.PERIODIC_CHECK);
+    AtomicInteger other = new AtomicInteger();
+    FileWatcher.Watch first = watcher.watch(file, changes::incrementAndGet);
+    watcher.watch(file, other::incrementAndGet);
+
+    first.recheck();
+    watcher.checkNow();
+    watcher.checkNow();
+
+    assertEquals(1, changes.get());
+    assertEquals(0, other.get());
+  }
+
   @Test
   void closeStopsTheThreadAndEveryWatchAndIsIdempotent() throws IOException {
     Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
