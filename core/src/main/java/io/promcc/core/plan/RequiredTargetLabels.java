@@ -204,6 +204,12 @@ final class RequiredTargetLabels {
                   : " keeps no " + Quoting.quote(label) + " on " + targets));
             }
           }
+          // a label whose value a rule certainly set is read as empty once dropped
+          for (String label : labels.settingNames()) {
+            if (regex.matcher(label).find() == action.equals("labeldrop")) {
+              labels.remove(label);
+            }
+          }
         }
         case "hashmod" -> labels.set(rule.targetLabel(),
             Setting.hash(rule.modulus(), step.owner(), index));

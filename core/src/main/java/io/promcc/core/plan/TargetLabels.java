@@ -127,6 +127,11 @@ final class TargetLabels {
     return Optional.ofNullable(settings.get(name));
   }
 
+  /** The names of the labels a rule certainly set ({@link #setting}); a copy. */
+  Set<String> settingNames() {
+    return new HashSet<>(settings.keySet());
+  }
+
   /** Removes {@code name}; true if it may have been set. */
   boolean remove(String name) {
     boolean was = maySet(name);

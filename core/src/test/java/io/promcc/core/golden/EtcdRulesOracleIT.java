@@ -203,6 +203,16 @@ class EtcdRulesOracleIT {
             + "- {source_labels: [__tmp_a], regex: \"(.*).local\", target_label: __address__, "
             + "replacement: \"${1}:2379\"}\n"
             + "- {target_label: __scheme__, replacement: \"ftp\"}",
+        // a label a labeldrop or labelkeep took away reads empty
+        "- {target_label: __tmp_a, replacement: \"a/b\"}\n"
+            + "- {regex: \"__tmp_a\", action: labeldrop}\n"
+            + "- {source_labels: [__tmp_a], target_label: __address__, replacement: \"h${1}\"}",
+        "- {target_label: __tmp_a, replacement: \"a/b\"}\n"
+            + "- {regex: \"__address__|__scrape_.*\", action: labelkeep}\n"
+            + "- {source_labels: [__tmp_a], target_label: __address__, replacement: \"h${1}\"}",
+        "- {target_label: __scheme__, replacement: \"ftp\"}\n"
+            + "- {regex: \"__scheme__\", action: labeldrop}\n"
+            + "- {target_label: __address__, replacement: \"etcd.local\"}",
         // the scrape interval and timeout, which Prometheus sets before the rules only
         "- {regex: \"__scrape_interval__\", action: labeldrop}",
         "- {source_labels: [__address__], target_label: __tmp_a}\n"

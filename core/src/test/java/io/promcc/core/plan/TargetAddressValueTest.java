@@ -277,4 +277,39 @@ class TargetAddressValueTest {
     assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d", "api-e", "etcd-f", "etcd-g",
         "direct-h", "etcd-i", "etcd-j", "direct-k"), names(profile));
   }
+
+  @Test
+  void takesRulesThatReadALabelALabeldropOrLabelkeepTookAway() {
+    // Prometheus reads an empty value: the address "h" gets the port 80, the scheme is http
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: foo, replacement: "a/b"}
+          - {regex: "foo", action: labeldrop}
+          - {source_labels: [foo], target_label: __address__, replacement: "h${1}"}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: foo, replacement: "a/b"}
+          - {regex: "__.*", action: labelkeep}
+          - {source_labels: [foo], target_label: __address__, replacement: "h${1}"}
+        - name: etcd-c
+          target: etcd
+          relabel_configs:
+          - {target_label: __scheme__, replacement: "ftp"}
+          - {regex: "__scheme__", action: labeldrop}
+          - {target_label: __address__, replacement: "etcd.local"}
+        - name: direct-d
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: foo, replacement: "ftp"}
+          - {regex: "foo", action: labeldrop}
+          - {source_labels: [foo], target_label: __scheme__}
+          - {target_label: __address__, replacement: "pod.local"}
+        """, "p.yml");
+    assertEquals(List.of("etcd-a", "etcd-b", "etcd-c", "direct-d"), names(profile));
+  }
 }
