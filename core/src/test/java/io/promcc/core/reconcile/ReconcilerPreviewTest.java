@@ -197,6 +197,7 @@ class ReconcilerPreviewTest {
     assertEquals(Optional.empty(), f.store.record().rejected());
     assertFalse(reconciler.preview().configPinned());
   }
+
   /**
    * A config pinned not ready while another one is verified: Prometheus may have loaded the
    * pinned files after all, before the rollback restored the verified ones. Only a load of the
