@@ -46,6 +46,8 @@ public final class Controller {
   private static final System.Logger LOG = System.getLogger(Controller.class.getName());
   /** How long a stop waits for a running reconcile before interrupting its waits. */
   static final Duration STOP_GRACE = Duration.ofSeconds(4);
+  /** How long {@link #stop()} waits for {@link #run()} to end; run() may take longer. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
   /** How the warning of a stop that gave up waiting for a running reconcile begins. */
   static final String GAVE_UP = "stopped without waiting longer for the reconcile that";
   /** The lock file in the local CA's state folder. */
@@ -309,9 +311,12 @@ public final class Controller {
   }
 
   /**
-   * Stops: no new triggers, a running reconcile may finish (its waits are interrupted after a
-   * few seconds; files stay whole), then sources, watches and the status port close. Returns
-   * when that is done, or after ten seconds.
+   * Stops: no new triggers, a running reconcile may finish (after {@link #STOP_GRACE} its waits
+   * are interrupted; files stay whole), then {@link #run()} closes sources, watches and the
+   * status port. Returns when run() has done that, or after {@link #STOP_WAIT} (10 s), which can
+   * be before: run() waits up to three times STOP_GRACE (12 s) for a running reconcile, and then
+   * closes (the Vault client alone may wait 10 s for its workers). Who needs everything closed
+   * waits for run() to return; {@code promcc run} exits only then.
    */
   public void stop() {
     if (stopping.getCount() > 0) {
@@ -319,7 +324,7 @@ public final class Controller {
     }
     stopping.countDown();
     try {
-      ended.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      ended.await(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
