@@ -223,6 +223,9 @@ public final class ClusterFileSource implements GuestClusterSource {
         mayHaveClusters = good == null || !good.clusters().isEmpty();
       }
       SettledRead.Read settled = settling.settle(mayHaveClusters);
+      if (settled.interrupted()) {
+        return; // a stop: what was read may be half-written, and the last good list stays
+      }
       if (!settled.held()) {
         stillChanging();
         return;

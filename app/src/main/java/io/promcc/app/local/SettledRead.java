@@ -46,7 +46,9 @@ final class SettledRead {
    * Bounded: it waits at most {@link #MAX_WAIT} in all, since it waits on the thread of the
    * shared {@link FileWatcher}, whose other watches (the base config, the profile) wait with it.
    * A file still changing then is given up for now: its read is not {@link Read#held()}, and
-   * the caller keeps what it has and reads again at the watcher's next check.
+   * the caller keeps what it has and reads again at the watcher's next check. A wait that is
+   * interrupted (a stop) ends it too: that read is {@link Read#interrupted()}, not held either,
+   * and the interrupt is kept.
    *
    * @param mayHaveClusters whether clusters were listed, or nothing was read yet
    * @return the last read, the one that held still: what is read once more later may have been
@@ -60,13 +62,13 @@ final class SettledRead {
           || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
       waited = waited.plus(wait);
       if (waited.compareTo(MAX_WAIT) > 0) {
-        return previous.stillChanging();
+        return previous.cutShort(false);
       }
       try {
         sleeper.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return previous;
+        return previous.cutShort(true);
       }
       Read now = readOnce();
       if (Arrays.equals(previous.bytes(), now.bytes())) {
@@ -79,15 +81,18 @@ final class SettledRead {
   /**
    * One read of the file: its bytes, or else why it could not be read.
    *
-   * @param held false if the file was still changing when the wait for it to hold still ended
+   * @param held false if the file was still changing when the wait for it to hold still ended,
+   *     or if that wait was interrupted: such a read may be half-written, and is not applied
+   * @param interrupted whether the wait was interrupted (a stop) before the file held still
    */
-  record Read(byte[] bytes, Exception failure, boolean held) {
+  record Read(byte[] bytes, Exception failure, boolean held, boolean interrupted) {
     Read(byte[] bytes, Exception failure) {
-      this(bytes, failure, true);
+      this(bytes, failure, true, false);
     }
 
-    Read stillChanging() {
-      return new Read(bytes, failure, false);
+    /** This read, not known to be whole: still changing, or its wait was interrupted. */
+    Read cutShort(boolean byInterrupt) {
+      return new Read(bytes, failure, false, byInterrupt);
     }
   }
 
