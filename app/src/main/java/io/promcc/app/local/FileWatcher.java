@@ -2,9 +2,7 @@ package io.promcc.app.local;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.time.Clock;
@@ -27,10 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Two ways to notice, both on one daemon thread: the platform's file events (a
  * {@link java.nio.file.WatchService} on the parent folders of the watched paths, and on the
- * folders their links point into; see {@link EventFolders}), and a periodic check of every watched path (size, modification time and a content
- * hash; see {@link PathState}) that makes it correct where events are missing, late or
- * unsupported (network file systems, container overlay quirks, an exhausted inotify limit).
- * Events only make it faster.
+ * folders their links point into; see {@link WatchedFolders} and {@link EventFolders}), and a
+ * periodic check of every watched path (size, modification time and a content hash; see
+ * {@link PathState}) that makes it correct where events are missing, late or unsupported
+ * (network file systems, container overlay quirks, an exhausted inotify limit). Events only
+ * make it faster.
  *
  * <p>Listeners carry no data: they re-read what they watch. They run on the watcher's thread (or
  * the caller's, for {@link #checkNow()}), never while a lock of the watcher is held, and must
@@ -334,7 +333,7 @@ public final class FileWatcher implements AutoCloseable {
     // guarded by lock
     Set<Path> needed = new LinkedHashSet<>();
     for (Registration registration : registrations) {
-      registration.folders = registration.folders();
+      registration.folders = WatchedFolders.of(registration.path, registration.state);
       needed.addAll(registration.folders);
     }
     return !closed && events.sync(needed, "every " + checkInterval);
@@ -370,44 +369,6 @@ public final class FileWatcher implements AutoCloseable {
         }
       }
       return false;
-    }
-
-    /**
-     * The folders whose events may mean a change: the parent (renames, deletes, a link
-     * swapped), the path itself if it is a folder, and where its links lead.
-     */
-    Set<Path> folders() {
-      Set<Path> folders = new LinkedHashSet<>();
-      addParent(folders, path);
-      if (state instanceof PathState.Folder) {
-        folders.add(path);
-      }
-      try {
-        Path real = path.toRealPath();
-        if (!real.equals(path)) {
-          addParent(folders, real);
-          if (state instanceof PathState.Folder) {
-            folders.add(real);
-          }
-        }
-      } catch (IOException | SecurityException absentOrUnreadable) {
-        // nothing more to watch until it exists
-      }
-      return folders;
-    }
-
-    /**
-     * Adds the parent of {@code of}, or while that does not exist its nearest existing ancestor,
-     * whose events tell when the missing folders appear.
-     */
-    private void addParent(Set<Path> folders, Path of) {
-      Path parent = of.getParent();
-      while (parent != null && !Files.isDirectory(parent)) {
-        parent = parent.getParent();
-      }
-      if (parent != null) {
-        folders.add(parent);
-      }
     }
 
     @Override
