@@ -31,10 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * (network file systems, container overlay quirks, an exhausted inotify limit). Events only
  * make it faster.
  *
- * <p>Listeners carry no data: they re-read what they watch. They run on the watcher's thread (or
- * the caller's, for {@link #checkNow()}), never while a lock of the watcher is held, and must
- * return quickly; an exception of a listener is logged and does not affect the others. A change
- * during a burst of events may be reported more than once.
+ * <p>Listeners carry no data: they re-read what they watch. They run one after another on the
+ * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
+ * is held; while one runs, no path is checked and no other listener runs. So each waits only a
+ * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
+ * waits up to 5 s): the clusters file's listener waits up to {@link SettledRead#MAX_WAIT} (4 s)
+ * for a file being written, the others return quickly. An exception of a listener is logged and
+ * does not affect the others. A change during a burst of events may be reported more than once.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot
  * be started or given new paths. One watcher can serve every source of a process.
