@@ -27,7 +27,6 @@ import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.LocalValidation;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,11 +121,12 @@ final class RenderCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<String> problems = new ArrayList<>();
     List<GuestCluster> listed = read(problems, () -> ClusterList.parse(
-        readText(clustersFile), clustersFile.toString()));
+        InputFiles.text(clustersFile, "clusters file"), clustersFile.toString()));
     ScrapeProfile profile = profileFile == null ? ScrapeProfile.defaultProfile()
-        : read(problems, () -> ScrapeProfile.parse(readText(profileFile), profileFile.toString()));
+        : read(problems, () -> ScrapeProfile.parse(InputFiles.text(profileFile, "profile"),
+            profileFile.toString()));
     BaseConfig base = baseConfigFile == null ? BaseConfig.empty()
-        : read(problems, () -> BaseConfig.parse(readText(baseConfigFile),
+        : read(problems, () -> BaseConfig.parse(InputFiles.text(baseConfigFile, "base config"),
             baseConfigFile.toString()));
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
@@ -224,14 +224,6 @@ final class RenderCommand implements Callable<Integer> {
             "no --cert-dir given, so no certificate for cluster "
                 + Quoting.quote(cluster.id().value()));
       }, Optional.empty());
-    }
-  }
-
-  private static String readText(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ValidationException("file " + file, List.of("cannot read: " + e.getMessage()));
     }
   }
 

@@ -8,6 +8,7 @@ import io.promcc.core.testing.FileModes;
 import io.promcc.core.testing.TestCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,41 @@ class RenderCommandTest {
         "  - \"scrape_configs\" must be a sequence, found a mapping",
         "nothing was written"), lines);
     assertFalse(Files.exists(outDir));
+  }
+
+  /**
+   * A file of gigabytes given as --clusters, --base-config or --profile (a wrong path) ended the
+   * render with an OutOfMemoryError: each is a problem naming the file and the bound, only that
+   * much of it is read, and nothing is written (exit 1).
+   */
+  @Test
+  void inputFilesOfGigabytesAreProblemsNamingTheFileAndTheBound() throws IOException {
+    Path file = sparse(temp.resolve("clusters.yml"), 2L << 30);
+    Path base = sparse(temp.resolve("base.yml"), (64L << 20) + 1);
+    Path profile = sparse(temp.resolve("profile.yml"), 3L << 30);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--base-config", base.toString(),
+        "--profile", profile.toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertEquals(List.of(
+        "error: clusters file \"" + file + "\" is invalid (1 problem)",
+        "  - is larger than 64 MiB (67108864 bytes), found 2147483648 bytes",
+        "error: profile \"" + profile + "\" is invalid (1 problem)",
+        "  - is larger than 64 MiB (67108864 bytes), found 3221225472 bytes",
+        "error: base config \"" + base + "\" is invalid (1 problem)",
+        "  - is larger than 64 MiB (67108864 bytes), found 67108865 bytes",
+        "nothing was written"), err.toString().lines().toList());
+    assertFalse(Files.exists(outDir));
+  }
+
+  /** A file of {@code size} bytes that takes no room (zeros the file system does not store). */
+  private static Path sparse(Path file, long size) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(size);
+    }
+    return file;
   }
 
   /** The problems of every input are listed together, a base config Prometheus would refuse too. */

@@ -2,6 +2,7 @@ package io.promcc.app.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.app.InputFiles;
 import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.PromccException;
@@ -10,15 +11,7 @@ import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.yaml.BaseConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,12 +22,6 @@ import java.util.Optional;
  * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
  */
 final class PlanInputs {
-  /**
-   * Most bytes of the base config or the profile, as of the clusters file: a file of gigabytes
-   * put at their path would exhaust the heap (over 2 GiB an OutOfMemoryError ends the start).
-   */
-  static final int MAX_BYTES = 64 << 20;
-
   private final Optional<Path> baseConfig;
   private final Optional<Path> profile;
   private final ControllerSettings settings;
@@ -89,9 +76,9 @@ final class PlanInputs {
   }
 
   private Planner read() {
-    ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(text(p, "profile"),
-        p.toString())).orElseGet(ScrapeProfile::defaultProfile);
-    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(text(p, "base config"),
+    ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(
+        InputFiles.text(p, "profile"), p.toString())).orElseGet(ScrapeProfile::defaultProfile);
+    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(InputFiles.text(p, "base config"),
         p.toString())).orElseGet(BaseConfig::empty);
     Planner planner = new Planner(scrapeProfile, base);
     planner.checkBaseConfig(settings); // one that parses but Prometheus would refuse
@@ -104,34 +91,5 @@ final class PlanInputs {
           .orElse(e.subject()), e.problems());
     }
     return planner;
-  }
-
-  private static String text(Path file, String what) {
-    String subject = what + " " + Quoting.quote(file.toString());
-    try (InputStream in = Files.newInputStream(file)) {
-      // not Files.size: a FIFO has none, and a file may grow between the two
-      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        throw new ValidationException(subject, List.of("is larger than " + (MAX_BYTES >> 20)
-            + " MiB (" + MAX_BYTES + " bytes), found " + size(file) + " bytes"));
-      }
-      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (NoSuchFileException e) {
-      throw new ValidationException(subject, List.of("does not exist"));
-    } catch (IOException e) {
-      throw new ValidationException(subject, List.of("cannot be read: " + e));
-    }
-  }
-
-  private static String size(Path file) {
-    try {
-      return String.valueOf(Files.size(file));
-    } catch (IOException e) {
-      return "more";
-    }
   }
 }

@@ -1,0 +1,71 @@
+package io.promcc.app;
+
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads the YAML files a user gives promcc to plan from (the base config, the profile and, for
+ * {@code promcc render}, the clusters file): at most {@link #MAX_BYTES} of each, as strict UTF-8
+ * text. Stateless and thread-safe.
+ */
+public final class InputFiles {
+  /**
+   * Most bytes of a clusters file, a base config or a profile: 10,000 clusters take about 3 MB,
+   * and a file of gigabytes put at their path would exhaust the heap (over 2 GiB an
+   * OutOfMemoryError ends the command).
+   */
+  public static final int MAX_BYTES = 64 << 20;
+
+  private InputFiles() {}
+
+  /**
+   * The text of {@code file}, read as a stream (a FIFO, as of {@code <(...)} in a shell, is
+   * read too) and only up to one byte past {@link #MAX_BYTES}.
+   *
+   * @param what what the file is, for the message ({@code "base config"})
+   * @throws ValidationException naming {@code what} and the file if it does not exist, cannot
+   *     be read, is larger than {@link #MAX_BYTES} or is not UTF-8 text
+   */
+  public static String text(Path file, String what) {
+    String subject = what + " " + Quoting.quote(file.toString());
+    try (InputStream in = Files.newInputStream(file)) {
+      // not Files.size: a FIFO has none, and a file may grow between the two
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new ValidationException(subject, List.of("is larger than " + (MAX_BYTES >> 20)
+            + " MiB (" + MAX_BYTES + " bytes), found " + size(file)));
+      }
+      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (NoSuchFileException e) {
+      throw new ValidationException(subject, List.of("does not exist"));
+    } catch (IOException e) {
+      throw new ValidationException(subject, List.of("cannot be read: " + e));
+    }
+  }
+
+  /** The size of a file found larger than the bound, as far as the file system tells. */
+  private static String size(Path file) {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        return size + " bytes";
+      }
+    } catch (IOException e) {
+      // said below
+    }
+    return "more than " + MAX_BYTES + " bytes"; // a FIFO's size is 0
+  }
+}
