@@ -1,5 +1,6 @@
 package io.promcc.app.local;
 
+import io.promcc.app.InputFiles;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ sealed interface PathState {
    * refused by its reader whatever it holds, so it is not read, and its state is its size and
    * time stamps: read whole at each check, a file of gigabytes held the watcher for seconds.
    */
-  long MAX_HASHED = 64L << 20;
+  long MAX_HASHED = InputFiles.MAX_BYTES;
 
   /** Whether both states hold the same content (same kind, same entries, same bytes). */
   boolean sameContent(PathState other);

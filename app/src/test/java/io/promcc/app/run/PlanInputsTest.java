@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.InputFiles;
 import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
@@ -68,7 +69,7 @@ class PlanInputsTest {
     PlanInputs inputs = inputsOf(base);
     Planner good = inputs.planner();
 
-    sparse(base, (64L << 20) + 1);
+    sparse(base, InputFiles.MAX_BYTES + 1L);
 
     assertFalse(inputs.reload());
     assertSame(good, inputs.planner());
