@@ -63,7 +63,6 @@ final class PlanInputs {
       current = next;
       return true;
     } catch (PromccException e) {
-      e.printStackTrace();
       String problem = e.getMessage();
       if (!problem.equals(lastProblem)) {
         lastProblem = problem;

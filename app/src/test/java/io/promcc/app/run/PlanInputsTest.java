@@ -11,7 +11,10 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +79,29 @@ class PlanInputsTest {
     assertEquals(List.of("base-config: keeping the last good base config and profile: base "
         + "config \"" + base + "\" is invalid (1 problem)\n  - is larger than 64 MiB "
         + "(67108864 bytes), found 67108865 bytes"), reports);
+  }
+
+  /**
+   * A bad edit is one report, which the app logs as one line: a stack trace printed to standard
+   * error beside it, at every check that found the file still bad, filled the log.
+   */
+  @Test
+  void aBadEditPrintsNothingButItsReport() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    PlanInputs inputs = inputsOf(base);
+    Files.writeString(base, INVALID);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream savedErr = System.err;
+    System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      assertFalse(inputs.reload());
+      assertFalse(inputs.reload());
+    } finally {
+      System.setErr(savedErr);
+    }
+
+    assertEquals("", printed.toString(StandardCharsets.UTF_8));
+    assertEquals(1, reports.size(), reports.toString());
   }
 
   /** A file of {@code size} bytes that takes no room (zeros the file system does not store). */
