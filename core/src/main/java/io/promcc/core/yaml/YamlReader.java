@@ -1,9 +1,11 @@
 package io.promcc.core.yaml;
 
 import io.promcc.core.model.ValidationException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -12,6 +14,7 @@ import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
@@ -36,7 +39,9 @@ public final class YamlReader {
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
    * it was written as: read as a number, {@code 1.20} came back as {@code 1.2} and {@code 1e3}
-   * as {@code 1000.0} in a label value or a replacement. No field here is a float.
+   * as {@code 1000.0} in a label value or a replacement. So does one tagged {@code !!float}
+   * (read as a number, {@code !!float 1} came back as {@code 1.0}), once the schema has taken it
+   * as a number. No field here is a float.
    */
   private static final Schema SCHEMA = new JsonSchema() {
     private final ScalarResolver json = super.getScalarResolver();
@@ -48,6 +53,17 @@ public final class YamlReader {
         // -0 is the integer 0 to the schema, and would come back as "0"
         return Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
       };
+    }
+
+    @Override
+    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+      Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
+      ConstructNode number = constructors.get(Tag.FLOAT);
+      constructors.put(Tag.FLOAT, node -> {
+        number.construct(node); // refuses what is no number, as before
+        return ((ScalarNode) node).getValue();
+      });
+      return constructors;
     }
   };
 

@@ -39,6 +39,28 @@ class YamlReaderTest {
   }
 
   /**
+   * A number tagged !!float was read as a Java double: label "1" became "1.0" in prometheus.yml,
+   * "1.20" became "1.2" and "1e3" "1000.0". As an untagged one, it keeps the text it was written
+   * as (Prometheus, reading the tagged number into a text field, keeps that text too).
+   */
+  @Test
+  void aClusterLabelTaggedAsAFloatKeepsItsText() {
+    List<GuestCluster> clusters = ClusterList.parse("""
+        - id: a
+          provider: aws
+          apiServer: https://a.example
+          labels:
+            one: !!float 1
+            k8s_version: !!float 1.20
+            scale: !!float 1e3
+            zero: !!float -0
+        """, "clusters.yml");
+
+    assertEquals(new TreeMap<>(Map.of("one", "1", "k8s_version", "1.20", "scale", "1e3",
+        "zero", "-0")), clusters.get(0).labels());
+  }
+
+  /**
    * A label value or name tagged !!binary became the text of a Java byte array ("[B@1ee0005")
    * in the cluster's labels, a !!set one "[a, b]": each is a problem naming where it is, as a
    * mapping or a list there is.
