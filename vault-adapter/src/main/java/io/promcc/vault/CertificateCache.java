@@ -6,6 +6,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -48,12 +49,34 @@ final class CertificateCache {
     Instant renewAt;
     int failures;
     Instant retryAt;
-    VaultRequestException lastFailure;
+    Failure lastFailure;
     /** Whether {@code lastFailure} is a pause of every cluster, not an answer to this one. */
     boolean paused;
-    /** What its last own attempt failed with (a pause is none); null once one worked. */
-    VaultFailure lastOwnFailure;
+    /** The reason its last own attempt failed with (a pause is none); null once one worked. */
+    String lastOwnFailure;
     boolean lookedForKept;
+  }
+
+  /**
+   * A failed attempt as the cluster's problem shows it: its reason, its message, and the
+   * exception to attach (none for an unexpected one, whose message may quote the request).
+   */
+  private record Failure(String reason, String message, RuntimeException cause) {
+    static Failure of(VaultRequestException e) {
+      return new Failure(e.failure().reason(), e.getMessage(), e);
+    }
+
+    /**
+     * Neither Vault's answer nor a named failure: a bug, or a library's surprise. Its message
+     * is left out: the http client's quotes header values, and the token is one.
+     */
+    static Failure unexpected(ClusterId id, RuntimeException e) {
+      StackTraceElement[] where = e.getStackTrace();
+      return new Failure(CertificateObservation.SOURCE_FAILED, "asking vault for the "
+          + "certificate of cluster " + Quoting.quote(id.value()) + " failed unexpectedly with "
+          + e.getClass().getName() + (where.length == 0 ? "" : " at " + where[0])
+          + " (its message is left out: it may quote the request's token)", null);
+    }
   }
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
@@ -182,11 +205,21 @@ final class CertificateCache {
         // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
         entry.retryAt = held.get().until();
         entry.paused = true;
-        entry.lastFailure = EveryClusterPause.heldBack(id, held.get());
+        entry.lastFailure = Failure.of(EveryClusterPause.heldBack(id, held.get()));
         return keptOrThrow(id, entry, now);
       }
       try {
-        CertificateBundle fresh = requester.request(id);
+        CertificateBundle fresh;
+        try {
+          fresh = requester.request(id);
+        } catch (VaultRequestException named) {
+          throw named; // below, with the answers found wrong here
+        } catch (RuntimeException unexpected) {
+          // still the source failing, never a sign that the certificate is gone: the cluster
+          // keeps it and backs off, instead of losing it and asking again at every observation
+          return failed(id, entry, Failure.unexpected(id, unexpected), clock.instant(),
+              policy.backoff(entry.failures + 1));
+        }
         Instant answered = clock.instant(); // a call can take long: judge it by when it came
         if (!fresh.notAfter().isAfter(answered)) {
           // renewing at once would only repeat this on every call
@@ -231,29 +264,38 @@ final class CertificateCache {
         return fresh;
       } catch (VaultRequestException failure) {
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
-        // compared with its own last failure: a pause meanwhile logged nothing for this cluster
-        VaultFailure before = entry.lastOwnFailure;
-        entry.lastOwnFailure = failure.failure();
-        entry.failures++;
-        Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures));
-        entry.retryAt = answered.plus(wait);
-        entry.lastFailure = failure;
-        entry.paused = false;
-        listener.failed(id, failure.failure().reason());
-        CertificateBundle kept = keptOrThrow(id, entry, answered);
-        // not rethrown: the kept certificate is the answer, so this is the only report; a
-        // warning when renewal starts failing or fails for another reason, not at every attempt
-        // (a failing login made every cluster warn at each of its attempts)
-        boolean changed = entry.failures == 1 || before != failure.failure();
-        LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the certificate of cluster {0} "
-            + "valid until {1}; renewal failed ({2} in a row, next attempt at {3}): {4}",
-            Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
-            failure.getMessage());
-        return kept;
+        Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures + 1));
+        return failed(id, entry, Failure.of(failure), answered, wait);
       }
     } finally {
       entry.lock.unlock();
     }
+  }
+
+  /**
+   * Records a failed attempt, to be retried after {@code wait}: the kept certificate if it is
+   * still valid, else the failure as the cluster's problem.
+   */
+  private CertificateBundle failed(ClusterId id, Entry entry, Failure failure, Instant answered,
+      Duration wait) {
+    // compared with its own last failure: a pause meanwhile logged nothing for this cluster
+    String before = entry.lastOwnFailure;
+    entry.lastOwnFailure = failure.reason();
+    entry.failures++;
+    entry.retryAt = answered.plus(wait);
+    entry.lastFailure = failure;
+    entry.paused = false;
+    listener.failed(id, failure.reason());
+    CertificateBundle kept = keptOrThrow(id, entry, answered);
+    // not rethrown: the kept certificate is the answer, so this is the only report; a
+    // warning when renewal starts failing or fails for another reason, not at every attempt
+    // (a failing login made every cluster warn at each of its attempts)
+    boolean changed = entry.failures == 1 || !failure.reason().equals(before);
+    LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the certificate of cluster {0} "
+        + "valid until {1}; renewal failed ({2} in a row, next attempt at {3}): {4}",
+        Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
+        failure.message());
+    return kept;
   }
 
   /**
@@ -268,16 +310,16 @@ final class CertificateCache {
     }
     entry.lock.lock();
     try {
-      VaultRequestException failure = entry.lastFailure;
+      Failure failure = entry.lastFailure;
       if (entry.bundle == null || failure == null) {
         return Optional.empty();
       }
       String why = entry.paused ? "its renewal waits: "
           : "renewal failed (" + entry.failures + " in a row, next attempt at " + entry.retryAt
               + "): ";
-      return Optional.of(new Rejection(id.value(), failure.failure().reason(),
+      return Optional.of(new Rejection(id.value(), failure.reason(),
           "keeping the certificate of cluster " + Quoting.quote(id.value()) + " valid until "
-              + entry.bundle.notAfter() + "; " + why + failure.getMessage()));
+              + entry.bundle.notAfter() + "; " + why + failure.message()));
     } finally {
       entry.lock.unlock();
     }
@@ -285,7 +327,7 @@ final class CertificateCache {
 
   /** The cached bundle if still valid; otherwise the reason why there is none. */
   private static CertificateBundle keptOrThrow(ClusterId id, Entry entry, Instant now) {
-    VaultRequestException failure = entry.lastFailure;
+    Failure failure = entry.lastFailure;
     if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
       return entry.bundle;
     }
@@ -293,10 +335,10 @@ final class CertificateCache {
       throw new CertificateUnavailableException(id, "expired", "certificate of cluster "
           + Quoting.quote(id.value()) + " expired at " + entry.bundle.notAfter()
           + " and could not be renewed (" + entry.failures + " attempts, next at "
-          + entry.retryAt + "): " + failure.getMessage(), failure);
+          + entry.retryAt + "): " + failure.message(), failure.cause());
     }
-    throw new CertificateUnavailableException(id, failure.failure().reason(),
+    throw new CertificateUnavailableException(id, failure.reason(),
         "no certificate for cluster " + Quoting.quote(id.value()) + " (" + entry.failures
-            + " attempts, next at " + entry.retryAt + "): " + failure.getMessage(), failure);
+            + " attempts, next at " + entry.retryAt + "): " + failure.message(), failure.cause());
   }
 }

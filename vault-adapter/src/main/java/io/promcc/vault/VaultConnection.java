@@ -178,8 +178,9 @@ public final class VaultConnection {
       if (json.isObject()) {
         return json.asObject();
       }
-    } catch (RuntimeException notJson) {
-      // reported below
+    } catch (RuntimeException | StackOverflowError notJson) {
+      // reported below; the parser recurses once per level of nesting, so an answer of many
+      // '[' overflows the stack: that too is an answer that is not Vault's
     }
     throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, status, List.of(),
         "unexpected answer from vault at " + address + " to " + operation + ": not a json object",

@@ -72,8 +72,8 @@ final class VaultErrorAnswer {
           out.add(error.isString() ? error.asString() : error.toString());
         }
       }
-    } catch (RuntimeException notJson) {
-      // not Vault's error shape; the status alone has to do
+    } catch (RuntimeException | StackOverflowError notJson) {
+      // not Vault's error shape (or nested too deeply for the parser); the status alone has to do
     }
     return out;
   }

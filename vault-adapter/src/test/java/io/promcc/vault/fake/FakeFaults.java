@@ -38,8 +38,11 @@ final class FakeFaults {
 
   private record Rewrite(String pathPrefix, Consumer<JsonObject> edit, AtomicInteger remaining) {}
 
-  /** A body of {@code bytes} bytes that is no JSON, sent with {@code status}. */
-  record Stream(String pathPrefix, int status, long bytes, AtomicInteger remaining) {}
+  /**
+   * A body of {@code bytes} bytes that is no JSON, sent with {@code status}; or, if {@code text}
+   * is not null, that text as the body.
+   */
+  record Stream(String pathPrefix, int status, long bytes, String text, AtomicInteger remaining) {}
 
   private final List<Injected> injected = new CopyOnWriteArrayList<>();
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
@@ -78,7 +81,13 @@ final class FakeFaults {
 
   /** See {@link FakeVault#streamNext}. */
   void streamNext(String pathPrefix, int times, int status, long bytes) {
-    streams.add(new Stream(pathPrefix, status, bytes, new AtomicInteger(times)));
+    streams.add(new Stream(pathPrefix, status, bytes, null, new AtomicInteger(times)));
+  }
+
+  /** See {@link FakeVault#answerNext}. */
+  void answerNext(String pathPrefix, int times, int status, String text) {
+    streams.add(new Stream(pathPrefix, status, 0, requireNonNull(text, "text == null"),
+        new AtomicInteger(times)));
   }
 
   /** Drops every fault not used up yet. */
@@ -137,6 +146,10 @@ final class FakeFaults {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(stream.status(), 0); // 0: chunked, no Content-Length
       try (OutputStream out = exchange.getResponseBody()) {
+        if (stream.text() != null) {
+          out.write(stream.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          return;
+        }
         for (long left = stream.bytes(); left > 0; left -= piece.length) {
           out.write(piece, 0, (int) Math.min(piece.length, left));
         }

@@ -269,8 +269,16 @@ public final class FakeVault implements AutoCloseable {
   }
 
   /**
-   * Drops what {@link #failNext}, {@link #rateLimitNext}, {@link #rewriteNext} and
-   * {@link #streamNext} have not used up yet.
+   * The next {@code times} requests whose path starts with {@code pathPrefix} get {@code status}
+   * and {@code body} as it is, chunked: an answer that need not be JSON at all.
+   */
+  public void answerNext(String pathPrefix, int times, int status, String body) {
+    faults.answerNext(pathPrefix, times, status, body);
+  }
+
+  /**
+   * Drops what {@link #failNext}, {@link #rateLimitNext}, {@link #rewriteNext},
+   * {@link #streamNext} and {@link #answerNext} have not used up yet.
    */
   public void clearInjected() {
     faults.clear();

@@ -1,0 +1,95 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.vault.fake.FakeVault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A renewal that fails in a way Vault's answer does not name (an answer the parser cannot take, a
+ * library's surprise) is a failure like any other: the cluster keeps its valid certificate and
+ * backs off, instead of losing the certificate and asking again at every observation.
+ */
+class VaultUnexpectedAnswerTest {
+  private final VaultFixture fixture = new VaultFixture();
+  private final FakeVault vault = fixture.vault;
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  @Test
+  void anAnswerNestedTooDeeplyToParseKeepsTheCertificateAndBacksOff() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.settings()
+        .ttl(Duration.ofHours(30)).build());
+    CertificateBundle first = source.observe(List.of(alpha)).bundles().get(alpha.id());
+    assertNotNull(first);
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal (20 h of 30)
+    Instant now = fixture.clock.instant();
+    // a proxy's answer of half a MiB of '[': the JSON parser recurses once per level
+    int depth = 500_000;
+    vault.answerNext("pki-alpha/sign/", 1, 200, "[".repeat(depth) + "]".repeat(depth));
+    vault.clearRequests();
+
+    CertificateObservation renewal = source.observe(List.of(alpha));
+    source.observe(List.of(alpha)); // at the same instant
+
+    String seen = "problems " + renewal.problems() + ", next attention "
+        + renewal.nextAttention() + ", listener " + fixture.listener.events;
+    assertEquals(first, renewal.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(1, vault.requestCount("pki-alpha/sign/"), "asked again at once; " + seen);
+    assertTrue(renewal.nextAttention().orElseThrow().isAfter(now), seen);
+    Rejection problem = renewal.problems().get(alpha.id());
+    assertEquals("vault-invalid-response", problem.reason(), seen);
+    assertTrue(problem.message().contains("not a json object"), problem.message());
+  }
+
+  @Test
+  void aFailureVaultDoesNotNameKeepsTheCertificateAndBacksOff(@TempDir Path dir)
+      throws Exception {
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.kubernetesSettings(dir)
+        .ttl(Duration.ofHours(30)).build());
+    CertificateBundle first = source.observe(List.of(alpha)).bundles().get(alpha.id());
+    assertNotNull(first);
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal (20 h of 30)
+    Instant now = fixture.clock.instant();
+    for (Secret token : vault.issuedTokens()) {
+      vault.revoke(token); // the renewal's 403 makes a new login
+    }
+    // the new login's token cannot go in a header: the http client refuses it with its own error
+    vault.rewriteNext("auth/kubernetes/login", 1, answer -> answer.get("auth").asObject()
+        .set("client_token", "hvs.first\nhvs.second"));
+    vault.clearRequests();
+
+    CertificateObservation renewal = source.observe(List.of(alpha));
+    CertificateObservation again = source.observe(List.of(alpha)); // at the same instant
+
+    String seen = "problems " + renewal.problems() + ", next attention "
+        + renewal.nextAttention() + ", listener " + fixture.listener.events;
+    assertEquals(first, renewal.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(first, again.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(1, vault.requestCount("auth/kubernetes/login"), "asked again at once; " + seen);
+    assertTrue(renewal.nextAttention().orElseThrow().isAfter(now), seen);
+    Rejection problem = renewal.problems().get(alpha.id());
+    assertNotNull(problem, seen);
+    assertFalse(problem.message().contains("hvs.second"), "the token quoted: " + problem);
+  }
+}
