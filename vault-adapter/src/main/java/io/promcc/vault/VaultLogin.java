@@ -104,6 +104,13 @@ final class VaultLogin {
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault login with " + method + " returned no client token", null);
     }
+    if (!clientToken.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      // the http client refuses it in a header with a message that quotes the whole value
+      throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
+          "vault login with " + method + " returned a client token with a line break, a "
+              + "control character or a character outside ASCII, which a header cannot carry "
+              + "(the token is not shown)", null);
+    }
     State s = states.of(Secret.of(clientToken), seconds(authData, "lease_duration", method),
         flag(authData, "renewable", method), now, true);
     LOG.log(Level.INFO, "logged in to vault with {0}, token expires {1}", method,

@@ -62,7 +62,7 @@ class VaultUnexpectedAnswerTest {
   }
 
   @Test
-  void aFailureVaultDoesNotNameKeepsTheCertificateAndBacksOff(@TempDir Path dir)
+  void aLoginTokenNoHeaderCanCarryKeepsTheCertificateAndBacksOff(@TempDir Path dir)
       throws Exception {
     GuestCluster alpha = fixture.clusters("alpha").get(0);
     VaultCertificateSource source = fixture.source(fixture.kubernetesSettings(dir)
@@ -74,7 +74,7 @@ class VaultUnexpectedAnswerTest {
     for (Secret token : vault.issuedTokens()) {
       vault.revoke(token); // the renewal's 403 makes a new login
     }
-    // the new login's token cannot go in a header: the http client refuses it with its own error
+    // the new login's token cannot go in a header (the http client would refuse it)
     vault.rewriteNext("auth/kubernetes/login", 1, answer -> answer.get("auth").asObject()
         .set("client_token", "hvs.first\nhvs.second"));
     vault.clearRequests();
@@ -91,5 +91,24 @@ class VaultUnexpectedAnswerTest {
     Rejection problem = renewal.problems().get(alpha.id());
     assertNotNull(problem, seen);
     assertFalse(problem.message().contains("hvs.second"), "the token quoted: " + problem);
+  }
+
+  /** As the operator's token file, a login's token is refused if a header cannot carry it. */
+  @Test
+  void aLoginTokenWithAControlCharacterIsAnInvalidResponseThatDoesNotQuoteIt(@TempDir Path dir)
+      throws Exception {
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultCertificateSource source = fixture.source(fixture.kubernetesSettings(dir).build());
+    vault.rewriteNext("auth/kubernetes/login", 1, answer -> answer.get("auth").asObject()
+        .set("client_token", "hvs.first\u0007hvs.second"));
+
+    CertificateObservation observed = source.observe(List.of(alpha));
+
+    assertFalse(observed.bundles().containsKey(alpha.id()));
+    Rejection problem = observed.problems().get(alpha.id());
+    assertEquals("vault-invalid-response", problem.reason(), problem.toString());
+    assertTrue(problem.message().contains("client token"), problem.message());
+    assertFalse(problem.message().contains("hvs."), "the token quoted: " + problem);
+    assertEquals(0, vault.requestCount("pki-alpha/"), "the token was sent");
   }
 }
