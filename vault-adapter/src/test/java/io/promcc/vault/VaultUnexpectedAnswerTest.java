@@ -11,10 +11,23 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.vault.fake.FakeVault;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,5 +123,121 @@ class VaultUnexpectedAnswerTest {
     assertTrue(problem.message().contains("client token"), problem.message());
     assertFalse(problem.message().contains("hvs."), "the token quoted: " + problem);
     assertEquals(0, vault.requestCount("pki-alpha/"), "the token was sent");
+  }
+
+  /**
+   * The http client failing with an exception of its own (a library's surprise) is no named
+   * failure: the cluster keeps its certificate, backs off, and the message does not quote the
+   * exception's text, which may hold the request's token.
+   */
+  @Test
+  void aSurpriseOfTheHttpClientKeepsTheCertificateAndBacksOff() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    SurprisingClient client = new SurprisingClient(HttpClient.newHttpClient());
+    VaultConnection connection = new VaultConnection(settings.address(), null, client,
+        Duration.ofSeconds(10), fixture.clock);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        fixture.listener);
+    CertificateBundle first = source.observe(List.of(alpha)).bundles().get(alpha.id());
+    assertNotNull(first);
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal (20 h of 30)
+    Instant now = fixture.clock.instant();
+    client.surprise = new IllegalStateException("surprise for hvs.secret");
+
+    CertificateObservation renewal = source.observe(List.of(alpha));
+    CertificateObservation again = source.observe(List.of(alpha)); // at the same instant
+
+    String seen = "problems " + renewal.problems() + ", next attention "
+        + renewal.nextAttention() + ", listener " + fixture.listener.events;
+    assertEquals(first, renewal.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(first, again.bundles().get(alpha.id()), "the valid one kept; " + seen);
+    assertEquals(1, client.surprises.get(), "asked again at once; " + seen);
+    assertTrue(renewal.nextAttention().orElseThrow().isAfter(now), seen);
+    Rejection problem = renewal.problems().get(alpha.id());
+    assertEquals(CertificateObservation.SOURCE_FAILED, problem.reason(), seen);
+    assertTrue(problem.message().contains("java.lang.IllegalStateException"), seen);
+    assertFalse(problem.message().contains("hvs.secret"), seen);
+    assertTrue(fixture.listener.events.contains("failed alpha certificate-source-failed"), seen);
+  }
+
+  /** A real client that, once told, fails every request with {@link #surprise}. */
+  private static final class SurprisingClient extends HttpClient {
+    private final HttpClient real;
+    final AtomicInteger surprises = new AtomicInteger();
+    volatile RuntimeException surprise;
+
+    SurprisingClient(HttpClient real) {
+      this.real = real;
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+        HttpResponse.BodyHandler<T> handler) {
+      RuntimeException failure = surprise;
+      if (failure != null) {
+        surprises.incrementAndGet();
+        return CompletableFuture.failedFuture(failure);
+      }
+      return real.sendAsync(request, handler);
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+        HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+      return sendAsync(request, handler);
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      throw new UnsupportedOperationException("the connection sends asynchronously");
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+      return real.cookieHandler();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+      return real.connectTimeout();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+      return real.followRedirects();
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+      return real.proxy();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+      return real.sslContext();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+      return real.sslParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+      return real.authenticator();
+    }
+
+    @Override
+    public Version version() {
+      return real.version();
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+      return real.executor();
+    }
   }
 }
