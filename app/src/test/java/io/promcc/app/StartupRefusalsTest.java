@@ -153,6 +153,22 @@ class StartupRefusalsTest {
     assertFalse(run.output().contains("\tat "), "no stack trace:\n" + run.output());
   }
 
+  /** A header cannot carry a token with a line break: refused before anything starts. */
+  @Test
+  void runRefusesAVaultTokenFileWithTwoTokensBeforeStarting() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "hvs.first\nhvs.second\n");
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--http-address", "127.0.0.1:0", "--certificates", "vault", "--vault-address",
+        "https://vault.example:8200", "--vault-token-file", token.toString());
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("--vault-token-file must hold one token on one line"),
+        run.output());
+    assertFalse(run.output().contains("hvs."), "the token shown:\n" + run.output());
+  }
+
   /** A certificate folder inside --out would be read back from the controller's own files. */
   @Test
   void runRefusesACertDirInsideItsOutBeforeStarting() throws Exception {

@@ -130,6 +130,12 @@ final class SettingsReader {
     return secretFile(text, what, Authentication.MAX_FILE_BYTES);
   }
 
+  /**
+   * The {@code what} of {@code --vault-token-file}: that token must also be one a header can
+   * carry. A secret ID goes in a request's body, a password base64-encoded.
+   */
+  static final String VAULT_TOKEN = "vault token";
+
   /** As {@link #secretFile(String, String)}, for an adapter that reads at most {@code most}. */
   static Path secretFile(String text, String what, int most) {
     Path path = existingFile(text);
@@ -148,6 +154,13 @@ final class SettingsReader {
       }
       if (value.isBlank()) {
         throw new IllegalArgumentException("must not be empty (it holds the " + what + ")");
+      }
+      if (VAULT_TOKEN.equals(what)
+          && !value.strip().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        // sent in a header as it is: the vault adapter refuses it at the first login (a second
+        // token appended to the file), as the http client would with an error quoting it
+        throw new IllegalArgumentException("must hold one token on one line, without a control "
+            + "character or a character outside ASCII (it holds the " + what + ")");
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()

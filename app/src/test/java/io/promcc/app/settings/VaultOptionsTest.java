@@ -91,6 +91,24 @@ class VaultOptionsTest {
         + "found \"" + latin + "\"");
   }
 
+  /**
+   * The adapter refuses such a token at the first login (a header cannot carry it, and the http
+   * client's error would quote it): refused at start instead, with the other settings.
+   */
+  @Test
+  void aTokenFileWithALineBreakOrAControlCharacterInsideIsRefusedAtStart() throws IOException {
+    Path appended = Files.writeString(temp.resolve("appended"), SECRET + "\n" + SECRET + "\n");
+    Path bell = Files.writeString(temp.resolve("bell"), SECRET + "\u0007\n");
+    Path accented = Files.writeString(temp.resolve("accented"), SECRET + "\u00e9\n");
+
+    for (Path token : List.of(appended, bell, accented)) {
+      assertNull(load("vault-token-file", token.toString()), token.toString());
+      assertProblems("--vault-token-file must hold one token on one line, without a control "
+          + "character or a character outside ASCII (it holds the vault token), found \""
+          + token + "\"");
+    }
+  }
+
   @Test
   void aMissingOrNonRegularTokenFileIsRefusedAtStart() throws IOException {
     Path missing = temp.resolve("missing");
