@@ -43,7 +43,9 @@ import javax.net.ssl.SSLException;
  * <p>Redirects: a standby without request forwarding answers 307 with the active node's address.
  * Like Vault's Go client, one redirect is followed, never from https to http; beyond that, it is
  * followed only to the configured scheme and host (another port is fine), because the token goes
- * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed.
+ * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed. A
+ * followed redirect is part of the one request: it gets what the first answer left of the
+ * timeout (by the injected clock), so one request waits at most one timeout.
  *
  * <p>An answer's body is read up to {@link #MAX_ANSWER_BYTES} ({@link CappedBody}); a successful
  * answer over it is {@code vault-invalid-response}.
@@ -145,7 +147,7 @@ public final class VaultConnection {
     String operation = method + " " + path;
     URI target = URI.create(address + "/v1/" + path);
     Instant sentAt = clock.instant();
-    HttpResponse<String> response = exchange(method, target, token, body, wait, operation);
+    HttpResponse<String> response = exchange(method, target, token, body, wait, wait, operation);
     if (isRedirect(response.statusCode())) {
       URI location = location(response, target, operation);
       if (!followable(location)) {
@@ -157,8 +159,14 @@ public final class VaultConnection {
                 + "was not sent there: point the address at the active node or at a load "
                 + "balancer that sends requests to it, or turn on request forwarding", null);
       }
+      // one request, one timeout: the redirect gets what the first answer left of it
+      Duration left = wait.minus(Duration.between(sentAt, clock.instant()));
+      if (left.isNegative() || left.isZero()) {
+        throw transportFailure(operation, new HttpTimeoutException("no whole answer within "
+            + wait + " (the redirect to " + origin(location) + " was not followed)"));
+      }
       LOG.log(Level.DEBUG, "following the redirect of {0} to {1}", operation, origin(location));
-      response = exchange(method, location, token, body, wait, operation);
+      response = exchange(method, location, token, body, left, wait, operation);
       if (isRedirect(response.statusCode())) {
         throw new VaultRequestException(VaultFailure.STANDBY, response.statusCode(), List.of(),
             "vault at " + address + " answered " + operation + " with a second redirect (from "
@@ -187,8 +195,9 @@ public final class VaultConnection {
         null);
   }
 
+  /** One exchange, waiting at most {@code wait}, what is left of the request's {@code timeout}. */
   private HttpResponse<String> exchange(String method, URI target, Secret token, JsonObject body,
-      Duration wait, String operation) {
+      Duration wait, Duration timeout, String operation) {
     HttpRequest.Builder request = HttpRequest.newBuilder(target)
         .timeout(wait)
         .header("Accept", "application/json")
@@ -219,7 +228,7 @@ public final class VaultConnection {
     } catch (TimeoutException e) {
       answer.cancel(true);
       throw transportFailure(operation,
-          new HttpTimeoutException("no whole answer within " + wait));
+          new HttpTimeoutException("no whole answer within " + timeout));
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       for (Throwable t : causeChain(cause)) {

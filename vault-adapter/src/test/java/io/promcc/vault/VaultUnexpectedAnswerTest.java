@@ -11,9 +11,6 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.vault.fake.FakeVault;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,13 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,13 +157,12 @@ class VaultUnexpectedAnswerTest {
   }
 
   /** A real client that, once told, fails every request with {@link #surprise}. */
-  private static final class SurprisingClient extends HttpClient {
-    private final HttpClient real;
+  private static final class SurprisingClient extends DelegatingHttpClient {
     final AtomicInteger surprises = new AtomicInteger();
     volatile RuntimeException surprise;
 
     SurprisingClient(HttpClient real) {
-      this.real = real;
+      super(real);
     }
 
     @Override
@@ -181,63 +173,7 @@ class VaultUnexpectedAnswerTest {
         surprises.incrementAndGet();
         return CompletableFuture.failedFuture(failure);
       }
-      return real.sendAsync(request, handler);
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-        HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
-      return sendAsync(request, handler);
-    }
-
-    @Override
-    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-      throw new UnsupportedOperationException("the connection sends asynchronously");
-    }
-
-    @Override
-    public Optional<CookieHandler> cookieHandler() {
-      return real.cookieHandler();
-    }
-
-    @Override
-    public Optional<Duration> connectTimeout() {
-      return real.connectTimeout();
-    }
-
-    @Override
-    public Redirect followRedirects() {
-      return real.followRedirects();
-    }
-
-    @Override
-    public Optional<ProxySelector> proxy() {
-      return real.proxy();
-    }
-
-    @Override
-    public SSLContext sslContext() {
-      return real.sslContext();
-    }
-
-    @Override
-    public SSLParameters sslParameters() {
-      return real.sslParameters();
-    }
-
-    @Override
-    public Optional<Authenticator> authenticator() {
-      return real.authenticator();
-    }
-
-    @Override
-    public Version version() {
-      return real.version();
-    }
-
-    @Override
-    public Optional<Executor> executor() {
-      return real.executor();
+      return super.sendAsync(request, handler);
     }
   }
 }
