@@ -8,8 +8,9 @@ import java.util.Optional;
  * Certificates an earlier run got from Vault and left where Prometheus reads them (the output
  * folder's certificate files), so that a restart does not ask Vault again for every cluster. Asked
  * once per cluster, on the first need of its certificate; a certificate is taken over only while
- * it is valid, not yet due for renewal, and issued for the common name the settings give the
- * cluster now. Implementations must be thread-safe and must not throw.
+ * it is valid and issued for the common name the settings give the cluster now. One already due
+ * for renewal is taken over too: it is renewed at once, and served while that renewal fails
+ * until it ends ({@link KeptTakeOver}). Implementations must be thread-safe and must not throw.
  */
 @FunctionalInterface
 public interface KeptCertificates {
