@@ -1,12 +1,8 @@
 package io.promcc.vault;
 
-import static io.promcc.vault.VaultAnswerFields.flag;
-import static io.promcc.vault.VaultAnswerFields.object;
-import static io.promcc.vault.VaultAnswerFields.seconds;
 import static java.util.Objects.requireNonNull;
 
 import io.github.jopenlibs.vault.json.Json;
-import io.github.jopenlibs.vault.json.JsonObject;
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -21,6 +17,7 @@ import java.util.function.Function;
  * renewed (not renewable, max TTL reached, revoked, expired). With token auth, "logging in"
  * re-reads the token from its file or variable and looks it up, so an agent may rotate it
  * ({@link VaultCredentials} reads the secrets, {@link VaultLogin} sends the login,
+ * {@link TokenRenewal} the renewal, {@link TokenLookup} the lookup of a refused token, and
  * {@link VaultAnswerFields} reads Vault's answers).
  *
  * <p>A token this class created by a Kubernetes or AppRole login is revoked ({@code revoke-self})
@@ -43,13 +40,14 @@ public final class VaultAuthenticator implements AutoCloseable {
   private final VaultConnection connection;
   private final RenewalPolicy policy;
   private final Clock clock;
+  private final TokenRenewal renewal;
+  private final TokenLookup lookup; // guarded by this
   private final Function<String, String> environment;
   private final CertificateListener listener;
   private final VaultLogin login;
 
   // guarded by this
   private State state;
-  private Check lastCheck;
   private final LoginBackoff loginBackoff;
   /** Renewals of the current token that failed in a row while it stayed valid. */
   private int renewFailures;
@@ -65,10 +63,6 @@ public final class VaultAuthenticator implements AutoCloseable {
    */
   record State(Secret token, Duration ttl, Instant expiresAt, Instant refreshAt,
       boolean renewable, boolean ours) {}
-
-  /** A lookup-self of {@code token} that started at {@code startedAt}; failure null if none. */
-  private record Check(Secret token, Instant startedAt, boolean valid,
-      VaultRequestException failure) {}
 
   /** A call about the token that Vault did not answer, known at {@code at}. */
   private record Unanswered(Instant at, VaultRequestException failure) {}
@@ -86,7 +80,9 @@ public final class VaultAuthenticator implements AutoCloseable {
     this.environment = requireNonNull(environment, "environment == null");
     this.listener = requireNonNull(listener, "listener == null");
     this.loginBackoff = new LoginBackoff(policy, clock, listener);
-    this.login = new VaultLogin(auth, connection, listener, this::state);
+    this.renewal = new TokenRenewal(auth, connection, policy);
+    this.lookup = new TokenLookup(connection, clock);
+    this.login = new VaultLogin(auth, connection, listener, renewal::state);
   }
 
   /**
@@ -199,32 +195,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       return false;
     }
     synchronized (this) {
-      Check check = lastCheck;
-      if (check != null && check.token.equals(token) && !check.startedAt.isBefore(sentAt)) {
-        if (check.failure != null) {
-          // the callers that waited for a lookup Vault did not answer would each wait as long
-          VaultRequestException f = check.failure;
-          throw new VaultRequestException(f.failure(), f.status(), f.errors(), f.retryAfter(),
-              f.answeredAfter(), f.getMessage() + " (the lookup-self of a request refused at "
-                  + "the same time; not sent again)", null);
-        }
-        return check.valid;
-      }
-      Instant startedAt = clock.instant();
-      boolean valid;
-      try {
-        connection.get("auth/token/lookup-self", token);
-        valid = true;
-      } catch (VaultRequestException e) {
-        if (!e.failure().denied()) {
-          lastCheck = new Check(token, startedAt, false, e);
-          throw e;
-        }
-        // the default policy allows lookup-self, so a 403 here means the token is gone
-        valid = false;
-      }
-      lastCheck = new Check(token, startedAt, valid, null);
-      return valid;
+      return lookup.stillValid(token, sentAt);
     }
   }
 
@@ -362,35 +333,9 @@ public final class VaultAuthenticator implements AutoCloseable {
   }
 
   private State renew(State current, Instant now) {
-    JsonObject answer = connection.post("auth/token/renew-self", current.token,
-        Json.object().add("increment", current.ttl.toSeconds()));
-    JsonObject authData = object(answer, "auth");
-    if (authData == null) {
-      throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-          "vault answered POST auth/token/renew-self without auth", null);
-    }
-    String answerTo = "POST auth/token/renew-self";
-    long lease = seconds(authData, "lease_duration", answerTo);
-    if (lease == 0) {
-      // only a token with an expiry is renewed, and Vault rounds the lease down to whole
-      // seconds: 0 is under a second left (its max ttl reached), not a token without an end
-      LOG.log(Level.INFO, "vault token renewal left it under a second ({0} says "
-          + "lease_duration 0: its max ttl is reached); {1} now", answerTo,
-          auth instanceof VaultAuthSettings.Token ? "reading the token again" : "logging in again");
-      return new State(current.token, current.ttl, now, null, false, current.ours);
-    }
-    State renewed = state(current.token, lease, flag(authData, "renewable", answerTo), now,
-        current.ours);
-    if (renewed.expiresAt != null && current.expiresAt != null
-        && !renewed.expiresAt.isAfter(current.expiresAt)) {
-      // max TTL reached: renewing again would not extend it, so log in afresh when due
-      LOG.log(Level.INFO, "vault token reached its max ttl; will log in again before {0}",
-          renewed.expiresAt);
-      renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt, false,
-          current.ours);
-    } else {
-      renewed = new State(renewed.token, current.ttl, renewed.expiresAt, renewed.refreshAt,
-          renewed.renewable, current.ours);
+    TokenRenewal.Renewed r = renewal.renew(current, now);
+    if (r.spent()) {
+      return r.state();
     }
     if (renewFailures > 0) {
       LOG.log(Level.INFO, "vault token renewed after {0} failed renewals in a row",
@@ -399,21 +344,9 @@ public final class VaultAuthenticator implements AutoCloseable {
     renewFailures = 0;
     lastRenewFailure = null;
     unanswered = null;
-    LOG.log(Level.DEBUG, "renewed vault token, expires {0}", renewed.expiresAt);
-    listener.tokenRefreshed(true, renewed.expiresAt);
-    return renewed;
-  }
-
-  private State state(Secret token, long ttlSeconds, boolean renewable, Instant now,
-      boolean ours) {
-    if (ttlSeconds <= 0) {
-      // a root or periodic-less token without TTL never expires
-      return new State(token, Duration.ZERO, null, null, false, ours);
-    }
-    Duration ttl = Duration.ofSeconds(ttlSeconds);
-    Instant expiresAt = now.plus(ttl);
-    Instant refreshAt = policy.threshold(now, expiresAt);
-    return new State(token, ttl, expiresAt, refreshAt, renewable, ours);
+    LOG.log(Level.DEBUG, "renewed vault token, expires {0}", r.state().expiresAt);
+    listener.tokenRefreshed(true, r.state().expiresAt);
+    return r.state();
   }
 
   private static Instant earliest(Instant a, Instant b) {
