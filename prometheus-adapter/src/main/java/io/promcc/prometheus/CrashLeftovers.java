@@ -1,7 +1,5 @@
 package io.promcc.prometheus;
 
-import static io.promcc.prometheus.AtomicFileStore.sha256;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,9 +23,9 @@ final class CrashLeftovers {
 
   /**
    * The manifest with what the store owns now: as it is, unless a crash left it in doubt (a
-   * write in progress, or claims). Then the owned files' hashes are read from disk (those gone
-   * are no longer owned), a claimed path whose file has exactly the claimed hash is owned, and
-   * that is recorded before anything else changes.
+   * write in progress, or claims). Then the owned files' hashes are read from disk, in pieces
+   * (those gone, or larger than the store writes, are no longer owned), a claimed path whose
+   * file has exactly the claimed hash is owned, and that is recorded before anything else changes.
    */
   Manifest settleDoubts(Manifest manifest) {
     if (!manifest.pending() && manifest.claimed().isEmpty()) {
@@ -75,9 +73,13 @@ final class CrashLeftovers {
       return null; // gone, or not a file the store wrote (never opened: a FIFO would block)
     }
     try {
-      byte[] bytes = Files.readAllBytes(file);
+      if (Files.size(file) > OwnedFileCache.LARGEST) {
+        return null; // larger than the store writes: not its file, and not worth hashing
+      }
+      // hashed in pieces: a file of gigabytes put there by hand is not held in memory
+      String sha256 = OwnedFileCache.sha256Of(file);
       int mode = FileModes.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
-      return new Manifest.Entry(sha256(bytes), want.kind(), mode);
+      return new Manifest.Entry(sha256, want.kind(), mode);
     } catch (IOException missingOrUnreadable) {
       return null; // rewrite it
     }

@@ -104,7 +104,8 @@ final class LastVerified {
   private void requireAsWritten(String path, Manifest.Entry entry) {
     OwnedFileCache.Found found;
     try {
-      found = ownedFiles.check(path, paths.resolve(path), entry.kind(), true);
+      found = ownedFiles.check(path, paths.resolve(path), entry.kind(), entry.sha256(),
+          true);
     } catch (IOException e) {
       throw AtomicFiles.failure("cannot read", paths.resolve(path), e);
     }

@@ -123,8 +123,8 @@ final class ManifestView {
     private final List<Pending> pending = new ArrayList<>();
 
     /** A file to check on disk, with the hash a claim requires (null for an owned path). */
-    private record Pending(String path, Path file, FileKind kind, String claimedSha256,
-        boolean trustStatus) {}
+    private record Pending(String path, Path file, FileKind kind, String recordedSha256,
+        String claimedSha256, boolean trustStatus) {}
 
     /** Reads for {@code changes}, handing each path's file to {@code to}. */
     Reads(OwnedFileChanges changes, BiConsumer<String, Optional<DesiredFile>> to) {
@@ -155,8 +155,8 @@ final class ManifestView {
           return;
         }
       }
-      pending.add(new Pending(path, paths.resolve(path), entry.kind(), claimedSha256,
-          statusMayProve(path)));
+      pending.add(new Pending(path, paths.resolve(path), entry.kind(), entry.sha256(),
+          claimedSha256, statusMayProve(path)));
     }
 
     /**
@@ -176,7 +176,8 @@ final class ManifestView {
       try {
         found = fileChecks.map(pending, read -> {
           try {
-            return ownedFiles.check(read.path(), read.file(), read.kind(), read.trustStatus());
+            return ownedFiles.check(read.path(), read.file(), read.kind(),
+                read.recordedSha256(), read.trustStatus());
           } catch (IOException ex) {
             throw AtomicFiles.failure("cannot read owned file", read.file(), ex);
           }

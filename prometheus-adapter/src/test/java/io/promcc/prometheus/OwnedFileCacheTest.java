@@ -103,7 +103,7 @@ class OwnedFileCacheTest {
     cache.written("f", written, null);
 
     OwnedFileCache.Found found =
-        cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true);
+        cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, null, true);
 
     assertSame(written, found.content());
     assertNotNull(found.status(), "the bytes were read");
@@ -122,7 +122,7 @@ class OwnedFileCacheTest {
         modified.plus(OwnedFileCache.SETTLE).minusMillis(1), ZoneOffset.UTC));
     cache.written("f", written, null);
 
-    cache.take("f", cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true));
+    cache.take("f", cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, null, true));
 
     assertNull(cache.lastRead("f", FileKind.CERTIFICATE));
     assertTrue(cache.unsettled().contains("f"));
@@ -145,10 +145,11 @@ class OwnedFileCacheTest {
 
     assertSame(written, cache.lastRead("f", FileKind.CERTIFICATE));
     assertFalse(cache.unsettled().contains("f"));
-    OwnedFileCache.Found found = cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true);
+    OwnedFileCache.Found found =
+        cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, null, true);
     assertSame(written, found.content());
     assertNull(found.status(), "the status alone was trusted: no bytes read");
-    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, false).status(),
+    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, null, false).status(),
         "an event named the file: its bytes are read");
   }
 
@@ -161,7 +162,7 @@ class OwnedFileCacheTest {
 
     assertNull(cache.lastRead("f", FileKind.CERTIFICATE));
     assertTrue(cache.unsettled().contains("f"));
-    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, true).status());
+    assertNotNull(cache.check("f", root.resolve("f"), FileKind.CERTIFICATE, null, true).status());
   }
 
   @Test
@@ -176,10 +177,10 @@ class OwnedFileCacheTest {
     Files.setPosixFilePermissions(file, FileModes.permissionsOf(written.mode()));
     cache.written("f", written, null);
 
-    OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, true);
+    OwnedFileCache.Found found = cache.check("f", file, FileKind.CERTIFICATE, null, true);
 
     assertTrue(found.content().contentEquals(edited));
     Files.delete(file);
-    assertNull(cache.check("f", file, FileKind.CERTIFICATE, true).content(), "gone");
+    assertNull(cache.check("f", file, FileKind.CERTIFICATE, null, true).content(), "gone");
   }
 }
