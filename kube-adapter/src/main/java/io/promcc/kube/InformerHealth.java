@@ -38,6 +38,16 @@ final class InformerHealth {
   }
 
   /**
+   * Clears the failure if it is still {@code what} (the same instance, as recorded), not one
+   * recorded since.
+   */
+  void clear(String what) {
+    if (failure.compareAndSet(what, null)) {
+      onChange.run();
+    }
+  }
+
+  /**
    * A failure reported by the informer itself; kept only if none is recorded yet, because the
    * lister-watcher's own message names the call that failed.
    */

@@ -22,6 +22,7 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
   private final InformerHealth health;
   private final DefaultSharedIndexInformer<T, L> informer;
   private final Cache<T> cache;
+  private final TrackedListerWatcher<T, L> listerWatcher;
 
   /**
    * @param description lower-case, e.g. {@code secrets in namespace "x"}; used in messages
@@ -43,7 +44,7 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
     this.description = requireNonNull(description, "description == null");
     this.health = new InformerHealth(requireNonNull(onChange, "onChange == null"));
     this.cache = new Cache<>();
-    TrackedListerWatcher<T, L> listerWatcher = new TrackedListerWatcher<>(
+    this.listerWatcher = new TrackedListerWatcher<>(
         client, calls, type, listType, description, health, settings, ticker, sleeper);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
         (t, error) -> health.failedUnlessKnown(description + " failed: "
@@ -75,7 +76,9 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
     return informer.hasSynced();
   }
 
+  /** The current list/watch failure, if any; ends one that a lasting watch proves over. */
   Optional<String> failure() {
+    listerWatcher.checkLastingWatch();
     return health.failure();
   }
 }

@@ -38,7 +38,8 @@ import okhttp3.OkHttpClient;
  * minute). A watch that the server or a proxy ends at once with no event is made again only
  * after a pause ({@link ShortWatchBackoff}, 1 s doubling to 30 s), where client-java's reflector
  * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
- * until an event comes through or a watch lasts. A list refused for a "too large resource
+ * until an event comes through or a watch lasts a second, ended or still open
+ * ({@link #checkLastingWatch()}). A list refused for a "too large resource
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
  * replica than the one it watched through) is made again at once without a resourceVersion, a
  * consistent read, as client-go's reflector does; client-java's would ask for the same version
@@ -75,8 +76,16 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /** The pause before the next watch, after one that ended at once; null for none. */
   private volatile Pause watchPause;
 
+  /** The watch last opened and the ticker at its request; null before the first. */
+  private volatile OpenWatch lastWatch;
+  /** The failure last recorded for watches that keep ending at once; null for none. */
+  private volatile String shortWatchFailure;
+
   /** {@code length} from the ticker's {@code from}. */
   private record Pause(long from, Duration length) {}
+
+  /** A watch and the ticker at its request. */
+  private record OpenWatch(TrackedWatch<?> watch, long startedAt) {}
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -180,7 +189,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
           params.resourceVersion, Math.toIntExact(seconds))).request());
       Watch<T> watch = TolerantJson.watch(client, call, type);
       healthy();
-      return new TrackedWatch<>(watch, health, "watch of " + description,
+      TrackedWatch<T> tracked = new TrackedWatch<>(watch, health, "watch of " + description,
           new TrackedWatch.Outcome() {
             @Override
             public void delivered() {
@@ -192,6 +201,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
               watchEnded(startedAt, delivered);
             }
           });
+      lastWatch = new OpenWatch(tracked, startedAt);
+      return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
       health.failed("cannot watch " + description + ": " + describe(e));
@@ -199,11 +210,35 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     }
   }
 
-  /** A call worked: the informer is healthy, unless its watches keep ending at once. */
+  /**
+   * A call worked: the informer is healthy, unless its watches keep ending at once; then that is
+   * its failure again, in place of the list or watch call's that this one replaces.
+   */
   private void healthy() {
-    if (!shortWatches.failing()) {
+    String failure = shortWatchFailure;
+    if (shortWatches.failing() && failure != null) {
+      health.failed(failure);
+    } else {
       health.ok();
     }
+  }
+
+  /**
+   * While the watches keep ending at once, a watch that has stayed open and sound for
+   * {@link ShortWatchBackoff#SHORT} lasts, as one that ended after that long: the failure ends
+   * and the pauses start over. Checked when the informer's health is read, since an idle watch
+   * that works may say nothing for minutes (no bookmarks, or between them). Any thread.
+   */
+  void checkLastingWatch() {
+    OpenWatch open = lastWatch;
+    String failure = shortWatchFailure;
+    if (open == null || failure == null || !open.watch().open() || !shortWatches.failing()
+        || ticker.getAsLong() - open.startedAt() < ShortWatchBackoff.SHORT.toNanos()) {
+      return;
+    }
+    shortWatches.reset();
+    // only the failure recorded for the short watches: a newer one (an ERROR event) stays
+    health.clear(failure);
   }
 
   private void awaitRetryAfter() throws ApiException {
@@ -258,10 +293,11 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     }
     watchPause = new Pause(now, pause);
     if (shortWatches.failing()) {
-      health.failed("watch of " + description + " ended at once with no event "
+      shortWatchFailure = "watch of " + description + " ended at once with no event "
           + shortWatches.streak() + " times in a row (an api server whose watch cache is not "
           + "ready, or a proxy that closes watch connections?); watching again every "
-          + ShortWatchBackoff.MAX.toSeconds() + "s");
+          + ShortWatchBackoff.MAX.toSeconds() + "s";
+      health.failed(shortWatchFailure);
     }
   }
 

@@ -35,6 +35,8 @@ final class TrackedWatch<T> implements Watchable<T> {
   private final Outcome outcome;
   private boolean delivered;
   private boolean ended;
+  /** False once the stream ended, broke, brought an {@code ERROR} event or was closed. */
+  private volatile boolean open = true;
 
   /** @param description e.g. {@code watch of services in all namespaces} */
   TrackedWatch(Watch<T> delegate, InformerHealth health, String description, Outcome outcome) {
@@ -50,11 +52,13 @@ final class TrackedWatch<T> implements Watchable<T> {
     try {
       more = delegate.hasNext();
     } catch (RuntimeException e) {
+      open = false;
       health.failed(description + " broke: " + TrackedListerWatcher.describe(e));
       throw e;
     }
     if (!more && !ended) {
       ended = true;
+      open = false;
       outcome.ended(delivered);
     }
     return more;
@@ -70,6 +74,7 @@ final class TrackedWatch<T> implements Watchable<T> {
       }
       return response;
     }
+    open = false;
     V1Status status = response.status;
     int code = status == null || status.getCode() == null ? 0 : status.getCode();
     if (code != 410) {
@@ -84,6 +89,14 @@ final class TrackedWatch<T> implements Watchable<T> {
     return response;
   }
 
+  /**
+   * Whether the stream is still open and sound: not ended, broken, closed, and no {@code ERROR}
+   * event in it. Any thread may ask.
+   */
+  boolean open() {
+    return open;
+  }
+
   @Override
   public Iterator<Watch.Response<T>> iterator() {
     return this;
@@ -91,6 +104,7 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   @Override
   public void close() throws IOException {
+    open = false;
     delegate.close();
   }
 }

@@ -148,6 +148,45 @@ class ShortWatchBackoffTest {
     assertEquals(Optional.empty(), informer.failure());
   }
 
+  @Test
+  void aWatchOpenForASecondEndsTheFailureWithNoEvent() {
+    awaitFailingWithTheNinthWatchOpen();
+
+    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+
+    // polled: the fake counts the watch open a moment before the client has it
+    Poll.until(WAIT, "an idle watch open for 2 s works: the api server recovered",
+        () -> informer.failure().isEmpty());
+    assertEquals(List.of(Optional.empty()), healthChanges.subList(1, healthChanges.size()),
+        "cleared once");
+  }
+
+  @Test
+  void aGoodListWhileWatchesEndAtOnceReplacesTheListError() {
+    awaitFailingWithTheNinthWatchOpen();
+    fake.faults().fail(1, 500, request -> !request.isWatch());
+    fake.faults().errorWatches(500, "injected"); // the informer lists again: refused, then good
+    Poll.until(WAIT, "the tenth watch open", () -> watchSeconds.size() >= 10
+        && fake.store().watchCount(ApiResource.SERVICES) == 1);
+
+    assertTrue(informer.failure().orElseThrow().startsWith("watch of services in all namespaces "
+        + "ended at once with no event 8 times in a row"), informer.failure().orElseThrow());
+    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+    Poll.until(WAIT, "the watch open for 2 s ends the failure",
+        () -> informer.failure().isEmpty());
+  }
+
+  private void awaitFailingWithTheNinthWatchOpen() {
+    fake.faults().endWatchesAtOnce(8, request -> true);
+    startInformer();
+    Poll.until(WAIT, "synced", informer::hasSynced);
+    awaitWatches(9);
+    Poll.until(WAIT, "the ninth watch open", () -> fake.store().watchCount(ApiResource.SERVICES)
+        == 1);
+    assertTrue(informer.failure().orElseThrow().contains("8 times in a row"),
+        informer.failure().orElseThrow());
+  }
+
   private static List<Duration> secondsOf(long... seconds) {
     List<Duration> out = new ArrayList<>();
     for (long s : seconds) {
