@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * modification time was too recent when that hash was taken: a file system stores times with a
  * granularity (up to 2 s), and a second write within one tick leaves them equal ("racy" files,
  * as git calls them). Such a file is read again until it has settled. A file larger than
- * {@link #MAX_HASHED} is never read.
+ * {@link #MAX_HASHED} is never read, and one that grows past it while read is read no further.
  */
 sealed interface PathState {
   /** How long after its last modification a file's time stamp is trusted to reveal a change. */
@@ -186,18 +187,43 @@ sealed interface PathState {
     long hash;
     reads.incrementAndGet();
     try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = sha256();
-      byte[] buffer = new byte[8192];
-      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
+      OptionalLong hashed = hash(in);
+      if (hashed.isEmpty()) {
+        // it grew past the bound while read (a log file at the watched path): too large, as
+        // above, and checked again next time
+        return new Stamp(MAX_HASHED + 1, attributes.lastModifiedTime(), attributes.fileKey(),
+            Objects.hash(attributes.lastModifiedTime(), attributes.fileKey()), false);
       }
-      hash = ByteBuffer.wrap(digest.digest()).getLong();
+      hash = hashed.getAsLong();
     } catch (IOException | SecurityException e) {
       hash = e.toString().hashCode();
       settled = false; // read it again next time
     }
     return new Stamp(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(),
         hash, settled);
+  }
+
+  /**
+   * The first 64 bits of the SHA-256 of {@code in}'s bytes, or empty if it has more than
+   * {@link #MAX_HASHED}: reads at most one byte past the bound, as a file that passed the size
+   * check may grow while it is read.
+   *
+   * @throws IOException if reading fails
+   */
+  static OptionalLong hash(InputStream in) throws IOException {
+    MessageDigest digest = sha256();
+    byte[] buffer = new byte[8192];
+    long left = MAX_HASHED + 1;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        break;
+      }
+      digest.update(buffer, 0, n);
+      left -= n;
+    }
+    return left == 0 ? OptionalLong.empty()
+        : OptionalLong.of(ByteBuffer.wrap(digest.digest()).getLong());
   }
 
   private static MessageDigest sha256() {

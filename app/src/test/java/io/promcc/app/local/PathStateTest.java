@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +56,39 @@ class PathStateTest {
 
     assertEquals(2, reads.get());
     assertTrue(first.sameContent(touched));
+  }
+
+  /**
+   * A file of the bound or less when its size was checked may grow while it is hashed (a log
+   * file put at the watched path): the read stops one byte past the bound, as no reader takes
+   * the file then, and the file counts as too large.
+   */
+  @Test
+  void aFileThatGrowsPastTheBoundWhileHashedIsReadNoFurther() throws Exception {
+    AtomicLong delivered = new AtomicLong();
+    long length = 2 * PathState.MAX_HASHED;
+    InputStream growing = new InputStream() {
+      @Override
+      public int read() {
+        return read(new byte[1], 0, 1) < 0 ? -1 : 0;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int count) {
+        long left = length - delivered.get();
+        if (left <= 0) {
+          return -1;
+        }
+        int n = (int) Math.min(count, left);
+        delivered.addAndGet(n);
+        return n; // the buffer's bytes as they are: only the count matters here
+      }
+    };
+
+    OptionalLong hash = PathState.hash(growing);
+
+    assertEquals(OptionalLong.empty(), hash, "a file past the bound has no hash");
+    assertEquals(PathState.MAX_HASHED + 1, delivered.get(), "bytes read");
   }
 
   /** {@code file} made {@code size} bytes of zeros that take no room. */
