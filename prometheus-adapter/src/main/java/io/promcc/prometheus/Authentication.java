@@ -69,9 +69,16 @@ public final class Authentication {
             (username + ":" + p.reveal()).getBytes(StandardCharsets.UTF_8))));
   }
 
-  /** An {@code Authorization: Bearer} token. */
+  /**
+   * An {@code Authorization: Bearer} token.
+   *
+   * @throws IllegalArgumentException if a header cannot carry it (never shown)
+   */
   public static Authentication bearer(Secret token) {
     requireNonNull(token, "token == null");
+    if (!headerSafe(token)) {
+      throw new IllegalArgumentException("the bearer token" + NOT_ONE_LINE);
+    }
     return new Authentication("bearer token", () -> token, Authentication::bearerHeader);
   }
 
@@ -82,7 +89,29 @@ public final class Authentication {
   public static Authentication bearerFromFile(Path tokenFile) {
     requireNonNull(tokenFile, "tokenFile == null");
     return new Authentication("bearer token in " + Quoting.quote(tokenFile.toString()),
-        () -> read(tokenFile, "bearer token"), Authentication::bearerHeader);
+        () -> bearerFrom(tokenFile), Authentication::bearerHeader);
+  }
+
+  /** Why a token with a line break or a control character is refused; it is never shown. */
+  private static final String NOT_ONE_LINE = " holds a line break, a control character or a "
+      + "character outside ASCII, which a token cannot have (one token, on one line)";
+
+  /**
+   * The token in {@code file}, if a header can carry it: the http client refuses a line break
+   * (a second token appended to the file) or another control character with an error that
+   * quotes the whole value, token included. A password goes base64-encoded, so any will do.
+   */
+  private static Secret bearerFrom(Path file) throws IOException {
+    Secret token = read(file, "bearer token");
+    if (!headerSafe(token)) {
+      throw new IOException("the bearer token file " + Quoting.quote(file.toString())
+          + NOT_ONE_LINE);
+    }
+    return token;
+  }
+
+  private static boolean headerSafe(Secret token) {
+    return token.reveal().chars().allMatch(c -> c >= 0x20 && c < 0x7f);
   }
 
   private static Secret bearerHeader(Secret token) {
@@ -134,8 +163,8 @@ public final class Authentication {
    * The value of the {@code Authorization} header, with a password or token from a file read
    * now; it leaves the process only in that header.
    *
-   * @throws IOException if the file cannot be read or holds nothing; the message names the
-   *     file, never a secret
+   * @throws IOException if the file cannot be read, holds nothing or a token a header cannot
+   *     carry; the message names the file, never a secret
    */
   Secret headerValue() throws IOException {
     return header.apply(secret.read());

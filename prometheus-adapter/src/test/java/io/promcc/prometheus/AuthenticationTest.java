@@ -291,6 +291,54 @@ class AuthenticationTest {
     assertEquals(0, server.getRequestCount());
   }
 
+  /**
+   * A header cannot carry a token with a line break (a second token appended to the file) or a
+   * control character, and the http client refuses it with an error quoting the whole value:
+   * the call fails naming the file, never the token, and sends nothing.
+   */
+  @Test
+  void aBearerTokenFileWithALineBreakOrAControlCharacterInsideFailsTheCallWithoutShowingIt()
+      throws IOException {
+    Path token = temp.resolve("token");
+    HttpPrometheusControl control = control(settings()
+        .authentication(Authentication.bearerFromFile(token)).build());
+    for (String content : List.of("tok-123\ntok-456\n", "tok-123\u0007\n", "tok-123\u00e9")) {
+      Files.writeString(token, content);
+
+      PrometheusApiException e = assertThrows(PrometheusApiException.class,
+          control::loadedConfig);
+
+      assertEquals(0, e.statusCode(), content);
+      assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
+          + "\": the bearer token file \"" + token + "\" holds a line break, a control "
+          + "character or a character outside ASCII, which a token cannot have (one token, on "
+          + "one line)", e.getMessage());
+    }
+    assertEquals(0, server.getRequestCount());
+  }
+
+  /** Given as it is, such a token is refused at once, without showing it. */
+  @Test
+  void aBearerTokenWithALineBreakInsideIsRefusedWithoutShowingIt() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Authentication.bearer(Secret.of("tok-123\ntok-456")));
+
+    assertEquals("the bearer token holds a line break, a control character or a character "
+        + "outside ASCII, which a token cannot have (one token, on one line)", e.getMessage());
+  }
+
+  /** A password goes base64-encoded: a line break inside is sent as it is, never refused. */
+  @Test
+  void aPasswordWithALineBreakInsideIsSentBase64Encoded() throws Exception {
+    Path password = Files.writeString(temp.resolve("password"), "s3c\nret\n");
+    server.enqueue(answer(200, RUNTIMEINFO));
+
+    control(settings().authentication(Authentication.basicFromFile("promcc", password)).build())
+        .runtimeInfo();
+
+    assertEquals(basic("promcc:s3c\nret"), take().getHeaders().get("Authorization"));
+  }
+
   @Test
   void credentialsFromAFileAreNamedByTheFileNeverByTheSecret() throws IOException {
     Path password = Files.writeString(temp.resolve("password"), "s3cret");

@@ -52,7 +52,7 @@ final class PrometheusAuthOptions {
     Optional<Path> password = r.optional(PASSWORD_FILE,
         text -> SettingsReader.secretFile(text, "password"));
     Optional<Path> token = r.optional(TOKEN_FILE,
-        text -> SettingsReader.secretFile(text, "bearer token"));
+        text -> SettingsReader.secretFile(text, SettingsReader.BEARER_TOKEN));
     if (r.has(TOKEN_FILE) && (r.has(USER) || r.has(PASSWORD_FILE))) {
       r.bad(TOKEN_FILE, "cannot be combined with " + r.originOf(r.has(USER) ? USER
           : PASSWORD_FILE) + ": choose basic auth or a bearer token");

@@ -136,6 +136,9 @@ final class SettingsReader {
    */
   static final String VAULT_TOKEN = "vault token";
 
+  /** The {@code what} of {@code --prometheus-bearer-token-file}: sent in a header too. */
+  static final String BEARER_TOKEN = "bearer token";
+
   /** As {@link #secretFile(String, String)}, for an adapter that reads at most {@code most}. */
   static Path secretFile(String text, String what, int most) {
     Path path = existingFile(text);
@@ -155,10 +158,10 @@ final class SettingsReader {
       if (value.isBlank()) {
         throw new IllegalArgumentException("must not be empty (it holds the " + what + ")");
       }
-      if (VAULT_TOKEN.equals(what)
+      if ((VAULT_TOKEN.equals(what) || BEARER_TOKEN.equals(what))
           && !value.strip().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-        // sent in a header as it is: the vault adapter refuses it at the first login (a second
-        // token appended to the file), as the http client would with an error quoting it
+        // sent in a header as it is: the adapters refuse it at the first use (a second token
+        // appended to the file), as the http client would with an error quoting it
         throw new IllegalArgumentException("must hold one token on one line, without a control "
             + "character or a character outside ASCII (it holds the " + what + ")");
       }

@@ -161,6 +161,27 @@ class PrometheusAuthOptionsTest {
         + "token), found \"" + latin + "\"");
   }
 
+  /**
+   * A header cannot carry a token with a line break (a second token appended) or a control
+   * character, and each request would fail: refused at start. A password goes base64-encoded.
+   */
+  @Test
+  void aTokenFileWithALineBreakOrAControlCharacterInsideIsRefusedAtStart() throws IOException {
+    Path appended = Files.writeString(temp.resolve("appended"), SECRET + "\n" + SECRET + "\n");
+    Path bell = Files.writeString(temp.resolve("bell"), SECRET + "\u0007\n");
+    Path accented = Files.writeString(temp.resolve("accented"), SECRET + "\u00e9\n");
+
+    for (Path file : List.of(appended, bell, accented)) {
+      assertNull(load(Map.of(), "prometheus-bearer-token-file", file.toString()));
+      assertProblems("--prometheus-bearer-token-file must hold one token on one line, without "
+          + "a control character or a character outside ASCII (it holds the bearer token), "
+          + "found \"" + file + "\"");
+    }
+    load(Map.of(), "prometheus-basic-auth-user", "promcc", "prometheus-password-file",
+        appended.toString());
+    assertProblems();
+  }
+
   @Test
   void aUserWithAColonIsRefused() throws IOException {
     assertNull(load(Map.of(), "prometheus-basic-auth-user", "prom:cc",
