@@ -306,6 +306,19 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
       }
       throw e;
+    } catch (RuntimeException unexpected) {
+      // no answer of Vault's (the http client's own error, a defect): a failed login all the
+      // same, backed off, so that every cluster does not try it again at every observation;
+      // named by type and place, as its text may quote the credential or the token
+      StackTraceElement[] where = unexpected.getStackTrace();
+      VaultRequestException e = new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(),
+          "the vault login failed unexpectedly with " + unexpected.getClass().getName()
+              + (where.length == 0 ? "" : " at " + where[0])
+              + " (its message is left out: it may quote the credential or the token)", null);
+      loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
+          : "keeping the current vault token"
+              + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
+      throw e;
     }
   }
 

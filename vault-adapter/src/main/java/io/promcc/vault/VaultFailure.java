@@ -61,7 +61,12 @@ public enum VaultFailure {
   /** The login secret (token, JWT, secret ID) could not be read locally. */
   CREDENTIALS_UNREADABLE("vault-credentials-unreadable"),
   /** The thread waiting for Vault was interrupted (the controller is stopping). */
-  INTERRUPTED("interrupted");
+  INTERRUPTED("interrupted"),
+  /**
+   * Neither Vault's answer nor a named failure (a library's surprise, a defect): named by the
+   * exception's type and place, never its text. The certificate source's own reason for it.
+   */
+  UNEXPECTED("certificate-source-failed");
 
   private final String reason;
 

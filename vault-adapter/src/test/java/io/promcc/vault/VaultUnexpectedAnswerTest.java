@@ -156,10 +156,46 @@ class VaultUnexpectedAnswerTest {
     assertTrue(fixture.listener.events.contains("failed alpha certificate-source-failed"), seen);
   }
 
+  /**
+   * A login failing with an exception of the http client's own sets the login's backoff as a
+   * named failure does: the other clusters of the same pass, and the next pass, do not try it
+   * again, and no message quotes the exception's text.
+   */
+  @Test
+  void aSurpriseDuringALoginHoldsBackTheNextLogins(@TempDir Path dir) throws Exception {
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    GuestCluster beta = fixture.clusters("beta").get(0);
+    VaultSettings settings = fixture.kubernetesSettings(dir).build();
+    SurprisingClient client = new SurprisingClient(HttpClient.newHttpClient());
+    client.onlyPath = "auth/kubernetes/login";
+    client.surprise = new IllegalArgumentException("invalid header value: \"hvs.secret\"");
+    VaultConnection connection = new VaultConnection(settings.address(), null, client,
+        Duration.ofSeconds(10), fixture.clock);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        fixture.listener);
+
+    CertificateObservation first = source.observe(List.of(alpha, beta));
+    CertificateObservation again = source.observe(List.of(alpha, beta)); // at the same instant
+
+    String seen = "problems " + first.problems() + ", again " + again.problems()
+        + ", listener " + fixture.listener.events;
+    assertEquals(1, client.surprises.get(), "logged in again at once; " + seen);
+    for (GuestCluster c : List.of(alpha, beta)) {
+      Rejection problem = first.problems().get(c.id());
+      assertNotNull(problem, seen);
+      assertEquals(CertificateObservation.SOURCE_FAILED, problem.reason(), seen);
+      assertTrue(problem.message().contains("java.lang.IllegalArgumentException"), seen);
+    }
+    assertFalse(seen.contains("hvs.secret"), seen);
+  }
+
   /** A real client that, once told, fails every request with {@link #surprise}. */
   private static final class SurprisingClient extends DelegatingHttpClient {
     final AtomicInteger surprises = new AtomicInteger();
     volatile RuntimeException surprise;
+    /** Fails only the requests whose path holds this; null: every request. */
+    volatile String onlyPath;
 
     SurprisingClient(HttpClient real) {
       super(real);
@@ -169,7 +205,8 @@ class VaultUnexpectedAnswerTest {
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
         HttpResponse.BodyHandler<T> handler) {
       RuntimeException failure = surprise;
-      if (failure != null) {
+      String only = onlyPath;
+      if (failure != null && (only == null || request.uri().getPath().contains(only))) {
         surprises.incrementAndGet();
         return CompletableFuture.failedFuture(failure);
       }
