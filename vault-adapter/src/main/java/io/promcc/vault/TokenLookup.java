@@ -31,7 +31,8 @@ final class TokenLookup {
    * valid: the last lookup's answer if it started since, else a new lookup's.
    *
    * @throws VaultRequestException if the lookup fails for another reason (Vault down); the
-   *     callers whose requests were sent before it started get its failure, without a lookup
+   *     callers whose requests were sent before it started get its failure, without a lookup,
+   *     unless it was interrupted (its caller stopping), which no other caller shares
    */
   boolean stillValid(Secret token, Instant sentAt) {
     Check check = lastCheck;
@@ -51,6 +52,10 @@ final class TokenLookup {
       connection.get("auth/token/lookup-self", token);
       valid = true;
     } catch (VaultRequestException e) {
+      if (e.failure() == VaultFailure.INTERRUPTED) {
+        // no answer of Vault's, only this caller stopping: the others ask themselves
+        throw e;
+      }
       if (!e.failure().denied()) {
         lastCheck = new Check(token, startedAt, false, e);
         throw e;
