@@ -45,7 +45,8 @@ import javax.net.ssl.SSLException;
  * followed only to the configured scheme and host (another port is fine), because the token goes
  * with it. Any other redirect fails with {@code vault-standby}, naming where it pointed. A
  * followed redirect is part of the one request: it gets what the first answer left of the
- * timeout (by the injected clock), so one request waits at most one timeout.
+ * timeout (by the injected clock), so one request waits at most one timeout; never more than
+ * the whole timeout, should that clock be set back meanwhile.
  *
  * <p>An answer's body is read up to {@link #MAX_ANSWER_BYTES} ({@link CappedBody}); a successful
  * answer over it is {@code vault-invalid-response}.
@@ -159,8 +160,12 @@ public final class VaultConnection {
                 + "was not sent there: point the address at the active node or at a load "
                 + "balancer that sends requests to it, or turn on request forwarding", null);
       }
-      // one request, one timeout: the redirect gets what the first answer left of it
+      // one request, one timeout: the redirect gets what the first answer left of it, never
+      // more than all of it (a wall clock set back meanwhile would make it longer)
       Duration left = wait.minus(Duration.between(sentAt, clock.instant()));
+      if (left.compareTo(wait) > 0) {
+        left = wait;
+      }
       if (left.isNegative() || left.isZero()) {
         throw transportFailure(operation, new HttpTimeoutException("no whole answer within "
             + wait + " (the redirect to " + origin(location) + " was not followed)"));

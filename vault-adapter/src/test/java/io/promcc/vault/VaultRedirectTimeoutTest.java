@@ -48,6 +48,20 @@ class VaultRedirectTimeoutTest {
     assertEquals(List.of(TIMEOUT, Duration.ofSeconds(10)), client.timeouts);
   }
 
+  /** The wall clock set back while the first answer came: the redirect waits one timeout. */
+  @Test
+  void aClockSetBackMeanwhileLeavesTheRedirectAtMostTheWholeTimeout() {
+    standby.standbyOf(active.address());
+    Secret token = active.createToken(Duration.ofDays(1), true, Duration.ZERO);
+    TimingClient client = new TimingClient(Duration.ofHours(-1));
+    VaultConnection connection = new VaultConnection(standby.address(), null, client, TIMEOUT,
+        fixture.clock);
+
+    connection.get("auth/token/lookup-self", token);
+
+    assertEquals(List.of(TIMEOUT, TIMEOUT), client.timeouts);
+  }
+
   @Test
   void aRedirectThatUsedTheWholeTimeoutIsNotFollowed() {
     standby.standbyOf(active.address());
