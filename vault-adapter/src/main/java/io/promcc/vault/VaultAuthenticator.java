@@ -308,13 +308,8 @@ public final class VaultAuthenticator implements AutoCloseable {
       throw e;
     } catch (RuntimeException unexpected) {
       // no answer of Vault's (the http client's own error, a defect): a failed login all the
-      // same, backed off, so that every cluster does not try it again at every observation;
-      // named by type and place, as its text may quote the credential or the token
-      StackTraceElement[] where = unexpected.getStackTrace();
-      VaultRequestException e = new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(),
-          "the vault login failed unexpectedly with " + unexpected.getClass().getName()
-              + (where.length == 0 ? "" : " at " + where[0])
-              + " (its message is left out: it may quote the credential or the token)", null);
+      // same, backed off, so that every cluster does not try it again at every observation
+      VaultRequestException e = unexpected("login", unexpected);
       loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
           : "keeping the current vault token"
               + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
@@ -345,8 +340,29 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code e}, neither Vault's answer nor a named failure, as a failure of the token's
+   * {@code call}: named by type and place, never its text, which may quote the token.
+   */
+  private static VaultRequestException unexpected(String call, RuntimeException e) {
+    StackTraceElement[] where = e.getStackTrace();
+    return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(), "the vault " + call
+        + " failed unexpectedly with " + e.getClass().getName()
+        + (where.length == 0 ? "" : " at " + where[0])
+        + " (its message is left out: it may quote the credential or the token)", null);
+  }
+
   private State renew(State current, Instant now) {
-    TokenRenewal.Renewed r = renewal.renew(current, now);
+    TokenRenewal.Renewed r;
+    try {
+      r = renewal.renew(current, now);
+    } catch (VaultRequestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // kept and backed off below, as a renewal Vault did not answer, instead of tried again
+      // by every caller while the token is due
+      throw unexpected("token renewal", e);
+    }
     if (r.spent()) {
       return r.state();
     }

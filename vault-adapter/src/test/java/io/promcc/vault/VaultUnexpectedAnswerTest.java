@@ -190,6 +190,38 @@ class VaultUnexpectedAnswerTest {
     assertFalse(seen.contains("hvs.secret"), seen);
   }
 
+  /**
+   * A renewal of the token failing with an exception of the http client's own keeps the token
+   * and backs off, as a renewal Vault did not answer: the clusters use the kept token, and
+   * the next does not try the renewal again.
+   */
+  @Test
+  void aSurpriseDuringATokenRenewalKeepsTheTokenAndBacksOff() {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    GuestCluster beta = fixture.clusters("beta").get(0);
+    GuestCluster gamma = fixture.clusters("gamma").get(0);
+    VaultSettings settings = fixture.settings().build();
+    SurprisingClient client = new SurprisingClient(HttpClient.newHttpClient());
+    VaultConnection connection = new VaultConnection(settings.address(), null, client,
+        Duration.ofSeconds(10), fixture.clock);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        fixture.listener);
+    assertNotNull(source.observe(List.of(alpha)).bundles().get(alpha.id()));
+    fixture.clock.advance(Duration.ofDays(25)); // past the token's renewal, 5 days left
+    client.onlyPath = "auth/token/renew-self";
+    client.surprise = new IllegalArgumentException("invalid header value: \"hvs.secret\"");
+
+    CertificateObservation observed = source.observe(List.of(beta, gamma));
+
+    String seen = "problems " + observed.problems() + ", bundles "
+        + observed.bundles().keySet() + ", listener " + fixture.listener.events;
+    assertEquals(1, client.surprises.get(), "renewed again at once; " + seen);
+    assertEquals(2, observed.bundles().size(), "the kept token not used; " + seen);
+    assertFalse(seen.contains("hvs.secret"), seen);
+  }
+
   /** A real client that, once told, fails every request with {@link #surprise}. */
   private static final class SurprisingClient extends DelegatingHttpClient {
     final AtomicInteger surprises = new AtomicInteger();
