@@ -245,8 +245,12 @@ final class CaStore {
   private Authority load(Path certificateFile, Path keyFile, Instant now) {
     X509Certificate certificate;
     try {
-      certificate = CertificateBundle.parseCertificate(Files.readString(certificateFile,
-          StandardCharsets.US_ASCII), "local CA certificate " + quote(certificateFile));
+      certificate = CertificateBundle.parseCertificate(RegularFiles.readPem(certificateFile),
+          "local CA certificate " + quote(certificateFile));
+    } catch (RegularFiles.UnfitFileException e) {
+      // gigabytes are no certificate: refused as a malformed one is
+      throw new LocalCaException("local CA certificate " + e.getMessage() + "; move it away to "
+          + "create a new local CA", e);
     } catch (IOException e) {
       throw new LocalCaException("local CA certificate " + quote(certificateFile)
           + " cannot be read: " + e, e);
@@ -259,7 +263,7 @@ final class CaStore {
     }
     PrivateKey key;
     try {
-      key = Pki.parsePrivateKey(Secret.of(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+      key = Pki.parsePrivateKey(Secret.of(RegularFiles.readPem(keyFile)));
       String opened = PrivateFiles.openToOthers(keyFile); // the file read, also through a link
       if (opened != null) {
         throw new LocalCaException("local CA key " + quote(keyFile) + " may be read by others ("
@@ -270,6 +274,8 @@ final class CaStore {
       throw new LocalCaException("local CA key " + quote(keyFile) + " does not exist, but its "
           + "certificate " + quote(certificateFile) + " does; restore the key, or move the "
           + "certificate away to create a new local CA");
+    } catch (RegularFiles.UnfitFileException e) {
+      throw new LocalCaException("local CA key " + e.getMessage(), e); // as a malformed one
     } catch (IOException e) {
       throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: " + e, e);
     } catch (GeneralSecurityException e) {
