@@ -2,7 +2,6 @@ package io.promcc.app.local;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.app.InputFiles;
 import io.promcc.app.SourceErrors;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
@@ -53,8 +52,6 @@ public final class ClusterFileSource implements GuestClusterSource {
   public static final String SOURCE = "clusters-file";
 
   private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
-  /** Most bytes of a clusters file: as of every file promcc plans from. */
-  static final int MAX_BYTES = InputFiles.MAX_BYTES;
 
   private final Path file;
   private final FileWatcher watcher;

@@ -1,5 +1,6 @@
 package io.promcc.app.local;
 
+import io.promcc.app.InputFiles;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
@@ -115,7 +116,7 @@ final class SettledRead {
 
   private Read readOnce() {
     try {
-      return new Read(reader.read(file, ClusterFileSource.MAX_BYTES), null);
+      return new Read(reader.read(file, InputFiles.MAX_BYTES), null);
     } catch (IOException | SecurityException e) {
       return new Read(null, e);
     }
