@@ -301,7 +301,9 @@ public final class ClusterFileSource implements GuestClusterSource {
     } else if (attempt.failure() instanceof RegularFiles.UnfitFileException e) {
       // gigabytes are no list: a bad edit, like a malformed one (the last good list stays)
       lastContent = null;
-      rejected("unfit " + e.getMessage(), e.getMessage(), List.of(e.getMessage()));
+      rejected("unfit " + e.getMessage(),
+          new ValidationException(quoted(), List.of(e.problem())).getMessage(),
+          List.of(e.problem()));
       return;
     } else if (attempt.failure() != null) {
       Exception e = attempt.failure();

@@ -1,5 +1,6 @@
 package io.promcc.app.local;
 
+import io.promcc.app.InputFiles;
 import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,16 @@ final class RegularFiles {
   /** The file is there but too large: its content is refused, as a malformed one would be. */
   static final class UnfitFileException extends IOException {
     private static final long serialVersionUID = 1L;
+    private final String problem;
 
-    UnfitFileException(String message) {
-      super(message);
+    UnfitFileException(Path file, String problem) {
+      super(Quoting.quote(file.toString()) + " " + problem);
+      this.problem = problem;
+    }
+
+    /** The problem without the file's name, as {@link InputFiles#tooLarge} words it. */
+    String problem() {
+      return problem;
     }
   }
 
@@ -52,12 +60,13 @@ final class RegularFiles {
       throw new IOException(Quoting.quote(file.toString()) + " is not a regular file");
     }
     if (found.size() > max) {
-      throw new UnfitFileException(tooLarge(file, max));
+      throw new UnfitFileException(file, InputFiles.tooLarge(max, found.size()));
     }
     try (InputStream in = Files.newInputStream(file, options)) {
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
-        throw new UnfitFileException(tooLarge(file, max)); // it grew since
+        // it grew since: said as more than the bound
+        throw new UnfitFileException(file, InputFiles.tooLarge(max, -1));
       }
       return bytes;
     }
@@ -73,9 +82,5 @@ final class RegularFiles {
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
         .decode(ByteBuffer.wrap(read(file, MAX_PEM, options))).toString();
-  }
-
-  private static String tooLarge(Path file, int max) {
-    return Quoting.quote(file.toString()) + " is larger than " + max + " bytes";
   }
 }

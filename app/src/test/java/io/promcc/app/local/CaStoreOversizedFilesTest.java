@@ -64,8 +64,8 @@ class CaStoreOversizedFilesTest {
     Files.delete(certificate);
     huge(certificate);
 
-    assertEquals("local CA certificate \"" + certificate + "\" is larger than 1048576 bytes; "
-        + "move it away to create a new local CA", refusal(state));
+    assertEquals("local CA certificate \"" + certificate + "\" is larger than 1 MiB (1048576 "
+        + "bytes), found 3221225472 bytes; move it away to create a new local CA", refusal(state));
   }
 
   @Test
@@ -77,7 +77,8 @@ class CaStoreOversizedFilesTest {
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions
         .fromString(PrivateFiles.OWNER_ONLY));
 
-    assertEquals("local CA key \"" + key + "\" is larger than 1048576 bytes", refusal(state));
+    assertEquals("local CA key \"" + key + "\" is larger than 1 MiB (1048576 bytes), found "
+        + "3221225472 bytes", refusal(state));
   }
 
   @Test

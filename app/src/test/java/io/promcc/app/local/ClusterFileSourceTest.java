@@ -602,6 +602,26 @@ class ClusterFileSourceTest {
     assertFalse(reports.isEmpty(), "reported as clusters-file");
   }
 
+  /**
+   * The bound is worded as for the base config and the profile, and as by promcc render: the
+   * report named the file twice and the bound in bytes alone ("clusters file "x" is invalid:
+   * "x" is larger than 67108864 bytes").
+   */
+  @Test
+  void aHugeFileIsReportedInTheWordingOfEveryInputFile() throws Exception {
+    try (RandomAccessFile huge = new RandomAccessFile(file().toFile(), "rw")) {
+      huge.setLength(3L << 30);
+    }
+    source = new ClusterFileSource(file(), watcher, errors);
+    source.start();
+
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertEquals("clusters file \"" + file() + "\" is invalid (1 problem)\n  - is larger than "
+        + "64 MiB (67108864 bytes), found 3221225472 bytes", e.getMessage());
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: is larger "
+        + "than 64 MiB (67108864 bytes), found 3221225472 bytes"), reports);
+  }
+
   @Test
   void aHugeEditKeepsTheLastGoodListAndTheWatcherGoing() throws Exception {
     write(ALPHA);
