@@ -41,7 +41,10 @@ public final class YamlReader {
    * it was written as: read as a number, {@code 1.20} came back as {@code 1.2} and {@code 1e3}
    * as {@code 1000.0} in a label value or a replacement. So does one tagged {@code !!float}
    * (read as a number, {@code !!float 1} came back as {@code 1.0}), once the schema has taken it
-   * as a number. No field here is a float.
+   * as a number. No field here is a float. One tagged {@code !!int} keeps its text too where
+   * the number would read back otherwise ({@code !!int 010} came back as {@code 10},
+   * {@code !!int -0} as {@code 0}); one that reads back as written stays the integer a port
+   * wants.
    */
   private static final Schema SCHEMA = new JsonSchema() {
     private final ScalarResolver json = super.getScalarResolver();
@@ -62,6 +65,12 @@ public final class YamlReader {
       constructors.put(Tag.FLOAT, node -> {
         number.construct(node); // refuses what is no number, as before
         return ((ScalarNode) node).getValue();
+      });
+      ConstructNode integer = constructors.get(Tag.INT);
+      constructors.put(Tag.INT, node -> {
+        Object read = integer.construct(node); // refuses what is no integer, as before
+        String text = ((ScalarNode) node).getValue();
+        return read.toString().equals(text) ? read : text;
       });
       return constructors;
     }

@@ -61,6 +61,28 @@ class YamlReaderTest {
   }
 
   /**
+   * A number tagged !!int was read as a Java integer: label "010" became "10" and "-0" became
+   * "0". As an untagged one, a label keeps the text it was written as; one written as the
+   * integer reads back (port: !!int 9100) is still that integer.
+   */
+  @Test
+  void aClusterLabelTaggedAsAnIntegerKeepsItsText() {
+    List<GuestCluster> clusters = ClusterList.parse("""
+        - id: a
+          provider: aws
+          apiServer: https://a.example
+          labels:
+            rack: !!int 010
+            zero: !!int -0
+            count: !!int 12
+        """, "clusters.yml");
+
+    assertEquals(new TreeMap<>(Map.of("rack", "010", "zero", "-0", "count", "12")),
+        clusters.get(0).labels());
+    assertEquals(Map.of("port", 9100), YamlReader.read("port: !!int 9100\n", "p"));
+  }
+
+  /**
    * A label value or name tagged !!binary became the text of a Java byte array ("[B@1ee0005")
    * in the cluster's labels, a !!set one "[a, b]": each is a problem naming where it is, as a
    * mapping or a list there is.
