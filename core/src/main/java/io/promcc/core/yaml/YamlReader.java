@@ -5,15 +5,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.ConstructorException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.NodeType;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
@@ -44,7 +47,8 @@ public final class YamlReader {
    * as a number. No field here is a float. One tagged {@code !!int} keeps its text too where
    * the number would read back otherwise ({@code !!int 010} came back as {@code 10},
    * {@code !!int -0} as {@code 0}); one that reads back as written stays the integer a port
-   * wants.
+   * wants. A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused
+   * naming its line, not ended with a ClassCastException.
    */
   private static final Schema SCHEMA = new JsonSchema() {
     private final ScalarResolver json = super.getScalarResolver();
@@ -71,6 +75,15 @@ public final class YamlReader {
         Object read = integer.construct(node); // refuses what is no integer, as before
         String text = ((ScalarNode) node).getValue();
         return read.toString().equals(text) ? read : text;
+      });
+      constructors.replaceAll((tag, constructor) -> node -> {
+        if (node != null && !(node instanceof ScalarNode)) { // null: an empty document
+          throw new ConstructorException(null, Optional.empty(), "the tag "
+              + tag.getValue().replace(Tag.PREFIX, "!!") + " is for a single value, found "
+              + (node.getNodeType() == NodeType.SEQUENCE ? "a sequence" : "a mapping"),
+              node.getStartMark());
+        }
+        return constructor.construct(node);
       });
       return constructors;
     }

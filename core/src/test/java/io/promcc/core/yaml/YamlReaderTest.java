@@ -83,6 +83,23 @@ class YamlReaderTest {
   }
 
   /**
+   * A tag of a number on a list or a mapping ended the read with "invalid yaml:
+   * java.lang.ClassCastException ...", naming no line: it is refused where it stands.
+   */
+  @Test
+  void aNumberTagOnACollectionIsRefusedNamingItsLine() {
+    for (String value : List.of("!!float [1]", "!!int {a: 1}", "!!float {a: 1}", "!!int [1]")) {
+      ValidationException e = assertThrows(ValidationException.class,
+          () -> YamlReader.read("jobs:\n- name: " + value + "\n", "profile \"p.yml\""), value);
+
+      String tag = value.split(" ")[0];
+      String found = value.contains("[") ? "a sequence" : "a mapping";
+      assertEquals("profile \"p.yml\" is invalid (1 problem)\n  - invalid yaml at line 2, "
+          + "column 9: the tag " + tag + " is for a single value, found " + found, e.getMessage());
+    }
+  }
+
+  /**
    * A label value or name tagged !!binary became the text of a Java byte array ("[B@1ee0005")
    * in the cluster's labels, a !!set one "[a, b]": each is a problem naming where it is, as a
    * mapping or a list there is.
