@@ -36,7 +36,8 @@ public final class SettingsLoader {
    */
   public static RunSettings load(List<Setting> table, Map<String, String> flags,
       Map<String, String> env, Problems problems) {
-    String configFile = flags.containsKey("config") ? flags.get("config") : env.get("PROMCC_CONFIG");
+    String configFile =
+        flags.containsKey("config") ? flags.get("config") : env.get("PROMCC_CONFIG");
     Map<?, ?> file = Map.of();
     String fileName = configFile == null ? "" : configFile;
     if (configFile != null) {
