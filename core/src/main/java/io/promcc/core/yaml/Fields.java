@@ -81,6 +81,9 @@ public final class Fields {
     if (value instanceof Integer number) {
       return number;
     }
+    if (value instanceof WrittenInteger written && written.value() instanceof Integer number) {
+      return number; // !!int +9100 or !!int 09100: the integer, as before its text was kept
+    }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
         + Quoting.quote(String.valueOf(value)));
     return null;

@@ -46,8 +46,8 @@ public final class YamlReader {
    * (read as a number, {@code !!float 1} came back as {@code 1.0}), once the schema has taken it
    * as a number. No field here is a float. One tagged {@code !!int} keeps its text too where
    * the number would read back otherwise ({@code !!int 010} came back as {@code 10},
-   * {@code !!int -0} as {@code 0}); one that reads back as written stays the integer a port
-   * wants. A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused
+   * {@code !!int -0} as {@code 0}), as a {@link WrittenInteger} that an integer field (a port,
+   * a modulus) still takes as the integer; one that reads back as written stays an Integer. A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused
    * naming its line, not ended with a ClassCastException.
    */
   private static final Schema SCHEMA = new JsonSchema() {
@@ -74,7 +74,7 @@ public final class YamlReader {
       constructors.put(Tag.INT, node -> {
         Object read = integer.construct(node); // refuses what is no integer, as before
         String text = ((ScalarNode) node).getValue();
-        return read.toString().equals(text) ? read : text;
+        return read.toString().equals(text) ? read : new WrittenInteger((Number) read, text);
       });
       constructors.replaceAll((tag, constructor) -> node -> {
         if (node != null && !(node instanceof ScalarNode)) { // null: an empty document

@@ -197,6 +197,8 @@ public final class YamlWriter {
     } else if (value instanceof String text) {
       appendScalar(out, text);
       out.append('\n');
+    } else if (value instanceof WrittenInteger written) {
+      out.append(written.value()).append('\n'); // !!int +100 in a base config: 100, as before
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value).append('\n');
     } else if (value == null) {

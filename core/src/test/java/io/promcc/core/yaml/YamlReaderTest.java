@@ -83,6 +83,25 @@ class YamlReaderTest {
   }
 
   /**
+   * An integer field tagged !!int but written otherwise than it reads back (+9100, 09100) was
+   * that integer before the tag kept its text: it still is, while a label keeps the text.
+   */
+  @Test
+  void anIntegerFieldTaggedAsAnIntegerWrittenWithASignOrZeroIsStillThatInteger() {
+    Map<?, ?> read = (Map<?, ?>) YamlReader.read(
+        "port: !!int +9100\nmodulus: !!int 010\nrack: !!int 010\n", "p");
+    List<String> problems = new java.util.ArrayList<>();
+    Fields fields = new Fields(read, "job template \"j\"", problems);
+
+    assertEquals(9100, fields.integer("port"));
+    assertEquals(10, fields.integer("modulus"));
+    assertEquals("010", fields.string("rack", null));
+    assertEquals(List.of(), problems);
+    assertEquals("sample_limit: 100\n",
+        YamlWriter.write(YamlReader.readMapping("sample_limit: !!int +100\n", "base config")));
+  }
+
+  /**
    * A tag of a number on a list or a mapping ended the read with "invalid yaml:
    * java.lang.ClassCastException ...", naming no line: it is refused where it stands.
    */
