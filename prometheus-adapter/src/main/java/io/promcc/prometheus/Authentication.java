@@ -110,8 +110,12 @@ public final class Authentication {
     return token;
   }
 
+  /**
+   * Whether a header carries {@code token} as it is: printable ASCII, or a tab inside, which
+   * the http client sends as Prometheus' own client does with a {@code bearer_token_file}.
+   */
   private static boolean headerSafe(Secret token) {
-    return token.reveal().chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    return token.reveal().chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\t');
   }
 
   private static Secret bearerHeader(Secret token) {

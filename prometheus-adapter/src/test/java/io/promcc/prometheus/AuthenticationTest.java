@@ -221,6 +221,25 @@ class AuthenticationTest {
     assertEquals("Bearer tok-456", take().getHeaders().get("Authorization"));
   }
 
+  /**
+   * A tab inside a token is a header value the http client sends, as Prometheus' own client
+   * does with a bearer_token_file: it was sent before the line-break check, and still is.
+   */
+  @Test
+  void aBearerTokenWithATabInsideIsSentAsItIs() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "tok\t123\n");
+    server.enqueue(answer(200, RUNTIMEINFO));
+    server.enqueue(answer(200, RUNTIMEINFO));
+
+    control(settings().authentication(Authentication.bearerFromFile(token)).build())
+        .runtimeInfo();
+    control(settings().authentication(Authentication.bearer(Secret.of("tok\t123"))).build())
+        .runtimeInfo();
+
+    assertEquals("Bearer tok\t123", take().getHeaders().get("Authorization"));
+    assertEquals("Bearer tok\t123", take().getHeaders().get("Authorization"));
+  }
+
   @Test
   void aMissingOrEmptyCredentialsFileFailsTheCallNamingTheFileAndSendsNothing()
       throws IOException {

@@ -182,6 +182,18 @@ class PrometheusAuthOptionsTest {
     assertProblems();
   }
 
+  /** A tab inside a token is one a header carries (the http client sends it): accepted. */
+  @Test
+  void aTokenFileWithATabInsideIsAccepted() throws IOException {
+    Path tab = Files.writeString(temp.resolve("tab"), "tok\t123\n");
+
+    RunSettings settings = load(Map.of(), "prometheus-bearer-token-file", tab.toString());
+
+    assertProblems();
+    assertEquals(Optional.of(new PrometheusCredentials.BearerToken(tab)),
+        settings.prometheusCredentials());
+  }
+
   @Test
   void aUserWithAColonIsRefused() throws IOException {
     assertNull(load(Map.of(), "prometheus-basic-auth-user", "prom:cc",
