@@ -93,8 +93,9 @@ public final class Authentication {
   }
 
   /** Why a token with a line break or a control character is refused; it is never shown. */
-  private static final String NOT_ONE_LINE = " holds a line break, a control character or a "
-      + "character outside ASCII, which a token cannot have (one token, on one line)";
+  private static final String NOT_ONE_LINE = " holds a line break, a control character other "
+      + "than a tab or a character outside ASCII, which a token cannot have (one token, on one "
+      + "line)";
 
   /**
    * The token in {@code file}, if a header can carry it: the http client refuses a line break

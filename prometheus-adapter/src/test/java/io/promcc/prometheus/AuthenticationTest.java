@@ -330,8 +330,8 @@ class AuthenticationTest {
       assertEquals(0, e.statusCode(), content);
       assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
           + "\": the bearer token file \"" + token + "\" holds a line break, a control "
-          + "character or a character outside ASCII, which a token cannot have (one token, on "
-          + "one line)", e.getMessage());
+          + "character other than a tab or a character outside ASCII, which a token cannot have "
+          + "(one token, on one line)", e.getMessage());
     }
     assertEquals(0, server.getRequestCount());
   }
@@ -342,8 +342,9 @@ class AuthenticationTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Authentication.bearer(Secret.of("tok-123\ntok-456")));
 
-    assertEquals("the bearer token holds a line break, a control character or a character "
-        + "outside ASCII, which a token cannot have (one token, on one line)", e.getMessage());
+    assertEquals("the bearer token holds a line break, a control character other than a tab "
+        + "or a character outside ASCII, which a token cannot have (one token, on one line)",
+        e.getMessage());
   }
 
   /** A password goes base64-encoded: a line break inside is sent as it is, never refused. */

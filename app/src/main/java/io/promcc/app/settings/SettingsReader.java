@@ -165,7 +165,8 @@ final class SettingsReader {
         // sent in a header as it is: the adapters refuse it at the first use (a second token
         // appended to the file), as the http client would with an error quoting it
         throw new IllegalArgumentException("must hold one token on one line, without a control "
-            + "character or a character outside ASCII (it holds the " + what + ")");
+            + "character" + (tabSent ? " other than a tab" : "") + " or a character outside "
+            + "ASCII (it holds the " + what + ")");
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()

@@ -174,7 +174,8 @@ class PrometheusAuthOptionsTest {
     for (Path file : List.of(appended, bell, accented)) {
       assertNull(load(Map.of(), "prometheus-bearer-token-file", file.toString()));
       assertProblems("--prometheus-bearer-token-file must hold one token on one line, without "
-          + "a control character or a character outside ASCII (it holds the bearer token), "
+          + "a control character other than a tab or a character outside ASCII (it holds the "
+          + "bearer token), "
           + "found \"" + file + "\"");
     }
     load(Map.of(), "prometheus-basic-auth-user", "promcc", "prometheus-password-file",
