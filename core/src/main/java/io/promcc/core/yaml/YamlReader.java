@@ -47,8 +47,9 @@ public final class YamlReader {
    * as a number. No field here is a float. One tagged {@code !!int} keeps its text too where
    * the number would read back otherwise ({@code !!int 010} came back as {@code 10},
    * {@code !!int -0} as {@code 0}), as a {@link WrittenInteger} that an integer field (a port,
-   * a modulus) still takes as the integer; one that reads back as written stays an Integer. A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused
-   * naming its line, not ended with a ClassCastException.
+   * a modulus) still takes as the integer; one that reads back as written stays an Integer. A
+   * tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
+   * line, not ended with a ClassCastException.
    */
   private static final Schema SCHEMA = new JsonSchema() {
     private final ScalarResolver json = super.getScalarResolver();
