@@ -57,7 +57,7 @@ final class VaultCredentials {
    * quotes the whole value, token included.
    */
   private static Secret headerSafe(Secret token, VaultAuthSettings.Token t) {
-    if (token.reveal().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+    if (token.fitsHeader(false)) {
       return token;
     }
     throw unreadable(describe(t).replaceFirst("^(file|environment variable)", "vault token $1")

@@ -104,7 +104,7 @@ final class VaultLogin {
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault login with " + method + " returned no client token", null);
     }
-    if (!clientToken.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+    if (!Secret.fitsHeader(clientToken, false)) {
       // the http client refuses it in a header with a message that quotes the whole value
       throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
           "vault login with " + method + " returned a client token with a line break, a "

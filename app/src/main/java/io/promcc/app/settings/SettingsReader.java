@@ -1,6 +1,7 @@
 package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
+import io.promcc.core.model.Secret;
 import io.promcc.core.model.UrlText;
 import io.promcc.core.plan.Durations;
 import io.promcc.prometheus.Authentication;
@@ -160,8 +161,8 @@ final class SettingsReader {
       }
       // a tab inside: sent to Prometheus as it is (the vault adapter refuses it, as before)
       boolean tabSent = BEARER_TOKEN.equals(what);
-      if ((VAULT_TOKEN.equals(what) || BEARER_TOKEN.equals(what)) && !value.strip().chars()
-          .allMatch(c -> c >= 0x20 && c < 0x7f || tabSent && c == '\t')) {
+      if ((VAULT_TOKEN.equals(what) || BEARER_TOKEN.equals(what))
+          && !Secret.fitsHeader(value.strip(), tabSent)) {
         // sent in a header as it is: the adapters refuse it at the first use (a second token
         // appended to the file), as the http client would with an error quoting it
         throw new IllegalArgumentException("must hold one token on one line, without a control "

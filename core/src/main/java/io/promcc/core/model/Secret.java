@@ -32,6 +32,20 @@ public final class Secret {
     return value.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Whether an HTTP header can carry the value as it is: printable ASCII, and a tab if
+   * {@code tab}. The JDK's client refuses a line break or another control character with a
+   * message that quotes the whole value, and sends a character outside ASCII as Latin-1.
+   */
+  public boolean fitsHeader(boolean tab) {
+    return fitsHeader(value, tab);
+  }
+
+  /** As {@link #fitsHeader(boolean)}, for a value not wrapped yet (a token in an answer). */
+  public static boolean fitsHeader(String value, boolean tab) {
+    return value.chars().allMatch(c -> c >= 0x20 && c < 0x7f || tab && c == '\t');
+  }
+
   /** Constant-time comparison, so equality checks leak no timing. */
   @Override
   public boolean equals(Object other) {
