@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ConfigStoreException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -43,12 +45,20 @@ import java.util.zip.CRC32;
  * generation 0.
  *
  * <p>Both files are read again only when the status of either changed (inode, size,
- * modification time). Not thread-safe: the store's one caller thread uses it.
+ * modification time), each at most {@link #MAX_BYTES}: a larger one fails the read, named with
+ * its size, and nothing is written until it is gone. Not thread-safe: the store's one caller
+ * thread uses it.
  */
 final class ManifestFiles {
   /** The journal's temporary file, while a new journal is created. */
   static final String JOURNAL_TEMP = ".promcc-manifest.journal.tmp";
   static final String JOURNAL_HEADER = "promcc-manifest-journal 1";
+  /**
+   * The most read of the manifest file or of the journal (the journal never grows beyond the
+   * manifest file): at 10,000 clusters the manifest is 11 MB, so this leaves room for twenty
+   * times as many.
+   */
+  static final int MAX_BYTES = 256 << 20;
 
   /** What the journal file is to the manifest file. */
   private enum Journal {
@@ -108,13 +118,14 @@ final class ManifestFiles {
     Manifest read = Manifest.EMPTY;
     try {
       if (manifestNow != null) {
-        read = Manifest.parse(Files.readString(manifestFile, StandardCharsets.UTF_8),
+        read = Manifest.parse(text(bounded(manifestFile, "ownership manifest")),
             Quoting.quote(manifestFile.toString()));
       }
       journal = Journal.NONE;
       journalBytes = 0;
       if (journalNow != null) {
-        read = replay(read, manifestNow != null, Files.readAllBytes(journalFile));
+        read = replay(read, manifestNow != null,
+            bounded(journalFile, "ownership manifest journal"));
       }
     } catch (NoSuchFileException raced) {
       return read(); // replaced between its status and its bytes: read the new one
@@ -236,6 +247,24 @@ final class ManifestFiles {
     journal = valid == bytes.length ? Journal.OPEN : Journal.TORN;
     journalBytes = valid;
     return out;
+  }
+
+  /**
+   * The bytes of {@code file}, at most {@link #MAX_BYTES}: a larger one (put there by someone
+   * else; the store's are megabytes) fails the read, naming it, and nothing is written over it.
+   */
+  private static byte[] bounded(Path file, String what) throws IOException {
+    try {
+      return BoundedRead.read(file, MAX_BYTES);
+    } catch (BoundedRead.TooLarge e) {
+      throw new ConfigStoreException("cannot read " + what + " " + Quoting.quote(file.toString())
+          + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code bytes} as UTF-8, refused (as {@link Files#readString} does) if they are not. */
+  private static String text(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
   }
 
   private static byte[] header(long generation) {

@@ -84,7 +84,8 @@ final class RollbackArchive {
       } catch (FileAlreadyExistsException raced) {
         return; // same content under the same name: fine
       } catch (UnsupportedOperationException | IOException noLink) {
-        files.replaceAtomically(object, temp, Files.readAllBytes(source), 0600, false);
+        files.replaceAtomically(object, temp, BoundedRead.read(source, OwnedFileCache.LARGEST),
+            0600, false);
         return;
       }
       if (over) {
@@ -94,6 +95,9 @@ final class RollbackArchive {
     } catch (NoSuchFileException gone) {
       throw new ConfigStoreException("cannot keep " + Quoting.quote(path)
           + " for rollback: the owned file is missing");
+    } catch (BoundedRead.TooLarge ex) {
+      throw new ConfigStoreException("cannot keep " + Quoting.quote(path) + " for rollback: "
+          + ex.getMessage());
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot keep " + Quoting.quote(path) + " for rollback", source,
           ex);
@@ -106,25 +110,37 @@ final class RollbackArchive {
   }
 
   /**
-   * The kept bytes of {@code sha256}, for restoring {@code path}.
+   * The kept bytes of {@code sha256}, for restoring {@code path}: at most the largest file the
+   * store writes ({@link OwnedFileCache#LARGEST}), and one of {@link OwnedFileCache#HASH_FIRST}
+   * bytes or more is hashed in pieces before it is read, so a large file put in its place is
+   * never held in memory.
    *
-   * @throws ConfigStoreException if the copy is unreadable or its bytes no longer have that hash
+   * @throws ConfigStoreException if the copy is unreadable, larger than that, or its bytes no
+   *     longer have that hash
    */
   byte[] read(String sha256, String path) {
     Path object = dir.resolve(sha256);
+    String copy = "cannot restore " + Quoting.quote(path) + ": its rollback copy "
+        + Quoting.quote(object.toString());
     byte[] bytes;
     try {
       if (AtomicFiles.holdsOtherThanAFile(object)) {
         throw new IOException("not a file"); // never opened: a FIFO would wait for a writer
       }
-      bytes = Files.readAllBytes(object);
+      if (Files.size(object) >= OwnedFileCache.HASH_FIRST
+          && Files.size(object) <= OwnedFileCache.LARGEST
+          && !OwnedFileCache.sha256Of(object).equals(sha256)) {
+        throw new ConfigStoreException(copy + " was modified");
+      }
+      bytes = BoundedRead.read(object, OwnedFileCache.LARGEST);
+    } catch (BoundedRead.TooLarge ex) {
+      throw new ConfigStoreException(copy + " " + ex.getMessage());
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot restore " + Quoting.quote(path)
           + ": its rollback copy is unreadable", object, ex);
     }
     if (!AtomicFileStore.sha256(bytes).equals(sha256)) {
-      throw new ConfigStoreException("cannot restore " + Quoting.quote(path)
-          + ": its rollback copy " + Quoting.quote(object.toString()) + " was modified");
+      throw new ConfigStoreException(copy + " was modified");
     }
     return bytes;
   }

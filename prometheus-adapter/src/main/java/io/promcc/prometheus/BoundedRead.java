@@ -1,0 +1,78 @@
+package io.promcc.prometheus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Reads of a whole file into memory, bounded: a file whose status says it is over the bound is
+ * not opened, and of one that grew since its status at most one byte past the bound is read, so
+ * a file of gigabytes put in the place of one of the store's fails the read with its size
+ * instead of filling the heap (or ending it in "Required array size too large"). Stateless.
+ */
+final class BoundedRead {
+  private BoundedRead() {}
+
+  /** A file over its bound; the message is the problem, without the file's name. */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(long max, long size) {
+      super(tooLarge(max, size));
+    }
+  }
+
+  /**
+   * The bytes of {@code file}, at most {@code max}.
+   *
+   * @throws TooLarge if it holds more
+   * @throws java.nio.file.NoSuchFileException if it is gone
+   */
+  static byte[] read(Path file, long max) throws IOException {
+    long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .size();
+    if (size > max) {
+      throw new TooLarge(max, size);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = atMost(in, max);
+      if (bytes.length > max) {
+        throw new TooLarge(max, sizeOf(file)); // it grew since its status
+      }
+      return bytes;
+    }
+  }
+
+  /** At most {@code max + 1} bytes of {@code in}: more than {@code max} says it holds more. */
+  static byte[] atMost(InputStream in, long max) throws IOException {
+    if (max < 0 || max > OwnedFileCache.LARGEST) {
+      throw new IllegalArgumentException("max must be 0 to " + OwnedFileCache.LARGEST + ": "
+          + max);
+    }
+    return in.readNBytes((int) max + 1);
+  }
+
+  /**
+   * The problem of a file over a bound, in the one wording of every file promcc bounds (the
+   * app's {@code InputFiles.tooLarge}): {@code is larger than 256 MiB (268435456 bytes), found
+   * 3221225472 bytes}; a size not over the bound (-1 for none known) is said as {@code more than
+   * max bytes}.
+   */
+  static String tooLarge(long max, long size) {
+    String bound = max % (1 << 20) == 0 ? (max >> 20) + " MiB (" + max + " bytes)"
+        : max + " bytes";
+    return "is larger than " + bound + ", found " + (size > max ? size : "more than " + max)
+        + " bytes";
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}
