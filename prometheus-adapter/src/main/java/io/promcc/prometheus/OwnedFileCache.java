@@ -101,13 +101,33 @@ final class OwnedFileCache {
     }
   }
 
+  /**
+   * Points of a {@link #check}; tests count the hashes there, or change the file between its
+   * status and its bytes. The production hook does nothing.
+   */
+  interface ReadHook {
+    ReadHook NONE = new ReadHook() {};
+
+    /** The status of {@code file} was read; its bytes were not yet. */
+    default void statusRead(Path file) throws IOException {}
+
+    /** {@code file} is about to be hashed in pieces. */
+    default void hashing(Path file) {}
+  }
+
   private final Clock clock;
+  private final ReadHook hook;
   private final Map<String, Cached> byPath = new HashMap<>();
   /** The paths whose entry {@link #lastRead} does not serve. */
   private final Set<String> unsettled = new HashSet<>();
 
   OwnedFileCache(Clock clock) {
+    this(clock, ReadHook.NONE);
+  }
+
+  OwnedFileCache(Clock clock, ReadHook hook) {
     this.clock = clock;
+    this.hook = hook;
   }
 
   /**
@@ -137,7 +157,9 @@ final class OwnedFileCache {
    * FIFO, a socket, a device, a link) is not the store's file: found gone, without opening it.
    * So is a file of {@link #HASH_FIRST} bytes or more whose SHA-256, hashed in pieces, is not
    * {@code recordedSha256} (the manifest's), or that is larger than the store writes: it is not
-   * read into memory (a 2 GiB file would end the read in an {@link OutOfMemoryError}).
+   * read into memory (a 2 GiB file would end the read in an {@link OutOfMemoryError}), and of
+   * any file at most one byte more than its status gave is read: one that grew since then (or
+   * was replaced by a larger one) is found gone too.
    * Changes nothing: callers may check several files at once on different threads, then
    * {@link #take} each finding on the caller's.
    *
@@ -152,6 +174,7 @@ final class OwnedFileCache {
     } catch (NoSuchFileException gone) {
       return Found.GONE;
     }
+    hook.statusRead(file);
     if (status.isOther() || status.isSymbolicLink()) {
       // not a file the store wrote, and opening a FIFO (or a link to one) to read it waits for
       // a writer: missing, so the next write puts the file back (a folder fails the read below)
@@ -171,11 +194,16 @@ final class OwnedFileCache {
         return new Found(cached.content(), status, checkedAt);
       }
       if (status.size() >= HASH_FIRST
-          && (status.size() > LARGEST || !sha256Of(file).equals(recordedSha256))) {
+          && (status.size() > LARGEST || !hash(file).equals(recordedSha256))) {
         return Found.GONE; // not the bytes the store wrote, and too large to hold as if they were
       }
-      return new Found(DesiredFile.of(kind, Files.readAllBytes(file)).withMode(mode), status,
-          checkedAt);
+      // at most one byte past the size its status gave: a file replaced by a huge one since
+      // then is not read whole, and not the file that status stands for
+      byte[] bytes = readAtMost(file, status.size());
+      if (bytes.length > status.size()) {
+        return Found.GONE;
+      }
+      return new Found(DesiredFile.of(kind, bytes).withMode(mode), status, checkedAt);
     } catch (NoSuchFileException gone) {
       return Found.GONE;
     }
@@ -257,6 +285,27 @@ final class OwnedFileCache {
       }
       throw new NoSuchFileException(file.toString());
     }
+  }
+
+  /**
+   * At most {@code max + 1} bytes of {@code file}, through a stream as {@link #holds} reads.
+   *
+   * @throws NoSuchFileException if it is gone
+   */
+  private static byte[] readAtMost(Path file, long max) throws IOException {
+    try (InputStream in = new FileInputStream(file.toFile())) {
+      return BoundedRead.atMost(in, max);
+    } catch (FileNotFoundException gone) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw gone;
+      }
+      throw new NoSuchFileException(file.toString());
+    }
+  }
+
+  private String hash(Path file) throws IOException {
+    hook.hashing(file);
+    return sha256Of(file);
   }
 
   /**
