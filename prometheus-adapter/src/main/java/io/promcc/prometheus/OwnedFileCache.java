@@ -74,11 +74,29 @@ final class OwnedFileCache {
 
   /**
    * What {@link #check} found: the file's content, null if it is gone; the status its bytes were
-   * read under, null if its status alone showed it unchanged; and the clock's millis just before
-   * the status was read.
+   * read under, null if its status alone showed it unchanged; the clock's millis just before
+   * the status was read; and for a large file found not to be the store's, its SHA-256 (else
+   * null), kept with that status by {@link #take}.
    */
-  record Found(DesiredFile content, PosixFileAttributes status, long checkedAt) {
+  record Found(DesiredFile content, PosixFileAttributes status, long checkedAt,
+      String foreignSha256) {
     static final Found GONE = new Found(null, null, 0);
+
+    Found(DesiredFile content, PosixFileAttributes status, long checkedAt) {
+      this(content, status, checkedAt, null);
+    }
+  }
+
+  /**
+   * The SHA-256 of a file of {@link #HASH_FIRST} bytes or more found not to be the store's,
+   * with its status then: a foreign file the plan no longer writes over stays, and is not
+   * hashed again at each read while its status is unchanged.
+   */
+  private record Foreign(Object inode, long size, long modifiedNanos, String sha256) {
+    boolean unchanged(PosixFileAttributes now) {
+      return inode != null && inode.equals(now.fileKey()) && size == now.size()
+          && modifiedNanos == AtomicFiles.modifiedNanos(now);
+    }
   }
 
   /** A file as read, with its status at that time. */
@@ -118,6 +136,7 @@ final class OwnedFileCache {
   private final Clock clock;
   private final ReadHook hook;
   private final Map<String, Cached> byPath = new HashMap<>();
+  private final Map<String, Foreign> foreignByPath = new HashMap<>();
   /** The paths whose entry {@link #lastRead} does not serve. */
   private final Set<String> unsettled = new HashSet<>();
 
@@ -193,9 +212,17 @@ final class OwnedFileCache {
           && holds(file, cached.content())) {
         return new Found(cached.content(), status, checkedAt);
       }
-      if (status.size() >= HASH_FIRST
-          && (status.size() > LARGEST || !hash(file).equals(recordedSha256))) {
-        return Found.GONE; // not the bytes the store wrote, and too large to hold as if they were
+      if (status.size() > LARGEST) {
+        return Found.GONE; // not a file the store can have written: not worth hashing
+      }
+      if (status.size() >= HASH_FIRST) {
+        Foreign known = foreignByPath.get(path);
+        String sha256 = trustStatus && known != null && known.unchanged(status) ? known.sha256()
+            : hash(file);
+        if (!sha256.equals(recordedSha256)) {
+          // not the bytes the store wrote, and too large to hold as if they were
+          return new Found(null, status, checkedAt, sha256);
+        }
       }
       // at most one byte past the size its status gave: a file replaced by a huge one since
       // then is not read whole, and not the file that status stands for
@@ -213,16 +240,23 @@ final class OwnedFileCache {
   Optional<DesiredFile> take(String path, Found found) {
     if (found.content() == null) {
       forget(path);
+      PosixFileAttributes status = found.status();
+      if (found.foreignSha256() != null && settled(status, found.checkedAt())) {
+        foreignByPath.put(path, new Foreign(status.fileKey(), status.size(),
+            AtomicFiles.modifiedNanos(status), found.foreignSha256()));
+      }
       return Optional.empty();
     }
     PosixFileAttributes status = found.status();
     if (status != null) {
-      // quiet for SETTLE before its status was read: a later change cannot share its time
-      boolean settled = AtomicFiles.modifiedNanos(status)
-          < found.checkedAt() * 1_000_000L - SETTLE.toNanos();
-      put(path, Cached.of(status, found.content(), settled));
+      put(path, Cached.of(status, found.content(), settled(status, found.checkedAt())));
     }
     return Optional.of(found.content());
+  }
+
+  /** Quiet for {@link #SETTLE} before its status was read: a later change cannot share its time. */
+  private static boolean settled(PosixFileAttributes status, long checkedAt) {
+    return AtomicFiles.modifiedNanos(status) < checkedAt * 1_000_000L - SETTLE.toNanos();
   }
 
   /**
@@ -321,6 +355,7 @@ final class OwnedFileCache {
   }
 
   private void put(String path, Cached cached) {
+    foreignByPath.remove(path);
     byPath.put(path, cached);
     if (cached.trusted()) {
       unsettled.remove(path);
@@ -332,12 +367,14 @@ final class OwnedFileCache {
   /** Forgets {@code path} (deleted, or restored from the rollback archive). */
   void forget(String path) {
     byPath.remove(path);
+    foreignByPath.remove(path);
     unsettled.remove(path);
   }
 
   /** Forgets every path the store no longer owns. */
   void retainOnly(Set<String> owned) {
     byPath.keySet().retainAll(owned);
+    foreignByPath.keySet().retainAll(owned);
     unsettled.retainAll(owned);
   }
 }

@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file at an owned path that is not the store's: its read is bounded however it changed since
- * its status.
+ * its status, and a large one is hashed once, not at every read.
  */
 class ForeignFileAtOwnedPathTest {
   private static final long HUGE = 3L << 30;
@@ -72,5 +73,64 @@ class ForeignFileAtOwnedPathTest {
 
     assertNull(found.content());
     assertEquals(List.of("status prometheus.yml"), hook.events);
+  }
+
+  /**
+   * A file of 64 MiB or more that is not the store's, at an owned path the plan no longer
+   * writes (so nothing replaces it), is hashed once: while its status is unchanged, the reads
+   * that follow (each reconcile's) take the hash found then. A change of it is hashed again.
+   */
+  @Test
+  void aLargeForeignFileIsHashedOnceWhileItsStatusIsUnchanged() throws IOException {
+    Path file = root.resolve("prometheus.yml");
+    sparse(file, OwnedFileCache.HASH_FIRST);
+    Recording hook = new Recording();
+    OwnedFileCache cache = new OwnedFileCache(LATER, hook);
+
+    for (int read = 0; read < 3; read++) {
+      OwnedFileCache.Found found = cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG,
+          "0".repeat(64), true);
+      assertNull(found.content());
+      cache.take("prometheus.yml", found);
+    }
+    assertEquals(List.of("status prometheus.yml", "hash prometheus.yml",
+        "status prometheus.yml", "status prometheus.yml"), hook.events);
+
+    hook.events.clear();
+    sparse(file, OwnedFileCache.HASH_FIRST + 1);
+    cache.take("prometheus.yml", cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG,
+        "0".repeat(64), true));
+    assertEquals(List.of("status prometheus.yml", "hash prometheus.yml"), hook.events);
+  }
+
+  /** A change notification naming the file has it hashed again, as it has a file read again. */
+  @Test
+  void aLargeForeignFileNamedByAnEventIsHashedAgain() throws IOException {
+    Path file = root.resolve("prometheus.yml");
+    sparse(file, OwnedFileCache.HASH_FIRST);
+    Recording hook = new Recording();
+    OwnedFileCache cache = new OwnedFileCache(LATER, hook);
+    cache.take("prometheus.yml", cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG,
+        "0".repeat(64), true));
+
+    hook.events.clear();
+    cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG, "0".repeat(64), false);
+
+    assertEquals(List.of("status prometheus.yml", "hash prometheus.yml"), hook.events);
+  }
+
+  /** Its own large file, hashed, is read: the hash found is not kept as a foreign one. */
+  @Test
+  void theStoresOwnLargeFileIsStillRead() throws IOException {
+    Path file = root.resolve("prometheus.yml");
+    sparse(file, OwnedFileCache.HASH_FIRST);
+    String sha256 = OwnedFileCache.sha256Of(file);
+    OwnedFileCache cache = new OwnedFileCache(LATER, new Recording());
+
+    DesiredFile read = cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG, sha256, true)
+        .content();
+
+    assertEquals(OwnedFileCache.HASH_FIRST, read.size());
+    assertEquals(sha256, read.sha256());
   }
 }
