@@ -6,7 +6,6 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -70,12 +69,9 @@ final class CertificateCache {
      * Neither Vault's answer nor a named failure: a bug, or a library's surprise. Its message
      * is left out: the http client's quotes header values, and the token is one.
      */
-    static Failure unexpected(ClusterId id, RuntimeException e) {
-      StackTraceElement[] where = e.getStackTrace();
-      return new Failure(CertificateObservation.SOURCE_FAILED, "asking vault for the "
-          + "certificate of cluster " + Quoting.quote(id.value()) + " failed unexpectedly with "
-          + e.getClass().getName() + (where.length == 0 ? "" : " at " + where[0])
-          + " (its message is left out: it may quote the request's token)", null);
+    static Failure unexpected(ClusterId id, Throwable e) {
+      return new Failure(VaultFailure.UNEXPECTED.reason(), UnexpectedFailure.message(id, e),
+          null);
     }
   }
 
@@ -214,9 +210,11 @@ final class CertificateCache {
           fresh = requester.request(id);
         } catch (VaultRequestException named) {
           throw named; // below, with the answers found wrong here
-        } catch (RuntimeException unexpected) {
+        } catch (RuntimeException | Error unexpected) {
           // still the source failing, never a sign that the certificate is gone: the cluster
-          // keeps it and backs off, instead of losing it and asking again at every observation
+          // keeps it and backs off, instead of losing it and asking again at every observation.
+          // An Error too (a stack overflow, an assertion), unless the JVM may not go on
+          UnexpectedFailure.rethrowIfFatal(unexpected);
           return failed(id, entry, Failure.unexpected(id, unexpected), clock.instant(),
               policy.backoff(entry.failures + 1));
         }

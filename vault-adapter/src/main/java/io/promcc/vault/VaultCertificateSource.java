@@ -166,9 +166,13 @@ public final class VaultCertificateSource implements CertificateSource {
    * The certificate or the problem of each of {@code clusters}, asking Vault only for those
    * that are missing or due ({@code maxConcurrentRequests} at a time); every other cluster is
    * forgotten (its key leaves memory). {@link CertificateObservation#nextAttention()} is the
-   * earliest renewal, retry, or end of a kept certificate among {@code clusters}.
+   * earliest renewal, retry, or end of a kept certificate among {@code clusters}. A failure of
+   * one cluster's request that no Vault failure names, an {@link Error} included, is that
+   * cluster's problem ({@code certificate-source-failed}); the other clusters go on.
    *
    * @throws IllegalStateException after {@link #close()}
+   * @throws VirtualMachineError other than a {@link StackOverflowError} (an
+   *     {@link OutOfMemoryError}), of any cluster's request: the JVM may not go on
    */
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
@@ -256,6 +260,12 @@ public final class VaultCertificateSource implements CertificateSource {
     } catch (RuntimeException e) {
       // a bug or a library's surprise holds back this cluster only, as for every other source
       problems.put(id, CertificateObservation.problemOf(id, e));
+    } catch (Error e) {
+      // so does an Error of its request (a stack overflow, an assertion, a class that failed to
+      // load), named by type and place; one the JVM may not go on after is the caller's
+      UnexpectedFailure.rethrowIfFatal(e);
+      problems.put(id, new Rejection(id.value(), VaultFailure.UNEXPECTED.reason(),
+          UnexpectedFailure.message(id, e)));
     }
   }
 

@@ -1,0 +1,39 @@
+package io.promcc.vault;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
+
+/**
+ * A failure of one cluster's request that neither Vault's answer nor a named failure explains
+ * (a defect, a library's surprise): which of them stay that cluster's, and how they are worded.
+ */
+final class UnexpectedFailure {
+  private UnexpectedFailure() {}
+
+  /**
+   * Throws {@code e} if it is a {@link VirtualMachineError} other than a
+   * {@link StackOverflowError}: an {@link OutOfMemoryError}, {@link InternalError} or
+   * {@link UnknownError} says the JVM itself may not go on, so it is no one cluster's problem
+   * and the controller must see it (it then stops and exits). A stack overflow has unwound the
+   * worker's stack by the time it is caught; like an {@link AssertionError} or a
+   * {@link LinkageError}, it is the failure of the one request that ran into it.
+   */
+  static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+      throw fatal;
+    }
+  }
+
+  /**
+   * What asking for the certificate of {@code id} failing with {@code e} is reported as: named
+   * by its type and the place it was thrown, never its text, which may quote the request's token
+   * (the http client's messages quote header values).
+   */
+  static String message(ClusterId id, Throwable e) {
+    StackTraceElement[] where = e.getStackTrace();
+    return "asking vault for the certificate of cluster " + Quoting.quote(id.value())
+        + " failed unexpectedly with " + e.getClass().getName()
+        + (where.length == 0 ? "" : " at " + where[0])
+        + " (its message is left out: it may quote the request's token)";
+  }
+}
