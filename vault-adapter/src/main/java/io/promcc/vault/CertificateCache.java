@@ -261,6 +261,9 @@ final class CertificateCache {
         listener.issued(id, fresh.notAfter());
         return fresh;
       } catch (VaultRequestException failure) {
+        if (failure.failure() == VaultFailure.INTERRUPTED) {
+          return stopped(id, entry, failure);
+        }
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures + 1));
         return failed(id, entry, Failure.of(failure), answered, wait);
@@ -294,6 +297,23 @@ final class CertificateCache {
         Quoting.quote(id.value()), kept.notAfter(), entry.failures, entry.retryAt,
         failure.message());
     return kept;
+  }
+
+  /**
+   * A request the controller's stop interrupted (a close, or the caller's thread interrupted):
+   * no failure of the cluster's, so it is neither counted nor warned of, and the cluster keeps
+   * its state (still due, no backoff). Its still-valid certificate is the answer; without one,
+   * the problem is {@code interrupted}.
+   */
+  private CertificateBundle stopped(ClusterId id, Entry entry, VaultRequestException stop) {
+    LOG.log(Level.DEBUG, "stopped asking vault for the certificate of cluster {0}: {1}",
+        Quoting.quote(id.value()), stop.getMessage());
+    if (entry.bundle != null && clock.instant().isBefore(entry.bundle.notAfter())) {
+      return entry.bundle;
+    }
+    throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
+        "no certificate for cluster " + Quoting.quote(id.value()) + ": " + stop.getMessage(),
+        stop);
   }
 
   /**

@@ -23,7 +23,8 @@ public interface CertificateListener {
 
   /**
    * Getting a certificate for {@code cluster} failed with {@code reason} (a
-   * {@link VaultFailure#reason()} or {@code expired}). Called once per failed attempt.
+   * {@link VaultFailure#reason()} or {@code expired}). Called once per failed attempt; an
+   * attempt the controller's stop interrupted is no failure, and is not reported.
    */
   default void failed(ClusterId cluster, String reason) {}
 

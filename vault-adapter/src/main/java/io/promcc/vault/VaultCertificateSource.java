@@ -133,7 +133,8 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   /**
-   * Interrupts Vault calls in flight (their clusters report {@code interrupted}), stops the
+   * Interrupts Vault calls in flight (their clusters serve a still-valid certificate or report
+   * {@code interrupted}, neither warned of nor counted as a failure), stops the
    * worker threads (waiting at most 10 s), forgets every certificate and key, and revokes the
    * token if a login of the adapter created it. Idempotent.
    */
