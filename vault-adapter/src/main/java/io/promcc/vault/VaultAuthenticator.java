@@ -216,7 +216,8 @@ public final class VaultAuthenticator implements AutoCloseable {
 
   /**
    * Revokes the current token if a login of ours created it and it has not expired, and refuses
-   * further use. Best effort (a failure is logged), bounded by a short timeout. Idempotent.
+   * further use. Best effort (a failure of any kind but a {@link VirtualMachineError} other than
+   * a stack overflow is logged, not thrown), bounded by a short timeout. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -265,9 +266,18 @@ public final class VaultAuthenticator implements AutoCloseable {
       LOG.log(Level.DEBUG, "revoked the previous vault token: {0}", why);
     } catch (VaultRequestException e) {
       // it expires on its own at the end of its ttl
-      LOG.log(Level.WARNING, "could not revoke the previous vault token ({0}); it stays valid "
-          + "until its ttl ends: {1}", why, e.getMessage());
+      warnNotRevoked(why, e);
+    } catch (RuntimeException | Error e) {
+      // the http client's own exception, a defect: still best effort, so that close() ends
+      // and a new login's token reaches its caller; named by type and place, not its text
+      UnexpectedFailure.rethrowIfFatal(e);
+      warnNotRevoked(why, unexpected("token revocation", e));
     }
+  }
+
+  private static void warnNotRevoked(String why, VaultRequestException e) {
+    LOG.log(Level.WARNING, "could not revoke the previous vault token ({0}); it stays valid "
+        + "until its ttl ends: {1}", why, e.getMessage());
   }
 
   private State login(Instant now) {
@@ -344,7 +354,7 @@ public final class VaultAuthenticator implements AutoCloseable {
    * {@code e}, neither Vault's answer nor a named failure, as a failure of the token's
    * {@code call}: named by type and place, never its text, which may quote the token.
    */
-  private static VaultRequestException unexpected(String call, RuntimeException e) {
+  private static VaultRequestException unexpected(String call, Throwable e) {
     StackTraceElement[] where = e.getStackTrace();
     return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(), "the vault " + call
         + " failed unexpectedly with " + e.getClass().getName()
