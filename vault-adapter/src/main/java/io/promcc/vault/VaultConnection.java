@@ -245,9 +245,9 @@ public final class VaultConnection {
       if (cause instanceof CappedBody.TooLarge tooLarge) {
         throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, tooLarge.status,
             List.of(), "unexpected answer from vault at " + address + " to " + operation
-                + ": status " + tooLarge.status + " with a body of more than " + MAX_ANSWER_BYTES
-                + " bytes (1 MiB), the most read of one answer (a certificate with its chain is "
-                + "a few KiB); nothing of it was used", null);
+                + ": status " + tooLarge.status + " with a body larger than "
+                + SizeBound.bound(MAX_ANSWER_BYTES) + ", the most read of one answer (a "
+                + "certificate with its chain is a few KiB); nothing of it was used", null);
       }
       if (cause instanceof IOException io) {
         throw transportFailure(operation, io);

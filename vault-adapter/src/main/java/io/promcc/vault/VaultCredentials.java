@@ -73,10 +73,13 @@ final class VaultCredentials {
   static Secret readSecret(Path file, String what) {
     String named = what + " file " + Quoting.quote(file.toString());
     boolean regular;
+    long size;
     byte[] bytes = {};
     String value = "";
     try {
-      regular = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      regular = attributes.isRegularFile();
+      size = attributes.size();
       if (regular) {
         try (InputStream in = Files.newInputStream(file)) {
           bytes = in.readNBytes(MAX_FILE_BYTES + 1);
@@ -94,7 +97,7 @@ final class VaultCredentials {
       throw unreadable(named + " is not a regular file");
     }
     if (bytes.length > MAX_FILE_BYTES) {
-      throw unreadable(named + " is larger than " + MAX_FILE_BYTES + " bytes");
+      throw unreadable(named + " " + SizeBound.tooLarge(MAX_FILE_BYTES, size));
     }
     if (value.isEmpty()) {
       throw unreadable(named + " is empty");

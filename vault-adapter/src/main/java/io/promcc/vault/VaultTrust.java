@@ -1,6 +1,7 @@
 package io.promcc.vault;
 
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,10 +38,13 @@ final class VaultTrust {
    */
   static SSLContext ofCaBundle(Path path) {
     boolean regular;
+    long size;
     byte[] bytes = {};
     String pem = "";
     try {
-      regular = Files.readAttributes(path, BasicFileAttributes.class).isRegularFile();
+      BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+      regular = attributes.isRegularFile();
+      size = attributes.size();
       if (regular) {
         try (InputStream in = Files.newInputStream(path)) {
           bytes = in.readNBytes(MAX_BUNDLE_BYTES + 1);
@@ -59,8 +63,9 @@ final class VaultTrust {
           "is not a regular file");
     }
     if (bytes.length > MAX_BUNDLE_BYTES) {
-      throw new InvalidValueException("vault ca bundle", path.toString(),
-          "is larger than " + MAX_BUNDLE_BYTES + " bytes");
+      // the file named first, as every other file over its bound: its size is what was found
+      throw new InvalidValueException("vault ca bundle " + Quoting.quote(path.toString()), null,
+          SizeBound.tooLarge(MAX_BUNDLE_BYTES, size));
     }
     return trusting(pem, path.toString());
   }

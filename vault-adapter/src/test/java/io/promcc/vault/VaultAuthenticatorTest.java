@@ -452,8 +452,8 @@ class VaultAuthenticatorTest {
     assertEquals("approle secret id file \"" + fifo + "\" is not a regular file",
         notAFile.getMessage());
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, tooLarge.failure());
-    assertEquals("vault token file \"" + token + "\" is larger than 65536 bytes",
-        tooLarge.getMessage());
+    assertEquals("vault token file \"" + token + "\" is larger than 65536 bytes, found 65537 "
+        + "bytes", tooLarge.getMessage());
     assertEquals(0, fixture.vault.requests().size());
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * the cap is reached, instead of the controller holding all of it in memory.
  */
 class VaultOversizedAnswerTest {
-  private static final String CAP = "1048576 bytes (1 MiB)";
+  private static final String CAP = "larger than 1 MiB (1048576 bytes)";
 
   private final VaultFixture fixture = new VaultFixture();
   private final FakeVault vault = fixture.vault;

@@ -47,8 +47,9 @@ class VaultTrustTest {
     InvalidValueException tooLarge = assertThrows(InvalidValueException.class,
         () -> VaultTrust.ofCaBundle(huge));
 
-    assertEquals("vault ca bundle is larger than 1048576 bytes, found \"" + huge + "\"",
-        tooLarge.getMessage());
+    // worded as every other file promcc bounds (InputFiles.tooLarge)
+    assertEquals("vault ca bundle \"" + huge + "\" is larger than 1 MiB (1048576 bytes), found "
+        + ((1 << 20) + 1) + " bytes", tooLarge.getMessage());
   }
 
   @Test
