@@ -1,52 +1,24 @@
 package io.promcc.vault.fake;
 
-import io.promcc.core.testing.MutableClock;
 import static java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.jopenlibs.vault.json.Json;
-import io.github.jopenlibs.vault.json.JsonObject;
 import io.promcc.core.model.Secret;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
-import java.time.Instant;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The fake's own contract, spoken to with a plain HTTP client as any Vault client would. */
-class FakeVaultTest {
-  private final MutableClock clock = MutableClock.startingNow();
-  private final FakeVault vault = FakeVault.start(clock);
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @AfterEach
-  void close() {
-    vault.close();
-  }
-
-  private HttpResponse<String> send(String method, String path, Secret token, String body)
-      throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(vault.address() + "/v1/" + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("X-Vault-Token", token.reveal());
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static JsonObject json(HttpResponse<String> response) {
-    return Json.parse(response.body()).asObject();
-  }
-
+/**
+ * The fake's own contract, spoken to with a plain HTTP client as any Vault client would: tokens,
+ * faults, standby and quotas; its PKI engine is {@link FakeVaultPkiTest}'s.
+ */
+class FakeVaultTest extends FakeVaultOverHttp {
   @Test
   void badCsrIsRejectedWithVaultsErrorShape() throws Exception {
     Secret token = vault.createRootToken();
@@ -178,181 +150,6 @@ class FakeVaultTest {
     assertFalse(pending.isDone());
     vault.resume();
     assertEquals(200, pending.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
-  }
-  // ---- the PKI engine as Vault's (builtin/logical/pki) ------------------------------------
-
-  private static String csr(KeyPair key, String commonName, String... altNames) throws Exception {
-    var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
-        new javax.security.auth.x500.X500Principal("CN=" + commonName), key.getPublic());
-    if (altNames.length > 0) {
-      var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
-      extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
-          new org.bouncycastle.asn1.x509.GeneralNames(java.util.Arrays.stream(altNames)
-              .map(n -> new org.bouncycastle.asn1.x509.GeneralName(
-                  org.bouncycastle.asn1.x509.GeneralName.dNSName, n))
-              .toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
-      builder.addAttribute(
-          org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
-          extensions.generate());
-    }
-    String algorithm = key.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA"
-        : "SHA256withRSA";
-    return FakeCa.pem(builder.build(
-        new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm)
-            .build(key.getPrivate())));
-  }
-
-  private HttpResponse<String> sign(Secret token, String path, KeyPair key, String commonName,
-      String ttl, String... altNames) throws Exception {
-    JsonObject body = Json.object().add("csr", csr(key, commonName, altNames))
-        .add("common_name", commonName);
-    if (ttl != null) {
-      body.add("ttl", ttl);
-    }
-    return send("POST", path, token, body.toString());
-  }
-
-  private static String errors(HttpResponse<String> response) {
-    return json(response).get("errors").toString();
-  }
-
-  /**
-   * Vault checks a host name's labels (at most 63 characters each), not RFC 5280's 64-character
-   * bound of a common name, which Go's x509 does not enforce: a longer name is signed, not a
-   * dropped connection (a client would take that for an unreachable Vault).
-   */
-  @Test
-  void aCommonNameLongerThan64CharactersIsSigned() throws Exception {
-    Secret token = vault.createRootToken();
-    vault.pkiRole("pki", "web").keyType("ec").forClientCertificatesBelow("k8s.example");
-    String commonName = "prometheus." + "a".repeat(50) + ".k8s.example"; // 73 characters
-
-    HttpResponse<String> signed = sign(token, "pki/sign/web", FakeCa.ecKeyPair(), commonName,
-        null);
-
-    assertEquals(200, signed.statusCode(), signed.body());
-    assertEquals("CN=" + commonName, io.promcc.core.model.CertificateBundle.parseCertificate(
-        json(signed).get("data").asObject().get("certificate").asString(), "certificate")
-        .getSubjectX500Principal().getName());
-  }
-
-  @Test
-  void aDefaultRoleSignsOnlyRsaKeysAndRefusesAnEcCsrAsVaultDoes() throws Exception {
-    Secret token = vault.createRootToken();
-    vault.pkiRole("pki", "web").allowAnyName(true); // key_type left at its default, rsa
-
-    HttpResponse<String> ec = sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null);
-    assertEquals(400, ec.statusCode());
-    assertEquals("{\"errors\":[\"role requires keys of type rsa\"]}", ec.body());
-    assertEquals(200, sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)
-        .statusCode());
-
-    vault.pkiRole("pki", "web").keyType("ec");
-    assertEquals("[\"role requires keys of type ec\"]",
-        errors(sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)));
-    assertEquals(200, sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null)
-        .statusCode());
-
-    vault.pkiRole("pki", "web").keyType("any");
-    assertEquals(200, sign(token, "pki/sign/web", FakeCa.ecKeyPair(), "a.example", null)
-        .statusCode());
-    assertEquals(200, sign(token, "pki/sign/web", FakeCa.rsaKeyPair(2048), "a.example", null)
-        .statusCode());
-    HttpResponse<String> issueAny = send("POST", "pki/issue/web", token,
-        "{\"common_name\":\"a.example\"}");
-    assertEquals(400, issueAny.statusCode());
-    assertEquals("[\"role key type \\\"any\\\" not allowed for issuing certificates, only signing\"]",
-        errors(issueAny));
-  }
-
-  @Test
-  void roleNameRulesDecideWhichCommonAndAltNamesAreSigned() throws Exception {
-    Secret token = vault.createRootToken();
-    KeyPair key = FakeCa.ecKeyPair();
-    PkiRole role = vault.pkiRole("pki", "web").keyType("ec");
-
-    // a role without allowed names signs nothing but localhost
-    assertEquals("[\"common name p.k8s.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null)));
-    assertEquals(200, sign(token, "pki/sign/web", key, "localhost", null).statusCode());
-
-    role.allowedDomains("k8s.example");
-    assertEquals("[\"common name p.k8s.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null)));
-    assertEquals("[\"common name k8s.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "k8s.example", null)));
-
-    role.allowSubdomains(true);
-    assertEquals(200, sign(token, "pki/sign/web", key, "p.k8s.example", null).statusCode());
-    assertEquals(200, sign(token, "pki/sign/web", key, "a.b.k8s.example", null).statusCode());
-    assertEquals("[\"common name k8s.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "k8s.example", null)));
-    assertEquals("[\"common name p.other.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "p.other.example", null)));
-    // the CSR's alt names are checked too (use_csr_sans)
-    assertEquals("[\"subject alternate name api.other.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "p.k8s.example", null, "api.other.example")));
-    assertEquals(200, sign(token, "pki/sign/web", key, "p.k8s.example", null, "api.k8s.example")
-        .statusCode());
-
-    role.allowBareDomains(true);
-    assertEquals(200, sign(token, "pki/sign/web", key, "k8s.example", null).statusCode());
-
-    role.allowedDomains().allowAnyName(true);
-    assertEquals(200, sign(token, "pki/sign/web", key, "p.other.example", null).statusCode());
-    assertEquals("[\"common name bad_name.example not allowed by this role\"]",
-        errors(sign(token, "pki/sign/web", key, "bad_name.example", null)));
-
-    // issue checks the request's alt names
-    vault.pkiRole("pki", "issuer").keyType("ec").allowedDomains("k8s.example")
-        .allowSubdomains(true);
-    HttpResponse<String> issued = send("POST", "pki/issue/issuer", token,
-        "{\"common_name\":\"p.k8s.example\",\"alt_names\":\"x.other.example\"}");
-    assertEquals(400, issued.statusCode());
-    assertEquals("[\"subject alternate name x.other.example not allowed by this role\"]",
-        errors(issued));
-  }
-
-  @Test
-  void aLeafThatWouldOutliveItsCaIsRefusedUnlessTheIssuerTruncatesOrPermitsIt()
-      throws Exception {
-    Secret token = vault.createRootToken();
-    FakeCa ca = vault.pkiMount("pki", Duration.ofDays(100));
-    vault.pkiRole("pki", "web").keyType("ec").allowAnyName(true);
-    Instant caEnd = ca.certificate().getNotAfter().toInstant();
-    clock.advance(Duration.ofDays(95));
-    KeyPair key = FakeCa.ecKeyPair();
-
-    HttpResponse<String> refused = sign(token, "pki/sign/web", key, "a.example", "168h");
-    assertEquals(400, refused.statusCode());
-    assertEquals("[\"cannot satisfy request, as TTL would result in notAfter of "
-        + clock.instant().plus(Duration.ofHours(168)) + " that is beyond the expiration of the CA "
-        + "certificate at " + caEnd + "\"]", errors(refused));
-    assertEquals(200, sign(token, "pki/sign/web", key, "a.example", "24h").statusCode());
-
-    vault.leafNotAfterBehavior("pki", "truncate");
-    HttpResponse<String> truncated = sign(token, "pki/sign/web", key, "a.example", "168h");
-    assertEquals(caEnd.getEpochSecond(),
-        json(truncated).get("data").asObject().getLong("expiration", 0));
-
-    vault.leafNotAfterBehavior("pki", "permit");
-    HttpResponse<String> permitted = sign(token, "pki/sign/web", key, "a.example", "168h");
-    assertEquals(clock.instant().plus(Duration.ofHours(168)).getEpochSecond(),
-        json(permitted).get("data").asObject().getLong("expiration", 0));
-
-    // truncating to a CA that has already expired leaves nothing to sign
-    clock.advance(Duration.ofDays(6));
-    vault.leafNotAfterBehavior("pki", "truncate");
-    assertEquals("[\"notAfter before notBefore\"]",
-        errors(sign(token, "pki/sign/web", key, "a.example", "168h")));
-  }
-
-  @Test
-  void goTimeFormatHasNoTrailingZerosInItsFraction() {
-    assertEquals("2030-01-02T03:04:05Z",
-        FakePki.goRfc3339Nano(Instant.parse("2030-01-02T03:04:05Z")));
-    assertEquals("2030-01-02T03:04:05.12Z",
-        FakePki.goRfc3339Nano(Instant.parse("2030-01-02T03:04:05.120Z")));
   }
 
   // ---- tokens and policies ----------------------------------------------------------------
