@@ -316,9 +316,11 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
       }
       throw e;
-    } catch (RuntimeException unexpected) {
+    } catch (RuntimeException | Error unexpected) {
       // no answer of Vault's (the http client's own error, a defect): a failed login all the
-      // same, backed off, so that every cluster does not try it again at every observation
+      // same, backed off, so that every cluster does not try it again at every observation;
+      // an Error too (a stack overflow), unless the JVM may not go on
+      UnexpectedFailure.rethrowIfFatal(unexpected);
       VaultRequestException e = unexpected("login", unexpected);
       loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
           : "keeping the current vault token"
@@ -368,9 +370,10 @@ public final class VaultAuthenticator implements AutoCloseable {
       r = renewal.renew(current, now);
     } catch (VaultRequestException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // kept and backed off below, as a renewal Vault did not answer, instead of tried again
       // by every caller while the token is due
+      UnexpectedFailure.rethrowIfFatal(e);
       throw unexpected("token renewal", e);
     }
     if (r.spent()) {

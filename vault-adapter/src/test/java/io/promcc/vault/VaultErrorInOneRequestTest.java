@@ -14,6 +14,7 @@ import io.promcc.core.port.CertificateObservation;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An {@link Error} of one cluster's request (a stack overflow, a failed assertion, a class that
@@ -113,6 +115,52 @@ class VaultErrorInOneRequestTest {
     client.error = new OutOfMemoryError("Java heap space");
 
     assertThrows(OutOfMemoryError.class, () -> source.observe(clusters));
+  }
+
+  /**
+   * A login that fails with an Error of its own is a failed login like one that fails with an
+   * unexpected exception: it backs off, and the other clusters of the pass do not try it again.
+   */
+  @Test
+  void aLoginFailingWithAStackOverflowHoldsBackTheNextLogins(@TempDir Path dir)
+      throws Exception {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    ThrowingClient client = new ThrowingClient(HttpClient.newHttpClient());
+    client.onlyPath = "auth/kubernetes/login";
+    client.error = new StackOverflowError();
+    VaultCertificateSource source = source(fixture.kubernetesSettings(dir).build(), client);
+
+    CertificateObservation first = source.observe(clusters);
+    CertificateObservation again = source.observe(clusters); // at the same instant
+
+    String seen = "problems " + first.problems() + ", again " + again.problems();
+    assertEquals(1, client.thrown.get(), "logged in again at once; " + seen);
+    for (GuestCluster c : clusters) {
+      Rejection problem = first.problems().get(c.id());
+      assertNotNull(problem, seen);
+      assertEquals(VaultFailure.UNEXPECTED.reason(), problem.reason(), seen);
+      assertTrue(problem.message().contains("java.lang.StackOverflowError"), seen);
+    }
+  }
+
+  /** So is a renewal of the token: the token is kept and the renewal backs off. */
+  @Test
+  void aTokenRenewalFailingWithAStackOverflowKeepsTheTokenAndBacksOff() {
+    fixture.useNewToken(); // 30 days, renewable
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    List<GuestCluster> others = fixture.clusters("beta", "gamma");
+    ThrowingClient client = new ThrowingClient(HttpClient.newHttpClient());
+    VaultCertificateSource source = source(fixture.settings().build(), client);
+    assertNotNull(source.observe(List.of(alpha)).bundles().get(alpha.id()));
+    fixture.clock.advance(Duration.ofDays(25)); // past the token's renewal, 5 days left
+    client.onlyPath = "auth/token/renew-self";
+    client.error = new StackOverflowError();
+
+    CertificateObservation observed = source.observe(others);
+
+    String seen = "problems " + observed.problems() + ", bundles " + observed.bundles().keySet();
+    assertEquals(1, client.thrown.get(), "renewed again at once; " + seen);
+    assertEquals(2, observed.bundles().size(), "the kept token not used; " + seen);
   }
 
   private VaultCertificateSource source(VaultSettings settings, HttpClient client) {
