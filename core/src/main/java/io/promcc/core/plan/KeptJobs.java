@@ -42,6 +42,9 @@ final class KeptJobs {
    * jobs and its certificate.
    */
   record Kept(List<ClusterId> ids, List<DesiredFile> jobs, List<CertificateBundle> bundles) {
+    /** No cluster kept. */
+    static final Kept NONE = new Kept(List.of(), List.of(), List.of());
+
     /**
      * Those of {@code observation} with a certificate; the others (none, as the reconciler
      * observes) are added to {@code rejections} with their certificate problem.
@@ -66,6 +69,11 @@ final class KeptJobs {
 
     boolean isEmpty() {
       return ids.isEmpty();
+    }
+
+    /** Whether {@code other} keeps the same clusters with jobs of equal bytes. */
+    boolean sameJobs(Kept other) {
+      return ids.equals(other.ids) && jobs.equals(other.jobs);
     }
   }
 

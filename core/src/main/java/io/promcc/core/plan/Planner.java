@@ -162,7 +162,7 @@ public final class Planner {
     // Prometheus resolves files against the folder of the file that names them
     String jobDir = perCluster ? settings.scrapeConfigDirectory() : configDir;
     int count = accepted.clusters().size();
-    RenderMemo.Next next = new RenderMemo.Next(settings, renderer, count, !kept.isEmpty());
+    RenderMemo.Next next = new RenderMemo.Next(settings, renderer, count, kept);
     List<ClusterId> planned = new ArrayList<>(count);
     List<Map.Entry<String, DesiredFile>> files = new ArrayList<>(count * 4 + 1);
     List<Map.Entry<String, DesiredFile>> scrapeFiles = new ArrayList<>(count);
@@ -212,18 +212,19 @@ public final class Planner {
     if (!validator.problems().isEmpty()) {
       throw new ValidationException("planned config", validator.problems());
     }
-    // the last plan's config if every cluster's output is the last plan's (in merged mode at
-    // 10,000 clusters, rendering and hashing the 87 MB config again is most of a plan), or in
-    // per-cluster-files mode if the settings are; a merged config holding kept jobs, which are
-    // no entry's, is rendered again
-    DesiredFile config = kept.isEmpty() || perCluster
-        ? lastPlan.configFor(settings, next.entries()) : null;
+    // the last plan's config if every cluster's output is the last plan's and the kept jobs are
+    // equal to its kept jobs (in merged mode at 10,000 clusters, rendering and hashing the 87 MB
+    // config again is most of a plan, and a cluster kept as it is on disk may stay so for days),
+    // or in per-cluster-files mode if the settings are
+    DesiredFile config = lastPlan.configFor(settings, next.entries(), kept);
     DesiredState previous = lastPlan.state();
     // with the config reused, the settings and the number of entries are the last plan's;
     // clusters are planned in ID order, the order a state keeps them in; rejections are sorted
-    if (config != null && allReused && kept.isEmpty() && previous.clusters().equals(planned)
+    if (config != null && allReused && lastPlan.sameKept(kept)
+        && previous.clusters().equals(planned)
         && previous.rejections().equals(ImmutableList.sortedCopyOf(rejections))) {
-      // every entry is the memo's own, so every file is the last plan's, and so are the clusters
+      // every entry is the memo's own and every kept cluster's jobs and certificate are equal to
+      // the last plan's, so every file is byte for byte the last plan's, and so are the clusters
       // and rejections: the last plan is this plan (and its memo this plan's memo)
       return previous;
     }

@@ -25,7 +25,7 @@ import java.util.List;
  * planned, so the memo never outgrows the fleet.
  */
 final class RenderMemo {
-  static final RenderMemo EMPTY = new RenderMemo(null, null, List.of(), null, false);
+  static final RenderMemo EMPTY = new RenderMemo(null, null, List.of(), null, KeptJobs.Kept.NONE);
 
   /**
    * One cluster's rendered output.
@@ -51,18 +51,18 @@ final class RenderMemo {
   /** The plan itself; null for the empty memo. */
   private final DesiredState state;
   /**
-   * Whether the plan holds jobs that are no entry's: those of clusters kept as they are on
-   * disk ({@link Observation#keptJobs()}), which its merged config holds too.
+   * The plan's jobs that are no entry's: those of clusters kept as they are on disk
+   * ({@link Observation#keptJobs()}), which its merged config holds too, with their certificates.
    */
-  private final boolean keptJobs;
+  private final KeptJobs.Kept kept;
 
   private RenderMemo(ControllerSettings settings, JobRenderer renderer, List<Rendered> entries,
-      DesiredState state, boolean keptJobs) {
+      DesiredState state, KeptJobs.Kept kept) {
     this.settings = settings;
     this.renderer = renderer;
     this.entries = entries;
     this.state = state;
-    this.keptJobs = keptJobs;
+    this.kept = kept;
   }
 
   /**
@@ -80,19 +80,22 @@ final class RenderMemo {
 
   /**
    * The plan's main config file, if it was rendered with {@code current} settings of the
-   * clusters' output {@code clusterOutput}: the very outputs of this memo's entries, in order
-   * (compared by reference). Null otherwise. With the planner's fixed base config and profile,
-   * that config is the one a new render would make. In per-cluster-files mode the config names
-   * the scrape files' folder, not the clusters, so the settings alone decide.
+   * clusters' output {@code clusterOutput}, the very outputs of this memo's entries, in order
+   * (compared by reference), and of {@code keptJobs}, equal to this memo's kept jobs (compared
+   * by content: the observer reads them from disk again each time, and they are few). Null
+   * otherwise. With the planner's fixed base config and profile, that config is the one a new
+   * render would make. In per-cluster-files mode the config names the scrape files' folder, not
+   * the clusters, so the settings alone decide.
    */
-  DesiredFile configFor(ControllerSettings current, List<Rendered> clusterOutput) {
+  DesiredFile configFor(ControllerSettings current, List<Rendered> clusterOutput,
+      KeptJobs.Kept keptJobs) {
     if (state == null || !current.equals(settings)) {
       return null;
     }
     if (current.outputMode() == OutputMode.PER_CLUSTER_FILES) {
       return state.config();
     }
-    if (keptJobs || clusterOutput.size() != entries.size()) {
+    if (!kept.sameJobs(keptJobs) || clusterOutput.size() != entries.size()) {
       return null;
     }
     for (int i = 0; i < entries.size(); i++) {
@@ -103,6 +106,14 @@ final class RenderMemo {
       }
     }
     return state.config();
+  }
+
+  /**
+   * Whether {@code now} is this memo's kept clusters with equal jobs and certificates: the
+   * files a plan makes of them are then byte for byte this plan's.
+   */
+  boolean sameKept(KeptJobs.Kept now) {
+    return kept.sameJobs(now) && kept.bundles().equals(now.bundles());
   }
 
   /** The paths of the plan's files, sorted. */
@@ -124,14 +135,14 @@ final class RenderMemo {
     private final ControllerSettings settings;
     private final JobRenderer renderer;
     private final List<Rendered> entries;
-    private final boolean keptJobs;
+    private final KeptJobs.Kept kept;
 
-    /** @param keptJobs whether the plan also holds jobs kept as they are on disk */
-    Next(ControllerSettings settings, JobRenderer renderer, int expected, boolean keptJobs) {
+    /** @param kept the clusters the plan also holds as they are on disk */
+    Next(ControllerSettings settings, JobRenderer renderer, int expected, KeptJobs.Kept kept) {
       this.settings = settings;
       this.renderer = renderer;
       this.entries = new ArrayList<>(expected);
-      this.keptJobs = keptJobs;
+      this.kept = kept;
     }
 
     void add(Rendered rendered) {
@@ -145,7 +156,7 @@ final class RenderMemo {
 
     /** The memo of {@code plan}. */
     RenderMemo build(DesiredState plan) {
-      return new RenderMemo(settings, renderer, entries, plan, keptJobs);
+      return new RenderMemo(settings, renderer, entries, plan, kept);
     }
   }
 }
