@@ -188,18 +188,8 @@ final class ClusterAcceptance {
         && id.startsWith(prefix);
   }
 
-  /**
-   * {@code accepted} without the clusters that would make a job name a kept cluster has, which
-   * are rejected ({@link KeptJobs#collisions}).
-   */
-  static Accepted rejectCollisionsWithKept(Accepted accepted, KeptJobs.Kept kept,
-      JobRenderer renderer, List<Rejection> rejections) {
-    return rejectColliding(accepted,
-        KeptJobs.collisions(accepted.clusters(), kept, renderer), rejections);
-  }
-
   /** {@code accepted} without the clusters of {@code collisions}, rejected with their message. */
-  private static Accepted rejectColliding(Accepted accepted, Map<ClusterId, String> collisions,
+  static Accepted rejectColliding(Accepted accepted, Map<ClusterId, String> collisions,
       List<Rejection> rejections) {
     if (collisions.isEmpty()) {
       return accepted;

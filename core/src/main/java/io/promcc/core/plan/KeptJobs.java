@@ -13,6 +13,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.yaml.YamlReader;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The jobs a cluster has on disk, as the controller wrote them, for a cluster that is present but
@@ -73,6 +75,24 @@ final class KeptJobs {
       return ids.isEmpty();
     }
 
+    /** These without {@code rejected}'s clusters, which are added to {@code rejections}. */
+    Kept without(Map<ClusterId, String> rejected, List<Rejection> rejections) {
+      if (rejected.isEmpty()) {
+        return this;
+      }
+      rejected.forEach((id, message) ->
+          rejections.add(new Rejection(id.value(), "job-name-collision", message)));
+      Kept out = new Kept(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (int k = 0; k < ids.size(); k++) {
+        if (!rejected.containsKey(ids.get(k))) {
+          out.ids().add(ids.get(k));
+          out.jobs().add(jobs.get(k));
+          out.bundles().add(bundles.get(k));
+        }
+      }
+      return out;
+    }
+
     /** Whether {@code other} keeps the same clusters with jobs of equal bytes. */
     boolean sameJobs(Kept other) {
       return ids.equals(other.ids) && jobs.equals(other.jobs);
@@ -80,40 +100,80 @@ final class KeptJobs {
   }
 
   /**
-   * Of {@code clusters}, those that would make a job whose name a kept cluster's job has, each
-   * with a message naming both: the kept one is what Prometheus runs. Only a cluster whose ID
-   * extends the other's with {@code -} (or the other way round) can make such a name.
+   * What gives way to the kept clusters' jobs, or among them, each with a message naming both
+   * sides: listed clusters that would make a job name a kept cluster has (the kept one is what
+   * Prometheus runs), and kept clusters with a job name the base config or another kept cluster
+   * has.
    */
-  static Map<ClusterId, String> collisions(List<GuestCluster> clusters, Kept kept,
-      JobRenderer renderer) {
-    Map<ClusterId, String> collisions = new TreeMap<>();
+  record Collisions(Map<ClusterId, String> listed, Map<ClusterId, String> kept) {}
+
+  /**
+   * The collisions of {@code kept} with {@code clusters}, with the base config's own jobs
+   * ({@code baseJobs}: names) and among themselves. A kept job keeps the name it was written
+   * with, which after a change of the profile or of the job prefix may be any name: a listed
+   * cluster makes {@code <prefix>-<id>-<job>}, so only the clusters whose ID is a kept name's
+   * part after the prefix up to a {@code -} are compared, found by ID.
+   */
+  static Collisions collisions(List<GuestCluster> clusters, Kept kept, JobRenderer renderer,
+      String prefix, Set<String> baseJobs, String baseSource) {
+    Map<ClusterId, String> listed = new TreeMap<>();
+    Map<ClusterId, String> rejectedKept = new TreeMap<>();
     if (kept.isEmpty()) {
-      return collisions;
+      return new Collisions(listed, rejectedKept);
     }
     Map<String, ClusterId> keptNames = new HashMap<>();
     for (int k = 0; k < kept.ids().size(); k++) {
+      ClusterId id = kept.ids().get(k);
       for (String name : names(kept.jobs().get(k))) {
-        keptNames.putIfAbsent(name, kept.ids().get(k));
+        ClusterId other = keptNames.putIfAbsent(name, id);
+        if (other != null && !other.equals(id)) {
+          rejectedKept.putIfAbsent(other, keptMessage(name, other) + " of cluster "
+              + Quoting.quote(id.value()) + ", which keeps the jobs it has");
+          rejectedKept.putIfAbsent(id, keptMessage(name, id) + " of cluster "
+              + Quoting.quote(other.value()) + ", which keeps the jobs it has");
+        } else if (baseJobs.contains(name)) {
+          rejectedKept.putIfAbsent(id, keptMessage(name, id) + " of base config "
+              + Quoting.quote(baseSource));
+        }
       }
     }
+    keptNames.values().removeIf(rejectedKept::containsKey);
+    Map<String, GuestCluster> byId = new HashMap<>();
     for (GuestCluster cluster : clusters) {
-      String id = cluster.id().value();
-      if (kept.ids().stream().noneMatch(other ->
-          ClusterAcceptance.extendsWithDash(other.value(), id)
-              || ClusterAcceptance.extendsWithDash(id, other.value()))) {
-        continue;
+      byId.put(cluster.id().value(), cluster);
+    }
+    Set<GuestCluster> candidates = new TreeSet<>(Comparator.comparing(GuestCluster::id));
+    String owned = prefix + "-";
+    for (String name : keptNames.keySet()) {
+      if (!name.startsWith(owned)) {
+        continue; // no listed cluster makes it
       }
+      for (int dash = name.indexOf('-', owned.length() + 1); dash > 0;
+          dash = name.indexOf('-', dash + 1)) {
+        GuestCluster cluster = byId.get(name.substring(owned.length(), dash));
+        if (cluster != null) {
+          candidates.add(cluster);
+        }
+      }
+    }
+    for (GuestCluster cluster : candidates) {
+      String id = cluster.id().value();
       for (String name : renderer.jobNames(cluster)) {
         ClusterId other = keptNames.get(name);
         if (other != null) {
-          collisions.put(cluster.id(), "job name " + Quoting.quote(name) + " of cluster "
+          listed.put(cluster.id(), "job name " + Quoting.quote(name) + " of cluster "
               + Quoting.quote(id) + " is also a job of cluster " + Quoting.quote(other.value())
               + ", which keeps the jobs it has");
           break;
         }
       }
     }
-    return collisions;
+    return new Collisions(listed, rejectedKept);
+  }
+
+  private static String keptMessage(String name, ClusterId id) {
+    return "job name " + Quoting.quote(name) + " of cluster " + Quoting.quote(id.value())
+        + ", which keeps the jobs it has, is also a job";
   }
 
   /** The jobs on disk of each of {@code ids} that has any. */

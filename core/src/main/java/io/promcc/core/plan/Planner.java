@@ -19,6 +19,7 @@ import io.promcc.core.model.ValidationException;
 import io.promcc.core.yaml.BaseConfig;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,8 +132,11 @@ public final class Planner {
    * out with its certificate problem as the reason ({@code certificate-missing} if the source
    * gave none); the cluster source's rejections are carried into
    * {@link DesiredState#rejections()} as they are. A cluster with kept jobs
-   * ({@link Observation#keptJobs()}) is planned on them and its certificate, unchanged; a listed
-   * cluster that would make a job of the same name is rejected ({@code job-name-collision}).
+   * ({@link Observation#keptJobs()}) is planned on them and its certificate, unchanged, its jobs
+   * under the names they were written with; a listed cluster that would make a job of the same
+   * name is rejected ({@code job-name-collision}), and so is a kept cluster with a job named like
+   * one of the base config or of another kept cluster (possible after a change of the job prefix
+   * or the profile): the config never holds two jobs of one name.
    *
    * @throws ValidationException as {@link #plan(Collection, Map, ControllerSettings)}
    */
@@ -150,7 +154,13 @@ public final class Planner {
             lastPlan.reader(settings), settings, rejections),
         renderer, rejections);
     KeptJobs.Kept kept = KeptJobs.Kept.of(observation, rejections);
-    accepted = ClusterAcceptance.rejectCollisionsWithKept(accepted, kept, renderer, rejections);
+    if (!kept.isEmpty()) {
+      // kept jobs keep the names they were written with, whatever the profile and prefix now
+      KeptJobs.Collisions collisions = KeptJobs.collisions(accepted.clusters(), kept, renderer,
+          settings.jobPrefix(), baseJobNames(settings), baseConfig.source());
+      kept = kept.without(collisions.kept(), rejections);
+      accepted = ClusterAcceptance.rejectColliding(accepted, collisions.listed(), rejections);
+    }
 
     // in runs already in path order (certificates, the config, scrape files, each in cluster
     // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and
@@ -239,6 +249,15 @@ public final class Planner {
         : DesiredState.after(previous, sorted, settings.configFileName(), planned, rejections);
     memo.set(next.build(state));
     return state;
+  }
+
+  /** The names of the base config's own jobs, which the planned config holds as they are. */
+  private Set<String> baseJobNames(ControllerSettings settings) {
+    Set<String> names = new HashSet<>();
+    for (Map<?, ?> job : baseConfig.unownedJobs(settings.jobPrefix())) {
+      names.add(String.valueOf(job.get("job_name")));
+    }
+    return names;
   }
 
   /** The main config: the base config with the clusters' jobs, or the scrape files' glob. */

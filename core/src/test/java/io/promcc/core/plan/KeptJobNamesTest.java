@@ -1,0 +1,186 @@
+package io.promcc.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.testing.TestCertificates;
+import io.promcc.core.yaml.BaseConfig;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A cluster kept as it is on disk (present, unreadable) keeps its jobs under the names they were
+ * written with, while the profile or the job prefix may have changed since: whatever the names,
+ * the planned config never holds two jobs of one name (Prometheus would refuse the whole
+ * config), and what gives way is rejected as {@code job-name-collision}.
+ */
+class KeptJobNamesTest {
+  private static final ScrapeProfile PROFILE = ScrapeProfile.parse("""
+      jobs:
+        - name: exporter
+          role: endpoints
+          target: pod-proxy
+        - name: node-exporter
+          role: endpoints
+          target: pod-proxy
+      """, "colliding.yml");
+  private static final ScrapeProfile RENAMED = ScrapeProfile.parse("""
+      jobs:
+        - name: metrics
+          role: endpoints
+          target: pod-proxy
+        - name: node-exporter
+          role: endpoints
+          target: pod-proxy
+      """, "renamed.yml");
+
+  private static GuestCluster cluster(String id) {
+    return GuestCluster.of(id, "aws", "https://master." + id + ".example:6443");
+  }
+
+  private static ControllerSettings settings(OutputMode mode, String prefix) {
+    return ControllerSettings.DEFAULTS.toBuilder().outputMode(mode).jobPrefix(prefix).build();
+  }
+
+  /** The files {@code clusters} had, planned with {@code settings}. */
+  private static DesiredState written(ScrapeProfile profile, List<GuestCluster> clusters,
+      ControllerSettings settings) {
+    return new Planner(profile, BaseConfig.empty()).plan(clusters,
+        TestCertificates.forAll(clusters), settings);
+  }
+
+  /** {@code listed} with {@code kept} kept as {@code onDisk} has them, with {@code settings}. */
+  private static Observation keeping(List<ClusterId> kept, SortedMap<String, DesiredFile> onDisk,
+      List<GuestCluster> listed, ControllerSettings settings) {
+    List<GuestCluster> all = new ArrayList<>(listed);
+    kept.forEach(id -> all.add(cluster(id.value())));
+    return new Observation(listed, new TreeMap<>(TestCertificates.forAll(all)),
+        new TreeMap<>(), List.of(), Planner.keptJobs(kept, onDisk, settings));
+  }
+
+  private static void assertLoadable(DesiredState state) {
+    Set<String> names = new HashSet<>();
+    for (PlannedOutput.Job job : PlannedOutput.jobs(state)) {
+      assertTrue(names.add(job.name()), "two jobs named " + job.name());
+    }
+  }
+
+  /**
+   * A new prefix makes cluster {@code node}'s job {@code exporter} the name that {@code a}'s
+   * {@code node-exporter} had under the old one: their IDs are not related, yet the names are
+   * equal. The kept jobs are what Prometheus runs; the listed cluster gives way, as it does when
+   * the IDs are related.
+   */
+  @Test
+  void aNewPrefixThatMakesAListedClustersJobNameAKeptOneRejectsTheListedCluster() {
+    ControllerSettings before = settings(OutputMode.PER_CLUSTER_FILES, "p");
+    ControllerSettings after = settings(OutputMode.PER_CLUSTER_FILES, "p-a");
+    DesiredState onDisk = written(PROFILE, List.of(cluster("a"), cluster("b")), before);
+
+    DesiredState state = new Planner(PROFILE, BaseConfig.empty()).plan(keeping(
+        List.of(ClusterId.of("a")), onDisk.files(), List.of(cluster("b"), cluster("node")),
+        after), after);
+
+    assertLoadable(state);
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("b")), state.clusters());
+    assertEquals(onDisk.files().get("scrape_configs/a.yml"),
+        state.files().get("scrape_configs/a.yml"), "a keeps its jobs as they are");
+    assertEquals(List.of(new Rejection("node", "job-name-collision", "job name "
+        + "\"p-a-node-exporter\" of cluster \"node\" is also a job of cluster \"a\", which "
+        + "keeps the jobs it has")), state.rejections());
+  }
+
+  /**
+   * A job of the base config that carries the old prefix was the controller's own and left
+   * out; under a new prefix it is the user's, and a kept cluster's job of that name gives way.
+   */
+  @Test
+  void aKeptJobNamedLikeAJobOfTheBaseConfigRejectsTheKeptCluster() {
+    ControllerSettings before = settings(OutputMode.PER_CLUSTER_FILES, "p");
+    ControllerSettings after = settings(OutputMode.PER_CLUSTER_FILES, "q");
+    BaseConfig base = BaseConfig.parse("""
+        scrape_configs:
+          - job_name: p-a-exporter
+            static_configs:
+              - targets: [localhost:9100]
+        """, "base.yml");
+    DesiredState onDisk = written(PROFILE, List.of(cluster("a"), cluster("b")), before);
+
+    DesiredState state = new Planner(PROFILE, base).plan(keeping(List.of(ClusterId.of("a")),
+        onDisk.files(), List.of(cluster("b")), after), after);
+
+    assertLoadable(state);
+    assertEquals(List.of(ClusterId.of("b")), state.clusters());
+    assertTrue(state.files().keySet().stream().noneMatch(path -> path.contains("a-")
+        || path.endsWith("/a.yml")), state.files().keySet().toString());
+    assertEquals(List.of(new Rejection("a", "job-name-collision", "job name \"p-a-exporter\" "
+        + "of cluster \"a\", which keeps the jobs it has, is also a job of base config "
+        + "\"base.yml\"")), state.rejections());
+  }
+
+  /**
+   * Two clusters kept from files of two different plans (a prefix changed between them, and a
+   * write was cut short): their names may be equal though neither listed cluster makes them.
+   * Neither can be chosen over the other, so both give way, as two listed clusters do.
+   */
+  @Test
+  void twoKeptClustersWithAJobOfOneNameAreBothRejected() {
+    ControllerSettings after = settings(OutputMode.PER_CLUSTER_FILES, "q");
+    SortedMap<String, DesiredFile> onDisk = new TreeMap<>(written(PROFILE,
+        List.of(cluster("a"), cluster("b")), settings(OutputMode.PER_CLUSTER_FILES, "p-x"))
+        .files());
+    onDisk.putAll(written(PROFILE, List.of(cluster("x-a")),
+        settings(OutputMode.PER_CLUSTER_FILES, "p")).files());
+
+    DesiredState state = new Planner(PROFILE, BaseConfig.empty()).plan(keeping(
+        List.of(ClusterId.of("a"), ClusterId.of("x-a")), onDisk, List.of(cluster("b")), after),
+        after);
+
+    assertLoadable(state);
+    assertEquals(List.of(ClusterId.of("b")), state.clusters());
+    assertEquals(List.of(
+        new Rejection("a", "job-name-collision", "job name \"p-x-a-exporter\" of cluster \"a\","
+            + " which keeps the jobs it has, is also a job of cluster \"x-a\", which keeps the"
+            + " jobs it has"),
+        new Rejection("x-a", "job-name-collision", "job name \"p-x-a-exporter\" of cluster"
+            + " \"x-a\", which keeps the jobs it has, is also a job of cluster \"a\", which keeps"
+            + " the jobs it has")), state.rejections());
+  }
+
+  /**
+   * A job template renamed while a cluster is kept: the kept cluster runs its jobs under their
+   * old names, the others under the new ones, in one loadable config; in merged mode and with
+   * per-cluster files alike.
+   */
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void aRenamedTemplateLeavesTheKeptClusterItsOldNamesAndTheConfigLoadable(OutputMode mode) {
+    ControllerSettings settings = settings(mode, "p");
+    DesiredState onDisk = written(PROFILE, List.of(cluster("a"), cluster("b")), settings);
+
+    DesiredState state = new Planner(RENAMED, BaseConfig.empty()).plan(keeping(
+        List.of(ClusterId.of("a")), onDisk.files(), List.of(cluster("b")), settings), settings);
+
+    assertLoadable(state);
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("b")), state.clusters());
+    List<String> names = PlannedOutput.jobs(state).stream().map(PlannedOutput.Job::name)
+        .sorted().toList();
+    assertEquals(List.of("p-a-exporter", "p-a-node-exporter", "p-b-metrics",
+        "p-b-node-exporter"), names);
+    assertEquals(List.of(), state.rejections());
+  }
+}
