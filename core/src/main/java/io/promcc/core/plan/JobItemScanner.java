@@ -9,10 +9,11 @@ import java.util.function.Consumer;
 
 /**
  * The block-sequence items at column 0 of a text given in pieces (a line may span two) whose
- * first line is {@code - job_name: <prefix>} (the name plain or in double quotes), followed by
- * an asked cluster's ID and {@code -}: each such item, its continuation lines (those indented)
- * included, is handed over as text. Other lines are only looked at, not copied. For
- * {@link KeptJobs}, in a config that holds every cluster's jobs. Not thread-safe: one scan.
+ * first line is {@code - job_name: } and a name that holds {@code -}, an asked cluster's ID and
+ * {@code -} (a job name is {@code <prefix>-<id>-<job>}, under whatever prefix it was written
+ * with): each such item, its continuation lines (those indented) included, is handed over as
+ * text. Other lines are only looked at, not copied: for {@link KeptJobs}, in a config that
+ * holds every cluster's jobs. Not thread-safe: one scan.
  */
 final class JobItemScanner {
   private static final int START = 0;
@@ -88,33 +89,20 @@ final class JobItemScanner {
 
   /** Whether the line read opens an item of an asked cluster. */
   private boolean opens() {
-    byte[] bytes = line;
-    int at = 0;
-    while (at < opening.length && at < length && bytes[at] == opening[at]) {
-      at++;
+    if (length < opening.length || !Arrays.equals(line, 0, opening.length, opening, 0,
+        opening.length)) {
+      return false;
     }
-    int quoted = KeptJobs.ITEM.length();
-    if (at == quoted && length > at && bytes[at] == '"') {
-      // "<prefix>-...": the name in double quotes
-      int from = at + 1;
-      at = 0;
-      while (from + at < length && at + quoted < opening.length
-          && bytes[from + at] == opening[quoted + at]) {
-        at++;
+    // the job name, plain or in double quotes, holds an asked ID between two dashes: whatever
+    // prefix it was written with, a job name is <prefix>-<id>-<job>
+    for (int dash = opening.length; dash < length && line[dash] != '\n'; dash++) {
+      if (line[dash] != '-') {
+        continue;
       }
-      if (at + quoted != opening.length) {
-        return false;
-      }
-      return namesAsked(bytes, from + at);
-    }
-    return at == opening.length && namesAsked(bytes, at);
-  }
-
-  /** Whether the name from {@code from} on is an asked ID, {@code -} and more. */
-  private boolean namesAsked(byte[] bytes, int from) {
-    for (int end = from; end < length && bytes[end] != '\n'; end++) {
-      if (bytes[end] == '-' && end > from && isAsked(bytes, from, end)) {
-        return true;
+      for (int end = dash + 2; end < length && line[end] != '\n'; end++) {
+        if (line[end] == '-' && isAsked(line, dash + 1, end)) {
+          return true;
+        }
       }
     }
     return false;

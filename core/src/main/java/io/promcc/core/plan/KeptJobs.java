@@ -30,11 +30,14 @@ import java.util.TreeSet;
  *
  * <p>With per-cluster files they are the cluster's scrape config file. In a merged config they
  * are the {@code scrape_configs} items the controller wrote for the cluster: block-sequence items
- * at column 0 (every continuation line indented), whose job name carries the owned prefix and
- * the cluster's ID and whose {@code tls_config} names the cluster's certificate file (the job
- * name alone is ambiguous: {@code <prefix>-a-node-exporter} may be cluster {@code a}'s
- * {@code node-exporter} or cluster {@code a-node}'s {@code exporter}). Jobs written in the other
- * output mode, or with other certificate paths, are not found. Stateless.
+ * at column 0 (every continuation line indented), whose job name holds the cluster's ID between
+ * two dashes ({@code <prefix>-<id>-<job>}, under the prefix they were written with, which may
+ * have changed since: with per-cluster files the file keeps them too) and whose
+ * {@code tls_config} names the cluster's certificate file (the job name alone is ambiguous:
+ * {@code <prefix>-a-node-exporter} may be cluster {@code a}'s {@code node-exporter} or cluster
+ * {@code a-node}'s {@code exporter}). Jobs written in the other output mode, or with other
+ * certificate paths, are not found. Kept jobs keep their names, so they are checked against
+ * every other name of a plan ({@link #collisions}). Stateless.
  */
 final class KeptJobs {
   static final String ITEM = "- job_name: ";
@@ -205,12 +208,11 @@ final class KeptJobs {
       asked.add(id.value());
     }
     Map<ClusterId, StringBuilder> jobs = new TreeMap<>();
-    String owned = settings.jobPrefix() + "-";
     // the config holds every cluster's jobs (87 MB at 10,000 clusters), and this runs at every
     // reconcile while a cluster is unreadable: its lines are walked in place, and only an item
     // whose job name names an asked cluster is decoded and parsed
-    JobItemScanner scanner = new JobItemScanner(ITEM + owned, asked, item -> {
-      ClusterId id = ownerOf(item, byCertificate, owned);
+    JobItemScanner scanner = new JobItemScanner(ITEM, asked, item -> {
+      ClusterId id = ownerOf(item, byCertificate);
       if (id != null) {
         jobs.computeIfAbsent(id, k -> new StringBuilder()).append(item);
       }
@@ -245,8 +247,7 @@ final class KeptJobs {
   }
 
   /** The cluster whose job {@code item} is, or null. */
-  private static ClusterId ownerOf(String item, Map<String, ClusterId> byCertificate,
-      String owned) {
+  private static ClusterId ownerOf(String item, Map<String, ClusterId> byCertificate) {
     Object root;
     try {
       root = YamlReader.read(item, "kept jobs");
@@ -259,7 +260,7 @@ final class KeptJobs {
       return null;
     }
     ClusterId id = byCertificate.get(String.valueOf(tls.get("cert_file")));
-    return id != null && String.valueOf(job.get("job_name")).startsWith(owned + id.value() + "-")
+    return id != null && String.valueOf(job.get("job_name")).contains("-" + id.value() + "-")
         ? id : null;
   }
 

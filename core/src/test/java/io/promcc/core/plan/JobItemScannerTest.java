@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The items of asked clusters, found in a text given in pieces cut anywhere. */
+/**
+ * The items of asked clusters, under any prefix, found in a text given in pieces cut anywhere.
+ */
 class JobItemScannerTest {
   private static final String A = "- job_name: p-a-x\n  static_configs: []\n  x: 1\n";
   private static final String A_NODE = "- job_name: \"p-a-node-y\"\n  z: \"é\"\n";
@@ -20,7 +22,7 @@ class JobItemScannerTest {
 
   private static List<String> scan(byte[] bytes, int... cuts) {
     List<String> found = new ArrayList<>();
-    JobItemScanner scanner = new JobItemScanner(KeptJobs.ITEM + "p-", Set.of("a", "a-node"),
+    JobItemScanner scanner = new JobItemScanner(KeptJobs.ITEM, Set.of("a", "a-node"),
         found::add);
     int from = 0;
     for (int cut : cuts) {
@@ -33,9 +35,10 @@ class JobItemScannerTest {
   }
 
   @Test
-  void findsTheItemsOfAskedClustersPlainOrQuotedWhereverThePiecesAreCut() {
+  void findsTheItemsOfAskedClustersUnderAnyPrefixPlainOrQuotedWhereverThePiecesAreCut() {
     byte[] bytes = TEXT.getBytes(StandardCharsets.UTF_8);
-    List<String> expected = List.of(A, A_NODE, "- job_name: p-a-last\n  w: 1");
+    List<String> expected = List.of(A, A_NODE, "- job_name: q-a-x\n",
+        "- job_name: p-a-last\n  w: 1");
     assertEquals(expected, scan(bytes));
     for (int cut = 0; cut <= bytes.length; cut++) {
       assertEquals(expected, scan(bytes, cut), "cut at " + cut);

@@ -183,4 +183,30 @@ class KeptJobNamesTest {
         "p-b-node-exporter"), names);
     assertEquals(List.of(), state.rejections());
   }
+
+  /**
+   * After a change of the job prefix, a kept cluster keeps its jobs under the old prefix in a
+   * merged config as it does with per-cluster files (its certificate file tells its jobs from
+   * the others), and a plan on those files finds them again.
+   */
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void aNewPrefixLeavesTheKeptClusterItsJobsUnderTheOldOne(OutputMode mode) {
+    DesiredState onDisk = written(PROFILE, List.of(cluster("a"), cluster("b")),
+        settings(mode, "p"));
+    ControllerSettings after = settings(mode, "q");
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+
+    DesiredState state = planner.plan(keeping(List.of(ClusterId.of("a")), onDisk.files(),
+        List.of(cluster("b")), after), after);
+
+    assertLoadable(state);
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("b")), state.clusters());
+    assertEquals(List.of("p-a-exporter", "p-a-node-exporter", "q-b-exporter",
+        "q-b-node-exporter"), PlannedOutput.jobs(state).stream().map(PlannedOutput.Job::name)
+        .sorted().toList());
+    assertEquals(List.of(), state.rejections());
+    assertEquals(state.files(), planner.plan(keeping(List.of(ClusterId.of("a")),
+        state.files(), List.of(cluster("b")), after), after).files(), "found again");
+  }
 }
