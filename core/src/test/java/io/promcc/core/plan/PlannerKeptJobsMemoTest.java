@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
@@ -12,11 +13,14 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.OutputMode;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -87,5 +91,33 @@ class PlannerKeptJobsMemoTest {
     assertEquals(fresh.hash(), next.hash());
     assertTrue(fresh.files().values().stream().anyMatch(f -> f.kind() != FileKind.CERTIFICATE
         && f.text().contains("b2.example")), "the edit is in the plan");
+  }
+
+  /**
+   * A cluster whose certificate source fails is listed, planned on the certificate it has on
+   * disk, read back as a new bundle at every reconcile: equal to the last one, so its jobs, its
+   * certificate files and the merged config are the last plan's, as for any unchanged cluster.
+   */
+  @Test
+  void aClusterWhoseCertificateSourceFailsIsReusedWithTheConfigLikeAnyUnchangedCluster() {
+    ControllerSettings settings = ControllerSettings.DEFAULTS;
+    Planner planner = new Planner(PROFILE, BaseConfig.empty());
+    DesiredState first = planner.plan(ALL, TestCertificates.forAll(ALL), settings);
+    List<DesiredState> plans = new java.util.ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      CertificatePaths paths = CertificatePaths.of(ClusterId.of("b"), settings);
+      CertificateBundle kept = CertificateBundle.fromPem(first.files().get(paths.ca()).text(),
+          first.files().get(paths.certificate()).text(),
+          Secret.of(first.files().get(paths.key()).text()));
+      SortedMap<ClusterId, CertificateBundle> certificates =
+          new TreeMap<>(TestCertificates.forAll(ALL));
+      certificates.put(ClusterId.of("b"), kept);
+      plans.add(planner.plan(new Observation(ALL, certificates, new TreeMap<>(
+          java.util.Map.of(ClusterId.of("b"), new Rejection("b", "vault-sealed", "sealed"))),
+          List.of()), settings));
+    }
+
+    assertSame(first.config(), plans.get(0).config());
+    assertSame(plans.get(0), plans.get(1));
   }
 }
