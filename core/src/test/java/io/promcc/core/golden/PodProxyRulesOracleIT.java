@@ -3,6 +3,7 @@ package io.promcc.core.golden;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ControllerSettings;
+import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
@@ -23,14 +24,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The oracle for the rules of a pod-proxy template, whose targets promtool does not discover: a
  * static job stands for them, one target with the pod labels the discovery sets and one without
- * (an endpoint without a pod), relabelled by the template's rules, the rewrite the renderer adds
- * (a keep of targets with a pod name, then the path; copied from {@code JobRenderer}) and the API
- * server as the address. What the profile refuses for the scrape settings of the targets the
- * rewrite keeps, promtool refuses in that job, and what the profile takes, promtool takes there
- * and in the planned config. Without promtool this fails when {@code CI=true} and is skipped
- * otherwise.
+ * (an endpoint without a pod), relabelled by the template's rules, then by the rules the renderer
+ * writes after them (a keep of targets with a pod name, the path, the API server as the address
+ * and the cluster labels), taken from the planned job of a template with the same settings and
+ * no rules of its own, so that a change to the renderer is judged too. What the profile refuses
+ * for the scrape settings of the targets the rewrite keeps, promtool refuses in that job, and
+ * what the profile takes, promtool takes there and in the planned config. Without promtool this
+ * fails when {@code CI=true} and is skipped otherwise.
  */
 class PodProxyRulesOracleIT {
+  private static final List<GuestCluster> CLUSTERS =
+      List.of(GuestCluster.of("alpha", "aws", "https://master.alpha"));
   private static Promtool promtool;
 
   @TempDir
@@ -59,22 +63,39 @@ class PodProxyRulesOracleIT {
         Arguments.of("", "- {regex: \"__scrape_interval__\", action: labeldrop}\n"
             + "- {target_label: __scrape_interval__, replacement: \"30s\"}"),
         Arguments.of("scrape_interval: 10s\n",
-            "- {target_label: __scrape_timeout__, replacement: \"5s\"}"));
+            "- {target_label: __scrape_timeout__, replacement: \"5s\"}"),
+        // the address the rules take away, the renderer sets again: the API server's
+        Arguments.of("port: 9100\n", "- {regex: \"__address__\", action: labeldrop}"));
   }
 
-  /** The rewrite of a pod-proxy template, as {@code JobRenderer.pathRewrite} writes it. */
-  private static String rewrite(String head) {
-    String keep = "- {source_labels: [__meta_kubernetes_pod_name], regex: \".+\", "
-        + "action: keep}\n";
-    String path = head.contains("port: 9100")
-        ? "- {source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_pod_name, "
-            + "__metrics_path__], regex: \"(.+);(.+);(.*)\", target_label: __metrics_path__, "
-            + "replacement: \"/api/v1/namespaces/${1}/pods/${2}:9100/proxy${3}\"}\n"
-        : "- {source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_pod_name, "
-            + "__address__, __metrics_path__], regex: \"(.+);(.+);.*:(\\\\d+);(.*)\", "
-            + "target_label: __metrics_path__, "
-            + "replacement: \"/api/v1/namespaces/${1}/pods/${2}:${3}/proxy${4}\"}\n";
-    return keep + path + "- {target_label: __address__, replacement: \"master.alpha:443\"}\n";
+  /**
+   * The rules the renderer writes after the own rules of a pod-proxy template with the settings
+   * {@code head}: the relabel_configs of the planned job of such a template without rules.
+   */
+  private static String renderedRules(String head) {
+    ScrapeProfile plain = ScrapeProfile.parse("jobs:\n- name: pod\n  role: endpoints\n"
+        + "  target: pod-proxy\n" + head.indent(2), "plain.yml");
+    return relabelConfigs(plan(plain).config().text());
+  }
+
+  /** The items of the first relabel_configs of a rendered config, at column 0. */
+  private static String relabelConfigs(String config) {
+    String key = "\n  relabel_configs:\n";
+    int start = config.indexOf(key);
+    assertTrue(start >= 0, () -> "no relabel_configs in the planned config:\n" + config);
+    StringBuilder rules = new StringBuilder();
+    for (String line : config.substring(start + key.length()).split("\n", -1)) {
+      if (!line.startsWith("  - ") && !line.startsWith("    ")) {
+        break;
+      }
+      rules.append(line, 2, line.length()).append('\n');
+    }
+    return rules.toString();
+  }
+
+  private static DesiredState plan(ScrapeProfile profile) {
+    return new Planner(profile, BaseConfig.empty()).plan(CLUSTERS,
+        TestCertificates.forAll(CLUSTERS), ControllerSettings.DEFAULTS);
   }
 
   /**
@@ -88,12 +109,13 @@ class PodProxyRulesOracleIT {
       String rules) throws IOException {
     String indented = rules.indent(2);
     String jobHead = head.replace("port: 9100\n", "");
+    String rendered = renderedRules(head);
     Path config = Files.writeString(temp.resolve("static.yml"), "scrape_configs:\n"
         + "- job_name: pod\n" + jobHead.indent(2) + "  static_configs:\n"
         + "  - targets: [\"10.0.0.1:9100\"]\n"
         + "    labels: {__meta_kubernetes_namespace: ns, __meta_kubernetes_pod_name: p}\n"
         + "  - targets: [\"10.0.0.2:9100\"]\n  relabel_configs:\n" + indented
-        + rewrite(head).indent(2));
+        + rendered.indent(2));
     Promtool.Result result = promtool.checkConfig(config, Promtool.workDir(temp));
     ScrapeProfile profile;
     try {
@@ -110,10 +132,11 @@ class PodProxyRulesOracleIT {
     }
     assertTrue(result.exitCode() == 0,
         () -> "the profile took rules promtool refuses:\n" + result.output());
-    List<GuestCluster> clusters =
-        List.of(GuestCluster.of("alpha", "aws", "https://master.alpha"));
-    promtool.assertAccepts(new Planner(profile, BaseConfig.empty()).plan(clusters,
-        TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS), "the pod-proxy rules",
-        temp);
+    DesiredState planned = plan(profile);
+    String plannedRules = relabelConfigs(planned.config().text());
+    assertTrue(plannedRules.endsWith(rendered),
+        () -> "the planned job's rules do not end with those the static job has after the "
+            + "template's own:\n" + plannedRules + "\nnot ending with:\n" + rendered);
+    promtool.assertAccepts(planned, "the pod-proxy rules", temp);
   }
 }
