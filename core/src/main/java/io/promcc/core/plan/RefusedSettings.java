@@ -35,6 +35,14 @@ final class RefusedSettings {
         || Durations.toMillis(timeout.value()) <= Durations.toMillis(interval.value())) {
       return Optional.empty();
     }
+    String dropped = ": Prometheus drops " + targets
+        + " (scrape timeout cannot be greater than scrape interval)";
+    if (timeout.step() == interval.step()) {
+      // one labelmap set both
+      return Optional.of(timeout.by() + " sets " + Quoting.quote(TargetLabels.INTERVAL) + " to "
+          + Quoting.quote(interval.value()) + " and " + Quoting.quote(TargetLabels.TIMEOUT)
+          + " to " + Quoting.quote(timeout.value()) + ", greater than it" + dropped);
+    }
     boolean timeoutLast = timeout.step() > interval.step();
     Setting last = timeoutLast ? timeout : interval;
     Setting other = timeoutLast ? interval : timeout;
@@ -42,9 +50,7 @@ final class RefusedSettings {
         + Quoting.quote(timeoutLast ? TargetLabels.TIMEOUT : TargetLabels.INTERVAL) + " to "
         + Quoting.quote(last.value()) + (timeoutLast ? ", greater than the scrape interval "
             : ", less than the scrape timeout ") + Quoting.quote(other.value())
-        + (other.by() == null ? " of " + owner : " that " + other.by() + " sets")
-        + ": Prometheus drops " + targets
-        + " (scrape timeout cannot be greater than scrape interval)");
+        + (other.by() == null ? " of " + owner : " that " + other.by() + " sets") + dropped);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -43,10 +44,12 @@ import java.util.regex.PatternSyntaxException;
  * value and, with the default regex and replacement, removes the label it sets. Of a discovered
  * target only the names are known: those Prometheus sets, {@code __address__}, {@code instance}
  * (the node role's) and {@code __meta_*} ones, each with a value that is not followed. A
- * {@code labelmap} is followed name by name where every name is known (a static target's);
- * elsewhere it may set any label its replacement can name, with its replacement's references
- * standing for any text, or any label at all where its regex closes the group Prometheus anchors
- * it with (it may then match parts of a name, and the rest of the name stays).
+ * {@code labelmap} is followed name by name where every name it may match is known (a static
+ * target's, or a discovered one's where its regex can match neither {@code instance} nor a
+ * {@code __meta_} name), and copies a value a rule certainly set where no other name maps to the
+ * same label; elsewhere it may set any label its replacement can name, with its replacement's
+ * references standing for any text, or any label at all where its regex closes the group
+ * Prometheus anchors it with (it may then match parts of a name, and the rest of the name stays).
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
  * because nothing set them, or the text a rule certainly set, which a later rule may copy), and a
@@ -71,6 +74,7 @@ final class RequiredTargetLabels {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
   private static final Pattern ANY_NAME = Pattern.compile("(?s).*");
+  private static final String META = "__meta_";
 
   /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
   private record Step(RelabelRule rule, String owner, boolean rewrite) {}
@@ -261,16 +265,20 @@ final class RequiredTargetLabels {
           }
         }
         case "labelmap" -> {
-          // a mapped label's value is its source's: never empty, and not followed
           String replacement = rule.replacement() == null ? "$1" : rule.replacement();
           Pattern regex = compile(rule, "");
-          if (regex == null || !labels.namesKnown()) {
+          if (regex == null || !labels.namesKnown()
+              && !(labels.namesKnownButDiscovered() && matchesNoDiscoveredName(rule, regex))) {
             // a regex closing the anchoring group may match parts of a name, each replaced and
             // the rest kept: "__tmp_)|(_x" and "__" map __tmp_scrape_timeout_x to the timeout
             labels.mayMap(rule.regex() != null && RegexAnchors.closesOuterGroup(rule.regex())
                 ? ANY_NAME : RelabelRule.expansions(replacement));
             continue;
           }
+          // Prometheus reads every value before it sets any; a mapped label's value is its
+          // source's, certain where a rule certainly set that and no other source maps to it
+          Map<String, Optional<Setting>> mapped = new TreeMap<>();
+          int at = index;
           for (String name : labels.names()) {
             Matcher matcher = regex.matcher(name);
             if (!matcher.find()) {
@@ -279,8 +287,13 @@ final class RequiredTargetLabels {
             if (matcher.start() != 0 || matcher.end() != name.length()) {
               return Followed.ENDED; // Prometheus would replace the match only, in the name
             }
-            labels.set(RelabelRule.expand(replacement, matcher));
+            Optional<Setting> copied = labels.setting(name).filter(Setting::byRule)
+                .map(setting -> new Setting(setting.value(), setting.below(), step.owner(), at));
+            mapped.merge(RelabelRule.expand(replacement, matcher), copied,
+                (one, other) -> one.equals(other) ? one : Optional.empty());
           }
+          mapped.forEach((name, copied) -> copied.ifPresentOrElse(
+              setting -> labels.set(name, setting), () -> labels.set(name)));
         }
         default -> {
           return Followed.ENDED; // an action Prometheus 2.53 does not have
@@ -334,6 +347,26 @@ final class RequiredTargetLabels {
     }
     return labels.setting(name).filter(setting -> setting.byRule() && setting.value() != null)
         .map(Setting::value);
+  }
+
+  /**
+   * Whether no label a discovery may set ({@code instance}, {@code __meta_*}) matches the
+   * {@code labelmap}'s {@code regex}, a plain one ({@link #PLAIN_REGEX}): without a {@code |},
+   * every name it matches starts with its text before the first special character (less a
+   * character a count follows), which here is no start of a {@code __meta_} name.
+   */
+  private static boolean matchesNoDiscoveredName(RelabelRule rule, Pattern regex) {
+    String text = rule.regexOrDefault();
+    if (text.contains("|") || regex.matcher("instance").find()) {
+      return false;
+    }
+    int end = 0;
+    while (end < text.length() && ".*+?()".indexOf(text.charAt(end)) < 0) {
+      end++;
+    }
+    String start = end < text.length() && "*+?".indexOf(text.charAt(end)) >= 0
+        ? text.substring(0, Math.max(0, end - 1)) : text.substring(0, end);
+    return !start.startsWith(META) && !META.startsWith(start);
   }
 
   /** The rules of the template's job up to its address rewrite, with their owners. */

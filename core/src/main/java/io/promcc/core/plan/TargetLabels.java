@@ -97,7 +97,18 @@ final class TargetLabels {
     return !discovered && mapped.isEmpty();
   }
 
-  /** The names of the labels that may be set, where {@link #namesKnown()}; in name order. */
+  /**
+   * Whether every label that may be set has a known name ({@link #names()}) but those the
+   * discovery may set ({@code instance}, {@code __meta_*}): not so past a {@link #mayMap}.
+   */
+  boolean namesKnownButDiscovered() {
+    return mapped.isEmpty();
+  }
+
+  /**
+   * The names of the labels that may be set, where {@link #namesKnown()}, or but the
+   * discovery's ({@link #namesKnownButDiscovered()}); in name order.
+   */
   SortedSet<String> names() {
     return new TreeSet<>(set);
   }

@@ -305,7 +305,28 @@ class EtcdRulesOracleIT {
         // one that closes the anchoring group maps parts of a name: __tmp_ and _x become __
         "- {target_label: __tmp_scrape_timeout_x, replacement: \"5s\"}\n"
             + "- {regex: \"__scrape_timeout__\", action: labeldrop}\n"
-            + "- {action: labelmap, regex: \"__tmp_)|(_[x]\", replacement: \"__\"}");
+            + "- {action: labelmap, regex: \"__tmp_)|(_[x]\", replacement: \"__\"}",
+        // a labelmap copies the value a rule certainly set; from two labels, the later one's
+        "- {target_label: __tmp_interval, replacement: \"abc\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(interval)\", replacement: \"__scrape_${1}__\"}",
+        "- {target_label: __tmp_address, replacement: \"http://etcd.local:2379\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(address)\", replacement: \"__${1}__\"}",
+        "- {target_label: __tmp_a, replacement: \"x\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(a)\", replacement: \"__tmp_b_$1\"}\n"
+            + "- {source_labels: [__tmp_b_a], regex: \"x\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {target_label: __tmp_scrape_interval__, replacement: \"10s\"}\n"
+            + "- {target_label: __tmp_scrape_timeout__, replacement: \"20s\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}",
+        "- {source_labels: [__address__], target_label: __tmp_scrape_interval__, modulus: 4, "
+            + "action: hashmod}\n"
+            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}",
+        "- {target_label: __tmp_a_scrape_interval__, replacement: \"abc\"}\n"
+            + "- {target_label: __tmp_b_scrape_interval__, replacement: \"30s\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(a|b)_(.+)\", replacement: \"__$2\"}",
+        "- {target_label: __tmp_scrape_interval__, replacement: \"abc\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}\n"
+            + "- {target_label: __scrape_interval__, replacement: \"30s\"}");
   }
 
   /**

@@ -65,7 +65,10 @@ class PodProxyRulesOracleIT {
         Arguments.of("scrape_interval: 10s\n",
             "- {target_label: __scrape_timeout__, replacement: \"5s\"}"),
         // the address the rules take away, the renderer sets again: the API server's
-        Arguments.of("port: 9100\n", "- {regex: \"__address__\", action: labeldrop}"));
+        Arguments.of("port: 9100\n", "- {regex: \"__address__\", action: labeldrop}"),
+        // a labelmap copies the value a rule certainly set, where no pod label can match it
+        Arguments.of("", "- {target_label: __tmp_scrape_interval__, replacement: \"abc\"}\n"
+            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}"));
   }
 
   /**

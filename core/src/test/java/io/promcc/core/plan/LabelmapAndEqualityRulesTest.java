@@ -62,6 +62,103 @@ class LabelmapAndEqualityRulesTest {
   }
 
   /**
+   * A labelmap copies a label's value: where a rule certainly set it, the label it maps to has it
+   * certainly too, on a static target and on a discovered one where no label the discovery sets
+   * ({@code instance}, {@code __meta_*}) can match its regex.
+   */
+  @Test
+  void refusesValuesALabelmapCertainlyCopiesIntoARequiredLabel() {
+    assertProblems("""
+        jobs:
+        - name: etcd-a
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_interval, replacement: "abc"}
+          - {action: labelmap, regex: "__tmp_(interval)", replacement: "__scrape_${1}__"}
+        - name: etcd-b
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_address, replacement: "http://etcd.local:2379"}
+          - {action: labelmap, regex: "__tmp_(address)", replacement: "__${1}__"}
+        - name: direct-c
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __tmp_scrape_timeout__, replacement: "0s"}
+          - {action: labelmap, regex: "__tmp_(.+)", replacement: "__$1"}
+        - name: pod-d
+          role: endpoints
+          target: pod-proxy
+          relabel_configs:
+          - {target_label: __tmp_a, replacement: "x"}
+          - {action: labelmap, regex: "__tmp_(a)", replacement: "__tmp_b_$1"}
+          - {source_labels: [__tmp_b_a], regex: "x", action: keep}
+          - {regex: "__scrape_interval__", action: labeldrop}
+        - name: etcd-e
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_scrape_interval__, replacement: "10s"}
+          - {target_label: __tmp_scrape_timeout__, replacement: "20s"}
+          - {action: labelmap, regex: "__tmp_(.+)", replacement: "__$1"}
+        """,
+        "relabel_configs[1] of job template \"etcd-a\" sets \"__scrape_interval__\" to \"abc\", "
+            + "which is not a duration: Prometheus drops its static target (error parsing scrape "
+            + "interval)",
+        "relabel_configs[1] of job template \"etcd-b\" sets \"__address__\" to "
+            + "\"http://etcd.local:2379\", which has a \"/\": Prometheus drops its static target "
+            + "(not a valid hostname)",
+        "relabel_configs[1] of job template \"direct-c\" sets \"__scrape_timeout__\" to \"0s\": "
+            + "Prometheus drops its targets (scrape timeout cannot be 0)",
+        "relabel_configs[3] of job template \"pod-d\" drops \"__scrape_interval__\" from its "
+            + "targets",
+        "relabel_configs[2] of job template \"etcd-e\" sets \"__scrape_interval__\" to \"10s\" "
+            + "and \"__scrape_timeout__\" to \"20s\", greater than it: Prometheus drops its "
+            + "static target (scrape timeout cannot be greater than scrape interval)");
+  }
+
+  /**
+   * Where a label the discovery sets may match the regex, or two labels map to one, the label
+   * mapped to is not known.
+   */
+  @Test
+  void takesALabelmapWhoseValueIsNotCertain() {
+    ScrapeProfile profile = ScrapeProfile.parse("""
+        jobs:
+        - name: direct-a
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __meta_tmp_scrape_interval__, replacement: "abc"}
+          - {action: labelmap, regex: "__meta_tmp_(.+)", replacement: "__$1"}
+        - name: direct-b
+          role: pod
+          target: direct
+          relabel_configs:
+          - {target_label: __tmp_interval, replacement: "abc"}
+          - {action: labelmap, regex: "__(.*)_interval", replacement: "__scrape_interval__"}
+        - name: direct-c
+          role: node
+          target: direct
+          relabel_configs:
+          - {target_label: in, replacement: "abc"}
+          - {action: labelmap, regex: "in.*", replacement: "__scrape_interval__"}
+        - name: etcd-d
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_a_scrape_interval__, replacement: "abc"}
+          - {target_label: __tmp_b_scrape_interval__, replacement: "30s"}
+          - {action: labelmap, regex: "__tmp_(a|b)_(.+)", replacement: "__$2"}
+        - name: etcd-e
+          target: etcd
+          relabel_configs:
+          - {target_label: __tmp_scrape_interval__, replacement: "abc"}
+          - {action: labelmap, regex: "__tmp_(.+)", replacement: "__$1"}
+          - {target_label: __scrape_interval__, replacement: "30s"}
+        """, "p.yml");
+    assertEquals(List.of("direct-a", "direct-b", "direct-c", "etcd-d", "etcd-e"), names(profile));
+  }
+
+  /**
    * Prometheus anchors a regex as {@code ^(?:regex)$}, so {@code a)|(b} matches a name's start
    * and its end apart, and a labelmap puts its replacement in place of each, keeping the middle
    * of the name: {@code __meta_kubernetes_pod_annotation_scrape_timeout_x} becomes
