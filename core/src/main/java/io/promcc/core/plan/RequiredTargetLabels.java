@@ -74,7 +74,6 @@ final class RequiredTargetLabels {
       Pattern.compile("(?:[A-Za-z0-9_ ;:,/@=%!~'\".*+?|(-]|\\)(?![*+?]))*");
   private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]*");
   private static final Pattern ANY_NAME = Pattern.compile("(?s).*");
-  private static final String META = "__meta_";
 
   /** A rule of the job, who wrote it, for a problem's message, and whether it is the rewrite's. */
   private record Step(RelabelRule rule, String owner, boolean rewrite) {}
@@ -267,8 +266,7 @@ final class RequiredTargetLabels {
         case "labelmap" -> {
           String replacement = rule.replacement() == null ? "$1" : rule.replacement();
           Pattern regex = compile(rule, "");
-          if (regex == null || !labels.namesKnown()
-              && !(labels.namesKnownButDiscovered() && matchesNoDiscoveredName(rule, regex))) {
+          if (regex == null || !labels.namesKnown(rule.regexOrDefault(), regex)) {
             // a regex closing the anchoring group may match parts of a name, each replaced and
             // the rest kept: "__tmp_)|(_x" and "__" map __tmp_scrape_timeout_x to the timeout
             labels.mayMap(rule.regex() != null && RegexAnchors.closesOuterGroup(rule.regex())
@@ -347,26 +345,6 @@ final class RequiredTargetLabels {
     }
     return labels.setting(name).filter(setting -> setting.byRule() && setting.value() != null)
         .map(Setting::value);
-  }
-
-  /**
-   * Whether no label a discovery may set ({@code instance}, {@code __meta_*}) matches the
-   * {@code labelmap}'s {@code regex}, a plain one ({@link #PLAIN_REGEX}): without a {@code |},
-   * every name it matches starts with its text before the first special character (less a
-   * character a count follows), which here is no start of a {@code __meta_} name.
-   */
-  private static boolean matchesNoDiscoveredName(RelabelRule rule, Pattern regex) {
-    String text = rule.regexOrDefault();
-    if (text.contains("|") || regex.matcher("instance").find()) {
-      return false;
-    }
-    int end = 0;
-    while (end < text.length() && ".*+?()".indexOf(text.charAt(end)) < 0) {
-      end++;
-    }
-    String start = end < text.length() && "*+?".indexOf(text.charAt(end)) >= 0
-        ? text.substring(0, Math.max(0, end - 1)) : text.substring(0, end);
-    return !start.startsWith(META) && !META.startsWith(start);
   }
 
   /** The rules of the template's job up to its address rewrite, with their owners. */

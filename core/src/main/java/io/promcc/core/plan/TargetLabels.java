@@ -24,6 +24,7 @@ final class TargetLabels {
   static final String INTERVAL = "__scrape_interval__";
   static final String TIMEOUT = "__scrape_timeout__";
   static final String SCHEME = "__scheme__";
+  private static final String META = "__meta_";
   /** The labels every target has before its rules (Prometheus' {@code PopulateLabels}). */
   private static final Set<String> PRESENT = Set.of(ADDRESS, "job", SCHEME,
       "__metrics_path__", INTERVAL, TIMEOUT);
@@ -85,29 +86,40 @@ final class TargetLabels {
 
   boolean maySet(String name) {
     return set.contains(name) || !removed.contains(name)
-        && (discovered && (name.startsWith("__meta_") || name.equals("instance"))
+        && (discovered && (name.startsWith(META) || name.equals("instance"))
             || mapped.stream().anyMatch(names -> names.matcher(name).matches()));
   }
 
   /**
-   * Whether every label that may be set has a known name ({@link #names()}): not so for a
-   * discovered target, nor past a {@link #mayMap}.
+   * Whether every label that may be set and that {@code regex}, a plain one read from
+   * {@code text} (no escape, class or flag), may match has a known name ({@link #names()}): not
+   * so past a {@link #mayMap}, nor on a discovered target where it may match a name the
+   * discovery sets ({@code instance}, {@code __meta_*}). Without a {@code |}, every name it
+   * matches starts with its text before the first special character (less a character a count
+   * follows), so it matches no {@code __meta_} name where that is no start of one.
    */
-  boolean namesKnown() {
-    return !discovered && mapped.isEmpty();
+  boolean namesKnown(String text, Pattern regex) {
+    if (!mapped.isEmpty()) {
+      return false;
+    }
+    if (!discovered) {
+      return true;
+    }
+    if (text.contains("|") || regex.matcher("instance").find()) {
+      return false;
+    }
+    int end = 0;
+    while (end < text.length() && ".*+?()".indexOf(text.charAt(end)) < 0) {
+      end++;
+    }
+    String start = end < text.length() && "*+?".indexOf(text.charAt(end)) >= 0
+        ? text.substring(0, Math.max(0, end - 1)) : text.substring(0, end);
+    return !start.startsWith(META) && !META.startsWith(start);
   }
 
   /**
-   * Whether every label that may be set has a known name ({@link #names()}) but those the
-   * discovery may set ({@code instance}, {@code __meta_*}): not so past a {@link #mayMap}.
-   */
-  boolean namesKnownButDiscovered() {
-    return mapped.isEmpty();
-  }
-
-  /**
-   * The names of the labels that may be set, where {@link #namesKnown()}, or but the
-   * discovery's ({@link #namesKnownButDiscovered()}); in name order.
+   * The names of the labels that may be set, where {@link #namesKnown} says they are known; in
+   * name order.
    */
   SortedSet<String> names() {
     return new TreeSet<>(set);
