@@ -3,6 +3,10 @@ package io.promcc.core.plan;
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.yaml.Fields;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -201,6 +205,22 @@ public record RelabelRule(
     } catch (IllegalArgumentException noSuchGroup) {
       return null;
     }
+  }
+
+  /**
+   * The number a {@code hashmod} rule sets for the joined source values {@code value}, as
+   * Prometheus works it out: the last 8 bytes of the MD5 sum of its UTF-8 bytes, read as a
+   * big-endian unsigned number, modulo the rule's {@code modulus} (above 0).
+   */
+  String hashmod(String value) {
+    byte[] sum;
+    try {
+      sum = MessageDigest.getInstance("MD5").digest(value.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has MD5", e);
+    }
+    long last8 = ByteBuffer.wrap(sum, 8, 8).getLong();
+    return Long.toUnsignedString(Long.remainderUnsigned(last8, modulus.longValue()));
   }
 
   /** Reads a rule, adding every problem to {@code problems}. */

@@ -52,7 +52,8 @@ import java.util.regex.PatternSyntaxException;
  * Prometheus anchors it with (it may then match parts of a name, and the rest of the name stays).
  *
  * <p>Only what is certain is reported: labels are followed while their values are known (empty
- * because nothing set them, or the text a rule certainly set, which a later rule may copy), and a
+ * because nothing set them, or the text a rule certainly set, which a later rule may copy, or a
+ * {@code hashmod}'s number worked out from known values as Prometheus does), and a
  * rule whose outcome depends on the cluster or the discovered object (it reads a label not
  * followed, or a label set from one, or may drop the target) ends the check without a problem. A
  * removal or a bad value is followed to the last rule: a later rule may set the label again, or
@@ -214,8 +215,9 @@ final class RequiredTargetLabels {
             }
           }
         }
-        case "hashmod" -> labels.set(rule.targetLabel(),
-            Setting.hash(rule.modulus(), step.owner(), index));
+        case "hashmod" -> labels.set(rule.targetLabel(), known
+            ? Setting.of(rule.hashmod(value), step.owner(), index)
+            : Setting.hash(rule.modulus(), step.owner(), index));
         case "replace", "lowercase", "uppercase" -> {
           if (!known) {
             if (rule.targetLabel().contains("$")) {

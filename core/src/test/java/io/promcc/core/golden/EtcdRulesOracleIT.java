@@ -326,7 +326,35 @@ class EtcdRulesOracleIT {
             + "- {action: labelmap, regex: \"__tmp_(a|b)_(.+)\", replacement: \"__$2\"}",
         "- {target_label: __tmp_scrape_interval__, replacement: \"abc\"}\n"
             + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}\n"
-            + "- {target_label: __scrape_interval__, replacement: \"30s\"}");
+            + "- {target_label: __scrape_interval__, replacement: \"30s\"}",
+        // a hashmod of known values sets a known number: the MD5 of "" ends in e9800998ecf8427e
+        "- {source_labels: [__tmp_unset], target_label: __tmp_shard, modulus: 4, "
+            + "action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"2\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {source_labels: [__tmp_unset], target_label: __tmp_shard, modulus: 4, "
+            + "action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"1\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {target_label: __scrape_interval__, modulus: 3, action: hashmod}",
+        "- {source_labels: [__tmp_unset], target_label: __tmp_shard, modulus: 2147483647, "
+            + "action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"1073239475\", action: keep}\n"
+            + "- {target_label: __address__, replacement: \"\"}",
+        "- {target_label: __tmp_a, replacement: \"\u00e9\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __tmp_shard, modulus: 1000, "
+            + "action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"23\", action: keep}\n"
+            + "- {regex: \"__scrape_timeout__\", action: labeldrop}",
+        "- {target_label: __tmp_a, replacement: \"a\"}\n"
+            + "- {target_label: __tmp_b, replacement: \"b\"}\n"
+            + "- {source_labels: [__tmp_a, __tmp_b], target_label: __tmp_shard, modulus: 1000, "
+            + "action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"74\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}",
+        "- {target_label: __tmp_a, replacement: \"x\"}\n"
+            + "- {source_labels: [__tmp_a], target_label: __scrape_timeout__, modulus: 2, "
+            + "action: hashmod}");
   }
 
   /**

@@ -68,7 +68,16 @@ class PodProxyRulesOracleIT {
         Arguments.of("port: 9100\n", "- {regex: \"__address__\", action: labeldrop}"),
         // a labelmap copies the value a rule certainly set, where no pod label can match it
         Arguments.of("", "- {target_label: __tmp_scrape_interval__, replacement: \"abc\"}\n"
-            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}"));
+            + "- {action: labelmap, regex: \"__tmp_(.+)\", replacement: \"__$1\"}"),
+        // a hashmod of known values sets a known number: 2 for "" modulo 4
+        Arguments.of("", "- {source_labels: [__tmp_unset], target_label: __tmp_shard, "
+            + "modulus: 4, action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"2\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}"),
+        Arguments.of("port: 9100\n", "- {source_labels: [__tmp_unset], target_label: __tmp_shard, "
+            + "modulus: 4, action: hashmod}\n"
+            + "- {source_labels: [__tmp_shard], regex: \"3\", action: keep}\n"
+            + "- {regex: \"__scrape_interval__\", action: labeldrop}"));
   }
 
   /**
