@@ -136,7 +136,7 @@ class PodProxyRulesOracleIT {
           "pod.yml");
     } catch (ValidationException refused) {
       assertTrue(result.exitCode() != 0
-              && EtcdRulesOracleIT.complaint(refused.getMessage()).matcher(result.output())
+              && RefusalComplaints.complaint(refused.getMessage()).matcher(result.output())
                   .find(),
           () -> "the profile refused rules promtool takes (" + refused.getMessage() + "):\n"
               + result.output());
