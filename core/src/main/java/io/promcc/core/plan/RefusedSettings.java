@@ -25,8 +25,8 @@ final class RefusedSettings {
 
   /**
    * Why Prometheus drops every target whose scrape timeout is certainly greater than its scrape
-   * interval, naming the later rule of the two that set them (the template's own are checked
-   * with it); or empty. Both are durations above 0.
+   * interval, naming the later rule of the two that set them, or the {@code labelmap} that set
+   * both (the template's own are checked with it); or empty. Both are durations above 0.
    */
   static Optional<String> timeoutAbove(Setting interval, Setting timeout, String owner,
       String targets) {
