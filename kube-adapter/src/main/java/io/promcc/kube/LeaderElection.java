@@ -201,7 +201,7 @@ public final class LeaderElection implements AutoCloseable {
     try {
       current = lock.read();
     } catch (ApiException | RuntimeException e) {
-      failed(READ_FAILURE + lock.describe() + ": " + TrackedListerWatcher.describe(e), e);
+      failed(READ_FAILURE + lock.describe() + ": " + FailureText.describe(e), e);
       return;
     }
     if (failures.lastStartsWith(READ_FAILURE)) {
@@ -261,7 +261,7 @@ public final class LeaderElection implements AutoCloseable {
       written = basis.isEmpty() ? lock.create(spec) : lock.replace(basis.get(), spec);
     } catch (ApiException | RuntimeException e) {
       // 409: another candidate wrote first; anything else: try again next period
-      failed("cannot write lease " + lock.describe() + ": " + TrackedListerWatcher.describe(e),
+      failed("cannot write lease " + lock.describe() + ": " + FailureText.describe(e),
           e);
       return;
     }
@@ -376,7 +376,7 @@ public final class LeaderElection implements AutoCloseable {
       lock.replace(last, empty); // 409 if it changed since: then it is no longer ours to release
     } catch (ApiException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot release lease " + lock.describe() + ": "
-          + TrackedListerWatcher.describe(e));
+          + FailureText.describe(e));
     }
   }
 

@@ -48,7 +48,7 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
         client, calls, type, listType, description, health, settings, ticker, sleeper);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
         (t, error) -> health.failedUnlessKnown(description + " failed: "
-            + TrackedListerWatcher.describe(error)));
+            + FailureText.describe(error)));
   }
 
   String description() {

@@ -53,7 +53,7 @@ final class TrackedWatch<T> implements Watchable<T> {
       more = delegate.hasNext();
     } catch (RuntimeException e) {
       open = false;
-      health.failed(description + " broke: " + TrackedListerWatcher.describe(e));
+      health.failed(description + " broke: " + FailureText.describe(e));
       throw e;
     }
     if (!more && !ended) {
@@ -84,7 +84,7 @@ final class TrackedWatch<T> implements Watchable<T> {
         body.addProperty("message", status.getMessage());
       }
       health.failed(description + " ended with an error event: "
-          + TrackedListerWatcher.describeStatus(code, body.toString()));
+          + FailureText.describeStatus(code, body.toString()));
     }
     return response;
   }

@@ -9,14 +9,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What a failed list or watch is reported as: its root cause, however the causes are linked. */
-class TrackedListerWatcherDescribeTest {
+class FailureTextTest {
   /** Bounds a describe that would loop for good: the informer's thread would hang in it. */
   private static final Duration LIMIT = Duration.ofSeconds(10);
 
   @Test
   void namesTheRootCause() {
     IOException e = new IOException("list failed", new SocketTimeoutException("read timed out"));
-    assertEquals("SocketTimeoutException: read timed out", TrackedListerWatcher.describe(e));
+    assertEquals("SocketTimeoutException: read timed out", FailureText.describe(e));
   }
 
   @Test
@@ -26,11 +26,11 @@ class TrackedListerWatcherDescribeTest {
     first.initCause(second);
     second.initCause(first);
     assertEquals("SocketTimeoutException: read timed out",
-        assertTimeoutPreemptively(LIMIT, () -> TrackedListerWatcher.describe(first)));
+        assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(first)));
 
     IOException third = new IOException("connection reset", first);
     assertEquals("SocketTimeoutException: read timed out",
-        assertTimeoutPreemptively(LIMIT, () -> TrackedListerWatcher.describe(third)));
+        assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(third)));
   }
 
   /** The server's message is shown up to 300 characters; an emoji across the cut is left out. */
@@ -38,6 +38,6 @@ class TrackedListerWatcherDescribeTest {
   void aLongMessageIsCutBetweenCharacters() {
     String message = "a".repeat(299) + "\uD83D\uDE00" + "b".repeat(10);
     assertEquals("http status 500 (InternalError): " + "a".repeat(299) + "...",
-        TrackedListerWatcher.describeStatus(500, message));
+        FailureText.describeStatus(500, message));
   }
 }

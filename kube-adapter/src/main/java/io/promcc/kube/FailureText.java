@@ -1,0 +1,85 @@
+package io.promcc.kube;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.ApiException;
+import io.promcc.core.model.TextCut;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * How a failed call to the API server is worded in a source's failure and the elector's log: what
+ * the server answered, or the root cause of a call that got no answer. Stateless.
+ */
+final class FailureText {
+  private FailureText() {}
+
+  /**
+   * What went wrong, for an operator: the status, the server's reason and message (a
+   * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
+   * else the root cause's type and message. Causes may form a cycle ({@code initCause} refuses
+   * only an exception as its own cause): the root is then the last cause not seen before.
+   */
+  static String describe(Throwable e) {
+    if (e instanceof ApiException api && api.getCode() > 0) {
+      return describeStatus(api.getCode(), api.getResponseBody());
+    }
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Throwable root = e;
+    seen.add(root);
+    while (root.getCause() != null && seen.add(root.getCause())) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  /** {@code http status <code> (<reason>): <message>[; <hint>]}. */
+  static String describeStatus(int code, String body) {
+    String reason = null;
+    String message = null;
+    if (body != null && !body.isBlank()) {
+      try {
+        JsonObject status = JsonParser.parseString(body).getAsJsonObject();
+        reason = text(status, "reason");
+        message = text(status, "message");
+      } catch (RuntimeException notAStatus) {
+        message = body.strip().lines().findFirst().orElse("");
+      }
+    }
+    if (reason == null || reason.isEmpty()) {
+      reason = switch (code) {
+        case 401 -> "Unauthorized";
+        case 403 -> "Forbidden";
+        case 404 -> "NotFound";
+        case 429 -> "TooManyRequests";
+        case 500 -> "InternalError";
+        case 503 -> "ServiceUnavailable";
+        case 504 -> "Timeout";
+        default -> null;
+      };
+    }
+    StringBuilder out = new StringBuilder("http status ").append(code);
+    if (reason != null) {
+      out.append(" (").append(reason).append(')');
+    }
+    if (message != null && !message.isEmpty()) {
+      out.append(": ").append(message.length() > 300 ? TextCut.cut(message, 300) + "..."
+          : message);
+    }
+    if (code == 401) {
+      out.append("; the api server refused the client's credentials (an expired or revoked "
+          + "token or client certificate?)");
+    } else if (code == 403) {
+      out.append("; the controller's service account lacks this permission (see the rbac "
+          + "manifest deploy/rbac.yaml)");
+    }
+    return out.toString();
+  }
+
+  private static String text(JsonObject object, String member) {
+    return object.has(member) && object.get(member).isJsonPrimitive()
+        ? object.get(member).getAsString() : null;
+  }
+}
