@@ -33,7 +33,10 @@ import okhttp3.OkHttpClient;
  * after a pause ({@link ShortWatchBackoff}, 1 s doubling to 30 s), where client-java's reflector
  * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
  * until an event comes through or a watch lasts a second, ended or still open
- * ({@link #checkLastingWatch()}). A list refused for a "too large resource
+ * ({@link #checkLastingWatch()}). After a failed list or watch call, a watch that broke or
+ * brought an {@code ERROR} event other than 410 Gone, the next list or watch waits a pause
+ * ({@link FailureBackoff}, 0.8 s doubling to 30 s, as client-go's reflector backs off), where
+ * client-java's reflector would list again every second. A list refused for a "too large resource
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
  * replica than the one it watched through) is made again at once without a resourceVersion, a
  * consistent read, as client-go's reflector does; client-java's would ask for the same version
@@ -67,6 +70,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /** Whether the next list reads without a resourceVersion (the last one was too large). */
   private volatile boolean listConsistently;
   private final ShortWatchBackoff shortWatches = new ShortWatchBackoff();
+  private final FailureBackoff failures = new FailureBackoff();
   /** The pause before the next watch, after one that ended at once; null for none. */
   private volatile Pause watchPause;
 
@@ -116,6 +120,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
     awaitRetryAfter();
+    awaitFailurePause();
     // the reflector's first list asks for "0", any version: the API server may answer it from a
     // watch cache that is behind, older than what a controller running before saw, and a
     // cluster made since would be read as gone; a consistent read instead (a relist asks for
@@ -139,6 +144,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
       health.failed("cannot list " + description + ": " + FailureText.describe(e));
+      failures.failed(ticker.getAsLong());
       throw e;
     }
   }
@@ -163,6 +169,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
     awaitRetryAfter();
+    awaitFailurePause();
     awaitWatchPause();
     long seconds = settings.watchTimeout().toSeconds();
     if (params.timeoutSeconds != null && params.timeoutSeconds > 0) {
@@ -194,12 +201,18 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
             public void ended(boolean delivered) {
               watchEnded(startedAt, delivered);
             }
+
+            @Override
+            public void failed() {
+              failures.failed(ticker.getAsLong());
+            }
           });
       lastWatch = new OpenWatch(tracked, startedAt);
       return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
       health.failed("cannot watch " + description + ": " + FailureText.describe(e));
+      failures.failed(ticker.getAsLong());
       throw e;
     }
   }
@@ -241,6 +254,13 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       return;
     }
     pause(Duration.ofNanos(left), "retry");
+  }
+
+  private void awaitFailurePause() throws ApiException {
+    Duration left = failures.left(ticker.getAsLong());
+    if (!left.isZero()) {
+      pause(left, "list and watch again");
+    }
   }
 
   private void awaitWatchPause() throws ApiException {
@@ -297,6 +317,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   /** An event came through a watch: it works. */
   private void watchDelivered() {
+    failures.reset();
     boolean wasFailing = shortWatches.failing();
     shortWatches.reset();
     if (wasFailing) {

@@ -11,7 +11,7 @@ import java.util.Iterator;
  * One watch of a {@link TrackedListerWatcher}: records a stream that breaks mid-way (a read
  * error, not the server ending it) and an {@code ERROR} event other than 410 Gone (which only
  * means "list again") in the informer's {@link InformerHealth}, and tells its {@link Outcome}
- * when the first event comes through and when the stream ends cleanly.
+ * when the first event comes through, when the stream ends cleanly, and when it fails.
  *
  * <p>Used by the reflector's one thread.
  */
@@ -27,6 +27,12 @@ final class TrackedWatch<T> implements Watchable<T> {
      * @param delivered whether any event other than {@code ERROR} came through it
      */
     void ended(boolean delivered);
+
+    /**
+     * The stream broke (a read error) or brought an {@code ERROR} event other than 410 Gone,
+     * already recorded in the health; called at most once, and never with {@link #ended}.
+     */
+    void failed();
   }
 
   private final Watch<T> delegate;
@@ -52,8 +58,7 @@ final class TrackedWatch<T> implements Watchable<T> {
     try {
       more = delegate.hasNext();
     } catch (RuntimeException e) {
-      open = false;
-      health.failed(description + " broke: " + FailureText.describe(e));
+      broke(e);
       throw e;
     }
     if (!more && !ended) {
@@ -66,7 +71,14 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   @Override
   public Watch.Response<T> next() {
-    Watch.Response<T> response = delegate.next();
+    Watch.Response<T> response;
+    try {
+      response = delegate.next();
+    } catch (RuntimeException e) {
+      // a read error after hasNext, or an event that cannot be read
+      broke(e);
+      throw e;
+    }
     if (!"ERROR".equals(response.type)) {
       if (!delivered) {
         delivered = true;
@@ -85,8 +97,22 @@ final class TrackedWatch<T> implements Watchable<T> {
       }
       health.failed(description + " ended with an error event: "
           + FailureText.describeStatus(code, body.toString()));
+      fail();
     }
     return response;
+  }
+
+  private void broke(RuntimeException e) {
+    open = false;
+    health.failed(description + " broke: " + FailureText.describe(e));
+    fail();
+  }
+
+  private void fail() {
+    if (!ended) {
+      ended = true;
+      outcome.failed();
+    }
   }
 
   /**

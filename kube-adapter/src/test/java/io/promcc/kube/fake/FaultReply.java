@@ -112,6 +112,23 @@ sealed interface FaultReply {
     }
   }
 
+  /**
+   * A watch that starts (200, a body announced as 1 MB) and breaks: the connection closes with
+   * nothing sent, and the client's read fails.
+   */
+  record BrokenWatch() implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 1 << 20);
+      exchange.getResponseBody().flush();
+      // the exchange closed with its body short of what was announced closes the connection
+      // (closing the body stream itself instead would leave the connection open, the client
+      // waiting for the rest)
+      exchange.close();
+    }
+  }
+
   /** A watch that starts (200) and ends at once, no event in it. */
   record EmptyWatch() implements FaultReply {
     @Override

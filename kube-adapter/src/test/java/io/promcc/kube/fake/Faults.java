@@ -13,8 +13,8 @@ import java.util.function.Predicate;
  * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
  * open watches or new ones at once, expire them with 410 Gone or with another watch
- * {@code ERROR} event, answer lists at any version from a cache that is behind. Thread-safe;
- * rules apply in the order they were added.
+ * {@code ERROR} event, break new ones mid-stream, answer lists at any version from a cache that
+ * is behind. Thread-safe; rules apply in the order they were added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -97,6 +97,17 @@ public final class Faults {
   public Faults endWatchesAtOnce(int times, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
     return add(times, new FaultReply.EmptyWatch(), which.and(FakeRequest::isWatch));
+  }
+
+  /**
+   * Answers the next {@code times} matching watch requests with 200 and a stream that breaks
+   * before its first event: the body is announced longer than what comes, and the connection
+   * closes, so the client's read fails ("unexpected end of stream"), as when a proxy or a load
+   * balancer in between drops the connection, or the API server goes away mid-watch.
+   */
+  public Faults breakWatches(int times, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.BrokenWatch(), which.and(FakeRequest::isWatch));
   }
 
   /**
