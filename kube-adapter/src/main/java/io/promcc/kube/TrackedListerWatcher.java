@@ -301,7 +301,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     if (pause.isZero()) {
       watchPause = null;
       if (wasFailing) {
-        health.ok();
+        clearShortWatchFailure();
       }
       return;
     }
@@ -321,7 +321,19 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     boolean wasFailing = shortWatches.failing();
     shortWatches.reset();
     if (wasFailing) {
-      health.ok();
+      clearShortWatchFailure();
+    }
+  }
+
+  /**
+   * Clears the failure recorded for watches that ended at once, if the health still holds it:
+   * checked and cleared in one step ({@link InformerHealth#clear}), so a failure another call
+   * or thread recorded since is never cleared with it.
+   */
+  private void clearShortWatchFailure() {
+    String failure = shortWatchFailure;
+    if (failure != null) {
+      health.clear(failure);
     }
   }
 
