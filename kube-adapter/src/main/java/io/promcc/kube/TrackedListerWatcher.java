@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import okhttp3.Call;
@@ -54,6 +56,9 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
   /** The resourceVersion that lets the API server answer a list at any version, however old. */
   private static final String ANY_VERSION = "0";
+  /** Runs a task a second later on a shared daemon thread: the checks of an open watch. */
+  private static final Executor A_SECOND_LATER = CompletableFuture.delayedExecutor(
+      ShortWatchBackoff.SHORT.toNanos(), TimeUnit.NANOSECONDS);
 
   private final ApiClient client;
   private final CallGenerator calls;
@@ -208,6 +213,9 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
             }
           });
       lastWatch = new OpenWatch(tracked, startedAt);
+      if (shortWatches.failing()) {
+        checkLater(tracked);
+      }
       return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
@@ -234,7 +242,9 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    * While the watches keep ending at once, a watch that has stayed open and sound for
    * {@link ShortWatchBackoff#SHORT} lasts, as one that ended after that long: the failure ends
    * and the pauses start over. Checked when the informer's health is read, since an idle watch
-   * that works may say nothing for minutes (no bookmarks, or between them). Any thread.
+   * that works may say nothing for minutes (no bookmarks, or between them), and a second after
+   * such a watch opened and every second after while it stays open ({@link #checkLater}), so
+   * the recovery is told ({@code onChange}) without waiting for a read. Any thread.
    */
   void checkLastingWatch() {
     OpenWatch open = lastWatch;
@@ -246,6 +256,21 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     shortWatches.reset();
     // only the failure recorded for the short watches: a newer one (an ERROR event) stays
     health.clear(failure);
+  }
+
+  /**
+   * Checks {@code watch} a second from now, and again every second while it is the last watch,
+   * open, and the watches are still failing; nothing is left scheduled once it ends or lasted.
+   */
+  private void checkLater(TrackedWatch<?> watch) {
+    A_SECOND_LATER.execute(() -> {
+      OpenWatch open = lastWatch;
+      if (open == null || open.watch() != watch || !watch.open() || !shortWatches.failing()) {
+        return;
+      }
+      checkLastingWatch();
+      checkLater(watch);
+    });
   }
 
   private void awaitRetryAfter() throws ApiException {

@@ -162,6 +162,19 @@ class ShortWatchBackoffTest {
   }
 
   @Test
+  void aWatchOpenForASecondEndsTheFailureWithNoHealthRead() {
+    awaitFailingWithTheNinthWatchOpen();
+
+    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+
+    // nobody reads the health (a reconcile would): the change is told by itself, checked a
+    // second after the watch opened and every second while it stays open
+    Poll.until(Duration.ofSeconds(10), "the recovery told",
+        () -> healthChanges.size() == 2);
+    assertEquals(Optional.empty(), healthChanges.get(1));
+  }
+
+  @Test
   void aGoodListWhileWatchesEndAtOnceReplacesTheListError() {
     awaitFailingWithTheNinthWatchOpen();
     fake.faults().fail(1, 500, request -> !request.isWatch());
