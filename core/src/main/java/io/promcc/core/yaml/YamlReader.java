@@ -49,7 +49,7 @@ public final class YamlReader {
    * {@code !!int -0} as {@code 0}), as a {@link WrittenInteger} that an integer field (a port,
    * a modulus) still takes as the integer; one that reads back as written stays an Integer. A
    * tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
-   * line, not ended with a ClassCastException.
+   * line, not ended with a ClassCastException; so is {@code !!str [1]}.
    */
   private static final Schema SCHEMA = new JsonSchema() {
     private final ScalarResolver json = super.getScalarResolver();
@@ -77,6 +77,8 @@ public final class YamlReader {
         String text = ((ScalarNode) node).getValue();
         return read.toString().equals(text) ? read : new WrittenInteger((Number) read, text);
       });
+      // the constructor's own !!str, which would cast a list or a mapping to a single value
+      constructors.putIfAbsent(Tag.STR, node -> ((ScalarNode) node).getValue());
       constructors.replaceAll((tag, constructor) -> node -> {
         if (node != null && !(node instanceof ScalarNode)) { // null: an empty document
           throw new ConstructorException(null, Optional.empty(), "the tag "

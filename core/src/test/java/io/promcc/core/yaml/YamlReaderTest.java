@@ -119,6 +119,24 @@ class YamlReaderTest {
   }
 
   /**
+   * A list or a mapping tagged !!str ended the read with "invalid yaml:
+   * java.lang.ClassCastException ...", naming no line: it is refused where it stands, as a
+   * number tag on one is.
+   */
+  @Test
+  void aTextTagOnACollectionIsRefusedNamingItsLine() {
+    for (String value : List.of("!!str [1]", "!!str {a: 1}")) {
+      ValidationException e = assertThrows(ValidationException.class,
+          () -> YamlReader.read("jobs:\n- name: " + value + "\n", "profile \"p.yml\""), value);
+
+      String found = value.contains("[") ? "a sequence" : "a mapping";
+      assertEquals("profile \"p.yml\" is invalid (1 problem)\n  - invalid yaml at line 2, "
+          + "column 9: the tag !!str is for a single value, found " + found, e.getMessage());
+    }
+    assertEquals(Map.of("name", "1"), YamlReader.read("name: !!str 1\n", "p"));
+  }
+
+  /**
    * A label value or name tagged !!binary became the text of a Java byte array ("[B@1ee0005")
    * in the cluster's labels, a !!set one "[a, b]": each is a problem naming where it is, as a
    * mapping or a list there is.
