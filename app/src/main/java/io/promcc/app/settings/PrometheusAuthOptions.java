@@ -43,6 +43,12 @@ final class PrometheusAuthOptions {
       if (text.isEmpty()) {
         throw new IllegalArgumentException("must not be empty");
       }
+      if (text.chars().anyMatch(Character::isISOControl)) {
+        // RFC 7617 takes none; the name is logged. Not shown: what follows a line break may be
+        // a password pasted with it
+        throw new SettingsReader.RedactedValueException("must not contain a line break or "
+            + "another control character (basic auth takes none; the value is not shown)", null);
+      }
       if (text.indexOf(':') >= 0) {
         throw new IllegalArgumentException("must not contain ':' (basic auth puts it between "
             + "the user and the password)");

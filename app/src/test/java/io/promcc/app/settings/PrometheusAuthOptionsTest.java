@@ -203,6 +203,28 @@ class PrometheusAuthOptionsTest {
         + "between the user and the password), found \"prom:cc\"");
   }
 
+  /**
+   * A user with a line break or another control character inside was taken: basic auth takes
+   * none (RFC 7617), and the name is logged with the credentials. Refused at start, without
+   * the value (what follows a line break may be a password pasted with it). A name outside
+   * ASCII goes base64-encoded as UTF-8, as Prometheus reads it: taken.
+   */
+  @Test
+  void aUserWithALineBreakOrAControlCharacterIsRefusedWithoutShowingIt() throws IOException {
+    for (String user : List.of("promcc\n" + SECRET, "prom\rcc", "prom\tcc", "prom\u0000cc",
+        "prom\u007fcc", "prom\u0085cc")) {
+      assertNull(load(Map.of(), "prometheus-basic-auth-user", user,
+          "prometheus-password-file", password.toString()), user);
+      assertProblems("--prometheus-basic-auth-user must not contain a line break or another "
+          + "control character (basic auth takes none; the value is not shown)");
+    }
+    RunSettings accented = load(Map.of(), "prometheus-basic-auth-user", "j\u00f6rg",
+        "prometheus-password-file", password.toString());
+    assertProblems();
+    assertEquals(Optional.of(new PrometheusCredentials.BasicAuth("j\u00f6rg", password)),
+        accented.prometheusCredentials());
+  }
+
   @Test
   void credentialsWithoutAPrometheusUrlAreRefused() throws IOException {
     assertNull(load(Map.of(), "prometheus-url", null, "prometheus-basic-auth-user", "promcc",
