@@ -251,6 +251,9 @@ final class CaStore {
       // gigabytes are no certificate: refused as a malformed one is
       throw new LocalCaException("local CA certificate " + e.getMessage() + "; move it away to "
           + "create a new local CA", e);
+    } catch (RegularFiles.NotRegularFileException e) {
+      throw new LocalCaException("local CA certificate " + quote(certificateFile)
+          + " cannot be read: " + e.problem(), e); // the exception's message names it too
     } catch (IOException e) {
       throw new LocalCaException("local CA certificate " + quote(certificateFile)
           + " cannot be read: " + e, e);
@@ -276,6 +279,9 @@ final class CaStore {
           + "certificate away to create a new local CA");
     } catch (RegularFiles.UnfitFileException e) {
       throw new LocalCaException("local CA key " + e.getMessage(), e); // as a malformed one
+    } catch (RegularFiles.NotRegularFileException e) {
+      throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: "
+          + e.problem(), e);
     } catch (IOException e) {
       throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: " + e, e);
     } catch (GeneralSecurityException e) {

@@ -44,6 +44,20 @@ final class RegularFiles {
     }
   }
 
+  /** The path holds something other than a regular file (a folder, a FIFO, a device). */
+  static final class NotRegularFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotRegularFileException(Path file) {
+      super(Quoting.quote(file.toString()) + " is not a regular file");
+    }
+
+    /** The problem without the file's name, for a message that names it already. */
+    String problem() {
+      return "it is not a regular file";
+    }
+  }
+
   /**
    * The bytes of {@code file}.
    *
@@ -51,13 +65,14 @@ final class RegularFiles {
    * @throws java.nio.file.NoSuchFileException if it does not exist
    * @throws UnfitFileException if it holds more than {@code max} bytes (the message names the
    *     file)
-   * @throws IOException if it cannot be read or is no regular file (a folder, a FIFO, a device:
-   *     the message names the file)
+   * @throws NotRegularFileException if it is no regular file (a folder, a FIFO, a device: the
+   *     message names the file)
+   * @throws IOException if it cannot be read (the message names the file)
    */
   static byte[] read(Path file, int max, LinkOption... options) throws IOException {
     BasicFileAttributes found = Files.readAttributes(file, BasicFileAttributes.class, options);
     if (!found.isRegularFile()) {
-      throw new IOException(Quoting.quote(file.toString()) + " is not a regular file");
+      throw new NotRegularFileException(file);
     }
     if (found.size() > max) {
       throw new UnfitFileException(file, InputFiles.tooLarge(max, found.size()));

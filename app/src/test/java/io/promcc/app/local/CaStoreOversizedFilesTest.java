@@ -1,7 +1,6 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -88,14 +87,34 @@ class CaStoreOversizedFilesTest {
     Files.delete(certificate);
     assumeTrue(mkfifo(certificate), "no mkfifo here");
 
+    // named once: the message was "... cannot be read: java.io.IOException: \"...\" is not a
+    // regular file", the file twice
+    assertEquals("local CA certificate \"" + certificate + "\" cannot be read: it is not a "
+        + "regular file", refusalOfFifo(state, certificate));
+  }
+
+  @Test
+  void aFifoAtTheCaKeysPathIsAClearErrorNamingItOnce() throws Exception {
+    Path state = state();
+    Path key = state.resolve(CaStore.KEY_FILE);
+    Files.delete(key);
+    assumeTrue(mkfifo(key), "no mkfifo here");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions
+        .fromString(PrivateFiles.OWNER_ONLY));
+
+    assertEquals("local CA key \"" + key + "\" cannot be read: it is not a regular file",
+        refusalOfFifo(state, key));
+  }
+
+  /** The load's refusal, which must not wait for a writer of the FIFO at {@code fifo}. */
+  private static String refusalOfFifo(Path state, Path fifo) throws Exception {
     CompletableFuture<String> refused = CompletableFuture.supplyAsync(() -> refusal(state));
-    String message;
     try {
-      message = refused.get(10, TimeUnit.SECONDS);
+      return refused.get(10, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       // let the blocked thread go: a writer that opens and closes the FIFO ends its read
       Thread unblocker = new Thread(() -> {
-        try (OutputStream out = Files.newOutputStream(certificate)) {
+        try (OutputStream out = Files.newOutputStream(fifo)) {
           out.flush();
         } catch (IOException ignored) {
           // the test fails below either way
@@ -103,13 +122,9 @@ class CaStoreOversizedFilesTest {
       }, "fifo-unblocker");
       unblocker.setDaemon(true);
       unblocker.start();
-      throw new AssertionError("the load still blocked reading the FIFO " + certificate
+      throw new AssertionError("the load still blocked reading the FIFO " + fifo
           + " after 10 s");
     }
-
-    assertTrue(message.startsWith("local CA certificate \"" + certificate + "\" cannot be "
-        + "read: "), message);
-    assertTrue(message.endsWith("is not a regular file"), message);
   }
 
   private static boolean mkfifo(Path path) throws Exception {
