@@ -4,6 +4,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
+import io.promcc.core.port.Sleeper;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -69,13 +71,33 @@ final class CaStore {
     String read(Path file, LinkOption... options) throws IOException;
   }
 
+  /** Tries the folder's lock once; a seam for tests of a lock another process holds. */
+  @FunctionalInterface
+  interface Locker {
+    /** As {@link FileChannel#tryLock()}: null if another process holds it. */
+    FileLock tryLock(FileChannel channel) throws IOException;
+  }
+
+  /** How long the folder's lock is waited for by default. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+  /** How often the folder's lock is tried while another process holds it. */
+  static final Duration LOCK_POLL = Duration.ofMillis(50);
+
   private final Path folder;
   private final Duration lockWait;
   private final KeyReader keyReader;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Locker locker;
   private String unlocked; // why the last load went without the lock, or null
 
   CaStore(Path folder) {
-    this(folder, Duration.ofSeconds(30));
+    this(folder, LOCK_WAIT);
+  }
+
+  /** Waits for the folder's lock (at most {@link #LOCK_WAIT}) on {@code clock}. */
+  CaStore(Path folder, Clock clock) {
+    this(folder, LOCK_WAIT, RegularFiles::readPem, clock, Sleeper.SYSTEM, FileChannel::tryLock);
   }
 
   /**
@@ -88,9 +110,21 @@ final class CaStore {
 
   /** As {@link #CaStore(Path, Duration)}, reading a key without its certificate with it. */
   CaStore(Path folder, Duration lockWait, KeyReader keyReader) {
+    this(folder, lockWait, keyReader, Clock.systemUTC(), Sleeper.SYSTEM, FileChannel::tryLock);
+  }
+
+  /**
+   * As {@link #CaStore(Path, Duration, KeyReader)}, waiting for the folder's lock on
+   * {@code clock} with {@code sleeper}, trying it with {@code locker}.
+   */
+  CaStore(Path folder, Duration lockWait, KeyReader keyReader, Clock clock, Sleeper sleeper,
+      Locker locker) {
     this.folder = folder.toAbsolutePath().normalize();
     this.lockWait = lockWait;
     this.keyReader = keyReader;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.locker = locker;
   }
 
   Path folder() {
@@ -219,21 +253,27 @@ final class CaStore {
     }
   }
 
-  /** The folder's lock, waited for at most {@link #lockWait}. */
+  /**
+   * The folder's lock, waited for at most {@link #lockWait} on the clock, and at most that long
+   * in sleeps too: a wall clock set back while waiting does not stretch the wait.
+   */
   private FileLock lock(FileChannel channel, Path lockFile) throws IOException {
-    long deadline = System.nanoTime() + lockWait.toNanos();
+    Instant start = clock.instant();
+    Duration slept = Duration.ZERO;
     while (true) {
-      FileLock lock = channel.tryLock();
+      FileLock lock = locker.tryLock(channel);
       if (lock != null) {
         return lock;
       }
-      if (System.nanoTime() - deadline >= 0) {
+      Duration waited = Duration.between(start, clock.instant());
+      if (waited.compareTo(lockWait) >= 0 || slept.compareTo(lockWait) >= 0) {
         throw new LocalCaException("local CA state folder " + quote(folder) + " is locked by "
             + "another process (" + quote(lockFile) + "), still after " + lockWait
             + ": is a second promcc using it?");
       }
       try {
-        Thread.sleep(50);
+        sleeper.sleep(LOCK_POLL);
+        slept = slept.plus(LOCK_POLL);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new LocalCaException("interrupted while waiting for the lock of local CA state "

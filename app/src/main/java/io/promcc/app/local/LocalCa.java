@@ -115,12 +115,14 @@ public final class LocalCa implements CertificateSource {
    *
    * @param stateDir where the CA and the client certificates are kept (made with mode 0700)
    * @param clientValidity how long client certificates are valid
-   * @param clock dates certificates and decides renewals
+   * @param clock dates certificates and decides renewals; times the wait for the state
+   *     folder's lock, which another process may hold
    * @param errors where failures to issue, and stored files that had to be replaced, are reported
    * @throws IllegalArgumentException if {@code clientValidity} is not positive
    */
   public LocalCa(Path stateDir, Duration clientValidity, Clock clock, SourceErrors errors) {
-    this.store = new CaStore(requireNonNull(stateDir, "stateDir == null"));
+    this.store = new CaStore(requireNonNull(stateDir, "stateDir == null"),
+        requireNonNull(clock, "clock == null"));
     this.clients = new ClientFiles(store.folder());
     requireNonNull(clientValidity, "clientValidity == null");
     if (clientValidity.isNegative() || clientValidity.isZero()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.MutableClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +66,86 @@ import java.nio.file.attribute.PosixFilePermissions;
     } finally {
       holder.destroy();
       holder.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The wait for a lock another process holds, on an injected clock: it polled the wall clock
+   * and slept for real, so no test could say how long it waits without waiting that long.
+   */
+  @Test
+  void aLockHeldElsewhereIsTriedEvery50MsOnTheInjectedClockUntilTheWaitEnds() {
+    Path state = temp.resolve("state");
+    MutableClock clock = MutableClock.startingNow();
+    List<Duration> sleeps = new ArrayList<>();
+    CaStore store = new CaStore(state, Duration.ofMillis(200), RegularFiles::readPem, clock,
+        duration -> {
+          sleeps.add(duration);
+          clock.advance(duration);
+        }, channel -> null); // another process holds it
+
+    LocalCaException e = assertThrows(LocalCaException.class,
+        () -> store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA"));
+
+    assertEquals(Collections.nCopies(4, Duration.ofMillis(50)), sleeps);
+    assertEquals("local CA state folder \"" + state + "\" is locked by another process (\""
+        + state.resolve("ca.lock") + "\"), still after PT0.2S: is a second promcc using it?",
+        e.getMessage());
+    assertFalse(Files.exists(state.resolve(CaStore.CA_FILE)), "a CA was made without the lock");
+  }
+
+  @Test
+  void aLockReleasedWhileWaitedForIsTakenAtTheNextTry() {
+    Path state = temp.resolve("state");
+    MutableClock clock = MutableClock.startingNow();
+    List<Duration> sleeps = new ArrayList<>();
+    AtomicInteger refusals = new AtomicInteger(2);
+    CaStore store = new CaStore(state, Duration.ofSeconds(30), RegularFiles::readPem, clock,
+        duration -> {
+          sleeps.add(duration);
+          clock.advance(duration);
+        }, channel -> refusals.getAndDecrement() > 0 ? null : channel.tryLock());
+
+    store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA");
+
+    assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(50)), sleeps);
+    assertTrue(Files.exists(state.resolve(CaStore.CA_FILE)));
+  }
+
+  /** A wall clock set back while waiting does not stretch the wait: the sleeps bound it too. */
+  @Test
+  void aClockSetBackWhileWaitingDoesNotStretchTheWait() {
+    Path state = temp.resolve("state");
+    MutableClock clock = MutableClock.startingNow();
+    List<Duration> sleeps = new ArrayList<>();
+    CaStore store = new CaStore(state, Duration.ofMillis(200), RegularFiles::readPem, clock,
+        duration -> {
+          sleeps.add(duration);
+          clock.advance(Duration.ofHours(-1));
+        }, channel -> null);
+
+    assertThrows(LocalCaException.class,
+        () -> store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA"));
+
+    assertEquals(Collections.nCopies(4, Duration.ofMillis(50)), sleeps);
+  }
+
+  @Test
+  void anInterruptedWaitForTheLockEndsTheLoadAndKeepsTheInterrupt() {
+    Path state = temp.resolve("state");
+    CaStore store = new CaStore(state, Duration.ofSeconds(30), RegularFiles::readPem,
+        MutableClock.startingNow(), duration -> {
+          throw new InterruptedException("a stop");
+        }, channel -> null);
+
+    try {
+      LocalCaException e = assertThrows(LocalCaException.class,
+          () -> store.loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA"));
+      assertEquals("interrupted while waiting for the lock of local CA state folder \"" + state
+          + "\"", e.getMessage());
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt was not kept");
+    } finally {
+      Thread.interrupted();
     }
   }
 
