@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -79,23 +80,28 @@ public final class ClusterFileSource implements GuestClusterSource {
    * @param errors where problems that are absorbed (a bad edit, a deleted file) are reported
    */
   public ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors) {
-    this(file, watcher, errors, Sleeper.SYSTEM);
+    this(file, watcher, errors, Clock.systemUTC(), Sleeper.SYSTEM);
   }
 
-  /** As above, waiting for the file to hold still with {@code sleeper} (a seam for tests). */
-  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper) {
-    this(file, watcher, errors, sleeper, RegularFiles::read);
+  /**
+   * As above, waiting for the file to hold still with {@code sleeper}, that wait's bound on
+   * {@code clock} (a seam for tests).
+   */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Clock clock,
+      Sleeper sleeper) {
+    this(file, watcher, errors, clock, sleeper, RegularFiles::read);
   }
 
   /** As above, reading the file with {@code reader} (a seam for tests). */
-  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Sleeper sleeper,
-      Reader reader) {
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Clock clock,
+      Sleeper sleeper, Reader reader) {
     requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
+    requireNonNull(clock, "clock == null");
     requireNonNull(sleeper, "sleeper == null");
-    this.settling = new SettledRead(this.file, sleeper, reader);
+    this.settling = new SettledRead(this.file, clock, sleeper, reader);
     errors.declared(SOURCE);
   }
 

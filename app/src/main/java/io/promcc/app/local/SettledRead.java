@@ -12,7 +12,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,15 +25,18 @@ import java.util.List;
 final class SettledRead {
   private static final long SETTLE_MILLIS = 100;
   private static final long EMPTY_SETTLE_MILLIS = 2000;
-  /** The most one settle waits in all: an empty list's wait, and a few more. */
+  /** The most one settle takes in all, its reads included: an empty list's wait, and more. */
   static final Duration MAX_WAIT = Duration.ofSeconds(4);
 
   private final Path file;
+  private final Clock clock;
   private final Sleeper sleeper;
   private final ClusterFileSource.Reader reader;
 
-  SettledRead(Path file, Sleeper sleeper, ClusterFileSource.Reader reader) {
+  /** Waits with {@code sleeper}, and measures the time taken on {@code clock}. */
+  SettledRead(Path file, Clock clock, Sleeper sleeper, ClusterFileSource.Reader reader) {
     this.file = file;
+    this.clock = clock;
     this.sleeper = sleeper;
     this.reader = reader;
   }
@@ -44,25 +49,32 @@ final class SettledRead {
    * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
-   * Bounded: it waits at most {@link #MAX_WAIT} in all, since it waits on the thread of the
-   * shared {@link FileWatcher}, whose other watches (the base config, the profile) wait with it.
-   * A file still changing then is given up for now: its read is not {@link Read#held()}, and
-   * the caller keeps what it has and reads again at the watcher's next check. A wait that is
-   * interrupted (a stop) ends it too: that read is {@link Read#interrupted()}, not held either,
-   * and the interrupt is kept.
+   * Bounded: it takes at most {@link #MAX_WAIT} in all on its clock, its reads included (64 MiB
+   * on a slow disk take a while), since it waits on the thread of the shared
+   * {@link FileWatcher}, whose other watches (the base config, the profile) wait with it: it
+   * gives up where a wait and a read as long as the last would pass the bound. The first wait is
+   * always taken, so a file slower to read than the bound is still read twice and taken if it
+   * held still: else it would never be read. A file still changing then is given up for now:
+   * its read is not {@link Read#held()}, and the caller keeps what it has and reads again at the
+   * watcher's next check. A wait that is interrupted (a stop) ends it too: that read is
+   * {@link Read#interrupted()}, not held either, and the interrupt is kept.
    *
    * @param mayHaveClusters whether clusters were listed, or nothing was read yet
    * @return the last read, the one that held still: what is read once more later may have been
    *     truncated since, and would not be given the time an empty list is
    */
   Read settle(boolean mayHaveClusters) {
+    Instant start = clock.instant();
     Read previous = readOnce();
-    Duration waited = Duration.ZERO;
+    Duration lastRead = since(start);
+    Duration slept = Duration.ZERO;
     while (true) {
       Duration wait = Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
           || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
-      waited = waited.plus(wait);
-      if (waited.compareTo(MAX_WAIT) > 0) {
+      // the sleeps bound it too, should the clock be set back; the first wait is always
+      // taken: a file slower to read than the bound would else never be read
+      Duration waited = max(since(start), slept);
+      if (!slept.isZero() && waited.plus(wait).plus(lastRead).compareTo(MAX_WAIT) > 0) {
         return previous.cutShort(false);
       }
       try {
@@ -71,12 +83,24 @@ final class SettledRead {
         Thread.currentThread().interrupt();
         return previous.cutShort(true);
       }
+      slept = slept.plus(wait);
+      Instant before = clock.instant();
       Read now = readOnce();
+      lastRead = since(before);
       if (Arrays.equals(previous.bytes(), now.bytes())) {
         return now;
       }
       previous = now;
     }
+  }
+
+  /** The time since {@code instant} on the clock; none if the clock was set back. */
+  private Duration since(Instant instant) {
+    return max(Duration.between(instant, clock.instant()), Duration.ZERO);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /**

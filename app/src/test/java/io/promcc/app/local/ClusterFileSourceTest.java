@@ -53,6 +53,8 @@ class ClusterFileSourceTest {
   @TempDir Path temp;
 
   private final MutableClock clock = MutableClock.startingNow();
+  /** The time of the waits for the file to hold still: {@link WriterAtWork} moves it. */
+  private final MutableClock settleClock = MutableClock.startingNow();
   private final FileWatcher watcher = new FileWatcher(Duration.ofHours(1), clock, false);
   private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
   private final SourceErrors errors = (source, message) -> reports.add(source + ": " + message);
@@ -95,6 +97,7 @@ class ClusterFileSourceTest {
 
     @Override
     public void sleep(Duration duration) {
+      settleClock.advance(duration);
       waited = waited.plus(duration);
       if (rest != null && waited.compareTo(restAfter) >= 0) {
         try {
@@ -111,7 +114,7 @@ class ClusterFileSourceTest {
 
   /** A started source; {@link #changes} counts from after the start. */
   private ClusterFileSource started(Path file) {
-    source = new ClusterFileSource(file, watcher, errors, writer);
+    source = new ClusterFileSource(file, watcher, errors, settleClock, writer);
     source.addChangeListener(changes::incrementAndGet);
     source.start();
     changes.set(0);
@@ -165,7 +168,7 @@ class ClusterFileSourceTest {
     write(ALPHA);
     AtomicInteger reads = new AtomicInteger();
     AtomicInteger truncateAfter = new AtomicInteger(-1);
-    source = new ClusterFileSource(file(), watcher, errors, writer, (file, max) -> {
+    source = new ClusterFileSource(file(), watcher, errors, settleClock, writer, (file, max) -> {
       byte[] bytes = RegularFiles.read(file, max);
       if (reads.incrementAndGet() == truncateAfter.get()) {
         Files.write(file, new byte[0]); // an editor's save in place begins
@@ -241,12 +244,13 @@ class ClusterFileSourceTest {
     write(ALPHA);
     AtomicInteger edits = new AtomicInteger(-1); // negative: the file holds still
     List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
-    source = new ClusterFileSource(file(), watcher, errors, waits::add, (file, max) -> {
-      byte[] bytes = RegularFiles.read(file, max);
-      int edit = edits.get() < 0 ? -1 : edits.getAndIncrement();
-      // a writer at work: each read finds more, cut inside a line
-      return edit < 0 ? bytes : (new String(bytes) + "# edit " + edit).getBytes();
-    });
+    source = new ClusterFileSource(file(), watcher, errors, settleClock, waits::add,
+        (file, max) -> {
+          byte[] bytes = RegularFiles.read(file, max);
+          int edit = edits.get() < 0 ? -1 : edits.getAndIncrement();
+          // a writer at work: each read finds more, cut inside a line
+          return edit < 0 ? bytes : (new String(bytes) + "# edit " + edit).getBytes();
+        });
     source.start();
     assertEquals(List.of("alpha"), listed());
     write(ALPHA + BETA);
@@ -672,7 +676,7 @@ class ClusterFileSourceTest {
   void aListThatHoldsItselfAtTheStartIsNamedNotThrown() throws Exception {
     write("- &alpha {id: alpha, provider: aws, apiServer: 'https://alpha.example', "
         + "labels: {team: *alpha}}\n");
-    source = new ClusterFileSource(file(), watcher, errors, writer);
+    source = new ClusterFileSource(file(), watcher, errors, settleClock, writer);
 
     assertNothingThrown(source::start, "start()");
 

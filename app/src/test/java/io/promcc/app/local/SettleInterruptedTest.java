@@ -31,8 +31,8 @@ class SettleInterruptedTest {
 
   @TempDir Path temp;
 
-  private final FileWatcher watcher =
-      new FileWatcher(Duration.ofHours(1), MutableClock.startingNow(), false);
+  private final MutableClock clock = MutableClock.startingNow();
+  private final FileWatcher watcher = new FileWatcher(Duration.ofHours(1), clock, false);
   private ClusterFileSource source;
 
   @AfterEach
@@ -48,7 +48,7 @@ class SettleInterruptedTest {
   void aReadCutShortByAStopIsNotApplied() throws Exception {
     Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
     AtomicBoolean stopping = new AtomicBoolean();
-    source = new ClusterFileSource(file, watcher, (s, message) -> { }, duration -> {
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock, duration -> {
       if (stopping.get()) {
         throw new InterruptedException("the stop");
       }

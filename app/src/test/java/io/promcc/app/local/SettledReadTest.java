@@ -1,0 +1,104 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wait for the clusters file to hold still, on a model of time: the clock moves by each
+ * sleep and by each read, as a read of a large file on a slow disk takes time too.
+ */
+class SettledReadTest {
+  private static final Path FILE = Path.of("/clusters.yml");
+  private static final String LISTED = """
+      - id: alpha
+        provider: aws
+        apiServer: https://alpha.example
+      """;
+
+  private final MutableClock clock = MutableClock.startingNow();
+  private final Instant start = clock.instant();
+  private final List<Duration> sleeps = new ArrayList<>();
+  private final Sleeper sleeper = duration -> {
+    sleeps.add(duration);
+    clock.advance(duration);
+  };
+
+  /** A reader that takes {@code took} per read; each read finds one more edit if {@code edits}. */
+  private ClusterFileSource.Reader disk(Duration took, boolean edits) {
+    int[] reads = {0};
+    return (file, max) -> {
+      clock.advance(took);
+      String text = LISTED + (edits ? "# edit " + reads[0]++ + "\n" : "");
+      return text.getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  private Duration elapsed() {
+    return Duration.between(start, clock.instant());
+  }
+
+  /**
+   * The bound counted the sleeps only: a file that kept changing, each read of it taking a
+   * second (64 MiB on a slow disk), held the watcher's thread for 41 reads and 40 waits, 45 s.
+   */
+  @Test
+  void aFileStillChangingOnASlowDiskIsGivenUpWithinTheBoundReadsIncluded() {
+    SettledRead.Read read = new SettledRead(FILE, clock, sleeper,
+        disk(Duration.ofSeconds(1), true)).settle(true);
+
+    assertFalse(read.held(), "a file that never held still was taken");
+    assertFalse(read.interrupted());
+    assertTrue(elapsed().compareTo(SettledRead.MAX_WAIT) <= 0, "the watcher's thread was held "
+        + elapsed() + " (" + sleeps.size() + " waits)");
+    assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100)), sleeps);
+  }
+
+  @Test
+  void aFileStillChangingOnAFastDiskIsGivenUpAfterTheBoundOfWaits() {
+    SettledRead.Read read = new SettledRead(FILE, clock, sleeper, disk(Duration.ZERO, true))
+        .settle(true);
+
+    assertFalse(read.held());
+    assertEquals(SettledRead.MAX_WAIT, elapsed());
+    assertEquals(40, sleeps.size());
+  }
+
+  /**
+   * A file whose one read takes longer than the bound is still read twice, a wait apart, and
+   * taken if it held still: else it would never be read at all.
+   */
+  @Test
+  void aFileSlowerToReadThanTheBoundIsTakenOnceItHeldStill() {
+    SettledRead.Read read = new SettledRead(FILE, clock, sleeper,
+        disk(Duration.ofSeconds(5), false)).settle(true);
+
+    assertTrue(read.held(), "a file that held still was given up");
+    assertArrayEquals(LISTED.getBytes(StandardCharsets.UTF_8), read.bytes());
+    assertEquals(List.of(Duration.ofMillis(100)), sleeps);
+    assertEquals(Duration.ofMillis(10_100), elapsed());
+  }
+
+  /** A wall clock set back while waiting does not stretch the wait: the sleeps bound it too. */
+  @Test
+  void aClockSetBackWhileWaitingDoesNotStretchTheWait() {
+    SettledRead.Read read = new SettledRead(FILE, clock, duration -> {
+      sleeps.add(duration);
+      clock.advance(Duration.ofHours(-1));
+    }, disk(Duration.ZERO, true)).settle(true);
+
+    assertFalse(read.held());
+    assertEquals(40, sleeps.size());
+  }
+}
