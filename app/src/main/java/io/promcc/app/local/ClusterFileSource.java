@@ -228,7 +228,11 @@ public final class ClusterFileSource implements GuestClusterSource {
       }
       SettledRead.Read settled = settling.settle(mayHaveClusters);
       if (settled.interrupted()) {
-        return; // a stop: what was read may be half-written, and the last good list stays
+        // what was read may be half-written, and the last good list stays. A stop closes the
+        // watcher; an interrupt that is none (a start on a thread with one pending) would else
+        // leave the file unread until it changes again
+        readAgain();
+        return;
       }
       if (!settled.held()) {
         stillChanging();
@@ -263,13 +267,11 @@ public final class ClusterFileSource implements GuestClusterSource {
    * watcher last looked). Said once until a read holds still.
    */
   private void stillChanging() {
-    FileWatcher.Watch again;
     String message = null;
     synchronized (lock) {
       if (closed || !started) {
         return;
       }
-      again = watch;
       if (good == null) {
         notReady = quoted() + " is still changing; it is read once it holds still";
       }
@@ -280,11 +282,20 @@ public final class ClusterFileSource implements GuestClusterSource {
             : "the last good list is kept, and ") + "it is read again at the next check";
       }
     }
-    if (again != null) {
-      again.recheck();
-    }
+    readAgain();
     if (message != null) {
       LOG.log(System.Logger.Level.INFO, message);
+    }
+  }
+
+  /** Has the watcher read the file again at its next check, changed or not. */
+  private void readAgain() {
+    FileWatcher.Watch again;
+    synchronized (lock) {
+      again = closed ? null : watch;
+    }
+    if (again != null) {
+      again.recheck();
     }
   }
 

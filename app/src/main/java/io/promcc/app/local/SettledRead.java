@@ -56,8 +56,9 @@ final class SettledRead {
    * always taken, so a file slower to read than the bound is still read twice and taken if it
    * held still: else it would never be read. A file still changing then is given up for now:
    * its read is not {@link Read#held()}, and the caller keeps what it has and reads again at the
-   * watcher's next check. A wait that is interrupted (a stop) ends it too: that read is
-   * {@link Read#interrupted()}, not held either, and the interrupt is kept.
+   * watcher's next check. A wait that is interrupted (a stop, or an interrupt pending on the
+   * thread that starts the source) ends it too: that read is {@link Read#interrupted()}, not
+   * held either, and the interrupt is kept; the caller has it read again at the next check.
    *
    * @param mayHaveClusters whether clusters were listed, or nothing was read yet
    * @return the last read, the one that held still: what is read once more later may have been

@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.MutableClock;
@@ -69,6 +70,54 @@ class SettleInterruptedTest {
     assertEquals(List.of("https://alpha.example", "https://beta.example:6443"), servers(),
         "a read the stop cut short was applied");
     assertEquals(List.of(), applied, "listeners were told of a read the stop cut short");
+  }
+
+  /** Waits as {@link Thread#sleep} does: an interrupt ends the wait at once. */
+  private static void sleepLikeThread(Duration duration) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("sleep interrupted");
+    }
+  }
+
+  /**
+   * A start on a thread with an interrupt pending (an embedder's pool thread, say) read
+   * nothing and asked for no recheck: the watcher saw no change after, so the file went unread,
+   * and the source unsynced, until it was edited.
+   */
+  @Test
+  void aFirstReadCutShortByAnInterruptIsReadAtTheNextCheck() throws Exception {
+    Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock,
+        SettleInterruptedTest::sleepLikeThread);
+
+    Thread.currentThread().interrupt();
+    source.start();
+    assertTrue(Thread.interrupted(), "the interrupt was not kept");
+    assertFalse(source.awaitSynced(Duration.ZERO), "a read cut short was applied");
+
+    watcher.checkNow(); // the file did not change since the watch began
+
+    assertTrue(source.awaitSynced(Duration.ZERO), "the file was not read again");
+    assertEquals(List.of("https://alpha.example", "https://beta.example:6443"), servers());
+  }
+
+  /** The same for a change: an interrupt that is no stop does not lose it. */
+  @Test
+  void aChangeCutShortByAnInterruptThatIsNoStopIsReadAtTheNextCheck() throws Exception {
+    Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock,
+        SettleInterruptedTest::sleepLikeThread);
+    source.start();
+    Files.writeString(file, LISTED.replace("beta.example:6443", "beta.example.org:6443"));
+
+    Thread.currentThread().interrupt();
+    watcher.checkNow();
+    assertTrue(Thread.interrupted(), "the interrupt was not kept");
+    assertEquals(List.of("https://alpha.example", "https://beta.example:6443"), servers());
+
+    watcher.checkNow();
+
+    assertEquals(List.of("https://alpha.example", "https://beta.example.org:6443"), servers());
   }
 
   private List<String> servers() {
