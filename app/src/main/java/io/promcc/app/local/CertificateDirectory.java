@@ -6,27 +6,15 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,32 +59,16 @@ public final class CertificateDirectory implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(CertificateDirectory.class.getName());
   private static final long SYNC_RECHECK_MILLIS = 100;
 
-  /** Size, modification time and identity of one file; null fields mean absent. */
-  private record Meta(long size, FileTime modified, Object fileKey) {}
-
-  /** The three files of one cluster as last seen. */
-  private record Stamps(Meta ca, Meta certificate, Meta key) {}
-
-  /**
-   * What the files of one cluster gave: a bundle or a problem.
-   *
-   * @param settled whether all three files were old enough when read that an unchanged
-   *     modification time proves unchanged content (see {@link PathState})
-   * @param retry read again on every observe (an I/O error may go away without a new time stamp)
-   */
-  private record Entry(Stamps stamps, CertificateBundle bundle, Rejection problem,
-      boolean settled, boolean retry) {}
-
   private final Path directory;
+  private final ClusterCertificateFiles files;
   private final FileWatcher watcher; // null: never watched
   private final Clock clock;
   private final SourceErrors errors;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong(); // one more per reported change
-  private final AtomicLong reads = new AtomicLong();
   private final Object lock = new Object();
   // guarded by lock
-  private final Map<ClusterId, Entry> cache = new HashMap<>();
+  private final Map<ClusterId, ClusterCertificateFiles.Entry> cache = new HashMap<>();
   private long seenGeneration = -1;
   private boolean started;
   private boolean closed;
@@ -119,6 +91,7 @@ public final class CertificateDirectory implements CertificateSource {
   public CertificateDirectory(Path directory, FileWatcher watcher, Clock clock,
       SourceErrors errors) {
     this.directory = requireNonNull(directory, "directory == null").toAbsolutePath().normalize();
+    this.files = new ClusterCertificateFiles(this.directory);
     this.watcher = watcher;
     this.clock = requireNonNull(clock, "clock == null");
     this.errors = requireNonNull(errors, "errors == null");
@@ -198,12 +171,12 @@ public final class CertificateDirectory implements CertificateSource {
       for (GuestCluster cluster : clusters) {
         ClusterId id = cluster.id();
         observed.add(id);
-        Entry entry = cache.get(id);
+        ClusterCertificateFiles.Entry entry = cache.get(id);
         if (entry == null || entry.retry() || !unchanged) {
-          Stamps stamps = stamps(id);
+          ClusterCertificateFiles.Stamps stamps = files.stamps(id);
           if (entry == null || entry.retry() || !entry.settled()
               || !entry.stamps().equals(stamps)) {
-            entry = load(id, stamps, now);
+            entry = files.load(id, stamps, now);
             cache.put(id, entry);
           }
         }
@@ -252,7 +225,7 @@ public final class CertificateDirectory implements CertificateSource {
 
   /** How many files were read since this source was made. */
   long filesRead() {
-    return reads.get();
+    return files.filesRead();
   }
 
   /**
@@ -314,112 +287,6 @@ public final class CertificateDirectory implements CertificateSource {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "reporting a certificate folder problem failed", e);
     }
-  }
-
-  private Path file(ClusterId id, String suffix) {
-    return directory.resolve(id.value() + suffix);
-  }
-
-  private Stamps stamps(ClusterId id) {
-    return new Stamps(meta(file(id, "-ca.pem")), meta(file(id, "-crt.pem")),
-        meta(file(id, "-key.pem")));
-  }
-
-  private static Meta meta(Path file) {
-    try {
-      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return attributes.isRegularFile()
-          ? new Meta(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey())
-          : null;
-    } catch (IOException | SecurityException e) {
-      return null;
-    }
-  }
-
-  /** Reads and parses the files of one cluster. */
-  private Entry load(ClusterId id, Stamps stamps, Instant now) {
-    boolean settled = settled(stamps.ca(), now) && settled(stamps.certificate(), now)
-        && settled(stamps.key(), now);
-    List<String> missing = new ArrayList<>();
-    if (stamps.ca() == null) {
-      missing.add(id.value() + "-ca.pem");
-    }
-    if (stamps.certificate() == null) {
-      missing.add(id.value() + "-crt.pem");
-    }
-    if (stamps.key() == null) {
-      missing.add(id.value() + "-key.pem");
-    }
-    if (missing.size() == 3) {
-      return problem(stamps, settled, false, id, "certificate-missing",
-          "no certificate files for cluster " + Quoting.quote(id.value()) + " in " + quoted());
-    }
-    if (!missing.isEmpty()) {
-      return problem(stamps, settled, false, id, "certificate-incomplete",
-          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
-              + " lack " + missing);
-    }
-    try {
-      CertificateBundle bundle = CertificateBundle.fromPem(read(file(id, "-ca.pem")),
-          read(file(id, "-crt.pem")), Secret.of(read(file(id, "-key.pem"))));
-      Optional<String> keyProblem = keyProblem(bundle);
-      if (keyProblem.isPresent()) {
-        // a key being written, or one of another certificate: Prometheus could not use it
-        return problem(stamps, settled, false, id, "certificate-invalid",
-            "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
-                + ": " + keyProblem.get());
-      }
-      return new Entry(stamps, bundle, null, settled, false);
-    } catch (InvalidValueException e) {
-      return problem(stamps, settled, false, id, "certificate-invalid",
-          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted() + ": "
-              + e.getMessage());
-    } catch (CharacterCodingException e) {
-      return problem(stamps, settled, false, id, "certificate-invalid",
-          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
-              + " are not PEM text");
-    } catch (NoSuchFileException e) {
-      // removed between the metadata and the read: look again next time
-      return problem(stamps, false, true, id, "certificate-incomplete",
-          "certificate file " + Quoting.quote(e.getFile()) + " of cluster "
-              + Quoting.quote(id.value()) + " disappeared while being read");
-    } catch (RegularFiles.UnfitFileException e) {
-      return problem(stamps, settled, false, id, "certificate-invalid",
-          "certificate files of cluster " + Quoting.quote(id.value()) + ": " + e.getMessage());
-    } catch (IOException | SecurityException e) {
-      return problem(stamps, false, true, id, "certificate-unreadable",
-          "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
-              + quoted() + ": " + e);
-    }
-  }
-
-  /** Why the bundle's key is unusable: it does not parse, or is not the certificate's. */
-  private static Optional<String> keyProblem(CertificateBundle bundle) {
-    PrivateKey key;
-    try {
-      key = Pki.parsePrivateKey(bundle.privateKeyPem());
-    } catch (GeneralSecurityException e) {
-      return Optional.of("the private key cannot be read"); // never its text: a secret
-    }
-    PublicKey certified = CertificateBundle.parseCertificate(bundle.certificatePem(),
-        "client certificate").getPublicKey();
-    return Pki.matches(key, certified) ? Optional.empty()
-        : Optional.of("the private key does not belong to the certificate");
-  }
-
-  private static boolean settled(Meta meta, Instant now) {
-    return meta == null
-        || meta.modified().toInstant().isBefore(now.minus(PathState.SETTLE_TIME));
-  }
-
-  private static Entry problem(Stamps stamps, boolean settled, boolean retry, ClusterId id,
-      String reason, String message) {
-    return new Entry(stamps, null, new Rejection(id.value(), reason, message), settled, retry);
-  }
-
-  private String read(Path file) throws IOException {
-    reads.incrementAndGet();
-    return RegularFiles.readPem(file);
   }
 
   private String quoted() {

@@ -1,0 +1,169 @@
+package io.promcc.app.local;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Secret;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The three files of one cluster in a {@link CertificateDirectory}'s folder: their size,
+ * modification time and identity, and what reading them gives (a bundle, or a problem with its
+ * reason). Holds no state but a count of the files read; thread-safe.
+ */
+final class ClusterCertificateFiles {
+  /** Size, modification time and identity of one file; null fields mean absent. */
+  record Meta(long size, FileTime modified, Object fileKey) {}
+
+  /** The three files of one cluster as last seen. */
+  record Stamps(Meta ca, Meta certificate, Meta key) {}
+
+  /**
+   * What the files of one cluster gave: a bundle or a problem.
+   *
+   * @param settled whether all three files were old enough when read that an unchanged
+   *     modification time proves unchanged content (see {@link PathState})
+   * @param retry read again on every observe (an I/O error may go away without a new time stamp)
+   */
+  record Entry(Stamps stamps, CertificateBundle bundle, Rejection problem,
+      boolean settled, boolean retry) {}
+
+  private final Path directory;
+  private final AtomicLong reads = new AtomicLong();
+
+  /** @param directory the folder, absolute and normalized */
+  ClusterCertificateFiles(Path directory) {
+    this.directory = directory;
+  }
+
+  /** How many files were read since this was made. */
+  long filesRead() {
+    return reads.get();
+  }
+
+  private Path file(ClusterId id, String suffix) {
+    return directory.resolve(id.value() + suffix);
+  }
+
+  Stamps stamps(ClusterId id) {
+    return new Stamps(meta(file(id, "-ca.pem")), meta(file(id, "-crt.pem")),
+        meta(file(id, "-key.pem")));
+  }
+
+  private static Meta meta(Path file) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return attributes.isRegularFile()
+          ? new Meta(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey())
+          : null;
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
+  }
+
+  /** Reads and parses the files of one cluster, last seen as {@code stamps}. */
+  Entry load(ClusterId id, Stamps stamps, Instant now) {
+    boolean settled = settled(stamps.ca(), now) && settled(stamps.certificate(), now)
+        && settled(stamps.key(), now);
+    List<String> missing = new ArrayList<>();
+    if (stamps.ca() == null) {
+      missing.add(id.value() + "-ca.pem");
+    }
+    if (stamps.certificate() == null) {
+      missing.add(id.value() + "-crt.pem");
+    }
+    if (stamps.key() == null) {
+      missing.add(id.value() + "-key.pem");
+    }
+    if (missing.size() == 3) {
+      return problem(stamps, settled, false, id, "certificate-missing",
+          "no certificate files for cluster " + Quoting.quote(id.value()) + " in " + quoted());
+    }
+    if (!missing.isEmpty()) {
+      return problem(stamps, settled, false, id, "certificate-incomplete",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+              + " lack " + missing);
+    }
+    try {
+      CertificateBundle bundle = CertificateBundle.fromPem(read(file(id, "-ca.pem")),
+          read(file(id, "-crt.pem")), Secret.of(read(file(id, "-key.pem"))));
+      Optional<String> keyProblem = keyProblem(bundle);
+      if (keyProblem.isPresent()) {
+        // a key being written, or one of another certificate: Prometheus could not use it
+        return problem(stamps, settled, false, id, "certificate-invalid",
+            "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+                + ": " + keyProblem.get());
+      }
+      return new Entry(stamps, bundle, null, settled, false);
+    } catch (InvalidValueException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted() + ": "
+              + e.getMessage());
+    } catch (CharacterCodingException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
+              + " are not PEM text");
+    } catch (NoSuchFileException e) {
+      // removed between the metadata and the read: look again next time
+      return problem(stamps, false, true, id, "certificate-incomplete",
+          "certificate file " + Quoting.quote(e.getFile()) + " of cluster "
+              + Quoting.quote(id.value()) + " disappeared while being read");
+    } catch (RegularFiles.UnfitFileException e) {
+      return problem(stamps, settled, false, id, "certificate-invalid",
+          "certificate files of cluster " + Quoting.quote(id.value()) + ": " + e.getMessage());
+    } catch (IOException | SecurityException e) {
+      return problem(stamps, false, true, id, "certificate-unreadable",
+          "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
+              + quoted() + ": " + e);
+    }
+  }
+
+  /** Why the bundle's key is unusable: it does not parse, or is not the certificate's. */
+  private static Optional<String> keyProblem(CertificateBundle bundle) {
+    PrivateKey key;
+    try {
+      key = Pki.parsePrivateKey(bundle.privateKeyPem());
+    } catch (GeneralSecurityException e) {
+      return Optional.of("the private key cannot be read"); // never its text: a secret
+    }
+    PublicKey certified = CertificateBundle.parseCertificate(bundle.certificatePem(),
+        "client certificate").getPublicKey();
+    return Pki.matches(key, certified) ? Optional.empty()
+        : Optional.of("the private key does not belong to the certificate");
+  }
+
+  private static boolean settled(Meta meta, Instant now) {
+    return meta == null
+        || meta.modified().toInstant().isBefore(now.minus(PathState.SETTLE_TIME));
+  }
+
+  private static Entry problem(Stamps stamps, boolean settled, boolean retry, ClusterId id,
+      String reason, String message) {
+    return new Entry(stamps, null, new Rejection(id.value(), reason, message), settled, retry);
+  }
+
+  private String read(Path file) throws IOException {
+    reads.incrementAndGet();
+    return RegularFiles.readPem(file);
+  }
+
+  private String quoted() {
+    return Quoting.quote(directory.toString());
+  }
+}
