@@ -6,17 +6,21 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * The client certificates the {@link LocalCa} hands out: what it knows of one cluster
  * ({@link Entry}), a certificate with the point it is renewed at ({@link Issued}), the name
- * it is issued to, and the one stored for a cluster first seen. An {@link Entry} is not
+ * it is issued to, a new one, and the one stored for a cluster first seen. An {@link Entry} is not
  * thread-safe: the {@link LocalCa}'s lock guards it.
  */
 final class ClientCertificates {
@@ -62,6 +66,30 @@ final class ClientCertificates {
     }
     return new Issued(new CertificateBundle(authority.pem(), certificatePem, keyPem,
         CertificateBundle.formatSerial(certificate.getSerialNumber()), notAfter), renewAt);
+  }
+
+  /**
+   * A new client certificate and key for cluster {@code id}, signed by {@code authority}, valid
+   * for {@code validity} but never past the CA, stored in {@code clients}.
+   *
+   * @throws GeneralSecurityException if the CA has ended, or the certificate cannot be made
+   * @throws IOException if it cannot be stored
+   */
+  static Issued issueNew(CaStore.Authority authority, ClusterId id, Instant now,
+      Duration validity, ClientFiles clients) throws IOException, GeneralSecurityException {
+    KeyPair keys = Pki.newKeyPair();
+    Instant notAfter = LocalCa.earlier(now.plus(validity), authority.notAfter());
+    if (!notAfter.isAfter(now)) {
+      throw new GeneralSecurityException("the local CA certificate ended at "
+          + authority.notAfter());
+    }
+    X509Certificate certificate = Pki.issue(authority.certificate(), authority.key(),
+        keys.getPublic(), clientCommonName(id), List.of(),
+        KeyPurposeId.id_kp_clientAuth, now.minus(LocalCa.BACKDATE), notAfter);
+    String certificatePem = Pki.pem(certificate);
+    Secret keyPem = Pki.pem(keys.getPrivate());
+    clients.writeClient(id, certificatePem, keyPem);
+    return issued(authority, certificate, certificatePem, keyPem);
   }
 
   /**

@@ -1,7 +1,5 @@
 package io.promcc.app.local;
 
-import static io.promcc.app.local.ClientCertificates.clientCommonName;
-import static io.promcc.app.local.ClientCertificates.issued;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
@@ -11,15 +9,12 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 
 /**
  * Local mode's default certificate source: a CA of its own in a state folder (see
@@ -305,19 +299,7 @@ public final class LocalCa implements CertificateSource {
   private void issue(Entry entry, ClusterId id, Instant now) {
     // guarded by lock
     try {
-      KeyPair keys = Pki.newKeyPair();
-      Instant notAfter = earlier(now.plus(clientValidity), authority.notAfter());
-      if (!notAfter.isAfter(now)) {
-        throw new GeneralSecurityException("the local CA certificate ended at "
-            + authority.notAfter());
-      }
-      X509Certificate certificate = Pki.issue(authority.certificate(), authority.key(),
-          keys.getPublic(), clientCommonName(id), List.of(),
-          KeyPurposeId.id_kp_clientAuth, now.minus(BACKDATE), notAfter);
-      String certificatePem = Pki.pem(certificate);
-      Secret keyPem = Pki.pem(keys.getPrivate());
-      clients.writeClient(id, certificatePem, keyPem);
-      entry.current = issued(authority, certificate, certificatePem, keyPem);
+      entry.current = ClientCertificates.issueNew(authority, id, now, clientValidity, clients);
       entry.problem = null;
       entry.retryAt = null;
       failing = null;
