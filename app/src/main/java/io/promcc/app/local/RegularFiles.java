@@ -56,6 +56,12 @@ final class RegularFiles {
     String problem() {
       return "it is not a regular file";
     }
+
+    /** As the plain IOException it was before: messages that print it stay as they were. */
+    @Override
+    public String toString() {
+      return IOException.class.getName() + ": " + getMessage();
+    }
   }
 
   /**

@@ -90,7 +90,8 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
     assertTrue(returned, "start() still blocked opening the FIFO " + file() + " after 10 s");
     assertEquals(null, failure.get());
     SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
-    assertTrue(e.getMessage().contains(file().toString()), e.getMessage());
+    assertEquals("cannot read clusters file \"" + file() + "\": java.io.IOException: \""
+        + file() + "\" is not a regular file", e.getMessage());
     assertFalse(reports.isEmpty(), "reported as clusters-file");
   }
 
