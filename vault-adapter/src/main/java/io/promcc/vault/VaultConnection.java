@@ -255,6 +255,9 @@ public final class VaultConnection {
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
+      // one the JVM may not go on after (out of memory on the client's thread) is no failure
+      // of this request's, and is not wrapped as one
+      UnexpectedFailure.rethrowIfFatal(cause);
       throw new IllegalStateException("the http client failed: " + cause, cause);
     }
   }

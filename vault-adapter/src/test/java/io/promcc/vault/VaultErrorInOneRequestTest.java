@@ -118,6 +118,24 @@ class VaultErrorInOneRequestTest {
   }
 
   /**
+   * So is one that ends the http client's answer (its body handler ran out of memory on the
+   * client's own thread): it was taken for the client failing, and so for one cluster's problem.
+   */
+  @Test
+  void anOutOfMemoryErrorEndingVaultsAnswerIsThrownOutOfObserve() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
+    ThrowingClient client = new ThrowingClient(HttpClient.newHttpClient());
+    VaultCertificateSource source = source(fixture.settings().build(), client);
+    source.observe(fixture.clusters("login")); // logged in
+    client.onlyPath = "pki-alpha/";
+    client.inAnswer = true;
+    client.error = new OutOfMemoryError("Java heap space");
+
+    assertThrows(OutOfMemoryError.class, () -> source.observe(clusters));
+  }
+
+  /**
    * A login that fails with an Error of its own is a failed login like one that fails with an
    * unexpected exception: it backs off, and the other clusters of the pass do not try it again.
    */
@@ -177,6 +195,8 @@ class VaultErrorInOneRequestTest {
     volatile Error error;
     /** Throws only for the requests whose path holds this; null: every request. */
     volatile String onlyPath;
+    /** Whether the answer ends with {@link #error} instead of it being thrown at once. */
+    volatile boolean inAnswer;
 
     ThrowingClient(HttpClient real) {
       super(real);
@@ -189,6 +209,9 @@ class VaultErrorInOneRequestTest {
       String only = onlyPath;
       if (e != null && (only == null || request.uri().getPath().contains(only))) {
         thrown.incrementAndGet();
+        if (inAnswer) {
+          return CompletableFuture.failedFuture(e);
+        }
         throw e;
       }
       return super.sendAsync(request, handler);
