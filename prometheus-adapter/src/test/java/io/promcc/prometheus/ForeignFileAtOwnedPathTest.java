@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -101,6 +102,40 @@ class ForeignFileAtOwnedPathTest {
     cache.take("prometheus.yml", cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG,
         "0".repeat(64), true));
     assertEquals(List.of("status prometheus.yml", "hash prometheus.yml"), hook.events);
+  }
+
+  /**
+   * A foreign file modified less than the settle time before its status was read is hashed
+   * again at the next read, as the store's own file is read again: a change in the same tick
+   * would keep its status. Once it has been quiet that long, its hash is kept.
+   */
+  @Test
+  void aLargeForeignFileModifiedJustBeforeItsStatusIsHashedAgainUntilItSettled()
+      throws IOException {
+    Path file = root.resolve("prometheus.yml");
+    sparse(file, OwnedFileCache.HASH_FIRST);
+    Instant modified = Instant.parse("2026-11-25T11:00:00Z");
+    Files.setLastModifiedTime(file, FileTime.from(modified));
+    Recording hook = new Recording();
+    OwnedFileCache fresh = new OwnedFileCache(Clock.fixed(modified.plusSeconds(1),
+        ZoneOffset.UTC), hook);
+
+    for (int read = 0; read < 2; read++) {
+      fresh.take("prometheus.yml", fresh.check("prometheus.yml", file, FileKind.MAIN_CONFIG,
+          "0".repeat(64), true));
+    }
+    assertEquals(List.of("status prometheus.yml", "hash prometheus.yml",
+        "status prometheus.yml", "hash prometheus.yml"), hook.events);
+
+    hook.events.clear();
+    OwnedFileCache settled = new OwnedFileCache(Clock.fixed(modified.plus(
+        OwnedFileCache.SETTLE).plusSeconds(1), ZoneOffset.UTC), hook);
+    for (int read = 0; read < 2; read++) {
+      settled.take("prometheus.yml", settled.check("prometheus.yml", file,
+          FileKind.MAIN_CONFIG, "0".repeat(64), true));
+    }
+    assertEquals(List.of("status prometheus.yml", "hash prometheus.yml",
+        "status prometheus.yml"), hook.events);
   }
 
   /** A change notification naming the file has it hashed again, as it has a file read again. */
