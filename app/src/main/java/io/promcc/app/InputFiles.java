@@ -1,6 +1,7 @@
 package io.promcc.app;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import io.promcc.core.model.ValidationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class InputFiles {
       // not Files.size: a FIFO has none, and a file may grow between the two
       byte[] bytes = in.readNBytes(MAX_BYTES + 1);
       if (bytes.length > MAX_BYTES) {
-        throw new ValidationException(subject, List.of(tooLarge(MAX_BYTES, size(file))));
+        throw new ValidationException(subject, List.of(SizeBound.tooLarge(MAX_BYTES, size(file))));
       }
       // as Files.readString: text that is not UTF-8 is refused, not read with replacements
       return StandardCharsets.UTF_8.newDecoder()
@@ -53,21 +54,6 @@ public final class InputFiles {
     } catch (IOException e) {
       throw new ValidationException(subject, List.of("cannot be read: " + e));
     }
-  }
-
-  /**
-   * The problem of a file over a bound, in the one wording of every file promcc bounds:
-   * {@code is larger than 64 MiB (67108864 bytes), found 3221225472 bytes}.
-   *
-   * @param max the bound, in bytes
-   * @param size the file's size as the file system tells it; one not over {@code max} (a
-   *     FIFO's 0, a file that grew since, -1 for none) is said as {@code more than max bytes}
-   */
-  public static String tooLarge(int max, long size) {
-    String bound = max % (1 << 20) == 0 ? (max >> 20) + " MiB (" + max + " bytes)"
-        : max + " bytes";
-    return "is larger than " + bound + ", found "
-        + (size > max ? size : "more than " + max) + " bytes";
   }
 
   /** The size of a file, as far as the file system tells; -1 if it does not. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
+import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -133,10 +134,13 @@ public final class Authentication {
   private static Secret read(Path file, String what) throws IOException {
     String named = "the " + what + " file " + Quoting.quote(file.toString());
     boolean regular;
+    long size;
     byte[] bytes = {};
     String value = "";
     try {
-      regular = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+      BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      regular = attributes.isRegularFile();
+      size = attributes.size();
       if (regular) {
         try (InputStream in = Files.newInputStream(file)) {
           bytes = in.readNBytes(MAX_FILE_BYTES + 1);
@@ -154,7 +158,7 @@ public final class Authentication {
       throw new IOException(named + " is not a regular file");
     }
     if (bytes.length > MAX_FILE_BYTES) {
-      throw new IOException(named + " is larger than " + MAX_FILE_BYTES + " bytes");
+      throw new IOException(named + " " + SizeBound.tooLarge(MAX_FILE_BYTES, size));
     }
     if (value.isEmpty()) {
       throw new IOException(named + " is empty");

@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ final class BoundedRead {
     private static final long serialVersionUID = 1L;
 
     TooLarge(long max, long size) {
-      super(tooLarge(max, size));
+      super(SizeBound.tooLarge(max, size));
     }
   }
 
@@ -53,19 +54,6 @@ final class BoundedRead {
           + max);
     }
     return in.readNBytes((int) max + 1);
-  }
-
-  /**
-   * The problem of a file over a bound, in the one wording of every file promcc bounds (the
-   * app's {@code InputFiles.tooLarge}): {@code is larger than 256 MiB (268435456 bytes), found
-   * 3221225472 bytes}; a size not over the bound (-1 for none known) is said as {@code more than
-   * max bytes}.
-   */
-  static String tooLarge(long max, long size) {
-    String bound = max % (1 << 20) == 0 ? (max >> 20) + " MiB (" + max + " bytes)"
-        : max + " bytes";
-    return "is larger than " + bound + ", found " + (size > max ? size : "more than " + max)
-        + " bytes";
   }
 
   private static long sizeOf(Path file) {

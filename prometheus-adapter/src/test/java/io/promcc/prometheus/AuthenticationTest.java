@@ -289,8 +289,8 @@ class AuthenticationTest {
     assertEquals("cannot send GET /api/v1/status/runtimeinfo to prometheus at \"" + uri()
         + "\": the password file \"" + fifo + "\" is not a regular file", notAFile.getMessage());
     assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
-        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes",
-        tooLarge.getMessage());
+        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes, found 65537 "
+        + "bytes", tooLarge.getMessage());
     assertEquals(0, server.getRequestCount());
   }
 
@@ -305,8 +305,8 @@ class AuthenticationTest {
         bearer::loadedConfig);
 
     assertEquals("cannot send GET /api/v1/status/config to prometheus at \"" + uri()
-        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes",
-        tooLarge.getMessage());
+        + "\": the bearer token file \"" + token + "\" is larger than 65536 bytes, found 65538 "
+        + "bytes", tooLarge.getMessage());
     assertEquals(0, server.getRequestCount());
   }
 

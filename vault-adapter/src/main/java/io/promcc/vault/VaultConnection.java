@@ -7,6 +7,7 @@ import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Secret;
+import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;

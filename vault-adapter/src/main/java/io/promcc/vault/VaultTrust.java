@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

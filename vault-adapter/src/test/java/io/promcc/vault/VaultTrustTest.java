@@ -47,7 +47,7 @@ class VaultTrustTest {
     InvalidValueException tooLarge = assertThrows(InvalidValueException.class,
         () -> VaultTrust.ofCaBundle(huge));
 
-    // worded as every other file promcc bounds (InputFiles.tooLarge)
+    // worded as every other file promcc bounds (core's SizeBound)
     assertEquals("vault ca bundle \"" + huge + "\" is larger than 1 MiB (1048576 bytes), found "
         + ((1 << 20) + 1) + " bytes", tooLarge.getMessage());
   }

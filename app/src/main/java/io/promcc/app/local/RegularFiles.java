@@ -1,7 +1,7 @@
 package io.promcc.app.local;
 
-import io.promcc.app.InputFiles;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -38,7 +38,7 @@ final class RegularFiles {
       this.problem = problem;
     }
 
-    /** The problem without the file's name, as {@link InputFiles#tooLarge} words it. */
+    /** The problem without the file's name, as {@link SizeBound#tooLarge} words it. */
     String problem() {
       return problem;
     }
@@ -81,13 +81,13 @@ final class RegularFiles {
       throw new NotRegularFileException(file);
     }
     if (found.size() > max) {
-      throw new UnfitFileException(file, InputFiles.tooLarge(max, found.size()));
+      throw new UnfitFileException(file, SizeBound.tooLarge(max, found.size()));
     }
     try (InputStream in = Files.newInputStream(file, options)) {
       byte[] bytes = in.readNBytes(max + 1);
       if (bytes.length > max) {
         // it grew since: said as more than the bound
-        throw new UnfitFileException(file, InputFiles.tooLarge(max, -1));
+        throw new UnfitFileException(file, SizeBound.tooLarge(max, -1));
       }
       return bytes;
     }

@@ -1,8 +1,8 @@
 package io.promcc.app.settings;
 
-import io.promcc.app.InputFiles;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import io.promcc.core.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +55,7 @@ public final class SettingsLoader {
     try (InputStream in = Files.newInputStream(path)) {
       byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
       if (bytes.length > MAX_CONFIG_BYTES) {
-        problems.add(subject, null, InputFiles.tooLarge(MAX_CONFIG_BYTES, Files.size(path)));
+        problems.add(subject, null, SizeBound.tooLarge(MAX_CONFIG_BYTES, Files.size(path)));
         return Map.of();
       }
       // as Files.readString: text that is not UTF-8 is refused, not read with replacements
