@@ -30,10 +30,18 @@ final class UnexpectedFailure {
    * (the http client's messages quote header values).
    */
   static String message(ClusterId id, Throwable e) {
+    return message("asking vault for the certificate of cluster " + Quoting.quote(id.value()), e,
+        "the request's token");
+  }
+
+  /**
+   * {@code <what> failed unexpectedly with <type> at <place> (its message is left out: it may
+   * quote <secret>)}: {@code e} named by its type and the place it was thrown, never its text.
+   */
+  static String message(String what, Throwable e, String secret) {
     StackTraceElement[] where = e.getStackTrace();
-    return "asking vault for the certificate of cluster " + Quoting.quote(id.value())
-        + " failed unexpectedly with " + e.getClass().getName()
-        + (where.length == 0 ? "" : " at " + where[0])
-        + " (its message is left out: it may quote the request's token)";
+    return what + " failed unexpectedly with " + e.getClass().getName()
+        + (where.length == 0 ? "" : " at " + where[0]) + " (its message is left out: it may quote "
+        + secret + ")";
   }
 }

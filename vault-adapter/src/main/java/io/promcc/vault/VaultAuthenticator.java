@@ -357,11 +357,8 @@ public final class VaultAuthenticator implements AutoCloseable {
    * {@code call}: named by type and place, never its text, which may quote the token.
    */
   private static VaultRequestException unexpected(String call, Throwable e) {
-    StackTraceElement[] where = e.getStackTrace();
-    return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(), "the vault " + call
-        + " failed unexpectedly with " + e.getClass().getName()
-        + (where.length == 0 ? "" : " at " + where[0])
-        + " (its message is left out: it may quote the credential or the token)", null);
+    return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(),
+        UnexpectedFailure.message("the vault " + call, e, "the credential or the token"), null);
   }
 
   private State renew(State current, Instant now) {
