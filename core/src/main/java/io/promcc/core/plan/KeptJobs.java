@@ -96,6 +96,33 @@ final class KeptJobs {
       return out;
     }
 
+    /**
+     * These without the items of a merged config named like one of {@code baseJobs}: the
+     * config on disk holds the base config's jobs too, and one of them that names a kept
+     * cluster's certificate file and its ID between dashes is found with the cluster's.
+     */
+    Kept withoutItemsNamed(Set<String> baseJobs) {
+      if (baseJobs.isEmpty()) {
+        return this;
+      }
+      List<DesiredFile> own = new ArrayList<>(jobs.size());
+      boolean changed = false;
+      for (DesiredFile file : jobs) {
+        String text = file.text();
+        StringBuilder kept = new StringBuilder(text.length());
+        for (String item : items(text)) {
+          List<String> names = names(DesiredFile.of(FileKind.MAIN_CONFIG, item));
+          if (names.isEmpty() || !baseJobs.containsAll(names)) {
+            kept.append(item);
+          }
+        }
+        changed |= kept.length() != text.length();
+        own.add(kept.length() == text.length() ? file
+            : DesiredFile.of(FileKind.MAIN_CONFIG, kept.toString()));
+      }
+      return changed ? new Kept(ids, own, bundles) : this;
+    }
+
     /** Whether {@code other} keeps the same clusters with jobs of equal bytes. */
     boolean sameJobs(Kept other) {
       return ids.equals(other.ids) && jobs.equals(other.jobs);
@@ -244,6 +271,20 @@ final class KeptJobs {
       }
     }
     return names;
+  }
+
+  /** The block-sequence items of {@code text}: each from a line that starts with {@code -}. */
+  private static List<String> items(String text) {
+    List<String> items = new ArrayList<>();
+    int from = 0;
+    for (int at = text.indexOf("\n-"); at >= 0; at = text.indexOf("\n-", at + 1)) {
+      items.add(text.substring(from, at + 1));
+      from = at + 1;
+    }
+    if (from < text.length()) {
+      items.add(text.substring(from));
+    }
+    return items;
   }
 
   /** The cluster whose job {@code item} is, or null. */

@@ -136,7 +136,9 @@ public final class Planner {
    * under the names they were written with; a listed cluster that would make a job of the same
    * name is rejected ({@code job-name-collision}), and so is a kept cluster with a job named like
    * one of the base config or of another kept cluster (possible after a change of the job prefix
-   * or the profile): the config never holds two jobs of one name.
+   * or the profile): the config never holds two jobs of one name. In a merged config, which holds
+   * the base config's jobs too, a job found for a kept cluster under a base config job's name is
+   * the base config's, and left out of the kept cluster's.
    *
    * @throws ValidationException as {@link #plan(Collection, Map, ControllerSettings)}
    */
@@ -155,9 +157,16 @@ public final class Planner {
         renderer, rejections);
     KeptJobs.Kept kept = KeptJobs.Kept.of(observation, rejections);
     if (!kept.isEmpty()) {
+      Set<String> baseJobs = baseJobNames(settings);
+      if (settings.outputMode() == OutputMode.MERGED) {
+        // the merged config on disk holds the base config's jobs too, written before the
+        // clusters' under any name: one named like a job of the base config is the base
+        // config's, which the planned config holds as it is
+        kept = kept.withoutItemsNamed(baseJobs);
+      }
       // kept jobs keep the names they were written with, whatever the profile and prefix now
       KeptJobs.Collisions collisions = KeptJobs.collisions(accepted.clusters(), kept, renderer,
-          settings.jobPrefix(), baseJobNames(settings), baseConfig.source());
+          settings.jobPrefix(), baseJobs, baseConfig.source());
       kept = kept.without(collisions.kept(), rejections);
       accepted = ClusterAcceptance.rejectColliding(accepted, collisions.listed(), rejections);
     }

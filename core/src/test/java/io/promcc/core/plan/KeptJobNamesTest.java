@@ -162,6 +162,36 @@ class KeptJobNamesTest {
   }
 
   /**
+   * A merged config holds the base config's jobs too. One of the user's that scrapes with the
+   * certificate the controller writes for cluster {@code a}, named with {@code -a-} in it, is
+   * the base config's, not one of {@code a}'s kept jobs: while {@code a} is kept, the config is
+   * the one it was, not one without {@code a}.
+   */
+  @Test
+  void aBaseConfigJobUsingAKeptClustersCertificateStaysTheBaseConfigs() {
+    ControllerSettings settings = settings(OutputMode.MERGED, "p");
+    String certificate = CertificatePaths.of(ClusterId.of("a"), settings)
+        .relativeTo(RelativePaths.parent(settings.configFileName())).certificate();
+    BaseConfig base = BaseConfig.parse("scrape_configs:\n"
+        + "- job_name: federate-a-extra\n"
+        + "  tls_config:\n"
+        + "    cert_file: " + certificate + "\n"
+        + "  static_configs:\n"
+        + "  - targets: [a.example:443]\n", "base.yml");
+    Planner planner = new Planner(PROFILE, base);
+    DesiredState onDisk = planner.plan(List.of(cluster("a"), cluster("b")),
+        TestCertificates.forAll(List.of(cluster("a"), cluster("b"))), settings);
+
+    DesiredState state = new Planner(PROFILE, base).plan(keeping(List.of(ClusterId.of("a")),
+        onDisk.files(), List.of(cluster("b")), settings), settings);
+
+    assertEquals(List.of(), state.rejections());
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("b")), state.clusters());
+    assertLoadable(state);
+    assertEquals(onDisk.config().text(), state.config().text(), "the config it was");
+  }
+
+  /**
    * A job template renamed while a cluster is kept: the kept cluster runs its jobs under their
    * old names, the others under the new ones, in one loadable config; in merged mode and with
    * per-cluster files alike.
