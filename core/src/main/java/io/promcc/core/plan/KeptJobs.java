@@ -151,19 +151,31 @@ final class KeptJobs {
     if (kept.isEmpty()) {
       return new Collisions(listed, rejectedKept);
     }
+    List<List<String>> names = new ArrayList<>(kept.ids().size());
+    for (int k = 0; k < kept.ids().size(); k++) {
+      ClusterId id = kept.ids().get(k);
+      names.add(names(kept.jobs().get(k)));
+      for (String name : names.get(k)) {
+        if (baseJobs.contains(name)) {
+          rejectedKept.putIfAbsent(id, keptMessage(name, id) + " of base config "
+              + Quoting.quote(baseSource));
+        }
+      }
+    }
+    // a kept cluster the base config's jobs leave out shares no name with another kept one
     Map<String, ClusterId> keptNames = new HashMap<>();
     for (int k = 0; k < kept.ids().size(); k++) {
       ClusterId id = kept.ids().get(k);
-      for (String name : names(kept.jobs().get(k))) {
+      if (rejectedKept.containsKey(id)) {
+        continue;
+      }
+      for (String name : names.get(k)) {
         ClusterId other = keptNames.putIfAbsent(name, id);
         if (other != null && !other.equals(id)) {
           rejectedKept.putIfAbsent(other, keptMessage(name, other) + " of cluster "
               + Quoting.quote(id.value()) + ", which keeps the jobs it has");
           rejectedKept.putIfAbsent(id, keptMessage(name, id) + " of cluster "
               + Quoting.quote(other.value()) + ", which keeps the jobs it has");
-        } else if (baseJobs.contains(name)) {
-          rejectedKept.putIfAbsent(id, keptMessage(name, id) + " of base config "
-              + Quoting.quote(baseSource));
         }
       }
     }

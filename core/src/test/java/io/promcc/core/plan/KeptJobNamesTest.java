@@ -162,6 +162,44 @@ class KeptJobNamesTest {
   }
 
   /**
+   * A kept cluster rejected for a job named like one of the base config is not planned, so a
+   * job name it shares with another kept cluster is that one's alone: the other keeps its jobs.
+   */
+  @Test
+  void aKeptClusterRejectedForABaseConfigJobLeavesAnotherKeptClusterItsSharedName() {
+    ScrapeProfile exporterOnly = ScrapeProfile.parse("""
+        jobs:
+          - name: exporter
+            role: endpoints
+            target: pod-proxy
+        """, "exporter.yml");
+    ControllerSettings after = settings(OutputMode.PER_CLUSTER_FILES, "q");
+    BaseConfig base = BaseConfig.parse("""
+        scrape_configs:
+          - job_name: p-x-a-node-exporter
+            static_configs:
+              - targets: [localhost:9100]
+        """, "base.yml");
+    SortedMap<String, DesiredFile> onDisk = new TreeMap<>(written(PROFILE,
+        List.of(cluster("a"), cluster("b")), settings(OutputMode.PER_CLUSTER_FILES, "p-x"))
+        .files());
+    onDisk.putAll(written(exporterOnly, List.of(cluster("x-a")),
+        settings(OutputMode.PER_CLUSTER_FILES, "p")).files());
+
+    DesiredState state = new Planner(PROFILE, base).plan(keeping(
+        List.of(ClusterId.of("a"), ClusterId.of("x-a")), onDisk, List.of(cluster("b")), after),
+        after);
+
+    assertLoadable(state);
+    assertEquals(List.of(new Rejection("a", "job-name-collision", "job name "
+        + "\"p-x-a-node-exporter\" of cluster \"a\", which keeps the jobs it has, is also a job "
+        + "of base config \"base.yml\"")), state.rejections());
+    assertEquals(List.of(ClusterId.of("b"), ClusterId.of("x-a")), state.clusters());
+    assertEquals(onDisk.get("scrape_configs/x-a.yml"),
+        state.files().get("scrape_configs/x-a.yml"), "x-a keeps its jobs as they are");
+  }
+
+  /**
    * A merged config holds the base config's jobs too. One of the user's that scrapes with the
    * certificate the controller writes for cluster {@code a}, named with {@code -a-} in it, is
    * the base config's, not one of {@code a}'s kept jobs: while {@code a} is kept, the config is
