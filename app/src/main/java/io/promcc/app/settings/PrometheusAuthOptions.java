@@ -43,7 +43,7 @@ final class PrometheusAuthOptions {
       if (text.isEmpty()) {
         throw new IllegalArgumentException("must not be empty");
       }
-      if (text.chars().anyMatch(Character::isISOControl)) {
+      if (unshown(text)) {
         // RFC 7617 takes none; the name is logged. Not shown: what follows a line break may be
         // a password pasted with it
         throw new SettingsReader.RedactedValueException("must not contain a line break or "
@@ -63,7 +63,7 @@ final class PrometheusAuthOptions {
       r.bad(TOKEN_FILE, "cannot be combined with " + r.originOf(r.has(USER) ? USER
           : PASSWORD_FILE) + ": choose basic auth or a bearer token");
     } else if (r.has(USER) && !r.has(PASSWORD_FILE)) {
-      r.bad(USER, "needs --" + PASSWORD_FILE + " (the password is read only from a file)");
+      badUser(r, "needs --" + PASSWORD_FILE + " (the password is read only from a file)");
     } else if (r.has(PASSWORD_FILE) && !r.has(USER)) {
       r.bad(PASSWORD_FILE, "needs --" + USER);
     }
@@ -74,5 +74,21 @@ final class PrometheusAuthOptions {
       return Optional.of(new PrometheusCredentials.BasicAuth(user.get(), password.get()));
     }
     return token.map(PrometheusCredentials.BearerToken::new);
+  }
+
+  /**
+   * A problem of the user, shown with it unless it holds a control character: what follows a
+   * line break may be a password pasted with it, and the refusal of it does not show it either.
+   */
+  static void badUser(SettingsReader r, String problem) {
+    if (r.text(USER).map(text -> unshown(text.strip())).orElse(false)) {
+      r.badSecret(USER, problem);
+    } else {
+      r.bad(USER, problem);
+    }
+  }
+
+  private static boolean unshown(String user) {
+    return user.chars().anyMatch(Character::isISOControl);
   }
 }

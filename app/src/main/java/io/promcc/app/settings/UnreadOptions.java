@@ -37,7 +37,11 @@ final class UnreadOptions {
     }
     for (Setting credentials : PrometheusAuthOptions.TABLE) {
       if (r.given(credentials.name()) && !prometheusUrl) {
-        r.bad(credentials.name(), "is only read with --prometheus-url");
+        if (credentials.name().equals(PrometheusAuthOptions.USER)) {
+          PrometheusAuthOptions.badUser(r, "is only read with --prometheus-url");
+        } else {
+          r.bad(credentials.name(), "is only read with --prometheus-url");
+        }
       }
     }
     for (String name : List.of("ready-timeout", "reload-timeout")) {

@@ -225,6 +225,27 @@ class PrometheusAuthOptionsTest {
         accented.prometheusCredentials());
   }
 
+  /**
+   * The user's other problems showed what the control character refusal hides: without a
+   * password file, or without a Prometheus URL, the problem quoted the user, and with it the
+   * password pasted after its line break.
+   */
+  @Test
+  void aUserWithALineBreakIsNotShownByItsOtherProblems() throws IOException {
+    String user = "promcc\n" + SECRET;
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", user));
+    assertProblems("--prometheus-basic-auth-user must not contain a line break or another "
+            + "control character (basic auth takes none; the value is not shown)",
+        "--prometheus-basic-auth-user needs --prometheus-password-file (the password is read "
+            + "only from a file)");
+
+    assertNull(load(Map.of(), "prometheus-url", null, "prometheus-basic-auth-user", user,
+        "prometheus-password-file", password.toString()));
+    assertProblems("--prometheus-basic-auth-user is only read with --prometheus-url",
+        "--prometheus-password-file is only read with --prometheus-url, found \"" + password
+            + "\"");
+  }
+
   @Test
   void credentialsWithoutAPrometheusUrlAreRefused() throws IOException {
     assertNull(load(Map.of(), "prometheus-url", null, "prometheus-basic-auth-user", "promcc",
