@@ -254,32 +254,38 @@ final class CaStore {
   }
 
   /**
-   * The folder's lock, waited for at most {@link #lockWait} on the clock, and at most that long
-   * in sleeps too: a wall clock set back while waiting does not stretch the wait.
+   * The folder's lock, waited for at most {@link #lockWait} on the clock. Each sleep counts the
+   * clock's time across it, but at least its length and at most twice it: a wall clock set back
+   * while waiting does not stretch the wait, nor one set forward cut it short.
    */
   private FileLock lock(FileChannel channel, Path lockFile) throws IOException {
-    Instant start = clock.instant();
-    Duration slept = Duration.ZERO;
+    Duration waited = Duration.ZERO;
     while (true) {
       FileLock lock = locker.tryLock(channel);
       if (lock != null) {
         return lock;
       }
-      Duration waited = Duration.between(start, clock.instant());
-      if (waited.compareTo(lockWait) >= 0 || slept.compareTo(lockWait) >= 0) {
+      if (waited.compareTo(lockWait) >= 0) {
         throw new LocalCaException("local CA state folder " + quote(folder) + " is locked by "
             + "another process (" + quote(lockFile) + "), still after " + lockWait
             + ": is a second promcc using it?");
       }
+      Instant before = clock.instant();
       try {
         sleeper.sleep(LOCK_POLL);
-        slept = slept.plus(LOCK_POLL);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new LocalCaException("interrupted while waiting for the lock of local CA state "
             + "folder " + quote(folder));
       }
+      waited = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
+          LOCK_POLL.multipliedBy(2)));
     }
+  }
+
+  /** {@code value}, but at least {@code min} and at most {@code max}. */
+  private static Duration between(Duration value, Duration min, Duration max) {
+    return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
   }
 
   private Authority load(Path certificateFile, Path keyFile, Instant now) {

@@ -130,6 +130,28 @@ import java.nio.file.attribute.PosixFilePermissions;
     assertEquals(Collections.nCopies(4, Duration.ofMillis(50)), sleeps);
   }
 
+  /**
+   * A wall clock set forward while waiting does not end the wait either: an hour's step in the
+   * first 50 ms sleep ended a 30 s wait after one try, 'still after PT30S', and the start failed.
+   */
+  @Test
+  void aClockSetForwardWhileWaitingDoesNotCutTheWait() {
+    Path state = temp.resolve("state");
+    MutableClock clock = MutableClock.startingNow();
+    List<Duration> sleeps = new ArrayList<>();
+    AtomicInteger refusals = new AtomicInteger(2);
+    CaStore store = new CaStore(state, Duration.ofSeconds(30), RegularFiles::readPem, clock,
+        duration -> {
+          sleeps.add(duration);
+          clock.advance(sleeps.size() == 1 ? Duration.ofHours(1) : duration);
+        }, channel -> refusals.getAndDecrement() > 0 ? null : channel.tryLock());
+
+    store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA");
+
+    assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(50)), sleeps);
+    assertTrue(Files.exists(state.resolve(CaStore.CA_FILE)));
+  }
+
   @Test
   void anInterruptedWaitForTheLockEndsTheLoadAndKeepsTheInterrupt() {
     Path state = temp.resolve("state");
