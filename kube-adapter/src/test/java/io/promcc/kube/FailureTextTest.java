@@ -1,11 +1,16 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.google.gson.JsonParseException;
+import io.kubernetes.client.openapi.ApiException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What a failed list or watch is reported as: its root cause, however the causes are linked. */
@@ -39,5 +44,25 @@ class FailureTextTest {
     String message = "a".repeat(299) + "\uD83D\uDE00" + "b".repeat(10);
     assertEquals("http status 500 (InternalError): " + "a".repeat(299) + "...",
         FailureText.describeStatus(500, message));
+  }
+
+  /**
+   * A 200 whose body cannot be read (TolerantJson's "cannot read the response") was worded as
+   * a refusal whose body is plain text: its first line, 300 characters of what was listed,
+   * such as a Secret's key in a last-applied annotation.
+   */
+  @Test
+  void anUnreadableBodyOfA200IsNotShown() {
+    String body = "{\"kind\":\"SecretList\",\"items\":[{\"metadata\":{\"annotations\":{\"a\":"
+        + "\"{\\\"data\\\":{\\\"tls.key\\\":\\\"c2VjcmV0LWtleQ==\\\"}}\"}}, \"data\":{\"tls.key\"";
+    ApiException e = new ApiException("cannot read the response: cut short",
+        new JsonParseException("End of input at line 1 column 160 path $.items[0].data"), 200,
+        Map.of("Content-Type", List.of("application/json")), body);
+
+    String described = FailureText.describe(e);
+
+    assertFalse(described.contains("c2VjcmV0LWtleQ"), described);
+    assertEquals("http status 200, but its body cannot be read: JsonParseException: End of "
+        + "input at line 1 column 160 path $.items[0].data", described);
   }
 }
