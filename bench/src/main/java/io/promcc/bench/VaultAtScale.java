@@ -260,8 +260,8 @@ public final class VaultAtScale {
       Pass idleAfterRenew = nothingDue(vault, clock, source, clusters,
           "an hour after renewing");
       return new Run(concurrency, issue.nanos(), issue.requests(), idle.nanos(), idle.requests(),
-          restart.nanos(), restart.requests(), renew.nanos(), renew.requests(), idleAfterRenew.nanos(), idleAfterRenew.requests(),
-          maxInFlight);
+          restart.nanos(), restart.requests(), renew.nanos(), renew.requests(),
+          idleAfterRenew.nanos(), idleAfterRenew.requests(), maxInFlight);
     } finally {
       source.close();
     }

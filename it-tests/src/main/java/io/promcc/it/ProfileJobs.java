@@ -19,7 +19,10 @@ public final class ProfileJobs {
 
   private ProfileJobs() {}
 
-  /** The {@code job} label values of {@code cluster}'s targets, e.g. {@code guest-cluster-a-kubelet}. */
+  /**
+   * The {@code job} label values of {@code cluster}'s targets, e.g.
+   * {@code guest-cluster-a-kubelet}.
+   */
   public static SortedSet<String> jobLabels(GuestCluster cluster) {
     SortedSet<String> jobs = new TreeSet<>();
     for (JobTemplate template : templates(cluster)) {

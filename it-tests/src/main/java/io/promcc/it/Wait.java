@@ -62,7 +62,8 @@ public final class Wait {
             + what + (last == null ? "" : " (last error: " + last + ")")
             + (extra.isEmpty() ? "" : "\n" + extra), last);
       }
-      LockSupport.parkNanos(Math.min(interval.toNanos(), Math.max(1, deadline - System.nanoTime())));
+      LockSupport.parkNanos(
+          Math.min(interval.toNanos(), Math.max(1, deadline - System.nanoTime())));
       if (Thread.currentThread().isInterrupted()) {
         throw new TimedOutException("interrupted while waiting for " + what, last);
       }

@@ -181,7 +181,8 @@ public final class ServiceMapping {
     try {
       id = ClusterId.of(idValue);
     } catch (InvalidValueException e) {
-      return reject(subject, INVALID_CLUSTER_ID, e.getMessage() + annotation(settings.idAnnotation()));
+      return reject(subject, INVALID_CLUSTER_ID,
+          e.getMessage() + annotation(settings.idAnnotation()));
     }
     if (!id.value().equals(meta.getNamespace())
         && !settings.trustedNamespaces().contains(meta.getNamespace())) {

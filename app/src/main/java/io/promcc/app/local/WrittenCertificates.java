@@ -33,8 +33,8 @@ public final class WrittenCertificates implements KeptCertificates {
    */
   public WrittenCertificates(Path output, String certificateFolder) {
     this.output = requireNonNull(output, "output == null").toAbsolutePath().normalize();
-    this.folder = this.output.resolve(requireNonNull(certificateFolder, "certificateFolder == null"))
-        .normalize();
+    this.folder = this.output
+        .resolve(requireNonNull(certificateFolder, "certificateFolder == null")).normalize();
     if (!folder.startsWith(this.output)) {
       throw new IllegalArgumentException("the certificate folder " + certificateFolder
           + " is not inside the output folder");

@@ -33,8 +33,8 @@ final class KubernetesOptions {
           + "guest clusters.", "app=master", DiscoverySettings.DEFAULT_LABEL_SELECTOR),
       Setting.of("cluster-id-annotation", "KEY", "Annotation of such a Service that holds the "
           + "cluster ID.", "example.com/cluster-id", DiscoverySettings.DEFAULT_ID_ANNOTATION),
-      Setting.of("etcd-annotation", "KEY", "Annotation with the host or host:port (a host alone: 443) of the cluster's etcd, "
-          + "which turns on the etcd job.", "example.com/etcd",
+      Setting.of("etcd-annotation", "KEY", "Annotation with the host or host:port (a host "
+          + "alone: 443) of the cluster's etcd, which turns on the etcd job.", "example.com/etcd",
           DiscoverySettings.DEFAULT_ETCD_ANNOTATION),
       Setting.of("api-server-url-annotation", "KEY", "Annotation with the guest API server's "
           + "https URL, instead of https://<service>.<namespace>.", "example.com/api-server",

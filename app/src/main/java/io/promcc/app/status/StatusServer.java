@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * is refused by closing its connection, so a flood cannot grow threads or memory. A request
  * must have arrived whole, and been taken by a thread, within
  * {@value #MAX_REQUEST_SECONDS} s of its first bytes, and be answered and its answer read within
- * {@value #MAX_RESPONSE_SECONDS} s more; otherwise its connection is closed, so stalled clients cannot
- * hold the pool and fail the probes. The JDK reads these limits from the JVM-wide system
+ * {@value #MAX_RESPONSE_SECONDS} s more; otherwise its connection is closed, so stalled clients
+ * cannot hold the pool and fail the probes. The JDK reads these limits from the JVM-wide system
  * properties {@code sun.net.httpserver.maxReqTime} and {@code sun.net.httpserver.maxRspTime}
  * when the first HTTP server of the JVM starts: this class sets them unless they are set
  * already, so they hold if no other JDK HTTP server was started in the JVM before this class was
