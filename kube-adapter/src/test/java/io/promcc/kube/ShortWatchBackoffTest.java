@@ -169,7 +169,7 @@ class ShortWatchBackoffTest {
 
     // nobody reads the health (a reconcile would): the change is told by itself, checked a
     // second after the watch opened and every second while it stays open
-    Poll.until(Duration.ofSeconds(10), "the recovery told",
+    Poll.until(WAIT, "the recovery told",
         () -> healthChanges.size() == 2);
     assertEquals(Optional.empty(), healthChanges.get(1));
   }
