@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.TargetLabels.Setting;
+import java.math.BigInteger;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -108,7 +109,8 @@ final class RefusedSettings {
 
   /** What a rule set a label to, for a message: its value, or a {@code hashmod}'s numbers. */
   private static String text(Setting setting) {
-    return setting.value() == null ? "a number from 0 to " + (setting.below() - 1)
+    return setting.value() == null
+        ? "a number from 0 to " + setting.below().subtract(BigInteger.ONE)
         : Quoting.quote(setting.value());
   }
 
@@ -134,7 +136,8 @@ final class RefusedSettings {
     String noun = label.equals(TargetLabels.INTERVAL) ? "scrape interval" : "scrape timeout";
     String sets = setting.by() + " sets " + Quoting.quote(label) + " to ";
     if (setting.value() == null) {
-      return Optional.of(sets + "a number from 0 to " + (setting.below() - 1)
+      return Optional.of(sets + "a number from 0 to "
+          + setting.below().subtract(BigInteger.ONE)
           + ", not a duration above 0: Prometheus drops " + targets);
     }
     if (!Durations.isValid(setting.value())) {

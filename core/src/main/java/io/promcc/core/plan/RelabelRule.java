@@ -3,6 +3,7 @@ package io.promcc.core.plan;
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.yaml.Fields;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,7 +26,7 @@ public record RelabelRule(
     List<String> sourceLabels,
     String separator,
     String regex,
-    Integer modulus,
+    BigInteger modulus,
     String targetLabel,
     String replacement,
     String action) {
@@ -220,6 +221,7 @@ public record RelabelRule(
       throw new IllegalStateException("every Java platform has MD5", e);
     }
     long last8 = ByteBuffer.wrap(sum, 8, 8).getLong();
+    // a modulus up to 2^64 - 1 is its low 64 bits, read as unsigned
     return Long.toUnsignedString(Long.remainderUnsigned(last8, modulus.longValue()));
   }
 
@@ -228,7 +230,8 @@ public record RelabelRule(
     Fields fields = new Fields(map, owner, problems);
     fields.rejectUnknown(FIELDS);
     RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
-        fields.string("separator", null), fields.string("regex", null), fields.integer("modulus"),
+        fields.string("separator", null), fields.string("regex", null),
+        fields.bigInteger("modulus"),
         fields.string("target_label", null), fields.string("replacement", null),
         fields.string("action", null));
     problems.addAll(rule.problems(owner));
@@ -260,8 +263,9 @@ public record RelabelRule(
       Re2Syntax.problem(regex).ifPresent(problem -> problems.add("invalid regex "
           + Quoting.quote(regex) + " in " + owner + ": " + problem));
     }
-    if (modulus != null && modulus < 0) {
-      // Prometheus' modulus is a uint64, so YAML decoding fails before any other check
+    if (modulus != null && (modulus.signum() < 0 || modulus.bitLength() > Long.SIZE)) {
+      // Prometheus' modulus is a uint64, so YAML decoding fails before any other check (one
+      // above 2^64 - 1 it reads as a float and truncates: refused here, in the same words)
       problems.add("invalid modulus " + modulus + " in " + owner + ": cannot unmarshal !!int `"
           + modulus + "` into uint64");
     }
@@ -275,8 +279,8 @@ public record RelabelRule(
     String target = targetLabel == null ? "" : targetLabel;
     String replacementRead = replacement == null ? "$1" : replacement;
     String separatorRead = separatorOrDefault();
-    int modulusRead = modulus == null ? 0 : modulus;
-    if ("hashmod".equals(act) && modulusRead == 0) {
+    BigInteger modulusRead = modulus == null ? BigInteger.ZERO : modulus;
+    if ("hashmod".equals(act) && modulusRead.signum() == 0) {
       problems.add("relabel configuration for hashmod requires non-zero modulus");
     }
     if (NEED_TARGET.contains(act) && target.isEmpty()) {
@@ -296,12 +300,12 @@ public record RelabelRule(
           + " action");
     }
     // Validate also names the replacement here, but the check above has refused it already
-    if (equality && (regex != null || modulusRead != 0 || !";".equals(separatorRead))) {
+    if (equality && (regex != null || modulusRead.signum() != 0 || !";".equals(separatorRead))) {
       problems.add(act + " action requires only 'source_labels' and `target_label`, and no other "
           + "fields");
     }
     if (("labeldrop".equals(act) || "labelkeep".equals(act)) && (!sourceLabels.isEmpty()
-        || !target.isEmpty() || modulusRead != 0 || !";".equals(separatorRead)
+        || !target.isEmpty() || modulusRead.signum() != 0 || !";".equals(separatorRead)
         || !"$1".equals(replacementRead))) {
       problems.add(act + " action requires only 'regex', and no other fields");
     }

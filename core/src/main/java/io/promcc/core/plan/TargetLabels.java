@@ -1,5 +1,6 @@
 package io.promcc.core.plan;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,14 +41,15 @@ final class TargetLabels {
    * @param step the rule's place among the job's rules, so the later of two can be named; -1 for
    *     the job's value
    */
-  record Setting(String value, int below, String by, int step) {
+  record Setting(String value, BigInteger below, String by, int step) {
     static Setting of(String value, String by, int step) {
-      return new Setting(value, 0, by, step);
+      return new Setting(value, BigInteger.ZERO, by, step);
     }
 
     /** A {@code hashmod}'s number: modulo 1, it is certainly {@code 0}. */
-    static Setting hash(int modulus, String by, int step) {
-      return modulus == 1 ? of("0", by, step) : new Setting(null, modulus, by, step);
+    static Setting hash(BigInteger modulus, String by, int step) {
+      return modulus.equals(BigInteger.ONE) ? of("0", by, step)
+          : new Setting(null, modulus, by, step);
     }
 
     /** The template's own {@code scrape_interval} or {@code scrape_timeout}, before any rule. */

@@ -3,6 +3,7 @@ package io.promcc.core.yaml;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,26 @@ public final class Fields {
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
         + Quoting.quote(String.valueOf(value)));
+    return null;
+  }
+
+  /**
+   * The integer at {@code key} however large (a {@code modulus} is a uint64), or {@code null} if
+   * absent; the caller checks its range.
+   */
+  public BigInteger bigInteger(String key) {
+    Object value = map.get(key);
+    Object read = value instanceof WrittenInteger written ? written.value() : value;
+    if (read instanceof Integer || read instanceof Long) {
+      return BigInteger.valueOf(((Number) read).longValue());
+    }
+    if (read instanceof BigInteger number) {
+      return number;
+    }
+    if (value != null) {
+      problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
+          + Quoting.quote(String.valueOf(value)));
+    }
     return null;
   }
 

@@ -51,7 +51,10 @@ class RelabelRuleOracleIT {
       "{action: labelkeep, regex: \"__.*|x\"}",
       "{action: replace, source_labels: [a], target_label: \"${1}_x$2\"}",
       "{source_labels: [a], target_label: b, separator: \"\", modulus: 4}",
-      "{action: hashmod, source_labels: [a], target_label: shard, modulus: 3}");
+      "{action: hashmod, source_labels: [a], target_label: shard, modulus: 3}",
+      "{action: hashmod, source_labels: [a], target_label: shard, modulus: 4294967296}",
+      "{action: hashmod, source_labels: [a], target_label: shard, "
+          + "modulus: 18446744073709551615}");
 
   /** Rules Prometheus refuses, one check of {@code relabel.Config} each. */
   private static final List<String> REFUSED = List.of(

@@ -4,6 +4,7 @@ import static io.promcc.core.plan.ScrapeProfileTest.assertProblems;
 import static io.promcc.core.plan.ScrapeProfileTest.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,8 @@ class HashmodValueTest {
   }
 
   private static RelabelRule hashmod(int modulus) {
-    return new RelabelRule(List.of("a"), null, null, modulus, "shard", null, "hashmod");
+    return new RelabelRule(List.of("a"), null, null, BigInteger.valueOf(modulus), "shard",
+        null, "hashmod");
   }
 
   @Test

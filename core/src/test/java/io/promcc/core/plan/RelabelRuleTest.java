@@ -3,6 +3,7 @@ package io.promcc.core.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ class RelabelRuleTest {
 
   private static List<String> problems(List<String> sources, String separator, String regex,
       Integer modulus, String target, String replacement, String action) {
-    return new RelabelRule(sources, separator, regex, modulus, target, replacement, action)
+    return new RelabelRule(sources, separator, regex,
+        modulus == null ? null : BigInteger.valueOf(modulus), target, replacement, action)
         .problems(OWNER);
   }
 
