@@ -136,9 +136,11 @@ public final class Planner {
    * under the names they were written with; a listed cluster that would make a job of the same
    * name is rejected ({@code job-name-collision}), and so is a kept cluster with a job named like
    * one of the base config or of another kept cluster (possible after a change of the job prefix
-   * or the profile): the config never holds two jobs of one name. In a merged config, which holds
-   * the base config's jobs too, a job found for a kept cluster under a base config job's name is
-   * the base config's, and left out of the kept cluster's.
+   * or the profile): the config never holds two jobs of one name. A cluster left out for a name
+   * it shares with one that certainly stays (the base config's, a kept cluster's) no longer
+   * claims its other names, so a cluster that shared one only with it keeps its jobs. In a
+   * merged config, which holds the base config's jobs too, a job found for a kept cluster under
+   * a base config job's name is the base config's, and left out of the kept cluster's.
    *
    * @throws ValidationException as {@link #plan(Collection, Map, ControllerSettings)}
    */
@@ -151,10 +153,13 @@ public final class Planner {
     RenderMemo lastPlan = memo.get();
     JobRenderer renderer = lastPlan.renderer(profile, settings);
     List<Rejection> rejections = new ArrayList<>(observation.rejections());
-    ClusterAcceptance.Accepted accepted = ClusterAcceptance.rejectJobNameCollisions(
-        ClusterAcceptance.accept(clusters, certificates, observation.certificateProblems(),
-            lastPlan.reader(settings), settings, rejections),
-        renderer, rejections);
+    ClusterAcceptance.Accepted accepted = ClusterAcceptance.accept(clusters, certificates,
+        observation.certificateProblems(), lastPlan.reader(settings), settings, rejections);
+    // names are settled from what certainly stays to what may give way: the base config's jobs,
+    // then the kept clusters' (one named like a base config job goes first, and leaves the
+    // others its names), then the listed clusters' (one that makes a kept name goes before the
+    // listed ones are compared, and leaves them the names it shared with them); each step
+    // rejects both sides of a tie, so no order of the input chooses between them
     KeptJobs.Kept kept = KeptJobs.Kept.of(observation, rejections);
     if (!kept.isEmpty()) {
       Set<String> baseJobs = baseJobNames(settings);
@@ -170,6 +175,7 @@ public final class Planner {
       kept = kept.without(collisions.kept(), rejections);
       accepted = ClusterAcceptance.rejectColliding(accepted, collisions.listed(), rejections);
     }
+    accepted = ClusterAcceptance.rejectJobNameCollisions(accepted, renderer, rejections);
 
     // in runs already in path order (certificates, the config, scrape files, each in cluster
     // order), so sorting 40,000 paths at 10,000 clusters is one pass that finds a few runs, and

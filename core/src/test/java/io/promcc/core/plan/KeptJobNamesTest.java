@@ -105,6 +105,35 @@ class KeptJobNamesTest {
   }
 
   /**
+   * Listed clusters {@code a} and {@code a-node} share {@code p-a-node-exporter}; {@code a-node}
+   * also makes {@code p-a-node-node-exporter}, a job kept cluster {@code node} has (written under
+   * prefix {@code p-a}). {@code a-node} gives way to the kept cluster, and then {@code a} shares
+   * its names with no planned cluster: only {@code a-node} goes.
+   */
+  @Test
+  void aListedClusterThatGivesWayToAKeptOneLeavesAnotherListedClusterTheNameTheyShared() {
+    ScrapeProfile nodeExporterOnly = ScrapeProfile.parse("""
+        jobs:
+          - name: node-exporter
+            role: endpoints
+            target: pod-proxy
+        """, "node-exporter.yml");
+    ControllerSettings after = settings(OutputMode.PER_CLUSTER_FILES, "p");
+    DesiredState onDisk = written(nodeExporterOnly, List.of(cluster("node")),
+        settings(OutputMode.PER_CLUSTER_FILES, "p-a"));
+
+    DesiredState state = new Planner(PROFILE, BaseConfig.empty()).plan(keeping(
+        List.of(ClusterId.of("node")), onDisk.files(), List.of(cluster("a"), cluster("a-node")),
+        after), after);
+
+    assertLoadable(state);
+    assertEquals(List.of(new Rejection("a-node", "job-name-collision", "job name "
+        + "\"p-a-node-node-exporter\" of cluster \"a-node\" is also a job of cluster \"node\", "
+        + "which keeps the jobs it has")), state.rejections());
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("node")), state.clusters());
+  }
+
+  /**
    * A job of the base config that carries the old prefix was the controller's own and left
    * out; under a new prefix it is the user's, and a kept cluster's job of that name gives way.
    */
