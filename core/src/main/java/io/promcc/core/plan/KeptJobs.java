@@ -99,15 +99,19 @@ final class KeptJobs {
     /**
      * These without the items of a merged config named like one of {@code baseJobs}: the
      * config on disk holds the base config's jobs too, and one of them that names a kept
-     * cluster's certificate file and its ID between dashes is found with the cluster's.
+     * cluster's certificate file and its ID between dashes is found with the cluster's. A
+     * cluster left without an item has no job of its own on disk, and is left out as one with
+     * nothing on disk is ({@link Planner#keptJobs}): not planned, its rejection the cluster
+     * source's.
      */
     Kept withoutItemsNamed(Set<String> baseJobs) {
       if (baseJobs.isEmpty()) {
         return this;
       }
-      List<DesiredFile> own = new ArrayList<>(jobs.size());
+      Kept out = new Kept(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       boolean changed = false;
-      for (DesiredFile file : jobs) {
+      for (int k = 0; k < ids.size(); k++) {
+        DesiredFile file = jobs.get(k);
         String text = file.text();
         StringBuilder kept = new StringBuilder(text.length());
         for (String item : items(text)) {
@@ -117,10 +121,14 @@ final class KeptJobs {
           }
         }
         changed |= kept.length() != text.length();
-        own.add(kept.length() == text.length() ? file
-            : DesiredFile.of(FileKind.MAIN_CONFIG, kept.toString()));
+        if (kept.length() > 0) {
+          out.ids().add(ids.get(k));
+          out.jobs().add(kept.length() == text.length() ? file
+              : DesiredFile.of(FileKind.MAIN_CONFIG, kept.toString()));
+          out.bundles().add(bundles.get(k));
+        }
       }
-      return changed ? new Kept(ids, own, bundles) : this;
+      return changed ? out : this;
     }
 
     /** Whether {@code other} keeps the same clusters with jobs of equal bytes. */

@@ -259,6 +259,36 @@ class KeptJobNamesTest {
   }
 
   /**
+   * A kept cluster whose only job found on disk is the base config's has no job of its own there:
+   * it is left out, as a kept cluster with nothing on disk is, not planned with certificate files
+   * and no job.
+   */
+  @Test
+  void aKeptClusterWhoseOnlyJobOnDiskIsTheBaseConfigsIsLeftOut() {
+    ControllerSettings settings = settings(OutputMode.MERGED, "p");
+    String certificate = CertificatePaths.of(ClusterId.of("a"), settings)
+        .relativeTo(RelativePaths.parent(settings.configFileName())).certificate();
+    BaseConfig base = BaseConfig.parse("scrape_configs:\n"
+        + "- job_name: federate-a-extra\n"
+        + "  tls_config:\n"
+        + "    cert_file: " + certificate + "\n"
+        + "  static_configs:\n"
+        + "  - targets: [a.example:443]\n", "base.yml");
+    Planner planner = new Planner(PROFILE, base);
+    DesiredState onDisk = planner.plan(List.of(cluster("b")),
+        TestCertificates.forAll(List.of(cluster("b"))), settings);
+    Observation observation = keeping(List.of(ClusterId.of("a")), onDisk.files(),
+        List.of(cluster("b")), settings);
+    assertEquals(List.of(ClusterId.of("a")), List.copyOf(observation.keptJobs().keySet()));
+
+    DesiredState state = new Planner(PROFILE, base).plan(observation, settings);
+
+    assertEquals(List.of(ClusterId.of("b")), state.clusters());
+    assertEquals(onDisk.files(), state.files(), "the files without a's");
+    assertEquals(List.of(), state.rejections());
+  }
+
+  /**
    * A job template renamed while a cluster is kept: the kept cluster runs its jobs under their
    * old names, the others under the new ones, in one loadable config; in merged mode and with
    * per-cluster files alike.
