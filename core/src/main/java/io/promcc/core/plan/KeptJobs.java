@@ -38,6 +38,13 @@ import java.util.TreeSet;
  * {@code a-node}'s {@code exporter}). Jobs written in the other output mode, or with other
  * certificate paths, are not found. Kept jobs keep their names, so they are checked against
  * every other name of a plan ({@link #collisions}). Stateless.
+ *
+ * <p>A job of the base config is told from the cluster's by its name only: one the base config
+ * has now is the base config's ({@link Kept#withoutItemsNamed}), but one the user has since
+ * removed from it, named with the cluster's ID between dashes and using its certificate file,
+ * is taken for one of the cluster's and kept with them until the cluster is read again or
+ * removed. Nothing in the config on disk tells such a job from one the controller wrote under
+ * another prefix or profile (both are ordinary items, with any keys), so it is not guessed at.
  */
 final class KeptJobs {
   static final String ITEM = "- job_name: ";

@@ -289,6 +289,34 @@ class KeptJobNamesTest {
   }
 
   /**
+   * A job since removed from the base config, named with {@code -a-} and scraping with the
+   * certificate file of {@code a}, cannot be told from one of {@code a}'s on disk: while
+   * {@code a} is kept it stays, and the config loads (docs/operations.md says so).
+   */
+  @Test
+  void aJobRemovedFromTheBaseConfigStaysWithTheKeptClusterWhoseCertificateItUses() {
+    ControllerSettings settings = settings(OutputMode.MERGED, "p");
+    String certificate = CertificatePaths.of(ClusterId.of("a"), settings)
+        .relativeTo(RelativePaths.parent(settings.configFileName())).certificate();
+    BaseConfig before = BaseConfig.parse("scrape_configs:\n"
+        + "- job_name: federate-a-extra\n"
+        + "  tls_config:\n"
+        + "    cert_file: " + certificate + "\n"
+        + "  static_configs:\n"
+        + "  - targets: [a.example:443]\n", "base.yml");
+    DesiredState onDisk = new Planner(PROFILE, before).plan(List.of(cluster("a"), cluster("b")),
+        TestCertificates.forAll(List.of(cluster("a"), cluster("b"))), settings);
+
+    DesiredState state = new Planner(PROFILE, BaseConfig.empty()).plan(keeping(
+        List.of(ClusterId.of("a")), onDisk.files(), List.of(cluster("b")), settings), settings);
+
+    assertLoadable(state);
+    assertEquals(List.of("federate-a-extra", "p-a-exporter", "p-a-node-exporter",
+        "p-b-exporter", "p-b-node-exporter"), PlannedOutput.jobs(state).stream()
+        .map(PlannedOutput.Job::name).sorted().toList());
+  }
+
+  /**
    * A job template renamed while a cluster is kept: the kept cluster runs its jobs under their
    * old names, the others under the new ones, in one loadable config; in merged mode and with
    * per-cluster files alike.
