@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.BasicAuthUser;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.SizeBound;
@@ -43,7 +44,12 @@ public final class Authentication {
     this.header = header;
   }
 
-  /** HTTP basic auth with {@code username} and {@code password}. */
+  /**
+   * HTTP basic auth with {@code username} and {@code password}.
+   *
+   * @throws IllegalArgumentException if {@code username} breaks {@link BasicAuthUser}'s rule
+   *     (a control character or a ':'; the name is not shown)
+   */
   public static Authentication basic(String username, Secret password) {
     requireNonNull(password, "password == null");
     return basic(username, "", () -> password);
@@ -53,6 +59,8 @@ public final class Authentication {
    * HTTP basic auth with {@code username} and the password in {@code passwordFile}, read at
    * every request; white space around it is dropped, as Prometheus does for a
    * {@code password_file}.
+   *
+   * @throws IllegalArgumentException as {@link #basic(String, Secret)}
    */
   public static Authentication basicFromFile(String username, Path passwordFile) {
     requireNonNull(passwordFile, "passwordFile == null");
@@ -62,9 +70,9 @@ public final class Authentication {
 
   private static Authentication basic(String username, String from, SecretSource password) {
     requireNonNull(username, "username == null");
-    if (username.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("basic auth username must not contain ':'");
-    }
+    BasicAuthUser.problem(username).ifPresent(problem -> {
+      throw new IllegalArgumentException("basic auth username " + problem);
+    });
     return new Authentication("basic auth as " + Quoting.quote(username) + from, password,
         p -> Secret.of("Basic " + Base64.getEncoder().encodeToString(
             (username + ":" + p.reveal()).getBytes(StandardCharsets.UTF_8))));

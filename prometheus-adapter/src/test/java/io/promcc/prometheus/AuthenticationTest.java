@@ -79,6 +79,23 @@ class AuthenticationTest {
     return server.takeRequest(5, TimeUnit.SECONDS);
   }
 
+  @Test
+  void aBasicAuthUserWithAControlCharacterIsRefusedWithoutShowingIt() {
+    for (String user : List.of("ops\r\nX-Forwarded-For: evil", "ops\tteam", "ops\u0000")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Authentication.basic(user, Secret.of("s3cret")));
+      assertEquals("basic auth username must not contain a line break or another control "
+          + "character (basic auth takes none; the value is not shown)", e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> Authentication.basicFromFile(user, temp.resolve("password")));
+    }
+    // the name is sent as base64 of its UTF-8 bytes: a name beyond ASCII is fine
+    Authentication.basic("jörg", Secret.of("s3cret"));
+    assertEquals("basic auth username must not contain ':' (basic auth puts it between the "
+        + "user and the password)", assertThrows(IllegalArgumentException.class,
+            () -> Authentication.basic("a:b", Secret.of("s3cret"))).getMessage());
+  }
+
   /** Every call of the control, each to its endpoint. */
   private static final List<Consumer<HttpPrometheusControl>> CALLS = List.of(
       c -> c.awaitReady(Duration.ofMinutes(1)), HttpPrometheusControl::runtimeInfo,
