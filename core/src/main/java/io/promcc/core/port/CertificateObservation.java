@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public record CertificateObservation(
    * into a problem: the way a source that answers one cluster at a time implements
    * {@link CertificateSource#observe}. Any other exception of one cluster's lookup (a bug, a
    * library's surprise) is that cluster's problem too, reason {@value #SOURCE_FAILED}, so the
-   * others go on and it keeps its last files.
+   * others go on and it keeps its last files (worded as {@link #sourceFailed} says).
    */
   public static CertificateObservation ofEach(Collection<GuestCluster> clusters,
       Function<GuestCluster, CertificateBundle> lookup, Optional<Instant> nextAttention) {
@@ -89,10 +90,19 @@ public record CertificateObservation(
   /**
    * The problem of a cluster whose lookup failed with {@code failure}, anything but its port's
    * exception: reason {@value #SOURCE_FAILED}, so the cluster keeps its last files while the
-   * others go on.
+   * others go on. The message reaches logs and Kubernetes Events: one of the project's named
+   * exceptions ({@link PromccException}), written to be shown, is quoted; any other is named by
+   * its type and the place it was thrown, never its text, which may quote a secret (an http
+   * client's messages quote header values, a token among them).
    */
   public static Rejection sourceFailed(ClusterId cluster, RuntimeException failure) {
-    return new Rejection(cluster.value(), SOURCE_FAILED, "the certificate source failed for "
-        + "cluster " + Quoting.quote(cluster.value()) + ": " + failure);
+    String what = "the certificate source failed for cluster " + Quoting.quote(cluster.value());
+    if (failure instanceof PromccException) {
+      return new Rejection(cluster.value(), SOURCE_FAILED, what + ": " + failure);
+    }
+    StackTraceElement[] where = failure.getStackTrace();
+    return new Rejection(cluster.value(), SOURCE_FAILED, what + " unexpectedly with "
+        + failure.getClass().getName() + (where.length == 0 ? "" : " at " + where[0])
+        + " (its message is left out: it may quote a secret)");
   }
 }
