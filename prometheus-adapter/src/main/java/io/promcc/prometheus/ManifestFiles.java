@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import io.promcc.core.port.ConfigStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,8 +47,9 @@ import java.util.zip.CRC32;
  *
  * <p>Both files are read again only when the status of either changed (inode, size,
  * modification time), each at most {@link #MAX_BYTES}: a larger one fails the read, named with
- * its size, and nothing is written until it is gone. Not thread-safe: the store's one caller
- * thread uses it.
+ * its size, and nothing is written until it is gone. A manifest file that would be larger is
+ * never written: the change fails, named with its size, and the files on disk stay.
+ * Not thread-safe: the store's one caller thread uses it.
  */
 final class ManifestFiles {
   /** The journal's temporary file, while a new journal is created. */
@@ -81,6 +83,8 @@ final class ManifestFiles {
   private final Path journalFile;
   private final Path journalTemp;
   private final AtomicFiles files;
+  /** {@link #MAX_BYTES}, or a test's smaller bound. */
+  private final int maxBytes;
   /** The manifest as last read or written, and the files' status then. */
   private Manifest manifest = Manifest.EMPTY;
   private boolean known;
@@ -94,6 +98,12 @@ final class ManifestFiles {
   private long journalGeneration;
 
   ManifestFiles(Path root, AtomicFiles files) {
+    this(root, files, MAX_BYTES);
+  }
+
+  /** As above, reading and writing files of at most {@code maxBytes} (a test's small bound). */
+  ManifestFiles(Path root, AtomicFiles files, int maxBytes) {
+    this.maxBytes = maxBytes;
     this.root = requireNonNull(root, "root == null");
     this.files = requireNonNull(files, "files == null");
     this.manifestFile = root.resolve(AtomicFileStore.MANIFEST);
@@ -176,13 +186,24 @@ final class ManifestFiles {
     return next;
   }
 
-  /** Writes {@code next} into a new manifest file of the next generation; the journal goes. */
+  /**
+   * Writes {@code next} into a new manifest file of the next generation; the journal goes.
+   *
+   * @throws ConfigStoreException, writing nothing, if the file would be over the bound its read
+   *     keeps: after a restart the store would refuse it, and with it every file it owns
+   */
   private Manifest compact(Manifest next) {
     Manifest written = next.withGeneration(
         Math.max(next.generation(), journalGeneration) + 1);
+    byte[] bytes = written.format().getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > maxBytes) {
+      throw new ConfigStoreException("cannot write ownership manifest "
+          + Quoting.quote(manifestFile.toString()) + ": it "
+          + SizeBound.tooLarge(maxBytes, bytes.length)
+          + ", the most the store reads back; the manifest on disk is kept");
+    }
     known = false;
     files.ensureDirectory(root);
-    byte[] bytes = written.format().getBytes(StandardCharsets.UTF_8);
     files.replaceAtomically(manifestFile, manifestTemp, bytes, 0640, true);
     // it names the previous generation now: ignored from here on, even if a crash keeps it
     if (journal != Journal.NONE || stamp(journalFile) != null) {
@@ -253,9 +274,9 @@ final class ManifestFiles {
    * The bytes of {@code file}, at most {@link #MAX_BYTES}: a larger one (put there by someone
    * else; the store's are megabytes) fails the read, naming it, and nothing is written over it.
    */
-  private static byte[] bounded(Path file, String what) throws IOException {
+  private byte[] bounded(Path file, String what) throws IOException {
     try {
-      return BoundedRead.read(file, MAX_BYTES);
+      return BoundedRead.read(file, maxBytes);
     } catch (BoundedRead.TooLarge e) {
       throw new ConfigStoreException("cannot read " + what + " " + Quoting.quote(file.toString())
           + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,6 +59,10 @@ class ManifestJournalTest {
         LinkOption.NOFOLLOW_LINKS);
   }
 
+  private AtomicFiles atomicFiles() {
+    return new AtomicFiles(root, AtomicFileStore.StepHook.NONE);
+  }
+
   private long journalBytes() throws IOException {
     Path journal = root.resolve(AtomicFileStore.JOURNAL);
     return Files.exists(journal) ? Files.size(journal) : 0;
@@ -111,6 +116,32 @@ class ManifestJournalTest {
     RejectedConfig old = new RejectedConfig("h", RejectedConfig.REJECTED, "field bogus");
     assertEquals(Optional.of(old), Manifest.parse(Manifest.EMPTY.apply(Manifest.Change.builder()
         .rejected(Optional.of(old)).build(), "journal", 1).format(), "manifest").rejected());
+  }
+
+  /**
+   * A manifest file over the bound its read keeps is never written: after a restart the store
+   * would refuse to read it, and with it every file it owns. The one on disk stays.
+   */
+  @Test
+  void aManifestOverTheReadBoundIsRefusedAndTheOneOnDiskStays() throws IOException {
+    int bound = 400;
+    ManifestFiles files = new ManifestFiles(root, atomicFiles(), bound);
+    files.commit(Manifest.Change.builder().rejected(Optional.of(
+        new RejectedConfig("h", "reason", "short"))).build());
+    byte[] before = Files.readAllBytes(root.resolve(AtomicFileStore.MANIFEST));
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> files.commit(Manifest.Change.builder().rejected(Optional.of(
+            new RejectedConfig("h", "reason", "x".repeat(bound)))).build()));
+
+    assertTrue(e.getMessage().startsWith("cannot write ownership manifest \""
+        + root.resolve(AtomicFileStore.MANIFEST) + "\": it is larger than 400 bytes, found "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith(" bytes, the most the store reads back; the manifest "
+        + "on disk is kept"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(root.resolve(AtomicFileStore.MANIFEST)));
+    assertEquals("short",
+        new ManifestFiles(root, atomicFiles(), bound).read().rejected().orElseThrow().message());
   }
 
   @Test
