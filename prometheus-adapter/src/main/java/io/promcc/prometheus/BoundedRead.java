@@ -10,7 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Reads of a whole file into memory, bounded: a file whose status says it is over the bound is
- * not opened, and of one that grew since its status at most one byte past the bound is read, so
+ * not opened, and of one that grew since its status the bound is read and then one byte, so
  * a file of gigabytes put in the place of one of the store's fails the read with its size
  * instead of filling the heap (or ending it in "Required array size too large"). Stateless.
  */
@@ -39,21 +39,29 @@ final class BoundedRead {
       throw new TooLarge(max, size);
     }
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = atMost(in, max);
-      if (bytes.length > max) {
-        throw new TooLarge(max, sizeOf(file)); // it grew since its status
-      }
-      return bytes;
+      return atMost(in, max);
+    } catch (TooLarge grown) {
+      throw new TooLarge(max, sizeOf(file)); // it grew since its status
     }
   }
 
-  /** At most {@code max + 1} bytes of {@code in}: more than {@code max} says it holds more. */
+  /**
+   * All of {@code in}, at most {@code max} bytes. Never more than {@code max} are asked for at
+   * once, then one: at the store's bound ({@link OwnedFileCache#LARGEST}, the JDK's largest
+   * array) {@code max + 1} bytes would be an array the JDK cannot make.
+   *
+   * @throws TooLarge if it holds more (its size unknown: "more than max bytes")
+   */
   static byte[] atMost(InputStream in, long max) throws IOException {
     if (max < 0 || max > OwnedFileCache.LARGEST) {
       throw new IllegalArgumentException("max must be 0 to " + OwnedFileCache.LARGEST + ": "
           + max);
     }
-    return in.readNBytes((int) max + 1);
+    byte[] bytes = in.readNBytes((int) max);
+    if (bytes.length == max && in.read() >= 0) {
+      throw new TooLarge(max, -1);
+    }
+    return bytes;
   }
 
   private static long sizeOf(Path file) {

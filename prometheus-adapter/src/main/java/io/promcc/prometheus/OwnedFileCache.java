@@ -227,7 +227,7 @@ final class OwnedFileCache {
       // at most one byte past the size its status gave: a file replaced by a huge one since
       // then is not read whole, and not the file that status stands for
       byte[] bytes = readAtMost(file, status.size());
-      if (bytes.length > status.size()) {
+      if (bytes == null) {
         return Found.GONE;
       }
       return new Found(DesiredFile.of(kind, bytes).withMode(mode), status, checkedAt);
@@ -322,13 +322,16 @@ final class OwnedFileCache {
   }
 
   /**
-   * At most {@code max + 1} bytes of {@code file}, through a stream as {@link #holds} reads.
+   * The bytes of {@code file}, through a stream as {@link #holds} reads; null if it holds more
+   * than {@code max}.
    *
    * @throws NoSuchFileException if it is gone
    */
   private static byte[] readAtMost(Path file, long max) throws IOException {
     try (InputStream in = new FileInputStream(file.toFile())) {
       return BoundedRead.atMost(in, max);
+    } catch (BoundedRead.TooLarge grown) {
+      return null;
     } catch (FileNotFoundException gone) {
       if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         throw gone;
