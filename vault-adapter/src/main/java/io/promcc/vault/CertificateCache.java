@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
@@ -183,13 +184,7 @@ final class CertificateCache {
     entry.lock.lock();
     try {
       Instant now = clock.instant();
-      if (!entry.lookedForKept) {
-        entry.lookedForKept = true;
-        takeOver.find(id, now).ifPresent(taken -> {
-          entry.bundle = taken.bundle();
-          entry.renewAt = taken.renewAt();
-        });
-      }
+      lookForKept(id, entry, now);
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return entry.bundle;
       }
@@ -271,6 +266,46 @@ final class CertificateCache {
     } finally {
       entry.lock.unlock();
     }
+  }
+
+  /** Takes over, once, the certificate an earlier run left for {@code id}; under its lock. */
+  private void lookForKept(ClusterId id, Entry entry, Instant now) {
+    if (!entry.lookedForKept) {
+      entry.lookedForKept = true;
+      takeOver.find(id, now).ifPresent(taken -> {
+        entry.bundle = taken.bundle();
+        entry.renewAt = taken.renewAt();
+      });
+    }
+  }
+
+  /**
+   * The answer for {@code id} when the source closed before its request could run (the pool
+   * refused or dropped it): as for a request the close interrupted ({@link #stopped}), its
+   * still-valid certificate, never one past its end; without one, the problem
+   * {@code interrupted} with {@code message}. A call for it in flight on another thread is
+   * waited for at most {@code wait}; once the close forgot every cluster, there is none.
+   */
+  CertificateBundle closing(ClusterId id, String message, Duration wait) {
+    Entry entry = entries.get(id);
+    boolean locked = false;
+    try {
+      locked = entry != null && entry.lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (locked) {
+      try {
+        Instant now = clock.instant();
+        lookForKept(id, entry, now);
+        if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
+          return entry.bundle;
+        }
+      } finally {
+        entry.lock.unlock();
+      }
+    }
+    throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
   }
 
   /**

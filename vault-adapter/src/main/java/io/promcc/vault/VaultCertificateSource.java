@@ -134,7 +134,8 @@ public final class VaultCertificateSource implements CertificateSource {
 
   /**
    * Interrupts Vault calls in flight (their clusters serve a still-valid certificate or report
-   * {@code interrupted}, neither warned of nor counted as a failure), stops the
+   * {@code interrupted}, neither warned of nor counted as a failure; so do clusters an
+   * observation hands over after the close began), stops the
    * worker threads (waiting at most 10 s), forgets every certificate and key, and revokes the
    * token if a login of the adapter created it. Idempotent.
    */
@@ -156,6 +157,11 @@ public final class VaultCertificateSource implements CertificateSource {
     }
     cache.clear();
     authenticator.close();
+  }
+
+  /** Whether {@link #close()} has stopped the worker pool taking requests. */
+  boolean closing() {
+    return workers.isShutdown();
   }
 
   /** Whether {@link #close()} has stopped every worker thread. */
@@ -195,9 +201,9 @@ public final class VaultCertificateSource implements CertificateSource {
       try {
         asked.add(Map.entry(id, workers.submit(() -> cache.obtain(id))));
       } catch (RejectedExecutionException stopping) {
-        problems.put(id, new Rejection(id.value(), VaultFailure.INTERRUPTED.reason(),
-            "the vault certificate source of cluster " + Quoting.quote(id.value())
-                + " is closing"));
+        // as a request the close interrupts: the still-valid certificate, else interrupted
+        record(id, () -> cache.closing(id, "the vault certificate source of cluster "
+            + Quoting.quote(id.value()) + " is closing", CLOSE_WAIT), bundles, problems);
       }
     }
     for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
@@ -285,9 +291,9 @@ public final class VaultCertificateSource implements CertificateSource {
       Throwables.throwIfUnchecked(e.getCause());
       throw new IllegalStateException(e.getCause());
     } catch (CancellationException e) {
-      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
-          "the vault certificate source closed while asking for the certificate of cluster "
-              + Quoting.quote(id.value()));
+      // dropped by the close before it ran: as a request the close interrupts
+      return cache.closing(id, "the vault certificate source closed while asking for the "
+          + "certificate of cluster " + Quoting.quote(id.value()), CLOSE_WAIT);
     }
   }
 

@@ -1,18 +1,27 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.vault.fake.FakeVault;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,5 +71,73 @@ class VaultCloseDuringRequestTest {
     } finally {
       vault.resume();
     }
+  }
+
+  /**
+   * A cluster whose request the close kept from starting (the worker pool refused it) gets what
+   * a cluster whose request the close interrupted gets: its still-valid certificate. It got
+   * {@code interrupted} and lost the certificate for that observation.
+   */
+  @Test
+  void aDueClusterTheClosingPoolRefusesServesItsStillValidCertificate() throws Exception {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0); // due, its certificate still valid
+    GuestCluster gamma = fixture.clusters("gamma").get(0); // its request holds the close back
+    CountDownLatch gammaIssued = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
+    AtomicBoolean armed = new AtomicBoolean();
+    CompletableFuture<Void> closing = new CompletableFuture<>();
+    CertificateListener listener = new CertificateListener() {
+      @Override
+      public void issued(ClusterId cluster, Instant notAfter) {
+        if (cluster.equals(gamma.id())) {
+          // on the worker, which the close's interrupt does not end: the close waits for it
+          gammaIssued.countDown();
+          Uninterruptibles.awaitUninterruptibly(release, 30, TimeUnit.SECONDS);
+        }
+      }
+
+      @Override
+      public void removed(ClusterId cluster) {
+        // inside the observation of alpha, after its check that the source is open and before
+        // alpha's request is handed to the pool: the close starts and stops the pool
+        if (armed.compareAndSet(true, false)) {
+          closing.completeAsync(() -> {
+            source.get().close();
+            return null;
+          });
+          Instant deadline = Instant.now().plusSeconds(30);
+          while (!source.get().closing() && Instant.now().isBefore(deadline)) {
+            Thread.onSpinWait();
+          }
+        }
+      }
+    };
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    source.set(new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        listener));
+    CertificateBundle first = source.get().observe(List.of(alpha)).bundles().get(alpha.id());
+    assertNotNull(first);
+    CompletableFuture<CertificateObservation> gammaObserved =
+        CompletableFuture.supplyAsync(() -> source.get().observe(List.of(alpha, gamma)));
+    assertTrue(gammaIssued.await(30, TimeUnit.SECONDS), "gamma's request never ended");
+    fixture.clock.advance(Duration.ofHours(21)); // past alpha's renewal (20 h of 30)
+    armed.set(true);
+
+    CertificateObservation observed;
+    try {
+      observed = source.get().observe(List.of(alpha));
+    } finally {
+      release.countDown();
+    }
+
+    closing.get(30, TimeUnit.SECONDS);
+    gammaObserved.get(30, TimeUnit.SECONDS);
+    assertFalse(armed.get(), "the close never started");
+    assertEquals(first, observed.bundles().get(alpha.id()), "problems " + observed.problems());
+    assertEquals(Map.of(), observed.problems());
   }
 }
