@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -133,11 +134,11 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   /**
-   * Interrupts Vault calls in flight (their clusters serve a still-valid certificate or report
-   * {@code interrupted}, neither warned of nor counted as a failure; so do clusters an
-   * observation hands over after the close began), stops the
-   * worker threads (waiting at most 10 s), forgets every certificate and key, and revokes the
-   * token if a login of the adapter created it. Idempotent.
+   * Interrupts Vault calls in flight and drops those still waiting for a worker (their
+   * clusters serve a still-valid certificate or report {@code interrupted}, neither warned of
+   * nor counted as a failure; so do clusters an observation hands over after the close began),
+   * stops the worker threads (waiting at most 10 s), forgets every certificate and key, and
+   * revokes the token if a login of the adapter created it. Idempotent.
    */
   @Override
   public void close() {
@@ -147,7 +148,10 @@ public final class VaultCertificateSource implements CertificateSource {
       }
       closed = true;
     }
-    workers.shutdownNow();
+    for (Runnable dropped : workers.shutdownNow()) {
+      // its observation waits for it: answered here, before every cluster is forgotten
+      ((Request) dropped).dropped();
+    }
     try {
       if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.log(Level.WARNING, "vault calls still running {0} after closing", CLOSE_WAIT);
@@ -199,7 +203,9 @@ public final class VaultCertificateSource implements CertificateSource {
         continue;
       }
       try {
-        asked.add(Map.entry(id, workers.submit(() -> cache.obtain(id))));
+        Request request = new Request(id);
+        workers.execute(request);
+        asked.add(Map.entry(id, request));
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
         record(id, () -> cache.closing(id, "the vault certificate source of cluster "
@@ -252,6 +258,29 @@ public final class VaultCertificateSource implements CertificateSource {
     }
   }
 
+  /**
+   * One cluster's request, run by a worker; one the close drops before it ran is answered as
+   * an interrupted request is: its still-valid certificate, else {@code interrupted}.
+   */
+  private final class Request extends FutureTask<CertificateBundle> {
+    private final ClusterId id;
+
+    Request(ClusterId id) {
+      super(() -> cache.obtain(id));
+      this.id = id;
+    }
+
+    void dropped() {
+      try {
+        // no wait: a call for it in flight elsewhere (its caller not the pool's) may be long
+        set(cache.closing(id, "the vault certificate source closed before asking for the "
+            + "certificate of cluster " + Quoting.quote(id.value()), Duration.ZERO));
+      } catch (RuntimeException e) {
+        setException(e);
+      }
+    }
+  }
+
   /** A lookup that may fail for one cluster. */
   private interface Lookup {
     CertificateBundle get();
@@ -291,7 +320,7 @@ public final class VaultCertificateSource implements CertificateSource {
       Throwables.throwIfUnchecked(e.getCause());
       throw new IllegalStateException(e.getCause());
     } catch (CancellationException e) {
-      // dropped by the close before it ran: as a request the close interrupts
+      // not expected (a close answers the requests it drops); as a request the close interrupts
       return cache.closing(id, "the vault certificate source closed while asking for the "
           + "certificate of cluster " + Quoting.quote(id.value()), CLOSE_WAIT);
     }

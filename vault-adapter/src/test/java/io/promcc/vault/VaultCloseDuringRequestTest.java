@@ -140,4 +140,34 @@ class VaultCloseDuringRequestTest {
     assertEquals(first, observed.bundles().get(alpha.id()), "problems " + observed.problems());
     assertEquals(Map.of(), observed.problems());
   }
+
+  /**
+   * A request still queued for a worker when the close comes (more due clusters than
+   * {@code maxConcurrentRequests}) is dropped by the close: its observation waited for it for
+   * ever. Its cluster gets what an interrupted one gets: its still-valid certificate.
+   */
+  @Test
+  void aRequestStillQueuedAtTheCloseServesTheStillValidCertificate() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> both = fixture.clusters("alpha", "beta");
+    VaultCertificateSource source = fixture.source(fixture.settings()
+        .ttl(Duration.ofHours(30)).maxConcurrentRequests(1).build());
+    CertificateObservation before = source.observe(both);
+    assertEquals(2, before.bundles().size(), before.problems().toString());
+    fixture.clock.advance(Duration.ofHours(21)); // both past their renewal (20 h of 30)
+    vault.pause();
+    try {
+      CompletableFuture<CertificateObservation> pending =
+          CompletableFuture.supplyAsync(() -> source.observe(both));
+      assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
+
+      source.close();
+      CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
+
+      assertEquals(before.bundles(), observed.bundles(), "problems " + observed.problems());
+      assertEquals(Map.of(), observed.problems());
+    } finally {
+      vault.resume();
+    }
+  }
 }
