@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Unexpected;
 
 /**
  * A failure of one cluster's request that neither Vault's answer nor a named failure explains
@@ -39,9 +40,6 @@ final class UnexpectedFailure {
    * quote <secret>)}: {@code e} named by its type and the place it was thrown, never its text.
    */
   static String message(String what, Throwable e, String secret) {
-    StackTraceElement[] where = e.getStackTrace();
-    return what + " failed unexpectedly with " + e.getClass().getName()
-        + (where.length == 0 ? "" : " at " + where[0]) + " (its message is left out: it may quote "
-        + secret + ")";
+    return what + " failed unexpectedly with " + Unexpected.named(e, secret);
   }
 }

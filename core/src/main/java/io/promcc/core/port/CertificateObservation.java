@@ -9,6 +9,7 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.model.Unexpected;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -100,9 +101,7 @@ public record CertificateObservation(
     if (failure instanceof PromccException) {
       return new Rejection(cluster.value(), SOURCE_FAILED, what + ": " + failure);
     }
-    StackTraceElement[] where = failure.getStackTrace();
     return new Rejection(cluster.value(), SOURCE_FAILED, what + " unexpectedly with "
-        + failure.getClass().getName() + (where.length == 0 ? "" : " at " + where[0])
-        + " (its message is left out: it may quote a secret)");
+        + Unexpected.named(failure, "a secret"));
   }
 }
