@@ -1,5 +1,6 @@
 package io.promcc.app.settings;
 
+import io.promcc.core.model.BasicAuthUser;
 import io.promcc.core.model.Problems;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,15 +44,12 @@ final class PrometheusAuthOptions {
       if (text.isEmpty()) {
         throw new IllegalArgumentException("must not be empty");
       }
-      if (unshown(text)) {
-        // RFC 7617 takes none; the name is logged. Not shown: what follows a line break may be
-        // a password pasted with it
-        throw new SettingsReader.RedactedValueException("must not contain a line break or "
-            + "another control character (basic auth takes none; the value is not shown)", null);
-      }
-      if (text.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("must not contain ':' (basic auth puts it between "
-            + "the user and the password)");
+      Optional<String> problem = BasicAuthUser.problem(text); // the adapter's rule too
+      if (problem.isPresent()) {
+        // not shown if it holds a control character: what follows a line break may be a
+        // password pasted with it
+        throw unshown(text) ? new SettingsReader.RedactedValueException(problem.get(), null)
+            : new IllegalArgumentException(problem.get());
       }
       return text;
     });
