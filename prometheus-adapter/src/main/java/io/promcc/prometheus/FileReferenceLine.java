@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 final class FileReferenceLine {
   /** What a file reference line is; the parser must agree with it on every line. */
   static final Pattern PATTERN = Pattern.compile(
-      "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
+      "\\s*(?:-\\s+)?(ca_file|cert_file|key_file):\\s*"
+          + "(?:\"([^\"]*)\"|'([^']*)'|(\\S+))\\s*(?:#.*)?");
   /** The keys, by index. */
   static final List<String> KEYS = List.of("ca_file", "cert_file", "key_file");
 

@@ -98,7 +98,10 @@ final class CertificateCache {
     entries.clear();
   }
 
-  /** Whether {@link #obtain} may ask Vault for this cluster now (a hint: time passes before it runs). */
+  /**
+   * Whether {@link #obtain} may ask Vault for this cluster now (a hint: time passes before it
+   * runs).
+   */
   boolean mayAsk(ClusterId id, Instant now) {
     Entry entry = entries.computeIfAbsent(id, k -> new Entry());
     if (!entry.lock.tryLock()) {

@@ -33,10 +33,12 @@ public final class RenewalPolicy {
     requireNonNull(backoffInitial, "backoffInitial == null");
     requireNonNull(backoffMax, "backoffMax == null");
     if (!(renewAfterFraction > 0 && renewAfterFraction < 1)) {
-      throw new IllegalArgumentException("renewAfterFraction must be in (0, 1): " + renewAfterFraction);
+      throw new IllegalArgumentException("renewAfterFraction must be in (0, 1): "
+          + renewAfterFraction);
     }
     if (!(jitterFraction >= 0 && jitterFraction < renewAfterFraction)) {
-      throw new IllegalArgumentException("jitterFraction must be in [0, renewAfterFraction): " + jitterFraction);
+      throw new IllegalArgumentException("jitterFraction must be in [0, renewAfterFraction): "
+          + jitterFraction);
     }
     // the wait counts whole milliseconds: a shorter one would be no wait at all
     if (backoffInitial.compareTo(Duration.ofMillis(1)) < 0
@@ -82,7 +84,8 @@ public final class RenewalPolicy {
    */
   public Duration backoff(int consecutiveFailures) {
     if (consecutiveFailures < 1) {
-      throw new IllegalArgumentException("consecutiveFailures must be >= 1: " + consecutiveFailures);
+      throw new IllegalArgumentException("consecutiveFailures must be >= 1: "
+          + consecutiveFailures);
     }
     // beyond 2^30 every sane initial delay is past the cap; stop doubling to avoid overflow
     int exponent = Math.min(consecutiveFailures - 1, 30);
@@ -98,7 +101,8 @@ public final class RenewalPolicy {
     requireNonNull(notBefore, "notBefore == null");
     requireNonNull(notAfter, "notAfter == null");
     if (!notAfter.isAfter(notBefore)) {
-      throw new IllegalArgumentException("notAfter " + notAfter + " is not after notBefore " + notBefore);
+      throw new IllegalArgumentException("notAfter " + notAfter + " is not after notBefore "
+          + notBefore);
     }
     return Duration.between(notBefore, notAfter);
   }

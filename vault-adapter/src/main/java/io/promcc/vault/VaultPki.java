@@ -43,8 +43,8 @@ final class VaultPki {
 
   /** The path a certificate for {@code cluster} is asked for, e.g. {@code pki-c1/sign/role-c1}. */
   String path(ClusterId cluster) {
-    return settings.pkiMount(cluster) + "/" + (settings.mode() == IssueMode.SIGN ? "sign/" : "issue/")
-        + settings.role(cluster);
+    return settings.pkiMount(cluster) + "/"
+        + (settings.mode() == IssueMode.SIGN ? "sign/" : "issue/") + settings.role(cluster);
   }
 
   /**
@@ -155,7 +155,8 @@ final class VaultPki {
 
   private static String string(JsonObject data, String name) {
     JsonValue value = data.get(name);
-    return value != null && value.isString() && !value.asString().isBlank() ? value.asString() : null;
+    return value != null && value.isString() && !value.asString().isBlank() ? value.asString()
+        : null;
   }
 
   /** The subject's first common name. */

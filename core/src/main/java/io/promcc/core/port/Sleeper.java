@@ -9,7 +9,8 @@ import java.time.Duration;
 @FunctionalInterface
 public interface Sleeper {
   /** {@link Thread#sleep}. */
-  Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+  Sleeper SYSTEM =
+      duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 
   void sleep(Duration duration) throws InterruptedException;
 
