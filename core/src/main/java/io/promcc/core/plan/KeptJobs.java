@@ -107,18 +107,16 @@ final class KeptJobs {
      * These without the items of a merged config named like one of {@code baseJobs}: the
      * config on disk holds the base config's jobs too, and one of them that names a kept
      * cluster's certificate file and its ID between dashes is found with the cluster's. A
-     * cluster left without an item has no job of its own on disk, and is left out as one with
-     * nothing on disk is ({@link Planner#keptJobs}): not planned, its rejection the cluster
-     * source's.
+     * cluster left without an item stays planned on its certificate files and no job: that base
+     * config job scrapes with them, and the config would not load without them.
      */
     Kept withoutItemsNamed(Set<String> baseJobs) {
       if (baseJobs.isEmpty()) {
         return this;
       }
-      Kept out = new Kept(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      List<DesiredFile> own = new ArrayList<>(jobs.size());
       boolean changed = false;
-      for (int k = 0; k < ids.size(); k++) {
-        DesiredFile file = jobs.get(k);
+      for (DesiredFile file : jobs) {
         String text = file.text();
         StringBuilder kept = new StringBuilder(text.length());
         for (String item : items(text)) {
@@ -128,14 +126,10 @@ final class KeptJobs {
           }
         }
         changed |= kept.length() != text.length();
-        if (kept.length() > 0) {
-          out.ids().add(ids.get(k));
-          out.jobs().add(kept.length() == text.length() ? file
-              : DesiredFile.of(FileKind.MAIN_CONFIG, kept.toString()));
-          out.bundles().add(bundles.get(k));
-        }
+        own.add(kept.length() == text.length() ? file
+            : DesiredFile.of(FileKind.MAIN_CONFIG, kept.toString()));
       }
-      return changed ? out : this;
+      return changed ? new Kept(ids, own, bundles) : this;
     }
 
     /** Whether {@code other} keeps the same clusters with jobs of equal bytes. */

@@ -259,12 +259,19 @@ class KeptJobNamesTest {
   }
 
   /**
-   * A kept cluster whose only job found on disk is the base config's has no job of its own there:
-   * it is left out, as a kept cluster with nothing on disk is, not planned with certificate files
-   * and no job.
+   * A kept cluster whose only job found on disk is the base config's has no job of its own there,
+   * but that job scrapes with its certificate files: it is planned on them and no job, as a
+   * listed cluster the profile makes no job for is, so the files the config names stay and the
+   * config is the one it was (left out, its files would go, and promtool would refuse the
+   * config: "error checking client cert file").
    */
   @Test
-  void aKeptClusterWhoseOnlyJobOnDiskIsTheBaseConfigsIsLeftOut() {
+  void aKeptClusterWhoseOnlyJobOnDiskIsTheBaseConfigsKeepsTheCertificateFilesThatJobUses() {
+    ScrapeProfile etcdOnly = ScrapeProfile.parse("""
+        jobs:
+          - name: etcd
+            target: etcd
+        """, "etcd.yml");
     ControllerSettings settings = settings(OutputMode.MERGED, "p");
     String certificate = CertificatePaths.of(ClusterId.of("a"), settings)
         .relativeTo(RelativePaths.parent(settings.configFileName())).certificate();
@@ -274,18 +281,19 @@ class KeptJobNamesTest {
         + "    cert_file: " + certificate + "\n"
         + "  static_configs:\n"
         + "  - targets: [a.example:443]\n", "base.yml");
-    Planner planner = new Planner(PROFILE, base);
-    DesiredState onDisk = planner.plan(List.of(cluster("b")),
-        TestCertificates.forAll(List.of(cluster("b"))), settings);
-    Observation observation = keeping(List.of(ClusterId.of("a")), onDisk.files(),
-        List.of(cluster("b")), settings);
+    GuestCluster b = cluster("b").withEtcd("etcd.b.example:2379");
+    DesiredState onDisk = new Planner(etcdOnly, base).plan(List.of(cluster("a"), b),
+        TestCertificates.forAll(List.of(cluster("a"), b)), settings);
+    assertTrue(onDisk.files().keySet().stream().anyMatch(path -> path.endsWith(certificate)));
+    Observation observation = keeping(List.of(ClusterId.of("a")), onDisk.files(), List.of(b),
+        settings);
     assertEquals(List.of(ClusterId.of("a")), List.copyOf(observation.keptJobs().keySet()));
 
-    DesiredState state = new Planner(PROFILE, base).plan(observation, settings);
+    DesiredState state = new Planner(etcdOnly, base).plan(observation, settings);
 
-    assertEquals(List.of(ClusterId.of("b")), state.clusters());
-    assertEquals(onDisk.files(), state.files(), "the files without a's");
     assertEquals(List.of(), state.rejections());
+    assertEquals(List.of(ClusterId.of("a"), ClusterId.of("b")), state.clusters());
+    assertEquals(onDisk.files(), state.files(), "the files it was, a's certificate among them");
   }
 
   /**
