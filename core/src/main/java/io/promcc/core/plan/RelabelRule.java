@@ -264,10 +264,12 @@ public record RelabelRule(
           + Quoting.quote(regex) + " in " + owner + ": " + problem));
     }
     if (modulus != null && (modulus.signum() < 0 || modulus.bitLength() > Long.SIZE)) {
-      // Prometheus' modulus is a uint64, so YAML decoding fails before any other check (one
-      // above 2^64 - 1 it reads as a float and truncates: refused here, in the same words)
-      problems.add("invalid modulus " + modulus + " in " + owner + ": cannot unmarshal !!int `"
-          + modulus + "` into uint64");
+      // Prometheus' modulus is a uint64, so YAML decoding fails before any other check; a number
+      // that is no int64 (nor uint64) its YAML reads as a float, which it refuses as one or
+      // truncates: refused here, as a float
+      String tag = modulus.bitLength() < Long.SIZE ? "!!int" : "!!float";
+      problems.add("invalid modulus " + modulus + " in " + owner + ": cannot unmarshal " + tag
+          + " `" + modulus + "` into uint64");
     }
     validate(act).forEach(problem -> problems.add(problem + " in " + owner));
     return problems;
