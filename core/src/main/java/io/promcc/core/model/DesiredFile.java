@@ -31,7 +31,10 @@ public final class DesiredFile {
   private final int size;
   private final FileKind kind;
   private final int mode;
-  /** SHA-256 of the content, computed on first use; HashCode is immutable, so racy reads are safe. */
+  /**
+   * SHA-256 of the content, computed on first use; HashCode is immutable, so racy reads are
+   * safe.
+   */
   private HashCode digest;
 
   private DesiredFile(byte[][] parts, int size, FileKind kind, int mode) {

@@ -86,7 +86,8 @@ public record GuestCluster(
 
   /** A copy that also scrapes etcd at {@code hostPort}. */
   public GuestCluster withEtcd(String hostPort) {
-    return new GuestCluster(id, provider, apiServer, labels, Optional.of(parseEtcd(hostPort, id.value())));
+    return new GuestCluster(id, provider, apiServer, labels,
+        Optional.of(parseEtcd(hostPort, id.value())));
   }
 
   /** {@code host:port} of the API server; the port defaults to the scheme's. */

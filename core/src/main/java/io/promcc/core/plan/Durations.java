@@ -43,7 +43,8 @@ public final class Durations {
     if (!matcher.matches()) {
       return -1;
     }
-    long[] unitMillis = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
+    long[] unitMillis =
+        {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
     long total = 0;
     for (int unit = 0; unit < unitMillis.length; unit++) {
       String digits = matcher.group(2 + 2 * unit);

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * One scrape job made for every guest cluster, as data.
  *
  * @param name suffix of the job name ({@code <prefix>-<cluster>-<name>}); lower-case, digits, '-'
- * @param role Kubernetes service-discovery role ({@code endpoints}, {@code node}, ...); {@code null}
- *     for {@link TargetKind#ETCD}
+ * @param role Kubernetes service-discovery role ({@code endpoints}, {@code node}, ...);
+ *     {@code null} for {@link TargetKind#ETCD}
  * @param target how targets are reached
  * @param port fixed port for {@link TargetKind#NODE_PROXY} and {@link TargetKind#POD_PROXY};
  *     {@code null} takes the discovered port
@@ -116,7 +116,8 @@ public record JobTemplate(
     if (!scheme.equals("https") && !scheme.equals("http")) {
       problems.add("invalid scheme " + Quoting.quote(scheme) + " in " + owner);
     }
-    List<String> namespaces = objectNames(fields.strings("namespaces"), "namespace", owner, problems);
+    List<String> namespaces =
+        objectNames(fields.strings("namespaces"), "namespace", owner, problems);
     List<String> services = objectNames(fields.strings("services"), "service", owner, problems);
     List<RelabelRule> relabel = rules(fields.list("relabel_configs"), "relabel_configs", owner,
         problems);

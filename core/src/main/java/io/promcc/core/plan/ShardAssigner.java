@@ -18,7 +18,8 @@ import java.util.List;
  */
 public final class ShardAssigner {
   // A fixed key: assignments must be the same in every process and every version.
-  private static final HashFunction HASH = Hashing.sipHash24(0x70726f6d63636c75L, 0x7374657273686172L);
+  private static final HashFunction HASH =
+      Hashing.sipHash24(0x70726f6d63636c75L, 0x7374657273686172L);
 
   private final int shardCount;
 
@@ -57,7 +58,8 @@ public final class ShardAssigner {
    * @throws IllegalArgumentException if {@code shard} is not in [0, N)
    */
   public List<GuestCluster> clustersOf(int shard, Collection<GuestCluster> clusters) {
-    checkArgument(shard >= 0 && shard < shardCount, "shard %s is not in [0, %s)", shard, shardCount);
+    checkArgument(shard >= 0 && shard < shardCount, "shard %s is not in [0, %s)", shard,
+        shardCount);
     return clusters.stream().filter(cluster -> shardOf(cluster.id()) == shard).toList();
   }
 }

@@ -7,7 +7,10 @@ import java.util.Optional;
 public enum TargetKind {
   /** The guest API server itself ({@code __address__} becomes the API server). */
   API_SERVER("api-server"),
-  /** A node's port through the API server's node proxy ({@code /api/v1/nodes/<node>:<port>/proxy}). */
+  /**
+   * A node's port through the API server's node proxy
+   * ({@code /api/v1/nodes/<node>:<port>/proxy}).
+   */
   NODE_PROXY("node-proxy"),
   /** A pod's port through the API server's pod proxy. */
   POD_PROXY("pod-proxy"),

@@ -223,7 +223,8 @@ public final class BaseConfig {
       carried = joined(carried, jobsKey.getBlockComments());
     }
     if (extraConfigFile != null && !hasFiles) {
-      tuples.add(new NodeTuple(scalar(SCRAPE_CONFIG_FILES), sequence(List.of(scalar(extraConfigFile)))));
+      tuples.add(new NodeTuple(scalar(SCRAPE_CONFIG_FILES),
+          sequence(List.of(scalar(extraConfigFile)))));
     }
     if (headerComments != null && !tuples.isEmpty()) {
       // above a first scrape_configs that no other key followed
