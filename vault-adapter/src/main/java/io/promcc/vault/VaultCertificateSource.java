@@ -168,6 +168,11 @@ public final class VaultCertificateSource implements CertificateSource {
     return workers.isShutdown();
   }
 
+  /** How many requests wait for a worker. */
+  int waiting() {
+    return workers.getQueue().size();
+  }
+
   /** Whether {@link #close()} has stopped every worker thread. */
   boolean stopped() {
     return workers.isTerminated();
@@ -275,7 +280,8 @@ public final class VaultCertificateSource implements CertificateSource {
         // no wait: a call for it in flight elsewhere (its caller not the pool's) may be long
         set(cache.closing(id, "the vault certificate source closed before asking for the "
             + "certificate of cluster " + Quoting.quote(id.value()), Duration.ZERO));
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // judged by its observation, as a worker's failure is (an Error too): the close goes on
         setException(e);
       }
     }

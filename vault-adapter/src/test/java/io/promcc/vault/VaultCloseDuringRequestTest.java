@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -166,6 +167,49 @@ class VaultCloseDuringRequestTest {
 
       assertEquals(before.bundles(), observed.bundles(), "problems " + observed.problems());
       assertEquals(Map.of(), observed.problems());
+    } finally {
+      vault.resume();
+    }
+  }
+
+  /**
+   * A request still queued at the close whose answer fails with an {@link Error} (its kept
+   * certificate's lookup hit one) is its cluster's problem, as an Error of a request is: the
+   * close goes on and stops the workers, and the observation is answered. The Error ended the
+   * close half-way (the workers not waited for, the keys not forgotten, the token not revoked)
+   * and the observation waited for that request for ever.
+   */
+  @Test
+  void aQueuedRequestWhoseAnswerFailsWithAnErrorAtTheCloseLeavesNoObservationWaiting()
+      throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> both = fixture.clusters("alpha", "beta");
+    ClusterId beta = both.get(1).id();
+    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(1)
+        .build(), cluster -> {
+          if (cluster.equals(beta)) {
+            throw new NoClassDefFoundError("io/promcc/vault/Missing");
+          }
+          return Optional.empty();
+        });
+    vault.pause();
+    try {
+      CompletableFuture<CertificateObservation> pending =
+          CompletableFuture.supplyAsync(() -> source.observe(both));
+      assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (source.waiting() == 0 && Instant.now().isBefore(deadline)) {
+        Thread.onSpinWait(); // beta's request, handed to the pool after alpha's
+      }
+      assertEquals(1, source.waiting(), "beta's request is not waiting for the worker");
+
+      source.close();
+      CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
+
+      assertTrue(source.stopped(), "the workers were not stopped");
+      assertEquals(Map.of(), observed.bundles());
+      assertEquals(VaultFailure.UNEXPECTED.reason(), observed.problems().get(beta).reason(),
+          observed.problems().toString());
     } finally {
       vault.resume();
     }
