@@ -161,6 +161,8 @@ class VaultCloseDuringRequestTest {
       CompletableFuture<CertificateObservation> pending =
           CompletableFuture.supplyAsync(() -> source.observe(both));
       assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
+      // else a close before beta's request is handed over has the pool refuse it instead
+      awaitWaiting(source);
 
       source.close();
       CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
@@ -197,11 +199,7 @@ class VaultCloseDuringRequestTest {
       CompletableFuture<CertificateObservation> pending =
           CompletableFuture.supplyAsync(() -> source.observe(both));
       assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
-      Instant deadline = Instant.now().plusSeconds(30);
-      while (source.waiting() == 0 && Instant.now().isBefore(deadline)) {
-        Thread.onSpinWait(); // beta's request, handed to the pool after alpha's
-      }
-      assertEquals(1, source.waiting(), "beta's request is not waiting for the worker");
+      awaitWaiting(source); // beta's request, handed to the pool after alpha's
 
       source.close();
       CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
@@ -213,5 +211,14 @@ class VaultCloseDuringRequestTest {
     } finally {
       vault.resume();
     }
+  }
+
+  /** Waits (at most 30 s) until one request waits for {@code source}'s one worker. */
+  private static void awaitWaiting(VaultCertificateSource source) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (source.waiting() == 0 && Instant.now().isBefore(deadline)) {
+      Thread.onSpinWait();
+    }
+    assertEquals(1, source.waiting(), "no request waits for the worker");
   }
 }
