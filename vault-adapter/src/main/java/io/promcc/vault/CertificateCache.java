@@ -290,6 +290,20 @@ final class CertificateCache {
    * waited for at most {@code wait}; once the close forgot every cluster, there is none.
    */
   CertificateBundle closing(ClusterId id, String message, Duration wait) {
+    return closing(id, message, wait, true);
+  }
+
+  /**
+   * As {@link #closing(ClusterId, String, Duration)}, for the close itself: at once, and from
+   * memory only, reading no kept certificate (one never taken over is none), so that a close
+   * dropping thousands of requests still stops the workers at once.
+   */
+  CertificateBundle closingFromMemory(ClusterId id, String message) {
+    return closing(id, message, Duration.ZERO, false);
+  }
+
+  private CertificateBundle closing(ClusterId id, String message, Duration wait,
+      boolean readKept) {
     Entry entry = entries.get(id);
     boolean locked = false;
     try {
@@ -300,7 +314,9 @@ final class CertificateCache {
     if (locked) {
       try {
         Instant now = clock.instant();
-        lookForKept(id, entry, now);
+        if (readKept) {
+          lookForKept(id, entry, now);
+        }
         if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
           return entry.bundle;
         }

@@ -277,9 +277,10 @@ public final class VaultCertificateSource implements CertificateSource {
 
     void dropped() {
       try {
-        // no wait: a call for it in flight elsewhere (its caller not the pool's) may be long
-        set(cache.closing(id, "the vault certificate source closed before asking for the "
-            + "certificate of cluster " + Quoting.quote(id.value()), Duration.ZERO));
+        // no wait: a call for it in flight elsewhere (its caller not the pool's) may be long;
+        // nor a read of its kept certificate: the close would take as long as all of them
+        set(cache.closingFromMemory(id, "the vault certificate source closed before asking for "
+            + "the certificate of cluster " + Quoting.quote(id.value())));
       } catch (RuntimeException | Error e) {
         // judged by its observation, as a worker's failure is (an Error too): the close goes on
         setException(e);
