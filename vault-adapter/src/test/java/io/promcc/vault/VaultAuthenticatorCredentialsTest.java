@@ -57,7 +57,8 @@ class VaultAuthenticatorCredentialsTest {
     Path jwt = Files.writeString(dir.resolve("token"), "stale-jwt");
     fixture.vault.kubernetesRole("k8s-host", "promcc", "fresh-jwt", Duration.ofMinutes(60),
         Duration.ZERO);
-    VaultAuthenticator auth = authenticator(new VaultAuthSettings.Kubernetes("k8s-host", "promcc", jwt));
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("k8s-host", "promcc", jwt));
 
     assertEquals(VaultFailure.PERMISSION_DENIED,
         assertThrows(VaultRequestException.class, auth::token).failure());
@@ -84,7 +85,8 @@ class VaultAuthenticatorCredentialsTest {
 
   @Test
   void missingTokenVariableIsNamed() {
-    VaultAuthenticator auth = authenticator(VaultAuthSettings.Token.fromEnvironment("NOT_SET_HERE"));
+    VaultAuthenticator auth =
+        authenticator(VaultAuthSettings.Token.fromEnvironment("NOT_SET_HERE"));
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
     assertEquals("environment variable \"NOT_SET_HERE\" holding the vault token is not set",
@@ -94,7 +96,8 @@ class VaultAuthenticatorCredentialsTest {
   @Test
   void unreadableJwtFileIsNamed() {
     Path missing = dir.resolve("absent");
-    VaultAuthenticator auth = authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "r", missing));
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "r", missing));
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
     assertTrue(e.getMessage().startsWith("cannot read kubernetes service account token file \""

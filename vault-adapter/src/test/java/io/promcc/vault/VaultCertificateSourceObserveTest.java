@@ -100,7 +100,8 @@ class VaultCertificateSourceObserveTest {
 
     // only the observed clusters count
     ClusterId due = clusters.stream().map(GuestCluster::id)
-        .filter(id -> !observed.bundles().get(id).serial().equals(renewed.bundles().get(id).serial()))
+        .filter(id -> !observed.bundles().get(id).serial()
+            .equals(renewed.bundles().get(id).serial()))
         .findFirst().orElseThrow();
     List<GuestCluster> others = clusters.stream().filter(c -> !c.id().equals(due)).toList();
     Instant ofOthers = source.observe(others).nextAttention().orElseThrow();

@@ -70,7 +70,8 @@ class VaultCertificateSourceRenewalTest {
   void vaultCallsNeverExceedTheConcurrencyLimit() throws Exception {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters(12);
-    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().maxConcurrentRequests(2).build());
     source.certificateFor(clusters.get(0)); // log in first: the limit is about PKI calls
     vault.clearRequests();
     vault.pause();
@@ -105,7 +106,8 @@ class VaultCertificateSourceRenewalTest {
   void permitsHandedOnAtOnceStillBoundTheVaultCalls() throws Exception {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters(12);
-    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(2).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().maxConcurrentRequests(2).build());
     source.certificateFor(clusters.get(0));
     vault.clearRequests();
 
@@ -172,7 +174,8 @@ class VaultCertificateSourceRenewalTest {
       Rejection problem = seen.problems().get(alpha.id());
       assertEquals("vault-sealed", problem == null ? null : problem.reason(), seen.toString());
       assertTrue(problem.message().startsWith("keeping the certificate of cluster \"alpha\" "
-          + "valid until " + issued.notAfter() + "; renewal failed (1 in a row"), problem.message());
+          + "valid until " + issued.notAfter() + "; renewal failed (1 in a row"),
+          problem.message());
     }
     vault.unseal();
     fixture.clock.advance(Duration.ofMinutes(1)); // past the backoff
@@ -218,7 +221,8 @@ class VaultCertificateSourceRenewalTest {
   void expiredCertificateIsReportedAndNeverReused() {
     fixture.useNewToken();
     GuestCluster cluster = fixture.clusters("alpha").get(0);
-    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(3)).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().ttl(Duration.ofHours(3)).build());
     CertificateBundle issued = source.certificateFor(cluster);
     vault.seal();
 
@@ -291,7 +295,8 @@ class VaultCertificateSourceRenewalTest {
     CertificateUnavailableException e = assertThrows(CertificateUnavailableException.class,
         () -> source.certificateFor(cluster));
     assertEquals("vault-invalid-response", e.reason());
-    assertTrue(e.getMessage().contains("vault issued an already expired certificate"), e.getMessage());
+    assertTrue(e.getMessage().contains("vault issued an already expired certificate"),
+        e.getMessage());
     int requests = vault.requests().size();
     assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(cluster));
     assertEquals(requests, vault.requests().size(), "retried without backing off");

@@ -103,7 +103,8 @@ class VaultCertificateSourceTest {
 
     for (GuestCluster cluster : clusters) {
       CertificateBundle bundle = source.certificateFor(cluster);
-      X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+      X509Certificate certificate =
+          CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
       certificate.verify(vault.pkiMount("pki-" + cluster.id()).keyPair().getPublic());
       PrivateKey key = Pem.privateKey(bundle.privateKeyPem().reveal());
       assertTrue(Pem.keyMatches(key, certificate), "key does not match for " + cluster.id());
@@ -136,7 +137,10 @@ class VaultCertificateSourceTest {
     assertFalse(problem.message().contains("PRIVATE KEY"), "no key in the message");
   }
 
-  /** The name is checked as the key is: a certificate for another common name is not the cluster's. */
+  /**
+   * The name is checked as the key is: a certificate for another common name is not the
+   * cluster's.
+   */
   @Test
   void aSignedCertificateForAnotherCommonNameIsAnInvalidResponse() {
     fixture.useNewToken();
@@ -167,7 +171,8 @@ class VaultCertificateSourceTest {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters("short", "long");
     vault.pkiRole("pki-short", "role-short").maxTtl(Duration.ofHours(1));
-    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(24)).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().ttl(Duration.ofHours(24)).build());
 
     Instant now = fixture.clock.instant();
     assertEquals(now.plus(Duration.ofHours(1)), source.certificateFor(clusters.get(0)).notAfter());

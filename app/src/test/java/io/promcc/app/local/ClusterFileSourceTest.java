@@ -52,8 +52,8 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     started(file());
 
     SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
-    assertTrue(e.getMessage().startsWith("clusters file \"" + file() + "\" is invalid (3 problems)"),
-        e.getMessage());
+    assertTrue(e.getMessage()
+        .startsWith("clusters file \"" + file() + "\" is invalid (3 problems)"), e.getMessage());
     assertTrue(e.getMessage().contains("Bad_ID"), e.getMessage());
     assertTrue(e.getMessage().contains("ftp://ok.example"), e.getMessage());
     assertTrue(e.getMessage().contains("colour"), e.getMessage());

@@ -105,7 +105,8 @@ class LocalCaStateFolderTest extends LocalCaFixture {
         unreadable.getMessage());
 
     Files.delete(key);
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    Files.writeString(key,
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
     LocalCaException damagedKey = assertThrows(LocalCaException.class,
         ca(state(), VALIDITY)::start);
     assertEquals("local CA key \"" + key + "\" is not a PEM private key",

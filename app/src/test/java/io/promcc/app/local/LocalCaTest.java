@@ -67,7 +67,8 @@ class LocalCaTest extends LocalCaFixture {
     assertEquals("rwx------", FileModes.of(state().resolve("clients")));
     assertEquals("rw-------", FileModes.of(state().resolve("clients/alpha-crt.pem")));
     assertEquals("rw-------", FileModes.of(state().resolve("clients/alpha-key.pem")));
-    assertEquals(alpha.certificatePem(), Files.readString(state().resolve("clients/alpha-crt.pem")));
+    assertEquals(alpha.certificatePem(),
+        Files.readString(state().resolve("clients/alpha-crt.pem")));
     assertEquals(alpha.privateKeyPem().reveal(),
         Files.readString(state().resolve("clients/alpha-key.pem")));
     assertTrue(seen.problems().isEmpty());

@@ -29,7 +29,8 @@ abstract class FakeVaultOverHttp {
 
   HttpResponse<String> send(String method, String path, Secret token, String body)
       throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(vault.address() + "/v1/" + path))
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(vault.address() + "/v1/" + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));

@@ -56,7 +56,8 @@ class FakeVaultPkiTest extends FakeVaultOverHttp {
     HttpResponse<String> issueAny = send("POST", "pki/issue/web", token,
         "{\"common_name\":\"a.example\"}");
     assertEquals(400, issueAny.statusCode());
-    assertEquals("[\"role key type \\\"any\\\" not allowed for issuing certificates, only signing\"]",
+    assertEquals("[\"role key type \\\"any\\\" not allowed for issuing certificates, "
+        + "only signing\"]",
         errors(issueAny));
   }
 

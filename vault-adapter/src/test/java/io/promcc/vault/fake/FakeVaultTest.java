@@ -24,7 +24,8 @@ class FakeVaultTest extends FakeVaultOverHttp {
     Secret token = vault.createRootToken();
     vault.pkiRole("pki", "web");
     HttpResponse<String> response = send("POST", "pki/sign/web", token,
-        "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\\nAAAA\\n-----END CERTIFICATE REQUEST-----\","
+        "{\"csr\":\"-----BEGIN CERTIFICATE REQUEST-----\\nAAAA\\n"
+            + "-----END CERTIFICATE REQUEST-----\","
             + "\"common_name\":\"a.example\"}");
     assertEquals(400, response.statusCode());
     assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
@@ -49,11 +50,13 @@ class FakeVaultTest extends FakeVaultOverHttp {
   void renewSelfHonoursTheIncrementAndTheMaxTtl() throws Exception {
     Secret token = vault.createToken(Duration.ofMinutes(10), true, Duration.ofMinutes(30));
     clock.advance(Duration.ofMinutes(8));
-    HttpResponse<String> renewed = send("POST", "auth/token/renew-self", token, "{\"increment\":600}");
+    HttpResponse<String> renewed =
+        send("POST", "auth/token/renew-self", token, "{\"increment\":600}");
     assertEquals(600, json(renewed).get("auth").asObject().getLong("lease_duration", -1));
 
     clock.advance(Duration.ofMinutes(9)); // 17 min after creation, 13 min before the max TTL
-    HttpResponse<String> capped = send("POST", "auth/token/renew-self", token, "{\"increment\":900}");
+    HttpResponse<String> capped =
+        send("POST", "auth/token/renew-self", token, "{\"increment\":900}");
     assertEquals(780, json(capped).get("auth").asObject().getLong("lease_duration", -1));
     assertTrue(json(capped).get("warnings").toString().contains("capped"));
 
@@ -143,8 +146,9 @@ class FakeVaultTest extends FakeVaultOverHttp {
   @Test
   void pausedVaultHoldsRequestsUntilResumed() throws Exception {
     vault.pause();
-    var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(vault.address() + "/v1/sys/health"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    var pending = http.sendAsync(
+        HttpRequest.newBuilder(URI.create(vault.address() + "/v1/sys/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
     assertEquals(1, vault.requests().size());
     assertFalse(pending.isDone());
