@@ -46,8 +46,8 @@ final class PrometheusAuthOptions {
       }
       Optional<String> problem = BasicAuthUser.problem(text); // the adapter's rule too
       if (problem.isPresent()) {
-        // not shown if it holds a control character: what follows a line break may be a
-        // password pasted with it
+        // not shown if it holds a control character or ':': what follows either may be a
+        // password pasted with the user
         throw unshown(text) ? new SettingsReader.RedactedValueException(problem.get(), null)
             : new IllegalArgumentException(problem.get());
       }
@@ -75,8 +75,9 @@ final class PrometheusAuthOptions {
   }
 
   /**
-   * A problem of the user, shown with it unless it holds a control character: what follows a
-   * line break may be a password pasted with it, and the refusal of it does not show it either.
+   * A problem of the user, shown with it unless it holds a control character or ':': what
+   * follows either may be a password pasted with it, and the refusal of it does not show it
+   * either.
    */
   static void badUser(SettingsReader r, String problem) {
     if (r.text(USER).map(text -> unshown(text.strip())).orElse(false)) {
@@ -87,6 +88,6 @@ final class PrometheusAuthOptions {
   }
 
   private static boolean unshown(String user) {
-    return user.chars().anyMatch(Character::isISOControl);
+    return user.indexOf(':') >= 0 || user.chars().anyMatch(Character::isISOControl);
   }
 }

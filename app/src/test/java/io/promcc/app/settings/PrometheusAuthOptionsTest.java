@@ -195,12 +195,23 @@ class PrometheusAuthOptionsTest {
         settings.prometheusCredentials());
   }
 
+  /**
+   * A user with ':' is refused without the value: what follows it may be a password pasted
+   * with the user ({@code user:password}), and the problem goes to the log.
+   */
   @Test
-  void aUserWithAColonIsRefused() throws IOException {
-    assertNull(load(Map.of(), "prometheus-basic-auth-user", "prom:cc",
+  void aUserWithAColonIsRefusedWithoutShowingIt() throws IOException {
+    String user = "promcc:" + SECRET;
+    assertNull(load(Map.of(), "prometheus-basic-auth-user", user,
         "prometheus-password-file", password.toString()));
     assertProblems("--prometheus-basic-auth-user must not contain ':' (basic auth puts it "
-        + "between the user and the password), found \"prom:cc\"");
+        + "between the user and the password; the value is not shown)");
+
+    assertNull(load(Map.of(), "prometheus-url", null, "prometheus-basic-auth-user", user,
+        "prometheus-password-file", password.toString()));
+    assertProblems("--prometheus-basic-auth-user is only read with --prometheus-url",
+        "--prometheus-password-file is only read with --prometheus-url, found \"" + password
+            + "\"");
   }
 
   /**

@@ -9,7 +9,8 @@ import java.util.Optional;
  * app's settings and the adapter that sends it. Its UTF-8 bytes are sent base64-encoded, so a
  * name beyond ASCII ("jörg") is fine; a control character is not (RFC 7617 takes none, and the
  * name is logged: what follows a line break may be a password pasted with it), nor a ':' (it
- * separates the user from the password). Stateless.
+ * separates the user from the password, and what follows it may be a password pasted with the
+ * user). Neither problem quotes the name. Stateless.
  */
 public final class BasicAuthUser {
   private BasicAuthUser() {}
@@ -27,7 +28,7 @@ public final class BasicAuthUser {
     }
     if (user.indexOf(':') >= 0) {
       return Optional.of("must not contain ':' (basic auth puts it between the user and the "
-          + "password)");
+          + "password; the value is not shown)");
     }
     return Optional.empty();
   }
