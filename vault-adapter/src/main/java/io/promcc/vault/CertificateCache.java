@@ -55,6 +55,11 @@ final class CertificateCache {
     /** The reason its last own attempt failed with (a pause is none); null once one worked. */
     String lastOwnFailure;
     boolean lookedForKept;
+
+    /** Whether it holds a certificate still valid at {@code now}. */
+    boolean validAt(Instant now) {
+      return bundle != null && now.isBefore(bundle.notAfter());
+    }
   }
 
   /**
@@ -159,8 +164,7 @@ final class CertificateCache {
         Instant due;
         if (entry.retryAt != null) {
           due = entry.retryAt;
-          if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())
-              && entry.bundle.notAfter().isBefore(due)) {
+          if (entry.validAt(now) && entry.bundle.notAfter().isBefore(due)) {
             due = entry.bundle.notAfter();
           }
         } else {
@@ -317,7 +321,7 @@ final class CertificateCache {
         if (readKept) {
           lookForKept(id, entry, now);
         }
-        if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
+        if (entry.validAt(now)) {
           return entry.bundle;
         }
       } finally {
@@ -362,7 +366,7 @@ final class CertificateCache {
   private CertificateBundle stopped(ClusterId id, Entry entry, VaultRequestException stop) {
     LOG.log(Level.DEBUG, "stopped asking vault for the certificate of cluster {0}: {1}",
         Quoting.quote(id.value()), stop.getMessage());
-    if (entry.bundle != null && clock.instant().isBefore(entry.bundle.notAfter())) {
+    if (entry.validAt(clock.instant())) {
       return entry.bundle;
     }
     throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
@@ -400,7 +404,7 @@ final class CertificateCache {
   /** The cached bundle if still valid; otherwise the reason why there is none. */
   private static CertificateBundle keptOrThrow(ClusterId id, Entry entry, Instant now) {
     Failure failure = entry.lastFailure;
-    if (entry.bundle != null && now.isBefore(entry.bundle.notAfter())) {
+    if (entry.validAt(now)) {
       return entry.bundle;
     }
     if (entry.bundle != null) {
