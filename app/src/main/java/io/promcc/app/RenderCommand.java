@@ -48,11 +48,11 @@ import picocli.CommandLine.Spec;
  * without a Prometheus to reload: the same observe step, partial-view rules and file store.
  */
 @Command(name = "render", sortOptions = false,
-    description = {"Plan the Prometheus config and certificate files for the clusters in a file",
-        "and write them to a folder. On invalid input, print every problem and write nothing;",
-        "a write that fails part way lists the files it had already replaced or deleted.",
-        "Files of clusters gone since the last render are deleted; files it did not write are",
-        "never replaced or deleted. Refused (exit 2) while a promcc run writes to --out."})
+    description = {"Write the Prometheus config and certificate files of a clusters file.",
+        "On invalid input, print every problem and write nothing; a write that fails",
+        "part way lists the files it had already replaced or deleted. Files of clusters",
+        "gone since the last render are deleted; files it did not write are never",
+        "replaced or deleted. Refused (exit 2) while a promcc run writes to --out."})
 final class RenderCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
