@@ -55,8 +55,9 @@ final class KubernetesOptions {
           + "server URL, loopback included: for tests only.", "true", "false"),
       Setting.of("secrets-namespace", "NAMESPACE", "With --certificates secrets: the namespace "
           + "of the certificate Secrets.", "certificates", SecretSettings.defaults().namespace()),
-      Setting.of("leader-election", "BOOL", "Publish Events for rejected Services only from "
-          + "the holder of a Lease, so replicas publish each once.", "false", "true"),
+      Setting.of("leader-election", "BOOL", "Publish Events on rejected and waiting Services "
+          + "only from the holder of a Lease (one per shard), so replicas publish each once; "
+          + "false: every replica publishes, and no Lease is used.", "false", "true"),
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
           + "(POD_NAMESPACE).", "monitoring"),
       Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events. With "
