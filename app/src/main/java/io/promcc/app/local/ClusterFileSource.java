@@ -18,11 +18,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * Guest clusters from a YAML file (local mode's {@code --clusters FILE}, in the format of
@@ -80,28 +80,28 @@ public final class ClusterFileSource implements GuestClusterSource {
    * @param errors where problems that are absorbed (a bad edit, a deleted file) are reported
    */
   public ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors) {
-    this(file, watcher, errors, Clock.systemUTC(), Sleeper.SYSTEM);
+    this(file, watcher, errors, System::nanoTime, Sleeper.SYSTEM);
   }
 
   /**
    * As above, waiting for the file to hold still with {@code sleeper}, that wait's bound on
-   * {@code clock} (a seam for tests).
+   * {@code ticker}: nanoseconds, as {@link System#nanoTime()}, no wall clock (seams for tests).
    */
-  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Clock clock,
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper) {
-    this(file, watcher, errors, clock, sleeper, RegularFiles::read);
+    this(file, watcher, errors, ticker, sleeper, RegularFiles::read);
   }
 
   /** As above, reading the file with {@code reader} (a seam for tests). */
-  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, Clock clock,
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper, Reader reader) {
     requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
-    requireNonNull(clock, "clock == null");
+    requireNonNull(ticker, "ticker == null");
     requireNonNull(sleeper, "sleeper == null");
-    this.settling = new SettledRead(this.file, clock, sleeper, reader);
+    this.settling = new SettledRead(this.file, ticker, sleeper, reader);
     errors.declared(SOURCE);
   }
 

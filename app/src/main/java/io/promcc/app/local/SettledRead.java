@@ -12,11 +12,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The read of a {@link ClusterFileSource}'s file once it holds still. Holds no state between
@@ -29,14 +28,17 @@ final class SettledRead {
   static final Duration MAX_WAIT = Duration.ofSeconds(4);
 
   private final Path file;
-  private final Clock clock;
+  private final LongSupplier ticker;
   private final Sleeper sleeper;
   private final ClusterFileSource.Reader reader;
 
-  /** Waits with {@code sleeper}, and measures the time taken on {@code clock}. */
-  SettledRead(Path file, Clock clock, Sleeper sleeper, ClusterFileSource.Reader reader) {
+  /**
+   * Waits with {@code sleeper}, and measures the time taken on {@code ticker}: nanoseconds, as
+   * {@link System#nanoTime()}, which a wall clock set forward or back does not move.
+   */
+  SettledRead(Path file, LongSupplier ticker, Sleeper sleeper, ClusterFileSource.Reader reader) {
     this.file = file;
-    this.clock = clock;
+    this.ticker = ticker;
     this.sleeper = sleeper;
     this.reader = reader;
   }
@@ -49,7 +51,7 @@ final class SettledRead {
    * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
-   * Bounded: it takes at most {@link #MAX_WAIT} in all on its clock, its reads included (64 MiB
+   * Bounded: it takes at most {@link #MAX_WAIT} in all on its ticker, its reads included (64 MiB
    * on a slow disk take a while), since it waits on the thread of the shared
    * {@link FileWatcher}, whose other watches (the base config, the profile) wait with it: it
    * gives up where a wait and a read as long as the last would pass the bound. The first wait is
@@ -65,14 +67,14 @@ final class SettledRead {
    *     truncated since, and would not be given the time an empty list is
    */
   Read settle(boolean mayHaveClusters) {
-    Instant start = clock.instant();
+    long start = ticker.getAsLong();
     Read previous = readOnce();
     Duration lastRead = since(start);
     Duration slept = Duration.ZERO;
     while (true) {
       Duration wait = Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
           || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
-      // the sleeps bound it too, should the clock be set back; the first wait is always
+      // the sleeps bound it too, should the ticker lag behind them; the first wait is always
       // taken: a file slower to read than the bound would else never be read
       Duration waited = max(since(start), slept);
       if (!slept.isZero() && waited.plus(wait).plus(lastRead).compareTo(MAX_WAIT) > 0) {
@@ -85,7 +87,7 @@ final class SettledRead {
         return previous.cutShort(true);
       }
       slept = slept.plus(wait);
-      Instant before = clock.instant();
+      long before = ticker.getAsLong();
       Read now = readOnce();
       lastRead = since(before);
       if (Arrays.equals(previous.bytes(), now.bytes())) {
@@ -95,9 +97,9 @@ final class SettledRead {
     }
   }
 
-  /** The time since {@code instant} on the clock; none if the clock was set back. */
-  private Duration since(Instant instant) {
-    return max(Duration.between(instant, clock.instant()), Duration.ZERO);
+  /** The time since {@code tick} on the ticker; none if it went back. */
+  private Duration since(long tick) {
+    return max(Duration.ofNanos(ticker.getAsLong() - tick), Duration.ZERO);
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -38,7 +38,7 @@ abstract class ClusterFileSourceFixture {
 
   final MutableClock clock = MutableClock.startingNow();
   /** The time of the waits for the file to hold still: {@link WriterAtWork} moves it. */
-  final MutableClock settleClock = MutableClock.startingNow();
+  final FakeTicker settleTicker = new FakeTicker();
   final FileWatcher watcher = new FileWatcher(Duration.ofHours(1), clock, false);
   final List<String> reports = Collections.synchronizedList(new ArrayList<>());
   final SourceErrors errors = (source, message) -> reports.add(source + ": " + message);
@@ -81,7 +81,7 @@ abstract class ClusterFileSourceFixture {
 
     @Override
     public void sleep(Duration duration) {
-      settleClock.advance(duration);
+      settleTicker.advance(duration);
       waited = waited.plus(duration);
       if (rest != null && waited.compareTo(restAfter) >= 0) {
         try {
@@ -98,7 +98,7 @@ abstract class ClusterFileSourceFixture {
 
   /** A started source; {@link #changes} counts from after the start. */
   ClusterFileSource started(Path file) {
-    source = new ClusterFileSource(file, watcher, errors, settleClock, writer);
+    source = new ClusterFileSource(file, watcher, errors, settleTicker, writer);
     source.addChangeListener(changes::incrementAndGet);
     source.start();
     changes.set(0);

@@ -43,7 +43,7 @@ class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
     write(ALPHA);
     AtomicInteger reads = new AtomicInteger();
     AtomicInteger truncateAfter = new AtomicInteger(-1);
-    source = new ClusterFileSource(file(), watcher, errors, settleClock, writer, (file, max) -> {
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer, (file, max) -> {
       byte[] bytes = RegularFiles.read(file, max);
       if (reads.incrementAndGet() == truncateAfter.get()) {
         Files.write(file, new byte[0]); // an editor's save in place begins
@@ -119,7 +119,7 @@ class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
     write(ALPHA);
     AtomicInteger edits = new AtomicInteger(-1); // negative: the file holds still
     List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
-    source = new ClusterFileSource(file(), watcher, errors, settleClock, waits::add,
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, waits::add,
         (file, max) -> {
           byte[] bytes = RegularFiles.read(file, max);
           int edit = edits.get() < 0 ? -1 : edits.getAndIncrement();

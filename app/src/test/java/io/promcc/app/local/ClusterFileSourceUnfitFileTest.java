@@ -207,7 +207,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
   void aListThatHoldsItselfAtTheStartIsNamedNotThrown() throws Exception {
     write("- &alpha {id: alpha, provider: aws, apiServer: 'https://alpha.example', "
         + "labels: {team: *alpha}}\n");
-    source = new ClusterFileSource(file(), watcher, errors, settleClock, writer);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
 
     assertNothingThrown(source::start, "start()");
 

@@ -49,11 +49,12 @@ class SettleInterruptedTest {
   void aReadCutShortByAStopIsNotApplied() throws Exception {
     Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
     AtomicBoolean stopping = new AtomicBoolean();
-    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock, duration -> {
-      if (stopping.get()) {
-        throw new InterruptedException("the stop");
-      }
-    });
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, new FakeTicker(),
+        duration -> {
+          if (stopping.get()) {
+            throw new InterruptedException("the stop");
+          }
+        });
     List<List<String>> applied = Collections.synchronizedList(new ArrayList<>());
     source.addChangeListener(() -> applied.add(servers()));
     source.start();
@@ -87,7 +88,7 @@ class SettleInterruptedTest {
   @Test
   void aFirstReadCutShortByAnInterruptIsReadAtTheNextCheck() throws Exception {
     Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
-    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock,
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, new FakeTicker(),
         SettleInterruptedTest::sleepLikeThread);
 
     Thread.currentThread().interrupt();
@@ -105,7 +106,7 @@ class SettleInterruptedTest {
   @Test
   void aChangeCutShortByAnInterruptThatIsNoStopIsReadAtTheNextCheck() throws Exception {
     Path file = Files.writeString(temp.resolve("clusters.yml"), LISTED);
-    source = new ClusterFileSource(file, watcher, (s, message) -> { }, clock,
+    source = new ClusterFileSource(file, watcher, (s, message) -> { }, new FakeTicker(),
         SettleInterruptedTest::sleepLikeThread);
     source.start();
     Files.writeString(file, LISTED.replace("beta.example:6443", "beta.example.org:6443"));

@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.Sleeper;
-import io.promcc.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wait for the clusters file to hold still, on a model of time: the clock moves by each
+ * The wait for the clusters file to hold still, on a model of time: the ticker moves by each
  * sleep and by each read, as a read of a large file on a slow disk takes time too.
  */
 class SettledReadTest {
@@ -27,26 +25,26 @@ class SettledReadTest {
         apiServer: https://alpha.example
       """;
 
-  private final MutableClock clock = MutableClock.startingNow();
-  private final Instant start = clock.instant();
+  private final FakeTicker ticker = new FakeTicker();
+  private final long start = ticker.getAsLong();
   private final List<Duration> sleeps = new ArrayList<>();
   private final Sleeper sleeper = duration -> {
     sleeps.add(duration);
-    clock.advance(duration);
+    ticker.advance(duration);
   };
 
   /** A reader that takes {@code took} per read; each read finds one more edit if {@code edits}. */
   private ClusterFileSource.Reader disk(Duration took, boolean edits) {
     int[] reads = {0};
     return (file, max) -> {
-      clock.advance(took);
+      ticker.advance(took);
       String text = LISTED + (edits ? "# edit " + reads[0]++ + "\n" : "");
       return text.getBytes(StandardCharsets.UTF_8);
     };
   }
 
   private Duration elapsed() {
-    return Duration.between(start, clock.instant());
+    return Duration.ofNanos(ticker.getAsLong() - start);
   }
 
   /**
@@ -55,7 +53,7 @@ class SettledReadTest {
    */
   @Test
   void aFileStillChangingOnASlowDiskIsGivenUpWithinTheBoundReadsIncluded() {
-    SettledRead.Read read = new SettledRead(FILE, clock, sleeper,
+    SettledRead.Read read = new SettledRead(FILE, ticker, sleeper,
         disk(Duration.ofSeconds(1), true)).settle(true);
 
     assertFalse(read.held(), "a file that never held still was taken");
@@ -67,7 +65,7 @@ class SettledReadTest {
 
   @Test
   void aFileStillChangingOnAFastDiskIsGivenUpAfterTheBoundOfWaits() {
-    SettledRead.Read read = new SettledRead(FILE, clock, sleeper, disk(Duration.ZERO, true))
+    SettledRead.Read read = new SettledRead(FILE, ticker, sleeper, disk(Duration.ZERO, true))
         .settle(true);
 
     assertFalse(read.held());
@@ -81,7 +79,7 @@ class SettledReadTest {
    */
   @Test
   void aFileSlowerToReadThanTheBoundIsTakenOnceItHeldStill() {
-    SettledRead.Read read = new SettledRead(FILE, clock, sleeper,
+    SettledRead.Read read = new SettledRead(FILE, ticker, sleeper,
         disk(Duration.ofSeconds(5), false)).settle(true);
 
     assertTrue(read.held(), "a file that held still was given up");
@@ -90,15 +88,32 @@ class SettledReadTest {
     assertEquals(Duration.ofMillis(10_100), elapsed());
   }
 
-  /** A wall clock set back while waiting does not stretch the wait: the sleeps bound it too. */
+  /** A ticker that lags behind the sleeps does not stretch the wait: the sleeps bound it too. */
   @Test
-  void aClockSetBackWhileWaitingDoesNotStretchTheWait() {
-    SettledRead.Read read = new SettledRead(FILE, clock, duration -> {
+  void aTickerThatGoesBackWhileWaitingDoesNotStretchTheWait() {
+    SettledRead.Read read = new SettledRead(FILE, ticker, duration -> {
       sleeps.add(duration);
-      clock.advance(Duration.ofHours(-1));
+      ticker.advance(Duration.ofHours(-1));
     }, disk(Duration.ZERO, true)).settle(true);
 
     assertFalse(read.held());
     assertEquals(40, sleeps.size());
+  }
+
+  /**
+   * A wall clock set forward while waiting gave up the settle of a file that held still after
+   * one more edit: an hour's step in the first 100 ms wait passed the 4 s bound, and the file
+   * was left unread until the watcher's next check. The settle is timed on the ticker alone.
+   */
+  @Test
+  void aClockSetForwardWhileWaitingDoesNotGiveUpAFileThatHoldsStill() {
+    int[] reads = {0};
+    // no wall clock to set forward: the settle is given none, and its ticker moves by the sleeps
+    SettledRead.Read read = new SettledRead(FILE, ticker, sleeper,
+        (file, max) -> (LISTED + (reads[0]++ == 0 ? "" : "# edited\n"))
+            .getBytes(StandardCharsets.UTF_8)).settle(true);
+
+    assertTrue(read.held(), "a file that held still was given up after " + sleeps);
+    assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100)), sleeps);
   }
 }
