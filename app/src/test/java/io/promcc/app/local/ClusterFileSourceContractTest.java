@@ -17,13 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The clusters file passes the contract of every cluster source, with the default watcher (file
  * events and a check every 2 s). Broken means a folder where the file should be: it exists but
- * cannot be read, so what it says is unknown.
+ * cannot be read, so what it says is unknown. The waits for the file to hold still are on a
+ * model of time (a list of no cluster is waited for 2 s, at every start here): the source is
+ * the one the public constructor makes, but for its sleeper and ticker.
  */
 class ClusterFileSourceContractTest extends GuestClusterSourceContract {
   @TempDir Path temp;
 
   private final Set<String> ids = new TreeSet<>();
   private final FileWatcher watcher = new FileWatcher();
+  private final FakeTicker ticker = new FakeTicker();
   private Path file;
 
   @BeforeEach
@@ -39,7 +42,7 @@ class ClusterFileSourceContractTest extends GuestClusterSourceContract {
 
   @Override
   protected GuestClusterSource newSource() {
-    return new ClusterFileSource(file, watcher, SourceErrors.NONE);
+    return new ClusterFileSource(file, watcher, SourceErrors.NONE, ticker, ticker::advance);
   }
 
   @Override
