@@ -322,6 +322,12 @@ public final class ClusterFileSource implements GuestClusterSource {
           new ValidationException(quoted(), List.of(e.problem())).getMessage(),
           List.of(e.problem()));
       return;
+    } else if (attempt.failure() instanceof RegularFiles.NotRegularFileException e) {
+      // a FIFO or a folder in its place: named once, as the local CA's own files are
+      lastContent = null;
+      notReady = "cannot read " + quoted() + ": " + e.problem();
+      report("unreadable " + e, notReady);
+      return;
     } else if (attempt.failure() != null) {
       Exception e = attempt.failure();
       lastContent = null;

@@ -47,9 +47,16 @@ final class RegularFiles {
   /** The path holds something other than a regular file (a folder, a FIFO, a device). */
   static final class NotRegularFileException extends IOException {
     private static final long serialVersionUID = 1L;
+    private final transient Path file;
 
     NotRegularFileException(Path file) {
       super(Quoting.quote(file.toString()) + " is not a regular file");
+      this.file = file;
+    }
+
+    /** The path that holds no regular file, as it was given. */
+    Path file() {
+      return file;
     }
 
     /** The problem without the file's name, for a message that names it already. */

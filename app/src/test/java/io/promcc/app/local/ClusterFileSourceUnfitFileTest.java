@@ -90,8 +90,11 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
     assertTrue(returned, "start() still blocked opening the FIFO " + file() + " after 10 s");
     assertEquals(null, failure.get());
     SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
-    assertEquals("cannot read clusters file \"" + file() + "\": java.io.IOException: \""
-        + file() + "\" is not a regular file", e.getMessage());
+    // named once: the message was "cannot read clusters file \"...\": java.io.IOException:
+    // \"...\" is not a regular file", the file twice
+    assertEquals("cannot read clusters file \"" + file() + "\": it is not a regular file",
+        e.getMessage());
+    assertEquals(List.of("clusters-file: " + e.getMessage()), reports);
     assertFalse(reports.isEmpty(), "reported as clusters-file");
   }
 
