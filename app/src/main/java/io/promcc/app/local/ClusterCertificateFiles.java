@@ -127,6 +127,11 @@ final class ClusterCertificateFiles {
     } catch (RegularFiles.UnfitFileException e) {
       return problem(stamps, settled, false, id, "certificate-invalid",
           "certificate files of cluster " + Quoting.quote(id.value()) + ": " + e.getMessage());
+    } catch (RegularFiles.NotRegularFileException e) {
+      // a FIFO or a folder swapped in since the stamps: named once, the exception names it too
+      return problem(stamps, false, true, id, "certificate-unreadable",
+          "certificate file " + Quoting.quote(e.file().toString()) + " of cluster "
+              + Quoting.quote(id.value()) + " cannot be read: " + e.problem());
     } catch (IOException | SecurityException e) {
       return problem(stamps, false, true, id, "certificate-unreadable",
           "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "

@@ -1,0 +1,55 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Rejection;
+import io.promcc.core.testing.MutableClock;
+import io.promcc.core.testing.TestCertificates;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A FIFO where a certificate file should be is named once in the message that refuses it,
+ * with the problem worded as the local CA's own files word it: {@code "..." cannot be read: it
+ * is not a regular file}. It was named twice: the message named the file (or its folder or
+ * cluster), then printed the exception, which names it again.
+ */
+class NotRegularFileMessagesTest {
+  @TempDir Path temp;
+
+  private final MutableClock clock = MutableClock.startingNow();
+
+  private static boolean mkfifo(Path path) throws Exception {
+    try {
+      return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
+    } catch (IOException noMkfifo) {
+      return false;
+    }
+  }
+
+  /** A FIFO swapped in for a --cert-dir file after its size and time were looked at. */
+  @Test
+  void aFifoAtACertDirFileIsNamedOnce() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("certs")).toAbsolutePath().normalize();
+    Files.writeString(folder.resolve("alpha-ca.pem"), TestCertificates.read("ca.pem"));
+    Files.writeString(folder.resolve("alpha-crt.pem"), TestCertificates.read("client.pem"));
+    Path key = Files.writeString(folder.resolve("alpha-key.pem"),
+        TestCertificates.read("client-key.pem"));
+    ClusterCertificateFiles files = new ClusterCertificateFiles(folder);
+    ClusterId alpha = ClusterId.of("alpha");
+    ClusterCertificateFiles.Stamps stamps = files.stamps(alpha);
+    Files.delete(key);
+    assumeTrue(mkfifo(key), "no mkfifo here");
+
+    Rejection problem = files.load(alpha, stamps, clock.instant()).problem();
+
+    assertEquals("certificate file \"" + key + "\" of cluster \"alpha\" cannot be read: it is "
+        + "not a regular file", problem.message());
+    assertEquals("certificate-unreadable", problem.reason());
+  }
+}
