@@ -103,6 +103,11 @@ final class ClientCertificates {
     Optional<ClientFiles.StoredClient> stored;
     try {
       stored = clients.readClient(id);
+    } catch (RegularFiles.NotRegularFileException e) {
+      // a FIFO or a folder in its place: named once, the exception names it too
+      report.accept("stored client certificate file " + Quoting.quote(e.file().toString())
+          + " cannot be read: " + e.problem() + "; issuing a new one");
+      return entry;
     } catch (IOException e) {
       report.accept("stored client certificate of cluster " + Quoting.quote(id.value())
           + " cannot be read (" + e + "); issuing a new one");

@@ -1,15 +1,22 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +30,8 @@ class NotRegularFileMessagesTest {
   @TempDir Path temp;
 
   private final MutableClock clock = MutableClock.startingNow();
+  private final List<String> reports = Collections.synchronizedList(new ArrayList<>());
+  private final SourceErrors errors = (source, message) -> reports.add(source + ": " + message);
 
   private static boolean mkfifo(Path path) throws Exception {
     try {
@@ -51,5 +60,31 @@ class NotRegularFileMessagesTest {
     assertEquals("certificate file \"" + key + "\" of cluster \"alpha\" cannot be read: it is "
         + "not a regular file", problem.message());
     assertEquals("certificate-unreadable", problem.reason());
+  }
+
+  @Test
+  void aFifoAtAStoredClientCertificateIsNamedOnce() throws Exception {
+    Path state = temp.resolve("state");
+    List<GuestCluster> clusters = List.of(GuestCluster.of("alpha", "aws",
+        "https://alpha.example"));
+    LocalCa first = new LocalCa(state, Duration.ofDays(30), clock, errors);
+    first.start();
+    first.observe(clusters);
+    first.close();
+    Path certificate = state.resolve("clients/alpha-crt.pem").toAbsolutePath().normalize();
+    Files.delete(certificate);
+    assumeTrue(mkfifo(certificate), "no mkfifo here");
+    LocalCa again = new LocalCa(state, Duration.ofDays(30), clock, errors);
+    again.start();
+
+    try {
+      assertEquals(1, again.observe(clusters).bundles().size(), "no new certificate");
+    } finally {
+      again.close();
+    }
+
+    assertEquals(List.of("local-ca: stored client certificate file \"" + certificate
+        + "\" cannot be read: it is not a regular file; issuing a new one"), reports);
+    assertTrue(Files.isRegularFile(certificate), "the FIFO was not replaced");
   }
 }
