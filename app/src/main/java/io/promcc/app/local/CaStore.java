@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The local CA's state folder:
@@ -142,6 +143,17 @@ final class CaStore {
    * @throws LocalCaException if the folder cannot be made or holds an unusable CA
    */
   Authority loadOrCreate(Instant now, Duration validity, String commonName) {
+    return loadOrCreate(now, validity, commonName, () -> false);
+  }
+
+  /**
+   * As above, ending the wait for the folder's lock once {@code stopped} says so: it is asked
+   * before each try after the first.
+   *
+   * @throws LocalCaException also if it was stopped while waiting for the lock
+   */
+  Authority loadOrCreate(Instant now, Duration validity, String commonName,
+      BooleanSupplier stopped) {
     unlocked = null;
     try {
       PrivateFiles.createFolder(folder);
@@ -176,7 +188,7 @@ final class CaStore {
         throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
             + quote(lockFile) + "): " + e, e);
       }
-      try (channel; FileLock lock = lock(channel, lockFile)) {
+      try (channel; FileLock lock = lock(channel, lockFile, stopped)) {
         if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
           return load(certificate, folder.resolve(KEY_FILE), now);
         }
@@ -256,9 +268,11 @@ final class CaStore {
   /**
    * The folder's lock, waited for at most {@link #lockWait} on the clock. Each sleep counts the
    * clock's time across it, but at least its length and at most twice it: a wall clock set back
-   * while waiting does not stretch the wait, nor one set forward cut it short.
+   * while waiting does not stretch the wait, nor one set forward cut it short. Ends, without a
+   * try more, once {@code stopped} says so.
    */
-  private FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+  private FileLock lock(FileChannel channel, Path lockFile, BooleanSupplier stopped)
+      throws IOException {
     Duration waited = Duration.ZERO;
     while (true) {
       FileLock lock = locker.tryLock(channel);
@@ -280,6 +294,10 @@ final class CaStore {
       }
       waited = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
           LOCK_POLL.multipliedBy(2)));
+      if (stopped.getAsBoolean()) {
+        throw new LocalCaException("local CA in " + quote(folder) + " was closed while its "
+            + "start waited for the lock of its state folder");
+      }
     }
   }
 

@@ -53,8 +53,9 @@ import java.util.TreeMap;
  * {@link SourceErrors} as {@value #SOURCE} and tried again after {@link #RETRY_AFTER}. Stored
  * files that are damaged, half-written or from another CA are replaced by a new certificate.
  *
- * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent. No private key appears
- * in a log, a message or {@link #toString()}.
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent. A start waiting for the
+ * state folder's lock, which another process holds (up to 30 s), holds up no other call, and a
+ * close ends that wait. No private key appears in a log, a message or {@link #toString()}.
  */
 public final class LocalCa implements CertificateSource {
   /** The source name in {@link SourceErrors} reports (a metric label). */
@@ -87,6 +88,14 @@ public final class LocalCa implements CertificateSource {
   private final Clock clock;
   private final SourceErrors errors;
   private final Object lock = new Object();
+  /**
+   * Held by a start while it loads the CA, which may wait up to 30 s for the state folder's lock
+   * (another process holds it): one start at a time, without {@link #lock}, which a close, an
+   * observe and toString take.
+   */
+  private final Object starting = new Object();
+  // read by a start waiting for the state folder's lock, to end the wait
+  private volatile boolean stopped;
   // guarded by lock
   private final Map<ClusterId, Entry> entries = new HashMap<>();
   private CaStore.Authority authority; // null until started, and once closed
@@ -115,8 +124,13 @@ public final class LocalCa implements CertificateSource {
    * @throws IllegalArgumentException if {@code clientValidity} is not positive
    */
   public LocalCa(Path stateDir, Duration clientValidity, Clock clock, SourceErrors errors) {
-    this.store = new CaStore(requireNonNull(stateDir, "stateDir == null"),
-        requireNonNull(clock, "clock == null"));
+    this(new CaStore(requireNonNull(stateDir, "stateDir == null"),
+        requireNonNull(clock, "clock == null")), clientValidity, clock, errors);
+  }
+
+  /** As above, keeping the CA in {@code store} (a seam for tests of its lock). */
+  LocalCa(CaStore store, Duration clientValidity, Clock clock, SourceErrors errors) {
+    this.store = requireNonNull(store, "store == null");
     this.clients = new ClientFiles(store.folder());
     requireNonNull(clientValidity, "clientValidity == null");
     if (clientValidity.isNegative() || clientValidity.isZero()) {
@@ -133,28 +147,41 @@ public final class LocalCa implements CertificateSource {
    * Loads the CA from the state folder, or creates it there. Idempotent once it succeeded.
    *
    * @throws LocalCaException naming the file and the problem if the folder cannot be made or
-   *     holds an unusable CA (the source then stays not ready)
+   *     holds an unusable CA (the source then stays not ready), or if a close ended its wait for
+   *     the folder's lock
    * @throws IllegalStateException if closed
    */
   @Override
   public void start() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("local CA in " + quotedFolder() + " is closed");
+    synchronized (starting) {
+      synchronized (lock) {
+        if (closed) {
+          throw new IllegalStateException("local CA in " + quotedFolder() + " is closed");
+        }
+        if (authority != null) {
+          return;
+        }
       }
-      if (authority != null) {
-        return;
-      }
+      Instant now = clock.instant();
+      CaStore.Authority loaded;
       try {
-        Instant now = clock.instant();
-        authority = store.loadOrCreate(now, CA_VALIDITY, CA_COMMON_NAME);
+        // without the lock: the wait for the folder's lock may take 30 s, and a close ends it
+        loaded = store.loadOrCreate(now, CA_VALIDITY, CA_COMMON_NAME, () -> stopped);
+      } catch (LocalCaException e) {
+        synchronized (lock) {
+          startFailure = e.getMessage();
+        }
+        throw e;
+      }
+      synchronized (lock) {
+        if (closed) { // closed while it loaded: what it loaded is forgotten, as a close does
+          throw new IllegalStateException("local CA in " + quotedFolder() + " is closed");
+        }
+        authority = loaded;
         caEnd = authority.notAfter();
         startFailure = null;
         store.loadedWithoutLock().ifPresent(this::report);
         warnIfNearEnd(now);
-      } catch (LocalCaException e) {
-        startFailure = e.getMessage();
-        throw e;
       }
     }
   }
@@ -269,6 +296,7 @@ public final class LocalCa implements CertificateSource {
   /** Forgets every certificate and key held in memory. The files stay. Idempotent. */
   @Override
   public void close() {
+    stopped = true; // first: a start waiting for the folder's lock ends at its next try
     synchronized (lock) {
       closed = true;
       authority = null;
