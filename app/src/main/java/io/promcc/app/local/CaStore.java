@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,6 @@ final class CaStore {
   static final String CA_FILE = "ca.pem";
   static final String KEY_FILE = "ca-key.pem";
   private static final String LOCK_FILE = "ca.lock";
-  /** Two LocalCa objects of one process on one folder: a file lock is per process. */
-  private static final Object PROCESS_LOCK = new Object();
 
   /** The CA: its certificate, key and PEM. {@link #toString()} shows no key. */
   record Authority(X509Certificate certificate, PrivateKey key, String pem) {
@@ -75,7 +74,10 @@ final class CaStore {
   /** Tries the folder's lock once; a seam for tests of a lock another process holds. */
   @FunctionalInterface
   interface Locker {
-    /** As {@link FileChannel#tryLock()}: null if another process holds it. */
+    /**
+     * As {@link FileChannel#tryLock()}: null if another process holds it, an
+     * {@link OverlappingFileLockException} if this one does.
+     */
     FileLock tryLock(FileChannel channel) throws IOException;
   }
 
@@ -162,92 +164,90 @@ final class CaStore {
       throw new LocalCaException("local CA state folder " + quote(folder) + " cannot be "
           + "created: " + e, e);
     }
-    synchronized (PROCESS_LOCK) {
-      Path lockFile = folder.resolve(LOCK_FILE);
-      Path certificate = folder.resolve(CA_FILE);
-      FileChannel channel;
-      try {
-        // a link there is not followed: nothing is created or locked elsewhere through it
-        channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
-      } catch (IOException e) {
-        if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
-          // a folder that cannot be written (a read-only or full volume): nothing can be
-          // created in it, so there is nothing to wait for, and a CA whose certificate is there
-          // is complete (written after its key). Its stored client certificates are served;
-          // issuing new ones fails and is reported
-          Authority loaded = load(certificate, folder.resolve(KEY_FILE), now);
-          unlocked = "local CA state folder " + quote(folder) + " cannot be written (cannot "
-              + "lock " + quote(lockFile) + ": " + e + "): its CA was loaded without the lock, "
-              + "and its stored client certificates are served while valid, but no new one can "
-              + "be stored";
-          return loaded;
-        }
-        throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
-            + quote(lockFile) + "): " + e, e);
+    Path lockFile = folder.resolve(LOCK_FILE);
+    Path certificate = folder.resolve(CA_FILE);
+    FileChannel channel;
+    try {
+      // a link there is not followed: nothing is created or locked elsewhere through it
+      channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString(PrivateFiles.OWNER_ONLY)));
+    } catch (IOException e) {
+      if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
+        // a folder that cannot be written (a read-only or full volume): nothing can be
+        // created in it, so there is nothing to wait for, and a CA whose certificate is there
+        // is complete (written after its key). Its stored client certificates are served;
+        // issuing new ones fails and is reported
+        Authority loaded = load(certificate, folder.resolve(KEY_FILE), now);
+        unlocked = "local CA state folder " + quote(folder) + " cannot be written (cannot "
+            + "lock " + quote(lockFile) + ": " + e + "): its CA was loaded without the lock, "
+            + "and its stored client certificates are served while valid, but no new one can "
+            + "be stored";
+        return loaded;
       }
-      try (channel; FileLock lock = lock(channel, lockFile, stopped)) {
-        if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
-          return load(certificate, folder.resolve(KEY_FILE), now);
-        }
-        Path key = folder.resolve(KEY_FILE);
-        String unusable = null; // why a key found without its certificate is not kept
-        if (Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
-          // the key is never made again while it can be used: what it signed stays valid
-          KeyPair orphan;
-          try {
-            orphan = orphanKey(key);
-          } catch (NoSuchFileException gone) {
-            if (Files.isSymbolicLink(key)) {
-              // a link to nothing (a volume not mounted yet): the key it names may come back
-              throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
-                  + gone + ": a link to a file that does not exist), and its certificate "
-                  + quote(certificate) + " is missing; restore what it links to, to keep the "
-                  + "client certificates it signed, or move it away to create a new local CA",
-                  gone);
-            }
-            orphan = null; // deleted since: there is nothing to keep
-          } catch (GeneralSecurityException e) {
-            orphan = null;
-            unusable = e.getMessage();
-          } catch (IOException e) {
-            // not its content: a wrong owner or mode, a failing disk. It may be the key that
-            // signed every client certificate the guests take, so it is not replaced
-            throw new LocalCaException("local CA key " + quote(key) + " cannot be read (" + e
-                + "), and its certificate " + quote(certificate) + " is missing; let promcc "
-                + "read it (its owner and mode) to keep the client certificates it signed, or "
-                + "move it away to create a new local CA", e);
+      throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
+          + quote(lockFile) + "): " + e, e);
+    }
+    try (channel; FileLock lock = lock(channel, lockFile, stopped)) {
+      if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
+        return load(certificate, folder.resolve(KEY_FILE), now);
+      }
+      Path key = folder.resolve(KEY_FILE);
+      String unusable = null; // why a key found without its certificate is not kept
+      if (Files.exists(key, LinkOption.NOFOLLOW_LINKS)) {
+        // the key is never made again while it can be used: what it signed stays valid
+        KeyPair orphan;
+        try {
+          orphan = orphanKey(key);
+        } catch (NoSuchFileException gone) {
+          if (Files.isSymbolicLink(key)) {
+            // a link to nothing (a volume not mounted yet): the key it names may come back
+            throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
+                + gone + ": a link to a file that does not exist), and its certificate "
+                + quote(certificate) + " is missing; restore what it links to, to keep the "
+                + "client certificates it signed, or move it away to create a new local CA",
+                gone);
           }
-          if (orphan != null) {
-            Authority completed = certify(orphan, now, validity, commonName);
-            LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
-                + "creation was cut off, or " + quote(certificate) + " could not be written or "
-                + "was deleted): a new certificate was made for it, until "
-                + completed.notAfter() + "; guest API servers that trusted the old one take its "
-                + "client certificates still, and must trust the new " + CA_FILE + " before the "
-                + "old one ends");
-            return completed;
-          }
+          orphan = null; // deleted since: there is nothing to keep
+        } catch (GeneralSecurityException e) {
+          orphan = null;
+          unusable = e.getMessage();
+        } catch (IOException e) {
+          // not its content: a wrong owner or mode, a failing disk. It may be the key that
+          // signed every client certificate the guests take, so it is not replaced
+          throw new LocalCaException("local CA key " + quote(key) + " cannot be read (" + e
+              + "), and its certificate " + quote(certificate) + " is missing; let promcc "
+              + "read it (its owner and mode) to keep the client certificates it signed, or "
+              + "move it away to create a new local CA", e);
         }
-        Authority created = create(now, validity, commonName);
-        if (unusable != null) {
-          // only once the new CA is written: a failed write replaced nothing, and says so itself
+        if (orphan != null) {
+          Authority completed = certify(orphan, now, validity, commonName);
           LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
               + "creation was cut off, or " + quote(certificate) + " could not be written or "
-              + "was deleted) and cannot be used (" + unusable + "): it was replaced by a new "
-              + "CA, whose client certificates guest API servers trusting the old one refuse");
+              + "was deleted): a new certificate was made for it, until "
+              + completed.notAfter() + "; guest API servers that trusted the old one take its "
+              + "client certificates still, and must trust the new " + CA_FILE + " before the "
+              + "old one ends");
+          return completed;
         }
-        LOG.log(Level.INFO, "created a local CA in " + quote(folder) + " ("
-            + created.certificate().getSubjectX500Principal().getName() + ", until "
-            + created.notAfter() + "); guest API servers that take its client certificates "
-            + "must trust its " + CA_FILE);
-        return created;
-      } catch (IOException e) {
-        throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
-            + quote(lockFile) + "): " + e, e);
       }
+      Authority created = create(now, validity, commonName);
+      if (unusable != null) {
+        // only once the new CA is written: a failed write replaced nothing, and says so itself
+        LOG.log(Level.WARNING, "local CA key " + quote(key) + " had no certificate (its "
+            + "creation was cut off, or " + quote(certificate) + " could not be written or "
+            + "was deleted) and cannot be used (" + unusable + "): it was replaced by a new "
+            + "CA, whose client certificates guest API servers trusting the old one refuse");
+      }
+      LOG.log(Level.INFO, "created a local CA in " + quote(folder) + " ("
+          + created.certificate().getSubjectX500Principal().getName() + ", until "
+          + created.notAfter() + "); guest API servers that take its client certificates "
+          + "must trust its " + CA_FILE);
+      return created;
+    } catch (IOException e) {
+      throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
+          + quote(lockFile) + "): " + e, e);
     }
   }
 
@@ -275,7 +275,14 @@ final class CaStore {
       throws IOException {
     Duration waited = Duration.ZERO;
     while (true) {
-      FileLock lock = locker.tryLock(channel);
+      FileLock lock;
+      try {
+        lock = locker.tryLock(channel);
+      } catch (OverlappingFileLockException heldInThisProcess) {
+        // another CA of this process on this folder: waited for as another process is, not
+        // under a lock of the process, which would hold up every folder's start with this one
+        lock = null;
+      }
       if (lock != null) {
         return lock;
       }

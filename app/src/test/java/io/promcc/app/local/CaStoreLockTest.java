@@ -18,8 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +154,83 @@ import java.nio.file.attribute.PosixFilePermissions;
     store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA");
 
     assertEquals(List.of(Duration.ofMillis(50), Duration.ofMillis(50)), sleeps);
+    assertTrue(Files.exists(state.resolve(CaStore.CA_FILE)));
+  }
+
+  /**
+   * One lock of the process was held through the wait for the folder's lock: a CA in another
+   * folder could not start until a wait for a lock another process holds ended, 30 s later.
+   */
+  @Test
+  void aWaitForOneFoldersLockHoldsUpNoOtherFolder() throws Exception {
+    CountDownLatch waiting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MutableClock clock = MutableClock.startingNow();
+    CaStore held = new CaStore(temp.resolve("held"), Duration.ofSeconds(30),
+        RegularFiles::readPem, clock, duration -> {
+          waiting.countDown();
+          release.await(60, TimeUnit.SECONDS);
+          clock.advance(duration);
+        }, channel -> null); // another process holds it, for good
+    Thread waiter = new Thread(() -> {
+      try {
+        held.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA");
+      } catch (LocalCaException expected) {
+        // still locked after 30 s
+      }
+    }, "waiter");
+    waiter.setDaemon(true);
+    waiter.start();
+    assertTrue(waiting.await(30, TimeUnit.SECONDS), "no wait for the lock");
+    Path other = temp.resolve("other");
+    CountDownLatch loaded = new CountDownLatch(1);
+    Thread loader = new Thread(() -> {
+      new CaStore(other, Duration.ofSeconds(30)).loadOrCreate(Instant.now(),
+          Duration.ofDays(365), "test CA");
+      loaded.countDown();
+    }, "loader");
+    loader.setDaemon(true);
+    loader.start();
+    boolean loadedWhileWaiting;
+    try {
+      loadedWhileWaiting = loaded.await(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+    }
+
+    assertTrue(loadedWhileWaiting, "a CA in another folder waited for this folder's lock");
+    assertTrue(Files.exists(other.resolve(CaStore.CA_FILE)));
+  }
+
+  /**
+   * The folder's lock held in this process (by another CA on the same folder) is waited for as
+   * one another process holds, not an error: a JVM's file locks do not block each other.
+   */
+  @Test
+  void aLockHeldInThisProcessIsWaitedForAndTakenOnceReleased() throws Exception {
+    Path state = temp.resolve("state");
+    PrivateFiles.createFolder(state);
+    FileChannel channel = FileChannel.open(state.resolve("ca.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    AtomicReference<FileLock> mine = new AtomicReference<>(channel.lock());
+    MutableClock clock = MutableClock.startingNow();
+    List<Duration> sleeps = new ArrayList<>();
+    try (channel) {
+      CaStore store = new CaStore(state, Duration.ofSeconds(30), RegularFiles::readPem, clock,
+          duration -> {
+            sleeps.add(duration);
+            clock.advance(duration);
+            try {
+              mine.get().release(); // the other CA is done
+            } catch (java.io.IOException e) {
+              throw new AssertionError(e);
+            }
+          }, FileChannel::tryLock);
+
+      store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA");
+    }
+
+    assertEquals(List.of(Duration.ofMillis(50)), sleeps);
     assertTrue(Files.exists(state.resolve(CaStore.CA_FILE)));
   }
 
