@@ -1,16 +1,11 @@
 package io.promcc.app.local;
 
-import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.Secret;
 import io.promcc.core.port.Sleeper;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,8 +37,9 @@ import java.util.function.BooleanSupplier;
  *     ID-crt.pem    0600  the client certificate of guest cluster ID
  *     ID-key.pem    0600  its key
  * </pre>
- * This class keeps the CA; {@link ClientFiles} the client certificates. Thread-safe (no state
- * besides the folder's path).
+ * This class keeps the CA: it loads ({@link StoredCa}) or creates it under the folder's lock
+ * ({@link CaFolderLock}); {@link ClientFiles} keeps the client certificates. Thread-safe but
+ * for {@link #loadedWithoutLock()}, which tells of the last load: one load at a time.
  */
 final class CaStore {
   private static final System.Logger LOG = System.getLogger(CaStore.class.getName());
@@ -71,36 +67,19 @@ final class CaStore {
     String read(Path file, LinkOption... options) throws IOException;
   }
 
-  /** Tries the folder's lock once; a seam for tests of a lock another process holds. */
-  @FunctionalInterface
-  interface Locker {
-    /**
-     * As {@link FileChannel#tryLock()}: null if another process holds it, an
-     * {@link OverlappingFileLockException} if this one does.
-     */
-    FileLock tryLock(FileChannel channel) throws IOException;
-  }
-
-  /** How long the folder's lock is waited for by default. */
-  static final Duration LOCK_WAIT = Duration.ofSeconds(30);
-  /** How often the folder's lock is tried while another process holds it. */
-  static final Duration LOCK_POLL = Duration.ofMillis(50);
-
   private final Path folder;
-  private final Duration lockWait;
   private final KeyReader keyReader;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final Locker locker;
+  private final CaFolderLock folderLock;
   private String unlocked; // why the last load went without the lock, or null
 
   CaStore(Path folder) {
-    this(folder, LOCK_WAIT);
+    this(folder, CaFolderLock.LOCK_WAIT);
   }
 
-  /** Waits for the folder's lock (at most {@link #LOCK_WAIT}) on {@code clock}. */
+  /** Waits for the folder's lock (at most {@link CaFolderLock#LOCK_WAIT}) on {@code clock}. */
   CaStore(Path folder, Clock clock) {
-    this(folder, LOCK_WAIT, RegularFiles::readPem, clock, Sleeper.SYSTEM, FileChannel::tryLock);
+    this(folder, CaFolderLock.LOCK_WAIT, RegularFiles::readPem, clock, Sleeper.SYSTEM,
+        FileChannel::tryLock);
   }
 
   /**
@@ -121,13 +100,10 @@ final class CaStore {
    * {@code clock} with {@code sleeper}, trying it with {@code locker}.
    */
   CaStore(Path folder, Duration lockWait, KeyReader keyReader, Clock clock, Sleeper sleeper,
-      Locker locker) {
+      CaFolderLock.Locker locker) {
     this.folder = folder.toAbsolutePath().normalize();
-    this.lockWait = lockWait;
     this.keyReader = keyReader;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.locker = locker;
+    this.folderLock = new CaFolderLock(this.folder, lockWait, clock, sleeper, locker);
   }
 
   Path folder() {
@@ -179,7 +155,7 @@ final class CaStore {
         // created in it, so there is nothing to wait for, and a CA whose certificate is there
         // is complete (written after its key). Its stored client certificates are served;
         // issuing new ones fails and is reported
-        Authority loaded = load(certificate, folder.resolve(KEY_FILE), now);
+        Authority loaded = StoredCa.load(certificate, folder.resolve(KEY_FILE), now);
         unlocked = "local CA state folder " + quote(folder) + " cannot be written (cannot "
             + "lock " + quote(lockFile) + ": " + e + "): its CA was loaded without the lock, "
             + "and its stored client certificates are served while valid, but no new one can "
@@ -189,9 +165,9 @@ final class CaStore {
       throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
           + quote(lockFile) + "): " + e, e);
     }
-    try (channel; FileLock lock = lock(channel, lockFile, stopped)) {
+    try (channel; FileLock lock = folderLock.acquire(channel, lockFile, stopped)) {
       if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
-        return load(certificate, folder.resolve(KEY_FILE), now);
+        return StoredCa.load(certificate, folder.resolve(KEY_FILE), now);
       }
       Path key = folder.resolve(KEY_FILE);
       String unusable = null; // why a key found without its certificate is not kept
@@ -199,7 +175,7 @@ final class CaStore {
         // the key is never made again while it can be used: what it signed stays valid
         KeyPair orphan;
         try {
-          orphan = orphanKey(key);
+          orphan = StoredCa.orphanKey(key, keyReader);
         } catch (NoSuchFileException gone) {
           if (Files.isSymbolicLink(key)) {
             // a link to nothing (a volume not mounted yet): the key it names may come back
@@ -265,112 +241,6 @@ final class CaStore {
     }
   }
 
-  /**
-   * The folder's lock, waited for at most {@link #lockWait} on the clock. Each sleep counts the
-   * clock's time across it, but at least its length and at most twice it: a wall clock set back
-   * while waiting does not stretch the wait, nor one set forward cut it short. Ends, without a
-   * try more, once {@code stopped} says so.
-   */
-  private FileLock lock(FileChannel channel, Path lockFile, BooleanSupplier stopped)
-      throws IOException {
-    Duration waited = Duration.ZERO;
-    while (true) {
-      FileLock lock;
-      try {
-        lock = locker.tryLock(channel);
-      } catch (OverlappingFileLockException heldInThisProcess) {
-        // another CA of this process on this folder: waited for as another process is, not
-        // under a lock of the process, which would hold up every folder's start with this one
-        lock = null;
-      }
-      if (lock != null) {
-        return lock;
-      }
-      if (waited.compareTo(lockWait) >= 0) {
-        throw new LocalCaException("local CA state folder " + quote(folder) + " is locked by "
-            + "another process (" + quote(lockFile) + "), still after " + lockWait
-            + ": is a second promcc using it?");
-      }
-      Instant before = clock.instant();
-      try {
-        sleeper.sleep(LOCK_POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LocalCaException("interrupted while waiting for the lock of local CA state "
-            + "folder " + quote(folder));
-      }
-      waited = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
-          LOCK_POLL.multipliedBy(2)));
-      if (stopped.getAsBoolean()) {
-        throw new LocalCaException("local CA in " + quote(folder) + " was closed while its "
-            + "start waited for the lock of its state folder");
-      }
-    }
-  }
-
-  /** {@code value}, but at least {@code min} and at most {@code max}. */
-  private static Duration between(Duration value, Duration min, Duration max) {
-    return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
-  }
-
-  private Authority load(Path certificateFile, Path keyFile, Instant now) {
-    X509Certificate certificate;
-    try {
-      certificate = CertificateBundle.parseCertificate(RegularFiles.readPem(certificateFile),
-          "local CA certificate " + quote(certificateFile));
-    } catch (RegularFiles.UnfitFileException e) {
-      // gigabytes are no certificate: refused as a malformed one is
-      throw new LocalCaException("local CA certificate " + e.getMessage() + "; move it away to "
-          + "create a new local CA", e);
-    } catch (RegularFiles.NotRegularFileException e) {
-      throw new LocalCaException("local CA certificate " + quote(certificateFile)
-          + " cannot be read: " + e.problem(), e); // the exception's message names it too
-    } catch (IOException e) {
-      throw new LocalCaException("local CA certificate " + quote(certificateFile)
-          + " cannot be read: " + e, e);
-    } catch (InvalidValueException e) {
-      throw new LocalCaException(e.getMessage() + "; move it away to create a new local CA", e);
-    }
-    if (certificate.getBasicConstraints() < 0) {
-      throw new LocalCaException("local CA certificate " + quote(certificateFile)
-          + " is not a CA certificate; move it away to create a new local CA");
-    }
-    PrivateKey key;
-    try {
-      key = Pki.parsePrivateKey(Secret.of(RegularFiles.readPem(keyFile)));
-      String opened = PrivateFiles.openToOthers(keyFile); // the file read, also through a link
-      if (opened != null) {
-        throw new LocalCaException("local CA key " + quote(keyFile) + " may be read by others ("
-            + opened + "): make it rw------- (chmod 600) if nobody else has read it, else move "
-            + "the CA's files away to create a new local CA");
-      }
-    } catch (NoSuchFileException e) {
-      throw new LocalCaException("local CA key " + quote(keyFile) + " does not exist, but its "
-          + "certificate " + quote(certificateFile) + " does; restore the key, or move the "
-          + "certificate away to create a new local CA");
-    } catch (RegularFiles.UnfitFileException e) {
-      throw new LocalCaException("local CA key " + e.getMessage(), e); // as a malformed one
-    } catch (RegularFiles.NotRegularFileException e) {
-      throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: "
-          + e.problem(), e);
-    } catch (IOException e) {
-      throw new LocalCaException("local CA key " + quote(keyFile) + " cannot be read: " + e, e);
-    } catch (GeneralSecurityException e) {
-      throw new LocalCaException("local CA key " + quote(keyFile) + " " + e.getMessage());
-    }
-    if (!Pki.matches(key, certificate.getPublicKey())) {
-      throw new LocalCaException("local CA key " + quote(keyFile) + " does not match the "
-          + "certificate " + quote(certificateFile) + "; restore the right key, or move both "
-          + "away to create a new local CA");
-    }
-    if (!now.isBefore(certificate.getNotAfter().toInstant())) {
-      throw new LocalCaException("local CA certificate " + quote(certificateFile)
-          + " expired at " + certificate.getNotAfter().toInstant() + "; move " + CA_FILE
-          + " and " + KEY_FILE + " away to create a new local CA");
-    }
-    return new Authority(certificate, key, Pki.pem(certificate));
-  }
-
   private Authority create(Instant now, Duration validity, String commonName) {
     KeyPair keys;
     try {
@@ -397,34 +267,6 @@ final class CaStore {
     } catch (IOException | GeneralSecurityException e) {
       throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
     }
-  }
-
-  /**
-   * The stored key found without its certificate, with its public key, if it can be used: only
-   * its owner may read it, and it parses. A link is followed, as {@link #load} follows it: the
-   * file it names is judged, not the link's own mode (rwxrwxrwx), and replacing the key would
-   * swap out the link and leave that file behind.
-   *
-   * @throws GeneralSecurityException if it cannot be used: others may read it, it is no regular
-   *     file, or what it holds is no key (too large, not ASCII, does not parse)
-   * @throws IOException if it cannot be read
-   */
-  private KeyPair orphanKey(Path keyFile) throws IOException, GeneralSecurityException {
-    String opened = PrivateFiles.openToOthers(keyFile);
-    if (opened != null) {
-      throw new GeneralSecurityException("it may be read by others (" + opened + ")");
-    }
-    if (!Files.isRegularFile(keyFile)) {
-      throw new GeneralSecurityException("it is not a regular file");
-    }
-    String pem;
-    try {
-      pem = keyReader.read(keyFile);
-    } catch (RegularFiles.UnfitFileException | CharacterCodingException e) {
-      throw new GeneralSecurityException(e.toString(), e);
-    }
-    PrivateKey key = Pki.parsePrivateKey(Secret.of(pem));
-    return new KeyPair(Pki.publicKeyOf(key), key);
   }
 
   private static String quote(Path path) {

@@ -27,7 +27,7 @@ class LocalCaStartWaitTest extends LocalCaFixture {
     CountDownLatch waiting = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger tries = new AtomicInteger();
-    CaStore store = new CaStore(state(), CaStore.LOCK_WAIT, RegularFiles::readPem, clock,
+    CaStore store = new CaStore(state(), CaFolderLock.LOCK_WAIT, RegularFiles::readPem, clock,
         duration -> {
           if (waiting.getCount() > 0) {
             waiting.countDown();
