@@ -71,14 +71,13 @@ import java.util.random.RandomGenerator;
 public final class VaultCertificateSource implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
   private static final AtomicInteger SOURCES = new AtomicInteger();
-  /** How long {@link #close()} waits for interrupted Vault calls to end. */
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final VaultSettings settings;
   private final VaultAuthenticator authenticator;
   private final Clock clock;
   private final CertificateCache cache;
   private final ThreadPoolExecutor workers;
+  private final CloseTiming closeTiming;
   private volatile boolean closed;
 
   /**
@@ -98,6 +97,14 @@ public final class VaultCertificateSource implements CertificateSource {
   public VaultCertificateSource(VaultSettings settings, VaultConnection connection,
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept) {
+    this(settings, connection, authenticator, clock, random, listener, kept, CloseTiming.DEFAULT);
+  }
+
+  /** As the public constructor, with the close timed by {@code closeTiming} (for tests). */
+  VaultCertificateSource(VaultSettings settings, VaultConnection connection,
+      VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
+      CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming) {
+    this.closeTiming = requireNonNull(closeTiming, "closeTiming == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
     this.clock = requireNonNull(clock, "clock == null");
@@ -153,12 +160,14 @@ public final class VaultCertificateSource implements CertificateSource {
       ((Request) dropped).dropped();
     }
     try {
-      if (!workers.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.log(Level.WARNING, "vault calls still running {0} after closing", CLOSE_WAIT);
+      Duration wait = closeTiming.callsWait();
+      if (!workers.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.log(Level.WARNING, "vault calls still running {0} after closing", wait);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeTiming.beforeForgetting().run();
     cache.clear();
     authenticator.close();
   }
@@ -214,7 +223,8 @@ public final class VaultCertificateSource implements CertificateSource {
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
         record(id, () -> cache.closing(id, "the vault certificate source of cluster "
-            + Quoting.quote(id.value()) + " is closing", CLOSE_WAIT), bundles, problems);
+            + Quoting.quote(id.value()) + " is closing", closeTiming.callsWait()), bundles,
+            problems);
       }
     }
     for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
@@ -329,7 +339,7 @@ public final class VaultCertificateSource implements CertificateSource {
     } catch (CancellationException e) {
       // not expected (a close answers the requests it drops); as a request the close interrupts
       return cache.closing(id, "the vault certificate source closed while asking for the "
-          + "certificate of cluster " + Quoting.quote(id.value()), CLOSE_WAIT);
+          + "certificate of cluster " + Quoting.quote(id.value()), closeTiming.callsWait());
     }
   }
 

@@ -118,9 +118,14 @@ class VaultCloseDuringRequestTest {
     };
     VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
     VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    // the close waits for no call, and forgets alpha only once its observation was answered:
+    // no race of the close's wait with the work between its start and that answer
+    CountDownLatch answered = new CountDownLatch(1);
+    CloseTiming timing = new CloseTiming(Duration.ZERO,
+        () -> Uninterruptibles.awaitUninterruptibly(answered, 30, TimeUnit.SECONDS));
     source.set(new VaultCertificateSource(settings, connection,
         fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
-        listener));
+        listener, Optional.empty(), timing));
     CertificateBundle first = source.get().observe(List.of(alpha)).bundles().get(alpha.id());
     assertNotNull(first);
     CompletableFuture<CertificateObservation> gammaObserved =
@@ -133,6 +138,7 @@ class VaultCloseDuringRequestTest {
     try {
       observed = source.get().observe(List.of(alpha));
     } finally {
+      answered.countDown();
       release.countDown();
     }
 
