@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,10 +43,13 @@ final class CertificateCache {
   private final EveryClusterPause pause;
   private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
 
-  /** Per-cluster state; every field is guarded by {@code lock}. */
+  /**
+   * Per-cluster state; every field is guarded by {@code lock}, and written only under it. The
+   * certificate is volatile too: a close answers from memory a cluster whose lock a call holds.
+   */
   private static final class Entry {
     final ReentrantLock lock = new ReentrantLock();
-    CertificateBundle bundle;
+    volatile CertificateBundle bundle;
     Instant renewAt;
     int failures;
     Instant retryAt;
@@ -58,7 +62,8 @@ final class CertificateCache {
 
     /** Whether it holds a certificate still valid at {@code now}. */
     boolean validAt(Instant now) {
-      return bundle != null && now.isBefore(bundle.notAfter());
+      CertificateBundle b = bundle;
+      return b != null && now.isBefore(b.notAfter());
     }
   }
 
@@ -149,9 +154,12 @@ final class CertificateCache {
 
   /**
    * The earliest moment one of {@code ids} needs attention: a renewal, a retry, or the end of a
-   * certificate kept while renewal fails (its problem then changes to {@code expired}).
+   * certificate kept while renewal fails (its problem then changes to {@code expired}). A
+   * cluster whose lock a call holds (another caller's request, or a call that does not end) is
+   * waited for at most until {@code nanosLeft} says nothing is left, one deadline for all of
+   * them; one not had by then needs attention now: the next observation waits for its call.
    */
-  Optional<Instant> nextAttention(Collection<ClusterId> ids) {
+  Optional<Instant> nextAttention(Collection<ClusterId> ids, LongSupplier nanosLeft) {
     Instant now = clock.instant();
     Instant earliest = null;
     for (ClusterId id : ids) {
@@ -159,7 +167,10 @@ final class CertificateCache {
       if (entry == null) {
         continue;
       }
-      entry.lock.lock();
+      if (!lockWithin(entry, nanosLeft)) {
+        earliest = earliest == null || now.isBefore(earliest) ? now : earliest;
+        continue;
+      }
       try {
         Instant due;
         if (entry.retryAt != null) {
@@ -291,7 +302,9 @@ final class CertificateCache {
    * refused or dropped it): as for a request the close interrupted ({@link #stopped}), its
    * still-valid certificate, never one past its end; without one, the problem
    * {@code interrupted} with {@code message}. A call for it in flight on another thread is
-   * waited for at most {@code wait}; once the close forgot every cluster, there is none.
+   * waited for at most {@code wait} (what is left of the close's deadline); if it still holds
+   * the cluster then, the answer is the certificate in memory. Once the close forgot every
+   * cluster, there is none.
    */
   CertificateBundle closing(ClusterId id, String message, Duration wait) {
     return closing(id, message, wait, true);
@@ -309,13 +322,16 @@ final class CertificateCache {
   private CertificateBundle closing(ClusterId id, String message, Duration wait,
       boolean readKept) {
     Entry entry = entries.get(id);
-    boolean locked = false;
-    try {
-      locked = entry != null && entry.lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (entry == null) {
+      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
     }
-    if (locked) {
+    if (!tryLock(entry, wait.isNegative() ? 0 : wait.toNanos())) {
+      // held by a call that did not end in time: what memory holds, never a kept file's read
+      CertificateBundle inMemory = entry.bundle;
+      if (inMemory != null && clock.instant().isBefore(inMemory.notAfter())) {
+        return inMemory;
+      }
+    } else {
       try {
         Instant now = clock.instant();
         if (readKept) {
@@ -329,6 +345,24 @@ final class CertificateCache {
       }
     }
     throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
+  }
+
+  /**
+   * Whether {@code entry}'s lock was had: at once if free, else within what {@code nanosLeft}
+   * says is left (asked only then, so that a shared deadline starts at the first wait).
+   */
+  private static boolean lockWithin(Entry entry, LongSupplier nanosLeft) {
+    return entry.lock.tryLock() || tryLock(entry, Math.max(0, nanosLeft.getAsLong()));
+  }
+
+  /** Whether {@code entry}'s lock was had within {@code nanos}; an interrupt ends the wait. */
+  private static boolean tryLock(Entry entry, long nanos) {
+    try {
+      return entry.lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
@@ -377,14 +411,14 @@ final class CertificateCache {
   /**
    * Why the certificate {@link #obtain} served for {@code id} is its last one, not a renewed
    * one: the failure of the last attempt to renew it (empty once one succeeded, or if there is
-   * no certificate).
+   * no certificate). A cluster a call holds is waited for at most until {@code nanosLeft} says
+   * nothing is left; one not had by then has none: that call decides its renewal anew.
    */
-  Optional<Rejection> notRenewed(ClusterId id) {
+  Optional<Rejection> notRenewed(ClusterId id, LongSupplier nanosLeft) {
     Entry entry = entries.get(id);
-    if (entry == null) {
+    if (entry == null || !lockWithin(entry, nanosLeft)) {
       return Optional.empty();
     }
-    entry.lock.lock();
     try {
       Failure failure = entry.lastFailure;
       if (entry.bundle == null || failure == null) {

@@ -34,6 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -78,6 +79,8 @@ public final class VaultCertificateSource implements CertificateSource {
   private final CertificateCache cache;
   private final ThreadPoolExecutor workers;
   private final CloseTiming closeTiming;
+  /** When the close's wait ends, in {@link CloseTiming#nanoTime()}; written before closed. */
+  private volatile long closeDeadline;
   private volatile boolean closed;
 
   /**
@@ -144,8 +147,14 @@ public final class VaultCertificateSource implements CertificateSource {
    * Interrupts Vault calls in flight and drops those still waiting for a worker (their
    * clusters serve a still-valid certificate or report {@code interrupted}, neither warned of
    * nor counted as a failure; so do clusters an observation hands over after the close began),
-   * stops the worker threads (waiting at most 10 s), forgets every certificate and key, and
-   * revokes the token if a login of the adapter created it. Idempotent.
+   * stops the worker threads, forgets every certificate and key, and revokes the token if a
+   * login of the adapter created it. Idempotent.
+   *
+   * <p>One deadline, 10 s from its start, bounds every wait of the close for calls and of the
+   * answers it gives (the token's revocation follows): a cluster whose call still holds it then
+   * (a call that does not end) is answered from memory, its still-valid certificate or
+   * {@code interrupted}, and an observation's next attention counts it as due now; however many
+   * such clusters there are, none adds a wait.
    */
   @Override
   public void close() {
@@ -153,6 +162,7 @@ public final class VaultCertificateSource implements CertificateSource {
       if (closed) {
         return;
       }
+      closeDeadline = closeTiming.nanoTime().getAsLong() + closeTiming.callsWait().toNanos();
       closed = true;
     }
     for (Runnable dropped : workers.shutdownNow()) {
@@ -160,9 +170,9 @@ public final class VaultCertificateSource implements CertificateSource {
       ((Request) dropped).dropped();
     }
     try {
-      Duration wait = closeTiming.callsWait();
-      if (!workers.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        LOG.log(Level.WARNING, "vault calls still running {0} after closing", wait);
+      if (!workers.awaitTermination(closeNanosLeft(), TimeUnit.NANOSECONDS)) {
+        LOG.log(Level.WARNING, "vault calls still running {0} after closing",
+            closeTiming.callsWait());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -170,6 +180,40 @@ public final class VaultCertificateSource implements CertificateSource {
     closeTiming.beforeForgetting().run();
     cache.clear();
     authenticator.close();
+  }
+
+  /**
+   * What is left of the close's one deadline ({@link CloseTiming#callsWait()} from its start),
+   * at least 0: every wait of the close and of the answers it gives shares it, so clusters held
+   * by calls that do not end cannot each add their own.
+   */
+  private long closeNanosLeft() {
+    if (!closed) {
+      return closeTiming.callsWait().toNanos(); // not expected: only a close refuses or cancels
+    }
+    return Math.max(0, closeDeadline - closeTiming.nanoTime().getAsLong());
+  }
+
+  /**
+   * One observation's wait for clusters that other calls hold once its own answers are in (a
+   * caller of {@link #certificateFor}, or a call that does not end): one deadline for all of
+   * them, {@link CloseTiming#callsWait()} from the first such wait, and never past the close's.
+   * Used by the observing thread only.
+   */
+  private final class HeldWait implements LongSupplier {
+    private boolean started;
+    private long start;
+
+    @Override
+    public long getAsLong() {
+      long now = closeTiming.nanoTime().getAsLong();
+      if (!started) {
+        started = true;
+        start = now;
+      }
+      long left = start + closeTiming.callsWait().toNanos() - now;
+      return closed ? Math.min(left, closeNanosLeft()) : left;
+    }
   }
 
   /** Whether {@link #close()} has stopped the worker pool taking requests. */
@@ -211,9 +255,10 @@ public final class VaultCertificateSource implements CertificateSource {
     ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles =
         ImmutableSortedMap.naturalOrder();
     SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
+    HeldWait held = new HeldWait();
     for (ClusterId id : ids) {
       if (!cache.mayAsk(id, now)) {
-        record(id, () -> cache.obtain(id), bundles, problems); // answered from the cache
+        record(id, () -> cache.obtain(id), bundles, problems, held); // answered from the cache
         continue;
       }
       try {
@@ -223,15 +268,15 @@ public final class VaultCertificateSource implements CertificateSource {
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
         record(id, () -> cache.closing(id, "the vault certificate source of cluster "
-            + Quoting.quote(id.value()) + " is closing", closeTiming.callsWait()), bundles,
-            problems);
+            + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft())),
+            bundles, problems, held);
       }
     }
     for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
-      record(e.getKey(), () -> await(e.getKey(), e.getValue()), bundles, problems);
+      record(e.getKey(), () -> await(e.getKey(), e.getValue()), bundles, problems, held);
     }
     return new CertificateObservation(bundles.buildOrThrow(), problems,
-        cache.nextAttention(ids));
+        cache.nextAttention(ids, held));
   }
 
   /**
@@ -305,11 +350,11 @@ public final class VaultCertificateSource implements CertificateSource {
 
   private void record(ClusterId id, Lookup lookup,
       ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
-      SortedMap<ClusterId, Rejection> problems) {
+      SortedMap<ClusterId, Rejection> problems, HeldWait held) {
     try {
       bundles.put(id, lookup.get());
       // a kept certificate served while its renewal fails: degraded, with Vault's reason
-      cache.notRenewed(id).ifPresent(problem -> problems.put(id, problem));
+      cache.notRenewed(id, held).ifPresent(problem -> problems.put(id, problem));
     } catch (RuntimeException e) {
       // a bug or a library's surprise holds back this cluster only, as for every other source
       problems.put(id, CertificateObservation.problemOf(id, e));
@@ -339,7 +384,8 @@ public final class VaultCertificateSource implements CertificateSource {
     } catch (CancellationException e) {
       // not expected (a close answers the requests it drops); as a request the close interrupts
       return cache.closing(id, "the vault certificate source closed while asking for the "
-          + "certificate of cluster " + Quoting.quote(id.value()), closeTiming.callsWait());
+          + "certificate of cluster " + Quoting.quote(id.value()),
+          Duration.ofNanos(closeNanosLeft()));
     }
   }
 

@@ -121,7 +121,7 @@ class VaultCloseDuringRequestTest {
     // the close waits for no call, and forgets alpha only once its observation was answered:
     // no race of the close's wait with the work between its start and that answer
     CountDownLatch answered = new CountDownLatch(1);
-    CloseTiming timing = new CloseTiming(Duration.ZERO,
+    CloseTiming timing = new CloseTiming(Duration.ZERO, System::nanoTime,
         () -> Uninterruptibles.awaitUninterruptibly(answered, 30, TimeUnit.SECONDS));
     source.set(new VaultCertificateSource(settings, connection,
         fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
