@@ -311,9 +311,10 @@ final class CertificateCache {
   }
 
   /**
-   * As {@link #closing(ClusterId, String, Duration)}, for the close itself: at once, and from
-   * memory only, reading no kept certificate (one never taken over is none), so that a close
-   * dropping thousands of requests still stops the workers at once.
+   * As {@link #closing(ClusterId, String, Duration)}, for the close itself (and a caller
+   * interrupted while it waits): at once, and from memory only, reading no kept certificate
+   * (one never taken over is none), so that a close dropping thousands of requests still stops
+   * the workers at once.
    */
   CertificateBundle closingFromMemory(ClusterId id, String message) {
     return closing(id, message, Duration.ZERO, false);

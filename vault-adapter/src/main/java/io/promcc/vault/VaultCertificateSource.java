@@ -23,9 +23,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -79,6 +81,8 @@ public final class VaultCertificateSource implements CertificateSource {
   private final CertificateCache cache;
   private final ThreadPoolExecutor workers;
   private final CloseTiming closeTiming;
+  /** Requests handed to the workers and not answered yet; the close answers what is left. */
+  private final Set<Request> pending = ConcurrentHashMap.newKeySet();
   /** When the close's wait ends, in {@link CloseTiming#nanoTime()}; written before closed. */
   private volatile long closeDeadline;
   private volatile boolean closed;
@@ -177,6 +181,11 @@ public final class VaultCertificateSource implements CertificateSource {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Request running : pending) {
+      // a call that did not end within the deadline: its caller is answered from memory now
+      running.answerFromMemory("the vault certificate source closed while asking for the "
+          + "certificate of cluster " + Quoting.quote(running.id.value()));
+    }
     closeTiming.beforeForgetting().run();
     cache.clear();
     authenticator.close();
@@ -262,9 +271,7 @@ public final class VaultCertificateSource implements CertificateSource {
         continue;
       }
       try {
-        Request request = new Request(id);
-        workers.execute(request);
-        asked.add(Map.entry(id, request));
+        asked.add(Map.entry(id, submit(id)));
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
         record(id, () -> cache.closing(id, "the vault certificate source of cluster "
@@ -299,8 +306,11 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   /**
-   * A valid certificate for {@code cluster}: the cached one unless it is due, else a new one
-   * (asked for on the calling thread).
+   * A valid certificate for {@code cluster}: the cached one unless it is due, else a new one,
+   * asked for by one of the workers while the caller waits, so that a {@link #close()} answers
+   * the caller as it answers an observation: its still-valid certificate, else
+   * {@code interrupted}, within the close's deadline. So does a caller interrupted while it
+   * waits (its request is interrupted too).
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
@@ -309,7 +319,35 @@ public final class VaultCertificateSource implements CertificateSource {
    */
   public CertificateBundle certificateFor(GuestCluster cluster) {
     ensureOpen();
-    return cache.obtain(requireNonNull(cluster, "cluster == null").id());
+    ClusterId id = requireNonNull(cluster, "cluster == null").id();
+    if (!cache.mayAsk(id, clock.instant())) {
+      return cache.obtain(id); // answered from the cache, on the calling thread
+    }
+    Future<CertificateBundle> request;
+    try {
+      request = submit(id);
+    } catch (RejectedExecutionException stopping) {
+      return cache.closing(id, "the vault certificate source of cluster "
+          + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft()));
+    }
+    return await(id, request);
+  }
+
+  /**
+   * Hands {@code id}'s request to the workers.
+   *
+   * @throws RejectedExecutionException once the close stopped the workers
+   */
+  private Future<CertificateBundle> submit(ClusterId id) {
+    Request request = new Request(id);
+    pending.add(request);
+    try {
+      workers.execute(request);
+    } catch (RejectedExecutionException stopping) {
+      pending.remove(request);
+      throw stopping;
+    }
+    return request;
   }
 
   private void ensureOpen() {
@@ -331,15 +369,25 @@ public final class VaultCertificateSource implements CertificateSource {
     }
 
     void dropped() {
+      answerFromMemory("the vault certificate source closed before asking for the certificate "
+          + "of cluster " + Quoting.quote(id.value()));
+    }
+
+    /** Answers its caller now, unless answered already; the call itself may go on. */
+    void answerFromMemory(String message) {
       try {
-        // no wait: a call for it in flight elsewhere (its caller not the pool's) may be long;
-        // nor a read of its kept certificate: the close would take as long as all of them
-        set(cache.closingFromMemory(id, "the vault certificate source closed before asking for "
-            + "the certificate of cluster " + Quoting.quote(id.value())));
+        // no wait: a call for it in flight elsewhere may be long; nor a read of its kept
+        // certificate: the close would take as long as all of them
+        set(cache.closingFromMemory(id, message));
       } catch (RuntimeException | Error e) {
-        // judged by its observation, as a worker's failure is (an Error too): the close goes on
+        // judged by its caller, as a worker's failure is (an Error too): the close goes on
         setException(e);
       }
+    }
+
+    @Override
+    protected void done() {
+      pending.remove(this);
     }
   }
 
@@ -373,8 +421,9 @@ public final class VaultCertificateSource implements CertificateSource {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
-          "interrupted while waiting for the certificate of cluster " + Quoting.quote(id.value()));
+      // as a request interrupted on the caller's own thread: the still-valid certificate
+      return cache.closingFromMemory(id, "interrupted while waiting for the certificate of "
+          + "cluster " + Quoting.quote(id.value()));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CertificateUnavailableException unavailable) {
         throw unavailable;

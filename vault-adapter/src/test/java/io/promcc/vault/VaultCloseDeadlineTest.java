@@ -2,9 +2,11 @@ package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.Uninterruptibles;
+import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
@@ -118,5 +120,61 @@ class VaultCloseDeadlineTest {
           "the certificate the call got, of " + cluster.id());
     }
     assertEquals(Optional.of(fixture.clock.instant()), observed.nextAttention());
+  }
+
+  /**
+   * A caller of {@code certificateFor} whose call does not end (a listener that does not
+   * return, which no interrupt ends) is answered by the close at its deadline, from memory,
+   * before the close forgets the clusters. Each read of the close's time here is 10 s later.
+   */
+  @Test
+  void aCallerWhoseCallDoesNotEndIsAnsweredAtTheClosesDeadline() throws Exception {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    AtomicBoolean hang = new AtomicBoolean();
+    CountDownLatch hanging = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CertificateListener listener = new CertificateListener() {
+      @Override
+      public void issued(ClusterId cluster, Instant notAfter) {
+        if (hang.get()) {
+          hanging.countDown(); // under the cluster's lock, its answer kept
+          // longer than the close is held for the caller's answer below
+          Uninterruptibles.awaitUninterruptibly(release, 60, TimeUnit.SECONDS);
+        }
+      }
+    };
+    AtomicLong reads = new AtomicLong();
+    CountDownLatch answered = new CountDownLatch(1);
+    CloseTiming timing = new CloseTiming(Duration.ofSeconds(10),
+        () -> reads.getAndIncrement() * Duration.ofSeconds(10).toNanos(),
+        () -> Uninterruptibles.awaitUninterruptibly(answered, 30, TimeUnit.SECONDS));
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        listener, Optional.empty(), timing);
+    source.certificateFor(alpha);
+    fixture.clock.advance(Duration.ofHours(21)); // past its renewal (20 h of 30)
+    hang.set(true);
+    AtomicReference<CertificateBundle> got = new AtomicReference<>();
+    CompletableFuture<CertificateBundle> caller = CompletableFuture
+        .supplyAsync(() -> source.certificateFor(alpha)).whenComplete((b, e) -> {
+          got.set(b);
+          answered.countDown();
+        });
+    try {
+      assertTrue(hanging.await(30, TimeUnit.SECONDS), "the call never hung");
+
+      source.close();
+
+      assertEquals(0, answered.getCount(), "the caller was not answered by the close");
+    } finally {
+      release.countDown();
+    }
+    assertEquals(caller.get(30, TimeUnit.SECONDS), got.get());
+    assertNotNull(got.get(), "the renewed certificate, from memory");
+    assertTrue(got.get().notAfter().isAfter(fixture.clock.instant().plus(Duration.ofHours(20))),
+        "not the renewed one: " + got.get().notAfter());
   }
 }

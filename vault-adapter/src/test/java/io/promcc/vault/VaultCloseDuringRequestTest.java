@@ -3,6 +3,7 @@ package io.promcc.vault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.Uninterruptibles;
@@ -10,6 +11,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.vault.fake.FakeVault;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,6 +73,55 @@ class VaultCloseDuringRequestTest {
       assertEquals(List.of(), fixture.listener.events, seen);
       assertTrue(log.records().stream().noneMatch(r -> r.getLevel().intValue()
           >= Level.WARNING.intValue()), seen);
+    } finally {
+      vault.resume();
+    }
+  }
+
+  /**
+   * Callers of {@code certificateFor} waiting for Vault when the close comes are answered by
+   * it, as an observation's clusters are: the still-valid certificate, else
+   * {@code interrupted}, before the close forgets the clusters. They ran on to their request's
+   * timeout, after the close, and then counted Vault as failing.
+   */
+  @Test
+  void callersOfCertificateForWaitingForVaultAreAnsweredByTheClose() throws Exception {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0); // renewing a certificate it has
+    GuestCluster beta = fixture.clusters("beta").get(0); // asking for its first one
+    CountDownLatch answered = new CountDownLatch(2);
+    CloseTiming timing = new CloseTiming(Duration.ofSeconds(10), System::nanoTime,
+        () -> Uninterruptibles.awaitUninterruptibly(answered, 30, TimeUnit.SECONDS));
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30))
+        .requestTimeout(Duration.ofMinutes(5)).build();
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    VaultCertificateSource source = new VaultCertificateSource(settings, connection,
+        fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
+        fixture.listener, Optional.empty(), timing);
+    CertificateBundle first = source.certificateFor(alpha);
+    fixture.clock.advance(Duration.ofHours(21)); // past the renewal (20 h of 30)
+    fixture.listener.events.clear();
+    vault.pause();
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      CompletableFuture<CertificateBundle> alphaAnswer = CompletableFuture
+          .supplyAsync(() -> source.certificateFor(alpha)).whenComplete((b, e) -> answered
+              .countDown());
+      CompletableFuture<CertificateBundle> betaAnswer = CompletableFuture
+          .supplyAsync(() -> source.certificateFor(beta)).whenComplete((b, e) -> answered
+              .countDown());
+      assertTrue(vault.awaitInFlight(2, Duration.ofSeconds(30)), "the requests never arrived");
+
+      source.close();
+
+      assertEquals(0, answered.getCount(), "callers still waiting when the close forgot them");
+      assertEquals(first, alphaAnswer.get(30, TimeUnit.SECONDS));
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> betaAnswer.get(30, TimeUnit.SECONDS));
+      assertEquals(VaultFailure.INTERRUPTED.reason(),
+          ((CertificateUnavailableException) e.getCause()).reason(), e.getCause().toString());
+      assertEquals(List.of(), fixture.listener.events);
+      assertTrue(log.records().stream().noneMatch(r -> r.getLevel().intValue()
+          >= Level.WARNING.intValue()), log.lines().toString());
     } finally {
       vault.resume();
     }
