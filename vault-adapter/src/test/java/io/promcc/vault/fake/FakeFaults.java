@@ -7,8 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import io.github.jopenlibs.vault.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -44,9 +44,19 @@ final class FakeFaults {
    */
   record Stream(String pathPrefix, int status, long bytes, String text, AtomicInteger remaining) {}
 
+  private final Clock clock;
   private final List<Injected> injected = new CopyOnWriteArrayList<>();
   private final List<Rewrite> rewrites = new CopyOnWriteArrayList<>();
   private final List<Stream> streams = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param clock what a {@code Retry-After} date is counted from: for the fake over HTTP, the
+   *     clock the JDK's server stamps each answer's {@code Date} from (this machine's), so that
+   *     the two agree
+   */
+  FakeFaults(Clock clock) {
+    this.clock = requireNonNull(clock, "clock == null");
+  }
 
   /** See {@link FakeVault#failNext(String, int, int, String, Duration)}. */
   void failNext(String pathPrefix, int times, int status, String error, Duration retryAfter) {
@@ -103,9 +113,10 @@ final class FakeFaults {
       if (path.startsWith(i.pathPrefix()) && i.remaining().getAndDecrement() > 0) {
         String text = i.error() != null ? i.error()
             : "request path \"" + path + "\": rate limit quota exceeded";
-        // the JDK's server stamps the Date itself, from this machine's clock: counted from it
+        // the JDK's server stamps the Date itself, from this machine's clock: counted from the
+        // same clock, which is this one unless a test fixed it
         Map<String, String> headers = i.retryAfterDate() == null ? i.headers()
-            : Map.of("Retry-After", IMF_FIXDATE.format(Instant.now()
+            : Map.of("Retry-After", IMF_FIXDATE.format(clock.instant()
                 .truncatedTo(ChronoUnit.SECONDS).plus(i.retryAfterDate())));
         return error(i.status(), List.of(text), headers);
       }

@@ -41,7 +41,11 @@ import java.util.function.Consumer;
  *       ({@link #streamNext}).
  * </ul>
  *
- * <p>Token lifetimes and certificate validity follow the injected {@link Clock}. Every request
+ * <p>Token lifetimes and certificate validity follow the injected {@link Clock}. The HTTP
+ * {@code Date} header of every answer does not: the JDK's server always writes it itself, from
+ * this machine's clock when the headers go out, over any value the fake would set. Compare it
+ * with nothing but another header of the same answer (a {@code Retry-After} date, which is
+ * counted from this machine's clock too), never with the injected clock. Every request
  * is recorded without its secrets ({@link RecordedRequest}). Thread-safe; configure it before or
  * while requests run. Close it to stop the server.
  */
@@ -56,7 +60,8 @@ public final class FakeVault implements AutoCloseable {
   private final FakePki pki;
   private final FakeAcl acl = new FakeAcl();
   private final FakeTokens tokens;
-  private final FakeFaults faults = new FakeFaults();
+  /** Its dates counted from this machine's clock: the one the JDK's server stamps Date from. */
+  private final FakeFaults faults = new FakeFaults(Clock.systemUTC());
   private final FakeRouter router;
   private final FakeHttpFront front;
 
@@ -231,9 +236,11 @@ public final class FakeVault implements AutoCloseable {
    * As {@link #failNext(String, int, int, String)}, with a {@code Retry-After} written as an
    * HTTP date (RFC 9110 allows it, e.g. {@code Wed, 21 Oct 2026 07:28:00 GMT}) that is
    * {@code afterItsDate} (whole seconds) after the answer's own {@code Date} header. The JDK's
-   * server writes that {@code Date} itself, from this machine's clock when the headers go out,
-   * not from the injected clock; the date is counted from the same clock, so the two agree
-   * unless its second turned in between (then the wait they give is a second shorter).
+   * server writes that {@code Date} itself (always, over any value set), from this machine's
+   * clock when the headers go out, not from the injected clock; the date is counted from the
+   * same clock, a moment before, so the two agree unless its second turned in between (then
+   * the wait they give is a second shorter). The adapter counts such a date from that
+   * {@code Date}, never from its own clock.
    */
   public void failNextWithRetryAfterDate(String pathPrefix, int times, int status, String error,
       Duration afterItsDate) {

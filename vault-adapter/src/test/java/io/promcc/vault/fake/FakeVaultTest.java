@@ -281,4 +281,20 @@ class FakeVaultTest extends FakeVaultOverHttp {
         wait.toString());
     assertEquals(200, send("GET", "auth/token/lookup-self", token, null).statusCode());
   }
+
+  /**
+   * The answers' {@code Date} is this machine's clock, not the injected one: the JDK's server
+   * writes it over anything the fake could set. With the injected clock ten days ahead, the
+   * answer's day is not the injected clock's.
+   */
+  @Test
+  void theDateHeaderFollowsThisMachinesClockNotTheInjectedOne() throws Exception {
+    clock.advance(Duration.ofDays(10));
+    Secret token = vault.createRootToken();
+    HttpResponse<String> answer = send("GET", "auth/token/lookup-self", token, null);
+    ZonedDateTime date =
+        ZonedDateTime.parse(answer.headers().firstValue("Date").orElseThrow(), RFC_1123_DATE_TIME);
+    assertFalse(date.toLocalDate().equals(clock.instant().atZone(date.getZone()).toLocalDate()),
+        date + " is the injected clock's day, " + clock.instant());
+  }
 }
