@@ -227,7 +227,11 @@ final class KeptJobs {
         + ", which keeps the jobs it has, is also a job";
   }
 
-  /** The jobs on disk of each of {@code ids} that has any. */
+  /**
+   * The jobs on disk of each of {@code ids}, in ID order: a cluster with none found there has
+   * {@link #none} (nothing on disk is read as "no job", never as "gone": whether the cluster is
+   * kept is its certificate files' to say, which a base config job may use whatever its name).
+   */
   static SortedMap<ClusterId, DesiredFile> find(Collection<ClusterId> ids,
       SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {
     SortedMap<ClusterId, DesiredFile> kept = new TreeMap<>();
@@ -238,16 +242,34 @@ final class KeptJobs {
       for (ClusterId id : ids) {
         DesiredFile file = onDisk.get(DesiredState.sharedPath(
             settings.scrapeConfigDirectory() + "/" + id.value() + ".yml"));
-        if (file != null) {
-          kept.put(id, file);
-        }
+        kept.put(id, file != null ? file : none(settings));
       }
       return kept;
     }
     DesiredFile main = onDisk.get(DesiredState.sharedPath(settings.configFileName()));
-    if (main == null) {
-      return kept;
+    if (main != null) {
+      kept.putAll(walk(ids, main, settings));
     }
+    for (ClusterId id : ids) {
+      kept.putIfAbsent(id, none(settings));
+    }
+    return kept;
+  }
+
+  /**
+   * No job: with per-cluster files the file the planner writes for a cluster the profile makes
+   * no job for, in a merged config no item.
+   */
+  static DesiredFile none(ControllerSettings settings) {
+    return settings.outputMode() == OutputMode.PER_CLUSTER_FILES
+        ? DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs:\n")
+        : DesiredFile.of(FileKind.MAIN_CONFIG, "");
+  }
+
+  /** The items of the merged config {@code main} of each of {@code ids} that has any. */
+  private static SortedMap<ClusterId, DesiredFile> walk(Collection<ClusterId> ids,
+      DesiredFile main, ControllerSettings settings) {
+    SortedMap<ClusterId, DesiredFile> kept = new TreeMap<>();
     String configDir = RelativePaths.parent(settings.configFileName());
     Map<String, ClusterId> byCertificate = new HashMap<>();
     Set<String> asked = new HashSet<>();

@@ -300,8 +300,10 @@ public final class Planner {
    * The jobs each of {@code clusters} has in {@code onDisk} (the files the store holds), as the
    * controller wrote them with these settings, for the clusters that are present but unreadable
    * ({@link Observation#keptJobs()}): with per-cluster files its scrape config file, in a merged
-   * config the jobs written for it there. A cluster without any is left out, as is one whose
-   * jobs were written in the other output mode or with other certificate paths.
+   * config the jobs written for it there. A cluster with none found there (none made for it,
+   * or its jobs written in the other output mode or with other certificate paths) has no job:
+   * an empty scrape config file, or no item; it is kept on its certificate files, which a base
+   * config job may use whatever its name.
    */
   public static SortedMap<ClusterId, DesiredFile> keptJobs(Collection<ClusterId> clusters,
       SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {

@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * {@link Observation}, applying the partial-view rule: a cluster whose certificate source failed
  * keeps the certificate files it has on disk (even past their end, so its scrapes fail visibly as
  * {@code up == 0} instead of its targets vanishing); only a cluster without any certificate waits.
- * A cluster the cluster source knows to be present but cannot read keeps, the same way, its jobs
- * and certificate files as they are on disk, if it has both.
+ * A cluster the cluster source knows to be present but cannot read keeps, the same way, its
+ * certificate files and the jobs it has as they are on disk (none if none is found there), if
+ * it has its certificate files.
  */
 final class Observer {
   static final String EXPIRED = "expired";
@@ -92,9 +93,10 @@ final class Observer {
           Planner.keptJobs(snapshot.unreadable().keySet(), onDisk, settings);
       snapshot.unreadable().forEach((id, unreadable) -> {
         Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
-        if (!jobs.containsKey(id) || kept.isEmpty()) {
-          return; // nothing of it on disk: left out, as its rejection says
+        if (kept.isEmpty()) {
+          return; // no certificate files of it on disk: left out, as its rejection says
         }
+        // with the jobs found, or none: a base config job may use its certificate files
         keptJobs.put(id, jobs.get(id));
         usable.add(Map.entry(id, kept.get()));
         problems.add(Map.entry(id, expiredIfEnded(id, kept.get(), new Rejection(id.value(),

@@ -55,6 +55,7 @@ final class Fixture {
   final FakeCertificateSource certificates =
       new FakeCertificateSource(id -> TestCertificates.bundle());
   String baseConfig = "global:\n  scrape_interval: 1m\n";
+  ScrapeProfile profile = ScrapeProfile.defaultProfile();
   FileValidator validator = FileValidator.NONE;
 
   /** Prometheus' rejection of a config that says "bogus", in its words. */
@@ -80,7 +81,7 @@ final class Fixture {
   }
 
   Planner planner() {
-    return new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse(baseConfig, CONFIG));
+    return new Planner(profile, BaseConfig.parse(baseConfig, CONFIG));
   }
 
   Reconciler.Builder builder() {

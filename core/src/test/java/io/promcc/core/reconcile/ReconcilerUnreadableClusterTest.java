@@ -10,6 +10,8 @@ import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.CertificatePaths;
+import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.plan.ShardAssigner;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
@@ -83,6 +85,71 @@ class ReconcilerUnreadableClusterTest {
     assertEquals(List.of(id("b"), id("c")), removed.active(), removed.message());
     assertFalse(f.hasJobsOf("a"));
     assertFalse(hasFilesOf("a"), f.store.readOwned().keySet().toString());
+  }
+
+  /** The paths of cluster {@code id}'s certificate files. */
+  private static List<String> certificateFiles(String id) {
+    CertificatePaths paths = CertificatePaths.of(id(id), ControllerSettings.DEFAULTS);
+    return List.of(paths.ca(), paths.certificate(), paths.key());
+  }
+
+  /** A base config with a job of the user's, named without {@code -a-}, using a's files. */
+  private void baseConfigJobUsingTheFilesOfA() {
+    List<String> files = certificateFiles("a"); // the config is at the root of the output
+    f.baseConfig = "global:\n  scrape_interval: 1m\nscrape_configs:\n"
+        + "- job_name: federate-extra\n"
+        + "  tls_config:\n"
+        + "    ca_file: " + files.get(0) + "\n"
+        + "    cert_file: " + files.get(1) + "\n"
+        + "    key_file: " + files.get(2) + "\n"
+        + "  static_configs:\n"
+        + "  - targets: [a.example:443]\n";
+  }
+
+  /**
+   * Nothing of an unreadable cluster's is found among the jobs on disk (written in the other
+   * output mode), but a job of the base config, named without its ID, scrapes with its
+   * certificate files: they stay while the cluster is unreadable, and the cluster is kept with
+   * no job (only a definite removal removes; the base config's job would name deleted files).
+   */
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void anUnreadableClusterWithNoJobFoundKeepsTheCertificateFilesABaseConfigJobUses(
+      OutputMode mode) {
+    baseConfigJobUsingTheFilesOfA();
+    OutputMode other = mode == OutputMode.MERGED ? OutputMode.PER_CLUSTER_FILES
+        : OutputMode.MERGED;
+    reconciler(other).reconcile();
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+
+    ReconcileResult result = reconciler(mode).reconcile();
+
+    assertTrue(f.store.readOwned().keySet().containsAll(certificateFiles("a")),
+        f.store.readOwned().keySet().toString());
+    assertTrue(f.configOnDisk().contains("job_name: federate-extra"), f.configOnDisk());
+    assertEquals(List.of(id("a"), id("b")), result.active(), result.message());
+    assertEquals("cluster-unreadable", result.degraded().get(id("a")).reason());
+  }
+
+  /**
+   * A cluster the profile makes no job for has no job on disk: with per-cluster files its file
+   * holds none, in a merged config it has no item. Unreadable, it keeps its certificate files
+   * in both modes alike (nothing is lost while it cannot be read).
+   */
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void anUnreadableClusterWithoutJobsKeepsItsCertificateFilesInBothModes(OutputMode mode) {
+    f.profile = ScrapeProfile.parse("jobs:\n  - name: etcd\n    target: etcd\n", "etcd.yml");
+    reconciler(mode).reconcile();
+    SortedMap<String, DesiredFile> before = f.store.readOwned();
+    assertTrue(before.keySet().containsAll(certificateFiles("a")), before.keySet().toString());
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+
+    ReconcileResult result = reconciler(mode).reconcile();
+
+    assertEquals(before, f.store.readOwned());
+    assertEquals(List.of(id("a"), id("b")), result.active(), result.message());
+    assertEquals("cluster-unreadable", result.degraded().get(id("a")).reason());
   }
 
   @Test
