@@ -234,6 +234,19 @@ final class KeptJobs {
    */
   static SortedMap<ClusterId, DesiredFile> find(Collection<ClusterId> ids,
       SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {
+    return find(ids, onDisk, settings, KeptJobs::walk);
+  }
+
+  /** How the items of a merged config are found: {@link #walk}, or a memo of it. */
+  interface Walk {
+    /** The items of the merged config {@code main} of each of {@code ids} that has any. */
+    SortedMap<ClusterId, DesiredFile> items(Collection<ClusterId> ids, DesiredFile main,
+        ControllerSettings settings);
+  }
+
+  /** As {@link #find(Collection, SortedMap, ControllerSettings)}, walking by {@code walk}. */
+  static SortedMap<ClusterId, DesiredFile> find(Collection<ClusterId> ids,
+      SortedMap<String, DesiredFile> onDisk, ControllerSettings settings, Walk walk) {
     SortedMap<ClusterId, DesiredFile> kept = new TreeMap<>();
     if (ids.isEmpty()) {
       return kept;
@@ -248,7 +261,7 @@ final class KeptJobs {
     }
     DesiredFile main = onDisk.get(DesiredState.sharedPath(settings.configFileName()));
     if (main != null) {
-      kept.putAll(walk(ids, main, settings));
+      kept.putAll(walk.items(ids, main, settings));
     }
     for (ClusterId id : ids) {
       kept.putIfAbsent(id, none(settings));
@@ -267,7 +280,7 @@ final class KeptJobs {
   }
 
   /** The items of the merged config {@code main} of each of {@code ids} that has any. */
-  private static SortedMap<ClusterId, DesiredFile> walk(Collection<ClusterId> ids,
+  static SortedMap<ClusterId, DesiredFile> walk(Collection<ClusterId> ids,
       DesiredFile main, ControllerSettings settings) {
     SortedMap<ClusterId, DesiredFile> kept = new TreeMap<>();
     String configDir = RelativePaths.parent(settings.configFileName());

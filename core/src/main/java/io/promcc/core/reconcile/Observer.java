@@ -13,7 +13,7 @@ import io.promcc.core.model.Secret;
 import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.Observation;
-import io.promcc.core.plan.Planner;
+import io.promcc.core.plan.KeptJobsFinder;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ClusterSnapshot;
@@ -42,6 +42,8 @@ final class Observer {
 
   private final CertificateSource certificates;
   private final ControllerSettings settings;
+  /** Walks a merged config for the unreadable clusters' jobs only when it or they changed. */
+  private final KeptJobsFinder keptJobs = new KeptJobsFinder();
 
   Observer(CertificateSource certificates, ControllerSettings settings) {
     this.certificates = certificates;
@@ -90,7 +92,7 @@ final class Observer {
     SortedMap<ClusterId, DesiredFile> keptJobs = new TreeMap<>();
     if (!snapshot.unreadable().isEmpty()) {
       SortedMap<ClusterId, DesiredFile> jobs =
-          Planner.keptJobs(snapshot.unreadable().keySet(), onDisk, settings);
+          this.keptJobs.find(snapshot.unreadable().keySet(), onDisk, settings);
       snapshot.unreadable().forEach((id, unreadable) -> {
         Optional<CertificateBundle> kept = keptOnDisk(id, onDisk);
         if (kept.isEmpty()) {
