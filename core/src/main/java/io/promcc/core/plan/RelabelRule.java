@@ -31,6 +31,8 @@ public record RelabelRule(
     String replacement,
     String action) {
 
+  private static final String ZERO_MODULUS =
+      "relabel configuration for hashmod requires non-zero modulus";
   static final Set<String> FIELDS = Set.of("source_labels", "separator", "regex", "modulus",
       "target_label", "replacement", "action");
   private static final Set<String> ACTIONS = Set.of("replace", "keep", "drop", "keepequal",
@@ -231,10 +233,15 @@ public record RelabelRule(
     fields.rejectUnknown(FIELDS);
     RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
         fields.string("separator", null), fields.string("regex", null),
-        fields.bigInteger("modulus"),
+        fields.uint64("modulus"),
         fields.string("target_label", null), fields.string("replacement", null),
         fields.string("action", null));
-    problems.addAll(rule.problems(owner));
+    List<String> own = rule.problems(owner);
+    if (rule.modulus() == null && fields.has("modulus")) {
+      // refused as written: that it is then none (0) is no second problem
+      own.remove(ZERO_MODULUS + " in " + owner);
+    }
+    problems.addAll(own);
     return rule;
   }
 
@@ -283,7 +290,7 @@ public record RelabelRule(
     String separatorRead = separatorOrDefault();
     BigInteger modulusRead = modulus == null ? BigInteger.ZERO : modulus;
     if ("hashmod".equals(act) && modulusRead.signum() == 0) {
-      problems.add("relabel configuration for hashmod requires non-zero modulus");
+      problems.add(ZERO_MODULUS);
     }
     if (NEED_TARGET.contains(act) && target.isEmpty()) {
       problems.add("relabel configuration for " + act + " action requires 'target_label' value");

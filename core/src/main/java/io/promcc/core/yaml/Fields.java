@@ -91,22 +91,55 @@ public final class Fields {
   }
 
   /**
-   * The integer at {@code key} however large (a {@code modulus} is a uint64), or {@code null} if
-   * absent; the caller checks its range.
+   * The uint64 at {@code key} (a {@code modulus}) as Prometheus' YAML (go-yaml v2) decodes it,
+   * or {@code null} if absent or null; the integer of each form Go reads ({@code 0x10},
+   * {@code 010}, {@code 1_000}, {@code +8}), a float truncated ({@code 1e3}, {@code 8.5}). A
+   * value it refuses is one problem in its words ({@code invalid modulus "x" in <owner>: cannot
+   * unmarshal !!str `x` into uint64}), and so is a float below -1 or at 2^64, which Go converts
+   * as the machine does; {@code null} then too.
    */
-  public BigInteger bigInteger(String key) {
+  public BigInteger uint64(String key) {
     Object value = map.get(key);
-    Object read = value instanceof WrittenInteger written ? written.value() : value;
+    if (value == null) {
+      return null;
+    }
+    Object read = value;
+    if (value instanceof WrittenInteger written) {
+      // !!int 010 is 8 to Prometheus (Go's octal), 10 to a port here
+      GoYamlNumber go = GoYamlNumber.resolve(written.toString());
+      read = go != null && !go.isFloat() ? go.integer() : written.value();
+    }
+    BigInteger number = null;
+    String tag = "!!str";
     if (read instanceof Integer || read instanceof Long) {
-      return BigInteger.valueOf(((Number) read).longValue());
+      number = BigInteger.valueOf(((Number) read).longValue());
+    } else if (read instanceof BigInteger big) {
+      number = big;
+    } else if (read instanceof GoYamlNumber go && !go.isFloat()) {
+      number = go.integer();
+    } else if (read instanceof GoYamlNumber go) {
+      tag = "!!float";
+      BigInteger truncated = go.uint64OfFloat();
+      if (truncated != null) {
+        return truncated;
+      }
+    } else if (read instanceof Boolean) {
+      tag = "!!bool";
+    } else if (read instanceof Map || read instanceof List) {
+      problems.add("invalid " + key + " in " + owner + ": cannot unmarshal "
+          + (read instanceof Map ? "!!map" : "!!seq") + " into uint64");
+      return null;
     }
-    if (read instanceof BigInteger number) {
-      return number;
+    if (number != null) {
+      if (number.signum() >= 0 && number.bitLength() <= Long.SIZE) {
+        return number;
+      }
+      // a number that is no int64 (nor uint64) Prometheus' YAML reads as a float
+      tag = number.signum() < 0 && number.bitLength() < Long.SIZE ? "!!int" : "!!float";
     }
-    if (value != null) {
-      problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
-          + Quoting.quote(String.valueOf(value)));
-    }
+    String text = String.valueOf(value);
+    problems.add("invalid " + key + " " + text + " in " + owner + ": cannot unmarshal " + tag
+        + " `" + (text.length() > 10 ? text.substring(0, 7) + "..." : text) + "` into uint64");
     return null;
   }
 

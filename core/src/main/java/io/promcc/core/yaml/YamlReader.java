@@ -39,6 +39,9 @@ public final class YamlReader {
 
   private YamlReader() {}
 
+  /** A plain scalar Prometheus' YAML reads as a number and the JSON schema does not. */
+  private static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
+
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
    * it was written as: read as a number, {@code 1.20} came back as {@code 1.2} and {@code 1e3}
@@ -48,7 +51,10 @@ public final class YamlReader {
    * the number would read back otherwise ({@code !!int 010} came back as {@code 10},
    * {@code !!int -0} as {@code 0}), as a {@link WrittenInteger} that an integer field (a port,
    * a modulus) still takes as the integer; one that reads back as written stays an Integer. A
-   * tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
+   * plain scalar Prometheus' YAML reads as a number and the schema does not ({@code 0x10},
+   * {@code 1e3}), and one tagged {@code !!float}, is a {@link GoYamlNumber}: its text to a text
+   * field, Prometheus' number to a uint64 field; {@code !!int 0x10} is 16, as it is to Prometheus.
+   * A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
    */
   private static final Schema SCHEMA = new JsonSchema() {
@@ -59,7 +65,10 @@ public final class YamlReader {
       return (value, implicit) -> {
         Tag tag = json.resolve(value, implicit);
         // -0 is the integer 0 to the schema, and would come back as "0"
-        return Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
+        tag = Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
+        // a plain number in a form Prometheus reads and the schema does not (0x10, 1e3)
+        return implicit && Tag.STR.equals(tag) && GoYamlNumber.resolve(value) != null
+            ? GO_NUMBER : tag;
       };
     }
 
@@ -68,13 +77,31 @@ public final class YamlReader {
       Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
       ConstructNode number = constructors.get(Tag.FLOAT);
       constructors.put(Tag.FLOAT, node -> {
+        GoYamlNumber go = GoYamlNumber.resolve(((ScalarNode) node).getValue());
+        if (go != null) {
+          return go.asFloat(); // !!float 8: the float 8 to Prometheus, its text to a label
+        }
         number.construct(node); // refuses what is no number, as before
         return ((ScalarNode) node).getValue();
       });
+      constructors.put(GO_NUMBER, node -> GoYamlNumber.resolve(((ScalarNode) node).getValue()));
       ConstructNode integer = constructors.get(Tag.INT);
       constructors.put(Tag.INT, node -> {
-        Object read = integer.construct(node); // refuses what is no integer, as before
         String text = ((ScalarNode) node).getValue();
+        Object read;
+        try {
+          read = integer.construct(node); // the schema's integer, as before (!!int 010 is 10)
+        } catch (RuntimeException notDecimal) {
+          // a form Prometheus reads as an integer (!!int 0x10); else refused in its words
+          GoYamlNumber go = GoYamlNumber.resolve(text);
+          if (go == null || go.isFloat()) {
+            throw new ConstructorException(null, Optional.empty(), "cannot decode "
+                + (go != null ? "!!float" : "!!str") + " `" + text + "` as a !!int",
+                node.getStartMark());
+          }
+          read = go.integer().bitLength() < Integer.SIZE ? (Object) go.intValue()
+              : go.integer().bitLength() < Long.SIZE ? (Object) go.longValue() : go.integer();
+        }
         return read.toString().equals(text) ? read : new WrittenInteger((Number) read, text);
       });
       // the constructor's own !!str, which would cast a list or a mapping to a single value

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RelabelRuleOracleIT {
   private static final String OWNER = "relabel_configs[0] of job template \"x\"";
 
+  private static final String HASHMOD =
+      "{action: hashmod, source_labels: [a], target_label: shard, modulus: ";
+
   /** Rules Prometheus takes, each on an edge of a check of {@code relabel.Config}. */
   private static final List<String> TAKEN = List.of(
       "{action: Keep, source_labels: [__meta_kubernetes_node_name], regex: \"worker-.*\"}",
@@ -54,7 +57,21 @@ class RelabelRuleOracleIT {
       "{action: hashmod, source_labels: [a], target_label: shard, modulus: 3}",
       "{action: hashmod, source_labels: [a], target_label: shard, modulus: 4294967296}",
       "{action: hashmod, source_labels: [a], target_label: shard, "
-          + "modulus: 18446744073709551615}");
+          + "modulus: 18446744073709551615}",
+      // the forms of a uint64 Prometheus' YAML (go-yaml v2) reads besides decimal
+      HASHMOD + "0x10}",
+      HASHMOD + "0o10}",
+      HASHMOD + "010}",
+      HASHMOD + "08}",
+      HASHMOD + "0b101}",
+      HASHMOD + "1_000}",
+      HASHMOD + "+8}",
+      HASHMOD + "1e3}",
+      HASHMOD + "8.0}",
+      HASHMOD + "8.5}",
+      HASHMOD + "1e19}",
+      HASHMOD + "!!int 0x10}",
+      HASHMOD + "!!float 8}");
 
   /** Rules Prometheus refuses, one check of {@code relabel.Config} each. */
   private static final List<String> REFUSED = List.of(
@@ -86,7 +103,25 @@ class RelabelRuleOracleIT {
       "{source_labels: [a]}",
       "{action: drop, source_labels: [a], regex: x, modulus: -1}",
       "{action: Keeps, source_labels: [a]}",
-      "{action: \"\", source_labels: [a]}");
+      "{action: \"\", source_labels: [a]}",
+      HASHMOD + "\"0x10\"}",
+      HASHMOD + "!!str 8}",
+      HASHMOD + "_1000}",
+      HASHMOD + "0x10000000000000000}",
+      HASHMOD + "-0x1}",
+      HASHMOD + "1e20}",
+      HASHMOD + ".nan}",
+      HASHMOD + "true}",
+      HASHMOD + ".5}",
+      HASHMOD + "1e-3}");
+
+  /**
+   * Floats Go converts to a uint64 as the machine does (below -1, and 2^64): promtool on amd64
+   * takes them (-8.0 as 2^64 - 8, 2^64 as 2^63), the profile refuses them rather than guess.
+   */
+  private static final List<String> MACHINE_DEPENDENT = List.of(
+      HASHMOD + "-8.0}",
+      HASHMOD + "1.8446744073709552e19}");
 
   private static final GuestCluster CLUSTER =
       GuestCluster.of("alpha", "aws", "https://master.alpha");
@@ -126,6 +161,26 @@ class RelabelRuleOracleIT {
       }
     }
     assertEquals(List.of(), disagreements);
+  }
+
+  @Test
+  void aModulusGoConvertsAsTheMachineDoesIsRefusedThoughPromtoolTakesIt() throws IOException {
+    for (int i = 0; i < MACHINE_DEPENDENT.size(); i++) {
+      String rule = MACHINE_DEPENDENT.get(i);
+      Promtool.Result verdict = promtool.checkConfig(config("machine-" + i, rule), temp);
+      assertEquals(0, verdict.exitCode(), rule + ": " + verdict.output());
+      assertTrue(problem(rule).orElse("").startsWith("cannot unmarshal !!float"), rule);
+    }
+  }
+
+  private Path config(String name, String rule) throws IOException {
+    return Files.writeString(temp.resolve(name + ".yml"), """
+        scrape_configs:
+          - job_name: x
+            static_configs: [{targets: ["localhost:9090"]}]
+            relabel_configs:
+              - %s
+        """.formatted(rule));
   }
 
   @Test

@@ -58,22 +58,22 @@ class HashmodModulusRangeTest {
 
   /**
    * Prometheus' YAML reads a number that is no int64 and no uint64 as a float: promtool says
-   * {@code cannot unmarshal !!float `2000000...` into uint64} for 20000000000000000000, and
-   * {@code !!int} only for a negative int64.
+   * {@code cannot unmarshal !!float `2000000...` into uint64} for 20000000000000000000 (a value
+   * past 10 characters cut to 7 and "..."), and {@code !!int} only for a negative int64.
    */
   @Test
   void refusesAModulusAboveTheLargestUint64OrBelowZero() {
     String owner = " in relabel_configs[0] of job template \"a\"";
     assertProblems(profile("18446744073709551616"), "invalid modulus 18446744073709551616"
-        + owner + ": cannot unmarshal !!float `18446744073709551616` into uint64");
+        + owner + ": cannot unmarshal !!float `1844674...` into uint64");
     assertProblems(profile("20000000000000000000"), "invalid modulus 20000000000000000000"
-        + owner + ": cannot unmarshal !!float `20000000000000000000` into uint64");
+        + owner + ": cannot unmarshal !!float `2000000...` into uint64");
     assertProblems(profile("-1"), "invalid modulus -1" + owner
         + ": cannot unmarshal !!int `-1` into uint64");
     assertProblems(profile("-9223372036854775808"), "invalid modulus -9223372036854775808"
-        + owner + ": cannot unmarshal !!int `-9223372036854775808` into uint64");
+        + owner + ": cannot unmarshal !!int `-922337...` into uint64");
     assertProblems(profile("-9223372036854775809"), "invalid modulus -9223372036854775809"
-        + owner + ": cannot unmarshal !!float `-9223372036854775809` into uint64");
+        + owner + ": cannot unmarshal !!float `-922337...` into uint64");
   }
 
   /** A number it certainly sets is named with its range, the modulus as large as it is. */
