@@ -31,21 +31,22 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
   TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, WatchSettings settings, Runnable onChange) {
     this(client, calls, type, listType, description, settings, onChange, System::nanoTime,
-        Sleeper.SYSTEM);
+        Sleeper.SYSTEM, Later.SYSTEM);
   }
 
   /**
    * @param ticker nanoseconds, as {@link System#nanoTime()}, for the lister-watcher's pauses
    * @param sleeper waits out those pauses
+   * @param later runs the lister-watcher's checks of an open watch on the ticker's time
    */
   TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, WatchSettings settings, Runnable onChange, LongSupplier ticker,
-      Sleeper sleeper) {
+      Sleeper sleeper, Later later) {
     this.description = requireNonNull(description, "description == null");
     this.health = new InformerHealth(requireNonNull(onChange, "onChange == null"));
     this.cache = new Cache<>();
     this.listerWatcher = new TrackedListerWatcher<>(
-        client, calls, type, listType, description, health, settings, ticker, sleeper);
+        client, calls, type, listType, description, health, settings, ticker, sleeper, later);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
         (t, error) -> health.failedUnlessKnown(description + " failed: "
             + FailureText.describe(error)));

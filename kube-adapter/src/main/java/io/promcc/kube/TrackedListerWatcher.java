@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import okhttp3.Call;
@@ -56,9 +54,6 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
   /** The resourceVersion that lets the API server answer a list at any version, however old. */
   private static final String ANY_VERSION = "0";
-  /** Runs a task a second later on a shared daemon thread: the checks of an open watch. */
-  private static final Executor A_SECOND_LATER = CompletableFuture.delayedExecutor(
-      ShortWatchBackoff.SHORT.toNanos(), TimeUnit.NANOSECONDS);
 
   private final ApiClient client;
   private final CallGenerator calls;
@@ -70,6 +65,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final WatchSettings settings;
   private final LongSupplier ticker;
   private final Sleeper sleeper;
+  private final Later later;
   /** System.nanoTime before which no call is made (a 429's Retry-After); 0 for none. */
   private volatile long notBefore;
   /** Whether the next list reads without a resourceVersion (the last one was too large). */
@@ -97,16 +93,17 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, InformerHealth health, WatchSettings settings) {
     this(client, calls, type, listType, description, health, settings, System::nanoTime,
-        Sleeper.SYSTEM);
+        Sleeper.SYSTEM, Later.SYSTEM);
   }
 
   /**
    * @param ticker nanoseconds, as {@link System#nanoTime()}: times the pauses and the watches
    * @param sleeper waits out the pauses, on the reflector's thread
+   * @param later runs the checks of an open watch ({@link #checkLater}) on the ticker's time
    */
   TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, InformerHealth health, WatchSettings settings, LongSupplier ticker,
-      Sleeper sleeper) {
+      Sleeper sleeper, Later later) {
     this.client = requireNonNull(client, "client == null");
     this.calls = requireNonNull(calls, "calls == null");
     this.type = requireNonNull(type, "type == null");
@@ -116,6 +113,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     this.settings = requireNonNull(settings, "settings == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
     this.sleeper = requireNonNull(sleeper, "sleeper == null");
+    this.later = requireNonNull(later, "later == null");
     // a read timeout starts again with every byte: the call timeout bounds a trickled body
     this.listHttp = client.getHttpClient().newBuilder()
         .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -261,9 +259,10 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /**
    * Checks {@code watch} a second from now, and again every second while it is the last watch,
    * open, and the watches are still failing; nothing is left scheduled once it ends or lasted.
+   * Run by the injected {@link Later}, on the ticker's time.
    */
   private void checkLater(TrackedWatch<?> watch) {
-    A_SECOND_LATER.execute(() -> {
+    later.run(ShortWatchBackoff.SHORT, () -> {
       OpenWatch open = lastWatch;
       if (open == null || open.watch() != watch || !watch.open() || !shortWatches.failing()) {
         return;

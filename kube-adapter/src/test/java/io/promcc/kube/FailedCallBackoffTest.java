@@ -71,7 +71,7 @@ class FailedCallBackoffTest {
     };
     informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
         V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(), () -> { },
-        ticker::get, sleeper);
+        ticker::get, sleeper, new ManualLater(ticker::get));
     informer.start();
   }
 

@@ -34,6 +34,8 @@ class ShortWatchBackoffTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final AtomicLong ticker = new AtomicLong();
+  /** The checks of an open watch, run when the test says on the ticker's time. */
+  private final ManualLater later = new ManualLater(ticker::get);
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   /** The ticker's second at each watch request the fake received. */
   private final List<Long> watchSeconds = new CopyOnWriteArrayList<>();
@@ -72,7 +74,7 @@ class ShortWatchBackoffTest {
     };
     informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
         V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(),
-        () -> healthChanges.add(informer.failure()), ticker::get, sleeper);
+        () -> healthChanges.add(informer.failure()), ticker::get, sleeper, later);
     informer.start();
   }
 
@@ -164,14 +166,23 @@ class ShortWatchBackoffTest {
   @Test
   void aWatchOpenForASecondEndsTheFailureWithNoHealthRead() {
     awaitFailingWithTheNinthWatchOpen();
-
-    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+    // one check per watch opened while failing: the seventh's, the eighth's (both ended since)
+    // and the ninth's; polled, the fake counts the watch open a moment before the client has it
+    Poll.until(WAIT, "the check of the open watch scheduled", () -> later.pending() == 3);
 
     // nobody reads the health (a reconcile would): the change is told by itself, checked a
-    // second after the watch opened and every second while it stays open
-    Poll.until(WAIT, "the recovery told",
-        () -> healthChanges.size() == 2);
-    assertEquals(Optional.empty(), healthChanges.get(1));
+    // second after the watch opened on the lister-watcher's ticker, no real time passing
+    ticker.addAndGet(Duration.ofMillis(999).toNanos());
+    later.runDue();
+    assertEquals(1, healthChanges.size(), "not a second yet: " + healthChanges);
+    ticker.addAndGet(Duration.ofMillis(1).toNanos());
+    later.runDue();
+    assertEquals(Optional.empty(), healthChanges.get(healthChanges.size() - 1));
+    assertEquals(2, healthChanges.size(), "the recovery told once: " + healthChanges);
+    ticker.addAndGet(Duration.ofSeconds(1).toNanos());
+    later.runDue();
+    assertEquals(0, later.pending(), "no check made again once the watch lasted");
+    assertEquals(2, healthChanges.size(), healthChanges.toString());
   }
 
   @Test

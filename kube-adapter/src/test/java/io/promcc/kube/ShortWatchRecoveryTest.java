@@ -43,7 +43,8 @@ class ShortWatchRecoveryTest {
         .timeoutSeconds(params.timeoutSeconds).buildCall(null);
     listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
         V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
-        ticker::get, duration -> ticker.addAndGet(duration.toNanos()));
+        ticker::get, duration -> ticker.addAndGet(duration.toNanos()),
+        new ManualLater(ticker::get));
     version = listerWatcher.list(new CallGeneratorParams(false, "0", null)).getMetadata()
         .getResourceVersion();
     fake.faults().endWatchesAtOnce(6, request -> true);
