@@ -146,8 +146,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       return list;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
-      health.failed("cannot list " + description + ": " + FailureText.describe(e));
-      failures.failed(ticker.getAsLong());
+      failed("cannot list " + description + ": " + FailureText.describe(e));
       throw e;
     }
   }
@@ -193,7 +192,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
           params.resourceVersion, Math.toIntExact(seconds))).request());
       Watch<T> watch = TolerantJson.watch(client, call, type);
       healthy();
-      TrackedWatch<T> tracked = new TrackedWatch<>(watch, health, "watch of " + description,
+      TrackedWatch<T> tracked = new TrackedWatch<>(watch, "watch of " + description,
           new TrackedWatch.Outcome() {
             @Override
             public void delivered() {
@@ -206,8 +205,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
             }
 
             @Override
-            public void failed() {
-              failures.failed(ticker.getAsLong());
+            public void failed(String failure) {
+              TrackedListerWatcher.this.failed(failure);
             }
           });
       lastWatch = new OpenWatch(tracked, startedAt);
@@ -217,10 +216,18 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
-      health.failed("cannot watch " + description + ": " + FailureText.describe(e));
-      failures.failed(ticker.getAsLong());
+      failed("cannot watch " + description + ": " + FailureText.describe(e));
       throw e;
     }
+  }
+
+  /**
+   * A list or watch call, or a watch, failed: the informer fails with {@code failure}, and the
+   * next list or watch waits the pause after it ({@link FailureBackoff}).
+   */
+  private void failed(String failure) {
+    health.failed(failure);
+    failures.failed(ticker.getAsLong());
   }
 
   /**
@@ -246,14 +253,13 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    */
   void checkLastingWatch() {
     OpenWatch open = lastWatch;
-    String failure = shortWatchFailure;
-    if (open == null || failure == null || !open.watch().open() || !shortWatches.failing()
+    if (open == null || shortWatchFailure == null || !open.watch().open()
+        || !shortWatches.failing()
         || ticker.getAsLong() - open.startedAt() < ShortWatchBackoff.SHORT.toNanos()) {
       return;
     }
     shortWatches.reset();
-    // only the failure recorded for the short watches: a newer one (an ERROR event) stays
-    health.clear(failure);
+    clearShortWatchFailure();
   }
 
   /**
@@ -352,7 +358,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /**
    * Clears the failure recorded for watches that ended at once, if the health still holds it:
    * checked and cleared in one step ({@link InformerHealth#clear}), so a failure another call
-   * or thread recorded since is never cleared with it.
+   * or thread recorded since (an {@code ERROR} event) is never cleared with it.
    */
   private void clearShortWatchFailure() {
     String failure = shortWatchFailure;

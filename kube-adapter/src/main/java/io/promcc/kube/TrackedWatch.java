@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.Iterator;
 
 /**
- * One watch of a {@link TrackedListerWatcher}: records a stream that breaks mid-way (a read
- * error, not the server ending it) and an {@code ERROR} event other than 410 Gone (which only
- * means "list again") in the informer's {@link InformerHealth}, and tells its {@link Outcome}
- * when the first event comes through, when the stream ends cleanly, and when it fails.
+ * One watch of a {@link TrackedListerWatcher}: tells its {@link Outcome} when the first event
+ * comes through, when the stream ends cleanly, and when it fails, worded: a stream that breaks
+ * mid-way (a read error, not the server ending it) or brings an {@code ERROR} event other than
+ * 410 Gone (which only means "list again").
  *
  * <p>Used by the reflector's one thread.
  */
@@ -29,14 +29,15 @@ final class TrackedWatch<T> implements Watchable<T> {
     void ended(boolean delivered);
 
     /**
-     * The stream broke (a read error) or brought an {@code ERROR} event other than 410 Gone,
-     * already recorded in the health; called at most once, and never with {@link #ended}.
+     * The stream broke (a read error) or brought an {@code ERROR} event other than 410 Gone;
+     * called at most once, and never with {@link #ended}.
+     *
+     * @param failure lower-case, naming the watch and what the server answered
      */
-    void failed();
+    void failed(String failure);
   }
 
   private final Watch<T> delegate;
-  private final InformerHealth health;
   private final String description;
   private final Outcome outcome;
   private boolean delivered;
@@ -45,9 +46,8 @@ final class TrackedWatch<T> implements Watchable<T> {
   private volatile boolean open = true;
 
   /** @param description e.g. {@code watch of services in all namespaces} */
-  TrackedWatch(Watch<T> delegate, InformerHealth health, String description, Outcome outcome) {
+  TrackedWatch(Watch<T> delegate, String description, Outcome outcome) {
     this.delegate = delegate;
-    this.health = health;
     this.description = description;
     this.outcome = outcome;
   }
@@ -95,23 +95,21 @@ final class TrackedWatch<T> implements Watchable<T> {
         body.addProperty("reason", status.getReason());
         body.addProperty("message", status.getMessage());
       }
-      health.failed(description + " ended with an error event: "
+      fail(description + " ended with an error event: "
           + FailureText.describeStatus(code, body.toString()));
-      fail();
     }
     return response;
   }
 
   private void broke(RuntimeException e) {
     open = false;
-    health.failed(description + " broke: " + FailureText.describe(e));
-    fail();
+    fail(description + " broke: " + FailureText.describe(e));
   }
 
-  private void fail() {
+  private void fail(String failure) {
     if (!ended) {
       ended = true;
-      outcome.failed();
+      outcome.failed(failure);
     }
   }
 
