@@ -34,7 +34,8 @@ import okhttp3.OkHttpClient;
  * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
  * until an event comes through or a watch lasts a second, ended or still open
  * ({@link #checkLastingWatch()}). After a failed list or watch call, a watch that broke or
- * brought an {@code ERROR} event other than 410 Gone, the next list or watch waits a pause
+ * brought an {@code ERROR} event other than 410 Gone, or a 410 Gone that follows another with no
+ * event between (the first relists at once), the next list or watch waits a pause
  * ({@link FailureBackoff}, 0.8 s doubling to 30 s, as client-go's reflector backs off), where
  * client-java's reflector would list again every second. A list refused for a "too large resource
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
@@ -79,6 +80,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private volatile OpenWatch lastWatch;
   /** The failure last recorded for watches that keep ending at once; null for none. */
   private volatile String shortWatchFailure;
+  /** Whether a watch was answered 410 Gone with no event through a watch since. */
+  private volatile boolean expiredSinceEvent;
 
   /** {@code length} from the ticker's {@code from}. */
   private record Pause(long from, Duration length) {}
@@ -207,6 +210,11 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
             @Override
             public void failed(String failure) {
               TrackedListerWatcher.this.failed(failure);
+            }
+
+            @Override
+            public void expired() {
+              watchExpired();
             }
           });
       lastWatch = new OpenWatch(tracked, startedAt);
@@ -345,8 +353,24 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     }
   }
 
+  /**
+   * A watch was answered 410 Gone: the reflector lists again. At once after the first, as
+   * client-java's and client-go's reflectors do (the version watched from is merely too old);
+   * after a pause as after a failed call ({@link FailureBackoff}) when a 410 follows another
+   * with no event between, as client-go's reflector waits its backoff before each list: an API
+   * server that answers every watch with 410 is not listed again every second for good. Not a
+   * failure of the informer: its lists work.
+   */
+  private void watchExpired() {
+    if (expiredSinceEvent) {
+      failures.failed(ticker.getAsLong());
+    }
+    expiredSinceEvent = true;
+  }
+
   /** An event came through a watch: it works. */
   private void watchDelivered() {
+    expiredSinceEvent = false;
     failures.reset();
     boolean wasFailing = shortWatches.failing();
     shortWatches.reset();

@@ -35,6 +35,13 @@ final class TrackedWatch<T> implements Watchable<T> {
      * @param failure lower-case, naming the watch and what the server answered
      */
     void failed(String failure);
+
+    /**
+     * The stream brought a 410 Gone {@code ERROR} event: the version watched from has expired,
+     * the informer lists again. Called at most once, and never with {@link #ended} or
+     * {@link #failed}.
+     */
+    void expired();
   }
 
   private final Watch<T> delegate;
@@ -89,7 +96,9 @@ final class TrackedWatch<T> implements Watchable<T> {
     open = false;
     V1Status status = response.status;
     int code = status == null || status.getCode() == null ? 0 : status.getCode();
-    if (code != 410) {
+    if (code == 410) {
+      expire();
+    } else {
       JsonObject body = new JsonObject();
       if (status != null) {
         body.addProperty("reason", status.getReason());
@@ -110,6 +119,13 @@ final class TrackedWatch<T> implements Watchable<T> {
     if (!ended) {
       ended = true;
       outcome.failed(failure);
+    }
+  }
+
+  private void expire() {
+    if (!ended) {
+      ended = true;
+      outcome.expired();
     }
   }
 

@@ -90,6 +90,18 @@ public final class Faults {
   }
 
   /**
+   * Answers the next {@code times} matching watch requests ({@link #ALWAYS}: until
+   * {@link #clear()}) with 200 and one 410 Gone {@code ERROR} event ({@code Expired}, "too old
+   * resource version"), after which the stream ends: an API server whose history no longer holds
+   * the version asked for, whatever the client listed just before. The history stays.
+   */
+  public Faults expireNewWatches(int times, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.WatchError(new ApiError(410, "Expired",
+        "too old resource version")), which.and(FakeRequest::isWatch));
+  }
+
+  /**
    * Answers the next {@code times} matching watch requests with 200 and a stream that ends at
    * once with no event in it, as an API server whose watch cache is reinitialising or a proxy
    * that closes every watch connection may.
