@@ -19,8 +19,9 @@ final class FailureText {
    * What went wrong, for an operator: the status, the server's reason and message (a
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
    * for a success whose body could not be read, why, never that body; else the root cause's type
-   * and message. Causes may form a cycle ({@code initCause} refuses
-   * only an exception as its own cause): the root is then the last cause not seen before.
+   * and message (an {@link ApiException}'s status instead, see {@link #apiStatus}). Causes may
+   * form a cycle ({@code initCause} refuses only an exception as its own cause): the root is then
+   * the last cause not seen before.
    */
   static String describe(Throwable e) {
     if (e instanceof ApiException api && api.getCode() >= 200 && api.getCode() < 300) {
@@ -42,8 +43,29 @@ final class FailureText {
     while (root.getCause() != null && seen.add(root.getCause())) {
       root = root.getCause();
     }
+    if (root instanceof ApiException api) {
+      return "ApiException: " + apiStatus(api);
+    }
     return root.getClass().getSimpleName()
         + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  /**
+   * An {@link ApiException} a caller wrapped, by its status: its {@code getMessage()} holds the
+   * whole answer, body and headers (a Secret's keys, for a 200), so it is never shown; with no
+   * status (no answer), only the message it was made with, the first line of that.
+   */
+  private static String apiStatus(ApiException api) {
+    int code = api.getCode();
+    if (code >= 200 && code < 300) {
+      return "http status " + code;
+    }
+    if (code > 0) {
+      return describeStatus(code, api.getResponseBody());
+    }
+    String made = api.getMessage() == null ? "" : api.getMessage().lines().findFirst()
+        .orElse("").replaceFirst("^Message: ", "");
+    return made.isEmpty() || made.equals("null") ? "no http status" : made;
   }
 
   /** {@code http status <code> (<reason>): <message>[; <hint>]}. */

@@ -65,4 +65,33 @@ class FailureTextTest {
     assertEquals("http status 200, but its body cannot be read: JsonParseException: End of "
         + "input at line 1 column 160 path $.items[0].data", described);
   }
+
+  /**
+   * client-java's {@code ApiException.getMessage()} holds the whole answer, its body and
+   * headers: an ApiException at the root of a chain (wrapped by a caller) was shown with it, a
+   * Secret list's keys for a 200. It is worded by its status, as one not wrapped is.
+   */
+  @Test
+  void anApiExceptionAtTheRootOfAChainIsWordedByItsStatusOnly() {
+    String secrets = "{\"kind\":\"SecretList\",\"items\":[{\"data\":{\"tls.key\":"
+        + "\"c2VjcmV0LWtleQ==\"}}]}";
+    Map<String, List<String>> headers = Map.of("Audit-Id", List.of("audit-0042"));
+    ApiException listed = new ApiException("OK", 200, headers, secrets);
+    ApiException refused = new ApiException("Forbidden", 403, headers, "{\"kind\":\"Status\","
+        + "\"reason\":\"Forbidden\",\"message\":\"secrets is forbidden\"}");
+
+    String wrappedListed = FailureText.describe(new IllegalStateException("wrapped", listed));
+    String wrappedRefused = FailureText.describe(new RuntimeException(refused));
+    String bare = FailureText.describe(new IOException("wrapped", new ApiException("gone")));
+
+    assertEquals("ApiException: http status 200", wrappedListed);
+    assertEquals("ApiException: http status 403 (Forbidden): secrets is forbidden; the "
+        + "controller's service account lacks this permission (see the rbac manifest "
+        + "deploy/rbac.yaml)", wrappedRefused);
+    assertEquals("ApiException: gone", bare);
+    for (String described : List.of(wrappedListed, wrappedRefused, bare)) {
+      assertFalse(described.contains("c2VjcmV0LWtleQ") || described.contains("audit-0042")
+          || described.contains("HTTP response"), described);
+    }
+  }
 }
