@@ -17,7 +17,7 @@ sealed interface FaultReply {
       if (code == 429) {
         exchange.getResponseHeaders().set("Retry-After", "1");
       }
-      FakeKubeApi.sendJson(exchange, code, FakeKubeApi.statusJson(new ApiError(code,
+      Answers.sendJson(exchange, code, Answers.statusJson(new ApiError(code,
           Faults.reasonFor(code).orElse("InternalError"), "injected fault")));
     }
   }
@@ -26,8 +26,8 @@ sealed interface FaultReply {
   record Unauthorized() implements FaultReply {
     @Override
     public void send(HttpExchange exchange, FakeRequest request) throws IOException {
-      FakeKubeApi.sendJson(exchange, 401,
-          FakeKubeApi.statusJson(new ApiError(401, "Unauthorized", "Unauthorized")));
+      Answers.sendJson(exchange, 401,
+          Answers.statusJson(new ApiError(401, "Unauthorized", "Unauthorized")));
     }
   }
 
@@ -43,7 +43,7 @@ sealed interface FaultReply {
           + "\" in API group \"" + what.group() + "\" "
           + (what.namespace().isEmpty() ? "at the cluster scope"
               : "in the namespace \"" + what.namespace() + "\"");
-      JsonObject status = FakeKubeApi.statusJson(new ApiError(403, "Forbidden", message));
+      JsonObject status = Answers.statusJson(new ApiError(403, "Forbidden", message));
       JsonObject details = new JsonObject();
       if (!what.name().isEmpty()) {
         details.addProperty("name", what.name());
@@ -53,7 +53,7 @@ sealed interface FaultReply {
       }
       details.addProperty("kind", what.resource());
       status.add("details", details);
-      FakeKubeApi.sendJson(exchange, 403, status);
+      Answers.sendJson(exchange, 403, status);
     }
   }
 
@@ -63,7 +63,7 @@ sealed interface FaultReply {
     public void send(HttpExchange exchange, FakeRequest request) throws IOException {
       exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      FakeKubeApi.send(exchange, 429, "text/plain; charset=utf-8",
+      Answers.send(exchange, 429, "text/plain; charset=utf-8",
           "Too many requests, please try again later.\n".getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -86,7 +86,7 @@ sealed interface FaultReply {
       String asked = request.query().get("resourceVersion");
       String behind = asked.matches("[1-9][0-9]{0,17}")
           ? Long.toString(Long.parseLong(asked) - 1) : "1";
-      JsonObject status = FakeKubeApi.statusJson(new ApiError(504, "Timeout",
+      JsonObject status = Answers.statusJson(new ApiError(504, "Timeout",
           "Timeout: Too large resource version: " + asked + ", current: " + behind));
       JsonObject cause = new JsonObject();
       cause.addProperty("reason", "ResourceVersionTooLarge");
@@ -98,7 +98,7 @@ sealed interface FaultReply {
       details.addProperty("retryAfterSeconds", 1);
       status.add("details", details);
       exchange.getResponseHeaders().set("Retry-After", "1");
-      FakeKubeApi.sendJson(exchange, 504, status);
+      Answers.sendJson(exchange, 504, status);
     }
   }
 
@@ -108,7 +108,7 @@ sealed interface FaultReply {
     public void send(HttpExchange exchange, FakeRequest request) throws IOException {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, 0);
-      FakeKubeApi.writeEvent(exchange.getResponseBody(), "ERROR", FakeKubeApi.statusJson(error));
+      Answers.writeEvent(exchange.getResponseBody(), "ERROR", Answers.statusJson(error));
     }
   }
 

@@ -18,11 +18,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -31,7 +29,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * kind can be stored; client-java model objects are accepted and converted.
  *
  * <p>Thread-safe: every method locks the store, and watch subscriptions are registered under the
- * same lock, so a watcher never misses or repeats an event.
+ * same lock, so a watcher never misses or repeats an event. The open watches and how a change
+ * reaches each are {@link StoreWatches}'.
  */
 public final class ObjectStore {
   /** Event types as they appear on the wire. */
@@ -45,7 +44,7 @@ public final class ObjectStore {
   private final int historyLimit;
   private final Map<ApiResource, TreeMap<String, JsonObject>> objects = new HashMap<>();
   private final Deque<Change> history = new ArrayDeque<>();
-  private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
+  private final StoreWatches watches = new StoreWatches();
   private long revision = 1;
   private long compactedRevision = 0;
   private long uidCounter = 0;
@@ -380,12 +379,12 @@ public final class ObjectStore {
 
   /** Number of open watch subscriptions (for tests that wait until a client is watching). */
   public int watchCount() {
-    return subscriptions.size();
+    return watches.count();
   }
 
   /** Number of open watch subscriptions on one resource. */
   public int watchCount(ApiResource resource) {
-    return (int) subscriptions.stream().filter(s -> s.resource.equals(resource)).count();
+    return watches.count(resource);
   }
 
   // ---- watch support (used by the server) ----
@@ -430,34 +429,25 @@ public final class ObjectStore {
    */
   synchronized Subscription subscribe(ApiResource resource, String namespace, Selector labels,
       Selector fields, String fromVersion) throws GoneException {
-    Subscription subscription = new Subscription(resource, namespace, labels, fields);
     if (fromVersion == null || fromVersion.isEmpty() || fromVersion.equals("0")) {
-      for (JsonObject object : list(resource, namespace, labels, fields)) {
-        subscription.queue.add(new WatchEvent("ADDED", object));
-      }
-    } else {
-      long from;
-      try {
-        from = Long.parseLong(fromVersion);
-      } catch (NumberFormatException e) {
-        throw new ApiError(400, "BadRequest", "invalid resource version \"" + fromVersion + "\"");
-      }
-      if (from < compactedRevision) {
-        throw new GoneException("too old resource version: " + from + " (" + compactedRevision
-            + ")");
-      }
-      for (Change change : history) {
-        if (change.revision() > from) {
-          enqueue(subscription, change);
-        }
-      }
+      return watches.openWith(resource, namespace, labels, fields,
+          list(resource, namespace, labels, fields));
     }
-    subscriptions.add(subscription);
-    return subscription;
+    long from;
+    try {
+      from = Long.parseLong(fromVersion);
+    } catch (NumberFormatException e) {
+      throw new ApiError(400, "BadRequest", "invalid resource version \"" + fromVersion + "\"");
+    }
+    if (from < compactedRevision) {
+      throw new GoneException("too old resource version: " + from + " (" + compactedRevision
+          + ")");
+    }
+    return watches.openAfter(resource, namespace, labels, fields, history, from);
   }
 
   void unsubscribe(Subscription subscription) {
-    subscriptions.remove(subscription);
+    watches.close(subscription);
   }
 
   /** The resourceVersion for a bookmark, if nothing is queued for the subscription. */
@@ -473,16 +463,12 @@ public final class ObjectStore {
           + compactedRevision + ")"));
       return;
     }
-    for (Subscription subscription : subscriptions) {
-      subscription.queue.add(new EndOfWatch(null));
-    }
+    watches.endAll(null);
   }
 
   /** Ends every open watch with an ERROR event carrying {@code error}. */
   synchronized void endWatches(ApiError error) {
-    for (Subscription subscription : subscriptions) {
-      subscription.queue.add(new EndOfWatch(requireNonNull(error, "error == null")));
-    }
+    watches.endAll(requireNonNull(error, "error == null"));
   }
 
   private void record(ApiResource resource, EventType type, JsonObject object,
@@ -493,37 +479,7 @@ public final class ObjectStore {
     while (history.size() > historyLimit) {
       compactedRevision = history.removeFirst().revision();
     }
-    for (Subscription subscription : subscriptions) {
-      enqueue(subscription, change);
-    }
-  }
-
-  /** Translates a change for a filtered watch, as the API server does for selectors. */
-  private static void enqueue(Subscription s, Change change) {
-    if (!change.resource().equals(s.resource)) {
-      return;
-    }
-    boolean now = matches(change.object(), s.namespace, s.labels, s.fields);
-    boolean before = change.previous() != null
-        && matches(change.previous(), s.namespace, s.labels, s.fields);
-    String type = switch (change.type()) {
-      case ADDED -> now ? "ADDED" : null;
-      case DELETED -> before ? "DELETED" : null;
-      case MODIFIED -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
-    };
-    if (type == null) {
-      return;
-    }
-    JsonObject object;
-    if (change.type() == EventType.MODIFIED && type.equals("DELETED")) {
-      // as the API server's watch cache: the object as it was when it still matched, with the
-      // resourceVersion of the change that made it leave the selection
-      object = change.previous().deepCopy();
-      metadata(object).add("resourceVersion", metadata(change.object()).get("resourceVersion"));
-    } else {
-      object = change.object().deepCopy();
-    }
-    s.queue.add(new WatchEvent(type, object));
+    watches.publish(change);
   }
 
   static boolean matches(JsonObject object, String namespace, Selector labels,

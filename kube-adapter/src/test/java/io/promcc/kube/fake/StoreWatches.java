@@ -1,0 +1,99 @@
+package io.promcc.kube.fake;
+
+import com.google.gson.JsonObject;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * The open watches of an {@link ObjectStore}: each change goes to every watch whose resource and
+ * selectors it concerns, translated as the API server's watch cache does (an object that leaves
+ * a watch's selection is a {@code DELETED} event to it). The store calls every method but the
+ * counts under its lock, so a watch opens, and changes are queued, in the store's order.
+ *
+ * <p>Thread-safe.
+ */
+final class StoreWatches {
+  private final Set<ObjectStore.Subscription> subscriptions = new CopyOnWriteArraySet<>();
+
+  /** Opens a watch that starts with {@code current} (its matching objects) as ADDED events. */
+  ObjectStore.Subscription openWith(ApiResource resource, String namespace, Selector labels,
+      Selector fields, List<JsonObject> current) {
+    ObjectStore.Subscription subscription =
+        new ObjectStore.Subscription(resource, namespace, labels, fields);
+    for (JsonObject object : current) {
+      subscription.queue.add(new ObjectStore.WatchEvent("ADDED", object));
+    }
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Opens a watch that replays every change of {@code history} after revision {@code from}. */
+  ObjectStore.Subscription openAfter(ApiResource resource, String namespace, Selector labels,
+      Selector fields, Iterable<ObjectStore.Change> history, long from) {
+    ObjectStore.Subscription subscription =
+        new ObjectStore.Subscription(resource, namespace, labels, fields);
+    for (ObjectStore.Change change : history) {
+      if (change.revision() > from) {
+        enqueue(subscription, change);
+      }
+    }
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  void close(ObjectStore.Subscription subscription) {
+    subscriptions.remove(subscription);
+  }
+
+  /** Queues {@code change} for every open watch it concerns. */
+  void publish(ObjectStore.Change change) {
+    for (ObjectStore.Subscription subscription : subscriptions) {
+      enqueue(subscription, change);
+    }
+  }
+
+  /** Ends every open watch; with an {@code error} (may be null), an ERROR event carries it. */
+  void endAll(ApiError error) {
+    for (ObjectStore.Subscription subscription : subscriptions) {
+      subscription.queue.add(new ObjectStore.EndOfWatch(error));
+    }
+  }
+
+  int count() {
+    return subscriptions.size();
+  }
+
+  int count(ApiResource resource) {
+    return (int) subscriptions.stream().filter(s -> s.resource.equals(resource)).count();
+  }
+
+  /** Translates a change for a filtered watch, as the API server does for selectors. */
+  private static void enqueue(ObjectStore.Subscription s, ObjectStore.Change change) {
+    if (!change.resource().equals(s.resource)) {
+      return;
+    }
+    boolean now = ObjectStore.matches(change.object(), s.namespace, s.labels, s.fields);
+    boolean before = change.previous() != null
+        && ObjectStore.matches(change.previous(), s.namespace, s.labels, s.fields);
+    String type = switch (change.type()) {
+      case ADDED -> now ? "ADDED" : null;
+      case DELETED -> before ? "DELETED" : null;
+      case MODIFIED -> now && before ? "MODIFIED" : now ? "ADDED" : before ? "DELETED" : null;
+    };
+    if (type == null) {
+      return;
+    }
+    JsonObject object;
+    if (change.type() == ObjectStore.EventType.MODIFIED && type.equals("DELETED")) {
+      // as the API server's watch cache: the object as it was when it still matched, with the
+      // resourceVersion of the change that made it leave the selection
+      object = change.previous().deepCopy();
+      ObjectStore.metadata(object).add("resourceVersion",
+          ObjectStore.metadata(change.object()).get("resourceVersion"));
+    } else {
+      object = change.object().deepCopy();
+    }
+    s.queue.add(new ObjectStore.WatchEvent(type, object));
+  }
+}
