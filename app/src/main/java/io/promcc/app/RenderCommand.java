@@ -206,8 +206,10 @@ final class RenderCommand implements Callable<Integer> {
           + kept);
     }
     int considered = shard == null ? listed.size() : shard.keep(listed).size();
-    out.printf("wrote %d files for %d of %d clusters%s to %s (%d changed, %d deleted)%n",
-        preview.desired().files().size(), result.active().size(), considered,
+    int files = preview.desired().files().size();
+    out.printf("wrote %d file%s for %d of %d cluster%s%s to %s (%d changed, %d deleted)%n",
+        files, files == 1 ? "" : "s", result.active().size(), considered,
+        considered == 1 ? "" : "s",
         shard == null ? "" : " (shard " + shard + " of " + listed.size() + " listed)",
         outputDirectory, result.written().size(), result.deleted().size());
     out.flush();

@@ -72,6 +72,22 @@ class RenderCommandTest {
     assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());
   }
 
+  @Test
+  void aSummaryOfOneFileAndOneClusterSaysFileAndClusterInTheSingular() throws IOException {
+    Path file = clusters("""
+        - id: nocert
+          provider: kvm
+          apiServer: https://master.nocert
+        """);
+    Path outDir = temp.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor().toString(), "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    assertTrue(out.toString().startsWith("wrote 1 file for 0 of 1 cluster to "), out.toString());
+  }
+
   /**
    * The files of examples/ as the README renders them: every cluster gets its jobs (the etcd
    * job only where an etcd endpoint is given), and the base config keeps what it says it keeps.
