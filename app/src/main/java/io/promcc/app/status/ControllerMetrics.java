@@ -190,8 +190,9 @@ public final class ControllerMetrics {
         .register(registry);
 
     GaugeWithCallback.builder().name("promcc_certificate_not_after_seconds").unit(Unit.SECONDS)
-        .help("End of validity of each active guest cluster's client certificate (Unix time); "
-            + "the series of a cluster that is gone is removed.")
+        .help("End of validity of the client certificate of each guest cluster with jobs, "
+            + "active or degraded (Unix time), where promcc_guest_clusters counts the degraded "
+            + "apart from the active; the series of a cluster that is gone is removed.")
         .labelNames("cluster")
         .callback(callback -> certificateNotAfter.forEach(
             (cluster, notAfter) -> callback.call(seconds(notAfter), cluster.value())))

@@ -284,7 +284,7 @@ class ControllerMetricsTest {
   }
 
   @Test
-  void certificateEndsArePerActiveClusterAndAGoneClusterLosesItsSeries() {
+  void certificateEndsArePerClusterWithJobsAndAGoneClusterLosesItsSeries() {
     Instant later = NOT_AFTER.plus(Duration.ofDays(30));
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", NOT_AFTER)
         .degraded("b", later, "expired").waiting("c", "certificate-missing").build(), T0);
@@ -302,6 +302,20 @@ class ControllerMetricsTest {
 
     assertFalse(one.has("promcc_certificate_not_after_seconds{cluster=\"a\"}"), one.text());
     assertEquals(1, one.count("promcc_certificate_not_after_seconds{"));
+  }
+
+  /** A degraded cluster has a series too, though promcc_guest_clusters counts it apart. */
+  @Test
+  void theHelpOfCertificateEndsSaysItCoversDegradedClustersToo() {
+    metrics.reconciled(Results.of(Outcome.RELOADED).degraded("b", NOT_AFTER, "expired").build(),
+        T0);
+    String text = scrape().text();
+    Matcher help = Pattern.compile("(?m)^# HELP promcc_certificate_not_after_seconds (.+)$")
+        .matcher(text);
+
+    assertTrue(help.find(), text);
+    assertTrue(help.group(1).contains("each guest cluster with jobs, active or degraded"),
+        help.group(1));
   }
 
   @Test
