@@ -152,4 +152,85 @@ class VaultOptionsTest {
         "vault-secret-id-file", token.toString()));
     assertProblems();
   }
+  /**
+   * The adapter names its own fields (vault address, allowInsecureHttp, certificate ttl...): a
+   * user is shown the options instead, as every other settings problem names its origin.
+   */
+  @Test
+  void anAddressThatIsNotHttpsIsRefusedNamingTheOptions() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), SECRET + "\n");
+
+    assertNull(load("vault-token-file", token.toString(),
+        "vault-address", "http://vault.example:8200"));
+    assertProblems("--vault-address must use https, as http sends the vault token in clear "
+        + "text (--vault-allow-insecure-http is for tests only), found "
+        + "\"http://vault.example:8200\"");
+
+    assertNull(load("vault-token-file", token.toString(), "vault-address", "ftp://vault"));
+    assertProblems("--vault-address must be an https url with a host, without query or "
+        + "fragment, found \"ftp://vault\"");
+
+    assertNull(load("vault-token-file", token.toString(), "vault-address", "https://a b"));
+    assertProblems("--vault-address is not a valid url, found \"https://a b\"");
+
+    assertNull(load("vault-token-file", token.toString(),
+        "vault-address", "https://user:pw@vault.example"));
+    assertProblems("--vault-address must not contain user information (credentials belong in "
+        + "files or environment variables), found \"https://<redacted>@vault.example\"");
+  }
+
+  @Test
+  void everyOtherVaultSettingTheAdapterRefusesIsNamedByItsOption() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), SECRET + "\n");
+
+    assertNull(load("vault-token-file", token.toString(), "vault-namespace", "a b",
+        "vault-pki-mount", "pki-{id}", "vault-pki-role", "a/b", "vault-common-name", "a b",
+        "vault-alt-names", "ok.example,a b", "vault-ttl", "30s",
+        "vault-max-concurrent-requests", "0"));
+    assertProblems(
+        "--vault-namespace must be path segments of letters, digits, '_', '-' and '.', found "
+            + "\"a b\"",
+        "--vault-pki-mount has an unknown placeholder \"{id}\" (known: {cluster}), found "
+            + "\"pki-{id}\"",
+        "--vault-pki-role must expand to one path segment of letters, digits, '_', '-' and '.', "
+            + "found \"a/b\"",
+        "--vault-common-name must expand to a dns name, found \"a b\"",
+        "--vault-alt-names must expand to a dns name, found \"a b\"",
+        "--vault-ttl must be at least 1m, found \"30s\"",
+        "--vault-max-concurrent-requests must be between 1 and 256, found \"0\"");
+  }
+
+  @Test
+  void anAuthMountOrRoleTheAdapterRefusesIsNamedByItsOption() throws IOException {
+    Path secretId = Files.writeString(temp.resolve("secret-id"), SECRET + "\n");
+
+    assertNull(load("vault-auth", "kubernetes", "vault-kubernetes-role", " ",
+        "vault-kubernetes-mount", "a b"));
+    assertProblems(
+        "--vault-kubernetes-mount must be path segments of letters, digits, '_', '-' and '.', "
+            + "found \"a b\"",
+        "--vault-kubernetes-role must not be empty, found \" \"");
+
+    assertNull(load("vault-auth", "approle", "vault-role-id", " ",
+        "vault-secret-id-file", secretId.toString(), "vault-approle-mount", "a b"));
+    assertProblems(
+        "--vault-approle-mount must be path segments of letters, digits, '_', '-' and '.', "
+            + "found \"a b\"",
+        "--vault-role-id must not be empty, found \" \"");
+  }
+
+  @Test
+  void aProblemOfAValueFromTheEnvironmentNamesTheVariable() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), SECRET + "\n");
+    problems = new Problems("settings");
+    Map<String, String> given = new TreeMap<>(Map.of("out", temp.resolve("out").toString(),
+        "clusters", Files.writeString(temp.resolve("clusters.yml"), "[]\n").toString(),
+        "certificates", "vault", "vault-token-file", token.toString()));
+
+    assertNull(SettingsLoader.load(RunSettings.TABLE, given,
+        Map.of("PROMCC_VAULT_ADDRESS", "http://vault.example:8200"), problems));
+    assertProblems("PROMCC_VAULT_ADDRESS must use https, as http sends the vault token in "
+        + "clear text (--vault-allow-insecure-http is for tests only), found "
+        + "\"http://vault.example:8200\"");
+  }
 }
