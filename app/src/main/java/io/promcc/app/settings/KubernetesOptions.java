@@ -59,7 +59,7 @@ final class KubernetesOptions {
           + "only from the holder of a Lease (one per shard), so replicas publish each once; "
           + "false: every replica publishes, and no Lease is used.", "false", "true"),
       Setting.of("lease-namespace", "NAMESPACE", "Namespace of that Lease; default the Pod's "
-          + "(POD_NAMESPACE).", "monitoring"),
+          + "(POD_NAMESPACE, else the service account's), else default.", "monitoring"),
       Setting.of("lease-name", "NAME", "Name of that Lease; default promcc-events. With "
           + "--shard K/N, -K is appended (promcc-events-K) unless the name ends in it, so each "
           + "shard elects its own publisher.", "promcc-events"),
@@ -71,9 +71,13 @@ final class KubernetesOptions {
           + "that stays silent this long plus a grace (this, at most 30s) counts as broken and "
           + "the informer lists again.", "1m", "5m"));
 
-  /** The adapter's settings, or null after adding every problem. */
-  static KubeAdapterSettings from(SettingsReader r, Map<String, String> env,
-      Optional<Shard> shard, Problems problems) {
+  /**
+   * The adapter's settings, or null after adding every problem.
+   *
+   * @param leaseNamespace the Lease's namespace, {@link LeaseNamespace#of} the settings
+   */
+  static KubeAdapterSettings from(SettingsReader r, String leaseNamespace,
+      Map<String, String> env, Optional<Shard> shard, Problems problems) {
     // other settings' problems do not stop the adapter's own checks: all are reported at once
     int before = problems.list().size();
     Optional<Path> kubeconfig = r.optional("kubeconfig", SettingsReader::existingFile);
@@ -93,8 +97,6 @@ final class KubernetesOptions {
     String provider = r.text("provider").orElse("");
     String secretsNamespace = r.text("secrets-namespace").orElse("");
     boolean election = r.optional("leader-election", SettingsReader::bool).orElse(true);
-    String leaseNamespace = r.text("lease-namespace")
-        .orElse(env.getOrDefault("POD_NAMESPACE", "default"));
     // one Lease per shard, also for a name given in the settings file every shard reads; a
     // name that names this shard already (promcc-events-0, as deploy/rbac.yaml lists it) stays
     String named = r.text("lease-name").orElse("promcc-events");

@@ -49,6 +49,8 @@ import java.util.Optional;
  * @param promtoolTimeout how long {@code promtool check config} may run
  * @param kubernetes the Kubernetes adapter's settings, with {@code --discovery kubernetes} or
  *     {@code --certificates secrets}
+ * @param leaseNamespaceOrigin with leader election: where the Lease's namespace came from
+ *     ({@code from POD_NAMESPACE}), or why it is {@code default}, for the start's log line
  * @param vault the Vault adapter's settings, with {@code --certificates vault}
  * @param logLevel {@code debug}, {@code info} or {@code warning}
  * @param privateKeyMode the file mode of private keys (0600 or 0640)
@@ -77,6 +79,7 @@ public record RunSettings(
     Optional<Path> prometheusPidFile,
     Duration promtoolTimeout,
     Optional<KubeAdapterSettings> kubernetes,
+    Optional<String> leaseNamespaceOrigin,
     Optional<VaultSettings> vault,
     String logLevel,
     int privateKeyMode) {
@@ -116,6 +119,7 @@ public record RunSettings(
     requireNonNull(stateDir, "stateDir == null");
     requireNonNull(prometheusPidFile, "prometheusPidFile == null");
     requireNonNull(kubernetes, "kubernetes == null");
+    requireNonNull(leaseNamespaceOrigin, "leaseNamespaceOrigin == null");
     requireNonNull(vault, "vault == null");
   }
 
@@ -212,6 +216,15 @@ public record RunSettings(
    * @return the settings, or null if a problem was added
    */
   public static RunSettings from(RawSettings raw, Map<String, String> env, Problems problems) {
+    return from(raw, env, LeaseNamespace.SERVICE_ACCOUNT_NAMESPACE, problems);
+  }
+
+  /**
+   * As {@link #from(RawSettings, Map, Problems)}, the Pod's namespace read from {@code
+   * namespaceFile} instead of the service account's (a seam for tests).
+   */
+  static RunSettings from(RawSettings raw, Map<String, String> env, Path namespaceFile,
+      Problems problems) {
     SettingsReader r = new SettingsReader(raw, problems);
     Optional<Path> clusters = r.optional("clusters", SettingsReader::existingFile);
     Optional<String> discoveryText = r.text("discovery");
@@ -314,8 +327,13 @@ public record RunSettings(
         prometheusUrl.isPresent(), problems);
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
+    Optional<String> leaseNamespaceOrigin = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
-      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, env, shard, problems));
+      LeaseNamespace lease = LeaseNamespace.of(r, env, namespaceFile);
+      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, lease.name(), env, shard,
+          problems));
+      leaseNamespaceOrigin = kubernetes.flatMap(KubeAdapterSettings::leaderElection)
+          .map(election -> lease.origin());
     }
     Optional<VaultSettings> vault = Optional.empty();
     if (certificates == CertificateMode.VAULT) {
@@ -328,7 +346,7 @@ public record RunSettings(
         prometheusUrl, credentials, httpAddress, shard,
         new Pacing(settle, debounce, maxDelay, resync), stateDir, outputMode, jobPrefix, promtool,
         readyTimeout, reloadTimeout, syncTimeout, validity, pidFile, promtoolTimeout, kubernetes,
-        vault, logLevel, keyMode);
+        leaseNamespaceOrigin, vault, logLevel, keyMode);
   }
 
   /** Secrets are not part of these settings; {@link #toString()} is safe to log. */
@@ -338,6 +356,9 @@ public record RunSettings(
         + discovery.name().toLowerCase(Locale.ROOT))) + ", certificates=" + certificates.label()
         + ", out=" + out + ", prometheus=" + prometheusUrl.map(URI::toString).orElse("none")
         + prometheusCredentials.map(c -> " (" + c.authentication() + ")").orElse("")
-        + ", shard=" + shard.map(Shard::toString).orElse("all") + "}";
+        + ", shard=" + shard.map(Shard::toString).orElse("all")
+        + kubernetes.flatMap(KubeAdapterSettings::leaderElection).map(lease -> ", lease="
+            + lease.namespace() + "/" + lease.leaseName() + leaseNamespaceOrigin
+                .map(origin -> " (namespace " + origin + ")").orElse("")).orElse("") + "}";
   }
 }
