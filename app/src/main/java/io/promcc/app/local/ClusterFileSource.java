@@ -311,8 +311,7 @@ public final class ClusterFileSource implements GuestClusterSource {
         report("missing", problem);
       } else {
         notReady = null;
-        report("missing", problem + "; keeping the last good list of "
-            + good.clusters().size() + " clusters");
+        report("missing", problem + "; " + keepingLastGood());
       }
       return;
     } else if (attempt.failure() instanceof RegularFiles.UnfitFileException e) {
@@ -368,9 +367,14 @@ public final class ClusterFileSource implements GuestClusterSource {
       report(content, oneLine);
     } else {
       notReady = null;
-      report(content, oneLine + "; keeping the last good list of " + good.clusters().size()
-          + " clusters");
+      report(content, oneLine + "; " + keepingLastGood());
     }
+  }
+
+  private String keepingLastGood() {
+    // guarded by lock
+    int count = good.clusters().size();
+    return "keeping the last good list of " + count + (count == 1 ? " cluster" : " clusters");
   }
 
   /** Reports {@code message} unless the last report was about the same {@code content}. */

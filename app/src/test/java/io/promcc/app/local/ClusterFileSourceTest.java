@@ -95,7 +95,7 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     watcher.checkNow();
     assertEquals(List.of("alpha"), listed());
     assertEquals(1, reports.size());
-    assertTrue(reports.get(0).contains("keeping the last good list of 1 clusters"),
+    assertTrue(reports.get(0).contains("keeping the last good list of 1 cluster"),
         reports.get(0));
 
     write(ALPHA + "- id: [oops\n"); // saved again, same bytes
@@ -125,7 +125,7 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     watcher.checkNow();
     assertEquals(List.of("alpha"), listed());
     assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" does not exist; "
-        + "keeping the last good list of 1 clusters"), reports);
+        + "keeping the last good list of 1 cluster"), reports);
     assertEquals(0, changes.get());
 
     write(BETA);

@@ -195,7 +195,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
     assertEquals(List.of("alpha"), listed());
     assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: invalid "
         + "yaml at line 1, column 1: the alias *list is inside the collection it names (a value "
-        + "that would hold itself); keeping the last good list of 1 clusters"), reports);
+        + "that would hold itself); keeping the last good list of 1 cluster"), reports);
 
     write("[".repeat(100_000) + "]".repeat(100_000) + "\n");
     watcher.checkNow();
