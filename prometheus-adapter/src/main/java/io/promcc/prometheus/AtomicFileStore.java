@@ -111,13 +111,24 @@ public final class AtomicFileStore implements ConfigStore {
   /** As above, checking files on disk with {@code fileChecks}. */
   AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
       int watchFrom, Concurrently fileChecks) {
+    this(root, hook, clock, watcher, watchFrom, fileChecks, ManifestFiles.MAX_BYTES);
+  }
+
+  /** A store whose manifest files are at most {@code manifestMaxBytes} (a test's small bound). */
+  AtomicFileStore(Path root, int manifestMaxBytes) {
+    this(root, StepHook.NONE, Clock.systemUTC(), OwnedFileWatch.Watcher.DEFAULT,
+        OwnedFileWatch.WATCH_FROM, Concurrently.onCommonPool(), manifestMaxBytes);
+  }
+
+  private AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
+      int watchFrom, Concurrently fileChecks, int manifestMaxBytes) {
     requireNonNull(fileChecks, "fileChecks == null");
     this.root = requireNonNull(root, "root == null").toAbsolutePath().normalize();
     AtomicFiles files = new AtomicFiles(this.root, hook);
     RollbackArchive archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
     OwnedFileCache ownedFiles = new OwnedFileCache(clock);
     this.watch = new OwnedFileWatch(this.root, clock, watcher, watchFrom);
-    this.manifests = new ManifestFiles(this.root, files);
+    this.manifests = new ManifestFiles(this.root, files, manifestMaxBytes);
     OwnedPaths paths = new OwnedPaths(this.root);
     this.view = new ManifestView(manifests, paths, ownedFiles, watch, fileChecks);
     CrashLeftovers leftovers = new CrashLeftovers(paths, files, view);

@@ -94,7 +94,17 @@ final class ChangeSetWrite {
       intent.claimed(path, owned.get(path));
     }
     paths.relative(temps).forEach(intent::temp);
-    Manifest during = view.commit(before, intent.build());
+    Manifest.Change claim = intent.build();
+    Manifest.Change.Builder outcome = Manifest.Change.builder();
+    for (String path : diff.writes()) {
+      outcome.owned(path, entryOf(desired.files().get(path)));
+    }
+    // the deleted paths' claims go with the others; the temporary files were all renamed
+    Manifest.Change done = renamedAll(outcome.settled(), temps).build();
+    // refused after the renames (the manifest too large to read back once folded into its
+    // file), the write would leave its files claimed, and every later write failing the same way
+    manifests.requireFits(claim, done);
+    Manifest during = view.commit(before, claim);
 
     // All temporary files first (fsync in parallel, so the file system can batch the flushes),
     // then the renames one by one in write order: certificates before the config naming them.
@@ -130,12 +140,7 @@ final class ChangeSetWrite {
       }
       touchedDirs.forEach(files::fsyncDirectory);
 
-      Manifest.Change.Builder outcome = Manifest.Change.builder();
-      for (String path : diff.writes()) {
-        outcome.owned(path, entryOf(desired.files().get(path)));
-      }
-      // the deleted paths' claims go with the others; the temporary files were all renamed
-      Manifest after = view.commit(during, renamedAll(outcome.settled(), temps).build());
+      Manifest after = view.commit(during, done);
       view.followWrite(after, diff, desired);
     } catch (RuntimeException failed) {
       // the files replaced before the failure are trusted as written: the next read builds its

@@ -144,6 +144,26 @@ class ManifestJournalTest {
         new ManifestFiles(root, atomicFiles(), bound).read().rejected().orElseThrow().message());
   }
 
+  /** The size a write checks before its renames is the size of the file a fold writes. */
+  @Test
+  void theCountedSizeOfAManifestIsTheLengthOfItsFileInUtf8() {
+    String sha = "0123456789abcdef".repeat(4);
+    Manifest manifest = Manifest.EMPTY.apply(new Manifest.Change(List.of(
+        "owned " + sha + " CERTIFICATE 0644 certs/\u00e4-\u20ac-\uD83D\uDE00.pem",
+        "owned " + sha + " PRIVATE_KEY 0600 certs/k.pem",
+        "owned " + sha + " MAIN_CONFIG 07 prometheus.yml",
+        "verified-owned s c 2026-11-25T11:00:00Z",
+        "pending",
+        "claimed " + sha + " CERTIFICATE 0 certs/n.pem",
+        "temp certs/.n.pem.promcc-tmp-1f"), java.util.Set.of()), "(test)", 1);
+    for (Manifest m : List.of(Manifest.EMPTY, manifest, manifest.withGeneration(12345),
+        manifest.apply(Manifest.Change.builder().rejected(Optional.of(new RejectedConfig("h",
+            "reason", "\u00e4 \u20ac \uD83D\uDE00 \uD800 x"))).build(), "(test)", 1))) {
+      assertEquals(m.format().getBytes(StandardCharsets.UTF_8).length, m.formattedBytes(),
+          m.format());
+    }
+  }
+
   @Test
   void foldsTheJournalIntoANewManifestFileOnceItIsLargerThanTheManifest() throws IOException {
     AtomicFileStore store = new AtomicFileStore(root);

@@ -2,18 +2,24 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.Verification;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +72,52 @@ class OversizedStoreFilesTest {
     assertEquals(HUGE, Files.size(huge));
     assertArrayEquals(otherBefore, Files.readAllBytes(tmp.resolve(other)));
     assertEquals("good: 1\n", Files.readString(tmp.resolve(TestStates.CONFIG)));
+  }
+
+  /**
+   * A write whose ownership manifest would be larger than the store reads back is refused
+   * before any file is renamed: the files on disk and the manifest stay as they were, and the
+   * next write that fits goes through. It was refused only when the manifest was written whole,
+   * after the renames, which left the written files claimed by a write in progress; settling
+   * them wrote the manifest whole again, so every later write failed the same way.
+   *
+   * <p>A verification makes the manifest read back about twice its file (the owned files are
+   * listed again as verified), so the bound can be above both files and below the manifest of
+   * three more clusters, whose write-ahead record still fits the journal.
+   */
+  @Test
+  void aWriteWhoseManifestWouldBeTooLargeIsRefusedBeforeAnyFileIsRenamed() throws IOException {
+    ThrowawayCa.Issued bundle = ThrowawayCa.create("a-ca").issueClient("a");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState ten = clusters(10, "x: 1\n", bundle);
+    AtomicFileStoreTest.write(store, ten);
+    store.markVerified(new Verification(ten.hash(), "c", Instant.EPOCH));
+    List<String> manifestBefore = AtomicFileStore.manifestLines(tmp);
+    int bound = manifestBefore.stream().mapToInt(line -> line.length() + 1).sum() + 300;
+    AtomicFileStore bounded = new AtomicFileStore(tmp, bound);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> AtomicFileStoreTest.write(bounded, clusters(13, "x: 2\n", bundle)));
+
+    assertEquals("x: 1\n", Files.readString(tmp.resolve(TestStates.CONFIG)));
+    assertFalse(Files.exists(tmp.resolve(TestStates.caPath("c12"))));
+    assertEquals(manifestBefore, AtomicFileStore.manifestLines(tmp));
+    assertTrue(e.getMessage().startsWith("cannot write the files: with them the ownership "
+        + "manifest \"" + tmp.resolve(AtomicFileStore.MANIFEST) + "\" is larger than " + bound
+        + " bytes, found "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" bytes, the most the store reads back; nothing was "
+        + "changed"), e.getMessage());
+    DesiredState fits = clusters(10, "x: 3\n", bundle);
+    AtomicFileStoreTest.write(bounded, fits);
+    assertEquals(fits.files(), new AtomicFileStore(tmp, bound).readOwned());
+  }
+
+  private static DesiredState clusters(int count, String config, ThrowawayCa.Issued bundle) {
+    Map<String, ThrowawayCa.Issued> clusters = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      clusters.put("c" + i, bundle);
+    }
+    return AtomicFileStoreTest.stateWith(config, clusters);
   }
 
   /**
