@@ -6,12 +6,15 @@ import static io.promcc.prometheus.PieceWriter.CREATE_NEW_FILE;
 import static io.promcc.prometheus.PieceWriter.writeInPieces;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.io.ByteStreams;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.prometheus.AtomicFileStore.Step;
 import io.promcc.prometheus.AtomicFileStore.StepHook;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -138,6 +141,40 @@ final class AtomicFiles {
       deleteQuietly(temp, e);
       throw failure("cannot write", target, e);
     }
+  }
+
+  /**
+   * Creates {@code temp} (it must not exist) with mode {@code mode} and the bytes of
+   * {@code source} (following a link), streamed, never held in memory, fsynced. On a failure
+   * {@code temp} is gone.
+   *
+   * @throws BoundedRead.TooLarge if {@code source} holds more than {@code max} bytes (as its
+   *     status says, or grown since)
+   * @throws java.nio.file.NoSuchFileException if {@code source} is gone
+   */
+  void copyToTemporary(Path source, Path temp, Path target, long max, int mode)
+      throws IOException {
+    long size = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .size();
+    if (size > max) {
+      throw new BoundedRead.TooLarge(max, size);
+    }
+    try (InputStream in = Files.newInputStream(source);
+        FileChannel channel = FileChannel.open(temp, CREATE_NEW_FILE,
+            ATTRIBUTES.get(mode & 0777))) {
+      // one byte past the bound tells a file that grew since its size was read
+      long copied = ByteStreams.limit(in, max + 1).transferTo(Channels.newOutputStream(channel));
+      if (copied > max) {
+        throw new BoundedRead.TooLarge(max, -1);
+      }
+      // the umask may have removed bits at creation; set exactly what was asked
+      Files.setPosixFilePermissions(temp, permissionsOf(mode));
+      channel.force(true);
+    } catch (IOException e) {
+      deleteQuietly(temp, e);
+      throw e;
+    }
+    hook.reached(Step.TEMP_WRITTEN, target);
   }
 
   void rename(Path temp, Path target) {

@@ -19,7 +19,8 @@ import java.util.Set;
  * The last verified files of {@link AtomicFileStore}, content-addressed by SHA-256 in
  * {@value AtomicFileStore#VERIFIED_DIR}: hard links where the file system allows (no copy: the
  * store never modifies a file in place, it replaces it, so a link keeps the old bytes) and copies
- * otherwise. A copy read back is checked against its hash. Not thread-safe.
+ * otherwise, streamed to disk (never held in memory). A copy read back is checked against its
+ * hash. Not thread-safe.
  */
 final class RollbackArchive {
   private final Path dir;
@@ -74,7 +75,7 @@ final class RollbackArchive {
 
   /**
    * Links {@code source} as {@code object} (over one there: at a temporary name, then renamed),
-   * else copies it.
+   * else copies it, streamed, into a temporary file renamed over {@code object}.
    */
   private void store(Path object, Path source, String path, boolean over) {
     Path temp = AtomicFiles.newTempPath(object);
@@ -84,8 +85,9 @@ final class RollbackArchive {
       } catch (FileAlreadyExistsException raced) {
         return; // same content under the same name: fine
       } catch (UnsupportedOperationException | IOException noLink) {
-        files.replaceAtomically(object, temp, BoundedRead.read(source, OwnedFileCache.LARGEST),
-            0600, false);
+        // streamed, not read whole: a copy is up to 2 GiB
+        files.copyToTemporary(source, temp, object, OwnedFileCache.LARGEST, 0600);
+        files.rename(temp, object);
         return;
       }
       if (over) {
