@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 
 /**
@@ -25,6 +26,8 @@ import java.util.Set;
 final class RollbackArchive {
   private final Path dir;
   private final AtomicFiles files;
+  /** How many times {@link #read} hashed a copy (for tests). */
+  private long hashes;
 
   RollbackArchive(Path dir, AtomicFiles files) {
     this.dir = requireNonNull(dir, "dir == null");
@@ -115,7 +118,8 @@ final class RollbackArchive {
    * The kept bytes of {@code sha256}, for restoring {@code path}: at most the largest file the
    * store writes ({@link OwnedFileCache#LARGEST}), and one of {@link OwnedFileCache#HASH_FIRST}
    * bytes or more is hashed in pieces before it is read, so a large file put in its place is
-   * never held in memory.
+   * never held in memory. Each copy is hashed once: the bytes of one hashed in pieces are not
+   * hashed again unless its status (inode, size, modification time) changed in between.
    *
    * @throws ConfigStoreException if the copy is unreadable, larger than that, or its bytes no
    *     longer have that hash
@@ -125,26 +129,49 @@ final class RollbackArchive {
     String copy = "cannot restore " + Quoting.quote(path) + ": its rollback copy "
         + Quoting.quote(object.toString());
     byte[] bytes;
+    boolean hashed = false;
     try {
       if (AtomicFiles.holdsOtherThanAFile(object)) {
         throw new IOException("not a file"); // never opened: a FIFO would wait for a writer
       }
-      if (Files.size(object) >= OwnedFileCache.HASH_FIRST
-          && Files.size(object) <= OwnedFileCache.LARGEST
-          && !OwnedFileCache.sha256Of(object).equals(sha256)) {
-        throw new ConfigStoreException(copy + " was modified");
+      BasicFileAttributes status = status(object);
+      if (status.size() >= OwnedFileCache.HASH_FIRST && status.size() <= OwnedFileCache.LARGEST) {
+        hashes++;
+        if (!OwnedFileCache.sha256Of(object).equals(sha256)) {
+          throw new ConfigStoreException(copy + " was modified");
+        }
+        hashed = true;
       }
       bytes = BoundedRead.read(object, OwnedFileCache.LARGEST);
+      // the bytes read are the bytes hashed unless the copy changed in between
+      hashed = hashed && bytes.length == status.size() && sameVersion(status, status(object));
     } catch (BoundedRead.TooLarge ex) {
       throw new ConfigStoreException(copy + " " + ex.getMessage());
     } catch (IOException ex) {
       throw AtomicFiles.failure("cannot restore " + Quoting.quote(path)
           + ": its rollback copy is unreadable", object, ex);
     }
-    if (!AtomicFileStore.sha256(bytes).equals(sha256)) {
-      throw new ConfigStoreException(copy + " was modified");
+    if (!hashed) {
+      hashes++;
+      if (!AtomicFileStore.sha256(bytes).equals(sha256)) {
+        throw new ConfigStoreException(copy + " was modified");
+      }
     }
     return bytes;
+  }
+
+  /** How many times {@link #read} hashed a copy, in pieces or its bytes (for tests). */
+  long hashes() {
+    return hashes;
+  }
+
+  private static BasicFileAttributes status(Path file) throws IOException {
+    return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static boolean sameVersion(BasicFileAttributes a, BasicFileAttributes b) {
+    return a.fileKey() != null && a.fileKey().equals(b.fileKey()) && a.size() == b.size()
+        && a.lastModifiedTime().equals(b.lastModifiedTime());
   }
 
   /**

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a rollback copy costs: one kept where no hard link can be made is streamed to disk, not
- * held in memory (it was read whole, up to 2 GiB, then written).
+ * held in memory (it was read whole, up to 2 GiB, then written), and one of 64 MiB or more is
+ * hashed once when read back (it was hashed in pieces, then its bytes hashed again).
  */
 class RollbackCopyCostTest {
   @TempDir Path tmp;
@@ -68,5 +69,21 @@ class RollbackCopyCostTest {
     } finally {
       Files.delete(source);
     }
+  }
+
+  /** A copy of 64 MiB is hashed once when read back for a restore. */
+  @Test
+  void aLargeCopyIsHashedOnceWhenRead() throws IOException {
+    byte[] content = bytes((int) OwnedFileCache.HASH_FIRST);
+    Path source = tmp.resolve(TestStates.CONFIG);
+    Files.write(source, content);
+    String sha = AtomicFileStore.sha256(content);
+    RollbackArchive archive = archive();
+    archive.keep(sha, source, TestStates.CONFIG);
+
+    byte[] read = archive.read(sha, TestStates.CONFIG);
+
+    assertArrayEquals(content, read);
+    assertEquals(1, archive.hashes());
   }
 }
