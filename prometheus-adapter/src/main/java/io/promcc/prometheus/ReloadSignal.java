@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.SizeBound;
 import io.promcc.core.model.TextCut;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
@@ -25,6 +26,15 @@ final class ReloadSignal {
   private static final String DELETED = " (deleted)";
   /** Bytes read of a PID file: a process ID and a line end fit many times over. */
   private static final int MAX_PID_FILE = 64;
+  /** Bytes read of a program's path in /proc/PID/cmdline: Linux' PATH_MAX. */
+  static final int MAX_PROGRAM = 4096;
+  /**
+   * Characters of kill's output a message shows, the rest counted as bytes not shown: with that
+   * count, within the 120 characters {@link Quoting#quote} shows.
+   */
+  static final int MAX_KILL_MESSAGE = 80;
+  /** Bytes of kill's output kept (its message is a line). */
+  private static final int MAX_KILL_OUTPUT = 4096;
 
   private ReloadSignal() {}
 
@@ -105,17 +115,24 @@ final class ReloadSignal {
     if (executable.isPresent()) {
       return executable;
     }
-    try {
-      byte[] cmdline = Files.readAllBytes(procFile(pid, "cmdline"));
-      int end = 0;
-      while (end < cmdline.length && cmdline[end] != 0) {
-        end++;
-      }
-      return end == 0 ? Optional.empty()
-          : Optional.of(new String(cmdline, 0, end, StandardCharsets.UTF_8));
+    byte[] cmdline;
+    // only the program's path, its first word: the flags after it may be megabytes
+    try (InputStream in = Files.newInputStream(procFile(pid, "cmdline"))) {
+      cmdline = in.readNBytes(MAX_PROGRAM + 1);
     } catch (IOException | SecurityException e) {
       return Optional.empty();
     }
+    int end = 0;
+    while (end < cmdline.length && cmdline[end] != 0) {
+      end++;
+    }
+    if (end > MAX_PROGRAM) {
+      throw new PrometheusUnavailableException("cannot tell which program process " + pid
+          + " runs: the first word of /proc/" + pid + "/cmdline "
+          + SizeBound.tooLarge(MAX_PROGRAM, -1) + "; refusing to send it the reload signal");
+    }
+    return end == 0 ? Optional.empty()
+        : Optional.of(new String(cmdline, 0, end, StandardCharsets.UTF_8));
   }
 
   private static Path procFile(long pid, String name) {
@@ -124,32 +141,39 @@ final class ReloadSignal {
 
   /** Runs {@code kill -HUP pid}, bounded by {@code timeout}. */
   static void send(long pid, Duration timeout) {
+    send(pid, timeout, "kill");
+  }
+
+  /** As above, running {@code program} as {@code kill} (a test's stand-in). */
+  static void send(long pid, Duration timeout, String program) {
     Process kill;
     try {
-      kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid))
+      kill = new ProcessBuilder(program, "-HUP", Long.toString(pid))
           .redirectErrorStream(true).start();
     } catch (IOException e) {
       throw PrometheusUnavailableException.notSent("cannot run kill -HUP " + pid + ": " + e, e);
     }
+    // read while kill runs (output beyond the pipe's buffer would block it until the timeout),
+    // and kept only up to the bound
+    BoundedOutput output = BoundedOutput.readInBackground(kill.getInputStream(),
+        MAX_KILL_OUTPUT);
     try {
       if (!kill.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill.destroyForcibly();
         throw new PrometheusUnavailableException("kill -HUP " + pid + " did not finish within "
             + timeout);
       }
-      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (kill.exitValue() != 0) {
+        output.awaitEnd(timeout);
         // kill failed: no signal was delivered
         throw PrometheusUnavailableException.notSent("cannot signal prometheus (pid " + pid
-            + "): kill exited with " + kill.exitValue() + ": " + Quoting.quote(output.strip()),
-            null);
+            + "): kill exited with " + kill.exitValue() + ": "
+            + Quoting.quote(output.excerpt(MAX_KILL_MESSAGE)), null);
       }
     } catch (InterruptedException e) {
       kill.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new PrometheusUnavailableException("interrupted while signalling prometheus", e);
-    } catch (IOException e) {
-      throw new PrometheusUnavailableException("cannot read the output of kill -HUP " + pid, e);
     }
   }
 }
