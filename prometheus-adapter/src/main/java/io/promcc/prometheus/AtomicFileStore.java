@@ -111,27 +111,37 @@ public final class AtomicFileStore implements ConfigStore {
   /** As above, checking files on disk with {@code fileChecks}. */
   AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
       int watchFrom, Concurrently fileChecks) {
-    this(root, hook, clock, watcher, watchFrom, fileChecks, ManifestFiles.MAX_BYTES);
+    this(root, hook, clock, watcher, watchFrom, fileChecks, ManifestFiles.MAX_BYTES,
+        OwnedFileCache.ReadHook.NONE);
   }
 
   /** A store whose manifest files are at most {@code manifestMaxBytes} (a test's small bound). */
   AtomicFileStore(Path root, int manifestMaxBytes) {
     this(root, StepHook.NONE, Clock.systemUTC(), OwnedFileWatch.Watcher.DEFAULT,
-        OwnedFileWatch.WATCH_FROM, Concurrently.onCommonPool(), manifestMaxBytes);
+        OwnedFileWatch.WATCH_FROM, Concurrently.onCommonPool(), manifestMaxBytes,
+        OwnedFileCache.ReadHook.NONE);
+  }
+
+  /** A store whose reads of owned files call {@code readHook} (a test's counter). */
+  AtomicFileStore(Path root, StepHook hook, OwnedFileCache.ReadHook readHook) {
+    this(root, hook, Clock.systemUTC(), OwnedFileWatch.Watcher.DEFAULT,
+        OwnedFileWatch.WATCH_FROM, Concurrently.onCommonPool(), ManifestFiles.MAX_BYTES,
+        readHook);
   }
 
   private AtomicFileStore(Path root, StepHook hook, Clock clock, OwnedFileWatch.Watcher watcher,
-      int watchFrom, Concurrently fileChecks, int manifestMaxBytes) {
+      int watchFrom, Concurrently fileChecks, int manifestMaxBytes,
+      OwnedFileCache.ReadHook readHook) {
     requireNonNull(fileChecks, "fileChecks == null");
     this.root = requireNonNull(root, "root == null").toAbsolutePath().normalize();
     AtomicFiles files = new AtomicFiles(this.root, hook);
     RollbackArchive archive = new RollbackArchive(this.root.resolve(VERIFIED_DIR), files);
-    OwnedFileCache ownedFiles = new OwnedFileCache(clock);
+    OwnedFileCache ownedFiles = new OwnedFileCache(clock, readHook);
     this.watch = new OwnedFileWatch(this.root, clock, watcher, watchFrom);
     this.manifests = new ManifestFiles(this.root, files, manifestMaxBytes);
     OwnedPaths paths = new OwnedPaths(this.root);
     this.view = new ManifestView(manifests, paths, ownedFiles, watch, fileChecks);
-    CrashLeftovers leftovers = new CrashLeftovers(paths, files, view);
+    CrashLeftovers leftovers = new CrashLeftovers(paths, files, view, ownedFiles);
     this.changeSets = new ChangeSetWrite(paths, files, archive, ownedFiles, manifests, view,
         leftovers);
     this.lastVerified = new LastVerified(paths, files, archive, ownedFiles, manifests, view,

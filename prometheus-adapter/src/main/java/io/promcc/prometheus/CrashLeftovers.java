@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 
 /**
  * What a crash may leave in the output folder of {@link AtomicFileStore}: a manifest in doubt (a
@@ -14,11 +15,14 @@ final class CrashLeftovers {
   private final OwnedPaths paths;
   private final AtomicFiles files;
   private final ManifestView view;
+  private final OwnedFileCache ownedFiles;
 
-  CrashLeftovers(OwnedPaths paths, AtomicFiles files, ManifestView view) {
+  CrashLeftovers(OwnedPaths paths, AtomicFiles files, ManifestView view,
+      OwnedFileCache ownedFiles) {
     this.paths = paths;
     this.files = files;
     this.view = view;
+    this.ownedFiles = ownedFiles;
   }
 
   /**
@@ -34,7 +38,7 @@ final class CrashLeftovers {
     Manifest.Change.Builder settle = Manifest.Change.builder();
     if (manifest.pending()) {
       manifest.owned().forEach((path, entry) -> {
-        Manifest.Entry actual = currentEntry(paths.resolve(path), entry);
+        Manifest.Entry actual = currentEntry(path, entry);
         if (actual == null) {
           settle.disowned(path);
         } else if (!actual.equals(entry)) {
@@ -43,7 +47,7 @@ final class CrashLeftovers {
       });
     }
     manifest.claimed().forEach((path, claim) -> {
-      Manifest.Entry actual = currentEntry(paths.resolve(path), claim);
+      Manifest.Entry actual = currentEntry(path, claim);
       if (actual != null && actual.sha256().equals(claim.sha256())) {
         settle.owned(path, actual);
       }
@@ -68,18 +72,24 @@ final class CrashLeftovers {
     change.tempsRemoved();
   }
 
-  Manifest.Entry currentEntry(Path file, Manifest.Entry want) {
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return null; // gone, or not a file the store wrote (never opened: a FIFO would block)
-    }
+  /**
+   * What the owned (or claimed) {@code path} holds now, as an entry of {@code want}'s kind; null
+   * if it is gone, not a regular file, or larger than the store writes.
+   */
+  Manifest.Entry currentEntry(String path, Manifest.Entry want) {
+    Path file = paths.resolve(path);
     try {
-      if (Files.size(file) > OwnedFileCache.LARGEST) {
+      PosixFileAttributes status = Files.readAttributes(file, PosixFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (!status.isRegularFile()) {
+        return null; // not a file the store wrote (never opened: a FIFO would block)
+      }
+      if (status.size() > OwnedFileCache.LARGEST) {
         return null; // larger than the store writes: not its file, and not worth hashing
       }
       // hashed in pieces: a file of gigabytes put there by hand is not held in memory
-      String sha256 = OwnedFileCache.sha256Of(file);
-      int mode = FileModes.modeOf(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
-      return new Manifest.Entry(sha256, want.kind(), mode);
+      String sha256 = ownedFiles.sha256(path, file, status);
+      return new Manifest.Entry(sha256, want.kind(), FileModes.modeOf(status.permissions()));
     } catch (IOException missingOrUnreadable) {
       return null; // rewrite it
     }

@@ -153,7 +153,7 @@ final class LastVerified {
     for (String path : order) {
       Manifest.Entry want = target.get(path);
       Path file = paths.resolve(path);
-      Manifest.Entry now = leftovers.currentEntry(file, want);
+      Manifest.Entry now = leftovers.currentEntry(path, want);
       if (want.kind().isConfig() ? want.equals(now) : now != null) {
         // a present certificate or key is never older than the verified one: keep it
         outcome.owned(path, now);

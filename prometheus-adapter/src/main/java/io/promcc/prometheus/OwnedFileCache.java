@@ -340,6 +340,27 @@ final class OwnedFileCache {
     }
   }
 
+  /**
+   * The SHA-256 of the file at {@code path} ({@code file}), whose status is {@code status}, read
+   * just now, for settling a manifest left in doubt: that of the content remembered (or of the
+   * large foreign file) while the status is that of its last read, trusted as {@link #check}
+   * trusts it; else hashed in pieces. A crash is followed by a read of every owned file (each
+   * write's diff starts with one): without this, settling hashed them all again.
+   *
+   * @throws NoSuchFileException if it is gone
+   */
+  String sha256(String path, Path file, PosixFileAttributes status) throws IOException {
+    Cached cached = byPath.get(path);
+    if (cached != null && cached.unchanged(status, FileModes.modeOf(status.permissions()))) {
+      return cached.content().sha256();
+    }
+    Foreign known = foreignByPath.get(path);
+    if (known != null && known.unchanged(status)) {
+      return known.sha256();
+    }
+    return hash(file);
+  }
+
   private String hash(Path file) throws IOException {
     hook.hashing(file);
     return sha256Of(file);
