@@ -191,6 +191,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A 200 is {@link ReloadAck#LOADED} only once its whole body was read: one whose body
+   * cannot be read is no proof of a load, and throws. A body over the bound of a small answer
+   * (Prometheus' own is empty: it comes from something else at that URL) throws
+   * {@link PrometheusApiException} naming the bound; a body cut short (the connection lost, or
+   * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
+   * Prometheus may have loaded the configuration all the same.
+   */
   @Override
   public ReloadAck reload() {
     if (settings.signalPid().isPresent() || settings.signalPidFile().isPresent()) {
