@@ -27,6 +27,9 @@ public interface PrometheusControl {
    *     ReloadAck#SIGNALLED} if only a signal was sent and {@link #runtimeInfo()} must tell
    * @throws ReloadRejectedException if Prometheus answered that the new config is invalid; it
    *     keeps running the old one
+   * @throws PrometheusApiException if a 200's body is over the bound of a small answer, and
+   *     {@link PrometheusUnavailableException} if it is cut short: neither proves a load, though
+   *     Prometheus may have loaded the configuration all the same
    */
   ReloadAck reload();
 
