@@ -113,6 +113,19 @@ final class CertificateCache {
    * runs).
    */
   boolean mayAsk(ClusterId id, Instant now) {
+    return mayAsk(id, now, false);
+  }
+
+  /**
+   * As {@link #mayAsk(ClusterId, Instant)}, having first taken over the certificate an earlier
+   * run left for {@code id} (read on the calling thread), so that one not due yet is answered
+   * without Vault, and without a worker.
+   */
+  boolean mayAskAfterKept(ClusterId id, Instant now) {
+    return mayAsk(id, now, true);
+  }
+
+  private boolean mayAsk(ClusterId id, Instant now, boolean readKept) {
     Entry entry = entries.computeIfAbsent(id, k -> new Entry());
     if (!entry.lock.tryLock()) {
       // a call for this cluster is in flight: its answer is waited for on a worker, so that
@@ -120,6 +133,9 @@ final class CertificateCache {
       return true;
     }
     try {
+      if (readKept) {
+        lookForKept(id, entry, now);
+      }
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return false;
       }

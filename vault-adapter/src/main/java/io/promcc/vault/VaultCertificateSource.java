@@ -310,7 +310,8 @@ public final class VaultCertificateSource implements CertificateSource {
    * asked for by one of the workers while the caller waits, so that a {@link #close()} answers
    * the caller as it answers an observation: its still-valid certificate, else
    * {@code interrupted}, within the close's deadline. So does a caller interrupted while it
-   * waits (its request is interrupted too).
+   * waits (its request is interrupted too). A certificate an earlier run left is read on the
+   * calling thread: one not due yet needs no worker.
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
@@ -320,7 +321,9 @@ public final class VaultCertificateSource implements CertificateSource {
   public CertificateBundle certificateFor(GuestCluster cluster) {
     ensureOpen();
     ClusterId id = requireNonNull(cluster, "cluster == null").id();
-    if (!cache.mayAsk(id, clock.instant())) {
+    // a kept certificate is read here, as before the workers asked for callers: one not due
+    // is the answer at once, not after the calls the workers wait for
+    if (!cache.mayAskAfterKept(id, clock.instant())) {
       return cache.obtain(id); // answered from the cache, on the calling thread
     }
     Future<CertificateBundle> request;
