@@ -409,6 +409,15 @@ final class CertificateCache {
   }
 
   /**
+   * As a request for {@code id} that {@code stop} interrupted, answered from memory without
+   * its lock (a worker may hold it): for a caller interrupted while its request waits.
+   */
+  CertificateBundle stopped(ClusterId id, VaultRequestException stop) {
+    Entry entry = entries.get(id);
+    return stopped(id, entry == null ? new Entry() : entry, stop);
+  }
+
+  /**
    * A request the controller's stop interrupted (a close, or the caller's thread interrupted):
    * no failure of the cluster's, so it is neither counted nor warned of, and the cluster keeps
    * its state (still due, no backoff). Its still-valid certificate is the answer; without one,

@@ -34,6 +34,13 @@ final class CertificateRequester {
     this.closed = requireNonNull(closed, "closed == null");
   }
 
+  /** The stop of a request for {@code id} interrupted before it asked Vault. */
+  static VaultRequestException interruptedBeforeAsking(ClusterId id) {
+    return new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+        "interrupted while waiting to ask vault for the certificate of cluster "
+            + Quoting.quote(id.value()), null);
+  }
+
   /**
    * A new certificate for {@code id}, as Vault answered it.
    *
@@ -44,9 +51,7 @@ final class CertificateRequester {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
-          "interrupted while waiting to ask vault for the certificate of cluster "
-              + Quoting.quote(id.value()), null);
+      throw interruptedBeforeAsking(id);
     }
     try {
       Secret token = authenticator.token();

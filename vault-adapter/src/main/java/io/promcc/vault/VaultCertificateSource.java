@@ -333,7 +333,9 @@ public final class VaultCertificateSource implements CertificateSource {
       return cache.closing(id, "the vault certificate source of cluster "
           + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft()));
     }
-    return await(id, request);
+    // interrupted while it waits: answered as its own request interrupted before it asked
+    return await(id, request,
+        () -> cache.stopped(id, CertificateRequester.interruptedBeforeAsking(id)));
   }
 
   /**
@@ -419,14 +421,20 @@ public final class VaultCertificateSource implements CertificateSource {
   }
 
   private CertificateBundle await(ClusterId id, Future<CertificateBundle> future) {
+    // as a request interrupted on the caller's own thread: the still-valid certificate
+    return await(id, future, () -> cache.closingFromMemory(id, "interrupted while waiting for "
+        + "the certificate of cluster " + Quoting.quote(id.value())));
+  }
+
+  /** {@code future}'s answer; {@code interrupted} answers a caller interrupted meanwhile. */
+  private CertificateBundle await(ClusterId id, Future<CertificateBundle> future,
+      Lookup interrupted) {
     try {
       return future.get();
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      // as a request interrupted on the caller's own thread: the still-valid certificate
-      return cache.closingFromMemory(id, "interrupted while waiting for the certificate of "
-          + "cluster " + Quoting.quote(id.value()));
+      return interrupted.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CertificateUnavailableException unavailable) {
         throw unavailable;

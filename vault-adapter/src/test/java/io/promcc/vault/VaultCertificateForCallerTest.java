@@ -2,16 +2,19 @@ package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,49 @@ class VaultCertificateForCallerTest {
 
       assertEquals(left, got);
       assertFalse(alphaCaller.isDone(), "beta was answered only once alpha's call ended");
+    } finally {
+      vault.resume();
+      source.close();
+    }
+  }
+
+  /**
+   * A caller interrupted while its request waits for a worker is answered as before the
+   * workers asked for callers, when its own thread asked: {@code interrupted}, worded as a
+   * request stopped before it asked Vault, with that stop as the cause, its interrupt kept. It
+   * got another wording ("interrupted while waiting for the certificate of ...") and no cause.
+   */
+  @Test
+  void anInterruptedCallerIsAnsweredAsItsOwnInterruptedRequestWas() throws Exception {
+    fixture.useNewToken();
+    List<GuestCluster> both = fixture.clusters("alpha", "beta");
+    GuestCluster alpha = both.get(0);
+    GuestCluster beta = both.get(1);
+    VaultCertificateSource source = fixture.source(fixture.settings()
+        .maxConcurrentRequests(1).requestTimeout(Duration.ofMinutes(5)).build());
+    vault.pause();
+    try {
+      CompletableFuture.supplyAsync(() -> source.certificateFor(alpha));
+      assertTrue(vault.awaitInFlight(1, Duration.ofSeconds(30)), "the request never arrived");
+      AtomicBoolean interruptKept = new AtomicBoolean();
+
+      CertificateUnavailableException unavailable = CompletableFuture.supplyAsync(() -> {
+        Thread.currentThread().interrupt(); // the caller is being stopped
+        try {
+          source.certificateFor(beta);
+          return null;
+        } catch (CertificateUnavailableException e) {
+          return e;
+        } finally {
+          interruptKept.set(Thread.interrupted());
+        }
+      }).get(30, TimeUnit.SECONDS);
+
+      assertEquals("interrupted", unavailable.reason());
+      assertEquals("no certificate for cluster \"beta\": interrupted while waiting to ask vault "
+          + "for the certificate of cluster \"beta\"", unavailable.getMessage());
+      assertInstanceOf(VaultRequestException.class, unavailable.getCause());
+      assertTrue(interruptKept.get(), "the interrupt kept");
     } finally {
       vault.resume();
       source.close();
