@@ -7,6 +7,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.vault.CacheEntry.Failure;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -28,8 +27,10 @@ import java.util.random.RandomGenerator;
  * renew it, consecutive failures and when to retry; the pause a quota (or an unavailable Vault)
  * asks of every cluster is {@link EveryClusterPause}, the one way a certificate is asked for
  * (permits, token, the 403 rule) {@link CertificateRequester}, and the take-over of a certificate
- * an earlier run left {@link KeptTakeOver}. Thread-safe: each cluster's state is guarded by its
- * own lock, so one due certificate is requested once.
+ * an earlier run left {@link KeptTakeOver}; one cluster's state and the bounds of the waits for
+ * it are {@link CacheEntry}, and the answers for requests a stop ended {@link StopAnswers}.
+ * Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
+ * requested once.
  */
 final class CertificateCache {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
@@ -41,50 +42,8 @@ final class CertificateCache {
   private final CertificateRequester requester;
   private final KeptTakeOver takeOver;
   private final EveryClusterPause pause;
-  private final ConcurrentHashMap<ClusterId, Entry> entries = new ConcurrentHashMap<>();
-
-  /**
-   * Per-cluster state; every field is guarded by {@code lock}, and written only under it. The
-   * certificate is volatile too: a close answers from memory a cluster whose lock a call holds.
-   */
-  private static final class Entry {
-    final ReentrantLock lock = new ReentrantLock();
-    volatile CertificateBundle bundle;
-    Instant renewAt;
-    int failures;
-    Instant retryAt;
-    Failure lastFailure;
-    /** Whether {@code lastFailure} is a pause of every cluster, not an answer to this one. */
-    boolean paused;
-    /** The reason its last own attempt failed with (a pause is none); null once one worked. */
-    String lastOwnFailure;
-    boolean lookedForKept;
-
-    /** Whether it holds a certificate still valid at {@code now}. */
-    boolean validAt(Instant now) {
-      CertificateBundle b = bundle;
-      return b != null && now.isBefore(b.notAfter());
-    }
-  }
-
-  /**
-   * A failed attempt as the cluster's problem shows it: its reason, its message, and the
-   * exception to attach (none for an unexpected one, whose message may quote the request).
-   */
-  private record Failure(String reason, String message, RuntimeException cause) {
-    static Failure of(VaultRequestException e) {
-      return new Failure(e.failure().reason(), e.getMessage(), e);
-    }
-
-    /**
-     * Neither Vault's answer nor a named failure: a bug, or a library's surprise. Its message
-     * is left out: the http client's quotes header values, and the token is one.
-     */
-    static Failure unexpected(ClusterId id, Throwable e) {
-      return new Failure(VaultFailure.UNEXPECTED.reason(), UnexpectedFailure.message(id, e),
-          null);
-    }
-  }
+  private final ConcurrentHashMap<ClusterId, CacheEntry> entries = new ConcurrentHashMap<>();
+  private final StopAnswers answers;
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
       Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
@@ -97,6 +56,12 @@ final class CertificateCache {
         settings.maxConcurrentRequests(), closed);
     this.takeOver = new KeptTakeOver(kept, settings, policy, random, listener);
     this.pause = new EveryClusterPause(policy);
+    this.answers = new StopAnswers(entries, clock, takeOver);
+  }
+
+  /** The answers for requests a stop ended or never ran. */
+  StopAnswers answers() {
+    return answers;
   }
 
   int size() {
@@ -126,7 +91,7 @@ final class CertificateCache {
   }
 
   private boolean mayAsk(ClusterId id, Instant now, boolean readKept) {
-    Entry entry = entries.computeIfAbsent(id, k -> new Entry());
+    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
     if (!entry.lock.tryLock()) {
       // a call for this cluster is in flight: its answer is waited for on a worker, so that
       // the caller goes on to the other clusters
@@ -134,7 +99,7 @@ final class CertificateCache {
     }
     try {
       if (readKept) {
-        lookForKept(id, entry, now);
+        entry.lookForKept(id, now, takeOver);
       }
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return false;
@@ -179,11 +144,11 @@ final class CertificateCache {
     Instant now = clock.instant();
     Instant earliest = null;
     for (ClusterId id : ids) {
-      Entry entry = entries.get(id);
+      CacheEntry entry = entries.get(id);
       if (entry == null) {
         continue;
       }
-      if (!lockWithin(entry, nanosLeft)) {
+      if (!entry.lockWithin(nanosLeft)) {
         earliest = earliest == null || now.isBefore(earliest) ? now : earliest;
         continue;
       }
@@ -214,11 +179,11 @@ final class CertificateCache {
    *     the cached certificate has expired, with the Vault failure's reason if there was none
    */
   CertificateBundle obtain(ClusterId id) {
-    Entry entry = entries.computeIfAbsent(id, k -> new Entry());
+    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
     entry.lock.lock();
     try {
       Instant now = clock.instant();
-      lookForKept(id, entry, now);
+      entry.lookForKept(id, now, takeOver);
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return entry.bundle;
       }
@@ -291,7 +256,7 @@ final class CertificateCache {
         return fresh;
       } catch (VaultRequestException failure) {
         if (failure.failure() == VaultFailure.INTERRUPTED) {
-          return stopped(id, entry, failure);
+          return answers.stopped(id, entry, failure);
         }
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures + 1));
@@ -302,92 +267,12 @@ final class CertificateCache {
     }
   }
 
-  /** Takes over, once, the certificate an earlier run left for {@code id}; under its lock. */
-  private void lookForKept(ClusterId id, Entry entry, Instant now) {
-    if (!entry.lookedForKept) {
-      entry.lookedForKept = true;
-      takeOver.find(id, now).ifPresent(taken -> {
-        entry.bundle = taken.bundle();
-        entry.renewAt = taken.renewAt();
-      });
-    }
-  }
-
-  /**
-   * The answer for {@code id} when the source closed before its request could run (the pool
-   * refused or dropped it): as for a request the close interrupted ({@link #stopped}), its
-   * still-valid certificate, never one past its end; without one, the problem
-   * {@code interrupted} with {@code message}. A call for it in flight on another thread is
-   * waited for at most {@code wait} (what is left of the close's deadline); if it still holds
-   * the cluster then, the answer is the certificate in memory. Once the close forgot every
-   * cluster, there is none.
-   */
-  CertificateBundle closing(ClusterId id, String message, Duration wait) {
-    return closing(id, message, wait, true);
-  }
-
-  /**
-   * As {@link #closing(ClusterId, String, Duration)}, for the close itself (and a caller
-   * interrupted while it waits): at once, and from memory only, reading no kept certificate
-   * (one never taken over is none), so that a close dropping thousands of requests still stops
-   * the workers at once.
-   */
-  CertificateBundle closingFromMemory(ClusterId id, String message) {
-    return closing(id, message, Duration.ZERO, false);
-  }
-
-  private CertificateBundle closing(ClusterId id, String message, Duration wait,
-      boolean readKept) {
-    Entry entry = entries.get(id);
-    if (entry == null) {
-      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
-    }
-    if (!tryLock(entry, wait.isNegative() ? 0 : wait.toNanos())) {
-      // held by a call that did not end in time: what memory holds, never a kept file's read
-      CertificateBundle inMemory = entry.bundle;
-      if (inMemory != null && clock.instant().isBefore(inMemory.notAfter())) {
-        return inMemory;
-      }
-    } else {
-      try {
-        Instant now = clock.instant();
-        if (readKept) {
-          lookForKept(id, entry, now);
-        }
-        if (entry.validAt(now)) {
-          return entry.bundle;
-        }
-      } finally {
-        entry.lock.unlock();
-      }
-    }
-    throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
-  }
-
-  /**
-   * Whether {@code entry}'s lock was had: at once if free, else within what {@code nanosLeft}
-   * says is left (asked only then, so that a shared deadline starts at the first wait).
-   */
-  private static boolean lockWithin(Entry entry, LongSupplier nanosLeft) {
-    return entry.lock.tryLock() || tryLock(entry, Math.max(0, nanosLeft.getAsLong()));
-  }
-
-  /** Whether {@code entry}'s lock was had within {@code nanos}; an interrupt ends the wait. */
-  private static boolean tryLock(Entry entry, long nanos) {
-    try {
-      return entry.lock.tryLock(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   /**
    * Records a failed attempt, to be retried after {@code wait}: the kept certificate if it is
    * still valid, else the failure as the cluster's problem.
    */
-  private CertificateBundle failed(ClusterId id, Entry entry, Failure failure, Instant answered,
-      Duration wait) {
+  private CertificateBundle failed(ClusterId id, CacheEntry entry, Failure failure,
+      Instant answered, Duration wait) {
     // compared with its own last failure: a pause meanwhile logged nothing for this cluster
     String before = entry.lastOwnFailure;
     entry.lastOwnFailure = failure.reason();
@@ -409,40 +294,14 @@ final class CertificateCache {
   }
 
   /**
-   * As a request for {@code id} that {@code stop} interrupted, answered from memory without
-   * its lock (a worker may hold it): for a caller interrupted while its request waits.
-   */
-  CertificateBundle stopped(ClusterId id, VaultRequestException stop) {
-    Entry entry = entries.get(id);
-    return stopped(id, entry == null ? new Entry() : entry, stop);
-  }
-
-  /**
-   * A request the controller's stop interrupted (a close, or the caller's thread interrupted):
-   * no failure of the cluster's, so it is neither counted nor warned of, and the cluster keeps
-   * its state (still due, no backoff). Its still-valid certificate is the answer; without one,
-   * the problem is {@code interrupted}.
-   */
-  private CertificateBundle stopped(ClusterId id, Entry entry, VaultRequestException stop) {
-    LOG.log(Level.DEBUG, "stopped asking vault for the certificate of cluster {0}: {1}",
-        Quoting.quote(id.value()), stop.getMessage());
-    if (entry.validAt(clock.instant())) {
-      return entry.bundle;
-    }
-    throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
-        "no certificate for cluster " + Quoting.quote(id.value()) + ": " + stop.getMessage(),
-        stop);
-  }
-
-  /**
    * Why the certificate {@link #obtain} served for {@code id} is its last one, not a renewed
    * one: the failure of the last attempt to renew it (empty once one succeeded, or if there is
    * no certificate). A cluster a call holds is waited for at most until {@code nanosLeft} says
    * nothing is left; one not had by then has none: that call decides its renewal anew.
    */
   Optional<Rejection> notRenewed(ClusterId id, LongSupplier nanosLeft) {
-    Entry entry = entries.get(id);
-    if (entry == null || !lockWithin(entry, nanosLeft)) {
+    CacheEntry entry = entries.get(id);
+    if (entry == null || !entry.lockWithin(nanosLeft)) {
       return Optional.empty();
     }
     try {
@@ -462,7 +321,7 @@ final class CertificateCache {
   }
 
   /** The cached bundle if still valid; otherwise the reason why there is none. */
-  private static CertificateBundle keptOrThrow(ClusterId id, Entry entry, Instant now) {
+  private static CertificateBundle keptOrThrow(ClusterId id, CacheEntry entry, Instant now) {
     Failure failure = entry.lastFailure;
     if (entry.validAt(now)) {
       return entry.bundle;

@@ -79,6 +79,7 @@ public final class VaultCertificateSource implements CertificateSource {
   private final VaultAuthenticator authenticator;
   private final Clock clock;
   private final CertificateCache cache;
+  private final StopAnswers answers;
   private final ThreadPoolExecutor workers;
   private final CloseTiming closeTiming;
   /** Requests handed to the workers and not answered yet; the close answers what is left. */
@@ -118,6 +119,7 @@ public final class VaultCertificateSource implements CertificateSource {
     this.cache = new CertificateCache(settings,
         new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
         clock, random, listener, kept.orElse(KeptCertificates.NONE), () -> closed);
+    this.answers = cache.answers();
     String prefix = "promcc-vault-" + SOURCES.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
     // idle workers end after a minute: a source that is not closed leaves no threads behind
@@ -274,7 +276,7 @@ public final class VaultCertificateSource implements CertificateSource {
         asked.add(Map.entry(id, submit(id)));
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
-        record(id, () -> cache.closing(id, "the vault certificate source of cluster "
+        record(id, () -> answers.closing(id, "the vault certificate source of cluster "
             + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft())),
             bundles, problems, held);
       }
@@ -330,12 +332,12 @@ public final class VaultCertificateSource implements CertificateSource {
     try {
       request = submit(id);
     } catch (RejectedExecutionException stopping) {
-      return cache.closing(id, "the vault certificate source of cluster "
+      return answers.closing(id, "the vault certificate source of cluster "
           + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft()));
     }
     // interrupted while it waits: answered as its own request interrupted before it asked
     return await(id, request,
-        () -> cache.stopped(id, CertificateRequester.interruptedBeforeAsking(id)));
+        () -> answers.stopped(id, CertificateRequester.interruptedBeforeAsking(id)));
   }
 
   /**
@@ -383,7 +385,7 @@ public final class VaultCertificateSource implements CertificateSource {
       try {
         // no wait: a call for it in flight elsewhere may be long; nor a read of its kept
         // certificate: the close would take as long as all of them
-        set(cache.closingFromMemory(id, message));
+        set(answers.closingFromMemory(id, message));
       } catch (RuntimeException | Error e) {
         // judged by its caller, as a worker's failure is (an Error too): the close goes on
         setException(e);
@@ -422,7 +424,7 @@ public final class VaultCertificateSource implements CertificateSource {
 
   private CertificateBundle await(ClusterId id, Future<CertificateBundle> future) {
     // as a request interrupted on the caller's own thread: the still-valid certificate
-    return await(id, future, () -> cache.closingFromMemory(id, "interrupted while waiting for "
+    return await(id, future, () -> answers.closingFromMemory(id, "interrupted while waiting for "
         + "the certificate of cluster " + Quoting.quote(id.value())));
   }
 
@@ -443,7 +445,7 @@ public final class VaultCertificateSource implements CertificateSource {
       throw new IllegalStateException(e.getCause());
     } catch (CancellationException e) {
       // not expected (a close answers the requests it drops); as a request the close interrupts
-      return cache.closing(id, "the vault certificate source closed while asking for the "
+      return answers.closing(id, "the vault certificate source closed while asking for the "
           + "certificate of cluster " + Quoting.quote(id.value()),
           Duration.ofNanos(closeNanosLeft()));
     }

@@ -1,0 +1,87 @@
+package io.promcc.vault;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.ClusterId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * One cluster's state in {@link CertificateCache}, and the bounds of every wait for its lock.
+ * Every field is guarded by {@code lock}, and written only under it. The certificate is
+ * volatile too: a close answers from memory a cluster whose lock a call holds.
+ */
+final class CacheEntry {
+  final ReentrantLock lock = new ReentrantLock();
+  volatile CertificateBundle bundle;
+  Instant renewAt;
+  int failures;
+  Instant retryAt;
+  Failure lastFailure;
+  /** Whether {@code lastFailure} is a pause of every cluster, not an answer to this one. */
+  boolean paused;
+  /** The reason its last own attempt failed with (a pause is none); null once one worked. */
+  String lastOwnFailure;
+  boolean lookedForKept;
+
+  /**
+   * A failed attempt as the cluster's problem shows it: its reason, its message, and the
+   * exception to attach (none for an unexpected one, whose message may quote the request).
+   */
+  record Failure(String reason, String message, RuntimeException cause) {
+    static Failure of(VaultRequestException e) {
+      return new Failure(e.failure().reason(), e.getMessage(), e);
+    }
+
+    /**
+     * Neither Vault's answer nor a named failure: a bug, or a library's surprise. Its message
+     * is left out: the http client's quotes header values, and the token is one.
+     */
+    static Failure unexpected(ClusterId id, Throwable e) {
+      return new Failure(VaultFailure.UNEXPECTED.reason(), UnexpectedFailure.message(id, e),
+          null);
+    }
+  }
+
+  /** Whether it holds a certificate still valid at {@code now}. */
+  boolean validAt(Instant now) {
+    CertificateBundle b = bundle;
+    return b != null && now.isBefore(b.notAfter());
+  }
+
+  /** Takes over, once, the certificate an earlier run left for {@code id}; under its lock. */
+  void lookForKept(ClusterId id, Instant now, KeptTakeOver takeOver) {
+    if (!lookedForKept) {
+      lookedForKept = true;
+      takeOver.find(id, now).ifPresent(taken -> {
+        bundle = taken.bundle();
+        renewAt = taken.renewAt();
+      });
+    }
+  }
+
+  /**
+   * Whether its lock was had: at once if free, else within what {@code nanosLeft} says is left
+   * (asked only then, so that a shared deadline starts at the first wait).
+   */
+  boolean lockWithin(LongSupplier nanosLeft) {
+    return lock.tryLock() || tryLock(Math.max(0, nanosLeft.getAsLong()));
+  }
+
+  /** Whether its lock was had within {@code wait} (none if negative). */
+  boolean lockWithin(Duration wait) {
+    return tryLock(wait.isNegative() ? 0 : wait.toNanos());
+  }
+
+  /** Whether its lock was had within {@code nanos}; an interrupt ends the wait. */
+  private boolean tryLock(long nanos) {
+    try {
+      return lock.tryLock(nanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
