@@ -78,19 +78,6 @@ final class CertificateCache {
    * runs).
    */
   boolean mayAsk(ClusterId id, Instant now) {
-    return mayAsk(id, now, false);
-  }
-
-  /**
-   * As {@link #mayAsk(ClusterId, Instant)}, having first taken over the certificate an earlier
-   * run left for {@code id} (read on the calling thread), so that one not due yet is answered
-   * without Vault, and without a worker.
-   */
-  boolean mayAskAfterKept(ClusterId id, Instant now) {
-    return mayAsk(id, now, true);
-  }
-
-  private boolean mayAsk(ClusterId id, Instant now, boolean readKept) {
     CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
     if (!entry.lock.tryLock()) {
       // a call for this cluster is in flight: its answer is waited for on a worker, so that
@@ -98,9 +85,6 @@ final class CertificateCache {
       return true;
     }
     try {
-      if (readKept) {
-        entry.lookForKept(id, now, takeOver);
-      }
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return false;
       }
@@ -184,19 +168,9 @@ final class CertificateCache {
     try {
       Instant now = clock.instant();
       entry.lookForKept(id, now, takeOver);
-      if (entry.bundle != null && now.isBefore(entry.renewAt)) {
-        return entry.bundle;
-      }
-      if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
-        return keptOrThrow(id, entry, now);
-      }
-      Optional<EveryClusterPause.Held> held = pause.at(now);
-      if (held.isPresent()) {
-        // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
-        entry.retryAt = held.get().until();
-        entry.paused = true;
-        entry.lastFailure = Failure.of(EveryClusterPause.heldBack(id, held.get()));
-        return keptOrThrow(id, entry, now);
+      Optional<CertificateBundle> cached = withoutVault(id, entry, now);
+      if (cached.isPresent()) {
+        return cached.get();
       }
       try {
         CertificateBundle fresh;
@@ -265,6 +239,48 @@ final class CertificateCache {
     } finally {
       entry.lock.unlock();
     }
+  }
+
+  /**
+   * {@code id}'s answer if it needs no Vault call, from one look under its lock (the certificate
+   * an earlier run left taken over first, read on the calling thread); empty if it is due, or
+   * if a call for it holds it: that is for a worker to ask or wait for.
+   *
+   * @throws CertificateUnavailableException as {@link #obtain}, for a cluster that waits for
+   *     its next attempt without a valid certificate
+   */
+  Optional<CertificateBundle> answerWithoutVault(ClusterId id) {
+    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
+    if (!entry.lock.tryLock()) {
+      return Optional.empty();
+    }
+    try {
+      Instant now = clock.instant();
+      entry.lookForKept(id, now, takeOver);
+      return withoutVault(id, entry, now);
+    } finally {
+      entry.lock.unlock();
+    }
+  }
+
+  /** {@code id}'s answer at {@code now} if it needs no Vault call; under its lock. */
+  private Optional<CertificateBundle> withoutVault(ClusterId id, CacheEntry entry,
+      Instant now) {
+    if (entry.bundle != null && now.isBefore(entry.renewAt)) {
+      return Optional.of(entry.bundle);
+    }
+    if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
+      return Optional.of(keptOrThrow(id, entry, now));
+    }
+    Optional<EveryClusterPause.Held> held = pause.at(now);
+    if (held.isPresent()) {
+      // a quota said to wait, or Vault did not answer: no cluster asks Vault before then
+      entry.retryAt = held.get().until();
+      entry.paused = true;
+      entry.lastFailure = Failure.of(EveryClusterPause.heldBack(id, held.get()));
+      return Optional.of(keptOrThrow(id, entry, now));
+    }
+    return Optional.empty();
   }
 
   /**

@@ -323,10 +323,12 @@ public final class VaultCertificateSource implements CertificateSource {
   public CertificateBundle certificateFor(GuestCluster cluster) {
     ensureOpen();
     ClusterId id = requireNonNull(cluster, "cluster == null").id();
-    // a kept certificate is read here, as before the workers asked for callers: one not due
-    // is the answer at once, not after the calls the workers wait for
-    if (!cache.mayAskAfterKept(id, clock.instant())) {
-      return cache.obtain(id); // answered from the cache, on the calling thread
+    // one look, on the calling thread (a kept certificate read too): a certificate not due is
+    // the answer at once, not after the calls the workers wait for; one due is asked for by a
+    // worker, never by this thread, which a close does not interrupt
+    Optional<CertificateBundle> cached = cache.answerWithoutVault(id);
+    if (cached.isPresent()) {
+      return cached.get();
     }
     Future<CertificateBundle> request;
     try {

@@ -10,6 +10,7 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.vault.fake.FakeVault;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,43 @@ class VaultCertificateForCallerTest {
     } finally {
       vault.resume();
       source.close();
+    }
+  }
+
+  /**
+   * A certificate that falls due between the caller's look at it and its answer is never asked
+   * for on the caller's own thread, which a close does not interrupt: the one look decides.
+   * Between the two, the caller asked Vault itself, and waited for it past the close (here
+   * the clock moves while the kept certificate is read).
+   */
+  @Test
+  void aCertificateFallingDueAsItIsLookedAtIsNotAskedForOnTheCallersThread() throws Exception {
+    fixture.useNewToken();
+    GuestCluster beta = fixture.clusters("beta").get(0);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30))
+        .requestTimeout(Duration.ofMinutes(5)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    CertificateBundle left = earlier.certificateFor(beta);
+    earlier.close();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      fixture.clock.advance(Duration.ofHours(21)); // past its renewal (20 h of 30)
+      return Optional.of(left);
+    });
+    vault.pause();
+    try {
+      CompletableFuture<CertificateBundle> caller =
+          CompletableFuture.supplyAsync(() -> source.certificateFor(beta));
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (!caller.isDone() && !vault.awaitInFlight(1, Duration.ofMillis(50))
+          && Instant.now().isBefore(deadline)) {
+        Thread.onSpinWait(); // answered at once, or asking vault
+      }
+
+      source.close();
+
+      assertEquals(left, caller.get(20, TimeUnit.SECONDS));
+    } finally {
+      vault.resume();
     }
   }
 }
