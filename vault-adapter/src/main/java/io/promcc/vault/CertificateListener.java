@@ -6,7 +6,9 @@ import java.time.Instant;
 /**
  * Observability hooks of the Vault adapter, for the application to bind to metrics. Methods are
  * called synchronously from the thread doing the work, possibly from several threads at once:
- * implementations must be thread-safe and quick, and must not throw.
+ * implementations must be thread-safe and quick, and must not throw, nor call back into the
+ * source (a {@code certificateFor} from a worker's thread may wait for a request queued behind
+ * it).
  */
 public interface CertificateListener {
   /** Does nothing. */

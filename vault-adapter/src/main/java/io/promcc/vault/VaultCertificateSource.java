@@ -313,7 +313,9 @@ public final class VaultCertificateSource implements CertificateSource {
    * the caller as it answers an observation: its still-valid certificate, else
    * {@code interrupted}, within the close's deadline. So does a caller interrupted while it
    * waits (its request is interrupted too). A certificate an earlier run left is read on the
-   * calling thread: one not due yet needs no worker.
+   * calling thread: one not due yet needs no worker. Do not call it from a
+   * {@link CertificateListener} (a worker's thread): with every worker busy, it would wait for
+   * a request queued behind its own caller until a close answers it.
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
