@@ -2,17 +2,22 @@ package io.promcc.kube;
 
 import static io.promcc.kube.TestServices.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGenerator;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
 import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Faults;
-import io.promcc.kube.fake.Poll;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,39 +36,33 @@ import org.junit.jupiter.api.Test;
  * client-go's reflector waits its backoff manager's pause before every list and watch after the
  * first. Here a 410 that follows another with no event between waits the pause of a failed call
  * (0.8 s doubling to 30 s). Time is a ticker only the sleeper moves.
+ *
+ * <p>The reflector is played by the test, as client-java's does it after a 410: a list without a
+ * resourceVersion, then a watch from the version listed, read until its {@code ERROR} event, then
+ * closed. So no real time passes: the informer's controller would wait a real second before
+ * each run of its reflector. {@code ServiceClusterSourceWatchTest} covers the informer listing
+ * again after a 410.
  */
 class ExpiredWatchBackoffTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Predicate<FakeRequest> ANY = request -> true;
-  private static final Predicate<FakeRequest> LIST = request -> !request.isWatch();
   private static final long MINUTE = Duration.ofMinutes(1).toNanos();
 
   private final AtomicLong ticker = new AtomicLong();
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   /** The ticker at each list request the fake received. */
   private final List<Long> listTimes = new CopyOnWriteArrayList<>();
+  private final InformerHealth health = new InformerHealth(() -> { });
   private FakeKubeApi fake;
-  private TrackedInformer<V1Service, V1ServiceList> informer;
+  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
 
   @BeforeEach
-  void startFake() {
+  void start() {
     // no bookmarks: a watch that works says nothing until an object changes
     fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
       if (!request.isWatch()) {
         listTimes.add(ticker.get());
       }
     }).start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (informer != null) {
-      informer.stop();
-    }
-    fake.close();
-  }
-
-  private void startInformer() {
     CoreV1Api api = new CoreV1Api(fake.newClient());
     CallGenerator calls = params -> api.listServiceForAllNamespaces()
         .resourceVersion(params.resourceVersion).watch(params.watch)
@@ -73,20 +72,52 @@ class ExpiredWatchBackoffTest {
       pauses.add(duration);
       ticker.addAndGet(duration.toNanos());
     };
-    informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(), () -> { },
+    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
+        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
         ticker::get, sleeper, new ManualLater(ticker::get));
-    informer.start();
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  /** The reflector's list after a 410: without a resourceVersion; the version listed. */
+  private String list() throws ApiException {
+    return listerWatcher.list(new CallGeneratorParams(false, "", null)).getMetadata()
+        .getResourceVersion();
+  }
+
+  private Watchable<V1Service> watch(String version) throws ApiException {
+    return listerWatcher.watch(new CallGeneratorParams(true, version, 300));
+  }
+
+  /** Reads {@code watch} up to its {@code ERROR} event, as the reflector, which then stops. */
+  private static void readToError(Watchable<V1Service> watch) {
+    while (watch.hasNext()) {
+      if ("ERROR".equals(watch.next().type)) {
+        return;
+      }
+    }
+    fail("the watch ended with no ERROR event");
+  }
+
+  /** A watch from {@code version}, read to its 410 and closed. */
+  private void watchToError(String version) throws ApiException, IOException {
+    try (Watchable<V1Service> watch = watch(version)) {
+      readToError(watch);
+    }
   }
 
   @Test
-  void everyWatchAnswered410ListsAgainAtOnceOnlyAfterTheFirst() {
+  void everyWatchAnswered410ListsAgainAtOnceOnlyAfterTheFirst() throws Exception {
     fake.faults().expireNewWatches(Faults.ALWAYS, ANY);
-    startInformer();
 
     // bounded in lists too: without a pause the ticker never moves
-    Poll.until(WAIT, "a minute on the ticker, or 20 lists",
-        () -> ticker.get() >= MINUTE || listTimes.size() > 20);
+    for (int lists = 0; lists < 20 && ticker.get() < MINUTE; lists++) {
+      watchToError(list());
+    }
+
     List<Duration> inTheFirstMinute = new ArrayList<>();
     for (long time : listTimes) {
       if (time < MINUTE) {
@@ -96,24 +127,33 @@ class ExpiredWatchBackoffTest {
     assertEquals(millisOf(0, 0, 800, 2400, 5600, 12000, 24800, 50400), inTheFirstMinute,
         "the ticker at each list in the first minute: the first, one at once after the first "
             + "410, then after a pause doubling from 0.8 s");
-    assertEquals(Optional.empty(), informer.failure(), "a 410 is no failure of the informer");
+    assertEquals(Optional.empty(), health.failure(), "a 410 is no failure of the informer");
   }
 
   @Test
-  void a410AfterAnEventListsAgainAtOnce() {
+  void a410AfterAnEventListsAgainAtOnce() throws Exception {
     fake.faults().expireNewWatches(1, ANY);
-    startInformer();
-    Poll.until(WAIT, "the second watch open", () -> fake.requestCount(FakeRequest::isWatch) >= 2
-        && fake.store().watchCount(ApiResource.SERVICES) == 1);
-    fake.store().create(ApiResource.SERVICES, null, guest("one11"));
-    Poll.until(WAIT, "the service seen through the watch",
-        () -> informer.cache().list().size() == 1);
-
-    fake.faults().expireWatches();
-    Poll.until(WAIT, "listed again after the second 410", () -> fake.requestCount(LIST) >= 3);
+    watchToError(list());
+    String version = list();
+    try (Watchable<V1Service> watch = watch(version)) {
+      // the watch is subscribed once its call returned: the fake answers after subscribing
+      fake.store().create(ApiResource.SERVICES, null, guest("one11"));
+      assertTrue(watch.hasNext());
+      assertEquals("ADDED", watch.next().type);
+      fake.faults().expireWatches();
+      readToError(watch);
+    }
+    version = list();
 
     assertEquals(List.of(), List.copyOf(pauses), "an event came between the two 410s");
     assertEquals(List.of(0L, 0L, 0L), List.copyOf(listTimes));
+    assertEquals(Optional.empty(), health.failure(), "a 410 is no failure of the informer");
+
+    // and with no event since, the next 410 waits the pause: the test can tell the two apart
+    fake.faults().expireNewWatches(1, ANY);
+    watchToError(version);
+    list();
+    assertEquals(List.of(FailureBackoff.FIRST), List.copyOf(pauses));
   }
 
   private static List<Duration> millisOf(long... millis) {
