@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,8 +21,45 @@ import java.util.function.BooleanSupplier;
  * another process (a second controller on the same folder) or another CA of this process may
  * hold: tried every {@link #LOCK_POLL}, for a bounded time on a clock. Holds no state between
  * waits; thread-safe.
+ *
+ * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the lock file
+ * releases it, also one that never held it. So a CA first {@linkplain #claim claims} the folder
+ * in this process, and only then opens the file: another CA of this process on the folder waits
+ * for the claim, and never opens the file while the lock is held here.
  */
 final class CaFolderLock {
+  /**
+   * The folders a CA of this process has claimed, by file key (device and inode) or, without
+   * one, by path; guarded by itself.
+   */
+  private static final Set<Object> CLAIMED = new HashSet<>();
+
+  /**
+   * A folder claimed in this process, from {@link #claim} until {@link #close()}; the time
+   * waited for it counts towards the wait for the lock. Close it after the lock file.
+   */
+  static final class Claim implements AutoCloseable {
+    private final Object key;
+    private final Duration waited;
+    private boolean closed; // guarded by CLAIMED
+
+    private Claim(Object key, Duration waited) {
+      this.key = key;
+      this.waited = waited;
+    }
+
+    /** Lets another CA of this process open the folder's lock file. Idempotent. */
+    @Override
+    public void close() {
+      synchronized (CLAIMED) {
+        if (!closed) {
+          closed = true;
+          CLAIMED.remove(key);
+        }
+      }
+    }
+  }
+
   /** Tries the folder's lock once; a seam for tests of a lock another process holds. */
   @FunctionalInterface
   interface Locker {
@@ -57,19 +98,18 @@ final class CaFolderLock {
   /**
    * The folder's lock, waited for at most the lock wait on the clock. Each sleep counts the
    * clock's time across it, but at least its length and at most twice it: a wall clock set back
-   * while waiting does not stretch the wait, nor one set forward cut it short. Ends, without a
-   * try more, once {@code stopped} says so.
+   * while waiting does not stretch the wait, nor one set forward cut it short; the wait for
+   * {@code claim} counts. Ends, without a try more, once {@code stopped} says so.
    */
-  FileLock acquire(FileChannel channel, Path lockFile, BooleanSupplier stopped)
+  FileLock acquire(Claim claim, FileChannel channel, Path lockFile, BooleanSupplier stopped)
       throws IOException {
-    Duration waited = Duration.ZERO;
+    Duration waited = claim.waited;
     while (true) {
       FileLock lock;
       try {
         lock = locker.tryLock(channel);
       } catch (OverlappingFileLockException heldInThisProcess) {
-        // another CA of this process on this folder: waited for as another process is, not
-        // under a lock of the process, which would hold up every folder's start with this one
+        // held in this process without a claim: waited for as another process' lock is
         lock = null;
       }
       if (lock != null) {
@@ -80,21 +120,61 @@ final class CaFolderLock {
             + "another process (" + quote(lockFile) + "), still after " + lockWait
             + ": is a second promcc using it?");
       }
-      Instant before = clock.instant();
-      try {
-        sleeper.sleep(LOCK_POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LocalCaException("interrupted while waiting for the lock of local CA state "
-            + "folder " + quote(folder));
-      }
-      waited = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
-          LOCK_POLL.multipliedBy(2)));
-      if (stopped.getAsBoolean()) {
-        throw new LocalCaException("local CA in " + quote(folder) + " was closed while its "
-            + "start waited for the lock of its state folder");
-      }
+      waited = pause(waited, stopped);
     }
+  }
+
+  /**
+   * Claims the folder in this process, waiting (as for the lock, within the same bound) while
+   * another CA of this process has claimed it: a wait for one folder holds up no other.
+   *
+   * @throws LocalCaException if it is still claimed after the lock wait, or on a stop or an
+   *     interrupt
+   */
+  Claim claim(BooleanSupplier stopped) {
+    Object key = key();
+    Duration waited = Duration.ZERO;
+    while (true) {
+      synchronized (CLAIMED) {
+        if (CLAIMED.add(key)) {
+          return new Claim(key, waited);
+        }
+      }
+      if (waited.compareTo(lockWait) >= 0) {
+        throw new LocalCaException("local CA state folder " + quote(folder) + " is used by "
+            + "another local CA of this process, still after " + lockWait);
+      }
+      waited = pause(waited, stopped);
+    }
+  }
+
+  /** The folder's file key, which another path to it shares; its path if it has none. */
+  private Object key() {
+    try {
+      Object key = Files.readAttributes(folder, BasicFileAttributes.class).fileKey();
+      return key != null ? key : folder;
+    } catch (IOException e) {
+      return folder; // its users report what fails there
+    }
+  }
+
+  /** Sleeps one poll; the time waited after it. */
+  private Duration pause(Duration waited, BooleanSupplier stopped) {
+    Instant before = clock.instant();
+    try {
+      sleeper.sleep(LOCK_POLL);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LocalCaException("interrupted while waiting for the lock of local CA state "
+          + "folder " + quote(folder));
+    }
+    Duration after = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
+        LOCK_POLL.multipliedBy(2)));
+    if (stopped.getAsBoolean()) {
+      throw new LocalCaException("local CA in " + quote(folder) + " was closed while its "
+          + "start waited for the lock of its state folder");
+    }
+    return after;
   }
 
   /** {@code value}, but at least {@code min} and at most {@code max}. */

@@ -140,6 +140,14 @@ final class CaStore {
       throw new LocalCaException("local CA state folder " + quote(folder) + " cannot be "
           + "created: " + e, e);
     }
+    try (CaFolderLock.Claim claim = folderLock.claim(stopped)) {
+      return loadOrCreate(now, validity, commonName, stopped, claim);
+    }
+  }
+
+  /** As above, the folder claimed in this process: its lock file may be opened and closed. */
+  private Authority loadOrCreate(Instant now, Duration validity, String commonName,
+      BooleanSupplier stopped, CaFolderLock.Claim claim) {
     Path lockFile = folder.resolve(LOCK_FILE);
     Path certificate = folder.resolve(CA_FILE);
     FileChannel channel;
@@ -165,7 +173,7 @@ final class CaStore {
       throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
           + quote(lockFile) + "): " + e, e);
     }
-    try (channel; FileLock lock = folderLock.acquire(channel, lockFile, stopped)) {
+    try (channel; FileLock lock = folderLock.acquire(claim, channel, lockFile, stopped)) {
       if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
         return StoredCa.load(certificate, folder.resolve(KEY_FILE), now);
       }

@@ -234,6 +234,64 @@ import java.nio.file.attribute.PosixFilePermissions;
     assertTrue(Files.exists(state.resolve(CaStore.CA_FILE)));
   }
 
+  /**
+   * The folder's lock is the process' (POSIX fcntl): closing any descriptor of the lock file
+   * releases it. A second CA of this process on the folder that opened the file while the first
+   * held the lock, and gave up waiting, released the first one's lock to every other process.
+   */
+  @Test
+  void aCaOfThisProcessGivingUpOnTheFolderKeepsTheLockTheOtherHolds() throws Exception {
+    Path locks = Path.of("/proc/locks");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(locks), "no /proc/locks");
+    Path state = temp.resolve("state");
+    PrivateFiles.createFolder(state);
+    // a key without its certificate: the first CA reads it under the folder's lock
+    PrivateFiles.write(state.resolve(CaStore.KEY_FILE), Pki.pem(Pki.newKeyPair().getPrivate())
+        .revealBytes(), PrivateFiles.OWNER_ONLY, true);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CaStore first = new CaStore(state, Duration.ofSeconds(30), (file, options) -> {
+      holding.countDown();
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+      return RegularFiles.readPem(file, options);
+    });
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    Thread holder = new Thread(() -> {
+      try {
+        first.loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA");
+      } catch (RuntimeException e) {
+        firstFailure.set(e);
+      }
+    }, "holder");
+    holder.setDaemon(true);
+    holder.start();
+    try {
+      assertTrue(holding.await(30, TimeUnit.SECONDS), "the first CA never held the lock");
+      MutableClock clock = MutableClock.startingNow();
+      CaStore second = new CaStore(state, Duration.ofMillis(100), RegularFiles::readPem, clock,
+          clock::advance, FileChannel::tryLock);
+
+      LocalCaException e = assertThrows(LocalCaException.class,
+          () -> second.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA"));
+      assertEquals("local CA state folder \"" + state + "\" is used by another local CA of "
+          + "this process, still after PT0.1S", e.getMessage());
+
+      Object inode = Files.getAttribute(state.resolve("ca.lock"), "unix:ino");
+      String mine = " " + ProcessHandle.current().pid() + " ";
+      assertTrue(Files.readAllLines(locks).stream().anyMatch(line -> line.contains("POSIX")
+          && line.contains(mine) && line.split("\\s+")[5].endsWith(":" + inode)),
+          "the first CA's lock was released to other processes while it held it");
+    } finally {
+      release.countDown();
+      holder.join(30_000);
+    }
+    assertEquals(null, firstFailure.get());
+  }
+
   @Test
   void anInterruptedWaitForTheLockEndsTheLoadAndKeepsTheInterrupt() {
     Path state = temp.resolve("state");
