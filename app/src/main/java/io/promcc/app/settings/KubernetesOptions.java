@@ -1,6 +1,8 @@
 package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.model.ValidationException;
 import io.promcc.kube.DiscoverySettings;
 import io.promcc.kube.KubeAdapterSettings;
 import io.promcc.kube.LeaderElectionSettings;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The options of the Kubernetes adapter: which Services are guest clusters, where certificate
@@ -76,7 +79,7 @@ final class KubernetesOptions {
    *
    * @param leaseNamespace the Lease's namespace, {@link LeaseNamespace#of} the settings
    */
-  static KubeAdapterSettings from(SettingsReader r, String leaseNamespace,
+  static KubeAdapterSettings from(SettingsReader r, LeaseNamespace leaseNamespace,
       Map<String, String> env, Optional<Shard> shard, Problems problems) {
     // other settings' problems do not stop the adapter's own checks: all are reported at once
     int before = problems.list().size();
@@ -120,7 +123,8 @@ final class KubernetesOptions {
     if (problems.list().size() > before) {
       return null; // a value above is bad: the adapter's own checks need them all
     }
-    return problems.check(() -> KubeAdapterSettings.collect(kubeconfig,
+    return problems.check(() -> byOption(r, leaseNamespace, env, () -> KubeAdapterSettings
+        .collect(kubeconfig,
         () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)
             .idAnnotation(idAnnotation).etcdAnnotation(etcdAnnotation)
             .apiServerUrlAnnotation(urlAnnotation).defaultProvider(provider)
@@ -129,8 +133,74 @@ final class KubernetesOptions {
             .build(),
         () -> SecretSettings.defaults().withNamespace(secretsNamespace),
         () -> watch(watchTimeout),
-        () -> election ? Optional.of(leaderElection(leaseNamespace, leaseName, identity, lease))
-            : Optional.empty()));
+        () -> election ? Optional.of(leaderElection(leaseNamespace.name(), leaseName, identity,
+            lease)) : Optional.empty())));
+  }
+
+  /**
+   * The options of the fields the adapter's problems name, in the adapter's words: a user is
+   * shown where the bad value came from, as for every other setting. The Lease's namespace and
+   * identity, which may come from elsewhere, are not here.
+   */
+  private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+      Map.entry("kubeconfig", "kubeconfig"),
+      Map.entry("discovery.labelSelector", "service-selector"),
+      Map.entry("discovery.namespaces", "namespaces"),
+      Map.entry("discovery.idAnnotation", "cluster-id-annotation"),
+      Map.entry("discovery.etcdAnnotation", "etcd-annotation"),
+      Map.entry("discovery.apiServerUrlAnnotation", "api-server-url-annotation"),
+      Map.entry("discovery.defaultProvider", "provider"),
+      Map.entry("discovery.trustedNamespaces", "trusted-namespaces"),
+      Map.entry("discovery.apiServerAllowList", "api-server-allow-list"),
+      Map.entry("secrets.namespace", "secrets-namespace"),
+      Map.entry("watch.watchTimeout", "watch-timeout"),
+      Map.entry("leaderElection.leaseName", "lease-name"),
+      Map.entry("leaderElection.leaseDuration", "lease-duration"));
+  /** Options whose value the adapter shows in its own words (a duration: 1s500ms). */
+  private static final List<String> REWORDED_VALUES = List.of("watch-timeout", "lease-duration");
+
+  /**
+   * What {@code build} makes; its problems reworded to name the option (flag, variable or file
+   * key), the variable or the file of each bad value instead of the adapter's field.
+   */
+  private static <T> T byOption(SettingsReader r, LeaseNamespace leaseNamespace,
+      Map<String, String> env, Supplier<T> build) {
+    try {
+      return build.get();
+    } catch (ValidationException e) {
+      throw new ValidationException(e.subject(), e.problems().stream()
+          .map(problem -> byOption(r, leaseNamespace, env, problem)).toList());
+    }
+  }
+
+  /** {@code problem} naming the option of its field; as it is if its field is not known. */
+  static String byOption(SettingsReader r, LeaseNamespace leaseNamespace,
+      Map<String, String> env, String problem) {
+    if (problem.startsWith("leaderElection.namespace ")) {
+      return leaseNamespace.setting() + problem.substring("leaderElection.namespace".length());
+    }
+    if (problem.startsWith("leaderElection.identity ")) {
+      String setting = r.has("identity") || !env.containsKey("HOSTNAME")
+          ? r.originOf("identity") : "HOSTNAME";
+      return setting + problem.substring("leaderElection.identity".length());
+    }
+    for (Map.Entry<String, String> field : OPTION_OF_FIELD.entrySet()) {
+      if (!problem.startsWith(field.getKey() + " ")) {
+        continue;
+      }
+      String option = field.getValue();
+      String worded = r.originOf(option) + problem.substring(field.getKey().length())
+          .replace("(listed in discovery.namespaces)",
+              "(listed in " + r.originOf("namespaces") + ")");
+      int found = worded.lastIndexOf(", found \"");
+      if (REWORDED_VALUES.contains(option) && found >= 0 && r.has(option)) {
+        // the adapter shows a duration in its own words (1s500ms): show the user's text
+        worded = worded.substring(0, found) + ", found "
+            + Quoting.quote(r.text(option).orElseThrow());
+      }
+      return worded;
+    }
+    return problem;
   }
 
   /**

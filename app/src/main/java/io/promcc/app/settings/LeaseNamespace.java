@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,10 @@ import java.util.Map;
  *
  * @param name the namespace
  * @param origin {@code from <where>}, or {@code default: <why>}
+ * @param setting what a problem with it names: the option (flag, variable or file key),
+ *     {@code POD_NAMESPACE} or the service account's namespace file
  */
-record LeaseNamespace(String name, String origin) {
+record LeaseNamespace(String name, String origin, String setting) {
   /** Where kubelet mounts the namespace of the Pod's service account. */
   static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
@@ -28,6 +31,7 @@ record LeaseNamespace(String name, String origin) {
   LeaseNamespace {
     requireNonNull(name, "name == null");
     requireNonNull(origin, "origin == null");
+    requireNonNull(setting, "setting == null");
   }
 
   /**
@@ -40,11 +44,11 @@ record LeaseNamespace(String name, String origin) {
     if (r.has("lease-namespace")) {
       // the same settings from a flag, a variable or the file are equal: the option's name
       return new LeaseNamespace(r.text("lease-namespace").orElseThrow(),
-          "from --lease-namespace");
+          "from --lease-namespace", r.originOf("lease-namespace"));
     }
     String pod = env.get("POD_NAMESPACE");
     if (pod != null && !pod.isEmpty()) { // as client-go, an empty one counts as unset
-      return new LeaseNamespace(pod, "from POD_NAMESPACE");
+      return new LeaseNamespace(pod, "from POD_NAMESPACE", "POD_NAMESPACE");
     }
     String why;
     if (!Files.exists(namespaceFile)) {
@@ -60,13 +64,15 @@ record LeaseNamespace(String name, String origin) {
         } else if (text.isEmpty()) {
           why = "is empty";
         } else {
-          return new LeaseNamespace(text, "from " + namespaceFile);
+          return new LeaseNamespace(text, "from " + namespaceFile,
+              "service account namespace file " + Quoting.quote(namespaceFile.toString()));
         }
       } catch (IOException e) {
         why = "cannot be read (" + e.getClass().getSimpleName() + ")";
       }
     }
     return new LeaseNamespace("default",
-        "default: POD_NAMESPACE is not set and " + namespaceFile + " " + why);
+        "default: POD_NAMESPACE is not set and " + namespaceFile + " " + why,
+        "--lease-namespace");
   }
 }

@@ -330,7 +330,7 @@ public record RunSettings(
     Optional<String> leaseNamespaceOrigin = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
       LeaseNamespace lease = LeaseNamespace.of(r, env, namespaceFile);
-      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, lease.name(), env, shard,
+      kubernetes = Optional.ofNullable(KubernetesOptions.from(r, lease, env, shard,
           problems));
       leaseNamespaceOrigin = kubernetes.flatMap(KubeAdapterSettings::leaderElection)
           .map(election -> lease.origin());
