@@ -72,7 +72,8 @@ record LeaseNamespace(String name, String origin, String setting) {
       }
     }
     return new LeaseNamespace("default",
-        "default: POD_NAMESPACE is not set and " + namespaceFile + " " + why,
+        "default: POD_NAMESPACE is " + (pod == null ? "not set" : "empty") + " and "
+            + namespaceFile + " " + why,
         "--lease-namespace");
   }
 }

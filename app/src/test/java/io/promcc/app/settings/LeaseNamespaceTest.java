@@ -71,6 +71,17 @@ class LeaseNamespaceTest {
   }
 
   @Test
+  void anEmptyPodNamespaceIsNamedAsEmptyNotAsUnsetInTheStartLine() {
+    Path missing = temp.resolve("missing");
+
+    RunSettings settings = load(Map.of("POD_NAMESPACE", ""), missing);
+
+    assertEquals("default", namespace(settings));
+    assertTrue(settings.toString().contains(", lease=default/promcc-events (namespace default: "
+        + "POD_NAMESPACE is empty and " + missing + " does not exist)"), settings.toString());
+  }
+
+  @Test
   void theOptionWinsOverBoth() throws IOException {
     RunSettings settings = load(Map.of("POD_NAMESPACE", "observability"),
         namespaceFile("monitoring"), "lease-namespace", "leases");
