@@ -73,10 +73,21 @@ public record JobTemplate(
     metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
   }
 
+  /**
+   * The name of template {@code map} as written, or null if it has none or it is no text: YAML
+   * reads {@code 12}, {@code 1e3} or {@code 0x10} as a number, which is a name as written too
+   * (as {@link Fields#string} takes it).
+   */
+  static String writtenName(Map<?, ?> map) {
+    Object name = map.get("name");
+    return name instanceof String || name instanceof Number ? name.toString() : null;
+  }
+
   /** Reads a template; returns {@code null} after adding problems if it cannot be built. */
   static JobTemplate parse(Map<?, ?> map, int index, List<String> problems) {
-    String owner = map.get("name") instanceof String text
-        ? "job template " + Quoting.quote(text) : "job template #" + (index + 1);
+    String written = writtenName(map);
+    String owner = written != null
+        ? "job template " + Quoting.quote(written) : "job template #" + (index + 1);
     int before = problems.size();
     Fields fields = new Fields(map, owner, problems);
     fields.rejectUnknown(FIELDS);

@@ -110,7 +110,8 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
       }
       JobTemplate job = JobTemplate.parse(map, i, problems);
       // names count even for invalid templates, so a duplicate is reported in the same round
-      if (map.get("name") instanceof String name && !seen.add(name)) {
+      String name = JobTemplate.writtenName(map);
+      if (name != null && !seen.add(name)) {
         problems.add("found multiple job templates with name " + Quoting.quote(name));
         continue;
       }
