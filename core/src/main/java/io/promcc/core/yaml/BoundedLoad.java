@@ -90,6 +90,7 @@ final class BoundedLoad extends Load {
         if (node instanceof SequenceNode sequence) {
           measure(node, sequence.getValue(), start);
         } else if (node instanceof MappingNode mapping) {
+          textKeys(mapping);
           List<Node> children = new ArrayList<>();
           for (NodeTuple tuple : mapping.getValue()) {
             children.add(tuple.getKeyNode());
@@ -100,6 +101,26 @@ final class BoundedLoad extends Load {
         return node;
       } finally {
         depth--;
+      }
+    }
+
+    /**
+     * Makes each key of {@code mapping} that only Prometheus' YAML reads as a number
+     * ({@code 0x10}, {@code 1e3}) the text it is written as, as such a key was before those
+     * numbers were told from text: a key is a field's or a label's name, which Prometheus takes
+     * as written; so {@code "0x10"} and {@code 0x10} are one key, and a duplicate. A new node,
+     * as the scalar may be an alias's, whose value stays the number.
+     */
+    private static void textKeys(MappingNode mapping) {
+      List<NodeTuple> tuples = mapping.getValue();
+      for (int i = 0; i < tuples.size(); i++) {
+        NodeTuple tuple = tuples.get(i);
+        if (tuple.getKeyNode() instanceof ScalarNode key
+            && YamlReader.GO_NUMBER.equals(key.getTag())) {
+          tuples.set(i, new NodeTuple(new ScalarNode(Tag.STR, true, key.getValue(),
+              key.getScalarStyle(), key.getStartMark(), key.getEndMark()),
+              tuple.getValueNode()));
+        }
       }
     }
 

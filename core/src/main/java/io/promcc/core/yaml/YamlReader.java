@@ -40,7 +40,7 @@ public final class YamlReader {
   private YamlReader() {}
 
   /** A plain scalar Prometheus' YAML reads as a number and the JSON schema does not. */
-  private static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
+  static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
 
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
@@ -54,6 +54,7 @@ public final class YamlReader {
    * plain scalar Prometheus' YAML reads as a number and the schema does not ({@code 0x10},
    * {@code 1e3}), and one tagged {@code !!float}, is a {@link GoYamlNumber}: its text to a text
    * field, Prometheus' number to a uint64 field; {@code !!int 0x10} is 16, as it is to Prometheus.
+   * As a mapping key such a plain scalar stays the text it is ({@link BoundedLoad}).
    * A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
    */
