@@ -1,0 +1,76 @@
+package io.promcc.core.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A scalar of the base config that YAML's schemas read differently (a number to Prometheus'
+ * YAML and text to the JSON schema, or a tagged one) is written out as the user wrote it, as a
+ * value, a key or a job name, with owned jobs replaced around it and without.
+ */
+class BaseConfigOddScalarsTest {
+  private static String config(String scalar) {
+    return "global:\n"
+        + "  scrape_interval: " + scalar + "\n"
+        + "  external_labels:\n"
+        + "    v: " + scalar + "\n"
+        + "    " + scalar + ": k\n"
+        + "remote_write:\n"
+        + "- url: http://rw.example/" + "\n"
+        + "  queue_config:\n"
+        + "    capacity: " + scalar + "\n"
+        + "    list: [" + scalar + ", x]\n"
+        + "scrape_configs:\n"
+        + "- job_name: " + scalar + "\n"
+        + "  sample_limit: " + scalar + "\n";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x10", "0o10", "010", "0b101", "1_000", "+8", "1e3", "1E3", ".5",
+      "8.", "-0", "08", ".inf", "-.Inf", ".nan", "'1e3'", "\"0x10\"", "yes", "on", "~"})
+  void isWrittenAsWrittenWithoutOwnedJobs(String scalar) {
+    String text = config(scalar);
+    assertEquals(text, BaseConfig.parse(text, "base.yml").render("gc", "", null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x10", "010", "1_000", "+8", "1e3", ".inf", ".nan", "'1e3'"})
+  void isWrittenAsWrittenWithOwnedJobsReplaced(String scalar) {
+    String text = config(scalar) + "- job_name: gc-a-old\n";
+    assertEquals(config(scalar) + "- job_name: gc-a-new\n",
+        BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-a-new\n", null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x10", "010", "1e3", "1_000"})
+  void aJobNamedAsANumberIsTheUsersByItsText(String scalar) {
+    BaseConfig base = BaseConfig.parse(config(scalar), "base.yml");
+    assertEquals(1, base.unownedJobs("gc").size());
+    assertEquals(scalar, String.valueOf(base.unownedJobs("gc").get(0).get("job_name")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0x10", "1e3"})
+  void aScrapeConfigFilesGlobAddedKeepsTheRest(String scalar) {
+    String text = config(scalar);
+    String rendered = BaseConfig.parse(text, "base.yml").render("gc", "", "scrape/*.yml");
+    assertEquals(text.replace("scrape_configs:\n",
+        "scrape_config_files:\n- scrape/*.yml\nscrape_configs:\n"), rendered);
+  }
+
+  /**
+   * A tagged scalar keeps its tag, its value quoted: the same value to Prometheus' YAML
+   * ({@code !!int '0x10'} is 16 to promtool 2.53.3, as {@code !!int 0x10} is).
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {"!!float 1|!!float '1'",
+      "!!int 0x10|!!int '0x10'", "!!str 1e3|'1e3'"})
+  void aTaggedScalarKeepsItsTagWithItsValueQuoted(String scalar, String written) {
+    String text = config(scalar) + "- job_name: gc-a-old\n";
+    assertEquals(config(written) + "- job_name: gc-a-new\n",
+        BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-a-new\n", null));
+  }
+}
