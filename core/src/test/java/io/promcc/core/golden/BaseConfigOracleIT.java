@@ -72,6 +72,21 @@ class BaseConfigOracleIT {
         static_configs: [{targets: ['h:3']}]
       """,
       "remote_write:\n  # primary\n  - {url: http://rw/}\n",
+      """
+      global:
+        external_labels: {a: 0x10, b: 1e3, c: 010, d: .inf, e: !!float 1}
+      scrape_configs:
+      - job_name: 0x10
+        sample_limit: 0x10
+        label_limit: 010
+        target_limit: 1e3
+        label_name_length_limit: !!int 0x10
+        label_value_length_limit: !!float 8
+        static_configs: [{targets: ['h:1']}]
+      - job_name: 1e3
+        sample_limit: 1_000
+        static_configs: [{targets: ['h:2'], labels: {x: !!str 1e3, y: +8}}]
+      """,
       "global:\n  scrape_interval: 1m\nscrape_configs: [] # none yet\n",
       """
       scrape_configs:

@@ -152,6 +152,30 @@ class ReconcilerUnreadableClusterTest {
     assertEquals("cluster-unreadable", result.degraded().get(id("a")).reason());
   }
 
+  /**
+   * Kept with no job, an unreadable cluster still goes with its certificate files (and, with
+   * per-cluster files, its file) once it is gone from the cluster source: only a definite
+   * removal removes.
+   */
+  @ParameterizedTest
+  @EnumSource(OutputMode.class)
+  void anUnreadableClusterKeptWithNoJobLosesItsFilesOnceRemoved(OutputMode mode) {
+    f.profile = ScrapeProfile.parse("jobs:\n  - name: etcd\n    target: etcd\n", "etcd.yml");
+    reconciler(mode).reconcile();
+    f.clusters.unreadable(id("a"), BAD_ETCD);
+    Reconciler restarted = reconciler(mode);
+    ReconcileResult kept = restarted.reconcile();
+    assertEquals(List.of(id("a"), id("b")), kept.active(), kept.message());
+    assertTrue(hasFilesOf("a"), f.store.readOwned().keySet().toString());
+
+    f.clusters.remove(id("a"));
+    ReconcileResult removed = restarted.reconcile();
+
+    assertEquals(List.of(id("b")), removed.active(), removed.message());
+    assertFalse(hasFilesOf("a"), f.store.readOwned().keySet().toString());
+    assertTrue(removed.degraded().isEmpty(), removed.degraded().toString());
+  }
+
   @Test
   void anUnreadableClusterWithNothingOnDiskIsLeftOutAsItsRejectionSays() {
     f.clusters.unreadable(id("a"), BAD_ETCD);
