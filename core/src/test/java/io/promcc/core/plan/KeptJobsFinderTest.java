@@ -67,4 +67,31 @@ class KeptJobsFinderTest {
     assertEquals(Planner.keptJobs(bc, changed, other), finder.find(bc, changed, other));
     assertEquals(4, finder.walks());
   }
+
+  /**
+   * A cluster unreadable, then read again with a new API server (its jobs written anew), then
+   * unreadable again: the same clusters are asked, of the config written meanwhile, and the
+   * answer is that config's, not the first one's; so it is for a config given again after
+   * another (only the last walk is kept) and for a new job prefix.
+   */
+  @Test
+  void theSameClustersAskedAgainOfAConfigWrittenMeanwhileAreAnsweredFromIt() {
+    List<ClusterId> b = List.of(ClusterId.of("b"));
+    SortedMap<String, DesiredFile> first = written(List.of(cluster("a"), cluster("b"))).files();
+    SortedMap<String, DesiredFile> rewritten = written(List.of(cluster("a"),
+        GuestCluster.of("b", "aws", "https://moved.b.example:6443"))).files();
+    KeptJobsFinder finder = new KeptJobsFinder();
+
+    assertTrue(finder.find(b, first, SETTINGS).get(ClusterId.of("b")).text()
+        .contains("master.b.example"));
+    SortedMap<ClusterId, DesiredFile> again = finder.find(b, rewritten, SETTINGS);
+    assertEquals(Planner.keptJobs(b, rewritten, SETTINGS), again);
+    assertTrue(again.get(ClusterId.of("b")).text().contains("moved.b.example"));
+    assertEquals(Planner.keptJobs(b, first, SETTINGS), finder.find(b, first, SETTINGS));
+    assertEquals(3, finder.walks());
+
+    ControllerSettings prefixed = SETTINGS.toBuilder().jobPrefix("other").build();
+    assertEquals(Planner.keptJobs(b, first, prefixed), finder.find(b, first, prefixed));
+    assertEquals(4, finder.walks());
+  }
 }
