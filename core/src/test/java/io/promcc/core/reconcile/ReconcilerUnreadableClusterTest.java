@@ -59,7 +59,7 @@ class ReconcilerUnreadableClusterTest {
     assertEquals(List.of(id("a"), id("b")), result.active());
     Rejection degraded = result.degraded().get(id("a"));
     assertEquals("cluster-unreadable", degraded.reason());
-    assertEquals("cluster \"a\" keeps the jobs and certificate files it has on disk: the "
+    assertEquals("cluster \"a\" keeps the certificate files and any jobs it has on disk: the "
         + "cluster source cannot read it (service \"a/master\": invalid-etcd-endpoint)",
         degraded.message());
     assertEquals(List.of(BAD_ETCD), result.rejected());
