@@ -103,7 +103,7 @@ final class ChangeSetWrite {
     Manifest.Change done = renamedAll(outcome.settled(), temps).build();
     // refused after the renames (the manifest too large to read back once folded into its
     // file), the write would leave its files claimed, and every later write failing the same way
-    manifests.requireFits(claim, done);
+    manifests.requireFits("cannot write the files: with them", claim, done);
     Manifest during = view.commit(before, claim);
 
     // All temporary files first (fsync in parallel, so the file system can batch the flushes),

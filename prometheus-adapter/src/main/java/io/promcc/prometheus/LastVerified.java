@@ -178,7 +178,11 @@ final class LastVerified {
       }
     }
     paths.relative(temps).forEach(intent::temp);
-    Manifest during = view.commit(manifest, intent.build());
+    Manifest.Change claim = intent.build();
+    Manifest.Change done = renamedAll(outcome.settled(), temps).build();
+    // refused after the renames, the files put back would stay claimed (as for a write)
+    manifests.requireFits("cannot restore the last verified files: with them", claim, done);
+    Manifest during = view.commit(manifest, claim);
 
     Set<Path> touchedDirs = new LinkedHashSet<>();
     ownedFiles.retainOnly(Set.of()); // a rollback is rare: read everything again after it
@@ -196,7 +200,7 @@ final class LastVerified {
       touchedDirs.add(file.getParent());
     }
     touchedDirs.forEach(files::fsyncDirectory);
-    view.commit(during, renamedAll(outcome.settled(), temps).build());
+    view.commit(during, done);
     return true;
   }
 }

@@ -187,34 +187,38 @@ final class ManifestFiles {
   }
 
   /**
-   * Refuses, changing nothing, a write whose changes {@code first} and {@code second} of the
-   * manifest last read or committed would leave a manifest whose file, when folded, is over the
-   * bound the read keeps. A write checks this before it renames any file: refused only when
-   * folded, after the renames, its files stayed claimed by a write in progress that no later
-   * write could settle. Counted with the generation the second of two folds would give it.
+   * Refuses, changing nothing, a write or rollback whose {@code changes} of the manifest last
+   * read or committed, recorded one after the other, would leave a manifest whose file, when
+   * folded, is over the bound the read keeps. A write or rollback checks this before it renames
+   * any file: refused only when folded, after the renames, its files stayed claimed by a write
+   * in progress that no later write could settle. Counted with the generation the last of as
+   * many folds would give it.
    *
+   * @param refused the message's start, e.g. {@code "cannot write the files: with them"}
    * @throws ConfigStoreException naming the manifest, the bound and the size
    */
-  void requireFits(Manifest.Change first, Manifest.Change second) {
+  void requireFits(String refused, Manifest.Change... changes) {
     // Cheap first: each owned, claimed, temporary or rejected entry of the manifest read back
     // comes from a line of the manifest file or the journal as long as its own, and the
     // verified set repeats the owned files, each line 8 bytes longer: the manifest is at most
     // about twice its two files with the changes. Counted exactly only near the bound.
     long changeBytes = 0;
-    for (String line : first.lines()) {
-      changeBytes += 3L * line.length() + 1;
-    }
-    for (String line : second.lines()) {
-      changeBytes += 3L * line.length() + 1;
+    for (Manifest.Change change : changes) {
+      for (String line : change.lines()) {
+        changeBytes += 3L * line.length() + 1;
+      }
     }
     if (3 * (manifestBytes + journalBytes + changeBytes) + 4096 <= maxBytes) {
       return;
     }
-    Manifest next = manifest.apply(first, "(change)", 1).apply(second, "(change)", 1);
-    long size = next.withGeneration(Math.max(next.generation(), journalGeneration) + 2)
-        .formattedBytes();
+    Manifest next = manifest;
+    for (Manifest.Change change : changes) {
+      next = next.apply(change, "(change)", 1);
+    }
+    long size = next.withGeneration(Math.max(next.generation(), journalGeneration)
+        + changes.length).formattedBytes();
     if (size > maxBytes) {
-      throw new ConfigStoreException("cannot write the files: with them the ownership manifest "
+      throw new ConfigStoreException(refused + " the ownership manifest "
           + Quoting.quote(manifestFile.toString()) + " " + SizeBound.tooLarge(maxBytes, size)
           + ", the most the store reads back; nothing was changed");
     }

@@ -112,6 +112,60 @@ class OversizedStoreFilesTest {
     assertEquals(fits.files(), new AtomicFileStore(tmp, bound).readOwned());
   }
 
+  /**
+   * A rollback whose manifest would be larger than the store reads back is refused before any
+   * file is put back: the files on disk, the manifest and the verified record stay. It was
+   * refused only when its outcome was folded into the manifest file, after the renames, which
+   * left the files put back claimed by a write in progress.
+   *
+   * <p>13 clusters verified, then 10 written: the rollback would own the files of 3 clusters
+   * again. Changes of the config fill the journal until the rollback's write-ahead record still
+   * fits in it and its outcome (an entry for each verified file) does not: the outcome is
+   * folded.
+   */
+  @Test
+  void aRollbackWhoseManifestWouldBeTooLargeIsRefusedBeforeAnyFileIsPutBack()
+      throws IOException {
+    ThrowawayCa.Issued bundle = ThrowawayCa.create("a-ca").issueClient("a");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState thirteen = clusters(13, "x: 1\n", bundle);
+    AtomicFileStoreTest.write(store, thirteen);
+    Verification verified = new Verification(thirteen.hash(), "c", Instant.EPOCH);
+    store.markVerified(verified);
+    AtomicFileStoreTest.write(store, clusters(10, "x: 2\n", bundle));
+    tearJournal();
+    store = new AtomicFileStore(tmp);
+    AtomicFileStoreTest.write(store, clusters(10, "x: 3\n", bundle));
+    int changes = 4;
+    for (; changes < 200 && Files.size(tmp.resolve(AtomicFileStore.JOURNAL))
+        < Files.size(tmp.resolve(AtomicFileStore.MANIFEST)) - 2600; changes++) {
+      AtomicFileStoreTest.write(store, clusters(10, "x: " + changes + "\n", bundle));
+    }
+    String config = Files.readString(tmp.resolve(TestStates.CONFIG));
+    List<String> manifestBefore = AtomicFileStore.manifestLines(tmp);
+    int bound = manifestBefore.stream().mapToInt(line -> line.length() + 1).sum() + 300;
+    AtomicFileStore bounded = new AtomicFileStore(tmp, bound);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        bounded::restoreLastVerified);
+
+    assertEquals(config, Files.readString(tmp.resolve(TestStates.CONFIG)));
+    assertFalse(Files.exists(tmp.resolve(TestStates.caPath("c12"))));
+    assertEquals(manifestBefore, AtomicFileStore.manifestLines(tmp));
+    assertEquals(Optional.of(verified), new AtomicFileStore(tmp, bound).record().verified());
+    assertTrue(e.getMessage().startsWith("cannot restore the last verified files: with them the "
+        + "ownership manifest \"" + tmp.resolve(AtomicFileStore.MANIFEST) + "\" is larger than "
+        + bound + " bytes, found "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" bytes, the most the store reads back; nothing was "
+        + "changed"), e.getMessage());
+  }
+
+  /** Leaves the journal's last record incomplete: the next change folds it into a new file. */
+  private void tearJournal() throws IOException {
+    Files.writeString(tmp.resolve(AtomicFileStore.JOURNAL), "x",
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
   private static DesiredState clusters(int count, String config, ThrowawayCa.Issued bundle) {
     Map<String, ThrowawayCa.Issued> clusters = new TreeMap<>();
     for (int i = 0; i < count; i++) {
