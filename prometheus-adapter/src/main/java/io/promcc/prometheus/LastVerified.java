@@ -63,6 +63,10 @@ final class LastVerified {
     // when the disk already holds the desired files)
     Manifest.Change.Builder change = Manifest.Change.builder();
     leftovers.removeTemporaryFiles(manifest, change);
+    Manifest.Change recorded = change.verifiedOwned(verification).build();
+    // one line in the journal, but every later fold writes the verified set whole: recorded
+    // past the bound, every later write and rollback would be refused
+    manifests.requireFits("not recording the verification: with it", recorded);
     archive.open();
     Set<String> kept = new HashSet<>();
     Set<String> previous = new HashSet<>();
@@ -85,7 +89,7 @@ final class LastVerified {
       }
     }
     archive.sync();
-    view.commit(manifest, change.verifiedOwned(verification).build());
+    view.commit(manifest, recorded);
     // Only now may copies of the previous verified set go: the manifest no longer names them.
     for (Manifest.Entry old : manifest.verifiedFiles().values()) {
       if (!kept.contains(old.sha256())) {

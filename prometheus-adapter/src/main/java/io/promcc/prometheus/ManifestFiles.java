@@ -187,12 +187,13 @@ final class ManifestFiles {
   }
 
   /**
-   * Refuses, changing nothing, a write or rollback whose {@code changes} of the manifest last
-   * read or committed, recorded one after the other, would leave a manifest whose file, when
-   * folded, is over the bound the read keeps. A write or rollback checks this before it renames
-   * any file: refused only when folded, after the renames, its files stayed claimed by a write
-   * in progress that no later write could settle. Counted with the generation the last of as
-   * many folds would give it.
+   * Refuses, changing nothing, a write, rollback or verification whose {@code changes} of the
+   * manifest last read or committed, recorded one after the other, would leave a manifest whose
+   * file, when folded, is over the bound the read keeps. A write or rollback checks this before
+   * it renames any file: refused only when folded, after the renames, its files stayed claimed
+   * by a write in progress that no later write could settle; a verification, before it records
+   * the verified set, which the journal takes in one line but every later fold writes whole.
+   * Counted with the generation the last of as many folds would give it.
    *
    * @param refused the message's start, e.g. {@code "cannot write the files: with them"}
    * @throws ConfigStoreException naming the manifest, the bound and the size

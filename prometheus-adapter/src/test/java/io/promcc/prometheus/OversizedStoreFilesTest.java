@@ -113,6 +113,40 @@ class OversizedStoreFilesTest {
   }
 
   /**
+   * A verification whose manifest would be larger than the store reads back is not recorded:
+   * the owned files listed again as the verified set would make a manifest that no later write
+   * could fold into its file, so every write after it was refused. The manifest stays, and the
+   * next write goes through.
+   */
+  @Test
+  void aVerificationWhoseManifestWouldBeTooLargeIsNotRecorded() throws IOException {
+    ThrowawayCa.Issued bundle = ThrowawayCa.create("a-ca").issueClient("a");
+    AtomicFileStore store = new AtomicFileStore(tmp);
+    DesiredState ten = clusters(10, "x: 1\n", bundle);
+    AtomicFileStoreTest.write(store, ten);
+    // the next change folds the journal: the manifest file then lists the owned files alone
+    tearJournal();
+    AtomicFileStoreTest.write(new AtomicFileStore(tmp), clusters(10, "x: 2\n", bundle));
+    List<String> manifestBefore = AtomicFileStore.manifestLines(tmp);
+    int bound = manifestBefore.stream().mapToInt(line -> line.length() + 1).sum() + 300;
+    AtomicFileStore bounded = new AtomicFileStore(tmp, bound);
+
+    ConfigStoreException e = assertThrows(ConfigStoreException.class,
+        () -> bounded.markVerified(new Verification(ten.hash(), "c", Instant.EPOCH)));
+
+    assertEquals(Optional.empty(), new AtomicFileStore(tmp, bound).record().verified());
+    assertEquals(manifestBefore, AtomicFileStore.manifestLines(tmp));
+    assertTrue(e.getMessage().startsWith("not recording the verification: with it the "
+        + "ownership manifest \"" + tmp.resolve(AtomicFileStore.MANIFEST) + "\" is larger than "
+        + bound + " bytes, found "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" bytes, the most the store reads back; nothing was "
+        + "changed"), e.getMessage());
+    DesiredState next = clusters(10, "x: 3\n", bundle);
+    AtomicFileStoreTest.write(bounded, next);
+    assertEquals(next.files(), new AtomicFileStore(tmp, bound).readOwned());
+  }
+
+  /**
    * A rollback whose manifest would be larger than the store reads back is refused before any
    * file is put back: the files on disk, the manifest and the verified record stay. It was
    * refused only when its outcome was folded into the manifest file, after the renames, which
