@@ -2,7 +2,6 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.base.Throwables;
 import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
@@ -14,7 +13,6 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,19 +21,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -72,18 +61,13 @@ import java.util.random.RandomGenerator;
  */
 @Singleton
 public final class VaultCertificateSource implements CertificateSource {
-  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
-  private static final AtomicInteger SOURCES = new AtomicInteger();
-
   private final VaultSettings settings;
   private final VaultAuthenticator authenticator;
   private final Clock clock;
   private final CertificateCache cache;
   private final StopAnswers answers;
-  private final ThreadPoolExecutor workers;
+  private final CertificateWorkers workers;
   private final CloseTiming closeTiming;
-  /** Requests handed to the workers and not answered yet; the close answers what is left. */
-  private final Set<Request> pending = ConcurrentHashMap.newKeySet();
   /** When the close's wait ends, in {@link CloseTiming#nanoTime()}; written before closed. */
   private volatile long closeDeadline;
   private volatile boolean closed;
@@ -120,16 +104,8 @@ public final class VaultCertificateSource implements CertificateSource {
         new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
         clock, random, listener, kept.orElse(KeptCertificates.NONE), () -> closed);
     this.answers = cache.answers();
-    String prefix = "promcc-vault-" + SOURCES.incrementAndGet() + "-";
-    AtomicInteger n = new AtomicInteger();
-    // idle workers end after a minute: a source that is not closed leaves no threads behind
-    this.workers = new ThreadPoolExecutor(settings.maxConcurrentRequests(),
-        settings.maxConcurrentRequests(), 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, prefix + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    this.workers.allowCoreThreadTimeOut(true);
+    this.workers = new CertificateWorkers(settings.maxConcurrentRequests(), cache, closeTiming,
+        this::closeNanosLeft);
   }
 
   /**
@@ -171,23 +147,7 @@ public final class VaultCertificateSource implements CertificateSource {
       closeDeadline = closeTiming.nanoTime().getAsLong() + closeTiming.callsWait().toNanos();
       closed = true;
     }
-    for (Runnable dropped : workers.shutdownNow()) {
-      // its observation waits for it: answered here, before every cluster is forgotten
-      ((Request) dropped).dropped();
-    }
-    try {
-      if (!workers.awaitTermination(closeNanosLeft(), TimeUnit.NANOSECONDS)) {
-        LOG.log(Level.WARNING, "vault calls still running {0} after closing",
-            closeTiming.callsWait());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (Request running : pending) {
-      // a call that did not end within the deadline: its caller is answered from memory now
-      running.answerFromMemory("the vault certificate source closed while asking for the "
-          + "certificate of cluster " + Quoting.quote(running.id.value()));
-    }
+    workers.stop();
     closeTiming.beforeForgetting().run();
     cache.clear();
     authenticator.close();
@@ -229,17 +189,17 @@ public final class VaultCertificateSource implements CertificateSource {
 
   /** Whether {@link #close()} has stopped the worker pool taking requests. */
   boolean closing() {
-    return workers.isShutdown();
+    return workers.closing();
   }
 
   /** How many requests wait for a worker. */
   int waiting() {
-    return workers.getQueue().size();
+    return workers.waiting();
   }
 
   /** Whether {@link #close()} has stopped every worker thread. */
   boolean stopped() {
-    return workers.isTerminated();
+    return workers.stopped();
   }
 
   /**
@@ -273,7 +233,7 @@ public final class VaultCertificateSource implements CertificateSource {
         continue;
       }
       try {
-        asked.add(Map.entry(id, submit(id)));
+        asked.add(Map.entry(id, workers.submit(id)));
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
         record(id, () -> answers.closing(id, "the vault certificate source of cluster "
@@ -282,7 +242,8 @@ public final class VaultCertificateSource implements CertificateSource {
       }
     }
     for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
-      record(e.getKey(), () -> await(e.getKey(), e.getValue()), bundles, problems, held);
+      record(e.getKey(), () -> workers.await(e.getKey(), e.getValue()), bundles, problems,
+          held);
     }
     return new CertificateObservation(bundles.buildOrThrow(), problems,
         cache.nextAttention(ids, held));
@@ -334,31 +295,14 @@ public final class VaultCertificateSource implements CertificateSource {
     }
     Future<CertificateBundle> request;
     try {
-      request = submit(id);
+      request = workers.submit(id);
     } catch (RejectedExecutionException stopping) {
       return answers.closing(id, "the vault certificate source of cluster "
           + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft()));
     }
     // interrupted while it waits: answered as its own request interrupted before it asked
-    return await(id, request,
+    return workers.await(id, request,
         () -> answers.stopped(id, CertificateRequester.interruptedBeforeAsking(id)));
-  }
-
-  /**
-   * Hands {@code id}'s request to the workers.
-   *
-   * @throws RejectedExecutionException once the close stopped the workers
-   */
-  private Future<CertificateBundle> submit(ClusterId id) {
-    Request request = new Request(id);
-    pending.add(request);
-    try {
-      workers.execute(request);
-    } catch (RejectedExecutionException stopping) {
-      pending.remove(request);
-      throw stopping;
-    }
-    return request;
   }
 
   private void ensureOpen() {
@@ -367,47 +311,7 @@ public final class VaultCertificateSource implements CertificateSource {
     }
   }
 
-  /**
-   * One cluster's request, run by a worker; one the close drops before it ran is answered as
-   * an interrupted request is: its still-valid certificate, else {@code interrupted}.
-   */
-  private final class Request extends FutureTask<CertificateBundle> {
-    private final ClusterId id;
-
-    Request(ClusterId id) {
-      super(() -> cache.obtain(id));
-      this.id = id;
-    }
-
-    void dropped() {
-      answerFromMemory("the vault certificate source closed before asking for the certificate "
-          + "of cluster " + Quoting.quote(id.value()));
-    }
-
-    /** Answers its caller now, unless answered already; the call itself may go on. */
-    void answerFromMemory(String message) {
-      try {
-        // no wait: a call for it in flight elsewhere may be long; nor a read of its kept
-        // certificate: the close would take as long as all of them
-        set(answers.closingFromMemory(id, message));
-      } catch (RuntimeException | Error e) {
-        // judged by its caller, as a worker's failure is (an Error too): the close goes on
-        setException(e);
-      }
-    }
-
-    @Override
-    protected void done() {
-      pending.remove(this);
-    }
-  }
-
-  /** A lookup that may fail for one cluster. */
-  private interface Lookup {
-    CertificateBundle get();
-  }
-
-  private void record(ClusterId id, Lookup lookup,
+  private void record(ClusterId id, CertificateWorkers.Lookup lookup,
       ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
       SortedMap<ClusterId, Rejection> problems, HeldWait held) {
     try {
@@ -423,35 +327,6 @@ public final class VaultCertificateSource implements CertificateSource {
       UnexpectedFailure.rethrowIfFatal(e);
       problems.put(id, new Rejection(id.value(), VaultFailure.UNEXPECTED.reason(),
           UnexpectedFailure.message(id, e)));
-    }
-  }
-
-  private CertificateBundle await(ClusterId id, Future<CertificateBundle> future) {
-    // as a request interrupted on the caller's own thread: the still-valid certificate
-    return await(id, future, () -> answers.closingFromMemory(id, "interrupted while waiting for "
-        + "the certificate of cluster " + Quoting.quote(id.value())));
-  }
-
-  /** {@code future}'s answer; {@code interrupted} answers a caller interrupted meanwhile. */
-  private CertificateBundle await(ClusterId id, Future<CertificateBundle> future,
-      Lookup interrupted) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      return interrupted.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof CertificateUnavailableException unavailable) {
-        throw unavailable;
-      }
-      Throwables.throwIfUnchecked(e.getCause());
-      throw new IllegalStateException(e.getCause());
-    } catch (CancellationException e) {
-      // not expected (a close answers the requests it drops); as a request the close interrupts
-      return answers.closing(id, "the vault certificate source closed while asking for the "
-          + "certificate of cluster " + Quoting.quote(id.value()),
-          Duration.ofNanos(closeNanosLeft()));
     }
   }
 
