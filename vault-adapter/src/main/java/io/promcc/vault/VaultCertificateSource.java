@@ -228,9 +228,8 @@ public final class VaultCertificateSource implements CertificateSource {
     SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
     HeldWait held = new HeldWait();
     for (ClusterId id : ids) {
-      if (!cache.mayAsk(id, now)) {
-        record(id, () -> cache.obtain(id), bundles, problems, held); // answered from the cache
-        continue;
+      if (!cache.mayAsk(id, now) && answeredWithoutVault(id, bundles, problems, held)) {
+        continue; // answered from the cache
       }
       try {
         asked.add(Map.entry(id, workers.submit(id)));
@@ -247,6 +246,30 @@ public final class VaultCertificateSource implements CertificateSource {
     }
     return new CertificateObservation(bundles.buildOrThrow(), problems,
         cache.nextAttention(ids, held));
+  }
+
+  /**
+   * Records {@code id}'s answer if one look at it needs no Vault call; false if it fell due since
+   * the observation looked, or a call holds it: a worker asks or waits for it, never the
+   * observing thread, which a close does not interrupt.
+   */
+  private boolean answeredWithoutVault(ClusterId id,
+      ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
+      SortedMap<ClusterId, Rejection> problems, HeldWait held) {
+    Optional<CertificateBundle> cached;
+    try {
+      cached = cache.answerWithoutVault(id);
+    } catch (RuntimeException | Error e) {
+      record(id, () -> {
+        throw e;
+      }, bundles, problems, held);
+      return true;
+    }
+    if (cached.isEmpty()) {
+      return false;
+    }
+    record(id, cached::get, bundles, problems, held);
+    return true;
   }
 
   /**
