@@ -44,6 +44,8 @@ final class CertificateCache {
   private final EveryClusterPause pause;
   private final ConcurrentHashMap<ClusterId, CacheEntry> entries = new ConcurrentHashMap<>();
   private final StopAnswers answers;
+  /** Set by {@link #clear()}: a cluster looked at after it is not kept (nor its key). */
+  private volatile boolean cleared;
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
       Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
@@ -68,9 +70,25 @@ final class CertificateCache {
     return entries.size();
   }
 
-  /** Forgets every cluster, and with them their keys. */
+  /**
+   * Forgets every cluster, and with them their keys, for good: one a call looks at afterwards
+   * (an observation or a caller under way as the source closes) is answered, and not kept.
+   */
   void clear() {
+    cleared = true;
     entries.clear();
+  }
+
+  /**
+   * {@code id}'s entry, made if missing; after {@link #clear()} it is not kept. Either this
+   * sees {@code cleared} and removes it, or its insertion came before the clear, which does.
+   */
+  private CacheEntry entry(ClusterId id) {
+    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
+    if (cleared) {
+      entries.remove(id, entry);
+    }
+    return entry;
   }
 
   /**
@@ -78,7 +96,7 @@ final class CertificateCache {
    * runs).
    */
   boolean mayAsk(ClusterId id, Instant now) {
-    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
+    CacheEntry entry = entry(id);
     if (!entry.lock.tryLock()) {
       // a call for this cluster is in flight: its answer is waited for on a worker, so that
       // the caller goes on to the other clusters
@@ -163,7 +181,7 @@ final class CertificateCache {
    *     the cached certificate has expired, with the Vault failure's reason if there was none
    */
   CertificateBundle obtain(ClusterId id) {
-    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
+    CacheEntry entry = entry(id);
     entry.lock.lock();
     try {
       Instant now = clock.instant();
@@ -250,7 +268,7 @@ final class CertificateCache {
    *     its next attempt without a valid certificate
    */
   Optional<CertificateBundle> answerWithoutVault(ClusterId id) {
-    CacheEntry entry = entries.computeIfAbsent(id, k -> new CacheEntry());
+    CacheEntry entry = entry(id);
     if (!entry.lock.tryLock()) {
       return Optional.empty();
     }

@@ -280,4 +280,37 @@ class VaultCloseDuringRequestTest {
     }
     assertEquals(1, source.waiting(), "no request waits for the worker");
   }
+
+  /**
+   * A cluster an observation under way looks at after the close forgot every cluster is not
+   * kept by the closed source, nor the key of the certificate its answer took over. It was (here
+   * the close runs while the cluster before it is looked at, every cluster held back by a 429).
+   */
+  @Test
+  void aClusterLookedAtAfterTheCloseForgotEveryClusterIsNotKept() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
+    GuestCluster alpha = clusters.get(0);
+    GuestCluster beta = clusters.get(1);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    CertificateBundle left = earlier.certificateFor(beta);
+    earlier.close();
+    AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
+    source.set(fixture.source(settings, cluster -> {
+      if (cluster.equals(alpha.id())) {
+        source.get().close(); // the controller stops
+      }
+      return cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
+    }));
+    vault.rateLimitNext("pki-", 1, Duration.ofSeconds(60));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.get().certificateFor(clusters.get(2)));
+
+    CertificateObservation seen = source.get().observe(List.of(alpha, beta));
+
+    assertEquals(left, seen.bundles().get(beta.id()));
+    assertTrue(source.get().toString().endsWith(", 0 clusters, closed}"),
+        source.get().toString());
+  }
 }
