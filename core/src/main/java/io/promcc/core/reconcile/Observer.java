@@ -102,8 +102,9 @@ final class Observer {
         keptJobs.put(id, jobs.get(id));
         usable.add(Map.entry(id, kept.get()));
         problems.add(Map.entry(id, expiredIfEnded(id, kept.get(), new Rejection(id.value(),
-            CLUSTER_UNREADABLE, "cluster " + Quoting.quote(id.value()) + " keeps the certificate files "
-                + "and any jobs it has on disk: the cluster source cannot read it ("
+            CLUSTER_UNREADABLE, "cluster " + Quoting.quote(id.value())
+                + " keeps the certificate files and any jobs it has on disk:"
+                + " the cluster source cannot read it ("
                 + unreadable.subject() + ": " + unreadable.reason() + ")"), now,
             "the cluster source cannot read it")));
       });
