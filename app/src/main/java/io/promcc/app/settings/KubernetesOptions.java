@@ -2,7 +2,6 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.ValidationException;
 import io.promcc.kube.DiscoverySettings;
 import io.promcc.kube.KubeAdapterSettings;
 import io.promcc.kube.LeaderElectionSettings;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * The options of the Kubernetes adapter: which Services are guest clusters, where certificate
@@ -123,7 +121,7 @@ final class KubernetesOptions {
     if (problems.list().size() > before) {
       return null; // a value above is bad: the adapter's own checks need them all
     }
-    return problems.check(() -> byOption(r, leaseNamespace, env, () -> KubeAdapterSettings
+    return problems.check(() -> AdapterProblems.reworded(() -> KubeAdapterSettings
         .collect(kubeconfig,
         () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)
             .idAnnotation(idAnnotation).etcdAnnotation(etcdAnnotation)
@@ -134,7 +132,8 @@ final class KubernetesOptions {
         () -> SecretSettings.defaults().withNamespace(secretsNamespace),
         () -> watch(watchTimeout),
         () -> election ? Optional.of(leaderElection(leaseNamespace.name(), leaseName, identity,
-            lease)) : Optional.empty())));
+            lease)) : Optional.empty()),
+        problem -> byOption(r, leaseNamespace, env, problem)));
   }
 
   /**
@@ -159,20 +158,6 @@ final class KubernetesOptions {
   /** Options whose value the adapter shows in its own words (a duration: 1s500ms). */
   private static final List<String> REWORDED_VALUES = List.of("watch-timeout", "lease-duration");
 
-  /**
-   * What {@code build} makes; its problems reworded to name the option (flag, variable or file
-   * key), the variable or the file of each bad value instead of the adapter's field.
-   */
-  private static <T> T byOption(SettingsReader r, LeaseNamespace leaseNamespace,
-      Map<String, String> env, Supplier<T> build) {
-    try {
-      return build.get();
-    } catch (ValidationException e) {
-      throw new ValidationException(e.subject(), e.problems().stream()
-          .map(problem -> byOption(r, leaseNamespace, env, problem)).toList());
-    }
-  }
-
   /** {@code problem} naming the option of its field; as it is if its field is not known. */
   static String byOption(SettingsReader r, LeaseNamespace leaseNamespace,
       Map<String, String> env, String problem) {
@@ -184,12 +169,9 @@ final class KubernetesOptions {
           ? r.originOf("identity") : "HOSTNAME";
       return setting + problem.substring("leaderElection.identity".length());
     }
-    for (Map.Entry<String, String> field : OPTION_OF_FIELD.entrySet()) {
-      if (!problem.startsWith(field.getKey() + " ")) {
-        continue;
-      }
-      String option = field.getValue();
-      String worded = r.originOf(option) + problem.substring(field.getKey().length())
+    return AdapterProblems.field(OPTION_OF_FIELD, problem).map(field -> {
+      String option = field.getKey();
+      String worded = r.originOf(option) + field.getValue()
           .replace("(listed in discovery.namespaces)",
               "(listed in " + r.originOf("namespaces") + ")");
       int found = worded.lastIndexOf(", found \"");
@@ -199,8 +181,7 @@ final class KubernetesOptions {
             + Quoting.quote(r.text(option).orElseThrow());
       }
       return worded;
-    }
-    return problem;
+    }).orElse(problem);
   }
 
   /**

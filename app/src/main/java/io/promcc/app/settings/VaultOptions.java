@@ -2,7 +2,6 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.ValidationException;
 import io.promcc.vault.IssueMode;
 import io.promcc.vault.KeyAlgorithm;
 import io.promcc.vault.VaultAuthSettings;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The options of the Vault adapter. The token itself is never a flag: it comes from a file
@@ -137,8 +135,10 @@ final class VaultOptions {
           problems.add("--vault-kubernetes-role", null, "is required with --vault-auth "
               + "kubernetes");
         } else if (jwtFile != null) {
-          auth = problems.check(() -> byOption(r, ttl, () -> new VaultAuthSettings.Kubernetes(
-              r.text("vault-kubernetes-mount").orElse("kubernetes"), role.get(), jwtFile)));
+          auth = problems.check(() -> AdapterProblems.reworded(
+              () -> new VaultAuthSettings.Kubernetes(r.text("vault-kubernetes-mount")
+                  .orElse("kubernetes"), role.get(), jwtFile),
+              problem -> byOption(r, ttl, problem)));
         }
       }
       case "approle" -> {
@@ -149,9 +149,10 @@ final class VaultOptions {
                 "are required with --vault-auth approle");
           }
         } else {
-          auth = problems.check(() -> byOption(r, ttl, () -> new VaultAuthSettings.AppRole(
-              r.text("vault-approle-mount").orElse("approle"), roleId.get(),
-              secretIdFile.get())));
+          auth = problems.check(() -> AdapterProblems.reworded(
+              () -> new VaultAuthSettings.AppRole(r.text("vault-approle-mount")
+                  .orElse("approle"), roleId.get(), secretIdFile.get()),
+              problem -> byOption(r, ttl, problem)));
         }
       }
       default -> r.bad("vault-auth", "must be token, kubernetes or approle");
@@ -160,7 +161,7 @@ final class VaultOptions {
       return null; // a value above is bad: the adapter's own checks need them all
     }
     VaultAuthSettings login = auth;
-    return problems.check(() -> byOption(r, ttl, () -> {
+    return problems.check(() -> AdapterProblems.reworded(() -> {
       VaultSettings.Builder builder = VaultSettings.builder().address(address.get())
           .allowInsecureHttp(insecure).auth(login)
           .pkiMountTemplate(r.text("vault-pki-mount").orElseThrow())
@@ -171,7 +172,7 @@ final class VaultOptions {
       r.text("vault-namespace").ifPresent(builder::namespace);
       caBundle.ifPresent(builder::caBundle);
       return builder.build();
-    }));
+    }, problem -> byOption(r, ttl, problem)));
   }
 
   /**
@@ -192,37 +193,19 @@ final class VaultOptions {
       Map.entry("approle auth mount", "vault-approle-mount"),
       Map.entry("approle role id", "vault-role-id"));
 
-  /**
-   * What {@code build} makes; its problems reworded to name the option (flag, variable or file
-   * key) of each bad value instead of the adapter's field.
-   *
-   * @param ttl the ttl given to the adapter, or null if it is not read yet
-   */
-  private static <T> T byOption(SettingsReader r, Duration ttl, Supplier<T> build) {
-    try {
-      return build.get();
-    } catch (ValidationException e) {
-      throw new ValidationException(e.subject(),
-          e.problems().stream().map(problem -> byOption(r, ttl, problem)).toList());
-    }
-  }
-
   private static String byOption(SettingsReader r, Duration ttl, String problem) {
-    for (Map.Entry<String, String> field : OPTION_OF_FIELD.entrySet()) {
-      if (problem.startsWith(field.getKey() + " ")) {
-        String option = field.getValue();
-        String worded = r.originOf(option) + problem.substring(field.getKey().length())
-            .replace("(allowInsecureHttp is for tests only)",
-                "(--vault-allow-insecure-http is for tests only)");
-        // the adapter shows a duration as Java writes it (PT30S): show the user's text
-        String adapterTtl = ", found " + Quoting.quote(String.valueOf(ttl));
-        if (option.equals("vault-ttl") && ttl != null && worded.endsWith(adapterTtl)) {
-          worded = worded.substring(0, worded.length() - adapterTtl.length()) + ", found "
-              + Quoting.quote(r.text(option).orElse(""));
-        }
-        return worded;
+    return AdapterProblems.field(OPTION_OF_FIELD, problem).map(field -> {
+      String option = field.getKey();
+      String worded = r.originOf(option) + field.getValue()
+          .replace("(allowInsecureHttp is for tests only)",
+              "(--vault-allow-insecure-http is for tests only)");
+      // the adapter shows a duration as Java writes it (PT30S): show the user's text
+      String adapterTtl = ", found " + Quoting.quote(String.valueOf(ttl));
+      if (option.equals("vault-ttl") && ttl != null && worded.endsWith(adapterTtl)) {
+        worded = worded.substring(0, worded.length() - adapterTtl.length()) + ", found "
+            + Quoting.quote(r.text(option).orElse(""));
       }
-    }
-    return problem;
+      return worded;
+    }).orElse(problem);
   }
 }
