@@ -1,5 +1,7 @@
 package io.promcc.core.plan;
 
+import static io.promcc.core.plan.HashmodModulusRangeTest.profile;
+import static io.promcc.core.plan.HashmodModulusRangeTest.rule;
 import static io.promcc.core.plan.ScrapeProfileTest.assertProblems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,21 +22,8 @@ import org.junit.jupiter.api.Test;
 class HashmodModulusFormsTest {
   private static final String OWNER = " in relabel_configs[0] of job template \"a\"";
 
-  private static String profile(String modulus) {
-    return """
-        jobs:
-        - name: a
-          role: pod
-          target: direct
-          relabel_configs:
-          - {source_labels: [__address__], target_label: __tmp_shard, modulus: %s,
-             action: hashmod}
-        """.formatted(modulus);
-  }
-
   private static BigInteger modulus(String written) {
-    return ScrapeProfile.parse(profile(written), "p.yml").jobs().get(0).relabelConfigs().get(0)
-        .modulus();
+    return rule(written).modulus();
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class HashmodModulusRangeTest {
   private static final String LARGEST = "18446744073709551615";
 
-  private static String profile(String modulus) {
+  /** A profile of one job whose one rule is a hashmod of {@code modulus}, as written. */
+  static String profile(String modulus) {
     return """
         jobs:
         - name: a
@@ -32,7 +33,7 @@ class HashmodModulusRangeTest {
         """.formatted(modulus);
   }
 
-  private static RelabelRule rule(String modulus) {
+  static RelabelRule rule(String modulus) {
     return ScrapeProfile.parse(profile(modulus), "p.yml").jobs().get(0).relabelConfigs().get(0);
   }
 
