@@ -38,7 +38,8 @@ final class StopAnswers {
    * {@code interrupted} with {@code message}. A call for it in flight on another thread is
    * waited for at most {@code wait} (what is left of the close's deadline); if it still holds
    * the cluster then, the answer is the certificate in memory. Once the close forgot every
-   * cluster, there is none.
+   * cluster, there is none in memory: a still-valid certificate an earlier run left answers it,
+   * and is not kept.
    */
   CertificateBundle closing(ClusterId id, String message, Duration wait) {
     return closing(id, message, wait, true);
@@ -58,7 +59,13 @@ final class StopAnswers {
       boolean readKept) {
     CacheEntry entry = entries.get(id);
     if (entry == null) {
-      throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(), message);
+      if (!readKept) {
+        throw new CertificateUnavailableException(id, VaultFailure.INTERRUPTED.reason(),
+            message);
+      }
+      // forgotten by the close (or a concurrent observation): its kept certificate, if still
+      // valid, answers it, as it answers one a pause holds back; kept in no entry of the cache
+      entry = new CacheEntry();
     }
     if (!entry.lockWithin(wait)) {
       // held by a call that did not end in time: what memory holds, never a kept file's read

@@ -313,4 +313,40 @@ class VaultCloseDuringRequestTest {
     assertTrue(source.get().toString().endsWith(", 0 clusters, closed}"),
         source.get().toString());
   }
+
+  /**
+   * A cluster an observation under way finds due after the close forgot every cluster is
+   * answered with the still-valid certificate it took over, as one a pause holds back is. It
+   * was answered {@code interrupted}: the answer for the refused request looked in the cleared
+   * cache only (here the close runs, and time passes beyond the renewal of the certificate left
+   * for beta and the quota's Retry-After, while the cluster before it is looked at).
+   */
+  @Test
+  void aClusterFoundDueAfterTheCloseForgotEveryClusterIsAnsweredWithItsValidCertificate() {
+    fixture.useNewToken();
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
+    GuestCluster alpha = clusters.get(0);
+    GuestCluster beta = clusters.get(1);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    CertificateBundle left = earlier.certificateFor(beta);
+    earlier.close();
+    AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
+    source.set(fixture.source(settings, cluster -> {
+      if (cluster.equals(alpha.id())) {
+        source.get().close(); // the controller stops
+        fixture.clock.advance(Duration.ofHours(29)); // beta's certificate due, not ended
+      }
+      return cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
+    }));
+    vault.rateLimitNext("pki-", 1, Duration.ofSeconds(60));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.get().certificateFor(clusters.get(2)));
+
+    CertificateObservation seen = source.get().observe(List.of(alpha, beta));
+
+    assertEquals(left, seen.bundles().get(beta.id()), String.valueOf(seen.problems()));
+    assertTrue(source.get().toString().endsWith(", 0 clusters, closed}"),
+        source.get().toString());
+  }
 }
