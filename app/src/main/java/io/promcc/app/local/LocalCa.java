@@ -3,7 +3,6 @@ package io.promcc.app.local;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
-import io.promcc.app.local.ClientCertificates.Entry;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
@@ -11,20 +10,13 @@ import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -83,10 +75,7 @@ public final class LocalCa implements CertificateSource {
   private static final System.Logger LOG = System.getLogger(LocalCa.class.getName());
 
   private final CaStore store;
-  private final ClientFiles clients;
-  private final Duration clientValidity;
   private final Clock clock;
-  private final SourceErrors errors;
   private final Object lock = new Object();
   /**
    * Held by a start while it loads the CA, which may wait up to 30 s for the state folder's lock
@@ -97,13 +86,10 @@ public final class LocalCa implements CertificateSource {
   // read by a start waiting for the state folder's lock, to end the wait
   private volatile boolean stopped;
   // guarded by lock
-  private final Map<ClusterId, Entry> entries = new HashMap<>();
+  private final IssuedClients issued;
   private CaStore.Authority authority; // null until started, and once closed
   private String startFailure;
-  private boolean swept;
   private boolean closed;
-  private String lastReported;
-  private String failing; // the kind of the current issuing failure, null while issuing works
   private boolean endWarned; // whether the CA's coming end was logged
   // the CA's end, read by each scrape of /metrics without the lock an issuing observe holds
   private volatile Instant caEnd;
@@ -131,15 +117,15 @@ public final class LocalCa implements CertificateSource {
   /** As above, keeping the CA in {@code store} (a seam for tests of its lock). */
   LocalCa(CaStore store, Duration clientValidity, Clock clock, SourceErrors errors) {
     this.store = requireNonNull(store, "store == null");
-    this.clients = new ClientFiles(store.folder());
+    ClientFiles clients = new ClientFiles(store.folder());
     requireNonNull(clientValidity, "clientValidity == null");
     if (clientValidity.isNegative() || clientValidity.isZero()) {
       throw new IllegalArgumentException("client certificate validity must be positive, found \""
           + clientValidity + "\"");
     }
-    this.clientValidity = clientValidity;
     this.clock = requireNonNull(clock, "clock == null");
-    this.errors = requireNonNull(errors, "errors == null");
+    requireNonNull(errors, "errors == null");
+    this.issued = new IssuedClients(clients, clientValidity, clock, errors, quotedFolder());
     errors.declared(SOURCE);
   }
 
@@ -180,7 +166,7 @@ public final class LocalCa implements CertificateSource {
         authority = loaded;
         caEnd = authority.notAfter();
         startFailure = null;
-        store.loadedWithoutLock().ifPresent(this::report);
+        store.loadedWithoutLock().ifPresent(issued::report);
         warnIfNearEnd(now);
       }
     }
@@ -197,9 +183,9 @@ public final class LocalCa implements CertificateSource {
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
     synchronized (lock) {
-      SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
-      SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
       if (authority == null) {
+        SortedMap<ClusterId, CertificateBundle> bundles = new TreeMap<>();
+        SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
         String why = closed ? "local CA in " + quotedFolder() + " is closed"
             : startFailure != null ? startFailure
             : "local CA in " + quotedFolder() + " is not started";
@@ -208,42 +194,7 @@ public final class LocalCa implements CertificateSource {
       }
       Instant now = clock.instant();
       warnIfNearEnd(now);
-      Set<ClusterId> observed = new HashSet<>();
-      clusters.forEach(c -> observed.add(c.id()));
-      forgetAllBut(observed);
-      String folderFailure = null;
-      Instant attention = null;
-      for (GuestCluster cluster : clusters) {
-        ClusterId id = cluster.id();
-        Entry entry = entries.computeIfAbsent(id, this::loadStored);
-        boolean due = entry.current == null || !now.isBefore(entry.current.renewAt());
-        if (due && (entry.retryAt == null || !now.isBefore(entry.retryAt))) {
-          if (folderFailure == null) {
-            folderFailure = prepareClientsFolder();
-          }
-          if (!folderFailure.isEmpty()) {
-            failed(entry, id, now, folderFailure, "clients-folder");
-          } else {
-            issue(entry, id, now);
-          }
-        }
-        if (entry.current != null && now.isBefore(entry.current.bundle().notAfter())) {
-          bundles.put(id, entry.current.bundle());
-          if (entry.problem != null) {
-            problems.put(id, entry.problem); // served while its renewal fails: degraded
-          }
-        } else {
-          problems.put(id, entry.problem != null ? entry.problem : new Rejection(id.value(),
-              FAILED, "no valid client certificate for cluster " + Quoting.quote(id.value())
-                  + " from the local CA in " + quotedFolder()));
-        }
-        Instant next = entry.retryAt != null ? entry.retryAt
-            : entry.current != null ? entry.current.renewAt() : null;
-        if (next != null && (attention == null || next.isBefore(attention))) {
-          attention = next;
-        }
-      }
-      return new CertificateObservation(bundles, problems, Optional.ofNullable(attention));
+      return issued.observe(clusters, authority, now);
     }
   }
 
@@ -301,7 +252,7 @@ public final class LocalCa implements CertificateSource {
       closed = true;
       authority = null;
       caEnd = null;
-      entries.clear();
+      issued.clear();
     }
   }
 
@@ -309,7 +260,7 @@ public final class LocalCa implements CertificateSource {
   public String toString() {
     synchronized (lock) {
       return "LocalCa{" + store.folder() + ", " + (authority == null ? "not started"
-          : entries.size() + " clusters") + "}";
+          : issued.size() + " clusters") + "}";
     }
   }
 
@@ -320,98 +271,6 @@ public final class LocalCa implements CertificateSource {
             + (closed ? " is closed" : " is not started"));
       }
       return authority;
-    }
-  }
-
-  /** Issues and stores a certificate for {@code id}; on failure records the problem. */
-  private void issue(Entry entry, ClusterId id, Instant now) {
-    // guarded by lock
-    try {
-      entry.current = ClientCertificates.issueNew(authority, id, now, clientValidity, clients);
-      entry.problem = null;
-      entry.retryAt = null;
-      failing = null;
-      lastReported = null; // the same failure again is a new episode, reported again
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      failed(entry, id, now, "cannot issue a client certificate for cluster "
-          + Quoting.quote(id.value()) + " in " + quotedFolder() + ": " + e,
-          e.getClass().getName());
-    }
-  }
-
-  /**
-   * Records a failure to issue. Reported once per episode and kind ({@code kind}, e.g. the
-   * exception's class), not once per cluster: 10,000 clusters on a full disk are one report.
-   */
-  private void failed(Entry entry, ClusterId id, Instant now, String message, String kind) {
-    entry.problem = new Rejection(id.value(), FAILED, message);
-    entry.retryAt = now.plus(RETRY_AFTER);
-    if (!kind.equals(failing)) {
-      failing = kind;
-      report(message);
-    }
-  }
-
-  /** "" if {@code clients/} is there (or was made), else why not. */
-  private String prepareClientsFolder() {
-    try {
-      clients.createClientsFolder();
-      return "";
-    } catch (IOException e) {
-      return "cannot create the client certificate folder of the local CA in " + quotedFolder()
-          + ": " + e;
-    }
-  }
-
-  /** The entry of a cluster first seen: its stored certificate, if that is still usable. */
-  private Entry loadStored(ClusterId id) {
-    // guarded by lock
-    return ClientCertificates.loadStored(clients, id, authority, clock, clientValidity,
-        this::report);
-  }
-
-  /** Forgets clusters not in {@code observed} and deletes their files. */
-  private void forgetAllBut(Set<ClusterId> observed) {
-    // guarded by lock
-    try {
-      if (!swept) {
-        for (Path stray : clients.strayClientFiles(observed)) {
-          Files.deleteIfExists(stray);
-        }
-        swept = true;
-      }
-    } catch (IOException e) {
-      report("cannot delete the client certificates of clusters that are gone, in "
-          + quotedFolder() + ": " + e);
-    }
-    for (ClusterId gone : List.copyOf(entries.keySet())) {
-      if (!observed.contains(gone)) {
-        try {
-          clients.deleteClient(gone);
-          entries.remove(gone); // only once its files are gone: else tried again next time
-        } catch (IOException e) {
-          Entry entry = entries.get(gone);
-          if (!entry.deleteReported) { // once per cluster, not at every observe
-            entry.deleteReported = true;
-            report("cannot delete the client certificate of cluster "
-                + Quoting.quote(gone.value()) + ", which is gone, in " + quotedFolder() + ": "
-                + e);
-          }
-        }
-      }
-    }
-  }
-
-  private void report(String message) {
-    // guarded by lock
-    if (message.equals(lastReported)) {
-      return;
-    }
-    lastReported = message;
-    try { // the app's SourceErrors logs it, with the source's name
-      errors.failed(SOURCE, message);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "reporting a local CA problem failed", e);
     }
   }
 
