@@ -3,23 +3,15 @@ package io.promcc.app.local;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.SourceErrors;
-import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.SourceNotReadyException;
 import io.promcc.core.yaml.ClusterList;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
@@ -66,10 +58,7 @@ public final class ClusterFileSource implements GuestClusterSource {
   private boolean started;
   private boolean closed;
   private FileWatcher.Watch watch;
-  private ClusterSnapshot good; // null until the first good read
-  private String notReady = "not started";
-  private String lastContent; // hash of the last content handled, null if none was read
-  private String lastReported;
+  private final ClusterFileState state; // the last good list, and why it is not ready
   private boolean changingLogged; // a read gave up on a file still changing, and said so
 
   /**
@@ -102,6 +91,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     requireNonNull(ticker, "ticker == null");
     requireNonNull(sleeper, "sleeper == null");
     this.settling = new SettledRead(this.file, ticker, sleeper, reader);
+    this.state = new ClusterFileState(this.file, this.errors, quoted());
     errors.declared(SOURCE);
   }
 
@@ -120,7 +110,7 @@ public final class ClusterFileSource implements GuestClusterSource {
         return;
       }
       started = true;
-      notReady = quoted() + " has not been read yet";
+      state.notReady(quoted() + " has not been read yet");
     }
     // outside the lock: the watcher runs listeners without its lock, but takes it here
     FileWatcher.Watch registered = watcher.watch(file, this::reload);
@@ -140,7 +130,7 @@ public final class ClusterFileSource implements GuestClusterSource {
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
-      while (good == null && !closed) {
+      while (state.good() == null && !closed) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -148,7 +138,7 @@ public final class ClusterFileSource implements GuestClusterSource {
         // wakes on every read; the bound guards against a missed notification
         lock.wait(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), 100)));
       }
-      return good != null && !closed;
+      return state.good() != null && !closed;
     }
   }
 
@@ -164,10 +154,11 @@ public final class ClusterFileSource implements GuestClusterSource {
       if (closed) {
         throw new SourceNotReadyException("clusters file source of " + quoted() + " is closed");
       }
+      String notReady = state.notReady();
       if (notReady != null) {
         throw new SourceNotReadyException(notReady);
       }
-      return good;
+      return state.good();
     }
   }
 
@@ -200,13 +191,15 @@ public final class ClusterFileSource implements GuestClusterSource {
   @Override
   public String toString() {
     synchronized (lock) {
-      String state = good == null ? "not synced" : good.clusters().size() + " clusters";
+      ClusterSnapshot good = state.good();
+      String notReady = state.notReady();
+      String synced = good == null ? "not synced" : good.clusters().size() + " clusters";
       if (notReady == null) {
-        return "ClusterFileSource{" + file + ", " + state + "}";
+        return "ClusterFileSource{" + file + ", " + synced + "}";
       }
       // the problem names the file (once is enough: /readyz keeps 300 characters)
       return "ClusterFileSource{" + (notReady.contains(file.toString()) ? "" : file + ", ")
-          + state + ", not ready: " + notReady + "}";
+          + synced + ", not ready: " + notReady + "}";
     }
   }
 
@@ -224,7 +217,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     synchronized (reloading) {
       boolean mayHaveClusters;
       synchronized (lock) {
-        mayHaveClusters = good == null || !good.clusters().isEmpty();
+        mayHaveClusters = state.good() == null || !state.good().clusters().isEmpty();
       }
       SettledRead.Read settled = settling.settle(mayHaveClusters);
       if (settled.interrupted()) {
@@ -243,10 +236,11 @@ public final class ClusterFileSource implements GuestClusterSource {
           return;
         }
         changingLogged = false;
-        boolean wasReady = notReady == null;
-        ClusterSnapshot before = good;
-        read(settled);
-        notify = wasReady != (notReady == null) || before != good && notReady == null;
+        boolean wasReady = state.notReady() == null;
+        ClusterSnapshot before = state.good();
+        state.read(settled);
+        boolean ready = state.notReady() == null;
+        notify = wasReady != ready || before != state.good() && ready;
         lock.notifyAll();
       }
     }
@@ -272,13 +266,14 @@ public final class ClusterFileSource implements GuestClusterSource {
       if (closed || !started) {
         return;
       }
-      if (good == null) {
-        notReady = quoted() + " is still changing; it is read once it holds still";
+      boolean synced = state.good() != null;
+      if (!synced) {
+        state.notReady(quoted() + " is still changing; it is read once it holds still");
       }
       if (!changingLogged) {
         changingLogged = true;
         message = quoted() + " was still changing after " + SettledRead.MAX_WAIT.toSeconds()
-            + " s of waiting for it to hold still; " + (good == null ? ""
+            + " s of waiting for it to hold still; " + (!synced ? ""
             : "the last good list is kept, and ") + "it is read again at the next check";
       }
     }
@@ -299,106 +294,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     }
   }
 
-  /** Applies the rules of the class comment to {@code attempt}. */
-  private void read(SettledRead.Read attempt) {
-    // guarded by lock
-    byte[] bytes = attempt.bytes();
-    if (attempt.failure() instanceof NoSuchFileException) {
-      lastContent = null;
-      String problem = quoted() + " does not exist";
-      if (good == null) {
-        notReady = problem;
-        report("missing", problem);
-      } else {
-        notReady = null;
-        report("missing", problem + "; " + keepingLastGood());
-      }
-      return;
-    } else if (attempt.failure() instanceof RegularFiles.UnfitFileException e) {
-      // gigabytes are no list: a bad edit, like a malformed one (the last good list stays)
-      lastContent = null;
-      rejected("unfit " + e.getMessage(),
-          new ValidationException(quoted(), List.of(e.problem())).getMessage(),
-          List.of(e.problem()));
-      return;
-    } else if (attempt.failure() instanceof RegularFiles.NotRegularFileException e) {
-      // a FIFO or a folder in its place: named once, as the local CA's own files are
-      lastContent = null;
-      notReady = "cannot read " + quoted() + ": " + e.problem();
-      report("unreadable " + e, notReady);
-      return;
-    } else if (attempt.failure() != null) {
-      Exception e = attempt.failure();
-      lastContent = null;
-      notReady = "cannot read " + quoted() + ": " + e;
-      report("unreadable " + e, notReady);
-      return;
-    }
-    String content = sha256(bytes);
-    if (content.equals(lastContent)) {
-      notReady = good == null ? notReady : null; // readable again, same bytes: same outcome
-      return;
-    }
-    lastContent = content;
-    List<GuestCluster> clusters;
-    try {
-      clusters = ClusterList.parse(SettledRead.decode(file, bytes), file.toString());
-    } catch (ValidationException e) {
-      rejected(content, e.getMessage(), e.problems());
-      return;
-    } catch (InvalidValueException e) {
-      rejected(content, quoted() + " is invalid: " + e.getMessage(), List.of(e.getMessage()));
-      return;
-    }
-    ClusterSnapshot next = new ClusterSnapshot(clusters, List.of());
-    if (good == null || !good.equals(next)) {
-      good = next;
-    }
-    notReady = null;
-    lastReported = null;
-  }
-
-  /** Content that does not parse: not ready before the first good read, else kept. */
-  private void rejected(String content, String message, List<String> problems) {
-    // guarded by lock
-    String oneLine = quoted() + " is invalid: " + String.join("; ", problems);
-    if (good == null) {
-      notReady = message;
-      report(content, oneLine);
-    } else {
-      notReady = null;
-      report(content, oneLine + "; " + keepingLastGood());
-    }
-  }
-
-  private String keepingLastGood() {
-    // guarded by lock
-    int count = good.clusters().size();
-    return "keeping the last good list of " + count + (count == 1 ? " cluster" : " clusters");
-  }
-
-  /** Reports {@code message} unless the last report was about the same {@code content}. */
-  private void report(String content, String message) {
-    if (content.equals(lastReported)) {
-      return;
-    }
-    lastReported = content;
-    try {
-      errors.failed(SOURCE, message.replace('\n', ' '));
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "reporting a clusters file problem failed", e);
-    }
-  }
-
   private String quoted() {
     return "clusters file " + Quoting.quote(file.toString());
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 }
