@@ -66,28 +66,14 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final WatchSettings settings;
   private final LongSupplier ticker;
   private final Sleeper sleeper;
-  private final Later later;
   /** System.nanoTime before which no call is made (a 429's Retry-After); 0 for none. */
   private volatile long notBefore;
   /** Whether the next list reads without a resourceVersion (the last one was too large). */
   private volatile boolean listConsistently;
-  private final ShortWatchBackoff shortWatches = new ShortWatchBackoff();
+  private final ShortWatches shortWatches;
   private final FailureBackoff failures = new FailureBackoff();
-  /** The pause before the next watch, after one that ended at once; null for none. */
-  private volatile Pause watchPause;
-
-  /** The watch last opened and the ticker at its request; null before the first. */
-  private volatile OpenWatch lastWatch;
-  /** The failure last recorded for watches that keep ending at once; null for none. */
-  private volatile String shortWatchFailure;
   /** Whether a watch was answered 410 Gone with no event through a watch since. */
   private volatile boolean expiredSinceEvent;
-
-  /** {@code length} from the ticker's {@code from}. */
-  private record Pause(long from, Duration length) {}
-
-  /** A watch and the ticker at its request. */
-  private record OpenWatch(TrackedWatch<?> watch, long startedAt) {}
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -102,7 +88,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   /**
    * @param ticker nanoseconds, as {@link System#nanoTime()}: times the pauses and the watches
    * @param sleeper waits out the pauses, on the reflector's thread
-   * @param later runs the checks of an open watch ({@link #checkLater}) on the ticker's time
+   * @param later runs the checks of an open watch ({@link ShortWatches}) on the ticker's time
    */
   TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, InformerHealth health, WatchSettings settings, LongSupplier ticker,
@@ -116,7 +102,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     this.settings = requireNonNull(settings, "settings == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
     this.sleeper = requireNonNull(sleeper, "sleeper == null");
-    this.later = requireNonNull(later, "later == null");
+    this.shortWatches = new ShortWatches(description, health, ticker,
+        requireNonNull(later, "later == null"));
     // a read timeout starts again with every byte: the call timeout bounds a trickled body
     this.listHttp = client.getHttpClient().newBuilder()
         .readTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -204,7 +191,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
             @Override
             public void ended(boolean delivered) {
-              watchEnded(startedAt, delivered);
+              shortWatches.ended(startedAt, delivered);
             }
 
             @Override
@@ -217,10 +204,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
               watchExpired();
             }
           });
-      lastWatch = new OpenWatch(tracked, startedAt);
-      if (shortWatches.failing()) {
-        checkLater(tracked);
-      }
+      shortWatches.opened(tracked, startedAt);
       return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
@@ -238,52 +222,14 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     failures.failed(ticker.getAsLong());
   }
 
-  /**
-   * A call worked: the informer is healthy, unless its watches keep ending at once; then that is
-   * its failure again, in place of the list or watch call's that this one replaces.
-   */
+  /** A call worked: {@link ShortWatches#callWorked}. */
   private void healthy() {
-    String failure = shortWatchFailure;
-    if (shortWatches.failing() && failure != null) {
-      health.failed(failure);
-    } else {
-      health.ok();
-    }
+    shortWatches.callWorked();
   }
 
-  /**
-   * While the watches keep ending at once, a watch that has stayed open and sound for
-   * {@link ShortWatchBackoff#SHORT} lasts, as one that ended after that long: the failure ends
-   * and the pauses start over. Checked when the informer's health is read, since an idle watch
-   * that works may say nothing for minutes (no bookmarks, or between them), and a second after
-   * such a watch opened and every second after while it stays open ({@link #checkLater}), so
-   * the recovery is told ({@code onChange}) without waiting for a read. Any thread.
-   */
+  /** Any thread: {@link ShortWatches#checkLastingWatch}. */
   void checkLastingWatch() {
-    OpenWatch open = lastWatch;
-    if (open == null || shortWatchFailure == null || !open.watch().open()
-        || !shortWatches.failing()
-        || ticker.getAsLong() - open.startedAt() < ShortWatchBackoff.SHORT.toNanos()) {
-      return;
-    }
-    shortWatches.reset();
-    clearShortWatchFailure();
-  }
-
-  /**
-   * Checks {@code watch} a second from now, and again every second while it is the last watch,
-   * open, and the watches are still failing; nothing is left scheduled once it ends or lasted.
-   * Run by the injected {@link Later}, on the ticker's time.
-   */
-  private void checkLater(TrackedWatch<?> watch) {
-    later.run(ShortWatchBackoff.SHORT, () -> {
-      OpenWatch open = lastWatch;
-      if (open == null || open.watch() != watch || !watch.open() || !shortWatches.failing()) {
-        return;
-      }
-      checkLastingWatch();
-      checkLater(watch);
-    });
+    shortWatches.checkLastingWatch();
   }
 
   private void awaitRetryAfter() throws ApiException {
@@ -302,15 +248,11 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   }
 
   private void awaitWatchPause() throws ApiException {
-    Pause pause = watchPause;
-    if (pause == null) {
-      return;
+    Duration left = shortWatches.pauseLeft();
+    if (!left.isZero()) {
+      pause(left, "watch again");
     }
-    long left = pause.length().toNanos() - (ticker.getAsLong() - pause.from());
-    if (left > 0) {
-      pause(Duration.ofNanos(left), "watch again");
-    }
-    watchPause = null;
+    shortWatches.pauseWaited();
   }
 
   private void pause(Duration length, String before) throws ApiException {
@@ -328,28 +270,6 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       Optional<Duration> after = retryAfter(api);
       after.ifPresent(d -> notBefore = ticker.getAsLong()
           + Math.min(d.toNanos(), MAX_RETRY_AFTER.toNanos()));
-    }
-  }
-
-  /** A watch ended cleanly (not broken, no {@code ERROR} event): pause if it ended at once. */
-  private void watchEnded(long startedAt, boolean delivered) {
-    boolean wasFailing = shortWatches.failing();
-    long now = ticker.getAsLong();
-    Duration pause = shortWatches.ended(Duration.ofNanos(now - startedAt), delivered);
-    if (pause.isZero()) {
-      watchPause = null;
-      if (wasFailing) {
-        clearShortWatchFailure();
-      }
-      return;
-    }
-    watchPause = new Pause(now, pause);
-    if (shortWatches.failing()) {
-      shortWatchFailure = "watch of " + description + " ended at once with no event "
-          + shortWatches.streak() + " times in a row (an api server whose watch cache is not "
-          + "ready, or a proxy that closes watch connections?); watching again every "
-          + ShortWatchBackoff.MAX.toSeconds() + "s";
-      health.failed(shortWatchFailure);
     }
   }
 
@@ -372,23 +292,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private void watchDelivered() {
     expiredSinceEvent = false;
     failures.reset();
-    boolean wasFailing = shortWatches.failing();
-    shortWatches.reset();
-    if (wasFailing) {
-      clearShortWatchFailure();
-    }
-  }
-
-  /**
-   * Clears the failure recorded for watches that ended at once, if the health still holds it:
-   * checked and cleared in one step ({@link InformerHealth#clear}), so a failure another call
-   * or thread recorded since (an {@code ERROR} event) is never cleared with it.
-   */
-  private void clearShortWatchFailure() {
-    String failure = shortWatchFailure;
-    if (failure != null) {
-      health.clear(failure);
-    }
+    shortWatches.delivered();
   }
 
   private static Optional<Duration> retryAfter(ApiException e) {
