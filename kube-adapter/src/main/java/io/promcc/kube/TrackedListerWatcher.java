@@ -41,10 +41,9 @@ import okhttp3.OkHttpClient;
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
  * replica than the one it watched through) is made again at once without a resourceVersion, a
  * consistent read, as client-go's reflector does; client-java's would ask for the same version
- * until that cache caught up. The
- * first list, which client-java's reflector asks for at version "0" (any version, possibly from
- * a watch cache far behind), is a consistent read too: a source never reads an object as gone
- * because a stale cache does not have it yet.
+ * until that cache caught up. The first list, which client-java's reflector asks for at version
+ * "0" (any version, possibly from a watch cache far behind), is a consistent read too: a source
+ * never reads an object as gone because a stale cache does not have it yet.
  * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
  * {@link InformerHealth} with a message that says what the server answered.
  *
