@@ -131,15 +131,32 @@ public final class VaultConnection {
    * @throws VaultRequestException for every failure, with its reason
    */
   JsonObject get(String path, Secret token) {
+    notInterrupted("GET " + path);
     return send("GET", path, token, null, timeout);
   }
 
   /** {@code POST /v1/<path>} with {@code body}; the answer's JSON object (empty for 204). */
   JsonObject post(String path, Secret token, JsonObject body) {
+    notInterrupted("POST " + path);
     return send("POST", path, token, body, timeout);
   }
 
-  /** As {@link #post(String, Secret, JsonObject)}, but waits at most {@code wait}. */
+  /**
+   * Starts no call on an interrupted thread (a close interrupted the worker before its call,
+   * e.g. while it waited for another worker's login): the answer would not be waited for, and
+   * what Vault did (a login's new token) would be lost. A revocation is still sent.
+   */
+  private void notInterrupted(String operation) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+          "interrupted before asking vault at " + address + " to answer " + operation, null);
+    }
+  }
+
+  /**
+   * As {@link #post(String, Secret, JsonObject)}, but waits at most {@code wait}; sent on an
+   * interrupted thread too (a revocation is best effort, and a closing thread may be one).
+   */
   JsonObject post(String path, Secret token, JsonObject body, Duration wait) {
     return send("POST", path, token, body, wait);
   }
