@@ -101,8 +101,9 @@ final class KubernetesOptions {
     // one Lease per shard, also for a name given in the settings file every shard reads; a
     // name that names this shard already (promcc-events-0, as deploy/rbac.yaml lists it) stays
     String named = r.text("lease-name").orElse("promcc-events");
+    // (an empty one stays empty, so that it is refused as empty and not as "-0")
     String leaseName = shard.map(k -> "-" + k.index()).filter(suffix -> !named.endsWith(suffix))
-        .map(suffix -> named + suffix).orElse(named);
+        .filter(suffix -> !named.isEmpty()).map(suffix -> named + suffix).orElse(named);
     String identity = r.text("identity").orElse(env.getOrDefault("HOSTNAME", "promcc"));
     Duration lease = r.optional("lease-duration", SettingsReader::positiveDuration)
         .orElse(Duration.ofSeconds(15));
@@ -133,7 +134,24 @@ final class KubernetesOptions {
         () -> watch(watchTimeout),
         () -> election ? Optional.of(leaderElection(leaseNamespace.name(), leaseName, identity,
             lease)) : Optional.empty()),
-        problem -> byOption(r, leaseNamespace, env, problem)));
+        problem -> byOption(r, leaseNamespace, env,
+            asWritten(problem, named, leaseName, shard))));
+  }
+
+  /**
+   * {@code problem} with the Lease's name quoted as the user wrote it: a name refused with the
+   * shard's {@code -K} appended says so, where the adapter quotes the name with it.
+   */
+  static String asWritten(String problem, String named, String leaseName,
+      Optional<Shard> shard) {
+    String found = ", found " + Quoting.quote(leaseName);
+    if (leaseName.equals(named) || shard.isEmpty()
+        || !problem.startsWith("leaderElection.leaseName ") || !problem.endsWith(found)) {
+      return problem;
+    }
+    return problem.substring(0, problem.length() - found.length()) + " with "
+        + leaseName.substring(named.length()) + " appended for shard " + shard.get()
+        + ", found " + Quoting.quote(named);
   }
 
   /**

@@ -84,6 +84,26 @@ class KubernetesOptionsTest {
   }
 
   @Test
+  void aBadLeaseNameWithAShardIsQuotedAsTheUserWroteItAndTheSuffixIsNamed() {
+    assertNull(load("shard", "0/2", "lease-name", "Promcc"));
+    assertProblems("--lease-name must be a DNS-1123 subdomain with -0 appended for shard 0/2, "
+        + "found \"Promcc\"");
+
+    assertNull(load(Map.of("PROMCC_LEASE_NAME", "Promcc"), temp.resolve("no-namespace-file"),
+        "shard", "1/2"));
+    assertProblems("PROMCC_LEASE_NAME must be a DNS-1123 subdomain with -1 appended for shard "
+        + "1/2, found \"Promcc\"");
+
+    // a name that names its shard already is taken as it is, and so quoted
+    assertNull(load("shard", "0/2", "lease-name", "Promcc-0"));
+    assertProblems("--lease-name must be a DNS-1123 subdomain, found \"Promcc-0\"");
+
+    // an empty name is empty, not "-0"
+    assertNull(load("shard", "0/2", "lease-name", ""));
+    assertProblems("--lease-name must not be empty, found \"\"");
+  }
+
+  @Test
   void aBlankHostNameAsTheIdentityIsNamedByItsVariable() {
     assertNull(load(Map.of("HOSTNAME", " "), temp.resolve("no-namespace-file")));
     assertProblems("HOSTNAME must not be blank, found \" \"");
