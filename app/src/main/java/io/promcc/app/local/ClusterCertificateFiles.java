@@ -28,8 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * reason). Holds no state but a count of the files read; thread-safe.
  */
 final class ClusterCertificateFiles {
-  /** Size, modification time and identity of one file; null fields mean absent. */
-  record Meta(long size, FileTime modified, Object fileKey) {}
+  /**
+   * Size, modification time and identity of one file; a null Meta means absent.
+   *
+   * @param regular false for a FIFO, a folder or a device in the file's place: it is there, so
+   *     it is named as what it is and not as a file the cluster lacks
+   */
+  record Meta(long size, FileTime modified, Object fileKey, boolean regular) {}
 
   /** The three files of one cluster as last seen. */
   record Stamps(Meta ca, Meta certificate, Meta key) {}
@@ -69,9 +74,8 @@ final class ClusterCertificateFiles {
   private static Meta meta(Path file) {
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      return attributes.isRegularFile()
-          ? new Meta(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey())
-          : null;
+      return new Meta(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey(),
+          attributes.isRegularFile());
     } catch (IOException | SecurityException e) {
       return null;
     }
@@ -82,23 +86,21 @@ final class ClusterCertificateFiles {
     boolean settled = settled(stamps.ca(), now) && settled(stamps.certificate(), now)
         && settled(stamps.key(), now);
     List<String> missing = new ArrayList<>();
-    if (stamps.ca() == null) {
-      missing.add(id.value() + "-ca.pem");
-    }
-    if (stamps.certificate() == null) {
-      missing.add(id.value() + "-crt.pem");
-    }
-    if (stamps.key() == null) {
-      missing.add(id.value() + "-key.pem");
-    }
-    if (missing.size() == 3) {
+    List<String> notRegular = new ArrayList<>();
+    sort(stamps.ca(), id.value() + "-ca.pem", missing, notRegular);
+    sort(stamps.certificate(), id.value() + "-crt.pem", missing, notRegular);
+    sort(stamps.key(), id.value() + "-key.pem", missing, notRegular);
+    if (missing.size() + notRegular.size() == 3) {
       return problem(stamps, settled, false, id, "certificate-missing",
-          "no certificate files for cluster " + Quoting.quote(id.value()) + " in " + quoted());
+          "no certificate files for cluster " + Quoting.quote(id.value()) + " in " + quoted()
+              + (notRegular.isEmpty() ? "" : ": " + notRegular(notRegular)));
     }
-    if (!missing.isEmpty()) {
+    if (!missing.isEmpty() || !notRegular.isEmpty()) {
       return problem(stamps, settled, false, id, "certificate-incomplete",
           "certificate files of cluster " + Quoting.quote(id.value()) + " in " + quoted()
-              + " lack " + missing);
+              + (missing.isEmpty() ? "" : " lack " + missing)
+              + (notRegular.isEmpty() ? "" : (missing.isEmpty() ? ": " : ", and ")
+                  + notRegular(notRegular)));
     }
     try {
       CertificateBundle bundle = CertificateBundle.fromPem(read(file(id, "-ca.pem")),
@@ -137,6 +139,25 @@ final class ClusterCertificateFiles {
           "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
               + quoted() + ": " + e);
     }
+  }
+
+  /** Adds {@code name} to the files absent or to those that are no regular file, if either. */
+  private static void sort(Meta meta, String name, List<String> missing,
+      List<String> notRegular) {
+    if (meta == null) {
+      missing.add(name);
+    } else if (!meta.regular()) {
+      notRegular.add(name);
+    }
+  }
+
+  /** {@code a is not a regular file}, {@code a, b and c are not regular files}. */
+  private static String notRegular(List<String> names) {
+    if (names.size() == 1) {
+      return names.get(0) + " is not a regular file";
+    }
+    return String.join(", ", names.subList(0, names.size() - 1)) + " and "
+        + names.get(names.size() - 1) + " are not regular files";
   }
 
   /** Why the bundle's key is unusable: it does not parse, or is not the certificate's. */

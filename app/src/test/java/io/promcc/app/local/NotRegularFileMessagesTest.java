@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -60,6 +61,50 @@ class NotRegularFileMessagesTest {
     assertEquals("certificate file \"" + key + "\" of cluster \"alpha\" cannot be read: it is "
         + "not a regular file", problem.message());
     assertEquals("certificate-unreadable", problem.reason());
+  }
+
+  /** A FIFO already at a --cert-dir file is not absent: the message says what is there. */
+  @Test
+  void aFifoAlreadyAtACertDirFileIsNamedAsNotARegularFileNotAsLacking() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("certs")).toAbsolutePath().normalize();
+    Files.writeString(folder.resolve("alpha-ca.pem"), TestCertificates.read("ca.pem"));
+    Files.writeString(folder.resolve("alpha-crt.pem"), TestCertificates.read("client.pem"));
+    ClusterCertificateFiles files = new ClusterCertificateFiles(folder);
+    ClusterId alpha = ClusterId.of("alpha");
+    ClusterCertificateFiles.Stamps absent = files.stamps(alpha);
+    assumeTrue(mkfifo(folder.resolve("alpha-key.pem")), "no mkfifo here");
+    ClusterCertificateFiles.Stamps fifo = files.stamps(alpha);
+
+    Rejection problem = files.load(alpha, fifo, clock.instant()).problem();
+
+    assertEquals("certificate files of cluster \"alpha\" in \"" + folder + "\": "
+        + "alpha-key.pem is not a regular file", problem.message());
+    assertEquals("certificate-incomplete", problem.reason());
+    // a FIFO where no file was is a change: the files are looked at again
+    assertNotEquals(absent, fifo);
+  }
+
+  @Test
+  void foldersAtCertDirFilesAreNamedBesideTheFilesThatLack() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("certs")).toAbsolutePath().normalize();
+    Files.writeString(folder.resolve("alpha-ca.pem"), TestCertificates.read("ca.pem"));
+    Files.createDirectories(folder.resolve("alpha-key.pem"));
+    Files.createDirectories(folder.resolve("beta-ca.pem"));
+    Files.createDirectories(folder.resolve("beta-crt.pem"));
+    Files.createDirectories(folder.resolve("beta-key.pem"));
+    ClusterCertificateFiles files = new ClusterCertificateFiles(folder);
+    ClusterId alpha = ClusterId.of("alpha");
+    ClusterId beta = ClusterId.of("beta");
+
+    Rejection incomplete = files.load(alpha, files.stamps(alpha), clock.instant()).problem();
+    Rejection missing = files.load(beta, files.stamps(beta), clock.instant()).problem();
+
+    assertEquals("certificate files of cluster \"alpha\" in \"" + folder + "\" lack "
+        + "[alpha-crt.pem], and alpha-key.pem is not a regular file", incomplete.message());
+    assertEquals("certificate-incomplete", incomplete.reason());
+    assertEquals("no certificate files for cluster \"beta\" in \"" + folder + "\": "
+        + "beta-ca.pem, beta-crt.pem and beta-key.pem are not regular files", missing.message());
+    assertEquals("certificate-missing", missing.reason());
   }
 
   @Test
