@@ -11,7 +11,8 @@ import java.util.Iterator;
  * One watch of a {@link TrackedListerWatcher}: tells its {@link Outcome} when the first event
  * comes through, when the stream ends cleanly, and when it fails, worded: a stream that breaks
  * mid-way (a read error, not the server ending it) or brings an {@code ERROR} event other than
- * 410 Gone (which only means "list again").
+ * 410 Gone (which only means "list again"; so does the reason {@code Expired} or {@code Gone}
+ * with another code or none, passed on to the reflector as a 410).
  *
  * <p>Used by the reflector's one thread.
  */
@@ -37,9 +38,9 @@ final class TrackedWatch<T> implements Watchable<T> {
     void failed(String failure);
 
     /**
-     * The stream brought a 410 Gone {@code ERROR} event: the version watched from has expired,
-     * the informer lists again. Called at most once, and never with {@link #ended} or
-     * {@link #failed}.
+     * The stream brought a 410 Gone {@code ERROR} event (or one whose reason is {@code Expired}
+     * or {@code Gone}): the version watched from has expired, the informer lists again. Called
+     * at most once, and never with {@link #ended} or {@link #failed}.
      */
     void expired();
   }
@@ -96,8 +97,15 @@ final class TrackedWatch<T> implements Watchable<T> {
     open = false;
     V1Status status = response.status;
     int code = status == null || status.getCode() == null ? 0 : status.getCode();
-    if (code == 410) {
+    if (expired(status, code)) {
       expire();
+      if (code != 410) {
+        // client-java's reflector reads only the code (unboxed: none would throw)
+        response = new Watch.Response<>(response.type, new V1Status().kind(status.getKind())
+            .apiVersion(status.getApiVersion()).status(status.getStatus()).code(410)
+            .reason(status.getReason()).message(status.getMessage())
+            .details(status.getDetails()).metadata(status.getMetadata()));
+      }
     } else {
       JsonObject body = new JsonObject();
       if (status != null) {
@@ -108,6 +116,16 @@ final class TrackedWatch<T> implements Watchable<T> {
           + FailureText.describeStatus(code, body.toString()));
     }
     return response;
+  }
+
+  /**
+   * Whether an {@code ERROR} event's {@code status} says the version watched from expired: 410,
+   * or the reason {@code Expired} or {@code Gone} whatever the code (none, from some servers and
+   * proxies), as client-go's reflector reads it ({@code IsResourceExpired}, {@code IsGone}).
+   */
+  private static boolean expired(V1Status status, int code) {
+    return code == 410 || status != null
+        && ("Expired".equals(status.getReason()) || "Gone".equals(status.getReason()));
   }
 
   private void broke(RuntimeException e) {

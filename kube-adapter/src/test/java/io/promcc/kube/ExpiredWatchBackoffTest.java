@@ -11,6 +11,7 @@ import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.ApiResource;
@@ -154,6 +155,26 @@ class ExpiredWatchBackoffTest {
     watchToError(version);
     list();
     assertEquals(List.of(FailureBackoff.FIRST), List.copyOf(pauses));
+  }
+
+  @Test
+  void anErrorEventWithReasonExpiredOrGoneButNoCodeIsA410() throws Exception {
+    for (String reason : List.of("Expired", "Gone")) {
+      fake.faults().sendOnNewWatches(1, "ERROR", "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"status\":\"Failure\",\"reason\":\"" + reason + "\","
+          + "\"message\":\"too old resource version\"}", ANY);
+      try (Watchable<V1Service> watch = watch(list())) {
+        assertTrue(watch.hasNext());
+        Watch.Response<V1Service> error = watch.next();
+        assertEquals("ERROR", error.type);
+        assertEquals(410, error.status.getCode(),
+            "the reflector reads it as a 410 (client-java's unboxes the code)");
+      }
+      assertEquals(Optional.empty(), health.failure(), reason + ": no failure of the informer");
+    }
+    list();
+    assertEquals(List.of(FailureBackoff.FIRST), List.copyOf(pauses),
+        "the second 410 with no event between waits the pause, as any other");
   }
 
   private static List<Duration> millisOf(long... millis) {

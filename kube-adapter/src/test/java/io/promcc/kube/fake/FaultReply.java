@@ -112,6 +112,16 @@ sealed interface FaultReply {
     }
   }
 
+  /** A watch that starts (200) and then carries one event, its object as given. */
+  record WatchEvent(String type, JsonObject object) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      Answers.writeEvent(exchange.getResponseBody(), type, object);
+    }
+  }
+
   /**
    * A watch that starts (200, a body announced as 1 MB) and breaks: the connection closes with
    * nothing sent, and the client's read fails.

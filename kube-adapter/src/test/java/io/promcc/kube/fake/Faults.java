@@ -2,6 +2,7 @@ package io.promcc.kube.fake;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.JsonParser;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,9 @@ import java.util.function.Predicate;
  * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
  * open watches or new ones at once, expire them with 410 Gone or with another watch
- * {@code ERROR} event, break new ones mid-stream, answer lists at any version from a cache that
- * is behind. Thread-safe; rules apply in the order they were added.
+ * {@code ERROR} event, send new ones one event as given, break new ones mid-stream, answer lists
+ * at any version from a cache that is behind. Thread-safe; rules apply in the order they were
+ * added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -99,6 +101,20 @@ public final class Faults {
     requireNonNull(which, "which == null");
     return add(times, new FaultReply.WatchError(new ApiError(410, "Expired",
         "too old resource version")), which.and(FakeRequest::isWatch));
+  }
+
+  /**
+   * Answers the next {@code times} matching watch requests ({@link #ALWAYS}: until
+   * {@link #clear()}) with 200 and one event of {@code type} whose object is {@code object} as
+   * given, after which the stream ends: an event an API server should not send, e.g. an object
+   * without metadata, or an {@code ERROR} event whose {@code Status} has a reason but no code.
+   */
+  public Faults sendOnNewWatches(int times, String type, String object,
+      Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.WatchEvent(requireNonNull(type, "type == null"),
+        JsonParser.parseString(requireNonNull(object, "object == null")).getAsJsonObject()),
+        which.and(FakeRequest::isWatch));
   }
 
   /**
