@@ -48,8 +48,7 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
     this.listerWatcher = new TrackedListerWatcher<>(
         client, calls, type, listType, description, health, settings, ticker, sleeper, later);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
-        (t, error) -> health.failedUnlessKnown(description + " failed: "
-            + FailureText.describe(error)));
+        (t, error) -> listerWatcher.reflectorFailed(error));
   }
 
   String description() {

@@ -34,8 +34,9 @@ import okhttp3.OkHttpClient;
  * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
  * until an event comes through or a watch lasts a second, ended or still open
  * ({@link #checkLastingWatch()}). After a failed list or watch call, a watch that broke or
- * brought an {@code ERROR} event other than 410 Gone, or a 410 Gone that follows another with no
- * event between (the first relists at once), the next list or watch waits a pause
+ * brought an {@code ERROR} event other than 410 Gone, a 410 Gone that follows another with no
+ * event between (the first relists at once), or a failure only the reflector saw
+ * ({@link #reflectorFailed}), the next list or watch waits a pause
  * ({@link FailureBackoff}, 0.8 s doubling to 30 s, as client-go's reflector backs off), where
  * client-java's reflector would list again every second. A list refused for a "too large resource
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
@@ -73,6 +74,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private final FailureBackoff failures = new FailureBackoff();
   /** Whether a watch was answered 410 Gone with no event through a watch since. */
   private volatile boolean expiredSinceEvent;
+  /** Whether a failure was recorded, its pause started, since the last list or watch began. */
+  private volatile boolean failedSinceCall;
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -111,6 +114,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   @Override
   public L list(CallGeneratorParams params) throws ApiException {
+    failedSinceCall = false;
     awaitRetryAfter();
     awaitFailurePause();
     // the reflector's first list asks for "0", any version: the API server may answer it from a
@@ -159,6 +163,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   @Override
   public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
+    failedSinceCall = false;
     awaitRetryAfter();
     awaitFailurePause();
     awaitWatchPause();
@@ -218,7 +223,29 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    */
   private void failed(String failure) {
     health.failed(failure);
+    startFailurePause();
+  }
+
+  /**
+   * The reflector gave up a run with {@code error} (its exception handler). A failure this
+   * lister-watcher did not record since the last call began (an event the reflector cannot
+   * read, e.g. without metadata, or anything else it throws) is the informer's failure unless
+   * one is recorded, and the next list or watch waits the pause after it, as after a failed
+   * call: the reflector would list again a second later, for as long as the failure repeats.
+   * One this lister-watcher recorded (a failed call, a broken watch, an {@code ERROR} event)
+   * started its pause already. The reflector's thread.
+   */
+  void reflectorFailed(Throwable error) {
+    health.failedUnlessKnown(description + " failed: " + FailureText.describe(error));
+    if (!failedSinceCall) {
+      startFailurePause();
+    }
+  }
+
+  /** Starts the pause after a failure ({@link FailureBackoff}) that the next call waits. */
+  private void startFailurePause() {
     failures.failed(ticker.getAsLong());
+    failedSinceCall = true;
   }
 
   /** A call worked: {@link ShortWatches#callWorked}. */

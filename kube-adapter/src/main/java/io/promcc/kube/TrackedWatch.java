@@ -19,7 +19,10 @@ import java.util.Iterator;
 final class TrackedWatch<T> implements Watchable<T> {
   /** What the lister-watcher hears of one watch. */
   interface Outcome {
-    /** The first event other than {@code ERROR} came through (a bookmark too). */
+    /**
+     * The first event other than {@code ERROR} came through (a bookmark too): told when the
+     * reflector asks for the next one, so one it could not take (it threw) is none.
+     */
     void delivered();
 
     /**
@@ -48,6 +51,9 @@ final class TrackedWatch<T> implements Watchable<T> {
   private final Watch<T> delegate;
   private final String description;
   private final Outcome outcome;
+  /** Whether an event other than {@code ERROR} was returned by {@link #next}. */
+  private boolean taken;
+  /** Whether the reflector asked for more after such an event: it took that one. */
   private boolean delivered;
   private boolean ended;
   /** False once the stream ended, broke, brought an {@code ERROR} event or was closed. */
@@ -62,6 +68,12 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   @Override
   public boolean hasNext() {
+    if (taken && !delivered) {
+      // the reflector asks for more: it took the event before, which counts only now (one it
+      // cannot read, without metadata, throws in the reflector and is no delivery)
+      delivered = true;
+      outcome.delivered();
+    }
     boolean more;
     try {
       more = delegate.hasNext();
@@ -88,10 +100,7 @@ final class TrackedWatch<T> implements Watchable<T> {
       throw e;
     }
     if (!"ERROR".equals(response.type)) {
-      if (!delivered) {
-        delivered = true;
-        outcome.delivered();
-      }
+      taken = true;
       return response;
     }
     open = false;

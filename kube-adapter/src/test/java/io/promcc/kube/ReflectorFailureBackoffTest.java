@@ -1,0 +1,103 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.informer.cache.DeltaFIFO;
+import io.kubernetes.client.informer.cache.ReflectorRunnable;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGenerator;
+import io.promcc.core.port.Sleeper;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Faults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failure only client-java's reflector sees (here a watch event whose object has no metadata:
+ * the reflector throws reading it, and its exception handler hears of it) waits the same pause
+ * as a failed call (0.8 s doubling to 30 s), where it would list again every second for as long
+ * as the API server sends such events. Time is a ticker only the sleeper moves.
+ *
+ * <p>client-java's own reflector runs the lister-watcher, with the exception handler
+ * {@link TrackedInformer} gives it; the test runs it again each time it gives up, as the
+ * informer's controller does a real second later, so no real time passes.
+ */
+class ReflectorFailureBackoffTest {
+  private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+
+  private final AtomicLong ticker = new AtomicLong();
+  /** The ticker at each list request the fake received. */
+  private final List<Long> listTimes = new CopyOnWriteArrayList<>();
+  private final InformerHealth health = new InformerHealth(() -> { });
+  private FakeKubeApi fake;
+  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
+
+  @BeforeEach
+  void start() {
+    // no bookmarks: the only event of a watch is the one injected
+    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
+      if (!request.isWatch()) {
+        listTimes.add(ticker.get());
+      }
+    }).start();
+    CoreV1Api api = new CoreV1Api(fake.newClient());
+    CallGenerator calls = params -> api.listServiceForAllNamespaces()
+        .resourceVersion(params.resourceVersion).watch(params.watch)
+        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
+        .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+    Sleeper sleeper = duration -> ticker.addAndGet(duration.toNanos());
+    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
+        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
+        ticker::get, sleeper, new ManualLater(ticker::get));
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  @Test
+  void watchEventsWithoutMetadataBackOffAsFailedCalls() {
+    fake.faults().sendOnNewWatches(Faults.ALWAYS, "ADDED",
+        "{\"kind\":\"Service\",\"apiVersion\":\"v1\"}", request -> true);
+    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
+        V1Service.class, listerWatcher,
+        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
+        (type, error) -> listerWatcher.reflectorFailed(error));
+
+    // bounded in runs too: without a pause the ticker never moves
+    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
+      reflector.run();
+    }
+
+    List<Duration> inTheFirstMinute = new ArrayList<>();
+    for (long time : listTimes) {
+      if (time < MINUTE) {
+        inTheFirstMinute.add(Duration.ofNanos(time));
+      }
+    }
+    assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), inTheFirstMinute,
+        "the ticker at each list in the first minute: after a pause doubling from 0.8 s");
+    assertTrue(health.failure().orElseThrow().startsWith("services in all namespaces failed: "
+        + "NullPointerException"), health.failure().toString());
+  }
+
+  private static List<Duration> millisOf(long... millis) {
+    List<Duration> out = new ArrayList<>();
+    for (long m : millis) {
+      out.add(Duration.ofMillis(m));
+    }
+    return out;
+  }
+}
