@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * The pause before the next list or watch after one failed: a list or a watch call refused or
  * not answered, a watch that broke (a read error) or brought an {@code ERROR} event other than
- * 410 Gone, or a 410 Gone that follows another with no event between. client-java's reflector
+ * 410 Gone, a 410 Gone that follows another with no event between, or a failure only the
+ * reflector saw (an event it cannot read). client-java's reflector
  * lists again a second after each, for as long as the API server keeps failing; client-go's
  * reflector backs off (0.8 s doubling to 30 s, starting over after two minutes without a
  * failure). Here the same steps: {@link #FIRST}, then twice the
