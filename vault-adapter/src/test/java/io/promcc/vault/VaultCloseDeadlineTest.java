@@ -73,14 +73,7 @@ class VaultCloseDeadlineTest {
         // inside the last observation, after its check that the source is open: the close
         // starts, and its deadline comes before that observation hands its clusters over
         if (armed.compareAndSet(true, false)) {
-          closing.completeAsync(() -> {
-            source.get().close();
-            return null;
-          });
-          Instant until = Instant.now().plusSeconds(30);
-          while (!source.get().closing() && Instant.now().isBefore(until)) {
-            Thread.onSpinWait();
-          }
+          VaultCloseDuringRequestTest.startClose(source.get(), closing);
           nanos.addAndGet(Duration.ofSeconds(10).toNanos());
         }
       }

@@ -157,14 +157,7 @@ class VaultCloseDuringRequestTest {
         // inside the observation of alpha, after its check that the source is open and before
         // alpha's request is handed to the pool: the close starts and stops the pool
         if (armed.compareAndSet(true, false)) {
-          closing.completeAsync(() -> {
-            source.get().close();
-            return null;
-          });
-          Instant deadline = Instant.now().plusSeconds(30);
-          while (!source.get().closing() && Instant.now().isBefore(deadline)) {
-            Thread.onSpinWait();
-          }
+          startClose(source.get(), closing);
         }
       }
     };
@@ -288,30 +281,11 @@ class VaultCloseDuringRequestTest {
    */
   @Test
   void aClusterLookedAtAfterTheCloseForgotEveryClusterIsNotKept() {
-    fixture.useNewToken();
-    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
-    GuestCluster alpha = clusters.get(0);
-    GuestCluster beta = clusters.get(1);
-    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
-    AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
-    source.set(fixture.source(settings, cluster -> {
-      if (cluster.equals(alpha.id())) {
-        source.get().close(); // the controller stops
-      }
-      return cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
-    }));
-    vault.rateLimitNext("pki-", 1, Duration.ofSeconds(60));
-    assertThrows(CertificateUnavailableException.class,
-        () -> source.get().certificateFor(clusters.get(2)));
+    ClosedMidway run = observeClosingAtAlpha(() -> {});
 
-    CertificateObservation seen = source.get().observe(List.of(alpha, beta));
-
-    assertEquals(left, seen.bundles().get(beta.id()));
-    assertTrue(source.get().toString().endsWith(", 0 clusters, closed}"),
-        source.get().toString());
+    assertEquals(run.left(), run.seen().bundles().get(ClusterId.of("beta")));
+    assertTrue(run.source().toString().endsWith(", 0 clusters, closed}"),
+        run.source().toString());
   }
 
   /**
@@ -323,6 +297,25 @@ class VaultCloseDuringRequestTest {
    */
   @Test
   void aClusterFoundDueAfterTheCloseForgotEveryClusterIsAnsweredWithItsValidCertificate() {
+    // beta's certificate due, not ended
+    ClosedMidway run = observeClosingAtAlpha(() -> fixture.clock.advance(Duration.ofHours(29)));
+
+    assertEquals(run.left(), run.seen().bundles().get(ClusterId.of("beta")),
+        String.valueOf(run.seen().problems()));
+    assertTrue(run.source().toString().endsWith(", 0 clusters, closed}"),
+        run.source().toString());
+  }
+
+  /** A certificate an earlier run left for beta, and alpha and beta observed by a new source. */
+  private record ClosedMidway(CertificateBundle left, CertificateObservation seen,
+      VaultCertificateSource source) {}
+
+  /**
+   * Observes alpha and beta with a source that takes over the certificate an earlier run left
+   * for beta and is closed (then {@code atClose} runs) while alpha is looked at, every cluster
+   * held back by a 429.
+   */
+  private ClosedMidway observeClosingAtAlpha(Runnable atClose) {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
     GuestCluster alpha = clusters.get(0);
@@ -335,18 +328,28 @@ class VaultCloseDuringRequestTest {
     source.set(fixture.source(settings, cluster -> {
       if (cluster.equals(alpha.id())) {
         source.get().close(); // the controller stops
-        fixture.clock.advance(Duration.ofHours(29)); // beta's certificate due, not ended
+        atClose.run();
       }
       return cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
     }));
     vault.rateLimitNext("pki-", 1, Duration.ofSeconds(60));
     assertThrows(CertificateUnavailableException.class,
         () -> source.get().certificateFor(clusters.get(2)));
+    return new ClosedMidway(left, source.get().observe(List.of(alpha, beta)), source.get());
+  }
 
-    CertificateObservation seen = source.get().observe(List.of(alpha, beta));
-
-    assertEquals(left, seen.bundles().get(beta.id()), String.valueOf(seen.problems()));
-    assertTrue(source.get().toString().endsWith(", 0 clusters, closed}"),
-        source.get().toString());
+  /**
+   * Starts {@code source}'s close on another thread, completing {@code closing} when it returns,
+   * and waits (at most 30 s) until the close has begun.
+   */
+  static void startClose(VaultCertificateSource source, CompletableFuture<Void> closing) {
+    closing.completeAsync(() -> {
+      source.close();
+      return null;
+    });
+    Instant until = Instant.now().plusSeconds(30);
+    while (!source.closing() && Instant.now().isBefore(until)) {
+      Thread.onSpinWait();
+    }
   }
 }
