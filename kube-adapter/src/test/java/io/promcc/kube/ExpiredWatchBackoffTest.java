@@ -65,10 +65,7 @@ class ExpiredWatchBackoffTest {
       }
     }).start();
     CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = params -> api.listServiceForAllNamespaces()
-        .resourceVersion(params.resourceVersion).watch(params.watch)
-        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-        .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
     Sleeper sleeper = duration -> {
       pauses.add(duration);
       ticker.addAndGet(duration.toNanos());

@@ -60,10 +60,7 @@ class FailedCallBackoffTest {
 
   private void startInformer() {
     CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = params -> api.listServiceForAllNamespaces()
-        .resourceVersion(params.resourceVersion).watch(params.watch)
-        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-        .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
     Sleeper sleeper = duration -> {
       failuresInPauses.add(informer.failure());
       pauses.add(duration);

@@ -52,10 +52,7 @@ class ReflectorFailureBackoffTest {
       }
     }).start();
     CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = params -> api.listServiceForAllNamespaces()
-        .resourceVersion(params.resourceVersion).watch(params.watch)
-        .allowWatchBookmarks(Boolean.TRUE.equals(params.watch) ? Boolean.TRUE : null)
-        .timeoutSeconds(params.timeoutSeconds).buildCall(null);
+    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
     Sleeper sleeper = duration -> ticker.addAndGet(duration.toNanos());
     listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
         V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
