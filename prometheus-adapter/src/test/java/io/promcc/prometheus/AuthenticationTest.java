@@ -92,7 +92,8 @@ class AuthenticationTest {
     // the name is sent as base64 of its UTF-8 bytes: a name beyond ASCII is fine
     Authentication.basic("jörg", Secret.of("s3cret"));
     assertEquals("basic auth username must not contain ':' (basic auth puts it between the "
-        + "user and the password; the value is not shown)", assertThrows(IllegalArgumentException.class,
+        + "user and the password; the value is not shown)",
+        assertThrows(IllegalArgumentException.class,
             () -> Authentication.basic("a:b", Secret.of("s3cret"))).getMessage());
   }
 
