@@ -152,7 +152,7 @@ public final class ReconcileLoop {
       lock.lock();
       try {
         Instant now = clock.instant();
-        Optional<Duration> backoff = schedule.finished(now, result.success(),
+        Optional<Duration> backoff = schedule.finished(now, result.outcome(),
             result.runAgainAt());
         runningSince = null;
         heartbeat = now;
@@ -213,7 +213,9 @@ public final class ReconcileLoop {
       return;
     }
     String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
-        + schedule.failures() + " in a row)").orElse("");
+        + schedule.failures() + " in a row)"
+        + (result.outcome() == Outcome.SOURCE_NOT_READY ? " or at the source's next change" : ""))
+        .orElse("");
     if (interrupted && !result.success()) {
       LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
       return;

@@ -2,6 +2,7 @@ package io.promcc.app.loop;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,6 +23,11 @@ import java.util.Optional;
  *       time already past cannot make the loop spin.
  *   <li>A failed run is retried when the backoff has passed, and nothing runs before that,
  *       whatever triggers; the backoff grows with each failure in a row and resets on success.
+ *   <li>Except after a run the cluster source was not ready for ({@code source-not-ready}):
+ *       the source tells when it is back (it triggers on every change and recovery), and
+ *       such a run touched nothing outside, so a trigger since that run started makes the
+ *       next run due as any trigger does; without one, the backoff's retry stands. A source
+ *       that failed for a minute is not followed by a minute more of waiting once it works.
  * </ul>
  */
 final class Schedule {
@@ -37,6 +43,8 @@ final class Schedule {
   private Instant resyncAt;
   private Instant requestedAt;
   private Instant notBefore;
+  /** The backoff in {@link #notBefore} ends at the next trigger (the source was not ready). */
+  private boolean triggerEndsBackoff;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
@@ -56,6 +64,10 @@ final class Schedule {
     }
     lastTrigger = now;
     previousTrigger = now;
+    if (triggerEndsBackoff) {
+      triggerEndsBackoff = false;
+      notBefore = null;
+    }
   }
 
   /** When the next run is due; at or before {@code now} means now. */
@@ -87,11 +99,12 @@ final class Schedule {
    * @param runAgainAt when the result asks to run again (a renewal), if ever
    * @return the backoff now in force, if the run failed
    */
-  Optional<Duration> finished(Instant now, boolean success, Optional<Instant> runAgainAt) {
+  Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
     Instant soonest = now.plus(pacing.debounce());
     requestedAt = runAgainAt.map(at -> at.isBefore(soonest) ? soonest : at).orElse(null);
-    if (success) {
+    triggerEndsBackoff = false;
+    if (outcome.success()) {
       failures = 0;
       notBefore = null;
       return Optional.empty();
@@ -100,6 +113,13 @@ final class Schedule {
     Duration delay = backoff.after(failures);
     notBefore = now.plus(delay);
     requestedAt = notBefore; // a failed run is retried once the backoff has passed
+    if (outcome == Outcome.SOURCE_NOT_READY) {
+      if (firstTrigger != null) { // the source triggered while the run read it
+        notBefore = null;
+      } else {
+        triggerEndsBackoff = true;
+      }
+    }
     return Optional.of(delay);
   }
 

@@ -114,6 +114,23 @@ class ReconcileLoopLogTest {
     assertTrue(reconcileRecords().stream().allMatch(r -> r.getLevel() == Level.WARNING));
   }
 
+  @Test
+  void aRunTheSourceWasNotReadyForSaysItIsRetriedAlsoAtTheSourcesNextChange() {
+    ReconcileResult notReady = new ReconcileResult(Outcome.SOURCE_NOT_READY,
+        "cannot list services: http status 500", Optional.empty(), Optional.empty(), List.of(),
+        List.of(), List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false,
+        false, false, Optional.empty(), new TreeMap<>());
+    ReconcileLoop loop = new ReconcileLoop(() -> notReady, r -> { }, new Pacing(
+        Duration.ofMillis(25), Duration.ofMillis(250), Duration.ofSeconds(2),
+        Duration.ofMinutes(5)), clock, new SplittableRandom(1));
+
+    loop.tick();
+
+    String line = reconcileRecords().get(0).getMessage();
+    assertTrue(line.matches("reconcile source-not-ready \\(cannot list services: .*; retrying in"
+        + " \\d+ ms \\(1 in a row\\) or at the source's next change"), line);
+  }
+
   /** A run that wrote (certificates renewed under a pinned config) is no repeat to shorten. */
   @Test
   void aRepeatedFailureThatWroteFilesIsLoggedInFull() {

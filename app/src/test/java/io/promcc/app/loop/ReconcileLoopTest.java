@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -299,6 +300,63 @@ class ReconcileLoopTest {
     clock.advance(DEBOUNCE);
     assertTrue(loop.tick(), "no backoff after a success");
     assertEquals(before + 1, runs.size());
+  }
+
+  @Test
+  void aRunTheSourceWasNotReadyForRunsAgainAtTheSourcesNextTriggerNotAfterTheBackoff() {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    ReconcileLoop loop = loop(() -> result(ready.get() ? Outcome.RELOADED
+        : Outcome.SOURCE_NOT_READY, Optional.empty()), SETTLING);
+    runFor(loop, Duration.ofMinutes(3), Duration.ofMillis(100)); // no trigger: backoff grows
+    assertTrue(loop.status().failuresInARow() >= 6, "failures: " + runs.size());
+
+    // the source recovers and says so (its listener): the retry is due at once, not only when
+    // a backoff of up to a minute has passed
+    ready.set(true);
+    loop.trigger("guest clusters changed");
+    clock.advance(SETTLE);
+    assertTrue(loop.tick(), "the run after the source's trigger waited for the backoff");
+    assertTrue(loop.status().lastResult().orElseThrow().success());
+  }
+
+  @Test
+  void aTriggerWhileARunTheSourceWasNotReadyForRanEndsTheBackoffToo() {
+    AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
+    AtomicInteger calls = new AtomicInteger();
+    ReconcileLoop loop = loop(() -> {
+      if (calls.incrementAndGet() == 1) {
+        return result(Outcome.SOURCE_NOT_READY, Optional.empty());
+      }
+      if (calls.get() == 2) { // the source recovers while this run reads it
+        looped.get().trigger("guest clusters changed");
+        return result(Outcome.SOURCE_NOT_READY, Optional.empty());
+      }
+      return result(Outcome.RELOADED, Optional.empty());
+    }, SETTLING);
+    looped.set(loop);
+    assertTrue(loop.tick());
+    for (int i = 0; i < 100 && calls.get() < 2; i++) { // the first backoff is at most 1 s
+      clock.advance(Duration.ofMillis(10));
+      loop.tick();
+    }
+    assertEquals(2, calls.get(), "the retry after the first backoff");
+
+    clock.advance(SETTLE);
+    assertTrue(loop.tick(), "the trigger during the failed run waited for the backoff");
+    assertEquals(3, calls.get());
+  }
+
+  @Test
+  void aTriggerDoesNotEndTheBackoffOfAnyOtherFailure() {
+    AtomicInteger calls = new AtomicInteger();
+    ReconcileLoop loop = loop(() -> result(calls.incrementAndGet() < 3 ? Outcome.FAILED
+        : Outcome.RELOADED, Optional.empty()), SETTLING);
+    assertTrue(loop.tick());
+    runFor(loop, Duration.ofSeconds(1), Duration.ofMillis(10));
+    assertEquals(2, calls.get());
+    loop.trigger("guest clusters changed");
+    clock.advance(SETTLE);
+    assertFalse(loop.tick(), "a trigger ended the backoff after a failed write");
   }
 
   @Test
