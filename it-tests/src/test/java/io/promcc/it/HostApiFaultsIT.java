@@ -86,6 +86,7 @@ class HostApiFaultsIT {
       faults.clear();
       timings.add("410 Gone + lists 500: " + awaitProvider("p2"));
       awaitLoaded("added");
+      awaitThroughTheWatch("p2-watched");
 
       // 3. lists answer 429 (plain text, Retry-After 1) after another 410 Gone
       faults.throttle(Faults.ALWAYS, 1, SERVICE_LISTS);
@@ -97,6 +98,7 @@ class HostApiFaultsIT {
       faults.clear();
       timings.add("410 Gone + lists 429: " + awaitProvider("p3"));
       stack.awaitGone("added", WAIT);
+      awaitThroughTheWatch("p3-watched");
 
       // 4. watch ERROR events (500): the open watch and the next three watches
       faults.failWatchesWithErrorEvent(3, 500, SERVICE_WATCHES);
@@ -104,6 +106,7 @@ class HostApiFaultsIT {
       stack.putService("moving", guest, "p4");
       timings.add("ERROR events: " + awaitProvider("p4"));
       faults.clear();
+      awaitThroughTheWatch("p4-watched");
 
       // 5. the watch goes silent without ending (a partition): only the read timeout notices.
       //    Once the controller gives the open watch up, it lists and watches again, and that
@@ -139,6 +142,18 @@ class HostApiFaultsIT {
         () -> stack.prometheus().loadedConfig().contains("replacement: " + provider + "\n"),
         () -> stack.diagnostics("moving"));
     return Duration.ofMillis((System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Changes the moving cluster's provider to {@code provider} once the fault is over and waits
+   * until it is loaded: a change a watch brings, since nothing fails that would list again. An
+   * event through a watch starts the controller's pause after failures over (0.8 s doubling to
+   * 30 s, kept from one failure to the next while no event comes), so that each step's time is
+   * its own, not added to the pauses the step before left.
+   */
+  private void awaitThroughTheWatch(String provider) {
+    stack.putService("moving", guest, provider);
+    awaitProvider(provider);
   }
 
   /** Waits until at least {@code more} lists of Services after {@code before} were refused. */
