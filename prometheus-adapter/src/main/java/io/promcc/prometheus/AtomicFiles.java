@@ -149,7 +149,7 @@ final class AtomicFiles {
    * {@code temp} is gone.
    *
    * @throws BoundedRead.TooLarge if {@code source} holds more than {@code max} bytes (as its
-   *     status says, or grown since)
+   *     status says, or grown since), named with its size (the caller names the file)
    * @throws java.nio.file.NoSuchFileException if {@code source} is gone
    */
   void copyToTemporary(Path source, Path temp, Path target, long max, int mode)
@@ -165,7 +165,8 @@ final class AtomicFiles {
       // one byte past the bound tells a file that grew since its size was read
       long copied = ByteStreams.limit(in, max + 1).transferTo(Channels.newOutputStream(channel));
       if (copied > max) {
-        throw new BoundedRead.TooLarge(max, -1);
+        // named with the size it has now, as a bounded read of a grown file says it
+        throw new BoundedRead.TooLarge(max, sizeFollowingLinks(source));
       }
       // the umask may have removed bits at creation; set exactly what was asked
       Files.setPosixFilePermissions(temp, permissionsOf(mode));
@@ -175,6 +176,15 @@ final class AtomicFiles {
       throw e;
     }
     hook.reached(Step.TEMP_WRITTEN, target);
+  }
+
+  /** The size of {@code file}, following a link as a copy of it does; -1 if unknown. */
+  private static long sizeFollowingLinks(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   void rename(Path temp, Path target) {

@@ -114,4 +114,25 @@ class AtomicFilesTest {
     assertEquals(3, renamed.size());
     assertEquals(0600, FileModes.modeOf(renamed.permissions()));
   }
+
+  /**
+   * A source found larger than the bound only while it is copied (its status, here a link's,
+   * said less) is refused with the size it has, as a read of one that grew says it; it said
+   * "found more than 100 bytes", which names no size. The temporary file is gone.
+   */
+  @Test
+  void aSourceFoundOverTheBoundWhileCopiedIsRefusedWithItsSize(@TempDir Path root)
+      throws IOException {
+    Files.write(root.resolve("big.yml"), new byte[101]);
+    Path source = Files.createSymbolicLink(root.resolve("link.yml"), Path.of("big.yml"));
+    Path target = root.resolve("copy.yml");
+    Path temp = AtomicFiles.newTempPath(target);
+
+    BoundedRead.TooLarge e = assertThrows(BoundedRead.TooLarge.class,
+        () -> new AtomicFiles(root, AtomicFileStore.StepHook.NONE)
+            .copyToTemporary(source, temp, target, 100, 0600));
+
+    assertEquals("is larger than 100 bytes, found 101 bytes", e.getMessage());
+    assertFalse(Files.exists(temp, LinkOption.NOFOLLOW_LINKS));
+  }
 }
