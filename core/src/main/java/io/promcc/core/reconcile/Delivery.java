@@ -107,8 +107,43 @@ final class Delivery {
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
-    recorder.recordUnrecorded(onDisk);
-    DeliveryRecord record = store.record();
+    Optional<ConfigStoreException> refused = recorder.recordUnrecorded(onDisk);
+    DeliveryRecord stored = store.record();
+    if (refused.isEmpty()) {
+      return deliver(desired, onDisk, stored, stored.verified(), timer);
+    }
+    // the store refuses to record a load of the files on disk: decided from as if recorded
+    // (as a preview sees it), so that config is not taken for one Prometheus never verified
+    // and restored over, and deliveries go on; a rollback restores what the store kept
+    Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk),
+        stored.verified(), timer);
+    return recorder.hasUnrecorded() ? withRefusal(delivered, refused.get()) : delivered;
+  }
+
+  /**
+   * {@code delivered}, which left a load unrecorded as the store refused it ({@code refused}),
+   * with the refusal named: a success is a failure of the store, as when a load's own record
+   * fails; any other outcome is kept (it says more of Prometheus), its message extended.
+   */
+  private static Delivered withRefusal(Delivered delivered, ConfigStoreException refused) {
+    String message = delivered.message().isEmpty() ? refused.getMessage()
+        : delivered.message() + "; " + refused.getMessage();
+    Outcome outcome = switch (delivered.outcome()) {
+      case FAILED -> null; // the record of this delivery's own load failed: said already
+      case UNCHANGED, WRITTEN, RELOADED -> Outcome.FAILED;
+      default -> delivered.outcome();
+    };
+    return outcome == null ? delivered : new Delivered(outcome, message, delivered.written(),
+        delivered.deleted(), delivered.inSync(), delivered.rolledBack(),
+        delivered.desiredReloadAsked());
+  }
+
+  /**
+   * Delivers {@code desired} as the store's {@code record} says; {@code restorable} is what a
+   * rollback restores, the store's verification.
+   */
+  private Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
+      DeliveryRecord record, Optional<Verification> restorable, PhaseTimer timer) {
     Optional<Verification> verified = record.verified();
     Optional<RejectedConfig> pin = record.rejected();
     if (holds(pin, desired)) {
@@ -131,14 +166,16 @@ final class Delivery {
     if (configVerified && !diff.isEmpty()) {
       recorder.write(desired, diff, written, timer);
       Verification renewed = verified.get().withStateHash(desired.hash());
-      store.markVerified(renewed);
+      // through the recorder: refused, the load of the files now on disk stays to be recorded
+      recorder.recordLoad(renewed);
       rollback.unpin(pin);
       Optional<RuntimeInfo> info = probe.runtimeInfoOnce(timer);
       if (info.isPresent() && !runsVerified(renewed, info.get())) {
         // a failed load (someone else's reload): the verified files are reloaded, as by the
         // nothing-to-do check below
+        // nothing to restore but what was just recorded
         return writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
-            Optional.of(renewed), Optional.empty(), written, timer);
+            Optional.of(renewed), Optional.of(renewed), Optional.empty(), written, timer);
       }
       // a Prometheus that cannot be asked is not known to run it
       return Delivered.of(Outcome.WRITTEN, "", written, info.isPresent());
@@ -152,7 +189,7 @@ final class Delivery {
       }
       if (runsVerified(verified.get(), info)) {
         if (!verified.get().stateHash().equals(desired.hash())) {
-          store.markVerified(verified.get().withStateHash(desired.hash()));
+          recorder.recordLoad(verified.get().withStateHash(desired.hash()));
         }
         rollback.unpin(pin);
         return Delivered.of(Outcome.UNCHANGED, "", written, true);
@@ -160,7 +197,7 @@ final class Delivery {
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
-    return writeAndReload(desired, diff, onDisk, verified, pin, written, timer);
+    return writeAndReload(desired, diff, onDisk, verified, restorable, pin, written, timer);
   }
 
   /**
@@ -196,9 +233,15 @@ final class Delivery {
         states.rejected(), underPin);
   }
 
+  /**
+   * Writes and reloads; {@code verified} is what Prometheus was seen to load, {@code
+   * restorable} the verification a rollback restores (the same unless the store refused to
+   * record a load).
+   */
   private Delivered writeAndReload(DesiredState desired, FileDiff diff,
       SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
-      Optional<RejectedConfig> pin, Written written, PhaseTimer timer) {
+      Optional<Verification> restorable, Optional<RejectedConfig> pin, Written written,
+      PhaseTimer timer) {
     PrometheusControl control = prometheus.orElseThrow();
     AtomicBoolean notReadyInTime = new AtomicBoolean();
     // a FutureTask: cancelled below, it is dropped if queued and interrupted if running, so a
@@ -258,7 +301,7 @@ final class Delivery {
               written, false);
         }
         // restored for its next start; not pinned: nothing says the config was the cause
-        return rollback.restoreUnjudged(verified,
+        return rollback.restoreUnjudged(restorable,
             "prometheus did not come up with a config on disk it "
             + "never verified: " + down.getMessage() + (stillDown == down ? "" : "; not ready "
             + "within " + readyTimeout + ": " + stillDown.getMessage()), written, timer);
@@ -285,25 +328,28 @@ final class Delivery {
             + e.getMessage(), written, false);
       }
     }
-    return reloadDesired(desired, verified, pin, before, written, timer).afterDesiredReload();
+    return reloadDesired(desired, restorable, pin, before, written, timer)
+        .afterDesiredReload();
   }
 
-  private Delivered reloadDesired(DesiredState desired, Optional<Verification> verified,
+  /** Reloads the desired config; {@code restorable} is what a rollback restores. */
+  private Delivered reloadDesired(DesiredState desired, Optional<Verification> restorable,
       Optional<RejectedConfig> pin, RuntimeInfo before, Written written, PhaseTimer timer) {
     Instant loadedAt;
     try {
       loadedAt = verifier.reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
     } catch (ReloadRejectedException rejected) {
-      return rollback.rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
-          RejectedConfig.REJECTED, rejected.prometheusMessage(),
+      return rollback.rollBackReported(desired, restorable,
+          new RejectedConfig(desired.configHash(), RejectedConfig.REJECTED,
+          rejected.prometheusMessage(),
           Optional.of(before.lastConfigTime())), written, timer);
     } catch (NotReadyAfterChange gone) {
       // the baseline, read once the files were complete: a load after it read them
-      return rollback.rollBackReported(desired, verified, new RejectedConfig(desired.configHash(),
-          RejectedConfig.NOT_READY, gone.getMessage(), Optional.of(before.lastConfigTime())),
-          written, timer);
+      return rollback.rollBackReported(desired, restorable,
+          new RejectedConfig(desired.configHash(), RejectedConfig.NOT_READY, gone.getMessage(),
+          Optional.of(before.lastConfigTime())), written, timer);
     } catch (NeverSentAndDown down) {
-      return rollback.restoreUnjudged(verified,
+      return rollback.restoreUnjudged(restorable,
           "the reload of config " + shortHash(desired.configHash())
           + " never reached prometheus: " + down.getMessage(), written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException e) {

@@ -54,24 +54,33 @@ final class StoreRecorder {
    * files back and proves the config again, as after a restart, instead of every reconcile
    * failing on the same record before it can write anything.
    *
-   * @throws ConfigStoreException if the store fails again; the load stays unrecorded
+   * @return the store's failure, named with the load, if it fails again; the load then stays
+   *     unrecorded and {@link #recordAsSeen} still sees it, so a store that refuses records for
+   *     a while (its manifest over its bound, a full disk) holds back no delivery
    */
-  void recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
+  Optional<ConfigStoreException> recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
     if (unrecorded == null) {
-      return;
+      return Optional.empty();
     }
     Verification loaded = unrecorded;
     if (!DesiredState.hashOf(onDisk).equals(loaded.stateHash())) {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
-      return;
+      return Optional.empty();
     }
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException e) {
-      throw new ConfigStoreException("recording prometheus' earlier load of config "
-          + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e);
+      return Optional.of(new ConfigStoreException("recording prometheus' earlier load of "
+          + "config " + shortHash(loaded.configHash()) + " failed: " + e.getMessage()
+          + "; the next reconcile records it", e));
     }
     rollback.unpin(store.record().rejected());
+    return Optional.empty();
+  }
+
+  /** Whether a load of Prometheus' is not recorded yet (see {@link #recordUnrecorded}). */
+  boolean hasUnrecorded() {
+    return unrecorded != null;
   }
 
   /**
