@@ -175,14 +175,22 @@ final class CertificateCache {
   }
 
   /**
-   * A valid certificate for {@code id}: the cached one unless it is due, else a new one.
+   * A valid certificate for {@code id}: the cached one unless it is due, else a new one. A
+   * caller interrupted while another call holds the cluster (a close) waits no more: it is
+   * answered as a request stopped before it asked Vault, from memory.
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
-   *     the cached certificate has expired, with the Vault failure's reason if there was none
+   *     the cached certificate has expired, with the Vault failure's reason if there was none,
+   *     or {@code interrupted}
    */
   CertificateBundle obtain(ClusterId id) {
     CacheEntry entry = entry(id);
-    entry.lock.lock();
+    try {
+      entry.lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return answers.stopped(id, entry, CertificateRequester.interruptedBeforeAsking(id));
+    }
     try {
       Instant now = clock.instant();
       entry.lookForKept(id, now, takeOver);

@@ -3,8 +3,10 @@ package io.promcc.vault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.util.concurrent.Uninterruptibles;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateUnavailableException;
@@ -14,6 +16,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +112,62 @@ class VaultCertificateForCallerTest {
       vault.resume();
       source.close();
     }
+  }
+
+  /**
+   * A worker whose request waits for a cluster that another caller's thread holds (here
+   * reading the certificate an earlier run left, a read no interrupt ends) stops at the close's
+   * interrupt, and its caller is answered {@code interrupted}. Its wait for the cluster ignored
+   * the interrupt: the close waited its whole 10 s for that worker, and left it running.
+   */
+  @Test
+  void aWorkerWaitingForAClusterAnotherCallerHoldsStopsAtTheClose() throws Exception {
+    fixture.useNewToken();
+    GuestCluster alpha = fixture.clusters("alpha").get(0);
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    VaultCertificateSource source = fixture.source(fixture.settings().build(), cluster -> {
+      reading.countDown(); // under alpha's lock, on the first caller's thread
+      Uninterruptibles.awaitUninterruptibly(release, 60, TimeUnit.SECONDS);
+      return Optional.empty();
+    });
+    CompletableFuture<CertificateBundle> reader =
+        CompletableFuture.supplyAsync(() -> source.certificateFor(alpha));
+    try {
+      assertTrue(reading.await(30, TimeUnit.SECONDS), "the kept certificate was never read");
+      CompletableFuture<CertificateBundle> waiter =
+          CompletableFuture.supplyAsync(() -> source.certificateFor(alpha));
+      assertTrue(awaitThreadIn("obtain", Duration.ofSeconds(30)), "no worker waits for alpha");
+
+      source.close();
+
+      assertTrue(source.stopped(), "its threads are still running");
+      ExecutionException answer =
+          assertThrows(ExecutionException.class, () -> waiter.get(30, TimeUnit.SECONDS));
+      assertEquals("interrupted",
+          assertInstanceOf(CertificateUnavailableException.class, answer.getCause()).reason());
+    } finally {
+      release.countDown();
+    }
+    // closed before it asked
+    assertThrows(ExecutionException.class, () -> reader.get(30, TimeUnit.SECONDS));
+  }
+
+  /** Whether a thread is in {@code CertificateCache}'s {@code method} within {@code wait}. */
+  private static boolean awaitThreadIn(String method, Duration wait) {
+    Instant until = Instant.now().plus(wait);
+    while (Instant.now().isBefore(until)) {
+      for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+        for (StackTraceElement frame : stack) {
+          if (frame.getClassName().equals(CertificateCache.class.getName())
+              && frame.getMethodName().equals(method)) {
+            return true;
+          }
+        }
+      }
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   /**
