@@ -4,6 +4,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -51,13 +52,19 @@ final class CacheEntry {
     return b != null && now.isBefore(b.notAfter());
   }
 
-  /** Takes over, once, the certificate an earlier run left for {@code id}; under its lock. */
+  /**
+   * Takes over, once, the certificate an earlier run left for {@code id}; under its lock.
+   *
+   * @throws VaultRequestException {@code interrupted} if an interrupt stopped the look: the next
+   *     look reads again
+   */
   void lookForKept(ClusterId id, Instant now, KeptTakeOver takeOver) {
     if (!lookedForKept) {
+      Optional<KeptTakeOver.TakenOver> taken = takeOver.find(id, now);
       lookedForKept = true;
-      takeOver.find(id, now).ifPresent(taken -> {
-        bundle = taken.bundle();
-        renewAt = taken.renewAt();
+      taken.ifPresent(t -> {
+        bundle = t.bundle();
+        renewAt = t.renewAt();
       });
     }
   }

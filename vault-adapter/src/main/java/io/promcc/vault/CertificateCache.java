@@ -193,7 +193,11 @@ final class CertificateCache {
     }
     try {
       Instant now = clock.instant();
-      entry.lookForKept(id, now, takeOver);
+      try {
+        entry.lookForKept(id, now, takeOver);
+      } catch (VaultRequestException stop) {
+        return answers.stopped(id, entry, stop); // interrupted, as a request stopped is
+      }
       Optional<CertificateBundle> cached = withoutVault(id, entry, now);
       if (cached.isPresent()) {
         return cached.get();
@@ -273,7 +277,8 @@ final class CertificateCache {
    * if a call for it holds it: that is for a worker to ask or wait for.
    *
    * @throws CertificateUnavailableException as {@link #obtain}, for a cluster that waits for
-   *     its next attempt without a valid certificate
+   *     its next attempt without a valid certificate, or whose kept certificate's read an
+   *     interrupt stopped ({@code interrupted})
    */
   Optional<CertificateBundle> answerWithoutVault(ClusterId id) {
     CacheEntry entry = entry(id);
@@ -282,7 +287,11 @@ final class CertificateCache {
     }
     try {
       Instant now = clock.instant();
-      entry.lookForKept(id, now, takeOver);
+      try {
+        entry.lookForKept(id, now, takeOver);
+      } catch (VaultRequestException stop) {
+        return Optional.of(answers.stopped(id, entry, stop)); // the caller is being stopped
+      }
       return withoutVault(id, entry, now);
     } finally {
       entry.lock.unlock();

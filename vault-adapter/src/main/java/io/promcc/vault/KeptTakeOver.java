@@ -41,21 +41,23 @@ final class KeptTakeOver {
   /**
    * The certificate kept for {@code id} if it may be taken over at {@code now}; empty otherwise,
    * and Vault is asked as for a new cluster.
+   *
+   * @throws VaultRequestException {@code interrupted}, as a request stopped before it asked
+   *     Vault, if the calling thread is interrupted before the read, or the read found nothing as
+   *     an interrupt stopped it: no finding, so the next look reads again
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
-    CertificateBundle bundle;
+    Optional<CertificateBundle> found = read(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    CertificateBundle bundle = found.get();
     X509Certificate certificate;
     try {
-      Optional<CertificateBundle> found = kept.find(id);
-      if (found.isEmpty()) {
-        return Optional.empty();
-      }
-      bundle = found.get();
       certificate = CertificateBundle.parseCertificate(bundle.certificatePem(),
           "client certificate");
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "reading the kept certificate of cluster {0} failed: {1}",
-          Quoting.quote(id.value()), e.toString());
+      warnUnreadable(id, e);
       return Optional.empty();
     }
     Instant notBefore = certificate.getNotBefore().toInstant();
@@ -80,5 +82,36 @@ final class KeptTakeOver {
         + "{2}, renewal {3}", Quoting.quote(id.value()), bundle.serial(), bundle.notAfter(),
         now.isBefore(renewAt) ? "at " + renewAt : "due now");
     return Optional.of(new TakenOver(bundle, renewAt));
+  }
+
+  /**
+   * What the kept certificates hold for {@code id}, empty if nothing readable.
+   *
+   * @throws VaultRequestException {@code interrupted} as {@link #find}
+   */
+  private Optional<CertificateBundle> read(ClusterId id) {
+    if (Thread.currentThread().isInterrupted()) {
+      // a caller being stopped (a close) reads no file
+      throw CertificateRequester.interruptedBeforeAsking(id);
+    }
+    try {
+      Optional<CertificateBundle> found = kept.find(id);
+      if (found.isPresent() || !Thread.currentThread().isInterrupted()) {
+        return found;
+      }
+    } catch (RuntimeException e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        warnUnreadable(id, e);
+        return Optional.empty();
+      }
+    }
+    // a read an interrupt stopped (a file channel gives up at one) found nothing: not a
+    // certificate missing or unfit, and no failure to warn of
+    throw CertificateRequester.interruptedBeforeAsking(id);
+  }
+
+  private static void warnUnreadable(ClusterId id, RuntimeException e) {
+    LOG.log(Level.WARNING, "reading the kept certificate of cluster {0} failed: {1}",
+        Quoting.quote(id.value()), e.toString());
   }
 }

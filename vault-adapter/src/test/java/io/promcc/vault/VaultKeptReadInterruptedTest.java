@@ -1,0 +1,124 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.vault.fake.FakeVault;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read of the certificate an earlier run left that an interrupt stops (the caller being
+ * stopped) is a stop, not a finding: the caller is answered {@code interrupted}, nothing is
+ * warned of, and the next caller reads it again.
+ */
+class VaultKeptReadInterruptedTest {
+  private final VaultFixture fixture = new VaultFixture();
+  private final FakeVault vault = fixture.vault;
+  private VaultSettings settings;
+  private GuestCluster beta;
+  private CertificateBundle left;
+
+  @BeforeEach
+  void leaveACertificate() {
+    fixture.useNewToken();
+    beta = fixture.clusters("beta").get(0);
+    settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    left = earlier.certificateFor(beta);
+    earlier.close();
+    vault.clearRequests();
+  }
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  /**
+   * A read the caller's interrupt stopped (promcc's reader then finds no bundle, its interrupt
+   * kept) answers the caller {@code interrupted}, and the next caller takes the certificate
+   * over. It counted as no certificate left: the cluster asked Vault for a new one.
+   */
+  @Test
+  void aReadStoppedByAnInterruptIsReadAgainByTheNextCaller() throws Exception {
+    AtomicBoolean stopRead = new AtomicBoolean(true);
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      if (stopRead.getAndSet(false)) {
+        Thread.currentThread().interrupt(); // the caller is stopped as the files are read
+        return Optional.empty();
+      }
+      return Optional.of(left);
+    });
+    try {
+      CertificateUnavailableException unavailable = interruptedCaller(source);
+
+      assertEquals("interrupted", unavailable.reason());
+      assertEquals("no certificate for cluster \"beta\": interrupted while waiting to ask "
+          + "vault for the certificate of cluster \"beta\"", unavailable.getMessage());
+      assertEquals(left, source.certificateFor(beta));
+      assertEquals(List.of(), vault.requests(), "asked vault");
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * A reader that throws as its read is interrupted is not warned of as a failing read: a stop
+   * is logged at debug level only. It was warned of ("reading the kept certificate of cluster
+   * "beta" failed").
+   */
+  @Test
+  void aReadThatThrowsAsItIsInterruptedIsNoWarning() throws Exception {
+    AtomicBoolean stopRead = new AtomicBoolean(true);
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      if (stopRead.getAndSet(false)) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException(new ClosedByInterruptException());
+      }
+      return Optional.of(left);
+    });
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      CertificateUnavailableException unavailable = interruptedCaller(source);
+
+      assertEquals("interrupted", unavailable.reason(), unavailable.getMessage());
+      assertTrue(log.records().stream().noneMatch(r -> r.getLevel().intValue()
+          >= Level.WARNING.intValue()), "warned: " + log.lines());
+      assertEquals(left, source.certificateFor(beta));
+    } finally {
+      source.close();
+    }
+  }
+
+  /** What {@code certificateFor(beta)} throws on a thread whose read is interrupted. */
+  private CertificateUnavailableException interruptedCaller(VaultCertificateSource source)
+      throws Exception {
+    AtomicBoolean interruptKept = new AtomicBoolean();
+    Object answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return source.certificateFor(beta);
+      } catch (CertificateUnavailableException e) {
+        return e;
+      } finally {
+        interruptKept.set(Thread.interrupted());
+      }
+    }).get(30, TimeUnit.SECONDS);
+    assertTrue(interruptKept.get(), "the interrupt kept");
+    return assertInstanceOf(CertificateUnavailableException.class, answer);
+  }
+}
