@@ -112,8 +112,10 @@ public final class VaultConnection {
         .connectTimeout(settings.requestTimeout());
     settings.caBundle().ifPresent(path -> client.sslContext(VaultTrust.ofCaBundle(path)));
     if ("http".equals(settings.address().getScheme())) {
+      // named by the option a user sets, as promcc words the settings problem of a refused one
       LOG.log(Level.WARNING, "vault address {0} uses plain http: the vault token crosses the "
-          + "network in clear text (allowInsecureHttp is for tests only)", settings.address());
+          + "network in clear text (--vault-allow-insecure-http is for tests only)",
+          settings.address());
     }
     return new VaultConnection(settings.address(), settings.namespace().orElse(null),
         client.build(), settings.requestTimeout(), clock);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.testing.LogCapture;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,6 +128,23 @@ class VaultSettingsTest {
     assertEquals(URI.create("http://127.0.0.1:8200"), settings.address());
     assertTrue(settings.allowInsecureHttp());
     assertFalse(builder().build().allowInsecureHttp());
+  }
+
+  /**
+   * The warning for an http address names the option a user of promcc sets, as the settings
+   * problem of a refused one does; it named the adapter's field, allowInsecureHttp.
+   */
+  @Test
+  void theWarningForAnHttpAddressNamesThePromccOption() {
+    VaultSettings settings = VaultSettings.builder().address("http://127.0.0.1:8200")
+        .allowInsecureHttp(true).tokenEnvironmentVariable("VAULT_TOKEN").build();
+    try (LogCapture log = LogCapture.of(VaultConnection.class)) {
+      VaultConnection.create(settings);
+
+      assertEquals(List.of("WARNING vault address {0} uses plain http: the vault token crosses "
+          + "the network in clear text (--vault-allow-insecure-http is for tests only)"),
+          log.lines());
+    }
   }
 
   @Test
