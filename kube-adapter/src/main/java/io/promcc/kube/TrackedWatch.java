@@ -12,7 +12,9 @@ import java.util.Iterator;
  * comes through, when the stream ends cleanly, and when it fails, worded: a stream that breaks
  * mid-way (a read error, not the server ending it) or brings an {@code ERROR} event other than
  * 410 Gone (which only means "list again"; so does the reason {@code Expired} or {@code Gone}
- * with another code or none, passed on to the reflector as a 410).
+ * with another code or none, passed on to the reflector as a 410). Once closed (stopping the
+ * informer closes the watch its reflector reads) it tells nothing: what a read then meets, an
+ * end or an error, is the close's doing, no failure and no watch that ended at once.
  *
  * <p>Used by the reflector's one thread.
  */
@@ -58,6 +60,8 @@ final class TrackedWatch<T> implements Watchable<T> {
   private boolean ended;
   /** False once the stream ended, broke, brought an {@code ERROR} event or was closed. */
   private volatile boolean open = true;
+  /** Whether {@link #close()} was called: nothing is told from then on. */
+  private volatile boolean closed;
 
   /** @param description e.g. {@code watch of services in all namespaces} */
   TrackedWatch(Watch<T> delegate, String description, Outcome outcome) {
@@ -81,7 +85,7 @@ final class TrackedWatch<T> implements Watchable<T> {
       broke(e);
       throw e;
     }
-    if (!more && !ended) {
+    if (!more && !ended && !closed) {
       ended = true;
       open = false;
       outcome.ended(delivered);
@@ -139,6 +143,9 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   private void broke(RuntimeException e) {
     open = false;
+    if (closed) {
+      return; // a read of a watch closed under it (a stop), not a broken stream
+    }
     fail(description + " broke: " + FailureText.describe(e));
   }
 
@@ -171,6 +178,7 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     open = false;
     delegate.close();
   }

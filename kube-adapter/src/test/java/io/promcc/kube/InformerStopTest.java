@@ -1,0 +1,79 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGenerator;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
+import io.promcc.core.port.Sleeper;
+import io.promcc.kube.fake.FakeKubeApi;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stopping an informer is no failure of it: the watch it closes and the pause it interrupts
+ * record nothing, no failure (a log line, a metric, a source not ready) and no pause. Time is a
+ * ticker only the sleeper moves.
+ */
+class InformerStopTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final AtomicLong ticker = new AtomicLong();
+  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
+  private final InformerHealth health = new InformerHealth(() -> { });
+  private FakeKubeApi fake;
+  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
+
+  @BeforeEach
+  void start() {
+    // no bookmarks: a watch that works says nothing until an object changes
+    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).start();
+    CoreV1Api api = new CoreV1Api(fake.newClient());
+    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
+    Sleeper sleeper = duration -> {
+      pauses.add(duration);
+      ticker.addAndGet(duration.toNanos());
+    };
+    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
+        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
+        ticker::get, sleeper, new ManualLater(ticker::get));
+  }
+
+  @AfterEach
+  void stop() {
+    fake.close();
+  }
+
+  private String list() throws ApiException {
+    return listerWatcher.list(new CallGeneratorParams(false, "", null)).getMetadata()
+        .getResourceVersion();
+  }
+
+  @Test
+  void aWatchClosedByAStopIsNoFailure() throws Exception {
+    Watchable<V1Service> watch = listerWatcher.watch(new CallGeneratorParams(true, list(), 300));
+    // stopping the informer closes the watch the reflector reads (on its own thread; here after
+    // the close, so the read certainly meets a closed watch)
+    watch.close();
+    try {
+      assertFalse(watch.hasNext(), "a closed watch has no more");
+    } catch (RuntimeException closed) {
+      // what a closed watch throws: the reflector returns
+    }
+
+    assertEquals(Optional.empty(), health.failure(), "a stop is no failure of the informer");
+    list();
+    assertEquals(List.of(), List.copyOf(pauses), "and no pause before the next list");
+  }
+}
