@@ -68,7 +68,12 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
     informer.run();
   }
 
+  /**
+   * Stops the informer: what the stop interrupts is no failure
+   * ({@link TrackedListerWatcher#stop()}).
+   */
   void stop() {
+    listerWatcher.stop();
     informer.stop();
   }
 

@@ -76,6 +76,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private volatile boolean expiredSinceEvent;
   /** Whether a failure was recorded, its pause started, since the last list or watch began. */
   private volatile boolean failedSinceCall;
+  /** Whether the informer is stopping ({@link #stop()}): nothing is a failure from then on. */
+  private volatile boolean stopped;
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -222,6 +224,9 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    * next list or watch waits the pause after it ({@link FailureBackoff}).
    */
   private void failed(String failure) {
+    if (stopped) {
+      return;
+    }
     health.failed(failure);
     startFailurePause();
   }
@@ -233,13 +238,27 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    * one is recorded, and the next list or watch waits the pause after it, as after a failed
    * call: the reflector would list again a second later, for as long as the failure repeats.
    * One this lister-watcher recorded (a failed call, a broken watch, an {@code ERROR} event)
-   * started its pause already. The reflector's thread.
+   * started its pause already. Nothing once the informer is stopping ({@link #stop()}). The
+   * reflector's thread.
    */
   void reflectorFailed(Throwable error) {
+    if (stopped) {
+      return;
+    }
     health.failedUnlessKnown(description + " failed: " + FailureText.describe(error));
     if (!failedSinceCall) {
       startFailurePause();
     }
+  }
+
+  /**
+   * The informer is stopping, before its reflector is stopped: what that does to the call or the
+   * pause under way (an interrupted pause or call, the watch closed, an error closing it) is no
+   * failure and starts no pause, as client-go's reflector returns quietly once told to stop.
+   * Any thread; for good.
+   */
+  void stop() {
+    stopped = true;
   }
 
   /** Starts the pause after a failure ({@link FailureBackoff}) that the next call waits. */

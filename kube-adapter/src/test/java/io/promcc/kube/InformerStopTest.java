@@ -2,6 +2,7 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -12,11 +13,15 @@ import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
 import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.Faults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,5 +80,32 @@ class InformerStopTest {
     assertEquals(Optional.empty(), health.failure(), "a stop is no failure of the informer");
     list();
     assertEquals(List.of(), List.copyOf(pauses), "and no pause before the next list");
+  }
+
+  @Test
+  void aPauseInterruptedByAStopIsNoFailure() throws Exception {
+    // every watch ends at once: the second waits a pause (1 s), no failure yet
+    fake.faults().endWatchesAtOnce(Faults.ALWAYS, request -> true);
+    AtomicReference<Thread> reflector = new AtomicReference<>();
+    CountDownLatch pausing = new CountDownLatch(1);
+    Sleeper untilInterrupted = duration -> {
+      reflector.set(Thread.currentThread());
+      pausing.countDown();
+      // bounded: stopping the informer interrupts its reflector's thread long before
+      new CountDownLatch(1).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    };
+    CoreV1Api api = new CoreV1Api(fake.newClient());
+    TrackedInformer<V1Service, V1ServiceList> informer = new TrackedInformer<>(
+        api.getApiClient(), ServiceCalls.inAllNamespaces(api), V1Service.class,
+        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(), () -> { },
+        ticker::get, untilInterrupted, new ManualLater(ticker::get));
+    informer.start();
+    assertTrue(pausing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "a pause began");
+
+    informer.stop();
+    // the reflector's thread ends once the reflector gave up its run: its failure told, if any
+    reflector.get().join(WAIT.toMillis());
+    assertFalse(reflector.get().isAlive(), "the reflector's thread ended");
+    assertEquals(Optional.empty(), informer.failure(), "a stop is no failure of the informer");
   }
 }
