@@ -2,6 +2,8 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
@@ -42,7 +44,9 @@ import okhttp3.OkHttpClient;
  * version" (an API server whose cache is behind the version the informer saw last, e.g. another
  * replica than the one it watched through) is made again at once without a resourceVersion, a
  * consistent read, as client-go's reflector does; client-java's would ask for the same version
- * until that cache caught up. The first list, which client-java's reflector asks for at version
+ * until that cache caught up; so is a list answered 410 Gone (the version asked for expired),
+ * which client-java's reflector gives up, to list so a second later, and is no failure unless
+ * that list fails too. The first list, which client-java's reflector asks for at version
  * "0" (any version, possibly from a watch cache far behind), is a consistent read too: a source
  * never reads an object as gone because a stale cache does not have it yet.
  * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
@@ -130,7 +134,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       try {
         list = list(version);
       } catch (ApiException e) {
-        if (!tooLargeResourceVersion(e) || version == null || version.isEmpty()) {
+        if (!(tooLargeResourceVersion(e) || expired(e)) || version == null
+            || version.isEmpty()) {
           throw e;
         }
         listConsistently = true;
@@ -161,6 +166,28 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     return e.getCode() == 504 && e.getResponseBody() != null
         && (e.getResponseBody().contains("\"ResourceVersionTooLarge\"")
             || e.getResponseBody().contains("Too large resource version"));
+  }
+
+  /**
+   * Whether the API server refused the resourceVersion asked for as expired: 410 Gone, or the
+   * reason {@code Expired} or {@code Gone} whatever the code, as client-go's reflector reads it
+   * ({@code IsResourceExpired}, {@code IsGone}) before it lists again at once without one.
+   */
+  static boolean expired(ApiException e) {
+    if (e.getCode() == 410) {
+      return true;
+    }
+    String body = e.getResponseBody();
+    if (body == null || body.isBlank()) {
+      return false;
+    }
+    try {
+      JsonElement reason = JsonParser.parseString(body).getAsJsonObject().get("reason");
+      return reason != null && reason.isJsonPrimitive()
+          && ("Expired".equals(reason.getAsString()) || "Gone".equals(reason.getAsString()));
+    } catch (RuntimeException notAStatus) {
+      return false;
+    }
   }
 
   @Override
