@@ -70,6 +70,15 @@ final class FailureText {
 
   /** {@code http status <code> (<reason>): <message>[; <hint>]}. */
   static String describeStatus(int code, String body) {
+    return "http status " + code + describeReason(code, body);
+  }
+
+  /**
+   * What follows the status in {@link #describeStatus}: {@code  (<reason>): <message>[; <hint>]},
+   * each part only if known; empty if none is. {@code code} 0 for none (no reason is then
+   * guessed, no hint given).
+   */
+  static String describeReason(int code, String body) {
     String reason = null;
     String message = null;
     if (body != null && !body.isBlank()) {
@@ -93,7 +102,7 @@ final class FailureText {
         default -> null;
       };
     }
-    StringBuilder out = new StringBuilder("http status ").append(code);
+    StringBuilder out = new StringBuilder();
     if (reason != null) {
       out.append(" (").append(reason).append(')');
     }

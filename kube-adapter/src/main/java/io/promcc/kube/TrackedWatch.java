@@ -120,15 +120,27 @@ final class TrackedWatch<T> implements Watchable<T> {
             .details(status.getDetails()).metadata(status.getMetadata()));
       }
     } else {
-      JsonObject body = new JsonObject();
-      if (status != null) {
-        body.addProperty("reason", status.getReason());
-        body.addProperty("message", status.getMessage());
-      }
-      fail(description + " ended with an error event: "
-          + FailureText.describeStatus(code, body.toString()));
+      fail(description + " ended with an error event" + errorOf(status, code));
     }
     return response;
+  }
+
+  /**
+   * What an {@code ERROR} event says, to follow "ended with an error event": its status code,
+   * reason and message; without a code (a {@code Status} some servers and proxies send without
+   * one, or none at all) only what it has, never an "http status 0".
+   */
+  private static String errorOf(V1Status status, int code) {
+    JsonObject body = new JsonObject();
+    if (status != null) {
+      body.addProperty("reason", status.getReason());
+      body.addProperty("message", status.getMessage());
+    }
+    if (code > 0) {
+      return ": " + FailureText.describeStatus(code, body.toString());
+    }
+    String worded = FailureText.describeReason(0, body.toString());
+    return worded.isEmpty() ? " that names no error (no code, reason or message)" : worded;
   }
 
   /**
