@@ -116,6 +116,19 @@ final class TolerantJson {
     return new TolerantWatch<>(client.getJSON(), response.body(), type, call);
   }
 
+  /**
+   * A watch event that cannot be read, its message plain and lower-case (e.g. {@code it has no
+   * type}): client-java's {@link Watch#next()} wraps it in a {@code RuntimeException}. Never the
+   * line itself, which may hold a Secret's data.
+   */
+  static final class UnreadableEvent extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableEvent(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** client-java's {@link Watch} with tolerant reading of each event. */
   private static final class TolerantWatch<T> extends Watch<T> {
     private final Class<T> type;
@@ -127,19 +140,36 @@ final class TolerantJson {
 
     @Override
     protected Watch.Response<T> parseLine(String line) throws IOException {
+      JsonObject event;
       try {
-        JsonObject event = JsonParser.parseString(line).getAsJsonObject();
-        String eventType = event.get("type").getAsString();
-        JsonElement object = event.get("object");
-        boolean status = object != null && object.isJsonObject()
-            && object.getAsJsonObject().has("kind")
-            && "Status".equals(object.getAsJsonObject().get("kind").getAsString());
-        if ("ERROR".equals(eventType) || status) {
-          return new Watch.Response<>(eventType, GSON.fromJson(object, V1Status.class));
-        }
-        return new Watch.Response<>(eventType, GSON.fromJson(object, type));
+        event = JsonParser.parseString(line).getAsJsonObject();
       } catch (RuntimeException e) {
-        throw new IOException("cannot read watch event: " + e.getMessage(), e);
+        throw new UnreadableEvent("it is no json object", e);
+      }
+      JsonElement eventType = event.get("type");
+      if (eventType == null || !eventType.isJsonPrimitive()) {
+        throw new UnreadableEvent("it has no type", null);
+      }
+      JsonElement object = event.get("object");
+      boolean isObject = object != null && object.isJsonObject();
+      JsonElement kind = isObject ? object.getAsJsonObject().get("kind") : null;
+      boolean status = kind != null && kind.isJsonPrimitive()
+          && "Status".equals(kind.getAsString());
+      try {
+        if ("ERROR".equals(eventType.getAsString()) || status) {
+          return new Watch.Response<>(eventType.getAsString(),
+              GSON.fromJson(object, V1Status.class));
+        }
+        if (!isObject) {
+          throw new UnreadableEvent("it has no object", null);
+        }
+        return new Watch.Response<>(eventType.getAsString(), GSON.fromJson(object, type));
+      } catch (RuntimeException e) {
+        // Gson names what it met and where ("Expected BEGIN_OBJECT but was STRING at path
+        // $.metadata"), its cause the same; a JsonSyntaxException's own message is the cause's
+        Throwable named = e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause() : e;
+        throw new UnreadableEvent("its object cannot be read: " + named.getMessage(), e);
       }
     }
   }

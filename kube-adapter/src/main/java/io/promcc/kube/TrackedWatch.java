@@ -1,6 +1,7 @@
 package io.promcc.kube;
 
 import com.google.gson.JsonObject;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
@@ -10,7 +11,8 @@ import java.util.Iterator;
 /**
  * One watch of a {@link TrackedListerWatcher}: tells its {@link Outcome} when the first event
  * comes through, when the stream ends cleanly, and when it fails, worded: a stream that breaks
- * mid-way (a read error, not the server ending it) or brings an {@code ERROR} event other than
+ * mid-way (a read error, not the server ending it), brings an event that cannot be read (one
+ * without metadata too: the reflector would throw on it) or an {@code ERROR} event other than
  * 410 Gone (which only means "list again"; so does the reason {@code Expired} or {@code Gone}
  * with another code or none, passed on to the reflector as a 410). Once closed (stopping the
  * informer closes the watch its reflector reads) it tells nothing: what a read then meets, an
@@ -35,8 +37,8 @@ final class TrackedWatch<T> implements Watchable<T> {
     void ended(boolean delivered);
 
     /**
-     * The stream broke (a read error) or brought an {@code ERROR} event other than 410 Gone;
-     * called at most once, and never with {@link #ended}.
+     * The stream broke (a read error), brought an event that cannot be read or an
+     * {@code ERROR} event other than 410 Gone; called at most once, and never with {@link #ended}.
      *
      * @param failure lower-case, naming the watch and what the server answered
      */
@@ -100,8 +102,19 @@ final class TrackedWatch<T> implements Watchable<T> {
       response = delegate.next();
     } catch (RuntimeException e) {
       // a read error after hasNext, or an event that cannot be read
-      broke(e);
+      TolerantJson.UnreadableEvent unreadable = unreadable(e);
+      if (unreadable == null) {
+        broke(e);
+      } else {
+        unreadable(unreadable.getMessage());
+      }
       throw e;
+    }
+    if (response.object instanceof KubernetesObject object && object.getMetadata() == null) {
+      // the reflector cannot take it (it throws a NullPointerException): the watch fails here,
+      // worded
+      unreadable("its object has no metadata");
+      return response;
     }
     if (!"ERROR".equals(response.type)) {
       taken = true;
@@ -151,6 +164,31 @@ final class TrackedWatch<T> implements Watchable<T> {
   private static boolean expired(V1Status status, int code) {
     return code == 410 || status != null
         && ("Expired".equals(status.getReason()) || "Gone".equals(status.getReason()));
+  }
+
+  /** The {@link TolerantJson.UnreadableEvent} in {@code e}'s causes; null for none. */
+  private static TolerantJson.UnreadableEvent unreadable(Throwable e) {
+    Throwable cause = e;
+    // causes may form a cycle: a few levels are enough (Watch.next wraps it once)
+    for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+      if (cause instanceof TolerantJson.UnreadableEvent unreadable) {
+        return unreadable;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An event the reflector cannot take, {@code why} lower-case: the watch fails, as client-go's
+   * ends when it cannot decode an event (it does not skip it: the event's change would be lost
+   * until the next list).
+   */
+  private void unreadable(String why) {
+    open = false;
+    if (closed) {
+      return;
+    }
+    fail(description + " brought an event that cannot be read: " + why);
   }
 
   private void broke(RuntimeException e) {

@@ -44,7 +44,9 @@ class WatchFailureWordingTest {
 
   /** The failure recorded once the reflector has read the watch's one event. */
   private Optional<String> failureAfterTheEvent(String type, String object) throws Exception {
-    fake.faults().sendOnNewWatches(1, type, object, request -> true);
+    if (type != null) {
+      fake.faults().sendOnNewWatches(1, type, object, request -> true);
+    }
     String version = listerWatcher.list(new CallGeneratorParams(false, "", null)).getMetadata()
         .getResourceVersion();
     try (Watchable<V1Service> watch =
@@ -68,5 +70,44 @@ class WatchFailureWordingTest {
   void anErrorEventThatSaysNothingIsWordedSo() throws Exception {
     assertEquals(Optional.of(WATCH + " ended with an error event that names no error (no code, "
         + "reason or message)"), failureAfterTheEvent("ERROR", "{}"));
+  }
+
+  /** The failure recorded once the reflector has read the watch's one line. */
+  private Optional<String> failureAfterTheLine(String line) throws Exception {
+    fake.faults().sendLineOnNewWatches(1, line, request -> true);
+    return failureAfterTheEvent(null, null);
+  }
+
+  @Test
+  void anEventWithoutATypeIsWordedPlainly() throws Exception {
+    assertEquals(Optional.of(WATCH + " brought an event that cannot be read: it has no type"),
+        failureAfterTheLine("{\"object\":{\"kind\":\"Service\",\"apiVersion\":\"v1\"}}"));
+  }
+
+  @Test
+  void aLineThatIsNoJsonObjectIsWordedPlainly() throws Exception {
+    assertEquals(Optional.of(WATCH + " brought an event that cannot be read: it is no json "
+        + "object"), failureAfterTheLine("not json"));
+  }
+
+  @Test
+  void anEventWithoutAnObjectIsWordedPlainly() throws Exception {
+    assertEquals(Optional.of(WATCH + " brought an event that cannot be read: it has no object"),
+        failureAfterTheLine("{\"type\":\"ADDED\"}"));
+  }
+
+  @Test
+  void anEventWhoseObjectHasNoMetadataIsWordedPlainly() throws Exception {
+    // client-java's reflector throws a NullPointerException reading it
+    assertEquals(Optional.of(WATCH + " brought an event that cannot be read: its object has no "
+        + "metadata"), failureAfterTheEvent("ADDED",
+            "{\"kind\":\"Service\",\"apiVersion\":\"v1\"}"));
+  }
+
+  @Test
+  void anEventWhoseObjectCannotBeReadSaysWhere() throws Exception {
+    assertEquals(Optional.of(WATCH + " brought an event that cannot be read: its object cannot be "
+        + "read: Expected BEGIN_OBJECT but was STRING at path $.metadata"),
+        failureAfterTheEvent("ADDED", "{\"kind\":\"Service\",\"metadata\":\"x\"}"));
   }
 }

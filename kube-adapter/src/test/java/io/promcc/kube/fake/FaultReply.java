@@ -122,6 +122,17 @@ sealed interface FaultReply {
     }
   }
 
+  /** A watch that starts (200) and then carries one line as given before it ends. */
+  record WatchLine(String line) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      exchange.getResponseBody().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      exchange.getResponseBody().flush();
+    }
+  }
+
   /**
    * A watch that starts (200, a body announced as 1 MB) and breaks: the connection closes with
    * nothing sent, and the client's read fails.

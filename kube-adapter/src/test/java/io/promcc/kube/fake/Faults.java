@@ -118,6 +118,17 @@ public final class Faults {
   }
 
   /**
+   * Answers the next {@code times} matching watch requests ({@link #ALWAYS}: until
+   * {@link #clear()}) with 200 and one line as given, after which the stream ends: an event a
+   * client cannot read, e.g. one without a type, or no JSON at all.
+   */
+  public Faults sendLineOnNewWatches(int times, String line, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.WatchLine(requireNonNull(line, "line == null")),
+        which.and(FakeRequest::isWatch));
+  }
+
+  /**
    * Answers the next {@code times} matching watch requests with 200 and a stream that ends at
    * once with no event in it, as an API server whose watch cache is reinitialising or a proxy
    * that closes every watch connection may.
