@@ -10,12 +10,14 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGenerator;
+import io.kubernetes.client.util.CallGeneratorParams;
 import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A watch event the reflector cannot take (here one whose object has no metadata: the watch
  * fails on it, worded, and client-java's reflector throws reading it, its exception handler
- * told) waits the same pause as a failed call (0.8 s doubling to 30 s), once, where the
+ * told), and a failure only the reflector's exception handler hears of,
+ * wait the same pause as a failed call (0.8 s doubling to 30 s), once, where the
  * reflector would list again every second for as long as the API server sends such events. Time
  * is a ticker only the sleeper moves.
  *
@@ -88,6 +91,25 @@ class ReflectorFailureBackoffTest {
         "the ticker at each list in the first minute: after a pause doubling from 0.8 s");
     assertEquals("watch of services in all namespaces brought an event that cannot be read: its "
         + "object has no metadata", health.failure().orElseThrow());
+  }
+
+  @Test
+  void aFailureOnlyTheReflectorSawWaitsThePauseOfAFailedCallOnce() throws Exception {
+    CallGeneratorParams list = new CallGeneratorParams(false, "0", null);
+    listerWatcher.list(list);
+    // anything the reflector throws that no call or watch recorded (none is known today: the
+    // watch words every event it cannot read first), told to its exception handler
+    listerWatcher.reflectorFailed(new IllegalStateException("something the reflector met"));
+    assertEquals("services in all namespaces failed: IllegalStateException: something the "
+        + "reflector met", health.failure().orElseThrow());
+    listerWatcher.list(list);
+    listerWatcher.reflectorFailed(new IllegalStateException("something the reflector met"));
+    listerWatcher.list(list);
+    listerWatcher.list(list);
+
+    assertEquals(millisOf(0, 800, 2400, 2400), listTimes.stream().map(Duration::ofNanos)
+        .toList(), "the ticker at each list: a pause after each failure, doubling, once each");
+    assertEquals(Optional.empty(), health.failure(), "a list that works clears it");
   }
 
   private static List<Duration> millisOf(long... millis) {
