@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,11 +46,15 @@ public final class ClusterFileSource implements GuestClusterSource {
   public static final String SOURCE = "clusters-file";
 
   private static final System.Logger LOG = System.getLogger(ClusterFileSource.class.getName());
+  /** The longest wait for a read: it wakes the wait, and the bound guards against a missed one. */
+  private static final Duration SYNC_RECHECK = Duration.ofMillis(100);
 
   private final Path file;
   private final FileWatcher watcher;
   private final SourceErrors errors;
   private final SettledRead settling;
+  private final LongSupplier ticker;
+  private final Waiter waiter;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   /** Held by a reload while it waits for the file to hold still and applies what it read. */
@@ -73,8 +78,9 @@ public final class ClusterFileSource implements GuestClusterSource {
   }
 
   /**
-   * As above, waiting for the file to hold still with {@code sleeper}, that wait's bound on
-   * {@code ticker}: nanoseconds, as {@link System#nanoTime()}, no wall clock (seams for tests).
+   * As above, waiting for the file to hold still with {@code sleeper}, that wait's bound and
+   * {@link #awaitSynced}'s on {@code ticker}: nanoseconds, as {@link System#nanoTime()}, no wall
+   * clock (seams for tests).
    */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper) {
@@ -84,12 +90,23 @@ public final class ClusterFileSource implements GuestClusterSource {
   /** As above, reading the file with {@code reader} (a seam for tests). */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper, Reader reader) {
+    this(file, watcher, errors, ticker, sleeper, reader, Waiter.SYSTEM);
+  }
+
+  /**
+   * As above, {@link #awaitSynced} waiting for a read with {@code waiter} (a seam for tests,
+   * whose waiter passes the time on their ticker instead of waiting it).
+   */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
+      Sleeper sleeper, Reader reader, Waiter waiter) {
     requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
     this.errors = requireNonNull(errors, "errors == null");
     requireNonNull(ticker, "ticker == null");
     requireNonNull(sleeper, "sleeper == null");
+    this.ticker = ticker;
+    this.waiter = requireNonNull(waiter, "waiter == null");
     this.settling = new SettledRead(this.file, ticker, sleeper, reader);
     this.state = new ClusterFileState(this.file, this.errors, quoted());
     errors.declared(SOURCE);
@@ -125,18 +142,21 @@ public final class ClusterFileSource implements GuestClusterSource {
     reload(); // after the watch, so that no change between the two is missed
   }
 
-  /** Waits (at most {@code timeout}) for the first good read; true once there was one. */
+  /**
+   * Waits (at most {@code timeout}, on the ticker) for the first good read; true once there was
+   * one.
+   */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = ticker.getAsLong();
     synchronized (lock) {
       while (state.good() == null && !closed) {
-        long left = deadline - System.nanoTime();
+        long left = timeout.toNanos() - (ticker.getAsLong() - start);
         if (left <= 0) {
           return false;
         }
         // wakes on every read; the bound guards against a missed notification
-        lock.wait(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), 100)));
+        waiter.await(lock, Duration.ofNanos(Math.min(left, SYNC_RECHECK.toNanos())));
       }
       return state.good() != null && !closed;
     }
@@ -207,6 +227,19 @@ public final class ClusterFileSource implements GuestClusterSource {
   @FunctionalInterface
   interface Reader {
     byte[] read(Path file, int max) throws IOException;
+  }
+
+  /**
+   * Waits on {@code monitor}, which the caller holds, until it is notified or {@code atMost}
+   * passed, as {@link Object#wait(long)}; it may return sooner.
+   */
+  @FunctionalInterface
+  interface Waiter {
+    /** {@link Object#wait(long, int)}, on the system's time. */
+    Waiter SYSTEM = (monitor, atMost) -> TimeUnit.NANOSECONDS.timedWait(monitor,
+        atMost.toNanos());
+
+    void await(Object monitor, Duration atMost) throws InterruptedException;
   }
 
   /** Reads the file and applies the rules of the class comment. */

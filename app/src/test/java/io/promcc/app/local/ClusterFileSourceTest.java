@@ -13,6 +13,7 @@ import io.promcc.kube.fake.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,7 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     assertTrue(e.getMessage().contains("Bad_ID"), e.getMessage());
     assertTrue(e.getMessage().contains("ftp://ok.example"), e.getMessage());
     assertTrue(e.getMessage().contains("colour"), e.getMessage());
-    assertFalse(source.awaitSynced(Duration.ofMillis(1)));
+    assertFalse(source.awaitSynced(Duration.ZERO));
     assertEquals(1, reports.size(), reports.toString());
     assertTrue(reports.get(0).startsWith("clusters-file: clusters file \"" + file()
         + "\" is invalid: "), reports.get(0));
@@ -83,6 +84,27 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     assertTrue(synced.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
     assertEquals(List.of("alpha"), listed());
     assertEquals(1, changes.get());
+  }
+
+  /**
+   * The wait for a first good read is bounded on the source's ticker, and waits with its waiter:
+   * it was bounded on the system's time, so a test of the bound waited it out for real.
+   */
+  @Test
+  void awaitSyncedGivesUpAtItsTimeoutOnTheInjectedTime() throws Exception {
+    List<Duration> waits = new ArrayList<>();
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer,
+        RegularFiles::read, (monitor, atMost) -> {
+          waits.add(atMost);
+          settleTicker.advance(atMost);
+        });
+    source.start(); // no file: no good read
+
+    assertFalse(source.awaitSynced(Duration.ofSeconds(5)));
+
+    assertEquals(Duration.ofSeconds(5), waits.stream().reduce(Duration.ZERO, Duration::plus));
+    assertEquals(List.of(Duration.ofMillis(100)), waits.stream().distinct().toList(),
+        "each wait is woken by a read, and bounded against a missed one");
   }
 
   @Test
