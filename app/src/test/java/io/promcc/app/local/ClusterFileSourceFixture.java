@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the tests of {@link ClusterFileSource} share: a clusters file in a temporary folder, and
  * a watcher that has no file events and checks only when told ({@link FileWatcher#checkNow()}),
- * so each step is deterministic.
+ * so each step is deterministic. Sources wait for the file to hold still on a model of time
+ * ({@link #settleTicker}, {@link #writer}), never for real.
  */
 abstract class ClusterFileSourceFixture {
   static final Duration PATIENCE = Duration.ofSeconds(30);

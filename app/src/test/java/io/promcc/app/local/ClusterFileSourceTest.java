@@ -24,7 +24,7 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
   @Test
   void listsTheClustersOfTheFileAfterTheFirstRead() throws Exception {
     write(BETA + ALPHA);
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     source.addChangeListener(changes::incrementAndGet);
 
     source.start();
@@ -194,7 +194,8 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     volume.publish("clusters.yml", ALPHA);
     try (FileWatcher events = new FileWatcher(Duration.ofHours(1), clock, true)) {
       assumeTrue(events.usesFileEvents(), "this platform has no file events");
-      source = new ClusterFileSource(mount.resolve("clusters.yml"), events, errors);
+      source = new ClusterFileSource(mount.resolve("clusters.yml"), events, errors, settleTicker,
+          writer);
       source.start();
       assertTrue(source.awaitSynced(PATIENCE));
 
@@ -253,7 +254,7 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
   @Test
   void beforeStartAndAfterCloseThereIsNoSnapshot() throws Exception {
     write(ALPHA);
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     assertThrows(SourceNotReadyException.class, source::snapshot);
     source.start();
     source.start();

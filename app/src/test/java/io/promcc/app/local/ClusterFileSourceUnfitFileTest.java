@@ -68,7 +68,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
   @Test
   void aFifoInPlaceOfTheFileAtTheStartIsAClearErrorNotAHang() throws Exception {
     assumeTrue(mkfifo(file()), "no mkfifo here");
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     CountDownLatch started = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread starter = new Thread(() -> {
@@ -101,7 +101,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
   @Test
   void aGoodFileReplacedByAFifoKeepsTheWatcherGoing() throws Exception {
     write(ALPHA);
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     source.start();
     assertEquals(List.of("alpha"), listed());
 
@@ -131,7 +131,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
     try (RandomAccessFile huge = new RandomAccessFile(file().toFile(), "rw")) {
       huge.setLength(3L << 30); // sparse: takes no disk
     }
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
 
     assertNothingThrown(source::start, "start()");
 
@@ -150,7 +150,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
     try (RandomAccessFile huge = new RandomAccessFile(file().toFile(), "rw")) {
       huge.setLength(3L << 30);
     }
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     source.start();
 
     SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
@@ -163,7 +163,7 @@ class ClusterFileSourceUnfitFileTest extends ClusterFileSourceFixture {
   @Test
   void aHugeEditKeepsTheLastGoodListAndTheWatcherGoing() throws Exception {
     write(ALPHA);
-    source = new ClusterFileSource(file(), watcher, errors);
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer);
     source.start();
     assertEquals(List.of("alpha"), listed());
 
