@@ -8,7 +8,7 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,13 +16,19 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link GuestClusterSource} does, run against the real source and the fake alike. A
  * subclass says how to make a source and how to add, remove and break clusters on its side (a
- * Service in a Kubernetes API, an entry in a list). Waits are bounded and generous.
+ * Service in a Kubernetes API, an entry in a list). Waits are bounded and generous, and look at
+ * the source again each time it tells its change listeners, never on a timer: so a source passes
+ * only if it tells them of each change looked for here (a cluster added or removed, a failure
+ * that starts or ends).
  */
 public abstract class GuestClusterSourceContract {
   /** Generous: a busy machine meets it; a working source is much faster. */
   protected static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private GuestClusterSource source;
+  /** Notified by the source's change listener; guards {@link #announced}. */
+  private final Object announcements = new Object();
+  private long announced;
 
   /** A new source with nothing on its side; not started. */
   protected abstract GuestClusterSource newSource();
@@ -48,6 +54,12 @@ public abstract class GuestClusterSourceContract {
 
   private GuestClusterSource started() throws InterruptedException {
     source = newSource();
+    source.addChangeListener(() -> {
+      synchronized (announcements) {
+        announced++;
+        announcements.notifyAll();
+      }
+    });
     source.start();
     assertTrue(source.awaitSynced(PATIENCE), "did not sync within " + PATIENCE);
     return source;
@@ -57,13 +69,38 @@ public abstract class GuestClusterSourceContract {
     return snapshot.clusters().stream().map(GuestCluster::id).toList();
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+  /** How many times the source has told its listeners of a change so far. */
+  private long announced() {
+    synchronized (announcements) {
+      return announced;
+    }
+  }
+
+  /**
+   * Waits until {@code condition} holds, looking again each time the source tells its listeners,
+   * for at most {@link #PATIENCE}. The condition is not asked while the announcements' lock is
+   * held: it reads the source, whose threads may hold their own locks while they announce.
+   */
+  private void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + PATIENCE + ": " + what);
+    while (true) {
+      long seen;
+      synchronized (announcements) {
+        seen = announced;
       }
-      Thread.sleep(20);
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      synchronized (announcements) {
+        while (announced == seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new AssertionError("not within " + PATIENCE + ": " + what + " (the source "
+                + "told its listeners " + announced + " times, none since it was last seen)");
+          }
+          TimeUnit.NANOSECONDS.timedWait(announcements, left);
+        }
+      }
     }
   }
 
@@ -88,14 +125,13 @@ public abstract class GuestClusterSourceContract {
   void listenersHearOfAddedAndRemovedClustersAndTheSnapshotFollows()
       throws InterruptedException {
     started();
-    AtomicInteger changes = new AtomicInteger();
-    source.addChangeListener(changes::incrementAndGet);
+    long before = announced();
 
     addCluster("alpha");
-    await(() -> changes.get() > 0 && lists("alpha"), "alpha listed and announced");
-    int seen = changes.get();
+    await(() -> announced() > before && lists("alpha"), "alpha listed and announced");
+    long seen = announced();
     removeCluster("alpha");
-    await(() -> changes.get() > seen && lists(), "alpha gone and announced");
+    await(() -> announced() > seen && lists(), "alpha gone and announced");
   }
 
   @Test
