@@ -18,9 +18,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The wait for a local CA state folder's lock ({@code ca.lock}, see {@link CaStore}), which
- * another process (a second controller on the same folder) or another CA of this process may
- * hold: tried every {@link #LOCK_POLL}, for a bounded time on a clock. Holds no state between
- * waits; thread-safe.
+ * another process (a second controller on the same folder), another CA of this process, or this
+ * process outside its CAs may hold: tried every {@link #LOCK_POLL}, for a bounded time on a
+ * clock; a wait that ends names the holder it last found. Holds no state between waits;
+ * thread-safe.
  *
  * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the lock file
  * releases it, also one that never held it. So a CA first {@linkplain #claim claims} the folder
@@ -72,7 +73,7 @@ final class CaFolderLock {
 
   /** How long the folder's lock is waited for by default. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(30);
-  /** How often the folder's lock is tried while another process holds it. */
+  /** How often the folder's lock is tried while it is held elsewhere. */
   static final Duration LOCK_POLL = Duration.ofMillis(50);
 
   private final Path folder;
@@ -106,19 +107,22 @@ final class CaFolderLock {
     Duration waited = claim.waited;
     while (true) {
       FileLock lock;
+      boolean heldHere = false;
       try {
         lock = locker.tryLock(channel);
       } catch (OverlappingFileLockException heldInThisProcess) {
         // held in this process without a claim: waited for as another process' lock is
         lock = null;
+        heldHere = true;
       }
       if (lock != null) {
         return lock;
       }
       if (waited.compareTo(lockWait) >= 0) {
+        String holder = heldHere ? "this process outside its local CAs" : "another process";
         throw new LocalCaException("local CA state folder " + quote(folder) + " is locked by "
-            + "another process (" + quote(lockFile) + "), still after " + lockWait
-            + ": is a second promcc using it?");
+            + holder + " (" + quote(lockFile) + "), still after " + lockWait
+            + (heldHere ? "" : ": is a second promcc using it?"));
       }
       waited = pause(waited, stopped);
     }

@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,27 @@ class CaStoreLockTest {
         + state.resolve("ca.lock") + "\"), still after PT0.2S: is a second promcc using it?",
         e.getMessage());
     assertFalse(Files.exists(state.resolve(CaStore.CA_FILE)), "a CA was made without the lock");
+  }
+
+  /**
+   * A lock this process holds outside its local CAs (an embedding program's own) was named as
+   * another process', which sent its user looking for a second promcc.
+   */
+  @Test
+  void aLockHeldInThisProcessOutsideItsCasIsNamedAsThisProcessLock() {
+    Path state = temp.resolve("state");
+    MutableClock clock = MutableClock.startingNow();
+    CaStore store = new CaStore(state, Duration.ofMillis(100), RegularFiles::readPem, clock,
+        clock::advance, channel -> {
+          throw new OverlappingFileLockException(); // this process holds it
+        });
+
+    LocalCaException e = assertThrows(LocalCaException.class,
+        () -> store.loadOrCreate(clock.instant(), Duration.ofDays(365), "test CA"));
+
+    assertEquals("local CA state folder \"" + state + "\" is locked by this process outside "
+        + "its local CAs (\"" + state.resolve("ca.lock") + "\"), still after PT0.1S",
+        e.getMessage());
   }
 
   @Test
