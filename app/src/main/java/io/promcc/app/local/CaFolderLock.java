@@ -9,18 +9,17 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The wait for a local CA state folder's lock ({@code ca.lock}, see {@link CaStore}), which
  * another process (a second controller on the same folder), another CA of this process, or this
  * process outside its CAs may hold: tried every {@link #LOCK_POLL}, for a bounded time on a
- * clock; a wait that ends names the holder it last found. Holds no state between waits;
+ * monotonic ticker; a wait that ends names the holder it last found. Holds no state between waits;
  * thread-safe.
  *
  * <p>The lock is the process' (POSIX {@code fcntl}), and closing any descriptor of the lock file
@@ -78,28 +77,29 @@ final class CaFolderLock {
 
   private final Path folder;
   private final Duration lockWait;
-  private final Clock clock;
+  private final LongSupplier ticker;
   private final Sleeper sleeper;
   private final Locker locker;
 
   /**
    * @param folder the state folder, named in messages
    * @param lockWait how long to wait for the lock
-   * @param clock times the wait, with {@code sleeper}
+   * @param ticker times the wait, with {@code sleeper}: nanoseconds, as {@link System#nanoTime()}
    * @param locker tries the lock once
    */
-  CaFolderLock(Path folder, Duration lockWait, Clock clock, Sleeper sleeper, Locker locker) {
+  CaFolderLock(Path folder, Duration lockWait, LongSupplier ticker, Sleeper sleeper,
+      Locker locker) {
     this.folder = folder;
     this.lockWait = lockWait;
-    this.clock = clock;
+    this.ticker = ticker;
     this.sleeper = sleeper;
     this.locker = locker;
   }
 
   /**
-   * The folder's lock, waited for at most the lock wait on the clock. Each sleep counts the
-   * clock's time across it, but at least its length and at most twice it: a wall clock set back
-   * while waiting does not stretch the wait, nor one set forward cut it short; the wait for
+   * The folder's lock, waited for at most the lock wait on the ticker, which no setting of a wall
+   * clock moves. Each sleep counts the ticker's time across it, but at least its length: a sleep
+   * that overruns counts in full, and a ticker that lags does not stretch the wait; the wait for
    * {@code claim} counts. Ends, without a try more, once {@code stopped} says so.
    */
   FileLock acquire(Claim claim, FileChannel channel, Path lockFile, BooleanSupplier stopped)
@@ -164,7 +164,7 @@ final class CaFolderLock {
 
   /** Sleeps one poll; the time waited after it. */
   private Duration pause(Duration waited, BooleanSupplier stopped) {
-    Instant before = clock.instant();
+    long before = ticker.getAsLong();
     try {
       sleeper.sleep(LOCK_POLL);
     } catch (InterruptedException e) {
@@ -172,8 +172,9 @@ final class CaFolderLock {
       throw new LocalCaException("interrupted while waiting for the lock of local CA state "
           + "folder " + quote(folder));
     }
-    Duration after = waited.plus(between(Duration.between(before, clock.instant()), LOCK_POLL,
-        LOCK_POLL.multipliedBy(2)));
+    // the sleep bounds it too, should the ticker lag behind it
+    Duration after = waited.plus(atLeast(Duration.ofNanos(ticker.getAsLong() - before),
+        LOCK_POLL));
     if (stopped.getAsBoolean()) {
       throw new LocalCaException("local CA in " + quote(folder) + " was closed while its "
           + "start waited for the lock of its state folder");
@@ -181,9 +182,9 @@ final class CaFolderLock {
     return after;
   }
 
-  /** {@code value}, but at least {@code min} and at most {@code max}. */
-  private static Duration between(Duration value, Duration min, Duration max) {
-    return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+  /** {@code value}, but at least {@code min}. */
+  private static Duration atLeast(Duration value, Duration min) {
+    return value.compareTo(min) < 0 ? min : value;
   }
 
   private static String quote(Path path) {

@@ -18,12 +18,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The local CA's state folder:
@@ -76,12 +76,6 @@ final class CaStore {
     this(folder, CaFolderLock.LOCK_WAIT);
   }
 
-  /** Waits for the folder's lock (at most {@link CaFolderLock#LOCK_WAIT}) on {@code clock}. */
-  CaStore(Path folder, Clock clock) {
-    this(folder, CaFolderLock.LOCK_WAIT, RegularFiles::readPem, clock, Sleeper.SYSTEM,
-        FileChannel::tryLock);
-  }
-
   /**
    * @param lockWait how long to wait for the folder's lock, which another process (a second
    *     controller on the same folder) may hold
@@ -92,18 +86,19 @@ final class CaStore {
 
   /** As {@link #CaStore(Path, Duration)}, reading a key without its certificate with it. */
   CaStore(Path folder, Duration lockWait, KeyReader keyReader) {
-    this(folder, lockWait, keyReader, Clock.systemUTC(), Sleeper.SYSTEM, FileChannel::tryLock);
+    this(folder, lockWait, keyReader, System::nanoTime, Sleeper.SYSTEM, FileChannel::tryLock);
   }
 
   /**
-   * As {@link #CaStore(Path, Duration, KeyReader)}, waiting for the folder's lock on
-   * {@code clock} with {@code sleeper}, trying it with {@code locker}.
+   * As {@link #CaStore(Path, Duration, KeyReader)}, waiting for the folder's lock with
+   * {@code sleeper}, timed on {@code ticker} (nanoseconds, as {@link System#nanoTime()}), trying
+   * it with {@code locker}.
    */
-  CaStore(Path folder, Duration lockWait, KeyReader keyReader, Clock clock, Sleeper sleeper,
-      CaFolderLock.Locker locker) {
+  CaStore(Path folder, Duration lockWait, KeyReader keyReader, LongSupplier ticker,
+      Sleeper sleeper, CaFolderLock.Locker locker) {
     this.folder = folder.toAbsolutePath().normalize();
     this.keyReader = keyReader;
-    this.folderLock = new CaFolderLock(this.folder, lockWait, clock, sleeper, locker);
+    this.folderLock = new CaFolderLock(this.folder, lockWait, ticker, sleeper, locker);
   }
 
   Path folder() {

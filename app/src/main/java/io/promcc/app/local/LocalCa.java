@@ -104,14 +104,15 @@ public final class LocalCa implements CertificateSource {
    *
    * @param stateDir where the CA and the client certificates are kept (made with mode 0700)
    * @param clientValidity how long client certificates are valid
-   * @param clock dates certificates and decides renewals; times the wait for the state
-   *     folder's lock, which another process may hold
+   * @param clock dates certificates and decides renewals (the wait for the state folder's lock,
+   *     which another process may hold, is timed on {@link System#nanoTime()}, which no setting
+   *     of the wall clock moves)
    * @param errors where failures to issue, and stored files that had to be replaced, are reported
    * @throws IllegalArgumentException if {@code clientValidity} is not positive
    */
   public LocalCa(Path stateDir, Duration clientValidity, Clock clock, SourceErrors errors) {
-    this(new CaStore(requireNonNull(stateDir, "stateDir == null"),
-        requireNonNull(clock, "clock == null")), clientValidity, clock, errors);
+    this(new CaStore(requireNonNull(stateDir, "stateDir == null")), clientValidity,
+        requireNonNull(clock, "clock == null"), errors);
   }
 
   /** As above, keeping the CA in {@code store} (a seam for tests of its lock). */

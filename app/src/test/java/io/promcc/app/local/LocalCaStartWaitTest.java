@@ -27,13 +27,14 @@ class LocalCaStartWaitTest extends LocalCaFixture {
     CountDownLatch waiting = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger tries = new AtomicInteger();
-    CaStore store = new CaStore(state(), CaFolderLock.LOCK_WAIT, RegularFiles::readPem, clock,
+    FakeTicker ticker = new FakeTicker();
+    CaStore store = new CaStore(state(), CaFolderLock.LOCK_WAIT, RegularFiles::readPem, ticker,
         duration -> {
           if (waiting.getCount() > 0) {
             waiting.countDown();
             release.await(PATIENCE.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
           }
-          clock.advance(duration);
+          ticker.advance(duration);
         }, channel -> {
           tries.incrementAndGet();
           return null; // another process holds it
