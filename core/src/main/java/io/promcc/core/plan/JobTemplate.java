@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.yaml.Fields;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,7 @@ public record JobTemplate(
   private static final Set<String> FIELDS = Set.of("name", "role", "target", "port", "path",
       "scheme", "namespaces", "services", "relabel_configs", "metric_relabel_configs",
       "scrape_interval", "scrape_timeout", "honor_labels", "shared_job");
+  private static final BigInteger MAX_PORT = BigInteger.valueOf(65535);
   static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   /**
    * A namespace's or Service's name: a DNS label (no dot, at most 63 characters), so that the
@@ -112,11 +114,13 @@ public record JobTemplate(
     } else if (!ROLES.contains(role)) {
       problems.add("unknown kubernetes sd role " + Quoting.quote(role) + " in " + owner);
     }
-    Integer port = fields.integer("port");
-    if (port != null && (port < 1 || port > 65535)) {
-      problems.add("port " + port + " of " + owner + " is out of range");
+    BigInteger read = fields.integer("port");
+    Integer port = read != null && read.signum() > 0 && read.compareTo(MAX_PORT) <= 0
+        ? read.intValue() : null;
+    if (read != null && port == null) {
+      problems.add("port " + read + " of " + owner + " is out of range");
     }
-    if (port != null && target != TargetKind.NODE_PROXY && target != TargetKind.POD_PROXY) {
+    if (read != null && target != TargetKind.NODE_PROXY && target != TargetKind.POD_PROXY) {
       problems.add("field \"port\" of " + owner + " only applies to node-proxy and pod-proxy");
     }
     String path = fields.string("path", "/metrics");

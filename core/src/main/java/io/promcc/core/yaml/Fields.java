@@ -73,17 +73,33 @@ public final class Fields {
     return value;
   }
 
-  /** The integer at {@code key}, or {@code null} if absent. */
-  public Integer integer(String key) {
+  /**
+   * The integer at {@code key} as Prometheus' YAML (go-yaml v2) decodes a Go {@code int} (the
+   * {@code port} of {@code dns_sd_configs}, say), or {@code null} if absent or null: the integer
+   * of each form Go reads ({@code 0x10} and {@code !!int 0x10} are 16, {@code 010} and
+   * {@code !!int 010} octal 8, {@code 0o10}, {@code 0b101}, {@code 1_000}, {@code +8}) and a
+   * float cut to its integer ({@code 1e3}, {@code 9100.5}). Text, a boolean, NaN, an infinity
+   * and a {@code !!int} Go reads as no integer ({@code !!int 08}) are a problem, and
+   * {@code null}; the caller checks the range.
+   */
+  public BigInteger integer(String key) {
     Object value = map.get(key);
     if (value == null) {
       return null;
     }
-    if (value instanceof Integer number) {
-      return number;
-    }
-    if (value instanceof WrittenInteger written && written.value() instanceof Integer number) {
-      return number; // !!int +9100 or !!int 09100: the integer, as before its text was kept
+    GoYamlNumber go = value instanceof WrittenInteger || value instanceof GoYamlNumber
+        ? GoYamlNumber.resolve(value.toString()) : null;
+    if (value instanceof Integer || value instanceof Long) {
+      return BigInteger.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      return big;
+    } else if (go != null && !go.isFloat()) {
+      return go.integer();
+    } else if (value instanceof GoYamlNumber number) {
+      BigInteger truncated = number.truncated();
+      if (truncated != null) {
+        return truncated;
+      }
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
         + Quoting.quote(String.valueOf(value)));

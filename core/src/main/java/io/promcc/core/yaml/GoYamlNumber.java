@@ -152,6 +152,15 @@ final class GoYamlNumber extends Number {
     return floating < 1 ? BigInteger.ZERO : new BigDecimal(floating).toBigInteger();
   }
 
+  /** Cut to its integer, as go-yaml v2 decodes a float into a Go int; null if NaN or infinite. */
+  BigInteger truncated() {
+    if (integer != null) {
+      return integer;
+    }
+    return Double.isNaN(floating) || Double.isInfinite(floating) ? null
+        : new BigDecimal(floating).toBigInteger();
+  }
+
   /** The text as written, for a text field. */
   @Override
   public String toString() {

@@ -7,6 +7,7 @@ import io.promcc.core.yaml.ClusterList;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -43,12 +44,28 @@ class NumberLikeValuesTest {
     assertEquals(text, rule.replacement());
   }
 
-  /** A port is a decimal integer: one in another form is refused naming it as written. */
+  /**
+   * A port is read as Prometheus' YAML (go-yaml v2) reads an integer field such as
+   * {@code dns_sd_configs}' {@code port}: {@code 0x10} was refused while {@code !!int 0x10} was
+   * 16, and {@code !!int 010} was 10 where Prometheus reads 8 (as a modulus here did).
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"010", "0x10", "1e3", "1_000", "+8", "8.0"})
-  void aPortInAnotherFormThanDecimalIsRefusedAsWritten(String port) {
+  @CsvSource(delimiter = '|', value = {"0x10|16", "!!int 0x10|16", "010|8", "!!int 010|8",
+      "0o10|8", "0b101|5", "1_000|1000", "+8|8", "08|8", "1e3|1000", "8.0|8", "9100.5|9100",
+      "!!float 9100|9100", "!!int '0x10'|16", "9100|9100"})
+  void aPortIsTheIntegerPrometheusReadsFromItsForm(String port, int read) {
+    assertEquals(read, ScrapeProfile.parse("jobs:\n- name: x\n  role: node\n  target: node-proxy\n"
+        + "  port: " + port + "\n", "p.yml").jobs().get(0).port());
+  }
+
+  /** What Prometheus refuses for an integer field is refused naming it as written. */
+  @ParameterizedTest
+  @ValueSource(strings = {"'9100'", "!!str 9100", "true", "yes", "0x", ".nan", ".inf", "!!int 08"})
+  void aPortPrometheusWouldNotReadAsAnIntegerIsRefusedAsWritten(String port) {
+    String text = port.startsWith("!!") ? port.substring(port.indexOf(' ') + 1)
+        : port.replace("'", "");
     ScrapeProfileTest.assertProblems("jobs:\n- name: x\n  role: node\n  target: node-proxy\n"
         + "  port: " + port + "\n",
-        "field \"port\" of job template \"x\" must be an integer, found \"" + port + "\"");
+        "field \"port\" of job template \"x\" must be an integer, found \"" + text + "\"");
   }
 }

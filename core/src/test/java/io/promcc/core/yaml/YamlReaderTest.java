@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.ValidationException;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,8 +84,9 @@ class YamlReaderTest {
   }
 
   /**
-   * An integer field tagged !!int but written otherwise than it reads back (+9100, 09100) was
-   * that integer before the tag kept its text: it still is, while a label keeps the text.
+   * An integer field tagged !!int but written otherwise than it reads back (+9100, 010) was
+   * that integer before the tag kept its text: it still is, as Prometheus' YAML reads it
+   * (!!int 010 is octal 8), while a label keeps the text.
    */
   @Test
   void anIntegerFieldTaggedAsAnIntegerWrittenWithASignOrZeroIsStillThatInteger() {
@@ -93,8 +95,8 @@ class YamlReaderTest {
     List<String> problems = new java.util.ArrayList<>();
     Fields fields = new Fields(read, "job template \"j\"", problems);
 
-    assertEquals(9100, fields.integer("port"));
-    assertEquals(10, fields.integer("modulus"));
+    assertEquals(BigInteger.valueOf(9100), fields.integer("port"));
+    assertEquals(BigInteger.valueOf(8), fields.integer("modulus"));
     assertEquals("010", fields.string("rack", null));
     assertEquals(List.of(), problems);
     assertEquals("sample_limit: 100\n",

@@ -1,0 +1,65 @@
+package io.promcc.core.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.model.ValidationException;
+import io.promcc.core.plan.ScrapeProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The oracle for a profile's integer and boolean fields: a template's {@code port} takes the
+ * forms promtool 2.53.3 takes for an integer port of Prometheus' own ({@code dns_sd_configs}).
+ * Without promtool this fails when {@code CI=true} and is skipped otherwise.
+ */
+class ProfileScalarsOracleIT {
+  private static final List<String> PORTS = List.of("9100", "0x10", "!!int 0x10", "010",
+      "!!int 010", "0o10", "0b101", "1_000", "+8", "08", "1e3", "8.0", "9100.5", "!!float 9100",
+      "!!int '0x10'", "'9100'", "!!str 9100", "true", "yes", "0x", ".nan", ".inf", "!!int 08");
+
+  private static Promtool promtool;
+
+  @TempDir Path temp;
+
+  @BeforeEach
+  void findPromtool() {
+    promtool = Promtool.require();
+  }
+
+  @Test
+  void aPortTakesTheFormsPromtoolTakesForAnIntegerPort() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    for (int i = 0; i < PORTS.size(); i++) {
+      String port = PORTS.get(i);
+      String config = "scrape_configs:\n- job_name: x\n  dns_sd_configs:\n"
+          + "  - {names: [a.example], type: A, port: " + port + "}\n";
+      String profile = "jobs:\n- name: x\n  role: node\n  target: node-proxy\n  port: " + port
+          + "\n";
+      compare(port, config, profile, "port-" + i, disagreements);
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
+  private void compare(String value, String config, String profile, String name,
+      List<String> disagreements) throws IOException {
+    Promtool.Result verdict = promtool.checkConfig(
+        Files.writeString(temp.resolve(name + ".yml"), config), temp);
+    String ours;
+    try {
+      ScrapeProfile.parse(profile, "p.yml");
+      ours = null;
+    } catch (ValidationException e) {
+      ours = String.join("; ", e.problems());
+    }
+    if ((verdict.exitCode() == 0) != (ours == null)) {
+      disagreements.add(value + ": promtool " + verdict.output().strip().replace('\n', ' ')
+          + "; the profile " + (ours == null ? "took it" : "refused it: " + ours));
+    }
+  }
+}
