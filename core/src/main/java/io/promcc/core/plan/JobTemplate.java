@@ -78,11 +78,10 @@ public record JobTemplate(
   /**
    * The name of template {@code map} as written, or null if it has none or it is no text: YAML
    * reads {@code 12}, {@code 1e3} or {@code 0x10} as a number, which is a name as written too
-   * (as {@link Fields#string} takes it).
+   * (as {@link Fields#string} takes it; so is {@code yes}, which YAML 1.1 reads as a boolean).
    */
   static String writtenName(Map<?, ?> map) {
-    Object name = map.get("name");
-    return name instanceof String || name instanceof Number ? name.toString() : null;
+    return new Fields(map, "job template", new ArrayList<>()).string("name", null);
   }
 
   /** Reads a template; returns {@code null} after adding problems if it cannot be built. */

@@ -106,17 +106,18 @@ final class BoundedLoad extends Load {
 
     /**
      * Makes each key of {@code mapping} that only Prometheus' YAML reads as a number
-     * ({@code 0x10}, {@code 1e3}) the text it is written as, as such a key was before those
-     * numbers were told from text: a key is a field's or a label's name, which Prometheus takes
-     * as written; so {@code "0x10"} and {@code 0x10} are one key, and a duplicate. A new node,
-     * as the scalar may be an alias's, whose value stays the number.
+     * ({@code 0x10}, {@code 1e3}) or a boolean ({@code yes}) the text it is written as, as
+     * such a key was before those were told from text: a key is a field's or a label's name,
+     * which Prometheus takes as written; so {@code "0x10"} and {@code 0x10} are one key, and a
+     * duplicate. A new node, as the scalar may be an alias's, whose value stays the number.
      */
     private static void textKeys(MappingNode mapping) {
       List<NodeTuple> tuples = mapping.getValue();
       for (int i = 0; i < tuples.size(); i++) {
         NodeTuple tuple = tuples.get(i);
         if (tuple.getKeyNode() instanceof ScalarNode key
-            && YamlReader.GO_NUMBER.equals(key.getTag())) {
+            && (YamlReader.GO_NUMBER.equals(key.getTag())
+                || YamlReader.GO_BOOL.equals(key.getTag()))) {
           tuples.set(i, new NodeTuple(new ScalarNode(Tag.STR, true, key.getValue(),
               key.getScalarStyle(), key.getStartMark(), key.getEndMark()),
               tuple.getValueNode()));

@@ -110,12 +110,14 @@ public final class ClusterList {
   }
 
   /**
-   * Text as a label takes it: a string, or a number or boolean written plainly. Binary data
+   * Text as a label takes it: a string, or a number or boolean written plainly ({@code yes} as
+   * written). Binary data
    * ({@code !!binary}), a set ({@code !!set}) and collections are not: their Java text
    * ({@code [B@1ee0005}) would become the label.
    */
   private static boolean isText(Object value) {
-    return value instanceof String || value instanceof Number || value instanceof Boolean;
+    return value instanceof String || value instanceof Number || value instanceof Boolean
+        || value instanceof GoYamlBool;
   }
 
   /**

@@ -54,8 +54,8 @@ public final class Fields {
     if (value == null) {
       return fallback;
     }
-    if (value instanceof String || value instanceof Number) {
-      return value.toString();
+    if (value instanceof String || value instanceof Number || value instanceof GoYamlBool) {
+      return value.toString(); // yes, as Prometheus' string fields take it
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be a string, found "
         + YamlReader.typeName(value));
@@ -139,7 +139,7 @@ public final class Fields {
       if (truncated != null) {
         return truncated;
       }
-    } else if (read instanceof Boolean) {
+    } else if (read instanceof Boolean || read instanceof GoYamlBool) {
       tag = "!!bool";
     } else if (read instanceof Map || read instanceof List) {
       problems.add("invalid " + key + " in " + owner + ": cannot unmarshal "
@@ -159,7 +159,11 @@ public final class Fields {
     return null;
   }
 
-  /** The boolean at {@code key}, or {@code null} if absent. */
+  /**
+   * The boolean at {@code key}, or {@code null} if absent, as Prometheus' YAML (YAML 1.1) reads
+   * one: {@code true}, and {@code yes}, {@code On}, {@code Y}, {@code True} and the other forms
+   * go-yaml v2 knows, not quoted.
+   */
   public Boolean bool(String key) {
     Object value = map.get(key);
     if (value == null) {
@@ -167,6 +171,9 @@ public final class Fields {
     }
     if (value instanceof Boolean flag) {
       return flag;
+    }
+    if (value instanceof GoYamlBool go) {
+      return go.value();
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be true or false, found "
         + Quoting.quote(String.valueOf(value)));
@@ -177,7 +184,7 @@ public final class Fields {
   public List<String> strings(String key) {
     List<String> result = new ArrayList<>();
     for (Object item : list(key)) {
-      if (item instanceof String || item instanceof Number) {
+      if (item instanceof String || item instanceof Number || item instanceof GoYamlBool) {
         result.add(item.toString());
       } else {
         problems.add("field " + Quoting.quote(key) + " of " + owner

@@ -41,6 +41,8 @@ public final class YamlReader {
 
   /** A plain scalar Prometheus' YAML reads as a number and the JSON schema does not. */
   static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
+  /** A plain scalar Prometheus' YAML reads as a boolean and the JSON schema does not. */
+  static final Tag GO_BOOL = new Tag("tag:promcc.io,2026:go-bool");
 
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
@@ -54,6 +56,9 @@ public final class YamlReader {
    * plain scalar Prometheus' YAML reads as a number and the schema does not ({@code 0x10},
    * {@code 1e3}), and one tagged {@code !!float}, is a {@link GoYamlNumber}: its text to a text
    * field, Prometheus' number to a uint64 field; {@code !!int 0x10} is 16, as it is to Prometheus.
+   * A plain scalar Prometheus' YAML reads as a boolean and the schema does not ({@code yes},
+   * {@code Off}, {@code True}), and one tagged {@code !!bool} so, is a {@link GoYamlBool}: its
+   * text to a text field, the boolean to a boolean field ({@code honor_labels}).
    * As a mapping key such a plain scalar stays the text it is ({@link BoundedLoad}).
    * A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
@@ -68,6 +73,9 @@ public final class YamlReader {
         // -0 is the integer 0 to the schema, and would come back as "0"
         tag = Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
         // a plain number in a form Prometheus reads and the schema does not (0x10, 1e3)
+        if (implicit && Tag.STR.equals(tag) && GoYamlBool.resolve(value) != null) {
+          return GO_BOOL; // a YAML 1.1 boolean (yes, Off) Prometheus reads
+        }
         return implicit && Tag.STR.equals(tag) && GoYamlNumber.resolve(value) != null
             ? GO_NUMBER : tag;
       };
@@ -86,6 +94,12 @@ public final class YamlReader {
         return ((ScalarNode) node).getValue();
       });
       constructors.put(GO_NUMBER, node -> GoYamlNumber.resolve(((ScalarNode) node).getValue()));
+      constructors.put(GO_BOOL, node -> GoYamlBool.resolve(((ScalarNode) node).getValue()));
+      ConstructNode bool = constructors.get(Tag.BOOL);
+      constructors.put(Tag.BOOL, node -> {
+        GoYamlBool go = GoYamlBool.resolve(((ScalarNode) node).getValue());
+        return go != null ? go : bool.construct(node); // !!bool yes: true to Prometheus
+      });
       ConstructNode integer = constructors.get(Tag.INT);
       constructors.put(Tag.INT, node -> {
         String text = ((ScalarNode) node).getValue();
@@ -360,7 +374,7 @@ public final class YamlReader {
       return "a string";
     } else if (value instanceof Number) {
       return "a number";
-    } else if (value instanceof Boolean) {
+    } else if (value instanceof Boolean || value instanceof GoYamlBool) {
       return "a boolean";
     } else if (value instanceof byte[]) {
       return "binary data (!!binary)";

@@ -15,13 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The oracle for a profile's integer and boolean fields: a template's {@code port} takes the
- * forms promtool 2.53.3 takes for an integer port of Prometheus' own ({@code dns_sd_configs}).
- * Without promtool this fails when {@code CI=true} and is skipped otherwise.
+ * forms promtool 2.53.3 takes for an integer port of Prometheus' own ({@code dns_sd_configs}),
+ * and {@code honor_labels} those it takes for a job's. Without promtool this fails when
+ * {@code CI=true} and is skipped otherwise.
  */
 class ProfileScalarsOracleIT {
   private static final List<String> PORTS = List.of("9100", "0x10", "!!int 0x10", "010",
       "!!int 010", "0o10", "0b101", "1_000", "+8", "08", "1e3", "8.0", "9100.5", "!!float 9100",
       "!!int '0x10'", "'9100'", "!!str 9100", "true", "yes", "0x", ".nan", ".inf", "!!int 08");
+
+  private static final List<String> BOOLEANS = List.of("true", "false", "yes", "Yes", "YES",
+      "on", "On", "ON", "y", "Y", "True", "TRUE", "no", "No", "NO", "off", "Off", "OFF", "n", "N",
+      "False", "FALSE", "!!bool yes", "!!bool Off", "'yes'", "\"on\"", "!!str yes", "yEs", "oN",
+      "1");
 
   private static Promtool promtool;
 
@@ -42,6 +48,20 @@ class ProfileScalarsOracleIT {
       String profile = "jobs:\n- name: x\n  role: node\n  target: node-proxy\n  port: " + port
           + "\n";
       compare(port, config, profile, "port-" + i, disagreements);
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
+  @Test
+  void honorLabelsTakesTheFormsPromtoolTakes() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    for (int i = 0; i < BOOLEANS.size(); i++) {
+      String flag = BOOLEANS.get(i);
+      String config = "scrape_configs:\n- job_name: x\n  honor_labels: " + flag + "\n"
+          + "  static_configs: [{targets: ['h:1']}]\n";
+      String profile = "jobs:\n- name: x\n  role: node\n  target: direct\n  honor_labels: "
+          + flag + "\n";
+      compare(flag, config, profile, "honor-labels-" + i, disagreements);
     }
     assertEquals(List.of(), disagreements);
   }
