@@ -20,6 +20,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
@@ -64,14 +65,17 @@ final class NodeTreeDump {
   /**
    * {@code node} with every scalar holding a line or paragraph separator (U+2028, U+2029) in
    * double quotes, where {@link #dump} escapes them: YAML 1.2 (snakeyaml) writes them raw, and
-   * Prometheus' YAML reads a raw one as a line break.
+   * Prometheus' YAML reads a raw one as a line break. A plain scalar tagged {@code !!str} is
+   * quoted too ({@link #isTaggedPlainText}).
    */
   private static Node quoteSeparators(Node node) {
     if (node instanceof ScalarNode scalar) {
       String value = scalar.getValue();
-      if (scalar.getScalarStyle() != ScalarStyle.DOUBLE_QUOTED
-          && (value.indexOf('\u2028') >= 0 || value.indexOf('\u2029') >= 0)) {
-        ScalarNode quoted = new ScalarNode(scalar.getTag(), value, ScalarStyle.DOUBLE_QUOTED);
+      boolean separator = value.indexOf('\u2028') >= 0 || value.indexOf('\u2029') >= 0;
+      if (scalar.getScalarStyle() != ScalarStyle.DOUBLE_QUOTED && separator
+          || isTaggedPlainText(scalar)) {
+        ScalarNode quoted = new ScalarNode(scalar.getTag(), value,
+            separator ? ScalarStyle.DOUBLE_QUOTED : ScalarStyle.SINGLE_QUOTED);
         quoted.setBlockComments(scalar.getBlockComments());
         quoted.setInLineComments(scalar.getInLineComments());
         quoted.setEndComments(scalar.getEndComments());
@@ -88,6 +92,17 @@ final class NodeTreeDump {
       sequence.getValue().replaceAll(NodeTreeDump::quoteSeparators);
     }
     return node;
+  }
+
+  /**
+   * Whether {@code scalar} is written plain with the tag {@code !!str}: snakeyaml writes it
+   * plain without the tag where YAML's JSON schema reads it as text, and Prometheus' YAML may
+   * not ({@code !!str 0x10} became 16, {@code !!str yes} true, {@code !!str ~} null); quoted,
+   * it is text to both.
+   */
+  private static boolean isTaggedPlainText(ScalarNode scalar) {
+    return !scalar.isResolved() && scalar.getScalarStyle() == ScalarStyle.PLAIN
+        && Tag.STR.equals(scalar.getTag());
   }
 
   /**

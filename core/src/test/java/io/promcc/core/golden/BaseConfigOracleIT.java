@@ -125,6 +125,38 @@ class BaseConfigOracleIT {
     assertEquals(List.of(), refused);
   }
 
+  /**
+   * A scalar tagged {@code !!str} means the same to promtool before and after: it was written
+   * plain without its tag where YAML's JSON schema reads text and Prometheus' YAML does not,
+   * so that a sample limit of {@code !!str 0x10} (refused) became 16, {@code !!str yes} a
+   * boolean and a label name {@code !!str Null} (taken) a null.
+   */
+  @Test
+  void aTaggedTextMeansTheSameToPromtoolWhenRendered() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    List<String> fields = List.of("global:\n  external_labels:\n    a: %s\n",
+        "global:\n  external_labels:\n    %s: v\n", "global:\n  scrape_interval: %s\n",
+        "scrape_configs:\n- job_name: x\n  sample_limit: %s\n",
+        "scrape_configs:\n- job_name: x\n  honor_labels: %s\n");
+    int n = 0;
+    for (String field : fields) {
+      for (String value : List.of("0x10", "010", "1_000", "+8", "yes", "Off", "Y", "True", "~",
+          "Null", "NULL", "1m", "v", "8", "true", "1e3", ".inf")) {
+        String base = field.formatted("!!str " + value);
+        Promtool.Result before = promtool.checkConfig(
+            Files.writeString(temp.resolve("tagged-" + n + ".yml"), base), temp);
+        String rendered = BaseConfig.parse(base, "base.yml").render("guest-cluster-", "", null);
+        Promtool.Result after = promtool.checkConfig(
+            Files.writeString(temp.resolve("tagged-rendered-" + n++ + ".yml"), rendered), temp);
+        if ((before.exitCode() == 0) != (after.exitCode() == 0)) {
+          disagreements.add(base + " -> " + rendered + ": promtool " + before.output().strip()
+              + " before, " + after.output().strip() + " after");
+        }
+      }
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
   /** Every escape of a surrogate, a pair too, which snakeyaml alone would take. */
   @Test
   void promccRefusesWhatPromtoolRefuses() throws IOException {

@@ -73,4 +73,21 @@ class BaseConfigOddScalarsTest {
     assertEquals(config(written) + "- job_name: gc-a-new\n",
         BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-a-new\n", null));
   }
+
+  /**
+   * A scalar tagged {@code !!str} that YAML's JSON schema reads as text was written plain
+   * without its tag, which Prometheus' YAML reads otherwise ({@code 0x10} as 16, {@code yes} as
+   * true, {@code ~} as null): it is quoted, text to both.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {"!!str 0x10|'0x10'",
+      "!!str 010|'010'", "!!str 1_000|'1_000'", "!!str yes|'yes'", "!!str Off|'Off'",
+      "!!str ~|'~'", "!!str Null|'Null'", "!!str 1m|'1m'", "!!str 1e3|'1e3'", "!!str '~'|'~'"})
+  void aScalarTaggedAsTextIsWrittenQuoted(String scalar, String written) {
+    String text = config(scalar) + "- job_name: gc-a-old\n";
+    assertEquals(config(written) + "- job_name: gc-a-new\n",
+        BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-a-new\n", null));
+    assertEquals(config(written), BaseConfig.parse(config(scalar), "base.yml")
+        .render("gc", "", null));
+  }
 }
