@@ -1,6 +1,9 @@
 package io.promcc.core.yaml;
 
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,13 +177,28 @@ public final class YamlReader {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> result = (Map<String, Object>) map;
+    List<String> problems = new ArrayList<>();
     for (Object key : map.keySet()) {
-      if (!(key instanceof String)) {
-        throw new ValidationException(subject,
-            List.of("expected text keys at the top level, found " + typeName(key) + " " + key));
+      if (key == null) {
+        problems.add("expected text keys at the top level, found a null key");
+      } else if (!(key instanceof String)) {
+        problems.add("expected text keys at the top level, found the key "
+            + Quoting.quote(writtenKey(key)) + ", which is " + typeName(key));
       }
     }
+    if (!problems.isEmpty()) {
+      throw new ValidationException(subject, problems);
+    }
     return result;
+  }
+
+  /**
+   * A key that is no text as the user wrote it, near enough to find it: a number or boolean as
+   * written ({@code !!int 010} is {@code 010}), binary data as its base64, not its Java text.
+   */
+  private static String writtenKey(Object key) {
+    return key instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes)
+        : String.valueOf(key);
   }
 
   /**

@@ -289,4 +289,25 @@ class YamlReaderTest {
     return value instanceof List<?> list && !list.isEmpty() ? 1 + depth(list.get(0))
         : value instanceof List<?> ? 1 : 0;
   }
+
+  /**
+   * A top-level key that is no text was named by its Java value ("found a number 010", "found
+   * null null", "found binary data (!!binary) [B@1b6d3586"): it is named as written, quoted,
+   * each one.
+   */
+  @Test
+  void aTopLevelKeyThatIsNoTextIsNamedAsWritten() {
+    ValidationException e = assertThrows(ValidationException.class, () -> YamlReader.readMapping(
+        "!!int 010: a\n!!binary aGk=: b\n!!null ~: c\n!!bool true: d\n8: e\nok: f\n",
+        "profile \"p.yml\""));
+
+    assertEquals(List.of(
+        "expected text keys at the top level, found the key \"010\", which is a number",
+        "expected text keys at the top level, found the key \"aGk=\", which is binary data "
+            + "(!!binary)",
+        "expected text keys at the top level, found a null key",
+        "expected text keys at the top level, found the key \"true\", which is a boolean",
+        "expected text keys at the top level, found the key \"8\", which is a number"),
+        e.problems());
+  }
 }
