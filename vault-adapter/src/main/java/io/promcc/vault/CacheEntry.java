@@ -56,12 +56,19 @@ final class CacheEntry {
    * Takes over, once, the certificate an earlier run left for {@code id}; under its lock.
    *
    * @throws VaultRequestException {@code interrupted} if an interrupt stopped the look: the next
-   *     look reads again
+   *     look reads again. Any other failure (a reader's Error) is thrown once: the next look asks
+   *     Vault
    */
   void lookForKept(ClusterId id, Instant now, KeptTakeOver takeOver) {
     if (!lookedForKept) {
-      Optional<KeptTakeOver.TakenOver> taken = takeOver.find(id, now);
       lookedForKept = true;
+      Optional<KeptTakeOver.TakenOver> taken;
+      try {
+        taken = takeOver.find(id, now);
+      } catch (VaultRequestException stopped) {
+        lookedForKept = false; // no finding: the next look reads again
+        throw stopped;
+      }
       taken.ifPresent(t -> {
         bundle = t.bundle();
         renewAt = t.renewAt();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.vault.fake.FakeVault;
@@ -13,10 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +103,33 @@ class VaultKeptReadInterruptedTest {
       assertTrue(log.records().stream().noneMatch(r -> r.getLevel().intValue()
           >= Level.WARNING.intValue()), "warned: " + log.lines());
       assertEquals(left, source.certificateFor(beta));
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * Only a read an interrupt stopped is read again: a take-over that fails otherwise (here the
+   * reader's own Error) is looked for once, and the next observation asks Vault, as before the
+   * interrupt's read again. It failed at every observation, and Vault was never asked.
+   */
+  @Test
+  void aTakeOverThatFailsWithAnErrorIsNotTriedAgainAndVaultIsAsked() {
+    AtomicInteger reads = new AtomicInteger();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      reads.incrementAndGet();
+      throw new AssertionError("the reader broke");
+    });
+    try {
+      CertificateObservation first = source.observe(List.of(beta));
+      assertEquals(VaultFailure.UNEXPECTED.reason(),
+          first.problems().get(beta.id()).reason(), first.problems().toString());
+
+      CertificateObservation second = source.observe(List.of(beta));
+
+      assertEquals(Map.of(), second.problems(), "the take-over was tried again");
+      assertTrue(second.bundles().containsKey(beta.id()), second.bundles().toString());
+      assertEquals(1, reads.get(), "reads of the kept certificate");
     } finally {
       source.close();
     }
