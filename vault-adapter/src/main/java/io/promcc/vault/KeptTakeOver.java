@@ -43,8 +43,8 @@ final class KeptTakeOver {
    * and Vault is asked as for a new cluster.
    *
    * @throws VaultRequestException {@code interrupted}, as a request stopped before it asked
-   *     Vault, if the calling thread is interrupted before the read, or the read found nothing as
-   *     an interrupt stopped it: no finding, so the next look reads again
+   *     Vault, if the read found nothing or failed and the calling thread is interrupted then:
+   *     a read an interrupt stopped is no finding, so the next look reads again
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
     Optional<CertificateBundle> found = read(id);
@@ -90,10 +90,8 @@ final class KeptTakeOver {
    * @throws VaultRequestException {@code interrupted} as {@link #find}
    */
   private Optional<CertificateBundle> read(ClusterId id) {
-    if (Thread.currentThread().isInterrupted()) {
-      // a caller being stopped (a close) reads no file
-      throw CertificateRequester.interruptedBeforeAsking(id);
-    }
+    // read even if interrupted already: a read the interrupt does not stop (a small file's) is
+    // the still-valid certificate a stopped caller is answered with
     try {
       Optional<CertificateBundle> found = kept.find(id);
       if (found.isPresent() || !Thread.currentThread().isInterrupted()) {

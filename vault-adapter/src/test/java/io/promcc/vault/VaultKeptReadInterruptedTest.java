@@ -109,6 +109,36 @@ class VaultKeptReadInterruptedTest {
   }
 
   /**
+   * A caller whose thread was interrupted before it asked (by its owner; a close interrupts no
+   * caller's thread) and whose read the interrupt does not stop (a small file's read on this
+   * JDK) is answered the certificate it read, as a caller interrupted while it waits gets a
+   * still-valid one. It got {@code interrupted}: the interrupt kept it from reading at all.
+   */
+  @Test
+  void aCallerInterruptedBeforeItAsksIsAnsweredTheKeptCertificateItReads() throws Exception {
+    VaultCertificateSource source = fixture.source(settings, cluster -> Optional.of(left));
+    try {
+      AtomicBoolean interruptKept = new AtomicBoolean();
+      Object answer = CompletableFuture.supplyAsync(() -> {
+        Thread.currentThread().interrupt(); // its owner stops it
+        try {
+          return source.certificateFor(beta);
+        } catch (CertificateUnavailableException e) {
+          return e;
+        } finally {
+          interruptKept.set(Thread.interrupted());
+        }
+      }).get(30, TimeUnit.SECONDS);
+
+      assertEquals(left, answer);
+      assertTrue(interruptKept.get(), "the interrupt kept");
+      assertEquals(List.of(), vault.requests(), "asked vault");
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
    * Only a read an interrupt stopped is read again: a take-over that fails otherwise (here the
    * reader's own Error) is looked for once, and the next observation asks Vault, as before the
    * interrupt's read again. It failed at every observation, and Vault was never asked.
