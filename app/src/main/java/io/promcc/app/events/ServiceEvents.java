@@ -285,7 +285,7 @@ public final class ServiceEvents implements AutoCloseable {
   }
 
   private static boolean sawTheSources(ReconcileResult result) {
-    return result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED;
+    return result.completeView();
   }
 
   /**

@@ -203,7 +203,7 @@ public final class ReconcileLoop {
     Set<Rejection> before = lastLoggedRejected;
     lastLoggedRejected = new HashSet<>(result.rejected());
     boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
-    if (result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED) {
+    if (result.completeView()) {
       // named once when a cluster starts waiting or its reason changes, not at every retry
       lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
       lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),

@@ -42,10 +42,13 @@ import java.util.function.Supplier;
  * the start and {@code rate()} and {@code increase()} see their first change.
  *
  * <p>The cluster view ({@code promcc_guest_clusters}, {@code promcc_rejections},
- * {@code promcc_certificate_not_after_seconds}) is taken only from results that carry one: a
- * reconcile that ended {@link Outcome#SOURCE_NOT_READY} or {@link Outcome#FAILED} did not see
- * all clusters (its lists are empty or partial), so these metrics keep the last complete view
- * rather than report that every cluster went away.
+ * {@code promcc_certificate_not_after_seconds}) is taken only from results that carry one
+ * ({@link ReconcileResult#completeView()}): a reconcile that ended
+ * {@link Outcome#SOURCE_NOT_READY}, or {@link Outcome#FAILED} before its delivery (a failed
+ * observation or plan, a write that failed), did not see all clusters (its lists are empty or
+ * partial), so these metrics keep the last complete view rather than report that every cluster
+ * went away. A failed delivery that planned every cluster (the store refused to record a load)
+ * carries one.
  *
  * <p>Thread-safe. {@link #reconciled} allocates nothing per cluster: counts are sizes, the
  * rejection reasons are counted into a reused map, and certificate ends are read from the
@@ -323,9 +326,12 @@ public final class ControllerMetrics {
         .register(registry);
   }
 
-  /** False for outcomes that stopped before the clusters were all seen and planned. */
+  /**
+   * False for results that stopped before the clusters were all seen and planned; true for a
+   * failed one that got that far (the store refused to record a load).
+   */
   static boolean carriesClusterView(ReconcileResult result) {
-    return result.outcome() != Outcome.SOURCE_NOT_READY && result.outcome() != Outcome.FAILED;
+    return result.completeView();
   }
 
   private void recordClusters(ReconcileResult result) {

@@ -249,6 +249,26 @@ class ControllerMetricsTest {
   }
 
   @Test
+  void clustersAreCountedWhileTheStoreRefusesToRecordTheLoads() {
+    ReconcilerRig rig = new ReconcilerRig().with("a");
+    metrics.reconciled(rig.reconcile(), T0);
+    rig.refuseRecords("cannot append to \".promcc-manifest.journal\": No space left on device");
+    rig.with("b");
+    ReconcileResult refused = rig.reconcile(); // b's config loads, its record fails
+    metrics.reconciled(refused, T0);
+    assertEquals(2, scrape().value("promcc_guest_clusters{state=\"active\"}"),
+        "after " + refused);
+    rig.with("c");
+    ReconcileResult again = rig.reconcile(); // the store still refuses: every reconcile fails
+    metrics.reconciled(again, T0);
+
+    assertEquals(List.of(Outcome.FAILED, Outcome.FAILED),
+        List.of(refused.outcome(), again.outcome()));
+    assertEquals(3, scrape().value("promcc_guest_clusters{state=\"active\"}"),
+        "after " + again);
+  }
+
+  @Test
   void clustersAreCountedByStateAndProblemsByReason() {
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", NOT_AFTER)
         .active("b", NOT_AFTER).degraded("c", NOT_AFTER, "expired")

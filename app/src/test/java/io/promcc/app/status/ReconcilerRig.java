@@ -1,13 +1,20 @@
 package io.promcc.app.status;
 
 import io.promcc.core.model.DesiredFile;
+import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.testing.MutableClock;
@@ -34,11 +41,13 @@ final class ReconcilerRig {
   final FakeCertificateSource certificates =
       new FakeCertificateSource(id -> TestCertificates.bundle());
   private volatile String baseConfig = "global:\n  scrape_interval: 1m\n";
+  /** While set, the store refuses to record a load (a full disk). */
+  private volatile String recordRefusal;
   private final Reconciler reconciler = Reconciler.builder().clusterSource(clusters)
       .certificateSource(certificates)
       .planner(() -> new Planner(ScrapeProfile.defaultProfile(),
           BaseConfig.parse(baseConfig, CONFIG)))
-      .store(store).prometheus(prometheus).clock(clock).sleeper(clock::advance)
+      .store(new RefusingStore()).prometheus(prometheus).clock(clock).sleeper(clock::advance)
       .readyTimeout(Duration.ofSeconds(5)).verifyTimeout(Duration.ofSeconds(5))
       .backgroundExecutor(Runnable::run).build();
 
@@ -59,6 +68,11 @@ final class ReconcilerRig {
     baseConfig("global:\n  scrape_interval: 1m\nbogus: true\n");
   }
 
+  /** From now on the store refuses to record a load, with {@code message}. */
+  void refuseRecords(String message) {
+    recordRefusal = message;
+  }
+
   ReconcileResult reconcile() {
     return reconciler.reconcile();
   }
@@ -67,5 +81,42 @@ final class ReconcilerRig {
     return Optional.ofNullable(files.get(CONFIG)).filter(f -> f.text().contains("bogus"))
         .map(f -> "parsing YAML file prometheus.yml: field bogus not found in type "
             + "config.plain");
+  }
+
+  /** The fake store, refusing to record a load while {@link #refuseRecords} says so. */
+  private final class RefusingStore implements ConfigStore {
+    @Override
+    public SortedMap<String, DesiredFile> readOwned() {
+      return store.readOwned();
+    }
+
+    @Override
+    public void write(DesiredState desired, FileDiff diff) {
+      store.write(desired, diff);
+    }
+
+    @Override
+    public DeliveryRecord record() {
+      return store.record();
+    }
+
+    @Override
+    public void markVerified(Verification verification) {
+      String refusal = recordRefusal;
+      if (refusal != null) {
+        throw new ConfigStoreException(refusal);
+      }
+      store.markVerified(verification);
+    }
+
+    @Override
+    public void markRejected(Optional<RejectedConfig> rejected) {
+      store.markRejected(rejected);
+    }
+
+    @Override
+    public boolean restoreLastVerified() {
+      return store.restoreLastVerified();
+    }
   }
 }

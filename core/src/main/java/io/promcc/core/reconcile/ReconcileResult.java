@@ -49,6 +49,13 @@ import java.util.StringJoiner;
  * @param runAgainAt when the next reconcile is due although nothing else changes (a certificate's
  *     renewal or a retry)
  * @param durations time spent in each phase that ran
+ * @param completeView true if {@code active}, {@code degraded}, {@code waiting}, {@code rejected}
+ *     and {@code certificateNotAfter} are the whole view of this reconcile: it observed every
+ *     cluster and planned a desired state from them, whatever its delivery did, a
+ *     {@link Outcome#FAILED} delivery included (the store refused to record a load); false when it
+ *     stopped before (the source not ready, a failed observation or plan, a failure of the
+ *     delivery that ended it without a result): its lists are then empty or partial, and a
+ *     reader keeps the last complete view rather than read every cluster as gone
  */
 public record ReconcileResult(
     Outcome outcome,
@@ -66,7 +73,8 @@ public record ReconcileResult(
     boolean rolledBack,
     boolean desiredReloadAsked,
     Optional<Instant> runAgainAt,
-    Map<Phase, Duration> durations) {
+    Map<Phase, Duration> durations,
+    boolean completeView) {
 
   /** What a reconcile ended with. */
   public enum Outcome {
@@ -127,6 +135,23 @@ public record ReconcileResult(
     Map<Phase, Duration> copy = new EnumMap<>(Phase.class);
     copy.putAll(durations);
     durations = Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * A result without {@link #completeView()}, which is taken from the outcome: false for
+   * {@link Outcome#SOURCE_NOT_READY} and {@link Outcome#FAILED}, true for any other (the
+   * constructor of the results before {@code completeView} was added).
+   */
+  public ReconcileResult(Outcome outcome, String message, Optional<String> stateHash,
+      Optional<String> configHash, List<String> written, List<String> deleted,
+      List<ClusterId> active, SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
+      List<Rejection> rejected, SortedMap<ClusterId, Instant> certificateNotAfter,
+      boolean configInSync, boolean rolledBack, boolean desiredReloadAsked,
+      Optional<Instant> runAgainAt, Map<Phase, Duration> durations) {
+    this(outcome, message, stateHash, configHash, written, deleted, active, degraded, waiting,
+        rejected, certificateNotAfter, configInSync, rolledBack, desiredReloadAsked, runAgainAt,
+        durations, outcome != null && outcome != Outcome.SOURCE_NOT_READY
+            && outcome != Outcome.FAILED);
   }
 
   /** True if the outcome is a success. */

@@ -24,7 +24,10 @@ final class ReconcileResults {
     return "unexpected failure: " + e + (frames.length > 0 ? " at " + frames[0] : "");
   }
 
-  /** What a delivery of {@code desired} did, with what the planner made of each cluster. */
+  /**
+   * What a delivery of {@code desired} did, with what the planner made of each cluster: the
+   * complete view, whatever the outcome.
+   */
   static ReconcileResult result(Delivered delivered, DesiredState desired,
       Observation observation, Observer.Observed observed, PhaseTimer timer) {
     ClusterStates states = ClusterStates.of(desired, observation);
@@ -32,7 +35,7 @@ final class ReconcileResults {
         Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
         delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
         states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
-        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations());
+        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations(), true);
   }
 
   /** A failure while observing: nothing was planned. */
@@ -40,16 +43,19 @@ final class ReconcileResults {
     return new ReconcileResult(outcome, message, Optional.empty(), Optional.empty(), List.of(),
         List.of(),
         List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false, false,
-        false, Optional.empty(), timer.durations());
+        false, Optional.empty(), timer.durations(), false);
   }
 
-  /** A failure after observing: of planning, or of delivery; {@code desired} null if unplanned. */
+  /**
+   * A failure after observing: of planning, or of delivery; {@code desired} null if unplanned.
+   * Not a complete view: it names the observation's rejections only.
+   */
   static ReconcileResult failedAfterObserving(String message, DesiredState desired,
       Observation observation, Observer.Observed observed, PhaseTimer timer) {
     return new ReconcileResult(Outcome.FAILED, message,
         Optional.ofNullable(desired).map(DesiredState::hash),
         Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(),
         List.of(), new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false,
-        false, false, observed.nextAttention(), timer.durations());
+        false, false, observed.nextAttention(), timer.durations(), false);
   }
 }
