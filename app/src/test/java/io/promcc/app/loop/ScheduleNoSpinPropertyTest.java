@@ -1,0 +1,96 @@
+package io.promcc.app.loop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * The schedule never makes the loop spin, whatever triggers when and however runs end: a run
+ * after a failure other than {@code source-not-ready} waits its backoff whatever triggers; a
+ * run after a {@code source-not-ready} one waits its backoff unless something triggered since
+ * that run started; a run after a success waits the resync unless something triggered. So
+ * runs beyond one per trigger are at least half a second apart. Simulated time, no clock.
+ */
+class ScheduleNoSpinPropertyTest {
+  private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
+  /** The shortest backoff: the upper half of the first step of 1 s. */
+  private static final long SHORTEST_BACKOFF_MS = 500;
+
+  private record Run(long start, long end, Outcome outcome, long backoff) {}
+
+  @Property(tries = 300)
+  void runsBeyondOnePerTriggerWaitTheirBackoffOrResync(
+      @ForAll @IntRange(max = 100) int settleMs, @ForAll @IntRange(max = 1000) int debounceExtra,
+      @ForAll @IntRange(max = 5000) int maxDelayExtra,
+      @ForAll @IntRange(min = 1000, max = 60_000) int resyncMs,
+      @ForAll @Size(max = 60) List<@IntRange(max = 3000) Integer> triggerGaps,
+      @ForAll @Size(min = 1, max = 20) List<Outcome> outcomes,
+      @ForAll @Size(min = 1, max = 20) List<@IntRange(max = 2000) Integer> durations,
+      @ForAll long seed) {
+    Pacing pacing = new Pacing(Duration.ofMillis(settleMs),
+        Duration.ofMillis(settleMs + debounceExtra),
+        Duration.ofMillis(settleMs + debounceExtra + maxDelayExtra), Duration.ofMillis(resyncMs));
+    Schedule schedule = new Schedule(pacing,
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(seed)),
+        T0);
+    List<Long> triggers = new ArrayList<>();
+    long at = 0;
+    for (int gap : triggerGaps) {
+      at += gap;
+      triggers.add(at);
+    }
+    long horizon = at + 120_000;
+    List<Run> runs = new ArrayList<>();
+    int next = 0; // the next trigger to apply
+    long now = 0;
+    while (now <= horizon && runs.size() < 10_000) {
+      long due = Math.max(now, millis(schedule.nextRun()));
+      if (next < triggers.size() && triggers.get(next) <= due) {
+        now = Math.max(now, triggers.get(next++));
+        schedule.triggered(T0.plusMillis(now));
+        continue;
+      }
+      long start = due;
+      schedule.started();
+      long end = start + durations.get(runs.size() % durations.size());
+      while (next < triggers.size() && triggers.get(next) < end) { // triggers while it runs
+        schedule.triggered(T0.plusMillis(Math.max(start, triggers.get(next++))));
+      }
+      Outcome outcome = outcomes.get(runs.size() % outcomes.size());
+      long backoff = schedule.finished(T0.plusMillis(end), outcome, Optional.empty())
+          .map(Duration::toMillis).orElse(0L);
+      runs.add(new Run(start, end, outcome, backoff));
+      now = end;
+    }
+    assertTrue(runs.size() < 10_000, "the loop spins: " + runs.size() + " runs");
+    for (int i = 0; i + 1 < runs.size(); i++) {
+      Run run = runs.get(i);
+      Run after = runs.get(i + 1);
+      boolean triggered = triggers.stream().anyMatch(t -> t > run.start() && t <= after.start());
+      String said = "run " + i + " " + run + " then " + after + ", triggers " + triggers;
+      if (!run.outcome().success() && (run.outcome() != Outcome.SOURCE_NOT_READY || !triggered)) {
+        assertTrue(after.start() >= run.end() + run.backoff(), "backoff cut short: " + said);
+      }
+      if (run.outcome().success() && !triggered) {
+        assertTrue(after.start() >= run.end() + resyncMs, "resync cut short: " + said);
+      }
+      if (!triggered) {
+        assertTrue(after.start() >= run.end() + SHORTEST_BACKOFF_MS, "no pause: " + said);
+      }
+    }
+  }
+
+  private static long millis(Instant instant) {
+    return Duration.between(T0, instant).toMillis();
+  }
+}
