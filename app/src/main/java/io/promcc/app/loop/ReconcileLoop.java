@@ -112,12 +112,25 @@ public final class ReconcileLoop {
    * debounce (a burst), see {@link Pacing}. Never blocks long.
    */
   public void trigger(String why) {
+    trigger(why, false);
+  }
+
+  /**
+   * The cluster source changed, or its failure started or ended: as {@link #trigger}, and after
+   * a reconcile that ended {@code source-not-ready} the next one follows without waiting for the
+   * rest of the backoff (the source says it may be back). Never blocks long.
+   */
+  public void clustersChanged(String why) {
+    trigger(why, true);
+  }
+
+  private void trigger(String why, boolean clusterSource) {
     lock.lock();
     try {
       if (stopping) {
         return;
       }
-      schedule.triggered(clock.instant());
+      schedule.triggered(clock.instant(), clusterSource);
       changed.signalAll();
     } finally {
       lock.unlock();

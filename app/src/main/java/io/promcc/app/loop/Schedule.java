@@ -25,9 +25,12 @@ import java.util.Optional;
  *       whatever triggers; the backoff grows with each failure in a row and resets on success.
  *   <li>Except after a run the cluster source was not ready for ({@code source-not-ready}):
  *       the source tells when it is back (it triggers on every change and recovery), and
- *       such a run touched nothing outside, so a trigger since that run started makes the
- *       next run due as any trigger does; without one, the backoff's retry stands. A source
- *       that failed for a minute is not followed by a minute more of waiting once it works.
+ *       such a run touched nothing outside, so a trigger of the cluster source since that run
+ *       started makes the next run due as any trigger does; without one, the backoff's retry
+ *       stands. A source that failed for a minute is not followed by a minute more of waiting
+ *       once it works. Another trigger (a certificate, a watched file) says nothing of the
+ *       cluster source: the next run stays due at the backoff's end, or after the trigger if
+ *       that is later, as after any failure.
  * </ul>
  */
 final class Schedule {
@@ -43,8 +46,10 @@ final class Schedule {
   private Instant resyncAt;
   private Instant requestedAt;
   private Instant notBefore;
-  /** The backoff in {@link #notBefore} ends at the next trigger (the source was not ready). */
+  /** The backoff in {@link #notBefore} ends at the cluster source's next trigger. */
   private boolean triggerEndsBackoff;
+  /** The cluster source triggered since the last run started. */
+  private boolean clusterSourceTriggered;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
@@ -54,8 +59,16 @@ final class Schedule {
     this.resyncAt = requireNonNull(start, "start == null");
   }
 
-  /** Something may have changed. */
+  /** Something other than the cluster source may have changed (a certificate, a file). */
   void triggered(Instant now) {
+    triggered(now, false);
+  }
+
+  /**
+   * Something may have changed; {@code clusterSource} if the cluster source said so (a change,
+   * a failure that starts or ends).
+   */
+  void triggered(Instant now, boolean clusterSource) {
     if (firstTrigger == null) {
       firstTrigger = now;
       lone = previousTrigger == null || !now.isBefore(previousTrigger.plus(pacing.debounce()));
@@ -64,6 +77,10 @@ final class Schedule {
     }
     lastTrigger = now;
     previousTrigger = now;
+    if (!clusterSource) {
+      return;
+    }
+    clusterSourceTriggered = true;
     if (triggerEndsBackoff) {
       triggerEndsBackoff = false;
       notBefore = null;
@@ -91,6 +108,7 @@ final class Schedule {
   void started() {
     firstTrigger = null;
     lastTrigger = null;
+    clusterSourceTriggered = false;
   }
 
   /**
@@ -114,7 +132,7 @@ final class Schedule {
     notBefore = now.plus(delay);
     requestedAt = notBefore; // a failed run is retried once the backoff has passed
     if (outcome == Outcome.SOURCE_NOT_READY) {
-      if (firstTrigger != null) { // the source triggered while the run read it
+      if (clusterSourceTriggered) { // the source triggered while the run read it
         notBefore = null;
       } else {
         triggerEndsBackoff = true;

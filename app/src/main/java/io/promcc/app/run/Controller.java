@@ -166,7 +166,7 @@ public final class Controller {
     }
     LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
         + "/healthz and /readyz on http://" + hostAndPort(host, status.port()));
-    clusters.addChangeListener(() -> loop.trigger("guest clusters changed"));
+    clusters.addChangeListener(() -> loop.clustersChanged("guest clusters changed"));
     certificates.addChangeListener(() -> loop.trigger("certificates changed"));
     List<Path> plannerFiles = new ArrayList<>();
     settings.baseConfig().ifPresent(plannerFiles::add);

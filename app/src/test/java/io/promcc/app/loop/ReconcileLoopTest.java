@@ -313,7 +313,7 @@ class ReconcileLoopTest {
     // the source recovers and says so (its listener): the retry is due at once, not only when
     // a backoff of up to a minute has passed
     ready.set(true);
-    loop.trigger("guest clusters changed");
+    loop.clustersChanged("guest clusters changed");
     clock.advance(SETTLE);
     assertTrue(loop.tick(), "the run after the source's trigger waited for the backoff");
     assertTrue(loop.status().lastResult().orElseThrow().success());
@@ -328,7 +328,7 @@ class ReconcileLoopTest {
         return result(Outcome.SOURCE_NOT_READY, Optional.empty());
       }
       if (calls.get() == 2) { // the source recovers while this run reads it
-        looped.get().trigger("guest clusters changed");
+        looped.get().clustersChanged("guest clusters changed");
         return result(Outcome.SOURCE_NOT_READY, Optional.empty());
       }
       return result(Outcome.RELOADED, Optional.empty());
@@ -347,6 +347,23 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void aChangeOfAnotherSourceDoesNotEndTheBackoffOfARunTheClusterSourceWasNotReadyFor() {
+    AtomicInteger calls = new AtomicInteger();
+    ReconcileLoop loop = loop(() -> {
+      calls.incrementAndGet();
+      return result(Outcome.SOURCE_NOT_READY, Optional.empty());
+    }, SETTLING);
+    assertTrue(loop.tick());
+
+    // the cluster source is still failing: a certificate or a watched file changing says
+    // nothing of it, and a run for each would fail as the last did
+    loop.trigger("certificates changed");
+    clock.advance(SETTLE);
+    assertFalse(loop.tick(), "a certificates change ended the backoff: " + calls.get() + " runs");
+    assertEquals(1, calls.get());
+  }
+
+  @Test
   void aTriggerDoesNotEndTheBackoffOfAnyOtherFailure() {
     AtomicInteger calls = new AtomicInteger();
     ReconcileLoop loop = loop(() -> result(calls.incrementAndGet() < 3 ? Outcome.FAILED
@@ -354,7 +371,7 @@ class ReconcileLoopTest {
     assertTrue(loop.tick());
     runFor(loop, Duration.ofSeconds(1), Duration.ofMillis(10));
     assertEquals(2, calls.get());
-    loop.trigger("guest clusters changed");
+    loop.clustersChanged("guest clusters changed");
     clock.advance(SETTLE);
     assertFalse(loop.tick(), "a trigger ended the backoff after a failed write");
   }
