@@ -225,9 +225,12 @@ public final class ReconcileLoop {
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
-    String retry = backoff.map(d -> "; retrying in " + d.toMillis() + " ms ("
-        + schedule.failures() + " in a row)"
-        + (result.outcome() == Outcome.SOURCE_NOT_READY ? " or at the source's next change" : ""))
+    String retry = backoff.map(d -> d.isZero()
+        ? "; retrying now: the cluster source changed meanwhile (" + schedule.failures()
+            + " in a row)"
+        : "; retrying in " + d.toMillis() + " ms (" + schedule.failures() + " in a row)"
+            + (result.outcome() == Outcome.SOURCE_NOT_READY
+                ? " or at the source's next change" : ""))
         .orElse("");
     if (interrupted && !result.success()) {
       LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);

@@ -115,7 +115,8 @@ final class Schedule {
    * A run finished.
    *
    * @param runAgainAt when the result asks to run again (a renewal), if ever
-   * @return the backoff now in force, if the run failed
+   * @return the backoff now in force, if the run failed: zero when the cluster source
+   *     triggered during a run it was not ready for, which ended it
    */
   Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
@@ -134,6 +135,7 @@ final class Schedule {
     if (outcome == Outcome.SOURCE_NOT_READY) {
       if (clusterSourceTriggered) { // the source triggered while the run read it
         notBefore = null;
+        return Optional.of(Duration.ZERO);
       } else {
         triggerEndsBackoff = true;
       }

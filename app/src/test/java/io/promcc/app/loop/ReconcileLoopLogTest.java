@@ -131,6 +131,27 @@ class ReconcileLoopLogTest {
         + " \\d+ ms \\(1 in a row\\) or at the source's next change"), line);
   }
 
+  @Test
+  void aRunTheSourceChangedDuringSaysItIsRetriedNowNotAfterTheBackoff() {
+    AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
+    ReconcileResult notReady = new ReconcileResult(Outcome.SOURCE_NOT_READY,
+        "cannot list services: http status 500", Optional.empty(), Optional.empty(), List.of(),
+        List.of(), List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false,
+        false, false, Optional.empty(), new TreeMap<>());
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      looped.get().clustersChanged("guest clusters changed"); // it recovers meanwhile
+      return notReady;
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), clock, new SplittableRandom(1));
+    looped.set(loop);
+
+    loop.tick();
+
+    String line = reconcileRecords().get(0).getMessage();
+    assertTrue(line.endsWith("; retrying now: the cluster source changed meanwhile (1 in a row)"),
+        line);
+  }
+
   /** A run that wrote (certificates renewed under a pinned config) is no repeat to shorten. */
   @Test
   void aRepeatedFailureThatWroteFilesIsLoggedInFull() {
