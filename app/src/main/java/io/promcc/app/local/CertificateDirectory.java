@@ -26,6 +26,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Certificates from a folder (the {@code dir} certificate source, {@code --cert-dir}), named like
@@ -57,13 +58,16 @@ public final class CertificateDirectory implements CertificateSource {
   public static final String EXPIRED = "expired";
 
   private static final System.Logger LOG = System.getLogger(CertificateDirectory.class.getName());
-  private static final long SYNC_RECHECK_MILLIS = 100;
+  /** The longest wait for the folder: the watcher wakes it, but a folder may not be watched. */
+  private static final Duration SYNC_RECHECK = Duration.ofMillis(100);
 
   private final Path directory;
   private final ClusterCertificateFiles files;
   private final FileWatcher watcher; // null: never watched
   private final Clock clock;
   private final SourceErrors errors;
+  private final LongSupplier ticker;
+  private final Waiter waiter;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong(); // one more per reported change
   private final Object lock = new Object();
@@ -90,11 +94,23 @@ public final class CertificateDirectory implements CertificateSource {
    */
   public CertificateDirectory(Path directory, FileWatcher watcher, Clock clock,
       SourceErrors errors) {
+    this(directory, watcher, clock, errors, System::nanoTime, Waiter.SYSTEM);
+  }
+
+  /**
+   * As above, {@link #awaitSynced} bounded on {@code ticker} (nanoseconds, as
+   * {@link System#nanoTime()}, no wall clock) and waiting for the folder with {@code waiter}
+   * (seams for tests, whose waiter passes the time on their ticker instead of waiting it).
+   */
+  CertificateDirectory(Path directory, FileWatcher watcher, Clock clock, SourceErrors errors,
+      LongSupplier ticker, Waiter waiter) {
     this.directory = requireNonNull(directory, "directory == null").toAbsolutePath().normalize();
     this.files = new ClusterCertificateFiles(this.directory);
     this.watcher = watcher;
     this.clock = requireNonNull(clock, "clock == null");
     this.errors = requireNonNull(errors, "errors == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.waiter = requireNonNull(waiter, "waiter == null");
     errors.declared(SOURCE);
   }
 
@@ -128,21 +144,21 @@ public final class CertificateDirectory implements CertificateSource {
   }
 
   /**
-   * Waits (at most {@code timeout}) until the folder exists and can be read.
+   * Waits (at most {@code timeout}, on the ticker) until the folder exists and can be read.
    *
    * @return false if it still cannot be read at the deadline, or the source is closed
    */
   @Override
   public boolean awaitSynced(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = ticker.getAsLong();
     synchronized (lock) {
       while (!closed && folderProblem() != null) {
-        long left = deadline - System.nanoTime();
+        long left = timeout.toNanos() - (ticker.getAsLong() - start);
         if (left <= 0) {
           return false;
         }
         // woken by the watcher; the recheck covers a folder that is not watched
-        lock.wait(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), SYNC_RECHECK_MILLIS)));
+        waiter.await(lock, Duration.ofNanos(Math.min(left, SYNC_RECHECK.toNanos())));
       }
       return !closed;
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -227,19 +226,6 @@ public final class ClusterFileSource implements GuestClusterSource {
   @FunctionalInterface
   interface Reader {
     byte[] read(Path file, int max) throws IOException;
-  }
-
-  /**
-   * Waits on {@code monitor}, which the caller holds, until it is notified or {@code atMost}
-   * passed, as {@link Object#wait(long)}; it may return sooner.
-   */
-  @FunctionalInterface
-  interface Waiter {
-    /** {@link Object#wait(long, int)}, on the system's time. */
-    Waiter SYSTEM = (monitor, atMost) -> TimeUnit.NANOSECONDS.timedWait(monitor,
-        atMost.toNanos());
-
-    void await(Object monitor, Duration atMost) throws InterruptedException;
   }
 
   /** Reads the file and applies the rules of the class comment. */

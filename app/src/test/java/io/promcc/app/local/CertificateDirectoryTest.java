@@ -228,9 +228,31 @@ class CertificateDirectoryTest {
       assertEquals("certificate folder \"" + folder() + "\" does not exist",
           problem(seen, id).message());
     }
-    assertFalse(source.awaitSynced(Duration.ofMillis(1)));
+    assertFalse(source.awaitSynced(Duration.ZERO));
     assertEquals(List.of("cert-dir: certificate folder \"" + folder() + "\" does not exist"),
         reports, "reported once, not once per observe");
+  }
+
+  /**
+   * The wait for the folder is bounded on the source's ticker, and waits with its waiter: it was
+   * bounded on the system's time, so a test of the bound waited it out for real.
+   */
+  @Test
+  void awaitSyncedGivesUpAtItsTimeoutOnTheInjectedTime() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    List<Duration> waits = new ArrayList<>();
+    source = new CertificateDirectory(folder(), watcher, clock, errors, ticker,
+        (monitor, atMost) -> {
+          waits.add(atMost);
+          ticker.advance(atMost);
+        });
+    source.start(); // no folder: not ready
+
+    assertFalse(source.awaitSynced(Duration.ofSeconds(5)));
+
+    assertEquals(Duration.ofSeconds(5), waits.stream().reduce(Duration.ZERO, Duration::plus));
+    assertEquals(List.of(Duration.ofMillis(100)), waits.stream().distinct().toList(),
+        "each wait is woken by the watcher, and bounded for a folder that is not watched");
   }
 
   @Test
