@@ -117,7 +117,8 @@ public record JobTemplate(
     Integer port = read != null && read.signum() > 0 && read.compareTo(MAX_PORT) <= 0
         ? read.intValue() : null;
     if (read != null && port == null) {
-      problems.add("port " + read + " of " + owner + " is out of range");
+      // named as written: 0.5 is cut to 0, and 1e300 has 301 digits
+      problems.add("port " + map.get("port") + " of " + owner + " is out of range");
     }
     if (read != null && target != TargetKind.NODE_PROXY && target != TargetKind.POD_PROXY) {
       problems.add("field \"port\" of " + owner + " only applies to node-proxy and pod-proxy");

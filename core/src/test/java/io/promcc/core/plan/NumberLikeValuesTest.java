@@ -68,4 +68,17 @@ class NumberLikeValuesTest {
         + "  port: " + port + "\n",
         "field \"port\" of job template \"x\" must be an integer, found \"" + text + "\"");
   }
+
+  /**
+   * A port out of range once cut to its integer is named as written: {@code 0.5} was named
+   * "port 0" and {@code 1e300} by its 301 digits.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0.5", "-0.5", "65536.5", "1e300", "0x10000", "!!int 0200000"})
+  void aPortOutOfRangeIsNamedAsWritten(String port) {
+    String text = port.startsWith("!!") ? port.substring(port.indexOf(' ') + 1) : port;
+    ScrapeProfileTest.assertProblems("jobs:\n- name: x\n  role: node\n  target: node-proxy\n"
+        + "  port: " + port + "\n",
+        "port " + text + " of job template \"x\" is out of range");
+  }
 }
