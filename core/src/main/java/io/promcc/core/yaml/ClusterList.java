@@ -80,8 +80,11 @@ public final class ClusterList {
           problems.add("label " + Quoting.quote(String.valueOf(label.getKey())) + " of " + owner
               + " must have a text value, found " + YamlReader.typeName(label.getValue())
               + where.label(i, entry, false));
-        } else {
-          labels.put(String.valueOf(label.getKey()), String.valueOf(label.getValue()));
+        } else if (labels.putIfAbsent(String.valueOf(label.getKey()),
+            String.valueOf(label.getValue())) != null) {
+          // true and "true" are two keys to YAML, one label name
+          problems.add(owner + " repeats label " + Quoting.quote(String.valueOf(label.getKey()))
+              + where.label(i, entry, true));
         }
         entry++;
       }

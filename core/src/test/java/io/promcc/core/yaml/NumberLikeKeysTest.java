@@ -48,4 +48,19 @@ class NumberLikeKeysTest {
     assertEquals(value, read.toString());
     assertEquals(GoYamlNumber.class, read.getClass());
   }
+  /**
+   * A cluster's label named twice, once as text and once as a key YAML reads as a boolean
+   * ({@code true}, {@code !!bool y}), is refused as a duplicate is: the second value silently
+   * replaced the first.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"{true: a, \"true\": b}", "{y: a, !!bool y: b}",
+      "{\"False\": a, !!bool False: b}"})
+  void aLabelNamedTwiceAsTextIsRefused(String labels) {
+    String name = labels.substring(1, labels.indexOf(':')).replace("\"", "");
+    ValidationException e = assertThrows(ValidationException.class, () -> ClusterList.parse(
+        "- {id: a, provider: p, apiServer: https://m.a, labels: " + labels + "}\n", "c.yml"));
+    assertEquals(List.of("clusters[0] repeats label \"" + name + "\" at line 1, column "
+        + (labels.indexOf(',') + 58)), e.problems());
+  }
 }
