@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
@@ -100,8 +101,17 @@ public final class YamlReader {
       constructors.put(GO_BOOL, node -> GoYamlBool.resolve(((ScalarNode) node).getValue()));
       ConstructNode bool = constructors.get(Tag.BOOL);
       constructors.put(Tag.BOOL, node -> {
-        GoYamlBool go = GoYamlBool.resolve(((ScalarNode) node).getValue());
-        return go != null ? go : bool.construct(node); // !!bool yes: true to Prometheus
+        String text = ((ScalarNode) node).getValue();
+        GoYamlBool go = GoYamlBool.resolve(text);
+        Object read = go != null ? go : bool.construct(node); // !!bool yes: true to Prometheus
+        if (read == null) { // the schema reads !!bool 1 as no value; Prometheus refuses it
+          GoYamlNumber numeric = GoYamlNumber.resolve(text);
+          String tag = numeric != null ? (numeric.isFloat() ? "!!float" : "!!int")
+              : Set.of("", "~", "null", "Null", "NULL").contains(text) ? "!!null" : "!!str";
+          throw new ConstructorException(null, Optional.empty(), "cannot decode " + tag + " `"
+              + text + "` as a !!bool", node.getStartMark());
+        }
+        return read;
       });
       ConstructNode integer = constructors.get(Tag.INT);
       constructors.put(Tag.INT, node -> {

@@ -58,4 +58,16 @@ class YamlBooleansTest {
     assertEquals("yes", rule.regex());
     assertEquals("Off", rule.replacement());
   }
+  /**
+   * A {@code !!bool} Prometheus' YAML reads as no boolean is refused in its words: it was read
+   * as no value at all, so {@code honor_labels: !!bool 1} was taken as unset.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"1|!!int", "0x10|!!int", "1.5|!!float", "maybe|!!str",
+      "~|!!null", "tRUE|!!str"})
+  void aTaggedBooleanPrometheusWouldNotReadIsRefused(String written, String read) {
+    ScrapeProfileTest.assertProblems(profile("!!bool " + written),
+        "invalid yaml at line 5, column 17: cannot decode " + read + " `" + written
+            + "` as a !!bool");
+  }
 }
