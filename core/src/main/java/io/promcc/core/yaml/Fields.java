@@ -48,18 +48,28 @@ public final class Fields {
     return map.containsKey(key) && map.get(key) != null;
   }
 
-  /** The string at {@code key}, or {@code fallback} if absent; numbers are taken as text. */
+  /** The string at {@code key}, or {@code fallback} if absent; numbers and booleans as text. */
   public String string(String key, String fallback) {
     Object value = map.get(key);
     if (value == null) {
       return fallback;
     }
-    if (value instanceof String || value instanceof Number || value instanceof GoYamlBool) {
-      return value.toString(); // yes, as Prometheus' string fields take it
+    if (isText(value)) {
+      return value.toString(); // yes and true, as Prometheus' string fields take them
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be a string, found "
         + YamlReader.typeName(value));
     return fallback;
+  }
+
+  /**
+   * Whether {@code value} is text to a string field: a string, or a number or boolean as written
+   * ({@code 0x10}, {@code yes}, {@code true}: the JSON schema reads only {@code true} and
+   * {@code false} as a {@link Boolean}, so its text is the text written).
+   */
+  private static boolean isText(Object value) {
+    return value instanceof String || value instanceof Number || value instanceof GoYamlBool
+        || value instanceof Boolean;
   }
 
   /** The required string at {@code key}; a problem and {@code null} if absent. */
@@ -184,7 +194,7 @@ public final class Fields {
   public List<String> strings(String key) {
     List<String> result = new ArrayList<>();
     for (Object item : list(key)) {
-      if (item instanceof String || item instanceof Number || item instanceof GoYamlBool) {
+      if (isText(item)) {
         result.add(item.toString());
       } else {
         problems.add("field " + Quoting.quote(key) + " of " + owner

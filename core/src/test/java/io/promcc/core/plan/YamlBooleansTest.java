@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.yaml.ClusterList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,5 +70,28 @@ class YamlBooleansTest {
     ScrapeProfileTest.assertProblems(profile("!!bool " + written),
         "invalid yaml at line 5, column 17: cannot decode " + read + " `" + written
             + "` as a !!bool");
+  }
+  /**
+   * {@code true} and {@code false} are text to a text field as {@code True} and {@code yes}
+   * are, as Prometheus' string fields take them: they were refused ("must be a string").
+   */
+  @Test
+  void aTextFieldTakesTrueAndFalseAsWritten() {
+    GuestCluster cluster = ClusterList.parse("""
+        - id: true
+          provider: false
+          apiServer: https://master.a
+        """, "clusters.yml").get(0);
+    assertEquals("true", cluster.id().value());
+    assertEquals("false", cluster.provider());
+    JobTemplate job = ScrapeProfile.parse("jobs:\n- name: x\n  role: node\n  target: direct\n"
+        + "  namespaces: [true]\n"
+        + "  relabel_configs:\n  - {source_labels: [false], regex: true, target_label: a, "
+        + "replacement: false}\n", "p.yml").jobs().get(0);
+    RelabelRule rule = job.relabelConfigs().get(0);
+    assertEquals(List.of("false"), rule.sourceLabels());
+    assertEquals("true", rule.regex());
+    assertEquals("false", rule.replacement());
+    assertEquals(List.of("true"), job.namespaces());
   }
 }
