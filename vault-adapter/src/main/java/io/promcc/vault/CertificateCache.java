@@ -136,8 +136,9 @@ final class CertificateCache {
   }
 
   /**
-   * The earliest moment one of {@code ids} needs attention: a renewal, a retry, or the end of a
-   * certificate kept while renewal fails (its problem then changes to {@code expired}). A
+   * The earliest moment one of {@code ids} needs attention: a renewal, a retry, the end of a
+   * certificate kept while renewal fails (its problem then changes to {@code expired}), or now
+   * for one with neither a certificate nor a retry (a stop ended its request). A
    * cluster whose lock a call holds (another caller's request, or a call that does not end) is
    * waited for at most until {@code nanosLeft} says nothing is left, one deadline for all of
    * them; one not had by then needs attention now: the next observation waits for its call.
@@ -161,8 +162,12 @@ final class CertificateCache {
           if (entry.validAt(now) && entry.bundle.notAfter().isBefore(due)) {
             due = entry.bundle.notAfter();
           }
-        } else {
+        } else if (entry.bundle != null) {
           due = entry.renewAt;
+        } else {
+          // no certificate and no backoff: a stop ended its request (no failure), so it is
+          // still due, as a cluster a call holds is
+          due = now;
         }
         if (due != null && (earliest == null || due.isBefore(earliest))) {
           earliest = due;

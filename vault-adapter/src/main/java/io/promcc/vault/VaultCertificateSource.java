@@ -206,7 +206,8 @@ public final class VaultCertificateSource implements CertificateSource {
    * The certificate or the problem of each of {@code clusters}, asking Vault only for those
    * that are missing or due ({@code maxConcurrentRequests} at a time); every other cluster is
    * forgotten (its key leaves memory). {@link CertificateObservation#nextAttention()} is the
-   * earliest renewal, retry, or end of a kept certificate among {@code clusters}. A failure of
+   * earliest renewal, retry, or end of a kept certificate among {@code clusters}, or now for one
+   * without a certificate whose request a stop ended (no failure, so no backoff). A failure of
    * one cluster's request that no Vault failure names, an {@link Error} included, is that
    * cluster's problem ({@code certificate-source-failed}); the other clusters go on.
    *
