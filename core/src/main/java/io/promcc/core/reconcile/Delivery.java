@@ -328,30 +328,43 @@ final class Delivery {
             + e.getMessage(), written, false);
       }
     }
-    return reloadDesired(desired, restorable, pin, before, written, timer)
+    return reloadDesired(desired, verified, restorable, pin, before, written, timer)
         .afterDesiredReload();
   }
 
-  /** Reloads the desired config; {@code restorable} is what a rollback restores. */
-  private Delivered reloadDesired(DesiredState desired, Optional<Verification> restorable,
-      Optional<RejectedConfig> pin, RuntimeInfo before, Written written, PhaseTimer timer) {
+  /**
+   * Reloads the desired config; {@code verified} is what Prometheus was seen to load, {@code
+   * restorable} what a rollback restores. A config Prometheus loaded whose record the store
+   * refused ({@code verified}, not {@code restorable}) is judged as it would be had the store
+   * taken the record: a refusal of it is an outside cause, and nothing is restored over it.
+   */
+  private Delivered reloadDesired(DesiredState desired, Optional<Verification> verified,
+      Optional<Verification> restorable, Optional<RejectedConfig> pin, RuntimeInfo before,
+      Written written, PhaseTimer timer) {
+    Optional<Verification> loaded = verified.filter(v -> !verified.equals(restorable)
+        && v.configHash().equals(desired.configHash()));
+    Optional<Verification> judged = loaded.or(() -> restorable);
     Instant loadedAt;
     try {
       loadedAt = verifier.reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
     } catch (ReloadRejectedException rejected) {
-      return rollback.rollBackReported(desired, restorable,
+      return rollback.rollBackReported(desired, judged,
           new RejectedConfig(desired.configHash(), RejectedConfig.REJECTED,
           rejected.prometheusMessage(),
           Optional.of(before.lastConfigTime())), written, timer);
     } catch (NotReadyAfterChange gone) {
       // the baseline, read once the files were complete: a load after it read them
-      return rollback.rollBackReported(desired, restorable,
+      return rollback.rollBackReported(desired, judged,
           new RejectedConfig(desired.configHash(), RejectedConfig.NOT_READY, gone.getMessage(),
           Optional.of(before.lastConfigTime())), written, timer);
     } catch (NeverSentAndDown down) {
-      return rollback.restoreUnjudged(restorable,
-          "the reload of config " + shortHash(desired.configHash())
-          + " never reached prometheus: " + down.getMessage(), written, timer);
+      String said = "the reload of config " + shortHash(desired.configHash())
+          + " never reached prometheus: " + down.getMessage();
+      if (loaded.isPresent()) {
+        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; prometheus loaded the "
+            + "files on disk before, so they stay for its next start", written, false);
+      }
+      return rollback.restoreUnjudged(restorable, said, written, timer);
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       // nothing was rejected; the files stay and the next reconcile reloads them
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "

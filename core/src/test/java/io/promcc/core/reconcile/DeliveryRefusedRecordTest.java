@@ -1,14 +1,19 @@
 package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,5 +123,92 @@ class DeliveryRefusedRecordTest {
     results.add(reconciler.reconcile());
     assertEquals(Outcome.RELOADED, results.get(2).outcome(), said(results));
     assertTrue(f.prometheusRunsJobsOf("c"), said(results));
+  }
+
+  /** X verified; the store starts refusing records; cluster b's config Y loads, unrecorded. */
+  private Reconciler aLoadTheStoreRefusesToRecord(Reconciler reconciler, Refusing store,
+      List<ReconcileResult> results) {
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    store.refusing = true;
+    f.clock.advance(Duration.ofMinutes(1));
+    f.with("b");
+    results.add(reconciler.reconcile());
+    assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y: " + said(results));
+    return reconciler;
+  }
+
+  /**
+   * Y loaded, its record refused. A rule file breaks and someone else's reload fails: the
+   * reload of Y is refused for a cause outside promcc's files. Y was taken for a config
+   * Prometheus never loaded: pinned as rejected and the older X restored over it, as if Y were
+   * the cause. Prometheus loaded Y, as the store would say had it taken the record: not pinned,
+   * not restored over, tried again at the next reconcile.
+   */
+  @Test
+  void aLoadTheStoreRefusesToRecordIsNotPinnedWhenAnOutsideCauseFailsItsReload() {
+    f.rejectBogusOrBrokenRuleFile();
+    Refusing store = new Refusing();
+    List<ReconcileResult> results = new ArrayList<>();
+    Reconciler reconciler = aLoadTheStoreRefusesToRecord(f.builder().store(store).build(), store,
+        results);
+
+    f.ruleFileBroken = true;
+    assertThrows(ReloadRejectedException.class, f.prometheus::reload); // someone else's
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    assertEquals(Optional.empty(), f.store.record().rejected(), "Y, which prometheus loaded, "
+        + "is pinned as rejected: " + said(results));
+    assertTrue(f.hasJobsOf("b"), "Y, which prometheus loaded, was restored over: "
+        + said(results));
+    assertEquals(Outcome.REJECTED, results.get(1).outcome(), said(results));
+    assertTrue(results.get(1).message().contains("the cause is outside promcc's files"),
+        said(results));
+
+    f.ruleFileBroken = false;
+    store.refusing = false;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+    assertEquals(Outcome.RELOADED, results.get(2).outcome(), said(results));
+    assertTrue(f.prometheusRunsJobsOf("b"), said(results));
+  }
+
+  /**
+   * Y loaded, its record refused; someone else's reload fails, so Y is reloaded, but Prometheus
+   * goes away before the reload reaches it and stays down. The older X was restored over Y, a
+   * config Prometheus loaded, for its next start; Y stays, as it would had the store taken the
+   * record.
+   */
+  @Test
+  void aLoadTheStoreRefusesToRecordIsNotRestoredOverWhenItsReloadNeverReachesPrometheus() {
+    f.rejectBogusOrBrokenRuleFile();
+    Refusing store = new Refusing();
+    var goneBeforeTheReload = new ForwardingControl(f.prometheus) {
+      boolean armed;
+
+      @Override
+      public ReloadAck reload() {
+        if (armed) {
+          f.prometheus.setUp(false); // its node went away; not the config's doing
+          throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.reload();
+      }
+    };
+    List<ReconcileResult> results = new ArrayList<>();
+    Reconciler reconciler = aLoadTheStoreRefusesToRecord(
+        f.builder().store(store).prometheus(goneBeforeTheReload).build(), store, results);
+
+    f.ruleFileBroken = true;
+    assertThrows(ReloadRejectedException.class, f.prometheus::reload); // someone else's
+    f.ruleFileBroken = false;
+    goneBeforeTheReload.armed = true;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    assertTrue(f.hasJobsOf("b"), "Y, which prometheus loaded, was restored over: "
+        + said(results));
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, results.get(1).outcome(), said(results));
   }
 }
