@@ -253,7 +253,7 @@ final class Delivery {
     FileDiff certificates = diff.certificatePart(desired);
     FileDiff rest = diff.configPart(desired);
     try {
-      recorder.write(desired, certificates, written, timer);
+      recorder.writeCertificates(desired, onDisk, certificates, written, timer);
     } catch (RuntimeException | Error e) {
       baseline.cancel(true);
       throw e;

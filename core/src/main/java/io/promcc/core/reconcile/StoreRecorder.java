@@ -11,6 +11,7 @@ import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.Verification;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Writes a delivery's files to the store and records Prometheus' loads of them, for {@link
@@ -93,6 +94,24 @@ final class StoreRecorder {
       return new DeliveryRecord(Optional.of(unrecorded), Optional.empty());
     }
     return store.record();
+  }
+
+  /**
+   * Writes the certificates {@code diff} of {@code desired} over the owned files {@code onDisk}
+   * as {@link #write} does. A load not recorded yet of {@code onDisk} is then one of the files
+   * after the write, as a renewal's record would say: the config Prometheus loaded is still on
+   * disk, and the next delivery does not take it for one Prometheus never verified.
+   */
+  void writeCertificates(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
+      FileDiff diff, Written written, PhaseTimer timer) {
+    write(desired, diff, written, timer);
+    if (unrecorded != null && !diff.isEmpty()
+        && DesiredState.hashOf(onDisk).equals(unrecorded.stateHash())) {
+      SortedMap<String, DesiredFile> after = new TreeMap<>(onDisk);
+      diff.writes().forEach(path -> after.put(path, desired.files().get(path)));
+      diff.deletes().forEach(after::remove);
+      unrecorded = unrecorded.withStateHash(DesiredState.hashOf(after));
+    }
   }
 
   /** Writes {@code diff} of {@code desired}, if it is not empty, and adds it to {@code written}. */

@@ -211,4 +211,36 @@ class DeliveryRefusedRecordTest {
         + said(results));
     assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, results.get(1).outcome(), said(results));
   }
+
+  /**
+   * As above, with Prometheus away for more than one reconcile: the first wrote cluster c's
+   * certificates (the config change waits), so the files on disk were no longer those of Y's
+   * load, which was forgotten; the second took Y for a config Prometheus never verified and
+   * restored X over it. The certificates written beside Y's config keep its load.
+   */
+  @Test
+  void aLoadTheStoreRefusesToRecordIsNotOverwrittenWhilePrometheusStaysAway() {
+    Refusing store = new Refusing();
+    List<ReconcileResult> results = new ArrayList<>();
+    Reconciler reconciler = aLoadTheStoreRefusesToRecord(f.builder().store(store).build(), store,
+        results);
+
+    f.prometheus.setUp(false);
+    f.with("c");
+    for (int i = 0; i < 2; i++) {
+      f.clock.advance(Duration.ofMinutes(1));
+      results.add(reconciler.reconcile());
+    }
+    assertTrue(f.hasJobsOf("b"), "Y, which prometheus loaded, was overwritten: "
+        + said(results));
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, results.get(2).outcome(), said(results));
+    assertTrue(results.get(2).message().contains("larger than 256 MiB"), said(results));
+
+    f.prometheus.setUp(true);
+    store.refusing = false;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+    assertEquals(Outcome.RELOADED, results.get(3).outcome(), said(results));
+    assertTrue(f.prometheusRunsJobsOf("c"), said(results));
+  }
 }
