@@ -167,8 +167,7 @@ final class Delivery {
       recorder.write(desired, diff, written, timer);
       Verification renewed = verified.get().withStateHash(desired.hash());
       // through the recorder: refused, the load of the files now on disk stays to be recorded
-      recorder.recordLoad(renewed);
-      rollback.unpin(pin);
+      Optional<String> refusal = recordRenewal(renewed, pin);
       Optional<RuntimeInfo> info = probe.runtimeInfoOnce(timer);
       if (info.isPresent() && !runsVerified(renewed, info.get())) {
         // a failed load (someone else's reload): the verified files are reloaded, as by the
@@ -178,7 +177,8 @@ final class Delivery {
             Optional.of(renewed), Optional.of(renewed), Optional.empty(), written, timer);
       }
       // a Prometheus that cannot be asked is not known to run it
-      return Delivered.of(Outcome.WRITTEN, "", written, info.isPresent());
+      return Delivered.of(refusal.isEmpty() ? Outcome.WRITTEN : Outcome.FAILED,
+          refusal.orElse(""), written, info.isPresent());
     }
     if (configVerified) {
       RuntimeInfo info;
@@ -188,16 +188,36 @@ final class Delivery {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, e.getMessage(), written, false);
       }
       if (runsVerified(verified.get(), info)) {
-        if (!verified.get().stateHash().equals(desired.hash())) {
-          recorder.recordLoad(verified.get().withStateHash(desired.hash()));
+        Optional<String> refusal = Optional.empty();
+        if (verified.get().stateHash().equals(desired.hash())) {
+          rollback.unpin(pin);
+        } else {
+          refusal = recordRenewal(verified.get().withStateHash(desired.hash()), pin);
         }
-        rollback.unpin(pin);
-        return Delivered.of(Outcome.UNCHANGED, "", written, true);
+        return Delivered.of(refusal.isEmpty() ? Outcome.UNCHANGED : Outcome.FAILED,
+            refusal.orElse(""), written, true);
       }
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
     return writeAndReload(desired, diff, onDisk, verified, restorable, pin, written, timer);
+  }
+
+  /**
+   * Records {@code renewed}, the verified config's load with the files on disk now, and lifts
+   * {@code pin}; a store that refuses the record is a failure of the store, not of the config:
+   * the load stays to be recorded by the next delivery, and what the store said is returned.
+   */
+  private Optional<String> recordRenewal(Verification renewed, Optional<RejectedConfig> pin) {
+    try {
+      recorder.recordLoad(renewed);
+      rollback.unpin(pin);
+      return Optional.empty();
+    } catch (ConfigStoreException e) {
+      return Optional.of("recording prometheus' load of config "
+          + shortHash(renewed.configHash()) + " with the files on disk failed: "
+          + e.getMessage() + "; the next reconcile records it");
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,5 +243,66 @@ class DeliveryRefusedRecordTest {
     results.add(reconciler.reconcile());
     assertEquals(Outcome.RELOADED, results.get(3).outcome(), said(results));
     assertTrue(f.prometheusRunsJobsOf("c"), said(results));
+  }
+
+  /**
+   * X verified; the store refuses records as cluster a's certificate is renewed. The renewal
+   * landed, but its record's refusal left the delivery: the result listed no file written and
+   * said the config was not in sync, though Prometheus runs X and reads the renewed files. It
+   * names the files, the refusal, and that the next reconcile records it.
+   */
+  @Test
+  void aRenewalTheStoreRefusesToRecordIsReportedWithItsFiles() {
+    Refusing store = new Refusing();
+    Reconciler reconciler = f.builder().store(store).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    store.refusing = true;
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+    f.clock.advance(Duration.ofMinutes(1));
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+
+    ReconcileResult renewed = results.get(0);
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text(), said(results));
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        renewed.written(), said(results));
+    assertEquals(Outcome.FAILED, renewed.outcome(), said(results));
+    assertTrue(renewed.configInSync(), said(results));
+    assertTrue(renewed.message().contains("larger than 256 MiB")
+        && renewed.message().endsWith("; the next reconcile records it"), said(results));
+
+    store.refusing = false;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+    assertEquals(Outcome.UNCHANGED, results.get(1).outcome(), said(results));
+    assertEquals(results.get(1).stateHash().orElseThrow(),
+        f.store.record().verified().orElseThrow().stateHash(), said(results));
+  }
+
+  /**
+   * As above, and the controller restarts before the store takes records again: nothing in
+   * memory says the renewal loaded, Prometheus runs X, and the files on disk are X's with the
+   * renewed certificate. The refused record of that left the delivery: the result said the
+   * config was not in sync.
+   */
+  @Test
+  void aRenewalTheStoreRefusesToRecordAfterARestartIsReportedInSync() {
+    Refusing store = new Refusing();
+    assertEquals(Outcome.RELOADED, f.builder().store(store).build().reconcile().outcome());
+    store.refusing = true;
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+    f.clock.advance(Duration.ofMinutes(1));
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(f.builder().store(store).build().reconcile());
+
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(f.builder().store(store).build().reconcile()); // restarted
+
+    ReconcileResult restarted = results.get(1);
+    assertEquals(Outcome.FAILED, restarted.outcome(), said(results));
+    assertTrue(restarted.configInSync(), said(results));
+    assertTrue(restarted.message().endsWith("; the next reconcile records it"), said(results));
+    assertEquals(List.of(), restarted.written(), said(results));
   }
 }
