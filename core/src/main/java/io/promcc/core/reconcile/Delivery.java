@@ -172,9 +172,10 @@ final class Delivery {
       if (info.isPresent() && !runsVerified(renewed, info.get())) {
         // a failed load (someone else's reload): the verified files are reloaded, as by the
         // nothing-to-do check below
-        // nothing to restore but what was just recorded
+        // a rollback restores the store's verified files: the renewal's record may have been
+        // refused, and the store may hold another config (a load it refused to record)
         return writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
-            Optional.of(renewed), Optional.of(renewed), Optional.empty(), written, timer);
+            Optional.of(renewed), restorable, Optional.empty(), written, timer);
       }
       // a Prometheus that cannot be asked is not known to run it
       return Delivered.of(refusal.isEmpty() ? Outcome.WRITTEN : Outcome.FAILED,

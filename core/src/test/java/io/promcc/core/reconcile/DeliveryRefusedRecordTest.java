@@ -305,4 +305,44 @@ class DeliveryRefusedRecordTest {
     assertTrue(restarted.message().endsWith("; the next reconcile records it"), said(results));
     assertEquals(List.of(), restarted.written(), said(results));
   }
+
+  /**
+   * Y loaded, its record refused; someone else's reload fails, and cluster b's certificate is
+   * renewed: the renewal is written and Y reloaded, but the reload never reaches a Prometheus
+   * that went away. The rollback's restore took Y for the store's verified config: the store's
+   * files, X, were restored over Y, a config Prometheus loaded.
+   */
+  @Test
+  void aRenewedLoadTheStoreRefusesToRecordIsNotRestoredOverWhenPrometheusGoes() {
+    f.rejectBogusOrBrokenRuleFile();
+    Refusing store = new Refusing();
+    var goneBeforeTheReload = new ForwardingControl(f.prometheus) {
+      boolean armed;
+
+      @Override
+      public ReloadAck reload() {
+        if (armed) {
+          f.prometheus.setUp(false); // its node went away; not the config's doing
+          throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.reload();
+      }
+    };
+    List<ReconcileResult> results = new ArrayList<>();
+    Reconciler reconciler = aLoadTheStoreRefusesToRecord(
+        f.builder().store(store).prometheus(goneBeforeTheReload).build(), store, results);
+
+    f.ruleFileBroken = true;
+    assertThrows(ReloadRejectedException.class, f.prometheus::reload); // someone else's
+    f.ruleFileBroken = false;
+    f.certificates.put(Fixture.id("b"), TestCertificates.other());
+    goneBeforeTheReload.armed = true;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    assertTrue(f.hasJobsOf("b"), "Y, which prometheus loaded, was restored over: "
+        + said(results));
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, results.get(1).outcome(), said(results));
+  }
 }
