@@ -362,8 +362,9 @@ final class Delivery {
   private Delivered reloadDesired(DesiredState desired, Optional<Verification> verified,
       Optional<Verification> restorable, Optional<RejectedConfig> pin, RuntimeInfo before,
       Written written, PhaseTimer timer) {
-    Optional<Verification> loaded = verified.filter(v -> !verified.equals(restorable)
-        && v.configHash().equals(desired.configHash()));
+    Optional<Verification> loaded = verified.filter(v -> v.configHash().equals(
+        desired.configHash()) && !restorable.map(Verification::configHash).equals(
+        Optional.of(v.configHash())));
     Optional<Verification> judged = loaded.or(() -> restorable);
     Instant loadedAt;
     try {
