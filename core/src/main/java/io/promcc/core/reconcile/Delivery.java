@@ -117,25 +117,8 @@ final class Delivery {
     // and restored over, and deliveries go on; a rollback restores what the store kept
     Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk),
         stored.verified(), timer);
-    return recorder.hasUnrecorded() ? withRefusal(delivered, refused.get()) : delivered;
-  }
-
-  /**
-   * {@code delivered}, which left a load unrecorded as the store refused it ({@code refused}),
-   * with the refusal named: a success is a failure of the store, as when a load's own record
-   * fails; any other outcome is kept (it says more of Prometheus), its message extended.
-   */
-  private static Delivered withRefusal(Delivered delivered, ConfigStoreException refused) {
-    String message = delivered.message().isEmpty() ? refused.getMessage()
-        : delivered.message() + "; " + refused.getMessage();
-    Outcome outcome = switch (delivered.outcome()) {
-      case FAILED -> null; // the record of this delivery's own load failed: said already
-      case UNCHANGED, WRITTEN, RELOADED -> Outcome.FAILED;
-      default -> delivered.outcome();
-    };
-    return outcome == null ? delivered : new Delivered(outcome, message, delivered.written(),
-        delivered.deleted(), delivered.inSync(), delivered.rolledBack(),
-        delivered.desiredReloadAsked());
+    return recorder.hasUnrecorded() ? StoreRecorder.withRefusal(delivered, refused.get())
+        : delivered;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -77,6 +78,24 @@ final class StoreRecorder {
     }
     rollback.unpin(store.record().rejected());
     return Optional.empty();
+  }
+
+  /**
+   * {@code delivered}, which left a load unrecorded as the store refused it ({@code refused}),
+   * with the refusal named: a success is a failure of the store, as when a load's own record
+   * fails; any other outcome is kept (it says more of Prometheus), its message extended.
+   */
+  static Delivered withRefusal(Delivered delivered, ConfigStoreException refused) {
+    String message = delivered.message().isEmpty() ? refused.getMessage()
+        : delivered.message() + "; " + refused.getMessage();
+    Outcome outcome = switch (delivered.outcome()) {
+      case FAILED -> null; // the record of this delivery's own load failed: said already
+      case UNCHANGED, WRITTEN, RELOADED -> Outcome.FAILED;
+      default -> delivered.outcome();
+    };
+    return outcome == null ? delivered : new Delivered(outcome, message, delivered.written(),
+        delivered.deleted(), delivered.inSync(), delivered.rolledBack(),
+        delivered.desiredReloadAsked());
   }
 
   /** Whether a load of Prometheus' is not recorded yet (see {@link #recordUnrecorded}). */
