@@ -3,20 +3,12 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGeneratorParams;
-import io.promcc.core.port.Sleeper;
-import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,35 +17,18 @@ import org.junit.jupiter.api.Test;
  * a failure; client-java's gives the run up and lists so a second later. So here: at once, no
  * failure, no pause.
  */
-class ExpiredListTest {
+class ExpiredListTest extends ServiceWatchFixture {
   private static final Predicate<FakeRequest> LIST_AT_A_VERSION = request -> !request.isWatch()
       && !request.query().getOrDefault("resourceVersion", "").isEmpty();
 
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   /** The resourceVersion of each list request the fake received ("" for none). */
   private final List<String> listVersions = new CopyOnWriteArrayList<>();
-  private final InformerHealth health = new InformerHealth(() -> { });
-  private FakeKubeApi fake;
-  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
 
-  @BeforeEach
-  void start() {
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
-      if (!request.isWatch()) {
-        listVersions.add(request.query().getOrDefault("resourceVersion", ""));
-      }
-    }).start();
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    Sleeper sleeper = pauses::add;
-    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(),
-        ServiceCalls.inAllNamespaces(api), V1Service.class, V1ServiceList.class,
-        "services in all namespaces", health, WatchSettings.defaults(), () -> 0L, sleeper,
-        new ManualLater(() -> 0L));
-  }
-
-  @AfterEach
-  void stop() {
-    fake.close();
+  @Override
+  void onRequest(FakeRequest request) {
+    if (!request.isWatch()) {
+      listVersions.add(request.query().getOrDefault("resourceVersion", ""));
+    }
   }
 
   private String list(String version) throws ApiException {

@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
-import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.ApiResource;
-import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Faults;
 import java.io.IOException;
@@ -23,11 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,41 +35,9 @@ import org.junit.jupiter.api.Test;
  * each run of its reflector. {@code ServiceClusterSourceWatchTest} covers the informer listing
  * again after a 410.
  */
-class ExpiredWatchBackoffTest {
+class ExpiredWatchBackoffTest extends ServiceWatchFixture {
   private static final Predicate<FakeRequest> ANY = request -> true;
   private static final long MINUTE = Duration.ofMinutes(1).toNanos();
-
-  private final AtomicLong ticker = new AtomicLong();
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
-  /** The ticker at each list request the fake received. */
-  private final List<Long> listTimes = new CopyOnWriteArrayList<>();
-  private final InformerHealth health = new InformerHealth(() -> { });
-  private FakeKubeApi fake;
-  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
-
-  @BeforeEach
-  void start() {
-    // no bookmarks: a watch that works says nothing until an object changes
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
-      if (!request.isWatch()) {
-        listTimes.add(ticker.get());
-      }
-    }).start();
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
-    Sleeper sleeper = duration -> {
-      pauses.add(duration);
-      ticker.addAndGet(duration.toNanos());
-    };
-    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
-        ticker::get, sleeper, new ManualLater(ticker::get));
-  }
-
-  @AfterEach
-  void stop() {
-    fake.close();
-  }
 
   /** The reflector's list after a 410: without a resourceVersion; the version listed. */
   private String list() throws ApiException {

@@ -5,25 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
 import io.promcc.core.port.Sleeper;
-import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,34 +24,8 @@ import org.junit.jupiter.api.Test;
  * record nothing, no failure (a log line, a metric, a source not ready) and no pause. Time is a
  * ticker only the sleeper moves.
  */
-class InformerStopTest {
+class InformerStopTest extends ServiceWatchFixture {
   private static final Duration WAIT = Duration.ofSeconds(60);
-
-  private final AtomicLong ticker = new AtomicLong();
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
-  private final InformerHealth health = new InformerHealth(() -> { });
-  private FakeKubeApi fake;
-  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
-
-  @BeforeEach
-  void start() {
-    // no bookmarks: a watch that works says nothing until an object changes
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).start();
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
-    Sleeper sleeper = duration -> {
-      pauses.add(duration);
-      ticker.addAndGet(duration.toNanos());
-    };
-    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
-        ticker::get, sleeper, new ManualLater(ticker::get));
-  }
-
-  @AfterEach
-  void stop() {
-    fake.close();
-  }
 
   private String list() throws ApiException {
     return listerWatcher.list(new CallGeneratorParams(false, "", null)).getMetadata()
@@ -94,11 +61,7 @@ class InformerStopTest {
       // bounded: stopping the informer interrupts its reflector's thread long before
       new CountDownLatch(1).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     };
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    TrackedInformer<V1Service, V1ServiceList> informer = new TrackedInformer<>(
-        api.getApiClient(), ServiceCalls.inAllNamespaces(api), V1Service.class,
-        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(), () -> { },
-        ticker::get, untilInterrupted, new ManualLater(ticker::get));
+    TrackedInformer<V1Service, V1ServiceList> informer = informer(() -> { }, untilInterrupted);
     informer.start();
     assertTrue(pausing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "a pause began");
 

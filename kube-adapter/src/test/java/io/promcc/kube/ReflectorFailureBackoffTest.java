@@ -6,22 +6,14 @@ import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.informer.cache.DeltaFIFO;
 import io.kubernetes.client.informer.cache.ReflectorRunnable;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.util.CallGeneratorParams;
-import io.promcc.core.port.Sleeper;
-import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Faults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,39 +28,12 @@ import org.junit.jupiter.api.Test;
  * {@link TrackedInformer} gives it; the test runs it again each time it gives up, as the
  * informer's controller does a real second later, so no real time passes.
  */
-class ReflectorFailureBackoffTest {
+class ReflectorFailureBackoffTest extends ServiceWatchFixture {
   private static final long MINUTE = Duration.ofMinutes(1).toNanos();
-
-  private final AtomicLong ticker = new AtomicLong();
-  /** The ticker at each list request the fake received. */
-  private final List<Long> listTimes = new CopyOnWriteArrayList<>();
-  private final InformerHealth health = new InformerHealth(() -> { });
-  private FakeKubeApi fake;
-  private TrackedListerWatcher<V1Service, V1ServiceList> listerWatcher;
-
-  @BeforeEach
-  void start() {
-    // no bookmarks: the only event of a watch is the one injected
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
-      if (!request.isWatch()) {
-        listTimes.add(ticker.get());
-      }
-    }).start();
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
-    Sleeper sleeper = duration -> ticker.addAndGet(duration.toNanos());
-    listerWatcher = new TrackedListerWatcher<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", health, WatchSettings.defaults(),
-        ticker::get, sleeper, new ManualLater(ticker::get));
-  }
-
-  @AfterEach
-  void stop() {
-    fake.close();
-  }
 
   @Test
   void watchEventsWithoutMetadataBackOffAsFailedCalls() {
+    // no bookmarks: the only event of a watch is the one injected
     fake.faults().sendOnNewWatches(Faults.ALWAYS, "ADDED",
         "{\"kind\":\"Service\",\"apiVersion\":\"v1\"}", request -> true);
     ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(

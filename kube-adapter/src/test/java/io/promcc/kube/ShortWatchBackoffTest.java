@@ -4,13 +4,10 @@ import static io.promcc.kube.TestServices.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGenerator;
-import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.ApiResource;
-import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,28 +25,20 @@ import org.junit.jupiter.api.Test;
  * before each re-watch, 1 s doubling to 30 s, as client-go's reflector does for a "very short
  * watch". Time is a ticker only the sleeper moves: every watch lasts no time at all.
  */
-class ShortWatchBackoffTest {
+class ShortWatchBackoffTest extends ServiceWatchFixture {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final AtomicLong ticker = new AtomicLong();
-  /** The checks of an open watch, run when the test says on the ticker's time. */
-  private final ManualLater later = new ManualLater(ticker::get);
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   /** The ticker's second at each watch request the fake received. */
   private final List<Long> watchSeconds = new CopyOnWriteArrayList<>();
   /** The informer's failure each time its health changed. */
   private final List<Optional<String>> healthChanges = new CopyOnWriteArrayList<>();
-  private FakeKubeApi fake;
   private TrackedInformer<V1Service, V1ServiceList> informer;
 
-  @BeforeEach
-  void startFake() {
-    // no bookmarks: an idle watch that works says nothing, as between an API server's bookmarks
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).onRequest(request -> {
-      if (request.isWatch()) {
-        watchSeconds.add(TimeUnit.NANOSECONDS.toSeconds(ticker.get()));
-      }
-    }).start();
+  @Override
+  void onRequest(FakeRequest request) {
+    if (request.isWatch()) {
+      watchSeconds.add(TimeUnit.NANOSECONDS.toSeconds(ticker.get()));
+    }
   }
 
   @AfterEach
@@ -59,19 +46,10 @@ class ShortWatchBackoffTest {
     if (informer != null) {
       informer.stop();
     }
-    fake.close();
   }
 
   private void startInformer() {
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
-    Sleeper sleeper = duration -> {
-      pauses.add(duration);
-      ticker.addAndGet(duration.toNanos());
-    };
-    informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(),
-        () -> healthChanges.add(informer.failure()), ticker::get, sleeper, later);
+    informer = informer(() -> healthChanges.add(informer.failure()));
     informer.start();
   }
 
