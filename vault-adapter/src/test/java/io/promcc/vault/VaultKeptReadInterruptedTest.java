@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,14 +61,7 @@ class VaultKeptReadInterruptedTest {
    */
   @Test
   void aReadStoppedByAnInterruptIsReadAgainByTheNextCaller() throws Exception {
-    AtomicBoolean stopRead = new AtomicBoolean(true);
-    VaultCertificateSource source = fixture.source(settings, cluster -> {
-      if (stopRead.getAndSet(false)) {
-        Thread.currentThread().interrupt(); // the caller is stopped as the files are read
-        return Optional.empty();
-      }
-      return Optional.of(left);
-    });
+    VaultCertificateSource source = firstReadInterrupted(Optional::empty);
     try {
       CertificateUnavailableException unavailable = interruptedCaller(source);
 
@@ -88,13 +82,8 @@ class VaultKeptReadInterruptedTest {
    */
   @Test
   void aReadThatThrowsAsItIsInterruptedIsNoWarning() throws Exception {
-    AtomicBoolean stopRead = new AtomicBoolean(true);
-    VaultCertificateSource source = fixture.source(settings, cluster -> {
-      if (stopRead.getAndSet(false)) {
-        Thread.currentThread().interrupt();
-        throw new UncheckedIOException(new ClosedByInterruptException());
-      }
-      return Optional.of(left);
+    VaultCertificateSource source = firstReadInterrupted(() -> {
+      throw new UncheckedIOException(new ClosedByInterruptException());
     });
     try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
       CertificateUnavailableException unavailable = interruptedCaller(source);
@@ -118,20 +107,9 @@ class VaultKeptReadInterruptedTest {
   void aCallerInterruptedBeforeItAsksIsAnsweredTheKeptCertificateItReads() throws Exception {
     VaultCertificateSource source = fixture.source(settings, cluster -> Optional.of(left));
     try {
-      AtomicBoolean interruptKept = new AtomicBoolean();
-      Object answer = CompletableFuture.supplyAsync(() -> {
-        Thread.currentThread().interrupt(); // its owner stops it
-        try {
-          return source.certificateFor(beta);
-        } catch (CertificateUnavailableException e) {
-          return e;
-        } finally {
-          interruptKept.set(Thread.interrupted());
-        }
-      }).get(30, TimeUnit.SECONDS);
+      Object answer = answerOnItsOwnThread(source, true); // its owner stops it first
 
       assertEquals(left, answer);
-      assertTrue(interruptKept.get(), "the interrupt kept");
       assertEquals(List.of(), vault.requests(), "asked vault");
     } finally {
       source.close();
@@ -165,11 +143,40 @@ class VaultKeptReadInterruptedTest {
     }
   }
 
+  /**
+   * A source whose first read of the kept certificate interrupts the caller (stopped as the
+   * files are read) and ends as {@code stopped} does; later reads find {@code left}.
+   */
+  private VaultCertificateSource firstReadInterrupted(
+      Supplier<Optional<CertificateBundle>> stopped) {
+    AtomicBoolean stopRead = new AtomicBoolean(true);
+    return fixture.source(settings, cluster -> {
+      if (stopRead.getAndSet(false)) {
+        Thread.currentThread().interrupt(); // the caller is stopped as the files are read
+        return stopped.get();
+      }
+      return Optional.of(left);
+    });
+  }
+
   /** What {@code certificateFor(beta)} throws on a thread whose read is interrupted. */
   private CertificateUnavailableException interruptedCaller(VaultCertificateSource source)
       throws Exception {
+    return assertInstanceOf(CertificateUnavailableException.class,
+        answerOnItsOwnThread(source, false));
+  }
+
+  /**
+   * What {@code certificateFor(beta)} answers (the certificate or the exception) on a thread of
+   * its own, interrupted before it asks if {@code interruptFirst}; its interrupt must be kept.
+   */
+  private Object answerOnItsOwnThread(VaultCertificateSource source, boolean interruptFirst)
+      throws Exception {
     AtomicBoolean interruptKept = new AtomicBoolean();
     Object answer = CompletableFuture.supplyAsync(() -> {
+      if (interruptFirst) {
+        Thread.currentThread().interrupt();
+      }
       try {
         return source.certificateFor(beta);
       } catch (CertificateUnavailableException e) {
@@ -179,6 +186,6 @@ class VaultKeptReadInterruptedTest {
       }
     }).get(30, TimeUnit.SECONDS);
     assertTrue(interruptKept.get(), "the interrupt kept");
-    return assertInstanceOf(CertificateUnavailableException.class, answer);
+    return answer;
   }
 }
