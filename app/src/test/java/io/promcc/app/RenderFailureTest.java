@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
-import io.promcc.core.port.DeliveryRecord;
-import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ForwardingStore;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
@@ -20,8 +16,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,42 +70,15 @@ class RenderFailureTest {
   }
 
   /** The real store, whose write renames the first three files and then fails. */
-  private static final class FailingPartWay implements ConfigStore {
-    private final AtomicFileStore store;
-
+  private static final class FailingPartWay extends ForwardingStore {
     FailingPartWay(Path folder) {
-      store = new AtomicFileStore(folder);
+      super(new AtomicFileStore(folder));
     }
 
     @Override
     public void write(DesiredState desired, FileDiff diff) {
-      store.write(desired, new FileDiff(diff.writes().subList(0, 3), List.of(), false));
+      super.write(desired, new FileDiff(diff.writes().subList(0, 3), List.of(), false));
       throw new ConfigStoreException("fsync of folder \"certs\" failed: Input/output error");
-    }
-
-    @Override
-    public SortedMap<String, DesiredFile> readOwned() {
-      return store.readOwned();
-    }
-
-    @Override
-    public DeliveryRecord record() {
-      return store.record();
-    }
-
-    @Override
-    public void markVerified(Verification verification) {
-      store.markVerified(verification);
-    }
-
-    @Override
-    public void markRejected(Optional<RejectedConfig> rejected) {
-      store.markRejected(rejected);
-    }
-
-    @Override
-    public boolean restoreLastVerified() {
-      return store.restoreLastVerified();
     }
   }
 }

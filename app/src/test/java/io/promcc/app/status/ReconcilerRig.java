@@ -1,20 +1,16 @@
 package io.promcc.app.status;
 
 import io.promcc.core.model.DesiredFile;
-import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
-import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
-import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
-import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
+import io.promcc.core.reconcile.ForwardingStore;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.testing.MutableClock;
@@ -84,20 +80,9 @@ final class ReconcilerRig {
   }
 
   /** The fake store, refusing to record a load while {@link #refuseRecords} says so. */
-  private final class RefusingStore implements ConfigStore {
-    @Override
-    public SortedMap<String, DesiredFile> readOwned() {
-      return store.readOwned();
-    }
-
-    @Override
-    public void write(DesiredState desired, FileDiff diff) {
-      store.write(desired, diff);
-    }
-
-    @Override
-    public DeliveryRecord record() {
-      return store.record();
+  private final class RefusingStore extends ForwardingStore {
+    RefusingStore() {
+      super(store);
     }
 
     @Override
@@ -106,17 +91,7 @@ final class ReconcilerRig {
       if (refusal != null) {
         throw new ConfigStoreException(refusal);
       }
-      store.markVerified(verification);
-    }
-
-    @Override
-    public void markRejected(Optional<RejectedConfig> rejected) {
-      store.markRejected(rejected);
-    }
-
-    @Override
-    public boolean restoreLastVerified() {
-      return store.restoreLastVerified();
+      super.markVerified(verification);
     }
   }
 }

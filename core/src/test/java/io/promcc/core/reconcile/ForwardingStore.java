@@ -10,11 +10,14 @@ import io.promcc.core.port.Verification;
 import java.util.Optional;
 import java.util.SortedMap;
 
-/** A store that forwards every call; tests override the one they watch. */
-class ForwardingStore implements ConfigStore {
+/**
+ * A store that forwards every call; tests override the one they watch. Public for the app's
+ * tests, which take this from the core's test-jar.
+ */
+public class ForwardingStore implements ConfigStore {
   private final ConfigStore delegate;
 
-  ForwardingStore(ConfigStore delegate) {
+  public ForwardingStore(ConfigStore delegate) {
     this.delegate = delegate;
   }
 
