@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,13 +110,12 @@ class BaseConfigOracleIT {
     List<String> refused = new ArrayList<>();
     for (int i = 0; i < BASE_CONFIGS.size(); i++) {
       String base = BASE_CONFIGS.get(i);
-      Path input = Files.writeString(temp.resolve("base-" + i + ".yml"), base);
-      assertEquals(0, promtool.checkConfig(input, temp).exitCode(), "promtool takes " + base);
+      assertEquals(0, promtool.checkText(temp, "base-" + i + ".yml", base).exitCode(),
+          "promtool takes " + base);
       String rendered = BaseConfig.parse(base, "base.yml")
           .render("guest-cluster-", "- job_name: guest-cluster-a\n"
               + "  static_configs: [{targets: ['g:1']}]\n", null);
-      Promtool.Result verdict = promtool.checkConfig(
-          Files.writeString(temp.resolve("rendered-" + i + ".yml"), rendered), temp);
+      Promtool.Result verdict = promtool.checkText(temp, "rendered-" + i + ".yml", rendered);
       if (verdict.exitCode() != 0) {
         refused.add(rendered + " -> " + verdict.output());
       }
@@ -143,11 +141,10 @@ class BaseConfigOracleIT {
       for (String value : List.of("0x10", "010", "1_000", "+8", "yes", "Off", "Y", "True", "~",
           "Null", "NULL", "1m", "v", "8", "true", "1e3", ".inf")) {
         String base = field.formatted("!!str " + value);
-        Promtool.Result before = promtool.checkConfig(
-            Files.writeString(temp.resolve("tagged-" + n + ".yml"), base), temp);
+        Promtool.Result before = promtool.checkText(temp, "tagged-" + n + ".yml", base);
         String rendered = BaseConfig.parse(base, "base.yml").render("guest-cluster-", "", null);
-        Promtool.Result after = promtool.checkConfig(
-            Files.writeString(temp.resolve("tagged-rendered-" + n++ + ".yml"), rendered), temp);
+        Promtool.Result after =
+            promtool.checkText(temp, "tagged-rendered-" + n++ + ".yml", rendered);
         if ((before.exitCode() == 0) != (after.exitCode() == 0)) {
           disagreements.add(base + " -> " + rendered + ": promtool " + before.output().strip()
               + " before, " + after.output().strip() + " after");
@@ -163,8 +160,7 @@ class BaseConfigOracleIT {
     List<String> disagreements = new ArrayList<>();
     for (String value : List.of("\"\\ud83d\\ude00\"", "\"\\U0000D83D\\uDE00\"", "\"x\\udc00\"")) {
       String base = "global:\n  external_labels:\n    a: " + value + "\n";
-      Promtool.Result verdict = promtool.checkConfig(
-          Files.writeString(temp.resolve("refused.yml"), base), temp);
+      Promtool.Result verdict = promtool.checkText(temp, "refused.yml", base);
       boolean promccRefuses;
       try {
         BaseConfig.parse(base, "base.yml");

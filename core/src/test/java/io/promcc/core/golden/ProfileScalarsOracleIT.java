@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.ScrapeProfile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +67,7 @@ class ProfileScalarsOracleIT {
 
   private void compare(String value, String config, String profile, String name,
       List<String> disagreements) throws IOException {
-    Promtool.Result verdict = promtool.checkConfig(
-        Files.writeString(temp.resolve(name + ".yml"), config), temp);
+    Promtool.Result verdict = promtool.checkText(temp, name + ".yml", config);
     String ours;
     try {
       ScrapeProfile.parse(profile, "p.yml");

@@ -53,6 +53,14 @@ final class Promtool {
   }
 
   /**
+   * Writes {@code yaml} to the file {@code name} in {@code folder} and runs {@code promtool check
+   * config} on it from {@code folder}.
+   */
+  Result checkText(Path folder, String name, String yaml) throws IOException {
+    return checkConfig(Files.writeString(folder.resolve(name), yaml), folder);
+  }
+
+  /**
    * Runs one {@code promtool check config} over several config files: promtool checks each and
    * exits non-zero if any fails, which saves a process start per file.
    */

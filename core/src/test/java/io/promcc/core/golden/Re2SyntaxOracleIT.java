@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.ScrapeProfile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ class Re2SyntaxOracleIT {
     for (int i = 0; i < REGEXES.size(); i++) {
       String regex = REGEXES.get(i);
       String quoted = "'" + regex.replace("'", "''") + "'";
-      Path config = Files.writeString(temp.resolve("prometheus-" + i + ".yml"), """
+      Promtool.Result verdict = promtool.checkText(temp, "prometheus-" + i + ".yml", """
           scrape_configs:
             - job_name: x
               static_configs: [{targets: ["localhost:9090"]}]
@@ -60,7 +59,6 @@ class Re2SyntaxOracleIT {
                   regex: %s
                   action: keep
           """.formatted(quoted));
-      Promtool.Result verdict = promtool.checkConfig(config, temp);
       Optional<String> ours = problem(quoted);
       boolean refused = verdict.exitCode() != 0;
       if (refused != ours.isPresent()
