@@ -82,11 +82,18 @@ final class Rollback {
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restoring the last "
           + "verified files failed: " + e.getMessage(), written, false);
     }
-    store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
-    return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; restored the last verified "
-        + "config " + shortHash(verified.get().configHash()) + " for its next start; the new "
-        + "config was not judged, so it is written again once prometheus is back", written,
-        false);
+    String done = said + "; restored the last verified config "
+        + shortHash(verified.get().configHash()) + " for its next start";
+    String again = "; the new config was not judged, so it is written again once prometheus is "
+        + "back";
+    try {
+      store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
+    } catch (ConfigStoreException e) {
+      // the files were restored all the same: reported with them, as a rollback's record is
+      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, done + ", but recording its "
+          + "verification failed: " + e.getMessage() + again, written, false);
+    }
+    return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, done + again, written, false);
   }
 
   /**

@@ -345,4 +345,48 @@ class DeliveryRefusedRecordTest {
         + said(results));
     assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, results.get(1).outcome(), said(results));
   }
+
+  /** A control whose reload, once armed, never reaches a Prometheus that goes away. */
+  private ForwardingControl goneBeforeTheReload(boolean[] armed) {
+    return new ForwardingControl(f.prometheus) {
+      @Override
+      public ReloadAck reload() {
+        if (armed[0]) {
+          f.prometheus.setUp(false); // its node went away; not the config's doing
+          throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" failed: connection refused", null);
+        }
+        return super.reload();
+      }
+    };
+  }
+
+  /**
+   * X verified; the store refuses records as cluster b's config Y is written, and its reload
+   * never reaches a Prometheus that went away: X's files are restored for its next start, but
+   * the store's refusal of that record left the delivery, which ended failed with no file
+   * listed, though Y was written and X restored over it.
+   */
+  @Test
+  void aRestoreAfterAnUnjudgedReloadTheStoreRefusesToRecordListsItsFiles() {
+    Refusing store = new Refusing();
+    boolean[] armed = {false};
+    Reconciler reconciler = f.builder().store(store).prometheus(goneBeforeTheReload(armed))
+        .build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    store.refusing = true;
+    armed[0] = true;
+    f.with("b");
+    f.clock.advance(Duration.ofMinutes(1));
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+
+    ReconcileResult restored = results.get(0);
+    assertTrue(!f.hasJobsOf("b"), "X restored: " + said(results));
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, restored.outcome(), said(results));
+    assertTrue(restored.written().contains(Fixture.CONFIG), restored.written() + " "
+        + said(results));
+    assertTrue(restored.message().contains("restored the last verified config")
+        && restored.message().contains("larger than 256 MiB"), said(results));
+  }
 }
