@@ -77,7 +77,17 @@ final class PinnedDelivery {
     recorder.write(kept, diff, written, timer);
     if (!diff.isEmpty() && verified.isPresent()
         && verified.get().configHash().equals(kept.configHash())) {
-      store.markVerified(verified.get().withStateHash(kept.hash()));
+      try {
+        store.markVerified(verified.get().withStateHash(kept.hash()));
+      } catch (ConfigStoreException e) {
+        // a failure of the store, not of a config: reported with the renewal that landed; the
+        // pin stays, and the store's record is brought up to date by a later record of the
+        // verified config (a rollback's, or once the desired config is it again)
+        return new Delivered(Outcome.FAILED, said + "; the renewed certificates were written, "
+            + "but recording them with the last verified config "
+            + shortHash(verified.get().configHash()) + " failed: " + e.getMessage(),
+            written.paths, written.deleted, false, false);
+      }
     }
     Optional<Instant> loadedAt = under.verifyAfter().isPresent()
         ? under.verifies(probe.runtimeInfoOnce(timer)) : Optional.empty();

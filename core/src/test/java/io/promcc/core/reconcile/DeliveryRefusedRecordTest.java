@@ -389,4 +389,35 @@ class DeliveryRefusedRecordTest {
     assertTrue(restored.message().contains("restored the last verified config")
         && restored.message().contains("larger than 256 MiB"), said(results));
   }
+
+  /**
+   * X verified; cluster b's config Z rejected and pinned, X restored. The store refuses records
+   * as cluster a's certificate is renewed under the pin: the renewal landed, but the refusal
+   * left the delivery, which listed no file written.
+   */
+  @Test
+  void aRenewalUnderAPinTheStoreRefusesToRecordIsReportedWithItsFiles() {
+    Refusing store = new Refusing();
+    Reconciler reconciler = f.builder().store(store).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.breakBaseConfig();
+    f.with("b");
+    f.clock.advance(Duration.ofMinutes(1));
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+    assertTrue(f.store.record().rejected().isPresent(), said(results));
+
+    store.refusing = true;
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    ReconcileResult renewed = results.get(1);
+    assertEquals(TestCertificates.other().certificatePem(),
+        f.store.readOwned().get("certs/a-crt.pem").text(), said(results));
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        renewed.written(), said(results));
+    assertTrue(renewed.message().contains("larger than 256 MiB"), said(results));
+    assertTrue(f.store.record().rejected().isPresent(), said(results));
+  }
 }
