@@ -117,7 +117,8 @@ final class Delivery {
     // and restored over, and deliveries go on; a rollback restores what the store kept
     Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk),
         stored.verified(), timer);
-    return recorder.hasUnrecorded() ? StoreRecorder.withRefusal(delivered, refused.get())
+    return recorder.hasUnrecorded()
+        ? StoreRecorder.withRefusal(delivered, refused.get(), recorder.keepsUnrecorded())
         : delivered;
   }
 

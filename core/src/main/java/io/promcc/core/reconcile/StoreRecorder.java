@@ -73,8 +73,7 @@ final class StoreRecorder {
       recordLoad(loaded);
     } catch (ConfigStoreException e) {
       return Optional.of(new ConfigStoreException("recording prometheus' earlier load of "
-          + "config " + shortHash(loaded.configHash()) + " failed: " + e.getMessage()
-          + "; the next reconcile records it", e));
+          + "config " + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e));
     }
     rollback.unpin(store.record().rejected());
     return Optional.empty();
@@ -83,11 +82,14 @@ final class StoreRecorder {
   /**
    * {@code delivered}, which left a load unrecorded as the store refused it ({@code refused}),
    * with the refusal named: a success is a failure of the store, as when a load's own record
-   * fails; any other outcome is kept (it says more of Prometheus), its message extended.
+   * fails; any other outcome is kept (it says more of Prometheus), its message extended with
+   * whether the next reconcile records the load ({@code kept}, see {@link #keepsUnrecorded}).
    */
-  static Delivered withRefusal(Delivered delivered, ConfigStoreException refused) {
-    String message = delivered.message().isEmpty() ? refused.getMessage()
-        : delivered.message() + "; " + refused.getMessage();
+  static Delivered withRefusal(Delivered delivered, ConfigStoreException refused,
+      boolean kept) {
+    String said = refused.getMessage() + (kept ? "; the next reconcile records it"
+        : "; its files were replaced since, so it is not recorded");
+    String message = delivered.message().isEmpty() ? said : delivered.message() + "; " + said;
     Outcome outcome = switch (delivered.outcome()) {
       case FAILED -> null; // the record of this delivery's own load failed: said already
       case UNCHANGED, WRITTEN, RELOADED -> Outcome.FAILED;
@@ -101,6 +103,27 @@ final class StoreRecorder {
   /** Whether a load of Prometheus' is not recorded yet (see {@link #recordUnrecorded}). */
   boolean hasUnrecorded() {
     return unrecorded != null;
+  }
+
+  /**
+   * Whether the load not recorded yet is still of the owned files on disk, read now: a
+   * delivery may have replaced them (a rollback's restore, a new config's write), and the load
+   * is then forgotten, as the next delivery would forget it. Kept if the files cannot be read:
+   * the next delivery judges it.
+   */
+  boolean keepsUnrecorded() {
+    if (unrecorded == null) {
+      return false;
+    }
+    try {
+      if (DesiredState.hashOf(store.readOwned()).equals(unrecorded.stateHash())) {
+        return true;
+      }
+    } catch (ConfigStoreException e) {
+      return true;
+    }
+    unrecorded = null;
+    return false;
   }
 
   /**

@@ -391,6 +391,31 @@ class DeliveryRefusedRecordTest {
   }
 
   /**
+   * Y loaded, its record refused; cluster c's config is rejected, and the rollback restores
+   * and reloads the store's X over the files of Y's load. The result still said of Y's load
+   * "the next reconcile records it", which it does not: its files are gone.
+   */
+  @Test
+  void aLoadTheStoreRefusesToRecordIsNotPromisedARecordOnceARollbackReplacedItsFiles() {
+    Refusing store = new Refusing();
+    List<ReconcileResult> results = new ArrayList<>();
+    Reconciler reconciler = aLoadTheStoreRefusesToRecord(f.builder().store(store).build(), store,
+        results);
+
+    f.breakBaseConfig();
+    f.with("c");
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    ReconcileResult rolledBack = results.get(1);
+    assertEquals(Outcome.REJECTED, rolledBack.outcome(), said(results));
+    assertTrue(!f.hasJobsOf("b"), "X restored: " + said(results));
+    assertTrue(rolledBack.message().contains("earlier load of config"), said(results));
+    assertTrue(!rolledBack.message().contains("; the next reconcile records it"),
+        "Y's files were replaced, yet its record is promised: " + said(results));
+  }
+
+  /**
    * X verified; cluster b's config Z rejected and pinned, X restored. The store refuses records
    * as cluster a's certificate is renewed under the pin: the renewal landed, but the refusal
    * left the delivery, which listed no file written.
