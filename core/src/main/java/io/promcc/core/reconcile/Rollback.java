@@ -190,12 +190,12 @@ final class Rollback {
       loadedAt = verifier.reloadAndVerify(control, now, timer, true);
     } catch (ReloadRejectedException e) {
       if (!rollingBack && !Objects.equals(pinned, unconfirmedRollback)) {
-        store.markVerified(verified.withStateHash(restoredHash));
+        String refusal = recordRestored(verified.withStateHash(restoredHash));
         return new Delivered(Outcome.REJECTED, said + "; prometheus refused the last verified "
             + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
             + "pinned one was refused, so the cause is outside promcc's files (another file "
-            + "prometheus reads, such as a rule file): " + e.getMessage() + "; the pin stays",
-            written.paths, written.deleted, false, false);
+            + "prometheus reads, such as a rule file): " + e.getMessage() + "; the pin stays"
+            + refusal, written.paths, written.deleted, false, false);
       }
       // refused as well: what fails is outside the controller's files (a rule file, say), as
       // when the verified config itself is refused again above; a pin would hold the new
@@ -204,19 +204,19 @@ final class Rollback {
       // fail below
       pin(Optional.empty());
       unconfirmedRollback = null;
-      store.markVerified(verified.withStateHash(restoredHash));
+      String refusal = recordRestored(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
-          + "; not pinned, tried again at the next reconcile", written.paths, written.deleted,
-          false, false);
+          + "; not pinned, tried again at the next reconcile" + refusal, written.paths,
+          written.deleted, false, false);
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set (the rollback stays unconfirmed)
-      store.markVerified(verified.withStateHash(restoredHash));
+      String refusal = recordRestored(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
-          + "reloading them failed: " + e.getMessage(), written.paths, written.deleted, false,
-          false);
+          + "reloading them failed: " + e.getMessage() + refusal, written.paths,
+          written.deleted, false, false);
     }
     unconfirmedRollback = null;
     boolean rolledBack = rollingBack || !Objects.equals(pinned, finishedRollback);
@@ -232,5 +232,19 @@ final class Rollback {
     }
     return new Delivered(Outcome.REJECTED, done, written.paths, written.deleted, false,
         rolledBack);
+  }
+
+  /**
+   * Records {@code restored}, the verified config with the restored files; a store that refuses
+   * is named, as {@code "; recording the restored files failed: ..."}, with what Prometheus
+   * did, instead of leaving the delivery without it. Empty if recorded.
+   */
+  private String recordRestored(Verification restored) {
+    try {
+      store.markVerified(restored);
+      return "";
+    } catch (ConfigStoreException e) {
+      return "; recording the restored files failed: " + e.getMessage();
+    }
   }
 }

@@ -445,4 +445,36 @@ class DeliveryRefusedRecordTest {
     assertTrue(renewed.message().contains("larger than 256 MiB"), said(results));
     assertTrue(f.store.record().rejected().isPresent(), said(results));
   }
+
+  /**
+   * X verified; cluster b's config Z rejected and pinned, X restored and reloaded. A rule file
+   * breaks and someone else's reload fails; the reconcile under the pin restores and reloads X,
+   * which Prometheus refuses as well: an outside cause. The store's refusal to record the
+   * restored files left the delivery, which ended failed with the store's words only, not
+   * Prometheus'.
+   */
+  @Test
+  void aRefusedReloadUnderAPinWhoseRecordTheStoreRefusesIsReportedWithPrometheusWords() {
+    f.rejectBogusOrBrokenRuleFile();
+    Refusing store = new Refusing();
+    Reconciler reconciler = f.builder().store(store).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    f.breakBaseConfig();
+    f.with("b");
+    f.clock.advance(Duration.ofMinutes(1));
+    List<ReconcileResult> results = new ArrayList<>();
+    results.add(reconciler.reconcile());
+    assertTrue(f.store.record().rejected().isPresent(), said(results));
+
+    f.ruleFileBroken = true;
+    assertThrows(ReloadRejectedException.class, f.prometheus::reload); // someone else's
+    store.refusing = true;
+    f.clock.advance(Duration.ofMinutes(1));
+    results.add(reconciler.reconcile());
+
+    ReconcileResult refused = results.get(1);
+    assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
+    assertTrue(refused.message().contains("loading groups failed")
+        && refused.message().contains("larger than 256 MiB"), said(results));
+  }
 }
