@@ -35,7 +35,6 @@ final class RefusedRecords {
   /** A store that refuses every record of a verification while {@link #refusing}. */
   static final class Refusing extends ForwardingStore {
     boolean refusing;
-    int refusals;
 
     private Refusing(Fixture f) {
       super(f.store);
@@ -44,7 +43,6 @@ final class RefusedRecords {
     @Override
     public void markVerified(Verification verification) {
       if (refusing) {
-        refusals++;
         throw new ConfigStoreException("not recording the verification: with it the ownership "
             + "manifest \"/out/.promcc-manifest\" is larger than 256 MiB (268435456 bytes), "
             + "found 268436000 bytes, the most the store reads back; nothing was changed");
