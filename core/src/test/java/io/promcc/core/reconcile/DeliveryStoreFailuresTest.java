@@ -150,7 +150,8 @@ class DeliveryStoreFailuresTest {
   }
 
   /**
-   * As DeliveryStuckStatesTest.aPinnedNotReadyConfigThatLoadedAfterAllIsNotLeftRunningUnderThePin:
+   * As DeliveryStuckRollbackTest
+   * .aPinnedNotReadyConfigThatLoadedAfterAllIsNotLeftRunningUnderThePin:
    * the reload of Y gets no answer, Prometheus is not ready within the ready timeout, so Y is
    * pinned (prometheus-not-ready) and X restored; Y's load did finish, successfully. Here the
    * store's readOwned right after the restore fails once (restoreAndReload reads the restored
