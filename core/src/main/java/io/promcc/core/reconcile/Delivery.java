@@ -110,26 +110,30 @@ final class Delivery {
     Optional<ConfigStoreException> refused = recorder.recordUnrecorded(onDisk);
     DeliveryRecord stored = store.record();
     if (refused.isEmpty()) {
-      return deliver(desired, onDisk, stored, stored.verified(), timer);
+      return deliver(desired, onDisk, stored, stored, timer);
     }
     // the store refuses to record a load of the files on disk: decided from as if recorded
     // (as a preview sees it), so that config is not taken for one Prometheus never verified
-    // and restored over, and deliveries go on; a rollback restores what the store kept
-    Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk),
-        stored.verified(), timer);
+    // and restored over, and deliveries go on; a rollback restores what the store kept, and a
+    // record the store takes later lifts the pin it kept, which the view dropped
+    Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk), stored,
+        timer);
     return recorder.hasUnrecorded()
         ? StoreRecorder.withRefusal(delivered, refused.get(), recorder.keepsUnrecorded())
         : delivered;
   }
 
   /**
-   * Delivers {@code desired} as the store's {@code record} says; {@code restorable} is what a
-   * rollback restores, the store's verification.
+   * Delivers {@code desired} as {@code record} says; {@code stored} is the store's own record:
+   * its verification is what a rollback restores, and its pin what a load's record lifts (a
+   * view in which the store's refused record is taken has no pin).
    */
   private Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
-      DeliveryRecord record, Optional<Verification> restorable, PhaseTimer timer) {
+      DeliveryRecord record, DeliveryRecord stored, PhaseTimer timer) {
     Optional<Verification> verified = record.verified();
+    Optional<Verification> restorable = stored.verified();
     Optional<RejectedConfig> pin = record.rejected();
+    Optional<RejectedConfig> storedPin = stored.rejected();
     if (holds(pin, desired)) {
       return pinned.certificatesUnderPin(desired, onDisk, verified, pin.get(), timer);
     }
@@ -151,7 +155,7 @@ final class Delivery {
       recorder.write(desired, diff, written, timer);
       Verification renewed = verified.get().withStateHash(desired.hash());
       // through the recorder: refused, the load of the files now on disk stays to be recorded
-      Optional<String> refusal = recordRenewal(renewed, pin);
+      Optional<String> refusal = recordRenewal(renewed, storedPin);
       Optional<RuntimeInfo> info = probe.runtimeInfoOnce(timer);
       if (info.isPresent() && !runsVerified(renewed, info.get())) {
         // a failed load (someone else's reload): the verified files are reloaded, as by the
@@ -175,9 +179,10 @@ final class Delivery {
       if (runsVerified(verified.get(), info)) {
         Optional<String> refusal = Optional.empty();
         if (verified.get().stateHash().equals(desired.hash())) {
+          // a pin the store keeps beside a load it refused is lifted once it records the load
           rollback.unpin(pin);
         } else {
-          refusal = recordRenewal(verified.get().withStateHash(desired.hash()), pin);
+          refusal = recordRenewal(verified.get().withStateHash(desired.hash()), storedPin);
         }
         return Delivered.of(refusal.isEmpty() ? Outcome.UNCHANGED : Outcome.FAILED,
             refusal.orElse(""), written, true);
@@ -185,7 +190,8 @@ final class Delivery {
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
-    return writeAndReload(desired, diff, onDisk, verified, restorable, pin, written, timer);
+    return writeAndReload(desired, diff, onDisk, verified, restorable, storedPin, written,
+        timer);
   }
 
   /**
