@@ -15,7 +15,6 @@ import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Faults;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class ExpiredWatchBackoffTest extends ServiceWatchFixture {
   private static final Predicate<FakeRequest> ANY = request -> true;
-  private static final long MINUTE = Duration.ofMinutes(1).toNanos();
 
   /** The reflector's list after a 410: without a resourceVersion; the version listed. */
   private String list() throws ApiException {
@@ -75,12 +73,7 @@ class ExpiredWatchBackoffTest extends ServiceWatchFixture {
       watchToError(list());
     }
 
-    List<Duration> inTheFirstMinute = new ArrayList<>();
-    for (long time : listTimes) {
-      if (time < MINUTE) {
-        inTheFirstMinute.add(Duration.ofNanos(time));
-      }
-    }
+    List<Duration> inTheFirstMinute = listTimesInTheFirstMinute();
     assertEquals(millisOf(0, 0, 800, 2400, 5600, 12000, 24800, 50400), inTheFirstMinute,
         "the ticker at each list in the first minute: the first, one at once after the first "
             + "410, then after a pause doubling from 0.8 s");
@@ -131,13 +124,5 @@ class ExpiredWatchBackoffTest extends ServiceWatchFixture {
     list();
     assertEquals(List.of(FailureBackoff.FIRST), List.copyOf(pauses),
         "the second 410 with no event between waits the pause, as any other");
-  }
-
-  private static List<Duration> millisOf(long... millis) {
-    List<Duration> out = new ArrayList<>();
-    for (long m : millis) {
-      out.add(Duration.ofMillis(m));
-    }
-    return out;
   }
 }

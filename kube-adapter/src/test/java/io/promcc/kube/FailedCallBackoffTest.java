@@ -4,24 +4,17 @@ import static io.promcc.kube.TestServices.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
-import io.kubernetes.client.util.CallGenerator;
-import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.ApiResource;
-import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,44 +24,30 @@ import org.junit.jupiter.api.Test;
  * to 30 s, as client-go's reflector backs off; an event, or two minutes without a failure, starts
  * over. Time is a ticker only the sleeper moves.
  */
-class FailedCallBackoffTest {
+class FailedCallBackoffTest extends ServiceWatchFixture {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Predicate<FakeRequest> ANY = request -> true;
   private static final Predicate<FakeRequest> LIST = request -> !request.isWatch();
-  private static final String WATCH = "watch of services in all namespaces";
+  private static final String WATCH = "watch of " + DESCRIPTION;
 
-  private final AtomicLong ticker = new AtomicLong();
-  private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   /** The informer's failure while each pause is waited out. */
   private final List<Optional<String>> failuresInPauses = new CopyOnWriteArrayList<>();
-  private FakeKubeApi fake;
   private TrackedInformer<V1Service, V1ServiceList> informer;
 
-  @BeforeEach
-  void startFake() {
-    // no bookmarks: a watch that works says nothing until an object changes
-    fake = FakeKubeApi.builder().bookmarkInterval(Duration.ofHours(1)).start();
-  }
-
+  /** Runs before the fixture closes the fake. */
   @AfterEach
   void stop() {
     if (informer != null) {
       informer.stop();
     }
-    fake.close();
   }
 
+  /** Starts an informer whose sleeper also records its failure at each pause. */
   private void startInformer() {
-    CoreV1Api api = new CoreV1Api(fake.newClient());
-    CallGenerator calls = ServiceCalls.inAllNamespaces(api);
-    Sleeper sleeper = duration -> {
+    informer = informer(() -> { }, duration -> {
       failuresInPauses.add(informer.failure());
-      pauses.add(duration);
-      ticker.addAndGet(duration.toNanos());
-    };
-    informer = new TrackedInformer<>(api.getApiClient(), calls, V1Service.class,
-        V1ServiceList.class, "services in all namespaces", WatchSettings.defaults(), () -> { },
-        ticker::get, sleeper, new ManualLater(ticker::get));
+      sleeper.sleep(duration);
+    });
     informer.start();
   }
 
@@ -160,13 +139,5 @@ class FailedCallBackoffTest {
 
     assertEquals(millisOf(800, 1600, 800), List.copyOf(pauses),
         "a failure two minutes after the last one pauses 0.8 s");
-  }
-
-  private static List<Duration> millisOf(long... millis) {
-    List<Duration> out = new ArrayList<>();
-    for (long m : millis) {
-      out.add(Duration.ofMillis(m));
-    }
-    return out;
   }
 }

@@ -69,7 +69,8 @@ class HostileServicesTest {
     V1Service later = created(guest("twin", "copy", "twin", 443), LATE);
     later.getMetadata().getAnnotations().put(DiscoverySettings.DEFAULT_API_SERVER_URL_ANNOTATION,
         "https://attacker.example.com");
-    for (List<V1Service> order : List.of(List.of(established, later), List.of(later, established))) {
+    for (List<V1Service> order
+        : List.of(List.of(established, later), List.of(later, established))) {
       ClusterSnapshot snapshot = ServiceMapping.snapshot(order.stream().map(mapping::map).toList());
       assertEquals(URI.create("https://master.twin"),
           TestServices.cluster(snapshot, "twin").apiServer(), "the established service wins");

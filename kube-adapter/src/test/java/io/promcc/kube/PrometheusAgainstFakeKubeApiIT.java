@@ -96,7 +96,8 @@ class PrometheusAgainstFakeKubeApiIT {
     String config = "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
         + "scrape_configs:\n"
         + "  - job_name: guest-nodes\n    scheme: https\n" + tls
-        + "    kubernetes_sd_configs:\n      - role: node\n        api_server: " + api + "\n" + sdTls
+        + "    kubernetes_sd_configs:\n      - role: node\n        api_server: " + api + "\n"
+        + sdTls
         + "    relabel_configs:\n"
         + "      - {target_label: __address__, replacement: '" + apiAddress + "'}\n"
         + "      - source_labels: [__meta_kubernetes_node_name]\n        regex: (.+)\n"

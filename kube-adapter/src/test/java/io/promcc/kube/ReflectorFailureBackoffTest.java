@@ -11,7 +11,6 @@ import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.promcc.kube.fake.Faults;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * informer's controller does a real second later, so no real time passes.
  */
 class ReflectorFailureBackoffTest extends ServiceWatchFixture {
-  private static final long MINUTE = Duration.ofMinutes(1).toNanos();
-
   @Test
   void watchEventsWithoutMetadataBackOffAsFailedCalls() {
     // no bookmarks: the only event of a watch is the one injected
@@ -46,12 +43,7 @@ class ReflectorFailureBackoffTest extends ServiceWatchFixture {
       reflector.run();
     }
 
-    List<Duration> inTheFirstMinute = new ArrayList<>();
-    for (long time : listTimes) {
-      if (time < MINUTE) {
-        inTheFirstMinute.add(Duration.ofNanos(time));
-      }
-    }
+    List<Duration> inTheFirstMinute = listTimesInTheFirstMinute();
     assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), inTheFirstMinute,
         "the ticker at each list in the first minute: after a pause doubling from 0.8 s");
     assertEquals("watch of services in all namespaces brought an event that cannot be read: its "
@@ -75,13 +67,5 @@ class ReflectorFailureBackoffTest extends ServiceWatchFixture {
     assertEquals(millisOf(0, 800, 2400, 2400), listTimes.stream().map(Duration::ofNanos)
         .toList(), "the ticker at each list: a pause after each failure, doubling, once each");
     assertEquals(Optional.empty(), health.failure(), "a list that works clears it");
-  }
-
-  private static List<Duration> millisOf(long... millis) {
-    List<Duration> out = new ArrayList<>();
-    for (long m : millis) {
-      out.add(Duration.ofMillis(m));
-    }
-    return out;
   }
 }

@@ -209,7 +209,8 @@ class ServiceClusterSourceTest extends ServiceClusterSourceFixture {
     startSynced(DiscoverySettings.defaults());
     assertEquals(List.of("abc12"), ids(source.snapshot()));
     assertTrue(fake.requests().stream().filter(SERVICE_LIST)
-        .allMatch(r -> DiscoverySettings.DEFAULT_LABEL_SELECTOR.equals(r.query().get("labelSelector"))),
+        .allMatch(r -> DiscoverySettings.DEFAULT_LABEL_SELECTOR
+            .equals(r.query().get("labelSelector"))),
         "every list carries the selector");
 
     // relabelling brings it in; removing the label again takes it out (the fake sends DELETED)

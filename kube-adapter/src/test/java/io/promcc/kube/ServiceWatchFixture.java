@@ -7,6 +7,7 @@ import io.promcc.core.port.Sleeper;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.FakeRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class ServiceWatchFixture {
   static final String DESCRIPTION = "services in all namespaces";
+  /** A minute on {@link #ticker}, in nanoseconds. */
+  static final long MINUTE = Duration.ofMinutes(1).toNanos();
 
   /** Nanoseconds, as {@link System#nanoTime()}; only {@link #sleeper} and the test move it. */
   final AtomicLong ticker = new AtomicLong();
@@ -79,5 +82,25 @@ abstract class ServiceWatchFixture {
     return new TrackedInformer<>(api.getApiClient(), ServiceCalls.inAllNamespaces(api),
         V1Service.class, V1ServiceList.class, DESCRIPTION, WatchSettings.defaults(), onChange,
         ticker::get, sleeper, later);
+  }
+
+  /** The ticker at each list request the fake received before {@link #MINUTE}, in order. */
+  List<Duration> listTimesInTheFirstMinute() {
+    List<Duration> out = new ArrayList<>();
+    for (long time : listTimes) {
+      if (time < MINUTE) {
+        out.add(Duration.ofNanos(time));
+      }
+    }
+    return out;
+  }
+
+  /** One duration of each of {@code millis} milliseconds, in order. */
+  static List<Duration> millisOf(long... millis) {
+    List<Duration> out = new ArrayList<>();
+    for (long m : millis) {
+      out.add(Duration.ofMillis(m));
+    }
+    return out;
   }
 }

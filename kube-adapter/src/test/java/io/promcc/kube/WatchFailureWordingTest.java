@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * with what the server said, and nothing it did not ("http status 0").
  */
 class WatchFailureWordingTest extends ServiceWatchFixture {
-  private static final String WATCH = "watch of services in all namespaces";
+  private static final String WATCH = "watch of " + DESCRIPTION;
 
   /** The failure recorded once the reflector has read the watch's one event. */
   private Optional<String> failureAfterTheEvent(String type, String object) throws Exception {
