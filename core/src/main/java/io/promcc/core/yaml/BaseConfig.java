@@ -69,7 +69,7 @@ public final class BaseConfig {
     String subject = "base config " + Quoting.quote(source);
     Map<String, Object> values = YamlReader.readMapping(text, subject);
     List<String> problems = new ArrayList<>();
-    Object jobs = yamlNull(values.get(SCRAPE_CONFIGS));
+    Object jobs = values.get(SCRAPE_CONFIGS);
     if (jobs != null && !(jobs instanceof List)) {
       problems.add("\"scrape_configs\" must be a sequence, found " + YamlReader.typeName(jobs));
     } else if (jobs != null) {
@@ -82,7 +82,7 @@ public final class BaseConfig {
         }
       }
     }
-    Object files = yamlNull(values.get(SCRAPE_CONFIG_FILES));
+    Object files = values.get(SCRAPE_CONFIG_FILES);
     if (files != null && !(files instanceof List)) {
       problems.add("\"scrape_config_files\" must be a sequence, found "
           + YamlReader.typeName(files));
@@ -91,15 +91,6 @@ public final class BaseConfig {
       throw new ValidationException(subject, problems);
     }
     return new BaseConfig(source, text, values);
-  }
-
-  /**
-   * {@code value}, or null where Prometheus' YAML reads null: {@code ~}, {@code Null} and
-   * {@code NULL} are text to the JSON schema the reader uses.
-   */
-  private static Object yamlNull(Object value) {
-    return value instanceof String text && (text.equals("~") || text.equals("Null")
-        || text.equals("NULL")) ? null : value;
   }
 
   /** Where the base config came from, for messages. */

@@ -47,6 +47,8 @@ public final class YamlReader {
   static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
   /** A plain scalar Prometheus' YAML reads as a boolean and the JSON schema does not. */
   static final Tag GO_BOOL = new Tag("tag:promcc.io,2026:go-bool");
+  /** The plain scalars Prometheus' YAML reads as null and the JSON schema as text. */
+  private static final Set<String> GO_NULLS = Set.of("~", "Null", "NULL");
 
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
@@ -63,6 +65,9 @@ public final class YamlReader {
    * A plain scalar Prometheus' YAML reads as a boolean and the schema does not ({@code yes},
    * {@code Off}, {@code True}), and one tagged {@code !!bool} so, is a {@link GoYamlBool}: its
    * text to a text field, the boolean to a boolean field ({@code honor_labels}).
+   * A plain {@code ~}, {@code Null} or {@code NULL} is null, as {@code null} is to both: read as
+   * text, {@code honor_labels: ~} was refused and a label became {@code ~}, where Prometheus
+   * reads no value.
    * As a mapping key such a plain scalar stays the text it is ({@link BoundedLoad}).
    * A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
@@ -74,6 +79,9 @@ public final class YamlReader {
     public ScalarResolver getScalarResolver() {
       return (value, implicit) -> {
         Tag tag = json.resolve(value, implicit);
+        if (implicit && Tag.STR.equals(tag) && GO_NULLS.contains(value)) {
+          return Tag.NULL; // ~, Null, NULL: null to Prometheus' YAML 1.1, as null is
+        }
         // -0 is the integer 0 to the schema, and would come back as "0"
         tag = Tag.FLOAT.equals(tag) || Tag.INT.equals(tag) && value.equals("-0") ? Tag.STR : tag;
         // a plain number in a form Prometheus reads and the schema does not (0x10, 1e3)

@@ -26,7 +26,7 @@ class ProfileScalarsOracleIT {
   private static final List<String> BOOLEANS = List.of("true", "false", "yes", "Yes", "YES",
       "on", "On", "ON", "y", "Y", "True", "TRUE", "no", "No", "NO", "off", "Off", "OFF", "n", "N",
       "False", "FALSE", "!!bool yes", "!!bool Off", "'yes'", "\"on\"", "!!str yes", "yEs", "oN",
-      "1");
+      "1", "~", "Null", "NULL", "null", "'~'", "nULL");
 
   private static Promtool promtool;
 

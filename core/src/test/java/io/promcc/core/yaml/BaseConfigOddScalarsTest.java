@@ -1,7 +1,11 @@
 package io.promcc.core.yaml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promcc.core.model.ValidationException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,10 +34,34 @@ class BaseConfigOddScalarsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"0x10", "0o10", "010", "0b101", "1_000", "+8", "1e3", "1E3", ".5",
-      "8.", "-0", "08", ".inf", "-.Inf", ".nan", "'1e3'", "\"0x10\"", "yes", "on", "~"})
+      "8.", "-0", "08", ".inf", "-.Inf", ".nan", "'1e3'", "\"0x10\"", "yes", "on"})
   void isWrittenAsWrittenWithoutOwnedJobs(String scalar) {
     String text = config(scalar);
     assertEquals(text, BaseConfig.parse(text, "base.yml").render("gc", "", null));
+  }
+
+  /**
+   * A null ({@code ~}, {@code Null}) is written back as written; as a job's name it is none, as
+   * to Prometheus ("job_name is empty", promtool 2.53.3).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"~", "Null", "NULL"})
+  void aNullIsWrittenAsWrittenAndIsNoJobName(String scalar) {
+    String text = config(scalar).replace("- job_name: " + scalar, "- job_name: j");
+    assertEquals(text, BaseConfig.parse(text, "base.yml").render("gc", "", null));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> BaseConfig.parse(config(scalar), "base.yml"));
+    assertEquals(List.of("scrape_configs[0] must be a mapping with a \"job_name\""),
+        e.problems());
+  }
+
+  /** Quoted, {@code '~'} is text to Prometheus too: no list of jobs, and refused. */
+  @Test
+  void aQuotedTildeIsNoListOfJobs() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> BaseConfig.parse("scrape_configs: '~'\nscrape_config_files: \"NULL\"\n", "b.yml"));
+    assertEquals(List.of("\"scrape_configs\" must be a sequence, found a string",
+        "\"scrape_config_files\" must be a sequence, found a string"), e.problems());
   }
 
   @ParameterizedTest
