@@ -61,7 +61,8 @@ public final class YamlReader {
    * a modulus) still takes as the integer; one that reads back as written stays an Integer. A
    * plain scalar Prometheus' YAML reads as a number and the schema does not ({@code 0x10},
    * {@code 1e3}), and one tagged {@code !!float}, is a {@link GoYamlNumber}: its text to a text
-   * field, Prometheus' number to a uint64 field; {@code !!int 0x10} is 16, as it is to Prometheus.
+   * field, Prometheus' number to a uint64 field; {@code !!int 0x10} is 16, as it is to Prometheus;
+   * {@code !!int 08}, a float to Go (no octal), is refused in its words, as Prometheus does.
    * A plain scalar Prometheus' YAML reads as a boolean and the schema does not ({@code yes},
    * {@code Off}, {@code True}), and one tagged {@code !!bool} so, is a {@link GoYamlBool}: its
    * text to a text field, the boolean to a boolean field ({@code honor_labels}).
@@ -124,6 +125,12 @@ public final class YamlReader {
       ConstructNode integer = constructors.get(Tag.INT);
       constructors.put(Tag.INT, node -> {
         String text = ((ScalarNode) node).getValue();
+        GoYamlNumber asGo = GoYamlNumber.resolve(text);
+        // !!int 08: no octal to Go, the float 8; a plain number past uint64 is its field's
+        if (!node.isResolved() && asGo != null && asGo.isFloat()) {
+          throw new ConstructorException(null, Optional.empty(), "cannot decode !!float `"
+              + text + "` as a !!int", node.getStartMark());
+        }
         Object read;
         try {
           read = integer.construct(node); // the schema's integer, as before (!!int 010 is 10)

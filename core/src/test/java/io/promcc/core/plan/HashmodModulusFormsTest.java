@@ -78,6 +78,18 @@ class HashmodModulusFormsTest {
     }
   }
 
+  /** Go reads 08 as no octal integer but the float 8: !!int 08 was the modulus 8. */
+  @Test
+  void anIntTagOnALeadingZeroThatIsNoOctalIsRefusedAsPrometheusRefusesIt() {
+    for (String profile : List.of(profile("!!int 08"), "jobs:\n- name: x\n  role: node\n"
+        + "  target: node-proxy\n  port: !!int 08\n")) {
+      ValidationException e = assertThrows(ValidationException.class,
+          () -> ScrapeProfile.parse(profile, "p.yml"));
+      assertTrue(e.problems().get(0).contains("cannot decode !!float `08` as a !!int"),
+          e.problems().toString());
+    }
+  }
+
   @Test
   void anIntTagOnAFloatIsRefusedAsPrometheusRefusesIt() {
     ValidationException e = assertThrows(ValidationException.class,
