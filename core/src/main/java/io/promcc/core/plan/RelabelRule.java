@@ -231,10 +231,12 @@ public record RelabelRule(
   static RelabelRule parse(Map<?, ?> map, String owner, List<String> problems) {
     Fields fields = new Fields(map, owner, problems);
     fields.rejectUnknown(FIELDS);
+    // written null (~), a string field is empty to Prometheus' YAML, not its default
     RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
-        fields.string("separator", null), fields.string("regex", null),
-        fields.uint64("modulus"),
-        fields.string("target_label", null), fields.string("replacement", null),
+        fields.string("separator", map.containsKey("separator") ? "" : null),
+        fields.string("regex", null), fields.uint64("modulus"),
+        fields.string("target_label", null),
+        fields.string("replacement", map.containsKey("replacement") ? "" : null),
         fields.string("action", null));
     List<String> own = rule.problems(owner);
     if (rule.modulus() == null && fields.has("modulus")) {
