@@ -17,6 +17,12 @@ public interface KeptCertificates {
   /** None: every cluster's first certificate is asked of Vault. */
   KeptCertificates NONE = cluster -> Optional.empty();
 
-  /** The certificate, chain and key kept for {@code cluster}, if whole and readable. */
+  /**
+   * The certificate, chain and key kept for {@code cluster}, if whole and readable. A read an
+   * interrupt of the calling thread stopped answers empty (or throws) and leaves the thread's
+   * interrupt flag set, as a {@link java.nio.channels.FileChannel} does: the caller then takes
+   * it for a read that did not happen, not for a certificate missing, and reads again at its
+   * next look. A read that ignores an interrupt and finds the certificate answers it.
+   */
   Optional<CertificateBundle> find(ClusterId cluster);
 }
