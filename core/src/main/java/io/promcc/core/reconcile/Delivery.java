@@ -196,13 +196,13 @@ final class Delivery {
 
   /**
    * Records {@code renewed}, the verified config's load with the files on disk now, and lifts
-   * {@code pin}; a store that refuses the record is a failure of the store, not of the config:
-   * the load stays to be recorded by the next delivery, and what the store said is returned.
+   * {@code pin} (also if the record is refused); a store that refuses the record is a failure of
+   * the store, not of the config: the load stays to be recorded by the next delivery, and what
+   * the store said is returned.
    */
   private Optional<String> recordRenewal(Verification renewed, Optional<RejectedConfig> pin) {
     try {
-      recorder.recordLoad(renewed);
-      rollback.unpin(pin);
+      recorder.recordLoad(renewed, pin);
       return Optional.empty();
     } catch (ConfigStoreException e) {
       return Optional.of("recording prometheus' load of config "
@@ -384,8 +384,8 @@ final class Delivery {
     }
     rollback.unconfirmedRollback = null; // prometheus runs the desired config now
     try {
-      recorder.recordLoad(new Verification(desired.hash(), desired.configHash(), loadedAt));
-      rollback.unpin(pin);
+      recorder.recordLoad(new Verification(desired.hash(), desired.configHash(), loadedAt),
+          pin);
     } catch (ConfigStoreException e) {
       // the config loaded, only its record failed: a failure of the store, reported with the
       // reload and in sync, not a failed config (nothing pinned, nothing restored)

@@ -8,6 +8,7 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.Optional;
@@ -46,6 +47,31 @@ final class StoreRecorder {
     unrecorded = loaded;
     store.markVerified(loaded);
     unrecorded = null;
+  }
+
+  /**
+   * Records Prometheus' load {@code loaded}, as {@link #recordLoad(Verification)} does, and
+   * lifts {@code pin}, a pin the load outlived. The load happened whether the store records it
+   * or not, so a store that refuses the record is still asked to lift the pin: kept beside the
+   * load, it would hold that config back when desired again once the load is no longer
+   * recorded (a restore or a new config replaced its files, or the controller restarted). A
+   * store that refuses that as well keeps the pin until a later record lifts it.
+   *
+   * @throws ConfigStoreException if the store failed to record the load, or to lift the pin
+   *     after recording it
+   */
+  void recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
+    try {
+      recordLoad(loaded);
+    } catch (ConfigStoreException refused) {
+      try {
+        rollback.unpin(pin);
+      } catch (ConfigStoreException also) {
+        refused.addSuppressed(also);
+      }
+      throw refused;
+    }
+    rollback.unpin(pin);
   }
 
   /**

@@ -5,18 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A store that refuses to record Prometheus' earlier load at the start of a reconcile, then
- * takes a later record of the same reconcile (it recovered meanwhile): the pin the store keeps
- * is lifted by that record, as it would have been by the refused one, so the pinned config is
- * not held back when it is desired again. X is the first config, verified; Z, cluster b's
- * with a base config Prometheus refuses, is pinned; Y, cluster b's, loads while the store
- * refuses its record. Injected clocks, no sleeping.
+ * A store that refuses to record a load of Prometheus' made under the pin of another config:
+ * the pin is lifted all the same, or by a later record of a reconcile that refused the earlier
+ * load again (the store recovered meanwhile), so the pinned config is not held back when it is
+ * desired again, also once the load is no longer recorded (a restore replaced its files, or
+ * the controller restarted). X is the first config, verified; Z, cluster b's with a base
+ * config Prometheus refuses, is pinned; Y, cluster b's, loads while the store refuses its
+ * record. Injected clocks, no sleeping.
  */
 class DeliveryRecoveredStorePinTest {
   private static final String BASE = "global:\n  scrape_interval: 1m\n";
@@ -46,7 +48,12 @@ class DeliveryRecoveredStorePinTest {
 
   /** X verified, Z pinned, then Y loaded while the store refuses {@code refusals} records. */
   private Reconciler yLoadedUnderZsPin(int refusals) {
-    Reconciler reconciler = f.builder().store(store).build();
+    return yLoadedUnderZsPin(refusals, f.prometheus);
+  }
+
+  /** As {@link #yLoadedUnderZsPin(int)}, over {@code control}. */
+  private Reconciler yLoadedUnderZsPin(int refusals, PrometheusControl control) {
+    Reconciler reconciler = f.builder().store(store).prometheus(control).build();
     assertEquals(Outcome.RELOADED, r.next(reconciler).outcome(), said(results));
     f.breakBaseConfig();
     f.with("b");
@@ -102,5 +109,81 @@ class DeliveryRecoveredStorePinTest {
         + "store kept: " + said(results));
     assertEquals(Outcome.REJECTED, z.outcome(), said(results));
     assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
+   * Y's record refused, and again at the start of the reconcile that delivers cluster c, whose
+   * reload never reaches a Prometheus that went away: X's files, the store's, are restored for
+   * its next start, and Y's load, whose files are gone, is no longer recorded. Z's pin, which
+   * Y's record would have lifted, stayed in the store: Z, desired again once Prometheus is back
+   * and the store takes records, was held back instead of written and reloaded.
+   */
+  @Test
+  void aPinIsLiftedByALoadWhoseRefusedRecordARestoreLeftUnrecorded() {
+    var goneBeforeTheReload = new RefusedRecords.GoneBeforeTheReload(f);
+    Reconciler reconciler = yLoadedUnderZsPin(3, goneBeforeTheReload);
+    goneBeforeTheReload.armed = true;
+    f.with("c");
+    ReconcileResult restored = r.next(reconciler);
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, restored.outcome(), said(results));
+    assertTrue(!f.hasJobsOf("b") && !f.hasJobsOf("c"), "X restored: " + said(results));
+    assertEquals(0, store.refusals, said(results));
+
+    goneBeforeTheReload.armed = false;
+    f.prometheus.setUp(true);
+    f.breakBaseConfig();
+    f.clusters.remove(Fixture.id("c"));
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(reconciler);
+    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
+        + "store kept: " + said(results));
+    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
+   * Y's record refused, and the controller restarts before the store takes records again:
+   * nothing in memory says Y loaded, and Z's pin, which Y's record would have lifted, stayed in
+   * the store. Z, desired again, was held back though Prometheus loaded another config since.
+   */
+  @Test
+  void aPinIsLiftedByALoadWhoseRecordWasRefusedBeforeARestart() {
+    yLoadedUnderZsPin(1);
+    Reconciler restarted = f.builder().store(store).build();
+
+    f.breakBaseConfig();
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(restarted);
+    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
+        + "store kept: " + said(results));
+    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
+   * As above, with Y desired again instead of Z, while the store still refuses: Y's load, which
+   * named files a restore replaced, is not taken for the config Prometheus runs (in sync, no
+   * reload) nor restored over: Y is written and reloaded, and the store's refusal named.
+   */
+  @Test
+  void aLoadWhoseFilesARestoreReplacedIsWrittenAndReloadedWhenDesiredAgain() {
+    var goneBeforeTheReload = new RefusedRecords.GoneBeforeTheReload(f);
+    Reconciler reconciler = yLoadedUnderZsPin(Integer.MAX_VALUE, goneBeforeTheReload);
+    goneBeforeTheReload.armed = true;
+    f.with("c");
+    r.next(reconciler);
+    assertTrue(!f.hasJobsOf("b"), "X restored: " + said(results));
+
+    goneBeforeTheReload.armed = false;
+    f.prometheus.setUp(true);
+    f.clusters.remove(Fixture.id("c"));
+    int reloads = f.prometheus.reloads();
+    ReconcileResult y = r.next(reconciler);
+    assertEquals(reloads + 1, f.prometheus.reloads(), said(results));
+    assertTrue(f.hasJobsOf("b") && f.prometheusRunsJobsOf("b"), said(results));
+    assertTrue(y.written().contains(Fixture.CONFIG), said(results));
+    assertEquals(Outcome.FAILED, y.outcome(), said(results));
+    assertTrue(y.configInSync() && y.message().contains("recording that failed"),
+        said(results));
   }
 }
