@@ -1,7 +1,6 @@
 package io.promcc.core.reconcile;
 
 import static io.promcc.core.reconcile.Delivered.shortHash;
-import static io.promcc.core.reconcile.PrometheusProbe.await;
 import static io.promcc.core.reconcile.PrometheusProbe.runsVerified;
 
 import io.promcc.core.model.DesiredFile;
@@ -15,23 +14,17 @@ import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.Preview.UnderPin;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
-import io.promcc.core.reconcile.ReloadVerifier.NeverSentAndDown;
-import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The delivery policy: makes a desired state the files on disk and the config Prometheus runs,
@@ -73,13 +66,11 @@ final class Delivery {
   private final ConfigStore store;
   private final Optional<PrometheusControl> prometheus;
   private final FileValidator validator;
-  private final Duration readyTimeout;
-  private final Executor background;
   private final PrometheusProbe probe;
-  private final ReloadVerifier verifier;
   private final Rollback rollback;
   private final StoreRecorder recorder;
   private final PinnedDelivery pinned;
+  private final ConfigChange change;
 
   Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
       Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
@@ -87,13 +78,13 @@ final class Delivery {
     this.store = store;
     this.prometheus = prometheus;
     this.validator = validator;
-    this.readyTimeout = readyTimeout;
-    this.background = background;
     this.probe = new PrometheusProbe(prometheus, readyTimeout);
-    this.verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
+    ReloadVerifier verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
     this.rollback = new Rollback(store, prometheus, verifier);
     this.recorder = new StoreRecorder(store, rollback);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
+    this.change = new ConfigChange(prometheus, readyTimeout, background, probe, verifier,
+        rollback, recorder);
   }
 
   /**
@@ -162,7 +153,7 @@ final class Delivery {
         // nothing-to-do check below
         // a rollback restores the store's verified files: the renewal's record may have been
         // refused, and the store may hold another config (a load it refused to record)
-        return writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
+        return change.writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
             Optional.of(renewed), restorable, Optional.empty(), written, timer);
       }
       // a Prometheus that cannot be asked is not known to run it
@@ -190,8 +181,8 @@ final class Delivery {
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
-    return writeAndReload(desired, diff, onDisk, verified, restorable, storedPin, written,
-        timer);
+    return change.writeAndReload(desired, diff, onDisk, verified, restorable, storedPin,
+        written, timer);
   }
 
   /**
@@ -242,157 +233,5 @@ final class Delivery {
     }
     return new Preview(desired, diff, record, states.degraded(), states.waiting(),
         states.rejected(), underPin);
-  }
-
-  /**
-   * Writes and reloads; {@code verified} is what Prometheus was seen to load, {@code
-   * restorable} the verification a rollback restores (the same unless the store refused to
-   * record a load).
-   */
-  private Delivered writeAndReload(DesiredState desired, FileDiff diff,
-      SortedMap<String, DesiredFile> onDisk, Optional<Verification> verified,
-      Optional<Verification> restorable, Optional<RejectedConfig> pin, Written written,
-      PhaseTimer timer) {
-    PrometheusControl control = prometheus.orElseThrow();
-    AtomicBoolean notReadyInTime = new AtomicBoolean();
-    // a FutureTask: cancelled below, it is dropped if queued and interrupted if running, so a
-    // delivery that fails before waiting for it leaves no ready wait behind for later ones
-    FutureTask<RuntimeInfo> baseline =
-        new FutureTask<>(() -> probe.readyRuntimeInfo(control, notReadyInTime));
-    // timed, as the wait for it below: an executor may run it at once, on this thread
-    timer.run(Phase.VERIFY, () -> background.execute(baseline));
-    FileDiff certificates = diff.certificatePart(desired);
-    FileDiff rest = diff.configPart(desired);
-    try {
-      recorder.writeCertificates(desired, onDisk, certificates, written, timer);
-    } catch (RuntimeException | Error e) {
-      baseline.cancel(true);
-      throw e;
-    }
-    RuntimeInfo before;
-    try {
-      // what of Prometheus' answer the certificate write did not overlap
-      before = timer.call(Phase.VERIFY, () -> await(baseline));
-      recorder.write(desired, rest, written, timer);
-    } catch (PrometheusUnavailableException | PrometheusApiException down) {
-      // nothing listens, or it answered "not ready" for the whole ready timeout: it may be
-      // crash-looping on the config on disk
-      boolean gone = notReadyInTime.get()
-          || down instanceof PrometheusUnavailableException refused && refused.notSent();
-      boolean unverifiedOnDisk = verified.isPresent() && gone
-          && !DesiredState.configHashOf(onDisk).equals(verified.get().configHash());
-      if (verified.isPresent() && !unverifiedOnDisk) {
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "the config change waits for "
-            + "prometheus: " + down.getMessage(), written, false);
-      }
-      if (verified.isEmpty()) {
-        // nothing verified yet: Prometheus may be waiting for this very config to start
-        recorder.write(desired, rest, written, timer);
-      }
-      // else the config on disk is one Prometheus never verified (a controller stopped or
-      // killed during its reload) and Prometheus may be crash-looping on it. The messages: a
-      // config change that waits says so; one that wrote all its files says that
-      String waits = verified.isEmpty() ? "files written; " : "the config change waits for "
-          + "prometheus: ";
-      try {
-        if (notReadyInTime.get() && verified.isPresent()) {
-          throw (PrometheusUnavailableException) down; // waited the ready timeout already
-        }
-        // no reload yet: the wait is for what Prometheus has loaded, not for a reload's answer
-        timer.run(Phase.VERIFY, () -> control.awaitReady(readyTimeout));
-      } catch (PrometheusApiException refused) {
-        // it answers but will not say it is ready (it refuses the credentials), or the request
-        // was never sent (the credentials file cannot be read): nothing says the files on disk
-        // keep it down
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
-            written, false);
-      } catch (PrometheusUnavailableException stillDown) {
-        if (verified.isEmpty() || Thread.currentThread().isInterrupted()) {
-          return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage(),
-              written, false);
-        }
-        // restored for its next start; not pinned: nothing says the config was the cause
-        return rollback.restoreUnjudged(restorable,
-            "prometheus did not come up with a config on disk it "
-            + "never verified: " + down.getMessage() + (stillDown == down ? "" : "; not ready "
-            + "within " + readyTimeout + ": " + stillDown.getMessage()), written, timer);
-      }
-      try {
-        before = timer.call(Phase.VERIFY, control::runtimeInfo);
-      } catch (PrometheusUnavailableException | PrometheusApiException busy) {
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + "prometheus is ready, but "
-            + busy.getMessage(), written, false);
-      }
-      if (verified.isPresent()) {
-        recorder.write(desired, rest, written, timer);
-      }
-    }
-    if (!rest.isEmpty()) {
-      // a signal's load, or the load of a request that got no answer, is proved by a load
-      // newer than the baseline; one between the baseline above and the end of the config write
-      // (a restart, someone else's reload, an earlier signal still pending) read the old files:
-      // the baseline is read again now that they are complete
-      try {
-        before = timer.call(Phase.VERIFY, control::runtimeInfo);
-      } catch (PrometheusUnavailableException | PrometheusApiException e) {
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, not reloaded: "
-            + e.getMessage(), written, false);
-      }
-    }
-    return reloadDesired(desired, verified, restorable, pin, before, written, timer)
-        .afterDesiredReload();
-  }
-
-  /**
-   * Reloads the desired config; {@code verified} is what Prometheus was seen to load, {@code
-   * restorable} what a rollback restores. A config Prometheus loaded whose record the store
-   * refused ({@code verified}, not {@code restorable}) is judged as it would be had the store
-   * taken the record: a refusal of it is an outside cause, and nothing is restored over it.
-   */
-  private Delivered reloadDesired(DesiredState desired, Optional<Verification> verified,
-      Optional<Verification> restorable, Optional<RejectedConfig> pin, RuntimeInfo before,
-      Written written, PhaseTimer timer) {
-    Optional<Verification> loaded = verified.filter(v -> v.configHash().equals(
-        desired.configHash()) && !restorable.map(Verification::configHash).equals(
-        Optional.of(v.configHash())));
-    Optional<Verification> judged = loaded.or(() -> restorable);
-    Instant loadedAt;
-    try {
-      loadedAt = verifier.reloadAndVerify(prometheus.orElseThrow(), before, timer, false);
-    } catch (ReloadRejectedException rejected) {
-      return rollback.rollBackReported(desired, judged,
-          new RejectedConfig(desired.configHash(), RejectedConfig.REJECTED,
-          rejected.prometheusMessage(),
-          Optional.of(before.lastConfigTime())), written, timer);
-    } catch (NotReadyAfterChange gone) {
-      // the baseline, read once the files were complete: a load after it read them
-      return rollback.rollBackReported(desired, judged,
-          new RejectedConfig(desired.configHash(), RejectedConfig.NOT_READY, gone.getMessage(),
-          Optional.of(before.lastConfigTime())), written, timer);
-    } catch (NeverSentAndDown down) {
-      String said = "the reload of config " + shortHash(desired.configHash())
-          + " never reached prometheus: " + down.getMessage();
-      if (loaded.isPresent()) {
-        return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, said + "; prometheus loaded the "
-            + "files on disk before, so they stay for its next start", written, false);
-      }
-      return rollback.restoreUnjudged(restorable, said, written, timer);
-    } catch (PrometheusUnavailableException | PrometheusApiException e) {
-      // nothing was rejected; the files stay and the next reconcile reloads them
-      return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, "files written, load not verified: "
-          + e.getMessage(), written, false);
-    }
-    rollback.unconfirmedRollback = null; // prometheus runs the desired config now
-    try {
-      recorder.recordLoad(new Verification(desired.hash(), desired.configHash(), loadedAt),
-          pin);
-    } catch (ConfigStoreException e) {
-      // the config loaded, only its record failed: a failure of the store, reported with the
-      // reload and in sync, not a failed config (nothing pinned, nothing restored)
-      return new Delivered(Outcome.FAILED, "prometheus loaded config "
-          + shortHash(desired.configHash()) + ", but recording that failed: " + e.getMessage()
-          + "; the next reconcile records it", written.paths, written.deleted, true, false);
-    }
-    return Delivered.of(Outcome.RELOADED, "", written, true);
   }
 }
