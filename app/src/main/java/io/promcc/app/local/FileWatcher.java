@@ -2,6 +2,7 @@ package io.promcc.app.local;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.port.Sleeper;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Runs listeners when watched files or folders change. A watched path may be a file or a folder
@@ -78,6 +80,8 @@ public final class FileWatcher implements AutoCloseable {
   private final Clock clock;
   private final AtomicLong reads = new AtomicLong();
   private final StateReader reader;
+  private final LongSupplier ticker;
+  private final Sleeper sleeper;
   private final Object lock = new Object();
   private final EventFolders events; // guarded by lock, except poll and close
   // guarded by lock
@@ -103,6 +107,18 @@ public final class FileWatcher implements AutoCloseable {
 
   /** As above, reading each path's state with {@code reader} ({@link PathState#of} if null). */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader) {
+    this(checkInterval, clock, fileEvents, reader, System::nanoTime, Sleeper.SYSTEM);
+  }
+
+  /**
+   * As above, the periodic checks, and how long a burst of file events is gathered into one
+   * check, timed on {@code ticker} (nanoseconds, as {@link System#nanoTime()}, no wall clock);
+   * without file events, the wait for the next check is {@code sleeper}'s, which must end when
+   * the thread is interrupted (seams for tests, whose sleeper passes the time on their ticker
+   * instead of waiting it).
+   */
+  FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
+      LongSupplier ticker, Sleeper sleeper) {
     requireNonNull(checkInterval, "checkInterval == null");
     if (checkInterval.isNegative() || checkInterval.isZero()) {
       throw new IllegalArgumentException("check interval must be positive, found \""
@@ -110,6 +126,8 @@ public final class FileWatcher implements AutoCloseable {
     }
     this.checkInterval = checkInterval;
     this.clock = requireNonNull(clock, "clock == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.sleeper = requireNonNull(sleeper, "sleeper == null");
     this.events = new EventFolders(fileEvents);
     this.reader = reader != null ? reader : (path, previous, now) -> PathState.of(path, previous,
         now, reads);
@@ -219,29 +237,29 @@ public final class FileWatcher implements AutoCloseable {
 
   private void run() {
     long intervalNanos = checkInterval.toNanos();
-    long nextFullCheck = System.nanoTime() + intervalNanos;
+    long nextFullCheck = ticker.getAsLong() + intervalNanos;
     while (!isClosed()) {
       try {
         Set<Path> touched = new HashSet<>();
         boolean everything = false;
-        long wait = nextFullCheck - System.nanoTime();
+        long wait = nextFullCheck - ticker.getAsLong();
         if (wait > 0) {
           if (!events.hasService()) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+            sleeper.sleep(Duration.ofNanos(wait));
           } else {
             WatchKey key = events.poll(wait);
-            long until = System.nanoTime() + MAX_COALESCE_NANOS;
+            long until = ticker.getAsLong() + MAX_COALESCE_NANOS;
             while (key != null) {
               synchronized (lock) {
                 everything |= events.collect(key, touched);
               }
-              key = System.nanoTime() - until < 0 ? events.poll(COALESCE_NANOS) : null;
+              key = ticker.getAsLong() - until < 0 ? events.poll(COALESCE_NANOS) : null;
             }
           }
         }
-        if (System.nanoTime() - nextFullCheck >= 0) {
+        if (ticker.getAsLong() - nextFullCheck >= 0) {
           check(null);
-          nextFullCheck = System.nanoTime() + intervalNanos;
+          nextFullCheck = ticker.getAsLong() + intervalNanos;
         } else if (everything) {
           check(null);
         } else if (!touched.isEmpty()) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Each kind of change is seen both ways the watcher notices: by file events alone (periodic
  * checks an hour apart, so only an event can be the reason) and by a check alone (no file
  * events; {@link FileWatcher#checkNow()} stands for the periodic check, so no test waits for a
- * timer). Waits for events are bounded polls.
+ * timer; the background thread's own checks are {@link FileWatcherThreadTest}'s). Waits for
+ * events are bounded polls.
  */
 class FileWatcherTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -260,18 +261,6 @@ class FileWatcherTest {
   }
 
   @Test
-  void theBackgroundThreadChecksPeriodicallyWithoutFileEvents() throws IOException {
-    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
-    watcher = new FileWatcher(Duration.ofMillis(50), clock, false);
-    watch(file);
-    watcher.start();
-
-    Files.writeString(file, "b");
-
-    Poll.until(PATIENCE, "a periodic check notices the edit", () -> changes.get() > 0);
-  }
-
-  @Test
   void aFailingListenerDoesNotKeepOthersFromRunning() throws IOException {
     Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
     watcher(Way.PERIODIC_CHECK);
@@ -284,26 +273,6 @@ class FileWatcherTest {
 
     assertTrue(watcher.checkNow());
     assertEquals(1, changes.get());
-  }
-
-  @Test
-  void aListenerThatThrowsAnErrorDoesNotEndTheBackgroundChecks() throws IOException {
-    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
-    watcher = new FileWatcher(Duration.ofMillis(50), clock, false);
-    AtomicBoolean failed = new AtomicBoolean();
-    watcher.watch(file, () -> {
-      if (!failed.getAndSet(true)) {
-        throw new StackOverflowError("a listener's parse recursed too deep");
-      }
-      changes.incrementAndGet();
-    });
-    watcher.start();
-
-    Files.writeString(file, "b");
-    Poll.until(PATIENCE, "the listener ran and failed", failed::get);
-    Files.writeString(file, "c");
-
-    Poll.until(PATIENCE, "a later edit is still noticed", () -> changes.get() > 0);
   }
 
   @Test
@@ -393,26 +362,5 @@ class FileWatcherTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new FileWatcher(Duration.ZERO, clock, false));
     assertEquals("check interval must be positive, found \"PT0S\"", e.getMessage());
-  }
-
-  @Test
-  void anErrorWhileAPathIsReadDoesNotEndTheBackgroundChecks() throws IOException {
-    Path file = Files.writeString(temp.resolve("clusters.yml"), "a");
-    AtomicBoolean armed = new AtomicBoolean();
-    AtomicBoolean thrown = new AtomicBoolean();
-    watcher = new FileWatcher(Duration.ofMillis(50), clock, false, (path, previous, now) -> {
-      if (armed.get() && !thrown.getAndSet(true)) {
-        throw new OutOfMemoryError("Java heap space (listing a huge folder)");
-      }
-      return PathState.of(path, previous, now, new AtomicLong());
-    });
-    watcher.watch(file, changes::incrementAndGet);
-    watcher.start();
-
-    armed.set(true);
-    Poll.until(PATIENCE, "the reader threw once", thrown::get);
-    Files.writeString(file, "b");
-
-    Poll.until(PATIENCE, "a later edit is still noticed", () -> changes.get() > 0);
   }
 }
