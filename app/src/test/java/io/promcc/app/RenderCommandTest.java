@@ -68,7 +68,8 @@ class RenderCommandTest {
     assertEquals("rw-------", FileModes.of(outDir.resolve("certs/abc12-key.pem")));
     assertEquals("rwxr-x---", FileModes.of(outDir.resolve("certs")));
     assertTrue(err.toString().contains(
-        "warning: cluster left out: nocert: no certificate files for cluster \"nocert\""), err.toString());
+        "warning: cluster left out: nocert: no certificate files for cluster \"nocert\""),
+        err.toString());
     assertTrue(out.toString().startsWith("wrote 4 files for 1 of 2 clusters"), out.toString());
   }
 

@@ -257,7 +257,8 @@ class RunCommandTest {
     assertEquals(0, run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
         outDir.toString(), "--state-dir", temp.resolve("state").toString()), out.toString());
 
-    Files.writeString(clusters, "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example\n");
+    Files.writeString(clusters,
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example\n");
     out.getBuffer().setLength(0);
     int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
         outDir.toString(), "--state-dir", temp.resolve("state").toString());

@@ -18,7 +18,8 @@ class ClustersFileTest {
 
   private static final List<ClustersFile.Entry> ENTRIES = List.of(
       new ClustersFile.Entry("demo-a", "aws", "https://127.0.0.1:40425",
-          Map.of("customer", "acme", "port", "8080", "flag", "true", "exp", "e1", "hex", "0x1f", "odd", "a: b # c \"d\""),
+          Map.of("customer", "acme", "port", "8080", "flag", "true", "exp", "e1", "hex", "0x1f",
+              "odd", "a: b # c \"d\""),
           Optional.of("127.0.0.1:40425")),
       new ClustersFile.Entry("b2", "kvm", "https://master.b2:443", Map.of(), Optional.empty()));
 

@@ -67,7 +67,8 @@ class PrometheusFaultsIT {
     assertEquals(503, ready.status(), "/readyz before any success: " + ready.body());
     assertTrue(ready.body().contains("prometheus-unavailable"), "/readyz: " + ready.body());
     assertTrue(controller.log().contains(Pattern.compile("prometheus-unavailable .*not ready "
-        + "after PT2S; last answer: GET /-/ready .*connection refused")), controller.log().tail(10));
+        + "after PT2S; last answer: GET /-/ready .*connection refused")),
+        controller.log().tail(10));
     assertEquals(0, controller.metric("promcc_config_in_sync").orElse(-1));
     Path config = stack.outDir().resolve("prometheus.yml");
     assertTrue(Files.readString(config).contains(ProfileJobs.prefixOf("alpha")),

@@ -149,7 +149,8 @@ class AtomicFileStoreTest {
           + e.getKey();
       assertTrue(manifest.contains(line + "\n"), () -> "missing " + line + " in\n" + manifest);
     }
-    assertEquals(state.files().size(), manifest.lines().filter(l -> l.startsWith("owned ")).count());
+    assertEquals(state.files().size(),
+        manifest.lines().filter(l -> l.startsWith("owned ")).count());
   }
 
   /**
@@ -304,7 +305,8 @@ class AtomicFileStoreTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState good = stateWith(TestStates.staticJobs("x"), Map.of("a", A));
     write(store, good);
-    Verification verification = new Verification(good.hash(), "c", Instant.parse("2026-01-01T00:00:00Z"));
+    Verification verification =
+        new Verification(good.hash(), "c", Instant.parse("2026-01-01T00:00:00Z"));
     store.markVerified(verification);
     Files.writeString(tmp.resolve("certs/user.pem"), "not ours");
 

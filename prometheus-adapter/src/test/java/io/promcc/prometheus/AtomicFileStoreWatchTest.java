@@ -167,7 +167,8 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
         ? List.of(OVERFLOW_EVENT) : events));
     readUntilTrusted();
     long fullPasses = store.fullStatusPasses();
-    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(root.resolve(CONFIG),
+        PosixFilePermissions.fromString("rw-------"));
     overflowNext.set(true);
 
     assertEquals(0600, store.readOwned().get(CONFIG).mode());
@@ -175,7 +176,8 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     assertEquals(fullPasses + 1, store.fullStatusPasses());
     assertEquals(OwnedFileWatch.FullPass.OVERFLOW, store.lastFullStatusPass());
     // a new watch started before that full pass and serves the next change
-    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(root.resolve(CONFIG),
+        PosixFilePermissions.fromString("rw-r-----"));
     assertEquals(0640, store.readOwned().get(CONFIG).mode());
     assertEquals(fullPasses + 1, store.fullStatusPasses());
   }
@@ -191,10 +193,12 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     for (int i = 0; i < 600; i++) {
       Files.createFile(root.resolve("unrelated-" + i));
     }
-    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(root.resolve(CONFIG),
+        PosixFilePermissions.fromString("rw-------"));
 
     assertEquals(0600, store.readOwned().get(CONFIG).mode());
-    Files.setPosixFilePermissions(root.resolve(CONFIG), PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(root.resolve(CONFIG),
+        PosixFilePermissions.fromString("rw-r-----"));
     assertEquals(0640, store.readOwned().get(CONFIG).mode());
     assertEquals(null, store.readOwned().get("unrelated-0"), "not an owned file");
   }
@@ -230,7 +234,8 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     store.readOwned();
     store.readOwned();
     long fullPasses = store.fullStatusPasses();
-    Files.setPosixFilePermissions(root.resolve(added), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(root.resolve(added),
+        PosixFilePermissions.fromString("rw-------"));
 
     assertEquals(0600, store.readOwned().get(added).mode());
     assertEquals(fullPasses, store.fullStatusPasses());

@@ -178,7 +178,8 @@ class LocalValidationTest {
 
   @Test
   void rejectsAKeyThatIsNotPemWithoutShowingIt() {
-    String garbage = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n";
+    String garbage = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n"
+        + "-----END PRIVATE KEY-----\n";
 
     List<String> problems = problems(withCluster(EC_BUNDLE.certificatePem(), garbage));
 

@@ -52,7 +52,8 @@ class RealVaultIT {
         .ttl(java.time.Duration.ofHours(1))
         .allowInsecureHttp("true".equals(env("PROMCC_VAULT_ALLOW_INSECURE_HTTP")))
         .mode(mode);
-    Optional.ofNullable(env("VAULT_CACERT")).map(java.nio.file.Path::of).ifPresent(builder::caBundle);
+    Optional.ofNullable(env("VAULT_CACERT")).map(java.nio.file.Path::of)
+        .ifPresent(builder::caBundle);
     Optional.ofNullable(env("VAULT_NAMESPACE")).ifPresent(builder::namespace);
     return builder.build();
   }

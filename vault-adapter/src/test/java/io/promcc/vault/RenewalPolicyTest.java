@@ -109,7 +109,8 @@ class RenewalPolicyTest {
 
   @Example
   void rejectsACertificateThatEndsBeforeItStarts() {
-    RenewalPolicy policy = new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    RenewalPolicy policy =
+        new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(1), Duration.ofMinutes(5));
     assertThrows(IllegalArgumentException.class,
         () -> policy.renewalTime(EPOCH, EPOCH, new SplittableRandom(1)));
   }

@@ -167,8 +167,10 @@ class SecretsDoNotLeakTest {
     assertTrue(fixture.vault.issuedTokens().size() >= 4);
     assertEquals(6, keys.size());
     assertTrue(logged.size() > 5, "expected the scenario to log: " + logged);
-    assertTrue(logged.stream().anyMatch(l -> l.contains("keeping the certificate")), logged.toString());
-    for (String reason : List.of("vault-permission-denied", "vault-rate-limited", "vault-standby")) {
+    assertTrue(logged.stream().anyMatch(l -> l.contains("keeping the certificate")),
+        logged.toString());
+    for (String reason
+        : List.of("vault-permission-denied", "vault-rate-limited", "vault-standby")) {
       assertTrue(shown.stream().anyMatch(o -> String.valueOf(o).contains(reason)),
           "the scenario did not reach " + reason + ": " + shown);
     }

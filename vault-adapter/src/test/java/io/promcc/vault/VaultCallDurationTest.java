@@ -50,7 +50,8 @@ class VaultCallDurationTest {
   void aCertificateThatExpiresDuringAFailedSlowRenewalIsNotServed() throws Exception {
     fixture.useNewToken();
     GuestCluster alpha = fixture.clusters("alpha").get(0);
-    VaultCertificateSource source = fixture.source(fixture.settings().ttl(Duration.ofHours(3)).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().ttl(Duration.ofHours(3)).build());
     CertificateBundle issued = source.observe(List.of(alpha)).bundles().get(alpha.id());
     assertNotNull(issued);
 
@@ -88,7 +89,8 @@ class VaultCallDurationTest {
     fixture.clock.set(answeredAt.plus(Duration.ofSeconds(75)));
     source.observe(List.of(alpha, beta));
     assertEquals(0, vault.requestCount("pki-"),
-        "asked vault " + vault.requestCount("pki-") + " times 75 s after a 429 with Retry-After 90 s");
+        "asked vault " + vault.requestCount("pki-")
+            + " times 75 s after a 429 with Retry-After 90 s");
   }
 
   @Test
@@ -117,7 +119,8 @@ class VaultCallDurationTest {
   void aSlowVaultCallForOneClusterDoesNotHoldBackAnotherWhilePermitsAreFree() throws Exception {
     fixture.useNewToken();
     List<GuestCluster> clusters = fixture.clusters("alpha", "beta");
-    VaultCertificateSource source = fixture.source(fixture.settings().maxConcurrentRequests(4).build());
+    VaultCertificateSource source =
+        fixture.source(fixture.settings().maxConcurrentRequests(4).build());
     source.observe(List.of(fixture.clusters("login").get(0))); // log in first
     vault.clearRequests();
 

@@ -203,8 +203,10 @@ class VaultDenialsAndLimitsTest {
         () -> source.certificateFor(clusters.get(1))).reason());
     // Vault rounds the wait down to whole seconds: "90" is up to 91 s
     fixture.clock.advance(Duration.ofSeconds(90));
-    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
-    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0)));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1)));
     assertEquals(List.of(), fixture.takePaths());
 
     fixture.clock.advance(Duration.ofSeconds(1));
@@ -279,8 +281,10 @@ class VaultDenialsAndLimitsTest {
         () -> source.certificateFor(clusters.get(1))).reason());
     // past the first backoff step, within Retry-After (plus the second it may be rounded down)
     fixture.clock.advance(Duration.ofSeconds(90));
-    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(0)));
-    assertThrows(CertificateUnavailableException.class, () -> source.certificateFor(clusters.get(1)));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(0)));
+    assertThrows(CertificateUnavailableException.class,
+        () -> source.certificateFor(clusters.get(1)));
     assertEquals(List.of(),
         fixture.takePaths(), "asked the unavailable Vault before its Retry-After");
 
@@ -331,7 +335,8 @@ class VaultDenialsAndLimitsTest {
 
       CertificateBundle bundle = source.certificateFor(alpha);
 
-      X509Certificate certificate = CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
+      X509Certificate certificate =
+          CertificateBundle.parseCertificate(bundle.certificatePem(), "c");
       certificate.verify(active.pkiMount("pki-alpha").keyPair().getPublic());
       assertEquals(List.of("auth/token/lookup-self", "pki-alpha/sign/role-alpha"),
           fixture.takePaths());

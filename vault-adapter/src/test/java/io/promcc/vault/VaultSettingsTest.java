@@ -193,7 +193,8 @@ class VaultSettingsTest {
         + "VAULT_TOKEN]", fromFile.auth().toString());
     assertEquals("Token[file=Optional.empty, environmentVariable=VAULT_TOKEN]",
         fromVariable.auth().toString());
-    assertEquals("AppRole[mount=approle, roleId=role-id-1, secretIdFile=/var/run/secrets/secret-id]",
+    assertEquals("AppRole[mount=approle, roleId=role-id-1, "
+        + "secretIdFile=/var/run/secrets/secret-id]",
         appRole.auth().toString());
     assertTrue(appRole.toString().startsWith("VaultSettings[address=https://vault.example:8200, "),
         appRole.toString());

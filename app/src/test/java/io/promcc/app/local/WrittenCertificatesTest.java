@@ -54,7 +54,8 @@ class WrittenCertificatesTest {
     writeBundle(elsewhere, "ca.pem", "client.pem", "client-key.pem");
     Path certs = Files.createDirectories(temp.resolve("out/certs"));
     for (String suffix : new String[] {"-ca.pem", "-crt.pem", "-key.pem"}) {
-      Files.createSymbolicLink(certs.resolve("alpha" + suffix), elsewhere.resolve("alpha" + suffix));
+      Files.createSymbolicLink(certs.resolve("alpha" + suffix),
+          elsewhere.resolve("alpha" + suffix));
     }
     assertEquals(Optional.empty(), serialOf(temp.resolve("out")));
   }

@@ -163,7 +163,8 @@ class KubernetesModeTest {
   private record Answer(int statusCode, String body) {}
 
   private List<JsonObject> events(String namespace) {
-    return host.store().list(ApiResource.EVENTS, namespace, Selector.everything(), Selector.everything());
+    return host.store().list(ApiResource.EVENTS, namespace, Selector.everything(),
+        Selector.everything());
   }
 
   @Test
@@ -269,7 +270,8 @@ class KubernetesModeTest {
   }
 
   private String lease() {
-    return host.store().list(ApiResource.LEASES, "monitoring", Selector.everything(), Selector.everything()).toString();
+    return host.store().list(ApiResource.LEASES, "monitoring", Selector.everything(),
+        Selector.everything()).toString();
   }
 
   @Test

@@ -412,8 +412,9 @@ class RunSettingsTest {
    * no number) or no URL at all (a space): the password was printed with the whole text.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"http://admin:s3cret@prom_shard0:9090", "http://admin:s3cret@prometheus:90o0",
-      "http://admin:s3cret@prom etheus:9090", "http://admin:s3#cret@prometheus:9090",
+  @ValueSource(strings = {"http://admin:s3cret@prom_shard0:9090",
+      "http://admin:s3cret@prometheus:90o0", "http://admin:s3cret@prom etheus:9090",
+      "http://admin:s3#cret@prometheus:9090",
       "http://admin:s3/cret@prometheus:9090", "http:/admin:s3cret@prometheus:9090"})
   void credentialsInAnyPrometheusUrlAreNeverPrinted(String url) {
     load(Map.of("clusters", clusters.toString(), "out", "o", "prometheus-url", url), Map.of());

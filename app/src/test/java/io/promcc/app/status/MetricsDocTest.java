@@ -247,7 +247,8 @@ class MetricsDocTest {
                 values: '1 0x10'
               - series: 'promcc_config_in_sync{job="promcc", instance="p:9420"}'
                 values: '1 0x30'
-              - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", instance="p:9420"}'
+              - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", \
+        instance="p:9420"}'
                 values: '0 60 120 180 240 300 300x30'
               - series: 'process_start_time_seconds{job="promcc", instance="p:9420"}'
                 values: '0x40'
@@ -260,7 +261,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: critical, job: promcc, instance: "p:9420"}
                     exp_annotations:
-                      summary: "promcc on p:9420 cannot be scraped: guest cluster jobs are not kept up to date"
+                      summary: "promcc on p:9420 cannot be scraped: guest cluster jobs are not \
+        kept up to date"
               - eval_time: 15m
                 alertname: PromccConfigNotInSync
                 exp_alerts: []
@@ -269,7 +271,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: critical, job: promcc, instance: "p:9420"}
                     exp_annotations:
-                      summary: "Prometheus has not run the desired config for 15 minutes; see promcc_reconcile_total by outcome and the controller's log"
+                      summary: "Prometheus has not run the desired config for 15 minutes; see \
+        promcc_reconcile_total by outcome and the controller's log"
               - eval_time: 25m
                 alertname: PromccReconcileFailing
                 exp_alerts: []
@@ -278,7 +281,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "p:9420"}
                     exp_annotations:
-                      summary: "no successful reconcile for more than 15 minutes (sources not ready, Prometheus unavailable or invalid input)"
+                      summary: "no successful reconcile for more than 15 minutes (sources not \
+        ready, Prometheus unavailable or invalid input)"
           - interval: 1m
             input_series:
               # restarted every 2 minutes until 10m, never 15 minutes without a success
@@ -293,14 +297,16 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "r:9420"}
                     exp_annotations:
-                      summary: "promcc on r:9420 restarted 4 times in 30 minutes (a crash loop hides from the other alerts: see its log and its container's last state)"
+                      summary: "promcc on r:9420 restarted 4 times in 30 minutes (a crash loop \
+        hides from the other alerts: see its log and its container's last state)"
               - eval_time: 45m
                 alertname: PromccRestarting
                 exp_alerts: []
           - interval: 1m
             input_series:
               # started at 10m, no successful reconcile yet (the timestamp is 0 until one)
-              - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", instance="q:9420"}'
+              - series: 'promcc_last_successful_reconcile_timestamp_seconds{job="promcc", \
+        instance="q:9420"}'
                 values: '0x40'
               - series: 'process_start_time_seconds{job="promcc", instance="q:9420"}'
                 values: '600x40'
@@ -313,7 +319,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "q:9420"}
                     exp_annotations:
-                      summary: "no successful reconcile for more than 15 minutes (sources not ready, Prometheus unavailable or invalid input)"
+                      summary: "no successful reconcile for more than 15 minutes (sources not \
+        ready, Prometheus unavailable or invalid input)"
           - interval: 1m
             input_series:
               - series: 'promcc_reconcile_total{outcome="rejected", job="promcc"}'
@@ -330,7 +337,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: critical, outcome: rejected, job: promcc}
                     exp_annotations:
-                      summary: "Prometheus rejects the config promcc wants (it runs the last verified one); fix the base config or profile named in the controller's log"
+                      summary: "Prometheus rejects the config promcc wants (it runs the last \
+        verified one); fix the base config or profile named in the controller's log"
               - eval_time: 30m
                 alertname: PromccConfigRejected
                 exp_alerts: []
@@ -339,7 +347,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, source: clusters-file, job: promcc}
                     exp_annotations:
-                      summary: "source clusters-file failed and keeps its last good content (e.g. a clusters file edit that does not parse)"
+                      summary: "source clusters-file failed and keeps its last good content (e.g. \
+        a clusters file edit that does not parse)"
               - eval_time: 40m
                 alertname: PromccSourceErrors
                 exp_alerts: []
@@ -376,19 +385,22 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, cluster: soon, job: promcc}
                     exp_annotations:
-                      summary: "the client certificate for guest cluster soon ends within a day; its renewal is overdue"
+                      summary: "the client certificate for guest cluster soon ends within a day; \
+        its renewal is overdue"
               - eval_time: 31m
                 alertname: PromccClustersWithoutCertificate
                 exp_alerts:
                   - exp_labels: {severity: warning, state: waiting, job: promcc}
                     exp_annotations:
-                      summary: "2 guest clusters are waiting: their certificate source fails for them, or their Service cannot be read (reasons in promcc_rejections)"
+                      summary: "2 guest clusters are waiting: their certificate source fails for \
+        them, or their Service cannot be read (reasons in promcc_rejections)"
               - eval_time: 61m
                 alertname: PromccObjectsRejected
                 exp_alerts:
                   - exp_labels: {severity: info, reason: duplicate-id, job: promcc}
                     exp_annotations:
-                      summary: "1 guest clusters or Services are left out for reason duplicate-id; the controller's log names each"
+                      summary: "1 guest clusters or Services are left out for reason duplicate-id; \
+        the controller's log names each"
           - interval: 1m
             input_series:
               - series: 'promcc_certificate_not_after_seconds{cluster="old", job="promcc"}'
@@ -402,12 +414,14 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: critical, cluster: old, job: promcc}
                     exp_annotations:
-                      summary: "the client certificate for guest cluster old has expired: its targets are down"
+                      summary: "the client certificate for guest cluster old has expired: its \
+        targets are down"
           - interval: 1m
             input_series:
               - series: 'promcc_guest_cluster_targets{cluster="refused", health="up", job="promcc"}'
                 values: '0x30'
-              - series: 'promcc_guest_cluster_targets{cluster="refused", health="down", job="promcc"}'
+              - series: 'promcc_guest_cluster_targets{cluster="refused", health="down", \
+        job="promcc"}'
                 values: '1x30'
               - series: 'promcc_guest_cluster_targets{cluster="fine", health="up", job="promcc"}'
                 values: '12x30'
@@ -420,17 +434,21 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, cluster: refused, health: up, job: promcc}
                     exp_annotations:
-                      summary: "Prometheus scrapes no target of guest cluster refused although its jobs are loaded: its API server refuses the client certificate or is unreachable (see Prometheus' targets page and log)"
+                      summary: "Prometheus scrapes no target of guest cluster refused although its \
+        jobs are loaded: its API server refuses the client certificate or is unreachable (see \
+        Prometheus' targets page and log)"
           - interval: 5m
             input_series:
               # one Event refused for good (a Role without create events), tried as the
               # controller does: at 5, 15, 35, 75, 135, 195 and 255 minutes (its wait doubling
               # from 5 minutes up to an hour); failing for now throughout, elsewhere; refused once
-              - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="e:9420"}'
+              - series: 'promcc_events_failed_total{kind="refused", job="promcc", \
+        instance="e:9420"}'
                 values: '0 1x1 2x3 3x7 4x11 5x11 6x11 7x3'
               - series: 'promcc_events_failed_total{kind="failed", job="promcc", instance="f:9420"}'
                 values: '0+1x54'
-              - series: 'promcc_events_failed_total{kind="refused", job="promcc", instance="o:9420"}'
+              - series: 'promcc_events_failed_total{kind="refused", job="promcc", \
+        instance="o:9420"}'
                 values: '0 1x53'
             alert_rule_test:
               - eval_time: 10m
@@ -441,25 +459,33 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
                     exp_annotations:
-                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 \
+        writes on rejected or waiting guest cluster Services: check that its RBAC allows create \
+        events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
               - eval_time: 3h
                 alertname: PromccEventsRefused
                 exp_alerts:
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
                     exp_annotations:
-                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 \
+        writes on rejected or waiting guest cluster Services: check that its RBAC allows create \
+        events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
               - eval_time: 4h10m
                 alertname: PromccEventsRefused
                 exp_alerts:
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
                     exp_annotations:
-                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 \
+        writes on rejected or waiting guest cluster Services: check that its RBAC allows create \
+        events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
               - eval_time: 4h30m
                 alertname: PromccEventsRefused
                 exp_alerts:
                   - exp_labels: {severity: warning, kind: refused, job: promcc, instance: "e:9420"}
                     exp_annotations:
-                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 writes on rejected or waiting guest cluster Services: check that its RBAC allows create events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
+                      summary: "the Kubernetes API server refuses the Events promcc on e:9420 \
+        writes on rejected or waiting guest cluster Services: check that its RBAC allows create \
+        events in their namespaces (deploy/rbac.yaml); the controller's log names the status"
           - interval: 1m
             input_series:
               # a local CA that ends 30 days and 10 minutes after the start; one that ends later
@@ -476,7 +502,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "c:9420"}
                     exp_annotations:
-                      summary: "the local CA of promcc on c:9420 ends within 30 days and is not renewed: create a new one and make the guest API servers trust it"
+                      summary: "the local CA of promcc on c:9420 ends within 30 days and is not \
+        renewed: create a new one and make the guest API servers trust it"
           - interval: 1m
             input_series:
               # logins failing from 5m on; a login that failed once and worked again elsewhere
@@ -493,7 +520,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: warning, job: promcc, instance: "v:9420"}
                     exp_annotations:
-                      summary: "promcc on v:9420 cannot log in to Vault: its token is not replaced, and certificates fail once it ends (the controller's log names the reason)"
+                      summary: "promcc on v:9420 cannot log in to Vault: its token is not \
+        replaced, and certificates fail once it ends (the controller's log names the reason)"
           - interval: 1m
             input_series:
               # a reload of 200 s every 5 minutes
@@ -520,7 +548,8 @@ class MetricsDocTest {
                 exp_alerts:
                   - exp_labels: {severity: info}
                     exp_annotations:
-                      summary: "reloads of Prometheus take more than 2 minutes: consider more shards (--shard K/N)"
+                      summary: "reloads of Prometheus take more than 2 minutes: consider more \
+        shards (--shard K/N)"
           - interval: 1m
             input_series:
               # a reload of 15 s every 5 minutes; other phases take long

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * reproduced from the seed in its name.
  *
  * @param seed the seed this case was drawn from
- * @param clusters the guest clusters (IDs may repeat, labels may collide: the planner rejects those)
+ * @param clusters the guest clusters (IDs may repeat, labels may collide: the planner rejects
+ *     those)
  * @param certificates certificates for most clusters (a missing one gets the cluster rejected)
  * @param baseConfig resource of the base config under {@link GoldenCases#RESOURCE_DIR}, or
  *     {@code null} for an empty one

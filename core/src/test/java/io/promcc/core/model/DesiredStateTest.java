@@ -106,7 +106,8 @@ class DesiredStateTest {
 
   @Test
   void sortsClustersAndRejections() {
-    Rejection b = new Rejection("b", "certificate-missing", "no client certificate for cluster \"b\"");
+    Rejection b = new Rejection("b", "certificate-missing",
+        "no client certificate for cluster \"b\"");
     Rejection a = new Rejection("a", "duplicate-id", "cluster id \"a\" is claimed 2 times");
     DesiredState state = new DesiredState(Map.of("p.yml", CONFIG), "p.yml",
         List.of(ClusterId.of("z"), ClusterId.of("c")), List.of(b, a));

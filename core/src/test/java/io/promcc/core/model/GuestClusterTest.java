@@ -29,7 +29,8 @@ class GuestClusterTest {
     assertEquals("h:443", GuestCluster.of("c1", "aws", "https://h").apiServerAddress());
     assertEquals("h:80", GuestCluster.of("c1", "aws", "http://h/").apiServerAddress());
     assertEquals("h:6443", GuestCluster.of("c1", "aws", "https://h:6443").apiServerAddress());
-    assertEquals("[::1]:6443", GuestCluster.of("c1", "aws", "https://[::1]:6443").apiServerAddress());
+    assertEquals("[::1]:6443",
+        GuestCluster.of("c1", "aws", "https://[::1]:6443").apiServerAddress());
   }
 
   @Test
@@ -55,14 +56,16 @@ class GuestClusterTest {
 
   @Test
   void rejectsAProviderWithANewline() {
-    assertMessage("provider of " + CLUSTER + " must not contain control characters, found \"a\\nb\"",
+    assertMessage("provider of " + CLUSTER
+        + " must not contain control characters, found \"a\\nb\"",
         () -> GuestCluster.of("c1", "a\nb", "https://h"));
   }
 
   @Test
   void rejectsAnApiServerThatIsNotHttp() {
     assertMessage("api server of " + CLUSTER
-        + " must be an http or https url, found \"ftp://h\"", () -> GuestCluster.of("c1", "aws", "ftp://h"));
+        + " must be an http or https url, found \"ftp://h\"",
+        () -> GuestCluster.of("c1", "aws", "ftp://h"));
   }
 
   @Test
@@ -91,13 +94,15 @@ class GuestClusterTest {
   @Test
   void rejectsAnApiServerWithAPath() {
     assertMessage("api server of " + CLUSTER
-        + " must not have a path, found \"https://h/api\"", () -> GuestCluster.of("c1", "aws", "https://h/api"));
+        + " must not have a path, found \"https://h/api\"",
+        () -> GuestCluster.of("c1", "aws", "https://h/api"));
   }
 
   @Test
   void rejectsAnApiServerWithAQuery() {
     assertMessage("api server of " + CLUSTER
-        + " must not carry user info, a query or a fragment, found \"https://h?x=1\"", () -> GuestCluster.of("c1", "aws", "https://h?x=1"));
+        + " must not carry user info, a query or a fragment, found \"https://h?x=1\"",
+        () -> GuestCluster.of("c1", "aws", "https://h?x=1"));
   }
 
   @Test
@@ -106,26 +111,30 @@ class GuestClusterTest {
         + " fragment, found \"https://<redacted>@h\"",
         () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h"));
     assertMessage("api server of " + CLUSTER + " is not a valid url, found"
-        + " \"https://<redacted>@h /x\"", () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h /x"));
+        + " \"https://<redacted>@h /x\"",
+        () -> GuestCluster.of("c1", "aws", "https://admin:hunter2@h /x"));
   }
 
   @Test
   void rejectsAnApiServerWithAPortOutOfRange() {
     assertMessage("api server of " + CLUSTER
-        + " has a port out of range, found \"https://h:65536\"", () -> GuestCluster.of("c1", "aws", "https://h:65536"));
+        + " has a port out of range, found \"https://h:65536\"",
+        () -> GuestCluster.of("c1", "aws", "https://h:65536"));
   }
 
   @Test
   void rejectsAnApiServerWithPortZero() {
     assertMessage("api server of " + CLUSTER
-        + " has a port out of range, found \"https://h:0\"", () -> GuestCluster.of("c1", "aws", "https://h:0"));
+        + " has a port out of range, found \"https://h:0\"",
+        () -> GuestCluster.of("c1", "aws", "https://h:0"));
   }
 
   /** A host whose last label starts with a digit, which URI reads no host (nor port) of. */
   @Test
   void rejectsPortZeroAlsoWhereUriFindsNoHost() {
     assertMessage("api server of " + CLUSTER + " has a port out of range, found "
-        + "\"https://master.4bvha:0\"", () -> GuestCluster.of("c1", "aws", "https://master.4bvha:0"));
+        + "\"https://master.4bvha:0\"",
+        () -> GuestCluster.of("c1", "aws", "https://master.4bvha:0"));
     assertMessage("api server of " + CLUSTER + " has a port out of range, found "
         + "\"https://master.4bvha:65536\"",
         () -> GuestCluster.of("c1", "aws", "https://master.4bvha:65536"));
@@ -162,12 +171,14 @@ class GuestClusterTest {
   void rejectsALabelValueLongerThan1024CharactersShowingOnlyItsStart() {
     assertMessage("label \"team\" of " + CLUSTER + " must be at most 1024 characters long, "
             + "found \"" + "a".repeat(120) + "...(1025 chars)\"",
-        () -> GuestCluster.of("c1", "aws", "https://h").withLabels(Map.of("team", "a".repeat(1025))));
+        () -> GuestCluster.of("c1", "aws", "https://h")
+            .withLabels(Map.of("team", "a".repeat(1025))));
   }
 
   @Test
   void rejectsALabelValueWithALoneSurrogate() {
-    assertMessage("label \"team\" of " + CLUSTER + " must be valid unicode text, found \"x\\ud800\"",
+    assertMessage("label \"team\" of " + CLUSTER
+        + " must be valid unicode text, found \"x\\ud800\"",
         () -> GuestCluster.of("c1", "aws", "https://h").withLabels(Map.of("team", "x\ud800")));
   }
 

@@ -14,8 +14,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class FileDiffTest {
-  private static final DesiredFile CONFIG = DesiredFile.of(FileKind.MAIN_CONFIG, "scrape_config_files: [s/*.yml]\n");
-  private static final DesiredFile SCRAPE = DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n");
+  private static final DesiredFile CONFIG =
+      DesiredFile.of(FileKind.MAIN_CONFIG, "scrape_config_files: [s/*.yml]\n");
+  private static final DesiredFile SCRAPE =
+      DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n");
   private static final DesiredFile CA = DesiredFile.of(FileKind.CERTIFICATE, "ca");
   private static final DesiredFile CERT = DesiredFile.of(FileKind.CERTIFICATE, "cert");
   private static final DesiredFile KEY = DesiredFile.of(FileKind.PRIVATE_KEY, "key");

@@ -29,7 +29,8 @@ final class PlannedOutput {
   @SuppressWarnings("unchecked")
   static Map<String, Object> loadMapping(String text) {
     Object value = load(text);
-    return value == null ? new LinkedHashMap<>() : (Map<String, Object>) assertInstanceOf(Map.class, value);
+    return value == null ? new LinkedHashMap<>()
+        : (Map<String, Object>) assertInstanceOf(Map.class, value);
   }
 
   /** The main config, parsed. */

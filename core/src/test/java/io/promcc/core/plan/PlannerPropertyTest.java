@@ -41,7 +41,10 @@ import net.jqwik.api.Provide;
 class PlannerPropertyTest {
   private static final ScrapeProfile PROFILE = ScrapeProfile.defaultProfile();
 
-  /** One planning input: settings, base config text, clusters and which of them have a certificate. */
+  /**
+   * One planning input: settings, base config text, clusters and which of them have a
+   * certificate.
+   */
   record PlanInput(ControllerSettings settings, String baseConfig, List<GuestCluster> clusters,
       Set<ClusterId> certified) {
     Map<ClusterId, CertificateBundle> certificates() {

@@ -152,7 +152,8 @@ class PlannerTest {
     GuestCluster x = GuestCluster.of("x", "aws", "https://h");
     GuestCluster xNode = GuestCluster.of("x-node", "aws", "https://h");
     GuestCluster other = GuestCluster.of("other", "aws", "https://h");
-    for (List<GuestCluster> clusters : List.of(List.of(x, xNode, other), List.of(other, xNode, x))) {
+    for (List<GuestCluster> clusters
+        : List.of(List.of(x, xNode, other), List.of(other, xNode, x))) {
       DesiredState state = new Planner(profile, BaseConfig.empty()).plan(clusters,
           TestCertificates.forAll(clusters), ControllerSettings.DEFAULTS);
       assertEquals(List.of(ClusterId.of("other")), state.clusters());

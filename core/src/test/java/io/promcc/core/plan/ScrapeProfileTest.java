@@ -168,7 +168,8 @@ class ScrapeProfileTest {
           - field "extra" not found in profile
           - unknown kubernetes sd role "nodes" in job template "x"
           - not a valid duration string: "1x" (scrape_interval of job template "x")
-          - invalid job template name "Bad_Name" (lower-case letters, digits and '-', at most 40 characters)
+          - invalid job template name "Bad_Name" (lower-case letters, digits and '-', at most 40 \
+        characters)
           - field "port" of job template "Bad_Name" only applies to node-proxy and pod-proxy""",
         e.getMessage());
   }

@@ -43,7 +43,8 @@ class SharedJobEquivalenceTest {
           shared_job: mixed
           namespaces: [kube-system]
           relabel_configs:
-            - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: "http|metrics", action: keep}
+            - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: "http|metrics", \
+      action: keep}
             - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
             - {source_labels: [__meta_kubernetes_pod_host_ip], regex: "10\\\\..*", action: keep}
             - {source_labels: [__metrics_path__, __scheme__], target_label: seen}
@@ -56,13 +57,15 @@ class SharedJobEquivalenceTest {
           path: /other
           scheme: http
           relabel_configs:
-            - {source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name], separator: "/", regex: "giantswarm/.*", action: keep}
+            - {source_labels: [__meta_kubernetes_namespace, __meta_kubernetes_service_name], \
+      separator: "/", regex: "giantswarm/.*", action: keep}
             - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: "", action: drop}
             - {target_label: role, replacement: b}
             - {source_labels: [__metrics_path__, job], separator: " @ ", target_label: seen}
           metric_relabel_configs:
             - {source_labels: [__name__], regex: "up_x", action: drop}
-            - {source_labels: [__name__, job], regex: "(.*);(.*)", target_label: renamed, replacement: "${1}-$2-$$"}
+            - {source_labels: [__name__, job], regex: "(.*);(.*)", target_label: renamed, \
+      replacement: "${1}-$2-$$"}
         - name: c
           role: endpoints
           target: api-server

@@ -107,7 +107,8 @@ public abstract class CertificateSourceContract {
   void aCertificateServedWhileItsRenewalFailsComesWithAProblem() throws InterruptedException {
     provide("alpha");
     started();
-    assumeTrue(degrade(source, "alpha"), "this source never serves a certificate it could not renew");
+    assumeTrue(degrade(source, "alpha"),
+        "this source never serves a certificate it could not renew");
 
     CertificateObservation seen = source.observe(List.of(cluster("alpha")));
 

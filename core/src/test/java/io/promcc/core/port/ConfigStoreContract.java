@@ -140,7 +140,8 @@ public abstract class ConfigStoreContract {
     apply(good);
     store.markVerified(new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH));
     SortedMap<String, DesiredFile> files = new TreeMap<>(state("bad\n").files());
-    files.put("scrape_configs/b.yml", DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n"));
+    files.put("scrape_configs/b.yml",
+        DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n"));
     DesiredState bad = new DesiredState(files, CONFIG, List.<ClusterId>of(), List.of());
     apply(bad);
 

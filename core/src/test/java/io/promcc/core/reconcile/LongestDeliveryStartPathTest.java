@@ -133,7 +133,8 @@ class LongestDeliveryStartPathTest {
     Duration liveness = Reconciler.longestDelivery(READY, VERIFY, RELOAD_REQUEST).plus(PROMTOOL)
         .plus(Duration.ofMinutes(5)); // as ControllerModule.loopHealth
     String said = result.outcome() + ": " + result.message() + "; " + control.runtimeInfoCalls
-        + " runtime info calls, " + control.readyWaits + " ready waits, " + control.reloads + " reloads, took " + took
+        + " runtime info calls, " + control.readyWaits + " ready waits, " + control.reloads
+        + " reloads, took " + took
         + ", longestDelivery " + Reconciler.longestDelivery(READY, VERIFY, RELOAD_REQUEST)
         + ", liveness bound " + liveness;
     assertEquals(Outcome.REJECTED, result.outcome(), said);

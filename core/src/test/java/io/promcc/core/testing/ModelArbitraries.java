@@ -42,7 +42,9 @@ import net.jqwik.api.Tuple;
  * collision; test that rejection with a hand-made cluster.
  */
 public final class ModelArbitraries {
-  /** Every label name {@link #controllerSettings()} may use for the cluster id, type or provider. */
+  /**
+   * Every label name {@link #controllerSettings()} may use for the cluster id, type or provider.
+   */
   public static final Set<String> SETTINGS_LABEL_NAMES = Set.of("cluster_id", "guest_id",
       "cluster", "cluster_type", "type", "kind", "provider", "cloud", "_provider");
 
@@ -201,7 +203,8 @@ public final class ModelArbitraries {
 
   /** Guest clusters with IDs from {@code ids}. */
   public static Arbitrary<GuestCluster> guestClusters(Arbitrary<ClusterId> ids) {
-    // a list of pairs is much cheaper to generate than jqwik's maps; a repeated name keeps one value
+    // a list of pairs is much cheaper to generate than jqwik's maps; a repeated name keeps one
+    // value
     Arbitrary<TreeMap<String, String>> labels = Combinators.combine(labelNames(), labelValues())
         .as(Map::entry).list().ofMaxSize(4).map(entries -> {
           TreeMap<String, String> map = new TreeMap<>();
@@ -270,7 +273,8 @@ public final class ModelArbitraries {
     Arbitrary<String> global = Arbitraries.of("", "global:\n  scrape_interval: 30s\n",
         "global:\n  scrape_interval: 1m\n  evaluation_interval: 15s # why: slow rules\n"
             + "  external_labels:\n    region: \"eu: west\"\n    replica: $(POD_NAME)\n");
-    List<String> extras = new ArrayList<>(List.of("", "rule_files:\n  - /etc/prometheus/rules/*.yml\n",
+    List<String> extras = new ArrayList<>(List.of("",
+        "rule_files:\n  - /etc/prometheus/rules/*.yml\n",
         "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['am:9093']\n"));
     if (unknownKeys) {
       extras.add("x_vendor_extension:\n  nested: [1, two, {three: 3}]\n");

@@ -77,7 +77,8 @@ class ModelArbitrariesTest {
     ids.forEach(id -> assertTrue(id.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), id));
     assertSome(ids, "1-character id", id -> id.length() == 1);
     assertSome(ids, "63-character id", id -> id.length() == 63);
-    assertSome(ids, "digits-only id", id -> id.length() > 1 && id.chars().allMatch(Character::isDigit));
+    assertSome(ids, "digits-only id",
+        id -> id.length() > 1 && id.chars().allMatch(Character::isDigit));
     assertSome(ids, "id with an inner hyphen", id -> id.contains("-"));
   }
 
@@ -111,7 +112,8 @@ class ModelArbitrariesTest {
     assertSome(values, "value with a capture group reference", value -> value.contains("${1}"));
     assertSome(values, "value with ': '", value -> value.contains(": "));
     assertSome(values, "value with a quote", value -> value.contains("\""));
-    assertSome(values, "astral-plane value", value -> value.codePoints().anyMatch(cp -> cp > 0xffff));
+    assertSome(values, "astral-plane value",
+        value -> value.codePoints().anyMatch(cp -> cp > 0xffff));
     assertSome(values, "1024-character value", value -> value.length() == 1024);
   }
 
@@ -132,7 +134,8 @@ class ModelArbitrariesTest {
     List<ControllerSettings> settings = sample(ModelArbitraries.controllerSettings(), 300);
     assertSome(settings, "merged mode", s -> s.outputMode() == OutputMode.MERGED);
     assertSome(settings, "per-cluster mode", s -> s.outputMode() == OutputMode.PER_CLUSTER_FILES);
-    assertSome(settings, "nested config file", s -> s.configFileName().equals("prom/prometheus.yml"));
+    assertSome(settings, "nested config file",
+        s -> s.configFileName().equals("prom/prometheus.yml"));
     assertSome(settings, "other job prefix", s -> !s.jobPrefix().equals("guest-cluster"));
     settings.forEach(s -> assertTrue(ModelArbitraries.SETTINGS_LABEL_NAMES.containsAll(
         Set.of(s.clusterIdLabel(), s.clusterTypeLabel(), s.providerLabel())), s::toString));

@@ -103,7 +103,9 @@ public final class PrometheusProcess implements AutoCloseable {
       return this;
     }
 
-    /** Where stdout and stderr are appended; {@code prometheus.log} in the work folder by default. */
+    /**
+     * Where stdout and stderr are appended; {@code prometheus.log} in the work folder by default.
+     */
     public Builder log(Path log) {
       this.log = requireNonNull(log, "log == null").toAbsolutePath();
       return this;

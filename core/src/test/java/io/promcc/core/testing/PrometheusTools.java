@@ -185,7 +185,8 @@ public final class PrometheusTools {
         return "no answer to --version";
       }
       String firstLine = output.lines().findFirst().orElse("");
-      return process.exitValue() == 0 ? firstLine : "exit " + process.exitValue() + ": " + firstLine;
+      return process.exitValue() == 0 ? firstLine
+          : "exit " + process.exitValue() + ": " + firstLine;
     } catch (IOException e) {
       return "not runnable: " + e.getMessage();
     } catch (InterruptedException e) {

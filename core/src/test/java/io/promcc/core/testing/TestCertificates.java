@@ -55,7 +55,8 @@ public final class TestCertificates {
 
   /** A PEM file of the test set: {@code ca.pem}, {@code client.pem} or {@code client-key.pem}. */
   public static String read(String name) {
-    try (InputStream in = TestCertificates.class.getResourceAsStream("/io/promcc/core/certs/" + name)) {
+    try (InputStream in =
+        TestCertificates.class.getResourceAsStream("/io/promcc/core/certs/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource " + name);
       }

@@ -36,7 +36,8 @@ class BaseConfigCarryThroughTest {
 
   @Test
   void lineAndParagraphSeparatorsStayEscaped() {
-    String text = "global:\n  external_labels:\n    note: \"x\\u2029y\"\n    other: \"a\\u2028b\"\n";
+    String text = "global:\n  external_labels:\n    note: \"x\\u2029y\"\n"
+        + "    other: \"a\\u2028b\"\n";
     String rendered = rendered(text);
     assertFalse(rendered.contains("\u2028") || rendered.contains("\u2029"),
         "raw separators, which Prometheus' YAML reads as line breaks: " + rendered);

@@ -128,7 +128,8 @@ class BaseConfigTest {
         """;
     String rendered = BaseConfig.parse(text, "base.yml").render("gc", "", null);
     assertEquals(text, rendered);
-    Map<?, ?> parsed = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(rendered);
+    Map<?, ?> parsed =
+        (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(rendered);
     Map<?, ?> write = (Map<?, ?>) ((List<?>) parsed.get("remote_write")).get(0);
     assertEquals("s3cr:t \" #1", ((Map<?, ?>) write.get("basic_auth")).get("password"));
   }
@@ -141,7 +142,8 @@ class BaseConfigTest {
           {job_name: mine, tls_config: *tls}]}
         """;
     String rendered = BaseConfig.parse(text, "base.yml").render("gc", "- job_name: gc-b-y\n", null);
-    Map<?, ?> parsed = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(rendered);
+    Map<?, ?> parsed =
+        (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(rendered);
     assertEquals(Map.of("scrape_interval", "1m"), parsed.get("global"));
     assertEquals(List.of(Map.of("job_name", "mine", "tls_config", Map.of("ca_file", "ca.pem")),
         Map.of("job_name", "gc-b-y")), parsed.get("scrape_configs"));

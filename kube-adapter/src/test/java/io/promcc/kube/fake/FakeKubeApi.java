@@ -43,14 +43,16 @@ import java.util.function.Predicate;
  * chunked response, honour {@code resourceVersion}, {@code allowWatchBookmarks} and
  * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; lists
  * carry their kind ({@code ServiceList}) and the global resourceVersion, and are paged by
- * {@code limit} and {@code continue} as the API server pages them (see {@link ListPages}). It always answers
- * {@code application/json}, also when a client asks for protobuf first (client-go falls back).
+ * {@code limit} and {@code continue} as the API server pages them (see {@link ListPages}). It
+ * always answers {@code application/json}, also when a client asks for protobuf first
+ * (client-go falls back).
  * Discovery ({@code /api}, {@code /apis}, {@code /version}), the API server's own
  * {@code /metrics} and the API-server proxy paths of nodes, pods and services (a small
  * Prometheus metrics page, extended by {@link #metricsPages()}) are served too.
  *
  * <p>HTTPS (the default) uses a {@link TestCa} made at start, or a serving certificate the
- * caller gives ({@link Builder#servingCertificate}); client certificates can be required. {@link #faults()} injects errors (also the API server's 401, 403 and plain-text 429),
+ * caller gives ({@link Builder#servingCertificate}); client certificates can be required.
+ * {@link #faults()} injects errors (also the API server's 401, 403 and plain-text 429),
  * delays, watch endings and watch {@code ERROR} events; {@link #serveUnknownFields} makes it
  * answer like a newer API server. Thread-safe; close it to stop the server and end all watches.
  */
@@ -232,7 +234,8 @@ public final class FakeKubeApi implements AutoCloseable {
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create((https ? "https://" : "http://") + host + ":" + server.getAddress().getPort());
+    return URI.create((https ? "https://" : "http://") + host + ":"
+        + server.getAddress().getPort());
   }
 
   /**
@@ -267,7 +270,9 @@ public final class FakeKubeApi implements AutoCloseable {
     return adminCertificate;
   }
 
-  /** A client-java {@link ApiClient} for this fake, authenticated with {@link #adminCertificate()}. */
+  /**
+   * A client-java {@link ApiClient} for this fake, authenticated with {@link #adminCertificate()}.
+   */
   public ApiClient newClient() {
     return newClient(Optional.of(adminCertificate));
   }

@@ -84,8 +84,10 @@ class FakeKubeApiFidelityTest {
   /** labels.Parse reads the values of "in" into a set: one named twice is accepted. */
   @Test
   void aSetBasedSelectorMayNameAValueTwice() throws Exception {
-    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "a", Map.of("tier", "web")));
-    fake.store().create(ApiResource.SERVICES, ns, FakeKubeApiTest.service(ns, "b", Map.of("tier", "db")));
+    fake.store().create(ApiResource.SERVICES, ns,
+        FakeKubeApiTest.service(ns, "a", Map.of("tier", "web")));
+    fake.store().create(ApiResource.SERVICES, ns,
+        FakeKubeApiTest.service(ns, "b", Map.of("tier", "db")));
     V1ServiceList list = core.listNamespacedService(ns)
         .labelSelector("tier in (web,web), tier notin (db, db)").execute();
     assertEquals(List.of("a"), list.getItems().stream().map(s -> s.getMetadata().getName())

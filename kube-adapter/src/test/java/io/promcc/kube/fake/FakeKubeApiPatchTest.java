@@ -128,7 +128,8 @@ class FakeKubeApiPatchTest {
   void aStrategicMergePatchMergesAServicesPortsByPort() throws Exception {
     V1Service patched = patch(V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
         "{\"metadata\":{\"finalizers\":[\"example.com/other\"]},"
-            + "\"spec\":{\"ports\":[{\"port\":443,\"name\":\"api\"},{\"port\":8080,\"name\":\"new\"}]}}");
+            + "\"spec\":{\"ports\":[{\"port\":443,\"name\":\"api\"},"
+            + "{\"port\":8080,\"name\":\"new\"}]}}");
     assertEquals(List.of("api:443", "metrics:9100", "new:8080"), ports(patched));
     assertEquals(new IntOrString(6443), patched.getSpec().getPorts().get(0).getTargetPort(),
         "fields the patch does not name are kept in a merged element");

@@ -266,7 +266,9 @@ public final class ObjectStore {
     }
   }
 
-  /** An RFC 3339 time as Go's time.Time prints it in a field error: 2026-01-01 00:00:00 +0000 UTC. */
+  /**
+   * An RFC 3339 time as Go's time.Time prints it in a field error: 2026-01-01 00:00:00 +0000 UTC.
+   */
   private static String goTime(String rfc3339) {
     try {
       return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'")
@@ -455,7 +457,9 @@ public final class ObjectStore {
     return subscription.queue.isEmpty() ? revision : -1;
   }
 
-  /** Ends every open watch; with {@code gone} each gets a 410 ERROR event and history is compacted. */
+  /**
+   * Ends every open watch; with {@code gone} each gets a 410 ERROR event and history is compacted.
+   */
   synchronized void endWatches(boolean gone) {
     if (gone) {
       compact();

@@ -137,7 +137,8 @@ public final class Selector implements Predicate<JsonObject> {
       boolean in = setBased.group(2).equals("in");
       return object -> {
         String value = label(object, key);
-        return in ? value != null && values.contains(value) : value == null || !values.contains(value);
+        return in ? value != null && values.contains(value)
+            : value == null || !values.contains(value);
       };
     }
     if (part.startsWith("!")) {

@@ -233,7 +233,8 @@ final class FakePki {
         throw new IllegalStateException(e);
       }
       data.add("private_key", FakeCa.pem(key))
-          .add("private_key_type", generated.getPrivate().getAlgorithm().equals("EC") ? "ec" : "rsa");
+          .add("private_key_type",
+              generated.getPrivate().getAlgorithm().equals("EC") ? "ec" : "rsa");
     }
     return FakeResponse.ok(FakeVault.envelope().set("data", data));
   }

@@ -38,7 +38,8 @@ record FakeResponse(int status, JsonObject json, Map<String, String> headers) {
   /** Go's multierror text, as Vault puts several errors into one string. */
   static String multiError(String... errors) {
     StringBuilder text = new StringBuilder();
-    text.append(errors.length).append(errors.length == 1 ? " error occurred:" : " errors occurred:");
+    text.append(errors.length)
+        .append(errors.length == 1 ? " error occurred:" : " errors occurred:");
     for (String error : errors) {
       text.append("\n\t* ").append(error);
     }

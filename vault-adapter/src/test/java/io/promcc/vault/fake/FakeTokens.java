@@ -136,7 +136,8 @@ final class FakeTokens {
         .add("creation_ttl", info.creationTtl.toSeconds())
         .add("display_name", "token")
         .add("entity_id", "")
-        .add("expire_time", info.expiresAt == null ? Json.NULL : Json.value(info.expiresAt.toString()))
+        .add("expire_time",
+            info.expiresAt == null ? Json.NULL : Json.value(info.expiresAt.toString()))
         .add("explicit_max_ttl", info.maxExpiry == null ? 0
             : Duration.between(info.issuedAt, info.maxExpiry).toSeconds())
         .add("id", token)
@@ -184,8 +185,9 @@ final class FakeTokens {
       Secret token = newToken(app.ttl(), app.maxTtl(), true, "auth/" + mount + "/login",
           loginPolicies);
       logins.incrementAndGet();
-      return FakeResponse.ok(FakeVault.envelope().set("auth", auth(token.reveal(), tokens.get(token.reveal()),
-          app.ttl()).set("metadata", Json.object().add("role_name", "promcc"))));
+      return FakeResponse.ok(FakeVault.envelope().set("auth",
+          auth(token.reveal(), tokens.get(token.reveal()), app.ttl())
+              .set("metadata", Json.object().add("role_name", "promcc"))));
     }
     String role = FakePki.string(request, "role");
     String jwt = FakePki.string(request, "jwt");
@@ -202,9 +204,10 @@ final class FakeTokens {
     Secret token = newToken(k8s.ttl(), k8s.maxTtl(), true, "auth/" + mount + "/login",
         loginPolicies);
     logins.incrementAndGet();
-    return FakeResponse.ok(FakeVault.envelope().set("auth", auth(token.reveal(), tokens.get(token.reveal()),
-        k8s.ttl()).set("metadata", Json.object().add("role", role)
-            .add("service_account_name", "prometheus-config-controller"))));
+    return FakeResponse.ok(FakeVault.envelope().set("auth",
+        auth(token.reveal(), tokens.get(token.reveal()), k8s.ttl())
+            .set("metadata", Json.object().add("role", role)
+                .add("service_account_name", "prometheus-config-controller"))));
   }
 
 }
