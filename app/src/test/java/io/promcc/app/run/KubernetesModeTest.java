@@ -289,7 +289,8 @@ class KubernetesModeTest {
     long start = System.nanoTime();
     await("two seconds of /readyz answers", () -> {
       answers.add(status(r.controller(), "/readyz"));
-      return System.nanoTime() - start >= Duration.ofSeconds(2).toNanos();
+      // two answers at least, however slow each is on a busy machine
+      return System.nanoTime() - start >= Duration.ofSeconds(2).toNanos() && answers.size() > 1;
     });
     assertTrue(answers.size() > 1, answers.toString());
     assertEquals(List.of(503), answers.stream().distinct().toList(), answers.toString());
