@@ -17,16 +17,18 @@ final class SettingsCommandSpec {
   private SettingsCommandSpec() {}
 
   /**
-   * Adds an option per setting to {@code spec}. A secret gets a hidden option, so that one given
-   * as a flag by mistake is refused by the settings without echoing it (picocli would print an
-   * unknown option together with its value).
+   * Adds an option per setting to {@code spec}, and {@code -h} and {@code -V} (promcc's
+   * version). A secret gets a hidden option, so that one given as a flag by mistake is refused
+   * by the settings without echoing it (picocli would print an unknown option together with its
+   * value).
    */
   static CommandSpec withOptions(CommandSpec spec, List<Setting> table) {
     for (Setting setting : table) {
       spec.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label())
           .type(String.class).description(setting.help()).hidden(setting.secret()).build());
     }
-    spec.mixinStandardHelpOptions(true);
+    // -V, --version as promcc's own: without the provider picocli printed nothing
+    spec.mixinStandardHelpOptions(true).versionProvider(new Main.Version());
     return spec;
   }
 
