@@ -23,13 +23,14 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * deploy/rbac.yaml grants what the adapter really does against an API server, and no more:
  * every request the Service source, the Secret source and the leader election make against the
- * fake is allowed by a rule, and every granted verb is used.
+ * fake is allowed by a rule (of its API group, resource, verb, namespace and name), and every
+ * granted verb is used.
  */
 class RbacManifestTest {
   private static final Path MANIFEST = Path.of("..", "deploy", "rbac.yaml");
 
-  private record Rule(String namespace, Set<String> resources, Set<String> verbs,
-      Set<String> names) {}
+  private record Rule(String namespace, Set<String> groups, Set<String> resources,
+      Set<String> verbs, Set<String> names) {}
 
   @Test
   void theManifestGrantsExactlyWhatTheAdapterUses() throws IOException {
@@ -59,17 +60,19 @@ class RbacManifestTest {
         String[] access = access(request);
         boolean allowed = rules.stream().anyMatch(rule -> allows(rule, access));
         assertTrue(allowed, "rbac.yaml does not allow " + String.join(" ", access));
-        used.add(access[0] + " " + access[2]);
+        used.add(access[0] + " " + access[4] + "/" + access[2]);
       }
     }
     // a Lease is deleted by nobody, an Event is created by the app (whose own test holds its
     // access to exactly that): the rest must be in use
     Set<String> granted = new TreeSet<>();
     for (Rule rule : rules) {
-      for (String resource : rule.resources()) {
-        for (String verb : rule.verbs()) {
-          if (!resource.equals("events")) {
-            granted.add(verb + " " + resource);
+      for (String group : rule.groups()) {
+        for (String resource : rule.resources()) {
+          for (String verb : rule.verbs()) {
+            if (!resource.equals("events")) {
+              granted.add(verb + " " + group + "/" + resource);
+            }
           }
         }
       }
@@ -77,10 +80,11 @@ class RbacManifestTest {
     assertEquals(granted, used, "every granted verb is needed");
   }
 
-  /** {verb, namespace, resource, name}. */
+  /** {verb, namespace, resource, name, API group ("" for the core group, /api/v1)}. */
   private static String[] access(FakeRequest request) {
     String[] parts = request.path().replaceAll("^/+", "").split("/");
     int at = parts[0].equals("api") ? 2 : 3;
+    String group = parts[0].equals("api") ? "" : parts[1];
     String namespace = "";
     if (parts.length > at + 1 && parts[at].equals("namespaces")) {
       namespace = parts[at + 1];
@@ -96,14 +100,15 @@ class RbacManifestTest {
       case "DELETE" -> "delete";
       default -> request.method();
     };
-    return new String[] {verb, namespace, resource, name};
+    return new String[] {verb, namespace, resource, name, group};
   }
 
   private static boolean allows(Rule rule, String[] access) {
     boolean namespaceOk = rule.namespace() == null || rule.namespace().equals(access[1]);
     boolean nameOk = rule.names().isEmpty() || rule.names().contains(access[3]);
-    return namespaceOk && nameOk && rule.resources().contains(access[2])
-        && rule.verbs().contains(access[0]);
+    // a rule of another API group grants nothing: leases are coordination.k8s.io's
+    return namespaceOk && nameOk && rule.groups().contains(access[4])
+        && rule.resources().contains(access[2]) && rule.verbs().contains(access[0]);
   }
 
   @SuppressWarnings("unchecked")
@@ -119,7 +124,8 @@ class RbacManifestTest {
         Map<String, Object> meta = (Map<String, Object>) doc.get("metadata");
         String namespace = kind.equals("Role") ? (String) meta.get("namespace") : null;
         for (Map<String, Object> rule : (List<Map<String, Object>>) doc.get("rules")) {
-          rules.add(new Rule(namespace, Set.copyOf((List<String>) rule.get("resources")),
+          rules.add(new Rule(namespace, Set.copyOf((List<String>) rule.get("apiGroups")),
+              Set.copyOf((List<String>) rule.get("resources")),
               Set.copyOf((List<String>) rule.get("verbs")),
               Set.copyOf((List<String>) rule.getOrDefault("resourceNames", List.of()))));
         }
