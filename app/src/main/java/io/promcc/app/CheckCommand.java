@@ -69,6 +69,9 @@ final class CheckCommand implements Callable<Integer> {
       err.flush();
       return RunCommand.EXIT_USAGE;
     }
+    // as run logs: at --log-level, without client-java's informer lines and the stack traces
+    // of the informers stopped at the end, which read like a failed check
+    Logging.configure(settings.logLevel());
     CheckParts parts;
     try {
       parts = ControllerComponent.of(settings).checkParts();

@@ -1,0 +1,76 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.TestCa;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code promcc check} in Kubernetes mode as an operator runs it before a rollout
+ * (docs/operations.md, "Upgrades"): what it says besides its report is promcc's own log, in
+ * promcc's format and at {@code --log-level}, as {@code run} logs; not client-java's informer
+ * lines, nor the stack traces of the informers it stops when it is done.
+ */
+class CheckLogTest {
+  @TempDir Path temp;
+
+  @Test
+  void checkLogsAtItsLogLevelWithoutTheStoppedInformersStackTraces() throws Exception {
+    try (FakeKubeApi host = FakeKubeApi.start()) {
+      List<String> command = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), Main.class.getName(), "check",
+          "--discovery", "kubernetes", "--kubeconfig", kubeconfig(host).toString(),
+          "--certificates", "secrets", "--lease-namespace", "monitoring",
+          "--out", temp.resolve("out").toString(), "--log-level", "warning"));
+      Path log = temp.resolve("check.log");
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      String output;
+      try {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+          fail("promcc check still ran after 60 s:\n" + Files.readString(log));
+        }
+        output = Files.readString(log, StandardCharsets.UTF_8);
+      } finally {
+        process.destroyForcibly();
+      }
+
+      assertEquals(CheckCommand.EXIT_CHANGES, process.exitValue(), output);
+      assertTrue(output.contains("would write"), output);
+      assertFalse(output.contains("Exception"), output);
+      assertFalse(output.contains(" INFO ") || output.contains("INFO:"),
+          "nothing below --log-level warning:\n" + output);
+    }
+  }
+
+  private Path kubeconfig(FakeKubeApi api) throws Exception {
+    TestCa.Issued admin = api.adminCertificate();
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: fake, cluster: {server: "%s", certificate-authority-data: %s}}]
+        users: [{name: admin, user: {client-certificate-data: %s, client-key-data: %s}}]
+        contexts: [{name: fake, context: {cluster: fake, user: admin}}]
+        current-context: fake
+        """.formatted(api.url(), b64(api.ca().certificatePem()), b64(admin.certificatePem()),
+        b64(admin.privateKeyPem()));
+    return Files.writeString(temp.resolve("kubeconfig"), yaml);
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+}
