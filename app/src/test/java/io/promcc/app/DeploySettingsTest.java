@@ -411,6 +411,47 @@ class DeploySettingsTest {
         "the jar is in the build context");
   }
 
+  /** A key the settings file offers in a comment would stop every Pod once uncommented. */
+  @Test
+  void everyKeyTheSettingsFileOffersInACommentIsASetting() throws IOException {
+    String text = manifests.get(V1ConfigMap.class, namespace, "promcc-settings").getData()
+        .get("promcc.yml");
+    Set<String> names = RunSettings.TABLE.stream().map(s -> s.name())
+        .collect(Collectors.toSet());
+    Matcher offered = Pattern.compile("(?m)^\\s*#\\s*([a-z][a-z0-9-]*):\\s").matcher(text);
+    List<String> keys = new ArrayList<>();
+    while (offered.find()) {
+      keys.add(offered.group(1));
+    }
+
+    assertTrue(keys.contains("certificates"), keys.toString());
+    assertEquals(List.of(), keys.stream().filter(k -> !names.contains(k)).toList());
+  }
+
+  /**
+   * The Secrets alternative as the settings file and docs/operations.md describe it: the
+   * commented keys uncommented, the vault-* keys removed; its Secrets are where rbac.yaml's
+   * Secrets Role (deleted by the kustomization in Vault mode) grants them.
+   */
+  @Test
+  void theSecretsAlternativeTheSettingsFileDescribesStarts() throws IOException {
+    StartedPod started = new StartedPod(0, text -> text.lines()
+        .filter(line -> !line.startsWith("vault-") && !line.equals("certificates: vault"))
+        .map(line -> line.matches("# (certificates|secrets-namespace): .*")
+            ? line.substring(2) : line)
+        .collect(Collectors.joining("\n", "", "\n")));
+
+    RunSettings settings = accepted(started);
+
+    assertEquals(CertificateMode.SECRETS, settings.certificates());
+    String secrets = settings.kubernetes().orElseThrow().secrets().namespace();
+    V1Role role = manifests.get(V1Role.class, secrets, "promcc-certificates");
+    assertTrue(role.getRules().stream().anyMatch(r -> r.getResources().contains("secrets")
+        && r.getVerbs().containsAll(List.of("list", "watch"))), role.toString());
+    assertTrue(DeployManifests.Kustomization.read().deleted()
+        .contains("Role " + secrets + "/promcc-certificates"), "what the docs say to remove");
+  }
+
   @Test
   void aSettingPromccDoesNotHaveIsRefused() throws IOException {
     StartedPod started = new StartedPod(0, text -> {

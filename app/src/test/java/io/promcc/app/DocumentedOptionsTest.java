@@ -16,14 +16,19 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every {@code --option} the README and the operator docs name is an option of a promcc command,
- * so a renamed or removed option cannot stay documented. Prometheus' own flags (dotted, or
+ * Every {@code --option} the README, the operator docs and the manifests of deploy/ name is an
+ * option of a promcc command, so a renamed or removed option cannot stay documented, and every
+ * option of {@code promcc run} is in docs/operations.md. Prometheus' own flags (dotted, or
  * {@code --enable-feature}) and the benchmark scripts' options are not promcc's.
  */
 class DocumentedOptionsTest {
   private static final List<String> DOCS = List.of("README.md", "docs/operations.md",
       "docs/metrics.md", "docs/delivery.md", "docs/reliability.md", "docs/vault.md",
-      "docs/kube-adapter.md", "docs/profile.md", "docs/design.md");
+      "docs/kube-adapter.md", "docs/profile.md", "docs/design.md",
+      // the manifests: an option that does not exist there stops every Pod
+      "deploy/statefulset.yaml", "deploy/promcc-settings.yaml", "deploy/rbac.yaml",
+      "deploy/networkpolicy.yaml", "deploy/service.yaml", "deploy/kustomization.yaml",
+      "deploy/prometheus-base-config.yaml");
   /** Not promcc's: Prometheus' feature flag, and scripts/bench-shapes.sh's mode. */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode");
   private static final Pattern OPTION =
@@ -46,5 +51,21 @@ class DocumentedOptionsTest {
     }
 
     assertEquals(Set.of(), unknown);
+  }
+
+  /** "promcc run --help lists every option" and docs/operations.md says what each is for. */
+  @Test
+  void everyOptionOfRunIsDocumentedInTheOperatorsGuide() throws IOException {
+    String guide = Files.readString(Path.of("..", "docs", "operations.md"));
+    SortedSet<String> undocumented = new TreeSet<>();
+    for (var option : Main.commandLine(Map.of()).getSubcommands().get("run").getCommandSpec()
+        .options()) {
+      if (!option.hidden() && !option.usageHelp() && !option.versionHelp()
+          && !guide.contains("`" + option.longestName())) {
+        undocumented.add(option.longestName());
+      }
+    }
+
+    assertEquals(Set.of(), undocumented);
   }
 }
