@@ -231,10 +231,11 @@ public record RelabelRule(
   static RelabelRule parse(Map<?, ?> map, String owner, List<String> problems) {
     Fields fields = new Fields(map, owner, problems);
     fields.rejectUnknown(FIELDS);
-    // written null (~), a string field is empty to Prometheus' YAML, not its default
+    // written null (~), a string field is empty to Prometheus' YAML, not its default; so is a
+    // regex, which Prometheus then compiles as "", matching only the empty string
     RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
         fields.string("separator", map.containsKey("separator") ? "" : null),
-        fields.string("regex", null), fields.uint64("modulus"),
+        fields.string("regex", map.containsKey("regex") ? "" : null), fields.uint64("modulus"),
         fields.string("target_label", null),
         fields.string("replacement", map.containsKey("replacement") ? "" : null),
         fields.string("action", null));

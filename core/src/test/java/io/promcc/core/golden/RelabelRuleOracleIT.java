@@ -71,7 +71,14 @@ class RelabelRuleOracleIT {
       HASHMOD + "8.5}",
       HASHMOD + "1e19}",
       HASHMOD + "!!int 0x10}",
-      HASHMOD + "!!float 8}");
+      HASHMOD + "!!float 8}",
+      // written null (~), a field is its type's zero, and a regex the empty one
+      "{source_labels: [a], regex: ~, target_label: b, replacement: hit}",
+      "{action: labeldrop, regex: null}",
+      "{source_labels: ~, target_label: b}",
+      "{action: keep, source_labels: [a], target_label: ~}",
+      "{source_labels: [a], target_label: b, modulus: ~}",
+      "{action: drop, source_labels: [a], regex: x, separator: ~}");
 
   /** Rules Prometheus refuses, one check of {@code relabel.Config} each. */
   private static final List<String> REFUSED = List.of(
@@ -113,7 +120,12 @@ class RelabelRuleOracleIT {
       HASHMOD + ".nan}",
       HASHMOD + "true}",
       HASHMOD + ".5}",
-      HASHMOD + "1e-3}");
+      HASHMOD + "1e-3}",
+      "{action: keepequal, source_labels: [a], target_label: b, regex: ~}",
+      "{action: dropequal, source_labels: [a], target_label: b, regex: null}",
+      "{action: replace, source_labels: [a], target_label: ~}",
+      "{action: hashmod, source_labels: [a], target_label: shard, modulus: ~}",
+      "{action: lowercase, source_labels: [a], target_label: b, replacement: ~}");
 
   /**
    * Floats Go converts to a uint64 as the machine does (below -1, and 2^64): promtool on amd64
@@ -202,6 +214,8 @@ class RelabelRuleOracleIT {
       assertTrue(rendered.contains("action: " + action)
           || rendered.contains("action: \"" + action + "\""), action + " in\n" + rendered);
     }
+    // a regex written null is the empty regex, written out as one, not left to (.*)
+    assertTrue(rendered.contains("regex: \"\"\n"), rendered);
   }
 
   /** The profile's first problem with {@code rule}, without the rule's name. */

@@ -31,4 +31,27 @@ class RelabelNullFieldsTest {
       assertEquals(List.of(), problems);
     }
   }
+
+  @Test
+  void aRegexWrittenNullIsTheEmptyRegexAsToPrometheus() {
+    // prometheus 2.53.3 sets no label x for a target with a regex ~ (it matches only ""), and
+    // refuses a keepequal with one as having a regex
+    for (String none : List.of("~", "null", "NULL")) {
+      List<String> problems = new ArrayList<>();
+      RelabelRule rule = RelabelRule.parse(YamlReader.readMapping("{source_labels: [a], "
+          + "regex: " + none + ", target_label: x, replacement: hit}", "p.yml"),
+          "relabel_configs[0]", problems);
+      Map<String, Object> expected = new LinkedHashMap<>();
+      expected.put("source_labels", List.of("a"));
+      expected.put("regex", "");
+      expected.put("target_label", "x");
+      expected.put("replacement", "hit");
+      assertEquals(expected, rule.toYaml(), none);
+      assertEquals(List.of(), problems);
+      RelabelRule.parse(YamlReader.readMapping("{source_labels: [a], regex: " + none
+          + ", target_label: x, action: keepequal}", "p.yml"), "relabel_configs[1]", problems);
+      assertEquals(List.of("keepequal action requires only 'source_labels' and `target_label`, "
+          + "and no other fields in relabel_configs[1]"), problems, none);
+    }
+  }
 }
