@@ -234,11 +234,17 @@ public record RelabelRule(
     // written null (~), a string field is empty to Prometheus' YAML, not its default; so is a
     // regex, which Prometheus then compiles as "", matching only the empty string
     RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
-        fields.string("separator", map.containsKey("separator") ? "" : null),
-        fields.string("regex", map.containsKey("regex") ? "" : null), fields.uint64("modulus"),
+        fields.string("separator", writtenNull(map, "separator") ? "" : null),
+        fields.string("regex", writtenNull(map, "regex") ? "" : null), fields.uint64("modulus"),
         fields.string("target_label", null),
-        fields.string("replacement", map.containsKey("replacement") ? "" : null),
-        fields.string("action", null));
+        fields.string("replacement", writtenNull(map, "replacement") ? "" : null),
+        fields.string("action", writtenNull(map, "action") ? "" : null));
+    if (writtenNull(map, "action")) {
+      // no action to Prometheus' YAML, which Validate refuses before any other check; "" (as
+      // written '') is an unknown action to its own YAML, and so to the checks after this one
+      problems.add("relabel action cannot be empty in " + owner);
+      return rule;
+    }
     List<String> own = rule.problems(owner);
     if (rule.modulus() == null && fields.has("modulus")) {
       // refused as written: that it is then none (0) is no second problem
@@ -246,6 +252,10 @@ public record RelabelRule(
     }
     problems.addAll(own);
     return rule;
+  }
+
+  private static boolean writtenNull(Map<?, ?> map, String key) {
+    return map.containsKey(key) && map.get(key) == null;
   }
 
   /**

@@ -125,7 +125,9 @@ class RelabelRuleOracleIT {
       "{action: dropequal, source_labels: [a], target_label: b, regex: null}",
       "{action: replace, source_labels: [a], target_label: ~}",
       "{action: hashmod, source_labels: [a], target_label: shard, modulus: ~}",
-      "{action: lowercase, source_labels: [a], target_label: b, replacement: ~}");
+      "{action: lowercase, source_labels: [a], target_label: b, replacement: ~}",
+      "{action: ~, source_labels: [a], target_label: b}",
+      "{action: null, source_labels: [a], target_label: b, modulus: x}");
 
   /**
    * Floats Go converts to a uint64 as the machine does (below -1, and 2^64): promtool on amd64

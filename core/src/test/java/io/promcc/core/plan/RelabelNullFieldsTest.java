@@ -54,4 +54,15 @@ class RelabelNullFieldsTest {
           + "and no other fields in relabel_configs[1]"), problems, none);
     }
   }
+
+  @Test
+  void anActionWrittenNullIsRefusedAsEmptyInPrometheusWords() {
+    for (String none : List.of("~", "null", "Null")) {
+      List<String> problems = new ArrayList<>();
+      RelabelRule.parse(YamlReader.readMapping("{action: " + none + ", target_label: x}",
+          "p.yml"), "relabel_configs[0]", problems);
+      assertEquals(List.of("relabel action cannot be empty in relabel_configs[0]"), problems,
+          none);
+    }
+  }
 }
