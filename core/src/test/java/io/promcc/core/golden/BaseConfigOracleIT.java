@@ -154,6 +154,29 @@ class BaseConfigOracleIT {
     assertEquals(List.of(), disagreements);
   }
 
+  /** A top-level key read as a number or boolean is a field neither knows, named alike. */
+  @Test
+  void aTopLevelNumberOrBooleanKeyIsAFieldNotFoundAsPromtoolSays() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    for (String key : List.of("true", "false", "8", "!!int 010", "!!bool true", "-1")) {
+      String base = key + ": a\n";
+      Promtool.Result verdict = promtool.checkText(temp, "key.yml", base);
+      String written = key.substring(key.indexOf(' ') + 1);
+      List<String> ours;
+      try {
+        BaseConfig.parse(base, "base.yml");
+        ours = List.of();
+      } catch (ValidationException e) {
+        ours = e.problems();
+      }
+      if (verdict.exitCode() == 0 || !verdict.output().contains("field " + written + " not found")
+          || !ours.equals(List.of("field \"" + written + "\" not found at the top level"))) {
+        disagreements.add(key + ": promtool " + verdict.output().strip() + "; promcc " + ours);
+      }
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
   /** Every escape of a surrogate, a pair too, which snakeyaml alone would take. */
   @Test
   void promccRefusesWhatPromtoolRefuses() throws IOException {

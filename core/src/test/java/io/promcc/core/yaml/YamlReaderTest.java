@@ -293,7 +293,8 @@ class YamlReaderTest {
   /**
    * A top-level key that is no text was named by its Java value ("found a number 010", "found
    * null null", "found binary data (!!binary) [B@1b6d3586"): it is named as written, quoted,
-   * each one.
+   * each one; a number or boolean as Prometheus 2.53.3 names it, a field it does not know
+   * ({@code field 8 not found in type config.plain}), not as a key of the wrong type.
    */
   @Test
   void aTopLevelKeyThatIsNoTextIsNamedAsWritten() {
@@ -302,12 +303,12 @@ class YamlReaderTest {
         "profile \"p.yml\""));
 
     assertEquals(List.of(
-        "expected text keys at the top level, found the key \"010\", which is a number",
+        "field \"010\" not found at the top level",
         "expected text keys at the top level, found the key \"aGk=\", which is binary data "
             + "(!!binary)",
         "expected text keys at the top level, found a null key",
-        "expected text keys at the top level, found the key \"true\", which is a boolean",
-        "expected text keys at the top level, found the key \"8\", which is a number"),
+        "field \"true\" not found at the top level",
+        "field \"8\" not found at the top level"),
         e.problems());
   }
 }
