@@ -47,6 +47,8 @@ public final class YamlReader {
   static final Tag GO_NUMBER = new Tag("tag:promcc.io,2026:go-number");
   /** A plain scalar Prometheus' YAML reads as a boolean and the JSON schema does not. */
   static final Tag GO_BOOL = new Tag("tag:promcc.io,2026:go-bool");
+  /** YAML 1.1's {@code !!timestamp}, which the JSON schema does not know. */
+  private static final Tag TIMESTAMP = new Tag(Tag.PREFIX + "timestamp");
   /** The plain scalars Prometheus' YAML reads as null and the JSON schema as text. */
   private static final Set<String> GO_NULLS = Set.of("~", "Null", "NULL");
 
@@ -114,13 +116,19 @@ public final class YamlReader {
         GoYamlBool go = GoYamlBool.resolve(text);
         Object read = go != null ? go : bool.construct(node); // !!bool yes: true to Prometheus
         if (read == null) { // the schema reads !!bool 1 as no value; Prometheus refuses it
-          GoYamlNumber numeric = GoYamlNumber.resolve(text);
-          String tag = numeric != null ? (numeric.isFloat() ? "!!float" : "!!int")
-              : Set.of("", "~", "null", "Null", "NULL").contains(text) ? "!!null" : "!!str";
-          throw new ConstructorException(null, Optional.empty(), "cannot decode " + tag + " `"
-              + text + "` as a !!bool", node.getStartMark());
+          throw new ConstructorException(null, Optional.empty(), "cannot decode "
+              + goTag(text) + " `" + text + "` as a !!bool", node.getStartMark());
         }
         return read;
+      });
+      constructors.put(TIMESTAMP, node -> {
+        // a text field of Prometheus reads a time as written, and takes no other text
+        String text = ((ScalarNode) node).getValue();
+        if (!GoYamlTimestamp.isTimestamp(text)) {
+          throw new ConstructorException(null, Optional.empty(), "cannot decode "
+              + goTag(text) + " `" + text + "` as a !!timestamp", node.getStartMark());
+        }
+        return text;
       });
       ConstructNode integer = constructors.get(Tag.INT);
       constructors.put(Tag.INT, node -> {
@@ -161,6 +169,15 @@ public final class YamlReader {
       return constructors;
     }
   };
+
+  /** The tag Prometheus' YAML gives {@code text} written plain, as its messages name it. */
+  private static String goTag(String text) {
+    GoYamlNumber numeric = GoYamlNumber.resolve(text);
+    return numeric != null ? (numeric.isFloat() ? "!!float" : "!!int")
+        : Set.of("", "~", "null", "Null", "NULL").contains(text) ? "!!null"
+        : GoYamlBool.resolve(text) != null || Set.of("true", "false").contains(text) ? "!!bool"
+        : "!!str";
+  }
 
   /**
    * The settings for composing a document that is written back as it was (a base config): YAML's

@@ -88,6 +88,13 @@ class BaseConfigOracleIT {
       """,
       "global:\n  scrape_interval: 1m\nscrape_configs: [] # none yet\n",
       """
+      global:
+        external_labels: {a: !!timestamp 2001-12-14, b: !!timestamp 2001-1-2 3:4:5.5}
+      scrape_configs:
+      - job_name: !!timestamp 2001-12-14t21:59:43.10-05:00
+        static_configs: [{targets: ['h:1']}]
+      """,
+      """
       scrape_configs:
       - job_name: keep
         static_configs: [{targets: ['h:1']}]
@@ -177,11 +184,15 @@ class BaseConfigOracleIT {
     assertEquals(List.of(), disagreements);
   }
 
-  /** Every escape of a surrogate, a pair too, which snakeyaml alone would take. */
+  /**
+   * Every escape of a surrogate, a pair too, which snakeyaml alone would take, and a
+   * {@code !!timestamp} in no time form Prometheus takes.
+   */
   @Test
   void promccRefusesWhatPromtoolRefuses() throws IOException {
     List<String> disagreements = new ArrayList<>();
-    for (String value : List.of("\"\\ud83d\\ude00\"", "\"\\U0000D83D\\uDE00\"", "\"x\\udc00\"")) {
+    for (String value : List.of("\"\\ud83d\\ude00\"", "\"\\U0000D83D\\uDE00\"", "\"x\\udc00\"",
+        "!!timestamp 2001-02-30", "!!timestamp 2001-1-2T3:4:5", "!!timestamp 8")) {
       String base = "global:\n  external_labels:\n    a: " + value + "\n";
       Promtool.Result verdict = promtool.checkText(temp, "refused.yml", base);
       boolean promccRefuses;
