@@ -28,26 +28,49 @@ import org.junit.jupiter.api.Test;
  * informer's controller does a real second later, so no real time passes.
  */
 class ReflectorFailureBackoffTest extends ServiceWatchFixture {
+  /** A {@code Status} such as an API server sends in an {@code ERROR} event, but no code. */
+  private static final String STATUS_WITHOUT_CODE = "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+      + "\"status\":\"Failure\",\"reason\":\"InternalError\",\"message\":\"etcd is down\"}";
+
+  /** Runs the reflector, as the informer's controller does, over the first minute. */
+  private void runTheReflectorForAMinute() {
+    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
+        V1Service.class, listerWatcher,
+        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
+        (type, error) -> listerWatcher.reflectorFailed(error));
+    // bounded in runs too: without a pause the ticker never moves
+    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
+      reflector.run();
+    }
+  }
+
   @Test
   void watchEventsWithoutMetadataBackOffAsFailedCalls() {
     // no bookmarks: the only event of a watch is the one injected
     fake.faults().sendOnNewWatches(Faults.ALWAYS, "ADDED",
         "{\"kind\":\"Service\",\"apiVersion\":\"v1\"}", request -> true);
-    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
-        V1Service.class, listerWatcher,
-        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
-        (type, error) -> listerWatcher.reflectorFailed(error));
 
-    // bounded in runs too: without a pause the ticker never moves
-    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
-      reflector.run();
-    }
+    runTheReflectorForAMinute();
 
     List<Duration> inTheFirstMinute = listTimesInTheFirstMinute();
     assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), inTheFirstMinute,
         "the ticker at each list in the first minute: after a pause doubling from 0.8 s");
     assertEquals("watch of services in all namespaces brought an event that cannot be read: its "
         + "object has no metadata", health.failure().orElseThrow());
+  }
+
+  @Test
+  void errorEventsWithoutACodeBackOffOnceEachAndKeepTheirWording() {
+    // client-java's reflector unboxes the code and throws a NullPointerException, which its
+    // exception handler hears of after the watch recorded the event, worded, and its pause
+    fake.faults().sendOnNewWatches(Faults.ALWAYS, "ERROR", STATUS_WITHOUT_CODE, request -> true);
+
+    runTheReflectorForAMinute();
+
+    assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), listTimesInTheFirstMinute(),
+        "one pause per error event, doubling from 0.8 s, none for the reflector's exception");
+    assertEquals("watch of services in all namespaces ended with an error event "
+        + "(InternalError): etcd is down", health.failure().orElseThrow());
   }
 
   @Test
