@@ -12,9 +12,10 @@ import java.util.Iterator;
  * One watch of a {@link TrackedListerWatcher}: tells its {@link Outcome} when the first event
  * comes through, when the stream ends cleanly, and when it fails, worded: a stream that breaks
  * mid-way (a read error, not the server ending it), brings an event that cannot be read (one
- * without metadata too: the reflector would throw on it) or an {@code ERROR} event other than
- * 410 Gone (which only means "list again"; so does the reason {@code Expired} or {@code Gone}
- * with another code or none, passed on to the reflector as a 410). Once closed (stopping the
+ * without metadata, or a {@code Status} in an event other than {@code ERROR}, too: the reflector
+ * would throw on it) or an {@code ERROR} event other than 410 Gone (which only means "list
+ * again"; so does the reason {@code Expired} or {@code Gone} with another code or none, passed
+ * on to the reflector as a 410). Once closed (stopping the
  * informer closes the watch its reflector reads) it tells nothing: what a read then meets, an
  * end or an error, is the close's doing, no failure and no watch that ended at once.
  *
@@ -116,13 +117,19 @@ final class TrackedWatch<T> implements Watchable<T> {
       unreadable("its object has no metadata");
       return response;
     }
+    V1Status status = response.status;
+    int code = status == null || status.getCode() == null ? 0 : status.getCode();
+    if (!"ERROR".equals(response.type) && response.object == null) {
+      // a Status in an event other than ERROR (read as one, as client-java's watch does): no
+      // object, which the reflector cannot take (it throws a NullPointerException); worded here
+      unreadable("its object is a Status" + said(status, code));
+      return response;
+    }
     if (!"ERROR".equals(response.type)) {
       taken = true;
       return response;
     }
     open = false;
-    V1Status status = response.status;
-    int code = status == null || status.getCode() == null ? 0 : status.getCode();
     if (expired(status, code)) {
       expire();
       if (code != 410) {
@@ -144,6 +151,15 @@ final class TrackedWatch<T> implements Watchable<T> {
    * one, or none at all) only what it has, never an "http status 0".
    */
   private static String errorOf(V1Status status, int code) {
+    String said = said(status, code);
+    return said.isEmpty() ? " that names no error (no code, reason or message)" : said;
+  }
+
+  /**
+   * What a {@code status} says: {@code : http status <code> (<reason>): <message>}, without a
+   * code only {@code  (<reason>): <message>}, each part only if known; empty if none is.
+   */
+  private static String said(V1Status status, int code) {
     JsonObject body = new JsonObject();
     if (status != null) {
       body.addProperty("reason", status.getReason());
@@ -152,8 +168,7 @@ final class TrackedWatch<T> implements Watchable<T> {
     if (code > 0) {
       return ": " + FailureText.describeStatus(code, body.toString());
     }
-    String worded = FailureText.describeReason(0, body.toString());
-    return worded.isEmpty() ? " that names no error (no code, reason or message)" : worded;
+    return FailureText.describeReason(0, body.toString());
   }
 
   /**

@@ -74,6 +74,19 @@ class ReflectorFailureBackoffTest extends ServiceWatchFixture {
   }
 
   @Test
+  void aStatusInAnEventOtherThanErrorIsWordedAndBacksOffOnce() {
+    // client-java's reflector reads no object in it and throws a NullPointerException
+    fake.faults().sendOnNewWatches(Faults.ALWAYS, "ADDED", STATUS_WITHOUT_CODE, request -> true);
+
+    runTheReflectorForAMinute();
+
+    assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), listTimesInTheFirstMinute(),
+        "one pause per such event, doubling from 0.8 s");
+    assertEquals("watch of services in all namespaces brought an event that cannot be read: "
+        + "its object is a Status (InternalError): etcd is down", health.failure().orElseThrow());
+  }
+
+  @Test
   void aFailureOnlyTheReflectorSawWaitsThePauseOfAFailedCallOnce() throws Exception {
     CallGeneratorParams list = new CallGeneratorParams(false, "0", null);
     listerWatcher.list(list);
