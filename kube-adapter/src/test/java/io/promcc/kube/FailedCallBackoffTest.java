@@ -4,17 +4,26 @@ import static io.promcc.kube.TestServices.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.informer.cache.DeltaFIFO;
+import io.kubernetes.client.informer.cache.ReflectorRunnable;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeRequest;
-import io.promcc.kube.fake.Poll;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,39 +32,125 @@ import org.junit.jupiter.api.Test;
  * keeps failing. The lister-watcher pauses before the next list or watch instead, 0.8 s doubling
  * to 30 s, as client-go's reflector backs off; an event, or two minutes without a failure, starts
  * over. Time is a ticker only the sleeper moves.
+ *
+ * <p>client-java's own reflector runs the lister-watcher, with the exception handler
+ * {@link TrackedInformer} gives it, on the test's thread: the test runs it again each time it
+ * gives up, as the informer's controller does a real second later, and stops it once the watch
+ * awaited is open, so no real time passes.
  */
 class FailedCallBackoffTest extends ServiceWatchFixture {
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Predicate<FakeRequest> ANY = request -> true;
   private static final Predicate<FakeRequest> LIST = request -> !request.isWatch();
   private static final String WATCH = "watch of " + DESCRIPTION;
+  /**
+   * Watches of 10 s: a test whose watch awaited never comes (fewer failures than it expects)
+   * fails soon instead of reading a watch that works for minutes.
+   */
+  private static final WatchSettings SHORT_WATCHES = new WatchSettings(Duration.ofSeconds(60),
+      Duration.ofSeconds(10), Duration.ofSeconds(5));
 
   /** The informer's failure while each pause is waited out. */
   private final List<Optional<String>> failuresInPauses = new CopyOnWriteArrayList<>();
-  private TrackedInformer<V1Service, V1ServiceList> informer;
+  /** The informer's cache: what the reflector queued, moved there by {@link #drain()}. */
+  private final Cache<V1Service> cache = new Cache<>();
+  private final DeltaFIFO fifo = new DeltaFIFO(Caches::metaNamespaceKeyFunc, cache);
+  /** What to do when the watch of each call count is open (the reflector reads it on). */
+  private final Map<Integer, Runnable> atOpenWatches = new HashMap<>();
+  private TrackedListerWatcher<V1Service, V1ServiceList> informerCalls;
+  private ReflectorRunnable<V1Service, V1ServiceList> reflector;
+  /** The watch calls made, refused ones too. */
+  private int watchCalls;
+  /** The watch call whose watch, open, stops the reflector. */
+  private int awaitedWatch;
+  private boolean stopped;
 
-  /** Runs before the fixture closes the fake. */
-  @AfterEach
-  void stop() {
-    if (informer != null) {
-      informer.stop();
+  /** The informer's failure, as {@link TrackedInformer#failure()} reads it. */
+  private Optional<String> failure() {
+    informerCalls.checkLastingWatch();
+    return health.failure();
+  }
+
+  /**
+   * Makes the informer's lister-watcher, whose sleeper also records its failure at each pause,
+   * and the reflector on it.
+   */
+  private void startInformer() {
+    CoreV1Api api = new CoreV1Api(fake.newClient());
+    informerCalls = new TrackedListerWatcher<>(api.getApiClient(),
+        ServiceCalls.inAllNamespaces(api), V1Service.class, V1ServiceList.class, DESCRIPTION,
+        health, SHORT_WATCHES, ticker::get, duration -> {
+          failuresInPauses.add(failure());
+          sleeper.sleep(duration);
+        }, later);
+    reflector = new ReflectorRunnable<>(V1Service.class, new AwaitedWatches(), fifo,
+        (type, error) -> informerCalls.reflectorFailed(error));
+  }
+
+  /**
+   * The informer's lister-watcher, which also does what the test asked once a watch is open:
+   * the fake answered it after subscribing it, so it is open on the fake (none failed at it:
+   * the test injects its failures before). Stopping the reflector there, as stopping the
+   * informer does, makes its run return.
+   */
+  private final class AwaitedWatches implements ListerWatcher<V1Service, V1ServiceList> {
+    @Override
+    public V1ServiceList list(CallGeneratorParams params) throws ApiException {
+      return informerCalls.list(params);
+    }
+
+    @Override
+    public Watchable<V1Service> watch(CallGeneratorParams params) throws ApiException {
+      watchCalls++;
+      Watchable<V1Service> watch = informerCalls.watch(params);
+      Runnable action = atOpenWatches.remove(watchCalls);
+      if (action != null) {
+        action.run();
+      }
+      if (watchCalls == awaitedWatch) {
+        informerCalls.stop();
+        reflector.stop();
+        stopped = true;
+      }
+      return watch;
     }
   }
 
-  /** Starts an informer whose sleeper also records its failure at each pause. */
-  private void startInformer() {
-    informer = informer(() -> { }, duration -> {
-      failuresInPauses.add(informer.failure());
-      sleeper.sleep(duration);
-    });
-    informer.start();
+  /** Once the watch of the {@code count}-th watch call is open, runs {@code action}. */
+  private void atOpenWatch(int count, Runnable action) {
+    atOpenWatches.put(count, action);
   }
 
-  /** Waits until the {@code count}-th watch is open on the fake (none failed at it). */
+  /**
+   * Runs the reflector, again each time it gives up (the informer's controller does so a real
+   * second later), until the watch of the {@code count}-th watch call is open; stops it there.
+   */
   private void awaitOpenWatch(int count) {
-    Poll.until(WAIT, "watch " + count + " open", () -> fake.requestCount(
-        request -> request.isWatch()) >= count
-        && fake.store().watchCount(ApiResource.SERVICES) == 1);
+    awaitedWatch = count;
+    // bounded in runs too, in case the watch awaited never comes
+    for (int runs = 0; runs < 20 && !stopped; runs++) {
+      reflector.run();
+      drain();
+    }
+    assertTrue(stopped, "watch " + count + " open, after " + watchCalls + " watch calls");
+  }
+
+  /** Moves what the reflector queued into the cache, as the informer's controller does. */
+  private void drain() {
+    while (!fifo.list().isEmpty()) {
+      try {
+        fifo.pop(deltas -> deltas.forEach(delta -> {
+          V1Service service = (V1Service) delta.getRight();
+          if (delta.getLeft() == DeltaFIFO.DeltaType.Deleted) {
+            cache.delete(service);
+          } else {
+            cache.add(service);
+          }
+        }));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @Test
@@ -101,40 +196,42 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
     fake.faults().fail(5, 500, LIST);
     startInformer();
 
-    Poll.until(WAIT, "synced", informer::hasSynced);
+    awaitOpenWatch(1);
+    assertTrue(fifo.hasSynced(), "synced");
     assertEquals(millisOf(800, 1600, 3200, 6400, 12800), List.copyOf(pauses));
     assertEquals(6L, fake.requestCount(LIST));
     assertEquals(Optional.of("cannot list services in all namespaces: http status 500 "
         + "(InternalError): injected fault"), failuresInPauses.get(4));
-    assertEquals(1, informer.cache().list().size());
+    assertEquals(1, cache.list().size());
   }
 
   @Test
   void anEventStartsTheBackoffOver() {
     fake.faults().breakWatches(2, ANY);
     startInformer();
-    awaitOpenWatch(3);
-    fake.store().create(ApiResource.SERVICES, null, guest("one11"));
-    Poll.until(WAIT, "the service seen through the watch",
-        () -> informer.cache().list().size() == 1);
+    atOpenWatch(3, () -> {
+      // the service comes through the watch, then an error event (queued after it) ends it
+      fake.store().create(ApiResource.SERVICES, null, guest("one11"));
+      fake.faults().breakWatches(2, ANY);
+      fake.faults().errorWatches(500, "injected");
+    });
 
-    fake.faults().breakWatches(2, ANY);
-    fake.faults().errorWatches(500, "injected");
     awaitOpenWatch(6);
 
     assertEquals(millisOf(800, 1600, 800, 1600, 3200), List.copyOf(pauses),
         "after a watch that delivered an event, the pause is 0.8 s again");
-    assertEquals(1, informer.cache().list().size(), "the service kept throughout");
+    assertEquals(1, cache.list().size(), "the service kept throughout");
   }
 
   @Test
   void twoMinutesWithoutAFailureStartTheBackoffOver() {
     fake.faults().breakWatches(2, ANY);
     startInformer();
-    awaitOpenWatch(3);
-    ticker.addAndGet(Duration.ofMinutes(2).toNanos());
+    atOpenWatch(3, () -> {
+      ticker.addAndGet(Duration.ofMinutes(2).toNanos());
+      fake.faults().errorWatches(500, "injected");
+    });
 
-    fake.faults().errorWatches(500, "injected");
     awaitOpenWatch(4);
 
     assertEquals(millisOf(800, 1600, 800), List.copyOf(pauses),
