@@ -18,17 +18,18 @@ final class FailureText {
   /**
    * What went wrong, for an operator: the status, the server's reason and message (a
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
-   * for a success whose body could not be read, why, never that body; else the root cause's type
-   * and message (an {@link ApiException}'s status instead, see {@link #apiStatus}). Causes may
-   * form a cycle ({@code initCause} refuses only an exception as its own cause): the root is then
-   * the last cause not seen before.
+   * for a success whose body could not be read, why (one line), never that body; else the root
+   * cause's type and message (an {@link ApiException}'s status instead, see {@link #apiStatus}).
+   * Causes may form a cycle ({@code initCause} refuses only an exception as its own cause): the
+   * root is then the last cause not seen before.
    */
   static String describe(Throwable e) {
     if (e instanceof ApiException api && api.getCode() >= 200 && api.getCode() < 300) {
       // a success whose body could not be read (TolerantJson): that body is no Status but what
       // was asked for, a Secret's keys perhaps, so only why it could not be read is shown
+      // the first line only: Gson adds a second, a link to its troubleshooting guide
       return "http status " + api.getCode() + ", but its body cannot be read"
-          + (api.getCause() == null ? "" : ": " + rootCause(api));
+          + (api.getCause() == null ? "" : ": " + rootCause(api).lines().findFirst().orElse(""));
     }
     if (e instanceof ApiException api && api.getCode() > 0) {
       return describeStatus(api.getCode(), api.getResponseBody());

@@ -67,6 +67,22 @@ class FailureTextTest {
   }
 
   /**
+   * Gson's message for a body of an unexpected shape has a second line, a link to its
+   * troubleshooting guide: the source's failure, one line in a log and a health message, had it.
+   */
+  @Test
+  void anUnreadableBodyOfA200IsWordedOnOneLine() {
+    ApiException e = new ApiException("cannot read the response", new JsonParseException(
+        new IllegalStateException("Expected BEGIN_OBJECT but was STRING at line 1 column 32 "
+            + "path $.items[0]\nSee https://github.com/google/gson/blob/main/Troubleshooting.md"
+            + "#unexpected-json-structure")), 200, Map.of(), "{}");
+
+    assertEquals("http status 200, but its body cannot be read: IllegalStateException: Expected "
+        + "BEGIN_OBJECT but was STRING at line 1 column 32 path $.items[0]",
+        FailureText.describe(e));
+  }
+
+  /**
    * client-java's {@code ApiException.getMessage()} holds the whole answer, its body and
    * headers: an ApiException at the root of a chain (wrapped by a caller) was shown with it, a
    * Secret list's keys for a 200. It is worded by its status, as one not wrapped is.
