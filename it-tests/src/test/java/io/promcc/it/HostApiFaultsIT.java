@@ -32,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 class HostApiFaultsIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(3);
+  /**
+   * How long the controller's watches must work, with no failure, before its pause after
+   * failures starts over (docs/kube-adapter.md; kube-adapter's FailureBackoff.MAX).
+   */
+  private static final Duration PAUSES_START_OVER = Duration.ofSeconds(30);
   private static final Predicate<FakeRequest> SERVICE_LISTS =
       r -> r.method().equals("GET") && r.isFor(ApiResource.SERVICES) && !r.isWatch();
   private static final Predicate<FakeRequest> SERVICE_WATCHES =
@@ -87,6 +92,7 @@ class HostApiFaultsIT {
       timings.add("410 Gone + lists 500: " + awaitProvider("p2"));
       awaitLoaded("added");
       awaitThroughTheWatch("p2-watched");
+      awaitPausesStartedOver();
 
       // 3. lists answer 429 (plain text, Retry-After 1) after another 410 Gone
       faults.throttle(Faults.ALWAYS, 1, SERVICE_LISTS);
@@ -99,6 +105,7 @@ class HostApiFaultsIT {
       timings.add("410 Gone + lists 429: " + awaitProvider("p3"));
       stack.awaitGone("added", WAIT);
       awaitThroughTheWatch("p3-watched");
+      awaitPausesStartedOver();
 
       // 4. watch ERROR events (500): the open watch and the next three watches
       faults.failWatchesWithErrorEvent(3, 500, SERVICE_WATCHES);
@@ -107,6 +114,7 @@ class HostApiFaultsIT {
       timings.add("ERROR events: " + awaitProvider("p4"));
       faults.clear();
       awaitThroughTheWatch("p4-watched");
+      awaitPausesStartedOver();
 
       // 5. the watch goes silent without ending (a partition): only the read timeout notices.
       //    Once the controller gives the open watch up, it lists and watches again, and that
@@ -146,14 +154,33 @@ class HostApiFaultsIT {
 
   /**
    * Changes the moving cluster's provider to {@code provider} once the fault is over and waits
-   * until it is loaded: a change a watch brings, since nothing fails that would list again. An
-   * event through a watch starts the controller's pause after failures over (0.8 s doubling to
-   * 30 s, kept from one failure to the next while no event comes), so that each step's time is
-   * its own, not added to the pauses the step before left.
+   * until it is loaded: a change a watch brings, since nothing fails that would list again.
    */
   private void awaitThroughTheWatch(String provider) {
     stack.putService("moving", guest, provider);
     awaitProvider(provider);
+  }
+
+  /**
+   * Waits until the controller's pause after failures (0.8 s doubling to 30 s, kept from one
+   * failure to the next) has started over, so that the next step's time is its own, not added
+   * to the pauses this one left: an event through a watch does not start it over (a watch that
+   * flaps would be listed again every 0.8 s), watches that worked {@link #PAUSES_START_OVER}
+   * since the first after the last failure do. That watch was open before the change just
+   * brought through it ({@link #awaitThroughTheWatch}) was loaded, so the wait counts from now;
+   * a list of services meanwhile (a failure, or a 410 Gone) counts it from that list again.
+   */
+  private void awaitPausesStartedOver() {
+    long[] from = {System.nanoTime(), stack.host().requestCount(SERVICE_LISTS)};
+    Wait.until(WAIT, Wait.DEFAULT_INTERVAL, "the controller's watches of services working for "
+        + PAUSES_START_OVER.toSeconds() + " s with no list between", () -> {
+          long lists = stack.host().requestCount(SERVICE_LISTS);
+          if (lists != from[1]) {
+            from[0] = System.nanoTime();
+            from[1] = lists;
+          }
+          return System.nanoTime() - from[0] >= PAUSES_START_OVER.toNanos();
+        }, () -> stack.controller().log().tail(20));
   }
 
   /** Waits until at least {@code more} lists of Services after {@code before} were refused. */

@@ -10,12 +10,20 @@ import java.time.Duration;
  * reflector saw (an event it cannot read). client-java's reflector
  * lists again a second after each, for as long as the API server keeps failing; client-go's
  * reflector backs off (0.8 s doubling to 30 s, starting over after two minutes without a
- * failure). Here the same steps: {@link #FIRST}, then twice the
- * last, at most {@link #MAX}; an event through a watch, or {@link #RESET} since the last
- * failure, starts over. A list that works does not: the watch after it may break again at once.
- * No jitter, as {@link ShortWatchBackoff}: one controller (two with leader election) per API
- * server, and tests see exact pauses. Times are a ticker's nanoseconds, as
- * {@link System#nanoTime()}.
+ * failure). Here the same steps: {@link #FIRST}, then twice the last, at most {@link #MAX};
+ * {@link #RESET} since the last failure starts over, and so does {@link #MAX} since the first
+ * watch opened after it ({@link #watchOpened}): the watches have worked that long, one after
+ * another (a watch the server ends is followed by the next, a 410 Gone by a list and a watch),
+ * and the next single failure pauses {@link #FIRST} again. An event through a watch does not
+ * start over, nor does a list that works: a watch that brings one change and breaks (a proxy
+ * that drops it) would be listed again, in full, every {@link #FIRST} for as long as it flaps.
+ * Since starting over takes {@link #MAX} of watches with no failure, failures after it are
+ * listed again at most once per {@link #MAX} plus {@link #FIRST}, no oftener than the longest
+ * pause allows; client-go's backoff needs two minutes between failures to start over (its
+ * reflector's runs last as long as their watches), as frugal while a watch flaps but slower to
+ * recover from a single break after watches that worked. No jitter, as
+ * {@link ShortWatchBackoff}: one controller (two with leader election) per API server, and
+ * tests see exact pauses. Times are a ticker's nanoseconds, as {@link System#nanoTime()}.
  *
  * <p>Thread-safe.
  */
@@ -29,10 +37,16 @@ final class FailureBackoff {
   private long lastFailure;
   /** Whether the pause after the last failure is still to be waited out. */
   private boolean pending;
+  /** Whether a watch was opened since the last failure. */
+  private boolean watched;
+  /** The ticker at the request of the first watch since the last failure, if {@link #watched}. */
+  private long watchedFrom;
 
   /** A call failed at {@code now}: the next waits {@link #left} of the pause this returns. */
   synchronized Duration failed(long now) {
-    if (!pause.isZero() && now - lastFailure >= RESET.toNanos()) {
+    boolean watchesWorked = watched && now - watchedFrom >= MAX.toNanos();
+    watched = false;
+    if (watchesWorked || !pause.isZero() && now - lastFailure >= RESET.toNanos()) {
       pause = Duration.ZERO;
     }
     pause = pause.isZero() ? FIRST : Sleeper.doubled(pause, MAX);
@@ -54,9 +68,14 @@ final class FailureBackoff {
     return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
   }
 
-  /** An event came through a watch: the API server works, the next failure pauses FIRST. */
-  synchronized void reset() {
-    pause = Duration.ZERO;
-    pending = false;
+  /**
+   * A watch requested at the ticker's {@code startedAt} is open: the first since the last
+   * failure starts the {@link #MAX} after which the next failure pauses {@link #FIRST}.
+   */
+  synchronized void watchOpened(long startedAt) {
+    if (!watched) {
+      watched = true;
+      watchedFrom = startedAt;
+    }
   }
 }

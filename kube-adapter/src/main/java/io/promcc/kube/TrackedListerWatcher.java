@@ -215,6 +215,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
           params.resourceVersion, Math.toIntExact(seconds))).request());
       Watch<T> watch = TolerantJson.watch(client, call, type);
       healthy();
+      failures.watchOpened(startedAt);
       TrackedWatch<T> tracked = new TrackedWatch<>(watch, "watch of " + description,
           new TrackedWatch.Outcome() {
             @Override
@@ -360,10 +361,14 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     expiredSinceEvent = true;
   }
 
-  /** An event came through a watch: it works. */
+  /**
+   * An event came through a watch: a 410 Gone next lists again at once, and watches that ended
+   * at once start their pauses over ({@link ShortWatches#delivered}). The pause after failures
+   * does not start over ({@link FailureBackoff}): a watch that brings one event and breaks,
+   * again and again, would be listed again every 0.8 s.
+   */
   private void watchDelivered() {
     expiredSinceEvent = false;
-    failures.reset();
     shortWatches.delivered();
   }
 

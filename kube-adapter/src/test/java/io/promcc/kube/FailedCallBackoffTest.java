@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * A watch that breaks, a watch {@code ERROR} event, a refused watch call or a failing list:
  * client-java's reflector lists again a second later, every second for as long as the API server
  * keeps failing. The lister-watcher pauses before the next list or watch instead, 0.8 s doubling
- * to 30 s, as client-go's reflector backs off; an event, or two minutes without a failure, starts
- * over. Time is a ticker only the sleeper moves.
+ * to 30 s, as client-go's reflector backs off; two minutes without a failure, or a watch that
+ * stayed open 30 s ({@link FlappingWatchBackoffTest}), starts over, an event does not. Time is a
+ * ticker only the sleeper moves.
  *
  * <p>client-java's own reflector runs the lister-watcher, with the exception handler
  * {@link TrackedInformer} gives it, on the test's thread: the test runs it again each time it
@@ -206,7 +207,7 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
   }
 
   @Test
-  void anEventStartsTheBackoffOver() {
+  void anEventDoesNotStartTheBackoffOver() {
     fake.faults().breakWatches(2, ANY);
     startInformer();
     atOpenWatch(3, () -> {
@@ -218,8 +219,8 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
 
     awaitOpenWatch(6);
 
-    assertEquals(millisOf(800, 1600, 800, 1600, 3200), List.copyOf(pauses),
-        "after a watch that delivered an event, the pause is 0.8 s again");
+    assertEquals(millisOf(800, 1600, 3200, 6400, 12800), List.copyOf(pauses),
+        "after a watch that delivered an event and broke at once, the pause doubles on");
     assertEquals(1, cache.list().size(), "the service kept throughout");
   }
 

@@ -150,6 +150,21 @@ sealed interface FaultReply {
     }
   }
 
+  /**
+   * A watch that starts (200, a body announced as 1 MB), carries one event, its object as given,
+   * and breaks: the connection closes, and the client's read after the event fails.
+   */
+  record EventThenBrokenWatch(String type, JsonObject object) implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 1 << 20);
+      Answers.writeEvent(exchange.getResponseBody(), type, object);
+      // as BrokenWatch: the exchange closed short of the announced body closes the connection
+      exchange.close();
+    }
+  }
+
   /** A watch that starts (200) and ends at once, no event in it. */
   record EmptyWatch() implements FaultReply {
     @Override

@@ -14,9 +14,9 @@ import java.util.function.Predicate;
  * Fault injection for {@link FakeKubeApi}: answer matching requests with an error status (a
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
  * open watches or new ones at once, expire them with 410 Gone or with another watch
- * {@code ERROR} event, send new ones one event as given, break new ones mid-stream, answer lists
- * at any version from a cache that is behind. Thread-safe; rules apply in the order they were
- * added.
+ * {@code ERROR} event, send new ones one event as given, break new ones mid-stream (before
+ * any event, or after one as given), answer lists at any version from a cache that is behind.
+ * Thread-safe; rules apply in the order they were added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -147,6 +147,20 @@ public final class Faults {
   public Faults breakWatches(int times, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
     return add(times, new FaultReply.BrokenWatch(), which.and(FakeRequest::isWatch));
+  }
+
+  /**
+   * Answers the next {@code times} matching watch requests ({@link #ALWAYS}: until
+   * {@link #clear()}) with 200, one event of {@code type} whose object is {@code object} as
+   * given, and then a stream that breaks as {@link #breakWatches}'s do: a watch that flaps, one
+   * change through it and then a proxy or a load balancer drops it.
+   */
+  public Faults breakWatchesAfterAnEvent(int times, String type, String object,
+      Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.EventThenBrokenWatch(requireNonNull(type, "type == null"),
+        JsonParser.parseString(requireNonNull(object, "object == null")).getAsJsonObject()),
+        which.and(FakeRequest::isWatch));
   }
 
   /**
