@@ -3,18 +3,15 @@ package io.promcc.app.local;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.port.Sleeper;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Path;
 import java.nio.file.WatchKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -31,7 +28,8 @@ import java.util.function.LongSupplier;
  * periodic check of every watched path (size, modification time and a content hash; see
  * {@link PathState}) that makes it correct where events are missing, late or unsupported
  * (network file systems, container overlay quirks, an exhausted inotify limit). Events only
- * make it faster.
+ * make it faster. The thread's loop, and how it gathers a burst of events into one check, is
+ * {@link CheckLoop}.
  *
  * <p>Listeners carry no data: they re-read what they watch. They run one after another on the
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
@@ -49,9 +47,6 @@ public final class FileWatcher implements AutoCloseable {
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(2);
 
   private static final System.Logger LOG = System.getLogger(FileWatcher.class.getName());
-  /** After a first event, more events within this quiet time are handled in the same check. */
-  private static final long COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final long MAX_COALESCE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   /** A registration: {@link #close()} stops its listener. */
@@ -80,10 +75,9 @@ public final class FileWatcher implements AutoCloseable {
   private final Clock clock;
   private final AtomicLong reads = new AtomicLong();
   private final StateReader reader;
-  private final LongSupplier ticker;
-  private final Sleeper sleeper;
   private final Object lock = new Object();
   private final EventFolders events; // guarded by lock, except poll and close
+  private final CheckLoop loop;
   // guarded by lock
   private final List<Registration> registrations = new ArrayList<>();
   private Thread thread;
@@ -126,11 +120,29 @@ public final class FileWatcher implements AutoCloseable {
     }
     this.checkInterval = checkInterval;
     this.clock = requireNonNull(clock, "clock == null");
-    this.ticker = requireNonNull(ticker, "ticker == null");
-    this.sleeper = requireNonNull(sleeper, "sleeper == null");
+    requireNonNull(ticker, "ticker == null");
+    requireNonNull(sleeper, "sleeper == null");
     this.events = new EventFolders(fileEvents);
     this.reader = reader != null ? reader : (path, previous, now) -> PathState.of(path, previous,
         now, reads);
+    this.loop = new CheckLoop(checkInterval, events, ticker, sleeper, new CheckLoop.Checks() {
+      @Override
+      public boolean isClosed() {
+        return FileWatcher.this.isClosed();
+      }
+
+      @Override
+      public boolean collect(WatchKey key, Set<Path> touched) {
+        synchronized (lock) {
+          return events.collect(key, touched);
+        }
+      }
+
+      @Override
+      public void check(Set<Path> folders) {
+        FileWatcher.this.check(folders);
+      }
+    });
   }
 
   /**
@@ -168,7 +180,7 @@ public final class FileWatcher implements AutoCloseable {
       if (thread != null) {
         return;
       }
-      thread = new Thread(this::run, "promcc-file-watcher");
+      thread = new Thread(loop, "promcc-file-watcher");
       thread.setDaemon(true);
       thread.start();
     }
@@ -232,48 +244,6 @@ public final class FileWatcher implements AutoCloseable {
     synchronized (lock) {
       return "FileWatcher{" + registrations.size() + " watches, every " + checkInterval
           + (events.active() ? ", with file events" : "") + "}";
-    }
-  }
-
-  private void run() {
-    long intervalNanos = checkInterval.toNanos();
-    long nextFullCheck = ticker.getAsLong() + intervalNanos;
-    while (!isClosed()) {
-      try {
-        Set<Path> touched = new HashSet<>();
-        boolean everything = false;
-        long wait = nextFullCheck - ticker.getAsLong();
-        if (wait > 0) {
-          if (!events.hasService()) {
-            sleeper.sleep(Duration.ofNanos(wait));
-          } else {
-            WatchKey key = events.poll(wait);
-            long until = ticker.getAsLong() + MAX_COALESCE_NANOS;
-            while (key != null) {
-              synchronized (lock) {
-                everything |= events.collect(key, touched);
-              }
-              key = ticker.getAsLong() - until < 0 ? events.poll(COALESCE_NANOS) : null;
-            }
-          }
-        }
-        if (ticker.getAsLong() - nextFullCheck >= 0) {
-          check(null);
-          nextFullCheck = ticker.getAsLong() + intervalNanos;
-        } else if (everything) {
-          check(null);
-        } else if (!touched.isEmpty()) {
-          check(touched);
-        }
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        if (isClosed()) {
-          return;
-        }
-      } catch (RuntimeException | Error e) {
-        // an Error too: it would end this thread, and with it every watch, for good
-        LOG.log(e instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
-            "file watcher check failed; retrying", e);
-      }
     }
   }
 
