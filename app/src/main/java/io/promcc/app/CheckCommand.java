@@ -40,8 +40,9 @@ final class CheckCommand implements Callable<Integer> {
   private final Map<String, String> env;
 
   private CheckCommand(Map<String, String> env) {
+    // the help shows the defaults of this environment
     this.spec = SettingsCommandSpec.withOptions(CommandSpec.wrapWithoutInspection(this),
-        RunSettings.TABLE);
+        RunSettings.table(env));
     this.env = env;
     spec.name("check").usageMessage().description(
         "Validate the settings of 'run', plan once and print what a reconcile would change in "

@@ -33,8 +33,9 @@ final class RunCommand implements Callable<Integer> {
 
   private RunCommand(Map<String, String> env,
       Function<RunSettings, ControllerComponent> components) {
+    // the help shows the defaults of this environment
     this.spec = SettingsCommandSpec.withOptions(CommandSpec.wrapWithoutInspection(this),
-        RunSettings.TABLE);
+        RunSettings.table(env));
     this.env = env;
     this.components = components;
     spec.name("run").usageMessage().description(

@@ -149,6 +149,16 @@ class RunCommandTest {
     assertFalse(help.contains("--vault-token="), "a secret has no visible flag");
   }
 
+  /** The help shows the default the settings read: from the environment given, not the process. */
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "check"})
+  void helpShowsTheStateDirDefaultOfTheGivenEnvironment(String command) {
+    assertEquals(0, run(Map.of("XDG_STATE_HOME", "/xdg-state"), command, "--help"));
+    // picocli may wrap a path anywhere in it
+    String help = out.toString().replaceAll("\\s+", "");
+    assertTrue(help.contains("Default:/xdg-state/promcc."), out.toString());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"run", "check", "render", "profile", "version"})
   void everyCommandHasTheHelpItsErrorsPointTo(String command) {

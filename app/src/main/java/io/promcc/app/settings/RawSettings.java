@@ -33,7 +33,8 @@ public final class RawSettings {
    * value that is a mapping are problems.
    *
    * @param flags option name (without dashes) to text, as given on the command line
-   * @param env the environment; only {@code PROMCC_*} names of known settings are read
+   * @param env the environment; only {@code PROMCC_*} names of known settings are read, and
+   *     the variables a default depends on ({@code XDG_STATE_HOME})
    * @param file the config file's top-level mapping (scalars, or lists joined with commas)
    * @param fileName names the config file in origins and problems
    */
@@ -74,7 +75,8 @@ public final class RawSettings {
           values.put(name, new Value(String.valueOf(raw), origin));
         }
       } else {
-        setting.defaultValue().ifPresent(d -> values.put(name, new Value(d, "default " + name)));
+        RunSettings.defaultValue(setting, env)
+            .ifPresent(d -> values.put(name, new Value(d, "default " + name)));
       }
     }
     return new RawSettings(values);

@@ -45,6 +45,11 @@ public record Setting(String name, String label, String description, String exam
         true);
   }
 
+  /** This setting with {@code value} as its default. */
+  Setting withDefault(String value) {
+    return new Setting(name, label, description, example, Optional.of(value), secret);
+  }
+
   /** {@code --name}. */
   public String flag() {
     return "--" + name;
