@@ -219,6 +219,15 @@ class DeployManifestsTest {
         .noneMatch(m -> m.getMountPath().startsWith("/var/run/secrets")));
   }
 
+  /**
+   * No variables for each Service of the namespace: neither container reads them, and one named
+   * promcc-<x> gave promcc PROMCC_<X>_* variables it warns of as unknown settings.
+   */
+  @Test
+  void thePodGetsNoServiceLinks() {
+    assertEquals(Boolean.FALSE, pod.getEnableServiceLinks());
+  }
+
   private static V1Volume volume(String name) {
     return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no volume " + name));
