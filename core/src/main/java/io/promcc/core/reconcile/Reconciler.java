@@ -138,11 +138,12 @@ public final class Reconciler {
     DesiredState desired = null;
     try {
       Planner current = planner.get(); // one planner for every attempt of this reconcile
+      SortedMap<String, DesiredFile> owned = onDisk;
       for (int attempt = 1; ; attempt++) {
         Observation input = observation;
         desired = timer.call(Phase.PLAN, () -> current.plan(input, settings));
         try {
-          Delivered delivered = delivery.deliver(desired, onDisk, timer);
+          Delivered delivered = delivery.deliver(desired, owned, timer);
           return result(delivered, desired, observation, observed, timer);
         } catch (UnownedFilesException e) {
           // a file someone else placed blocks only the clusters whose file it is
@@ -151,13 +152,17 @@ public final class Reconciler {
             throw e;
           }
           observation = observation.without(blocked);
+          // the attempt may have written certificates before the file stopped its config: the
+          // next one starts from the files on disk now (a load the store refused to record
+          // moved to them, and is not taken for one of files Prometheus never verified)
+          owned = timer.call(Phase.OBSERVE, store::readOwned);
         } catch (InvalidFilesException e) {
           // an invalid certificate holds back only its cluster, which keeps its last files
           Map<ClusterId, Rejection> invalid = heldBack.invalidCertificates(e);
           if (invalid.isEmpty() || attempt == 3) {
             throw e;
           }
-          observation = observer.withInvalidCertificates(observation, invalid, onDisk,
+          observation = observer.withInvalidCertificates(observation, invalid, owned,
               clock.instant());
         }
       }
