@@ -107,10 +107,15 @@ final class Delivery {
     // (as a preview sees it), so that config is not taken for one Prometheus never verified
     // and restored over, and deliveries go on; a rollback restores what the store kept, and a
     // record the store takes later lifts the pin it kept, which the view dropped
+    // (or refuses to lift the pin of another config a load it recorded outlived: decided from
+    // as if lifted, so that config, desired again, is not held back)
     Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk), stored,
         timer);
-    return recorder.hasUnrecorded()
-        ? StoreRecorder.withRefusal(delivered, refused.get(), recorder.keepsUnrecorded())
+    if (recorder.hasUnrecorded()) {
+      return StoreRecorder.withRefusal(delivered, refused.get(), recorder.keepsUnrecorded());
+    }
+    return recorder.keepsOutlivedPin()
+        ? StoreRecorder.withPinRefusal(delivered, refused.get())
         : delivered;
   }
 

@@ -31,6 +31,13 @@ final class StoreRecorder {
    * restarts: nothing then says the config loaded, and it is reloaded.
    */
   private Verification unrecorded;
+  /**
+   * The pin of another config that a load recorded by {@link #recordUnrecorded} outlived, whose
+   * lift the store refused: lifted by the next delivery, and left out of the record deliveries
+   * decide from meanwhile, so it holds that config back no more than a lifted pin would. Not
+   * kept across restarts: the pin then stays until a later record lifts it.
+   */
+  private RejectedConfig outlivedPin;
 
   StoreRecorder(ConfigStore store, Rollback rollback) {
     this.store = store;
@@ -88,12 +95,12 @@ final class StoreRecorder {
    */
   Optional<ConfigStoreException> recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
     if (unrecorded == null) {
-      return Optional.empty();
+      return liftOutlivedPin();
     }
     Verification loaded = unrecorded;
     if (!DesiredState.hashOf(onDisk).equals(loaded.stateHash())) {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
-      return Optional.empty();
+      return liftOutlivedPin();
     }
     try {
       recordLoad(loaded);
@@ -101,8 +108,47 @@ final class StoreRecorder {
       return Optional.of(new ConfigStoreException("recording prometheus' earlier load of "
           + "config " + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e));
     }
-    rollback.unpin(store.record().rejected());
+    outlivedPin = store.record().rejected().orElse(null);
+    return liftOutlivedPin();
+  }
+
+  /**
+   * Lifts {@link #outlivedPin} if the store still keeps it; a store that refuses is named, and
+   * the pin stays outlived for the next delivery.
+   */
+  private Optional<ConfigStoreException> liftOutlivedPin() {
+    if (!keepsOutlivedPin()) {
+      return Optional.empty();
+    }
+    try {
+      rollback.unpin(Optional.of(outlivedPin));
+    } catch (ConfigStoreException e) {
+      return Optional.of(new ConfigStoreException("lifting the pin of config "
+          + shortHash(outlivedPin.configHash()) + ", which prometheus' earlier load outlived, "
+          + "failed: " + e.getMessage(), e));
+    }
+    outlivedPin = null;
     return Optional.empty();
+  }
+
+  /**
+   * Whether the store still keeps a pin a recorded load outlived (see {@link #outlivedPin});
+   * forgotten once the store keeps another pin or none (a later record lifted it, a rollback
+   * pinned anew). Kept if the record cannot be read: the next delivery judges it.
+   */
+  boolean keepsOutlivedPin() {
+    if (outlivedPin == null) {
+      return false;
+    }
+    try {
+      if (store.record().rejected().equals(Optional.of(outlivedPin))) {
+        return true;
+      }
+    } catch (ConfigStoreException e) {
+      return true;
+    }
+    outlivedPin = null;
+    return false;
   }
 
   /**
@@ -113,8 +159,21 @@ final class StoreRecorder {
    */
   static Delivered withRefusal(Delivered delivered, ConfigStoreException refused,
       boolean kept) {
-    String said = refused.getMessage() + (kept ? "; the next reconcile records it"
-        : "; its files were replaced since, so it is not recorded");
+    return withRefusal(delivered, refused.getMessage() + (kept
+        ? "; the next reconcile records it"
+        : "; its files were replaced since, so it is not recorded"));
+  }
+
+  /**
+   * {@code delivered}, which left a pin a recorded load outlived in the store as it refused to
+   * lift it ({@code refused}), with the refusal named, as {@link #withRefusal(Delivered,
+   * ConfigStoreException, boolean)} names a refused record.
+   */
+  static Delivered withPinRefusal(Delivered delivered, ConfigStoreException refused) {
+    return withRefusal(delivered, refused.getMessage() + "; the next reconcile lifts it");
+  }
+
+  private static Delivered withRefusal(Delivered delivered, String said) {
     String message = delivered.message().isEmpty() ? said : delivered.message() + "; " + said;
     Outcome outcome = switch (delivered.outcome()) {
       case FAILED -> null; // the record of this delivery's own load failed: said already
@@ -161,7 +220,11 @@ final class StoreRecorder {
     if (unrecorded != null && DesiredState.hashOf(onDisk).equals(unrecorded.stateHash())) {
       return new DeliveryRecord(Optional.of(unrecorded), Optional.empty());
     }
-    return store.record();
+    DeliveryRecord stored = store.record();
+    if (outlivedPin != null && stored.rejected().equals(Optional.of(outlivedPin))) {
+      return new DeliveryRecord(stored.verified(), Optional.empty());
+    }
+    return stored;
   }
 
   /**

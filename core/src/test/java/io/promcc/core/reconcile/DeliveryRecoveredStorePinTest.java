@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +30,13 @@ class DeliveryRecoveredStorePinTest {
   private final RefusesNext store = new RefusesNext(f);
   private final List<ReconcileResult> results = r.results;
 
-  /** A store that refuses the next {@link #refusals} records of a verification. */
+  /**
+   * A store that refuses the next {@link #refusals} records of a verification and the next
+   * {@link #unpinRefusals} lifts of a pin.
+   */
   static final class RefusesNext extends ForwardingStore {
     int refusals;
+    int unpinRefusals;
 
     RefusesNext(Fixture f) {
       super(f.store);
@@ -43,6 +49,16 @@ class DeliveryRecoveredStorePinTest {
         throw new ConfigStoreException("not recording the verification: the disk is full");
       }
       super.markVerified(verification);
+    }
+
+    @Override
+    public void markRejected(Optional<RejectedConfig> rejected) {
+      if (rejected.isEmpty() && unpinRefusals > 0) {
+        unpinRefusals--;
+        throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+            + "space left on device");
+      }
+      super.markRejected(rejected);
     }
   }
 
@@ -89,6 +105,52 @@ class DeliveryRecoveredStorePinTest {
         + "store kept: " + said(results));
     assertEquals(Outcome.REJECTED, z.outcome(), said(results));
     assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
+   * Y's record and the lift of Z's pin refused; the next reconcile, Z desired again, records
+   * Y's load, and the store refuses to lift the pin once more: that reconcile failed before it
+   * delivered anything, and as Y's load was recorded then, nothing lifted the pin later, so Z
+   * was held back for good though Prometheus loaded another config since. Z is written and
+   * reloaded instead, as with a store that lifted the pin; Prometheus refuses it, and it is
+   * pinned anew.
+   */
+  @Test
+  void aPinWhoseLiftTheStoreRefusesAfterTheEarlierLoadIsRecordedHoldsNothingBack() {
+    store.unpinRefusals = 2;
+    Reconciler reconciler = yLoadedUnderZsPin(1);
+    assertEquals(1, store.unpinRefusals, "Y's load tried to lift Z's pin: " + said(results));
+
+    f.breakBaseConfig();
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(reconciler);
+    assertEquals(0, store.unpinRefusals, said(results));
+    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
+        + "store kept: " + said(results));
+    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
+   * As above, with Y still desired: the reconcile names the refused lift of Z's pin, and the
+   * next one lifts it.
+   */
+  @Test
+  void aPinWhoseLiftTheStoreRefusedIsNamedAndLiftedByTheNextReconcile() {
+    store.unpinRefusals = 2;
+    Reconciler reconciler = yLoadedUnderZsPin(1);
+
+    ReconcileResult refused = r.next(reconciler);
+    assertEquals(Outcome.FAILED, refused.outcome(), said(results));
+    assertTrue(refused.configInSync(), said(results));
+    assertEquals("lifting the pin of config db714fe34ccf, which prometheus' earlier load "
+        + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
+        + "device; the next reconcile lifts it", refused.message());
+    assertTrue(f.store.record().rejected().isPresent(), said(results));
+
+    ReconcileResult lifted = r.next(reconciler);
+    assertEquals(Outcome.UNCHANGED, lifted.outcome(), said(results));
+    assertTrue(f.store.record().rejected().isEmpty(), said(results));
   }
 
   /**
