@@ -194,15 +194,21 @@ final class ConfigChange {
           + e.getMessage(), written, false);
     }
     rollback.unconfirmedRollback = null; // prometheus runs the desired config now
+    Optional<String> pinRefusal;
     try {
-      recorder.recordLoad(new Verification(desired.hash(), desired.configHash(), loadedAt),
-          pin);
+      pinRefusal = recorder.recordLoad(new Verification(desired.hash(), desired.configHash(),
+          loadedAt), pin);
     } catch (ConfigStoreException e) {
       // the config loaded, only its record failed: a failure of the store, reported with the
       // reload and in sync, not a failed config (nothing pinned, nothing restored)
       return new Delivered(Outcome.FAILED, "prometheus loaded config "
           + shortHash(desired.configHash()) + ", but recording that failed: " + e.getMessage()
           + "; the next reconcile records it", written.paths, written.deleted, true, false);
+    }
+    if (pinRefusal.isPresent()) {
+      // recorded, only the pin the load outlived stays: a failure of the store, as above
+      return Delivered.of(Outcome.FAILED, "prometheus loaded config "
+          + shortHash(desired.configHash()) + ", but " + pinRefusal.get(), written, true);
     }
     return Delivered.of(Outcome.RELOADED, "", written, true);
   }

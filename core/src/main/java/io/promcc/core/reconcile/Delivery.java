@@ -192,14 +192,13 @@ final class Delivery {
 
   /**
    * Records {@code renewed}, the verified config's load with the files on disk now, and lifts
-   * {@code pin} (also if the record is refused); a store that refuses the record is a failure of
-   * the store, not of the config: the load stays to be recorded by the next delivery, and what
-   * the store said is returned.
+   * {@code pin} (also if the record is refused); a store that refuses the record, or to lift
+   * the pin, is a failure of the store, not of the config: the load stays to be recorded, or
+   * the pin to be lifted, by the next delivery, and what the store said is returned.
    */
   private Optional<String> recordRenewal(Verification renewed, Optional<RejectedConfig> pin) {
     try {
-      recorder.recordLoad(renewed, pin);
-      return Optional.empty();
+      return recorder.recordLoad(renewed, pin);
     } catch (ConfigStoreException e) {
       return Optional.of("recording prometheus' load of config "
           + shortHash(renewed.configHash()) + " with the files on disk failed: "

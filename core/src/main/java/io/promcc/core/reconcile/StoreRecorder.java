@@ -32,10 +32,11 @@ final class StoreRecorder {
    */
   private Verification unrecorded;
   /**
-   * The pin of another config that a load recorded by {@link #recordUnrecorded} outlived, whose
-   * lift the store refused: lifted by the next delivery, and left out of the record deliveries
-   * decide from meanwhile, so it holds that config back no more than a lifted pin would. Not
-   * kept across restarts: the pin then stays until a later record lifts it.
+   * The pin of another config that a load of Prometheus' outlived, whose lift the store refused
+   * ({@link #recordLoad(Verification, Optional)}, {@link #recordUnrecorded}): lifted by the
+   * next delivery, and left out of the record deliveries decide from meanwhile, so it holds
+   * that config back no more than a lifted pin would. Not kept across restarts: the pin then
+   * stays until a later record lifts it.
    */
   private RejectedConfig outlivedPin;
 
@@ -62,23 +63,40 @@ final class StoreRecorder {
    * or not, so a store that refuses the record is still asked to lift the pin: kept beside the
    * load, it would hold that config back when desired again once the load is no longer
    * recorded (a restore or a new config replaced its files, or the controller restarted). A
-   * store that refuses that as well keeps the pin until a later record lifts it.
+   * pin the store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
    *
-   * @throws ConfigStoreException if the store failed to record the load, or to lift the pin
-   *     after recording it
+   * @return the store's refusal to lift the pin once the load is recorded, worded for a result
+   *     ("lifting the pin of config ..., which the load outlived, failed: ...; the next
+   *     reconcile lifts it"); empty if lifted or there was none
+   * @throws ConfigStoreException if the store failed to record the load
    */
-  void recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
+  Optional<String> recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException refused) {
       try {
         rollback.unpin(pin);
       } catch (ConfigStoreException also) {
+        outlivedPin = pin.get();
         refused.addSuppressed(also);
       }
       throw refused;
     }
-    rollback.unpin(pin);
+    try {
+      rollback.unpin(pin);
+    } catch (ConfigStoreException e) {
+      outlivedPin = pin.get();
+      return Optional.of(pinRefusal(pin.get(), "the load", e).getMessage()
+          + "; the next reconcile lifts it");
+    }
+    return Optional.empty();
+  }
+
+  /** The store's refusal {@code e} to lift {@code pin}, which {@code load} outlived, named. */
+  private static ConfigStoreException pinRefusal(RejectedConfig pin, String load,
+      ConfigStoreException e) {
+    return new ConfigStoreException("lifting the pin of config " + shortHash(pin.configHash())
+        + ", which " + load + " outlived, failed: " + e.getMessage(), e);
   }
 
   /**
@@ -123,9 +141,7 @@ final class StoreRecorder {
     try {
       rollback.unpin(Optional.of(outlivedPin));
     } catch (ConfigStoreException e) {
-      return Optional.of(new ConfigStoreException("lifting the pin of config "
-          + shortHash(outlivedPin.configHash()) + ", which prometheus' earlier load outlived, "
-          + "failed: " + e.getMessage(), e));
+      return Optional.of(pinRefusal(outlivedPin, "prometheus' earlier load", e));
     }
     outlivedPin = null;
     return Optional.empty();

@@ -154,6 +154,29 @@ class DeliveryRecoveredStorePinTest {
   }
 
   /**
+   * Y's record taken, the lift of Z's pin after it refused: the reconcile said the record
+   * failed and that the next reconcile records it, but nothing was left to record, nothing
+   * lifted the pin later, and Z, desired again, was held back for good.
+   */
+  @Test
+  void aPinWhoseLiftTheStoreRefusesAfterTheLoadsOwnRecordHoldsNothingBack() {
+    store.unpinRefusals = 1;
+    Reconciler reconciler = yLoadedUnderZsPin(0);
+    ReconcileResult y = results.get(results.size() - 1);
+    assertEquals(Outcome.FAILED, y.outcome(), said(results));
+    assertTrue(y.configInSync(), said(results));
+    assertTrue(y.message().endsWith("; the next reconcile lifts it"), said(results));
+
+    f.breakBaseConfig();
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(reconciler);
+    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
+        + "store kept: " + said(results));
+    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
    * As above, with a renewal of cluster a's certificate, recorded with Y, instead of cluster c:
    * the renewal's record lifts the pin the store kept.
    */
