@@ -11,11 +11,13 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
+import io.promcc.core.model.TextCut;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Date;
+import java.util.Set;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -131,6 +133,9 @@ final class TolerantJson {
 
   /** client-java's {@link Watch} with tolerant reading of each event. */
   private static final class TolerantWatch<T> extends Watch<T> {
+    /** The event types a watch has, spelt as client-go's decoder takes them (its case only). */
+    private static final Set<String> TYPES =
+        Set.of("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR");
     private final Class<T> type;
 
     TolerantWatch(JSON json, ResponseBody body, Class<T> type, Call call) {
@@ -149,6 +154,12 @@ final class TolerantJson {
       JsonElement eventType = event.get("type");
       if (eventType == null || !eventType.isJsonPrimitive()) {
         throw new UnreadableEvent("it has no type", null);
+      }
+      if (!TYPES.contains(eventType.getAsString())) {
+        // client-go's decoder refuses it ("got invalid watch event type") and the watch ends with
+        // an error; client-java's reflector would skip it, and it would count as an event
+        throw new UnreadableEvent("its type is \"" + TextCut.cut(eventType.getAsString(), 64)
+            + "\", not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR", null);
       }
       JsonElement object = event.get("object");
       boolean isObject = object != null && object.isJsonObject();

@@ -87,6 +87,22 @@ class ReflectorFailureBackoffTest extends ServiceWatchFixture {
   }
 
   @Test
+  void eventsOfATypeNoWatchHasBackOffAsFailedCalls() {
+    // client-java's reflector skipped them, each counted as an event, and watched again at once
+    fake.faults().sendOnNewWatches(Faults.ALWAYS, "SYNCED", "{\"kind\":\"Service\","
+        + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\"}}",
+        request -> true);
+
+    runTheReflectorForAMinute();
+
+    assertEquals(millisOf(0, 800, 2400, 5600, 12000, 24800, 50400), listTimesInTheFirstMinute(),
+        "one pause per such event, doubling from 0.8 s");
+    assertEquals("watch of services in all namespaces brought an event that cannot be read: "
+        + "its type is \"SYNCED\", not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR",
+        health.failure().orElseThrow());
+  }
+
+  @Test
   void aFailureOnlyTheReflectorSawWaitsThePauseOfAFailedCallOnce() throws Exception {
     CallGeneratorParams list = new CallGeneratorParams(false, "0", null);
     listerWatcher.list(list);

@@ -1,6 +1,7 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.ApiException;
@@ -79,6 +80,40 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
     // client-java's reflector throws a NullPointerException reading it
     assertEquals(unreadable("its object has no metadata"), failureAfterTheEvent("ADDED",
         "{\"kind\":\"Service\",\"apiVersion\":\"v1\"}"));
+  }
+
+  /**
+   * client-go's watch decoder refuses a type it does not know ("got invalid watch event type")
+   * and ends the watch with an error; client-java's reflector skipped it, and it counted as an
+   * event through the watch, which starts the failure pause over.
+   */
+  @Test
+  void anEventOfATypeNoWatchHasIsWordedAndFailsTheWatch() throws Exception {
+    assertEquals(unreadable("its type is \"SYNCED\", not ADDED, MODIFIED, DELETED, BOOKMARK or "
+        + "ERROR"), failureAfterTheEvent("SYNCED", "{\"kind\":\"Service\",\"apiVersion\":"
+        + "\"v1\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\",\"resourceVersion\":"
+        + "\"1\"}}"));
+  }
+
+  /**
+   * A {@code Status} in an event of a type no watch has: the failure was recorded while the
+   * reflector, which skips such an event, read on through a watch then seen as closed, so an
+   * event after it did not make the source ready; the watch is given up instead.
+   */
+  @Test
+  void aStatusInAnEventOfATypeNoWatchHasGivesTheWatchUp() throws Exception {
+    fake.faults().sendOnNewWatches(1, "SYNCED", "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        + "\"status\":\"Failure\",\"reason\":\"InternalError\",\"message\":\"etcd is down\"}",
+        request -> true);
+    String version = listerWatcher.list(new CallGeneratorParams(false, "", null)).getMetadata()
+        .getResourceVersion();
+    try (Watchable<V1Service> watch =
+        listerWatcher.watch(new CallGeneratorParams(true, version, 300))) {
+      assertTrue(watch.hasNext());
+      assertThrows(RuntimeException.class, watch::next);
+    }
+    assertEquals(unreadable("its type is \"SYNCED\", not ADDED, MODIFIED, DELETED, BOOKMARK or "
+        + "ERROR"), health.failure());
   }
 
   @Test
