@@ -116,6 +116,21 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
         + "ERROR"), health.failure());
   }
 
+  /**
+   * What an API server sends is no failure: a bookmark, whose object has only a resourceVersion
+   * (and, ending a watch's initial events, an annotation), and the final state of a deleted
+   * object.
+   */
+  @Test
+  void aBookmarkAndADeletionAreNoFailure() throws Exception {
+    assertEquals(Optional.empty(), failureAfterTheEvent("BOOKMARK", "{\"kind\":\"Service\","
+        + "\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"12\",\"annotations\":"
+        + "{\"k8s.io/initial-events-end\":\"true\"}}}"));
+    assertEquals(Optional.empty(), failureAfterTheEvent("DELETED", "{\"kind\":\"Service\","
+        + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\","
+        + "\"resourceVersion\":\"13\",\"deletionTimestamp\":\"2026-01-01T00:00:00Z\"}}"));
+  }
+
   @Test
   void anEventWhoseObjectCannotBeReadSaysWhere() throws Exception {
     assertEquals(unreadable("its object cannot be read: Expected BEGIN_OBJECT but was STRING at "
