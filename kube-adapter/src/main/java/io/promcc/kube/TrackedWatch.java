@@ -17,7 +17,8 @@ import java.util.Iterator;
  * again"; so does the reason {@code Expired} or {@code Gone} with another code or none, passed
  * on to the reflector as a 410). Once closed (stopping the
  * informer closes the watch its reflector reads) it tells nothing: what a read then meets, an
- * end or an error, is the close's doing, no failure and no watch that ended at once.
+ * end, an error or an {@code ERROR} event read as it closed, is the close's doing, no failure, no
+ * expired version and no watch that ended at once.
  *
  * <p>Used by the reflector's one thread.
  */
@@ -214,15 +215,16 @@ final class TrackedWatch<T> implements Watchable<T> {
     fail(description + " broke: " + FailureText.describe(e));
   }
 
+  /** Tells {@code failure}, unless closed: an error event read as it closes is its doing. */
   private void fail(String failure) {
-    if (!ended) {
+    if (!ended && !closed) {
       ended = true;
       outcome.failed(failure);
     }
   }
 
   private void expire() {
-    if (!ended) {
+    if (!ended && !closed) {
       ended = true;
       outcome.expired();
     }
