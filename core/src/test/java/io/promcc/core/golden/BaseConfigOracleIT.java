@@ -89,7 +89,8 @@ class BaseConfigOracleIT {
       "global:\n  scrape_interval: 1m\nscrape_configs: [] # none yet\n",
       """
       global:
-        external_labels: {a: !!timestamp 2001-12-14, b: !!timestamp 2001-1-2 3:4:5.5}
+        external_labels: {a: !!timestamp 2001-12-14, b: !!timestamp 2001-1-2 3:4:5.5,
+          c: !!timestamp 2001-12-14  21:59:43}
       scrape_configs:
       - job_name: !!timestamp 2001-12-14t21:59:43.10-05:00
         static_configs: [{targets: ['h:1']}]

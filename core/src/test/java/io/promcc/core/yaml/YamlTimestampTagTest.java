@@ -37,6 +37,26 @@ class YamlTimestampTagTest {
         rendered);
   }
 
+  /**
+   * Go's time.Parse reads the space of the layout {@code 2006-1-2 15:4:5.999999999} as one or
+   * more spaces: promtool 2.53.3 takes {@code !!timestamp 2001-12-14  21:59:43}, not a tab.
+   */
+  @Test
+  void aTimeWithSeveralSpacesBeforeItsHourIsItsTextAsToPrometheus() {
+    for (String value : List.of("2001-12-14  21:59:43", "2001-1-2   3:4:5.5")) {
+      BaseConfig config = BaseConfig.parse("global:\n  external_labels:\n    a: !!timestamp "
+          + value + "\n", "b.yml");
+      assertEquals(value, ((Map<?, ?>) ((Map<?, ?>) config.values().get("global"))
+          .get("external_labels")).get("a"));
+      String rendered = config.render("guest-cluster-", "", null);
+      assertEquals(true, rendered.contains("a: !!timestamp '" + value + "'\n"), rendered);
+    }
+    ValidationException e = assertThrows(ValidationException.class, () -> YamlReader
+        .readMapping("a: !!timestamp \"2001-12-14\\t21:59:43\"\n", "profile \"p.yml\""));
+    assertEquals(List.of("invalid yaml at line 1, column 4: cannot decode !!str "
+        + "`2001-12-14\t21:59:43` as a !!timestamp"), e.problems());
+  }
+
   @Test
   void aTimestampTaggedScalarInNoTimeFormIsRefusedInPrometheusWords() {
     for (String value : List.of("abc", "2001-02-30", "2001-1-2T3:4:5", "20010-1-2", "8", "''",
