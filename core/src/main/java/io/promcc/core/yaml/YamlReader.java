@@ -223,7 +223,7 @@ public final class YamlReader {
     for (Object key : map.keySet()) {
       if (key == null) {
         problems.add("expected text keys at the top level, found a null key");
-      } else if (key instanceof Number || key instanceof Boolean) {
+      } else if (key instanceof Number || key instanceof Boolean || key instanceof GoYamlBool) {
         // Prometheus reads the key as its text, a field it does not know, as none here is
         problems.add("field " + Quoting.quote(writtenKey(key)) + " not found at the top level");
       } else if (!(key instanceof String)) {

@@ -166,7 +166,8 @@ class BaseConfigOracleIT {
   @Test
   void aTopLevelNumberOrBooleanKeyIsAFieldNotFoundAsPromtoolSays() throws IOException {
     List<String> disagreements = new ArrayList<>();
-    for (String key : List.of("true", "false", "8", "!!int 010", "!!bool true", "-1")) {
+    for (String key : List.of("true", "false", "8", "!!int 010", "!!bool true", "-1",
+        "!!bool yes", "!!bool Off")) {
       String base = key + ": a\n";
       Promtool.Result verdict = promtool.checkText(temp, "key.yml", base);
       String written = key.substring(key.indexOf(' ') + 1);

@@ -311,4 +311,14 @@ class YamlReaderTest {
         "field \"8\" not found at the top level"),
         e.problems());
   }
+
+  /** Prometheus 2.53.3 names {@code !!bool yes:} {@code field yes not found}, as it names 8. */
+  @Test
+  void aTopLevelKeyTaggedAsABooleanInAnotherFormIsAFieldNotFound() {
+    ValidationException e = assertThrows(ValidationException.class, () -> YamlReader.readMapping(
+        "!!bool yes: a\n!!bool Off: b\n", "profile \"p.yml\""));
+
+    assertEquals(List.of("field \"yes\" not found at the top level",
+        "field \"Off\" not found at the top level"), e.problems());
+  }
 }
