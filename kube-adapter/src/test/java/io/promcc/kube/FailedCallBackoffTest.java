@@ -22,7 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,10 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
   private final DeltaFIFO fifo = new DeltaFIFO(Caches::metaNamespaceKeyFunc, cache);
   /** What to do when the watch of each call count is open (the reflector reads it on). */
   private final Map<Integer, Runnable> atOpenWatches = new HashMap<>();
+  /** What to do when the fake receives the watch request of each count, before it answers. */
+  private final Map<Integer, Runnable> atWatchRequests = new ConcurrentHashMap<>();
+  /** The watch requests the fake received. */
+  private final AtomicInteger watchRequests = new AtomicInteger();
   private TrackedListerWatcher<V1Service, V1ServiceList> informerCalls;
   private ReflectorRunnable<V1Service, V1ServiceList> reflector;
   /** The watch calls made, refused ones too. */
@@ -113,6 +119,24 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
         stopped = true;
       }
       return watch;
+    }
+  }
+
+  /**
+   * When the fake receives the {@code count}-th watch request, before it answers it, runs
+   * {@code action} on the fake's thread.
+   */
+  private void atWatchRequest(int count, Runnable action) {
+    atWatchRequests.put(count, action);
+  }
+
+  @Override
+  void onRequest(FakeRequest request) {
+    if (request.isWatch()) {
+      Runnable action = atWatchRequests.remove(watchRequests.incrementAndGet());
+      if (action != null) {
+        action.run();
+      }
     }
   }
 
@@ -227,11 +251,12 @@ class FailedCallBackoffTest extends ServiceWatchFixture {
   @Test
   void twoMinutesWithoutAFailureStartTheBackoffOver() {
     fake.faults().breakWatches(2, ANY);
+    // the third watch call is refused two minutes after it was made (a call not answered for
+    // that long): no watch opened since the last failure, so watches that worked 30 s
+    // (FlappingWatchBackoffTest) cannot be what starts the pauses over, only the two minutes
+    fake.faults().fail(1, 500, FakeRequest::isWatch);
+    atWatchRequest(3, () -> ticker.addAndGet(Duration.ofMinutes(2).toNanos()));
     startInformer();
-    atOpenWatch(3, () -> {
-      ticker.addAndGet(Duration.ofMinutes(2).toNanos());
-      fake.faults().errorWatches(500, "injected");
-    });
 
     awaitOpenWatch(4);
 
