@@ -1,0 +1,79 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The config file itself: keys without values, and files that cannot be read as settings. */
+class RunSettingsConfigFileTest extends RunSettingsFixture {
+  @ParameterizedTest
+  @ValueSource(strings = {"debounce", "http-address", "private-key-mode", "state-dir"})
+  void aConfigFileKeyWithoutAValueIsUnsetAndGetsItsDefault(String key) throws IOException {
+    RunSettings defaults = load(Map.of("clusters", clusters.toString(), "out", "out"), Map.of());
+    Path file = config("clusters: " + clusters + "\nout: out\n" + key + ":\n");
+
+    RunSettings settings = load(Map.of("config", file.toString()), Map.of());
+
+    assertEquals(List.of(), problems.list());
+    assertEquals(defaults.toString(), settings.toString());
+    assertEquals(defaults.pacing(), settings.pacing());
+    assertEquals(defaults.httpAddress(), settings.httpAddress());
+  }
+
+  @Test
+  void aMissingOrInvalidConfigFileIsAProblem() throws IOException {
+    load(Map.of("config", temp.resolve("none.yml").toString()), Map.of());
+    assertTrue(problems.list().get(0).startsWith("config file \"" + temp.resolve("none.yml")
+        + "\" cannot be read"), problems.list().toString());
+    Problems more = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, Map.of("config", config("- a\n- b\n").toString()),
+        Map.of(), more);
+    assertTrue(more.list().get(0).endsWith("must be a mapping of setting names to values"),
+        more.list().toString());
+  }
+
+  /**
+   * A list that holds itself (an alias inside its own anchor) made the problem's text, and deep
+   * nesting made the YAML reader, recurse until a StackOverflowError ended the start with a
+   * stack trace instead of the settings' problems.
+   */
+  @Test
+  void aConfigFileValueThatHoldsItselfOrNestsTooDeeplyIsAProblem() throws IOException {
+    Path file = config("clusters: " + clusters + "\nout: out\nnamespaces: &n [a, [*n]]\n");
+    load(Map.of("config", file.toString()), Map.of());
+    String problem = problems.list().get(0);
+    assertTrue(problem.startsWith("config file \"" + file + "\" is not valid YAML: "), problem);
+    assertTrue(problem.contains("the alias *n is inside the collection it names"), problem);
+
+    Problems more = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, Map.of("config", config("debounce: "
+        + "[".repeat(100_000) + "]".repeat(100_000) + "\n").toString()), Map.of(), more);
+    assertTrue(more.list().get(0).contains("collections nest more than 100 deep"),
+        more.list().toString());
+  }
+
+  /**
+   * A file of gigabytes given as --config (a wrong path) ended the start with an
+   * OutOfMemoryError and a stack trace instead of the settings' problems.
+   */
+  @Test
+  void aConfigFileOfGigabytesIsAProblem() throws Exception {
+    Path file = temp.resolve("huge.yml");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength(2L << 30);
+    }
+
+    load(Map.of("config", file.toString()), Map.of());
+
+    assertEquals("config file \"" + file + "\" is larger than 1 MiB (1048576 bytes), "
+        + "found 2147483648 bytes", problems.list().get(0));
+  }
+}

@@ -1,0 +1,166 @@
+package io.promcc.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Problems;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Bad values: every problem at once, each naming the option and where it came from. */
+class RunSettingsProblemsTest extends RunSettingsFixture {
+  @Test
+  void theAdaptersOwnProblemsAreReportedTogetherWithEveryOtherBadValue() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    Map<String, String> flags = new TreeMap<>(Map.of("discovery", "kubernetes",
+        "certificates", "vault", "out", "out", "namespaces", "Bad_NS",
+        "vault-address", "http://vault.example:8200", "vault-token-file", token.toString()));
+    flags.put("debounce", "soon");
+
+    assertNull(load(flags, Map.of()));
+
+    String all = problems.list().toString();
+    assertTrue(all.contains("soon"), all);
+    assertTrue(all.contains("Bad_NS"), "the namespace, checked by the Kubernetes adapter: " + all);
+    assertTrue(all.contains("http://vault.example:8200"), "the address, checked by the Vault "
+        + "adapter: " + all);
+  }
+
+  /**
+   * A bad job prefix was refused only when the controller was built, after every other problem
+   * had been listed, and as "controller settings ... job prefix": it is one of them, named.
+   */
+  @Test
+  void aBadJobPrefixIsListedWithTheOtherProblemsNamingWhereItCameFrom() {
+    assertNull(load(Map.of("clusters", clusters.toString(), "out", "out", "debounce", "soon"),
+        Map.of("PROMCC_JOB_PREFIX", "Guest_Cluster")));
+
+    assertEquals(List.of(
+        "--debounce must be a duration such as 250ms, 2s, 5m or 1h30m, found \"soon\"",
+        "PROMCC_JOB_PREFIX must be lower-case letters, digits, '-' or '_', at most 100 "
+            + "characters, found \"Guest_Cluster\""), problems.list());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceNamingWhereTheValueCameFrom() throws IOException {
+    Path file = config("""
+        resync: soon
+        colour: blue
+        """);
+    Map<String, String> env = Map.of("PROMCC_CONFIG", file.toString(),
+        "PROMCC_HTTP_ADDRESS", "localhost", "PROMCC_SHARD", "3/3");
+
+    RunSettings settings = load(Map.of("debounce", "5s", "certificates", "dir",
+        "prometheus-url", "ftp://x", "output-mode", "both"), env);
+
+    assertNull(settings);
+    assertEquals(List.of(
+        "config file \"" + file + "\" has a key no setting has (see promcc run --help), "
+            + "found \"colour\"",
+        "--clusters or --discovery is required: say where guest clusters come from, e.g. "
+            + "--clusters clusters.yml",
+        "--cert-dir is required with --certificates dir",
+        "--out is required: the folder shared with Prometheus",
+        "--prometheus-url must be an http or https url with a host, found \"ftp://x\"",
+        "PROMCC_HTTP_ADDRESS must be HOST:PORT, e.g. 127.0.0.1:9420, found \"localhost\"",
+        "PROMCC_SHARD must be K/N with 0 <= K < N (e.g. 0/3), found \"3/3\"",
+        "resync in \"" + file + "\" must be a duration such as 250ms, 2s, 5m or 1h30m, "
+            + "found \"soon\"",
+        "--debounce must not be longer than max-delay \"2s\", found \"5s\"",
+        "--output-mode must be merged or per-cluster-files, found \"both\""), problems.list());
+  }
+
+  @Test
+  void aDebounceShorterThanTheDefaultSettleShortensItButAGivenSettleMustFitTheDebounce() {
+    Map<String, String> local = Map.of("clusters", clusters.toString(), "out", "o");
+    Map<String, String> quick = new TreeMap<>(local);
+    quick.put("debounce", "10ms");
+    RunSettings shortened = load(quick, Map.of());
+    assertEquals(List.of(), problems.list());
+    assertEquals(Duration.ofMillis(10), shortened.pacing().settle());
+    Map<String, String> same = new TreeMap<>(local);
+    same.put("settle", "250ms");
+    assertEquals(Duration.ofMillis(250), load(same, Map.of()).pacing().settle());
+
+    Map<String, String> slow = new TreeMap<>(local);
+    slow.put("settle", "300ms");
+    assertNull(load(slow, Map.of()));
+    assertEquals(List.of("--settle must not be longer than debounce \"250ms\", found \"300ms\""),
+        problems.list());
+  }
+
+  @Test
+  void theWatchTimeoutIsFiveMinutesUnlessShortenedAndAtLeastOneSecond() {
+    Map<String, String> kube = Map.of("discovery", "kubernetes", "out", "o",
+        "certificates", "secrets");
+    assertEquals(io.promcc.kube.WatchSettings.defaults(),
+        load(kube, Map.of()).kubernetes().orElseThrow().watch());
+    assertEquals(new io.promcc.kube.WatchSettings(Duration.ofSeconds(60), Duration.ofMinutes(10),
+        Duration.ofSeconds(30)), load(kube, Map.of("PROMCC_WATCH_TIMEOUT", "10m"))
+        .kubernetes().orElseThrow().watch());
+    assertEquals(List.of(), problems.list());
+    Map<String, String> tooShort = new TreeMap<>(kube);
+    tooShort.put("watch-timeout", "500ms");
+    assertNull(load(tooShort, Map.of()));
+    assertEquals(List.of("--watch-timeout must be at least 1s, found \"500ms\""),
+        problems.list());
+  }
+
+  /**
+   * Durations of decades were taken, then cast to an int (the Lease's seconds, a watch's
+   * timeoutSeconds) or refused by the HTTP client at each watch or Lease call: the option is
+   * named at start instead.
+   */
+  @Test
+  void aWatchTimeoutOrLeaseDurationTooLongForTheApiIsRefusedNamingTheOption() {
+    assertNull(load(Map.of("discovery", "kubernetes", "out", "o", "certificates", "secrets",
+        "watch-timeout", "25d", "lease-duration", "100y"), Map.of()));
+    assertEquals(List.of("--lease-duration must be at most 180d, found \"100y\"",
+        "--watch-timeout must be at most 24d, found \"25d\""), problems.list());
+
+    Problems atTheBounds = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of("discovery",
+        "kubernetes", "out", "o", "certificates", "secrets", "watch-timeout", "24d",
+        "lease-duration", "180d"), Map.of(), atTheBounds);
+    assertEquals(List.of(), atTheBounds.list());
+    assertEquals(Duration.ofDays(24), settings.kubernetes().orElseThrow().watch().watchTimeout());
+  }
+
+  @Test
+  void aKeyAlgorithmWithIssueModeIsRefusedSinceVaultMakesTheKey() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    load(Map.of("clusters", clusters.toString(), "out", "o", "certificates", "vault",
+        "vault-address", "https://vault.example:8200", "vault-token-file", token.toString(),
+        "vault-mode", "issue", "vault-key-algorithm", "rsa-2048"), Map.of());
+    assertEquals(List.of("--vault-key-algorithm is for --vault-mode sign only: in issue mode "
+        + "Vault makes the key, of the PKI role's key_type"), problems.list());
+  }
+
+  @Test
+  void rsaKeysComeInTheSizesVaultRolesTake() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "x");
+    Map<String, io.promcc.vault.KeyAlgorithm> expected = Map.of(
+        "rsa-2048", io.promcc.vault.KeyAlgorithm.RSA_2048,
+        "rsa-3072", io.promcc.vault.KeyAlgorithm.RSA_3072,
+        "rsa-4096", io.promcc.vault.KeyAlgorithm.RSA_4096);
+    for (var entry : expected.entrySet()) {
+      RunSettings settings = load(Map.of("clusters", clusters.toString(), "out", "o",
+          "certificates", "vault", "vault-address", "https://vault.example:8200",
+          "vault-token-file", token.toString(), "vault-key-algorithm", entry.getKey()), Map.of());
+      assertEquals(List.of(), problems.list());
+      assertEquals(entry.getValue(), settings.vault().orElseThrow().keyAlgorithm());
+    }
+    load(Map.of("clusters", clusters.toString(), "out", "o", "certificates", "vault",
+        "vault-address", "https://vault.example:8200", "vault-token-file", token.toString(),
+        "vault-key-algorithm", "rsa-1024"), Map.of());
+    assertEquals(List.of("--vault-key-algorithm must be ec-p256, rsa-2048, rsa-3072 or "
+        + "rsa-4096, found \"rsa-1024\""), problems.list());
+  }
+}
