@@ -1,0 +1,180 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.core.model.Problems;
+import io.promcc.kube.DeployManifests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The manifests of deploy/ and promcc as started in a Pod of deploy/statefulset.yaml.
+ *
+ * <p>Each Pod's file system is rebuilt under a temporary folder: every volume the container
+ * mounts is created there (ConfigMaps with their data), and mount paths in the arguments and the
+ * settings file are moved below it, so that checks for existing files run as in the container.
+ */
+abstract class DeployPodFixture {
+  static final String TOKEN_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+  @TempDir Path temp;
+  DeployManifests manifests;
+  V1StatefulSet statefulSet;
+  V1PodSpec pod;
+  V1Container promcc;
+  String namespace;
+
+  @BeforeEach
+  void load() throws IOException {
+    manifests = DeployManifests.load();
+    statefulSet = manifests.only(V1StatefulSet.class);
+    pod = statefulSet.getSpec().getTemplate().getSpec();
+    promcc = container("promcc");
+    namespace = statefulSet.getMetadata().getNamespace();
+  }
+
+  /** promcc as started in Pod {@code ordinal}. */
+  final class StartedPod {
+    final int ordinal;
+    final Path root;
+    final Map<String, String> env = new TreeMap<>();
+    final List<String> args = new ArrayList<>();
+
+    StartedPod(int ordinal, UnaryOperator<String> settingsEdit) throws IOException {
+      this.ordinal = ordinal;
+      this.root = Files.createDirectories(temp.resolve("pod-" + ordinal));
+      env.put("HOSTNAME", podName()); // set by the container runtime
+      for (V1EnvVar variable : promcc.getEnv()) {
+        env.put(variable.getName(), valueOf(variable));
+      }
+      for (V1VolumeMount mount : promcc.getVolumeMounts()) {
+        Path at = Files.createDirectories(inside(mount.getMountPath()));
+        V1Volume volume = volume(mount.getName());
+        if (volume.getConfigMap() != null) {
+          V1ConfigMap map = manifests.get(V1ConfigMap.class, namespace,
+              volume.getConfigMap().getName());
+          for (Map.Entry<String, String> file : map.getData().entrySet()) {
+            String text = relocated(file.getValue());
+            if (volume.getConfigMap().getName().equals("promcc-settings")) {
+              text = settingsEdit.apply(text);
+            }
+            Files.writeString(at.resolve(file.getKey()), text);
+          }
+        }
+      }
+      for (String arg : promcc.getArgs()) {
+        args.add(relocated(expanded(arg)));
+      }
+    }
+
+    String podName() {
+      return statefulSet.getMetadata().getName() + "-" + ordinal;
+    }
+
+    private String valueOf(V1EnvVar variable) {
+      if (variable.getValue() != null) {
+        return expanded(variable.getValue());
+      }
+      String field = variable.getValueFrom().getFieldRef().getFieldPath();
+      return switch (field) {
+        case "metadata.name" -> podName();
+        case "metadata.namespace" -> namespace;
+        case "metadata.labels['apps.kubernetes.io/pod-index']" -> String.valueOf(ordinal);
+        case "status.podIP" -> "10.0.0." + (10 + ordinal);
+        default -> throw new AssertionError("no value for field " + field + " in this test");
+      };
+    }
+
+    /** Kubernetes' expansion of {@code $(NAME)} in args: defined names only, {@code $$} is $. */
+    String expanded(String text) {
+      Matcher m = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String replacement = m.group().equals("$$") ? "$"
+            : env.getOrDefault(m.group(1), m.group());
+        m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+      }
+      return m.appendTail(out).toString();
+    }
+
+    Path inside(String absolute) {
+      return root.resolve(absolute.substring(1));
+    }
+
+    /** The path as the container sees it. */
+    String outside(Path path) {
+      return "/" + root.relativize(path);
+    }
+
+    /** Mount paths in {@code text} moved below {@link #root}, in one pass. */
+    String relocated(String text) {
+      String mounts = promcc.getVolumeMounts().stream().map(V1VolumeMount::getMountPath)
+          .sorted(Comparator.comparing(String::length).reversed()).map(Pattern::quote)
+          .collect(Collectors.joining("|"));
+      Matcher m = Pattern.compile("(?<![\\w./-])(" + mounts + ")(?=/|$|[\\s\"'])",
+          Pattern.MULTILINE).matcher(text);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(out, Matcher.quoteReplacement(inside(m.group(1)).toString()));
+      }
+      return m.appendTail(out).toString();
+    }
+
+    /** Parses the arguments with promcc's command line and loads the settings. */
+    RunSettings settings(Problems problems) {
+      CommandLine cli = Main.commandLine(env);
+      ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
+      ParseResult run = parsed.subcommand();
+      assertEquals("run", run.commandSpec().name(), "promcc run");
+      return SettingsLoader.load(RunSettings.TABLE,
+          SettingsCommandSpec.flags(run, RunSettings.TABLE), env, problems);
+    }
+  }
+
+  V1Container container(String name) {
+    return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no container " + name));
+  }
+
+  V1Volume volume(String name) {
+    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + name));
+  }
+
+  static V1VolumeMount mountOf(V1Container container, String path) {
+    return container.getVolumeMounts().stream()
+        .filter(m -> path.equals(m.getMountPath()) || path.startsWith(m.getMountPath() + "/"))
+        .findFirst().orElseThrow(() -> new AssertionError(container.getName()
+            + " mounts no volume holding " + path));
+  }
+
+  RunSettings accepted(StartedPod started) {
+    Problems problems = new Problems("settings");
+    RunSettings settings = started.settings(problems);
+    assertEquals(List.of(), problems.list(), "pod " + started.podName());
+    return settings;
+  }
+}

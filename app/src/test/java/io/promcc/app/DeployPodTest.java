@@ -1,0 +1,107 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
+import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
+import io.promcc.kube.DeployManifests;
+import io.promcc.kube.fake.Poll;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Pod around promcc in deploy/: the network policy over its ports, the Prometheus
+ * container's shell, and the image promcc runs from.
+ */
+class DeployPodTest extends DeployPodFixture {
+  @Test
+  void thePodsPortsAreOpenOnlyToItsOwnNamespace() throws IOException {
+    // Prometheus runs with --web.enable-lifecycle: whoever reaches 9090 can stop it
+    V1NetworkPolicy policy = manifests.only(V1NetworkPolicy.class);
+
+    assertTrue(DeployManifests.Kustomization.read().resources().contains("networkpolicy.yaml"));
+    assertEquals(namespace, policy.getMetadata().getNamespace());
+    assertEquals(statefulSet.getSpec().getTemplate().getMetadata().getLabels(),
+        policy.getSpec().getPodSelector().getMatchLabels());
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    assertEquals(1, policy.getSpec().getIngress().size());
+    V1NetworkPolicyIngressRule rule = policy.getSpec().getIngress().get(0);
+    assertEquals(Set.copyOf(pod.getContainers().stream()
+            .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+            .map(V1ContainerPort::getContainerPort).toList()),
+        Set.copyOf(rule.getPorts().stream().map(p -> p.getPort().getIntValue()).toList()),
+        "every port of the Pod, and only those");
+    assertEquals(1, rule.getFrom().size());
+    V1NetworkPolicyPeer from = rule.getFrom().get(0);
+    assertEquals(Map.of("kubernetes.io/metadata.name", namespace),
+        from.getNamespaceSelector().getMatchLabels());
+    assertEquals(null, from.getPodSelector());
+    assertEquals(null, from.getIpBlock());
+  }
+
+  @Test
+  void thePrometheusContainerStopsAtOnceWhileItWaitsForItsFirstConfig() throws Exception {
+    // its shell runs as PID 1, which ignores a signal it has no handler for: without one a
+    // Pod deleted before promcc wrote a config waited out its grace period
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare"))
+        && "root".equals(System.getProperty("user.name")), "needs unshare and root");
+    V1Container prometheus = container("prometheus");
+    assumeTrue(Files.notExists(Path.of("/etc/prometheus/generated/prometheus.yml")));
+    List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--pid", "--fork"));
+    command.addAll(prometheus.getCommand());
+    command.addAll(prometheus.getArgs());
+    Process unshare = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Poll.until(Duration.ofSeconds(30), "the shell waits for the config (runs its sleep)",
+          () -> unshare.children().anyMatch(shell -> shell.children().findAny().isPresent()));
+      ProcessHandle shell = unshare.children().findFirst().orElseThrow();
+
+      shell.destroy(); // SIGTERM, as the kubelet sends it
+
+      Poll.until(Duration.ofSeconds(30), "the shell ended on SIGTERM", () -> !shell.isAlive());
+    } finally {
+      unshare.descendants().forEach(ProcessHandle::destroyForcibly);
+      unshare.destroyForcibly();
+      unshare.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theImageRunsPromccAsThePodsUser() throws IOException {
+    String dockerfile = Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile"));
+    Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
+    Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
+    Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
+    assertTrue(entrypoint.find() && user.find() && copy.find(), dockerfile);
+
+    assertEquals("[\"java\", \"-jar\", \"" + copy.group(2) + "\"]", entrypoint.group(1));
+    assertEquals("app/target/promcc.jar", copy.group(1), "the jar the app module builds");
+    assertTrue(promcc.getCommand() == null || promcc.getCommand().isEmpty(),
+        "the image's entrypoint runs");
+    assertEquals("run", promcc.getArgs().get(0));
+    assertEquals(pod.getSecurityContext().getRunAsUser(), Long.valueOf(user.group(1)));
+    assertEquals(pod.getSecurityContext().getRunAsGroup(), Long.valueOf(user.group(2)));
+    assertTrue(dockerfile.contains("-XX:MaxRAMPercentage="), "heap from the memory limit");
+    String ignore = Files.readString(DeployManifests.DIRECTORY.resolve(
+        "Dockerfile.dockerignore"));
+    assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + copy.group(1))),
+        "the jar is in the build context");
+  }
+}
