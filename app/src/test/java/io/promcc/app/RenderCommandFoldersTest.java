@@ -1,0 +1,130 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The output and certificate folders of {@code promcc render}: files it wrote before and files
+ * it did not, a certificate folder inside or missing, and certificate files gone missing.
+ */
+class RenderCommandFoldersTest extends RenderCommandFixture {
+  @Test
+  void reRenderingDeletesFilesOfRemovedClustersButNoFileItDidNotWrite() throws IOException {
+    Path certificates = certificatesFor("abc12", "x7k2p");
+    Path outDir = temp.resolve("out");
+    Path both = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        - id: x7k2p
+          provider: aws
+          apiServer: https://master.x7k2p
+        """);
+    assertEquals(0, run("render", "--clusters", both.toString(), "--cert-dir",
+        certificates.toString(), "--out", outDir.toString()), err.toString());
+    Path users = Files.writeString(outDir.resolve("certs/users-own.pem"), "mine");
+    Path one = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+
+    assertEquals(0, run("render", "--clusters", one.toString(), "--cert-dir",
+        certificates.toString(), "--out", outDir.toString()), err.toString());
+
+    assertFalse(Files.exists(outDir.resolve("certs/x7k2p-key.pem")));
+    assertTrue(Files.exists(outDir.resolve("certs/abc12-key.pem")));
+    assertEquals("mine", Files.readString(users));
+    assertFalse(Files.readString(outDir.resolve("prometheus.yml")).contains("x7k2p"));
+  }
+
+  @Test
+  void refusesToReplaceAConfigItDidNotWrite() throws IOException {
+    Path outDir = Files.createDirectories(temp.resolve("out"));
+    Files.writeString(outDir.resolve("prometheus.yml"), "# the user's own\n");
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    assertTrue(err.toString().startsWith("error: refusing to replace \"prometheus.yml\""),
+        err.toString());
+    assertEquals("# the user's own\n", Files.readString(outDir.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void aCertDirInsideTheOutFolderIsRefusedAndTheOutFolderLeftAlone() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString()), err.toString());
+    String before = Files.readString(outDir.resolve("prometheus.yml"));
+    err.getBuffer().setLength(0);
+
+    // the files the first render wrote, read back as the user's certificates
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        outDir.resolve("certs").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertTrue(err.toString().contains("error: cert dir \"" + outDir.resolve("certs")
+        + "\" is inside --out \"" + outDir + "\""), err.toString());
+    assertEquals(before, Files.readString(outDir.resolve("prometheus.yml")));
+  }
+
+  @Test
+  void aCertDirThatIsTheOutFolderIsTaken() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = certificatesFor("abc12");
+
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        outDir.toString(), "--out", outDir.toString()), err.toString());
+    assertTrue(Files.readString(outDir.resolve("prometheus.yml")).contains("abc12"));
+  }
+
+  @Test
+  void aMissingCertDirIsAnErrorThatWritesNothing() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    assertEquals(0, run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", outDir.toString()), err.toString());
+    String before = Files.readString(outDir.resolve("prometheus.yml"));
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        temp.resolve("no-such-dir").toString(), "--out", outDir.toString());
+
+    assertEquals(Main.EXIT_INVALID, code);
+    assertTrue(err.toString().contains("error: cert dir \"" + temp.resolve("no-such-dir")
+        + "\" is not a readable folder"), err.toString());
+    assertEquals(before, Files.readString(outDir.resolve("prometheus.yml")), "jobs were deleted");
+  }
+
+  @Test
+  void aClusterWhoseCertificateFilesWentMissingKeepsTheOnesInTheOutputFolder() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    Path certs = certificatesFor("abc12");
+    run("render", "--clusters", file.toString(), "--cert-dir", certs.toString(), "--out",
+        outDir.toString());
+    Files.delete(certs.resolve("abc12-key.pem"));
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir", certs.toString(),
+        "--out", outDir.toString());
+
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.readString(outDir.resolve("prometheus.yml"))
+        .contains("guest-cluster-abc12-system"));
+    assertTrue(err.toString().contains("kept on its certificate files")
+        && err.toString().contains("(certificate-incomplete)"), err.toString());
+  }
+}
