@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * missing required field, no coerced value), that refer to each other consistently, and whose
  * Pod runs both containers locked down, with probes and resources. That the reader refuses what
  * it should is {@link DeployManifestsStrictnessTest}; that promcc accepts its arguments and
- * settings file is the app module's {@code DeploySettingsTest}.
+ * settings file are the app module's {@code DeploySettingsTest} and
+ * {@code DeploySettingsFileTest}.
  */
 class DeployManifestsTest {
   private static final String TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
