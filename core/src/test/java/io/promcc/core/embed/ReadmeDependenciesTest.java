@@ -1,0 +1,70 @@
+package io.promcc.core.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's embedding section names the Maven coordinates an embedder needs, as the poms
+ * publish them: core, the prometheus-adapter of its example, and core's test-jar with what its
+ * arbitraries and test CA need beside it (test dependencies are not transitive).
+ */
+class ReadmeDependenciesTest {
+  private static final String SECTION = "## Embed the controller (Java)";
+  private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>",
+      Pattern.DOTALL);
+
+  @Test
+  void theEmbeddingSectionNamesTheArtifactsAsThePomsPublishThem() throws IOException {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    String version = tag(pom.substring(pom.indexOf("<artifactId>promcc-parent</artifactId>")),
+        "version");
+    List<String> expected = List.of(
+        "io.promcc:promcc-core:" + version,
+        "io.promcc:promcc-prometheus-adapter:" + version,
+        "io.promcc:promcc-core:" + version + ":test-jar:test",
+        "net.jqwik:jqwik:" + tag(pom, "jqwik.version") + ":test",
+        "org.bouncycastle:bcpkix-jdk18on:" + tag(pom, "bouncycastle.version") + ":test");
+
+    assertEquals(expected, readmeDependencies());
+  }
+
+  /** The dependencies of the section's XML block, as group:artifact:version[:type][:scope]. */
+  private static List<String> readmeDependencies() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int section = readme.indexOf(SECTION);
+    assertTrue(section >= 0, "README has no section " + SECTION);
+    String text = readme.substring(section, readme.indexOf("\n## ", section + 1));
+    int start = text.indexOf("```xml\n");
+    assertTrue(start >= 0, "the section has no XML block of dependencies");
+    String block = text.substring(start, text.indexOf("```", start + 6));
+    List<String> found = new ArrayList<>();
+    Matcher matcher = DEPENDENCY.matcher(block);
+    while (matcher.find()) {
+      String dependency = matcher.group(1);
+      StringBuilder coordinates = new StringBuilder(tag(dependency, "groupId")).append(':')
+          .append(tag(dependency, "artifactId")).append(':').append(tag(dependency, "version"));
+      for (String optional : List.of("type", "scope")) {
+        if (dependency.contains("<" + optional + ">")) {
+          coordinates.append(':').append(tag(dependency, optional));
+        }
+      }
+      found.add(coordinates.toString());
+    }
+    return found;
+  }
+
+  private static String tag(String xml, String name) {
+    Matcher matcher = Pattern.compile("<" + Pattern.quote(name) + ">([^<]*)</").matcher(xml);
+    assertTrue(matcher.find(), "no <" + name + "> in " + xml);
+    return matcher.group(1).trim();
+  }
+}
