@@ -86,7 +86,10 @@ public final class Reconciler {
     this.heldBack = new HeldBackClusters(settings);
   }
 
-  /** A builder; the sources, the store, the planner and the settings are required. */
+  /**
+   * A builder; the two sources, the store and the planner are required, everything else has a
+   * default (see each setter).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -117,7 +120,14 @@ public final class Reconciler {
     return readyTimeout.multipliedBy(2).plus(oneReload.multipliedBy(2));
   }
 
-  /** Observe, plan, validate, write, reload, verify; see the class description. */
+  /**
+   * Observe, plan, validate, write, reload, verify; see the class description. Blocks while it
+   * waits for Prometheus: at most about {@link #longestDelivery} of the builder's timeouts (with
+   * the defaults, most of an hour for a Prometheus that never answers), plus the ports' own
+   * calls. Not for a thread that must stay responsive (an event loop, an informer's callback).
+   *
+   * @return what was done, never null; failures are in its outcome, not thrown
+   */
   public ReconcileResult reconcile() {
     PhaseTimer timer = new PhaseTimer(clock);
     Observer.Observed observed;
@@ -339,6 +349,13 @@ public final class Reconciler {
       return this;
     }
 
+    /**
+     * A reconciler of the ports set so far.
+     *
+     * @throws NullPointerException naming the first required port not set ({@code "cluster
+     *     source == null"}, {@code "planner == null"}, {@code "store == null"}, {@code
+     *     "certificate source == null"})
+     */
     public Reconciler build() {
       return new Reconciler(this);
     }
