@@ -25,6 +25,9 @@ public interface CertificateSource extends Lifecycle {
    *
    * <p>{@link CertificateObservation#nextAttention()} says when the source next wants to be
    * observed even if nothing else changes (the earliest renewal or retry).
+   *
+   * <p>May block: a source that issues certificates (Vault) waits for its answers here, within
+   * its own request timeouts. The reconciler calls it on the reconciling thread.
    */
   CertificateObservation observe(Collection<GuestCluster> clusters);
 
