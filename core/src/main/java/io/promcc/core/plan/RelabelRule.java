@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * defaults (action {@code replace}, regex {@code (.*)}, separator {@code ;}, replacement
  * {@code $1}).
  */
-public record RelabelRule(
+record RelabelRule(
     List<String> sourceLabels,
     String separator,
     String regex,

@@ -1,8 +1,10 @@
 package io.promcc.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.lang.reflect.Modifier;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,5 +237,12 @@ class RelabelRuleTest {
     assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
         assertEquals(false, RelabelRule.isRelabelTarget(hostile)));
     assertEquals(true, RelabelRule.isRelabelTarget("a$a".repeat(10_000)));
+  }
+
+  /** A profile's relabel rules are YAML to embedders; the planner's model of them is its own. */
+  @Test
+  void relabelRulesAreNotPartOfCoresPublicApi() {
+    assertFalse(Modifier.isPublic(RelabelRule.class.getModifiers()),
+        "RelabelRule is public, yet nothing outside io.promcc.core.plan uses it");
   }
 }
