@@ -8,7 +8,9 @@ import java.util.Collection;
  * Prometheus reads (certificates that do not parse, a key that does not match its certificate, a
  * config naming a file that will not exist, what {@code promtool check config} says).
  *
- * <p>Implementations are thread-safe and never log file contents.
+ * <p>Implementations are thread-safe and never log file contents. A check may block (one that
+ * runs {@code promtool} waits for it, within its own timeout); the reconciler calls it on the
+ * reconciling thread.
  */
 @FunctionalInterface
 public interface FileValidator {

@@ -31,7 +31,8 @@ import net.jqwik.api.Tuple;
  * digit-only IDs, label values full of YAML and relabel syntax, nested config paths. The one
  * exception is {@link #hostileStrings()}, which yields text that is meant to be rejected or
  * escaped. All methods are static, return fresh arbitraries, never return {@code null} and are
- * safe to call from any thread; jqwik itself decides how values are drawn and shrunk.
+ * safe to call from any thread; jqwik itself decides how values are drawn and shrunk. They draw
+ * only from jqwik's random source, so a property's {@code seed} draws the same values again.
  *
  * <p>To use them elsewhere, depend on {@code io.promcc:promcc-core} with type {@code test-jar} and
  * on {@code net.jqwik:jqwik} 1.9.3, both in test scope (test dependencies are not transitive).
