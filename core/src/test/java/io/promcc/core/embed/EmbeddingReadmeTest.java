@@ -54,7 +54,7 @@ class EmbeddingReadmeTest {
       """;
 
   @Test
-  void theEmbeddingExampleCompilesAndReloadsPrometheus(@TempDir Path out) throws Exception {
+  void theEmbeddingExampleCompilesReloadsPrometheusAndThenHasNothingToDo(@TempDir Path out) throws Exception {
     String source = exampleSource();
     compile(out, List.of(file("io/promcc/prometheus/AtomicFileStore", ADAPTER_STAND_INS),
         file("io/promcc/prometheus/LocalValidation", VALIDATION_STAND_IN),
@@ -79,6 +79,11 @@ class EmbeddingReadmeTest {
       assertEquals(Outcome.RELOADED, result.outcome(), result.message());
       assertTrue(store.readOwned().get("prometheus.yml").text()
           .contains("job_name: guest-cluster-c1-"), store.readOwned().toString());
+      // as after a restart: a new reconciler on the same folder finds nothing to do
+      ReconcileResult again = (ReconcileResult) example.invoke(null, clusters, certificates,
+          "global:\n  scrape_interval: 1m\n", prometheus);
+      assertEquals(Outcome.UNCHANGED, again.outcome(), again.message());
+      assertEquals(1, prometheus.reloads());
     }
   }
 
