@@ -36,6 +36,18 @@ import net.jqwik.api.Tuple;
  *
  * <p>To use them elsewhere, depend on {@code io.promcc:promcc-core} with type {@code test-jar} and
  * on {@code net.jqwik:jqwik} 1.9.3, both in test scope (test dependencies are not transitive).
+ * No type is registered as a default arbitrary: a property names its provider, as
+ * {@code io.promcc.core.embed.ModelArbitrariesOutsiderTest} does:
+ *
+ * <pre>
+ * &#64;Provide
+ * Arbitrary&lt;List&lt;GuestCluster&gt;&gt; clusters() {
+ *   return ModelArbitraries.guestClusterLists(0, 6);
+ * }
+ *
+ * &#64;Property(seed = "229")
+ * void plans(&#64;ForAll("clusters") List&lt;GuestCluster&gt; clusters) { ... }
+ * </pre>
  *
  * <p>Cluster label names never collide with the label names {@link #controllerSettings()} can
  * choose (see {@link #SETTINGS_LABEL_NAMES}), with {@code job} and {@code instance} or with
