@@ -29,6 +29,8 @@ class DeliveryRecoveredStorePinTest {
   private final RefusedRecords r = new RefusedRecords(f);
   private final RefusesNext store = new RefusesNext(f);
   private final List<ReconcileResult> results = r.results;
+  private final RefusedRecords.GoneBeforeTheReload goneBeforeTheReload =
+      new RefusedRecords.GoneBeforeTheReload(f);
 
   /**
    * A store that refuses the next {@link #refusals} records of a verification and the next
@@ -84,6 +86,36 @@ class DeliveryRecoveredStorePinTest {
   }
 
   /**
+   * Cluster c desired, and Prometheus goes away before its reload: X's files, the store's, are
+   * restored. Returns that reconcile's result.
+   */
+  private ReconcileResult cDesiredAndPrometheusGoneBeforeItsReload(Reconciler reconciler) {
+    goneBeforeTheReload.armed = true;
+    f.with("c");
+    return r.next(reconciler);
+  }
+
+  /** Prometheus back after {@link #cDesiredAndPrometheusGoneBeforeItsReload}. */
+  private void prometheusBack() {
+    goneBeforeTheReload.armed = false;
+    f.prometheus.setUp(true);
+  }
+
+  /**
+   * Z desired again (the base config Prometheus refuses): Z is written and reloaded, not held
+   * back by a pin the store kept, and Prometheus refuses it.
+   */
+  private void zDesiredAgainIsReloadedAndRejected(Reconciler reconciler) {
+    f.breakBaseConfig();
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(reconciler);
+    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
+        + "store kept: " + said(results));
+    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+
+  /**
    * Y's record refused, and refused again at the start of the reconcile that delivers cluster
    * c, whose own record the store takes: Z's pin stayed in the store (only the reconcile's view,
    * in which Y is recorded, had none), so Z, desired again, was held back instead of written
@@ -97,14 +129,8 @@ class DeliveryRecoveredStorePinTest {
     assertTrue(f.prometheusRunsJobsOf("c"), said(results));
     assertEquals(0, store.refusals, "the store took c's record: " + said(results));
 
-    f.breakBaseConfig();
     f.clusters.remove(Fixture.id("c"));
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(reconciler);
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+    zDesiredAgainIsReloadedAndRejected(reconciler);
   }
 
   /**
@@ -121,14 +147,8 @@ class DeliveryRecoveredStorePinTest {
     Reconciler reconciler = yLoadedUnderZsPin(1);
     assertEquals(1, store.unpinRefusals, "Y's load tried to lift Z's pin: " + said(results));
 
-    f.breakBaseConfig();
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(reconciler);
+    zDesiredAgainIsReloadedAndRejected(reconciler);
     assertEquals(0, store.unpinRefusals, said(results));
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
   }
 
   /**
@@ -167,13 +187,7 @@ class DeliveryRecoveredStorePinTest {
     assertTrue(y.configInSync(), said(results));
     assertTrue(y.message().endsWith("; the next reconcile lifts it"), said(results));
 
-    f.breakBaseConfig();
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(reconciler);
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+    zDesiredAgainIsReloadedAndRejected(reconciler);
   }
 
   /**
@@ -187,13 +201,7 @@ class DeliveryRecoveredStorePinTest {
     r.next(reconciler);
     assertEquals(0, store.refusals, "the store took the renewal's record: " + said(results));
 
-    f.breakBaseConfig();
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(reconciler);
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+    zDesiredAgainIsReloadedAndRejected(reconciler);
   }
 
   /**
@@ -205,25 +213,15 @@ class DeliveryRecoveredStorePinTest {
    */
   @Test
   void aPinIsLiftedByALoadWhoseRefusedRecordARestoreLeftUnrecorded() {
-    var goneBeforeTheReload = new RefusedRecords.GoneBeforeTheReload(f);
     Reconciler reconciler = yLoadedUnderZsPin(3, goneBeforeTheReload);
-    goneBeforeTheReload.armed = true;
-    f.with("c");
-    ReconcileResult restored = r.next(reconciler);
+    ReconcileResult restored = cDesiredAndPrometheusGoneBeforeItsReload(reconciler);
     assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, restored.outcome(), said(results));
     assertTrue(!f.hasJobsOf("b") && !f.hasJobsOf("c"), "X restored: " + said(results));
     assertEquals(0, store.refusals, said(results));
 
-    goneBeforeTheReload.armed = false;
-    f.prometheus.setUp(true);
-    f.breakBaseConfig();
+    prometheusBack();
     f.clusters.remove(Fixture.id("c"));
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(reconciler);
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+    zDesiredAgainIsReloadedAndRejected(reconciler);
   }
 
   /**
@@ -236,13 +234,7 @@ class DeliveryRecoveredStorePinTest {
     yLoadedUnderZsPin(1);
     Reconciler restarted = f.builder().store(store).build();
 
-    f.breakBaseConfig();
-    int reloads = f.prometheus.reloads();
-    ReconcileResult z = r.next(restarted);
-    assertTrue(f.prometheus.reloads() > reloads, "Z, desired again, is held back by a pin the "
-        + "store kept: " + said(results));
-    assertEquals(Outcome.REJECTED, z.outcome(), said(results));
-    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+    zDesiredAgainIsReloadedAndRejected(restarted);
   }
 
   /**
@@ -252,15 +244,11 @@ class DeliveryRecoveredStorePinTest {
    */
   @Test
   void aLoadWhoseFilesARestoreReplacedIsWrittenAndReloadedWhenDesiredAgain() {
-    var goneBeforeTheReload = new RefusedRecords.GoneBeforeTheReload(f);
     Reconciler reconciler = yLoadedUnderZsPin(Integer.MAX_VALUE, goneBeforeTheReload);
-    goneBeforeTheReload.armed = true;
-    f.with("c");
-    r.next(reconciler);
+    cDesiredAndPrometheusGoneBeforeItsReload(reconciler);
     assertTrue(!f.hasJobsOf("b"), "X restored: " + said(results));
 
-    goneBeforeTheReload.armed = false;
-    f.prometheus.setUp(true);
+    prometheusBack();
     f.clusters.remove(Fixture.id("c"));
     int reloads = f.prometheus.reloads();
     ReconcileResult y = r.next(reconciler);
