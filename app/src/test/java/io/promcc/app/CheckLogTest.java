@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.promcc.app.run.FakeKubeconfigs;
 import io.promcc.kube.fake.FakeKubeApi;
-import io.promcc.kube.fake.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,8 @@ class CheckLogTest {
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), Main.class.getName(), "check",
-          "--discovery", "kubernetes", "--kubeconfig", kubeconfig(host).toString(),
+          "--discovery", "kubernetes", "--kubeconfig",
+          FakeKubeconfigs.write(host, temp.resolve("kubeconfig")).toString(),
           "--certificates", "secrets", "--lease-namespace", "monitoring",
           "--out", temp.resolve("out").toString(), "--log-level", "warning"));
       Path log = temp.resolve("check.log");
@@ -54,23 +54,5 @@ class CheckLogTest {
       assertFalse(output.contains(" INFO ") || output.contains("INFO:"),
           "nothing below --log-level warning:\n" + output);
     }
-  }
-
-  private Path kubeconfig(FakeKubeApi api) throws Exception {
-    TestCa.Issued admin = api.adminCertificate();
-    String yaml = """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: fake, cluster: {server: "%s", certificate-authority-data: %s}}]
-        users: [{name: admin, user: {client-certificate-data: %s, client-key-data: %s}}]
-        contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-        current-context: fake
-        """.formatted(api.url(), b64(api.ca().certificatePem()), b64(admin.certificatePem()),
-        b64(admin.privateKeyPem()));
-    return Files.writeString(temp.resolve("kubeconfig"), yaml);
-  }
-
-  private static String b64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -34,7 +34,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,22 +94,8 @@ class KubernetesModeTest {
   }
 
   private String kubeconfig(FakeKubeApi api) throws IOException {
-    TestCa.Issued admin = api.adminCertificate();
-    String yaml = """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: fake, cluster: {server: "%s", certificate-authority-data: %s}}]
-        users: [{name: admin, user: {client-certificate-data: %s, client-key-data: %s}}]
-        contexts: [{name: fake, context: {cluster: fake, user: admin}}]
-        current-context: fake
-        """.formatted(api.url(), b64(api.ca().certificatePem()), b64(admin.certificatePem()),
-        b64(admin.privateKeyPem()));
     Path file = temp.resolve("kubeconfig-" + api.url().getPort());
-    return Files.writeString(file, yaml).toString();
-  }
-
-  private static String b64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    return FakeKubeconfigs.write(api, file).toString();
   }
 
   /** A guest-cluster Service {@code master} in namespace {@code id}, labelled as providers do. */
