@@ -19,15 +19,10 @@ class RelabelNullFieldsTest {
   void aReplacementOrSeparatorWrittenNullIsEmptyAsToPrometheus() {
     for (String none : List.of("~", "null", "Null")) {
       List<String> problems = new ArrayList<>();
-      RelabelRule rule = RelabelRule.parse(YamlReader.readMapping("{source_labels: [a], "
-          + "separator: " + none + ", target_label: b, replacement: " + none + "}", "p.yml"),
-          "relabel_configs[0]", problems);
-      Map<String, Object> expected = new LinkedHashMap<>();
-      expected.put("source_labels", List.of("a"));
-      expected.put("separator", "");
-      expected.put("target_label", "b");
-      expected.put("replacement", "");
-      assertEquals(expected, rule.toYaml(), none);
+      RelabelRule rule = parse("{source_labels: [a], separator: " + none + ", target_label: b, "
+          + "replacement: " + none + "}", "relabel_configs[0]", problems);
+      assertEquals(inOrder("source_labels", List.of("a"), "separator", "", "target_label", "b",
+          "replacement", ""), rule.toYaml(), none);
       assertEquals(List.of(), problems);
     }
   }
@@ -38,18 +33,13 @@ class RelabelNullFieldsTest {
     // refuses a keepequal with one as having a regex
     for (String none : List.of("~", "null", "NULL")) {
       List<String> problems = new ArrayList<>();
-      RelabelRule rule = RelabelRule.parse(YamlReader.readMapping("{source_labels: [a], "
-          + "regex: " + none + ", target_label: x, replacement: hit}", "p.yml"),
-          "relabel_configs[0]", problems);
-      Map<String, Object> expected = new LinkedHashMap<>();
-      expected.put("source_labels", List.of("a"));
-      expected.put("regex", "");
-      expected.put("target_label", "x");
-      expected.put("replacement", "hit");
-      assertEquals(expected, rule.toYaml(), none);
+      RelabelRule rule = parse("{source_labels: [a], regex: " + none + ", target_label: x, "
+          + "replacement: hit}", "relabel_configs[0]", problems);
+      assertEquals(inOrder("source_labels", List.of("a"), "regex", "", "target_label", "x",
+          "replacement", "hit"), rule.toYaml(), none);
       assertEquals(List.of(), problems);
-      RelabelRule.parse(YamlReader.readMapping("{source_labels: [a], regex: " + none
-          + ", target_label: x, action: keepequal}", "p.yml"), "relabel_configs[1]", problems);
+      parse("{source_labels: [a], regex: " + none + ", target_label: x, action: keepequal}",
+          "relabel_configs[1]", problems);
       assertEquals(List.of("keepequal action requires only 'source_labels' and `target_label`, "
           + "and no other fields in relabel_configs[1]"), problems, none);
     }
@@ -59,10 +49,23 @@ class RelabelNullFieldsTest {
   void anActionWrittenNullIsRefusedAsEmptyInPrometheusWords() {
     for (String none : List.of("~", "null", "Null")) {
       List<String> problems = new ArrayList<>();
-      RelabelRule.parse(YamlReader.readMapping("{action: " + none + ", target_label: x}",
-          "p.yml"), "relabel_configs[0]", problems);
+      parse("{action: " + none + ", target_label: x}", "relabel_configs[0]", problems);
       assertEquals(List.of("relabel action cannot be empty in relabel_configs[0]"), problems,
           none);
     }
+  }
+
+  /** The rule {@code mapping} (flow YAML of a p.yml) says, at {@code at}. */
+  private static RelabelRule parse(String mapping, String at, List<String> problems) {
+    return RelabelRule.parse(YamlReader.readMapping(mapping, "p.yml"), at, problems);
+  }
+
+  /** The map of {@code keysAndValues} (key, value, key, value...), in their order. */
+  private static Map<String, Object> inOrder(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 }
