@@ -5,7 +5,11 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ProtocolException;
+import java.net.SocketException;
 import java.util.Iterator;
 
 /**
@@ -15,7 +19,11 @@ import java.util.Iterator;
  * without metadata, or a {@code Status} in an event other than {@code ERROR}, too: the reflector
  * would throw on it) or an {@code ERROR} event other than 410 Gone (which only means "list
  * again"; so does the reason {@code Expired} or {@code Gone} with another code or none, passed
- * on to the reflector as a 410). Once closed (stopping the
+ * on to the reflector as a 410). A connection cut as the reflector waits for the next event (an
+ * end of stream short of the body, a reset: a proxy or a load balancer that drops watches) is
+ * no break: the watch ends as the server ending it, and the reflector watches again from the
+ * last version, as client-go's watch ends quietly on an EOF or a "probable EOF"; a read timeout
+ * (a stalled watch) or a body that cannot be read still breaks it. Once closed (stopping the
  * informer closes the watch its reflector reads) it tells nothing: what a read then meets, an
  * end, an error or an {@code ERROR} event read as it closed, is the close's doing, no failure, no
  * expired version and no watch that ended at once.
@@ -23,6 +31,8 @@ import java.util.Iterator;
  * <p>Used by the reflector's one thread.
  */
 final class TrackedWatch<T> implements Watchable<T> {
+  private static final System.Logger LOG = System.getLogger(TrackedWatch.class.getName());
+
   /** What the lister-watcher hears of one watch. */
   interface Outcome {
     /**
@@ -32,14 +42,15 @@ final class TrackedWatch<T> implements Watchable<T> {
     void delivered();
 
     /**
-     * The stream ended cleanly (the server or a proxy closed it, no error); called once.
+     * The stream ended cleanly (the server or a proxy closed it, no error) or was cut as the
+     * reflector waited for the next event (see {@link #cut}); called once.
      *
      * @param delivered whether any event other than {@code ERROR} came through it
      */
     void ended(boolean delivered);
 
     /**
-     * The stream broke (a read error), brought an event that cannot be read or an
+     * The stream broke (a read error other than a cut), brought an event that cannot be read or an
      * {@code ERROR} event other than 410 Gone; called at most once, and never with {@link #ended}.
      *
      * @param failure lower-case, naming the watch and what the server answered
@@ -86,8 +97,13 @@ final class TrackedWatch<T> implements Watchable<T> {
     try {
       more = delegate.hasNext();
     } catch (RuntimeException e) {
-      broke(e);
-      throw e;
+      if (closed || !cut(e)) {
+        broke(e);
+        throw e;
+      }
+      LOG.log(System.Logger.Level.DEBUG, () -> description + " was cut ("
+          + FailureText.describe(e) + "); watching again");
+      more = false;
     }
     if (!more && !ended && !closed) {
       ended = true;
@@ -180,6 +196,26 @@ final class TrackedWatch<T> implements Watchable<T> {
   private static boolean expired(V1Status status, int code) {
     return code == 410 || status != null
         && ("Expired".equals(status.getReason()) || "Gone".equals(status.getReason()));
+  }
+
+  /**
+   * Whether {@code e}, a read error, is a connection cut, as OkHttp throws them under
+   * client-java's watch (which wraps them): an end of stream where more was to come (a chunked
+   * body cut between chunks: {@link EOFException}; a body cut short of its length or mid-chunk:
+   * "unexpected end of stream") or a reset. Only the first {@link IOException} among the causes
+   * counts: a read timeout closes the socket under it, and that close is no cut.
+   */
+  static boolean cut(Throwable e) {
+    Throwable cause = e;
+    for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+      if (cause instanceof IOException io) {
+        String message = String.valueOf(io.getMessage());
+        return !(io instanceof InterruptedIOException) && (io instanceof EOFException
+            || io instanceof ProtocolException && message.equals("unexpected end of stream")
+            || io instanceof SocketException && message.startsWith("Connection reset"));
+      }
+    }
+    return false;
   }
 
   /** The {@link TolerantJson.UnreadableEvent} in {@code e}'s causes; null for none. */

@@ -1,10 +1,17 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ProtocolException;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * What a {@link TrackedWatch} tells once closed: nothing, whatever a read then meets. An
  * {@code ERROR} event read as the informer stops (its watch closed under the read) was told as a
- * failure, or as an expired version, where an end or a read error then was not.
+ * failure, or as an expired version, where an end or a read error then was not. And what a read
+ * error is: a connection cut (an end of stream short of the body, a reset) ends the watch as the
+ * server ending it, as client-go's watch reads one; any other read error (a timeout, a body that
+ * cannot be read) breaks it. The exceptions are those OkHttp throws under client-java's
+ * {@link Watch} against a server that cuts a watch so (its {@code hasNext} wraps them).
  */
 class TrackedWatchTest {
   /** What the watch told, in order. */
@@ -78,5 +89,54 @@ class TrackedWatchTest {
         new V1Status().code(410).reason("Expired").message("too old resource version"))).next();
 
     assertEquals(List.of(), told);
+  }
+
+  /** A watch whose first read throws {@code error} as client-java's watch wraps it. */
+  private TrackedWatch<V1Service> readingThrows(IOException error) {
+    Watch<V1Service> delegate = new Watch<>(null, null, V1Service.class, null) {
+      @Override
+      public boolean hasNext() {
+        throw new RuntimeException("IO Exception during hasNext method.", error);
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    return new TrackedWatch<>(delegate, "watch of services", outcome);
+  }
+
+  @Test
+  void aConnectionCutEndsTheWatchAsTheServerEndingIt() {
+    // a chunked body cut between chunks, a body cut short of its length or mid-chunk, a reset
+    for (IOException cut : List.of(new EOFException(),
+        new ProtocolException("unexpected end of stream"),
+        new SocketException("Connection reset"),
+        new SocketException("Connection reset by peer"))) {
+      told.clear();
+      TrackedWatch<V1Service> watch = readingThrows(cut);
+
+      assertFalse(watch.hasNext(), cut.toString());
+      assertEquals(List.of("ended"), told, cut.toString());
+      assertFalse(watch.open(), cut.toString());
+    }
+  }
+
+  @Test
+  void aStreamThatBreaksOtherwiseStillFails() {
+    // a read timeout (OkHttp's call timeout closes the socket under it), a chunk size that
+    // cannot be read
+    InterruptedIOException timeout = new InterruptedIOException("timeout");
+    timeout.initCause(new SocketException("Socket closed"));
+    for (IOException broken : List.of(timeout,
+        new ProtocolException("Expected leading [0-9a-fA-F] character but was 0x7a"))) {
+      told.clear();
+      TrackedWatch<V1Service> watch = readingThrows(broken);
+
+      assertThrows(RuntimeException.class, watch::hasNext, broken.toString());
+      assertEquals(List.of("failed: watch of services broke: "
+          + FailureText.describe(new RuntimeException("IO Exception during hasNext method.",
+          broken))), told, broken.toString());
+    }
   }
 }

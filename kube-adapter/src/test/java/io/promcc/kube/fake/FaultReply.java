@@ -112,6 +112,21 @@ sealed interface FaultReply {
     }
   }
 
+  /**
+   * A watch that starts (200), carries one event, its object as given, and then an
+   * {@code ERROR} event with {@code error} before it ends.
+   */
+  record EventThenWatchError(String type, JsonObject object, ApiError error)
+      implements FaultReply {
+    @Override
+    public void send(HttpExchange exchange, FakeRequest request) throws IOException {
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, 0);
+      Answers.writeEvent(exchange.getResponseBody(), type, object);
+      Answers.writeEvent(exchange.getResponseBody(), "ERROR", Answers.statusJson(error));
+    }
+  }
+
   /** A watch that starts (200) and then carries one event, its object as given. */
   record WatchEvent(String type, JsonObject object) implements FaultReply {
     @Override

@@ -142,7 +142,8 @@ public final class Faults {
    * Answers the next {@code times} matching watch requests with 200 and a stream that breaks
    * before its first event: the body is announced longer than what comes, and the connection
    * closes, so the client's read fails ("unexpected end of stream"), as when a proxy or a load
-   * balancer in between drops the connection, or the API server goes away mid-watch.
+   * balancer in between drops the connection, or the API server goes away mid-watch (a cut the
+   * informer reads as the watch's end, as client-go's does).
    */
   public Faults breakWatches(int times, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
@@ -160,6 +161,21 @@ public final class Faults {
     requireNonNull(which, "which == null");
     return add(times, new FaultReply.EventThenBrokenWatch(requireNonNull(type, "type == null"),
         JsonParser.parseString(requireNonNull(object, "object == null")).getAsJsonObject()),
+        which.and(FakeRequest::isWatch));
+  }
+
+  /**
+   * Answers the next {@code times} matching watch requests ({@link #ALWAYS}: until
+   * {@link #clear()}) with 200, one event of {@code type} whose object is {@code object} as
+   * given, and then an {@code ERROR} event with {@code code} (e.g. 500): a watch that fails
+   * after each change through it.
+   */
+  public Faults failWatchesAfterAnEvent(int times, String type, String object, int code,
+      Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    return add(times, new FaultReply.EventThenWatchError(requireNonNull(type, "type == null"),
+        JsonParser.parseString(requireNonNull(object, "object == null")).getAsJsonObject(),
+        new ApiError(code, reasonFor(code).orElse("InternalError"), "injected watch error")),
         which.and(FakeRequest::isWatch));
   }
 
