@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * A watch that flaps, one event through it and then it fails (an {@code ERROR} event):
  * client-java's reflector lists again after each failure. (One cut after its event is no
  * failure: it is made again from the last version, {@link FailedCallBackoffTest}.) An event is
- * no sign that the watches work, so it does not start the
- * pause after failures ({@link FailureBackoff}, 0.8 s doubling to 30 s) over: the lists of a
- * watch that flaps for good come no oftener than the backoff allows, as client-go's reflector,
+ * no sign that the watches work, so it does not start the pause after failures
+ * ({@link FailureBackoff}, 0.8 s doubling to 30 s) over: the lists of a watch that flaps for
+ * good come no oftener than the backoff allows, as client-go's reflector,
  * whose backoff no event resets. Watches that worked {@link FailureBackoff#MAX} with no failure
  * (one watch open that long, or several the server ended one after another) do start it over:
  * the next single failure pauses 0.8 s. Time is a ticker only the sleeper and the test move.
@@ -80,8 +80,8 @@ class FlappingWatchBackoffTest extends ServiceWatchFixture {
     list();
 
     assertEquals(millisOf(800, 1600, 3200, 6400, 800), List.copyOf(pauses),
-        "pauses before the lists after three flaps, a watch that broke after 29.999 s and one "
-            + "that broke after 30 s");
+        "pauses before the lists after three flaps, a watch that failed after 29.999 s and one "
+            + "that failed after 30 s");
   }
 
   @Test
