@@ -54,7 +54,8 @@ class EmbeddingReadmeTest {
       """;
 
   @Test
-  void theEmbeddingExampleCompilesReloadsPrometheusAndThenHasNothingToDo(@TempDir Path out) throws Exception {
+  void theEmbeddingExampleCompilesReloadsPrometheusAndThenHasNothingToDo(@TempDir Path out)
+      throws Exception {
     String source = exampleSource();
     compile(out, List.of(file("io/promcc/prometheus/AtomicFileStore", ADAPTER_STAND_INS),
         file("io/promcc/prometheus/LocalValidation", VALIDATION_STAND_IN),
