@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProtocolException;
 import java.net.SocketException;
+import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.Set;
+import okhttp3.internal.http2.ErrorCode;
+import okhttp3.internal.http2.StreamResetException;
 
 /**
  * One watch of a {@link TrackedListerWatcher}: tells its {@link Outcome} when the first event
@@ -20,7 +24,8 @@ import java.util.Iterator;
  * would throw on it) or an {@code ERROR} event other than 410 Gone (which only means "list
  * again"; so does the reason {@code Expired} or {@code Gone} with another code or none, passed
  * on to the reflector as a 410). A connection cut as the reflector waits for the next event (an
- * end of stream short of the body, a reset: a proxy or a load balancer that drops watches) is
+ * end of stream short of the body, a reset, an HTTP/2 stream ended by its connection's end or a
+ * GOAWAY: a proxy or a load balancer that drops watches) is
  * no break: the watch ends as the server ending it, and the reflector watches again from the
  * last version, as client-go's watch ends quietly on an EOF or a "probable EOF"; a read timeout
  * (a stalled watch) or a body that cannot be read still breaks it. Once closed (stopping the
@@ -32,6 +37,9 @@ import java.util.Iterator;
  */
 final class TrackedWatch<T> implements Watchable<T> {
   private static final System.Logger LOG = System.getLogger(TrackedWatch.class.getName());
+  /** The HTTP/2 stream reset codes that end a watch as a cut (see {@link #cut}). */
+  private static final Set<ErrorCode> ENDS =
+      EnumSet.of(ErrorCode.CANCEL, ErrorCode.REFUSED_STREAM, ErrorCode.NO_ERROR);
 
   /** What the lister-watcher hears of one watch. */
   interface Outcome {
@@ -202,8 +210,16 @@ final class TrackedWatch<T> implements Watchable<T> {
    * Whether {@code e}, a read error, is a connection cut, as OkHttp throws them under
    * client-java's watch (which wraps them): an end of stream where more was to come (a chunked
    * body cut between chunks: {@link EOFException}; a body cut short of its length or mid-chunk:
-   * "unexpected end of stream") or a reset. Only the first {@link IOException} among the causes
-   * counts: a read timeout closes the socket under it, and that close is no cut.
+   * "unexpected end of stream") or a reset. Over HTTP/2, an HTTP/2 stream reset ({@link
+   * StreamResetException}) whose code says no error: CANCEL (OkHttp's code for each stream of a
+   * connection that ended, closed or after a GOAWAY, even mid-frame, and a peer's that abandons
+   * the stream; a connection reset comes through as its {@link SocketException}, above),
+   * REFUSED_STREAM (a GOAWAY that leaves the stream out: the server did not take it) or
+   * NO_ERROR; client-go's watch reads a connection so gone, or "server sent GOAWAY and closed
+   * the connection", as a probable EOF. Any other code (INTERNAL_ERROR: the server broke;
+   * PROTOCOL_ERROR, ENHANCE_YOUR_CALM, ...) still breaks it. Only the first {@link
+   * IOException} among the causes counts: a read timeout closes the socket under it, and that
+   * close is no cut.
    */
   static boolean cut(Throwable e) {
     Throwable cause = e;
@@ -212,7 +228,8 @@ final class TrackedWatch<T> implements Watchable<T> {
         String message = String.valueOf(io.getMessage());
         return !(io instanceof InterruptedIOException) && (io instanceof EOFException
             || io instanceof ProtocolException && message.equals("unexpected end of stream")
-            || io instanceof SocketException && message.startsWith("Connection reset"));
+            || io instanceof SocketException && message.startsWith("Connection reset")
+            || io instanceof StreamResetException reset && ENDS.contains(reset.errorCode));
       }
     }
     return false;

@@ -14,6 +14,8 @@ import java.net.ProtocolException;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import okhttp3.internal.http2.ErrorCode;
+import okhttp3.internal.http2.StreamResetException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +121,38 @@ class TrackedWatchTest {
       assertFalse(watch.hasNext(), cut.toString());
       assertEquals(List.of("ended"), told, cut.toString());
       assertFalse(watch.open(), cut.toString());
+    }
+  }
+
+  @Test
+  void anHttp2StreamCutEndsTheWatchAsTheServerEndingIt() {
+    // over HTTP/2, OkHttp fails the stream with CANCEL when the connection ends (a close, or a
+    // GOAWAY then a close) and with REFUSED_STREAM on a GOAWAY that leaves the stream out; a
+    // peer that resets it with NO_ERROR or CANCEL ends it on purpose, no error
+    for (ErrorCode code : List.of(ErrorCode.CANCEL, ErrorCode.REFUSED_STREAM,
+        ErrorCode.NO_ERROR)) {
+      told.clear();
+      TrackedWatch<V1Service> watch = readingThrows(new StreamResetException(code));
+
+      assertFalse(watch.hasNext(), code.toString());
+      assertEquals(List.of("ended"), told, code.toString());
+    }
+  }
+
+  @Test
+  void anHttp2StreamResetForAnErrorStillFails() {
+    // a server that broke (INTERNAL_ERROR), one that asks to back off (ENHANCE_YOUR_CALM), a
+    // protocol error (OkHttp's own, or the peer's)
+    for (ErrorCode code : List.of(ErrorCode.INTERNAL_ERROR, ErrorCode.ENHANCE_YOUR_CALM,
+        ErrorCode.PROTOCOL_ERROR, ErrorCode.FLOW_CONTROL_ERROR)) {
+      told.clear();
+      StreamResetException reset = new StreamResetException(code);
+      TrackedWatch<V1Service> watch = readingThrows(reset);
+
+      assertThrows(RuntimeException.class, watch::hasNext, code.toString());
+      assertEquals(List.of("failed: watch of services broke: "
+          + FailureText.describe(new RuntimeException("IO Exception during hasNext method.",
+          reset))), told, code.toString());
     }
   }
 

@@ -1,0 +1,109 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.reflect.TypeToken;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.util.Watch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@link TrackedWatch} over client-java's {@link Watch} on a real OkHttp HTTP/2 stream (h2
+ * with prior knowledge, the stream code TLS with ALPN uses too), cut after its first event: a
+ * connection closed under it ends the watch as the server ending it (OkHttp fails the stream
+ * with CANCEL), a stream reset for a server error still fails it.
+ */
+class Http2WatchCutTest {
+  private static final String EVENT = "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\","
+      + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"1\"}}}\n";
+
+  /** What the watch told, in order. */
+  private final List<String> told = new ArrayList<>();
+
+  private final TrackedWatch.Outcome outcome = new TrackedWatch.Outcome() {
+    @Override
+    public void delivered() {
+      told.add("delivered");
+    }
+
+    @Override
+    public void ended(boolean delivered) {
+      told.add("ended");
+    }
+
+    @Override
+    public void failed(String failure) {
+      told.add("failed: " + failure);
+    }
+
+    @Override
+    public void expired() {
+      told.add("expired");
+    }
+  };
+
+  /**
+   * Reads a watch whose two events' stream meets {@code cut} once the first was sent; returns
+   * whether the second read threw.
+   */
+  private boolean watchCut(SocketEffect cut) throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
+      server.start();
+      // the effect comes halfway through the body: after the first event
+      server.enqueue(new MockResponse.Builder().body(EVENT + EVENT).onResponseBody(cut).build());
+      OkHttpClient http = new OkHttpClient.Builder()
+          .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
+          .readTimeout(30, TimeUnit.SECONDS).build();
+      Watch<V1Service> delegate = Watch.createWatch(new ApiClient(http),
+          http.newCall(new Request.Builder().url(server.url("/api/v1/services?watch=1"))
+              .build()),
+          new TypeToken<Watch.Response<V1Service>>() { }.getType());
+      try (TrackedWatch<V1Service> watch =
+          new TrackedWatch<>(delegate, "watch of services", outcome)) {
+        assertTrue(watch.hasNext());
+        assertEquals("a", watch.next().object.getMetadata().getName());
+        try {
+          assertFalse(watch.hasNext());
+          return false;
+        } catch (RuntimeException e) {
+          return true;
+        }
+      }
+    }
+  }
+
+  @Test
+  void aConnectionClosedUnderTheStreamEndsTheWatch() throws Exception {
+    assertFalse(watchCut(new SocketEffect.CloseSocket()));
+
+    assertEquals(List.of("delivered", "ended"), told);
+  }
+
+  @Test
+  void aStreamResetAsTheGoawayOfAConnectionLeavesItOutEndsTheWatch() throws Exception {
+    assertFalse(watchCut(new SocketEffect.CloseStream(7))); // REFUSED_STREAM
+
+    assertEquals(List.of("delivered", "ended"), told);
+  }
+
+  @Test
+  void aStreamResetForAServerErrorFailsTheWatch() throws Exception {
+    assertTrue(watchCut(new SocketEffect.CloseStream(2))); // INTERNAL_ERROR
+
+    assertEquals(List.of("delivered", "failed: watch of services broke: "
+        + "StreamResetException: stream was reset: INTERNAL_ERROR"), told);
+  }
+}
