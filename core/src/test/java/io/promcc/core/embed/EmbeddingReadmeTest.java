@@ -40,8 +40,10 @@ class EmbeddingReadmeTest {
   /** The stand-ins for prometheus-adapter's store and validation, on core's fake store. */
   private static final String ADAPTER_STAND_INS = """
       package io.promcc.prometheus;
-      public final class AtomicFileStore extends io.promcc.core.embed.Stores.Forwarding {
-        public AtomicFileStore(java.nio.file.Path root) {}
+      public final class AtomicFileStore extends io.promcc.core.reconcile.ForwardingStore {
+        public AtomicFileStore(java.nio.file.Path root) {
+          super(io.promcc.core.embed.Stores.current);
+        }
       }
       """;
   private static final String VALIDATION_STAND_IN = """
