@@ -2,10 +2,10 @@ package io.promcc.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.embed.ReadmeExample;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,25 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * types and the builder methods it names. Its free variables are the ports a user brings.
  */
 class ReadmeExampleTest {
-  private static final String SECTION = "## Embed the controller (Java)";
-
   @Test
   void theEmbeddingExampleCompiles(@TempDir Path out) throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf(SECTION);
-    assertTrue(section >= 0, "README has no section " + SECTION);
-    int start = readme.indexOf("```java\n", section) + "```java\n".length();
-    String block = readme.substring(start, readme.indexOf("```", start));
-    StringBuilder imports = new StringBuilder();
-    StringBuilder statements = new StringBuilder();
-    for (String line : block.split("\n")) {
-      (line.startsWith("import ") ? imports : statements).append(line).append('\n');
-    }
-    String source = imports + "class ReadmeExample {\n"
+    ReadmeExample example = ReadmeExample.read();
+    String source = example.imports() + "class ReadmeExample {\n"
         + "  static void example(io.promcc.core.port.GuestClusterSource clusters,\n"
         + "      io.promcc.core.port.CertificateSource certificates, String baseYaml,\n"
         + "      io.promcc.core.port.PrometheusControl prometheusControl) throws Exception {\n"
-        + statements + "  }\n}\n";
+        + example.statements() + "  }\n}\n";
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
     List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-classpath",

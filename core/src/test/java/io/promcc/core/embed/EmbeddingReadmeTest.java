@@ -16,7 +16,6 @@ import java.io.StringWriter;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * its free variables are the ports an embedder brings.
  */
 class EmbeddingReadmeTest {
-  private static final String SECTION = "## Embed the controller (Java)";
-
   /** The stand-ins for prometheus-adapter's store and validation, on core's fake store. */
   private static final String ADAPTER_STAND_INS = """
       package io.promcc.prometheus;
@@ -92,22 +89,13 @@ class EmbeddingReadmeTest {
 
   /** The README's block, its imports before and its statements inside a method of the ports. */
   private static String exampleSource() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf(SECTION);
-    assertTrue(section >= 0, "README has no section " + SECTION);
-    int start = readme.indexOf("```java\n", section) + "```java\n".length();
-    String block = readme.substring(start, readme.indexOf("```", start));
-    StringBuilder imports = new StringBuilder();
-    StringBuilder statements = new StringBuilder();
-    for (String line : block.split("\n")) {
-      (line.startsWith("import ") ? imports : statements).append(line).append('\n');
-    }
-    return imports + "public class ReadmeExample {\n"
+    ReadmeExample example = ReadmeExample.read();
+    return example.imports() + "public class ReadmeExample {\n"
         + "  public static ReconcileResult example(\n"
         + "      io.promcc.core.port.GuestClusterSource clusters,\n"
         + "      io.promcc.core.port.CertificateSource certificates, String baseYaml,\n"
         + "      io.promcc.core.port.PrometheusControl prometheusControl) throws Exception {\n"
-        + statements + "    return result;\n  }\n}\n";
+        + example.statements() + "    return result;\n  }\n}\n";
   }
 
   private static void compile(Path out, List<JavaFileObject> files, String shown) {
