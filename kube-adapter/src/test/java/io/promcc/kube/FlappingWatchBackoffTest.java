@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.kubernetes.client.informer.cache.Cache;
-import io.kubernetes.client.informer.cache.Caches;
-import io.kubernetes.client.informer.cache.DeltaFIFO;
-import io.kubernetes.client.informer.cache.ReflectorRunnable;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
 import io.promcc.kube.fake.FakeRequest;
@@ -44,17 +39,7 @@ class FlappingWatchBackoffTest extends ServiceWatchFixture {
   @Test
   void aWatchThatFailsAfterEachEventIsListedAgainAfterAPauseDoublingTo30Seconds() {
     fake.faults().failWatchesAfterAnEvent(Faults.ALWAYS, "ADDED", SERVICE, 500, ANY);
-    // client-java's own reflector, run again each time it gives up, as the informer's
-    // controller does a real second later
-    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
-        V1Service.class, listerWatcher,
-        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
-        (type, error) -> listerWatcher.reflectorFailed(error));
-
-    // bounded in runs too: without a pause the ticker never moves
-    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
-      reflector.run();
-    }
+    runTheReflectorForAMinute();
 
     assertEquals(millisOf(800, 1600, 3200, 6400, 12800), List.copyOf(pauses.subList(0, 5)),
         "the pauses after the first five flaps (an event, then the watch failed)");

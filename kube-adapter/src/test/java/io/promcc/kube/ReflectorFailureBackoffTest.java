@@ -2,12 +2,6 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kubernetes.client.informer.cache.Cache;
-import io.kubernetes.client.informer.cache.Caches;
-import io.kubernetes.client.informer.cache.DeltaFIFO;
-import io.kubernetes.client.informer.cache.ReflectorRunnable;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.promcc.kube.fake.Faults;
 import java.time.Duration;
@@ -31,18 +25,6 @@ class ReflectorFailureBackoffTest extends ServiceWatchFixture {
   /** A {@code Status} such as an API server sends in an {@code ERROR} event, but no code. */
   private static final String STATUS_WITHOUT_CODE = "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
       + "\"status\":\"Failure\",\"reason\":\"InternalError\",\"message\":\"etcd is down\"}";
-
-  /** Runs the reflector, as the informer's controller does, over the first minute. */
-  private void runTheReflectorForAMinute() {
-    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
-        V1Service.class, listerWatcher,
-        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
-        (type, error) -> listerWatcher.reflectorFailed(error));
-    // bounded in runs too: without a pause the ticker never moves
-    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
-      reflector.run();
-    }
-  }
 
   @Test
   void watchEventsWithoutMetadataBackOffAsFailedCalls() {

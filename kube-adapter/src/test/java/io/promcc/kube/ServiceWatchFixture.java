@@ -1,5 +1,9 @@
 package io.promcc.kube;
 
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.cache.Caches;
+import io.kubernetes.client.informer.cache.DeltaFIFO;
+import io.kubernetes.client.informer.cache.ReflectorRunnable;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
@@ -102,5 +106,20 @@ abstract class ServiceWatchFixture {
       out.add(Duration.ofMillis(m));
     }
     return out;
+  }
+
+  /**
+   * Runs client-java's own reflector on {@link #listerWatcher} over the first minute, run again
+   * each time it gives up, as the informer's controller does a real second later.
+   */
+  void runTheReflectorForAMinute() {
+    ReflectorRunnable<V1Service, V1ServiceList> reflector = new ReflectorRunnable<>(
+        V1Service.class, listerWatcher,
+        new DeltaFIFO(Caches::metaNamespaceKeyFunc, new Cache<V1Service>()),
+        (type, error) -> listerWatcher.reflectorFailed(error));
+    // bounded in runs too: without a pause the ticker never moves
+    for (int runs = 0; runs < 20 && ticker.get() < MINUTE; runs++) {
+      reflector.run();
+    }
   }
 }
