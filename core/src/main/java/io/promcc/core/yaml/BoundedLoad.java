@@ -116,8 +116,8 @@ final class BoundedLoad extends Load {
       for (int i = 0; i < tuples.size(); i++) {
         NodeTuple tuple = tuples.get(i);
         if (tuple.getKeyNode() instanceof ScalarNode key
-            && (YamlReader.GO_NUMBER.equals(key.getTag())
-                || YamlReader.GO_BOOL.equals(key.getTag()))) {
+            && (GoYamlSchema.GO_NUMBER.equals(key.getTag())
+                || GoYamlSchema.GO_BOOL.equals(key.getTag()))) {
           tuples.set(i, new NodeTuple(new ScalarNode(Tag.STR, true, key.getValue(),
               key.getScalarStyle(), key.getStartMark(), key.getEndMark()),
               tuple.getValueNode()));
