@@ -8,7 +8,6 @@ import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.Watch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -29,30 +28,9 @@ class Http2WatchCutTest {
   private static final String EVENT = "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\","
       + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"1\"}}}\n";
 
+  private final ToldOutcome outcome = new ToldOutcome();
   /** What the watch told, in order. */
-  private final List<String> told = new ArrayList<>();
-
-  private final TrackedWatch.Outcome outcome = new TrackedWatch.Outcome() {
-    @Override
-    public void delivered() {
-      told.add("delivered");
-    }
-
-    @Override
-    public void ended(boolean delivered) {
-      told.add("ended");
-    }
-
-    @Override
-    public void failed(String failure) {
-      told.add("failed: " + failure);
-    }
-
-    @Override
-    public void expired() {
-      told.add("expired");
-    }
-  };
+  private final List<String> told = outcome.told;
 
   /**
    * Reads a watch whose two events' stream meets {@code cut} once the first was sent; returns

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProtocolException;
 import java.net.SocketException;
-import java.util.ArrayList;
 import java.util.List;
 import okhttp3.internal.http2.ErrorCode;
 import okhttp3.internal.http2.StreamResetException;
@@ -28,30 +27,9 @@ import org.junit.jupiter.api.Test;
  * {@link Watch} against a server that cuts a watch so (its {@code hasNext} wraps them).
  */
 class TrackedWatchTest {
+  private final ToldOutcome outcome = new ToldOutcome();
   /** What the watch told, in order. */
-  private final List<String> told = new ArrayList<>();
-
-  private final TrackedWatch.Outcome outcome = new TrackedWatch.Outcome() {
-    @Override
-    public void delivered() {
-      told.add("delivered");
-    }
-
-    @Override
-    public void ended(boolean delivered) {
-      told.add("ended");
-    }
-
-    @Override
-    public void failed(String failure) {
-      told.add("failed: " + failure);
-    }
-
-    @Override
-    public void expired() {
-      told.add("expired");
-    }
-  };
+  private final List<String> told = outcome.told;
 
   /** A watch whose one event, {@code event}, is read after the watch was closed. */
   private TrackedWatch<V1Service> closedBeforeItsEventIsRead(Watch.Response<V1Service> event)
