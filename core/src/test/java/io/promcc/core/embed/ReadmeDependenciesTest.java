@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * arbitraries and test CA need beside it (test dependencies are not transitive).
  */
 class ReadmeDependenciesTest {
-  private static final String SECTION = "## Embed the controller (Java)";
   private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>",
       Pattern.DOTALL);
 
@@ -39,10 +38,7 @@ class ReadmeDependenciesTest {
 
   /** The dependencies of the section's XML block, as group:artifact:version[:type][:scope]. */
   private static List<String> readmeDependencies() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf(SECTION);
-    assertTrue(section >= 0, "README has no section " + SECTION);
-    String text = readme.substring(section, readme.indexOf("\n## ", section + 1));
+    String text = ReadmeExample.section();
     int start = text.indexOf("```xml\n");
     assertTrue(start >= 0, "the section has no XML block of dependencies");
     String block = text.substring(start, text.indexOf("```", start + 6));

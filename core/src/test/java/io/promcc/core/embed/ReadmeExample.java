@@ -19,13 +19,19 @@ public record ReadmeExample(String imports, String statements) {
   /** The heading of the README's embedding section. */
   public static final String SECTION = "## Embed the controller (Java)";
 
-  /** The example as the README shows it now. */
-  public static ReadmeExample read() throws IOException {
+  /** The README's embedding section as it is now, from its heading to the next one. */
+  public static String section() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     int section = readme.indexOf(SECTION);
     assertTrue(section >= 0, "README has no section " + SECTION);
-    int start = readme.indexOf("```java\n", section) + "```java\n".length();
-    String block = readme.substring(start, readme.indexOf("```", start));
+    return readme.substring(section, readme.indexOf("\n## ", section + 1));
+  }
+
+  /** The example as the README shows it now. */
+  public static ReadmeExample read() throws IOException {
+    String section = section();
+    int start = section.indexOf("```java\n") + "```java\n".length();
+    String block = section.substring(start, section.indexOf("```", start));
     StringBuilder imports = new StringBuilder();
     StringBuilder statements = new StringBuilder();
     for (String line : block.split("\n")) {
