@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
 import io.promcc.core.model.TextCut;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.LocalDate;
@@ -21,6 +22,7 @@ import java.util.Set;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * Reads API responses so that fields unknown to client-java's models are ignored, as the
@@ -137,10 +139,42 @@ final class TolerantJson {
     private static final Set<String> TYPES =
         Set.of("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR");
     private final Class<T> type;
+    private final ResponseBody body;
 
     TolerantWatch(JSON json, ResponseBody body, Class<T> type, Call call) {
       super(json, body, type, call);
       this.type = type;
+      this.body = body;
+    }
+
+    /**
+     * The next event; a stream that ends (cleanly: its body whole as the server or a proxy
+     * framed it) within an event, its last line no whole JSON value and with no newline, throws
+     * an {@link EOFException}, a cut, as client-go's decoder reads such an end as
+     * io.ErrUnexpectedEOF and its watch ends quietly; client-java's reads the part as a line.
+     */
+    @Override
+    public Watch.Response<T> next() {
+      try {
+        BufferedSource source = body.source();
+        // reads up to the newline, as the line's read does, or to the stream's end
+        if (source.indexOf((byte) '\n') == -1 && source.getBuffer().size() > 0
+            && !wholeJson(source.getBuffer().snapshot().utf8())) {
+          throw new EOFException("the watch stream ended within an event");
+        }
+      } catch (IOException e) {
+        throw new RuntimeException("IO Exception during next method.", e);
+      }
+      return super.next();
+    }
+
+    private static boolean wholeJson(String text) {
+      try {
+        JsonParser.parseString(text);
+        return true;
+      } catch (JsonParseException e) {
+        return false;
+      }
     }
 
     @Override

@@ -23,9 +23,10 @@ import okhttp3.internal.http2.StreamResetException;
  * without metadata, or a {@code Status} in an event other than {@code ERROR}, too: the reflector
  * would throw on it) or an {@code ERROR} event other than 410 Gone (which only means "list
  * again"; so does the reason {@code Expired} or {@code Gone} with another code or none, passed
- * on to the reflector as a 410). A connection cut as the reflector waits for the next event (an
- * end of stream short of the body, a reset, an HTTP/2 stream ended by its connection's end or a
- * GOAWAY: a proxy or a load balancer that drops watches) is
+ * on to the reflector as a 410). A connection cut as the reflector waits for the next event or
+ * within it (an end of stream short of the body, a reset, an HTTP/2 stream ended by its
+ * connection's end or a GOAWAY: a proxy or a load balancer that drops watches; {@link #hasNext}
+ * reads the event whole, so a cut within it ends the watch there) is
  * no break: the watch ends as the server ending it, and the reflector watches again from the
  * last version, as client-go's watch ends quietly on an EOF or a "probable EOF"; a read timeout
  * (a stalled watch) or a body that cannot be read still breaks it. Once closed (stopping the
@@ -51,7 +52,7 @@ final class TrackedWatch<T> implements Watchable<T> {
 
     /**
      * The stream ended cleanly (the server or a proxy closed it, no error) or was cut as the
-     * reflector waited for the next event (see {@link #cut}); called once.
+     * reflector waited for the next event or read it (see {@link #cut}); called once.
      *
      * @param delivered whether any event other than {@code ERROR} came through it
      */
@@ -81,6 +82,10 @@ final class TrackedWatch<T> implements Watchable<T> {
   /** Whether the reflector asked for more after such an event: it took that one. */
   private boolean delivered;
   private boolean ended;
+  /** The event {@link #hasNext} read, for {@link #next}; null for none. */
+  private Watch.Response<T> ahead;
+  /** What reading it threw (not a cut), for {@link #next} to throw; null for none. */
+  private RuntimeException aheadError;
   /** False once the stream ended, broke, brought an {@code ERROR} event or was closed. */
   private volatile boolean open = true;
   /** Whether {@link #close()} was called: nothing is told from then on. */
@@ -101,9 +106,18 @@ final class TrackedWatch<T> implements Watchable<T> {
       delivered = true;
       outcome.delivered();
     }
+    if (ahead != null || aheadError != null) {
+      return true;
+    }
     boolean more;
     try {
       more = delegate.hasNext();
+      if (more) {
+        // the event is read here, whole, not in next: a cut within it ends the watch as one
+        // between events does (client-go's decoder reads it as io.ErrUnexpectedEOF), which
+        // only hasNext can tell the reflector
+        readAhead();
+      }
     } catch (RuntimeException e) {
       if (closed || !cut(e)) {
         broke(e);
@@ -121,11 +135,35 @@ final class TrackedWatch<T> implements Watchable<T> {
     return more;
   }
 
+  /**
+   * Reads the next event into {@link #ahead}; what the read throws other than a cut (a read
+   * error, an event that cannot be read) into {@link #aheadError}, for {@link #next} to throw,
+   * as client-java's watch throws it from there; a cut, unless closed, is thrown.
+   */
+  private void readAhead() {
+    try {
+      ahead = delegate.next();
+    } catch (RuntimeException e) {
+      if (!closed && cut(e)) {
+        throw e;
+      }
+      aheadError = e;
+    }
+  }
+
   @Override
   public Watch.Response<T> next() {
-    Watch.Response<T> response;
+    Watch.Response<T> response = ahead;
+    RuntimeException error = aheadError;
+    ahead = null;
+    aheadError = null;
     try {
-      response = delegate.next();
+      if (error != null) {
+        throw error;
+      }
+      if (response == null) {
+        response = delegate.next(); // a reader that did not ask hasNext first
+      }
     } catch (RuntimeException e) {
       // a read error after hasNext, or an event that cannot be read
       TolerantJson.UnreadableEvent unreadable = unreadable(e);

@@ -31,17 +31,29 @@ class Http2WatchCutTest {
   private final ToldOutcome outcome = new ToldOutcome();
   /** What the watch told, in order. */
   private final List<String> told = outcome.told;
+  /** Events the watch read after its first, before it ended. */
+  private int eventsAfterTheFirst;
 
   /**
    * Reads a watch whose two events' stream meets {@code cut} once the first was sent; returns
    * whether the second read threw.
    */
   private boolean watchCut(SocketEffect cut) throws Exception {
+    boolean threw = watchCut(EVENT + EVENT, cut);
+    assertEquals(0, eventsAfterTheFirst, "the cut comes after the first event");
+    return threw;
+  }
+
+  /**
+   * Reads a watch whose stream, {@code body}, meets {@code cut} halfway through, once its first
+   * event was read; returns whether a read after it threw.
+   */
+  private boolean watchCut(String body, SocketEffect cut) throws Exception {
     try (MockWebServer server = new MockWebServer()) {
       server.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
       server.start();
       // the effect comes halfway through the body: after the first event
-      server.enqueue(new MockResponse.Builder().body(EVENT + EVENT).onResponseBody(cut).build());
+      server.enqueue(new MockResponse.Builder().body(body).onResponseBody(cut).build());
       OkHttpClient http = new OkHttpClient.Builder()
           .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
           .readTimeout(30, TimeUnit.SECONDS).build();
@@ -54,7 +66,11 @@ class Http2WatchCutTest {
         assertTrue(watch.hasNext());
         assertEquals("a", watch.next().object.getMetadata().getName());
         try {
-          assertFalse(watch.hasNext());
+          // read as the reflector: while it has more, the next event
+          while (watch.hasNext()) {
+            watch.next();
+            eventsAfterTheFirst++;
+          }
           return false;
         } catch (RuntimeException e) {
           return true;
@@ -66,6 +82,15 @@ class Http2WatchCutTest {
   @Test
   void aConnectionClosedUnderTheStreamEndsTheWatch() throws Exception {
     assertFalse(watchCut(new SocketEffect.CloseSocket()));
+
+    assertEquals(List.of("delivered", "ended"), told);
+  }
+
+  @Test
+  void aConnectionClosedWithinAnEventEndsTheWatch() throws Exception {
+    // halfway through three events: within the second, its first bytes read by hasNext
+    assertFalse(watchCut(EVENT + EVENT + EVENT, new SocketEffect.CloseSocket()));
+    assertEquals(0, eventsAfterTheFirst, "the second is cut short");
 
     assertEquals(List.of("delivered", "ended"), told);
   }

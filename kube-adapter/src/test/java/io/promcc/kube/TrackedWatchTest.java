@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1Status;
 import io.kubernetes.client.util.Watch;
@@ -100,6 +101,75 @@ class TrackedWatchTest {
       assertEquals(List.of("ended"), told, cut.toString());
       assertFalse(watch.open(), cut.toString());
     }
+  }
+
+  /**
+   * A watch whose first event comes through, whose next is begun (the reflector's hasNext sees
+   * its first bytes) and cut as it is read: {@code error} as client-java's next wraps it.
+   */
+  private TrackedWatch<V1Service> cutWithinItsSecondEvent(IOException error) {
+    Watch<V1Service> delegate = new Watch<>(null, null, V1Service.class, null) {
+      private int reads;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Watch.Response<V1Service> next() {
+        if (reads++ == 0) {
+          return new Watch.Response<>("ADDED", new V1Service().metadata(
+              new V1ObjectMeta().name("a").resourceVersion("1")));
+        }
+        throw new RuntimeException("IO Exception during next method.", error);
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    return new TrackedWatch<>(delegate, "watch of services", outcome);
+  }
+
+  /** Reads {@code watch} as client-java's reflector: while it has more, the next event. */
+  private static int readAsTheReflector(TrackedWatch<V1Service> watch) {
+    int events = 0;
+    while (watch.hasNext()) {
+      watch.next();
+      events++;
+    }
+    return events;
+  }
+
+  @Test
+  void aConnectionCutWithinAnEventEndsTheWatchAsTheServerEndingIt() {
+    // client-go's decoder reads an event cut short as io.ErrUnexpectedEOF (or a probable EOF):
+    // the watch ends quietly wherever in the stream the cut comes
+    for (IOException cut : List.of(new EOFException(),
+        new ProtocolException("unexpected end of stream"),
+        new SocketException("Connection reset"),
+        new StreamResetException(ErrorCode.CANCEL))) {
+      told.clear();
+      TrackedWatch<V1Service> watch = cutWithinItsSecondEvent(cut);
+
+      assertEquals(1, readAsTheReflector(watch), cut.toString());
+      assertEquals(List.of("delivered", "ended"), told, cut.toString());
+      assertFalse(watch.open(), cut.toString());
+    }
+  }
+
+  @Test
+  void aStreamThatBreaksWithinAnEventStillFails() {
+    InterruptedIOException timeout = new InterruptedIOException("timeout");
+    TrackedWatch<V1Service> watch = cutWithinItsSecondEvent(timeout);
+
+    RuntimeException thrown = assertThrows(RuntimeException.class,
+        () -> readAsTheReflector(watch));
+    assertEquals("IO Exception during next method.", thrown.getMessage(),
+        "thrown by next, as client-java's watch throws it, for the reflector's handler");
+    assertEquals(List.of("delivered", "failed: watch of services broke: "
+        + FailureText.describe(thrown)), told);
   }
 
   @Test

@@ -1,0 +1,62 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A watch stream that ends cleanly (its body whole as the server or a proxy framed it) within an
+ * event, its last line cut short with no newline: the watch ends as the server ending it, as
+ * client-go's decoder reads such an end as io.ErrUnexpectedEOF and its watch ends quietly. A
+ * whole last event without its newline is still read, and a line that is no event still fails
+ * the watch. Over {@link TolerantJson}'s watch on a real OkHttp HTTP/1.1 stream.
+ */
+class WatchEndWithinEventTest {
+  private static final String EVENT = "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\","
+      + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"1\"}}}";
+
+  private final ToldOutcome outcome = new ToldOutcome();
+
+  /** The names of the events read from a watch whose whole body is {@code body}, in order. */
+  private List<String> read(String body) throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      server.enqueue(new MockResponse.Builder().body(body).build());
+      OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+      List<String> names = new ArrayList<>();
+      try (TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
+          new ApiClient(http), http.newCall(new Request.Builder()
+              .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
+          "watch of services", outcome)) {
+        // read as the reflector: while it has more, the next event
+        while (watch.hasNext()) {
+          names.add(watch.next().object.getMetadata().getName());
+        }
+      }
+      return names;
+    }
+  }
+
+  @Test
+  void aStreamEndingWithinAnEventEndsTheWatch() throws Exception {
+    assertEquals(List.of("a"), read(EVENT + "\n" + EVENT.substring(0, 40)));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  @Test
+  void aWholeLastEventWithoutItsNewlineIsRead() throws Exception {
+    assertEquals(List.of("a", "a"), read(EVENT + "\n" + EVENT));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+}
