@@ -6,8 +6,8 @@ import java.time.Duration;
 /**
  * The pause before the next list or watch after one failed: a list or a watch call refused or
  * not answered, a watch that broke (a read error) or brought an {@code ERROR} event other than
- * 410 Gone, a 410 Gone that follows another with no event between, or a failure only the
- * reflector saw (an event it cannot read). client-java's reflector
+ * 410 Gone, a 410 Gone other than the first since the pause started over ({@link #expired}),
+ * or a failure only the reflector saw (an event it cannot read). client-java's reflector
  * lists again a second after each, for as long as the API server keeps failing; client-go's
  * reflector backs off (0.8 s doubling to 30 s, starting over after two minutes without a
  * failure). Here the same steps: {@link #FIRST}, then twice the last, at most {@link #MAX};
@@ -33,26 +33,59 @@ final class FailureBackoff {
   static final Duration RESET = Duration.ofMinutes(2);
 
   private Duration pause = Duration.ZERO;
-  /** The ticker at the last failure; meaningful while {@link #pause} is not zero. */
+  /**
+   * The ticker at the last failure, or free 410 ({@link #expired}); meaningful while
+   * {@link #pause} is not zero or {@link #expiredFree}.
+   */
   private long lastFailure;
+  /** Whether a 410 Gone went by with no pause since the pause last started over. */
+  private boolean expiredFree;
   /** Whether the pause after the last failure is still to be waited out. */
   private boolean pending;
-  /** Whether a watch was opened since the last failure. */
+  /** Whether a watch was opened since the last failure or free 410. */
   private boolean watched;
   /** The ticker at the request of the first watch since the last failure, if {@link #watched}. */
   private long watchedFrom;
 
   /** A call failed at {@code now}: the next waits {@link #left} of the pause this returns. */
   synchronized Duration failed(long now) {
-    boolean watchesWorked = watched && now - watchedFrom >= MAX.toNanos();
+    startOverIfDue(now);
     watched = false;
-    if (watchesWorked || !pause.isZero() && now - lastFailure >= RESET.toNanos()) {
-      pause = Duration.ZERO;
-    }
     pause = pause.isZero() ? FIRST : Sleeper.doubled(pause, MAX);
     lastFailure = now;
     pending = true;
     return pause;
+  }
+
+  /**
+   * A watch was answered 410 Gone at {@code now}: the first since the pause started over is
+   * free (zero, the list after it is made at once: the version watched from is merely too old),
+   * any other is a failure's step ({@link #failed}), events between or not, as client-go's
+   * reflector waits its backoff before each list: an API server that expires every watch, after
+   * an event or not, is not listed again every second for good.
+   */
+  synchronized Duration expired(long now) {
+    startOverIfDue(now);
+    if (pause.isZero() && !expiredFree) {
+      expiredFree = true;
+      watched = false;
+      lastFailure = now;
+      return Duration.ZERO;
+    }
+    return failed(now);
+  }
+
+  /**
+   * Starts over if the watches have worked {@link #MAX} since the last failure or free 410, or
+   * {@link #RESET} has passed since it.
+   */
+  private void startOverIfDue(long now) {
+    boolean watchesWorked = watched && now - watchedFrom >= MAX.toNanos();
+    boolean quiet = (!pause.isZero() || expiredFree) && now - lastFailure >= RESET.toNanos();
+    if (watchesWorked || quiet) {
+      pause = Duration.ZERO;
+      expiredFree = false;
+    }
   }
 
   /**

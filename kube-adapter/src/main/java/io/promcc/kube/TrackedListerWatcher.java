@@ -36,8 +36,9 @@ import okhttp3.OkHttpClient;
  * would ask again at once, in a hot loop; once the pause reaches 30 s the informer is failing
  * until an event comes through or a watch lasts a second, ended or still open
  * ({@link #checkLastingWatch()}). After a failed list or watch call, a watch that broke or
- * brought an {@code ERROR} event other than 410 Gone, a 410 Gone that follows another with no
- * event between (the first relists at once), or a failure only the reflector saw
+ * brought an {@code ERROR} event other than 410 Gone, a 410 Gone that follows a failure or
+ * another before the pause started over (the first relists at once), or a failure only the
+ * reflector saw
  * ({@link #reflectorFailed}), the next list or watch waits a pause
  * ({@link FailureBackoff}, 0.8 s doubling to 30 s, as client-go's reflector backs off), where
  * client-java's reflector would list again every second. A list refused for a "too large resource
@@ -76,8 +77,6 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private volatile boolean listConsistently;
   private final ShortWatches shortWatches;
   private final FailureBackoff failures = new FailureBackoff();
-  /** Whether a watch was answered 410 Gone with no event through a watch since. */
-  private volatile boolean expiredSinceEvent;
   /** Whether a failure was recorded, its pause started, since the last list or watch began. */
   private volatile boolean failedSinceCall;
   /** Whether the informer is stopping ({@link #stop()}): nothing is a failure from then on. */
@@ -347,28 +346,24 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   }
 
   /**
-   * A watch was answered 410 Gone: the reflector lists again. At once after the first, as
-   * client-java's and client-go's reflectors do (the version watched from is merely too old);
-   * after a pause as after a failed call ({@link FailureBackoff}) when a 410 follows another
-   * with no event between, as client-go's reflector waits its backoff before each list: an API
-   * server that answers every watch with 410 is not listed again every second for good. Not a
-   * failure of the informer: its lists work.
+   * A watch was answered 410 Gone: the reflector lists again. At once after the first since the
+   * pause after failures started over (the version watched from is merely too old); after a
+   * pause as after a failed call ({@link FailureBackoff#expired}) when it follows a failure or
+   * another 410 sooner, events between or not, as client-go's reflector waits its backoff
+   * before each list: an API server that answers every watch with 410, after an event or not,
+   * is not listed again every second for good. Not a failure of the informer: its lists work.
    */
   private void watchExpired() {
-    if (expiredSinceEvent) {
-      failures.failed(ticker.getAsLong());
-    }
-    expiredSinceEvent = true;
+    failures.expired(ticker.getAsLong());
   }
 
   /**
-   * An event came through a watch: a 410 Gone next lists again at once, and watches that ended
-   * at once start their pauses over ({@link ShortWatches#delivered}). The pause after failures
-   * does not start over ({@link FailureBackoff}): a watch that brings one event and breaks,
-   * again and again, would be listed again every 0.8 s.
+   * An event came through a watch: watches that ended at once start their pauses over
+   * ({@link ShortWatches#delivered}). The pause after failures does not start over
+   * ({@link FailureBackoff}): a watch that brings one event and breaks, again and again, would
+   * be listed again every 0.8 s.
    */
   private void watchDelivered() {
-    expiredSinceEvent = false;
     shortWatches.delivered();
   }
 

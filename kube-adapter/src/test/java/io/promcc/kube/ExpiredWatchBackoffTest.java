@@ -36,6 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class ExpiredWatchBackoffTest extends ServiceWatchFixture {
   private static final Predicate<FakeRequest> ANY = request -> true;
+  private static final String SERVICE = "{\"kind\":\"Service\",\"apiVersion\":\"v1\","
+      + "\"metadata\":{\"name\":\"one11\",\"namespace\":\"default\","
+      + "\"resourceVersion\":\"1\"}}";
 
   /** The reflector's list after a 410: without a resourceVersion; the version listed. */
   private String list() throws ApiException {
@@ -81,7 +84,29 @@ class ExpiredWatchBackoffTest extends ServiceWatchFixture {
   }
 
   @Test
-  void a410AfterAnEventListsAgainAtOnce() throws Exception {
+  void everyWatchAnswered410AfterAnEventListsAgainAfterAPauseDoublingTo30Seconds()
+      throws Exception {
+    // an API server that expires every watch after its first event (a watch cache too small
+    // for the changes, a compaction storm): each 410 follows an event, yet the lists repeat
+    fake.faults().failWatchesAfterAnEvent(Faults.ALWAYS, "ADDED", SERVICE, 410, ANY);
+
+    for (int lists = 0; lists < 20 && ticker.get() < MINUTE; lists++) {
+      try (Watchable<V1Service> watch = watch(list())) {
+        assertTrue(watch.hasNext());
+        assertEquals("ADDED", watch.next().type);
+        readToError(watch);
+      }
+    }
+
+    assertEquals(millisOf(0, 0, 800, 2400, 5600, 12000, 24800, 50400),
+        listTimesInTheFirstMinute(), "the ticker at each list in the first minute, as when "
+            + "every watch is answered 410 with no event: client-go's reflector waits its "
+            + "backoff before each list");
+    assertEquals(Optional.empty(), health.failure(), "a 410 is no failure of the informer");
+  }
+
+  @Test
+  void a410AfterWatchesThatWorked30SecondsListsAgainAtOnce() throws Exception {
     fake.faults().expireNewWatches(1, ANY);
     watchToError(list());
     String version = list();
@@ -90,18 +115,24 @@ class ExpiredWatchBackoffTest extends ServiceWatchFixture {
       fake.store().create(ApiResource.SERVICES, null, guest("one11"));
       assertTrue(watch.hasNext());
       assertEquals("ADDED", watch.next().type);
+      ticker.addAndGet(FailureBackoff.MAX.toNanos()); // open 30 s, as the watches work
       fake.faults().expireWatches();
       readToError(watch);
     }
     version = list();
 
-    assertEquals(List.of(), List.copyOf(pauses), "an event came between the two 410s");
-    assertEquals(List.of(0L, 0L, 0L), List.copyOf(listTimes));
+    assertEquals(List.of(), List.copyOf(pauses), "the watches worked 30 s between the 410s");
+    assertEquals(List.of(0L, 0L, FailureBackoff.MAX.toNanos()), List.copyOf(listTimes));
     assertEquals(Optional.empty(), health.failure(), "a 410 is no failure of the informer");
 
-    // and with no event since, the next 410 waits the pause: the test can tell the two apart
-    fake.faults().expireNewWatches(1, ANY);
-    watchToError(version);
+    // and after an event but sooner, the next 410 waits the pause: the test tells them apart
+    try (Watchable<V1Service> watch = watch(version)) {
+      fake.store().create(ApiResource.SERVICES, null, guest("two22"));
+      assertTrue(watch.hasNext());
+      assertEquals("ADDED", watch.next().type);
+      fake.faults().expireWatches();
+      readToError(watch);
+    }
     list();
     assertEquals(List.of(FailureBackoff.FIRST), List.copyOf(pauses));
   }
