@@ -10,7 +10,8 @@ import java.time.Duration;
  * or a failure only the reflector saw (an event it cannot read). client-java's reflector
  * lists again a second after each, for as long as the API server keeps failing; client-go's
  * reflector backs off (0.8 s doubling to 30 s, starting over after two minutes without a
- * failure). Here the same steps: {@link #FIRST}, then twice the last, at most {@link #MAX};
+ * failure; from client-go 1.36, two minutes after it last started over, failing or not). Here
+ * the same steps: {@link #FIRST}, then twice the last, at most {@link #MAX};
  * {@link #RESET} since the last failure starts over, and so does {@link #MAX} since the first
  * watch opened after it ({@link #watchOpened}): the watches have worked that long, one after
  * another (a watch the server ends is followed by the next, a 410 Gone by a list and a watch),
@@ -21,7 +22,10 @@ import java.time.Duration;
  * listed again at most once per {@link #MAX} plus {@link #FIRST}, no oftener than the longest
  * pause allows; client-go's backoff needs two minutes between failures to start over (its
  * reflector's runs last as long as their watches), as frugal while a watch flaps but slower to
- * recover from a single break after watches that worked. No jitter, as
+ * recover from a single break after watches that worked. A single failure within the first
+ * {@link #MAX} of watches that work after an outage therefore waits the grown pause, on purpose:
+ * an API server that has just come back is the likeliest to fail again, and starting over at
+ * the first list or event that works would list one that flaps every {@link #FIRST}. No jitter, as
  * {@link ShortWatchBackoff}: one controller (two with leader election) per API server, and
  * tests see exact pauses. Times are a ticker's nanoseconds, as {@link System#nanoTime()}.
  *
