@@ -7,11 +7,12 @@ import java.util.function.Function;
 /**
  * Finds items sorted by cluster ID for IDs asked in ascending order, by walking the items once
  * alongside: a plan visits its clusters in ID order, so at 10,000 clusters this replaces 10,000
- * hash or tree lookups with one pass. Not thread-safe: one per pass.
+ * hash or tree lookups with one pass. Not thread-safe: one per pass. The reconciler has a copy of
+ * its own: a walk both packages shared would be part of core's public API.
  *
  * @param <T> the items
  */
-public final class AscendingLookup<T> {
+final class AscendingLookup<T> {
   private final Iterator<T> items;
   private final Function<T, ClusterId> idOf;
   private T next;
@@ -20,7 +21,7 @@ public final class AscendingLookup<T> {
    * @param items sorted by ID, each ID once
    * @param idOf an item's ID
    */
-  public AscendingLookup(Iterable<T> items, Function<T, ClusterId> idOf) {
+  AscendingLookup(Iterable<T> items, Function<T, ClusterId> idOf) {
     this.items = items.iterator();
     this.idOf = idOf;
     this.next = this.items.hasNext() ? this.items.next() : null;
@@ -31,7 +32,7 @@ public final class AscendingLookup<T> {
    *
    * @param id greater than every ID asked before
    */
-  public T find(ClusterId id) {
+  T find(ClusterId id) {
     while (next != null) {
       int order = idOf.apply(next).compareTo(id);
       if (order >= 0) {

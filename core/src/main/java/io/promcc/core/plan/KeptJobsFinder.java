@@ -15,9 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@link Planner#keptJobs}, for one caller from one reconcile to the next (the reconciler's
- * observer): finding the unreadable clusters' jobs in a merged config walks the whole config
- * (87 MB at 10,000 clusters), and a cluster may stay unreadable for days.
+ * Finds the jobs that clusters present but unreadable have on disk, for an {@link Observation}'s
+ * {@code keptJobs}: with per-cluster files its scrape config file, in a merged config the jobs
+ * the controller wrote for it there, with these settings; a cluster with none found there has no
+ * job (an empty scrape config file, or no item) and is kept on its certificate files. One is
+ * kept by a caller of {@link Planner#plan(Observation, ControllerSettings)} from one reconcile to
+ * the next (the reconciler's observer): finding the unreadable clusters' jobs in a merged config
+ * walks the whole config (87 MB at 10,000 clusters), and a cluster may stay unreadable for days.
  *
  * <p>So the last walk's answer is kept with what it was asked: the config file instance, the
  * clusters and the settings, and given again while all three are the same. The store gives the
@@ -27,8 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * as comparing it. The config is held weakly: the memo keeps no config alive that the store has
  * let go of.
  *
- * <p>Safe for use by several threads; each call's answer is the same as
- * {@link Planner#keptJobs}'s. Never null.
+ * <p>Safe for use by several threads; each call's answer is the same as a fresh finder's.
  */
 public final class KeptJobsFinder {
   private final AtomicLong walks = new AtomicLong();
@@ -42,7 +45,12 @@ public final class KeptJobsFinder {
     }
   }
 
-  /** Finds the jobs of {@code clusters} in {@code onDisk}, as {@link Planner#keptJobs} does. */
+  /**
+   * Finds the jobs of {@code clusters} in {@code onDisk}, the files the store holds.
+   *
+   * @return each of {@code clusters} with its jobs; never null
+   * @throws NullPointerException if an argument is null
+   */
   public SortedMap<ClusterId, DesiredFile> find(Collection<ClusterId> clusters,
       SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {
     requireNonNull(clusters, "clusters == null");

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * @param certificateProblems the certificate source's problem per cluster, subject = cluster ID
  * @param rejections objects the cluster source rejected, sorted
  * @param keptJobs clusters present but unreadable, none of {@code clusters}, each with its jobs
- *     as they are on disk ({@link Planner#keptJobs}): in a merged config its block-sequence items,
+ *     as they are on disk ({@link KeptJobsFinder}): in a merged config its block-sequence items,
  *     with per-cluster files its scrape config file
  */
 public record Observation(

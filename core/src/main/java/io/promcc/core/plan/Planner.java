@@ -11,7 +11,6 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
@@ -22,7 +21,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -303,44 +301,15 @@ public final class Planner {
    * config the jobs written for it there. A cluster with none found there (none made for it,
    * or its jobs written in the other output mode or with other certificate paths) has no job:
    * an empty scrape config file, or no item; it is kept on its certificate files, which a base
-   * config job may use whatever its name.
+   * config job may use whatever its name. {@link KeptJobsFinder} gives the same answer, and
+   * remembers the last one.
    */
-  public static SortedMap<ClusterId, DesiredFile> keptJobs(Collection<ClusterId> clusters,
+  static SortedMap<ClusterId, DesiredFile> keptJobs(Collection<ClusterId> clusters,
       SortedMap<String, DesiredFile> onDisk, ControllerSettings settings) {
     requireNonNull(clusters, "clusters == null");
     requireNonNull(onDisk, "onDisk == null");
     requireNonNull(settings, "settings == null");
     return KeptJobs.find(clusters, onDisk, settings);
-  }
-
-  /**
-   * The cluster a planned file belongs to: {@code <certs>/<id>-ca.pem}, {@code -crt.pem},
-   * {@code -key.pem}, or in per-cluster mode {@code <scrape dir>/<id>.yml}. Empty for the main
-   * config and anything else.
-   */
-  public static Optional<ClusterId> clusterOf(String path, ControllerSettings settings) {
-    requireNonNull(path, "path == null");
-    String certPrefix = settings.certificateDirectory() + "/";
-    String name = null;
-    if (path.startsWith(certPrefix)) {
-      String file = path.substring(certPrefix.length());
-      for (String suffix : List.of("-ca.pem", "-crt.pem", "-key.pem")) {
-        if (file.endsWith(suffix)) {
-          name = file.substring(0, file.length() - suffix.length());
-        }
-      }
-    } else if (settings.outputMode() == OutputMode.PER_CLUSTER_FILES
-        && path.startsWith(settings.scrapeConfigDirectory() + "/") && path.endsWith(".yml")) {
-      name = path.substring(settings.scrapeConfigDirectory().length() + 1, path.length() - 4);
-    }
-    if (name == null || name.contains("/")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ClusterId.of(name));
-    } catch (InvalidValueException notAnId) {
-      return Optional.empty();
-    }
   }
 
   /**

@@ -273,8 +273,13 @@ class PlannerPropertyTest {
     DesiredState gone = planner.plan(others, input.certificates(), input.settings());
     assertEquals(input.planner().plan(others, input.certificates(), input.settings()).files(),
         gone.files(), "its files go once it is gone");
-    assertTrue(gone.files().keySet().stream().noneMatch(
-        path -> Planner.clusterOf(path, input.settings()).equals(java.util.Optional.of(id))));
+    CertificatePaths certificates = CertificatePaths.of(id, input.settings());
+    Set<String> itsFiles = new HashSet<>(
+        Set.of(certificates.ca(), certificates.certificate(), certificates.key()));
+    if (input.settings().outputMode() == OutputMode.PER_CLUSTER_FILES) {
+      itsFiles.add(input.settings().scrapeConfigDirectory() + "/" + id.value() + ".yml");
+    }
+    assertTrue(gone.files().keySet().stream().noneMatch(itsFiles::contains));
   }
 
   @Property(tries = 40)
