@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 public record CertificateBundle(
     String caPem, String certificatePem, Secret privateKeyPem, String serial, Instant notAfter) {
 
+  /** @throws NullPointerException if any part is null; the PEM text is not checked here */
   public CertificateBundle {
     requireNonNull(caPem, "caPem == null");
     requireNonNull(certificatePem, "certificatePem == null");

@@ -145,7 +145,10 @@ public record ControllerSettings(
     return new Builder(this);
   }
 
-  /** Builds settings; each setter replaces one default. Not thread-safe. */
+  /**
+   * Builds settings; each setter replaces one value and returns this builder. A setter checks
+   * nothing (null included): {@link #build()} checks every value at once. Not thread-safe.
+   */
   public static final class Builder {
     private String jobPrefix;
     private String certificateDirectory;
@@ -171,51 +174,61 @@ public record ControllerSettings(
       privateKeyMode = from.privateKeyMode;
     }
 
+    /** Sets {@link ControllerSettings#jobPrefix()}, the prefix of owned jobs' names. */
     public Builder jobPrefix(String value) {
       jobPrefix = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#certificateDirectory()}. */
     public Builder certificateDirectory(String value) {
       certificateDirectory = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#configFileName()}, the main config file. */
     public Builder configFileName(String value) {
       configFileName = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#scrapeConfigDirectory()}. */
     public Builder scrapeConfigDirectory(String value) {
       scrapeConfigDirectory = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#outputMode()}: merged or per-cluster files. */
     public Builder outputMode(OutputMode value) {
       outputMode = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#clusterIdLabel()}, the cluster ID's label. */
     public Builder clusterIdLabel(String value) {
       clusterIdLabel = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#clusterTypeLabel()}. */
     public Builder clusterTypeLabel(String value) {
       clusterTypeLabel = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#clusterType()}, the cluster type label's value. */
     public Builder clusterType(String value) {
       clusterType = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#providerLabel()}, the provider's label. */
     public Builder providerLabel(String value) {
       providerLabel = value;
       return this;
     }
 
+    /** Sets {@link ControllerSettings#privateKeyMode()}, e.g. {@code 0640}. */
     public Builder privateKeyMode(int value) {
       privateKeyMode = value;
       return this;

@@ -164,6 +164,7 @@ public final class DesiredFile {
     return new String(parts.length == 1 ? parts[0] : content(), StandardCharsets.UTF_8);
   }
 
+  /** What the file is, which decides how it is written and whether Prometheus reloads. */
   public FileKind kind() {
     return kind;
   }

@@ -3,7 +3,11 @@ package io.promcc.core.model;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Prometheus' rules for label names. */
+/**
+ * Prometheus' rules for label names, as the model checks the names of cluster labels and of the
+ * settings' labels: a caller may check a name with them before it builds a {@link GuestCluster}
+ * or {@link ControllerSettings}, whose constructors would refuse it. Stateless and thread-safe.
+ */
 public final class LabelNames {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
@@ -45,6 +49,9 @@ public final class LabelNames {
   }
 
   /**
+   * Returns {@code name} if it is a usable target label ({@link #isValidTargetLabel}).
+   *
+   * @param owner what the name is for, named in the exception, e.g. {@code cluster id label}
    * @throws InvalidValueException naming {@code owner} if {@code name} is not a usable target label
    */
   public static String requireTargetLabel(String name, String owner) {

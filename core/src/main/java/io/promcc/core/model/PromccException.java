@@ -7,10 +7,15 @@ package io.promcc.core.model;
 public class PromccException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what went wrong, in lower case, quoting the bad value */
   public PromccException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what went wrong, in lower case, quoting the bad value
+   * @param cause the failure that led to it
+   */
   public PromccException(String message, Throwable cause) {
     super(message, cause);
   }

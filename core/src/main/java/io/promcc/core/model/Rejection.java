@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
 public record Rejection(String subject, String reason, String message)
     implements Comparable<Rejection> {
 
+  /** @throws NullPointerException if a part is null */
   public Rejection {
     requireNonNull(subject, "subject == null");
     requireNonNull(reason, "reason == null");

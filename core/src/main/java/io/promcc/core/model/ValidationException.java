@@ -12,6 +12,12 @@ public class ValidationException extends PromccException {
   private final String subject;
   private final List<String> problems;
 
+  /**
+   * @param subject the document, e.g. {@code base config "prometheus.yml"}; the message begins
+   *     with it
+   * @param problems every problem found, each a lower-case phrase; copied
+   * @throws IllegalArgumentException if {@code problems} is empty
+   */
   public ValidationException(String subject, List<String> problems) {
     super(format(subject, problems));
     this.subject = subject;

@@ -25,6 +25,7 @@ import java.util.TreeMap;
  */
 public record FileDiff(List<String> writes, List<String> deletes, boolean configChanged) {
 
+  /** Copies both lists. */
   public FileDiff {
     writes = List.copyOf(writes);
     deletes = List.copyOf(deletes);

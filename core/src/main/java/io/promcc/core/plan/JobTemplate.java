@@ -64,6 +64,12 @@ public record JobTemplate(
    */
   private static final Pattern OBJECT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
+  /**
+   * Copies the lists; checks only that the name, target, path and scheme are not null: the rest
+   * is checked where a profile is read ({@link ScrapeProfile#parse}).
+   *
+   * @throws NullPointerException if the name, target, path or scheme is null
+   */
   public JobTemplate {
     requireNonNull(name, "name == null");
     requireNonNull(target, "target == null");

@@ -26,14 +26,16 @@ import java.util.Set;
  * ({@code shared_job}; docs/profile.md says which may). Immutable and thread-safe.
  *
  * @param jobs the job templates, in file order; names are unique
- * @throws IllegalArgumentException if two templates have one name, or templates cannot share
- *     their job as they say
  */
 public record ScrapeProfile(List<JobTemplate> jobs) {
   private static final Set<String> FIELDS = Set.of("extends", "jobs", "remove");
   private static final String DEFAULT_RESOURCE = "default-profile.yml";
   private static volatile ScrapeProfile defaultProfile;
 
+  /**
+   * @throws IllegalArgumentException if two templates have one name, or templates cannot share
+   *     their job as they say
+   */
   public ScrapeProfile {
     jobs = List.copyOf(jobs);
     Set<String> names = new HashSet<>();

@@ -31,6 +31,7 @@ public final class ShardAssigner {
     this.shardCount = shardCount;
   }
 
+  /** How many shards the clusters are spread over, at least 1. */
   public int shardCount() {
     return shardCount;
   }

@@ -15,10 +15,19 @@ public final class CertificateUnavailableException extends PromccException {
   private final ClusterId cluster;
   private final String reason;
 
+  /**
+   * @param cluster the cluster without a certificate
+   * @param reason short machine-friendly reason, e.g. {@code vault-sealed}
+   * @param message a lower-case sentence for humans
+   */
   public CertificateUnavailableException(ClusterId cluster, String reason, String message) {
     this(cluster, reason, message, null);
   }
 
+  /**
+   * As {@link #CertificateUnavailableException(ClusterId, String, String)}, with the failure
+   * that caused it.
+   */
   public CertificateUnavailableException(ClusterId cluster, String reason, String message,
       Throwable cause) {
     super(message, cause);
@@ -26,6 +35,7 @@ public final class CertificateUnavailableException extends PromccException {
     this.reason = requireNonNull(reason, "reason == null");
   }
 
+  /** The cluster without a usable certificate. */
   public ClusterId cluster() {
     return cluster;
   }

@@ -9,10 +9,15 @@ import io.promcc.core.model.PromccException;
 public final class ConfigStoreException extends PromccException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message what failed, naming the path */
   public ConfigStoreException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what failed, naming the path
+   * @param cause the I/O failure
+   */
   public ConfigStoreException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -16,6 +16,7 @@ public record DeliveryRecord(Optional<Verification> verified, Optional<RejectedC
   /** Nothing delivered yet. */
   public static final DeliveryRecord EMPTY = new DeliveryRecord(Optional.empty(), Optional.empty());
 
+  /** @throws NullPointerException if an optional is null (empty is nothing) */
   public DeliveryRecord {
     requireNonNull(verified, "verified == null");
     requireNonNull(rejected, "rejected == null");

@@ -26,6 +26,7 @@ public final class PrometheusApiException extends PromccException {
     this.statusCode = statusCode;
   }
 
+  /** As {@link #PrometheusApiException(String, int, String)}, with the failure that caused it. */
   public PrometheusApiException(String endpoint, int statusCode, String message,
       Throwable cause) {
     super(message, cause);

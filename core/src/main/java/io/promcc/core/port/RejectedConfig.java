@@ -26,6 +26,11 @@ public record RejectedConfig(String configHash, String reason, String message,
   /** Prometheus did not become ready within the ready timeout after the config changed. */
   public static final String NOT_READY = "prometheus-not-ready";
 
+  /**
+   * Folds {@code message} to one line.
+   *
+   * @throws NullPointerException if a part is null
+   */
   public RejectedConfig {
     requireNonNull(configHash, "configHash == null");
     requireNonNull(reason, "reason == null");

@@ -13,6 +13,7 @@ public final class ReloadRejectedException extends PromccException {
 
   private final String prometheusMessage;
 
+  /** @param prometheusMessage what Prometheus said; the message quotes it after its own words */
   public ReloadRejectedException(String prometheusMessage) {
     super("prometheus rejected the configuration: " + prometheusMessage);
     this.prometheusMessage = requireNonNull(prometheusMessage, "prometheusMessage == null");

@@ -19,6 +19,7 @@ import java.util.Optional;
  */
 public record RuntimeInfo(boolean reloadConfigSuccess, Instant lastConfigTime,
     Optional<Instant> serverTime) {
+  /** @throws NullPointerException if {@code lastConfigTime} or {@code serverTime} is null */
   public RuntimeInfo {
     requireNonNull(lastConfigTime, "lastConfigTime == null");
     requireNonNull(serverTime, "serverTime == null");

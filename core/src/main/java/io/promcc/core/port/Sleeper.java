@@ -12,6 +12,11 @@ public interface Sleeper {
   Sleeper SYSTEM =
       duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 
+  /**
+   * Waits {@code duration}, not negative.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
   void sleep(Duration duration) throws InterruptedException;
 
   /**

@@ -9,10 +9,15 @@ import io.promcc.core.model.PromccException;
 public final class SourceNotReadyException extends PromccException {
   private static final long serialVersionUID = 1L;
 
+  /** @param message which source is not ready and why */
   public SourceNotReadyException(String message) {
     super(message);
   }
 
+  /**
+   * @param message which source is not ready and why
+   * @param cause the failure that keeps it from being ready
+   */
   public SourceNotReadyException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -15,6 +15,7 @@ import java.time.Instant;
  *     {@code lastConfigTime} read before it, after a signal reload the newer one seen
  */
 public record Verification(String stateHash, String configHash, Instant loadedAt) {
+  /** @throws NullPointerException if a part is null */
   public Verification {
     requireNonNull(stateHash, "stateHash == null");
     requireNonNull(configHash, "configHash == null");

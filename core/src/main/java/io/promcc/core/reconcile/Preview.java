@@ -36,6 +36,11 @@ import java.util.SortedMap;
 public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record,
     SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting, List<Rejection> rejected,
     Optional<UnderPin> underPin) {
+  /**
+   * Copies the collections.
+   *
+   * @throws NullPointerException if a part is null
+   */
   public Preview {
     requireNonNull(desired, "desired == null");
     requireNonNull(diff, "diff == null");
@@ -119,6 +124,7 @@ public record Preview(DesiredState desired, FileDiff diff, DeliveryRecord record
     /** The reason a reconcile restores the last verified config after a failed load. */
     static final String FAILED_LOAD = "prometheus still reported the failed load";
 
+    /** @throws NullPointerException if a part is null */
     public UnderPin {
       requireNonNull(pin, "pin == null");
       requireNonNull(restore, "restore == null");

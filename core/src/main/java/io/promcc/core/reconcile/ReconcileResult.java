@@ -119,6 +119,11 @@ public record ReconcileResult(
     }
   }
 
+  /**
+   * Copies the collections, sorting {@code active}, {@code waiting} and {@code rejected}.
+   *
+   * @throws NullPointerException if a part is null
+   */
   public ReconcileResult {
     requireNonNull(outcome, "outcome == null");
     requireNonNull(message, "message == null");

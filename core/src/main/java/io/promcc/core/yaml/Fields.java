@@ -13,7 +13,9 @@ import java.util.TreeSet;
 /**
  * Strict, problem-collecting access to one YAML mapping: every unknown key and every wrongly typed
  * value becomes a message naming its owner, and reading goes on so that all problems are reported
- * at once. Not thread-safe; one instance per mapping.
+ * at once. Not thread-safe; one instance per mapping. Public for core's readers of YAML (the
+ * profile's in {@code io.promcc.core.plan}, the clusters file's here); not meant for embedders,
+ * and it may change with them.
  */
 public final class Fields {
   private final Map<?, ?> map;
@@ -44,6 +46,7 @@ public final class Fields {
     }
   }
 
+  /** True if the mapping holds {@code key} with a value; a null ({@code ~}) is no value. */
   public boolean has(String key) {
     return map.containsKey(key) && map.get(key) != null;
   }

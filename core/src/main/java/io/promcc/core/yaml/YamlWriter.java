@@ -13,7 +13,9 @@ import java.util.Set;
  * cost: strings are written plain only when they match a conservative pattern that no YAML 1.1 or
  * 1.2 resolver reads as anything but a string; everything else is double-quoted with every
  * non-printable character escaped, so no value can break out of its scalar. Map keys must be
- * plain identifiers (they come from code, never from input). Stateless and thread-safe.
+ * plain identifiers (they come from code, never from input). Stateless and thread-safe. Public
+ * for core's writers of YAML (the planner's jobs, the base config); not meant for embedders, and
+ * it may change with them.
  */
 public final class YamlWriter {
   private static final Set<String> RESERVED = Set.of("y", "n", "yes", "no", "on", "off", "true",
