@@ -7,12 +7,13 @@ import java.util.function.Function;
 /**
  * Finds items sorted by cluster ID for IDs asked in ascending order, by walking the items once
  * alongside: a plan visits its clusters in ID order, so at 10,000 clusters this replaces 10,000
- * hash or tree lookups with one pass. Not thread-safe: one per pass. The reconciler has a copy of
- * its own: a walk both packages shared would be part of core's public API.
+ * hash or tree lookups with one pass. Not thread-safe: one per pass. Public for core's own
+ * packages (the reconciler walks a snapshot's clusters with it), not for embedders: it may
+ * change.
  *
  * @param <T> the items
  */
-final class AscendingLookup<T> {
+public final class AscendingLookup<T> {
   private final Iterator<T> items;
   private final Function<T, ClusterId> idOf;
   private T next;
@@ -21,7 +22,7 @@ final class AscendingLookup<T> {
    * @param items sorted by ID, each ID once
    * @param idOf an item's ID
    */
-  AscendingLookup(Iterable<T> items, Function<T, ClusterId> idOf) {
+  public AscendingLookup(Iterable<T> items, Function<T, ClusterId> idOf) {
     this.items = items.iterator();
     this.idOf = idOf;
     this.next = this.items.hasNext() ? this.items.next() : null;
@@ -32,7 +33,7 @@ final class AscendingLookup<T> {
    *
    * @param id greater than every ID asked before
    */
-  T find(ClusterId id) {
+  public T find(ClusterId id) {
     while (next != null) {
       int order = idOf.apply(next).compareTo(id);
       if (order >= 0) {

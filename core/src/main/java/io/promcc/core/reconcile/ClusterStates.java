@@ -6,6 +6,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.Rejection;
+import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.Observation;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
+import io.promcc.core.plan.AscendingLookup;
 import io.promcc.core.plan.CertificatePaths;
 import io.promcc.core.plan.Observation;
 import io.promcc.core.plan.KeptJobsFinder;
