@@ -6,7 +6,6 @@ import static io.promcc.core.reconcile.PrometheusProbe.await;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
@@ -194,21 +193,14 @@ final class ConfigChange {
           + e.getMessage(), written, false);
     }
     rollback.unconfirmedRollback = null; // prometheus runs the desired config now
-    Optional<String> pinRefusal;
-    try {
-      pinRefusal = recorder.recordLoad(new Verification(desired.hash(), desired.configHash(),
-          loadedAt), pin);
-    } catch (ConfigStoreException e) {
-      // the config loaded, only its record failed: a failure of the store, reported with the
-      // reload and in sync, not a failed config (nothing pinned, nothing restored)
-      return new Delivered(Outcome.FAILED, "prometheus loaded config "
-          + shortHash(desired.configHash()) + ", but recording that failed: " + e.getMessage()
-          + "; the next reconcile records it", written.paths, written.deleted, true, false);
-    }
-    if (pinRefusal.isPresent()) {
-      // recorded, only the pin the load outlived stays: a failure of the store, as above
+    Optional<String> refused = recorder.recordLoad(new Verification(desired.hash(),
+        desired.configHash(), loadedAt), pin).said("recording that");
+    if (refused.isPresent()) {
+      // the config loaded, only its record or the lift of the pin it outlived failed: a
+      // failure of the store, reported with the reload and in sync, not a failed config
+      // (nothing pinned, nothing restored)
       return Delivered.of(Outcome.FAILED, "prometheus loaded config "
-          + shortHash(desired.configHash()) + ", but " + pinRefusal.get(), written, true);
+          + shortHash(desired.configHash()) + ", but " + refused.get(), written, true);
     }
     return Delivered.of(Outcome.RELOADED, "", written, true);
   }

@@ -98,7 +98,7 @@ final class Delivery {
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
-    Optional<ConfigStoreException> refused = recorder.recordUnrecorded(onDisk);
+    StoreRefusals refused = recorder.recordUnrecorded(onDisk);
     DeliveryRecord stored = store.record();
     if (refused.isEmpty()) {
       return deliver(desired, onDisk, stored, stored, timer);
@@ -107,16 +107,11 @@ final class Delivery {
     // (as a preview sees it), so that config is not taken for one Prometheus never verified
     // and restored over, and deliveries go on; a rollback restores what the store kept, and a
     // record the store takes later lifts the pin it kept, which the view dropped
-    // (or refuses to lift the pin of another config a load it recorded outlived: decided from
-    // as if lifted, so that config, desired again, is not held back)
+    // (or refuses to lift the pin of another config a load outlived: decided from as if
+    // lifted, so that config, desired again, is not held back)
     Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk), stored,
         timer);
-    if (recorder.hasUnrecorded()) {
-      return StoreRecorder.withRefusal(delivered, refused.get(), recorder.keepsUnrecorded());
-    }
-    return recorder.keepsOutlivedPin()
-        ? StoreRecorder.withPinRefusal(delivered, refused.get())
-        : delivered;
+    return recorder.withRefusals(delivered, refused);
   }
 
   /**
@@ -194,16 +189,12 @@ final class Delivery {
    * Records {@code renewed}, the verified config's load with the files on disk now, and lifts
    * {@code pin} (also if the record is refused); a store that refuses the record, or to lift
    * the pin, is a failure of the store, not of the config: the load stays to be recorded, or
-   * the pin to be lifted, by the next delivery, and what the store said is returned.
+   * the pin to be lifted, by the next delivery, and what the store said is returned (both, if
+   * it refused both).
    */
   private Optional<String> recordRenewal(Verification renewed, Optional<RejectedConfig> pin) {
-    try {
-      return recorder.recordLoad(renewed, pin);
-    } catch (ConfigStoreException e) {
-      return Optional.of("recording prometheus' load of config "
-          + shortHash(renewed.configHash()) + " with the files on disk failed: "
-          + e.getMessage() + "; the next reconcile records it");
-    }
+    return recorder.recordLoad(renewed, pin).said("recording prometheus' load of config "
+        + shortHash(renewed.configHash()) + " with the files on disk");
   }
 
   /**

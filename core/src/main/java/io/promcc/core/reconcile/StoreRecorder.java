@@ -11,6 +11,8 @@ import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -65,29 +67,30 @@ final class StoreRecorder {
    * recorded (a restore or a new config replaced its files, or the controller restarted). A
    * pin the store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
    *
-   * @return the store's refusal to lift the pin once the load is recorded, worded for a result
-   *     ("lifting the pin of config ..., which the load outlived, failed: ...; the next
-   *     reconcile lifts it"); empty if lifted or there was none
-   * @throws ConfigStoreException if the store failed to record the load
+   * @return what the store refused, both the record and the lift if it refused both; the
+   *     pin's refusal worded "lifting the pin of config ..., which the load outlived, failed:
+   *     ..."
    */
-  Optional<String> recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
+  StoreRefusals recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
+    Optional<ConfigStoreException> record = Optional.empty();
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException refused) {
-      try {
-        rollback.unpin(pin);
-      } catch (ConfigStoreException also) {
-        outlivedPin = pin.get();
-        refused.addSuppressed(also);
-      }
-      throw refused;
+      record = Optional.of(refused);
     }
+    return new StoreRefusals(record, lift(pin, "the load"));
+  }
+
+  /**
+   * Lifts {@code pin}, which {@code load} outlived; a pin the store refuses to lift is {@link
+   * #outlivedPin}, and the refusal is returned, named with the pin.
+   */
+  private Optional<ConfigStoreException> lift(Optional<RejectedConfig> pin, String load) {
     try {
       rollback.unpin(pin);
     } catch (ConfigStoreException e) {
       outlivedPin = pin.get();
-      return Optional.of(pinRefusal(pin.get(), "the load", e).getMessage()
-          + "; the next reconcile lifts it");
+      return Optional.of(pinRefusal(pin.get(), load, e));
     }
     return Optional.empty();
   }
@@ -107,27 +110,30 @@ final class StoreRecorder {
    * files back and proves the config again, as after a restart, instead of every reconcile
    * failing on the same record before it can write anything.
    *
-   * @return the store's failure, named with the load, if it fails again; the load then stays
-   *     unrecorded and {@link #recordAsSeen} still sees it, so a store that refuses records for
-   *     a while (its manifest over its bound, a full disk) holds back no delivery
+   * @return what the store refused: the record, named with the load, if it fails again (the
+   *     load then stays unrecorded and {@link #recordAsSeen} still sees it, so a store that
+   *     refuses records for a while, its manifest over its bound or a full disk, holds back no
+   *     delivery), and the lift of a pin the load outlived, which is asked also when the record
+   *     is refused (the load happened): kept, that pin would be back in force after a restart
    */
-  Optional<ConfigStoreException> recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
+  StoreRefusals recordUnrecorded(SortedMap<String, DesiredFile> onDisk) {
     if (unrecorded == null) {
-      return liftOutlivedPin();
+      return new StoreRefusals(Optional.empty(), liftOutlivedPin());
     }
     Verification loaded = unrecorded;
     if (!DesiredState.hashOf(onDisk).equals(loaded.stateHash())) {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
-      return liftOutlivedPin();
+      return new StoreRefusals(Optional.empty(), liftOutlivedPin());
     }
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException e) {
-      return Optional.of(new ConfigStoreException("recording prometheus' earlier load of "
-          + "config " + shortHash(loaded.configHash()) + " failed: " + e.getMessage(), e));
+      return new StoreRefusals(Optional.of(new ConfigStoreException("recording prometheus' "
+          + "earlier load of config " + shortHash(loaded.configHash()) + " failed: "
+          + e.getMessage(), e)), liftOutlivedPin());
     }
     outlivedPin = store.record().rejected().orElse(null);
-    return liftOutlivedPin();
+    return new StoreRefusals(Optional.empty(), liftOutlivedPin());
   }
 
   /**
@@ -138,13 +144,12 @@ final class StoreRecorder {
     if (!keepsOutlivedPin()) {
       return Optional.empty();
     }
-    try {
-      rollback.unpin(Optional.of(outlivedPin));
-    } catch (ConfigStoreException e) {
-      return Optional.of(pinRefusal(outlivedPin, "prometheus' earlier load", e));
+    Optional<ConfigStoreException> refused =
+        lift(Optional.of(outlivedPin), "prometheus' earlier load");
+    if (refused.isEmpty()) {
+      outlivedPin = null;
     }
-    outlivedPin = null;
-    return Optional.empty();
+    return refused;
   }
 
   /**
@@ -168,25 +173,24 @@ final class StoreRecorder {
   }
 
   /**
-   * {@code delivered}, which left a load unrecorded as the store refused it ({@code refused}),
-   * with the refusal named: a success is a failure of the store, as when a load's own record
-   * fails; any other outcome is kept (it says more of Prometheus), its message extended with
-   * whether the next reconcile records the load ({@code kept}, see {@link #keepsUnrecorded}).
+   * {@code delivered}, decided after the store refused what {@link #recordUnrecorded} asked
+   * ({@code refused}), with each refusal that still stands named: the record of a load still
+   * unrecorded, with whether the next reconcile records it (see {@link #keepsUnrecorded}), and
+   * the lift of a pin the store still keeps (see {@link #keepsOutlivedPin}). A success is then
+   * a failure of the store, as when a load's own record fails; any other outcome is kept (it
+   * says more of Prometheus).
    */
-  static Delivered withRefusal(Delivered delivered, ConfigStoreException refused,
-      boolean kept) {
-    return withRefusal(delivered, refused.getMessage() + (kept
-        ? "; the next reconcile records it"
-        : "; its files were replaced since, so it is not recorded"));
-  }
-
-  /**
-   * {@code delivered}, which left a pin a recorded load outlived in the store as it refused to
-   * lift it ({@code refused}), with the refusal named, as {@link #withRefusal(Delivered,
-   * ConfigStoreException, boolean)} names a refused record.
-   */
-  static Delivered withPinRefusal(Delivered delivered, ConfigStoreException refused) {
-    return withRefusal(delivered, refused.getMessage() + "; the next reconcile lifts it");
+  Delivered withRefusals(Delivered delivered, StoreRefusals refused) {
+    List<String> said = new ArrayList<>();
+    if (refused.record().isPresent() && hasUnrecorded()) {
+      said.add(refused.record().get().getMessage() + (keepsUnrecorded()
+          ? "; the next reconcile records it"
+          : "; its files were replaced since, so it is not recorded"));
+    }
+    if (refused.pin().isPresent() && keepsOutlivedPin()) {
+      said.add(StoreRefusals.pinSaid(refused.pin().get()));
+    }
+    return said.isEmpty() ? delivered : withRefusal(delivered, String.join("; ", said));
   }
 
   private static Delivered withRefusal(Delivered delivered, String said) {

@@ -191,6 +191,66 @@ class DeliveryRecoveredStorePinTest {
   }
 
   /**
+   * Y's record and the lift of Z's pin both refused: the result named the refused record
+   * alone, so the pin the store kept, which the next reconcile lifts, went unreported.
+   */
+  @Test
+  void aLoadWhoseRecordAndPinLiftTheStoreBothRefuseNamesBoth() {
+    store.unpinRefusals = 1;
+    yLoadedUnderZsPin(1);
+
+    ReconcileResult y = results.get(results.size() - 1);
+    assertEquals(Outcome.FAILED, y.outcome(), said(results));
+    assertTrue(y.configInSync(), said(results));
+    assertTrue(y.message().contains(", but recording that failed: not recording the "
+        + "verification: the disk is full; the next reconcile records it"), said(results));
+    assertTrue(y.message().endsWith("; lifting the pin of config db714fe34ccf, which the load "
+        + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
+        + "device; the next reconcile lifts it"), said(results));
+  }
+
+  /**
+   * Y recorded, the lift of Z's pin refused, and the controller restarted: a renewal of cluster
+   * a's certificate, whose record and the lift of Z's pin the store both refuses, named the
+   * refused record alone.
+   */
+  @Test
+  void aRenewalWhoseRecordAndPinLiftTheStoreBothRefuseNamesBoth() {
+    store.unpinRefusals = 1;
+    yLoadedUnderZsPin(0);
+    Reconciler restarted = f.builder().store(store).build();
+
+    store.refusals = 1;
+    store.unpinRefusals = 1;
+    r.renew("a");
+    ReconcileResult renewed = r.next(restarted);
+    assertEquals(Outcome.FAILED, renewed.outcome(), said(results));
+    assertTrue(renewed.configInSync(), said(results));
+    assertTrue(renewed.message().startsWith("recording prometheus' load of config "
+        + "d4d81c4bc377 with the files on disk failed: not recording the verification: the "
+        + "disk is full; the next reconcile records it; lifting the pin of config "
+        + "db714fe34ccf, which the load outlived, failed: cannot append to "
+        + "\".promcc-manifest.journal\""), said(results));
+  }
+
+  /**
+   * Y's record and the lift of Z's pin both refused; the next reconcile, Y still desired, is
+   * refused Y's record again but would have the pin lifted: it did not ask, and after a
+   * restart the pin was back with X's record while Y's files are on disk, so Z, desired again,
+   * was held back and X's files restored over Y's instead of Z written and reloaded.
+   */
+  @Test
+  void aPinWhoseLiftWasRefusedIsLiftedWhileTheLoadsRecordIsStillRefused() {
+    store.unpinRefusals = 1;
+    Reconciler reconciler = yLoadedUnderZsPin(2);
+    r.next(reconciler);
+    assertEquals(0, store.refusals, said(results));
+    assertTrue(f.store.record().rejected().isEmpty(), "Z's pin lifted: " + said(results));
+
+    zDesiredAgainIsReloadedAndRejected(f.builder().store(store).build());
+  }
+
+  /**
    * As above, with a renewal of cluster a's certificate, recorded with Y, instead of cluster c:
    * the renewal's record lifts the pin the store kept.
    */
