@@ -168,13 +168,11 @@ final class Delivery {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, e.getMessage(), written, false);
       }
       if (runsVerified(verified.get(), info)) {
-        Optional<String> refusal = Optional.empty();
-        if (verified.get().stateHash().equals(desired.hash())) {
-          // a pin the store keeps beside a load it refused is lifted once it records the load
-          rollback.unpin(pin);
-        } else {
-          refusal = recordRenewal(verified.get().withStateHash(desired.hash()), storedPin);
-        }
+        // a pin the store keeps beside a load it refused is lifted once it records the load;
+        // one it refuses to lift, maybe refused before a restart, holds nothing back
+        Optional<String> refusal = verified.get().stateHash().equals(desired.hash())
+            ? recorder.liftOutlived(pin)
+            : recordRenewal(verified.get().withStateHash(desired.hash()), storedPin);
         return Delivered.of(refusal.isEmpty() ? Outcome.UNCHANGED : Outcome.FAILED,
             refusal.orElse(""), written, true);
       }

@@ -35,10 +35,13 @@ final class StoreRecorder {
   private Verification unrecorded;
   /**
    * The pin of another config that a load of Prometheus' outlived, whose lift the store refused
-   * ({@link #recordLoad(Verification, Optional)}, {@link #recordUnrecorded}): lifted by the
-   * next delivery, and left out of the record deliveries decide from meanwhile, so it holds
-   * that config back no more than a lifted pin would. Not kept across restarts: the pin then
-   * stays until a later record lifts it.
+   * ({@link #recordLoad(Verification, Optional)}, {@link #recordUnrecorded}, {@link
+   * #liftOutlived}): lifted by the next delivery, and left out of the record deliveries decide
+   * from meanwhile, so it holds that config back no more than a lifted pin would. Not kept
+   * across restarts (the store refuses to keep anything): the pin is then back in force until
+   * a delivery of a config it does not pin lifts it, which a config that runs verified does
+   * without a load (see {@link #liftOutlived}); that config, desired again before, is held
+   * back.
    */
   private RejectedConfig outlivedPin;
 
@@ -79,6 +82,21 @@ final class StoreRecorder {
       record = Optional.of(refused);
     }
     return new StoreRefusals(record, lift(pin, "the load"));
+  }
+
+  /**
+   * Lifts {@code pin}, which Prometheus' load of the verified config it runs outlived, as a
+   * load's record does ({@link #recordLoad(Verification, Optional)}): a pin the store refuses
+   * to lift is {@link #outlivedPin}, lifted by the next delivery, so it holds nothing back
+   * meanwhile, also when this process did not see the refusal that kept it (it was refused
+   * before a restart).
+   *
+   * @return the store's refusal, worded for a result ("lifting the pin of config ..., which
+   *     prometheus' earlier load outlived, failed: ...; the next reconcile lifts it"); empty if
+   *     lifted or there was none
+   */
+  Optional<String> liftOutlived(Optional<RejectedConfig> pin) {
+    return lift(pin, "prometheus' earlier load").map(StoreRefusals::pinSaid);
   }
 
   /**

@@ -251,6 +251,29 @@ class DeliveryRecoveredStorePinTest {
   }
 
   /**
+   * Y's record taken, the lift of Z's pin refused, and the controller restarts while the store
+   * still refuses lifts: the first reconcile, Y desired and run, failed out of sync with the
+   * store's words alone, and Z, desired again, was then held back by the pin the store kept.
+   * That reconcile names the refused lift, in sync, and Z is written and reloaded.
+   */
+  @Test
+  void aPinWhoseLiftWasRefusedBeforeARestartHoldsNothingBackOnceARunSeesItOutlived() {
+    store.unpinRefusals = 3;
+    yLoadedUnderZsPin(0);
+    Reconciler restarted = f.builder().store(store).build();
+
+    ReconcileResult refused = r.next(restarted);
+    assertEquals(Outcome.FAILED, refused.outcome(), said(results));
+    assertTrue(refused.configInSync(), said(results));
+    assertEquals("lifting the pin of config db714fe34ccf, which prometheus' earlier load "
+        + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
+        + "device; the next reconcile lifts it", refused.message());
+
+    zDesiredAgainIsReloadedAndRejected(restarted);
+    assertEquals(0, store.unpinRefusals, said(results));
+  }
+
+  /**
    * As above, with a renewal of cluster a's certificate, recorded with Y, instead of cluster c:
    * the renewal's record lifts the pin the store kept.
    */
