@@ -75,18 +75,21 @@ final class PinnedDelivery {
     FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(kept, onDisk));
     timer.run(Phase.VALIDATE, () -> validator.check(kept, diff.writes()));
     recorder.write(kept, diff, written, timer);
+    Optional<String> refused = Optional.empty();
     if (!diff.isEmpty() && verified.isPresent()
         && verified.get().configHash().equals(kept.configHash())) {
       try {
+        // not through the recorder: a load it keeps to record lifts the pin in the view
         store.markVerified(verified.get().withStateHash(kept.hash()));
       } catch (ConfigStoreException e) {
-        // a failure of the store, not of a config: reported with the renewal that landed; the
-        // pin stays, and the store's record is brought up to date by a later record of the
-        // verified config (a rollback's, or once the desired config is it again)
-        return new Delivered(Outcome.FAILED, said + "; the renewed certificates were written, "
-            + "but recording them with the last verified config "
-            + shortHash(verified.get().configHash()) + " failed: " + e.getMessage(),
-            written.paths, written.deleted, false, false);
+        // a failure of the store, not of a config: reported with the renewal that landed and
+        // what follows, which still asks Prometheus (a failed load is reloaded, as after a
+        // renewal outside a pin); the pin stays, and the store's record is brought up to date
+        // by a later record of the verified config (a rollback's, or once the desired config
+        // is it again)
+        refused = Optional.of("the renewed certificates were written, but recording them with "
+            + "the last verified config " + shortHash(verified.get().configHash())
+            + " failed: " + e.getMessage());
       }
     }
     Optional<Instant> loadedAt = under.verifyAfter().isPresent()
@@ -112,10 +115,15 @@ final class PinnedDelivery {
     Optional<String> restore = under.restoreOnFailedLoad()
         ? under.restores(probe.runtimeInfoOnce(timer)) : under.restore();
     if (restore.isPresent()) {
-      return rollback.restoreAndReload(verified.get(), pin.configHash(),
+      Delivered restored = rollback.restoreAndReload(verified.get(), pin.configHash(),
           said + "; " + restore.get(), false, written, timer);
+      return refused.map(r -> new Delivered(restored.outcome(), restored.message() + "; " + r,
+          restored.written(), restored.deleted(), restored.inSync(), restored.rolledBack(),
+          restored.desiredReloadAsked())).orElse(restored);
     }
-    return new Delivered(Outcome.REJECTED, said, written.paths, written.deleted, false, false);
+    return new Delivered(refused.isEmpty() ? Outcome.REJECTED : Outcome.FAILED,
+        said + refused.map(r -> "; " + r).orElse(""), written.paths, written.deleted, false,
+        false);
   }
 
   /**

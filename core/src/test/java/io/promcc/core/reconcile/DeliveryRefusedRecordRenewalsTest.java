@@ -136,6 +136,36 @@ class DeliveryRefusedRecordRenewalsTest {
   }
 
   /**
+   * X verified; cluster b's config Z rejected and pinned, X restored and reloaded. Someone
+   * else's reload fails (a rule file, fixed since) as cluster a's certificate is renewed under
+   * the pin while the store refuses records: the refusal of the renewal's record ended the
+   * reconcile before it asked Prometheus, which was left on its failed load, where a renewal
+   * the store refuses outside a pin is followed by the reload of the verified config.
+   */
+  @Test
+  void aRenewalUnderAPinTheStoreRefusesToRecordStillReloadsAfterAFailedLoad() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = r.zRejectedAndPinned();
+
+    r.someoneElsesReloadFails();
+    f.ruleFileBroken = false;
+    store.refusing = true;
+    r.renew("a");
+    int reloads = f.prometheus.reloads();
+    ReconcileResult renewed = r.next(reconciler);
+
+    assertEquals(reloads + 1, f.prometheus.reloads(), said(results));
+    assertTrue(f.prometheus.runtimeInfo().reloadConfigSuccess(), said(results));
+    assertEquals(Outcome.REJECTED, renewed.outcome(), said(results));
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        renewed.written(), said(results));
+    assertTrue(renewed.message().contains("restored and reloaded the last verified config")
+        && renewed.message().contains("; the renewed certificates were written, but recording "
+        + "them with the last verified config"), said(results));
+    assertTrue(f.store.record().rejected().isPresent(), said(results));
+  }
+
+  /**
    * X verified; cluster b's config Z rejected and pinned, X restored and reloaded. A rule file
    * breaks and someone else's reload fails; the reconcile under the pin restores and reloads X,
    * which Prometheus refuses as well: an outside cause. The store's refusal to record the
