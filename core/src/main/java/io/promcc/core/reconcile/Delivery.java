@@ -133,7 +133,15 @@ final class Delivery {
     Written written = new Written();
     if (prometheus.isEmpty()) {
       recorder.write(desired, diff, written, timer);
-      rollback.unpin(pin);
+      try {
+        rollback.unpin(pin);
+      } catch (ConfigStoreException e) {
+        // reported with the files written; the pin holds nothing back without a Prometheus
+        return Delivered.of(Outcome.FAILED, "dropping the pin of config "
+            + shortHash(pin.get().configHash()) + ", which nothing judges without a "
+            + "prometheus, failed: " + e.getMessage() + "; the next reconcile drops it",
+            written, true);
+      }
       return Delivered.of(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "", written, true);
     }
     // a rollback whose reload did not finish: Prometheus may run the config that was pinned

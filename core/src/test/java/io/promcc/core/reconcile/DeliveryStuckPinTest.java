@@ -44,6 +44,34 @@ class DeliveryStuckPinTest {
   }
 
   /**
+   * As above, with a store that refuses to drop the pin: the files were written, but the
+   * reconcile failed with the store's words alone and listed no file written. It lists them,
+   * says what the store refused, and the next reconcile drops the pin.
+   */
+  @Test
+  void aPinARunWithoutPrometheusCannotDropIsNamedWithTheFilesWritten() {
+    assertEquals(Outcome.RELOADED, f.reconciler().reconcile().outcome());
+    f.clock.advance(Duration.ofSeconds(5));
+    f.breakBaseConfig();
+    assertEquals(Outcome.REJECTED, f.reconciler().reconcile().outcome());
+    var store = new DeliveryRecoveredStorePinTest.RefusesNext(f);
+    store.unpinRefusals = 1;
+    Reconciler filesOnly = f.builder().store(store).prometheus(Optional.empty()).build();
+
+    ReconcileResult refused = filesOnly.reconcile();
+
+    assertEquals(Outcome.FAILED, refused.outcome(), refused.message());
+    assertEquals(List.of(Fixture.CONFIG), refused.written(), refused.message());
+    assertTrue(refused.configInSync(), refused.message());
+    assertTrue(refused.message().startsWith("dropping the pin of config "), refused.message());
+    assertTrue(refused.message().endsWith(", which nothing judges without a prometheus, "
+        + "failed: cannot append to \".promcc-manifest.journal\": No space left on device; "
+        + "the next reconcile drops it"), refused.message());
+    assertEquals(Outcome.UNCHANGED, filesOnly.reconcile().outcome());
+    assertFalse(f.store.record().rejected().isPresent(), "the pin stays");
+  }
+
+  /**
    * A config is rejected, pinned and rolled back. Later a file outside promcc's (a rule file)
    * breaks, and someone else's reload fails on it: Prometheus reports reloadConfigSuccess=false.
    * Before 9c34d3e a reconcile under the pin asked nothing and reloaded nothing. Now the
