@@ -1,14 +1,8 @@
 package io.promcc.prometheus;
 
-import com.google.common.hash.Hasher;
-import com.google.common.hash.Hashing;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.FileKind;
-import java.io.FileInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -19,7 +13,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,8 +54,6 @@ final class OwnedFileCache {
    * keeps (2 s).
    */
   static final Duration STAMP_AGE = SETTLE.plusSeconds(1);
-  /** The largest piece of a file read at once to compare it with the remembered content. */
-  private static final int PIECE = 1 << 20;
   /**
    * From this size on, a file whose bytes the cache does not hold is hashed, in pieces, before
    * it is read: read only if it holds the bytes the manifest records. A merged config of 10,000
@@ -209,7 +200,7 @@ final class OwnedFileCache {
     // case is one read too many
     try {
       if (same && cached.content().mode() == mode && cached.content().size() == status.size()
-          && holds(file, cached.content())) {
+          && PieceReader.holds(file, cached.content())) {
         return new Found(cached.content(), status, checkedAt);
       }
       if (status.size() > LARGEST) {
@@ -226,7 +217,7 @@ final class OwnedFileCache {
       }
       // at most one byte past the size its status gave: a file replaced by a huge one since
       // then is not read whole, and not the file that status stands for
-      byte[] bytes = readAtMost(file, status.size());
+      byte[] bytes = PieceReader.readAtMost(file, status.size());
       if (bytes == null) {
         return Found.GONE;
       }
@@ -260,87 +251,6 @@ final class OwnedFileCache {
   }
 
   /**
-   * Whether {@code file} holds exactly {@code content}'s bytes: read in pieces of at most
-   * {@link #PIECE} bytes, so that checking a large file allocates no copy of it. Read through
-   * a stream, not a channel: an interrupted caller (a stopping reconcile) still reads the file,
-   * as {@link Files#readAllBytes} does, where a channel would close.
-   */
-  static boolean holds(Path file, DesiredFile content) throws IOException {
-    List<ByteBuffer> expected = content.asReadOnlyBuffers(); // none empty
-    int part = 0;
-    long remaining = content.size();
-    // one byte more than expected fits, so a longer file shows in the first read past the end
-    byte[] piece = new byte[(int) Math.min(PIECE, remaining + 1L)];
-    try (InputStream in = new FileInputStream(file.toFile())) {
-      for (int length = in.readNBytes(piece, 0, piece.length); length > 0;
-          length = in.readNBytes(piece, 0, piece.length)) {
-        if (length > remaining) {
-          return false;
-        }
-        for (int at = 0; at < length; ) {
-          ByteBuffer next = expected.get(part);
-          int n = Math.min(length - at, next.remaining());
-          if (ByteBuffer.wrap(piece, at, n).mismatch(next.slice().limit(n)) >= 0) {
-            return false;
-          }
-          next.position(next.position() + n);
-          at += n;
-          part += next.hasRemaining() ? 0 : 1;
-        }
-        remaining -= length;
-      }
-      return remaining == 0;
-    } catch (FileNotFoundException gone) {
-      // also what the stream throws for a folder or an unreadable file: tell them apart
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw gone;
-      }
-      throw new NoSuchFileException(file.toString());
-    }
-  }
-
-  /**
-   * The SHA-256 of {@code file}'s bytes, lower-case hex, hashed in pieces of at most
-   * {@link #PIECE} bytes (through a stream, as {@link #holds}), so that no copy of it is held.
-   *
-   * @throws NoSuchFileException if it is gone
-   */
-  static String sha256Of(Path file) throws IOException {
-    Hasher hasher = Hashing.sha256().newHasher();
-    byte[] piece = new byte[PIECE];
-    try (InputStream in = new FileInputStream(file.toFile())) {
-      for (int length = in.read(piece); length >= 0; length = in.read(piece)) {
-        hasher.putBytes(piece, 0, length);
-      }
-      return hasher.hash().toString();
-    } catch (FileNotFoundException gone) {
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw gone;
-      }
-      throw new NoSuchFileException(file.toString());
-    }
-  }
-
-  /**
-   * The bytes of {@code file}, through a stream as {@link #holds} reads; null if it holds more
-   * than {@code max}.
-   *
-   * @throws NoSuchFileException if it is gone
-   */
-  private static byte[] readAtMost(Path file, long max) throws IOException {
-    try (InputStream in = new FileInputStream(file.toFile())) {
-      return BoundedRead.atMost(in, max);
-    } catch (BoundedRead.TooLarge grown) {
-      return null;
-    } catch (FileNotFoundException gone) {
-      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw gone;
-      }
-      throw new NoSuchFileException(file.toString());
-    }
-  }
-
-  /**
    * The SHA-256 of the file at {@code path} ({@code file}), whose status is {@code status}, read
    * just now, for settling a manifest left in doubt: that of the content remembered (or of the
    * large foreign file) while the status is that of its last read, trusted as {@link #check}
@@ -363,7 +273,7 @@ final class OwnedFileCache {
 
   private String hash(Path file) throws IOException {
     hook.hashing(file);
-    return sha256Of(file);
+    return PieceReader.sha256Of(file);
   }
 
   /**

@@ -137,7 +137,7 @@ final class RollbackArchive {
       BasicFileAttributes status = status(object);
       if (status.size() >= OwnedFileCache.HASH_FIRST && status.size() <= OwnedFileCache.LARGEST) {
         hashes++;
-        if (!OwnedFileCache.sha256Of(object).equals(sha256)) {
+        if (!PieceReader.sha256Of(object).equals(sha256)) {
           throw new ConfigStoreException(copy + " was modified");
         }
         hashed = true;

@@ -159,7 +159,7 @@ class ForeignFileAtOwnedPathTest {
   void theStoresOwnLargeFileIsStillRead() throws IOException {
     Path file = root.resolve("prometheus.yml");
     sparse(file, OwnedFileCache.HASH_FIRST);
-    String sha256 = OwnedFileCache.sha256Of(file);
+    String sha256 = PieceReader.sha256Of(file);
     OwnedFileCache cache = new OwnedFileCache(LATER, new Recording());
 
     DesiredFile read = cache.check("prometheus.yml", file, FileKind.MAIN_CONFIG, sha256, true)

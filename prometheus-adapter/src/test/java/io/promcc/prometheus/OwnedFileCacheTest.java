@@ -48,13 +48,13 @@ class OwnedFileCacheTest {
   private boolean holds(byte[] onDisk, byte[] remembered) throws IOException {
     Path file = root.resolve("f");
     Files.write(file, onDisk);
-    boolean whole = OwnedFileCache.holds(file, DesiredFile.of(FileKind.CERTIFICATE, remembered));
+    boolean whole = PieceReader.holds(file, DesiredFile.of(FileKind.CERTIFICATE, remembered));
     List<DesiredFile> parts = new ArrayList<>();
     for (int at = 0; at < remembered.length; at += 7_919) {
       parts.add(DesiredFile.of(FileKind.MAIN_CONFIG,
           Arrays.copyOfRange(remembered, at, Math.min(remembered.length, at + 7_919))));
     }
-    assertEquals(whole, OwnedFileCache.holds(file, DesiredFile.joined(FileKind.MAIN_CONFIG,
+    assertEquals(whole, PieceReader.holds(file, DesiredFile.joined(FileKind.MAIN_CONFIG,
         parts)), "a file joined from parts");
     return whole;
   }
