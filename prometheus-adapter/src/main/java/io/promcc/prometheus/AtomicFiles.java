@@ -16,8 +16,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,11 +26,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -44,8 +39,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The atomic-write primitives of {@link AtomicFileStore}: a temporary file in the target's folder,
- * fsynced, renamed over the target, the folder fsynced; folders are created level by level with
- * the parent of each new folder fsynced.
+ * fsynced, renamed over the target, the folder fsynced; folders are made by
+ * {@link DurableFolders}.
  *
  * <p>Errors other than I/O errors (a simulated crash in tests) propagate without clean-up, exactly
  * as a killed process would leave things. Every method throws {@link ConfigStoreException} on an
@@ -55,20 +50,16 @@ import java.util.concurrent.TimeUnit;
 final class AtomicFiles {
   /** Marks the store's temporary files: {@code .<name>.promcc-tmp-<random>}. */
   static final String TEMP_MARKER = AtomicFileStore.TEMP_MARKER;
-  private static final System.Logger LOG = System.getLogger(AtomicFiles.class.getName());
-  /** Mode of the output folder and of every folder the store creates. */
-  static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
-  private static final int GROUP_WRITE = 0020;
-  private static final int OTHERS = 0007;
   private static final int WRITE_THREADS = 8;
 
   private final Path root;
-  private boolean warnedAboutRoot;
   private final StepHook hook;
+  private final DurableFolders folders;
 
   AtomicFiles(Path root, StepHook hook) {
     this.root = requireNonNull(root, "root == null");
     this.hook = requireNonNull(hook, "hook == null");
+    this.folders = new DurableFolders(root, hook);
   }
 
   /** A new, random name for a temporary file next to {@code target}; nothing is created. */
@@ -309,75 +300,14 @@ final class AtomicFiles {
     }
   }
 
+  /** Fsyncs the folder {@code dir}: see {@link DurableFolders#fsyncDirectory}. */
   void fsyncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-      hook.reached(Step.FOLDER_SYNCED, dir);
-    } catch (IOException e) {
-      throw failure("cannot sync folder", dir, e);
-    }
+    folders.fsyncDirectory(dir);
   }
 
-  /**
-   * Makes {@code dir} a folder: each missing level is created with {@link #DIR_MODE}, and the
-   * parent of each new folder is fsynced at once, since a file renamed into a new folder survives
-   * a crash only if the folder's own entry does. The output folder, if it exists and others may
-   * use it, is narrowed to the group.
-   */
+  /** Makes {@code dir} a folder that survives a crash: see {@link DurableFolders#ensure}. */
   void ensureDirectory(Path dir) {
-    try {
-      if (Files.isDirectory(dir)) {
-        if (dir.equals(root)) {
-          narrow(dir);
-        }
-        return;
-      }
-      Deque<Path> missing = new ArrayDeque<>();
-      for (Path level = dir; level != null && !Files.isDirectory(level);
-          level = level.getParent()) {
-        missing.push(level);
-      }
-      for (Path level : missing) { // outermost first
-        try {
-          Files.createDirectory(level, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        } catch (FileAlreadyExistsException raced) {
-          if (!Files.isDirectory(level)) {
-            throw raced;
-          }
-          continue; // someone else made it
-        }
-        Files.setPosixFilePermissions(level, DIR_MODE);
-        fsyncDirectory(level.getParent());
-      }
-    } catch (IOException e) {
-      throw failure("cannot prepare folder", dir, e);
-    }
-  }
-
-  /**
-   * Takes others' access and the group's write away from an existing output folder (to {@link
-   * #DIR_MODE} at most). A folder the controller does not
-   * own (a volume's root, owned by root) cannot be changed by a non-root process: that is the
-   * operator's choice, said once in the log, and the files in it still get their own modes.
-   */
-  private void narrow(Path dir) throws IOException {
-    // the group (Prometheus') reads; only the controller writes. The whole mode, not the nine
-    // permission bits alone: those would clear a setgid bit (an fsGroup volume's folders have
-    // it, so that new files belong to the volume's group)
-    int mode = (Integer) Files.getAttribute(dir, "unix:mode");
-    int narrowed = mode & ~(GROUP_WRITE | OTHERS);
-    if (narrowed != mode) {
-      try {
-        Files.setAttribute(dir, "unix:mode", narrowed & 07777);
-      } catch (FileSystemException notOwner) {
-        if (!warnedAboutRoot) {
-          warnedAboutRoot = true;
-          LOG.log(System.Logger.Level.WARNING, "cannot narrow the mode of "
-              + Quoting.quote(dir.toString()) + " (" + notOwner.getReason() + "); its files "
-              + "keep their own modes");
-        }
-      }
-    }
+    folders.ensure(dir);
   }
 
   /**

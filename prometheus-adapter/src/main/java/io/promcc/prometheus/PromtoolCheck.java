@@ -119,8 +119,8 @@ final class PromtoolCheck {
   private Path newStage() throws IOException {
     if (!Files.isDirectory(outputDirectory)) {
       Files.createDirectories(outputDirectory,
-          PosixFilePermissions.asFileAttribute(AtomicFiles.DIR_MODE));
-      Files.setPosixFilePermissions(outputDirectory, AtomicFiles.DIR_MODE);
+          PosixFilePermissions.asFileAttribute(DurableFolders.DIR_MODE));
+      Files.setPosixFilePermissions(outputDirectory, DurableFolders.DIR_MODE);
     }
     Path stage = Files.createTempDirectory(outputDirectory, STAGE_PREFIX,
         PosixFilePermissions.asFileAttribute(STAGE_MODE));
