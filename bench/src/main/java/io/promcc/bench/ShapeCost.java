@@ -3,9 +3,7 @@ package io.promcc.bench;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.testing.Profiles;
 import io.promcc.kube.GuestClusterFixture;
-import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
-import io.promcc.kube.fake.FakeRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
@@ -62,90 +57,14 @@ import java.util.stream.Stream;
 public final class ShapeCost {
   private ShapeCost() {}
 
-  /** The options; see the class comment. */
-  record Options(String mode, int clusters, int rounds, String a, String b, int reloads,
-      Duration settle, Duration reloadGap, boolean etcd, boolean reachable, Path prometheus,
-      List<String> prometheusArgs, Map<String, List<String>> sideArgs, Path work,
-      Duration readyTimeout) {
-
-    static Options parse(String[] args) {
-      Map<String, String> values = new LinkedHashMap<>(Map.of("--mode", "cost", "--clusters",
-          "1000", "--rounds", "3", "--a", "legacy", "--b", "default", "--reloads", "3",
-          "--settle", "20s", "--reload-gap", "10s", "--ready-timeout", "10m"));
-      List<String> prometheusArgs = new ArrayList<>();
-      Map<String, List<String>> sideArgs = Map.of("A", new ArrayList<>(), "B", new ArrayList<>());
-      boolean etcd = false;
-      boolean reachable = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        String value = null;
-        int eq = arg.indexOf('=');
-        if (eq > 0) {
-          value = arg.substring(eq + 1);
-          arg = arg.substring(0, eq);
-        }
-        switch (arg) {
-          case "--etcd" -> etcd = true;
-          case "--reachable" -> reachable = true;
-          case "--prometheus-arg" -> prometheusArgs.add(value != null ? value : args[++i]);
-          case "--a-prometheus-arg" -> sideArgs.get("A").add(value != null ? value : args[++i]);
-          case "--b-prometheus-arg" -> sideArgs.get("B").add(value != null ? value : args[++i]);
-          case "--mode", "--clusters", "--rounds", "--a", "--b", "--reloads", "--settle",
-              "--reload-gap", "--prometheus", "--work", "--ready-timeout" ->
-              values.put(arg, value != null ? value : args[++i]);
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
-        }
-      }
-      if (!values.containsKey("--prometheus")) {
-        throw new IllegalArgumentException("--prometheus PATH is required (the prometheus binary)");
-      }
-      String mode = values.get("--mode");
-      if (!mode.equals("cost") && !mode.equals("lists")) {
-        throw new IllegalArgumentException("--mode must be cost or lists, found \"" + mode + "\"");
-      }
-      return new Options(mode, Integer.parseInt(values.get("--clusters")),
-          Integer.parseInt(values.get("--rounds")), values.get("--a"), values.get("--b"),
-          Integer.parseInt(values.get("--reloads")), duration(values.get("--settle")),
-          duration(values.get("--reload-gap")), etcd, reachable || mode.equals("lists"),
-          Path.of(values.get("--prometheus")).toAbsolutePath(), List.copyOf(prometheusArgs),
-          Map.of("A", List.copyOf(sideArgs.get("A")), "B", List.copyOf(sideArgs.get("B"))),
-          values.containsKey("--work") ? Path.of(values.get("--work")) : null,
-          duration(values.get("--ready-timeout")));
-    }
-
-    private static Duration duration(String text) {
-      return MeasuredPrometheus.parseGoDuration(text);
-    }
-
-    /** Prometheus' flags for a run of {@code shape}: the common ones, then the side's own. */
-    List<String> prometheusArgs(String shape) {
-      List<String> flags = new ArrayList<>(prometheusArgs);
-      flags.addAll(sideArgs.getOrDefault(shape, List.of()));
-      return flags;
-    }
-
-    /** The flags as the header prints them: the common ones, then each side's own. */
-    String describeArgs() {
-      List<String> parts = new ArrayList<>();
-      if (!prometheusArgs.isEmpty()) {
-        parts.add(String.join(" ", prometheusArgs));
-      }
-      sideArgs.entrySet().stream().filter(side -> !side.getValue().isEmpty())
-          .sorted(Map.Entry.comparingByKey())
-          .forEach(side -> parts.add(side.getKey() + " only: "
-              + String.join(" ", side.getValue())));
-      return String.join("; ", parts);
-    }
-  }
-
   /** One Prometheus run of a shape in cost mode. */
   record Run(int round, String shape, long jobs, Duration ready, double goroutines, double rss,
       double heapInuse, List<MeasuredPrometheus.Reload> reloads) {}
 
   public static void main(String[] args) throws Exception {
-    Options options;
+    ShapeCostOptions options;
     try {
-      options = Options.parse(args);
+      options = ShapeCostOptions.parse(args);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       System.err.println("ShapeCost: " + e.getMessage());
       System.exit(2);
@@ -180,7 +99,8 @@ public final class ShapeCost {
     }
   }
 
-  private static void cost(Options options, ShapeFleet fleet, Path work) throws Exception {
+  private static void cost(ShapeCostOptions options, ShapeFleet fleet, Path work)
+      throws Exception {
     Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
     written.put("base", fleet.write(null, work.resolve("base")));
     written.put("A", write(fleet, options.a(), work.resolve("A")));
@@ -235,7 +155,7 @@ public final class ShapeCost {
     return shapes;
   }
 
-  private static Run measure(Options options, int round, String shape,
+  private static Run measure(ShapeCostOptions options, int round, String shape,
       ShapeFleet.Written written, Path work) throws Exception {
     Path data = work.resolve("data-" + shape + "-" + round);
     try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
@@ -256,7 +176,7 @@ public final class ShapeCost {
     }
   }
 
-  private static void summary(Options options, int clusters, List<Run> runs) {
+  private static void summary(ShapeCostOptions options, int clusters, List<Run> runs) {
     System.out.println("== medians over " + options.rounds() + " rounds; per guest cluster = "
         + "(shape - base) / " + clusters);
     System.out.println("metric                          base           A           B       B/A");
@@ -307,8 +227,8 @@ public final class ShapeCost {
         String.format(Locale.ROOT, format, a), String.format(Locale.ROOT, format, b), b / a);
   }
 
-  private static void lists(Options options, ShapeFleet fleet, Path work, RequestCounter counter)
-      throws Exception {
+  private static void lists(ShapeCostOptions options, ShapeFleet fleet, Path work,
+      RequestCounter counter) throws Exception {
     Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
     written.put("A", write(fleet, options.a(), work.resolve("A")));
     written.put("B", write(fleet, options.b(), work.resolve("B")));
@@ -338,69 +258,6 @@ public final class ShapeCost {
           deleteTree(data);
         }
       }
-    }
-  }
-
-  /** Counts the fake's LIST and WATCH requests by resource. Thread-safe. */
-  static final class RequestCounter implements java.util.function.Consumer<FakeRequest> {
-    private static final List<ApiResource> RESOURCES = List.of(ApiResource.ENDPOINTS,
-        ApiResource.ENDPOINT_SLICES, ApiResource.SERVICES, ApiResource.PODS, ApiResource.NODES);
-    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-
-    @Override
-    public void accept(FakeRequest request) {
-      if (!request.method().equals("GET")) {
-        return;
-      }
-      for (ApiResource resource : RESOURCES) {
-        if (request.isFor(resource) && request.path().endsWith("/" + resource.plural())) {
-          String kind = request.isWatch() ? "WATCH" : "LIST";
-          counts.computeIfAbsent(kind + " " + resource.plural(), k -> new LongAdder()).increment();
-        }
-      }
-    }
-
-    Map<String, Long> snapshot() {
-      Map<String, Long> snapshot = new TreeMap<>();
-      counts.forEach((key, count) -> snapshot.put(key, count.sum()));
-      return snapshot;
-    }
-
-    /** The counts once they have not changed for {@code quiet}, waiting at least {@code min}. */
-    Map<String, Long> settled(Duration min, Duration quiet) throws InterruptedException {
-      Thread.sleep(min.toMillis());
-      Map<String, Long> last = snapshot();
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() - quietSince < quiet.toNanos()) {
-        Thread.sleep(200);
-        Map<String, Long> now = snapshot();
-        if (!now.equals(last)) {
-          last = now;
-          quietSince = System.nanoTime();
-        }
-      }
-      return last;
-    }
-
-    static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
-      Map<String, Long> delta = new TreeMap<>();
-      after.forEach((key, count) -> delta.put(key, count - before.getOrDefault(key, 0L)));
-      return delta;
-    }
-
-    static long total(Map<String, Long> counts, String kind) {
-      return counts.entrySet().stream().filter(e -> e.getKey().startsWith(kind + " "))
-          .mapToLong(Map.Entry::getValue).sum();
-    }
-
-    static Map<String, Long> only(Map<String, Long> counts, String kind) {
-      Map<String, Long> only = new TreeMap<>();
-      counts.forEach((key, count) -> {
-        if (key.startsWith(kind + " ")) {
-          only.put(key.substring(kind.length() + 1), count);
-        }
-      });
-      return only;
     }
   }
 

@@ -25,24 +25,24 @@ class ShapeCostTest {
 
   @Test
   void readsOptionsWithDefaults() {
-    ShapeCost.Options options = ShapeCost.Options.parse(new String[] {
+    ShapeCostOptions options = ShapeCostOptions.parse(new String[] {
         "--prometheus", "/p", "--clusters=20", "--rounds", "1",
         "--prometheus-arg=--enable-feature=new-service-discovery-manager", "--etcd"});
-    assertEquals(new ShapeCost.Options("cost", 20, 1, "legacy", "default", 3,
+    assertEquals(new ShapeCostOptions("cost", 20, 1, "legacy", "default", 3,
         Duration.ofSeconds(20), Duration.ofSeconds(10), true, false, Path.of("/p"),
         List.of("--enable-feature=new-service-discovery-manager"),
         Map.of("A", List.of(), "B", List.of()), null, Duration.ofMinutes(10)), options);
-    assertEquals(true, ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode",
+    assertEquals(true, ShapeCostOptions.parse(new String[] {"--prometheus", "/p", "--mode",
         "lists"}).reachable(), "counting LISTs needs the fake");
     assertThrows(IllegalArgumentException.class,
-        () -> ShapeCost.Options.parse(new String[] {"--clusters", "1"}));
+        () -> ShapeCostOptions.parse(new String[] {"--clusters", "1"}));
     assertThrows(IllegalArgumentException.class,
-        () -> ShapeCost.Options.parse(new String[] {"--prometheus", "/p", "--mode", "x"}));
+        () -> ShapeCostOptions.parse(new String[] {"--prometheus", "/p", "--mode", "x"}));
   }
 
   @Test
   void passesASidesOwnFlagsOnlyToThatSidesPrometheus() {
-    ShapeCost.Options options = ShapeCost.Options.parse(new String[] {"--prometheus", "/p",
+    ShapeCostOptions options = ShapeCostOptions.parse(new String[] {"--prometheus", "/p",
         "--prometheus-arg", "--log.level=info",
         "--b-prometheus-arg=--enable-feature=new-service-discovery-manager",
         "--b-prometheus-arg", "--query.max-concurrency=4"});
@@ -56,7 +56,7 @@ class ShapeCostTest {
 
   @Test
   void countsListsAndWatchesOfCollectionsOnly() {
-    ShapeCost.RequestCounter counter = new ShapeCost.RequestCounter();
+    RequestCounter counter = new RequestCounter();
     counter.accept(get("/api/v1/endpoints", Map.of("limit", "500")));
     counter.accept(get("/api/v1/endpoints", Map.of("watch", "true")));
     counter.accept(get("/api/v1/nodes", Map.of()));
@@ -64,7 +64,7 @@ class ShapeCostTest {
     counter.accept(get("/api/v1/namespaces/kube-system/pods", Map.of()));
     assertEquals(Map.of("LIST endpoints", 1L, "LIST nodes", 1L, "LIST pods", 1L,
         "WATCH endpoints", 1L), counter.snapshot());
-    assertEquals(3, ShapeCost.RequestCounter.total(counter.snapshot(), "LIST"));
+    assertEquals(3, RequestCounter.total(counter.snapshot(), "LIST"));
   }
 
   @Test

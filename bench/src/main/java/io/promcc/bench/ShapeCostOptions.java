@@ -1,0 +1,88 @@
+package io.promcc.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of {@link ShapeCost}, as its class comment describes them; {@link #parse} throws
+ * {@link IllegalArgumentException} (or {@link IndexOutOfBoundsException} for an option missing
+ * its value) for a command line it cannot take. Immutable.
+ */
+record ShapeCostOptions(String mode, int clusters, int rounds, String a, String b, int reloads,
+    Duration settle, Duration reloadGap, boolean etcd, boolean reachable, Path prometheus,
+    List<String> prometheusArgs, Map<String, List<String>> sideArgs, Path work,
+    Duration readyTimeout) {
+
+  static ShapeCostOptions parse(String[] args) {
+    Map<String, String> values = new LinkedHashMap<>(Map.of("--mode", "cost", "--clusters",
+        "1000", "--rounds", "3", "--a", "legacy", "--b", "default", "--reloads", "3",
+        "--settle", "20s", "--reload-gap", "10s", "--ready-timeout", "10m"));
+    List<String> prometheusArgs = new ArrayList<>();
+    Map<String, List<String>> sideArgs = Map.of("A", new ArrayList<>(), "B", new ArrayList<>());
+    boolean etcd = false;
+    boolean reachable = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      }
+      switch (arg) {
+        case "--etcd" -> etcd = true;
+        case "--reachable" -> reachable = true;
+        case "--prometheus-arg" -> prometheusArgs.add(value != null ? value : args[++i]);
+        case "--a-prometheus-arg" -> sideArgs.get("A").add(value != null ? value : args[++i]);
+        case "--b-prometheus-arg" -> sideArgs.get("B").add(value != null ? value : args[++i]);
+        case "--mode", "--clusters", "--rounds", "--a", "--b", "--reloads", "--settle",
+            "--reload-gap", "--prometheus", "--work", "--ready-timeout" ->
+            values.put(arg, value != null ? value : args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (!values.containsKey("--prometheus")) {
+      throw new IllegalArgumentException("--prometheus PATH is required (the prometheus binary)");
+    }
+    String mode = values.get("--mode");
+    if (!mode.equals("cost") && !mode.equals("lists")) {
+      throw new IllegalArgumentException("--mode must be cost or lists, found \"" + mode + "\"");
+    }
+    return new ShapeCostOptions(mode, Integer.parseInt(values.get("--clusters")),
+        Integer.parseInt(values.get("--rounds")), values.get("--a"), values.get("--b"),
+        Integer.parseInt(values.get("--reloads")), duration(values.get("--settle")),
+        duration(values.get("--reload-gap")), etcd, reachable || mode.equals("lists"),
+        Path.of(values.get("--prometheus")).toAbsolutePath(), List.copyOf(prometheusArgs),
+        Map.of("A", List.copyOf(sideArgs.get("A")), "B", List.copyOf(sideArgs.get("B"))),
+        values.containsKey("--work") ? Path.of(values.get("--work")) : null,
+        duration(values.get("--ready-timeout")));
+  }
+
+  private static Duration duration(String text) {
+    return MeasuredPrometheus.parseGoDuration(text);
+  }
+
+  /** Prometheus' flags for a run of {@code shape}: the common ones, then the side's own. */
+  List<String> prometheusArgs(String shape) {
+    List<String> flags = new ArrayList<>(prometheusArgs);
+    flags.addAll(sideArgs.getOrDefault(shape, List.of()));
+    return flags;
+  }
+
+  /** The flags as the header prints them: the common ones, then each side's own. */
+  String describeArgs() {
+    List<String> parts = new ArrayList<>();
+    if (!prometheusArgs.isEmpty()) {
+      parts.add(String.join(" ", prometheusArgs));
+    }
+    sideArgs.entrySet().stream().filter(side -> !side.getValue().isEmpty())
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(side -> parts.add(side.getKey() + " only: "
+            + String.join(" ", side.getValue())));
+    return String.join("; ", parts);
+  }
+}
