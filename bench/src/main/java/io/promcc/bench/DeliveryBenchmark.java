@@ -1,5 +1,10 @@
 package io.promcc.bench;
 
+import static io.promcc.bench.DeliveryTable.ownWork;
+import static io.promcc.bench.DeliveryTable.print;
+import static io.promcc.bench.DeliveryTable.row;
+
+import io.promcc.bench.DeliveryTable.Measured;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.ControllerSettings;
@@ -13,7 +18,6 @@ import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.Reconciler;
-import io.promcc.core.testing.PrometheusTools;
 import io.promcc.prometheus.AtomicFileStore;
 import io.promcc.prometheus.HttpPrometheusControl;
 import io.promcc.prometheus.LocalValidation;
@@ -77,69 +81,13 @@ import java.util.TreeMap;
 public final class DeliveryBenchmark {
   private DeliveryBenchmark() {}
 
-  /**
-   * What one Prometheus (one shard) gave, in nanoseconds. {@code *Inside}: the {@code POST
-   * /-/reload} inside our apply, so our own work is ours minus inside, measured in one apply.
-   */
-  private record Measured(int clusters, int jobs, double mib, int coldFiles, long coldOurs,
-      long coldTheirs, long coldInside, List<Long> changeOurs, List<Long> changeTheirs,
-      List<Long> changeInside, long noChange) {}
-
-  /** The command line. */
-  record Options(List<String> sizes, int rounds, Path prometheus, int warmupClusters,
-      int warmupRounds) {
-    static final String USAGE = "usage: DeliveryBenchmark [--sizes N[/SHARDS],...] [--rounds R]"
-        + " [--prometheus PATH] [--warmup-clusters N] [--warmup-rounds R]";
-
-    /**
-     * @throws IllegalArgumentException naming the bad argument
-     */
-    static Options parse(String... args) {
-      List<String> sizes = List.of("10", "1000", "10000/10");
-      int rounds = 6;
-      Path prometheus = null;
-      int warmupClusters = 20;
-      int warmupRounds = 20;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (!List.of("--sizes", "--rounds", "--prometheus", "--warmup-clusters",
-            "--warmup-rounds").contains(arg)) {
-          throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
-        }
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException("missing value of " + arg);
-        }
-        String value = args[++i];
-        switch (arg) {
-          case "--sizes" -> {
-            sizes = List.of(value.split(","));
-            for (String size : sizes) {
-              if (!size.matches("[1-9][0-9]*(/[1-9][0-9]*)?")) {
-                throw new IllegalArgumentException("--sizes must be N or N/SHARDS separated by"
-                    + " commas, got \"" + value + "\"");
-              }
-            }
-          }
-          case "--rounds" -> rounds = RenderOptions.count(arg, value, 0);
-          case "--prometheus" -> prometheus = Path.of(value);
-          case "--warmup-clusters" -> warmupClusters = RenderOptions.count(arg, value, 0);
-          case "--warmup-rounds" -> warmupRounds = RenderOptions.count(arg, value, 0);
-          default -> throw new AssertionError(arg);
-        }
-      }
-      return new Options(sizes, rounds,
-          prometheus != null ? prometheus : PrometheusTools.prometheus(), warmupClusters,
-          warmupRounds);
-    }
-  }
-
   public static void main(String[] args) throws Exception {
-    Options options;
+    DeliveryBenchmarkOptions options;
     try {
-      options = Options.parse(args);
+      options = DeliveryBenchmarkOptions.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("delivery-benchmark: " + e.getMessage());
-      System.err.println(Options.USAGE);
+      System.err.println(DeliveryBenchmarkOptions.USAGE);
       System.exit(2);
       return;
     }
@@ -147,7 +95,7 @@ public final class DeliveryBenchmark {
   }
 
   /** Runs every size; returns how many Prometheus servers (shards included) were measured. */
-  static int run(Options options) throws IOException, InterruptedException {
+  static int run(DeliveryBenchmarkOptions options) throws IOException, InterruptedException {
     List<CertificateBundle> bundles = VaultShapedBundles.all();
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     System.out.println("start: " + Stats.machine());
@@ -186,7 +134,7 @@ public final class DeliveryBenchmark {
   }
 
   /** N clusters split by the core's shard assignment, each shard against its own Prometheus. */
-  private static void runSharded(Options options, int n, int shards,
+  private static void runSharded(DeliveryBenchmarkOptions options, int n, int shards,
       List<CertificateBundle> bundles) throws IOException, InterruptedException {
     ShardAssigner assigner = new ShardAssigner(shards);
     List<List<GuestCluster>> byShard = new ArrayList<>();
@@ -225,8 +173,9 @@ public final class DeliveryBenchmark {
     }
   }
 
-  private static Measured run(Options options, List<GuestCluster> fleet, int rounds,
-      List<CertificateBundle> bundles, PrintStream log) throws IOException, InterruptedException {
+  private static Measured run(DeliveryBenchmarkOptions options, List<GuestCluster> fleet,
+      int rounds, List<CertificateBundle> bundles, PrintStream log)
+      throws IOException, InterruptedException {
     int n = fleet.size();
     Path work = Files.createTempDirectory("promcc-bench-delivery-");
     Path out = Files.createDirectory(work.resolve("out"));
@@ -359,41 +308,6 @@ public final class DeliveryBenchmark {
     result.durations().forEach((phase, took) -> parts.add(phase.name().toLowerCase(Locale.ROOT)
         + " " + took.toMillis()));
     return String.join(", ", parts) + " ms";
-  }
-
-  private static void print(Measured m, String label) {
-    row(m.clusters(), m.jobs(), m.mib(), label + "cold (" + m.coldFiles() + " files)",
-        m.coldOurs(), m.coldTheirs());
-    System.out.printf(Locale.ROOT, "  (raw ms: ours %s, prometheus %s; %s)%n",
-        Stats.rawMillis(List.of(m.coldOurs())), Stats.rawMillis(List.of(m.coldTheirs())),
-        ownWork(List.of(m.coldOurs()), List.of(m.coldInside())));
-    if (!m.changeOurs().isEmpty()) {
-      row(m.clusters(), m.jobs(), m.mib(), label + "change: 1 cluster, median of "
-          + m.changeOurs().size(), Stats.median(m.changeOurs()), Stats.median(m.changeTheirs()));
-      System.out.printf(Locale.ROOT, "  (raw ms, rounds alternate add/remove: ours %s, "
-          + "prometheus %s; %s)%n", Stats.rawMillis(m.changeOurs()),
-          Stats.rawMillis(m.changeTheirs()), ownWork(m.changeOurs(), m.changeInside()));
-    }
-    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %sno change (no write, no reload) | %.0f "
-        + "| - | - | - |%n", m.clusters(), m.jobs(), m.mib(), label, m.noChange() / 1e6);
-  }
-
-  /** Ours minus the reload inside the same apply, and its share of that reload, per apply. */
-  static String ownWork(List<Long> ours, List<Long> inside) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < ours.size(); i++) {
-      long own = ours.get(i) - inside.get(i);
-      parts.add(String.format(Locale.ROOT, "%.0f ms = %.1f%%", own / 1e6,
-          100.0 * own / inside.get(i)));
-    }
-    return "own work " + parts;
-  }
-
-  private static void row(int n, int jobs, double mib, String what, double ours, double theirs) {
-    double o = ours / 1e6;
-    double t = theirs / 1e6;
-    System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %.0f | %.0f | %.0f | %.1f%% |%n",
-        n, jobs, mib, what, o, t, o - t, 100 * (o - t) / t);
   }
 
   private static void require(ReconcileResult result, Outcome expected, String what) {

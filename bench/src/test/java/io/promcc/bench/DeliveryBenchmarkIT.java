@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryBenchmarkIT {
   @Test
   void measuresAColdApplyChangesBothWaysAndNoChange() throws Exception {
-    DeliveryBenchmark.Options options = DeliveryBenchmark.Options.parse("--sizes", "3,4/2",
+    DeliveryBenchmarkOptions options = DeliveryBenchmarkOptions.parse("--sizes", "3,4/2",
         "--rounds", "2", "--warmup-clusters", "0", "--prometheus",
         PrometheusTools.prometheus().toString());
 
