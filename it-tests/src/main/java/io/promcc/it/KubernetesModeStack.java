@@ -15,15 +15,11 @@ import io.promcc.vault.fake.FakeCa;
 import io.promcc.vault.fake.FakeVault;
 import io.promcc.vault.fake.PkiRole;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +60,7 @@ public final class KubernetesModeStack implements AutoCloseable {
   /** The domain below which every PKI role allows the client certificates' names. */
   public static final String CLIENT_DOMAIN = "k8s.example";
 
-  private final Builder options;
+  private final KubernetesModeStackBuilder options;
   private final Path workDir;
   private final int prometheusPort;
   private final int statusPort;
@@ -78,10 +74,10 @@ public final class KubernetesModeStack implements AutoCloseable {
   private final ClusterWaits waits = new ClusterWaits(this::prometheus,
       () -> controller == null ? "(not started)" : controller.log().tail(30));
 
-  private KubernetesModeStack(Builder options, FakeKubeApi host, FakeVault vault)
+  KubernetesModeStack(KubernetesModeStackBuilder options, FakeKubeApi host, FakeVault vault)
       throws IOException {
     this.options = options;
-    this.workDir = options.workDir;
+    this.workDir = options.workDir();
     this.host = host;
     this.vault = vault;
     this.prometheusPort = Ports.free();
@@ -90,7 +86,7 @@ public final class KubernetesModeStack implements AutoCloseable {
     this.vaultToken = vault.createToken(Duration.ofDays(1), true, Duration.ofDays(7));
     writePrivate(kubeconfig(), kubeconfigText(host, hostToken));
     Files.writeString(vaultCaBundle(), vault.tlsCaPem(), StandardCharsets.US_ASCII);
-    Files.writeString(baseConfig(), baseConfigText(options.scrapeInterval),
+    Files.writeString(baseConfig(), baseConfigText(options.scrapeInterval()),
         StandardCharsets.UTF_8);
   }
 
@@ -101,77 +97,9 @@ public final class KubernetesModeStack implements AutoCloseable {
    * @param appJar the shaded {@code promcc.jar}
    * @param prometheusBinary the {@code prometheus} executable
    */
-  public static Builder builder(Path workDir, Path appJar, Path prometheusBinary) {
-    return new Builder(workDir, appJar, prometheusBinary);
-  }
-
-  /** Options of {@link KubernetesModeStack}. Not thread-safe. */
-  public static final class Builder {
-    private final Path workDir;
-    private final Path appJar;
-    private final Path prometheusBinary;
-    private Duration scrapeInterval = Duration.ofSeconds(2);
-    private final Map<String, String> controllerFlags = new LinkedHashMap<>();
-    private final Map<String, String> controllerEnv = new LinkedHashMap<>();
-    private final List<String> controllerJvmOptions = new ArrayList<>();
-    private final List<String> prometheusFlags = new ArrayList<>();
-
-    private Builder(Path workDir, Path appJar, Path prometheusBinary) {
-      this.workDir = requireNonNull(workDir, "workDir == null").toAbsolutePath();
-      this.appJar = requireNonNull(appJar, "appJar == null").toAbsolutePath();
-      this.prometheusBinary = requireNonNull(prometheusBinary, "prometheusBinary == null");
-    }
-
-    /** Prometheus' global scrape interval (and timeout); default 2 s. */
-    public Builder scrapeInterval(Duration interval) {
-      this.scrapeInterval = requireNonNull(interval, "interval == null");
-      return this;
-    }
-
-    /** An extra flag of {@code promcc run} (replacing the stack's value of that flag). */
-    public Builder controllerFlag(String name, String value) {
-      controllerFlags.put(requireNonNull(name, "name == null"),
-          requireNonNull(value, "value == null"));
-      return this;
-    }
-
-    /** An extra environment variable of the controller's process. */
-    public Builder controllerEnv(String name, String value) {
-      controllerEnv.put(requireNonNull(name, "name == null"),
-          requireNonNull(value, "value == null"));
-      return this;
-    }
-
-    /** A JVM option of the controller's process. */
-    public Builder controllerJvmOption(String option) {
-      controllerJvmOptions.add(requireNonNull(option, "option == null"));
-      return this;
-    }
-
-    /** An extra command-line flag of Prometheus, e.g. {@code --enable-feature=...}. */
-    public Builder prometheusFlag(String flag) {
-      prometheusFlags.add(requireNonNull(flag, "flag == null"));
-      return this;
-    }
-
-    /** Starts the host API and Vault fakes and writes the controller's files. */
-    public KubernetesModeStack create() {
-      FakeKubeApi host = FakeKubeApi.start();
-      FakeVault vault = null;
-      try {
-        vault = FakeVault.startHttps(Clock.systemUTC());
-        return new KubernetesModeStack(this, host, vault);
-      } catch (IOException | RuntimeException e) {
-        host.close();
-        if (vault != null) {
-          vault.close();
-        }
-        if (e instanceof IOException io) {
-          throw new UncheckedIOException("cannot prepare " + workDir, io);
-        }
-        throw (RuntimeException) e;
-      }
-    }
+  public static KubernetesModeStackBuilder builder(Path workDir, Path appJar,
+      Path prometheusBinary) {
+    return new KubernetesModeStackBuilder(workDir, appJar, prometheusBinary);
   }
 
   // ---- guest clusters -----------------------------------------------------------------------
@@ -290,31 +218,7 @@ public final class KubernetesModeStack implements AutoCloseable {
     if (controller != null && controller.isAlive()) {
       throw new IllegalStateException("the controller runs already: " + controller);
     }
-    ControllerProcess.Builder builder = ControllerProcess.builder(options.appJar,
-            workDir.resolve("promcc.log"))
-        .workDir(workDir)
-        .statusPort(statusPort)
-        .flag("discovery", "kubernetes")
-        .flag("kubeconfig", kubeconfig())
-        .flag("api-server-allow-list", "127.0.0.1")
-        .flag("lease-namespace", LEASE_NAMESPACE)
-        .flag("identity", "promcc-it")
-        .flag("debounce", "100ms")
-        .flag("out", outDir())
-        .flag("state-dir", stateDir())
-        .flag("base-config", baseConfig())
-        .flag("prometheus-url", "http://127.0.0.1:" + prometheusPort);
-    // Vault's options only where the certificates come from Vault: others are refused
-    if (options.controllerFlags.getOrDefault("certificates", "vault").equals("vault")) {
-      builder.flag("certificates", "vault")
-          .flag("vault-address", vault.address())
-          .flag("vault-ca-bundle", vaultCaBundle())
-          .env("PROMCC_VAULT_TOKEN", vaultToken.reveal());
-    }
-    options.controllerFlags.forEach(builder::flag);
-    options.controllerEnv.forEach(builder::env);
-    options.controllerJvmOptions.forEach(builder::jvmOption);
-    controller = builder.start();
+    controller = options.controllerCommand(this, statusPort, prometheusPort).start();
     return controller;
   }
 
@@ -331,10 +235,8 @@ public final class KubernetesModeStack implements AutoCloseable {
       }
       return Files.isRegularFile(config);
     }, () -> "controller log:\n" + running.log().tail(40));
-    PrometheusServer.Builder builder = PrometheusServer.builder(options.prometheusBinary, config,
-        workDir.resolve("prometheus")).port(prometheusPort);
-    options.prometheusFlags.forEach(builder::flag);
-    prometheus = builder.start();
+    prometheus = options.prometheusCommand(config, workDir.resolve("prometheus"), prometheusPort)
+        .start();
     return prometheus;
   }
 

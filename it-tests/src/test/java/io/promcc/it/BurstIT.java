@@ -77,7 +77,7 @@ class BurstIT {
     burst("local-ca", BATCHES);
   }
 
-  private KubernetesModeStack.Builder builder() {
+  private KubernetesModeStackBuilder builder() {
     return KubernetesModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
         .scrapeInterval(Duration.ofSeconds(30))
         .controllerFlag("debounce", "250ms") // the defaults, not the stack's quicker debounce

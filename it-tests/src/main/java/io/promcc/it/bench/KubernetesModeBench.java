@@ -4,6 +4,7 @@ import io.promcc.core.reconcile.Phase;
 import io.promcc.it.Args;
 import io.promcc.it.GuestApi;
 import io.promcc.it.KubernetesModeStack;
+import io.promcc.it.KubernetesModeStackBuilder;
 import io.promcc.it.Ports;
 import io.promcc.it.ProfileJobs;
 import io.promcc.it.Wait;
@@ -111,7 +112,7 @@ public final class KubernetesModeBench {
     line("");
     line("| measure | size | result | must |");
     line("|---|---|---|---|");
-    KubernetesModeStack.Builder builder = KubernetesModeStack.builder(
+    KubernetesModeStackBuilder builder = KubernetesModeStack.builder(
             options.work().resolve("fleet"), options.appJar(), options.prometheus())
         .scrapeInterval(Duration.ofSeconds(30))
         // the controller's defaults, as users run it (the stack's tests use a shorter debounce)
