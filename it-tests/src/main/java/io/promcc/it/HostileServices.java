@@ -1,5 +1,9 @@
 package io.promcc.it;
 
+import static io.promcc.it.HostileValues.credentials;
+import static io.promcc.it.HostileValues.dnsLabels;
+import static io.promcc.it.HostileValues.inClusterNameUrls;
+import static io.promcc.it.HostileValues.labelValues;
 import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -8,7 +12,6 @@ import io.kubernetes.client.openapi.models.V1ServicePort;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
 import io.promcc.core.testing.ModelArbitraries;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.sessions.JqwikSession;
@@ -67,13 +69,6 @@ public final class HostileServices {
   /** Misleading Service names, drawn about half of the time. */
   static final List<String> MISLEADING_NAMES = List.of("master", "kubernetes", "api",
       "prometheus", "a");
-  private static final List<String> IN_CLUSTER_URLS = List.of("https://kubernetes",
-      "https://kubernetes.default", "https://kubernetes.default.svc",
-      "https://kubernetes.default.svc.cluster.local", "https://vault.vault.svc:8200",
-      "https://prometheus.monitoring:9090", "https://printer.local");
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern LABEL_VALUE =
-      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   private static final int GEN_SIZE = 1000;
   /**
    * Longest ID of a good cluster: its client certificate's common name
@@ -206,7 +201,7 @@ public final class HostileServices {
     Map<String, String> annotations = idAnnotation(id);
     annotations.put(URL_ANNOTATION, guestApi.toString());
     annotations.put(PROVIDER_ANNOTATION, draw(ModelArbitraries.providers()
-        .filter(HostileServices::survivesUtf8)));
+        .filter(HostileValues::survivesUtf8)));
     V1Service service = service(id, "master", annotations, 443);
     return new HostileService(service, "good", new Verdict.Accepted(id));
   }
@@ -218,8 +213,7 @@ public final class HostileServices {
     Map<String, String> annotations = idAnnotation(fresh);
     int port = 443;
     switch (kind) {
-      case INVALID_ID -> annotations.put(ID_ANNOTATION, draw(ModelArbitraries.hostileStrings()
-          .filter(s -> !s.isEmpty() && !DNS_LABEL.matcher(s).matches() && survivesUtf8(s))));
+      case INVALID_ID -> annotations.put(ID_ANNOTATION, draw(HostileValues.invalidIds()));
       case NAMESPACE_MISMATCH -> {
         // half of them try to take over an established cluster
         String claimed = random.nextBoolean() ? pick(goodIds)
@@ -234,54 +228,24 @@ public final class HostileServices {
         annotations = idAnnotation(namespace);
         annotations.put(URL_ANNOTATION, "https://api.attacker.example.com:6443");
       }
-      case USER_INFO -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-              "https://%s@api.%s.example.com", "https://%s@api.%s.example.com:6443",
-              "http://%s@%s.example.com", "%s@api.%s.example.com", "https:/%s@api.%s.example.com",
-              "https://api.%2$s.example.com/%1$s@x", "https://%s@127.0.0.1/%s")
+      case USER_INFO -> annotations.put(URL_ANNOTATION, draw(HostileValues.userInfoForms()
           .map(form -> form.formatted(draw(credentials()), fresh))));
-      case OTHER_SCHEME -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "http://api." + namespace + ".example.com", "ftp://api.example.com",
-          "file:///etc/passwd", "gopher://api.example.com:70", "ws://api.example.com",
-          "ldap://api.example.com", "javascript:alert(1)", "//api.example.com",
-          "api.example.com:6443", "unix:///var/run/docker.sock",
-          "http://169.254.169.254/latest/meta-data/")));
-      case MALFORMED_URL -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "https://api.example.com\n", "https://api.example.com\n- job_name: evil",
-          "https://api.example.com\r\nX-Evil: 1", "https://a b.example.com",
-          "https://\"api\".example.com", "https://api.example.com\"", "https://'api'.example.com",
-          "https://$1.example.com", "https://${HOST}.example.com", "https://$(id).example.com",
-          "https://api.example.com/path", "https://api.example.com/?x=1",
-          "https://api.example.com#frag", "https://api.example.com:99999", "https://",
-          "https://127.1", "https://2130706433", "https://0x7f000001", "https://0177.0.0.1",
-          "https://[fe80::1%25eth0]", "https://api.example.com:6443{}",
-          "https://" + "a".repeat(10_000) + ".example.com", "https://api.example.com/"
-              + "$".repeat(10_000))));
-      case LOOPBACK -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "https://127.0.0.2", "https://127.8.9.10:6443", "https://localhost",
-          "https://localhost:6443", "https://api.localhost", "https://[::1]:6443",
-          "https://[::ffff:127.0.0.2]")));
-      case LINK_LOCAL -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "https://169.254.169.254", "https://169.254.169.254:443", "https://[fe80::1]",
-          "https://[::ffff:169.254.169.254]")));
-      case NON_ROUTABLE -> annotations.put(URL_ANNOTATION, draw(Arbitraries.of(
-          "https://0.0.0.0", "https://[::]", "https://224.0.0.1", "https://255.255.255.255",
-          "https://240.0.0.1", "https://192.0.2.10", "https://[ff02::1]")));
+      case OTHER_SCHEME -> annotations.put(URL_ANNOTATION,
+          draw(HostileValues.otherSchemeUrls(namespace)));
+      case MALFORMED_URL -> annotations.put(URL_ANNOTATION, draw(HostileValues.malformedUrls()));
+      case LOOPBACK -> annotations.put(URL_ANNOTATION, draw(HostileValues.loopbackUrls()));
+      case LINK_LOCAL -> annotations.put(URL_ANNOTATION, draw(HostileValues.linkLocalUrls()));
+      case NON_ROUTABLE -> annotations.put(URL_ANNOTATION, draw(HostileValues.nonRoutableUrls()));
       case IN_CLUSTER_NAME -> annotations.put(URL_ANNOTATION,
           draw(Arbitraries.of(inClusterNameUrls(namespace, name))));
-      case INVALID_PORT -> port = draw(Arbitraries.of(0, -1, 65_536, 70_000, Integer.MAX_VALUE));
+      case INVALID_PORT -> port = draw(HostileValues.invalidPorts());
       case INVALID_ETCD -> {
         annotations.put(URL_ANNOTATION, "https://api." + namespace + ".example.com");
-        annotations.put(ETCD_ANNOTATION, draw(Arbitraries.oneOf(
-            Arbitraries.of("https://etcd.example.com:2379", "etcd.example.com:99999", "a b:2379",
-                "etcd.example.com:2379\n", "$(id):2379", "'etcd':2379", "\"etcd\":2379",
-                ":2379", "etcd.example.com:-1", "${ETCD}:2379", "etcd:2379/x"),
-            ModelArbitraries.hostileStrings().filter(s -> !s.isEmpty() && survivesUtf8(s)
-                && !s.matches("[A-Za-z0-9.\\-:\\[\\]]+")))));
+        annotations.put(ETCD_ANNOTATION, draw(HostileValues.invalidEtcdEndpoints()));
       }
       case INVALID_PROVIDER -> {
         annotations.put(URL_ANNOTATION, "https://api." + namespace + ".example.com");
-        annotations.put(PROVIDER_ANNOTATION, draw(ModelArbitraries.hostileStrings().filter(s ->
-            !s.isEmpty() && survivesUtf8(s) && !ModelArbitraries.isPrintableText(s))));
+        annotations.put(PROVIDER_ANNOTATION, draw(HostileValues.invalidProviders()));
       }
       case NO_ID -> annotations.remove(ID_ANNOTATION);
       default -> throw new AssertionError(kind);
@@ -290,29 +254,6 @@ public final class HostileServices {
     Verdict verdict = kind.reason == null ? new Verdict.Ignored()
         : new Verdict.Rejected(kind.reason);
     return new HostileService(service, kind.name, verdict);
-  }
-
-  /**
-   * The in-cluster API server URLs a Service {@code namespace/name} may carry: all but those
-   * naming the Service itself ({@code name.namespace}, {@code .svc} and {@code .svc.<domain>}),
-   * which the adapter accepts (docs/kube-adapter.md), so that Service {@code vault} in namespace
-   * {@code vault} never gets {@code https://vault.vault.svc:8200} as a URL that must be
-   * refused. Service {@code kubernetes} in namespace {@code default}, the host's own API server,
-   * has no such exception: every URL is refused for it.
-   */
-  static List<String> inClusterNameUrls(String namespace, String name) {
-    if (namespace.equals("default") && name.equals("kubernetes")) {
-      return IN_CLUSTER_URLS; // the host's own API server has no own name to point at
-    }
-    String own = name + "." + namespace;
-    List<String> urls = new ArrayList<>();
-    for (String url : IN_CLUSTER_URLS) {
-      String host = URI.create(url).getHost();
-      if (!host.equals(own) && !host.equals(own + ".svc") && !host.startsWith(own + ".svc.")) {
-        urls.add(url);
-      }
-    }
-    return List.copyOf(urls);
   }
 
   /** A Service with the selector's labels, hostile noise labels and annotations. */
@@ -326,7 +267,7 @@ public final class HostileServices {
       labels.put(draw(Arbitraries.of("evil.example.com/", "", "kubernetes.io/", "promcc.io/"))
           + draw(dnsLabels().filter(s -> s.length() <= 40)), draw(labelValues()));
       annotations.put("note.example.com/n" + i, draw(ModelArbitraries.hostileStrings()
-          .filter(HostileServices::survivesUtf8)));
+          .filter(HostileValues::survivesUtf8)));
     }
     return new V1Service()
         .metadata(new V1ObjectMeta().namespace(namespace).name(name).labels(labels)
@@ -372,36 +313,11 @@ public final class HostileServices {
     return candidate;
   }
 
-  private static Arbitrary<String> dnsLabels() {
-    return ModelArbitraries.clusterIdValues();
-  }
-
-  /** Kubernetes label values: core's label values that also fit Kubernetes' rules, or empty. */
-  private static Arbitrary<String> labelValues() {
-    return Arbitraries.oneOf(
-        ModelArbitraries.labelValues().filter(v -> LABEL_VALUE.matcher(v).matches()),
-        Arbitraries.of("", "a".repeat(63), "0", "a-b_c.d", "x"));
-  }
-
-  /** User info of every shape: a password with {@code :}, {@code @}, quotes, newlines. */
-  private static Arbitrary<String> credentials() {
-    return Arbitraries.oneOf(
-        Arbitraries.of("admin:hunter2", "admin", ":", "a:b:c", "user%40x:p%3Ass", "u:p@q",
-            "admin:\"quoted\"", "admin:$1${2}", "admin:pass\nword", "x".repeat(10_000)),
-        ModelArbitraries.hostileStrings().filter(HostileServices::survivesUtf8)
-            .map(s -> "admin:" + s));
-  }
-
   private <T> T draw(Arbitrary<T> arbitrary) {
     return arbitrary.generator(GEN_SIZE).next(random).value();
   }
 
   private String pick(List<String> values) {
     return values.get(random.nextInt(values.size()));
-  }
-
-  /** Whether {@code text} reaches the controller unchanged through JSON in UTF-8. */
-  static boolean survivesUtf8(String text) {
-    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(text);
   }
 }

@@ -120,7 +120,7 @@ class HostileServicesTest {
     int checked = 0;
     for (String namespace : HostileServices.MISLEADING_NAMESPACES) {
       for (String name : names) {
-        for (String url : HostileServices.inClusterNameUrls(namespace, name)) {
+        for (String url : HostileValues.inClusterNameUrls(namespace, name)) {
           V1Service service = new V1Service().metadata(new V1ObjectMeta().namespace(namespace)
               .name(name).annotations(Map.of(HostileServices.ID_ANNOTATION, namespace,
                   HostileServices.URL_ANNOTATION, url)))
