@@ -1,6 +1,8 @@
 package io.promcc.it.bench;
 
-import io.promcc.it.Args;
+import static io.promcc.it.bench.BenchMachine.loadAverage;
+import static io.promcc.it.bench.BenchMachine.prometheusVersion;
+
 import io.promcc.it.ClustersFile;
 import io.promcc.it.ControllerProcess;
 import io.promcc.it.Exposition;
@@ -12,7 +14,6 @@ import io.promcc.it.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,21 +59,20 @@ import java.util.regex.Pattern;
 public final class LocalModeBench {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration METRICS_POLL = Duration.ofMillis(20);
-  private static final Pattern VERSION = Pattern.compile("version (\\S+)");
 
-  private final Options options;
+  private final LocalModeBenchOptions options;
   private final List<LocalModeStack> open = new CopyOnWriteArrayList<>();
   private final StringBuilder report = new StringBuilder();
 
-  private LocalModeBench(Options options) {
+  private LocalModeBench(LocalModeBenchOptions options) {
     this.options = options;
   }
 
   /** Entry point; see the class comment and {@code scripts/bench-run.sh}. */
   public static void main(String[] arguments) throws Exception {
-    Options options;
+    LocalModeBenchOptions options;
     try {
-      options = Options.parse(arguments);
+      options = LocalModeBenchOptions.parse(arguments);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage().replace("\n", "\nbench: "));
       System.exit(2);
@@ -95,7 +95,8 @@ public final class LocalModeBench {
     line("");
     line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
         + loadAverage() + " at the start; Java " + System.getProperty("java.version")
-        + "; Prometheus " + prometheusVersion() + ". Options: " + options + ".");
+        + "; Prometheus " + prometheusVersion(options.prometheus()) + ". Options: " + options
+        + ".");
     line("");
     line("| measure | size | result | must |");
     line("|---|---|---|---|");
@@ -351,61 +352,5 @@ public final class LocalModeBench {
 
   private static Duration last(List<Duration> values) {
     return values.get(values.size() - 1);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private String prometheusVersion() {
-    try {
-      Process process = new ProcessBuilder(options.prometheus().toString(), "--version")
-          .redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor();
-      Matcher m = VERSION.matcher(output);
-      return m.find() ? m.group(1) : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
-
-  /** The command line. */
-  record Options(Path work, Path appJar, Path prometheus, int startupRuns, int startupClusters,
-      int clusters, int changes, Duration poll, Duration idle, int burst, Duration burstWithin,
-      Duration settle, String guests, Optional<String> prometheusFlag) {
-    static Options parse(String[] arguments) {
-      Args args = Args.parse(arguments, Set.of("work", "app-jar", "prometheus", "startup-runs",
-          "startup-clusters", "clusters", "changes", "poll", "idle", "burst", "burst-within",
-          "settle", "guests", "prometheus-flag"));
-      Options options = new Options(args.path("work"), args.path("app-jar"),
-          args.path("prometheus"), args.number("startup-runs", 10, 1, 1000),
-          args.number("startup-clusters", 3, 1, 20), args.number("clusters", 100, 1, 10_000),
-          args.number("changes", 50, 1, 10_000), args.duration("poll", Duration.ofMillis(20)),
-          args.duration("idle", Duration.ofMinutes(10)), args.number("burst", 200, 1, 999),
-          args.duration("burst-within", Duration.ofSeconds(2)),
-          args.duration("settle", Duration.ofSeconds(20)),
-          args.choice("guests", "shared", List.of("shared", "refused")),
-          args.text("prometheus-flag"));
-      args.check();
-      return options;
-    }
-
-    @Override
-    public String toString() {
-      return "--startup-runs " + startupRuns + " --startup-clusters " + startupClusters
-          + " --clusters " + clusters + " --changes " + changes + " --poll " + poll.toMillis()
-          + "ms --idle " + idle.toSeconds() + "s --burst " + burst + " --burst-within "
-          + burstWithin.toMillis() + "ms --settle " + settle.toSeconds() + "s --guests " + guests
-          + prometheusFlag.map(flag -> " --prometheus-flag=" + flag).orElse("");
-    }
   }
 }
