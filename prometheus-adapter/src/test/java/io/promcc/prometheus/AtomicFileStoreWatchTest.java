@@ -1,5 +1,8 @@
 package io.promcc.prometheus;
 
+import static io.promcc.prometheus.WatchServiceDoubles.OVERFLOW_EVENT;
+import static io.promcc.prometheus.WatchServiceDoubles.fenceOnly;
+import static io.promcc.prometheus.WatchServiceDoubles.filtering;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,10 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.Watchable;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,11 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -290,12 +288,12 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
       @Override
       public WatchService open(Path root) throws IOException {
         opened.add(root.toString());
-        return new SilentWatchService();
+        return new WatchServiceDoubles.SilentWatchService();
       }
 
       @Override
       public WatchKey register(WatchService service, Path folder) {
-        return ((SilentWatchService) service).key(folder);
+        return ((WatchServiceDoubles.SilentWatchService) service).key(folder);
       }
     });
     readUntilTrusted();
@@ -309,54 +307,6 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     clock.advance(OwnedFileWatch.RESYNC);
     store.readOwned();
     assertEquals(2, opened.size());
-  }
-
-  /** A watch service whose events never come: every fence is late. */
-  private static final class SilentWatchService implements WatchService {
-    WatchKey key(Path folder) {
-      return new WatchKey() {
-        @Override
-        public boolean isValid() {
-          return true;
-        }
-
-        @Override
-        public List<WatchEvent<?>> pollEvents() {
-          return List.of();
-        }
-
-        @Override
-        public boolean reset() {
-          return true;
-        }
-
-        @Override
-        public void cancel() {}
-
-        @Override
-        public Watchable watchable() {
-          return folder;
-        }
-      };
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public WatchKey poll() {
-      return null;
-    }
-
-    @Override
-    public WatchKey poll(long timeout, TimeUnit unit) {
-      return null; // as if the timeout had passed
-    }
-
-    @Override
-    public WatchKey take() {
-      throw new UnsupportedOperationException("the store never blocks without a timeout");
-    }
   }
 
   @Test
@@ -390,13 +340,6 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
 
     assertEquals(written, store.readOwned().get(CONFIG).text());
     assertEquals(fullPasses, store.fullStatusPasses(), "read from the events alone");
-  }
-
-  /** The file system's watch services passing on the fence's events only. */
-  private static OwnedFileWatch.Watcher fenceOnly() {
-    return filtering(events -> events.stream().filter(e ->
-        e.context() instanceof Path path && path.toString().equals(OwnedFileWatch.FENCE))
-        .toList());
   }
 
   /**
@@ -472,103 +415,6 @@ class AtomicFileStoreWatchTest extends AtomicFileStoreReadCacheTest {
     for (Map.Entry<String, DesiredFile> file : read.entrySet()) {
       assertEquals(Files.readString(root.resolve(file.getKey())), file.getValue().text(),
           file.getKey());
-    }
-  }
-
-  /** The file system's watch services, each key's events passed through {@code filter}. */
-  private static OwnedFileWatch.Watcher filtering(UnaryOperator<List<WatchEvent<?>>> filter) {
-    return new OwnedFileWatch.Watcher() {
-      @Override
-      public WatchService open(Path root) throws IOException {
-        return new FilteringWatchService(DEFAULT.open(root), filter);
-      }
-
-      @Override
-      public WatchKey register(WatchService service, Path folder) throws IOException {
-        return ((FilteringWatchService) service).register(folder);
-      }
-    };
-  }
-
-  private static final WatchEvent<Object> OVERFLOW_EVENT = new WatchEvent<>() {
-    @Override
-    public Kind<Object> kind() {
-      return StandardWatchEventKinds.OVERFLOW;
-    }
-
-    @Override
-    public int count() {
-      return 1;
-    }
-
-    @Override
-    public Object context() {
-      return null;
-    }
-  };
-
-  /** The file system's watch service with each key's events passed through a filter. */
-  private static final class FilteringWatchService implements WatchService {
-    private final WatchService real;
-    private final UnaryOperator<List<WatchEvent<?>>> filter;
-    private final Map<WatchKey, WatchKey> keys = new ConcurrentHashMap<>();
-
-    FilteringWatchService(WatchService real, UnaryOperator<List<WatchEvent<?>>> filter) {
-      this.real = real;
-      this.filter = filter;
-    }
-
-    WatchKey register(Path folder) throws IOException {
-      return wrap(OwnedFileWatch.Watcher.DEFAULT.register(real, folder));
-    }
-
-    private WatchKey wrap(WatchKey key) {
-      return key == null ? null : keys.computeIfAbsent(key, k -> new WatchKey() {
-        @Override
-        public boolean isValid() {
-          return k.isValid();
-        }
-
-        @Override
-        public List<WatchEvent<?>> pollEvents() {
-          return filter.apply(k.pollEvents());
-        }
-
-        @Override
-        public boolean reset() {
-          return k.reset();
-        }
-
-        @Override
-        public void cancel() {
-          k.cancel();
-        }
-
-        @Override
-        public Watchable watchable() {
-          return k.watchable();
-        }
-      });
-    }
-
-    @Override
-    public void close() throws IOException {
-      real.close();
-    }
-
-    @Override
-    public WatchKey poll() {
-      return wrap(real.poll());
-    }
-
-    @Override
-    public WatchKey poll(long timeout, TimeUnit unit) throws InterruptedException {
-      return wrap(real.poll(timeout, unit));
-    }
-
-    @Override
-    public WatchKey take() throws InterruptedException {
-      return wrap(real.take());
     }
   }
 
