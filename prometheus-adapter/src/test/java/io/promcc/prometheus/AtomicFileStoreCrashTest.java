@@ -1,8 +1,11 @@
 package io.promcc.prometheus;
 
+import static io.promcc.prometheus.SimulatedCrashes.countSteps;
+import static io.promcc.prometheus.SimulatedCrashes.crashingAt;
+import static io.promcc.prometheus.SimulatedCrashes.isTemporary;
+import static io.promcc.prometheus.SimulatedCrashes.placeUserFilesNamedLikeTemporaryFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredFile;
@@ -12,11 +15,11 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
+import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +63,7 @@ class AtomicFileStoreCrashTest {
     DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
     DesiredState newState = stateWith(TestStates.staticJobs("new"),
         Map.of("a", B, "c", A));
-    int steps = countSteps(oldState, newState);
+    int steps = countSteps(tmp, oldState, newState);
     assertTrue(steps > 10, "steps: " + steps);
 
     for (int crashAt = 0; crashAt < steps; crashAt++) {
@@ -166,7 +169,7 @@ class AtomicFileStoreCrashTest {
             new AtomicFileStore(root).lastVerified(), when);
         try (Stream<Path> all = Files.walk(root)) {
           assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
-              .filter(AtomicFileStoreCrashTest::isTemporary).toList(), "temporaries " + when);
+              .filter(SimulatedCrashes::isTemporary).toList(), "temporaries " + when);
         }
       }
     }
@@ -199,7 +202,7 @@ class AtomicFileStoreCrashTest {
     DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
     DesiredState newState = stateWith(TestStates.staticJobs("new"),
         Map.of("a", B, "c", A));
-    int steps = countSteps(oldState, newState);
+    int steps = countSteps(tmp, oldState, newState);
 
     for (int crashAt = 0; crashAt < steps; crashAt++) {
       Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
@@ -299,7 +302,7 @@ class AtomicFileStoreCrashTest {
       assertForeignFilesUntouched(root, foreign, "a write deleting every certificate " + when);
       try (Stream<Path> all = Files.walk(root)) {
         assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
-            .filter(AtomicFileStoreCrashTest::isTemporary).toList(), "temporary files " + when);
+            .filter(SimulatedCrashes::isTemporary).toList(), "temporary files " + when);
       }
     }
   }
@@ -309,11 +312,6 @@ class AtomicFileStoreCrashTest {
     write(store, good);
     store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
     write(store, bad);
-  }
-
-  private static boolean isTemporary(String relativePath) {
-    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp")
-        || relativePath.equals(ManifestFiles.JOURNAL_TEMP);
   }
 
   private static void assertForeignFilesUntouched(Path root, List<String> foreign, String when)
@@ -340,147 +338,10 @@ class AtomicFileStoreCrashTest {
     }
   }
 
-  /** Files of a user, named as the store names its temporary files, where the store writes. */
-  private static Map<String, String> placeUserFilesNamedLikeTemporaryFiles(Path root)
-      throws IOException {
-    Map<String, String> files = new TreeMap<>();
-    files.put("certs/.a-ca.pem.promcc-tmp-5eed", "user's a");
-    files.put(".prometheus.yml.promcc-tmp-5eed", "user's config");
-    files.put("..promcc-manifest.promcc-tmp-5eed", "user's manifest-like file");
-    files.put("certs/.user.promcc-tmp-", "user's own");
-    for (Map.Entry<String, String> e : files.entrySet()) {
-      Files.createDirectories(root.resolve(e.getKey()).getParent());
-      Files.writeString(root.resolve(e.getKey()), e.getValue());
-    }
-    return files;
-  }
-
-  private static AtomicFileStore crashingAt(Path root, int crashAt) {
-    AtomicInteger counter = new AtomicInteger();
-    return new AtomicFileStore(root, (step, path) -> {
-      if (counter.getAndIncrement() == crashAt) {
-        throw new SimulatedCrash();
-      }
-    });
-  }
-
-  @Test
-  void verificationAfterACrashRecordsTheFilesAsTheyAreOnDisk() throws IOException {
-    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
-    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
-    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger renames = new AtomicInteger();
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      // die after the second certificate rename: key and config still old
-      if (step == AtomicFileStore.Step.RENAMED && path.toString().endsWith(".pem")
-          && renames.incrementAndGet() == 2) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-    AtomicFileStore restarted = new AtomicFileStore(tmp);
-    SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
-    assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
-    assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
-
-    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
-    write(restarted, newState);
-    assertTrue(restarted.restoreLastVerified());
-
-    SortedMap<String, DesiredFile> expected = new TreeMap<>(newState.files());
-    expected.put("prometheus.yml", onDisk.get("prometheus.yml"));
-    assertEquals(expected, restarted.readOwned(), "the verified config, the newer certificates");
-  }
-
-  /**
-   * A FIFO put where the store's config was while a crash left a write in doubt: settling the
-   * doubt never opens it (a reader would wait for a writer), takes it for someone else's, and
-   * the write refuses to replace it, naming it, until it is removed.
-   */
-  @Test
-  void settlingACrashedWriteNeverOpensAFifoAtAnOwnedPath() throws Exception {
-    DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
-    DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
-    new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      if (step == AtomicFileStore.Step.RENAMED) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-    Path config = tmp.resolve("prometheus.yml");
-    Files.delete(config);
-    AtomicFileStoreReadCacheTest.mkfifo(config);
-    AtomicFileStore restarted = new AtomicFileStore(tmp);
-
-    UnownedFilesException refused = assertTimeoutPreemptively(Duration.ofSeconds(60),
-        () -> assertThrows(UnownedFilesException.class, () -> write(restarted, newState)));
-
-    assertTrue(refused.getMessage().contains("prometheus.yml"), refused.getMessage());
-    Files.delete(config);
-    write(restarted, newState);
-    assertEquals(newState.files(), restarted.readOwned());
-  }
-
-  /**
-   * A crash at any step of a write, then a verification without a write (the desired state is
-   * what the disk holds, e.g. the change was undone while the controller was down, or the crash
-   * came after the last rename): the crashed write's temporary files are removed and the
-   * manifest names none, since a {@code temp} line outside a write would let a later crash
-   * recovery delete whatever file then has that name.
-   */
-  @Test
-  void verificationAfterACrashRemovesTheCrashedWritesTemporaryFiles() throws IOException {
-    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
-    DesiredState newState = stateWith(TestStates.staticJobs("new"),
-        Map.of("a", B, "c", A));
-    int steps = countSteps(oldState, newState);
-    for (int crashAt = 0; crashAt < steps; crashAt++) {
-      Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
-      new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-      Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(root);
-      AtomicFileStore crashing = crashingAt(root, crashAt);
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
-
-      AtomicFileStore restarted = new AtomicFileStore(root);
-      restarted.markVerified(new Verification("as-on-disk", "c", Instant.EPOCH));
-
-      String when = "after crash at step " + crashAt + " and a verification";
-      try (Stream<Path> all = Files.walk(root)) {
-        assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
-            .filter(p -> isTemporary(p) && !userTemps.containsKey(p)).toList(),
-            "temporary files left " + when);
-      }
-      List<String> manifest = AtomicFileStore.manifestLines(root);
-      assertTrue(manifest.stream().noneMatch(l -> l.startsWith("temp ") || l.equals("pending")),
-          "the manifest still names a write in progress " + when + ": " + manifest);
-      for (Map.Entry<String, String> user : userTemps.entrySet()) {
-        assertEquals(user.getValue(), Files.readString(root.resolve(user.getKey())), when);
-      }
-    }
-  }
-
-  private int countSteps(DesiredState oldState, DesiredState newState) throws IOException {
-    Path root = Files.createDirectory(tmp.resolve("count"));
-    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicInteger counter = new AtomicInteger();
-    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
-    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
-    return counter.get();
-  }
-
   private static List<String> union(DesiredState a, DesiredState b) {
     TreeMap<String, Boolean> all = new TreeMap<>();
     a.files().keySet().forEach(p -> all.put(p, true));
     b.files().keySet().forEach(p -> all.put(p, true));
     return List.copyOf(all.keySet());
-  }
-
-  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
   }
 }

@@ -1,0 +1,70 @@
+package io.promcc.prometheus;
+
+import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Crashes of {@link AtomicFileStore} in tests: a step hook that throws an {@link Error} at a
+ * given step, so that no clean-up runs, as when the process dies; the number of steps of a
+ * write; and the files of a user named like the store's temporary files, which no crash
+ * recovery may take for its own.
+ */
+final class SimulatedCrashes {
+  private SimulatedCrashes() {}
+
+  /** Thrown by a step hook: an Error, so the store's I/O clean-up does not run, as in a crash. */
+  static final class SimulatedCrash extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** A store that dies at its {@code crashAt}-th step (from 0). */
+  static AtomicFileStore crashingAt(Path root, int crashAt) {
+    AtomicInteger counter = new AtomicInteger();
+    return new AtomicFileStore(root, (step, path) -> {
+      if (counter.getAndIncrement() == crashAt) {
+        throw new SimulatedCrash();
+      }
+    });
+  }
+
+  /**
+   * How many steps the write from {@code oldState} to {@code newState} takes, counted in a new
+   * folder {@code count} of {@code tmp}.
+   */
+  static int countSteps(Path tmp, DesiredState oldState, DesiredState newState)
+      throws IOException {
+    Path root = Files.createDirectory(tmp.resolve("count"));
+    new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
+    AtomicInteger counter = new AtomicInteger();
+    AtomicFileStore counting = new AtomicFileStore(root, (step, path) -> counter.incrementAndGet());
+    counting.write(newState, FileDiff.between(newState, counting.readOwned()));
+    return counter.get();
+  }
+
+  /** Whether a path (relative to the root) is one of the store's temporary files. */
+  static boolean isTemporary(String relativePath) {
+    return relativePath.contains(".promcc-tmp-") || relativePath.equals(".promcc-manifest.tmp")
+        || relativePath.equals(ManifestFiles.JOURNAL_TEMP);
+  }
+
+  /** Files of a user, named as the store names its temporary files, where the store writes. */
+  static Map<String, String> placeUserFilesNamedLikeTemporaryFiles(Path root)
+      throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    files.put("certs/.a-ca.pem.promcc-tmp-5eed", "user's a");
+    files.put(".prometheus.yml.promcc-tmp-5eed", "user's config");
+    files.put("..promcc-manifest.promcc-tmp-5eed", "user's manifest-like file");
+    files.put("certs/.user.promcc-tmp-", "user's own");
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Files.createDirectories(root.resolve(e.getKey()).getParent());
+      Files.writeString(root.resolve(e.getKey()), e.getValue());
+    }
+    return files;
+  }
+}
