@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.NodeList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,5 +105,40 @@ class DeployPodTest extends DeployPodFixture {
         "Dockerfile.dockerignore"));
     assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + copy.group(1))),
         "the jar is in the build context");
+  }
+
+  /**
+   * The image built as the Dockerfile and docs/operations.md say is the one the kustomization
+   * deploys, tagged with the version the jar reports ({@code promcc version},
+   * {@code promcc_build_info}): the project's version.
+   */
+  @Test
+  void theImageTheDocsBuildIsTheOneTheKustomizationDeploys() throws Exception {
+    String version = projectVersion();
+    String deployed = DeployManifests.Kustomization.read().images().get(promcc.getImage());
+    Pattern build = Pattern.compile("docker build -f deploy/Dockerfile -t (\\S+) \\.");
+    Matcher inDockerfile = build.matcher(
+        Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile")));
+    Matcher inDocs = build.matcher(Files.readString(DeployManifests.DIRECTORY
+        .resolveSibling("docs").resolve("operations.md")));
+    assertTrue(inDockerfile.find() && inDocs.find(), "the build command");
+
+    assertTrue(deployed != null && deployed.endsWith(":" + version),
+        "the kustomization deploys " + deployed + ", the project is " + version);
+    assertEquals(deployed, inDockerfile.group(1), "the Dockerfile builds what is deployed");
+    assertEquals(deployed, inDocs.group(1), "docs/operations.md builds what is deployed");
+  }
+
+  /** The root pom's own {@code <version>}, which every module inherits. */
+  static String projectVersion() throws Exception {
+    NodeList children = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(DeployManifests.DIRECTORY.resolveSibling("pom.xml").toFile())
+        .getDocumentElement().getChildNodes();
+    for (int i = 0; i < children.getLength(); i++) {
+      if (children.item(i).getNodeName().equals("version")) {
+        return children.item(i).getTextContent().strip();
+      }
+    }
+    throw new AssertionError("the root pom has no version");
   }
 }
