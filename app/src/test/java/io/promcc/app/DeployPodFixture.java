@@ -1,14 +1,18 @@
 package io.promcc.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1KeyToPath;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.openapi.models.V1VolumeProjection;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
@@ -20,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -39,6 +45,9 @@ import picocli.CommandLine.ParseResult;
  */
 abstract class DeployPodFixture {
   static final String TOKEN_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+  /** What Kubernetes publishes in every namespace. */
+  static final Map<String, Map<String, String>> KUBERNETES_CONFIG_MAPS =
+      Map.of("kube-root-ca.crt", Map.of("ca.crt", "the host cluster's CA\n"));
 
   @TempDir Path temp;
   DeployManifests manifests;
@@ -64,6 +73,15 @@ abstract class DeployPodFixture {
     final List<String> args = new ArrayList<>();
 
     StartedPod(int ordinal, UnaryOperator<String> settingsEdit) throws IOException {
+      this(ordinal, settingsEdit, Map.of());
+    }
+
+    /**
+     * @param created ConfigMaps of the Pod's namespace that are not in deploy/, by name: those
+     *     an operator creates as docs/operations.md tells, with their data
+     */
+    StartedPod(int ordinal, UnaryOperator<String> settingsEdit,
+        Map<String, Map<String, String>> created) throws IOException {
       this.ordinal = ordinal;
       this.root = Files.createDirectories(temp.resolve("pod-" + ordinal));
       env.put("HOSTNAME", podName()); // set by the container runtime
@@ -73,12 +91,20 @@ abstract class DeployPodFixture {
       for (V1VolumeMount mount : promcc.getVolumeMounts()) {
         Path at = Files.createDirectories(inside(mount.getMountPath()));
         V1Volume volume = volume(mount.getName());
+        List<ConfigMapFiles> sources = new ArrayList<>();
         if (volume.getConfigMap() != null) {
-          V1ConfigMap map = manifests.get(V1ConfigMap.class, namespace,
-              volume.getConfigMap().getName());
-          for (Map.Entry<String, String> file : map.getData().entrySet()) {
+          V1ConfigMapVolumeSource map = volume.getConfigMap();
+          sources.add(new ConfigMapFiles(map.getName(), map.getItems(), map.getOptional()));
+        }
+        if (volume.getProjected() != null) {
+          volume.getProjected().getSources().stream().map(V1VolumeProjection::getConfigMap)
+              .filter(Objects::nonNull).forEach(map -> sources.add(
+                  new ConfigMapFiles(map.getName(), map.getItems(), map.getOptional())));
+        }
+        for (ConfigMapFiles source : sources) {
+          for (Map.Entry<String, String> file : source.files(created).entrySet()) {
             String text = relocated(file.getValue());
-            if (volume.getConfigMap().getName().equals("promcc-settings")) {
+            if (source.name().equals("promcc-settings")) {
               text = settingsEdit.apply(text);
             }
             Files.writeString(at.resolve(file.getKey()), text);
@@ -151,6 +177,47 @@ abstract class DeployPodFixture {
       assertEquals("run", run.commandSpec().name(), "promcc run");
       return SettingsLoader.load(RunSettings.TABLE,
           SettingsCommandSpec.flags(run, RunSettings.TABLE), env, problems);
+    }
+  }
+
+  /** The files a ConfigMap, or one source of a projected volume, puts into a volume. */
+  private final class ConfigMapFiles {
+    private final String name;
+    private final List<V1KeyToPath> items;
+    private final boolean optional;
+
+    ConfigMapFiles(String name, List<V1KeyToPath> items, Boolean optional) {
+      this.name = name;
+      this.items = items == null ? List.of() : items;
+      this.optional = Boolean.TRUE.equals(optional);
+    }
+
+    String name() {
+      return name;
+    }
+
+    /** As the kubelet makes them; a Pod whose required ConfigMap or key is missing fails. */
+    Map<String, String> files(Map<String, Map<String, String>> created) {
+      Map<String, String> data = created.containsKey(name) ? created.get(name)
+          : KUBERNETES_CONFIG_MAPS.containsKey(name) ? KUBERNETES_CONFIG_MAPS.get(name)
+          : manifests.all(V1ConfigMap.class).stream()
+              .filter(m -> m.getMetadata().getNamespace().equals(namespace)
+                  && m.getMetadata().getName().equals(name))
+              .map(V1ConfigMap::getData).findFirst().orElse(null);
+      if (data == null) {
+        assertTrue(optional, "the Pod does not start: no ConfigMap " + name);
+        return Map.of();
+      }
+      if (items.isEmpty()) {
+        return new TreeMap<>(data);
+      }
+      Map<String, String> files = new TreeMap<>();
+      for (V1KeyToPath item : items) {
+        assertTrue(optional || data.containsKey(item.getKey()),
+            "the Pod does not start: ConfigMap " + name + " has no key " + item.getKey());
+        Optional.ofNullable(data.get(item.getKey())).ifPresent(v -> files.put(item.getPath(), v));
+      }
+      return files;
     }
   }
 

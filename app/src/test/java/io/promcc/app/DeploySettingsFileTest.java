@@ -11,8 +11,11 @@ import io.promcc.app.settings.RunSettings.CertificateMode;
 import io.promcc.core.model.Problems;
 import io.promcc.kube.DeployManifests;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -26,6 +29,10 @@ import picocli.CommandLine;
  * Secrets alternative, and a setting or option promcc does not have, which stops the Pod.
  */
 class DeploySettingsFileTest extends DeployPodFixture {
+  static final String VAULT_CA_BUNDLE = "/etc/promcc/vault-ca/ca.pem";
+  static final Path OPERATIONS = DeployManifests.DIRECTORY.resolveSibling("docs")
+      .resolve("operations.md");
+
   /** A key the settings file offers in a comment would stop every Pod once uncommented. */
   @Test
   void everyKeyTheSettingsFileOffersInACommentIsASetting() throws IOException {
@@ -41,6 +48,68 @@ class DeploySettingsFileTest extends DeployPodFixture {
 
     assertTrue(keys.contains("certificates"), keys.toString());
     assertEquals(List.of(), keys.stream().filter(k -> !names.contains(k)).toList());
+  }
+
+  /**
+   * A file the settings file offers in a comment is on a volume of promcc's container: the key
+   * uncommented must not stop every Pod for want of a mount.
+   */
+  @Test
+  void everyFileTheSettingsFileOffersInACommentIsOnAVolumeOfPromcc() throws IOException {
+    String text = manifests.get(V1ConfigMap.class, namespace, "promcc-settings").getData()
+        .get("promcc.yml");
+    Matcher offered = Pattern.compile("(?m)^\\s*#\\s*([a-z][a-z0-9-]*):\\s+(/\\S+)$")
+        .matcher(text);
+    List<String> files = new ArrayList<>();
+    while (offered.find()) {
+      files.add(offered.group(2));
+    }
+
+    assertTrue(files.contains(VAULT_CA_BUNDLE), files.toString());
+    for (String file : files) {
+      mountOf(promcc, file);
+    }
+  }
+
+  /**
+   * The private CA of Vault as the settings file and docs/operations.md offer it: the ConfigMap
+   * the docs tell to create, and vault-ca-bundle uncommented.
+   */
+  @Test
+  void theVaultCaBundleTheSettingsFileOffersStartsOnceTheDocsConfigMapIsCreated()
+      throws IOException {
+    Matcher create = Pattern.compile("kubectl -n " + namespace + " create configmap (\\S+) "
+        + "--from-file=([\\w.-]+)=").matcher(Files.readString(OPERATIONS));
+    assertTrue(create.find(), "docs/operations.md tells how to create the CA's ConfigMap");
+    StartedPod started = new StartedPod(0, DeploySettingsFileTest::withVaultCaBundle,
+        Map.of(create.group(1), Map.of(create.group(2), "the CA's PEM\n")));
+
+    RunSettings settings = accepted(started);
+
+    assertEquals(VAULT_CA_BUNDLE, started.outside(
+        settings.vault().orElseThrow().caBundle().orElseThrow()));
+  }
+
+  /** The Pod starts without the CA's ConfigMap (an optional volume); promcc names the key. */
+  @Test
+  void theVaultCaBundleUncommentedWithoutItsConfigMapIsRefusedNamingIt() throws IOException {
+    StartedPod started = new StartedPod(0, DeploySettingsFileTest::withVaultCaBundle);
+    Problems problems = new Problems("settings");
+
+    started.settings(problems);
+
+    assertEquals(1, problems.list().size(), problems.list().toString());
+    assertTrue(problems.list().get(0).startsWith("vault-ca-bundle in ")
+        && problems.list().get(0).endsWith(" must be a readable file, found \""
+            + started.inside(VAULT_CA_BUNDLE) + "\""), problems.list().get(0));
+  }
+
+  /** The settings file with its vault-ca-bundle key uncommented. */
+  private static String withVaultCaBundle(String text) {
+    // the path in the text is below the Pod's folder already
+    Matcher offered = Pattern.compile("(?m)^# (vault-ca-bundle: \\S+)$").matcher(text);
+    assertTrue(offered.find(), text);
+    return offered.replaceFirst("$1");
   }
 
   /**

@@ -29,8 +29,12 @@ class DocumentedOptionsTest {
       "deploy/statefulset.yaml", "deploy/promcc-settings.yaml", "deploy/rbac.yaml",
       "deploy/networkpolicy.yaml", "deploy/service.yaml", "deploy/kustomization.yaml",
       "deploy/prometheus-base-config.yaml");
-  /** Not promcc's: Prometheus' feature flag, and scripts/bench-shapes.sh's mode. */
-  private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode");
+  /**
+   * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's
+   * in the deployment's commands.
+   */
+  private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
+      "--from-file");
   private static final Pattern OPTION =
       Pattern.compile("(?<![\\w-])(--[a-z][a-z0-9-]*[a-z0-9])(?![\\w.-])");
 
