@@ -45,6 +45,9 @@ import picocli.CommandLine.ParseResult;
  */
 abstract class DeployPodFixture {
   static final String TOKEN_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
+  /** The operator's guide to deploy/. */
+  static final Path OPERATIONS = DeployManifests.DIRECTORY.resolveSibling("docs")
+      .resolve("operations.md");
   /** What Kubernetes publishes in every namespace. */
   static final Map<String, Map<String, String>> KUBERNETES_CONFIG_MAPS =
       Map.of("kube-root-ca.crt", Map.of("ca.crt", "the host cluster's CA\n"));

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.junit.jupiter.api.Test;
 
@@ -119,8 +120,7 @@ class DeployPodTest extends DeployPodFixture {
     Pattern build = Pattern.compile("docker build -f deploy/Dockerfile -t (\\S+) \\.");
     Matcher inDockerfile = build.matcher(
         Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile")));
-    Matcher inDocs = build.matcher(Files.readString(DeployManifests.DIRECTORY
-        .resolveSibling("docs").resolve("operations.md")));
+    Matcher inDocs = build.matcher(Files.readString(OPERATIONS));
     assertTrue(inDockerfile.find() && inDocs.find(), "the build command");
 
     assertTrue(deployed != null && deployed.endsWith(":" + version),
@@ -129,16 +129,48 @@ class DeployPodTest extends DeployPodFixture {
     assertEquals(deployed, inDocs.group(1), "docs/operations.md builds what is deployed");
   }
 
+  /**
+   * The base image is a build argument, so that a build pins it by digest without an edit, as
+   * docs/operations.md shows; its default runs the Java release the project compiles for.
+   */
+  @Test
+  void theBaseImageIsAnArgumentTheDocsPinByDigest() throws Exception {
+    String dockerfile = Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile"));
+    Matcher base = Pattern.compile("(?m)^ARG (\\w+)=eclipse-temurin:(\\d+)-jre\n"
+        + "FROM \\$\\{\\1}$").matcher(dockerfile);
+    assertTrue(base.find(), "ARG <name>=eclipse-temurin:<java>-jre, then FROM ${<name>}");
+    Matcher pin = Pattern.compile("--build-arg " + base.group(1) + "=eclipse-temurin:"
+        + base.group(2) + "-jre@sha256:").matcher(Files.readString(OPERATIONS));
+
+    assertTrue(pin.find(), "docs/operations.md pins the base image by digest");
+    int release = Integer.parseInt(pomElement("properties/maven.compiler.release"));
+    assertTrue(Integer.parseInt(base.group(2)) >= release,
+        "the image's Java " + base.group(2) + " runs the classes compiled for " + release);
+  }
+
   /** The root pom's own {@code <version>}, which every module inherits. */
   static String projectVersion() throws Exception {
-    NodeList children = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+    return pomElement("version");
+  }
+
+  /** The text of the root pom's element at {@code path}, e.g. {@code properties/x}. */
+  static String pomElement(String path) throws Exception {
+    Node node = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(DeployManifests.DIRECTORY.resolveSibling("pom.xml").toFile())
-        .getDocumentElement().getChildNodes();
-    for (int i = 0; i < children.getLength(); i++) {
-      if (children.item(i).getNodeName().equals("version")) {
-        return children.item(i).getTextContent().strip();
+        .getDocumentElement();
+    for (String name : path.split("/")) {
+      NodeList children = node.getChildNodes();
+      Node found = null;
+      for (int i = 0; i < children.getLength() && found == null; i++) {
+        if (children.item(i).getNodeName().equals(name)) {
+          found = children.item(i);
+        }
       }
+      if (found == null) {
+        throw new AssertionError("the root pom has no " + path);
+      }
+      node = found;
     }
-    throw new AssertionError("the root pom has no version");
+    return node.getTextContent().strip();
   }
 }

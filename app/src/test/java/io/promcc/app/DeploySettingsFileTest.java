@@ -30,8 +30,6 @@ import picocli.CommandLine;
  */
 class DeploySettingsFileTest extends DeployPodFixture {
   static final String VAULT_CA_BUNDLE = "/etc/promcc/vault-ca/ca.pem";
-  static final Path OPERATIONS = DeployManifests.DIRECTORY.resolveSibling("docs")
-      .resolve("operations.md");
 
   /** A key the settings file offers in a comment would stop every Pod once uncommented. */
   @Test

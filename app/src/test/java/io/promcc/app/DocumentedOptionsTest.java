@@ -30,11 +30,11 @@ class DocumentedOptionsTest {
       "deploy/networkpolicy.yaml", "deploy/service.yaml", "deploy/kustomization.yaml",
       "deploy/prometheus-base-config.yaml");
   /**
-   * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's
-   * in the deployment's commands.
+   * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's and
+   * docker's in the deployment's commands.
    */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
-      "--from-file");
+      "--from-file", "--build-arg");
   private static final Pattern OPTION =
       Pattern.compile("(?<![\\w-])(--[a-z][a-z0-9-]*[a-z0-9])(?![\\w.-])");
 
