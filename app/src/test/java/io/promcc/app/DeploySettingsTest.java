@@ -113,9 +113,10 @@ class DeploySettingsTest extends DeployPodFixture {
 
   @Test
   void eachShardsLeaseIsOneTheRbacLetsTheControllerRenew() throws IOException {
-    List<String> leases = new java.util.ArrayList<>();
+    List<String> leases = new ArrayList<>();
     String namespace = null;
-    for (int ordinal = 0; ordinal < 2; ordinal++) {
+    // every shard's: a Lease the Role does not list leaves its shard's Events unpublished
+    for (int ordinal = 0; ordinal < statefulSet.getSpec().getReplicas(); ordinal++) {
       StartedPod started = new StartedPod(ordinal, UnaryOperator.identity());
       LeaderElectionSettings lease = accepted(started).kubernetes().orElseThrow()
           .leaderElection()
