@@ -9,6 +9,8 @@ import io.kubernetes.client.openapi.models.V1ContainerPort;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1NetworkPolicyIngressRule;
 import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.promcc.kube.DeployManifests;
 import io.promcc.kube.fake.Poll;
 import java.io.IOException;
@@ -127,6 +129,33 @@ class DeployPodTest extends DeployPodFixture {
         "the kustomization deploys " + deployed + ", the project is " + version);
     assertEquals(deployed, inDockerfile.group(1), "the Dockerfile builds what is deployed");
     assertEquals(deployed, inDocs.group(1), "docs/operations.md builds what is deployed");
+  }
+
+  /**
+   * Prometheus deletes old blocks before its volume is full: a full volume stops its writes
+   * (and, at a restart, its replay), while the time retention alone does not bound the size.
+   */
+  @Test
+  void prometheusKeepsItsDataWithinItsVolume() {
+    V1Container prometheus = container("prometheus");
+    String script = String.join(" ", prometheus.getArgs());
+    Matcher path = Pattern.compile("--storage\\.tsdb\\.path=(\\S+)").matcher(script);
+    assertTrue(path.find(), script);
+    V1VolumeMount data = mountOf(prometheus, path.group(1));
+    V1PersistentVolumeClaim claim = statefulSet.getSpec().getVolumeClaimTemplates().stream()
+        .filter(c -> c.getMetadata().getName().equals(data.getName())).findFirst()
+        .orElseThrow(() -> new AssertionError("the TSDB is on no claim: " + data.getName()));
+    long volume = claim.getSpec().getResources().getRequests().get("storage").getNumber()
+        .longValueExact();
+    // Prometheus' units are powers of 1024 (1KB is 1024 bytes)
+    Matcher size = Pattern.compile("--storage\\.tsdb\\.retention\\.size=(\\d+)(KB|MB|GB|TB)")
+        .matcher(script);
+
+    assertTrue(size.find(), "a size retention: " + script);
+    long bytes = Long.parseLong(size.group(1))
+        << (10 * (1 + List.of("KB", "MB", "GB", "TB").indexOf(size.group(2))));
+    assertTrue(bytes <= volume * 85 / 100, size.group() + " leaves less than 15 % of "
+        + volume + " bytes for the write-ahead log and compaction");
   }
 
   /**
