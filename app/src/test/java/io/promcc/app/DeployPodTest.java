@@ -25,14 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Pod around promcc in deploy/: the network policy over its ports, the Prometheus
- * container's shell, and the image promcc runs from.
+ * container's shell and its storage.
  */
 class DeployPodTest extends DeployPodFixture {
   @Test
@@ -88,49 +85,6 @@ class DeployPodTest extends DeployPodFixture {
     }
   }
 
-  @Test
-  void theImageRunsPromccAsThePodsUser() throws IOException {
-    String dockerfile = Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile"));
-    Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (\\[.*])$").matcher(dockerfile);
-    Matcher user = Pattern.compile("(?m)^USER (\\d+):(\\d+)$").matcher(dockerfile);
-    Matcher copy = Pattern.compile("(?m)^COPY (\\S+) (\\S+)$").matcher(dockerfile);
-    assertTrue(entrypoint.find() && user.find() && copy.find(), dockerfile);
-
-    assertEquals("[\"java\", \"-jar\", \"" + copy.group(2) + "\"]", entrypoint.group(1));
-    assertEquals("app/target/promcc.jar", copy.group(1), "the jar the app module builds");
-    assertTrue(promcc.getCommand() == null || promcc.getCommand().isEmpty(),
-        "the image's entrypoint runs");
-    assertEquals("run", promcc.getArgs().get(0));
-    assertEquals(pod.getSecurityContext().getRunAsUser(), Long.valueOf(user.group(1)));
-    assertEquals(pod.getSecurityContext().getRunAsGroup(), Long.valueOf(user.group(2)));
-    assertTrue(dockerfile.contains("-XX:MaxRAMPercentage="), "heap from the memory limit");
-    String ignore = Files.readString(DeployManifests.DIRECTORY.resolve(
-        "Dockerfile.dockerignore"));
-    assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + copy.group(1))),
-        "the jar is in the build context");
-  }
-
-  /**
-   * The image built as the Dockerfile and docs/operations.md say is the one the kustomization
-   * deploys, tagged with the version the jar reports ({@code promcc version},
-   * {@code promcc_build_info}): the project's version.
-   */
-  @Test
-  void theImageTheDocsBuildIsTheOneTheKustomizationDeploys() throws Exception {
-    String version = projectVersion();
-    String deployed = DeployManifests.Kustomization.read().images().get(promcc.getImage());
-    Pattern build = Pattern.compile("docker build -f deploy/Dockerfile -t (\\S+) \\.");
-    Matcher inDockerfile = build.matcher(
-        Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile")));
-    Matcher inDocs = build.matcher(Files.readString(OPERATIONS));
-    assertTrue(inDockerfile.find() && inDocs.find(), "the build command");
-
-    assertTrue(deployed != null && deployed.endsWith(":" + version),
-        "the kustomization deploys " + deployed + ", the project is " + version);
-    assertEquals(deployed, inDockerfile.group(1), "the Dockerfile builds what is deployed");
-    assertEquals(deployed, inDocs.group(1), "docs/operations.md builds what is deployed");
-  }
-
   /**
    * Prometheus deletes old blocks before its volume is full: a full volume stops its writes
    * (and, at a restart, its replay), while the time retention alone does not bound the size.
@@ -156,50 +110,5 @@ class DeployPodTest extends DeployPodFixture {
         << (10 * (1 + List.of("KB", "MB", "GB", "TB").indexOf(size.group(2))));
     assertTrue(bytes <= volume * 85 / 100, size.group() + " leaves less than 15 % of "
         + volume + " bytes for the write-ahead log and compaction");
-  }
-
-  /**
-   * The base image is a build argument, so that a build pins it by digest without an edit, as
-   * docs/operations.md shows; its default runs the Java release the project compiles for.
-   */
-  @Test
-  void theBaseImageIsAnArgumentTheDocsPinByDigest() throws Exception {
-    String dockerfile = Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile"));
-    Matcher base = Pattern.compile("(?m)^ARG (\\w+)=eclipse-temurin:(\\d+)-jre\n"
-        + "FROM \\$\\{\\1}$").matcher(dockerfile);
-    assertTrue(base.find(), "ARG <name>=eclipse-temurin:<java>-jre, then FROM ${<name>}");
-    Matcher pin = Pattern.compile("--build-arg " + base.group(1) + "=eclipse-temurin:"
-        + base.group(2) + "-jre@sha256:").matcher(Files.readString(OPERATIONS));
-
-    assertTrue(pin.find(), "docs/operations.md pins the base image by digest");
-    int release = Integer.parseInt(pomElement("properties/maven.compiler.release"));
-    assertTrue(Integer.parseInt(base.group(2)) >= release,
-        "the image's Java " + base.group(2) + " runs the classes compiled for " + release);
-  }
-
-  /** The root pom's own {@code <version>}, which every module inherits. */
-  static String projectVersion() throws Exception {
-    return pomElement("version");
-  }
-
-  /** The text of the root pom's element at {@code path}, e.g. {@code properties/x}. */
-  static String pomElement(String path) throws Exception {
-    Node node = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(DeployManifests.DIRECTORY.resolveSibling("pom.xml").toFile())
-        .getDocumentElement();
-    for (String name : path.split("/")) {
-      NodeList children = node.getChildNodes();
-      Node found = null;
-      for (int i = 0; i < children.getLength() && found == null; i++) {
-        if (children.item(i).getNodeName().equals(name)) {
-          found = children.item(i);
-        }
-      }
-      if (found == null) {
-        throw new AssertionError("the root pom has no " + path);
-      }
-      node = found;
-    }
-    return node.getTextContent().strip();
   }
 }

@@ -12,7 +12,6 @@ import io.promcc.core.model.Problems;
 import io.promcc.kube.DeployManifests;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
