@@ -53,27 +53,36 @@ final class CacheEntry {
   }
 
   /**
-   * Takes over, once, the certificate an earlier run left for {@code id}; under its lock.
+   * Takes over, once, the certificate an earlier run left for {@code id}, unless it holds one
+   * already (any it got is newer); under its lock. A read that did not end in time (a volume
+   * that hangs) is no finding: nothing is taken over, and the next look reads again.
    *
    * @throws VaultRequestException {@code interrupted} if an interrupt stopped the look: the next
    *     look reads again. Any other failure (a reader's Error) is thrown once: the next look asks
    *     Vault
    */
   void lookForKept(ClusterId id, Instant now, KeptTakeOver takeOver) {
-    if (!lookedForKept) {
-      lookedForKept = true;
-      Optional<KeptTakeOver.TakenOver> taken;
-      try {
-        taken = takeOver.find(id, now);
-      } catch (VaultRequestException stopped) {
-        lookedForKept = false; // no finding: the next look reads again
-        throw stopped;
-      }
-      taken.ifPresent(t -> {
-        bundle = t.bundle();
-        renewAt = t.renewAt();
-      });
+    if (lookedForKept || bundle != null) {
+      return;
     }
+    lookedForKept = true;
+    Optional<KeptTakeOver.TakenOver> taken;
+    try {
+      taken = takeOver.find(id, now);
+    } catch (VaultRequestException stopped) {
+      lookedForKept = false; // no finding: the next look reads again
+      throw stopped;
+    } catch (KeptReader.Unanswered unanswered) {
+      lookedForKept = false; // nothing known of it: the next look reads again
+      return;
+    }
+    taken.ifPresent(t -> {
+      bundle = t.bundle();
+      renewAt = t.renewAt();
+      // a failure to get a first one (asked while the read hung) is no failed renewal of this
+      lastFailure = null;
+      paused = false;
+    });
   }
 
   /**

@@ -49,14 +49,15 @@ final class CertificateCache {
 
   CertificateCache(VaultSettings settings, VaultPki pki, VaultAuthenticator authenticator,
       Clock clock, RandomGenerator random, CertificateListener listener, KeptCertificates kept,
-      BooleanSupplier closed) {
+      Duration keptReadTimeout, BooleanSupplier closed) {
     this.policy = RenewalPolicy.of(settings);
     this.clock = requireNonNull(clock, "clock == null");
     this.random = requireNonNull(random, "random == null");
     this.listener = requireNonNull(listener, "listener == null");
     this.requester = new CertificateRequester(pki, authenticator, clock,
         settings.maxConcurrentRequests(), closed);
-    this.takeOver = new KeptTakeOver(kept, settings, policy, random, listener);
+    this.takeOver = new KeptTakeOver(new KeptReader(kept, keptReadTimeout), settings, policy,
+        random, listener);
     this.pause = new EveryClusterPause(policy);
     this.answers = new StopAnswers(entries, clock, takeOver);
   }
@@ -278,7 +279,8 @@ final class CertificateCache {
 
   /**
    * {@code id}'s answer if it needs no Vault call, from one look under its lock (the certificate
-   * an earlier run left taken over first, read on the calling thread); empty if it is due, or
+   * an earlier run left taken over first, its read waited for by the calling thread at most
+   * {@link KeptReader}'s bound); empty if it is due, or
    * if a call for it holds it: that is for a worker to ask or wait for.
    *
    * @throws CertificateUnavailableException as {@link #obtain}, for a cluster that waits for

@@ -22,7 +22,9 @@ public interface KeptCertificates {
    * interrupt of the calling thread stopped answers empty (or throws) and leaves the thread's
    * interrupt flag set, as a {@link java.nio.channels.FileChannel} does: the caller then takes
    * it for a read that did not happen, not for a certificate missing, and reads again at its
-   * next look. A read that ignores an interrupt and finds the certificate answers it.
+   * next look. A read that ignores an interrupt and finds the certificate answers it. The
+   * source calls it on a reader thread of its own and waits at most 10 s for it: one that does
+   * not end (a volume that hangs) is given up, taken for nothing read, not for nothing kept.
    */
   Optional<CertificateBundle> find(ClusterId cluster);
 }

@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
 final class KeptTakeOver {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
 
-  private final KeptCertificates kept;
+  private final KeptReader reader;
   private final VaultSettings settings;
   private final RenewalPolicy policy;
   private final RandomGenerator random; // guarded by itself, shared with the cache
@@ -29,9 +29,9 @@ final class KeptTakeOver {
   /** A certificate taken over, and when to renew it. */
   record TakenOver(CertificateBundle bundle, Instant renewAt) {}
 
-  KeptTakeOver(KeptCertificates kept, VaultSettings settings, RenewalPolicy policy,
+  KeptTakeOver(KeptReader reader, VaultSettings settings, RenewalPolicy policy,
       RandomGenerator random, CertificateListener listener) {
-    this.kept = requireNonNull(kept, "kept == null");
+    this.reader = requireNonNull(reader, "reader == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.policy = requireNonNull(policy, "policy == null");
     this.random = requireNonNull(random, "random == null");
@@ -45,6 +45,8 @@ final class KeptTakeOver {
    * @throws VaultRequestException {@code interrupted}, as a request stopped before it asked
    *     Vault, if the read found nothing or failed and the calling thread is interrupted then:
    *     a read an interrupt stopped is no finding, so the next look reads again
+   * @throws KeptReader.Unanswered if the read did not end in time (a volume that hangs): not a
+   *     finding either; the next look reads again
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
     Optional<CertificateBundle> found = read(id);
@@ -88,14 +90,19 @@ final class KeptTakeOver {
    * What the kept certificates hold for {@code id}, empty if nothing readable.
    *
    * @throws VaultRequestException {@code interrupted} as {@link #find}
+   * @throws KeptReader.Unanswered as {@link #find}
    */
   private Optional<CertificateBundle> read(ClusterId id) {
     // read even if interrupted already: a read the interrupt does not stop (a small file's) is
     // the still-valid certificate a stopped caller is answered with
     try {
-      Optional<CertificateBundle> found = kept.find(id);
+      Optional<CertificateBundle> found = reader.find(id);
       if (found.isPresent() || !Thread.currentThread().isInterrupted()) {
         return found;
+      }
+    } catch (KeptReader.Unanswered e) {
+      if (!Thread.currentThread().isInterrupted()) {
+        throw e;
       }
     } catch (RuntimeException e) {
       if (!Thread.currentThread().isInterrupted()) {

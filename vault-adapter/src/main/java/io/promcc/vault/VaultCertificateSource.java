@@ -89,20 +89,34 @@ public final class VaultCertificateSource implements CertificateSource {
   public VaultCertificateSource(VaultSettings settings, VaultConnection connection,
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept) {
-    this(settings, connection, authenticator, clock, random, listener, kept, CloseTiming.DEFAULT);
+    this(settings, connection, authenticator, clock, random, listener, kept, CloseTiming.DEFAULT,
+        KeptReader.DEFAULT_TIMEOUT);
   }
 
   /** As the public constructor, with the close timed by {@code closeTiming} (for tests). */
   VaultCertificateSource(VaultSettings settings, VaultConnection connection,
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming) {
+    this(settings, connection, authenticator, clock, random, listener, kept, closeTiming,
+        KeptReader.DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * As the public constructor, with the close timed by {@code closeTiming} and a read of a kept
+   * certificate given up after {@code keptReadTimeout} (for tests).
+   */
+  VaultCertificateSource(VaultSettings settings, VaultConnection connection,
+      VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
+      CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming,
+      Duration keptReadTimeout) {
     this.closeTiming = requireNonNull(closeTiming, "closeTiming == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
     this.clock = requireNonNull(clock, "clock == null");
     this.cache = new CertificateCache(settings,
         new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
-        clock, random, listener, kept.orElse(KeptCertificates.NONE), () -> closed);
+        clock, random, listener, kept.orElse(KeptCertificates.NONE), keptReadTimeout,
+        () -> closed);
     this.answers = cache.answers();
     this.workers = new CertificateWorkers(settings.maxConcurrentRequests(), cache, closeTiming,
         this::closeNanosLeft);
@@ -297,10 +311,11 @@ public final class VaultCertificateSource implements CertificateSource {
    * asked for by one of the workers while the caller waits, so that a {@link #close()} answers
    * the caller as it answers an observation: its still-valid certificate, else
    * {@code interrupted}, within the close's deadline. So does a caller interrupted while it
-   * waits (its request is interrupted too). A certificate an earlier run left is read on the
-   * calling thread: one not due yet needs no worker. Do not call it from a
-   * {@link CertificateListener} (a worker's thread): with every worker busy, it would wait for
-   * a request queued behind its own caller until a close answers it.
+   * waits (its request is interrupted too). A certificate an earlier run left is read while the
+   * calling thread waits (at most 10 s: a read that does not end is given up, and the cluster
+   * asks Vault as one nothing was left for): one not due yet needs no worker. Do not call it
+   * from a {@link CertificateListener} (a worker's thread): with every worker busy, it would
+   * wait for a request queued behind its own caller until a close answers it.
    *
    * @throws CertificateUnavailableException with reason {@code expired} if renewal failed and
    *     the cached certificate has expired, with the Vault failure's reason if there was none,
@@ -310,9 +325,9 @@ public final class VaultCertificateSource implements CertificateSource {
   public CertificateBundle certificateFor(GuestCluster cluster) {
     ensureOpen();
     ClusterId id = requireNonNull(cluster, "cluster == null").id();
-    // one look, on the calling thread (a kept certificate read too): a certificate not due is
-    // the answer at once, not after the calls the workers wait for; one due is asked for by a
-    // worker, never by this thread, which a close does not interrupt
+    // one look, on the calling thread (a kept certificate's bounded read waited for too): a
+    // certificate not due is the answer at once, not after the calls the workers wait for; one
+    // due is asked for by a worker, never by this thread, which a close does not interrupt
     Optional<CertificateBundle> cached = cache.answerWithoutVault(id);
     if (cached.isPresent()) {
       return cached.get();

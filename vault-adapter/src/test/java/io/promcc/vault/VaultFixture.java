@@ -126,6 +126,14 @@ final class VaultFixture implements AutoCloseable {
         clock, new SplittableRandom(42), listener, java.util.Optional.of(kept));
   }
 
+  /** As {@link #source(VaultSettings, KeptCertificates)}, a read given up after {@code wait}. */
+  VaultCertificateSource source(VaultSettings settings, KeptCertificates kept, Duration wait) {
+    VaultConnection connection = VaultConnection.create(settings, clock);
+    return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
+        clock, new SplittableRandom(42), listener, java.util.Optional.of(kept),
+        CloseTiming.DEFAULT, wait);
+  }
+
   @Override
   public void close() {
     vault.close();

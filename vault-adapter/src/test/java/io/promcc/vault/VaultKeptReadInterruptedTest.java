@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,8 @@ class VaultKeptReadInterruptedTest {
   private VaultSettings settings;
   private GuestCluster beta;
   private CertificateBundle left;
+  /** The thread of the caller {@link #answerOnItsOwnThread} runs. */
+  private final AtomicReference<Thread> caller = new AtomicReference<>();
 
   @BeforeEach
   void leaveACertificate() {
@@ -145,14 +148,15 @@ class VaultKeptReadInterruptedTest {
 
   /**
    * A source whose first read of the kept certificate interrupts the caller (stopped as the
-   * files are read) and ends as {@code stopped} does; later reads find {@code left}.
+   * files are read; the read runs on a reader thread, which the caller's interrupt reaches
+   * through the caller) and ends as {@code stopped} does; later reads find {@code left}.
    */
   private VaultCertificateSource firstReadInterrupted(
       Supplier<Optional<CertificateBundle>> stopped) {
     AtomicBoolean stopRead = new AtomicBoolean(true);
     return fixture.source(settings, cluster -> {
       if (stopRead.getAndSet(false)) {
-        Thread.currentThread().interrupt(); // the caller is stopped as the files are read
+        caller.get().interrupt(); // the caller is stopped as the files are read
         return stopped.get();
       }
       return Optional.of(left);
@@ -174,6 +178,7 @@ class VaultKeptReadInterruptedTest {
       throws Exception {
     AtomicBoolean interruptKept = new AtomicBoolean();
     Object answer = CompletableFuture.supplyAsync(() -> {
+      caller.set(Thread.currentThread());
       if (interruptFirst) {
         Thread.currentThread().interrupt();
       }

@@ -1,0 +1,184 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.vault.fake.FakeVault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read of the certificates an earlier run left that does not end (the output folder on a hung
+ * NFS volume) is given up after its wait: the cluster is served as if nothing could be read
+ * (Vault is asked, or its failure reported), never held for good, and the files are read again
+ * once the volume answers: a read that did not end is never taken for certificates gone.
+ */
+class VaultKeptReadHungTest {
+  /** Short, and safe so: the reads it gives up never end by themselves. */
+  private static final Duration READ_WAIT = Duration.ofMillis(200);
+  /** How long a test waits for an observation: far past every wait of the source. */
+  private static final long BOUND_SECONDS = 30;
+
+  private final VaultFixture fixture = new VaultFixture();
+  private final FakeVault vault = fixture.vault;
+  /** Released at the end of each test: the hung reads end then. */
+  private final CountDownLatch volumeBack = new CountDownLatch(1);
+  private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicInteger readsEnded = new AtomicInteger();
+  private VaultSettings settings;
+  private GuestCluster beta;
+  private CertificateBundle left;
+
+  @BeforeEach
+  void leaveACertificate() {
+    fixture.useNewToken();
+    beta = fixture.clusters("beta").get(0);
+    settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    left = earlier.certificateFor(beta);
+    earlier.close();
+    vault.clearRequests();
+  }
+
+  @AfterEach
+  void close() {
+    volumeBack.countDown();
+    fixture.close();
+  }
+
+  /**
+   * The observation does not wait for a read that hangs: after the read's wait, Vault is asked
+   * as for a cluster nothing was left for, with one warning. The certificate Vault issued stays
+   * once the volume answers again: a kept one read late never replaces a newer one. Before, the
+   * observation waited for the read for good.
+   */
+  @Test
+  void aHungReadIsGivenUpAndVaultIsAskedInstead() throws Exception {
+    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      CertificateObservation observed = observeBounded(source, List.of(beta));
+
+      CertificateBundle issued = observed.bundles().get(beta.id());
+      assertNotEquals(null, issued, "no certificate: " + observed.problems());
+      assertNotEquals(left.serial(), issued.serial());
+      assertEquals(Map.of(), observed.problems());
+      assertEquals(1, vault.requestCount("pki-beta/"), "asked vault");
+      List<String> warnings = log.records().stream()
+          .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+          .map(new SimpleFormatter()::formatMessage).toList();
+      assertEquals(1, warnings.size(), log.lines().toString());
+      assertTrue(warnings.get(0).contains("reading the kept certificate of cluster \"beta\" "
+          + "did not end within PT0.2S"), warnings.get(0));
+
+      volumeBack.countDown();
+      awaitReadsEnded(1);
+      fixture.clock.advance(Duration.ofMinutes(1));
+      assertEquals(issued, observeBounded(source, List.of(beta)).bundles().get(beta.id()),
+          "the kept certificate read late replaced the one vault issued");
+      assertEquals(1, vault.requestCount("pki-beta/"), "asked vault again");
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * While a read hangs, the other clusters do not each wait for their own: a read that did not
+   * end marks the volume as not answering, and reads are given up at once until it ends. At
+   * most the reads begun before the first was given up hang (one per worker).
+   */
+  @Test
+  void whileAReadHangsTheOtherClustersAreNotReadOneWaitEach() throws Exception {
+    List<GuestCluster> clusters = fixture.clusters(12);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    try {
+      CertificateObservation observed = observeBounded(source, clusters);
+
+      assertEquals(12, observed.bundles().size(), observed.problems().toString());
+      assertTrue(reads.get() <= settings.maxConcurrentRequests(), "reads begun: " + reads);
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * A read that hung while Vault is sealed leaves the cluster without a certificate for now
+   * (Vault's reason), not without the one left for good: once the volume answers, the next look
+   * takes it over, served as a healthy one. Before, the observation waited for the read for
+   * good.
+   */
+  @Test
+  void aKeptCertificateUnreadableWhileVaultIsSealedIsTakenOverOnceTheVolumeAnswers()
+      throws Exception {
+    vault.seal();
+    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    try {
+      CertificateObservation sealed = observeBounded(source, List.of(beta));
+      assertFalse(sealed.bundles().containsKey(beta.id()), sealed.bundles().toString());
+      assertEquals("vault-sealed", sealed.problems().get(beta.id()).reason());
+
+      volumeBack.countDown();
+      awaitReadsEnded(1);
+      fixture.clock.set(sealed.nextAttention().orElseThrow());
+      CertificateObservation back = observeBounded(source, List.of(beta));
+
+      assertEquals(left, back.bundles().get(beta.id()), back.problems().toString());
+      assertEquals(Map.of(), back.problems());
+      assertTrue(fixture.listener.events.contains("taken over " + beta.id()),
+          fixture.listener.events.toString());
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * Kept certificates on a volume that hangs until {@link #volumeBack}: every read begun before
+   * then waits for it, then finds {@link #left} for beta and nothing for the others.
+   */
+  private KeptCertificates hangingReader() {
+    return cluster -> {
+      reads.incrementAndGet();
+      try {
+        boolean back = volumeBack.await(BOUND_SECONDS * 2, TimeUnit.SECONDS);
+        return back && cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // a hung NFS read ignores it; this one keeps it
+        return Optional.empty();
+      } finally {
+        readsEnded.incrementAndGet();
+      }
+    };
+  }
+
+  private void awaitReadsEnded(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (readsEnded.get() < n) {
+      assertTrue(System.nanoTime() < deadline, "reads ended: " + readsEnded);
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+  }
+
+  /** {@code source.observe(clusters)} on a thread of its own, waited for a bounded time. */
+  private static CertificateObservation observeBounded(VaultCertificateSource source,
+      List<GuestCluster> clusters) throws Exception {
+    return CompletableFuture.supplyAsync(() -> source.observe(clusters))
+        .get(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+}
