@@ -106,7 +106,9 @@ final class KeptTakeOver {
       }
     } catch (RuntimeException e) {
       if (!Thread.currentThread().isInterrupted()) {
-        warnUnreadable(id, e);
+        // by type and place: a reader of key files may quote what it read
+        LOG.log(Level.WARNING, UnexpectedFailure.message("reading the kept certificate of "
+            + "cluster " + Quoting.quote(id.value()), e, "the private key"));
         return Optional.empty();
       }
     }

@@ -1,0 +1,74 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.CertificateBundle;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.LogCapture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read of the certificate an earlier run left that fails is warned of by the exception's type
+ * and place, never its text: a reader of key files may quote what it read.
+ */
+class VaultKeptReadFailedTest {
+  private final VaultFixture fixture = new VaultFixture();
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  /**
+   * A reader that fails quoting the key it read: the warning names the failure, the cluster
+   * asks Vault, and no line of the key reaches the log. The warning quoted the exception's
+   * text, the key with it.
+   */
+  @Test
+  void aFailedReadIsWarnedOfWithoutItsTextWhichMayQuoteTheKey() {
+    fixture.useNewToken();
+    GuestCluster beta = fixture.clusters("beta").get(0);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    CertificateBundle left = earlier.certificateFor(beta);
+    earlier.close();
+    String key = left.privateKeyPem().reveal();
+    String keyLine = key.lines().skip(1).findFirst().orElseThrow();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      throw new IllegalArgumentException("not a private key: " + key);
+    });
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      CertificateObservation observed = source.observe(List.of(beta));
+
+      assertEquals(Map.of(), observed.problems());
+      assertNotEquals(left.serial(), observed.bundles().get(beta.id()).serial(), "asked vault");
+      List<String> warnings = log.records().stream()
+          .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+          .map(VaultKeptReadFailedTest::formatted).toList();
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).startsWith("reading the kept certificate of cluster \"beta\" "
+          + "failed unexpectedly with java.lang.IllegalArgumentException at "), warnings.get(0));
+      assertFalse(log.records().stream().map(VaultKeptReadFailedTest::formatted)
+          .anyMatch(line -> line.contains(keyLine)), "the key reached the log");
+    } finally {
+      source.close();
+    }
+  }
+
+  /** The record's message with its parameters, and its exception's text if it has one. */
+  private static String formatted(LogRecord record) {
+    String thrown = record.getThrown() == null ? "" : " " + record.getThrown();
+    return new SimpleFormatter().formatMessage(record) + thrown;
+  }
+}
