@@ -72,7 +72,7 @@ final class CacheEntry {
     } catch (VaultRequestException stopped) {
       lookedForKept = false; // no finding: the next look reads again
       throw stopped;
-    } catch (KeptReader.Unanswered unanswered) {
+    } catch (BoundedReads.Unanswered unanswered) {
       lookedForKept = false; // nothing known of it: the next look reads again
       return;
     }

@@ -56,8 +56,9 @@ final class CertificateCache {
     this.listener = requireNonNull(listener, "listener == null");
     this.requester = new CertificateRequester(pki, authenticator, clock,
         settings.maxConcurrentRequests(), closed);
-    this.takeOver = new KeptTakeOver(new KeptReader(kept, keptReadTimeout), settings, policy,
-        random, listener);
+    this.takeOver = new KeptTakeOver(kept,
+        new BoundedReads("kept certificate", "kept", keptReadTimeout), settings, policy, random,
+        listener);
     this.pause = new EveryClusterPause(policy);
     this.answers = new StopAnswers(entries, clock, takeOver);
   }
@@ -280,7 +281,7 @@ final class CertificateCache {
   /**
    * {@code id}'s answer if it needs no Vault call, from one look under its lock (the certificate
    * an earlier run left taken over first, its read waited for by the calling thread at most
-   * {@link KeptReader}'s bound); empty if it is due, or
+   * {@link BoundedReads}'s bound); empty if it is due, or
    * if a call for it holds it: that is for a worker to ask or wait for.
    *
    * @throws CertificateUnavailableException as {@link #obtain}, for a cluster that waits for

@@ -20,7 +20,8 @@ import java.util.random.RandomGenerator;
 final class KeptTakeOver {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
 
-  private final KeptReader reader;
+  private final KeptCertificates kept;
+  private final BoundedReads reads;
   private final VaultSettings settings;
   private final RenewalPolicy policy;
   private final RandomGenerator random; // guarded by itself, shared with the cache
@@ -29,9 +30,11 @@ final class KeptTakeOver {
   /** A certificate taken over, and when to renew it. */
   record TakenOver(CertificateBundle bundle, Instant renewAt) {}
 
-  KeptTakeOver(KeptReader reader, VaultSettings settings, RenewalPolicy policy,
-      RandomGenerator random, CertificateListener listener) {
-    this.reader = requireNonNull(reader, "reader == null");
+  /** @param reads how {@code kept} is read: each read bounded */
+  KeptTakeOver(KeptCertificates kept, BoundedReads reads, VaultSettings settings,
+      RenewalPolicy policy, RandomGenerator random, CertificateListener listener) {
+    this.kept = requireNonNull(kept, "kept == null");
+    this.reads = requireNonNull(reads, "reads == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.policy = requireNonNull(policy, "policy == null");
     this.random = requireNonNull(random, "random == null");
@@ -45,7 +48,7 @@ final class KeptTakeOver {
    * @throws VaultRequestException {@code interrupted}, as a request stopped before it asked
    *     Vault, if the read found nothing or failed and the calling thread is interrupted then:
    *     a read an interrupt stopped is no finding, so the next look reads again
-   * @throws KeptReader.Unanswered if the read did not end in time (a volume that hangs): not a
+   * @throws BoundedReads.Unanswered if the read did not end in time (a volume that hangs): not a
    *     finding either; the next look reads again
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
@@ -90,17 +93,18 @@ final class KeptTakeOver {
    * What the kept certificates hold for {@code id}, empty if nothing readable.
    *
    * @throws VaultRequestException {@code interrupted} as {@link #find}
-   * @throws KeptReader.Unanswered as {@link #find}
+   * @throws BoundedReads.Unanswered as {@link #find}
    */
   private Optional<CertificateBundle> read(ClusterId id) {
     // read even if interrupted already: a read the interrupt does not stop (a small file's) is
     // the still-valid certificate a stopped caller is answered with
     try {
-      Optional<CertificateBundle> found = reader.find(id);
+      Optional<CertificateBundle> found = reads.read(
+          "the kept certificate of cluster " + Quoting.quote(id.value()), () -> kept.find(id));
       if (found.isPresent() || !Thread.currentThread().isInterrupted()) {
         return found;
       }
-    } catch (KeptReader.Unanswered e) {
+    } catch (BoundedReads.Unanswered e) {
       if (!Thread.currentThread().isInterrupted()) {
         throw e;
       }

@@ -90,7 +90,7 @@ public final class VaultCertificateSource implements CertificateSource {
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept) {
     this(settings, connection, authenticator, clock, random, listener, kept, CloseTiming.DEFAULT,
-        KeptReader.DEFAULT_TIMEOUT);
+        BoundedReads.DEFAULT_TIMEOUT);
   }
 
   /** As the public constructor, with the close timed by {@code closeTiming} (for tests). */
@@ -98,7 +98,7 @@ public final class VaultCertificateSource implements CertificateSource {
       VaultAuthenticator authenticator, Clock clock, RandomGenerator random,
       CertificateListener listener, Optional<KeptCertificates> kept, CloseTiming closeTiming) {
     this(settings, connection, authenticator, clock, random, listener, kept, closeTiming,
-        KeptReader.DEFAULT_TIMEOUT);
+        BoundedReads.DEFAULT_TIMEOUT);
   }
 
   /**

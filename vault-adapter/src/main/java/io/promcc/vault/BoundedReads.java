@@ -2,13 +2,9 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.Quoting;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -18,35 +14,36 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The reads of {@link KeptCertificates}, each on a reader thread and waited for at most a
- * bound: a read that does not end (the output folder on an NFS volume whose server is gone,
- * where a read blocks and no interrupt stops it) holds its reader thread, never the caller,
- * which goes on as if nothing could be read ({@link Unanswered}), not as if nothing was left.
- * While a read it gave up has not ended, the volume counts as not answering and every read is
- * given up at once: a hung volume costs its callers one wait, not one per cluster, and holds at
- * most one reader thread per read begun before the first was given up. Thread-safe.
+ * Reads of files waited for at most a bound, each on a reader thread: a read that does not end
+ * (a file on an NFS volume whose server is gone, where a read blocks and no interrupt stops it)
+ * holds its reader thread, never the caller, which gets {@link Unanswered}: nothing is known of
+ * the file, which is not to be taken for missing. While a read it gave up has not ended, the
+ * volume counts as not answering and every read is given up at once: a hung volume costs its
+ * callers one wait, not one per file, and holds at most one reader thread per read begun before
+ * the first was given up. Thread-safe.
  *
  * <p>A caller's interrupt is handed to its read's thread (a file channel's read stops at one);
  * the caller still waits for the read's outcome within the bound, and its interrupt is kept, so
  * that it judges the outcome as a read on its own thread: one the interrupt did not stop found
  * what it found.
  */
-final class KeptReader {
-  /** How long a caller waits for one read of a cluster's kept certificate. */
+final class BoundedReads {
+  /** How long a caller waits for one read. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
   private static final AtomicInteger READERS = new AtomicInteger();
 
-  private final KeptCertificates kept;
+  private final String kind;
   private final Duration timeout;
   private final ThreadPoolExecutor threads;
   /** Reads given up that have not ended: while there is one, reads are given up at once. */
   private final Set<Read> overdue = new HashSet<>(); // guarded by itself
 
-  /** No read of the kept certificate ended in time: nothing is known of it. */
+  /** The read did not end in time: nothing is known of what it read. */
   static final class Unanswered extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -55,13 +52,18 @@ final class KeptReader {
     }
   }
 
-  KeptReader(KeptCertificates kept, Duration timeout) {
-    this.kept = requireNonNull(kept, "kept == null");
+  /**
+   * @param kind what is read, as in "every read of a {@code kind}"
+   * @param threads how the reader threads are named: {@code promcc-vault-<threads>-<n>-<m>}
+   */
+  BoundedReads(String kind, String threads, Duration timeout) {
+    this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout is not positive, found " + timeout);
     }
-    String prefix = "promcc-vault-kept-" + READERS.incrementAndGet() + "-";
+    String prefix = "promcc-vault-" + requireNonNull(threads, "threads == null") + "-"
+        + READERS.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
     // a thread per read at once, ended after a minute idle: a source leaves no threads behind
     // but those of reads that never end, which nothing can end
@@ -74,21 +76,25 @@ final class KeptReader {
   }
 
   /**
-   * What {@link KeptCertificates#find} answers for {@code id}, read on a reader thread.
+   * What {@code read} answers, run on a reader thread; {@code what} names what it reads in log
+   * lines ("reading {@code what} did not end").
    *
    * @throws Unanswered if the read did not end within the timeout, or a read given up earlier
-   *     has not ended yet: the next look reads again
+   *     has not ended yet
    * @throws RuntimeException or {@link Error} that the read threw
    */
-  Optional<CertificateBundle> find(ClusterId id) {
+  <T> T read(String what, Supplier<T> read) {
     synchronized (overdue) {
       if (!overdue.isEmpty()) {
-        LOG.log(Level.DEBUG, "not reading the kept certificate of cluster {0}: an earlier read "
-            + "has not ended", Quoting.quote(id.value()));
-        throw new Unanswered("an earlier read of the kept certificates has not ended");
+        LOG.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
+            kind);
+        throw new Unanswered("an earlier read of a " + kind + " has not ended");
       }
     }
-    Read read = new Read(id);
+    return await(new Read<>(what, read));
+  }
+
+  private <T> T await(Read<T> read) {
     boolean interrupted = Thread.interrupted();
     if (interrupted) {
       read.interrupt(); // read with the interrupt, as on the caller's own thread
@@ -98,7 +104,7 @@ final class KeptReader {
       try {
         threads.execute(read);
       } catch (RejectedExecutionException notRun) { // not expected: the pool is never shut
-        throw new Unanswered("no thread to read the kept certificate on");
+        throw new Unanswered("no thread to read " + read.what + " on");
       }
       while (true) {
         try {
@@ -116,7 +122,7 @@ final class KeptReader {
           if (cause instanceof Error error) {
             throw error;
           }
-          throw (RuntimeException) cause; // find throws nothing checked
+          throw (RuntimeException) cause; // a supplier throws nothing checked
         }
       }
     } finally {
@@ -130,7 +136,7 @@ final class KeptReader {
    * Counts {@code read} as overdue (unless it ends meanwhile: then its end counts it out, as
    * {@link Read#done()} takes the same lock); warns once per hang.
    */
-  private Unanswered giveUp(Read read) {
+  private Unanswered giveUp(Read<?> read) {
     boolean first;
     synchronized (overdue) {
       first = overdue.isEmpty();
@@ -138,24 +144,22 @@ final class KeptReader {
         overdue.add(read);
       }
     }
-    LOG.log(first ? Level.WARNING : Level.DEBUG, "reading the kept certificate of cluster {0} "
-        + "did not end within {1} (is the output folder''s volume hanging?): going on as if "
-        + "nothing could be read, and giving up every read of a kept certificate at once until "
-        + "it ends; it is read again at the cluster''s next look", Quoting.quote(read.id.value()),
-        timeout);
-    return new Unanswered("the read of the kept certificate did not end within " + timeout);
+    LOG.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
+        + "volume hanging?): going on as if nothing could be read, and giving up every read of "
+        + "a {2} at once until it ends", read.what, timeout, kind);
+    return new Unanswered("reading " + read.what + " did not end within " + timeout);
   }
 
-  /** One cluster's read; its thread is interrupted only while it runs this read. */
-  private final class Read extends FutureTask<Optional<CertificateBundle>> {
-    private final ClusterId id;
+  /** One read; its thread is interrupted only while it runs this read. */
+  private final class Read<T> extends FutureTask<T> {
+    private final String what;
     private Thread runner; // guarded by this
     private boolean interrupt; // guarded by this
     private final long begun = System.nanoTime();
 
-    Read(ClusterId id) {
-      super(() -> kept.find(id));
-      this.id = id;
+    Read(String what, Supplier<T> read) {
+      super(read::get);
+      this.what = what;
     }
 
     @Override
@@ -191,10 +195,8 @@ final class KeptReader {
         wasOverdue = overdue.remove(this);
       }
       if (wasOverdue) {
-        LOG.log(Level.INFO, "the read of the kept certificate of cluster {0} that did not end "
-            + "within {1} ended after {2}: kept certificates are read again",
-            Quoting.quote(id.value()), timeout,
-            Duration.ofNanos(System.nanoTime() - begun));
+        LOG.log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
+            + "is read again", what, timeout, Duration.ofNanos(System.nanoTime() - begun), kind);
       }
     }
   }
