@@ -45,6 +45,7 @@ public final class VaultAuthenticator implements AutoCloseable {
   private final Function<String, String> environment;
   private final CertificateListener listener;
   private final VaultLogin login;
+  private final BoundedReads credentialReads;
 
   // guarded by this
   private State state;
@@ -73,6 +74,14 @@ public final class VaultAuthenticator implements AutoCloseable {
   public VaultAuthenticator(VaultAuthSettings auth, VaultConnection connection,
       RenewalPolicy policy, Clock clock, Function<String, String> environment,
       CertificateListener listener) {
+    this(auth, connection, policy, clock, environment, listener, BoundedReads.DEFAULT_TIMEOUT);
+  }
+
+  /** As the public constructor, a read of the credential given up after {@code readTimeout}. */
+  VaultAuthenticator(VaultAuthSettings auth, VaultConnection connection, RenewalPolicy policy,
+      Clock clock, Function<String, String> environment, CertificateListener listener,
+      Duration readTimeout) {
+    this.credentialReads = new BoundedReads("vault login credential", "credential", readTimeout);
     this.auth = requireNonNull(auth, "auth == null");
     this.connection = requireNonNull(connection, "connection == null");
     this.policy = requireNonNull(policy, "policy == null");
@@ -302,7 +311,8 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
     Secret read = null;
     try {
-      read = changed != null ? changed : VaultCredentials.read(auth, environment);
+      read = changed != null ? changed
+          : VaultCredentials.readWithin(credentialReads, auth, environment);
       State s = login.login(now, read);
       loginBackoff.succeeded();
       renewFailures = 0;
@@ -340,7 +350,7 @@ public final class VaultAuthenticator implements AutoCloseable {
       return null;
     }
     try {
-      Secret read = VaultCredentials.read(auth, environment);
+      Secret read = VaultCredentials.readWithin(credentialReads, auth, environment);
       if (!loginBackoff.changedSince(read)) {
         return null;
       }

@@ -106,6 +106,30 @@ final class VaultCredentials {
     return Secret.of(value);
   }
 
+  /**
+   * What {@link #read} answers, its read waited for at most {@code reads}' bound: one that does
+   * not end (a file on a volume that hangs) is an unreadable credential, not one held for good.
+   */
+  static Secret readWithin(BoundedReads reads, VaultAuthSettings auth,
+      Function<String, String> environment) {
+    try {
+      return reads.read("the vault login credential", () -> read(auth, environment));
+    } catch (BoundedReads.Unanswered e) {
+      throw unreadable(source(auth) + " was not read: " + e.getMessage());
+    }
+  }
+
+  /** Where {@code auth}'s credential is read from, for messages. */
+  private static String source(VaultAuthSettings auth) {
+    if (auth instanceof VaultAuthSettings.Token t) {
+      return "the vault token from " + describe(t);
+    } else if (auth instanceof VaultAuthSettings.Kubernetes k) {
+      return "the kubernetes service account token file " + Quoting.quote(k.jwtFile().toString());
+    }
+    return "the approle secret id file "
+        + Quoting.quote(((VaultAuthSettings.AppRole) auth).secretIdFile().toString());
+  }
+
   private static VaultRequestException unreadable(String message) {
     return new VaultRequestException(VaultFailure.CREDENTIALS_UNREADABLE, 0, List.of(), message,
         null);

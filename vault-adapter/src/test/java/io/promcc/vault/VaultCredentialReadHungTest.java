@@ -1,0 +1,85 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Secret;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A read of the login credential that does not end (its file on a volume that hangs) is given
+ * up after its wait: the login fails as {@code vault-credentials-unreadable} and backs off,
+ * instead of holding the authenticator's lock, and with it every worker and the close, for good.
+ */
+class VaultCredentialReadHungTest {
+  /** Short, and safe so: the read it gives up never ends by itself. */
+  private static final Duration READ_WAIT = Duration.ofMillis(200);
+  private static final long BOUND_SECONDS = 30;
+
+  private final VaultFixture fixture = new VaultFixture();
+  private final CountDownLatch volumeBack = new CountDownLatch(1);
+  private final AtomicInteger readsEnded = new AtomicInteger();
+
+  @AfterEach
+  void close() {
+    volumeBack.countDown();
+    fixture.close();
+  }
+
+  /**
+   * The login whose credential read hangs fails within the read's wait, as an unreadable
+   * credential; once the volume answers, the login after the backoff works, and the close does
+   * not wait for anything. Before, the login waited for the read for good.
+   */
+  @Test
+  void aLoginWhoseCredentialReadHangsFailsAsUnreadableAndWorksOnceTheVolumeAnswers()
+      throws Exception {
+    Secret token = fixture.useNewToken();
+    VaultSettings settings = fixture.settings().build();
+    Function<String, String> hangingEnvironment = name -> {
+      try {
+        volumeBack.await(BOUND_SECONDS * 2, TimeUnit.SECONDS);
+        return fixture.environment.get(name);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } finally {
+        readsEnded.incrementAndGet();
+      }
+    };
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    VaultAuthenticator auth = new VaultAuthenticator(settings.auth(), connection,
+        RenewalPolicy.of(settings), fixture.clock, hangingEnvironment, fixture.listener,
+        READ_WAIT);
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> CompletableFuture.supplyAsync(auth::token).get(BOUND_SECONDS, TimeUnit.SECONDS));
+    VaultRequestException unreadable =
+        assertInstanceOf(VaultRequestException.class, failed.getCause());
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, unreadable.failure());
+    assertEquals("the vault token from environment variable \"" + VaultFixture.TOKEN_VARIABLE
+        + "\" was not read: reading the vault login credential did not end within PT0.2S",
+        unreadable.getMessage());
+
+    volumeBack.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (readsEnded.get() < 1) {
+      assertTrue(System.nanoTime() < deadline, "the hung read never ended");
+      Thread.onSpinWait();
+    }
+    fixture.clock.advance(Duration.ofMinutes(1)); // past the login's backoff
+    assertEquals(token, CompletableFuture.supplyAsync(auth::token)
+        .get(BOUND_SECONDS, TimeUnit.SECONDS));
+    CompletableFuture.runAsync(auth::close).get(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+}
