@@ -10,7 +10,9 @@ import java.util.Optional;
  * once per cluster, on the first need of its certificate; a certificate is taken over only while
  * it is valid and issued for the common name the settings give the cluster now. One already due
  * for renewal is taken over too: it is renewed at once, and served while that renewal fails
- * until it ends ({@link KeptTakeOver}). Implementations must be thread-safe and must not throw.
+ * until it ends ({@link KeptTakeOver}). Implementations must be thread-safe and should not
+ * throw: one that throws (an I/O error of the volume) is taken for a read that failed, not for
+ * nothing kept, and the cluster's next look reads again while it has no certificate.
  */
 @FunctionalInterface
 public interface KeptCertificates {

@@ -27,6 +27,18 @@ final class KeptTakeOver {
   private final RandomGenerator random; // guarded by itself, shared with the cache
   private final CertificateListener listener;
 
+  /**
+   * A read of the kept certificate that failed (its reader threw; a reader is not to throw, but
+   * a volume may fail): nothing is known of it. Its message names the failure by type and place.
+   */
+  static final class ReadFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ReadFailed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** A certificate taken over, and when to renew it. */
   record TakenOver(CertificateBundle bundle, Instant renewAt) {}
 
@@ -50,6 +62,7 @@ final class KeptTakeOver {
    *     a read an interrupt stopped is no finding, so the next look reads again
    * @throws BoundedReads.Unanswered if the read did not end in time (a volume that hangs): not a
    *     finding either; the next look reads again
+   * @throws ReadFailed if the read failed otherwise (the reader threw): no finding either
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
     Optional<CertificateBundle> found = read(id);
@@ -94,6 +107,7 @@ final class KeptTakeOver {
    *
    * @throws VaultRequestException {@code interrupted} as {@link #find}
    * @throws BoundedReads.Unanswered as {@link #find}
+   * @throws ReadFailed as {@link #find}
    */
   private Optional<CertificateBundle> read(ClusterId id) {
     // read even if interrupted already: a read the interrupt does not stop (a small file's) is
@@ -110,10 +124,10 @@ final class KeptTakeOver {
       }
     } catch (RuntimeException e) {
       if (!Thread.currentThread().isInterrupted()) {
-        // by type and place: a reader of key files may quote what it read
-        LOG.log(Level.WARNING, UnexpectedFailure.message("reading the kept certificate of "
+        // a failing volume is no sign that nothing was kept: read again at the next look. By
+        // type and place: a reader of key files may quote what it read
+        throw new ReadFailed(UnexpectedFailure.message("reading the kept certificate of "
             + "cluster " + Quoting.quote(id.value()), e, "the private key"));
-        return Optional.empty();
       }
     }
     // a read an interrupt stopped (a file channel gives up at one) found nothing: not a

@@ -9,9 +9,13 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
@@ -61,6 +65,49 @@ class VaultKeptReadFailedTest {
           + "failed unexpectedly with java.lang.IllegalArgumentException at "), warnings.get(0));
       assertFalse(log.records().stream().map(VaultKeptReadFailedTest::formatted)
           .anyMatch(line -> line.contains(keyLine)), "the key reached the log");
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * A read that fails is no finding of nothing kept: while the cluster has no certificate (Vault
+   * sealed), the next look reads again and takes over what the volume gives then, warned of
+   * once. It counted as nothing kept: the cluster stayed without a certificate until Vault was
+   * back.
+   */
+  @Test
+  void aFailedReadIsReadAgainWhileTheClusterHasNoCertificate() {
+    fixture.useNewToken();
+    GuestCluster beta = fixture.clusters("beta").get(0);
+    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
+    VaultCertificateSource earlier = fixture.source(settings);
+    CertificateBundle left = earlier.certificateFor(beta);
+    earlier.close();
+    fixture.vault.seal();
+    AtomicInteger reads = new AtomicInteger();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      if (reads.incrementAndGet() <= 2) {
+        throw new UncheckedIOException(new IOException("Input/output error"));
+      }
+      return Optional.of(left);
+    });
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      CertificateObservation sealed = source.observe(List.of(beta));
+      assertEquals("vault-sealed", sealed.problems().get(beta.id()).reason());
+      fixture.clock.set(sealed.nextAttention().orElseThrow());
+      CertificateObservation failedAgain = source.observe(List.of(beta));
+      assertEquals("vault-sealed", failedAgain.problems().get(beta.id()).reason());
+      fixture.clock.set(failedAgain.nextAttention().orElseThrow());
+
+      CertificateObservation read = source.observe(List.of(beta));
+
+      assertEquals(left, read.bundles().get(beta.id()), read.problems().toString());
+      assertEquals(Map.of(), read.problems());
+      assertEquals(3, reads.get(), "reads of the kept certificate");
+      assertEquals(1, log.records().stream().filter(r -> r.getMessage().startsWith(
+          "reading the kept certificate of cluster \"beta\" failed")).count(), log.lines()
+          .toString());
     } finally {
       source.close();
     }
