@@ -239,9 +239,10 @@ record RelabelRule(
         fields.string("target_label", null),
         fields.string("replacement", writtenNull(map, "replacement") ? "" : null),
         fields.string("action", writtenNull(map, "action") ? "" : null));
-    if (writtenNull(map, "action")) {
+    if (writtenNull(map, "action") && !Fields.isNullWord(map, "action")) {
       // no action to Prometheus' YAML, which Validate refuses before any other check; "" (as
-      // written '') is an unknown action to its own YAML, and so to the checks after this one
+      // written '') is an unknown action to its own YAML, and so to the checks after this one;
+      // so is Null (or NULL), which its YAML gives the action's decoder as ""
       problems.add("relabel action cannot be empty in " + owner);
       return rule;
     }

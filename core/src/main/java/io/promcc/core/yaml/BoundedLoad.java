@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.exceptions.ComposerException;
@@ -52,6 +53,32 @@ final class BoundedLoad extends Load {
       super(settings);
       tagConstructors.remove(new Tag(UUID.class));
       tagConstructors.remove(new Tag(Optional.class));
+    }
+
+    /**
+     * Fills {@code mapping}, then marks the keys written with a plain Null or NULL where it is
+     * a {@link ReadMapping} ({@link YamlReader}'s settings make each one so).
+     */
+    @Override
+    protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
+      super.constructMapping2ndStep(node, mapping);
+      if (mapping instanceof ReadMapping read) {
+        for (NodeTuple tuple : node.getValue()) {
+          if (tuple.getValueNode() instanceof ScalarNode value && isNullWord(value)) {
+            read.addNullWord(constructObject(tuple.getKeyNode()));
+          }
+        }
+      }
+    }
+
+    /**
+     * A plain {@code Null} or {@code NULL} resolved as null: not {@code ~}, {@code null} or
+     * nothing, nor one tagged {@code !!null}, which go-yaml v2 gives no field's own decoder.
+     */
+    private static boolean isNullWord(ScalarNode value) {
+      return value.isResolved() && value.getScalarStyle() == ScalarStyle.PLAIN
+          && Tag.NULL.equals(value.getTag())
+          && (value.getValue().equals("Null") || value.getValue().equals("NULL"));
     }
   }
 

@@ -46,6 +46,16 @@ public final class Fields {
     }
   }
 
+  /**
+   * Whether {@code key}'s value was written as a plain {@code Null} or {@code NULL} in a
+   * mapping {@link YamlReader} read: null, as {@code ~} is, but to Prometheus' YAML (go-yaml
+   * v2) the empty text where a field has a decoder of its own (a relabel {@code action}, a
+   * duration), which {@code ~}, {@code null} and {@code !!null Null} leave unset.
+   */
+  public static boolean isNullWord(Map<?, ?> map, Object key) {
+    return map instanceof ReadMapping read && read.isNullWord(key);
+  }
+
   /** True if the mapping holds {@code key} with a value; a null ({@code ~}) is no value. */
   public boolean has(String key) {
     return map.containsKey(key) && map.get(key) != null;

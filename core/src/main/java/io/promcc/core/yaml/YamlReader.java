@@ -44,7 +44,10 @@ public final class YamlReader {
     return settings(label, comments, new JsonSchema());
   }
 
-  /** Settings shared by every reader here: no duplicate keys, ordered maps, large documents. */
+  /**
+   * Settings shared by every reader here: no duplicate keys, ordered maps that know a value
+   * written {@code Null} ({@link ReadMapping}), large documents.
+   */
   private static LoadSettings settings(String label, boolean comments, Schema schema) {
     return LoadSettings.builder()
         .setSchema(schema)
@@ -53,7 +56,7 @@ public final class YamlReader {
         .setParseComments(comments)
         .setCodePointLimit(MAX_CODE_POINTS)
         .setMaxAliasesForCollections(50)
-        .setDefaultMap(LinkedHashMap::new)
+        .setDefaultMap(ReadMapping::new)
         .build();
   }
 

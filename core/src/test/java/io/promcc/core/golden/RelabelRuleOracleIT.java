@@ -127,6 +127,10 @@ class RelabelRuleOracleIT {
       "{action: hashmod, source_labels: [a], target_label: shard, modulus: ~}",
       "{action: lowercase, source_labels: [a], target_label: b, replacement: ~}",
       "{action: ~, source_labels: [a], target_label: b}",
+      // Null and NULL reach the action's own decoder, as "": an unknown action, not an empty one
+      "{action: Null, source_labels: [a], target_label: b}",
+      "{action: NULL, source_labels: [a], target_label: b}",
+      "{action: !!null Null, source_labels: [a], target_label: b}",
       "{action: null, source_labels: [a], target_label: b, modulus: x}");
 
   /**

@@ -47,10 +47,27 @@ class RelabelNullFieldsTest {
 
   @Test
   void anActionWrittenNullIsRefusedAsEmptyInPrometheusWords() {
-    for (String none : List.of("~", "null", "Null")) {
+    // go-yaml v2 leaves a field unset for ~, null and !!null, without its own decoder
+    for (String none : List.of("~", "null", "!!null Null")) {
       List<String> problems = new ArrayList<>();
       parse("{action: " + none + ", target_label: x}", "relabel_configs[0]", problems);
       assertEquals(List.of("relabel action cannot be empty in relabel_configs[0]"), problems,
+          none);
+    }
+  }
+
+  /**
+   * go-yaml v2 hands a plain {@code Null} or {@code NULL} to the action's own decoder, as the
+   * empty text, where it leaves a field unset for {@code ~} and {@code null}: prometheus 2.53.3
+   * refuses {@code action: Null} as {@code unknown relabel action ""}, as it refuses
+   * {@code action: ''}, and {@code action: ~} as {@code relabel action cannot be empty}.
+   */
+  @Test
+  void anActionWrittenNullAsAWordIsTheEmptyActionAsToPrometheus() {
+    for (String none : List.of("Null", "NULL")) {
+      List<String> problems = new ArrayList<>();
+      parse("{action: " + none + ", target_label: x}", "relabel_configs[0]", problems);
+      assertEquals(List.of("unknown relabel action \"\" in relabel_configs[0]"), problems,
           none);
     }
   }

@@ -1,0 +1,30 @@
+package io.promcc.core.yaml;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+
+/**
+ * A mapping as {@link YamlReader} reads it, in file order, that remembers the keys whose value
+ * was written as a plain {@code Null} or {@code NULL}. Both are null, as {@code ~} and
+ * {@code null} are, but Prometheus' YAML (go-yaml v2) hands only the first two to a field's own
+ * decoder, as the empty text: {@code action: Null} is the unknown action {@code ""} to it,
+ * {@code scrape_interval: NULL} an empty duration, where {@code ~} leaves either unset.
+ * Not thread-safe while read; not modified after.
+ */
+final class ReadMapping extends LinkedHashMap<Object, Object> {
+  private final Set<Object> nullWords = new HashSet<>();
+
+  ReadMapping(int size) {
+    super(Math.max(size, 0) * 4 / 3 + 1);
+  }
+
+  void addNullWord(Object key) {
+    nullWords.add(key);
+  }
+
+  /** Whether the value of {@code key} was written as a plain {@code Null} or {@code NULL}. */
+  boolean isNullWord(Object key) {
+    return nullWords.contains(key) && containsKey(key) && get(key) == null;
+  }
+}
