@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.TargetLabels.Setting;
+import io.promcc.core.yaml.Fields;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -185,7 +186,9 @@ final class ConfigValidator {
   private void checkDurations(Map<?, ?> block, String owner, String inherited) {
     for (String key : List.of("scrape_interval", "scrape_timeout", "evaluation_interval")) {
       Object value = block.get(key);
-      if (value != null && !Durations.isValid(String.valueOf(value))) {
+      if (Fields.isNullWord(block, key)) {
+        problems.add(Durations.EMPTY + " (" + key + " of " + owner + ")");
+      } else if (value != null && !Durations.isValid(String.valueOf(value))) {
         problems.add("not a valid duration string: " + Quoting.quote(String.valueOf(value))
             + " (" + key + " of " + owner + ")");
       }

@@ -7,6 +7,12 @@ public final class Durations {
   private static final Pattern DURATION = Pattern.compile(
       "(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?|0");
 
+  /**
+   * Prometheus' words for a duration written {@code Null} or {@code NULL}, which its YAML hands
+   * the duration as the empty text ({@code ~} is none).
+   */
+  static final String EMPTY = "empty duration string";
+
   /** Prometheus' longest duration: {@code int64} nanoseconds, in milliseconds. */
   static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000;
 

@@ -144,10 +144,10 @@ public record JobTemplate(
         problems);
     List<RelabelRule> metricRelabel = rules(fields.list("metric_relabel_configs"),
         "metric_relabel_configs", owner, problems);
-    String interval = duration(fields.string("scrape_interval", null), "scrape_interval", owner,
-        problems);
-    String timeout = duration(fields.string("scrape_timeout", null), "scrape_timeout", owner,
-        problems);
+    String interval = duration(map, fields.string("scrape_interval", null), "scrape_interval",
+        owner, problems);
+    String timeout = duration(map, fields.string("scrape_timeout", null), "scrape_timeout",
+        owner, problems);
     // an interval of 0 is none: the global one, which the planner compares the timeout with
     if (interval != null && timeout != null && Durations.isValid(interval)
         && !Durations.isZero(interval) && Durations.isValid(timeout)
@@ -208,8 +208,16 @@ public record JobTemplate(
     return rules;
   }
 
-  private static String duration(String value, String field, String owner, List<String> problems) {
-    if (value != null && !Durations.isValid(value)) {
+  /**
+   * The duration at {@code field}, a problem added if it is none; one written {@code Null} or
+   * {@code NULL}, which Prometheus' YAML hands a duration as the empty text, is refused as
+   * Prometheus refuses it, where {@code ~} is unset (as the base config's durations are read).
+   */
+  private static String duration(Map<?, ?> map, String value, String field, String owner,
+      List<String> problems) {
+    if (Fields.isNullWord(map, field)) {
+      problems.add(Durations.EMPTY + " (" + field + " of " + owner + ")");
+    } else if (value != null && !Durations.isValid(value)) {
       problems.add("not a valid duration string: " + Quoting.quote(value) + " (" + field + " of "
           + owner + ")");
     }

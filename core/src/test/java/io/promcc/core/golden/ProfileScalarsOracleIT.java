@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The oracle for a profile's integer and boolean fields: a template's {@code port} takes the
  * forms promtool 2.53.3 takes for an integer port of Prometheus' own ({@code dns_sd_configs}),
- * and {@code honor_labels} those it takes for a job's. Without promtool this fails when
+ * and {@code honor_labels} those it takes for a job's, and a {@code scrape_interval} or
+ * {@code scrape_timeout} the null forms it takes for a job's. Without promtool this fails when
  * {@code CI=true} and is skipped otherwise.
  */
 class ProfileScalarsOracleIT {
@@ -27,6 +28,10 @@ class ProfileScalarsOracleIT {
       "on", "On", "ON", "y", "Y", "True", "TRUE", "no", "No", "NO", "off", "Off", "OFF", "n", "N",
       "False", "FALSE", "!!bool yes", "!!bool Off", "'yes'", "\"on\"", "!!str yes", "yEs", "oN",
       "1", "~", "Null", "NULL", "null", "'~'", "nULL");
+
+  /** The null forms, each of which Prometheus' YAML gives a duration's decoder or not. */
+  private static final List<String> DURATIONS = List.of("1m", "0", "~", "null", "Null", "NULL",
+      "!!null Null", "''", "'Null'", "nULL");
 
   private static Promtool promtool;
 
@@ -61,6 +66,22 @@ class ProfileScalarsOracleIT {
       String profile = "jobs:\n- name: x\n  role: node\n  target: direct\n  honor_labels: "
           + flag + "\n";
       compare(flag, config, profile, "honor-labels-" + i, disagreements);
+    }
+    assertEquals(List.of(), disagreements);
+  }
+
+  @Test
+  void aScrapeIntervalOrTimeoutTakesTheNullFormsPromtoolTakes() throws IOException {
+    List<String> disagreements = new ArrayList<>();
+    for (String field : List.of("scrape_interval", "scrape_timeout")) {
+      for (int i = 0; i < DURATIONS.size(); i++) {
+        String duration = DURATIONS.get(i);
+        String config = "scrape_configs:\n- job_name: x\n  " + field + ": " + duration + "\n"
+            + "  static_configs: [{targets: ['h:1']}]\n";
+        String profile = "jobs:\n- name: x\n  role: node\n  target: direct\n  " + field
+            + ": " + duration + "\n";
+        compare(field + ": " + duration, config, profile, field + "-" + i, disagreements);
+      }
     }
     assertEquals(List.of(), disagreements);
   }

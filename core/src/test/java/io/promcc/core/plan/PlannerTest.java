@@ -188,4 +188,28 @@ class PlannerTest {
         e.problems());
     assertEquals("base config \"base.yml\"", e.subject());
   }
+
+  /**
+   * A duration written {@code Null} or {@code NULL} is the empty text to Prometheus' YAML, which
+   * promtool 2.53.3 refuses ("empty duration string"), where {@code ~} is none, as a profile's.
+   */
+  @Test
+  void refusesABaseConfigDurationWrittenNullAsAWordAsPrometheusDoes() {
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse("""
+        global:
+          scrape_interval: Null
+          scrape_timeout: ~
+          evaluation_interval: NULL
+        scrape_configs:
+        - job_name: a
+          scrape_interval: ~
+          scrape_timeout: Null
+        """, "base.yml"));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> planner.plan(List.of(A), TestCertificates.forAll(List.of(A)),
+            ControllerSettings.DEFAULTS));
+    assertEquals(List.of("empty duration string (scrape_interval of global config)",
+        "empty duration string (evaluation_interval of global config)",
+        "empty duration string (scrape_timeout of scrape config \"a\")"), e.problems());
+  }
 }

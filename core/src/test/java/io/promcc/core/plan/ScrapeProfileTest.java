@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.promcc.core.model.ValidationException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,25 @@ class ScrapeProfileTest {
   void rejectsABadDuration() {
     assertProblems("jobs:\n" + JOB + "  scrape_interval: 1x\n",
         "not a valid duration string: \"1x\" (scrape_interval of job template \"x\")");
+  }
+
+  /**
+   * Prometheus' YAML hands a plain {@code Null} or {@code NULL} to a duration's own decoder as
+   * the empty text, which promtool 2.53.3 refuses ("empty duration string"), and leaves a
+   * duration written {@code ~}, {@code null} or {@code !!null Null} unset, as the base config's
+   * are read.
+   */
+  @Test
+  void refusesADurationWrittenNullAsAWordAsPrometheusDoesAndTakesTildeAsUnset() {
+    assertProblems("jobs:\n" + JOB + "  scrape_interval: Null\n  scrape_timeout: NULL\n",
+        "empty duration string (scrape_interval of job template \"x\")",
+        "empty duration string (scrape_timeout of job template \"x\")");
+    for (String none : List.of("~", "null", "!!null Null")) {
+      JobTemplate job = ScrapeProfile.parse("jobs:\n" + JOB + "  scrape_interval: " + none
+          + "\n  scrape_timeout: " + none + "\n", "p.yml").jobs().get(0);
+      assertEquals(Arrays.asList(null, null), Arrays.asList(job.scrapeInterval(),
+          job.scrapeTimeout()), none);
+    }
   }
 
   @Test
