@@ -66,9 +66,21 @@ final class BoundedLoad extends Load {
         for (NodeTuple tuple : node.getValue()) {
           if (tuple.getValueNode() instanceof ScalarNode value && isNullWord(value)) {
             read.addNullWord(constructObject(tuple.getKeyNode()));
+          } else if (tuple.getValueNode() instanceof ScalarNode value && isTime(value)) {
+            read.addTime(constructObject(tuple.getKeyNode()));
           }
         }
       }
+    }
+
+    /**
+     * A scalar go-yaml v2 reads as a time: one tagged {@code !!timestamp} (refused unless in a
+     * time form), or one in a time form written plain and left to the resolver.
+     */
+    private static boolean isTime(ScalarNode value) {
+      return GoYamlSchema.TIMESTAMP.equals(value.getTag()) || value.isResolved()
+          && value.getScalarStyle() == ScalarStyle.PLAIN
+          && GoYamlTimestamp.isTimestamp(value.getValue());
     }
 
     /**

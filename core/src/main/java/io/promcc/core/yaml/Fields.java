@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.Quoting;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,7 +135,8 @@ public final class Fields {
    * or {@code null} if absent or null; the integer of each form Go reads ({@code 0x10},
    * {@code 010}, {@code 1_000}, {@code +8}), a float truncated ({@code 1e3}, {@code 8.5}). A
    * value it refuses is one problem in its words ({@code invalid modulus "x" in <owner>: cannot
-   * unmarshal !!str `x` into uint64}), and so is a float below -1 or at 2^64, which Go converts
+   * unmarshal !!str `x` into uint64}, naming a time {@code !!timestamp} and binary data
+   * {@code !!binary} as it does), and so is a float below -1 or at 2^64, which Go converts
    * as the machine does; {@code null} then too.
    */
   public BigInteger uint64(String key) {
@@ -164,6 +166,10 @@ public final class Fields {
       }
     } else if (read instanceof Boolean || read instanceof GoYamlBool) {
       tag = "!!bool";
+    } else if (map instanceof ReadMapping mapping && mapping.isTime(key)) {
+      tag = "!!timestamp"; // a time to Prometheus' YAML (2001-12-14), text here
+    } else if (read instanceof byte[]) {
+      tag = "!!binary";
     } else if (read instanceof Map || read instanceof List) {
       problems.add("invalid " + key + " in " + owner + ": cannot unmarshal "
           + (read instanceof Map ? "!!map" : "!!seq") + " into uint64");
@@ -176,7 +182,8 @@ public final class Fields {
       // a number that is no int64 (nor uint64) Prometheus' YAML reads as a float
       tag = number.signum() < 0 && number.bitLength() < Long.SIZE ? "!!int" : "!!float";
     }
-    String text = String.valueOf(value);
+    String text = value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes)
+        : String.valueOf(value);
     problems.add("invalid " + key + " " + text + " in " + owner + ": cannot unmarshal " + tag
         + " `" + (text.length() > 10 ? text.substring(0, 7) + "..." : text) + "` into uint64");
     return null;

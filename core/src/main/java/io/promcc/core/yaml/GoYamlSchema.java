@@ -25,7 +25,7 @@ final class GoYamlSchema {
   /** A plain scalar Prometheus' YAML reads as a boolean and the JSON schema does not. */
   static final Tag GO_BOOL = new Tag("tag:promcc.io,2026:go-bool");
   /** YAML 1.1's {@code !!timestamp}, which the JSON schema does not know. */
-  private static final Tag TIMESTAMP = new Tag(Tag.PREFIX + "timestamp");
+  static final Tag TIMESTAMP = new Tag(Tag.PREFIX + "timestamp");
   /** The plain scalars Prometheus' YAML reads as null and the JSON schema as text. */
   private static final Set<String> GO_NULLS = Set.of("~", "Null", "NULL");
 

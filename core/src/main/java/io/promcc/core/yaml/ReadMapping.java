@@ -10,10 +10,13 @@ import java.util.Set;
  * {@code null} are, but Prometheus' YAML (go-yaml v2) hands only the first two to a field's own
  * decoder, as the empty text: {@code action: Null} is the unknown action {@code ""} to it,
  * {@code scrape_interval: NULL} an empty duration, where {@code ~} leaves either unset.
+ * It remembers too the keys whose value go-yaml v2 reads as a time ({@code !!timestamp}), which
+ * is text here, as Prometheus names that tag where such a value is no number.
  * Not thread-safe while read; not modified after.
  */
 final class ReadMapping extends LinkedHashMap<Object, Object> {
   private final Set<Object> nullWords = new HashSet<>();
+  private final Set<Object> times = new HashSet<>();
 
   ReadMapping(int size) {
     super(Math.max(size, 0) * 4 / 3 + 1);
@@ -21,6 +24,18 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
 
   void addNullWord(Object key) {
     nullWords.add(key);
+  }
+
+  void addTime(Object key) {
+    times.add(key);
+  }
+
+  /**
+   * Whether the value of {@code key} was written plain in a time form go-yaml v2 reads, or
+   * tagged {@code !!timestamp}: a time to Prometheus' YAML, text here.
+   */
+  boolean isTime(Object key) {
+    return times.contains(key) && get(key) instanceof String;
   }
 
   /** Whether the value of {@code key} was written as a plain {@code Null} or {@code NULL}. */

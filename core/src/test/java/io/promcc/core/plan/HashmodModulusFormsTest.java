@@ -60,6 +60,29 @@ class HashmodModulusFormsTest {
     }
   }
 
+  /**
+   * go-yaml v2 tags a plain scalar in one of its time forms {@code !!timestamp}, as one tagged
+   * so, and names binary data {@code !!binary}, as written; a quoted time, or one in no time
+   * form it takes ({@code 2001-02-30}, {@code 1:20}), is text. promtool 2.53.3 says each so.
+   */
+  @Test
+  void namesATimeOrBinaryModulusByTheTagPrometheusNames() {
+    for (List<String> refused : List.of(
+        List.of("2001-12-14", "2001-12-14", "!!timestamp `2001-12-14`"),
+        List.of("!!timestamp 2001-12-14", "2001-12-14", "!!timestamp `2001-12-14`"),
+        List.of("2001-12-14t21:59:43.10-05:00", "2001-12-14t21:59:43.10-05:00",
+            "!!timestamp `2001-12...`"),
+        List.of("2001-12-14 21:59:43.10", "2001-12-14 21:59:43.10", "!!timestamp `2001-12...`"),
+        List.of("\"2001-12-14\"", "2001-12-14", "!!str `2001-12-14`"),
+        List.of("!!str 2001-12-14", "2001-12-14", "!!str `2001-12-14`"),
+        List.of("2001-02-30", "2001-02-30", "!!str `2001-02-30`"),
+        List.of("1:20", "1:20", "!!str `1:20`"),
+        List.of("!!binary aGk=", "aGk=", "!!binary `aGk=`"))) {
+      assertProblems(profile(refused.get(0)), "invalid modulus " + refused.get(1) + OWNER
+          + ": cannot unmarshal " + refused.get(2) + " into uint64");
+    }
+  }
+
   /** Go leaves converting these floats to a uint64 to the machine: refused, not guessed. */
   @Test
   void refusesAFloatWhoseIntegerGoLeavesToTheMachine() {
