@@ -80,7 +80,7 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
    */
   public static ScrapeProfile parse(String yaml, String source) {
     String subject = "profile " + Quoting.quote(source);
-    Map<String, Object> root = YamlReader.readMapping(yaml, subject);
+    Map<String, Object> root = YamlReader.readMapping(yaml, subject, FIELDS);
     List<String> problems = new ArrayList<>();
     Fields fields = new Fields(root, "profile", problems);
     fields.rejectUnknown(FIELDS);

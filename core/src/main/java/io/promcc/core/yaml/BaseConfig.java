@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.comments.CommentLine;
 import org.snakeyaml.engine.v2.comments.CommentType;
@@ -41,6 +42,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public final class BaseConfig {
   private static final String SCRAPE_CONFIGS = "scrape_configs";
   private static final String SCRAPE_CONFIG_FILES = "scrape_config_files";
+  /** The top-level fields of Prometheus 2.53.3's configuration. */
+  private static final Set<String> PROMETHEUS_FIELDS = Set.of("global", "runtime", "alerting",
+      "rule_files", SCRAPE_CONFIG_FILES, SCRAPE_CONFIGS, "storage", "tracing", "remote_write",
+      "remote_read");
 
   private final String source;
   private final String text;
@@ -67,7 +72,7 @@ public final class BaseConfig {
   public static BaseConfig parse(String text, String source) {
     requireNonNull(text, "text == null");
     String subject = "base config " + Quoting.quote(source);
-    Map<String, Object> values = YamlReader.readMapping(text, subject);
+    Map<String, Object> values = YamlReader.readMapping(text, subject, PROMETHEUS_FIELDS);
     List<String> problems = new ArrayList<>();
     Object jobs = values.get(SCRAPE_CONFIGS);
     if (jobs != null && !(jobs instanceof List)) {

@@ -2,6 +2,7 @@ package io.promcc.core.yaml;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -68,6 +69,18 @@ public final class YamlReader {
    * @throws ValidationException if it is not YAML or not a mapping
    */
   public static Map<String, Object> readMapping(String text, String subject) {
+    return readMapping(text, subject, Set.of());
+  }
+
+  /**
+   * Parses {@code text} as {@link #readMapping(String, String)} does, knowing the top-level
+   * {@code fields} the document may have.
+   *
+   * @param fields the document's top-level fields, by which a key of binary data is named
+   * @throws ValidationException if it is not YAML or not a mapping
+   */
+  public static Map<String, Object> readMapping(String text, String subject,
+      Set<String> fields) {
     Object value = read(text, subject);
     if (value == null) {
       return new LinkedHashMap<>();
@@ -81,7 +94,16 @@ public final class YamlReader {
     List<String> problems = new ArrayList<>();
     for (Object key : map.keySet()) {
       if (key == null) {
-        problems.add("expected text keys at the top level, found a null key");
+        // Prometheus reads a null key as the field "", which no document has
+        problems.add("field \"\" not found at the top level");
+      } else if (key instanceof byte[] bytes) {
+        // Prometheus reads the text the key encodes, which is no field here: one it knows is
+        // refused, as this reader takes no key of binary data as a field
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        problems.add(fields.contains(decoded) ? "field " + Quoting.quote(decoded)
+            + " is written as binary data (!!binary " + writtenKey(key) + ") at the top level,"
+            + " which is read as no field here: write it as text"
+            : "field " + Quoting.quote(decoded) + " not found at the top level");
       } else if (key instanceof Number || key instanceof Boolean || key instanceof GoYamlBool) {
         // Prometheus reads the key as its text, a field it does not know, as none here is
         problems.add("field " + Quoting.quote(writtenKey(key)) + " not found at the top level");

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,15 +164,22 @@ class BaseConfigOracleIT {
     assertEquals(List.of(), disagreements);
   }
 
-  /** A top-level key read as a number or boolean is a field neither knows, named alike. */
+  /**
+   * A top-level key read as a number or boolean is a field neither knows, named alike; so is a
+   * null key (the field "") and one of binary data (the text it encodes).
+   */
   @Test
   void aTopLevelNumberOrBooleanKeyIsAFieldNotFoundAsPromtoolSays() throws IOException {
     List<String> disagreements = new ArrayList<>();
     for (String key : List.of("true", "false", "8", "!!int 010", "!!bool true", "-1",
-        "!!bool yes", "!!bool Off")) {
+        "!!bool yes", "!!bool Off", "~", "null", "Null", "!!null ''", "!!binary aGVsbG8=",
+        "!!binary ''")) {
       String base = key + ": a\n";
       Promtool.Result verdict = promtool.checkText(temp, "key.yml", base);
-      String written = key.substring(key.indexOf(' ') + 1);
+      String written = key.startsWith("!!binary") ? new String(Base64.getDecoder().decode(
+          key.substring(9).replace("'", "")), StandardCharsets.UTF_8)
+          : key.contains("null") || key.contains("Null") || key.equals("~") ? ""
+          : key.substring(key.indexOf(' ') + 1);
       List<String> ours;
       try {
         BaseConfig.parse(base, "base.yml");

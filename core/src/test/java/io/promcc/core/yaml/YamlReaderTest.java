@@ -9,6 +9,7 @@ import io.promcc.core.model.ValidationException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -304,12 +305,34 @@ class YamlReaderTest {
 
     assertEquals(List.of(
         "field \"010\" not found at the top level",
-        "expected text keys at the top level, found the key \"aGk=\", which is binary data "
-            + "(!!binary)",
-        "expected text keys at the top level, found a null key",
+        "field \"hi\" not found at the top level",
+        "field \"\" not found at the top level",
         "field \"true\" not found at the top level",
         "field \"8\" not found at the top level"),
         e.problems());
+  }
+
+  /**
+   * Prometheus 2.53.3 reads a null key ({@code ~:}, {@code null:}) as the field {@code ""} and a
+   * {@code !!binary} one as the text it encodes ({@code field  not found}, {@code field hello
+   * not found}); one that encodes a field it knows is that field to it, which is not read so
+   * here: refused, saying so.
+   */
+  @Test
+  void aNullOrBinaryTopLevelKeyIsNamedAsPrometheusReadsIt() {
+    ValidationException e = assertThrows(ValidationException.class, () -> YamlReader.readMapping(
+        "~: a\n!!binary aGVsbG8=: b\n!!binary Z2xvYmFs: c\n", "base config \"b.yml\"",
+        Set.of("global")));
+
+    assertEquals(List.of("field \"\" not found at the top level",
+        "field \"hello\" not found at the top level",
+        "field \"global\" is written as binary data (!!binary Z2xvYmFs) at the top level, "
+            + "which is read as no field here: write it as text"), e.problems());
+    for (String none : List.of("null", "Null", "NULL", "!!null \"\"")) {
+      e = assertThrows(ValidationException.class,
+          () -> YamlReader.readMapping(none + ": a\n", "p.yml"));
+      assertEquals(List.of("field \"\" not found at the top level"), e.problems(), none);
+    }
   }
 
   /** Prometheus 2.53.3 names {@code !!bool yes:} {@code field yes not found}, as it names 8. */
