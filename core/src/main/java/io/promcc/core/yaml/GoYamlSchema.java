@@ -1,11 +1,13 @@
 package io.promcc.core.yaml;
 
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.exceptions.ConstructorException;
+import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeType;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -28,6 +30,8 @@ final class GoYamlSchema {
   static final Tag TIMESTAMP = new Tag(Tag.PREFIX + "timestamp");
   /** The plain scalars Prometheus' YAML reads as null and the JSON schema as text. */
   private static final Set<String> GO_NULLS = Set.of("~", "Null", "NULL");
+  /** Every text Prometheus' YAML reads as null, written plain or tagged {@code !!null}. */
+  private static final Set<String> GO_NULL_FORMS = Set.of("", "~", "null", "Null", "NULL");
 
   /**
    * YAML's JSON schema, but a plain scalar that looks like a floating-point number stays the text
@@ -49,6 +53,10 @@ final class GoYamlSchema {
    * text, {@code honor_labels: ~} was refused and a label became {@code ~}, where Prometheus
    * reads no value.
    * As a mapping key such a plain scalar stays the text it is ({@link BoundedLoad}).
+   * A value its tag cannot decode is refused in Prometheus' words: {@code !!float x} as
+   * {@code cannot decode !!str `x` as a !!float}, {@code !!null x} (which the schema read as
+   * null) so too, and {@code !!binary} text that is no base64 to Go (which wants the padding
+   * and skips only line breaks) as {@code !!binary value contains invalid base64 data}.
    * A tag of a single value on a list or a mapping ({@code !!float [1]}) is refused naming its
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
    */
@@ -82,8 +90,33 @@ final class GoYamlSchema {
         if (go != null) {
           return go.asFloat(); // !!float 8: the float 8 to Prometheus, its text to a label
         }
-        number.construct(node); // refuses what is no number, as before
-        return ((ScalarNode) node).getValue();
+        String text = ((ScalarNode) node).getValue();
+        try {
+          number.construct(node); // refuses what is no number, as before
+        } catch (RuntimeException noNumber) { // in Prometheus' words, not a Java exception's
+          throw refused(text, "!!float", node);
+        }
+        return text;
+      });
+      constructors.put(Tag.NULL, node -> {
+        // the schema read !!null x as null; Prometheus refuses it
+        if (node != null && !GO_NULL_FORMS.contains(((ScalarNode) node).getValue())) {
+          throw refused(((ScalarNode) node).getValue(), "!!null", node);
+        }
+        return null;
+      });
+      constructors.put(Tag.BINARY, node -> {
+        // Go's standard base64: its padding wanted, line breaks skipped, and no other space
+        String text = ((ScalarNode) node).getValue().replace("\r", "").replace("\n", "");
+        try {
+          if (text.length() % 4 == 0) {
+            return Base64.getDecoder().decode(text);
+          }
+        } catch (IllegalArgumentException notBase64) {
+          // refused below, as Prometheus refuses it
+        }
+        throw new ConstructorException(null, Optional.empty(),
+            "!!binary value contains invalid base64 data", node.getStartMark());
       });
       constructors.put(GO_NUMBER, node -> GoYamlNumber.resolve(((ScalarNode) node).getValue()));
       constructors.put(GO_BOOL, node -> GoYamlBool.resolve(((ScalarNode) node).getValue()));
@@ -147,11 +180,17 @@ final class GoYamlSchema {
     }
   };
 
+  /** Prometheus' refusal of {@code text} tagged {@code tag}, which it reads otherwise. */
+  private static ConstructorException refused(String text, String tag, Node node) {
+    return new ConstructorException(null, Optional.empty(), "cannot decode " + goTag(text)
+        + " `" + text + "` as a " + tag, node.getStartMark());
+  }
+
   /** The tag Prometheus' YAML gives {@code text} written plain, as its messages name it. */
   private static String goTag(String text) {
     GoYamlNumber numeric = GoYamlNumber.resolve(text);
     return numeric != null ? (numeric.isFloat() ? "!!float" : "!!int")
-        : Set.of("", "~", "null", "Null", "NULL").contains(text) ? "!!null"
+        : GO_NULL_FORMS.contains(text) ? "!!null"
         : GoYamlBool.resolve(text) != null || Set.of("true", "false").contains(text) ? "!!bool"
         : "!!str";
   }
