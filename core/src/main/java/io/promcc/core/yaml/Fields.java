@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -62,18 +65,45 @@ public final class Fields {
     return map.containsKey(key) && map.get(key) != null;
   }
 
-  /** The string at {@code key}, or {@code fallback} if absent; numbers and booleans as text. */
+  /**
+   * The string at {@code key}, or {@code fallback} if absent; numbers and booleans as text,
+   * binary data as the UTF-8 text it encodes.
+   */
   public String string(String key, String fallback) {
     Object value = map.get(key);
     if (value == null) {
       return fallback;
     }
-    if (isText(value)) {
-      return value.toString(); // yes and true, as Prometheus' string fields take them
+    String text = text(value);
+    if (text != null) {
+      return text; // yes and true, as Prometheus' string fields take them
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be a string, found "
-        + YamlReader.typeName(value));
+        + YamlReader.typeName(value) + noUtf8(value));
     return fallback;
+  }
+
+  /**
+   * {@code value} as a text field takes it, or null if it takes none: binary data as the UTF-8
+   * text it encodes, as Prometheus' YAML reads it into a string field ({@code !!binary aGk=}
+   * is {@code hi}); bytes that are no UTF-8 text, which Go would keep as they are, none.
+   */
+  private static String text(Object value) {
+    if (isText(value)) {
+      return value.toString();
+    } else if (value instanceof byte[] bytes) {
+      try {
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      } catch (CharacterCodingException noUtf8) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Why binary data is no text, for a message; empty for another value. */
+  private static String noUtf8(Object value) {
+    return value instanceof byte[] ? " that is no UTF-8 text" : "";
   }
 
   /**
@@ -214,11 +244,12 @@ public final class Fields {
   public List<String> strings(String key) {
     List<String> result = new ArrayList<>();
     for (Object item : list(key)) {
-      if (isText(item)) {
-        result.add(item.toString());
+      String text = text(item);
+      if (text != null) {
+        result.add(text);
       } else {
         problems.add("field " + Quoting.quote(key) + " of " + owner
-            + " must list strings, found " + YamlReader.typeName(item));
+            + " must list strings, found " + YamlReader.typeName(item) + noUtf8(item));
       }
     }
     return result;

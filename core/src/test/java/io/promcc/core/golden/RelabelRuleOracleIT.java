@@ -78,7 +78,10 @@ class RelabelRuleOracleIT {
       "{source_labels: ~, target_label: b}",
       "{action: keep, source_labels: [a], target_label: ~}",
       "{source_labels: [a], target_label: b, modulus: ~}",
-      "{action: drop, source_labels: [a], regex: x, separator: ~}");
+      "{action: drop, source_labels: [a], regex: x, separator: ~}",
+      // binary data is the text it encodes to a text field
+      "{source_labels: [!!binary YQ==], separator: !!binary LA==, target_label: !!binary Yg==, "
+          + "replacement: !!binary aGk=}");
 
   /** Rules Prometheus refuses, one check of {@code relabel.Config} each. */
   private static final List<String> REFUSED = List.of(
