@@ -246,10 +246,18 @@ record RelabelRule(
       problems.add("relabel action cannot be empty in " + owner);
       return rule;
     }
+    if (rule.action() == null && fields.has("action")) {
+      return rule; // refused as written (a list): Prometheus checks no rule its YAML refuses
+    }
     List<String> own = rule.problems(owner);
     if (rule.modulus() == null && fields.has("modulus")) {
       // refused as written: that it is then none (0) is no second problem
       own.remove(ZERO_MODULUS + " in " + owner);
+    }
+    if (rule.targetLabel() == null && fields.has("target_label")) {
+      // refused as written (a list): that it is then none is no second problem either
+      own.remove("relabel configuration for " + rule.actionOrDefault()
+          + " action requires 'target_label' value in " + owner);
     }
     problems.addAll(own);
     return rule;
