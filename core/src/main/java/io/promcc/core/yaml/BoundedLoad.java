@@ -1,6 +1,7 @@
 package io.promcc.core.yaml;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,19 @@ final class BoundedLoad extends Load {
             read.addNullWord(constructObject(tuple.getKeyNode()));
           } else if (tuple.getValueNode() instanceof ScalarNode value && isTime(value)) {
             read.addTime(constructObject(tuple.getKeyNode()));
+          }
+        }
+      }
+    }
+
+    /** Fills {@code items}, then marks those written as a plain Null or NULL. */
+    @Override
+    protected void constructSequenceStep2(SequenceNode node, Collection<Object> items) {
+      super.constructSequenceStep2(node, items);
+      if (items instanceof ReadList read) {
+        for (int i = 0; i < node.getValue().size(); i++) {
+          if (node.getValue().get(i) instanceof ScalarNode value && isNullWord(value)) {
+            read.addNullWord(i);
           }
         }
       }

@@ -240,11 +240,18 @@ public final class Fields {
     return null;
   }
 
-  /** The list of strings at {@code key}; empty if absent. */
+  /**
+   * The list of strings at {@code key}; empty if absent. An item written {@code Null} or
+   * {@code NULL} is the empty text, as Prometheus' YAML hands it a label name's decoder; one
+   * written {@code ~} or {@code null} is a problem.
+   */
   public List<String> strings(String key) {
     List<String> result = new ArrayList<>();
-    for (Object item : list(key)) {
-      String text = text(item);
+    List<?> items = list(key);
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      // Null or NULL: the empty text to an item's own decoder in Prometheus' YAML (a label name)
+      String text = items instanceof ReadList read && read.isNullWord(i) ? "" : text(item);
       if (text != null) {
         result.add(text);
       } else {

@@ -46,8 +46,8 @@ public final class YamlReader {
   }
 
   /**
-   * Settings shared by every reader here: no duplicate keys, ordered maps that know a value
-   * written {@code Null} ({@link ReadMapping}), large documents.
+   * Settings shared by every reader here: no duplicate keys, ordered maps and lists that know
+   * a value written {@code Null} ({@link ReadMapping}, {@link ReadList}), large documents.
    */
   private static LoadSettings settings(String label, boolean comments, Schema schema) {
     return LoadSettings.builder()
@@ -58,6 +58,7 @@ public final class YamlReader {
         .setCodePointLimit(MAX_CODE_POINTS)
         .setMaxAliasesForCollections(50)
         .setDefaultMap(ReadMapping::new)
+        .setDefaultList(ReadList::new)
         .build();
   }
 

@@ -72,6 +72,21 @@ class RelabelNullFieldsTest {
     }
   }
 
+  /**
+   * A source label written {@code Null} or {@code NULL} reaches the label name's own decoder as
+   * the empty text, which prometheus 2.53.3 refuses ({@code "" is not a valid label name}), as
+   * it refuses {@code ''}; it was named as no string.
+   */
+  @Test
+  void aSourceLabelWrittenNullAsAWordIsTheEmptyNameAsToPrometheus() {
+    for (String none : List.of("Null", "NULL")) {
+      List<String> problems = new ArrayList<>();
+      parse("{source_labels: [a, " + none + "], target_label: x}", "relabel_configs[0]",
+          problems);
+      assertEquals(List.of("invalid source label \"\" in relabel_configs[0]"), problems, none);
+    }
+  }
+
   /** The rule {@code mapping} (flow YAML of a p.yml) says, at {@code at}. */
   private static RelabelRule parse(String mapping, String at, List<String> problems) {
     return RelabelRule.parse(YamlReader.readMapping(mapping, "p.yml"), at, problems);
