@@ -101,6 +101,12 @@ public final class Fields {
     return null;
   }
 
+  /** {@code value} as written, for a message: binary data as its base64, not a Java object. */
+  private static String written(Object value) {
+    return value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes)
+        : String.valueOf(value);
+  }
+
   /** Why binary data is no text, for a message; empty for another value. */
   private static String noUtf8(Object value) {
     return value instanceof byte[] ? " that is no UTF-8 text" : "";
@@ -156,7 +162,7 @@ public final class Fields {
       }
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be an integer, found "
-        + Quoting.quote(String.valueOf(value)));
+        + Quoting.quote(written(value)));
     return null;
   }
 
@@ -212,8 +218,7 @@ public final class Fields {
       // a number that is no int64 (nor uint64) Prometheus' YAML reads as a float
       tag = number.signum() < 0 && number.bitLength() < Long.SIZE ? "!!int" : "!!float";
     }
-    String text = value instanceof byte[] bytes ? Base64.getEncoder().encodeToString(bytes)
-        : String.valueOf(value);
+    String text = written(value);
     problems.add("invalid " + key + " " + text + " in " + owner + ": cannot unmarshal " + tag
         + " `" + (text.length() > 10 ? text.substring(0, 7) + "..." : text) + "` into uint64");
     return null;
@@ -236,7 +241,7 @@ public final class Fields {
       return go.value();
     }
     problems.add("field " + Quoting.quote(key) + " of " + owner + " must be true or false, found "
-        + Quoting.quote(String.valueOf(value)));
+        + Quoting.quote(written(value)));
     return null;
   }
 
