@@ -3,9 +3,11 @@ package io.promcc.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.kube.DeployCopy;
 import io.promcc.kube.DeployManifests;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -47,18 +49,76 @@ class DeployImageTest extends DeployPodFixture {
    */
   @Test
   void theImageTheDocsBuildIsTheOneTheKustomizationDeploys() throws Exception {
+    assertDeploysTheImageTheDocsBuild(DeployManifests.Kustomization.read());
+  }
+
+  /**
+   * Pinned by digest as docs/operations.md shows, beside the tag, the kustomization still
+   * deploys the image the docs build, its digest added.
+   */
+  @Test
+  void theDocsDigestPinDeploysTheImageTheDocsBuild() throws Exception {
+    Path pinned = DeployCopy.withImages(temp.resolve("pinned"), DeployCopy.docsDigestPins());
+
+    String deployed = assertDeploysTheImageTheDocsBuild(
+        DeployManifests.Kustomization.read(pinned));
+
+    assertTrue(deployed.endsWith("@" + DeployCopy.DIGEST), deployed);
+  }
+
+  /** A digest in place of the tag deploys the repository the docs push to. */
+  @Test
+  void aDigestInPlaceOfTheTagDeploysTheRepositoryTheDocsBuild() throws Exception {
+    String tagged = DeployManifests.Kustomization.read().image(promcc.getImage());
+    String repository = tagged.substring(0, tagged.lastIndexOf(':'));
+    Path pinned = DeployCopy.withImages(temp.resolve("pinned"), """
+        images:
+          - name: %s
+            newName: %s
+            digest: %s
+        """.formatted(promcc.getImage(), repository, DeployCopy.DIGEST));
+
+    String deployed = assertDeploysTheImageTheDocsBuild(
+        DeployManifests.Kustomization.read(pinned));
+
+    assertEquals(repository + "@" + DeployCopy.DIGEST, deployed);
+  }
+
+  /**
+   * The reference {@code kustomization} gives promcc is the one the Dockerfile and the docs
+   * build: its tag the project's version, a digest beside it or in its place (which only the
+   * registry can check).
+   *
+   * @return that reference
+   */
+  private String assertDeploysTheImageTheDocsBuild(DeployManifests.Kustomization kustomization)
+      throws Exception {
     String version = projectVersion();
-    String deployed = DeployManifests.Kustomization.read().images().get(promcc.getImage());
+    String deployed = kustomization.image(promcc.getImage());
     Pattern build = Pattern.compile("docker build -f deploy/Dockerfile -t (\\S+) \\.");
     Matcher inDockerfile = build.matcher(
         Files.readString(DeployManifests.DIRECTORY.resolve("Dockerfile")));
     Matcher inDocs = build.matcher(Files.readString(OPERATIONS));
     assertTrue(inDockerfile.find() && inDocs.find(), "the build command");
+    Matcher reference = Pattern.compile(
+        "([^@]+?)(?::(\\w[\\w.-]*))?(@sha256:[0-9a-f]{64})?")
+        .matcher(deployed);
+    assertTrue(reference.matches(), deployed);
+    String built = inDocs.group(1);
 
-    assertTrue(deployed != null && deployed.endsWith(":" + version),
-        "the kustomization deploys " + deployed + ", the project is " + version);
-    assertEquals(deployed, inDockerfile.group(1), "the Dockerfile builds what is deployed");
-    assertEquals(deployed, inDocs.group(1), "docs/operations.md builds what is deployed");
+    assertEquals(built, inDockerfile.group(1), "the Dockerfile builds what the docs build");
+    if (reference.group(2) == null) {
+      assertTrue(reference.group(3) != null, "the kustomization deploys " + deployed
+          + ", without a tag or a digest: the image tagged latest");
+      assertEquals(built.substring(0, built.lastIndexOf(':')), reference.group(1),
+          "the repository the docs push to");
+    } else {
+      assertEquals(version, reference.group(2),
+          "the kustomization deploys " + deployed + ", the project is " + version);
+      assertEquals(built, reference.group(1) + ":" + reference.group(2),
+          "the docs build what is deployed");
+    }
+    return deployed;
   }
 
   /**

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -94,33 +93,34 @@ public final class DeployManifests {
    * What {@code deploy/kustomization.yaml} says, as far as deploy/ uses kustomize.
    *
    * @param resources the files it lists
-   * @param images an image name as written in a manifest, to the reference it becomes
+   * @param images its {@code images:}, in order
    * @param deleted the objects its {@code $patch: delete} patches remove, as
    *     {@link Document#id()}
    * @param namespace its top-level namespace, {@code ""} if none
    */
-  public record Kustomization(List<String> resources, Map<String, String> images,
+  public record Kustomization(List<String> resources, List<KustomizeImage> images,
       Set<String> deleted, String namespace) {
     public Kustomization {
       resources = List.copyOf(resources);
-      images = Map.copyOf(images);
+      images = List.copyOf(images);
       deleted = Set.copyOf(deleted);
       requireNonNull(namespace, "namespace == null");
     }
 
     /** Reads {@link #KUSTOMIZATION} of {@link #DIRECTORY}. */
-    @SuppressWarnings("unchecked")
     public static Kustomization read() throws IOException {
+      return read(DIRECTORY);
+    }
+
+    /** Reads {@link #KUSTOMIZATION} of {@code directory}, e.g. an edited copy of deploy/. */
+    @SuppressWarnings("unchecked")
+    public static Kustomization read(Path directory) throws IOException {
       org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml();
-      Map<String, Object> root = yaml.load(Files.readString(DIRECTORY.resolve(KUSTOMIZATION)));
-      Map<String, String> images = new TreeMap<>();
+      Map<String, Object> root = yaml.load(Files.readString(directory.resolve(KUSTOMIZATION)));
+      List<KustomizeImage> images = new ArrayList<>();
       for (Map<String, Object> image : (List<Map<String, Object>>) root.getOrDefault("images",
           List.of())) {
-        // only the forms deploy/ uses: a name exactly as in a manifest, a new name and tag
-        String name = (String) image.get("name");
-        String newName = (String) image.getOrDefault("newName", name);
-        images.put(name, image.containsKey("newTag") ? newName + ":" + image.get("newTag")
-            : newName);
+        images.add(KustomizeImage.of(image));
       }
       Set<String> deleted = new TreeSet<>();
       for (Map<String, Object> patch : (List<Map<String, Object>>) root.getOrDefault("patches",
@@ -134,6 +134,15 @@ public final class DeployManifests {
       }
       return new Kustomization((List<String>) root.getOrDefault("resources", List.of()),
           images, deleted, (String) root.getOrDefault("namespace", ""));
+    }
+
+    /**
+     * The image {@code kubectl kustomize} puts where a manifest names {@code image}: as the
+     * first entry of {@link #images} that applies to it changes it, else unchanged.
+     */
+    public String image(String image) {
+      return images.stream().filter(i -> i.appliesTo(image)).findFirst()
+          .map(i -> i.applyTo(image)).orElse(image);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -23,20 +24,62 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kubectl kustomize deploy/} builds, and what it builds is exactly the manifests: the
  * same objects, unchanged but for the image the kustomization names and the objects its patches
- * delete. Runs only where {@code kubectl} is on the PATH.
+ * delete; so does deploy/ with its images pinned by digest. Runs only where {@code kubectl} is on
+ * the PATH.
  */
 class KustomizeBuildTest {
   @TempDir Path temp;
 
   @Test
   void kubectlKustomizeBuildsTheManifestsAsTheyAre() throws Exception {
+    assertBuildsTheManifests(DeployManifests.DIRECTORY);
+  }
+
+  /**
+   * deploy/ with the images pinned by digest as docs/operations.md shows: kubectl deploys them
+   * by digest, and the kustomization as the deploy tests read it says so too.
+   */
+  @Test
+  void kubectlKustomizeBuildsTheDocsDigestPinsAsTheTestsReadThem() throws Exception {
+    Path pinned = DeployCopy.withImages(temp.resolve("pinned"), DeployCopy.docsDigestPins());
+
+    List<String> images = assertBuildsTheManifests(pinned);
+
+    String tagged = DeployManifests.Kustomization.read().image("promcc");
+    assertTrue(images.contains(tagged + "@" + DeployCopy.DIGEST),
+        "promcc's " + tagged + " is deployed by digest: " + images);
+  }
+
+  /** The digest in place of the tag, as kustomize also allows. */
+  @Test
+  void kubectlKustomizeBuildsADigestInPlaceOfTheTagAsTheTestsReadIt() throws Exception {
+    Path pinned = DeployCopy.withImages(temp.resolve("pinned"), """
+        images:
+          - name: promcc
+            newName: registry.example.com/platform/promcc
+            digest: %s
+        """.formatted(DeployCopy.DIGEST));
+
+    List<String> images = assertBuildsTheManifests(pinned);
+
+    assertTrue(images.contains("registry.example.com/platform/promcc@" + DeployCopy.DIGEST),
+        images.toString());
+  }
+
+  /**
+   * Builds {@code directory} with kubectl and checks the result is its manifests with the
+   * kustomization's images set and its deleted objects gone.
+   *
+   * @return the images of the built StatefulSet's containers
+   */
+  private List<String> assertBuildsTheManifests(Path directory) throws Exception {
     Optional<Path> kubectl = onPath("kubectl");
     assumeTrue(kubectl.isPresent(),
         "kubectl is not on the PATH: skipped building deploy/ with kubectl kustomize");
     Path out = temp.resolve("out.yaml");
     Path err = temp.resolve("err.txt");
     Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
-        DeployManifests.DIRECTORY.toString())
+        directory.toString())
         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -46,10 +89,10 @@ class KustomizeBuildTest {
     assertEquals(0, process.exitValue(), "kubectl kustomize failed: "
         + Files.readString(err, StandardCharsets.UTF_8));
 
-    DeployManifests built = DeployManifests.of("kubectl kustomize deploy/",
+    DeployManifests built = DeployManifests.of("kubectl kustomize " + directory,
         Files.readString(out, StandardCharsets.UTF_8));
-    DeployManifests sources = DeployManifests.load();
-    DeployManifests.Kustomization kustomization = DeployManifests.Kustomization.read();
+    DeployManifests sources = DeployManifests.load(directory);
+    DeployManifests.Kustomization kustomization = DeployManifests.Kustomization.read(directory);
 
     Map<String, KubernetesObject> expected = new TreeMap<>();
     for (DeployManifests.Document document : sources.documents()) {
@@ -59,8 +102,7 @@ class KustomizeBuildTest {
     }
     V1StatefulSet statefulSet = (V1StatefulSet) expected.get("StatefulSet monitoring/prometheus");
     statefulSet.getSpec().getTemplate().getSpec().getContainers().forEach(container ->
-        Optional.ofNullable(kustomization.images().get(container.getImage()))
-            .ifPresent(container::setImage));
+        container.setImage(kustomization.image(container.getImage())));
     Map<String, KubernetesObject> actual = new TreeMap<>();
     built.documents().forEach(d -> actual.put(d.id(), d.model()));
 
@@ -70,6 +112,8 @@ class KustomizeBuildTest {
     }
     assertTrue(statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
         .noneMatch(c -> c.getImage().equals("promcc")), "the promcc image is set");
+    return statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
+        .map(V1Container::getImage).toList();
   }
 
   static Optional<Path> onPath(String program) {
