@@ -36,18 +36,21 @@ class KustomizeBuildTest {
   }
 
   /**
-   * deploy/ with the images pinned by digest as docs/operations.md shows: kubectl deploys them
-   * by digest, and the kustomization as the deploy tests read it says so too.
+   * deploy/ with the images pinned by digest as docs/operations.md shows: kubectl deploys each
+   * image by digest, the version it deploys now beside it, and the kustomization as the deploy
+   * tests read it says so too.
    */
   @Test
   void kubectlKustomizeBuildsTheDocsDigestPinsAsTheTestsReadThem() throws Exception {
     Path pinned = DeployCopy.withImages(temp.resolve("pinned"), DeployCopy.docsDigestPins());
+    DeployManifests.Kustomization tagged = DeployManifests.Kustomization.read();
+    List<String> expected = DeployManifests.load().only(V1StatefulSet.class).getSpec()
+        .getTemplate().getSpec().getContainers().stream()
+        .map(c -> tagged.image(c.getImage()) + "@" + DeployCopy.DIGEST).toList();
 
     List<String> images = assertBuildsTheManifests(pinned);
 
-    String tagged = DeployManifests.Kustomization.read().image("promcc");
-    assertTrue(images.contains(tagged + "@" + DeployCopy.DIGEST),
-        "promcc's " + tagged + " is deployed by digest: " + images);
+    assertEquals(expected, images, "every image by digest, beside the tag deployed now");
   }
 
   /** The digest in place of the tag, as kustomize also allows. */
