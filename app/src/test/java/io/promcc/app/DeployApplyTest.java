@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** deploy/ applied as docs/operations.md tells, to a host cluster that has only its own. */
 class DeployApplyTest extends DeployPodFixture {
@@ -22,10 +23,13 @@ class DeployApplyTest extends DeployPodFixture {
 
   /**
    * {@code kubectl apply -k deploy/} refuses every object of a namespace that does not exist:
-   * the docs create each one the manifests use and do not make themselves, before the apply.
+   * the docs (the operator's guide, and the README's deployment lines) create each one the
+   * manifests use and do not make themselves, before the apply.
    */
-  @Test
-  void everyNamespaceTheManifestsUseIsCreatedBeforeTheApply() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"docs/operations.md", "README.md"})
+  void everyNamespaceTheManifestsUseIsCreatedBeforeTheApply(String document)
+      throws IOException {
     DeployManifests.Kustomization kustomization = DeployManifests.Kustomization.read();
     Set<String> used = new TreeSet<>();
     manifests.documents().stream().filter(d -> !kustomization.deleted().contains(d.id()))
@@ -33,9 +37,9 @@ class DeployApplyTest extends DeployPodFixture {
         .forEach(used::add);
     manifests.all(V1Namespace.class).forEach(n -> used.remove(n.getMetadata().getName()));
     used.removeAll(BUILT_IN);
-    String docs = Files.readString(OPERATIONS);
+    String docs = Files.readString(DeployManifests.DIRECTORY.resolveSibling(document));
     int apply = docs.indexOf("kubectl apply -k deploy/");
-    assertTrue(apply >= 0, "docs/operations.md applies deploy/");
+    assertTrue(apply >= 0, document + " applies deploy/");
     Matcher create = Pattern.compile("kubectl create namespace ([a-z0-9-]+)")
         .matcher(docs.substring(0, apply));
     Set<String> created = new TreeSet<>();
@@ -45,6 +49,6 @@ class DeployApplyTest extends DeployPodFixture {
 
     assertTrue(used.contains(namespace), used.toString());
     assertEquals(List.copyOf(used), List.copyOf(created),
-        "namespaces created before kubectl apply -k deploy/");
+        "namespaces " + document + " creates before kubectl apply -k deploy/");
   }
 }
