@@ -109,6 +109,6 @@ class DeployPodTest extends DeployPodFixture {
     long bytes = Long.parseLong(size.group(1))
         << (10 * (1 + List.of("KB", "MB", "GB", "TB").indexOf(size.group(2))));
     assertTrue(bytes <= volume * 85 / 100, size.group() + " leaves less than 15 % of "
-        + volume + " bytes for the write-ahead log and compaction");
+        + volume + " bytes for compactions");
   }
 }
