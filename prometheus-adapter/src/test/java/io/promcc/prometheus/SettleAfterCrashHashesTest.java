@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.testing.ThrowawayCa;
+import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +25,6 @@ class SettleAfterCrashHashesTest {
   private static final ThrowawayCa.Issued A = ThrowawayCa.create("a-ca").issueClient("a");
 
   @TempDir Path root;
-
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
-  }
 
   /** Names the files hashed in pieces. */
   private static final class Hashes implements OwnedFileCache.ReadHook {

@@ -8,8 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What {@link LocalModeBench}'s results say of the machine it ran on: the load average and the
- * Prometheus version. Every read that fails gives {@code unknown}. Stateless.
+ * What the results of {@link LocalModeBench} and {@link KubernetesModeBench} say of the machine
+ * they ran on: the load average and the Prometheus version. Every read that fails gives {@code
+ * unknown}. Stateless.
  */
 final class BenchMachine {
   private static final Pattern VERSION = Pattern.compile("version (\\S+)");

@@ -1,5 +1,7 @@
 package io.promcc.it.bench;
 
+import static io.promcc.it.bench.BenchMachine.loadAverage;
+
 import io.promcc.core.reconcile.Phase;
 import io.promcc.it.Args;
 import io.promcc.it.GuestApi;
@@ -298,15 +300,6 @@ public final class KubernetesModeBench {
 
   private static void progress(String text) {
     System.err.println("bench: " + text);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   /** The command line. */
