@@ -5,6 +5,8 @@ import static io.promcc.prometheus.AtomicFileStoreTest.B;
 import static io.promcc.prometheus.AtomicFileStoreTest.stateWith;
 import static io.promcc.prometheus.AtomicFileStoreTest.write;
 import static io.promcc.prometheus.SimulatedCrashes.countSteps;
+import static io.promcc.prometheus.SimulatedCrashes.crashAfterTheFirstRename;
+import static io.promcc.prometheus.SimulatedCrashes.crashWriting;
 import static io.promcc.prometheus.SimulatedCrashes.crashingAt;
 import static io.promcc.prometheus.SimulatedCrashes.isTemporary;
 import static io.promcc.prometheus.SimulatedCrashes.placeUserFilesNamedLikeTemporaryFiles;
@@ -54,8 +56,7 @@ class AtomicFileStoreAfterCrashTest {
         throw new SimulatedCrash();
       }
     });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    crashWriting(crashing, newState);
     AtomicFileStore restarted = new AtomicFileStore(tmp);
     SortedMap<String, DesiredFile> onDisk = restarted.readOwned();
     assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
@@ -80,13 +81,7 @@ class AtomicFileStoreAfterCrashTest {
     DesiredState oldState = stateWith("old: 1\n", Map.of("a", A));
     DesiredState newState = stateWith("new: 1\n", Map.of("a", B));
     new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      if (step == AtomicFileStore.Step.RENAMED) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    crashAfterTheFirstRename(tmp, newState);
     Path config = tmp.resolve("prometheus.yml");
     Files.delete(config);
     AtomicFileStoreReadCacheTest.mkfifo(config);
@@ -119,8 +114,7 @@ class AtomicFileStoreAfterCrashTest {
       new AtomicFileStore(root).write(oldState, FileDiff.between(oldState, Map.of()));
       Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(root);
       AtomicFileStore crashing = crashingAt(root, crashAt);
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+      crashWriting(crashing, newState);
 
       AtomicFileStore restarted = new AtomicFileStore(root);
       restarted.markVerified(new Verification("as-on-disk", "c", Instant.EPOCH));

@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import static io.promcc.prometheus.SimulatedCrashes.countSteps;
+import static io.promcc.prometheus.SimulatedCrashes.crashWriting;
 import static io.promcc.prometheus.SimulatedCrashes.crashingAt;
 import static io.promcc.prometheus.SimulatedCrashes.isTemporary;
 import static io.promcc.prometheus.SimulatedCrashes.placeUserFilesNamedLikeTemporaryFiles;
@@ -73,8 +74,7 @@ class AtomicFileStoreCrashTest {
       Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(root);
       AtomicFileStore crashing = crashingAt(root, crashAt);
 
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+      crashWriting(crashing, newState);
 
       for (String path : union(oldState, newState)) {
         Path file = root.resolve(path);
@@ -210,8 +210,7 @@ class AtomicFileStoreCrashTest {
       first.write(oldState, FileDiff.between(oldState, Map.of()));
       first.markVerified(new Verification(oldState.hash(), "c", Instant.EPOCH));
       AtomicFileStore crashing = crashingAt(root, crashAt);
-      assertThrows(SimulatedCrash.class,
-          () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+      crashWriting(crashing, newState);
 
       List<String> foreign = new ArrayList<>();
       for (String path : union(oldState, newState)) {

@@ -47,13 +47,7 @@ class HugeFileAtOwnedPathTest {
     DesiredState oldState = AtomicFileStoreTest.stateWith("old: 1\n", Map.of("a", A));
     DesiredState newState = AtomicFileStoreTest.stateWith("new: 1\n", Map.of("a", A, "b", B));
     new AtomicFileStore(tmp).write(oldState, FileDiff.between(oldState, Map.of()));
-    AtomicFileStore crashing = new AtomicFileStore(tmp, (step, path) -> {
-      if (step == AtomicFileStore.Step.RENAMED) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class,
-        () -> crashing.write(newState, FileDiff.between(newState, crashing.readOwned())));
+    SimulatedCrashes.crashAfterTheFirstRename(tmp, newState);
     Path huge = tmp.resolve("certs/b-crt.pem");
     Files.deleteIfExists(huge);
     makeHuge(huge, HUGE);
@@ -107,12 +101,5 @@ class HugeFileAtOwnedPathTest {
     assertFalse(restarted.readOwned().containsKey("certs/a-key.pem"));
     AtomicFileStoreTest.write(restarted, state);
     assertEquals(state.files(), new AtomicFileStore(tmp).readOwned());
-  }
-
-  /** Stands for the process dying at a step. */
-  private static final class SimulatedCrash extends Error {
-    SimulatedCrash() {
-      super("simulated crash", null, false, false);
-    }
   }
 }

@@ -1,11 +1,10 @@
 package io.promcc.prometheus;
 
+import static io.promcc.prometheus.SimulatedCrashes.crashAfterTheFirstRename;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.testing.ThrowawayCa;
-import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,20 +39,10 @@ class SettleAfterCrashHashesTest {
     return AtomicFileStoreTest.stateWith(config, Map.of("c", A));
   }
 
-  /** A write that crashed after its rename leaves the manifest in doubt. */
-  private void crashAfterTheRename(DesiredState next) {
-    AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
-      if (step == AtomicFileStore.Step.RENAMED) {
-        throw new SimulatedCrash();
-      }
-    });
-    assertThrows(SimulatedCrash.class, () -> AtomicFileStoreTest.write(crashing, next));
-  }
-
   @Test
   void settlingAfterACrashHashesNoFileTheReadBeforeFoundUnchanged() {
     AtomicFileStoreTest.write(new AtomicFileStore(root), state("a: 1\n"));
-    crashAfterTheRename(state("b: 1\n"));
+    crashAfterTheFirstRename(root, state("b: 1\n"));
     Hashes hashes = new Hashes();
     AtomicFileStore restarted = new AtomicFileStore(root, AtomicFileStore.StepHook.NONE, hashes);
 
@@ -66,7 +55,7 @@ class SettleAfterCrashHashesTest {
   @Test
   void aFileChangedSinceItsLastReadIsHashed() throws IOException {
     AtomicFileStoreTest.write(new AtomicFileStore(root), state("a: 1\n"));
-    crashAfterTheRename(state("b: 1\n"));
+    crashAfterTheFirstRename(root, state("b: 1\n"));
     Hashes hashes = new Hashes();
     AtomicFileStore restarted = new AtomicFileStore(root, AtomicFileStore.StepHook.NONE, hashes);
     DesiredState next = state("c: 1\n");

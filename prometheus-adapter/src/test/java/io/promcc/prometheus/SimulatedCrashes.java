@@ -1,5 +1,7 @@
 package io.promcc.prometheus;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import java.io.IOException;
@@ -31,6 +33,29 @@ final class SimulatedCrashes {
         throw new SimulatedCrash();
       }
     });
+  }
+
+  /**
+   * Writes {@code next} with {@code crashing}, a store that dies on the way; fails unless it
+   * died.
+   */
+  static void crashWriting(AtomicFileStore crashing, DesiredState next) {
+    assertThrows(SimulatedCrash.class,
+        () -> crashing.write(next, FileDiff.between(next, crashing.readOwned())));
+  }
+
+  /**
+   * Writes {@code next} into {@code root} with a store that dies right after its first rename,
+   * leaving what a crash there leaves (the manifest in doubt, a file new, the others old); fails
+   * unless it died.
+   */
+  static void crashAfterTheFirstRename(Path root, DesiredState next) {
+    AtomicFileStore crashing = new AtomicFileStore(root, (step, path) -> {
+      if (step == AtomicFileStore.Step.RENAMED) {
+        throw new SimulatedCrash();
+      }
+    });
+    crashWriting(crashing, next);
   }
 
   /**
