@@ -9,6 +9,8 @@ import static io.promcc.prometheus.SimulatedCrashes.crashAfterTheFirstRename;
 import static io.promcc.prometheus.SimulatedCrashes.crashWriting;
 import static io.promcc.prometheus.SimulatedCrashes.crashingAt;
 import static io.promcc.prometheus.SimulatedCrashes.isTemporary;
+import static io.promcc.prometheus.SimulatedCrashes.newState;
+import static io.promcc.prometheus.SimulatedCrashes.oldState;
 import static io.promcc.prometheus.SimulatedCrashes.placeUserFilesNamedLikeTemporaryFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,9 +107,8 @@ class AtomicFileStoreAfterCrashTest {
    */
   @Test
   void verificationAfterACrashRemovesTheCrashedWritesTemporaryFiles() throws IOException {
-    DesiredState oldState = stateWith(TestStates.staticJobs("old"), Map.of("a", A, "b", B));
-    DesiredState newState = stateWith(TestStates.staticJobs("new"),
-        Map.of("a", B, "c", A));
+    DesiredState oldState = oldState(A, B);
+    DesiredState newState = newState(A, B);
     int steps = countSteps(tmp, oldState, newState);
     for (int crashAt = 0; crashAt < steps; crashAt++) {
       Path root = Files.createDirectory(tmp.resolve("run" + crashAt));

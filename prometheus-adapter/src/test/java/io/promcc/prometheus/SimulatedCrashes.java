@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ final class SimulatedCrashes {
       }
     });
     crashWriting(crashing, next);
+  }
+
+  /**
+   * What the write the tests crash at every step finds: clusters {@code a} and {@code b}, the
+   * config {@code old}.
+   */
+  static DesiredState oldState(ThrowawayCa.Issued a, ThrowawayCa.Issued b) {
+    return AtomicFileStoreTest.stateWith(TestStates.staticJobs("old"), Map.of("a", a, "b", b));
+  }
+
+  /**
+   * What that write writes: cluster {@code a} with other certificates (those of {@code b}), b
+   * gone, c new, the config {@code new}; each kind of step (a file created, replaced, deleted).
+   */
+  static DesiredState newState(ThrowawayCa.Issued a, ThrowawayCa.Issued b) {
+    return AtomicFileStoreTest.stateWith(TestStates.staticJobs("new"), Map.of("a", b, "c", a));
   }
 
   /**
