@@ -4,11 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.KeptCertificates;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
@@ -20,18 +26,33 @@ import java.util.Optional;
  * folder's store treats it: never through a link (neither a file nor a folder on the way, since
  * a link names a file that is not the controller's), only regular files (a FIFO is never
  * opened), at most 1 MiB each; a bundle only if all three files are there, parse, and the key is
- * the certificate's. Anything else is no bundle, and Vault is asked as for a new cluster.
- * Stateless and thread-safe; private keys never reach a message.
+ * the certificate's. Anything else is no bundle, and Vault is asked as for a new cluster; but a
+ * file the volume fails to read (an I/O error) is a failure, thrown, never nothing kept: the
+ * source then reads again while the cluster has no certificate. Stateless and thread-safe;
+ * private keys never reach a message.
  */
 public final class WrittenCertificates implements KeptCertificates {
   private final Path output;
   private final Path folder;
+  private final PemReader reader;
+
+  /** How a PEM file is read: {@link RegularFiles#readPem}, never through a link. */
+  @FunctionalInterface
+  interface PemReader {
+    String read(Path file) throws IOException;
+  }
 
   /**
    * @param output the output folder
    * @param certificateFolder the certificate folder, relative to {@code output}
    */
   public WrittenCertificates(Path output, String certificateFolder) {
+    this(output, certificateFolder, file -> RegularFiles.readPem(file, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** As the public constructor, each file read by {@code reader} (a volume's failure, in tests). */
+  WrittenCertificates(Path output, String certificateFolder, PemReader reader) {
+    this.reader = requireNonNull(reader, "reader == null");
     this.output = requireNonNull(output, "output == null").toAbsolutePath().normalize();
     this.folder = this.output
         .resolve(requireNonNull(certificateFolder, "certificateFolder == null")).normalize();
@@ -41,6 +62,12 @@ public final class WrittenCertificates implements KeptCertificates {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws UncheckedIOException if the volume failed to read a file (an I/O error, not a file
+   *     missing or unfit): nothing is known of what was kept. Its message names the file only
+   */
   @Override
   public Optional<CertificateBundle> find(ClusterId cluster) {
     try {
@@ -60,9 +87,25 @@ public final class WrittenCertificates implements KeptCertificates {
           CertificateBundle.parseCertificate(bundle.certificatePem(), "client certificate")
               .getPublicKey());
       return matches ? Optional.of(bundle) : Optional.empty();
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (IOException e) {
+      if (nothingThere(e)) {
+        return Optional.empty();
+      }
+      throw new UncheckedIOException(e.getMessage(), e); // read(Path) named the file
+    } catch (GeneralSecurityException | RuntimeException unfit) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether {@code e} says the file (or a folder on the way) is missing or unfit: nothing kept
+   * to take over. A read an interrupt stopped counts so too (the thread's interrupt says why).
+   */
+  private static boolean nothingThere(IOException e) {
+    return e instanceof NoSuchFileException || e instanceof NotDirectoryException
+        || e instanceof RegularFiles.UnfitFileException
+        || e instanceof RegularFiles.NotRegularFileException
+        || e instanceof CharacterCodingException || e instanceof ClosedByInterruptException;
   }
 
   /** Whether every folder from the output folder's down to the certificate folder is no link. */
@@ -75,12 +118,22 @@ public final class WrittenCertificates implements KeptCertificates {
     return true;
   }
 
-  /** The text of a regular file of a certificate's size, never through a link. */
-  private static Optional<String> read(Path file) {
+  /**
+   * The text of a regular file of a certificate's size, never through a link; empty if it is
+   * missing or unfit.
+   *
+   * @throws IOException if the volume failed to read it
+   */
+  private Optional<String> read(Path file) throws IOException {
     try {
-      return Optional.of(RegularFiles.readPem(file, LinkOption.NOFOLLOW_LINKS));
-    } catch (IOException absentOrUnfit) {
-      return Optional.empty();
+      return Optional.of(reader.read(file));
+    } catch (IOException e) {
+      if (nothingThere(e)) {
+        return Optional.empty();
+      }
+      // the volume failed: no sign that nothing was kept. A read's own error (EIO) names no file
+      throw new IOException("reading " + Quoting.quote(file.toString()) + " failed: "
+          + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

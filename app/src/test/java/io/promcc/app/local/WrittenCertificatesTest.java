@@ -1,10 +1,15 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.testing.TestCertificates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -83,5 +88,29 @@ class WrittenCertificatesTest {
   void aKeyOfAnotherCertificateFindsNothing() throws Exception {
     writeBundle(temp.resolve("out/certs"), "ca.pem", "client.pem", "other-client-key.pem");
     assertEquals(Optional.empty(), serialOf(temp.resolve("out")));
+  }
+
+  /**
+   * A file the volume fails to read (an I/O error, not a file missing or unfit) is no finding:
+   * it is thrown, so that the source reads again while the cluster has no certificate, where it
+   * was taken for nothing kept. The failure names the file, never what was read.
+   */
+  @Test
+  void aFileTheVolumeFailsToReadIsAFailureNotNothingKept() throws Exception {
+    writeBundle(temp.resolve("out/certs"), "ca.pem", "client.pem", "client-key.pem");
+    Path key = temp.resolve("out/certs/alpha-key.pem");
+    WrittenCertificates failing = new WrittenCertificates(temp.resolve("out"), "certs",
+        file -> {
+          if (file.equals(key)) {
+            throw new IOException("Input/output error");
+          }
+          return RegularFiles.readPem(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        });
+
+    UncheckedIOException failed = assertThrows(UncheckedIOException.class,
+        () -> failing.find(ALPHA));
+
+    assertTrue(failed.getMessage().contains(key.toString()), failed.getMessage());
+    assertFalse(failed.getMessage().contains("PRIVATE KEY"), failed.getMessage());
   }
 }
