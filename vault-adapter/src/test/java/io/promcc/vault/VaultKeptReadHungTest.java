@@ -45,9 +45,12 @@ class VaultKeptReadHungTest {
   private VaultSettings settings;
   private GuestCluster beta;
   private CertificateBundle left;
+  /** The source's log lines, where the end of a read given up is counted. */
+  private LogCapture ends;
 
   @BeforeEach
   void leaveACertificate() {
+    ends = LogCapture.of(VaultCertificateSource.class);
     fixture.useNewToken();
     beta = fixture.clusters("beta").get(0);
     settings = fixture.settings().ttl(Duration.ofHours(30)).build();
@@ -61,6 +64,7 @@ class VaultKeptReadHungTest {
   void close() {
     volumeBack.countDown();
     fixture.close();
+    ends.close();
   }
 
   /**
@@ -166,13 +170,24 @@ class VaultKeptReadHungTest {
     };
   }
 
+  /**
+   * Waits until {@code n} reads given up have ended and their end is counted (logged, as the
+   * source stops giving every read up at once): a read ends before its end is counted, and a
+   * look between the two is given up at once.
+   */
   private void awaitReadsEnded(int n) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (readsEnded.get() < n) {
-      assertTrue(System.nanoTime() < deadline, "reads ended: " + readsEnded);
+    while (readsEnded.get() < n || endsCounted() < n) {
+      assertTrue(System.nanoTime() < deadline, "reads ended: " + readsEnded + ", counted: "
+          + endsCounted());
       Thread.onSpinWait();
       Thread.yield();
     }
+  }
+
+  private long endsCounted() {
+    return ends.messages().stream().filter(m -> m.contains("which did not end within"))
+        .count();
   }
 
   /** {@code source.observe(clusters)} on a thread of its own, waited for a bounded time. */
