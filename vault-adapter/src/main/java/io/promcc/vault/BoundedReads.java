@@ -40,8 +40,22 @@ final class BoundedReads {
   private final String kind;
   private final Duration timeout;
   private final ThreadPoolExecutor threads;
+  private final Hang hang;
   /** Reads given up that have not ended: while there is one, reads are given up at once. */
   private final Set<Read> overdue = new HashSet<>(); // guarded by itself
+
+  /** Told of each hang: the first read given up, and the end of the last one. */
+  @FunctionalInterface
+  interface Hang {
+    /** Does nothing. */
+    Hang NONE = hung -> {};
+
+    /**
+     * {@code true} as a read is given up while none is overdue, {@code false} as the last
+     * overdue read ends; called under the reads' lock, so in order: quick, and never throws.
+     */
+    void hung(boolean hung);
+  }
 
   /** The read did not end in time: nothing is known of what it read. */
   static final class Unanswered extends RuntimeException {
@@ -57,6 +71,12 @@ final class BoundedReads {
    * @param threads how the reader threads are named: {@code promcc-vault-<threads>-<n>-<m>}
    */
   BoundedReads(String kind, String threads, Duration timeout) {
+    this(kind, threads, timeout, Hang.NONE);
+  }
+
+  /** As the other constructor, each hang and its end told to {@code hang}. */
+  BoundedReads(String kind, String threads, Duration timeout, Hang hang) {
+    this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -142,6 +162,9 @@ final class BoundedReads {
       first = overdue.isEmpty();
       if (!read.isDone()) {
         overdue.add(read);
+        if (first) {
+          hang.hung(true);
+        }
       }
     }
     LOG.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
@@ -193,6 +216,9 @@ final class BoundedReads {
       boolean wasOverdue;
       synchronized (overdue) {
         wasOverdue = overdue.remove(this);
+        if (wasOverdue && overdue.isEmpty()) {
+          hang.hung(false);
+        }
       }
       if (wasOverdue) {
         LOG.log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "

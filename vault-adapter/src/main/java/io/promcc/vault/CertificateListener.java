@@ -42,4 +42,12 @@ public interface CertificateListener {
    * the next login that works calls {@link #tokenRefreshed} with {@code renewed == false}.
    */
   default void loginFailing(String reason) {}
+
+  /**
+   * A read of a certificate an earlier run left ({@link KeptCertificates}) did not end in time
+   * and was given up ({@code hung == true}): the volume counts as not answering, and every read
+   * is given up at once; or the last read given up ended ({@code hung == false}), and reads go
+   * on. Called once per hang and once at its end, in that order.
+   */
+  default void keptReadHung(boolean hung) {}
 }

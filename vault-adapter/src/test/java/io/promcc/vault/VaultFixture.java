@@ -172,5 +172,10 @@ final class VaultFixture implements AutoCloseable {
     public void loginFailing(String reason) {
       events.add("login failing " + reason);
     }
+
+    @Override
+    public void keptReadHung(boolean hung) {
+      events.add(hung ? "kept read hung" : "kept read ended");
+    }
   }
 }

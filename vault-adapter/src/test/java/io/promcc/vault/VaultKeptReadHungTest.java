@@ -122,6 +122,26 @@ class VaultKeptReadHungTest {
   }
 
   /**
+   * A hang is shown to the listener (the app's metric) once, however many reads it gives up,
+   * and its end once the read given up ends: a hung volume is otherwise seen only in the log.
+   */
+  @Test
+  void aHangIsShownOnceUntilItsReadEnds() throws Exception {
+    List<GuestCluster> clusters = fixture.clusters(5);
+    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    try {
+      observeBounded(source, clusters);
+      assertEquals(List.of("kept read hung"), keptReadEvents());
+
+      volumeBack.countDown();
+      awaitReadsEnded(reads.get());
+      assertEquals(List.of("kept read hung", "kept read ended"), keptReadEvents());
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
    * A read that hung while Vault is sealed leaves the cluster without a certificate for now
    * (Vault's reason), not without the one left for good: once the volume answers, the next look
    * takes it over, served as a healthy one. Before, the observation waited for the read for
@@ -149,6 +169,10 @@ class VaultKeptReadHungTest {
     } finally {
       source.close();
     }
+  }
+
+  private List<String> keptReadEvents() {
+    return fixture.listener.events.stream().filter(e -> e.startsWith("kept read")).toList();
   }
 
   /**

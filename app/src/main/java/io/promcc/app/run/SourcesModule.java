@@ -10,7 +10,7 @@ import io.promcc.app.local.LocalCa;
 import io.promcc.app.local.WrittenCertificates;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
-import io.promcc.app.status.VaultLoginMetric;
+import io.promcc.app.status.VaultMetrics;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
@@ -118,14 +118,15 @@ public abstract class SourcesModule {
   }
 
   /**
-   * A failing Vault login is {@code promcc_vault_login_failing}; Vault's other certificate events
+   * A failing Vault login is {@code promcc_vault_login_failing}, a hung read of the certificates
+   * an earlier run left {@code promcc_vault_kept_read_hung}; Vault's other certificate events
    * are log lines, and their metrics are read from each reconcile. Made only when Vault is
-   * selected, so the metric exists only then.
+   * selected, so the metrics exist only then.
    */
   @Provides
   @Singleton
   static CertificateListener certificateListener(ControllerMetrics metrics) {
-    return new VaultLoginMetric(metrics.registry());
+    return new VaultMetrics(metrics.registry());
   }
 
   @Provides

@@ -62,7 +62,9 @@ abstract class MetricsDocFixture {
         .waiting("b", "certificate-missing").build(), Instant.EPOCH);
     metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
     metrics.localCaNotAfter(() -> java.util.Optional.of(Instant.EPOCH));
-    new VaultLoginMetric(metrics.registry()).loginFailing("vault-unreachable");
+    VaultMetrics vault = new VaultMetrics(metrics.registry());
+    vault.loginFailing("vault-unreachable");
+    vault.keptReadHung(true);
     return Exposition.of(metrics.registry()).text();
   }
 
