@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,11 +30,14 @@ class VaultCredentialReadHungTest {
   private final VaultFixture fixture = new VaultFixture();
   private final CountDownLatch volumeBack = new CountDownLatch(1);
   private final AtomicInteger readsEnded = new AtomicInteger();
+  /** The source's log lines, where the end of a read given up is counted. */
+  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
 
   @AfterEach
   void close() {
     volumeBack.countDown();
     fixture.close();
+    ends.close();
   }
 
   /**
@@ -72,9 +76,12 @@ class VaultCredentialReadHungTest {
         unreadable.getMessage());
 
     volumeBack.countDown();
+    // until its end is counted (logged as reads stop being given up at once), not only until
+    // the read returned: a login between the two is given up at once
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (readsEnded.get() < 1) {
-      assertTrue(System.nanoTime() < deadline, "the hung read never ended");
+    while (readsEnded.get() < 1 || ends.messages().stream()
+        .noneMatch(m -> m.contains("which did not end within"))) {
+      assertTrue(System.nanoTime() < deadline, "the hung read never ended: " + ends.lines());
       Thread.onSpinWait();
     }
     fixture.clock.advance(Duration.ofMinutes(1)); // past the login's backoff
