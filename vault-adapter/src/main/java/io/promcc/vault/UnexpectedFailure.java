@@ -3,6 +3,7 @@ package io.promcc.vault;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Unexpected;
+import java.util.List;
 
 /**
  * A failure of one cluster's request that neither Vault's answer nor a named failure explains
@@ -41,5 +42,15 @@ final class UnexpectedFailure {
    */
   static String message(String what, Throwable e, String secret) {
     return what + " failed unexpectedly with " + Unexpected.named(e, secret);
+  }
+
+  /**
+   * {@code e}, neither Vault's answer nor a named failure, as a failure of the token's
+   * {@code call} (a login, a renewal, a revocation): named by type and place, never its text,
+   * which may quote the token.
+   */
+  static VaultRequestException ofTokenCall(String call, Throwable e) {
+    return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(),
+        message("the vault " + call, e, "the credential or the token"), null);
   }
 }

@@ -2,7 +2,6 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.jopenlibs.vault.json.Json;
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -16,8 +15,9 @@ import java.util.function.Function;
  * {@code renewAfterFraction} of its TTL has passed, and logs in again when it can no longer be
  * renewed (not renewable, max TTL reached, revoked, expired). With token auth, "logging in"
  * re-reads the token from its file or variable and looks it up, so an agent may rotate it
- * ({@link VaultCredentials} reads the secrets, {@link VaultLogin} sends the login,
- * {@link TokenRenewal} the renewal, {@link TokenLookup} the lookup of a refused token, and
+ * ({@link LoginCredential} reads the secrets, {@link VaultLogin} sends the login,
+ * {@link TokenRenewal} the renewal and {@link RenewalFailures} counts the failed ones,
+ * {@link TokenLookup} the lookup of a refused token, {@link TokenRevocation} the revocation, and
  * {@link VaultAnswerFields} reads Vault's answers).
  *
  * <p>A token this class created by a Kubernetes or AppRole login is revoked ({@code revoke-self})
@@ -33,8 +33,6 @@ import java.util.function.Function;
  */
 public final class VaultAuthenticator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
-  /** The longest a revoke-self may hold up a replacement or {@link #close()}. */
-  private static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
 
   private final VaultAuthSettings auth;
   private final VaultConnection connection;
@@ -42,18 +40,15 @@ public final class VaultAuthenticator implements AutoCloseable {
   private final Clock clock;
   private final TokenRenewal renewal;
   private final TokenLookup lookup; // guarded by this
-  private final Function<String, String> environment;
   private final CertificateListener listener;
   private final VaultLogin login;
-  private final BoundedReads credentialReads;
+  private final TokenRevocation revocation;
 
   // guarded by this
   private State state;
   private final LoginBackoff loginBackoff;
-  /** Renewals of the current token that failed in a row while it stayed valid. */
-  private int renewFailures;
-  /** Why the last of them failed; null if none has. */
-  private VaultFailure lastRenewFailure;
+  private final LoginCredential credential;
+  private final RenewalFailures renewFailures;
   /** The last renewal or login Vault did not answer while a token was kept; null once one works. */
   private Unanswered unanswered;
   private boolean closed;
@@ -81,13 +76,14 @@ public final class VaultAuthenticator implements AutoCloseable {
   VaultAuthenticator(VaultAuthSettings auth, VaultConnection connection, RenewalPolicy policy,
       Clock clock, Function<String, String> environment, CertificateListener listener,
       Duration readTimeout) {
-    this.credentialReads = new BoundedReads("vault login credential", "credential", readTimeout);
     this.auth = requireNonNull(auth, "auth == null");
     this.connection = requireNonNull(connection, "connection == null");
     this.policy = requireNonNull(policy, "policy == null");
     this.clock = requireNonNull(clock, "clock == null");
-    this.environment = requireNonNull(environment, "environment == null");
+    this.credential = new LoginCredential(auth, environment, readTimeout);
     this.listener = requireNonNull(listener, "listener == null");
+    this.renewFailures = new RenewalFailures(policy, clock);
+    this.revocation = new TokenRevocation(connection);
     this.loginBackoff = new LoginBackoff(policy, clock, listener);
     this.renewal = new TokenRenewal(auth, connection, policy);
     this.lookup = new TokenLookup(connection, clock);
@@ -159,18 +155,8 @@ public final class VaultAuthenticator implements AutoCloseable {
                 + "interrupted", state.expiresAt);
           } else {
             // Vault is down: the token still works until it expires; retry renewal later, less
-            // often the longer it fails (as a login), warning when it starts failing and
-            // again when it fails for another reason.
-            // From the failure, not the call: one that hung for its timeout would leave the
-            // next refresh already due for every caller that waited meanwhile
-            renewFailures++;
-            boolean changed = e.failure() != lastRenewFailure;
-            lastRenewFailure = e.failure();
-            Instant again = earliest(clock.instant().plus(policy.backoff(renewFailures)),
-                state.expiresAt);
-            LOG.log(changed ? Level.WARNING : Level.DEBUG, "keeping the current vault "
-                + "token until {0}: its renewal failed ({1} in a row, next attempt at {2}): {3}",
-                state.expiresAt, renewFailures, again, e.getMessage());
+            // often the longer it fails (as a login)
+            Instant again = renewFailures.failed(e, state.expiresAt);
             state = new State(state.token, state.ttl, state.expiresAt, again, true, state.ours);
             if (e.failure() == VaultFailure.UNREACHABLE) {
               unanswered = new Unanswered(clock.instant(), e);
@@ -238,7 +224,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     state = null;
     if (current != null && current.ours
         && (current.expiresAt == null || clock.instant().isBefore(current.expiresAt))) {
-      revoke(current.token, "the controller stops");
+      revocation.revoke(current.token, "the controller stops");
     }
   }
 
@@ -265,28 +251,8 @@ public final class VaultAuthenticator implements AutoCloseable {
       return;
     }
     if (old != null && old.ours && !old.token.equals(state.token)) {
-      revoke(old.token, "a new login replaced it");
+      revocation.revoke(old.token, "a new login replaced it");
     }
-  }
-
-  private void revoke(Secret token, String why) {
-    try {
-      connection.post("auth/token/revoke-self", token, Json.object(), REVOKE_TIMEOUT);
-      LOG.log(Level.DEBUG, "revoked the previous vault token: {0}", why);
-    } catch (VaultRequestException e) {
-      // it expires on its own at the end of its ttl
-      warnNotRevoked(why, e);
-    } catch (RuntimeException | Error e) {
-      // the http client's own exception, a defect: still best effort, so that close() ends
-      // and a new login's token reaches its caller; named by type and place, not its text
-      UnexpectedFailure.rethrowIfFatal(e);
-      warnNotRevoked(why, unexpected("token revocation", e));
-    }
-  }
-
-  private static void warnNotRevoked(String why, VaultRequestException e) {
-    LOG.log(Level.WARNING, "could not revoke the previous vault token ({0}); it stays valid "
-        + "until its ttl ends: {1}", why, e.getMessage());
   }
 
   private State login(Instant now) {
@@ -305,18 +271,16 @@ public final class VaultAuthenticator implements AutoCloseable {
    * @param kept the token kept while this login fails; null if none is
    */
   private State login(Instant now, State kept) {
-    Secret changed = loginBackoff.holdsBack(now) ? changedCredential() : null;
+    Secret changed = loginBackoff.holdsBack(now) ? credential.changedSince(loginBackoff) : null;
     if (changed == null) {
       loginBackoff.checkMayTry(now);
     }
     Secret read = null;
     try {
-      read = changed != null ? changed
-          : VaultCredentials.readWithin(credentialReads, auth, environment);
+      read = changed != null ? changed : credential.read();
       State s = login.login(now, read);
       loginBackoff.succeeded();
-      renewFailures = 0;
-      lastRenewFailure = null;
+      renewFailures.reset();
       unanswered = null;
       return s;
     } catch (VaultRequestException e) {
@@ -331,44 +295,12 @@ public final class VaultAuthenticator implements AutoCloseable {
       // same, backed off, so that every cluster does not try it again at every observation;
       // an Error too (a stack overflow), unless the JVM may not go on
       UnexpectedFailure.rethrowIfFatal(unexpected);
-      VaultRequestException e = unexpected("login", unexpected);
+      VaultRequestException e = UnexpectedFailure.ofTokenCall("login", unexpected);
       loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
           : "keeping the current vault token"
               + (kept.expiresAt == null ? "" : " until " + kept.expiresAt), read);
       throw e;
     }
-  }
-
-  /**
-   * The credential file read again while the backoff holds the login back, if its content
-   * changed since the failed login (an operator fixed it, the kubelet rotated it); null if not,
-   * if it cannot be read (the backoff stands), or with a token from an environment variable,
-   * which cannot change while the process runs.
-   */
-  private Secret changedCredential() {
-    if (auth instanceof VaultAuthSettings.Token t && t.file().isEmpty()) {
-      return null;
-    }
-    try {
-      Secret read = VaultCredentials.readWithin(credentialReads, auth, environment);
-      if (!loginBackoff.changedSince(read)) {
-        return null;
-      }
-      LOG.log(Level.INFO, "the vault login credential changed since the failed login; trying "
-          + "it now, before the backoff ends");
-      return read;
-    } catch (VaultRequestException e) {
-      return null;
-    }
-  }
-
-  /**
-   * {@code e}, neither Vault's answer nor a named failure, as a failure of the token's
-   * {@code call}: named by type and place, never its text, which may quote the token.
-   */
-  private static VaultRequestException unexpected(String call, Throwable e) {
-    return new VaultRequestException(VaultFailure.UNEXPECTED, 0, List.of(),
-        UnexpectedFailure.message("the vault " + call, e, "the credential or the token"), null);
   }
 
   private State renew(State current, Instant now) {
@@ -381,24 +313,20 @@ public final class VaultAuthenticator implements AutoCloseable {
       // kept and backed off below, as a renewal Vault did not answer, instead of tried again
       // by every caller while the token is due
       UnexpectedFailure.rethrowIfFatal(e);
-      throw unexpected("token renewal", e);
+      throw UnexpectedFailure.ofTokenCall("token renewal", e);
     }
     if (r.spent()) {
       return r.state();
     }
-    if (renewFailures > 0) {
-      LOG.log(Level.INFO, "vault token renewed after {0} failed renewals in a row",
-          renewFailures);
-    }
-    renewFailures = 0;
-    lastRenewFailure = null;
+    renewFailures.renewed();
     unanswered = null;
     LOG.log(Level.DEBUG, "renewed vault token, expires {0}", r.state().expiresAt);
     listener.tokenRefreshed(true, r.state().expiresAt);
     return r.state();
   }
 
-  private static Instant earliest(Instant a, Instant b) {
+  /** The earlier of {@code a} and {@code b}; {@code a} if {@code b} is {@code null} (never). */
+  static Instant earliest(Instant a, Instant b) {
     return b == null || a.isBefore(b) ? a : b;
   }
 

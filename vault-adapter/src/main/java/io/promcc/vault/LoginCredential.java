@@ -1,0 +1,63 @@
+package io.promcc.vault;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Secret;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The credential {@link VaultAuthenticator} logs in with (the token, the service account token
+ * or the secret ID), read by {@link VaultCredentials}, each read waited for at most a bound: one
+ * that does not end (a volume that hangs) is an unreadable credential. Not thread-safe: guarded
+ * by the authenticator's lock.
+ */
+final class LoginCredential {
+  private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
+
+  private final VaultAuthSettings auth;
+  private final Function<String, String> environment;
+  private final BoundedReads reads;
+
+  /** @param readTimeout how long a read is waited for */
+  LoginCredential(VaultAuthSettings auth, Function<String, String> environment,
+      Duration readTimeout) {
+    this.reads = new BoundedReads("vault login credential", "credential", readTimeout);
+    this.auth = requireNonNull(auth, "auth == null");
+    this.environment = requireNonNull(environment, "environment == null");
+  }
+
+  /**
+   * The credential as it is now.
+   *
+   * @throws VaultRequestException {@code vault-credentials-unreadable} if it cannot be read, or
+   *     its read did not end in time
+   */
+  Secret read() {
+    return VaultCredentials.readWithin(reads, auth, environment);
+  }
+
+  /**
+   * The credential file read again while {@code backoff} holds the login back, if its content
+   * changed since the failed login (an operator fixed it, the kubelet rotated it); null if not,
+   * if it cannot be read (the backoff stands), or with a token from an environment variable,
+   * which cannot change while the process runs.
+   */
+  Secret changedSince(LoginBackoff backoff) {
+    if (auth instanceof VaultAuthSettings.Token t && t.file().isEmpty()) {
+      return null;
+    }
+    try {
+      Secret read = read();
+      if (!backoff.changedSince(read)) {
+        return null;
+      }
+      LOG.log(Level.INFO, "the vault login credential changed since the failed login; trying "
+          + "it now, before the backoff ends");
+      return read;
+    } catch (VaultRequestException e) {
+      return null;
+    }
+  }
+}
