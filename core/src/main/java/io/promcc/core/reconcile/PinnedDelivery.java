@@ -99,15 +99,19 @@ final class PinnedDelivery {
           + pin.message() + "), was loaded after all: prometheus reports a successful load at "
           + loadedAt.get() + ", after " + pin.baseline().orElseThrow() + " when its files were "
           + "complete, and they are on disk";
+      // unpinned first: the other way round, a failure in between would leave the verified
+      // config pinned, and such a pin is never lifted
       try {
-        // unpinned first: the other way round, a failure in between would leave the verified
-        // config pinned, and such a pin is never lifted
         rollback.pin(Optional.empty());
+      } catch (ConfigStoreException e) {
+        return loadedButStoreFailed(loaded + ", but dropping its pin failed: " + e.getMessage()
+            + "; the next reconcile drops it", written);
+      }
+      try {
         recorder.recordLoad(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
       } catch (ConfigStoreException e) {
-        return new Delivered(Outcome.FAILED, loaded + ", but recording that failed: "
-            + e.getMessage() + "; the next reconcile records it", written.paths,
-            written.deleted, true, false);
+        return loadedButStoreFailed(loaded + ", but recording that failed: " + e.getMessage()
+            + "; the next reconcile records it", written);
       }
       return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, loaded
           + "; verified and no longer pinned", written.paths, written.deleted, true, false);
@@ -124,6 +128,11 @@ final class PinnedDelivery {
     return new Delivered(refused.isEmpty() ? Outcome.REJECTED : Outcome.FAILED,
         said + refused.map(r -> "; " + r).orElse(""), written.paths, written.deleted, false,
         false);
+  }
+
+  /** A load verified under the pin that the store failed to note: in sync, failed. */
+  private static Delivered loadedButStoreFailed(String said, Written written) {
+    return new Delivered(Outcome.FAILED, said, written.paths, written.deleted, true, false);
   }
 
   /**

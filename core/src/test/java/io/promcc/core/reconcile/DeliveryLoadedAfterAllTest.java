@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
@@ -93,6 +94,47 @@ class DeliveryLoadedAfterAllTest {
         && failed.message().contains("No space left on device"), said);
     assertEquals(Outcome.UNCHANGED, next.outcome(), said);
     assertTrue(next.configInSync(), said);
+    assertEquals(configHash, f.store.record().verified().orElseThrow().configHash(), said);
+    assertEquals(Optional.empty(), f.store.record().rejected(), said);
+  }
+
+  /**
+   * Dropping the pin fails once (the load is then not recorded either): the result said
+   * "recording that failed" of a record never asked. It names the pin's drop; the next
+   * reconcile drops it and records the load.
+   */
+  @Test
+  void aLoadedAfterAllWhosePinDropFailsNamesTheDrop() {
+    var dropFailsOnce = new ForwardingStore(f.store) {
+      boolean armed;
+
+      @Override
+      public void markRejected(Optional<RejectedConfig> rejected) {
+        if (armed && rejected.isEmpty()) {
+          armed = false;
+          throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+              + "space left on device");
+        }
+        super.markRejected(rejected);
+      }
+    };
+    Reconciler reconciler = f.builder().store(dropFailsOnce).build();
+    String configHash = pinnedNotReady(reconciler).configHash().orElseThrow();
+    comesUpAfterTheReadyTimeout();
+    dropFailsOnce.armed = true;
+
+    ReconcileResult failed = reconciler.reconcile();
+    f.clock.advance(Duration.ofSeconds(10));
+    ReconcileResult next = reconciler.reconcile();
+
+    String said = failed.outcome() + ": " + failed.message() + "; then " + next.outcome()
+        + ": " + next.message();
+    assertEquals(Outcome.FAILED, failed.outcome(), said);
+    assertTrue(failed.configInSync(), said);
+    assertTrue(failed.message().endsWith(", and they are on disk, but dropping its pin failed: "
+        + "cannot append to \".promcc-manifest.journal\": No space left on device; the next "
+        + "reconcile drops it"), said);
+    assertEquals(Outcome.UNCHANGED, next.outcome(), said);
     assertEquals(configHash, f.store.record().verified().orElseThrow().configHash(), said);
     assertEquals(Optional.empty(), f.store.record().rejected(), said);
   }
