@@ -154,16 +154,23 @@ final class Delivery {
       recorder.write(desired, diff, written, timer);
       Verification renewed = verified.get().withStateHash(desired.hash());
       // through the recorder: refused, the load of the files now on disk stays to be recorded
-      Optional<String> refusal = recordRenewal(renewed, storedPin);
+      StoreRefusals refused = recorder.recordLoad(renewed, storedPin);
       Optional<RuntimeInfo> info = probe.runtimeInfoOnce(timer);
       if (info.isPresent() && !runsVerified(renewed, info.get())) {
         // a failed load (someone else's reload): the verified files are reloaded, as by the
         // nothing-to-do check below
         // a rollback restores the store's verified files: the renewal's record may have been
         // refused, and the store may hold another config (a load it refused to record)
-        return change.writeAndReload(desired, new FileDiff(List.of(), List.of(), false), onDisk,
-            Optional.of(renewed), restorable, Optional.empty(), written, timer);
+        Delivered reloaded = change.writeAndReload(desired, new FileDiff(List.of(), List.of(),
+            false), onDisk, Optional.of(renewed), restorable, Optional.empty(), written, timer);
+        // a reload that loaded (in sync) recorded its own load, or named its refusal; the lift
+        // of the pin is named while the store keeps it
+        StoreRefusals standing = new StoreRefusals(
+            refused.record().filter(r -> !reloaded.inSync()),
+            refused.pin().filter(p -> recorder.keepsOutlivedPin()));
+        return renewalSaid(renewed, standing).map(reloaded::withStoreRefusal).orElse(reloaded);
       }
+      Optional<String> refusal = renewalSaid(renewed, refused);
       // a Prometheus that cannot be asked is not known to run it
       return Delivered.of(refusal.isEmpty() ? Outcome.WRITTEN : Outcome.FAILED,
           refusal.orElse(""), written, info.isPresent());
@@ -199,7 +206,12 @@ final class Delivery {
    * it refused both).
    */
   private Optional<String> recordRenewal(Verification renewed, Optional<RejectedConfig> pin) {
-    return recorder.recordLoad(renewed, pin).said("recording prometheus' load of config "
+    return renewalSaid(renewed, recorder.recordLoad(renewed, pin));
+  }
+
+  /** What the store refused ({@code refused}) of the record of {@code renewed}, said. */
+  private static Optional<String> renewalSaid(Verification renewed, StoreRefusals refused) {
+    return refused.said("recording prometheus' load of config "
         + shortHash(renewed.configHash()) + " with the files on disk");
   }
 

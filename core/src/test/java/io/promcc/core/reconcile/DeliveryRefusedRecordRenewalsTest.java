@@ -4,6 +4,8 @@ import static io.promcc.core.reconcile.RefusedRecords.said;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.util.List;
@@ -112,6 +114,68 @@ class DeliveryRefusedRecordRenewalsTest {
     assertTrue(rolledBack.message().contains("earlier load of config"), said(results));
     assertTrue(!rolledBack.message().contains("; the next reconcile records it"),
         "Y's files were replaced, yet its record is promised: " + said(results));
+  }
+
+  /**
+   * X verified; a rule file breaks and someone else's reload fails as cluster a's certificate
+   * is renewed while the store refuses records: the renewal lands, its record is refused, and
+   * the reload of X that follows is refused too (an outside cause). The result named
+   * Prometheus' refusal alone, not the store's of the renewal's record.
+   */
+  @Test
+  void aRenewalWhoseRecordIsRefusedBeforeARejectedReloadNamesTheRefusal() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = r.xVerified();
+
+    r.someoneElsesReloadFails();
+    store.refusing = true;
+    r.renew("a");
+    ReconcileResult renewed = r.next(reconciler);
+
+    assertEquals(Outcome.REJECTED, renewed.outcome(), said(results));
+    assertEquals(List.of("certs/a-ca.pem", "certs/a-crt.pem", "certs/a-key.pem"),
+        renewed.written(), said(results));
+    assertTrue(renewed.message().contains("loading groups failed"), said(results));
+    assertTrue(renewed.message().contains("; recording prometheus' load of config "
+        + renewed.configHash().orElseThrow().substring(0, 12) + " with the files on disk "
+        + "failed: not recording the verification: with it the ownership manifest"),
+        said(results));
+  }
+
+  /**
+   * As above, the rule file fixed, and the reload of X gets no answer (a request timeout):
+   * no new load is seen, and the result named Prometheus' silence alone.
+   */
+  @Test
+  void aRenewalWhoseRecordIsRefusedBeforeAnUnansweredReloadNamesTheRefusal() {
+    f.rejectBogusOrBrokenRuleFile();
+    var unanswered = new ForwardingControl(f.prometheus) {
+      boolean armed;
+
+      @Override
+      public ReloadAck reload() {
+        if (armed) {
+          throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+              + "\"http://127.0.0.1:9090\" got no answer within PT30S");
+        }
+        return super.reload();
+      }
+    };
+    Reconciler reconciler = r.xVerified(f.builder().prometheus(unanswered));
+
+    r.someoneElsesReloadFails();
+    f.ruleFileBroken = false;
+    store.refusing = true;
+    unanswered.armed = true;
+    r.renew("a");
+    ReconcileResult renewed = r.next(reconciler);
+
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, renewed.outcome(), said(results));
+    assertTrue(renewed.message().contains("got no answer"), said(results));
+    assertTrue(renewed.message().contains("; recording prometheus' load of config "
+        + renewed.configHash().orElseThrow().substring(0, 12) + " with the files on disk "
+        + "failed: not recording the verification: with it the ownership manifest"),
+        said(results));
   }
 
   /**
