@@ -98,8 +98,18 @@ final class Delivery {
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
+    // first: recorded, the pin replaces in the store one a load outlived, lifted below
+    Optional<String> pinRefused = rollback.recordUnrecordedPin();
+    Delivered delivered = deliverRecorded(desired, onDisk, timer);
+    return rollback.stillUnrecorded(pinRefused).map(delivered::withStoreRefusal)
+        .orElse(delivered);
+  }
+
+  /** {@link #deliver}, once the pin the store refused to record was offered to it again. */
+  private Delivered deliverRecorded(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
+      PhaseTimer timer) {
     StoreRefusals refused = recorder.recordUnrecorded(onDisk);
-    DeliveryRecord stored = store.record();
+    DeliveryRecord stored = rollback.inForce(store.record());
     if (refused.isEmpty()) {
       return deliver(desired, onDisk, stored, stored, timer);
     }
@@ -109,8 +119,8 @@ final class Delivery {
     // record the store takes later lifts the pin it kept, which the view dropped
     // (or refuses to lift the pin of another config a load outlived: decided from as if
     // lifted, so that config, desired again, is not held back)
-    Delivered delivered = deliver(desired, onDisk, recorder.recordAsSeen(onDisk), stored,
-        timer);
+    Delivered delivered = deliver(desired, onDisk,
+        rollback.inForce(recorder.recordAsSeen(onDisk)), stored, timer);
     return recorder.withRefusals(delivered, refused);
   }
 
@@ -232,7 +242,7 @@ final class Delivery {
    */
   Preview preview(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       ClusterStates states) {
-    DeliveryRecord record = recorder.recordAsSeen(onDisk);
+    DeliveryRecord record = rollback.inForce(recorder.recordAsSeen(onDisk));
     FileDiff diff;
     Optional<UnderPin> underPin = Optional.empty();
     if (holds(record.rejected(), desired)) {

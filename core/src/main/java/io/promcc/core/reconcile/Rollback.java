@@ -6,6 +6,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
@@ -40,6 +41,13 @@ final class Rollback {
    * config under the same pin (after a failed load from outside) is no second rollback of it.
    */
   private String finishedRollback;
+  /**
+   * The pin of a config Prometheus rejected in this run that the store refused to record (a
+   * full disk): in force for the rest of the run over the store's own pin ({@link #inForce}),
+   * and offered to the store again by each delivery ({@link #recordUnrecordedPin}) until it
+   * takes it. Without it, the rejected files would stay and every reconcile reload them.
+   */
+  private RejectedConfig unrecordedPin;
 
   Rollback(ConfigStore store, Optional<PrometheusControl> prometheus, ReloadVerifier verifier) {
     this.store = store;
@@ -54,13 +62,71 @@ final class Rollback {
   void pin(Optional<RejectedConfig> rejection) {
     finishedRollback = null;
     store.markRejected(rejection);
+    unrecordedPin = null; // the store holds the pin in force
   }
 
-  /** The desired config is not the pinned one: the input changed, so the pin is obsolete. */
+  /**
+   * The desired config is not the pinned one: the input changed, so the pin is obsolete. A pin
+   * kept in memory ({@link #unrecordedPin}) is lifted whatever the store says (the store's own
+   * pin, which it replaced, is asked to go too); the store's own pin, while one it refused to
+   * record is in force, is lifted in the store alone.
+   */
   void unpin(Optional<RejectedConfig> pin) {
-    if (pin.isPresent()) {
-      pin(Optional.empty());
+    if (pin.isEmpty()) {
+      return;
     }
+    if (unrecordedPin == null) {
+      pin(Optional.empty());
+    } else if (pin.get().equals(unrecordedPin)) {
+      finishedRollback = null;
+      unrecordedPin = null;
+      store.markRejected(Optional.empty());
+    } else {
+      store.markRejected(Optional.empty());
+    }
+  }
+
+  /** Whether a pin the store refused to record is in force ({@link #unrecordedPin}). */
+  boolean hasUnrecordedPin() {
+    return unrecordedPin != null;
+  }
+
+  /** {@code record} with the pin in force: one the store refused to record, if any. */
+  DeliveryRecord inForce(DeliveryRecord record) {
+    return unrecordedPin == null ? record
+        : new DeliveryRecord(record.verified(), Optional.of(unrecordedPin));
+  }
+
+  /**
+   * Offers the store the pin it refused to record ({@link #unrecordedPin}) again.
+   *
+   * @return the store's refusal, worded for a result ("recording the pin of config ...
+   *     failed: ...; the next reconcile records it"); empty if recorded or there is none
+   */
+  Optional<String> recordUnrecordedPin() {
+    if (unrecordedPin == null) {
+      return Optional.empty();
+    }
+    try {
+      store.markRejected(Optional.of(unrecordedPin));
+    } catch (ConfigStoreException e) {
+      return Optional.of(unrecordedPinSaid(e));
+    }
+    unrecordedPin = null;
+    return Optional.empty();
+  }
+
+  /**
+   * The refusal {@code said} of {@link #recordUnrecordedPin}, if the pin it names is still in
+   * force (a delivery may have lifted it since).
+   */
+  Optional<String> stillUnrecorded(Optional<String> said) {
+    return unrecordedPin == null ? Optional.empty() : said;
+  }
+
+  private String unrecordedPinSaid(ConfigStoreException e) {
+    return "recording the pin of config " + shortHash(unrecordedPin.configHash()) + " failed: "
+        + e.getMessage() + "; the next reconcile records it";
   }
 
   /**
@@ -149,10 +215,17 @@ final class Rollback {
           + "prometheus reads, such as a rule file); not pinned, tried again at the next "
           + "reconcile", written.paths, written.deleted, false, false);
     }
-    // pinned first: even if restoring fails, the rejected config is not written again
-    pin(Optional.of(rejection));
+    // pinned first: even if restoring fails, the rejected config is not written again; a pin
+    // the store refuses is kept in memory for the run, and the rollback goes on
     String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "
         + rejection.message();
+    try {
+      pin(Optional.of(rejection));
+    } catch (ConfigStoreException e) {
+      unrecordedPin = rejection;
+      said += "; pinning it failed: " + e.getMessage() + "; it stays pinned in this run, and "
+          + "the next reconcile records the pin";
+    }
     if (verified.isEmpty()) {
       return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
           + "so the rejected files stay on disk", written.paths, written.deleted, false, false);

@@ -107,10 +107,23 @@ final class StoreRecorder {
     try {
       rollback.unpin(pin);
     } catch (ConfigStoreException e) {
-      outlivedPin = pin.get();
+      outlivedPin = keptInStore(pin.get());
       return Optional.of(pinRefusal(pin.get(), load, e));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The pin the store keeps after it refused to lift {@code pin}: {@code pin}, unless that was
+   * a pin it refused to record, which replaced the store's own in this run; {@code pin} if the
+   * record cannot be read.
+   */
+  private RejectedConfig keptInStore(RejectedConfig pin) {
+    try {
+      return store.record().rejected().orElse(pin);
+    } catch (ConfigStoreException e) {
+      return pin;
+    }
   }
 
   /** The store's refusal {@code e} to lift {@code pin}, which {@code load} outlived, named. */
@@ -173,10 +186,13 @@ final class StoreRecorder {
   /**
    * Whether the store still keeps a pin a recorded load outlived (see {@link #outlivedPin});
    * forgotten once the store keeps another pin or none (a later record lifted it, a rollback
-   * pinned anew). Kept if the record cannot be read: the next delivery judges it.
+   * pinned anew). Kept if the record cannot be read: the next delivery judges it. Not while a
+   * pin the store refused to record is in force ({@link Rollback#hasUnrecordedPin}).
    */
   boolean keepsOutlivedPin() {
-    if (outlivedPin == null) {
+    if (outlivedPin == null || rollback.hasUnrecordedPin()) {
+      // a pin the store refused to record is in force: it replaces this one once the store
+      // takes it, and lifts this one with it if a load outlives it first
       return false;
     }
     try {

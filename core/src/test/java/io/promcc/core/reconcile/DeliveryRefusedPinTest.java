@@ -1,0 +1,164 @@
+package io.promcc.core.reconcile;
+
+import static io.promcc.core.reconcile.RefusedRecords.said;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store that refuses to record the pin of a config Prometheus rejected (a full disk under
+ * the manifest's journal): the pin is kept in memory for the rest of the run, the last
+ * verified config restored and reloaded, and each reconcile names the refusal until the store
+ * takes the pin. X is the first config, verified; Z, cluster b's with a base config Prometheus
+ * refuses, is rejected; Y, cluster b's, loads. Injected clocks, no sleeping.
+ */
+class DeliveryRefusedPinTest {
+  private static final String BASE = "global:\n  scrape_interval: 1m\n";
+  private static final String FULL = "cannot append to \".promcc-manifest.journal\": No space "
+      + "left on device";
+
+  private final Fixture f = new Fixture().with("a");
+  private final RefusedRecords r = new RefusedRecords(f);
+  private final RefusesPins store = new RefusesPins(f);
+  private final List<ReconcileResult> results = r.results;
+
+  /**
+   * A store that refuses to record a pin while {@link #pins}, and to lift one while {@link
+   * #lifts}.
+   */
+  static final class RefusesPins extends ForwardingStore {
+    boolean pins;
+    boolean lifts;
+
+    RefusesPins(Fixture f) {
+      super(f.store);
+    }
+
+    @Override
+    public void markRejected(Optional<RejectedConfig> rejected) {
+      if (rejected.isPresent() ? pins : lifts) {
+        throw new ConfigStoreException(FULL);
+      }
+      super.markRejected(rejected);
+    }
+  }
+
+  /** X verified by the reconciler's first reconcile. */
+  private Reconciler xVerified() {
+    Reconciler reconciler = f.builder().store(store).build();
+    assertEquals(Outcome.RELOADED, r.next(reconciler).outcome(), said(results));
+    return reconciler;
+  }
+
+  /**
+   * Z desired again after its rejection, whose pin the store refused: nothing was restored,
+   * the rejected files stayed, and every reconcile reloaded Z again (Prometheus 2.53 may apply
+   * part of it). Now X is restored and reloaded, Z is not reloaded while the store refuses its
+   * pin, each result names the refusal, and the store records the pin once it can.
+   */
+  @Test
+  void aPinTheStoreRefusesIsKeptForTheRunAndRecordedOnceTheStoreTakesIt() {
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    f.breakBaseConfig();
+    f.with("b");
+    ReconcileResult rejected = r.next(reconciler);
+    String z = rejected.configHash().orElseThrow();
+
+    assertEquals(Outcome.REJECTED, rejected.outcome(), said(results));
+    assertTrue(!f.hasJobsOf("b") && !f.prometheusRunsJobsOf("b")
+        && f.prometheusRunsJobsOf("a"), "X restored and reloaded: " + said(results));
+    assertTrue(rejected.message().contains("; pinning it failed: " + FULL + "; it stays "
+        + "pinned in this run, and the next reconcile records the pin"), said(results));
+
+    int reloads = f.prometheus.reloads();
+    ReconcileResult under = r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
+    assertEquals(Outcome.REJECTED, under.outcome(), said(results));
+    assertTrue(under.message().startsWith("config " + z.substring(0, 12)
+        + " was rejected before"), said(results));
+    assertTrue(under.message().endsWith("; recording the pin of config " + z.substring(0, 12)
+        + " failed: " + FULL + "; the next reconcile records it"), said(results));
+    assertEquals(Optional.empty(), f.store.record().rejected(), said(results));
+
+    store.pins = false;
+    ReconcileResult recorded = r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), said(results));
+    assertEquals(z, f.store.record().rejected().orElseThrow().configHash(), said(results));
+    assertTrue(!recorded.message().contains("recording the pin"), said(results));
+    assertEquals(Outcome.REJECTED, recorded.outcome(), said(results));
+  }
+
+  /**
+   * Z pinned; Y loads while the store refuses to lift Z's pin (it holds nothing back then);
+   * Z, desired again, is rejected and the store refuses its new pin as well: the pin the store
+   * kept, which Y outlived, must not let Z be reloaded at every reconcile.
+   */
+  @Test
+  void aRefusedPinIsInForceOverAnOutlivedPinTheStoreKeeps() {
+    Reconciler reconciler = xVerified();
+    f.breakBaseConfig();
+    f.with("b");
+    assertEquals(Outcome.REJECTED, r.next(reconciler).outcome(), said(results));
+    f.baseConfig = BASE;
+    store.lifts = true;
+    r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y: " + said(results));
+
+    store.pins = true;
+    f.breakBaseConfig();
+    ReconcileResult rejected = r.next(reconciler);
+    assertTrue(rejected.message().startsWith("prometheus rejected config"), said(results));
+    assertTrue(!f.configOnDisk().contains("bogus") && f.hasJobsOf("b"),
+        "Y restored: " + said(results));
+
+    int reloads = f.prometheus.reloads();
+    r.next(reconciler);
+    r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
+    assertTrue(results.get(results.size() - 1).message().contains("; recording the pin of "
+        + "config db714fe34ccf failed: " + FULL), said(results));
+    assertTrue(!results.get(results.size() - 1).message().contains("lifting the pin"),
+        "the store's older pin of Z, which the new one replaces, is not lifted: "
+        + said(results));
+
+    store.pins = false;
+    store.lifts = false;
+    ReconcileResult recorded = r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), said(results));
+    assertTrue(!recorded.message().contains("recording the pin")
+        && !recorded.message().contains("lifting the pin"), said(results));
+    assertEquals(rejected.configHash(),
+        f.store.record().rejected().map(RejectedConfig::configHash), said(results));
+  }
+
+  /**
+   * Z rejected, its pin refused and kept for the run; Y, desired next, loads: the pin it
+   * outlived is lifted, and Z, desired again, is written and reloaded.
+   */
+  @Test
+  void aRefusedPinKeptForTheRunIsLiftedByALoadItOutlived() {
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    f.breakBaseConfig();
+    f.with("b");
+    assertEquals(Outcome.REJECTED, r.next(reconciler).outcome(), said(results));
+
+    f.baseConfig = BASE;
+    ReconcileResult y = r.next(reconciler);
+    assertEquals(Outcome.RELOADED, y.outcome(), said(results));
+    assertTrue(f.prometheusRunsJobsOf("b"), said(results));
+
+    f.breakBaseConfig();
+    int reloads = f.prometheus.reloads();
+    ReconcileResult z = r.next(reconciler);
+    assertTrue(f.prometheus.reloads() > reloads, "Z held back: " + said(results));
+    assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
+  }
+}
