@@ -91,6 +91,19 @@ final class Rollback {
     return unrecordedPin != null;
   }
 
+  /**
+   * Unpins the config pinned by the rollback: a pin kept in memory ({@link #unrecordedPin}),
+   * which the store never recorded, is dropped there alone.
+   */
+  private void dropPinned() {
+    if (unrecordedPin == null) {
+      pin(Optional.empty());
+    } else {
+      finishedRollback = null;
+      unrecordedPin = null;
+    }
+  }
+
   /** {@code record} with the pin in force: one the store refused to record, if any. */
   DeliveryRecord inForce(DeliveryRecord record) {
     return unrecordedPin == null ? record
@@ -275,7 +288,7 @@ final class Rollback {
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last. Unpinned first: the store may
       // fail below
-      pin(Optional.empty());
+      dropPinned();
       unconfirmedRollback = null;
       String refusal = recordRestored(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "

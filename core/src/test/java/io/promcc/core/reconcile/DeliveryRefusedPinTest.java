@@ -139,6 +139,32 @@ class DeliveryRefusedPinTest {
   }
 
   /**
+   * A rule file breaks as cluster b's config is desired: Prometheus refuses it, and X too once
+   * restored (an outside cause), so the new config is unpinned, while the store refuses every
+   * pin and lift (a full disk). The pin kept in memory stayed in force, as the store refused
+   * to lift a pin it never recorded: with the rule file fixed, cluster b's config was held
+   * back, where it is written and reloaded.
+   */
+  @Test
+  void aPinKeptForTheRunIsDroppedWhenTheCauseIsOutsidePromccsFiles() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    store.lifts = true;
+    f.ruleFileBroken = true;
+    f.with("b");
+    ReconcileResult refused = r.next(reconciler);
+    assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
+    assertTrue(refused.message().contains("refused the last verified config too"),
+        said(results));
+
+    f.ruleFileBroken = false;
+    ReconcileResult next = r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "b's config held back: " + said(results));
+    assertTrue(next.configInSync(), said(results));
+  }
+
+  /**
    * Z rejected, its pin refused and kept for the run; Y, desired next, loads: the pin it
    * outlived is lifted, and Z, desired again, is written and reloaded.
    */
