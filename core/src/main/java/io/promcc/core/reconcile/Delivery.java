@@ -53,9 +53,10 @@ import java.util.concurrent.Executor;
  *       and is not ready within the ready timeout. The last verified config is restored (never
  *       an older certificate over a newer one) and reloaded, and the rejected config is pinned:
  *       not written again until the desired config changes, across controller restarts (the pin
- *       is stored with the verification). Certificate renewals still land while it is pinned, and
- *       a rollback that did not finish (its restore or its reload failed) is finished by a later
- *       reconcile under the pin. A first config (nothing verified) pinned because Prometheus was
+ *       is stored with the verification; one the store refuses to record holds for the rest of
+ *       the run). Certificate renewals still land while it is pinned, and a rollback that did
+ *       not finish (its restore or its reload failed) is finished by a later reconcile under the
+ *       pin. A first config (nothing verified) pinned because Prometheus was
  *       not ready in time is verified under the pin once Prometheus reports a successful load
  *       after the pin's baseline with the pinned files on disk: it loaded after all.
  * </ul>
