@@ -175,10 +175,11 @@ final class Delivery {
         Delivered reloaded = change.writeAndReload(desired, new FileDiff(List.of(), List.of(),
             false), onDisk, Optional.of(renewed), restorable, Optional.empty(), written, timer);
         // a reload that loaded (in sync) recorded its own load, or named its refusal; the lift
-        // of the pin is named while the store keeps it
+        // of the pin is named while the store keeps it, unless the view left the pin out: its
+        // lift was refused at the start of this delivery, which names it
         StoreRefusals standing = new StoreRefusals(
             refused.record().filter(r -> !reloaded.inSync()),
-            refused.pin().filter(p -> recorder.keepsOutlivedPin()));
+            refused.pin().filter(p -> pin.isPresent() && recorder.keepsOutlivedPin()));
         return renewalSaid(renewed, standing).map(reloaded::withStoreRefusal).orElse(reloaded);
       }
       Optional<String> refusal = renewalSaid(renewed, refused);

@@ -165,6 +165,56 @@ class DeliveryRefusedPinTest {
   }
 
   /**
+   * Z pinned; Y loads while the store refuses to lift Z's pin; a rule file breaks, someone
+   * else's reload fails, and cluster a's certificate is renewed: the reload of Y that follows
+   * is refused. The refused lift of Z's pin, asked at the start of the reconcile and again
+   * with the renewal's record, was named twice.
+   */
+  @Test
+  void aRefusedLiftIsNamedOnceAfterARenewalsRejectedReload() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = xVerified();
+    f.breakBaseConfig();
+    f.with("b");
+    r.next(reconciler);
+    f.baseConfig = BASE;
+    store.lifts = true;
+    r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y: " + said(results));
+
+    r.someoneElsesReloadFails();
+    r.renew("a");
+    ReconcileResult refused = r.next(reconciler);
+    assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
+    assertEquals(1, refused.message().split("lifting the pin of config", -1).length - 1,
+        said(results));
+  }
+
+  /**
+   * Z pinned, X desired again, and the store refuses to lift Z's pin as cluster a's
+   * certificate is renewed after someone else's failed reload: the lift, first asked with the
+   * renewal's record, is named with the refused reload of X that follows.
+   */
+  @Test
+  void aRefusedLiftFirstAskedByARenewalIsNamedAfterItsRejectedReload() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = xVerified();
+    f.breakBaseConfig();
+    f.with("b");
+    r.next(reconciler);
+    f.baseConfig = BASE;
+    f.clusters.remove(Fixture.id("b"));
+    store.lifts = true;
+
+    r.someoneElsesReloadFails();
+    r.renew("a");
+    ReconcileResult refused = r.next(reconciler);
+    assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
+    assertTrue(refused.message().endsWith("; lifting the pin of config db714fe34ccf, which the "
+        + "load outlived, failed: " + FULL + "; the next reconcile lifts it"), said(results));
+  }
+
+  /**
    * Z rejected, its pin refused and kept for the run; Y, desired next, loads: the pin it
    * outlived is lifted, and Z, desired again, is written and reloaded.
    */
