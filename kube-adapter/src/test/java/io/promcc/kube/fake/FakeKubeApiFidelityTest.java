@@ -211,7 +211,7 @@ class FakeKubeApiFidelityTest {
     guarded.getMetadata().finalizers(List.of("example.com/a", "example.com/b"));
     String created = ObjectStore.metadata(fake.store().create(ApiResource.SERVICES, ns, guarded))
         .get("resourceVersion").getAsString();
-    ObjectStore.Subscription watch = fake.store().subscribe(ApiResource.SERVICES, ns,
+    StoreWatches.Subscription watch = fake.store().subscribe(ApiResource.SERVICES, ns,
         Selector.everything(), Selector.everything(), created);
     try {
       core.deleteNamespacedService("master", ns).execute();
@@ -227,7 +227,7 @@ class FakeKubeApiFidelityTest {
       assertEquals(List.of(), fake.store().list(ApiResource.SERVICES, ns, Selector.everything(),
           Selector.everything()));
       List<String> events = new ArrayList<>();
-      watch.queue.forEach(e -> events.add(((ObjectStore.WatchEvent) e).type()));
+      watch.queue.forEach(e -> events.add(((StoreWatches.WatchEvent) e).type()));
       assertEquals(List.of("MODIFIED", "MODIFIED", "DELETED"), events);
     } finally {
       fake.store().unsubscribe(watch);

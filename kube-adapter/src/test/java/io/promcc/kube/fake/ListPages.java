@@ -68,7 +68,7 @@ final class ListPages {
       TreeMap<String, JsonObject> objects;
       try {
         objects = store.objectsAt(resource, namespace, revision);
-      } catch (ObjectStore.GoneException e) {
+      } catch (GoneException e) {
         if (token.isEmpty()) {
           throw new IllegalStateException("the stale cache's revision was compacted", e);
         }

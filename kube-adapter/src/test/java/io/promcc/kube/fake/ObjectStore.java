@@ -7,21 +7,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.JSON;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The fake's objects: one global resourceVersion counter (as etcd's revision), a bounded history
@@ -30,23 +23,18 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Thread-safe: every method locks the store, and watch subscriptions are registered under the
  * same lock, so a watcher never misses or repeats an event. The open watches and how a change
- * reaches each are {@link StoreWatches}'.
+ * reaches each are {@link StoreWatches}', the history {@link StoreHistory}'s, the rules on
+ * deletion fields {@link DeletionRules}' and the keys and names {@link StoreKeys}'.
  */
 public final class ObjectStore {
   /** Event types as they appear on the wire. */
   public enum EventType { ADDED, MODIFIED, DELETED }
 
-  /** A change recorded in the history. {@code previous} is null for ADDED. */
-  record Change(long revision, ApiResource resource, EventType type, JsonObject object,
-      JsonObject previous) {}
-
   private final Clock clock;
-  private final int historyLimit;
   private final Map<ApiResource, TreeMap<String, JsonObject>> objects = new HashMap<>();
-  private final Deque<Change> history = new ArrayDeque<>();
+  private final StoreHistory history;
   private final StoreWatches watches = new StoreWatches();
   private long revision = 1;
-  private long compactedRevision = 0;
   private long uidCounter = 0;
 
   ObjectStore(Clock clock, int historyLimit) {
@@ -54,7 +42,7 @@ public final class ObjectStore {
     if (historyLimit < 1) {
       throw new IllegalArgumentException("historyLimit must be positive");
     }
-    this.historyLimit = historyLimit;
+    this.history = new StoreHistory(historyLimit);
   }
 
   /** The current global resourceVersion. */
@@ -80,12 +68,12 @@ public final class ObjectStore {
     if (name == null || name.isEmpty()) {
       throw new ApiError(400, "BadRequest", resource.kind() + " needs metadata.name");
     }
-    String ns = namespaceOf(resource, namespace, meta);
-    String key = key(ns, name);
+    String ns = StoreKeys.namespaceOf(resource, namespace, meta);
+    String key = StoreKeys.key(ns, name);
     TreeMap<String, JsonObject> table = table(resource);
     if (table.containsKey(key)) {
       throw new ApiError(409, "AlreadyExists",
-          qualified(resource) + " \"" + name + "\" already exists");
+          StoreKeys.qualified(resource) + " \"" + name + "\" already exists");
     }
     if (ns != null) {
       meta.addProperty("namespace", ns);
@@ -112,25 +100,25 @@ public final class ObjectStore {
     JsonObject json = toJson(object);
     JsonObject meta = metadata(json);
     String name = string(meta, "name");
-    String ns = namespaceOf(resource, namespace, meta);
+    String ns = StoreKeys.namespaceOf(resource, namespace, meta);
     TreeMap<String, JsonObject> table = table(resource);
-    JsonObject current = table.get(key(ns, name));
+    JsonObject current = table.get(StoreKeys.key(ns, name));
     if (current == null) {
-      throw notFound(resource, name);
+      throw StoreKeys.notFound(resource, name);
     }
     JsonObject currentMeta = metadata(current);
     String expected = string(meta, "resourceVersion");
     if (expected != null && !expected.isEmpty()
         && !expected.equals(string(currentMeta, "resourceVersion"))) {
       throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on "
-          + qualified(resource) + " \"" + name
+          + StoreKeys.qualified(resource) + " \"" + name
           + "\": the object has been modified; please apply your changes to the latest version"
           + " and try again");
     }
     if (ns != null) {
       meta.addProperty("namespace", ns);
     }
-    checkDeletionFields(resource, name, meta, currentMeta);
+    DeletionRules.checkUpdate(resource, name, meta, currentMeta);
     for (String kept : List.of("uid", "creationTimestamp", "deletionTimestamp")) {
       if (currentMeta.has(kept)) {
         meta.add(kept, currentMeta.get(kept));
@@ -144,7 +132,8 @@ public final class ObjectStore {
     unchanged.addProperty("apiVersion", resource.apiVersion());
     unchanged.addProperty("kind", resource.kind());
     metadata(unchanged).add("resourceVersion", currentMeta.get("resourceVersion"));
-    if (string(currentMeta, "deletionTimestamp") != null && finalizers(json).isEmpty()) {
+    if (string(currentMeta, "deletionTimestamp") != null
+        && DeletionRules.finalizers(json).isEmpty()) {
       // the last finalizer is gone: the API server deletes instead of writing the update
       // (ShouldDeleteDuringUpdate) and answers with the object the request gave
       remove(resource, ns, name);
@@ -158,7 +147,7 @@ public final class ObjectStore {
       return current.deepCopy();
     }
     stamp(resource, json);
-    table.put(key(ns, name), json);
+    table.put(StoreKeys.key(ns, name), json);
     record(resource, EventType.MODIFIED, json, current);
     return json.deepCopy();
   }
@@ -204,11 +193,11 @@ public final class ObjectStore {
   public synchronized JsonObject delete(ApiResource resource, String namespace, String name) {
     String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
     TreeMap<String, JsonObject> table = table(resource);
-    JsonObject current = table.get(key(ns, name));
+    JsonObject current = table.get(StoreKeys.key(ns, name));
     if (current == null) {
-      throw notFound(resource, name);
+      throw StoreKeys.notFound(resource, name);
     }
-    if (!finalizers(current).isEmpty()) {
+    if (!DeletionRules.finalizers(current).isEmpty()) {
       JsonObject marked = current.deepCopy();
       JsonObject meta = metadata(marked);
       if (string(meta, "deletionTimestamp") == null) {
@@ -220,83 +209,20 @@ public final class ObjectStore {
         return current.deepCopy(); // deleted again while being deleted: nothing to write
       }
       stamp(resource, marked);
-      table.put(key(ns, name), marked);
+      table.put(StoreKeys.key(ns, name), marked);
       record(resource, EventType.MODIFIED, marked, current);
       return marked.deepCopy();
     }
     return remove(resource, ns, name);
   }
 
-  /**
-   * As ValidateObjectMetaUpdate, after rest.BeforeUpdate kept an existing deletionTimestamp:
-   * only DELETE starts a deletion, so an update may not set deletionTimestamp or change
-   * deletionGracePeriodSeconds, nor add finalizers to an object being deleted.
-   *
-   * @throws ApiError 422 Invalid naming every such field
-   */
-  private static void checkDeletionFields(ApiResource resource, String name, JsonObject meta,
-      JsonObject currentMeta) {
-    List<String> errors = new ArrayList<>();
-    String deletion = string(currentMeta, "deletionTimestamp");
-    String asked = string(meta, "deletionTimestamp");
-    if (deletion == null && asked != null) {
-      errors.add("metadata.deletionTimestamp: Invalid value: " + goTime(asked)
-          + ": field is immutable");
-    }
-    JsonElement grace = currentMeta.get("deletionGracePeriodSeconds");
-    JsonElement askedGrace = meta.get("deletionGracePeriodSeconds");
-    if (askedGrace != null && !askedGrace.isJsonNull() && !askedGrace.equals(grace)) {
-      errors.add("metadata.deletionGracePeriodSeconds: Invalid value: " + askedGrace
-          + ": field is immutable");
-    }
-    if (deletion != null) {
-      List<JsonElement> added = new ArrayList<>(finalizersOf(meta));
-      added.removeAll(finalizersOf(currentMeta));
-      if (!added.isEmpty()) {
-        errors.add("metadata.finalizers: Forbidden: no new finalizers can be added if the object"
-            + " is being deleted, found new finalizers []string{" + String.join(", ",
-            added.stream().map(JsonElement::toString).toList()) + "}");
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new ApiError(422, "Invalid", resource.kind()
-          + (resource.group().isEmpty() ? "" : "." + resource.group()) + " \"" + name
-          + "\" is invalid: " + (errors.size() == 1 ? errors.get(0)
-          : "[" + String.join(", ", errors) + "]"));
-    }
-  }
-
-  /**
-   * An RFC 3339 time as Go's time.Time prints it in a field error: 2026-01-01 00:00:00 +0000 UTC.
-   */
-  private static String goTime(String rfc3339) {
-    try {
-      return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'")
-          .format(OffsetDateTime.parse(rfc3339).atZoneSameInstant(ZoneOffset.UTC));
-    } catch (DateTimeParseException e) {
-      return rfc3339;
-    }
-  }
-
   /** Removes a stored object: a DELETED event with the object as it was last stored. */
   private JsonObject remove(ApiResource resource, String ns, String name) {
-    JsonObject removed = table(resource).remove(key(ns, name));
+    JsonObject removed = table(resource).remove(StoreKeys.key(ns, name));
     JsonObject tombstone = removed.deepCopy();
     stamp(resource, tombstone);
     record(resource, EventType.DELETED, tombstone, removed);
     return tombstone.deepCopy();
-  }
-
-  private static List<JsonElement> finalizers(JsonObject object) {
-    return finalizersOf(metadata(object));
-  }
-
-  private static List<JsonElement> finalizersOf(JsonObject meta) {
-    JsonElement finalizers = meta.get("finalizers");
-    if (finalizers == null || !finalizers.isJsonArray()) {
-      return List.of();
-    }
-    return finalizers.getAsJsonArray().asList();
   }
 
   /**
@@ -306,9 +232,9 @@ public final class ObjectStore {
    */
   public synchronized JsonObject get(ApiResource resource, String namespace, String name) {
     String ns = resource.namespaced() ? requireNonNull(namespace, "namespace == null") : null;
-    JsonObject found = table(resource).get(key(ns, name));
+    JsonObject found = table(resource).get(StoreKeys.key(ns, name));
     if (found == null) {
-      throw notFound(resource, name);
+      throw StoreKeys.notFound(resource, name);
     }
     return found.deepCopy();
   }
@@ -336,28 +262,9 @@ public final class ObjectStore {
    */
   synchronized TreeMap<String, JsonObject> objectsAt(ApiResource resource, String namespace,
       long atRevision) throws GoneException {
-    if (atRevision < compactedRevision) {
-      throw new GoneException("too old resource version: " + atRevision + " ("
-          + compactedRevision + ")");
-    }
+    history.checkKept(atRevision);
     TreeMap<String, JsonObject> at = new TreeMap<>(table(resource));
-    for (var changes = history.descendingIterator(); changes.hasNext(); ) {
-      Change change = changes.next();
-      if (change.revision() <= atRevision) {
-        break;
-      }
-      if (!change.resource().equals(resource)) {
-        continue;
-      }
-      JsonObject meta = metadata(change.object());
-      String key = key(resource.namespaced() ? string(meta, "namespace") : null,
-          string(meta, "name"));
-      if (change.type() == EventType.ADDED) {
-        at.remove(key);
-      } else {
-        at.put(key, change.previous());
-      }
-    }
+    history.undoAfter(atRevision, resource, at);
     if (namespace != null) {
       at.keySet().removeIf(key -> !key.startsWith(namespace + "/"));
     }
@@ -375,8 +282,7 @@ public final class ObjectStore {
    * older resourceVersion then gets 410 Gone.
    */
   public synchronized void compact() {
-    history.clear();
-    compactedRevision = revision;
+    history.compact(revision);
   }
 
   /** Number of open watch subscriptions (for tests that wait until a client is watching). */
@@ -391,37 +297,6 @@ public final class ObjectStore {
 
   // ---- watch support (used by the server) ----
 
-  /** Thrown by {@link #subscribe} when the requested resourceVersion is no longer in history. */
-  static final class GoneException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    GoneException(String message) {
-      super(message);
-    }
-  }
-
-  /** One open watch: its filters and the queue of events to send. */
-  static final class Subscription {
-    final ApiResource resource;
-    final String namespace;
-    final Selector labels;
-    final Selector fields;
-    final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-
-    Subscription(ApiResource resource, String namespace, Selector labels, Selector fields) {
-      this.resource = resource;
-      this.namespace = namespace;
-      this.labels = labels;
-      this.fields = fields;
-    }
-  }
-
-  /** A wire event: type and object. */
-  record WatchEvent(String type, JsonObject object) {}
-
-  /** Marks the end of a watch; with an error, an ERROR event carrying it is sent first. */
-  record EndOfWatch(ApiError error) {}
-
   /**
    * Opens a watch. With {@code fromVersion} empty or "0" the current matching objects are sent
    * as ADDED first (the API server's "get state and start" semantics); otherwise every change
@@ -429,8 +304,8 @@ public final class ObjectStore {
    *
    * @throws GoneException if changes after {@code fromVersion} were compacted away
    */
-  synchronized Subscription subscribe(ApiResource resource, String namespace, Selector labels,
-      Selector fields, String fromVersion) throws GoneException {
+  synchronized StoreWatches.Subscription subscribe(ApiResource resource, String namespace,
+      Selector labels, Selector fields, String fromVersion) throws GoneException {
     if (fromVersion == null || fromVersion.isEmpty() || fromVersion.equals("0")) {
       return watches.openWith(resource, namespace, labels, fields,
           list(resource, namespace, labels, fields));
@@ -441,19 +316,16 @@ public final class ObjectStore {
     } catch (NumberFormatException e) {
       throw new ApiError(400, "BadRequest", "invalid resource version \"" + fromVersion + "\"");
     }
-    if (from < compactedRevision) {
-      throw new GoneException("too old resource version: " + from + " (" + compactedRevision
-          + ")");
-    }
-    return watches.openAfter(resource, namespace, labels, fields, history, from);
+    history.checkKept(from);
+    return watches.openAfter(resource, namespace, labels, fields, history.changes(), from);
   }
 
-  void unsubscribe(Subscription subscription) {
+  void unsubscribe(StoreWatches.Subscription subscription) {
     watches.close(subscription);
   }
 
   /** The resourceVersion for a bookmark, if nothing is queued for the subscription. */
-  synchronized long bookmarkVersion(Subscription subscription) {
+  synchronized long bookmarkVersion(StoreWatches.Subscription subscription) {
     return subscription.queue.isEmpty() ? revision : -1;
   }
 
@@ -464,7 +336,7 @@ public final class ObjectStore {
     if (gone) {
       compact();
       endWatches(new ApiError(410, "Expired", "too old resource version: " + revision + " ("
-          + compactedRevision + ")"));
+          + history.compactedRevision() + ")"));
       return;
     }
     watches.endAll(null);
@@ -477,12 +349,9 @@ public final class ObjectStore {
 
   private void record(ApiResource resource, EventType type, JsonObject object,
       JsonObject previous) {
-    Change change = new Change(revision, resource, type, object.deepCopy(),
-        previous == null ? null : previous.deepCopy());
-    history.addLast(change);
-    while (history.size() > historyLimit) {
-      compactedRevision = history.removeFirst().revision();
-    }
+    StoreHistory.Change change = new StoreHistory.Change(revision, resource, type,
+        object.deepCopy(), previous == null ? null : previous.deepCopy());
+    history.add(change);
     watches.publish(change);
   }
 
@@ -505,37 +374,6 @@ public final class ObjectStore {
     return objects.computeIfAbsent(resource, r -> new TreeMap<>());
   }
 
-  private static String namespaceOf(ApiResource resource, String namespace, JsonObject meta) {
-    if (!resource.namespaced()) {
-      return null;
-    }
-    String fromObject = string(meta, "namespace");
-    if (namespace == null) {
-      if (fromObject == null) {
-        throw new ApiError(400, "BadRequest", resource.kind() + " needs a namespace");
-      }
-      return fromObject;
-    }
-    if (fromObject != null && !fromObject.isEmpty() && !fromObject.equals(namespace)) {
-      throw new ApiError(400, "BadRequest", "the namespace of the provided object does not match"
-          + " the namespace sent on the request");
-    }
-    return namespace;
-  }
-
-  private static ApiError notFound(ApiResource resource, String name) {
-    return new ApiError(404, "NotFound", qualified(resource) + " \"" + name + "\" not found");
-  }
-
-  /** The resource as the API server's messages name it: {@code leases.coordination.k8s.io}. */
-  static String qualified(ApiResource resource) {
-    return resource.plural() + (resource.group().isEmpty() ? "" : "." + resource.group());
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace == null ? name : namespace + "/" + name;
-  }
-
   static JsonObject metadata(JsonObject json) {
     if (!json.has("metadata") || !json.get("metadata").isJsonObject()) {
       json.add("metadata", new JsonObject());
@@ -543,7 +381,7 @@ public final class ObjectStore {
     return json.getAsJsonObject("metadata");
   }
 
-  private static String string(JsonObject json, String member) {
+  static String string(JsonObject json, String member) {
     JsonElement value = json.get(member);
     return value == null || value.isJsonNull() ? null : value.getAsString();
   }

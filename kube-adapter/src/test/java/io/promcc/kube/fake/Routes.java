@@ -211,12 +211,12 @@ final class Routes {
         timeout = asked;
       }
     }
-    ObjectStore.Subscription subscription;
+    StoreWatches.Subscription subscription;
     try {
       // before the headers, so a malformed resourceVersion is still answered with 400
       subscription = store.subscribe(resource, namespace, labels, fields,
           request.query().get("resourceVersion"));
-    } catch (ObjectStore.GoneException e) {
+    } catch (GoneException e) {
       // the API server answers 200 and then a 410 ERROR event, which clients rely on
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, 0);
@@ -256,12 +256,12 @@ final class Routes {
             bookmark.add("metadata", meta);
             Answers.writeEvent(out, "BOOKMARK", served(bookmark));
           }
-        } else if (item instanceof ObjectStore.EndOfWatch end) {
+        } else if (item instanceof StoreWatches.EndOfWatch end) {
           if (end.error() != null) {
             Answers.writeEvent(out, "ERROR", Answers.statusJson(end.error()));
           }
           return;
-        } else if (item instanceof ObjectStore.WatchEvent event) {
+        } else if (item instanceof StoreWatches.WatchEvent event) {
           Answers.writeEvent(out, event.type(), served(event.object()));
         }
       }

@@ -3,37 +3,60 @@ package io.promcc.kube.fake;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The open watches of an {@link ObjectStore}: each change goes to every watch whose resource and
  * selectors it concerns, translated as the API server's watch cache does (an object that leaves
  * a watch's selection is a {@code DELETED} event to it). The store calls every method but the
- * counts under its lock, so a watch opens, and changes are queued, in the store's order.
+ * counts under its lock, so a watch opens, and changes are queued, in the store's order. Each
+ * watch's queue holds {@link WatchEvent}s, then an {@link EndOfWatch} once it is ended.
  *
  * <p>Thread-safe.
  */
 final class StoreWatches {
-  private final Set<ObjectStore.Subscription> subscriptions = new CopyOnWriteArraySet<>();
+  /** One open watch: its filters and the queue of events to send. */
+  static final class Subscription {
+    final ApiResource resource;
+    final String namespace;
+    final Selector labels;
+    final Selector fields;
+    final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+    Subscription(ApiResource resource, String namespace, Selector labels, Selector fields) {
+      this.resource = resource;
+      this.namespace = namespace;
+      this.labels = labels;
+      this.fields = fields;
+    }
+  }
+
+  /** A wire event: type and object. */
+  record WatchEvent(String type, JsonObject object) {}
+
+  /** Marks the end of a watch; with an error, an ERROR event carrying it is sent first. */
+  record EndOfWatch(ApiError error) {}
+
+  private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
 
   /** Opens a watch that starts with {@code current} (its matching objects) as ADDED events. */
-  ObjectStore.Subscription openWith(ApiResource resource, String namespace, Selector labels,
+  Subscription openWith(ApiResource resource, String namespace, Selector labels,
       Selector fields, List<JsonObject> current) {
-    ObjectStore.Subscription subscription =
-        new ObjectStore.Subscription(resource, namespace, labels, fields);
+    Subscription subscription = new Subscription(resource, namespace, labels, fields);
     for (JsonObject object : current) {
-      subscription.queue.add(new ObjectStore.WatchEvent("ADDED", object));
+      subscription.queue.add(new WatchEvent("ADDED", object));
     }
     subscriptions.add(subscription);
     return subscription;
   }
 
   /** Opens a watch that replays every change of {@code history} after revision {@code from}. */
-  ObjectStore.Subscription openAfter(ApiResource resource, String namespace, Selector labels,
-      Selector fields, Iterable<ObjectStore.Change> history, long from) {
-    ObjectStore.Subscription subscription =
-        new ObjectStore.Subscription(resource, namespace, labels, fields);
-    for (ObjectStore.Change change : history) {
+  Subscription openAfter(ApiResource resource, String namespace, Selector labels,
+      Selector fields, Iterable<StoreHistory.Change> history, long from) {
+    Subscription subscription = new Subscription(resource, namespace, labels, fields);
+    for (StoreHistory.Change change : history) {
       if (change.revision() > from) {
         enqueue(subscription, change);
       }
@@ -42,21 +65,21 @@ final class StoreWatches {
     return subscription;
   }
 
-  void close(ObjectStore.Subscription subscription) {
+  void close(Subscription subscription) {
     subscriptions.remove(subscription);
   }
 
   /** Queues {@code change} for every open watch it concerns. */
-  void publish(ObjectStore.Change change) {
-    for (ObjectStore.Subscription subscription : subscriptions) {
+  void publish(StoreHistory.Change change) {
+    for (Subscription subscription : subscriptions) {
       enqueue(subscription, change);
     }
   }
 
   /** Ends every open watch; with an {@code error} (may be null), an ERROR event carries it. */
   void endAll(ApiError error) {
-    for (ObjectStore.Subscription subscription : subscriptions) {
-      subscription.queue.add(new ObjectStore.EndOfWatch(error));
+    for (Subscription subscription : subscriptions) {
+      subscription.queue.add(new EndOfWatch(error));
     }
   }
 
@@ -69,7 +92,7 @@ final class StoreWatches {
   }
 
   /** Translates a change for a filtered watch, as the API server does for selectors. */
-  private static void enqueue(ObjectStore.Subscription s, ObjectStore.Change change) {
+  private static void enqueue(Subscription s, StoreHistory.Change change) {
     if (!change.resource().equals(s.resource)) {
       return;
     }
@@ -94,6 +117,6 @@ final class StoreWatches {
     } else {
       object = change.object().deepCopy();
     }
-    s.queue.add(new ObjectStore.WatchEvent(type, object));
+    s.queue.add(new WatchEvent(type, object));
   }
 }
