@@ -75,8 +75,7 @@ public final class RawSettings {
           values.put(name, new Value(String.valueOf(raw), origin));
         }
       } else {
-        RunSettings.defaultValue(setting, env)
-            .ifPresent(d -> values.put(name, new Value(d, "default " + name)));
+        setting.defaultValue(env).ifPresent(d -> values.put(name, new Value(d, "default " + name)));
       }
     }
     return new RawSettings(values);

@@ -164,7 +164,7 @@ public record RunSettings(
       Setting.of("resync", "DURATION", "Reconcile at least this often even if nothing changed "
           + "(an unchanged state writes and reloads nothing).", "5m", "5m"),
       Setting.of("state-dir", "DIR", "The controller's own files (the local CA's key). Not the "
-          + "folder shared with Prometheus.", "/var/lib/promcc", defaultStateDir(Map.of())),
+          + "folder shared with Prometheus.", "/var/lib/promcc", RunSettings::defaultStateDir),
       Setting.of("output-mode", "MODE", "merged (one prometheus.yml) or per-cluster-files "
           + "(scrape_config_files, Prometheus 2.43 or newer).", "per-cluster-files", "merged"),
       Setting.of("job-prefix", "PREFIX", "Owned jobs are named <prefix>-<cluster>-<job>.",
@@ -193,8 +193,8 @@ public record RunSettings(
 
   /**
    * Every option of {@code run} and {@code check}. A default that depends on the environment
-   * ({@code --state-dir}'s) is here as without its variable; {@link #table(Map)} and the
-   * settings read take it from the environment they are given.
+   * ({@code --state-dir}'s) is given by its setting for the environment the settings are read
+   * from; {@link #table(Map)} fixes each to one environment's, for help.
    */
   public static final List<Setting> TABLE = all();
 
@@ -208,17 +208,7 @@ public record RunSettings(
 
   /** {@link #TABLE} with the defaults that {@code env} gives, for help that shows them. */
   public static List<Setting> table(Map<String, String> env) {
-    return TABLE.stream().map(setting -> defaultValue(setting, env)
-        .map(setting::withDefault).orElse(setting)).toList();
-  }
-
-  /**
-   * The default of {@code setting} in {@code env}: {@code --state-dir}'s is under its
-   * XDG_STATE_HOME; the others do not depend on it.
-   */
-  static Optional<String> defaultValue(Setting setting, Map<String, String> env) {
-    return setting.name().equals("state-dir") ? Optional.of(defaultStateDir(env))
-        : setting.defaultValue();
+    return TABLE.stream().map(setting -> setting.in(env)).toList();
   }
 
   /** {@code $XDG_STATE_HOME/promcc} of {@code env}, or {@code ~/.local/state/promcc}. */
