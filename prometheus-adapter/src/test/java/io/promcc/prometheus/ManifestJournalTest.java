@@ -12,6 +12,7 @@ import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
+import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -372,10 +373,5 @@ class ManifestJournalTest {
         () -> new AtomicFileStore(root).readOwned());
 
     assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
-  }
-
-  /** Thrown by a step hook: an Error, so no clean-up runs, as in a crash. */
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.Verification;
+import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,9 +156,5 @@ class RollbackArchiveGrowthTest {
 
     assertEquals(next.hash(), new AtomicFileStore(tmp).lastVerified().orElseThrow().stateHash());
     assertTrue(Files.exists(folder.resolve("notes.txt")), "not the store's to remove");
-  }
-
-  private static final class SimulatedCrash extends Error {
-    private static final long serialVersionUID = 1L;
   }
 }
