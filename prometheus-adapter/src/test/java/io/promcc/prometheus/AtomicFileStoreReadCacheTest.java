@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredFile;
-import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
-import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,62 +20,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link AtomicFileStore#readOwned()} keeps what it read and asks the file system only for each
  * file's status; whatever changes behind the store's back still shows.
  */
-class AtomicFileStoreReadCacheTest {
-  static final String CONFIG = "prometheus.yml";
-  static final String CERT = "certs/a-crt.pem";
-  /** Long before now: a file this old has settled, and its status alone is trusted. */
-  static final FileTime HOUR_AGO = FileTime.from(Instant.now().minusSeconds(3600));
-
-  @TempDir Path root;
-  AtomicFileStore store;
-  DesiredState state;
-
-  /** The store under test; without a watch at this size. */
-  AtomicFileStore newStore(Path root) {
-    return new AtomicFileStore(root);
-  }
-
-  @BeforeEach
-  void writeOneCluster() {
-    store = newStore(root);
-    SortedMap<String, DesiredFile> files = new TreeMap<>(TestStates.certificateFiles("a",
-        ThrowawayCa.create("a-ca").issueClient("a")));
-    state = TestStates.of(TestStates.staticJobs("x"), files);
-    store.write(state, FileDiff.between(state, store.readOwned()));
-  }
-
-  void settle(String path) throws IOException {
-    Files.setLastModifiedTime(root.resolve(path), HOUR_AGO);
-  }
-
-  /** Replaces the bytes in place, keeping size, inode and (as given) the modification time. */
-  void overwriteInPlace(String path, String text, FileTime modified) throws IOException {
-    Path file = root.resolve(path);
-    assertEquals(Files.size(file), text.getBytes(StandardCharsets.UTF_8).length);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    if (modified != null) {
-      Files.setLastModifiedTime(file, modified);
-    }
-  }
-
+class AtomicFileStoreReadCacheTest extends ReadCacheFixture {
   /** Makes a FIFO (a named pipe) at {@code path}. */
   static void mkfifo(Path path) throws IOException, InterruptedException {
     Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
     assertTrue(mkfifo.waitFor(60, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
-  }
-
-  static String sameLength(String text) {
-    return text.substring(0, text.length() - 2) + "#\n";
   }
 
   @Test
