@@ -49,9 +49,7 @@ class VaultCertificateForCallerTest {
     GuestCluster beta = both.get(1);
     VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30))
         .maxConcurrentRequests(1).requestTimeout(Duration.ofMinutes(5)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
+    CertificateBundle left = fixture.leftBy(settings, beta);
     VaultCertificateSource source = fixture.source(settings,
         cluster -> cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty());
     vault.pause();
@@ -182,9 +180,7 @@ class VaultCertificateForCallerTest {
     GuestCluster beta = fixture.clusters("beta").get(0);
     VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30))
         .requestTimeout(Duration.ofMinutes(5)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
+    CertificateBundle left = fixture.leftBy(settings, beta);
     VaultCertificateSource source = fixture.source(settings, cluster -> {
       fixture.clock.advance(Duration.ofHours(21)); // past its renewal (20 h of 30)
       return Optional.of(left);

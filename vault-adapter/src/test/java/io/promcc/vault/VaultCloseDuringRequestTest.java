@@ -324,9 +324,7 @@ class VaultCloseDuringRequestTest {
     GuestCluster alpha = clusters.get(0);
     GuestCluster beta = clusters.get(1);
     VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
+    CertificateBundle left = fixture.leftBy(settings, beta);
     AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
     source.set(fixture.source(settings, cluster -> {
       if (cluster.equals(alpha.id())) {

@@ -1,5 +1,6 @@
 package io.promcc.vault;
 
+import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
@@ -132,6 +133,19 @@ final class VaultFixture implements AutoCloseable {
     return new VaultCertificateSource(settings, connection, authenticator(settings, connection),
         clock, new SplittableRandom(42), listener, java.util.Optional.of(kept),
         CloseTiming.DEFAULT, wait);
+  }
+
+  /**
+   * The certificate an earlier run left for {@code cluster}: issued with {@code settings} by a
+   * source that is closed then, as a restarted controller finds it in its output folder.
+   */
+  CertificateBundle leftBy(VaultSettings settings, GuestCluster cluster) {
+    VaultCertificateSource earlier = source(settings);
+    try {
+      return earlier.certificateFor(cluster);
+    } finally {
+      earlier.close();
+    }
   }
 
   @Override

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,21 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.SimpleFormatter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A read of the certificate an earlier run left that fails is warned of by the exception's type
  * and place, never its text: a reader of key files may quote what it read.
  */
-class VaultKeptReadFailedTest {
-  private final VaultFixture fixture = new VaultFixture();
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
-
+class VaultKeptReadFailedTest extends KeptCertificateFixture {
   /**
    * A reader that fails quoting the key it read: the warning names the failure, the cluster
    * asks Vault, and no line of the key reaches the log. The warning quoted the exception's
@@ -41,12 +30,6 @@ class VaultKeptReadFailedTest {
    */
   @Test
   void aFailedReadIsWarnedOfWithoutItsTextWhichMayQuoteTheKey() {
-    fixture.useNewToken();
-    GuestCluster beta = fixture.clusters("beta").get(0);
-    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
     String key = left.privateKeyPem().reveal();
     String keyLine = key.lines().skip(1).findFirst().orElseThrow();
     VaultCertificateSource source = fixture.source(settings, cluster -> {
@@ -78,13 +61,7 @@ class VaultKeptReadFailedTest {
    */
   @Test
   void aFailedReadIsReadAgainWhileTheClusterHasNoCertificate() {
-    fixture.useNewToken();
-    GuestCluster beta = fixture.clusters("beta").get(0);
-    VaultSettings settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    CertificateBundle left = earlier.certificateFor(beta);
-    earlier.close();
-    fixture.vault.seal();
+    vault.seal();
     AtomicInteger reads = new AtomicInteger();
     VaultCertificateSource source = fixture.source(settings, cluster -> {
       if (reads.incrementAndGet() <= 2) {

@@ -9,7 +9,6 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
-import io.promcc.vault.fake.FakeVault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,40 +28,22 @@ import org.junit.jupiter.api.Test;
  * (Vault is asked, or its failure reported), never held for good, and the files are read again
  * once the volume answers: a read that did not end is never taken for certificates gone.
  */
-class VaultKeptReadHungTest {
+class VaultKeptReadHungTest extends KeptCertificateFixture {
   /** Short, and safe so: the reads it gives up never end by themselves. */
   private static final Duration READ_WAIT = Duration.ofMillis(200);
   /** How long a test waits for an observation: far past every wait of the source. */
   private static final long BOUND_SECONDS = 30;
 
-  private final VaultFixture fixture = new VaultFixture();
-  private final FakeVault vault = fixture.vault;
   /** Released at the end of each test: the hung reads end then. */
   private final CountDownLatch volumeBack = new CountDownLatch(1);
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger readsEnded = new AtomicInteger();
-  private VaultSettings settings;
-  private GuestCluster beta;
-  private CertificateBundle left;
   /** The source's log lines, where the end of a read given up is counted. */
-  private LogCapture ends;
-
-  @BeforeEach
-  void leaveACertificate() {
-    ends = LogCapture.of(VaultCertificateSource.class);
-    fixture.useNewToken();
-    beta = fixture.clusters("beta").get(0);
-    settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    left = earlier.certificateFor(beta);
-    earlier.close();
-    vault.clearRequests();
-  }
+  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
 
   @AfterEach
-  void close() {
+  void answerTheVolume() {
     volumeBack.countDown();
-    fixture.close();
     ends.close();
   }
 

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.CertificateBundle;
-import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateUnavailableException;
 import io.promcc.core.testing.LogCapture;
-import io.promcc.vault.fake.FakeVault;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,30 +27,9 @@ import org.junit.jupiter.api.Test;
  * stopped) is a stop, not a finding: the caller is answered {@code interrupted}, nothing is
  * warned of, and the next caller reads it again.
  */
-class VaultKeptReadInterruptedTest {
-  private final VaultFixture fixture = new VaultFixture();
-  private final FakeVault vault = fixture.vault;
-  private VaultSettings settings;
-  private GuestCluster beta;
-  private CertificateBundle left;
+class VaultKeptReadInterruptedTest extends KeptCertificateFixture {
   /** The thread of the caller {@link #answerOnItsOwnThread} runs. */
   private final AtomicReference<Thread> caller = new AtomicReference<>();
-
-  @BeforeEach
-  void leaveACertificate() {
-    fixture.useNewToken();
-    beta = fixture.clusters("beta").get(0);
-    settings = fixture.settings().ttl(Duration.ofHours(30)).build();
-    VaultCertificateSource earlier = fixture.source(settings);
-    left = earlier.certificateFor(beta);
-    earlier.close();
-    vault.clearRequests();
-  }
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
 
   /**
    * A read the caller's interrupt stopped (promcc's reader then finds no bundle, its interrupt
