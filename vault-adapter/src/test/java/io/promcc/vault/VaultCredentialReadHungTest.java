@@ -3,16 +3,12 @@ package io.promcc.vault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
-import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,16 +24,13 @@ class VaultCredentialReadHungTest {
   private static final long BOUND_SECONDS = 30;
 
   private final VaultFixture fixture = new VaultFixture();
-  private final CountDownLatch volumeBack = new CountDownLatch(1);
-  private final AtomicInteger readsEnded = new AtomicInteger();
-  /** The source's log lines, where the end of a read given up is counted. */
-  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
+  /** Answers at the end of the test: the hung read ends then. */
+  private final HungVolume volume = new HungVolume(Duration.ofSeconds(BOUND_SECONDS));
 
   @AfterEach
   void close() {
-    volumeBack.countDown();
+    volume.close();
     fixture.close();
-    ends.close();
   }
 
   /**
@@ -50,17 +43,8 @@ class VaultCredentialReadHungTest {
       throws Exception {
     Secret token = fixture.useNewToken();
     VaultSettings settings = fixture.settings().build();
-    Function<String, String> hangingEnvironment = name -> {
-      try {
-        volumeBack.await(BOUND_SECONDS * 2, TimeUnit.SECONDS);
-        return fixture.environment.get(name);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      } finally {
-        readsEnded.incrementAndGet();
-      }
-    };
+    Function<String, String> hangingEnvironment =
+        name -> volume.read(() -> fixture.environment.get(name), null);
     VaultConnection connection = VaultConnection.create(settings, fixture.clock);
     VaultAuthenticator auth = new VaultAuthenticator(settings.auth(), connection,
         RenewalPolicy.of(settings), fixture.clock, hangingEnvironment, fixture.listener,
@@ -75,15 +59,9 @@ class VaultCredentialReadHungTest {
         + "\" was not read: reading the vault login credential did not end within PT0.2S",
         unreadable.getMessage());
 
-    volumeBack.countDown();
-    // until its end is counted (logged as reads stop being given up at once), not only until
-    // the read returned: a login between the two is given up at once
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (readsEnded.get() < 1 || ends.messages().stream()
-        .noneMatch(m -> m.contains("which did not end within"))) {
-      assertTrue(System.nanoTime() < deadline, "the hung read never ended: " + ends.lines());
-      Thread.onSpinWait();
-    }
+    volume.answer();
+    // until its end is counted, not only until it returned: a login between the two is given up
+    volume.awaitReadsEnded(1);
     fixture.clock.advance(Duration.ofMinutes(1)); // past the login's backoff
     assertEquals(token, CompletableFuture.supplyAsync(auth::token)
         .get(BOUND_SECONDS, TimeUnit.SECONDS));

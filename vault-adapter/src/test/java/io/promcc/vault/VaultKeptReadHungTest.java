@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
@@ -34,17 +32,12 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   /** How long a test waits for an observation: far past every wait of the source. */
   private static final long BOUND_SECONDS = 30;
 
-  /** Released at the end of each test: the hung reads end then. */
-  private final CountDownLatch volumeBack = new CountDownLatch(1);
-  private final AtomicInteger reads = new AtomicInteger();
-  private final AtomicInteger readsEnded = new AtomicInteger();
-  /** The source's log lines, where the end of a read given up is counted. */
-  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
+  /** Answers at the end of each test: the hung reads end then. */
+  private final HungVolume volume = new HungVolume(Duration.ofSeconds(BOUND_SECONDS));
 
   @AfterEach
   void answerTheVolume() {
-    volumeBack.countDown();
-    ends.close();
+    volume.close();
   }
 
   /**
@@ -71,8 +64,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
       assertTrue(warnings.get(0).contains("reading the kept certificate of cluster \"beta\" "
           + "did not end within PT0.2S"), warnings.get(0));
 
-      volumeBack.countDown();
-      awaitReadsEnded(1);
+      volume.answer();
+      volume.awaitReadsEnded(1);
       fixture.clock.advance(Duration.ofMinutes(1));
       assertEquals(issued, observeBounded(source, List.of(beta)).bundles().get(beta.id()),
           "the kept certificate read late replaced the one vault issued");
@@ -95,7 +88,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
       CertificateObservation observed = observeBounded(source, clusters);
 
       assertEquals(12, observed.bundles().size(), observed.problems().toString());
-      assertTrue(reads.get() <= settings.maxConcurrentRequests(), "reads begun: " + reads);
+      assertTrue(volume.readsBegun() <= settings.maxConcurrentRequests(),
+          "reads begun: " + volume.readsBegun());
     } finally {
       source.close();
     }
@@ -113,8 +107,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
       observeBounded(source, clusters);
       assertEquals(List.of("kept read hung"), keptReadEvents());
 
-      volumeBack.countDown();
-      awaitReadsEnded(reads.get());
+      volume.answer();
+      volume.awaitReadsEnded(volume.readsBegun());
       assertEquals(List.of("kept read hung", "kept read ended"), keptReadEvents());
     } finally {
       source.close();
@@ -137,8 +131,8 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
       assertFalse(sealed.bundles().containsKey(beta.id()), sealed.bundles().toString());
       assertEquals("vault-sealed", sealed.problems().get(beta.id()).reason());
 
-      volumeBack.countDown();
-      awaitReadsEnded(1);
+      volume.answer();
+      volume.awaitReadsEnded(1);
       fixture.clock.set(sealed.nextAttention().orElseThrow());
       CertificateObservation back = observeBounded(source, List.of(beta));
 
@@ -156,42 +150,12 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
   }
 
   /**
-   * Kept certificates on a volume that hangs until {@link #volumeBack}: every read begun before
-   * then waits for it, then finds {@link #left} for beta and nothing for the others.
+   * Kept certificates on the {@link #volume} that hangs: every read begun before it answers
+   * waits for it, then finds {@link #left} for beta and nothing for the others.
    */
   private KeptCertificates hangingReader() {
-    return cluster -> {
-      reads.incrementAndGet();
-      try {
-        boolean back = volumeBack.await(BOUND_SECONDS * 2, TimeUnit.SECONDS);
-        return back && cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // a hung NFS read ignores it; this one keeps it
-        return Optional.empty();
-      } finally {
-        readsEnded.incrementAndGet();
-      }
-    };
-  }
-
-  /**
-   * Waits until {@code n} reads given up have ended and their end is counted (logged, as the
-   * source stops giving every read up at once): a read ends before its end is counted, and a
-   * look between the two is given up at once.
-   */
-  private void awaitReadsEnded(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (readsEnded.get() < n || endsCounted() < n) {
-      assertTrue(System.nanoTime() < deadline, "reads ended: " + readsEnded + ", counted: "
-          + endsCounted());
-      Thread.onSpinWait();
-      Thread.yield();
-    }
-  }
-
-  private long endsCounted() {
-    return ends.messages().stream().filter(m -> m.contains("which did not end within"))
-        .count();
+    return cluster -> volume.read(
+        () -> cluster.equals(beta.id()) ? Optional.of(left) : Optional.empty(), Optional.empty());
   }
 
   /** {@code source.observe(clusters)} on a thread of its own, waited for a bounded time. */

@@ -1,0 +1,89 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.LogCapture;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A volume that hangs (NFS that does not answer) until {@link #answer()}: every read begun before
+ * then waits for it, and the reads begun and ended are counted, as is the end of each read the
+ * adapter gave up (its log line). Made before the adapter's first read; closed after each test,
+ * which answers first, so no read waits past the test.
+ *
+ * <p>Thread-safe: reads run on the adapter's reader threads, the rest on the test's.
+ */
+final class HungVolume implements AutoCloseable {
+  private final long boundNanos;
+  private final CountDownLatch back = new CountDownLatch(1);
+  private final AtomicInteger begun = new AtomicInteger();
+  private final AtomicInteger ended = new AtomicInteger();
+  /** The adapter's log lines, where the end of a read given up is counted. */
+  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
+
+  /**
+   * A volume whose reads wait at most twice {@code bound} (far past every wait of the test),
+   * and whose {@link #awaitReadsEnded} waits at most {@code bound}.
+   */
+  HungVolume(Duration bound) {
+    boundNanos = bound.toNanos();
+  }
+
+  /**
+   * Reads on the volume: waits until it answers, then returns what {@code read} gives; a read
+   * the volume does not answer within its bound, or whose thread is interrupted (a hung NFS read
+   * ignores it; this one keeps it), finds {@code nothing}.
+   */
+  <T> T read(Supplier<T> read, T nothing) {
+    begun.incrementAndGet();
+    try {
+      return back.await(boundNanos * 2, TimeUnit.NANOSECONDS) ? read.get() : nothing;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return nothing;
+    } finally {
+      ended.incrementAndGet();
+    }
+  }
+
+  /** The volume answers: the reads waiting end, and reads from now on do not wait. */
+  void answer() {
+    back.countDown();
+  }
+
+  /** How many reads have begun on the volume. */
+  int readsBegun() {
+    return begun.get();
+  }
+
+  /**
+   * Waits until {@code n} reads given up have ended and their end is counted (logged, as the
+   * adapter stops giving every read up at once): a read ends before its end is counted, and a
+   * read between the two is given up at once.
+   */
+  void awaitReadsEnded(int n) {
+    long deadline = System.nanoTime() + boundNanos;
+    while (ended.get() < n || endsCounted() < n) {
+      assertTrue(System.nanoTime() < deadline, "reads ended: " + ended + ", counted: "
+          + endsCounted() + "; " + ends.lines());
+      Thread.onSpinWait();
+      Thread.yield();
+    }
+  }
+
+  private long endsCounted() {
+    return ends.messages().stream().filter(m -> m.contains("which did not end within"))
+        .count();
+  }
+
+  /** Answers (no read waits past the test), and stops counting the ends of reads. */
+  @Override
+  public void close() {
+    answer();
+    ends.close();
+  }
+}
