@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * A volume that hangs (NFS that does not answer) until {@link #answer()}: every read begun before
  * then waits for it, and the reads begun and ended are counted, as is the end of each read the
- * adapter gave up (its log line). Made before the adapter's first read; closed after each test,
- * which answers first, so no read waits past the test.
+ * adapter gave up (its log line, on the thread that read the volume: a read an earlier test gave
+ * up may end, and be logged, while this one runs). Made before the adapter's first read; closed
+ * after each test, which answers first, so no read waits past the test.
  *
  * <p>Thread-safe: reads run on the adapter's reader threads, the rest on the test's.
  */
@@ -22,6 +25,8 @@ final class HungVolume implements AutoCloseable {
   private final CountDownLatch back = new CountDownLatch(1);
   private final AtomicInteger begun = new AtomicInteger();
   private final AtomicInteger ended = new AtomicInteger();
+  /** The threads that read the volume (the adapter's reader threads), by id. */
+  private final Set<Long> readers = ConcurrentHashMap.newKeySet();
   /** The adapter's log lines, where the end of a read given up is counted. */
   private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
 
@@ -39,6 +44,7 @@ final class HungVolume implements AutoCloseable {
    * ignores it; this one keeps it), finds {@code nothing}.
    */
   <T> T read(Supplier<T> read, T nothing) {
+    readers.add(Thread.currentThread().getId()); // threadId() is Java 19's
     begun.incrementAndGet();
     try {
       return back.await(boundNanos * 2, TimeUnit.NANOSECONDS) ? read.get() : nothing;
@@ -76,8 +82,8 @@ final class HungVolume implements AutoCloseable {
   }
 
   private long endsCounted() {
-    return ends.messages().stream().filter(m -> m.contains("which did not end within"))
-        .count();
+    return ends.records().stream().filter(r -> readers.contains(r.getLongThreadID()))
+        .filter(r -> r.getMessage().contains("which did not end within")).count();
   }
 
   /** Answers (no read waits past the test), and stops counting the ends of reads. */
