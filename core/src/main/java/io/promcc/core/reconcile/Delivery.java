@@ -100,9 +100,10 @@ final class Delivery {
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
     // first: recorded, the pin replaces in the store one a load outlived, lifted below
+    Optional<RejectedConfig> offered = rollback.unrecordedPin();
     Optional<String> pinRefused = rollback.recordUnrecordedPin();
     Delivered delivered = deliverRecorded(desired, onDisk, timer);
-    return rollback.stillUnrecorded(pinRefused).map(delivered::withStoreRefusal)
+    return rollback.stillUnrecorded(offered, pinRefused).map(delivered::withStoreRefusal)
         .orElse(delivered);
   }
 

@@ -68,8 +68,9 @@ final class Rollback {
   /**
    * The desired config is not the pinned one: the input changed, so the pin is obsolete. A pin
    * kept in memory ({@link #unrecordedPin}) is lifted whatever the store says (the store's own
-   * pin, which it replaced, is asked to go too); the store's own pin, while one it refused to
-   * record is in force, is lifted in the store alone.
+   * pin, which it replaced, is asked to go too, if it keeps one: a store that never held a pin
+   * is not asked, so it refuses nothing there is to lift); the store's own pin, while one it
+   * refused to record is in force, is lifted in the store alone.
    */
   void unpin(Optional<RejectedConfig> pin) {
     if (pin.isEmpty()) {
@@ -80,7 +81,9 @@ final class Rollback {
     } else if (pin.get().equals(unrecordedPin)) {
       finishedRollback = null;
       unrecordedPin = null;
-      store.markRejected(Optional.empty());
+      if (storeKeepsAPin()) {
+        store.markRejected(Optional.empty());
+      }
     } else {
       store.markRejected(Optional.empty());
     }
@@ -89,6 +92,20 @@ final class Rollback {
   /** Whether a pin the store refused to record is in force ({@link #unrecordedPin}). */
   boolean hasUnrecordedPin() {
     return unrecordedPin != null;
+  }
+
+  /** The pin the store refused to record, if one is in force ({@link #unrecordedPin}). */
+  Optional<RejectedConfig> unrecordedPin() {
+    return Optional.ofNullable(unrecordedPin);
+  }
+
+  /** Whether the store keeps a pin of its own; true if its record cannot be read. */
+  private boolean storeKeepsAPin() {
+    try {
+      return store.record().rejected().isPresent();
+    } catch (ConfigStoreException e) {
+      return true; // asked all the same: a refusal is named with the pin
+    }
   }
 
   /**
@@ -130,11 +147,13 @@ final class Rollback {
   }
 
   /**
-   * The refusal {@code said} of {@link #recordUnrecordedPin}, if the pin it names is still in
-   * force (a delivery may have lifted it since).
+   * The refusal {@code said} of {@link #recordUnrecordedPin}, which offered the store {@code
+   * offered} ({@link #unrecordedPin()} then), if that very pin is still in force: a delivery
+   * may have lifted it since, or replaced it with the pin of another rejected config, which
+   * its own result names.
    */
-  Optional<String> stillUnrecorded(Optional<String> said) {
-    return unrecordedPin == null ? Optional.empty() : said;
+  Optional<String> stillUnrecorded(Optional<RejectedConfig> offered, Optional<String> said) {
+    return offered.isPresent() && offered.get() == unrecordedPin ? said : Optional.empty();
   }
 
   private String unrecordedPinSaid(ConfigStoreException e) {

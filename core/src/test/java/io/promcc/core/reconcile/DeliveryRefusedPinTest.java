@@ -237,4 +237,53 @@ class DeliveryRefusedPinTest {
     assertTrue(f.prometheus.reloads() > reloads, "Z held back: " + said(results));
     assertTrue(z.message().startsWith("prometheus rejected config"), said(results));
   }
+
+  /**
+   * Z rejected, its pin refused and kept for the run; W, clusters b and c under the same base
+   * config, is rejected too, and the store refuses its pin as well: W's pin replaces Z's. The
+   * result said the next reconcile records Z's pin, which it offered first, where the next
+   * reconcile records W's.
+   */
+  @Test
+  void aRefusedPinReplacedByAnotherIsNotSaidToBeRecordedNext() {
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    f.breakBaseConfig();
+    f.with("b");
+    String z = r.next(reconciler).configHash().orElseThrow().substring(0, 12);
+
+    f.with("c");
+    ReconcileResult w = r.next(reconciler);
+    assertTrue(w.message().startsWith("prometheus rejected config"), said(results));
+    assertTrue(!w.message().contains("recording the pin of config " + z), said(results));
+    assertEquals(1, w.message().split("pinning it failed", -1).length - 1, said(results));
+  }
+
+  /**
+   * Z rejected, its pin refused and kept for the run, while the store refuses every pin and
+   * lift; X, desired again, runs verified: Z's pin, which the store never held, is dropped in
+   * memory. The result failed on a refused lift that "the next reconcile lifts", where there
+   * was nothing in the store to lift and the next reconcile said nothing of it.
+   */
+  @Test
+  void aPinTheStoreNeverHeldIsDroppedWithoutAskingTheStoreToLiftIt() {
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    store.lifts = true;
+    f.breakBaseConfig();
+    f.with("b");
+    assertEquals(Outcome.REJECTED, r.next(reconciler).outcome(), said(results));
+
+    f.baseConfig = BASE;
+    f.clusters.remove(Fixture.id("b"));
+    ReconcileResult x = r.next(reconciler);
+    assertTrue(x.configInSync(), said(results));
+    assertTrue(!x.message().contains("lifting the pin"), said(results));
+
+    f.breakBaseConfig();
+    f.with("b");
+    int reloads = f.prometheus.reloads();
+    r.next(reconciler);
+    assertTrue(f.prometheus.reloads() > reloads, "Z held back: " + said(results));
+  }
 }
