@@ -100,9 +100,10 @@ final class PinnedDelivery {
           + loadedAt.get() + ", after " + pin.baseline().orElseThrow() + " when its files were "
           + "complete, and they are on disk";
       // unpinned first: the other way round, a failure in between would leave the verified
-      // config pinned, and such a pin is never lifted
+      // config pinned, and such a pin is never lifted. A pin the store refused to record is
+      // dropped in memory, the store asked only if it keeps a pin
       try {
-        rollback.pin(Optional.empty());
+        rollback.unpin(Optional.of(pin));
       } catch (ConfigStoreException e) {
         return loadedButStoreFailed(loaded + ", but dropping its pin failed: " + e.getMessage()
             + "; the next reconcile drops it", written);

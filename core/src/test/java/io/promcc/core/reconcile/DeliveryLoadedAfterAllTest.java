@@ -263,4 +263,31 @@ class DeliveryLoadedAfterAllTest {
     assertEquals(Outcome.REJECTED, later.outcome(), said);
     assertEquals(Optional.empty(), f.store.record().verified(), said);
   }
+
+  /**
+   * The store refuses every pin and every lift (a full disk): the first config's pin is kept
+   * in memory for the run. Loaded after all, it is verified, its pin dropped in memory, the
+   * store not asked to drop a pin it never held; the result said the store failed to drop it,
+   * and the config stayed pinned and unverified while the store refused.
+   */
+  @Test
+  void aLoadedAfterAllUnderAPinTheStoreRefusedIsVerifiedWithoutAskingTheStoreToDropIt() {
+    var store = new DeliveryRefusedPinTest.RefusesPins(f);
+    store.pins = true;
+    store.lifts = true;
+    Reconciler reconciler = f.builder().store(store).build();
+    f.prometheus.crashWhen(files -> files.containsKey(Fixture.CONFIG));
+    ReconcileResult pinned = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, pinned.outcome(), pinned.message());
+    assertTrue(pinned.message().contains("pinning it failed"), pinned.message());
+    comesUpAfterTheReadyTimeout();
+
+    ReconcileResult loaded = reconciler.reconcile();
+
+    String said = loaded.outcome() + ": " + loaded.message();
+    assertEquals(Outcome.UNCHANGED, loaded.outcome(), said);
+    assertTrue(loaded.message().endsWith("; verified and no longer pinned"), said);
+    assertEquals(pinned.configHash().orElseThrow(),
+        f.store.record().verified().orElseThrow().configHash(), said);
+  }
 }
