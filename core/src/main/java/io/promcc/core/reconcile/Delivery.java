@@ -149,10 +149,9 @@ final class Delivery {
         rollback.unpin(pin);
       } catch (ConfigStoreException e) {
         // reported with the files written; the pin holds nothing back without a Prometheus
-        return Delivered.of(Outcome.FAILED, "dropping the pin of config "
+        return Delivered.of(Outcome.FAILED, StoreRefusals.retried("dropping the pin of config "
             + shortHash(pin.get().configHash()) + ", which nothing judges without a "
-            + "prometheus, failed: " + e.getMessage() + "; the next reconcile drops it",
-            written, true);
+            + "prometheus,", e, "drops"), written, true);
       }
       return Delivered.of(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, "", written, true);
     }

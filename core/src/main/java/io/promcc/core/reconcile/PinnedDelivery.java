@@ -105,14 +105,14 @@ final class PinnedDelivery {
       try {
         rollback.unpin(Optional.of(pin));
       } catch (ConfigStoreException e) {
-        return loadedButStoreFailed(loaded + ", but dropping its pin failed: " + e.getMessage()
-            + "; the next reconcile drops it", written);
+        return loadedButStoreFailed(
+            StoreRefusals.retried(loaded + ", but dropping its pin", e, "drops"), written);
       }
       try {
         recorder.recordLoad(new Verification(kept.hash(), kept.configHash(), loadedAt.get()));
       } catch (ConfigStoreException e) {
-        return loadedButStoreFailed(loaded + ", but recording that failed: " + e.getMessage()
-            + "; the next reconcile records it", written);
+        return loadedButStoreFailed(
+            StoreRefusals.retried(loaded + ", but recording that", e, "records"), written);
       }
       return new Delivered(diff.isEmpty() ? Outcome.UNCHANGED : Outcome.WRITTEN, loaded
           + "; verified and no longer pinned", written.paths, written.deleted, true, false);
@@ -122,9 +122,8 @@ final class PinnedDelivery {
     if (restore.isPresent()) {
       Delivered restored = rollback.restoreAndReload(verified.get(), pin.configHash(),
           said + "; " + restore.get(), false, written, timer);
-      return refused.map(r -> new Delivered(restored.outcome(), restored.message() + "; " + r,
-          restored.written(), restored.deleted(), restored.inSync(), restored.rolledBack(),
-          restored.desiredReloadAsked())).orElse(restored);
+      // a rollback ends rejected: the refusal is named, the outcome kept
+      return refused.map(restored::withStoreRefusal).orElse(restored);
     }
     return new Delivered(refused.isEmpty() ? Outcome.REJECTED : Outcome.FAILED,
         said + refused.map(r -> "; " + r).orElse(""), written.paths, written.deleted, false,

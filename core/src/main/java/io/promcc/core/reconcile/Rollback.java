@@ -157,8 +157,8 @@ final class Rollback {
   }
 
   private String unrecordedPinSaid(ConfigStoreException e) {
-    return "recording the pin of config " + shortHash(unrecordedPin.configHash()) + " failed: "
-        + e.getMessage() + "; the next reconcile records it";
+    return StoreRefusals.retried("recording the pin of config "
+        + shortHash(unrecordedPin.configHash()), e, "records");
   }
 
   /**

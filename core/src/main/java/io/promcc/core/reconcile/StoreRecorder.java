@@ -217,26 +217,16 @@ final class StoreRecorder {
   Delivered withRefusals(Delivered delivered, StoreRefusals refused) {
     List<String> said = new ArrayList<>();
     if (refused.record().isPresent() && hasUnrecorded()) {
-      said.add(refused.record().get().getMessage() + (keepsUnrecorded()
-          ? "; the next reconcile records it"
-          : "; its files were replaced since, so it is not recorded"));
+      String failed = refused.record().get().getMessage();
+      said.add(keepsUnrecorded() ? StoreRefusals.retried(failed, "records")
+          : failed + "; its files were replaced since, so it is not recorded");
     }
     if (refused.pin().isPresent() && keepsOutlivedPin()) {
       said.add(StoreRefusals.pinSaid(refused.pin().get()));
     }
-    return said.isEmpty() ? delivered : withRefusal(delivered, String.join("; ", said));
-  }
-
-  private static Delivered withRefusal(Delivered delivered, String said) {
-    String message = delivered.message().isEmpty() ? said : delivered.message() + "; " + said;
-    Outcome outcome = switch (delivered.outcome()) {
-      case FAILED -> null; // the record of this delivery's own load failed: said already
-      case UNCHANGED, WRITTEN, RELOADED -> Outcome.FAILED;
-      default -> delivered.outcome();
-    };
-    return outcome == null ? delivered : new Delivered(outcome, message, delivered.written(),
-        delivered.deleted(), delivered.inSync(), delivered.rolledBack(),
-        delivered.desiredReloadAsked());
+    // a failure: the record of this delivery's own load failed, said already
+    return said.isEmpty() || delivered.outcome() == Outcome.FAILED ? delivered
+        : delivered.withStoreRefusal(String.join("; ", said));
   }
 
   /** Whether a load of Prometheus' is not recorded yet (see {@link #recordUnrecorded}). */

@@ -28,14 +28,27 @@ record StoreRefusals(Optional<ConfigStoreException> record,
    */
   Optional<String> said(String recording) {
     List<String> said = new ArrayList<>();
-    record.ifPresent(e -> said.add(recording + " failed: " + e.getMessage()
-        + "; the next reconcile records it"));
+    record.ifPresent(e -> said.add(retried(recording, e, "records")));
     pin.ifPresent(e -> said.add(pinSaid(e)));
     return said.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", said));
   }
 
   /** A refused lift of a pin, worded with the pin, as a result says it. */
   static String pinSaid(ConfigStoreException pin) {
-    return pin.getMessage() + "; the next reconcile lifts it";
+    return retried(pin.getMessage(), "lifts");
+  }
+
+  /**
+   * A refusal of the store that the next reconcile asks again, as every result says one:
+   * {@code failed}, what failed with the store's words, then what that reconcile does of it
+   * ({@code does}: "records", "lifts", "drops").
+   */
+  static String retried(String failed, String does) {
+    return failed + "; the next reconcile " + does + " it";
+  }
+
+  /** As {@link #retried(String, String)}: the store refused {@code what} with {@code e}. */
+  static String retried(String what, ConfigStoreException e, String does) {
+    return retried(what + " failed: " + e.getMessage(), does);
   }
 }
