@@ -101,14 +101,16 @@ final class StoreRecorder {
 
   /**
    * Lifts {@code pin}, which {@code load} outlived; a pin the store refuses to lift is {@link
-   * #outlivedPin}, and the refusal is returned, named with the pin.
+   * #outlivedPin}, and the refusal is returned, named with the pin the store keeps (the one
+   * the next delivery lifts: a pin it refused to record is dropped in memory, and the store's
+   * own, which it replaced, may be of another config).
    */
   private Optional<ConfigStoreException> lift(Optional<RejectedConfig> pin, String load) {
     try {
       rollback.unpin(pin);
     } catch (ConfigStoreException e) {
       outlivedPin = keptInStore(pin.get());
-      return Optional.of(pinRefusal(pin.get(), load, e));
+      return Optional.of(pinRefusal(outlivedPin, load, e));
     }
     return Optional.empty();
   }

@@ -286,4 +286,35 @@ class DeliveryRefusedPinTest {
     r.next(reconciler);
     assertTrue(f.prometheus.reloads() > reloads, "Z held back: " + said(results));
   }
+
+  /**
+   * Z pinned; Y loads while the store refuses to lift Z's pin; W, clusters a to c under the
+   * base config Prometheus refuses, is rejected, and the store refuses its pin too: W's pin is
+   * kept in memory, the store keeps Z's. Cluster c's config loads and lifts both, the store
+   * refusing: the result named W's pin, which was dropped in memory, where the store still
+   * keeps Z's, the one the next reconcile lifts.
+   */
+  @Test
+  void aRefusedLiftNamesThePinTheStoreKeeps() {
+    Reconciler reconciler = xVerified();
+    f.breakBaseConfig();
+    f.with("b");
+    String z = r.next(reconciler).configHash().orElseThrow().substring(0, 12);
+    f.baseConfig = BASE;
+    store.lifts = true;
+    r.next(reconciler);
+    store.pins = true;
+    f.breakBaseConfig();
+    f.with("c");
+    String w = r.next(reconciler).configHash().orElseThrow().substring(0, 12);
+    assertEquals(z, f.store.record().rejected().orElseThrow().configHash().substring(0, 12),
+        said(results));
+
+    f.baseConfig = BASE;
+    ReconcileResult loaded = r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("c"), said(results));
+    assertTrue(loaded.message().contains("lifting the pin of config " + z + ", which the load "
+        + "outlived, failed: " + FULL + "; the next reconcile lifts it"), said(results));
+    assertTrue(!loaded.message().contains("pin of config " + w), said(results));
+  }
 }
