@@ -68,6 +68,7 @@ final class Delivery {
   private final Optional<PrometheusControl> prometheus;
   private final FileValidator validator;
   private final PrometheusProbe probe;
+  private final PinInForce pins;
   private final Rollback rollback;
   private final StoreRecorder recorder;
   private final PinnedDelivery pinned;
@@ -81,7 +82,8 @@ final class Delivery {
     this.validator = validator;
     this.probe = new PrometheusProbe(prometheus, readyTimeout);
     ReloadVerifier verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
-    this.rollback = new Rollback(store, prometheus, verifier);
+    this.pins = new PinInForce(store);
+    this.rollback = new Rollback(store, pins, prometheus, verifier);
     this.recorder = new StoreRecorder(store, rollback);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
     this.change = new ConfigChange(prometheus, readyTimeout, background, probe, verifier,
@@ -99,11 +101,12 @@ final class Delivery {
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
-    // first: recorded, the pin replaces in the store one a load outlived, lifted below
-    Optional<RejectedConfig> offered = rollback.unrecordedPin();
-    Optional<String> pinRefused = rollback.recordUnrecordedPin();
+    // first: a pin the store refused to record is recorded (it replaces in the store one a
+    // load outlived, lifted below), or one it refused to drop dropped
+    Object offered = pins.refused();
+    Optional<String> pinRefused = pins.settle();
     Delivered delivered = deliverRecorded(desired, onDisk, timer);
-    return rollback.stillUnrecorded(offered, pinRefused).map(delivered::withStoreRefusal)
+    return pins.stillRefused(offered, pinRefused).map(delivered::withStoreRefusal)
         .orElse(delivered);
   }
 
@@ -111,7 +114,7 @@ final class Delivery {
   private Delivered deliverRecorded(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
     StoreRefusals refused = recorder.recordUnrecorded(onDisk);
-    DeliveryRecord stored = rollback.inForce(store.record());
+    DeliveryRecord stored = pins.inForce(store.record());
     if (refused.isEmpty()) {
       return deliver(desired, onDisk, stored, stored, timer);
     }
@@ -122,7 +125,7 @@ final class Delivery {
     // (or refuses to lift the pin of another config a load outlived: decided from as if
     // lifted, so that config, desired again, is not held back)
     Delivered delivered = deliver(desired, onDisk,
-        rollback.inForce(recorder.recordAsSeen(onDisk)), stored, timer);
+        pins.inForce(recorder.recordAsSeen(onDisk)), stored, timer);
     return recorder.withRefusals(delivered, refused);
   }
 
@@ -244,7 +247,7 @@ final class Delivery {
    */
   Preview preview(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       ClusterStates states) {
-    DeliveryRecord record = rollback.inForce(recorder.recordAsSeen(onDisk));
+    DeliveryRecord record = pins.inForce(recorder.recordAsSeen(onDisk));
     FileDiff diff;
     Optional<UnderPin> underPin = Optional.empty();
     if (holds(record.rejected(), desired)) {

@@ -6,7 +6,6 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
-import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
@@ -41,16 +40,13 @@ final class Rollback {
    * config under the same pin (after a failed load from outside) is no second rollback of it.
    */
   private String finishedRollback;
-  /**
-   * The pin of a config Prometheus rejected in this run that the store refused to record (a
-   * full disk): in force for the rest of the run over the store's own pin ({@link #inForce}),
-   * and offered to the store again by each delivery ({@link #recordUnrecordedPin}) until it
-   * takes it. Without it, the rejected files would stay and every reconcile reload them.
-   */
-  private RejectedConfig unrecordedPin;
+  /** The pin in force: the store's, or what this run keeps of a pin the store refused. */
+  private final PinInForce pins;
 
-  Rollback(ConfigStore store, Optional<PrometheusControl> prometheus, ReloadVerifier verifier) {
+  Rollback(ConfigStore store, PinInForce pins, Optional<PrometheusControl> prometheus,
+      ReloadVerifier verifier) {
     this.store = store;
+    this.pins = pins;
     this.prometheus = prometheus;
     this.verifier = verifier;
   }
@@ -61,104 +57,45 @@ final class Rollback {
    */
   void pin(Optional<RejectedConfig> rejection) {
     finishedRollback = null;
-    store.markRejected(rejection);
-    unrecordedPin = null; // the store holds the pin in force
+    pins.record(rejection);
   }
 
   /**
    * The desired config is not the pinned one: the input changed, so the pin is obsolete. A pin
-   * kept in memory ({@link #unrecordedPin}) is lifted whatever the store says (the store's own
-   * pin, which it replaced, is asked to go too, if it keeps one: a store that never held a pin
-   * is not asked, so it refuses nothing there is to lift); the store's own pin, while one it
-   * refused to record is in force, is lifted in the store alone.
+   * the store refused to record is lifted whatever the store says ({@link
+   * PinInForce#dropUnrecorded}); the store's own pin, while one it refused to record is in
+   * force, is lifted in the store alone.
    */
   void unpin(Optional<RejectedConfig> pin) {
     if (pin.isEmpty()) {
       return;
     }
-    if (unrecordedPin == null) {
+    if (pins.unrecorded().isEmpty()) {
       pin(Optional.empty());
-    } else if (pin.get().equals(unrecordedPin)) {
+    } else if (pins.unrecorded().equals(pin)) {
       finishedRollback = null;
-      unrecordedPin = null;
-      if (storeKeepsAPin()) {
-        store.markRejected(Optional.empty());
-      }
+      pins.dropUnrecorded();
     } else {
-      store.markRejected(Optional.empty());
+      pins.liftStoresOwn();
     }
   }
 
-  /** Whether a pin the store refused to record is in force ({@link #unrecordedPin}). */
+  /** Whether a pin the store refused to record is in force. */
   boolean hasUnrecordedPin() {
-    return unrecordedPin != null;
-  }
-
-  /** The pin the store refused to record, if one is in force ({@link #unrecordedPin}). */
-  Optional<RejectedConfig> unrecordedPin() {
-    return Optional.ofNullable(unrecordedPin);
-  }
-
-  /** Whether the store keeps a pin of its own; true if its record cannot be read. */
-  private boolean storeKeepsAPin() {
-    try {
-      return store.record().rejected().isPresent();
-    } catch (ConfigStoreException e) {
-      return true; // asked all the same: a refusal is named with the pin
-    }
+    return pins.unrecorded().isPresent();
   }
 
   /**
-   * Unpins the config pinned by the rollback: a pin kept in memory ({@link #unrecordedPin}),
-   * which the store never recorded, is dropped there alone.
+   * Unpins the config pinned by the rollback: a pin the store refused to record is dropped in
+   * memory alone, as the store never held it.
    */
   private void dropPinned() {
-    if (unrecordedPin == null) {
+    if (pins.unrecorded().isEmpty()) {
       pin(Optional.empty());
     } else {
       finishedRollback = null;
-      unrecordedPin = null;
+      pins.forgetUnrecorded();
     }
-  }
-
-  /** {@code record} with the pin in force: one the store refused to record, if any. */
-  DeliveryRecord inForce(DeliveryRecord record) {
-    return unrecordedPin == null ? record
-        : new DeliveryRecord(record.verified(), Optional.of(unrecordedPin));
-  }
-
-  /**
-   * Offers the store the pin it refused to record ({@link #unrecordedPin}) again.
-   *
-   * @return the store's refusal, worded for a result ("recording the pin of config ...
-   *     failed: ...; the next reconcile records it"); empty if recorded or there is none
-   */
-  Optional<String> recordUnrecordedPin() {
-    if (unrecordedPin == null) {
-      return Optional.empty();
-    }
-    try {
-      store.markRejected(Optional.of(unrecordedPin));
-    } catch (ConfigStoreException e) {
-      return Optional.of(unrecordedPinSaid(e));
-    }
-    unrecordedPin = null;
-    return Optional.empty();
-  }
-
-  /**
-   * The refusal {@code said} of {@link #recordUnrecordedPin}, which offered the store {@code
-   * offered} ({@link #unrecordedPin()} then), if that very pin is still in force: a delivery
-   * may have lifted it since, or replaced it with the pin of another rejected config, which
-   * its own result names.
-   */
-  Optional<String> stillUnrecorded(Optional<RejectedConfig> offered, Optional<String> said) {
-    return offered.isPresent() && offered.get() == unrecordedPin ? said : Optional.empty();
-  }
-
-  private String unrecordedPinSaid(ConfigStoreException e) {
-    return StoreRefusals.retried("recording the pin of config "
-        + shortHash(unrecordedPin.configHash()), e, "records");
   }
 
   /**
@@ -254,7 +191,7 @@ final class Rollback {
     try {
       pin(Optional.of(rejection));
     } catch (ConfigStoreException e) {
-      unrecordedPin = rejection;
+      pins.refusedToRecord(rejection);
       said += "; pinning it failed: " + e.getMessage() + "; it stays pinned in this run, and "
           + "the next reconcile records the pin";
     }
@@ -307,9 +244,15 @@ final class Rollback {
       // config back after that file is fixed, until the desired config changed for another
       // reason. Prometheus keeps running what it loaded last. Unpinned first: the store may
       // fail below
-      dropPinned();
+      String refusal = "";
+      try {
+        dropPinned();
+      } catch (ConfigStoreException refused) {
+        pins.refusedToDrop(pinned); // out of force: the next delivery drops it
+        refusal = "; " + StoreRefusals.retried("dropping its pin", refused, "drops");
+      }
       unconfirmedRollback = null;
-      String refusal = recordRestored(verified.withStateHash(restoredHash));
+      refusal += recordRestored(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "prometheus refused the last verified config too, so the cause is outside promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()

@@ -317,4 +317,38 @@ class DeliveryRefusedPinTest {
         + "outlived, failed: " + FULL + "; the next reconcile lifts it"), said(results));
     assertTrue(!loaded.message().contains("pin of config " + w), said(results));
   }
+
+  /**
+   * A rule file breaks as cluster b's config is desired: Prometheus refuses it, and X too once
+   * restored (an outside cause), so the new config is unpinned, while the store records pins
+   * but refuses to drop them (a full disk as the pin's drop is appended). The pin stayed in the
+   * store and in force: cluster b's config was held back once the rule file was fixed, also
+   * once the store worked again. Now it is out of force for the run, named until the store
+   * drops it.
+   */
+  @Test
+  void aPinTheStoreRefusesToDropForAnOutsideCauseHoldsNothingBackOnceTheFileIsFixed() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = xVerified();
+    store.lifts = true;
+    f.ruleFileBroken = true;
+    f.with("b");
+    ReconcileResult refused = r.next(reconciler);
+    assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
+    assertTrue(refused.message().contains("; not pinned, tried again at the next reconcile; "
+        + "dropping its pin failed: " + FULL + "; the next reconcile drops it"), said(results));
+
+    f.ruleFileBroken = false;
+    ReconcileResult loaded = r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "b's config held back: " + said(results));
+    assertTrue(loaded.configInSync(), said(results));
+    assertEquals(Outcome.FAILED, loaded.outcome(), said(results));
+    assertEquals(1, loaded.message().split("dropping the pin of config", -1).length - 1,
+        said(results));
+
+    store.lifts = false;
+    ReconcileResult dropped = r.next(reconciler);
+    assertEquals(Outcome.UNCHANGED, dropped.outcome(), said(results));
+    assertEquals(Optional.empty(), f.store.record().rejected(), said(results));
+  }
 }
