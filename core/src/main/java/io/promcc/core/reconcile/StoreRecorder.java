@@ -44,6 +44,12 @@ final class StoreRecorder {
    * back.
    */
   private RejectedConfig outlivedPin;
+  /**
+   * The pin the store kept when the record of {@link #unrecorded} was first refused: the load
+   * outlived it, and no pin recorded after it (a config rejected since, whose pin must hold it
+   * back). Null if that pin could not be read: every pin is then taken as outlived.
+   */
+  private Optional<RejectedConfig> pinAtLoad;
 
   StoreRecorder(ConfigStore store, Rollback rollback) {
     this.store = store;
@@ -57,9 +63,31 @@ final class StoreRecorder {
    * @throws ConfigStoreException if the store failed
    */
   void recordLoad(Verification loaded) {
+    boolean again = loaded == unrecorded;
     unrecorded = loaded;
-    store.markVerified(loaded);
+    try {
+      store.markVerified(loaded);
+    } catch (ConfigStoreException e) {
+      if (!again) {
+        pinAtLoad = storePin();
+      }
+      throw e;
+    }
     unrecorded = null;
+  }
+
+  /** The pin the store keeps; null if its record cannot be read. */
+  private Optional<RejectedConfig> storePin() {
+    try {
+      return store.record().rejected();
+    } catch (ConfigStoreException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@code pin}, which the store keeps, was there when {@link #unrecorded} loaded. */
+  private boolean outlivedByUnrecorded(RejectedConfig pin) {
+    return pinAtLoad == null || pinAtLoad.equals(Optional.of(pin));
   }
 
   /**
@@ -165,7 +193,8 @@ final class StoreRecorder {
           + "earlier load of config " + shortHash(loaded.configHash()) + " failed: "
           + e.getMessage(), e)), liftOutlivedPin());
     }
-    outlivedPin = store.record().rejected().orElse(null);
+    // a pin recorded after the load (a config rejected since) is no pin the load outlived
+    outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
     return new StoreRefusals(Optional.empty(), liftOutlivedPin());
   }
 
@@ -260,11 +289,14 @@ final class StoreRecorder {
   /**
    * The store's record as the next delivery over {@code onDisk} decides from it, read without
    * recording anything: with the load whose record failed ({@link #recordUnrecorded}) recorded
-   * and no pin, if the files on disk are still those of the load; the store's record otherwise.
+   * and no pin it outlived (a pin recorded after it holds), if the files on disk are still
+   * those of the load; the store's record otherwise.
    */
   DeliveryRecord recordAsSeen(SortedMap<String, DesiredFile> onDisk) {
     if (unrecorded != null && DesiredState.hashOf(onDisk).equals(unrecorded.stateHash())) {
-      return new DeliveryRecord(Optional.of(unrecorded), Optional.empty());
+      // a pin recorded after the load (a config rejected since) holds
+      return new DeliveryRecord(Optional.of(unrecorded), store.record().rejected()
+          .filter(pin -> !outlivedByUnrecorded(pin)));
     }
     DeliveryRecord stored = store.record();
     if (outlivedPin != null && stored.rejected().equals(Optional.of(outlivedPin))) {

@@ -4,6 +4,7 @@ import static io.promcc.core.reconcile.RefusedRecords.said;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;
 import java.util.Optional;
@@ -181,5 +182,40 @@ class DeliveryRefusedRecordTest {
         + said(results));
     assertTrue(restored.message().contains("restored the last verified config")
         && restored.message().contains("larger than 256 MiB"), said(results));
+  }
+
+  /**
+   * Y, cluster b's config, verified; the store starts refusing records; X, then Y again, load
+   * unrecorded, and Z, cluster b's with a base config Prometheus refuses, is rejected and
+   * pinned, Y, the store's verified config, restored over the same files. The load of Y
+   * unrecorded was taken to outlive Z's pin, which is newer: Z was written and reloaded at
+   * every reconcile while desired, and, once the store took records again, its pin lifted and
+   * Z reloaded once more.
+   */
+  @Test
+  void aPinRecordedAfterALoadTheStoreRefusedToRecordHolds() {
+    Reconciler reconciler = r.xVerified();
+    f.with("b");
+    r.next(reconciler);
+    store.refusing = true;
+    f.clusters.remove(Fixture.id("b"));
+    r.next(reconciler);
+    f.with("b");
+    r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y again: " + said(results));
+    f.breakBaseConfig();
+    ReconcileResult rejected = r.next(reconciler);
+    assertTrue(rejected.message().startsWith("prometheus rejected config"), said(results));
+
+    int reloads = f.prometheus.reloads();
+    r.next(reconciler);
+    r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
+    store.refusing = false;
+    r.next(reconciler);
+    r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
+    assertEquals(rejected.configHash(), f.store.record().rejected()
+        .map(RejectedConfig::configHash), said(results));
   }
 }
