@@ -2,6 +2,7 @@ package io.promcc.core.plan;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.TargetLabels.Setting;
+import io.promcc.core.yaml.BaseConfig;
 import io.promcc.core.yaml.Fields;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,8 +41,8 @@ final class ConfigValidator {
    */
   private static String globalInterval(Map<String, Object> base) {
     if (base.get("global") instanceof Map<?, ?> global && global.get("scrape_interval") != null
-        && !Durations.isZero(String.valueOf(global.get("scrape_interval")))) {
-      return String.valueOf(global.get("scrape_interval"));
+        && !Durations.isZero(Fields.asText(global.get("scrape_interval")))) {
+      return Fields.asText(global.get("scrape_interval"));
     }
     return DEFAULT_INTERVAL;
   }
@@ -55,10 +56,10 @@ final class ConfigValidator {
   private static String globalTimeout(Map<String, Object> base, String interval) {
     Object set = base.get("global") instanceof Map<?, ?> global
         ? global.get("scrape_timeout") : null;
-    if (set == null || Durations.isZero(String.valueOf(set))) {
+    if (set == null || Durations.isZero(Fields.asText(set))) {
       return longer(DEFAULT_TIMEOUT, interval) ? interval : DEFAULT_TIMEOUT;
     }
-    String timeout = String.valueOf(set);
+    String timeout = Fields.asText(set);
     return Durations.isValid(timeout) && !longer(timeout, interval) ? timeout : null;
   }
 
@@ -141,7 +142,7 @@ final class ConfigValidator {
 
   /** Checks a job the user wrote (kept as is). */
   void checkUnownedJob(Map<?, ?> job) {
-    String name = String.valueOf(job.get("job_name"));
+    String name = BaseConfig.jobName(job);
     checkName(name);
     checkDurations(job, "scrape config " + Quoting.quote(name), globalInterval);
   }
@@ -188,18 +189,18 @@ final class ConfigValidator {
       Object value = block.get(key);
       if (Fields.isNullWord(block, key)) {
         problems.add(Durations.EMPTY + " (" + key + " of " + owner + ")");
-      } else if (value != null && !Durations.isValid(String.valueOf(value))) {
-        problems.add("not a valid duration string: " + Quoting.quote(String.valueOf(value))
+      } else if (value != null && !Durations.isValid(Fields.asText(value))) {
+        problems.add("not a valid duration string: " + Quoting.quote(Fields.asText(value))
             + " (" + key + " of " + owner + ")");
       }
     }
     String interval = block.get("scrape_interval") == null
-        || Durations.isZero(String.valueOf(block.get("scrape_interval")))
-        ? inherited : String.valueOf(block.get("scrape_interval"));
+        || Durations.isZero(Fields.asText(block.get("scrape_interval")))
+        ? inherited : Fields.asText(block.get("scrape_interval"));
     Object timeout = block.get("scrape_timeout");
     if (timeout != null && Durations.isValid(interval)
-        && Durations.isValid(String.valueOf(timeout))
-        && Durations.toMillis(String.valueOf(timeout)) > Durations.toMillis(interval)) {
+        && Durations.isValid(Fields.asText(timeout))
+        && Durations.toMillis(Fields.asText(timeout)) > Durations.toMillis(interval)) {
       problems.add("scrape timeout greater than scrape interval for " + owner);
     }
   }

@@ -268,7 +268,7 @@ public final class Planner {
   private Set<String> baseJobNames(ControllerSettings settings) {
     Set<String> names = new HashSet<>();
     for (Map<?, ?> job : baseConfig.unownedJobs(settings.jobPrefix())) {
-      names.add(String.valueOf(job.get("job_name")));
+      names.add(BaseConfig.jobName(job));
     }
     return names;
   }

@@ -114,12 +114,21 @@ public final class BaseConfig {
     if (values.get(SCRAPE_CONFIGS) instanceof List<?> jobs) {
       for (Object job : jobs) {
         Map<?, ?> map = (Map<?, ?>) job;
-        if (!isOwned(String.valueOf(map.get("job_name")), ownedPrefix)) {
+        if (!isOwned(jobName(map), ownedPrefix)) {
           kept.add(map);
         }
       }
     }
     return kept;
+  }
+
+  /**
+   * The name of {@code job}, one of {@link #unownedJobs}, as Prometheus reads it: a number or
+   * boolean as written, binary data as the text it encodes ({@code !!binary aGk=} is
+   * {@code hi}).
+   */
+  public static String jobName(Map<?, ?> job) {
+    return Fields.asText(job.get("job_name"));
   }
 
   /** True if a job of this name belongs to the controller. */
@@ -297,7 +306,10 @@ public final class BaseConfig {
       for (NodeTuple tuple : map.getValue()) {
         if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("job_name")
             && tuple.getValueNode() instanceof ScalarNode value) {
-          return value.getValue();
+          // binary data: the text it encodes, as parse() read it (and took its base64)
+          byte[] bytes = Tag.BINARY.equals(value.getTag())
+              ? GoYamlSchema.binary(value.getValue()) : null;
+          return bytes != null ? Fields.asText(bytes) : value.getValue();
         }
       }
     }

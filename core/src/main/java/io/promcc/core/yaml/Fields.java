@@ -60,6 +60,16 @@ public final class Fields {
     return map instanceof ReadMapping read && read.isNullWord(key);
   }
 
+  /**
+   * The text Prometheus' YAML reads into a string field from {@code value} as {@link YamlReader}
+   * read it: binary data as the UTF-8 text it encodes ({@code !!binary aGk=} is {@code hi}),
+   * anything else as {@link String#valueOf} writes it (a number or boolean as written).
+   */
+  public static String asText(Object value) {
+    return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+        : String.valueOf(value);
+  }
+
   /** True if the mapping holds {@code key} with a value; a null ({@code ~}) is no value. */
   public boolean has(String key) {
     return map.containsKey(key) && map.get(key) != null;

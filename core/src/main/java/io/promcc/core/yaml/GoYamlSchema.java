@@ -106,17 +106,12 @@ final class GoYamlSchema {
         return null;
       });
       constructors.put(Tag.BINARY, node -> {
-        // Go's standard base64: its padding wanted, line breaks skipped, and no other space
-        String text = ((ScalarNode) node).getValue().replace("\r", "").replace("\n", "");
-        try {
-          if (text.length() % 4 == 0) {
-            return Base64.getDecoder().decode(text);
-          }
-        } catch (IllegalArgumentException notBase64) {
-          // refused below, as Prometheus refuses it
+        byte[] bytes = binary(((ScalarNode) node).getValue());
+        if (bytes == null) { // refused as Prometheus refuses it
+          throw new ConstructorException(null, Optional.empty(),
+              "!!binary value contains invalid base64 data", node.getStartMark());
         }
-        throw new ConstructorException(null, Optional.empty(),
-            "!!binary value contains invalid base64 data", node.getStartMark());
+        return bytes;
       });
       constructors.put(GO_NUMBER, node -> GoYamlNumber.resolve(((ScalarNode) node).getValue()));
       constructors.put(GO_BOOL, node -> GoYamlBool.resolve(((ScalarNode) node).getValue()));
@@ -179,6 +174,19 @@ final class GoYamlSchema {
       return constructors;
     }
   };
+
+  /**
+   * The bytes {@code text} tagged {@code !!binary} encodes to Prometheus' YAML, or null if it
+   * refuses it: Go's standard base64, its padding wanted, line breaks skipped, no other space.
+   */
+  static byte[] binary(String text) {
+    String joined = text.replace("\r", "").replace("\n", "");
+    try {
+      return joined.length() % 4 == 0 ? Base64.getDecoder().decode(joined) : null;
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
 
   /** Prometheus' refusal of {@code text} tagged {@code tag}, which it reads otherwise. */
   private static ConstructorException refused(String text, String tag, Node node) {

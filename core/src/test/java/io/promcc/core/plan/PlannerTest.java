@@ -212,4 +212,45 @@ class PlannerTest {
         "empty duration string (evaluation_interval of global config)",
         "empty duration string (scrape_timeout of scrape config \"a\")"), e.problems());
   }
+
+  /**
+   * A base config duration written as binary data is the text it encodes, as Prometheus' YAML
+   * reads it ({@code !!binary MW0=} is {@code 1m}, taken by promtool 2.53.3), where it was
+   * refused naming a Java object ({@code [B@...}).
+   */
+  @Test
+  void readsABaseConfigDurationWrittenAsBinaryDataAsTheTextItEncodes() {
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse("""
+        global:
+          scrape_interval: !!binary MW0=
+          scrape_timeout: !!binary Mm0=
+        scrape_configs:
+        - job_name: a
+          scrape_interval: !!binary eA==
+          scrape_timeout: !!binary MTBz
+        """, "base.yml"));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> planner.plan(List.of(A), TestCertificates.forAll(List.of(A)),
+            ControllerSettings.DEFAULTS));
+    assertEquals(List.of("scrape timeout greater than scrape interval for global config",
+        "not a valid duration string: \"x\" (scrape_interval of scrape config \"a\")"),
+        e.problems());
+  }
+
+  /**
+   * Two base config jobs of one name, one of them written as binary data, are one name twice
+   * to Prometheus ({@code found multiple scrape configs with job name "hi"}, promtool 2.53.3).
+   */
+  @Test
+  void refusesTwoBaseConfigJobsOfOneNameOneWrittenAsBinaryData() {
+    Planner planner = new Planner(ScrapeProfile.defaultProfile(), BaseConfig.parse("""
+        scrape_configs:
+        - job_name: hi
+        - job_name: !!binary aGk=
+        """, "base.yml"));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> planner.plan(List.of(A), TestCertificates.forAll(List.of(A)),
+            ControllerSettings.DEFAULTS));
+    assertEquals(List.of("found multiple scrape configs with job name \"hi\""), e.problems());
+  }
 }
