@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Strict, problem-collecting access to one YAML mapping: every unknown key and every wrongly typed
@@ -37,17 +37,25 @@ public final class Fields {
     this.problems = requireNonNull(problems, "problems == null");
   }
 
-  /** Adds a problem for every key not in {@code known}, in sorted order. */
+  /**
+   * Adds a problem for every key not in {@code known}, in sorted order, each named as
+   * Prometheus' YAML reads it: a null key as the field {@code ""}, binary data as the text it
+   * encodes, refused saying so where that is a known field (it is no field here).
+   */
   public void rejectUnknown(Set<String> known) {
-    Set<String> unknown = new TreeSet<>();
+    Map<String, String> unknown = new TreeMap<>(); // by name: the problem
     for (Object key : map.keySet()) {
-      if (!known.contains(String.valueOf(key))) {
-        unknown.add(String.valueOf(key));
+      // named as Prometheus reads it: a null key as the field "", binary data as its text
+      String name = key == null ? "" : asText(key);
+      if (key instanceof byte[] && known.contains(name)) {
+        unknown.put(name, "field " + Quoting.quote(name) + " is written as binary data (!!binary "
+            + written(key) + ") in " + owner + ", which is read as no field here: write it as"
+            + " text");
+      } else if (key == null || key instanceof byte[] || !known.contains(name)) {
+        unknown.put(name, "field " + Quoting.quote(name) + " not found in " + owner);
       }
     }
-    for (String key : unknown) {
-      problems.add("field " + Quoting.quote(key) + " not found in " + owner);
-    }
+    problems.addAll(unknown.values());
   }
 
   /**
