@@ -20,6 +20,10 @@ final class GoYamlTimestamp {
 
   /** Whether go-yaml v2 reads {@code text} as a time. */
   static boolean isTimestamp(String text) {
+    // the shortest time form is 2006-1-2; most text fails this before a matcher is made
+    if (text.length() < 8 || text.charAt(0) < '0' || text.charAt(0) > '9') {
+      return false;
+    }
     Matcher m = FORM.matcher(text);
     if (!m.matches()) {
       return false;

@@ -12,18 +12,21 @@ import java.util.Set;
  * Not thread-safe while read; not modified after.
  */
 final class ReadList extends ArrayList<Object> {
-  private final Set<Integer> nullWords = new HashSet<>();
+  private Set<Integer> nullWords; // made on the first mark: most lists have none
 
   ReadList(int size) {
     super(Math.max(size, 0));
   }
 
   void addNullWord(int index) {
+    if (nullWords == null) {
+      nullWords = new HashSet<>();
+    }
     nullWords.add(index);
   }
 
   /** Whether item {@code index} was written as a plain {@code Null} or {@code NULL}. */
   boolean isNullWord(int index) {
-    return nullWords.contains(index) && get(index) == null;
+    return nullWords != null && nullWords.contains(index) && get(index) == null;
   }
 }

@@ -15,18 +15,25 @@ import java.util.Set;
  * Not thread-safe while read; not modified after.
  */
 final class ReadMapping extends LinkedHashMap<Object, Object> {
-  private final Set<Object> nullWords = new HashSet<>();
-  private final Set<Object> times = new HashSet<>();
+  // made on the first mark: most mappings have none, and a clusters file has thousands
+  private Set<Object> nullWords;
+  private Set<Object> times;
 
   ReadMapping(int size) {
     super(Math.max(size, 0) * 4 / 3 + 1);
   }
 
   void addNullWord(Object key) {
+    if (nullWords == null) {
+      nullWords = new HashSet<>();
+    }
     nullWords.add(key);
   }
 
   void addTime(Object key) {
+    if (times == null) {
+      times = new HashSet<>();
+    }
     times.add(key);
   }
 
@@ -35,11 +42,12 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
    * tagged {@code !!timestamp}: a time to Prometheus' YAML, text here.
    */
   boolean isTime(Object key) {
-    return times.contains(key) && get(key) instanceof String;
+    return times != null && times.contains(key) && get(key) instanceof String;
   }
 
   /** Whether the value of {@code key} was written as a plain {@code Null} or {@code NULL}. */
   boolean isNullWord(Object key) {
-    return nullWords.contains(key) && containsKey(key) && get(key) == null;
+    return nullWords != null && nullWords.contains(key) && containsKey(key)
+        && get(key) == null;
   }
 }
