@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,6 +47,11 @@ public final class BaseConfig {
   private static final Set<String> PROMETHEUS_FIELDS = Set.of("global", "runtime", "alerting",
       "rule_files", SCRAPE_CONFIG_FILES, SCRAPE_CONFIGS, "storage", "tracing", "remote_write",
       "remote_read");
+  private static final Set<String> DURATIONS =
+      Set.of("scrape_interval", "scrape_timeout", "evaluation_interval");
+  /** The fields of a job that promcc reads. */
+  private static final Set<String> JOB_FIELDS =
+      Set.of("job_name", "scrape_interval", "scrape_timeout", "evaluation_interval");
 
   private final String source;
   private final String text;
@@ -74,6 +80,9 @@ public final class BaseConfig {
     String subject = "base config " + Quoting.quote(source);
     Map<String, Object> values = YamlReader.readMapping(text, subject, PROMETHEUS_FIELDS);
     List<String> problems = new ArrayList<>();
+    if (values.get("global") instanceof Map<?, ?> global) {
+      binaryKeys(global, DURATIONS, "global", problems);
+    }
     Object jobs = values.get(SCRAPE_CONFIGS);
     if (jobs != null && !(jobs instanceof List)) {
       problems.add("\"scrape_configs\" must be a sequence, found " + YamlReader.typeName(jobs));
@@ -81,6 +90,10 @@ public final class BaseConfig {
       List<?> list = (List<?>) jobs;
       for (int i = 0; i < list.size(); i++) {
         // a number or boolean is a name too: Prometheus reads the text into its string field
+        if (list.get(i) instanceof Map<?, ?> job
+            && binaryKeys(job, JOB_FIELDS, SCRAPE_CONFIGS + "[" + i + "]", problems)) {
+          continue;
+        }
         if (!(list.get(i) instanceof Map<?, ?> job) || job.get("job_name") == null
             || job.get("job_name") instanceof Map || job.get("job_name") instanceof List) {
           problems.add("scrape_configs[" + i + "] must be a mapping with a \"job_name\"");
@@ -96,6 +109,27 @@ public final class BaseConfig {
       throw new ValidationException(subject, problems);
     }
     return new BaseConfig(source, text, values);
+  }
+
+  /**
+   * Adds a problem for each key of {@code block} written as binary data that encodes one of
+   * the fields promcc reads there ({@code read}): Prometheus reads it as that field, and this
+   * reader as none, as a top-level one ({@link YamlReader#readMapping}).
+   *
+   * @return whether there was such a key
+   */
+  private static boolean binaryKeys(Map<?, ?> block, Set<String> read, String where,
+      List<String> problems) {
+    boolean found = false;
+    for (Object key : block.keySet()) {
+      if (key instanceof byte[] bytes && read.contains(Fields.asText(bytes))) {
+        problems.add("field " + Quoting.quote(Fields.asText(bytes)) + " is written as binary data"
+            + " (!!binary " + Base64.getEncoder().encodeToString(bytes) + ") in " + where
+            + ", which is read as no field here: write it as text");
+        found = true;
+      }
+    }
+    return found;
   }
 
   /** Where the base config came from, for messages. */
