@@ -31,6 +31,19 @@ class YamlTagRefusalsTest {
         + "!!float"), problems("!!float ''"));
   }
 
+  /**
+   * Java reads these as numbers ({@code Double.parseDouble}), Prometheus' YAML as no float:
+   * promtool 2.53.3 refuses {@code !!float Infinity} (cannot decode !!str `Infinity` as a
+   * !!float), which was taken.
+   */
+  @Test
+  void aFloatTagOnTextOnlyJavaReadsAsANumberIsRefused() {
+    for (String javaOnly : List.of("Infinity", "-Infinity", "NaN", "1d", "1f", "0x1p3")) {
+      assertEquals(List.of("invalid yaml at line 1, column 4: cannot decode !!str `" + javaOnly
+          + "` as a !!float"), problems("!!float " + javaOnly), javaOnly);
+    }
+  }
+
   @Test
   void aNullTagOnNoNullIsRefusedAndTakenOnEachNullForm() {
     assertEquals(List.of("invalid yaml at line 1, column 4: cannot decode !!str `x` as a !!null"),
