@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
@@ -15,6 +16,7 @@ import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.constructor.StandardConstructor;
 import org.snakeyaml.engine.v2.exceptions.ComposerException;
+import org.snakeyaml.engine.v2.exceptions.ConstructorException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -54,6 +56,28 @@ final class BoundedLoad extends Load {
       super(settings);
       tagConstructors.remove(new Tag(UUID.class));
       tagConstructors.remove(new Tag(Optional.class));
+      // a collection's tag on a single value (!!seq x): named with its line, not a
+      // ClassCastException, as a single value's tag on a collection is (GoYamlSchema)
+      for (Tag tag : List.of(Tag.SEQ, Tag.MAP, Tag.SET)) {
+        ConstructNode collection = tagConstructors.get(tag);
+        tagConstructors.put(tag, new ConstructNode() {
+          @Override
+          public Object construct(Node node) {
+            if (node instanceof ScalarNode) {
+              throw new ConstructorException(null, Optional.empty(), "the tag "
+                  + tag.getValue().replace(Tag.PREFIX, "!!") + " is for "
+                  + (tag.equals(Tag.SEQ) ? "a sequence" : "a mapping")
+                  + ", found a single value", node.getStartMark());
+            }
+            return collection.construct(node);
+          }
+
+          @Override
+          public void constructRecursive(Node node, Object object) {
+            collection.constructRecursive(node, object);
+          }
+        });
+      }
     }
 
     /**

@@ -44,6 +44,20 @@ class YamlTagRefusalsTest {
     }
   }
 
+  /**
+   * A collection's tag on a single value is refused naming its line, as a single value's tag on
+   * a collection is, where it ended in a ClassCastException's text.
+   */
+  @Test
+  void aCollectionTagOnASingleValueIsRefusedNamingItsLine() {
+    assertEquals(List.of("invalid yaml at line 1, column 4: the tag !!seq is for a sequence, "
+        + "found a single value"), problems("!!seq x"));
+    assertEquals(List.of("invalid yaml at line 1, column 4: the tag !!map is for a mapping, "
+        + "found a single value"), problems("!!map x"));
+    assertEquals(List.of("invalid yaml at line 1, column 4: the tag !!set is for a mapping, "
+        + "found a single value"), problems("!!set x"));
+  }
+
   @Test
   void aNullTagOnNoNullIsRefusedAndTakenOnEachNullForm() {
     assertEquals(List.of("invalid yaml at line 1, column 4: cannot decode !!str `x` as a !!null"),
