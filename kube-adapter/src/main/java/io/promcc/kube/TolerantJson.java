@@ -148,15 +148,45 @@ final class TolerantJson {
     }
 
     /**
-     * The next event; a stream that ends (cleanly: its body whole as the server or a proxy
-     * framed it) within an event, its last line no whole JSON value and with no newline, throws
-     * an {@link EOFException}, a cut, as client-go's decoder reads such an end as
-     * io.ErrUnexpectedEOF and its watch ends quietly; client-java's reads the part as a line.
+     * Whether an event follows: whitespace before it (an empty line, a line of spaces, tabs or a
+     * carriage return) is skipped, and whitespace alone up to the stream's end is its end, as
+     * client-go's JSON framer reads the stream (Go's {@code json.Decoder} passes over space,
+     * tab, carriage return and newline before a value, and reads them alone up to the end as
+     * {@code io.EOF}); client-java's watch took such a line as an event.
+     */
+    @Override
+    public boolean hasNext() {
+      try {
+        skipWhitespace(body.source());
+      } catch (IOException e) {
+        throw new RuntimeException("IO Exception during hasNext method.", e);
+      }
+      return super.hasNext();
+    }
+
+    /** Skips the whitespace Go's JSON decoder skips before a value, reading as far as needed. */
+    private static void skipWhitespace(BufferedSource source) throws IOException {
+      while (source.request(1)) {
+        byte next = source.getBuffer().getByte(0);
+        if (next != ' ' && next != '\t' && next != '\r' && next != '\n') {
+          return;
+        }
+        source.skip(1);
+      }
+    }
+
+    /**
+     * The next event, whitespace before it skipped as {@link #hasNext} skips it; a stream that
+     * ends (cleanly: its body whole as the server or a proxy framed it) within an event, its
+     * last line no whole JSON value and with no newline, throws an {@link EOFException}, a cut,
+     * as client-go's decoder reads such an end as io.ErrUnexpectedEOF and its watch ends
+     * quietly; client-java's reads the part as a line.
      */
     @Override
     public Watch.Response<T> next() {
       try {
         BufferedSource source = body.source();
+        skipWhitespace(source);
         // reads up to the newline, as the line's read does, or to the stream's end
         if (source.indexOf((byte) '\n') == -1 && source.getBuffer().size() > 0
             && !wholeJson(source.getBuffer().snapshot().utf8())) {

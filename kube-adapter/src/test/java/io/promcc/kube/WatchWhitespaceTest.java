@@ -1,0 +1,112 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whitespace between the events of a watch stream (an empty line, a line of spaces, tabs or a
+ * carriage return, whitespace after the last event) is skipped, as client-go's watch decoder
+ * skips it: its JSON framer reads one JSON value after another with Go's {@code json.Decoder},
+ * which passes over space, tab, carriage return and newline before a value, and reads
+ * whitespace alone up to the stream's end as its clean end. client-java's watch reads the
+ * stream line by line and took such a line as an event, which could not be read. What is no
+ * whitespace still counts: a line that is no JSON fails the watch, a stream ending within an
+ * event ends it as a cut. Over {@link TolerantJson}'s watch on a real OkHttp HTTP/1.1 stream.
+ */
+class WatchWhitespaceTest {
+  private final ToldOutcome outcome = new ToldOutcome();
+
+  /** An ADDED event of a Service named {@code name}, on one line, without its newline. */
+  private static String event(String name) {
+    return "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\",\"apiVersion\":\"v1\","
+        + "\"metadata\":{\"name\":\"" + name + "\",\"resourceVersion\":\"1\"}}}";
+  }
+
+  /**
+   * The names of the events read, as the reflector reads them, from a watch whose whole body is
+   * {@code body}, in order; a read that throws ends the reading, as the reflector gives the
+   * watch up.
+   */
+  private List<String> read(String body) throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      server.enqueue(new MockResponse.Builder().body(body).build());
+      OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+      List<String> names = new ArrayList<>();
+      try (TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
+          new ApiClient(http), http.newCall(new Request.Builder()
+              .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
+          "watch of services", outcome)) {
+        while (watch.hasNext()) {
+          names.add(watch.next().object.getMetadata().getName());
+        }
+      } catch (RuntimeException unreadable) {
+        // the reflector gives the watch up
+      }
+      return names;
+    }
+  }
+
+  @Test
+  void anEmptyLineAndAWhitespaceOnlyLineBetweenEventsAreSkipped() throws Exception {
+    assertEquals(List.of("a", "b"),
+        read(event("a") + "\n\n \t \r\n" + event("b") + "\n"));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  @Test
+  void whitespaceAfterTheLastEventEndsTheWatchCleanly() throws Exception {
+    // client-go's decoder reads whitespace alone up to the end as io.EOF, no error
+    assertEquals(List.of("a"), read(event("a") + "\n\n  \t"));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  @Test
+  void whitespaceBeforeTheFirstEventIsSkipped() throws Exception {
+    assertEquals(List.of("a"), read("\n \r\n" + event("a") + "\n"));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  @Test
+  void aLineThatIsNoJsonAfterAnEmptyLineStillFailsTheWatch() throws Exception {
+    assertEquals(List.of("a"), read(event("a") + "\n\nnot json\n" + event("b") + "\n"));
+
+    assertEquals(List.of("delivered", "failed: watch of services brought an event that cannot "
+        + "be read: it is no json object"), outcome.told);
+  }
+
+  @Test
+  void aStreamEndingWithinAnEventAfterAnEmptyLineStillEndsTheWatchAsACut() throws Exception {
+    assertEquals(List.of("a"), read(event("a") + "\n\n  " + event("b").substring(0, 40)));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  /**
+   * client-go's decoder reads a JSON value over any number of lines; client-java's watch, and
+   * so promcc, reads an event per line: an event written over several lines (indented) fails the
+   * watch at its first line, as it did before.
+   */
+  @Test
+  void anEventWrittenOverSeveralLinesFailsTheWatch() throws Exception {
+    assertEquals(List.of("a"), read(event("a") + "\n{\n  \"type\": \"ADDED\",\n"
+        + "  \"object\": {\"kind\": \"Service\", \"apiVersion\": \"v1\",\n"
+        + "    \"metadata\": {\"name\": \"b\", \"resourceVersion\": \"1\"}}\n}\n"));
+
+    assertEquals(List.of("delivered", "failed: watch of services brought an event that cannot "
+        + "be read: it is no json object"), outcome.told);
+  }
+}
