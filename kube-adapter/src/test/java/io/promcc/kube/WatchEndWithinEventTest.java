@@ -2,15 +2,9 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,22 +28,9 @@ class WatchEndWithinEventTest {
 
   /** The names of the events read from a watch answered {@code response}, in order. */
   private List<String> read(MockResponse response) throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      server.start();
-      server.enqueue(response);
-      OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
-      List<String> names = new ArrayList<>();
-      try (TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
-          new ApiClient(http), http.newCall(new Request.Builder()
-              .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
-          "watch of services", outcome)) {
-        // read as the reflector: while it has more, the next event
-        while (watch.hasNext()) {
-          names.add(watch.next().object.getMetadata().getName());
-        }
-      }
-      return names;
-    }
+    List<String> names = new ArrayList<>();
+    WatchStreams.read(response, outcome, names);
+    return names;
   }
 
   @Test

@@ -2,15 +2,9 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,23 +32,13 @@ class WatchWhitespaceTest {
    * watch up.
    */
   private List<String> read(String body) throws Exception {
-    try (MockWebServer server = new MockWebServer()) {
-      server.start();
-      server.enqueue(new MockResponse.Builder().body(body).build());
-      OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
-      List<String> names = new ArrayList<>();
-      try (TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
-          new ApiClient(http), http.newCall(new Request.Builder()
-              .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
-          "watch of services", outcome)) {
-        while (watch.hasNext()) {
-          names.add(watch.next().object.getMetadata().getName());
-        }
-      } catch (RuntimeException unreadable) {
-        // the reflector gives the watch up
-      }
-      return names;
+    List<String> names = new ArrayList<>();
+    try {
+      WatchStreams.read(new MockResponse.Builder().body(body).build(), outcome, names);
+    } catch (RuntimeException unreadable) {
+      // the reflector gives the watch up
     }
+    return names;
   }
 
   @Test
