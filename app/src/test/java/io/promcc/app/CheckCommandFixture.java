@@ -86,6 +86,18 @@ abstract class CheckCommandFixture {
   }
 
   /**
+   * Renders the config of a base config Prometheus refuses into the output folder, as a
+   * rollback whose restore failed leaves it on disk; returns that base config.
+   */
+  Path refusedOnDisk() throws IOException {
+    Path refused = refusedBaseConfig();
+    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
+        refused.toString(), "--out", outDir.toString()), err.toString());
+    out.getBuffer().setLength(0);
+    return refused;
+  }
+
+  /**
    * The rendered config verified as loaded at {@code loadedAt}; then a base config whose config
    * Prometheus refused: pinned, and rolled back (the verified files are on disk). Returns the
    * refused base config, the desired one for a check.
@@ -99,13 +111,21 @@ abstract class CheckCommandFixture {
 
   /** Pins the config of base config {@code refused} as refused by Prometheus. */
   void pinRefused(Path refused) throws IOException {
-    Path elsewhere = Files.createTempDirectory(temp, "refused-out");
+    pinConfigOf(refused, RejectedConfig.REJECTED, "bad scrape config");
+  }
+
+  /**
+   * Pins the config of base config {@code base} (rendered elsewhere) with {@code reason} and
+   * {@code detail}, baseline {@code BASELINE} + 10 s.
+   */
+  void pinConfigOf(Path base, String reason, String detail) throws IOException {
+    Path elsewhere = Files.createTempDirectory(temp, "pinned-out");
     assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        refused.toString(), "--out", elsewhere.toString()), err.toString());
+        base.toString(), "--out", elsewhere.toString()), err.toString());
     out.getBuffer().setLength(0);
     String config = DesiredState.configHashOf(new AtomicFileStore(elsewhere).readOwned());
-    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config,
-        RejectedConfig.REJECTED, "bad scrape config", Optional.of(BASELINE.plusSeconds(10)))));
+    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config, reason,
+        detail, Optional.of(BASELINE.plusSeconds(10)))));
   }
 
   /** A Prometheus whose runtime info reports a successful load at {@code lastConfigTime}. */

@@ -9,7 +9,6 @@ import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -84,9 +83,7 @@ class CheckCommandNotReadyPinTest extends CheckCommandFixture {
   @Test
   void aConfigPinnedNotReadyWhoseFilesAreNotOnDiskIsNotVerifiedByALoad() throws IOException {
     String pinned = DesiredState.configHashOf(new AtomicFileStore(outDir).readOwned());
-    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        refusedBaseConfig().toString(), "--out", outDir.toString()), err.toString());
-    out.getBuffer().setLength(0);
+    refusedOnDisk();
     new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(pinned,
         RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE))));
 
@@ -135,14 +132,7 @@ class CheckCommandNotReadyPinTest extends CheckCommandFixture {
   private Path verifiedThenPinnedNotReady(Instant loadedAt) throws IOException {
     verified(loadedAt);
     Path pinned = refusedBaseConfig();
-    Path elsewhere = Files.createTempDirectory(temp, "pinned-out");
-    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        pinned.toString(), "--out", elsewhere.toString()), err.toString());
-    out.getBuffer().setLength(0);
-    String config = DesiredState.configHashOf(new AtomicFileStore(elsewhere).readOwned());
-    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config,
-        RejectedConfig.NOT_READY, "not ready within PT5M",
-        Optional.of(BASELINE.plusSeconds(10)))));
+    pinConfigOf(pinned, RejectedConfig.NOT_READY, "not ready within PT5M");
     return pinned;
   }
 

@@ -70,11 +70,7 @@ class CheckCommandRollbackTest extends CheckCommandFixture {
   @Test
   void clustersARunWouldRequestCertificatesForLeaveThePin() throws IOException {
     verified(BASELINE);
-    Path refused = refusedBaseConfig();
-    // the refused files stayed on disk: the rollback's restore failed
-    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        refused.toString(), "--out", outDir.toString()), err.toString());
-    out.getBuffer().setLength(0);
+    Path refused = refusedOnDisk(); // the rollback's restore failed
     pinRefused(refused);
     Files.writeString(clusters, "- id: alpha\n  provider: aws\n"
         + "  apiServer: https://alpha.example\n");
@@ -107,11 +103,7 @@ class CheckCommandRollbackTest extends CheckCommandFixture {
   @Test
   void aRollbackThatDidNotFinishIsListedAsTheRestoreAReconcileWouldMake() throws IOException {
     String verified = verified(BASELINE);
-    Path refused = refusedBaseConfig();
-    // the refused files stayed on disk: the rollback's restore failed
-    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        refused.toString(), "--out", outDir.toString()), err.toString());
-    out.getBuffer().setLength(0);
+    Path refused = refusedOnDisk(); // the rollback's restore failed
     pinRefused(refused);
 
     List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",
@@ -140,10 +132,7 @@ class CheckCommandRollbackTest extends CheckCommandFixture {
   @Test
   void aRollbackToFinishIsAChange() throws IOException {
     verified(BASELINE);
-    Path refused = refusedBaseConfig();
-    assertEquals(0, run("render", "--clusters", clusters.toString(), "--base-config",
-        refused.toString(), "--out", outDir.toString()), err.toString());
-    out.getBuffer().setLength(0);
+    Path refused = refusedOnDisk();
     pinRefused(refused);
 
     List<String> lines = check("--base-config", refused.toString(), "--prometheus-url",

@@ -70,19 +70,8 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
         Map.entry("output-mode", "per-cluster-files"), Map.entry("job-prefix", "wc"),
         Map.entry("ready-timeout", "1m"), Map.entry("reload-timeout", "2m"),
         Map.entry("sync-timeout", "3m"), Map.entry("certificate-validity", "48h")));
-    StringBuilder yaml = new StringBuilder();
-    Map<String, String> env = new TreeMap<>();
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      yaml.append(e.getKey()).append(": \"").append(e.getValue()).append("\"\n");
-      env.put("PROMCC_" + e.getKey().toUpperCase().replace('-', '_'), e.getValue());
-    }
-    RunSettings fromFlags = load(values, Map.of());
-    RunSettings fromEnv = load(Map.of(), env);
-    RunSettings fromFile = load(Map.of("config", config(yaml.toString()).toString()), Map.of());
+    RunSettings fromFile = sameFromEachPlace(values);
 
-    assertEquals(List.of(), problems.list());
-    assertEquals(fromFlags, fromEnv);
-    assertEquals(fromFlags, fromFile);
     assertEquals(new Shard(1, 3), fromFile.shard().orElseThrow());
     assertEquals(Duration.ofHours(48), fromFile.certificateValidity());
     assertEquals(Duration.ofMillis(40), fromFile.pacing().settle());
