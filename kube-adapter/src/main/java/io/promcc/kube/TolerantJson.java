@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.stream.MalformedJsonException;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
@@ -123,7 +123,7 @@ final class TolerantJson {
   /**
    * A watch event that cannot be read, its message plain and lower-case (e.g. {@code it has no
    * type}): client-java's {@link Watch#next()} wraps it in a {@code RuntimeException}. Never the
-   * line itself, which may hold a Secret's data.
+   * event's text itself, which may hold a Secret's data.
    */
   static final class UnreadableEvent extends IOException {
     private static final long serialVersionUID = 1L;
@@ -176,45 +176,38 @@ final class TolerantJson {
     }
 
     /**
-     * The next event, whitespace before it skipped as {@link #hasNext} skips it; a stream that
-     * ends (cleanly: its body whole as the server or a proxy framed it) within an event, its
-     * last line no whole JSON value and with no newline, throws an {@link EOFException}, a cut,
-     * as client-go's decoder reads such an end as io.ErrUnexpectedEOF and its watch ends
-     * quietly; client-java's reads the part as a line.
+     * The next event: the next JSON value, whitespace before it skipped, over as many lines as
+     * it takes and up to its end within a line, as client-go's JSON framer reads it
+     * ({@link WatchFrames}); client-java's watch reads a line, so it took two events on one line
+     * as none and failed at the first line of one written over several. A stream that ends
+     * (cleanly: its body whole as the server or a proxy framed it) within an event throws an
+     * {@link EOFException}, a cut, as client-go's decoder reads such an end as
+     * io.ErrUnexpectedEOF and its watch ends quietly; client-java's read the part as a line.
      */
     @Override
     public Watch.Response<T> next() {
       try {
-        BufferedSource source = body.source();
-        skipWhitespace(source);
-        // reads up to the newline, as the line's read does, or to the stream's end
-        if (source.indexOf((byte) '\n') == -1 && source.getBuffer().size() > 0
-            && !wholeJson(source.getBuffer().snapshot().utf8())) {
-          throw new EOFException("the watch stream ended within an event");
-        }
+        return event(value(body.source()));
       } catch (IOException e) {
         throw new RuntimeException("IO Exception during next method.", e);
       }
-      return super.next();
     }
 
-    private static boolean wholeJson(String text) {
+    /** The next JSON value of {@code source}. */
+    private static JsonElement value(BufferedSource source) throws IOException {
       try {
-        JsonParser.parseString(text);
-        return true;
-      } catch (JsonParseException e) {
-        return false;
-      }
-    }
-
-    @Override
-    protected Watch.Response<T> parseLine(String line) throws IOException {
-      JsonObject event;
-      try {
-        event = JsonParser.parseString(line).getAsJsonObject();
-      } catch (RuntimeException e) {
+        return WatchFrames.next(source);
+      } catch (MalformedJsonException e) {
         throw new UnreadableEvent("it is no json object", e);
       }
+    }
+
+    /** The watch event {@code value} is. */
+    private Watch.Response<T> event(JsonElement value) throws UnreadableEvent {
+      if (!value.isJsonObject()) {
+        throw new UnreadableEvent("it is no json object", null);
+      }
+      JsonObject event = value.getAsJsonObject();
       JsonElement eventType = event.get("type");
       if (eventType == null || !eventType.isJsonPrimitive()) {
         throw new UnreadableEvent("it has no type", null);

@@ -78,19 +78,4 @@ class WatchWhitespaceTest {
 
     assertEquals(List.of("delivered", "ended"), outcome.told);
   }
-
-  /**
-   * client-go's decoder reads a JSON value over any number of lines; client-java's watch, and
-   * so promcc, reads an event per line: an event written over several lines (indented) fails the
-   * watch at its first line, as it did before.
-   */
-  @Test
-  void anEventWrittenOverSeveralLinesFailsTheWatch() throws Exception {
-    assertEquals(List.of("a"), read(event("a") + "\n{\n  \"type\": \"ADDED\",\n"
-        + "  \"object\": {\"kind\": \"Service\", \"apiVersion\": \"v1\",\n"
-        + "    \"metadata\": {\"name\": \"b\", \"resourceVersion\": \"1\"}}\n}\n"));
-
-    assertEquals(List.of("delivered", "failed: watch of services brought an event that cannot "
-        + "be read: it is no json object"), outcome.told);
-  }
 }
