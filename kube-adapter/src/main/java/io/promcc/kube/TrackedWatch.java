@@ -257,7 +257,10 @@ final class TrackedWatch<T> implements Watchable<T> {
    * the connection", as a probable EOF. Any other code (INTERNAL_ERROR: the server broke;
    * PROTOCOL_ERROR, ENHANCE_YOUR_CALM, ...) still breaks it. Only the first {@link
    * IOException} among the causes counts: a read timeout closes the socket under it, and that
-   * close is no cut.
+   * close is no cut. A read timeout is no cut either, though client-go's stream watcher ends a
+   * watch quietly on one: it passes only when the server has not ended the watch a grace after
+   * the time asked, and watching again quietly would stall again unseen, where the list after a
+   * failure brings what the silent watch missed.
    */
   static boolean cut(Throwable e) {
     Throwable cause = e;
