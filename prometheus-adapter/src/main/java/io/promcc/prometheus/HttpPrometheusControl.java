@@ -194,8 +194,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
   /**
    * {@inheritDoc}
    *
-   * <p>A 200 is {@link ReloadAck#LOADED} only once its whole body was read: one whose body
-   * cannot be read is no proof of a load, and throws. A body over the bound of a small answer
+   * <p>A 200 is {@link ReloadAck#LOADED} only once its whole body was read and found empty, as
+   * Prometheus answers a reload it carried out: one with a body (a proxy's page) throws
+   * {@link PrometheusApiException}, and one whose body cannot be read is no proof of a load
+   * either, and throws. A body over the bound of a small answer
    * (Prometheus' own is empty: it comes from something else at that URL) throws
    * {@link PrometheusApiException} naming the bound; a body cut short (the connection lost, or
    * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
@@ -221,8 +223,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
     HttpResponse<String> response = http.sendSmall(request, "POST /-/reload",
         settings.reloadTimeout(), maxSmallAnswer);
     int status = response.statusCode();
-    if (status == 200) {
+    if (status == 200 && response.body().isBlank()) {
       return ReloadAck.LOADED;
+    }
+    if (status == 200) {
+      // Prometheus writes nothing on a reload it carried out: a page is someone else's answer
+      throw new PrometheusApiException("POST /-/reload", status, "prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " answered the reload with "
+          + "status 200 and a body, " + Quoting.quote(excerpt(response.body())) + "; "
+          + "prometheus' own answer to a reload it carried out is empty: is that URL "
+          + "prometheus'? nothing says the config was loaded");
     }
     if (status == 500) {
       String body = response.body().strip();

@@ -89,6 +89,26 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
     assertEquals("/-/reload", request.getUrl().encodedPath());
   }
 
+  /**
+   * Prometheus 2.53.3 answers a reload it carried out with 200 and an empty body (checked against
+   * the binary): a 200 with a page (a proxy's sign-in page, another program at that URL) proves
+   * no load, and is not taken for a rejection either.
+   */
+  @Test
+  void aReloadAnsweredOkWithABodyIsNoLoad() {
+    server.enqueue(answer(200, "<html><body>Sign in</body></html>"));
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+
+    assertEquals(200, e.statusCode());
+    assertEquals("POST /-/reload", e.endpoint());
+    assertEquals("prometheus at \"" + server.url("/") + "\" answered the reload with status 200 "
+        + "and a body, \"<html><body>Sign in</body></html>\"; prometheus' own answer to a "
+        + "reload it carried out is empty: is that URL prometheus'? nothing says the config was "
+        + "loaded", e.getMessage());
+  }
+
   @Test
   void keepsAPathPrefixOfThePrometheusUrl() throws InterruptedException {
     server.enqueue(answer(200, ""));
