@@ -76,6 +76,11 @@ public final class HttpPrometheusControl implements PrometheusControl {
   static final int MAX_LARGE_ANSWER = 512 << 20;
   /** The most read of any other answer (ready, runtime info, reload): a few hundred bytes. */
   static final int MAX_SMALL_ANSWER = 1 << 20;
+  /**
+   * How Prometheus' answer to a reload that refused the config begins ({@code web/web.go}, 2.x
+   * and 3.x alike): a 500 without it comes from something else.
+   */
+  static final String REFUSAL = "failed to reload config:";
 
   private final PrometheusHttp http;
   private final PrometheusAdapterSettings settings;
@@ -201,7 +206,11 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * (Prometheus' own is empty: it comes from something else at that URL) throws
    * {@link PrometheusApiException} naming the bound; a body cut short (the connection lost, or
    * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
-   * Prometheus may have loaded the configuration all the same.
+   * Prometheus may have loaded the configuration all the same. A 500 is a refusal ({@link
+   * ReloadRejectedException}) only in Prometheus' words, {@value #REFUSAL} and its error; one
+   * without them (a proxy's error page) is no verdict and throws
+   * {@link PrometheusUnavailableException}, as a reload without an answer does: runtime info
+   * tells whether Prometheus loaded or refused the configuration.
    */
   @Override
   public ReloadAck reload() {
@@ -236,8 +245,15 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
     if (status == 500) {
       String body = response.body().strip();
-      throw new ReloadRejectedException(body.isEmpty() ? "reload failed with status 500"
-          : excerpt(body));
+      if (body.startsWith(REFUSAL)) {
+        throw new ReloadRejectedException(excerpt(body));
+      }
+      // a proxy's error page: no verdict on the config, which must not be pinned for it
+      throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " failed: it answered status "
+          + "500 with " + Quoting.quote(excerpt(body)) + ", not prometheus' refusal of a config "
+          + "(" + Quoting.quote(REFUSAL + " ...") + "): is that URL prometheus'? no verdict on "
+          + "the config");
     }
     if (status == 401) {
       throw http.refused("POST /-/reload", response);

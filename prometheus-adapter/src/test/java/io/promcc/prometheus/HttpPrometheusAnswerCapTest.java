@@ -168,23 +168,27 @@ class HttpPrometheusAnswerCapTest {
 
   @Test
   void anErrorAnswerOverTheBoundKeepsWhatWasReadForItsMessage() {
-    server.enqueue(new MockResponse.Builder().code(500).body(streamed(1L << 20)).build());
+    String words = HttpPrometheusControl.REFUSAL + " ";
+    server.enqueue(new MockResponse.Builder().code(500)
+        .chunkedBody(words + "#".repeat(1 << 20), 8192).build());
 
     ReloadRejectedException e = assertThrows(ReloadRejectedException.class,
         () -> control().reload());
 
-    assertEquals("#".repeat(SMALL), e.prometheusMessage()); // what was read up to the bound
+    // what was read up to the bound
+    assertEquals(words + "#".repeat(SMALL - words.length()), e.prometheusMessage());
   }
 
   /** A character of several bytes across the bound is left out whole, not shown as U+FFFD. */
   @Test
   void anErrorAnswerOverTheBoundIsCutBetweenCharacters() {
-    String body = "#".repeat(SMALL - 1) + "\u00e9".repeat(SMALL);
+    String words = HttpPrometheusControl.REFUSAL + " ";
+    String body = words + "#".repeat(SMALL - 1 - words.length()) + "\u00e9".repeat(SMALL);
     server.enqueue(new MockResponse.Builder().code(500).chunkedBody(body, 256).build());
 
     ReloadRejectedException e = assertThrows(ReloadRejectedException.class,
         () -> control().reload());
 
-    assertEquals("#".repeat(SMALL - 1), e.prometheusMessage());
+    assertEquals(words + "#".repeat(SMALL - 1 - words.length()), e.prometheusMessage());
   }
 }

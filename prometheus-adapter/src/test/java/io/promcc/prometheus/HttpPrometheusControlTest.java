@@ -132,13 +132,40 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
   }
 
   /**
+   * Prometheus 2.53.3 refuses a config with 500 and "failed to reload config: " before its error
+   * (checked against the binary, a broken config and a broken rule file). A 500 without it (a
+   * proxy's error page, an empty answer) is no verdict on the config, which must not be pinned
+   * as rejected for it: like a reload without an answer, Prometheus' runtime info tells.
+   */
+  @Test
+  void aReloadAnswered500WithoutPrometheusWordsIsNoRejection() {
+    server.enqueue(answer(500, "<html><h1>500 Internal Server Error</h1></html>"));
+    server.enqueue(answer(500, ""));
+
+    PrometheusUnavailableException page = assertThrows(PrometheusUnavailableException.class,
+        () -> control().reload());
+    PrometheusUnavailableException empty = assertThrows(PrometheusUnavailableException.class,
+        () -> control().reload());
+
+    assertEquals("POST /-/reload to prometheus at \"" + server.url("/") + "\" failed: it "
+        + "answered status 500 with \"<html><h1>500 Internal Server Error</h1></html>\", not "
+        + "prometheus' refusal of a config (\"failed to reload config: ...\"): is that URL "
+        + "prometheus'? no verdict on the config", page.getMessage());
+    assertTrue(empty.getMessage().contains("answered status 500 with \"\", not prometheus'"),
+        empty.getMessage());
+    assertFalse(page.notSent(), "the request was sent: prometheus may have loaded the config");
+    assertFalse(empty.notSent());
+  }
+
+  /**
    * Prometheus' message is cut to 2000 characters; an emoji across the cut (two chars, one code
    * point) left half of it, a lone surrogate that logs and Events show as "?".
    */
   @Test
   void aLongAnswerIsCutBetweenCharactersNotInsideOne() {
     String emoji = "\uD83D\uDE00";
-    String body = "a".repeat(1999) + emoji + "b".repeat(100);
+    String words = HttpPrometheusControl.REFUSAL + " ";
+    String body = words + "a".repeat(1999 - words.length()) + emoji + "b".repeat(100);
     server.enqueue(answer(500, body));
     server.enqueue(answer(503, body));
     server.enqueue(answer(503, body));
