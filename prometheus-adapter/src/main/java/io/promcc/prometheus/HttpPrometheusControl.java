@@ -33,7 +33,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
- *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper). The
+ *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper); a
+ *       refusal of access or a redirect, which no wait mends, ends it at once. The
  *       first wait of this object's life that is not answered at once is logged at INFO when it
  *       starts and when Prometheus answers (ready, or a runtime info), with the time since it
  *       started: a controller started beside a Prometheus still replaying its WAL would wait up
@@ -149,6 +150,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
         }
         if (status == 401 || status == 403) {
           throw http.refused("GET /-/ready", response);
+        }
+        if (status / 100 == 3) {
+          // Prometheus never redirects it: a sign-in proxy, or http sent on to https
+          throw http.redirected("GET /-/ready", response);
         }
         lastProblem = "status " + status + ": " + excerpt(response.body());
       } catch (PrometheusUnavailableException e) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.TextCut;
+import io.promcc.core.model.UrlText;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
@@ -187,6 +188,24 @@ final class PrometheusHttp {
         .map(a -> prometheus + " refused the credentials (" + a + "): " + answer)
         .orElse(prometheus + " asks for credentials: " + answer
             + "; configure basic auth or a bearer token"));
+  }
+
+  /**
+   * Prometheus answered {@code endpoint} with a redirect, which is never followed: where it
+   * points is named without its query or fragment (a sign-in's state) and without a user.
+   */
+  PrometheusApiException redirected(String endpoint, HttpResponse<String> response) {
+    String location = response.headers().firstValue("Location").map(l -> {
+      int end = l.length();
+      for (char c : new char[] {'?', '#'}) {
+        end = l.indexOf(c) >= 0 ? Math.min(end, l.indexOf(c)) : end;
+      }
+      return " to " + Quoting.quote(UrlText.withoutUserInfo(l.substring(0, end)));
+    }).orElse(" without a location");
+    return new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
+        + " with a redirect (status " + response.statusCode() + ")" + location + "; no "
+        + "redirect is followed: give the url prometheus answers at");
   }
 
   /**

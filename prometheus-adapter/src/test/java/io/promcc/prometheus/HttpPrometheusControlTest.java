@@ -78,6 +78,29 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
     assertEquals(List.of(), sleeps);
   }
 
+  /**
+   * Prometheus 2.53.3 never redirects {@code /-/ready}: a redirect (a sign-in proxy, http sent to
+   * https) is a wrong URL that no wait mends, so it ends the wait at once as a refusal does, naming
+   * where it points without its query (a sign-in's state) or user.
+   */
+  @Test
+  void awaitReadyStopsAtOnceAtARedirectNamingWhereItPoints() {
+    for (int i = 0; i < 20; i++) {
+      server.enqueue(new MockResponse.Builder().code(302)
+          .addHeader("Location", "https://u:p@login.example/oauth2/start?rd=%2F&state=abc")
+          .build());
+    }
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control().awaitReady(Duration.ofSeconds(5)));
+
+    assertEquals(302, e.statusCode());
+    assertEquals("prometheus at \"" + server.url("/") + "\" answered GET /-/ready with a "
+        + "redirect (status 302) to \"https://<redacted>@login.example/oauth2/start\"; no "
+        + "redirect is followed: give the url prometheus answers at", e.getMessage());
+    assertEquals(List.of(), sleeps);
+  }
+
   @Test
   void reloadPostsToTheLifecycleEndpointAndItsAnswerIsTheVerdict() throws InterruptedException {
     server.enqueue(answer(200, ""));
