@@ -34,9 +34,9 @@ final class BoundedReads {
   /** How long a caller waits for one read. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
   private static final AtomicInteger READERS = new AtomicInteger();
 
+  private final System.Logger log;
   private final String kind;
   private final Duration timeout;
   private final ThreadPoolExecutor threads;
@@ -57,7 +57,10 @@ final class BoundedReads {
     void hung(boolean hung);
   }
 
-  /** The read did not end in time: nothing is known of what it read. */
+  /**
+   * The read did not end in time, or was not begun while an earlier one has not ended: nothing
+   * is known of what it read. Its message names what was read.
+   */
   static final class Unanswered extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -67,15 +70,18 @@ final class BoundedReads {
   }
 
   /**
+   * @param owner whose logger logs each hang and its end: the class whose work waits for the
+   *     reads
    * @param kind what is read, as in "every read of a {@code kind}"
    * @param threads how the reader threads are named: {@code promcc-vault-<threads>-<n>-<m>}
    */
-  BoundedReads(String kind, String threads, Duration timeout) {
-    this(kind, threads, timeout, Hang.NONE);
+  BoundedReads(Class<?> owner, String kind, String threads, Duration timeout) {
+    this(owner, kind, threads, timeout, Hang.NONE);
   }
 
   /** As the other constructor, each hang and its end told to {@code hang}. */
-  BoundedReads(String kind, String threads, Duration timeout, Hang hang) {
+  BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
+    this.log = System.getLogger(requireNonNull(owner, "owner == null").getName());
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
@@ -106,9 +112,10 @@ final class BoundedReads {
   <T> T read(String what, Supplier<T> read) {
     synchronized (overdue) {
       if (!overdue.isEmpty()) {
-        LOG.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
+        log.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
             kind);
-        throw new Unanswered("an earlier read of a " + kind + " has not ended");
+        throw new Unanswered(what + " was not read: an earlier read of a " + kind
+            + " has not ended");
       }
     }
     return await(new Read<>(what, read));
@@ -167,7 +174,7 @@ final class BoundedReads {
         }
       }
     }
-    LOG.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
+    log.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
         + "volume hanging?): going on as if nothing could be read, and giving up every read of "
         + "a {2} at once until it ends", read.what, timeout, kind);
     return new Unanswered("reading " + read.what + " did not end within " + timeout);
@@ -221,7 +228,7 @@ final class BoundedReads {
         }
       }
       if (wasOverdue) {
-        LOG.log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
+        log.log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
             + "is read again", what, timeout, Duration.ofNanos(System.nanoTime() - begun), kind);
       }
     }

@@ -57,7 +57,8 @@ final class CertificateCache {
     this.requester = new CertificateRequester(pki, authenticator, clock,
         settings.maxConcurrentRequests(), closed);
     this.takeOver = new KeptTakeOver(kept,
-        new BoundedReads("kept certificate", "kept", keptReadTimeout, listener::keptReadHung),
+        new BoundedReads(VaultCertificateSource.class, "kept certificate", "kept",
+            keptReadTimeout, listener::keptReadHung),
         settings, policy, random, listener);
     this.pause = new EveryClusterPause(policy);
     this.answers = new StopAnswers(entries, clock, takeOver);

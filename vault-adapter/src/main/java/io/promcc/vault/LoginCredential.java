@@ -23,7 +23,8 @@ final class LoginCredential {
   /** @param readTimeout how long a read is waited for */
   LoginCredential(VaultAuthSettings auth, Function<String, String> environment,
       Duration readTimeout) {
-    this.reads = new BoundedReads("vault login credential", "credential", readTimeout);
+    this.reads = new BoundedReads(VaultAuthenticator.class, "vault login credential",
+        "credential", readTimeout);
     this.auth = requireNonNull(auth, "auth == null");
     this.environment = requireNonNull(environment, "environment == null");
   }

@@ -113,9 +113,9 @@ final class VaultCredentials {
   static Secret readWithin(BoundedReads reads, VaultAuthSettings auth,
       Function<String, String> environment) {
     try {
-      return reads.read("the vault login credential", () -> read(auth, environment));
+      return reads.read(source(auth), () -> read(auth, environment));
     } catch (BoundedReads.Unanswered e) {
-      throw unreadable(source(auth) + " was not read: " + e.getMessage());
+      throw unreadable(e.getMessage()); // it names the credential and where it is read from
     }
   }
 

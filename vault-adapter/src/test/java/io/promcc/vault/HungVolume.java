@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * A volume that hangs (NFS that does not answer) until {@link #answer()}: every read begun before
@@ -27,8 +28,12 @@ final class HungVolume implements AutoCloseable {
   private final AtomicInteger ended = new AtomicInteger();
   /** The threads that read the volume (the adapter's reader threads), by id. */
   private final Set<Long> readers = ConcurrentHashMap.newKeySet();
-  /** The adapter's log lines, where the end of a read given up is counted. */
-  private final LogCapture ends = LogCapture.of(VaultCertificateSource.class);
+  /**
+   * The adapter's log lines, where the end of a read given up is counted: a kept certificate's
+   * is the source's, a login credential's the authenticator's.
+   */
+  private final LogCapture keptEnds = LogCapture.of(VaultCertificateSource.class);
+  private final LogCapture credentialEnds = LogCapture.of(VaultAuthenticator.class);
 
   /**
    * A volume whose reads wait at most twice {@code bound} (far past every wait of the test),
@@ -75,14 +80,15 @@ final class HungVolume implements AutoCloseable {
     long deadline = System.nanoTime() + boundNanos;
     while (ended.get() < n || endsCounted() < n) {
       assertTrue(System.nanoTime() < deadline, "reads ended: " + ended + ", counted: "
-          + endsCounted() + "; " + ends.lines());
+          + endsCounted() + "; " + keptEnds.lines() + credentialEnds.lines());
       Thread.onSpinWait();
       Thread.yield();
     }
   }
 
   private long endsCounted() {
-    return ends.records().stream().filter(r -> readers.contains(r.getLongThreadID()))
+    return Stream.concat(keptEnds.records().stream(), credentialEnds.records().stream())
+        .filter(r -> readers.contains(r.getLongThreadID()))
         .filter(r -> r.getMessage().contains("which did not end within")).count();
   }
 
@@ -90,6 +96,7 @@ final class HungVolume implements AutoCloseable {
   @Override
   public void close() {
     answer();
-    ends.close();
+    keptEnds.close();
+    credentialEnds.close();
   }
 }

@@ -3,13 +3,18 @@ package io.promcc.vault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.LogCapture;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,9 +60,8 @@ class VaultCredentialReadHungTest {
     VaultRequestException unreadable =
         assertInstanceOf(VaultRequestException.class, failed.getCause());
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, unreadable.failure());
-    assertEquals("the vault token from environment variable \"" + VaultFixture.TOKEN_VARIABLE
-        + "\" was not read: reading the vault login credential did not end within PT0.2S",
-        unreadable.getMessage());
+    assertEquals("reading the vault token from environment variable \""
+        + VaultFixture.TOKEN_VARIABLE + "\" did not end within PT0.2S", unreadable.getMessage());
 
     volume.answer();
     // until its end is counted, not only until it returned: a login between the two is given up
@@ -66,5 +70,40 @@ class VaultCredentialReadHungTest {
     assertEquals(token, CompletableFuture.supplyAsync(auth::token)
         .get(BOUND_SECONDS, TimeUnit.SECONDS));
     CompletableFuture.runAsync(auth::close).get(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The hang is warned of by the authenticator, naming the credential and where it is read
+   * from, not by the certificate source: an operator looking for the failing login finds it
+   * there. It was the certificate source's line, naming "the vault login credential" only.
+   */
+  @Test
+  void theHangIsWarnedOfByTheAuthenticatorNamingTheCredentialFile() throws Exception {
+    fixture.useNewToken();
+    VaultSettings settings = fixture.settings().build();
+    Function<String, String> hangingEnvironment =
+        name -> volume.read(() -> fixture.environment.get(name), null);
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    VaultAuthenticator auth = new VaultAuthenticator(settings.auth(), connection,
+        RenewalPolicy.of(settings), fixture.clock, hangingEnvironment, fixture.listener,
+        READ_WAIT);
+    try (LogCapture authLog = LogCapture.of(VaultAuthenticator.class);
+        LogCapture sourceLog = LogCapture.of(VaultCertificateSource.class)) {
+      assertThrows(ExecutionException.class, () -> CompletableFuture.supplyAsync(auth::token)
+          .get(BOUND_SECONDS, TimeUnit.SECONDS));
+
+      List<String> warnings = authLog.records().stream()
+          .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+          .map(new SimpleFormatter()::formatMessage).toList();
+      String prefix = "reading the vault token from environment variable \""
+          + VaultFixture.TOKEN_VARIABLE + "\" did not end within PT0.2S (is its volume hanging?)";
+      assertEquals(1, warnings.stream().filter(w -> w.startsWith(prefix)).count(),
+          warnings.toString());
+      assertEquals(List.of(), sourceLog.lines(), "logged as the certificate source's");
+    } finally {
+      volume.answer();
+      volume.awaitReadsEnded(1);
+      CompletableFuture.runAsync(auth::close).get(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
   }
 }
