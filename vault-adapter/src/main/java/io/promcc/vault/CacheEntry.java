@@ -2,7 +2,6 @@ package io.promcc.vault;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +15,6 @@ import java.util.function.LongSupplier;
  * volatile too: a close answers from memory a cluster whose lock a call holds.
  */
 final class CacheEntry {
-  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
 
   final ReentrantLock lock = new ReentrantLock();
   volatile CertificateBundle bundle;
@@ -29,8 +27,6 @@ final class CacheEntry {
   /** The reason its last own attempt failed with (a pause is none); null once one worked. */
   String lastOwnFailure;
   boolean lookedForKept;
-  /** Whether a failed read of its kept certificate was warned of (the next ones are not). */
-  boolean keptReadFailureWarned;
 
   /**
    * A failed attempt as the cluster's problem shows it: its reason, its message, and the
@@ -61,7 +57,7 @@ final class CacheEntry {
    * Takes over, once, the certificate an earlier run left for {@code id}, unless it holds one
    * already (any it got is newer); under its lock. A read that did not end in time (a volume
    * that hangs) or failed is no finding: nothing is taken over, and the next look reads again
-   * (a failure is warned of once).
+   * (a failure is logged by {@code takeOver}).
    *
    * @throws VaultRequestException {@code interrupted} if an interrupt stopped the look: the next
    *     look reads again. Any other failure (a reader's Error) is thrown once: the next look asks
@@ -82,11 +78,7 @@ final class CacheEntry {
       lookedForKept = false; // nothing known of it: the next look reads again
       return;
     } catch (KeptTakeOver.ReadFailed failed) {
-      lookedForKept = false; // as one that did not end
-      LOG.log(keptReadFailureWarned ? Level.DEBUG : Level.WARNING, failed.getMessage()
-          + "; going on as if nothing could be read, and reading it again at the next look "
-          + "while the cluster has no certificate");
-      keptReadFailureWarned = true;
+      lookedForKept = false; // as one that did not end; logged by the take-over
       return;
     }
     taken.ifPresent(t -> {

@@ -7,8 +7,11 @@ import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -20,16 +23,25 @@ import java.util.random.RandomGenerator;
 final class KeptTakeOver {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
 
+  /** How long after its warning a cause of failed reads is logged at debug level only. */
+  static final Duration WARN_AGAIN_AFTER = Duration.ofHours(1);
+
   private final KeptCertificates kept;
   private final BoundedReads reads;
   private final VaultSettings settings;
   private final RenewalPolicy policy;
   private final RandomGenerator random; // guarded by itself, shared with the cache
   private final CertificateListener listener;
+  /**
+   * When each cause of failed reads (type, place, root cause's type) was last warned of: a few,
+   * as each is a place in the reader's code.
+   */
+  private final Map<String, Instant> warnedCauses = new ConcurrentHashMap<>();
 
   /**
    * A read of the kept certificate that failed (its reader threw; a reader is not to throw, but
-   * a volume may fail): nothing is known of it. Its message names the failure by type and place.
+   * a volume may fail): nothing is known of it, and it is logged already. Its message names the
+   * failure by type and place.
    */
   static final class ReadFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -65,7 +77,7 @@ final class KeptTakeOver {
    * @throws ReadFailed if the read failed otherwise (the reader threw): no finding either
    */
   Optional<TakenOver> find(ClusterId id, Instant now) {
-    Optional<CertificateBundle> found = read(id);
+    Optional<CertificateBundle> found = read(id, now);
     if (found.isEmpty()) {
       return Optional.empty();
     }
@@ -109,7 +121,7 @@ final class KeptTakeOver {
    * @throws BoundedReads.Unanswered as {@link #find}
    * @throws ReadFailed as {@link #find}
    */
-  private Optional<CertificateBundle> read(ClusterId id) {
+  private Optional<CertificateBundle> read(ClusterId id, Instant now) {
     // read even if interrupted already: a read the interrupt does not stop (a small file's) is
     // the still-valid certificate a stopped caller is answered with
     try {
@@ -124,15 +136,47 @@ final class KeptTakeOver {
       }
     } catch (RuntimeException e) {
       if (!Thread.currentThread().isInterrupted()) {
-        // a failing volume is no sign that nothing was kept: read again at the next look. By
-        // type and place: a reader of key files may quote what it read
-        throw new ReadFailed(UnexpectedFailure.message("reading the kept certificate of "
-            + "cluster " + Quoting.quote(id.value()), e, "the private key"));
+        // a failing volume is no sign that nothing was kept: read again at the next look
+        throw failed(id, e, now);
       }
     }
     // a read an interrupt stopped (a file channel gives up at one) found nothing: not a
     // certificate missing or unfit, and no failure to warn of
     throw CertificateRequester.interruptedBeforeAsking(id);
+  }
+
+  /**
+   * {@code e}, a failed read of {@code id}'s kept certificate at {@code now}, logged: warned of
+   * if its cause was not warned of within {@link #WARN_AGAIN_AFTER}, else at debug level, so
+   * that a cause failing every cluster's read at a restart (a folder no longer readable) is one
+   * warning, not one per cluster, each cluster's failure still logged, and a cause back later
+   * (a cluster added a day after) is warned of again. By type and place, never its text: a
+   * reader of key files may quote what it read; the type of its root cause too (an
+   * {@link java.nio.file.AccessDeniedException} names the problem without the text).
+   */
+  private ReadFailed failed(ClusterId id, RuntimeException e, Instant now) {
+    String cause = UnexpectedFailure.message("", e, "the private key") + rootType(e);
+    String message = "reading the kept certificate of cluster " + Quoting.quote(id.value())
+        + cause;
+    boolean[] first = {false};
+    warnedCauses.compute(cause, (k, at) -> {
+      first[0] = at == null || !now.isBefore(at.plus(WARN_AGAIN_AFTER)) || now.isBefore(at);
+      return first[0] ? now : at;
+    });
+    LOG.log(first[0] ? Level.WARNING : Level.DEBUG, message + "; going on as if nothing could "
+        + "be read, and reading it again at the next look while the cluster has no certificate"
+        + (first[0] ? "; other reads failing so within the hour are logged at debug level" : ""));
+    return new ReadFailed(message);
+  }
+
+  /** {@code , caused by <type>}: the type of {@code e}'s root cause; empty if it has none. */
+  private static String rootType(Throwable e) {
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32;
+        depth++) {
+      root = root.getCause();
+    }
+    return root == e ? "" : ", caused by " + root.getClass().getName();
   }
 
   private static void warnUnreadable(ClusterId id, RuntimeException e) {

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +92,84 @@ class VaultKeptReadFailedTest extends KeptCertificateFixture {
     } finally {
       source.close();
     }
+  }
+
+  /**
+   * A cause that fails the reads of many clusters (the certificate folder no longer readable
+   * after a restart: permission denied) is warned of once, naming the cause by type, and each
+   * cluster's failure is logged at debug level, none lost; another cause is warned of again.
+   * Each cluster warned, a thousand lines at a restart with a thousand clusters.
+   */
+  @Test
+  void aCauseFailingManyClustersIsWarnedOfOnceAndEachClusterAtDebugLevel() {
+    List<GuestCluster> clusters = fixture.clusters(6);
+    ClusterId other = clusters.get(5).id();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      throw cluster.equals(other) ? new IllegalStateException("another cause") : denied(cluster);
+    });
+    try (LogCapture log = LogCapture.everythingOf(VaultCertificateSource.class)) {
+      CertificateObservation observed = source.observe(clusters);
+
+      assertEquals(Map.of(), observed.problems());
+      List<String> failures = log.records().stream().map(VaultKeptReadFailedTest::formatted)
+          .filter(line -> line.startsWith("reading the kept certificate of cluster ")).toList();
+      List<String> warnings = log.records().stream()
+          .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+          .map(VaultKeptReadFailedTest::formatted).toList();
+      assertEquals(2, warnings.size(), warnings.toString());
+      assertEquals(1, warnings.stream().filter(w -> w.contains(
+          "caused by java.nio.file.AccessDeniedException")).count(), warnings.toString());
+      assertEquals(1, warnings.stream().filter(w -> w.startsWith(
+          "reading the kept certificate of cluster \"c0005\" failed unexpectedly with "
+              + "java.lang.IllegalStateException at ")).count(), warnings.toString());
+      for (GuestCluster cluster : clusters) {
+        assertEquals(1, failures.stream().filter(line -> line.startsWith("reading the kept "
+            + "certificate of cluster \"" + cluster.id().value() + "\" failed")).count(),
+            cluster.id() + ": " + failures);
+      }
+    } finally {
+      source.close();
+    }
+  }
+
+  /**
+   * A cause is warned of again an hour after its warning (a cluster added later whose read
+   * fails so), and not before: a lasting cause is not lost at debug level for the whole run.
+   */
+  @Test
+  void aCauseIsWarnedOfAgainAnHourAfterItsWarning() {
+    List<GuestCluster> clusters = fixture.clusters(3);
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      throw denied(cluster);
+    });
+    try (LogCapture log = LogCapture.of(VaultCertificateSource.class)) {
+      source.observe(clusters.subList(0, 1));
+      fixture.clock.advance(KeptTakeOver.WARN_AGAIN_AFTER.minusSeconds(1));
+      source.observe(clusters.subList(0, 2));
+      assertEquals(1, deniedWarnings(log), log.lines().toString());
+
+      fixture.clock.advance(Duration.ofSeconds(1));
+      source.observe(clusters);
+
+      assertEquals(2, deniedWarnings(log), log.lines().toString());
+    } finally {
+      source.close();
+    }
+  }
+
+  private static long deniedWarnings(LogCapture log) {
+    return log.records().stream()
+        .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        .map(VaultKeptReadFailedTest::formatted)
+        .filter(w -> w.contains("caused by java.nio.file.AccessDeniedException")).count();
+  }
+
+  /** A denied read of {@code cluster}'s files, as the app's reader throws it. */
+  private static UncheckedIOException denied(ClusterId cluster) {
+    String file = "/out/certificates/" + cluster.value() + "-crt.pem";
+    IOException named = new IOException("reading \"" + file + "\" failed",
+        new AccessDeniedException(file));
+    return new UncheckedIOException(named.getMessage(), named);
   }
 
   /** The record's message with its parameters, and its exception's text if it has one. */
