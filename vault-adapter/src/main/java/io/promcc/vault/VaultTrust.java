@@ -1,5 +1,6 @@
 package io.promcc.vault;
 
+import com.google.common.base.Throwables;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;
@@ -15,7 +16,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -24,6 +32,8 @@ import javax.net.ssl.TrustManagerFactory;
  * exactly the certificates of the bundle verify Vault's. Stateless.
  */
 final class VaultTrust {
+  private static final AtomicInteger READERS = new AtomicInteger();
+
   private VaultTrust() {}
 
   /** The most of a CA bundle that is read; larger is refused. */
@@ -32,12 +42,54 @@ final class VaultTrust {
   /**
    * An SSL context that trusts exactly the certificates in the PEM file {@code path}. Only a
    * regular file is opened (opening a FIFO waits for a writer, a device may never end), and only
-   * its first {@link #MAX_BUNDLE_BYTES} bytes are read.
+   * its first {@link #MAX_BUNDLE_BYTES} bytes are read, waited for at most
+   * {@link BoundedReads#DEFAULT_TIMEOUT} (a volume that hangs would hang the start for good).
    *
-   * @throws InvalidValueException naming the file if it cannot be read, is not a regular file,
-   *     is too large or holds no certificate
+   * @throws InvalidValueException naming the file if it cannot be read, its read did not end in
+   *     time, it is not a regular file, is too large or holds no certificate
    */
   static SSLContext ofCaBundle(Path path) {
+    return ofCaBundle(path, BoundedReads.DEFAULT_TIMEOUT, VaultTrust::readPem);
+  }
+
+  /**
+   * As {@link #ofCaBundle(Path)}, the file read by {@code read} on a thread of its own, waited
+   * for at most {@code bound}: a read that does not end (a volume that hangs, where no interrupt
+   * stops it) is refused, and holds that thread, never the start.
+   *
+   * @throws InvalidValueException naming the file and the wait if the read did not end within
+   *     {@code bound}, or was interrupted
+   */
+  static SSLContext ofCaBundle(Path path, Duration bound, Function<Path, String> read) {
+    FutureTask<String> reading = new FutureTask<>(() -> read.apply(path));
+    Thread reader = new Thread(reading, "promcc-vault-ca-bundle-" + READERS.incrementAndGet());
+    reader.setDaemon(true); // one that never ends keeps no process alive
+    reader.start();
+    String pem;
+    try {
+      pem = reading.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      reader.interrupt(); // a file channel's read stops at one; a hung NFS read does not
+      throw new InvalidValueException("vault ca bundle", path.toString(), "was not read: its "
+          + "read did not end within " + bound + " (is its volume hanging?)");
+    } catch (InterruptedException e) {
+      reader.interrupt();
+      Thread.currentThread().interrupt();
+      throw new InvalidValueException("vault ca bundle", path.toString(),
+          "was not read: interrupted");
+    } catch (ExecutionException e) {
+      Throwables.throwIfUnchecked(e.getCause());
+      throw new IllegalStateException(e.getCause()); // not expected: a function throws nothing
+    }
+    return trusting(pem, path.toString());
+  }
+
+  /**
+   * The PEM text of the CA bundle {@code path}, read as {@link #ofCaBundle(Path)} says.
+   *
+   * @throws InvalidValueException as {@link #ofCaBundle(Path)}, but for a certificate missing
+   */
+  private static String readPem(Path path) {
     boolean regular;
     long size;
     byte[] bytes = {};
@@ -68,7 +120,7 @@ final class VaultTrust {
       throw new InvalidValueException("vault ca bundle " + Quoting.quote(path.toString()), null,
           SizeBound.tooLarge(MAX_BUNDLE_BYTES, size));
     }
-    return trusting(pem, path.toString());
+    return pem;
   }
 
   /**

@@ -40,6 +40,24 @@ class VaultTrustTest {
         notAFile.getMessage());
   }
 
+  /**
+   * A CA bundle whose read does not end (its file on a volume that hangs, an NFS server gone)
+   * is refused after the read's bound, naming the file and the wait, and the start goes on to
+   * fail with it. Before, the start waited for the read for good.
+   */
+  @Test
+  void aCaBundleWhoseReadHangsIsRefusedAfterTheBoundNamingIt() throws IOException {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "not read");
+    try (HungVolume volume = new HungVolume(Duration.ofSeconds(30))) {
+      InvalidValueException hung = assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> assertThrows(InvalidValueException.class, () -> VaultTrust.ofCaBundle(ca,
+              Duration.ofMillis(200), path -> volume.read(() -> "not read", ""))));
+
+      assertEquals("vault ca bundle was not read: its read did not end within PT0.2S (is its "
+          + "volume hanging?), found \"" + ca + "\"", hung.getMessage());
+    }
+  }
+
   @Test
   void aCaBundleLargerThanOneMebibyteIsRefusedNamingIt() throws IOException {
     Path huge = Files.writeString(dir.resolve("ca.pem"), "-".repeat((1 << 20) + 1));
