@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -213,7 +211,9 @@ class ShardsIT {
 
     // four shards, sampled all along
     List<SortedSet<String>> fourWay = expected(ids, 4);
-    Sampler sampler = new Sampler();
+    ShardSampler sampler = new ShardSampler(
+        index -> index < shards.size() ? shards.get(index).prometheus : null,
+        ShardsIT::clustersIn, SAMPLE_PAUSE, WAIT);
     sampler.start(4);
     try {
       Shard fourth = new Shard(3);
@@ -229,7 +229,8 @@ class ShardsIT {
       // one more read of every shard once all are done, so that the end state is sampled too
       long done = System.nanoTime();
       Wait.until(WAIT, "a read of every shard after the move", () -> sampler.reads().stream()
-          .filter(r -> r.startNanos() > done).map(Sampler.Read::shard).distinct().count() == 4);
+          .filter(r -> r.startNanos() > done).map(ShardSampler.Read::shard).distinct()
+          .count() == 4);
     } finally {
       sampler.stop();
     }
@@ -352,98 +353,5 @@ class ShardsIT {
       ids.add(m.group(1));
     }
     return ids;
-  }
-
-  /**
-   * Reads each running shard's loaded clusters over and over, one thread per shard, so that a
-   * Prometheus busy with a reload holds up only its own reads. A read reflects Prometheus' state
-   * at some moment between its request and its answer.
-   */
-  private final class Sampler {
-    /** One read of shard {@code shard}: request sent, answer complete, the clusters loaded. */
-    record Read(int shard, long startNanos, long endNanos, Set<String> loaded) {}
-
-    private final List<Read> reads = new CopyOnWriteArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running = true;
-
-    /** Starts a reader for each shard index below {@code count}. */
-    void start(int count) {
-      for (int k = 0; k < count; k++) {
-        int index = k;
-        Thread thread = new Thread(() -> readWhileRunning(index), "shard-sampler-" + index);
-        thread.setDaemon(true);
-        thread.start();
-        threads.add(thread);
-      }
-    }
-
-    private void readWhileRunning(int index) {
-      while (running) {
-        Shard shard = index < shards.size() ? shards.get(index) : null;
-        PrometheusServer prometheus = shard == null ? null : shard.prometheus;
-        if (prometheus != null && prometheus.isAlive()) {
-          long start = System.nanoTime();
-          try {
-            Set<String> loaded = clustersIn(prometheus.loadedConfig());
-            reads.add(new Read(index, start, System.nanoTime(),
-                Collections.unmodifiableSet(loaded)));
-          } catch (IOException | RuntimeException e) {
-            // an unreadable Prometheus says nothing about what it loaded
-          }
-        }
-        LockSupport.parkNanos(SAMPLE_PAUSE.toNanos());
-      }
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      for (Thread thread : threads) {
-        thread.join(WAIT.toMillis());
-      }
-    }
-
-    List<Read> reads() {
-      return reads;
-    }
-
-    /** The longest time from a read's request to its answer. */
-    Duration longestRead() {
-      return Duration.ofNanos(reads.stream().mapToLong(r -> r.endNanos() - r.startNanos())
-          .max().orElse(0));
-    }
-
-    /**
-     * Per cluster that was, by the latest read of every shard, loaded nowhere at some point: the
-     * longest such time, as an upper bound: from the request of the earlier read of the shard
-     * that lost it (the last that still showed it there) to the answer of the read that showed
-     * it loaded again. Counted from the moment each of the {@code runningAtStart} shards that
-     * ran before the sampler started has been read once.
-     */
-    Map<String, Duration> longestGaps(List<String> ids, int runningAtStart) {
-      List<Read> ordered = new ArrayList<>(reads);
-      ordered.sort((x, y) -> Long.compare(x.endNanos(), y.endNanos()));
-      Map<String, Duration> gaps = new TreeMap<>();
-      Map<Integer, Read> latest = new TreeMap<>();
-      Map<String, Long> missingSince = new TreeMap<>();
-      for (Read read : ordered) {
-        Read before = latest.put(read.shard(), read);
-        if (latest.size() < runningAtStart) {
-          continue; // a shard not read yet has not lost anything
-        }
-        for (String id : ids) {
-          boolean loaded = latest.values().stream().anyMatch(r -> r.loaded().contains(id));
-          if (!loaded && !missingSince.containsKey(id)) {
-            // it was last seen on this shard by its previous read, at the earliest at its start
-            missingSince.put(id, before != null ? before.startNanos() : read.startNanos());
-          } else if (loaded && missingSince.containsKey(id)) {
-            Duration gap = Duration.ofNanos(read.endNanos() - missingSince.remove(id));
-            gaps.merge(id, gap, (x, y) -> x.compareTo(y) >= 0 ? x : y);
-          }
-        }
-      }
-      missingSince.keySet().forEach(id -> gaps.put(id, Duration.ofDays(1))); // lost for good
-      return gaps;
-    }
   }
 }

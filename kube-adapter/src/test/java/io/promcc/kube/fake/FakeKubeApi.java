@@ -2,8 +2,6 @@ package io.promcc.kube.fake;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonParseException;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
@@ -12,18 +10,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,8 +53,6 @@ public final class FakeKubeApi implements AutoCloseable {
   /** Client-certificate policy. */
   public enum ClientAuth { NONE, WANT, REQUIRE }
 
-  private static final int REQUEST_LOG_LIMIT = 2000;
-
   private final HttpServer server;
   private final ExecutorService executor;
   private final ObjectStore store;
@@ -70,10 +61,9 @@ public final class FakeKubeApi implements AutoCloseable {
   private final TestCa.Issued adminCertificate;
   private final List<X509Certificate> servingTrust;
   private final boolean https;
-  private final Deque<FakeRequest> requests = new ArrayDeque<>();
   private final MetricsPages metricsPages = new MetricsPages();
   private final Routes routes;
-  private final Consumer<FakeRequest> requestListener;
+  private final RequestHandler handler;
 
   private FakeKubeApi(Builder builder) throws IOException {
     this.store = new ObjectStore(builder.clock, builder.historyLimit);
@@ -85,12 +75,12 @@ public final class FakeKubeApi implements AutoCloseable {
         : builder.servingChain.size() == 1 ? builder.servingChain
         : List.copyOf(builder.servingChain.subList(1, builder.servingChain.size()));
     this.https = builder.https;
-    this.requestListener = builder.requestListener;
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     this.server = https ? FakeTls.server(address, ca, builder.servingKey, builder.servingChain,
         builder.trustedClientCas, builder.clientAuth) : HttpServer.create(address, 64);
     this.routes = new Routes(store, faults, metricsPages, server::getAddress,
         builder.bookmarkInterval, builder.maxWatchTimeout, builder.unknownFields);
+    this.handler = new RequestHandler(faults, routes, builder.requestListener);
     AtomicInteger threads = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "fake-kube-api-" + threads.incrementAndGet());
@@ -98,7 +88,7 @@ public final class FakeKubeApi implements AutoCloseable {
       return thread;
     });
     server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    server.createContext("/", handler);
     server.start();
   }
 
@@ -296,9 +286,7 @@ public final class FakeKubeApi implements AutoCloseable {
 
   /** The most recent requests (up to 2000), oldest first. */
   public List<FakeRequest> requests() {
-    synchronized (requests) {
-      return List.copyOf(requests);
-    }
+    return handler.requests();
   }
 
   /** How many recorded requests match. */
@@ -326,77 +314,6 @@ public final class FakeKubeApi implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  // ---------------------------------------------------------------- request handling
-
-  private void handle(HttpExchange exchange) {
-    try {
-      FakeRequest request = describe(exchange);
-      synchronized (requests) {
-        requests.addLast(request);
-        while (requests.size() > REQUEST_LOG_LIMIT) {
-          requests.removeFirst();
-        }
-      }
-      requestListener.accept(request);
-      Faults.Action action = faults.actionFor(request);
-      if (!action.delay().isZero()) {
-        try {
-          // an injected server-side delay, not a test waiting for something
-          Thread.sleep(action.delay().toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      if (action.reply().isPresent()) {
-        action.reply().get().send(exchange, request);
-        return;
-      }
-      try {
-        routes.route(exchange, request);
-      } catch (ApiError e) {
-        Answers.sendStatus(exchange, e);
-      } catch (IllegalArgumentException | JsonParseException e) {
-        Answers.sendStatus(exchange, new ApiError(400, "BadRequest",
-            String.valueOf(e.getMessage())));
-      } catch (RuntimeException e) {
-        // a bug in the fake: answer it visibly instead of dropping the connection
-        Answers.sendStatus(exchange, new ApiError(500, "InternalError",
-            "fake kubernetes api: " + e));
-      }
-    } catch (IOException | RuntimeException e) {
-      // the client went away mid-response (e.g. a closed watch); nothing to answer
-    } finally {
-      exchange.close();
-    }
-  }
-
-  private FakeRequest describe(HttpExchange exchange) {
-    Map<String, String> query = new LinkedHashMap<>();
-    String raw = exchange.getRequestURI().getRawQuery();
-    if (raw != null && !raw.isEmpty()) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-        String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-        query.putIfAbsent(name, value);
-      }
-    }
-    Map<String, String> headers = new LinkedHashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!values.isEmpty()) {
-        headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0));
-      }
-    });
-    FakeTls.Peer peer = FakeTls.peer(exchange);
-    return new FakeRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query,
-        headers, peer.commonName(), peer.serial());
-  }
-
-  private static String decode(String value) {
-    return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 
   private String servingTrustPem() {
