@@ -31,6 +31,11 @@ import java.util.TreeMap;
  * rest) is planned on what it has on disk: its jobs as they are there ({@code keptJobs}), and its
  * certificate kept from before with the problem that says why.
  *
+ * <p>It is what {@link Planner} plans from ({@code plan(Observation, ControllerSettings)}): the
+ * reconciler ({@code io.promcc.core.reconcile}) builds one from its sources at each reconcile,
+ * and a caller of the planner alone builds one with {@link #of} or a constructor; hence public.
+ * An immutable value; the constructors copy and sort what they are given.
+ *
  * @param clusters the clusters the cluster source lists, sorted by ID
  * @param certificates a usable certificate per cluster (fresh, or kept from before)
  * @param certificateProblems the certificate source's problem per cluster, subject = cluster ID
