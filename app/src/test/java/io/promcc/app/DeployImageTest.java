@@ -8,6 +8,7 @@ import io.promcc.kube.DeployManifests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -40,6 +41,27 @@ class DeployImageTest extends DeployPodFixture {
         "Dockerfile.dockerignore"));
     assertTrue(ignore.lines().anyMatch(l -> l.equals("!" + copy.group(1))),
         "the jar is in the build context");
+  }
+
+  /**
+   * The legacy builder ({@code DOCKER_BUILDKIT=0}) ignores {@code deploy/Dockerfile.dockerignore}
+   * and reads only the {@code .dockerignore} at the build context's root, the repository root
+   * the docs build from: it keeps the same lines, so that either builder sends the jar alone.
+   */
+  @Test
+  void theLegacyBuilderKeepsTheBuildContextAsBuildKitDoes() throws IOException {
+    Path root = DeployManifests.DIRECTORY.resolveSibling(".dockerignore");
+
+    assertTrue(Files.isRegularFile(root), root + " is missing: the legacy builder sends every "
+        + "file of the repository");
+    assertEquals(patterns(DeployManifests.DIRECTORY.resolve("Dockerfile.dockerignore")),
+        patterns(root));
+  }
+
+  /** The lines of a {@code .dockerignore} but comments and blank ones. */
+  private static List<String> patterns(Path dockerignore) throws IOException {
+    return Files.readAllLines(dockerignore).stream().map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
   }
 
   /**
