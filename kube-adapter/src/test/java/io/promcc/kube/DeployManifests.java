@@ -137,12 +137,18 @@ public final class DeployManifests {
     }
 
     /**
-     * The image {@code kubectl kustomize} puts where a manifest names {@code image}: as the
-     * first entry of {@link #images} that applies to it changes it, else unchanged.
+     * The image {@code kubectl kustomize} puts where a manifest names {@code image}: kustomize
+     * runs one image transformer per entry of {@link #images}, in order, so each entry that
+     * applies to the image as the entries before it left it changes it; unchanged if none does.
      */
     public String image(String image) {
-      return images.stream().filter(i -> i.appliesTo(image)).findFirst()
-          .map(i -> i.applyTo(image)).orElse(image);
+      String deployed = image;
+      for (KustomizeImage entry : images) {
+        if (entry.appliesTo(deployed)) {
+          deployed = entry.applyTo(deployed);
+        }
+      }
+      return deployed;
     }
   }
 

@@ -81,6 +81,33 @@ class KustomizationImagesTest {
         kustomization.image("quay.io/prometheus/prometheus-x:v1"), "another image");
   }
 
+  /**
+   * Kustomize runs one image transformer per entry, in order: each entry that applies to the
+   * image as the entries before it left it changes it, also a second entry for the same name or
+   * one for the name an earlier entry gave.
+   */
+  @Test
+  void everyEntryAppliesInOrderToTheImageTheEntriesBeforeItLeft() throws IOException {
+    assertEquals("promcc@" + DIGEST, kustomization("""
+        - name: promcc
+          newTag: "1"
+        - name: promcc
+          digest: %s
+        """.formatted(DIGEST)).image("promcc"), "a tag, then a digest in its place");
+    assertEquals("registry.example.com/platform/promcc:4", kustomization("""
+        - name: promcc
+          newName: registry.example.com/platform/promcc
+        - name: registry.example.com/platform/promcc
+          newTag: "4"
+        """).image("promcc"), "an entry for the name an earlier entry gave");
+    assertEquals("registry.example.com/platform/promcc", kustomization("""
+        - name: promcc
+          newName: registry.example.com/platform/promcc
+        - name: promcc
+          newTag: "3"
+        """).image("promcc"), "an entry for the name an earlier entry replaced: it is gone");
+  }
+
   private DeployManifests.Kustomization kustomization(String images) throws IOException {
     Files.writeString(temp.resolve(DeployManifests.KUSTOMIZATION),
         "resources: []\nimages:\n" + images.indent(2));
