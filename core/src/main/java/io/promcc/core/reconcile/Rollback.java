@@ -188,18 +188,21 @@ final class Rollback {
     // the store refuses is kept in memory for the run, and the rollback goes on
     String said = "prometheus rejected config " + shortHash(desired.configHash()) + ": "
         + rejection.message();
+    String kept = "";
     try {
       pin(Optional.of(rejection));
     } catch (ConfigStoreException e) {
       pins.refusedToRecord(rejection);
-      said += "; pinning it failed: " + e.getMessage() + "; it stays pinned in this run, and "
-          + "the next reconcile records the pin";
+      said += "; pinning it failed: " + e.getMessage();
+      kept = "; it stays pinned in this run, and the next reconcile records the pin";
     }
     if (verified.isEmpty()) {
-      return new Delivered(Outcome.REJECTED, said + "; there are no verified files to restore, "
-          + "so the rejected files stay on disk", written.paths, written.deleted, false, false);
+      return new Delivered(Outcome.REJECTED, said + kept + "; there are no verified files to "
+          + "restore, so the rejected files stay on disk", written.paths, written.deleted,
+          false, false);
     }
-    return restoreAndReload(verified.get(), rejection.configHash(), said, true, written, timer);
+    return restoreAndReload(verified.get(), rejection.configHash(), said, kept, true, written,
+        timer);
   }
 
   /**
@@ -214,6 +217,18 @@ final class Rollback {
    */
   Delivered restoreAndReload(Verification verified, String pinned, String said,
       boolean rollingBack, Written written, PhaseTimer timer) {
+    return restoreAndReload(verified, pinned, said, "", rollingBack, written, timer);
+  }
+
+  /**
+   * {@link #restoreAndReload(Verification, String, String, boolean, Written, PhaseTimer)};
+   * {@code rejected} is what happened to the rejected config, and {@code kept} what the
+   * rollback says of its pin the store refused to record, said after it while that pin stands:
+   * not once it is dropped in memory for an outside cause.
+   */
+  private Delivered restoreAndReload(Verification verified, String pinned, String rejected,
+      String kept, boolean rollingBack, Written written, PhaseTimer timer) {
+    String said = rejected + kept;
     if (rollingBack) {
       unconfirmedRollback = pinned; // until its reload is seen; first: the store may fail below
     }
@@ -253,8 +268,10 @@ final class Rollback {
       }
       unconfirmedRollback = null;
       refusal += recordRestored(verified.withStateHash(restoredHash));
-      return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
-          + "prometheus refused the last verified config too, so the cause is outside promcc's "
+      // a pin the store refused to record was dropped in memory: not said to stay
+      return new Delivered(Outcome.REJECTED, rejected + "; restored the last verified files, "
+          + "but prometheus refused the last verified config too, so the cause is outside "
+          + "promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
           + "; not pinned, tried again at the next reconcile" + refusal, written.paths,
           written.deleted, false, false);

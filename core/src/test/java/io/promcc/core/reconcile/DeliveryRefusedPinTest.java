@@ -165,6 +165,35 @@ class DeliveryRefusedPinTest {
   }
 
   /**
+   * As above, the store refusing pins alone: the pin it refused, dropped in memory in the same
+   * reconcile (an outside cause), was said to stay pinned in this run and to be recorded by
+   * the next reconcile, which records nothing and tries the config again, as the same result
+   * said after. The store's refusal is named, and the config is said to be not pinned alone.
+   */
+  @Test
+  void aRefusedPinDroppedForAnOutsideCauseIsNotSaidToStayPinned() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = xVerified();
+    store.pins = true;
+    f.ruleFileBroken = true;
+    f.with("b");
+    ReconcileResult refused = r.next(reconciler);
+    ReconcileResult again = r.next(reconciler);
+
+    String z = refused.configHash().orElseThrow().substring(0, 12);
+    String broken = "loading groups failed: rules.yml: yaml: line 3: mapping values are not "
+        + "allowed in this context";
+    for (ReconcileResult result : List.of(refused, again)) {
+      assertEquals(Outcome.REJECTED, result.outcome(), said(results));
+      assertEquals("prometheus rejected config " + z + ": " + broken + "; pinning it failed: "
+          + FULL + "; restored the last verified files, but prometheus refused the last "
+          + "verified config too, so the cause is outside promcc's files (another file "
+          + "prometheus reads, such as a rule file): prometheus rejected the configuration: "
+          + broken + "; not pinned, tried again at the next reconcile", result.message());
+    }
+  }
+
+  /**
    * Z pinned; Y loads while the store refuses to lift Z's pin; a rule file breaks, someone
    * else's reload fails, and cluster a's certificate is renewed: the reload of Y that follows
    * is refused. The refused lift of Z's pin, asked at the start of the reconcile and again
