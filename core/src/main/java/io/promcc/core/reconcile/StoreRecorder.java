@@ -91,25 +91,29 @@ final class StoreRecorder {
   }
 
   /**
-   * Records Prometheus' load {@code loaded}, as {@link #recordLoad(Verification)} does, and
-   * lifts {@code pin}, a pin the load outlived. The load happened whether the store records it
-   * or not, so a store that refuses the record is still asked to lift the pin: kept beside the
-   * load, it would hold that config back when desired again once the load is no longer
-   * recorded (a restore or a new config replaced its files, or the controller restarted). A
-   * pin the store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
+   * Lifts {@code pin}, a pin the load outlived, and records Prometheus' load {@code loaded}, as
+   * {@link #recordLoad(Verification)} does. The load happened whether the store lifts the pin
+   * or records it, so each is asked whatever the store says of the other: kept beside the
+   * load, the pin would hold that config back when desired again once the load is no longer
+   * recorded (a restore or a new config replaced its files, or the controller restarted). The
+   * pin first: a store that takes one write and refuses the next (a disk that fills), or a
+   * crash between them, then leaves the load unrecorded, which a restart forgets as any
+   * refused record, not the pin recorded beside the load, kept across a restart. A pin the
+   * store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
    *
    * @return what the store refused, both the record and the lift if it refused both; the
    *     pin's refusal worded "lifting the pin of config ..., which the load outlived, failed:
    *     ..."
    */
   StoreRefusals recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
+    Optional<ConfigStoreException> lifted = lift(pin, "the load");
     Optional<ConfigStoreException> record = Optional.empty();
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException refused) {
       record = Optional.of(refused);
     }
-    return new StoreRefusals(record, lift(pin, "the load"));
+    return new StoreRefusals(record, lifted);
   }
 
   /**
