@@ -190,16 +190,21 @@ final class StoreRecorder {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
       return new StoreRefusals(Optional.empty(), liftOutlivedPin());
     }
+    // the pin first, as at the load (see recordLoad(Verification, Optional))
+    Optional<ConfigStoreException> lifted = liftOutlivedPin();
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException e) {
       return new StoreRefusals(Optional.of(new ConfigStoreException("recording prometheus' "
           + "earlier load of config " + shortHash(loaded.configHash()) + " failed: "
-          + e.getMessage(), e)), liftOutlivedPin());
+          + e.getMessage(), e)), lifted);
     }
-    // a pin recorded after the load (a config rejected since) is no pin the load outlived
-    outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
-    return new StoreRefusals(Optional.empty(), liftOutlivedPin());
+    if (lifted.isEmpty()) {
+      // a pin recorded after the load (a config rejected since) is no pin the load outlived
+      outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
+      lifted = liftOutlivedPin();
+    }
+    return new StoreRefusals(Optional.empty(), lifted);
   }
 
   /**

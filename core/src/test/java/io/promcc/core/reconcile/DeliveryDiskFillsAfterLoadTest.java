@@ -28,6 +28,7 @@ class DeliveryDiskFillsAfterLoadTest {
   private final RefusedRecords r = new RefusedRecords(f);
   private final List<ReconcileResult> results = r.results;
   private final FillingDisk store = new FillingDisk(f);
+  private final FillsAfterReload control = new FillsAfterReload();
 
   /** A store whose disk fills with its next write once {@link #fillsNext}. */
   static final class FillingDisk extends ForwardingStore {
@@ -72,9 +73,13 @@ class DeliveryDiskFillsAfterLoadTest {
     }
   }
 
-  /** A control whose reload, once {@link #armed}, lets the next write fill the disk. */
+  /**
+   * A control whose reload, once {@link #armed}, lets the next write fill the disk, or once
+   * {@link #fills}, fills it.
+   */
   private final class FillsAfterReload extends ForwardingControl {
     boolean armed;
+    boolean fills;
 
     FillsAfterReload() {
       super(f.prometheus);
@@ -84,7 +89,9 @@ class DeliveryDiskFillsAfterLoadTest {
     public ReloadAck reload() {
       ReloadAck ack = super.reload();
       store.fillsNext = armed;
+      store.full |= fills;
       armed = false;
+      fills = false;
       return ack;
     }
   }
@@ -100,13 +107,7 @@ class DeliveryDiskFillsAfterLoadTest {
    */
   @Test
   void aPinIsLiftedBeforeTheLoadThatOutlivedItIsRecorded() {
-    FillsAfterReload control = new FillsAfterReload();
-    Reconciler reconciler = f.builder().store(store).prometheus(control).build();
-    assertEquals(Outcome.RELOADED, r.next(reconciler).outcome(), said(results));
-    f.breakBaseConfig();
-    f.with("b");
-    assertEquals(Outcome.REJECTED, r.next(reconciler).outcome(), said(results));
-    f.baseConfig = BASE;
+    Reconciler reconciler = zPinned();
     control.armed = true;
     ReconcileResult y = r.next(reconciler);
     assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y: " + said(results));
@@ -118,6 +119,47 @@ class DeliveryDiskFillsAfterLoadTest {
     assertTrue(f.store.record().rejected().isEmpty(), "Z's pin lifted: " + said(results));
 
     store.full = false;
+    zDesiredAfterARestartIsReloaded();
+  }
+
+  /**
+   * As above, the disk full for both the lift and the record at Y's load, and filling with the
+   * first write of the next reconcile, which records Y's load: the store took the record and
+   * refused the lift after it, and Z was held back after the restart the same way.
+   */
+  @Test
+  void aPinIsLiftedBeforeAnEarlierLoadThatOutlivedItIsRecorded() {
+    Reconciler reconciler = zPinned();
+    control.fills = true;
+    ReconcileResult y = r.next(reconciler);
+    assertTrue(f.prometheusRunsJobsOf("b"), "prometheus loaded Y: " + said(results));
+    assertTrue(y.message().contains("recording that failed"), said(results));
+    store.full = false;
+    store.fillsNext = true;
+    ReconcileResult next = r.next(reconciler);
+    assertEquals(Outcome.FAILED, next.outcome(), said(results));
+    assertTrue(f.store.record().rejected().isEmpty(), "Z's pin lifted: " + said(results));
+
+    store.full = false;
+    zDesiredAfterARestartIsReloaded();
+  }
+
+  /** X verified, then Z rejected and pinned, its base config fixed since: Y desired. */
+  private Reconciler zPinned() {
+    Reconciler reconciler = f.builder().store(store).prometheus(control).build();
+    assertEquals(Outcome.RELOADED, r.next(reconciler).outcome(), said(results));
+    f.breakBaseConfig();
+    f.with("b");
+    assertEquals(Outcome.REJECTED, r.next(reconciler).outcome(), said(results));
+    f.baseConfig = BASE;
+    return reconciler;
+  }
+
+  /**
+   * The controller restarts and Z is desired again first: it is written and reloaded, and
+   * Prometheus refuses it again.
+   */
+  private void zDesiredAfterARestartIsReloaded() {
     Reconciler restarted = f.builder().store(store).prometheus(control).build();
     f.breakBaseConfig();
     int reloads = f.prometheus.reloads();
