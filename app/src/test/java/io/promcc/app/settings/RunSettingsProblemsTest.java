@@ -77,6 +77,22 @@ class RunSettingsProblemsTest extends RunSettingsFixture {
         "--output-mode must be merged or per-cluster-files, found \"both\""), problems.list());
   }
 
+  /**
+   * An --out below a file was taken, and every reconcile then failed on the manifest ("cannot
+   * read ownership manifest ...: java.nio.file.FileSystemException: ...: Not a directory"):
+   * it can never become a folder, as --out that is a file cannot.
+   */
+  @Test
+  void anOutFolderBelowAFileIsRefusedNamingTheFile() throws IOException {
+    Path file = Files.writeString(temp.resolve("a-file"), "x");
+    String below = file.resolve("sub/out").toString();
+
+    assertNull(load(Map.of("clusters", clusters.toString(), "out", below), Map.of()));
+
+    assertEquals(List.of("--out must be a folder (created if missing), but \"" + file
+        + "\" on its path is a file, found \"" + below + "\""), problems.list());
+  }
+
   @Test
   void aDebounceShorterThanTheDefaultSettleShortensItButAGivenSettleMustFitTheDebounce() {
     Map<String, String> local = Map.of("clusters", clusters.toString(), "out", "o");
