@@ -4,6 +4,7 @@ import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.run.FolderInUseException;
 import io.promcc.app.run.FolderLock;
 import io.promcc.app.settings.FolderOverlaps;
+import io.promcc.app.settings.OutputFolders;
 import io.promcc.app.settings.Shard;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.GuestCluster;
@@ -148,6 +149,13 @@ final class RenderCommand implements Callable<Integer> {
       problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
           + " is inside --out " + Quoting.quote(outputDirectory.toString())
           + ": promcc would read the certificate files it writes there as its input");
+    }
+    try {
+      OutputFolders.folderOrNone(outputDirectory);
+    } catch (IllegalArgumentException e) {
+      // no folder can be made there: as promcc run says it, not as the manifest's read fails
+      problems.add("--out " + e.getMessage() + ", found "
+          + Quoting.quote(outputDirectory.toString()));
     }
     if (!problems.isEmpty()) {
       return fail(err, problems);

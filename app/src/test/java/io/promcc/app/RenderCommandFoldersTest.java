@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,5 +127,34 @@ class RenderCommandFoldersTest extends RenderCommandFixture {
         .contains("guest-cluster-abc12-system"));
     assertTrue(err.toString().contains("kept on its certificate files")
         && err.toString().contains("(certificate-incomplete)"), err.toString());
+  }
+
+  /**
+   * An --out that is a file, or below one, ended in "error: cannot read ownership manifest
+   * ...: java.nio.file.FileSystemException: ...: Not a directory", without "nothing was
+   * written": it is invalid input, named with the other problems, as promcc run names it.
+   */
+  @Test
+  void anOutThatIsAFileOrBelowOneIsNamedWithTheOtherProblems() throws IOException {
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path aFile = Files.writeString(temp.resolve("a-file"), "x");
+    Path below = aFile.resolve("out");
+
+    int code = run("render", "--clusters", file.toString(), "--cert-dir",
+        certificatesFor("abc12").toString(), "--out", aFile.toString(), "--base-config",
+        temp.resolve("none.yml").toString());
+    int belowCode = run("render", "--clusters", file.toString(), "--out", below.toString());
+
+    assertEquals(List.of(Main.EXIT_INVALID, Main.EXIT_INVALID), List.of(code, belowCode));
+    assertEquals(String.join("\n",
+        "error: base config \"" + temp.resolve("none.yml") + "\" is invalid (1 problem)",
+        "  - does not exist",
+        "error: --out must be a folder (created if missing), but it is a file, found \""
+            + aFile + "\"",
+        "nothing was written",
+        "error: --out must be a folder (created if missing), but \"" + aFile + "\" on its "
+            + "path is a file, found \"" + below + "\"",
+        "nothing was written", ""), err.toString());
+    assertEquals("x", Files.readString(aFile));
   }
 }

@@ -1,7 +1,6 @@
 package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.UrlText;
 import io.promcc.core.plan.Durations;
@@ -177,26 +176,9 @@ final class SettingsReader {
     return path;
   }
 
-  /**
-   * A folder that exists, or a path where none is yet (it is created); never a file, nor a path
-   * below one, which no folder can be made at.
-   */
+  /** A folder that exists, or a path where none is yet (it is created); never a file. */
   static Path folderOrNone(String text) {
-    Path path = path(text);
-    if (Files.exists(path) && !Files.isDirectory(path)) {
-      throw new IllegalArgumentException("must be a folder (created if missing), but it is a "
-          + "file");
-    }
-    for (Path above = path.getParent(); above != null; above = above.getParent()) {
-      if (Files.isDirectory(above)) {
-        break;
-      }
-      if (Files.exists(above)) {
-        throw new IllegalArgumentException("must be a folder (created if missing), but "
-            + Quoting.quote(above.toString()) + " on its path is a file");
-      }
-    }
-    return path;
+    return OutputFolders.folderOrNone(path(text));
   }
 
   static Path existingFolder(String text) {
