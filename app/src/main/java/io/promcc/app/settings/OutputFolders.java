@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Checks a path given as an output folder ({@code --out}) before anything is written: it is a
- * folder, or nothing yet (it is made), never a file or a path below one, where no folder can
- * be made. Stateless; reads only whether the path and its parents exist.
+ * Checks a path given as a folder promcc writes to ({@code --out}, a local CA's
+ * {@code --state-dir}) before anything is written: it is a folder, or nothing yet (it is made),
+ * never a file or a path below one, where no folder can be made. Stateless; reads only whether the path and its parents exist.
  */
 public final class OutputFolders {
   private OutputFolders() {}
 
   /**
-   * {@code path} if it may be an output folder.
+   * {@code path} if it may be such a folder.
    *
    * @throws IllegalArgumentException saying why not, worded to follow an option's name
    */

@@ -335,6 +335,14 @@ public record RunSettings(
     Optional<PrometheusCredentials> credentials = PrometheusAuthOptions.from(r,
         prometheusUrl.isPresent(), problems);
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
+    if (certificates == CertificateMode.LOCAL_CA && stateDir != null) {
+      // the only mode that reads it: the local CA would fail to make it after the start began
+      try {
+        OutputFolders.folderOrNone(stateDir);
+      } catch (IllegalArgumentException e) {
+        r.bad("state-dir", e.getMessage());
+      }
+    }
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
     Optional<String> leaseNamespaceOrigin = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {

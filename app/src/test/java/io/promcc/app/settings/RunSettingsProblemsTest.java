@@ -93,6 +93,35 @@ class RunSettingsProblemsTest extends RunSettingsFixture {
         + "\" on its path is a file, found \"" + below + "\""), problems.list());
   }
 
+  /**
+   * A --state-dir below a file was taken: the local CA then failed at start after the status
+   * port had opened and "promcc ... RunSettings{...}" was logged ("local CA state folder ...
+   * cannot be created: java.nio.file.FileAlreadyExistsException: ..."). Other modes never read
+   * the folder, so only the local CA's is checked.
+   */
+  @Test
+  void aLocalCaStateFolderThatIsAFileOrBelowOneIsRefusedNamingTheFile() throws IOException {
+    Path file = Files.writeString(temp.resolve("a-file"), "x");
+    String below = file.resolve("state").toString();
+
+    assertEquals(List.of("--state-dir must be a folder (created if missing), but \"" + file
+        + "\" on its path is a file, found \"" + below + "\""), problemsOf(Map.of("clusters",
+        clusters.toString(), "out", "o", "state-dir", below), Map.of()));
+    assertEquals(List.of("PROMCC_STATE_DIR must be a folder (created if missing), but it is a "
+        + "file, found \"" + file + "\""), problemsOf(Map.of("clusters", clusters.toString(),
+        "out", "o"), Map.of("PROMCC_STATE_DIR", file.toString())));
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    assertEquals(List.of(), problemsOf(Map.of("clusters", clusters.toString(), "out", "o",
+        "certificates", "dir", "cert-dir", certs.toString()), Map.of("PROMCC_STATE_DIR", below)));
+  }
+
+  /** The problems of one load alone. */
+  private static List<String> problemsOf(Map<String, String> flags, Map<String, String> env) {
+    Problems each = new Problems("settings");
+    SettingsLoader.load(RunSettings.TABLE, flags, env, each);
+    return each.list();
+  }
+
   @Test
   void aDebounceShorterThanTheDefaultSettleShortensItButAGivenSettleMustFitTheDebounce() {
     Map<String, String> local = Map.of("clusters", clusters.toString(), "out", "o");
