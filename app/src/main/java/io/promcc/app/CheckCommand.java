@@ -175,8 +175,10 @@ final class CheckCommand implements Callable<Integer> {
 
   private static void print(PrintWriter out, Preview preview, boolean withPrometheus,
       Optional<RuntimeInfo> info, Optional<UnderPin> under) {
-    out.printf("planned %d files for %d clusters%n", preview.desired().files().size(),
-        preview.desired().clusters().size());
+    int files = preview.desired().files().size();
+    int clusters = preview.desired().clusters().size();
+    out.printf("planned %d file%s for %d cluster%s%n", files, files == 1 ? "" : "s", clusters,
+        clusters == 1 ? "" : "s");
     preview.diff().writes().forEach(path -> out.println("  would write   " + path));
     preview.diff().deletes().forEach(path -> out.println("  would delete  " + path));
     // a certificate source failing (the certificate files kept) or, from the API, a Service
