@@ -118,6 +118,8 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // its few log lines (a lock file that cannot be made) as run's and check's, not the JDK's
+    Logging.configure("info");
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     List<String> problems = new ArrayList<>();
