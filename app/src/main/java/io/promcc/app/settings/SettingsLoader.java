@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -74,7 +77,7 @@ public final class SettingsLoader {
       root = YamlReader.load(LoadSettings.builder().setAllowDuplicateKeys(false)
           .setLabel(path.toString()).build(), text);
     } catch (YamlEngineException e) {
-      problems.add(subject, null, "is not valid YAML: " + e.getMessage().replace('\n', ' '));
+      problems.add(subject, null, "is not valid YAML" + described(e));
       return Map.of();
     }
     if (root == null) {
@@ -85,5 +88,32 @@ public final class SettingsLoader {
       return Map.of();
     }
     return map;
+  }
+
+  /**
+   * Where and what, in one line, as the clusters file's problems say it: the reader's own
+   * message quotes the lines with a caret under the place, which a one-line problem garbles.
+   */
+  private static String described(YamlEngineException e) {
+    if (!(e instanceof MarkedYamlEngineException marked) || marked.getProblem() == null) {
+      return ": " + e.getMessage().replace('\n', ' ');
+    }
+    StringBuilder out = new StringBuilder();
+    marked.getProblemMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
+    out.append(": ").append(marked.getProblem().replace('\n', ' '));
+    if (marked.getContext() != null && !marked.getContext().isEmpty()) {
+      out.append(" (").append(marked.getContext().replace('\n', ' '));
+      // the same place twice says nothing more
+      marked.getContextMark().map(SettingsLoader::position)
+          .filter(at -> !marked.getProblemMark().map(SettingsLoader::position).equals(
+              Optional.of(at)))
+          .ifPresent(at -> out.append(" at ").append(at));
+      out.append(')');
+    }
+    return out.toString();
+  }
+
+  private static String position(Mark mark) {
+    return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
   }
 }

@@ -50,7 +50,8 @@ class RunSettingsConfigFileTest extends RunSettingsFixture {
     Path file = config("clusters: " + clusters + "\nout: out\nnamespaces: &n [a, [*n]]\n");
     load(Map.of("config", file.toString()), Map.of());
     String problem = problems.list().get(0);
-    assertTrue(problem.startsWith("config file \"" + file + "\" is not valid YAML: "), problem);
+    assertTrue(problem.startsWith("config file \"" + file + "\" is not valid YAML at line 3, "
+        + "column 20: "), problem);
     assertTrue(problem.contains("the alias *n is inside the collection it names"), problem);
 
     Problems more = new Problems("settings");
@@ -58,6 +59,23 @@ class RunSettingsConfigFileTest extends RunSettingsFixture {
         + "[".repeat(100_000) + "]".repeat(100_000) + "\n").toString()), Map.of(), more);
     assertTrue(more.list().get(0).contains("collections nest more than 100 deep"),
         more.list().toString());
+  }
+
+  /**
+   * A config file that does not parse was named with the YAML reader's message flattened, the
+   * quoted lines and their carets included ("while parsing a flow node  in cfg.yml, line 1,
+   * column 5:     x: [         ^ expected the node content, ..."), where the clusters file, the
+   * base config and the profile say where and what in one line.
+   */
+  @Test
+  void aConfigFileThatIsNotYamlIsNamedWithItsLineAndColumn() throws IOException {
+    Path file = config("out: out\nnamespaces: [a,\n");
+
+    load(Map.of("config", file.toString()), Map.of());
+
+    assertEquals(List.of("config file \"" + file + "\" is not valid YAML at line 3, column 1: "
+        + "expected the node content, but found '<stream end>' (while parsing a flow node)"),
+        problems.list().subList(0, 1));
   }
 
   /**
