@@ -152,7 +152,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
           throw http.refused("GET /-/ready", response);
         }
         if (status / 100 == 3) {
-          // Prometheus never redirects it: a sign-in proxy, or http sent on to https
+          // a wrong URL no wait mends: a sign-in proxy, http sent on to https, or a path not
+          // spelled as Prometheus' own (its router redirects /Prom/-/ready to /prom/-/ready)
           throw http.redirected("GET /-/ready", response);
         }
         lastProblem = "status " + status + ": " + excerpt(response.body());

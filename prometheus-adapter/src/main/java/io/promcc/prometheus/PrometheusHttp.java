@@ -192,7 +192,9 @@ final class PrometheusHttp {
 
   /**
    * Prometheus answered {@code endpoint} with a redirect, which is never followed: where it
-   * points is named without its query or fragment (a sign-in's state) and without a user.
+   * points is named without its query or fragment (a sign-in's state) and without a user. An
+   * {@code @} past the first {@code ?} or {@code #} may end a user whose password holds one,
+   * or be part of the query: the text cannot tell, so all of it past the scheme is hidden.
    */
   PrometheusApiException redirected(String endpoint, HttpResponse<String> response) {
     String location = response.headers().firstValue("Location").map(l -> {
@@ -200,7 +202,8 @@ final class PrometheusHttp {
       for (char c : new char[] {'?', '#'}) {
         end = l.indexOf(c) >= 0 ? Math.min(end, l.indexOf(c)) : end;
       }
-      return " to " + Quoting.quote(UrlText.withoutUserInfo(l.substring(0, end)));
+      String head = l.substring(0, end) + (l.indexOf('@', end) >= 0 ? "@" : "");
+      return " to " + Quoting.quote(UrlText.withoutUserInfo(head));
     }).orElse(" without a location");
     return new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint

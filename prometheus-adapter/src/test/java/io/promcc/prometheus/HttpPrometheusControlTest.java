@@ -79,9 +79,10 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
   }
 
   /**
-   * Prometheus 2.53.3 never redirects {@code /-/ready}: a redirect (a sign-in proxy, http sent to
-   * https) is a wrong URL that no wait mends, so it ends the wait at once as a refusal does, naming
-   * where it points without its query (a sign-in's state) or user.
+   * A redirect of {@code /-/ready} (a sign-in proxy, http sent to https, or Prometheus' own for a
+   * path not spelled as its route prefix) is a wrong URL that no wait mends, so it ends the wait
+   * at once as a refusal does, naming where it points without its query (a sign-in's state) or
+   * user.
    */
   @Test
   void awaitReadyStopsAtOnceAtARedirectNamingWhereItPoints() {
@@ -99,6 +100,28 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
         + "redirect (status 302) to \"https://<redacted>@login.example/oauth2/start\"; no "
         + "redirect is followed: give the url prometheus answers at", e.getMessage());
     assertEquals(List.of(), sleeps);
+  }
+
+  /**
+   * A redirect's user whose password holds a {@code ?} or {@code #} (written unescaped) is not
+   * shown either, nor a query holding an {@code @}: where the text cannot tell user information
+   * from a query, all of it past the scheme is hidden.
+   */
+  @Test
+  void aRedirectsPasswordHoldingAQuestionMarkOrHashIsNotShown() {
+    for (String location : List.of("https://promcc:s3cr?t@login.example/start?state=abc",
+        "https://promcc:s3cr#t@login.example/start", "https://login.example/a?state=s3cr@t")) {
+      server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", location)
+          .build());
+
+      PrometheusApiException e = assertThrows(PrometheusApiException.class,
+          () -> control().awaitReady(Duration.ofSeconds(5)));
+
+      assertFalse(e.getMessage().contains("s3cr"), e.getMessage());
+      assertFalse(e.getMessage().contains("promcc:"), e.getMessage());
+      assertFalse(e.getMessage().contains("@t"), e.getMessage()); // nor a query past an @
+      assertTrue(e.getMessage().contains(" to \"https://"), e.getMessage());
+    }
   }
 
   @Test
