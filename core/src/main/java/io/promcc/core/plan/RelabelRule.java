@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * One Prometheus {@code relabel_config}. Unset fields are {@code null} and are left to Prometheus'
  * defaults (action {@code replace}, regex {@code (.*)}, separator {@code ;}, replacement
- * {@code $1}).
+ * {@code $1}). A source label {@code ""} is one written null, the name Prometheus' YAML reads
+ * from it; it is written back null.
  */
 record RelabelRule(
     List<String> sourceLabels,
@@ -233,7 +234,15 @@ record RelabelRule(
     fields.rejectUnknown(FIELDS);
     // written null (~), a string field is empty to Prometheus' YAML, not its default; so is a
     // regex, which Prometheus then compiles as "", matching only the empty string
-    RelabelRule rule = new RelabelRule(fields.strings("source_labels"),
+    List<String> sources = new ArrayList<>();
+    for (String name : fields.labelNames("source_labels")) {
+      if (name != null && name.isEmpty()) {
+        // written '' or Null: the name's decoder refuses it (one written ~ it never sees)
+        problems.add("invalid source label \"\" in " + owner);
+      }
+      sources.add(name == null ? "" : name);
+    }
+    RelabelRule rule = new RelabelRule(sources,
         fields.string("separator", writtenNull(map, "separator") ? "" : null),
         fields.string("regex", writtenNull(map, "regex") ? "" : null), fields.uint64("modulus"),
         fields.string("target_label", null),
@@ -284,7 +293,9 @@ record RelabelRule(
       return problems;
     }
     for (String source : sourceLabels) {
-      if (!LabelNames.isValid(source)) {
+      // "" is written null, which Prometheus' YAML reads as that name without checking it; one
+      // written as text parse refuses
+      if (!source.isEmpty() && !LabelNames.isValid(source)) {
         problems.add("invalid source label " + Quoting.quote(source) + " in " + owner);
       }
     }
@@ -356,7 +367,10 @@ record RelabelRule(
   Map<String, Object> toYaml() {
     Map<String, Object> out = new LinkedHashMap<>();
     if (!sourceLabels.isEmpty()) {
-      out.put("source_labels", sourceLabels);
+      // the name "" as null: Prometheus refuses it written "", and reads null as it unchecked
+      List<String> written = new ArrayList<>(sourceLabels);
+      written.replaceAll(name -> name.isEmpty() ? null : name);
+      out.put("source_labels", written);
     }
     putIfSet(out, "separator", separator);
     putIfSet(out, "regex", regex);

@@ -269,10 +269,30 @@ public final class Fields {
    * written {@code ~} or {@code null} is a problem.
    */
   public List<String> strings(String key) {
+    return strings(key, false);
+  }
+
+  /**
+   * The list of label names at {@code key} as Prometheus' YAML reads a list of
+   * {@code model.LabelName}: as {@link #strings} reads it, but an item written {@code ~},
+   * {@code null} or {@code !!null} is a {@code null} here, the name {@code ""} that go-yaml v2
+   * sets without the name's decoder, so without its check (and to be written back null: the
+   * name written {@code ""} is refused). An item written {@code Null} is {@code ""}, as
+   * {@link #strings} reads it. Empty if absent.
+   */
+  public List<String> labelNames(String key) {
+    return strings(key, true);
+  }
+
+  private List<String> strings(String key, boolean nullsKept) {
     List<String> result = new ArrayList<>();
     List<?> items = list(key);
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
+      if (nullsKept && item == null && !(items instanceof ReadList read && read.isNullWord(i))) {
+        result.add(null);
+        continue;
+      }
       // Null or NULL: the empty text to an item's own decoder in Prometheus' YAML (a label name)
       String text = items instanceof ReadList read && read.isNullWord(i) ? "" : text(item);
       if (text != null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.promcc.core.yaml.YamlReader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,34 @@ class RelabelNullFieldsTest {
           problems);
       assertEquals(List.of("invalid source label \"\" in relabel_configs[0]"), problems, none);
     }
+  }
+
+  /**
+   * go-yaml v2 sets a source label written {@code ~}, {@code null} or {@code !!null Null} to the
+   * label name {@code ""} without the name's decoder, so unchecked: prometheus 2.53.3 takes
+   * {@code source_labels: [~, __address__, null]} and sets {@code foo} to
+   * {@code ;127.0.0.1:1;} for the target {@code 127.0.0.1:1}. It is written back null, since
+   * Prometheus refuses the name written {@code ""} (its own /api/v1/status/config writes that).
+   */
+  @Test
+  void aSourceLabelWrittenNullIsTheEmptyNameUncheckedAndWrittenBackNull() {
+    for (String none : List.of("~", "null", "!!null Null")) {
+      List<String> problems = new ArrayList<>();
+      RelabelRule rule = parse("{source_labels: [" + none + ", __address__], target_label: foo}",
+          "relabel_configs[0]", problems);
+      assertEquals(List.of(), problems, none);
+      assertEquals(List.of("", "__address__"), rule.sourceLabels(), none);
+      assertEquals(inOrder("source_labels", Arrays.asList(null, "__address__"), "target_label",
+          "foo"), rule.toYaml(), none);
+    }
+  }
+
+  /** A source label written {@code ''} is refused, as prometheus 2.53.3 refuses it. */
+  @Test
+  void aSourceLabelWrittenAsEmptyTextIsStillRefused() {
+    List<String> problems = new ArrayList<>();
+    parse("{source_labels: ['', a], target_label: x}", "relabel_configs[0]", problems);
+    assertEquals(List.of("invalid source label \"\" in relabel_configs[0]"), problems);
   }
 
   /** The rule {@code mapping} (flow YAML of a p.yml) says, at {@code at}. */
