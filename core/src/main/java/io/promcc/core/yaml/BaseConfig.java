@@ -224,9 +224,12 @@ public final class BaseConfig {
         }
         if (tuple.getValueNode() instanceof SequenceNode jobs) {
           int dash = jobs.getStartMark().map(Mark::getColumn).orElse(0);
-          for (Node job : jobs.getValue()) {
+          // named as parse() read them (a name written as binary data, or set by a merge key)
+          List<?> read = (List<?>) values.get(SCRAPE_CONFIGS);
+          for (int i = 0; i < jobs.getValue().size(); i++) {
+            Node job = jobs.getValue().get(i);
             List<CommentLine> aboveKey = firstKey(job).map(Node::getBlockComments).orElse(null);
-            if (isOwned(jobName(job), ownedPrefix)) {
+            if (isOwned(jobName((Map<?, ?>) read.get(i)), ownedPrefix)) {
               // the parser gives a dropped job the comments at the end of the job before it
               // (on its first key, or on the job itself if it is a flow mapping); those indented
               // past the dash are that job's, and go where the parser would have put them had
@@ -333,21 +336,6 @@ public final class BaseConfig {
   private static Optional<Node> firstKey(Node job) {
     return job instanceof MappingNode map && !map.getValue().isEmpty()
         ? Optional.of(map.getValue().get(0).getKeyNode()) : Optional.empty();
-  }
-
-  private static String jobName(Node job) {
-    if (job instanceof MappingNode map) {
-      for (NodeTuple tuple : map.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("job_name")
-            && tuple.getValueNode() instanceof ScalarNode value) {
-          // binary data: the text it encodes, as parse() read it (and took its base64)
-          byte[] bytes = Tag.BINARY.equals(value.getTag())
-              ? GoYamlSchema.binary(value.getValue()) : null;
-          return bytes != null ? Fields.asText(bytes) : value.getValue();
-        }
-      }
-    }
-    return "";
   }
 
   private static Node withFile(Node files, String file) {

@@ -88,14 +88,58 @@ final class BoundedLoad extends Load {
     protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
       super.constructMapping2ndStep(node, mapping);
       if (mapping instanceof ReadMapping read) {
+        boolean merges = node.getValue().stream().anyMatch(t -> isMergeKey(t.getKeyNode()));
+        if (merges) {
+          read.clear(); // filled again in go-yaml v2's order, merge keys resolved
+        }
         for (NodeTuple tuple : node.getValue()) {
+          if (isMergeKey(tuple.getKeyNode())) {
+            merge(read, tuple.getValueNode());
+            continue;
+          }
+          Object key = constructObject(tuple.getKeyNode());
+          if (merges) {
+            read.unmark(key);
+            read.put(key, constructObject(tuple.getValueNode()));
+          }
           if (tuple.getValueNode() instanceof ScalarNode value && isNullWord(value)) {
-            read.addNullWord(constructObject(tuple.getKeyNode()));
+            read.addNullWord(key);
           } else if (tuple.getValueNode() instanceof ScalarNode value && isTime(value)) {
-            read.addTime(constructObject(tuple.getKeyNode()));
+            read.addTime(key);
           }
         }
       }
+    }
+
+    /**
+     * Sets the keys of the mapping {@code value} into {@code read} over those there, as go-yaml
+     * v2 does where a merge key stands, or of each mapping of a list, the earlier over the
+     * later; anything else it refuses.
+     */
+    private void merge(ReadMapping read, Node value) {
+      Object merged = constructObject(value);
+      List<?> sources = merged instanceof List<?> list ? list : List.of(merged);
+      for (int i = sources.size() - 1; i >= 0; i--) {
+        Object source = sources.get(i);
+        if (!(source instanceof ReadMapping mapping)) {
+          throw new ConstructorException(null, Optional.empty(),
+              "map merge requires map or sequence of maps as the value", value.getStartMark());
+        }
+        mapping.forEach((key, item) -> {
+          read.unmark(key);
+          read.put(key, item);
+          read.markAs(mapping, key);
+        });
+      }
+    }
+
+    /**
+     * Whether {@code key} is a merge key to go-yaml v2: {@code <<} written plain, untagged (a
+     * quoted one is the key {@code "<<"}).
+     */
+    private static boolean isMergeKey(Node key) {
+      return key instanceof ScalarNode scalar && scalar.isResolved()
+          && scalar.getScalarStyle() == ScalarStyle.PLAIN && scalar.getValue().equals("<<");
     }
 
     /** Fills {@code items}, then marks those written as a plain Null or NULL. */

@@ -37,6 +37,26 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
     times.add(key);
   }
 
+  /** Forgets how the value of {@code key} was written, for a value set over it. */
+  void unmark(Object key) {
+    if (nullWords != null) {
+      nullWords.remove(key);
+    }
+    if (times != null) {
+      times.remove(key);
+    }
+  }
+
+  /** Marks the value of {@code key} as {@code source} marked its own, which it is. */
+  void markAs(ReadMapping source, Object key) {
+    if (source.nullWords != null && source.nullWords.contains(key)) {
+      addNullWord(key);
+    }
+    if (source.times != null && source.times.contains(key)) {
+      addTime(key);
+    }
+  }
+
   /**
    * Whether the value of {@code key} was written plain in a time form go-yaml v2 reads, or
    * tagged {@code !!timestamp}: a time to Prometheus' YAML, text here.

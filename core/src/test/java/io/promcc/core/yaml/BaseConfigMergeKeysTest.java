@@ -1,0 +1,56 @@
+package io.promcc.core.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A merge key ({@code <<}) is read as Prometheus 2.53.3's YAML (go-yaml v2) reads it: the keys
+ * of the mapping (or of each mapping of a list, the earlier first) are set where the {@code <<}
+ * stands, a key written after it overriding one merged, one merged overriding a key written
+ * before. It was read as a key {@code "<<"}: promtool takes {@code - <<: {job_name: a}} as the
+ * job {@code a}, which promcc refused as a job without a name, and a global
+ * {@code <<: {scrape_interval: 1m, scrape_timeout: 2m}} as a timeout longer than the interval,
+ * which promcc took.
+ */
+class BaseConfigMergeKeysTest {
+  @Test
+  void aMergeKeySetsTheKeysOfItsMappingWhereItStands() {
+    Map<String, Object> read = YamlReader.readMapping("""
+        a: &m {x: 1, y: 2, z: 3}
+        b: {x: 0, <<: *m, y: 9}
+        c: {<<: [{x: 1}, {x: 2, w: 2}], w: 3}
+        d: {'<<': {x: 1}}
+        """, "b.yml");
+
+    assertEquals(Map.of("x", 1, "y", 9, "z", 3), read.get("b"));
+    assertEquals(List.of("x", "y", "z"), List.copyOf(((Map<?, ?>) read.get("b")).keySet()));
+    assertEquals(Map.of("x", 1, "w", 3), read.get("c"));
+    assertEquals(Map.of("<<", Map.of("x", 1)), read.get("d"), "quoted, no merge key");
+  }
+
+  @Test
+  void aJobNameAndDurationsSetByAMergeKeyAreRead() {
+    BaseConfig base = BaseConfig.parse("""
+        global:
+          <<: {scrape_interval: 1m, scrape_timeout: 2m}
+        scrape_configs:
+        - <<: {job_name: a}
+          static_configs: [{targets: ['h:1']}]
+        - <<: &owned {job_name: gc-x}
+        """, "b.yml");
+
+    assertEquals(Map.of("scrape_interval", "1m", "scrape_timeout", "2m"),
+        base.values().get("global"));
+    assertEquals(List.of("a"), base.unownedJobs("gc").stream().map(BaseConfig::jobName).toList());
+    assertEquals("""
+        global:
+          <<: {scrape_interval: 1m, scrape_timeout: 2m}
+        scrape_configs:
+        - <<: {job_name: a}
+          static_configs: [{targets: ['h:1']}]
+        """, base.render("gc", "", null));
+  }
+}
