@@ -69,15 +69,17 @@ public final class BaseConfig {
   }
 
   /**
-   * Parses a base config.
+   * Parses a base config: its first YAML document, as Prometheus reads one of several.
    *
    * @param source names the file in errors
    * @throws ValidationException if it is not YAML, not a mapping, or {@code scrape_configs} is not
    *     a list of mappings
    */
-  public static BaseConfig parse(String text, String source) {
-    requireNonNull(text, "text == null");
+  public static BaseConfig parse(String written, String source) {
+    requireNonNull(written, "written == null");
     String subject = "base config " + Quoting.quote(source);
+    // Prometheus reads the first document alone; written out, so is the config
+    String text = YamlReader.firstDocument(written, subject);
     Map<String, Object> values = YamlReader.readMapping(text, subject, PROMETHEUS_FIELDS);
     List<String> problems = new ArrayList<>();
     if (values.get("global") instanceof Map<?, ?> global) {

@@ -12,8 +12,10 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.DocumentEndEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.events.StreamEndEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -143,6 +145,36 @@ public final class YamlReader {
     }
     requireNoSurrogateEscapes(value, text, subject);
     return value;
+  }
+
+  /**
+   * The first YAML document of {@code text}, as Prometheus' YAML (go-yaml v2) reads a config:
+   * it unmarshals the first document and reads no further, so what follows it is cut off, be
+   * it YAML or not; {@code text} itself if it holds one document, or if its first does not
+   * parse (then the reading names the problem).
+   */
+  static String firstDocument(String text, String subject) {
+    Mark end = null;
+    try {
+      for (Event event : new Parse(settings(subject, false, GoYamlSchema.SCHEMA))
+          .parseString(text)) {
+        if (end != null) {
+          // another document follows, or the stream ends
+          return event instanceof StreamEndEvent ? text
+              : text.substring(0, new SourcePosition(text).charOffset(end));
+        }
+        if (event instanceof DocumentEndEvent documentEnd) {
+          end = documentEnd.getEndMark().orElse(null);
+          if (end == null) {
+            return text;
+          }
+        }
+      }
+    } catch (YamlEngineException e) {
+      // past the first document: Prometheus reads none of it
+      return end == null ? text : text.substring(0, new SourcePosition(text).charOffset(end));
+    }
+    return text;
   }
 
   /**
