@@ -82,6 +82,13 @@ public final class BaseConfig {
     String text = YamlReader.firstDocument(written, subject);
     Map<String, Object> values = YamlReader.readMapping(text, subject, PROMETHEUS_FIELDS);
     List<String> problems = new ArrayList<>();
+    for (String rewritten : List.of(SCRAPE_CONFIG_FILES, SCRAPE_CONFIGS)) {
+      if ((Map<?, ?>) values instanceof ReadMapping read && read.isMerged(rewritten)) {
+        // rendered, the key is written out at the top level, and would override the merged one
+        problems.add("a merge key (<<) at the top level sets " + Quoting.quote(rewritten)
+            + ", which promcc writes out: write it at the top level itself");
+      }
+    }
     if (values.get("global") instanceof Map<?, ?> global) {
       binaryKeys(global, DURATIONS, "global", problems);
     }

@@ -129,6 +129,7 @@ final class BoundedLoad extends Load {
           read.unmark(key);
           read.put(key, item);
           read.markAs(mapping, key);
+          read.addMerged(key);
         });
       }
     }

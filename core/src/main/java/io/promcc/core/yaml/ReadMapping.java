@@ -18,6 +18,7 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
   // made on the first mark: most mappings have none, and a clusters file has thousands
   private Set<Object> nullWords;
   private Set<Object> times;
+  private Set<Object> merged;
 
   ReadMapping(int size) {
     super(Math.max(size, 0) * 4 / 3 + 1);
@@ -37,8 +38,24 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
     times.add(key);
   }
 
+  /** Marks {@code key} as set by a merge key ({@code <<}). */
+  void addMerged(Object key) {
+    if (merged == null) {
+      merged = new HashSet<>();
+    }
+    merged.add(key);
+  }
+
+  /** Whether {@code key} was set by a merge key ({@code <<}), and by no key written after it. */
+  boolean isMerged(Object key) {
+    return merged != null && merged.contains(key);
+  }
+
   /** Forgets how the value of {@code key} was written, for a value set over it. */
   void unmark(Object key) {
+    if (merged != null) {
+      merged.remove(key);
+    }
     if (nullWords != null) {
       nullWords.remove(key);
     }

@@ -1,7 +1,9 @@
 package io.promcc.core.yaml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promcc.core.model.ValidationException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,5 +54,23 @@ class BaseConfigMergeKeysTest {
         - <<: {job_name: a}
           static_configs: [{targets: ['h:1']}]
         """, base.render("gc", "", null));
+  }
+
+  /**
+   * A top-level merge key that sets {@code scrape_configs} or {@code scrape_config_files} is
+   * refused saying so: promcc writes those two out at the top level, which would override the
+   * merged ones (the jobs the merge key set would be lost to Prometheus).
+   */
+  @Test
+  void aTopLevelMergeKeySettingTheJobsOrTheirFilesIsRefused() {
+    ValidationException e = assertThrows(ValidationException.class, () -> BaseConfig.parse("""
+        <<: {scrape_configs: [{job_name: a}], scrape_config_files: [f.yml]}
+        global: {scrape_interval: 1m}
+        """, "b.yml"));
+
+    assertEquals(List.of("a merge key (<<) at the top level sets \"scrape_config_files\","
+        + " which promcc writes out: write it at the top level itself",
+        "a merge key (<<) at the top level sets \"scrape_configs\", which promcc writes out:"
+        + " write it at the top level itself"), e.problems());
   }
 }
