@@ -103,6 +103,12 @@ public final class BaseConfig {
             && binaryKeys(job, JOB_FIELDS, SCRAPE_CONFIGS + "[" + i + "]", problems)) {
           continue;
         }
+        if (list.get(i) instanceof Map<?, ?> job && (job.get("job_name") instanceof String
+            || job.get("job_name") instanceof byte[]) && jobName(job).isEmpty()) {
+          // written '' (or binary data of nothing): refused in Prometheus' words
+          problems.add("job_name is empty in " + SCRAPE_CONFIGS + "[" + i + "]");
+          continue;
+        }
         if (!(list.get(i) instanceof Map<?, ?> job) || job.get("job_name") == null
             || job.get("job_name") instanceof Map || job.get("job_name") instanceof List) {
           problems.add("scrape_configs[" + i + "] must be a mapping with a \"job_name\"");
