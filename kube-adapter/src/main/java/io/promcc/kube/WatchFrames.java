@@ -17,11 +17,14 @@ import okio.BufferedSource;
  * the next read starts right after it. The JSON is read as strictly as Go reads it (Gson's
  * strict mode): single quotes, names or text without quotes, comments, {@code NaN}, leading
  * zeros or control characters in a string are no JSON, as client-go's decoder refuses them,
- * where Gson's lenient reading, client-java's, took them. Not thread-safe: one reader of a
- * stream at a time.
+ * where Gson's lenient reading, client-java's, took them; and as deep as Go reads it, 10,000
+ * levels (Gson's reader stops at 255 unless told). Not thread-safe: one reader of a stream at a
+ * time.
  */
 final class WatchFrames {
   private static final TypeAdapter<JsonElement> VALUES = new Gson().getAdapter(JsonElement.class);
+  /** How deep Go's JSON decoder reads arrays and objects ({@code maxNestingDepth}). */
+  static final int DEPTH = 10_000;
 
   private WatchFrames() {}
 
@@ -37,6 +40,7 @@ final class WatchFrames {
     CodePoints text = new CodePoints(source);
     JsonReader reader = new JsonReader(text);
     reader.setStrictness(Strictness.STRICT);
+    reader.setNestingLimit(DEPTH);
     try {
       return VALUES.read(reader);
     } catch (IOException e) {

@@ -104,4 +104,33 @@ class WatchFramingTest {
           + "be read: it is no json object"), outcome.told, lenient);
     }
   }
+
+  /**
+   * An ADDED event of a Service named {@code name} with an unknown field of arrays in arrays, the
+   * whole event {@code depth} levels deep (the event and its object are two).
+   */
+  private static String nested(String name, int depth) {
+    String event = event(name);
+    int fields = event.indexOf("\"metadata\"");
+    return event.substring(0, fields) + "\"x\":" + "[".repeat(depth - 2) + "]".repeat(depth - 2)
+        + "," + event.substring(fields);
+  }
+
+  @Test
+  void anEventNestedAsDeepAsGoReadsItIsRead() throws Exception {
+    // Go's decoder reads JSON up to 10,000 levels deep; Gson's reader stops at 255 unless told
+    assertEquals(List.of("a", "b", "c"),
+        read(nested("a", 256) + "\n" + nested("b", 10_000) + "\n" + event("c") + "\n"));
+
+    assertEquals(List.of("delivered", "ended"), outcome.told);
+  }
+
+  @Test
+  void anEventNestedDeeperThanGoReadsFailsTheWatch() throws Exception {
+    // client-go's decoder: "exceeded max depth"
+    assertEquals(List.of("a"), read(event("a") + "\n" + nested("b", 10_001) + "\n"));
+
+    assertEquals(List.of("delivered", "failed: watch of services brought an event that cannot "
+        + "be read: it is no json object"), outcome.told);
+  }
 }
