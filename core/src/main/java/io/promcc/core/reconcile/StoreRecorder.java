@@ -91,29 +91,25 @@ final class StoreRecorder {
   }
 
   /**
-   * Lifts {@code pin}, a pin the load outlived, and records Prometheus' load {@code loaded}, as
-   * {@link #recordLoad(Verification)} does. The load happened whether the store lifts the pin
-   * or records it, so each is asked whatever the store says of the other: kept beside the
-   * load, the pin would hold that config back when desired again once the load is no longer
-   * recorded (a restore or a new config replaced its files, or the controller restarted). The
-   * pin first: a store that takes one write and refuses the next (a disk that fills), or a
-   * crash between them, then leaves the load unrecorded, which a restart forgets as any
-   * refused record, not the pin recorded beside the load, kept across a restart. A pin the
-   * store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
+   * Records Prometheus' load {@code loaded}, as {@link #recordLoad(Verification)} does, and
+   * lifts {@code pin}, a pin the load outlived. The load happened whether the store records it
+   * or not, so a store that refuses the record is still asked to lift the pin: kept beside the
+   * load, it would hold that config back when desired again once the load is no longer
+   * recorded (a restore or a new config replaced its files, or the controller restarted). A
+   * pin the store refuses to lift is {@link #outlivedPin}: the next delivery lifts it.
    *
    * @return what the store refused, both the record and the lift if it refused both; the
    *     pin's refusal worded "lifting the pin of config ..., which the load outlived, failed:
    *     ..."
    */
   StoreRefusals recordLoad(Verification loaded, Optional<RejectedConfig> pin) {
-    Optional<ConfigStoreException> lifted = lift(pin, "the load");
     Optional<ConfigStoreException> record = Optional.empty();
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException refused) {
       record = Optional.of(refused);
     }
-    return new StoreRefusals(record, lifted);
+    return new StoreRefusals(record, lift(pin, "the load"));
   }
 
   /**
@@ -190,21 +186,16 @@ final class StoreRecorder {
       unrecorded = null; // changed behind the controller's back: the load says nothing of it
       return new StoreRefusals(Optional.empty(), liftOutlivedPin());
     }
-    // the pin first, as at the load (see recordLoad(Verification, Optional))
-    Optional<ConfigStoreException> lifted = liftOutlivedPin();
     try {
       recordLoad(loaded);
     } catch (ConfigStoreException e) {
       return new StoreRefusals(Optional.of(new ConfigStoreException("recording prometheus' "
           + "earlier load of config " + shortHash(loaded.configHash()) + " failed: "
-          + e.getMessage(), e)), lifted);
+          + e.getMessage(), e)), liftOutlivedPin());
     }
-    if (lifted.isEmpty()) {
-      // a pin recorded after the load (a config rejected since) is no pin the load outlived
-      outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
-      lifted = liftOutlivedPin();
-    }
-    return new StoreRefusals(Optional.empty(), lifted);
+    // a pin recorded after the load (a config rejected since) is no pin the load outlived
+    outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
+    return new StoreRefusals(Optional.empty(), liftOutlivedPin());
   }
 
   /**
