@@ -94,6 +94,32 @@ class RunSettingsProblemsTest extends RunSettingsFixture {
   }
 
   /**
+   * An --out that is a link to nothing, or below one, was taken as a path where nothing is
+   * yet, and every reconcile then failed making it ("cannot prepare folder ...:
+   * java.nio.file.FileAlreadyExistsException: ..."): promcc makes no folder at a link. A link
+   * to a folder is a folder, and a link to a folder on the path is taken.
+   */
+  @Test
+  void anOutThatIsALinkToNothingOrBelowOneIsRefusedNamingTheLink() throws IOException {
+    Path link = Files.createSymbolicLink(temp.resolve("link"), temp.resolve("nowhere"));
+    Path folder = Files.createDirectories(temp.resolve("folder"));
+    Path toFolder = Files.createSymbolicLink(temp.resolve("to-folder"), folder);
+    String below = link.resolve("sub").toString();
+
+    assertEquals(List.of("--out must be a folder (created if missing), but it is a link to \""
+        + temp.resolve("nowhere") + "\", where nothing is, found \"" + link + "\""),
+        problemsOf(Map.of("clusters", clusters.toString(), "out", link.toString()), Map.of()));
+    assertEquals(List.of("--out must be a folder (created if missing), but \"" + link
+        + "\" on its path is a link to \"" + temp.resolve("nowhere") + "\", where nothing is, "
+        + "found \"" + below + "\""), problemsOf(Map.of("clusters", clusters.toString(), "out",
+        below), Map.of()));
+    assertEquals(List.of(), problemsOf(Map.of("clusters", clusters.toString(), "out",
+        toFolder.toString()), Map.of()));
+    assertEquals(List.of(), problemsOf(Map.of("clusters", clusters.toString(), "out",
+        toFolder.resolve("new/out").toString()), Map.of()));
+  }
+
+  /**
    * A --state-dir below a file was taken: the local CA then failed at start after the status
    * port had opened and "promcc ... RunSettings{...}" was logged ("local CA state folder ...
    * cannot be created: java.nio.file.FileAlreadyExistsException: ..."). Other modes never read
