@@ -1,6 +1,7 @@
 package io.promcc.app.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Problems;
@@ -76,6 +77,26 @@ class RunSettingsConfigFileTest extends RunSettingsFixture {
     assertEquals(List.of("config file \"" + file + "\" is not valid YAML at line 3, column 1: "
         + "expected the node content, but found '<stream end>' (while parsing a flow node)"),
         problems.list().subList(0, 1));
+  }
+
+  /**
+   * A config file that does not parse never has its lines quoted: one holding a token by
+   * mistake (a setting the config file refuses, but it is read first) had that line in the
+   * problem, the YAML reader's snippet of it, as it was before the problem said where in line
+   * and column alone. The token on the line of the problem, or of its context.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"vault-token: hvs.s3cr3t-t0ken: x\n",
+      "out: out\nvault-token: \"hvs.s3cr3t-t0ken\n"})
+  void aConfigFileThatIsNotYamlNeverQuotesItsLines(String text) throws IOException {
+    Path file = config(text);
+
+    load(Map.of("config", file.toString()), Map.of());
+
+    String problem = problems.list().get(0);
+    assertTrue(problem.startsWith("config file \"" + file + "\" is not valid YAML at line "),
+        problem);
+    assertFalse(problem.contains("s3cr3t"), problem);
   }
 
   /**
