@@ -214,7 +214,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
    * Prometheus may have loaded the configuration all the same. A 500 is a refusal ({@link
    * ReloadRejectedException}) only in Prometheus' words, {@value #REFUSAL} and its error; one
-   * without them (a proxy's error page) is no verdict and throws
+   * without them (a proxy's error page), and a 502, 503 or 504, which Prometheus never answers
+   * a reload with (a gateway whose timeout is shorter than the load), are no verdict and throw
    * {@link PrometheusUnavailableException}, as a reload without an answer does: runtime info
    * tells whether Prometheus loaded or refused the configuration.
    */
@@ -249,17 +250,21 @@ public final class HttpPrometheusControl implements PrometheusControl {
           + "prometheus' own answer to a reload it carried out is empty: is that URL "
           + "prometheus'? nothing says the config was loaded");
     }
-    if (status == 500) {
-      String body = response.body().strip();
-      if (body.startsWith(REFUSAL)) {
-        throw new ReloadRejectedException(excerpt(body));
-      }
-      // a proxy's error page: no verdict on the config, which must not be pinned for it
+    if (status == 500 && response.body().strip().startsWith(REFUSAL)) {
+      throw new ReloadRejectedException(excerpt(response.body()));
+    }
+    if (status == 500 || status == 502 || status == 503 || status == 504) {
+      // a proxy's or a gateway's answer (prometheus' handler waits for the load, even while it
+      // starts): no verdict on the config, which must not be pinned for it, and the request may
+      // have reached prometheus, which may have loaded it
       throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
           + Quoting.quote(settings.prometheusUri().toString()) + " failed: it answered status "
-          + "500 with " + Quoting.quote(excerpt(body)) + ", not prometheus' refusal of a config "
-          + "(" + Quoting.quote(REFUSAL + " ...") + "): is that URL prometheus'? no verdict on "
-          + "the config");
+          + status + " with " + Quoting.quote(excerpt(response.body())) + (status == 500
+              ? ", not prometheus' refusal of a config (" + Quoting.quote(REFUSAL + " ...")
+                  + "): is that URL prometheus'?"
+              : ", which prometheus never answers a reload with: a proxy or gateway in between "
+                  + "answered (its timeout may be shorter than the load, which goes on);")
+          + " no verdict on the config");
     }
     if (status == 401) {
       throw http.refused("POST /-/reload", response);

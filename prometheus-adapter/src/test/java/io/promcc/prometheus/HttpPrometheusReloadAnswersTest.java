@@ -1,0 +1,39 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.core.port.PrometheusUnavailableException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link HttpPrometheusControl}'s reading of the answers to {@code POST /-/reload} that Prometheus
+ * 2.53.3 never gives itself (its handler answers 200 with nothing, 500 with "failed to reload
+ * config: ...", 403 with its lifecycle API off; while it starts, the request waits): a gateway's
+ * error.
+ */
+class HttpPrometheusReloadAnswersTest extends HttpPrometheusControlTestSupport {
+  /**
+   * A proxy or gateway in front of Prometheus answers 502, 503 or 504 (its timeout shorter than
+   * a load of 1,000 clusters, which takes seconds): the request may well have reached Prometheus,
+   * which goes on loading. No verdict on the config, and a request sent: runtime info tells, as
+   * after a reload that got no answer, so the reload is not sent again at every reconcile.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {502, 503, 504})
+  void aGatewaysErrorIsASentReloadWithoutAVerdict(int status) {
+    server.enqueue(answer(status, "<html><h1>Gateway Timeout</h1></html>"));
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control().reload());
+
+    assertEquals("POST /-/reload to prometheus at \"" + server.url("/") + "\" failed: it "
+        + "answered status " + status + " with \"<html><h1>Gateway Timeout</h1></html>\", which "
+        + "prometheus never answers a reload with: a proxy or gateway in between answered (its "
+        + "timeout may be shorter than the load, which goes on); no verdict on the config",
+        e.getMessage());
+    assertFalse(e.notSent(), "the request may have reached prometheus, which may have loaded");
+  }
+}
