@@ -217,7 +217,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * without them (a proxy's error page), and a 502, 503 or 504, which Prometheus never answers
    * a reload with (a gateway whose timeout is shorter than the load), are no verdict and throw
    * {@link PrometheusUnavailableException}, as a reload without an answer does: runtime info
-   * tells whether Prometheus loaded or refused the configuration.
+   * tells whether Prometheus loaded or refused the configuration. A redirect (a path not spelled
+   * as Prometheus' route prefix) throws {@link PrometheusApiException} naming where it points.
    */
   @Override
   public ReloadAck reload() {
@@ -265,6 +266,11 @@ public final class HttpPrometheusControl implements PrometheusControl {
               : ", which prometheus never answers a reload with: a proxy or gateway in between "
                   + "answered (its timeout may be shorter than the load, which goes on);")
           + " no verdict on the config");
+    }
+    if (status / 100 == 3) {
+      // a wrong URL: a path not spelled as prometheus' route prefix (it answers POST
+      // /Prom/-/reload with 307 to /prom/-/reload), a proxy's sign-in, http sent on to https
+      throw http.redirected("POST /-/reload", response);
     }
     if (status == 401) {
       throw http.refused("POST /-/reload", response);

@@ -3,8 +3,12 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -12,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link HttpPrometheusControl}'s reading of the answers to {@code POST /-/reload} that Prometheus
  * 2.53.3 never gives itself (its handler answers 200 with nothing, 500 with "failed to reload
  * config: ...", 403 with its lifecycle API off; while it starts, the request waits): a gateway's
- * error.
+ * error and a redirect.
  */
 class HttpPrometheusReloadAnswersTest extends HttpPrometheusControlTestSupport {
   /**
@@ -35,5 +39,34 @@ class HttpPrometheusReloadAnswersTest extends HttpPrometheusControlTestSupport {
         + "timeout may be shorter than the load, which goes on); no verdict on the config",
         e.getMessage());
     assertFalse(e.notSent(), "the request may have reached prometheus, which may have loaded");
+  }
+
+  /**
+   * Prometheus 2.53.3 answers {@code POST /Prom/-/reload} with 307 to {@code /prom/-/reload} for
+   * {@code --web.route-prefix=/prom}: a wrong URL, whose redirect is named with where it points
+   * (without its user or query), as a redirect of {@code /-/ready} is.
+   */
+  @Test
+  void aRedirectNamesWhereItPointsAndAsksForTheUrlPrometheusAnswersAt() {
+    server.enqueue(new MockResponse.Builder().code(307)
+        .addHeader("Location", "/prom/-/reload").build());
+    server.enqueue(new MockResponse.Builder().code(308)
+        .addHeader("Location", "https://promcc:s3cret@prom.example/-/reload?token=abc").build());
+
+    PrometheusApiException prefix = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+    PrometheusApiException https = assertThrows(PrometheusApiException.class,
+        () -> control().reload());
+
+    assertEquals(307, prefix.statusCode());
+    assertEquals("POST /-/reload", prefix.endpoint());
+    assertEquals("prometheus at \"" + server.url("/") + "\" answered POST /-/reload with a "
+        + "redirect (status 307) to \"/prom/-/reload\"; no redirect is followed: give the url "
+        + "prometheus answers at", prefix.getMessage());
+    assertEquals(308, https.statusCode());
+    assertTrue(https.getMessage().contains(" to \"https://<redacted>@prom.example/-/reload\";"),
+        https.getMessage());
+    assertFalse(https.getMessage().contains("s3cret"), https.getMessage());
+    assertFalse(https.getMessage().contains("abc"), https.getMessage());
   }
 }
