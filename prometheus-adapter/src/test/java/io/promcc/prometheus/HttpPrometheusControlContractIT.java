@@ -74,6 +74,11 @@ class HttpPrometheusControlContractIT {
       write(configFile(), text);
     }
 
+    @Override
+    protected void writeRuleFile(String text) {
+      write(configFile().resolveSibling(RULE_FILE), text);
+    }
+
     private void write(Path file, String text) {
       try {
         Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".new"), text);

@@ -25,8 +25,11 @@ public interface PrometheusControl {
    *
    * @return {@link ReloadAck#LOADED} if the answer proves the load succeeded (HTTP), {@link
    *     ReloadAck#SIGNALLED} if only a signal was sent and {@link #runtimeInfo()} must tell
-   * @throws ReloadRejectedException if Prometheus answered that the new config is invalid; it
-   *     keeps running the old one
+   * @throws ReloadRejectedException if Prometheus refused the new config: one that does not
+   *     parse leaves the old one running, but one whose applying failed (a rule file it names
+   *     is broken: "failed to reload config: one or more errors occurred while applying the new
+   *     configuration ...") runs in every part that applied, its scrape configs included,
+   *     though no successful load is reported
    * @throws PrometheusApiException if a 200's body is over the bound of a small answer, and
    *     {@link PrometheusUnavailableException} if it is cut short: neither proves a load, though
    *     Prometheus may have loaded the configuration all the same

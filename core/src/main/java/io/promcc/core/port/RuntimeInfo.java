@@ -10,8 +10,9 @@ import java.util.Optional;
  * configuration was loaded, with Prometheus' own time of the answer. All three are Prometheus'
  * clock: they are compared with each other, never with the controller's clock.
  *
- * @param reloadConfigSuccess false if the last load attempt failed (Prometheus then keeps running
- *     the config it had before)
+ * @param reloadConfigSuccess false if the last load attempt failed: Prometheus then runs the
+ *     config it had before if the new one did not parse, or the parts of the new one that
+ *     applied if applying it failed (a broken rule file leaves the new scrape configs running)
  * @param lastConfigTime when the current config was loaded successfully; Prometheus reports it in
  *     whole seconds, so two loads within one second look the same
  * @param serverTime Prometheus' time when it answered (the HTTP {@code Date} header, whole

@@ -33,9 +33,10 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * <p>It has its own clock, which tests may set apart from the controller's to prove that the two
  * are never compared; {@code lastConfigTime} and the server time are whole seconds of it, as
  * Prometheus reports them. A rejecter decides which file sets a reload refuses (with the message
- * Prometheus would give); a crasher decides which file sets make the process die on load and
- * crash-loop (it is down while the disk holds such files, and starts again, loading the disk, once
- * they are gone). It can be taken down and started again (a new process, which loads the disk),
+ * Prometheus would give), keeping the config it had; a failer which it refuses after applying
+ * them (a broken rule file: Prometheus runs the new scrape configs all the same); a crasher
+ * decides which file sets make the process die on load and crash-loop (it is down while the disk
+ * holds such files, and starts again, loading the disk, once they are gone). It can be taken down and started again (a new process, which loads the disk),
  * restarted, made to reload by signal, and counts reloads.
  *
  * <p>A signal reload behaves as the adapter and Prometheus do together: the load happens
@@ -52,6 +53,8 @@ public final class FakePrometheusControl implements PrometheusControl {
   private final Clock clock;
   private final Supplier<SortedMap<String, DesiredFile>> disk;
   private Function<SortedMap<String, DesiredFile>, Optional<String>> rejecter =
+      files -> Optional.empty();
+  private Function<SortedMap<String, DesiredFile>, Optional<String>> applyFailer =
       files -> Optional.empty();
   private Predicate<SortedMap<String, DesiredFile>> crasher = files -> false;
   private boolean up = true;
@@ -77,6 +80,20 @@ public final class FakePrometheusControl implements PrometheusControl {
   public synchronized FakePrometheusControl rejectWhen(
       Function<SortedMap<String, DesiredFile>, Optional<String>> newRejecter) {
     this.rejecter = requireNonNull(newRejecter, "rejecter == null");
+    return this;
+  }
+
+  /**
+   * Makes reloads of file sets for which {@code newFailer} returns a message fail with it after
+   * applying them, as Prometheus 2.53 does when a file the config names fails (a broken rule
+   * file): the loaded config is the new one, yet no successful load is reported ({@code
+   * reloadConfigSuccess} false, {@code lastConfigTime} that of the last successful load), and a
+   * fresh process on such files exits at start. {@link #rejectWhen} is asked first: a config
+   * that does not parse is refused whole.
+   */
+  public synchronized FakePrometheusControl failApplyingWhen(
+      Function<SortedMap<String, DesiredFile>, Optional<String>> newFailer) {
+    this.applyFailer = requireNonNull(newFailer, "failer == null");
     return this;
   }
 
@@ -148,6 +165,12 @@ public final class FakePrometheusControl implements PrometheusControl {
       success = false;
       throw new ReloadRejectedException(rejection.get());
     }
+    Optional<String> failedApplying = applyFailer.apply(files);
+    if (failedApplying.isPresent()) {
+      loaded = files; // applied, but no successful load: lastConfigTime stays
+      success = false;
+      throw new ReloadRejectedException(failedApplying.get());
+    }
     load(files);
     return ReloadAck.LOADED;
   }
@@ -163,6 +186,9 @@ public final class FakePrometheusControl implements PrometheusControl {
       up = false;
       crashLooping = true;
     } else if (rejecter.apply(files).isPresent()) {
+      success = false;
+    } else if (applyFailer.apply(files).isPresent()) {
+      loaded = files; // applied, but no successful load: lastConfigTime stays
       success = false;
     } else {
       load(files);
@@ -278,8 +304,9 @@ public final class FakePrometheusControl implements PrometheusControl {
       crashLooping = true;
       return;
     }
-    if (rejecter.apply(files).isPresent()) {
-      // a fresh Prometheus with an invalid config exits; it keeps trying like a container would
+    if (rejecter.apply(files).isPresent() || applyFailer.apply(files).isPresent()) {
+      // a fresh Prometheus with an invalid config, or one a file it names fails, exits; it keeps
+      // trying like a container would
       up = false;
       crashLooping = true;
       return;

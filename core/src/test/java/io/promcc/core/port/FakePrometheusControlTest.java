@@ -31,10 +31,28 @@ class FakePrometheusControlTest {
         + " not found in type config.plain");
   }
 
+  /**
+   * What Prometheus 2.53 answers for a config naming {@link PrometheusControlContract#RULE_FILE}
+   * while that file holds {@code rules}, {@link PrometheusControlContract#BROKEN_RULES}: it
+   * applied the rest of the config.
+   */
+  static Optional<String> applyingAsPrometheusWould(SortedMap<String, DesiredFile> files,
+      String rules) {
+    DesiredFile config = files.get(CONFIG);
+    if (config == null || !config.text().contains(PrometheusControlContract.RULE_FILE)
+        || !rules.equals(PrometheusControlContract.BROKEN_RULES)) {
+      return Optional.empty();
+    }
+    return Optional.of("failed to reload config: one or more errors occurred while applying "
+        + "the new configuration (--config.file=\"prometheus.yml\")");
+  }
+
   /** The fake over an in-memory folder, reloading as {@code bySignal} says. */
   abstract static class Fake extends PrometheusControlContract {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00.250Z"));
     final SortedMap<String, DesiredFile> disk = new TreeMap<>();
+    /** The rule file beside the config, which the fake's folder of desired files lacks. */
+    String rules = "";
     FakePrometheusControl prometheus;
 
     abstract boolean bySignal();
@@ -43,7 +61,8 @@ class FakePrometheusControlTest {
     protected PrometheusControl start(String initialConfig) {
       writeConfig(initialConfig);
       prometheus = new FakePrometheusControl(clock, () -> new TreeMap<>(disk))
-          .rejectWhen(FakePrometheusControlTest::asPrometheusWould);
+          .rejectWhen(FakePrometheusControlTest::asPrometheusWould)
+          .failApplyingWhen(files -> applyingAsPrometheusWould(files, rules));
       if (bySignal()) {
         prometheus.reloadBySignal();
       }
@@ -53,6 +72,11 @@ class FakePrometheusControlTest {
     @Override
     protected void writeConfig(String text) {
       disk.put(CONFIG, DesiredFile.of(FileKind.MAIN_CONFIG, text));
+    }
+
+    @Override
+    protected void writeRuleFile(String text) {
+      rules = text;
     }
 
     @Override

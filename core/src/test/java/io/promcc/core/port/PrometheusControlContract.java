@@ -33,6 +33,13 @@ public abstract class PrometheusControlContract {
   /** A config Prometheus refuses to load: a top-level field it does not know. */
   protected static final String INVALID_CONFIG = config("contract-invalid", "")
       + INVALID_FIELD + ": 1\n";
+  /** The rule file {@link #withRules} names, beside the config file. */
+  protected static final String RULE_FILE = "contract-rules.yml";
+  /** A rule file Prometheus loads. */
+  protected static final String GOOD_RULES = "groups:\n- name: contract\n  rules:\n"
+      + "  - record: contract:up:sum\n    expr: sum(up)\n";
+  /** A rule file Prometheus refuses: an expression left open. */
+  protected static final String BROKEN_RULES = GOOD_RULES.replace("sum(up)", "sum(up");
   private static final String SECRET = "contract-s3cret";
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -46,6 +53,9 @@ public abstract class PrometheusControlContract {
 
   /** Replaces the config file Prometheus reads with {@code text} (atomically); no reload. */
   protected abstract void writeConfig(String text);
+
+  /** Replaces the rule file {@link #RULE_FILE} beside the config with {@code text}; no reload. */
+  protected abstract void writeRuleFile(String text);
 
   /** Takes Prometheus down: from now on it cannot be reached. */
   protected abstract void takeDown();
@@ -77,6 +87,11 @@ public abstract class PrometheusControlContract {
     return "global:\n  scrape_interval: 1m\nscrape_configs:\n"
         + "  - job_name: " + job + "\n"
         + "    static_configs:\n      - targets: ['127.0.0.1:9']\n" + jobExtra;
+  }
+
+  /** {@code config} naming {@link #RULE_FILE} as its rule file. */
+  protected static String withRules(String config) {
+    return config + "rule_files:\n  - " + RULE_FILE + "\n";
   }
 
   @BeforeEach
@@ -155,6 +170,47 @@ public abstract class PrometheusControlContract {
     String loaded = control.loadedConfig();
     assertTrue(loaded.contains("job_name: contract-first"), loaded);
     assertFalse(loaded.contains("contract-invalid"), loaded);
+  }
+
+  /**
+   * Prometheus 2.53 refuses a config whose rule file is broken only after it applied the rest
+   * of it: the new scrape configs run, as {@code /api/v1/status/config} shows, while no
+   * successful load is reported. Once the rule file is fixed, the same config loads.
+   */
+  @Test
+  void aConfigRefusedForABrokenRuleFileIsAppliedAllTheSame() {
+    writeRuleFile(GOOD_RULES);
+    assertTrue(loadedAfterWriting(withRules(config("contract-ruled", "")))
+        .contains("job_name: contract-ruled"));
+    RuntimeInfo before = control.runtimeInfo();
+    assertTrue(before.reloadConfigSuccess(), before.toString());
+    writeRuleFile(BROKEN_RULES);
+    writeConfig(withRules(config("contract-applied", "")));
+
+    RuntimeInfo after;
+    try {
+      if (control.reload() == ReloadAck.LOADED) {
+        fail("a config with a broken rule file was acknowledged as loaded");
+      }
+      after = eventually(info -> !info.reloadConfigSuccess(), "reloadConfigSuccess=false");
+    } catch (ReloadRejectedException rejected) {
+      assertTrue(rejected.prometheusMessage().startsWith("failed to reload config: one or more "
+          + "errors occurred while applying the new configuration"),
+          rejected.prometheusMessage());
+      after = control.runtimeInfo();
+    }
+
+    assertFalse(after.reloadConfigSuccess(), after.toString());
+    assertEquals(before.lastConfigTime(), after.lastConfigTime(), "no successful load since");
+    String loaded = control.loadedConfig();
+    assertTrue(loaded.contains("job_name: contract-applied"), loaded);
+    assertFalse(loaded.contains("contract-ruled"), loaded);
+
+    writeRuleFile(GOOD_RULES);
+    control.reload();
+    RuntimeInfo fixed = eventually(RuntimeInfo::reloadConfigSuccess, "a successful load");
+    assertFalse(fixed.lastConfigTime().isBefore(before.lastConfigTime()), fixed.toString());
+    assertTrue(control.loadedConfig().contains("job_name: contract-applied"));
   }
 
   @Test
