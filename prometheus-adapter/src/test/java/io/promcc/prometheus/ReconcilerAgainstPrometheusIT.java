@@ -265,6 +265,62 @@ class ReconcilerAgainstPrometheusIT {
     assertTrue(c.control.loadedConfig().contains("guest-cluster-beta-"));
   }
 
+  /**
+   * Prometheus 2.53.3 refuses a reload for a broken rule file with a 500, yet applies the new
+   * scrape config: trying the refused config at every reconcile, and restoring the last
+   * verified one after it, switched its scrape jobs back and forth at every reconcile (two
+   * reloads each). The refused config waits, named, while the verified one is refused (one
+   * reload of it per reconcile, nothing written), and lands once the rule file is fixed.
+   */
+  @Test
+  void aConfigRefusedForABrokenRuleFileIsNotTriedAgainUntilTheVerifiedOneLoads()
+      throws IOException {
+    String goodRules = "groups:\n- name: g\n  rules:\n  - record: job:up:sum\n"
+        + "    expr: sum by (job) (up)\n";
+    Path rules = Files.writeString(work.resolve("rules.yml"), goodRules);
+    startPrometheus(true);
+    baseConfig = GOOD_BASE + "rule_files:\n- " + rules + "\n";
+    add("alpha");
+    Controller c = controller();
+    assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+    String good = c.control.loadedConfig();
+    Files.writeString(rules, goodRules.replace("(up)", "(up")); // a parse error
+    add("beta");
+
+    ReconcileResult refused = c.reconcile();
+    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
+    assertTrue(refused.message().contains("the cause is outside promcc's files"),
+        refused.message());
+    assertEquals(good, c.control.loadedConfig(), "the verified config restored");
+    int reloads = c.control.reloads();
+    double lastSuccess = lastReloadSuccess();
+
+    for (int i = 0; i < 2; i++) {
+      ReconcileResult waits = c.reconcile();
+      assertEquals(Outcome.REJECTED, waits.outcome(), waits.message());
+      assertFalse(waits.configInSync(), waits.message());
+      assertFalse(waits.desiredReloadAsked(), waits.message());
+      assertTrue(waits.written().isEmpty(), "the refused config is not written again: "
+          + waits);
+      assertTrue(waits.message().contains("waits until prometheus loads it again: prometheus "
+          + "refused the last verified config again: prometheus rejected the configuration: "
+          + "failed to reload config: one or more errors occurred while applying"),
+          waits.message());
+      assertEquals(reloads + 1, c.control.reloads(), "one reload, of the verified config");
+      reloads = c.control.reloads();
+      assertEquals(good, c.control.loadedConfig(), "prometheus scrapes what it scraped");
+      assertFalse(c.control.runtimeInfo().reloadConfigSuccess());
+      assertEquals(lastSuccess, lastReloadSuccess());
+    }
+
+    Files.writeString(rules, goodRules);
+    ReconcileResult afterFix = c.reconcile();
+    assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
+    assertEquals(reloads + 2, c.control.reloads(), "the verified config, then the desired");
+    assertTrue(c.control.loadedConfig().contains("guest-cluster-beta-"));
+    assertTrue(c.control.runtimeInfo().reloadConfigSuccess());
+  }
+
   @Test
   void theFirstReconcileCompletesOncePrometheusComesUpOnItsFiles() throws Exception {
     add("alpha");

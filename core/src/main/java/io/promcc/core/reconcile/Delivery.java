@@ -59,6 +59,12 @@ import java.util.concurrent.Executor;
  *       pin. A first config (nothing verified) pinned because Prometheus was
  *       not ready in time is verified under the pin once Prometheus reports a successful load
  *       after the pin's baseline with the pinned files on disk: it loaded after all.
+ *   <li><b>Outside cause</b>: Prometheus refuses the restored verified config too (a broken
+ *       rule file): nothing is pinned, and while the same config is desired a reconcile reloads
+ *       the verified files on disk, writing only certificates, and writes the desired config
+ *       once they load ({@link OutsideCause}): Prometheus applies the scrape configs of a config
+ *       it refuses for such a file, so trying the desired config at every reconcile switched
+ *       its jobs between the two.
  * </ul>
  *
  * <p>Not thread-safe: one reconciler thread.
@@ -73,6 +79,7 @@ final class Delivery {
   private final StoreRecorder recorder;
   private final PinnedDelivery pinned;
   private final ConfigChange change;
+  private final OutsideCause outside;
 
   Delivery(ConfigStore store, Optional<PrometheusControl> prometheus, FileValidator validator,
       Duration readyTimeout, Duration verifyTimeout, Clock clock, Sleeper sleeper,
@@ -83,7 +90,8 @@ final class Delivery {
     this.probe = new PrometheusProbe(prometheus, readyTimeout);
     ReloadVerifier verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
     this.pins = new PinInForce(store);
-    this.rollback = new Rollback(store, pins, prometheus, verifier);
+    this.outside = new OutsideCause(verifier);
+    this.rollback = new Rollback(store, pins, prometheus, verifier, outside);
     this.recorder = new StoreRecorder(store, rollback);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
     this.change = new ConfigChange(prometheus, readyTimeout, background, probe, verifier,
@@ -208,6 +216,15 @@ final class Delivery {
       }
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
+    }
+    if (outside.holds(desired, verified, onDisk) && rollback.unconfirmedRollback == null) {
+      Optional<Delivered> waits = outside.reloadVerified(prometheus.get(), desired,
+          verified.get(), timer);
+      if (waits.isPresent()) {
+        recorder.writeCertificates(desired, onDisk, diff.certificatePart(desired), written,
+            timer);
+        return Delivered.of(waits.get().outcome(), waits.get().message(), written, false);
+      }
     }
     return change.writeAndReload(desired, diff, onDisk, verified, restorable, storedPin,
         written, timer);

@@ -42,10 +42,13 @@ final class Rollback {
   private String finishedRollback;
   /** The pin in force: the store's, or what this run keeps of a pin the store refused. */
   private final PinInForce pins;
+  /** Told of a config refused with the verified one, which then waits for it to load. */
+  private final OutsideCause outside;
 
   Rollback(ConfigStore store, PinInForce pins, Optional<PrometheusControl> prometheus,
-      ReloadVerifier verifier) {
+      ReloadVerifier verifier, OutsideCause outside) {
     this.store = store;
+    this.outside = outside;
     this.pins = pins;
     this.prometheus = prometheus;
     this.verifier = verifier;
@@ -267,6 +270,7 @@ final class Rollback {
         refusal = "; " + StoreRefusals.retried("dropping its pin", refused, "drops");
       }
       unconfirmedRollback = null;
+      outside.refusedWithTheVerified(pinned); // it waits until the verified config loads
       refusal += recordRestored(verified.withStateHash(restoredHash));
       // a pin the store refused to record was dropped in memory: not said to stay
       return new Delivered(Outcome.REJECTED, rejected + "; restored the last verified files, "

@@ -1,0 +1,112 @@
+package io.promcc.core.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.TestCertificates;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rule file broken by someone else, as Prometheus 2.53 refuses it: every reload fails after
+ * applying the config (its scrape configs run, no successful load is reported). A new config
+ * refused with the last verified one after it waits, without switching Prometheus' jobs at
+ * every reconcile, and lands once the rule file is fixed.
+ */
+class DeliveryOutsideCauseTest {
+  private static final String APPLYING_FAILED = "failed to reload config: one or more errors "
+      + "occurred while applying the new configuration (--config.file=\"prometheus.yml\")";
+  private final Fixture f = new Fixture();
+  private boolean ruleFileBroken;
+
+  @BeforeEach
+  void prometheusFailsApplyingWhileTheRuleFileIsBroken() {
+    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
+        : Optional.empty());
+  }
+
+  /** The verified config with a, refused (and restored) with b's config while broken. */
+  private Reconciler refusedWithTheVerified() {
+    Reconciler reconciler = f.with("a").reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    ruleFileBroken = true;
+    f.with("b");
+    ReconcileResult refused = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
+    assertTrue(refused.message().contains("prometheus refused the last verified config too"),
+        refused.message());
+    assertFalse(f.prometheusRunsJobsOf("b"), "the restored config applied");
+    return reconciler;
+  }
+
+  @Test
+  void aConfigRefusedWithTheVerifiedOneWaitsReloadingOnlyTheVerifiedOneUntilTheFix() {
+    Reconciler reconciler = refusedWithTheVerified();
+    int reloads = f.prometheus.reloads();
+    int writes = f.store.writes().size();
+
+    for (int i = 0; i < 3; i++) {
+      ReconcileResult waits = reconciler.reconcile();
+      assertEquals(Outcome.REJECTED, waits.outcome(), waits.message());
+      assertTrue(waits.message().contains("waits until prometheus loads it again: prometheus "
+          + "refused the last verified config again: prometheus rejected the configuration: "
+          + APPLYING_FAILED), waits.message());
+      assertFalse(waits.configInSync());
+      assertFalse(waits.desiredReloadAsked(), "the desired config is not reloaded");
+      assertEquals(List.of(), waits.written());
+      assertEquals(reloads + 1, f.prometheus.reloads(), "the verified config reloaded, once");
+      reloads = f.prometheus.reloads();
+      assertEquals(writes, f.store.writes().size(), "nothing written");
+      assertFalse(f.hasJobsOf("b"));
+      assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps the jobs it ran");
+    }
+
+    ruleFileBroken = false;
+    ReconcileResult fixed = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.message());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+    assertEquals(reloads + 2, f.prometheus.reloads(), "the verified config, then the desired");
+    assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome());
+  }
+
+  @Test
+  void renewedCertificatesLandWhileTheConfigWaits() {
+    Reconciler reconciler = refusedWithTheVerified();
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+
+    ReconcileResult waits = reconciler.reconcile();
+
+    assertEquals(Outcome.REJECTED, waits.outcome(), waits.message());
+    assertTrue(waits.written().contains("certs/a-crt.pem"), waits.toString());
+    assertFalse(f.hasJobsOf("b"));
+  }
+
+  @Test
+  void anotherDesiredConfigIsTriedAtOnceItMayBeTheFix() {
+    Reconciler reconciler = refusedWithTheVerified();
+    f.with("c");
+
+    ReconcileResult tried = reconciler.reconcile();
+
+    assertTrue(tried.desiredReloadAsked(), tried.message());
+    assertEquals(Outcome.REJECTED, tried.outcome(), tried.message());
+  }
+
+  @Test
+  void aLoadAfterTheFixBySomeoneElseLetsTheConfigGoAheadWithOneReload() {
+    Reconciler reconciler = refusedWithTheVerified();
+    ruleFileBroken = false;
+    f.prometheus.reload(); // someone else's, of the verified files on disk
+    int reloads = f.prometheus.reloads();
+
+    ReconcileResult landed = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, landed.outcome(), landed.message());
+    assertEquals(reloads + 1, f.prometheus.reloads());
+    assertTrue(f.prometheusRunsJobsOf("b"));
+  }
+}
