@@ -33,7 +33,8 @@ public enum ReloadResult {
    *   <li>{@link Outcome#REJECTED} after a reload of the desired config: {@link #REJECTED}
    *       (Prometheus said no to it, whether or not the last verified config was restored).
    *       Without one it is the pinned config of an earlier rejection, which is not tried
-   *       again: no reload;
+   *       again, or a config that waits while Prometheus refuses the last verified one (a
+   *       cause outside promcc's files): no reload;
    *   <li>{@link Outcome#PROMETHEUS_UNAVAILABLE} after a reload of the desired config was asked
    *       for: {@link #UNAVAILABLE}. Without one the config change waits for Prometheus and no
    *       reload was tried;

@@ -87,7 +87,9 @@ public record ReconcileResult(
     /**
      * Prometheus rejected the config (or did not come back after it); the last verified files
      * were restored if there were any ({@link #rolledBack()}), and the same config is not tried
-     * again until the desired config changes. Certificate renewals still land.
+     * again until the desired config changes (one refused with the last verified config too, a
+     * cause outside promcc's files, until Prometheus loads that one again). Certificate
+     * renewals still land.
      */
     REJECTED(false),
     /** The cluster source is not synced or failing: nothing was changed. */
