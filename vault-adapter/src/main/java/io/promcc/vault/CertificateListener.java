@@ -50,4 +50,13 @@ public interface CertificateListener {
    * on. Called once per hang and once at its end, in that order.
    */
   default void keptReadHung(boolean hung) {}
+
+  /**
+   * A read of the certificate an earlier run left for {@code cluster} ({@link KeptCertificates})
+   * failed (its reader threw, e.g. permission denied or the volume's I/O error): Vault is asked
+   * instead, and the next look reads again while the cluster has no certificate. Called once per
+   * failed read, whether or not the log warned of it (a cause is warned of once an hour); not
+   * for a read that did not end in time ({@link #keptReadHung}) nor one an interrupt stopped.
+   */
+  default void keptReadFailed(ClusterId cluster) {}
 }

@@ -166,6 +166,7 @@ final class KeptTakeOver {
     LOG.log(first[0] ? Level.WARNING : Level.DEBUG, message + "; going on as if nothing could "
         + "be read, and reading it again at the next look while the cluster has no certificate"
         + (first[0] ? "; other reads failing so within the hour are logged at debug level" : ""));
+    listener.keptReadFailed(id); // each one, as the log's debug lines: a metric counts them
     return new ReadFailed(message);
   }
 

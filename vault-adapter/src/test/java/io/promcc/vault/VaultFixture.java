@@ -191,5 +191,10 @@ final class VaultFixture implements AutoCloseable {
     public void keptReadHung(boolean hung) {
       events.add(hung ? "kept read hung" : "kept read ended");
     }
+
+    @Override
+    public void keptReadFailed(ClusterId cluster) {
+      events.add("kept read failed " + cluster);
+    }
   }
 }

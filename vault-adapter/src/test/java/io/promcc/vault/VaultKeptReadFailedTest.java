@@ -157,6 +157,34 @@ class VaultKeptReadFailedTest extends KeptCertificateFixture {
     }
   }
 
+  /**
+   * Each failed read is told to the listener (the app's metric), those logged at debug level
+   * included, so that a cause warned of once an hour still counts every cluster it fails; a
+   * read that found the certificate is none. The failures showed only in the log.
+   */
+  @Test
+  void eachFailedReadIsToldToTheListenerThoseLoggedAtDebugLevelToo() {
+    List<GuestCluster> clusters = fixture.clusters(3);
+    ClusterId found = clusters.get(2).id();
+    VaultCertificateSource source = fixture.source(settings, cluster -> {
+      if (cluster.equals(found)) {
+        return Optional.empty();
+      }
+      throw denied(cluster);
+    });
+    try {
+      source.observe(clusters);
+
+      List<String> failed = fixture.listener.events.stream()
+          .filter(e -> e.startsWith("kept read failed ")).sorted().toList();
+      assertEquals(List.of("kept read failed " + clusters.get(0).id(),
+          "kept read failed " + clusters.get(1).id()), failed, fixture.listener.events
+          .toString());
+    } finally {
+      source.close();
+    }
+  }
+
   private static long deniedWarnings(LogCapture log) {
     return log.records().stream()
         .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())

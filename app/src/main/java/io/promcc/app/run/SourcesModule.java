@@ -119,7 +119,8 @@ public abstract class SourcesModule {
 
   /**
    * A failing Vault login is {@code promcc_vault_login_failing}, a hung read of the certificates
-   * an earlier run left {@code promcc_vault_kept_read_hung}; Vault's other certificate events
+   * an earlier run left {@code promcc_vault_kept_read_hung} and a failed one {@code
+   * promcc_vault_kept_read_failures_total}; Vault's other certificate events
    * are log lines, and their metrics are read from each reconcile. Made only when Vault is
    * selected, so the metrics exist only then.
    */
