@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Quoting;
@@ -57,7 +58,7 @@ final class CertificateCache {
     this.requester = new CertificateRequester(pki, authenticator, clock,
         settings.maxConcurrentRequests(), closed);
     this.takeOver = new KeptTakeOver(kept,
-        new BoundedReads(VaultCertificateSource.class, "kept certificate", "kept",
+        new BoundedReads(VaultCertificateSource.class, "kept certificate", "vault-kept",
             keptReadTimeout, listener::keptReadHung),
         settings, policy, random, listener);
     this.pause = new EveryClusterPause(policy);

@@ -2,6 +2,7 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -24,7 +25,7 @@ final class LoginCredential {
   LoginCredential(VaultAuthSettings auth, Function<String, String> environment,
       Duration readTimeout) {
     this.reads = new BoundedReads(VaultAuthenticator.class, "vault login credential",
-        "credential", readTimeout);
+        "vault-credential", readTimeout);
     this.auth = requireNonNull(auth, "auth == null");
     this.environment = requireNonNull(environment, "environment == null");
   }

@@ -1,4 +1,4 @@
-package io.promcc.vault;
+package io.promcc.core.concurrent;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,9 +30,9 @@ import java.util.function.Supplier;
  * that it judges the outcome as a read on its own thread: one the interrupt did not stop found
  * what it found.
  */
-final class BoundedReads {
+public final class BoundedReads {
   /** How long a caller waits for one read. */
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -46,7 +46,7 @@ final class BoundedReads {
 
   /** Told of each hang: the first read given up, and the end of the last one. */
   @FunctionalInterface
-  interface Hang {
+  public interface Hang {
     /** Does nothing. */
     Hang NONE = hung -> {};
 
@@ -61,7 +61,7 @@ final class BoundedReads {
    * The read did not end in time, or was not begun while an earlier one has not ended: nothing
    * is known of what it read. Its message names what was read.
    */
-  static final class Unanswered extends RuntimeException {
+  public static final class Unanswered extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     Unanswered(String message) {
@@ -73,14 +73,14 @@ final class BoundedReads {
    * @param owner whose logger logs each hang and its end: the class whose work waits for the
    *     reads
    * @param kind what is read, as in "every read of a {@code kind}"
-   * @param threads how the reader threads are named: {@code promcc-vault-<threads>-<n>-<m>}
+   * @param threads how the reader threads are named: {@code promcc-<threads>-<n>-<m>}
    */
-  BoundedReads(Class<?> owner, String kind, String threads, Duration timeout) {
+  public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout) {
     this(owner, kind, threads, timeout, Hang.NONE);
   }
 
   /** As the other constructor, each hang and its end told to {@code hang}. */
-  BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
+  public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
     this.log = System.getLogger(requireNonNull(owner, "owner == null").getName());
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
@@ -88,7 +88,7 @@ final class BoundedReads {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout is not positive, found " + timeout);
     }
-    String prefix = "promcc-vault-" + requireNonNull(threads, "threads == null") + "-"
+    String prefix = "promcc-" + requireNonNull(threads, "threads == null") + "-"
         + READERS.incrementAndGet() + "-";
     AtomicInteger n = new AtomicInteger();
     // a thread per read at once, ended after a minute idle: a source leaves no threads behind
@@ -109,7 +109,7 @@ final class BoundedReads {
    *     has not ended yet
    * @throws RuntimeException or {@link Error} that the read threw
    */
-  <T> T read(String what, Supplier<T> read) {
+  public <T> T read(String what, Supplier<T> read) {
     synchronized (overdue) {
       if (!overdue.isEmpty()) {
         log.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
