@@ -81,7 +81,7 @@ final class KubernetesOptions {
       Map<String, String> env, Optional<Shard> shard, Problems problems) {
     // other settings' problems do not stop the adapter's own checks: all are reported at once
     int before = problems.list().size();
-    Optional<Path> kubeconfig = r.optional("kubeconfig", SettingsReader::existingFile);
+    Optional<Path> kubeconfig = r.file("kubeconfig", SettingsReader::existingFile);
     List<String> namespaces = r.optional("namespaces", SettingsReader::list).orElse(List.of());
     List<String> trusted = r.optional("trusted-namespaces", SettingsReader::list)
         .orElse(List.of());

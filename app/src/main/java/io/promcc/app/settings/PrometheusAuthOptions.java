@@ -53,9 +53,9 @@ final class PrometheusAuthOptions {
       }
       return text;
     });
-    Optional<Path> password = r.optional(PASSWORD_FILE,
+    Optional<Path> password = r.file(PASSWORD_FILE,
         text -> SettingsReader.secretFile(text, "password"));
-    Optional<Path> token = r.optional(TOKEN_FILE,
+    Optional<Path> token = r.file(TOKEN_FILE,
         text -> SettingsReader.secretFile(text, SettingsReader.BEARER_TOKEN));
     if (r.has(TOKEN_FILE) && (r.has(USER) || r.has(PASSWORD_FILE))) {
       r.bad(TOKEN_FILE, "cannot be combined with " + r.originOf(r.has(USER) ? USER

@@ -234,8 +234,14 @@ public record RunSettings(
    */
   static RunSettings from(RawSettings raw, Map<String, String> env, Path namespaceFile,
       Problems problems) {
-    SettingsReader r = new SettingsReader(raw, problems);
-    Optional<Path> clusters = r.optional("clusters", SettingsReader::existingFile);
+    return from(raw, env, namespaceFile, FileChecks.ofFileSystem(), problems);
+  }
+
+  /** As the other, the files given checked by {@code files} (a seam for tests). */
+  static RunSettings from(RawSettings raw, Map<String, String> env, Path namespaceFile,
+      FileChecks files, Problems problems) {
+    SettingsReader r = new SettingsReader(raw, problems, files);
+    Optional<Path> clusters = r.file("clusters", SettingsReader::existingFile);
     Optional<String> discoveryText = r.text("discovery");
     Discovery discovery = Discovery.FILE;
     if (discoveryText.isPresent()) {
@@ -268,7 +274,7 @@ public record RunSettings(
             + "(vault or secrets)");
       }
     }
-    Optional<Path> certDir = r.optional("cert-dir", SettingsReader::existingFolder);
+    Optional<Path> certDir = r.file("cert-dir", SettingsReader::existingFolder);
     if (certificates == CertificateMode.DIR && certDir.isEmpty() && !r.has("cert-dir")) {
       problems.add("--cert-dir", null, "is required with --certificates dir");
     }
@@ -276,12 +282,12 @@ public record RunSettings(
       r.bad("cert-dir", "is only read with --certificates dir, but certificates come from "
           + certificates.label());
     }
-    Path out = r.optional("out", SettingsReader::folderOrNone).orElse(null);
+    Path out = r.file("out", SettingsReader::folderOrNone).orElse(null);
     if (out == null && !r.has("out")) {
       problems.add("--out", null, "is required: the folder shared with Prometheus");
     }
-    Optional<Path> baseConfig = r.optional("base-config", SettingsReader::existingFile);
-    Optional<Path> profile = r.optional("profile", SettingsReader::existingFile);
+    Optional<Path> baseConfig = r.file("base-config", SettingsReader::existingFile);
+    Optional<Path> profile = r.file("profile", SettingsReader::existingFile);
     Optional<URI> prometheusUrl = r.optional("prometheus-url", SettingsReader::httpUrl);
     InetSocketAddress httpAddress = r.required("http-address", SettingsReader::hostAndPort);
     Optional<Shard> shard = r.optional("shard", Shard::parse);
@@ -317,7 +323,7 @@ public record RunSettings(
       case "0640", "640" -> 0640;
       default -> throw new IllegalArgumentException("must be 0600 or 0640");
     });
-    Optional<Path> promtool = r.optional("promtool", SettingsReader::executable);
+    Optional<Path> promtool = r.file("promtool", SettingsReader::executable);
     Duration readyTimeout = r.required("ready-timeout", SettingsReader::positiveDuration);
     Duration reloadTimeout = r.required("reload-timeout", SettingsReader::positiveDuration);
     Duration syncTimeout = r.required("sync-timeout", SettingsReader::positiveDuration);

@@ -27,10 +27,12 @@ import java.util.function.Function;
 final class SettingsReader {
   private final RawSettings raw;
   private final Problems problems;
+  private final FileChecks files;
 
-  SettingsReader(RawSettings raw, Problems problems) {
+  SettingsReader(RawSettings raw, Problems problems, FileChecks files) {
     this.raw = raw;
     this.problems = problems;
+    this.files = files;
   }
 
   boolean has(String name) {
@@ -78,6 +80,15 @@ final class SettingsReader {
       problems.add(value.get().origin(), value.get().text(), e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * As {@link #optional}, for {@code check}, a check of a file or folder ({@link #existingFile}
+   * and the like), which {@link FileChecks} waits for at most its bound: the file may sit on a
+   * volume that hangs.
+   */
+  <T> Optional<T> file(String name, Function<String, T> check) {
+    return optional(name, text -> files.check(text, check));
   }
 
   <T> T required(String name, Function<String, T> parser) {

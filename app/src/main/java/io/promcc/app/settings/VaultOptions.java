@@ -80,13 +80,13 @@ final class VaultOptions {
     String method = r.text("vault-auth").orElse("token");
     // read once here as the adapter reads them at every login, to refuse an empty or too large
     // one at start; the service account token is not: a projected volume may bring it later
-    Optional<Path> tokenFile = r.optional("vault-token-file", text -> SettingsReader.secretFile(
+    Optional<Path> tokenFile = r.file("vault-token-file", text -> SettingsReader.secretFile(
         text, "vault token", VaultAuthSettings.MAX_FILE_BYTES));
-    Optional<Path> secretIdFile = r.optional("vault-secret-id-file", text -> SettingsReader
+    Optional<Path> secretIdFile = r.file("vault-secret-id-file", text -> SettingsReader
         .secretFile(text, "approle secret id", VaultAuthSettings.MAX_FILE_BYTES));
     Path jwtFile = r.required("vault-jwt-file", SettingsReader::path);
     // the Vault connection reads at most this much of it: a larger one is refused here
-    Optional<Path> caBundle = r.optional("vault-ca-bundle", text -> SettingsReader.boundedFile(
+    Optional<Path> caBundle = r.file("vault-ca-bundle", text -> SettingsReader.boundedFile(
         text, VaultSettings.MAX_CA_BUNDLE_BYTES));
     List<String> altNames = r.optional("vault-alt-names", SettingsReader::list)
         .orElse(List.of());

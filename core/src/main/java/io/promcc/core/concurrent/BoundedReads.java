@@ -63,9 +63,19 @@ public final class BoundedReads {
    */
   public static final class Unanswered extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final boolean waited;
 
-    Unanswered(String message) {
+    Unanswered(String message, boolean waited) {
       super(message, null, false, false);
+      this.waited = waited;
+    }
+
+    /**
+     * {@code true} if this read was waited for the whole bound; {@code false} if it was given up
+     * at once, as a read given up earlier has not ended (or no thread could read it).
+     */
+    public boolean waited() {
+      return waited;
     }
   }
 
@@ -115,7 +125,7 @@ public final class BoundedReads {
         log.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
             kind);
         throw new Unanswered(what + " was not read: an earlier read of a " + kind
-            + " has not ended");
+            + " has not ended", false);
       }
     }
     return await(new Read<>(what, read));
@@ -131,7 +141,7 @@ public final class BoundedReads {
       try {
         threads.execute(read);
       } catch (RejectedExecutionException notRun) { // not expected: the pool is never shut
-        throw new Unanswered("no thread to read " + read.what + " on");
+        throw new Unanswered("no thread to read " + read.what + " on", false);
       }
       while (true) {
         try {
@@ -177,7 +187,7 @@ public final class BoundedReads {
     log.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
         + "volume hanging?): going on as if nothing could be read, and giving up every read of "
         + "a {2} at once until it ends", read.what, timeout, kind);
-    return new Unanswered("reading " + read.what + " did not end within " + timeout);
+    return new Unanswered("reading " + read.what + " did not end within " + timeout, true);
   }
 
   /** One read; its thread is interrupted only while it runs this read. */
