@@ -40,35 +40,33 @@ public final class SettingsLoader {
    */
   public static RunSettings load(List<Setting> table, Map<String, String> flags,
       Map<String, String> env, Problems problems) {
+    return load(table, flags, env, FileChecks.ofFileSystem(), problems);
+  }
+
+  /** As the other, the files given checked by {@code files} (a seam for tests). */
+  static RunSettings load(List<Setting> table, Map<String, String> flags,
+      Map<String, String> env, FileChecks files, Problems problems) {
     String configFile =
         flags.containsKey("config") ? flags.get("config") : env.get("PROMCC_CONFIG");
     Map<?, ?> file = Map.of();
     String fileName = configFile == null ? "" : configFile;
     if (configFile != null) {
-      file = readConfigFile(Path.of(configFile), problems);
+      file = readConfigFile(Path.of(configFile), files, problems);
     }
     RawSettings raw = RawSettings.gather(table, flags, env, file, fileName, problems);
-    RunSettings settings = RunSettings.from(raw, env, problems);
+    RunSettings settings = RunSettings.from(raw, env, LeaseNamespace.SERVICE_ACCOUNT_NAMESPACE,
+        files, problems);
     return problems.isEmpty() ? settings : null;
   }
 
-  private static Map<?, ?> readConfigFile(Path path, Problems problems) {
+  private static Map<?, ?> readConfigFile(Path path, FileChecks files, Problems problems) {
     String subject = "config file " + Quoting.quote(path.toString());
     String text;
-    try (InputStream in = Files.newInputStream(path)) {
-      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
-      if (bytes.length > MAX_CONFIG_BYTES) {
-        problems.add(subject, null, SizeBound.tooLarge(MAX_CONFIG_BYTES, Files.size(path)));
-        return Map.of();
-      }
-      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (IOException e) {
-      problems.add(subject, null, "cannot be read (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")");
+    try {
+      // waited for at most the bound of the files' checks: it may sit on a volume that hangs
+      text = files.check(path.toString(), given -> text(path));
+    } catch (IllegalArgumentException e) {
+      problems.add(subject, null, e.getMessage());
       return Map.of();
     }
     Object root;
@@ -88,6 +86,25 @@ public final class SettingsLoader {
       return Map.of();
     }
     return map;
+  }
+
+  /** The text of the config file at {@code path}; a problem as an IllegalArgumentException. */
+  private static String text(Path path) {
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw new IllegalArgumentException(SizeBound.tooLarge(MAX_CONFIG_BYTES,
+            Files.size(path)));
+      }
+      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ")");
+    }
   }
 
   /**

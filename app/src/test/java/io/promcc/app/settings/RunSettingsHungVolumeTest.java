@@ -69,6 +69,29 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
     assertTrue(readers.stream().allMatch(Thread::isDaemon), readers.toString());
   }
 
+  /**
+   * The settings file (--config), read before every other setting, hangs: it is named with the
+   * bound, and the files checked after it are given up at once.
+   */
+  @Test
+  void aConfigFileWhoseVolumeHangsIsRefusedNamingIt() throws IOException {
+    Path file = config("debounce: 1s\n");
+    volume.hang(file);
+
+    RunSettings settings = assertTimeoutPreemptively(GENEROUS, () -> SettingsLoader.load(
+        RunSettings.TABLE, Map.of("config", file.toString(), "clusters", clusters.toString(),
+            "out", temp.resolve("out").toString()), Map.of(), new FileChecks(BOUND, volume),
+        problems));
+
+    assertNull(settings);
+    assertEquals(List.of("config file \"" + file + "\" was not read: its read did not end "
+        + "within 200ms (is its volume hanging?)",
+        "--clusters was not read: the read of \"" + file + "\" has not ended (is its volume "
+        + "hanging?), found \"" + clusters + "\"",
+        "--out was not read: the read of \"" + file + "\" has not ended (is its volume "
+        + "hanging?), found \"" + temp.resolve("out") + "\""), problems.list());
+  }
+
   /** Each file or folder a start checks is waited for at most the bound, named if it hangs. */
   @ParameterizedTest
   @ValueSource(strings = {"clusters", "out", "base-config", "profile", "cert-dir", "promtool",
