@@ -17,14 +17,15 @@ import java.util.function.Function;
  * bad setting naming the file, and the start ends with the others (exit 2), where it hung in
  * these checks before any adapter's own bound took effect. While a check given up has not ended,
  * the checks after it are given up at once, naming the file that hangs: a hung volume costs the
- * start one wait. Reader threads are daemons, so one a check holds does not hold the JVM's exit.
+ * start one wait. Nothing is logged: the problems say it. Reader threads are daemons, so one a
+ * check holds does not hold the JVM's exit.
  * Made for one reading of the settings; not for use by several threads at once.
  */
 final class FileChecks {
   private final BoundedReads reads;
   private final Duration timeout;
   private final Consumer<String> volume;
-  /** The file whose check was given up first, named by the checks given up after it. */
+  /** The file whose check was given up last, named by the checks given up at once after it. */
   private String hanging;
 
   /** The checks of the file system as it is. */
@@ -40,7 +41,8 @@ final class FileChecks {
   FileChecks(Duration timeout, Consumer<String> volume) {
     this.timeout = requireNonNull(timeout, "timeout == null");
     this.volume = requireNonNull(volume, "volume == null");
-    this.reads = new BoundedReads(FileChecks.class, "file given", "settings", timeout);
+    // the problem says it: nothing logged, before the start sets up its logging
+    this.reads = BoundedReads.unlogged("file given", "settings", timeout);
   }
 
   /**
@@ -56,13 +58,14 @@ final class FileChecks {
         return check.apply(text);
       });
     } catch (BoundedReads.Unanswered e) {
-      if (e.waited() || hanging == null) {
-        hanging = hanging == null ? text : hanging;
+      if (e.waited()) {
+        hanging = text;
         throw new IllegalArgumentException("was not read: its read did not end within "
             + shown(timeout) + " (is its volume hanging?)");
       }
-      throw new IllegalArgumentException("was not read: the read of " + Quoting.quote(hanging)
-          + " has not ended (is its volume hanging?)");
+      throw new IllegalArgumentException("was not read: the read of " + (hanging == null
+          ? "another file given" : Quoting.quote(hanging)) + " has not ended (is its volume "
+          + "hanging?)");
     }
   }
 

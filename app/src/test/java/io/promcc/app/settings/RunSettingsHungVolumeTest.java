@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,25 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
         + "hanging?), found \"" + clusters + "\"",
         "--out was not read: the read of \"" + file + "\" has not ended (is its volume "
         + "hanging?), found \"" + temp.resolve("out") + "\""), problems.list());
+  }
+
+  /**
+   * The start's problems name a hang, and nothing logs it: logging is set up after the settings,
+   * so a line then came in the JDK's default format, over two lines, before the problems.
+   */
+  @Test
+  void aHangIsAProblemOnlyNotALogLine() throws IOException {
+    Path token = Files.writeString(temp.resolve("token"), "hvs.x\n");
+    volume.hang(token);
+
+    try (LogCapture log = LogCapture.everythingOf(FileChecks.class)) {
+      assertTimeoutPreemptively(GENEROUS, () -> load(Map.of("clusters", clusters.toString(),
+          "out", temp.resolve("out").toString(), "certificates", "vault", "vault-address",
+          "https://vault.example:8200", "vault-token-file", token.toString())));
+
+      assertEquals(1, problems.list().size(), problems.list().toString());
+      assertEquals(List.of(), log.lines());
+    }
   }
 
   /** Each file or folder a start checks is waited for at most the bound, named if it hangs. */

@@ -36,7 +36,7 @@ public final class BoundedReads {
 
   private static final AtomicInteger READERS = new AtomicInteger();
 
-  private final System.Logger log;
+  private final System.Logger log; // null: logs nothing
   private final String kind;
   private final Duration timeout;
   private final ThreadPoolExecutor threads;
@@ -91,7 +91,21 @@ public final class BoundedReads {
 
   /** As the other constructor, each hang and its end told to {@code hang}. */
   public BoundedReads(Class<?> owner, String kind, String threads, Duration timeout, Hang hang) {
-    this.log = System.getLogger(requireNonNull(owner, "owner == null").getName());
+    this(System.getLogger(requireNonNull(owner, "owner == null").getName()), kind, threads,
+        timeout, hang);
+  }
+
+  /**
+   * Reads as the constructors', logging nothing: for a caller that reports each read given up
+   * itself (the app's start checks, whose problems name the file, before its logging is set up).
+   */
+  public static BoundedReads unlogged(String kind, String threads, Duration timeout) {
+    return new BoundedReads((System.Logger) null, kind, threads, timeout, Hang.NONE);
+  }
+
+  private BoundedReads(System.Logger log, String kind, String threads, Duration timeout,
+      Hang hang) {
+    this.log = log;
     this.hang = requireNonNull(hang, "hang == null");
     this.kind = requireNonNull(kind, "kind == null");
     this.timeout = requireNonNull(timeout, "timeout == null");
@@ -122,7 +136,7 @@ public final class BoundedReads {
   public <T> T read(String what, Supplier<T> read) {
     synchronized (overdue) {
       if (!overdue.isEmpty()) {
-        log.log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
+        log(Level.DEBUG, "not reading {0}: an earlier read of a {1} has not ended", what,
             kind);
         throw new Unanswered(what + " was not read: an earlier read of a " + kind
             + " has not ended", false);
@@ -184,10 +198,16 @@ public final class BoundedReads {
         }
       }
     }
-    log.log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
+    log(first ? Level.WARNING : Level.DEBUG, "reading {0} did not end within {1} (is its "
         + "volume hanging?): going on as if nothing could be read, and giving up every read of "
         + "a {2} at once until it ends", read.what, timeout, kind);
     return new Unanswered("reading " + read.what + " did not end within " + timeout, true);
+  }
+
+  private void log(Level level, String format, Object... params) {
+    if (log != null) {
+      log.log(level, format, params);
+    }
   }
 
   /** One read; its thread is interrupted only while it runs this read. */
@@ -238,7 +258,7 @@ public final class BoundedReads {
         }
       }
       if (wasOverdue) {
-        log.log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
+        log(Level.INFO, "reading {0}, which did not end within {1}, ended after {2}: a {3} "
             + "is read again", what, timeout, Duration.ofNanos(System.nanoTime() - begun), kind);
       }
     }
