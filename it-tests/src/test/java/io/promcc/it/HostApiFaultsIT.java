@@ -153,12 +153,14 @@ class HostApiFaultsIT {
    * to this step whenever the drop fell in the first second of the watch's
    * {@link #WATCH_TIMEOUT}.
    */
-  private void dropAWatchThatLasted(Faults faults) throws InterruptedException {
+  private void dropAWatchThatLasted(Faults faults) {
     long before = stack.host().requestCount(SERVICE_WATCHES);
     Wait.until(WAIT, NEW_WATCH_POLL, "a new watch of services",
         () -> stack.host().requestCount(SERVICE_WATCHES) > before,
         () -> stack.controller().log().tail(20));
-    Thread.sleep(LASTED.toMillis());
+    long opened = System.nanoTime();
+    Wait.until(WAIT, NEW_WATCH_POLL, "the new watch of services open " + LASTED,
+        () -> System.nanoTime() - opened >= LASTED.toNanos(), () -> "");
     faults.closeWatches();
   }
 

@@ -1,6 +1,5 @@
 package io.promcc.vault;
 
-import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import java.time.Duration;

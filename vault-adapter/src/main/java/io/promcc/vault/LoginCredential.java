@@ -2,7 +2,6 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.promcc.vault;
 
-import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.SizeBound;

@@ -1,7 +1,6 @@
 package io.promcc.vault;
 
 import com.google.common.base.Throwables;
-import io.promcc.core.concurrent.BoundedReads;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;

@@ -2,7 +2,7 @@ package io.promcc.app.settings;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.concurrent.BoundedReads;
+import io.promcc.vault.BoundedReads;
 import io.promcc.core.model.Quoting;
 import java.time.Duration;
 import java.util.function.Consumer;

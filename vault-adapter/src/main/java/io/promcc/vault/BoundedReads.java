@@ -1,4 +1,4 @@
-package io.promcc.core.concurrent;
+package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * the caller still waits for the read's outcome within the bound, and its interrupt is kept, so
  * that it judges the outcome as a read on its own thread: one the interrupt did not stop found
  * what it found.
+ *
+ * <p>Public for app's start checks of settings files ({@code FileChecks}), which may sit on the
+ * volumes this adapter reads from (the Vault token, secret id and CA bundle among them).
  */
 public final class BoundedReads {
   /** How long a caller waits for one read. */
