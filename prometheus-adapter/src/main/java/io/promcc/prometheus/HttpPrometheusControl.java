@@ -82,6 +82,15 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * and 3.x alike): a 500 without it comes from something else.
    */
   static final String REFUSAL = "failed to reload config:";
+  /**
+   * How Prometheus' refusal begins when it could not apply parts of the config (a rule file, a
+   * query log it cannot open): the cause is only in its own log.
+   */
+  static final String NO_CAUSE = REFUSAL + " one or more errors occurred while applying the new "
+      + "configuration";
+  /** What a refusal {@link #NO_CAUSE} says after it, for a user who sees no cause. */
+  static final String NO_CAUSE_HINT = "; prometheus' answer names no cause: its own log does "
+      + "(its \"Failed to apply configuration\" lines)";
 
   private final PrometheusHttp http;
   private final PrometheusAdapterSettings settings;
@@ -252,7 +261,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
           + "prometheus'? nothing says the config was loaded");
     }
     if (status == 500 && response.body().strip().startsWith(REFUSAL)) {
-      throw new ReloadRejectedException(excerpt(response.body()));
+      String body = response.body().strip();
+      throw new ReloadRejectedException(excerpt(body)
+          + (body.startsWith(NO_CAUSE) ? NO_CAUSE_HINT : ""));
     }
     if (status == 500 || status == 502 || status == 503 || status == 504) {
       // a proxy's or a gateway's answer (prometheus' handler waits for the load, even while it
