@@ -132,13 +132,19 @@ public final class HttpPrometheusControl implements PrometheusControl {
     this.maxSmallAnswer = maxSmallAnswer;
   }
 
-  /** An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout. */
+  /**
+   * An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout, and with a
+   * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
+   *
+   * @throws io.promcc.core.model.InvalidValueException naming the CA bundle if it cannot be used
+   */
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
-    return HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+    settings.caBundle().ifPresent(bundle -> builder.sslContext(PrometheusTrust.ofCaBundle(bundle)));
+    return builder.build();
   }
 
   @Override

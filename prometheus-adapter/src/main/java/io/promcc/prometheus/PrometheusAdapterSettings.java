@@ -23,6 +23,10 @@ import java.util.OptionalLong;
  *     loaded the config; thousands of jobs take seconds (default 5 min)
  * @param readyTimeout how long an apply waits for Prometheus to become ready (default 5 min)
  * @param authentication credentials for a protected Prometheus (default none)
+ * @param caBundle a PEM file of the CAs that verify the certificate of a Prometheus served over
+ *     https (its {@code --web.config.file} {@code tls_server_config}) in place of the JVM's trust
+ *     store, for a self-signed or private CA's certificate; its host name is verified all the
+ *     same (default none: the JVM's trust store)
  * @param signalPid reload by {@code kill -HUP <pid>} instead of HTTP, for a Prometheus without
  *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
  * @param signalPidFile reload by signal to the PID this file holds, read again before each
@@ -41,6 +45,7 @@ public record PrometheusAdapterSettings(
     Duration reloadTimeout,
     Duration readyTimeout,
     Optional<Authentication> authentication,
+    Optional<Path> caBundle,
     OptionalLong signalPid,
     Optional<Path> signalPidFile,
     Optional<Path> promtool,
@@ -55,6 +60,7 @@ public record PrometheusAdapterSettings(
     requireNonNull(outputDirectory, "outputDirectory == null");
     requireNonNull(prometheusUri, "prometheusUri == null");
     requireNonNull(authentication, "authentication == null");
+    requireNonNull(caBundle, "caBundle == null");
     requireNonNull(signalPid, "signalPid == null");
     requireNonNull(signalPidFile, "signalPidFile == null");
     requireNonNull(promtool, "promtool == null");
@@ -105,6 +111,7 @@ public record PrometheusAdapterSettings(
     private Duration reloadTimeout = Duration.ofMinutes(5);
     private Duration readyTimeout = Duration.ofMinutes(5);
     private Optional<Authentication> authentication = Optional.empty();
+    private Optional<Path> caBundle = Optional.empty();
     private OptionalLong signalPid = OptionalLong.empty();
     private Optional<Path> signalPidFile = Optional.empty();
     private Optional<Path> promtool = Optional.empty();
@@ -140,6 +147,12 @@ public record PrometheusAdapterSettings(
       return this;
     }
 
+    /** Verify Prometheus' certificate with the CAs of this PEM file, not the JVM's. */
+    public Builder caBundle(Path value) {
+      caBundle = Optional.of(value);
+      return this;
+    }
+
     /** Reload by SIGHUP to this process instead of HTTP. */
     public Builder signalPid(long pid) {
       signalPid = OptionalLong.of(pid);
@@ -167,8 +180,8 @@ public record PrometheusAdapterSettings(
      */
     public PrometheusAdapterSettings build() {
       return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,
-          requestTimeout, reloadTimeout, readyTimeout, authentication, signalPid, signalPidFile,
-          promtool, promtoolTimeout);
+          requestTimeout, reloadTimeout, readyTimeout, authentication, caBundle, signalPid,
+          signalPidFile, promtool, promtoolTimeout);
     }
   }
 }

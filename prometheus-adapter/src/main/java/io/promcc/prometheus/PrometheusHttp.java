@@ -162,7 +162,8 @@ final class PrometheusHttp {
             refused).getMessage(), refused);
       }
       if (cause instanceof IOException io) {
-        throw unavailable(endpoint, io.toString(), io);
+        throw unavailable(endpoint, TlsFailures.certificateProblem(io, settings)
+            .orElse(io.toString()), io);
       }
       if (cause instanceof RuntimeException runtime) {
         throw runtime;

@@ -1,0 +1,123 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadRejectedException;
+import io.promcc.core.port.RuntimeInfo;
+import io.promcc.core.testing.PrometheusProcess;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP adapter against a real Prometheus 2.53.3 served over https ({@code --web.config.file}
+ * with {@code tls_server_config}), its certificate from a private CA: reloaded with that CA as
+ * the CA bundle, refused without it in words that name the certificate's trust and the option.
+ * A reload Prometheus refuses with its generic answer points to Prometheus' log.
+ */
+class HttpsPrometheusIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path work;
+  private final ThrowawayCa ca = ThrowawayCa.create("private prometheus ca");
+  private PrometheusProcess prometheus;
+  private URI url;
+  private Path caBundle;
+
+  @BeforeEach
+  void startPrometheusOverHttps() throws IOException {
+    ThrowawayCa.Issued served = ca.issueServer();
+    Path cert = Files.writeString(work.resolve("tls.crt"), served.certificatePem());
+    Path key = Files.writeString(work.resolve("tls.key"), served.privateKeyPem());
+    Path web = Files.writeString(work.resolve("web.yml"), "tls_server_config:\n"
+        + "  cert_file: " + cert + "\n  key_file: " + key + "\n");
+    caBundle = Files.writeString(work.resolve("prometheus-ca.pem"), ca.certificatePem());
+    Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+    prometheus = PrometheusProcess.builder(work.resolve("prometheus.yml"), work)
+        .flag("--web.config.file=" + web).launch();
+    url = URI.create("https://127.0.0.1:" + prometheus.port());
+  }
+
+  @AfterEach
+  void stopPrometheus() {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+  }
+
+  private HttpPrometheusControl control(boolean withCaBundle) {
+    PrometheusAdapterSettings.Builder builder = PrometheusAdapterSettings.builder(
+        work.resolve("out"), url).connectTimeout(Duration.ofSeconds(10))
+        .requestTimeout(WAIT).readyTimeout(WAIT).reloadTimeout(WAIT);
+    if (withCaBundle) {
+      builder.caBundle(caBundle);
+    }
+    PrometheusAdapterSettings settings = builder.build();
+    return new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,
+        Clock.systemUTC());
+  }
+
+  private HttpPrometheusControl ready() {
+    HttpPrometheusControl control = control(true);
+    try {
+      control.awaitReady(WAIT);
+    } catch (RuntimeException e) {
+      throw new AssertionError("prometheus did not start: " + prometheus.logText(), e);
+    }
+    return control;
+  }
+
+  @Test
+  void withTheCaBundleAChangedConfigIsReloaded() throws IOException {
+    HttpPrometheusControl control = ready();
+    RuntimeInfo before = control.runtimeInfo();
+    Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 2m\n");
+
+    assertEquals(ReloadAck.LOADED, control.reload());
+
+    assertTrue(control.runtimeInfo().reloadConfigSuccess());
+    assertTrue(control.loadedConfig().contains("scrape_interval: 2m"),
+        control.loadedConfig());
+    assertTrue(before.reloadConfigSuccess());
+  }
+
+  @Test
+  void withoutTheCaBundleTheCertificateIsNotTrustedAndTheOptionIsNamed() {
+    ready();
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(false).reload());
+
+    assertTrue(e.getMessage().contains("its tls certificate is not trusted by the jvm's trust "
+        + "store"), e.getMessage());
+    assertTrue(e.getMessage().contains("give the ca that signed it with --prometheus-ca-bundle"),
+        e.getMessage());
+  }
+
+  @Test
+  void aRefusalWithPrometheusGenericAnswerPointsToItsLog() throws IOException {
+    HttpPrometheusControl control = ready();
+    // applied in part: prometheus' answer names no cause (open ...: no such file), its log does
+    Files.writeString(work.resolve("prometheus.yml"), "global:\n  query_log_file: "
+        + work.resolve("missing/query.log") + "\n");
+
+    ReloadRejectedException e = assertThrows(ReloadRejectedException.class, control::reload);
+
+    assertTrue(e.prometheusMessage().startsWith("failed to reload config: one or more errors "
+        + "occurred while applying the new configuration"), e.prometheusMessage());
+    assertTrue(e.prometheusMessage().endsWith(")" + HttpPrometheusControl.NO_CAUSE_HINT),
+        e.prometheusMessage());
+  }
+}

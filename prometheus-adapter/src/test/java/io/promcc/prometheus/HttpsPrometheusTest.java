@@ -1,0 +1,97 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.EnumSet;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Prometheus served over https (its {@code --web.config.file} {@code tls_server_config}) with
+ * a certificate of a private CA: reached with that CA as the CA bundle, refused without it in
+ * words that name the certificate's trust and the option, and refused with it when the
+ * certificate is for another host (host names are verified all the same).
+ */
+class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
+  @TempDir Path temp;
+
+  private final ThrowawayCa ca = ThrowawayCa.create("private prometheus ca");
+
+  /** Serves https with {@code served}, the certificate chain ending at the private CA. */
+  private void serve(ThrowawayCa.Issued served) throws GeneralSecurityException, IOException {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("server", served.privateKey(), new char[0],
+        new Certificate[] {served.certificate(), ca.certificate()});
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(factory.getKeyManagers(), null, null);
+    server.useHttps(context.getSocketFactory());
+  }
+
+  /** {@code https://127.0.0.1:<port>/}: the host a certificate must be for. */
+  private URI url() {
+    return URI.create("https://127.0.0.1:" + server.getPort() + "/");
+  }
+
+  private Path caBundle() throws IOException {
+    return Files.writeString(temp.resolve("prometheus-ca.pem"), ca.certificatePem());
+  }
+
+  @Test
+  void withTheCaBundleAReloadReachesPrometheusOverHttps() throws Exception {
+    serve(ca.issueServer());
+    server.enqueue(answer(200, ""));
+
+    HttpPrometheusControl control = control(settings(url()).caBundle(caBundle()).build());
+
+    assertEquals(ReloadAck.LOADED, control.reload());
+    assertEquals("/-/reload", take().getUrl().encodedPath());
+  }
+
+  @Test
+  void withoutTheCaBundleTheCertificateIsNotTrustedAndTheOptionIsNamed() throws Exception {
+    serve(ca.issueServer());
+    server.enqueue(answer(200, ""));
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(url()).build()).reload());
+
+    assertTrue(e.getMessage().startsWith("POST /-/reload to prometheus at \"" + url()
+        + "\" failed: its tls certificate is not trusted by the jvm's trust store"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("give the ca that signed it with "
+        + "--prometheus-ca-bundle"), e.getMessage());
+  }
+
+  @Test
+  void aCertificateOfTheCaForAnotherHostIsRefusedNamingTheHost() throws Exception {
+    serve(ca.issue("other.example", List.of("other.example"), List.of("10.1.2.3"),
+        EnumSet.of(ThrowawayCa.Usage.SERVER)));
+    server.enqueue(answer(200, ""));
+    Path bundle = caBundle();
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(url()).caBundle(bundle).build()).reload());
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is not for host "
+        + "\"127.0.0.1\""), e.getMessage());
+  }
+}

@@ -1,0 +1,60 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CA bundle for Prometheus' certificate is refused, named, unless it holds a certificate. */
+class PrometheusTrustTest {
+  @TempDir Path temp;
+
+  @Test
+  void aBundleOfPemCertificatesHasNoProblem() throws IOException {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"),
+        ThrowawayCa.create("a").certificatePem() + ThrowawayCa.create("b").certificatePem());
+
+    assertEquals(Optional.empty(), PrometheusTrust.problem(bundle));
+  }
+
+  @Test
+  void aMissingFolderNotPemAndATooLargeFileAreEachRefusedInWords() throws IOException {
+    Path missing = temp.resolve("missing.pem");
+    Path key = Files.writeString(temp.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+        + "MC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n");
+    Path broken = Files.writeString(temp.resolve("broken.pem"),
+        "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+    Path large = Files.write(temp.resolve("large.pem"),
+        new byte[PrometheusTrust.MAX_CA_BUNDLE_BYTES + 1]);
+
+    assertEquals(Optional.of("cannot be read (NoSuchFileException)"),
+        PrometheusTrust.problem(missing));
+    assertEquals(Optional.of("is not a regular file"), PrometheusTrust.problem(temp));
+    assertEquals(Optional.of("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")"),
+        PrometheusTrust.problem(key));
+    assertTrue(PrometheusTrust.problem(broken).orElseThrow()
+        .startsWith("holds a certificate that cannot be read ("),
+        PrometheusTrust.problem(broken).toString());
+    assertEquals(Optional.of("is larger than 1 MiB (1048576 bytes), found 1048577 bytes"),
+        PrometheusTrust.problem(large));
+  }
+
+  @Test
+  void theClientIsNotMadeWithABundleThatHoldsNoCertificate() throws IOException {
+    Path empty = Files.writeString(temp.resolve("empty.pem"), "");
+
+    InvalidValueException e = assertThrows(InvalidValueException.class,
+        () -> PrometheusTrust.ofCaBundle(empty));
+
+    assertEquals("prometheus ca bundle holds no pem certificate (\"-----BEGIN CERTIFICATE-----\"), "
+        + "found \"" + empty + "\"", e.getMessage());
+  }
+}
