@@ -153,6 +153,25 @@ class StartupRefusalsTest {
     assertFalse(run.output().contains("\tat "), "no stack trace:\n" + run.output());
   }
 
+  /**
+   * The client for an https Prometheus trusts the certificates of its CA bundle: a file without
+   * one is a bad setting, refused before anything starts, not a failure at the first request.
+   */
+  @Test
+  void runRefusesAPrometheusCaBundleWithoutACertificateBeforeStarting() throws Exception {
+    Path bundle = Files.writeString(temp.resolve("prometheus-ca.pem"), "not pem\n");
+
+    ProcessResult run = runAsProcess("--clusters", clusters().toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--http-address", "127.0.0.1:0", "--prometheus-url", "https://127.0.0.1:9090",
+        "--prometheus-ca-bundle", bundle.toString());
+
+    assertEquals(2, run.code(), run.output());
+    assertTrue(run.output().contains("--prometheus-ca-bundle holds no pem certificate "
+        + "(\"-----BEGIN CERTIFICATE-----\"), found \"" + bundle + "\""), run.output());
+    assertFalse(run.output().contains("\tat "), "no stack trace:\n" + run.output());
+  }
+
   /** A header cannot carry a token with a line break: refused before anything starts. */
   @Test
   void runRefusesAVaultTokenFileWithTwoTokensBeforeStarting() throws Exception {

@@ -93,6 +93,7 @@ public abstract class ControllerModule {
     settings.prometheusPidFile().ifPresent(builder::signalPidFile);
     settings.prometheusCredentials().map(PrometheusCredentials::authentication)
         .ifPresent(builder::authentication);
+    settings.prometheusCaBundle().ifPresent(builder::caBundle);
     return builder.build();
   }
 

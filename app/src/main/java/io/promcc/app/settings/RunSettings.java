@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param profile a scrape profile replacing the default (watched)
  * @param prometheusUrl the Prometheus to reload and verify; without it files are only written
  * @param prometheusCredentials basic auth or a bearer token for it, from files
+ * @param prometheusCaBundle the CAs that verify its certificate over https, in place of the
+ *     JVM's trust store
  * @param httpAddress where /metrics, /healthz and /readyz are served
  * @param shard keep only this shard's clusters
  * @param pacing how soon after changes the loop reconciles (settle, debounce, max delay), and
@@ -65,6 +67,7 @@ public record RunSettings(
     Optional<Path> profile,
     Optional<URI> prometheusUrl,
     Optional<PrometheusCredentials> prometheusCredentials,
+    Optional<Path> prometheusCaBundle,
     InetSocketAddress httpAddress,
     Optional<Shard> shard,
     Pacing pacing,
@@ -115,6 +118,7 @@ public record RunSettings(
     requireNonNull(certDir, "certDir == null");
     requireNonNull(out, "out == null");
     requireNonNull(prometheusCredentials, "prometheusCredentials == null");
+    requireNonNull(prometheusCaBundle, "prometheusCaBundle == null");
     requireNonNull(httpAddress, "httpAddress == null");
     requireNonNull(stateDir, "stateDir == null");
     requireNonNull(prometheusPidFile, "prometheusPidFile == null");
@@ -201,6 +205,7 @@ public record RunSettings(
   private static List<Setting> all() {
     List<Setting> all = new ArrayList<>(CORE);
     all.addAll(PrometheusAuthOptions.TABLE);
+    all.addAll(PrometheusTlsOptions.TABLE);
     all.addAll(KubernetesOptions.TABLE);
     all.addAll(VaultOptions.TABLE);
     return List.copyOf(all);
@@ -340,6 +345,7 @@ public record RunSettings(
     UnreadOptions.refuse(r, discovery, certificates, prometheusUrl.isPresent());
     Optional<PrometheusCredentials> credentials = PrometheusAuthOptions.from(r,
         prometheusUrl.isPresent(), problems);
+    Optional<Path> caBundle = PrometheusTlsOptions.caBundle(r, prometheusUrl);
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     if (certificates == CertificateMode.LOCAL_CA && stateDir != null) {
       // the only mode that reads it: the local CA would fail to make it after the start began
@@ -366,7 +372,7 @@ public record RunSettings(
       return null;
     }
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
-        prometheusUrl, credentials, httpAddress, shard,
+        prometheusUrl, credentials, caBundle, httpAddress, shard,
         new Pacing(settle, debounce, maxDelay, resync), stateDir, outputMode, jobPrefix, promtool,
         readyTimeout, reloadTimeout, syncTimeout, validity, pidFile, promtoolTimeout, kubernetes,
         leaseNamespaceOrigin, vault, logLevel, keyMode);

@@ -44,6 +44,9 @@ final class UnreadOptions {
         }
       }
     }
+    if (r.given(PrometheusTlsOptions.CA_BUNDLE) && !prometheusUrl) {
+      r.bad(PrometheusTlsOptions.CA_BUNDLE, "is only read with --prometheus-url");
+    }
     for (String name : List.of("ready-timeout", "reload-timeout")) {
       if (r.given(name) && !prometheusUrl) {
         r.bad(name, "only applies with --prometheus-url (without it the files are only "

@@ -58,11 +58,14 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
 
   @Test
   void everyOptionCanComeFromEachPlace() throws IOException {
+    Path prometheusCa = Files.writeString(temp.resolve("prometheus-ca.pem"),
+        io.promcc.core.testing.ThrowawayCa.create("prometheus ca").certificatePem());
     Map<String, String> values = new TreeMap<>(Map.ofEntries(
         Map.entry("clusters", clusters.toString()), Map.entry("out", temp.resolve("o").toString()),
         Map.entry("certificates", "local-ca"),
         Map.entry("base-config", clusters.toString()), Map.entry("profile", clusters.toString()),
-        Map.entry("prometheus-url", "http://127.0.0.1:9090"),
+        Map.entry("prometheus-url", "https://127.0.0.1:9090"),
+        Map.entry("prometheus-ca-bundle", prometheusCa.toString()),
         Map.entry("http-address", "0.0.0.0:9999"), Map.entry("shard", "1/3"),
         Map.entry("settle", "40ms"), Map.entry("debounce", "1s"), Map.entry("max-delay", "3s"),
         Map.entry("resync", "1m"),
@@ -76,6 +79,7 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
     assertEquals(Duration.ofHours(48), fromFile.certificateValidity());
     assertEquals(Duration.ofMillis(40), fromFile.pacing().settle());
     assertEquals(9999, fromFile.httpAddress().getPort());
+    assertEquals(Optional.of(prometheusCa), fromFile.prometheusCaBundle());
   }
 
   @Test
@@ -152,7 +156,8 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
     covered.addAll(vaultAppRole.keySet());
     covered.addAll(secrets.keySet());
     covered.addAll(List.of("clusters", "cert-dir", "base-config", "profile", "prometheus-url",
-        "http-address", "shard", "settle", "debounce", "max-delay", "resync", "state-dir",
+        "prometheus-ca-bundle", "http-address", "shard", "settle", "debounce", "max-delay",
+        "resync", "state-dir",
         "output-mode", "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
         "certificate-validity", "config", "vault-token", "vault-token-file",
         // PrometheusAuthOptionsTest

@@ -1,0 +1,126 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.promcc.core.testing.ThrowawayCa;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code promcc check} against a Prometheus served over https with a certificate of a private
+ * CA ({@code tls_server_config} in its {@code --web.config.file}): asked with that CA in
+ * {@code --prometheus-ca-bundle}, refused without it in words naming the certificate's trust
+ * and the option, and a bundle that holds no certificate stops it before anything is asked.
+ */
+class CheckHttpsPrometheusTest {
+  @TempDir Path temp;
+  private final ThrowawayCa ca = ThrowawayCa.create("private prometheus ca");
+  private HttpsServer prometheus;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  /** Answers runtime info over https, its certificate from {@link #ca}. */
+  @BeforeEach
+  void startPrometheus() throws IOException, GeneralSecurityException {
+    ThrowawayCa.Issued served = ca.issueServer();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("server", served.privateKey(), new char[0],
+        new Certificate[] {served.certificate(), ca.certificate()});
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(factory.getKeyManagers(), null, null);
+    prometheus = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        0);
+    prometheus.setHttpsConfigurator(new HttpsConfigurator(context));
+    prometheus.createContext("/api/v1/status/runtimeinfo", exchange -> {
+      byte[] body = ("{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":true,"
+          + "\"lastConfigTime\":\"2026-11-25T14:37:27Z\"}}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream stream = exchange.getResponseBody()) {
+        stream.write(body);
+      }
+    });
+    prometheus.start();
+  }
+
+  @AfterEach
+  void stopPrometheus() {
+    prometheus.stop(0);
+  }
+
+  private String url() {
+    return "https://127.0.0.1:" + prometheus.getAddress().getPort();
+  }
+
+  private int check(String... more) throws IOException {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    List<String> args = new ArrayList<>(List.of("check", "--clusters", clusters.toString(),
+        "--out", temp.resolve("out").toString(), "--state-dir",
+        temp.resolve("state").toString(), "--prometheus-url", url()));
+    args.addAll(List.of(more));
+    return command.execute(args.toArray(String[]::new));
+  }
+
+  @Test
+  void withTheCaBundlePrometheusIsAskedOverHttps() throws Exception {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"), ca.certificatePem());
+
+    check("--prometheus-ca-bundle", bundle.toString());
+
+    assertTrue(out.toString().contains("prometheus: last load succeeded at "
+        + "2026-11-25T14:37:27Z"), out + "\n" + err);
+  }
+
+  @Test
+  void withoutTheCaBundleTheCertificateIsNotTrustedAndTheOptionIsNamed() throws Exception {
+    int code = check();
+
+    String text = out.toString();
+    assertEquals(3, code, text + err);
+    assertTrue(text.contains("prometheus: cannot tell (GET /api/v1/status/runtimeinfo to "
+        + "prometheus at \"" + url() + "\" failed: its tls certificate is not trusted by the "
+        + "jvm's trust store ("), text);
+    assertTrue(text.contains("give the ca that signed it with --prometheus-ca-bundle"), text);
+  }
+
+  @Test
+  void aBundleWithoutACertificateStopsTheCheckBeforePrometheusIsAsked() throws Exception {
+    Path key = Files.writeString(temp.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n"
+        + "MC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n");
+
+    int code = check("--prometheus-ca-bundle", key.toString());
+
+    assertEquals(2, code, out + "\n" + err);
+    assertTrue(err.toString().contains("--prometheus-ca-bundle holds no pem certificate "
+        + "(\"-----BEGIN CERTIFICATE-----\"), found \"" + key + "\""), out + "\n" + err);
+  }
+}
