@@ -35,7 +35,7 @@ final class PrometheusTlsOptions {
           + "tls certificate)");
       return Optional.empty();
     }
-    return r.optional(CA_BUNDLE, text -> {
+    return r.file(CA_BUNDLE, text -> {
       // as --vault-ca-bundle: the size first, then what the client would find in it
       Path path = SettingsReader.boundedFile(text, PrometheusTrust.MAX_CA_BUNDLE_BYTES);
       PrometheusTrust.problem(path).ifPresent(problem -> {

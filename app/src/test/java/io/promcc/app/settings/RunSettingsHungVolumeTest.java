@@ -116,7 +116,7 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
   @ParameterizedTest
   @ValueSource(strings = {"clusters", "out", "base-config", "profile", "cert-dir", "promtool",
       "kubeconfig", "vault-token-file", "vault-secret-id-file", "vault-ca-bundle",
-      "prometheus-password-file", "prometheus-bearer-token-file"})
+      "prometheus-password-file", "prometheus-bearer-token-file", "prometheus-ca-bundle"})
   void eachFileTheStartChecksIsRefusedWhenItsVolumeHangs(String name) throws IOException {
     Path file = Files.writeString(temp.resolve("given"), "x\n");
     Map<String, String> flags = new TreeMap<>(Map.of("clusters", clusters.toString(),
@@ -143,6 +143,7 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
           "http://127.0.0.1:9090", "prometheus-basic-auth-user", "promcc"));
       case "prometheus-bearer-token-file" -> flags.put("prometheus-url",
           "http://127.0.0.1:9090");
+      case "prometheus-ca-bundle" -> flags.put("prometheus-url", "https://127.0.0.1:9090");
       default -> { }
     }
     flags.put(name, file.toString());
