@@ -277,8 +277,9 @@ final class Rollback {
           + "but prometheus refused the last verified config too, so the cause is outside "
           + "promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
-          + "; not pinned, tried again at the next reconcile" + refusal, written.paths,
-          written.deleted, false, false);
+          + "; not pinned: it waits until prometheus loads the last verified config again, "
+          + "which each later reconcile reloads" + refusal, written.paths, written.deleted,
+          false, false);
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set (the rollback stays unconfirmed)

@@ -73,6 +73,26 @@ class DeliveryOutsideCauseTest {
     assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome());
   }
 
+  /**
+   * The refusal says what the next reconcile does: the config waits for the verified one to
+   * load, where it said the config was tried again at the next reconcile, which it is not.
+   */
+  @Test
+  void theRefusalSaysTheConfigWaitsNotThatItIsTriedAgain() {
+    Reconciler reconciler = f.with("a").reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    ruleFileBroken = true;
+    f.with("b");
+
+    ReconcileResult refused = reconciler.reconcile();
+    ReconcileResult next = reconciler.reconcile();
+
+    assertTrue(refused.message().endsWith("; not pinned: it waits until prometheus loads the "
+        + "last verified config again, which each later reconcile reloads"), refused.message());
+    assertFalse(refused.message().contains("tried again"), refused.message());
+    assertFalse(next.desiredReloadAsked(), "as said: " + next.message());
+  }
+
   @Test
   void renewedCertificatesLandWhileTheConfigWaits() {
     Reconciler reconciler = refusedWithTheVerified();

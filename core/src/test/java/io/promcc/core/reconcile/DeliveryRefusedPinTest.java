@@ -167,7 +167,7 @@ class DeliveryRefusedPinTest {
   /**
    * As above, the store refusing pins alone: the pin it refused, dropped in memory in the same
    * reconcile (an outside cause), was said to stay pinned in this run and to be recorded by
-   * the next reconcile, which records nothing and tries the config again, as the same result
+   * the next reconcile, which records nothing and waits for the verified config, as the result
    * said after. The store's refusal is named, and the config is said to be not pinned alone;
    * the next reconcile names no pin.
    */
@@ -189,7 +189,8 @@ class DeliveryRefusedPinTest {
         + FULL + "; restored the last verified files, but prometheus refused the last "
         + "verified config too, so the cause is outside promcc's files (another file "
         + "prometheus reads, such as a rule file): prometheus rejected the configuration: "
-        + broken + "; not pinned, tried again at the next reconcile", refused.message());
+        + broken + "; not pinned: it waits until prometheus loads the last verified config "
+        + "again, which each later reconcile reloads", refused.message());
     // the next reconcile records no pin: it reloads the verified config, which the config
     // waits for (DeliveryOutsideCauseTest)
     assertEquals(Outcome.REJECTED, again.outcome(), said(results));
@@ -369,7 +370,8 @@ class DeliveryRefusedPinTest {
     f.with("b");
     ReconcileResult refused = r.next(reconciler);
     assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
-    assertTrue(refused.message().contains("; not pinned, tried again at the next reconcile; "
+    assertTrue(refused.message().contains("; not pinned: it waits until prometheus loads the "
+        + "last verified config again, which each later reconcile reloads; "
         + "dropping its pin failed: " + FULL + "; the next reconcile drops it"), said(results));
 
     f.ruleFileBroken = false;
