@@ -90,7 +90,7 @@ final class Delivery {
     this.probe = new PrometheusProbe(prometheus, readyTimeout);
     ReloadVerifier verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
     this.pins = new PinInForce(store);
-    this.outside = new OutsideCause(verifier);
+    this.outside = new OutsideCause(store, verifier);
     this.rollback = new Rollback(store, pins, prometheus, verifier, outside);
     this.recorder = new StoreRecorder(store, rollback);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
@@ -221,9 +221,12 @@ final class Delivery {
       Optional<Delivered> waits = outside.reloadVerified(prometheus.get(), desired,
           verified.get(), timer);
       if (waits.isPresent()) {
-        recorder.writeCertificates(desired, onDisk, diff.certificatePart(desired), written,
-            timer);
-        return Delivered.of(waits.get().outcome(), waits.get().message(), written, false);
+        FileDiff certificates = diff.certificatePart(desired);
+        recorder.writeCertificates(desired, onDisk, certificates, written, timer);
+        Optional<String> refused = outside.recordCertificates(verified.get(), desired, onDisk,
+            certificates);
+        return Delivered.of(refused.isEmpty() ? waits.get().outcome() : Outcome.FAILED,
+            waits.get().message() + refused.map(r -> "; " + r).orElse(""), written, false);
       }
     }
     return change.writeAndReload(desired, diff, onDisk, verified, restorable, storedPin,

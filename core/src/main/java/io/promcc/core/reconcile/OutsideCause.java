@@ -4,6 +4,9 @@ import static io.promcc.core.reconcile.Delivered.shortHash;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
@@ -15,6 +18,7 @@ import io.promcc.core.reconcile.ReloadVerifier.NeverSentAndDown;
 import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A desired config that waits while Prometheus refuses the last verified config for a cause
@@ -29,11 +33,13 @@ import java.util.SortedMap;
  * thread-safe: one reconciler thread.
  */
 final class OutsideCause {
+  private final ConfigStore store;
   private final ReloadVerifier verifier;
   /** The desired config refused with the verified one after it; null if none waits. */
   private String waiting;
 
-  OutsideCause(ReloadVerifier verifier) {
+  OutsideCause(ConfigStore store, ReloadVerifier verifier) {
+    this.store = store;
     this.verifier = verifier;
   }
 
@@ -55,6 +61,34 @@ final class OutsideCause {
     }
     return verified.isPresent()
         && DesiredState.configHashOf(onDisk).equals(verified.get().configHash());
+  }
+
+  /**
+   * Records the certificates {@code written} of {@code desired} over {@code onDisk} while the
+   * config waits with the verified config, as a renewal under a pin is: a rollback restores the
+   * verified files, and a renewed certificate that the next desired config deleted (its cluster
+   * removed), refused as well, came back as the copy recorded before the renewal, older (maybe
+   * expired), while the verified config Prometheus runs names it.
+   *
+   * @return the store's refusal, worded for a result; empty if recorded or nothing was written
+   */
+  Optional<String> recordCertificates(Verification verified, DesiredState desired,
+      SortedMap<String, DesiredFile> onDisk, FileDiff written) {
+    if (written.isEmpty()) {
+      return Optional.empty();
+    }
+    SortedMap<String, DesiredFile> after = new TreeMap<>(onDisk);
+    written.writes().forEach(path -> after.put(path, desired.files().get(path)));
+    try {
+      store.markVerified(verified.withStateHash(DesiredState.hashOf(after)));
+      return Optional.empty();
+    } catch (ConfigStoreException e) {
+      // the certificates landed; a later record of the verified config brings the store's
+      // rollback set up to date (a renewal's, or a rollback's)
+      return Optional.of("the certificates were written, but recording them with the last "
+          + "verified config " + shortHash(verified.configHash()) + " failed: "
+          + e.getMessage());
+    }
   }
 
   /**

@@ -105,6 +105,59 @@ class DeliveryOutsideCauseTest {
     assertFalse(f.hasJobsOf("b"));
   }
 
+  /**
+   * A cluster removed while the config waits: its config is tried at once, and refused, which
+   * deletes the removed cluster's files; the restore puts them back, renewed ones included, so
+   * the verified config Prometheus runs names no missing or older certificate file.
+   */
+  @Test
+  void aClusterRemovedWhileTheConfigWaitsKeepsTheFilesTheVerifiedConfigNames() {
+    Reconciler reconciler = f.with("a", "x").reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    ruleFileBroken = true;
+    f.with("b");
+    assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
+    f.certificates.put(Fixture.id("x"), TestCertificates.other());
+    ReconcileResult renewed = reconciler.reconcile();
+    assertTrue(renewed.written().contains("certs/x-crt.pem"), renewed.toString());
+    String renewedCert = f.store.readOwned().get("certs/x-crt.pem").text();
+
+    f.clusters.remove(Fixture.id("x"));
+    ReconcileResult tried = reconciler.reconcile();
+    ReconcileResult waits = reconciler.reconcile();
+
+    assertTrue(tried.desiredReloadAsked(), tried.message());
+    assertEquals(Outcome.REJECTED, waits.outcome(), waits.message());
+    assertFalse(waits.desiredReloadAsked(), waits.message());
+    assertTrue(f.hasJobsOf("x") && f.prometheusRunsJobsOf("x"), "the verified config runs");
+    assertEquals(renewedCert, f.store.readOwned().get("certs/x-crt.pem").text(),
+        "the renewed certificate of x, which the verified config names: " + tried);
+  }
+
+  /** A store that refuses to record the certificates with the verified config is named. */
+  @Test
+  void aRefusedRecordOfTheCertificatesWhileTheConfigWaitsIsNamed() {
+    FullDiskOnRecord store = new FullDiskOnRecord(f.store);
+    Reconciler reconciler = f.with("a").builder().store(store).build();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    ruleFileBroken = true;
+    f.with("b");
+    assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
+    f.certificates.put(Fixture.id("a"), TestCertificates.other());
+    store.failNextRecord();
+
+    ReconcileResult waits = reconciler.reconcile();
+
+    assertEquals(Outcome.FAILED, waits.outcome(), waits.message());
+    assertTrue(waits.written().contains("certs/a-crt.pem"), waits.toString());
+    assertTrue(waits.message().endsWith("; the certificates were written, but recording them "
+        + "with the last verified config " + f.store.record().verified().orElseThrow()
+            .configHash().substring(0, 12) + " failed: cannot append to "
+        + "\".promcc-manifest.journal\": No space left on device"), waits.message());
+    assertFalse(waits.desiredReloadAsked());
+    assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome(), "waits, as before");
+  }
+
   @Test
   void anotherDesiredConfigIsTriedAtOnceItMayBeTheFix() {
     Reconciler reconciler = refusedWithTheVerified();
