@@ -158,6 +158,24 @@ class DeliveryOutsideCauseTest {
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome(), "waits, as before");
   }
 
+  /** The wait is kept for the run alone: a restart tries the config once, then it waits. */
+  @Test
+  void aRestartTriesTheWaitingConfigOnceThenItWaitsAgain() {
+    refusedWithTheVerified();
+    Reconciler restarted = f.reconciler();
+    int reloads = f.prometheus.reloads();
+
+    ReconcileResult tried = restarted.reconcile();
+    int afterTried = f.prometheus.reloads();
+    ReconcileResult waits = restarted.reconcile();
+
+    assertTrue(tried.desiredReloadAsked(), tried.message());
+    assertEquals(reloads + 2, afterTried, "the desired config, then the verified");
+    assertFalse(waits.desiredReloadAsked(), waits.message());
+    assertEquals(afterTried + 1, f.prometheus.reloads(), "the verified config alone");
+    assertFalse(f.prometheusRunsJobsOf("b"));
+  }
+
   @Test
   void anotherDesiredConfigIsTriedAtOnceItMayBeTheFix() {
     Reconciler reconciler = refusedWithTheVerified();
