@@ -2,6 +2,7 @@ package io.promcc.core.yaml;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,8 @@ final class BoundedLoad extends Load {
      */
     private void merge(ReadMapping read, Node value) {
       Object merged = constructObject(value);
-      List<?> sources = merged instanceof List<?> list ? list : List.of(merged);
+      // a null (<<: ~) is a single value too; List.of refuses it
+      List<?> sources = merged instanceof List<?> list ? list : Collections.singletonList(merged);
       for (int i = sources.size() - 1; i >= 0; i--) {
         Object source = sources.get(i);
         if (!(source instanceof ReadMapping mapping)) {

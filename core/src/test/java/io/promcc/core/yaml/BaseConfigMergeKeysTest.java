@@ -73,4 +73,21 @@ class BaseConfigMergeKeysTest {
         "a merge key (<<) at the top level sets \"scrape_configs\", which promcc writes out:"
         + " write it at the top level itself"), e.problems());
   }
+
+  /**
+   * A merge key of null ({@code <<: ~}, or of nothing) is refused as Prometheus refuses it
+   * (promtool: {@code map merge requires map or sequence of maps as the value}), where the
+   * reading ended in a {@code NullPointerException} named as the problem.
+   */
+  @Test
+  void aMergeKeyOfNullIsRefusedAsAnyOtherNonMapping() {
+    for (String value : List.of("~", "null", "", "[~]")) {
+      ValidationException e = assertThrows(ValidationException.class,
+          () -> BaseConfig.parse("global:\n  <<: " + value + "\n", "b.yml"), value);
+
+      assertEquals(List.of("invalid yaml at line 2, column "
+          + (value.isEmpty() ? "6" : "7")
+          + ": map merge requires map or sequence of maps as the value"), e.problems(), value);
+    }
+  }
 }
