@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.comments.CommentLine;
 import org.snakeyaml.engine.v2.comments.CommentType;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -325,7 +324,7 @@ public final class BaseConfig {
   private MappingNode composeRoot() {
     Optional<Node> node;
     try {
-      node = new Compose(YamlReader.composeSettings(source, true)).composeString(text);
+      node = MergeKeyComposer.compose(YamlReader.composeSettings(source, true), text);
     } catch (YamlEngineException | ClassCastException withComments) {
       // parse() accepted this text, so comments are what snakeyaml cannot compose (one inside
       // an empty flow sequence): the config without its comments, rather than none
@@ -342,7 +341,7 @@ public final class BaseConfig {
 
   private Optional<Node> composeWithoutComments() {
     try {
-      return new Compose(YamlReader.composeSettings(source, false)).composeString(text);
+      return MergeKeyComposer.compose(YamlReader.composeSettings(source, false), text);
     } catch (YamlEngineException e) {
       throw new IllegalStateException("base config " + source + " no longer parses", e);
     }

@@ -25,8 +25,6 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.parser.ParserImpl;
-import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * A {@link Load} that refuses, as a {@link ComposerException} naming where, a collection that
@@ -185,13 +183,13 @@ final class BoundedLoad extends Load {
   }
 
   /** Counts the collections open around the one being composed, and the height of each. */
-  private static final class BoundedComposer extends Composer {
+  private static final class BoundedComposer extends MergeKeyComposer {
     /** Collections composed so far: their height (1 holds scalars only); aliases share them. */
     private final Map<Node, Integer> heights = new IdentityHashMap<>();
     private int depth;
 
     BoundedComposer(LoadSettings settings, String yaml) {
-      super(settings, new ParserImpl(settings, new StreamReader(settings, yaml)));
+      super(settings, yaml);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -143,7 +142,7 @@ public final class ClusterList {
      */
     String label(int index, int entry, boolean key) {
       if (root == null) {
-        root = new Compose(YamlReader.composeSettings(subject, false)).composeString(text)
+        root = MergeKeyComposer.compose(YamlReader.composeSettings(subject, false), text)
             .orElse(null);
       }
       if (!(root instanceof SequenceNode list) || index >= list.getValue().size()
