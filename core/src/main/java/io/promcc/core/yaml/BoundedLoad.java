@@ -87,7 +87,7 @@ final class BoundedLoad extends Load {
     protected void constructMapping2ndStep(MappingNode node, Map<Object, Object> mapping) {
       super.constructMapping2ndStep(node, mapping);
       if (mapping instanceof ReadMapping read) {
-        boolean merges = node.getValue().stream().anyMatch(t -> isMergeKey(t.getKeyNode()));
+        boolean merges = mergeKeys(node) > 0;
         if (merges) {
           read.clear(); // filled again in go-yaml v2's order, merge keys resolved
         }
@@ -108,6 +108,37 @@ final class BoundedLoad extends Load {
           }
         }
       }
+    }
+
+    /**
+     * Refuses a key written twice in {@code node}, but for the merge key, which go-yaml v2
+     * takes more than once in a mapping: each sets its keys where it stands.
+     */
+    @Override
+    protected void processDuplicateKeys(MappingNode node) {
+      if (settings.getAllowDuplicateKeys() || mergeKeys(node) < 2) {
+        super.processDuplicateKeys(node);
+        return;
+      }
+      List<NodeTuple> others = new ArrayList<>(node.getValue().size());
+      for (NodeTuple tuple : node.getValue()) {
+        if (!isMergeKey(tuple.getKeyNode())) {
+          others.add(tuple);
+        }
+      }
+      super.processDuplicateKeys(new MappingNode(node.getTag(), true, others, node.getFlowStyle(),
+          node.getStartMark(), node.getEndMark()));
+    }
+
+    /** How many merge keys {@code node} holds (a loop: thousands of mappings in a file). */
+    private static int mergeKeys(MappingNode node) {
+      int count = 0;
+      for (NodeTuple tuple : node.getValue()) {
+        if (isMergeKey(tuple.getKeyNode())) {
+          count++;
+        }
+      }
+      return count;
     }
 
     /**

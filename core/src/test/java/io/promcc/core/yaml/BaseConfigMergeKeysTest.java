@@ -90,4 +90,22 @@ class BaseConfigMergeKeysTest {
           + ": map merge requires map or sequence of maps as the value"), e.problems(), value);
     }
   }
+
+  /**
+   * A mapping may hold more than one merge key, each setting its keys where it stands, as to
+   * Prometheus' YAML (promtool takes {@code global: {<<: {scrape_interval: 1m, scrape_timeout:
+   * 1m}, scrape_timeout: 2m, <<: {scrape_timeout: 30s}}} as a 30s timeout), where the second
+   * was refused as a duplicate key; any other key written twice still is.
+   */
+  @Test
+  void aMappingMayHoldMoreThanOneMergeKey() {
+    Map<String, Object> read = YamlReader.readMapping(
+        "a: {<<: {x: 1, y: 1}, y: 0, <<: {y: 2, z: 2}}\n", "b.yml");
+    ValidationException twice = assertThrows(ValidationException.class,
+        () -> YamlReader.readMapping("a: {<<: {x: 1}, <<: {y: 1}, x: 1, x: 2}\n", "b.yml"));
+
+    assertEquals(Map.of("x", 1, "y", 2, "z", 2), read.get("a"));
+    assertEquals(List.of("invalid yaml at line 1, column 35: found duplicate key x (while"
+        + " constructing a mapping at line 1, column 4)"), twice.problems());
+  }
 }
