@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
@@ -172,9 +173,32 @@ public final class YamlReader {
       }
     } catch (YamlEngineException e) {
       // past the first document: Prometheus reads none of it
-      return end == null ? text : text.substring(0, new SourcePosition(text).charOffset(end));
+      if (end == null) {
+        return directiveAfterTheFirst(text, e).map(at -> text.substring(0, at)).orElse(text);
+      }
+      return text.substring(0, new SourcePosition(text).charOffset(end));
     }
     return text;
+  }
+
+  /**
+   * Where a {@code %YAML} or {@code %TAG} directive starts the second document of {@code text},
+   * if {@code e} refuses it for want of a {@code ...} ending the first: go-yaml v2 ends the first
+   * there, as a {@code ---} does (one of another name it refuses, as snakeyaml does).
+   */
+  private static Optional<Integer> directiveAfterTheFirst(String text, YamlEngineException e) {
+    if (!(e instanceof MarkedYamlEngineException marked) || marked.getProblem() == null
+        || !marked.getProblem().startsWith("expected '<document end>' before directives")) {
+      return Optional.empty();
+    }
+    return marked.getProblemMark().map(mark -> new SourcePosition(text).charOffset(mark))
+        .filter(at -> isDirective(text, at, "%YAML") || isDirective(text, at, "%TAG"));
+  }
+
+  private static boolean isDirective(String text, int at, String name) {
+    int after = at + name.length();
+    return text.startsWith(name, at) && after < text.length()
+        && (text.charAt(after) == ' ' || text.charAt(after) == '\t');
   }
 
   /**

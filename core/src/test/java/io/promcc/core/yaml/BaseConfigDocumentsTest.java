@@ -1,7 +1,10 @@
 package io.promcc.core.yaml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promcc.core.model.ValidationException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +50,27 @@ class BaseConfigDocumentsTest {
 
     assertEquals(Map.of(), base.values());
     assertEquals("{}\n", base.render("gc", "", null));
+  }
+
+  /**
+   * A {@code %YAML} or {@code %TAG} directive after the first document, with no {@code ...}
+   * ending it, starts the next one to Prometheus' YAML (promtool takes
+   * {@code global: ...\n%YAML 1.1\n--- x}), where it was refused (expected '<document end>'
+   * before directives); a directive of another name ({@code %YAMLX 1.1}) Prometheus refuses
+   * (found unknown directive name), and so it still is.
+   */
+  @Test
+  void aDirectiveAfterTheFirstDocumentStartsTheNext() {
+    for (String directive : List.of("%YAML 1.1", "%YAML\t2.0", "%TAG !e! tag:a.com,2000:")) {
+      BaseConfig base = BaseConfig.parse("global:\n  scrape_interval: 1m\n" + directive
+          + "\n--- x\n", "b.yml");
+
+      assertEquals(Map.of("global", Map.of("scrape_interval", "1m")), base.values(), directive);
+      assertEquals("global:\n  scrape_interval: 1m\n", base.render("gc", "", null), directive);
+    }
+    for (String refused : List.of("%FOO bar", "%YAMLX 1.1")) {
+      assertThrows(ValidationException.class,
+          () -> BaseConfig.parse("global: {}\n" + refused + "\n--- x\n", "b.yml"), refused);
+    }
   }
 }
