@@ -271,7 +271,15 @@ public final class HttpPrometheusControl implements PrometheusControl {
       throw new ReloadRejectedException(excerpt(body)
           + (body.startsWith(NO_CAUSE) ? NO_CAUSE_HINT : ""));
     }
-    if (status == 500 || status == 502 || status == 503 || status == 504) {
+    if (status == 503) {
+      // a proxy with no prometheus behind it (prometheus' handler never answers 503)
+      throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " failed: it answered status "
+          + "503 with " + Quoting.quote(excerpt(response.body())) + ", which prometheus never "
+          + "answers a reload with: a proxy in between has no prometheus to send it to; not sent",
+          null);
+    }
+    if (status == 500 || status == 502 || status == 504) {
       // a proxy's or a gateway's answer (prometheus' handler waits for the load, even while it
       // starts): no verdict on the config, which must not be pinned for it, and the request may
       // have reached prometheus, which may have loaded it

@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HttpPrometheusReloadAnswersTest extends HttpPrometheusControlTestSupport {
   /**
-   * A proxy or gateway in front of Prometheus answers 502, 503 or 504 (its timeout shorter than
-   * a load of 1,000 clusters, which takes seconds): the request may well have reached Prometheus,
-   * which goes on loading. No verdict on the config, and a request sent: runtime info tells, as
-   * after a reload that got no answer, so the reload is not sent again at every reconcile.
+   * A proxy or gateway in front of Prometheus answers 502 or 504 (its timeout shorter than a
+   * load of 1,000 clusters, which takes seconds; the connection lost during the load): the
+   * request may well have reached Prometheus, which goes on loading. No verdict on the config,
+   * and a request sent: runtime info tells, as after a reload that got no answer, so the reload
+   * is not sent again at every reconcile.
    */
   @ParameterizedTest
-  @ValueSource(ints = {502, 503, 504})
+  @ValueSource(ints = {502, 504})
   void aGatewaysErrorIsASentReloadWithoutAVerdict(int status) {
     server.enqueue(answer(status, "<html><h1>Gateway Timeout</h1></html>"));
 
@@ -39,6 +40,25 @@ class HttpPrometheusReloadAnswersTest extends HttpPrometheusControlTestSupport {
         + "timeout may be shorter than the load, which goes on); no verdict on the config",
         e.getMessage());
     assertFalse(e.notSent(), "the request may have reached prometheus, which may have loaded");
+  }
+
+  /**
+   * A proxy answers 503 when it has no Prometheus to send the request to (none up behind it, or
+   * one it holds out): the request did not reach Prometheus, so nothing is to be watched for a
+   * load, and the reconcile need not wait the verification's timeout for one.
+   */
+  @Test
+  void aProxysServiceUnavailableIsAReloadNotSent() {
+    server.enqueue(answer(503, "<html><h1>503 Service Unavailable</h1></html>"));
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control().reload());
+
+    assertEquals("POST /-/reload to prometheus at \"" + server.url("/") + "\" failed: it "
+        + "answered status 503 with \"<html><h1>503 Service Unavailable</h1></html>\", which "
+        + "prometheus never answers a reload with: a proxy in between has no prometheus to send "
+        + "it to; not sent", e.getMessage());
+    assertTrue(e.notSent(), "a proxy's 503: the request did not reach prometheus");
   }
 
   /**

@@ -36,8 +36,9 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * Prometheus would give), keeping the config it had; a failer which it refuses after applying
  * them (a broken rule file: Prometheus runs the new scrape configs all the same); a crasher
  * decides which file sets make the process die on load and crash-loop (it is down while the disk
- * holds such files, and starts again, loading the disk, once they are gone). It can be taken down and started again (a new process, which loads the disk),
- * restarted, made to reload by signal, and counts reloads.
+ * holds such files, and starts again, loading the disk, once they are gone). It can be taken
+ * down and started again (a new process, which loads the disk), restarted, made to reload by
+ * signal, and counts reloads.
  *
  * <p>A signal reload behaves as the adapter and Prometheus do together: the load happens
  * asynchronously, once its clock has passed the second of the previous load (the adapter signals
