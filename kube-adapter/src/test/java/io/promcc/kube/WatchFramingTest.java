@@ -2,9 +2,7 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
-import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,8 +20,7 @@ class WatchFramingTest {
 
   /** An ADDED event of a Service named {@code name}, on one line, without its newline. */
   private static String event(String name) {
-    return "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\",\"apiVersion\":\"v1\","
-        + "\"metadata\":{\"name\":\"" + name + "\",\"resourceVersion\":\"1\"}}}";
+    return WatchStreams.added(name);
   }
 
   /** An ADDED event of a Service named {@code name}, indented over several lines. */
@@ -39,13 +36,7 @@ class WatchFramingTest {
    * watch up.
    */
   private List<String> read(String body) throws Exception {
-    List<String> names = new ArrayList<>();
-    try {
-      WatchStreams.read(new MockResponse.Builder().body(body).build(), outcome, names);
-    } catch (RuntimeException unreadable) {
-      // the reflector gives the watch up
-    }
-    return names;
+    return WatchStreams.readUntilGivenUp(body, outcome);
   }
 
   @Test

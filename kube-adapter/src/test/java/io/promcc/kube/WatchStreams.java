@@ -2,6 +2,7 @@ package io.promcc.kube;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -12,6 +13,27 @@ import okhttp3.Request;
 /** Watch streams read as the reflector reads them, over {@link TolerantJson}'s watch. */
 final class WatchStreams {
   private WatchStreams() {}
+
+  /** An ADDED event of a Service named {@code name}, on one line, without its newline. */
+  static String added(String name) {
+    return "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Service\",\"apiVersion\":\"v1\","
+        + "\"metadata\":{\"name\":\"" + name + "\",\"resourceVersion\":\"1\"}}}";
+  }
+
+  /**
+   * The names of the events read, as the reflector reads them, from a watch whose whole body is
+   * {@code body}, in order; a read that throws ends the reading, as the reflector gives the
+   * watch up.
+   */
+  static List<String> readUntilGivenUp(String body, ToldOutcome outcome) throws Exception {
+    List<String> names = new ArrayList<>();
+    try {
+      read(new MockResponse.Builder().body(body).build(), outcome, names);
+    } catch (RuntimeException unreadable) {
+      // the reflector gives the watch up
+    }
+    return names;
+  }
 
   /**
    * Adds to {@code names} the names of the Services of the events read from a watch answered
