@@ -16,12 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,16 +42,7 @@ class CheckHttpsPrometheusTest {
   /** Answers runtime info over https, its certificate from {@link #ca}. */
   @BeforeEach
   void startPrometheus() throws IOException, GeneralSecurityException {
-    ThrowawayCa.Issued served = ca.issueServer();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("server", served.privateKey(), new char[0],
-        new Certificate[] {served.certificate(), ca.certificate()});
-    KeyManagerFactory factory =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(keys, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(factory.getKeyManagers(), null, null);
+    SSLContext context = ca.serverContext(ca.issueServer());
     prometheus = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         0);
     prometheus.setHttpsConfigurator(new HttpsConfigurator(context));

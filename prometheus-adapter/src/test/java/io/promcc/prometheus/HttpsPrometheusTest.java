@@ -12,12 +12,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.EnumSet;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,16 +30,7 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
 
   /** Serves https with {@code served}, the certificate chain ending at the private CA. */
   private void serve(ThrowawayCa.Issued served) throws GeneralSecurityException, IOException {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    keys.setKeyEntry("server", served.privateKey(), new char[0],
-        new Certificate[] {served.certificate(), ca.certificate()});
-    KeyManagerFactory factory =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    factory.init(keys, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(factory.getKeyManagers(), null, null);
-    server.useHttps(context.getSocketFactory());
+    server.useHttps(ca.serverContext(served).getSocketFactory());
   }
 
   /** {@code https://127.0.0.1:<port>/}: the host a certificate must be for. */

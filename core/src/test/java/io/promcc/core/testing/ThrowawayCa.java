@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -203,6 +207,23 @@ public final class ThrowawayCa {
     List<String> dnsNames = new ArrayList<>(List.of("localhost"));
     dnsNames.addAll(List.of(extraDnsNames));
     return issue("localhost", dnsNames, List.of("127.0.0.1", "::1"), EnumSet.of(Usage.SERVER));
+  }
+
+  /**
+   * A TLS server context that presents {@code served}, with this CA after it in its chain, and
+   * asks clients for no certificate.
+   */
+  public SSLContext serverContext(Issued served) throws GeneralSecurityException, IOException {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("server", served.privateKey(), new char[0],
+        new Certificate[] {served.certificate(), certificate()});
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    factory.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(factory.getKeyManagers(), null, null);
+    return context;
   }
 
   /** A client certificate with a new EC key, {@code CN=<commonName>}. */
