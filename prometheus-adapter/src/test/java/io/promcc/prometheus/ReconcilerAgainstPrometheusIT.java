@@ -48,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReconcilerAgainstPrometheusIT {
   private static final String GOOD_BASE = "global:\n  scrape_interval: 1m\n";
+  /** A rule file Prometheus loads. */
+  private static final String GOOD_RULES = "groups:\n- name: g\n  rules:\n"
+      + "  - record: job:up:sum\n    expr: sum by (job) (up)\n";
   private static final String BAD_BASE = GOOD_BASE + "bogus_setting: 1\n";
 
   @TempDir Path work;
@@ -238,28 +241,36 @@ class ReconcilerAgainstPrometheusIT {
   }
 
   /**
-   * A rule file broken by someone else makes Prometheus refuse every config, the restored one
-   * too: the new config is not pinned, and lands once the rule file is fixed.
+   * Starts Prometheus with a base config naming {@code rules}, written {@link #GOOD_RULES}, and
+   * returns a controller whose first reconcile loaded cluster alpha.
    */
-  @Test
-  void aConfigRefusedForABrokenRuleFileLandsOnceTheRuleFileIsFixed() throws IOException {
-    String goodRules = "groups:\n- name: g\n  rules:\n  - record: job:up:sum\n"
-        + "    expr: sum by (job) (up)\n";
-    Path rules = Files.writeString(work.resolve("rules.yml"), goodRules);
+  private Controller loadedWithRules(Path rules) throws IOException {
+    Files.writeString(rules, GOOD_RULES);
     startPrometheus(true);
     baseConfig = GOOD_BASE + "rule_files:\n- " + rules + "\n";
     add("alpha");
     Controller c = controller();
     assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+    return c;
+  }
 
-    Files.writeString(rules, goodRules.replace("(up)", "(up")); // a parse error
+  /**
+   * A rule file broken by someone else makes Prometheus refuse every config, the restored one
+   * too: the new config is not pinned, and lands once the rule file is fixed.
+   */
+  @Test
+  void aConfigRefusedForABrokenRuleFileLandsOnceTheRuleFileIsFixed() throws IOException {
+    Path rules = work.resolve("rules.yml");
+    Controller c = loadedWithRules(rules);
+
+    Files.writeString(rules, GOOD_RULES.replace("(up)", "(up")); // a parse error
     add("beta");
     ReconcileResult refused = c.reconcile();
     assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
     assertTrue(refused.message().contains("the cause is outside promcc's files"),
         refused.message());
 
-    Files.writeString(rules, goodRules);
+    Files.writeString(rules, GOOD_RULES);
     ReconcileResult afterFix = c.reconcile();
     assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
     assertTrue(c.control.loadedConfig().contains("guest-cluster-beta-"));
@@ -275,16 +286,10 @@ class ReconcilerAgainstPrometheusIT {
   @Test
   void aConfigRefusedForABrokenRuleFileIsNotTriedAgainUntilTheVerifiedOneLoads()
       throws IOException {
-    String goodRules = "groups:\n- name: g\n  rules:\n  - record: job:up:sum\n"
-        + "    expr: sum by (job) (up)\n";
-    Path rules = Files.writeString(work.resolve("rules.yml"), goodRules);
-    startPrometheus(true);
-    baseConfig = GOOD_BASE + "rule_files:\n- " + rules + "\n";
-    add("alpha");
-    Controller c = controller();
-    assertEquals(Outcome.RELOADED, c.reconcile().outcome());
+    Path rules = work.resolve("rules.yml");
+    Controller c = loadedWithRules(rules);
     String good = c.control.loadedConfig();
-    Files.writeString(rules, goodRules.replace("(up)", "(up")); // a parse error
+    Files.writeString(rules, GOOD_RULES.replace("(up)", "(up")); // a parse error
     add("beta");
 
     ReconcileResult refused = c.reconcile();
@@ -313,7 +318,7 @@ class ReconcilerAgainstPrometheusIT {
       assertEquals(lastSuccess, lastReloadSuccess());
     }
 
-    Files.writeString(rules, goodRules);
+    Files.writeString(rules, GOOD_RULES);
     ReconcileResult afterFix = c.reconcile();
     assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
     assertEquals(reloads + 2, c.control.reloads(), "the verified config, then the desired");
