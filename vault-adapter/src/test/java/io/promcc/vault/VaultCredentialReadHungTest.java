@@ -47,13 +47,7 @@ class VaultCredentialReadHungTest {
   void aLoginWhoseCredentialReadHangsFailsAsUnreadableAndWorksOnceTheVolumeAnswers()
       throws Exception {
     Secret token = fixture.useNewToken();
-    VaultSettings settings = fixture.settings().build();
-    Function<String, String> hangingEnvironment =
-        name -> volume.read(() -> fixture.environment.get(name), null);
-    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
-    VaultAuthenticator auth = new VaultAuthenticator(settings.auth(), connection,
-        RenewalPolicy.of(settings), fixture.clock, hangingEnvironment, fixture.listener,
-        READ_WAIT);
+    VaultAuthenticator auth = authenticatorOnTheHungVolume();
 
     ExecutionException failed = assertThrows(ExecutionException.class,
         () -> CompletableFuture.supplyAsync(auth::token).get(BOUND_SECONDS, TimeUnit.SECONDS));
@@ -80,13 +74,7 @@ class VaultCredentialReadHungTest {
   @Test
   void theHangIsWarnedOfByTheAuthenticatorNamingTheCredentialFile() throws Exception {
     fixture.useNewToken();
-    VaultSettings settings = fixture.settings().build();
-    Function<String, String> hangingEnvironment =
-        name -> volume.read(() -> fixture.environment.get(name), null);
-    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
-    VaultAuthenticator auth = new VaultAuthenticator(settings.auth(), connection,
-        RenewalPolicy.of(settings), fixture.clock, hangingEnvironment, fixture.listener,
-        READ_WAIT);
+    VaultAuthenticator auth = authenticatorOnTheHungVolume();
     try (LogCapture authLog = LogCapture.of(VaultAuthenticator.class);
         LogCapture sourceLog = LogCapture.of(VaultCertificateSource.class)) {
       assertThrows(ExecutionException.class, () -> CompletableFuture.supplyAsync(auth::token)
@@ -105,5 +93,18 @@ class VaultCredentialReadHungTest {
       volume.awaitReadsEnded(1);
       CompletableFuture.runAsync(auth::close).get(BOUND_SECONDS, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * An authenticator of the fixture's settings whose credential is read through {@link #volume},
+   * each read waited for at most {@link #READ_WAIT}.
+   */
+  private VaultAuthenticator authenticatorOnTheHungVolume() {
+    VaultSettings settings = fixture.settings().build();
+    Function<String, String> hangingEnvironment =
+        name -> volume.read(() -> fixture.environment.get(name), null);
+    VaultConnection connection = VaultConnection.create(settings, fixture.clock);
+    return new VaultAuthenticator(settings.auth(), connection, RenewalPolicy.of(settings),
+        fixture.clock, hangingEnvironment, fixture.listener, READ_WAIT);
   }
 }
