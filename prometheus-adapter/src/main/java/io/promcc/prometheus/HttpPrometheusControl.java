@@ -229,10 +229,12 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
    * Prometheus may have loaded the configuration all the same. A 500 is a refusal ({@link
    * ReloadRejectedException}) only in Prometheus' words, {@value #REFUSAL} and its error; one
-   * without them (a proxy's error page), and a 502, 503 or 504, which Prometheus never answers
-   * a reload with (a gateway whose timeout is shorter than the load), are no verdict and throw
+   * without them (a proxy's error page), and a 502 or 504, which Prometheus never answers a
+   * reload with (a gateway whose timeout is shorter than the load), are no verdict and throw
    * {@link PrometheusUnavailableException}, as a reload without an answer does: runtime info
-   * tells whether Prometheus loaded or refused the configuration. A redirect (a path not spelled
+   * tells whether Prometheus loaded or refused the configuration. A 503 (a proxy with no
+   * Prometheus behind it) throws one that was {@linkplain PrometheusUnavailableException#notSent()
+   * not sent}. A redirect (a path not spelled
    * as Prometheus' route prefix) throws {@link PrometheusApiException} naming where it points.
    */
   @Override

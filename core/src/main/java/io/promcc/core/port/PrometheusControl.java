@@ -30,9 +30,9 @@ public interface PrometheusControl {
    *     is broken: "failed to reload config: one or more errors occurred while applying the new
    *     configuration ...") runs in every part that applied, its scrape configs included,
    *     though no successful load is reported
-   * @throws PrometheusApiException if a 200's body is over the bound of a small answer, and
-   *     {@link PrometheusUnavailableException} if it is cut short: neither proves a load, though
-   *     Prometheus may have loaded the configuration all the same
+   * @throws PrometheusApiException if a 200 comes with a body (Prometheus' own is empty), or a
+   *     redirect, and {@link PrometheusUnavailableException} if a 200's body is cut short:
+   *     neither proves a load, though Prometheus may have loaded the configuration all the same
    */
   ReloadAck reload();
 
