@@ -2,6 +2,8 @@ package io.promcc.prometheus;
 
 import io.promcc.core.model.Quoting;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Optional;
@@ -10,8 +12,8 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Words for a TLS handshake with Prometheus that failed on its certificate: not trusted (a
- * self-signed or private CA's certificate, and no CA bundle that holds that CA), or not for the
- * URL's host. Stateless.
+ * self-signed or private CA's certificate, and no CA bundle that holds that CA), not for the
+ * URL's host, or out of its validity (expired, or not valid yet). Stateless.
  */
 final class TlsFailures {
   private TlsFailures() {}
@@ -39,6 +41,16 @@ final class TlsFailures {
     }
     String said = certificate.getMessage() == null ? certificate.getClass().getSimpleName()
         : certificate.getMessage();
+    if (certificate instanceof CertificateExpiredException) {
+      // the CA may well be trusted: asking for it in the bundle would send one the wrong way
+      return Optional.of("its tls certificate, or a ca certificate of its chain, has expired ("
+          + said + "): renew it where prometheus' --web.config.file (tls_server_config) names "
+          + "it");
+    }
+    if (certificate instanceof CertificateNotYetValidException) {
+      return Optional.of("its tls certificate, or a ca certificate of its chain, is not valid "
+          + "yet (" + said + "): is this host's clock right?");
+    }
     if (said.startsWith("No subject alternative") || said.startsWith("No name matching")) {
       return Optional.of("its tls certificate is not for host "
           + Quoting.quote(settings.prometheusUri().getHost()) + " (" + said + "): give the url "

@@ -12,6 +12,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +35,13 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
 
   /** Serves https with {@code served}, the certificate chain ending at the private CA. */
   private void serve(ThrowawayCa.Issued served) throws GeneralSecurityException, IOException {
-    server.useHttps(ca.serverContext(served).getSocketFactory());
+    serve(served.privateKey(), served.certificate());
+  }
+
+  /** Serves https with {@code certificate}, its chain ending at the private CA. */
+  private void serve(PrivateKey key, X509Certificate certificate)
+      throws GeneralSecurityException, IOException {
+    server.useHttps(ca.serverContext(key, certificate).getSocketFactory());
   }
 
   /** {@code https://127.0.0.1:<port>/}: the host a certificate must be for. */
@@ -80,5 +91,24 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
 
     assertTrue(e.getMessage().contains("failed: its tls certificate is not for host "
         + "\"127.0.0.1\""), e.getMessage());
+  }
+
+  @Test
+  void anExpiredCertificateIsNamedExpiredNotUntrusted() throws Exception {
+    KeyPair keys = ThrowawayCa.ecKeyPair();
+    Instant now = Instant.now();
+    serve(keys.getPrivate(), ca.sign(new ThrowawayCa.Leaf("localhost", keys.getPublic(),
+        List.of("localhost"), List.of("127.0.0.1"), now.minus(Duration.ofDays(10)),
+        now.minus(Duration.ofDays(1)), EnumSet.of(ThrowawayCa.Usage.SERVER))));
+    server.enqueue(answer(200, ""));
+    Path bundle = caBundle();
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(url()).caBundle(bundle).build()).reload());
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate, or a ca certificate of its "
+        + "chain, has expired (NotAfter: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("): renew it where prometheus' --web.config.file "
+        + "(tls_server_config) names it"), e.getMessage());
   }
 }

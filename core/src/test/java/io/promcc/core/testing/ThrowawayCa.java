@@ -214,10 +214,19 @@ public final class ThrowawayCa {
    * asks clients for no certificate.
    */
   public SSLContext serverContext(Issued served) throws GeneralSecurityException, IOException {
+    return serverContext(served.privateKey(), served.certificate());
+  }
+
+  /**
+   * A TLS server context that presents {@code certificate} (one this CA signed), with this CA
+   * after it in its chain, proving it with {@code key}, and asks clients for no certificate.
+   */
+  public SSLContext serverContext(PrivateKey key, X509Certificate certificate)
+      throws GeneralSecurityException, IOException {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("server", served.privateKey(), new char[0],
-        new Certificate[] {served.certificate(), certificate()});
+    keys.setKeyEntry("server", key, new char[0],
+        new Certificate[] {certificate, certificate()});
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(keys, new char[0]);
