@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -23,7 +26,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The TLS trust of the HTTP client for a Prometheus served over https when a CA bundle replaces
  * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}): exactly the certificates
- * of the bundle verify Prometheus'. Host names are verified as with the JVM's trust store.
+ * of the bundle valid when it is read verify Prometheus' (an expired one verifies nothing, as for
+ * Go and OpenSSL). Host names are verified as with the JVM's trust store.
  * Stateless.
  */
 public final class PrometheusTrust {
@@ -35,7 +39,7 @@ public final class PrometheusTrust {
   /**
    * What is wrong with the CA bundle {@code path}, as a phrase after its name ({@code holds no
    * pem certificate}), or empty for one the client can use: a readable regular file of at most
-   * {@link #MAX_CA_BUNDLE_BYTES} bytes of ASCII holding at least one PEM certificate.
+   * {@link #MAX_CA_BUNDLE_BYTES} bytes of ASCII holding at least one PEM certificate valid now.
    */
   public static Optional<String> problem(Path path) {
     try {
@@ -100,8 +104,20 @@ public final class PrometheusTrust {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       int i = 0;
+      String outOfValidity = null;
       for (Certificate certificate : certificates) {
+        // the JDK takes a trusted CA as valid for ever; Go (Prometheus' own clients) and
+        // OpenSSL (curl) verify nothing with one that expired: neither does this bundle
+        Optional<String> invalid = outOfValidity((X509Certificate) certificate, Instant.now());
+        if (invalid.isPresent()) {
+          outOfValidity = outOfValidity == null ? invalid.get() : outOfValidity;
+          continue;
+        }
         trust.setCertificateEntry("ca-" + i++, certificate);
+      }
+      if (i == 0) {
+        throw new Refused("holds no certificate valid now (" + outOfValidity + "): an expired "
+            + "ca verifies nothing");
       }
       TrustManagerFactory factory =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -112,6 +128,20 @@ public final class PrometheusTrust {
     } catch (GeneralSecurityException | IOException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
     }
+  }
+
+  /** {@code "CN=x" expired at ...} if {@code certificate} is not valid at {@code now}. */
+  private static Optional<String> outOfValidity(X509Certificate certificate, Instant now) {
+    String name = Quoting.quote(certificate.getSubjectX500Principal().getName());
+    Instant notBefore = certificate.getNotBefore().toInstant();
+    Instant notAfter = certificate.getNotAfter().toInstant();
+    if (now.isAfter(notAfter)) {
+      return Optional.of(name + " expired at " + notAfter);
+    }
+    if (now.isBefore(notBefore)) {
+      return Optional.of(name + " is valid from " + notBefore + " only");
+    }
+    return Optional.empty();
   }
 
   /** A problem of the bundle, its message the phrase. */

@@ -35,13 +35,13 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
 
   /** Serves https with {@code served}, the certificate chain ending at the private CA. */
   private void serve(ThrowawayCa.Issued served) throws GeneralSecurityException, IOException {
-    serve(served.privateKey(), served.certificate());
+    serve(served.privateKey(), served.certificate(), ca.certificate());
   }
 
-  /** Serves https with {@code certificate}, its chain ending at the private CA. */
-  private void serve(PrivateKey key, X509Certificate certificate)
+  /** Serves https with {@code key} and its certificate's {@code chain}. */
+  private void serve(PrivateKey key, X509Certificate... chain)
       throws GeneralSecurityException, IOException {
-    server.useHttps(ca.serverContext(key, certificate).getSocketFactory());
+    server.useHttps(ThrowawayCa.serverContext(key, chain).getSocketFactory());
   }
 
   /** {@code https://127.0.0.1:<port>/}: the host a certificate must be for. */
@@ -99,7 +99,8 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     Instant now = Instant.now();
     serve(keys.getPrivate(), ca.sign(new ThrowawayCa.Leaf("localhost", keys.getPublic(),
         List.of("localhost"), List.of("127.0.0.1"), now.minus(Duration.ofDays(10)),
-        now.minus(Duration.ofDays(1)), EnumSet.of(ThrowawayCa.Usage.SERVER))));
+        now.minus(Duration.ofDays(1)), EnumSet.of(ThrowawayCa.Usage.SERVER))),
+        ca.certificate());
     server.enqueue(answer(200, ""));
     Path bundle = caBundle();
 
@@ -110,5 +111,22 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
         + "chain, has expired (NotAfter: "), e.getMessage());
     assertTrue(e.getMessage().endsWith("): renew it where prometheus' --web.config.file "
         + "(tls_server_config) names it"), e.getMessage());
+  }
+
+  @Test
+  void anExpiredCaOfTheBundleVerifiesNothingAsForGoAndOpenSsl() throws Exception {
+    ThrowawayCa expired = ThrowawayCa.create("expired prometheus ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"));
+    ThrowawayCa.Issued served = expired.issueServer();
+    serve(served.privateKey(), served.certificate(), expired.certificate());
+    server.enqueue(answer(200, ""));
+    Path bundle = Files.writeString(temp.resolve("prometheus-ca.pem"),
+        expired.certificatePem() + ca.certificatePem());
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(url()).caBundle(bundle).build()).reload());
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is not trusted by the ca "
+        + "bundle"), e.getMessage());
   }
 }

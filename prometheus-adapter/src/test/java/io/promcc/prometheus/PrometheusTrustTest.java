@@ -9,6 +9,7 @@ import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,5 +57,16 @@ class PrometheusTrustTest {
 
     assertEquals("prometheus ca bundle holds no pem certificate (\"-----BEGIN CERTIFICATE-----\"), "
         + "found \"" + empty + "\"", e.getMessage());
+  }
+
+  @Test
+  void aBundleOfOnlyExpiredCasIsRefusedNamingTheExpiry() throws IOException {
+    Path bundle = Files.writeString(temp.resolve("expired.pem"), ThrowawayCa.create("old ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"))
+        .certificatePem());
+
+    assertEquals(Optional.of("holds no certificate valid now (\"CN=old ca\" expired at "
+        + "2020-02-01T00:00:00Z): an expired ca verifies nothing"),
+        PrometheusTrust.problem(bundle));
   }
 }

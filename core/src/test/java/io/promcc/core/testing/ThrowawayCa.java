@@ -13,7 +13,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -214,19 +213,18 @@ public final class ThrowawayCa {
    * asks clients for no certificate.
    */
   public SSLContext serverContext(Issued served) throws GeneralSecurityException, IOException {
-    return serverContext(served.privateKey(), served.certificate());
+    return serverContext(served.privateKey(), served.certificate(), certificate());
   }
 
   /**
-   * A TLS server context that presents {@code certificate} (one this CA signed), with this CA
-   * after it in its chain, proving it with {@code key}, and asks clients for no certificate.
+   * A TLS server context that presents {@code chain}, its certificate first, proving it with
+   * {@code key}, and asks clients for no certificate.
    */
-  public SSLContext serverContext(PrivateKey key, X509Certificate certificate)
+  public static SSLContext serverContext(PrivateKey key, X509Certificate... chain)
       throws GeneralSecurityException, IOException {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("server", key, new char[0],
-        new Certificate[] {certificate, certificate()});
+    keys.setKeyEntry("server", key, new char[0], chain);
     KeyManagerFactory factory =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(keys, new char[0]);
