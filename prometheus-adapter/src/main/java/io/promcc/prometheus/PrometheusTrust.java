@@ -20,6 +20,8 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -32,6 +34,9 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class PrometheusTrust {
   private PrometheusTrust() {}
+
+  private static final Pattern CERTIFICATE_BLOCK = Pattern.compile(
+      "-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----");
 
   /** The most of a CA bundle that is read; larger is refused. */
   public static final int MAX_CA_BUNDLE_BYTES = 1 << 20;
@@ -96,8 +101,11 @@ public final class PrometheusTrust {
       throw new Refused("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")");
     }
     try {
+      // only the certificates' blocks, as Go reads a bundle: the JDK would read any other
+      // block (a key beside the certificate) as a certificate, and fail on it
       Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(bytes));
+          .generateCertificates(new ByteArrayInputStream(certificateBlocks(pem)
+              .getBytes(StandardCharsets.US_ASCII)));
       if (certificates.isEmpty()) {
         throw new Refused("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")");
       }
@@ -128,6 +136,16 @@ public final class PrometheusTrust {
     } catch (GeneralSecurityException | IOException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
     }
+  }
+
+  /** The PEM certificate blocks of {@code pem}, each on its own lines; other blocks left out. */
+  private static String certificateBlocks(String pem) {
+    StringBuilder blocks = new StringBuilder();
+    Matcher block = CERTIFICATE_BLOCK.matcher(pem);
+    while (block.find()) {
+      blocks.append(block.group()).append('\n');
+    }
+    return blocks.toString();
   }
 
   /** {@code "CN=x" expired at ...} if {@code certificate} is not valid at {@code now}. */

@@ -69,4 +69,14 @@ class PrometheusTrustTest {
         + "2020-02-01T00:00:00Z): an expired ca verifies nothing"),
         PrometheusTrust.problem(bundle));
   }
+
+  @Test
+  void aBundleThatHoldsAKeyBesideItsCertificateIsReadForTheCertificateAsGoReadsIt()
+      throws IOException {
+    ThrowawayCa.Issued combined = ThrowawayCa.create("a").issueServer();
+    Path bundle = Files.writeString(temp.resolve("combined.pem"),
+        combined.certificatePem() + combined.privateKeyPem());
+
+    assertEquals(Optional.empty(), PrometheusTrust.problem(bundle));
+  }
 }
