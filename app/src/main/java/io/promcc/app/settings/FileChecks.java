@@ -2,8 +2,8 @@ package io.promcc.app.settings;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.vault.BoundedReads;
 import io.promcc.core.model.Quoting;
+import io.promcc.vault.BoundedReads;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;

@@ -2,8 +2,8 @@ package io.promcc.app.status;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.promcc.core.model.ClusterId;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
