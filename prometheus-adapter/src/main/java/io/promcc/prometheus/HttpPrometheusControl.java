@@ -77,20 +77,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
   static final int MAX_LARGE_ANSWER = 512 << 20;
   /** The most read of any other answer (ready, runtime info, reload): a few hundred bytes. */
   static final int MAX_SMALL_ANSWER = 1 << 20;
-  /**
-   * How Prometheus' answer to a reload that refused the config begins ({@code web/web.go}, 2.x
-   * and 3.x alike): a 500 without it comes from something else.
-   */
-  static final String REFUSAL = "failed to reload config:";
-  /**
-   * How Prometheus' refusal begins when it could not apply parts of the config (a rule file, a
-   * query log it cannot open): the cause is only in its own log.
-   */
-  static final String NO_CAUSE = REFUSAL + " one or more errors occurred while applying the new "
-      + "configuration";
-  /** What a refusal {@link #NO_CAUSE} says after it, for a user who sees no cause. */
-  static final String NO_CAUSE_HINT = "; prometheus' answer names no cause: its own log does "
-      + "(its \"Failed to apply configuration\" lines)";
 
   private final PrometheusHttp http;
   private final PrometheusAdapterSettings settings;
@@ -228,14 +214,15 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * {@link PrometheusApiException} naming the bound; a body cut short (the connection lost, or
    * the reload timeout over while it is read) throws {@link PrometheusUnavailableException}.
    * Prometheus may have loaded the configuration all the same. A 500 is a refusal ({@link
-   * ReloadRejectedException}) only in Prometheus' words, {@value #REFUSAL} and its error; one
-   * without them (a proxy's error page), and a 502 or 504, which Prometheus never answers a
-   * reload with (a gateway whose timeout is shorter than the load), are no verdict and throw
-   * {@link PrometheusUnavailableException}, as a reload without an answer does: runtime info
-   * tells whether Prometheus loaded or refused the configuration. A 503 (a proxy with no
-   * Prometheus behind it) throws one that was {@linkplain PrometheusUnavailableException#notSent()
-   * not sent}. A redirect (a path not spelled
-   * as Prometheus' route prefix) throws {@link PrometheusApiException} naming where it points.
+   * ReloadRejectedException}) only in Prometheus' words, {@value ReloadAnswers#REFUSAL} and its
+   * error; one without them (a proxy's error page), and a 502 or 504, which Prometheus never
+   * answers a reload with (a gateway whose timeout is shorter than the load), are no verdict and
+   * throw {@link PrometheusUnavailableException}, as a reload without an answer does: runtime
+   * info tells whether Prometheus loaded or refused the configuration. A 503 (a proxy with no
+   * Prometheus behind it) throws one that was {@linkplain
+   * PrometheusUnavailableException#notSent() not sent}. A redirect (a path not spelled as
+   * Prometheus' route prefix) throws {@link PrometheusApiException} naming where it points.
+   * What each answer says is read by {@link ReloadAnswers}.
    */
   @Override
   public ReloadAck reload() {
@@ -256,60 +243,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     HttpResponse<String> response = http.sendSmall(request, "POST /-/reload",
         settings.reloadTimeout(), maxSmallAnswer);
-    int status = response.statusCode();
-    if (status == 200 && response.body().isBlank()) {
-      return ReloadAck.LOADED;
-    }
-    if (status == 200) {
-      // Prometheus writes nothing on a reload it carried out: a page is someone else's answer
-      throw new PrometheusApiException("POST /-/reload", status, "prometheus at "
-          + Quoting.quote(settings.prometheusUri().toString()) + " answered the reload with "
-          + "status 200 and a body, " + Quoting.quote(excerpt(response.body())) + "; "
-          + "prometheus' own answer to a reload it carried out is empty: is that URL "
-          + "prometheus'? nothing says the config was loaded");
-    }
-    if (status == 500 && response.body().strip().startsWith(REFUSAL)) {
-      String body = response.body().strip();
-      throw new ReloadRejectedException(excerpt(body)
-          + (body.startsWith(NO_CAUSE) ? NO_CAUSE_HINT : ""));
-    }
-    if (status == 503) {
-      // a proxy with no prometheus behind it (prometheus' handler never answers 503)
-      throw PrometheusUnavailableException.notSent("POST /-/reload to prometheus at "
-          + Quoting.quote(settings.prometheusUri().toString()) + " failed: it answered status "
-          + "503 with " + Quoting.quote(excerpt(response.body())) + ", which prometheus never "
-          + "answers a reload with: a proxy in between has no prometheus to send it to; not sent",
-          null);
-    }
-    if (status == 500 || status == 502 || status == 504) {
-      // a proxy's or a gateway's answer (prometheus' handler waits for the load, even while it
-      // starts): no verdict on the config, which must not be pinned for it, and the request may
-      // have reached prometheus, which may have loaded it
-      throw new PrometheusUnavailableException("POST /-/reload to prometheus at "
-          + Quoting.quote(settings.prometheusUri().toString()) + " failed: it answered status "
-          + status + " with " + Quoting.quote(excerpt(response.body())) + (status == 500
-              ? ", not prometheus' refusal of a config (" + Quoting.quote(REFUSAL + " ...")
-                  + "): is that URL prometheus'?"
-              : ", which prometheus never answers a reload with: a proxy or gateway in between "
-                  + "answered (its timeout may be shorter than the load, which goes on);")
-          + " no verdict on the config");
-    }
-    if (status / 100 == 3) {
-      // a wrong URL: a path not spelled as prometheus' route prefix (it answers POST
-      // /Prom/-/reload with 307 to /prom/-/reload), a proxy's sign-in, http sent on to https
-      throw http.redirected("POST /-/reload", response);
-    }
-    if (status == 401) {
-      throw http.refused("POST /-/reload", response);
-    }
-    // Prometheus answers 403 when its lifecycle API is off
-    String hint = status == 403 || status == 404 || status == 405
-        ? "; is the lifecycle API off? start prometheus with --web.enable-lifecycle or reload "
-            + "by signal"
-        : "";
-    throw new PrometheusApiException("POST /-/reload", status, "prometheus at "
-        + Quoting.quote(settings.prometheusUri().toString()) + " answered the reload with status "
-        + status + ": " + Quoting.quote(excerpt(response.body())) + hint);
+    return ReloadAnswers.read(response, http, settings.prometheusUri());
   }
 
   /**

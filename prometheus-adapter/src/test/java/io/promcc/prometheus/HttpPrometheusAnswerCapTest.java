@@ -168,7 +168,7 @@ class HttpPrometheusAnswerCapTest {
 
   @Test
   void anErrorAnswerOverTheBoundKeepsWhatWasReadForItsMessage() {
-    String words = HttpPrometheusControl.REFUSAL + " ";
+    String words = ReloadAnswers.REFUSAL + " ";
     server.enqueue(new MockResponse.Builder().code(500)
         .chunkedBody(words + "#".repeat(1 << 20), 8192).build());
 
@@ -182,7 +182,7 @@ class HttpPrometheusAnswerCapTest {
   /** A character of several bytes across the bound is left out whole, not shown as U+FFFD. */
   @Test
   void anErrorAnswerOverTheBoundIsCutBetweenCharacters() {
-    String words = HttpPrometheusControl.REFUSAL + " ";
+    String words = ReloadAnswers.REFUSAL + " ";
     String body = words + "#".repeat(SMALL - 1 - words.length()) + "\u00e9".repeat(SMALL);
     server.enqueue(new MockResponse.Builder().code(500).chunkedBody(body, 256).build());
 

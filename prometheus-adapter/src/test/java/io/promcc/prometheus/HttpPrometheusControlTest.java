@@ -210,7 +210,7 @@ class HttpPrometheusControlTest extends HttpPrometheusControlTestSupport {
   @Test
   void aLongAnswerIsCutBetweenCharactersNotInsideOne() {
     String emoji = "\uD83D\uDE00";
-    String words = HttpPrometheusControl.REFUSAL + " ";
+    String words = ReloadAnswers.REFUSAL + " ";
     String body = words + "a".repeat(1999 - words.length()) + emoji + "b".repeat(100);
     server.enqueue(answer(500, body));
     server.enqueue(answer(503, body));

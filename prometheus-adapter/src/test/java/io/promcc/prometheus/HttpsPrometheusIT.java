@@ -117,7 +117,7 @@ class HttpsPrometheusIT {
 
     assertTrue(e.prometheusMessage().startsWith("failed to reload config: one or more errors "
         + "occurred while applying the new configuration"), e.prometheusMessage());
-    assertTrue(e.prometheusMessage().endsWith(")" + HttpPrometheusControl.NO_CAUSE_HINT),
+    assertTrue(e.prometheusMessage().endsWith(")" + ReloadAnswers.NO_CAUSE_HINT),
         e.prometheusMessage());
   }
 }
