@@ -36,6 +36,9 @@ class DemoScriptIT {
       Pattern.compile("^demo: all 2 guest clusters are up after \\d+ s: demo-a 12/12, "
           + "demo-b 11/11$");
   private static final Pattern PORT = Pattern.compile("https://127\\.0\\.0\\.1:(\\d+)");
+  /** The second line of a record the JDK's default log format writes. */
+  private static final Pattern JDK_LOG_LEVEL =
+      Pattern.compile("^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): ");
 
   @TempDir
   Path dir;
@@ -62,6 +65,8 @@ class DemoScriptIT {
     assertEquals("up{cluster_id=\"demo-a\"}", demo.line(QUERY));
     assertTrue(Files.readString(clustersFile).contains("# - {id: demo-c"),
         "the spare cluster is one uncommented line away");
+    assertFalse(demo.output.contains(JDK_LOG_LEVEL), "a log line of the launcher in the JDK's "
+        + "format, over two lines in local time:\n" + demo.output.tail(30));
 
     // Prometheus itself says so, at the printed URL
     PrometheusApi api = new PrometheusApi(URI.create(prometheus));

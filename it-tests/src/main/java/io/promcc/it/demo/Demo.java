@@ -58,6 +58,10 @@ public final class Demo {
 
   /** Entry point; see the class comment. */
   public static void main(String[] args) {
+    // the launcher's own log lines (the local CA it makes for the simulated guests) as its other
+    // lines, not in the JDK's format over two lines in the machine's time zone and language;
+    // read by the JDK's formatter when it is first used, so before anything logs
+    System.setProperty("java.util.logging.SimpleFormatter.format", "demo: %5$s%6$s%n");
     Options options;
     try {
       options = Options.parse(args);
