@@ -7,14 +7,14 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.Reader;
 import okio.BufferedSource;
 
 /**
  * Reads a watch stream one JSON value at a time, as client-go's JSON framer reads it with Go's
  * {@code json.Decoder}: a value may span lines, and values may follow one another on one line,
  * with or without whitespace between them. Nothing past the value is taken from the stream, so
- * the next read starts right after it. The JSON is read as strictly as Go reads it (Gson's
+ * the next read starts right after it, and a value is given as soon as its last byte has come
+ * ({@link ValueText}). The JSON is read as strictly as Go reads it (Gson's
  * strict mode): single quotes, names or text without quotes, comments, {@code NaN}, leading
  * zeros or control characters in a string are no JSON, as client-go's decoder refuses them,
  * where Gson's lenient reading, client-java's, took them; and as deep as Go reads it, 10,000
@@ -25,7 +25,6 @@ final class WatchFrames {
   private static final TypeAdapter<JsonElement> VALUES = new Gson().getAdapter(JsonElement.class);
   /** How deep Go's JSON decoder reads arrays and objects ({@code maxNestingDepth}). */
   static final int DEPTH = 10_000;
-
   private WatchFrames() {}
 
   /**
@@ -37,7 +36,7 @@ final class WatchFrames {
    * @throws IOException as reading {@code source} throws it
    */
   static JsonElement next(BufferedSource source) throws IOException {
-    CodePoints text = new CodePoints(source);
+    ValueText text = new ValueText(source);
     JsonReader reader = new JsonReader(text);
     reader.setStrictness(Strictness.STRICT);
     reader.setNestingLimit(DEPTH);
@@ -53,64 +52,6 @@ final class WatchFrames {
         throw cut;
       }
       throw e;
-    }
-  }
-
-  /**
-   * The source's UTF-8 text, one code point a read (a pair of surrogates at most), so that the
-   * JSON reader, which fills its buffer as far as a read gives, takes nothing past its value.
-   * Malformed UTF-8 reads as U+FFFD, as Go's decoder reads it in a string.
-   */
-  private static final class CodePoints extends Reader {
-    private final BufferedSource source;
-    /** The low surrogate of a code point whose high one was read alone; -1 for none. */
-    private int low = -1;
-    /** Whether the stream ended. */
-    private boolean ended;
-    /** What reading the stream threw; null for nothing. */
-    private IOException failure;
-
-    CodePoints(BufferedSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public int read(char[] buffer, int offset, int length) throws IOException {
-      if (length == 0) {
-        return 0;
-      }
-      if (low >= 0) {
-        buffer[offset] = (char) low;
-        low = -1;
-        return 1;
-      }
-      int codePoint;
-      try {
-        if (!source.request(1)) {
-          ended = true;
-          return -1;
-        }
-        codePoint = source.readUtf8CodePoint();
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-      if (Character.isBmpCodePoint(codePoint)) {
-        buffer[offset] = (char) codePoint;
-        return 1;
-      }
-      buffer[offset] = Character.highSurrogate(codePoint);
-      if (length == 1) {
-        low = Character.lowSurrogate(codePoint);
-        return 1;
-      }
-      buffer[offset + 1] = Character.lowSurrogate(codePoint);
-      return 2;
-    }
-
-    @Override
-    public void close() {
-      // the watch closes the stream
     }
   }
 }
