@@ -199,6 +199,8 @@ final class TolerantJson {
         return WatchFrames.next(source);
       } catch (MalformedJsonException e) {
         throw new UnreadableEvent("it is no json object", e);
+      } catch (WatchFrames.ObjectTooLarge e) {
+        throw new UnreadableEvent(e.getMessage(), e);
       }
     }
 

@@ -10,14 +10,19 @@ import okio.BufferedSource;
  * or bracket that closes the value's first one (or the quote that closes a string read alone)
  * ends it, strings and escapes within them followed, so that a JSON reader, which fills its
  * buffer as far as a read gives, takes nothing past the value and never waits for bytes after
- * it. A read gives what has arrived, up to that end, in one go (decoded straight from okio's
+ * it; and no longer than a bound, so that a value that does not end is not held in memory as it
+ * grows. A read gives what has arrived, up to that end, in one go (decoded straight from okio's
  * segments), and waits for more only when nothing has: no byte already there is held back.
  * Malformed UTF-8 reads as U+FFFD, as okio reads it (and Go's decoder in a string). What is no
  * JSON is handed on as it comes, for the JSON reader to refuse. Not thread-safe.
  */
 final class ValueText extends Reader {
   private final BufferedSource source;
+  private final long maxBytes;
   private final Buffer.UnsafeCursor cursor = new Buffer.UnsafeCursor();
+  /** The value's bytes taken so far, whitespace before it not counted. */
+  private long taken;
+  private boolean started;
   private int depth;
   private boolean inString;
   private boolean escaped;
@@ -30,8 +35,13 @@ final class ValueText extends Reader {
   /** What reading the stream threw; null for nothing. */
   IOException failure;
 
-  ValueText(BufferedSource source) {
+  /**
+   * @param maxBytes how long the value may be, in bytes, whitespace before it not counted: a
+   *     read past it throws {@link WatchFrames.ObjectTooLarge}, so no more is held
+   */
+  ValueText(BufferedSource source, long maxBytes) {
     this.source = source;
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -49,6 +59,8 @@ final class ValueText extends Reader {
     }
     try {
       return give(chars, offset, length);
+    } catch (WatchFrames.ObjectTooLarge e) {
+      throw e;
     } catch (IOException e) {
       failure = e;
       throw e;
@@ -80,7 +92,9 @@ final class ValueText extends Reader {
         break; // the rest of the character may not have arrived, or a pair may not fit
       }
       source.request(needed); // none given yet: wait for the character (as okio would)
+      long before = buffered.size();
       int codePoint = source.readUtf8CodePoint();
+      take(before - buffered.size());
       escaped = false;
       if (Character.isBmpCodePoint(codePoint)) {
         chars[offset + count++] = (char) codePoint;
@@ -125,6 +139,7 @@ final class ValueText extends Reader {
           if (codePoint < 0 || length - count < 2) {
             break scan;
           }
+          take(sequence);
           escaped = false;
           count += Character.toChars(codePoint, chars, offset + count);
           bytes += sequence;
@@ -162,7 +177,14 @@ final class ValueText extends Reader {
   }
 
   /** Follows the value's structure over one ASCII byte. */
-  private void follow(byte next) {
+  private void follow(byte next) throws WatchFrames.ObjectTooLarge {
+    if (!started) {
+      if (next == ' ' || next == '\t' || next == '\r' || next == '\n') {
+        return;
+      }
+      started = true;
+    }
+    take(1);
     if (inString) {
       if (escaped) {
         escaped = false;
@@ -179,6 +201,15 @@ final class ValueText extends Reader {
     } else if (next == '}' || next == ']') {
       depth--;
       complete = depth <= 0; // below 0: no JSON, which the reader refuses there
+    }
+  }
+
+  /** Counts {@code bytes} more of the value, throwing once it is longer than allowed. */
+  private void take(long bytes) throws WatchFrames.ObjectTooLarge {
+    started = true;
+    taken += bytes;
+    if (taken > maxBytes) {
+      throw new WatchFrames.ObjectTooLarge(maxBytes);
     }
   }
 
