@@ -5,6 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -14,6 +18,7 @@ import io.kubernetes.client.util.Watch;
 import io.promcc.core.model.TextCut;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.Type;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -59,9 +64,30 @@ final class TolerantJson {
     return GSON;
   }
 
-  /** Reads {@code json} as {@code type}, ignoring unknown fields. */
+  /**
+   * Reads {@code json} as {@code type}, ignoring unknown fields, as strictly as Go reads JSON
+   * (Gson's strict mode), as client-go decodes a response: single quotes, names or text without
+   * quotes, comments, {@code NaN}, {@code =} or {@code ;} for {@code :} or {@code ,}, leading
+   * zeros or control characters in a string are no JSON, where Gson's lenient reading, which
+   * {@link Gson#fromJson(String, Type)} uses, took them; and as deep as Go reads it, 10,000
+   * levels (Gson's reader stops at 255 unless told). Nothing may follow the value but
+   * whitespace.
+   *
+   * @throws JsonParseException if {@code json} is no such JSON or cannot be read as {@code type}
+   */
   static <T> T read(String json, Type type) {
-    return GSON.fromJson(json, type);
+    JsonReader reader = new JsonReader(new StringReader(json));
+    reader.setStrictness(Strictness.STRICT);
+    reader.setNestingLimit(WatchFrames.DEPTH);
+    T value = GSON.fromJson(reader, type);
+    try {
+      if (value != null && reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new JsonSyntaxException("json document was not fully consumed");
+      }
+    } catch (IOException e) {
+      throw new JsonSyntaxException(e);
+    }
+    return value;
   }
 
   /**

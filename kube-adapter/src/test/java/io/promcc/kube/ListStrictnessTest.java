@@ -1,0 +1,92 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A response (a list, a lease) is read as strictly and as deep as Go reads JSON, as client-go
+ * decodes it: what Gson's lenient reading took (single quotes, names or text without quotes,
+ * comments, {@code NaN}, {@code =} for {@code :}, {@code ;} for {@code ,}, a leading zero, a
+ * tab in a string) cannot be read, and
+ * nesting up to 10,000 levels can, where Gson stopped at 255. Over {@link TolerantJson#execute}
+ * on a real OkHttp HTTP/1.1 response.
+ */
+class ListStrictnessTest {
+  private static final String LIST = "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\","
+      + "\"metadata\":{\"resourceVersion\":\"9\"},\"items\":[{\"metadata\":{\"name\":\"a\","
+      + "\"resourceVersion\":\"9\"},\"spec\":{\"ports\":[{\"port\":443}]}}]}";
+  private final MockWebServer server = new MockWebServer();
+  private final OkHttpClient http =
+      new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private V1ServiceList list(String body) throws ApiException {
+    server.enqueue(new MockResponse.Builder().body(body).build());
+    return TolerantJson.execute(new ApiClient(http), http.newCall(new Request.Builder()
+        .url(server.url("/api/v1/services")).build()), V1ServiceList.class);
+  }
+
+  @Test
+  void aListInJsonGoRefusesCannotBeRead() throws Exception {
+    assertEquals("a", list(LIST).getItems().get(0).getMetadata().getName());
+    // Go's decoder refuses each; Gson's lenient reading took each as the list but the last two
+    // (the trailing comment and value were refused already)
+    for (String lenient : List.of(LIST.replace("\"kind\"", "'kind'"),
+        LIST.replace("\"kind\"", "kind"),
+        LIST.replace("\"ServiceList\"", "ServiceList"),
+        LIST.replace("\"items\"", "/* items */ \"items\""),
+        LIST.replace("\"items\"", "\"x\":NaN,\"items\""),
+        LIST.replace("\"kind\":", "\"kind\"="),
+        LIST.replace(",\"items\"", ";\"items\""),
+        LIST.replace("443", "0443"),
+        LIST.replace("\"a\"", "\"a\tb\""),
+        LIST + " // the end",
+        LIST + " {}")) {
+      ApiException refused = assertThrows(ApiException.class, () -> list(lenient), lenient);
+
+      assertTrue(refused.getMessage().contains("cannot read the response: "),
+          refused.getMessage());
+    }
+  }
+
+  /** The list with an unknown field of arrays in arrays, the list {@code depth} levels deep. */
+  private static String nested(int depth) {
+    int items = LIST.indexOf("\"items\"");
+    // the list is one level, the field's arrays the rest
+    return LIST.substring(0, items) + "\"x\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1)
+        + "," + LIST.substring(items);
+  }
+
+  @Test
+  void aListIsReadAsDeepAsGoReadsItAndNoDeeper() throws Exception {
+    assertEquals("a", list(nested(256)).getItems().get(0).getMetadata().getName());
+    assertEquals("a", list(nested(10_000)).getItems().get(0).getMetadata().getName());
+
+    ApiException refused = assertThrows(ApiException.class, () -> list(nested(10_001)));
+    assertTrue(refused.getMessage().contains("cannot read the response: "),
+        refused.getMessage());
+  }
+}
