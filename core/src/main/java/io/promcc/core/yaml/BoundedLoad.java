@@ -252,6 +252,14 @@ final class BoundedLoad extends Load {
       super(settings, yaml);
     }
 
+    /** The document, refused before it is constructed if its aliases expand too far. */
+    @Override
+    public Optional<Node> getSingleNode() {
+      Optional<Node> document = super.getSingleNode();
+      document.ifPresent(AliasRatio::check);
+      return document;
+    }
+
     @Override
     protected SequenceNode composeSequenceNode(Optional<Anchor> anchor) {
       return nested(() -> super.composeSequenceNode(anchor));

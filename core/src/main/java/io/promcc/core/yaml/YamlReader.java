@@ -59,7 +59,8 @@ public final class YamlReader {
         .setAllowDuplicateKeys(false)
         .setParseComments(comments)
         .setCodePointLimit(MAX_CODE_POINTS)
-        .setMaxAliasesForCollections(50)
+        // bounded by their share of the values read instead, as Prometheus' YAML does
+        .setMaxAliasesForCollections(Integer.MAX_VALUE)
         .setDefaultMap(ReadMapping::new)
         .setDefaultList(ReadList::new)
         .build();
