@@ -33,30 +33,16 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * the values read: either made the reading thread end in a {@link StackOverflowError} instead of
  * an error naming the document, and a value that holds itself never ends a walk. Prometheus
  * refuses a config that holds itself too (none of its typed fields can), and no Prometheus
- * config, profile or cluster list nests even twenty deep. Not thread-safe: one document per
- * call, as snakeyaml's own.
+ * config, profile or cluster list nests even twenty deep. A document whose aliases expand too
+ * far is refused before it is constructed ({@link AliasRatio}). Not thread-safe: one document
+ * per call, as snakeyaml's own.
  */
 final class BoundedLoad extends Load {
-  /**
-   * The fewest keys merge keys may set in a document of any length. Prometheus' YAML refuses a
-   * document whose decoding comes from aliases past a share that falls as it grows ("document
-   * contains excessive aliasing"); each key merged through an alias is two such decodings at
-   * least, and this many refused where the text is shorter than it is past that share for any
-   * document, so no document Prometheus takes is refused here.
-   */
-  static final int MERGED_KEYS_FLOOR = 600_000;
-
   private final LoadSettings settings;
-  private final YamlTypesOnly constructor;
 
   BoundedLoad(LoadSettings settings) {
-    this(settings, new YamlTypesOnly(settings));
-  }
-
-  private BoundedLoad(LoadSettings settings, YamlTypesOnly constructor) {
-    super(settings, constructor);
+    super(settings, new YamlTypesOnly(settings));
     this.settings = settings;
-    this.constructor = constructor;
   }
 
   /**
@@ -66,10 +52,6 @@ final class BoundedLoad extends Load {
    * refused without a line). Without them the tag is refused as any unknown one, where it is.
    */
   private static final class YamlTypesOnly extends StandardConstructor {
-    /** Keys merge keys may set in the document read: its length, or the floor. */
-    private long mergedKeysLeft;
-    private long mergedKeysBound;
-
     YamlTypesOnly(LoadSettings settings) {
       super(settings);
       tagConstructors.remove(new Tag(UUID.class));
@@ -112,7 +94,7 @@ final class BoundedLoad extends Load {
         }
         for (NodeTuple tuple : node.getValue()) {
           if (isMergeKey(tuple.getKeyNode())) {
-            merge(read, tuple.getValueNode(), tuple.getKeyNode().getStartMark());
+            merge(read, tuple.getValueNode());
             continue;
           }
           Object key = constructObject(tuple.getKeyNode());
@@ -163,9 +145,10 @@ final class BoundedLoad extends Load {
     /**
      * Sets the keys of the mapping {@code value} into {@code read} over those there, as go-yaml
      * v2 does where a merge key stands, or of each mapping of a list, the earlier over the
-     * later; anything else it refuses.
+     * later; anything else it refuses. The keys are copied, not shared as an alias' value is:
+     * {@link AliasRatio} bounds them before, as aliases of their mappings.
      */
-    private void merge(ReadMapping read, Node value, Optional<Mark> mergeKey) {
+    private void merge(ReadMapping read, Node value) {
       Object merged = constructObject(value);
       // a null (<<: ~) is a single value too; List.of refuses it
       List<?> sources = merged instanceof List<?> list ? list : Collections.singletonList(merged);
@@ -174,14 +157,6 @@ final class BoundedLoad extends Load {
         if (!(source instanceof ReadMapping mapping)) {
           throw new ConstructorException(null, Optional.empty(),
               "map merge requires map or sequence of maps as the value", value.getStartMark());
-        }
-        mergedKeysLeft -= mapping.size();
-        if (mergedKeysLeft < 0) {
-          // the keys are copied, not shared as an alias' value is: bounded as go-yaml bounds
-          // aliasing, to a multiple of the document
-          throw new ConstructorException(null, Optional.empty(), "merge keys (<<) set more than "
-              + Math.max(MERGED_KEYS_FLOOR, mergedKeysBound) + " keys in this document: it"
-              + " contains excessive aliasing, which Prometheus refuses", mergeKey);
         }
         mapping.forEach((key, item) -> {
           read.unmark(key);
@@ -237,8 +212,6 @@ final class BoundedLoad extends Load {
 
   @Override
   protected Composer createComposer(String yaml) {
-    constructor.mergedKeysBound = yaml.length();
-    constructor.mergedKeysLeft = Math.max(MERGED_KEYS_FLOOR, yaml.length());
     return new BoundedComposer(settings, yaml);
   }
 
