@@ -55,11 +55,14 @@ public final class BaseConfig {
   private final String source;
   private final String text;
   private final Map<String, Object> values;
+  private final List<String> warnings;
 
-  private BaseConfig(String source, String text, Map<String, Object> values) {
+  private BaseConfig(String source, String text, Map<String, Object> values,
+      List<String> warnings) {
     this.source = source;
     this.text = text;
     this.values = values;
+    this.warnings = warnings;
   }
 
   /** An empty base config: the output holds only generated jobs. */
@@ -122,7 +125,8 @@ public final class BaseConfig {
     if (!problems.isEmpty()) {
       throw new ValidationException(subject, problems);
     }
-    return new BaseConfig(source, text, values);
+    return new BaseConfig(source, text, values,
+        LaterDocuments.warning(written, text.length(), subject).stream().toList());
   }
 
   /**
@@ -144,6 +148,14 @@ public final class BaseConfig {
       }
     }
     return found;
+  }
+
+  /**
+   * What the user should know of the base config read, each a line, none most often: text past
+   * its first YAML document, which neither promcc nor Prometheus reads.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Where the base config came from, for messages. */

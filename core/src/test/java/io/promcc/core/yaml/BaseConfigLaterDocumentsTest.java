@@ -1,0 +1,58 @@
+package io.promcc.core.yaml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What follows a base config's first YAML document is left out, as Prometheus leaves it out
+ * (promtool 2.53.3 takes {@code global: ...\n---\nscrape_configs: ...} without a word, and
+ * scrapes none of those jobs); a user who wrote a second document most likely meant it to be
+ * read, so the base config names it in a warning. It was dropped silently.
+ */
+class BaseConfigLaterDocumentsTest {
+  @Test
+  void aSecondDocumentIsNamedInAWarning() {
+    BaseConfig base = BaseConfig.parse("""
+        global:
+          scrape_interval: 1m
+        ---
+        # the jobs
+        scrape_configs:
+        - job_name: a
+        """, "b.yml");
+
+    assertEquals(List.of("base config \"b.yml\": the text from line 5 (\"scrape_configs:\") is"
+        + " left out: it follows the first YAML document (ended at line 3), and Prometheus reads"
+        + " only that one"), base.warnings());
+  }
+
+  @Test
+  void anEmptyFirstDocumentNamesTheNextOne() {
+    BaseConfig base = BaseConfig.parse("---\n...\n--- {global: {scrape_interval: 1m}}\n",
+        "b.yml");
+
+    assertEquals(List.of("base config \"b.yml\": the text from line 3 (\"--- {global:"
+        + " {scrape_interval: 1m}}\") is left out: it follows the first YAML document (ended at"
+        + " line 2), and Prometheus reads only that one"), base.warnings());
+  }
+
+  @Test
+  void markersAndCommentsAfterTheFirstDocumentAreNoWarning() {
+    String[] written = {"global: {}\n", "global: {}\n...\n", "global: {}\n---\n",
+        "global: {}\n...\n# end\n---\n...\n\n", "", "---\n"};
+    for (String text : written) {
+      assertEquals(List.of(), BaseConfig.parse(text, "b.yml").warnings(), text);
+    }
+  }
+
+  @Test
+  void aLongLineIsCutInTheWarning() {
+    BaseConfig base = BaseConfig.parse("a: 1\n---\nb: " + "x".repeat(100) + "\n", "b.yml");
+
+    assertEquals(List.of("base config \"b.yml\": the text from line 3 (\"b: " + "x".repeat(37)
+        + "...\") is left out: it follows the first YAML document (ended at line 2), and"
+        + " Prometheus reads only that one"), base.warnings());
+  }
+}
