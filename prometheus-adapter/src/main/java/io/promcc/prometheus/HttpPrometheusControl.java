@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
  *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper); a
- *       refusal of access or a redirect, which no wait mends, ends it at once. The
+ *       refusal of access, a redirect or a TLS certificate the client does not verify
+ *       (not trusted, for another host, out of its validity), which no wait mends, ends it at
+ *       once ({@link PrometheusApiException}; a certificate's with status 0: nothing sent). The
  *       first wait of this object's life that is not answered at once is logged at INFO when it
  *       starts and when Prometheus answers (ready, or a runtime info), with the time since it
  *       started: a controller started beside a Prometheus still replaying its WAL would wait up
@@ -159,6 +161,12 @@ public final class HttpPrometheusControl implements PrometheusControl {
         }
         lastProblem = "status " + status + ": " + excerpt(response.body());
       } catch (PrometheusUnavailableException e) {
+        if (TlsFailures.certificateProblem(e, settings).isPresent()) {
+          // a tls server answered with a certificate this client does not verify: an answer,
+          // as a refusal is, that no wait mends (a fixed certificate or bundle is seen by the
+          // next reconcile's call); nothing was sent
+          throw new PrometheusApiException("GET /-/ready", 0, e.getMessage(), e);
+        }
         lastProblem = e.getMessage();
       }
       firstWaitStarted(started, timeout, lastProblem);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
@@ -104,6 +105,21 @@ class HttpsPrometheusIT {
         + "store"), e.getMessage());
     assertTrue(e.getMessage().contains("give the ca that signed it with --prometheus-ca-bundle"),
         e.getMessage());
+  }
+
+  @Test
+  void withoutTheCaBundleAReadyWaitEndsAtOnceNamingTheCertificate() {
+    ready();
+    long started = System.nanoTime();
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control(false).awaitReady(WAIT));
+
+    // bounded well below the wait of 60 s, which it polled for before
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(WAIT.dividedBy(2)) < 0);
+    assertEquals(0, e.statusCode());
+    assertTrue(e.getMessage().startsWith("GET /-/ready to prometheus at \"" + url + "\" failed: "
+        + "its tls certificate is not trusted by the jvm's trust store"), e.getMessage());
   }
 
   @Test

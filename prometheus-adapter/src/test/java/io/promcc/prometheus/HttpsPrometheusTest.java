@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.testing.ThrowawayCa;
@@ -77,6 +78,34 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
         e.getMessage());
     assertTrue(e.getMessage().contains("give the ca that signed it with "
         + "--prometheus-ca-bundle"), e.getMessage());
+  }
+
+  /**
+   * A certificate the client does not verify is an answer of a tls server, as a refusal of the
+   * credentials is: no wait mends it, so the wait for readiness ends at once (nothing was sent,
+   * status 0), where it polled until the ready timeout, 5 min, as for a Prometheus that does not
+   * answer, and the reconcile said why only then.
+   */
+  @Test
+  void aReadyWaitEndsAtOnceOnACertificateTheClientDoesNotVerify() throws Exception {
+    serve(ca.issue("other.example", List.of("other.example"), List.of("10.1.2.3"),
+        EnumSet.of(ThrowawayCa.Usage.SERVER)));
+    Path bundle = caBundle();
+
+    PrometheusApiException untrusted = assertThrows(PrometheusApiException.class,
+        () -> control(settings(url()).build()).awaitReady(Duration.ofMinutes(5)));
+    PrometheusApiException otherHost = assertThrows(PrometheusApiException.class,
+        () -> control(settings(url()).caBundle(bundle).build())
+            .awaitReady(Duration.ofMinutes(5)));
+
+    assertEquals(List.of(), sleeps);
+    assertEquals(0, untrusted.statusCode());
+    assertEquals("GET /-/ready", untrusted.endpoint());
+    assertTrue(untrusted.getMessage().startsWith("GET /-/ready to prometheus at \"" + url()
+        + "\" failed: its tls certificate is not trusted by the jvm's trust store"),
+        untrusted.getMessage());
+    assertTrue(otherHost.getMessage().contains("failed: its tls certificate is not for host "
+        + "\"127.0.0.1\""), otherHost.getMessage());
   }
 
   @Test
