@@ -124,14 +124,14 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout, and with a
    * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
    *
-   * @throws io.promcc.core.model.InvalidValueException naming the CA bundle if it cannot be used
+   * The CA bundle is not read again: its certificates are those read into the settings.
    */
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER);
-    settings.caBundle().ifPresent(bundle -> builder.sslContext(PrometheusTrust.ofCaBundle(bundle)));
+    settings.caBundle().ifPresent(bundle -> builder.sslContext(bundle.sslContext()));
     return builder.build();
   }
 

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  * @param authentication credentials for a protected Prometheus (default none)
  * @param caBundle a PEM file of the CAs that verify the certificate of a Prometheus served over
  *     https (its {@code --web.config.file} {@code tls_server_config}) in place of the JVM's trust
- *     store, for a self-signed or private CA's certificate; its host name is verified all the
+ *     store, as read once (the file is not read again), for a self-signed or private CA's certificate; its host name is verified all the
  *     same (default none: the JVM's trust store)
  * @param signalPid reload by {@code kill -HUP <pid>} instead of HTTP, for a Prometheus without
  *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
@@ -45,7 +45,7 @@ public record PrometheusAdapterSettings(
     Duration reloadTimeout,
     Duration readyTimeout,
     Optional<Authentication> authentication,
-    Optional<Path> caBundle,
+    Optional<PrometheusTrust> caBundle,
     OptionalLong signalPid,
     Optional<Path> signalPidFile,
     Optional<Path> promtool,
@@ -111,7 +111,7 @@ public record PrometheusAdapterSettings(
     private Duration reloadTimeout = Duration.ofMinutes(5);
     private Duration readyTimeout = Duration.ofMinutes(5);
     private Optional<Authentication> authentication = Optional.empty();
-    private Optional<Path> caBundle = Optional.empty();
+    private Optional<PrometheusTrust> caBundle = Optional.empty();
     private OptionalLong signalPid = OptionalLong.empty();
     private Optional<Path> signalPidFile = Optional.empty();
     private Optional<Path> promtool = Optional.empty();
@@ -147,8 +147,11 @@ public record PrometheusAdapterSettings(
       return this;
     }
 
-    /** Verify Prometheus' certificate with the CAs of this PEM file, not the JVM's. */
-    public Builder caBundle(Path value) {
+    /**
+     * Verify Prometheus' certificate with the CAs of this PEM file as read ({@link
+     * PrometheusTrust#read}), not the JVM's.
+     */
+    public Builder caBundle(PrometheusTrust value) {
       caBundle = Optional.of(value);
       return this;
     }

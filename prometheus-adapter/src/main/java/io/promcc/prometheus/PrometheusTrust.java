@@ -1,6 +1,9 @@
 package io.promcc.prometheus;
 
-import io.promcc.core.model.InvalidValueException;
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Problems;
+import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;
 import java.io.ByteArrayInputStream;
@@ -18,7 +21,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,53 +32,90 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS trust of the HTTP client for a Prometheus served over https when a CA bundle replaces
- * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}): exactly the certificates
- * of the bundle valid when it is read verify Prometheus' (an expired one verifies nothing, as for
- * Go and OpenSSL). Host names are verified as with the JVM's trust store.
- * Stateless.
+ * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}), as read once from its
+ * file: exactly the certificates of the bundle valid when it is read verify Prometheus' (an
+ * expired one verifies nothing, as for Go and OpenSSL). Host names are verified as with the
+ * JVM's trust store. The start reads it within its bound on the checks of files (a volume may
+ * hang) and hands it on, so the client does not read the file again. Immutable; equal for the
+ * same file read with the same certificates.
  */
 public final class PrometheusTrust {
-  private PrometheusTrust() {}
-
   private static final Pattern CERTIFICATE_BLOCK = Pattern.compile(
       "-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----");
 
   /** The most of a CA bundle that is read; larger is refused. */
   public static final int MAX_CA_BUNDLE_BYTES = 1 << 20;
 
+  private final Path path;
+  private final List<X509Certificate> certificates;
+  private final SSLContext context;
+
+  private PrometheusTrust(Path path, List<X509Certificate> certificates, SSLContext context) {
+    this.path = path;
+    this.certificates = List.copyOf(certificates);
+    this.context = context;
+  }
+
+  /**
+   * The bundle {@code path} as read now: a readable regular file of at most {@link
+   * #MAX_CA_BUNDLE_BYTES} bytes of ASCII holding at least one PEM certificate valid now.
+   *
+   * @throws Unusable naming the file and what is wrong with it
+   */
+  public static PrometheusTrust read(Path path) {
+    requireNonNull(path, "path == null");
+    try {
+      return readOrRefuse(path);
+    } catch (Refused refused) {
+      throw new Unusable(path, refused.getMessage());
+    }
+  }
+
   /**
    * What is wrong with the CA bundle {@code path}, as a phrase after its name ({@code holds no
-   * pem certificate}), or empty for one the client can use: a readable regular file of at most
-   * {@link #MAX_CA_BUNDLE_BYTES} bytes of ASCII holding at least one PEM certificate valid now.
+   * pem certificate}), or empty for one the client can use (see {@link #read(Path)}).
    */
   public static Optional<String> problem(Path path) {
     try {
       read(path);
       return Optional.empty();
-    } catch (Refused refused) {
-      return Optional.of(refused.getMessage());
+    } catch (Unusable unusable) {
+      return Optional.of(unusable.problem());
     }
   }
 
-  /**
-   * An SSL context that trusts exactly the certificates in the PEM file {@code path}.
-   *
-   * @throws InvalidValueException naming the file if {@link #problem(Path)} finds a problem
-   */
-  public static SSLContext ofCaBundle(Path path) {
-    try {
-      return read(path);
-    } catch (Refused refused) {
-      throw new InvalidValueException("prometheus ca bundle", path.toString(),
-          refused.getMessage());
-    }
+  /** The file the bundle was read from. */
+  public Path path() {
+    return path;
+  }
+
+  /** A context that trusts exactly the certificates of the bundle valid when it was read. */
+  SSLContext sslContext() {
+    return context;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PrometheusTrust that && path.equals(that.path)
+        && certificates.equals(that.certificates);
+  }
+
+  @Override
+  public int hashCode() {
+    return path.hashCode();
+  }
+
+  /** The file's path: what a message names. */
+  @Override
+  public String toString() {
+    return path.toString();
   }
 
   /**
-   * The context of {@code path}. Only a regular file is opened (a FIFO waits for a writer) and
+   * The trust of {@code path}. Only a regular file is opened (a FIFO waits for a writer) and
    * only its first {@link #MAX_CA_BUNDLE_BYTES} bytes are read.
    */
-  private static SSLContext read(Path path) throws Refused {
+  private static PrometheusTrust readOrRefuse(Path path) throws Refused {
     byte[] bytes;
     long size;
     try {
@@ -103,17 +145,19 @@ public final class PrometheusTrust {
     try {
       // only the certificates' blocks, as Go reads a bundle: the JDK would read any other
       // block (a key beside the certificate) as a certificate, and fail on it
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+      Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(certificateBlocks(pem)
               .getBytes(StandardCharsets.US_ASCII)));
-      if (certificates.isEmpty()) {
+      if (read.isEmpty()) {
         throw new Refused("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")");
       }
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
       int i = 0;
       String outOfValidity = null;
-      for (Certificate certificate : certificates) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate : read) {
+        certificates.add((X509Certificate) certificate);
         // the JDK takes a trusted CA as valid for ever; Go (Prometheus' own clients) and
         // OpenSSL (curl) verify nothing with one that expired: neither does this bundle
         Optional<String> invalid = outOfValidity((X509Certificate) certificate, Instant.now());
@@ -132,7 +176,7 @@ public final class PrometheusTrust {
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
-      return context;
+      return new PrometheusTrust(path, certificates, context);
     } catch (GeneralSecurityException | IOException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
     }
@@ -160,6 +204,26 @@ public final class PrometheusTrust {
       return Optional.of(name + " is valid from " + notBefore + " only");
     }
     return Optional.empty();
+  }
+
+  /**
+   * A CA bundle the client cannot use: its message names the file and the problem ({@code
+   * prometheus ca bundle holds no pem certificate (...), found "..."}).
+   */
+  public static final class Unusable extends PromccException {
+    private static final long serialVersionUID = 1L;
+
+    private final String problem;
+
+    Unusable(Path path, String problem) {
+      super(Problems.format("prometheus ca bundle", path.toString(), problem));
+      this.problem = problem;
+    }
+
+    /** What is wrong, as a phrase after the file's name ({@code holds no pem certificate}). */
+    public String problem() {
+      return problem;
+    }
   }
 
   /** A problem of the bundle, its message the phrase. */

@@ -57,7 +57,7 @@ final class TlsFailures {
           + "by a name or address the certificate holds");
     }
     String store = settings.caBundle().map(bundle -> "the ca bundle "
-        + Quoting.quote(bundle.toString())).orElse("the jvm's trust store");
+        + Quoting.quote(bundle.path().toString())).orElse("the jvm's trust store");
     String todo = settings.caBundle().isPresent()
         ? "is the ca that signed it in the ca bundle (--prometheus-ca-bundle)?"
         : "give the ca that signed it with --prometheus-ca-bundle (a self-signed certificate "

@@ -63,7 +63,7 @@ class HttpsPrometheusIT {
         work.resolve("out"), url).connectTimeout(Duration.ofSeconds(10))
         .requestTimeout(WAIT).readyTimeout(WAIT).reloadTimeout(WAIT);
     if (withCaBundle) {
-      builder.caBundle(caBundle);
+      builder.caBundle(PrometheusTrust.read(caBundle));
     }
     PrometheusAdapterSettings settings = builder.build();
     return new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,

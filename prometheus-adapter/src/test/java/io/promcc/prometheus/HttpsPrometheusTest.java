@@ -50,8 +50,9 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     return URI.create("https://127.0.0.1:" + server.getPort() + "/");
   }
 
-  private Path caBundle() throws IOException {
-    return Files.writeString(temp.resolve("prometheus-ca.pem"), ca.certificatePem());
+  private PrometheusTrust caBundle() throws IOException {
+    return PrometheusTrust.read(Files.writeString(temp.resolve("prometheus-ca.pem"),
+        ca.certificatePem()));
   }
 
   @Test
@@ -90,7 +91,7 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
   void aReadyWaitEndsAtOnceOnACertificateTheClientDoesNotVerify() throws Exception {
     serve(ca.issue("other.example", List.of("other.example"), List.of("10.1.2.3"),
         EnumSet.of(ThrowawayCa.Usage.SERVER)));
-    Path bundle = caBundle();
+    PrometheusTrust bundle = caBundle();
 
     PrometheusApiException untrusted = assertThrows(PrometheusApiException.class,
         () -> control(settings(url()).build()).awaitReady(Duration.ofMinutes(5)));
@@ -113,7 +114,7 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     serve(ca.issue("other.example", List.of("other.example"), List.of("10.1.2.3"),
         EnumSet.of(ThrowawayCa.Usage.SERVER)));
     server.enqueue(answer(200, ""));
-    Path bundle = caBundle();
+    PrometheusTrust bundle = caBundle();
 
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings(url()).caBundle(bundle).build()).reload());
@@ -131,7 +132,7 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
         now.minus(Duration.ofDays(1)), EnumSet.of(ThrowawayCa.Usage.SERVER))),
         ca.certificate());
     server.enqueue(answer(200, ""));
-    Path bundle = caBundle();
+    PrometheusTrust bundle = caBundle();
 
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings(url()).caBundle(bundle).build()).reload());
@@ -149,8 +150,8 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     ThrowawayCa.Issued served = expired.issueServer();
     serve(served.privateKey(), served.certificate(), expired.certificate());
     server.enqueue(answer(200, ""));
-    Path bundle = Files.writeString(temp.resolve("prometheus-ca.pem"),
-        expired.certificatePem() + ca.certificatePem());
+    PrometheusTrust bundle = PrometheusTrust.read(Files.writeString(
+        temp.resolve("prometheus-ca.pem"), expired.certificatePem() + ca.certificatePem()));
 
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings(url()).caBundle(bundle).build()).reload());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,8 +51,8 @@ class PrometheusTrustTest {
   void theClientIsNotMadeWithABundleThatHoldsNoCertificate() throws IOException {
     Path empty = Files.writeString(temp.resolve("empty.pem"), "");
 
-    InvalidValueException e = assertThrows(InvalidValueException.class,
-        () -> PrometheusTrust.ofCaBundle(empty));
+    PrometheusTrust.Unusable e = assertThrows(PrometheusTrust.Unusable.class,
+        () -> PrometheusTrust.read(empty));
 
     assertEquals("prometheus ca bundle holds no pem certificate (\"-----BEGIN CERTIFICATE-----\"), "
         + "found \"" + empty + "\"", e.getMessage());

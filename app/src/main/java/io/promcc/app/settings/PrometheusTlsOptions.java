@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * The option of a Prometheus served over https with a certificate the JVM's trust store does not
  * verify (a self-signed or private CA's, from {@code tls_server_config} in its
- * {@code --web.config.file}): the CAs that verify it. Read at start as the client reads it, so
+ * {@code --web.config.file}): the CAs that verify it. Read once, at start, for the client, so
  * a file it could not use is refused with the other settings.
  */
 final class PrometheusTlsOptions {
@@ -23,10 +23,11 @@ final class PrometheusTlsOptions {
           + "store.", "/etc/prometheus-ca/ca.pem"));
 
   /**
-   * The CA bundle, if given with an https Prometheus URL; empty after adding its problem.
+   * The CA bundle as read, if given with an https Prometheus URL; empty after adding its
+   * problem.
    * Without a Prometheus URL nothing is read ({@link UnreadOptions} refuses the option).
    */
-  static Optional<Path> caBundle(SettingsReader r, Optional<URI> prometheusUrl) {
+  static Optional<PrometheusTrust> caBundle(SettingsReader r, Optional<URI> prometheusUrl) {
     if (prometheusUrl.isEmpty() || !r.has(CA_BUNDLE)) {
       return Optional.empty();
     }
@@ -38,10 +39,12 @@ final class PrometheusTlsOptions {
     return r.file(CA_BUNDLE, text -> {
       // as --vault-ca-bundle: the size first, then what the client would find in it
       Path path = SettingsReader.boundedFile(text, PrometheusTrust.MAX_CA_BUNDLE_BYTES);
-      PrometheusTrust.problem(path).ifPresent(problem -> {
-        throw new IllegalArgumentException(problem);
-      });
-      return path;
+      try {
+        // read here, within the check's bound, and handed on: the client reads it no more
+        return PrometheusTrust.read(path);
+      } catch (PrometheusTrust.Unusable unusable) {
+        throw new IllegalArgumentException(unusable.problem());
+      }
     });
   }
 }

@@ -8,6 +8,7 @@ import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.kube.KubeAdapterSettings;
+import io.promcc.prometheus.PrometheusTrust;
 import io.promcc.vault.VaultSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * @param prometheusUrl the Prometheus to reload and verify; without it files are only written
  * @param prometheusCredentials basic auth or a bearer token for it, from files
  * @param prometheusCaBundle the CAs that verify its certificate over https, in place of the
- *     JVM's trust store
+ *     JVM's trust store, as the start read them
  * @param httpAddress where /metrics, /healthz and /readyz are served
  * @param shard keep only this shard's clusters
  * @param pacing how soon after changes the loop reconciles (settle, debounce, max delay), and
@@ -67,7 +68,7 @@ public record RunSettings(
     Optional<Path> profile,
     Optional<URI> prometheusUrl,
     Optional<PrometheusCredentials> prometheusCredentials,
-    Optional<Path> prometheusCaBundle,
+    Optional<PrometheusTrust> prometheusCaBundle,
     InetSocketAddress httpAddress,
     Optional<Shard> shard,
     Pacing pacing,
@@ -345,7 +346,7 @@ public record RunSettings(
     UnreadOptions.refuse(r, discovery, certificates, prometheusUrl.isPresent());
     Optional<PrometheusCredentials> credentials = PrometheusAuthOptions.from(r,
         prometheusUrl.isPresent(), problems);
-    Optional<Path> caBundle = PrometheusTlsOptions.caBundle(r, prometheusUrl);
+    Optional<PrometheusTrust> caBundle = PrometheusTlsOptions.caBundle(r, prometheusUrl);
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     if (certificates == CertificateMode.LOCAL_CA && stateDir != null) {
       // the only mode that reads it: the local CA would fail to make it after the start began

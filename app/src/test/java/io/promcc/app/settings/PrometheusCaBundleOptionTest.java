@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.testing.ThrowawayCa;
+import io.promcc.prometheus.PrometheusTrust;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class PrometheusCaBundleOptionTest {
     RunSettings env = load(Map.of("PROMCC_PROMETHEUS_CA_BUNDLE", bundle.toString()));
 
     assertEquals(List.of(), problems.list());
-    assertEquals(Optional.of(bundle), flag.prometheusCaBundle());
+    assertEquals(Optional.of(bundle), flag.prometheusCaBundle().map(PrometheusTrust::path));
     assertEquals(flag, env);
   }
 

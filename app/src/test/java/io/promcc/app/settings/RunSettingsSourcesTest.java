@@ -8,6 +8,7 @@ import io.promcc.app.loop.Pacing;
 import io.promcc.app.settings.RunSettings.CertificateMode;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
+import io.promcc.prometheus.PrometheusTrust;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,8 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
     assertEquals(Duration.ofHours(48), fromFile.certificateValidity());
     assertEquals(Duration.ofMillis(40), fromFile.pacing().settle());
     assertEquals(9999, fromFile.httpAddress().getPort());
-    assertEquals(Optional.of(prometheusCa), fromFile.prometheusCaBundle());
+    assertEquals(Optional.of(prometheusCa), fromFile.prometheusCaBundle()
+        .map(PrometheusTrust::path));
   }
 
   @Test
