@@ -16,10 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,13 +28,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * The TLS trust of the HTTP client for a Prometheus served over https when a CA bundle replaces
  * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}), as read once from its
- * file: exactly the certificates of the bundle valid when it is read verify Prometheus' (an
- * expired one verifies nothing, as for Go and OpenSSL). Host names are verified as with the
+ * file: exactly the certificates of the bundle valid at the handshake verify Prometheus' (an
+ * expired one verifies nothing, as for Go and OpenSSL, also one that expires while it runs). Host names are verified as with the
  * JVM's trust store. The start reads it within its bound on the checks of files (a volume may
  * hang) and hands it on, so the client does not read the file again. Immutable; equal for the
  * same file read with the same certificates.
@@ -48,11 +48,14 @@ public final class PrometheusTrust {
 
   private final Path path;
   private final List<X509Certificate> certificates;
+  private final List<String> outOfValidity;
   private final SSLContext context;
 
-  private PrometheusTrust(Path path, List<X509Certificate> certificates, SSLContext context) {
+  private PrometheusTrust(Path path, List<X509Certificate> certificates,
+      List<String> outOfValidity, SSLContext context) {
     this.path = path;
     this.certificates = List.copyOf(certificates);
+    this.outOfValidity = List.copyOf(outOfValidity);
     this.context = context;
   }
 
@@ -63,9 +66,15 @@ public final class PrometheusTrust {
    * @throws Unusable naming the file and what is wrong with it
    */
   public static PrometheusTrust read(Path path) {
+    return read(path, Clock.systemUTC());
+  }
+
+  /** As {@link #read(Path)}, validity judged by {@code clock}. */
+  static PrometheusTrust read(Path path, Clock clock) {
     requireNonNull(path, "path == null");
+    requireNonNull(clock, "clock == null");
     try {
-      return readOrRefuse(path);
+      return readOrRefuse(path, clock);
     } catch (Refused refused) {
       throw new Unusable(path, refused.getMessage());
     }
@@ -89,7 +98,19 @@ public final class PrometheusTrust {
     return path;
   }
 
-  /** A context that trusts exactly the certificates of the bundle valid when it was read. */
+  /**
+   * The certificates of the bundle out of their validity when it was read, beside one valid
+   * ({@code "CN=old ca" expired at 2020-02-01T00:00:00Z}): they verify nothing, as for Go and
+   * curl, which the start says; empty if all were valid.
+   */
+  public List<String> outOfValidity() {
+    return outOfValidity;
+  }
+
+  /**
+   * A context that trusts exactly the certificates of the bundle valid at each handshake
+   * ({@link BundleTrustManager}).
+   */
   SSLContext sslContext() {
     return context;
   }
@@ -115,7 +136,7 @@ public final class PrometheusTrust {
    * The trust of {@code path}. Only a regular file is opened (a FIFO waits for a writer) and
    * only its first {@link #MAX_CA_BUNDLE_BYTES} bytes are read.
    */
-  private static PrometheusTrust readOrRefuse(Path path) throws Refused {
+  private static PrometheusTrust readOrRefuse(Path path, Clock clock) throws Refused {
     byte[] bytes;
     long size;
     try {
@@ -151,33 +172,24 @@ public final class PrometheusTrust {
       if (read.isEmpty()) {
         throw new Refused("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")");
       }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      String outOfValidity = null;
       List<X509Certificate> certificates = new ArrayList<>();
+      List<String> outOfValidity = new ArrayList<>();
       for (Certificate certificate : read) {
         certificates.add((X509Certificate) certificate);
         // the JDK takes a trusted CA as valid for ever; Go (Prometheus' own clients) and
         // OpenSSL (curl) verify nothing with one that expired: neither does this bundle
-        Optional<String> invalid = outOfValidity((X509Certificate) certificate, Instant.now());
-        if (invalid.isPresent()) {
-          outOfValidity = outOfValidity == null ? invalid.get() : outOfValidity;
-          continue;
-        }
-        trust.setCertificateEntry("ca-" + i++, certificate);
+        outOfValidity((X509Certificate) certificate, clock.instant())
+            .ifPresent(outOfValidity::add);
       }
-      if (i == 0) {
-        throw new Refused("holds no certificate valid now (" + outOfValidity + "): an expired "
-            + "ca verifies nothing");
+      if (outOfValidity.size() == certificates.size()) {
+        throw new Refused("holds no certificate valid now (" + outOfValidity.get(0) + "): an "
+            + "expired ca verifies nothing");
       }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return new PrometheusTrust(path, certificates, context);
-    } catch (GeneralSecurityException | IOException e) {
+      context.init(null, new TrustManager[] {
+          new BundleTrustManager(path, certificates, clock)}, null);
+      return new PrometheusTrust(path, certificates, outOfValidity, context);
+    } catch (GeneralSecurityException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
     }
   }
@@ -193,7 +205,7 @@ public final class PrometheusTrust {
   }
 
   /** {@code "CN=x" expired at ...} if {@code certificate} is not valid at {@code now}. */
-  private static Optional<String> outOfValidity(X509Certificate certificate, Instant now) {
+  static Optional<String> outOfValidity(X509Certificate certificate, Instant now) {
     String name = Quoting.quote(certificate.getSubjectX500Principal().getName());
     Instant notBefore = certificate.getNotBefore().toInstant();
     Instant notAfter = certificate.getNotAfter().toInstant();

@@ -41,6 +41,11 @@ final class TlsFailures {
     }
     String said = certificate.getMessage() == null ? certificate.getClass().getSimpleName()
         : certificate.getMessage();
+    if (certificate instanceof BundleTrustManager.ExpiredBundleCa) {
+      return Optional.of("its tls certificate " + said + ": an expired ca verifies nothing (as "
+          + "for go and curl); renew the ca, prometheus' certificate with it, and the ca bundle "
+          + "(--prometheus-ca-bundle)");
+    }
     if (certificate instanceof CertificateExpiredException) {
       // the CA may well be trusted: asking for it in the bundle would send one the wrong way
       return Optional.of("its tls certificate, or a ca certificate of its chain, has expired ("

@@ -143,20 +143,30 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
         + "(tls_server_config) names it"), e.getMessage());
   }
 
+  /**
+   * An expired CA of the bundle verifies nothing, as for Go and OpenSSL, and is named as
+   * expired, as they name it ({@code x509: certificate has expired or is not yet valid}, {@code
+   * certificate has expired}), where it was "not trusted by the ca bundle" beside a valid one.
+   */
   @Test
-  void anExpiredCaOfTheBundleVerifiesNothingAsForGoAndOpenSsl() throws Exception {
+  void anExpiredCaOfTheBundleVerifiesNothingAndIsNamedExpiredAsGoAndCurlNameIt()
+      throws Exception {
     ThrowawayCa expired = ThrowawayCa.create("expired prometheus ca",
         Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"));
     ThrowawayCa.Issued served = expired.issueServer();
     serve(served.privateKey(), served.certificate(), expired.certificate());
     server.enqueue(answer(200, ""));
-    PrometheusTrust bundle = PrometheusTrust.read(Files.writeString(
-        temp.resolve("prometheus-ca.pem"), expired.certificatePem() + ca.certificatePem()));
+    Path file = Files.writeString(temp.resolve("prometheus-ca.pem"),
+        expired.certificatePem() + ca.certificatePem());
+    PrometheusTrust bundle = PrometheusTrust.read(file);
 
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         () -> control(settings(url()).caBundle(bundle).build()).reload());
 
-    assertTrue(e.getMessage().contains("failed: its tls certificate is not trusted by the ca "
-        + "bundle"), e.getMessage());
+    assertTrue(e.getMessage().contains("failed: its tls certificate is signed by "
+        + "\"CN=expired prometheus ca\" of the ca bundle \"" + file + "\", which expired at "
+        + "2020-02-01T00:00:00Z: an expired ca verifies nothing (as for go and curl); renew "
+        + "the ca, prometheus' certificate with it, and the ca bundle (--prometheus-ca-bundle)"),
+        e.getMessage());
   }
 }

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +70,28 @@ class PrometheusTrustTest {
     assertEquals(Optional.of("holds no certificate valid now (\"CN=old ca\" expired at "
         + "2020-02-01T00:00:00Z): an expired ca verifies nothing"),
         PrometheusTrust.problem(bundle));
+  }
+
+  /**
+   * An expired CA beside a valid one: the bundle is used (the valid one verifies), and the
+   * expired one is named at start, when the client is made, as verifying nothing, where it was
+   * left out without a word.
+   */
+  @Test
+  void anExpiredCaBesideAValidOneIsNamedWhenTheClientIsMade() throws IOException {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"), ThrowawayCa.create("old ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"))
+        .certificatePem() + ThrowawayCa.create("new ca").certificatePem());
+
+    try (LogCapture log = LogCapture.everythingOf(HttpPrometheusControl.class)) {
+      HttpPrometheusControl.newHttpClient(PrometheusAdapterSettings.builder(Path.of("out"),
+          URI.create("https://prometheus.example:9090")).caBundle(PrometheusTrust.read(bundle))
+          .build());
+
+      assertEquals(List.of("WARNING prometheus ca bundle \"" + bundle + "\": \"CN=old ca\" "
+          + "expired at 2020-02-01T00:00:00Z: it verifies nothing (as for go and curl); the "
+          + "bundle's other certificates verify prometheus'"), log.lines());
+    }
   }
 
   @Test

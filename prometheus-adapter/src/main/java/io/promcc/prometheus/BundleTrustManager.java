@@ -1,0 +1,205 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.Quoting;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Verifies Prometheus' certificate with the certificates of a CA bundle valid at the handshake,
+ * as Go (Prometheus' own clients) and OpenSSL (curl) do: one that expired, when the bundle was
+ * read or since, verifies nothing, where the JDK takes a trusted CA as valid for ever. A chain
+ * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). Host names are verified
+ * by the JDK's PKIX trust manager it hands each check to. Thread-safe.
+ */
+final class BundleTrustManager extends X509ExtendedTrustManager {
+  private final Path path;
+  private final List<X509Certificate> certificates;
+  private final Clock clock;
+  /** The certificates {@link #pkix} trusts; guarded by this. */
+  private List<X509Certificate> trusted;
+  /** The JDK's manager over {@link #trusted}; guarded by this. */
+  private X509ExtendedTrustManager pkix;
+
+  BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock) {
+    this.path = requireNonNull(path, "path == null");
+    this.certificates = List.copyOf(certificates);
+    this.clock = requireNonNull(clock, "clock == null");
+  }
+
+  /**
+   * A CA of the bundle, out of its validity, signed the chain, or none of the bundle is valid:
+   * what Go and curl name. Its message follows "its tls certificate ".
+   */
+  static final class ExpiredBundleCa extends CertificateException {
+    private static final long serialVersionUID = 1L;
+
+    ExpiredBundleCa(String message, CertificateException failure) {
+      super(message);
+      if (failure != null) {
+        addSuppressed(failure); // the JDK's words, kept out of the causes that messages read
+      }
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    try {
+      pkix(chain).checkServerTrusted(chain, authType, engine);
+    } catch (ExpiredBundleCa e) {
+      throw e;
+    } catch (CertificateException e) {
+      throw named(chain, e).orElse(e);
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    try {
+      pkix(chain).checkServerTrusted(chain, authType, socket);
+    } catch (ExpiredBundleCa e) {
+      throw e;
+    } catch (CertificateException e) {
+      throw named(chain, e).orElse(e);
+    }
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    try {
+      pkix(chain).checkServerTrusted(chain, authType);
+    } catch (ExpiredBundleCa e) {
+      throw e;
+    } catch (CertificateException e) {
+      throw named(chain, e).orElse(e);
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    pkix(null).checkClientTrusted(chain, authType, engine);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    pkix(null).checkClientTrusted(chain, authType, socket);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    pkix(null).checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    try {
+      return pkix(null).getAcceptedIssuers();
+    } catch (CertificateException e) {
+      return new X509Certificate[0];
+    }
+  }
+
+  /**
+   * The JDK's manager over the certificates valid now, made again when they changed.
+   *
+   * @throws ExpiredBundleCa if none is valid now, naming the one that signed {@code chain} if
+   *     there is one
+   */
+  private synchronized X509ExtendedTrustManager pkix(X509Certificate[] chain)
+      throws CertificateException {
+    Instant now = clock.instant();
+    List<X509Certificate> valid = certificates.stream()
+        .filter(c -> PrometheusTrust.outOfValidity(c, now).isEmpty()).toList();
+    if (valid.isEmpty()) {
+      throw named(chain, null).orElseGet(() -> new ExpiredBundleCa("cannot be verified: no "
+          + "certificate of the ca bundle " + Quoting.quote(path.toString()) + " is valid now ("
+          + PrometheusTrust.outOfValidity(certificates.get(0), now).orElseThrow() + ")", null));
+    }
+    if (!valid.equals(trusted)) {
+      pkix = over(valid);
+      trusted = valid;
+    }
+    return pkix;
+  }
+
+  private static X509ExtendedTrustManager over(List<X509Certificate> valid)
+      throws CertificateException {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      for (int i = 0; i < valid.size(); i++) {
+        store.setCertificateEntry("ca-" + i, valid.get(i));
+      }
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509ExtendedTrustManager extended) {
+          return extended;
+        }
+      }
+      throw new CertificateException("the jdk made no x509 trust manager");
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new CertificateException("cannot make the trust of the ca bundle: " + e, e);
+    }
+  }
+
+  /**
+   * If a certificate of the bundle out of its validity now signed the chain's last certificate
+   * (or is it), the failure naming that CA.
+   */
+  private Optional<CertificateException> named(X509Certificate[] chain,
+      CertificateException failure) {
+    if (chain == null || chain.length == 0) {
+      return Optional.empty();
+    }
+    X509Certificate top = chain[chain.length - 1];
+    Instant now = clock.instant();
+    for (X509Certificate ca : certificates) {
+      Optional<String> invalid = PrometheusTrust.outOfValidity(ca, now);
+      String name = Quoting.quote(ca.getSubjectX500Principal().getName());
+      if (invalid.isPresent() && signed(ca, top)) {
+        // "CN=x" expired at ...: the phrase after the name
+        return Optional.of(new ExpiredBundleCa("is signed by " + name + " of the ca bundle "
+            + Quoting.quote(path.toString()) + ", which"
+            + invalid.get().substring(name.length()), failure));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code ca} is {@code certificate} or its signer. */
+  private static boolean signed(X509Certificate ca, X509Certificate certificate) {
+    if (ca.equals(certificate)) {
+      return true;
+    }
+    if (!ca.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+}
