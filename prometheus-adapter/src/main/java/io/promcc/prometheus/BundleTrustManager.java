@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,22 +23,88 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Verifies Prometheus' certificate with the certificates of a CA bundle valid at the handshake,
  * as Go (Prometheus' own clients) and OpenSSL (curl) do: one that expired, when the bundle was
  * read or since, verifies nothing, where the JDK takes a trusted CA as valid for ever. A chain
- * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). Host names are verified
- * by the JDK's PKIX trust manager it hands each check to. Thread-safe.
+ * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). A chain the bundle does
+ * not verify has the bundle read again ({@link BundleRereads}): if it changed (a CA added for a
+ * rotation), it is taken and the chain checked once more. Host names are verified by the JDK's
+ * PKIX trust manager it hands each check to. Thread-safe.
  */
 final class BundleTrustManager extends X509ExtendedTrustManager {
+  private static final System.Logger LOG = System.getLogger(BundleTrustManager.class.getName());
+
   private final Path path;
-  private final List<X509Certificate> certificates;
   private final Clock clock;
+  private final Supplier<Optional<List<X509Certificate>>> rereads;
+  /** The bundle's certificates, as read last; guarded by this. */
+  private List<X509Certificate> certificates;
   /** The certificates {@link #pkix} trusts; guarded by this. */
   private List<X509Certificate> trusted;
   /** The JDK's manager over {@link #trusted}; guarded by this. */
   private X509ExtendedTrustManager pkix;
 
+  /** Over {@code certificates}, never read again. */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock) {
+    this(path, certificates, clock, Optional::empty);
+  }
+
+  /**
+   * Over {@code certificates}, the bundle read again by {@code rereads} ({@link
+   * BundleRereads#read}: empty if not read) after a handshake they do not verify.
+   */
+  BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock,
+      Supplier<Optional<List<X509Certificate>>> rereads) {
     this.path = requireNonNull(path, "path == null");
     this.certificates = List.copyOf(certificates);
     this.clock = requireNonNull(clock, "clock == null");
+    this.rereads = requireNonNull(rereads, "rereads == null");
+  }
+
+  /** One of the JDK's checks of a server's chain. */
+  private interface ServerCheck {
+    void run(X509ExtendedTrustManager pkix) throws CertificateException;
+  }
+
+  /**
+   * {@code check} over the bundle; if it fails, over the bundle read again, if that changed.
+   *
+   * @throws CertificateException the failure, naming an expired CA of the bundle that signed
+   *     the chain if there is one
+   */
+  private void checkServer(X509Certificate[] chain, ServerCheck check)
+      throws CertificateException {
+    try {
+      check.run(pkix(chain));
+      return;
+    } catch (CertificateException failure) {
+      if (!changed(rereads.get())) {
+        throw named(failure, chain);
+      }
+    }
+    try {
+      check.run(pkix(chain));
+    } catch (CertificateException failure) {
+      throw named(failure, chain);
+    }
+  }
+
+  /** Whether {@code read} holds certificates other than those in use, which it replaces. */
+  private boolean changed(Optional<List<X509Certificate>> read) {
+    synchronized (this) {
+      if (read.isEmpty() || read.get().equals(certificates)) {
+        return false;
+      }
+      certificates = List.copyOf(read.get());
+    }
+    LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
+        + " changed since it was read: read again after a certificate of prometheus it did not "
+        + "verify, " + read.get().size() + " certificate(s) now");
+    return true;
+  }
+
+  private CertificateException named(CertificateException failure, X509Certificate[] chain) {
+    if (failure instanceof ExpiredBundleCa) {
+      return failure;
+    }
+    return named(chain, failure).orElse(failure);
   }
 
   /**
@@ -58,37 +125,19 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    try {
-      pkix(chain).checkServerTrusted(chain, authType, engine);
-    } catch (ExpiredBundleCa e) {
-      throw e;
-    } catch (CertificateException e) {
-      throw named(chain, e).orElse(e);
-    }
+    checkServer(chain, pkix -> pkix.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    try {
-      pkix(chain).checkServerTrusted(chain, authType, socket);
-    } catch (ExpiredBundleCa e) {
-      throw e;
-    } catch (CertificateException e) {
-      throw named(chain, e).orElse(e);
-    }
+    checkServer(chain, pkix -> pkix.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    try {
-      pkix(chain).checkServerTrusted(chain, authType);
-    } catch (ExpiredBundleCa e) {
-      throw e;
-    } catch (CertificateException e) {
-      throw named(chain, e).orElse(e);
-    }
+    checkServer(chain, pkix -> pkix.checkServerTrusted(chain, authType));
   }
 
   @Override
@@ -174,7 +223,11 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
     }
     X509Certificate top = chain[chain.length - 1];
     Instant now = clock.instant();
-    for (X509Certificate ca : certificates) {
+    List<X509Certificate> bundle;
+    synchronized (this) {
+      bundle = certificates;
+    }
+    for (X509Certificate ca : bundle) {
       Optional<String> invalid = PrometheusTrust.outOfValidity(ca, now);
       String name = Quoting.quote(ca.getSubjectX500Principal().getName());
       if (invalid.isPresent() && signed(ca, top)) {

@@ -124,7 +124,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout, and with a
    * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
    *
-   * The CA bundle is not read again: its certificates are those read into the settings.
+   * The CA bundle is not read again to make it: its certificates are those read into the
+   * settings (later handshakes that they do not verify read it again, bounded).
    */
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
     HttpClient.Builder builder = HttpClient.newBuilder()

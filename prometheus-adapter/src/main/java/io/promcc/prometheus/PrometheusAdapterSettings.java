@@ -25,8 +25,9 @@ import java.util.OptionalLong;
  * @param authentication credentials for a protected Prometheus (default none)
  * @param caBundle a PEM file of the CAs that verify the certificate of a Prometheus served over
  *     https (its {@code --web.config.file} {@code tls_server_config}) in place of the JVM's trust
- *     store, as read once (the file is not read again), for a self-signed or private CA's certificate; its host name is verified all the
- *     same (default none: the JVM's trust store)
+ *     store, as read at start (the client reads the file again only after a handshake that it
+ *     does not verify, for a CA added to it), for a self-signed or private CA's certificate; its
+ *     host name is verified all the same (default none: the JVM's trust store)
  * @param signalPid reload by {@code kill -HUP <pid>} instead of HTTP, for a Prometheus without
  *     {@code --web.enable-lifecycle} in the same PID namespace (default empty: HTTP)
  * @param signalPidFile reload by signal to the PID this file holds, read again before each

@@ -34,10 +34,12 @@ import javax.net.ssl.TrustManager;
  * The TLS trust of the HTTP client for a Prometheus served over https when a CA bundle replaces
  * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}), as read once from its
  * file: exactly the certificates of the bundle valid at the handshake verify Prometheus' (an
- * expired one verifies nothing, as for Go and OpenSSL, also one that expires while it runs). Host names are verified as with the
- * JVM's trust store. The start reads it within its bound on the checks of files (a volume may
- * hang) and hands it on, so the client does not read the file again. Immutable; equal for the
- * same file read with the same certificates.
+ * expired one verifies nothing, as for Go and OpenSSL, also one that expires while it runs).
+ * Host names are verified as with the JVM's trust store. The start reads it within its bound on the checks of files (a volume may
+ * hang) and hands it on, so the client does not read the file again to start; it reads it again,
+ * bounded, only after a handshake what it read does not verify ({@link BundleRereads}).
+ * Immutable (the value as read; the client's trust follows the file); equal for the same file
+ * read with the same certificates.
  */
 public final class PrometheusTrust {
   private static final Pattern CERTIFICATE_BLOCK = Pattern.compile(
@@ -187,7 +189,9 @@ public final class PrometheusTrust {
       }
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {
-          new BundleTrustManager(path, certificates, clock)}, null);
+          new BundleTrustManager(path, certificates, clock, new BundleRereads(
+              () -> read(path, clock).certificates, clock, BundleRereads.INTERVAL,
+              BundleRereads.BOUND)::read)}, null);
       return new PrometheusTrust(path, certificates, outOfValidity, context);
     } catch (GeneralSecurityException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");

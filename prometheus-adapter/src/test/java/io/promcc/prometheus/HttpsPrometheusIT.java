@@ -122,6 +122,21 @@ class HttpsPrometheusIT {
         + "its tls certificate is not trusted by the jvm's trust store"), e.getMessage());
   }
 
+  /** A rotation: the CA of Prometheus' certificate added to the bundle after it was read. */
+  @Test
+  void aCaAddedToTheBundleAfterItWasReadIsTakenWithoutARestart() throws IOException {
+    ready();
+    String old = ThrowawayCa.create("old prometheus ca").certificatePem();
+    Path rotating = Files.writeString(work.resolve("rotating-ca.pem"), old);
+    PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(work.resolve("out"),
+        url).connectTimeout(Duration.ofSeconds(10)).requestTimeout(WAIT).readyTimeout(WAIT)
+        .reloadTimeout(WAIT).caBundle(PrometheusTrust.read(rotating)).build();
+    Files.writeString(rotating, old + ca.certificatePem());
+
+    new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,
+        Clock.systemUTC()).awaitReady(WAIT);
+  }
+
   @Test
   void aRefusalWithPrometheusGenericAnswerPointsToItsLog() throws IOException {
     HttpPrometheusControl control = ready();

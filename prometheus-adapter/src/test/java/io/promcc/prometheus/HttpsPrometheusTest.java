@@ -169,4 +169,21 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
         + "the ca, prometheus' certificate with it, and the ca bundle (--prometheus-ca-bundle)"),
         e.getMessage());
   }
+
+  /**
+   * A CA added to the bundle after the start (a rotation: the new CA in the bundle, then
+   * Prometheus' certificate from it) is taken at the first handshake the bundle read at start
+   * does not verify, which reads it again, where it needed a restart.
+   */
+  @Test
+  void aCaAddedToTheBundleAfterTheStartIsTakenWithoutARestart() throws Exception {
+    serve(ca.issueServer());
+    server.enqueue(answer(200, ""));
+    String old = ThrowawayCa.create("old prometheus ca").certificatePem();
+    Path file = Files.writeString(temp.resolve("prometheus-ca.pem"), old);
+    PrometheusTrust bundle = PrometheusTrust.read(file);
+    Files.writeString(file, old + ca.certificatePem());
+
+    assertEquals(ReloadAck.LOADED, control(settings(url()).caBundle(bundle).build()).reload());
+  }
 }

@@ -40,7 +40,8 @@ final class PrometheusTlsOptions {
       // as --vault-ca-bundle: the size first, then what the client would find in it
       Path path = SettingsReader.boundedFile(text, PrometheusTrust.MAX_CA_BUNDLE_BYTES);
       try {
-        // read here, within the check's bound, and handed on: the client reads it no more
+        // read here, within the check's bound, and handed on: the client does not read it to
+        // start
         return PrometheusTrust.read(path);
       } catch (PrometheusTrust.Unusable unusable) {
         throw new IllegalArgumentException(unusable.problem());

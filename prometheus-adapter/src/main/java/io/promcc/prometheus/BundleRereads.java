@@ -1,0 +1,85 @@
+package io.promcc.prometheus;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The CA bundle read again after a handshake it did not verify, so that a CA added to it (a
+ * rotation) is taken without a restart: at most once per {@link #INTERVAL}, each read on a
+ * daemon thread of its own waited for at most {@link #BOUND} (a volume that hangs holds that
+ * thread, never a handshake for longer), and none started while one given up has not ended.
+ * Thread-safe.
+ */
+final class BundleRereads {
+  /** The least time between two reads: a Prometheus it never verifies is asked every few s. */
+  static final Duration INTERVAL = Duration.ofSeconds(10);
+  /** The most a handshake waits for a read. */
+  static final Duration BOUND = Duration.ofSeconds(2);
+  private static final AtomicInteger READERS = new AtomicInteger();
+
+  private final Supplier<List<X509Certificate>> read;
+  private final Clock clock;
+  private final Duration interval;
+  private final Duration bound;
+  /** When the last read started; guarded by this. */
+  private Instant last;
+  /** A read given up that may not have ended; guarded by this. */
+  private FutureTask<List<X509Certificate>> hanging;
+
+  /**
+   * @param read the bundle's certificates read now; throws if the bundle cannot be used
+   */
+  BundleRereads(Supplier<List<X509Certificate>> read, Clock clock, Duration interval,
+      Duration bound) {
+    this.read = requireNonNull(read, "read == null");
+    this.clock = requireNonNull(clock, "clock == null");
+    this.interval = requireNonNull(interval, "interval == null");
+    this.bound = requireNonNull(bound, "bound == null");
+  }
+
+  /**
+   * The bundle's certificates read now, if a read is due and no earlier one hangs, and it ended
+   * within the bound with a bundle the client can use; empty otherwise.
+   */
+  synchronized Optional<List<X509Certificate>> read() {
+    Instant now = clock.instant();
+    if (hanging != null && !hanging.isDone()) {
+      return Optional.empty();
+    }
+    hanging = null;
+    if (last != null && now.isBefore(last.plus(interval))) {
+      return Optional.empty();
+    }
+    last = now;
+    FutureTask<List<X509Certificate>> reading = new FutureTask<>(read::get);
+    Thread reader = new Thread(reading, "promcc-prometheus-ca-bundle-"
+        + READERS.incrementAndGet());
+    reader.setDaemon(true); // one that never ends keeps no process alive
+    reader.start();
+    try {
+      return Optional.of(reading.get(bound.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      reader.interrupt(); // a file channel's read stops at one; a hung NFS read does not
+      hanging = reading;
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      reader.interrupt();
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.empty(); // a bundle that cannot be used now: the one read before stays
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.promcc.prometheus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.testing.MutableClock;
+import io.promcc.core.testing.ThrowawayCa;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CA bundle read again after a handshake it did not verify: at most once per interval, a
+ * read that hangs (a volume) waited for at most the bound and none started while it hangs, and
+ * a bundle that cannot be used now leaves the one read before.
+ */
+class BundleRereadsTest {
+  private static final Duration INTERVAL = Duration.ofSeconds(10);
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
+  private final List<X509Certificate> bundle = List.of(ThrowawayCa.create("ca").certificate());
+  private final AtomicInteger reads = new AtomicInteger();
+
+  @Test
+  void theBundleIsReadAtMostOncePerInterval() {
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      return bundle;
+    }, clock, INTERVAL, Duration.ofSeconds(30));
+
+    assertEquals(Optional.of(bundle), rereads.read());
+    clock.advance(INTERVAL.minusMillis(1));
+    assertEquals(Optional.empty(), rereads.read());
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(Optional.of(bundle), rereads.read());
+    assertEquals(2, reads.get());
+  }
+
+  @Test
+  void aReadThatHangsIsWaitedForAtMostTheBoundAndNoneStartsUntilItEnds()
+      throws InterruptedException {
+    CountDownLatch volume = new CountDownLatch(1);
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      while (true) {
+        try {
+          volume.await(); // as a read of a hung volume, which no interrupt ends
+          break;
+        } catch (InterruptedException e) {
+          // it goes on
+        }
+      }
+      return bundle;
+    }, clock, INTERVAL, Duration.ofMillis(200));
+
+    long started = System.nanoTime();
+    assertEquals(Optional.empty(), rereads.read());
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60));
+    clock.advance(INTERVAL);
+    assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
+    assertEquals(1, reads.get());
+    volume.countDown();
+  }
+
+  @Test
+  void aBundleThatCannotBeUsedNowIsNoAnswer() {
+    BundleRereads rereads = new BundleRereads(() -> {
+      throw new IllegalStateException("holds no pem certificate");
+    }, clock, INTERVAL, Duration.ofSeconds(30));
+
+    assertEquals(Optional.empty(), rereads.read());
+  }
+}
