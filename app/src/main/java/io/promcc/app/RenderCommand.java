@@ -131,6 +131,9 @@ final class RenderCommand implements Callable<Integer> {
     BaseConfig base = baseConfigFile == null ? BaseConfig.empty()
         : read(problems, () -> BaseConfig.parse(InputFiles.text(baseConfigFile, "base config"),
             baseConfigFile.toString()));
+    if (base != null) {
+      base.warnings().forEach(warning -> err.println("warning: " + warning));
+    }
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
     Planner planner = profile == null || base == null ? null : new Planner(profile, base);

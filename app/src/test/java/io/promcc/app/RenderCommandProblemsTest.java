@@ -182,4 +182,27 @@ class RenderCommandProblemsTest extends RenderCommandFixture {
     assertFalse(err.toString().contains(missing.toString()), err.toString());
     assertFalse(Files.exists(outDir));
   }
+
+  /**
+   * A base config with a second YAML document (a --- left in from pasting two files): neither
+   * promcc nor Prometheus reads its jobs, and render says so where it said nothing.
+   */
+  @Test
+  void aBaseConfigsTextPastItsFirstDocumentIsAWarning() throws IOException {
+    Path file = clusters("""
+        - id: abc12
+          provider: aws
+          apiServer: https://master.abc12
+        """);
+    Path base = Files.writeString(temp.resolve("base.yml"),
+        "global: {scrape_interval: 30s}\n---\nscrape_configs: []\n");
+
+    int code = run("render", "--clusters", file.toString(), "--base-config", base.toString(),
+        "--cert-dir", certificatesFor("abc12").toString(), "--out",
+        temp.resolve("out").toString());
+
+    assertEquals(0, code, err.toString());
+    assertTrue(err.toString().contains("warning: base config \"" + base + "\": the text from "
+        + "line 3 (\"scrape_configs: []\") is left out"), err.toString());
+  }
 }

@@ -11,7 +11,9 @@ import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.yaml.BaseConfig;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,15 +21,20 @@ import java.util.Optional;
  * re-read when they change. An edit that does not read, parse or pass the planner's check of the
  * base config (values Prometheus would refuse) keeps the last good planner,
  * names the problem in a log line and through {@link SourceErrors} (sources {@code base-config},
- * {@code profile}), and never reaches Prometheus; the next good edit is taken. Thread-safe.
+ * {@code profile}), and never reaches Prometheus; the next good edit is taken. What the base
+ * config's reading warns of (text past its first YAML document) is logged once per change.
+ * Thread-safe.
  */
 final class PlanInputs {
+  private static final System.Logger LOG = System.getLogger(PlanInputs.class.getName());
+
   private final Optional<Path> baseConfig;
   private final Optional<Path> profile;
   private final ControllerSettings settings;
   private final SourceErrors errors;
   private volatile Planner current;
   private String lastProblem;
+  private List<String> lastWarnings = List.of();
 
   /**
    * Reads both files once.
@@ -79,6 +86,7 @@ final class PlanInputs {
         InputFiles.text(p, "profile"), p.toString())).orElseGet(ScrapeProfile::defaultProfile);
     BaseConfig base = baseConfig.map(p -> BaseConfig.parse(InputFiles.text(p, "base config"),
         p.toString())).orElseGet(BaseConfig::empty);
+    warnOnce(base.warnings());
     Planner planner = new Planner(scrapeProfile, base);
     planner.checkBaseConfig(settings); // one that parses but Prometheus would refuse
     try {
@@ -90,5 +98,13 @@ final class PlanInputs {
           .orElse(e.subject()), e.problems());
     }
     return planner;
+  }
+
+  /** Logs warnings unless they are the ones logged last (a re-read of the same file). */
+  private synchronized void warnOnce(List<String> warnings) {
+    if (!warnings.equals(lastWarnings)) {
+      warnings.forEach(warning -> LOG.log(Level.WARNING, warning));
+      lastWarnings = warnings;
+    }
   }
 }

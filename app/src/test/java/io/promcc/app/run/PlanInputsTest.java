@@ -11,6 +11,7 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
+import io.promcc.core.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,5 +205,31 @@ class PlanInputsTest {
     assertEquals(1, reports.size(), reports.toString());
     assertTrue(reports.get(0).startsWith("profile: "), reports.get(0));
     assertTrue(reports.get(0).contains("profile \"" + profile + "\""), reports.get(0));
+  }
+
+  /**
+   * Text past the base config's first YAML document is logged as a warning once, not at every
+   * re-read of the same file, and again when an edit changes it.
+   */
+  @Test
+  void aBaseConfigsTextPastItsFirstDocumentIsLoggedOncePerChange() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"),
+        "global: {scrape_interval: 30s}\n---\nscrape_configs: []\n");
+    try (LogCapture log = LogCapture.of(PlanInputs.class)) {
+      PlanInputs inputs = inputsOf(base);
+      assertTrue(inputs.reload());
+      assertEquals(1, log.records().size(), log.messages().toString());
+      assertEquals(Level.WARNING, log.records().get(0).getLevel());
+      assertTrue(log.messages().get(0).startsWith("base config \"" + base + "\": the text from "
+          + "line 3 (\"scrape_configs: []\") is left out"), log.messages().get(0));
+
+      Files.writeString(base, "global: {scrape_interval: 30s}\n");
+      assertTrue(inputs.reload());
+      Files.writeString(base, "global: {scrape_interval: 30s}\n---\nrule_files: []\n");
+      assertTrue(inputs.reload());
+
+      assertEquals(2, log.records().size(), log.messages().toString());
+      assertTrue(log.messages().get(1).contains("(\"rule_files: []\")"), log.messages().get(1));
+    }
   }
 }
