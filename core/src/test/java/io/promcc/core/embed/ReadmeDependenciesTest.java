@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's embedding section names the Maven coordinates an embedder needs, as the poms
  * publish them: core, the prometheus-adapter of its example, and core's test-jar with what its
- * arbitraries and test CA need beside it (test dependencies are not transitive).
+ * arbitraries, test CA and contract tests need beside it (test dependencies are not transitive),
+ * JUnit's BOM among them: jqwik 1.9.3 alone brings JUnit Platform 1.13.1, not the Platform the
+ * project's Jupiter is built for, and without Jupiter's engine a class extending a contract
+ * compiles and runs no test at all.
  */
 class ReadmeDependenciesTest {
   private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>",
@@ -26,17 +29,34 @@ class ReadmeDependenciesTest {
     String pom = Files.readString(Path.of("..", "pom.xml"));
     String version = tag(pom.substring(pom.indexOf("<artifactId>promcc-parent</artifactId>")),
         "version");
+    String junit = tag(pom, "junit.version");
     List<String> expected = List.of(
+        "org.junit:junit-bom:" + junit + ":pom:import",
         "io.promcc:promcc-core:" + version,
         "io.promcc:promcc-prometheus-adapter:" + version,
         "io.promcc:promcc-core:" + version + ":test-jar:test",
         "net.jqwik:jqwik:" + tag(pom, "jqwik.version") + ":test",
-        "org.bouncycastle:bcpkix-jdk18on:" + tag(pom, "bouncycastle.version") + ":test");
+        "org.bouncycastle:bcpkix-jdk18on:" + tag(pom, "bouncycastle.version") + ":test",
+        "org.junit.jupiter:junit-jupiter:test");
 
     assertEquals(expected, readmeDependencies());
   }
 
-  /** The dependencies of the section's XML block, as group:artifact:version[:type][:scope]. */
+  /** The BOM is imported where Maven takes it, the rest are the project's dependencies. */
+  @Test
+  void junitsBomIsImportedInDependencyManagement() throws IOException {
+    String text = ReadmeExample.section();
+    int start = text.indexOf("```xml\n");
+    String block = text.substring(start, text.indexOf("```", start + 6));
+    int management = block.indexOf("<dependencyManagement>");
+    assertTrue(management >= 0 && block.indexOf("junit-bom") > management
+        && block.indexOf("junit-bom") < block.indexOf("</dependencyManagement>"), block);
+  }
+
+  /**
+   * The dependencies of the section's XML block, as group:artifact[:version][:type][:scope] (no
+   * version where the BOM gives it).
+   */
   private static List<String> readmeDependencies() throws IOException {
     String text = ReadmeExample.section();
     int start = text.indexOf("```xml\n");
@@ -47,8 +67,8 @@ class ReadmeDependenciesTest {
     while (matcher.find()) {
       String dependency = matcher.group(1);
       StringBuilder coordinates = new StringBuilder(tag(dependency, "groupId")).append(':')
-          .append(tag(dependency, "artifactId")).append(':').append(tag(dependency, "version"));
-      for (String optional : List.of("type", "scope")) {
+          .append(tag(dependency, "artifactId"));
+      for (String optional : List.of("version", "type", "scope")) {
         if (dependency.contains("<" + optional + ">")) {
           coordinates.append(':').append(tag(dependency, optional));
         }
