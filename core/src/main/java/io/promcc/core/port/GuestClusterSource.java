@@ -16,7 +16,8 @@ public interface GuestClusterSource extends Lifecycle {
   /**
    * The current complete view.
    *
-   * @throws SourceNotReadyException if the source has not synced or its last list/watch failed;
+   * @throws SourceNotReadyException if the source has not synced, its last list/watch failed,
+   *     or it is closed (a closed source knows nothing any more, which is not "no clusters");
    *     callers must then keep what they have instead of concluding that all clusters are gone
    */
   ClusterSnapshot snapshot();
@@ -27,7 +28,11 @@ public interface GuestClusterSource extends Lifecycle {
    */
   void addChangeListener(Runnable listener);
 
-  /** A source that always lists {@code clusters} and never changes (for one-shot runs). */
+  /**
+   * A source that always lists {@code clusters} and never changes (for one-shot runs). It has no
+   * lifecycle: it lists them after {@link #close()} too, so it is not one to run
+   * {@code GuestClusterSourceContract} (core's test-jar) against.
+   */
   static GuestClusterSource fixed(Collection<GuestCluster> clusters) {
     ClusterSnapshot snapshot = new ClusterSnapshot(List.copyOf(clusters), List.of());
     return new GuestClusterSource() {

@@ -157,6 +157,8 @@ public abstract class GuestClusterSourceContract {
     source.start();
     source.close();
     source.close();
-    assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertThrows(SourceNotReadyException.class, source::snapshot, "snapshot() of a closed "
+        + "source must throw SourceNotReadyException: it knows nothing any more, and an empty "
+        + "snapshot would be read as every cluster gone");
   }
 }
