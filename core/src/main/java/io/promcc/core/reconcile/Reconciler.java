@@ -29,6 +29,8 @@ import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -352,12 +354,30 @@ public final class Reconciler {
     /**
      * A reconciler of the ports set so far.
      *
-     * @throws NullPointerException naming the first required port not set ({@code "cluster
-     *     source == null"}, {@code "planner == null"}, {@code "store == null"}, {@code
-     *     "certificate source == null"})
+     * @throws NullPointerException naming, by their setters, every required port not set:
+     *     {@code "a reconciler needs certificateSource and store: set each on
+     *     Reconciler.builder()"}
      */
     public Reconciler build() {
+      List<String> missing = new ArrayList<>();
+      addIf(missing, clusters == null, "clusterSource");
+      addIf(missing, certificates == null, "certificateSource");
+      addIf(missing, planner == null, "planner");
+      addIf(missing, store == null, "store");
+      if (!missing.isEmpty()) {
+        int last = missing.size() - 1;
+        String names = last == 0 ? missing.get(0)
+            : String.join(", ", missing.subList(0, last)) + " and " + missing.get(last);
+        throw new NullPointerException("a reconciler needs " + names + ": set "
+            + (last == 0 ? "it" : "each") + " on Reconciler.builder()");
+      }
       return new Reconciler(this);
+    }
+
+    private static void addIf(List<String> names, boolean missing, String name) {
+      if (missing) {
+        names.add(name);
+      }
     }
 
     private static Duration requirePositive(Duration value, String what) {
