@@ -135,6 +135,17 @@ public record ControllerSettings(
     }
   }
 
+  /** The record's text, with the private key mode in octal ({@code privateKeyMode=0640}). */
+  @Override
+  public String toString() {
+    return "ControllerSettings[jobPrefix=" + jobPrefix + ", certificateDirectory="
+        + certificateDirectory + ", configFileName=" + configFileName
+        + ", scrapeConfigDirectory=" + scrapeConfigDirectory + ", outputMode=" + outputMode
+        + ", clusterIdLabel=" + clusterIdLabel + ", clusterTypeLabel=" + clusterTypeLabel
+        + ", clusterType=" + clusterType + ", providerLabel=" + providerLabel
+        + ", privateKeyMode=0" + Integer.toOctalString(privateKeyMode) + "]";
+  }
+
   /** A builder starting from {@link #DEFAULTS}. */
   public static Builder builder() {
     return new Builder(DEFAULTS);

@@ -133,4 +133,17 @@ class ControllerSettingsTest {
     assertEquals(List.of(expected),
         assertThrows(ValidationException.class, executable).problems());
   }
+
+  /**
+   * A settings value in a test report or a jqwik sample shows its key mode as it is written
+   * everywhere else, in octal: the record's own text gave 0640 as 416.
+   */
+  @Test
+  void toStringShowsThePrivateKeyModeInOctal() {
+    assertEquals("ControllerSettings[jobPrefix=gc, certificateDirectory=certs, "
+        + "configFileName=prometheus.yml, scrapeConfigDirectory=scrape_configs, "
+        + "outputMode=MERGED, clusterIdLabel=cluster_id, clusterTypeLabel=cluster_type, "
+        + "clusterType=guest, providerLabel=provider, privateKeyMode=0640]",
+        ControllerSettings.builder().jobPrefix("gc").privateKeyMode(0640).build().toString());
+  }
 }
