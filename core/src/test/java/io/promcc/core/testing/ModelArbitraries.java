@@ -267,7 +267,8 @@ public final class ModelArbitraries {
    * with a {@code basic_auth} password, unowned jobs (some with names that merely resemble the
    * prefix), and owned jobs ({@code <prefix>-...}) that a plan must drop. Unowned job names are
    * distinct. Prometheus rejects unknown keys; use {@link #prometheusBaseConfigs} for input that
-   * {@code promtool check config} must accept.
+   * {@code promtool check config} must accept. With settings of their own prefix:
+   * {@code controllerSettings().flatMap(s -> baseConfigs(s.jobPrefix()).map(b -> Tuple.of(s, b)))}.
    */
   public static Arbitrary<String> baseConfigs(String ownedPrefix) {
     return baseConfigs(ownedPrefix, true);
