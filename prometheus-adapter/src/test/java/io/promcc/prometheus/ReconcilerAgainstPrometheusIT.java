@@ -30,6 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +62,8 @@ class ReconcilerAgainstPrometheusIT {
   private PrometheusProcess prometheus;
   private String baseConfig = GOOD_BASE;
   private final FakeClusterSource clusters = new FakeClusterSource();
+  /** The controller's clock: the system's, plus what a test skips ahead of it. */
+  private final SkippingClock controllerClock = new SkippingClock();
   private final FakeCertificateSource certificates = new FakeCertificateSource(id -> {
     return ThrowawayCa.create(id.value() + "-ca").issueClient(id.value()).bundle();
   });
@@ -97,7 +102,7 @@ class ReconcilerAgainstPrometheusIT {
               BaseConfig.parse(baseConfig, "base.yml")))
           .store(store).prometheus(control).validator(new LocalValidation(settings))
           .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout())
-          .build();
+          .clock(controllerClock).build();
     }
 
     ReconcileResult reconcile() {
@@ -270,7 +275,8 @@ class ReconcilerAgainstPrometheusIT {
     assertTrue(refused.message().contains("the cause is outside promcc's files"),
         refused.message());
 
-    Files.writeString(rules, GOOD_RULES);
+    Files.writeString(rules, GOOD_RULES); // and no one reloads Prometheus
+    controllerClock.skip(Duration.ofMinutes(5)); // when promcc reloads the verified config
     ReconcileResult afterFix = c.reconcile();
     assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
     assertTrue(c.control.loadedConfig().contains("guest-cluster-beta-"));
@@ -280,8 +286,9 @@ class ReconcilerAgainstPrometheusIT {
    * Prometheus 2.53.3 refuses a reload for a broken rule file with a 500, yet applies the new
    * scrape config: trying the refused config at every reconcile, and restoring the last
    * verified one after it, switched its scrape jobs back and forth at every reconcile (two
-   * reloads each). The refused config waits, named, while the verified one is refused (one
-   * reload of it per reconcile, nothing written), and lands once the rule file is fixed.
+   * reloads each). The refused config waits, named, while the verified one is refused (no
+   * reload of it until 5 minutes passed: each restarts Prometheus' service discovery; nothing
+   * written), and lands once the rule file is fixed, with the next reload of the verified one.
    */
   @Test
   void aConfigRefusedForABrokenRuleFileIsNotTriedAgainUntilTheVerifiedOneLoads()
@@ -308,17 +315,21 @@ class ReconcilerAgainstPrometheusIT {
       assertTrue(waits.written().isEmpty(), "the refused config is not written again: "
           + waits);
       assertTrue(waits.message().contains("waits until prometheus loads it again: prometheus "
-          + "refused the last verified config again: prometheus rejected the configuration: "
+          + "refused the last verified config at "), waits.message());
+      assertTrue(waits.message().contains(": prometheus rejected the configuration: "
           + "failed to reload config: one or more errors occurred while applying"),
           waits.message());
-      assertEquals(reloads + 1, c.control.reloads(), "one reload, of the verified config");
-      reloads = c.control.reloads();
+      assertEquals(reloads, c.control.reloads(), "no reload: nothing changed");
       assertEquals(good, c.control.loadedConfig(), "prometheus scrapes what it scraped");
       assertFalse(c.control.runtimeInfo().reloadConfigSuccess());
       assertEquals(lastSuccess, lastReloadSuccess());
     }
 
-    Files.writeString(rules, GOOD_RULES);
+    Files.writeString(rules, GOOD_RULES); // and no one reloads Prometheus
+    ReconcileResult stillWaits = c.reconcile();
+    assertEquals(Outcome.REJECTED, stillWaits.outcome(), stillWaits.message());
+    assertEquals(reloads, c.control.reloads(), "nothing shows the fix before a reload");
+    controllerClock.skip(Duration.ofMinutes(5));
     ReconcileResult afterFix = c.reconcile();
     assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
     assertEquals(reloads + 2, c.control.reloads(), "the verified config, then the desired");
@@ -426,5 +437,29 @@ class ReconcilerAgainstPrometheusIT {
         () -> validation.check(missingKey, missingKey.files().keySet()));
     assertTrue(e.getMessage().contains("key_file \"certs/a-key.pem\""), e.getMessage());
     assertNotEquals(0, e.problems().size());
+  }
+
+  /** The system's clock, plus what a test skipped; a skip moves it ahead at once. */
+  private static final class SkippingClock extends Clock {
+    private volatile Duration skipped = Duration.ZERO;
+
+    void skip(Duration more) {
+      skipped = skipped.plus(more);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(skipped);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

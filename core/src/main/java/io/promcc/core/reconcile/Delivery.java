@@ -64,7 +64,9 @@ import java.util.concurrent.Executor;
  *       the verified files on disk, writing only certificates, and writes the desired config
  *       once they load ({@link OutsideCause}): Prometheus applies the scrape configs of a config
  *       it refuses for such a file, so trying the desired config at every reconcile switched
- *       its jobs between the two.
+ *       its jobs between the two. A refused reload of the verified files is made again only
+ *       once Prometheus reports another load or {@link OutsideCause#RELOAD_AGAIN_AFTER} passed:
+ *       each reload restarts Prometheus' service discovery.
  * </ul>
  *
  * <p>Not thread-safe: one reconciler thread.
@@ -90,7 +92,7 @@ final class Delivery {
     this.probe = new PrometheusProbe(prometheus, readyTimeout);
     ReloadVerifier verifier = new ReloadVerifier(readyTimeout, verifyTimeout, clock, sleeper);
     this.pins = new PinInForce(store);
-    this.outside = new OutsideCause(store, verifier);
+    this.outside = new OutsideCause(store, verifier, clock);
     this.rollback = new Rollback(store, pins, prometheus, verifier, outside);
     this.recorder = new StoreRecorder(store, rollback);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);

@@ -16,6 +16,9 @@ import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ReloadVerifier.NeverSentAndDown;
 import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -31,21 +34,76 @@ import java.util.TreeMap;
  * are) and lets the desired config go ahead once Prometheus loads them: the outside file was
  * fixed. Kept for the run alone: after a restart the desired config is tried once more. Not
  * thread-safe: one reconciler thread.
+ *
+ * <p>How often the verified files are reloaded: each reload of Prometheus 2.53 restarts its
+ * service discovery, which lists every guest API server again, even for the same config, and a
+ * reload Prometheus refused for a file promcc does not own is refused again until that file is
+ * fixed. So once a reload of the verified config was refused (the rollback's included), it is
+ * reloaded again only when something changed that may make it load:
+ *
+ * <ul>
+ *   <li>Prometheus reports a successful load: someone reloaded it after fixing the file (or it
+ *       restarted): the desired config goes ahead at once, without reloading the verified one.
+ *       Runtime info is read at every reconcile for this, which restarts nothing;
+ *   <li>Prometheus reports another {@code lastConfigTime} than at the refusal, still failed:
+ *       someone loaded a config and then failed again; the refusal says nothing of now;
+ *   <li>the verified config is another than the one refused;
+ *   <li>{@link #RELOAD_AGAIN_AFTER} passed since the refusal, on the controller's clock: a file
+ *       fixed without a reload (nothing in Prometheus' answers shows it) is picked up by then.
+ * </ul>
+ *
+ * A renewed certificate is no reason: Prometheus re-reads certificate files without a reload,
+ * and certificates land while the config waits. The desired config is held back all the same,
+ * so Prometheus keeps the jobs it runs: skipping a reload changes nothing there.
  */
 final class OutsideCause {
+  /**
+   * How long after a refused reload of the verified config, with nothing else changed, it is
+   * reloaded again: the default resync, so a rule file fixed without a reload is picked up
+   * within about as long as a resync takes to notice anything.
+   */
+  static final Duration RELOAD_AGAIN_AFTER = Duration.ofMinutes(5);
+
   private final ConfigStore store;
   private final ReloadVerifier verifier;
+  private final Clock clock;
   /** The desired config refused with the verified one after it; null if none waits. */
   private String waiting;
+  /** The last refused reload of the verified config while {@link #waiting}; null if none. */
+  private Refusal refusal;
 
-  OutsideCause(ConfigStore store, ReloadVerifier verifier) {
-    this.store = store;
-    this.verifier = verifier;
+  /**
+   * A refused reload of the verified config {@code configHash}, at {@code at} by the
+   * controller's clock, with Prometheus' {@code lastConfigTime} before it (a refusal leaves it).
+   */
+  private record Refusal(String configHash, Instant lastConfigTime, Instant at, String said) {
+    /** Whether it still stands for {@code verified} as Prometheus reports {@code now}. */
+    boolean stands(Verification verified, RuntimeInfo now, Instant clockNow) {
+      return configHash.equals(verified.configHash())
+          && lastConfigTime.equals(now.lastConfigTime())
+          && clockNow.isBefore(reloadAgainAt());
+    }
+
+    Instant reloadAgainAt() {
+      return at.plus(RELOAD_AGAIN_AFTER);
+    }
   }
 
-  /** Prometheus refused {@code configHash} and then the restored verified config too. */
-  void refusedWithTheVerified(String configHash) {
+  OutsideCause(ConfigStore store, ReloadVerifier verifier, Clock clock) {
+    this.store = store;
+    this.verifier = verifier;
+    this.clock = clock;
+  }
+
+  /**
+   * Prometheus refused {@code configHash} and then the restored verified config {@code
+   * verifiedHash} too, saying {@code said}, with {@code lastConfigTime} reported before that
+   * reload: the verified config is not reloaded again until something changed.
+   */
+  void refusedWithTheVerified(String configHash, String verifiedHash, Instant lastConfigTime,
+      String said) {
     waiting = configHash;
+    refusal = new Refusal(verifiedHash, lastConfigTime, clock.instant(), said);
   }
 
   /**
@@ -57,6 +115,7 @@ final class OutsideCause {
       SortedMap<String, DesiredFile> onDisk) {
     if (!desired.configHash().equals(waiting)) {
       waiting = null;
+      refusal = null;
       return false;
     }
     return verified.isPresent()
@@ -93,7 +152,8 @@ final class OutsideCause {
 
   /**
    * Reloads the verified files on disk, unless Prometheus reports a successful load already
-   * (someone reloaded it once the outside file was fixed).
+   * (someone reloaded it once the outside file was fixed), or the last refusal of their reload
+   * still stands (see the class comment).
    *
    * @return empty if Prometheus loaded them: the desired config goes ahead; else what the
    *     delivery ends with, not in sync, with nothing written yet (the caller writes the
@@ -111,10 +171,25 @@ final class OutsideCause {
       RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
       if (now.reloadConfigSuccess()) {
         waiting = null;
+        refusal = null;
         return Optional.empty();
       }
-      verifier.reloadAndVerify(control, now, timer, true);
+      if (refusal != null && refusal.stands(verified, now, clock.instant())) {
+        return Optional.of(Delivered.of(Outcome.REJECTED, waits + "prometheus refused the last "
+            + "verified config at " + refusal.at() + ": " + refusal.said() + "; it is reloaded "
+            + "again at " + refusal.reloadAgainAt() + ", or at once when prometheus reports "
+            + "another load (someone reloaded it): each reload restarts prometheus' service "
+            + "discovery, which lists every guest api server again", new Written(), false));
+      }
+      try {
+        verifier.reloadAndVerify(control, now, timer, true);
+      } catch (ReloadRejectedException refused) {
+        refusal = new Refusal(verified.configHash(), now.lastConfigTime(), clock.instant(),
+            refused.getMessage());
+        throw refused;
+      }
       waiting = null;
+      refusal = null;
       return Optional.empty();
     } catch (ReloadRejectedException refused) {
       outcome = Outcome.REJECTED;

@@ -244,10 +244,11 @@ final class Rollback {
     }
     String restoredHash = DesiredState.hashOf(restored);
     Instant loadedAt;
+    RuntimeInfo before = null;
     try {
       PrometheusControl control = prometheus.orElseThrow();
-      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-      loadedAt = verifier.reloadAndVerify(control, now, timer, true);
+      before = timer.call(Phase.VERIFY, control::runtimeInfo);
+      loadedAt = verifier.reloadAndVerify(control, before, timer, true);
     } catch (ReloadRejectedException e) {
       if (!rollingBack && !Objects.equals(pinned, unconfirmedRollback)) {
         String refusal = recordRestored(verified.withStateHash(restoredHash));
@@ -270,7 +271,9 @@ final class Rollback {
         refusal = "; " + StoreRefusals.retried("dropping its pin", refused, "drops");
       }
       unconfirmedRollback = null;
-      outside.refusedWithTheVerified(pinned); // it waits until the verified config loads
+      // it waits until the verified config loads (before is set: the reload was refused)
+      outside.refusedWithTheVerified(pinned, verified.configHash(), before.lastConfigTime(),
+          e.getMessage());
       refusal += recordRestored(verified.withStateHash(restoredHash));
       // a pin the store refused to record was dropped in memory: not said to stay
       return new Delivered(Outcome.REJECTED, rejected + "; restored the last verified files, "
@@ -278,8 +281,9 @@ final class Rollback {
           + "promcc's "
           + "files (another file prometheus reads, such as a rule file): " + e.getMessage()
           + "; not pinned: it waits until prometheus loads the last verified config again, "
-          + "which each later reconcile reloads" + refusal, written.paths, written.deleted,
-          false, false);
+          + "which is reloaded again in " + OutsideCause.RELOAD_AGAIN_AFTER.toMinutes()
+          + " minutes, or at once when prometheus reports another load" + refusal,
+          written.paths, written.deleted, false, false);
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set (the rollback stays unconfirmed)

@@ -158,7 +158,7 @@ class DeliveryRefusedPinTest {
     assertTrue(refused.message().contains("refused the last verified config too"),
         said(results));
 
-    f.ruleFileBroken = false;
+    f.ruleFileFixed();
     ReconcileResult next = r.next(reconciler);
     assertTrue(f.prometheusRunsJobsOf("b"), "b's config held back: " + said(results));
     assertTrue(next.configInSync(), said(results));
@@ -190,9 +190,10 @@ class DeliveryRefusedPinTest {
         + "verified config too, so the cause is outside promcc's files (another file "
         + "prometheus reads, such as a rule file): prometheus rejected the configuration: "
         + broken + "; not pinned: it waits until prometheus loads the last verified config "
-        + "again, which each later reconcile reloads", refused.message());
-    // the next reconcile records no pin: it reloads the verified config, which the config
-    // waits for (DeliveryOutsideCauseTest)
+        + "again, which is reloaded again in 5 minutes, or at once when prometheus reports "
+        + "another load", refused.message());
+    // the next reconcile records no pin: the config waits for the verified config, whose
+    // refusal stands (DeliveryOutsideCauseTest)
     assertEquals(Outcome.REJECTED, again.outcome(), said(results));
     assertTrue(again.message().startsWith("config " + z + ", refused with the last verified "
         + "config ") && !again.message().contains("pinn")
@@ -371,10 +372,11 @@ class DeliveryRefusedPinTest {
     ReconcileResult refused = r.next(reconciler);
     assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
     assertTrue(refused.message().contains("; not pinned: it waits until prometheus loads the "
-        + "last verified config again, which each later reconcile reloads; "
+        + "last verified config again, which is reloaded again in 5 minutes, or at once when "
+        + "prometheus reports another load; "
         + "dropping its pin failed: " + FULL + "; the next reconcile drops it"), said(results));
 
-    f.ruleFileBroken = false;
+    f.ruleFileFixed();
     ReconcileResult loaded = r.next(reconciler);
     assertTrue(f.prometheusRunsJobsOf("b"), "b's config held back: " + said(results));
     assertTrue(loaded.configInSync(), said(results));

@@ -51,7 +51,7 @@ class DeliveryStoreFailuresTest {
         + first.message());
     assertEquals(1, store.failures, "the store failure happened: " + said);
 
-    f.ruleFileBroken = false; // the rule file is fixed
+    f.ruleFileFixed();
     for (int i = 0; i < 3; i++) {
       f.clock.advance(Duration.ofMinutes(1));
       ReconcileResult later = reconciler.reconcile();

@@ -114,7 +114,7 @@ class DeliveryStoreRefusalsPropertyTest {
             // refused: the rule file is broken
           }
         }
-        case RULE_FILE_FIXED -> f.ruleFileBroken = false;
+        case RULE_FILE_FIXED -> f.ruleFileFixed();
       }
       if (step == Step.RESTART || step == Step.RULE_FILE_BREAKS
           || step == Step.RULE_FILE_FIXED || !desiredConfig(f).equals(before)) {
@@ -131,7 +131,7 @@ class DeliveryStoreRefusalsPropertyTest {
     store.records = false;
     store.pins = false;
     store.lifts = false;
-    f.ruleFileBroken = false;
+    f.ruleFileFixed();
     said.add("healed");
     if (steps.contains(Step.RESTART)) {
       // a pin whose lift or drop the store refused is not kept across a restart (the store

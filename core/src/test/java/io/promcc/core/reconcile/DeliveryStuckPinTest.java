@@ -151,7 +151,7 @@ class DeliveryStuckPinTest {
     said.add(second.outcome() + " (pin " + f.store.record().rejected().isPresent() + "): "
         + second.message());
 
-    f.ruleFileBroken = false; // the rule file is fixed
+    f.ruleFileFixed();
     for (int i = 0; i < 3; i++) {
       f.clock.advance(Duration.ofMinutes(1));
       ReconcileResult later = reconciler.reconcile();

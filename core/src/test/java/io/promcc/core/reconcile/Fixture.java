@@ -109,6 +109,16 @@ final class Fixture {
   /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
   boolean ruleFileBroken;
 
+  /**
+   * The rule file is fixed, and as long passes as {@link OutsideCause} waits before it reloads
+   * a refused verified config again, nothing else changed: a fix without a reload of
+   * Prometheus shows only to a reload.
+   */
+  void ruleFileFixed() {
+    ruleFileBroken = false;
+    clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);
+  }
+
   /** Prometheus refuses a config with "bogus" in it, and any while the rule file is broken. */
   void rejectBogusOrBrokenRuleFile() {
     prometheus.rejectWhen(files -> ruleFileBroken

@@ -179,7 +179,7 @@ class ReconcilerDeliveryTest {
         + "the cause is outside promcc's files"), refused.message());
     assertEquals(Optional.empty(), f.store.record().rejected());
     f.prometheus.rejectWhen(Fixture::bogus);
-    f.clock.advance(Duration.ofSeconds(5));
+    f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER); // no one reloads: promcc's next reload
     ReconcileResult afterFix = reconciler.reconcile();
     assertEquals(Outcome.RELOADED, afterFix.outcome(), afterFix.message());
     assertTrue(f.prometheusRunsJobsOf("b"));
