@@ -19,6 +19,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.VerifiedReload;
 import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,8 @@ public final class ControllerMetrics {
   private final Map<Outcome, CounterDataPoint> reconciles = new EnumMap<>(Outcome.class);
   private final Map<Phase, DistributionDataPoint> durations = new EnumMap<>(Phase.class);
   private final Map<ReloadResult, CounterDataPoint> reloads = new EnumMap<>(ReloadResult.class);
+  private final Map<ReloadResult, CounterDataPoint> verifiedReloads =
+      new EnumMap<>(ReloadResult.class);
   private final GaugeDataPoint active;
   private final GaugeDataPoint degraded;
   private final GaugeDataPoint waiting;
@@ -157,6 +160,15 @@ public final class ControllerMetrics {
         .labelNames("result").register(registry);
     for (ReloadResult result : ReloadResult.values()) {
       reloads.put(result, reloadTotal.labelValues(result.label()));
+    }
+
+    Counter verifiedReloadTotal = Counter.builder().name("promcc_verified_reloads_total")
+        .help("Reloads of the last verified config alone that promcc made, by result as in "
+            + "promcc_reloads_total: a rollback's, and those while a config waits because "
+            + "Prometheus refuses the verified config too (a broken rule file).")
+        .labelNames("result").register(registry);
+    for (ReloadResult result : ReloadResult.values()) {
+      verifiedReloads.put(result, verifiedReloadTotal.labelValues(result.label()));
     }
 
     rollbacks = Counter.builder().name("promcc_rollbacks_total")
@@ -244,9 +256,10 @@ public final class ControllerMetrics {
 
   /**
    * Records one reconcile: its outcome and phase durations, the reload it made if any (see
-   * {@link ReloadResult#of}), a rollback, the files written and deleted, whether the config is
-   * in sync, the timestamps, and (if the result carries a complete cluster view) the clusters by
-   * state, the rejection reasons and the certificates' ends.
+   * {@link ReloadResult#of}), its reloads of the last verified config alone, a rollback, the
+   * files written and deleted, whether the config is in sync, the timestamps, and (if the result
+   * carries a complete cluster view) the clusters by state, the rejection reasons and the
+   * certificates' ends.
    *
    * @param finishedAt when the reconcile returned, by the controller's clock
    */
@@ -264,6 +277,9 @@ public final class ControllerMetrics {
         lastSuccessfulReload.set(now);
       }
     });
+    for (VerifiedReload reload : result.verifiedReloads()) {
+      verifiedReloads.get(ReloadResult.of(reload)).inc();
+    }
     if (result.rolledBack()) {
       rollbacks.inc();
     }

@@ -2,12 +2,13 @@ package io.promcc.app.status;
 
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.VerifiedReload;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * How a reload of Prometheus that a reconcile asked for ended; the {@code result} label of
- * {@code promcc_reloads_total}.
+ * {@code promcc_reloads_total} and {@code promcc_verified_reloads_total}.
  */
 public enum ReloadResult {
   /** Prometheus loaded the desired config, verified. */
@@ -25,8 +26,8 @@ public enum ReloadResult {
   /**
    * The reload of the desired config a reconcile asked for, if it asked for one ({@link
    * ReconcileResult#desiredReloadAsked()}). A reload of the last verified config alone (a
-   * rollback finished by a reconcile under the pin) is none: it counts as a rollback only, as
-   * the rollback's reload right after a rejection does. So:
+   * rollback's, also one finished by a reconcile under the pin) is none: it counts in {@code
+   * promcc_verified_reloads_total} ({@link #of(VerifiedReload)}). So:
    *
    * <ul>
    *   <li>{@link Outcome#RELOADED}: {@link #SUCCESS};
@@ -58,5 +59,18 @@ public enum ReloadResult {
       default:
         return Optional.empty();
     }
+  }
+
+  /**
+   * How a reload of the last verified config alone ended, as the same words count the desired
+   * config's: loaded is {@link #SUCCESS}, refused (or Prometheus went away and did not come
+   * back) {@link #REJECTED}, no verdict {@link #UNAVAILABLE}.
+   */
+  public static ReloadResult of(VerifiedReload reload) {
+    return switch (reload) {
+      case LOADED -> SUCCESS;
+      case REFUSED -> REJECTED;
+      case UNANSWERED -> UNAVAILABLE;
+    };
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.VerifiedReload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,5 +152,33 @@ class ControllerMetricsReloadsTest extends ControllerMetricsFixture {
         Outcome.REJECTED, Outcome.PROMETHEUS_UNAVAILABLE), outcomes);
     assertEquals(List.of(Optional.of(ReloadResult.SUCCESS), Optional.empty(),
         Optional.of(ReloadResult.REJECTED), Optional.empty(), Optional.empty()), seen);
+  }
+
+  /**
+   * promcc's own reloads of the last verified config (a rollback's, and those while a config
+   * waits for a cause outside promcc's files) count apart from the reloads of the desired config.
+   */
+  @Test
+  void reloadsOfTheVerifiedConfigAloneCountByResultApartFromTheDesiredConfigs() {
+    metrics.reconciled(Results.of(Outcome.REJECTED).desiredReloadAsked().rolledBack()
+        .verifiedReloads(VerifiedReload.LOADED).build(), T0);
+    metrics.reconciled(Results.of(Outcome.REJECTED).desiredReloadAsked()
+        .verifiedReloads(VerifiedReload.REFUSED).build(), T0.plusSeconds(60));
+    metrics.reconciled(Results.of(Outcome.REJECTED).build(), T0.plusSeconds(120));
+    metrics.reconciled(Results.of(Outcome.PROMETHEUS_UNAVAILABLE)
+        .verifiedReloads(VerifiedReload.UNANSWERED).build(), T0.plusSeconds(420));
+    metrics.reconciled(Results.of(Outcome.RELOADED).desiredReloadAsked()
+        .verifiedReloads(VerifiedReload.LOADED).build(), T0.plusSeconds(720));
+    Exposition e = scrape();
+
+    assertEquals(2, e.value("promcc_verified_reloads_total{result=\"success\"}"));
+    assertEquals(1, e.value("promcc_verified_reloads_total{result=\"rejected\"}"));
+    assertEquals(1, e.value("promcc_verified_reloads_total{result=\"unavailable\"}"));
+    assertEquals(2, e.value("promcc_reloads_total{result=\"rejected\"}"));
+    assertEquals(1, e.value("promcc_reloads_total{result=\"success\"}"));
+    assertEquals(0, e.value("promcc_reloads_total{result=\"unavailable\"}"));
+    assertEquals(1, e.value("promcc_rollbacks_total"));
+    assertEquals(T0.getEpochSecond() + 720,
+        e.value("promcc_last_successful_reload_timestamp_seconds"), "the desired config's");
   }
 }

@@ -47,6 +47,9 @@ class ControllerMetricsSeriesTest extends ControllerMetricsFixture {
     assertEquals(0, e.value("promcc_last_successful_reconcile_timestamp_seconds"));
     assertEquals(0, e.value("promcc_last_successful_reload_timestamp_seconds"));
     assertEquals(0, e.value("promcc_rollbacks_total"));
+    for (String result : List.of("success", "rejected", "unavailable")) {
+      assertEquals(0, e.value("promcc_verified_reloads_total{result=\"" + result + "\"}"));
+    }
     assertEquals(0, e.value("promcc_files_written_total"));
     assertEquals(0, e.value("promcc_files_deleted_total"));
     assertEquals(1, e.value("promcc_build_info{version=\"1.2.3\"}"));
@@ -88,7 +91,8 @@ class ControllerMetricsSeriesTest extends ControllerMetricsFixture {
         "promcc_last_successful_reconcile_timestamp_seconds",
         "promcc_last_successful_reload_timestamp_seconds", "promcc_reconcile_total",
         "promcc_reconcile_duration_seconds", "promcc_rejections", "promcc_reloads_total",
-        "promcc_rollbacks_total", "promcc_source_errors_total")), new TreeSet<>(families));
+        "promcc_rollbacks_total", "promcc_source_errors_total",
+        "promcc_verified_reloads_total")), new TreeSet<>(families));
     for (String family : families) {
       Matcher help = Pattern.compile("(?m)^# HELP " + family + " (.+)$").matcher(text);
       assertTrue(help.find() && help.group(1).length() > 20, "no help text for " + family);

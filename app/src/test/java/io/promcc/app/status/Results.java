@@ -5,6 +5,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.VerifiedReload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ final class Results {
   private boolean inSync;
   private boolean rolledBack;
   private boolean desiredReloadAsked;
+  private final List<VerifiedReload> verifiedReloads = new ArrayList<>();
   private final Map<Phase, Duration> durations = new EnumMap<>(Phase.class);
 
   private Results(Outcome outcome) {
@@ -95,6 +97,12 @@ final class Results {
     return this;
   }
 
+  /** The reloads of the last verified config alone that the reconcile made, in order. */
+  Results verifiedReloads(VerifiedReload... ends) {
+    verifiedReloads.addAll(List.of(ends));
+    return this;
+  }
+
   Results phase(Phase phase, Duration duration) {
     durations.put(phase, duration);
     return this;
@@ -103,7 +111,7 @@ final class Results {
   ReconcileResult build() {
     return new ReconcileResult(outcome, message, Optional.of("state"), Optional.of("config"),
         written, deleted, active, degraded, waiting, rejected, notAfter, inSync, rolledBack,
-        desiredReloadAsked,
-        Optional.empty(), durations);
+        desiredReloadAsked, Optional.empty(), durations, outcome != Outcome.SOURCE_NOT_READY
+            && outcome != Outcome.FAILED, verifiedReloads);
   }
 }

@@ -1,11 +1,25 @@
 package io.promcc.core.reconcile;
 
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.util.ArrayList;
 import java.util.List;
 
-/** What a delivery did; {@code desiredReloadAsked} as in {@link ReconcileResult}. */
+/**
+ * What a delivery did; {@code desiredReloadAsked} and {@code verifiedReloads} as in {@link
+ * ReconcileResult}.
+ */
 record Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
-    boolean inSync, boolean rolledBack, boolean desiredReloadAsked) {
+    boolean inSync, boolean rolledBack, boolean desiredReloadAsked,
+    List<VerifiedReload> verifiedReloads) {
+  Delivered {
+    verifiedReloads = List.copyOf(verifiedReloads);
+  }
+
+  Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
+      boolean inSync, boolean rolledBack, boolean desiredReloadAsked) {
+    this(outcome, message, written, deleted, inSync, rolledBack, desiredReloadAsked, List.of());
+  }
+
   Delivered(Outcome outcome, String message, List<String> written, List<String> deleted,
       boolean inSync, boolean rolledBack) {
     this(outcome, message, written, deleted, inSync, rolledBack, false);
@@ -17,7 +31,16 @@ record Delivered(Outcome outcome, String message, List<String> written, List<Str
 
   /** The same, after a reload of the desired config was asked for. */
   Delivered afterDesiredReload() {
-    return new Delivered(outcome, message, written, deleted, inSync, rolledBack, true);
+    return new Delivered(outcome, message, written, deleted, inSync, rolledBack, true,
+        verifiedReloads);
+  }
+
+  /** The same, after the reloads of the verified config {@code earlier}, made before its own. */
+  Delivered afterVerifiedReloads(List<VerifiedReload> earlier) {
+    List<VerifiedReload> all = new ArrayList<>(earlier);
+    all.addAll(verifiedReloads);
+    return new Delivered(outcome, message, written, deleted, inSync, rolledBack,
+        desiredReloadAsked, all);
   }
 
   /**
@@ -30,7 +53,7 @@ record Delivered(Outcome outcome, String message, List<String> written, List<Str
       default -> outcome;
     };
     return new Delivered(failed, message.isEmpty() ? said : message + "; " + said, written,
-        deleted, inSync, rolledBack, desiredReloadAsked);
+        deleted, inSync, rolledBack, desiredReloadAsked, verifiedReloads);
   }
 
   /** A config hash as messages name it: its first 12 characters. */

@@ -219,6 +219,7 @@ final class Delivery {
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
       // reload the verified files
     }
+    List<VerifiedReload> reloadedVerified = List.of();
     if (outside.holds(desired, verified, onDisk) && rollback.unconfirmedRollback == null) {
       Optional<Delivered> waits = outside.reloadVerified(prometheus.get(), desired,
           verified.get(), timer);
@@ -228,11 +229,13 @@ final class Delivery {
         Optional<String> refused = outside.recordCertificates(verified.get(), desired, onDisk,
             certificates);
         return Delivered.of(refused.isEmpty() ? waits.get().outcome() : Outcome.FAILED,
-            waits.get().message() + refused.map(r -> "; " + r).orElse(""), written, false);
+            waits.get().message() + refused.map(r -> "; " + r).orElse(""), written, false)
+            .afterVerifiedReloads(waits.get().verifiedReloads());
       }
+      reloadedVerified = outside.reloaded(); // it loaded: the desired config goes ahead
     }
     return change.writeAndReload(desired, diff, onDisk, verified, restorable, storedPin,
-        written, timer);
+        written, timer).afterVerifiedReloads(reloadedVerified);
   }
 
   /**

@@ -19,6 +19,7 @@ import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -71,6 +72,8 @@ final class OutsideCause {
   private String waiting;
   /** The last refused reload of the verified config while {@link #waiting}; null if none. */
   private Refusal refusal;
+  /** The reloads of the verified config the last {@link #reloadVerified} made. */
+  private List<VerifiedReload> reloaded = List.of();
 
   /**
    * A refused reload of the verified config {@code configHash}, at {@code at} by the
@@ -167,8 +170,10 @@ final class OutsideCause {
         + "prometheus loads it again: ";
     Outcome outcome;
     String said;
+    reloaded = List.of();
+    RuntimeInfo now = null;
     try {
-      RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
+      now = timer.call(Phase.VERIFY, control::runtimeInfo);
       if (now.reloadConfigSuccess()) {
         waiting = null;
         refusal = null;
@@ -184,10 +189,12 @@ final class OutsideCause {
       try {
         verifier.reloadAndVerify(control, now, timer, true);
       } catch (ReloadRejectedException refused) {
+        reloaded = List.of(VerifiedReload.REFUSED);
         refusal = new Refusal(verified.configHash(), now.lastConfigTime(), clock.instant(),
             refused.getMessage());
         throw refused;
       }
+      reloaded = List.of(VerifiedReload.LOADED);
       waiting = null;
       refusal = null;
       return Optional.empty();
@@ -201,7 +208,17 @@ final class OutsideCause {
         | PrometheusApiException down) {
       outcome = Outcome.PROMETHEUS_UNAVAILABLE;
       said = waits + "reloading the last verified config failed: " + down.getMessage();
+      reloaded = Rollback.reloadFailed(now, down);
     }
-    return Optional.of(Delivered.of(outcome, said, new Written(), false));
+    return Optional.of(Delivered.of(outcome, said, new Written(), false)
+        .afterVerifiedReloads(reloaded));
+  }
+
+  /**
+   * The reloads of the verified config the last {@link #reloadVerified} made, with how each
+   * ended: one after which the desired config went ahead is not in a result it returned.
+   */
+  List<VerifiedReload> reloaded() {
+    return reloaded;
   }
 }

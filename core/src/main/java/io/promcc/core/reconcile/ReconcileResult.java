@@ -56,6 +56,10 @@ import java.util.StringJoiner;
  *     stopped before (the source not ready, a failed observation or plan, a failure of the
  *     delivery that ended it without a result): its lists are then empty or partial, and a
  *     reader keeps the last complete view rather than read every cluster as gone
+ * @param verifiedReloads the reloads of the last verified config alone that this reconcile
+ *     made, in order, each with how it ended (see {@link VerifiedReload}): a rollback's, and
+ *     those while a config waits for a cause outside promcc's files; a reload of the desired
+ *     config is not one ({@code desiredReloadAsked})
  */
 public record ReconcileResult(
     Outcome outcome,
@@ -74,7 +78,8 @@ public record ReconcileResult(
     boolean desiredReloadAsked,
     Optional<Instant> runAgainAt,
     Map<Phase, Duration> durations,
-    boolean completeView) {
+    boolean completeView,
+    List<VerifiedReload> verifiedReloads) {
 
   /** What a reconcile ended with. */
   public enum Outcome {
@@ -142,6 +147,22 @@ public record ReconcileResult(
     Map<Phase, Duration> copy = new EnumMap<>(Phase.class);
     copy.putAll(durations);
     durations = Collections.unmodifiableMap(copy);
+    verifiedReloads = List.copyOf(verifiedReloads);
+  }
+
+  /**
+   * A result without {@link #verifiedReloads()} (none): the constructor of the results before
+   * they were added.
+   */
+  public ReconcileResult(Outcome outcome, String message, Optional<String> stateHash,
+      Optional<String> configHash, List<String> written, List<String> deleted,
+      List<ClusterId> active, SortedMap<ClusterId, Rejection> degraded, List<Rejection> waiting,
+      List<Rejection> rejected, SortedMap<ClusterId, Instant> certificateNotAfter,
+      boolean configInSync, boolean rolledBack, boolean desiredReloadAsked,
+      Optional<Instant> runAgainAt, Map<Phase, Duration> durations, boolean completeView) {
+    this(outcome, message, stateHash, configHash, written, deleted, active, degraded, waiting,
+        rejected, certificateNotAfter, configInSync, rolledBack, desiredReloadAsked, runAgainAt,
+        durations, completeView, List.of());
   }
 
   /**

@@ -35,7 +35,8 @@ final class ReconcileResults {
         Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
         delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
         states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
-        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations(), true);
+        delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations(), true,
+        delivered.verifiedReloads());
   }
 
   /** A failure while observing: nothing was planned. */

@@ -12,7 +12,9 @@ import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.ReloadVerifier.NotReadyAfterChange;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -256,7 +258,8 @@ final class Rollback {
             + "config " + shortHash(verified.configHash()) + " as well, which it loaded when the "
             + "pinned one was refused, so the cause is outside promcc's files (another file "
             + "prometheus reads, such as a rule file): " + e.getMessage() + "; the pin stays"
-            + refusal, written.paths, written.deleted, false, false);
+            + refusal, written.paths, written.deleted, false, false)
+            .afterVerifiedReloads(List.of(VerifiedReload.REFUSED));
       }
       // refused as well: what fails is outside the controller's files (a rule file, say), as
       // when the verified config itself is refused again above; a pin would hold the new
@@ -283,14 +286,15 @@ final class Rollback {
           + "; not pinned: it waits until prometheus loads the last verified config again, "
           + "which is reloaded again in " + OutsideCause.RELOAD_AGAIN_AFTER.toMinutes()
           + " minutes, or at once when prometheus reports another load" + refusal,
-          written.paths, written.deleted, false, false);
+          written.paths, written.deleted, false, false)
+          .afterVerifiedReloads(List.of(VerifiedReload.REFUSED));
     } catch (RuntimeException e) {
       // Prometheus still runs the verified config or will load it when it comes back: keep the
       // restored files as the rollback set (the rollback stays unconfirmed)
       String refusal = recordRestored(verified.withStateHash(restoredHash));
       return new Delivered(Outcome.REJECTED, said + "; restored the last verified files, but "
           + "reloading them failed: " + e.getMessage() + refusal, written.paths,
-          written.deleted, false, false);
+          written.deleted, false, false).afterVerifiedReloads(reloadFailed(before, e));
     }
     unconfirmedRollback = null;
     boolean rolledBack = rollingBack || !Objects.equals(pinned, finishedRollback);
@@ -302,10 +306,23 @@ final class Rollback {
       store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
     } catch (ConfigStoreException e) {
       return new Delivered(Outcome.REJECTED, done + ", but recording its verification failed: "
-          + e.getMessage(), written.paths, written.deleted, false, rolledBack);
+          + e.getMessage(), written.paths, written.deleted, false, rolledBack)
+          .afterVerifiedReloads(List.of(VerifiedReload.LOADED));
     }
     return new Delivered(Outcome.REJECTED, done, written.paths, written.deleted, false,
-        rolledBack);
+        rolledBack).afterVerifiedReloads(List.of(VerifiedReload.LOADED));
+  }
+
+  /**
+   * The reload of the verified config that {@code failed} ended, as {@link VerifiedReload}
+   * says: none if Prometheus' runtime info, read first, was not had ({@code before} null).
+   */
+  static List<VerifiedReload> reloadFailed(RuntimeInfo before, RuntimeException failed) {
+    if (before == null) {
+      return List.of();
+    }
+    return List.of(failed instanceof NotReadyAfterChange ? VerifiedReload.REFUSED
+        : VerifiedReload.UNANSWERED);
   }
 
   /**
