@@ -217,7 +217,12 @@ final class Delivery {
             refusal.orElse(""), written, true);
       }
       // Prometheus reports a failed load (someone else's reload, or it restarted and failed):
-      // reload the verified files
+      // reload the verified files, unless their last reload was refused and nothing changed
+      Optional<Delivered> refused = outside.refusedAsDesiredStands(verified.get(), info,
+          written);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     List<VerifiedReload> reloadedVerified = List.of();
     if (outside.holds(desired, verified, onDisk) && rollback.unconfirmedRollback == null) {

@@ -72,6 +72,11 @@ final class OutsideCause {
   private String waiting;
   /** The last refused reload of the verified config while {@link #waiting}; null if none. */
   private Refusal refusal;
+  /**
+   * The last refused reload of the verified config while it is the desired one (after someone
+   * else's failed load); null if none.
+   */
+  private Refusal refusedAsDesired;
   /** The reloads of the verified config the last {@link #reloadVerified} made. */
   private List<VerifiedReload> reloaded = List.of();
 
@@ -107,6 +112,36 @@ final class OutsideCause {
       String said) {
     waiting = configHash;
     refusal = new Refusal(verifiedHash, lastConfigTime, clock.instant(), said);
+  }
+
+  /**
+   * Prometheus refused a reload of the verified config {@code verifiedHash}, the desired one,
+   * saying {@code said}, with {@code lastConfigTime} reported before it: it loaded before, so
+   * the cause is outside promcc's files, and it is not reloaded again until something changed,
+   * as for a config that waits ({@link #refusedAsDesiredStands}).
+   */
+  void refusedAsDesired(String verifiedHash, Instant lastConfigTime, String said) {
+    refusedAsDesired = new Refusal(verifiedHash, lastConfigTime, clock.instant(), said);
+  }
+
+  /**
+   * What a reconcile of the verified config {@code verified}, desired, ends with while
+   * Prometheus reports a failed load {@code now} and its last refusal of that config stands;
+   * empty if none stands: it is reloaded.
+   */
+  Optional<Delivered> refusedAsDesiredStands(Verification verified, RuntimeInfo now,
+      Written written) {
+    if (refusedAsDesired == null || !refusedAsDesired.stands(verified, now, clock.instant())) {
+      refusedAsDesired = null;
+      return Optional.empty();
+    }
+    return Optional.of(Delivered.of(Outcome.REJECTED, "prometheus refused the last verified "
+        + "config " + shortHash(verified.configHash()) + " at " + refusedAsDesired.at() + ": "
+        + refusedAsDesired.said() + "; it loaded before, so the cause is outside promcc's files "
+        + "(another file prometheus reads, such as a rule file); it is reloaded again at "
+        + refusedAsDesired.reloadAgainAt() + ", or at once when prometheus reports another "
+        + "load (someone reloaded it): each reload restarts prometheus' service discovery, "
+        + "which lists every guest api server again", written, false));
   }
 
   /**

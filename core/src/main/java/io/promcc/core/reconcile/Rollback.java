@@ -182,12 +182,19 @@ final class Rollback {
     if (verified.isPresent() && verified.get().configHash().equals(rejection.configHash())) {
       // Prometheus loaded this very config before: what fails now is outside the controller's
       // files (a rule file, say). Pinning it would stop every later check of Prometheus until
-      // the desired config changes; the next reconcile asks and reloads again instead.
+      // the desired config changes; a later reconcile asks and reloads again instead, once
+      // something changed (OutsideCause)
+      if (RejectedConfig.REJECTED.equals(rejection.reason())) {
+        rejection.baseline().ifPresent(before -> outside.refusedAsDesired(
+            rejection.configHash(), before, "prometheus rejected the configuration: "
+            + rejection.message()));
+      }
       return new Delivered(Outcome.REJECTED, "prometheus failed to load the last verified "
           + "config " + shortHash(rejection.configHash()) + " again: " + rejection.message()
           + "; it loaded before, so the cause is outside promcc's files (another file "
-          + "prometheus reads, such as a rule file); not pinned, tried again at the next "
-          + "reconcile", written.paths, written.deleted, false, false);
+          + "prometheus reads, such as a rule file); not pinned: it is reloaded again in "
+          + OutsideCause.RELOAD_AGAIN_AFTER.toMinutes() + " minutes, or at once when "
+          + "prometheus reports another load", written.paths, written.deleted, false, false);
     }
     // pinned first: even if restoring fails, the rejected config is not written again; a pin
     // the store refuses is kept in memory for the run, and the rollback goes on

@@ -86,7 +86,7 @@ class DeliveryRefusedRecordTest {
    * reload of Y is refused for a cause outside promcc's files. Y was taken for a config
    * Prometheus never loaded: pinned as rejected and the older X restored over it, as if Y were
    * the cause. Prometheus loaded Y, as the store would say had it taken the record: not pinned,
-   * not restored over, tried again at the next reconcile.
+   * not restored over, tried again once the fix can show (Fixture.ruleFileFixed).
    */
   @Test
   void aLoadTheStoreRefusesToRecordIsNotPinnedWhenAnOutsideCauseFailsItsReload() {
@@ -104,7 +104,7 @@ class DeliveryRefusedRecordTest {
     assertTrue(results.get(1).message().contains("the cause is outside promcc's files"),
         said(results));
 
-    f.ruleFileBroken = false;
+    f.ruleFileFixed();
     store.refusing = false;
     r.next(reconciler);
     assertEquals(Outcome.RELOADED, results.get(2).outcome(), said(results));
