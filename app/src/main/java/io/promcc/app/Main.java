@@ -91,11 +91,11 @@ public final class Main {
     return 2;
   }
 
-  /** Reads the version from the jar manifest, or says it is a development build. */
+  /** {@code -V}, {@code --version}: the line {@code promcc version} prints. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"promcc " + Versions.current()};
+      return new String[] {Versions.line()};
     }
   }
 }

@@ -17,8 +17,7 @@ final class VersionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getOut().printf("promcc %s (Java %s); tested with Prometheus 2.53.3%n",
-        Versions.current(), Runtime.version());
+    spec.commandLine().getOut().println(Versions.line());
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -9,4 +9,13 @@ public final class Versions {
     String version = Main.class.getPackage().getImplementationVersion();
     return version == null ? "development" : version;
   }
+
+  /**
+   * What {@code promcc version} and {@code -V} print: this version, the Java runtime and the
+   * Prometheus version tested ("promcc 0.1.0 (Java 17.0.15+6); tested with Prometheus 2.53.3").
+   */
+  public static String line() {
+    return "promcc " + current() + " (Java " + Runtime.version()
+        + "); tested with Prometheus 2.53.3";
+  }
 }

@@ -191,14 +191,6 @@ class RunCommandTest {
     assertTrue(out.toString().startsWith("promcc "), out.toString());
   }
 
-  /** run and check list -V, --version in their help: it printed nothing and exited 0. */
-  @ParameterizedTest
-  @ValueSource(strings = {"run --version", "run -V", "check --version", "check -V"})
-  void theVersionOptionOfACommandSaysWhatItIs(String args) {
-    assertEquals(0, run(Map.of(), args.split(" ")), err.toString());
-    assertEquals("promcc " + Versions.current() + System.lineSeparator(), out.toString());
-  }
-
   @Test
   void checkOfAFreshFolderSaysEverythingWouldBeWrittenAndTouchesNothing() throws Exception {
     Path clusters = Files.writeString(temp.resolve("clusters.yml"),
