@@ -248,6 +248,28 @@ class StartupRefusalsTest {
     }
   }
 
+  /**
+   * A start refused for its status address (in use, or a host that does not resolve) left the
+   * --out and --state-dir folders it had made, with their lock files: "nothing was started"
+   * left something behind.
+   */
+  @Test
+  void anHttpAddressRefusedLeavesNoFolderBehind() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      for (String address : List.of("127.0.0.1:" + taken.getLocalPort(),
+          "nosuchhost.invalid:9420")) {
+        int code = inProcess("run", "--clusters", clusters().toString(), "--out",
+            temp.resolve("out/prometheus").toString(), "--state-dir",
+            temp.resolve("state/promcc").toString(), "--http-address", address);
+
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("nothing was started"), err.toString());
+        assertFalse(Files.exists(temp.resolve("out")), address + ": --out was made");
+        assertFalse(Files.exists(temp.resolve("state")), address + ": --state-dir was made");
+      }
+    }
+  }
+
   /** An IPv6 address was named as 2001:db8::1:9420: which part is the port? */
   @Test
   void anIpv6HttpAddressIsNamedWithItsBrackets() throws Exception {

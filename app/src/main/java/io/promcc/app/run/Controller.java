@@ -34,11 +34,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The running controller: its folders locked first (one controller per output folder and per
- * local CA state folder), then the status port (so probes answer during start-up), then the
- * sources and file watches, a bounded wait for the sources to sync (reported unready, and
- * continued: nothing is written from a partial view), then the reconcile loop until
- * {@link #stop()}.
+ * The running controller: its status port bound first (so probes answer during start-up, and a
+ * port in use refuses the start before any folder is made), then its folders locked (one
+ * controller per output folder and per local CA state folder), then the sources and file
+ * watches, a bounded wait for the sources to sync (reported unready, and continued: nothing is
+ * written from a partial view), then the reconcile loop until {@link #stop()}.
  *
  * <p>Thread-safe: {@link #run()} on one thread, {@link #stop()} from any other.
  */
@@ -97,17 +97,25 @@ public final class Controller {
   }
 
   /**
-   * Locks the folders, binds the status port and starts the sources and watches; returns at
+   * Binds the status port, locks the folders and starts the sources and watches; returns at
    * once. Held until {@link #run()} returns. If the start fails, whatever it fails with (an
    * {@link Error} too), what it started is closed and the locks released before it throws: the
    * status port's thread would keep the process alive without a controller.
    *
    * @throws FolderInUseException if another process (or controller) writes to the output folder
    *     or, with the local CA, to the state folder; nothing was started
-   * @throws IOException if the status address cannot be bound
+   * @throws IOException if the status address cannot be bound; nothing was started, and no
+   *     folder made
    */
   public void start() throws IOException {
-    locks = lockFolders();
+    status = bindStatus(); // first: a port in use refuses the start before any folder is made
+    try {
+      locks = lockFolders();
+    } catch (RuntimeException | Error e) {
+      status.close();
+      ended.countDown(); // nothing will run: a stop returns at once
+      throw e;
+    }
     try {
       startLocked();
     } catch (Throwable e) {
@@ -147,7 +155,8 @@ public final class Controller {
     locks = List.of();
   }
 
-  private void startLocked() throws IOException {
+  /** The status server on {@code --http-address}, bound before any folder is made. */
+  private StatusServer bindStatus() throws IOException {
     String host = settings.httpAddress().getHostString(); // as given, an IPv6 one unbracketed
     InetSocketAddress address = new InetSocketAddress(host, settings.httpAddress().getPort());
     if (address.isUnresolved()) {
@@ -159,11 +168,15 @@ public final class Controller {
           + "IP) or a name of /etc/hosts (localhost) needs no name service");
     }
     try {
-      status = StatusServer.start(address, metrics.registry(), health);
+      return StatusServer.start(address, metrics.registry(), health);
     } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
       throw new IOException("cannot listen on --http-address "
           + hostAndPort(host, address.getPort()) + ": " + e.getMessage(), e);
     }
+  }
+
+  private void startLocked() throws IOException {
+    String host = settings.httpAddress().getHostString();
     LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
         + "/healthz and /readyz on http://" + hostAndPort(host, status.port()));
     clusters.addChangeListener(() -> loop.clustersChanged("guest clusters changed"));
