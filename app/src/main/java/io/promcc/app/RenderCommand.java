@@ -188,10 +188,17 @@ final class RenderCommand implements Callable<Integer> {
     if (strict && !leftOut.isEmpty()) {
       return fail(err, leftOut);
     }
+    Path outFolder = outputDirectory.toAbsolutePath().normalize();
+    try {
+      FolderLock.makeOutput(outFolder);
+    } catch (IOException e) { // a folder where none can be made (/proc), a read-only volume
+      return fail(err, List.of("--out cannot be made: " + FolderFailures.describe(e)
+          + ", found " + Quoting.quote(outputDirectory.toString())));
+    }
     ReconcileResult result;
     FileIdentities before;
     // the files of a promcc run on this folder: one writer at a time, as two runs are
-    try (FolderLock lock = FolderLock.output(outputDirectory.toAbsolutePath().normalize())) {
+    try (FolderLock lock = FolderLock.output(outFolder)) {
       List<String> touched = new ArrayList<>(preview.desired().files().keySet());
       touched.addAll(preview.diff().deletes());
       before = FileIdentities.of(outputDirectory, touched);

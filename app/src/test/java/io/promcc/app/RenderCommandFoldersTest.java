@@ -3,6 +3,7 @@ package io.promcc.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,5 +157,23 @@ class RenderCommandFoldersTest extends RenderCommandFixture {
             + "path is a file, found \"" + below + "\"",
         "nothing was written", ""), err.toString());
     assertEquals("x", Files.readString(aFile));
+  }
+
+  /**
+   * An --out where no folder can be made (below /proc, which takes none) ended in "error: cannot
+   * prepare folder \"/proc/x\": java.nio.file.NoSuchFileException: /proc/x": the path and what
+   * failed are named in words, as the other refusals of --out are.
+   */
+  @Test
+  void anOutWhereNoFolderCanBeMadeIsNamedWithWhatFailed() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+
+    int code = run("render", "--clusters", file.toString(), "--out", "/proc/promcc-out/sub");
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertEquals("error: --out cannot be made: making the folder \"/proc/promcc-out\" failed "
+        + "(no such file or directory), found \"/proc/promcc-out/sub\"\nnothing was written\n",
+        err.toString());
   }
 }

@@ -83,6 +83,18 @@ public final class FolderLock implements AutoCloseable {
   }
 
   /**
+   * Makes the output folder {@code out} as {@link #output} does (each missing level
+   * {@code rwxr-x---}, its parent synced), for a caller that refuses a folder that cannot be
+   * made, which {@link #output} only warns of. Idempotent.
+   *
+   * @throws IOException naming ({@link java.nio.file.FileSystemException#getFile()}) the level
+   *     that could not be made
+   */
+  public static void makeOutput(Path out) throws IOException {
+    makeFolder(out, OUT_MODE);
+  }
+
+  /**
    * Locks {@code folder}, making it first if it is missing (each missing level with
    * {@code mode}, and its parent synced, so that files later renamed into it survive a crash).
    * A lock file that cannot be made or locked (a read-only or full volume, a file system without

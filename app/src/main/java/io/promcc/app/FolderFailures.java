@@ -1,0 +1,45 @@
+package io.promcc.app;
+
+import io.promcc.core.model.Quoting;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.util.Locale;
+
+/**
+ * Says in words what failed when a folder could not be made: the level and the operating
+ * system's reason ({@code making the folder "/proc/x" failed (no such file or directory)}),
+ * not the JDK's exception text. Stateless.
+ */
+final class FolderFailures {
+  private FolderFailures() {}
+
+  /** What {@code e}, thrown while making a folder, says. */
+  static String describe(IOException e) {
+    if (!(e instanceof FileSystemException failed) || failed.getFile() == null) {
+      return "making it failed (" + e + ")";
+    }
+    return "making the folder " + Quoting.quote(failed.getFile()) + " failed ("
+        + reason(failed) + ")";
+  }
+
+  /** The reason in the operating system's words, lower-case as promcc's messages are. */
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) { // "Operation not permitted", "Read-only file system"
+      String reason = e.getReason();
+      return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "a file is there";
+    }
+    return e.getClass().getSimpleName();
+  }
+}
