@@ -38,7 +38,9 @@ record LeaseNamespace(String name, String origin, String setting) {
    * The namespace {@code --lease-namespace} gives, else the Pod's.
    *
    * @param namespaceFile the service account's namespace file ({@link
-   *     #SERVICE_ACCOUNT_NAMESPACE}); read only if the option and {@code POD_NAMESPACE} say none
+   *     #SERVICE_ACCOUNT_NAMESPACE}); read only if the option and {@code POD_NAMESPACE} say none,
+   *     within the bound of the start's other file checks: one that does not end (its volume
+   *     hangs) is a problem naming it, added to {@code r}'s
    */
   static LeaseNamespace of(SettingsReader r, Map<String, String> env, Path namespaceFile) {
     if (r.has("lease-namespace")) {
@@ -50,6 +52,14 @@ record LeaseNamespace(String name, String origin, String setting) {
     if (pod != null && !pod.isEmpty()) { // as client-go, an empty one counts as unset
       return new LeaseNamespace(pod, "from POD_NAMESPACE", "POD_NAMESPACE");
     }
+    String field = "service account namespace file " + Quoting.quote(namespaceFile.toString());
+    // on a volume (the service account's) that may hang: within the start's bound of its checks
+    return r.unnamedFile(field, namespaceFile.toString(), text -> fromFile(namespaceFile, pod))
+        .orElseGet(() -> defaultOne(pod, namespaceFile, "was not read"));
+  }
+
+  /** The namespace the file holds, else {@code default} saying why. */
+  private static LeaseNamespace fromFile(Path namespaceFile, String pod) {
     String why;
     if (!Files.exists(namespaceFile)) {
       why = "does not exist";
@@ -71,6 +81,10 @@ record LeaseNamespace(String name, String origin, String setting) {
         why = "cannot be read (" + e.getClass().getSimpleName() + ")";
       }
     }
+    return defaultOne(pod, namespaceFile, why);
+  }
+
+  private static LeaseNamespace defaultOne(String pod, Path namespaceFile, String why) {
     return new LeaseNamespace("default",
         "default: POD_NAMESPACE is " + (pod == null ? "not set" : "empty") + " and "
             + namespaceFile + " " + why,

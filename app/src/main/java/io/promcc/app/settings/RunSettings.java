@@ -350,11 +350,7 @@ public record RunSettings(
     FolderOverlaps.refuse(r, out, certificates, certDir, stateDir);
     if (certificates == CertificateMode.LOCAL_CA && stateDir != null) {
       // the only mode that reads it: the local CA would fail to make it after the start began
-      try {
-        OutputFolders.folderOrNone(stateDir);
-      } catch (IllegalArgumentException e) {
-        r.bad("state-dir", e.getMessage());
-      }
+      r.file("state-dir", SettingsReader::folderOrNone);
     }
     Optional<KubeAdapterSettings> kubernetes = Optional.empty();
     Optional<String> leaseNamespaceOrigin = Optional.empty();

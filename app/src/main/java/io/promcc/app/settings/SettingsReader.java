@@ -91,6 +91,20 @@ final class SettingsReader {
     return optional(name, text -> files.check(text, check));
   }
 
+  /**
+   * What {@code check} answers for a file no setting gives ({@code text}, named {@code field} in
+   * a problem), waited for at most the bound of {@link FileChecks}; empty if it did not end,
+   * with the problem added.
+   */
+  <T> Optional<T> unnamedFile(String field, String text, Function<String, T> check) {
+    try {
+      return Optional.of(files.check(text, check));
+    } catch (IllegalArgumentException e) {
+      problems.add(field, null, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   <T> T required(String name, Function<String, T> parser) {
     return optional(name, parser).orElse(null);
   }

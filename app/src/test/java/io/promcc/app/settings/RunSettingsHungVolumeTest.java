@@ -81,8 +81,8 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
 
     RunSettings settings = assertTimeoutPreemptively(GENEROUS, () -> SettingsLoader.load(
         RunSettings.TABLE, Map.of("config", file.toString(), "clusters", clusters.toString(),
-            "out", temp.resolve("out").toString()), Map.of(), new FileChecks(BOUND, volume),
-        problems));
+            "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString()),
+        Map.of(), new FileChecks(BOUND, volume), problems));
 
     assertNull(settings);
     assertEquals(List.of("config file \"" + file + "\" was not read: its read did not end "
@@ -90,7 +90,9 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
         "--clusters was not read: the read of \"" + file + "\" has not ended (is its volume "
         + "hanging?), found \"" + clusters + "\"",
         "--out was not read: the read of \"" + file + "\" has not ended (is its volume "
-        + "hanging?), found \"" + temp.resolve("out") + "\""), problems.list());
+        + "hanging?), found \"" + temp.resolve("out") + "\"",
+        "--state-dir was not read: the read of \"" + file + "\" has not ended (is its volume "
+        + "hanging?), found \"" + temp.resolve("state") + "\""), problems.list());
   }
 
   /**
@@ -114,7 +116,8 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
 
   /** Each file or folder a start checks is waited for at most the bound, named if it hangs. */
   @ParameterizedTest
-  @ValueSource(strings = {"clusters", "out", "base-config", "profile", "cert-dir", "promtool",
+  @ValueSource(strings = {"clusters", "out", "state-dir", "base-config", "profile", "cert-dir",
+      "promtool",
       "kubeconfig", "vault-token-file", "vault-secret-id-file", "vault-ca-bundle",
       "prometheus-password-file", "prometheus-bearer-token-file", "prometheus-ca-bundle"})
   void eachFileTheStartChecksIsRefusedWhenItsVolumeHangs(String name) throws IOException {
@@ -127,6 +130,7 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
         flags.put("certificates", "dir");
       }
       case "out" -> file = Files.createDirectory(temp.resolve("shared"));
+      case "state-dir" -> file = Files.createDirectory(temp.resolve("state"));
       case "promtool" -> assertTrue(file.toFile().setExecutable(true));
       case "kubeconfig" -> {
         flags.remove("clusters");
@@ -154,6 +158,26 @@ class RunSettingsHungVolumeTest extends RunSettingsFixture {
     String hung = "--" + name + " was not read: its read did not end within 200ms (is its "
         + "volume hanging?), found \"" + file + "\"";
     assertTrue(problems.list().contains(hung), problems.list().toString());
+  }
+
+  /**
+   * The service account's namespace file (the Lease's namespace without --lease-namespace and
+   * POD_NAMESPACE) was read unbounded: its volume hanging held the start for good.
+   */
+  @Test
+  void aServiceAccountNamespaceFileWhoseVolumeHangsIsRefusedNamingIt() throws IOException {
+    Path namespace = Files.writeString(temp.resolve("namespace"), "monitoring\n");
+    volume.hang(namespace);
+    RawSettings raw = RawSettings.gather(RunSettings.TABLE, Map.of("discovery", "kubernetes",
+        "certificates", "secrets", "out", temp.resolve("out").toString()), Map.of(), Map.of(),
+        "", problems);
+
+    RunSettings settings = assertTimeoutPreemptively(GENEROUS, () -> RunSettings.from(raw,
+        Map.of(), namespace, new FileChecks(BOUND, volume), problems));
+
+    assertNull(settings);
+    assertEquals(List.of("service account namespace file \"" + namespace + "\" was not read: "
+        + "its read did not end within 200ms (is its volume hanging?)"), problems.list());
   }
 
   private RunSettings load(Map<String, String> flags) {
