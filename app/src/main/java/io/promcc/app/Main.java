@@ -76,7 +76,15 @@ public final class Main {
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     java.io.PrintWriter err = command.getErr();
-    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !command.getSubcommands().isEmpty()
+        && unmatched.getUnmatched().stream().anyMatch(arg -> !arg.startsWith("-"))) {
+      // where a command is expected: a mistyped one ("rendr"), or a value before any command
+      java.util.List<String> names = java.util.List.copyOf(command.getSubcommands().keySet());
+      err.println("error: unknown command (values are not repeated): the commands are "
+          + String.join(", ", names.subList(0, names.size() - 1)) + " and "
+          + names.get(names.size() - 1));
+    } else if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
       java.util.List<String> options = unmatched.getUnmatched().stream()
           .filter(arg -> arg.startsWith("-")).map(arg -> arg.split("=", 2)[0]).toList();
       err.println("error: " + (options.isEmpty() ? "unexpected arguments"

@@ -1,0 +1,36 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * A mistyped command ({@code promcc rendr}) said "error: unexpected arguments (values are not
+ * repeated)", and with options after it "unknown options --clusters, --out", options render
+ * takes: it is named an unknown command, with the commands there are, still without repeating
+ * what was given (an argument out of place may be a secret).
+ */
+class UnknownCommandTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"rendr", "Run", "rendr --clusters clusters.yml --out out",
+      "s3cret-token run"})
+  void anUnknownCommandIsNamedSoWithTheCommandsThereAre(String args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute(args.split(" "));
+
+    assertEquals(2, code, err.toString());
+    assertEquals("error: unknown command (values are not repeated): the commands are render, "
+        + "profile, version, help, run and check\nsee 'promcc --help'\n", err.toString());
+    assertEquals("", out.toString());
+  }
+}
