@@ -67,6 +67,7 @@ final class CheckCommand implements Callable<Integer> {
         problems);
     if (settings == null) {
       problems.list().forEach(p -> err.println("error: " + p));
+      err.println("nothing was checked (see promcc check --help)"); // as run says it
       err.flush();
       return RunCommand.EXIT_USAGE;
     }
