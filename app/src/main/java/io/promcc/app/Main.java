@@ -90,6 +90,10 @@ public final class Main {
       err.println("error: " + (options.isEmpty() ? "unexpected arguments"
           : "unknown option" + (options.size() == 1 ? " " : "s ") + String.join(", ", options))
           + " (values are not repeated)");
+    } else if (e.getCause() instanceof CommandLine.TypeConversionException own
+        && own.getMessage().startsWith("--")) {
+      // promcc's converters name the option: without picocli's "Invalid value for option ..."
+      err.println("error: " + own.getMessage());
     } else {
       err.println("error: " + e.getMessage());
     }

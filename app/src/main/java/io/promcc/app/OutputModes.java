@@ -11,8 +11,9 @@ final class OutputModes implements ITypeConverter<OutputMode> {
     return switch (value) {
       case "merged" -> OutputMode.MERGED;
       case "per-cluster-files" -> OutputMode.PER_CLUSTER_FILES;
+      // in promcc run's words
       default -> throw new TypeConversionException(
-          "unknown output mode \"" + value + "\" (merged or per-cluster-files)");
+          "--output-mode must be merged or per-cluster-files, found \"" + value + "\"");
     };
   }
 }

@@ -205,4 +205,29 @@ class RenderCommandProblemsTest extends RenderCommandFixture {
     assertTrue(err.toString().contains("warning: base config \"" + base + "\": the text from "
         + "line 3 (\"scrape_configs: []\") is left out"), err.toString());
   }
+
+  /**
+   * A bad option value was said in picocli's words around promcc's ("error: Invalid value for
+   * option '--job-prefix': --job-prefix must be ..."), and --output-mode and --shard in words of
+   * their own: each is said once, as promcc run says it.
+   */
+  @Test
+  void aBadOptionValueIsSaidAsRunSaysIt() throws IOException {
+    Path file = clusters("- id: a\n  provider: aws\n  apiServer: https://a\n");
+    List<List<String>> given = List.of(List.of("--job-prefix", "BAD_"),
+        List.of("--shard", "5"), List.of("--output-mode", "x"));
+    List<String> said = List.of("--job-prefix must be lower-case letters, digits, '-' or '_', "
+        + "at most 100 characters, found \"BAD_\"",
+        "--shard must be K/N with 0 <= K < N (e.g. 0/3), found \"5\"",
+        "--output-mode must be merged or per-cluster-files, found \"x\"");
+
+    for (int i = 0; i < given.size(); i++) {
+      err.getBuffer().setLength(0);
+      int code = run("render", "--clusters", file.toString(), "--out",
+          temp.resolve("out").toString(), given.get(i).get(0), given.get(i).get(1));
+
+      assertEquals(2, code, err.toString());
+      assertEquals("error: " + said.get(i) + "\nsee 'promcc render --help'\n", err.toString());
+    }
+  }
 }

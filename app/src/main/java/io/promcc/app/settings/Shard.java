@@ -53,7 +53,7 @@ public record Shard(int index, int count) {
       try {
         return parse(value);
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("shard " + e.getMessage() + ", found \"" + value
+        throw new TypeConversionException("--shard " + e.getMessage() + ", found \"" + value
             + "\"");
       }
     }
