@@ -146,14 +146,15 @@ final class RenderCommand implements Callable<Integer> {
     }
     if (certificateDirectory != null && !Files.isDirectory(certificateDirectory)) {
       // every cluster would look certificate-less: an error, not an empty config
-      problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
-          + " is not a readable folder");
+      problems.add("--cert-dir must be a readable folder, found "
+          + Quoting.quote(certificateDirectory.toString()));
     } else if (certificateDirectory != null
         && FolderOverlaps.below(certificateDirectory, outputDirectory)) {
       // the certificates an earlier render wrote there would be read back as the user's
-      problems.add("cert dir " + Quoting.quote(certificateDirectory.toString())
-          + " is inside --out " + Quoting.quote(outputDirectory.toString())
-          + ": promcc would read the certificate files it writes there as its input");
+      problems.add("--cert-dir must be a folder outside --out "
+          + Quoting.quote(outputDirectory.toString()) + ": promcc would read the certificate "
+          + "files it writes there as its input, found "
+          + Quoting.quote(certificateDirectory.toString()));
     }
     try {
       OutputFolders.folderOrNone(outputDirectory);
