@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -125,6 +126,11 @@ final class PortTimings {
       @Override
       public String loadedConfig() {
         return time("prom.loadedConfig", control::loadedConfig);
+      }
+
+      @Override
+      public OptionalInt failedScrapeDiscoveryConfigs() {
+        return time("prom.failedScrapeDiscoveryConfigs", control::failedScrapeDiscoveryConfigs);
       }
     };
   }

@@ -25,6 +25,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -56,6 +57,9 @@ import java.util.TreeMap;
  *   <li>{@link #runtimeInfo}: {@code GET /api/v1/status/runtimeinfo}, with Prometheus' time of the
  *       answer from the {@code Date} header.
  *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
+ *   <li>{@link #failedScrapeDiscoveryConfigs}: {@code GET /metrics} in the text format, read
+ *       line by line up to {@code prometheus_sd_failed_configs{name="scrape"}} and at most
+ *       {@link #MAX_LARGE_ANSWER} bytes before it, nothing but one line kept.
  * </ul>
  *
  * <p>Every request has a timeout (the reload its own, longer one), bodies are read to the end up
@@ -319,6 +323,35 @@ public final class HttpPrometheusControl implements PrometheusControl {
       throw new PrometheusApiException(endpoint, 200, "status/config has no yaml field");
     }
     return (String) yaml;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Redirects are not followed; a refusal of access throws as for the other requests. The
+   * answer is read only up to the gauge, which Prometheus lists after its per-job series of
+   * {@code prometheus_sd_discovered_targets}: a line each.
+   */
+  @Override
+  public OptionalInt failedScrapeDiscoveryConfigs() {
+    String endpoint = "GET /metrics";
+    HttpRequest request = http.request("GET", "metrics", settings.requestTimeout())
+        .header("Accept", "text/plain;version=0.0.4").GET().build();
+    HttpResponse<String> response = http.send(request, endpoint, settings.requestTimeout(),
+        SampleLineScan.handler(maxLargeAnswer, FailedDiscoveryGauge::isSample), maxLargeAnswer);
+    int status = response.statusCode();
+    if (status == 401 || status == 403) {
+      throw http.refused(endpoint, response);
+    }
+    if (status / 100 == 3) {
+      throw http.redirected(endpoint, response);
+    }
+    if (status != 200) {
+      throw new PrometheusApiException(endpoint, status, "prometheus at "
+          + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
+          + " with status " + status + ": " + Quoting.quote(excerpt(response.body())));
+    }
+    return FailedDiscoveryGauge.count(endpoint, response.body());
   }
 
   /**

@@ -106,7 +106,16 @@ final class PrometheusHttp {
   /** Sends {@code request}; of the answer's body at most {@code cap} bytes are read. */
   HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
       int cap) {
-    return send(request, endpoint, timeout, cap, "");
+    return send(request, endpoint, timeout, CappedBody.handler(cap), cap, "");
+  }
+
+  /**
+   * As {@link #send(HttpRequest, String, Duration, int)}, the answer's body read by {@code
+   * handler}, which fails with {@link CappedBody.TooLarge} past {@code cap} bytes.
+   */
+  HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
+      HttpResponse.BodyHandler<String> handler, int cap) {
+    return send(request, endpoint, timeout, handler, cap, "");
   }
 
   /**
@@ -116,14 +125,13 @@ final class PrometheusHttp {
    */
   HttpResponse<String> sendSmall(HttpRequest request, String endpoint, Duration timeout,
       int cap) {
-    return send(request, endpoint, timeout, cap, "; prometheus' own answer to it is a few "
-        + "hundred bytes at most: is that URL prometheus'?");
+    return send(request, endpoint, timeout, CappedBody.handler(cap), cap, "; prometheus' own "
+        + "answer to it is a few hundred bytes at most: is that URL prometheus'?");
   }
 
   private HttpResponse<String> send(HttpRequest request, String endpoint, Duration timeout,
-      int cap, String overCap) {
-    CompletableFuture<HttpResponse<String>> answer =
-        client.sendAsync(request, CappedBody.handler(cap));
+      HttpResponse.BodyHandler<String> handler, int cap, String overCap) {
+    CompletableFuture<HttpResponse<String>> answer = client.sendAsync(request, handler);
     try {
       // the request's timeout ends when the headers arrive: this bounds the body as well
       return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

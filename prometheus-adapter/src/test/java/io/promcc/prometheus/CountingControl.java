@@ -4,6 +4,7 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -55,5 +56,10 @@ final class CountingControl implements PrometheusControl {
   @Override
   public String loadedConfig() {
     return delegate.loadedConfig();
+  }
+
+  @Override
+  public OptionalInt failedScrapeDiscoveryConfigs() {
+    return delegate.failedScrapeDiscoveryConfigs();
   }
 }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,11 @@ class UnrecordedLoadTest {
     @Override
     public String loadedConfig() {
       return prometheus.loadedConfig();
+    }
+
+    @Override
+    public OptionalInt failedScrapeDiscoveryConfigs() {
+      return prometheus.failedScrapeDiscoveryConfigs();
     }
   }
 

@@ -1,10 +1,11 @@
 package io.promcc.core.port;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
- * The running Prometheus whose configuration the controller manages: readiness, reload and what
- * it reports as loaded.
+ * The running Prometheus whose configuration the controller manages: readiness, reload, what
+ * it reports as loaded, and whether the service discovery of what it loaded started.
  *
  * <p>Implementations are thread-safe, bound every call by a timeout, and never retry a reload on
  * their own (a reload is not free). Transport failures and timeouts throw
@@ -45,4 +46,20 @@ public interface PrometheusControl {
    * file's bytes.
    */
   String loadedConfig();
+
+  /**
+   * How many service discovery configurations of the scrape configs Prometheus could not start
+   * at its last load: its gauge {@code prometheus_sd_failed_configs{name="scrape"}} (Prometheus
+   * 2.13 and later), as its {@code /metrics} shows it now. A discovery that cannot be created (a
+   * {@code kubernetes_sd_configs} whose TLS files cannot be read, or hold no valid certificate:
+   * they are read only when the discovery starts) does not fail the load: Prometheus logs it
+   * ({@code "Cannot create service discovery"}, with the job as {@code config}), counts it here,
+   * and that job discovers nothing until a later load starts it.
+   *
+   * @return the count, or empty if Prometheus does not export the gauge (an older Prometheus)
+   * @throws PrometheusUnavailableException if {@code /metrics} cannot be read in time
+   * @throws PrometheusApiException if it answers with an error, a gauge that is no count, or
+   *     more than the most read of it before the gauge
+   */
+  OptionalInt failedScrapeDiscoveryConfigs();
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -38,7 +39,10 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * decides which file sets make the process die on load and crash-loop (it is down while the disk
  * holds such files, and starts again, loading the disk, once they are gone). It can be taken
  * down and started again (a new process, which loads the disk), restarted, made to reload by
- * signal, and counts reloads.
+ * signal, and counts reloads. A discovery counter says how many scrape discoveries of the files
+ * it applies cannot start (none by default), as Prometheus' {@code
+ * prometheus_sd_failed_configs{name="scrape"}} counts them at each load, a config it refused to
+ * parse leaving the count of the one it runs.
  *
  * <p>A signal reload behaves as the adapter and Prometheus do together: the load happens
  * asynchronously, once its clock has passed the second of the previous load (the adapter signals
@@ -58,6 +62,10 @@ public final class FakePrometheusControl implements PrometheusControl {
   private Function<SortedMap<String, DesiredFile>, Optional<String>> applyFailer =
       files -> Optional.empty();
   private Predicate<SortedMap<String, DesiredFile>> crasher = files -> false;
+  private Function<SortedMap<String, DesiredFile>, OptionalInt> discoveryCounter =
+      files -> OptionalInt.of(0);
+  /** The discovery counter's answer for the files last applied. */
+  private OptionalInt failedDiscoveries;
   private boolean up = true;
   private boolean crashLooping;
   private boolean signal;
@@ -75,6 +83,7 @@ public final class FakePrometheusControl implements PrometheusControl {
     this.disk = requireNonNull(disk, "disk == null");
     this.loaded = new TreeMap<>(disk.get());
     this.lastConfigTime = now();
+    this.failedDiscoveries = discoveryCounter.apply(loaded);
   }
 
   /** Makes reloads of file sets for which {@code rejecter} returns a message fail with it. */
@@ -95,6 +104,18 @@ public final class FakePrometheusControl implements PrometheusControl {
   public synchronized FakePrometheusControl failApplyingWhen(
       Function<SortedMap<String, DesiredFile>, Optional<String>> newFailer) {
     this.applyFailer = requireNonNull(newFailer, "failer == null");
+    return this;
+  }
+
+  /**
+   * Counts the scrape discoveries that cannot start of each file set applied from now on with
+   * {@code counter} (empty: a Prometheus without the gauge, older than 2.13); the count of the
+   * files applied now is taken at once, as a load would.
+   */
+  public synchronized FakePrometheusControl countFailedDiscoveriesWith(
+      Function<SortedMap<String, DesiredFile>, OptionalInt> counter) {
+    this.discoveryCounter = requireNonNull(counter, "counter == null");
+    this.failedDiscoveries = counter.apply(loaded);
     return this;
   }
 
@@ -168,7 +189,7 @@ public final class FakePrometheusControl implements PrometheusControl {
     }
     Optional<String> failedApplying = applyFailer.apply(files);
     if (failedApplying.isPresent()) {
-      loaded = files; // applied, but no successful load: lastConfigTime stays
+      applied(files); // applied, but no successful load: lastConfigTime stays
       success = false;
       throw new ReloadRejectedException(failedApplying.get());
     }
@@ -189,7 +210,7 @@ public final class FakePrometheusControl implements PrometheusControl {
     } else if (rejecter.apply(files).isPresent()) {
       success = false;
     } else if (applyFailer.apply(files).isPresent()) {
-      loaded = files; // applied, but no successful load: lastConfigTime stays
+      applied(files); // applied, but no successful load: lastConfigTime stays
       success = false;
     } else {
       load(files);
@@ -197,9 +218,25 @@ public final class FakePrometheusControl implements PrometheusControl {
   }
 
   private void load(SortedMap<String, DesiredFile> files) {
-    loaded = files;
+    applied(files);
     success = true;
     lastConfigTime = now();
+  }
+
+  /** {@code files} are what runs now, their scrape discoveries started or counted failed. */
+  private void applied(SortedMap<String, DesiredFile> files) {
+    loaded = files;
+    failedDiscoveries = discoveryCounter.apply(files);
+  }
+
+  /**
+   * The discovery counter's answer for the files last applied (by a load, or a load that
+   * failed applying them), as Prometheus' {@code /metrics} shows its gauge.
+   */
+  @Override
+  public synchronized OptionalInt failedScrapeDiscoveryConfigs() {
+    requireUp();
+    return failedDiscoveries;
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.promcc.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Nested;
@@ -47,6 +48,17 @@ class FakePrometheusControlTest {
         + "the new configuration (--config.file=\"prometheus.yml\")");
   }
 
+  /**
+   * What Prometheus 2.53 counts in {@code prometheus_sd_failed_configs{name="scrape"}} for the
+   * contract's configs: each job naming {@link PrometheusControlContract#MISSING_CA_FILE}, which
+   * the contract never writes.
+   */
+  static OptionalInt failedDiscoveriesAsPrometheusWould(SortedMap<String, DesiredFile> files) {
+    DesiredFile config = files.get(CONFIG);
+    return OptionalInt.of(config == null ? 0
+        : config.text().split(PrometheusControlContract.MISSING_CA_FILE, -1).length - 1);
+  }
+
   /** The fake over an in-memory folder, reloading as {@code bySignal} says. */
   abstract static class Fake extends PrometheusControlContract {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00.250Z"));
@@ -62,7 +74,9 @@ class FakePrometheusControlTest {
       writeConfig(initialConfig);
       prometheus = new FakePrometheusControl(clock, () -> new TreeMap<>(disk))
           .rejectWhen(FakePrometheusControlTest::asPrometheusWould)
-          .failApplyingWhen(files -> applyingAsPrometheusWould(files, rules));
+          .failApplyingWhen(files -> applyingAsPrometheusWould(files, rules))
+          .countFailedDiscoveriesWith(
+              FakePrometheusControlTest::failedDiscoveriesAsPrometheusWould);
       if (bySignal()) {
         prometheus.reloadBySignal();
       }

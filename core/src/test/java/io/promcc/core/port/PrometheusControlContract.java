@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,11 @@ public abstract class PrometheusControlContract {
       + "  - record: contract:up:sum\n    expr: sum(up)\n";
   /** A rule file Prometheus refuses: an expression left open. */
   protected static final String BROKEN_RULES = GOOD_RULES.replace("sum(up)", "sum(up");
+  /**
+   * The CA file, beside the config, that {@link #undiscoveredJob} names and no one writes:
+   * Prometheus reads it only when the job's discovery starts, and cannot start it.
+   */
+  protected static final String MISSING_CA_FILE = "contract-missing-ca.pem";
   private static final String SECRET = "contract-s3cret";
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -89,6 +95,17 @@ public abstract class PrometheusControlContract {
         + "    static_configs:\n      - targets: ['127.0.0.1:9']\n" + jobExtra;
   }
 
+  /**
+   * A job {@code job} discovering pods of an API server on a closed port, whose TLS config
+   * names {@link #MISSING_CA_FILE}: Prometheus loads it, but cannot start its discovery.
+   */
+  protected static String undiscoveredJob(String job) {
+    return "  - job_name: " + job + "\n"
+        + "    kubernetes_sd_configs:\n"
+        + "      - role: pod\n        api_server: https://127.0.0.1:9\n"
+        + "        tls_config:\n          ca_file: " + MISSING_CA_FILE + "\n";
+  }
+
   /** {@code config} naming {@link #RULE_FILE} as its rule file. */
   protected static String withRules(String config) {
     return config + "rule_files:\n  - " + RULE_FILE + "\n";
@@ -113,6 +130,7 @@ public abstract class PrometheusControlContract {
     assertTrue(assertThrows(PrometheusUnavailableException.class, control::runtimeInfo)
         .notSent(), "a stopped prometheus refuses the connection: no request reached it");
     assertThrows(PrometheusUnavailableException.class, control::loadedConfig);
+    assertThrows(PrometheusUnavailableException.class, control::failedScrapeDiscoveryConfigs);
     assertTrue(assertThrows(PrometheusUnavailableException.class, control::reload).notSent(),
         "a reload a stopped prometheus refused was never sent");
   }
@@ -319,6 +337,28 @@ public abstract class PrometheusControlContract {
     assertFalse(loaded.contains(SECRET), loaded);
     assertTrue(loaded.contains("password: <secret>"), loaded);
     assertTrue(loaded.contains("username: promcc"), loaded);
+  }
+
+  /**
+   * A discovery that cannot start (its CA file missing: Prometheus reads TLS files only when the
+   * discovery starts) leaves the load successful, and is counted in
+   * {@code prometheus_sd_failed_configs{name="scrape"}}, the static job beside it not; a load
+   * without it counts none again.
+   */
+  @Test
+  void aDiscoveryThatCannotStartIsCountedAndTheLoadSucceeds() {
+    assertEquals(OptionalInt.of(0), control.failedScrapeDiscoveryConfigs(), "at the start");
+
+    String loaded = loadedAfterWriting(config("contract-static", "")
+        + undiscoveredJob("contract-undiscovered"));
+
+    assertTrue(loaded.contains("job_name: contract-undiscovered"), loaded);
+    assertTrue(control.runtimeInfo().reloadConfigSuccess(), "the load succeeded");
+    assertEquals(OptionalInt.of(1), control.failedScrapeDiscoveryConfigs());
+
+    loadedAfterWriting(config("contract-static", ""));
+    assertEquals(OptionalInt.of(0), control.failedScrapeDiscoveryConfigs(), "after a load "
+        + "without it");
   }
 
   /** Writes {@code config}, has Prometheus load it, and returns what it shows as loaded. */

@@ -4,6 +4,7 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** A Prometheus control that forwards every call; tests override the one they watch. */
 class ForwardingControl implements PrometheusControl {
@@ -31,5 +32,10 @@ class ForwardingControl implements PrometheusControl {
   @Override
   public String loadedConfig() {
     return delegate.loadedConfig();
+  }
+
+  @Override
+  public OptionalInt failedScrapeDiscoveryConfigs() {
+    return delegate.failedScrapeDiscoveryConfigs();
   }
 }

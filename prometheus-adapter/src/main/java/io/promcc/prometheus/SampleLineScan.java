@@ -1,0 +1,128 @@
+package io.promcc.prometheus;
+
+import io.promcc.core.model.TextCut;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.function.Predicate;
+
+/**
+ * The body of an answer in Prometheus' text exposition format, read line by line up to the
+ * first line a predicate takes, which is the body's value ("" if none does): Prometheus'
+ * {@code /metrics} lists a series per scrape job, several megabytes with tens of thousands of
+ * jobs, and one line of it is wanted, so nothing but the line being read is kept, and the
+ * subscription is cancelled (the connection closed) once it is found. A successful (2xx) answer
+ * of more than {@code cap} bytes before it fails with {@link CappedBody.TooLarge}; a line longer
+ * than {@link #MAX_LINE} is no sample wanted here and is skipped. Any other answer keeps what
+ * was read of it up to {@link #MAX_ERROR_BODY} bytes, for its message. One instance per answer;
+ * the HTTP client calls it from one thread at a time.
+ */
+final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
+  /** The longest line looked at; a sample of one gauge is a few dozen bytes. */
+  static final int MAX_LINE = 4096;
+  /** The most kept of an answer that is not a success: its message quotes a part of it. */
+  static final int MAX_ERROR_BODY = 8192;
+
+  private final boolean successful;
+  private final int cap;
+  private final Predicate<String> wanted;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final CompletableFuture<String> body = new CompletableFuture<>();
+  private boolean lineTooLong;
+  private long read;
+  private Flow.Subscription subscription;
+
+  private SampleLineScan(HttpResponse.ResponseInfo info, int cap, Predicate<String> wanted) {
+    this.successful = info.statusCode() / 100 == 2;
+    this.cap = cap;
+    this.wanted = wanted;
+  }
+
+  /** Scans each answer's body for the first line {@code wanted} takes, reading at most cap. */
+  static HttpResponse.BodyHandler<String> handler(int cap, Predicate<String> wanted) {
+    if (cap <= 0) {
+      throw new IllegalArgumentException("cap must be positive: " + cap);
+    }
+    return info -> new SampleLineScan(info, cap, wanted);
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    subscription = s;
+    s.request(Long.MAX_VALUE);
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> buffers) {
+    if (body.isDone()) {
+      return; // found, or over the cap; what was already on its way is dropped
+    }
+    for (ByteBuffer buffer : buffers) {
+      while (buffer.hasRemaining()) {
+        byte b = buffer.get();
+        read++;
+        if (!successful) {
+          if (line.size() < MAX_ERROR_BODY) {
+            line.write(b);
+          }
+          continue;
+        }
+        if (read > cap) {
+          subscription.cancel();
+          body.completeExceptionally(new CappedBody.TooLarge(cap));
+          return;
+        }
+        if (b == '\n') {
+          if (endOfLine()) {
+            return;
+          }
+        } else if (line.size() < MAX_LINE) {
+          line.write(b);
+        } else {
+          lineTooLong = true;
+        }
+      }
+    }
+  }
+
+  /** A line ended: true if it is the one wanted, which completes the body. */
+  private boolean endOfLine() {
+    String text = line.toString(StandardCharsets.UTF_8);
+    boolean skipped = lineTooLong;
+    line.reset();
+    lineTooLong = false;
+    if (skipped || !wanted.test(text)) {
+      return false;
+    }
+    subscription.cancel();
+    body.complete(text);
+    return true;
+  }
+
+  @Override
+  public void onError(Throwable failure) {
+    body.completeExceptionally(failure);
+  }
+
+  @Override
+  public void onComplete() {
+    if (body.isDone()) {
+      return;
+    }
+    if (!successful) {
+      body.complete(TextCut.decodeUtf8Prefix(line.toByteArray()));
+    } else if (!endOfLine()) { // a last line without its newline
+      body.complete("");
+    }
+  }
+
+  @Override
+  public CompletionStage<String> getBody() {
+    return body;
+  }
+}
