@@ -60,6 +60,10 @@ import java.util.StringJoiner;
  *     made, in order, each with how it ended (see {@link VerifiedReload}): a rollback's, and
  *     those while a config waits for a cause outside promcc's files; a reload of the desired
  *     config is not one ({@code desiredReloadAsked})
+ * @param scrapeDiscovery whether Prometheus started the service discovery of the scrape configs
+ *     it runs, read when {@code configInSync} with a Prometheus to ask, else {@link
+ *     ScrapeDiscovery#NOT_CHECKED}: a discovery it could not start leaves the config loaded and
+ *     in sync, and the outcome a success, and is named here only
  */
 public record ReconcileResult(
     Outcome outcome,
@@ -79,7 +83,8 @@ public record ReconcileResult(
     Optional<Instant> runAgainAt,
     Map<Phase, Duration> durations,
     boolean completeView,
-    List<VerifiedReload> verifiedReloads) {
+    List<VerifiedReload> verifiedReloads,
+    ScrapeDiscovery scrapeDiscovery) {
 
   /** What a reconcile ended with. */
   public enum Outcome {
@@ -148,11 +153,12 @@ public record ReconcileResult(
     copy.putAll(durations);
     durations = Collections.unmodifiableMap(copy);
     verifiedReloads = List.copyOf(verifiedReloads);
+    requireNonNull(scrapeDiscovery, "scrapeDiscovery == null");
   }
 
   /**
-   * A result without {@link #verifiedReloads()} (none): the constructor of the results before
-   * they were added.
+   * A result without {@link #verifiedReloads()} (none) whose scrape discovery was not checked:
+   * the constructor of the results before they were added.
    */
   public ReconcileResult(Outcome outcome, String message, Optional<String> stateHash,
       Optional<String> configHash, List<String> written, List<String> deleted,
@@ -162,13 +168,14 @@ public record ReconcileResult(
       Optional<Instant> runAgainAt, Map<Phase, Duration> durations, boolean completeView) {
     this(outcome, message, stateHash, configHash, written, deleted, active, degraded, waiting,
         rejected, certificateNotAfter, configInSync, rolledBack, desiredReloadAsked, runAgainAt,
-        durations, completeView, List.of());
+        durations, completeView, List.of(), ScrapeDiscovery.NOT_CHECKED);
   }
 
   /**
    * A result without {@link #completeView()}, which is taken from the outcome: false for
    * {@link Outcome#SOURCE_NOT_READY} and {@link Outcome#FAILED}, true for any other (the
-   * constructor of the results before {@code completeView} was added).
+   * constructor of the results before {@code completeView} was added); its scrape discovery
+   * not checked.
    */
   public ReconcileResult(Outcome outcome, String message, Optional<String> stateHash,
       Optional<String> configHash, List<String> written, List<String> deleted,
@@ -199,7 +206,11 @@ public record ReconcileResult(
         // a degraded cluster has jobs, but counts as degraded only, as promcc_guest_clusters
         + (active.size() - degraded.size()) + " active, " + degraded.size() + " degraded, "
         + waiting.size() + " waiting, "
-        + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases();
+        + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases()
+        + (scrapeDiscovery.state() == ScrapeDiscovery.State.FAILED ? "; prometheus could not "
+            + "start " + scrapeDiscovery.failedConfigs() + " scrape discover"
+            + (scrapeDiscovery.failedConfigs() == 1 ? "y" : "ies") + " (see Prometheus' log)"
+            : "");
   }
 
   /** Each phase that ran with its milliseconds, in order: where a slow reconcile's time went. */

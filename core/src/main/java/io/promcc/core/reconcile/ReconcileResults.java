@@ -26,17 +26,18 @@ final class ReconcileResults {
 
   /**
    * What a delivery of {@code desired} did, with what the planner made of each cluster: the
-   * complete view, whatever the outcome.
+   * complete view, whatever the outcome; and what Prometheus said of its scrape discovery.
    */
-  static ReconcileResult result(Delivered delivered, DesiredState desired,
-      Observation observation, Observer.Observed observed, PhaseTimer timer) {
+  static ReconcileResult result(Delivered delivered, ScrapeDiscovery discovery,
+      DesiredState desired, Observation observation, Observer.Observed observed,
+      PhaseTimer timer) {
     ClusterStates states = ClusterStates.of(desired, observation);
     return new ReconcileResult(delivered.outcome(), delivered.message(),
         Optional.of(desired.hash()), Optional.of(desired.configHash()), delivered.written(),
         delivered.deleted(), desired.clusters(), states.degraded(), states.waiting(),
         states.rejected(), states.notAfter(), delivered.inSync(), delivered.rolledBack(),
         delivered.desiredReloadAsked(), observed.nextAttention(), timer.durations(), true,
-        delivered.verifiedReloads());
+        delivered.verifiedReloads(), discovery);
   }
 
   /** A failure while observing: nothing was planned. */

@@ -43,7 +43,8 @@ import java.util.function.Supplier;
 /**
  * The controller's one entry point: {@link #reconcile()} observes the sources, plans the desired
  * files, validates and writes them, reloads Prometheus and verifies the load, rolling back on
- * rejection, and says what it did in a {@link ReconcileResult}. Level-based: a call re-reads
+ * rejection, reads whether Prometheus started the service discovery of what it runs, and says
+ * what it did in a {@link ReconcileResult}. Level-based: a call re-reads
  * everything, and a second call with nothing changed writes and reloads nothing.
  *
  * <p>It never acts on a partial view: while the cluster source is not synced or failing, nothing
@@ -65,6 +66,7 @@ public final class Reconciler {
   private final Supplier<Planner> planner;
   private final ControllerSettings settings;
   private final ConfigStore store;
+  private final Optional<PrometheusControl> prometheus;
   private final Optional<ShardAssigner> shards;
   private final int shard;
   private final Observer observer;
@@ -77,6 +79,7 @@ public final class Reconciler {
     this.planner = requireNonNull(b.planner, "planner == null");
     this.settings = requireNonNull(b.settings, "settings == null");
     this.store = requireNonNull(b.store, "store == null");
+    this.prometheus = b.prometheus;
     this.shards = b.shardCount > 1 ? Optional.of(new ShardAssigner(b.shardCount))
         : Optional.empty();
     this.shard = b.shardIndex;
@@ -156,7 +159,8 @@ public final class Reconciler {
         desired = timer.call(Phase.PLAN, () -> current.plan(input, settings));
         try {
           Delivered delivered = delivery.deliver(desired, owned, timer);
-          return result(delivered, desired, observation, observed, timer);
+          ScrapeDiscovery discovery = DiscoveryCheck.after(delivered, prometheus, timer);
+          return result(delivered, discovery, desired, observation, observed, timer);
         } catch (UnownedFilesException e) {
           // a file someone else placed blocks only the clusters whose file it is
           Map<ClusterId, Rejection> blocked = heldBack.blockedClusters(e);

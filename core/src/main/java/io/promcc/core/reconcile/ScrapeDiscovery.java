@@ -1,0 +1,88 @@
+package io.promcc.core.reconcile;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Locale;
+
+/**
+ * Whether Prometheus started the service discovery of the scrape configs it runs, as a
+ * reconcile that found it running the desired config read it from Prometheus' gauge {@code
+ * prometheus_sd_failed_configs{name="scrape"}}. A discovery Prometheus cannot start (a {@code
+ * kubernetes_sd_configs} whose TLS files it cannot read, or that hold no valid certificate)
+ * does not fail its load: the config is loaded and in sync, and only Prometheus' log names the
+ * jobs that discover nothing. Nothing is retried for it: Prometheus starts them at its next load
+ * once the cause is fixed.
+ *
+ * @param state what was read, see {@link State}
+ * @param failedConfigs the discoveries Prometheus could not start; 0 unless {@link State#FAILED}
+ * @param detail why it is {@link State#UNKNOWN}; empty otherwise
+ */
+public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
+  /** Nothing was read: no Prometheus, or it is not known to run the desired config. */
+  public static final ScrapeDiscovery NOT_CHECKED =
+      new ScrapeDiscovery(State.NOT_CHECKED, 0, "");
+
+  /** What a reconcile read of Prometheus' scrape discovery. */
+  public enum State {
+    /** Not read, see {@link ScrapeDiscovery#NOT_CHECKED}. */
+    NOT_CHECKED,
+    /** Prometheus started every scrape discovery of the config it runs. */
+    STARTED,
+    /** Prometheus could not start some ({@link ScrapeDiscovery#failedConfigs()}). */
+    FAILED,
+    /** Prometheus' gauge could not be read, or it has none (before 2.13). */
+    UNKNOWN;
+
+    /** Lower-case label for logs, e.g. {@code not-checked}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /**
+   * Checks that the count goes with the state and the detail with {@link State#UNKNOWN}.
+   *
+   * @throws IllegalArgumentException if not
+   */
+  public ScrapeDiscovery {
+    requireNonNull(state, "state == null");
+    requireNonNull(detail, "detail == null");
+    if ((state == State.FAILED) != (failedConfigs > 0) || failedConfigs < 0) {
+      throw new IllegalArgumentException("a count of " + failedConfigs + " failed configs with "
+          + state);
+    }
+    if ((state == State.UNKNOWN) == detail.isEmpty()) {
+      throw new IllegalArgumentException("state " + state + " with detail \"" + detail + "\"");
+    }
+  }
+
+  /** As Prometheus' gauge reads {@code failedConfigs}. */
+  public static ScrapeDiscovery read(int failedConfigs) {
+    return failedConfigs == 0 ? new ScrapeDiscovery(State.STARTED, 0, "")
+        : new ScrapeDiscovery(State.FAILED, failedConfigs, "");
+  }
+
+  /** Unknown, for the reason {@code why}. */
+  public static ScrapeDiscovery unknown(String why) {
+    return new ScrapeDiscovery(State.UNKNOWN, 0, why);
+  }
+
+  /**
+   * One line for an operator: what failed, what it means and where to look (for {@link
+   * State#FAILED}); why it is unknown; empty when there is nothing to say.
+   */
+  public String problem() {
+    return switch (state) {
+      case FAILED -> "prometheus loaded the config but could not start the service discovery "
+          + "of " + failedConfigs + " scrape config" + (failedConfigs == 1 ? "" : "s")
+          + " (prometheus_sd_failed_configs{name=\"scrape\"} " + failedConfigs + "): "
+          + (failedConfigs == 1 ? "its job discovers" : "their jobs discover") + " no targets "
+          + "until prometheus loads the config again with the cause fixed (e.g. tls files it "
+          + "cannot read or that hold no valid certificate); which jobs and why: see "
+          + "Prometheus' log (\"Cannot create service discovery\", config=<job name>)";
+      case UNKNOWN -> "whether prometheus started the service discovery of the scrape configs "
+          + "it loaded is unknown: " + detail;
+      default -> "";
+    };
+  }
+}
