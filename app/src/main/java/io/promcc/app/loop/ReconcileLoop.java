@@ -92,6 +92,7 @@ public final class ReconcileLoop {
   // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
   private Map<String, String> lastLoggedWaiting = Map.of();
   private Map<String, String> lastLoggedDegraded = Map.of();
+  private final DiscoveryLog discoveryLog = new DiscoveryLog();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -222,6 +223,7 @@ public final class ReconcileLoop {
       lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
           lastLoggedDegraded);
     }
+    discoveryLog.log(result);
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }

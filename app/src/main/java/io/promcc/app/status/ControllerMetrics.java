@@ -19,6 +19,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.ScrapeDiscovery;
 import io.promcc.core.reconcile.VerifiedReload;
 import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
@@ -101,6 +102,8 @@ public final class ControllerMetrics {
   private volatile List<ClusterId> clustersWithJobs = List.of();
   // null until Prometheus' targets were read once: no series rather than made-up zeros
   private volatile SortedMap<String, TargetHealth> targets;
+  // null until read, and while the last read could not tell: no series rather than a guess
+  private volatile Integer failedDiscoveries;
 
   /**
    * Creates the metrics on a new registry, with the JVM's metrics and
@@ -233,6 +236,20 @@ public final class ControllerMetrics {
         })
         .register(registry);
 
+    GaugeWithCallback.builder().name("promcc_prometheus_sd_failed_configs")
+        .help("Service discovery configurations of the scrape configs that Prometheus could "
+            + "not start at its last load (its prometheus_sd_failed_configs{name=\"scrape\"}), "
+            + "as read after the last reconcile that found it running the desired config: "
+            + "their jobs discover no targets, though the config loaded; its log names them. "
+            + "No series until read, nor while it cannot be read (a Prometheus older than 2.13).")
+        .callback(callback -> {
+          Integer failed = failedDiscoveries;
+          if (failed != null) {
+            callback.call(failed);
+          }
+        })
+        .register(registry);
+
     sourceErrors = Counter.builder().name("promcc_source_errors_total")
         .help("Failures a source absorbed while keeping its last good content (e.g. a clusters "
             + "file edit that does not parse), by source.")
@@ -257,9 +274,9 @@ public final class ControllerMetrics {
   /**
    * Records one reconcile: its outcome and phase durations, the reload it made if any (see
    * {@link ReloadResult#of}), its reloads of the last verified config alone, a rollback, the
-   * files written and deleted, whether the config is in sync, the timestamps, and (if the result
-   * carries a complete cluster view) the clusters by state, the rejection reasons and the
-   * certificates' ends.
+   * files written and deleted, whether the config is in sync, the timestamps, what Prometheus
+   * said of its scrape discovery if it was read, and (if the result carries a complete cluster
+   * view) the clusters by state, the rejection reasons and the certificates' ends.
    *
    * @param finishedAt when the reconcile returned, by the controller's clock
    */
@@ -292,6 +309,13 @@ public final class ControllerMetrics {
     }
     if (carriesClusterView(result)) {
       recordClusters(result);
+    }
+    ScrapeDiscovery discovery = result.scrapeDiscovery();
+    switch (discovery.state()) {
+      case STARTED, FAILED -> failedDiscoveries = discovery.failedConfigs();
+      case UNKNOWN -> failedDiscoveries = null;
+      case NOT_CHECKED -> { } // not read: Prometheus still runs what was read last
+      default -> throw new IllegalStateException("unknown state " + discovery.state());
     }
   }
 

@@ -119,11 +119,17 @@ public final class LoopHealth implements Health {
     lastHeartbeat = now;
   }
 
-  /** A reconcile returned {@code result}; it counts as a heartbeat. */
+  /**
+   * A reconcile returned {@code result}; it counts as a heartbeat. A scrape discovery Prometheus
+   * could not start is named in the detail of readiness, which it does not fail: the config is
+   * loaded, and nothing promcc does mends it.
+   */
   public void reconcileFinished(ReconcileResult result) {
     requireNonNull(result, "result == null");
+    String discovery = result.scrapeDiscovery().summary();
     finished(result.success(), result.outcome().label()
-        + (result.message().isEmpty() ? "" : " (" + result.message() + ")"));
+        + (result.message().isEmpty() ? "" : " (" + result.message() + ")")
+        + (discovery.isEmpty() ? "" : "; " + discovery));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.ScrapeDiscovery;
 import io.promcc.core.reconcile.VerifiedReload;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ final class Results {
   private boolean desiredReloadAsked;
   private final List<VerifiedReload> verifiedReloads = new ArrayList<>();
   private final Map<Phase, Duration> durations = new EnumMap<>(Phase.class);
+  private ScrapeDiscovery scrapeDiscovery = ScrapeDiscovery.NOT_CHECKED;
 
   private Results(Outcome outcome) {
     this.outcome = outcome;
@@ -103,6 +105,12 @@ final class Results {
     return this;
   }
 
+  /** What the reconcile read of Prometheus' scrape discovery. */
+  Results scrapeDiscovery(ScrapeDiscovery value) {
+    scrapeDiscovery = value;
+    return this;
+  }
+
   Results phase(Phase phase, Duration duration) {
     durations.put(phase, duration);
     return this;
@@ -111,7 +119,8 @@ final class Results {
   ReconcileResult build() {
     return new ReconcileResult(outcome, message, Optional.of("state"), Optional.of("config"),
         written, deleted, active, degraded, waiting, rejected, notAfter, inSync, rolledBack,
-        desiredReloadAsked, Optional.empty(), durations, outcome != Outcome.SOURCE_NOT_READY
-            && outcome != Outcome.FAILED, verifiedReloads);
+        desiredReloadAsked, Optional.empty(), durations,
+        outcome != Outcome.SOURCE_NOT_READY && outcome != Outcome.FAILED, verifiedReloads,
+        scrapeDiscovery);
   }
 }

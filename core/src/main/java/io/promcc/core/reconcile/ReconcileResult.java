@@ -207,10 +207,7 @@ public record ReconcileResult(
         + (active.size() - degraded.size()) + " active, " + degraded.size() + " degraded, "
         + waiting.size() + " waiting, "
         + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases()
-        + (scrapeDiscovery.state() == ScrapeDiscovery.State.FAILED ? "; prometheus could not "
-            + "start " + scrapeDiscovery.failedConfigs() + " scrape discover"
-            + (scrapeDiscovery.failedConfigs() == 1 ? "y" : "ies") + " (see Prometheus' log)"
-            : "");
+        + (scrapeDiscovery.summary().isEmpty() ? "" : "; " + scrapeDiscovery.summary());
   }
 
   /** Each phase that ran with its milliseconds, in order: where a slow reconcile's time went. */

@@ -68,6 +68,15 @@ public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
   }
 
   /**
+   * A few words for a line that says more ({@link State#FAILED} only; empty otherwise): {@code
+   * prometheus could not start 1 scrape discovery (see Prometheus' log)}.
+   */
+  public String summary() {
+    return state != State.FAILED ? "" : "prometheus could not start " + failedConfigs
+        + " scrape discover" + (failedConfigs == 1 ? "y" : "ies") + " (see Prometheus' log)";
+  }
+
+  /**
    * One line for an operator: what failed, what it means and where to look (for {@link
    * State#FAILED}); why it is unknown; empty when there is nothing to say.
    */
