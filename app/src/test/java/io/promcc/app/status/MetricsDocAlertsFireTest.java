@@ -212,6 +212,25 @@ class MetricsDocAlertsFireTest extends MetricsDocFixture {
                       summary: "Prometheus scrapes no target of guest cluster refused although its \
         jobs are loaded: its API server refuses the client certificate or is unreachable (see \
         Prometheus' targets page and log)"
+          - interval: 1m
+            input_series:
+              # a discovery Prometheus could not start from 5m on; none elsewhere
+              - series: 'promcc_prometheus_sd_failed_configs{job="promcc", instance="d:9420"}'
+                values: '0x4 1x30'
+              - series: 'promcc_prometheus_sd_failed_configs{job="promcc", instance="s:9420"}'
+                values: '0x35'
+            alert_rule_test:
+              - eval_time: 19m
+                alertname: PromccPrometheusDiscoveryNotStarted
+                exp_alerts: []
+              - eval_time: 21m
+                alertname: PromccPrometheusDiscoveryNotStarted
+                exp_alerts:
+                  - exp_labels: {severity: warning, job: promcc, instance: "d:9420"}
+                    exp_annotations:
+                      summary: "Prometheus loaded the config of promcc on d:9420 but could not \
+        start the service discovery of 1 scrape configs: their jobs discover nothing (which, and \
+        why: Prometheus' log, Cannot create service discovery)"
           - interval: 5m
             input_series:
               # one Event refused for good (a Role without create events), tried as the

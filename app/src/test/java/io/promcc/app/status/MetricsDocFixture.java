@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.ScrapeDiscovery;
 import io.promcc.core.testing.PrometheusTools;
 import io.promcc.prometheus.TargetHealth;
 import java.io.IOException;
@@ -59,7 +60,8 @@ abstract class MetricsDocFixture {
     ControllerMetrics metrics = new ControllerMetrics("1.2.3");
     metrics.sourceError("clusters-file");
     metrics.reconciled(Results.of(Outcome.RELOADED).active("a", Instant.EPOCH)
-        .waiting("b", "certificate-missing").build(), Instant.EPOCH);
+        .waiting("b", "certificate-missing").scrapeDiscovery(ScrapeDiscovery.read(1)).build(),
+        Instant.EPOCH);
     metrics.targetsRead(new TreeMap<>(Map.of("a", new TargetHealth(1, 0, 0))));
     metrics.localCaNotAfter(() -> java.util.Optional.of(Instant.EPOCH));
     VaultMetrics vault = new VaultMetrics(metrics.registry());
