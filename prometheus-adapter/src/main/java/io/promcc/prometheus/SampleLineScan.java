@@ -34,6 +34,7 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final CompletableFuture<String> body = new CompletableFuture<>();
   private boolean lineTooLong;
+  /** The bytes of a successful answer read so far. */
   private long read;
   private Flow.Subscription subscription;
 
@@ -63,30 +64,48 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
       return; // found, or over the cap; what was already on its way is dropped
     }
     for (ByteBuffer buffer : buffers) {
-      while (buffer.hasRemaining()) {
-        byte b = buffer.get();
-        read++;
-        if (!successful) {
-          if (line.size() < MAX_ERROR_BODY) {
-            line.write(b);
-          }
-          continue;
+      if (!successful) {
+        int kept = Math.min(buffer.remaining(), MAX_ERROR_BODY - line.size());
+        append(buffer, kept);
+        continue;
+      }
+      // at most the cap is scanned: a wanted line that ends within it is found
+      int scanEnd = (int) Math.min(buffer.limit(), buffer.position() + (cap - read));
+      read += scanEnd - buffer.position();
+      while (buffer.position() < scanEnd) {
+        int end = buffer.position();
+        while (end < scanEnd && buffer.get(end) != '\n') {
+          end++;
         }
-        if (read > cap) {
-          subscription.cancel();
-          body.completeExceptionally(new CappedBody.TooLarge(cap));
+        append(buffer, end - buffer.position());
+        if (end == scanEnd) {
+          break; // the line goes on past what is scanned of this buffer
+        }
+        buffer.get(); // the newline
+        if (endOfLine()) {
           return;
         }
-        if (b == '\n') {
-          if (endOfLine()) {
-            return;
-          }
-        } else if (line.size() < MAX_LINE) {
-          line.write(b);
-        } else {
-          lineTooLong = true;
-        }
       }
+      if (buffer.hasRemaining()) {
+        subscription.cancel();
+        body.completeExceptionally(new CappedBody.TooLarge(cap));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Takes {@code length} bytes of {@code buffer} into the line, past {@link #MAX_LINE} (or,
+   * for an answer that is not a success, {@link #MAX_ERROR_BODY}) only counting them.
+   */
+  private void append(ByteBuffer buffer, int length) {
+    int room = Math.max(0, (successful ? MAX_LINE : MAX_ERROR_BODY) - line.size());
+    byte[] bytes = new byte[Math.min(length, room)];
+    buffer.get(bytes);
+    line.write(bytes, 0, bytes.length);
+    if (length > room) {
+      lineTooLong = true;
+      buffer.position(buffer.position() + length - room);
     }
   }
 
