@@ -29,12 +29,25 @@ final class FailureText {
       // was asked for, a Secret's keys perhaps, so only why it could not be read is shown
       // the first line only: Gson adds a second, a link to its troubleshooting guide
       return "http status " + api.getCode() + ", but its body cannot be read"
-          + (api.getCause() == null ? "" : ": " + rootCause(api).lines().findFirst().orElse(""));
+          + (api.getCause() == null ? "" : ": " + withoutGsonAdvice(rootCause(api)));
     }
     if (e instanceof ApiException api && api.getCode() > 0) {
       return describeStatus(api.getCode(), api.getResponseBody());
     }
     return rootCause(e);
+  }
+
+  /**
+   * Gson's message for JSON it refuses, without what it advises a developer: its first line
+   * only (the second links its troubleshooting guide), "malformed JSON" for "Use
+   * JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", and no "in strict
+   * mode", a setting an operator has no say in; where it is, kept.
+   */
+  static String withoutGsonAdvice(String message) {
+    return message.lines().findFirst().orElse("")
+        .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+            "malformed JSON")
+        .replace(" in strict mode", "");
   }
 
   private static String rootCause(Throwable e) {

@@ -111,7 +111,10 @@ final class TolerantJson {
       try {
         return read(text, type);
       } catch (JsonParseException e) {
-        throw new ApiException("cannot read the response: " + e.getMessage(), e,
+        Throwable named = e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause() : e;
+        throw new ApiException("cannot read the response: "
+            + FailureText.withoutGsonAdvice(named.getMessage()), e,
             response.code(), response.headers().toMultimap(), text);
       }
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,31 @@ class ListStrictnessTest {
 
       assertTrue(refused.getMessage().contains("cannot read the response: "),
           refused.getMessage());
+    }
+  }
+
+  /**
+   * What a user reads of a list that cannot be read says where it is no JSON, not how to make
+   * Gson take it: Gson's advice ("Use JsonReader.setStrictness(Strictness.LENIENT) to accept
+   * malformed JSON", "in strict mode") and its link to its guide are left out.
+   */
+  @Test
+  void aListThatCannotBeReadIsWordedWithoutGsonsAdvice() {
+    ApiException quoted = assertThrows(ApiException.class,
+        () -> list(LIST.replace("\"kind\"", "'kind'")));
+    ApiException tab = assertThrows(ApiException.class,
+        () -> list(LIST.replace("\"a\"", "\"a\tb\"")));
+
+    assertEquals("http status 200, but its body cannot be read: MalformedJsonException: "
+        + "malformed JSON at line 1 column 3 path $.", FailureText.describe(quoted));
+    assertEquals("http status 200, but its body cannot be read: MalformedJsonException: "
+        + "Unescaped control characters (\\u0000-\\u001F) are not allowed at line 1 column 106 "
+        + "path $.items[0].metadata.name", FailureText.describe(tab));
+    assertEquals("cannot read the response: malformed JSON at line 1 column 3 path $.",
+        quoted.getMessage().lines().findFirst().orElse("").replaceFirst("^Message: ", ""));
+    for (ApiException refused : List.of(quoted, tab)) {
+      assertFalse(refused.getMessage().contains("strict")
+          || refused.getMessage().contains("Troubleshooting"), refused.getMessage());
     }
   }
 
