@@ -88,10 +88,22 @@ final class ValueText extends Reader {
       }
       // a character split between segments or chunks, or no UTF-8: as okio reads it
       int needed = sequenceLength(buffered.getByte(0));
+      int cut = cutShort(buffered, needed);
+      if (cut > 0) {
+        // no UTF-8 whatever comes next, as okio reads it: okio's read would wait for the
+        // sequence's length in bytes, which may be past the value's end
+        take(cut);
+        buffered.skip(cut);
+        escaped = false;
+        chars[offset + count++] = '\ufffd';
+        continue;
+      }
       if (count > 0 && (buffered.size() < needed || length - count < 2)) {
         break; // the rest of the character may not have arrived, or a pair may not fit
       }
-      source.request(needed); // none given yet: wait for the character (as okio would)
+      if (buffered.size() < needed && source.request(buffered.size() + 1)) {
+        continue; // none given yet: wait for a byte more, which may show the sequence no UTF-8
+      }
       long before = buffered.size();
       int codePoint = source.readUtf8CodePoint();
       take(before - buffered.size());
@@ -211,6 +223,21 @@ final class ValueText extends Reader {
     if (taken > maxBytes) {
       throw new WatchFrames.ObjectTooLarge(maxBytes);
     }
+  }
+
+  /**
+   * How many bytes of {@code buffered} lead a sequence of {@code needed} bytes that a byte
+   * there, before the sequence's end, does not continue (okio reads them as one U+FFFD); 0 if
+   * none does, so far as bytes have come.
+   */
+  private static int cutShort(Buffer buffered, int needed) {
+    long present = Math.min(needed, buffered.size());
+    for (int at = 1; at < present; at++) {
+      if ((buffered.getByte(at) & 0xc0) != 0x80) {
+        return at;
+      }
+    }
+    return 0;
   }
 
   /** How many bytes a UTF-8 sequence starting with {@code first} has (1 for no lead byte). */
