@@ -41,7 +41,8 @@ import okio.BufferedSource;
  * pre-processor and metadata exclusion) with client-java's adapters for dates, times and byte
  * arrays, but without the per-model validating adapters: Gson's reflective adapter fills the
  * models' {@code @SerializedName} fields and skips anything else. Custom types such as
- * {@code IntOrString} and {@code Quantity} keep their {@code @JsonAdapter}s. Thread-safe.
+ * {@code IntOrString} and {@code Quantity} keep their {@code @JsonAdapter}s. A map of string
+ * keys takes a key's last value, as Go does ({@link LastKeyMaps}). Thread-safe.
  */
 final class TolerantJson {
   private static final Gson GSON = build();
@@ -56,6 +57,7 @@ final class TolerantJson {
     builder.registerTypeAdapter(OffsetDateTime.class, strict.getAdapter(OffsetDateTime.class));
     builder.registerTypeAdapter(LocalDate.class, strict.getAdapter(LocalDate.class));
     builder.registerTypeAdapter(byte[].class, strict.getAdapter(byte[].class));
+    builder.registerTypeAdapterFactory(new LastKeyMaps());
     return builder.create();
   }
 

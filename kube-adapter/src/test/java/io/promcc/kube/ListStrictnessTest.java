@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -96,6 +97,20 @@ class ListStrictnessTest {
       assertFalse(refused.getMessage().contains("strict")
           || refused.getMessage().contains("Troubleshooting"), refused.getMessage());
     }
+  }
+
+  /**
+   * A key twice in one object of a map (labels, annotations, a selector) reads as its last
+   * value, as Go decodes it into a map (and as a watch event's object is read), where Gson's map
+   * adapter refused the whole list ("duplicate key").
+   */
+  @Test
+  void aKeyTwiceInAMapIsReadAsItsLastValueAsGoReadsIt() throws Exception {
+    String twice = LIST.replace("\"name\":\"a\",",
+        "\"name\":\"a\",\"labels\":{\"k\":\"1\",\"j\":\"0\",\"k\":\"2\"},");
+
+    assertEquals(Map.of("k", "2", "j", "0"),
+        list(twice).getItems().get(0).getMetadata().getLabels());
   }
 
   /** The list with an unknown field of arrays in arrays, the list {@code depth} levels deep. */
