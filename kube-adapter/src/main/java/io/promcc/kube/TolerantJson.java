@@ -73,7 +73,7 @@ final class TolerantJson {
    * zeros or control characters in a string are no JSON, where Gson's lenient reading, which
    * {@link Gson#fromJson(String, Type)} uses, took them; and as deep as Go reads it, 10,000
    * levels (Gson's reader stops at 255 unless told). Nothing may follow the value but
-   * whitespace.
+   * whitespace; {@code null} or whitespace alone is no value, as client-go refuses it.
    *
    * @throws JsonParseException if {@code json} is no such JSON or cannot be read as {@code type}
    */
@@ -81,15 +81,29 @@ final class TolerantJson {
     JsonReader reader = new JsonReader(new StringReader(json));
     reader.setStrictness(Strictness.STRICT);
     reader.setNestingLimit(WatchFrames.DEPTH);
-    T value = GSON.fromJson(reader, type);
     try {
-      if (value != null && reader.peek() != JsonToken.END_DOCUMENT) {
+      // client-go refuses these too ("Object 'Kind' is missing in 'null'"); Gson reads them as
+      // no value, and a list of null would pass for a list
+      if (first(reader) == JsonToken.NULL) {
+        throw new JsonSyntaxException("it is null, no object");
+      }
+      T value = GSON.fromJson(reader, type);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw new JsonSyntaxException("json document was not fully consumed");
       }
+      return value;
     } catch (IOException e) {
       throw new JsonSyntaxException(e);
     }
-    return value;
+  }
+
+  /** The first token of {@code reader}'s document, which a strict reader finds no end of. */
+  private static JsonToken first(JsonReader reader) throws IOException {
+    try {
+      return reader.peek();
+    } catch (EOFException e) {
+      throw new JsonSyntaxException("it is whitespace alone, no object");
+    }
   }
 
   /**

@@ -113,6 +113,28 @@ class ListStrictnessTest {
         list(twice).getItems().get(0).getMetadata().getLabels());
   }
 
+  /**
+   * A body of {@code null} or of whitespace alone is no list, as client-go refuses it ("Object
+   * 'Kind' is missing in 'null'", "unexpected end of JSON input"), where Gson read it as no
+   * value and the reflector was handed a list of null after the source was told it listed.
+   */
+  @Test
+  void aBodyOfNullOrWhitespaceAloneCannotBeRead() {
+    for (String body : List.of("null", " null \n", " \n", "null {}")) {
+      ApiException refused = assertThrows(ApiException.class, () -> list(body), body);
+
+      assertTrue(FailureText.describe(refused).startsWith(
+          "http status 200, but its body cannot be read: JsonSyntaxException: "),
+          FailureText.describe(refused));
+    }
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: it is "
+        + "null, no object", FailureText.describe(assertThrows(ApiException.class,
+            () -> list("null"))));
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: it is "
+        + "whitespace alone, no object", FailureText.describe(assertThrows(ApiException.class,
+            () -> list(" \n"))));
+  }
+
   /** The list with an unknown field of arrays in arrays, the list {@code depth} levels deep. */
   private static String nested(int depth) {
     int items = LIST.indexOf("\"items\"");
