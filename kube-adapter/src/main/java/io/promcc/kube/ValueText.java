@@ -1,5 +1,6 @@
 package io.promcc.kube;
 
+import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
 import java.io.Reader;
 import okio.Buffer;
@@ -13,8 +14,10 @@ import okio.BufferedSource;
  * it; and no longer than a bound, so that a value that does not end is not held in memory as it
  * grows. A read gives what has arrived, up to that end, in one go (decoded straight from okio's
  * segments), and waits for more only when nothing has: no byte already there is held back.
- * Malformed UTF-8 reads as U+FFFD, as okio reads it (and Go's decoder in a string). What is no
- * JSON is handed on as it comes, for the JSON reader to refuse. Not thread-safe.
+ * Malformed UTF-8 reads as U+FFFD, as okio reads it (one for a sequence cut short, where Go's
+ * decoder, which also reads it so in a string, puts one for each byte). What is no JSON is
+ * handed on as it comes, for the JSON reader to refuse, but for a byte order mark before the
+ * value, which the JSON reader would pass over. Not thread-safe.
  */
 final class ValueText extends Reader {
   private final BufferedSource source;
@@ -59,7 +62,7 @@ final class ValueText extends Reader {
     }
     try {
       return give(chars, offset, length);
-    } catch (WatchFrames.ObjectTooLarge e) {
+    } catch (WatchFrames.ObjectTooLarge | MalformedJsonException e) {
       throw e;
     } catch (IOException e) {
       failure = e;
@@ -106,6 +109,7 @@ final class ValueText extends Reader {
       }
       long before = buffered.size();
       int codePoint = source.readUtf8CodePoint();
+      refuseByteOrderMark(codePoint);
       take(before - buffered.size());
       escaped = false;
       if (Character.isBmpCodePoint(codePoint)) {
@@ -151,6 +155,7 @@ final class ValueText extends Reader {
           if (codePoint < 0 || length - count < 2) {
             break scan;
           }
+          refuseByteOrderMark(codePoint);
           take(sequence);
           escaped = false;
           count += Character.toChars(codePoint, chars, offset + count);
@@ -213,6 +218,17 @@ final class ValueText extends Reader {
     } else if (next == '}' || next == ']') {
       depth--;
       complete = depth <= 0; // below 0: no JSON, which the reader refuses there
+    }
+  }
+
+  /**
+   * Throws if {@code codePoint}, the value's first, is a byte order mark: Go's decoder refuses it
+   * ("invalid character 'ï' looking for beginning of value"), where Gson's reader passes over one
+   * at its start.
+   */
+  private void refuseByteOrderMark(int codePoint) throws MalformedJsonException {
+    if (!started && codePoint == 0xfeff) {
+      throw new MalformedJsonException("a byte order mark before the value");
     }
   }
 

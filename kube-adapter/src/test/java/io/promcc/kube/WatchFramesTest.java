@@ -2,8 +2,10 @@ package io.promcc.kube;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
+import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -109,6 +111,18 @@ class WatchFramesTest {
             WatchFrames.next(Okio.buffer(new TwoChunks(value, split))).toString(),
             "value " + i + " split at " + split);
       }
+    }
+  }
+
+  /**
+   * A byte order mark before a value is no JSON, as Go's decoder refuses it ("invalid character
+   * 'ï' looking for beginning of value"), where Gson's reader passes over one at its start.
+   */
+  @Test
+  void aByteOrderMarkBeforeAValueIsNoJson() {
+    for (String text : List.of("\ufeff{\"a\":1}", " \ufeff{\"a\":1}")) {
+      assertThrows(MalformedJsonException.class,
+          () -> WatchFrames.next(new Buffer().writeUtf8(text)), text);
     }
   }
 }
