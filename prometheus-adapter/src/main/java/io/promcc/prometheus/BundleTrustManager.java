@@ -214,7 +214,8 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
 
   /**
    * If a certificate of the bundle out of its validity now signed the chain's last certificate
-   * (or is it), the failure naming that CA.
+   * (or is it), and none valid now did (a CA renewed with its key, beside its expired
+   * certificate, verifies the chain: the failure is another), the failure naming that CA.
    */
   private Optional<CertificateException> named(X509Certificate[] chain,
       CertificateException failure) {
@@ -226,6 +227,10 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
     List<X509Certificate> bundle;
     synchronized (this) {
       bundle = certificates;
+    }
+    if (bundle.stream().anyMatch(ca -> PrometheusTrust.outOfValidity(ca, now).isEmpty()
+        && signed(ca, top))) {
+      return Optional.empty();
     }
     for (X509Certificate ca : bundle) {
       Optional<String> invalid = PrometheusTrust.outOfValidity(ca, now);

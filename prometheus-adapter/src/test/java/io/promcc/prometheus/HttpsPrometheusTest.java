@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
+import io.promcc.core.testing.Pem;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,16 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,5 +195,39 @@ class HttpsPrometheusTest extends HttpPrometheusControlTestSupport {
     Files.writeString(file, old + ca.certificatePem());
 
     assertEquals(ReloadAck.LOADED, control(settings(url()).caBundle(bundle).build()).reload());
+  }
+
+  /**
+   * A CA renewed with its key (same name, same key, new validity) beside its expired certificate
+   * in the bundle, as a bundle is appended to: the renewed one verifies Prometheus' chain, so a
+   * certificate for another host is named for its host, not blamed on the expired twin.
+   */
+  @Test
+  void aCaRenewedWithItsKeyIsNotBlamedExpiredForACertificateOfAnotherHost() throws Exception {
+    serve(ca.issue("other.example", List.of("other.example"), List.of("10.1.2.3"),
+        EnumSet.of(ThrowawayCa.Usage.SERVER)));
+    server.enqueue(answer(200, ""));
+    X509Certificate expiredTwin = selfSigned(ca.keyPair(), "private prometheus ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"));
+    PrometheusTrust bundle = PrometheusTrust.read(Files.writeString(
+        temp.resolve("prometheus-ca.pem"), Pem.of(expiredTwin) + ca.certificatePem()));
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control(settings(url()).caBundle(bundle).build()).reload());
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is not for host "
+        + "\"127.0.0.1\""), e.getMessage());
+  }
+
+  /** A CA certificate {@code CN=<name>} for {@code keys}, self-signed, of that validity. */
+  private static X509Certificate selfSigned(KeyPair keys, String name, Instant notBefore,
+      Instant notAfter) throws Exception {
+    X500Name subject = new X500Name("CN=" + name);
+    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+        subject, BigInteger.valueOf(7), Date.from(notBefore), Date.from(notAfter), subject,
+        keys.getPublic())
+        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 }
