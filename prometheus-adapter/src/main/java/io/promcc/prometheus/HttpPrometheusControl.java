@@ -35,9 +35,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@link #awaitReady}: {@code GET /-/ready} until 200, backing off exponentially from
  *       50 ms to at most 2 s between attempts (time from the injected clock and sleeper); a
- *       refusal of access, a redirect or a TLS certificate the client does not verify
- *       (not trusted, for another host, out of its validity), which no wait mends, ends it at
- *       once ({@link PrometheusApiException}; a certificate's with status 0: nothing sent). The
+ *       refusal of access, a redirect, a TLS certificate the client does not verify (not
+ *       trusted, for another host, out of its validity) or a URL of the wrong scheme (http to
+ *       tls, https to plain http), which no wait mends, ends it at once ({@link
+ *       PrometheusApiException}; a certificate's, https's, with status 0: nothing sent). The
  *       first wait of this object's life that is not answered at once is logged at INFO when it
  *       starts and when Prometheus answers (ready, or a runtime info), with the time since it
  *       started: a controller started beside a Prometheus still replaying its WAL would wait up
@@ -172,12 +173,16 @@ public final class HttpPrometheusControl implements PrometheusControl {
           // spelled as Prometheus' own (its router redirects /Prom/-/ready to /prom/-/ready)
           throw http.redirected("GET /-/ready", response);
         }
+        http.servedOverHttps("GET /-/ready", response).ifPresent(e -> {
+          throw e; // an http URL of a tls port: no wait mends it either
+        });
         lastProblem = "status " + status + ": " + excerpt(response.body());
       } catch (PrometheusUnavailableException e) {
-        if (TlsFailures.certificateProblem(e, settings).isPresent()) {
-          // a tls server answered with a certificate this client does not verify: an answer,
-          // as a refusal is, that no wait mends (a fixed certificate or bundle is seen by the
-          // next reconcile's call); nothing was sent
+        if (TlsFailures.certificateProblem(e, settings).or(() -> TlsFailures.notTls(e))
+            .isPresent()) {
+          // a tls server answered with a certificate this client does not verify, or a server
+          // answered in plain http: an answer, as a refusal is, that no wait mends (a fixed
+          // certificate, bundle or url is seen by the next reconcile's call); nothing was sent
           throw new PrometheusApiException("GET /-/ready", 0, e.getMessage(), e);
         }
         lastProblem = e.getMessage();

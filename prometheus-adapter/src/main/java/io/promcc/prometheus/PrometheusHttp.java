@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -36,6 +37,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 final class PrometheusHttp {
   private static final int MAX_MESSAGE = 2000;
+  /** Go's answer (Prometheus') to a plain http request on a tls port, stripped. */
+  private static final String GO_HTTPS_ANSWER = "Client sent an HTTP request to an HTTPS server.";
 
   private final HttpClient client;
   private final PrometheusAdapterSettings settings;
@@ -54,6 +57,9 @@ final class PrometheusHttp {
       throw refused(endpoint, response);
     }
     if (response.statusCode() != 200) {
+      servedOverHttps(endpoint, response).ifPresent(e -> {
+        throw e;
+      });
       throw new PrometheusApiException(endpoint, response.statusCode(), "prometheus at "
           + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
           + " with status " + response.statusCode() + ": "
@@ -171,7 +177,7 @@ final class PrometheusHttp {
       }
       if (cause instanceof IOException io) {
         throw unavailable(endpoint, TlsFailures.certificateProblem(io, settings)
-            .orElse(io.toString()), io);
+            .or(() -> TlsFailures.notTls(io)).orElse(io.toString()), io);
       }
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
@@ -183,6 +189,23 @@ final class PrometheusHttp {
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
     return new PrometheusUnavailableException(endpoint + " to prometheus at "
         + Quoting.quote(settings.prometheusUri().toString()) + " failed: " + what, e);
+  }
+
+  /**
+   * Go's answer to a plain http request on a tls port ({@code 400 Client sent an HTTP request to
+   * an HTTPS server.}): Prometheus is served over https and the URL is http, which no wait
+   * mends; empty for any other answer.
+   */
+  Optional<PrometheusApiException> servedOverHttps(String endpoint,
+      HttpResponse<String> response) {
+    if (response.statusCode() != 400 || !response.body().strip().equals(GO_HTTPS_ANSWER)) {
+      return Optional.empty();
+    }
+    return Optional.of(new PrometheusApiException(endpoint, 400, "prometheus at "
+        + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
+        + " with status 400: " + Quoting.quote(GO_HTTPS_ANSWER) + ": it is served over https: "
+        + "give an https --prometheus-url (and --prometheus-ca-bundle if a private ca signed its "
+        + "certificate)"));
   }
 
   /**

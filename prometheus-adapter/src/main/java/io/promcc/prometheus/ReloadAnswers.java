@@ -87,6 +87,9 @@ final class ReloadAnswers {
     if (status == 401) {
       throw http.refused("POST /-/reload", response);
     }
+    http.servedOverHttps("POST /-/reload", response).ifPresent(e -> {
+      throw e;
+    });
     // Prometheus answers 403 when its lifecycle API is off
     String hint = status == 403 || status == 404 || status == 405
         ? "; is the lifecycle API off? start prometheus with --web.enable-lifecycle or reload "

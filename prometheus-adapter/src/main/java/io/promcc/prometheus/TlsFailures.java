@@ -8,15 +8,36 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Words for a TLS handshake with Prometheus that failed on its certificate: not trusted (a
  * self-signed or private CA's certificate, and no CA bundle that holds that CA), not for the
- * URL's host, or out of its validity (expired, or not valid yet). Stateless.
+ * URL's host, or out of its validity (expired, or not valid yet); and one a server answered in
+ * plain text. Stateless.
  */
 final class TlsFailures {
   private TlsFailures() {}
+
+  /**
+   * What to do if {@code failure} is a handshake that the server answered in plain text (an
+   * https URL of a Prometheus served over http: Go answers the tls hello {@code 400 Bad
+   * Request}); empty for any other failure.
+   */
+  static Optional<String> notTls(Throwable failure) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      // the JDK's words, since 11: "Unrecognized SSL message, plaintext connection?"
+      if (t instanceof SSLException tls && tls.getMessage() != null
+          && tls.getMessage().startsWith("Unrecognized SSL message")) {
+        return Optional.of("it does not answer in tls (" + tls.getMessage() + "): is it served "
+            + "over http? give an http --prometheus-url, or a tls_server_config in prometheus' "
+            + "--web.config.file");
+      }
+    }
+    return Optional.empty();
+  }
 
   /**
    * What is wrong with Prometheus' certificate and what to do, if {@code failure} is a handshake

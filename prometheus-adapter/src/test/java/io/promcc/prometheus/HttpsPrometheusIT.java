@@ -151,4 +151,43 @@ class HttpsPrometheusIT {
     assertTrue(e.prometheusMessage().endsWith(")" + ReloadAnswers.NO_CAUSE_HINT),
         e.prometheusMessage());
   }
+
+  /** An http URL of this Prometheus: Go's 400, which no wait mends, names https at once. */
+  @Test
+  void anHttpUrlEndsAReadyWaitAtOnceNamingHttps() {
+    ready();
+    url = URI.create("http://127.0.0.1:" + prometheus.port());
+    long started = System.nanoTime();
+
+    PrometheusApiException e = assertThrows(PrometheusApiException.class,
+        () -> control(false).awaitReady(WAIT));
+
+    assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(WAIT.dividedBy(2)) < 0);
+    assertEquals(400, e.statusCode());
+    assertTrue(e.getMessage().endsWith(" with status 400: \"Client sent an HTTP request to an "
+        + "HTTPS server.\": it is served over https: give an https --prometheus-url (and "
+        + "--prometheus-ca-bundle if a private ca signed its certificate)"), e.getMessage());
+  }
+
+  /** An https URL of a Prometheus served over http names http at once. */
+  @Test
+  void anHttpsUrlOfAPrometheusServedOverHttpEndsAReadyWaitAtOnceNamingHttp() throws IOException {
+    Path plainWork = Files.createDirectories(work.resolve("plain"));
+    Files.writeString(plainWork.resolve("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+    try (PrometheusProcess plain = PrometheusProcess.builder(plainWork.resolve("prometheus.yml"),
+        plainWork).launch()) {
+      url = URI.create("https://127.0.0.1:" + plain.port());
+      long started = System.nanoTime();
+
+      PrometheusApiException e = assertThrows(PrometheusApiException.class,
+          () -> control(false).awaitReady(WAIT));
+
+      assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(WAIT.dividedBy(2)) < 0);
+      assertEquals(0, e.statusCode());
+      assertTrue(e.getMessage().contains("failed: it does not answer in tls ("), e.getMessage());
+      assertTrue(e.getMessage().endsWith("): is it served over http? give an http "
+          + "--prometheus-url, or a tls_server_config in prometheus' --web.config.file"),
+          e.getMessage());
+    }
+  }
 }
