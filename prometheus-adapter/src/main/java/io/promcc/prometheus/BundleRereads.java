@@ -76,6 +76,7 @@ final class BundleRereads {
       return Optional.empty();
     } catch (InterruptedException e) {
       reader.interrupt();
+      hanging = reading; // given up as well: no other read starts until it ends
       Thread.currentThread().interrupt();
       return Optional.empty();
     } catch (ExecutionException e) {

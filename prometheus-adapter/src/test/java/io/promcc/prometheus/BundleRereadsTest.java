@@ -1,6 +1,7 @@
 package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.MutableClock;
@@ -74,5 +75,43 @@ class BundleRereadsTest {
     }, clock, INTERVAL, Duration.ofSeconds(30));
 
     assertEquals(Optional.empty(), rereads.read());
+  }
+
+  /**
+   * A handshake interrupted while it waits for a read that hangs leaves that read known as
+   * hanging, as one given up at the bound is: no second reader starts beside it.
+   */
+  @Test
+  void aReadThatHangsPastAnInterruptedWaitStartsNoOtherReader() throws InterruptedException {
+    CountDownLatch volume = new CountDownLatch(1);
+    CountDownLatch reading = new CountDownLatch(1);
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      reading.countDown();
+      while (true) {
+        try {
+          volume.await(); // as a read of a hung volume, which no interrupt ends
+          break;
+        } catch (InterruptedException e) {
+          // it goes on
+        }
+      }
+      return bundle;
+    }, clock, INTERVAL, Duration.ofSeconds(30));
+    Thread handshake = new Thread(rereads::read, "handshake");
+    handshake.start();
+    assertTrue(reading.await(60, TimeUnit.SECONDS));
+
+    handshake.interrupt();
+    handshake.join(TimeUnit.SECONDS.toMillis(60));
+    clock.advance(INTERVAL);
+
+    try {
+      assertFalse(handshake.isAlive());
+      assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
+      assertEquals(1, reads.get());
+    } finally {
+      volume.countDown();
+    }
   }
 }
