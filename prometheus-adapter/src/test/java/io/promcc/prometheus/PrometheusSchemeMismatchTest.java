@@ -51,6 +51,30 @@ class PrometheusSchemeMismatchTest extends HttpPrometheusControlTestSupport {
   }
 
   @Test
+  void anHttpUrlOfAPrometheusServedOverHttpsIsNamedForRuntimeInfoAndTheReloadToo() {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return answer(400, GO_HTTPS_ANSWER);
+      }
+    });
+    HttpPrometheusControl control = control();
+
+    PrometheusApiException info = assertThrows(PrometheusApiException.class,
+        control::runtimeInfo);
+    PrometheusApiException reload = assertThrows(PrometheusApiException.class, control::reload);
+
+    assertTrue(info.getMessage().endsWith("answered GET /api/v1/status/runtimeinfo with status "
+        + "400: \"" + GO_HTTPS_ANSWER.strip() + "\": it is served over https: give an https "
+        + "--prometheus-url (and --prometheus-ca-bundle if a private ca signed its "
+        + "certificate)"), info.getMessage());
+    assertTrue(reload.getMessage().endsWith("answered POST /-/reload with status 400: \""
+        + GO_HTTPS_ANSWER.strip() + "\": it is served over https: give an https "
+        + "--prometheus-url (and --prometheus-ca-bundle if a private ca signed its "
+        + "certificate)"), reload.getMessage());
+  }
+
+  @Test
   void anHttpsUrlOfAPrometheusServedOverHttpEndsAReadyWaitAtOnceNamingHttp() throws Exception {
     try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread answering = new Thread(() -> answerAsGoDoesATlsHello(plain), "plain-http");
