@@ -1,6 +1,5 @@
 package io.promcc.core.yaml;
 
-import io.promcc.core.model.Quoting;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,12 +8,11 @@ import java.util.Optional;
  * YAML (go-yaml v2) does not read and neither does promcc ({@link YamlReader#firstDocument}):
  * a second document is most likely a mistake (a {@code ---} line meant as a separator), yet
  * Prometheus takes the file without a word. Lines of only a document marker ({@code ---},
- * {@code ...}) or a comment warn of nothing. Stateless.
+ * {@code ...}) or a comment warn of nothing. The line is named by its number, never quoted:
+ * it may hold a secret (a {@code password:}, a {@code bearer_token:}), and warnings are logged.
+ * Stateless.
  */
 final class LaterDocuments {
-  /** The most of a line a warning shows. */
-  private static final int SHOWN = 40;
-
   private LaterDocuments() {}
 
   /**
@@ -33,10 +31,9 @@ final class LaterDocuments {
           || isMarker(line, "...")) {
         continue;
       }
-      String shown = line.length() > SHOWN ? line.substring(0, SHOWN) + "..." : line;
-      return Optional.of(subject + ": the text from line " + (endLine + i) + " ("
-          + Quoting.quote(shown) + ") is left out: it follows the first YAML document (ended"
-          + " at line " + endLine + "), and Prometheus reads only that one");
+      return Optional.of(subject + ": the text from line " + (endLine + i) + " is left out: it"
+          + " follows the first YAML document (ended at line " + endLine + "), and Prometheus"
+          + " reads only that one");
     }
     return Optional.empty();
   }
