@@ -29,9 +29,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 /**
  * A {@link Load} that refuses, as a {@link ComposerException} naming where, a collection that
  * holds an alias of itself and collections nested more than {@link YamlReader#MAX_DEPTH} deep
- * (aliases followed). snakeyaml composes and constructs recursively, and so does every walk over
- * the values read: either made the reading thread end in a {@link StackOverflowError} instead of
- * an error naming the document, and a value that holds itself never ends a walk. Prometheus
+ * (aliases followed; the mapping a merge key names nests no deeper, its keys being set where
+ * the merge key stands, and a chain of merge keys, which snakeyaml constructs recursively, is
+ * bounded by {@link AliasRatio}: n merges read some n * n values through aliases, so about a
+ * thousand at most). snakeyaml composes and constructs recursively, and so does every walk over
+ * the values read: either made the reading thread end in a {@link StackOverflowError} instead
+ * of an error naming the document, and a value that holds itself never ends a walk. Prometheus
  * refuses a config that holds itself too (none of its typed fields can), and no Prometheus
  * config, profile or cluster list nests even twenty deep. A document whose aliases expand too
  * far is refused before it is constructed ({@link AliasRatio}). Not thread-safe: one document
@@ -251,15 +254,20 @@ final class BoundedLoad extends Load {
         refuseDeeper(0, start);
         N node = compose.get();
         if (node instanceof SequenceNode sequence) {
-          measure(node, sequence.getValue(), start);
+          measure(node, sequence.getValue(), List.of(), start);
         } else if (node instanceof MappingNode mapping) {
           textKeys(mapping);
           List<Node> children = new ArrayList<>();
+          List<Node> merged = new ArrayList<>();
           for (NodeTuple tuple : mapping.getValue()) {
+            if (YamlTypesOnly.isMergeKey(tuple.getKeyNode())) {
+              merged.add(tuple.getValueNode());
+              continue;
+            }
             children.add(tuple.getKeyNode());
             children.add(tuple.getValueNode());
           }
-          measure(node, children, start);
+          measure(node, children, merged, start);
         }
         return node;
       } finally {
@@ -291,24 +299,36 @@ final class BoundedLoad extends Load {
     /**
      * Records the height of {@code node} from its children's, refusing a child that is not
      * composed yet (an alias of a collection still open around it: itself or an ancestor) and a
-     * height that makes a path deeper than the bound.
+     * height that makes a path deeper than the bound. What merge keys name ({@code merged}: a
+     * mapping, or a sequence of them) nests no deeper: its keys become {@code node}'s own.
      */
-    private void measure(Node node, List<Node> children, Optional<Mark> start) {
+    private void measure(Node node, List<Node> children, List<Node> merged,
+        Optional<Mark> start) {
       int height = 1;
       for (Node child : children) {
-        if (child instanceof ScalarNode) {
-          continue;
-        }
-        Integer below = heights.get(child);
-        if (below == null) {
-          throw new ComposerException("the alias *" + child.getAnchor().map(Anchor::getValue)
-              .orElse("") + " is inside the collection it names (a value that would hold "
-              + "itself)", start);
-        }
-        height = Math.max(height, below + 1);
+        height = Math.max(height, heightOf(child, start) + 1);
+      }
+      for (Node value : merged) {
+        // a mapping's keys, or those of each mapping of a sequence, one level below node
+        int list = value instanceof SequenceNode ? 1 : 0;
+        height = Math.max(height, heightOf(value, start) - list);
       }
       refuseDeeper(height - 1, start);
       heights.put(node, height);
+    }
+
+    /** The height of {@code child}, 0 for a single value, refused if it is not composed yet. */
+    private int heightOf(Node child, Optional<Mark> start) {
+      if (child instanceof ScalarNode) {
+        return 0;
+      }
+      Integer height = heights.get(child);
+      if (height == null) {
+        throw new ComposerException("the alias *" + child.getAnchor().map(Anchor::getValue)
+            .orElse("") + " is inside the collection it names (a value that would hold "
+            + "itself)", start);
+      }
+      return height;
     }
 
     /** Refuses a path through the collection being composed that is {@code below} deeper. */
