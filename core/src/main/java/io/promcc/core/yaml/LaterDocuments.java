@@ -8,9 +8,9 @@ import java.util.Optional;
  * YAML (go-yaml v2) does not read and neither does promcc ({@link YamlReader#firstDocument}):
  * a second document is most likely a mistake (a {@code ---} line meant as a separator), yet
  * Prometheus takes the file without a word. Lines of only a document marker ({@code ---},
- * {@code ...}) or a comment warn of nothing. The line is named by its number, never quoted:
- * it may hold a secret (a {@code password:}, a {@code bearer_token:}), and warnings are logged.
- * Stateless.
+ * {@code ...}), a directive ({@code %YAML 1.1}), a byte order mark or a comment warn of
+ * nothing. The line is named by its number, never quoted: it may hold a secret (a
+ * {@code password:}, a {@code bearer_token:}), and warnings are logged. Stateless.
  */
 final class LaterDocuments {
   private LaterDocuments() {}
@@ -26,9 +26,10 @@ final class LaterDocuments {
     int endLine = 1 + lineBreaks(written, 0, first);
     List<String> lines = written.substring(first).lines().toList();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#") || isMarker(line, "---")
-          || isMarker(line, "...")) {
+      // a byte order mark may start each document of a stream
+      String line = lines.get(i).replace("\ufeff", "").strip();
+      if (line.isEmpty() || line.startsWith("#") || line.startsWith("%")
+          || isMarker(line, "---") || isMarker(line, "...")) {
         continue;
       }
       return Optional.of(subject + ": the text from line " + (endLine + i) + " is left out: it"

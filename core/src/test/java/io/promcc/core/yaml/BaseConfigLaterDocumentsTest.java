@@ -60,4 +60,27 @@ class BaseConfigLaterDocumentsTest {
         + " the first YAML document (ended at line 2), and Prometheus reads only that one"),
         base.warnings());
   }
+
+  /**
+   * A byte order mark, which YAML allows before each document, and a directive of an empty
+   * document hold nothing Prometheus would read: promtool 2.53.3 takes both without a word.
+   */
+  @Test
+  void aByteOrderMarkOrADirectiveBeforeAnEmptyDocumentIsNoWarning() {
+    String[] written = {"global: {}\n---\n\ufeff\n", "global: {}\n...\n%YAML 1.1\n---\n",
+        "global: {}\n...\n\ufeff--- # end\n"};
+    for (String text : written) {
+      assertEquals(List.of(), BaseConfig.parse(text, "b.yml").warnings(), text);
+    }
+  }
+
+  @Test
+  void theDocumentADirectiveStartsIsNamedAtItsText() {
+    BaseConfig base = BaseConfig.parse("global: {}\n...\n%YAML 1.1\n---\nrule_files: []\n",
+        "b.yml");
+
+    assertEquals(List.of("base config \"b.yml\": the text from line 5 is left out: it follows"
+        + " the first YAML document (ended at line 2), and Prometheus reads only that one"),
+        base.warnings());
+  }
 }
