@@ -73,8 +73,13 @@ final class AliasRatio {
           // from the last to the first (the earlier take precedence)
           Node merged = tuple.getValueNode();
           if (merged instanceof SequenceNode list && !anchored.containsKey(list)) {
+            long listStart = decoded;
             for (int i = list.getValue().size() - 1; i >= 0; i--) {
               walk(list.getValue().get(i));
+            }
+            if (list.getAnchor().isPresent()) {
+              // an alias of it elsewhere decodes the list too, and its values
+              anchored.put(list, 1 + decoded - listStart);
             }
             continue;
           }

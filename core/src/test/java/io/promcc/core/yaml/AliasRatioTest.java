@@ -136,6 +136,25 @@ class AliasRatioTest {
         + " aliasing: aliases make 40200 of the first 40606 values read"), e.problems().get(0));
   }
 
+  /**
+   * A merge key's list that is anchored is counted, where an alias names it later, as go-yaml v2
+   * counts it: the list and each of its values, its aliases of mappings too, as an alias's. Its
+   * first alias was counted as the list itself, written there, so 50 aliases of a list of 100
+   * aliases of {@code {k: v}} were taken; go-yaml refuses them at the 36th.
+   */
+  @Test
+  void anAnchoredListOfAMergeKeyIsCountedAsAnAliasWhereverItIsNamed() {
+    String text = "a: &a {k: v}\nm: {<<: &l [" + String.join(", ", Collections.nCopies(100, "*a"))
+        + "]}\nx: [" + String.join(", ", Collections.nCopies(50, "*l")) + "]\n";
+
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> YamlReader.read(text, "d"));
+
+    assertEquals(List.of("invalid yaml: document contains excessive aliasing: aliases make 14736"
+        + " of the first 14882 values read (the last *l), past the share Prometheus' YAML takes"),
+        e.problems());
+  }
+
   /** {@code m: {<<: [...]}}: 300 aliases of a mapping of 100 keys and a plain one of 100. */
   private static String mergedList(boolean plainFirst) {
     StringBuilder big = new StringBuilder("{");
