@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +18,18 @@ import org.junit.jupiter.api.Test;
  * OutsideCause#RELOAD_AGAIN_AFTER} has passed, on the controller's clock.
  */
 class DeliveryOutsideCauseReloadsTest {
-  private static final String APPLYING_FAILED = "failed to reload config: one or more errors "
-      + "occurred while applying the new configuration (--config.file=\"prometheus.yml\")";
   private final Fixture f = new Fixture();
-  private boolean ruleFileBroken;
 
   @BeforeEach
   void prometheusFailsApplyingWhileTheRuleFileIsBroken() {
-    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
-        : Optional.empty());
+    f.failApplyingWhileRuleFileBroken();
   }
 
   /** The verified config with a, then b's config refused with it (the rollback's reload). */
   private Reconciler refusedWithTheVerified() {
     Reconciler reconciler = f.with("a").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     ReconcileResult refused = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
@@ -58,7 +53,7 @@ class DeliveryOutsideCauseReloadsTest {
       assertTrue(f.prometheus.runtimeInfoCalls() > asked, "prometheus is still asked");
       assertTrue(waits.message().contains("waits until prometheus loads it again: prometheus "
           + "refused the last verified config at 2026-11-25T12:00:00.250Z: prometheus "
-          + "rejected the configuration: " + APPLYING_FAILED + "; it is reloaded again at "
+          + "rejected the configuration: " + Fixture.APPLYING_FAILED + "; it is reloaded again at "
           + "2026-11-25T12:05:00.250Z, or at once when prometheus reports another load "
           + "(someone reloaded it)"), waits.message());
     }
@@ -73,7 +68,7 @@ class DeliveryOutsideCauseReloadsTest {
     f.clock.advance(Duration.ofMinutes(2));
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     int reloads = f.prometheus.reloads();
-    ruleFileBroken = false; // fixed, and nobody reloads Prometheus
+    f.ruleFileBroken = false; // fixed, and nobody reloads Prometheus
 
     f.clock.advance(Duration.ofMinutes(2));
     ReconcileResult before = reconciler.reconcile();
@@ -112,10 +107,10 @@ class DeliveryOutsideCauseReloadsTest {
   @Test
   void anotherLoadReportedByPrometheusReloadsTheVerifiedConfigAtOnce() {
     Reconciler reconciler = refusedWithTheVerified();
-    ruleFileBroken = false;
+    f.ruleFileBroken = false;
     f.clock.advance(Duration.ofSeconds(30));
     f.prometheus.reload(); // someone else's, loads
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.clock.advance(Duration.ofSeconds(30));
     assertFalse(reloadsCleanly(), "someone else's second reload fails");
     int reloads = f.prometheus.reloads();
@@ -130,7 +125,7 @@ class DeliveryOutsideCauseReloadsTest {
   @Test
   void aLoadReportedByPrometheusLetsTheConfigGoAheadBeforeTheInterval() {
     Reconciler reconciler = refusedWithTheVerified();
-    ruleFileBroken = false;
+    f.ruleFileBroken = false;
     f.clock.advance(Duration.ofSeconds(30));
     f.prometheus.reload(); // someone else's, after fixing the rule file
     int reloads = f.prometheus.reloads();

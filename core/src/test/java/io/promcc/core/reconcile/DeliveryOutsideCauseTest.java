@@ -8,7 +8,6 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +18,18 @@ import org.junit.jupiter.api.Test;
  * every reconcile, and lands once the rule file is fixed.
  */
 class DeliveryOutsideCauseTest {
-  private static final String APPLYING_FAILED = "failed to reload config: one or more errors "
-      + "occurred while applying the new configuration (--config.file=\"prometheus.yml\")";
   private final Fixture f = new Fixture();
-  private boolean ruleFileBroken;
 
   @BeforeEach
   void prometheusFailsApplyingWhileTheRuleFileIsBroken() {
-    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
-        : Optional.empty());
+    f.failApplyingWhileRuleFileBroken();
   }
 
   /** The verified config with a, refused (and restored) with b's config while broken. */
   private Reconciler refusedWithTheVerified() {
     Reconciler reconciler = f.with("a").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     ReconcileResult refused = reconciler.reconcile();
     assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
@@ -61,7 +56,7 @@ class DeliveryOutsideCauseTest {
       assertTrue(waits.message().contains("waits until prometheus loads it again: prometheus "
           + "refused the last verified config at "), waits.message());
       assertTrue(waits.message().contains("prometheus rejected the configuration: "
-          + APPLYING_FAILED), waits.message());
+          + Fixture.APPLYING_FAILED), waits.message());
       assertFalse(waits.configInSync());
       assertFalse(waits.desiredReloadAsked(), "the desired config is not reloaded");
       assertEquals(List.of(), waits.written());
@@ -71,7 +66,7 @@ class DeliveryOutsideCauseTest {
       assertFalse(f.prometheusRunsJobsOf("b"), "prometheus keeps the jobs it ran");
     }
 
-    ruleFileBroken = false;
+    f.ruleFileBroken = false;
     f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);
     ReconcileResult fixed = reconciler.reconcile();
     assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.message());
@@ -88,7 +83,7 @@ class DeliveryOutsideCauseTest {
   void theRefusalSaysTheConfigWaitsNotThatItIsTriedAgain() {
     Reconciler reconciler = f.with("a").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
 
     ReconcileResult refused = reconciler.reconcile();
@@ -122,7 +117,7 @@ class DeliveryOutsideCauseTest {
   void aClusterRemovedWhileTheConfigWaitsKeepsTheFilesTheVerifiedConfigNames() {
     Reconciler reconciler = f.with("a", "x").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     f.certificates.put(Fixture.id("x"), TestCertificates.other());
@@ -148,7 +143,7 @@ class DeliveryOutsideCauseTest {
     FullDiskOnRecord store = new FullDiskOnRecord(f.store);
     Reconciler reconciler = f.with("a").builder().store(store).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     f.certificates.put(Fixture.id("a"), TestCertificates.other());
@@ -198,7 +193,7 @@ class DeliveryOutsideCauseTest {
   @Test
   void aLoadAfterTheFixBySomeoneElseLetsTheConfigGoAheadWithOneReload() {
     Reconciler reconciler = refusedWithTheVerified();
-    ruleFileBroken = false;
+    f.ruleFileBroken = false;
     f.prometheus.reload(); // someone else's, of the verified files on disk
     int reloads = f.prometheus.reloads();
 

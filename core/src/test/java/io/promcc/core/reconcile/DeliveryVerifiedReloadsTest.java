@@ -10,7 +10,6 @@ import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +18,7 @@ import org.junit.jupiter.api.Test;
  * promcc's files; a reload of the desired config is none.
  */
 class DeliveryVerifiedReloadsTest {
-  private static final String APPLYING_FAILED = "failed to reload config: one or more errors "
-      + "occurred while applying the new configuration (--config.file=\"prometheus.yml\")";
   private final Fixture f = new Fixture();
-  private boolean ruleFileBroken;
 
   @Test
   void aRollbackListsItsLoadedReloadOfTheVerifiedConfig() {
@@ -41,18 +37,17 @@ class DeliveryVerifiedReloadsTest {
 
   @Test
   void reloadsOfTheVerifiedConfigWhileAConfigWaitsAreListedWithTheirEnd() {
-    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
-        : Optional.empty());
+    f.failApplyingWhileRuleFileBroken();
     Reconciler reconciler = f.with("a").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
 
     ReconcileResult refused = reconciler.reconcile();
     ReconcileResult waits = reconciler.reconcile();
     f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);
     ReconcileResult refusedAgain = reconciler.reconcile();
-    ruleFileBroken = false;
+    f.ruleFileBroken = false;
     f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);
     ReconcileResult landed = reconciler.reconcile();
 
@@ -67,8 +62,7 @@ class DeliveryVerifiedReloadsTest {
 
   @Test
   void aVerifiedReloadThatGetsNoAnswerIsListedUnanswered() {
-    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
-        : Optional.empty());
+    f.failApplyingWhileRuleFileBroken();
     boolean[] timesOut = {false};
     // from the reload on, Prometheus is ready but its runtime info answers nothing (too busy)
     ForwardingControl slow = new ForwardingControl(f.prometheus) {
@@ -97,7 +91,7 @@ class DeliveryVerifiedReloadsTest {
     };
     Reconciler reconciler = f.with("a").builder().prometheus(slow).build();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);
@@ -112,11 +106,10 @@ class DeliveryVerifiedReloadsTest {
 
   @Test
   void aVerifiedReloadAfterWhichPrometheusDoesNotComeBackIsListedRefused() {
-    f.prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
-        : Optional.empty());
+    f.failApplyingWhileRuleFileBroken();
     Reconciler reconciler = f.with("a").reconciler();
     assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    ruleFileBroken = true;
+    f.ruleFileBroken = true;
     f.with("b");
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     f.clock.advance(OutsideCause.RELOAD_AGAIN_AFTER);

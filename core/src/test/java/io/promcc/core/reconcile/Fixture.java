@@ -106,8 +106,24 @@ final class Fixture {
     baseConfig = "global:\n  scrape_interval: 1m\nbogus: true\n";
   }
 
-  /** Whether the rule file Prometheus also reads is broken (see the rejecter below). */
+  /**
+   * Prometheus 2.53's words when a reload fails after the config was applied (a broken rule
+   * file).
+   */
+  static final String APPLYING_FAILED = "failed to reload config: one or more errors "
+      + "occurred while applying the new configuration (--config.file=\"prometheus.yml\")";
+
+  /** Whether the rule file Prometheus also reads is broken (see the rejecters below). */
   boolean ruleFileBroken;
+
+  /**
+   * Prometheus applies each config it loads and then fails the reload while the rule file is
+   * broken, as 2.53 does ({@link #APPLYING_FAILED}).
+   */
+  void failApplyingWhileRuleFileBroken() {
+    prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
+        : Optional.empty());
+  }
 
   /**
    * The rule file is fixed, and as long passes as {@link OutsideCause} waits before it reloads
