@@ -9,10 +9,8 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -89,10 +87,7 @@ public final class ReconcileLoop {
   private Set<Rejection> lastLoggedRejected = Set.of();
   /** When a failed run was last logged in full, or null after a success. */
   private Instant lastFullFailureLogAt;
-  // subject -> reason of the waiting and degraded clusters last logged (loop thread only)
-  private Map<String, String> lastLoggedWaiting = Map.of();
-  private Map<String, String> lastLoggedDegraded = Map.of();
-  private final DiscoveryLog discoveryLog = new DiscoveryLog();
+  private final ConditionLog conditionLog = new ConditionLog();
 
   /**
    * @param reconcile one reconcile; exceptions it throws count as a failed run
@@ -217,13 +212,7 @@ public final class ReconcileLoop {
     Set<Rejection> before = lastLoggedRejected;
     lastLoggedRejected = new HashSet<>(result.rejected());
     boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
-    if (result.completeView()) {
-      // named once when a cluster starts waiting or its reason changes, not at every retry
-      lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
-      lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
-          lastLoggedDegraded);
-    }
-    discoveryLog.log(result);
+    conditionLog.log(result);
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
@@ -256,18 +245,6 @@ public final class ReconcileLoop {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
-  }
-
-  private static Map<String, String> logChanged(String prefix, Collection<Rejection> now,
-      Map<String, String> logged) {
-    Map<String, String> reasons = new TreeMap<>();
-    for (Rejection r : now) {
-      reasons.put(r.subject(), r.reason());
-      if (!r.reason().equals(logged.get(r.subject()))) {
-        LOG.log(Level.WARNING, prefix + r);
-      }
-    }
-    return reasons;
   }
 
   /**
