@@ -240,7 +240,8 @@ public final class ControllerMetrics {
         .help("Service discovery configurations of the scrape configs that Prometheus could "
             + "not start at its last load (its prometheus_sd_failed_configs{name=\"scrape\"}), "
             + "as read after the last reconcile that found it running the desired config: "
-            + "their jobs discover no targets, though the config loaded; its log names them. "
+            + "each *_sd_configs entry counts (one job may have several); their jobs discover "
+            + "no targets through them, though the config loaded; its log names the jobs. "
             + "No series until read, nor while it cannot be read (a Prometheus older than 2.13).")
         .callback(callback -> {
           Integer failed = failedDiscoveries;

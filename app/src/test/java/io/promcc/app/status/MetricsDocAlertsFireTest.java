@@ -229,8 +229,8 @@ class MetricsDocAlertsFireTest extends MetricsDocFixture {
                   - exp_labels: {severity: warning, job: promcc, instance: "d:9420"}
                     exp_annotations:
                       summary: "Prometheus loaded the config of promcc on d:9420 but could not \
-        start the service discovery of 1 scrape configs: their jobs discover nothing (which, and \
-        why: Prometheus' log, Cannot create service discovery)"
+        start 1 service discovery configs of its scrape jobs: those jobs discover no targets \
+        through them (which, and why: Prometheus' log, Cannot create service discovery)"
           - interval: 5m
             input_series:
               # one Event refused for good (a Role without create events), tried as the

@@ -14,7 +14,8 @@ import java.util.Locale;
  * once the cause is fixed.
  *
  * @param state what was read, see {@link State}
- * @param failedConfigs the discoveries Prometheus could not start; 0 unless {@link State#FAILED}
+ * @param failedConfigs the discovery configs Prometheus could not start, 0 unless {@link
+ *     State#FAILED}: each {@code *_sd_configs} entry counts, and one job may have several
  * @param detail why it is {@link State#UNKNOWN}; empty otherwise
  */
 public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
@@ -82,11 +83,14 @@ public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
    */
   public String problem() {
     return switch (state) {
-      case FAILED -> "prometheus loaded the config but could not start the service discovery "
-          + "of " + failedConfigs + " scrape config" + (failedConfigs == 1 ? "" : "s")
-          + " (prometheus_sd_failed_configs{name=\"scrape\"} " + failedConfigs + "): "
-          + (failedConfigs == 1 ? "its job discovers" : "their jobs discover") + " no targets "
-          + "until prometheus loads the config again with the cause fixed (e.g. tls files it "
+      case FAILED -> "prometheus loaded the config but could not start " + failedConfigs
+          + (failedConfigs == 1 ? " service discovery config of a scrape job"
+              : " service discovery configs of its scrape jobs")
+          + " (prometheus_sd_failed_configs{name=\"scrape\"} " + failedConfigs
+          + (failedConfigs == 1 ? "): that job discovers no targets through it"
+              : ", one per *_sd_configs entry: one job may have several): the jobs they belong "
+                  + "to discover no targets through them")
+          + " until prometheus loads the config again with the cause fixed (e.g. tls files it "
           + "cannot read or that hold no valid certificate); which jobs and why: see "
           + "Prometheus' log (\"Cannot create service discovery\", config=<job name>)";
       case UNKNOWN -> "whether prometheus started the service discovery of the scrape configs "

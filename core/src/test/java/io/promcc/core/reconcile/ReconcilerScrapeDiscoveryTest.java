@@ -32,8 +32,8 @@ class ReconcilerScrapeDiscoveryTest {
     assertFalse(loaded.rolledBack());
     assertEquals(ScrapeDiscovery.read(1), loaded.scrapeDiscovery());
     assertTrue(loaded.scrapeDiscovery().problem().startsWith("prometheus loaded the config but "
-        + "could not start the service discovery of 1 scrape config "
-        + "(prometheus_sd_failed_configs{name=\"scrape\"} 1): its job discovers no targets"),
+        + "could not start 1 service discovery config of a scrape job "
+        + "(prometheus_sd_failed_configs{name=\"scrape\"} 1): that job discovers no targets"),
         loaded.scrapeDiscovery().problem());
     assertTrue(loaded.scrapeDiscovery().problem().contains("see Prometheus' log (\"Cannot "
         + "create service discovery\", config=<job name>)"), loaded.scrapeDiscovery().problem());

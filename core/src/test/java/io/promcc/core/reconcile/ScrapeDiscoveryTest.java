@@ -1,6 +1,7 @@
 package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,29 @@ class ScrapeDiscoveryTest {
     assertEquals("prometheus could not start 3 scrape discoveries (see Prometheus' log)",
         three.summary());
     assertTrue(three.problem().startsWith("prometheus loaded the config but could not start "
-        + "the service discovery of 3 scrape configs (prometheus_sd_failed_configs{name="
-        + "\"scrape\"} 3): their jobs discover no targets"), three.problem());
+        + "3 service discovery configs of its scrape jobs (prometheus_sd_failed_configs{name="
+        + "\"scrape\"} 3, one per *_sd_configs entry: one job may have several): the jobs they "
+        + "belong to discover no targets through them"), three.problem());
+  }
+
+  /**
+   * Prometheus counts each discovery config it could not start, not each job: 2.53.3 counts a
+   * job whose two kubernetes_sd_configs entries name missing CA files as 2, with or without
+   * --enable-feature=new-service-discovery-manager, so a count is never said to be of jobs.
+   */
+  @Test
+  void theCountIsOfDiscoveryConfigsNotOfJobs() {
+    assertTrue(ScrapeDiscovery.read(2).problem().startsWith("prometheus loaded the config but "
+        + "could not start 2 service discovery configs of its scrape jobs"),
+        ScrapeDiscovery.read(2).problem());
+    assertTrue(ScrapeDiscovery.read(1).problem().startsWith("prometheus loaded the config but "
+        + "could not start 1 service discovery config of a scrape job "
+        + "(prometheus_sd_failed_configs{name=\"scrape\"} 1): that job discovers no targets "
+        + "through it"), ScrapeDiscovery.read(1).problem());
+    for (int failed : new int[] {1, 2}) {
+      String problem = ScrapeDiscovery.read(failed).problem();
+      assertFalse(problem.contains("scrape config"), problem);
+    }
   }
 
   @Test
