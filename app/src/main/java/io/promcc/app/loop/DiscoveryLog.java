@@ -11,39 +11,49 @@ import java.lang.System.Logger.Level;
  * ReconcileResult#scrapeDiscovery()}): a discovery Prometheus could not start is a WARNING when
  * it is first seen, when the count changes, and after each reload that loaded a config with
  * one (a new load that failed again); its end is said at INFO, and so is a count that cannot
- * be read, once per reason. A quiet resync that reads the same says nothing. Loop thread only.
+ * be read, once per reason until the count read changes. Each is news against the last count
+ * read: a read that failed in between (a timeout now and then) makes the same count read again
+ * no news. A quiet resync that reads the same says nothing. Loop thread only.
  */
 final class DiscoveryLog {
   private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
 
-  private ScrapeDiscovery last = ScrapeDiscovery.NOT_CHECKED;
+  /** The last count read (started or failed); a read that failed in between changes nothing. */
+  private ScrapeDiscovery lastRead = ScrapeDiscovery.NOT_CHECKED;
+  /** Why the count was last unknown, if said since the count last changed; or null. */
+  private String unknownSaid;
 
   /** Logs what {@code result} says of the scrape discovery, if it is news. */
   void log(ReconcileResult result) {
     ScrapeDiscovery now = result.scrapeDiscovery();
-    if (now.state() == State.NOT_CHECKED) {
-      return; // not read: nothing new is known
-    }
-    ScrapeDiscovery before = last;
-    last = now;
     switch (now.state()) {
       case FAILED -> {
-        if (!now.equals(before) || result.outcome() == Outcome.RELOADED) {
+        if (!now.equals(lastRead) || result.outcome() == Outcome.RELOADED) {
           LOG.log(Level.WARNING, now.problem());
         }
+        read(now);
       }
       case STARTED -> {
-        if (before.state() == State.FAILED) {
+        if (lastRead.state() == State.FAILED) {
           LOG.log(Level.INFO, "prometheus started the service discovery of every scrape config "
               + "it loaded (prometheus_sd_failed_configs{name=\"scrape\"} 0)");
         }
+        read(now);
       }
       case UNKNOWN -> {
-        if (!now.equals(before)) {
+        if (!now.detail().equals(unknownSaid)) {
           LOG.log(Level.INFO, now.problem());
+          unknownSaid = now.detail();
         }
       }
-      default -> { }
+      default -> { } // not read: nothing new is known
     }
+  }
+
+  private void read(ScrapeDiscovery now) {
+    if (!now.equals(lastRead)) {
+      unknownSaid = null;
+    }
+    lastRead = now;
   }
 }

@@ -78,4 +78,48 @@ class ReconcileLoopDiscoveryLogTest {
             + "(prometheus_sd_failed_configs{name=\"scrape\"} 0)",
         "INFO " + unknown.problem()), said);
   }
+
+  /**
+   * A read of /metrics that fails at every other reconcile (a timeout at a large answer) does
+   * not make each read that succeeds again news: the count is the same as last read.
+   */
+  @Test
+  void aCountReadAgainAfterAnUnknownReadIsNoNews() {
+    ScrapeDiscovery one = ScrapeDiscovery.read(1);
+    ScrapeDiscovery unknown = ScrapeDiscovery.unknown("GET /metrics timed out");
+    List<ReconcileResult> runs = List.of(
+        result(Outcome.RELOADED, one),
+        result(Outcome.UNCHANGED, unknown),
+        result(Outcome.UNCHANGED, one),
+        result(Outcome.UNCHANGED, unknown),
+        result(Outcome.UNCHANGED, one),
+        result(Outcome.UNCHANGED, unknown),
+        result(Outcome.UNCHANGED, ScrapeDiscovery.read(0)),
+        result(Outcome.UNCHANGED, unknown));
+
+    run(runs);
+
+    List<String> said = log.records().stream()
+        .filter(r -> r.getMessage().contains("service discovery"))
+        .map(r -> r.getLevel() + " " + r.getMessage()).toList();
+    assertEquals(List.of(
+        "WARNING " + one.problem(),
+        "INFO " + unknown.problem(),
+        "INFO prometheus started the service discovery of every scrape config it loaded "
+            + "(prometheus_sd_failed_configs{name=\"scrape\"} 0)",
+        "INFO " + unknown.problem()), said);
+  }
+
+  private void run(List<ReconcileResult> runs) {
+    AtomicReference<ReconcileResult> next = new AtomicReference<>();
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
+    for (ReconcileResult run : runs) {
+      next.set(run);
+      loop.trigger("next");
+      clock.advance(Duration.ofSeconds(61)); // past the settle and any backoff
+      loop.tick();
+    }
+  }
 }
