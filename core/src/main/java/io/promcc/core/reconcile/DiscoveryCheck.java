@@ -1,43 +1,163 @@
 package io.promcc.core.reconcile;
 
+import static java.util.Objects.requireNonNull;
+
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.RuntimeInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * Reads, after a delivery that left Prometheus running the desired config, whether Prometheus
  * started the service discovery of its scrape configs. What it cannot read is {@linkplain
- * ScrapeDiscovery#unknown unknown}, never a failure of the reconcile. Keeps no state.
+ * ScrapeDiscovery#unknown unknown}, never a failure of the reconcile.
+ *
+ * <p>Prometheus' {@code /metrics} lists its per-job series before the gauge (megabytes with
+ * tens of thousands of jobs), and the gauge changes only when Prometheus applies a config. So
+ * the count read is kept with Prometheus' {@code lastConfigTime} of the runtime info the
+ * delivery read just before it, and a later reconcile whose delivery saw the same
+ * {@code lastConfigTime} with its last load successful, and nothing else, takes it without
+ * reading {@code /metrics}. A count is kept only if that runtime info was answered a second or
+ * more after {@code lastConfigTime} (Prometheus' clock, whole seconds): a later load cannot
+ * then show the same time. A load that failed (which may have applied discovery configs all the
+ * same) shows as unsuccessful, and the gauge is read. One per {@link Reconciler}.
  */
 final class DiscoveryCheck {
   /** Why the count is unknown when Prometheus answers without its gauge. */
   static final String NO_GAUGE = "prometheus' /metrics has no "
       + "prometheus_sd_failed_configs{name=\"scrape\"} (a prometheus older than 2.13 has none)";
 
-  private DiscoveryCheck() {}
+  private final Optional<PrometheusControl> prometheus;
+  /** What the runtime info read in this reconcile says, guarded by this. */
+  private Seen seen = Seen.NOTHING;
+  /**
+   * The count last read, with the load it was read after; or null. Guarded by this; one
+   * reconcile at a time calls {@link #after}.
+   */
+  private Kept kept;
+
+  DiscoveryCheck(Optional<PrometheusControl> prometheus) {
+    this.prometheus = requireNonNull(prometheus, "prometheus == null");
+  }
+
+  /** The Prometheus for the delivery: the same, its runtime info answers seen here. */
+  Optional<PrometheusControl> watched() {
+    return prometheus.map(Watched::new);
+  }
+
+  /** A reconcile starts: what was seen of Prometheus before is not its own. */
+  synchronized void begin() {
+    seen = Seen.NOTHING;
+  }
 
   /**
-   * What {@code prometheus} says of its scrape discovery after {@code delivered}, timed as a
-   * part of {@link Phase#VERIFY}; {@link ScrapeDiscovery#NOT_CHECKED} without a Prometheus, or
-   * if it is not known to run the desired config.
+   * What Prometheus says of its scrape discovery after {@code delivered}, timed as a part of
+   * {@link Phase#VERIFY}; {@link ScrapeDiscovery#NOT_CHECKED} without a Prometheus, or if it is
+   * not known to run the desired config.
    */
-  static ScrapeDiscovery after(Delivered delivered, Optional<PrometheusControl> prometheus,
-      PhaseTimer timer) {
-    if (!delivered.inSync() || prometheus.isEmpty()) {
-      return ScrapeDiscovery.NOT_CHECKED;
+  ScrapeDiscovery after(Delivered delivered, PhaseTimer timer) {
+    Seen now;
+    synchronized (this) {
+      now = seen;
+      seen = Seen.NOTHING;
+      if (!delivered.inSync() || prometheus.isEmpty()) {
+        return ScrapeDiscovery.NOT_CHECKED;
+      }
+      if (kept != null && now.load().equals(Optional.of(kept.lastConfigTime()))) {
+        return ScrapeDiscovery.read(kept.failedConfigs());
+      }
+      kept = null;
     }
+    // read without the lock: a runtime info answer of the delivery seen meanwhile never waits
     try {
       OptionalInt failed = timer.call(Phase.VERIFY,
           prometheus.get()::failedScrapeDiscoveryConfigs);
-      return failed.isPresent() ? ScrapeDiscovery.read(failed.getAsInt())
-          : ScrapeDiscovery.unknown(NO_GAUGE);
+      if (failed.isEmpty()) {
+        return ScrapeDiscovery.unknown(NO_GAUGE);
+      }
+      if (now.load().isPresent() && now.answeredAfterItsSecond()) {
+        synchronized (this) {
+          kept = new Kept(now.load().get(), failed.getAsInt());
+        }
+      }
+      return ScrapeDiscovery.read(failed.getAsInt());
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       return ScrapeDiscovery.unknown(e.getMessage());
     } catch (RuntimeException e) {
       // a control breaking its contract: the config is delivered all the same
       return ScrapeDiscovery.unknown(ReconcileResults.unexpected(e));
+    }
+  }
+
+  private synchronized void saw(RuntimeInfo info) {
+    seen = seen.and(info);
+  }
+
+  private record Kept(Instant lastConfigTime, int failedConfigs) {}
+
+  /**
+   * The runtime info answers of one reconcile: the one load they all show, successful, and
+   * whether the last was answered a second or more after it; or that they do not agree.
+   */
+  private record Seen(Optional<RuntimeInfo> last, boolean agree) {
+    static final Seen NOTHING = new Seen(Optional.empty(), true);
+
+    Seen and(RuntimeInfo info) {
+      boolean same = last.map(l -> l.lastConfigTime().equals(info.lastConfigTime())
+          && l.reloadConfigSuccess() == info.reloadConfigSuccess()).orElse(true);
+      return new Seen(Optional.of(info), agree && same);
+    }
+
+    /** The load every answer shows, if they agree and it succeeded. */
+    Optional<Instant> load() {
+      return last.filter(i -> agree && i.reloadConfigSuccess())
+          .map(RuntimeInfo::lastConfigTime);
+    }
+
+    boolean answeredAfterItsSecond() {
+      return last.flatMap(i -> i.serverTime()
+          .filter(t -> !t.isBefore(i.lastConfigTime().plusSeconds(1)))).isPresent();
+    }
+  }
+
+  /** Forwards every call; the runtime info answers are seen. */
+  private final class Watched implements PrometheusControl {
+    private final PrometheusControl delegate;
+
+    Watched(PrometheusControl delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+      delegate.awaitReady(timeout);
+    }
+
+    @Override
+    public ReloadAck reload() {
+      return delegate.reload();
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      RuntimeInfo info = delegate.runtimeInfo();
+      saw(info);
+      return info;
+    }
+
+    @Override
+    public String loadedConfig() {
+      return delegate.loadedConfig();
+    }
+
+    @Override
+    public OptionalInt failedScrapeDiscoveryConfigs() {
+      return delegate.failedScrapeDiscoveryConfigs();
     }
   }
 }

@@ -66,7 +66,7 @@ public final class Reconciler {
   private final Supplier<Planner> planner;
   private final ControllerSettings settings;
   private final ConfigStore store;
-  private final Optional<PrometheusControl> prometheus;
+  private final DiscoveryCheck discoveryCheck;
   private final Optional<ShardAssigner> shards;
   private final int shard;
   private final Observer observer;
@@ -79,14 +79,14 @@ public final class Reconciler {
     this.planner = requireNonNull(b.planner, "planner == null");
     this.settings = requireNonNull(b.settings, "settings == null");
     this.store = requireNonNull(b.store, "store == null");
-    this.prometheus = b.prometheus;
+    this.discoveryCheck = new DiscoveryCheck(b.prometheus);
     this.shards = b.shardCount > 1 ? Optional.of(new ShardAssigner(b.shardCount))
         : Optional.empty();
     this.shard = b.shardIndex;
     this.clock = requireNonNull(b.clock, "clock == null");
     this.observer = new Observer(requireNonNull(b.certificates, "certificate source == null"),
         settings);
-    this.delivery = new Delivery(store, b.prometheus, b.validator, b.readyTimeout,
+    this.delivery = new Delivery(store, discoveryCheck.watched(), b.validator, b.readyTimeout,
         b.verifyTimeout, clock, b.sleeper, b.background != null ? b.background : baselineThread());
     this.heldBack = new HeldBackClusters(settings);
   }
@@ -135,6 +135,7 @@ public final class Reconciler {
    */
   public ReconcileResult reconcile() {
     PhaseTimer timer = new PhaseTimer(clock);
+    discoveryCheck.begin();
     Observer.Observed observed;
     SortedMap<String, DesiredFile> onDisk;
     try {
@@ -159,7 +160,7 @@ public final class Reconciler {
         desired = timer.call(Phase.PLAN, () -> current.plan(input, settings));
         try {
           Delivered delivered = delivery.deliver(desired, owned, timer);
-          ScrapeDiscovery discovery = DiscoveryCheck.after(delivered, prometheus, timer);
+          ScrapeDiscovery discovery = discoveryCheck.after(delivered, timer);
           return result(delivered, discovery, desired, observation, observed, timer);
         } catch (UnownedFilesException e) {
           // a file someone else placed blocks only the clusters whose file it is

@@ -1,0 +1,70 @@
+package io.promcc.core.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Prometheus' {@code /metrics} is several megabytes before the gauge with tens of thousands of
+ * jobs, and the gauge changes only when Prometheus applies a config: a reconcile in sync reads
+ * it only when Prometheus' runtime info, as the delivery read it, shows a load since the last
+ * read, keeping the count read otherwise. A load within the second of the last read (Prometheus
+ * tells its load time in whole seconds) is never missed.
+ */
+class ReconcilerScrapeDiscoveryReadsTest {
+  private final Fixture f = new Fixture().with("a");
+  private final AtomicInteger reads = new AtomicInteger();
+  private final Reconciler reconciler = f.builder().prometheus(
+      new ForwardingControl(f.prometheus) {
+        @Override
+        public OptionalInt failedScrapeDiscoveryConfigs() {
+          reads.incrementAndGet();
+          return super.failedScrapeDiscoveryConfigs();
+        }
+      }).build();
+
+  @Test
+  void theGaugeIsReadAgainOnlyAfterALoad() {
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
+    ReconcileResult loaded = reconciler.reconcile();
+    assertEquals(Outcome.RELOADED, loaded.outcome(), loaded.message());
+    assertEquals(ScrapeDiscovery.read(1), loaded.scrapeDiscovery());
+    f.clock.advance(Duration.ofSeconds(5));
+
+    ReconcileResult read = reconciler.reconcile(); // a second after the load: read, kept
+    for (int resync = 0; resync < 3; resync++) {
+      f.clock.advance(Duration.ofSeconds(30));
+      ReconcileResult next = reconciler.reconcile();
+      assertEquals(Outcome.UNCHANGED, next.outcome(), next.message());
+      assertEquals(ScrapeDiscovery.read(1), next.scrapeDiscovery(), "the count kept");
+    }
+    assertEquals(ScrapeDiscovery.read(1), read.scrapeDiscovery());
+    assertEquals(2, reads.get(), "/metrics read at the load and once after it");
+
+    // someone has Prometheus load again, the cause fixed
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(0));
+    f.prometheus.reload();
+    ReconcileResult after = reconciler.reconcile();
+
+    assertEquals(Outcome.UNCHANGED, after.outcome(), after.message());
+    assertEquals(ScrapeDiscovery.read(0), after.scrapeDiscovery());
+    assertEquals(3, reads.get());
+  }
+
+  @Test
+  void aLoadWithinTheSecondOfTheLastReadIsNotMissed() {
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery());
+
+    // another load within the same second: its lastConfigTime looks the same
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(2));
+    f.prometheus.reload();
+    f.clock.advance(Duration.ofSeconds(30));
+
+    assertEquals(ScrapeDiscovery.read(2), reconciler.reconcile().scrapeDiscovery());
+  }
+}
