@@ -8,8 +8,11 @@ import java.util.OptionalInt;
 /**
  * Prometheus' gauge {@code prometheus_sd_failed_configs{name="scrape"}} in its text exposition
  * format: the service discovery configurations of the scrape configs it could not start at its
- * last load (discovery/manager.go sets it at each {@code ApplyConfig}, counting each discoverer
- * that cannot be created). Reads one line; keeps no state.
+ * last load. Both discovery managers of 2.x set it at each {@code ApplyConfig}, counting each
+ * {@code *_sd_configs} entry whose discoverer cannot be created (one job may count several):
+ * discovery/legacymanager/manager.go, the default up to 2.x, and discovery/manager.go, behind
+ * {@code --enable-feature=new-service-discovery-manager}; 2.53.3 counts a job with two such
+ * entries as 2 with either. Reads one line; keeps no state.
  */
 final class FailedDiscoveryGauge {
   static final String NAME = "prometheus_sd_failed_configs";
