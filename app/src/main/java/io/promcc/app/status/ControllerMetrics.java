@@ -19,8 +19,6 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.Phase;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
-import io.promcc.core.reconcile.ScrapeDiscovery;
-import io.promcc.core.reconcile.VerifiedReload;
 import io.promcc.prometheus.TargetHealth;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,21 +72,17 @@ public final class ControllerMetrics {
 
   private final Map<Outcome, CounterDataPoint> reconciles = new EnumMap<>(Outcome.class);
   private final Map<Phase, DistributionDataPoint> durations = new EnumMap<>(Phase.class);
-  private final Map<ReloadResult, CounterDataPoint> reloads = new EnumMap<>(ReloadResult.class);
-  private final Map<ReloadResult, CounterDataPoint> verifiedReloads =
-      new EnumMap<>(ReloadResult.class);
+  private final LoadMetrics loads;
   private final GaugeDataPoint active;
   private final GaugeDataPoint degraded;
   private final GaugeDataPoint waiting;
   private final GaugeDataPoint rejected;
   private final Gauge rejections;
-  private final Counter rollbacks;
   private final Counter filesWritten;
   private final Counter filesDeleted;
   private final Gauge configInSync;
   private final Gauge lastReconcile;
   private final Gauge lastSuccessfulReconcile;
-  private final Gauge lastSuccessfulReload;
   private final Counter sourceErrors;
   private final Map<EventFailureCount.Kind, CounterDataPoint> eventsFailed =
       new EnumMap<>(EventFailureCount.Kind.class);
@@ -102,8 +96,6 @@ public final class ControllerMetrics {
   private volatile List<ClusterId> clustersWithJobs = List.of();
   // null until Prometheus' targets were read once: no series rather than made-up zeros
   private volatile SortedMap<String, TargetHealth> targets;
-  // null until read, and while the last read could not tell: no series rather than a guess
-  private volatile Integer failedDiscoveries;
 
   /**
    * Creates the metrics on a new registry, with the JVM's metrics and
@@ -138,6 +130,8 @@ public final class ControllerMetrics {
       durations.put(phase, duration.labelValues(phase.label()));
     }
 
+    loads = new LoadMetrics(registry);
+
     Gauge clusters = Gauge.builder().name("promcc_guest_clusters")
         .help("Guest clusters seen by the last complete reconcile, by state: active (jobs and a "
             + "current certificate), degraded (jobs, but the certificate source fails for it: "
@@ -156,27 +150,8 @@ public final class ControllerMetrics {
             + "reason that went away stays at 0.")
         .labelNames("reason").register(registry);
 
-    Counter reloadTotal = Counter.builder().name("promcc_reloads_total")
-        .help("Reloads of Prometheus, by result: success (loaded and verified), rejected "
-            + "(Prometheus refused the config or did not come back), unavailable "
-            + "(Prometheus did not answer).")
-        .labelNames("result").register(registry);
-    for (ReloadResult result : ReloadResult.values()) {
-      reloads.put(result, reloadTotal.labelValues(result.label()));
-    }
 
-    Counter verifiedReloadTotal = Counter.builder().name("promcc_verified_reloads_total")
-        .help("Reloads of the last verified config alone that promcc made, by result as in "
-            + "promcc_reloads_total: a rollback's, and those while a config waits because "
-            + "Prometheus refuses the verified config too (a broken rule file).")
-        .labelNames("result").register(registry);
-    for (ReloadResult result : ReloadResult.values()) {
-      verifiedReloads.put(result, verifiedReloadTotal.labelValues(result.label()));
-    }
 
-    rollbacks = Counter.builder().name("promcc_rollbacks_total")
-        .help("Rejected configs replaced by the last verified one and reloaded.")
-        .register(registry);
     filesWritten = Counter.builder().name("promcc_files_written_total")
         .help("Files written (config and certificates), those a rollback puts back "
             + "included; stays flat while nothing changes.")
@@ -200,11 +175,6 @@ public final class ControllerMetrics {
         .name("promcc_last_successful_reconcile_timestamp_seconds").unit(Unit.SECONDS)
         .help("When the last successful reconcile (unchanged, written or reloaded) finished "
             + "(Unix time); 0 before the first.")
-        .register(registry);
-    lastSuccessfulReload = Gauge.builder()
-        .name("promcc_last_successful_reload_timestamp_seconds").unit(Unit.SECONDS)
-        .help("When this process last reloaded Prometheus successfully (Unix time); 0 before "
-            + "the first. A controller that finds Prometheus in sync never reloads.")
         .register(registry);
 
     GaugeWithCallback.builder().name("promcc_certificate_not_after_seconds").unit(Unit.SECONDS)
@@ -236,20 +206,6 @@ public final class ControllerMetrics {
         })
         .register(registry);
 
-    GaugeWithCallback.builder().name("promcc_prometheus_sd_failed_configs")
-        .help("Service discovery configurations of the scrape configs that Prometheus could "
-            + "not start at its last load (its prometheus_sd_failed_configs{name=\"scrape\"}), "
-            + "as read after the last reconcile that found it running the desired config: "
-            + "each *_sd_configs entry counts (one job may have several); their jobs discover "
-            + "no targets through them, though the config loaded; its log names the jobs. "
-            + "No series until read, nor while it cannot be read (a Prometheus older than 2.13).")
-        .callback(callback -> {
-          Integer failed = failedDiscoveries;
-          if (failed != null) {
-            callback.call(failed);
-          }
-        })
-        .register(registry);
 
     sourceErrors = Counter.builder().name("promcc_source_errors_total")
         .help("Failures a source absorbed while keeping its last good content (e.g. a clusters "
@@ -289,18 +245,7 @@ public final class ControllerMetrics {
     for (Map.Entry<Phase, Duration> phase : result.durations().entrySet()) {
       durations.get(phase.getKey()).observe(seconds(phase.getValue()));
     }
-    ReloadResult.of(result).ifPresent(reload -> {
-      reloads.get(reload).inc();
-      if (reload == ReloadResult.SUCCESS) {
-        lastSuccessfulReload.set(now);
-      }
-    });
-    for (VerifiedReload reload : result.verifiedReloads()) {
-      verifiedReloads.get(ReloadResult.of(reload)).inc();
-    }
-    if (result.rolledBack()) {
-      rollbacks.inc();
-    }
+    loads.reconciled(result, now);
     filesWritten.inc(result.written().size());
     filesDeleted.inc(result.deleted().size());
     configInSync.set(result.configInSync() ? 1 : 0);
@@ -310,13 +255,6 @@ public final class ControllerMetrics {
     }
     if (carriesClusterView(result)) {
       recordClusters(result);
-    }
-    ScrapeDiscovery discovery = result.scrapeDiscovery();
-    switch (discovery.state()) {
-      case STARTED, FAILED -> failedDiscoveries = discovery.failedConfigs();
-      case UNKNOWN -> failedDiscoveries = null;
-      case NOT_CHECKED -> { } // not read: Prometheus still runs what was read last
-      default -> throw new IllegalStateException("unknown state " + discovery.state());
     }
   }
 

@@ -1,0 +1,102 @@
+package io.promcc.app.status;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ScrapeDiscovery;
+import io.promcc.core.reconcile.VerifiedReload;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The part of {@link ControllerMetrics} that tells of Prometheus' loads: promcc's reloads by
+ * result, its reloads of the last verified config alone, rollbacks, the last successful reload,
+ * and the scrape discoveries Prometheus could not start. Recorded under {@link
+ * ControllerMetrics}' lock; read by Prometheus' scrapes at any time.
+ */
+final class LoadMetrics {
+  private final Map<ReloadResult, CounterDataPoint> reloads = new EnumMap<>(ReloadResult.class);
+  private final Map<ReloadResult, CounterDataPoint> verifiedReloads =
+      new EnumMap<>(ReloadResult.class);
+  private final Counter rollbacks;
+  private final Gauge lastSuccessfulReload;
+  // null until read, and while the last read could not tell: no series rather than a guess
+  private volatile Integer failedDiscoveries;
+
+  /** Registers the metrics into {@code registry}. */
+  LoadMetrics(PrometheusRegistry registry) {
+    Counter reloadTotal = Counter.builder().name("promcc_reloads_total")
+        .help("Reloads of Prometheus, by result: success (loaded and verified), rejected "
+            + "(Prometheus refused the config or did not come back), unavailable "
+            + "(Prometheus did not answer).")
+        .labelNames("result").register(registry);
+    for (ReloadResult result : ReloadResult.values()) {
+      reloads.put(result, reloadTotal.labelValues(result.label()));
+    }
+
+    Counter verifiedReloadTotal = Counter.builder().name("promcc_verified_reloads_total")
+        .help("Reloads of the last verified config alone that promcc made, by result as in "
+            + "promcc_reloads_total: a rollback's, and those while a config waits because "
+            + "Prometheus refuses the verified config too (a broken rule file).")
+        .labelNames("result").register(registry);
+    for (ReloadResult result : ReloadResult.values()) {
+      verifiedReloads.put(result, verifiedReloadTotal.labelValues(result.label()));
+    }
+
+    rollbacks = Counter.builder().name("promcc_rollbacks_total")
+        .help("Rejected configs replaced by the last verified one and reloaded.")
+        .register(registry);
+    lastSuccessfulReload = Gauge.builder()
+        .name("promcc_last_successful_reload_timestamp_seconds").unit(Unit.SECONDS)
+        .help("When this process last reloaded Prometheus successfully (Unix time); 0 before "
+            + "the first. A controller that finds Prometheus in sync never reloads.")
+        .register(registry);
+
+    GaugeWithCallback.builder().name("promcc_prometheus_sd_failed_configs")
+        .help("Service discovery configurations of the scrape configs that Prometheus could "
+            + "not start at its last load (its prometheus_sd_failed_configs{name=\"scrape\"}), "
+            + "as read after the last reconcile that found it running the desired config: "
+            + "each *_sd_configs entry counts (one job may have several); their jobs discover "
+            + "no targets through them, though the config loaded; its log names the jobs. "
+            + "No series until read, nor while it cannot be read (a Prometheus older than 2.13).")
+        .callback(callback -> {
+          Integer failed = failedDiscoveries;
+          if (failed != null) {
+            callback.call(failed);
+          }
+        })
+        .register(registry);
+  }
+
+  /**
+   * Records one reconcile's reload if any, its reloads of the verified config, a rollback, and
+   * what was read of Prometheus' scrape discovery.
+   *
+   * @param now when the reconcile returned (Unix time, seconds)
+   */
+  void reconciled(ReconcileResult result, double now) {
+    ReloadResult.of(result).ifPresent(reload -> {
+      reloads.get(reload).inc();
+      if (reload == ReloadResult.SUCCESS) {
+        lastSuccessfulReload.set(now);
+      }
+    });
+    for (VerifiedReload reload : result.verifiedReloads()) {
+      verifiedReloads.get(ReloadResult.of(reload)).inc();
+    }
+    if (result.rolledBack()) {
+      rollbacks.inc();
+    }
+    ScrapeDiscovery discovery = result.scrapeDiscovery();
+    switch (discovery.state()) {
+      case STARTED, FAILED -> failedDiscoveries = discovery.failedConfigs();
+      case UNKNOWN -> failedDiscoveries = null;
+      case NOT_CHECKED -> { } // not read: Prometheus still runs what was read last
+      default -> throw new IllegalStateException("unknown state " + discovery.state());
+    }
+  }
+}
