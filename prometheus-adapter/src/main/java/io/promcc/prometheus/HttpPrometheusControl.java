@@ -91,12 +91,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
   private final Sleeper sleeper;
   private final int maxLargeAnswer;
   private final int maxSmallAnswer;
-  /** Guards {@link #answered} and {@link #waitingSince}. */
-  private final Object firstWait = new Object();
-  /** Whether Prometheus has answered ready (or a runtime info) once. */
-  private boolean answered;
-  /** When the first wait not answered at once began; null before it. */
-  private Instant waitingSince;
+  private final FirstWait firstWait;
 
   /** A control using {@code client} (whose connect timeout should be the settings' one). */
   @Inject
@@ -123,6 +118,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     }
     this.maxLargeAnswer = maxLargeAnswer;
     this.maxSmallAnswer = maxSmallAnswer;
+    this.firstWait = new FirstWait(settings.prometheusUri(), clock, LOG);
   }
 
   /**
@@ -162,7 +158,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
             settings.requestTimeout(), maxSmallAnswer);
         int status = response.statusCode();
         if (status == 200) {
-          answered();
+          firstWait.answered();
           return;
         }
         if (status == 401 || status == 403) {
@@ -187,7 +183,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
         }
         lastProblem = e.getMessage();
       }
-      firstWaitStarted(started, timeout, lastProblem);
+      firstWait.started(started, timeout, lastProblem);
       Duration remaining = Duration.between(clock.instant(), deadline);
       if (remaining.isNegative() || remaining.isZero()) {
         throw new PrometheusUnavailableException("prometheus at "
@@ -197,35 +193,6 @@ public final class HttpPrometheusControl implements PrometheusControl {
       sleeper.pause(backoff.compareTo(remaining) < 0 ? backoff : remaining,
           "waiting for prometheus");
       backoff = Sleeper.doubled(backoff, MAX_BACKOFF);
-    }
-  }
-
-  /** Logs the start of the first wait not answered at once; later ones say nothing. */
-  private void firstWaitStarted(Instant started, Duration timeout, String problem) {
-    synchronized (firstWait) {
-      if (answered || waitingSince != null) {
-        return;
-      }
-      waitingSince = started;
-    }
-    LOG.log(Level.INFO, "waiting up to " + timeout + " for prometheus at "
-        + Quoting.quote(settings.prometheusUri().toString()) + " to become ready: " + problem);
-  }
-
-  /** Prometheus answered: the end of the first wait is logged, if there was one. */
-  private void answered() {
-    Instant since;
-    synchronized (firstWait) {
-      if (answered) {
-        return;
-      }
-      answered = true;
-      since = waitingSince;
-    }
-    if (since != null) {
-      LOG.log(Level.INFO, "prometheus at " + Quoting.quote(settings.prometheusUri().toString())
-          + " is ready, " + Duration.between(since, clock.instant()) + " after the first wait "
-          + "for it began");
     }
   }
 
@@ -311,7 +278,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
     try {
       RuntimeInfo info = new RuntimeInfo((Boolean) success, Instant.parse((String) time),
           response.headers().firstValue("Date").flatMap(HttpPrometheusControl::httpDate));
-      answered(); // its API answers only once it is ready
+      firstWait.answered(); // its API answers only once it is ready
       return info;
     } catch (DateTimeParseException e) {
       throw new PrometheusApiException(endpoint, 200, "runtimeinfo has a bad lastConfigTime "

@@ -35,9 +35,10 @@ import javax.net.ssl.TrustManager;
  * the JVM's trust store ({@link PrometheusAdapterSettings#caBundle()}), as read once from its
  * file: exactly the certificates of the bundle valid at the handshake verify Prometheus' (an
  * expired one verifies nothing, as for Go and OpenSSL, also one that expires while it runs).
- * Host names are verified as with the JVM's trust store. The start reads it within its bound on the checks of files (a volume may
- * hang) and hands it on, so the client does not read the file again to start; it reads it again,
- * bounded, only after a handshake what it read does not verify ({@link BundleRereads}).
+ * Host names are verified as with the JVM's trust store. The start reads it within its bound on
+ * the checks of files (a volume may hang) and hands it on, so the client does not read the file
+ * again to start; it reads it again, bounded, only after a handshake what it read does not
+ * verify ({@link BundleRereads}).
  * Immutable (the value as read; the client's trust follows the file); equal for the same file
  * read with the same certificates.
  */
