@@ -94,7 +94,7 @@ final class Delivery {
     this.pins = new PinInForce(store);
     this.outside = new OutsideCause(store, verifier, clock);
     this.rollback = new Rollback(store, pins, prometheus, verifier, outside);
-    this.recorder = new StoreRecorder(store, rollback);
+    this.recorder = new StoreRecorder(store, rollback, pins);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
     this.change = new ConfigChange(prometheus, readyTimeout, background, probe, verifier,
         rollback, recorder);

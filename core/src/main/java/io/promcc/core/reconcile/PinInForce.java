@@ -31,6 +31,13 @@ final class PinInForce {
    */
   private Undropped undropped;
 
+  /**
+   * How many pins of rejected configs the store recorded in this run: a pin recorded after a
+   * load is no pin that load outlived, even one equal to the pin the store kept at the load (the
+   * same config rejected again, with the same words and baseline, once that pin was lifted).
+   */
+  private long recorded;
+
   /** The config of a pin the store refused to drop ({@link #undropped}). */
   private record Undropped(String configHash) {}
 
@@ -42,6 +49,14 @@ final class PinInForce {
   void record(Optional<RejectedConfig> rejection) {
     mark(rejection);
     unrecorded = null;
+    if (rejection.isPresent()) {
+      recorded++;
+    }
+  }
+
+  /** How many pins the store recorded in this run so far (see {@link #recorded}). */
+  long recorded() {
+    return recorded;
   }
 
   /** Asks the store to drop its own pin, leaving a pin it refused to record in force. */

@@ -47,13 +47,24 @@ final class StoreRecorder {
   /**
    * The pin the store kept when the record of {@link #unrecorded} was first refused: the load
    * outlived it, and no pin recorded after it (a config rejected since, whose pin must hold it
-   * back). Null if that pin could not be read: every pin is then taken as outlived.
+   * back). Null if that pin could not be read: every pin the store kept then is taken as
+   * outlived.
    */
   private Optional<RejectedConfig> pinAtLoad;
+  /**
+   * How many pins the store had recorded in this run ({@link PinInForce#recorded}) when the
+   * record of {@link #unrecorded} was first refused: once it recorded another, the pin it keeps
+   * is of a config rejected since, which holds, even if it equals {@link #pinAtLoad} (that pin
+   * was lifted, and the same config rejected again in the same second of Prometheus' clock).
+   */
+  private long pinsAtLoad;
+  /** The pins recorded in this run, counted. */
+  private final PinInForce pins;
 
-  StoreRecorder(ConfigStore store, Rollback rollback) {
+  StoreRecorder(ConfigStore store, Rollback rollback, PinInForce pins) {
     this.store = store;
     this.rollback = rollback;
+    this.pins = pins;
   }
 
   /**
@@ -70,6 +81,7 @@ final class StoreRecorder {
     } catch (ConfigStoreException e) {
       if (!again) {
         pinAtLoad = storePin();
+        pinsAtLoad = pins.recorded();
       }
       throw e;
     }
@@ -85,9 +97,13 @@ final class StoreRecorder {
     }
   }
 
-  /** Whether {@code pin}, which the store keeps, was there when {@link #unrecorded} loaded. */
+  /**
+   * Whether {@code pin}, which the store keeps, was there when {@link #unrecorded} loaded: no
+   * pin was recorded since, and it is the one the store kept then.
+   */
   private boolean outlivedByUnrecorded(RejectedConfig pin) {
-    return pinAtLoad == null || pinAtLoad.equals(Optional.of(pin));
+    return pins.recorded() == pinsAtLoad
+        && (pinAtLoad == null || pinAtLoad.equals(Optional.of(pin)));
   }
 
   /**

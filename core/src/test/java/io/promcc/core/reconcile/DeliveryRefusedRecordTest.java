@@ -218,4 +218,45 @@ class DeliveryRefusedRecordTest {
     assertEquals(rejected.configHash(), f.store.record().rejected()
         .map(RejectedConfig::configHash), said(results));
   }
+
+  /**
+   * X verified; a rule file breaks, and Z, clusters a and b with a base config Prometheus
+   * refuses, waits with X; once the file is fixed X is reloaded, Z rejected and pinned, X
+   * restored, all in one second of Prometheus' clock. The store starts refusing records; X,
+   * desired again, lifts Z's pin, its load unrecorded; Z, desired again, is rejected and pinned
+   * anew, a pin equal to the first one (same config, words and baseline). That pin was taken for
+   * the one the unrecorded load outlived: Z was written and reloaded, X restored, at every
+   * reconcile while desired.
+   */
+  @Test
+  void aPinRecordedAgainAfterALoadTheStoreRefusedToRecordHolds() {
+    f.rejectBogusOrBrokenRuleFile();
+    Reconciler reconciler = r.xVerified();
+    r.someoneElsesReloadFails();
+    f.breakBaseConfig();
+    f.with("b");
+    ReconcileResult waits = r.next(reconciler);
+    assertTrue(waits.message().contains("not pinned: it waits"), said(results));
+    f.ruleFileFixed();
+    ReconcileResult pinned = r.next(reconciler);
+    assertTrue(pinned.message().startsWith("prometheus rejected config"), said(results));
+    store.refusing = true;
+    f.baseConfig = "global:\n  scrape_interval: 1m\n";
+    f.clusters.remove(Fixture.id("b"));
+    ReconcileResult x = r.next(reconciler);
+    assertTrue(x.configInSync(), said(results));
+    assertEquals(Optional.empty(), f.store.record().rejected(), said(results));
+    f.breakBaseConfig();
+    f.with("b");
+    ReconcileResult rejected = r.next(reconciler);
+    assertTrue(rejected.message().startsWith("prometheus rejected config"), said(results));
+
+    int reloads = f.prometheus.reloads();
+    ReconcileResult held = r.next(reconciler);
+    r.next(reconciler);
+    assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
+    assertTrue(held.message().contains("was rejected before"), said(results));
+    assertEquals(rejected.configHash(), f.store.record().rejected()
+        .map(RejectedConfig::configHash), said(results));
+  }
 }
