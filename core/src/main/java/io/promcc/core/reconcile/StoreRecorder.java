@@ -45,6 +45,13 @@ final class StoreRecorder {
    */
   private RejectedConfig outlivedPin;
   /**
+   * How many pins the store had recorded in this run ({@link PinInForce#recorded}) when {@link
+   * #outlivedPin} was kept: once it recorded another, the pin it keeps is of a config rejected
+   * since, which holds, even if it equals {@link #outlivedPin} (the same config rejected again
+   * in the same second of Prometheus' clock).
+   */
+  private long pinsAtOutlived;
+  /**
    * The pin the store kept when the record of {@link #unrecorded} was first refused: the load
    * outlived it, and no pin recorded after it (a config rejected since, whose pin must hold it
    * back). Null if that pin could not be read: every pin the store kept then is taken as
@@ -153,7 +160,7 @@ final class StoreRecorder {
     try {
       rollback.unpin(pin);
     } catch (ConfigStoreException e) {
-      outlivedPin = keptInStore(pin.get());
+      keepOutlived(keptInStore(pin.get()));
       return Optional.of(pinRefusal(outlivedPin, load, e));
     }
     return Optional.empty();
@@ -210,7 +217,7 @@ final class StoreRecorder {
           + e.getMessage(), e)), liftOutlivedPin());
     }
     // a pin recorded after the load (a config rejected since) is no pin the load outlived
-    outlivedPin = store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null);
+    keepOutlived(store.record().rejected().filter(this::outlivedByUnrecorded).orElse(null));
     return new StoreRefusals(Optional.empty(), liftOutlivedPin());
   }
 
@@ -230,6 +237,21 @@ final class StoreRecorder {
     return refused;
   }
 
+  /** Keeps {@code pin} (null: none) as {@link #outlivedPin}, recorded before now. */
+  private void keepOutlived(RejectedConfig pin) {
+    outlivedPin = pin;
+    pinsAtOutlived = pins.recorded();
+  }
+
+  /**
+   * Whether {@code kept}, the pin the store keeps, is {@link #outlivedPin}: no pin was recorded
+   * since, and it equals that one.
+   */
+  private boolean isOutlivedPin(Optional<RejectedConfig> kept) {
+    return outlivedPin != null && pins.recorded() == pinsAtOutlived
+        && kept.equals(Optional.of(outlivedPin));
+  }
+
   /**
    * Whether the store still keeps a pin a recorded load outlived (see {@link #outlivedPin});
    * forgotten once the store keeps another pin or none (a later record lifted it, a rollback
@@ -243,7 +265,7 @@ final class StoreRecorder {
       return false;
     }
     try {
-      if (store.record().rejected().equals(Optional.of(outlivedPin))) {
+      if (isOutlivedPin(store.record().rejected())) {
         return true;
       }
     } catch (ConfigStoreException e) {
@@ -315,7 +337,7 @@ final class StoreRecorder {
           .filter(pin -> !outlivedByUnrecorded(pin)));
     }
     DeliveryRecord stored = store.record();
-    if (outlivedPin != null && stored.rejected().equals(Optional.of(outlivedPin))) {
+    if (isOutlivedPin(stored.rejected())) {
       return new DeliveryRecord(stored.verified(), Optional.empty());
     }
     return stored;
