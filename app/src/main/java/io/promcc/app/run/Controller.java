@@ -171,8 +171,21 @@ public final class Controller {
       return StatusServer.start(address, metrics.registry(), health);
     } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
       throw new IOException("cannot listen on --http-address "
-          + hostAndPort(host, address.getPort()) + ": " + e.getMessage(), e);
+          + hostAndPort(host, address.getPort()) + ": " + e.getMessage() + inUseBy(e), e);
     }
+  }
+
+  /**
+   * For an address in use, who may use it: the holder of --out, whose lock is no longer reached
+   * (the address is bound first), else what to check; nothing for other failures.
+   */
+  private String inUseBy(SocketException e) {
+    if (e.getMessage() == null || !e.getMessage().contains("in use")) {
+      return "";
+    }
+    return FolderLock.holderOfOutput(settings.out()).map(holder -> "; " + holder)
+        .orElse("; another process listens there (another promcc run?): stop it, or give this"
+            + " one its own --http-address");
   }
 
   private void startLocked() throws IOException {

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -43,6 +44,7 @@ public final class FolderLock implements AutoCloseable {
    * own files, at the top, where no glob of a generated config ({@code <folder>/*.yml}) looks.
    */
   static final String OUT_LOCK = ".promcc-run.lock";
+  private static final String OUTPUT_SHARED = "the same files for Prometheus";
   /** A new output folder's mode, as the file store makes it: the group (Prometheus') reads. */
   private static final Set<PosixFilePermission> OUT_MODE =
       PosixFilePermissions.fromString("rwxr-x---");
@@ -79,7 +81,39 @@ public final class FolderLock implements AutoCloseable {
    * @throws FolderInUseException if another process, or another holder in this one, holds it
    */
   public static FolderLock output(Path out) {
-    return acquire(out, OUT_LOCK, OUT_MODE, "--out", "the same files for Prometheus");
+    return acquire(out, OUT_LOCK, OUT_MODE, "--out", OUTPUT_SHARED);
+  }
+
+  /**
+   * What {@link #output} would refuse {@code out} with, read without making or locking anything:
+   * the message naming the holder where the lock file exists and is held (by another process, or
+   * in this one); empty where it is missing, free or cannot be read.
+   */
+  public static Optional<String> holderOfOutput(Path out) {
+    Path lockFile = out.resolve(OUT_LOCK);
+    synchronized (HELD) {
+      try {
+        Object existing = fileKey(lockFile);
+        if (existing == null) {
+          return Optional.empty();
+        }
+        if (HELD.contains(existing)) { // not opened: closing it would release this process' lock
+          return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED,
+              OptionalLong.of(ProcessHandle.current().pid())).getMessage());
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+          FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+          if (lock != null) {
+            lock.release();
+            return Optional.empty();
+          }
+          return Optional.of(inUse("--out", out, lockFile, OUTPUT_SHARED, pidIn(channel))
+              .getMessage());
+        }
+      } catch (IOException | RuntimeException e) { // no answer: the address alone is said
+        return Optional.empty();
+      }
+    }
   }
 
   /**
