@@ -76,10 +76,15 @@ public final class Main {
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     java.io.PrintWriter err = command.getErr();
-    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+    // promcc help rendr: picocli's help command says "Unknown subcommand 'rendr'." on the root
+    boolean helpOfUnknown = !(e instanceof CommandLine.UnmatchedArgumentException)
+        && !command.getSubcommands().isEmpty() && e.getMessage() != null
+        && e.getMessage().startsWith("Unknown subcommand '");
+    if (helpOfUnknown || e instanceof CommandLine.UnmatchedArgumentException unmatched
         && !command.getSubcommands().isEmpty()
-        && unmatched.getUnmatched().stream().anyMatch(arg -> !arg.startsWith("-"))) {
-      // where a command is expected: a mistyped one ("rendr"), or a value before any command
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      // where a command is expected: a mistyped one ("rendr"), or a value before any command;
+      // options first (promcc --clusters c.yml) are unknown options, said below
       java.util.List<String> names = java.util.List.copyOf(command.getSubcommands().keySet());
       err.println("error: unknown command (values are not repeated): the commands are "
           + String.join(", ", names.subList(0, names.size() - 1)) + " and "

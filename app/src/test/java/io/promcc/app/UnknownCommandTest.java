@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -32,5 +33,39 @@ class UnknownCommandTest {
     assertEquals("error: unknown command (values are not repeated): the commands are render, "
         + "profile, version, help, run and check\nsee 'promcc --help'\n", err.toString());
     assertEquals("", out.toString());
+  }
+
+  /** {@code promcc help rendr} said picocli's "Unknown subcommand 'rendr'.", the value too. */
+  @Test
+  void helpOfAnUnknownCommandIsNamedAsAnUnknownCommandIs() {
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(new StringWriter()));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute("help", "rendr");
+
+    assertEquals(2, code, err.toString());
+    assertEquals("error: unknown command (values are not repeated): the commands are render, "
+        + "profile, version, help, run and check\nsee 'promcc --help'\n", err.toString());
+  }
+
+  /**
+   * Options of render given without the command ({@code promcc --clusters c.yml --out out}):
+   * no command was mistyped, the options are unknown here, as they were said before any
+   * unknown command was named.
+   */
+  @Test
+  void optionsBeforeAnyCommandAreUnknownOptionsNotAnUnknownCommand() {
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(new StringWriter()));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute("--clusters", "clusters.yml", "--out", "out");
+
+    assertEquals(2, code, err.toString());
+    assertEquals("error: unknown options --clusters, --out (values are not repeated)\n"
+        + "see 'promcc --help'\n", err.toString());
   }
 }
