@@ -51,6 +51,25 @@ class SecondRunOnOneHostTest {
     }
   }
 
+  /** A start refused for its --out after the address was bound leaves the address free. */
+  @Test
+  void aStartRefusedForItsOutReleasesTheAddressItBound() throws Exception {
+    Path out = temp.resolve("out");
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    try (FolderLock first = FolderLock.output(out)) {
+      int code = run(out, port);
+
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().contains("is used by another promcc run"), err.toString());
+    }
+    try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      assertEquals(port, again.getLocalPort());
+    }
+  }
+
   /** The holder is another process, as on a host: its pid is read from the lock file. */
   @Test
   void anAddressInUseBesideAnOutHeldByAnotherProcessNamesItsPid() throws Exception {
