@@ -78,7 +78,8 @@ class AliasRatioTest {
    * Merge keys of a large anchored mapping are refused before a key is copied: reading such a
    * document costs no more than reading the mapping alone. A file of 1.4 MB that merged a mapping
    * of 100,000 labels into 49 jobs allocated 567 MB where the mapping alone took 400 MB:
-   * the keys were copied until the merged ones passed the file's length.
+   * the keys were copied until the merged ones passed the file's length. Here a mapping of
+   * 30,000 labels, the same shape in less time.
    */
   @Test
   void mergeKeysOfALargeMappingAreRefusedBeforeTheyAreCopied() {
