@@ -33,6 +33,8 @@ class Http2WatchCutTest {
   private final List<String> told = outcome.told;
   /** Events the watch read after its first, before it ended. */
   private int eventsAfterTheFirst;
+  /** What a read after the first event threw; null for nothing. */
+  private RuntimeException thrown;
 
   /**
    * Reads a watch whose two events' stream meets {@code cut} once the first was sent; returns
@@ -73,15 +75,26 @@ class Http2WatchCutTest {
           }
           return false;
         } catch (RuntimeException e) {
+          thrown = e;
           return true;
         }
       }
     }
   }
 
+  /** What a read threw, with its causes, for an assertion's message. */
+  private String whatWasThrown() {
+    StringBuilder text = new StringBuilder("a read after the first event threw");
+    Throwable cause = thrown;
+    for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+      text.append(depth == 0 ? ": " : ", caused by ").append(cause);
+    }
+    return text.toString();
+  }
+
   @Test
   void aConnectionClosedUnderTheStreamEndsTheWatch() throws Exception {
-    assertFalse(watchCut(new SocketEffect.CloseSocket()));
+    assertFalse(watchCut(new SocketEffect.CloseSocket()), this::whatWasThrown);
 
     assertEquals(List.of("delivered", "ended"), told);
   }
@@ -89,7 +102,8 @@ class Http2WatchCutTest {
   @Test
   void aConnectionClosedWithinAnEventEndsTheWatch() throws Exception {
     // halfway through three events: within the second, its first bytes read by hasNext
-    assertFalse(watchCut(EVENT + EVENT + EVENT, new SocketEffect.CloseSocket()));
+    assertFalse(watchCut(EVENT + EVENT + EVENT, new SocketEffect.CloseSocket()),
+        this::whatWasThrown);
     assertEquals(0, eventsAfterTheFirst, "the second is cut short");
 
     assertEquals(List.of("delivered", "ended"), told);
@@ -97,7 +111,8 @@ class Http2WatchCutTest {
 
   @Test
   void aStreamResetAsTheGoawayOfAConnectionLeavesItOutEndsTheWatch() throws Exception {
-    assertFalse(watchCut(new SocketEffect.CloseStream(7))); // REFUSED_STREAM
+    assertFalse(watchCut(new SocketEffect.CloseStream(7)), // REFUSED_STREAM
+        this::whatWasThrown);
 
     assertEquals(List.of("delivered", "ended"), told);
   }
