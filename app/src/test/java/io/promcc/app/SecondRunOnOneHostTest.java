@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.run.FolderLock;
+import io.promcc.core.testing.Polls;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -85,12 +90,12 @@ class SecondRunOnOneHostTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path lockFile = out.resolve(".promcc-run.lock");
       String pid = String.valueOf(first.pid());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!(Files.exists(lockFile) && Files.readString(lockFile).strip().equals(pid))) {
-        assertTrue(first.isAlive() && System.nanoTime() < deadline,
-            "the first run did not lock --out:\n" + Files.readString(temp.resolve("first.log")));
-        Thread.sleep(50);
-      }
+      Supplier<String> notLocked = () -> "the first run did not lock --out:\n"
+          + textOf(temp.resolve("first.log"));
+      Polls.until(Duration.ofSeconds(60), Duration.ofMillis(50), () -> {
+        assertTrue(first.isAlive(), notLocked);
+        return textOf(lockFile).strip().equals(pid);
+      }, notLocked);
 
       int code = run(out, taken.getLocalPort());
 
@@ -113,6 +118,15 @@ class SecondRunOnOneHostTest {
       assertTrue(err.toString().contains("another process listens there (another promcc run?):"
           + " stop it, or give this one its own --http-address"), err.toString());
       assertTrue(Files.notExists(out), "--out was made");
+    }
+  }
+
+  /** The file's text; empty while it does not exist. */
+  private static String textOf(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.promcc.app.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.Polls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -207,10 +206,6 @@ class StatusServerHttpTest extends StatusServerFixture {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String message) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      assertFalse(System.nanoTime() > deadline, message);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // polling interval
-    }
+    Polls.until(Duration.ofSeconds(20), Duration.ofMillis(2), condition, () -> message);
   }
 }
