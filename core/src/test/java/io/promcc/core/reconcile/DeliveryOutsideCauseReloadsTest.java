@@ -25,22 +25,9 @@ class DeliveryOutsideCauseReloadsTest {
     f.failApplyingWhileRuleFileBroken();
   }
 
-  /** The verified config with a, then b's config refused with it (the rollback's reload). */
-  private Reconciler refusedWithTheVerified() {
-    Reconciler reconciler = f.with("a").reconciler();
-    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    f.ruleFileBroken = true;
-    f.with("b");
-    ReconcileResult refused = reconciler.reconcile();
-    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
-    assertTrue(refused.message().contains("prometheus refused the last verified config too"),
-        refused.message());
-    return reconciler;
-  }
-
   @Test
   void aRefusedVerifiedConfigIsNotReloadedAgainAtEachReconcileWhileNothingChanged() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     int reloads = f.prometheus.reloads();
 
     for (int i = 0; i < 4; i++) {
@@ -64,7 +51,7 @@ class DeliveryOutsideCauseReloadsTest {
 
   @Test
   void aFixedRuleFileIsPickedUpByTheReloadOnceTheIntervalHasPassed() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     f.clock.advance(Duration.ofMinutes(2));
     assertEquals(Outcome.REJECTED, reconciler.reconcile().outcome());
     int reloads = f.prometheus.reloads();
@@ -84,7 +71,7 @@ class DeliveryOutsideCauseReloadsTest {
 
   @Test
   void stillBrokenAfterTheIntervalItWaitsAnotherInterval() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     f.clock.advance(Duration.ofMinutes(5));
     int reloads = f.prometheus.reloads();
 
@@ -106,7 +93,7 @@ class DeliveryOutsideCauseReloadsTest {
    */
   @Test
   void anotherLoadReportedByPrometheusReloadsTheVerifiedConfigAtOnce() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     f.ruleFileBroken = false;
     f.clock.advance(Duration.ofSeconds(30));
     f.prometheus.reload(); // someone else's, loads
@@ -124,7 +111,7 @@ class DeliveryOutsideCauseReloadsTest {
 
   @Test
   void aLoadReportedByPrometheusLetsTheConfigGoAheadBeforeTheInterval() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     f.ruleFileBroken = false;
     f.clock.advance(Duration.ofSeconds(30));
     f.prometheus.reload(); // someone else's, after fixing the rule file
@@ -139,7 +126,7 @@ class DeliveryOutsideCauseReloadsTest {
 
   @Test
   void renewedCertificatesLandWithoutAReloadWhileTheConfigWaits() {
-    Reconciler reconciler = refusedWithTheVerified();
+    Reconciler reconciler = f.refusedWithTheVerified();
     int reloads = f.prometheus.reloads();
     f.certificates.put(Fixture.id("a"), TestCertificates.other());
     f.clock.advance(Duration.ofSeconds(60));

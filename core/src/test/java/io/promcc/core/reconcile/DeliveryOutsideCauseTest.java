@@ -27,14 +27,7 @@ class DeliveryOutsideCauseTest {
 
   /** The verified config with a, refused (and restored) with b's config while broken. */
   private Reconciler refusedWithTheVerified() {
-    Reconciler reconciler = f.with("a").reconciler();
-    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
-    f.ruleFileBroken = true;
-    f.with("b");
-    ReconcileResult refused = reconciler.reconcile();
-    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
-    assertTrue(refused.message().contains("prometheus refused the last verified config too"),
-        refused.message());
+    Reconciler reconciler = f.refusedWithTheVerified();
     assertFalse(f.prometheusRunsJobsOf("b"), "the restored config applied");
     return reconciler;
   }

@@ -1,5 +1,8 @@
 package io.promcc.core.reconcile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.GuestCluster;
@@ -10,6 +13,7 @@ import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
 import io.promcc.core.port.FileValidator;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
@@ -123,6 +127,23 @@ final class Fixture {
   void failApplyingWhileRuleFileBroken() {
     prometheus.failApplyingWhen(files -> ruleFileBroken ? Optional.of(APPLYING_FAILED)
         : Optional.empty());
+  }
+
+  /**
+   * A reconciler whose verified config has cluster a, then b's config refused with it (the
+   * rollback's reload) while the rule file is broken, as {@link #failApplyingWhileRuleFileBroken}
+   * makes Prometheus refuse it.
+   */
+  Reconciler refusedWithTheVerified() {
+    Reconciler reconciler = with("a").reconciler();
+    assertEquals(Outcome.RELOADED, reconciler.reconcile().outcome());
+    ruleFileBroken = true;
+    with("b");
+    ReconcileResult refused = reconciler.reconcile();
+    assertEquals(Outcome.REJECTED, refused.outcome(), refused.message());
+    assertTrue(refused.message().contains("prometheus refused the last verified config too"),
+        refused.message());
+    return reconciler;
   }
 
   /**
