@@ -42,7 +42,9 @@ import okio.BufferedSource;
  * arrays, but without the per-model validating adapters: Gson's reflective adapter fills the
  * models' {@code @SerializedName} fields and skips anything else. Custom types such as
  * {@code IntOrString} and {@code Quantity} keep their {@code @JsonAdapter}s. A map of string
- * keys takes a key's last value, as Go does ({@link LastKeyMaps}). Thread-safe.
+ * keys takes a key's last value, as Go does ({@link LastKeyMaps}); an integer field, and an
+ * IntOrString's number form, take only an integer in range, as Go reads one
+ * ({@link GoIntegers}). Thread-safe.
  */
 final class TolerantJson {
   private static final Gson GSON = build();
@@ -58,6 +60,7 @@ final class TolerantJson {
     builder.registerTypeAdapter(LocalDate.class, strict.getAdapter(LocalDate.class));
     builder.registerTypeAdapter(byte[].class, strict.getAdapter(byte[].class));
     builder.registerTypeAdapterFactory(new LastKeyMaps());
+    builder.registerTypeAdapterFactory(new GoIntegers());
     return builder.create();
   }
 

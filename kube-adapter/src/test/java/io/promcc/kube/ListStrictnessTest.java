@@ -100,6 +100,70 @@ class ListStrictnessTest {
   }
 
   /**
+   * An integer field (a port's {@code port}, int32; {@code metadata.generation}, int64) takes
+   * only an integer in its range, as Go decodes a number into one (strconv.ParseInt, then the
+   * range): a string ({@code "443"}), a fraction or exponent ({@code 443.0}, {@code 4.43e2}) or a
+   * number past the range is refused, the list as a whole ("cannot unmarshal string into Go
+   * struct field ServicePort.spec.ports.port of type int32"), where Gson took the first three as
+   * 443 and an int64 past its range as its largest.
+   */
+  @Test
+  void anIntegerFieldTakesOnlyAnIntegerInItsRangeAsGoReadsIt() throws Exception {
+    String generation = LIST.replace("\"name\":\"a\",", "\"name\":\"a\",\"generation\":7,");
+    assertEquals(443, list(LIST).getItems().get(0).getSpec().getPorts().get(0).getPort());
+    assertEquals(7L, list(generation).getItems().get(0).getMetadata().getGeneration());
+    assertEquals(-1, list(LIST.replace("443", "-1")).getItems().get(0).getSpec().getPorts()
+        .get(0).getPort()); // a value the API server would not take, but read as Go reads it
+    assertEquals(2147483647, list(LIST.replace("443", "2147483647")).getItems().get(0)
+        .getSpec().getPorts().get(0).getPort());
+
+    for (String refused : List.of(LIST.replace("443", "\"443\""), LIST.replace("443", "443.0"),
+        LIST.replace("443", "4.43e2"), LIST.replace("443", "443E0"),
+        LIST.replace("443", "2147483648"), LIST.replace("443", "-2147483649"),
+        generation.replace("7", "\"7\""), generation.replace("7", "7.0"),
+        generation.replace("7", "9223372036854775808"))) {
+      ApiException thrown = assertThrows(ApiException.class, () -> list(refused), refused);
+
+      assertTrue(thrown.getMessage().contains("cannot read the response: "), thrown.getMessage());
+    }
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "an int32 but was STRING at path $.items[0].spec.ports[0].port",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(LIST.replace("443", "\"443\"")))));
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "an int32 but was NUMBER 443.0 at path $.items[0].spec.ports[0].port",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(LIST.replace("443", "443.0")))));
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "an int64 but was NUMBER 9223372036854775808 at path $.items[0].metadata.generation",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(generation.replace("7", "9223372036854775808")))));
+  }
+
+  /**
+   * A {@code targetPort} (an IntOrString) takes a string or an integer, as Go reads it, but no
+   * fraction ({@code 8443.0}), which Go refuses for its int32 form; a resourceVersion is a
+   * string.
+   */
+  @Test
+  void aTargetPortTakesAStringOrAnIntegerAndNoFraction() throws Exception {
+    String named = LIST.replace("\"port\":443", "\"port\":443,\"targetPort\":\"https\"");
+    String numbered = LIST.replace("\"port\":443", "\"port\":443,\"targetPort\":8443");
+
+    assertEquals("https", list(named).getItems().get(0).getSpec().getPorts().get(0)
+        .getTargetPort().getStrValue());
+    assertEquals(8443, list(numbered).getItems().get(0).getSpec().getPorts().get(0)
+        .getTargetPort().getIntValue());
+    assertEquals("8443", list(numbered.replace("8443", "\"8443\"")).getItems().get(0)
+        .getSpec().getPorts().get(0).getTargetPort().getStrValue());
+    assertEquals("9", list(LIST).getMetadata().getResourceVersion());
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "an int32 but was NUMBER 8443.0 at path $.items[0].spec.ports[0].targetPort",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(numbered.replace("8443", "8443.0")))));
+  }
+
+  /**
    * A key twice in one object of a map (labels, annotations, a selector) reads as its last
    * value, as Go decodes it into a map (and as a watch event's object is read), where Gson's map
    * adapter refused the whole list ("duplicate key").

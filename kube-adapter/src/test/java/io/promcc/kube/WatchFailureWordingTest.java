@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,32 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
     assertEquals(Optional.empty(), failureAfterTheEvent("DELETED", "{\"kind\":\"Service\","
         + "\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\","
         + "\"resourceVersion\":\"13\",\"deletionTimestamp\":\"2026-01-01T00:00:00Z\"}}"));
+  }
+
+  /** A Service whose one port's {@code port} is {@code port}, as JSON. */
+  private static String serviceWithPort(String port) {
+    return "{\"kind\":\"Service\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\","
+        + "\"namespace\":\"b\",\"resourceVersion\":\"1\"},\"spec\":{\"ports\":[{\"port\":"
+        + port + ",\"targetPort\":\"https\"}]}}";
+  }
+
+  /**
+   * An event whose object has a string, a fraction or a number out of range for an integer
+   * field fails the watch, as client-go's decoder refuses it ("cannot unmarshal number 1.5 into
+   * Go struct field ServicePort.spec.ports.port of type int32"), where Gson read "443" and 443.0
+   * as 443, 1.5 as 1 and 2147483648 as -2147483648; an integer, and a targetPort's string, are
+   * no failure.
+   */
+  @Test
+  void anEventWithNoIntegerForAnIntegerFieldFailsTheWatch() throws Exception {
+    assertEquals(Optional.empty(), failureAfterTheEvent("ADDED", serviceWithPort("443")));
+    assertEquals(unreadable("its object cannot be read: Expected an int32 but was STRING at "
+        + "path $.spec.ports[0].port"), failureAfterTheEvent("ADDED", serviceWithPort("\"443\"")));
+    for (String number : List.of("443.0", "1.5", "4.43e2", "2147483648")) {
+      assertEquals(unreadable("its object cannot be read: Expected an int32 but was NUMBER "
+          + number + " at path $.spec.ports[0].port"),
+          failureAfterTheEvent("MODIFIED", serviceWithPort(number)), number);
+    }
   }
 
   @Test

@@ -1,0 +1,156 @@
+package io.promcc.kube;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import io.kubernetes.client.custom.IntOrString;
+import io.promcc.core.model.TextCut;
+import java.io.IOException;
+
+/**
+ * Reads an integer field (an {@code Integer}, Go's int32; a {@code Long}, Go's int64) and the
+ * number form of an {@link IntOrString} as Go's {@code encoding/json} decodes a number into an
+ * integer, as client-go decodes a response: an integer literal in the field's range
+ * ({@code strconv.ParseInt}, then the range), nothing else. A string ({@code "443"}), a fraction
+ * or an exponent ({@code 443.0}, {@code 4.43e2}) or a number out of range is refused (Go:
+ * "cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32"),
+ * where Gson took the first three as 443 and, in a watch event's object (read from a tree), a
+ * fraction cut to its integer and a number out of range wrapped. An IntOrString's string form
+ * stays a string; {@code null} stays {@code null}. Every write goes to Gson's own adapter.
+ * Thread-safe.
+ */
+final class GoIntegers implements TypeAdapterFactory {
+  @Override
+  public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> typeToken) {
+    Class<? super T> raw = typeToken.getRawType();
+    TypeAdapter<?> adapter;
+    if (raw == Integer.class || raw == int.class) {
+      adapter = new Int32(gson.getDelegateAdapter(this, TypeToken.get(Integer.class)));
+    } else if (raw == Long.class || raw == long.class) {
+      adapter = new Int64(gson.getDelegateAdapter(this, TypeToken.get(Long.class)));
+    } else if (raw == IntOrString.class) {
+      adapter = new IntOrStrings(gson.getDelegateAdapter(this, TypeToken.get(IntOrString.class)));
+    } else {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    TypeAdapter<T> typed = (TypeAdapter<T>) adapter;
+    return typed;
+  }
+
+  /**
+   * The text of the integer literal {@code in} holds, for a field of Go type {@code goType};
+   * throws, naming what it holds and where, if it holds no number. A string's text is not
+   * named, as Go does not name it: it may be a Secret's.
+   */
+  private static String number(JsonReader in, String goType) throws IOException {
+    JsonToken token = in.peek();
+    if (token != JsonToken.NUMBER) {
+      throw new JsonSyntaxException("Expected an " + goType + " but was " + token + " at path "
+          + in.getPath());
+    }
+    // a number token is the literal as it came (a tree keeps it so): no conversion to double
+    return in.nextString();
+  }
+
+  /**
+   * A refusal of {@code text}, the number {@code in} just read, for a field of {@code goType}.
+   * Its path is worked out only here: a number read well costs no more than Gson's own reading
+   * of it (its text, which a tree holds as it came, parsed once).
+   */
+  private static JsonSyntaxException outOfType(String text, String goType, JsonReader in) {
+    return new JsonSyntaxException("Expected an " + goType + " but was NUMBER "
+        + TextCut.cut(text, 64) + " at path " + in.getPreviousPath());
+  }
+
+  /** Go's int32 as it decodes a number into one. */
+  private static int int32(JsonReader in) throws IOException {
+    String text = number(in, "int32");
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw outOfType(text, "int32", in);
+    }
+  }
+
+  /** Reads an int32. */
+  private static final class Int32 extends TypeAdapter<Integer> {
+    private final TypeAdapter<Integer> gsons;
+
+    Int32(TypeAdapter<Integer> gsons) {
+      this.gsons = gsons;
+    }
+
+    @Override
+    public void write(JsonWriter out, Integer value) throws IOException {
+      gsons.write(out, value);
+    }
+
+    @Override
+    public Integer read(JsonReader in) throws IOException {
+      if (in.peek() == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      return int32(in);
+    }
+  }
+
+  /** Reads an int64. */
+  private static final class Int64 extends TypeAdapter<Long> {
+    private final TypeAdapter<Long> gsons;
+
+    Int64(TypeAdapter<Long> gsons) {
+      this.gsons = gsons;
+    }
+
+    @Override
+    public void write(JsonWriter out, Long value) throws IOException {
+      gsons.write(out, value);
+    }
+
+    @Override
+    public Long read(JsonReader in) throws IOException {
+      if (in.peek() == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      String text = number(in, "int64");
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw outOfType(text, "int64", in);
+      }
+    }
+  }
+
+  /**
+   * Reads an IntOrString: a string as its string form, a number as its int32 form; anything
+   * else as client-java's adapter refuses it.
+   */
+  private static final class IntOrStrings extends TypeAdapter<IntOrString> {
+    private final TypeAdapter<IntOrString> clientJavas;
+
+    IntOrStrings(TypeAdapter<IntOrString> clientJavas) {
+      this.clientJavas = clientJavas;
+    }
+
+    @Override
+    public void write(JsonWriter out, IntOrString value) throws IOException {
+      clientJavas.write(out, value);
+    }
+
+    @Override
+    public IntOrString read(JsonReader in) throws IOException {
+      if (in.peek() == JsonToken.NUMBER) {
+        return new IntOrString(int32(in));
+      }
+      return clientJavas.read(in);
+    }
+  }
+}
