@@ -25,8 +25,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * read or since, verifies nothing, where the JDK takes a trusted CA as valid for ever. A chain
  * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). A chain the bundle does
  * not verify has the bundle read again ({@link BundleRereads}): if it changed (a CA added for a
- * rotation), it is taken and the chain checked once more. Host names are verified by the JDK's
- * PKIX trust manager it hands each check to. Thread-safe.
+ * rotation), it is taken, the client's cached TLS sessions are dropped (a resumed one is not
+ * verified again: a CA taken out of the bundle would go on passing it), and the chain checked
+ * once more. Host names are verified by the JDK's PKIX trust manager it hands each check to.
+ * Thread-safe.
  */
 final class BundleTrustManager extends X509ExtendedTrustManager {
   private static final System.Logger LOG = System.getLogger(BundleTrustManager.class.getName());
@@ -34,6 +36,7 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   private final Path path;
   private final Clock clock;
   private final Supplier<Optional<List<X509Certificate>>> rereads;
+  private final Runnable changes;
   /** The bundle's certificates, as read last; guarded by this. */
   private List<X509Certificate> certificates;
   /** The certificates {@link #pkix} trusts; guarded by this. */
@@ -43,19 +46,22 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
 
   /** Over {@code certificates}, never read again. */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock) {
-    this(path, certificates, clock, Optional::empty);
+    this(path, certificates, clock, Optional::empty, () -> { });
   }
 
   /**
    * Over {@code certificates}, the bundle read again by {@code rereads} ({@link
-   * BundleRereads#read}: empty if not read) after a handshake they do not verify.
+   * BundleRereads#read}: empty if not read) after a handshake they do not verify; {@code
+   * changes} is run after a read that found other certificates has them taken (it drops the
+   * sessions verified with the ones before).
    */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock,
-      Supplier<Optional<List<X509Certificate>>> rereads) {
+      Supplier<Optional<List<X509Certificate>>> rereads, Runnable changes) {
     this.path = requireNonNull(path, "path == null");
     this.certificates = List.copyOf(certificates);
     this.clock = requireNonNull(clock, "clock == null");
     this.rereads = requireNonNull(rereads, "rereads == null");
+    this.changes = requireNonNull(changes, "changes == null");
   }
 
   /** One of the JDK's checks of a server's chain. */
@@ -94,6 +100,7 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
       }
       certificates = List.copyOf(read.get());
     }
+    changes.run();
     LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
         + " changed since it was read: read again after a certificate of prometheus it did not "
         + "verify, " + read.get().size() + " certificate(s) now");

@@ -20,14 +20,18 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -48,6 +52,15 @@ public final class PrometheusTrust {
 
   /** The most of a CA bundle that is read; larger is refused. */
   public static final int MAX_CA_BUNDLE_BYTES = 1 << 20;
+
+  /**
+   * The longest the client resumes a TLS session (the JDK's default is 24 h). A resumed session
+   * sends no certificate, so nothing is verified: this bounds how long a CA or certificate that
+   * expired since the last full handshake keeps passing. A minute, as the calls of a reconcile
+   * (the wait for readiness, the reload, the runtime info) come within it and resume, while a
+   * full handshake once a minute with one Prometheus costs nothing to see.
+   */
+  static final Duration SESSION_TIMEOUT = Duration.ofMinutes(1);
 
   private final Path path;
   private final List<X509Certificate> certificates;
@@ -192,10 +205,26 @@ public final class PrometheusTrust {
       context.init(null, new TrustManager[] {
           new BundleTrustManager(path, certificates, clock, new BundleRereads(
               () -> read(path, clock).certificates, clock, BundleRereads.INTERVAL,
-              BundleRereads.BOUND)::read)}, null);
+              BundleRereads.BOUND)::read, () -> forgetSessions(context))}, null);
+      context.getClientSessionContext().setSessionTimeout((int) SESSION_TIMEOUT.toSeconds());
       return new PrometheusTrust(path, certificates, outOfValidity, context);
     } catch (GeneralSecurityException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Drops the sessions {@code context}'s client has cached: a connection after a change of the
+   * bundle makes a full handshake, verified with what it trusts now, where a resumed session
+   * would carry on a verification by a CA taken out of it.
+   */
+  private static void forgetSessions(SSLContext context) {
+    SSLSessionContext sessions = context.getClientSessionContext();
+    for (byte[] id : Collections.list(sessions.getIds())) {
+      SSLSession session = sessions.getSession(id);
+      if (session != null) {
+        session.invalidate();
+      }
     }
   }
 
