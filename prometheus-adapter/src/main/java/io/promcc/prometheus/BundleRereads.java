@@ -3,9 +3,7 @@ package io.promcc.prometheus;
 import static java.util.Objects.requireNonNull;
 
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +11,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +19,9 @@ import java.util.function.Supplier;
  * rotation) is taken without a restart: at most once per {@link #INTERVAL}, each read on a
  * daemon thread of its own waited for at most {@link #BOUND} (a volume that hangs holds that
  * thread, never a handshake for longer), and none started while one given up has not ended.
- * Thread-safe.
+ * The interval is timed on a monotonic ticker ({@link System#nanoTime()}), which a wall clock
+ * set back (that would stop the reads for as long) or forward (that would have one at every
+ * handshake) does not move. Thread-safe.
  */
 final class BundleRereads {
   /** The least time between two reads: a Prometheus it never verifies is asked every few s. */
@@ -30,22 +31,25 @@ final class BundleRereads {
   private static final AtomicInteger READERS = new AtomicInteger();
 
   private final Supplier<List<X509Certificate>> read;
-  private final Clock clock;
-  private final Duration interval;
+  private final LongSupplier ticker;
+  private final long interval;
   private final Duration bound;
-  /** When the last read started; guarded by this. */
-  private Instant last;
+  /** Whether a read started; guarded by this. */
+  private boolean started;
+  /** When the last read started, on {@link #ticker}; guarded by this. */
+  private long last;
   /** A read given up that may not have ended; guarded by this. */
   private FutureTask<List<X509Certificate>> hanging;
 
   /**
    * @param read the bundle's certificates read now; throws if the bundle cannot be used
+   * @param ticker nanoseconds, as {@link System#nanoTime()}: no wall clock
    */
-  BundleRereads(Supplier<List<X509Certificate>> read, Clock clock, Duration interval,
+  BundleRereads(Supplier<List<X509Certificate>> read, LongSupplier ticker, Duration interval,
       Duration bound) {
     this.read = requireNonNull(read, "read == null");
-    this.clock = requireNonNull(clock, "clock == null");
-    this.interval = requireNonNull(interval, "interval == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.interval = requireNonNull(interval, "interval == null").toNanos();
     this.bound = requireNonNull(bound, "bound == null");
   }
 
@@ -54,14 +58,15 @@ final class BundleRereads {
    * within the bound with a bundle the client can use; empty otherwise.
    */
   synchronized Optional<List<X509Certificate>> read() {
-    Instant now = clock.instant();
+    long now = ticker.getAsLong();
     if (hanging != null && !hanging.isDone()) {
       return Optional.empty();
     }
     hanging = null;
-    if (last != null && now.isBefore(last.plus(interval))) {
+    if (started && now - last < interval) { // a difference: the ticker may wrap around
       return Optional.empty();
     }
+    started = true;
     last = now;
     FutureTask<List<X509Certificate>> reading = new FutureTask<>(read::get);
     Thread reader = new Thread(reading, "promcc-prometheus-ca-bundle-"

@@ -204,7 +204,7 @@ public final class PrometheusTrust {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {
           new BundleTrustManager(path, certificates, clock, new BundleRereads(
-              () -> read(path, clock).certificates, clock, BundleRereads.INTERVAL,
+              () -> read(path, clock).certificates, System::nanoTime, BundleRereads.INTERVAL,
               BundleRereads.BOUND)::read, () -> forgetSessions(context))}, null);
       context.getClientSessionContext().setSessionTimeout((int) SESSION_TIMEOUT.toSeconds());
       return new PrometheusTrust(path, certificates, outOfValidity, context);

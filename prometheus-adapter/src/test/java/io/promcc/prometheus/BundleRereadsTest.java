@@ -4,26 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.ThrowawayCa;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CA bundle read again after a handshake it did not verify: at most once per interval, a
  * read that hangs (a volume) waited for at most the bound and none started while it hangs, and
- * a bundle that cannot be used now leaves the one read before.
+ * a bundle that cannot be used now leaves the one read before. The interval is timed on an
+ * injected ticker (nanoseconds, as {@link System#nanoTime()}), no wall clock.
  */
 class BundleRereadsTest {
   private static final Duration INTERVAL = Duration.ofSeconds(10);
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
+  /** Nanoseconds, moved by hand; not zero: any origin will do. */
+  private final AtomicLong ticker = new AtomicLong(123_456_789L);
   private final List<X509Certificate> bundle = List.of(ThrowawayCa.create("ca").certificate());
   private final AtomicInteger reads = new AtomicInteger();
 
@@ -32,14 +33,40 @@ class BundleRereadsTest {
     BundleRereads rereads = new BundleRereads(() -> {
       reads.incrementAndGet();
       return bundle;
-    }, clock, INTERVAL, Duration.ofSeconds(30));
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
 
     assertEquals(Optional.of(bundle), rereads.read());
-    clock.advance(INTERVAL.minusMillis(1));
+    advance(INTERVAL.minusNanos(1));
     assertEquals(Optional.empty(), rereads.read());
-    clock.advance(Duration.ofMillis(1));
+    advance(Duration.ofNanos(1));
     assertEquals(Optional.of(bundle), rereads.read());
     assertEquals(2, reads.get());
+  }
+
+  /**
+   * A ticker that wraps around between two reads (System.nanoTime may, its origin being any)
+   * neither stops the reads nor has one at every handshake: the interval is a difference of
+   * two ticks.
+   */
+  @Test
+  void aTickerThatWrapsAroundNeitherStopsNorStormsTheReads() {
+    ticker.set(Long.MAX_VALUE - INTERVAL.toNanos() / 2);
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      return bundle;
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
+
+    assertEquals(Optional.of(bundle), rereads.read());
+    assertEquals(Optional.empty(), rereads.read()); // the read's end, past it, is wrapped
+    advance(INTERVAL.minusNanos(1)); // past Long.MAX_VALUE
+    assertEquals(Optional.empty(), rereads.read());
+    advance(Duration.ofNanos(1));
+    assertEquals(Optional.of(bundle), rereads.read());
+    assertEquals(2, reads.get());
+  }
+
+  private void advance(Duration by) {
+    ticker.addAndGet(by.toNanos());
   }
 
   @Test
@@ -57,12 +84,12 @@ class BundleRereadsTest {
         }
       }
       return bundle;
-    }, clock, INTERVAL, Duration.ofMillis(200));
+    }, ticker::get, INTERVAL, Duration.ofMillis(200));
 
     long started = System.nanoTime();
     assertEquals(Optional.empty(), rereads.read());
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60));
-    clock.advance(INTERVAL);
+    advance(INTERVAL);
     assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
     assertEquals(1, reads.get());
     volume.countDown();
@@ -72,7 +99,7 @@ class BundleRereadsTest {
   void aBundleThatCannotBeUsedNowIsNoAnswer() {
     BundleRereads rereads = new BundleRereads(() -> {
       throw new IllegalStateException("holds no pem certificate");
-    }, clock, INTERVAL, Duration.ofSeconds(30));
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
 
     assertEquals(Optional.empty(), rereads.read());
   }
@@ -97,14 +124,14 @@ class BundleRereadsTest {
         }
       }
       return bundle;
-    }, clock, INTERVAL, Duration.ofSeconds(30));
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
     Thread handshake = new Thread(rereads::read, "handshake");
     handshake.start();
     assertTrue(reading.await(60, TimeUnit.SECONDS));
 
     handshake.interrupt();
     handshake.join(TimeUnit.SECONDS.toMillis(60));
-    clock.advance(INTERVAL);
+    advance(INTERVAL);
 
     try {
       assertFalse(handshake.isAlive());
