@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import picocli.CommandLine;
  * {@code promcc check} against a Prometheus served over https with a certificate of a private
  * CA ({@code tls_server_config} in its {@code --web.config.file}): asked with that CA in
  * {@code --prometheus-ca-bundle}, refused without it in words naming the certificate's trust
- * and the option, and a bundle that holds no certificate stops it before anything is asked.
+ * and the option, and a bundle that holds no certificate stops it before anything is asked; an
+ * expired CA beside a valid one is one of its warnings.
  */
 class CheckHttpsPrometheusTest {
   @TempDir Path temp;
@@ -84,6 +86,25 @@ class CheckHttpsPrometheusTest {
 
     check("--prometheus-ca-bundle", bundle.toString());
 
+    assertTrue(out.toString().contains("prometheus: last load succeeded at "
+        + "2026-11-25T14:37:27Z"), out + "\n" + err);
+  }
+
+  /**
+   * An expired CA beside a valid one in the bundle verifies nothing: a finding of the check,
+   * said in its {@code warning:} lines, where only the client's log line named it.
+   */
+  @Test
+  void anExpiredCaBesideAValidOneIsAWarningOfTheCheck() throws Exception {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"), ThrowawayCa.create("old ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"))
+        .certificatePem() + ca.certificatePem());
+
+    check("--prometheus-ca-bundle", bundle.toString());
+
+    assertTrue(err.toString().contains("warning: prometheus ca bundle \"" + bundle + "\": "
+        + "\"CN=old ca\" expired at 2020-02-01T00:00:00Z: it verifies nothing (as for go and "
+        + "curl); the bundle's other certificates verify prometheus'\n"), out + "\n" + err);
     assertTrue(out.toString().contains("prometheus: last load succeeded at "
         + "2026-11-25T14:37:27Z"), out + "\n" + err);
   }

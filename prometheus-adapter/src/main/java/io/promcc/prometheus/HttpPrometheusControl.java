@@ -135,11 +135,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
         .followRedirects(HttpClient.Redirect.NEVER);
     settings.caBundle().ifPresent(bundle -> {
       // as Go and curl, which take the bundle the same way: said once, when the client is made
-      for (String expired : bundle.outOfValidity()) {
-        LOG.log(Level.WARNING, "prometheus ca bundle " + Quoting.quote(bundle.path().toString())
-            + ": " + expired + ": it verifies nothing (as for go and curl); the bundle's other "
-            + "certificates verify prometheus'");
-      }
+      bundle.warnings().forEach(warning -> LOG.log(Level.WARNING, warning));
       builder.sslContext(bundle.sslContext());
     });
     return builder.build();

@@ -124,6 +124,17 @@ public final class PrometheusTrust {
   }
 
   /**
+   * What the start says of the bundle, one line for each of {@link #outOfValidity()}: {@code
+   * prometheus ca bundle "...": "CN=old ca" expired at ...: it verifies nothing (as for go and
+   * curl); the bundle's other certificates verify prometheus'}; empty if all were valid.
+   */
+  public List<String> warnings() {
+    return outOfValidity.stream().map(expired -> "prometheus ca bundle "
+        + Quoting.quote(path.toString()) + ": " + expired + ": it verifies nothing (as for go "
+        + "and curl); the bundle's other certificates verify prometheus'").toList();
+  }
+
+  /**
    * A context that trusts exactly the certificates of the bundle valid at each handshake
    * ({@link BundleTrustManager}).
    */
