@@ -12,11 +12,14 @@ import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.testing.PrometheusProcess;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The HTTP adapter against a real Prometheus 2.53.3 served over https ({@code --web.config.file}
  * with {@code tls_server_config}), its certificate from a private CA: reloaded with that CA as
  * the CA bundle, refused without it in words that name the certificate's trust and the option.
- * A reload Prometheus refuses with its generic answer points to Prometheus' log.
+ * A reload Prometheus refuses with its generic answer points to Prometheus' log. A CA taken
+ * out of the bundle verifies no session resumed after the bundle was read again.
  */
 class HttpsPrometheusIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -135,6 +139,48 @@ class HttpsPrometheusIT {
 
     new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,
         Clock.systemUTC()).awaitReady(WAIT);
+  }
+
+  /**
+   * A CA taken out of the bundle as a rotated one is added: once a server whose certificate the
+   * rotated CA signed has the bundle read again, a new connection to this Prometheus, its
+   * certificate still the old CA's, is verified and refused, where it resumed the TLS session
+   * (Go's session ticket) verified with the old CA and was answered.
+   */
+  @Test
+  void aCaTakenOutOfTheBundleVerifiesNoResumedSessionOnceTheBundleIsReadAgain()
+      throws Exception {
+    ready();
+    Path rotating = Files.writeString(work.resolve("rotating-ca.pem"), ca.certificatePem());
+    PrometheusTrust trust = PrometheusTrust.read(rotating);
+    newClient(trust, url).runtimeInfo(); // a full handshake: the session Prometheus resumes
+    ThrowawayCa rotated = ThrowawayCa.create("rotated prometheus ca");
+    try (MockWebServer rotatedServer = new MockWebServer()) {
+      ThrowawayCa.Issued issued = rotated.issueServer();
+      rotatedServer.useHttps(ThrowawayCa.serverContext(issued.privateKey(),
+          issued.certificate(), rotated.certificate()).getSocketFactory());
+      rotatedServer.start(InetAddress.getLoopbackAddress(), 0);
+      rotatedServer.enqueue(new MockResponse.Builder().code(200).build());
+      Files.writeString(rotating, rotated.certificatePem());
+
+      assertEquals(ReloadAck.LOADED, newClient(trust,
+          URI.create("https://127.0.0.1:" + rotatedServer.getPort())).reload());
+    }
+    // a new client: a new connection, no connection of the first kept open
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> newClient(trust, url).runtimeInfo());
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is not trusted by the ca "
+        + "bundle \"" + rotating + "\""), e.getMessage());
+  }
+
+  /** A control with a client of its own (its own connections) over {@code trust}. */
+  private HttpPrometheusControl newClient(PrometheusTrust trust, URI at) {
+    PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(work.resolve("out"),
+        at).connectTimeout(Duration.ofSeconds(10)).requestTimeout(WAIT).readyTimeout(WAIT)
+        .reloadTimeout(WAIT).caBundle(trust).build();
+    return new HttpPrometheusControl(HttpPrometheusControl.newHttpClient(settings), settings,
+        Clock.systemUTC());
   }
 
   @Test
