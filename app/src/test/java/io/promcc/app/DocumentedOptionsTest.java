@@ -2,6 +2,8 @@ package io.promcc.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.UnknownVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +19,9 @@ import picocli.CommandLine;
 
 /**
  * Every {@code --option} the README, the operator docs and the manifests of deploy/ name is an
- * option of a promcc command, so a renamed or removed option cannot stay documented, and every
- * option of {@code promcc run} is in docs/operations.md. Prometheus' own flags (dotted, or
+ * option of a promcc command, so a renamed or removed option cannot stay documented, every
+ * option of {@code promcc run} is in docs/operations.md, and every {@code PROMCC_*} variable
+ * they name is one promcc reads or knows. Prometheus' own flags (dotted, or
  * {@code --enable-feature}) and the benchmark scripts' options are not promcc's.
  */
 class DocumentedOptionsTest {
@@ -35,6 +38,13 @@ class DocumentedOptionsTest {
    */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
       "--from-file", "--build-arg");
+  /**
+   * Named in the docs but not promcc's to read: the example of a mistyped variable, and the
+   * switches of the tests against a real cluster.
+   */
+  private static final Set<String> OTHER_VARIABLES = Set.of("PROMCC_PROMETHEUS_URLS",
+      "PROMCC_REAL_CLUSTER_TESTS", "PROMCC_TEST_NAMESPACE");
+  private static final Pattern VARIABLE = Pattern.compile("\\bPROMCC_[A-Z0-9_]*[A-Z0-9]\\b");
   private static final Pattern OPTION =
       Pattern.compile("(?<![\\w-])(--[a-z][a-z0-9-]*[a-z0-9])(?![\\w.-])");
 
@@ -71,5 +81,27 @@ class DocumentedOptionsTest {
     }
 
     assertEquals(Set.of(), undocumented);
+  }
+
+  /**
+   * Every {@code PROMCC_*} variable the docs and manifests name is one promcc reads, or one it
+   * knows not to warn of (its scripts', Kubernetes' service links): a variable left behind by a
+   * renamed option would be ignored with a warning at every start.
+   */
+  @Test
+  void everyVariableTheDocsNameIsOnePromccReadsOrKnows() throws IOException {
+    SortedSet<String> unknown = new TreeSet<>();
+    for (String doc : DOCS) {
+      Matcher named = VARIABLE.matcher(Files.readString(Path.of("..").resolve(doc)));
+      while (named.find()) {
+        String variable = named.group();
+        if (!OTHER_VARIABLES.contains(variable)
+            && !UnknownVariables.warnings(RunSettings.TABLE, Map.of(variable, "")).isEmpty()) {
+          unknown.add(doc + ": " + variable);
+        }
+      }
+    }
+
+    assertEquals(Set.of(), unknown);
   }
 }
