@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -109,6 +110,31 @@ class DeploySettingsTest extends DeployPodFixture {
         "no job of the base config is named like one of the controller's");
     assertTrue(base.unownedJobs(settings.jobPrefix()).stream()
         .anyMatch(job -> "promcc".equals(job.get("job_name"))), "promcc's own metrics");
+  }
+
+  /**
+   * The job promcc (which the example alerts of docs/metrics.md select, {@code up{job="promcc"}})
+   * scrapes the port promcc listens on, on the loopback its address covers: a target elsewhere
+   * leaves every alert on promcc's metrics silent but PromccDown.
+   */
+  @Test
+  void theBaseConfigScrapesPromccWhereItListens() throws IOException {
+    StartedPod started = new StartedPod(0, UnaryOperator.identity());
+    RunSettings settings = accepted(started);
+    Path file = settings.baseConfig().orElseThrow(() -> new AssertionError("no base config"));
+    BaseConfig base = BaseConfig.parse(Files.readString(file), started.outside(file));
+    Map<?, ?> job = base.unownedJobs(settings.jobPrefix()).stream()
+        .filter(j -> "promcc".equals(j.get("job_name"))).findFirst().orElseThrow();
+    List<?> targets = (List<?>) ((Map<?, ?>) ((List<?>) job.get("static_configs")).get(0))
+        .get("targets");
+
+    URI target = URI.create("http://" + targets.get(0));
+    assertEquals(settings.httpAddress().getPort(), target.getPort(), "promcc's port");
+    String listens = settings.httpAddress().getHostString();
+    assertTrue(List.of("0.0.0.0", "::").contains(listens) && target.getHost().startsWith("127."),
+        "the Prometheus of the Pod reaches promcc on loopback: " + targets);
+    assertEquals(List.of(), Optional.ofNullable(job.get("metrics_path")).stream()
+        .filter(path -> !"/metrics".equals(path)).toList(), "promcc serves /metrics");
   }
 
   @Test
