@@ -191,6 +191,9 @@ public final class ModelArbitraries {
    * (a fragment repeated), which shrink to shorter repeats.
    */
   public static Arbitrary<String> labelValues() {
+    // printable by construction, never filtered: at its last step, jqwik's shrinking of a
+    // filtered value tries every shrink of every shrink (thousands of candidates for a value of
+    // this oneOf), which took a failing property past jqwik's ten seconds of shrinking
     return Arbitraries.oneOf(
             Arbitraries.strings().alpha().numeric().withChars("-_.").ofMinLength(1).ofMaxLength(30),
             Arbitraries.of(PRINTABLE_HOSTILE).list().ofMinSize(1).ofMaxSize(6)
@@ -199,8 +202,7 @@ public final class ModelArbitraries {
             Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00a0', '\u2027')
                 .withCharRange('\u202a', '\ud7ff').withCharRange('\ue000', '\ufffd')
                 .ofMinLength(1).ofMaxLength(40),
-            LongValues.of(PRINTABLE_HOSTILE))
-        .filter(ModelArbitraries::isPrintableText);
+            LongValues.of(PRINTABLE_HOSTILE));
   }
 
   /**

@@ -10,7 +10,6 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.LabelNames;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.Text;
 import io.promcc.core.yaml.BaseConfig;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -18,15 +17,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Property;
-import net.jqwik.api.RandomGenerator;
-import net.jqwik.api.Shrinkable;
 import org.junit.jupiter.api.Test;
 
 /** The arbitraries yield what their Javadoc promises, edge cases included. */
@@ -143,37 +137,6 @@ class ModelArbitrariesTest {
     assertSome(values, "astral-plane value",
         value -> value.codePoints().anyMatch(cp -> cp > 0xffff));
     assertSome(values, "1024-character value", value -> value.length() == 1024);
-  }
-
-  /**
-   * A property that fails for a long label value whatever its text (here: longer than 50
-   * characters) is shown a short one soon: within a thousand shrink candidates, a few seconds of
-   * jqwik's ten for a property that plans a few clusters. The candidates are walked as jqwik's
-   * shrinker walks them, taking the first that still fails.
-   */
-  @Property(tries = 1, seed = SEED)
-  void aLongLabelValueShrinksToAShortOneWithinAThousandCandidates() {
-    Random random = new Random(Long.parseLong(SEED));
-    RandomGenerator<String> generator = ModelArbitraries.labelValues().generator(1000);
-    Shrinkable<String> value = Stream.generate(() -> generator.next(random)).limit(100_000)
-        .filter(drawn -> drawn.value().length() == Text.MAX_VALUE_LENGTH).findFirst()
-        .orElseThrow();
-    int[] tried = {0};
-    Predicate<Shrinkable<String>> fails = candidate -> {
-      tried[0]++;
-      return candidate.value().length() > 50;
-    };
-    while (value.value().length() > 70 && tried[0] < 1000) {
-      Optional<Shrinkable<String>> smaller = value.shrink().limit(1000 - tried[0])
-          .filter(fails).findFirst();
-      if (smaller.isEmpty()) {
-        break;
-      }
-      value = smaller.get();
-    }
-    String shrunk = value.value();
-    assertTrue(shrunk.length() <= 70, () -> "after " + tried[0] + " candidates a value of "
-        + shrunk.length() + " characters: " + Quoting.quote(shrunk));
   }
 
   @Property(tries = 1, seed = SEED)
