@@ -59,7 +59,10 @@ class ModelArbitrariesOutsiderTest {
         .equals(draw(ModelArbitraries.guestClusterLists(1, 6), 2)), "seeds 1 and 2 draw alike");
   }
 
-  /** Fifty values drawn with {@code seed}, as jqwik draws them for a property of that seed. */
+  /**
+   * Fifty values drawn from a {@link Random} seeded with {@code seed}; a property of that seed
+   * draws other values (jqwik's own random, edge cases mixed in), the same ones on every run.
+   */
   private static <T> List<T> draw(Arbitrary<T> arbitrary, long seed) {
     Random random = new Random(seed);
     var generator = arbitrary.generator(1000);

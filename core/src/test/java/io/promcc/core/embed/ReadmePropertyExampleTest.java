@@ -24,9 +24,10 @@ import net.jqwik.api.RandomGenerator;
 
 /**
  * The README's property example (the second Java block of its embedding section), taken from
- * README.md as it is, compiles against core and its test-jar, and its property holds for the
- * values its provider draws with the property's seed: the example's body is run for each, as
- * jqwik would run it.
+ * README.md as it is, compiles against core and its test-jar, and its property holds for values
+ * its provider draws: the example's body is run for each of 50 values drawn from a
+ * {@link Random} seeded with the property's seed. jqwik draws other values for that seed (its own
+ * random, edge cases mixed in): this class loads the example itself, out of jqwik's reach.
  */
 class ReadmePropertyExampleTest {
   private static final int TRIES = 50;

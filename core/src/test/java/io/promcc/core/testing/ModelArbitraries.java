@@ -188,7 +188,11 @@ public final class ModelArbitraries {
    * Label values the model accepts: plain words, text built from {@link #PRINTABLE_HOSTILE}
    * fragments ({@code $1}, {@code ${1}}, quotes, {@code : }, {@code #}, {@code ../}, right-to-left
    * and astral-plane characters, ...), arbitrary printable Unicode, and 1024-character values
-   * (a fragment repeated), which shrink to shorter repeats.
+   * (a fragment repeated), which shrink to shorter repeats. Never empty and never longer than
+   * {@link Text#MAX_VALUE_LENGTH}: the model refuses both (an empty value would be no label to
+   * Prometheus); test those refusals with {@link #hostileStrings()} or hand-made values. A
+   * property failing for some of them is shown a short one within a few hundred shrink candidates
+   * (a value with {@code $} shrinks to {@code $1}), well inside jqwik's ten seconds of shrinking.
    */
   public static Arbitrary<String> labelValues() {
     // printable by construction, never filtered: at its last step, jqwik's shrinking of a
