@@ -77,22 +77,19 @@ class ReconcilerScrapeDiscoveryIT {
         + "        tls_config:\n          ca_file: " + caFile + "\n";
   }
 
+  /** {@link #baseWithDiscoveryJob}, its job with a second discovery (of endpoints) as its first. */
+  private String baseWithTwoDiscoveriesInAJob() {
+    return baseWithDiscoveryJob()
+        + "      - role: endpoints\n        api_server: https://127.0.0.1:9\n"
+        + "        tls_config:\n          ca_file: " + caFile + "\n";
+  }
+
   @Test
   void aLoadedConfigWithADiscoveryPrometheusCannotStartIsInSyncNamedAndNotReloadedAgain()
       throws IOException {
     startPrometheusOnAnEmptyConfig();
-    PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
-        URI.create("http://127.0.0.1:" + port)).readyTimeout(Duration.ofSeconds(60))
-        .reloadTimeout(Duration.ofSeconds(60)).build();
-    CountingControl control = new CountingControl(new HttpPrometheusControl(
-        HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC()));
-    Reconciler reconciler = Reconciler.builder().clusterSource(clusters)
-        .certificateSource(certificates)
-        .planner(() -> new Planner(ScrapeProfile.defaultProfile(),
-            BaseConfig.parse(baseWithDiscoveryJob(), "base.yml")))
-        .store(new AtomicFileStore(settings)).prometheus(control)
-        .validator(new LocalValidation(settings))
-        .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout()).build();
+    CountingControl control = control();
+    Reconciler reconciler = reconciler(control, baseWithDiscoveryJob());
     clusters.put(GuestCluster.of("alpha", "aws", "https://master.alpha:443"));
     // there, but no certificate: as a file Prometheus' user cannot read, it fails only when
     // the discovery starts
@@ -121,6 +118,57 @@ class ReconcilerScrapeDiscoveryIT {
 
     assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.toString());
     assertEquals(ScrapeDiscovery.read(0), fixed.scrapeDiscovery(), prometheus.logText());
+  }
+
+  /**
+   * Each {@code *_sd_configs} entry Prometheus cannot start counts: a job with two counts 2,
+   * and both are named in Prometheus' log with the job; both start at the load after the fix.
+   */
+  @Test
+  void aJobWithTwoDiscoveriesPrometheusCannotStartCountsTwo() throws IOException {
+    startPrometheusOnAnEmptyConfig();
+    Reconciler reconciler = reconciler(control(), baseWithTwoDiscoveriesInAJob());
+    clusters.put(GuestCluster.of("alpha", "aws", "https://master.alpha:443"));
+    Files.writeString(caFile, "not a certificate\n");
+
+    ReconcileResult loaded = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, loaded.outcome(), loaded.toString());
+    assertTrue(loaded.configInSync(), loaded.toString());
+    assertEquals(ScrapeDiscovery.read(2), loaded.scrapeDiscovery(), prometheus.logText());
+    assertEquals(2, prometheus.logText().lines().filter(line -> line.contains(
+        "msg=\"Cannot create service discovery\"") && line.contains("config=hand-kept"))
+        .count(), "each named in Prometheus' log: " + prometheus.logText());
+
+    Files.writeString(caFile, ThrowawayCa.create("api-ca").certificatePem());
+    clusters.put(GuestCluster.of("beta", "aws", "https://master.beta:443"));
+
+    ReconcileResult fixed = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.toString());
+    assertEquals(ScrapeDiscovery.read(0), fixed.scrapeDiscovery(), prometheus.logText());
+  }
+
+  private PrometheusAdapterSettings settings() {
+    return PrometheusAdapterSettings.builder(out, URI.create("http://127.0.0.1:" + port))
+        .readyTimeout(Duration.ofSeconds(60)).reloadTimeout(Duration.ofSeconds(60)).build();
+  }
+
+  private CountingControl control() {
+    PrometheusAdapterSettings settings = settings();
+    return new CountingControl(new HttpPrometheusControl(
+        HttpPrometheusControl.newHttpClient(settings), settings, Clock.systemUTC()));
+  }
+
+  /** The reconciler over the real adapters and {@code control}, planning over {@code base}. */
+  private Reconciler reconciler(CountingControl control, String base) {
+    PrometheusAdapterSettings settings = settings();
+    return Reconciler.builder().clusterSource(clusters).certificateSource(certificates)
+        .planner(() -> new Planner(ScrapeProfile.defaultProfile(),
+            BaseConfig.parse(base, "base.yml")))
+        .store(new AtomicFileStore(settings)).prometheus(control)
+        .validator(new LocalValidation(settings))
+        .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout()).build();
   }
 
   /** Writes the config of no clusters with the store alone and starts Prometheus on it. */

@@ -276,6 +276,24 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
         + "without it");
   }
 
+  /**
+   * Each {@code *_sd_configs} entry that cannot start counts, not each job: a job with two
+   * counts 2 (as Prometheus 2.53.3 counts it), and a job with one beside it makes 3.
+   */
+  @Test
+  void eachDiscoveryThatCannotStartCountsOneJobPossiblySeveral() {
+    loadedAfterWriting(config("contract-static", "")
+        + twiceUndiscoveredJob("contract-twice-undiscovered"));
+
+    assertTrue(control.runtimeInfo().reloadConfigSuccess(), "the load succeeded");
+    assertEquals(OptionalInt.of(2), control.failedScrapeDiscoveryConfigs(), "one job, two");
+
+    loadedAfterWriting(config("contract-static", "")
+        + twiceUndiscoveredJob("contract-twice-undiscovered")
+        + undiscoveredJob("contract-undiscovered"));
+    assertEquals(OptionalInt.of(3), control.failedScrapeDiscoveryConfigs(), "two jobs, three");
+  }
+
   /** Prometheus shows a secret field as {@code <secret>} whatever its value holds. */
   @Test
   void aSecretOfTwoLinesIsShownAsSecretOnly() {

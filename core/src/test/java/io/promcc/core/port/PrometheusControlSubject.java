@@ -88,6 +88,16 @@ public abstract class PrometheusControlSubject {
         + "        tls_config:\n          ca_file: " + MISSING_CA_FILE + "\n";
   }
 
+  /**
+   * A job {@code job} with two discoveries as {@link #undiscoveredJob}'s (of pods, and of
+   * endpoints): Prometheus loads it, and cannot start either.
+   */
+  protected static String twiceUndiscoveredJob(String job) {
+    return undiscoveredJob(job) + "      - role: endpoints\n"
+        + "        api_server: https://127.0.0.1:9\n"
+        + "        tls_config:\n          ca_file: " + MISSING_CA_FILE + "\n";
+  }
+
   /** {@code config} naming {@link #RULE_FILE} as its rule file. */
   protected static String withRules(String config) {
     return config + "rule_files:\n  - " + RULE_FILE + "\n";
