@@ -25,7 +25,10 @@ import java.util.OptionalInt;
  * reading {@code /metrics}. A count is kept only if that runtime info was answered a second or
  * more after {@code lastConfigTime} (Prometheus' clock, whole seconds): a later load cannot
  * then show the same time. A load that failed (which may have applied discovery configs all the
- * same) shows as unsuccessful, and the gauge is read. One per {@link Reconciler}.
+ * same) shows as unsuccessful, and the gauge is read. A read that fails is unknown, the count
+ * read after the load Prometheus still reports (one read within its second included) standing
+ * as {@link ScrapeDiscovery#readBefore()}: the gauge has not changed since. One per {@link
+ * Reconciler}.
  */
 final class DiscoveryCheck {
   /** Why the count is unknown when Prometheus answers without its gauge. */
@@ -39,7 +42,7 @@ final class DiscoveryCheck {
    * The count last read, with the load it was read after; or null. Guarded by this; one
    * reconcile at a time calls {@link #after}.
    */
-  private Kept kept;
+  private Kept last;
 
   DiscoveryCheck(Optional<PrometheusControl> prometheus) {
     this.prometheus = requireNonNull(prometheus, "prometheus == null");
@@ -62,35 +65,39 @@ final class DiscoveryCheck {
    */
   ScrapeDiscovery after(Delivered delivered, PhaseTimer timer) {
     Seen now;
+    OptionalInt readBefore;
     synchronized (this) {
       now = seen;
       seen = Seen.NOTHING;
       if (!delivered.inSync() || prometheus.isEmpty()) {
         return ScrapeDiscovery.NOT_CHECKED;
       }
-      if (kept != null && now.load().equals(Optional.of(kept.lastConfigTime()))) {
-        return ScrapeDiscovery.read(kept.failedConfigs());
+      if (last != null && now.load().equals(Optional.of(last.lastConfigTime()))) {
+        if (last.sure()) {
+          return ScrapeDiscovery.read(last.failedConfigs());
+        }
+      } else {
+        last = null; // of another load, or the load is not known
       }
-      kept = null;
+      readBefore = last == null ? OptionalInt.empty() : OptionalInt.of(last.failedConfigs());
     }
     // read without the lock: a runtime info answer of the delivery seen meanwhile never waits
     try {
       OptionalInt failed = timer.call(Phase.VERIFY,
           prometheus.get()::failedScrapeDiscoveryConfigs);
       if (failed.isEmpty()) {
-        return ScrapeDiscovery.unknown(NO_GAUGE);
+        return ScrapeDiscovery.unknown(NO_GAUGE, readBefore);
       }
-      if (now.load().isPresent() && now.answeredAfterItsSecond()) {
-        synchronized (this) {
-          kept = new Kept(now.load().get(), failed.getAsInt());
-        }
+      synchronized (this) {
+        last = now.load().map(load -> new Kept(load, failed.getAsInt(),
+            now.answeredAfterItsSecond())).orElse(null);
       }
       return ScrapeDiscovery.read(failed.getAsInt());
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
-      return ScrapeDiscovery.unknown(e.getMessage());
+      return ScrapeDiscovery.unknown(e.getMessage(), readBefore);
     } catch (RuntimeException e) {
       // a control breaking its contract: the config is delivered all the same
-      return ScrapeDiscovery.unknown(ReconcileResults.unexpected(e));
+      return ScrapeDiscovery.unknown(ReconcileResults.unexpected(e), readBefore);
     }
   }
 
@@ -98,7 +105,12 @@ final class DiscoveryCheck {
     seen = seen.and(info);
   }
 
-  private record Kept(Instant lastConfigTime, int failedConfigs) {}
+  /**
+   * A count read after the load of {@code lastConfigTime}; {@code sure} if its runtime info was
+   * answered a second or more after that load (no later load can look the same), so that it is
+   * taken without reading again.
+   */
+  private record Kept(Instant lastConfigTime, int failedConfigs, boolean sure) {}
 
   /**
    * The runtime info answers of one reconcile: the one load they all show, successful, and

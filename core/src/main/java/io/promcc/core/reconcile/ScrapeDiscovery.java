@@ -3,6 +3,7 @@ package io.promcc.core.reconcile;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Whether Prometheus started the service discovery of the scrape configs it runs, as a
@@ -17,8 +18,13 @@ import java.util.Locale;
  * @param failedConfigs the discovery configs Prometheus could not start, 0 unless {@link
  *     State#FAILED}: each {@code *_sd_configs} entry counts, and one job may have several
  * @param detail why it is {@link State#UNKNOWN}; empty otherwise
+ * @param readBefore for {@link State#UNKNOWN}: the count an earlier reconcile read after the
+ *     load Prometheus still reports (the same {@code lastConfigTime}, successful), which stands
+ *     since the gauge changes only at a load; empty if none was read for that load, and for
+ *     the other states
  */
-public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
+public record ScrapeDiscovery(State state, int failedConfigs, String detail,
+    OptionalInt readBefore) {
   /** Nothing was read: no Prometheus, or it is not known to run the desired config. */
   public static final ScrapeDiscovery NOT_CHECKED =
       new ScrapeDiscovery(State.NOT_CHECKED, 0, "");
@@ -41,13 +47,19 @@ public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
   }
 
   /**
-   * Checks that the count goes with the state and the detail with {@link State#UNKNOWN}.
+   * Checks that the count goes with the state, and the detail and a count read before with
+   * {@link State#UNKNOWN}.
    *
    * @throws IllegalArgumentException if not
    */
   public ScrapeDiscovery {
     requireNonNull(state, "state == null");
     requireNonNull(detail, "detail == null");
+    requireNonNull(readBefore, "readBefore == null");
+    if (readBefore.isPresent() && (state != State.UNKNOWN || readBefore.getAsInt() < 0)) {
+      throw new IllegalArgumentException("a count of " + readBefore.getAsInt()
+          + " read before with " + state);
+    }
     if ((state == State.FAILED) != (failedConfigs > 0) || failedConfigs < 0) {
       throw new IllegalArgumentException("a count of " + failedConfigs + " failed configs with "
           + state);
@@ -57,24 +69,53 @@ public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
     }
   }
 
+  /** One with no count read before ({@link #readBefore()} empty). */
+  public ScrapeDiscovery(State state, int failedConfigs, String detail) {
+    this(state, failedConfigs, detail, OptionalInt.empty());
+  }
+
   /** As Prometheus' gauge reads {@code failedConfigs}. */
   public static ScrapeDiscovery read(int failedConfigs) {
     return failedConfigs == 0 ? new ScrapeDiscovery(State.STARTED, 0, "")
         : new ScrapeDiscovery(State.FAILED, failedConfigs, "");
   }
 
-  /** Unknown, for the reason {@code why}. */
+  /** Unknown, for the reason {@code why}, with no count read before for the same load. */
   public static ScrapeDiscovery unknown(String why) {
     return new ScrapeDiscovery(State.UNKNOWN, 0, why);
   }
 
   /**
-   * A few words for a line that says more ({@link State#FAILED} only; empty otherwise): {@code
-   * prometheus could not start 1 scrape discovery (see Prometheus' log)}.
+   * Unknown now, for the reason {@code why}, while {@code readBefore} was read after the load
+   * Prometheus still reports (see {@link #readBefore()}).
+   */
+  public static ScrapeDiscovery unknown(String why, OptionalInt readBefore) {
+    return new ScrapeDiscovery(State.UNKNOWN, 0, why, readBefore);
+  }
+
+  /**
+   * The count known for the config Prometheus runs: the one read ({@link State#STARTED}, {@link
+   * State#FAILED}), or the one read before for the same load ({@link State#UNKNOWN}); empty if
+   * none is known or nothing was checked.
+   */
+  public OptionalInt count() {
+    return switch (state) {
+      case STARTED, FAILED -> OptionalInt.of(failedConfigs);
+      case UNKNOWN -> readBefore;
+      default -> OptionalInt.empty();
+    };
+  }
+
+  /**
+   * A few words for a line that says more ({@link State#FAILED}, and {@link State#UNKNOWN} with
+   * such a count read before; empty otherwise): {@code prometheus could not start 1 scrape
+   * discovery (see Prometheus' log)}.
    */
   public String summary() {
-    return state != State.FAILED ? "" : "prometheus could not start " + failedConfigs
-        + " scrape discover" + (failedConfigs == 1 ? "y" : "ies") + " (see Prometheus' log)";
+    int failed = count().orElse(0);
+    return failed == 0 ? "" : "prometheus could not start " + failed + " scrape discover"
+        + (failed == 1 ? "y" : "ies") + " (see Prometheus' log"
+        + (state == State.UNKNOWN ? "; read after the same load, unknown now" : "") + ")";
   }
 
   /**
@@ -94,7 +135,8 @@ public record ScrapeDiscovery(State state, int failedConfigs, String detail) {
           + "cannot read or that hold no valid certificate); which jobs and why: see "
           + "Prometheus' log (\"Cannot create service discovery\", config=<job name>)";
       case UNKNOWN -> "whether prometheus started the service discovery of the scrape configs "
-          + "it loaded is unknown: " + detail;
+          + "it loaded is unknown: " + detail + (readBefore.isEmpty() ? ""
+              : "; the count read after the same load stands: " + readBefore.getAsInt());
       default -> "";
     };
   }

@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -13,16 +14,22 @@ import org.junit.jupiter.api.Test;
  * jobs, and the gauge changes only when Prometheus applies a config: a reconcile in sync reads
  * it only when Prometheus' runtime info, as the delivery read it, shows a load since the last
  * read, keeping the count read otherwise. A load within the second of the last read (Prometheus
- * tells its load time in whole seconds) is never missed.
+ * tells its load time in whole seconds) is never missed. A read that fails leaves the count read
+ * after the same load standing beside the unknown, never one of another load.
  */
 class ReconcilerScrapeDiscoveryReadsTest {
   private final Fixture f = new Fixture().with("a");
   private final AtomicInteger reads = new AtomicInteger();
+  /** While true, each read of /metrics times out. */
+  private boolean readsTimeOut;
   private final Reconciler reconciler = f.builder().prometheus(
       new ForwardingControl(f.prometheus) {
         @Override
         public OptionalInt failedScrapeDiscoveryConfigs() {
           reads.incrementAndGet();
+          if (readsTimeOut) {
+            throw new PrometheusUnavailableException("GET /metrics timed out");
+          }
           return super.failedScrapeDiscoveryConfigs();
         }
       }).build();
@@ -66,5 +73,33 @@ class ReconcilerScrapeDiscoveryReadsTest {
     f.clock.advance(Duration.ofSeconds(30));
 
     assertEquals(ScrapeDiscovery.read(2), reconciler.reconcile().scrapeDiscovery());
+  }
+
+  @Test
+  void theCountReadAfterTheLoadStillReportedStandsWhileAReadFails() {
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(2));
+    // read within the second of the load: read again at the next reconcile
+    assertEquals(ScrapeDiscovery.read(2), reconciler.reconcile().scrapeDiscovery());
+    f.clock.advance(Duration.ofSeconds(30));
+    readsTimeOut = true;
+
+    ReconcileResult unread = reconciler.reconcile();
+
+    assertEquals(Outcome.UNCHANGED, unread.outcome(), unread.message());
+    assertEquals(ScrapeDiscovery.unknown("GET /metrics timed out", OptionalInt.of(2)),
+        unread.scrapeDiscovery());
+    assertEquals(OptionalInt.of(2), unread.scrapeDiscovery().count());
+
+    // someone has Prometheus load again: what was read is of another load
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
+    f.prometheus.reload();
+    f.clock.advance(Duration.ofSeconds(30));
+    ReconcileResult newLoad = reconciler.reconcile();
+
+    assertEquals(ScrapeDiscovery.unknown("GET /metrics timed out"), newLoad.scrapeDiscovery());
+    assertEquals(OptionalInt.empty(), newLoad.scrapeDiscovery().count());
+
+    readsTimeOut = false;
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.reconcile.ScrapeDiscovery.State;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** What a reconcile read of Prometheus' scrape discovery, and how it is said. */
@@ -60,5 +61,26 @@ class ScrapeDiscoveryTest {
     assertThrows(IllegalArgumentException.class, () -> ScrapeDiscovery.unknown(""));
     assertThrows(IllegalArgumentException.class,
         () -> new ScrapeDiscovery(State.STARTED, 0, "why"));
+  }
+
+  /** A count read before for the same load stands beside the unknown, and is said with it. */
+  @Test
+  void aCountReadBeforeStandsBesideTheUnknown() {
+    ScrapeDiscovery standing = ScrapeDiscovery.unknown("GET /metrics timed out",
+        OptionalInt.of(2));
+
+    assertEquals(OptionalInt.of(2), standing.count());
+    assertEquals(OptionalInt.empty(), ScrapeDiscovery.unknown("no gauge").count());
+    assertEquals(OptionalInt.of(0), ScrapeDiscovery.read(0).count());
+    assertEquals(OptionalInt.empty(), ScrapeDiscovery.NOT_CHECKED.count());
+    assertEquals("prometheus could not start 2 scrape discoveries (see Prometheus' log; read "
+        + "after the same load, unknown now)", standing.summary());
+    assertEquals("", ScrapeDiscovery.unknown("t", OptionalInt.of(0)).summary());
+    assertTrue(standing.problem().endsWith("is unknown: GET /metrics timed out; the count read "
+        + "after the same load stands: 2"), standing.problem());
+    assertThrows(IllegalArgumentException.class,
+        () -> new ScrapeDiscovery(State.FAILED, 1, "", OptionalInt.of(1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> ScrapeDiscovery.unknown("t", OptionalInt.of(-1)));
   }
 }
