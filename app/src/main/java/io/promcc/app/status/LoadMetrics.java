@@ -24,8 +24,11 @@ final class LoadMetrics {
       new EnumMap<>(ReloadResult.class);
   private final Counter rollbacks;
   private final Gauge lastSuccessfulReload;
-  // null until read, and while the last read could not tell: no series rather than a guess
+  // null until read, and while no count is known for the load Prometheus reports: no series
+  // rather than a guess; a count read after the same load stands while later reads fail
   private volatile Integer failedDiscoveries;
+  // null until checked; then whether the last check could not read the count
+  private volatile Boolean discoveryUnknown;
 
   /** Registers the metrics into {@code registry}. */
   LoadMetrics(PrometheusRegistry registry) {
@@ -62,11 +65,25 @@ final class LoadMetrics {
             + "as read after the last reconcile that found it running the desired config: "
             + "each *_sd_configs entry counts (one job may have several); their jobs discover "
             + "no targets through them, though the config loaded; its log names the jobs. "
-            + "No series until read, nor while it cannot be read (a Prometheus older than 2.13).")
+            + "A count read after a load stands while later reads fail and Prometheus reports "
+            + "that load (promcc_prometheus_sd_failed_configs_unknown 1); no series until one "
+            + "is read for the load, nor while none can be (a Prometheus older than 2.13).")
         .callback(callback -> {
           Integer failed = failedDiscoveries;
           if (failed != null) {
             callback.call(failed);
+          }
+        })
+        .register(registry);
+    GaugeWithCallback.builder().name("promcc_prometheus_sd_failed_configs_unknown")
+        .help("1 if the last reconcile that found Prometheus running the desired config could "
+            + "not read its prometheus_sd_failed_configs{name=\"scrape\"} (a failed read, or "
+            + "no gauge: the log says why), else 0; promcc_prometheus_sd_failed_configs is "
+            + "then the count read after the same load, if any. No series until checked.")
+        .callback(callback -> {
+          Boolean unknown = discoveryUnknown;
+          if (unknown != null) {
+            callback.call(unknown ? 1 : 0);
           }
         })
         .register(registry);
@@ -92,11 +109,11 @@ final class LoadMetrics {
       rollbacks.inc();
     }
     ScrapeDiscovery discovery = result.scrapeDiscovery();
-    switch (discovery.state()) {
-      case STARTED, FAILED -> failedDiscoveries = discovery.failedConfigs();
-      case UNKNOWN -> failedDiscoveries = null;
-      case NOT_CHECKED -> { } // not read: Prometheus still runs what was read last
-      default -> throw new IllegalStateException("unknown state " + discovery.state());
+    if (discovery.state() != ScrapeDiscovery.State.NOT_CHECKED) {
+      // checked: the count known for the load Prometheus reports (one read after it stands
+      // while a read fails); not checked, Prometheus still runs what was read last
+      failedDiscoveries = discovery.count().isPresent() ? discovery.count().getAsInt() : null;
+      discoveryUnknown = discovery.state() == ScrapeDiscovery.State.UNKNOWN;
     }
   }
 }
