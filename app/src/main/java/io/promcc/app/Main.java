@@ -61,12 +61,17 @@ public final class Main {
 
   /** The command line reading settings from {@code env} instead of the real environment. */
   static CommandLine commandLine(java.util.Map<String, String> env) {
-    return new CommandLine(new Main())
+    CommandLine promcc = new CommandLine(new Main())
         .addSubcommand("run", RunCommand.spec(env))
         .addSubcommand("check", CheckCommand.spec(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(Main::usageError)
         .setExecutionExceptionHandler(new ErrorHandler());
+    // picocli's help command has -h of its own: -V as every other command's
+    promcc.getSubcommands().get("help").getCommandSpec().versionProvider(new Version())
+        .addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true)
+            .description("Print version information and exit.").build());
+    return promcc;
   }
 
   /**

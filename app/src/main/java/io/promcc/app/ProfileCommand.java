@@ -3,18 +3,16 @@ package io.promcc.app;
 import io.promcc.core.plan.ScrapeProfile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code promcc profile}: prints the default scrape profile, a starting point for one's own. */
-@Command(name = "profile", description = "Print the default scrape profile (YAML).")
+@Command(name = "profile", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Print the default scrape profile (YAML).")
 final class ProfileCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
-
-  @Mixin
-  HelpOption help;
 
   @Override
   public Integer call() {

@@ -37,7 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,7 +47,8 @@ import picocli.CommandLine.Spec;
  * part way lists what it had already written). It is one reconcile of the controller
  * without a Prometheus to reload: the same observe step, partial-view rules and file store.
  */
-@Command(name = "render", sortOptions = false,
+@Command(name = "render", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {"Write the Prometheus config and certificate files of a clusters file.",
         "On invalid input, print every problem and write nothing; a write that fails",
         "part way lists the files it had already replaced or deleted. Files of clusters",
@@ -71,9 +71,6 @@ final class RenderCommand implements Callable<Integer> {
   RenderCommand(Function<Path, ConfigStore> stores) {
     this.stores = stores;
   }
-
-  @Mixin
-  HelpOption help;
 
   @Option(names = "--clusters", required = true, paramLabel = "FILE",
       description = "YAML list of clusters (id, provider, apiServer, optional labels and etcd).")

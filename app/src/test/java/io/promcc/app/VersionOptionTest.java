@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * {@code -V}/{@code --version}, at the root and of run and check (whose help lists it), print
+ * {@code -V}/{@code --version}, at the root and of every command (whose help lists it), print
  * what {@code promcc version} prints: a user asked for the version by either way, or a bug
  * report quoting one, gets the Java runtime and the Prometheus version tested as well.
  */
@@ -29,10 +29,16 @@ class VersionOptionTest {
     return new Ran(code, out.toString(), err.toString());
   }
 
-  /** run and check printed only "promcc 0.1.0-SNAPSHOT", as the root's -V did. */
+  /**
+   * run and check printed only "promcc 0.1.0-SNAPSHOT", as the root's -V did; render said
+   * "error: Missing required options: '--clusters=FILE', '--out=DIR'" (exit 2), profile,
+   * version and help took -V for an unknown option or printed the root's help.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"-V", "--version", "run -V", "run --version", "check -V",
-      "check --version"})
+      "check --version", "render -V", "render --version", "render --clusters c.yml -V",
+      "profile -V", "profile --version", "version -V", "version --version", "help -V",
+      "help --version"})
   void theVersionOptionPrintsWhatTheVersionCommandPrints(String args) {
     Ran version = run("version");
     assertEquals(new Ran(0, version.out(), ""), run(args.split(" ")));
