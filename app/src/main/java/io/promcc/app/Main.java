@@ -65,52 +65,13 @@ public final class Main {
         .addSubcommand("run", RunCommand.spec(env))
         .addSubcommand("check", CheckCommand.spec(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler(Main::usageError)
+        .setParameterExceptionHandler(new UsageErrors())
         .setExecutionExceptionHandler(new ErrorHandler());
     // picocli's help command has -h of its own: -V as every other command's
     promcc.getSubcommands().get("help").getCommandSpec().versionProvider(new Version())
         .addOption(CommandLine.Model.OptionSpec.builder("-V", "--version").versionHelp(true)
             .description("Print version information and exit.").build());
     return promcc;
-  }
-
-  /**
-   * A command line that does not parse: the problem without the values, since an argument given
-   * where it does not belong may be a secret, then exit 2.
-   */
-  private static int usageError(CommandLine.ParameterException e, String[] args) {
-    CommandLine command = e.getCommandLine();
-    java.io.PrintWriter err = command.getErr();
-    // promcc help rendr: picocli's help command says "Unknown subcommand 'rendr'." on the root
-    boolean helpOfUnknown = !(e instanceof CommandLine.UnmatchedArgumentException)
-        && !command.getSubcommands().isEmpty() && e.getMessage() != null
-        && e.getMessage().startsWith("Unknown subcommand '");
-    if (helpOfUnknown || e instanceof CommandLine.UnmatchedArgumentException unmatched
-        && !command.getSubcommands().isEmpty()
-        && !unmatched.getUnmatched().get(0).startsWith("-")) {
-      // where a command is expected: a mistyped one ("rendr"), or a value before any command;
-      // options first (promcc --clusters c.yml) are unknown options, said below
-      java.util.List<String> names = java.util.List.copyOf(command.getSubcommands().keySet());
-      err.println("error: unknown command (values are not repeated): the commands are "
-          + String.join(", ", names.subList(0, names.size() - 1)) + " and "
-          + names.get(names.size() - 1));
-    } else if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
-      java.util.List<String> options = unmatched.getUnmatched().stream()
-          .filter(arg -> arg.startsWith("-")).map(arg -> arg.split("=", 2)[0]).toList();
-      err.println("error: " + (options.isEmpty() ? "unexpected arguments"
-          : "unknown option" + (options.size() == 1 ? " " : "s ") + String.join(", ", options))
-          + " (values are not repeated)");
-    } else if (e.getCause() instanceof CommandLine.TypeConversionException own
-        && own.getMessage().startsWith("--")) {
-      // promcc's converters name the option: without picocli's "Invalid value for option ..."
-      err.println("error: " + own.getMessage());
-    } else {
-      err.println("error: " + e.getMessage());
-    }
-    // "promcc" at the root, "promcc run" below it
-    err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
-    err.flush();
-    return 2;
   }
 
   /** {@code -V}, {@code --version}: the line {@code promcc version} prints. */

@@ -1,0 +1,159 @@
+package io.promcc.app;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Says a command line that does not parse in promcc's words, not picocli's: each problem on an
+ * {@code error:} line naming the option and what it needs, then {@code see 'promcc <command>
+ * --help'}, exit 2. No value given is repeated (an argument given where it does not belong may
+ * be a secret), but for an option's own value that promcc's converter names. Stateless.
+ */
+final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+  /** The exit code of a command line that does not parse. */
+  static final int EXIT_USAGE = 2;
+  /** Most options a "did you mean" names for one unknown option. */
+  private static final int SUGGESTED = 3;
+  /** Most letters added, left out or changed in an option that "did you mean" names. */
+  private static final int TYPOS = 2;
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    problems(e, args).forEach(problem -> err.println("error: " + problem));
+    // "promcc" at the root, "promcc run" below it
+    err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
+    err.flush();
+    return EXIT_USAGE;
+  }
+
+  private static List<String> problems(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    if (unknownCommand(e)) {
+      // a mistyped one ("rendr"), or a value before any command; options first
+      // (promcc --clusters c.yml) are unknown options, said below
+      List<String> names = List.copyOf(command.getSubcommands().keySet());
+      return List.of("unknown command (values are not repeated): the commands are "
+          + String.join(", ", names.subList(0, names.size() - 1)) + " and "
+          + names.get(names.size() - 1));
+    }
+    List<String> problems = new ArrayList<>();
+    if (e instanceof UnmatchedArgumentException unmatched) {
+      problems.add(unmatched(command, unmatched.getUnmatched()));
+    } else if (e instanceof CommandLine.MissingParameterException missing) {
+      // picocli checks the required options before it says what it did not match
+      if (!command.getUnmatchedArguments().isEmpty()) {
+        problems.add(unmatched(command, command.getUnmatchedArguments()));
+      }
+      missing.getMissing().forEach(arg -> problems.add(missing(arg, args)));
+    } else if (e instanceof CommandLine.OverwrittenOptionException twice
+        && twice.getOverwritten() instanceof OptionSpec option) {
+      problems.add(option.longestName() + " is given more than once (values are not repeated)");
+    } else if (e.getCause() instanceof CommandLine.TypeConversionException own
+        && own.getMessage().startsWith("--")) {
+      // promcc's converters name the option: without picocli's "Invalid value for option ..."
+      problems.add(own.getMessage());
+    } else if (e.getArgSpec() instanceof OptionSpec flag && flag.arity().max() <= 1
+        && (flag.type() == boolean.class || flag.type() == Boolean.class)) {
+      problems.add(flag.longestName() + " takes no value, or true or false (values are not "
+          + "repeated)");
+    } else {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+
+  /** {@code promcc rendr}, and {@code promcc help rendr}, which picocli says on the root. */
+  private static boolean unknownCommand(ParameterException e) {
+    CommandLine command = e.getCommandLine();
+    if (command.getSubcommands().isEmpty()) {
+      return false;
+    }
+    if (e instanceof UnmatchedArgumentException unmatched) {
+      return !unmatched.getUnmatched().get(0).startsWith("-");
+    }
+    return e.getMessage() != null && e.getMessage().startsWith("Unknown subcommand '");
+  }
+
+  /** The options among {@code unmatched}, each with the ones it may have meant. */
+  private static String unmatched(CommandLine command, List<String> unmatched) {
+    List<String> options = unmatched.stream().filter(arg -> arg.startsWith("-"))
+        .map(arg -> arg.split("=", 2)[0]).toList();
+    if (options.isEmpty()) {
+      return "unexpected arguments (values are not repeated)";
+    }
+    List<String> meant = new ArrayList<>();
+    for (String option : options) {
+      List<String> suggested = suggestions(command, option);
+      if (!suggested.isEmpty()) {
+        meant.add(String.join(" or ", suggested) + (options.size() == 1 ? "" : " for " + option));
+      }
+    }
+    return "unknown option" + (options.size() == 1 ? " " : "s ") + String.join(", ", options)
+        + " (values are not repeated)"
+        + (meant.isEmpty() ? "" : "; did you mean " + String.join(", ", meant) + "?");
+  }
+
+  /**
+   * picocli's suggestions for {@code option} (visible options only: never a secret's hidden
+   * one) that it may be typed wrong ({@value #TYPOS} edits at most) or cut short from, the
+   * closest first, at most {@link #SUGGESTED}: picocli suggests every option of the same first
+   * two letters ({@code --vault-mode} for {@code --vault-tokn}).
+   */
+  private static List<String> suggestions(CommandLine command, String option) {
+    return new UnmatchedArgumentException(command, List.of(option)).getSuggestions().stream()
+        .filter(name -> name.startsWith("--"))
+        .filter(name -> distance(name, option) <= TYPOS || name.startsWith(option))
+        .sorted(Comparator.comparingInt(name -> distance(name, option)))
+        .limit(SUGGESTED).toList();
+  }
+
+  /** A required option not given, or an option given without its value. */
+  private static String missing(ArgSpec arg, String[] args) {
+    if (!(arg instanceof OptionSpec option)) {
+      return arg.paramLabel() + " is required";
+    }
+    String name = option.longestName();
+    boolean given = Arrays.stream(args).anyMatch(a -> Arrays.stream(option.names())
+        .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
+    if (given) {
+      return name + " is given without its value (" + option.paramLabel() + ")";
+    }
+    String what = String.join(" ", option.description()).strip();
+    if (what.endsWith(".")) {
+      what = what.substring(0, what.length() - 1);
+    }
+    if (what.length() > 1 && Character.isLowerCase(what.charAt(1))) {
+      what = Character.toLowerCase(what.charAt(0)) + what.substring(1); // not "YAML"
+    }
+    return name + " " + option.paramLabel() + " is required" + (what.isEmpty() ? "" : ": " + what);
+  }
+
+  /** The edit distance of {@code a} and {@code b} (Levenshtein). */
+  private static int distance(String a, String b) {
+    int[] row = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      row[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int diagonal = row[0];
+      row[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int above = row[j];
+        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
+            diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length()];
+  }
+}

@@ -1,0 +1,113 @@
+package io.promcc.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * A command line that does not parse is said in promcc's words, as every other mistake is: the
+ * option named, what it needs, {@code see 'promcc <command> --help'}, exit 2, and no value
+ * repeated. picocli said "Missing required options: '--clusters=FILE', '--out=DIR'", or only
+ * that when an option was mistyped as well ({@code --clusterz}).
+ */
+class UsageErrorsTest {
+  private static final String CLUSTERS = "error: --clusters FILE is required: YAML list of "
+      + "clusters (id, provider, apiServer, optional labels and etcd)\n";
+  private static final String OUT = "error: --out DIR is required: folder to write "
+      + "prometheus.yml and the certificate files to\n";
+
+  /** The exit code, stdout and stderr of {@code promcc args}. */
+  private record Ran(int code, String out, String err) {}
+
+  private static Ran run(String args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    int code = command.execute(args.split(" "));
+    return new Ran(code, out.toString(), err.toString());
+  }
+
+  private static Ran refused(String err) {
+    return new Ran(2, "", err);
+  }
+
+  @Test
+  void aMissingRequiredOptionIsNamedWithWhatItTakes() {
+    assertEquals(refused(CLUSTERS + OUT + "see 'promcc render --help'\n"),
+        run("render --strict"));
+    assertEquals(refused(OUT + "see 'promcc render --help'\n"), run("render --clusters c.yml"));
+  }
+
+  /** A mistyped option was not said at all, only the options then missing. */
+  @Test
+  void anUnknownOptionIsSaidBeforeTheMissingOnesWithWhatItMayBe() {
+    assertEquals(refused("error: unknown option --clusterz (values are not repeated); did you "
+        + "mean --clusters?\n" + CLUSTERS + OUT + "see 'promcc render --help'\n"),
+        run("render --clusterz c.yml"));
+    assertEquals(refused("error: unknown options --clusterz, --outt (values are not repeated); "
+        + "did you mean --clusters for --clusterz, --out for --outt?\n"
+        + CLUSTERS + OUT + "see 'promcc render --help'\n"),
+        run("render --clusterz=c.yml --outt out"));
+  }
+
+  @Test
+  void anUnknownOptionSaysWhatItMayBe() {
+    assertEquals(refused("error: unknown option --stric (values are not repeated); did you "
+        + "mean --strict?\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --stric"));
+    assertEquals(refused("error: unknown option --log-levl (values are not repeated); did you "
+        + "mean --log-level?\nsee 'promcc run --help'\n"), run("run --log-levl=debug"));
+  }
+
+  /**
+   * A secret's hidden option, refused when given as a flag, is never what a user meant, nor
+   * is an option of the same first letters only, which picocli suggests as well.
+   */
+  @Test
+  void neitherAnOptionOfASecretNorOneOfTheSameFirstLettersIsSuggested() {
+    assertEquals(refused("error: unknown option --vault-tokn (values are not repeated)\n"
+        + "see 'promcc run --help'\n"), run("run --vault-tokn s3cret"));
+    assertEquals(refused("error: unknown option --cert (values are not repeated); did you "
+        + "mean --cert-dir?\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --cert certs"));
+  }
+
+  /** picocli said "Missing required parameter for option '--clusters' (FILE)". */
+  @ParameterizedTest
+  @ValueSource(strings = {"render --out out --clusters", "render --clusters --out out"})
+  void anOptionWithoutItsValueIsNamedSo(String args) {
+    assertEquals(refused("error: --clusters is given without its value (FILE)\n"
+        + "see 'promcc render --help'\n"), run(args));
+  }
+
+  @Test
+  void anOptionOfRunWithoutItsValueIsNamedSo() {
+    assertEquals(refused("error: --log-level is given without its value (LEVEL)\n"
+        + "see 'promcc check --help'\n"), run("check --log-level"));
+  }
+
+  /** picocli said "option '--out' (DIR) should be specified only once". */
+  @Test
+  void anOptionGivenTwiceIsNamedWithoutItsValues() {
+    assertEquals(refused("error: --out is given more than once (values are not repeated)\n"
+        + "see 'promcc run --help'\n"), run("run --out out --out s3cret"));
+    assertEquals(refused("error: --strict is given more than once (values are not repeated)\n"
+        + "see 'promcc render --help'\n"), run("render --strict --strict"));
+  }
+
+  /** picocli said "Invalid value for option '--strict': 's3cret' is not a boolean". */
+  @Test
+  void aFlagGivenAValueIsNamedWithoutIt() {
+    assertEquals(refused("error: --strict takes no value, or true or false (values are not "
+        + "repeated)\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --strict=s3cret"));
+  }
+}
