@@ -9,19 +9,28 @@ import java.nio.file.NoSuchFileException;
 import java.util.Locale;
 
 /**
- * Says in words what failed when a folder could not be made: the level and the operating
- * system's reason ({@code making the folder "/proc/x" failed (no such file or directory)}),
- * not the JDK's exception text. Stateless.
+ * Says in words what failed when a folder, or a file in it, could not be made: the path and the
+ * operating system's reason ({@code making the folder "/proc/x" failed (no such file or
+ * directory)}), not the JDK's exception text. Stateless.
  */
 final class FolderFailures {
   private FolderFailures() {}
 
   /** What {@code e}, thrown while making a folder, says. */
   static String describe(IOException e) {
+    return describe(e, "folder");
+  }
+
+  /** What {@code e}, thrown while making a file, says. */
+  static String describeFile(IOException e) {
+    return describe(e, "file");
+  }
+
+  private static String describe(IOException e, String what) {
     if (!(e instanceof FileSystemException failed) || failed.getFile() == null) {
       return "making it failed (" + e + ")";
     }
-    return "making the folder " + Quoting.quote(failed.getFile()) + " failed ("
+    return "making the " + what + " " + Quoting.quote(failed.getFile()) + " failed ("
         + reason(failed) + ")";
   }
 

@@ -193,6 +193,13 @@ final class RenderCommand implements Callable<Integer> {
       return fail(err, List.of("--out cannot be made: " + FolderFailures.describe(e)
           + ", found " + Quoting.quote(outputDirectory.toString())));
     }
+    try {
+      // a folder that takes no file (/proc, a read-only volume): said before anything is written
+      FolderLock.makeOutputLockFile(outFolder);
+    } catch (IOException e) {
+      return fail(err, List.of("--out cannot be written: " + FolderFailures.describeFile(e)
+          + ", found " + Quoting.quote(outputDirectory.toString())));
+    }
     ReconcileResult result;
     FileIdentities before;
     // the files of a promcc run on this folder: one writer at a time, as two runs are

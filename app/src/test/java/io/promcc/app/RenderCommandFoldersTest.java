@@ -179,4 +179,23 @@ class RenderCommandFoldersTest extends RenderCommandFixture {
         + "(no such file or directory), found \"/proc/promcc-out/sub\"\nnothing was written\n",
         err.toString());
   }
+
+  /**
+   * An --out that exists but takes no file (/proc, as a read-only volume) ended in "error: cannot
+   * write \"/proc/.promcc-manifest\": java.nio.file.NoSuchFileException:
+   * /proc/.promcc-manifest.tmp": it is named with the operating system's reason, as an --out
+   * where no folder can be made is, before any file is written.
+   */
+  @Test
+  void anOutThatTakesNoFileIsNamedWithTheReason() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+
+    int code = run("render", "--clusters", file.toString(), "--out", "/proc");
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertEquals("error: --out cannot be written: making the file \"/proc/.promcc-run.lock\" "
+        + "failed (no such file or directory), found \"/proc\"\nnothing was written\n",
+        err.toString());
+  }
 }

@@ -129,6 +129,32 @@ public final class FolderLock implements AutoCloseable {
   }
 
   /**
+   * Makes the lock file of the output folder {@code out} ({@link #makeOutput} made the folder)
+   * if it is missing: the first file a render makes there, for a caller that refuses a folder
+   * that takes no file (one of /proc, a read-only volume), of which {@link #output} only warns.
+   * A lock file there is left alone, not opened: closing a descriptor of one held in this
+   * process would release its lock. Idempotent.
+   *
+   * @throws IOException naming ({@link java.nio.file.FileSystemException#getFile()}) the lock
+   *     file, which could not be made
+   */
+  public static void makeOutputLockFile(Path out) throws IOException {
+    Path lockFile = out.resolve(OUT_LOCK);
+    synchronized (HELD) {
+      if (fileKey(lockFile) != null) {
+        return;
+      }
+      try {
+        Files.newByteChannel(lockFile, Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+      } catch (FileAlreadyExistsException raced) {
+        // made meanwhile by another process: the folder takes files
+      }
+    }
+  }
+
+  /**
    * Locks {@code folder}, making it first if it is missing (each missing level with
    * {@code mode}, and its parent synced, so that files later renamed into it survive a crash).
    * A lock file that cannot be made or locked (a read-only or full volume, a file system without
