@@ -34,11 +34,25 @@ final class FolderFailures {
         + reason(failed) + ")";
   }
 
-  /** The reason in the operating system's words, lower-case as promcc's messages are. */
+  /**
+   * The reason {@code e} gives in the operating system's words, lower-case as promcc's messages
+   * are ("is a directory"), or else the kind of failure, never the JDK's exception text.
+   */
+  static String reason(IOException e) {
+    if (!(e instanceof FileSystemException failed)) { // its message is the reason alone
+      return e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName()
+          : lowerCase(e.getMessage());
+    }
+    return reason(failed);
+  }
+
+  private static String lowerCase(String reason) {
+    return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
+  }
+
   private static String reason(FileSystemException e) {
     if (e.getReason() != null) { // "Operation not permitted", "Read-only file system"
-      String reason = e.getReason();
-      return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
+      return lowerCase(e.getReason());
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or directory";

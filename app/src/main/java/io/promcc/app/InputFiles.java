@@ -6,6 +6,7 @@ import io.promcc.core.model.ValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,14 +46,21 @@ public final class InputFiles {
         throw new ValidationException(subject, List.of(SizeBound.tooLarge(MAX_BYTES, size(file))));
       }
       // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      ByteBuffer text = ByteBuffer.wrap(bytes);
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(text).toString();
+      } catch (CharacterCodingException e) { // the decoder stopped where the text does
+        throw new ValidationException(subject, List.of("is not UTF-8 text (from byte "
+            + text.position() + " on)"));
+      }
     } catch (NoSuchFileException e) {
       throw new ValidationException(subject, List.of("does not exist"));
-    } catch (IOException e) {
-      throw new ValidationException(subject, List.of("cannot be read: " + e));
+    } catch (IOException e) { // a folder, a file it may not read
+      throw new ValidationException(subject, List.of("cannot be read ("
+          + FolderFailures.reason(e) + ")"));
     }
   }
 

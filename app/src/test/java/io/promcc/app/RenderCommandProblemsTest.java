@@ -230,4 +230,29 @@ class RenderCommandProblemsTest extends RenderCommandFixture {
       assertEquals("error: " + said.get(i) + "\nsee 'promcc render --help'\n", err.toString());
     }
   }
+
+  /**
+   * A folder given as the clusters file said "cannot be read: java.io.IOException: Is a
+   * directory", a profile that is no UTF-8 text "cannot be read:
+   * java.nio.charset.MalformedInputException: Input length = 1": the operating system's reason,
+   * and where the text stops being UTF-8, in promcc's words.
+   */
+  @Test
+  void aFolderOrAFileThatIsNoTextIsNamedInWords() throws IOException {
+    Path folder = Files.createDirectories(temp.resolve("a-folder"));
+    Path profile = Files.write(temp.resolve("profile.yml"),
+        new byte[] {'j', 'o', 'b', 's', ':', ' ', (byte) 0xff, '\n'});
+
+    int code = run("render", "--clusters", folder.toString(), "--profile", profile.toString(),
+        "--out", temp.resolve("out").toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertEquals(String.join("\n",
+        "error: clusters file \"" + folder + "\" is invalid (1 problem)",
+        "  - cannot be read (is a directory)",
+        "error: profile \"" + profile + "\" is invalid (1 problem)",
+        "  - is not UTF-8 text (from byte 6 on)",
+        "nothing was written", ""), err.toString());
+    assertFalse(Files.exists(temp.resolve("out")));
+  }
 }
