@@ -41,10 +41,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     if (unknownCommand(e)) {
       // a mistyped one ("rendr"), or a value before any command; options first
       // (promcc --clusters c.yml) are unknown options, said below
-      List<String> names = List.copyOf(command.getSubcommands().keySet());
-      return List.of("unknown command (values are not repeated): the commands are "
-          + String.join(", ", names.subList(0, names.size() - 1)) + " and "
-          + names.get(names.size() - 1));
+      return List.of("unknown command (values are not repeated): " + commands(command));
+    }
+    if (!command.getSubcommands().isEmpty() && e.getMessage() != null
+        && e.getMessage().startsWith("Missing required subcommand")) { // promcc alone
+      return List.of("a command is required: " + commands(command));
     }
     List<String> problems = new ArrayList<>();
     if (e instanceof UnmatchedArgumentException unmatched) {
@@ -70,6 +71,13 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       problems.add(e.getMessage());
     }
     return problems;
+  }
+
+  /** {@code the commands are render, ... and check}. */
+  private static String commands(CommandLine command) {
+    List<String> names = List.copyOf(command.getSubcommands().keySet());
+    return "the commands are " + String.join(", ", names.subList(0, names.size() - 1)) + " and "
+        + names.get(names.size() - 1);
   }
 
   /** {@code promcc rendr}, and {@code promcc help rendr}, which picocli says on the root. */

@@ -68,4 +68,21 @@ class UnknownCommandTest {
     assertEquals("error: unknown options --clusters, --out (values are not repeated)\n"
         + "see 'promcc --help'\n", err.toString());
   }
+
+  /** {@code promcc} alone said picocli's "Missing required subcommand". */
+  @Test
+  void noCommandIsNamedWithTheCommandsThereAre() {
+    StringWriter err = new StringWriter();
+    StringWriter out = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+
+    int code = command.execute();
+
+    assertEquals(2, code, err.toString());
+    assertEquals("error: a command is required: the commands are render, profile, version, "
+        + "help, run and check\nsee 'promcc --help'\n", err.toString());
+    assertEquals("", out.toString());
+  }
 }
