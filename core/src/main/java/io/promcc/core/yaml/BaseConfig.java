@@ -81,8 +81,10 @@ public final class BaseConfig {
     requireNonNull(written, "written == null");
     String subject = "base config " + Quoting.quote(source);
     // Prometheus reads the first document alone; written out, so is the config
-    String text = YamlReader.firstDocument(written, subject);
-    Map<String, Object> values = YamlReader.readMapping(text, subject, PROMETHEUS_FIELDS);
+    YamlReader.FirstDocument first =
+        YamlReader.readFirstDocument(written, subject, PROMETHEUS_FIELDS);
+    String text = first.text();
+    Map<String, Object> values = first.values();
     List<String> problems = new ArrayList<>();
     for (String rewritten : List.of(SCRAPE_CONFIG_FILES, SCRAPE_CONFIGS)) {
       if ((Map<?, ?>) values instanceof ReadMapping read && read.isMerged(rewritten)) {

@@ -25,6 +25,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * A {@link Load} that refuses, as a {@link ComposerException} naming where, a collection that
@@ -215,7 +218,13 @@ final class BoundedLoad extends Load {
 
   @Override
   protected Composer createComposer(String yaml) {
-    return new BoundedComposer(settings, yaml);
+    return new BoundedComposer(settings,
+        new ParserImpl(settings, new StreamReader(settings, yaml)));
+  }
+
+  /** The single document of {@code events}, loaded as {@link #loadFromString} loads one. */
+  Object load(Parser events) {
+    return loadOne(new BoundedComposer(settings, events));
   }
 
   /** Counts the collections open around the one being composed, and the height of each. */
@@ -224,8 +233,8 @@ final class BoundedLoad extends Load {
     private final Map<Node, Integer> heights = new IdentityHashMap<>();
     private int depth;
 
-    BoundedComposer(LoadSettings settings, String yaml) {
-      super(settings, yaml);
+    BoundedComposer(LoadSettings settings, Parser events) {
+      super(settings, events);
     }
 
     /** The document, refused before it is constructed if its aliases expand too far. */

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The warning that a base config holds text past its first YAML document, which Prometheus'
- * YAML (go-yaml v2) does not read and neither does promcc ({@link YamlReader#firstDocument}):
+ * YAML (go-yaml v2) does not read and neither does promcc ({@link YamlReader#readFirstDocument}):
  * a second document is most likely a mistake (a {@code ---} line meant as a separator), yet
  * Prometheus takes the file without a word. Lines of only a document marker ({@code ---},
  * {@code ...}), a directive ({@code %YAML 1.1}), a byte order mark or a comment warn of

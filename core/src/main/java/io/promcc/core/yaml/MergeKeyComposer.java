@@ -8,6 +8,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 
@@ -20,13 +21,14 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  * merged one over it, and the config was written out so merged. Not thread-safe, as snakeyaml's.
  */
 class MergeKeyComposer extends Composer {
-  MergeKeyComposer(LoadSettings settings, String yaml) {
-    super(settings, new ParserImpl(settings, new StreamReader(settings, yaml)));
+  MergeKeyComposer(LoadSettings settings, Parser events) {
+    super(settings, events);
   }
 
   /** The single document of {@code yaml}, composed so; empty if there is none. */
   static Optional<Node> compose(LoadSettings settings, String yaml) {
-    return new MergeKeyComposer(settings, yaml).getSingleNode();
+    return new MergeKeyComposer(settings,
+        new ParserImpl(settings, new StreamReader(settings, yaml))).getSingleNode();
   }
 
   @Override

@@ -8,15 +8,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
-import org.snakeyaml.engine.v2.events.DocumentEndEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
-import org.snakeyaml.engine.v2.events.StreamEndEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -86,7 +83,42 @@ public final class YamlReader {
    */
   public static Map<String, Object> readMapping(String text, String subject,
       Set<String> fields) {
-    Object value = read(text, subject);
+    return topLevelMapping(read(text, subject), subject, fields);
+  }
+
+  /**
+   * The first YAML document of {@code written}, read as {@link #readMapping(String, String,
+   * Set)} reads a document, as Prometheus' YAML (go-yaml v2) reads a config: it unmarshals the
+   * first document and reads no further, so what follows it is cut off, be it YAML or not
+   * ({@link FirstDocumentParser}). The text is parsed once.
+   *
+   * @throws ValidationException if the first document is not YAML or not a mapping
+   */
+  static FirstDocument readFirstDocument(String written, String subject, Set<String> fields) {
+    LoadSettings settings = settings(subject, false, GoYamlSchema.SCHEMA);
+    FirstDocumentParser first = new FirstDocumentParser(settings, written);
+    Object value;
+    try {
+      value = new BoundedLoad(settings).load(first);
+    } catch (YamlEngineException e) {
+      throw new ValidationException(subject, List.of("invalid yaml" + describe(e)));
+    }
+    String text = first.firstDocument();
+    requireNoSurrogateEscapes(value, text, subject);
+    return new FirstDocument(text, topLevelMapping(value, subject, fields));
+  }
+
+  /**
+   * The first YAML document of a text ({@link #readFirstDocument}).
+   *
+   * @param text its text: all of the text read if that holds one document
+   * @param values its values, read as {@link #readMapping(String, String, Set)} reads them
+   */
+  record FirstDocument(String text, Map<String, Object> values) {}
+
+  /** {@code value} read, refused unless a mapping whose top-level keys are all text. */
+  private static Map<String, Object> topLevelMapping(Object value, String subject,
+      Set<String> fields) {
     if (value == null) {
       return new LinkedHashMap<>();
     }
@@ -147,59 +179,6 @@ public final class YamlReader {
     }
     requireNoSurrogateEscapes(value, text, subject);
     return value;
-  }
-
-  /**
-   * The first YAML document of {@code text}, as Prometheus' YAML (go-yaml v2) reads a config:
-   * it unmarshals the first document and reads no further, so what follows it is cut off, be
-   * it YAML or not; {@code text} itself if it holds one document, or if its first does not
-   * parse (then the reading names the problem).
-   */
-  static String firstDocument(String text, String subject) {
-    Mark end = null;
-    try {
-      for (Event event : new Parse(settings(subject, false, GoYamlSchema.SCHEMA))
-          .parseString(text)) {
-        if (end != null) {
-          // another document follows, or the stream ends
-          return event instanceof StreamEndEvent ? text
-              : text.substring(0, new SourcePosition(text).charOffset(end));
-        }
-        if (event instanceof DocumentEndEvent documentEnd) {
-          end = documentEnd.getEndMark().orElse(null);
-          if (end == null) {
-            return text;
-          }
-        }
-      }
-    } catch (YamlEngineException e) {
-      // past the first document: Prometheus reads none of it
-      if (end == null) {
-        return directiveAfterTheFirst(text, e).map(at -> text.substring(0, at)).orElse(text);
-      }
-      return text.substring(0, new SourcePosition(text).charOffset(end));
-    }
-    return text;
-  }
-
-  /**
-   * Where a {@code %YAML} or {@code %TAG} directive starts the second document of {@code text},
-   * if {@code e} refuses it for want of a {@code ...} ending the first: go-yaml v2 ends the first
-   * there, as a {@code ---} does (one of another name it refuses, as snakeyaml does).
-   */
-  private static Optional<Integer> directiveAfterTheFirst(String text, YamlEngineException e) {
-    if (!(e instanceof MarkedYamlEngineException marked) || marked.getProblem() == null
-        || !marked.getProblem().startsWith("expected '<document end>' before directives")) {
-      return Optional.empty();
-    }
-    return marked.getProblemMark().map(mark -> new SourcePosition(text).charOffset(mark))
-        .filter(at -> isDirective(text, at, "%YAML") || isDirective(text, at, "%TAG"));
-  }
-
-  private static boolean isDirective(String text, int at, String name) {
-    int after = at + name.length();
-    return text.startsWith(name, at) && after < text.length()
-        && (text.charAt(after) == ' ' || text.charAt(after) == '\t');
   }
 
   /**
@@ -302,41 +281,6 @@ public final class YamlReader {
       }
     }
     return false;
-  }
-
-  /**
-   * Turns snakeyaml's marks, which count code points, into offsets of the text, and an offset
-   * into a line and column, walking forward only (events come in the order of the text).
-   */
-  private static final class SourcePosition {
-    private final String text;
-    private int codePoints;
-    private int chars;
-
-    SourcePosition(String text) {
-      this.text = text;
-    }
-
-    int charOffset(Mark mark) {
-      chars = text.offsetByCodePoints(chars, mark.getIndex() - codePoints);
-      codePoints = mark.getIndex();
-      return chars;
-    }
-
-    String describe(int offset) {
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < offset; i = text.offsetByCodePoints(i, 1)) {
-        char c = text.charAt(i);
-        if (c == '\n' || c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n')) {
-          line++;
-          column = 1;
-        } else if (c != '\r') {
-          column++;
-        }
-      }
-      return "line " + line + ", column " + column;
-    }
   }
 
   /**
