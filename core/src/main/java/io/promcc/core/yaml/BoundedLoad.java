@@ -87,6 +87,19 @@ final class BoundedLoad extends Load {
     }
 
     /**
+     * Text that no alias names is constructed where it stands, without snakeyaml's record of
+     * each node constructed and of those being constructed (two hash entries for every key and
+     * value, a tenth of what reading a base config allocated): the record serves aliases and
+     * collections that hold themselves, and text is its own value, the same string each time.
+     */
+    @Override
+    protected Object constructObject(Node node) {
+      Optional<ConstructNode> text = node instanceof ScalarNode && Tag.STR.equals(node.getTag())
+          && node.getAnchor().isEmpty() ? findConstructorFor(node) : Optional.empty();
+      return text.isPresent() ? text.get().construct(node) : super.constructObject(node);
+    }
+
+    /**
      * Fills {@code mapping}, then marks the keys written with a plain Null or NULL where it is
      * a {@link ReadMapping} ({@link YamlReader}'s settings make each one so).
      */

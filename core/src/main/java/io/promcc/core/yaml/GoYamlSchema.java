@@ -61,7 +61,7 @@ final class GoYamlSchema {
    * line, not ended with a ClassCastException; so is {@code !!str [1]}.
    */
   static final Schema SCHEMA = new JsonSchema() {
-    private final ScalarResolver json = super.getScalarResolver();
+    private final ScalarResolver json = new JsonResolver();
 
     @Override
     public ScalarResolver getScalarResolver() {
