@@ -275,21 +275,13 @@ final class BoundedLoad extends Load {
       try {
         refuseDeeper(0, start);
         N node = compose.get();
-        if (node instanceof SequenceNode sequence) {
-          measure(node, sequence.getValue(), List.of(), start);
-        } else if (node instanceof MappingNode mapping) {
-          textKeys(mapping);
-          List<Node> children = new ArrayList<>();
-          List<Node> merged = new ArrayList<>();
-          for (NodeTuple tuple : mapping.getValue()) {
-            if (YamlTypesOnly.isMergeKey(tuple.getKeyNode())) {
-              merged.add(tuple.getValueNode());
-              continue;
-            }
-            children.add(tuple.getKeyNode());
-            children.add(tuple.getValueNode());
+        if (node instanceof SequenceNode || node instanceof MappingNode) {
+          if (node instanceof MappingNode mapping) {
+            textKeys(mapping);
           }
-          measure(node, children, merged, start);
+          int height = height(node, start);
+          refuseDeeper(height - 1, start);
+          heights.put(node, height);
         }
         return node;
       } finally {
@@ -319,24 +311,35 @@ final class BoundedLoad extends Load {
     }
 
     /**
-     * Records the height of {@code node} from its children's, refusing a child that is not
-     * composed yet (an alias of a collection still open around it: itself or an ancestor) and a
-     * height that makes a path deeper than the bound. What merge keys name ({@code merged}: a
-     * mapping, or a sequence of them) nests no deeper: its keys become {@code node}'s own.
+     * The height of {@code node} from its children's, refusing a child that is not composed yet
+     * (an alias of a collection still open around it: itself or an ancestor). What merge keys
+     * name (a mapping, or a sequence of them) nests no deeper: its keys become {@code node}'s
+     * own. Walks the children where they are, the merged ones after the others.
      */
-    private void measure(Node node, List<Node> children, List<Node> merged,
-        Optional<Mark> start) {
+    private int height(Node node, Optional<Mark> start) {
       int height = 1;
-      for (Node child : children) {
-        height = Math.max(height, heightOf(child, start) + 1);
+      if (node instanceof SequenceNode sequence) {
+        for (Node item : sequence.getValue()) {
+          height = Math.max(height, heightOf(item, start) + 1);
+        }
+        return height;
       }
-      for (Node value : merged) {
-        // a mapping's keys, or those of each mapping of a sequence, one level below node
-        int list = value instanceof SequenceNode ? 1 : 0;
-        height = Math.max(height, heightOf(value, start) - list);
+      List<NodeTuple> tuples = ((MappingNode) node).getValue();
+      for (NodeTuple tuple : tuples) {
+        if (!YamlTypesOnly.isMergeKey(tuple.getKeyNode())) {
+          height = Math.max(height, heightOf(tuple.getKeyNode(), start) + 1);
+          height = Math.max(height, heightOf(tuple.getValueNode(), start) + 1);
+        }
       }
-      refuseDeeper(height - 1, start);
-      heights.put(node, height);
+      for (NodeTuple tuple : tuples) {
+        if (YamlTypesOnly.isMergeKey(tuple.getKeyNode())) {
+          // a mapping's keys, or those of each mapping of a sequence, one level below node
+          Node value = tuple.getValueNode();
+          int list = value instanceof SequenceNode ? 1 : 0;
+          height = Math.max(height, heightOf(value, start) - list);
+        }
+      }
+      return height;
     }
 
     /** The height of {@code child}, 0 for a single value, refused if it is not composed yet. */
