@@ -25,6 +25,9 @@ import java.io.IOException;
  * Thread-safe.
  */
 final class GoIntegers implements TypeAdapterFactory {
+  /** How many characters of a number a refusal quotes. */
+  private static final int QUOTED = 64;
+
   @Override
   public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> typeToken) {
     Class<? super T> raw = typeToken.getRawType();
@@ -61,11 +64,14 @@ final class GoIntegers implements TypeAdapterFactory {
   /**
    * A refusal of {@code text}, the number {@code in} just read, for a field of {@code goType}.
    * Its path is worked out only here: a number read well costs no more than Gson's own reading
-   * of it (its text, which a tree holds as it came, parsed once).
+   * of it (its text, which a tree holds as it came, parsed once). A number longer than 64
+   * characters is quoted cut, followed by {@code ...}.
    */
   private static JsonSyntaxException outOfType(String text, String goType, JsonReader in) {
-    return new JsonSyntaxException("Expected an " + goType + " but was NUMBER "
-        + TextCut.cut(text, 64) + " at path " + in.getPreviousPath());
+    // a number past 64 characters is quoted cut, the cut marked: no other number than it
+    String shown = text.length() > QUOTED ? TextCut.cut(text, QUOTED) + "..." : text;
+    return new JsonSyntaxException("Expected an " + goType + " but was NUMBER " + shown
+        + " at path " + in.getPreviousPath());
   }
 
   /** Go's int32 as it decodes a number into one. */
