@@ -164,6 +164,23 @@ class ListStrictnessTest {
   }
 
   /**
+   * A number in a string field ({@code "resourceVersion": 9}) or a string in a boolean field
+   * makes a list that cannot be read, as client-go refuses it ("cannot unmarshal number into Go
+   * struct field ListMeta.metadata.resourceVersion of type string"), where Gson took 9 as "9".
+   */
+  @Test
+  void aNumberInAStringFieldMakesAListThatCannotBeRead() {
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "a string but was NUMBER at path $.metadata.resourceVersion",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(LIST.replaceFirst("\"9\"", "9")))));
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "a boolean but was STRING at path $.items[0].spec.publishNotReadyAddresses",
+        FailureText.describe(assertThrows(ApiException.class, () -> list(LIST.replace(
+            "\"spec\":{", "\"spec\":{\"publishNotReadyAddresses\":\"true\",")))));
+  }
+
+  /**
    * A key twice in one object of a map (labels, annotations, a selector) reads as its last
    * value, as Go decodes it into a map (and as a watch event's object is read), where Gson's map
    * adapter refused the whole list ("duplicate key").

@@ -158,6 +158,28 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
     }
   }
 
+  /**
+   * An event whose object has a number or a boolean for a string field (a resourceVersion, a
+   * label's value), or a string for a boolean field, fails the watch, as client-go's decoder
+   * refuses it ("cannot unmarshal number into Go struct field
+   * ObjectMeta.metadata.resourceVersion of type string"), where Gson read 1 as "1" and "true"
+   * as true.
+   */
+  @Test
+  void anEventWithNoStringForAStringFieldOrNoBooleanForABooleanFieldFailsTheWatch()
+      throws Exception {
+    String service = serviceWithPort("443");
+    assertEquals(unreadable("its object cannot be read: Expected a string but was NUMBER at "
+        + "path $.metadata.resourceVersion"), failureAfterTheEvent("ADDED",
+            service.replace("\"resourceVersion\":\"1\"", "\"resourceVersion\":1")));
+    assertEquals(unreadable("its object cannot be read: Expected a string but was BOOLEAN at "
+        + "path $.metadata.labels.k"), failureAfterTheEvent("MODIFIED", service.replace(
+            "\"name\":\"a\",", "\"name\":\"a\",\"labels\":{\"k\":true},")));
+    assertEquals(unreadable("its object cannot be read: Expected a boolean but was STRING at "
+        + "path $.spec.publishNotReadyAddresses"), failureAfterTheEvent("MODIFIED",
+            service.replace("\"spec\":{", "\"spec\":{\"publishNotReadyAddresses\":\"true\",")));
+  }
+
   @Test
   void anEventWhoseObjectCannotBeReadSaysWhere() throws Exception {
     assertEquals(unreadable("its object cannot be read: Expected BEGIN_OBJECT but was STRING at "

@@ -1,0 +1,103 @@
+package io.promcc.kube;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import java.io.IOException;
+
+/**
+ * Reads a string field ({@code String}: a name, a resourceVersion, a label's or an annotation's
+ * value, an item of a list of strings) and a boolean field ({@code Boolean}) as Go's
+ * {@code encoding/json} decodes JSON into a Go string or bool, as client-go decodes a response:
+ * a string only into a string, {@code true} or {@code false} only into a boolean, {@code null}
+ * into either as no value. A number or a boolean for a string, or a string or a number for a
+ * boolean, is refused (Go: "cannot unmarshal number into Go struct field
+ * ObjectMeta.metadata.resourceVersion of type string"), where Gson took {@code 9} as "9",
+ * {@code true} as "true", and {@code "true"} as true and any other string as false. Fields whose
+ * JSON is a string or a number (an {@code IntOrString}, a {@code Quantity}) keep their own
+ * adapters, which read their JSON themselves. A refusal names what came and where, never a
+ * string's text (it may be a Secret's). Each value is peeked once, as Gson's own adapters do.
+ * Every write goes to Gson's own adapter. Thread-safe.
+ */
+final class GoScalars implements TypeAdapterFactory {
+  @Override
+  public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> typeToken) {
+    Class<? super T> raw = typeToken.getRawType();
+    TypeAdapter<?> adapter;
+    if (raw == String.class) {
+      adapter = new Strings(gson.getDelegateAdapter(this, TypeToken.get(String.class)));
+    } else if (raw == Boolean.class || raw == boolean.class) {
+      adapter = new Booleans(gson.getDelegateAdapter(this, TypeToken.get(Boolean.class)));
+    } else {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    TypeAdapter<T> typed = (TypeAdapter<T>) adapter;
+    return typed;
+  }
+
+  /** A refusal of what {@code in} holds, {@code token}, for a field of Go type {@code goType}. */
+  private static JsonSyntaxException refused(String goType, JsonToken token, JsonReader in) {
+    return new JsonSyntaxException("Expected a " + goType + " but was " + token + " at path "
+        + in.getPath());
+  }
+
+  /** Reads a Go string. */
+  private static final class Strings extends TypeAdapter<String> {
+    private final TypeAdapter<String> gsons;
+
+    Strings(TypeAdapter<String> gsons) {
+      this.gsons = gsons;
+    }
+
+    @Override
+    public void write(JsonWriter out, String value) throws IOException {
+      gsons.write(out, value);
+    }
+
+    @Override
+    public String read(JsonReader in) throws IOException {
+      JsonToken token = in.peek();
+      if (token == JsonToken.STRING) {
+        return in.nextString();
+      }
+      if (token == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      throw refused("string", token, in);
+    }
+  }
+
+  /** Reads a Go bool. */
+  private static final class Booleans extends TypeAdapter<Boolean> {
+    private final TypeAdapter<Boolean> gsons;
+
+    Booleans(TypeAdapter<Boolean> gsons) {
+      this.gsons = gsons;
+    }
+
+    @Override
+    public void write(JsonWriter out, Boolean value) throws IOException {
+      gsons.write(out, value);
+    }
+
+    @Override
+    public Boolean read(JsonReader in) throws IOException {
+      JsonToken token = in.peek();
+      if (token == JsonToken.BOOLEAN) {
+        return in.nextBoolean();
+      }
+      if (token == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      throw refused("boolean", token, in);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.openapi.models.V1Status;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A string field and a boolean field read as Go's {@code encoding/json} reads JSON into one
+ * ({@link GoScalars}), from a response's text (a list, a Lease) and from a tree (a watch event's
+ * object): a number or a boolean is no string, a string is no boolean.
+ */
+class GoScalarsTest {
+  private static final String LIST = "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\","
+      + "\"metadata\":{\"resourceVersion\":\"9\"},\"items\":[{\"metadata\":{\"name\":\"a\","
+      + "\"resourceVersion\":\"9\",\"labels\":{\"app\":\"master\"},\"annotations\":{\"n\":\"1\"},"
+      + "\"finalizers\":[\"f\"],\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"X\","
+      + "\"name\":\"o\",\"uid\":\"u\",\"controller\":true}]},\"spec\":{\"type\":\"ClusterIP\","
+      + "\"publishNotReadyAddresses\":false,\"ports\":[{\"name\":\"https\",\"port\":443,"
+      + "\"targetPort\":\"https\"}]}}]}";
+  private static final String LEASE = "{\"metadata\":{\"name\":\"l\",\"resourceVersion\":\"3\"},"
+      + "\"spec\":{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15}}";
+
+  /** Reads {@code json} from its text, as a list is read, and from a tree, as an event is. */
+  private static <T> List<Function<String, T>> readers(Class<T> type) {
+    return List.of(json -> TolerantJson.read(json, type),
+        json -> TolerantJson.gson().fromJson(JsonParser.parseString(json), type));
+  }
+
+  @Test
+  void stringsAndBooleansAreReadAsSent() {
+    for (Function<String, V1ServiceList> read : readers(V1ServiceList.class)) {
+      V1Service service = read.apply(LIST).getItems().get(0);
+
+      assertEquals("9", service.getMetadata().getResourceVersion());
+      assertEquals(Map.of("app", "master"), service.getMetadata().getLabels());
+      assertEquals(Map.of("n", "1"), service.getMetadata().getAnnotations());
+      assertEquals(true, service.getMetadata().getOwnerReferences().get(0).getController());
+      assertEquals(false, service.getSpec().getPublishNotReadyAddresses());
+      assertEquals("https", service.getSpec().getPorts().get(0).getName());
+      // null is no value, for a string as for a boolean, as Go reads it
+      V1Service nulls = read.apply(LIST.replace("\"ClusterIP\"", "null")
+          .replace("false", "null")).getItems().get(0);
+      assertNull(nulls.getSpec().getType());
+      assertNull(nulls.getSpec().getPublishNotReadyAddresses());
+    }
+  }
+
+  /**
+   * A number or a boolean in a string field (a resourceVersion, a label's or an annotation's
+   * value, a list of strings' item, a name), or a string or a number in a boolean field, is
+   * refused, as Go refuses it ("cannot unmarshal number into Go struct field
+   * ObjectMeta.metadata.resourceVersion of type string"), where Gson took {@code 9} as "9",
+   * {@code true} as "true", and {@code "true"} as true and {@code "yes"} as false.
+   */
+  @Test
+  void aNumberOrABooleanIsNoStringAndAStringIsNoBoolean() {
+    for (Function<String, V1ServiceList> read : readers(V1ServiceList.class)) {
+      for (String refused : List.of(LIST.replace("\"9\"}", "9}"),
+          LIST.replace("\"9\",\"labels\"", "9,\"labels\""),
+          LIST.replace("\"master\"", "1"), LIST.replace("\"1\"", "1"),
+          LIST.replace("\"1\"", "true"), LIST.replace("[\"f\"]", "[2]"),
+          LIST.replace("\"https\",\"port\"", "true,\"port\""),
+          LIST.replace("\"ClusterIP\"", "1.5"),
+          LIST.replace("false", "\"false\""), LIST.replace("true}", "\"true\"}"),
+          LIST.replace("false", "0"), LIST.replace("false", "\"yes\""))) {
+        assertThrows(JsonParseException.class, () -> read.apply(refused), refused);
+      }
+      assertEquals("Expected a string but was NUMBER at path $.items[0].metadata.resourceVersion",
+          assertThrows(JsonParseException.class, () -> read.apply(
+              LIST.replace("\"9\",\"labels\"", "9,\"labels\""))).getMessage());
+      assertEquals("Expected a string but was BOOLEAN at path $.items[0].metadata.annotations.n",
+          assertThrows(JsonParseException.class, () -> read.apply(
+              LIST.replace("\"1\"", "true"))).getMessage());
+      assertEquals("Expected a boolean but was STRING at path "
+          + "$.items[0].spec.publishNotReadyAddresses", assertThrows(JsonParseException.class,
+              () -> read.apply(LIST.replace("false", "\"false\""))).getMessage());
+    }
+  }
+
+  /** A Lease's strings are strings too, as client-go reads a Lease. */
+  @Test
+  void aLeasesStringsAreStrings() {
+    for (Function<String, V1Lease> read : readers(V1Lease.class)) {
+      assertEquals("a", read.apply(LEASE).getSpec().getHolderIdentity());
+      for (String refused : List.of(LEASE.replace("\"a\"", "7"), LEASE.replace("\"3\"", "3"),
+          LEASE.replace("\"a\"", "false"))) {
+        assertThrows(JsonParseException.class, () -> read.apply(refused), refused);
+      }
+    }
+  }
+
+  /**
+   * What is a string or a number in JSON stays so: a targetPort (an IntOrString) and a Quantity
+   * take both, as Go reads them; a Status's details are read as sent.
+   */
+  @Test
+  void anIntOrStringAndAQuantityTakeANumberOrAString() {
+    for (Function<String, V1ServiceList> read : readers(V1ServiceList.class)) {
+      assertEquals(8443, read.apply(LIST.replace("\"targetPort\":\"https\"",
+          "\"targetPort\":8443")).getItems().get(0).getSpec().getPorts().get(0).getTargetPort()
+          .getIntValue());
+      assertEquals("8443", read.apply(LIST.replace("\"targetPort\":\"https\"",
+          "\"targetPort\":\"8443\"")).getItems().get(0).getSpec().getPorts().get(0)
+          .getTargetPort().getStrValue());
+    }
+    for (Function<String, V1ResourceRequirements> read
+        : readers(V1ResourceRequirements.class)) {
+      assertEquals(Map.of("cpu", new Quantity("1"), "memory", new Quantity("1Gi")),
+          read.apply("{\"limits\":{\"cpu\":1,\"memory\":\"1Gi\"}}").getLimits());
+    }
+    for (Function<String, V1Status> read : readers(V1Status.class)) {
+      V1Status status = read.apply("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+          + "\"Failure\",\"code\":410,\"reason\":\"Expired\",\"details\":{\"name\":\"a\","
+          + "\"kind\":\"services\",\"retryAfterSeconds\":2,\"causes\":[{\"reason\":\"r\","
+          + "\"message\":\"m\",\"field\":\"f\"}]}}");
+
+      assertEquals("a", status.getDetails().getName());
+      assertEquals("f", status.getDetails().getCauses().get(0).getField());
+      assertEquals(2, status.getDetails().getRetryAfterSeconds());
+    }
+  }
+}
