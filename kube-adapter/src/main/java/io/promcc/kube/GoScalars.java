@@ -18,7 +18,10 @@ import java.io.IOException;
  * into either as no value. A number or a boolean for a string, or a string or a number for a
  * boolean, is refused (Go: "cannot unmarshal number into Go struct field
  * ObjectMeta.metadata.resourceVersion of type string"), where Gson took {@code 9} as "9",
- * {@code true} as "true", and {@code "true"} as true and any other string as false. Fields whose
+ * {@code true} as "true", and {@code "true"} as true and any other string as false. A
+ * {@code byte[]} (a Secret's {@code data} value, Go's []byte) takes only a string (its base64,
+ * which client-java's adapter then decodes) or {@code null}, where that adapter took a number's
+ * text as base64. Fields whose
  * JSON is a string or a number (an {@code IntOrString}, a {@code Quantity}) keep their own
  * adapters, which read their JSON themselves. A refusal names what came and where, never a
  * string's text (it may be a Secret's). Each value is peeked once, as Gson's own adapters do.
@@ -33,6 +36,8 @@ final class GoScalars implements TypeAdapterFactory {
       adapter = new Strings(gson.getDelegateAdapter(this, TypeToken.get(String.class)));
     } else if (raw == Boolean.class || raw == boolean.class) {
       adapter = new Booleans(gson.getDelegateAdapter(this, TypeToken.get(Boolean.class)));
+    } else if (raw == byte[].class) {
+      adapter = new Bytes(gson.getDelegateAdapter(this, TypeToken.get(byte[].class)));
     } else {
       return null;
     }
@@ -98,6 +103,32 @@ final class GoScalars implements TypeAdapterFactory {
         return null;
       }
       throw refused("boolean", token, in);
+    }
+  }
+
+  /**
+   * Reads a Go []byte: a string, decoded by client-java's adapter, or null; anything else as
+   * Go refuses it.
+   */
+  private static final class Bytes extends TypeAdapter<byte[]> {
+    private final TypeAdapter<byte[]> clientJavas;
+
+    Bytes(TypeAdapter<byte[]> clientJavas) {
+      this.clientJavas = clientJavas;
+    }
+
+    @Override
+    public void write(JsonWriter out, byte[] value) throws IOException {
+      clientJavas.write(out, value);
+    }
+
+    @Override
+    public byte[] read(JsonReader in) throws IOException {
+      JsonToken token = in.peek();
+      if (token != JsonToken.STRING && token != JsonToken.NULL) {
+        throw refused("base64 string", token, in);
+      }
+      return clientJavas.read(in);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.promcc.kube;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,9 +10,11 @@ import com.google.gson.JsonParser;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Lease;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.openapi.models.V1Status;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -99,6 +102,24 @@ class GoScalarsTest {
           LEASE.replace("\"a\"", "false"))) {
         assertThrows(JsonParseException.class, () -> read.apply(refused), refused);
       }
+    }
+  }
+
+  /**
+   * A Secret's {@code data} value (Go's []byte) takes only a string, base64: a number is refused,
+   * as Go refuses it ("cannot unmarshal number into Go struct field Secret.data of type
+   * []uint8"), where client-java's reader took {@code 1234} as the base64 text "1234"; null is no
+   * value.
+   */
+  @Test
+  void aSecretsDataTakesOnlyAString() {
+    for (Function<String, V1Secret> read : readers(V1Secret.class)) {
+      assertArrayEquals("123".getBytes(StandardCharsets.US_ASCII),
+          read.apply("{\"data\":{\"a\":\"MTIz\"}}").getData().get("a"));
+      assertNull(read.apply("{\"data\":{\"a\":null}}").getData().get("a"));
+      assertEquals("Expected a base64 string but was NUMBER at path $.data.a",
+          assertThrows(JsonParseException.class,
+              () -> read.apply("{\"data\":{\"a\":1234}}")).getMessage());
     }
   }
 
