@@ -267,7 +267,10 @@ final class TolerantJson {
       if (!TYPES.contains(eventType.getAsString())) {
         // client-go's decoder refuses it ("got invalid watch event type") and the watch ends with
         // an error; client-java's reflector would skip it, and it would count as an event
-        throw new UnreadableEvent("its type is \"" + TextCut.cut(eventType.getAsString(), 64)
+        String named = eventType.getAsString();
+        // past 64 characters, cut and the cut marked: no other type than the one sent
+        throw new UnreadableEvent("its type is \"" + (named.length() > 64
+            ? TextCut.cut(named, 64) + "..." : named)
             + "\", not ADDED, MODIFIED, DELETED, BOOKMARK or ERROR", null);
       }
       JsonElement object = event.get("object");

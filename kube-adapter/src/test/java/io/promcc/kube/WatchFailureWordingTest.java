@@ -97,6 +97,19 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
   }
 
   /**
+   * A type longer than 64 characters is quoted cut, and the cut is marked ({@code ...}), so that
+   * the failure does not name another type than the one sent.
+   */
+  @Test
+  void aLongTypeIsQuotedCutAndMarkedSo() throws Exception {
+    String type = "SYNCED".repeat(20);
+    assertEquals(unreadable("its type is \"" + type.substring(0, 64) + "...\", not ADDED, "
+        + "MODIFIED, DELETED, BOOKMARK or ERROR"), failureAfterTheEvent(type,
+            "{\"kind\":\"Service\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"a\","
+            + "\"namespace\":\"b\",\"resourceVersion\":\"1\"}}"));
+  }
+
+  /**
    * A {@code Status} in an event of a type no watch has: the failure was recorded while the
    * reflector, which skips such an event, read on through a watch then seen as closed, so an
    * event after it did not make the source ready; the watch is given up instead.
