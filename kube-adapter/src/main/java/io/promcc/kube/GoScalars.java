@@ -21,11 +21,10 @@ import java.io.IOException;
  * {@code true} as "true", and {@code "true"} as true and any other string as false. A
  * {@code byte[]} (a Secret's {@code data} value, Go's []byte) takes only a string (its base64,
  * which client-java's adapter then decodes) or {@code null}, where that adapter took a number's
- * text as base64. Fields whose
- * JSON is a string or a number (an {@code IntOrString}, a {@code Quantity}) keep their own
- * adapters, which read their JSON themselves. A refusal names what came and where, never a
- * string's text (it may be a Secret's). Each value is peeked once, as Gson's own adapters do.
- * Every write goes to Gson's own adapter. Thread-safe.
+ * text as base64. Fields whose JSON is a string or a number (an {@code IntOrString}, a
+ * {@code Quantity}) keep their own adapters, which read their JSON themselves. A refusal names
+ * what came and where, never a string's text (it may be a Secret's). Each value is peeked once,
+ * as Gson's own adapters do. Every write goes to the adapter wrapped. Thread-safe.
  */
 final class GoScalars implements TypeAdapterFactory {
   @Override
