@@ -17,18 +17,19 @@ import java.util.OptionalInt;
  * started the service discovery of its scrape configs. What it cannot read is {@linkplain
  * ScrapeDiscovery#unknown unknown}, never a failure of the reconcile.
  *
- * <p>Prometheus' {@code /metrics} lists its per-job series before the gauge (megabytes with
- * tens of thousands of jobs), and the gauge changes only when Prometheus applies a config. So
- * the count read is kept with Prometheus' {@code lastConfigTime} of the runtime info the
- * delivery read just before it, and a later reconcile whose delivery saw the same
- * {@code lastConfigTime} with its last load successful, and nothing else, takes it without
- * reading {@code /metrics}. A count is kept only if that runtime info was answered a second or
- * more after {@code lastConfigTime} (Prometheus' clock, whole seconds): a later load cannot
- * then show the same time. A load that failed (which may have applied discovery configs all the
- * same) shows as unsuccessful, and the gauge is read. A read that fails is unknown, the count
- * read after the load Prometheus still reports (one read within its second included) standing
- * as {@link ScrapeDiscovery#readBefore()}: the gauge has not changed since. One per {@link
- * Reconciler}.
+ * <p>Prometheus' {@code /metrics} lists its per-job series before the gauge (megabytes with tens of
+ * thousands of jobs), and the gauge changes only when Prometheus applies a config. So the count
+ * read is kept with Prometheus' {@code lastConfigTime} of the runtime info the delivery read just
+ * before it and after any reload it asked (what was read before a reload shows the load it
+ * replaced; an HTTP reload's 200 is followed by no read, so a count read then is not kept), and a
+ * later reconcile whose delivery saw the same {@code lastConfigTime} with its last load successful,
+ * and nothing else, takes it without reading {@code /metrics}. A count is kept only if that runtime
+ * info was answered a second or more after {@code lastConfigTime} (Prometheus' clock, whole
+ * seconds): a later load cannot then show the same time. A load that failed (which may have applied
+ * discovery configs all the same) shows as unsuccessful, and the gauge is read. A read that fails
+ * is unknown, the count read after the load Prometheus still reports (one read within its second
+ * included) standing as {@link ScrapeDiscovery#readBefore()}: the gauge has not changed since. One
+ * per {@link Reconciler}.
  */
 final class DiscoveryCheck {
   /** Why the count is unknown when Prometheus answers without its gauge. */
@@ -106,6 +107,14 @@ final class DiscoveryCheck {
   }
 
   /**
+   * A reload is asked: the runtime info seen before it shows the load it replaces (an HTTP
+   * reload's 200 is not followed by another read), whether or not it is answered.
+   */
+  private synchronized void reloading() {
+    seen = Seen.NOTHING;
+  }
+
+  /**
    * A count read after the load of {@code lastConfigTime}; {@code sure} if its runtime info was
    * answered a second or more after that load (no later load can look the same), so that it is
    * taken without reading again.
@@ -152,6 +161,7 @@ final class DiscoveryCheck {
 
     @Override
     public ReloadAck reload() {
+      reloading();
       return delegate.reload();
     }
 

@@ -77,8 +77,12 @@ class ReconcilerScrapeDiscoveryReadsTest {
 
   @Test
   void theCountReadAfterTheLoadStillReportedStandsWhileAReadFails() {
+    assertEquals(ScrapeDiscovery.read(0), reconciler.reconcile().scrapeDiscovery());
+    f.clock.advance(Duration.ofSeconds(30));
+    // someone has Prometheus load, and a reconcile reads the count within the second of that
+    // load, as its runtime info shows it: read again at the next reconcile
     f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(2));
-    // read within the second of the load: read again at the next reconcile
+    f.prometheus.reload();
     assertEquals(ScrapeDiscovery.read(2), reconciler.reconcile().scrapeDiscovery());
     f.clock.advance(Duration.ofSeconds(30));
     readsTimeOut = true;
@@ -101,5 +105,39 @@ class ReconcilerScrapeDiscoveryReadsTest {
 
     readsTimeOut = false;
     assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery());
+  }
+
+  @Test
+  void theCountOfTheConfigReplacedByPromccsOwnReloadIsNotTakenForTheNewOne() {
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery());
+    f.clock.advance(Duration.ofSeconds(5));
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery(),
+        "read a second after the load: kept");
+    f.clock.advance(Duration.ofSeconds(5));
+    f.with("b");
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(2));
+
+    // the delivery read the runtime info of the old load before its reload answered 200
+    ReconcileResult reloaded = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, reloaded.outcome(), reloaded.message());
+    assertEquals(ScrapeDiscovery.read(2), reloaded.scrapeDiscovery(), "the new config's count");
+  }
+
+  @Test
+  void aCountReadBeforePromccsOwnReloadWithinTheSameSecondDoesNotStandForIt() {
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery());
+    // a change within the same second: the new load shows the same lastConfigTime
+    f.with("b");
+    f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(2));
+    readsTimeOut = true;
+
+    ReconcileResult reloaded = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, reloaded.outcome(), reloaded.message());
+    assertEquals(ScrapeDiscovery.unknown("GET /metrics timed out"), reloaded.scrapeDiscovery(),
+        "no count of the config it replaced");
   }
 }
