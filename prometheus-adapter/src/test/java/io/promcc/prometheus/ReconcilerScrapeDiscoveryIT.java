@@ -12,10 +12,12 @@ import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.reconcile.ScrapeDiscovery;
+import io.promcc.core.testing.Polls;
 import io.promcc.core.testing.PrometheusProcess;
 import io.promcc.core.testing.PrometheusTools;
 import io.promcc.core.testing.ThrowawayCa;
@@ -143,6 +145,36 @@ class ReconcilerScrapeDiscoveryIT {
     Files.writeString(caFile, ThrowawayCa.create("api-ca").certificatePem());
     clusters.put(GuestCluster.of("beta", "aws", "https://master.beta:443"));
 
+    ReconcileResult fixed = reconciler.reconcile();
+
+    assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.toString());
+    assertEquals(ScrapeDiscovery.read(0), fixed.scrapeDiscovery(), prometheus.logText());
+  }
+
+  /**
+   * A count kept for a load (read a second or more after it, not read again while Prometheus
+   * reports that load) is not the count of the config promcc reloads next: Prometheus answers
+   * the reload 200 and runtime info is not read after it.
+   */
+  @Test
+  void theReloadOfANewConfigReadsItsCountThoughTheLastOneWasKept() throws IOException {
+    startPrometheusOnAnEmptyConfig();
+    CountingControl control = control();
+    Reconciler reconciler = reconciler(control, baseWithDiscoveryJob());
+    clusters.put(GuestCluster.of("alpha", "aws", "https://master.alpha:443"));
+    Files.writeString(caFile, "not a certificate\n");
+    assertEquals(ScrapeDiscovery.read(1), reconciler.reconcile().scrapeDiscovery(),
+        prometheus.logText());
+    RuntimeInfo load = control.runtimeInfo();
+    Polls.until(Duration.ofSeconds(30), Duration.ofMillis(100), () -> control.runtimeInfo()
+        .serverTime().orElseThrow().isAfter(load.lastConfigTime().plusSeconds(1)),
+        () -> "prometheus' clock past a second after its load " + load);
+    ReconcileResult kept = reconciler.reconcile(); // read a second after the load: kept
+    assertEquals(Outcome.UNCHANGED, kept.outcome(), kept.toString());
+    assertEquals(ScrapeDiscovery.read(1), kept.scrapeDiscovery());
+
+    Files.writeString(caFile, ThrowawayCa.create("api-ca").certificatePem());
+    clusters.put(GuestCluster.of("beta", "aws", "https://master.beta:443"));
     ReconcileResult fixed = reconciler.reconcile();
 
     assertEquals(Outcome.RELOADED, fixed.outcome(), fixed.toString());
