@@ -21,7 +21,9 @@ import java.util.OptionalInt;
  * @param readBefore for {@link State#UNKNOWN}: the count an earlier reconcile read after the
  *     load Prometheus still reports (the same {@code lastConfigTime}, successful), which stands
  *     since the gauge changes only at a load; empty if none was read for that load, and for
- *     the other states
+ *     the other states. Prometheus tells {@code lastConfigTime} in whole seconds, so a count
+ *     read within the second of its load is of the config that a load by someone else later
+ *     in that same second replaced, if there was one: nothing Prometheus answers shows it
  */
 public record ScrapeDiscovery(State state, int failedConfigs, String detail,
     OptionalInt readBefore) {
