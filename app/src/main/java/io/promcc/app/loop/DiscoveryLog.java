@@ -13,7 +13,9 @@ import java.lang.System.Logger.Level;
  * one (a new load that failed again); its end is said at INFO, and so is a count that cannot
  * be read, once per reason until the count read changes. Each is news against the last count
  * read: a read that failed in between (a timeout now and then) makes the same count read again
- * no news. A quiet resync that reads the same says nothing. Loop thread only.
+ * no news, unless it failed at a reload: the count first read after it is of the config that
+ * reload loaded, and one Prometheus could not start is a WARNING as at the reload. A quiet
+ * resync that reads the same says nothing. Loop thread only.
  */
 final class DiscoveryLog {
   private static final System.Logger LOG = System.getLogger(ReconcileLoop.class.getName());
@@ -22,13 +24,15 @@ final class DiscoveryLog {
   private ScrapeDiscovery lastRead = ScrapeDiscovery.NOT_CHECKED;
   /** Why the count was last unknown, if said since the count last changed; or null. */
   private String unknownSaid;
+  /** Whether a reload loaded a config whose count has not been read since. */
+  private boolean reloadUnread;
 
   /** Logs what {@code result} says of the scrape discovery, if it is news. */
   void log(ReconcileResult result) {
     ScrapeDiscovery now = result.scrapeDiscovery();
     switch (now.state()) {
       case FAILED -> {
-        if (!now.equals(lastRead) || result.outcome() == Outcome.RELOADED) {
+        if (!now.equals(lastRead) || result.outcome() == Outcome.RELOADED || reloadUnread) {
           LOG.log(Level.WARNING, now.problem());
         }
         read(now);
@@ -41,6 +45,7 @@ final class DiscoveryLog {
         read(now);
       }
       case UNKNOWN -> {
+        reloadUnread |= result.outcome() == Outcome.RELOADED;
         if (!now.detail().equals(unknownSaid)) {
           LOG.log(Level.INFO, now.problem());
           unknownSaid = now.detail();
@@ -55,5 +60,6 @@ final class DiscoveryLog {
       unknownSaid = null;
     }
     lastRead = now;
+    reloadUnread = false;
   }
 }

@@ -110,6 +110,30 @@ class ReconcileLoopDiscoveryLogTest {
         "INFO " + unknown.problem()), said);
   }
 
+  /**
+   * A reload whose read of /metrics failed loaded a config whose count is read only at the next
+   * reconcile: one Prometheus could not start again is news of that load, as at the reload.
+   */
+  @Test
+  void aCountFirstReadAfterAReloadWhoseReadFailedIsNews() {
+    ScrapeDiscovery one = ScrapeDiscovery.read(1);
+    ScrapeDiscovery unknown = ScrapeDiscovery.unknown("GET /metrics timed out");
+    run(List.of(
+        result(Outcome.RELOADED, one),
+        result(Outcome.RELOADED, unknown),
+        result(Outcome.UNCHANGED, one),
+        result(Outcome.UNCHANGED, unknown),
+        result(Outcome.UNCHANGED, one)));
+
+    List<String> said = log.records().stream()
+        .filter(r -> r.getMessage().contains("service discovery"))
+        .map(r -> r.getLevel() + " " + r.getMessage()).toList();
+    assertEquals(List.of(
+        "WARNING " + one.problem(),
+        "INFO " + unknown.problem(),
+        "WARNING " + one.problem()), said);
+  }
+
   private void run(List<ReconcileResult> runs) {
     AtomicReference<ReconcileResult> next = new AtomicReference<>();
     ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
