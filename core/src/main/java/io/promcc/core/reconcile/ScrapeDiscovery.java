@@ -14,6 +14,11 @@ import java.util.OptionalInt;
  * jobs that discover nothing. Nothing is retried for it: Prometheus starts them at its next load
  * once the cause is fixed.
  *
+ * <p>Immutable. {@link #failedConfigs()} is what this reconcile read (0 while {@link
+ * State#UNKNOWN}); {@link #count()} is the count known for the config Prometheus runs, the one
+ * read or, while a read fails, the one read before for the same load ({@link #readBefore()}):
+ * what a caller that keeps a count across reconciles, as promcc's metrics do, reads.
+ *
  * @param state what was read, see {@link State}
  * @param failedConfigs the discovery configs Prometheus could not start, 0 unless {@link
  *     State#FAILED}: each {@code *_sd_configs} entry counts, and one job may have several
