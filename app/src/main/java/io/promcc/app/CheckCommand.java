@@ -82,9 +82,12 @@ final class CheckCommand implements Callable<Integer> {
       parts = ControllerComponent.of(settings).checkParts();
     } catch (PromccException e) {
       err.println("error: " + e.getMessage());
+      err.println("nothing was checked"); // as run says "nothing was started"
       err.flush();
       return RunCommand.EXIT_USAGE;
     }
+    // which API server, configured where: what run logs at start
+    parts.kubernetesApi().ifPresent(out::println);
     List<Lifecycle> sources = List.of(parts.clusters(), parts.certificates());
     try {
       for (Lifecycle source : sources) {

@@ -3,15 +3,7 @@ package io.promcc.kube;
 import dagger.Module;
 import dagger.Provides;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.util.ClientBuilder;
-import io.kubernetes.client.util.KubeConfig;
-import io.promcc.core.model.Quoting;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -31,31 +23,30 @@ import java.util.Optional;
  */
 @Module
 public abstract class KubeAdapterModule {
+  private static final System.Logger LOG =
+      System.getLogger(KubeAdapterModule.class.getName());
+
   private KubeAdapterModule() {}
 
   /**
-   * The client from the configured kubeconfig, else the standard lookup.
+   * Where the client's configuration comes from and the API server it names: the configured
+   * kubeconfig, else the standard lookup in the settings' {@link ClientLookup}.
    *
-   * @throws KubeClientException if the configuration cannot be read
+   * @throws KubeClientException naming the places looked at if none holds a configuration, or
+   *     the kubeconfig or variable that cannot be used and why
    */
   @Provides
   @Singleton
-  static ApiClient apiClient(KubeAdapterSettings settings) {
-    Optional<Path> kubeconfig = settings.kubeconfig();
-    try {
-      if (kubeconfig.isPresent()) {
-        try (Reader reader = Files.newBufferedReader(kubeconfig.get(), StandardCharsets.UTF_8)) {
-          KubeConfig config = KubeConfig.loadKubeConfig(reader);
-          config.setFile(kubeconfig.get().toFile());
-          return ClientBuilder.kubeconfig(config).build();
-        }
-      }
-      return ClientBuilder.standard().build();
-    } catch (IOException | RuntimeException e) {
-      throw new KubeClientException("cannot set up the kubernetes client from "
-          + kubeconfig.map(p -> "kubeconfig " + Quoting.quote(p.toString()))
-              .orElse("the standard configuration") + ": " + e.getMessage(), e);
-    }
+  static ApiServerConfig apiServerConfig(KubeAdapterSettings settings) {
+    return ApiServerLookup.find(settings.kubeconfig(), settings.clientLookup());
+  }
+
+  /** The client of {@code config}'s API server; logs which one and where it was configured. */
+  @Provides
+  @Singleton
+  static ApiClient apiClient(ApiServerConfig config) {
+    LOG.log(System.Logger.Level.INFO, config.toString());
+    return config.build();
   }
 
   @Provides

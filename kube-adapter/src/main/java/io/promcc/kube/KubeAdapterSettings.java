@@ -15,10 +15,11 @@ import java.util.function.Supplier;
  * @param secrets where certificate Secrets are
  * @param watch list and watch time limits for all informers
  * @param leaderElection the Lease to compete for; empty when only one replica runs
+ * @param clientLookup where the standard lookup looks when there is no {@code kubeconfig}
  */
 public record KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings discovery,
     SecretSettings secrets, WatchSettings watch,
-    Optional<LeaderElectionSettings> leaderElection) {
+    Optional<LeaderElectionSettings> leaderElection, ClientLookup clientLookup) {
 
   private static final String SUBJECT = "kubernetes adapter settings";
 
@@ -39,7 +40,15 @@ public record KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings d
     SettingsChecks.present(problems, "secrets", secrets);
     SettingsChecks.present(problems, "watch", watch);
     SettingsChecks.present(problems, "leaderElection", leaderElection);
+    SettingsChecks.present(problems, "clientLookup", clientLookup);
     problems.throwIfAny();
+  }
+
+  /** The settings with the standard lookup in this process's environment. */
+  public KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings discovery,
+      SecretSettings secrets, WatchSettings watch,
+      Optional<LeaderElectionSettings> leaderElection) {
+    this(kubeconfig, discovery, secrets, watch, leaderElection, ClientLookup.system());
   }
 
   /**
@@ -52,6 +61,18 @@ public record KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings d
   public static KubeAdapterSettings collect(Optional<Path> kubeconfig,
       Supplier<DiscoverySettings> discovery, Supplier<SecretSettings> secrets,
       Supplier<WatchSettings> watch, Supplier<Optional<LeaderElectionSettings>> leaderElection) {
+    return collect(kubeconfig, ClientLookup.system(), discovery, secrets, watch, leaderElection);
+  }
+
+  /**
+   * As {@link #collect(Optional, Supplier, Supplier, Supplier, Supplier)}, looking for the
+   * client's configuration with {@code clientLookup} when there is no {@code kubeconfig}.
+   *
+   * @throws ValidationException listing every problem of every part
+   */
+  public static KubeAdapterSettings collect(Optional<Path> kubeconfig, ClientLookup clientLookup,
+      Supplier<DiscoverySettings> discovery, Supplier<SecretSettings> secrets,
+      Supplier<WatchSettings> watch, Supplier<Optional<LeaderElectionSettings>> leaderElection) {
     Problems problems = new Problems(SUBJECT);
     DiscoverySettings d = problems.check(discovery);
     SecretSettings s = problems.check(secrets);
@@ -59,7 +80,8 @@ public record KubeAdapterSettings(Optional<Path> kubeconfig, DiscoverySettings d
     Optional<LeaderElectionSettings> l = problems.check(leaderElection);
     KubeAdapterSettings settings = problems.check(() -> new KubeAdapterSettings(kubeconfig,
         d == null ? DiscoverySettings.defaults() : d, s == null ? SecretSettings.defaults() : s,
-        w == null ? WatchSettings.defaults() : w, l == null ? Optional.empty() : l));
+        w == null ? WatchSettings.defaults() : w, l == null ? Optional.empty() : l,
+        clientLookup));
     problems.throwIfAny();
     return settings;
   }

@@ -53,7 +53,7 @@ class SettingsTest {
       KubeAdapterSettings settings = new KubeAdapterSettings(Optional.of(file),
           DiscoverySettings.defaults(), SecretSettings.defaults(), WatchSettings.defaults(),
           Optional.empty());
-      ApiClient client = KubeAdapterModule.apiClient(settings);
+      ApiClient client = KubeAdapterModule.apiClient(KubeAdapterModule.apiServerConfig(settings));
       assertEquals("v1.31.0", new VersionApi(client).getCode().execute().getGitVersion());
       assertEquals(Optional.of("admin"),
           fake.requests().get(fake.requests().size() - 1).clientCommonName());
@@ -64,10 +64,10 @@ class SettingsTest {
   void anUnreadableKubeconfigIsAClearError() {
     Path missing = dir.resolve("no-such-kubeconfig");
     KubeClientException e = assertThrows(KubeClientException.class,
-        () -> KubeAdapterModule.apiClient(new KubeAdapterSettings(Optional.of(missing),
+        () -> KubeAdapterModule.apiServerConfig(new KubeAdapterSettings(Optional.of(missing),
             DiscoverySettings.defaults(), SecretSettings.defaults(), WatchSettings.defaults(),
             Optional.empty())));
-    assertTrue(e.getMessage().startsWith("cannot set up the kubernetes client from kubeconfig \""),
-        e.getMessage());
+    assertEquals("kubeconfig \"" + missing + "\" (from --kubeconfig) cannot be read "
+        + "(NoSuchFileException)", e.getMessage());
   }
 }

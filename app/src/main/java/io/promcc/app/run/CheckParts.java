@@ -12,6 +12,7 @@ import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.reconcile.Reconciler;
+import io.promcc.kube.ApiServerConfig;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
@@ -33,12 +34,14 @@ public final class CheckParts {
   private final ConfigStore store;
   private final Optional<PrometheusControl> prometheus;
   private final FileWatcher watcher;
+  private final Optional<ApiServerConfig> kubernetesApi;
 
   @Inject
   CheckParts(RunSettings settings, @Selected GuestClusterSource clusters,
       @Selected jakarta.inject.Provider<CertificateSource> certificates, PlanInputs inputs,
       ControllerSettings controllerSettings, ConfigStore store,
-      Optional<PrometheusControl> prometheus, FileWatcher watcher) {
+      Optional<PrometheusControl> prometheus, FileWatcher watcher,
+      jakarta.inject.Provider<ApiServerConfig> kubernetesApi) {
     this.settings = settings;
     this.clusters = clusters;
     boolean issues = settings.certificates() == CertificateMode.LOCAL_CA
@@ -49,6 +52,16 @@ public final class CheckParts {
     this.store = store;
     this.prometheus = prometheus;
     this.watcher = watcher;
+    // found (or refused) as run finds it, for the report to name
+    this.kubernetesApi = settings.kubernetes().map(kube -> kubernetesApi.get());
+  }
+
+  /**
+   * The Kubernetes API server and where it was configured, with a Kubernetes source; found by
+   * the time this is made.
+   */
+  public Optional<ApiServerConfig> kubernetesApi() {
+    return kubernetesApi;
   }
 
   public GuestClusterSource clusters() {

@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
+import io.promcc.kube.ClientLookup;
 import io.promcc.kube.DiscoverySettings;
 import io.promcc.kube.KubeAdapterSettings;
 import io.promcc.kube.LeaderElectionSettings;
@@ -28,8 +29,8 @@ final class KubernetesOptions {
 
   static final List<Setting> TABLE = List.of(
       Setting.of("kubeconfig", "FILE", "With --discovery kubernetes or --certificates secrets: a "
-          + "kubeconfig; without it the in-cluster service account (or KUBECONFIG, "
-          + "~/.kube/config).", "~/.kube/config"),
+          + "kubeconfig; without it KUBECONFIG, ~/.kube/config, else the in-cluster service "
+          + "account (none of them: refused at start).", "~/.kube/config"),
       Setting.of("service-selector", "SELECTOR", "Label selector of the Services that stand for "
           + "guest clusters.", "app=master", DiscoverySettings.DEFAULT_LABEL_SELECTOR),
       Setting.of("cluster-id-annotation", "KEY", "Annotation of such a Service that holds the "
@@ -76,9 +77,11 @@ final class KubernetesOptions {
    * The adapter's settings, or null after adding every problem.
    *
    * @param leaseNamespace the Lease's namespace, {@link LeaseNamespace#of} the settings
+   * @param clientLookup where the client's configuration is looked for without --kubeconfig
    */
   static KubeAdapterSettings from(SettingsReader r, LeaseNamespace leaseNamespace,
-      Map<String, String> env, Optional<Shard> shard, Problems problems) {
+      Map<String, String> env, Optional<Shard> shard, ClientLookup clientLookup,
+      Problems problems) {
     // other settings' problems do not stop the adapter's own checks: all are reported at once
     int before = problems.list().size();
     Optional<Path> kubeconfig = r.file("kubeconfig", SettingsReader::existingFile);
@@ -123,7 +126,7 @@ final class KubernetesOptions {
       return null; // a value above is bad: the adapter's own checks need them all
     }
     return problems.check(() -> AdapterProblems.reworded(() -> KubeAdapterSettings
-        .collect(kubeconfig,
+        .collect(kubeconfig, clientLookup,
         () -> DiscoverySettings.builder().labelSelector(selector).namespaces(namespaces)
             .idAnnotation(idAnnotation).etcdAnnotation(etcdAnnotation)
             .apiServerUrlAnnotation(urlAnnotation).defaultProvider(provider)

@@ -7,6 +7,7 @@ import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
+import io.promcc.kube.ClientLookup;
 import io.promcc.kube.KubeAdapterSettings;
 import io.promcc.prometheus.PrometheusTrust;
 import io.promcc.vault.VaultSettings;
@@ -356,8 +357,10 @@ public record RunSettings(
     Optional<String> leaseNamespaceOrigin = Optional.empty();
     if (discovery == Discovery.KUBERNETES || certificates == CertificateMode.SECRETS) {
       LeaseNamespace lease = LeaseNamespace.of(r, env, namespaceFile);
+      // the folder kubelet mounts the service account's namespace file in holds its token too
+      Path serviceAccountDir = namespaceFile.toAbsolutePath().getParent();
       kubernetes = Optional.ofNullable(KubernetesOptions.from(r, lease, env, shard,
-          problems));
+          ClientLookup.of(env, serviceAccountDir), problems));
       leaseNamespaceOrigin = kubernetes.flatMap(KubeAdapterSettings::leaderElection)
           .map(election -> lease.origin());
     }

@@ -1,0 +1,44 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+
+/**
+ * The Kubernetes API server the client talks to and where that was configured, as found by
+ * {@link ApiServerLookup}: {@code --kubeconfig}, {@code KUBECONFIG}, {@code ~/.kube/config} or
+ * the in-cluster service account. Its {@link #toString()} is the start's line naming both, with
+ * no credential in it. Not thread-safe: {@link #build()} once.
+ */
+public final class ApiServerConfig {
+  private final String server;
+  private final String source;
+  private final ClientBuilder builder;
+
+  ApiServerConfig(String server, String source, ClientBuilder builder) {
+    this.server = requireNonNull(server, "server == null");
+    this.source = requireNonNull(source, "source == null");
+    this.builder = requireNonNull(builder, "builder == null");
+  }
+
+  /** The API server's URL, e.g. {@code https://10.96.0.1:443}. */
+  public String server() {
+    return server;
+  }
+
+  /** Where it was configured, e.g. {@code from --kubeconfig "/etc/kube/config" (context "a")}. */
+  public String source() {
+    return source;
+  }
+
+  /** A client of the API server with the configured credentials. */
+  ApiClient build() {
+    return builder.build();
+  }
+
+  @Override
+  public String toString() {
+    return "kubernetes api " + io.promcc.core.model.Quoting.quote(server) + " " + source;
+  }
+}

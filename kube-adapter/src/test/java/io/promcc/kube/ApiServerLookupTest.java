@@ -1,0 +1,108 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lookup of the client's configuration in an environment and service-account folder of the
+ * test's (never the machine's): client-java's precedence, each source named, in-cluster judged
+ * as client-go judges it, and a lookup that finds nothing refused naming the places looked at.
+ */
+class ApiServerLookupTest {
+  private static final String KUBECONFIG = """
+      apiVersion: v1
+      kind: Config
+      clusters: [{name: c, cluster: {server: "https://api.example:6443"}}]
+      users: [{name: u, user: {token: t}}]
+      contexts: [{name: a, context: {cluster: c, user: u}}]
+      current-context: a
+      """;
+
+  @TempDir Path temp;
+
+  private ApiServerConfig find(Map<String, String> env) {
+    return ApiServerLookup.find(Optional.empty(), ClientLookup.of(env, temp.resolve("sa")));
+  }
+
+  @Test
+  void aKubeconfigVariableNamingNoFileFallsBackToTheHomeFileAndSaysSoWhenNeitherExists()
+      throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
+    Map<String, String> env = Map.of("KUBECONFIG", temp.resolve("gone").toString(), "HOME",
+        home.toString());
+
+    KubeClientException none = assertThrows(KubeClientException.class, () -> find(env));
+    assertEquals("no kubernetes api configuration found: --kubeconfig is not set, KUBECONFIG \""
+        + temp.resolve("gone") + "\" does not exist, \"" + home.resolve(".kube/config")
+        + "\" (~/.kube/config) does not exist, and KUBERNETES_SERVICE_HOST is not set (no "
+        + "in-cluster service account); give --kubeconfig, or run promcc in a Pod with a "
+        + "service account", none.getMessage());
+
+    Path file = Files.writeString(home.resolve(".kube/config"), KUBECONFIG);
+    assertEquals("kubernetes api \"https://api.example:6443\" from ~/.kube/config \"" + file
+        + "\" (context \"a\")", find(env).toString());
+  }
+
+  @Test
+  void theKubeconfigVariableWinsOverTheHomeFile() throws Exception {
+    Path file = Files.writeString(temp.resolve("config"), KUBECONFIG);
+    Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
+    Files.writeString(home.resolve(".kube/config"), KUBECONFIG.replace("api.example", "other"));
+
+    ApiServerConfig config = find(Map.of("KUBECONFIG", file.toString(), "HOME",
+        home.toString()));
+
+    assertEquals("https://api.example:6443", config.server());
+    assertEquals("from KUBECONFIG \"" + file + "\" (context \"a\")", config.source());
+  }
+
+  @Test
+  void inClusterTakesTheServiceHostAndPortAndTheServiceAccountsToken() throws Exception {
+    Path sa = Files.createDirectories(temp.resolve("sa"));
+    Files.writeString(sa.resolve("token"), "token");
+    Files.writeString(sa.resolve("ca.crt"), "");
+
+    ApiServerConfig config = find(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
+        "KUBERNETES_SERVICE_PORT", "443"));
+
+    assertEquals("kubernetes api \"https://10.96.0.1:443\" from the in-cluster service account "
+        + "(KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT, \"" + sa.resolve("token")
+        + "\")", config.toString());
+  }
+
+  @Test
+  void inClusterWithoutItsPortOrItsTokenIsNamed() {
+    KubeClientException noPort = assertThrows(KubeClientException.class,
+        () -> find(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1")));
+    assertEquals("in-cluster service account: KUBERNETES_SERVICE_HOST and "
+        + "KUBERNETES_SERVICE_PORT must be defined, found KUBERNETES_SERVICE_HOST=\"10.96.0.1\" "
+        + "and KUBERNETES_SERVICE_PORT=\"\"", noPort.getMessage());
+
+    KubeClientException noToken = assertThrows(KubeClientException.class,
+        () -> find(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "KUBERNETES_SERVICE_PORT",
+            "443")));
+    assertEquals("in-cluster service account: KUBERNETES_SERVICE_HOST is set, but \""
+        + temp.resolve("sa/token") + "\" and \"" + temp.resolve("sa/ca.crt") + "\" are not "
+        + "both readable files (is the service account token mounted? "
+        + "automountServiceAccountToken)", noToken.getMessage());
+  }
+
+  @Test
+  void aKubeconfigWithoutCurrentContextIsNamed() throws Exception {
+    Path file = Files.writeString(temp.resolve("config"),
+        KUBECONFIG.replace("current-context: a\n", ""));
+
+    KubeClientException e = assertThrows(KubeClientException.class,
+        () -> ApiServerLookup.find(Optional.of(file), ClientLookup.of(Map.of())));
+
+    assertEquals("kubeconfig \"" + file + "\" (from --kubeconfig) has no current-context",
+        e.getMessage());
+  }
+}
