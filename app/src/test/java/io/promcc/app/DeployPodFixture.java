@@ -177,7 +177,8 @@ abstract class DeployPodFixture {
       CommandLine cli = Main.commandLine(env);
       ParseResult parsed = cli.parseArgs(args.toArray(String[]::new));
       ParseResult run = parsed.subcommand();
-      assertEquals("run", run.commandSpec().name(), "promcc run");
+      // run, or check in deploy/upgrade-check's Job
+      assertEquals(promcc.getArgs().get(0), run.commandSpec().name(), "the container's command");
       return SettingsLoader.load(RunSettings.TABLE,
           SettingsCommandSpec.flags(run, RunSettings.TABLE), env, problems);
     }

@@ -31,13 +31,14 @@ class DocumentedOptionsTest {
       // the manifests: an option that does not exist there stops every Pod
       "deploy/statefulset.yaml", "deploy/promcc-settings.yaml", "deploy/rbac.yaml",
       "deploy/networkpolicy.yaml", "deploy/service.yaml", "deploy/kustomization.yaml",
-      "deploy/prometheus-base-config.yaml");
+      "deploy/prometheus-base-config.yaml", "deploy/upgrade-check/job.yaml",
+      "deploy/upgrade-check/kustomization.yaml");
   /**
    * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's and
-   * docker's in the deployment's commands.
+   * docker's in the deployment's commands (the upgrade check's delete and wait among them).
    */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
-      "--from-file", "--build-arg");
+      "--from-file", "--build-arg", "--ignore-not-found", "--for", "--timeout");
   /**
    * Named in the docs but not promcc's to read: the example of a mistyped variable, and the
    * switches of the tests against a real cluster.
