@@ -15,13 +15,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The CA bundle read again after a handshake it did not verify, so that a CA added to it (a
- * rotation) is taken without a restart: at most once per {@link #INTERVAL}, each read on a
- * daemon thread of its own waited for at most {@link #BOUND} (a volume that hangs holds that
- * thread, never a handshake for longer), and none started while one given up has not ended.
- * The interval is timed on a monotonic ticker ({@link System#nanoTime()}), which a wall clock
- * set back (that would stop the reads for as long) or forward (that would have one at every
- * handshake) does not move. Thread-safe.
+ * The CA bundle read again at TLS handshakes, so that a CA added to it (a rotation) is taken,
+ * and a CA taken out of it stops verifying, without a restart. A handshake it did not verify
+ * reads it at most once per {@link #INTERVAL}; one it verified, at most once per interval since
+ * any read (the start's included), so that one that did not verify, which waits for the
+ * answer, is never kept from a read by the reads of those verified. Each read runs on a daemon
+ * thread of its own waited for at most {@link #BOUND} (a volume that hangs holds that thread,
+ * never a handshake for longer), and none starts while one given up has not ended. The interval
+ * is timed on a monotonic ticker ({@link System#nanoTime()}), which a wall clock set back (that
+ * would stop the reads for as long) or forward (that would have one at every handshake) does
+ * not move. Thread-safe.
  */
 final class BundleRereads {
   /** The least time between two reads: a Prometheus it never verifies is asked every few s. */
@@ -34,10 +37,12 @@ final class BundleRereads {
   private final LongSupplier ticker;
   private final long interval;
   private final Duration bound;
-  /** Whether a read started; guarded by this. */
+  /** Whether a handshake not verified had a read start; guarded by this. */
   private boolean started;
-  /** When the last read started, on {@link #ticker}; guarded by this. */
+  /** When a handshake not verified last had a read start, on {@link #ticker}; guarded by this. */
   private long last;
+  /** When the last read of any handshake started, or this was made; guarded by this. */
+  private long lastAny;
   /** A read given up that may not have ended; guarded by this. */
   private FutureTask<List<X509Certificate>> hanging;
 
@@ -51,11 +56,13 @@ final class BundleRereads {
     this.ticker = requireNonNull(ticker, "ticker == null");
     this.interval = requireNonNull(interval, "interval == null").toNanos();
     this.bound = requireNonNull(bound, "bound == null");
+    this.lastAny = ticker.getAsLong(); // made just after the start read the bundle
   }
 
   /**
-   * The bundle's certificates read now, if a read is due and no earlier one hangs, and it ended
-   * within the bound with a bundle the client can use; empty otherwise.
+   * For a handshake the bundle did not verify: the bundle's certificates read now, if no such
+   * read started within the interval and no earlier read hangs, and it ended within the bound
+   * with a bundle the client can use; empty otherwise.
    */
   synchronized Optional<List<X509Certificate>> read() {
     long now = ticker.getAsLong();
@@ -68,6 +75,28 @@ final class BundleRereads {
     }
     started = true;
     last = now;
+    return readNow(now);
+  }
+
+  /**
+   * For a handshake the bundle verified: as {@link #read()}, if no read at all started within
+   * the interval (nor this was made).
+   */
+  synchronized Optional<List<X509Certificate>> readVerified() {
+    long now = ticker.getAsLong();
+    if (hanging != null && !hanging.isDone()) {
+      return Optional.empty();
+    }
+    hanging = null;
+    if (now - lastAny < interval) {
+      return Optional.empty();
+    }
+    return readNow(now);
+  }
+
+  /** A read started {@code now}, waited for at most the bound; called holding this. */
+  private Optional<List<X509Certificate>> readNow(long now) {
+    lastAny = now;
     FutureTask<List<X509Certificate>> reading = new FutureTask<>(read::get);
     Thread reader = new Thread(reading, "promcc-prometheus-ca-bundle-"
         + READERS.incrementAndGet());

@@ -23,12 +23,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Verifies Prometheus' certificate with the certificates of a CA bundle valid at the handshake,
  * as Go (Prometheus' own clients) and OpenSSL (curl) do: one that expired, when the bundle was
  * read or since, verifies nothing, where the JDK takes a trusted CA as valid for ever. A chain
- * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). A chain the bundle does
- * not verify has the bundle read again ({@link BundleRereads}): if it changed (a CA added for a
- * rotation), it is taken, the client's cached TLS sessions are dropped (a resumed one is not
- * verified again: a CA taken out of the bundle would go on passing it), and the chain checked
- * once more. Host names are verified by the JDK's PKIX trust manager it hands each check to.
- * Thread-safe.
+ * that such a CA signed is refused naming it ({@link ExpiredBundleCa}). The bundle is read again
+ * ({@link BundleRereads}: when due, bounded) after a full handshake: one it did not verify, so
+ * that a CA added (a rotation) is taken, and one it verified, so that a CA taken out stops
+ * verifying. A read that finds the bundle changed has it taken, the client's cached TLS sessions
+ * dropped (a resumed one is not verified again: a CA taken out would go on passing it), and the
+ * chain checked once more. Host names are verified by the JDK's PKIX trust manager it hands
+ * each check to. Thread-safe: a read is waited for on the handshake's thread, no lock of this
+ * held.
  */
 final class BundleTrustManager extends X509ExtendedTrustManager {
   private static final System.Logger LOG = System.getLogger(BundleTrustManager.class.getName());
@@ -36,6 +38,7 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   private final Path path;
   private final Clock clock;
   private final Supplier<Optional<List<X509Certificate>>> rereads;
+  private final Supplier<Optional<List<X509Certificate>>> verifiedRereads;
   private final Runnable changes;
   /** The bundle's certificates, as read last; guarded by this. */
   private List<X509Certificate> certificates;
@@ -46,21 +49,24 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
 
   /** Over {@code certificates}, never read again. */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock) {
-    this(path, certificates, clock, Optional::empty, () -> { });
+    this(path, certificates, clock, Optional::empty, Optional::empty, () -> { });
   }
 
   /**
    * Over {@code certificates}, the bundle read again by {@code rereads} ({@link
-   * BundleRereads#read}: empty if not read) after a handshake they do not verify; {@code
-   * changes} is run after a read that found other certificates has them taken (it drops the
-   * sessions verified with the ones before).
+   * BundleRereads#read}: empty if not read) after a handshake they do not verify, and by {@code
+   * verifiedRereads} ({@link BundleRereads#readVerified}) after one they verify; {@code changes}
+   * is run after a read that found other certificates has them taken (it drops the sessions
+   * verified with the ones before).
    */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock,
-      Supplier<Optional<List<X509Certificate>>> rereads, Runnable changes) {
+      Supplier<Optional<List<X509Certificate>>> rereads,
+      Supplier<Optional<List<X509Certificate>>> verifiedRereads, Runnable changes) {
     this.path = requireNonNull(path, "path == null");
     this.certificates = List.copyOf(certificates);
     this.clock = requireNonNull(clock, "clock == null");
     this.rereads = requireNonNull(rereads, "rereads == null");
+    this.verifiedRereads = requireNonNull(verifiedRereads, "verifiedRereads == null");
     this.changes = requireNonNull(changes, "changes == null");
   }
 
@@ -70,7 +76,9 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * {@code check} over the bundle; if it fails, over the bundle read again, if that changed.
+   * {@code check} over the bundle; then, if a read is due, over the bundle read again if that
+   * changed: after a failure, so that a CA added verifies the chain, and after a success, so
+   * that a CA taken out of it stops verifying it (else only a failure or a restart would see it).
    *
    * @throws CertificateException the failure, naming an expired CA of the bundle that signed
    *     the chain if there is one
@@ -79,12 +87,20 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
       throws CertificateException {
     try {
       check.run(pkix(chain));
-      return;
     } catch (CertificateException failure) {
-      if (!changed(rereads.get())) {
+      if (!takeIfChanged(rereads.get(), "after a certificate of prometheus it did not verify")) {
         throw named(failure, chain);
       }
+      checkAgain(chain, check);
+      return;
     }
+    if (takeIfChanged(verifiedRereads.get(), "at a handshake it verified")) {
+      checkAgain(chain, check);
+    }
+  }
+
+  private void checkAgain(X509Certificate[] chain, ServerCheck check)
+      throws CertificateException {
     try {
       check.run(pkix(chain));
     } catch (CertificateException failure) {
@@ -92,8 +108,12 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  /** Whether {@code read} holds certificates other than those in use, which it replaces. */
-  private boolean changed(Optional<List<X509Certificate>> read) {
+  /**
+   * Whether {@code read} holds certificates other than those in use, which it then replaces,
+   * and drops the sessions verified with those ({@code changes}, run outside this lock: it takes
+   * the JDK's session locks); {@code when} says in the log line when it was read.
+   */
+  private boolean takeIfChanged(Optional<List<X509Certificate>> read, String when) {
     synchronized (this) {
       if (read.isEmpty() || read.get().equals(certificates)) {
         return false;
@@ -102,8 +122,8 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
     }
     changes.run();
     LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
-        + " changed since it was read: read again after a certificate of prometheus it did not "
-        + "verify, " + read.get().size() + " certificate(s) now");
+        + " changed since it was read: read again " + when + ", " + read.get().size()
+        + " certificate(s) now");
     return true;
   }
 

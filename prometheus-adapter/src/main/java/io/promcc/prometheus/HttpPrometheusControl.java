@@ -126,7 +126,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
    *
    * The CA bundle is not read again to make it: its certificates are those read into the
-   * settings (later handshakes that they do not verify read it again, bounded).
+   * settings (later handshakes read it again when due, bounded).
    */
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
     HttpClient.Builder builder = HttpClient.newBuilder()

@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -87,10 +88,19 @@ public final class PrometheusTrust {
 
   /** As {@link #read(Path)}, validity judged by {@code clock}. */
   static PrometheusTrust read(Path path, Clock clock) {
+    return read(path, clock, System::nanoTime);
+  }
+
+  /**
+   * As {@link #read(Path, Clock)}, the reads again of the bundle timed on {@code ticker}
+   * (nanoseconds, as {@link System#nanoTime()}).
+   */
+  static PrometheusTrust read(Path path, Clock clock, LongSupplier ticker) {
     requireNonNull(path, "path == null");
     requireNonNull(clock, "clock == null");
+    requireNonNull(ticker, "ticker == null");
     try {
-      return readOrRefuse(path, clock);
+      return readOrRefuse(path, clock, ticker);
     } catch (Refused refused) {
       throw new Unusable(path, refused.getMessage());
     }
@@ -163,7 +173,8 @@ public final class PrometheusTrust {
    * The trust of {@code path}. Only a regular file is opened (a FIFO waits for a writer) and
    * only its first {@link #MAX_CA_BUNDLE_BYTES} bytes are read.
    */
-  private static PrometheusTrust readOrRefuse(Path path, Clock clock) throws Refused {
+  private static PrometheusTrust readOrRefuse(Path path, Clock clock, LongSupplier ticker)
+      throws Refused {
     byte[] bytes;
     long size;
     try {
@@ -213,10 +224,10 @@ public final class PrometheusTrust {
             + "expired ca verifies nothing");
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {
-          new BundleTrustManager(path, certificates, clock, new BundleRereads(
-              () -> read(path, clock).certificates, System::nanoTime, BundleRereads.INTERVAL,
-              BundleRereads.BOUND)::read, () -> forgetSessions(context))}, null);
+      BundleRereads rereads = new BundleRereads(() -> read(path, clock).certificates, ticker,
+          BundleRereads.INTERVAL, BundleRereads.BOUND);
+      context.init(null, new TrustManager[] {new BundleTrustManager(path, certificates, clock,
+          rereads::read, rereads::readVerified, () -> forgetSessions(context))}, null);
       context.getClientSessionContext().setSessionTimeout((int) SESSION_TIMEOUT.toSeconds());
       return new PrometheusTrust(path, certificates, outOfValidity, context);
     } catch (GeneralSecurityException e) {

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CA bundle read again after a handshake it did not verify: at most once per interval, a
- * read that hangs (a volume) waited for at most the bound and none started while it hangs, and
- * a bundle that cannot be used now leaves the one read before. The interval is timed on an
- * injected ticker (nanoseconds, as {@link System#nanoTime()}), no wall clock.
+ * The CA bundle read again after a handshake (one it did not verify, and one it verified): at
+ * most once per interval, a read that hangs (a volume) waited for at most the bound and none
+ * started while it hangs, and a bundle that cannot be used now leaves the one read before. The
+ * interval is timed on an injected ticker (nanoseconds, as {@link System#nanoTime()}), no wall
+ * clock.
  */
 class BundleRereadsTest {
   private static final Duration INTERVAL = Duration.ofSeconds(10);
@@ -91,6 +92,54 @@ class BundleRereadsTest {
     assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60));
     advance(INTERVAL);
     assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
+    assertEquals(1, reads.get());
+    volume.countDown();
+  }
+
+  /**
+   * A handshake the bundle verified reads it at most once per interval since any read, the
+   * start's included (this was made just after it), and its reads keep none from a handshake
+   * the bundle did not verify: a rotation's new certificate of Prometheus, seen just after one,
+   * is not refused for an interval.
+   */
+  @Test
+  void aVerifiedHandshakeReadsOncePerIntervalSinceAnyAndKeepsNoneFromOneNotVerified() {
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      return bundle;
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
+
+    assertEquals(Optional.empty(), rereads.readVerified()); // the start read it
+    advance(INTERVAL);
+    assertEquals(Optional.of(bundle), rereads.readVerified());
+    assertEquals(Optional.of(bundle), rereads.read());
+    advance(INTERVAL.minusNanos(1));
+    assertEquals(Optional.empty(), rereads.readVerified());
+    advance(Duration.ofNanos(1));
+    assertEquals(Optional.of(bundle), rereads.readVerified());
+    assertEquals(3, reads.get());
+  }
+
+  /** A read that hangs keeps the reads of verified handshakes from starting as well. */
+  @Test
+  void aReadThatHangsKeepsTheReadsOfVerifiedHandshakesFromStarting() {
+    CountDownLatch volume = new CountDownLatch(1);
+    BundleRereads rereads = new BundleRereads(() -> {
+      reads.incrementAndGet();
+      while (true) {
+        try {
+          volume.await(); // as a read of a hung volume, which no interrupt ends
+          break;
+        } catch (InterruptedException e) {
+          // it goes on
+        }
+      }
+      return bundle;
+    }, ticker::get, INTERVAL, Duration.ofMillis(200));
+
+    assertEquals(Optional.empty(), rereads.read());
+    advance(INTERVAL);
+    assertEquals(Optional.empty(), rereads.readVerified()); // at once: the first still hangs
     assertEquals(1, reads.get());
     volume.countDown();
   }
