@@ -74,8 +74,9 @@ final class CheckCommand implements Callable<Integer> {
     // as run logs: at --log-level, without client-java's informer lines and the stack traces
     // of the informers stopped at the end, which read like a failed check
     Logging.configure(settings.logLevel());
-    // findings of the settings, as the unknown variables are: an expired CA verifies nothing
-    settings.prometheusCaBundle().ifPresent(bundle -> bundle.warnings()
+    // findings of the settings, as the unknown variables are: an expired CA verifies nothing;
+    // said here, the client made below does not log them again
+    settings.prometheusCaBundle().ifPresent(bundle -> bundle.warningsNotSaid()
         .forEach(w -> err.println("warning: " + w)));
     CheckParts parts;
     try {

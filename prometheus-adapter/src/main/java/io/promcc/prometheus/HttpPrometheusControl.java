@@ -135,7 +135,8 @@ public final class HttpPrometheusControl implements PrometheusControl {
         .followRedirects(HttpClient.Redirect.NEVER);
     settings.caBundle().ifPresent(bundle -> {
       // as Go and curl, which take the bundle the same way: said once, when the client is made
-      bundle.warnings().forEach(warning -> LOG.log(Level.WARNING, warning));
+      // unless promcc check said them already
+      bundle.warningsNotSaid().forEach(warning -> LOG.log(Level.WARNING, warning));
       builder.sslContext(bundle.sslContext());
     });
     return builder.build();

@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,8 @@ public final class PrometheusTrust {
   private final List<X509Certificate> certificates;
   private final List<String> outOfValidity;
   private final SSLContext context;
+  /** Whether {@link #warningsNotSaid()} gave the warnings. */
+  private final AtomicBoolean said = new AtomicBoolean();
 
   private PrometheusTrust(Path path, List<X509Certificate> certificates,
       List<String> outOfValidity, SSLContext context) {
@@ -142,6 +145,15 @@ public final class PrometheusTrust {
     return outOfValidity.stream().map(expired -> "prometheus ca bundle "
         + Quoting.quote(path.toString()) + ": " + expired + ": it verifies nothing (as for go "
         + "and curl); the bundle's other certificates verify prometheus'").toList();
+  }
+
+  /**
+   * {@link #warnings()} the first time it is called, none after: the start says them once,
+   * whichever of its parts comes first ({@code promcc check} among its findings, else the
+   * client when it is made, in its log), where both said them on a terminal. Thread-safe.
+   */
+  public List<String> warningsNotSaid() {
+    return said.getAndSet(true) ? List.of() : warnings();
   }
 
   /**

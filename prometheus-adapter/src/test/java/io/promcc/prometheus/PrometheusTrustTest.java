@@ -94,6 +94,28 @@ class PrometheusTrustTest {
     }
   }
 
+  /**
+   * Warnings said once: a client made after they were said ({@code promcc check} prints them
+   * among its findings) logs none, where a terminal showed them twice.
+   */
+  @Test
+  void anExpiredCaSaidBeforeTheClientIsMadeIsNotLoggedAgain() throws IOException {
+    Path bundle = Files.writeString(temp.resolve("ca.pem"), ThrowawayCa.create("old ca",
+        Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"))
+        .certificatePem() + ThrowawayCa.create("new ca").certificatePem());
+    PrometheusTrust trust = PrometheusTrust.read(bundle);
+
+    assertEquals(trust.warnings(), trust.warningsNotSaid());
+    try (LogCapture log = LogCapture.everythingOf(HttpPrometheusControl.class)) {
+      HttpPrometheusControl.newHttpClient(PrometheusAdapterSettings.builder(Path.of("out"),
+          URI.create("https://prometheus.example:9090")).caBundle(trust).build());
+
+      assertEquals(List.of(), log.lines());
+    }
+    assertEquals(List.of(), trust.warningsNotSaid());
+    assertEquals(1, trust.warnings().size());
+  }
+
   @Test
   void aBundleThatHoldsAKeyBesideItsCertificateIsReadForTheCertificateAsGoReadsIt()
       throws IOException {
