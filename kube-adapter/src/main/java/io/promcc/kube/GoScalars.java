@@ -19,12 +19,14 @@ import java.io.IOException;
  * boolean, is refused (Go: "cannot unmarshal number into Go struct field
  * ObjectMeta.metadata.resourceVersion of type string"), where Gson took {@code 9} as "9",
  * {@code true} as "true", and {@code "true"} as true and any other string as false. A
- * {@code byte[]} (a Secret's {@code data} value, Go's []byte) takes only a string (its base64,
- * which client-java's adapter then decodes) or {@code null}, where that adapter took a number's
- * text as base64. Fields whose JSON is a string or a number (an {@code IntOrString}, a
- * {@code Quantity}) keep their own adapters, which read their JSON themselves. A refusal names
- * what came and where, never a string's text (it may be a Secret's). Each value is peeked once,
- * as Gson's own adapters do. Every write goes to the adapter wrapped. Thread-safe.
+ * {@code byte[]} (a Secret's {@code data} value, Go's []byte) takes only a string, its base64
+ * decoded as Go decodes it ({@link GoBase64}), or {@code null}, where client-java's adapter took
+ * a number's text, the URL-safe alphabet and no padding as base64 and failed with a
+ * NullPointerException at other text. Fields whose JSON is a string or a number (an
+ * {@code IntOrString}, a {@code Quantity}) keep their own adapters, which read their JSON
+ * themselves. A refusal names what came and where, never a string's text (it may be a
+ * Secret's). Each value is peeked once, as Gson's own adapters do. Every write goes to the
+ * adapter wrapped. Thread-safe.
  */
 final class GoScalars implements TypeAdapterFactory {
   @Override
@@ -106,8 +108,9 @@ final class GoScalars implements TypeAdapterFactory {
   }
 
   /**
-   * Reads a Go []byte: a string, decoded by client-java's adapter, or null; anything else as
-   * Go refuses it.
+   * Reads a Go []byte: a string, its base64 decoded as Go decodes it ({@link GoBase64}), or
+   * null; anything else as Go refuses it. client-java's adapter, which okio's lenient decoder
+   * serves, writes.
    */
   private static final class Bytes extends TypeAdapter<byte[]> {
     private final TypeAdapter<byte[]> clientJavas;
@@ -124,10 +127,20 @@ final class GoScalars implements TypeAdapterFactory {
     @Override
     public byte[] read(JsonReader in) throws IOException {
       JsonToken token = in.peek();
-      if (token != JsonToken.STRING && token != JsonToken.NULL) {
+      if (token == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      if (token != JsonToken.STRING) {
         throw refused("base64 string", token, in);
       }
-      return clientJavas.read(in);
+      String path = in.getPath();
+      try {
+        return GoBase64.decode(in.nextString());
+      } catch (GoBase64.Refused e) {
+        throw new JsonSyntaxException("Expected a base64 string but was a STRING that is no "
+            + "standard base64 (" + e.getMessage() + ") at path " + path);
+      }
     }
   }
 }

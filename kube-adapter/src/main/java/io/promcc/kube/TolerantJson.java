@@ -44,8 +44,8 @@ import okio.BufferedSource;
  * {@code IntOrString} and {@code Quantity} keep their {@code @JsonAdapter}s. A map of string
  * keys takes a key's last value, as Go does ({@link LastKeyMaps}); an integer field, and an
  * IntOrString's number form, take only an integer in range, as Go reads one
- * ({@link GoIntegers}); a string field (and a byte array's base64) only a string, a boolean
- * field only a boolean ({@link GoScalars}). Thread-safe.
+ * ({@link GoIntegers}); a string field only a string, a byte array only a string of base64 as
+ * Go decodes it, a boolean field only a boolean ({@link GoScalars}). Thread-safe.
  */
 final class TolerantJson {
   private static final Gson GSON = build();

@@ -124,6 +124,38 @@ class GoScalarsTest {
   }
 
   /**
+   * A Secret's {@code data} value is base64 as Go's {@code base64.StdEncoding} decodes it (Go's
+   * JSON decoding of a []byte): the standard alphabet, padded, a carriage return or a line feed
+   * anywhere passed over, bits past the last byte left unchecked; the URL-safe alphabet, a
+   * missing or misplaced padding, anything after the padding, a space are refused, naming the
+   * key and the offset Go names ("illegal base64 data at input byte 2"), never the value, where
+   * client-java's reader took the URL-safe alphabet, no padding and spaces, and failed with a
+   * NullPointerException at a character of neither alphabet.
+   */
+  @Test
+  void aSecretsDataIsStandardBase64AsGoDecodesIt() {
+    Map<String, String> accepted = Map.of("MTIz", "123", "QQ==", "A", "QUI=", "AB",
+        "QR==", "A", "MT\\r\\nIz", "123", "QQ==\\n", "A", "QQ=\\r=", "A", "", "",
+        "\\n", "", "+/+/", "\u00fb\u00ff\u00bf");
+    for (Function<String, V1Secret> read : readers(V1Secret.class)) {
+      accepted.forEach((base64, bytes) -> assertArrayEquals(
+          bytes.getBytes(StandardCharsets.ISO_8859_1),
+          read.apply("{\"data\":{\"a\":\"" + base64 + "\"}}").getData().get("a"), base64));
+      Map<String, Integer> refused = Map.of("-_8A", 0, "MTI_", 3, "QQ", 0, "QUI", 0, "QQ=", 3,
+          "Q===", 1, "QQ==QQ==", 4, "QQ== ", 4, "MT Iz", 2, "MTIz!", 4);
+      refused.forEach((base64, at) -> {
+        String json = "{\"metadata\":{\"name\":\"s\"},\"data\":{\"tls.key\":\""
+            + base64 + "\"}}";
+        JsonParseException thrown = assertThrows(JsonParseException.class,
+            () -> read.apply(json), base64);
+        assertEquals("Expected a base64 string but was a STRING that is no standard base64 "
+            + "(illegal base64 data at input byte " + at + ") at path $.data.tls.key",
+            thrown.getMessage(), base64);
+      });
+    }
+  }
+
+  /**
    * What is a string or a number in JSON stays so: a targetPort (an IntOrString) and a Quantity
    * take both, as Go reads them; a Status's details are read as sent.
    */

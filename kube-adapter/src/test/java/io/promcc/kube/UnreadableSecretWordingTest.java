@@ -1,5 +1,6 @@
 package io.promcc.kube;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,5 +99,30 @@ class UnreadableSecretWordingTest extends ServiceWatchFixture {
     String secret = secret("data", NOT_BASE64);
     assertQuotesNoValue(secret, listed(secret));
     assertQuotesNoValue(secret, watched(secret));
+  }
+
+  /**
+   * A value of {@code data} that Go's base64 refuses (a character of neither alphabet, the
+   * URL-safe alphabet) makes a list that cannot be read and fails a watch, named by the key
+   * and the offset Go names, never by its text, as client-go refuses it ("illegal base64 data at
+   * input byte 14"), where client-java's reader failed with a NullPointerException at the first
+   * and took the second.
+   */
+  @Test
+  void aValueOfDataThatIsNoBase64IsNamedByItsKeyAndWhere() throws Exception {
+    startSecrets();
+    String list = "cannot list secrets in namespace \"default\": http status 200, but its body "
+        + "cannot be read: JsonSyntaxException: Expected a base64 string but was a STRING that "
+        + "is no standard base64 (illegal base64 data at input byte ";
+    String watch = "watch of secrets in namespace \"default\" brought an event that cannot be "
+        + "read: its object cannot be read: Expected a base64 string but was a STRING that is "
+        + "no standard base64 (illegal base64 data at input byte ";
+    String notBase64 = secret("data", NOT_BASE64);
+    String urlSafe = secret("data", "{\"key\":\"" + SECRET + "_-==\"}");
+
+    assertEquals(Optional.of(list + "14) at path $.items[0].data.key"), listed(notBase64));
+    assertEquals(Optional.of(watch + "14) at path $.data.key"), watched(notBase64));
+    assertEquals(Optional.of(list + "14) at path $.items[0].data.key"), listed(urlSafe));
+    assertEquals(Optional.of(watch + "14) at path $.data.key"), watched(urlSafe));
   }
 }
