@@ -9,6 +9,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 /**
  * Reads a string field ({@code String}: a name, a resourceVersion, a label's or an annotation's
@@ -22,7 +24,11 @@ import java.io.IOException;
  * {@code byte[]} (a Secret's {@code data} value, Go's []byte) takes only a string, its base64
  * decoded as Go decodes it ({@link GoBase64}), or {@code null}, where client-java's adapter took
  * a number's text, the URL-safe alphabet and no padding as base64 and failed with a
- * NullPointerException at other text. Fields whose JSON is a string or a number (an
+ * NullPointerException at other text. A time ({@code OffsetDateTime}: a
+ * {@code creationTimestamp}, a Lease's {@code renewTime}) takes only a string, parsed by
+ * client-java's adapter, or {@code null}, as Go's {@code metav1.Time} reads one; text that is no
+ * time is refused as JSON that cannot be read, where that adapter's DateTimeParseException came
+ * out of a list call as it was. Fields whose JSON is a string or a number (an
  * {@code IntOrString}, a {@code Quantity}) keep their own adapters, which read their JSON
  * themselves. A refusal names what came and where, never a string's text (it may be a
  * Secret's). Each value is peeked once, as Gson's own adapters do. Every write goes to the
@@ -39,6 +45,8 @@ final class GoScalars implements TypeAdapterFactory {
       adapter = new Booleans(gson.getDelegateAdapter(this, TypeToken.get(Boolean.class)));
     } else if (raw == byte[].class) {
       adapter = new Bytes(gson.getDelegateAdapter(this, TypeToken.get(byte[].class)));
+    } else if (raw == OffsetDateTime.class) {
+      adapter = new Times(gson.getDelegateAdapter(this, TypeToken.get(OffsetDateTime.class)));
     } else {
       return null;
     }
@@ -140,6 +148,44 @@ final class GoScalars implements TypeAdapterFactory {
       } catch (GoBase64.Refused e) {
         throw new JsonSyntaxException("Expected a base64 string but was a STRING that is no "
             + "standard base64 (" + e.getMessage() + ") at path " + path);
+      }
+    }
+  }
+
+  /**
+   * Reads a Go {@code metav1.Time} or {@code MicroTime}: a string, parsed by client-java's
+   * adapter, or null; anything else as Go refuses it, and text that adapter cannot parse as a
+   * refusal that names where, not as its DateTimeParseException, which no reader of JSON takes
+   * for JSON it cannot read.
+   */
+  private static final class Times extends TypeAdapter<OffsetDateTime> {
+    private final TypeAdapter<OffsetDateTime> clientJavas;
+
+    Times(TypeAdapter<OffsetDateTime> clientJavas) {
+      this.clientJavas = clientJavas;
+    }
+
+    @Override
+    public void write(JsonWriter out, OffsetDateTime value) throws IOException {
+      clientJavas.write(out, value);
+    }
+
+    @Override
+    public OffsetDateTime read(JsonReader in) throws IOException {
+      JsonToken token = in.peek();
+      if (token == JsonToken.NULL) {
+        in.nextNull();
+        return null;
+      }
+      if (token != JsonToken.STRING) {
+        throw refused("time string", token, in);
+      }
+      String path = in.getPath();
+      try {
+        return clientJavas.read(in);
+      } catch (DateTimeParseException e) {
+        throw new JsonSyntaxException("Expected an RFC 3339 time but was a STRING that is none "
+            + "(from its character " + e.getErrorIndex() + " on) at path " + path);
       }
     }
   }

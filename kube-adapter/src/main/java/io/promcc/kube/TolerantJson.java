@@ -45,7 +45,8 @@ import okio.BufferedSource;
  * keys takes a key's last value, as Go does ({@link LastKeyMaps}); an integer field, and an
  * IntOrString's number form, take only an integer in range, as Go reads one
  * ({@link GoIntegers}); a string field only a string, a byte array only a string of base64 as
- * Go decodes it, a boolean field only a boolean ({@link GoScalars}). Thread-safe.
+ * Go decodes it, a boolean field only a boolean, a time only a string that is one
+ * ({@link GoScalars}). Thread-safe.
  */
 final class TolerantJson {
   private static final Gson GSON = build();

@@ -156,6 +156,44 @@ class GoScalarsTest {
   }
 
   /**
+   * A time ({@code metadata.creationTimestamp}, a Lease's {@code renewTime}) is a string or
+   * null, as Go's {@code metav1.Time} and {@code MicroTime} read one: a number or a boolean is
+   * refused as any string field's, and text that is no time is refused with where, where
+   * client-java's reader threw a DateTimeParseException that no caller took for JSON it cannot
+   * read.
+   */
+  @Test
+  void aTimeIsAStringThatIsATime() {
+    String stamped = LIST.replace("\"name\":\"a\",",
+        "\"name\":\"a\",\"creationTimestamp\":\"2024-01-02T03:04:05Z\",");
+    for (Function<String, V1ServiceList> read : readers(V1ServiceList.class)) {
+      assertEquals(2024, read.apply(stamped).getItems().get(0).getMetadata()
+          .getCreationTimestamp().getYear());
+      assertNull(read.apply(stamped.replace("\"2024-01-02T03:04:05Z\"", "null")).getItems()
+          .get(0).getMetadata().getCreationTimestamp());
+      Map.of("5", "NUMBER", "true", "BOOLEAN").forEach((value, token) -> assertEquals(
+          "Expected a time string but was " + token
+              + " at path $.items[0].metadata.creationTimestamp",
+          assertThrows(JsonParseException.class, () -> read.apply(
+              stamped.replace("\"2024-01-02T03:04:05Z\"", value))).getMessage(), value));
+      // where the text stops being a time, as java.time names it
+      Map.of("yesterday", 0, "", 0, "2024-01-02", 10).forEach((value, at) -> assertEquals(
+          "Expected an RFC 3339 time but was a STRING that is none (from its character " + at
+              + " on) at path $.items[0].metadata.creationTimestamp",
+          assertThrows(JsonParseException.class, () -> read.apply(stamped.replace(
+              "2024-01-02T03:04:05Z", value))).getMessage(), value));
+    }
+    for (Function<String, V1Lease> read : readers(V1Lease.class)) {
+      String renewed = LEASE.replace("\"spec\":{",
+          "\"spec\":{\"renewTime\":\"2024-01-02T03:04:05.123456Z\",");
+      assertEquals(123456000, read.apply(renewed).getSpec().getRenewTime().getNano());
+      assertEquals("Expected a time string but was NUMBER at path $.spec.renewTime",
+          assertThrows(JsonParseException.class, () -> read.apply(renewed.replace(
+              "\"2024-01-02T03:04:05.123456Z\"", "5"))).getMessage());
+    }
+  }
+
+  /**
    * What is a string or a number in JSON stays so: a targetPort (an IntOrString) and a Quantity
    * take both, as Go reads them; a Status's details are read as sent.
    */

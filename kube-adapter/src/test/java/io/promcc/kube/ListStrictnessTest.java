@@ -181,6 +181,29 @@ class ListStrictnessTest {
   }
 
   /**
+   * A number or text that is no time in a time field ({@code metadata.creationTimestamp}) makes
+   * a list that cannot be read, worded as any other such list with where it is, as client-go
+   * refuses it, where client-java's reader threw a DateTimeParseException that came out of the
+   * list call as it was, no ApiException.
+   */
+  @Test
+  void aTimeThatIsNoTimeMakesAListThatCannotBeRead() throws Exception {
+    String stamped = LIST.replace("\"name\":\"a\",",
+        "\"name\":\"a\",\"creationTimestamp\":\"2024-01-02T03:04:05Z\",");
+    assertEquals(2024, list(stamped).getItems().get(0).getMetadata().getCreationTimestamp()
+        .getYear());
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "a time string but was NUMBER at path $.items[0].metadata.creationTimestamp",
+        FailureText.describe(assertThrows(ApiException.class,
+            () -> list(stamped.replace("\"2024-01-02T03:04:05Z\"", "5")))));
+    assertEquals("http status 200, but its body cannot be read: JsonSyntaxException: Expected "
+        + "an RFC 3339 time but was a STRING that is none (from its character 0 on) at path "
+        + "$.items[0].metadata.creationTimestamp", FailureText.describe(assertThrows(
+            ApiException.class, () -> list(stamped.replace("2024-01-02T03:04:05Z",
+                "yesterday")))));
+  }
+
+  /**
    * A key twice in one object of a map (labels, annotations, a selector) reads as its last
    * value, as Go decodes it into a map (and as a watch event's object is read), where Gson's map
    * adapter refused the whole list ("duplicate key").

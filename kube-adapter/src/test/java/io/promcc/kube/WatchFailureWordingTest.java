@@ -193,6 +193,24 @@ class WatchFailureWordingTest extends ServiceWatchFixture {
             service.replace("\"spec\":{", "\"spec\":{\"publishNotReadyAddresses\":\"true\",")));
   }
 
+  /**
+   * An event whose object has a number or text that is no time in a time field fails the watch,
+   * worded with where it is, as client-go's decoder refuses it, where client-java's reader's
+   * DateTimeParseException was named as it was ("Text '5' could not be parsed at index 0").
+   */
+  @Test
+  void anEventWithNoTimeForATimeFieldFailsTheWatchSayingWhere() throws Exception {
+    String service = serviceWithPort("443").replace("\"name\":\"a\",",
+        "\"name\":\"a\",\"creationTimestamp\":\"2024-01-02T03:04:05Z\",");
+    assertEquals(Optional.empty(), failureAfterTheEvent("ADDED", service));
+    assertEquals(unreadable("its object cannot be read: Expected a time string but was NUMBER "
+        + "at path $.metadata.creationTimestamp"), failureAfterTheEvent("MODIFIED",
+            service.replace("\"2024-01-02T03:04:05Z\"", "5")));
+    assertEquals(unreadable("its object cannot be read: Expected an RFC 3339 time but was a "
+        + "STRING that is none (from its character 0 on) at path $.metadata.creationTimestamp"),
+        failureAfterTheEvent("MODIFIED", service.replace("2024-01-02T03:04:05Z", "yesterday")));
+  }
+
   @Test
   void anEventWhoseObjectCannotBeReadSaysWhere() throws Exception {
     assertEquals(unreadable("its object cannot be read: Expected BEGIN_OBJECT but was STRING at "
