@@ -99,7 +99,8 @@ final class AliasRatio {
   private void refuseExcessive() {
     if (aliased > 100 && decoded > 1000 && (double) aliased / decoded > allowedRatio(decoded)) {
       throw new ComposerException("document contains excessive aliasing: aliases make "
-          + aliased + " of the first " + decoded + " values read (the last *" + lastAlias
+          + aliased + " of the first " + decoded + " values read (the last "
+          + (KeyNames.looksLikeName(lastAlias) ? "" : "alias ") + KeyNames.alias(lastAlias)
           + "), past the share Prometheus' YAML takes", Optional.empty());
     }
   }

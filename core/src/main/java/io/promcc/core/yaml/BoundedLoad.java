@@ -117,6 +117,10 @@ final class BoundedLoad extends Load {
             continue;
           }
           Object key = constructObject(tuple.getKeyNode());
+          if (!KeyNames.looksLikeName(key)) { // named by its line, not its text
+            tuple.getKeyNode().getStartMark()
+                .ifPresent(mark -> read.addLine(key, mark.getLine() + 1));
+          }
           if (merges) {
             read.unmark(key);
             read.put(key, constructObject(tuple.getValueNode()));
@@ -349,9 +353,9 @@ final class BoundedLoad extends Load {
       }
       Integer height = heights.get(child);
       if (height == null) {
-        throw new ComposerException("the alias *" + child.getAnchor().map(Anchor::getValue)
-            .orElse("") + " is inside the collection it names (a value that would hold "
-            + "itself)", start);
+        throw new ComposerException("the alias " + KeyNames.alias(child.getAnchor()
+            .map(Anchor::getValue).orElse("")) + " is inside the collection it names (a value"
+            + " that would hold itself)", start);
       }
       return height;
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -40,10 +41,13 @@ public final class Fields {
   /**
    * Adds a problem for every key not in {@code known}, in sorted order, each named as
    * Prometheus' YAML reads it: a null key as the field {@code ""}, binary data as the text it
-   * encodes, refused saying so where that is a known field (it is no field here).
+   * encodes, refused saying so where that is a known field (it is no field here). A key that
+   * looks like no name (a line of a wrong file, {@code /etc/shadow}) is named by its line and
+   * length, not quoted, after the others, by line.
    */
   public void rejectUnknown(Set<String> known) {
     Map<String, String> unknown = new TreeMap<>(); // by name: the problem
+    Map<String, String> unshown = new TreeMap<>(); // by line, then name: the problem
     for (Object key : map.keySet()) {
       // named as Prometheus reads it: a null key as the field "", binary data as its text
       String name = key == null ? "" : asText(key);
@@ -52,10 +56,17 @@ public final class Fields {
             + written(key) + ") in " + owner + ", which is read as no field here: write it as"
             + " text");
       } else if (key == null || key instanceof byte[] || !known.contains(name)) {
-        unknown.put(name, "field " + Quoting.quote(name) + " not found in " + owner);
+        if (KeyNames.looksLikeName(name)) {
+          unknown.put(name, "field " + Quoting.quote(name) + " not found in " + owner);
+        } else { // a wrong file's line: named by its line, not its text, after the others
+          OptionalInt line = YamlReader.line(map, key);
+          unshown.put(String.format("%010d", line.orElse(Integer.MAX_VALUE)) + name,
+              KeyNames.fieldNotFound(name, "in " + owner, line));
+        }
       }
     }
     problems.addAll(unknown.values());
+    problems.addAll(unshown.values());
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.promcc.core.yaml;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -19,6 +22,8 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
   private Set<Object> nullWords;
   private Set<Object> times;
   private Set<Object> merged;
+  /** The line of each key that looks like no name ({@link KeyNames}), to name it by. */
+  private Map<Object, Integer> lines;
 
   ReadMapping(int size) {
     super(Math.max(size, 0) * 4 / 3 + 1);
@@ -64,8 +69,23 @@ final class ReadMapping extends LinkedHashMap<Object, Object> {
     }
   }
 
+  /** Records the line, counted from 1, of a key that looks like no name. */
+  void addLine(Object key, int line) {
+    if (lines == null) {
+      lines = new HashMap<>();
+    }
+    lines.put(key, line);
+  }
+
+  /** The line of {@code key} if it looks like no name ({@link #addLine}). */
+  OptionalInt line(Object key) {
+    Integer line = lines == null ? null : lines.get(key);
+    return line == null ? OptionalInt.empty() : OptionalInt.of(line);
+  }
+
   /** Marks the value of {@code key} as {@code source} marked its own, which it is. */
   void markAs(ReadMapping source, Object key) {
+    source.line(key).ifPresent(line -> addLine(key, line));
     if (source.nullWords != null && source.nullWords.contains(key)) {
       addNullWord(key);
     }

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
@@ -140,19 +141,27 @@ public final class YamlReader {
         problems.add(fields.contains(decoded) ? "field " + Quoting.quote(decoded)
             + " is written as binary data (!!binary " + writtenKey(key) + ") at the top level,"
             + " which is read as no field here: write it as text"
-            : "field " + Quoting.quote(decoded) + " not found at the top level");
+            : KeyNames.fieldNotFound(decoded, "at the top level", line(map, key)));
       } else if (key instanceof Number || key instanceof Boolean || key instanceof GoYamlBool) {
         // Prometheus reads the key as its text, a field it does not know, as none here is
-        problems.add("field " + Quoting.quote(writtenKey(key)) + " not found at the top level");
+        problems.add(KeyNames.fieldNotFound(writtenKey(key), "at the top level",
+            line(map, key)));
       } else if (!(key instanceof String)) {
-        problems.add("expected text keys at the top level, found the key "
-            + Quoting.quote(writtenKey(key)) + ", which is " + typeName(key));
+        String written = writtenKey(key);
+        problems.add("expected text keys at the top level, found "
+            + (KeyNames.looksLikeName(written) ? "the key " + Quoting.quote(written)
+            : KeyNames.key(written, line(map, key))) + ", which is " + typeName(key));
       }
     }
     if (!problems.isEmpty()) {
       throw new ValidationException(subject, problems);
     }
     return result;
+  }
+
+  /** The line of {@code key} of {@code map} if it looks like no name ({@link KeyNames}). */
+  static OptionalInt line(Map<?, ?> map, Object key) {
+    return map instanceof ReadMapping read ? read.line(key) : OptionalInt.empty();
   }
 
   /**
@@ -294,7 +303,8 @@ public final class YamlReader {
     }
     StringBuilder out = new StringBuilder();
     marked.getProblemMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
-    out.append(": ").append(oneLine(marked.getProblem()));
+    // a duplicate key or an undefined alias is named only where it looks like a name
+    out.append(": ").append(oneLine(KeyNames.inProblem(marked.getProblem())));
     if (marked.getContext() != null && !marked.getContext().isEmpty()) {
       out.append(" (").append(oneLine(marked.getContext()));
       marked.getContextMark().ifPresent(mark -> out.append(" at ").append(position(mark)));
