@@ -1,5 +1,6 @@
 package io.promcc.core.yaml;
 
+import java.util.List;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.resolver.JsonScalarResolver;
 
@@ -15,8 +16,7 @@ import org.snakeyaml.engine.v2.resolver.JsonScalarResolver;
  */
 final class JsonResolver extends JsonScalarResolver {
   /** Whether the patterns tried for any first character are those two alone. */
-  private final boolean twoForAny = yamlImplicitResolvers.containsKey(null)
-      && yamlImplicitResolvers.get(null).size() == 2;
+  private final boolean twoForAny = onlyEmptyAndNull(yamlImplicitResolvers.get(null));
 
   @Override
   public Tag resolve(String value, Boolean implicit) {
@@ -25,5 +25,21 @@ final class JsonResolver extends JsonScalarResolver {
       return Tag.STR;
     }
     return super.resolve(value, implicit);
+  }
+
+  /** Whether a plain scalar that can only be text is resolved without snakeyaml's patterns. */
+  boolean skipsPatterns() {
+    return twoForAny;
+  }
+
+  /**
+   * Whether {@code any}, the patterns snakeyaml tries for any first character, are the empty
+   * text's and null's, in that order. Its tuples are not public: their text names tag and
+   * pattern, so any other table, or other text for the same one, leaves every scalar to
+   * snakeyaml, as does a table of two other patterns.
+   */
+  static boolean onlyEmptyAndNull(List<?> any) {
+    return any != null && any.toString().equals("[Tuple tag=" + Tag.NULL + " regexp=" + EMPTY
+        + ", Tuple tag=" + Tag.NULL + " regexp=" + NULL + "]");
   }
 }

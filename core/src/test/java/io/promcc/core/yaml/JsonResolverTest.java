@@ -1,10 +1,13 @@
 package io.promcc.core.yaml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.resolver.JsonScalarResolver;
 
 /**
@@ -31,5 +34,23 @@ class JsonResolverTest {
             "\"" + scalar + "\" implicit " + implicit);
       }
     }
+  }
+
+  /**
+   * Where snakeyaml tries other patterns for any first character (another version of it), every
+   * scalar is left to snakeyaml: two patterns of another kind turned the shortcut on as well.
+   */
+  @Test
+  void otherPatternsForAnyFirstCharacterLeaveEveryScalarToSnakeyaml() {
+    String empty = "Tuple tag=" + Tag.NULL + " regexp=^$";
+    String nullWord = "Tuple tag=" + Tag.NULL + " regexp=^(?:null)$";
+
+    assertTrue(new JsonResolver().skipsPatterns(), "snakeyaml's own table");
+    assertTrue(JsonResolver.onlyEmptyAndNull(List.of(empty, nullWord)));
+    assertFalse(JsonResolver.onlyEmptyAndNull(List.of(empty, "Tuple tag=" + Tag.STR
+        + " regexp=^[a-z].*$")));
+    assertFalse(JsonResolver.onlyEmptyAndNull(List.of(nullWord, empty)));
+    assertFalse(JsonResolver.onlyEmptyAndNull(List.of(empty)));
+    assertFalse(JsonResolver.onlyEmptyAndNull(null));
   }
 }
