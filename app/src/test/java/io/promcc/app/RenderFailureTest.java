@@ -8,6 +8,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.reconcile.ForwardingStore;
+import io.promcc.core.testing.RefusedFolder;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -67,6 +69,47 @@ class RenderFailureTest {
         "  - certs/abc12-ca.pem",
         "  - certs/abc12-crt.pem",
         "  - certs/abc12-key.pem"), err.toString().lines().toList());
+  }
+
+  /**
+   * A certificate folder in --out that takes no new file (a read-only mount there): render said
+   * "error: cannot write \"...\": java.nio.file.FileSystemException: .../certs/.abc12-ca.pem
+   * .promcc-tmp-...: Operation not permitted"; it names the step and the reason in words.
+   */
+  @Test
+  void aWriteRefusedByTheOperatingSystemIsNamedWithTheStepAndTheReason() throws Exception {
+    Path certs = certificates();
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    Path outDir = temp.resolve("out");
+    Path refusing = Files.createDirectories(outDir.resolve("certs"));
+    CommandLine render = new CommandLine(new RenderCommand());
+    render.setOut(new PrintWriter(out));
+    render.setErr(new PrintWriter(err));
+    int code;
+    String reason;
+    try (RefusedFolder refused = RefusedFolder.of(refusing)) {
+      reason = refused.reason();
+      code = render.execute("--clusters", clusters.toString(), "--cert-dir",
+          certs.toString(), "--out", outDir.toString());
+    }
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    Path ca = refusing.resolve("abc12-ca.pem");
+    String expected = Pattern.quote("error: cannot write \"" + ca + "\": making its temporary "
+        + "file \"" + refusing + "/.abc12-ca.pem" + AtomicFileStore.TEMP_MARKER) + "[0-9a-f]+"
+        + Pattern.quote("\" failed (" + reason + ")");
+    List<String> lines = err.toString().lines().toList();
+    assertTrue(Pattern.matches(expected, lines.get(0)), err.toString());
+    assertEquals(List.of("nothing was written"), lines.subList(1, lines.size()));
+  }
+
+  private Path certificates() throws IOException {
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    Files.writeString(certs.resolve("abc12-ca.pem"), TestCertificates.read("ca.pem"));
+    Files.writeString(certs.resolve("abc12-crt.pem"), TestCertificates.read("client.pem"));
+    Files.writeString(certs.resolve("abc12-key.pem"), TestCertificates.read("client-key.pem"));
+    return certs;
   }
 
   /** The real store, whose write renames the first three files and then fails. */

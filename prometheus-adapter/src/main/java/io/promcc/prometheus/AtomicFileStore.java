@@ -234,7 +234,11 @@ public final class AtomicFileStore implements ConfigStore {
     FOLDER_SYNCED
   }
 
-  /** Called at each {@link Step}; the production hook does nothing. */
+  /**
+   * Called at each {@link Step}; the production hook does nothing. An {@link IOException} it
+   * throws fails the write as the step it marks the end of would (a test's full disk at the
+   * temporary file's sync, at a rename); any other throwable is a crash.
+   */
   @FunctionalInterface
   interface StepHook {
     StepHook NONE = (step, path) -> {};

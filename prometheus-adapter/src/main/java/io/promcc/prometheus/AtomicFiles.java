@@ -7,7 +7,9 @@ import static io.promcc.prometheus.PieceWriter.writeInPieces;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.io.ByteStreams;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
+import io.promcc.core.model.Unexpected;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.prometheus.AtomicFileStore.Step;
 import io.promcc.prometheus.AtomicFileStore.StepHook;
@@ -103,14 +105,18 @@ final class AtomicFiles {
   PosixFileAttributes writeTemporary(Path temp, Path target, List<ByteBuffer> buffers, int mode,
       Duration age) {
     Set<PosixFilePermission> perms = permissionsOf(mode);
+    String step = "making";
     try {
       long stamp = Long.MAX_VALUE;
       try (FileChannel channel = FileChannel.open(temp, CREATE_NEW_FILE,
           ATTRIBUTES.get(mode & 0777))) {
+        step = "writing";
         writeInPieces(channel, buffers);
+        step = "setting the mode of";
         // the umask may have removed bits at creation; set exactly what was asked
         Files.setPosixFilePermissions(temp, perms);
         if (age != null) {
+          step = "dating";
           BasicFileAttributeView times = Files.getFileAttributeView(temp,
               BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
           BasicFileAttributes written = times.readAttributes();
@@ -118,19 +124,22 @@ final class AtomicFiles {
           times.setTimes(FileTime.from(stamp, TimeUnit.NANOSECONDS),
               written.lastAccessTime(), null);
         }
+        step = "syncing";
         channel.force(true);
       }
       hook.reached(Step.TEMP_WRITTEN, target);
       if (age == null) {
         return null;
       }
+      step = "reading the status of";
       PosixFileAttributes status = Files.readAttributes(temp, PosixFileAttributes.class,
           LinkOption.NOFOLLOW_LINKS);
       // a file system may store a coarser time, never a later one if it took the stamp
       return modifiedNanos(status) <= stamp ? status : null;
     } catch (IOException e) {
       deleteQuietly(temp, e);
-      throw failure("cannot write", target, e);
+      throw failure("cannot write", target, step + " its temporary file "
+          + Quoting.quote(temp.toString()), e);
     }
   }
 
@@ -185,7 +194,8 @@ final class AtomicFiles {
       hook.reached(Step.RENAMED, target);
     } catch (IOException e) {
       deleteQuietly(temp, e);
-      throw failure("cannot write", target, e);
+      throw failure("cannot write", target, "renaming its temporary file "
+          + Quoting.quote(temp.toString()) + " to it", e);
     }
   }
 
@@ -194,16 +204,19 @@ final class AtomicFiles {
    * (its data and new size). A crash may leave any prefix of the bytes.
    */
   void append(Path file, long at, byte[] bytes) {
+    String step = "opening it";
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
         LinkOption.NOFOLLOW_LINKS)) {
+      step = "writing to it";
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       for (long position = at; buffer.hasRemaining(); ) {
         position += channel.write(buffer, position);
       }
+      step = "syncing it";
       channel.force(false);
       hook.reached(Step.APPENDED, file);
     } catch (IOException e) {
-      throw failure("cannot append to", file, e);
+      throw failure("cannot append to", file, step, e);
     }
   }
 
@@ -292,7 +305,8 @@ final class AtomicFiles {
           throw e;
         }
         throw new ConfigStoreException("cannot write files to " + Quoting.quote(root.toString())
-            + ": " + failure, failure);
+            + ": " + (failure instanceof InterruptedException ? "interrupted"
+            : Unexpected.named(failure, "a file's content")), failure);
       }
       return statuses;
     } finally {
@@ -329,8 +343,21 @@ final class AtomicFiles {
     return status.lastModifiedTime().to(TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * {@code <what> "<path>" (<reason>)}: {@code what} failed on {@code path} for the operating
+   * system's reason ({@link FileFailures#reason}), said in words.
+   */
   static ConfigStoreException failure(String what, Path path, IOException cause) {
+    return new ConfigStoreException(what + " " + Quoting.quote(path.toString()) + " ("
+        + FileFailures.reason(cause) + ")", cause);
+  }
+
+  /**
+   * {@code <what> "<path>": <step> failed (<reason>)}, e.g. {@code cannot write "/out/a.yml":
+   * syncing its temporary file "/out/.a.yml.promcc-tmp-1f" failed (no space left on device)}.
+   */
+  static ConfigStoreException failure(String what, Path path, String step, IOException cause) {
     return new ConfigStoreException(what + " " + Quoting.quote(path.toString()) + ": "
-        + cause, cause);
+        + FileFailures.failed(step, cause), cause);
   }
 }

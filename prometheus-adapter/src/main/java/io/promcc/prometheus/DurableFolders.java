@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static io.promcc.prometheus.AtomicFiles.failure;
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.prometheus.AtomicFileStore.Step;
 import io.promcc.prometheus.AtomicFileStore.StepHook;
@@ -45,11 +46,13 @@ final class DurableFolders {
 
   /** Fsyncs {@code dir}, so that the entries renamed or created in it survive a crash. */
   void fsyncDirectory(Path dir) {
+    String step = "opening it";
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      step = "syncing it";
       channel.force(true);
       hook.reached(Step.FOLDER_SYNCED, dir);
     } catch (IOException e) {
-      throw failure("cannot sync folder", dir, e);
+      throw failure("cannot sync folder", dir, step, e);
     }
   }
 
@@ -60,6 +63,7 @@ final class DurableFolders {
    * use it, is narrowed to the group.
    */
   void ensure(Path dir) {
+    String step = "reading the mode of it";
     try {
       if (Files.isDirectory(dir)) {
         if (dir.equals(root)) {
@@ -73,6 +77,7 @@ final class DurableFolders {
         missing.push(level);
       }
       for (Path level : missing) { // outermost first
+        step = "making the folder " + Quoting.quote(level.toString());
         try {
           Files.createDirectory(level, PosixFilePermissions.asFileAttribute(DIR_MODE));
         } catch (FileAlreadyExistsException raced) {
@@ -81,11 +86,12 @@ final class DurableFolders {
           }
           continue; // someone else made it
         }
+        step = "setting the mode of the folder " + Quoting.quote(level.toString());
         Files.setPosixFilePermissions(level, DIR_MODE);
         fsyncDirectory(level.getParent());
       }
     } catch (IOException e) {
-      throw failure("cannot prepare folder", dir, e);
+      throw failure("cannot prepare folder", dir, step, e);
     }
   }
 
@@ -108,8 +114,8 @@ final class DurableFolders {
         if (!warnedAboutRoot) {
           warnedAboutRoot = true;
           LOG.log(System.Logger.Level.WARNING, "cannot narrow the mode of "
-              + Quoting.quote(dir.toString()) + " (" + notOwner.getReason() + "); its files "
-              + "keep their own modes");
+              + Quoting.quote(dir.toString()) + " (" + FileFailures.reason(notOwner)
+              + "); its files keep their own modes");
         }
       }
     }
