@@ -1,5 +1,6 @@
 package io.promcc.app.run;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -8,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -179,26 +181,34 @@ public final class FolderLock implements AutoCloseable {
     synchronized (HELD) {
       FileChannel channel = null;
       Object key;
+      String step = "making the folder " + Quoting.quote(folder.toString());
       try {
         makeFolder(folder, mode);
+        step = "reading the status of the file " + Quoting.quote(lockFile.toString());
         Object existing = fileKey(lockFile);
         if (existing != null && HELD.contains(existing)) {
           throw inUse(option, folder, lockFile, shared,
               OptionalLong.of(ProcessHandle.current().pid()));
         }
+        step = "opening the file " + Quoting.quote(lockFile.toString());
         channel = opener.open(lockFile);
+        step = "reading the status of the file " + Quoting.quote(lockFile.toString());
         key = fileKey(lockFile);
+        step = "locking the file " + Quoting.quote(lockFile.toString());
         FileLock lock = channel.tryLock();
         if (lock == null) {
           // another process holds it: closing this descriptor releases no lock of this one
           OptionalLong holder = pidIn(channel);
+          step = "closing the file " + Quoting.quote(lockFile.toString());
           channel.close();
           throw inUse(option, folder, lockFile, shared, holder);
         }
       } catch (IOException e) {
         closeQuietly(channel);
         LOG.log(Level.WARNING, "cannot lock " + option + " " + Quoting.quote(folder.toString())
-            + " (" + e + "): a second promcc run on it would not be refused");
+            + ": " + FileFailures.failed(stepOf(step, e), e)
+            + ": a second promcc run on it would not be refused");
+        LOG.log(Level.DEBUG, "the lock of " + Quoting.quote(folder.toString()) + " failed", e);
         return new FolderLock(null, null);
       }
       if (key != null) {
@@ -207,6 +217,18 @@ public final class FolderLock implements AutoCloseable {
       writePid(channel, lockFile);
       return new FolderLock(channel, key);
     }
+  }
+
+  /**
+   * {@code step}, or where {@code e} names another file than the step (a level of the folder
+   * that could not be made), the making of that one.
+   */
+  private static String stepOf(String step, IOException e) {
+    if (e instanceof FileSystemException failed && failed.getFile() != null
+        && step.startsWith("making the folder ") && failed.getOtherFile() == null) {
+      return "making the folder " + Quoting.quote(failed.getFile());
+    }
+    return step;
   }
 
   private static FolderInUseException inUse(String option, Path folder, Path lockFile,
@@ -232,14 +254,19 @@ public final class FolderLock implements AutoCloseable {
   }
 
   private static void writePid(FileChannel channel, Path lockFile) {
+    String step = "emptying it";
     try {
       // opened without truncating: the holder's pid stays until the lock is this process'
       channel.truncate(0);
+      step = "writing it";
       channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
           .getBytes(StandardCharsets.US_ASCII)), 0);
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot write the pid into " + Quoting.quote(lockFile.toString())
-          + " (" + e + "): the folder is locked, but a second promcc run cannot name this one");
+          + ": " + FileFailures.failed(step, e) + ": the folder is locked, but a second promcc "
+          + "run cannot name this one");
+      LOG.log(Level.DEBUG, "writing the pid into " + Quoting.quote(lockFile.toString())
+          + " failed", e);
     }
   }
 

@@ -3,15 +3,18 @@ package io.promcc.app.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.Poll;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +55,8 @@ class UnlockableFolderTest {
     List<LogRecord> records = log.records();
     assertEquals(1, records.size(), log.messages().toString());
     assertEquals(Level.WARNING, records.get(0).getLevel());
-    assertEquals("cannot lock --out \"" + out + "\" (java.nio.file.AccessDeniedException: "
-        + lockFile + ": Read-only file system): a second promcc run on it would not be refused",
+    assertEquals("cannot lock --out \"" + out + "\": opening the file \"" + lockFile
+        + "\" failed (read-only file system): a second promcc run on it would not be refused",
         records.get(0).getMessage());
     assertTrue(Files.isDirectory(out), "the folder was not made");
     assertFalse(Files.exists(lockFile), "a lock file was made");
@@ -62,6 +65,28 @@ class UnlockableFolderTest {
       assertTrue(Files.isRegularFile(lockFile));
     }
     unlocked.close();
+  }
+
+  /**
+   * A pid that cannot be written into the locked file (a full disk: here the lock file's
+   * descriptor is one of /dev/full) is a warning naming the file, the step and the operating
+   * system's reason, where it said "(java.io.IOException: No space left on device)".
+   */
+  @Test
+  void aPidThatCannotBeWrittenIsAWarningInWords() throws Exception {
+    Path devFull = Path.of("/dev/full");
+    assumeTrue(Files.exists(devFull), "no /dev/full");
+    Path out = temp.resolve("out");
+    Path lockFile = out.resolve(FolderLock.OUT_LOCK);
+
+    try (FolderLock locked = FolderLock.acquire(out, FolderLock.OUT_LOCK,
+        PosixFilePermissions.fromString("rwxr-x---"), "--out", "the same files for Prometheus",
+        file -> FileChannel.open(devFull, StandardOpenOption.READ,
+            StandardOpenOption.WRITE))) {
+      assertEquals(List.of("cannot write the pid into \"" + lockFile + "\": writing it failed "
+          + "(no space left on device): the folder is locked, but a second promcc run cannot "
+          + "name this one"), log.messages());
+    }
   }
 
   @Test
@@ -92,9 +117,8 @@ class UnlockableFolderTest {
     List<String> warnings = log.records().stream()
         .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
     assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).startsWith("cannot lock --out \"" + out + "\" ("),
-        warnings.get(0));
-    assertTrue(warnings.get(0).endsWith("): a second promcc run on it would not be refused"),
-        warnings.get(0));
+    assertEquals("cannot lock --out \"" + out + "\": opening the file \""
+        + out.resolve(FolderLock.OUT_LOCK) + "\" failed (is a directory): a second promcc run "
+        + "on it would not be refused", warnings.get(0));
   }
 }
