@@ -198,4 +198,40 @@ class RenderCommandFoldersTest extends RenderCommandFixture {
         + "failed (no such file or directory), found \"/proc\"\nnothing was written\n",
         err.toString());
   }
+
+  /**
+   * A --cert-dir that is a folder this process may not read (/proc/1/fdinfo where promcc may not
+   * trace pid 1, or a folder of mode 000 for an ordinary user) was said not to exist: its read
+   * is refused, and that is what is said, with the operating system's reason.
+   */
+  @Test
+  void aCertificateFolderThatCannotBeReadIsNotSaidToBeMissing() throws IOException {
+    Path unreadable = unreadableFolder();
+    Path file = clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+
+    run("render", "--clusters", file.toString(), "--cert-dir", unreadable.toString(), "--out",
+        temp.resolve("out").toString());
+
+    assertEquals("warning: cluster left out: abc12: certificate folder \"" + unreadable
+        + "\" cannot be read (permission denied) (source-not-ready)",
+        err.toString().lines().findFirst().orElseThrow(), err.toString());
+  }
+
+  /** A folder whose entries this process may not list, if there is one; else the test is off. */
+  private Path unreadableFolder() throws IOException {
+    Path own = Files.createDirectory(temp.resolve("unreadable"));
+    Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions
+        .fromString("---------"));
+    for (Path folder : List.of(own, Path.of("/proc/1/fdinfo"))) {
+      try (var entries = Files.newDirectoryStream(folder)) {
+        continue; // readable (root reads a folder of mode 000)
+      } catch (java.nio.file.AccessDeniedException refused) {
+        return folder;
+      } catch (IOException other) {
+        continue;
+      }
+    }
+    assumeTrue(false, "no folder here refuses this process its entries");
+    return null;
+  }
 }

@@ -6,12 +6,17 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -271,16 +276,32 @@ public final class CertificateDirectory implements CertificateSource {
     }
   }
 
-  /** Why the folder cannot be used now, or null if it can. */
+  /**
+   * Why the folder cannot be used now, or null if it can. Its status and its entries are read,
+   * not asked about ({@code access}): a folder of /proc another process' may not be traced is
+   * refused by {@code access} even "does it exist", and is then no missing folder.
+   */
   private String folderProblem() {
-    if (!Files.exists(directory)) {
+    BasicFileAttributes status;
+    try {
+      status = Files.readAttributes(directory, BasicFileAttributes.class);
+    } catch (NoSuchFileException missing) { // or a dangling link
       return "certificate folder " + quoted() + " does not exist";
+    } catch (IOException e) {
+      return "certificate folder " + quoted() + " cannot be read (" + FileFailures.reason(e)
+          + ")";
     }
-    if (!Files.isDirectory(directory)) {
+    if (!status.isDirectory()) {
       return "certificate folder " + quoted() + " is not a folder";
     }
-    if (!Files.isReadable(directory) || !Files.isExecutable(directory)) {
-      return "certificate folder " + quoted() + " cannot be read";
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      // its entries can be listed
+    } catch (IOException e) {
+      return "certificate folder " + quoted() + " cannot be read (" + FileFailures.reason(e)
+          + ")";
+    }
+    if (!Files.isExecutable(directory)) { // listed, but no file in it can be opened
+      return "certificate folder " + quoted() + " cannot be read (permission denied)";
     }
     return null;
   }
