@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.vault.KeptCertificates;
@@ -132,8 +133,8 @@ public final class WrittenCertificates implements KeptCertificates {
         return Optional.empty();
       }
       // the volume failed: no sign that nothing was kept. A read's own error (EIO) names no file
-      throw new IOException("reading " + Quoting.quote(file.toString()) + " failed: "
-          + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new IOException(FileFailures.failed("reading " + Quoting.quote(file.toString()),
+          e), e);
     }
   }
 

@@ -93,7 +93,8 @@ class WrittenCertificatesTest {
   /**
    * A file the volume fails to read (an I/O error, not a file missing or unfit) is no finding:
    * it is thrown, so that the source reads again while the cluster has no certificate, where it
-   * was taken for nothing kept. The failure names the file, never what was read.
+   * was taken for nothing kept. The failure names the file and the operating system's reason in
+   * words, never what was read.
    */
   @Test
   void aFileTheVolumeFailsToReadIsAFailureNotNothingKept() throws Exception {
@@ -110,7 +111,7 @@ class WrittenCertificatesTest {
     UncheckedIOException failed = assertThrows(UncheckedIOException.class,
         () -> failing.find(ALPHA));
 
-    assertTrue(failed.getMessage().contains(key.toString()), failed.getMessage());
+    assertEquals("reading \"" + key + "\" failed (input/output error)", failed.getMessage());
     assertFalse(failed.getMessage().contains("PRIVATE KEY"), failed.getMessage());
   }
 }
