@@ -1,5 +1,6 @@
 package io.promcc.app.local;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.Sleeper;
 import java.io.IOException;
@@ -195,8 +196,8 @@ final class CaStore {
         } catch (IOException e) {
           // not its content: a wrong owner or mode, a failing disk. It may be the key that
           // signed every client certificate the guests take, so it is not replaced
-          throw new LocalCaException("local CA key " + quote(key) + " cannot be read (" + e
-              + "), and its certificate " + quote(certificate) + " is missing; let promcc "
+          throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
+              + FileFailures.reason(e) + "), and its certificate " + quote(certificate) + " is missing; let promcc "
               + "read it (its owner and mode) to keep the client certificates it signed, or "
               + "move it away to create a new local CA", e);
         }
