@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.port.ConfigStoreException;
 import java.io.IOException;
@@ -148,8 +149,9 @@ final class RollbackArchive {
     } catch (BoundedRead.TooLarge ex) {
       throw new ConfigStoreException(copy + " " + ex.getMessage());
     } catch (IOException ex) {
-      throw AtomicFiles.failure("cannot restore " + Quoting.quote(path)
-          + ": its rollback copy is unreadable", object, ex);
+      throw new ConfigStoreException("cannot restore " + Quoting.quote(path) + ": "
+          + FileFailures.failed("reading its rollback copy " + Quoting.quote(object.toString()),
+          ex), ex);
     }
     if (!hashed) {
       hashes++;

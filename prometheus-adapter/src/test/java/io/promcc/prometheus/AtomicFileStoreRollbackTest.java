@@ -109,7 +109,8 @@ class AtomicFileStoreRollbackTest {
     ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> assertThrows(ConfigStoreException.class, store::restoreLastVerified));
 
-    assertTrue(e.getMessage().contains("rollback copy is unreadable"), e.getMessage());
+    assertEquals("cannot restore \"prometheus.yml\": reading its rollback copy \"" + object
+        + "\" failed (not a file)", e.getMessage());
     assertEquals("bad: 1\n", Files.readString(tmp.resolve("prometheus.yml")));
   }
 
