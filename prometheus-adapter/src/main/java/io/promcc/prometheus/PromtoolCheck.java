@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,8 +69,10 @@ final class PromtoolCheck {
   void check(DesiredState desired, List<String> problems) {
     Path stage = null;
     Process process = null;
+    String step = "making its stage folder";
     try {
       stage = newStage();
+      step = "staging the files";
       for (Map.Entry<String, DesiredFile> e : desired.files().entrySet()) {
         Path target = stage.resolve(e.getKey()).normalize();
         if (!target.startsWith(stage)) {
@@ -81,9 +84,11 @@ final class PromtoolCheck {
             STAGE_MODE));
         PieceWriter.createWithMode(target, e.getValue().asReadOnlyBuffers(), e.getValue().mode());
       }
+      step = "starting it";
       process = new ProcessBuilder(promtool.toString(), "check", "config",
           desired.configPath())
           .directory(stage.toFile()).redirectErrorStream(true).start();
+      step = "running it";
       process.getOutputStream().close();
       BoundedOutput output = BoundedOutput.readInBackground(process.getInputStream(),
           MAX_OUTPUT);
@@ -101,7 +106,8 @@ final class PromtoolCheck {
             + output.excerpt(MAX_MESSAGE));
       }
     } catch (IOException e) {
-      problems.add("cannot run promtool " + Quoting.quote(promtool.toString()) + ": " + e);
+      problems.add("cannot run promtool " + Quoting.quote(promtool.toString()) + ": "
+          + FileFailures.failed(step, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       problems.add("interrupted while running promtool; it was stopped");

@@ -1,5 +1,6 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;
 import io.promcc.core.model.TextCut;
@@ -86,7 +87,7 @@ final class ReloadSignal {
       }
     } catch (IOException e) {
       throw new PrometheusUnavailableException("cannot read the prometheus pid file "
-          + Quoting.quote(file.toString()) + ": " + e, e);
+          + Quoting.quote(file.toString()) + " (" + FileFailures.reason(e) + ")", e);
     }
     try {
       long pid = Long.parseLong(text);
@@ -151,7 +152,8 @@ final class ReloadSignal {
       kill = new ProcessBuilder(program, "-HUP", Long.toString(pid))
           .redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw PrometheusUnavailableException.notSent("cannot run kill -HUP " + pid + ": " + e, e);
+      throw PrometheusUnavailableException.notSent("cannot run kill -HUP " + pid + ": "
+          + FileFailures.failed("starting " + Quoting.quote(program), e), e);
     }
     // read while kill runs (output beyond the pipe's buffer would block it until the timeout),
     // and kept only up to the bound

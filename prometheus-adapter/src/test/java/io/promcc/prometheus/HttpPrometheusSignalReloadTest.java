@@ -205,8 +205,8 @@ class HttpPrometheusSignalReloadTest extends HttpPrometheusControlTestSupport {
     enqueueRuntimeInfoPastTheLastLoad();
     PrometheusUnavailableException missing = assertThrows(PrometheusUnavailableException.class,
         control::reload);
-    assertTrue(missing.getMessage().startsWith("cannot read the prometheus pid file \""
-        + pidFile + "\": "), missing.getMessage());
+    assertEquals("cannot read the prometheus pid file \"" + pidFile + "\" (no such file or "
+        + "directory)", missing.getMessage());
 
     Files.writeString(pidFile, "not a pid\n");
     enqueueRuntimeInfoPastTheLastLoad();

@@ -222,8 +222,8 @@ class LocalValidationPromtoolTest {
         Duration.ofMinutes(1)));
 
     assertEquals(1, e.problems().size());
-    assertTrue(e.problems().get(0).startsWith("cannot run promtool \""
-        + work.resolve("no-such-promtool") + "\": "), e.problems().get(0));
+    assertEquals("cannot run promtool \"" + work.resolve("no-such-promtool") + "\": starting it "
+        + "failed (no such file or directory)", e.problems().get(0));
     assertEquals(List.of(), stagesLeft());
   }
 

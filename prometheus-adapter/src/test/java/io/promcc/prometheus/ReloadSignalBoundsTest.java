@@ -81,4 +81,21 @@ class ReloadSignalBoundsTest {
         + "... (" + (1_000_000 - shown.length()) + " more bytes not shown)\"", e.getMessage());
     assertTrue(e.notSent(), "no signal was sent");
   }
+
+  /**
+   * A kill that cannot be run is named with the operating system's reason, where the message
+   * ended in "java.io.IOException: Cannot run program \"...\": error=2, No such file or
+   * directory".
+   */
+  @Test
+  void aKillThatCannotRunIsNamedWithTheReason(@TempDir Path work) {
+    Path kill = work.resolve("no-such-kill");
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> ReloadSignal.send(12345, Duration.ofSeconds(30), kill.toString()));
+
+    assertEquals("cannot run kill -HUP 12345: starting \"" + kill + "\" failed (no such file "
+        + "or directory)", e.getMessage());
+    assertTrue(e.notSent(), "no signal was sent");
+  }
 }

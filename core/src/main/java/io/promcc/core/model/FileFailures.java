@@ -8,6 +8,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one wording of a file operation that failed, for every module that reads or writes files:
@@ -17,6 +19,9 @@ import java.util.Locale;
  * Describes an exception only; does no I/O. Stateless.
  */
 public final class FileFailures {
+  /** The cause the JDK gives a program it could not start: {@code error=2, No such file...}. */
+  private static final Pattern ERRNO = Pattern.compile("error=[0-9]+, (.+)");
+
   private FileFailures() {}
 
   /**
@@ -31,10 +36,17 @@ public final class FileFailures {
 
   /**
    * The reason {@code e} gives in the operating system's words, lower-case as promcc's messages
-   * are ("is a directory", "no space left on device"), or else the kind of failure, never the
+   * are ("is a directory", "no space left on device"; for a program that could not be started,
+   * the reason the JDK quotes from the operating system), or else the kind of failure, never the
    * JDK's exception text.
    */
   public static String reason(IOException e) {
+    if (e.getCause() instanceof IOException cause && cause.getMessage() != null) {
+      Matcher errno = ERRNO.matcher(cause.getMessage());
+      if (errno.matches()) { // a program that could not be started: "Cannot run program ..."
+        return lowerCase(errno.group(1));
+      }
+    }
     if (!(e instanceof FileSystemException failed)) { // its message is the reason alone
       return e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName()
           : lowerCase(e.getMessage());
