@@ -253,7 +253,10 @@ final class CaStore {
       // the next start makes a certificate for (certify), never a new key
       PrivateFiles.write(folder.resolve(KEY_FILE), Pki.pem(keys.getPrivate()).revealBytes(),
           PrivateFiles.OWNER_ONLY, true);
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException e) {
+      throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": "
+          + FileFailures.failed("writing its key " + quote(folder.resolve(KEY_FILE)), e), e);
+    } catch (GeneralSecurityException e) {
       throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
     }
     return certify(keys, now, validity, commonName);
@@ -268,7 +271,11 @@ final class CaStore {
       PrivateFiles.write(folder.resolve(CA_FILE), pem.getBytes(StandardCharsets.US_ASCII),
           PrivateFiles.WORLD_READABLE, true);
       return new Authority(certificate, keys.getPrivate(), pem);
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException e) {
+      throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": "
+          + FileFailures.failed("writing its certificate " + quote(folder.resolve(CA_FILE)), e),
+          e);
+    } catch (GeneralSecurityException e) {
       throw new LocalCaException("cannot create a local CA in " + quote(folder) + ": " + e, e);
     }
   }

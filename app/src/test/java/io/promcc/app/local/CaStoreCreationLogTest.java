@@ -66,8 +66,8 @@ class CaStoreCreationLogTest {
 
     LocalCaException e = assertThrows(LocalCaException.class, () -> load(state));
 
-    assertTrue(e.getMessage().startsWith("cannot create a local CA in \"" + state + "\": "),
-        e.getMessage());
+    assertEquals("cannot create a local CA in \"" + state + "\": writing its key \""
+        + state.resolve(CaStore.KEY_FILE) + "\" failed (is a directory)", e.getMessage());
     assertEquals(List.of(), log.messages(), "a replacement that did not happen was logged");
   }
 }
