@@ -197,9 +197,9 @@ final class CaStore {
           // not its content: a wrong owner or mode, a failing disk. It may be the key that
           // signed every client certificate the guests take, so it is not replaced
           throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
-              + FileFailures.reason(e) + "), and its certificate " + quote(certificate) + " is missing; let promcc "
-              + "read it (its owner and mode) to keep the client certificates it signed, or "
-              + "move it away to create a new local CA", e);
+              + FileFailures.reason(e) + "), and its certificate " + quote(certificate)
+              + " is missing; let promcc read it (its owner and mode) to keep the client "
+              + "certificates it signed, or move it away to create a new local CA", e);
         }
         if (orphan != null) {
           Authority completed = certify(orphan, now, validity, commonName);
