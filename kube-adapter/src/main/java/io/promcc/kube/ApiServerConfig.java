@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import io.promcc.core.model.UrlText;
 
 /**
  * The Kubernetes API server the client talks to and where that was configured, as found by
@@ -17,12 +18,16 @@ public final class ApiServerConfig {
   private final ClientBuilder builder;
 
   ApiServerConfig(String server, String source, ClientBuilder builder) {
-    this.server = requireNonNull(server, "server == null");
+    // a server URL may carry user information: never shown
+    this.server = UrlText.withoutUserInfo(requireNonNull(server, "server == null"));
     this.source = requireNonNull(source, "source == null");
     this.builder = requireNonNull(builder, "builder == null");
   }
 
-  /** The API server's URL, e.g. {@code https://10.96.0.1:443}. */
+  /**
+   * The API server's URL, e.g. {@code https://10.96.0.1:443}; user information in it is shown
+   * as {@code <redacted>}.
+   */
   public String server() {
     return server;
   }

@@ -105,4 +105,16 @@ class ApiServerLookupTest {
     assertEquals("kubeconfig \"" + file + "\" (from --kubeconfig) has no current-context",
         e.getMessage());
   }
+
+  @Test
+  void theServersUserInformationIsNotShown() throws Exception {
+    Path file = Files.writeString(temp.resolve("config"),
+        KUBECONFIG.replace("https://api.example", "https://admin:s3cret@api.example"));
+
+    ApiServerConfig config = ApiServerLookup.find(Optional.of(file), ClientLookup.of(Map.of()));
+
+    assertEquals("kubernetes api \"https://<redacted>@api.example:6443\" from --kubeconfig \""
+        + file + "\" (context \"a\")", config.toString());
+    assertEquals("https://<redacted>@api.example:6443", config.server());
+  }
 }
