@@ -6,8 +6,10 @@ import io.kubernetes.client.persister.FilePersister;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,12 +50,16 @@ final class ApiServerLookup {
     if (variable.isEmpty()) {
       looked.add(ClientLookup.KUBECONFIG + " is not set");
     } else {
-      // client-java reads the first file only (client-go merges them all)
-      Path first = Path.of(variable.split(File.pathSeparator, -1)[0]);
-      if (Files.exists(first)) {
-        return fromFile(first, ClientLookup.KUBECONFIG, true);
+      // client-java reads the first file only (client-go merges them all); an empty first
+      // entry names no file (client-java's new File("").exists() is false)
+      String first = variable.split(File.pathSeparator, -1)[0];
+      if (first.isEmpty()) {
+        looked.add(ClientLookup.KUBECONFIG + " " + quote(variable) + " names no file first");
+      } else if (Files.exists(Path.of(first))) {
+        return fromFile(Path.of(first), ClientLookup.KUBECONFIG, true);
+      } else {
+        looked.add(ClientLookup.KUBECONFIG + " " + quote(first) + " does not exist");
       }
-      looked.add(ClientLookup.KUBECONFIG + " " + quote(first.toString()) + " does not exist");
     }
     String home = lookup.get(ClientLookup.HOME);
     if (home.isEmpty()) {
@@ -79,7 +85,9 @@ final class ApiServerLookup {
   private static ApiServerConfig fromFile(Path file, String origin, boolean persist) {
     String named = "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
     KubeConfig config;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    // as client-java reads it: a byte that is not UTF-8 is replaced, not refused
+    try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        StandardCharsets.UTF_8))) {
       config = KubeConfig.loadKubeConfig(reader);
     } catch (IOException e) {
       throw new KubeClientException(named + " cannot be read (" + e.getClass().getSimpleName()

@@ -3,6 +3,7 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -116,5 +117,34 @@ class ApiServerLookupTest {
     assertEquals("kubernetes api \"https://<redacted>@api.example:6443\" from --kubeconfig \""
         + file + "\" (context \"a\")", config.toString());
     assertEquals("https://<redacted>@api.example:6443", config.server());
+  }
+
+  /** As client-java's {@code InputStreamReader}: a byte that is not UTF-8 is replaced. */
+  @Test
+  void aKubeconfigWithAByteThatIsNotUtf8IsReadAsClientJavaReadsIt() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
+    byte[] latin1 = ("# Zoë's cluster\n" + KUBECONFIG).getBytes(StandardCharsets.ISO_8859_1);
+    Path file = Files.write(home.resolve(".kube/config"), latin1);
+
+    ApiServerConfig config = find(Map.of("HOME", home.toString()));
+
+    assertEquals("from ~/.kube/config \"" + file + "\" (context \"a\")", config.source());
+  }
+
+  /**
+   * An empty first entry of {@code KUBECONFIG} ({@code ":/a"}) names no file: client-java's
+   * {@code new File("").exists()} is false, so the lookup goes on to ~/.kube/config.
+   */
+  @Test
+  void anEmptyFirstEntryOfTheKubeconfigVariableFallsBackToTheHomeFile() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
+    Path file = Files.writeString(home.resolve(".kube/config"), KUBECONFIG);
+    Path other = Files.writeString(temp.resolve("other"), KUBECONFIG.replace("api.example",
+        "other"));
+
+    ApiServerConfig config = find(Map.of("KUBECONFIG", java.io.File.pathSeparator + other,
+        "HOME", home.toString()));
+
+    assertEquals("from ~/.kube/config \"" + file + "\" (context \"a\")", config.source());
   }
 }
