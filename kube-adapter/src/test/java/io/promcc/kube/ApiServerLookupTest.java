@@ -3,6 +3,9 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,5 +149,41 @@ class ApiServerLookupTest {
         "HOME", home.toString()));
 
     assertEquals("from ~/.kube/config \"" + file + "\" (context \"a\")", config.source());
+  }
+
+  /**
+   * client-java's {@code ClientBuilder.cluster()}: the CA of {@code ca.crt} is trusted, and the
+   * token is read from its file when requests are made (kubelet rotates the projected token),
+   * not once at the lookup.
+   */
+  @Test
+  void inClusterTrustsTheServiceAccountsCaAndReadsItsTokenFileWhenRequestsAreMade()
+      throws Exception {
+    try (FakeKubeApi api = FakeKubeApi.start()) {
+      Path sa = Files.createDirectories(temp.resolve("sa"));
+      Path token = Files.writeString(sa.resolve("token"), "first\n");
+      Files.writeString(sa.resolve("ca.crt"), api.ca().certificatePem());
+      ApiServerConfig config = find(Map.of("KUBERNETES_SERVICE_HOST", api.url().getHost(),
+          "KUBERNETES_SERVICE_PORT", String.valueOf(api.url().getPort())));
+      Files.writeString(token, "rotated\n");
+
+      new VersionApi(config.build()).getCode().execute();
+
+      FakeRequest request = api.requests().get(api.requests().size() - 1);
+      assertEquals(Optional.of("Bearer rotated"), request.header("Authorization"));
+    }
+  }
+
+  /** As client-java's {@code setBasePath(host, port)}: an IPv6 address is put in brackets. */
+  @Test
+  void inClusterPutsAnIpv6ServiceHostInBrackets() throws Exception {
+    Path sa = Files.createDirectories(temp.resolve("sa"));
+    Files.writeString(sa.resolve("token"), "token");
+    Files.writeString(sa.resolve("ca.crt"), "");
+
+    ApiServerConfig config = find(Map.of("KUBERNETES_SERVICE_HOST", "fd00:10:96::1",
+        "KUBERNETES_SERVICE_PORT", "443"));
+
+    assertEquals("https://[fd00:10:96::1]:443", config.server());
   }
 }
