@@ -129,6 +129,24 @@ class DeployUpgradeCheckTest extends DeployPodFixture {
         + job.getMetadata().getName()), upgrades);
   }
 
+  /**
+   * {@code kubectl wait} keeps the last of several {@code --for} flags (it is one string flag,
+   * not a list): "--for=condition=complete --for=condition=failed" waits for Failed alone. Each
+   * wait told to run waits for one condition.
+   */
+  @Test
+  void theWaitsToldToRunGiveOneCondition() throws IOException {
+    String docs = Files.readString(OPERATIONS);
+    String told = docs.substring(docs.indexOf("## Upgrades"), docs.indexOf("## Sizing")) + "\n"
+        + Files.readString(DIRECTORY.resolve("kustomization.yaml"));
+    List<String> waits = told.replaceAll("\\\\\n[#\\s]*", " ").lines()
+        .filter(line -> line.contains("kubectl") && line.contains(" wait ")).toList();
+    assertFalse(waits.isEmpty(), told);
+    for (String wait : waits) {
+      assertEquals(1, wait.split("--for", -1).length - 1, wait);
+    }
+  }
+
   private static <T> Map<String, T> byName(List<T> items, Function<T, String> name) {
     return items.stream().collect(Collectors.toMap(name, Function.identity()));
   }
