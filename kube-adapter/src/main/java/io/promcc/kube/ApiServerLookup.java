@@ -110,7 +110,9 @@ final class ApiServerLookup {
       throw new KubeClientException(named + ": the cluster of context " + quote(context)
           + " has no server (or is not one of its clusters)", null);
     }
-    config.setFile(file.toFile()); // certificate files are relative to it
+    // certificate files and exec commands are relative to its folder: absolute, so that a file
+    // named without one (in the working folder) has one, where KubeConfig would find none
+    config.setFile(file.toAbsolutePath().toFile());
     if (persist) { // as ClientBuilder.standard() does: refreshed tokens are written back
       config.setPersistConfig(new FilePersister(file.toFile()));
     }

@@ -186,4 +186,33 @@ class ApiServerLookupTest {
 
     assertEquals("https://[fd00:10:96::1]:443", config.server());
   }
+
+  /**
+   * A kubeconfig named without a folder ({@code --kubeconfig config}, in the working folder):
+   * its relative certificate files are read from the working folder, as kubectl reads them,
+   * where client-java's {@code KubeConfig} finds no parent folder to resolve them against.
+   */
+  @Test
+  void aKubeconfigInTheWorkingFolderNamedWithoutAFolderHasItsRelativeFilesResolved()
+      throws Exception {
+    try (FakeKubeApi api = FakeKubeApi.start()) {
+      Path here = Path.of("").toAbsolutePath();
+      Path ca = Files.writeString(temp.resolve("ca.crt"), api.ca().certificatePem());
+      Path name = Path.of("promcc-test-kubeconfig-" + System.nanoTime());
+      String relativeCa = here.relativize(ca).toString();
+      Files.writeString(name, KUBECONFIG.replace("https://api.example:6443", api.url()
+          .toString()).replace("server:", "certificate-authority: \"" + relativeCa
+          + "\", server:"));
+      try {
+        ApiServerConfig config = ApiServerLookup.find(Optional.of(name),
+            ClientLookup.of(Map.of()));
+
+        new VersionApi(config.build()).getCode().execute();
+        assertEquals(Optional.of("Bearer t"), api.requests().get(api.requests().size() - 1)
+            .header("Authorization"));
+      } finally {
+        Files.delete(name);
+      }
+    }
+  }
 }
