@@ -11,6 +11,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -84,19 +86,25 @@ final class ApiServerLookup {
 
   private static ApiServerConfig fromFile(Path file, String origin, boolean persist) {
     String named = "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
-    KubeConfig config;
+    String text;
     // as client-java reads it: a byte that is not UTF-8 is replaced, not refused
     try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
         StandardCharsets.UTF_8))) {
-      config = KubeConfig.loadKubeConfig(reader);
+      StringWriter read = new StringWriter();
+      reader.transferTo(read);
+      text = read.toString();
     } catch (IOException e) {
       throw new KubeClientException(named + " cannot be read (" + e.getClass().getSimpleName()
           + ")", e);
+    }
+    if (isEmpty(text)) { // KubeConfig's NullPointerException would say nothing of it
+      throw new KubeClientException(named + " is not a kubeconfig: it is empty", null);
+    }
+    KubeConfig config;
+    try {
+      config = KubeConfig.loadKubeConfig(new StringReader(text));
     } catch (RuntimeException e) { // snakeyaml's, or a document that is not a mapping
       throw new KubeClientException(named + " is not a kubeconfig: " + firstLine(e), e);
-    }
-    if (config == null) {
-      throw new KubeClientException(named + " is not a kubeconfig: it is empty", null);
     }
     String context = config.getCurrentContext();
     if (context == null || context.isEmpty()) {
@@ -173,6 +181,12 @@ final class ApiServerLookup {
       }
     }
     return names.isEmpty() ? "it has none" : String.join(", ", names);
+  }
+
+  /** Whether a YAML text holds nothing but blank lines, comments and document markers. */
+  private static boolean isEmpty(String text) {
+    return text.lines().map(String::strip).allMatch(line -> line.isEmpty()
+        || line.startsWith("#") || line.equals("---") || line.equals("..."));
   }
 
   private static String firstLine(Exception e) {

@@ -215,4 +215,17 @@ class ApiServerLookupTest {
       }
     }
   }
+
+  /** An empty kubeconfig (or one of comments only), as {@code touch ~/.kube/config} leaves it. */
+  @Test
+  void anEmptyKubeconfigIsNamedAsEmpty() throws Exception {
+    Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
+    Path file = Files.writeString(home.resolve(".kube/config"), "# nothing yet\n");
+
+    KubeClientException e = assertThrows(KubeClientException.class,
+        () -> find(Map.of("HOME", home.toString())));
+
+    assertEquals("kubeconfig \"" + file + "\" (from ~/.kube/config) is not a kubeconfig: it is "
+        + "empty", e.getMessage());
+  }
 }
