@@ -15,16 +15,16 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The CA bundle read again at TLS handshakes, so that a CA added to it (a rotation) is taken,
- * and a CA taken out of it stops verifying, without a restart. A handshake it did not verify
- * reads it at most once per {@link #INTERVAL}; one it verified, at most once per interval since
- * any read (the start's included), so that one that did not verify, which waits for the
- * answer, is never kept from a read by the reads of those verified. Each read runs on a daemon
- * thread of its own waited for at most {@link #BOUND} (a volume that hangs holds that thread,
- * never a handshake for longer), and none starts while one given up has not ended. The interval
- * is timed on a monotonic ticker ({@link System#nanoTime()}), which a wall clock set back (that
- * would stop the reads for as long) or forward (that would have one at every handshake) does
- * not move. Thread-safe.
+ * The CA bundle read again at TLS handshakes and calls to Prometheus, so that a CA added to it
+ * (a rotation) is taken, and a CA taken out of it stops verifying, without a restart. A
+ * handshake it did not verify reads it at most once per {@link #INTERVAL}; one it verified, and
+ * a call, at most once per interval since any read (the start's included), so that one that did
+ * not verify, which waits for the answer, is never kept from a read by the other reads. Each
+ * read runs on a daemon thread of its own waited for at most {@link #BOUND} (a volume that hangs
+ * holds that thread, never a handshake or a call for longer), and none starts while one given
+ * up has not ended. The interval is timed on a monotonic ticker ({@link System#nanoTime()}),
+ * which a wall clock set back (that would stop the reads for as long) or forward (that would
+ * have one at every handshake) does not move. Thread-safe.
  */
 final class BundleRereads {
   /** The least time between two reads: a Prometheus it never verifies is asked every few s. */
@@ -79,8 +79,8 @@ final class BundleRereads {
   }
 
   /**
-   * For a handshake the bundle verified: as {@link #read()}, if no read at all started within
-   * the interval (nor this was made).
+   * For a handshake the bundle verified, and for a call to Prometheus: as {@link #read()}, if no
+   * read at all started within the interval (nor this was made).
    */
   synchronized Optional<List<X509Certificate>> readVerified() {
     long now = ticker.getAsLong();

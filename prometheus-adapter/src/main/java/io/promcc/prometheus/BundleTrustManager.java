@@ -28,7 +28,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * that a CA added (a rotation) is taken, and one it verified, so that a CA taken out stops
  * verifying. A read that finds the bundle changed has it taken, the client's cached TLS sessions
  * dropped (a resumed one is not verified again: a CA taken out would go on passing it), and the
- * chain checked once more. Host names are verified by the JDK's PKIX trust manager it hands
+ * chain checked once more. A call to Prometheus reads it as well when due ({@link #readIfDue()}),
+ * so that a connection kept open, which no handshake verifies again, is left once it changed.
+ * Host names are verified by the JDK's PKIX trust manager it hands
  * each check to. Thread-safe: a read is waited for on the handshake's thread, no lock of this
  * held.
  */
@@ -46,6 +48,8 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   private List<X509Certificate> trusted;
   /** The JDK's manager over {@link #trusted}; guarded by this. */
   private X509ExtendedTrustManager pkix;
+  /** How many reads found the bundle changed; guarded by this. */
+  private long changed;
 
   /** Over {@code certificates}, never read again. */
   BundleTrustManager(Path path, List<X509Certificate> certificates, Clock clock) {
@@ -119,12 +123,26 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
         return false;
       }
       certificates = List.copyOf(read.get());
+      changed++;
     }
     changes.run();
     LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
         + " changed since it was read: read again " + when + ", " + read.get().size()
         + " certificate(s) now");
     return true;
+  }
+
+  /**
+   * For a call to Prometheus, whether or not it makes a handshake: the bundle read again if a
+   * read is due (as after a handshake it verified: {@code verifiedRereads}), and taken if it
+   * changed; then how many reads found it changed. A client made before the last change keeps
+   * its open connections verified with the bundle before: its caller makes a new one.
+   */
+  long readIfDue() {
+    takeIfChanged(verifiedRereads.get(), "at a call to prometheus");
+    synchronized (this) {
+      return changed;
+    }
   }
 
   private CertificateException named(CertificateException failure, X509Certificate[] chain) {

@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
 
 /**
  * {@link PrometheusControl} over Prometheus' HTTP API with {@code java.net.http}.
@@ -127,17 +126,12 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
    *
    * The CA bundle is not read again to make it: its certificates are those read into the
-   * settings (later handshakes read it again when due, bounded). With a bundle, a connection is
-   * used for {@link PrometheusTrust#SESSION_TIMEOUT} at most ({@link RenewedHttpClient}): one
-   * kept open is not verified again, and calls every few seconds would keep it for ever.
+   * settings (later calls and handshakes read it again when due, bounded). With a bundle, the
+   * client requests go to is made again when a read finds the bundle changed ({@link
+   * BundleFollowingHttpClient}): a connection kept open is not verified again, and calls every
+   * few seconds would keep it for ever.
    */
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
-    return newHttpClient(settings, System::nanoTime);
-  }
-
-  /** As {@link #newHttpClient(PrometheusAdapterSettings)}, connections' age on {@code ticker}. */
-  static HttpClient newHttpClient(PrometheusAdapterSettings settings, LongSupplier ticker) {
-    requireNonNull(ticker, "ticker == null");
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
@@ -149,7 +143,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
       builder.sslContext(bundle.sslContext());
     });
     if (settings.caBundle().isPresent()) {
-      return new RenewedHttpClient(builder::build, PrometheusTrust.SESSION_TIMEOUT, ticker);
+      return new BundleFollowingHttpClient(builder::build, settings.caBundle().get()::readIfDue);
     }
     return builder.build();
   }

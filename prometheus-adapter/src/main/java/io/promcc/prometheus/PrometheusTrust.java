@@ -43,8 +43,8 @@ import javax.net.ssl.TrustManager;
  * expired one verifies nothing, as for Go and OpenSSL, also one that expires while it runs).
  * Host names are verified as with the JVM's trust store. The start reads it within its bound on
  * the checks of files (a volume may hang) and hands it on, so the client does not read the file
- * again to start; it reads it again, bounded, only after a handshake what it read does not
- * verify ({@link BundleRereads}).
+ * again to start; it reads it again, bounded and when due, at calls to Prometheus and after
+ * full handshakes ({@link BundleRereads}).
  * Immutable (the value as read; the client's trust follows the file); equal for the same file
  * read with the same certificates.
  */
@@ -68,15 +68,17 @@ public final class PrometheusTrust {
   private final List<X509Certificate> certificates;
   private final List<String> outOfValidity;
   private final SSLContext context;
+  private final BundleTrustManager manager;
   /** Whether {@link #warningsNotSaid()} gave the warnings. */
   private final AtomicBoolean said = new AtomicBoolean();
 
   private PrometheusTrust(Path path, List<X509Certificate> certificates,
-      List<String> outOfValidity, SSLContext context) {
+      List<String> outOfValidity, SSLContext context, BundleTrustManager manager) {
     this.path = path;
     this.certificates = List.copyOf(certificates);
     this.outOfValidity = List.copyOf(outOfValidity);
     this.context = context;
+    this.manager = manager;
   }
 
   /**
@@ -164,6 +166,16 @@ public final class PrometheusTrust {
     return context;
   }
 
+  /**
+   * For a call to Prometheus: the bundle read again if a read is due (bounded, at most once
+   * per {@link BundleRereads#INTERVAL} since any read), its cached sessions dropped if it
+   * changed; then how many reads found it changed since it was read first, which a client made
+   * before the last change is left at ({@link BundleFollowingHttpClient}). Thread-safe.
+   */
+  long readIfDue() {
+    return manager.readIfDue();
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof PrometheusTrust that && path.equals(that.path)
@@ -238,10 +250,11 @@ public final class PrometheusTrust {
       SSLContext context = SSLContext.getInstance("TLS");
       BundleRereads rereads = new BundleRereads(() -> read(path, clock).certificates, ticker,
           BundleRereads.INTERVAL, BundleRereads.BOUND);
-      context.init(null, new TrustManager[] {new BundleTrustManager(path, certificates, clock,
-          rereads::read, rereads::readVerified, () -> forgetSessions(context))}, null);
+      BundleTrustManager manager = new BundleTrustManager(path, certificates, clock,
+          rereads::read, rereads::readVerified, () -> forgetSessions(context));
+      context.init(null, new TrustManager[] {manager}, null);
       context.getClientSessionContext().setSessionTimeout((int) SESSION_TIMEOUT.toSeconds());
-      return new PrometheusTrust(path, certificates, outOfValidity, context);
+      return new PrometheusTrust(path, certificates, outOfValidity, context, manager);
     } catch (GeneralSecurityException e) {
       throw new Refused("holds a certificate that cannot be read (" + e.getMessage() + ")");
     }

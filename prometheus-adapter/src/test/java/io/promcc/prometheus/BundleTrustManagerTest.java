@@ -10,7 +10,11 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,5 +60,26 @@ class BundleTrustManagerTest {
     assertEquals("is signed by \"CN=expiring prometheus ca\" of the ca bundle "
         + "\"/etc/prometheus-ca/ca.pem\", which expired at "
         + expiring.certificate().getNotAfter().toInstant(), e.getMessage());
+  }
+
+  /**
+   * A call's read counts only a bundle found changed (a client is made again only then), and
+   * drops the cached sessions with it; no read due, or the same certificates read, count none.
+   */
+  @Test
+  void aCallsReadCountsOnlyABundleFoundChanged() {
+    X509Certificate old = ThrowawayCa.create("old ca").certificate();
+    X509Certificate kept = ThrowawayCa.create("kept ca").certificate();
+    Queue<Optional<List<X509Certificate>>> reads = new ArrayDeque<>(List.of(Optional.empty(),
+        Optional.of(List.of(old, kept)), Optional.of(List.of(kept)), Optional.empty(),
+        Optional.of(List.of(kept))));
+    AtomicInteger dropped = new AtomicInteger();
+    BundleTrustManager trust = new BundleTrustManager(Path.of("/etc/prometheus-ca/ca.pem"),
+        List.of(old, kept), new MutableClock(NOW), Optional::empty, reads::remove,
+        dropped::incrementAndGet);
+
+    assertEquals(List.of(0L, 0L, 1L, 1L, 1L), List.of(trust.readIfDue(), trust.readIfDue(),
+        trust.readIfDue(), trust.readIfDue(), trust.readIfDue()));
+    assertEquals(1, dropped.get());
   }
 }

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A CA taken out of the bundle alone (no certificate of Prometheus fails) stops verifying
- * without a restart: a full handshake that the bundle verifies has it read again when a read is
- * due (at most once per {@link BundleRereads#INTERVAL} since any read, the start's included,
- * timed here on an injected ticker), and a read that finds it changed checks that handshake's
- * chain with the bundle as read and drops the cached TLS sessions.
+ * without a restart: a call, and a full handshake that the bundle verifies, have it read again
+ * when a read is due (at most once per {@link BundleRereads#INTERVAL} since any read, the
+ * start's included, timed here on an injected ticker), and a read that finds it changed checks
+ * that handshake's chain with the bundle as read and drops the cached TLS sessions.
  */
 class HttpsCaRemovalTest extends HttpPrometheusControlTestSupport {
   @TempDir Path temp;

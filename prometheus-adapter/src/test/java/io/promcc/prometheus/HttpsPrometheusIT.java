@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code tls_server_config}), its certificate from a private CA: reloaded with that CA as
  * the CA bundle, refused without it in words that name the certificate's trust and the option.
  * A reload Prometheus refuses with its generic answer points to Prometheus' log. A CA taken
- * out of the bundle verifies no session resumed after the bundle was read again.
+ * out of the bundle verifies no session resumed after the bundle was read again, nor a
+ * connection kept open.
  */
 class HttpsPrometheusIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -172,6 +174,33 @@ class HttpsPrometheusIT {
 
     assertTrue(e.getMessage().contains("failed: its tls certificate is not trusted by the ca "
         + "bundle \"" + rotating + "\""), e.getMessage());
+  }
+
+  /**
+   * A CA taken out of the bundle beside the one kept: a connection Prometheus keeps open (as Go
+   * does between calls) is left at the first call a read is due at (here after the interval on
+   * an injected ticker), whose new connection is verified and refused, where the calls went on
+   * over the connection verified with the CA taken out.
+   */
+  @Test
+  void aCaTakenOutOfTheBundleVerifiesNoKeptConnectionOnceAReadIsDue() throws Exception {
+    ready();
+    ThrowawayCa kept = ThrowawayCa.create("kept prometheus ca");
+    Path bundle = Files.writeString(work.resolve("two-ca.pem"),
+        ca.certificatePem() + kept.certificatePem());
+    AtomicLong ticker = new AtomicLong();
+    HttpPrometheusControl control = newClient(PrometheusTrust.read(bundle, Clock.systemUTC(),
+        ticker::get), url);
+    control.runtimeInfo();
+    Files.writeString(bundle, kept.certificatePem());
+    control.runtimeInfo(); // no read is due
+    ticker.addAndGet(BundleRereads.INTERVAL.toNanos());
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        control::runtimeInfo);
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is not trusted by the ca "
+        + "bundle \"" + bundle + "\""), e.getMessage());
   }
 
   /** A control with a client of its own (its own connections) over {@code trust}. */

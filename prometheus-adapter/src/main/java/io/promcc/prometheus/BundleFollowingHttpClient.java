@@ -19,42 +19,47 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * An HTTP client whose connections are used for at most a given age: the clients it hands each
- * request to are made again once that old, so a request after it opens a new connection, with
- * a TLS handshake, where the JDK's client keeps one open for as long as it is used (its idle
- * timeout is 20 min) and never verifies it again. A client given up is left to the JDK, which
- * ends it once unreferenced; its requests in flight end as ever. The age is timed on a
- * monotonic ticker ({@link System#nanoTime()}). Thread-safe.
+ * An HTTP client that follows a CA bundle: each request first has the bundle read again if a
+ * read is due ({@link PrometheusTrust#readIfDue()}: bounded, at most once per {@link
+ * BundleRereads#INTERVAL}), and goes to a client made again if the bundle changed since the one
+ * before was made. A connection kept open is not verified again by the JDK's client, and calls
+ * every few seconds keep one for ever (its idle timeout is 20 min): so a CA taken out of the
+ * bundle stops verifying at the first request a read is due at after the change, where it went
+ * on passing a kept connection. A client is made again only then (a rare event): the JDK's
+ * client of Java 17 cannot be closed, and each holds a selector thread and its pooled
+ * connections until the JVM collects it, which a client made at every renewal piled up. The
+ * client given up is left to the JDK; its requests in flight end as ever. Thread-safe.
  */
-final class RenewedHttpClient extends HttpClient {
+final class BundleFollowingHttpClient extends HttpClient {
   private final Supplier<HttpClient> make;
-  private final long maxAge;
-  private final LongSupplier ticker;
+  private final LongSupplier changes;
   /** The client requests go to; guarded by this. */
   private HttpClient current;
-  /** When {@link #current} was made, on {@link #ticker}; guarded by this. */
-  private long made;
+  /** {@link #changes} when {@link #current} was made; guarded by this. */
+  private long madeAt;
 
   /**
    * @param make a new client, of the same settings each time
-   * @param ticker nanoseconds, as {@link System#nanoTime()}
+   * @param changes how many times the bundle changed, after reading it if a read is due ({@link
+   *     PrometheusTrust#readIfDue()})
    */
-  RenewedHttpClient(Supplier<HttpClient> make, Duration maxAge, LongSupplier ticker) {
+  BundleFollowingHttpClient(Supplier<HttpClient> make, LongSupplier changes) {
     this.make = requireNonNull(make, "make == null");
-    this.maxAge = requireNonNull(maxAge, "maxAge == null").toNanos();
-    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.changes = requireNonNull(changes, "changes == null");
     this.current = requireNonNull(make.get(), "made client == null");
-    this.made = ticker.getAsLong();
+    this.madeAt = changes.getAsLong();
   }
 
-  /** The client for a request now, made again if it is {@code maxAge} old. */
-  private synchronized HttpClient current() {
-    long now = ticker.getAsLong();
-    if (now - made >= maxAge) { // a difference: the ticker may wrap around
-      current = requireNonNull(make.get(), "made client == null");
-      made = now;
+  /** The client for a request now, made again if the bundle changed since it was made. */
+  private HttpClient current() {
+    long now = changes.getAsLong(); // may read the file: bounded, and outside this lock
+    synchronized (this) {
+      if (now > madeAt) { // a request that read before another's newer count makes none
+        current = requireNonNull(make.get(), "made client == null");
+        madeAt = now;
+      }
+      return current;
     }
-    return current;
   }
 
   /** The settings, alike in every client made. */
