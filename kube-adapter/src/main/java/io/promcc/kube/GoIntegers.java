@@ -7,7 +7,6 @@ import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import io.kubernetes.client.custom.IntOrString;
 import io.promcc.core.model.TextCut;
 import java.io.IOException;
@@ -33,17 +32,21 @@ final class GoIntegers implements TypeAdapterFactory {
     Class<? super T> raw = typeToken.getRawType();
     TypeAdapter<?> adapter;
     if (raw == Integer.class || raw == int.class) {
-      adapter = new Int32(gson.getDelegateAdapter(this, TypeToken.get(Integer.class)));
+      adapter = new GoReading<>(delegate(gson, Integer.class), (in, token, gsons) -> int32(in));
     } else if (raw == Long.class || raw == long.class) {
-      adapter = new Int64(gson.getDelegateAdapter(this, TypeToken.get(Long.class)));
+      adapter = new GoReading<>(delegate(gson, Long.class), (in, token, gsons) -> int64(in));
     } else if (raw == IntOrString.class) {
-      adapter = new IntOrStrings(gson.getDelegateAdapter(this, TypeToken.get(IntOrString.class)));
+      adapter = new GoReading<>(delegate(gson, IntOrString.class), GoIntegers::intOrString);
     } else {
       return null;
     }
     @SuppressWarnings("unchecked")
     TypeAdapter<T> typed = (TypeAdapter<T>) adapter;
     return typed;
+  }
+
+  private <T> TypeAdapter<T> delegate(Gson gson, Class<T> type) {
+    return gson.getDelegateAdapter(this, TypeToken.get(type));
   }
 
   /**
@@ -84,79 +87,25 @@ final class GoIntegers implements TypeAdapterFactory {
     }
   }
 
-  /** Reads an int32. */
-  private static final class Int32 extends TypeAdapter<Integer> {
-    private final TypeAdapter<Integer> gsons;
-
-    Int32(TypeAdapter<Integer> gsons) {
-      this.gsons = gsons;
-    }
-
-    @Override
-    public void write(JsonWriter out, Integer value) throws IOException {
-      gsons.write(out, value);
-    }
-
-    @Override
-    public Integer read(JsonReader in) throws IOException {
-      if (in.peek() == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      return int32(in);
-    }
-  }
-
-  /** Reads an int64. */
-  private static final class Int64 extends TypeAdapter<Long> {
-    private final TypeAdapter<Long> gsons;
-
-    Int64(TypeAdapter<Long> gsons) {
-      this.gsons = gsons;
-    }
-
-    @Override
-    public void write(JsonWriter out, Long value) throws IOException {
-      gsons.write(out, value);
-    }
-
-    @Override
-    public Long read(JsonReader in) throws IOException {
-      if (in.peek() == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      String text = number(in, "int64");
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        throw outOfType(text, "int64", in);
-      }
+  /** Go's int64 as it decodes a number into one. */
+  private static long int64(JsonReader in) throws IOException {
+    String text = number(in, "int64");
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw outOfType(text, "int64", in);
     }
   }
 
   /**
-   * Reads an IntOrString: a string as its string form, a number as its int32 form; anything
-   * else as client-java's adapter refuses it.
+   * An IntOrString: a number as its int32 form; anything else (a string) as client-java's
+   * adapter reads it.
    */
-  private static final class IntOrStrings extends TypeAdapter<IntOrString> {
-    private final TypeAdapter<IntOrString> clientJavas;
-
-    IntOrStrings(TypeAdapter<IntOrString> clientJavas) {
-      this.clientJavas = clientJavas;
+  private static IntOrString intOrString(JsonReader in, JsonToken token,
+      TypeAdapter<IntOrString> clientJavas) throws IOException {
+    if (token == JsonToken.NUMBER) {
+      return new IntOrString(int32(in));
     }
-
-    @Override
-    public void write(JsonWriter out, IntOrString value) throws IOException {
-      clientJavas.write(out, value);
-    }
-
-    @Override
-    public IntOrString read(JsonReader in) throws IOException {
-      if (in.peek() == JsonToken.NUMBER) {
-        return new IntOrString(int32(in));
-      }
-      return clientJavas.read(in);
-    }
+    return clientJavas.read(in);
   }
 }

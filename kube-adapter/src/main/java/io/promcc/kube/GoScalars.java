@@ -7,7 +7,6 @@ import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -40,13 +39,13 @@ final class GoScalars implements TypeAdapterFactory {
     Class<? super T> raw = typeToken.getRawType();
     TypeAdapter<?> adapter;
     if (raw == String.class) {
-      adapter = new Strings(gson.getDelegateAdapter(this, TypeToken.get(String.class)));
+      adapter = new GoReading<>(delegate(gson, String.class), GoScalars::string);
     } else if (raw == Boolean.class || raw == boolean.class) {
-      adapter = new Booleans(gson.getDelegateAdapter(this, TypeToken.get(Boolean.class)));
+      adapter = new GoReading<>(delegate(gson, Boolean.class), GoScalars::bool);
     } else if (raw == byte[].class) {
-      adapter = new Bytes(gson.getDelegateAdapter(this, TypeToken.get(byte[].class)));
+      adapter = new GoReading<>(delegate(gson, byte[].class), GoScalars::bytes);
     } else if (raw == OffsetDateTime.class) {
-      adapter = new Times(gson.getDelegateAdapter(this, TypeToken.get(OffsetDateTime.class)));
+      adapter = new GoReading<>(delegate(gson, OffsetDateTime.class), GoScalars::time);
     } else {
       return null;
     }
@@ -55,138 +54,69 @@ final class GoScalars implements TypeAdapterFactory {
     return typed;
   }
 
+  private <T> TypeAdapter<T> delegate(Gson gson, Class<T> type) {
+    return gson.getDelegateAdapter(this, TypeToken.get(type));
+  }
+
   /** A refusal of what {@code in} holds, {@code token}, for a field of Go type {@code goType}. */
   private static JsonSyntaxException refused(String goType, JsonToken token, JsonReader in) {
     return new JsonSyntaxException("Expected a " + goType + " but was " + token + " at path "
         + in.getPath());
   }
 
-  /** Reads a Go string. */
-  private static final class Strings extends TypeAdapter<String> {
-    private final TypeAdapter<String> gsons;
-
-    Strings(TypeAdapter<String> gsons) {
-      this.gsons = gsons;
+  /** A Go string. */
+  private static String string(JsonReader in, JsonToken token, TypeAdapter<String> gsons)
+      throws IOException {
+    if (token == JsonToken.STRING) {
+      return in.nextString();
     }
-
-    @Override
-    public void write(JsonWriter out, String value) throws IOException {
-      gsons.write(out, value);
-    }
-
-    @Override
-    public String read(JsonReader in) throws IOException {
-      JsonToken token = in.peek();
-      if (token == JsonToken.STRING) {
-        return in.nextString();
-      }
-      if (token == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      throw refused("string", token, in);
-    }
+    throw refused("string", token, in);
   }
 
-  /** Reads a Go bool. */
-  private static final class Booleans extends TypeAdapter<Boolean> {
-    private final TypeAdapter<Boolean> gsons;
-
-    Booleans(TypeAdapter<Boolean> gsons) {
-      this.gsons = gsons;
+  /** A Go bool. */
+  private static Boolean bool(JsonReader in, JsonToken token, TypeAdapter<Boolean> gsons)
+      throws IOException {
+    if (token == JsonToken.BOOLEAN) {
+      return in.nextBoolean();
     }
+    throw refused("boolean", token, in);
+  }
 
-    @Override
-    public void write(JsonWriter out, Boolean value) throws IOException {
-      gsons.write(out, value);
+  /**
+   * A Go []byte: a string, its base64 decoded as Go decodes it ({@link GoBase64}); anything else
+   * as Go refuses it. client-java's adapter, which okio's lenient decoder serves, writes.
+   */
+  private static byte[] bytes(JsonReader in, JsonToken token, TypeAdapter<byte[]> clientJavas)
+      throws IOException {
+    if (token != JsonToken.STRING) {
+      throw refused("base64 string", token, in);
     }
-
-    @Override
-    public Boolean read(JsonReader in) throws IOException {
-      JsonToken token = in.peek();
-      if (token == JsonToken.BOOLEAN) {
-        return in.nextBoolean();
-      }
-      if (token == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      throw refused("boolean", token, in);
+    String path = in.getPath();
+    try {
+      return GoBase64.decode(in.nextString());
+    } catch (GoBase64.Refused e) {
+      throw new JsonSyntaxException("Expected a base64 string but was a STRING that is no "
+          + "standard base64 (" + e.getMessage() + ") at path " + path);
     }
   }
 
   /**
-   * Reads a Go []byte: a string, its base64 decoded as Go decodes it ({@link GoBase64}), or
-   * null; anything else as Go refuses it. client-java's adapter, which okio's lenient decoder
-   * serves, writes.
+   * A Go {@code metav1.Time} or {@code MicroTime}: a string, parsed by client-java's adapter;
+   * anything else as Go refuses it, and text that adapter cannot parse as a refusal that names
+   * where, not as its DateTimeParseException, which no reader of JSON takes for JSON it cannot
+   * read.
    */
-  private static final class Bytes extends TypeAdapter<byte[]> {
-    private final TypeAdapter<byte[]> clientJavas;
-
-    Bytes(TypeAdapter<byte[]> clientJavas) {
-      this.clientJavas = clientJavas;
+  private static OffsetDateTime time(JsonReader in, JsonToken token,
+      TypeAdapter<OffsetDateTime> clientJavas) throws IOException {
+    if (token != JsonToken.STRING) {
+      throw refused("time string", token, in);
     }
-
-    @Override
-    public void write(JsonWriter out, byte[] value) throws IOException {
-      clientJavas.write(out, value);
-    }
-
-    @Override
-    public byte[] read(JsonReader in) throws IOException {
-      JsonToken token = in.peek();
-      if (token == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      if (token != JsonToken.STRING) {
-        throw refused("base64 string", token, in);
-      }
-      String path = in.getPath();
-      try {
-        return GoBase64.decode(in.nextString());
-      } catch (GoBase64.Refused e) {
-        throw new JsonSyntaxException("Expected a base64 string but was a STRING that is no "
-            + "standard base64 (" + e.getMessage() + ") at path " + path);
-      }
-    }
-  }
-
-  /**
-   * Reads a Go {@code metav1.Time} or {@code MicroTime}: a string, parsed by client-java's
-   * adapter, or null; anything else as Go refuses it, and text that adapter cannot parse as a
-   * refusal that names where, not as its DateTimeParseException, which no reader of JSON takes
-   * for JSON it cannot read.
-   */
-  private static final class Times extends TypeAdapter<OffsetDateTime> {
-    private final TypeAdapter<OffsetDateTime> clientJavas;
-
-    Times(TypeAdapter<OffsetDateTime> clientJavas) {
-      this.clientJavas = clientJavas;
-    }
-
-    @Override
-    public void write(JsonWriter out, OffsetDateTime value) throws IOException {
-      clientJavas.write(out, value);
-    }
-
-    @Override
-    public OffsetDateTime read(JsonReader in) throws IOException {
-      JsonToken token = in.peek();
-      if (token == JsonToken.NULL) {
-        in.nextNull();
-        return null;
-      }
-      if (token != JsonToken.STRING) {
-        throw refused("time string", token, in);
-      }
-      String path = in.getPath();
-      try {
-        return clientJavas.read(in);
-      } catch (DateTimeParseException e) {
-        throw new JsonSyntaxException("Expected an RFC 3339 time but was a STRING that is none "
-            + "(from its character " + e.getErrorIndex() + " on) at path " + path);
-      }
+    String path = in.getPath();
+    try {
+      return clientJavas.read(in);
+    } catch (DateTimeParseException e) {
+      throw new JsonSyntaxException("Expected an RFC 3339 time but was a STRING that is none "
+          + "(from its character " + e.getErrorIndex() + " on) at path " + path);
     }
   }
 }
