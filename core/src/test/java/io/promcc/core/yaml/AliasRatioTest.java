@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ValidationException;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -95,9 +94,9 @@ class AliasRatioTest {
     }
     BaseConfig.parse(mappingAlone, "warm-up.yml");
 
-    long alone = allocatedBy(() -> BaseConfig.parse(mappingAlone, "b.yml"));
+    long alone = Allocated.by(() -> BaseConfig.parse(mappingAlone, "b.yml"));
     ValidationException[] refused = new ValidationException[1];
-    long merged = allocatedBy(() -> refused[0] = assertThrows(ValidationException.class,
+    long merged = Allocated.by(() -> refused[0] = assertThrows(ValidationException.class,
         () -> BaseConfig.parse(text.toString(), "b.yml")));
 
     assertTrue(refused[0].problems().get(0).contains("excessive aliasing"),
@@ -106,14 +105,6 @@ class AliasRatioTest {
     // the merges were 1.5 times it); a fifth more leaves room for the JIT's changes
     assertTrue(merged < alone + alone / 5, "allocated " + merged / (1024 * 1024) + " MB"
         + " refusing the merges, " + alone / (1024 * 1024) + " MB reading the mapping alone");
-  }
-
-  private static long allocatedBy(Runnable work) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = threads.getCurrentThreadAllocatedBytes();
-    work.run();
-    return threads.getCurrentThreadAllocatedBytes() - before;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.promcc.core.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -27,8 +26,8 @@ class BaseConfigAllocationTest {
     long read = Long.MAX_VALUE;
     for (int round = 0; round < 3; round++) { // the least of each: the JIT settled
       load = Math.min(load,
-          allocatedBy(() -> new Load(LoadSettings.builder().build()).loadFromString(text)));
-      read = Math.min(read, allocatedBy(() -> BaseConfig.parse(text, "b.yml")));
+          Allocated.by(() -> new Load(LoadSettings.builder().build()).loadFromString(text)));
+      read = Math.min(read, Allocated.by(() -> BaseConfig.parse(text, "b.yml")));
     }
 
     // 0.8 of it; a fifth more than the load leaves room for the JIT's changes
@@ -55,13 +54,5 @@ class BaseConfigAllocationTest {
           .append("    regex: '(.*):9100'\n    target_label: instance\n");
     }
     return text.toString();
-  }
-
-  private static long allocatedBy(Runnable work) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = threads.getCurrentThreadAllocatedBytes();
-    work.run();
-    return threads.getCurrentThreadAllocatedBytes() - before;
   }
 }
