@@ -29,7 +29,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * verifying. A read that finds the bundle changed has it taken, the client's cached TLS sessions
  * dropped (a resumed one is not verified again: a CA taken out would go on passing it), and the
  * chain checked once more. A call to Prometheus reads it as well when due ({@link #readIfDue()}),
- * so that a connection kept open, which no handshake verifies again, is left once it changed.
+ * so that a connection kept open, which no handshake verifies again, is left once it changed;
+ * a CA of it that left its validity since (no change of the file) counts as a change, logged.
  * Host names are verified by the JDK's PKIX trust manager it hands
  * each check to. Thread-safe: a read is waited for on the handshake's thread, no lock of this
  * held.
@@ -48,6 +49,8 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   private List<X509Certificate> trusted;
   /** The JDK's manager over {@link #trusted}; guarded by this. */
   private X509ExtendedTrustManager pkix;
+  /** The certificates of {@link #certificates} valid when last compared; guarded by this. */
+  private List<X509Certificate> validAtLast;
   /** How many reads found the bundle changed; guarded by this. */
   private long changed;
 
@@ -72,6 +75,7 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
     this.rereads = requireNonNull(rereads, "rereads == null");
     this.verifiedRereads = requireNonNull(verifiedRereads, "verifiedRereads == null");
     this.changes = requireNonNull(changes, "changes == null");
+    this.validAtLast = validAt(this.certificates, clock.instant());
   }
 
   /** One of the JDK's checks of a server's chain. */
@@ -113,30 +117,65 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * Whether {@code read} holds certificates other than those in use, which it then replaces,
-   * and drops the sessions verified with those ({@code changes}, run outside this lock: it takes
-   * the JDK's session locks); {@code when} says in the log line when it was read.
+   * Whether {@code read} holds certificates other than those in use, which it then replaces, or
+   * which of those are valid changed since the last time (a CA expired with no change of the
+   * file: a connection kept open since it verified one must be left as for a CA taken out);
+   * then drops the sessions verified with those before ({@code changes}, run outside this lock:
+   * it takes the JDK's session locks); {@code when} says in the log line when it was read.
    */
   private boolean takeIfChanged(Optional<List<X509Certificate>> read, String when) {
+    Instant now = clock.instant();
+    boolean fileChanged;
+    List<X509Certificate> expired;
+    int validLeft;
     synchronized (this) {
-      if (read.isEmpty() || read.get().equals(certificates)) {
+      fileChanged = read.isPresent() && !read.get().equals(certificates);
+      if (fileChanged) {
+        certificates = List.copyOf(read.get());
+      }
+      List<X509Certificate> valid = validAt(certificates, now);
+      if (!fileChanged && valid.equals(validAtLast)) {
         return false;
       }
-      certificates = List.copyOf(read.get());
+      expired = validAtLast.stream().filter(c -> !valid.contains(c)).toList();
+      validLeft = valid.size();
+      validAtLast = valid;
       changed++;
     }
     changes.run();
-    LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
-        + " changed since it was read: read again " + when + ", " + read.get().size()
-        + " certificate(s) now");
+    if (fileChanged) {
+      LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
+          + " changed since it was read: read again " + when + ", " + read.get().size()
+          + " certificate(s) now");
+    } else {
+      expired.forEach(ca -> LOG.log(System.Logger.Level.WARNING, expiredSinceRead(ca, now,
+          validLeft)));
+    }
     return true;
+  }
+
+  /** The log line of a CA of the bundle that left its validity since it was read. */
+  private String expiredSinceRead(X509Certificate ca, Instant now, int validLeft) {
+    return "prometheus ca bundle " + Quoting.quote(path.toString()) + ": "
+        + PrometheusTrust.outOfValidity(ca, now).orElseThrow() + " since it was read: it "
+        + "verifies nothing from now on (as for go and curl); " + (validLeft == 0
+            ? "no certificate of the bundle is valid now: prometheus is verified by none"
+            : "the bundle's other certificates verify prometheus'");
+  }
+
+  /** The certificates of {@code certificates} valid at {@code now}. */
+  private static List<X509Certificate> validAt(List<X509Certificate> certificates,
+      Instant now) {
+    return certificates.stream()
+        .filter(c -> PrometheusTrust.outOfValidity(c, now).isEmpty()).toList();
   }
 
   /**
    * For a call to Prometheus, whether or not it makes a handshake: the bundle read again if a
    * read is due (as after a handshake it verified: {@code verifiedRereads}), and taken if it
-   * changed; then how many reads found it changed. A client made before the last change keeps
-   * its open connections verified with the bundle before: its caller makes a new one.
+   * changed; then how many reads found it changed, a CA of it out of its validity since counted
+   * as a change too. A client made before the last change keeps its open connections verified
+   * with the bundle before: its caller makes a new one.
    */
   long readIfDue() {
     takeIfChanged(verifiedRereads.get(), "at a call to prometheus");
@@ -221,8 +260,7 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
   private synchronized X509ExtendedTrustManager pkix(X509Certificate[] chain)
       throws CertificateException {
     Instant now = clock.instant();
-    List<X509Certificate> valid = certificates.stream()
-        .filter(c -> PrometheusTrust.outOfValidity(c, now).isEmpty()).toList();
+    List<X509Certificate> valid = validAt(certificates, now);
     if (valid.isEmpty()) {
       throw named(chain, null).orElseGet(() -> new ExpiredBundleCa("cannot be verified: no "
           + "certificate of the ca bundle " + Quoting.quote(path.toString()) + " is valid now ("

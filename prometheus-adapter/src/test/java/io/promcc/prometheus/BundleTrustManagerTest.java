@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.ThrowawayCa;
 import java.nio.file.Path;
@@ -81,5 +82,34 @@ class BundleTrustManagerTest {
     assertEquals(List.of(0L, 0L, 1L, 1L, 1L), List.of(trust.readIfDue(), trust.readIfDue(),
         trust.readIfDue(), trust.readIfDue(), trust.readIfDue()));
     assertEquals(1, dropped.get());
+  }
+  /**
+   * A CA that expires with no change of the file counts as a change at a call's read (sessions
+   * dropped, a client made again: a kept connection is verified no more), named once in the log;
+   * the reads after it count none and say nothing.
+   */
+  @Test
+  void aCaExpiredSinceTheLastReadCountsAsAChangeNamedOnce() {
+    ThrowawayCa expiring = ThrowawayCa.create("expiring prometheus ca",
+        NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)));
+    X509Certificate kept = ThrowawayCa.create("kept ca").certificate();
+    List<X509Certificate> bundle = List.of(expiring.certificate(), kept);
+    MutableClock clock = new MutableClock(NOW);
+    AtomicInteger dropped = new AtomicInteger();
+    BundleTrustManager trust = new BundleTrustManager(Path.of("/etc/prometheus-ca/ca.pem"),
+        bundle, clock, Optional::empty, () -> Optional.of(bundle), dropped::incrementAndGet);
+
+    try (LogCapture log = LogCapture.of(BundleTrustManager.class)) {
+      assertEquals(0L, trust.readIfDue());
+      clock.advance(Duration.ofDays(2));
+      assertEquals(List.of(1L, 1L), List.of(trust.readIfDue(), trust.readIfDue()));
+
+      assertEquals(1, dropped.get());
+      assertEquals(List.of("WARNING prometheus ca bundle \"/etc/prometheus-ca/ca.pem\": "
+          + "\"CN=expiring prometheus ca\" expired at "
+          + expiring.certificate().getNotAfter().toInstant() + " since it was read: it "
+          + "verifies nothing from now on (as for go and curl); the bundle's other "
+          + "certificates verify prometheus'"), log.lines());
+    }
   }
 }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
+import io.promcc.core.testing.MutableClock;
 import io.promcc.core.testing.ThrowawayCa;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,5 +82,35 @@ class HttpsBundleChangeTest extends HttpPrometheusControlTestSupport {
     for (int i = 0; i < 4; i++) {
       assertEquals(0, take().getConnectionIndex());
     }
+  }
+  /**
+   * A CA of the bundle that expires with no change of the file stops verifying a connection
+   * kept open at the first call a read is due at, as a CA taken out does.
+   */
+  @Test
+  void aCaThatExpiresStopsVerifyingAKeptConnectionAtTheFirstCallAReadIsDueAt()
+      throws Exception {
+    Instant now = Instant.now();
+    ThrowawayCa expiring = ThrowawayCa.create("expiring prometheus ca",
+        now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
+    ThrowawayCa.Issued issued = expiring.issueServer();
+    server.useHttps(ThrowawayCa.serverContext(issued.privateKey(), issued.certificate(),
+        expiring.certificate()).getSocketFactory());
+    Files.writeString(file, expiring.certificatePem() + kept.certificatePem());
+    MutableClock clock = new MutableClock(now);
+    HttpPrometheusControl expiringControl = control(settings(URI.create("https://127.0.0.1:"
+        + server.getPort() + "/")).caBundle(PrometheusTrust.read(file, clock, ticker::get))
+        .build());
+
+    assertEquals(ReloadAck.LOADED, expiringControl.reload());
+    clock.advance(Duration.ofDays(2));
+    ticker.addAndGet(BundleRereads.INTERVAL.toNanos()); // a read is due: the file is the same
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        expiringControl::reload);
+
+    assertTrue(e.getMessage().contains("failed: its tls certificate is signed by \"CN=expiring "
+        + "prometheus ca\" of the ca bundle \"" + file + "\", which expired at "),
+        e.getMessage());
+    assertEquals(0, take().getConnectionIndex());
   }
 }
