@@ -2,6 +2,8 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.Quoting;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +34,9 @@ final class BundleRereads {
   /** The most a handshake waits for a read. */
   static final Duration BOUND = Duration.ofSeconds(2);
   private static final AtomicInteger READERS = new AtomicInteger();
+  private static final System.Logger LOG = System.getLogger(BundleRereads.class.getName());
 
+  private final Path path;
   private final Supplier<List<X509Certificate>> read;
   private final LongSupplier ticker;
   private final long interval;
@@ -43,15 +47,19 @@ final class BundleRereads {
   private long last;
   /** When the last read of any handshake started, or this was made; guarded by this. */
   private long lastAny;
+  /** What the last read found wrong, said once while it stays so, or null; guarded by this. */
+  private String failing;
   /** A read given up that may not have ended; guarded by this. */
   private FutureTask<List<X509Certificate>> hanging;
 
   /**
+   * @param path the bundle's file, as the log names it
    * @param read the bundle's certificates read now; throws if the bundle cannot be used
    * @param ticker nanoseconds, as {@link System#nanoTime()}: no wall clock
    */
-  BundleRereads(Supplier<List<X509Certificate>> read, LongSupplier ticker, Duration interval,
-      Duration bound) {
+  BundleRereads(Path path, Supplier<List<X509Certificate>> read, LongSupplier ticker,
+      Duration interval, Duration bound) {
+    this.path = requireNonNull(path, "path == null");
     this.read = requireNonNull(read, "read == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
     this.interval = requireNonNull(interval, "interval == null").toNanos();
@@ -103,10 +111,19 @@ final class BundleRereads {
     reader.setDaemon(true); // one that never ends keeps no process alive
     reader.start();
     try {
-      return Optional.of(reading.get(bound.toNanos(), TimeUnit.NANOSECONDS));
+      List<X509Certificate> certificates = reading.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+      if (failing != null) {
+        failing = null;
+        LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(
+            path.toString()) + " can be used again: read again, " + certificates.size()
+            + " certificate(s)");
+      }
+      return Optional.of(certificates);
     } catch (TimeoutException e) {
       reader.interrupt(); // a file channel's read stops at one; a hung NFS read does not
       hanging = reading;
+      sayFailing("prometheus ca bundle " + Quoting.quote(path.toString()) + " was not read "
+          + "within " + bound.toMillis() + " ms (its volume may hang)");
       return Optional.empty();
     } catch (InterruptedException e) {
       reader.interrupt();
@@ -114,7 +131,22 @@ final class BundleRereads {
       Thread.currentThread().interrupt();
       return Optional.empty();
     } catch (ExecutionException e) {
+      sayFailing(String.valueOf(e.getCause().getMessage()));
       return Optional.empty(); // a bundle that cannot be used now: the one read before stays
     }
+  }
+
+  /**
+   * Logs {@code problem} of a read, unless the read before found the same: a bundle left
+   * unusable is said once, not at every read. Called holding this.
+   */
+  private void sayFailing(String problem) {
+    if (problem.equals(failing)) {
+      return;
+    }
+    failing = problem;
+    LOG.log(System.Logger.Level.WARNING, problem + ", when read again: the certificates read "
+        + "before go on verifying prometheus' (it is read again at most every "
+        + TimeUnit.NANOSECONDS.toSeconds(interval) + " s)");
   }
 }

@@ -248,7 +248,8 @@ public final class PrometheusTrust {
             + "expired ca verifies nothing");
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      BundleRereads rereads = new BundleRereads(() -> read(path, clock).certificates, ticker,
+      BundleRereads rereads = new BundleRereads(path,
+          () -> read(path, clock).certificates, ticker,
           BundleRereads.INTERVAL, BundleRereads.BOUND);
       BundleTrustManager manager = new BundleTrustManager(path, certificates, clock,
           rereads::read, rereads::readVerified, () -> forgetSessions(context));

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.ThrowawayCa;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class BundleRereadsTest {
   private static final Duration INTERVAL = Duration.ofSeconds(10);
+  private static final Path FILE = Path.of("/etc/prometheus-ca/ca.pem");
   /** Nanoseconds, moved by hand; not zero: any origin will do. */
   private final AtomicLong ticker = new AtomicLong(123_456_789L);
   private final List<X509Certificate> bundle = List.of(ThrowawayCa.create("ca").certificate());
@@ -31,7 +34,7 @@ class BundleRereadsTest {
 
   @Test
   void theBundleIsReadAtMostOncePerInterval() {
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       return bundle;
     }, ticker::get, INTERVAL, Duration.ofSeconds(30));
@@ -52,7 +55,7 @@ class BundleRereadsTest {
   @Test
   void aTickerThatWrapsAroundNeitherStopsNorStormsTheReads() {
     ticker.set(Long.MAX_VALUE - INTERVAL.toNanos() / 2);
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       return bundle;
     }, ticker::get, INTERVAL, Duration.ofSeconds(30));
@@ -74,7 +77,7 @@ class BundleRereadsTest {
   void aReadThatHangsIsWaitedForAtMostTheBoundAndNoneStartsUntilItEnds()
       throws InterruptedException {
     CountDownLatch volume = new CountDownLatch(1);
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       while (true) {
         try {
@@ -104,7 +107,7 @@ class BundleRereadsTest {
    */
   @Test
   void aVerifiedHandshakeReadsOncePerIntervalSinceAnyAndKeepsNoneFromOneNotVerified() {
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       return bundle;
     }, ticker::get, INTERVAL, Duration.ofSeconds(30));
@@ -124,7 +127,7 @@ class BundleRereadsTest {
   @Test
   void aReadThatHangsKeepsTheReadsOfVerifiedHandshakesFromStarting() {
     CountDownLatch volume = new CountDownLatch(1);
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       while (true) {
         try {
@@ -146,7 +149,7 @@ class BundleRereadsTest {
 
   @Test
   void aBundleThatCannotBeUsedNowIsNoAnswer() {
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       throw new IllegalStateException("holds no pem certificate");
     }, ticker::get, INTERVAL, Duration.ofSeconds(30));
 
@@ -161,7 +164,7 @@ class BundleRereadsTest {
   void aReadThatHangsPastAnInterruptedWaitStartsNoOtherReader() throws InterruptedException {
     CountDownLatch volume = new CountDownLatch(1);
     CountDownLatch reading = new CountDownLatch(1);
-    BundleRereads rereads = new BundleRereads(() -> {
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
       reads.incrementAndGet();
       reading.countDown();
       while (true) {
@@ -186,6 +189,66 @@ class BundleRereadsTest {
       assertFalse(handshake.isAlive());
       assertEquals(Optional.empty(), rereads.read()); // at once: the first still hangs
       assertEquals(1, reads.get());
+    } finally {
+      volume.countDown();
+    }
+  }
+
+  /**
+   * A bundle that cannot be used at a read (missing, empty mid-rotation) leaves the certificates
+   * read before, said once with the reason while it stays so, not at every read; a read that
+   * finds it usable again says so once.
+   */
+  @Test
+  void aBundleThatCannotBeUsedIsSaidOnceAndItsReturnToo() {
+    String missing = "prometheus ca bundle cannot be read (NoSuchFileException), found \""
+        + FILE + "\"";
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
+      if (reads.incrementAndGet() <= 2) {
+        throw new IllegalStateException(missing);
+      }
+      return bundle;
+    }, ticker::get, INTERVAL, Duration.ofSeconds(30));
+
+    try (LogCapture log = LogCapture.of(BundleRereads.class)) {
+      assertEquals(Optional.empty(), rereads.read());
+      advance(INTERVAL);
+      assertEquals(Optional.empty(), rereads.readVerified());
+      advance(INTERVAL);
+      assertEquals(Optional.of(bundle), rereads.read());
+      advance(INTERVAL);
+      assertEquals(Optional.of(bundle), rereads.readVerified());
+
+      assertEquals(List.of("WARNING " + missing + ", when read again: the certificates read "
+          + "before go on verifying prometheus' (it is read again at most every 10 s)",
+          "INFO prometheus ca bundle \"" + FILE + "\" can be used again: read again, 1 "
+          + "certificate(s)"), log.lines());
+    }
+  }
+
+  /** A read given up at the bound is said once, not again while it hangs. */
+  @Test
+  void aReadThatHangsIsSaidOnce() {
+    CountDownLatch volume = new CountDownLatch(1);
+    BundleRereads rereads = new BundleRereads(FILE, () -> {
+      while (true) {
+        try {
+          volume.await(); // as a read of a hung volume, which no interrupt ends
+          return bundle;
+        } catch (InterruptedException e) {
+          // it goes on
+        }
+      }
+    }, ticker::get, INTERVAL, Duration.ofMillis(200));
+
+    try (LogCapture log = LogCapture.of(BundleRereads.class)) {
+      assertEquals(Optional.empty(), rereads.read());
+      advance(INTERVAL);
+      assertEquals(Optional.empty(), rereads.readVerified());
+
+      assertEquals(List.of("WARNING prometheus ca bundle \"" + FILE + "\" was not read within "
+          + "200 ms (its volume may hang), when read again: the certificates read before go on "
+          + "verifying prometheus' (it is read again at most every 10 s)"), log.lines());
     } finally {
       volume.countDown();
     }
