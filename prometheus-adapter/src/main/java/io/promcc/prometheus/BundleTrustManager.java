@@ -121,7 +121,9 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
    * which of those are valid changed since the last time (a CA expired with no change of the
    * file: a connection kept open since it verified one must be left as for a CA taken out);
    * then drops the sessions verified with those before ({@code changes}, run outside this lock:
-   * it takes the JDK's session locks); {@code when} says in the log line when it was read.
+   * it takes the JDK's session locks) and only then counts the change, so that a call does not
+   * make a client again before they are dropped; {@code when} says in the log line when it was
+   * read.
    */
   private boolean takeIfChanged(Optional<List<X509Certificate>> read, String when) {
     Instant now = clock.instant();
@@ -140,9 +142,11 @@ final class BundleTrustManager extends X509ExtendedTrustManager {
       expired = validAtLast.stream().filter(c -> !valid.contains(c)).toList();
       validLeft = valid.size();
       validAtLast = valid;
-      changed++;
     }
     changes.run();
+    synchronized (this) {
+      changed++; // once the sessions are dropped: a client made at this count resumes none
+    }
     if (fileChanged) {
       LOG.log(System.Logger.Level.INFO, "prometheus ca bundle " + Quoting.quote(path.toString())
           + " changed since it was read: read again " + when + ", " + read.get().size()

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -111,5 +112,27 @@ class BundleTrustManagerTest {
           + "verifies nothing from now on (as for go and curl); the bundle's other "
           + "certificates verify prometheus'"), log.lines());
     }
+  }
+
+  /**
+   * The count a call reads is raised only once the cached sessions are dropped: a call in
+   * between would make a client whose first handshake resumes a session the CA taken out
+   * verified, and keep that connection.
+   */
+  @Test
+  void aChangeIsCountedOnlyOnceTheSessionsAreDropped() {
+    X509Certificate old = ThrowawayCa.create("old ca").certificate();
+    X509Certificate kept = ThrowawayCa.create("kept ca").certificate();
+    Queue<Optional<List<X509Certificate>>> reads = new ArrayDeque<>(List.of(
+        Optional.of(List.of(kept)), Optional.empty()));
+    List<Long> seenWhileDropping = new ArrayList<>();
+    BundleTrustManager[] trust = new BundleTrustManager[1];
+    trust[0] = new BundleTrustManager(Path.of("/etc/prometheus-ca/ca.pem"), List.of(old, kept),
+        new MutableClock(NOW), Optional::empty, reads::remove,
+        () -> seenWhileDropping.add(trust[0].readIfDue())); // as a call on another thread
+
+    assertEquals(1L, trust[0].readIfDue());
+
+    assertEquals(List.of(0L), seenWhileDropping);
   }
 }
