@@ -185,19 +185,15 @@ public final class ModelArbitraries {
   }
 
   /**
-   * Label values the model accepts: plain words, text built from {@link #PRINTABLE_HOSTILE}
-   * fragments ({@code $1}, {@code ${1}}, quotes, {@code : }, {@code #}, {@code ../}, right-to-left
-   * and astral-plane characters, ...), arbitrary printable Unicode, and 1024-character values
-   * (a fragment repeated), which shrink to shorter repeats. Never empty and never longer than
-   * {@link Text#MAX_VALUE_LENGTH}: the model refuses both (an empty value would be no label to
-   * Prometheus); test those refusals with {@link #hostileStrings()} or hand-made values. A
-   * property failing for some of them is shown a short one within a few hundred shrink candidates
-   * (a value with {@code $} shrinks to {@code $1}), well inside jqwik's ten seconds of shrinking.
+   * Label values the model accepts: plain words, text of {@link #PRINTABLE_HOSTILE} fragments
+   * ({@code $1}, {@code ${1}}, quotes, {@code : }, {@code #}, {@code ../}, right-to-left and
+   * astral-plane characters, ...), printable Unicode, and 1024-character values (a fragment
+   * repeated). Never empty nor longer than {@link Text#MAX_VALUE_LENGTH}, which the model refuses
+   * (test those with {@link #hostileStrings()}). A failing property is shown a short value
+   * ({@code $} shrinks to {@code $1}) within a few hundred shrink candidates.
    */
   public static Arbitrary<String> labelValues() {
-    // printable by construction, never filtered: at its last step, jqwik's shrinking of a
-    // filtered value tries every shrink of every shrink (thousands of candidates for a value of
-    // this oneOf), which took a failing property past jqwik's ten seconds of shrinking
+    // not filtered: shrinking a filtered value tries every shrink of every shrink (thousands)
     return Arbitraries.oneOf(
             Arbitraries.strings().alpha().numeric().withChars("-_.").ofMinLength(1).ofMaxLength(30),
             Arbitraries.of(PRINTABLE_HOSTILE).list().ofMinSize(1).ofMaxSize(6)
