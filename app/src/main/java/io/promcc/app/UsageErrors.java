@@ -36,8 +36,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     return EXIT_USAGE;
   }
 
-  private static List<String> problems(ParameterException e, String[] args) {
+  private static List<String> problems(ParameterException e, String[] given) {
     CommandLine command = e.getCommandLine();
+    // what follows "--" is no option, however it looks
+    Arguments args =
+        Arguments.of(given, command.getCommandSpec().parser().endOfOptionsDelimiter());
     if (unknownCommand(e)) {
       // a mistyped one ("rendr"), or a value before any command; options first
       // (promcc --clusters c.yml) are unknown options, said below
@@ -49,11 +52,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
     List<String> problems = new ArrayList<>();
     if (e instanceof UnmatchedArgumentException unmatched) {
-      problems.add(unmatched(command, unmatched.getUnmatched()));
+      problems.add(unmatched(command, unmatched.getUnmatched(), args));
     } else if (e instanceof CommandLine.MissingParameterException missing) {
       // picocli checks the required options before it says what it did not match
       if (!command.getUnmatchedArguments().isEmpty()) {
-        problems.add(unmatched(command, command.getUnmatchedArguments()));
+        problems.add(unmatched(command, command.getUnmatchedArguments(), args));
       }
       missing.getMissing().forEach(arg -> problems.add(missing(arg, args)));
     } else if (e instanceof CommandLine.OverwrittenOptionException twice
@@ -93,9 +96,14 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   }
 
   /** The options among {@code unmatched}, each with the ones it may have meant. */
-  private static String unmatched(CommandLine command, List<String> unmatched) {
-    List<String> options = unmatched.stream().filter(arg -> arg.startsWith("-"))
-        .map(arg -> arg.split("=", 2)[0]).toList();
+  private static String unmatched(CommandLine command, List<String> unmatched, Arguments args) {
+    List<String> afterEnd = new ArrayList<>(args.afterEnd());
+    List<String> options = new ArrayList<>();
+    for (String arg : unmatched) {
+      if (!afterEnd.remove(arg) && arg.startsWith("-")) {
+        options.add(arg.split("=", 2)[0]);
+      }
+    }
     if (options.isEmpty()) {
       return "unexpected arguments (values are not repeated)";
     }
@@ -126,12 +134,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   }
 
   /** A required option not given, or an option given without its value. */
-  private static String missing(ArgSpec arg, String[] args) {
+  private static String missing(ArgSpec arg, Arguments args) {
     if (!(arg instanceof OptionSpec option)) {
       return arg.paramLabel() + " is required";
     }
     String name = option.longestName();
-    boolean given = Arrays.stream(args).anyMatch(a -> Arrays.stream(option.names())
+    boolean given = args.options().stream().anyMatch(a -> Arrays.stream(option.names())
         .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
     if (given) {
       return name + " is given without its value (" + option.paramLabel() + ")";
@@ -144,6 +152,16 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       what = Character.toLowerCase(what.charAt(0)) + what.substring(1); // not "YAML"
     }
     return name + " " + option.paramLabel() + " is required" + (what.isEmpty() ? "" : ": " + what);
+  }
+
+  /** The arguments given: those before the end of options ({@code --}) and those after it. */
+  private record Arguments(List<String> options, List<String> afterEnd) {
+    static Arguments of(String[] args, String endOfOptions) {
+      List<String> all = Arrays.asList(args);
+      int end = all.indexOf(endOfOptions);
+      return end < 0 ? new Arguments(all, List.of())
+          : new Arguments(all.subList(0, end), all.subList(end + 1, all.size()));
+    }
   }
 
   /** The edit distance of {@code a} and {@code b} (Levenshtein). */

@@ -110,4 +110,18 @@ class UsageErrorsTest {
         + "repeated)\nsee 'promcc render --help'\n"),
         run("render --clusters c.yml --out out --strict=s3cret"));
   }
+
+  /**
+   * What follows {@code --} is no option: render takes no such argument. It said "unknown
+   * options --clusters, --out ...; did you mean --clusters for --clusters" and "--clusters is
+   * given without its value".
+   */
+  @Test
+  void argumentsAfterTheEndOfOptionsAreUnexpectedNotUnknownOptions() {
+    assertEquals(refused("error: unexpected arguments (values are not repeated)\n" + CLUSTERS
+        + OUT + "see 'promcc render --help'\n"), run("render -- --clusters c.yml --out out"));
+    assertEquals(refused("error: unknown option --stric (values are not repeated); did you "
+        + "mean --strict?\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --stric -- --out"));
+  }
 }
