@@ -65,6 +65,9 @@ public final class Main {
         .addSubcommand("run", RunCommand.spec(env))
         .addSubcommand("check", CheckCommand.spec(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
+        // "@x" is taken as given: picocli would put the text of a file x in its place, which
+        // an error then repeats (a token file's), and a folder x ended the parse in a trace
+        .setExpandAtFiles(false)
         .setParameterExceptionHandler(new UsageErrors())
         .setExecutionExceptionHandler(new ErrorHandler());
     // picocli's help command has -h of its own: -V as every other command's

@@ -2,10 +2,17 @@ package io.promcc.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -123,5 +130,22 @@ class UsageErrorsTest {
     assertEquals(refused("error: unknown option --stric (values are not repeated); did you "
         + "mean --strict?\nsee 'promcc render --help'\n"),
         run("render --clusters c.yml --out out --stric -- --out"));
+  }
+  /**
+   * An argument that begins with {@code @} is taken as given, not replaced by the text of the
+   * file it names (picocli's argument files): a value so replaced was repeated in an error
+   * ("--job-prefix must be ..., found \"eyJhbGciOi.S3cret\"", a token file's text), and a
+   * folder so named ended in picocli's InitializationException, exit 1.
+   */
+  @Test
+  void anArgumentThatBeginsWithAtIsNoArgumentFile(@TempDir Path dir) throws IOException {
+    Path token = Files.writeString(dir.resolve("token"), "eyJhbGciOi.S3cret\n");
+    Ran ran = run("render --clusters c.yml --out out --job-prefix @" + token);
+    assertEquals(2, ran.code());
+    assertTrue(ran.err().startsWith("error: --job-prefix must be "), ran.err());
+    assertTrue(ran.err().contains("found \"@" + token + "\""), ran.err());
+    assertFalse(ran.err().contains("S3cret"), ran.err());
+    assertEquals(refused("error: unexpected arguments (values are not repeated)\n"
+        + "see 'promcc run --help'\n"), run("run @" + dir));
   }
 }
