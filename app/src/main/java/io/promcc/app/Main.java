@@ -3,7 +3,7 @@ package io.promcc.app;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code promcc}. */
+/** Entry point of {@code promcc}; run without a command, it is refused as a usage error. */
 @Command(
     name = "promcc",
     mixinStandardHelpOptions = true,
@@ -11,9 +11,18 @@ import picocli.CommandLine.Command;
     description = "Keeps a Prometheus scraping every guest Kubernetes cluster of a platform.",
     subcommands = {RenderCommand.class, ProfileCommand.class, VersionCommand.class,
         CommandLine.HelpCommand.class})
-public final class Main {
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   /** Exit code for input that was read but is invalid; nothing was written. */
   public static final int EXIT_INVALID = 1;
+
+  /** {@code promcc} alone: {@link UsageErrors} names the commands there are. */
+  @Override
+  public void run() {
+    throw new UsageErrors.NoCommand(spec.commandLine());
+  }
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {

@@ -46,8 +46,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       // (promcc --clusters c.yml) are unknown options, said below
       return List.of("unknown command (values are not repeated): " + commands(command));
     }
-    if (!command.getSubcommands().isEmpty() && e.getMessage() != null
-        && e.getMessage().startsWith("Missing required subcommand")) { // promcc alone
+    if (e instanceof NoCommand) { // promcc alone
       return List.of("a command is required: " + commands(command));
     }
     List<String> problems = new ArrayList<>();
@@ -92,7 +91,21 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     if (e instanceof UnmatchedArgumentException unmatched) {
       return !unmatched.getUnmatched().get(0).startsWith("-");
     }
-    return e.getMessage() != null && e.getMessage().startsWith("Unknown subcommand '");
+    // help's only refusal of the command it is given: picocli's "Unknown subcommand 'rendr'."
+    CommandLine.ParseResult parsed = command.getParseResult();
+    return e.getClass() == ParameterException.class && e.getArgSpec() == null && parsed != null
+        && parsed.hasSubcommand()
+        && parsed.subcommand().commandSpec().userObject() instanceof CommandLine.HelpCommand;
+  }
+
+  /**
+   * {@code promcc} without a command, which {@link Main} throws when run itself: picocli's own
+   * "Missing required subcommand" is known by its words only.
+   */
+  static final class NoCommand extends ParameterException {
+    NoCommand(CommandLine promcc) {
+      super(promcc, "a command is required");
+    }
   }
 
   /** The options among {@code unmatched}, each with the ones it may have meant. */
