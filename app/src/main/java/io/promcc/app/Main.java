@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     name = "promcc",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
+    synopsisSubcommandLabel = "COMMAND", // required: promcc alone is refused
     description = "Keeps a Prometheus scraping every guest Kubernetes cluster of a platform.",
     subcommands = {RenderCommand.class, ProfileCommand.class, VersionCommand.class,
         CommandLine.HelpCommand.class})

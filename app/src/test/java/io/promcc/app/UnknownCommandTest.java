@@ -85,4 +85,15 @@ class UnknownCommandTest {
         + "help, run and check\nsee 'promcc --help'\n", err.toString());
     assertEquals("", out.toString());
   }
+  /** promcc's help showed the command as optional, "Usage: promcc [-hV] [COMMAND]". */
+  @Test
+  void theHelpShowsTheCommandAsRequired() {
+    StringWriter out = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(out));
+
+    assertEquals(0, command.execute("--help"));
+
+    assertEquals("Usage: promcc [-hV] COMMAND", out.toString().lines().findFirst().orElseThrow());
+  }
 }
