@@ -134,14 +134,18 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
 
   /**
    * picocli's suggestions for {@code option} (visible options only: never a secret's hidden
-   * one) that it may be typed wrong ({@value #TYPOS} edits at most) or cut short from, the
-   * closest first, at most {@link #SUGGESTED}: picocli suggests every option of the same first
-   * two letters ({@code --vault-mode} for {@code --vault-tokn}).
+   * one) that it may be typed wrong ({@value #TYPOS} edits at most) or cut short from (where
+   * it begins no more than {@link #SUGGESTED}), the closest first, at most {@link #SUGGESTED}:
+   * picocli suggests every option of the same first two letters ({@code --vault-mode} for
+   * {@code --vault-tokn}).
    */
   private static List<String> suggestions(CommandLine command, String option) {
-    return new UnmatchedArgumentException(command, List.of(option)).getSuggestions().stream()
-        .filter(name -> name.startsWith("--"))
-        .filter(name -> distance(name, option) <= TYPOS || name.startsWith(option))
+    List<String> names = new UnmatchedArgumentException(command, List.of(option))
+        .getSuggestions().stream().filter(name -> name.startsWith("--")).toList();
+    // the beginning of more options than are named hints at none of them (--vault)
+    boolean begun = names.stream().filter(name -> name.startsWith(option)).count() <= SUGGESTED;
+    return names.stream()
+        .filter(name -> distance(name, option) <= TYPOS || begun && name.startsWith(option))
         .sorted(Comparator.comparingInt(name -> distance(name, option)))
         .limit(SUGGESTED).toList();
   }

@@ -87,6 +87,19 @@ class UsageErrorsTest {
         run("render --clusters c.yml --out out --cert certs"));
   }
 
+  /**
+   * An option that begins more options than are named is no hint of one of them: it said
+   * "did you mean --vault-ttl or --vault-auth or --vault-mode?", three of the many --vault ones.
+   */
+  @Test
+  void theBeginningOfManyOptionsSuggestsNone() {
+    assertEquals(refused("error: unknown option --vault (values are not repeated)\n"
+        + "see 'promcc run --help'\n"), run("run --vault"));
+    assertEquals(refused("error: unknown option --c (values are not repeated); did you mean "
+        + "--clusters or --cert-dir?\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --c"));
+  }
+
   /** picocli said "Missing required parameter for option '--clusters' (FILE)". */
   @ParameterizedTest
   @ValueSource(strings = {"render --out out --clusters", "render --clusters --out out"})
