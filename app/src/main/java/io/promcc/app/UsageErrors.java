@@ -41,7 +41,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     // what follows "--" is no option, however it looks
     Arguments args =
         Arguments.of(given, command.getCommandSpec().parser().endOfOptionsDelimiter());
-    if (unknownCommand(e)) {
+    if (unknownCommand(e, args)) {
       // a mistyped one ("rendr"), or a value before any command; options first
       // (promcc --clusters c.yml) are unknown options, said below
       return List.of("unknown command (values are not repeated): " + commands(command));
@@ -83,13 +83,15 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   }
 
   /** {@code promcc rendr}, and {@code promcc help rendr}, which picocli says on the root. */
-  private static boolean unknownCommand(ParameterException e) {
+  private static boolean unknownCommand(ParameterException e, Arguments args) {
     CommandLine command = e.getCommandLine();
     if (command.getSubcommands().isEmpty()) {
       return false;
     }
     if (e instanceof UnmatchedArgumentException unmatched) {
-      return !unmatched.getUnmatched().get(0).startsWith("-");
+      // after "--" (promcc -- render) a command is none: the unexpected arguments said below
+      String first = unmatched.getUnmatched().get(0);
+      return !first.startsWith("-") && args.options().contains(first);
     }
     // help's only refusal of the command it is given: picocli's "Unknown subcommand 'rendr'."
     CommandLine.ParseResult parsed = command.getParseResult();

@@ -143,6 +143,9 @@ class UsageErrorsTest {
     assertEquals(refused("error: unknown option --stric (values are not repeated); did you "
         + "mean --strict?\nsee 'promcc render --help'\n"),
         run("render --clusters c.yml --out out --stric -- --out"));
+    // a command after -- is no command: it said "unknown command", render among the commands
+    assertEquals(refused("error: unexpected arguments (values are not repeated)\n"
+        + "see 'promcc --help'\n"), run("-- render"));
   }
   /**
    * An argument that begins with {@code @} is taken as given, not replaced by the text of the
