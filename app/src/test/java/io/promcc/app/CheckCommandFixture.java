@@ -8,12 +8,10 @@ import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -131,14 +129,8 @@ abstract class CheckCommandFixture {
   /** A Prometheus whose runtime info reports a successful load at {@code lastConfigTime}. */
   String prometheusLoadedAt(Instant lastConfigTime) throws IOException {
     prometheus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-    byte[] body = ("{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":true,"
-        + "\"lastConfigTime\":\"" + lastConfigTime + "\"}}").getBytes(StandardCharsets.UTF_8);
-    prometheus.createContext("/api/v1/status/runtimeinfo", exchange -> {
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream stream = exchange.getResponseBody()) {
-        stream.write(body);
-      }
-    });
+    prometheus.createContext("/api/v1/status/runtimeinfo",
+        RuntimeInfoAnswer.loadedAt(lastConfigTime));
     prometheus.start();
     return "http://127.0.0.1:" + prometheus.getAddress().getPort();
   }

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +34,8 @@ class CheckExpiredCaOnceTest {
     HttpsServer prometheus = HttpsServer.create(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     prometheus.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext(ca.issueServer())));
-    prometheus.createContext("/api/v1/status/runtimeinfo", exchange -> {
-      byte[] body = ("{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":true,"
-          + "\"lastConfigTime\":\"2026-11-25T14:37:27Z\"}}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream stream = exchange.getResponseBody()) {
-        stream.write(body);
-      }
-    });
+    prometheus.createContext("/api/v1/status/runtimeinfo",
+        RuntimeInfoAnswer.loadedAt(Instant.parse("2026-11-25T14:37:27Z")));
     prometheus.start();
     Path bundle = Files.writeString(temp.resolve("ca.pem"), ThrowawayCa.create("old ca",
         Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-02-01T00:00:00Z"))

@@ -7,12 +7,10 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -48,14 +46,8 @@ class CheckHttpsPrometheusTest {
     prometheus = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         0);
     prometheus.setHttpsConfigurator(new HttpsConfigurator(context));
-    prometheus.createContext("/api/v1/status/runtimeinfo", exchange -> {
-      byte[] body = ("{\"status\":\"success\",\"data\":{\"reloadConfigSuccess\":true,"
-          + "\"lastConfigTime\":\"2026-11-25T14:37:27Z\"}}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream stream = exchange.getResponseBody()) {
-        stream.write(body);
-      }
-    });
+    prometheus.createContext("/api/v1/status/runtimeinfo",
+        RuntimeInfoAnswer.loadedAt(Instant.parse("2026-11-25T14:37:27Z")));
     prometheus.start();
   }
 
