@@ -2,6 +2,7 @@ package io.promcc.app.settings;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,7 @@ record LeaseNamespace(String name, String origin, String setting) {
               "service account namespace file " + Quoting.quote(namespaceFile.toString()));
         }
       } catch (IOException e) {
-        why = "cannot be read (" + e.getClass().getSimpleName() + ")";
+        why = "cannot be read (" + FileFailures.reason(e) + ")";
       }
     }
     return defaultOne(pod, namespaceFile, why);

@@ -1,5 +1,6 @@
 package io.promcc.app.settings;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.SizeBound;
@@ -7,6 +8,7 @@ import io.promcc.core.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,13 +99,18 @@ public final class SettingsLoader {
             Files.size(path)));
       }
       // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")");
+      ByteBuffer text = ByteBuffer.wrap(bytes);
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(text).toString();
+      } catch (CharacterCodingException e) { // the decoder stopped where the text does
+        throw new IllegalArgumentException("is not UTF-8 text (from byte " + text.position()
+            + " on)");
+      }
+    } catch (IOException e) { // a folder, a file it may not read
+      throw new IllegalArgumentException("cannot be read (" + FileFailures.reason(e) + ")");
     }
   }
 

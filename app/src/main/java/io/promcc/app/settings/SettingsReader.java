@@ -1,5 +1,6 @@
 package io.promcc.app.settings;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.UrlText;
@@ -138,8 +139,7 @@ final class SettingsReader {
     try {
       size = Files.size(path);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()
-          + ")");
+      throw new IllegalArgumentException("cannot be read (" + FileFailures.reason(e) + ")");
     }
     if (size > most) {
       throw new IllegalArgumentException("must be at most " + most + " bytes");
@@ -195,8 +195,7 @@ final class SettingsReader {
             + "ASCII (it holds the " + what + ")");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName()
-          + ")");
+      throw new IllegalArgumentException("cannot be read (" + FileFailures.reason(e) + ")");
     }
     return path;
   }

@@ -115,4 +115,24 @@ class RunSettingsConfigFileTest extends RunSettingsFixture {
     assertEquals("config file \"" + file + "\" is larger than 1 MiB (1048576 bytes), "
         + "found 2147483648 bytes", problems.list().get(0));
   }
+
+  /**
+   * A folder, or a file that is no UTF-8 text, given as --config is named in words, as the
+   * clusters file, base config and profile are, where the problem showed the JDK's exception
+   * ("cannot be read (IOException: Is a directory)", "(MalformedInputException: Input length =
+   * 1)").
+   */
+  @Test
+  void aFolderOrAFileThatIsNoTextIsNamedInWords() throws IOException {
+    Path folder = java.nio.file.Files.createDirectory(temp.resolve("settings.d"));
+    Path latin1 = temp.resolve("latin1.yml");
+    java.nio.file.Files.write(latin1, new byte[] {'o', 'u', 't', ':', ' ', (byte) 0xe9, '\n'});
+
+    load(Map.of("config", folder.toString()), Map.of());
+    load(Map.of("config", latin1.toString()), Map.of());
+
+    assertEquals(List.of("config file \"" + folder + "\" cannot be read (is a directory)",
+        "config file \"" + latin1 + "\" is not UTF-8 text (from byte 5 on)"),
+        problems.list().stream().filter(problem -> problem.startsWith("config file")).toList());
+  }
 }
