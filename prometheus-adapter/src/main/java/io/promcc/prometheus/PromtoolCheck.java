@@ -69,7 +69,7 @@ final class PromtoolCheck {
   void check(DesiredState desired, List<String> problems) {
     Path stage = null;
     Process process = null;
-    String step = "making its stage folder";
+    String step = "making its stage folder in " + Quoting.quote(outputDirectory.toString());
     try {
       stage = newStage();
       step = "staging the files";

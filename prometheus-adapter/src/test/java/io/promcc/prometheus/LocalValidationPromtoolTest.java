@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.ValidationException;
+import io.promcc.core.testing.RefusedFolder;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -224,6 +225,27 @@ class LocalValidationPromtoolTest {
     assertEquals(1, e.problems().size());
     assertEquals("cannot run promtool \"" + work.resolve("no-such-promtool") + "\": starting it "
         + "failed (no such file or directory)", e.problems().get(0));
+    assertEquals(List.of(), stagesLeft());
+  }
+
+  /**
+   * An output folder that takes no new folder: the stage that cannot be made is named by where
+   * it was to be made, which the JDK's text named ("java.nio.file.AccessDeniedException:
+   * /out/.promcc-check-...") and the reason alone did not.
+   */
+  @Test
+  void aStageThatCannotBeMadeIsNamedWithTheFolder() throws Exception {
+    Path promtool = promtool("exit 0");
+    Path out = Files.createDirectories(out());
+    ValidationException e;
+    String reason;
+    try (RefusedFolder refused = RefusedFolder.of(out)) {
+      reason = refused.reason();
+      e = failure(validation(promtool, Duration.ofMinutes(1)));
+    }
+
+    assertEquals(List.of("cannot run promtool \"" + promtool + "\": making its stage folder "
+        + "in \"" + out + "\" failed (" + reason + ")"), e.problems());
     assertEquals(List.of(), stagesLeft());
   }
 
