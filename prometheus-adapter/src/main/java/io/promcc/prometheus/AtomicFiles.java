@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -345,11 +346,16 @@ final class AtomicFiles {
 
   /**
    * {@code <what> "<path>" (<reason>)}: {@code what} failed on {@code path} for the operating
-   * system's reason ({@link FileFailures#reason}), said in words.
+   * system's reason ({@link FileFailures#reason}), said in words; {@code <what> "<path>"
+   * ("<file>": <reason>)} where {@code cause} names another file (the manifest's journal, read
+   * for the manifest), which the reason alone would leave out.
    */
   static ConfigStoreException failure(String what, Path path, IOException cause) {
+    String file = cause instanceof FileSystemException failed && failed.getFile() != null
+        && !failed.getFile().equals(path.toString()) ? failed.getFile() : null;
     return new ConfigStoreException(what + " " + Quoting.quote(path.toString()) + " ("
-        + FileFailures.reason(cause) + ")", cause);
+        + (file == null ? "" : Quoting.quote(file) + ": ") + FileFailures.reason(cause) + ")",
+        cause);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.testing.RefusedFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,6 +123,27 @@ class FileStoreFailureWordingTest {
         "cannot prepare folder " + quoted(file.resolve("b")) + ": making the folder "
             + quoted(file) + " failed (a file is there)"),
         List.of(sync.getMessage(), make.getMessage()));
+  }
+
+  /**
+   * A failure of another file than the one named (the manifest's journal, read for the manifest;
+   * an entry of the rollback folder) names that file too, as the JDK's text did
+   * ("java.nio.file.AccessDeniedException: /out/.promcc-manifest.journal"); one of the file named
+   * is said as before.
+   */
+  @Test
+  void aFailureOfAnotherFileThanTheOneNamedNamesThatFile() {
+    Path manifest = root.resolve(AtomicFileStore.MANIFEST);
+    Path journal = root.resolve(AtomicFileStore.JOURNAL);
+
+    assertEquals(List.of(
+        "cannot read ownership manifest " + quoted(manifest) + " (" + quoted(journal)
+            + ": permission denied)",
+        "cannot read ownership manifest " + quoted(manifest) + " (permission denied)"),
+        List.of(AtomicFiles.failure("cannot read ownership manifest", manifest,
+            new AccessDeniedException(journal.toString())).getMessage(),
+            AtomicFiles.failure("cannot read ownership manifest", manifest,
+            new AccessDeniedException(manifest.toString())).getMessage()));
   }
 
   private static String quoted(Path path) {
