@@ -59,7 +59,7 @@ public final class FileFailures {
   }
 
   private static String reason(FileSystemException e) {
-    if (e.getReason() != null) { // "Operation not permitted", "Read-only file system"
+    if (e.getReason() != null && !e.getReason().isEmpty()) { // "Operation not permitted"
       return lowerCase(e.getReason());
     }
     if (e instanceof NoSuchFileException) {
