@@ -183,8 +183,8 @@ final class CaStore {
         } catch (NoSuchFileException gone) {
           if (Files.isSymbolicLink(key)) {
             // a link to nothing (a volume not mounted yet): the key it names may come back
-            throw new LocalCaException("local CA key " + quote(key) + " cannot be read ("
-                + gone + ": a link to a file that does not exist), and its certificate "
+            throw new LocalCaException("local CA key " + quote(key) + " cannot be read (a "
+                + "link to a file that does not exist), and its certificate "
                 + quote(certificate) + " is missing; restore what it links to, to keep the "
                 + "client certificates it signed, or move it away to create a new local CA",
                 gone);

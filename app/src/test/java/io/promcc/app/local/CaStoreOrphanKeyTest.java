@@ -133,8 +133,10 @@ class CaStoreOrphanKeyTest {
 
     LocalCaException e = assertThrows(LocalCaException.class, () -> load(state, NOW));
 
-    assertTrue(e.getMessage().startsWith("local CA key \"" + key + "\" cannot be read ("),
-        e.getMessage());
+    assertEquals("local CA key \"" + key + "\" cannot be read (a link to a file that does not "
+        + "exist), and its certificate \"" + state.resolve(CaStore.CA_FILE) + "\" is missing; "
+        + "restore what it links to, to keep the client certificates it signed, or move it away "
+        + "to create a new local CA", e.getMessage());
     assertTrue(Files.isSymbolicLink(key), "the link was replaced by a file");
     assertFalse(Files.exists(state.resolve(CaStore.CA_FILE)));
   }
