@@ -25,7 +25,7 @@ final class FolderFailures {
 
   private static String describe(IOException e, String what) {
     if (!(e instanceof FileSystemException failed) || failed.getFile() == null) {
-      return "making it failed (" + e + ")";
+      return FileFailures.failed("making it", e);
     }
     return FileFailures.failed("making the " + what + " " + Quoting.quote(failed.getFile()),
         failed);
