@@ -45,22 +45,35 @@ public final class InputFiles {
       if (bytes.length > MAX_BYTES) {
         throw new ValidationException(subject, List.of(SizeBound.tooLarge(MAX_BYTES, size(file))));
       }
-      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      ByteBuffer text = ByteBuffer.wrap(bytes);
       try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(text).toString();
-      } catch (CharacterCodingException e) { // the decoder stopped where the text does
-        throw new ValidationException(subject, List.of("is not UTF-8 text (from byte "
-            + text.position() + " on)"));
+        return utf8(bytes);
+      } catch (IllegalArgumentException notText) {
+        throw new ValidationException(subject, List.of(notText.getMessage()));
       }
     } catch (NoSuchFileException e) {
       throw new ValidationException(subject, List.of("does not exist"));
     } catch (IOException e) { // a folder, a file it may not read
       throw new ValidationException(subject, List.of("cannot be read ("
           + FolderFailures.reason(e) + ")"));
+    }
+  }
+
+  /**
+   * {@code bytes} as UTF-8 text, refused as {@code Files.readString} refuses it, not read with
+   * replacements.
+   *
+   * @throws IllegalArgumentException "is not UTF-8 text (from byte N on)", where the text stops
+   */
+  public static String utf8(byte[] bytes) {
+    ByteBuffer text = ByteBuffer.wrap(bytes);
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(text).toString();
+    } catch (CharacterCodingException e) { // the decoder stopped where the text does
+      throw new IllegalArgumentException("is not UTF-8 text (from byte " + text.position()
+          + " on)");
     }
   }
 

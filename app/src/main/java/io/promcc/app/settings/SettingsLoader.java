@@ -1,5 +1,6 @@
 package io.promcc.app.settings;
 
+import io.promcc.app.InputFiles;
 import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.Quoting;
@@ -7,10 +8,6 @@ import io.promcc.core.model.SizeBound;
 import io.promcc.core.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,17 +95,7 @@ public final class SettingsLoader {
         throw new IllegalArgumentException(SizeBound.tooLarge(MAX_CONFIG_BYTES,
             Files.size(path)));
       }
-      // as Files.readString: text that is not UTF-8 is refused, not read with replacements
-      ByteBuffer text = ByteBuffer.wrap(bytes);
-      try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(text).toString();
-      } catch (CharacterCodingException e) { // the decoder stopped where the text does
-        throw new IllegalArgumentException("is not UTF-8 text (from byte " + text.position()
-            + " on)");
-      }
+      return InputFiles.utf8(bytes);
     } catch (IOException e) { // a folder, a file it may not read
       throw new IllegalArgumentException("cannot be read (" + FileFailures.reason(e) + ")");
     }
