@@ -6,6 +6,7 @@ import io.kubernetes.client.persister.FilePersister;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
+import io.promcc.core.model.FileFailures;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -94,8 +95,8 @@ final class ApiServerLookup {
       reader.transferTo(read);
       text = read.toString();
     } catch (IOException e) {
-      throw new KubeClientException(named + " cannot be read (" + e.getClass().getSimpleName()
-          + ")", e);
+      throw new KubeClientException(named + " cannot be read (" + FileFailures.reason(e) + ")",
+          e);
     }
     if (isEmpty(text)) { // KubeConfig's NullPointerException would say nothing of it
       throw new KubeClientException(named + " is not a kubeconfig: it is empty", null);

@@ -68,6 +68,6 @@ class SettingsTest {
             DiscoverySettings.defaults(), SecretSettings.defaults(), WatchSettings.defaults(),
             Optional.empty())));
     assertEquals("kubeconfig \"" + missing + "\" (from --kubeconfig) cannot be read "
-        + "(NoSuchFileException)", e.getMessage());
+        + "(no such file or directory)", e.getMessage());
   }
 }

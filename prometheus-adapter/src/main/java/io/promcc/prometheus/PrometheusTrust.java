@@ -2,6 +2,7 @@ package io.promcc.prometheus;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Problems;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
@@ -211,7 +212,7 @@ public final class PrometheusTrust {
         bytes = in.readNBytes(MAX_CA_BUNDLE_BYTES + 1);
       }
     } catch (IOException e) {
-      throw new Refused("cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw new Refused("cannot be read (" + FileFailures.reason(e) + ")");
     }
     if (bytes.length > MAX_CA_BUNDLE_BYTES) {
       throw new Refused(SizeBound.tooLarge(MAX_CA_BUNDLE_BYTES, size));

@@ -201,7 +201,7 @@ class BundleRereadsTest {
    */
   @Test
   void aBundleThatCannotBeUsedIsSaidOnceAndItsReturnToo() {
-    String missing = "prometheus ca bundle cannot be read (NoSuchFileException), found \""
+    String missing = "prometheus ca bundle cannot be read (no such file or directory), found \""
         + FILE + "\"";
     BundleRereads rereads = new BundleRereads(FILE, () -> {
       if (reads.incrementAndGet() <= 2) {

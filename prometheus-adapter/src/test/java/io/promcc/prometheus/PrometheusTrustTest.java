@@ -38,7 +38,7 @@ class PrometheusTrustTest {
     Path large = Files.write(temp.resolve("large.pem"),
         new byte[PrometheusTrust.MAX_CA_BUNDLE_BYTES + 1]);
 
-    assertEquals(Optional.of("cannot be read (NoSuchFileException)"),
+    assertEquals(Optional.of("cannot be read (no such file or directory)"),
         PrometheusTrust.problem(missing));
     assertEquals(Optional.of("is not a regular file"), PrometheusTrust.problem(temp));
     assertEquals(Optional.of("holds no pem certificate (\"-----BEGIN CERTIFICATE-----\")"),
