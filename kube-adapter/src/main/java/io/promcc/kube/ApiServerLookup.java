@@ -7,13 +7,11 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
 import io.promcc.core.model.FileFailures;
-import java.io.BufferedReader;
+import io.promcc.core.model.SizeBound;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.io.InputStream;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +34,9 @@ import java.util.Optional;
  * Stateless.
  */
 final class ApiServerLookup {
+  /** The most bytes of a kubeconfig read (one with many embedded certificates is megabytes). */
+  static final int MAX_BYTES = 16 << 20;
+
   private ApiServerLookup() {}
 
   /**
@@ -87,13 +88,18 @@ final class ApiServerLookup {
 
   private static ApiServerConfig fromFile(Path file, String origin, boolean persist) {
     String named = "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
+    if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO or device is never opened
+      throw new KubeClientException(named + " is not a regular file", null);
+    }
     String text;
-    // as client-java reads it: a byte that is not UTF-8 is replaced, not refused
-    try (Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-        StandardCharsets.UTF_8))) {
-      StringWriter read = new StringWriter();
-      reader.transferTo(read);
-      text = read.toString();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new KubeClientException(named + " " + SizeBound.tooLarge(MAX_BYTES,
+            Files.size(file)), null);
+      }
+      // as client-java reads it: a byte that is not UTF-8 is replaced, not refused
+      text = new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new KubeClientException(named + " cannot be read (" + FileFailures.reason(e) + ")",
           e);
