@@ -103,7 +103,8 @@ class HttpsBundleChangeTest extends HttpPrometheusControlTestSupport {
         .build());
 
     assertEquals(ReloadAck.LOADED, expiringControl.reload());
-    clock.advance(Duration.ofDays(2));
+    // past the expiring CA, not the kept one (valid 2 days from its making, to the second)
+    clock.advance(Duration.ofDays(1).plusHours(1));
     ticker.addAndGet(BundleRereads.INTERVAL.toNanos()); // a read is due: the file is the same
     PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
         expiringControl::reload);
