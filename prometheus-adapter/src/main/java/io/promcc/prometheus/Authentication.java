@@ -3,12 +3,14 @@ package io.promcc.prometheus;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.BasicAuthUser;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,8 +161,10 @@ public final class Authentication {
         value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
             .strip();
       }
+    } catch (CharacterCodingException e) {
+      throw new IOException("cannot read " + named + " (not UTF-8 text)");
     } catch (IOException e) {
-      throw new IOException("cannot read " + named + " (" + e.getClass().getSimpleName() + ")");
+      throw new IOException("cannot read " + named + " (" + FileFailures.reason(e) + ")");
     }
     if (!regular) {
       throw new IOException(named + " is not a regular file");

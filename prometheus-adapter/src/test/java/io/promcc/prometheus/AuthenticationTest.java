@@ -272,8 +272,8 @@ class AuthenticationTest {
 
     assertEquals(0, missing.statusCode());
     assertEquals("GET /-/ready", missing.endpoint());
-    assertEquals("cannot send GET /-/ready to prometheus at \"" + uri() + "\": cannot read "
-        + "the password file \"" + password + "\" (NoSuchFileException)", missing.getMessage());
+    assertEquals("cannot send GET /-/ready to prometheus at \"" + uri() + "\": cannot read the "
+        + "password file \"" + password + "\" (no such file or directory)", missing.getMessage());
     assertEquals("cannot send POST /-/reload to prometheus at \"" + uri() + "\": the password "
         + "file \"" + password + "\" is empty", empty.getMessage());
     assertEquals(0, server.getRequestCount());

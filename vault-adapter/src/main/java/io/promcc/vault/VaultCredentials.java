@@ -1,11 +1,13 @@
 package io.promcc.vault;
 
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.SizeBound;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,8 +93,10 @@ final class VaultCredentials {
         value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
             .strip();
       }
+    } catch (CharacterCodingException e) {
+      throw unreadable("cannot read " + named + " (not UTF-8 text)");
     } catch (IOException e) {
-      throw unreadable("cannot read " + named + ": " + e.getClass().getSimpleName());
+      throw unreadable("cannot read " + named + " (" + FileFailures.reason(e) + ")");
     }
     if (!regular) {
       throw unreadable(named + " is not a regular file");

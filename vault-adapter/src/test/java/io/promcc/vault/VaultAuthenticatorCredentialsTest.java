@@ -100,8 +100,19 @@ class VaultAuthenticatorCredentialsTest {
         authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "r", missing));
     VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
     assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
-    assertTrue(e.getMessage().startsWith("cannot read kubernetes service account token file \""
-        + missing + "\""), e.getMessage());
+    assertEquals("cannot read kubernetes service account token file \"" + missing
+        + "\" (no such file or directory)", e.getMessage());
+  }
+
+  @Test
+  void aJwtFileThatIsNoUtf8TextIsNamedInWords() throws Exception {
+    Path latin1 = Files.write(dir.resolve("token"), new byte[] {'j', (byte) 0xe9, '\n'});
+    VaultAuthenticator auth =
+        authenticator(new VaultAuthSettings.Kubernetes("kubernetes", "r", latin1));
+    VaultRequestException e = assertThrows(VaultRequestException.class, auth::token);
+    assertEquals(VaultFailure.CREDENTIALS_UNREADABLE, e.failure());
+    assertEquals("cannot read kubernetes service account token file \"" + latin1
+        + "\" (not UTF-8 text)", e.getMessage());
   }
 
   @Test
