@@ -30,23 +30,16 @@ final class GoIntegers implements TypeAdapterFactory {
   @Override
   public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> typeToken) {
     Class<? super T> raw = typeToken.getRawType();
-    TypeAdapter<?> adapter;
     if (raw == Integer.class || raw == int.class) {
-      adapter = new GoReading<>(delegate(gson, Integer.class), (in, token, gsons) -> int32(in));
-    } else if (raw == Long.class || raw == long.class) {
-      adapter = new GoReading<>(delegate(gson, Long.class), (in, token, gsons) -> int64(in));
-    } else if (raw == IntOrString.class) {
-      adapter = new GoReading<>(delegate(gson, IntOrString.class), GoIntegers::intOrString);
-    } else {
-      return null;
+      return GoReading.of(gson, this, Integer.class, (in, token, gsons) -> int32(in));
     }
-    @SuppressWarnings("unchecked")
-    TypeAdapter<T> typed = (TypeAdapter<T>) adapter;
-    return typed;
-  }
-
-  private <T> TypeAdapter<T> delegate(Gson gson, Class<T> type) {
-    return gson.getDelegateAdapter(this, TypeToken.get(type));
+    if (raw == Long.class || raw == long.class) {
+      return GoReading.of(gson, this, Long.class, (in, token, gsons) -> int64(in));
+    }
+    if (raw == IntOrString.class) {
+      return GoReading.of(gson, this, IntOrString.class, GoIntegers::intOrString);
+    }
+    return null;
   }
 
   /**

@@ -2,7 +2,10 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.Gson;
 import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
@@ -27,6 +30,18 @@ final class GoReading<T> extends TypeAdapter<T> {
   GoReading(TypeAdapter<T> wrapped, Reads<T> reads) {
     this.wrapped = requireNonNull(wrapped, "wrapped == null");
     this.reads = requireNonNull(reads, "reads == null");
+  }
+
+  /**
+   * A {@code factory}'s adapter for {@code type}, as the factory answers Gson for a field of type
+   * {@code R} that is {@code type}: reads by {@code reads}, writes as the adapter Gson has past
+   * {@code factory}.
+   */
+  @SuppressWarnings("unchecked") // R is type, as the factory's caller checked
+  static <R, T> TypeAdapter<R> of(Gson gson, TypeAdapterFactory factory, Class<T> type,
+      Reads<T> reads) {
+    return (TypeAdapter<R>) new GoReading<>(gson.getDelegateAdapter(factory, TypeToken.get(type)),
+        reads);
   }
 
   @Override

@@ -37,25 +37,19 @@ final class GoScalars implements TypeAdapterFactory {
   @Override
   public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> typeToken) {
     Class<? super T> raw = typeToken.getRawType();
-    TypeAdapter<?> adapter;
     if (raw == String.class) {
-      adapter = new GoReading<>(delegate(gson, String.class), GoScalars::string);
-    } else if (raw == Boolean.class || raw == boolean.class) {
-      adapter = new GoReading<>(delegate(gson, Boolean.class), GoScalars::bool);
-    } else if (raw == byte[].class) {
-      adapter = new GoReading<>(delegate(gson, byte[].class), GoScalars::bytes);
-    } else if (raw == OffsetDateTime.class) {
-      adapter = new GoReading<>(delegate(gson, OffsetDateTime.class), GoScalars::time);
-    } else {
-      return null;
+      return GoReading.of(gson, this, String.class, GoScalars::string);
     }
-    @SuppressWarnings("unchecked")
-    TypeAdapter<T> typed = (TypeAdapter<T>) adapter;
-    return typed;
-  }
-
-  private <T> TypeAdapter<T> delegate(Gson gson, Class<T> type) {
-    return gson.getDelegateAdapter(this, TypeToken.get(type));
+    if (raw == Boolean.class || raw == boolean.class) {
+      return GoReading.of(gson, this, Boolean.class, GoScalars::bool);
+    }
+    if (raw == byte[].class) {
+      return GoReading.of(gson, this, byte[].class, GoScalars::bytes);
+    }
+    if (raw == OffsetDateTime.class) {
+      return GoReading.of(gson, this, OffsetDateTime.class, GoScalars::time);
+    }
+    return null;
   }
 
   /** A refusal of what {@code in} holds, {@code token}, for a field of Go type {@code goType}. */
