@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh Debian 12 machine with Java 17+ and Maven:
-# fetches prometheus/promtool 2.53.3 into .tools/ (cached), then builds and runs unit tests
-# (surefire) and integration tests (failsafe) of every module.
+# fetches prometheus/promtool 2.53.3 and 3.x into .tools/ (cached), then builds and runs unit
+# tests (surefire) and integration tests (failsafe) of every module, prometheus-adapter's ITs
+# once on each version.
 #
 #   scripts/test.sh [extra maven arguments]
 set -euo pipefail
@@ -17,6 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # the folder the tools are in (PROMCC_TOOLS_DIR or PROMETHEUS_BIN_DIR may place them elsewhere)
 tools_bin=$(scripts/prometheus-tools.sh)
+tools3_bin=$(scripts/prometheus-tools.sh 3)
 # SecurityIT traces the controller's system calls to prove key files are 0600 from their creation
 if ! command -v strace >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
@@ -37,4 +39,5 @@ if ! command -v strace >/dev/null; then
 fi
 # bounded as a whole too (each test fork is, in the pom); a full run takes about 12 minutes;
 # in the foreground, so that a Ctrl-C still reaches Maven
-exec timeout --foreground --kill-after=60 3600 mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" "$@"
+exec timeout --foreground --kill-after=60 3600 mvn -B -ntp verify -Dpromcc.tools.dir="$tools_bin" \
+  -Dpromcc.tools3.dir="$tools3_bin" "$@"

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP adapter against a real Prometheus 2.53.3 passes the same contract as core's
+ * The HTTP adapter against a real Prometheus (2.53.3 and 3.x) passes the same contract as core's
  * {@code FakePrometheusControl}: reloading by {@code POST /-/reload} (lifecycle API on), and by
  * SIGHUP to the PID in a PID file (lifecycle API off). One Prometheus per test, on a free loopback
  * port, stopped afterwards.

@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP adapter against a real Prometheus 2.53.3 served over https ({@code --web.config.file}
- * with {@code tls_server_config}), its certificate from a private CA: reloaded with that CA as
- * the CA bundle, refused without it in words that name the certificate's trust and the option.
- * A reload Prometheus refuses with its generic answer points to Prometheus' log. A CA taken
- * out of the bundle verifies no session resumed after the bundle was read again, nor a
- * connection kept open.
+ * The HTTP adapter against a real Prometheus (2.53.3 and 3.x) served over https ({@code
+ * --web.config.file} with {@code tls_server_config}), its certificate from a private CA: reloaded
+ * with that CA as the CA bundle, refused without it in words that name the certificate's trust
+ * and the option. A reload Prometheus refuses with its generic answer points to Prometheus' log.
+ * A CA taken out of the bundle verifies no session resumed after the bundle was read again, nor
+ * a connection kept open.
  */
 class HttpsPrometheusIT {
   private static final Duration WAIT = Duration.ofSeconds(60);

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the tests of the reconciler over the real adapters (atomic files, HTTP control, local
- * validation) against a real Prometheus 2.53.3 share: Prometheus started per test on a free
- * loopback port, clusters and certificates from core's fakes, and the real planner with its
+ * validation) against a real Prometheus (2.53.3 and 3.x) share: Prometheus started per test on a
+ * free loopback port, clusters and certificates from core's fakes, and the real planner with its
  * default profile.
  */
 abstract class ReconcilerAgainstPrometheusFixture {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler over the real adapters against a real Prometheus 2.53.3 (see {@link
+ * The reconciler over the real adapters against a real Prometheus (2.53.3 and 3.x) (see {@link
  * ReconcilerAgainstPrometheusFixture}): what is loaded, when it reloads (by HTTP or by signal)
  * and when it does not, and the first reconcile waiting for Prometheus to come up.
  */

@@ -22,7 +22,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler over the real adapters against a real Prometheus 2.53.3 (see {@link
+ * The reconciler over the real adapters against a real Prometheus (2.53.3 and 3.x) (see {@link
  * ReconcilerAgainstPrometheusFixture}): configs refused by Prometheus, by a rule file broken
  * outside promcc's files, and by promtool before anything is written.
  */

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A config the real Prometheus 2.53.3 loads with a scrape discovery it cannot start (a
+ * A config the real Prometheus (2.53.3 and 3.x) loads with a scrape discovery it cannot start (a
  * {@code kubernetes_sd_configs} whose CA file it cannot read: Prometheus reads it only when the
  * discovery starts, answers the reload 200, and counts it in {@code
  * prometheus_sd_failed_configs{name="scrape"}}): the reconciler over the real adapters reports it
