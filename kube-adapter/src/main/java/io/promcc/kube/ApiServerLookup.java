@@ -6,37 +6,32 @@ import io.kubernetes.client.persister.FilePersister;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.TokenFileAuthentication;
-import io.promcc.core.model.FileFailures;
-import io.promcc.core.model.SizeBound;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Finds the API server and the credentials as client-java's {@code ClientBuilder.standard()}
- * does ({@code --kubeconfig}, else the first file of {@code KUBECONFIG} if it exists, else
+ * Finds the API server and the credentials where client-java's {@code ClientBuilder.standard()}
+ * looks ({@code --kubeconfig}, else the files of {@code KUBECONFIG} that exist, else
  * {@code ~/.kube/config} if it exists, else the in-cluster service account), but says where: a
  * lookup that finds nothing is refused naming every place looked at, where client-java would
  * fall back to {@code http://localhost:8080} and leave its user with "Connection refused"; and a
- * kubeconfig that cannot be used is named with its fault. In-cluster configuration is judged as
- * client-go's {@code rest.InClusterConfig} judges it: {@code KUBERNETES_SERVICE_HOST} and
- * {@code KUBERNETES_SERVICE_PORT} must be set, and the service account's token and CA readable.
- * Stateless.
+ * kubeconfig that cannot be used is named with its fault. The files of {@code KUBECONFIG} are
+ * merged as client-go merges them ({@link KubeconfigMerge}), where client-java reads the first
+ * only. In-cluster configuration is judged as client-go's {@code rest.InClusterConfig} judges
+ * it: {@code KUBERNETES_SERVICE_HOST} and {@code KUBERNETES_SERVICE_PORT} must be set, and the
+ * service account's token and CA readable. Stateless.
  */
 final class ApiServerLookup {
-  /** The most bytes of a kubeconfig read (one with many embedded certificates is megabytes). */
-  static final int MAX_BYTES = 16 << 20;
-
   private ApiServerLookup() {}
 
   /**
@@ -46,24 +41,29 @@ final class ApiServerLookup {
    *     the file or variable whose content cannot be used and why
    */
   static ApiServerConfig find(Optional<Path> kubeconfig, ClientLookup lookup) {
-    if (kubeconfig.isPresent()) {
-      return fromFile(kubeconfig.get(), "--kubeconfig", false);
+    if (kubeconfig.isPresent()) { // as client-go reads an explicit file: alone, never merged
+      return fromFiles(List.of(kubeconfig.get()), "--kubeconfig", List.of(), false);
     }
     List<String> looked = new ArrayList<>(List.of("--kubeconfig is not set"));
     String variable = lookup.get(ClientLookup.KUBECONFIG);
     if (variable.isEmpty()) {
       looked.add(ClientLookup.KUBECONFIG + " is not set");
     } else {
-      // client-java reads the first file only (client-go merges them all); an empty first
-      // entry names no file (client-java's new File("").exists() is false)
-      String first = variable.split(File.pathSeparator, -1)[0];
-      if (first.isEmpty()) {
-        looked.add(ClientLookup.KUBECONFIG + " " + quote(variable) + " names no file first");
-      } else if (Files.exists(Path.of(first))) {
-        return fromFile(Path.of(first), ClientLookup.KUBECONFIG, true);
-      } else {
-        looked.add(ClientLookup.KUBECONFIG + " " + quote(first) + " does not exist");
+      // as client-go's loading rules: empty entries name no file, a file named twice is read
+      // once, missing files are skipped and the others merged
+      Set<Path> named = new LinkedHashSet<>();
+      for (String entry : variable.split(File.pathSeparator, -1)) {
+        if (!entry.isEmpty()) {
+          named.add(Path.of(entry));
+        }
       }
+      List<Path> existing = named.stream().filter(Files::exists).toList();
+      List<Path> missing = named.stream().filter(file -> !Files.exists(file)).toList();
+      if (!existing.isEmpty()) {
+        return fromFiles(existing, ClientLookup.KUBECONFIG, missing, true);
+      }
+      looked.add(ClientLookup.KUBECONFIG + " " + (named.isEmpty() ? quote(variable)
+          + " names no file" : doNotExist(missing)));
     }
     String home = lookup.get(ClientLookup.HOME);
     if (home.isEmpty()) {
@@ -71,7 +71,7 @@ final class ApiServerLookup {
     } else {
       Path inHome = Path.of(home, ".kube", "config");
       if (Files.exists(inHome)) {
-        return fromFile(inHome, "~/.kube/config", true);
+        return fromFiles(List.of(inHome), "~/.kube/config", List.of(), true);
       }
       looked.add(quote(inHome.toString()) + " (~/.kube/config) does not exist");
     }
@@ -86,35 +86,25 @@ final class ApiServerLookup {
         + "service account", null);
   }
 
-  private static ApiServerConfig fromFile(Path file, String origin, boolean persist) {
-    String named = "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
-    if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO or device is never opened
-      throw new KubeClientException(named + " is not a regular file", null);
-    }
-    String text;
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
-        throw new KubeClientException(named + " " + SizeBound.tooLarge(MAX_BYTES,
-            Files.size(file)), null);
-      }
-      // as client-java reads it: a byte that is not UTF-8 is replaced, not refused
-      text = new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new KubeClientException(named + " cannot be read (" + FileFailures.reason(e) + ")",
-          e);
-    }
-    if (isEmpty(text)) { // KubeConfig's NullPointerException would say nothing of it
-      throw new KubeClientException(named + " is not a kubeconfig: it is empty", null);
-    }
+  /**
+   * The configuration of {@code files} (one, or those of {@code KUBECONFIG} that exist, merged
+   * as client-go merges them), each read and judged on its own first.
+   */
+  private static ApiServerConfig fromFiles(List<Path> files, String origin, List<Path> missing,
+      boolean persist) {
+    List<KubeconfigFile> read = files.stream().map(file -> KubeconfigFile.read(file, origin))
+        .toList();
+    Path first = files.get(0);
+    String named = "kubeconfig " + quote(first.toString()) + merged(files) + " (from " + origin
+        + ")";
     KubeConfig config;
-    try {
-      config = KubeConfig.loadKubeConfig(new StringReader(text));
-    } catch (RuntimeException e) { // snakeyaml's, or a document that is not a mapping
-      throw new KubeClientException(named + " is not a kubeconfig: " + firstLine(e), e);
+    if (read.size() == 1) {
+      config = read.get(0).config();
+    } else {
+      config = KubeconfigMerge.merge(read);
     }
-    String context = config.getCurrentContext();
-    if (context == null || context.isEmpty()) {
+    String context = KubeconfigMerge.currentContext(read).orElse(null);
+    if (context == null) {
       throw new KubeClientException(named + " has no current-context", null);
     }
     if (!config.setContext(context)) {
@@ -126,18 +116,37 @@ final class ApiServerLookup {
           + " has no server (or is not one of its clusters)", null);
     }
     // certificate files and exec commands are relative to its folder: absolute, so that a file
-    // named without one (in the working folder) has one, where KubeConfig would find none
-    config.setFile(file.toAbsolutePath().toFile());
-    if (persist) { // as ClientBuilder.standard() does: refreshed tokens are written back
-      config.setPersistConfig(new FilePersister(file.toFile()));
+    // named without one (in the working folder) has one, where KubeConfig would find none (a
+    // merge has made its entries' paths absolute, each against its own file's folder)
+    config.setFile(first.toAbsolutePath().toFile());
+    // as ClientBuilder.standard() does: refreshed tokens are written back; never into one of
+    // several files merged, which would receive the entries of all
+    if (persist && read.size() == 1) {
+      config.setPersistConfig(new FilePersister(first.toFile()));
     }
+    String skipped = missing.isEmpty() ? "" : "; " + doNotExist(missing);
     try {
       ClientBuilder builder = ClientBuilder.kubeconfig(config);
       return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
-          + quote(file.toString()) + " (context " + quote(context) + ")", builder);
+          + quote(first.toString()) + merged(files) + " (context " + quote(context) + skipped
+          + ")", builder);
     } catch (IOException | RuntimeException e) {
-      throw new KubeClientException(named + " cannot be used: " + firstLine(e), e);
+      throw new KubeClientException(named + " cannot be used: " + KubeconfigFile.firstLine(e),
+          e);
     }
+  }
+
+  /** {@code " merged with \"b\", \"c\""} for the files after the first; empty for one. */
+  private static String merged(List<Path> files) {
+    return files.size() == 1 ? "" : " merged with " + quoted(files.subList(1, files.size()));
+  }
+
+  private static String doNotExist(List<Path> missing) {
+    return quoted(missing) + (missing.size() == 1 ? " does not exist" : " do not exist");
+  }
+
+  private static String quoted(List<Path> files) {
+    return String.join(", ", files.stream().map(file -> quote(file.toString())).toList());
   }
 
   private static ApiServerConfig inCluster(ClientLookup lookup) {
@@ -188,17 +197,5 @@ final class ApiServerLookup {
       }
     }
     return names.isEmpty() ? "it has none" : String.join(", ", names);
-  }
-
-  /** Whether a YAML text holds nothing but blank lines, comments and document markers. */
-  private static boolean isEmpty(String text) {
-    return text.lines().map(String::strip).allMatch(line -> line.isEmpty()
-        || line.startsWith("#") || line.equals("---") || line.equals("..."));
-  }
-
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage()).strip();
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
   }
 }

@@ -135,20 +135,20 @@ class ApiServerLookupTest {
   }
 
   /**
-   * An empty first entry of {@code KUBECONFIG} ({@code ":/a"}) names no file: client-java's
-   * {@code new File("").exists()} is false, so the lookup goes on to ~/.kube/config.
+   * An empty entry of {@code KUBECONFIG} ({@code ":/a"}) is ignored, as client-go ignores it:
+   * the files after it are read, and ~/.kube/config is not.
    */
   @Test
-  void anEmptyFirstEntryOfTheKubeconfigVariableFallsBackToTheHomeFile() throws Exception {
+  void anEmptyFirstEntryOfTheKubeconfigVariableIsIgnored() throws Exception {
     Path home = Files.createDirectories(temp.resolve("home/.kube")).getParent();
-    Path file = Files.writeString(home.resolve(".kube/config"), KUBECONFIG);
+    Files.writeString(home.resolve(".kube/config"), KUBECONFIG);
     Path other = Files.writeString(temp.resolve("other"), KUBECONFIG.replace("api.example",
         "other"));
 
     ApiServerConfig config = find(Map.of("KUBECONFIG", java.io.File.pathSeparator + other,
         "HOME", home.toString()));
 
-    assertEquals("from ~/.kube/config \"" + file + "\" (context \"a\")", config.source());
+    assertEquals("from KUBECONFIG \"" + other + "\" (context \"a\")", config.source());
   }
 
   /**
