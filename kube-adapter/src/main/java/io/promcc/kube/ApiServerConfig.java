@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.promcc.core.model.UrlText;
+import java.util.Optional;
 
 /**
  * The Kubernetes API server the client talks to and where that was configured, as found by
@@ -16,12 +17,19 @@ public final class ApiServerConfig {
   private final String server;
   private final String source;
   private final ClientBuilder builder;
+  private final Optional<ApiServerProxy> proxy;
 
   ApiServerConfig(String server, String source, ClientBuilder builder) {
+    this(server, source, builder, Optional.empty());
+  }
+
+  ApiServerConfig(String server, String source, ClientBuilder builder,
+      Optional<ApiServerProxy> proxy) {
     // a server URL may carry user information: never shown
     this.server = UrlText.withoutUserInfo(requireNonNull(server, "server == null"));
     this.source = requireNonNull(source, "source == null");
     this.builder = requireNonNull(builder, "builder == null");
+    this.proxy = requireNonNull(proxy, "proxy == null");
   }
 
   /**
@@ -32,14 +40,19 @@ public final class ApiServerConfig {
     return server;
   }
 
-  /** Where it was configured, e.g. {@code from --kubeconfig "/etc/kube/config" (context "a")}. */
+  /**
+   * Where it was configured, e.g. {@code from --kubeconfig "/etc/kube/config" (context "a")},
+   * with the cluster's proxy if it names one ({@code (context "a"; proxy-url "http://p:3128")}).
+   */
   public String source() {
     return source;
   }
 
-  /** A client of the API server with the configured credentials. */
+  /** A client of the API server with the configured credentials, through its proxy if any. */
   ApiClient build() {
-    return builder.build();
+    ApiClient client = builder.build();
+    proxy.ifPresent(through -> client.setHttpClient(through.apply(client.getHttpClient())));
+    return client;
   }
 
   @Override

@@ -124,12 +124,15 @@ final class ApiServerLookup {
     if (persist && read.size() == 1) {
       config.setPersistConfig(new FilePersister(first.toFile()));
     }
-    String skipped = missing.isEmpty() ? "" : "; " + doNotExist(missing);
+    // client-java's reader ignores proxy-url: honoured (or refused) as client-go honours it
+    Optional<ApiServerProxy> proxy = ApiServerProxy.of(config, context, named);
+    String also = proxy.map(through -> "; " + through).orElse("")
+        + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
     try {
       ClientBuilder builder = ClientBuilder.kubeconfig(config);
       return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
-          + quote(first.toString()) + merged(files) + " (context " + quote(context) + skipped
-          + ")", builder);
+          + quote(first.toString()) + merged(files) + " (context " + quote(context) + also
+          + ")", builder, proxy);
     } catch (IOException | RuntimeException e) {
       throw new KubeClientException(named + " cannot be used: " + KubeconfigFile.firstLine(e),
           e);

@@ -1,0 +1,166 @@
+package io.promcc.kube;
+
+import static io.promcc.core.model.Quoting.quote;
+import static java.util.Objects.requireNonNull;
+
+import io.kubernetes.client.util.KubeConfig;
+import io.promcc.core.model.Secret;
+import io.promcc.core.model.UrlText;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+
+/**
+ * The proxy a kubeconfig's cluster names in {@code proxy-url}, honoured as client-go honours it
+ * (client-java's reader ignores it): {@code http} (a {@code CONNECT} tunnel to an https API
+ * server; a user and password of the URL sent as basic credentials, as Go's transport sends
+ * them) and {@code socks5} (the API server's name resolved by the proxy). Refused, never
+ * ignored: {@code https} (OkHttp, client-java's http client, speaks no TLS to a proxy), a
+ * {@code socks5} URL with a user and password (the JDK takes SOCKS credentials only from a
+ * process-wide authenticator), and the schemes client-go refuses. Its {@link #toString()} shows
+ * the URL without its user information. Immutable.
+ */
+final class ApiServerProxy {
+  private final String shown;
+  private final Proxy proxy;
+  private final Optional<Secret> authorization;
+
+  private ApiServerProxy(String shown, Proxy proxy, Optional<Secret> authorization) {
+    this.shown = shown;
+    this.proxy = proxy;
+    this.authorization = authorization;
+  }
+
+  /**
+   * The proxy of the cluster of {@code context} in {@code config}, if it names one.
+   *
+   * @param named the kubeconfig as the start's errors name it
+   * @throws KubeClientException naming the URL (without its user information) that cannot be
+   *     used, and why
+   */
+  static Optional<ApiServerProxy> of(KubeConfig config, String context, String named) {
+    Optional<String> url = body(config.getContexts(), context, "context")
+        .flatMap(found -> Optional.ofNullable(found.get("cluster")))
+        .flatMap(cluster -> body(config.getClusters(), String.valueOf(cluster), "cluster"))
+        .flatMap(cluster -> Optional.ofNullable(cluster.get("proxy-url")))
+        .map(String::valueOf).filter(text -> !text.isEmpty());
+    if (url.isEmpty()) {
+      return Optional.empty();
+    }
+    String prefix = named + ": the cluster of context " + quote(context) + " has proxy-url ";
+    return Optional.of(parse(url.get(), prefix));
+  }
+
+  private static ApiServerProxy parse(String url, String prefix) {
+    String shown = UrlText.withoutUserInfo(url);
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new KubeClientException(prefix + quote(shown) + ", which is not a url ("
+          + e.getReason() + " at index " + e.getIndex() + ")", null);
+    }
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    Proxy.Type type;
+    int defaultPort;
+    switch (scheme) { // client-go's parseProxyURL takes these three
+      case "http" -> {
+        type = Proxy.Type.HTTP;
+        defaultPort = 80;
+      }
+      case "socks5" -> {
+        type = Proxy.Type.SOCKS;
+        defaultPort = 1080;
+      }
+      case "https" -> throw new KubeClientException(prefix + quote(shown) + ", whose scheme "
+          + "https promcc cannot use (its http client speaks no tls to a proxy); use an http or "
+          + "socks5 proxy", null);
+      default -> throw new KubeClientException(prefix + quote(shown) + " of unsupported scheme "
+          + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be http, https, "
+          + "or socks5", null);
+    }
+    String host = uri.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new KubeClientException(prefix + quote(shown) + ", which names no host", null);
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    Optional<Secret> authorization = Optional.empty();
+    if (uri.getRawUserInfo() != null) {
+      if (type == Proxy.Type.SOCKS) {
+        throw new KubeClientException(prefix + quote(shown) + " with a user and password, "
+            + "which promcc cannot send to a socks5 proxy; use an http proxy, or one that asks "
+            + "for none", null);
+      }
+      authorization = Optional.of(basic(uri.getRawUserInfo()));
+    }
+    // resolved when connecting, as Go resolves a proxy's name at each dial
+    InetSocketAddress address = InetSocketAddress.createUnresolved(host,
+        uri.getPort() < 0 ? defaultPort : uri.getPort());
+    return new ApiServerProxy(shown, new Proxy(type, address), authorization);
+  }
+
+  /** {@code client} with this proxy, and its credentials for a tunnel if the URL has them. */
+  OkHttpClient apply(OkHttpClient client) {
+    requireNonNull(client, "client == null");
+    OkHttpClient.Builder builder = client.newBuilder().proxy(proxy);
+    authorization.ifPresent(header -> builder.proxyAuthenticator((route, response) ->
+        // sent at once (OkHttp asks before its CONNECT); refused again: no other credentials
+        response.request().header("Proxy-Authorization") != null ? null
+            : response.request().newBuilder().header("Proxy-Authorization", header.reveal())
+                .build()));
+    return builder.build();
+  }
+
+  @Override
+  public String toString() {
+    return "proxy-url " + quote(shown);
+  }
+
+  /** Go's basic credentials of a URL's user information: user and password percent-decoded. */
+  private static Secret basic(String rawUserInfo) {
+    int colon = rawUserInfo.indexOf(':');
+    String user = decoded(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
+    String password = colon < 0 ? "" : decoded(rawUserInfo.substring(colon + 1));
+    return Secret.of("Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String decoded(String raw) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%' && i + 2 < raw.length()) { // URI has checked each escape is two hex digits
+        bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        int codePoint = raw.codePointAt(i);
+        bytes.writeBytes(Character.toString(codePoint).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(codePoint) - 1;
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The {@code body} map of the first entry of {@code entries} named {@code name}. */
+  private static Optional<Map<?, ?>> body(List<Object> entries, String name, String body) {
+    if (entries != null) {
+      for (Object entry : entries) {
+        if (entry instanceof Map<?, ?> map && name.equals(map.get("name"))) {
+          return map.get(body) instanceof Map<?, ?> found ? Optional.of(found) : Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
