@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.FakeRequest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,6 +74,30 @@ class KubeconfigMergeTest {
       assertEquals(api.url().toString(), config.server());
       assertEquals(Optional.of("Bearer from-second"),
           api.requests().get(api.requests().size() - 1).header("Authorization"));
+    }
+  }
+
+  /** client-go takes the first file's entry whole: a later entry of its name adds nothing. */
+  @Test
+  void aLaterFilesEntryOfTheSameNameAddsNoField() throws Exception {
+    try (FakeKubeApi api = FakeKubeApi.builder().clientAuth(FakeKubeApi.ClientAuth.WANT)
+        .start()) {
+      Path first = write("first", """
+          contexts: [{name: a, context: {cluster: c, user: u}}]
+          current-context: a
+          clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s}}]
+          users: [{name: u, user: {token: from-first}}]
+          """.formatted(api.url(), b64(api.ca().certificatePem())));
+      Path second = write("second", """
+          users: [{name: u, user: {client-certificate-data: %s, client-key-data: %s}}]
+          """.formatted(b64(api.adminCertificate().certificatePem()),
+          b64(api.adminCertificate().privateKeyPem())));
+
+      new VersionApi(find(list(first, second)).build()).getCode().execute();
+
+      FakeRequest request = api.requests().get(api.requests().size() - 1);
+      assertEquals(Optional.of("Bearer from-first"), request.header("Authorization"));
+      assertEquals(Optional.empty(), request.clientCommonName());
     }
   }
 
