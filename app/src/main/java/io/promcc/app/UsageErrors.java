@@ -21,7 +21,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   /** The exit code of a command line that does not parse. */
   static final int EXIT_USAGE = 2;
   /** Most options a "did you mean" names for one unknown option. */
-  private static final int SUGGESTED = 3;
+  private static final int SUGGESTED = 2;
   /** Most letters added, left out or changed in an option that "did you mean" names. */
   private static final int TYPOS = 2;
 
@@ -51,11 +51,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
     List<String> problems = new ArrayList<>();
     if (e instanceof UnmatchedArgumentException unmatched) {
-      problems.add(unmatched(command, unmatched.getUnmatched(), args));
+      problems.addAll(unmatched(command, unmatched.getUnmatched(), args));
     } else if (e instanceof CommandLine.MissingParameterException missing) {
       // picocli checks the required options before it says what it did not match
       if (!command.getUnmatchedArguments().isEmpty()) {
-        problems.add(unmatched(command, command.getUnmatchedArguments(), args));
+        problems.addAll(unmatched(command, command.getUnmatchedArguments(), args));
       }
       missing.getMissing().forEach(arg -> problems.add(missing(arg, args)));
     } else if (e instanceof CommandLine.OverwrittenOptionException twice
@@ -110,18 +110,43 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
   }
 
-  /** The options among {@code unmatched}, each with the ones it may have meant. */
-  private static String unmatched(CommandLine command, List<String> unmatched, Arguments args) {
+  /**
+   * The options among {@code unmatched}, each with the ones it may have meant; then a lone
+   * {@code -} and an option without a name ({@code --=x}), each said on its own, where they were
+   * "unknown option -" and "unknown option --".
+   */
+  private static List<String> unmatched(CommandLine command, List<String> unmatched,
+      Arguments args) {
     List<String> afterEnd = new ArrayList<>(args.afterEnd());
     List<String> options = new ArrayList<>();
+    List<String> nameless = new ArrayList<>();
     for (String arg : unmatched) {
-      if (!afterEnd.remove(arg) && arg.startsWith("-")) {
-        options.add(arg.split("=", 2)[0]);
+      if (afterEnd.remove(arg) || !arg.startsWith("-")) {
+        continue;
+      }
+      String name = arg.split("=", 2)[0];
+      if (arg.equals("-")) {
+        nameless.add("a lone - is no option: promcc reads no standard input; name each file "
+            + "with its option");
+      } else if (name.equals("-") || name.equals("--")) {
+        nameless.add(name + "=... is an option without a name (values are not repeated)");
+      } else {
+        options.add(name);
       }
     }
-    if (options.isEmpty()) {
-      return "unexpected arguments (values are not repeated)";
+    List<String> problems = new ArrayList<>();
+    if (options.isEmpty() && nameless.isEmpty()) {
+      problems.add("unexpected arguments (values are not repeated)");
     }
+    if (!options.isEmpty()) {
+      problems.add(unknown(command, options));
+    }
+    problems.addAll(nameless.stream().distinct().toList());
+    return problems;
+  }
+
+  /** {@code unknown option --x (values are not repeated); did you mean --y?}. */
+  private static String unknown(CommandLine command, List<String> options) {
     List<String> meant = new ArrayList<>();
     for (String option : options) {
       List<String> suggested = suggestions(command, option);
@@ -135,21 +160,50 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   }
 
   /**
-   * picocli's suggestions for {@code option} (visible options only: never a secret's hidden
-   * one) that it may be typed wrong ({@value #TYPOS} edits at most) or cut short from (where
-   * it begins no more than {@link #SUGGESTED}), the closest first, at most {@link #SUGGESTED}:
+   * The options {@code option} may be meant for, the closest first, at most {@link #SUGGESTED}:
+   * visible ones only (never a secret's hidden one), hyphens and underscores aside
+   * ({@code --kube_config}), that it is typed wrong from ({@value #TYPOS} edits at most), cut
+   * short from (where it begins no more than {@link #SUGGESTED}), or that begins it in whole
+   * words ({@code --config} of {@code --config-file}, not {@code --out} of {@code --outline}).
    * picocli suggests every option of the same first two letters ({@code --vault-mode} for
    * {@code --vault-tokn}).
    */
   private static List<String> suggestions(CommandLine command, String option) {
-    List<String> names = new UnmatchedArgumentException(command, List.of(option))
-        .getSuggestions().stream().filter(name -> name.startsWith("--")).toList();
+    List<String> names = command.getCommandSpec().options().stream()
+        .filter(spec -> !spec.hidden()).flatMap(spec -> Arrays.stream(spec.names()))
+        .filter(name -> name.startsWith("--")).distinct().toList();
     // the beginning of more options than are named hints at none of them (--vault)
     boolean begun = names.stream().filter(name -> name.startsWith(option)).count() <= SUGGESTED;
     return names.stream()
-        .filter(name -> distance(name, option) <= TYPOS || begun && name.startsWith(option))
+        .filter(name -> distance(letters(name), letters(option)) <= TYPOS
+            || begun && name.startsWith(option) || beginsInWords(name, option))
         .sorted(Comparator.comparingInt(name -> distance(name, option)))
         .limit(SUGGESTED).toList();
+  }
+
+  /** {@code option}'s letters and digits, without its dashes and underscores. */
+  private static String letters(String option) {
+    return option.replace("-", "").replace("_", "");
+  }
+
+  /**
+   * Whether the words of {@code name} begin {@code typed}, which goes on past them in a word
+   * of its own: {@code --kubeconfig} begins {@code --kube-config-path}.
+   */
+  private static boolean beginsInWords(String name, String typed) {
+    String known = letters(name);
+    int matched = 0;
+    for (int i = 0; i < typed.length(); i++) {
+      char c = typed.charAt(i);
+      boolean separator = c == '-' || c == '_';
+      if (matched == known.length()) {
+        return separator;
+      }
+      if (!separator && c != known.charAt(matched++)) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** A required option not given, or an option given without its value. */

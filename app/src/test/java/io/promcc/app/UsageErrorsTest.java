@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -98,6 +99,65 @@ class UsageErrorsTest {
     assertEquals(refused("error: unknown option --c (values are not repeated); did you mean "
         + "--clusters or --cert-dir?\nsee 'promcc render --help'\n"),
         run("render --clusters c.yml --out out --c"));
+  }
+
+  /**
+   * An option typed as a longer word, a known one followed by more words, or with its words
+   * joined or split otherwise: it said no "did you mean" for {@code --config-file},
+   * {@code --kubeconfig-path} or {@code --base-config-file}, and none for
+   * {@code --allow_private_network_api_servers}, four letters from the option it names.
+   */
+  @ParameterizedTest
+  @CsvSource({"--config-file, --config", "--kubeconfig-path, --kubeconfig",
+      "--kube-config, --kubeconfig", "--kube_config_file, --kubeconfig",
+      "--baseconfig, --base-config", "--base_config, --base-config",
+      "--base-config-file, --base-config", "--cert-dir-path, --cert-dir",
+      "--vault-token-file-path, --vault-token-file",
+      "--allow_private_network_api_servers, --allow-private-network-api-servers"})
+  void aKnownOptionThatBeginsWhatWasTypedIsSuggested(String typed, String meant) {
+    assertEquals(refused("error: unknown option " + typed + " (values are not repeated); did "
+        + "you mean " + meant + "?\nsee 'promcc run --help'\n"), run("run " + typed + " x"));
+  }
+
+  @Test
+  void aClustersOptionTypedLongerOrShorterIsSuggested() {
+    assertEquals(refused("error: unknown option --clusters-file (values are not repeated); did "
+        + "you mean --clusters?\n" + CLUSTERS + "see 'promcc render --help'\n"),
+        run("render --clusters-file c.yml --out out"));
+    assertEquals(refused("error: unknown option --cluster (values are not repeated); did "
+        + "you mean --clusters?\n" + CLUSTERS + "see 'promcc render --help'\n"),
+        run("render --cluster c.yml --out out"));
+  }
+
+  /**
+   * A word that a known option only begins in letters, not in words, is none of it
+   * ({@code --out} for {@code --outline}); a secret's hidden option is never suggested, nor
+   * more than two, the beginning of three options hinting at none of them: it said "did you
+   * mean --vault-key-algorithm or --vault-kubernetes-role or --vault-kubernetes-mount?".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"--outline", "--configure", "--vault-token-value", "--verbose",
+      "--dry-run", "--debug", "--kubernetes", "--vault-k", "--foo-bar"})
+  void anUnrelatedWordSuggestsNothing(String typed) {
+    assertEquals(refused("error: unknown option " + typed + " (values are not repeated)\n"
+        + "see 'promcc run --help'\n"), run("run " + typed + " x"));
+  }
+
+  /** They were said as "unknown option -" and "unknown option --", an option none typed. */
+  @Test
+  void aLoneDashAndAnOptionWithoutANameAreSaidSo() {
+    assertEquals(refused("error: a lone - is no option: promcc reads no standard input; name "
+        + "each file with its option\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out -"));
+    assertEquals(refused("error: --=... is an option without a name (values are not "
+        + "repeated)\nsee 'promcc run --help'\n"), run("run --=s3cret"));
+    assertEquals(refused("error: -=... is an option without a name (values are not "
+        + "repeated)\nsee 'promcc run --help'\n"), run("run -=s3cret"));
+    assertEquals(refused("error: unknown option --stric (values are not repeated); did you "
+        + "mean --strict?\nerror: a lone - is no option: promcc reads no standard input; name "
+        + "each file with its option\nerror: --=... is an option without a name (values are "
+        + "not repeated)\nsee 'promcc render --help'\n"),
+        run("render --clusters c.yml --out out --stric - --=x"));
   }
 
   /** picocli said "Missing required parameter for option '--clusters' (FILE)". */
