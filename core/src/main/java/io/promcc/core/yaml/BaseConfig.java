@@ -127,8 +127,9 @@ public final class BaseConfig {
     if (!problems.isEmpty()) {
       throw new ValidationException(subject, problems);
     }
-    return new BaseConfig(source, text, values,
-        LaterDocuments.warning(written, text.length(), subject).stream().toList());
+    List<String> warnings = new ArrayList<>(TopLevelFields.warnings(values, subject));
+    LaterDocuments.warning(written, text.length(), subject).ifPresent(warnings::add);
+    return new BaseConfig(source, text, values, List.copyOf(warnings));
   }
 
   /**
@@ -153,11 +154,24 @@ public final class BaseConfig {
   }
 
   /**
-   * What the user should know of the base config read, each a line, none most often: text past
-   * its first YAML document, which neither promcc nor Prometheus reads.
+   * What the user should know of the base config read, each a line, none most often: each
+   * top-level key Prometheus 2.53 and 3.x do not know (they refuse the config; kept for a newer
+   * one), and text past its first YAML document, which neither promcc nor Prometheus reads.
    */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * Refuses a base config that has keys, none of them a top-level field of Prometheus'
+   * ({@code global}, {@code scrape_configs}, ...): most likely another file (a profile, a
+   * Kubernetes manifest) given as the base config. Its keys are kept otherwise, a newer
+   * Prometheus may know them, so {@link #parse} takes it; an empty one passes.
+   *
+   * @throws ValidationException if it has keys and none is one of Prometheus' fields
+   */
+  public void checkHasPrometheusField() {
+    TopLevelFields.requireOne(values, "base config " + Quoting.quote(source));
   }
 
   /** Where the base config came from, for messages. */
