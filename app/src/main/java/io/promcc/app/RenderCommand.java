@@ -125,12 +125,17 @@ final class RenderCommand implements Callable<Integer> {
     ScrapeProfile profile = profileFile == null ? ScrapeProfile.defaultProfile()
         : read(problems, () -> ScrapeProfile.parse(InputFiles.text(profileFile, "profile"),
             profileFile.toString()));
-    BaseConfig base = baseConfigFile == null ? BaseConfig.empty()
+    BaseConfig parsed = baseConfigFile == null ? BaseConfig.empty()
         : read(problems, () -> BaseConfig.parse(InputFiles.text(baseConfigFile, "base config"),
             baseConfigFile.toString()));
-    if (base != null) {
-      base.warnings().forEach(warning -> err.println("warning: " + warning));
+    if (parsed != null) {
+      parsed.warnings().forEach(warning -> err.println("warning: " + warning));
     }
+    // a wrong file (a profile, a manifest): nothing of it is planned, let alone written
+    BaseConfig base = parsed == null ? null : read(problems, () -> {
+      parsed.checkHasPrometheusField();
+      return parsed;
+    });
     ControllerSettings settings = read(problems, () -> ControllerSettings.builder()
         .jobPrefix(jobPrefix).outputMode(outputMode).build());
     Planner planner = profile == null || base == null ? null : new Planner(profile, base);

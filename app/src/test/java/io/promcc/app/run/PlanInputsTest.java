@@ -31,6 +31,8 @@ class PlanInputsTest {
   private static final ControllerSettings SETTINGS = ControllerSettings.builder().build();
   /** Parses, but Prometheus (and the planner) refuse it. */
   private static final String INVALID = "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
+  private static final String NONE = "has none of Prometheus' top-level fields (global, "
+      + "scrape_configs, rule_files, ...): is it a Prometheus config?";
 
   @TempDir Path temp;
   /** What {@link #inputsOf} reported, as "source: message". */
@@ -231,6 +233,51 @@ class PlanInputsTest {
       assertEquals(2, log.records().size(), log.messages().toString());
       assertTrue(log.messages().get(1).contains("the text from line 4 is left out"),
           log.messages().get(1));
+    }
+  }
+
+  /** A profile given as the base config: a bad setting at start, as an invalid one is. */
+  @Test
+  void aBaseConfigOfNoneOfPrometheusFieldsIsRefusedAtStart() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "extends: default\njobs: []\n");
+
+    ValidationException e = assertThrows(ValidationException.class, () -> inputsOf(base));
+
+    assertEquals("base config \"" + base + "\" is invalid (1 problem)\n  - " + NONE,
+        e.getMessage());
+  }
+
+  /**
+   * A wrong file copied over the base config (a Kubernetes manifest) keeps the last good
+   * planner: what the controller writes is not made of it, whether or not a Prometheus is
+   * there to refuse it.
+   */
+  @Test
+  void anEditIntoAFileOfNoneOfPrometheusFieldsKeepsTheLastGoodPlanner() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    PlanInputs inputs = inputsOf(base);
+    Planner good = inputs.planner();
+
+    Files.writeString(base, "apiVersion: v1\nkind: ConfigMap\ndata: {}\n");
+
+    assertFalse(inputs.reload());
+    assertSame(good, inputs.planner());
+    assertEquals(List.of("base-config: keeping the last good base config and profile: base "
+        + "config \"" + base + "\" is invalid (1 problem)\n  - " + NONE), reports);
+  }
+
+  /** A field Prometheus does not know is kept, and logged as a warning from the start on. */
+  @Test
+  void anUnknownTopLevelFieldIsLoggedAtStart() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"),
+        "global: {scrape_interval: 30s}\nscrape_config: []\n");
+    try (LogCapture log = LogCapture.of(PlanInputs.class)) {
+      inputsOf(base);
+
+      assertEquals(List.of("base config \"" + base + "\": top-level field \"scrape_config\" is "
+          + "unknown to Prometheus 2.53 and 3.x, which refuse the config; did you mean "
+          + "\"scrape_configs\"?"), log.messages());
+      assertEquals(Level.WARNING, log.records().get(0).getLevel());
     }
   }
 }
