@@ -206,7 +206,7 @@ public final class ReconcileLoop {
   private void log(ReconcileResult result, Optional<Duration> backoff,
       boolean interrupted) {
     boolean news = result.outcome() != lastLoggedOutcome
-        || !result.message().equals(lastLoggedMessage);
+        || !RepeatedFailure.same(result.message(), lastLoggedMessage);
     lastLoggedOutcome = result.outcome();
     lastLoggedMessage = result.message();
     Set<Rejection> before = lastLoggedRejected;

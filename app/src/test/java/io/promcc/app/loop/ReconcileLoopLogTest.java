@@ -114,6 +114,39 @@ class ReconcileLoopLogTest {
     assertTrue(reconcileRecords().stream().allMatch(r -> r.getLevel() == Level.WARNING));
   }
 
+  /**
+   * Each write of the store makes a temporary file of a new random name, which its failure
+   * names: an output folder that takes no file fails every retry with another name.
+   */
+  @Test
+  void aFailureNamingItsTemporaryFileIsARepeatWhateverTheFilesRandomName() {
+    String failure = "cannot write \"/out/prometheus.yml\": making its temporary file "
+        + "\"/out/.prometheus.yml.promcc-tmp-%s\" failed (operation not permitted)";
+    AtomicReference<ReconcileResult> next = new AtomicReference<>(
+        failed(failure.formatted("533155e4688fa0b8")));
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
+
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(failed(failure.formatted("37db5187735e5a13")));
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(failed(failure.formatted("2e28b47d4e8cb207").replace("prometheus.yml",
+        "certs/a-crt.pem")));
+    loop.tick();
+
+    List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
+    assertEquals(3, reconciles.size(), log.messages().toString());
+    assertTrue(reconciles.get(0).contains("promcc-tmp-533155e4688fa0b8"), reconciles.get(0));
+    assertTrue(reconciles.get(1).matches("reconcile failed as before; retrying in \\d+ ms \\("
+        + "2 in a row\\)"), reconciles.get(1));
+    // another file is news
+    assertTrue(reconciles.get(2).startsWith("reconcile failed (cannot write \"/out/certs/a-crt"),
+        reconciles.get(2));
+  }
+
   @Test
   void aRunTheSourceWasNotReadyForSaysItIsRetriedAlsoAtTheSourcesNextChange() {
     ReconcileResult notReady = new ReconcileResult(Outcome.SOURCE_NOT_READY,
