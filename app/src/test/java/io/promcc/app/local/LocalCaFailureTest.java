@@ -116,8 +116,9 @@ class LocalCaFailureTest extends LocalCaFixture {
 
     for (String id : List.of("alpha", "beta")) {
       assertEquals("local-ca-failed", problem(seen, id).reason());
-      assertTrue(problem(seen, id).message().startsWith("cannot create the client certificate "
-          + "folder of the local CA in \"" + state() + "\""), problem(seen, id).message());
+      assertEquals("cannot create the client certificate folder of the local CA in \""
+          + state() + "\" (\"" + clients + "\": is not a folder)",
+          problem(seen, id).message());
     }
     assertEquals(Optional.of(clock.instant().plus(LocalCa.RETRY_AFTER)), seen.nextAttention());
     assertEquals(1, reports.size(), reports.toString());
@@ -152,8 +153,9 @@ class LocalCaFailureTest extends LocalCaFixture {
     assertEquals(LocalCa.FAILED, problem.reason());
     assertEquals(Optional.of(clock.instant().plus(LocalCa.RETRY_AFTER)), seen.nextAttention());
     assertEquals(1, reports.size(), reports.toString());
-    assertTrue(reports.get(0).startsWith("local-ca: cannot issue a client certificate for "
-        + "cluster \"alpha\""), reports.get(0));
+    assertEquals("cannot issue a client certificate for cluster \"alpha\" in \"" + state()
+        + "\" (\"" + key + "\": is a directory)", problem.message());
+    assertEquals("local-ca: " + problem.message(), reports.get(0));
   }
 
   /** A second failure episode, after issuing worked again, is a log line and a count too. */
