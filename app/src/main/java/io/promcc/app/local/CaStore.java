@@ -134,7 +134,7 @@ final class CaStore {
       refuseIfOthersMayWrite();
     } catch (IOException e) {
       throw new LocalCaException("local CA state folder " + quote(folder) + " cannot be "
-          + "created: " + e, e);
+          + "created (" + FileFailures.reason(e) + ")", e);
     }
     try (CaFolderLock.Claim claim = folderLock.claim(stopped)) {
       return loadOrCreate(now, validity, commonName, stopped, claim);
@@ -161,13 +161,14 @@ final class CaStore {
         // issuing new ones fails and is reported
         Authority loaded = StoredCa.load(certificate, folder.resolve(KEY_FILE), now);
         unlocked = "local CA state folder " + quote(folder) + " cannot be written (cannot "
-            + "lock " + quote(lockFile) + ": " + e + "): its CA was loaded without the lock, "
+            + "lock " + quote(lockFile) + ": " + FileFailures.reason(e) + "): its CA was "
+            + "loaded without the lock, "
             + "and its stored client certificates are served while valid, but no new one can "
             + "be stored";
         return loaded;
       }
       throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
-          + quote(lockFile) + "): " + e, e);
+          + quote(lockFile) + ": " + FileFailures.reason(e) + ")", e);
     }
     try (channel; FileLock lock = folderLock.acquire(claim, channel, lockFile, stopped)) {
       if (Files.exists(certificate, LinkOption.NOFOLLOW_LINKS)) {
@@ -227,7 +228,7 @@ final class CaStore {
       return created;
     } catch (IOException e) {
       throw new LocalCaException("cannot lock local CA state folder " + quote(folder) + " ("
-          + quote(lockFile) + "): " + e, e);
+          + quote(lockFile) + ": " + FileFailures.reason(e) + ")", e);
     }
   }
 

@@ -331,6 +331,20 @@ class CaStoreLockTest {
     }
   }
 
+  /** The file and the operating system's reason, not the JDK's exception text. */
+  @Test
+  void aLockFileThatCannotBeOpenedIsNamedWithTheReason() throws Exception {
+    Path state = temp.resolve("state");
+    PrivateFiles.createFolder(state);
+    Files.createDirectory(state.resolve("ca.lock"));
+
+    LocalCaException e = assertThrows(LocalCaException.class, () -> new CaStore(state,
+        Duration.ofSeconds(1)).loadOrCreate(Instant.now(), Duration.ofDays(365), "test CA"));
+
+    assertEquals("cannot lock local CA state folder \"" + state + "\" (\""
+        + state.resolve("ca.lock") + "\": is a directory)", e.getMessage());
+  }
+
   @Test
   void aLinkPlantedAtTheLockIsNotFollowed() throws Exception {
     Path state = temp.resolve("state");

@@ -137,8 +137,8 @@ class LocalCaStateFolderTest extends LocalCaFixture {
 
     LocalCaException e = assertThrows(LocalCaException.class, ca(state(), VALIDITY)::start);
 
-    assertTrue(e.getMessage().startsWith("local CA state folder \"" + state()
-        + "\" cannot be created"), e.getMessage());
+    assertEquals("local CA state folder \"" + state() + "\" cannot be created (is not a folder)",
+        e.getMessage());
   }
 
   @Test
