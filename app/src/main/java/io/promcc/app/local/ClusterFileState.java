@@ -1,11 +1,13 @@
 package io.promcc.app.local;
 
 import io.promcc.app.SourceErrors;
+import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.port.ClusterSnapshot;
 import io.promcc.core.yaml.ClusterList;
+import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -83,7 +85,8 @@ final class ClusterFileState {
     } else if (attempt.failure() != null) {
       Exception e = attempt.failure();
       lastContent = null;
-      notReady = "cannot read " + quoted + ": " + e;
+      notReady = "cannot read " + quoted + (e instanceof IOException failed
+          ? " (" + FileFailures.reason(failed) + ")" : ": " + e);
       report("unreadable " + e, notReady);
       return;
     }
