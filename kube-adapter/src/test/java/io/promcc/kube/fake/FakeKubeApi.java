@@ -34,7 +34,9 @@ import java.util.function.Predicate;
  * other content types, see {@link PatchType}) and delete for the resources in
  * {@link ApiResource#ALL}; watches stream newline-delimited JSON events in a
  * chunked response, honour {@code resourceVersion}, {@code allowWatchBookmarks} and
- * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; lists
+ * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; a watch
+ * with {@code sendInitialEvents=true} is a streaming list (the objects, then the bookmark
+ * annotated {@code k8s.io/initial-events-end}), as client-go's informers ask for it; lists
  * carry their kind ({@code ServiceList}) and the global resourceVersion, and are paged by
  * {@code limit} and {@code continue} as the API server pages them (see {@link ListPages}). It
  * always answers {@code application/json}, also when a client asks for protobuf first

@@ -308,7 +308,7 @@ public final class ObjectStore {
       Selector labels, Selector fields, String fromVersion) throws GoneException {
     if (fromVersion == null || fromVersion.isEmpty() || fromVersion.equals("0")) {
       return watches.openWith(resource, namespace, labels, fields,
-          list(resource, namespace, labels, fields));
+          list(resource, namespace, labels, fields), null);
     }
     long from;
     try {
@@ -318,6 +318,17 @@ public final class ObjectStore {
     }
     history.checkKept(from);
     return watches.openAfter(resource, namespace, labels, fields, history.changes(), from);
+  }
+
+  /**
+   * Opens a streaming list ({@code sendInitialEvents=true}): the matching objects as ADDED
+   * events, then the end of the initial events at the current revision, then every change. The
+   * state is always the newest, which is not older than any version a client may name.
+   */
+  synchronized StoreWatches.Subscription subscribeWithInitialEvents(ApiResource resource,
+      String namespace, Selector labels, Selector fields) {
+    return watches.openWith(resource, namespace, labels, fields,
+        list(resource, namespace, labels, fields), new StoreWatches.InitialEventsEnd(revision));
   }
 
   void unsubscribe(StoreWatches.Subscription subscription) {

@@ -139,8 +139,9 @@ final class Routes {
       case "GET" -> {
         Selector labels = Selector.labels(request.query().get("labelSelector"));
         Selector fields = Selector.fields(request.query().get("fieldSelector"));
+        boolean streaming = WatchListOptions.streaming(request.query(), request.isWatch());
         if (request.isWatch()) {
-          serveWatch(exchange, request, resource, namespace, labels, fields);
+          serveWatch(exchange, request, resource, namespace, labels, fields, streaming);
           return;
         }
         // version and items are read atomically, so a watch from this version misses nothing
@@ -200,7 +201,7 @@ final class Routes {
   }
 
   private void serveWatch(HttpExchange exchange, FakeRequest request, ApiResource resource,
-      String namespace, Selector labels, Selector fields) throws IOException {
+      String namespace, Selector labels, Selector fields, boolean streaming) throws IOException {
     boolean bookmarks = "true".equals(request.query().get("allowWatchBookmarks"));
     Duration timeout = maxWatchTimeout;
     String timeoutSeconds = request.query().get("timeoutSeconds");
@@ -214,8 +215,10 @@ final class Routes {
     StoreWatches.Subscription subscription;
     try {
       // before the headers, so a malformed resourceVersion is still answered with 400
-      subscription = store.subscribe(resource, namespace, labels, fields,
-          request.query().get("resourceVersion"));
+      subscription = streaming
+          ? store.subscribeWithInitialEvents(resource, namespace, labels, fields)
+          : store.subscribe(resource, namespace, labels, fields,
+              request.query().get("resourceVersion"));
     } catch (GoneException e) {
       // the API server answers 200 and then a 410 ERROR event, which clients rely on
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -248,14 +251,10 @@ final class Routes {
         if (item == null) {
           long version = bookmarks ? store.bookmarkVersion(subscription) : -1;
           if (version > 0) {
-            JsonObject bookmark = new JsonObject();
-            bookmark.addProperty("kind", resource.kind());
-            bookmark.addProperty("apiVersion", resource.apiVersion());
-            JsonObject meta = new JsonObject();
-            meta.addProperty("resourceVersion", Long.toString(version));
-            bookmark.add("metadata", meta);
-            Answers.writeEvent(out, "BOOKMARK", served(bookmark));
+            Answers.writeEvent(out, "BOOKMARK", served(bookmark(resource, version, false)));
           }
+        } else if (item instanceof StoreWatches.InitialEventsEnd end) {
+          Answers.writeEvent(out, "BOOKMARK", served(bookmark(resource, end.revision(), true)));
         } else if (item instanceof StoreWatches.EndOfWatch end) {
           if (end.error() != null) {
             Answers.writeEvent(out, "ERROR", Answers.statusJson(end.error()));
@@ -270,6 +269,25 @@ final class Routes {
     } finally {
       store.unsubscribe(subscription);
     }
+  }
+
+  /**
+   * A bookmark at {@code version}; the one ending a streaming list's initial events carries the
+   * annotation {@code k8s.io/initial-events-end: "true"}, which client-go waits for.
+   */
+  private static JsonObject bookmark(ApiResource resource, long version, boolean initialEnd) {
+    JsonObject bookmark = new JsonObject();
+    bookmark.addProperty("kind", resource.kind());
+    bookmark.addProperty("apiVersion", resource.apiVersion());
+    JsonObject meta = new JsonObject();
+    meta.addProperty("resourceVersion", Long.toString(version));
+    if (initialEnd) {
+      JsonObject annotations = new JsonObject();
+      annotations.addProperty("k8s.io/initial-events-end", "true");
+      meta.add("annotations", annotations);
+    }
+    bookmark.add("metadata", meta);
+    return bookmark;
   }
 
   private void serveProxy(HttpExchange exchange, ApiResource resource, String namespace,

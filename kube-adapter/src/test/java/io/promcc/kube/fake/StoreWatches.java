@@ -39,14 +39,26 @@ final class StoreWatches {
   /** Marks the end of a watch; with an error, an ERROR event carrying it is sent first. */
   record EndOfWatch(ApiError error) {}
 
+  /**
+   * Marks the end of a streaming list's initial events: the bookmark annotated
+   * {@code k8s.io/initial-events-end} at {@code revision}, the state they showed.
+   */
+  record InitialEventsEnd(long revision) {}
+
   private final Set<Subscription> subscriptions = new CopyOnWriteArraySet<>();
 
-  /** Opens a watch that starts with {@code current} (its matching objects) as ADDED events. */
+  /**
+   * Opens a watch that starts with {@code current} (its matching objects) as ADDED events, then,
+   * if {@code end} is not null, that marker.
+   */
   Subscription openWith(ApiResource resource, String namespace, Selector labels,
-      Selector fields, List<JsonObject> current) {
+      Selector fields, List<JsonObject> current, InitialEventsEnd end) {
     Subscription subscription = new Subscription(resource, namespace, labels, fields);
     for (JsonObject object : current) {
       subscription.queue.add(new WatchEvent("ADDED", object));
+    }
+    if (end != null) {
+      subscription.queue.add(end);
     }
     subscriptions.add(subscription);
     return subscription;
