@@ -27,6 +27,8 @@ final class JobRenderer {
   private static final String SERVICE = "__meta_kubernetes_service_name";
   private static final String POD = "__meta_kubernetes_pod_name";
   private static final String NODE = "__meta_kubernetes_node_name";
+  /** A scrape path: {@code .*} as Prometheus 2.x reads it, a line feed excluded. */
+  private static final String PATH = "([^\\n]*)";
 
   /**
    * The parts of a job that do not depend on the cluster, pre-rendered.
@@ -258,23 +260,27 @@ final class JobRenderer {
 
   /**
    * Points {@code __metrics_path__} through the API server's node or pod proxy; the address
-   * itself is rewritten per cluster.
+   * itself is rewritten per cluster. The path is matched as {@code [^\n]*}, which is what
+   * {@code .*} matched before Prometheus 3.0: a path a rule set with a line feed (from an
+   * annotation) is left as it is on 3.x too, as on 2.x. Node, pod and namespace names and
+   * addresses hold no line feed.
    */
   static List<RelabelRule> pathRewrite(JobTemplate template) {
     return switch (template.target()) {
       case NODE_PROXY -> List.of(template.port() == null
           ? RelabelRule.replace(List.of(NODE, "__address__", "__metrics_path__"),
-              "(.+);.*:(\\d+);(.*)", "__metrics_path__", "/api/v1/nodes/${1}:${2}/proxy${3}")
-          : RelabelRule.replace(List.of(NODE, "__metrics_path__"), "(.+);(.*)",
+              "(.+);.*:(\\d+);" + PATH, "__metrics_path__",
+              "/api/v1/nodes/${1}:${2}/proxy${3}")
+          : RelabelRule.replace(List.of(NODE, "__metrics_path__"), "(.+);" + PATH,
               "__metrics_path__", "/api/v1/nodes/${1}:" + template.port() + "/proxy${2}"));
       case POD_PROXY -> List.of(
           RelabelRule.keep(List.of(POD), ".+"),
           template.port() == null
               ? RelabelRule.replace(List.of(NAMESPACE, POD, "__address__", "__metrics_path__"),
-                  "(.+);(.+);.*:(\\d+);(.*)", "__metrics_path__",
+                  "(.+);(.+);.*:(\\d+);" + PATH, "__metrics_path__",
                   "/api/v1/namespaces/${1}/pods/${2}:${3}/proxy${4}")
-              : RelabelRule.replace(List.of(NAMESPACE, POD, "__metrics_path__"), "(.+);(.+);(.*)",
-                  "__metrics_path__",
+              : RelabelRule.replace(List.of(NAMESPACE, POD, "__metrics_path__"), "(.+);(.+);"
+                  + PATH, "__metrics_path__",
                   "/api/v1/namespaces/${1}/pods/${2}:" + template.port() + "/proxy${3}"));
       case API_SERVER, DIRECT, ETCD -> List.of();
     };

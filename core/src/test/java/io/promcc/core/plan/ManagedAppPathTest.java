@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.plan.RelabelSimulator.Release;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
 import java.util.List;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The default profile's managed-app path annotation, relabelled as Prometheus would: the
  * original made {@code /api/v1/namespaces/<ns>/pods/<pod>:<port>/proxy/<path>} of it, so a path
- * with or without a leading slash names the same scrape path.
+ * with or without a leading slash names the same scrape path. An annotation is free text, a
+ * line feed included, which {@code .} matches from Prometheus 3.0 on: the path is the same on
+ * 2.53 and 3.x.
  */
 class ManagedAppPathTest {
   private static final GuestCluster CLUSTER = GuestCluster.of("alpha", "aws",
@@ -37,7 +40,21 @@ class ManagedAppPathTest {
     assertEquals(PROXY + "/metrics", metricsPath(""));
   }
 
+  @Test
+  void aPathWithALineFeedIsTheSameScrapePathOnPrometheus2And3() {
+    assertEquals(PROXY + "/metrics", metricsPath("/custom\nmetrics"));
+    for (String annotation : List.of("/custom\nmetrics", "custom\nmetrics", "/custom\n",
+        "\n", "\n/custom", "/custom\r\nmetrics", "custom\rmetrics")) {
+      assertEquals(metricsPath(Release.V2_53, annotation), metricsPath(Release.V3, annotation),
+          "scrape path of annotation \"" + annotation.replace("\n", "\\n") + "\"");
+    }
+  }
+
   private static String metricsPath(String annotation) {
+    return metricsPath(Release.V2_53, annotation);
+  }
+
+  private static String metricsPath(Release release, String annotation) {
     Map<String, String> discovered = new TreeMap<>(Map.of(
         "__address__", "10.0.0.5:8080",
         "__meta_kubernetes_namespace", "apps",
@@ -48,7 +65,7 @@ class ManagedAppPathTest {
       discovered.put("__meta_kubernetes_service_annotation_giantswarm_io_monitoring_path",
           annotation);
     }
-    return RelabelSimulator.target(managedAppJob(), Map.of("scrape_interval", "1m",
+    return RelabelSimulator.target(release, managedAppJob(), Map.of("scrape_interval", "1m",
         "scrape_timeout", "10s"), discovered).orElseThrow().get("__metrics_path__");
   }
 

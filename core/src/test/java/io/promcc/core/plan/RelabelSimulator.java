@@ -19,10 +19,32 @@ import java.util.regex.Pattern;
  * expressions run on java.util.regex, anchored like {@code relabel.NewRegexp} and with
  * {@code UNIX_LINES} so that {@code .} excludes only a line feed, as in RE2; the planner's
  * expressions use nothing where the two differ. Replacements expand like Go's
- * {@code Regexp.ExpandString} ({@link RelabelRule#expand}).
+ * {@code Regexp.ExpandString} ({@link RelabelRule#expand}). {@link Release#V3} judges as
+ * Prometheus 3.x, whose {@code NewRegexp} anchors with {@code (?s:...)}, so {@code .} matches a
+ * line feed too (3.0's "regexp . now matches all characters").
  */
 final class RelabelSimulator {
+  /** The Prometheus release whose relabelling is simulated. */
+  enum Release {
+    /** 2.53: {@code ^(?:regex)$}, {@code .} excludes a line feed. */
+    V2_53(Pattern.UNIX_LINES),
+    /** 3.x: {@code ^(?s:regex)$}, {@code .} matches any character. */
+    V3(Pattern.DOTALL);
+
+    private final int flags;
+
+    Release(int flags) {
+      this.flags = flags;
+    }
+  }
+
   private RelabelSimulator() {}
+
+  /** {@link #target(Release, Map, Map, Map)} as Prometheus 2.53 relabels. */
+  static Optional<Map<String, String>> target(Map<String, Object> job, Map<String, String> global,
+      Map<String, String> discovered) {
+    return target(Release.V2_53, job, global, discovered);
+  }
 
   /**
    * The target a discovered label set becomes in {@code job}, or empty if relabelling drops it.
@@ -30,8 +52,8 @@ final class RelabelSimulator {
    * {@code __address__} included, {@code __meta_*} removed) and {@code instance}.
    */
   @SuppressWarnings("unchecked")
-  static Optional<Map<String, String>> target(Map<String, Object> job, Map<String, String> global,
-      Map<String, String> discovered) {
+  static Optional<Map<String, String>> target(Release release, Map<String, Object> job,
+      Map<String, String> global, Map<String, String> discovered) {
     Map<String, String> labels = new TreeMap<>(discovered);
     putIfEmpty(labels, "job", (String) job.get("job_name"));
     putIfEmpty(labels, "__scrape_interval__", String.valueOf(job.getOrDefault("scrape_interval",
@@ -44,7 +66,7 @@ final class RelabelSimulator {
       labels.put("__address__", (String) ((List<Object>) ((Map<String, Object>) statics.get(0))
           .get("targets")).get(0));
     }
-    if (!relabel(labels, (List<Map<String, Object>>) job.get("relabel_configs"))) {
+    if (!relabel(release, labels, (List<Map<String, Object>>) job.get("relabel_configs"))) {
       return Optional.empty();
     }
     if (labels.getOrDefault("__address__", "").isEmpty()) {
@@ -74,14 +96,20 @@ final class RelabelSimulator {
     return relabel(labels, rules) ? Optional.of(labels) : Optional.empty();
   }
 
-  /** Applies {@code rules} in order; false if one drops the label set. */
-  @SuppressWarnings("unchecked")
+  /** Applies {@code rules} in order as 2.53 does; false if one drops the label set. */
   static boolean relabel(Map<String, String> labels, List<Map<String, Object>> rules) {
+    return relabel(Release.V2_53, labels, rules);
+  }
+
+  /** Applies {@code rules} in order as {@code release} does; false if one drops the label set. */
+  @SuppressWarnings("unchecked")
+  static boolean relabel(Release release, Map<String, String> labels,
+      List<Map<String, Object>> rules) {
     for (Map<String, Object> rule : rules == null ? List.<Map<String, Object>>of() : rules) {
       List<String> sources = (List<String>) rule.getOrDefault("source_labels", List.of());
       String separator = (String) rule.getOrDefault("separator", ";");
       Pattern regex = Pattern.compile("^(?:" + rule.getOrDefault("regex", "(.*)") + ")$",
-          Pattern.UNIX_LINES);
+          release.flags);
       // Prometheus reads the action lower-cased, and the planner renders it as written
       String action = ((String) rule.getOrDefault("action", "replace")).toLowerCase(Locale.ROOT);
       List<String> values = new ArrayList<>();
