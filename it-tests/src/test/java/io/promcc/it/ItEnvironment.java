@@ -3,15 +3,70 @@ package io.promcc.it;
 import io.promcc.core.testing.PrometheusTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the end-to-end tests find what they run: the controller's shaded jar (system property
  * {@code promcc.app.jar}, set by the build), the checkout ({@code promcc.repo.dir}) and
  * Prometheus 2.53.3 with its promtool (core's {@link PrometheusTools}: skipped without it,
- * failed with it missing when {@code CI=true}).
+ * failed with it missing when {@code CI=true}), and Prometheus 3.x in the folder that system
+ * property {@value #TOOLS3_DIR_PROPERTY} names, if set ({@link #releases}).
  */
 final class ItEnvironment {
+  /** The system property naming the {@code bin} folder of Prometheus 3.x and its promtool. */
+  static final String TOOLS3_DIR_PROPERTY = "promcc.tools3.dir";
+
+  /** A Prometheus release to run against: its {@code prometheus} and {@code promtool}. */
+  record Release(String name, Path prometheus, Path promtool) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   private ItEnvironment() {}
+
+  /**
+   * The releases a test run against both runs against: the tools of {@link PrometheusTools}
+   * (2.53.3 in the build), then, if {@value #TOOLS3_DIR_PROPERTY} is set, the folder it names.
+   * A value Maven left unresolved ({@code ${...}}: the build defines no such property) counts
+   * as unset.
+   *
+   * @throws IllegalStateException if the property is set and the folder lacks an executable
+   *     {@code prometheus} or {@code promtool}: a release asked for is never skipped silently
+   */
+  static List<Release> releases() {
+    Optional<Release> three = release3(System.getProperty(TOOLS3_DIR_PROPERTY));
+    List<Release> releases = new ArrayList<>();
+    releases.add(new Release(PrometheusTools.promtoolVersion(), prometheus(), promtool()));
+    three.ifPresent(releases::add);
+    return releases;
+  }
+
+  /**
+   * The release in {@code dir}, the value of {@value #TOOLS3_DIR_PROPERTY}; empty if it is null,
+   * blank or left unresolved by Maven.
+   *
+   * @throws IllegalStateException if {@code dir} lacks an executable {@code prometheus} or
+   *     {@code promtool}
+   */
+  static Optional<Release> release3(String dir) {
+    if (dir == null || dir.isBlank() || dir.startsWith("${")) {
+      return Optional.empty();
+    }
+    Path bin = Path.of(dir).toAbsolutePath().normalize();
+    for (String tool : List.of("prometheus", "promtool")) {
+      if (!Files.isExecutable(bin.resolve(tool))) {
+        throw new IllegalStateException("system property " + TOOLS3_DIR_PROPERTY + " names "
+            + bin + ", which has no executable " + tool + ": run scripts/prometheus-tools.sh"
+            + " to fetch Prometheus 3.x, or leave the property unset");
+      }
+    }
+    return Optional.of(new Release("Prometheus 3.x in " + bin, bin.resolve("prometheus"),
+        bin.resolve("promtool")));
+  }
 
   /** {@code app/target/promcc.jar}. */
   static Path appJar() {

@@ -18,15 +18,19 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Local mode end to end, as a user runs it: {@code promcc run --clusters FILE} as its own
- * process, the real Prometheus 2.53.3 reloaded by it, and guest clusters simulated by the
- * Kubernetes API fake over HTTPS that requires a client certificate from the local CA (which
- * also signed the guest API servers' certificates). What counts is what Prometheus reports:
- * its loaded jobs, its targets and {@code up}.
+ * process, the real Prometheus reloaded by it, and guest clusters simulated by the Kubernetes
+ * API fake over HTTPS that requires a client certificate from the local CA (which also signed
+ * the guest API servers' certificates). What counts is what Prometheus reports: its loaded
+ * jobs, its targets and {@code up}, each series with the same labels on every release. Runs on
+ * 2.53.3 and, when the build names it ({@link ItEnvironment#releases}), on Prometheus 3.x,
+ * whose Kubernetes discovery (client-go's streaming lists) and scrapes (which need a
+ * Content-Type) read the same files.
  */
 class LocalModeIT {
   private static final Duration WAIT = LocalModeStack.CLUSTER_TIMEOUT;
@@ -43,9 +47,15 @@ class LocalModeIT {
     }
   }
 
-  @Test
-  void jobsTargetsAndCertificatesFollowTheClustersFileAndSigtermEndsCleanly() throws Exception {
-    stack = LocalModeStack.builder(dir, ItEnvironment.appJar(), ItEnvironment.prometheus())
+  static List<ItEnvironment.Release> releases() {
+    return ItEnvironment.releases();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releases")
+  void jobsTargetsAndCertificatesFollowTheClustersFileAndSigtermEndsCleanly(
+      ItEnvironment.Release release) throws Exception {
+    stack = LocalModeStack.builder(dir, ItEnvironment.appJar(), release.prometheus())
         .scrapeInterval(Duration.ofSeconds(2)).create();
     GuestApi apiA = stack.startGuest();
     GuestApi apiB = stack.startGuest();
