@@ -48,6 +48,11 @@ import java.util.stream.Collectors;
  * Secret: the absence is then not trusted). While the watch fails, a cached valid Secret is still
  * served: a slightly stale certificate is better than dropping the cluster.
  *
+ * <p>Secrets are read one by one ({@link ItemByItem}): one that cannot be read (JSON Go's
+ * decoder refuses in it) fails its own cluster only, {@value #SOURCE_NOT_READY} naming the
+ * Secret and why, never missing; the cached last readable version, if any, is served with that
+ * problem. One whose labels cannot be read makes every cluster with no Secret not ready.
+ *
  * <p>Change listeners are told once after the first sync, whenever a Secret carrying the cluster
  * label is added, deleted or changes its labels or data, and when a failing informer recovers.
  *
@@ -76,6 +81,8 @@ public final class SecretCertificateSource implements CertificateSource {
   private final Clock clock;
   private final TrackedInformer<V1Secret, V1SecretList> informer;
   private final SourceInformers lifecycle = new SourceInformers("secret certificate source");
+  /** The Secrets listed or watched that cannot be read, each failing its own cluster. */
+  private final UnreadableObjects unreadable;
   private final String clusterLabel;
   private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
   /** Whether {@link #close()} forgot the bundles: none is kept after; guarded by parsed. */
@@ -107,6 +114,7 @@ public final class SecretCertificateSource implements CertificateSource {
     this.settings = requireNonNull(settings, "settings == null");
     requireNonNull(watchSettings, "watchSettings == null");
     this.clock = requireNonNull(clock, "clock == null");
+    this.unreadable = new UnreadableObjects("secret", lifecycle::changed);
     CoreV1Api api = new CoreV1Api(client);
     String selector = settings.watchSelector();
     String namespace = settings.namespace();
@@ -118,7 +126,7 @@ public final class SecretCertificateSource implements CertificateSource {
         V1Secret.class, V1SecretList.class,
         "secrets matching " + Quoting.quote(selector)
             + " in namespace " + Quoting.quote(namespace),
-        watchSettings, lifecycle::changed);
+        watchSettings, lifecycle::changed, new ItemByItem("secret", unreadable));
     // index by the label that names the cluster, so a lookup is not a scan of every Secret
     this.clusterLabel = settings.labels().entrySet().stream()
         .filter(e -> e.getValue().contains(SecretSettings.CLUSTER_PLACEHOLDER))
@@ -178,6 +186,14 @@ public final class SecretCertificateSource implements CertificateSource {
         problems.putIfAbsent(id, new Rejection(id.value(), SOURCE_NOT_READY, cause
             + "; serving the certificate of cluster " + Quoting.quote(id.value())
             + " from the last secrets listed"))));
+    for (GuestCluster cluster : clusters) {
+      ClusterId id = cluster.id();
+      if (observation.bundles().containsKey(id) && !problems.containsKey(id)) {
+        unreadableFor(cluster, matches(cluster)).ifPresent(unread -> problems.put(id,
+            new Rejection(id.value(), SOURCE_NOT_READY, unread + "; serving the certificate of"
+                + " cluster " + Quoting.quote(id.value()) + " from its last readable secret")));
+      }
+    }
     return new CertificateObservation(observation.bundles(), problems, firstExpiry);
   }
 
@@ -197,7 +213,9 @@ public final class SecretCertificateSource implements CertificateSource {
   /**
    * The bundle of one cluster from the informer's cache.
    *
-   * @throws CertificateUnavailableException with one of the reasons above
+   * @throws CertificateUnavailableException with one of the reasons above;
+   *     {@value #SOURCE_NOT_READY} for a cluster whose Secret cannot be read, and whose cached
+   *     one, if any, is no usable bundle
    */
   public CertificateBundle certificateFor(GuestCluster cluster) {
     requireNonNull(cluster, "cluster == null");
@@ -209,30 +227,55 @@ public final class SecretCertificateSource implements CertificateSource {
               + "; no certificate for cluster " + Quoting.quote(id));
     }
     Optional<String> failure = informer.failure();
+    List<V1Secret> matches = matches(cluster);
     try {
-      return lookup(cluster);
+      return lookup(cluster, matches);
     } catch (CertificateUnavailableException e) {
       if (failure.isPresent() && !e.reason().equals(SECRET_INVALID)) {
         throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
             failure.get() + "; cannot tell whether cluster " + Quoting.quote(id)
                 + " has a usable certificate secret", e);
       }
+      // a newer version of its Secret, or another Secret for it, that cannot be read: the
+      // source fails for this cluster, its Secret is not missing, nor its cached one the last
+      Optional<String> unread = unreadableFor(cluster, matches)
+          .or(() -> e.reason().equals(SECRET_MISSING) ? unreadable.withoutLabels()
+              : Optional.empty());
+      if (unread.isPresent()) {
+        throw new CertificateUnavailableException(cluster.id(), SOURCE_NOT_READY,
+            unread.get() + "; cannot tell whether cluster " + Quoting.quote(id)
+                + " has a usable certificate secret", e);
+      }
       throw e;
     }
   }
 
-  private CertificateBundle lookup(GuestCluster cluster) {
-    String id = cluster.id().value();
-    SortedMap<String, String> wanted = settings.labelsFor(id);
-    String labelText = Quoting.quote(settings.selectorFor(id));
-    String labelValue = wanted.get(clusterLabel);
+  /** The cached Secrets carrying {@code cluster}'s labels. */
+  private List<V1Secret> matches(GuestCluster cluster) {
+    SortedMap<String, String> wanted = settings.labelsFor(cluster.id().value());
     List<V1Secret> matches = new ArrayList<>();
-    for (V1Secret secret : informer.cache().byIndex(CLUSTER_INDEX, labelValue)) {
+    for (V1Secret secret : informer.cache().byIndex(CLUSTER_INDEX, wanted.get(clusterLabel))) {
       Map<String, String> labels = secret.getMetadata().getLabels();
       if (labels != null && labels.entrySet().containsAll(wanted.entrySet())) {
         matches.add(secret);
       }
     }
+    return matches;
+  }
+
+  /**
+   * What says that a Secret that may be {@code cluster}'s cannot be read: one carrying its
+   * labels, or a newer version of one of {@code matches}, its cached Secrets.
+   */
+  private Optional<String> unreadableFor(GuestCluster cluster, List<V1Secret> matches) {
+    return unreadable.matching(settings.labelsFor(cluster.id().value()),
+        matches.stream().map(SecretCertificateSource::key).toList());
+  }
+
+  private CertificateBundle lookup(GuestCluster cluster, List<V1Secret> found) {
+    String id = cluster.id().value();
+    String labelText = Quoting.quote(settings.selectorFor(id));
+    List<V1Secret> matches = new ArrayList<>(found);
     if (matches.isEmpty()) {
       throw new CertificateUnavailableException(cluster.id(), SECRET_MISSING,
           "no secret with labels " + labelText + " in namespace "
@@ -356,6 +399,7 @@ public final class SecretCertificateSource implements CertificateSource {
   private final class Handler implements ResourceEventHandler<V1Secret> {
     @Override
     public void onAdd(V1Secret secret) {
+      applied(secret);
       if (matters(null, secret)) {
         lifecycle.changed();
       }
@@ -366,6 +410,7 @@ public final class SecretCertificateSource implements CertificateSource {
       // a bundle of an earlier version is never served again, and a version that cannot be
       // used (its key taken out) or that no cluster asks for is never parsed to replace it
       if (after != null && after.getMetadata() != null) {
+        applied(after);
         String version = after.getMetadata().getResourceVersion();
         parsed.computeIfPresent(key(after),
             (key, memo) -> Objects.equals(memo.resourceVersion(), version) ? memo : null);
@@ -379,9 +424,18 @@ public final class SecretCertificateSource implements CertificateSource {
     public void onDelete(V1Secret secret, boolean finalStateUnknown) {
       if (secret != null && secret.getMetadata() != null) {
         parsed.remove(key(secret));
+        applied(secret);
       }
-      if (matters(secret, null)) {
+      // one deleted through an event whose Secret could not be read may carry no labels
+      if (matters(secret, null) || clusterLabelOf(secret) == null) {
         lifecycle.changed();
+      }
+    }
+
+    /** The cache holds {@code secret} now, which may be one that can be read again. */
+    private void applied(V1Secret secret) {
+      if (secret != null && secret.getMetadata() != null) {
+        unreadable.applied(ItemByItem.keyOf(secret.getMetadata()), secret);
       }
     }
   }

@@ -10,6 +10,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
@@ -23,7 +24,9 @@ import java.lang.reflect.Type;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Date;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -119,6 +122,16 @@ final class TolerantJson {
    *     an I/O failure or an unreadable body
    */
   static <T> T execute(ApiClient client, Call call, Type type) throws ApiException {
+    return execute(call, text -> read(text, type));
+  }
+
+  /**
+   * Executes {@code call} and reads a successful response's body with {@code reader}.
+   *
+   * @throws ApiException as {@link #execute(ApiClient, Call, Type)}; for a body that
+   *     {@code reader} refuses with a {@link JsonParseException}, that one's words
+   */
+  static <T> T execute(Call call, Function<String, T> reader) throws ApiException {
     try (Response response = call.execute()) {
       ResponseBody body = response.body();
       String text = body == null ? null : body.string();
@@ -131,7 +144,7 @@ final class TolerantJson {
             response.headers().toMultimap(), text);
       }
       try {
-        return read(text, type);
+        return reader.apply(text);
       } catch (JsonParseException e) {
         Throwable named = e.getCause() != null && e.getCause().getMessage() != null
             ? e.getCause() : e;
@@ -150,6 +163,17 @@ final class TolerantJson {
    * @throws ApiException with the status and body if the server refuses the watch
    */
   static <T> Watch<T> watch(ApiClient client, Call call, Class<T> type) throws ApiException {
+    return watch(client, call, type, null);
+  }
+
+  /**
+   * Opens a watch as above; with {@code items}, an event whose object cannot be read is taken as
+   * {@link ItemByItem#unreadableEvent} says, where it can be.
+   *
+   * @param items reads objects one by one; null to refuse an event that cannot be read
+   */
+  static <T> Watch<T> watch(ApiClient client, Call call, Class<T> type, ItemByItem items)
+      throws ApiException {
     Response response;
     try {
       response = call.execute();
@@ -168,7 +192,7 @@ final class TolerantJson {
       throw new ApiException(response.message(), response.code(),
           response.headers().toMultimap(), text);
     }
-    return new TolerantWatch<>(client.getJSON(), response.body(), type, call);
+    return new TolerantWatch<>(client.getJSON(), response.body(), type, call, items);
   }
 
   /**
@@ -191,11 +215,14 @@ final class TolerantJson {
         Set.of("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR");
     private final Class<T> type;
     private final ResponseBody body;
+    /** Reads an event's object on its own; null for none. */
+    private final ItemByItem items;
 
-    TolerantWatch(JSON json, ResponseBody body, Class<T> type, Call call) {
+    TolerantWatch(JSON json, ResponseBody body, Class<T> type, Call call, ItemByItem items) {
       super(json, body, type, call);
       this.type = type;
       this.body = body;
+      this.items = items;
     }
 
     /**
@@ -287,8 +314,20 @@ final class TolerantJson {
         if (!isObject) {
           throw new UnreadableEvent("it has no object", null);
         }
-        return new Watch.Response<>(eventType.getAsString(), GSON.fromJson(object, type));
+        T read = GSON.fromJson(object, type);
+        if (items != null && read instanceof KubernetesObject named
+            && named.getMetadata() != null && named.getMetadata().getName() != null) {
+          items.readable(ItemByItem.keyOf(named.getMetadata()), read);
+        }
+        return new Watch.Response<>(eventType.getAsString(), read);
       } catch (RuntimeException e) {
+        if (items != null && isObject) {
+          Optional<Watch.Response<T>> instead = items.unreadableEvent(eventType.getAsString(),
+              object.getAsJsonObject(), type, e);
+          if (instead.isPresent()) {
+            return instead.get();
+          }
+        }
         // Gson names what it met and where ("Expected BEGIN_OBJECT but was STRING at path
         // $.metadata"), its cause the same; a JsonSyntaxException's own message is the cause's
         Throwable named = e.getCause() != null && e.getCause().getMessage() != null

@@ -42,11 +42,28 @@ final class TrackedInformer<T extends KubernetesObject, L extends KubernetesList
   TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, WatchSettings settings, Runnable onChange, LongSupplier ticker,
       Sleeper sleeper, Later later) {
+    this(client, calls, type, listType, description, settings, onChange, ticker, sleeper, later,
+        null);
+  }
+
+  /**
+   * As above, reading objects one by one with {@code items} ({@link ItemByItem}) unless null.
+   */
+  TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
+      String description, WatchSettings settings, Runnable onChange, ItemByItem items) {
+    this(client, calls, type, listType, description, settings, onChange, System::nanoTime,
+        Sleeper.SYSTEM, Later.SYSTEM, items);
+  }
+
+  private TrackedInformer(ApiClient client, CallGenerator calls, Class<T> type,
+      Class<L> listType, String description, WatchSettings settings, Runnable onChange,
+      LongSupplier ticker, Sleeper sleeper, Later later, ItemByItem items) {
     this.description = requireNonNull(description, "description == null");
     this.health = new InformerHealth(requireNonNull(onChange, "onChange == null"));
     this.cache = new Cache<>();
     this.listerWatcher = new TrackedListerWatcher<>(
-        client, calls, type, listType, description, health, settings, ticker, sleeper, later);
+        client, calls, type, listType, description, health, settings, ticker, sleeper, later,
+        items);
     this.informer = new DefaultSharedIndexInformer<>(type, listerWatcher, 0, cache,
         (t, error) -> listerWatcher.reflectorFailed(error));
   }

@@ -50,6 +50,8 @@ import okhttp3.OkHttpClient;
  * that list fails too. The first list, which client-java's reflector asks for at version
  * "0" (any version, possibly from a watch cache far behind), is a consistent read too: a source
  * never reads an object as gone because a stale cache does not have it yet.
+ * With an {@link ItemByItem}, a list's objects and a watch event's are read one by one, so
+ * that one that cannot be read fails neither the list nor the watch.
  * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
  * {@link InformerHealth} with a message that says what the server answered.
  *
@@ -81,6 +83,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private volatile boolean failedSinceCall;
   /** Whether the informer is stopping ({@link #stop()}): nothing is a failure from then on. */
   private volatile boolean stopped;
+  /** Reads objects one by one; null to read a list as a whole. */
+  private final ItemByItem items;
 
   /**
    * @param calls builds the list call; {@code params.watch} selects a watch
@@ -100,6 +104,21 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
       String description, InformerHealth health, WatchSettings settings, LongSupplier ticker,
       Sleeper sleeper, Later later) {
+    this(client, calls, type, listType, description, health, settings, ticker, sleeper, later,
+        null);
+  }
+
+  /**
+   * As above; with {@code items}, a list's objects and a watch event's object are read one by
+   * one ({@link ItemByItem}), where without it one that cannot be read fails the list or the
+   * watch.
+   *
+   * @param items null to read a list as a whole
+   */
+  TrackedListerWatcher(ApiClient client, CallGenerator calls, Class<T> type, Class<L> listType,
+      String description, InformerHealth health, WatchSettings settings, LongSupplier ticker,
+      Sleeper sleeper, Later later, ItemByItem items) {
+    this.items = items;
     this.client = requireNonNull(client, "client == null");
     this.calls = requireNonNull(calls, "calls == null");
     this.type = requireNonNull(type, "type == null");
@@ -153,7 +172,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
   private L list(String resourceVersion) throws ApiException {
     Call call = listHttp.newCall(calls.generate(
         new CallGeneratorParams(false, resourceVersion, null)).request());
-    return TolerantJson.execute(client, call, listType);
+    return items == null ? TolerantJson.execute(client, call, listType)
+        : TolerantJson.execute(call, text -> items.readList(text, listType, type));
   }
 
   /**
@@ -212,7 +232,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       // at most 2^31-1 s: WatchSettings keeps the timeout and its grace under 2^31-1 ms
       Call call = watchHttp.newCall(calls.generate(new CallGeneratorParams(true,
           params.resourceVersion, Math.toIntExact(seconds))).request());
-      Watch<T> watch = TolerantJson.watch(client, call, type);
+      Watch<T> watch = TolerantJson.watch(client, call, type, items);
       healthy();
       failures.watchOpened(startedAt);
       TrackedWatch<T> tracked = new TrackedWatch<>(watch, "watch of " + description,

@@ -2,102 +2,167 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
-import io.promcc.core.port.CertificateUnavailableException;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Secret whose {@code data} Go's base64 refuses makes the Secrets' list unreadable and fails
- * their watch, as client-go refuses it: that is a failure of the source, never a Secret gone.
- * Once synced, every cached certificate, the unreadable Secret's last good one included, is
- * still served, degraded with the failure; before the first sync every cluster is not ready,
- * none missing. The failure names the key and where, never the value.
+ * A Secret that cannot be read (a {@code data} value Go's base64 refuses, a field of the wrong
+ * type), listed or watched, fails its own cluster only, as its certificate source failing
+ * ({@value SecretCertificateSource#SOURCE_NOT_READY}, never missing), named by the Secret and
+ * why, never by a value; the other Secrets are taken and the watch goes on, where client-go
+ * refuses the whole list and breaks the watch. A readable version heals it.
  */
 class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
   private static final GuestCluster OTHER =
       GuestCluster.of("other", "aws", "https://master.other");
+  private static final GuestCluster THIRD =
+      GuestCluster.of("third", "aws", "https://master.third");
   /** "PRIVATE" in base64 with its padding made a character of neither alphabet. */
   private static final String NOT_BASE64 = "UFJJVkFURQ!!";
+  private static final Predicate<FakeRequest> LISTS =
+      request -> request.isFor(ApiResource.SECRETS) && !request.isWatch();
+
+  private final LogCapture log = LogCapture.of(UnreadableObjects.class);
+
+  @AfterEach
+  void closeLog() {
+    log.close();
+  }
 
   private JsonObject withUnreadableKey(JsonObject secret) {
     secret.getAsJsonObject("data").addProperty("key", NOT_BASE64);
     return secret;
   }
 
-  private static void assertNamesTheKeyNotTheValue(String message) {
-    assertTrue(message.contains("(illegal base64 data at input byte 10) at path $.")
-        && message.contains("data.key"), message);
+  private static void assertNamesTheSecretNotTheValue(String message) {
+    assertTrue(message.startsWith("secret \"default/abc12-prometheus\" cannot be read (")
+        && message.contains("(illegal base64 data at input byte 10) at path $.data.key"),
+        message);
     assertFalse(message.contains(NOT_BASE64) || message.contains("UFJJ"), message);
   }
 
+  private long warningsNamingAbc() {
+    return log.lines().stream()
+        .filter(line -> line.startsWith("WARNING secret \"default/abc12-prometheus\""))
+        .count();
+  }
+
   @Test
-  void aSecretMadeUnreadableThroughTheWatchLeavesEveryCachedCertificateServed() {
+  void aSecretUnreadableInAListFailsItsOwnClusterOnlyTheOthersAreTaken() {
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(fake.store().create(
+        ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12", "prometheus",
+            fullData()))));
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "other-prometheus", "other", "prometheus", fullData()));
+    startSynced();
+
+    CertificateObservation seen = source.observe(List.of(ABC, OTHER, THIRD));
+    assertEquals(issued.certificatePem(), seen.bundles().get(OTHER.id()).certificatePem());
+    assertNull(seen.problems().get(OTHER.id()));
+    assertNull(seen.bundles().get(ABC.id()));
+    Rejection abc = seen.problems().get(ABC.id());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, abc.reason());
+    assertNamesTheSecretNotTheValue(abc.message());
+    assertEquals(SecretCertificateSource.SECRET_MISSING,
+        seen.problems().get(THIRD.id()).reason());
+    assertEquals(1, warningsNamingAbc(), () -> log.lines().toString());
+
+    // listed again, for the same reason: not logged again
+    long lists = fake.requestCount(LISTS);
+    fake.faults().expireWatches();
+    Poll.until(WAIT, "listed again", () -> fake.requestCount(LISTS) > lists);
+    Poll.until(WAIT, "watched again", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY,
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason());
+    assertEquals(1, warningsNamingAbc(), () -> log.lines().toString());
+
+    fake.store().update(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    Poll.until(WAIT, "healed", () -> source.observe(List.of(ABC, OTHER)).problems().isEmpty());
+    assertEquals(issued.certificatePem(), source.certificateFor(ABC).certificatePem());
+  }
+
+  @Test
+  void aSecretMadeUnreadableThroughAWatchFailsItsOwnClusterOnlyAndTheWatchGoesOn() {
     fake.store().create(ApiResource.SECRETS, null,
         secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
     fake.store().create(ApiResource.SECRETS, null,
         secret("default", "other-prometheus", "other", "prometheus", fullData()));
     startSynced();
     assertEquals(Map.of(), source.observe(List.of(ABC, OTHER)).problems());
+    long lists = fake.requestCount(LISTS);
 
     fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
         fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
-
     Poll.until(WAIT, "failure named", () ->
-        source.observe(List.of(ABC, OTHER)).problems().size() == 2);
+        !source.observe(List.of(ABC, OTHER)).problems().isEmpty());
+
     CertificateObservation seen = source.observe(List.of(ABC, OTHER));
     assertEquals(issued.certificatePem(), seen.bundles().get(ABC.id()).certificatePem());
     assertEquals(issued.certificatePem(), seen.bundles().get(OTHER.id()).certificatePem());
-    for (Rejection problem : seen.problems().values()) {
-      assertEquals(SecretCertificateSource.SOURCE_NOT_READY, problem.reason());
-      assertNamesTheKeyNotTheValue(problem.message());
-    }
+    assertEquals(List.of(ABC.id()), List.copyOf(seen.problems().keySet()));
+    Rejection abc = seen.problems().get(ABC.id());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, abc.reason());
+    assertNamesTheSecretNotTheValue(abc.message());
+    assertTrue(abc.message().endsWith("; serving the certificate of cluster \"abc12\" from its"
+        + " last readable secret"), abc.message());
+    assertFalse(source.toString().contains("failing"), source.toString());
+
+    // the watch goes on: a Secret made since comes through it, with no list
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "third-prometheus", "third", "prometheus", fullData()));
+    Poll.until(WAIT, "third watched", () ->
+        source.observe(List.of(THIRD)).bundles().containsKey(THIRD.id()));
+    assertEquals(lists, fake.requestCount(LISTS));
+
+    // a field of the wrong type: another reason, said too
+    JsonObject wrongType = fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus");
+    wrongType.getAsJsonObject("data").remove("key");
+    wrongType.addProperty("type", 5);
+    fake.store().update(ApiResource.SECRETS, "default", wrongType);
+    Poll.until(WAIT, "wrong type named", () -> source.observe(List.of(ABC)).problems()
+        .get(ABC.id()).message().contains("at path $.type"));
+    assertEquals(2, warningsNamingAbc(), () -> log.lines().toString());
 
     fake.store().update(ApiResource.SECRETS, null,
         secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    Poll.until(WAIT, "recovered", () ->
-        source.observe(List.of(ABC, OTHER)).problems().isEmpty());
+    Poll.until(WAIT, "healed", () -> source.observe(List.of(ABC, OTHER)).problems().isEmpty());
+    assertEquals(lists, fake.requestCount(LISTS));
   }
 
   @Test
-  void aSecretUnreadableInTheFirstListMakesEveryClusterNotReadyNoneMissing() {
-    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(fake.store().create(
-        ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12", "prometheus",
-            fullData()))));
+  void aSecretWhoseLabelsCannotBeReadMakesNoClusterMissing() {
+    JsonObject unlabelled = fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    unlabelled.getAsJsonObject("metadata").getAsJsonObject("labels").addProperty("size", 5);
+    fake.store().update(ApiResource.SECRETS, "default", unlabelled);
     fake.store().create(ApiResource.SECRETS, null,
         secret("default", "other-prometheus", "other", "prometheus", fullData()));
-    source = new SecretCertificateSource(fake.newClient(), SecretSettings.defaults(),
-        WatchSettings.defaults());
-    source.start();
+    startSynced();
 
-    Poll.until(WAIT, "failure named", () -> source.toString().contains("failing"));
-    assertFalse(source.hasSynced());
-    for (GuestCluster cluster : List.of(ABC, OTHER)) {
-      CertificateUnavailableException unavailable = unavailable(cluster);
-      assertEquals(SecretCertificateSource.SOURCE_NOT_READY, unavailable.reason());
-      assertNamesTheKeyNotTheValue(unavailable.getMessage());
+    CertificateObservation seen = source.observe(List.of(ABC, OTHER, THIRD));
+    assertEquals(List.of(OTHER.id()), List.copyOf(seen.bundles().keySet()));
+    assertNull(seen.problems().get(OTHER.id()));
+    for (GuestCluster cluster : List.of(ABC, THIRD)) {
+      Rejection problem = seen.problems().get(cluster.id());
+      assertEquals(SecretCertificateSource.SOURCE_NOT_READY, problem.reason());
+      assertTrue(problem.message().startsWith("secret \"default/abc12-prometheus\" cannot be"
+          + " read (") && problem.message().contains("at path $.metadata.labels.size"),
+          problem.message());
     }
-
-    fake.store().update(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    Poll.until(WAIT, "synced", source::hasSynced);
-    assertEquals(issued.certificatePem(), source.certificateFor(OTHER).certificatePem());
-  }
-
-  private CertificateUnavailableException unavailable(GuestCluster cluster) {
-    try {
-      source.certificateFor(cluster);
-    } catch (CertificateUnavailableException e) {
-      return e;
-    }
-    throw new AssertionError("a certificate for " + cluster.id().value());
   }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Secret that cannot be read (a list or a watch event) fails the informer with Gson's words
+ * A Secret that cannot be read (a list or a watch event) read as a whole (a lister-watcher
+ * without {@link ItemByItem}, as Services are read) fails the informer with Gson's words
  * for where and what it met; those never quote a value of the Secret's {@code data} or
  * {@code stringData}, however it is malformed: Gson names the token it met, never its text, and
  * client-java's reader of {@code data}'s base64 fails without it.

@@ -1,0 +1,205 @@
+package io.promcc.kube;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.util.Watch;
+import io.promcc.kube.UnreadableObjects.Unreadable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Reads the objects of a list, and of a watch event, one by one, where client-go (and
+ * client-java) refuse a whole list, and break the watch, for one object they cannot read: the
+ * objects that can be read are taken, each one that cannot is told to {@link UnreadableObjects}
+ * by its name and labels where those can be read. What surrounds the objects is read as before,
+ * as a whole: a list that is no object, whose {@code items} is no array, or whose metadata cannot
+ * be read cannot be read, nor can a watch event without a type or an object.
+ *
+ * <p>An event that brings an object that cannot be read but names it and its resourceVersion is
+ * taken as a bookmark at that version (an addition or a change; the informer's cache keeps the
+ * version it had), or as the deletion of that name (a deletion); one that does not name them
+ * still breaks the watch, and the list after reads it one by one.
+ *
+ * <p>The API server never sends such an object: it validates what it stores ({@code data}'s
+ * base64 among it) and writes it back as its type says. A proxy, an aggregated API, a
+ * conversion webhook or a fake may.
+ *
+ * <p>Thread-safe.
+ */
+final class ItemByItem {
+  private final String kind;
+  private final UnreadableObjects unreadable;
+
+  /** @param kind lower-case, e.g. {@code secret}: how messages name an object */
+  ItemByItem(String kind, UnreadableObjects unreadable) {
+    this.kind = requireNonNull(kind, "kind == null");
+    this.unreadable = requireNonNull(unreadable, "unreadable == null");
+  }
+
+  /**
+   * Reads {@code json} as a list of {@code itemType} (strictly, as {@link TolerantJson#read}),
+   * its objects one by one, and tells {@link UnreadableObjects#listed} which could not be read.
+   *
+   * @throws com.google.gson.JsonParseException if the list itself cannot be read
+   */
+  <L extends KubernetesListObject> L readList(String json, Class<L> listType,
+      Class<? extends KubernetesObject> itemType) {
+    JsonElement tree = TolerantJson.read(json, JsonElement.class);
+    JsonElement items = tree.isJsonObject() ? tree.getAsJsonObject().get("items") : null;
+    if (!tree.isJsonObject() || items != null && !items.isJsonArray() && !items.isJsonNull()) {
+      return TolerantJson.read(json, listType); // cannot be read as a whole, as ever
+    }
+    Gson gson = TolerantJson.gson();
+    JsonObject envelope = new JsonObject();
+    tree.getAsJsonObject().entrySet().forEach(e -> envelope.add(e.getKey(), e.getValue()));
+    envelope.add("items", new JsonArray());
+    L list = gson.fromJson(envelope, listType);
+    JsonArray array = items == null || items.isJsonNull() ? new JsonArray()
+        : items.getAsJsonArray();
+    List<KubernetesObject> readable = new ArrayList<>(array.size());
+    Map<String, Object> byKey = new HashMap<>();
+    List<Unreadable> refused = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      JsonElement item = array.get(i);
+      String where = "the " + kind + " at item " + i + " of the list";
+      try {
+        KubernetesObject object = read(item, itemType);
+        readable.add(object);
+        byKey.put(keyOf(object.getMetadata()), object);
+      } catch (RuntimeException e) {
+        refused.add(describe(item, where, e));
+      }
+    }
+    @SuppressWarnings("unchecked") // the list's items are of itemType, as its type says
+    List<KubernetesObject> target = (List<KubernetesObject>) list.getItems();
+    target.addAll(readable);
+    unreadable.listed(refused, byKey);
+    return list;
+  }
+
+  /**
+   * The event that takes the place of a watch event of {@code type} whose {@code object} could
+   * not be read ({@code failure}), if it names the object and its resourceVersion.
+   */
+  <T> Optional<Watch.Response<T>> unreadableEvent(String type, JsonObject object,
+      Class<T> objectType, RuntimeException failure) {
+    if (!"ADDED".equals(type) && !"MODIFIED".equals(type) && !"DELETED".equals(type)) {
+      return Optional.empty();
+    }
+    Unreadable described = describe(object, "the " + kind + " of a watch event", failure);
+    Optional<String> version = string(metadata(object), "resourceVersion")
+        .filter(v -> !v.isEmpty());
+    if (described.key().isEmpty() || version.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonObject meta = new JsonObject();
+    JsonObject read = metadata(object).orElseThrow();
+    meta.add("name", read.get("name"));
+    string(Optional.of(read), "namespace").ifPresent(ns -> meta.addProperty("namespace", ns));
+    meta.addProperty("resourceVersion", version.get());
+    JsonObject minimal = new JsonObject();
+    minimal.add("metadata", meta);
+    if ("DELETED".equals(type)) {
+      // gone, whatever it held: its name is enough for the cache to forget it
+      described.labels().ifPresent(labels -> {
+        JsonObject copied = new JsonObject();
+        labels.forEach(copied::addProperty);
+        meta.add("labels", copied);
+      });
+      T deleted = TolerantJson.gson().fromJson(minimal, objectType);
+      unreadable.watchedReadable(described.key().get(), deleted);
+      return Optional.of(new Watch.Response<>(type, deleted));
+    }
+    unreadable.watched(described);
+    return Optional.of(new Watch.Response<>("BOOKMARK",
+        TolerantJson.gson().fromJson(minimal, objectType)));
+  }
+
+  /** {@code version} of the object at {@code key} came through a watch, readable. */
+  void readable(String key, Object version) {
+    unreadable.watchedReadable(key, version);
+  }
+
+  private static KubernetesObject read(JsonElement item, Class<? extends KubernetesObject> type) {
+    if (item.isJsonNull()) {
+      throw new IllegalArgumentException("it is null, no object");
+    }
+    KubernetesObject object = TolerantJson.gson().fromJson(item, type);
+    V1ObjectMeta meta = object.getMetadata();
+    if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+      throw new IllegalArgumentException("it has no name");
+    }
+    return object;
+  }
+
+  /** The cache's key of an object with {@code meta}. */
+  static String keyOf(V1ObjectMeta meta) {
+    return UnreadableObjects.key(meta.getNamespace(), meta.getName());
+  }
+
+  /**
+   * {@code item} that cannot be read for {@code failure}: its name and labels where its metadata
+   * has them as strings, and Gson's words for where and what it met, which quote no value.
+   */
+  private Unreadable describe(JsonElement item, String where, RuntimeException failure) {
+    Throwable named = failure.getCause() != null && failure.getCause().getMessage() != null
+        ? failure.getCause() : failure;
+    String reason = FailureText.withoutGsonAdvice(String.valueOf(named.getMessage()));
+    Optional<JsonObject> meta = item.isJsonObject() ? metadata(item.getAsJsonObject())
+        : Optional.empty();
+    Optional<String> key = string(meta, "name").filter(name -> !name.isEmpty())
+        .map(name -> UnreadableObjects.key(string(meta, "namespace").orElse(""), name));
+    return new Unreadable(key, labels(meta),
+        key.map(k -> UnreadableObjects.named(kind, k)).orElse(where), reason);
+  }
+
+  private static Optional<JsonObject> metadata(JsonObject object) {
+    JsonElement meta = object.get("metadata");
+    return meta != null && meta.isJsonObject() ? Optional.of(meta.getAsJsonObject())
+        : Optional.empty();
+  }
+
+  private static Optional<String> string(Optional<JsonObject> object, String field) {
+    return object.map(o -> o.get(field)).filter(ItemByItem::isString)
+        .map(JsonElement::getAsString);
+  }
+
+  private static boolean isString(JsonElement value) {
+    return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+  }
+
+  /** Its labels, if they are an object of strings (none at all: empty). */
+  private static Optional<SortedMap<String, String>> labels(Optional<JsonObject> meta) {
+    if (meta.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonElement labels = meta.get().get("labels");
+    if (labels == null || labels.isJsonNull()) {
+      return Optional.of(new TreeMap<>());
+    }
+    if (!labels.isJsonObject()) {
+      return Optional.empty();
+    }
+    SortedMap<String, String> read = new TreeMap<>();
+    for (Map.Entry<String, JsonElement> label : labels.getAsJsonObject().entrySet()) {
+      if (!isString(label.getValue())) {
+        return Optional.empty();
+      }
+      read.put(label.getKey(), ((JsonPrimitive) label.getValue()).getAsString());
+    }
+    return Optional.of(read);
+  }
+}

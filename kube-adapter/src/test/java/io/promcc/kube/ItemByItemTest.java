@@ -1,0 +1,138 @@
+package io.promcc.kube;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretList;
+import io.kubernetes.client.util.Watch;
+import io.promcc.kube.UnreadableObjects.Unreadable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A list of Secrets is read object by object: those that can be read are taken, each one that
+ * cannot is told by its name, labels and reason, never a value; a list whose envelope cannot be
+ * read (no object, {@code items} no array, its metadata of the wrong type) cannot be read as a
+ * whole, as client-go refuses it.
+ */
+class ItemByItemTest {
+  private static final String SECRET_TEXT = "PRIVATEKEYTEXT";
+  private final AtomicInteger changes = new AtomicInteger();
+  private final UnreadableObjects unreadable =
+      new UnreadableObjects("secret", changes::incrementAndGet);
+  private final ItemByItem items = new ItemByItem("secret", unreadable);
+
+  private static String secret(String name, String data) {
+    return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\","
+        + "\"resourceVersion\":\"7\",\"labels\":{\"clusterID\":\"" + name + "\"}},"
+        + "\"data\":" + data + "}";
+  }
+
+  private static String list(String metadata, String items) {
+    return "{\"kind\":\"SecretList\",\"apiVersion\":\"v1\",\"metadata\":" + metadata
+        + ",\"items\":" + items + "}";
+  }
+
+  private V1SecretList read(String json) {
+    return items.readList(json, V1SecretList.class, V1Secret.class);
+  }
+
+  @Test
+  void theReadableObjectsAreTakenAndEachOtherIsToldWithoutItsValue() {
+    String json = list("{\"resourceVersion\":\"9\"}", "[" + secret("a", "{\"k\":\"YQ==\"}")
+        + "," + secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}") + ",null,{\"data\":{}},"
+        + secret("c", "{}") + "]");
+
+    V1SecretList list = read(json);
+
+    assertEquals("9", list.getMetadata().getResourceVersion());
+    assertEquals(List.of("a", "c"),
+        list.getItems().stream().map(s -> s.getMetadata().getName()).toList());
+    List<Unreadable> told = unreadable.current();
+    assertEquals(3, told.size(), told::toString);
+    Unreadable b = told.get(2); // those without a name first
+    assertEquals(Optional.of("default/b"), b.key());
+    assertEquals(Optional.of(Map.of("clusterID", "b")), b.labels());
+    assertEquals("secret \"default/b\" cannot be read (Expected a base64 string but was a STRING"
+        + " that is no standard base64 (illegal base64 data at input byte 14) at path"
+        + " $.data.k)", b.describe());
+    assertEquals("the secret at item 2 of the list cannot be read (it is null, no object)",
+        told.get(0).describe());
+    assertEquals("the secret at item 3 of the list cannot be read (it has no name)",
+        told.get(1).describe());
+    told.forEach(t -> assertFalse(t.toString().contains(SECRET_TEXT), t::toString));
+    assertEquals(1, changes.get());
+
+    read(json); // the same again: no change
+    assertEquals(1, changes.get());
+    read(list("{\"resourceVersion\":\"10\"}", "[" + secret("a", "{}") + "]"));
+    assertEquals(List.of(), unreadable.current());
+    assertEquals(2, changes.get());
+  }
+
+  /** What an event of {@code type} with {@code secret} is taken as, if it cannot be read. */
+  private Optional<Watch.Response<V1Secret>> event(String type, String secret) {
+    JsonObject object = JsonParser.parseString(secret).getAsJsonObject();
+    RuntimeException failure = assertThrows(RuntimeException.class,
+        () -> TolerantJson.gson().fromJson(object, V1Secret.class));
+    return items.unreadableEvent(type, object, V1Secret.class, failure);
+  }
+
+  @Test
+  void anEventWhoseSecretCannotBeReadIsABookmarkOrADeletionByName() {
+    String bad = secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}");
+
+    Watch.Response<V1Secret> modified = event("MODIFIED", bad).orElseThrow();
+    assertEquals("BOOKMARK", modified.type);
+    assertEquals("7", modified.object.getMetadata().getResourceVersion());
+    assertEquals(List.of(Optional.of("default/b")),
+        unreadable.current().stream().map(Unreadable::key).toList());
+    assertEquals(1, changes.get());
+
+    Watch.Response<V1Secret> deleted = event("DELETED", bad).orElseThrow();
+    assertEquals("DELETED", deleted.type);
+    assertEquals("b", deleted.object.getMetadata().getName());
+    assertEquals("default", deleted.object.getMetadata().getNamespace());
+    assertEquals(Map.of("clusterID", "b"), deleted.object.getMetadata().getLabels());
+    assertTrue(deleted.object.getData() == null || deleted.object.getData().isEmpty());
+    unreadable.applied("default/b", deleted.object); // the cache deleted it
+    assertEquals(List.of(), unreadable.current());
+    assertEquals(2, changes.get());
+
+    // no resourceVersion to go on from, or an ERROR: the watch breaks, as before
+    assertEquals(Optional.empty(), event("ADDED", bad.replace("\"resourceVersion\":\"7\",", "")));
+    assertEquals(Optional.empty(), event("ERROR", bad));
+    assertEquals(List.of(), unreadable.current());
+  }
+
+  @Test
+  void aListWhoseEnvelopeCannotBeReadCannotBeReadAsAWhole() {
+    String good = secret("a", "{}");
+    for (String json : List.of("[" + good + "]", "\"x\"", "null",
+        list("{\"resourceVersion\":\"9\"}", "{\"a\":" + good + "}"),
+        list("{\"resourceVersion\":\"9\"}", "\"" + SECRET_TEXT + "\""),
+        list("{\"resourceVersion\":9}", "[" + good + "]"),
+        list("[]", "[" + good + "]"))) {
+      JsonParseException refused = assertThrows(JsonParseException.class, () -> read(json),
+          json);
+      String words = String.valueOf(refused.getMessage())
+          + (refused.getCause() == null ? "" : refused.getCause().getMessage());
+      assertFalse(words.contains(SECRET_TEXT), words);
+    }
+    JsonParseException version = assertThrows(JsonParseException.class,
+        () -> read(list("{\"resourceVersion\":9}", "[" + good + "]")));
+    assertTrue(version.getMessage().contains("at path $.metadata.resourceVersion"),
+        version.getMessage());
+    assertEquals(List.of(), unreadable.current());
+    assertEquals(0, changes.get());
+  }
+}
