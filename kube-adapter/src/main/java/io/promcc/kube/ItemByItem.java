@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Reads the objects of a list, and of a watch event, one by one, where client-go (and
@@ -27,6 +28,9 @@ import java.util.TreeMap;
  * by its name and labels where those can be read. What surrounds the objects is read as before,
  * as a whole: a list that is no object, whose {@code items} is no array, or whose metadata cannot
  * be read cannot be read, nor can a watch event without a type or an object.
+ *
+ * <p>An object of a list that cannot be read but names itself keeps the version the informer's
+ * cache holds, if any: the list takes it again, as an event that cannot be read leaves it.
  *
  * <p>An event that brings an object that cannot be read but names it and its resourceVersion is
  * taken as a bookmark at that version (an addition or a change; the informer's cache keeps the
@@ -42,11 +46,16 @@ import java.util.TreeMap;
 final class ItemByItem {
   private final String kind;
   private final UnreadableObjects unreadable;
+  private final Function<String, ?> lastReadable;
 
-  /** @param kind lower-case, e.g. {@code secret}: how messages name an object */
-  ItemByItem(String kind, UnreadableObjects unreadable) {
+  /**
+   * @param kind lower-case, e.g. {@code secret}: how messages name an object
+   * @param lastReadable the version the informer's cache holds of the object at a key, or null
+   */
+  ItemByItem(String kind, UnreadableObjects unreadable, Function<String, ?> lastReadable) {
     this.kind = requireNonNull(kind, "kind == null");
     this.unreadable = requireNonNull(unreadable, "unreadable == null");
+    this.lastReadable = requireNonNull(lastReadable, "lastReadable == null");
   }
 
   /**
@@ -80,7 +89,11 @@ final class ItemByItem {
         readable.add(object);
         byKey.put(keyOf(object.getMetadata()), object);
       } catch (RuntimeException e) {
-        refused.add(describe(item, where, e));
+        Unreadable described = describe(item, where, e);
+        refused.add(described);
+        // its last readable version stays, as a watch event that cannot be read leaves it
+        described.key().map(lastReadable).filter(itemType::isInstance)
+            .ifPresent(last -> readable.add(itemType.cast(last)));
       }
     }
     @SuppressWarnings("unchecked") // the list's items are of itemType, as its type says

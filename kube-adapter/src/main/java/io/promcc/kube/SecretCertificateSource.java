@@ -51,7 +51,8 @@ import java.util.stream.Collectors;
  * <p>Secrets are read one by one ({@link ItemByItem}): one that cannot be read (JSON Go's
  * decoder refuses in it) fails its own cluster only, {@value #SOURCE_NOT_READY} naming the
  * Secret and why, never missing; the cached last readable version, if any, is served with that
- * problem. One whose labels cannot be read makes every cluster with no Secret not ready.
+ * problem, a list too keeping it. One whose labels cannot be read makes every cluster with no
+ * Secret not ready.
  *
  * <p>Change listeners are told once after the first sync, whenever a Secret carrying the cluster
  * label is added, deleted or changes its labels or data, and when a failing informer recovers.
@@ -126,7 +127,8 @@ public final class SecretCertificateSource implements CertificateSource {
         V1Secret.class, V1SecretList.class,
         "secrets matching " + Quoting.quote(selector)
             + " in namespace " + Quoting.quote(namespace),
-        watchSettings, lifecycle::changed, new ItemByItem("secret", unreadable));
+        watchSettings, lifecycle::changed, new ItemByItem("secret", unreadable,
+            this::cached));
     // index by the label that names the cluster, so a lookup is not a scan of every Secret
     this.clusterLabel = settings.labels().entrySet().stream()
         .filter(e -> e.getValue().contains(SecretSettings.CLUSTER_PLACEHOLDER))
@@ -334,6 +336,11 @@ public final class SecretCertificateSource implements CertificateSource {
         || !Objects.equals(current.getMetadata().getResourceVersion(), memo.resourceVersion())) {
       parsed.remove(key, memo);
     }
+  }
+
+  /** The version of the Secret at {@code key} the informer's cache holds, or null. */
+  private V1Secret cached(String key) {
+    return informer.cache().getByKey(key);
   }
 
   /** The Secrets ({@code namespace/name}) whose parsed bundle is kept. */

@@ -2,16 +2,19 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.util.Watch;
 import io.promcc.kube.UnreadableObjects.Unreadable;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +32,8 @@ class ItemByItemTest {
   private final AtomicInteger changes = new AtomicInteger();
   private final UnreadableObjects unreadable =
       new UnreadableObjects("secret", changes::incrementAndGet);
-  private final ItemByItem items = new ItemByItem("secret", unreadable);
+  private final Map<String, V1Secret> cached = new HashMap<>();
+  private final ItemByItem items = new ItemByItem("secret", unreadable, cached::get);
 
   private static String secret(String name, String data) {
     return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\","
@@ -77,6 +81,22 @@ class ItemByItemTest {
     read(list("{\"resourceVersion\":\"10\"}", "[" + secret("a", "{}") + "]"));
     assertEquals(List.of(), unreadable.current());
     assertEquals(2, changes.get());
+  }
+
+  @Test
+  void anObjectThatCannotBeReadKeepsTheVersionTheCacheHolds() {
+    V1Secret last = new V1Secret().metadata(
+        new V1ObjectMeta().namespace("default").name("b").resourceVersion("6"));
+    cached.put("default/b", last);
+
+    V1SecretList list = read(list("{\"resourceVersion\":\"9\"}", "["
+        + secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}") + "," + secret("x", "{\"k\":5}")
+        + "]"));
+
+    assertEquals(1, list.getItems().size());
+    assertSame(last, list.getItems().get(0));
+    assertEquals(List.of(Optional.of("default/b"), Optional.of("default/x")),
+        unreadable.current().stream().map(Unreadable::key).toList());
   }
 
   /** What an event of {@code type} with {@code secret} is taken as, if it cannot be read. */

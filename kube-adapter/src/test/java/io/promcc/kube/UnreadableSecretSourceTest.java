@@ -11,6 +11,7 @@ import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.ApiResource;
+import io.promcc.kube.fake.Faults;
 import io.promcc.kube.fake.FakeRequest;
 import io.promcc.kube.fake.Poll;
 import java.util.List;
@@ -142,6 +143,58 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
         secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
     Poll.until(WAIT, "healed", () -> source.observe(List.of(ABC, OTHER)).problems().isEmpty());
     assertEquals(lists, fake.requestCount(LISTS));
+  }
+
+  @Test
+  void aListKeepsTheLastReadableVersionOfASecretThatCannotBeRead() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
+        fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
+    Poll.until(WAIT, "failure named", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+
+    long lists = fake.requestCount(LISTS);
+    fake.faults().expireWatches();
+    Poll.until(WAIT, "listed again", () -> fake.requestCount(LISTS) > lists);
+    Poll.until(WAIT, "watched again", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
+    // the cache takes events in order: one watched after the list is there once the list is
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "third-prometheus", "third", "prometheus", fullData()));
+    Poll.until(WAIT, "third watched", () ->
+        source.observe(List.of(THIRD)).bundles().containsKey(THIRD.id()));
+
+    CertificateObservation seen = source.observe(List.of(ABC));
+    assertEquals(issued.certificatePem(), seen.bundles().get(ABC.id()).certificatePem());
+    Rejection abc = seen.problems().get(ABC.id());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, abc.reason());
+    assertNamesTheSecretNotTheValue(abc.message());
+    assertTrue(abc.message().endsWith("; serving the certificate of cluster \"abc12\" from its"
+        + " last readable secret"), abc.message());
+  }
+
+  @Test
+  void aReadableVersionInAListHealsTheCluster() {
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(fake.store().create(
+        ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12", "prometheus",
+            fullData()))));
+    startSynced();
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY,
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason());
+
+    // no watch: the readable version comes through a list alone
+    long lists = fake.requestCount(LISTS);
+    fake.faults().fail(Faults.ALWAYS, 500,
+        request -> request.isWatch() && request.isFor(ApiResource.SECRETS));
+    fake.faults().closeWatches();
+    fake.store().update(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    Poll.until(WAIT, "listed again", () -> fake.requestCount(LISTS) > lists);
+    fake.faults().clear();
+
+    Poll.until(WAIT, "healed", () -> source.observe(List.of(ABC)).problems().isEmpty());
+    assertEquals(issued.certificatePem(), source.certificateFor(ABC).certificatePem());
   }
 
   @Test
