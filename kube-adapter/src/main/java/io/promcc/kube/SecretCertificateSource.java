@@ -2,7 +2,6 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
-import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -85,6 +83,7 @@ public final class SecretCertificateSource implements CertificateSource {
   /** The Secrets listed or watched that cannot be read, each failing its own cluster. */
   private final UnreadableObjects unreadable;
   private final String clusterLabel;
+  private final SecretEvents events;
   private final Map<String, Memo> parsed = new ConcurrentHashMap<>();
   /** Whether {@link #close()} forgot the bundles: none is kept after; guarded by parsed. */
   private boolean forgotten;
@@ -133,11 +132,13 @@ public final class SecretCertificateSource implements CertificateSource {
     this.clusterLabel = settings.labels().entrySet().stream()
         .filter(e -> e.getValue().contains(SecretSettings.CLUSTER_PLACEHOLDER))
         .map(Map.Entry::getKey).findFirst().orElseThrow();
+    this.events = new SecretEvents(clusterLabel, lifecycle::changed, this::forgetUnless,
+        parsed::remove, unreadable);
     informer.cache().addIndexFunc(CLUSTER_INDEX, secret -> {
-      String value = clusterLabelOf(secret);
+      String value = events.clusterLabelOf(secret);
       return value == null ? List.of() : List.of(value);
     });
-    informer.addEventHandler(new Handler());
+    informer.addEventHandler(events);
     lifecycle.add(informer);
   }
 
@@ -343,6 +344,12 @@ public final class SecretCertificateSource implements CertificateSource {
     return informer.cache().getByKey(key);
   }
 
+  /** Forgets the parsed bundle of the Secret at {@code key} unless it is of {@code version}. */
+  private void forgetUnless(String key, String version) {
+    parsed.computeIfPresent(key,
+        (k, memo) -> Objects.equals(memo.resourceVersion(), version) ? memo : null);
+  }
+
   /** The Secrets ({@code namespace/name}) whose parsed bundle is kept. */
   Set<String> parsedSecrets() {
     return Set.copyOf(parsed.keySet());
@@ -361,37 +368,12 @@ public final class SecretCertificateSource implements CertificateSource {
     }
   }
 
-  private String clusterLabelOf(V1Secret secret) {
-    Map<String, String> labels = secret == null || secret.getMetadata() == null ? null
-        : secret.getMetadata().getLabels();
-    return labels == null ? null : labels.get(clusterLabel);
-  }
-
   /**
    * Whether a change can change an observation: a Secret naming a cluster appeared or went, or
    * its labels or data changed (an annotation or a new resourceVersion alone cannot).
    */
   boolean matters(V1Secret before, V1Secret after) {
-    boolean wasCandidate = clusterLabelOf(before) != null;
-    boolean isCandidate = clusterLabelOf(after) != null;
-    if (!wasCandidate && !isCandidate) {
-      return false;
-    }
-    if (before == null || after == null || wasCandidate != isCandidate) {
-      return true;
-    }
-    return !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
-        || !sameData(before.getData(), after.getData());
-  }
-
-  private static boolean sameData(Map<String, byte[]> a, Map<String, byte[]> b) {
-    Map<String, byte[]> left = a == null ? Map.of() : a;
-    Map<String, byte[]> right = b == null ? Map.of() : b;
-    if (!left.keySet().equals(right.keySet())) {
-      return false;
-    }
-    return left.entrySet().stream()
-        .allMatch(e -> Arrays.equals(e.getValue(), right.get(e.getKey())));
+    return events.matters(before, after);
   }
 
   private static String key(V1Secret secret) {
@@ -400,50 +382,5 @@ public final class SecretCertificateSource implements CertificateSource {
 
   private static String name(V1Secret secret) {
     return "secret " + Quoting.quote(key(secret));
-  }
-
-  /** Tells listeners about relevant changes and forgets parsed bundles of deleted Secrets. */
-  private final class Handler implements ResourceEventHandler<V1Secret> {
-    @Override
-    public void onAdd(V1Secret secret) {
-      applied(secret);
-      if (matters(null, secret)) {
-        lifecycle.changed();
-      }
-    }
-
-    @Override
-    public void onUpdate(V1Secret before, V1Secret after) {
-      // a bundle of an earlier version is never served again, and a version that cannot be
-      // used (its key taken out) or that no cluster asks for is never parsed to replace it
-      if (after != null && after.getMetadata() != null) {
-        applied(after);
-        String version = after.getMetadata().getResourceVersion();
-        parsed.computeIfPresent(key(after),
-            (key, memo) -> Objects.equals(memo.resourceVersion(), version) ? memo : null);
-      }
-      if (matters(before, after)) {
-        lifecycle.changed();
-      }
-    }
-
-    @Override
-    public void onDelete(V1Secret secret, boolean finalStateUnknown) {
-      if (secret != null && secret.getMetadata() != null) {
-        parsed.remove(key(secret));
-        applied(secret);
-      }
-      // one deleted through an event whose Secret could not be read may carry no labels
-      if (matters(secret, null) || clusterLabelOf(secret) == null) {
-        lifecycle.changed();
-      }
-    }
-
-    /** The cache holds {@code secret} now, which may be one that can be read again. */
-    private void applied(V1Secret secret) {
-      if (secret != null && secret.getMetadata() != null) {
-        unreadable.applied(ItemByItem.keyOf(secret.getMetadata()), secret);
-      }
-    }
   }
 }
