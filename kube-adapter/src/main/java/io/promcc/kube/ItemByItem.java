@@ -133,7 +133,7 @@ final class ItemByItem {
         meta.add("labels", copied);
       });
       T deleted = TolerantJson.gson().fromJson(minimal, objectType);
-      unreadable.watchedReadable(described.key().get(), deleted);
+      deleted(described.key().get(), deleted);
       return Optional.of(new Watch.Response<>(type, deleted));
     }
     unreadable.watched(described);
@@ -141,9 +141,29 @@ final class ItemByItem {
         TolerantJson.gson().fromJson(minimal, objectType)));
   }
 
-  /** {@code version} of the object at {@code key} came through a watch, readable. */
-  void readable(String key, Object version) {
-    unreadable.watchedReadable(key, version);
+  /**
+   * A watch event of {@code type} brought {@code version} of the object at {@code key},
+   * readable.
+   */
+  void readable(String type, String key, Object version) {
+    if ("DELETED".equals(type)) {
+      deleted(key, version);
+    } else if ("ADDED".equals(type) || "MODIFIED".equals(type)) {
+      unreadable.watchedReadable(key, version);
+    }
+  }
+
+  /**
+   * A watch event deleted the object at {@code key}, {@code version} its last state: gone once
+   * the cache deletes it; at once if the cache holds no version of it, which the informer then
+   * tells no one of (client-java's queue passes over the deletion of an object it does not know).
+   */
+  private void deleted(String key, Object version) {
+    if (lastReadable.apply(key) == null) {
+      unreadable.gone(key);
+    } else {
+      unreadable.watchedReadable(key, version);
+    }
   }
 
   private static KubernetesObject read(JsonElement item, Class<? extends KubernetesObject> type) {

@@ -317,7 +317,7 @@ final class TolerantJson {
         T read = GSON.fromJson(object, type);
         if (items != null && read instanceof KubernetesObject named
             && named.getMetadata() != null && named.getMetadata().getName() != null) {
-          items.readable(ItemByItem.keyOf(named.getMetadata()), read);
+          items.readable(eventType.getAsString(), ItemByItem.keyOf(named.getMetadata()), read);
         }
         return new Watch.Response<>(eventType.getAsString(), read);
       } catch (RuntimeException e) {

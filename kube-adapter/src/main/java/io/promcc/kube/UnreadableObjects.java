@@ -148,6 +148,21 @@ final class UnreadableObjects {
     }
   }
 
+  /**
+   * A watch event deleted the object at {@code key}, which the informer's cache holds no version
+   * of: nothing is left to wait for, it is gone.
+   */
+  void gone(String key) {
+    Entry entry;
+    synchronized (entries) {
+      entry = entries.remove(key);
+    }
+    if (entry != null) {
+      LOG.log(System.Logger.Level.INFO, entry.unreadable().where() + " is deleted");
+      onChange.run();
+    }
+  }
+
   /** The objects that cannot be read now, by key (those without one last). */
   List<Unreadable> current() {
     synchronized (entries) {

@@ -118,13 +118,15 @@ class ItemByItemTest {
         unreadable.current().stream().map(Unreadable::key).toList());
     assertEquals(1, changes.get());
 
+    cached.put("default/b", new V1Secret()); // its last readable version
     Watch.Response<V1Secret> deleted = event("DELETED", bad).orElseThrow();
     assertEquals("DELETED", deleted.type);
     assertEquals("b", deleted.object.getMetadata().getName());
     assertEquals("default", deleted.object.getMetadata().getNamespace());
     assertEquals(Map.of("clusterID", "b"), deleted.object.getMetadata().getLabels());
     assertTrue(deleted.object.getData() == null || deleted.object.getData().isEmpty());
-    unreadable.applied("default/b", deleted.object); // the cache deleted it
+    assertEquals(1, unreadable.current().size()); // until the cache deletes that version
+    unreadable.applied("default/b", deleted.object);
     assertEquals(List.of(), unreadable.current());
     assertEquals(2, changes.get());
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.JSON;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
@@ -172,6 +174,26 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
     assertNamesTheSecretNotTheValue(abc.message());
     assertTrue(abc.message().endsWith("; serving the certificate of cluster \"abc12\" from its"
         + " last readable secret"), abc.message());
+  }
+
+  @Test
+  void aSecretThatCameUnreadableThroughAWatchAndIsDeletedIsMissing() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "other-prometheus", "other", "prometheus", fullData()));
+    startSynced();
+    long lists = fake.requestCount(LISTS);
+
+    // unreadable from its first event on: the cache never holds a version of it
+    fake.store().create(ApiResource.SECRETS, null, withUnreadableKey(JsonParser.parseString(
+        JSON.serialize(secret("default", "abc12-prometheus", "abc12", "prometheus", fullData())))
+        .getAsJsonObject()));
+    Poll.until(WAIT, "failure named", () -> SecretCertificateSource.SOURCE_NOT_READY.equals(
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason()));
+    fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
+
+    Poll.until(WAIT, "missing", () -> SecretCertificateSource.SECRET_MISSING.equals(
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason()));
+    assertEquals(lists, fake.requestCount(LISTS));
   }
 
   @Test
