@@ -205,13 +205,13 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
     assertEquals(SecretCertificateSource.SOURCE_NOT_READY,
         source.observe(List.of(ABC)).problems().get(ABC.id()).reason());
 
-    // no watch: the readable version comes through a list alone
-    long lists = fake.requestCount(LISTS);
+    // no watch: the readable version comes through a list alone, one asked for after it
     fake.faults().fail(Faults.ALWAYS, 500,
         request -> request.isWatch() && request.isFor(ApiResource.SECRETS));
     fake.faults().closeWatches();
     fake.store().update(ApiResource.SECRETS, null,
         secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    long lists = fake.requestCount(LISTS);
     Poll.until(WAIT, "listed again", () -> fake.requestCount(LISTS) > lists);
     fake.faults().clear();
 
