@@ -14,6 +14,7 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.util.Watch;
 import io.promcc.kube.UnreadableObjects.Unreadable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,43 @@ class ItemByItemTest {
     read(list("{\"resourceVersion\":\"10\"}", "[" + secret("a", "{}") + "]"));
     assertEquals(List.of(), unreadable.current());
     assertEquals(2, changes.get());
+  }
+
+  /**
+   * Whatever is malformed in {@code data} or {@code stringData}, what is told of the Secret (the
+   * log's words and the cluster's problem) quotes no value of it, listed or watched.
+   */
+  @Test
+  void whatIsToldOfASecretQuotesNoValueOfIt() {
+    List<String> malformed = List.of("{\"k\":{\"pem\":\"" + SECRET_TEXT + "\"}}",
+        "{\"k\":[\"" + SECRET_TEXT + "\"]}", "\"" + SECRET_TEXT + "\"",
+        "[\"" + SECRET_TEXT + "\"]", "[[\"k\",{\"pem\":\"" + SECRET_TEXT + "\"}]]");
+    // no base64: only data is read as such
+    List<String> notBase64 = List.of("{\"k\":\"" + SECRET_TEXT + "!\"}",
+        "{\"k\":\"" + SECRET_TEXT + "_-==\"}");
+    for (String field : List.of("data", "stringData")) {
+      for (String value : field.equals("data")
+          ? concat(malformed, notBase64) : malformed) {
+        String secret = secret("b", "{}").replace("\"data\":{}", "\"" + field + "\":" + value);
+        read(list("{\"resourceVersion\":\"9\"}", "[" + secret + "]"));
+        List<Unreadable> listed = unreadable.current();
+        assertEquals(1, listed.size(), secret);
+        assertFalse(listed.get(0).describe().contains(SECRET_TEXT), listed.get(0)::describe);
+
+        read(list("{\"resourceVersion\":\"9\"}", "[]"));
+        assertTrue(event("MODIFIED", secret).isPresent(), secret);
+        List<Unreadable> watched = unreadable.current();
+        assertEquals(1, watched.size(), secret);
+        assertFalse(watched.get(0).describe().contains(SECRET_TEXT), watched.get(0)::describe);
+        read(list("{\"resourceVersion\":\"9\"}", "[]"));
+      }
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> both = new ArrayList<>(a);
+    both.addAll(b);
+    return both;
   }
 
   @Test
