@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusReleaseLineIT {
   /** The system property naming the major version the run is for. */
-  static final String LINE_PROPERTY = "promcc.tools.line";
+  static final String LINE_PROPERTY = PrometheusTools.RELEASE_LINE_PROPERTY;
 
   private static final long VERSION_TIMEOUT_SECONDS = 30;
 

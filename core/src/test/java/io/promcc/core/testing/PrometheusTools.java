@@ -37,6 +37,12 @@ public final class PrometheusTools {
   /** The system property the build sets to the tool cache's {@code bin} folder. */
   public static final String TOOLS_DIR_PROPERTY = "promcc.tools.dir";
 
+  /**
+   * The system property naming the major version a run is for ({@code 3} in prometheus-adapter's
+   * second run of its ITs); unset for none.
+   */
+  public static final String RELEASE_LINE_PROPERTY = "promcc.tools.line";
+
   private static final Pattern VERSION = Pattern.compile("version (\\d+)\\.(\\d+)\\.(\\d+)");
   private static final long VERSION_TIMEOUT_SECONDS = 30;
 
@@ -101,13 +107,25 @@ public final class PrometheusTools {
       List<String> unusable = new ArrayList<>();
       found = locate(unusable);
       if (found == null) {
-        missing = "no usable prometheus and promtool (>= 2.43) found in " + TOOLS_DIR_PROPERTY
-            + " (" + System.getProperty(TOOLS_DIR_PROPERTY) + "), the tool cache above the"
-            + " working folder, $PROMETHEUS_BIN_DIR or PATH" + (unusable.isEmpty() ? ""
-            : "; too old or broken: " + String.join(", ", unusable))
-            + ". Run scripts/prometheus-tools.sh to put 2.53.3 into the tool cache";
+        missing = missingMessage(System.getProperty(TOOLS_DIR_PROPERTY),
+            System.getProperty(RELEASE_LINE_PROPERTY, ""), unusable);
       }
     }
+  }
+
+  /**
+   * Why no tools were found, from the configured folder, the release line the run is for (blank
+   * for none) and the tools found {@code unusable}, and what to run to fetch them.
+   */
+  static String missingMessage(String toolsDir, String line, List<String> unusable) {
+    boolean forLine = line != null && !line.isBlank();
+    return "no usable prometheus and promtool (" + (forLine ? line + ".x" : ">= 2.43")
+        + ") found in " + TOOLS_DIR_PROPERTY + " (" + toolsDir + "), the tool cache above the"
+        + " working folder, $PROMETHEUS_BIN_DIR or PATH" + (unusable.isEmpty() ? ""
+        : "; too old or broken: " + String.join(", ", unusable))
+        + (forLine ? ". Run scripts/prometheus-tools.sh " + line + " to put a " + line
+            + ".x into the tool cache"
+            : ". Run scripts/prometheus-tools.sh to put 2.53.3 into the tool cache");
   }
 
   private static synchronized Found require() {
