@@ -262,14 +262,20 @@ fi
 show_warnings "$work/update.log"
 
 # --- choose the version ----------------------------------------------------
-versions=$(apt-cache "${apt_opts[@]}" madison prometheus </dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+# apt-cache's failures (a timeout says nothing) are named here: set -e alone would end silently
+madison() {
+    apt-cache "${apt_opts[@]}" madison "$1" </dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
+}
+versions=$(madison prometheus) \
+    || die "apt-cache madison prometheus failed or timed out (exit $?) on the $SUITE index"
 [ -n "$versions" ] || die "package 'prometheus' not found in $mirror $SUITE/$COMPONENT"
 pkgver=
 if [ -n "$PROM_VERSION" ]; then
     pkgver=$(printf '%s\n' "$versions" | grep -E "^([0-9]+:)?${PROM_VERSION//./\\.}([+~-]|$)" | head -n1 || true)
 fi
 if [ -z "$pkgver" ]; then
-    pkgver=$(apt-cache "${apt_opts[@]}" policy prometheus </dev/null | awk '/Candidate:/ {print $2}')
+    pkgver=$(apt-cache "${apt_opts[@]}" policy prometheus </dev/null | awk '/Candidate:/ {print $2}') \
+        || die "apt-cache policy prometheus failed or timed out (exit $?) on the $SUITE index"
     upstream=$(printf '%s\n' "$pkgver" | sed -E 's/^[0-9]+://; s/[+~-].*//')
     version_fits "$upstream" \
         || die "$SUITE offers prometheus $pkgver${PROM_VERSION:+, not $PROM_VERSION}; need $(wanted)"
@@ -279,7 +285,9 @@ if [ -z "$pkgver" ]; then
 fi
 pkgs=("prometheus=$pkgver")
 # trixie and forky ship promtool as a separate binary package of the same source
-if apt-cache "${apt_opts[@]}" madison promtool </dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -qxF "$pkgver"; then
+promtool_versions=$(madison promtool) \
+    || die "apt-cache madison promtool failed or timed out (exit $?) on the $SUITE index"
+if printf '%s\n' "$promtool_versions" | grep -qxF "$pkgver"; then
     pkgs+=("promtool=$pkgver")
 fi
 
