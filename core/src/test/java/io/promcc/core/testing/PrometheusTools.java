@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Assumptions;
  * The real {@code prometheus} and {@code promtool} for tests, found in this order: the project's
  * tool cache ({@code scripts/prometheus-tools.sh}; the build passes its folder as system property
  * {@code promcc.tools.dir}), the same cache above the working folder (a build started inside a
- * module), {@code $PROMETHEUS_BIN_DIR} (the script's override), then {@code PATH}. Only 2.43 or
- * newer counts: older ones lack {@code scrape_config_files}, and Debian 12's 2.42 lacks Kubernetes
- * service discovery.
+ * module), {@code $PROMETHEUS_BIN_DIR} (the script's override; {@code $PROMETHEUS3_BIN_DIR} in a
+ * run for the 3.x line, system property {@value #RELEASE_LINE_PROPERTY}), then {@code PATH}. Only
+ * 2.43 or newer counts: older ones lack {@code scrape_config_files}, and Debian 12's 2.42 lacks
+ * Kubernetes service discovery.
  *
  * <p>If there is none, a test fails when the environment variable {@code CI} is {@code true} (CI
  * must never silently skip a test against the real Prometheus) and is skipped otherwise. In a
@@ -117,11 +118,17 @@ public final class PrometheusTools {
    * Why no tools were found, from the configured folder, the release line the run is for (blank
    * for none) and the tools found {@code unusable}, and what to run to fetch them.
    */
+  /** The environment variable of an own folder of the tools for a release line (blank: none). */
+  static String binDirVariable(String line) {
+    return line == null || line.isBlank() || line.equals("2") ? "PROMETHEUS_BIN_DIR"
+        : "PROMETHEUS" + line + "_BIN_DIR";
+  }
+
   static String missingMessage(String toolsDir, String line, List<String> unusable) {
     boolean forLine = line != null && !line.isBlank();
     return "no usable prometheus and promtool (" + (forLine ? line + ".x" : ">= 2.43")
         + ") found in " + TOOLS_DIR_PROPERTY + " (" + toolsDir + "), the tool cache above the"
-        + " working folder, $PROMETHEUS_BIN_DIR or PATH" + (unusable.isEmpty() ? ""
+        + " working folder, $" + binDirVariable(line) + " or PATH" + (unusable.isEmpty() ? ""
         : "; too old or broken: " + String.join(", ", unusable))
         + (forLine ? ". Run scripts/prometheus-tools.sh " + line + " to put a " + line
             + ".x into the tool cache"
@@ -147,7 +154,7 @@ public final class PrometheusTools {
       candidates.add(Path.of(toolsDir));
       candidates.addAll(cacheAboveWorkingFolder(Path.of(toolsDir)));
     }
-    String binDir = System.getenv("PROMETHEUS_BIN_DIR");
+    String binDir = System.getenv(binDirVariable(System.getProperty(RELEASE_LINE_PROPERTY, "")));
     if (binDir != null && !binDir.isBlank()) {
       candidates.add(Path.of(binDir));
     }

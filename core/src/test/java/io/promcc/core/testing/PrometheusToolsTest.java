@@ -38,4 +38,18 @@ class PrometheusToolsTest {
         + " $PROMETHEUS_BIN_DIR or PATH; too old or broken: /usr/bin/promtool (promtool, version"
         + " 2.42.0+ds). Run scripts/prometheus-tools.sh to put 2.53.3 into the tool cache", two);
   }
+
+  /**
+   * A run for a release line looks for an own folder of its tools where the script's override
+   * for that line is ({@code $PROMETHEUS3_BIN_DIR}), not in the 2.x one, which would run the 3.x
+   * run on a 2.x.
+   */
+  @Test
+  void aRunForAReleaseLineReadsThatLinesOverrideOfTheFolder() {
+    assertEquals("PROMETHEUS_BIN_DIR", PrometheusTools.binDirVariable(""));
+    assertEquals("PROMETHEUS_BIN_DIR", PrometheusTools.binDirVariable("2"));
+    assertEquals("PROMETHEUS3_BIN_DIR", PrometheusTools.binDirVariable("3"));
+    String three = PrometheusTools.missingMessage("/r/.tools/prometheus-3/bin", "3", List.of());
+    assertTrue(three.contains("the working folder, $PROMETHEUS3_BIN_DIR or PATH."), three);
+  }
 }
