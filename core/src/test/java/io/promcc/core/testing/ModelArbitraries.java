@@ -177,10 +177,10 @@ public final class ModelArbitraries {
     Arbitrary<String> rest = Arbitraries.strings()
         .withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
         .ofMinLength(0).ofMaxLength(20);
-    return Arbitraries.oneOf(
+    return Accepted.only(Arbitraries.oneOf(
             Combinators.combine(first, rest).as(String::concat),
-            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "Le", "QUANTILE", "les"))
-        .filter(name -> !name.startsWith("__") && !SETTINGS_LABEL_NAMES.contains(name)
+            Arbitraries.of("_", "team", "env", "Region", "a1", "_x", "Le", "QUANTILE", "les")),
+        name -> !name.startsWith("__") && !SETTINGS_LABEL_NAMES.contains(name)
             && !TARGET_LABEL_NAMES.contains(name) && !SERIES_LABEL_NAMES.contains(name));
   }
 

@@ -1,0 +1,107 @@
+package io.promcc.core.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.GuestCluster;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
+import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.FalsifiedSample;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+
+/**
+ * A user's property over {@link ModelArbitraries#guestClusterLists} that fails is shown one small
+ * cluster within a few hundred shrink candidates. Each property here fails on purpose and is run
+ * by jqwik as any property is, seed fixed; {@link ShrinksWithin} counts the candidates jqwik tried
+ * while shrinking (the property's runs after its failing tries) and reads the shrunk sample
+ * through jqwik's public lifecycle API, as {@link LabelValueShrinkingTest} does. Counted
+ * candidates, not seconds.
+ */
+class GuestClusterListShrinkingTest {
+  private int runs;
+
+  @Provide
+  Arbitrary<List<GuestCluster>> clusters() {
+    return ModelArbitraries.guestClusterLists(0, 6);
+  }
+
+  /** A property that fails for any cluster with a label whose name starts with {@code _}. */
+  @Property(seed = "229", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @AddLifecycleHook(ShrinksWithin.class)
+  @Expect(label = "_", maxCandidates = 300)
+  void failsForALabelNameStartingWithAnUnderscore(
+      @ForAll("clusters") List<GuestCluster> clusters) {
+    runs++;
+    assertTrue(clusters.stream().flatMap(cluster -> cluster.labels().keySet().stream())
+        .noneMatch(name -> name.startsWith("_")));
+  }
+
+  /** As above, another seed: the first failing list has three clusters. */
+  @Property(seed = "1", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @AddLifecycleHook(ShrinksWithin.class)
+  @Expect(label = "_", maxCandidates = 300)
+  void failsForALabelNameStartingWithAnUnderscoreFromAnotherSeed(
+      @ForAll("clusters") List<GuestCluster> clusters) {
+    runs++;
+    assertTrue(clusters.stream().flatMap(cluster -> cluster.labels().keySet().stream())
+        .noneMatch(name -> name.startsWith("_")));
+  }
+
+  /** What a property expects of jqwik's shrinking. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @interface Expect {
+    /** The one label name of the one cluster the failing list shrinks to. */
+    String label();
+
+    /** The most shrink candidates jqwik may try. */
+    int maxCandidates();
+  }
+
+  /**
+   * Runs a property of this class that must fail, and turns its result into a pass if jqwik
+   * shrank its list as the property's {@link Expect} says, into a failure naming what it saw
+   * otherwise.
+   */
+  static final class ShrinksWithin implements AroundPropertyHook {
+    @Override
+    public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context,
+        PropertyExecutor property) {
+      Expect expect = context.findAnnotation(Expect.class).orElseThrow();
+      GuestClusterListShrinkingTest test = (GuestClusterListShrinkingTest) context.testInstance();
+      test.runs = 0;
+      PropertyExecutionResult result = property.execute();
+      try {
+        check(expect, result, test.runs - result.countTries());
+        return result.mapToSuccessful();
+      } catch (AssertionError e) {
+        return result.mapToFailed(e);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void check(Expect expect, PropertyExecutionResult result, int candidates) {
+      assertEquals(PropertyExecutionResult.Status.FAILED, result.status(),
+          "the property was meant to fail");
+      List<GuestCluster> shrunk = (List<GuestCluster>) result.shrunkSample()
+          .map(FalsifiedSample::parameters).orElseThrow().get(0);
+      String seen = "shrunk to " + shrunk + " after " + candidates + " candidates";
+      assertEquals(1, shrunk.size(), seen);
+      assertEquals(List.of(expect.label()), List.copyOf(shrunk.get(0).labels().keySet()), seen);
+      assertEquals(1, shrunk.get(0).labels().get(expect.label()).length(), seen);
+      assertTrue(candidates <= expect.maxCandidates(), seen);
+    }
+  }
+}
