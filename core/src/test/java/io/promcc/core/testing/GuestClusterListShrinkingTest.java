@@ -14,6 +14,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.FalsifiedSample;
@@ -27,7 +28,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * by jqwik as any property is, seed fixed; {@link ShrinksWithin} counts the candidates jqwik tried
  * while shrinking (the property's runs after its failing tries) and reads the shrunk sample
  * through jqwik's public lifecycle API, as {@link LabelValueShrinkingTest} does. Counted
- * candidates, not seconds.
+ * candidates, not seconds: shrinking is {@link ShrinkingMode#FULL}, without jqwik's ten second
+ * bound, so a busy machine shrinks as far as an idle one.
  */
 class GuestClusterListShrinkingTest {
   private int runs;
@@ -38,7 +40,8 @@ class GuestClusterListShrinkingTest {
   }
 
   /** A property that fails for any cluster with a label whose name starts with {@code _}. */
-  @Property(seed = "229", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(seed = "229", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(ShrinksWithin.class)
   @Expect(label = "_", maxCandidates = 300)
   void failsForALabelNameStartingWithAnUnderscore(
@@ -49,7 +52,8 @@ class GuestClusterListShrinkingTest {
   }
 
   /** As above, another seed: the first failing list has three clusters. */
-  @Property(seed = "1", afterFailure = AfterFailureMode.PREVIOUS_SEED)
+  @Property(seed = "1", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
   @AddLifecycleHook(ShrinksWithin.class)
   @Expect(label = "_", maxCandidates = 300)
   void failsForALabelNameStartingWithAnUnderscoreFromAnotherSeed(
@@ -59,12 +63,32 @@ class GuestClusterListShrinkingTest {
         .noneMatch(name -> name.startsWith("_")));
   }
 
+  /**
+   * A property that fails for any cluster ID with a hyphen: the first failing list has one of
+   * 63 characters, the longest ID, which shrinks to a short one. Its candidates are still many
+   * (an ID's shrinks include values of the other kinds of ID, tried again at every step).
+   */
+  @Property(seed = "7", afterFailure = AfterFailureMode.PREVIOUS_SEED,
+      shrinking = ShrinkingMode.FULL)
+  @AddLifecycleHook(ShrinksWithin.class)
+  @Expect(id = "a-a", maxCandidates = 3000)
+  void failsForAClusterIdWithAHyphen(@ForAll("clusters") List<GuestCluster> clusters) {
+    runs++;
+    assertTrue(clusters.stream().noneMatch(cluster -> cluster.id().toString().contains("-")));
+  }
+
   /** What a property expects of jqwik's shrinking. */
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.METHOD)
   @interface Expect {
-    /** The one label name of the one cluster the failing list shrinks to. */
-    String label();
+    /**
+     * The one label name of the one cluster the failing list shrinks to, whose value is one
+     * character long; if empty, the cluster's labels are not checked.
+     */
+    String label() default "";
+
+    /** The ID of the one cluster the failing list shrinks to; if empty, not checked. */
+    String id() default "";
 
     /** The most shrink candidates jqwik may try. */
     int maxCandidates();
@@ -99,8 +123,14 @@ class GuestClusterListShrinkingTest {
           .map(FalsifiedSample::parameters).orElseThrow().get(0);
       String seen = "shrunk to " + shrunk + " after " + candidates + " candidates";
       assertEquals(1, shrunk.size(), seen);
-      assertEquals(List.of(expect.label()), List.copyOf(shrunk.get(0).labels().keySet()), seen);
-      assertEquals(1, shrunk.get(0).labels().get(expect.label()).length(), seen);
+      if (!expect.label().isEmpty()) {
+        assertEquals(List.of(expect.label()), List.copyOf(shrunk.get(0).labels().keySet()),
+            seen);
+        assertEquals(1, shrunk.get(0).labels().get(expect.label()).length(), seen);
+      }
+      if (!expect.id().isEmpty()) {
+        assertEquals(expect.id(), shrunk.get(0).id().toString(), seen);
+      }
       assertTrue(candidates <= expect.maxCandidates(), seen);
     }
   }

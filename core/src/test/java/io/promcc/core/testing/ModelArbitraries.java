@@ -97,8 +97,7 @@ public final class ModelArbitraries {
             .as((first, middle, last) -> first + middle + last)),
         Tuple.of(1, alnum),
         Tuple.of(1, Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(63)),
-        Tuple.of(1, Combinators.combine(alnum,
-                Arbitraries.strings().withChars(LOWER_ALNUM + "-").ofLength(61), alnum)
+        Tuple.of(1, Combinators.combine(alnum, FullLengthStrings.of(LOWER_ALNUM + "-", 61), alnum)
             .as((first, middle, last) -> first + middle + last)),
         Tuple.of(1, Arbitraries.of("a", "0", "a-b", "a--b", "9-9", "x1",
             "a".repeat(63), "9".repeat(63), "a" + "-".repeat(61) + "z")));
