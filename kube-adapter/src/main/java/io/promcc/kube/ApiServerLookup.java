@@ -107,6 +107,9 @@ final class ApiServerLookup {
     if (context == null) {
       throw new KubeClientException(named + " has no current-context", null);
     }
+    if (read.size() == 1) {
+      KubeconfigMerge.resolveTokenFile(read.get(0), context);
+    }
     if (!config.setContext(context)) {
       throw new KubeClientException(named + " names current-context " + quote(context)
           + ", which is not one of its contexts (" + names(config.getContexts()) + ")", null);

@@ -43,6 +43,38 @@ final class KubeconfigMerge {
     return files.stream().flatMap(file -> file.currentContext().stream()).findFirst();
   }
 
+  /**
+   * Makes the relative {@code tokenFile} of the user of {@code context} in {@code file}, read
+   * alone, absolute against its folder, as client-go resolves it and as a merge does. Its other
+   * paths client-java resolves against the file itself, but a {@code tokenFile} it reads from
+   * the working folder, so that adding a second file to {@code KUBECONFIG} would change the
+   * token. Only that user's entry is changed, in place: a refreshed token written back writes
+   * the lists as they are.
+   */
+  @SuppressWarnings("unchecked") // the user's fields, as snakeyaml made them: a mutable map
+  static void resolveTokenFile(KubeconfigFile file, String context) {
+    Path folder = file.path().toAbsolutePath().getParent();
+    body(file.config().getContexts(), context, "context")
+        .flatMap(found -> found.get("user") instanceof String user ? Optional.of(user)
+            : Optional.empty())
+        .flatMap(user -> body(file.config().getUsers(), user, "user"))
+        .ifPresent(user -> {
+          if (user.get("tokenFile") instanceof String path) {
+            ((Map<Object, Object>) user).put("tokenFile", resolved(path, folder));
+          }
+        });
+  }
+
+  /** The {@code body} map of the first entry of {@code entries} named {@code name}. */
+  private static Optional<Map<?, ?>> body(List<Object> entries, String name, String body) {
+    for (Object entry : KubeconfigFile.entries(entries)) {
+      if (entry instanceof Map<?, ?> map && name.equals(map.get("name"))) {
+        return map.get(body) instanceof Map<?, ?> found ? Optional.of(found) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
   private static ArrayList<Object> firstOfEachName(List<KubeconfigFile> files,
       Function<KubeConfig, List<Object>> entries, String body, Set<String> paths) {
     Map<String, Object> byName = new LinkedHashMap<>();

@@ -176,6 +176,32 @@ class KubeconfigMergeTest {
     }
   }
 
+  /**
+   * A relative {@code tokenFile} of a kubeconfig read alone is read from that file's folder, as
+   * client-go reads it and as promcc reads it in a merge, not from the working folder (where
+   * client-java looks): adding a second file to {@code KUBECONFIG} never changes the token.
+   */
+  @Test
+  void aRelativeTokenFileOfAFileReadAloneIsReadFromItsFolder() throws Exception {
+    try (FakeKubeApi api = FakeKubeApi.start()) {
+      Files.createDirectories(temp.resolve("one"));
+      Files.writeString(temp.resolve("one/token"), "from-one");
+      Path alone = write("one/config", """
+          contexts: [{name: a, context: {cluster: c, user: u}}]
+          current-context: a
+          clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s}}]
+          users: [{name: u, user: {tokenFile: token}}]
+          """.formatted(api.url(), b64(api.ca().certificatePem())));
+
+      new VersionApi(find(list(alone)).build()).getCode().execute();
+      new VersionApi(ApiServerLookup.find(Optional.of(alone), ClientLookup.of(Map.of()))
+          .build()).getCode().execute();
+
+      assertEquals(Optional.of("Bearer from-one"), api.requests().get(0).header("Authorization"));
+      assertEquals(Optional.of("Bearer from-one"), api.requests().get(1).header("Authorization"));
+    }
+  }
+
   @Test
   void eachFileIsJudgedOnItsOwnAndNamed() throws Exception {
     Path good = write("good", KUBECONFIG);
