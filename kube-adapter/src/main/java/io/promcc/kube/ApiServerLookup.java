@@ -88,14 +88,29 @@ final class ApiServerLookup {
 
   /**
    * The configuration of {@code files} (one, or those of {@code KUBECONFIG} that exist, merged
-   * as client-go merges them), each read and judged on its own first.
+   * as client-go merges them), each read and judged on its own first; an empty one of several
+   * adds nothing, as client-go reads it.
    */
   private static ApiServerConfig fromFiles(List<Path> files, String origin, List<Path> missing,
       boolean persist) {
-    List<KubeconfigFile> read = files.stream().map(file -> KubeconfigFile.read(file, origin))
-        .toList();
-    Path first = files.get(0);
-    String named = "kubeconfig " + quote(first.toString()) + merged(files) + " (from " + origin
+    List<KubeconfigFile> read = new ArrayList<>();
+    List<Path> empty = new ArrayList<>();
+    if (files.size() == 1) {
+      read.add(KubeconfigFile.read(files.get(0), origin));
+    } else { // as client-go loads an empty file of several: as an empty config
+      for (Path file : files) {
+        KubeconfigFile.readUnlessEmpty(file, origin).ifPresentOrElse(read::add,
+            () -> empty.add(file));
+      }
+      if (read.isEmpty()) {
+        throw new KubeClientException("kubeconfig " + quote(files.get(0).toString())
+            + merged(files) + " (from " + origin + ") is not a kubeconfig: each of its files "
+            + "is empty", null);
+      }
+    }
+    List<Path> used = read.stream().map(KubeconfigFile::path).toList();
+    Path first = used.get(0);
+    String named = "kubeconfig " + quote(first.toString()) + merged(used) + " (from " + origin
         + ")";
     KubeConfig config;
     if (read.size() == 1) {
@@ -130,11 +145,13 @@ final class ApiServerLookup {
     // client-java's reader ignores proxy-url: honoured (or refused) as client-go honours it
     Optional<ApiServerProxy> proxy = ApiServerProxy.of(config, context, named);
     String also = proxy.map(through -> "; " + through).orElse("")
+        + (empty.isEmpty() ? "" : "; " + quoted(empty) + (empty.size() == 1 ? " is empty"
+            : " are empty"))
         + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
     try {
       ClientBuilder builder = ClientBuilder.kubeconfig(config);
       return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
-          + quote(first.toString()) + merged(files) + " (context " + quote(context) + also
+          + quote(first.toString()) + merged(used) + " (context " + quote(context) + also
           + ")", builder, proxy);
     } catch (IOException | RuntimeException e) {
       throw new KubeClientException(named + " cannot be used: " + KubeconfigFile.firstLine(e),

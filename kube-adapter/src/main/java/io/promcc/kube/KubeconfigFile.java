@@ -19,10 +19,10 @@ import java.util.Optional;
 /**
  * One kubeconfig file, read within bounds and parsed as client-java parses it, each fault named
  * with the file: a FIFO or device (never opened), more than {@link #MAX_BYTES}, a file that
- * cannot be read, an empty one, one that is no kubeconfig. A byte that is not UTF-8 is replaced,
- * as client-java reads it. Not thread-safe: {@code config} is client-java's mutable
- * {@link KubeConfig}, which the lookup goes on to use (and sets the context of) for a file read
- * alone; a merge only reads it.
+ * cannot be read, an empty one (when read alone), one that is no kubeconfig. A byte that is not
+ * UTF-8 is replaced, as client-java reads it. Not thread-safe: {@code config} is client-java's
+ * mutable {@link KubeConfig}, which the lookup goes on to use (and sets the context and resolves
+ * the token file of) for a file read alone; a merge only reads it.
  *
  * @param path the file as named
  * @param config the parsed file; its lists of clusters, users and contexts may be null
@@ -43,7 +43,18 @@ record KubeconfigFile(Path path, KubeConfig config) {
    * @throws KubeClientException naming the file, where it was named and its fault
    */
   static KubeconfigFile read(Path file, String origin) {
-    String named = "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
+    return readUnlessEmpty(file, origin).orElseThrow(() -> new KubeClientException(
+        named(file, origin) + " is not a kubeconfig: it is empty", null));
+  }
+
+  /**
+   * As {@link #read}, but an empty file (nothing but blank lines, comments and document
+   * markers) is none, as client-go loads an empty file of several as an empty config.
+   *
+   * @throws KubeClientException naming the file, where it was named and its fault
+   */
+  static Optional<KubeconfigFile> readUnlessEmpty(Path file, String origin) {
+    String named = named(file, origin);
     if (Files.exists(file) && !Files.isRegularFile(file)) { // a FIFO or device is never opened
       throw new KubeClientException(named + " is not a regular file", null);
     }
@@ -61,13 +72,18 @@ record KubeconfigFile(Path path, KubeConfig config) {
           e);
     }
     if (isEmpty(text)) { // KubeConfig's NullPointerException would say nothing of it
-      throw new KubeClientException(named + " is not a kubeconfig: it is empty", null);
+      return Optional.empty();
     }
     try {
-      return new KubeconfigFile(file, KubeConfig.loadKubeConfig(new StringReader(text)));
+      return Optional.of(new KubeconfigFile(file,
+          KubeConfig.loadKubeConfig(new StringReader(text))));
     } catch (RuntimeException e) { // snakeyaml's, or a document that is not a mapping
       throw new KubeClientException(named + " is not a kubeconfig: " + firstLine(e), e);
     }
+  }
+
+  private static String named(Path file, String origin) {
+    return "kubeconfig " + quote(file.toString()) + " (from " + origin + ")";
   }
 
   /** Its {@code current-context}, if it sets one. */

@@ -206,19 +206,37 @@ class KubeconfigMergeTest {
   void eachFileIsJudgedOnItsOwnAndNamed() throws Exception {
     Path good = write("good", KUBECONFIG);
     Path notYaml = write("not-yaml", "clusters: [unclosed\n");
-    Path empty = write("empty", "# nothing yet\n");
     Path fifo = temp.resolve("fifo");
     Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assumeTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "no mkfifo");
 
     assertEquals("kubeconfig " + q(notYaml) + " (from KUBECONFIG) is not a kubeconfig: "
         + "while parsing a flow sequence", refusal(list(good, notYaml)).getMessage());
-    assertEquals("kubeconfig " + q(empty) + " (from KUBECONFIG) is not a kubeconfig: it is "
-        + "empty", refusal(list(good, empty)).getMessage());
     KubeClientException fromFifo = assertTimeoutPreemptively(Duration.ofSeconds(30),
         () -> refusal(list(good, fifo)));
     assertEquals("kubeconfig " + q(fifo) + " (from KUBECONFIG) is not a regular file",
         fromFifo.getMessage());
+  }
+
+  /**
+   * An empty file among several adds nothing, as client-go loads an empty file as an empty
+   * config, and the start's line names it; only a merge of files that are all empty is
+   * refused, naming each.
+   */
+  @Test
+  void anEmptyFileAmongSeveralAddsNothingAndIsNamed() throws Exception {
+    Path empty = write("empty", "");
+    Path comments = write("comments", "# nothing yet\n");
+    Path good = write("good", KUBECONFIG);
+
+    ApiServerConfig config = find(list(empty, good, comments));
+
+    assertEquals("https://api.example:6443", config.server());
+    assertEquals("from KUBECONFIG " + q(good) + " (context \"a\"; " + q(empty) + ", "
+        + q(comments) + " are empty)", config.source());
+    assertEquals("kubeconfig " + q(empty) + " merged with " + q(comments) + " (from KUBECONFIG) "
+        + "is not a kubeconfig: each of its files is empty",
+        refusal(list(empty, comments)).getMessage());
   }
 
   @Test
