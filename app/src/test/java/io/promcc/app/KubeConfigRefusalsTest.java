@@ -37,7 +37,7 @@ class KubeConfigRefusalsTest {
     command.setOut(new PrintWriter(out));
     command.setErr(new PrintWriter(err));
     List<String> all = Stream.concat(Stream.of("check", "--discovery", "kubernetes",
-        "--certificates", "secrets", "--lease-namespace", "monitoring", "--sync-timeout", "3s",
+        "--certificates", "secrets", "--lease-namespace", "monitoring", "--sync-timeout", "60s",
         "--out", temp.resolve("out").toString(), "--state-dir",
         temp.resolve("state").toString()), Stream.of(args)).toList();
     return command.execute(all.toArray(String[]::new));
