@@ -92,6 +92,10 @@ final class ApiServerProxy {
     if (host == null || host.isEmpty()) {
       throw new KubeClientException(prefix + quote(shown) + ", which names no host", null);
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) { // URI takes any digits; a dial none
+      throw new KubeClientException(prefix + quote(shown) + ", whose port " + uri.getPort()
+          + " is not one of 1 to 65535", null);
+    }
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }

@@ -111,6 +111,16 @@ class KubeconfigProxyTest {
     }
   }
 
+  @Test
+  void aProxyUrlWhosePortIsOutOfRangeIsRefusedAtStartNamingIt() throws Exception {
+    try (FakeKubeApi api = FakeKubeApi.start()) {
+      assertEquals("kubeconfig \"" + temp.resolve("config") + "\" (from --kubeconfig): the "
+          + "cluster of context \"a\" has proxy-url \"http://<redacted>@proxy.corp:99999\", "
+          + "whose port 99999 is not one of 1 to 65535",
+          refusal(kubeconfig(api, "http://jo:s3cret@proxy.corp:99999")));
+    }
+  }
+
   private static String refusal(Path file) {
     return assertThrows(KubeClientException.class, () -> find(file)).getMessage();
   }
