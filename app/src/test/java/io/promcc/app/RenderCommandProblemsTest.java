@@ -255,4 +255,26 @@ class RenderCommandProblemsTest extends RenderCommandFixture {
         "nothing was written", ""), err.toString());
     assertFalse(Files.exists(temp.resolve("out")));
   }
+
+  /**
+   * An empty clusters file (a write that failed, {@code > clusters.yml}) was rendered as a list
+   * of no cluster, a config without the clusters' jobs; a list of no cluster is written [].
+   */
+  @Test
+  void anEmptyClustersFileIsRefusedNamingTheEmptyList() throws IOException {
+    Path file = clusters("# none yet\n");
+
+    int code = run("render", "--clusters", file.toString(), "--out",
+        temp.resolve("out").toString());
+
+    assertEquals(Main.EXIT_INVALID, code, err.toString());
+    assertEquals(String.join("\n",
+        "error: clusters file \"" + file + "\" is invalid (1 problem)",
+        "  - is empty (only blanks or comments, no YAML value); a list of no cluster is "
+            + "written []",
+        "nothing was written", ""), err.toString());
+    assertFalse(Files.exists(temp.resolve("out")));
+    assertEquals(0, run("render", "--clusters", clusters("[]\n").toString(), "--out",
+        temp.resolve("out").toString()), err.toString());
+  }
 }

@@ -258,6 +258,21 @@ class RunCommandTest {
         + "  - missing field \"apiServer\" in clusters[0]\n", err.toString());
   }
 
+  /** An empty clusters file is no list of no cluster: check names it, as run's source does. */
+  @Test
+  void checkOfAnEmptyClustersFileNamesTheEmptyList() throws Exception {
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"), "");
+
+    int code = run(Map.of(), "check", "--clusters", clusters.toString(), "--out",
+        temp.resolve("out").toString(), "--state-dir", temp.resolve("state").toString(),
+        "--sync-timeout", "1s");
+
+    assertEquals(1, code, err.toString());
+    assertEquals("error: clusters file \"" + clusters + "\" is invalid (1 problem)\n"
+        + "  - is empty (only blanks or comments, no YAML value); a list of no cluster is "
+        + "written []\n", err.toString());
+  }
+
   @Test
   void checkCountsAClusterWhoseCertificateARunWouldRequestAsAChange() throws Exception {
     Path clusters = Files.writeString(temp.resolve("clusters.yml"), "[]\n");

@@ -224,7 +224,8 @@ final class RenderSides {
    * double-quoted.
    */
   static String clustersFile(List<GuestCluster> clusters) {
-    StringBuilder yaml = new StringBuilder();
+    // none is written [], the list of no cluster: an empty file is refused
+    StringBuilder yaml = new StringBuilder(clusters.isEmpty() ? "[]\n" : "");
     for (GuestCluster cluster : clusters) {
       yaml.append("- id: ").append(quoted(cluster.id().value())).append('\n')
           .append("  provider: ").append(quoted(cluster.provider())).append('\n')

@@ -27,7 +27,9 @@ import java.util.function.LongSupplier;
  *       {@link #awaitSynced} waits.
  *   <li>After that, content that does not parse, or a file that is gone (an editor's
  *       delete-and-recreate, a half-done swap), keeps the last good list: a mistake in an edit
- *       never removes clusters. The next good content replaces it.
+ *       never removes clusters. So does a file of no YAML value (empty, comments only), which
+ *       a failed write leaves: only {@code []} is a list of no cluster. The next good content
+ *       replaces it.
  *   <li>A file that exists but cannot be read (permissions, an I/O error, a folder in its place)
  *       makes {@link #snapshot()} throw until it can be read again: what it says now is unknown.
  *   <li>Every problem is reported to {@link SourceErrors} as {@value #SOURCE}, once per distinct

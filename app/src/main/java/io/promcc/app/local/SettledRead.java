@@ -46,9 +46,10 @@ final class SettledRead {
   /**
    * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
    * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
-   * that lists no cluster (empty, or only its comments so far) where clusters were listed, or at
-   * the first read (the last run's clusters may be in the output folder), must stay so for
-   * {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every cluster's jobs. So must
+   * that lists no cluster ({@code []}, or empty, or only its comments so far) where clusters
+   * were listed, or at the first read (the last run's clusters may be in the output folder),
+   * must stay so for {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every
+   * cluster's jobs, and an empty file is reported. So must
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
    * Bounded: it takes at most {@link #MAX_WAIT} in all on its ticker, its reads included (64 MiB
@@ -129,14 +130,21 @@ final class SettledRead {
     return bytes != null && bytes.length > 0 && bytes[bytes.length - 1] != '\n';
   }
 
-  /** Whether {@code bytes} are a good list of no cluster: blank, comments, or {@code []}. */
+  /**
+   * Whether {@code bytes} list no cluster: a good list of none ({@code []}), which removes every
+   * cluster's jobs, or no YAML value at all (blank, comments only), which is kept as a bad edit
+   * but is also what a file being written in place holds for a moment, and is not to be
+   * reported before it had the time to be written.
+   */
   private boolean listsNoCluster(byte[] bytes) {
     if (bytes == null) {
       return false;
     }
     try {
       return ClusterList.parse(decode(file, bytes), file.toString()).isEmpty();
-    } catch (ValidationException | InvalidValueException e) {
+    } catch (ValidationException e) {
+      return e.problems().equals(List.of(ClusterList.NO_VALUE));
+    } catch (InvalidValueException e) {
       return false; // not a good list: read and reported as such, keeping the last good one
     }
   }

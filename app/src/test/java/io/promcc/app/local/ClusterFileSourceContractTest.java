@@ -78,7 +78,7 @@ class ClusterFileSourceContractTest extends GuestClusterSourceContract {
   }
 
   private void write() {
-    StringBuilder yaml = new StringBuilder();
+    StringBuilder yaml = new StringBuilder(ids.isEmpty() ? "[]\n" : "");
     for (String id : ids) {
       yaml.append("- id: ").append(id).append("\n  provider: aws\n  apiServer: https://")
           .append(id).append(".example\n");

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The rules of the clusters file: what is served, kept, reported and when listeners run. */
 class ClusterFileSourceTest extends ClusterFileSourceFixture {
@@ -239,16 +241,58 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
     assertTrue(reports.get(0).contains("is not valid UTF-8"), reports.get(0));
   }
 
-  @Test
-  void anEmptyFileIsAGoodEmptyList() throws Exception {
-    write(ALPHA);
+  /**
+   * A file of no YAML value (truncated by a failed write, a full disk, {@code > clusters.yml}, a
+   * mount glitch) was a list of no cluster: every cluster's jobs and certificates went, without a
+   * word. It keeps the last good list, as a malformed file does, naming the empty list.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", " \n\n", "# all moved to the new region\n", "---\n"})
+  void aFileOfNoValueKeepsTheLastGoodListAndNamesTheEmptyList(String text) throws Exception {
+    write(ALPHA + BETA);
     started(file());
 
+    write(text);
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(0, changes.get());
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: is empty "
+        + "(only blanks or comments, no YAML value); a list of no cluster is written []; "
+        + "keeping the last good list of 2 clusters"), reports);
+  }
+
+  @Test
+  void anEmptyListWrittenOutRemovesEveryCluster() throws Exception {
+    write(ALPHA);
+    started(file());
     write("");
+    watcher.checkNow();
+
+    write("# all moved to the new region\n[]\n");
     watcher.checkNow();
 
     assertEquals(List.of(), listed());
     assertEquals(1, changes.get());
+  }
+
+  @Test
+  void aFileOfNoValueAtTheStartIsNotReadyNamingTheEmptyList() throws Exception {
+    write("");
+
+    started(file());
+
+    SourceNotReadyException e = assertThrows(SourceNotReadyException.class, source::snapshot);
+    assertEquals("clusters file \"" + file() + "\" is invalid (1 problem)\n  - is empty (only "
+        + "blanks or comments, no YAML value); a list of no cluster is written []",
+        e.getMessage());
+    assertFalse(source.awaitSynced(Duration.ZERO));
+    assertEquals(1, reports.size(), reports.toString());
+
+    write(ALPHA);
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha"), listed());
   }
 
   @Test

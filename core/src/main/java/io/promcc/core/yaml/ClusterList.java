@@ -29,10 +29,18 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  *   etcd: etcd.abc12:2379             # optional: scrape this etcd
  * }</pre>
  *
+ * A list of no cluster is written {@code []}; a file of no YAML value (empty, blanks or
+ * comments only) is refused, since a write that failed or a mount not there yet leaves one.
  * Thread-safe.
  */
 public final class ClusterList {
   private static final Set<String> FIELDS = Set.of("id", "provider", "apiServer", "labels", "etcd");
+  /**
+   * The problem of a file that holds no YAML value (blanks, comments, a lone {@code ---}), the
+   * only problem such a file has.
+   */
+  public static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
+      + "a list of no cluster is written []";
 
   private ClusterList() {}
 
@@ -41,12 +49,17 @@ public final class ClusterList {
    *
    * @param source names the file in errors
    * @throws ValidationException listing every problem of every entry (bad values, unknown
-   *     fields, duplicate IDs)
+   *     fields, duplicate IDs), or for text of no YAML value (empty, blanks or comments only):
+   *     a list of no cluster is written {@code []}
    */
   public static List<GuestCluster> parse(String text, String source) {
     String subject = "clusters file " + Quoting.quote(source);
     Object root = YamlReader.read(text, subject);
     if (root == null) {
+      // a truncated file, a failed write, a mount not there yet: no wish for no cluster
+      if (YamlReader.holdsNoValue(text, subject)) {
+        throw new ValidationException(subject, List.of(NO_VALUE));
+      }
       return List.of();
     }
     if (!(root instanceof List<?> items)) {

@@ -191,6 +191,31 @@ public final class YamlReader {
   }
 
   /**
+   * Whether {@code text}, YAML that {@link #read} took as null, holds no value at all: nothing
+   * but blanks, comments and document markers, where a null written out ({@code ~},
+   * {@code null}, a tag or an anchor on nothing) is a value. A lone {@code ---} is read as an
+   * empty plain scalar, which is no value either.
+   */
+  static boolean holdsNoValue(String text, String subject) {
+    for (Event event : new Parse(settings(subject, false, GoYamlSchema.SCHEMA)).parseString(text)) {
+      switch (event.getEventId()) {
+        case StreamStart, StreamEnd, DocumentStart, DocumentEnd, Comment -> { }
+        case Scalar -> {
+          ScalarEvent scalar = (ScalarEvent) event;
+          if (!scalar.getValue().isEmpty() || scalar.getScalarStyle() != ScalarStyle.PLAIN
+              || scalar.getTag().isPresent() || scalar.getAnchor().isPresent()) {
+            return false;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * {@code text} loaded with {@code settings}, for a reader with a schema of its own (promcc's
    * settings file), refused as {@link #read} refuses a collection that holds an alias of itself
    * or nests more than {@link #MAX_DEPTH} deep.
