@@ -199,15 +199,24 @@ public record ReconcileResult(
     return durations.values().stream().reduce(Duration.ZERO, Duration::plus);
   }
 
+  /**
+   * The log line: the outcome, the files written and deleted, the clusters by state (only with
+   * {@link #completeView()}: else its lists are empty or partial, while the gauges keep the last
+   * whole view), the time of each phase.
+   */
   @Override
   public String toString() {
     return outcome.label() + (message.isEmpty() ? "" : " (" + message + ")") + ": "
         + written.size() + " written, " + deleted.size() + " deleted, "
-        // a degraded cluster has jobs, but counts as degraded only, as promcc_guest_clusters
-        + (active.size() - degraded.size()) + " active, " + degraded.size() + " degraded, "
-        + waiting.size() + " waiting, "
-        + rejected.size() + " rejected, in " + duration().toMillis() + " ms" + phases()
+        + (completeView ? clusterCounts() : "clusters not counted (no whole view of them)")
+        + ", in " + duration().toMillis() + " ms" + phases()
         + (scrapeDiscovery.summary().isEmpty() ? "" : "; " + scrapeDiscovery.summary());
+  }
+
+  private String clusterCounts() {
+    // a degraded cluster has jobs, but counts as degraded only, as promcc_guest_clusters
+    return (active.size() - degraded.size()) + " active, " + degraded.size() + " degraded, "
+        + waiting.size() + " waiting, " + rejected.size() + " rejected";
   }
 
   /** Each phase that ran with its milliseconds, in order: where a slow reconcile's time went. */

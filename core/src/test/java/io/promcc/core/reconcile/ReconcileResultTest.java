@@ -51,6 +51,23 @@ class ReconcileResultTest {
         + "0 rejected, in 0 ms", result.toString());
   }
 
+  /**
+   * A reconcile that stopped before it had the whole view of the clusters (its source not
+   * ready, a plan that failed) has empty lists: its line said "0 active" while the gauges keep
+   * the last complete view (2 active). Such a line counts no cluster.
+   */
+  @Test
+  void aResultWithoutTheWholeViewDoesNotCountTheClusters() {
+    ReconcileResult notReady = new ReconcileResult(Outcome.SOURCE_NOT_READY,
+        "clusters file \"/c.yml\" is invalid", Optional.empty(), Optional.empty(), List.of(),
+        List.of(), List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(), false,
+        false, false, Optional.empty(), Map.of(Phase.OBSERVE, Duration.ofMillis(2)), false);
+
+    assertEquals("source-not-ready (clusters file \"/c.yml\" is invalid): 0 written, "
+        + "0 deleted, clusters not counted (no whole view of them), in 2 ms (observe 2)",
+        notReady.toString());
+  }
+
   private static ReconcileResult result(Map<Phase, Duration> durations) {
     return new ReconcileResult(Outcome.RELOADED, "", Optional.of("s"), Optional.of("c"),
         List.of("prometheus.yml"), List.of(), List.of(ClusterId.of("a")), new TreeMap<>(),
