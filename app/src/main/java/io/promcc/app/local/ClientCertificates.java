@@ -110,7 +110,7 @@ final class ClientCertificates {
       return entry;
     } catch (IOException e) {
       report.accept("stored client certificate of cluster " + Quoting.quote(id.value())
-          + " cannot be read (" + e + "); issuing a new one");
+          + " cannot be read" + FailureWords.said(e) + "; issuing a new one");
       return entry;
     }
     if (stored.isEmpty()) {

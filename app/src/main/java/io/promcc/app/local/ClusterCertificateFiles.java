@@ -137,7 +137,7 @@ final class ClusterCertificateFiles {
     } catch (IOException | SecurityException e) {
       return problem(stamps, false, true, id, "certificate-unreadable",
           "cannot read certificate files of cluster " + Quoting.quote(id.value()) + " in "
-              + quoted() + ": " + e);
+              + quoted() + FailureWords.said(e));
     }
   }
 

@@ -4,13 +4,11 @@ import io.promcc.app.SourceErrors;
 import io.promcc.app.local.ClientCertificates.Entry;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
-import io.promcc.core.model.FileFailures;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -122,7 +120,7 @@ final class IssuedClients {
       lastReported = null; // the same failure again is a new episode, reported again
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       failed(entry, id, now, "cannot issue a client certificate for cluster "
-          + Quoting.quote(id.value()) + " in " + quotedFolder + said(e),
+          + Quoting.quote(id.value()) + " in " + quotedFolder + FailureWords.said(e),
           e.getClass().getName());
     }
   }
@@ -147,25 +145,8 @@ final class IssuedClients {
       return "";
     } catch (IOException e) {
       return "cannot create the client certificate folder of the local CA in " + quotedFolder
-          + said(e);
+          + FailureWords.said(e);
     }
-  }
-
-  /**
-   * A failure as the end of a message: a file failure as the file and the operating system's
-   * reason, {@code ("/state/clients/alpha-key.pem": is a directory)} (of a move, the file moved
-   * to: the other is a temporary one), never the JDK's exception text; any other as it says.
-   */
-  private static String said(Exception e) {
-    if (!(e instanceof IOException failed)) {
-      return ": " + e;
-    }
-    Path file = null;
-    if (e instanceof FileSystemException named && named.getFile() != null) {
-      file = Path.of(named.getOtherFile() != null ? named.getOtherFile() : named.getFile());
-    }
-    return " (" + (file == null ? "" : Quoting.quote(file.toString()) + ": ")
-        + FileFailures.reason(failed) + ")";
   }
 
   /** The entry of a cluster first seen: its stored certificate, if that is still usable. */
@@ -185,7 +166,7 @@ final class IssuedClients {
       }
     } catch (IOException e) {
       report("cannot delete the client certificates of clusters that are gone, in "
-          + quotedFolder + ": " + e);
+          + quotedFolder + FailureWords.said(e));
     }
     for (ClusterId gone : List.copyOf(entries.keySet())) {
       if (!observed.contains(gone)) {
@@ -197,8 +178,8 @@ final class IssuedClients {
           if (!entry.deleteReported) { // once per cluster, not at every observe
             entry.deleteReported = true;
             report("cannot delete the client certificate of cluster "
-                + Quoting.quote(gone.value()) + ", which is gone, in " + quotedFolder + ": "
-                + e);
+                + Quoting.quote(gone.value()) + ", which is gone, in " + quotedFolder
+                + FailureWords.said(e));
           }
         }
       }

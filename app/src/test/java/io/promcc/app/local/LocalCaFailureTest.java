@@ -10,6 +10,7 @@ import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.RefusedFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -266,5 +267,45 @@ class LocalCaFailureTest extends LocalCaFixture {
     assertTrue(reports.get(0).contains("is not usable"), reports.toString());
     assertEquals(List.of(), logged.stream().filter(r -> r.getLevel().intValue()
         >= Level.WARNING.intValue()).map(LogRecord::getMessage).toList());
+  }
+
+  /**
+   * A gone cluster's files that could not be deleted were reported with the JDK's exception
+   * text ("java.nio.file.AccessDeniedException: .../clients/beta-key.pem"): they say the file and
+   * the operating system's reason, as a failure to issue does.
+   */
+  @Test
+  void aGoneClustersFilesThatCannotBeDeletedAreNamedWithTheReason() throws Exception {
+    LocalCa ca = started();
+    observe(ca, "alpha", "beta");
+    Path clients = state().resolve("clients");
+
+    try (RefusedFolder refused = RefusedFolder.of(clients)) {
+      observe(ca, "alpha");
+
+      assertEquals(List.of("local-ca: cannot delete the client certificate of cluster \"beta\", "
+          + "which is gone, in \"" + state() + "\" (\"" + clients.resolve("beta-key.pem")
+          + "\": " + refused.reason() + ")"), reports);
+    }
+  }
+
+  @Test
+  void filesOfClustersThatWentWhileStoppedThatCannotBeDeletedAreNamedWithTheReason()
+      throws Exception {
+    LocalCa first = started();
+    observe(first, "alpha", "beta");
+    first.close();
+    Path clients = state().resolve("clients");
+    Files.delete(clients.resolve("beta-crt.pem")); // one stray file: the one named
+    LocalCa again = ca(state(), VALIDITY);
+    again.start();
+
+    try (RefusedFolder refused = RefusedFolder.of(clients)) {
+      observe(again, "alpha");
+
+      assertEquals(List.of("local-ca: cannot delete the client certificates of clusters that "
+          + "are gone, in \"" + state() + "\" (\"" + clients.resolve("beta-key.pem") + "\": "
+          + refused.reason() + ")"), reports);
+    }
   }
 }
