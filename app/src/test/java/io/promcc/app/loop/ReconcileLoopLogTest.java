@@ -147,6 +147,37 @@ class ReconcileLoopLogTest {
         reconciles.get(2));
   }
 
+  /**
+   * Only the random part of a temporary file's name is left out of the comparison: the same
+   * file failing for another reason, or at another step of its write, is news.
+   */
+  @Test
+  void aFailureOfTheSameTemporaryFileForAnotherReasonOrAtAnotherStepIsNews() {
+    String failure = "cannot write \"/out/prometheus.yml\": %s its temporary file "
+        + "\"/out/.prometheus.yml.promcc-tmp-%s\" failed (%s)";
+    AtomicReference<ReconcileResult> next = new AtomicReference<>(
+        failed(failure.formatted("making", "533155e4688fa0b8", "operation not permitted")));
+    ReconcileLoop loop = new ReconcileLoop(next::get, r -> { }, new Pacing(Duration.ofMillis(25),
+        Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(5)), clock,
+        new SplittableRandom(1));
+
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(failed(failure.formatted("making", "37db5187735e5a13", "no space left on device")));
+    loop.tick();
+    clock.advance(Duration.ofSeconds(61));
+    next.set(failed(failure.formatted("syncing", "2e28b47d4e8cb207", "no space left on device")));
+    loop.tick();
+
+    List<String> reconciles = reconcileRecords().stream().map(LogRecord::getMessage).toList();
+    assertEquals(3, reconciles.size(), log.messages().toString());
+    assertTrue(reconciles.get(1).startsWith("reconcile failed (cannot write \"/out/prometheus.yml"
+        + "\": making its temporary file \"/out/.prometheus.yml.promcc-tmp-37db5187735e5a13\" "
+        + "failed (no space left on device))"), reconciles.get(1));
+    assertTrue(reconciles.get(2).startsWith("reconcile failed (cannot write \"/out/prometheus.yml"
+        + "\": syncing its temporary file"), reconciles.get(2));
+  }
+
   @Test
   void aRunTheSourceWasNotReadyForSaysItIsRetriedAlsoAtTheSourcesNextChange() {
     ReconcileResult notReady = new ReconcileResult(Outcome.SOURCE_NOT_READY,
