@@ -42,10 +42,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 public final class BaseConfig {
   private static final String SCRAPE_CONFIGS = "scrape_configs";
   private static final String SCRAPE_CONFIG_FILES = "scrape_config_files";
-  /** The top-level fields of Prometheus 2.53.3's configuration. */
-  private static final Set<String> PROMETHEUS_FIELDS = Set.of("global", "runtime", "alerting",
-      "rule_files", SCRAPE_CONFIG_FILES, SCRAPE_CONFIGS, "storage", "tracing", "remote_write",
-      "remote_read");
   private static final Set<String> DURATIONS =
       Set.of("scrape_interval", "scrape_timeout", "evaluation_interval");
   /** The fields of a job that promcc reads. */
@@ -82,7 +78,7 @@ public final class BaseConfig {
     String subject = "base config " + Quoting.quote(source);
     // Prometheus reads the first document alone; written out, so is the config
     YamlReader.FirstDocument first =
-        YamlReader.readFirstDocument(written, subject, PROMETHEUS_FIELDS);
+        YamlReader.readFirstDocument(written, subject, TopLevelFields.NAMES);
     String text = first.text();
     Map<String, Object> values = first.values();
     List<String> problems = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The top-level keys of a base config that Prometheus does not know. A base config keeps them
@@ -25,6 +26,8 @@ final class TopLevelFields {
   static final List<String> PROMETHEUS = List.of("global", "runtime", "alerting", "rule_files",
       "scrape_config_files", "scrape_configs", "storage", "tracing", "remote_write",
       "remote_read", "otlp");
+  /** {@link #PROMETHEUS} to look a key up in, by which a key of binary data is named too. */
+  static final Set<String> NAMES = Set.copyOf(PROMETHEUS);
   /** Most unknown keys named, one a line: a wrong file may have thousands. */
   static final int NAMED = 10;
   private static final String UNKNOWN = "unknown to Prometheus 2.53 and 3.x";
@@ -42,7 +45,7 @@ final class TopLevelFields {
     List<String> named = new ArrayList<>();
     List<String> unnamed = new ArrayList<>();
     for (String key : values.keySet()) {
-      if (PROMETHEUS.contains(key)) {
+      if (NAMES.contains(key)) {
         continue;
       }
       String prefix = subject + ": top-level field ";
@@ -71,7 +74,7 @@ final class TopLevelFields {
    * @throws ValidationException naming {@code subject}
    */
   static void requireOne(Map<String, Object> values, String subject) {
-    if (!values.isEmpty() && values.keySet().stream().noneMatch(PROMETHEUS::contains)) {
+    if (!values.isEmpty() && values.keySet().stream().noneMatch(NAMES::contains)) {
       throw new ValidationException(subject, List.of("has none of Prometheus' top-level fields"
           + " (global, scrape_configs, rule_files, ...): is it a Prometheus config?"));
     }

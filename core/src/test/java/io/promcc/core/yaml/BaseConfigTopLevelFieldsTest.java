@@ -65,6 +65,20 @@ class BaseConfigTopLevelFieldsTest {
   }
 
   /**
+   * A field of Prometheus 3.x written as binary data is that field to Prometheus, and no field
+   * to promcc's reader, as {@code global} is: it was said to be a field not found, as if
+   * Prometheus knew no {@code otlp}.
+   */
+  @Test
+  void aFieldOfPrometheus3WrittenAsBinaryDataIsRefusedAsOneOfItsFields() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> BaseConfig.parse("global: {}\n!!binary b3RscA==: {}\n", "b.yml"));
+
+    assertEquals(List.of("field \"otlp\" is written as binary data (!!binary b3RscA==) at the "
+        + "top level, which is read as no field here: write it as text"), e.problems());
+  }
+
+  /**
    * An Alertmanager config shares {@code global} with Prometheus': its other fields are each
    * named, and none is said to be a Prometheus field it does not resemble.
    */
