@@ -1,5 +1,6 @@
 package io.promcc.app;
 
+import io.promcc.core.model.EditDistance;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,9 +176,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     // the beginning of more options than are named hints at none of them (--vault)
     boolean begun = names.stream().filter(name -> name.startsWith(option)).count() <= SUGGESTED;
     return names.stream()
-        .filter(name -> distance(letters(name), letters(option)) <= TYPOS
+        .filter(name -> EditDistance.between(letters(name), letters(option)) <= TYPOS
             || begun && name.startsWith(option) || beginsInWords(name, option))
-        .sorted(Comparator.comparingInt(name -> distance(name, option)))
+        .sorted(Comparator.comparingInt(name -> EditDistance.between(name, option)))
         .limit(SUGGESTED).toList();
   }
 
@@ -235,24 +236,5 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
       return end < 0 ? new Arguments(all, List.of())
           : new Arguments(all.subList(0, end), all.subList(end + 1, all.size()));
     }
-  }
-
-  /** The edit distance of {@code a} and {@code b} (Levenshtein). */
-  private static int distance(String a, String b) {
-    int[] row = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      row[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int diagonal = row[0];
-      row[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int above = row[j];
-        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
-            diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length()];
   }
 }

@@ -1,5 +1,6 @@
 package io.promcc.app.settings;
 
+import io.promcc.core.model.EditDistance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class UnknownVariables {
       Setting closest = null;
       int best = Integer.MAX_VALUE;
       for (Setting setting : table) {
-        int distance = distance(name, setting.env());
+        int distance = EditDistance.between(name, setting.env());
         if (distance < best) {
           best = distance;
           closest = setting;
@@ -52,25 +53,5 @@ public final class UnknownVariables {
               : ", " + closest.flag()) + ")"));
     }
     return warnings;
-  }
-
-  /** Levenshtein's distance: the fewest characters inserted, deleted or replaced. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int replace = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

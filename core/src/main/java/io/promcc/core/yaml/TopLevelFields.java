@@ -1,5 +1,6 @@
 package io.promcc.core.yaml;
 
+import io.promcc.core.model.EditDistance;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import java.util.ArrayList;
@@ -88,31 +89,12 @@ final class TopLevelFields {
   private static Optional<String> meant(String key) {
     String typed = letters(key);
     return PROMETHEUS.stream()
-        .filter(field -> distance(letters(field), typed) <= Math.max(1,
+        .filter(field -> EditDistance.between(letters(field), typed) <= Math.max(1,
             Math.min(2, letters(field).length() / 4)))
-        .min(Comparator.comparingInt(field -> distance(letters(field), typed)));
+        .min(Comparator.comparingInt(field -> EditDistance.between(letters(field), typed)));
   }
 
   private static String letters(String name) {
     return name.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
-  }
-
-  /** The edit distance of {@code a} and {@code b} (Levenshtein). */
-  private static int distance(String a, String b) {
-    int[] row = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      row[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int diagonal = row[0];
-      row[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int above = row[j];
-        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
-            diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length()];
   }
 }
