@@ -23,8 +23,14 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   static final int EXIT_USAGE = 2;
   /** Most options a "did you mean" names for one unknown option. */
   private static final int SUGGESTED = 2;
-  /** Most letters added, left out or changed in an option that "did you mean" names. */
+  /**
+   * Most letters added, left out or changed in an option that "did you mean" names; one in an
+   * option of {@value #SHORT} letters or fewer, of which two would leave little ({@code --port}
+   * is no {@code --out}).
+   */
   private static final int TYPOS = 2;
+  /** Most letters of an option that one letter changed of it may be meant for. */
+  private static final int SHORT = 4;
 
   @Override
   public int handleParseException(ParameterException e, String[] args) {
@@ -163,9 +169,10 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   /**
    * The options {@code option} may be meant for, the closest first, at most {@link #SUGGESTED}:
    * visible ones only (never a secret's hidden one), hyphens and underscores aside
-   * ({@code --kube_config}), that it is typed wrong from ({@value #TYPOS} edits at most), cut
-   * short from (where it begins no more than {@link #SUGGESTED}), or that begins it in whole
-   * words ({@code --config} of {@code --config-file}, not {@code --out} of {@code --outline}).
+   * ({@code --kube_config}), that it is typed wrong from ({@value #TYPOS} edits at most, one
+   * of a short one), cut short from (where it begins no more than {@link #SUGGESTED}), or that
+   * begins it in whole words ({@code --config} of {@code --config-file}, not {@code --out} of
+   * {@code --outline}).
    * picocli suggests every option of the same first two letters ({@code --vault-mode} for
    * {@code --vault-tokn}).
    */
@@ -176,10 +183,15 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     // the beginning of more options than are named hints at none of them (--vault)
     boolean begun = names.stream().filter(name -> name.startsWith(option)).count() <= SUGGESTED;
     return names.stream()
-        .filter(name -> EditDistance.between(letters(name), letters(option)) <= TYPOS
+        .filter(name -> EditDistance.between(letters(name), letters(option)) <= typos(name)
             || begun && name.startsWith(option) || beginsInWords(name, option))
         .sorted(Comparator.comparingInt(name -> EditDistance.between(name, option)))
         .limit(SUGGESTED).toList();
+  }
+
+  /** Most letters changed of {@code name} that it may be meant for ({@link #TYPOS}). */
+  private static int typos(String name) {
+    return letters(name).length() <= SHORT ? 1 : TYPOS;
   }
 
   /** {@code option}'s letters and digits, without its dashes and underscores. */

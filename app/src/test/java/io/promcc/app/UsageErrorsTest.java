@@ -143,6 +143,21 @@ class UsageErrorsTest {
         + "see 'promcc run --help'\n"), run("run " + typed + " x"));
   }
 
+  /**
+   * Two letters changed of the three of {@code --out} leave one of it: it said "did you mean
+   * --out?" for {@code --port} and {@code --host}, options a user may look for; one changed is
+   * still a typo of it.
+   */
+  @Test
+  void aWordTwoLettersFromAShortOptionSuggestsNothing() {
+    for (String typed : new String[] {"--port", "--host", "--on"}) {
+      assertEquals(refused("error: unknown option " + typed + " (values are not repeated)\n"
+          + "see 'promcc run --help'\n"), run("run " + typed + " x"), typed);
+    }
+    assertEquals(refused("error: unknown option --put (values are not repeated); did you mean "
+        + "--out?\nsee 'promcc run --help'\n"), run("run --put x"));
+  }
+
   /** They were said as "unknown option -" and "unknown option --", an option none typed. */
   @Test
   void aLoneDashAndAnOptionWithoutANameAreSaidSo() {
