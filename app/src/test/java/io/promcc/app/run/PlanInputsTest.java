@@ -2,6 +2,7 @@ package io.promcc.app.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -264,6 +265,32 @@ class PlanInputsTest {
     assertSame(good, inputs.planner());
     assertEquals(List.of("base-config: keeping the last good base config and profile: base "
         + "config \"" + base + "\" is invalid (1 problem)\n  - " + NONE), reports);
+  }
+
+  /**
+   * The wrong file put back right is taken at the next re-read, and a wrong file again is
+   * reported again: each refusal is one report (a log line and a count of
+   * {@code promcc_source_errors_total{source="base-config"}}), not one per re-read.
+   */
+  @Test
+  void aFileOfNoneOfPrometheusFieldsPutRightIsTakenAndAgainWrongIsReportedAgain()
+      throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n");
+    PlanInputs inputs = inputsOf(base);
+    Files.writeString(base, "extends: default\njobs: []\n");
+    assertFalse(inputs.reload());
+    assertFalse(inputs.reload());
+    Planner kept = inputs.planner();
+
+    Files.writeString(base, "global: {scrape_interval: 15s}\nscrape_configs: []\n");
+    assertTrue(inputs.reload());
+    assertNotSame(kept, inputs.planner(), "the planner of the file put right");
+    Files.writeString(base, "extends: default\njobs: []\n");
+    assertFalse(inputs.reload());
+
+    String refused = "base-config: keeping the last good base config and profile: base config \""
+        + base + "\" is invalid (1 problem)\n  - " + NONE;
+    assertEquals(List.of(refused, refused), reports);
   }
 
   /** A field Prometheus does not know is kept, and logged as a warning from the start on. */
