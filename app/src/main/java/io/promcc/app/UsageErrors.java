@@ -125,6 +125,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
   private static List<String> unmatched(CommandLine command, List<String> unmatched,
       Arguments args) {
     List<String> afterEnd = new ArrayList<>(args.afterEnd());
+    List<String> values = valuesOfUnknown(command, args.options());
     List<String> options = new ArrayList<>();
     List<String> nameless = new ArrayList<>();
     for (String arg : unmatched) {
@@ -137,7 +138,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             + "with its option");
       } else if (name.equals("-") || name.equals("--")) {
         nameless.add(name + "=... is an option without a name (values are not repeated)");
-      } else {
+      } else if (!values.remove(arg)) {
         options.add(name);
       }
     }
@@ -150,6 +151,23 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
     problems.addAll(nameless.stream().distinct().toList());
     return problems;
+  }
+
+  /**
+   * The arguments that follow an unknown option written without {@code =}: its value, maybe,
+   * and then maybe a secret that begins with {@code -} ({@code --prometheus-password -p4ss}),
+   * so none is named as an option, as a value that does not begin so is not.
+   */
+  private static List<String> valuesOfUnknown(CommandLine command, List<String> given) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; i < given.size(); i++) {
+      String before = given.get(i - 1);
+      if (before.startsWith("-") && !before.equals("-") && !before.contains("=")
+          && command.getCommandSpec().findOption(before) == null) {
+        values.add(given.get(i++)); // a value is no option whose value follows
+      }
+    }
+    return values;
   }
 
   /** {@code unknown option --x (values are not repeated); did you mean --y?}. */

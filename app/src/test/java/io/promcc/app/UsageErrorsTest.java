@@ -158,6 +158,21 @@ class UsageErrorsTest {
         + "--out?\nsee 'promcc run --help'\n"), run("run --put x"));
   }
 
+  /**
+   * What follows an unknown option written without {@code =} may be its value, a password that
+   * begins with {@code -}: it is not repeated, as a value that does not is not; it was named
+   * as an unknown option ("unknown options --prometheus-password, -p4ss").
+   */
+  @Test
+  void anArgumentAfterAnUnknownOptionIsNotRepeatedThoughItBeginsWithADash() {
+    Ran ran = run("run --prometheus-password -p4ss --vault-tokn --s3cret");
+
+    assertEquals(refused("error: unknown options --prometheus-password, --vault-tokn (values "
+        + "are not repeated); did you mean --prometheus-password-file for "
+        + "--prometheus-password?\nsee 'promcc run --help'\n"), ran);
+    assertFalse(ran.err().contains("p4ss") || ran.err().contains("s3cret"), ran.err());
+  }
+
   /** They were said as "unknown option -" and "unknown option --", an option none typed. */
   @Test
   void aLoneDashAndAnOptionWithoutANameAreSaidSo() {
