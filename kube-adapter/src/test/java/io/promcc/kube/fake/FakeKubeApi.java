@@ -35,8 +35,9 @@ import java.util.function.Predicate;
  * {@link ApiResource#ALL}; watches stream newline-delimited JSON events in a
  * chunked response, honour {@code resourceVersion}, {@code allowWatchBookmarks} and
  * {@code timeoutSeconds}, and answer a too-old resourceVersion with a 410 ERROR event; a watch
- * with {@code sendInitialEvents=true} is a streaming list (the objects, then the bookmark
- * annotated {@code k8s.io/initial-events-end}), as client-go's informers ask for it; lists
+ * with {@code sendInitialEvents=true} is a streaming list (the objects, then, if it allows
+ * bookmarks, the bookmark annotated {@code k8s.io/initial-events-end}), as client-go's informers
+ * ask for it, and its options are checked as the API server checks them; lists
  * carry their kind ({@code ServiceList}) and the global resourceVersion, and are paged by
  * {@code limit} and {@code continue} as the API server pages them (see {@link ListPages}). It
  * always answers {@code application/json}, also when a client asks for protobuf first

@@ -60,7 +60,7 @@ class FakeKubeApiWatchListTest {
     long listed = fake.store().resourceVersion();
     Thread writer = new Thread(() -> {
       Poll.until(Duration.ofSeconds(10), "watch open",
-          () -> fake.store().watchCount(ApiResource.SERVICES) > 0);
+          () -> fake.store().watchCount(ApiResource.SERVICES, ns) > 0);
       fake.store().create(ApiResource.SERVICES, ns, service(ns, "c", Map.of()));
     });
     writer.start();
@@ -94,6 +94,25 @@ class FakeKubeApiWatchListTest {
   }
 
   @Test
+  void aStreamingListWithoutBookmarksSendsTheObjectsThenTheChangesWithNoEndBookmark()
+      throws Exception {
+    // the API server asks no allowWatchBookmarks of sendInitialEvents (ValidateListOptions); it
+    // only sends the initial-events-end bookmark to a watch that allows bookmarks
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of()));
+    List<String> events = watchUntil("c", "watch=true&sendInitialEvents=true"
+        + "&resourceVersionMatch=NotOlderThan&resourceVersion=");
+    assertEquals(List.of("ADDED a", "ADDED c"), events);
+  }
+
+  @Test
+  void aWatchThatAsksForNoInitialEventsStartsAtTheNewestVersion() throws Exception {
+    fake.store().create(ApiResource.SERVICES, ns, service(ns, "a", Map.of()));
+    List<String> events = watchUntil("c", "watch=true&sendInitialEvents=false"
+        + "&resourceVersionMatch=NotOlderThan&resourceVersion=");
+    assertEquals(List.of("ADDED c"), events);
+  }
+
+  @Test
   void aStreamingListWithoutTheOptionsItRequiresIsRefusedAsTheApiServerRefusesIt()
       throws Exception {
     assertRefused("/api/v1/services?sendInitialEvents=true",
@@ -101,10 +120,44 @@ class FakeKubeApiWatchListTest {
     assertRefused("/api/v1/services?watch=true&sendInitialEvents=true&allowWatchBookmarks=true",
         "resourceVersionMatch: Forbidden: sendInitialEvents requires setting"
             + " resourceVersionMatch to NotOlderThan");
-    assertRefused("/api/v1/services?watch=true&sendInitialEvents=true"
-        + "&resourceVersionMatch=NotOlderThan",
-        "allowWatchBookmarks: Forbidden: sendInitialEvents requires setting"
-            + " allowWatchBookmarks to true");
+    assertRefused("/api/v1/services?watch=true&resourceVersionMatch=NotOlderThan",
+        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless"
+            + " sendInitialEvents is provided");
+    assertRefused("/api/v1/services?watch=true&sendInitialEvents=true&allowWatchBookmarks=true"
+        + "&resourceVersionMatch=Exact",
+        "[resourceVersionMatch: Forbidden: sendInitialEvents requires setting"
+            + " resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value:"
+            + " \"Exact\": supported values: \"NotOlderThan\"]");
+    assertRefused("/api/v1/services?resourceVersionMatch=NotOlderThan",
+        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless"
+            + " resourceVersion is provided");
+  }
+
+  /**
+   * The events of a watch of the namespace with {@code query}, until the object {@code last},
+   * created once the watch is open, comes; plain bookmarks are left out.
+   */
+  private List<String> watchUntil(String last, String query) throws Exception {
+    Thread writer = new Thread(() -> {
+      Poll.until(Duration.ofSeconds(10), "watch open",
+          () -> fake.store().watchCount(ApiResource.SERVICES, ns) > 0);
+      fake.store().create(ApiResource.SERVICES, ns, service(ns, last, Map.of()));
+    });
+    writer.start();
+    List<String> events = new ArrayList<>();
+    try (Response response = get("/api/v1/namespaces/" + ns + "/services?" + query)) {
+      assertEquals(200, response.code());
+      BufferedReader reader = new BufferedReader(new InputStreamReader(
+          response.body().byteStream(), StandardCharsets.UTF_8));
+      String line;
+      while (!(events.size() > 0 && events.get(events.size() - 1).equals("ADDED " + last))
+          && (line = reader.readLine()) != null) {
+        events.add(describe(JsonParser.parseString(line).getAsJsonObject()));
+      }
+    } finally {
+      writer.join();
+    }
+    return events;
   }
 
   private void assertRefused(String pathAndQuery, String cause) throws IOException {

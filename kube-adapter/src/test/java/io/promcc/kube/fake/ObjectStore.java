@@ -295,6 +295,11 @@ public final class ObjectStore {
     return watches.count(resource);
   }
 
+  /** Number of open watch subscriptions on one resource in {@code namespace}. */
+  public int watchCount(ApiResource resource, String namespace) {
+    return watches.count(resource, namespace);
+  }
+
   // ---- watch support (used by the server) ----
 
   /**
@@ -322,13 +327,15 @@ public final class ObjectStore {
 
   /**
    * Opens a streaming list ({@code sendInitialEvents=true}): the matching objects as ADDED
-   * events, then the end of the initial events at the current revision, then every change. The
-   * state is always the newest, which is not older than any version a client may name.
+   * events, then, if {@code endMarked}, the end of the initial events at the current revision,
+   * then every change. The state is always the newest, which is not older than any version a
+   * client may name.
    */
   synchronized StoreWatches.Subscription subscribeWithInitialEvents(ApiResource resource,
-      String namespace, Selector labels, Selector fields) {
+      String namespace, Selector labels, Selector fields, boolean endMarked) {
     return watches.openWith(resource, namespace, labels, fields,
-        list(resource, namespace, labels, fields), new StoreWatches.InitialEventsEnd(revision));
+        list(resource, namespace, labels, fields),
+        endMarked ? new StoreWatches.InitialEventsEnd(revision) : null);
   }
 
   void unsubscribe(StoreWatches.Subscription subscription) {

@@ -139,9 +139,9 @@ final class Routes {
       case "GET" -> {
         Selector labels = Selector.labels(request.query().get("labelSelector"));
         Selector fields = Selector.fields(request.query().get("fieldSelector"));
-        boolean streaming = WatchListOptions.streaming(request.query(), request.isWatch());
+        WatchListOptions.Mode mode = WatchListOptions.mode(request.query(), request.isWatch());
         if (request.isWatch()) {
-          serveWatch(exchange, request, resource, namespace, labels, fields, streaming);
+          serveWatch(exchange, request, resource, namespace, labels, fields, mode);
           return;
         }
         // version and items are read atomically, so a watch from this version misses nothing
@@ -201,7 +201,8 @@ final class Routes {
   }
 
   private void serveWatch(HttpExchange exchange, FakeRequest request, ApiResource resource,
-      String namespace, Selector labels, Selector fields, boolean streaming) throws IOException {
+      String namespace, Selector labels, Selector fields, WatchListOptions.Mode mode)
+      throws IOException {
     boolean bookmarks = "true".equals(request.query().get("allowWatchBookmarks"));
     Duration timeout = maxWatchTimeout;
     String timeoutSeconds = request.query().get("timeoutSeconds");
@@ -215,10 +216,17 @@ final class Routes {
     StoreWatches.Subscription subscription;
     try {
       // before the headers, so a malformed resourceVersion is still answered with 400
-      subscription = streaming
-          ? store.subscribeWithInitialEvents(resource, namespace, labels, fields)
-          : store.subscribe(resource, namespace, labels, fields,
-              request.query().get("resourceVersion"));
+      String version = request.query().get("resourceVersion");
+      subscription = switch (mode) {
+        // the bookmark ending the initial events goes only to a watch that allows bookmarks
+        case INITIAL_EVENTS -> store.subscribeWithInitialEvents(resource, namespace, labels,
+            fields, bookmarks);
+        // no version (or "0") is the newest: the changes from now, without the objects
+        case NO_INITIAL_EVENTS -> store.subscribe(resource, namespace, labels, fields,
+            version == null || version.isEmpty() || version.equals("0")
+                ? Long.toString(store.resourceVersion()) : version);
+        case PLAIN -> store.subscribe(resource, namespace, labels, fields, version);
+      };
     } catch (GoneException e) {
       // the API server answers 200 and then a 410 ERROR event, which clients rely on
       exchange.getResponseHeaders().set("Content-Type", "application/json");

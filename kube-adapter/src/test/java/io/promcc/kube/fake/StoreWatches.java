@@ -103,6 +103,11 @@ final class StoreWatches {
     return (int) subscriptions.stream().filter(s -> s.resource.equals(resource)).count();
   }
 
+  int count(ApiResource resource, String namespace) {
+    return (int) subscriptions.stream()
+        .filter(s -> s.resource.equals(resource) && namespace.equals(s.namespace)).count();
+  }
+
   /** Translates a change for a filtered watch, as the API server does for selectors. */
   private static void enqueue(Subscription s, StoreHistory.Change change) {
     if (!change.resource().equals(s.resource)) {
