@@ -163,7 +163,7 @@ class DeliveryRecoveredStorePinTest {
     ReconcileResult refused = r.next(reconciler);
     assertEquals(Outcome.FAILED, refused.outcome(), said(results));
     assertTrue(refused.configInSync(), said(results));
-    assertEquals("lifting the pin of config 7e12eaa522cd, which prometheus' earlier load "
+    assertEquals("lifting the pin of config af7177c6050e, which prometheus' earlier load "
         + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
         + "device; the next reconcile lifts it", refused.message());
     assertTrue(f.store.record().rejected().isPresent(), said(results));
@@ -204,7 +204,7 @@ class DeliveryRecoveredStorePinTest {
     assertTrue(y.configInSync(), said(results));
     assertTrue(y.message().contains(", but recording that failed: not recording the "
         + "verification: the disk is full; the next reconcile records it"), said(results));
-    assertTrue(y.message().endsWith("; lifting the pin of config 7e12eaa522cd, which the load "
+    assertTrue(y.message().endsWith("; lifting the pin of config af7177c6050e, which the load "
         + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
         + "device; the next reconcile lifts it"), said(results));
   }
@@ -227,9 +227,9 @@ class DeliveryRecoveredStorePinTest {
     assertEquals(Outcome.FAILED, renewed.outcome(), said(results));
     assertTrue(renewed.configInSync(), said(results));
     assertTrue(renewed.message().startsWith("recording prometheus' load of config "
-        + "e1bf75ad37da with the files on disk failed: not recording the verification: the "
+        + "4f79c64139a8 with the files on disk failed: not recording the verification: the "
         + "disk is full; the next reconcile records it; lifting the pin of config "
-        + "7e12eaa522cd, which the load outlived, failed: cannot append to "
+        + "af7177c6050e, which the load outlived, failed: cannot append to "
         + "\".promcc-manifest.journal\""), said(results));
   }
 
@@ -265,7 +265,7 @@ class DeliveryRecoveredStorePinTest {
     ReconcileResult refused = r.next(restarted);
     assertEquals(Outcome.FAILED, refused.outcome(), said(results));
     assertTrue(refused.configInSync(), said(results));
-    assertEquals("lifting the pin of config 7e12eaa522cd, which prometheus' earlier load "
+    assertEquals("lifting the pin of config af7177c6050e, which prometheus' earlier load "
         + "outlived, failed: cannot append to \".promcc-manifest.journal\": No space left on "
         + "device; the next reconcile lifts it", refused.message());
 

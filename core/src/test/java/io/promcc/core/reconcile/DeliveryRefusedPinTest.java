@@ -123,7 +123,7 @@ class DeliveryRefusedPinTest {
     r.next(reconciler);
     assertEquals(reloads, f.prometheus.reloads(), "Z reloaded again: " + said(results));
     assertTrue(results.get(results.size() - 1).message().contains("; recording the pin of "
-        + "config 7e12eaa522cd failed: " + FULL), said(results));
+        + "config af7177c6050e failed: " + FULL), said(results));
     assertTrue(!results.get(results.size() - 1).message().contains("lifting the pin"),
         "the store's older pin of Z, which the new one replaces, is not lifted: "
         + said(results));
@@ -246,7 +246,7 @@ class DeliveryRefusedPinTest {
     r.renew("a");
     ReconcileResult refused = r.next(reconciler);
     assertEquals(Outcome.REJECTED, refused.outcome(), said(results));
-    assertTrue(refused.message().endsWith("; lifting the pin of config 7e12eaa522cd, which the "
+    assertTrue(refused.message().endsWith("; lifting the pin of config af7177c6050e, which the "
         + "load outlived, failed: " + FULL + "; the next reconcile lifts it"), said(results));
   }
 
