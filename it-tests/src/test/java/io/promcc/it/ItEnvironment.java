@@ -60,8 +60,9 @@ final class ItEnvironment {
     for (String tool : List.of("prometheus", "promtool")) {
       if (!Files.isExecutable(bin.resolve(tool))) {
         throw new IllegalStateException("system property " + TOOLS3_DIR_PROPERTY + " names "
-            + bin + ", which has no executable " + tool + ": run scripts/prometheus-tools.sh"
-            + " to fetch Prometheus 3.x, or leave the property unset");
+            + bin + ", which has no executable " + tool + ": run \"scripts/prometheus-tools.sh"
+            + " 3\" to fetch Prometheus 3.x (into .tools/prometheus-3/bin), or set the property"
+            + " empty (-D" + TOOLS3_DIR_PROPERTY + "=) to run on 2.53.3 only");
       }
     }
     return Optional.of(new Release("Prometheus 3.x in " + bin, bin.resolve("prometheus"),

@@ -29,8 +29,9 @@ class ItEnvironmentTest {
     IllegalStateException missing = assertThrows(IllegalStateException.class,
         () -> ItEnvironment.release3(dir.resolve("absent").toString()));
     assertEquals("system property promcc.tools3.dir names " + dir.resolve("absent")
-        + ", which has no executable prometheus: run scripts/prometheus-tools.sh to fetch"
-        + " Prometheus 3.x, or leave the property unset", missing.getMessage());
+        + ", which has no executable prometheus: run \"scripts/prometheus-tools.sh 3\" to fetch"
+        + " Prometheus 3.x (into .tools/prometheus-3/bin), or set the property empty"
+        + " (-Dpromcc.tools3.dir=) to run on 2.53.3 only", missing.getMessage());
     executable(dir.resolve("prometheus"));
     IllegalStateException noPromtool = assertThrows(IllegalStateException.class,
         () -> ItEnvironment.release3(dir.toString()));
