@@ -2,8 +2,6 @@ package io.promcc.kube;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ListerWatcher;
@@ -15,8 +13,6 @@ import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import io.promcc.core.port.Sleeper;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -47,9 +43,10 @@ import okhttp3.OkHttpClient;
  * consistent read, as client-go's reflector does; client-java's would ask for the same version
  * until that cache caught up; so is a list answered 410 Gone (the version asked for expired),
  * which client-java's reflector gives up, to list so a second later, and is no failure unless
- * that list fails too. The first list, which client-java's reflector asks for at version
- * "0" (any version, possibly from a watch cache far behind), is a consistent read too: a source
- * never reads an object as gone because a stale cache does not have it yet.
+ * that list fails too ({@link CallRefusals} reads these answers and a 429's). The first
+ * list, which client-java's reflector asks for at version "0" (any version, possibly from a
+ * watch cache far behind), is a consistent read too: a source never reads an object as gone
+ * because a stale cache does not have it yet.
  * With an {@link ItemByItem}, a list's objects and a watch event's are read one by one, so
  * that one that cannot be read fails neither the list nor the watch.
  * Every call's outcome, and every watch {@code ERROR} event other than 410 Gone, goes to an
@@ -152,8 +149,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       try {
         list = list(version);
       } catch (ApiException e) {
-        if (!(tooLargeResourceVersion(e) || expired(e)) || version == null
-            || version.isEmpty()) {
+        if (!(CallRefusals.tooLargeResourceVersion(e) || CallRefusals.expired(e))
+            || version == null || version.isEmpty()) {
           throw e;
         }
         listConsistently = true;
@@ -174,39 +171,6 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
         new CallGeneratorParams(false, resourceVersion, null)).request());
     return items == null ? TolerantJson.execute(client, call, listType)
         : TolerantJson.execute(call, text -> items.readList(text, listType, type));
-  }
-
-  /**
-   * Whether the API server refused the resourceVersion asked for as newer than what it has:
-   * 504 {@code Timeout} with the cause {@code ResourceVersionTooLarge}, or (API servers before
-   * 1.18.6) the message alone, as client-go's {@code IsTooLargeResourceVersion} reads it.
-   */
-  static boolean tooLargeResourceVersion(ApiException e) {
-    return e.getCode() == 504 && e.getResponseBody() != null
-        && (e.getResponseBody().contains("\"ResourceVersionTooLarge\"")
-            || e.getResponseBody().contains("Too large resource version"));
-  }
-
-  /**
-   * Whether the API server refused the resourceVersion asked for as expired: 410 Gone, or the
-   * reason {@code Expired} or {@code Gone} whatever the code, as client-go's reflector reads it
-   * ({@code IsResourceExpired}, {@code IsGone}) before it lists again at once without one.
-   */
-  static boolean expired(ApiException e) {
-    if (e.getCode() == 410) {
-      return true;
-    }
-    String body = e.getResponseBody();
-    if (body == null || body.isBlank()) {
-      return false;
-    }
-    try {
-      JsonElement reason = JsonParser.parseString(body).getAsJsonObject().get("reason");
-      return reason != null && reason.isJsonPrimitive()
-          && ("Expired".equals(reason.getAsString()) || "Gone".equals(reason.getAsString()));
-    } catch (RuntimeException notAStatus) {
-      return false;
-    }
   }
 
   @Override
@@ -359,7 +323,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
 
   private void noteRetryAfter(Throwable e) {
     if (e instanceof ApiException api && api.getCode() == 429) {
-      Optional<Duration> after = retryAfter(api);
+      Optional<Duration> after = CallRefusals.retryAfter(api);
       after.ifPresent(d -> notBefore = ticker.getAsLong()
           + Math.min(d.toNanos(), MAX_RETRY_AFTER.toNanos()));
     }
@@ -385,24 +349,5 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
    */
   private void watchDelivered() {
     shortWatches.delivered();
-  }
-
-  private static Optional<Duration> retryAfter(ApiException e) {
-    Map<String, List<String>> headers = e.getResponseHeaders();
-    if (headers == null) {
-      return Optional.empty();
-    }
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (header.getKey() != null && header.getKey().equalsIgnoreCase("Retry-After")
-          && !header.getValue().isEmpty()) {
-        try {
-          long seconds = Long.parseLong(header.getValue().get(0).trim());
-          return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
-        } catch (NumberFormatException ignored) {
-          return Optional.empty(); // an HTTP date: the reflector's own pause applies
-        }
-      }
-    }
-    return Optional.empty();
   }
 }

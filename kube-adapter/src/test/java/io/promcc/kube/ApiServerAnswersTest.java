@@ -173,13 +173,13 @@ class ApiServerAnswersTest {
     String otherTimeout = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
         + "\"Failure\",\"message\":\"the server was unable to return a response in the "
         + "time allotted\",\"reason\":\"Timeout\",\"code\":504}";
-    assertTrue(TrackedListerWatcher.tooLargeResourceVersion(
+    assertTrue(CallRefusals.tooLargeResourceVersion(
         new ApiException(504, Map.of(), withCause)));
-    assertTrue(TrackedListerWatcher.tooLargeResourceVersion(
+    assertTrue(CallRefusals.tooLargeResourceVersion(
         new ApiException(504, Map.of(), messageOnly)));
-    assertFalse(TrackedListerWatcher.tooLargeResourceVersion(
+    assertFalse(CallRefusals.tooLargeResourceVersion(
         new ApiException(504, Map.of(), otherTimeout)));
-    assertFalse(TrackedListerWatcher.tooLargeResourceVersion(
+    assertFalse(CallRefusals.tooLargeResourceVersion(
         new ApiException(500, Map.of(), withCause)));
   }
 
