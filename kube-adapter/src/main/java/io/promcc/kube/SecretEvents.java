@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * What {@link SecretCertificateSource} does with the Secret informer's events: tells its
  * listeners of a change that can change an observation, forgets the parsed bundles a change or a
- * deletion makes stale, and tells {@link UnreadableObjects} each version the cache now holds.
+ * deletion makes stale, and tells {@link UnreadableObjects} each version the cache now holds
+ * and each deletion.
  * Called on the informer's thread; thread-safe as far as the parts it is given are.
  */
 final class SecretEvents implements ResourceEventHandler<V1Secret> {
@@ -98,7 +99,7 @@ final class SecretEvents implements ResourceEventHandler<V1Secret> {
   public void onDelete(V1Secret secret, boolean finalStateUnknown) {
     if (secret != null && secret.getMetadata() != null) {
       forget.accept(key(secret));
-      applied(secret);
+      unreadable.appliedDeletion(ItemByItem.keyOf(secret.getMetadata()), secret);
     }
     // one deleted through an event whose Secret could not be read may carry no labels
     if (matters(secret, null) || clusterLabelOf(secret) == null) {

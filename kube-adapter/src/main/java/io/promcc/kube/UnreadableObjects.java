@@ -130,16 +130,28 @@ final class UnreadableObjects {
   }
 
   /**
-   * The informer's cache now holds (or has deleted) {@code version} of the object at
-   * {@code key}: if that is the readable version that ends it, the object is read again.
+   * The informer's cache now holds {@code version} of the object at {@code key}: if that is the
+   * readable version that ends it, the object is read again.
    */
   void applied(String key, Object version) {
+    ended(key, version, " can be read again");
+  }
+
+  /**
+   * The informer's cache has deleted the object at {@code key}, {@code version} its last state:
+   * if that is the deletion that ends it, the object is gone (as {@link #applied}, but so told).
+   */
+  void appliedDeletion(String key, Object version) {
+    ended(key, version, " is deleted");
+  }
+
+  private void ended(String key, Object version, String how) {
     boolean changed = false;
     synchronized (entries) {
       Entry entry = entries.get(key);
       if (entry != null && entry.healedBy() == version) {
         entries.remove(key);
-        LOG.log(System.Logger.Level.INFO, entry.unreadable().where() + " can be read again");
+        LOG.log(System.Logger.Level.INFO, entry.unreadable().where() + how);
         changed = true;
       }
     }

@@ -197,6 +197,26 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
   }
 
   @Test
+  void aSecretDeletedWhileItCannotBeReadIsLoggedDeletedNotReadAgain() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
+        fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
+    Poll.until(WAIT, "failure named", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+
+    fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
+    Poll.until(WAIT, "missing", () -> SecretCertificateSource.SECRET_MISSING.equals(
+        source.observe(List.of(ABC)).problems().get(ABC.id()).reason()));
+
+    // the cache held its last readable version: the deletion ends it, which is no reading
+    assertEquals(List.of("INFO secret \"default/abc12-prometheus\" is deleted"),
+        log.lines().stream().filter(line -> line.startsWith("INFO ")).toList(),
+        () -> log.lines().toString());
+  }
+
+  @Test
   void aReadableVersionInAListHealsTheCluster() {
     fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(fake.store().create(
         ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12", "prometheus",
