@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.kubernetes.client.common.KubernetesListObject;
@@ -82,7 +83,8 @@ final class ItemByItem {
     Map<String, Object> byKey = new HashMap<>();
     List<Unreadable> refused = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
-      JsonElement item = array.get(i);
+      // the tree gives each object up as it is read: it and the objects are not held at once
+      JsonElement item = array.set(i, JsonNull.INSTANCE);
       String where = "the " + kind + " at item " + i + " of the list";
       try {
         KubernetesObject object = read(item, itemType);
