@@ -240,6 +240,30 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
   }
 
   @Test
+  void aSecretWhoseLabelsCannotBeReadNoLongerHoldsTheOthersOnceDeletedWithNoList() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "other-prometheus", "other", "prometheus", fullData()));
+    startSynced();
+    long lists = fake.requestCount(LISTS);
+    JsonObject unlabelled = JsonParser.parseString(JSON.serialize(
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData())))
+        .getAsJsonObject();
+    unlabelled.getAsJsonObject("metadata").getAsJsonObject("labels").addProperty("size", 5);
+    fake.store().create(ApiResource.SECRETS, null, unlabelled);
+    Poll.until(WAIT, "third not ready", () -> SecretCertificateSource.SOURCE_NOT_READY.equals(
+        source.observe(List.of(THIRD)).problems().get(THIRD.id()).reason()));
+
+    fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
+    Poll.until(WAIT, "third missing", () -> SecretCertificateSource.SECRET_MISSING.equals(
+        source.observe(List.of(THIRD)).problems().get(THIRD.id()).reason()));
+    CertificateObservation seen = source.observe(List.of(ABC, OTHER));
+    assertEquals(SecretCertificateSource.SECRET_MISSING,
+        seen.problems().get(ABC.id()).reason());
+    assertNull(seen.problems().get(OTHER.id()));
+    assertEquals(lists, fake.requestCount(LISTS));
+  }
+
+  @Test
   void aSecretWhoseLabelsCannotBeReadMakesNoClusterMissing() {
     JsonObject unlabelled = fake.store().create(ApiResource.SECRETS, null,
         secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
