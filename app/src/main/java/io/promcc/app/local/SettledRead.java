@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import io.promcc.app.InputFiles;
+import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
@@ -45,11 +46,11 @@ final class SettledRead {
 
   /**
    * Waits until the file holds still: an editor that truncates and then writes, or a slow copy,
-   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a file
-   * that lists no cluster ({@code []}, or empty, or only its comments so far) where clusters
-   * were listed, or at the first read (the last run's clusters may be in the output folder),
-   * must stay so for {@value #EMPTY_SETTLE_MILLIS} ms, since an empty list removes every
-   * cluster's jobs, and an empty file is reported. So must
+   * must not be read half-way. The same bytes twice, {@value #SETTLE_MILLIS} ms apart; a list
+   * of no cluster ({@code []}) where clusters were listed, or at the first read (the last run's
+   * clusters may be in the output folder), must stay so for {@value #EMPTY_SETTLE_MILLIS} ms,
+   * since it removes every cluster's jobs; so must a file of no YAML value (empty, or only its
+   * comments so far) whatever was listed, since it is reported. So must
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
    * Bounded: it takes at most {@link #MAX_WAIT} in all on its ticker, its reads included (64 MiB
@@ -73,7 +74,7 @@ final class SettledRead {
     Duration lastRead = since(start);
     Duration slept = Duration.ZERO;
     while (true) {
-      Duration wait = Duration.ofMillis(mayHaveClusters && listsNoCluster(previous.bytes())
+      Duration wait = Duration.ofMillis(listsNoCluster(previous.bytes(), mayHaveClusters)
           || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
       // the sleeps bound it too, should the ticker lag behind them; the first wait is always
       // taken: a file slower to read than the bound would else never be read
@@ -132,16 +133,19 @@ final class SettledRead {
 
   /**
    * Whether {@code bytes} list no cluster: a good list of none ({@code []}), which removes every
-   * cluster's jobs, or no YAML value at all (blank, comments only), which is kept as a bad edit
-   * but is also what a file being written in place holds for a moment, and is not to be
-   * reported before it had the time to be written.
+   * cluster's jobs where {@code mayHaveClusters}, or no YAML value at all (blank, comments
+   * only), which is kept as a bad edit but is also what a file being written in place holds for
+   * a moment, and is not to be reported before it had the time to be written, whatever the last
+   * good list held.
    */
-  private boolean listsNoCluster(byte[] bytes) {
+  private boolean listsNoCluster(byte[] bytes, boolean mayHaveClusters) {
     if (bytes == null) {
       return false;
     }
     try {
-      return ClusterList.parse(decode(file, bytes), file.toString()).isEmpty();
+      // parsed whatever was listed: a file of no value is known by its refusal only
+      List<GuestCluster> listed = ClusterList.parse(decode(file, bytes), file.toString());
+      return mayHaveClusters && listed.isEmpty();
     } catch (ValidationException e) {
       return e.problems().equals(List.of(ClusterList.NO_VALUE));
     } catch (InvalidValueException e) {

@@ -116,4 +116,24 @@ class SettledReadTest {
     assertTrue(read.held(), "a file that held still was given up after " + sleeps);
     assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100)), sleeps);
   }
+
+  /**
+   * A file of no YAML value is reported as such, so it waits as long as a list of no cluster
+   * does where clusters were listed, whatever the last good list: a file being written in place
+   * holds it for a moment. A list of no cluster ({@code []}) after one of none changes nothing,
+   * and waits as any content does.
+   */
+  @Test
+  void aFileOfNoValueIsGivenTheLongerWaitEvenWhereNoClusterWasListed() {
+    for (String text : List.of("", "# header\n", "---\n", "[]\n")) {
+      sleeps.clear();
+      ClusterFileSource.Reader disk = (file, max) -> text.getBytes(StandardCharsets.UTF_8);
+
+      SettledRead.Read read = new SettledRead(FILE, ticker, sleeper, disk).settle(false);
+
+      assertTrue(read.held(), text);
+      assertEquals(List.of(Duration.ofMillis(text.startsWith("[]") ? 100 : 2000)), sleeps,
+          text);
+    }
+  }
 }
