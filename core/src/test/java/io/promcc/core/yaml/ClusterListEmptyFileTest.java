@@ -28,8 +28,32 @@ class ClusterListEmptyFileTest {
         + "or comments, no YAML value); a list of no cluster is written []", e.getMessage());
   }
 
+  /**
+   * What else a failed write, an editor or another system leaves of no value: a byte order mark
+   * alone, Windows' line ends, a comment on the line after the document marker, a directive.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"[]", "[]\n", "# none for now\n[]\n", "--- []\n", "~\n", "null\n"})
+  @ValueSource(strings = {"\uFEFF", "\uFEFF# all moved\n", "\r\n\r\n", " \r\n# x\r\n",
+      "---\n# all moved\n", "%YAML 1.2\n---\n", "\r"})
+  void aFileOfNoValueInOtherFormsIsRefusedToo(String text) {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> ClusterList.parse(text, "clusters.yml"));
+
+    assertEquals(List.of(ClusterList.NO_VALUE), e.problems());
+  }
+
+  /** An entry cut to its dash is no empty file: refused for what it is. */
+  @Test
+  void aLoneDashIsAnEntryNotAnEmptyFile() {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> ClusterList.parse("- \n", "clusters.yml"));
+
+    assertEquals(List.of("clusters[0] must be a mapping"), e.problems());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "[]\n", "# none for now\n[]\n", "--- []\n", "~\n", "null\n",
+      "\uFEFF[]\n", "[] # none for now\r\n"})
   void anEmptyListOrANullWrittenOutIsAListOfNoCluster(String text) {
     assertEquals(List.of(), ClusterList.parse(text, "clusters.yml"));
   }
