@@ -119,8 +119,8 @@ public final class Demo {
     }
     ClustersFile.Entry spare = entries.remove(entries.size() - 1);
     stack.clustersFile().write(entries, "# Guest cluster " + spare.id() + " runs too; uncomment "
-        + "the next line to add it, delete an entry to remove a cluster:\n# " + spare.line()
-        + "\n");
+        + "the next line to add it, delete an entry to remove a cluster ([] for none):\n# "
+        + spare.line() + "\n");
     stack.start();
 
     Path root = Path.of("").toAbsolutePath();
