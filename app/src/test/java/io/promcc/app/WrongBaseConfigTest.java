@@ -23,6 +23,8 @@ import picocli.CommandLine;
 class WrongBaseConfigTest extends RenderCommandFixture {
   private static final String NONE = "has none of Prometheus' top-level fields (global, "
       + "scrape_configs, rule_files, ...): is it a Prometheus config?";
+  private static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
+      + "an empty config (the generated jobs only) is written {}";
 
   private Path clustersFile() throws IOException {
     return clusters("- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
@@ -83,5 +85,38 @@ class WrongBaseConfigTest extends RenderCommandFixture {
     assertEquals(2, code, checkErr.toString());
     assertTrue(checkErr.toString().contains("base config \"" + base + "\" is invalid (1 "
         + "problem)\n  - " + NONE), checkErr.toString());
+  }
+
+  /**
+   * An emptied base config (a failed write, {@code > base.yml}) was rendered as a config of the
+   * generated jobs only, and check took it: render refuses it as invalid input (exit 1), check
+   * as the bad setting run's start refuses (exit 2), naming {@code {}}, which render takes.
+   */
+  @Test
+  void renderAndCheckRefuseAFileOfNoValueNamingTheEmptyConfig() throws IOException {
+    Path base = Files.writeString(temp.resolve("base.yml"), "# emptied\n");
+    Path outDir = temp.resolve("out");
+    String[] render = {"render", "--clusters", clustersFile().toString(), "--base-config",
+        base.toString(), "--cert-dir", certificatesFor("abc12").toString(), "--out",
+        outDir.toString()};
+
+    assertEquals(Main.EXIT_INVALID, run(render), err.toString());
+    assertEquals("error: base config \"" + base + "\" is invalid (1 problem)\n  - " + NO_VALUE
+        + "\nnothing was written\n", err.toString());
+    assertFalse(Files.exists(outDir.resolve("prometheus.yml")));
+
+    StringWriter checkErr = new StringWriter();
+    CommandLine command = Main.commandLine(Map.of());
+    command.setOut(new PrintWriter(new StringWriter()));
+    command.setErr(new PrintWriter(checkErr));
+    int code = command.execute("check", "--clusters", clustersFile().toString(),
+        "--base-config", base.toString(), "--out", temp.resolve("out2").toString(),
+        "--state-dir", temp.resolve("state").toString());
+    assertEquals(2, code, checkErr.toString());
+    assertTrue(checkErr.toString().contains("base config \"" + base + "\" is invalid (1 "
+        + "problem)\n  - " + NO_VALUE), checkErr.toString());
+
+    Files.writeString(base, "{}\n");
+    assertEquals(0, run(render), err.toString());
   }
 }

@@ -22,7 +22,8 @@ import java.util.Optional;
  * base config (values Prometheus would refuse) keeps the last good planner,
  * names the problem in a log line and through {@link SourceErrors} (sources {@code base-config},
  * {@code profile}), and never reaches Prometheus; so does a base config of none of
- * Prometheus' top-level fields (another file given as it). The next good edit is taken. What
+ * Prometheus' top-level fields (another file given as it), and one of no YAML value (emptied
+ * by a failed write; {@code {}} is the empty config). The next good edit is taken. What
  * the base config's reading warns of (top-level keys Prometheus does not know, text past its
  * first YAML document) is logged once per change.
  * Thread-safe.
@@ -89,7 +90,8 @@ final class PlanInputs {
     BaseConfig base = baseConfig.map(p -> BaseConfig.parse(InputFiles.text(p, "base config"),
         p.toString())).orElseGet(BaseConfig::empty);
     warnOnce(base.warnings());
-    // a wrong file (a profile, a manifest) given or copied over it: the last good one stays
+    // a wrong file (a profile, a manifest) given or copied over it, or one emptied (a failed
+    // write, a mount glitch): the last good one stays
     base.checkHasPrometheusField();
     Planner planner = new Planner(scrapeProfile, base);
     planner.checkBaseConfig(settings); // one that parses but Prometheus would refuse

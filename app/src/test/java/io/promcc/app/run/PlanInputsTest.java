@@ -34,6 +34,8 @@ class PlanInputsTest {
   private static final String INVALID = "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
   private static final String NONE = "has none of Prometheus' top-level fields (global, "
       + "scrape_configs, rule_files, ...): is it a Prometheus config?";
+  private static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
+      + "an empty config (the generated jobs only) is written {}";
 
   @TempDir Path temp;
   /** What {@link #inputsOf} reported, as "source: message". */
@@ -291,6 +293,45 @@ class PlanInputsTest {
     String refused = "base-config: keeping the last good base config and profile: base config \""
         + base + "\" is invalid (1 problem)\n  - " + NONE;
     assertEquals(List.of(refused, refused), reports);
+  }
+
+  /**
+   * A base config emptied (a failed write, a full disk, {@code > base.yml}, a mount glitch) was
+   * taken as a config of none of the user's own: the next reconcile wrote the generated jobs
+   * only, and Prometheus lost its own jobs, rules, alerting and remote_write. It keeps the last
+   * good planner, reported as every refusal is, naming the file and {@code {}}; {@code {}} is
+   * then taken.
+   */
+  @Test
+  void anEditIntoAFileOfNoValueKeepsTheLastGoodPlannerAndNamesTheEmptyConfig()
+      throws Exception {
+    for (String emptied : List.of("", "# to do\n", "---\n")) {
+      reports.clear();
+      Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 30s}\n"
+          + "rule_files: [rules.yml]\n");
+      PlanInputs inputs = inputsOf(base);
+      Planner good = inputs.planner();
+
+      Files.writeString(base, emptied);
+
+      assertFalse(inputs.reload(), emptied);
+      assertSame(good, inputs.planner(), emptied);
+      assertEquals(List.of("base-config: keeping the last good base config and profile: base "
+          + "config \"" + base + "\" is invalid (1 problem)\n  - " + NO_VALUE), reports);
+      Files.writeString(base, "{}\n");
+      assertTrue(inputs.reload(), emptied);
+    }
+  }
+
+  /** At start, a file of no YAML value is a bad setting, as a malformed one is: nothing written. */
+  @Test
+  void aBaseConfigOfNoValueIsRefusedAtStart() throws Exception {
+    Path base = Files.writeString(temp.resolve("base.yml"), "");
+
+    ValidationException e = assertThrows(ValidationException.class, () -> inputsOf(base));
+
+    assertEquals("base config \"" + base + "\" is invalid (1 problem)\n  - " + NO_VALUE,
+        e.getMessage());
   }
 
   /** A field Prometheus does not know is kept, and logged as a warning from the start on. */

@@ -41,22 +41,36 @@ public final class BaseConfig {
   private static final String SCRAPE_CONFIGS = "scrape_configs";
   private static final String SCRAPE_CONFIG_FILES = "scrape_config_files";
 
+  /**
+   * The problem of a base config of no YAML value (blanks, comments, a lone {@code ---}): what
+   * a failed write, a full disk, {@code > base.yml} or a mount glitch leave, not a wish for a
+   * config of the generated jobs only, which is written {@code {}}.
+   */
+  public static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
+      + "an empty config (the generated jobs only) is written {}";
+
   private final String source;
   private final String text;
   private final Map<String, Object> values;
   private final List<String> warnings;
+  private final boolean noValue;
 
   private BaseConfig(String source, String text, Map<String, Object> values,
-      List<String> warnings) {
+      List<String> warnings, boolean noValue) {
     this.source = source;
     this.text = text;
     this.values = values;
     this.warnings = warnings;
+    this.noValue = noValue;
   }
 
-  /** An empty base config: the output holds only generated jobs. */
+  /**
+   * The base config of a run without one: the output holds only generated jobs. It passes
+   * {@link #checkHasPrometheusField()}.
+   */
   public static BaseConfig empty() {
-    return parse("", "empty base config");
+    BaseConfig none = parse("", "empty base config");
+    return new BaseConfig(none.source, none.text, none.values, none.warnings, false);
   }
 
   /**
@@ -80,7 +94,8 @@ public final class BaseConfig {
     }
     List<String> warnings = new ArrayList<>(TopLevelFields.warnings(values, subject));
     LaterDocuments.warning(written, text.length(), subject).ifPresent(warnings::add);
-    return new BaseConfig(source, text, values, List.copyOf(warnings));
+    boolean noValue = values.isEmpty() && YamlReader.holdsNoValue(text, subject);
+    return new BaseConfig(source, text, values, List.copyOf(warnings), noValue);
   }
 
   /**
@@ -96,12 +111,20 @@ public final class BaseConfig {
    * Refuses a base config that has keys, none of them a top-level field of Prometheus'
    * ({@code global}, {@code scrape_configs}, ...): most likely another file (a profile, a
    * Kubernetes manifest) given as the base config. Its keys are kept otherwise, a newer
-   * Prometheus may know them, so {@link #parse} takes it; an empty one passes.
+   * Prometheus may know them, so {@link #parse} takes it. Refuses one of no YAML value too
+   * (empty, blanks or comments only, see {@link #NO_VALUE}), which {@link #parse} takes as a
+   * config of no field for those who render it; {@code {}} (or {@code ~}) passes.
    *
-   * @throws ValidationException if it has keys and none is one of Prometheus' fields
+   * @throws ValidationException if it has keys and none is one of Prometheus' fields, or if it
+   *     holds no YAML value
    */
   public void checkHasPrometheusField() {
-    TopLevelFields.requireOne(values, "base config " + Quoting.quote(source));
+    String subject = "base config " + Quoting.quote(source);
+    if (noValue) {
+      // a truncated file, a failed write, a mount not there yet: no wish for no own config
+      throw new ValidationException(subject, List.of(NO_VALUE));
+    }
+    TopLevelFields.requireOne(values, subject);
   }
 
   /** Where the base config came from, for messages. */

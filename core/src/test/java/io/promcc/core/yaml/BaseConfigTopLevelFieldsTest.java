@@ -144,9 +144,12 @@ class BaseConfigTopLevelFieldsTest {
         + "config?", e.getMessage());
   }
 
-  /** An empty base config is a deliberate one: the output holds only generated jobs. */
+  /**
+   * {@code {}} is a deliberate empty base config: the output holds only generated jobs (a file
+   * of no YAML value is not, see {@link BaseConfigNoValueTest}).
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"", "{}\n", "# nothing yet\n", "global: {}\nfuture_field: 1\n"})
+  @ValueSource(strings = {"{}\n", "global: {}\nfuture_field: 1\n"})
   void anEmptyConfigOrOneWithAPrometheusFieldPassesTheCheck(String text) {
     assertDoesNotThrow(BaseConfig.parse(text, "b.yml")::checkHasPrometheusField);
   }
