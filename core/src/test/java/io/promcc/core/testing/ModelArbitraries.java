@@ -342,8 +342,9 @@ public final class ModelArbitraries {
         Arbitraries.of(all).list().ofMinSize(1).ofMaxSize(4)
             .map(parts -> "a" + String.join("", parts) + "z"),
         Arbitraries.strings().all().ofMinLength(0).ofMaxLength(30),
-        Arbitraries.of("", "a".repeat(10_000), "x\n".repeat(5_000), repeatTo(ASTRAL, 10_000),
-            repeatTo("$1: {", 10_000), "a".repeat(1024), "a".repeat(1025)));
+        RepeatedFragments.of(List.of("", "a".repeat(10_000), "x\n".repeat(5_000),
+            repeatTo(ASTRAL, 10_000), repeatTo("$1: {", 10_000), "a".repeat(1024),
+            "a".repeat(1025))));
   }
 
   /** True if the model accepts {@code value} as a label value or provider name. */
