@@ -292,8 +292,8 @@ public final class ModelArbitraries {
       extras.add("x_vendor_extension:\n  nested: [1, two, {three: 3}]\n");
     }
     Arbitrary<String> unknown = Arbitraries.of(extras);
-    Arbitrary<String> password = Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(24)
-        .filter(text -> text.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
+    Arbitrary<String> password = Accepted.only(Arbitraries.strings().ascii().ofMinLength(1)
+        .ofMaxLength(24), text -> text.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
     Arbitrary<String> remoteWrite = Arbitraries.oneOf(Arbitraries.just(""), password.map(secret ->
         "remote_write:\n  - url: https://metrics.example.com/api/v1/write\n"
             + "    basic_auth:\n      username: prometheus\n      password: "
