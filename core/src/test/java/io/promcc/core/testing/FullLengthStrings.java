@@ -18,18 +18,19 @@ import net.jqwik.api.Shrinkable;
  * Strings of a fixed length that shrink to shorter ones. {@code ofLength(n)} strings shrink only
  * character by character and never get shorter: a failing property over guest clusters was shown
  * a 63-character cluster ID where {@code a-a} failed too, after thousands of candidates. These
- * draw what {@code ofLength(n)} draws, seed by seed, edge cases included; an edge case (one
- * character repeated) shrinks shorter too.
+ * draw what {@code ofLength(n)} draws, seed by seed, edge cases and exhaustive generation
+ * included; an edge case (one character repeated) shrinks shorter too.
  */
 final class FullLengthStrings implements Arbitrary<String> {
   private final Arbitrary<String> drawn;
+  private final Arbitrary<String> ofLength;
   private final List<String> edgeCases = new ArrayList<>();
   private final int length;
 
   private FullLengthStrings(String chars, int length) {
     this.length = length;
-    for (Shrinkable<String> edgeCase :
-        Arbitraries.strings().withChars(chars).ofLength(length).edgeCases()) {
+    this.ofLength = Arbitraries.strings().withChars(chars).ofLength(length);
+    for (Shrinkable<String> edgeCase : ofLength.edgeCases()) {
       edgeCases.add(edgeCase.value());
     }
     // none of its own edge cases (the shorter ones), ofLength's instead; this class's
@@ -50,7 +51,8 @@ final class FullLengthStrings implements Arbitrary<String> {
 
   @Override
   public Optional<ExhaustiveGenerator<String>> exhaustive(long maxNumberOfSamples) {
-    return drawn.exhaustive(maxNumberOfSamples);
+    // ofLength's: the drawn strings' would include the shorter ones
+    return ofLength.exhaustive(maxNumberOfSamples);
   }
 
   @Override
