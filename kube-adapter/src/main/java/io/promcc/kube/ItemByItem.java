@@ -7,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
 import io.kubernetes.client.common.KubernetesListObject;
 import io.kubernetes.client.common.KubernetesObject;
@@ -30,13 +31,20 @@ import java.util.function.Function;
  * as a whole: a list that is no object, whose {@code items} is no array, or whose metadata cannot
  * be read cannot be read, nor can a watch event without a type or an object.
  *
+ * <p>An object is read on its own only if it can be told apart: it is an object whose metadata
+ * names it (a name that is a string, not empty; a namespace and a resourceVersion that are
+ * strings, if there). One that cannot be told apart cannot be taken as any object, nor as no
+ * object: a list with it cannot be read as a whole, and an event with it breaks the watch, as
+ * client-go fails a list or a watch it cannot read; the informer keeps what it had until a list
+ * that can be read.
+ *
  * <p>An object of a list that cannot be read but names itself keeps the version the informer's
  * cache holds, if any: the list takes it again, as an event that cannot be read leaves it.
  *
- * <p>An event that brings an object that cannot be read but names it and its resourceVersion is
- * taken as a bookmark at that version (an addition or a change; the informer's cache keeps the
- * version it had), or as the deletion of that name (a deletion); one that does not name them
- * still breaks the watch, and the list after reads it one by one.
+ * <p>An event that brings an object that cannot be read but names it and its resourceVersion (not
+ * empty) is taken as a bookmark at that version (an addition or a change; the informer's cache
+ * keeps the version it had), or as the deletion of that name (a deletion); one that does not
+ * name them still breaks the watch, and the list after reads it one by one.
  *
  * <p>The API server never sends such an object: it validates what it stores ({@code data}'s
  * base64 among it) and writes it back as its type says. A proxy, an aggregated API, a
@@ -63,7 +71,8 @@ final class ItemByItem {
    * Reads {@code json} as a list of {@code itemType} (strictly, as {@link TolerantJson#read}),
    * its objects one by one, and tells {@link UnreadableObjects#listed} which could not be read.
    *
-   * @throws com.google.gson.JsonParseException if the list itself cannot be read
+   * @throws JsonParseException if the list itself cannot be read, or an object of it cannot be
+   *     told apart (naming it by its position)
    */
   <L extends KubernetesListObject> L readList(String json, Class<L> listType,
       Class<? extends KubernetesObject> itemType) {
@@ -85,17 +94,25 @@ final class ItemByItem {
     for (int i = 0; i < array.size(); i++) {
       // the tree gives each object up as it is read: it and the objects are not held at once
       JsonElement item = array.set(i, JsonNull.INSTANCE);
-      String where = "the " + kind + " at item " + i + " of the list";
+      String key;
       try {
-        KubernetesObject object = read(item, itemType);
+        key = identity(item).key();
+      } catch (IllegalArgumentException e) {
+        // no object it can be taken as: the list cannot be read, as a whole
+        throw new JsonParseException("the " + kind + " at item " + i + " of the list cannot be"
+            + " read (" + e.getMessage() + ")");
+      }
+      try {
+        KubernetesObject object = TolerantJson.gson().fromJson(item, itemType);
         readable.add(object);
-        byKey.put(keyOf(object.getMetadata()), object);
+        byKey.put(key, object);
       } catch (RuntimeException e) {
-        Unreadable described = describe(item, where, e);
-        refused.add(described);
+        refused.add(describe(item.getAsJsonObject(), key, e));
         // its last readable version stays, as a watch event that cannot be read leaves it
-        described.key().map(lastReadable).filter(itemType::isInstance)
-            .ifPresent(last -> readable.add(itemType.cast(last)));
+        Object last = lastReadable.apply(key);
+        if (itemType.isInstance(last)) {
+          readable.add(itemType.cast(last));
+        }
       }
     }
     @SuppressWarnings("unchecked") // the list's items are of itemType, as its type says
@@ -114,12 +131,17 @@ final class ItemByItem {
     if (!"ADDED".equals(type) && !"MODIFIED".equals(type) && !"DELETED".equals(type)) {
       return Optional.empty();
     }
-    Unreadable described = describe(object, "the " + kind + " of a watch event", failure);
-    Optional<String> version = string(metadata(object), "resourceVersion")
-        .filter(v -> !v.isEmpty());
-    if (described.key().isEmpty() || version.isEmpty()) {
+    Identity identity;
+    try {
+      identity = identity(object);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // no object it can be taken as: the watch breaks
+    }
+    Optional<String> version = identity.resourceVersion().filter(v -> !v.isEmpty());
+    if (version.isEmpty()) {
       return Optional.empty();
     }
+    Unreadable described = describe(object, identity.key(), failure);
     JsonObject meta = new JsonObject();
     JsonObject read = metadata(object).orElseThrow();
     meta.add("name", read.get("name"));
@@ -135,7 +157,7 @@ final class ItemByItem {
         meta.add("labels", copied);
       });
       T deleted = TolerantJson.gson().fromJson(minimal, objectType);
-      deleted(described.key().get(), deleted);
+      deleted(identity.key(), deleted);
       return Optional.of(new Watch.Response<>(type, deleted));
     }
     unreadable.watched(described);
@@ -168,16 +190,49 @@ final class ItemByItem {
     }
   }
 
-  private static KubernetesObject read(JsonElement item, Class<? extends KubernetesObject> type) {
-    if (item.isJsonNull()) {
-      throw new IllegalArgumentException("it is null, no object");
+  /**
+   * What tells an object apart: the cache's key of it ({@code namespace/name}) and its
+   * resourceVersion, if it has one.
+   */
+  private record Identity(String key, Optional<String> resourceVersion) {}
+
+  /**
+   * The identity of {@code item}.
+   *
+   * @throws IllegalArgumentException if it cannot be read, saying why and quoting no value
+   */
+  private static Identity identity(JsonElement item) {
+    if (!item.isJsonObject()) {
+      throw new IllegalArgumentException(item.isJsonNull() ? "it is null, no object"
+          : "it is no object");
     }
-    KubernetesObject object = TolerantJson.gson().fromJson(item, type);
-    V1ObjectMeta meta = object.getMetadata();
-    if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+    JsonElement meta = item.getAsJsonObject().get("metadata");
+    if (meta != null && !meta.isJsonNull() && !meta.isJsonObject()) {
+      throw new IllegalArgumentException("its metadata is no object");
+    }
+    Optional<JsonObject> read = metadata(item.getAsJsonObject());
+    String name = identifying(read, "name").orElse("");
+    if (name.isEmpty()) {
       throw new IllegalArgumentException("it has no name");
     }
-    return object;
+    return new Identity(UnreadableObjects.key(identifying(read, "namespace").orElse(""), name),
+        identifying(read, "resourceVersion"));
+  }
+
+  /**
+   * The string {@code field} of {@code meta}; empty if it is not there or null.
+   *
+   * @throws IllegalArgumentException if it is there and no string
+   */
+  private static Optional<String> identifying(Optional<JsonObject> meta, String field) {
+    JsonElement value = meta.map(m -> m.get(field)).orElse(null);
+    if (value == null || value.isJsonNull()) {
+      return Optional.empty();
+    }
+    if (!isString(value)) {
+      throw new IllegalArgumentException("its " + field + " is no string");
+    }
+    return Optional.of(value.getAsString());
   }
 
   /** The cache's key of an object with {@code meta}. */
@@ -186,19 +241,16 @@ final class ItemByItem {
   }
 
   /**
-   * {@code item} that cannot be read for {@code failure}: its name and labels where its metadata
-   * has them as strings, and Gson's words for where and what it met, which quote no value.
+   * {@code item}, at {@code key}, that cannot be read for {@code failure}: its labels where its
+   * metadata has them as strings, and Gson's words for where and what it met, which quote no
+   * value.
    */
-  private Unreadable describe(JsonElement item, String where, RuntimeException failure) {
+  private Unreadable describe(JsonObject item, String key, RuntimeException failure) {
     Throwable named = failure.getCause() != null && failure.getCause().getMessage() != null
         ? failure.getCause() : failure;
     String reason = FailureText.withoutGsonAdvice(String.valueOf(named.getMessage()));
-    Optional<JsonObject> meta = item.isJsonObject() ? metadata(item.getAsJsonObject())
-        : Optional.empty();
-    Optional<String> key = string(meta, "name").filter(name -> !name.isEmpty())
-        .map(name -> UnreadableObjects.key(string(meta, "namespace").orElse(""), name));
-    return new Unreadable(key, labels(meta),
-        key.map(k -> UnreadableObjects.named(kind, k)).orElse(where), reason);
+    return new Unreadable(key, labels(metadata(item)), UnreadableObjects.named(kind, key),
+        reason);
   }
 
   private static Optional<JsonObject> metadata(JsonObject object) {

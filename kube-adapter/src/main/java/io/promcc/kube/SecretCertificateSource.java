@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
  * decoder refuses in it) fails its own cluster only, {@value #SOURCE_NOT_READY} naming the
  * Secret and why, never missing; the cached last readable version, if any, is served with that
  * problem, a list too keeping it. One whose labels cannot be read makes every cluster with no
- * Secret not ready.
+ * Secret not ready. One that cannot be told apart (no name, a namespace that is no string) fails
+ * the list, or breaks the watch, as a whole.
  *
  * <p>Change listeners are told once after the first sync, whenever a Secret carrying the cluster
  * label is added, deleted or changes its labels or data, and when a failing informer recovers.

@@ -32,13 +32,12 @@ final class UnreadableObjects {
   /**
    * One object that cannot be read.
    *
-   * @param key {@code namespace/name}, as the informer's cache keys it, if those can be read
-   * @param labels its labels, if its metadata can be read
-   * @param where how messages name it, e.g. {@code secret "ns/name"} or {@code the secret at
-   *     item 3 of the list}
+   * @param key {@code namespace/name}, as the informer's cache keys it
+   * @param labels its labels, if they can be read
+   * @param where how messages name it, e.g. {@code secret "ns/name"}
    * @param reason why it cannot be read, never quoting a value of it
    */
-  record Unreadable(Optional<String> key, Optional<SortedMap<String, String>> labels,
+  record Unreadable(String key, Optional<SortedMap<String, String>> labels,
       String where, String reason) {
     Unreadable {
       requireNonNull(key, "key == null");
@@ -58,7 +57,7 @@ final class UnreadableObjects {
 
   private final String kind;
   private final Runnable onChange;
-  /** By key; objects without one under a key no cache key has: "#" and their position. */
+  /** By key. */
   private final SortedMap<String, Entry> entries = new TreeMap<>();
 
   /**
@@ -85,10 +84,8 @@ final class UnreadableObjects {
           next.put(key, new Entry(entry.unreadable(), version));
         }
       });
-      int position = 0;
       for (Unreadable object : unreadable) {
-        String key = object.key().orElse("#" + position++);
-        next.put(key, new Entry(object, null));
+        next.put(object.key(), new Entry(object, null));
       }
       changed = !sameReasons(entries, next);
       logChanges(entries, next);
@@ -101,11 +98,10 @@ final class UnreadableObjects {
   }
 
   /**
-   * A watch event brought {@code unreadable}, which has a key; the informer's cache keeps the
-   * version it had.
+   * A watch event brought {@code unreadable}; the informer's cache keeps the version it had.
    */
   void watched(Unreadable unreadable) {
-    String key = unreadable.key().orElseThrow();
+    String key = unreadable.key();
     boolean changed;
     synchronized (entries) {
       Entry before = entries.put(key, new Entry(unreadable, null));
@@ -175,7 +171,7 @@ final class UnreadableObjects {
     }
   }
 
-  /** The objects that cannot be read now, by key (those without one last). */
+  /** The objects that cannot be read now, by key. */
   List<Unreadable> current() {
     synchronized (entries) {
       List<Unreadable> all = new ArrayList<>(entries.size());
@@ -192,7 +188,7 @@ final class UnreadableObjects {
   Optional<String> matching(Map<String, String> labels, Collection<String> keys) {
     return joined(current().stream().filter(object ->
         object.labels().map(l -> l.entrySet().containsAll(labels.entrySet())).orElse(false)
-            || object.key().map(keys::contains).orElse(false)));
+            || keys.contains(object.key())));
   }
 
   /** As {@link #matching}, of the objects whose labels cannot be read: any may be one. */

@@ -54,8 +54,8 @@ class ItemByItemTest {
   @Test
   void theReadableObjectsAreTakenAndEachOtherIsToldWithoutItsValue() {
     String json = list("{\"resourceVersion\":\"9\"}", "[" + secret("a", "{\"k\":\"YQ==\"}")
-        + "," + secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}") + ",null,{\"data\":{}},"
-        + secret("c", "{}") + "]");
+        + "," + secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}") + "," + secret("c", "{}")
+        + "]");
 
     V1SecretList list = read(json);
 
@@ -63,18 +63,14 @@ class ItemByItemTest {
     assertEquals(List.of("a", "c"),
         list.getItems().stream().map(s -> s.getMetadata().getName()).toList());
     List<Unreadable> told = unreadable.current();
-    assertEquals(3, told.size(), told::toString);
-    Unreadable b = told.get(2); // those without a name first
-    assertEquals(Optional.of("default/b"), b.key());
+    assertEquals(1, told.size(), told::toString);
+    Unreadable b = told.get(0);
+    assertEquals("default/b", b.key());
     assertEquals(Optional.of(Map.of("clusterID", "b")), b.labels());
     assertEquals("secret \"default/b\" cannot be read (Expected a base64 string but was a STRING"
         + " that is no standard base64 (illegal base64 data at input byte 14) at path"
         + " $.data.k)", b.describe());
-    assertEquals("the secret at item 2 of the list cannot be read (it is null, no object)",
-        told.get(0).describe());
-    assertEquals("the secret at item 3 of the list cannot be read (it has no name)",
-        told.get(1).describe());
-    told.forEach(t -> assertFalse(t.toString().contains(SECRET_TEXT), t::toString));
+    assertFalse(b.toString().contains(SECRET_TEXT), b::toString);
     assertEquals(1, changes.get());
 
     read(json); // the same again: no change
@@ -133,7 +129,7 @@ class ItemByItemTest {
 
     assertEquals(1, list.getItems().size());
     assertSame(last, list.getItems().get(0));
-    assertEquals(List.of(Optional.of("default/b"), Optional.of("default/x")),
+    assertEquals(List.of("default/b", "default/x"),
         unreadable.current().stream().map(Unreadable::key).toList());
   }
 
@@ -152,7 +148,7 @@ class ItemByItemTest {
     Watch.Response<V1Secret> modified = event("MODIFIED", bad).orElseThrow();
     assertEquals("BOOKMARK", modified.type);
     assertEquals("7", modified.object.getMetadata().getResourceVersion());
-    assertEquals(List.of(Optional.of("default/b")),
+    assertEquals(List.of("default/b"),
         unreadable.current().stream().map(Unreadable::key).toList());
     assertEquals(1, changes.get());
 
@@ -172,6 +168,61 @@ class ItemByItemTest {
     assertEquals(Optional.empty(), event("ADDED", bad.replace("\"resourceVersion\":\"7\",", "")));
     assertEquals(Optional.empty(), event("ERROR", bad));
     assertEquals(List.of(), unreadable.current());
+  }
+
+  /**
+   * The objects whose namespace, name or resourceVersion cannot be read, with their data
+   * readable or not: none can be told to be any Secret.
+   */
+  private static List<String> withoutIdentity(String data) {
+    String good = secret("b", data);
+    return List.of("null", "5", "\"" + SECRET_TEXT + "\"", "{\"data\":" + data + "}",
+        good.replace("\"name\":\"b\",", ""), good.replace("\"name\":\"b\"", "\"name\":\"\""),
+        good.replace("\"name\":\"b\"", "\"name\":5"),
+        good.replace("\"namespace\":\"default\"", "\"namespace\":5"),
+        good.replace("\"resourceVersion\":\"7\"", "\"resourceVersion\":7"),
+        "{\"metadata\":[],\"data\":" + data + "}");
+  }
+
+  @Test
+  void aListWithAnObjectThatCannotBeToldApartCannotBeReadAsAWhole() {
+    String known = secret("x", "{\"k\":5}");
+    read(list("{\"resourceVersion\":\"8\"}", "[" + known + "]"));
+    assertEquals(1, changes.get());
+    for (String data : List.of("{}", "{\"k\":\"" + SECRET_TEXT + "!\"}")) {
+      for (String item : withoutIdentity(data)) {
+        String json = list("{\"resourceVersion\":\"9\"}", "[" + secret("a", "{}") + ","
+            + known + "," + item + "]");
+        JsonParseException refused = assertThrows(JsonParseException.class, () -> read(json),
+            item);
+        assertTrue(refused.getMessage().startsWith("the secret at item 2 of the list cannot be"
+            + " read ("), refused.getMessage());
+        assertFalse(refused.getMessage().contains(SECRET_TEXT), refused.getMessage());
+        // nothing is taken from it: what was known stays until a list that can be read
+        assertEquals(List.of("default/x"),
+            unreadable.current().stream().map(Unreadable::key).toList(), item);
+        assertEquals(1, changes.get(), item);
+      }
+    }
+  }
+
+  @Test
+  void anEventWhoseObjectCannotBeToldApartBreaksTheWatch() {
+    String bad = secret("b", "{\"k\":\"" + SECRET_TEXT + "!\"}");
+    assertEquals("BOOKMARK", event("MODIFIED", bad).orElseThrow().type);
+    cached.put("default/b", new V1Secret()); // its last readable version
+    String otherNamespace = bad.replace("\"namespace\":\"default\"", "\"namespace\":5");
+    String unnamed = bad.replace("\"name\":\"b\"", "\"name\":5");
+
+    for (String type : List.of("ADDED", "MODIFIED", "DELETED")) {
+      for (String object : List.of(otherNamespace, unnamed)) {
+        assertEquals(Optional.empty(), event(type, object), type + " " + object);
+      }
+    }
+    // what was known of default/b is left as it was, neither ended nor taken as another's
+    assertEquals(List.of("default/b"),
+        unreadable.current().stream().map(Unreadable::key).toList());
+    assertEquals(1, changes.get());
   }
 
   @Test

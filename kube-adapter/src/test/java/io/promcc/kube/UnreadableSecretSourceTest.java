@@ -263,6 +263,40 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
     assertEquals(lists, fake.requestCount(LISTS));
   }
 
+  /**
+   * A listed object without a name is no Secret it can be told to be: the list fails as a whole,
+   * every cluster keeps its last certificate (degraded), none is missing, until a list that can
+   * be read, as client-go refuses it; nothing of it is kept past that list.
+   */
+  @Test
+  void aListedObjectWithoutANameFailsTheListUntilOneCanBeRead() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    fake.faults().addToLists("{\"metadata\":{\"namespace\":\"default\","
+        + "\"labels\":{\"size\":5}},\"data\":{\"key\":\"" + NOT_BASE64 + "\"}}", LISTS);
+    fake.faults().expireWatches();
+    Poll.until(WAIT, "list failed", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+
+    CertificateObservation seen = source.observe(List.of(ABC, THIRD));
+    assertEquals(issued.certificatePem(), seen.bundles().get(ABC.id()).certificatePem());
+    Rejection abc = seen.problems().get(ABC.id());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY, abc.reason(), abc::message);
+    assertTrue(abc.message().contains("the secret at item 1 of the list cannot be read (it has"
+        + " no name)") && abc.message().endsWith(" from the last secrets listed"),
+        abc.message());
+    assertFalse(abc.message().contains(NOT_BASE64), abc.message());
+    assertEquals(SecretCertificateSource.SOURCE_NOT_READY,
+        seen.problems().get(THIRD.id()).reason());
+
+    fake.faults().clear();
+    Poll.until(WAIT, "third missing", () -> SecretCertificateSource.SECRET_MISSING.equals(
+        source.observe(List.of(THIRD)).problems().get(THIRD.id()).reason()));
+    assertEquals(Map.of(), source.observe(List.of(ABC)).problems());
+    assertEquals(0, log.lines().size(), () -> log.lines().toString());
+  }
+
   @Test
   void aSecretWhoseLabelsCannotBeReadMakesNoClusterMissing() {
     JsonObject unlabelled = fake.store().create(ApiResource.SECRETS, null,

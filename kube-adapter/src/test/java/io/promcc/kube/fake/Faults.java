@@ -2,6 +2,7 @@ package io.promcc.kube.fake;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.function.Predicate;
  * {@code Status} object, the API server's 401 and 403, or its plain-text 429), delay them, end
  * open watches or new ones at once, expire them with 410 Gone or with another watch
  * {@code ERROR} event, send new ones one event as given, break new ones mid-stream (before
- * any event, or after one as given), answer lists at any version from a cache that is behind.
- * Thread-safe; rules apply in the order they were added.
+ * any event, or after one as given), answer lists at any version from a cache that is behind,
+ * add an item as given to lists (one the store cannot hold, e.g. without a name). Thread-safe;
+ * rules apply in the order they were added.
  */
 public final class Faults {
   /** Unlimited count for {@link #fail}. */
@@ -28,7 +30,10 @@ public final class Faults {
   /** What to do with a request: delay it, then answer with {@code reply} (empty: serve it). */
   record Action(Duration delay, Optional<FaultReply> reply) {}
 
+  private record AddedItem(Predicate<FakeRequest> which, JsonElement item) {}
+
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<AddedItem> addedItems = new CopyOnWriteArrayList<>();
   private final ObjectStore store;
   private volatile boolean stalled;
   /** The revision lists at any version are answered at (a stale watch cache); 0 for none. */
@@ -198,6 +203,24 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Adds {@code item}, JSON as given (e.g. an object without a name, or {@code null}), at the
+   * end of the items of every matching list until {@link #clear()}: an object the store cannot
+   * hold, as a proxy, an aggregated API or a conversion webhook may answer it.
+   */
+  public Faults addToLists(String item, Predicate<FakeRequest> which) {
+    requireNonNull(which, "which == null");
+    addedItems.add(new AddedItem(which.and(request -> !request.isWatch()),
+        JsonParser.parseString(requireNonNull(item, "item == null"))));
+    return this;
+  }
+
+  /** The items {@link #addToLists} adds to the list {@code request} asks for. */
+  List<JsonElement> itemsAddedTo(FakeRequest request) {
+    return addedItems.stream().filter(added -> added.which().test(request))
+        .map(added -> added.item().deepCopy()).toList();
+  }
+
   /** Delays every matching request by {@code delay} until {@link #clear()}. */
   public Faults delay(Duration delay, Predicate<FakeRequest> which) {
     requireNonNull(which, "which == null");
@@ -255,6 +278,7 @@ public final class Faults {
   /** Removes every rule and ends a stall and a stale cache. */
   public void clear() {
     rules.clear();
+    addedItems.clear();
     stalled = false;
     staleRevision = 0;
   }

@@ -153,6 +153,7 @@ final class Routes {
         list.add("metadata", page.metadata());
         JsonArray items = new JsonArray();
         page.items().forEach(o -> items.add(served(o)));
+        faults.itemsAddedTo(request).forEach(items::add);
         list.add("items", items);
         Answers.sendJson(exchange, 200, served(list));
       }
