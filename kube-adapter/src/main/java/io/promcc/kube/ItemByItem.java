@@ -191,6 +191,15 @@ final class ItemByItem {
   }
 
   /**
+   * Checks that {@code object} can be told apart, as {@link #identity} reads it.
+   *
+   * @throws IllegalArgumentException if it cannot, saying why and quoting no value
+   */
+  static void identify(JsonElement object) {
+    identity(object);
+  }
+
+  /**
    * What tells an object apart: the cache's key of it ({@code namespace/name}) and its
    * resourceVersion, if it has one.
    */
@@ -207,7 +216,10 @@ final class ItemByItem {
           : "it is no object");
     }
     JsonElement meta = item.getAsJsonObject().get("metadata");
-    if (meta != null && !meta.isJsonNull() && !meta.isJsonObject()) {
+    if (meta == null || meta.isJsonNull()) {
+      throw new IllegalArgumentException("it has no metadata");
+    }
+    if (!meta.isJsonObject()) {
       throw new IllegalArgumentException("its metadata is no object");
     }
     Optional<JsonObject> read = metadata(item.getAsJsonObject());

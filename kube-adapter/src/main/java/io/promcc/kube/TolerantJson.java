@@ -167,8 +167,9 @@ final class TolerantJson {
   }
 
   /**
-   * Opens a watch as above; with {@code items}, an event whose object cannot be read is taken as
-   * {@link ItemByItem#unreadableEvent} says, where it can be.
+   * Opens a watch as above; with {@code items}, an event whose object cannot be told apart (no
+   * name, read or not) cannot be read, and one whose object cannot be read otherwise is taken
+   * as {@link ItemByItem#unreadableEvent} says, where it can be.
    *
    * @param items reads objects one by one; null to refuse an event that cannot be read
    */
@@ -314,9 +315,16 @@ final class TolerantJson {
         if (!isObject) {
           throw new UnreadableEvent("it has no object", null);
         }
+        if (items != null && !"BOOKMARK".equals(eventType.getAsString())) {
+          try {
+            ItemByItem.identify(object);
+          } catch (IllegalArgumentException e) {
+            // no object it can be taken as, nor as no object: the watch breaks
+            throw new UnreadableEvent("its object cannot be read: " + e.getMessage(), e);
+          }
+        }
         T read = GSON.fromJson(object, type);
-        if (items != null && read instanceof KubernetesObject named
-            && named.getMetadata() != null && named.getMetadata().getName() != null) {
+        if (items != null && read instanceof KubernetesObject named) {
           items.readable(eventType.getAsString(), ItemByItem.keyOf(named.getMetadata()), read);
         }
         return new Watch.Response<>(eventType.getAsString(), read);

@@ -297,6 +297,34 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
     assertEquals(0, log.lines().size(), () -> log.lines().toString());
   }
 
+  /**
+   * A watched Secret without a name, readable otherwise, is no Secret the cache can keep: the
+   * watch breaks and the list after it is read, where the cache took it under a key of no
+   * Secret and served its certificate to the cluster its labels name.
+   */
+  @Test
+  void aWatchedSecretWithoutANameBreaksTheWatch() {
+    startSynced();
+    JsonObject unnamed = JsonParser.parseString(JSON.serialize(
+        secret("default", "third-prometheus", "third", "prometheus", fullData())))
+        .getAsJsonObject();
+    unnamed.getAsJsonObject("metadata").remove("name");
+    unnamed.getAsJsonObject("metadata").addProperty("resourceVersion",
+        Long.toString(fake.store().resourceVersion()));
+    fake.faults().sendOnNewWatches(1, "ADDED", unnamed.toString(),
+        request -> request.isFor(ApiResource.SECRETS));
+    long lists = fake.requestCount(LISTS);
+    fake.faults().closeWatches();
+
+    Poll.until(WAIT, "listed again or served", () -> fake.requestCount(LISTS) > lists
+        || source.observe(List.of(THIRD)).bundles().containsKey(THIRD.id()));
+    Poll.until(WAIT, "watched again", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
+    CertificateObservation seen = source.observe(List.of(THIRD));
+    assertNull(seen.bundles().get(THIRD.id()));
+    assertEquals(SecretCertificateSource.SECRET_MISSING,
+        seen.problems().get(THIRD.id()).reason());
+  }
+
   @Test
   void aSecretWhoseLabelsCannotBeReadMakesNoClusterMissing() {
     JsonObject unlabelled = fake.store().create(ApiResource.SECRETS, null,
