@@ -27,8 +27,8 @@ final class DeletionRules {
   static void checkUpdate(ApiResource resource, String name, JsonObject meta,
       JsonObject currentMeta) {
     List<String> errors = new ArrayList<>();
-    String deletion = ObjectStore.string(currentMeta, "deletionTimestamp");
-    String asked = ObjectStore.string(meta, "deletionTimestamp");
+    String deletion = StoreJson.string(currentMeta, "deletionTimestamp");
+    String asked = StoreJson.string(meta, "deletionTimestamp");
     if (deletion == null && asked != null) {
       errors.add("metadata.deletionTimestamp: Invalid value: " + goTime(asked)
           + ": field is immutable");
@@ -70,7 +70,7 @@ final class DeletionRules {
 
   /** The finalizers an object names; none if it has no list of them. */
   static List<JsonElement> finalizers(JsonObject object) {
-    return finalizersOf(ObjectStore.metadata(object));
+    return finalizersOf(StoreJson.metadata(object));
   }
 
   private static List<JsonElement> finalizersOf(JsonObject meta) {

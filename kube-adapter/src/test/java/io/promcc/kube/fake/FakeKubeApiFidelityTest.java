@@ -209,7 +209,7 @@ class FakeKubeApiFidelityTest {
   void removingTheLastFinalizerOfAnObjectBeingDeletedRemovesIt() throws Exception {
     V1Service guarded = FakeKubeApiTest.service(ns, "master", Map.of());
     guarded.getMetadata().finalizers(List.of("example.com/a", "example.com/b"));
-    String created = ObjectStore.metadata(fake.store().create(ApiResource.SERVICES, ns, guarded))
+    String created = StoreJson.metadata(fake.store().create(ApiResource.SERVICES, ns, guarded))
         .get("resourceVersion").getAsString();
     StoreWatches.Subscription watch = fake.store().subscribe(ApiResource.SERVICES, ns,
         Selector.everything(), Selector.everything(), created);

@@ -1,11 +1,11 @@
 package io.promcc.kube.fake;
 
+import static io.promcc.kube.fake.StoreJson.metadata;
+import static io.promcc.kube.fake.StoreJson.string;
+import static io.promcc.kube.fake.StoreJson.toJson;
 import static java.util.Objects.requireNonNull;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.kubernetes.client.openapi.JSON;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +24,8 @@ import java.util.UUID;
  * <p>Thread-safe: every method locks the store, and watch subscriptions are registered under the
  * same lock, so a watcher never misses or repeats an event. The open watches and how a change
  * reaches each are {@link StoreWatches}', the history {@link StoreHistory}'s, the rules on
- * deletion fields {@link DeletionRules}' and the keys and names {@link StoreKeys}'.
+ * deletion fields {@link DeletionRules}', the keys and names {@link StoreKeys}' and reading and
+ * copying JSON {@link StoreJson}'.
  */
 public final class ObjectStore {
   /** Event types as they appear on the wire. */
@@ -390,26 +391,5 @@ public final class ObjectStore {
 
   private TreeMap<String, JsonObject> table(ApiResource resource) {
     return objects.computeIfAbsent(resource, r -> new TreeMap<>());
-  }
-
-  static JsonObject metadata(JsonObject json) {
-    if (!json.has("metadata") || !json.get("metadata").isJsonObject()) {
-      json.add("metadata", new JsonObject());
-    }
-    return json.getAsJsonObject("metadata");
-  }
-
-  static String string(JsonObject json, String member) {
-    JsonElement value = json.get(member);
-    return value == null || value.isJsonNull() ? null : value.getAsString();
-  }
-
-  /** A deep copy of a {@link JsonObject}, or a client-java model serialized with its own JSON. */
-  static JsonObject toJson(Object object) {
-    requireNonNull(object, "object == null");
-    if (object instanceof JsonObject json) {
-      return json.deepCopy();
-    }
-    return JsonParser.parseString(JSON.serialize(object)).getAsJsonObject();
   }
 }

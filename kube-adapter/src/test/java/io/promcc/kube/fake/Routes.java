@@ -183,7 +183,7 @@ final class Routes {
           throw new ApiError(400, "BadRequest", "the name of the object (" + bodyName
               + ") does not match the name on the URL (" + name + ")");
         }
-        ObjectStore.metadata(body).addProperty("name", name);
+        StoreJson.metadata(body).addProperty("name", name);
         Answers.sendJson(exchange, 200, served(store.update(resource, namespace, body)));
       }
       case "PATCH" -> {

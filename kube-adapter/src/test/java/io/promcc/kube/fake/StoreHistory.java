@@ -72,9 +72,9 @@ final class StoreHistory {
       if (!change.resource().equals(resource)) {
         continue;
       }
-      JsonObject meta = ObjectStore.metadata(change.object());
-      String key = StoreKeys.key(resource.namespaced() ? ObjectStore.string(meta, "namespace")
-          : null, ObjectStore.string(meta, "name"));
+      JsonObject meta = StoreJson.metadata(change.object());
+      String key = StoreKeys.key(resource.namespaced() ? StoreJson.string(meta, "namespace")
+          : null, StoreJson.string(meta, "name"));
       if (change.type() == ObjectStore.EventType.ADDED) {
         objects.remove(key);
       } else {

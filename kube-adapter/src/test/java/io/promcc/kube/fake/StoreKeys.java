@@ -20,7 +20,7 @@ final class StoreKeys {
     if (!resource.namespaced()) {
       return null;
     }
-    String fromObject = ObjectStore.string(meta, "namespace");
+    String fromObject = StoreJson.string(meta, "namespace");
     if (namespace == null) {
       if (fromObject == null) {
         throw new ApiError(400, "BadRequest", resource.kind() + " needs a namespace");

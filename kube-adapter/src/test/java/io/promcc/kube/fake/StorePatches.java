@@ -44,9 +44,9 @@ final class StorePatches {
         case APPLY -> throw new IllegalStateException("handled above");
       };
     }
-    JsonObject resultMeta = ObjectStore.metadata(result);
+    JsonObject resultMeta = StoreJson.metadata(result);
     String wanted = Patches.string(resultMeta, "resourceVersion");
-    String now = Patches.string(ObjectStore.metadata(current), "resourceVersion");
+    String now = Patches.string(StoreJson.metadata(current), "resourceVersion");
     if (wanted != null && !wanted.isEmpty() && !wanted.equals(now)) {
       throw new ApiError(409, "Conflict", "Operation cannot be fulfilled on "
           + resource.plural() + (resource.group().isEmpty() ? "" : "." + resource.group())
@@ -84,12 +84,12 @@ final class StorePatches {
           + resource.apiVersion() + "\" and kind \"" + resource.kind() + "\", found \""
           + apiVersion + "\" and \"" + kind + "\"");
     }
-    String appliedName = Patches.string(ObjectStore.metadata(applied), "name");
+    String appliedName = Patches.string(StoreJson.metadata(applied), "name");
     if (appliedName != null && !appliedName.equals(name)) {
       throw new ApiError(400, "BadRequest", "the name of the object (" + appliedName
           + ") does not match the name on the URL (" + name + ")");
     }
-    ObjectStore.metadata(applied).addProperty("name", name);
+    StoreJson.metadata(applied).addProperty("name", name);
     return applied;
   }
 }

@@ -129,8 +129,8 @@ final class StoreWatches {
       // as the API server's watch cache: the object as it was when it still matched, with the
       // resourceVersion of the change that made it leave the selection
       object = change.previous().deepCopy();
-      ObjectStore.metadata(object).add("resourceVersion",
-          ObjectStore.metadata(change.object()).get("resourceVersion"));
+      StoreJson.metadata(object).add("resourceVersion",
+          StoreJson.metadata(change.object()).get("resourceVersion"));
     } else {
       object = change.object().deepCopy();
     }
