@@ -45,16 +45,27 @@ public final class InputFiles {
       if (bytes.length > MAX_BYTES) {
         throw new ValidationException(subject, List.of(SizeBound.tooLarge(MAX_BYTES, size(file))));
       }
-      try {
-        return utf8(bytes);
-      } catch (IllegalArgumentException notText) {
-        throw new ValidationException(subject, List.of(notText.getMessage()));
-      }
+      return text(file, what, bytes);
     } catch (NoSuchFileException e) {
       throw new ValidationException(subject, List.of("does not exist"));
     } catch (IOException e) { // a folder, a file it may not read
       throw new ValidationException(subject, List.of("cannot be read ("
           + FolderFailures.reason(e) + ")"));
+    }
+  }
+
+  /**
+   * {@code bytes}, read from {@code file}, as UTF-8 text.
+   *
+   * @param what what the file is, for the message ({@code "base config"})
+   * @throws ValidationException naming {@code what} and the file if they are not UTF-8 text
+   */
+  public static String text(Path file, String what, byte[] bytes) {
+    try {
+      return utf8(bytes);
+    } catch (IllegalArgumentException notText) {
+      throw new ValidationException(what + " " + Quoting.quote(file.toString()),
+          List.of(notText.getMessage()));
     }
   }
 

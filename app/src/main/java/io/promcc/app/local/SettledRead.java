@@ -17,16 +17,18 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * The read of a {@link ClusterFileSource}'s file once it holds still. Holds no state between
- * reads; used by one reload at a time.
+ * The read of a watched file once it holds still: a {@link ClusterFileSource}'s file, and the
+ * controller's base config and profile. Holds no state between reads; used by one reload at a
+ * time.
  */
-final class SettledRead {
+public final class SettledRead {
   private static final long SETTLE_MILLIS = 100;
   private static final long EMPTY_SETTLE_MILLIS = 2000;
   /** The most one settle takes in all, its reads included: an empty list's wait, and more. */
-  static final Duration MAX_WAIT = Duration.ofSeconds(4);
+  public static final Duration MAX_WAIT = Duration.ofSeconds(4);
 
   private final Path file;
   private final LongSupplier ticker;
@@ -37,6 +39,11 @@ final class SettledRead {
    * Waits with {@code sleeper}, and measures the time taken on {@code ticker}: nanoseconds, as
    * {@link System#nanoTime()}, which a wall clock set forward or back does not move.
    */
+  public SettledRead(Path file, LongSupplier ticker, Sleeper sleeper) {
+    this(file, ticker, sleeper, RegularFiles::read);
+  }
+
+  /** As above, reading the file with {@code reader} (a seam for tests). */
   SettledRead(Path file, LongSupplier ticker, Sleeper sleeper, ClusterFileSource.Reader reader) {
     this.file = file;
     this.ticker = ticker;
@@ -69,13 +76,23 @@ final class SettledRead {
    *     truncated since, and would not be given the time an empty list is
    */
   Read settle(boolean mayHaveClusters) {
+    return settle(bytes -> listsNoCluster(bytes, mayHaveClusters));
+  }
+
+  /**
+   * As {@link #settle(boolean)} for any file: what {@code givenLongerWait} holds for (read
+   * bytes, never null) must stay so for {@value #EMPTY_SETTLE_MILLIS} ms, as must content that
+   * does not end with a line break; anything else {@value #SETTLE_MILLIS} ms.
+   */
+  public Read settle(Predicate<byte[]> givenLongerWait) {
     long start = ticker.getAsLong();
     Read previous = readOnce();
     Duration lastRead = since(start);
     Duration slept = Duration.ZERO;
     while (true) {
-      Duration wait = Duration.ofMillis(listsNoCluster(previous.bytes(), mayHaveClusters)
-          || endsInsideALine(previous.bytes()) ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
+      boolean longer = previous.bytes() != null && givenLongerWait.test(previous.bytes())
+          || endsInsideALine(previous.bytes());
+      Duration wait = Duration.ofMillis(longer ? EMPTY_SETTLE_MILLIS : SETTLE_MILLIS);
       // the sleeps bound it too, should the ticker lag behind them; the first wait is always
       // taken: a file slower to read than the bound would else never be read
       Duration waited = max(since(start), slept);
@@ -115,8 +132,8 @@ final class SettledRead {
    *     or if that wait was interrupted: such a read may be half-written, and is not applied
    * @param interrupted whether the wait was interrupted (a stop) before the file held still
    */
-  record Read(byte[] bytes, Exception failure, boolean held, boolean interrupted) {
-    Read(byte[] bytes, Exception failure) {
+  public record Read(byte[] bytes, Exception failure, boolean held, boolean interrupted) {
+    public Read(byte[] bytes, Exception failure) {
       this(bytes, failure, true, false);
     }
 

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -197,18 +198,22 @@ public final class Controller {
     List<Path> plannerFiles = new ArrayList<>();
     settings.baseConfig().ifPresent(plannerFiles::add);
     settings.profile().ifPresent(plannerFiles::add);
+    // a file still being written when its wait to hold still ends is read again at the
+    // watcher's next check, changed or not
+    List<FileWatcher.Watch> plannerWatches = new CopyOnWriteArrayList<>();
+    Runnable readAgain = () -> plannerWatches.forEach(FileWatcher.Watch::recheck);
     for (Path file : plannerFiles) {
-      watcher.watch(file, () -> {
-        if (inputs.reload()) {
+      plannerWatches.add(watcher.watch(file, () -> {
+        if (inputs.reload(readAgain)) {
           loop.trigger(file + " changed");
         }
-      });
+      }));
     }
     watcher.start();
     if (!plannerFiles.isEmpty()) {
       // an edit between the first read (when the controller was made) and the watch's start
       // makes no watch event: the files are read once more now that they are watched
-      inputs.reload();
+      inputs.reload(readAgain);
     }
     clusters.start();
     certificates.start();

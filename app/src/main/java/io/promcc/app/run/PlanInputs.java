@@ -4,17 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.InputFiles;
 import io.promcc.app.SourceErrors;
+import io.promcc.app.local.SettledRead;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.PromccException;
 import io.promcc.core.model.Quoting;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
+import io.promcc.core.port.Sleeper;
 import io.promcc.core.yaml.BaseConfig;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The planner's inputs that come from the user's files (the base config and the scrape profile),
@@ -25,7 +29,9 @@ import java.util.Optional;
  * Prometheus' top-level fields (another file given as it), and one of no YAML value (emptied
  * by a failed write; {@code {}} is the empty config). The next good edit is taken. What
  * the base config's reading warns of (top-level keys Prometheus does not know, text past its
- * first YAML document) is logged once per change.
+ * first YAML document) is logged once per change. A change is read once the file holds still
+ * ({@link SettledRead}, as the clusters file is): one written in place is not read half-way,
+ * and one still changing is no bad edit, read again at the next check.
  * Thread-safe.
  */
 final class PlanInputs {
@@ -35,8 +41,11 @@ final class PlanInputs {
   private final Optional<Path> profile;
   private final ControllerSettings settings;
   private final SourceErrors errors;
+  private final Optional<SettledRead> baseSettling;
+  private final Optional<SettledRead> profileSettling;
   private volatile Planner current;
   private String lastProblem;
+  private boolean changingLogged; // a reload gave up on a file still changing, and said so
   private List<String> lastWarnings = List.of();
 
   /**
@@ -47,13 +56,28 @@ final class PlanInputs {
    */
   PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
       SourceErrors errors) {
+    this(baseConfig, profile, settings, errors, System::nanoTime, Sleeper.SYSTEM);
+  }
+
+  /**
+   * As above, {@link #reload} waiting for a file to hold still with {@code sleeper}, and
+   * bounding that wait on {@code ticker} (nanoseconds, as {@link System#nanoTime()}): seams for
+   * tests.
+   */
+  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
+      SourceErrors errors, LongSupplier ticker, Sleeper sleeper) {
     this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
     this.profile = requireNonNull(profile, "profile == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.errors = requireNonNull(errors, "errors == null");
+    this.baseSettling = baseConfig.map(file -> new SettledRead(file, ticker, sleeper));
+    this.profileSettling = profile.map(file -> new SettledRead(file, ticker, sleeper));
     baseConfig.ifPresent(file -> errors.declared("base-config"));
     profile.ifPresent(file -> errors.declared("profile"));
-    this.current = read();
+    // at start a file is read as it is: there is no last good one to keep while waiting, and
+    // one being written fails the start (exit 2) as a bad setting, to be run again
+    this.current = read(profile.map(p -> InputFiles.text(p, "profile")),
+        baseConfig.map(p -> InputFiles.text(p, "base config")));
   }
 
   /** The planner of the last good files. */
@@ -62,13 +86,36 @@ final class PlanInputs {
   }
 
   /**
-   * Re-reads the files.
+   * Re-reads the files as {@link #reload(Runnable)}, with nothing to do when they are still
+   * changing.
+   */
+  boolean reload() {
+    return reload(() -> { });
+  }
+
+  /**
+   * Re-reads the files once they hold still ({@link SettledRead}: a file written in place, a
+   * slow copy, is not read half-way). A file that did not hold still within
+   * {@link SettledRead#MAX_WAIT} (or whose wait was interrupted) is no bad edit: nothing is
+   * reported, the last good planner stays and {@code readAgain} is run, to have the files read
+   * again at the watcher's next check.
    *
    * @return true if the planner changed
    */
-  synchronized boolean reload() {
+  synchronized boolean reload(Runnable readAgain) {
+    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::baseNoValue));
+    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(PlanInputs::noValue));
+    if (!base.map(SettledRead.Read::held).orElse(true)
+        || !prof.map(SettledRead.Read::held).orElse(true)) {
+      stillChanging(base.map(SettledRead.Read::interrupted).orElse(false)
+          || prof.map(SettledRead.Read::interrupted).orElse(false));
+      readAgain.run();
+      return false;
+    }
+    changingLogged = false;
     try {
-      Planner next = read();
+      Planner next = read(profile.map(p -> text(p, "profile", prof.orElseThrow())),
+          baseConfig.map(p -> text(p, "base config", base.orElseThrow())));
       lastProblem = null;
       current = next;
       return true;
@@ -84,10 +131,45 @@ final class PlanInputs {
     }
   }
 
-  private Planner read() {
-    ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(
-        InputFiles.text(p, "profile"), p.toString())).orElseGet(ScrapeProfile::defaultProfile);
-    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(InputFiles.text(p, "base config"),
+  /** Said once until a reload holds still; not for a stop's interrupt. */
+  private void stillChanging(boolean interrupted) {
+    if (!interrupted && !changingLogged) {
+      changingLogged = true;
+      LOG.log(Level.INFO, "the base config or profile was still changing after "
+          + SettledRead.MAX_WAIT.toSeconds() + " s of waiting for it to hold still; the last "
+          + "good ones are kept, and they are read again at the next check");
+    }
+  }
+
+  /** The text of what held still; a file that could not be read is read again for its error. */
+  private static String text(Path file, String what, SettledRead.Read settled) {
+    return settled.failure() != null ? InputFiles.text(file, what)
+        : InputFiles.text(file, what, settled.bytes());
+  }
+
+  /** Whether {@code bytes} is a base config of no YAML value, which is refused if it stays. */
+  private static boolean baseNoValue(byte[] bytes) {
+    try {
+      BaseConfig.parse(InputFiles.utf8(bytes), "").checkHasPrometheusField();
+      return false;
+    } catch (ValidationException e) {
+      return e.problems().equals(List.of(BaseConfig.NO_VALUE));
+    } catch (PromccException | IllegalArgumentException e) {
+      return false; // refused as it is, if it stays so
+    }
+  }
+
+  /** Whether {@code bytes} hold only blanks, comments and document markers. */
+  private static boolean noValue(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    return text.lines().map(String::strip).allMatch(line -> line.isEmpty()
+        || line.startsWith("#") || line.equals("---") || line.equals("..."));
+  }
+
+  private Planner read(Optional<String> profileText, Optional<String> baseText) {
+    ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(profileText.orElseThrow(),
+        p.toString())).orElseGet(ScrapeProfile::defaultProfile);
+    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(baseText.orElseThrow(),
         p.toString())).orElseGet(BaseConfig::empty);
     warnOnce(base.warnings());
     // a wrong file (a profile, a manifest) given or copied over it, or one emptied (a failed
