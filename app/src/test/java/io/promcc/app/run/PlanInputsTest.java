@@ -12,6 +12,7 @@ import io.promcc.app.SourceErrors;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.ValidationException;
 import io.promcc.core.plan.Planner;
+import io.promcc.core.port.Sleeper;
 import io.promcc.core.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,13 @@ class PlanInputsTest {
   private static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
       + "an empty config (the generated jobs only) is written {}";
 
+  /**
+   * The wait for an edited file to hold still (PlanInputsSettleTest) passes no time: the files
+   * here are written whole before they are read again.
+   */
+  private static final Sleeper NO_WAIT = duration -> { };
+  private static final LongSupplier TICKER = System::nanoTime;
+
   @TempDir Path temp;
   /** What {@link #inputsOf} reported, as "source: message". */
   private final List<String> reports = new ArrayList<>();
@@ -44,7 +53,7 @@ class PlanInputsTest {
   /** The inputs of base config {@code base} and the default profile, reporting to reports. */
   private PlanInputs inputsOf(Path base) {
     return new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
-        (source, message) -> reports.add(source + ": " + message));
+        (source, message) -> reports.add(source + ": " + message), TICKER, NO_WAIT);
   }
 
   @Test
@@ -166,7 +175,7 @@ class PlanInputsTest {
         + "  - {target_label: __scrape_interval__, replacement: 20s}\n");
     Path base = Files.writeString(temp.resolve("base.yml"), "global: {scrape_interval: 2m}\n");
     PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.of(profile), SETTINGS,
-        (source, message) -> reports.add(source + ": " + message));
+        (source, message) -> reports.add(source + ": " + message), TICKER, NO_WAIT);
     Planner good = inputs.planner();
 
     Files.writeString(base, "global: {scrape_interval: 2m, scrape_timeout: 30s}\n");
