@@ -48,18 +48,12 @@ class ClusterIdShrinkingTest {
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context,
         PropertyExecutor property) {
-      PropertyExecutionResult result = property.execute();
-      try {
-        assertEquals(PropertyExecutionResult.Status.FAILED, result.status(),
-            "the property was meant to fail");
+      return FailingProperty.judged(property, () -> 0, (result, candidates) -> {
         String first = (String) result.originalSample().orElseThrow().parameters().get(0);
         String shrunk = (String) result.shrunkSample().map(FalsifiedSample::parameters)
             .orElse(result.originalSample().orElseThrow().parameters()).get(0);
         assertEquals("a--a", shrunk, "the first failing ID was " + first);
-        return result.mapToSuccessful();
-      } catch (AssertionError e) {
-        return result.mapToFailed(e);
-      }
+      });
     }
   }
 }

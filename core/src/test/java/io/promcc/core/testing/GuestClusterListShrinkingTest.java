@@ -106,19 +106,12 @@ class GuestClusterListShrinkingTest {
       Expect expect = context.findAnnotation(Expect.class).orElseThrow();
       GuestClusterListShrinkingTest test = (GuestClusterListShrinkingTest) context.testInstance();
       test.runs = 0;
-      PropertyExecutionResult result = property.execute();
-      try {
-        check(expect, result, test.runs - result.countTries());
-        return result.mapToSuccessful();
-      } catch (AssertionError e) {
-        return result.mapToFailed(e);
-      }
+      return FailingProperty.judged(property, () -> test.runs,
+          (result, candidates) -> check(expect, result, candidates));
     }
 
     @SuppressWarnings("unchecked")
     private static void check(Expect expect, PropertyExecutionResult result, int candidates) {
-      assertEquals(PropertyExecutionResult.Status.FAILED, result.status(),
-          "the property was meant to fail");
       List<GuestCluster> shrunk = (List<GuestCluster>) result.shrunkSample()
           .map(FalsifiedSample::parameters).orElseThrow().get(0);
       String seen = "shrunk to " + shrunk + " after " + candidates + " candidates";
