@@ -205,7 +205,8 @@ public final class Faults {
 
   /**
    * Adds {@code item}, JSON as given (e.g. an object without a name, or {@code null}), at the
-   * end of the items of every matching list until {@link #clear()}: an object the store cannot
+   * end of the items of every matching list (of its last page, if paged) until
+   * {@link #clear()}; never to a watch, nor to the store: an object the store cannot
    * hold, as a proxy, an aggregated API or a conversion webhook may answer it.
    */
   public Faults addToLists(String item, Predicate<FakeRequest> which) {

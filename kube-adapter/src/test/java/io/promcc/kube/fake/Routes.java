@@ -1,6 +1,7 @@
 package io.promcc.kube.fake;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -153,7 +154,11 @@ final class Routes {
         list.add("metadata", page.metadata());
         JsonArray items = new JsonArray();
         page.items().forEach(o -> items.add(served(o)));
-        faults.itemsAddedTo(request).forEach(items::add);
+        JsonElement next = page.metadata().get("continue");
+        if (next == null || next.isJsonNull() || next.getAsString().isEmpty()) {
+          // at the end of the list: on its last page only, as one list, however it is paged
+          faults.itemsAddedTo(request).forEach(items::add);
+        }
         list.add("items", items);
         Answers.sendJson(exchange, 200, served(list));
       }
