@@ -298,6 +298,47 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
   }
 
   /**
+   * What is known of a Secret that cannot be read outlasts a list that fails as a whole (a
+   * nameless object in it): the list after, with the Secret as unreadable as before, logs it
+   * no second time; a list that can be read and no longer has it ends it (its cluster's Secret
+   * is missing), though no watch saw it deleted.
+   */
+  @Test
+  void anUnreadableSecretOutlastsAFailedListAndEndsWithAListWithoutIt() {
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(fake.store().create(
+        ApiResource.SECRETS, null, secret("default", "abc12-prometheus", "abc12", "prometheus",
+            fullData()))));
+    startSynced();
+    assertEquals(1, warningsNamingAbc(), () -> log.lines().toString());
+    String nameless = "{\"metadata\":{\"namespace\":\"default\"}}";
+    for (int round = 0; round < 2; round++) {
+      Poll.until(WAIT, "watched", () -> fake.store().watchCount(ApiResource.SECRETS) > 0);
+      fake.faults().addToLists(nameless, LISTS);
+      fake.faults().expireWatches();
+      Poll.until(WAIT, "list failed", () -> source.observe(List.of(ABC)).problems()
+          .get(ABC.id()).message().contains("(it has no name)"));
+      if (round == 1) {
+        // no watch is open while the lists fail: only a list can tell it is gone
+        fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
+      }
+      fake.faults().clear();
+      Poll.until(WAIT, "listed", () -> !source.observe(List.of(ABC)).problems().get(ABC.id())
+          .message().contains("(it has no name)"));
+      Rejection abc = source.observe(List.of(ABC)).problems().get(ABC.id());
+      if (round == 0) {
+        assertEquals(SecretCertificateSource.SOURCE_NOT_READY, abc.reason(), abc::message);
+        assertNamesTheSecretNotTheValue(abc.message());
+      } else {
+        assertEquals(SecretCertificateSource.SECRET_MISSING, abc.reason(), abc::message);
+      }
+      assertEquals(1, warningsNamingAbc(), () -> log.lines().toString());
+    }
+    assertTrue(log.lines().contains(
+        "INFO secret \"default/abc12-prometheus\" is no longer listed unreadable"),
+        () -> log.lines().toString());
+  }
+
+  /**
    * A watched Secret without a name, readable otherwise, is no Secret the cache can keep: the
    * watch breaks and the list after it is read, where the cache took it under a key of no
    * Secret and served its certificate to the cluster its labels name.
