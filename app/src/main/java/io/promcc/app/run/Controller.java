@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -198,17 +197,7 @@ public final class Controller {
     List<Path> plannerFiles = new ArrayList<>();
     settings.baseConfig().ifPresent(plannerFiles::add);
     settings.profile().ifPresent(plannerFiles::add);
-    // a file still being written when its wait to hold still ends is read again at the
-    // watcher's next check, changed or not
-    List<FileWatcher.Watch> plannerWatches = new CopyOnWriteArrayList<>();
-    Runnable readAgain = () -> plannerWatches.forEach(FileWatcher.Watch::recheck);
-    for (Path file : plannerFiles) {
-      plannerWatches.add(watcher.watch(file, () -> {
-        if (inputs.reload(readAgain)) {
-          loop.trigger(file + " changed");
-        }
-      }));
-    }
+    Runnable readAgain = PlannerFileWatches.watch(watcher, plannerFiles, inputs, loop::trigger);
     watcher.start();
     if (!plannerFiles.isEmpty()) {
       // an edit between the first read (when the controller was made) and the watch's start
