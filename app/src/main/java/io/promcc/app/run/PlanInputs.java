@@ -15,6 +15,8 @@ import io.promcc.core.port.Sleeper;
 import io.promcc.core.yaml.BaseConfig;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -114,8 +116,15 @@ final class PlanInputs {
     }
     changingLogged = false;
     try {
-      Planner next = read(profile.map(p -> text(p, "profile", prof.orElseThrow())),
-          baseConfig.map(p -> text(p, "base config", base.orElseThrow())));
+      Optional<String> profileText = profile.map(p -> text(p, "profile", prof.orElseThrow()));
+      Optional<String> baseText = baseConfig.map(p -> text(p, "base config",
+          base.orElseThrow()));
+      if (profileText.isEmpty() && profile.isPresent()
+          || baseText.isEmpty() && baseConfig.isPresent()) {
+        readAgain.run(); // written since it held still as missing: read once it holds still
+        return false;
+      }
+      Planner next = read(profileText, baseText);
       lastProblem = null;
       current = next;
       return true;
@@ -141,10 +150,20 @@ final class PlanInputs {
     }
   }
 
-  /** The text of what held still; a file that could not be read is read again for its error. */
+  /**
+   * The text of what held still; a file that could not be read is read again for its error (a
+   * FIFO, which is not read while it holds still, is read so). One that held still as missing
+   * and is there now (deleted and written again) is null: written since, perhaps half-way, it is
+   * read once it holds still, not now.
+   */
   private static String text(Path file, String what, SettledRead.Read settled) {
-    return settled.failure() != null ? InputFiles.text(file, what)
-        : InputFiles.text(file, what, settled.bytes());
+    if (settled.failure() == null) {
+      return InputFiles.text(file, what, settled.bytes());
+    }
+    if (settled.failure() instanceof NoSuchFileException && Files.exists(file)) {
+      return null;
+    }
+    return InputFiles.text(file, what);
   }
 
   /** Whether {@code bytes} is a base config of no YAML value, which is refused if it stays. */

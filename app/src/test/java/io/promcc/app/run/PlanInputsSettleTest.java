@@ -34,6 +34,8 @@ class PlanInputsSettleTest {
   private static final String GOOD = "global: {scrape_interval: 30s}\n";
   private static final String FIRST = "global:\n  scrape_interval: 20s\n";
   private static final String REST = "rule_files: [rules.yml]\n";
+  /** A sleep that writes nothing. */
+  private static final String NOTHING = "(nothing)";
 
   @TempDir Path temp;
   private final List<String> reports = new ArrayList<>();
@@ -45,8 +47,9 @@ class PlanInputsSettleTest {
   private final Sleeper sleeper = duration -> {
     sleeps.add(duration);
     now[0] += duration.toNanos();
-    if (!writes.isEmpty()) {
-      write(written, writes.removeFirst());
+    String next = writes.isEmpty() ? NOTHING : writes.removeFirst();
+    if (!next.equals(NOTHING)) {
+      write(written, next);
     }
   };
 
@@ -162,5 +165,36 @@ class PlanInputsSettleTest {
         + "profile: base config \"" + base + "\" is invalid (1 problem)\n  - is empty"),
         reports.get(0));
     assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)), sleeps);
+  }
+
+  /**
+   * A base config deleted and written again ({@code rm base.yml; generate > base.yml}) while the
+   * profile is waited for: it held still as missing, and the part of the new one there after the
+   * wait was read and taken without the rest. Written since, it is read again once it holds
+   * still, and neither refused nor taken half-way.
+   */
+  @Test
+  void aBaseConfigWrittenAfterHoldingStillAsMissingIsNotReadHalfWay() throws IOException {
+    Path base = write(temp.resolve("base.yml"), GOOD);
+    Path profile = write(temp.resolve("profile.yml"), "jobs:\n- name: x\n  role: node\n"
+        + "  target: direct\n");
+    PlanInputs inputs = inputs(Optional.of(base), Optional.of(profile));
+    Planner good = inputs.planner();
+    Files.delete(base);
+    written = base;
+    writes.add(NOTHING); // the base config's wait: still missing
+    writes.add(FIRST); // the profile's: the base config's first part
+    int[] again = {0};
+
+    assertFalse(inputs.reload(() -> again[0]++));
+
+    assertSame(good, inputs.planner());
+    assertEquals(List.of(), reports);
+    assertEquals(1, again[0], "read again at the next check");
+
+    writes.add(FIRST + REST);
+    assertTrue(inputs.reload(), "read again, once it holds still");
+    assertEquals(List.of(), reports);
+    assertTrue(configOf(inputs.planner()).contains("rules.yml"), configOf(inputs.planner()));
   }
 }
