@@ -14,7 +14,6 @@ import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.yaml.BaseConfig;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -105,7 +104,7 @@ final class PlanInputs {
    * @return true if the planner changed
    */
   synchronized boolean reload(Runnable readAgain) {
-    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::baseNoValue));
+    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
     Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(PlanInputs::noValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
         || !prof.map(SettledRead.Read::held).orElse(true)) {
@@ -166,8 +165,12 @@ final class PlanInputs {
     return InputFiles.text(file, what);
   }
 
-  /** Whether {@code bytes} is a base config of no YAML value, which is refused if it stays. */
-  private static boolean baseNoValue(byte[] bytes) {
+  /**
+   * Whether {@code bytes} hold no YAML value (blanks, comments, document markers, a byte order
+   * mark), as the base config's parser tells: a base config so is refused if it stays, and a
+   * profile so (read with the same YAML parser) too.
+   */
+  private static boolean noValue(byte[] bytes) {
     try {
       BaseConfig.parse(InputFiles.utf8(bytes), "").checkHasPrometheusField();
       return false;
@@ -176,13 +179,6 @@ final class PlanInputs {
     } catch (PromccException | IllegalArgumentException e) {
       return false; // refused as it is, if it stays so
     }
-  }
-
-  /** Whether {@code bytes} hold only blanks, comments and document markers. */
-  private static boolean noValue(byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    return text.lines().map(String::strip).allMatch(line -> line.isEmpty()
-        || line.startsWith("#") || line.equals("---") || line.equals("..."));
   }
 
   private Planner read(Optional<String> profileText, Optional<String> baseText) {

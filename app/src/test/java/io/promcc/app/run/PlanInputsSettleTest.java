@@ -197,4 +197,27 @@ class PlanInputsSettleTest {
     assertEquals(List.of(), reports);
     assertTrue(configOf(inputs.planner()).contains("rules.yml"), configOf(inputs.planner()));
   }
+
+  /**
+   * A profile of no YAML value so far is given the longer wait whatever its first lines look
+   * like: a document marker with a comment, a byte order mark, as its parser reads them.
+   */
+  @Test
+  void aProfileOfNoValueSoFarIsGivenTheLongerWaitAsItsParserReadsIt() {
+    String template = "jobs:\n- name: x\n  role: node\n  target: direct\n";
+    for (String start : List.of("--- # the scrape profile\n", "\uFEFF# the scrape profile\n",
+        "%YAML 1.2\n---\n")) {
+      Path profile = write(temp.resolve("profile.yml"), template);
+      PlanInputs inputs = inputs(Optional.empty(), Optional.of(profile));
+      written = profile;
+      write(profile, start);
+      writes.add(start + template);
+      sleeps.clear();
+
+      assertTrue(inputs.reload(), start);
+
+      assertEquals(List.of(), reports);
+      assertEquals(List.of(Duration.ofSeconds(2), Duration.ofMillis(100)), sleeps, start);
+    }
+  }
 }
