@@ -46,6 +46,17 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
     log.close();
   }
 
+  /** Cluster abc12's Secret readable at the sync, then made unreadable and named so. */
+  private void syncedThenAbcUnreadable() {
+    fake.store().create(ApiResource.SECRETS, null,
+        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
+    startSynced();
+    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
+        fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
+    Poll.until(WAIT, "failure named", () ->
+        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+  }
+
   private JsonObject withUnreadableKey(JsonObject secret) {
     secret.getAsJsonObject("data").addProperty("key", NOT_BASE64);
     return secret;
@@ -149,13 +160,7 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
 
   @Test
   void aListKeepsTheLastReadableVersionOfASecretThatCannotBeRead() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    startSynced();
-    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
-        fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
-    Poll.until(WAIT, "failure named", () ->
-        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+    syncedThenAbcUnreadable();
 
     long lists = fake.requestCount(LISTS);
     fake.faults().expireWatches();
@@ -198,13 +203,7 @@ class UnreadableSecretSourceTest extends SecretCertificateSourceFixture {
 
   @Test
   void aSecretDeletedWhileItCannotBeReadIsLoggedDeletedNotReadAgain() {
-    fake.store().create(ApiResource.SECRETS, null,
-        secret("default", "abc12-prometheus", "abc12", "prometheus", fullData()));
-    startSynced();
-    fake.store().update(ApiResource.SECRETS, "default", withUnreadableKey(
-        fake.store().get(ApiResource.SECRETS, "default", "abc12-prometheus")));
-    Poll.until(WAIT, "failure named", () ->
-        source.observe(List.of(ABC)).problems().containsKey(ABC.id()));
+    syncedThenAbcUnreadable();
 
     fake.store().delete(ApiResource.SECRETS, "default", "abc12-prometheus");
     Poll.until(WAIT, "missing", () -> SecretCertificateSource.SECRET_MISSING.equals(
