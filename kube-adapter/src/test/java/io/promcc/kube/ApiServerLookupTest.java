@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as client-go judges it, and a lookup that finds nothing refused naming the places looked at.
  */
 class ApiServerLookupTest {
-  private static final String KUBECONFIG = """
+  /** A kubeconfig of one cluster, user and context, its current one (KubeconfigMergeTest too). */
+  static final String KUBECONFIG = """
       apiVersion: v1
       kind: Config
       clusters: [{name: c, cluster: {server: "https://api.example:6443"}}]

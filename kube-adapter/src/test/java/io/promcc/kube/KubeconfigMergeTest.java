@@ -264,12 +264,6 @@ class KubeconfigMergeTest {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static final String KUBECONFIG = """
-      apiVersion: v1
-      kind: Config
-      clusters: [{name: c, cluster: {server: "https://api.example:6443"}}]
-      users: [{name: u, user: {token: t}}]
-      contexts: [{name: a, context: {cluster: c, user: u}}]
-      current-context: a
-      """;
+  /** A kubeconfig of one cluster, user and context, its current one. */
+  private static final String KUBECONFIG = ApiServerLookupTest.KUBECONFIG;
 }
