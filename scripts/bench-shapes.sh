@@ -15,7 +15,8 @@
 #   optionally followed by @merged (the default) or @files (per-cluster files),
 #   --reloads K (3), --settle 20s, --reload-gap 10s, --etcd, --reachable, --work DIR,
 #   --prometheus-arg ARG (repeatable; every Prometheus), --a-prometheus-arg ARG and
-#   --b-prometheus-arg ARG (repeatable; that side only), --ready-timeout 10m.
+#   --b-prometheus-arg ARG (repeatable; that side only), --a-prometheus PATH and
+#   --b-prometheus PATH (that side's binary, each with its own base run), --ready-timeout 10m.
 # Run it on a quiet machine: numbers taken while other work runs are not worth keeping.
 # Environment:
 #   PROMETHEUS   the prometheus binary (default: from scripts/prometheus-tools.sh)

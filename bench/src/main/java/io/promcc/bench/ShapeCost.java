@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
@@ -45,11 +46,14 @@ import java.util.stream.Stream;
  *     [--clusters 1000] [--rounds 3] [--a legacy] [--b default] [--reloads 3]
  *     [--settle 20s] [--reload-gap 10s] [--etcd] [--reachable] [--work DIR]
  *     [--prometheus-arg ARG]... [--a-prometheus-arg ARG]... [--b-prometheus-arg ARG]...
- *     [--ready-timeout 10m]
+ *     [--a-prometheus PATH] [--b-prometheus PATH] [--ready-timeout 10m]
  * </pre>
  * {@code --prometheus-arg} is passed to every Prometheus (base too); {@code --a-prometheus-arg}
  * and {@code --b-prometheus-arg} only to that side's, e.g. to compare a shape on Prometheus'
- * default discovery manager with another on the new one.
+ * default discovery manager with another on the new one. {@code --a-prometheus} and
+ * {@code --b-prometheus} run that side on another binary (e.g. one shape on Prometheus 2.53.3
+ * against 3.x); then each round also has a base run per binary ({@code base-A}, {@code base-B},
+ * ordered as the sides) and each side's cost per cluster is taken above its own base.
  * Shapes are {@code default}, {@code legacy} or a profile file, optionally followed by
  * {@code @merged} (the default) or {@code @files} (per-cluster files). Nothing here runs during
  * the build; {@code scripts/bench-shapes.sh} builds and runs it.
@@ -102,23 +106,24 @@ public final class ShapeCost {
   private static void cost(ShapeCostOptions options, ShapeFleet fleet, Path work)
       throws Exception {
     Map<String, ShapeFleet.Written> written = new LinkedHashMap<>();
-    written.put("base", fleet.write(null, work.resolve("base")));
+    ShapeFleet.Written base = fleet.write(null, work.resolve("base"));
+    options.bases().forEach(name -> written.put(name, base));
     written.put("A", write(fleet, options.a(), work.resolve("A")));
     written.put("B", write(fleet, options.b(), work.resolve("B")));
     System.out.printf(Locale.ROOT, "== shape cost: %d clusters (%s, %s), %d rounds, A=%s (%d jobs),"
             + " B=%s (%d jobs), prometheus %s %s%n", fleet.size(),
         options.reachable() ? "reachable fake" : "unreachable API servers",
         options.etcd() ? "with etcd" : "no etcd", options.rounds(), options.a(),
-        written.get("A").jobs(), options.b(), written.get("B").jobs(), options.prometheus(),
-        options.describeArgs());
-    System.out.println("round shape  jobs  ready_s  goroutines  rss_MB  heap_inuse_MB"
+        written.get("A").jobs(), options.b(), written.get("B").jobs(),
+        options.describeBinaries(), options.describeArgs());
+    System.out.println("round shape   jobs  ready_s  goroutines  rss_MB  heap_inuse_MB"
         + "  reload_wall_s  reload_total_s  reload_scrape_sd_s  reload_scrape_s  reload_rest_s");
     List<Run> runs = new ArrayList<>();
     for (int round = 1; round <= options.rounds(); round++) {
-      for (String shape : order(round, "base")) {
+      for (String shape : order(round, options.bases().toArray(String[]::new))) {
         Run run = measure(options, round, shape, written.get(shape), work);
         runs.add(run);
-        System.out.printf(Locale.ROOT, "%5d %-5s %5d %8.2f %11.0f %7.1f %14.1f %14.2f %15.2f"
+        System.out.printf(Locale.ROOT, "%5d %-6s %5d %8.2f %11.0f %7.1f %14.1f %14.2f %15.2f"
                 + " %19.2f %15.2f %14.2f%n", run.round(), shape, run.jobs(), seconds(run.ready()),
             run.goroutines(), run.rss() / 1e6, run.heapInuse() / 1e6,
             median(run.reloads().stream().map(r -> seconds(r.wall())).toList()),
@@ -158,7 +163,7 @@ public final class ShapeCost {
   private static Run measure(ShapeCostOptions options, int round, String shape,
       ShapeFleet.Written written, Path work) throws Exception {
     Path data = work.resolve("data-" + shape + "-" + round);
-    try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
+    try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(shape),
         written.config(), data, options.prometheusArgs(shape), options.readyTimeout())) {
       Thread.sleep(options.settle().toMillis());
       Map<String, Double> metrics = prometheus.selfMetrics();
@@ -178,20 +183,22 @@ public final class ShapeCost {
 
   private static void summary(ShapeCostOptions options, int clusters, List<Run> runs) {
     System.out.println("== medians over " + options.rounds() + " rounds; per guest cluster = "
-        + "(shape - base) / " + clusters);
+        + "(shape - " + (options.bases().size() == 1 ? "base" : "its side's base") + ") / "
+        + clusters);
     System.out.println("metric                          base           A           B       B/A");
-    row("goroutines", runs, Run::goroutines, 1, "%.0f");
-    row("goroutines per cluster", runs, Run::goroutines, clusters, "%.2f");
-    row("rss MB", runs, run -> run.rss() / 1e6, 1, "%.1f");
-    row("rss MB per cluster", runs, run -> run.rss() / 1e6, clusters, "%.3f");
-    row("heap in use MB per cluster", runs, run -> run.heapInuse() / 1e6, clusters, "%.3f");
-    row("start to ready s", runs, run -> seconds(run.ready()), 1, "%.2f");
-    row("reload wall s", runs, run -> median(run.reloads().stream()
+    Rows rows = new Rows(runs, options.baseOf("A"), options.baseOf("B"));
+    rows.row("goroutines", Run::goroutines, 1, "%.0f");
+    rows.row("goroutines per cluster", Run::goroutines, clusters, "%.2f");
+    rows.row("rss MB", run -> run.rss() / 1e6, 1, "%.1f");
+    rows.row("rss MB per cluster", run -> run.rss() / 1e6, clusters, "%.3f");
+    rows.row("heap in use MB per cluster", run -> run.heapInuse() / 1e6, clusters, "%.3f");
+    rows.row("start to ready s", run -> seconds(run.ready()), 1, "%.2f");
+    rows.row("reload wall s", run -> median(run.reloads().stream()
         .map(r -> seconds(r.wall())).toList()), 1, "%.2f");
-    row("reload totalDuration s", runs, run -> median(timings(run, "totalDuration")), 1, "%.2f");
-    row("reload scrape_sd s", runs, run -> median(timings(run, "scrape_sd")), 1, "%.2f");
-    row("reload scrape s", runs, run -> median(timings(run, "scrape")), 1, "%.2f");
-    row("reload rest (parse) s", runs, run -> median(run.reloads().stream()
+    rows.row("reload totalDuration s", run -> median(timings(run, "totalDuration")), 1, "%.2f");
+    rows.row("reload scrape_sd s", run -> median(timings(run, "scrape_sd")), 1, "%.2f");
+    rows.row("reload scrape s", run -> median(timings(run, "scrape")), 1, "%.2f");
+    rows.row("reload rest (parse) s", run -> median(run.reloads().stream()
         .map(ShapeCost::unaccounted).toList()), 1, "%.2f");
   }
 
@@ -210,21 +217,30 @@ public final class ShapeCost {
   }
 
   /** A row of medians; with {@code per > 1}, A and B are per cluster above base. */
-  private static void row(String name, List<Run> runs, java.util.function.ToDoubleFunction<Run> f,
-      int per, String format) {
-    double base = median(runs.stream().filter(r -> r.shape().equals("base"))
-        .map(r -> f.applyAsDouble(r)).toList());
-    double a = median(runs.stream().filter(r -> r.shape().equals("A"))
-        .map(r -> f.applyAsDouble(r)).toList());
-    double b = median(runs.stream().filter(r -> r.shape().equals("B"))
-        .map(r -> f.applyAsDouble(r)).toList());
-    if (per > 1) {
-      a = (a - base) / per;
-      b = (b - base) / per;
+  /** The summary's rows of medians: side A's and B's costs above their bases' runs. */
+  private record Rows(List<Run> runs, String baseA, String baseB) {
+    /** A row of medians; with {@code per > 1}, A and B are per cluster above their base. */
+    void row(String name, ToDoubleFunction<Run> f, int per, String format) {
+      double underA = median(baseA, f);
+      double underB = median(baseB, f);
+      double a = median("A", f);
+      double b = median("B", f);
+      if (per > 1) {
+        a = (a - underA) / per;
+        b = (b - underB) / per;
+      }
+      String base = String.format(Locale.ROOT, format, underA);
+      if (!baseA.equals(baseB)) {
+        base += "/" + String.format(Locale.ROOT, format, underB);
+      }
+      System.out.printf(Locale.ROOT, "%-26s %11s %11s %11s %9.3f%n", name, per > 1 ? "-" : base,
+          String.format(Locale.ROOT, format, a), String.format(Locale.ROOT, format, b), b / a);
     }
-    System.out.printf(Locale.ROOT, "%-26s %11s %11s %11s %9.3f%n", name,
-        per > 1 ? "-" : String.format(Locale.ROOT, format, base),
-        String.format(Locale.ROOT, format, a), String.format(Locale.ROOT, format, b), b / a);
+
+    private double median(String shape, ToDoubleFunction<Run> f) {
+      return ShapeCost.median(runs.stream().filter(r -> r.shape().equals(shape))
+          .map(r -> f.applyAsDouble(r)).toList());
+    }
   }
 
   private static void lists(ShapeCostOptions options, ShapeFleet fleet, Path work,
@@ -235,14 +251,14 @@ public final class ShapeCost {
     System.out.printf(Locale.ROOT, "== requests of one reload of an unchanged config: %d clusters"
             + " on one API fake, A=%s (%d jobs), B=%s (%d jobs), prometheus %s %s%n",
         fleet.size(), options.a(), written.get("A").jobs(), options.b(), written.get("B").jobs(),
-        options.prometheus(), options.describeArgs());
-    System.out.println("round shape  lists_at_start  lists_per_reload  watches_per_reload"
-        + "  lists_per_reload_by_resource");
+        options.describeBinaries(), options.describeArgs());
+    System.out.println("round shape  lists_at_start  watches_at_start  lists_per_reload"
+        + "  watches_per_reload  lists_per_reload_by_resource");
     for (int round = 1; round <= options.rounds(); round++) {
       for (String shape : order(round)) {
         Path data = work.resolve("data-" + shape + "-" + round);
         Map<String, Long> before = counter.snapshot();
-        try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(),
+        try (MeasuredPrometheus prometheus = MeasuredPrometheus.start(options.prometheus(shape),
             written.get(shape).config(), data, options.prometheusArgs(shape),
             options.readyTimeout())) {
           Map<String, Long> start = RequestCounter.minus(
@@ -251,8 +267,9 @@ public final class ShapeCost {
           Map<String, Long> after = RequestCounter.minus(
               counter.settled(options.settle(), options.reloadGap()), before);
           Map<String, Long> delta = RequestCounter.minus(after, start);
-          System.out.printf(Locale.ROOT, "%5d %-5s %15d %17d %19d  %s%n", round, shape,
-              RequestCounter.total(start, "LIST"), RequestCounter.total(delta, "LIST"),
+          System.out.printf(Locale.ROOT, "%5d %-5s %15d %17d %17d %19d  %s%n", round, shape,
+              RequestCounter.total(start, "LIST"), RequestCounter.total(start, "WATCH"),
+              RequestCounter.total(delta, "LIST"),
               RequestCounter.total(delta, "WATCH"), RequestCounter.only(delta, "LIST"));
         } finally {
           deleteTree(data);

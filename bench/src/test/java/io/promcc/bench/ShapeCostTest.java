@@ -31,7 +31,9 @@ class ShapeCostTest {
     assertEquals(new ShapeCostOptions("cost", 20, 1, "legacy", "default", 3,
         Duration.ofSeconds(20), Duration.ofSeconds(10), true, false, Path.of("/p"),
         List.of("--enable-feature=new-service-discovery-manager"),
-        Map.of("A", List.of(), "B", List.of()), null, Duration.ofMinutes(10)), options);
+        Map.of("A", List.of(), "B", List.of()), Map.of(), null, Duration.ofMinutes(10)),
+        options);
+    assertEquals(List.of("base"), options.bases(), "one binary, one base run");
     assertEquals(true, ShapeCostOptions.parse(new String[] {"--prometheus", "/p", "--mode",
         "lists"}).reachable(), "counting LISTs needs the fake");
     assertThrows(IllegalArgumentException.class,
@@ -52,6 +54,25 @@ class ShapeCostTest {
         "--query.max-concurrency=4"), options.prometheusArgs("B"));
     assertEquals("--log.level=info; B only: --enable-feature=new-service-discovery-manager"
         + " --query.max-concurrency=4", options.describeArgs());
+  }
+
+  @Test
+  void runsASideOnItsOwnBinaryAboveItsOwnBase() {
+    ShapeCostOptions options = ShapeCostOptions.parse(new String[] {"--prometheus", "/p2",
+        "--a", "default", "--b-prometheus", "/p3", "--b-prometheus-arg", "--x"});
+    assertEquals(List.of("base-A", "base-B"), options.bases());
+    assertEquals(Path.of("/p2"), options.prometheus("A"));
+    assertEquals(Path.of("/p2"), options.prometheus("base-A"));
+    assertEquals(Path.of("/p3"), options.prometheus("B"));
+    assertEquals(Path.of("/p3"), options.prometheus("base-B"));
+    assertEquals(List.of("--x"), options.prometheusArgs("base-B"), "B's base runs as B does");
+    assertEquals(List.of(), options.prometheusArgs("base-A"));
+    assertEquals("base-B", options.baseOf("B"));
+    assertEquals("A: /p2, B: /p3", options.describeBinaries());
+    ShapeCostOptions same = ShapeCostOptions.parse(new String[] {"--prometheus", "/p2",
+        "--a-prometheus", "/p2"});
+    assertEquals(List.of("base"), same.bases(), "the same binary named again needs no 2nd base");
+    assertEquals("base", same.baseOf("A"));
   }
 
   @Test
