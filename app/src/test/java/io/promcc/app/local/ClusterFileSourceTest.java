@@ -262,6 +262,27 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
         + "keeping the last good list of 2 clusters"), reports);
   }
 
+  /**
+   * A null written out is what a generator leaves for a list it did not find ({@code yq} of a
+   * missing key): it was a list of no cluster, and every cluster went. It keeps the last good
+   * list, naming the empty list.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"null\n", "~\n"})
+  void aNullWrittenOutKeepsTheLastGoodListAndNamesTheEmptyList(String text) throws Exception {
+    write(ALPHA + BETA);
+    started(file());
+
+    write(text);
+    watcher.checkNow();
+
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(0, changes.get());
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: is null "
+        + "(~ or null), not a list; a list of no cluster is written []; keeping the last good "
+        + "list of 2 clusters"), reports);
+  }
+
   @Test
   void anEmptyListWrittenOutRemovesEveryCluster() throws Exception {
     write(ALPHA);

@@ -30,7 +30,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * }</pre>
  *
  * A list of no cluster is written {@code []}; a file of no YAML value (empty, blanks or
- * comments only) is refused, since a write that failed or a mount not there yet leaves one.
+ * comments only) is refused, since a write that failed or a mount not there yet leaves one, and
+ * so is a null written out ({@code ~}, {@code null}), which a generator leaves for a list it did
+ * not find.
  * Thread-safe.
  */
 public final class ClusterList {
@@ -41,6 +43,12 @@ public final class ClusterList {
    */
   public static final String NO_VALUE = "is empty (only blanks or comments, no YAML value); "
       + "a list of no cluster is written []";
+  /**
+   * The problem of a file that holds a null written out ({@code ~}, {@code null}, a tag or an
+   * anchor on nothing), as a generator leaves for a list it did not find: no list either.
+   */
+  public static final String NULL_VALUE = "is null (~ or null), not a list; a list of no cluster "
+      + "is written []";
 
   private ClusterList() {}
 
@@ -49,18 +57,16 @@ public final class ClusterList {
    *
    * @param source names the file in errors
    * @throws ValidationException listing every problem of every entry (bad values, unknown
-   *     fields, duplicate IDs), or for text of no YAML value (empty, blanks or comments only):
-   *     a list of no cluster is written {@code []}
+   *     fields, duplicate IDs), or for text of no YAML value (empty, blanks or comments only)
+   *     or a null: a list of no cluster is written {@code []}
    */
   public static List<GuestCluster> parse(String text, String source) {
     String subject = "clusters file " + Quoting.quote(source);
     Object root = YamlReader.read(text, subject);
     if (root == null) {
       // a truncated file, a failed write, a mount not there yet: no wish for no cluster
-      if (YamlReader.holdsNoValue(text, subject)) {
-        throw new ValidationException(subject, List.of(NO_VALUE));
-      }
-      return List.of();
+      throw new ValidationException(subject,
+          List.of(YamlReader.holdsNoValue(text, subject) ? NO_VALUE : NULL_VALUE));
     }
     if (!(root instanceof List<?> items)) {
       throw new ValidationException(subject,

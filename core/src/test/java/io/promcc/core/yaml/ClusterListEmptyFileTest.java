@@ -52,9 +52,26 @@ class ClusterListEmptyFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"[]", "[]\n", "# none for now\n[]\n", "--- []\n", "~\n", "null\n",
-      "\uFEFF[]\n", "[] # none for now\r\n"})
-  void anEmptyListOrANullWrittenOutIsAListOfNoCluster(String text) {
+  @ValueSource(strings = {"[]", "[]\n", "# none for now\n[]\n", "--- []\n", "\uFEFF[]\n",
+      "[] # none for now\r\n"})
+  void anEmptyListWrittenOutIsAListOfNoCluster(String text) {
     assertEquals(List.of(), ClusterList.parse(text, "clusters.yml"));
+  }
+
+  /**
+   * A null written out is what a generator leaves for a list it did not find ({@code yq} of a
+   * missing key, a template of an unset value): no wish for no cluster either, refused naming
+   * the empty list.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"~\n", "null\n", "Null", "NULL\n", "--- ~\n", "!!null ''\n",
+      "&none\n", "# none for now\nnull\n"})
+  void aNullWrittenOutIsRefusedNamingTheEmptyList(String text) {
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> ClusterList.parse(text, "clusters.yml"));
+
+    assertEquals(List.of(ClusterList.NULL_VALUE), e.problems());
+    assertEquals("clusters file \"clusters.yml\" is invalid (1 problem)\n  - is null (~ or "
+        + "null), not a list; a list of no cluster is written []", e.getMessage());
   }
 }
