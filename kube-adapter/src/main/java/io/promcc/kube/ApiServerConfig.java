@@ -19,10 +19,6 @@ public final class ApiServerConfig {
   private final ClientBuilder builder;
   private final Optional<ApiServerProxy> proxy;
 
-  ApiServerConfig(String server, String source, ClientBuilder builder) {
-    this(server, source, builder, Optional.empty());
-  }
-
   ApiServerConfig(String server, String source, ClientBuilder builder,
       Optional<ApiServerProxy> proxy) {
     // a server URL may carry user information: never shown
@@ -42,7 +38,10 @@ public final class ApiServerConfig {
 
   /**
    * Where it was configured, e.g. {@code from --kubeconfig "/etc/kube/config" (context "a")},
-   * with the cluster's proxy if it names one ({@code (context "a"; proxy-url "http://p:3128")}).
+   * with the cluster's proxy if it names one ({@code (context "a"; proxy-url "http://p:3128")}),
+   * else the environment's ({@code proxy "http://p:3128" from HTTPS_PROXY}) or why a proxy
+   * variable that is set is not used ({@code HTTPS_PROXY not used: NO_PROXY excludes the api
+   * server (".svc")}).
    */
   public String source() {
     return source;

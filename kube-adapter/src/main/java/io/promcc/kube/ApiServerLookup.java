@@ -29,7 +29,9 @@ import java.util.Set;
  * merged as client-go merges them ({@link KubeconfigMerge}), where client-java reads the first
  * only. In-cluster configuration is judged as client-go's {@code rest.InClusterConfig} judges
  * it: {@code KUBERNETES_SERVICE_HOST} and {@code KUBERNETES_SERVICE_PORT} must be set, and the
- * service account's token and CA readable. Stateless.
+ * service account's token and CA readable. The API server's proxy is its cluster's
+ * {@code proxy-url} ({@link ApiServerProxy}), else the environment's ({@link EnvironmentProxy}),
+ * as client-go chooses it. Stateless.
  */
 final class ApiServerLookup {
   private ApiServerLookup() {}
@@ -42,7 +44,7 @@ final class ApiServerLookup {
    */
   static ApiServerConfig find(Optional<Path> kubeconfig, ClientLookup lookup) {
     if (kubeconfig.isPresent()) { // as client-go reads an explicit file: alone, never merged
-      return fromFiles(List.of(kubeconfig.get()), "--kubeconfig", List.of(), false);
+      return fromFiles(List.of(kubeconfig.get()), "--kubeconfig", List.of(), false, lookup);
     }
     List<String> looked = new ArrayList<>(List.of("--kubeconfig is not set"));
     String variable = lookup.get(ClientLookup.KUBECONFIG);
@@ -60,7 +62,7 @@ final class ApiServerLookup {
       List<Path> existing = named.stream().filter(Files::exists).toList();
       List<Path> missing = named.stream().filter(file -> !Files.exists(file)).toList();
       if (!existing.isEmpty()) {
-        return fromFiles(existing, ClientLookup.KUBECONFIG, missing, true);
+        return fromFiles(existing, ClientLookup.KUBECONFIG, missing, true, lookup);
       }
       looked.add(ClientLookup.KUBECONFIG + " " + (named.isEmpty() ? quote(variable)
           + " names no file" : doNotExist(missing)));
@@ -71,7 +73,7 @@ final class ApiServerLookup {
     } else {
       Path inHome = Path.of(home, ".kube", "config");
       if (Files.exists(inHome)) {
-        return fromFiles(List.of(inHome), "~/.kube/config", List.of(), true);
+        return fromFiles(List.of(inHome), "~/.kube/config", List.of(), true, lookup);
       }
       looked.add(quote(inHome.toString()) + " (~/.kube/config) does not exist");
     }
@@ -89,10 +91,11 @@ final class ApiServerLookup {
   /**
    * The configuration of {@code files} (one, or those of {@code KUBECONFIG} that exist, merged
    * as client-go merges them), each read and judged on its own first; an empty one of several
-   * adds nothing, as client-go reads it.
+   * adds nothing, as client-go reads it. Without a {@code proxy-url}, the proxy is the one of
+   * {@code lookup}'s environment.
    */
   private static ApiServerConfig fromFiles(List<Path> files, String origin, List<Path> missing,
-      boolean persist) {
+      boolean persist, ClientLookup lookup) {
     List<KubeconfigFile> read = new ArrayList<>();
     List<Path> empty = new ArrayList<>();
     if (files.size() == 1) {
@@ -143,20 +146,25 @@ final class ApiServerLookup {
       config.setPersistConfig(new FilePersister(first.toFile()));
     }
     // client-java's reader ignores proxy-url: honoured (or refused) as client-go honours it
-    Optional<ApiServerProxy> proxy = ApiServerProxy.of(config, context, named);
-    String also = proxy.map(through -> "; " + through).orElse("")
-        + (empty.isEmpty() ? "" : "; " + quoted(empty) + (empty.size() == 1 ? " is empty"
-            : " are empty"))
-        + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
+    Optional<ApiServerProxy> proxyUrl = ApiServerProxy.of(config, context, named);
+    ClientBuilder builder;
     try {
-      ClientBuilder builder = ClientBuilder.kubeconfig(config);
-      return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
-          + quote(first.toString()) + merged(used) + " (context " + quote(context) + also
-          + ")", builder, proxy);
+      builder = ClientBuilder.kubeconfig(config);
     } catch (IOException | RuntimeException e) {
       throw new KubeClientException(named + " cannot be used: " + KubeconfigFile.firstLine(e),
           e);
     }
+    // as client-go: the environment's proxy only where the cluster has no proxy-url
+    EnvironmentProxy.Choice proxy = proxyUrl.isPresent()
+        ? new EnvironmentProxy.Choice(proxyUrl, Optional.empty())
+        : EnvironmentProxy.forServer(builder.getBasePath(), lookup);
+    String also = proxy.said().map(said -> "; " + said).orElse("")
+        + (empty.isEmpty() ? "" : "; " + quoted(empty) + (empty.size() == 1 ? " is empty"
+            : " are empty"))
+        + (missing.isEmpty() ? "" : "; " + doNotExist(missing));
+    return new ApiServerConfig(builder.getBasePath(), "from " + origin + " "
+        + quote(first.toString()) + merged(used) + " (context " + quote(context) + also + ")",
+        builder, proxy.proxy());
   }
 
   /** {@code " merged with \"b\", \"c\""} for the files after the first; empty for one. */
@@ -205,9 +213,12 @@ final class ApiServerLookup {
     ClientBuilder builder = new ClientBuilder().setBasePath(server)
         .setCertificateAuthority(caBytes)
         .setAuthentication(new TokenFileAuthentication(token.toString()));
+    // as client-go's rest.InClusterConfig: no proxy of its own, the environment's
+    EnvironmentProxy.Choice proxy = EnvironmentProxy.forServer(server, lookup);
     return new ApiServerConfig(server, "from the in-cluster service account ("
         + ClientLookup.SERVICE_HOST + ", " + ClientLookup.SERVICE_PORT + ", "
-        + quote(token.toString()) + ")", builder);
+        + quote(token.toString()) + proxy.said().map(said -> "; " + said).orElse("") + ")",
+        builder, proxy.proxy());
   }
 
   private static String names(List<Object> contexts) {

@@ -20,22 +20,27 @@ import java.util.Optional;
 import okhttp3.OkHttpClient;
 
 /**
- * The proxy a kubeconfig's cluster names in {@code proxy-url}, honoured as client-go honours it
- * (client-java's reader ignores it): {@code http} (a {@code CONNECT} tunnel to an https API
- * server; a user and password of the URL sent as basic credentials, as Go's transport sends
- * them) and {@code socks5} (the API server's name resolved by the proxy). Refused, never
- * ignored: {@code https} (OkHttp, client-java's http client, speaks no TLS to a proxy), a
- * {@code socks5} URL with a user and password (the JDK takes SOCKS credentials only from a
- * process-wide authenticator), and the schemes client-go refuses. Its {@link #toString()} shows
- * the URL without its user information. Immutable.
+ * The proxy of the calls to the API server, honoured as client-go honours it: the one a
+ * kubeconfig's cluster names in {@code proxy-url} (client-java's reader ignores it), else the
+ * one the environment names ({@link EnvironmentProxy}). {@code http} (a {@code CONNECT} tunnel
+ * to an https API server; a user and password of the URL sent as basic credentials, as Go's
+ * transport sends them) and {@code socks5} (the API server's name resolved by the proxy).
+ * Refused, never ignored: {@code https} (OkHttp, client-java's http client, speaks no TLS to a
+ * proxy), a {@code socks5} URL with a user and password (the JDK takes SOCKS credentials only
+ * from a process-wide authenticator), and other schemes. Its {@link #toString()} shows the URL
+ * without its user information, and where it came from. Immutable.
  */
 final class ApiServerProxy {
+  private static final String PROXY_URL = "proxy-url";
   private final String shown;
+  private final String origin;
   private final Proxy proxy;
   private final Optional<Secret> authorization;
 
-  private ApiServerProxy(String shown, Proxy proxy, Optional<Secret> authorization) {
+  private ApiServerProxy(String shown, String origin, Proxy proxy,
+      Optional<Secret> authorization) {
     this.shown = shown;
+    this.origin = origin;
     this.proxy = proxy;
     this.authorization = authorization;
   }
@@ -57,17 +62,58 @@ final class ApiServerProxy {
       return Optional.empty();
     }
     String prefix = named + ": the cluster of context " + quote(context) + " has proxy-url ";
-    return Optional.of(parse(url.get(), prefix));
+    return Optional.of(parse(url.get(), prefix, PROXY_URL, ""));
   }
 
-  private static ApiServerProxy parse(String url, String prefix) {
+  /**
+   * The proxy {@code value} of the environment's {@code variable} names for the API server at
+   * {@code server}; a value without a scheme or a host is read as {@code http://value}, as Go's
+   * {@code httpproxy} reads it.
+   *
+   * @throws KubeClientException naming the variable, the server and the URL (without its user
+   *     information) that cannot be used, and why
+   */
+  static ApiServerProxy fromEnvironment(String variable, String value, String server) {
+    String url = value;
+    if (!hasSchemeAndHost(value) && isUri("http://" + value)) {
+      url = "http://" + value;
+    }
+    String prefix = variable + ", the proxy for kubernetes api "
+        + quote(UrlText.withoutUserInfo(server)) + ", is ";
+    return parse(url, prefix, variable, "; NO_PROXY can exclude the api server");
+  }
+
+  private static boolean hasSchemeAndHost(String text) {
+    try {
+      URI uri = new URI(text);
+      return uri.getScheme() != null && uri.getRawAuthority() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean isUri(String text) {
+    try {
+      new URI(text);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code url} of {@code origin} ({@code proxy-url} or a variable), refused with
+   * {@code prefix}, the URL shown and why, then {@code suffix}.
+   */
+  private static ApiServerProxy parse(String url, String prefix, String origin,
+      String suffix) {
     String shown = UrlText.withoutUserInfo(url);
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
       throw new KubeClientException(prefix + quote(shown) + ", which is not a url ("
-          + e.getReason() + " at index " + e.getIndex() + ")", null);
+          + e.getReason() + " at index " + e.getIndex() + ")" + suffix, null);
     }
     String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
     Proxy.Type type;
@@ -83,18 +129,21 @@ final class ApiServerProxy {
       }
       case "https" -> throw new KubeClientException(prefix + quote(shown) + ", whose scheme "
           + "https promcc cannot use (its http client speaks no tls to a proxy); use an http or "
-          + "socks5 proxy", null);
+          + "socks5 proxy" + suffix, null);
+      // client-go's words for proxy-url; from the environment promcc takes these two only
       default -> throw new KubeClientException(prefix + quote(shown) + " of unsupported scheme "
-          + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be http, https, "
-          + "or socks5", null);
+          + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be "
+          + (origin.equals(PROXY_URL) ? "http, https, or socks5" : "http or socks5") + suffix,
+          null);
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
-      throw new KubeClientException(prefix + quote(shown) + ", which names no host", null);
+      throw new KubeClientException(prefix + quote(shown) + ", which names no host" + suffix,
+          null);
     }
     if (uri.getPort() == 0 || uri.getPort() > 65535) { // URI takes any digits; a dial none
       throw new KubeClientException(prefix + quote(shown) + ", whose port " + uri.getPort()
-          + " is not one of 1 to 65535", null);
+          + " is not one of 1 to 65535" + suffix, null);
     }
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
@@ -104,14 +153,14 @@ final class ApiServerProxy {
       if (type == Proxy.Type.SOCKS) {
         throw new KubeClientException(prefix + quote(shown) + " with a user and password, "
             + "which promcc cannot send to a socks5 proxy; use an http proxy, or one that asks "
-            + "for none", null);
+            + "for none" + suffix, null);
       }
       authorization = Optional.of(basic(uri.getRawUserInfo()));
     }
     // resolved when connecting, as Go resolves a proxy's name at each dial
     InetSocketAddress address = InetSocketAddress.createUnresolved(host,
         uri.getPort() < 0 ? defaultPort : uri.getPort());
-    return new ApiServerProxy(shown, new Proxy(type, address), authorization);
+    return new ApiServerProxy(shown, origin, new Proxy(type, address), authorization);
   }
 
   /** {@code client} with this proxy, and its credentials for a tunnel if the URL has them. */
@@ -126,9 +175,11 @@ final class ApiServerProxy {
     return builder.build();
   }
 
+  /** {@code proxy-url "<url>"}, or {@code proxy "<url>" from HTTPS_PROXY}. */
   @Override
   public String toString() {
-    return "proxy-url " + quote(shown);
+    return origin.equals(PROXY_URL) ? PROXY_URL + " " + quote(shown)
+        : "proxy " + quote(shown) + " from " + origin;
   }
 
   /** Go's basic credentials of a URL's user information: user and password percent-decoded. */

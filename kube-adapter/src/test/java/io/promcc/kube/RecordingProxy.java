@@ -12,13 +12,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A proxy on loopback for tests, either an HTTP proxy taking {@code CONNECT} or a SOCKS5 proxy
  * (no authentication), that tunnels each connection to the target it names and records that
- * target ({@code host:port}) and, for HTTP, the {@code Proxy-Authorization} header sent. Every
+ * target ({@code host:port}) and, for HTTP, the {@code Proxy-Authorization} header sent. A name
+ * given to {@link #routing} is connected to its address, so that a client may name an API
+ * server that no DNS knows (e.g. {@code kube.promcc.test}, whose certificate the test made);
+ * any other target is connected to as named. Every
  * socket read is bounded by {@link #TIMEOUT_MS}, so no thread of it outlives a stalled client for
  * long; {@link #close()} ends them all. Thread-safe.
  */
@@ -33,6 +38,7 @@ final class RecordingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final List<Connect> connects = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final Map<String, String> routes = new ConcurrentHashMap<>();
 
   private RecordingProxy(boolean socks) throws IOException {
     this.socks = socks;
@@ -50,6 +56,12 @@ final class RecordingProxy implements AutoCloseable {
   /** A SOCKS5 proxy. */
   static RecordingProxy socks5() throws IOException {
     return new RecordingProxy(true);
+  }
+
+  /** Connects a target {@code name} to {@code address} (e.g. 127.0.0.1), keeping its port. */
+  RecordingProxy routing(String name, String address) {
+    routes.put(name, address);
+    return this;
   }
 
   /** {@code host:port} of the proxy on loopback. */
@@ -85,7 +97,8 @@ final class RecordingProxy implements AutoCloseable {
       int colon = target.lastIndexOf(':');
       try (Socket upstream = new Socket()) {
         sockets.add(upstream);
-        upstream.connect(new InetSocketAddress(target.substring(0, colon),
+        String host = target.substring(0, colon);
+        upstream.connect(new InetSocketAddress(routes.getOrDefault(host, host),
             Integer.parseInt(target.substring(colon + 1))), TIMEOUT_MS);
         upstream.setSoTimeout(TIMEOUT_MS);
         if (socks) { // succeeded, bound to 0.0.0.0:0
