@@ -7,6 +7,7 @@ import io.kubernetes.client.util.KubeConfig;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.UrlText;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.URI;
@@ -18,6 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.Route;
 
 /**
  * The proxy of the calls to the API server, honoured as client-go honours it: the one a
@@ -32,6 +36,8 @@ import okhttp3.OkHttpClient;
  */
 final class ApiServerProxy {
   private static final String PROXY_URL = "proxy-url";
+  /** The challenge of the 407 OkHttp makes up to ask for credentials before a CONNECT. */
+  private static final String PREEMPTIVE = "OkHttp-Preemptive";
   private final String shown;
   private final String origin;
   private final Proxy proxy;
@@ -163,16 +169,40 @@ final class ApiServerProxy {
     return new ApiServerProxy(shown, origin, new Proxy(type, address), authorization);
   }
 
-  /** {@code client} with this proxy, and its credentials for a tunnel if the URL has them. */
+  /**
+   * {@code client} with this proxy, and its credentials for a tunnel if the URL has them. A
+   * proxy that answers 407 fails the call saying that it wants credentials and where they go,
+   * or that it refused those of the URL, never showing them (OkHttp would say "Failed to
+   * authenticate with proxy").
+   */
   OkHttpClient apply(OkHttpClient client) {
     requireNonNull(client, "client == null");
-    OkHttpClient.Builder builder = client.newBuilder().proxy(proxy);
-    authorization.ifPresent(header -> builder.proxyAuthenticator((route, response) ->
-        // sent at once (OkHttp asks before its CONNECT); refused again: no other credentials
-        response.request().header("Proxy-Authorization") != null ? null
-            : response.request().newBuilder().header("Proxy-Authorization", header.reveal())
-                .build()));
-    return builder.build();
+    return client.newBuilder().proxy(proxy).proxyAuthenticator(this::authenticate).build();
+  }
+
+  /**
+   * The request again with the URL's credentials if it went without; null for OkHttp's
+   * question before its {@code CONNECT} where there are none.
+   *
+   * @throws IOException for a 407 that the URL's credentials cannot answer
+   */
+  private Request authenticate(Route route, Response response) throws IOException {
+    if (authorization.isPresent() && response.request().header("Proxy-Authorization") == null) {
+      // sent at once: OkHttp asks before its CONNECT, with a 407 of its own making
+      return response.request().newBuilder()
+          .header("Proxy-Authorization", authorization.get().reveal()).build();
+    }
+    if (PREEMPTIVE.equals(response.header("Proxy-Authenticate"))) {
+      return null; // no credentials to send before the CONNECT
+    }
+    String answered = this + " answered 407 Proxy Authentication Required: ";
+    if (authorization.isPresent()) {
+      throw new IOException(answered + "the proxy refused the user and password of its url ("
+          + origin + "); check them, a \":\", \"@\" or \"/\" in them percent-encoded");
+    }
+    throw new IOException(answered + "the proxy wants credentials; give them in its url as "
+        + "user:password (" + shown.replaceFirst("://", "://USER:PASSWORD@") + " in " + origin
+        + ")");
   }
 
   /** {@code proxy-url "<url>"}, or {@code proxy "<url>" from HTTPS_PROXY}. */

@@ -35,13 +35,15 @@ final class RecordingProxy implements AutoCloseable {
   record Connect(String target, Optional<String> proxyAuthorization) {}
 
   private final boolean socks;
+  private final boolean asksForCredentials;
   private final ServerSocket server;
   private final List<Connect> connects = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Map<String, String> routes = new ConcurrentHashMap<>();
 
-  private RecordingProxy(boolean socks) throws IOException {
+  private RecordingProxy(boolean socks, boolean asksForCredentials) throws IOException {
     this.socks = socks;
+    this.asksForCredentials = asksForCredentials;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread accepting = new Thread(this::accept, "recording-proxy");
     accepting.setDaemon(true);
@@ -50,12 +52,20 @@ final class RecordingProxy implements AutoCloseable {
 
   /** An HTTP proxy ({@code CONNECT}). */
   static RecordingProxy http() throws IOException {
-    return new RecordingProxy(false);
+    return new RecordingProxy(false, false);
+  }
+
+  /**
+   * An HTTP proxy that answers every {@code CONNECT}, with credentials or without, {@code 407
+   * Proxy Authentication Required} (a proxy that wants other credentials) and closes it.
+   */
+  static RecordingProxy httpAskingForCredentials() throws IOException {
+    return new RecordingProxy(false, true);
   }
 
   /** A SOCKS5 proxy. */
   static RecordingProxy socks5() throws IOException {
-    return new RecordingProxy(true);
+    return new RecordingProxy(true, false);
   }
 
   /** Connects a target {@code name} to {@code address} (e.g. 127.0.0.1), keeping its port. */
@@ -94,6 +104,13 @@ final class RecordingProxy implements AutoCloseable {
       InputStream in = client.getInputStream();
       OutputStream out = client.getOutputStream();
       String target = socks ? socksTarget(in, out) : connectTarget(in);
+      if (asksForCredentials) {
+        out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic "
+            + "realm=\"corp\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return;
+      }
       int colon = target.lastIndexOf(':');
       try (Socket upstream = new Socket()) {
         sockets.add(upstream);
