@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,6 +45,7 @@ final class PlanInputs {
   private final SourceErrors errors;
   private final Optional<SettledRead> baseSettling;
   private final Optional<SettledRead> profileSettling;
+  private final BiFunction<String, String, BaseConfig> parser;
   private volatile Planner current;
   private String lastProblem;
   private boolean changingLogged; // a reload gave up on a file still changing, and said so
@@ -67,6 +69,17 @@ final class PlanInputs {
    */
   PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
       SourceErrors errors, LongSupplier ticker, Sleeper sleeper) {
+    this(baseConfig, profile, settings, errors, ticker, sleeper, BaseConfig::parse);
+  }
+
+  /**
+   * As above, parsing text as a base config with {@code parser} ({@link BaseConfig#parse}
+   * unless a test counts what is parsed).
+   */
+  PlanInputs(Optional<Path> baseConfig, Optional<Path> profile, ControllerSettings settings,
+      SourceErrors errors, LongSupplier ticker, Sleeper sleeper,
+      BiFunction<String, String, BaseConfig> parser) {
+    this.parser = requireNonNull(parser, "parser == null");
     this.baseConfig = requireNonNull(baseConfig, "baseConfig == null");
     this.profile = requireNonNull(profile, "profile == null");
     this.settings = requireNonNull(settings, "settings == null");
@@ -104,8 +117,8 @@ final class PlanInputs {
    * @return true if the planner changed
    */
   synchronized boolean reload(Runnable readAgain) {
-    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
-    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(PlanInputs::noValue));
+    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(this::noValue));
+    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(this::noValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
         || !prof.map(SettledRead.Read::held).orElse(true)) {
       stillChanging(base.map(SettledRead.Read::interrupted).orElse(false)
@@ -170,9 +183,9 @@ final class PlanInputs {
    * mark), as the base config's parser tells: a base config so is refused if it stays, and a
    * profile so (read with the same YAML parser) too.
    */
-  private static boolean noValue(byte[] bytes) {
+  private boolean noValue(byte[] bytes) {
     try {
-      BaseConfig.parse(InputFiles.utf8(bytes), "").checkHasPrometheusField();
+      parser.apply(InputFiles.utf8(bytes), "").checkHasPrometheusField();
       return false;
     } catch (ValidationException e) {
       return e.problems().equals(List.of(BaseConfig.NO_VALUE));
@@ -184,7 +197,7 @@ final class PlanInputs {
   private Planner read(Optional<String> profileText, Optional<String> baseText) {
     ScrapeProfile scrapeProfile = profile.map(p -> ScrapeProfile.parse(profileText.orElseThrow(),
         p.toString())).orElseGet(ScrapeProfile::defaultProfile);
-    BaseConfig base = baseConfig.map(p -> BaseConfig.parse(baseText.orElseThrow(),
+    BaseConfig base = baseConfig.map(p -> parser.apply(baseText.orElseThrow(),
         p.toString())).orElseGet(BaseConfig::empty);
     warnOnce(base.warnings());
     // a wrong file (a profile, a manifest) given or copied over it, or one emptied (a failed
