@@ -99,6 +99,20 @@ public final class BaseConfig {
   }
 
   /**
+   * Whether {@code written} is a base config of no YAML value (blanks, comments, document
+   * markers, a byte order mark, directives), as {@link #parse} and then
+   * {@link #checkHasPrometheusField()} tell it, refusing it with {@link #NO_VALUE}; false for
+   * any text that {@link #parse} refuses, and for one of a value. Told without reading the text
+   * past its first value, nor past its first document: for a caller that asks it of a file not
+   * yet taken (one being written), and parses it once taken, where a parse of a 1 MB config
+   * takes about 150 ms. Stateless and thread-safe.
+   */
+  public static boolean holdsNoValue(String written) {
+    requireNonNull(written, "written == null");
+    return YamlReader.firstDocumentHoldsNoValue(written, "base config");
+  }
+
+  /**
    * What the user should know of the base config read, each a line, none most often: each
    * top-level key Prometheus 2.53 and 3.x do not know (they refuse the config; kept for a newer
    * one), and text past its first YAML document, which neither promcc nor Prometheus reads.

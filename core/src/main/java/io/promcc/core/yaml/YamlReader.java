@@ -198,21 +198,47 @@ public final class YamlReader {
    */
   static boolean holdsNoValue(String text, String subject) {
     for (Event event : new Parse(settings(subject, false, GoYamlSchema.SCHEMA)).parseString(text)) {
-      switch (event.getEventId()) {
-        case StreamStart, StreamEnd, DocumentStart, DocumentEnd, Comment -> { }
-        case Scalar -> {
-          ScalarEvent scalar = (ScalarEvent) event;
-          if (!scalar.getValue().isEmpty() || scalar.getScalarStyle() != ScalarStyle.PLAIN
-              || scalar.getTag().isPresent() || scalar.getAnchor().isPresent()) {
-            return false;
-          }
-        }
-        default -> {
-          return false;
-        }
+      if (isValue(event)) {
+        return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@link #readFirstDocument} reads {@code written} and {@link #holdsNoValue} finds no
+   * value in its first document, as {@code BaseConfig.parse} tells a base config of no value,
+   * told from the first document's events up to its first value: a text that has one is read no
+   * further, and one that cannot be read up to its first value (or to its first document's end)
+   * has a value to this test, being refused. Only a text of no value so far is read to the end
+   * of its first document, and that document again, as the parse reads it.
+   */
+  static boolean firstDocumentHoldsNoValue(String written, String subject) {
+    FirstDocumentParser first =
+        new FirstDocumentParser(settings(subject, false, GoYamlSchema.SCHEMA), written);
+    try {
+      while (first.hasNext()) {
+        if (isValue(first.next())) {
+          return false;
+        }
+      }
+    } catch (YamlEngineException refused) {
+      return false;
+    }
+    return holdsNoValue(first.firstDocument(), subject);
+  }
+
+  /** Whether {@code event} is (the start of) a value: an empty plain scalar is none. */
+  private static boolean isValue(Event event) {
+    return switch (event.getEventId()) {
+      case StreamStart, StreamEnd, DocumentStart, DocumentEnd, Comment -> false;
+      case Scalar -> {
+        ScalarEvent scalar = (ScalarEvent) event;
+        yield !scalar.getValue().isEmpty() || scalar.getScalarStyle() != ScalarStyle.PLAIN
+            || scalar.getTag().isPresent() || scalar.getAnchor().isPresent();
+      }
+      default -> true;
+    };
   }
 
   /**
