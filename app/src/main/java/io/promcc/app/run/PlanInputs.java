@@ -117,8 +117,8 @@ final class PlanInputs {
    * @return true if the planner changed
    */
   synchronized boolean reload(Runnable readAgain) {
-    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(this::noValue));
-    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(this::noValue));
+    Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
+    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(PlanInputs::noValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
         || !prof.map(SettledRead.Read::held).orElse(true)) {
       stillChanging(base.map(SettledRead.Read::interrupted).orElse(false)
@@ -180,16 +180,15 @@ final class PlanInputs {
 
   /**
    * Whether {@code bytes} hold no YAML value (blanks, comments, document markers, a byte order
-   * mark), as the base config's parser tells: a base config so is refused if it stays, and a
-   * profile so (read with the same YAML parser) too.
+   * mark), as the base config's parser tells ({@link BaseConfig#holdsNoValue}, which reads them
+   * up to their first value: each version read while waiting is not parsed whole, the one taken
+   * is): a base config so is refused if it stays, and a profile so (read with the same YAML
+   * parser) too.
    */
-  private boolean noValue(byte[] bytes) {
+  private static boolean noValue(byte[] bytes) {
     try {
-      parser.apply(InputFiles.utf8(bytes), "").checkHasPrometheusField();
-      return false;
-    } catch (ValidationException e) {
-      return e.problems().equals(List.of(BaseConfig.NO_VALUE));
-    } catch (PromccException | IllegalArgumentException e) {
+      return BaseConfig.holdsNoValue(InputFiles.utf8(bytes));
+    } catch (IllegalArgumentException notText) {
       return false; // refused as it is, if it stays so
     }
   }
