@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.GuestCluster;
+import io.promcc.core.plan.RelabelSimulator.Release;
 import io.promcc.core.testing.Profiles;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.core.yaml.BaseConfig;
@@ -31,6 +32,8 @@ import net.jqwik.api.Provide;
 class SharedJobEquivalenceTest {
   private static final GuestCluster CLUSTER = GuestCluster.of("alpha", "aws",
       "https://master.alpha").withLabels(Map.of("customer", "acme")).withEtcd("etcd.alpha:2379");
+  private static final String MONITORING =
+      "__meta_kubernetes_service_annotation_giantswarm_io_monitoring";
   private static final Map<String, String> GLOBAL =
       Map.of("scrape_interval", "1m", "scrape_timeout", "10s");
 
@@ -86,6 +89,19 @@ class SharedJobEquivalenceTest {
         List.of(endpoint, node, Map.of()), sample);
   }
 
+  /**
+   * On Prometheus 3.x too, whose {@code .} matches a line feed: the legacy profile reads a managed
+   * app's path and port annotations as the default does, so one holding a line feed makes the
+   * same target under both.
+   */
+  @Property(tries = 300)
+  void theDefaultProfileScrapesWhatTheLegacyProfileScrapesOnPrometheus3(
+      @ForAll("endpointsWithLineFeeds") Map<String, String> endpoint) {
+    assertEquals(targets(Release.V3, jobs(Profiles.legacy()), endpoint).keySet(),
+        targets(Release.V3, jobs(ScrapeProfile.defaultProfile()), endpoint).keySet(),
+        "targets of " + endpoint);
+  }
+
   @Property(tries = 300)
   void sharedTemplatesOfEveryKindScrapeWhatTheirOwnJobsWould(
       @ForAll("endpoints") Map<String, String> endpoint, @ForAll("nodes") Map<String, String> node,
@@ -136,6 +152,12 @@ class SharedJobEquivalenceTest {
   /** The targets {@code labels} becomes in the jobs of its discovery, each with its job. */
   private static Map<Map<String, String>, Map<String, Object>> targets(
       List<Map<String, Object>> jobs, Map<String, String> labels) {
+    return targets(Release.V2_53, jobs, labels);
+  }
+
+  /** {@link #targets(List, Map)} as {@code release} relabels. */
+  private static Map<Map<String, String>, Map<String, Object>> targets(Release release,
+      List<Map<String, Object>> jobs, Map<String, String> labels) {
     Map<Map<String, String>, Map<String, Object>> targets = new TreeMap<>(
         (a, b) -> a.toString().compareTo(b.toString()));
     for (Map<String, Object> job : jobs) {
@@ -144,7 +166,8 @@ class SharedJobEquivalenceTest {
       }
       Map<String, String> discovered = new TreeMap<>(labels);
       discovered.remove("role");
-      Optional<Map<String, String>> target = RelabelSimulator.target(job, GLOBAL, discovered);
+      Optional<Map<String, String>> target =
+          RelabelSimulator.target(release, job, GLOBAL, discovered);
       target.ifPresent(t -> assertTrue(targets.put(t, job) == null, "duplicate target " + t));
     }
     return targets;
@@ -196,6 +219,22 @@ class SharedJobEquivalenceTest {
                 putUnlessEmpty(labels,
                     "__meta_kubernetes_service_annotation_giantswarm_io_monitoring_port", extra);
               }
+              return labels;
+            });
+  }
+
+  /**
+   * Endpoints of a monitored service whose path or port annotation holds a line feed, which
+   * Kubernetes allows in an annotation's value.
+   */
+  @Provide
+  Arbitrary<Map<String, String>> endpointsWithLineFeeds() {
+    return Combinators.combine(endpoints(), Arbitraries.of("path", "port"),
+        Arbitraries.of("/custom\nmetrics", "custom\nmetrics", "/metrics\n", "x\n:5;9", "8081\n",
+            "\n9")).as((endpoint, annotation, value) -> {
+              Map<String, String> labels = new TreeMap<>(endpoint);
+              labels.put(MONITORING, "true");
+              labels.put(MONITORING + "_" + annotation, value);
               return labels;
             });
   }
