@@ -86,6 +86,41 @@ class DeployPodTest extends DeployPodFixture {
   }
 
   /**
+   * Prometheus of the 3.x line, the one the tests run on besides 2.53.3: 2.53's support has
+   * ended upstream, and 2.x's default discovery manager restarts every guest cluster's
+   * discovery at each reload (docs/operations.md, "Prometheus versions").
+   */
+  @Test
+  void prometheusIsOfThe3xLineTheTestsRunOn() {
+    String image = container("prometheus").getImage();
+
+    assertTrue(image.matches("quay\\.io/prometheus/prometheus:v3\\.\\d+\\.\\d+"), image);
+  }
+
+  /** docs/operations.md names the Prometheus image deploy/ runs, wherever it names one. */
+  @Test
+  void theOperatorsGuideNamesThePrometheusTheStatefulSetRuns() throws IOException {
+    String image = container("prometheus").getImage();
+    String tag = image.substring(image.lastIndexOf(':') + 1);
+    String guide = Files.readString(OPERATIONS);
+    Matcher named = Pattern.compile("quay\\.io/prometheus/prometheus:(v[0-9.]*[0-9])")
+        .matcher(guide);
+    List<String> tags = new ArrayList<>();
+    while (named.find()) {
+      tags.add(named.group(1));
+    }
+    Matcher pinned = Pattern.compile("- name: quay\\.io/prometheus/prometheus\n +newTag: (\\S+)")
+        .matcher(guide);
+
+    assertTrue(tags.size() >= 2, "the image and the digest to pin it with: " + tags);
+    assertEquals(Set.of(tag), Set.copyOf(tags), "every image named");
+    assertTrue(pinned.find(), "the images: block pins Prometheus");
+    assertEquals(tag, pinned.group(1), "the images: block's tag");
+    assertTrue(guide.contains("each Pod runs Prometheus " + tag.substring(1) + " and promcc"),
+        "the table of deploy/'s files names " + tag);
+  }
+
+  /**
    * Prometheus deletes old blocks before its volume is full: a full volume stops its writes
    * (and, at a restart, its replay), while the time retention alone does not bound the size.
    */
