@@ -12,10 +12,11 @@ public final class Versions {
 
   /**
    * What {@code promcc version} and {@code -V} print: this version, the Java runtime and the
-   * Prometheus version tested ("promcc 0.1.0 (Java 17.0.15+6); tested with Prometheus 2.53.3").
+   * Prometheus versions tested ("promcc 0.1.0 (Java 17.0.15+6); tested with Prometheus 2.53.3 and
+   * 3.5.3"; docs/operations.md, "Prometheus versions", says which tests run on which).
    */
   public static String line() {
     return "promcc " + current() + " (Java " + Runtime.version()
-        + "); tested with Prometheus 2.53.3";
+        + "); tested with Prometheus 2.53.3 and 3.5.3";
   }
 }
