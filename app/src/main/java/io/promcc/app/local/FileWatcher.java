@@ -36,8 +36,9 @@ import java.util.function.LongSupplier;
  * is held; while one runs, no path is checked and no other listener runs. So each waits only a
  * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
  * waits up to 5 s): the clusters file's listener waits up to {@link SettledRead#MAX_WAIT} (4 s)
- * for a file being written, the base config's and profile's up to that for each of the two;
- * the others return quickly. An exception of a listener is logged and
+ * for a file being written; the base config's and profile's hand their waits to a thread of
+ * their own ({@link CoalescedRuns}), so that they hold back no other watch; the others return
+ * quickly. An exception of a listener is logged and
  * does not affect the others. A change during a burst of events may be reported more than once.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot

@@ -72,6 +72,7 @@ public final class Controller {
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile StatusServer status;
   private volatile List<FolderLock> locks = List.of();
+  private volatile PlannerFileWatches plannerWatches; // once started
   private Throwable loopFailure; // what the loop's thread died of, if it did; under this
   private boolean failureRead; // run() has taken loopFailure: a later death is logged in full
 
@@ -197,12 +198,14 @@ public final class Controller {
     List<Path> plannerFiles = new ArrayList<>();
     settings.baseConfig().ifPresent(plannerFiles::add);
     settings.profile().ifPresent(plannerFiles::add);
-    Runnable readAgain = PlannerFileWatches.watch(watcher, plannerFiles, inputs, loop::trigger);
+    PlannerFileWatches watches = PlannerFileWatches.watch(watcher, plannerFiles, inputs,
+        loop::trigger);
+    plannerWatches = watches;
     watcher.start();
     if (!plannerFiles.isEmpty()) {
       // an edit between the first read (when the controller was made) and the watch's start
       // makes no watch event: the files are read once more now that they are watched
-      inputs.reload(readAgain);
+      watches.readNow();
     }
     clusters.start();
     certificates.start();
@@ -352,6 +355,8 @@ public final class Controller {
 
   private void closeAll() {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
+    // after the watcher, which asks for their reloads
+    Optional.ofNullable(plannerWatches).ifPresent(all::add);
     events.ifPresent(all::add);
     election.ifPresent(all::add);
     targets.ifPresent(all::add);

@@ -1,49 +1,121 @@
 package io.promcc.app.run;
 
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.local.CoalescedRuns;
 import io.promcc.app.local.FileWatcher;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * The watches of the planner's files, the base config and the profile: a change of either
  * reloads both ({@link PlanInputs#reload(Runnable)}), and a new planner triggers a reconcile.
+ * The reloads run on a thread of their own ({@link CoalescedRuns}), one at a time and in order:
+ * their waits for the files to hold still (up to 4 s each) do not hold the shared watcher's
+ * thread, so a file that keeps changing does not hold back the other watched files' changes
+ * (the clusters file's, {@code --cert-dir}'s). Changes seen before a reload begins are one
+ * reload. Thread-safe; {@link #close()} stops the reloads, waiting a bounded time.
  */
-final class PlannerFileWatches {
-  private PlannerFileWatches() {}
+final class PlannerFileWatches implements AutoCloseable {
+  private final PlanInputs inputs;
+  private final Consumer<String> newPlanner;
+  private final CoalescedRuns reloads;
+  // guarded by this
+  private final Map<Path, FileWatcher.Watch> watches = new LinkedHashMap<>();
+  private final Set<Path> unread = new LinkedHashSet<>(); // changed, not yet read holding still
+
+  private PlannerFileWatches(PlanInputs inputs, Consumer<String> changed, Executor executor) {
+    this.inputs = requireNonNull(inputs, "inputs == null");
+    this.newPlanner = requireNonNull(changed, "changed == null");
+    String name = "promcc-planner-files";
+    this.reloads = executor == null ? CoalescedRuns.onOwnThread(name, this::reload)
+        : CoalescedRuns.with(executor, name, this::reload);
+  }
 
   /**
    * Watches {@code files} with {@code watcher}, telling {@code changed} why when the planner
-   * changed.
-   *
-   * @return what has the files read again at the watcher's next check, changed or not (for a
-   *     file still being written when its wait to hold still ended); nothing if no file is
-   *     watched
+   * changed; the reloads run on a thread made at the first change.
    */
-  static Runnable watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
+  static PlannerFileWatches watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
       Consumer<String> changed) {
-    // every listener reloads both files: only the watch whose reload gave up is run again,
-    // where each run would reload them again, each a wait for a file still changing, on the
-    // watcher's thread (a base config written for ever held it 8 s at each check, not 4)
-    Runnable readAgain = () -> { };
+    return watch(watcher, files, inputs, changed, null);
+  }
+
+  /**
+   * As above, the reloads run with {@code executor} (one at a time, in order: a seam for tests,
+   * which run them by hand or on the watcher's thread); its own thread if null.
+   */
+  static PlannerFileWatches watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
+      Consumer<String> changed, Executor executor) {
+    PlannerFileWatches watches = new PlannerFileWatches(inputs, changed, executor);
     for (Path file : files) {
-      AtomicReference<FileWatcher.Watch> self = new AtomicReference<>();
-      Runnable again = () -> {
-        FileWatcher.Watch watch = self.get();
-        if (watch != null) {
-          watch.recheck();
-        }
-      };
-      self.set(watcher.watch(file, () -> {
-        if (inputs.reload(again)) {
-          changed.accept(file + " changed");
-        }
-      }));
-      if (file == files.get(0)) {
-        readAgain = again;
+      FileWatcher.Watch watch = watcher.watch(file, () -> watches.seen(file));
+      synchronized (watches) {
+        watches.watches.put(file, watch);
       }
     }
-    return readAgain;
+    return watches;
+  }
+
+  /**
+   * Reads the files again on the calling thread, as a change is read, for what may have changed
+   * before they were watched; one still changing is read again at the watcher's next check.
+   */
+  void readNow() {
+    reload();
+  }
+
+  /** Stops the reloads: one under way has its waits interrupted and is waited for, bounded. */
+  @Override
+  public void close() {
+    reloads.close();
+  }
+
+  /** On the watcher's thread: a file changed, or is to be read again. */
+  private void seen(Path file) {
+    synchronized (this) {
+      unread.add(file);
+    }
+    reloads.ask();
+  }
+
+  /** Reads both files once they hold still; one at a time (PlanInputs is locked meanwhile). */
+  private void reload() {
+    List<Path> files;
+    synchronized (this) { // a change seen from now on is read again after this reload
+      files = List.copyOf(unread);
+      unread.clear();
+    }
+    boolean[] gaveUp = {false};
+    boolean taken = inputs.reload(() -> gaveUp[0] = true);
+    if (gaveUp[0]) {
+      // still changing, or written again since: read again at the next check, changed or not;
+      // one watch is enough, as each change reads both files
+      synchronized (this) {
+        unread.addAll(files);
+      }
+      recheck();
+      return;
+    }
+    if (taken) {
+      files.forEach(file -> newPlanner.accept(file + " changed"));
+    }
+  }
+
+  private void recheck() {
+    FileWatcher.Watch watch;
+    synchronized (this) {
+      watch = unread.isEmpty() ? watches.values().stream().findFirst().orElse(null)
+          : watches.get(unread.iterator().next());
+    }
+    if (watch != null) {
+      watch.recheck();
+    }
   }
 }

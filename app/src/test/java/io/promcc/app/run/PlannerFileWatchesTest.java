@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watches of the base config and the profile, checked on the test's thread
- * ({@link FileWatcher#checkNow()}), the waits for a file to hold still on a model of time whose
- * sleeps may write the base config again.
+ * ({@link FileWatcher#checkNow()}), their reloads run at once on it or by hand, the waits for a
+ * file to hold still on a model of time whose sleeps may write the base config again.
  */
 class PlannerFileWatchesTest {
   private static final ControllerSettings SETTINGS = ControllerSettings.builder().build();
@@ -98,7 +100,7 @@ class PlannerFileWatchesTest {
     PlanInputs inputs = inputs(Optional.empty());
     Planner good = inputs.planner();
     try (FileWatcher watcher = watcher()) {
-      PlannerFileWatches.watch(watcher, List.of(base), inputs, triggers::add);
+      PlannerFileWatches.watch(watcher, List.of(base), inputs, triggers::add, Runnable::run);
       written = write(base, B);
       writesLeft = 40; // 4 s of 100 ms waits, ending on B, as the check saw it
 
@@ -138,12 +140,63 @@ class PlannerFileWatchesTest {
     keepsChanging(profile, () -> write(profile, two));
   }
 
+  /**
+   * A clusters file's change is handled at once while the base config keeps changing: the wait
+   * for the base config to hold still is not on the watcher's thread, which the clusters file's
+   * watch (registered after the planner files', as the controller does) and {@code --cert-dir}'s
+   * share, where it held their changes about 4 s at each check.
+   */
+  @Test
+  void aClustersFileChangeIsHandledWhileTheBaseConfigKeepsChanging() {
+    base = write(temp.resolve("base.yml"), A);
+    Path clusters = write(temp.resolve("clusters.yml"), "[]\n");
+    PlanInputs inputs = inputs(Optional.empty());
+    Planner good = inputs.planner();
+    Deque<Runnable> reloads = new ArrayDeque<>(); // the planner files' thread, run by hand
+    List<Duration> handled = new ArrayList<>(); // when the clusters file's listener ran
+    try (FileWatcher watcher = watcher()) {
+      PlannerFileWatches.watch(watcher, List.of(base), inputs, triggers::add, reloads::add);
+      watcher.watch(clusters, () -> handled.add(Duration.ofNanos(now[0])));
+      written = write(base, B);
+      writesLeft = -1;
+
+      for (int check = 0; check < 3; check++) {
+        write(clusters, "[]\n# edit " + check + "\n");
+        Duration checkedAt = Duration.ofNanos(now[0]);
+        assertTrue(watcher.checkNow());
+        assertEquals(List.of(checkedAt), handled.subList(check, handled.size()),
+            "check " + check + ": the clusters file's change was handled");
+        assertEquals(1, reloads.size(), "one reload of the planner files asked for");
+        runAll(reloads); // gives up on the base config, still changing after its bounded wait
+        assertTrue(Duration.ofNanos(now[0]).minus(checkedAt)
+            .compareTo(SettledRead.MAX_WAIT.plusMillis(100)) <= 0, "bounded");
+      }
+      assertSame(good, inputs.planner());
+      assertEquals(List.of(), triggers);
+
+      writesLeft = 0;
+      assertTrue(watcher.checkNow(), "read again at the next check");
+      runAll(reloads);
+    }
+    assertEquals(List.of(base + " changed"), triggers);
+    String held = read(base).equals(A) ? "30s" : "20s"; // where the writer stopped
+    assertTrue(configOf(inputs.planner()).contains(held), configOf(inputs.planner()));
+    assertEquals(List.of(), reports);
+  }
+
+  private static void runAll(Deque<Runnable> tasks) {
+    while (!tasks.isEmpty()) {
+      tasks.removeFirst().run();
+    }
+  }
+
   private void keepsChanging(Path profile, Runnable firstWrite) {
     PlanInputs inputs = inputs(Optional.of(profile));
     Planner good = inputs.planner();
     Duration oneReload = SettledRead.MAX_WAIT.plusMillis(100); // the other file's wait too
     try (FileWatcher watcher = watcher()) {
-      PlannerFileWatches.watch(watcher, List.of(base, profile), inputs, triggers::add);
+      PlannerFileWatches.watch(watcher, List.of(base, profile), inputs, triggers::add,
+          Runnable::run);
       firstWrite.run();
       writesLeft = -1;
 

@@ -1,0 +1,127 @@
+package io.promcc.app.local;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task on a thread of its own each time it is asked: a watch's listener that waits (for
+ * a file to hold still) hands its work to one, so that the wait does not hold the shared
+ * {@link FileWatcher}'s thread, and with it the other watched files' changes. Asks made before a
+ * run begins make one run; one made while the task runs makes one more run after it (a change
+ * seen during a read is read again). Runs never overlap, and follow one another in the order
+ * asked. A task that throws is logged, and the next ask runs it again.
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent: no run begins after it, a run under way is
+ * interrupted (its waits end) and waited for at most {@link #CLOSE_WAIT}; asks then do nothing.
+ */
+public final class CoalescedRuns implements AutoCloseable {
+  /** How long {@link #close()} waits for a run under way to end, its waits interrupted. */
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(CoalescedRuns.class.getName());
+
+  private final String name;
+  private final Runnable task;
+  private final Executor executor;
+  private final ExecutorService owned; // null where the executor is the caller's
+  private final Object lock = new Object();
+  private boolean queued; // guarded by lock: a run was handed over and has not begun
+  private boolean closed; // guarded by lock
+
+  private CoalescedRuns(String name, Runnable task, Executor executor, ExecutorService owned) {
+    this.name = requireNonNull(name, "name == null");
+    this.task = requireNonNull(task, "task == null");
+    this.executor = requireNonNull(executor, "executor == null");
+    this.owned = owned;
+  }
+
+  /**
+   * Runs {@code task} on a daemon thread named {@code threadName}, made at the first ask and
+   * ended by {@link #close()}.
+   */
+  public static CoalescedRuns onOwnThread(String threadName, Runnable task) {
+    ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+      Thread made = new Thread(runnable, threadName);
+      made.setDaemon(true);
+      return made;
+    });
+    return new CoalescedRuns(threadName, task, thread, thread);
+  }
+
+  /**
+   * Runs {@code task} with {@code executor}, which must run what it is given one at a time and
+   * in order (a seam for tests, which run it by hand or at once); {@link #close()} does not stop
+   * it. {@code name} names the task in a failure's log line.
+   */
+  public static CoalescedRuns with(Executor executor, String name, Runnable task) {
+    return new CoalescedRuns(name, task, executor, null);
+  }
+
+  /** Has the task run, after any run under way; nothing once closed. Never blocks long. */
+  public void ask() {
+    synchronized (lock) {
+      if (queued || closed) {
+        return;
+      }
+      queued = true;
+    }
+    try {
+      executor.execute(this::run);
+    } catch (RejectedExecutionException e) {
+      synchronized (lock) { // closed since: nothing runs any more
+        queued = false;
+      }
+    }
+  }
+
+  private void run() {
+    synchronized (lock) {
+      queued = false; // an ask from now on is one more run, after this one
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      // an Error too (a parse that recursed too deep), as the watcher's listeners: the next
+      // ask runs the task again
+      LOG.log(e instanceof Error ? Level.ERROR : Level.WARNING, name + " failed", e);
+    }
+  }
+
+  /** Stops the runs: interrupts one under way and waits for it, at most {@link #CLOSE_WAIT}. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (owned == null) {
+      return;
+    }
+    owned.shutdownNow();
+    try {
+      if (!owned.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.WARNING, name + " did not end within " + CLOSE_WAIT.toSeconds()
+            + " s of the stop, its waits interrupted; it ends with the process");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CoalescedRuns{" + name + "}";
+  }
+}
