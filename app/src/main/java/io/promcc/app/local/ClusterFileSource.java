@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +39,10 @@ import java.util.function.LongSupplier;
  *       and when {@link #snapshot()} starts or stops throwing.
  * </ul>
  *
+ * <p>A change is read on a thread of its own, made at the first change, one read at a time: its
+ * wait for the file to hold still (up to {@link SettledRead#MAX_WAIT}) holds back no other watch
+ * of the shared watcher (the base config's, {@code --cert-dir}'s).
+ *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed source cannot
  * be started again. {@link #start()} starts the shared watcher too; closing the watcher is its
  * owner's business.
@@ -60,6 +65,8 @@ public final class ClusterFileSource implements GuestClusterSource {
   private final Object lock = new Object();
   /** Held by a reload while it waits for the file to hold still and applies what it read. */
   private final Object reloading = new Object();
+  /** A change's reads: their waits for the file to hold still are off the watcher's thread. */
+  private final CoalescedRuns reads;
   // guarded by lock
   private boolean started;
   private boolean closed;
@@ -75,7 +82,8 @@ public final class ClusterFileSource implements GuestClusterSource {
    * @param errors where problems that are absorbed (a bad edit, a deleted file) are reported
    */
   public ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors) {
-    this(file, watcher, errors, System::nanoTime, Sleeper.SYSTEM);
+    this(file, watcher, errors, System::nanoTime, Sleeper.SYSTEM, RegularFiles::read,
+        Waiter.SYSTEM, null);
   }
 
   /**
@@ -96,10 +104,20 @@ public final class ClusterFileSource implements GuestClusterSource {
 
   /**
    * As above, {@link #awaitSynced} waiting for a read with {@code waiter} (a seam for tests,
-   * whose waiter passes the time on their ticker instead of waiting it).
+   * whose waiter passes the time on their ticker instead of waiting it); a change is read on
+   * the watcher's thread (tests that check on their own).
    */
   ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
       Sleeper sleeper, Reader reader, Waiter waiter) {
+    this(file, watcher, errors, ticker, sleeper, reader, waiter, Runnable::run);
+  }
+
+  /**
+   * As above, a change read with {@code executor} (one read at a time, in order: a seam for
+   * tests, which run it by hand), or on a thread of its own if null.
+   */
+  ClusterFileSource(Path file, FileWatcher watcher, SourceErrors errors, LongSupplier ticker,
+      Sleeper sleeper, Reader reader, Waiter waiter, Executor executor) {
     requireNonNull(reader, "reader == null");
     this.file = requireNonNull(file, "file == null").toAbsolutePath().normalize();
     this.watcher = requireNonNull(watcher, "watcher == null");
@@ -110,6 +128,9 @@ public final class ClusterFileSource implements GuestClusterSource {
     this.waiter = requireNonNull(waiter, "waiter == null");
     this.settling = new SettledRead(this.file, ticker, sleeper, reader);
     this.state = new ClusterFileState(this.file, this.errors, quoted());
+    String thread = "promcc-clusters-file";
+    this.reads = executor == null ? CoalescedRuns.onOwnThread(thread, this::reload)
+        : CoalescedRuns.with(executor, thread, this::reload);
     errors.declared(SOURCE);
   }
 
@@ -131,7 +152,7 @@ public final class ClusterFileSource implements GuestClusterSource {
       state.notReady(quoted() + " has not been read yet");
     }
     // outside the lock: the watcher runs listeners without its lock, but takes it here
-    FileWatcher.Watch registered = watcher.watch(file, this::reload);
+    FileWatcher.Watch registered = watcher.watch(file, reads::ask);
     synchronized (lock) {
       if (closed) {
         registered.close();
@@ -203,6 +224,7 @@ public final class ClusterFileSource implements GuestClusterSource {
     if (registered != null) {
       registered.close();
     }
+    reads.close(); // a read under way has its wait interrupted, and applies nothing
   }
 
   /**

@@ -35,8 +35,8 @@ import java.util.function.LongSupplier;
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
  * is held; while one runs, no path is checked and no other listener runs. So each waits only a
  * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
- * waits up to 5 s): the clusters file's listener waits up to {@link SettledRead#MAX_WAIT} (4 s)
- * for a file being written; the base config's and profile's hand their waits to a thread of
+ * waits up to 5 s): the listeners of the clusters file, the base config and the profile hand
+ * their waits for a file being written (up to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of
  * their own ({@link CoalescedRuns}), so that they hold back no other watch; the others return
  * quickly. An exception of a listener is logged and
  * does not affect the others. A change during a burst of events may be reported more than once.

@@ -61,9 +61,8 @@ public final class SettledRead {
    * content that does not end with a line break: a writer stopped inside a line (a buffer
    * flushed part-way), whose last value may be cut short yet valid (an API server's host).
    * Bounded: it takes at most {@link #MAX_WAIT} in all on its ticker, its reads included (64 MiB
-   * on a slow disk take a while), since the clusters file's wait is on the thread of the shared
-   * {@link FileWatcher}, whose other watches wait with it (the base config's and profile's are
-   * on a thread of their own, one reload of both files at a time, bounded all the same): it
+   * on a slow disk take a while), since it holds the thread it waits on (a watched file's own,
+   * off the shared {@link FileWatcher}'s, or a start's), and a stop waits for that thread: it
    * gives up where a wait and a read as long as the last would pass the bound. The first wait is
    * always taken, so a file slower to read than the bound is still read twice and taken if it
    * held still: else it would never be read. A file still changing then is given up for now:

@@ -4,17 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.Sleeper;
+import io.promcc.kube.fake.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * A clusters file written in place, in pieces, is read once it holds still: never half-way, and
- * never as a list of no cluster for a moment; one that keeps changing holds the watcher briefly.
+ * never as a list of no cluster for a moment; one that keeps changing is read for a bounded
+ * time, on a thread of its own, not the watcher's.
  */
 class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
   @Test
@@ -177,5 +187,80 @@ class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
     started(file()); // reads the file once before it returns
 
     assertEquals(List.of("alpha", "beta"), listed(), "the first list served");
+  }
+
+  /**
+   * Another watched file's change (the base config's, {@code --cert-dir}'s: their watches share
+   * the watcher's thread) is handled at once while the clusters file keeps changing: the wait
+   * for it to hold still is on a thread of its own, where it held their changes about 4 s at
+   * each check.
+   */
+  @Test
+  void anotherWatchedFilesChangeIsHandledWhileTheClustersFileKeepsChanging() throws Exception {
+    write(ALPHA);
+    AtomicBoolean writing = new AtomicBoolean();
+    Sleeper forEver = duration -> { // a writer that never stops: a line more at each wait
+      settleTicker.advance(duration);
+      if (writing.get()) {
+        try {
+          Files.writeString(file(), "# more\n", StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    Deque<Runnable> reads = new ArrayDeque<>(); // the clusters file's thread, run by hand
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, forEver,
+        RegularFiles::read, Waiter.SYSTEM, reads::add);
+    source.start();
+    Path base = Files.writeString(temp.resolve("base.yml"), "global: {}\n");
+    List<Duration> handled = new ArrayList<>(); // when the other watch's listener ran
+    watcher.watch(base, () -> handled.add(Duration.ofNanos(settleTicker.getAsLong())));
+    write(ALPHA + BETA);
+    writing.set(true);
+
+    for (int check = 0; check < 3; check++) {
+      Files.writeString(base, "global: {scrape_interval: " + (10 + check) + "s}\n");
+      Duration checkedAt = Duration.ofNanos(settleTicker.getAsLong());
+      assertTrue(watcher.checkNow());
+      assertEquals(List.of(checkedAt), handled.subList(check, handled.size()),
+          "check " + check + ": the other file's change was handled");
+      assertEquals(1, reads.size(), "one read of the clusters file asked for");
+      runAll(reads); // gives up: still changing after its bounded wait
+      assertEquals(List.of("alpha"), listed());
+    }
+
+    writing.set(false);
+    assertTrue(watcher.checkNow(), "read again at the next check");
+    runAll(reads);
+    assertEquals(List.of("alpha", "beta"), listed());
+    assertEquals(List.of(), reports);
+  }
+
+  /** As {@code promcc run} makes it: a change is read on the source's thread, which close ends. */
+  @Test
+  void aChangeIsReadOnTheSourcesOwnThreadWhichCloseEnds() throws Exception {
+    write(ALPHA);
+    source = new ClusterFileSource(file(), watcher, errors);
+    source.start();
+    List<Thread> readOn = Collections.synchronizedList(new ArrayList<>());
+    source.addChangeListener(() -> readOn.add(Thread.currentThread()));
+    write(ALPHA + BETA);
+
+    watcher.checkNow(); // hands the read over: no wait for the file to hold still here
+    Poll.until(PATIENCE, "the change read", () -> listed().size() == 2);
+
+    assertEquals(1, readOn.size(), readOn.toString());
+    Thread thread = readOn.get(0);
+    assertEquals("promcc-clusters-file", thread.getName());
+    source.close();
+    thread.join(PATIENCE.toMillis());
+    assertFalse(thread.isAlive(), "close ended the thread");
+  }
+
+  private static void runAll(Deque<Runnable> tasks) {
+    while (!tasks.isEmpty()) {
+      tasks.removeFirst().run();
+    }
   }
 }
