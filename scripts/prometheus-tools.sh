@@ -3,18 +3,38 @@
 # tool cache and print the bin dir as the LAST line of stdout:
 #
 #     BIN=$(scripts/prometheus-tools.sh | tail -1)      # 2.53.3 (the default)
-#     BIN3=$(scripts/prometheus-tools.sh 3 | tail -1)   # the 3.x of Debian testing
+#     BIN3=$(scripts/prometheus-tools.sh 3 | tail -1)   # a 3.x of Debian testing or unstable
 #     "$BIN/promtool" check config my.yml
 #
 # The argument picks the release line: `2` (the default) is 2.53.3 from
-# Debian 13 ("trixie"), into .tools/prometheus-2.53.3/bin; `3` is the 3.x of
-# Debian's testing suite ("forky"; 3.5.3, of the 3.5 LTS, when written), into
+# Debian 13 ("trixie"), into .tools/prometheus-2.53.3/bin; `3` is a 3.x from
+# Debian's testing suite ("forky"; 3.5.3, of the 3.5 LTS, when written) or,
+# once testing has moved past 3.x or dropped it, from unstable ("sid"), into
 # .tools/prometheus-3/bin, its Debian package version in
-# .tools/prometheus-3/version. A suite offering another major version, or a
-# build without Kubernetes service discovery, is refused, naming the version.
+# .tools/prometheus-3/version.
 #
-# Progress messages go to stderr. Safe to run repeatedly: once the cache is
-# complete it exits immediately without touching the network.
+# What is taken: for line 2, upstream 2.53.3 of any Debian revision (a trixie
+# point update keeps it: 2.53.3+ds1-2 through trixie 13.8), or a later 2.53.x
+# with a warning (the same LTS series); for line 3, any 3.x. A suite offering
+# no such version, or a build without Kubernetes service discovery, is passed
+# over, naming what it offers, and the next suite is tried.
+#
+# Download cache: the .deb files taken are kept, with their SHA-256 as the
+# signed package index gives it, outside the clone in
+#     ${PROMCC_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/promcc-tools}/<folder>/
+# (<folder> as in .tools/). A clone without .tools/ installs from there with no
+# network, after checking every cached file against the recorded SHA-256: a
+# cache that changed is refused, deleted and fetched again. A cached version is
+# kept once Debian has moved on (the 3.x keeps being tested); delete its folder
+# to take what Debian offers now.
+#
+# Exit status: 0, the bin folder printed; 3 if no suite offers a version the
+# line takes and none is cached (the ERROR line says what each suite offers;
+# scripts/test.sh then skips the 3.x runs, loudly); 1 for any other failure
+# (network, signature, a broken download); 2 for an unknown release line.
+#
+# Progress messages go to stderr. Safe to run repeatedly: once the tool cache
+# is complete it exits immediately without touching the network.
 #
 # Environment:
 #   PROMETHEUS_BIN_DIR   (line 2) use this folder instead (must hold
@@ -22,8 +42,13 @@
 #                        nothing is downloaded.
 #   PROMETHEUS3_BIN_DIR  (line 3) the same for a 3.x.
 #   PROMCC_TOOLS_DIR     tool cache folder (default: <repo root>/.tools).
+#   PROMCC_TOOLS_CACHE   download cache folder (see above).
 #   PROMCC_DEBIAN_MIRROR Debian mirror URI to use instead of the one derived
 #                        from /etc/apt/sources.list.d (rarely needed).
+#   PROMCC_DEBIAN_SUITES (line 2) the suites to look in, in order, instead of
+#                        "trixie"; PROMCC_DEBIAN_SUITES3 (line 3) instead of
+#                        "forky sid" (for a renamed suite, or to try the
+#                        fallback: PROMCC_DEBIAN_SUITES3="trixie forky").
 #
 # Why not Debian 12's own prometheus (2.42): it is built without Kubernetes
 # service discovery; trixie's 2.53.3 and forky's 3.x have it (checked after
@@ -34,22 +59,24 @@
 # both `prometheus` and `promtool` are fetched.
 #
 # How: `apt-get update` / `apt-get download` with a completely separate apt
-# configuration (own sources file, lists dir, cache dir, empty status file,
-# no preferences) living in a temp dir; the machine's /etc/apt and
-# /var/lib/apt state are never modified. The mirror is the machine's own
-# Debian entry (the one whose Suites contain `bookworm`), with suite `trixie`
-# or `forky` and component `main`. No host name is hard-coded.
+# configuration per suite (own sources file, lists dir, cache dir, empty
+# status file, no preferences) living in a temp dir; the machine's /etc/apt
+# and /var/lib/apt state are never modified. The mirror is the machine's own
+# Debian entry (the one whose Suites contain `bookworm`), with the suites
+# above and component `main`. No host name is hard-coded.
 #
 # Trust: the repository is NOT marked Trusted=yes. apt verifies the suite's
 # InRelease signature against the same keyring the machine uses for bookworm
 # (its Signed-By, normally /usr/share/keyrings/debian-archive-keyring.gpg),
-# then the Packages index hash and the .deb SHA256 as usual. This works on
+# then the Packages index hash and the .deb SHA256 as usual; the SHA-256 the
+# index gives is compared with the file's once more and recorded for the
+# download cache. This works on
 # bookworm because debian-archive-keyring 2023.3+deb12u2 (a bookworm stable
 # update) already carries the trixie archive and release keys, and trixie's
 # InRelease is additionally signed with the bookworm archive key, so even an
-# older bookworm keyring verifies it; forky's InRelease is signed with the
-# bookworm and the trixie archive keys. If verification fails the script
-# stops with an error instead of weakening the check.
+# older bookworm keyring verifies it; forky's and sid's InRelease are signed
+# with the bookworm and the trixie archive keys. If verification fails the
+# script stops with an error instead of weakening the check.
 set -euo pipefail
 
 LINE=${1:-2}
@@ -57,15 +84,17 @@ COMPONENT=main
 case "$LINE" in
     2)
         PROM_VERSION=2.53.3   # wanted upstream version
-        MIN_VERSION=2.43      # oldest acceptable (first with the features we need)
-        SUITE=trixie
+        MIN_VERSION=2.43      # oldest acceptable in PROMETHEUS_BIN_DIR (the features we need)
+        DEFAULT_SUITES=trixie
+        SUITES_VAR=PROMCC_DEBIAN_SUITES
         CACHE_NAME=prometheus-$PROM_VERSION
         OVERRIDE_VAR=PROMETHEUS_BIN_DIR
         ;;
     3)
-        PROM_VERSION=         # whichever 3.x the suite offers
+        PROM_VERSION=         # whichever 3.x the suites offer
         MIN_VERSION=3.0
-        SUITE=forky
+        DEFAULT_SUITES="forky sid"
+        SUITES_VAR=PROMCC_DEBIAN_SUITES3
         CACHE_NAME=prometheus-3
         OVERRIDE_VAR=PROMETHEUS3_BIN_DIR
         ;;
@@ -78,11 +107,14 @@ esac
 
 log() { printf 'prometheus-tools: %s\n' "$*" >&2; }
 die() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 1; }
+# none_offered: no suite offers what this line takes and nothing is cached (exit 3)
+none_offered() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 3; }
 
 # version_ge A B: true if A >= B (upstream versions like 2.53.3)
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
 # version_fits V: true if upstream version V is one this release line accepts
+# from an own folder ($OVERRIDE_VAR)
 version_fits() {
     version_ge "$1" "$MIN_VERSION" || return 1
     if [ "$LINE" = 3 ]; then [ "${1%%.*}" = 3 ]; fi
@@ -90,6 +122,17 @@ version_fits() {
 wanted() {
     if [ "$LINE" = 3 ]; then echo "3.x"; else echo ">= $MIN_VERSION"; fi
 }
+# fetch_fits V: true if upstream version V is one this line takes from Debian:
+# line 2 the 2.53 series from 2.53.3 on, line 3 any 3.x
+fetch_fits() {
+    if [ "$LINE" = 3 ]; then [ "${1%%.*}" = 3 ]; return; fi
+    [ "${1%.*}" = "${PROM_VERSION%.*}" ] && version_ge "$1" "$PROM_VERSION"
+}
+fetch_wanted() {
+    if [ "$LINE" = 3 ]; then echo "3.x"; else echo "$PROM_VERSION (or a later ${PROM_VERSION%.*}.x)"; fi
+}
+# upstream_of PKGVER: the upstream version of a Debian version (1:2.53.3+ds1-2 -> 2.53.3)
+upstream_of() { printf '%s\n' "$1" | sed -E 's/^[0-9]+://; s/[+~-].*//'; }
 
 # tool_version BIN: print upstream version from `BIN --version`
 tool_version() {
@@ -126,16 +169,29 @@ if [ -f "$stamp" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/promtool" ]; then
 fi
 
 # ---------------------------------------------------------------- slow path
-for c in apt-get apt-cache dpkg-deb; do
+for c in dpkg-deb sha256sum; do
     command -v "$c" >/dev/null 2>&1 \
         || die "'$c' not found: this script needs a Debian-based system. Elsewhere, install Prometheus $(wanted) yourself and set $OVERRIDE_VAR to its bin folder."
 done
+read -r -a SUITES <<< "${!SUITES_VAR:-$DEFAULT_SUITES}"
+[ ${#SUITES[@]} -gt 0 ] || die "$SUITES_VAR names no suite"
 
 mkdir -p "$tools_dir"
 tools_dir=$(cd "$tools_dir" && pwd)
 dest=$tools_dir/$CACHE_NAME
 bin=$dest/bin
 stamp=$dest/.complete
+
+if [ -n "${PROMCC_TOOLS_CACHE:-}" ]; then
+    cache_root=$PROMCC_TOOLS_CACHE
+elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+    cache_root=$XDG_CACHE_HOME/promcc-tools
+elif [ -n "${HOME:-}" ]; then
+    cache_root=$HOME/.cache/promcc-tools
+else
+    cache_root=
+fi
+cache_dir=${cache_root:+$cache_root/$CACHE_NAME}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/prometheus-tools.XXXXXX")
 chmod 0755 "$work"   # apt's unprivileged _apt download user must traverse it
@@ -145,204 +201,101 @@ cleanup() {
     if [ -n "$stage" ]; then rm -rf "$stage"; fi
 }
 trap cleanup EXIT
-
-# --- find the machine's Debian bookworm mirror entry ----------------------
-# Prints "URI<TAB>KEYRING" lines (KEYRING may be empty) for each entry of type
-# `deb` whose suites include exactly `bookworm` (not -updates/-security).
-find_mirrors() {
-    local f
-    shopt -s nullglob
-    for f in /etc/apt/sources.list.d/*.sources; do
-        awk '
-            function flush(   n, i, u, s, t, ok, key) {
-                if (types ~ /(^| )deb( |$)/ && tolower(enabled) != "no") {
-                    ok = 0; n = split(suites, s, " ")
-                    for (i = 1; i <= n; i++) if (s[i] == "bookworm") ok = 1
-                    key = ""; if (signedby ~ /^\//) { split(signedby, t, " "); key = t[1] }
-                    if (ok) { n = split(uris, u, " "); for (i = 1; i <= n; i++) print u[i] "\t" key }
-                }
-                types = suites = uris = signedby = enabled = ""; field = ""
-            }
-            /^#/ { next }
-            /^[ \t]*$/ { flush(); next }
-            /^[ \t]/ { next }                  # continuation line (e.g. inline key)
-            {
-                field = tolower($0); sub(/:.*/, "", field)
-                val = $0; sub(/^[^:]*:[ \t]*/, "", val); gsub(/\t/, " ", val)
-                if (field == "types") types = val
-                else if (field == "suites") suites = val
-                else if (field == "uris") uris = val
-                else if (field == "signed-by") signedby = val
-                else if (field == "enabled") enabled = val
-            }
-            END { flush() }
-        ' "$f"
-    done
-    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list; do
-        [ -f "$f" ] || continue
-        awk '
-            /^[ \t]*deb[ \t]/ {
-                line = $0; sub(/#.*/, "", line); key = ""
-                if (match(line, /\[[^]]*\]/)) {
-                    opts = substr(line, RSTART + 1, RLENGTH - 2)
-                    line = substr(line, 1, RSTART - 1) " " substr(line, RSTART + RLENGTH)
-                    n = split(opts, o, " ")
-                    for (i = 1; i <= n; i++) if (o[i] ~ /^signed-by=\//) { key = o[i]; sub(/^signed-by=/, "", key) }
-                }
-                n = split(line, w, " ")
-                if (n >= 3 && w[3] == "bookworm") print w[2] "\t" key
-            }
-        ' "$f"
-    done
-    shopt -u nullglob
+discard_stage() {
+    if [ -n "$stage" ]; then rm -rf "$stage"; fi
+    stage=
 }
 
-if [ -n "${PROMCC_DEBIAN_MIRROR:-}" ]; then
-    mirror=$PROMCC_DEBIAN_MIRROR
-    keyring=
-else
-    entry=$(find_mirrors | grep -v '^cdrom:' | head -n1 || true)
-    [ -n "$entry" ] || die "no Debian 'bookworm' entry found in /etc/apt/sources.list.d (or /etc/apt/sources.list); cannot derive a mirror. Set PROMCC_DEBIAN_MIRROR to a Debian mirror URI, or $OVERRIDE_VAR to an existing Prometheus $(wanted)."
-    mirror=${entry%%$'\t'*}
-    keyring=${entry#*$'\t'}
-fi
-mirror=${mirror%/}
-if [ -z "$keyring" ] && [ -f /usr/share/keyrings/debian-archive-keyring.gpg ]; then
-    keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-fi
-if [ -n "$keyring" ] && [ ! -r "$keyring" ]; then
-    die "keyring $keyring (Signed-By of the bookworm entry) is not readable"
-fi
-log "mirror: $mirror (suite $SUITE, component $COMPONENT)${keyring:+, keyring $keyring}"
-
-# --- separate apt configuration ------------------------------------------
-mkdir -p "$work/etc/preferences.d" "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
-: > "$work/status"
-{
-    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: %s\n' "$mirror" "$SUITE" "$COMPONENT"
-    if [ -n "$keyring" ]; then printf 'Signed-By: %s\n' "$keyring"; fi
-} > "$work/etc/$SUITE.sources"
-# Passed with -c, so it is read after /etc/apt/apt.conf.d (whose proxy and
-# similar settings still apply); the #clear lines stop the machine's
-# update hooks (PackageKit, appstream, ...) from firing on our private update.
-cat > "$work/apt.conf" <<EOF
-#clear APT::Update::Pre-Invoke;
-#clear APT::Update::Post-Invoke;
-#clear APT::Update::Post-Invoke-Success;
-Dir::Etc::sourcelist "$work/etc/$SUITE.sources";
-Dir::Etc::sourceparts "-";
-Dir::Etc::preferences "$work/etc/preferences";
-Dir::Etc::preferencesparts "$work/etc/preferences.d";
-Dir::State "$work";
-Dir::State::Lists "$work/lists";
-Dir::State::status "$work/status";
-Dir::State::extended_states "$work/extended_states";
-Dir::Cache "$work/cache";
-Dir::Cache::archives "$work/cache/archives";
-Dir::Cache::pkgcache "$work/cache/pkgcache.bin";
-Dir::Cache::srcpkgcache "$work/cache/srcpkgcache.bin";
-APT::Default-Release "";
-EOF
-# As root, apt downloads as the unprivileged user _apt; let it write there.
-if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
-    chown -R _apt "$work/lists/partial" "$work/cache/archives/partial" "$work/dl"
-fi
-apt_opts=(-c "$work/apt.conf" -q)
-# every apt call is bounded (apt's own timeouts are per connection, not per command)
-APT_TIMEOUT=${APT_TIMEOUT:-600}
-apt-get() { timeout "$APT_TIMEOUT" apt-get "$@"; }
-apt-cache() { timeout 120 apt-cache "$@"; }
-show_warnings() { grep -E '^(W|E):' "$1" | sed 's/^/prometheus-tools: apt: /' >&2 || true; }
-
-log "fetching the $SUITE package index into a private apt state ($work) ..."
-if ! apt-get "${apt_opts[@]}" --error-on=any update </dev/null >"$work/update.log" 2>&1; then
-    cat "$work/update.log" >&2
-    die "apt-get update of $mirror $SUITE failed (see above). If it is a signature (NO_PUBKEY) error, the machine's Debian keyring lacks the $SUITE keys: upgrade debian-archive-keyring from bookworm (2023.3+deb12u2 or later)."
-fi
-show_warnings "$work/update.log"
-
-# --- choose the version ----------------------------------------------------
-# apt-cache's failures (a timeout says nothing) are named here: set -e alone would end silently
-madison() {
-    apt-cache "${apt_opts[@]}" madison "$1" </dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
-}
-versions=$(madison prometheus) \
-    || die "apt-cache madison prometheus failed or timed out (exit $?) on the $SUITE index"
-[ -n "$versions" ] || die "package 'prometheus' not found in $mirror $SUITE/$COMPONENT"
-pkgver=
-if [ -n "$PROM_VERSION" ]; then
-    pkgver=$(printf '%s\n' "$versions" | grep -E "^([0-9]+:)?${PROM_VERSION//./\\.}([+~-]|$)" | head -n1 || true)
-fi
-if [ -z "$pkgver" ]; then
-    pkgver=$(apt-cache "${apt_opts[@]}" policy prometheus </dev/null | awk '/Candidate:/ {print $2}') \
-        || die "apt-cache policy prometheus failed or timed out (exit $?) on the $SUITE index"
-    upstream=$(printf '%s\n' "$pkgver" | sed -E 's/^[0-9]+://; s/[+~-].*//')
-    version_fits "$upstream" \
-        || die "$SUITE offers prometheus $pkgver${PROM_VERSION:+, not $PROM_VERSION}; need $(wanted)"
-    if [ -n "$PROM_VERSION" ]; then
-        log "WARNING: $SUITE offers prometheus $pkgver, not $PROM_VERSION; using it anyway (>= $MIN_VERSION). The cache folder is still named $CACHE_NAME."
-    fi
-fi
-pkgs=("prometheus=$pkgver")
-# trixie and forky ship promtool as a separate binary package of the same source
-promtool_versions=$(madison promtool) \
-    || die "apt-cache madison promtool failed or timed out (exit $?) on the $SUITE index"
-if printf '%s\n' "$promtool_versions" | grep -qxF "$pkgver"; then
-    pkgs+=("promtool=$pkgver")
-fi
-
-log "downloading ${pkgs[*]} ..."
-if ! (cd "$work/dl" && apt-get "${apt_opts[@]}" download "${pkgs[@]}" </dev/null >"$work/download.log" 2>&1); then
-    cat "$work/download.log" >&2
-    die "apt-get download ${pkgs[*]} failed (see above)"
-fi
-show_warnings "$work/download.log"
-
-# --- unpack and install into the cache -------------------------------------
-mkdir -p "$work/root"
-for deb in "$work"/dl/*.deb; do
-    dpkg-deb -x "$deb" "$work/root"
-done
-stage=$(mktemp -d "$tools_dir/.$CACHE_NAME.XXXXXX")
-chmod 0755 "$stage"
-mkdir -p "$stage/bin" "$stage/share/doc"
-for t in prometheus promtool; do
-    [ -f "$work/root/usr/bin/$t" ] || die "the downloaded package(s) contain no usr/bin/$t"
-    install -m 0755 "$work/root/usr/bin/$t" "$stage/bin/$t"
-    v=$(timeout 60 "$stage/bin/$t" --version 2>&1 | head -n1) \
-        || die "$t from $SUITE does not run on this machine: $v"
-    log "$v"
-    vv=$(tool_version "$stage/bin/$t")
-    version_fits "$vv" || die "$t from $SUITE ($pkgver) reports version '$vv', need $(wanted)"
-    if [ -d "$work/root/usr/share/doc/$t" ]; then
-        cp -r "$work/root/usr/share/doc/$t" "$stage/share/doc/$t"   # copyright/licence
-    fi
-done
-# A build without Kubernetes service discovery (as Debian 12's 2.42 is) has a
-# promtool that refuses a kubernetes_sd_configs block; promcc's jobs use them.
-cat > "$work/kubernetes-sd.yml" <<'EOF'
+# --- unpack, check and publish ----------------------------------------------
+# unpack_and_check DEBS PKGVER FROM: unpack the .debs in folder DEBS into a new
+# stage folder and check the tools there: they run, report a version this line
+# takes, and promtool accepts kubernetes_sd_configs. Sets $refusal to why not,
+# or to nothing if they pass (it returns 0 either way, so that set -e holds
+# inside it).
+refusal=
+unpack_and_check() {
+    local debs=$1 pkgver=$2 from=$3 root deb t v vv sd
+    refusal=
+    root=$(mktemp -d "$work/root.XXXXXX")
+    for deb in "$debs"/*.deb; do
+        [ -e "$deb" ] || { refusal="$debs holds no .deb file"; return 0; }
+        if ! dpkg-deb -x "$deb" "$root" 2>"$work/dpkg.err"; then
+            refusal="$deb cannot be unpacked: $(head -n1 "$work/dpkg.err")"
+            return 0
+        fi
+    done
+    stage=$(mktemp -d "$tools_dir/.$CACHE_NAME.XXXXXX")
+    chmod 0755 "$stage"
+    mkdir -p "$stage/bin" "$stage/share/doc"
+    for t in prometheus promtool; do
+        if [ ! -f "$root/usr/bin/$t" ]; then
+            refusal="prometheus $pkgver ($from) has no usr/bin/$t"
+            return 0
+        fi
+        install -m 0755 "$root/usr/bin/$t" "$stage/bin/$t"
+        if ! v=$(timeout 60 "$stage/bin/$t" --version 2>&1 | head -n1); then
+            refusal="$t $pkgver ($from) does not run on this machine: $v"
+            return 0
+        fi
+        log "$v"
+        vv=$(tool_version "$stage/bin/$t")
+        if ! fetch_fits "$vv"; then
+            refusal="$t $pkgver ($from) reports version '$vv'; need $(fetch_wanted)"
+            return 0
+        fi
+        if [ -d "$root/usr/share/doc/$t" ]; then
+            cp -r "$root/usr/share/doc/$t" "$stage/share/doc/$t"   # copyright/licence
+        fi
+    done
+    # A build without Kubernetes service discovery (as Debian 12's 2.42 is) has a
+    # promtool that refuses a kubernetes_sd_configs block; promcc's jobs use them.
+    cat > "$work/kubernetes-sd.yml" <<'EOF'
 scrape_configs:
   - job_name: kubernetes-sd-probe
     kubernetes_sd_configs:
       - role: pod
         api_server: https://127.0.0.1:6443
 EOF
-if ! sd=$(timeout 60 "$stage/bin/promtool" check config --syntax-only "$work/kubernetes-sd.yml" 2>&1); then
-    printf '%s\n' "$sd" | sed 's/^/prometheus-tools: promtool: /' >&2
-    die "prometheus $pkgver from $SUITE lacks Kubernetes service discovery: its promtool refuses kubernetes_sd_configs (see above)"
-fi
-printf '%s\n' "$pkgver" > "$stage/version"
-printf 'package_version=%s\nsource=%s %s/%s\n' "$pkgver" "$mirror" "$SUITE" "$COMPONENT" > "$stage/.complete"
-
-# Atomic publish; if a concurrent run finished first, keep its result.
-if [ ! -f "$stamp" ]; then
-    rm -rf "$dest"    # leftover of an incomplete install
-    if mv -T "$stage" "$dest" 2>/dev/null; then
-        stage=
-    elif [ ! -f "$stamp" ]; then
-        die "could not move $stage to $dest"
+    if ! sd=$(timeout 60 "$stage/bin/promtool" check config --syntax-only \
+            "$work/kubernetes-sd.yml" 2>&1); then
+        printf '%s\n' "$sd" | sed 's/^/prometheus-tools: promtool: /' >&2
+        refusal="prometheus $pkgver ($from) lacks Kubernetes service discovery: its promtool"
+        refusal+=" refuses kubernetes_sd_configs"
+        return 0
     fi
-fi
-[ -f "$stamp" ] || die "internal error: $stamp missing after install"
-log "installed into $bin"
-printf '%s\n' "$bin"
+    printf '%s\n' "$pkgver" > "$stage/version"
+    printf 'package_version=%s\nsource=%s\n' "$pkgver" "$from" > "$stage/.complete"
+}
+
+# publish: move the checked stage folder into place, print its bin folder, exit 0.
+# Atomic; if a concurrent run finished first, keep its result.
+publish() {
+    if [ ! -f "$stamp" ]; then
+        rm -rf "$dest"    # leftover of an incomplete install
+        if mv -T "$stage" "$dest" 2>/dev/null; then
+            stage=
+        elif [ ! -f "$stamp" ]; then
+            die "could not move $stage to $dest"
+        fi
+    fi
+    [ -f "$stamp" ] || die "internal error: $stamp missing after install"
+    log "installed into $bin"
+    printf '%s\n' "$bin"
+    exit 0
+}
+
+# shellcheck source=prometheus-tools-cache.sh
+. "$script_dir/prometheus-tools-cache.sh"
+install_from_cache   # returns only if there is no usable cache
+
+# shellcheck source=prometheus-tools-apt.sh
+. "$script_dir/prometheus-tools-apt.sh"
+offered=()   # why each suite's prometheus was not taken, for the refusal
+for suite in "${SUITES[@]}"; do
+    fetch_from_suite "$suite"   # exits, the bin folder printed, once one is taken
+    offered+=("$refusal")
+done
+none_offered "no prometheus $(fetch_wanted) with Kubernetes service discovery to be had:" \
+    "$(printf '%s; ' "${offered[@]}")and none in the download cache" \
+    "${cache_dir:-(none: HOME is not set)}. Set $OVERRIDE_VAR to the bin folder of one, or" \
+    "$SUITES_VAR to the suites to look in."
