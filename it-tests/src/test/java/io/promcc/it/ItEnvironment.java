@@ -6,20 +6,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Where the end-to-end tests find what they run: the controller's shaded jar (system property
  * {@code promcc.app.jar}, set by the build), the checkout ({@code promcc.repo.dir}) and
  * Prometheus 2.53.3 with its promtool (core's {@link PrometheusTools}: skipped without it,
  * failed with it missing when {@code CI=true}), and Prometheus 3.x in the folder that system
- * property {@value #TOOLS3_DIR_PROPERTY} names, if set ({@link #releases}).
+ * property {@value #TOOLS3_DIR_PROPERTY} names, if set, or skipped for the reason that {@code
+ * promcc.tools3.skipped} gives ({@link #releases}).
  */
 final class ItEnvironment {
   /** The system property naming the {@code bin} folder of Prometheus 3.x and its promtool. */
   static final String TOOLS3_DIR_PROPERTY = "promcc.tools3.dir";
 
-  /** A Prometheus release to run against: its {@code prometheus} and {@code promtool}. */
-  record Release(String name, Path prometheus, Path promtool) {
+  /**
+   * A Prometheus release to run against: its {@code prometheus} and {@code promtool}, or, for a
+   * release the build skips, null tools and why it is {@code skipped} (blank if it is not).
+   */
+  record Release(String name, Path prometheus, Path promtool, String skipped) {
+    /** Skips (aborts) the calling test, saying why, if the build skips this release. */
+    void assumeRun() {
+      Assumptions.assumeTrue(skipped.isBlank(), skipped);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -30,29 +40,36 @@ final class ItEnvironment {
 
   /**
    * The releases a test run against both runs against: the tools of {@link PrometheusTools}
-   * (2.53.3 in the build), then, if {@value #TOOLS3_DIR_PROPERTY} is set, the folder it names.
-   * A value Maven left unresolved ({@code ${...}}: the build defines no such property) counts
-   * as unset.
+   * (2.53.3 in the build), then, if {@value #TOOLS3_DIR_PROPERTY} is set, the folder it names,
+   * or a skipped 3.x if the build says why in {@code promcc.tools3.skipped}. A value Maven left
+   * unresolved ({@code ${...}}: the build defines no such property) counts as unset.
    *
    * @throws IllegalStateException if the property is set and the folder lacks an executable
    *     {@code prometheus} or {@code promtool}: a release asked for is never skipped silently
    */
   static List<Release> releases() {
-    Optional<Release> three = release3(System.getProperty(TOOLS3_DIR_PROPERTY));
+    Optional<Release> three = release3(System.getProperty(TOOLS3_DIR_PROPERTY),
+        System.getProperty(PrometheusTools.skippedProperty("3")));
     List<Release> releases = new ArrayList<>();
-    releases.add(new Release(PrometheusTools.promtoolVersion(), prometheus(), promtool()));
+    releases.add(new Release(PrometheusTools.promtoolVersion(), prometheus(), promtool(), ""));
     three.ifPresent(releases::add);
     return releases;
   }
 
   /**
    * The release in {@code dir}, the value of {@value #TOOLS3_DIR_PROPERTY}; empty if it is null,
-   * blank or left unresolved by Maven.
+   * blank or left unresolved by Maven. With a reason it is {@code skipped} for (the value of
+   * {@code promcc.tools3.skipped}; see {@link PrometheusTools#skippedOnPurpose}), a skipped 3.x,
+   * whatever {@code dir} is.
    *
    * @throws IllegalStateException if {@code dir} lacks an executable {@code prometheus} or
-   *     {@code promtool}
+   *     {@code promtool} and the 3.x is not skipped
    */
-  static Optional<Release> release3(String dir) {
+  static Optional<Release> release3(String dir, String skipped) {
+    Optional<String> why = PrometheusTools.skippedOnPurpose("3", skipped);
+    if (why.isPresent()) {
+      return Optional.of(new Release("Prometheus 3.x, skipped", null, null, why.get()));
+    }
     if (dir == null || dir.isBlank() || dir.startsWith("${")) {
       return Optional.empty();
     }
@@ -66,7 +83,7 @@ final class ItEnvironment {
       }
     }
     return Optional.of(new Release("Prometheus 3.x in " + bin, bin.resolve("prometheus"),
-        bin.resolve("promtool")));
+        bin.resolve("promtool"), ""));
   }
 
   /** {@code app/target/promcc.jar}. */

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Assumptions;
  * Kubernetes service discovery.
  *
  * <p>If there is none, a test fails when the environment variable {@code CI} is {@code true} (CI
- * must never silently skip a test against the real Prometheus) and is skipped otherwise. In a
+ * must never silently skip a test against the real Prometheus) and is skipped otherwise. A run
+ * for a release line the build skips on purpose, saying why in system property {@code
+ * promcc.tools<line>.skipped} ({@link #skippedOnPurpose}; {@code scripts/test.sh} sets {@code
+ * promcc.tools3.skipped} when Debian offers no 3.x any more and none is cached), is skipped with
+ * that reason, under CI too, and without looking for the tools. In a
  * jqwik property an abort only rejects the try (and the property fails, every try rejected):
  * annotate the property or its class with {@code @AddLifecycleHook(PrometheusTools.Required.class)}
  * to skip it instead. Thread-safe; the answer is looked up once per JVM.
@@ -51,6 +55,7 @@ public final class PrometheusTools {
 
   private static Found found;
   private static String missing;
+  private static boolean skippedOnPurpose;
 
   private PrometheusTools() {}
 
@@ -82,13 +87,17 @@ public final class PrometheusTools {
   public static final class Required implements SkipExecutionHook {
     @Override
     public SkipResult shouldBeSkipped(LifecycleContext context) {
-      return skip(available(), "true".equalsIgnoreCase(System.getenv("CI")))
+      return skip(available(), "true".equalsIgnoreCase(System.getenv("CI")), skippedOnPurpose())
           .map(SkipResult::skip).orElseGet(SkipResult::doNotSkip);
     }
 
-    /** Why to skip, if so, with the tools {@code available} or not and {@code ci} or not. */
-    static Optional<String> skip(boolean available, boolean ci) {
-      return available || ci ? Optional.empty() : Optional.of(missingTools());
+    /**
+     * Why to skip, if so, with the tools {@code available} or not, {@code ci} or not, and the
+     * run {@code skippedOnPurpose} by the build or not.
+     */
+    static Optional<String> skip(boolean available, boolean ci, boolean skippedOnPurpose) {
+      return skippedOnPurpose || !(available || ci) ? Optional.of(missingTools())
+          : Optional.empty();
     }
   }
 
@@ -103,8 +112,20 @@ public final class PrometheusTools {
     return missing == null ? "" : missing;
   }
 
+  private static synchronized boolean skippedOnPurpose() {
+    locateOnce();
+    return skippedOnPurpose;
+  }
+
   private static synchronized void locateOnce() {
     if (found == null && missing == null) {
+      String line = System.getProperty(RELEASE_LINE_PROPERTY, "");
+      Optional<String> skipped = skippedOnPurpose(line, System.getProperty(skippedProperty(line)));
+      if (skipped.isPresent()) {
+        skippedOnPurpose = true;
+        missing = skipped.get();
+        return;
+      }
       List<String> unusable = new ArrayList<>();
       found = locate(unusable);
       if (found == null) {
@@ -115,15 +136,38 @@ public final class PrometheusTools {
   }
 
   /**
-   * Why no tools were found, from the configured folder, the release line the run is for (blank
-   * for none) and the tools found {@code unusable}, and what to run to fetch them.
+   * The system property saying why the build skips the runs for a release line on purpose:
+   * {@code promcc.tools3.skipped} for {@code 3}.
    */
+  public static String skippedProperty(String line) {
+    return "promcc.tools" + line + ".skipped";
+  }
+
+  /**
+   * Why the runs for release {@code line} are skipped on purpose, from the value {@code reason}
+   * of its {@link #skippedProperty}: empty for none (a null, blank or, left unresolved by Maven,
+   * {@code ${...}} reason) and for a run for no release line (blank {@code line}), which is never
+   * skipped on purpose.
+   */
+  public static Optional<String> skippedOnPurpose(String line, String reason) {
+    if (line == null || line.isBlank() || reason == null || reason.isBlank()
+        || reason.startsWith("${")) {
+      return Optional.empty();
+    }
+    return Optional.of("the runs on Prometheus " + line + ".x are skipped ("
+        + skippedProperty(line) + "): " + reason.strip());
+  }
+
   /** The environment variable of an own folder of the tools for a release line (blank: none). */
   static String binDirVariable(String line) {
     return line == null || line.isBlank() || line.equals("2") ? "PROMETHEUS_BIN_DIR"
         : "PROMETHEUS" + line + "_BIN_DIR";
   }
 
+  /**
+   * Why no tools were found, from the configured folder, the release line the run is for (blank
+   * for none) and the tools found {@code unusable}, and what to run to fetch them.
+   */
   static String missingMessage(String toolsDir, String line, List<String> unusable) {
     boolean forLine = line != null && !line.isBlank();
     return "no usable prometheus and promtool (" + (forLine ? line + ".x" : ">= 2.43")
@@ -140,10 +184,18 @@ public final class PrometheusTools {
     if (found != null) {
       return found;
     }
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(missing);
+    throw failOrSkip(missing, "true".equalsIgnoreCase(System.getenv("CI")), skippedOnPurpose);
+  }
+
+  /**
+   * Ends a test that finds no tools saying {@code why}: fails it under {@code ci} unless the run
+   * is {@code skippedOnPurpose}, skips (aborts) it otherwise; it always throws.
+   */
+  static AssertionError failOrSkip(String why, boolean ci, boolean skippedOnPurpose) {
+    if (ci && !skippedOnPurpose) {
+      fail(why);
     }
-    Assumptions.abort(missing);
+    Assumptions.abort(why);
     throw new AssertionError("unreachable");
   }
 

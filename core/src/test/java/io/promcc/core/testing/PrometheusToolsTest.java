@@ -1,11 +1,14 @@
 package io.promcc.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 class PrometheusToolsTest {
   /**
@@ -14,10 +17,45 @@ class PrometheusToolsTest {
    */
   @Test
   void aPropertyIsSkippedWithoutToolsOutsideCiOnly() {
-    assertEquals(Optional.empty(), PrometheusTools.Required.skip(true, false));
-    assertEquals(Optional.empty(), PrometheusTools.Required.skip(true, true));
-    assertEquals(Optional.empty(), PrometheusTools.Required.skip(false, true), "CI runs it");
-    assertTrue(PrometheusTools.Required.skip(false, false).isPresent());
+    assertEquals(Optional.empty(), PrometheusTools.Required.skip(true, false, false));
+    assertEquals(Optional.empty(), PrometheusTools.Required.skip(true, true, false));
+    assertEquals(Optional.empty(), PrometheusTools.Required.skip(false, true, false), "CI runs it");
+    assertTrue(PrometheusTools.Required.skip(false, false, false).isPresent());
+  }
+
+  /**
+   * A run the build skips on purpose ({@code scripts/test.sh} when Debian offers no 3.x and none
+   * is cached) is skipped under CI too, a test aborted with the reason, where a run that merely
+   * finds no tools fails under CI.
+   */
+  @Test
+  void aRunSkippedOnPurposeIsSkippedUnderCiToo() {
+    assertTrue(PrometheusTools.Required.skip(false, true, true).isPresent(), "CI skips it");
+    assertTrue(PrometheusTools.Required.skip(true, true, true).isPresent());
+    TestAbortedException skipped = assertThrows(TestAbortedException.class,
+        () -> PrometheusTools.failOrSkip("why", true, true));
+    assertEquals("why", skipped.getMessage());
+    assertThrows(AssertionFailedError.class, () -> PrometheusTools.failOrSkip("why", true, false));
+    assertThrows(TestAbortedException.class, () -> PrometheusTools.failOrSkip("why", false, false));
+  }
+
+  /**
+   * The reason a run for a release line is skipped on purpose is the value of its property,
+   * named with it; a blank value or one Maven left unresolved skips nothing, and a run for no
+   * release line (the 2.53.3 runs) is never skipped on purpose.
+   */
+  @Test
+  void aReleaseLineIsSkippedOnPurposeOnlyWithAReasonGiven() {
+    assertEquals("promcc.tools3.skipped", PrometheusTools.skippedProperty("3"));
+    assertEquals(Optional.of("the runs on Prometheus 3.x are skipped (promcc.tools3.skipped):"
+        + " no prometheus 3.x to be had: forky offers prometheus 4.0.1+ds1-1"),
+        PrometheusTools.skippedOnPurpose("3",
+            "no prometheus 3.x to be had: forky offers prometheus 4.0.1+ds1-1"));
+    assertEquals(Optional.empty(), PrometheusTools.skippedOnPurpose("3", null));
+    assertEquals(Optional.empty(), PrometheusTools.skippedOnPurpose("3", " "));
+    assertEquals(Optional.empty(),
+        PrometheusTools.skippedOnPurpose("3", "${promcc.tools3.skipped}"));
+    assertEquals(Optional.empty(), PrometheusTools.skippedOnPurpose("", "a reason"));
   }
 
   /**
