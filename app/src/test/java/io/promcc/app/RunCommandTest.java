@@ -92,7 +92,9 @@ class RunCommandTest {
   void theVariablesOfTheProjectsScriptsAreNotWarnedOf() {
     int code = run(Map.of("PROMCC_DEMO_CLUSTERS", "3", "PROMCC_DEMO_DIR", "/tmp/demo",
         "PROMCC_DEMO_PROMETHEUS_PORT", "0", "PROMCC_DEMO_METRICS_PORT", "0", "PROMCC_BUILD",
-        "never", "PROMCC_TOOLS_DIR", "/opt/tools", "PROMCC_DEBIAN_MIRROR", "http://m"), "run",
+        "never", "PROMCC_TOOLS_DIR", "/opt/tools", "PROMCC_DEBIAN_MIRROR", "http://m",
+        "PROMCC_TOOLS_CACHE", "/var/cache/promcc-tools", "PROMCC_DEBIAN_SUITES", "trixie",
+        "PROMCC_DEBIAN_SUITES3", "forky sid"), "run",
         "--out", temp.resolve("out").toString());
 
     assertEquals(2, code);

@@ -23,7 +23,7 @@ public final class UnknownVariables {
       + "|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
   /** The variables of the project's own scripts (demo.sh, harness-classpath.sh, the tools'). */
   private static final Pattern SCRIPTS = Pattern.compile(
-      "PROMCC_(DEMO_\\w+|BUILD|TOOLS_DIR|DEBIAN_MIRROR)");
+      "PROMCC_(DEMO_\\w+|BUILD|TOOLS_DIR|TOOLS_CACHE|DEBIAN_MIRROR|DEBIAN_SUITES3?)");
 
   private UnknownVariables() {}
 
