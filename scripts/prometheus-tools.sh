@@ -129,7 +129,11 @@ fetch_fits() {
     [ "${1%.*}" = "${PROM_VERSION%.*}" ] && version_ge "$1" "$PROM_VERSION"
 }
 fetch_wanted() {
-    if [ "$LINE" = 3 ]; then echo "3.x"; else echo "$PROM_VERSION (or a later ${PROM_VERSION%.*}.x)"; fi
+    if [ "$LINE" = 3 ]; then
+        echo "3.x"
+    else
+        echo "$PROM_VERSION (or a later ${PROM_VERSION%.*}.x)"
+    fi
 }
 # upstream_of PKGVER: the upstream version of a Debian version (1:2.53.3+ds1-2 -> 2.53.3)
 upstream_of() { printf '%s\n' "$1" | sed -E 's/^[0-9]+://; s/[+~-].*//'; }
