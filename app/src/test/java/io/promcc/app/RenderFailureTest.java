@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
-import io.promcc.core.reconcile.ForwardingStore;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.testing.RefusedFolder;
 import io.promcc.core.testing.TestCertificates;
 import io.promcc.prometheus.AtomicFileStore;

@@ -2,7 +2,7 @@ package io.promcc.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.embed.ReadmeExample;
+import io.promcc.core.testing.ReadmeExample;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;

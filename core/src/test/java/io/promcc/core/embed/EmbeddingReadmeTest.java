@@ -10,6 +10,7 @@ import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.ReadmeExample;
 import io.promcc.core.testing.TestCertificates;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -37,7 +38,7 @@ class EmbeddingReadmeTest {
   /** The stand-ins for prometheus-adapter's store and validation, on core's fake store. */
   private static final String ADAPTER_STAND_INS = """
       package io.promcc.prometheus;
-      public final class AtomicFileStore extends io.promcc.core.reconcile.ForwardingStore {
+      public final class AtomicFileStore extends io.promcc.core.port.ForwardingStore {
         public AtomicFileStore(java.nio.file.Path root) {
           super(io.promcc.core.embed.Stores.current);
         }

@@ -3,6 +3,7 @@ package io.promcc.core.embed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.ReadmeExample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

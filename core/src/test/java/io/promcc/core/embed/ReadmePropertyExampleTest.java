@@ -2,6 +2,7 @@ package io.promcc.core.embed;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.ReadmeExample;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.lang.reflect.Constructor;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadRejectedException;

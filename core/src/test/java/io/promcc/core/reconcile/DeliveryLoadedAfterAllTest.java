@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;

@@ -9,6 +9,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.ForwardingStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

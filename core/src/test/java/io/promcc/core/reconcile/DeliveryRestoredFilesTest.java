@@ -10,6 +10,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.OutputMode;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.Verification;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.StuckStates.BusyOnceAfterTheRejection;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.Verification;
 
 /** A store whose recording of a verification fails like a full disk when armed, once. */

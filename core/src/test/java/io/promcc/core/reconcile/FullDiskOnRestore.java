@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 
 /** A store whose restore of the last verified files fails like a full disk when armed, once. */
 class FullDiskOnRestore extends ForwardingStore {

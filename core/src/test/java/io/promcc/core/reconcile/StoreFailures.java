@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.Verification;
 import java.util.List;
 import java.util.SortedMap;

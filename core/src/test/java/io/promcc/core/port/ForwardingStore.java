@@ -1,18 +1,14 @@
-package io.promcc.core.reconcile;
+package io.promcc.core.port;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import io.promcc.core.port.ConfigStore;
-import io.promcc.core.port.DeliveryRecord;
-import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.Verification;
 import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * A store that forwards every call; tests override the one they watch. Public for the app's
- * tests, which take this from the core's test-jar.
+ * A store that forwards every call; tests override the one they watch. Beside the port fakes in
+ * core's test-jar: the reconciler's tests and the app's extend it.
  */
 public class ForwardingStore implements ConfigStore {
   private final ConfigStore delegate;

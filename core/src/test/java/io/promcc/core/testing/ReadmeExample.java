@@ -1,4 +1,4 @@
-package io.promcc.core.embed;
+package io.promcc.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
