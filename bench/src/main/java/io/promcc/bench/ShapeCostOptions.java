@@ -86,10 +86,11 @@ record ShapeCostOptions(String mode, int clusters, int rounds, String a, String 
 
   /**
    * The binary of a run of {@code shape}: the side's own ({@code --a-prometheus},
-   * {@code --b-prometheus}; a side's base too), else {@code --prometheus}.
+   * {@code --b-prometheus}; a side's base too), else {@code --prometheus}; the one {@code base}
+   * of two sides on one binary runs that binary, which need not be {@code --prometheus}.
    */
   Path prometheus(String shape) {
-    return sideBinaries.getOrDefault(side(shape), prometheus);
+    return sideBinaries.getOrDefault(shape.equals("base") ? "A" : side(shape), prometheus);
   }
 
   /**
@@ -108,7 +109,7 @@ record ShapeCostOptions(String mode, int clusters, int rounds, String a, String 
 
   /** The binaries as the header prints them: one, or each side's. */
   String describeBinaries() {
-    return bases().size() == 1 ? prometheus.toString()
+    return bases().size() == 1 ? prometheus("A").toString()
         : "A: " + prometheus("A") + ", B: " + prometheus("B");
   }
 

@@ -76,6 +76,16 @@ class ShapeCostTest {
   }
 
   @Test
+  void bothSidesOnAnotherBinaryHaveTheirBaseRunOnIt() {
+    ShapeCostOptions options = ShapeCostOptions.parse(new String[] {"--prometheus", "/p2",
+        "--a-prometheus", "/p3", "--b-prometheus", "/p3"});
+    assertEquals(List.of("base"), options.bases(), "one binary for both sides, one base run");
+    assertEquals(Path.of("/p3"), options.prometheus("A"));
+    assertEquals(Path.of("/p3"), options.prometheus("base"), "the base runs the sides' binary");
+    assertEquals("/p3", options.describeBinaries());
+  }
+
+  @Test
   void countsListsAndWatchesOfCollectionsOnly() {
     RequestCounter counter = new RequestCounter();
     counter.accept(get("/api/v1/endpoints", Map.of("limit", "500")));
