@@ -13,10 +13,17 @@ import java.util.function.Function;
 
 /**
  * The Events a reconcile's result asks for: one per Service and reason, on the Service a
- * rejection names or the one that defines a waiting cluster. Thread-safe if the functions it is
- * given are.
+ * rejection names or the one that defines a waiting cluster, none for a request the stop
+ * ended. Thread-safe if the functions it is given are.
  */
 final class EventPlanner {
+  /**
+   * The reason of a cluster whose certificate request the stop ended: the controller stops,
+   * nothing is wrong with the Service (docs/operations.md: "promcc is stopping", nothing to do),
+   * so it gets no Event.
+   */
+  static final String STOPPING = "interrupted";
+
   private final Function<ClusterId, Optional<String>> serviceOfCluster;
   private final Function<String, Optional<String>> uidOfService;
 
@@ -34,6 +41,9 @@ final class EventPlanner {
   List<PlannedEvent> plan(ReconcileResult result) {
     List<PlannedEvent> out = new ArrayList<>();
     for (Rejection rejection : result.rejected()) {
+      if (rejection.reason().equals(STOPPING)) {
+        continue;
+      }
       plan(rejection, rejection.reason() + "\n" + rejection.message()).ifPresent(out::add);
     }
     out.addAll(planWaiting(result));
@@ -44,6 +54,9 @@ final class EventPlanner {
   List<PlannedEvent> planWaiting(ReconcileResult result) {
     List<PlannedEvent> out = new ArrayList<>();
     for (Rejection waiting : result.waiting()) {
+      if (waiting.reason().equals(STOPPING)) {
+        continue;
+      }
       plan(waiting, waiting.reason()).ifPresent(out::add);
     }
     return out;

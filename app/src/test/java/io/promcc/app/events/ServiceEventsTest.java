@@ -52,6 +52,23 @@ class ServiceEventsTest {
     assertNotEquals(first.eventName(), otherReason.eventName(), "a new reason is a new Event");
   }
 
+  /**
+   * A cluster whose certificate request the stop ended ({@code interrupted}) is not waiting for
+   * anything of its Service: the controller stops, and the next one asks again. An Event would
+   * tell whoever describes the Service of a fault at every rolling restart.
+   */
+  @Test
+  void aClusterWhoseRequestTheStopEndedGetsNoEvent() {
+    ReconcileResult stopped = result(List.of(
+        new Rejection("b", "interrupted", "interrupted while waiting for the certificate of "
+            + "cluster \"b\""),
+        new Rejection("c", "vault-sealed", "no certificate for cluster \"c\" (1 attempts, "
+            + "next at 2026-12-02T10:39:21Z): vault is sealed")), List.of());
+
+    assertEquals(List.of("c/master VaultSealed"), events.plan(stopped).stream()
+        .map(e -> e.namespace() + "/" + e.name() + " " + e.reason()).toList());
+  }
+
   /** A Service deleted and created again under its name is another object: its own Event. */
   @Test
   void aServiceCreatedAgainGetsAnEventOfItsOwn() {
