@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
 import io.promcc.core.model.TextCut;
+import java.io.InterruptedIOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -13,13 +14,26 @@ import java.util.Set;
  * the server answered, or the root cause of a call that got no answer. Stateless.
  */
 final class FailureText {
+  /** A call that OkHttp ended at its deadline (a Lease call's, a list's). */
+  static final String CALL_TIMEOUT = "the call did not end within its deadline (timeout)";
+
   private FailureText() {}
+
+  /**
+   * Whether {@code e} is OkHttp's end of a call past its call timeout: an
+   * {@link InterruptedIOException} of that class itself (a read timeout is a
+   * {@link java.net.SocketTimeoutException}), "timeout".
+   */
+  private static boolean isCallTimeout(Throwable e) {
+    return e.getClass() == InterruptedIOException.class && "timeout".equals(e.getMessage());
+  }
 
   /**
    * What went wrong, for an operator: the status, the server's reason and message (a
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
-   * for a success whose body could not be read, why (one line), never that body; else the root
-   * cause's type and message (an {@link ApiException}'s status instead, see {@link #apiStatus}).
+   * for a success whose body could not be read, why (one line), never that body; for a call
+   * OkHttp ended at its deadline, {@link #CALL_TIMEOUT}; else the root cause's type and message
+   * (an {@link ApiException}'s status instead, see {@link #apiStatus}).
    * Causes may form a cycle ({@code initCause} refuses only an exception as its own cause): the
    * root is then the last cause not seen before.
    */
@@ -54,8 +68,15 @@ final class FailureText {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable root = e;
     seen.add(root);
+    boolean pastDeadline = isCallTimeout(root);
     while (root.getCause() != null && seen.add(root.getCause())) {
       root = root.getCause();
+      pastDeadline |= isCallTimeout(root);
+    }
+    if (pastDeadline) {
+      // OkHttp ends a call past its deadline by closing its socket: the root cause then says
+      // "Socket closed", as if the server had closed it
+      return CALL_TIMEOUT;
     }
     if (root instanceof ApiException api) {
       return "ApiException: " + apiStatus(api);

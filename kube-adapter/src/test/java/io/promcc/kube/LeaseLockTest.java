@@ -61,6 +61,25 @@ class LeaseLockTest {
     assertEquals(Optional.of("me"), lock.read().orElseThrow().holder());
   }
 
+  /**
+   * A call the API server does not answer within its deadline (the retry period, 2 s by
+   * default) is told as such: OkHttp ends it by closing its socket, and the closed socket is
+   * the root cause, which said "Socket closed" as if the server had closed it.
+   */
+  @Test
+  void aCallPastItsDeadlineIsToldAsOneThatDidNotEndInTime() {
+    LeaseLock lock = new LeaseLock(fake.newClient(), "ns", "lease-" + (++leases),
+        Duration.ofMillis(300));
+    fake.faults().delay(Duration.ofSeconds(3), r -> r.isFor(ApiResource.LEASES));
+    try {
+      ApiException late = assertThrows(ApiException.class, lock::read);
+      assertEquals("the call did not end within its deadline (timeout)",
+          FailureText.describe(late));
+    } finally {
+      fake.faults().clear();
+    }
+  }
+
   @Test
   void aReleasedLeaseHasNoHolder() throws Exception {
     LeaseLock lock = lock();
