@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
 import io.promcc.core.model.TextCut;
 import java.io.InterruptedIOException;
+import java.security.cert.CertPathBuilderException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -16,6 +17,14 @@ import java.util.Set;
 final class FailureText {
   /** A call that OkHttp ended at its deadline (a Lease call's, a list's). */
   static final String CALL_TIMEOUT = "the call did not end within its deadline (timeout)";
+
+  /**
+   * A TLS handshake that the CA promcc was given for the API server did not verify: said with
+   * where that CA comes from, where the JVM's words were shown as they are.
+   */
+  static final String UNTRUSTED = "the api server's tls certificate is not signed by the ca "
+      + "promcc was given for it (the kubeconfig cluster's certificate-authority, or in a pod "
+      + "the service account's ca.crt)";
 
   private FailureText() {}
 
@@ -32,7 +41,8 @@ final class FailureText {
    * What went wrong, for an operator: the status, the server's reason and message (a
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
    * for a success whose body could not be read, why (one line), never that body; for a call
-   * OkHttp ended at its deadline, {@link #CALL_TIMEOUT}; else the root cause's type and message
+   * OkHttp ended at its deadline, {@link #CALL_TIMEOUT}; for a tls certificate of the api server
+   * the ca given did not verify, {@link #UNTRUSTED}; else the root cause's type and message
    * (an {@link ApiException}'s status instead, see {@link #apiStatus}).
    * Causes may form a cycle ({@code initCause} refuses only an exception as its own cause): the
    * root is then the last cause not seen before.
@@ -80,6 +90,11 @@ final class FailureText {
     }
     if (root instanceof ApiException api) {
       return "ApiException: " + apiStatus(api);
+    }
+    if (root instanceof CertPathBuilderException) {
+      // the JVM's words, "PKIX path building failed: ...", without its class names
+      return UNTRUSTED + " (PKIX path building failed"
+          + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
     return root.getClass().getSimpleName()
         + (root.getMessage() == null ? "" : ": " + root.getMessage());

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1LeaseSpec;
+import io.kubernetes.client.util.ClientBuilder;
 import io.promcc.kube.fake.ApiResource;
 import io.promcc.kube.fake.FakeKubeApi;
+import io.promcc.kube.fake.TestCa;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +82,25 @@ class LeaseLockTest {
     } finally {
       fake.faults().clear();
     }
+  }
+
+  /**
+   * A kubeconfig whose certificate-authority did not sign the API server's certificate (a wrong
+   * CA, a cluster rebuilt with a new one) is told so, and where to look, where the JVM's words
+   * were shown as they are: "SunCertPathBuilderException: unable to find valid certification
+   * path to requested target".
+   */
+  @Test
+  void anApiServerCertificateTheGivenCaDidNotSignIsToldSo() {
+    ApiClient wrongCa = new ClientBuilder().setBasePath(fake.url().toString())
+        .setVerifyingSsl(true).setCertificateAuthority(TestCa.create("another ca")
+            .certificatePem().getBytes(StandardCharsets.US_ASCII)).build();
+    LeaseLock lock = new LeaseLock(wrongCa, "ns", "lease-" + (++leases), Duration.ofSeconds(5));
+
+    ApiException untrusted = assertThrows(ApiException.class, lock::read);
+
+    assertEquals(FailureText.UNTRUSTED + " (PKIX path building failed: unable to find valid "
+        + "certification path to requested target)", FailureText.describe(untrusted));
   }
 
   @Test
