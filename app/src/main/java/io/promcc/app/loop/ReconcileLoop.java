@@ -212,7 +212,10 @@ public final class ReconcileLoop {
     Set<Rejection> before = lastLoggedRejected;
     lastLoggedRejected = new HashSet<>(result.rejected());
     boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
-    conditionLog.log(result);
+    if (!interrupted) {
+      // what a run the stop cut short found (a certificate request it ended) is no condition
+      conditionLog.log(result);
+    }
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }

@@ -282,6 +282,38 @@ class ReconcileLoopLogTest {
     assertFalse(line.getMessage().contains("retrying"), line.getMessage());
   }
 
+  /**
+   * A cluster whose certificate request the stop ended is not a cluster that starts waiting:
+   * the stop is told once, at INFO, with no warning of a condition it made.
+   */
+  @Test
+  void aClusterWhoseRequestTheStopEndedIsNoWarning() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+        return waiting();
+      } catch (InterruptedException e) {
+        // what the reconciler reports when the stop ends a certificate request
+        return new ReconcileResult(Outcome.PROMETHEUS_UNAVAILABLE, "GET /api/v1/status/runtimeinfo"
+            + " to prometheus at \"http://127.0.0.1:9090\" failed: interrupted",
+            Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+            List.of(new Rejection("zeta", "interrupted", "interrupted while waiting for the "
+                + "certificate of cluster \"zeta\"")), List.of(), new TreeMap<>(), true, false,
+            false, Optional.empty(), new TreeMap<>());
+      }
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
+        new SplittableRandom(1));
+
+    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+
+    assertEquals(List.of(), waitingLines());
+    assertEquals(1, reconcileRecords().size(), log.messages().toString());
+    assertEquals(Level.INFO, reconcileRecords().get(0).getLevel());
+  }
+
   @Test
   void aReconcileThatFailsOnItsOwnDuringTheStopIsAWarningWithoutARetry() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
