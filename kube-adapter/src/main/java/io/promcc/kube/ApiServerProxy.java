@@ -28,10 +28,11 @@ import okhttp3.Route;
  * kubeconfig's cluster names in {@code proxy-url} (client-java's reader ignores it), else the
  * one the environment names ({@link EnvironmentProxy}). {@code http} (a {@code CONNECT} tunnel
  * to an https API server; a user and password of the URL sent as basic credentials, as Go's
- * transport sends them) and {@code socks5} (the API server's name resolved by the proxy).
- * Refused, never ignored: {@code https} (OkHttp, client-java's http client, speaks no TLS to a
- * proxy), a {@code socks5} URL with a user and password (the JDK takes SOCKS credentials only
- * from a process-wide authenticator), and other schemes. Its {@link #toString()} shows the URL
+ * transport sends them) and {@code socks5} (the API server's name resolved by the proxy), and
+ * from the environment {@code socks5h}, which Go's transport takes as {@code socks5}. Refused,
+ * never ignored: {@code https} (OkHttp, client-java's http client, speaks no TLS to a proxy), a
+ * {@code socks5} URL with a user and password (the JDK takes SOCKS credentials only from a
+ * process-wide authenticator), and other schemes. Its {@link #toString()} shows the URL
  * without its user information, and where it came from. Immutable.
  */
 final class ApiServerProxy {
@@ -124,7 +125,7 @@ final class ApiServerProxy {
     String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
     Proxy.Type type;
     int defaultPort;
-    switch (scheme) { // client-go's parseProxyURL takes these three
+    switch (scheme) { // client-go's parseProxyURL takes http, https and socks5
       case "http" -> {
         type = Proxy.Type.HTTP;
         defaultPort = 80;
@@ -133,14 +134,19 @@ final class ApiServerProxy {
         type = Proxy.Type.SOCKS;
         defaultPort = 1080;
       }
+      // Go's transport takes it as socks5 (the proxy resolves the name), client-go's
+      // proxy-url not
+      case "socks5h" -> {
+        if (origin.equals(PROXY_URL)) {
+          throw unsupported(prefix, shown, uri, origin, suffix);
+        }
+        type = Proxy.Type.SOCKS;
+        defaultPort = 1080;
+      }
       case "https" -> throw new KubeClientException(prefix + quote(shown) + ", whose scheme "
           + "https promcc cannot use (its http client speaks no tls to a proxy); use an http or "
           + "socks5 proxy" + suffix, null);
-      // client-go's words for proxy-url; from the environment promcc takes these two only
-      default -> throw new KubeClientException(prefix + quote(shown) + " of unsupported scheme "
-          + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be "
-          + (origin.equals(PROXY_URL) ? "http, https, or socks5" : "http or socks5") + suffix,
-          null);
+      default -> throw unsupported(prefix, shown, uri, origin, suffix);
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
@@ -167,6 +173,18 @@ final class ApiServerProxy {
     InetSocketAddress address = InetSocketAddress.createUnresolved(host,
         uri.getPort() < 0 ? defaultPort : uri.getPort());
     return new ApiServerProxy(shown, origin, new Proxy(type, address), authorization);
+  }
+
+  /**
+   * The refusal of a scheme: client-go's words for {@code proxy-url}; of a variable, the schemes
+   * promcc takes from it.
+   */
+  private static KubeClientException unsupported(String prefix, String shown, URI uri,
+      String origin, String suffix) {
+    return new KubeClientException(prefix + quote(shown) + " of unsupported scheme "
+        + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be "
+        + (origin.equals(PROXY_URL) ? "http, https, or socks5" : "http, socks5 or socks5h")
+        + suffix, null);
   }
 
   /**

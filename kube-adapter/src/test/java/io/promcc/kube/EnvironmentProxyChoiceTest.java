@@ -3,8 +3,11 @@ package io.promcc.kube;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.util.Map;
 import java.util.Optional;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,8 +105,8 @@ class EnvironmentProxyChoiceTest {
     assertEquals(named + "\"https://<redacted>@proxy.corp:3128\", whose scheme https promcc "
         + "cannot use (its http client speaks no tls to a proxy); use an http or socks5 proxy"
         + hint, refusal(HTTPS, Map.of("HTTPS_PROXY", "https://jo:s3cret@proxy.corp:3128")));
-    assertEquals(named + "\"foo://host\" of unsupported scheme \"foo\", must be http or socks5"
-        + hint, refusal(HTTPS, Map.of("HTTPS_PROXY", "foo://host")));
+    assertEquals(named + "\"foo://host\" of unsupported scheme \"foo\", must be http, socks5 or "
+        + "socks5h" + hint, refusal(HTTPS, Map.of("HTTPS_PROXY", "foo://host")));
     assertEquals(named + "\"socks5://<redacted>@proxy.corp:1080\" with a user and password, "
         + "which promcc cannot send to a socks5 proxy; use an http proxy, or one that asks for "
         + "none" + hint, refusal(HTTPS, Map.of("HTTPS_PROXY",
@@ -111,6 +114,30 @@ class EnvironmentProxyChoiceTest {
     assertEquals(named + "\"http://<redacted>@proxy.corp:99999\", whose port 99999 is not one "
         + "of 1 to 65535" + hint, refusal(HTTPS, Map.of("HTTPS_PROXY",
             "jo:s3cret@proxy.corp:99999")));
+  }
+
+  /** The address and kind of proxy the API server's client is given for {@code value}. */
+  private static Proxy proxyOf(String value) {
+    return EnvironmentProxy.forServer(HTTPS, ClientLookup.of(Map.of("HTTPS_PROXY", value)))
+        .proxy().orElseThrow().apply(new OkHttpClient()).proxy();
+  }
+
+  @Test
+  void aSocks5hProxyIsTakenAsASocks5OneOnGosDefaultPort() {
+    // Go's transport dials socks5h as socks5, on 1080 where no port is written
+    assertEquals(new Proxy(Proxy.Type.SOCKS, InetSocketAddress.createUnresolved("p", 1080)),
+        proxyOf("socks5h://p"));
+    assertEquals(Optional.of("proxy \"socks5h://p:1081\" from HTTPS_PROXY"),
+        said(HTTPS, Map.of("HTTPS_PROXY", "socks5h://p:1081")));
+  }
+
+  @Test
+  void aSocks5hProxyWithCredentialsIsRefusedAsASocks5One() {
+    assertEquals("HTTPS_PROXY, the proxy for kubernetes api \"" + HTTPS + "\", is "
+        + "\"socks5h://<redacted>@p:1080\" with a user and password, which promcc cannot send "
+        + "to a socks5 proxy; use an http proxy, or one that asks for none; NO_PROXY can "
+        + "exclude the api server", refusal(HTTPS, Map.of("HTTPS_PROXY",
+            "socks5h://jo:s3cret@p:1080")));
   }
 
   @Test

@@ -117,6 +117,23 @@ class EnvironmentProxyTest {
   }
 
   @Test
+  void aSocks5hProxyVariableCarriesTheCallsAsGoCarriesThem() throws Exception {
+    // Go's transport takes socks5h as socks5: the proxy resolves the API server's name
+    try (FakeKubeApi api = api();
+        RecordingProxy proxy = RecordingProxy.socks5().routing(NAME, LOOPBACK)) {
+      Path file = kubeconfig(api, "");
+
+      ApiServerConfig config = find(file, Map.of("HTTPS_PROXY", "socks5h://" + proxy.address()));
+
+      assertEquals("v1.31.0", version(config));
+      assertEquals(List.of(new RecordingProxy.Connect(target(api), Optional.empty())),
+          proxy.connects());
+      assertEquals("from --kubeconfig \"" + file + "\" (context \"a\"; proxy \"socks5h://"
+          + proxy.address() + "\" from HTTPS_PROXY)", config.source());
+    }
+  }
+
+  @Test
   void aProxyVariablesUserAndPasswordAreSentToTheProxyAndNeverShown() throws Exception {
     try (FakeKubeApi api = api();
         RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {

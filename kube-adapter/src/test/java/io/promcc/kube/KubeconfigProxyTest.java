@@ -103,6 +103,9 @@ class KubeconfigProxyTest {
           refusal(kubeconfig(api, "https://proxy.corp:3128")));
       assertEquals(named + "\"ftp://proxy.corp\" of unsupported scheme \"ftp\", must be http, "
           + "https, or socks5", refusal(kubeconfig(api, "ftp://proxy.corp")));
+      // client-go's parseProxyURL refuses socks5h, which Go's transport takes from HTTPS_PROXY
+      assertEquals(named + "\"socks5h://proxy.corp\" of unsupported scheme \"socks5h\", must be "
+          + "http, https, or socks5", refusal(kubeconfig(api, "socks5h://proxy.corp")));
       assertEquals(named + "\"socks5://<redacted>@proxy.corp:1080\" with a user and password, "
           + "which promcc cannot send to a socks5 proxy; use an http proxy, or one that asks "
           + "for none", refusal(kubeconfig(api, "socks5://jo:s3cret@proxy.corp:1080")));
