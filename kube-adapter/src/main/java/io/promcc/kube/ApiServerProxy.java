@@ -148,31 +148,44 @@ final class ApiServerProxy {
           + "socks5 proxy" + suffix, null);
       default -> throw unsupported(prefix, shown, uri, origin, suffix);
     }
-    String host = uri.getHost();
-    if (host == null || host.isEmpty()) {
-      throw new KubeClientException(prefix + quote(shown) + ", which names no host" + suffix,
-          null);
-    }
-    if (uri.getPort() == 0 || uri.getPort() > 65535) { // URI takes any digits; a dial none
-      throw new KubeClientException(prefix + quote(shown) + ", whose port " + uri.getPort()
+    GoAuthority authority = authority(uri).orElseThrow(() -> new KubeClientException(prefix
+        + quote(shown) + ", which names no host" + suffix, null));
+    int port = authority.port();
+    if (port == 0 || port > 65535) { // URI takes any digits; a dial none
+      throw new KubeClientException(prefix + quote(shown) + ", whose port " + port
           + " is not one of 1 to 65535" + suffix, null);
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
     Optional<Secret> authorization = Optional.empty();
-    if (uri.getRawUserInfo() != null) {
+    if (authority.rawUserInfo().isPresent()) {
       if (type == Proxy.Type.SOCKS) {
         throw new KubeClientException(prefix + quote(shown) + " with a user and password, "
             + "which promcc cannot send to a socks5 proxy; use an http proxy, or one that asks "
             + "for none" + suffix, null);
       }
-      authorization = Optional.of(basic(uri.getRawUserInfo()));
+      authorization = Optional.of(basic(authority.rawUserInfo().get()));
     }
     // resolved when connecting, as Go resolves a proxy's name at each dial
-    InetSocketAddress address = InetSocketAddress.createUnresolved(host,
-        uri.getPort() < 0 ? defaultPort : uri.getPort());
+    InetSocketAddress address = InetSocketAddress.createUnresolved(authority.host(),
+        port < 0 ? defaultPort : port);
     return new ApiServerProxy(shown, origin, new Proxy(type, address), authorization);
+  }
+
+  /**
+   * The authority of {@code uri}: its server's as {@link URI} reads it, else, where {@code URI}
+   * finds no server in it (a password with an {@code @}, a name with an {@code _}), as Go's
+   * {@code url.Parse} reads it ({@link GoAuthority}); empty where neither finds a host.
+   */
+  private static Optional<GoAuthority> authority(URI uri) {
+    String host = uri.getHost();
+    if (host != null && !host.isEmpty()) {
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return Optional.of(new GoAuthority(Optional.ofNullable(uri.getRawUserInfo()), host,
+          uri.getPort()));
+    }
+    return uri.getRawAuthority() == null ? Optional.empty()
+        : GoAuthority.parse(uri.getRawAuthority());
   }
 
   /**

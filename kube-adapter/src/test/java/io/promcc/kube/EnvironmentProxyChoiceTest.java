@@ -132,6 +132,20 @@ class EnvironmentProxyChoiceTest {
   }
 
   @Test
+  void aNameWithAnUnderscoreAndAPasswordWithAnAtSignAreReadAsGoReadsThem() {
+    // Go's url.Parse takes a name with "_", and a password with "@": the last "@" ends the
+    // user information
+    assertEquals(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved("squid_proxy",
+        3128)), proxyOf("http://squid_proxy:3128"));
+    assertEquals(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved("squid_proxy",
+        80)), proxyOf("squid_proxy"));
+    assertEquals(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved("p.corp", 3128)),
+        proxyOf("jo:s3c@ret@p.corp:3128"));
+    assertEquals(Optional.of("proxy \"http://<redacted>@p.corp:3128\" from HTTPS_PROXY"),
+        said(HTTPS, Map.of("HTTPS_PROXY", "http://jo:s3c@ret@p.corp:3128")));
+  }
+
+  @Test
   void aSocks5hProxyWithCredentialsIsRefusedAsASocks5One() {
     assertEquals("HTTPS_PROXY, the proxy for kubernetes api \"" + HTTPS + "\", is "
         + "\"socks5h://<redacted>@p:1080\" with a user and password, which promcc cannot send "

@@ -134,6 +134,26 @@ class EnvironmentProxyTest {
   }
 
   @Test
+  void aPasswordWithAnAtSignIsReadAsGoReadsIt() throws Exception {
+    // Go's url.Parse takes the last "@" for the end of the user information
+    try (FakeKubeApi api = api();
+        RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {
+      Path file = kubeconfig(api, "");
+
+      ApiServerConfig config = find(file, Map.of("HTTPS_PROXY",
+          "http://jo:s3c@ret@" + proxy.address()));
+
+      assertEquals("v1.31.0", version(config));
+      String basic = "Basic " + Base64.getEncoder().encodeToString(
+          "jo:s3c@ret".getBytes(StandardCharsets.UTF_8));
+      assertEquals(List.of(new RecordingProxy.Connect(target(api), Optional.of(basic))),
+          proxy.connects());
+      assertEquals("from --kubeconfig \"" + file + "\" (context \"a\"; proxy \"http://<redacted>@"
+          + proxy.address() + "\" from HTTPS_PROXY)", config.source());
+    }
+  }
+
+  @Test
   void aProxyVariablesUserAndPasswordAreSentToTheProxyAndNeverShown() throws Exception {
     try (FakeKubeApi api = api();
         RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {

@@ -79,6 +79,24 @@ class KubeconfigProxyTest {
   }
 
   @Test
+  void aPasswordWithAnAtSignIsReadAsClientGoReadsIt() throws Exception {
+    // client-go's url.Parse takes the last "@" for the end of the user information
+    try (FakeKubeApi api = FakeKubeApi.start(); RecordingProxy proxy = RecordingProxy.http()) {
+      Path file = kubeconfig(api, "http://jo:s3c@ret@" + proxy.address());
+
+      ApiServerConfig config = find(file);
+      new VersionApi(config.build()).getCode().execute();
+
+      String basic = "Basic " + Base64.getEncoder().encodeToString(
+          "jo:s3c@ret".getBytes(StandardCharsets.UTF_8));
+      assertEquals(List.of(new RecordingProxy.Connect(target(api), Optional.of(basic))),
+          proxy.connects());
+      assertEquals("from --kubeconfig \"" + file + "\" (context \"a\"; proxy-url "
+          + "\"http://<redacted>@" + proxy.address() + "\")", config.source());
+    }
+  }
+
+  @Test
   void aSocks5ProxyUrlCarriesTheCallsThroughThatProxy() throws Exception {
     try (FakeKubeApi api = FakeKubeApi.start();
         RecordingProxy proxy = RecordingProxy.socks5()) {
