@@ -14,6 +14,7 @@ import net.jqwik.api.GenerationMode;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -110,5 +111,26 @@ class BaseConfigHoldsNoValueTest {
     assertFalse(parseTellsNoValue(text), () -> "the parse takes it, or refuses it for another "
         + "reason: " + visible(text));
     assertFalse(BaseConfig.holdsNoValue(text), () -> visible(text));
+  }
+
+  /**
+   * A comment header longer than the 1,024 characters the YAML reader buffers at a time, as a
+   * config's header is while the file is written, is of no value, read to its end; a value after
+   * it is one, and a character YAML refuses past that buffer, after a first document of none,
+   * is not read.
+   */
+  @Test
+  void aCommentHeaderLongerThanTheReadersBufferIsReadToItsEnd() {
+    String header = "# a line of the config's header, written before its fields\n".repeat(40);
+    for (String text : List.of(header, "---\n" + header + "...\n",
+        "---\n---\n" + header + "\u0000")) {
+      assertTrue(parseTellsNoValue(text), () -> "the parse refuses it as of no value: "
+          + visible(text));
+      assertTrue(BaseConfig.holdsNoValue(text), () -> visible(text));
+    }
+    for (String text : List.of(header + "global: {}\n", header + "~\n")) {
+      assertFalse(parseTellsNoValue(text), () -> visible(text));
+      assertFalse(BaseConfig.holdsNoValue(text), () -> visible(text));
+    }
   }
 }
