@@ -5,7 +5,8 @@
 #
 # It uses the caller's SUITES, COMPONENT, PROM_VERSION, CACHE_NAME,
 # OVERRIDE_VAR, work, log, die, wanted, fetch_fits, fetch_wanted, upstream_of,
-# unpack_and_check, store_in_cache, discard_stage, publish and refusal.
+# unpack_and_check, store_in_cache, discard_stage, publish, refusal and
+# refusal_broken.
 
 for c in apt-get apt-cache; do
     command -v "$c" >/dev/null 2>&1 \
@@ -194,9 +195,11 @@ download_debs() {
 
 # fetch_from_suite SUITE: if SUITE offers a prometheus this line takes and that
 # passes unpack_and_check, keep its .debs in the download cache and publish it
-# (exit 0); otherwise set $refusal to what SUITE offers and why it was not taken
+# (exit 0); otherwise set $refusal to what SUITE offers and why it was not taken,
+# and $refusal_broken as unpack_and_check does (nothing if no version fits)
 fetch_from_suite() {
     local suite=$1 versions pkgver from
+    refusal_broken=
     apt_private "$suite"
     versions=$(madison prometheus) \
         || die "apt-cache madison prometheus failed or timed out (exit $?) on the $suite index"

@@ -31,7 +31,10 @@
 # Exit status: 0, the bin folder printed; 3 if no suite offers a version the
 # line takes and none is cached (the ERROR line says what each suite offers;
 # scripts/test.sh then skips the 3.x runs, loudly); 1 for any other failure
-# (network, signature, a broken download); 2 for an unknown release line.
+# (network, signature, a broken download, or a version the line takes offered
+# whose .deb does not unpack or whose tools do not run here or report another
+# version, even when the next suite then offers none); 2 for an unknown
+# release line.
 #
 # Progress messages go to stderr. Safe to run repeatedly: once the tool cache
 # is complete it exits immediately without touching the network.
@@ -215,16 +218,21 @@ discard_stage() {
 # stage folder and check the tools there: they run, report a version this line
 # takes, and promtool accepts kubernetes_sd_configs. Sets $refusal to why not,
 # or to nothing if they pass (it returns 0 either way, so that set -e holds
-# inside it).
+# inside it), and $refusal_broken to 1 if the files are broken or the tools do
+# not run here (a failure, never read as "none offered"), else to nothing.
 refusal=
+refusal_broken=
+# broken WHY: refuse the files unpack_and_check checks as broken or not running here
+broken() { refusal=$1; refusal_broken=1; }
 unpack_and_check() {
     local debs=$1 pkgver=$2 from=$3 root deb t v vv sd
     refusal=
+    refusal_broken=
     root=$(mktemp -d "$work/root.XXXXXX")
     for deb in "$debs"/*.deb; do
-        [ -e "$deb" ] || { refusal="$debs holds no .deb file"; return 0; }
+        [ -e "$deb" ] || { broken "$debs holds no .deb file"; return 0; }
         if ! dpkg-deb -x "$deb" "$root" 2>"$work/dpkg.err"; then
-            refusal="$deb cannot be unpacked: $(head -n1 "$work/dpkg.err")"
+            broken "$deb cannot be unpacked: $(head -n1 "$work/dpkg.err")"
             return 0
         fi
     done
@@ -233,18 +241,18 @@ unpack_and_check() {
     mkdir -p "$stage/bin" "$stage/share/doc"
     for t in prometheus promtool; do
         if [ ! -f "$root/usr/bin/$t" ]; then
-            refusal="prometheus $pkgver ($from) has no usr/bin/$t"
+            broken "prometheus $pkgver ($from) has no usr/bin/$t"
             return 0
         fi
         install -m 0755 "$root/usr/bin/$t" "$stage/bin/$t"
         if ! v=$(timeout 60 "$stage/bin/$t" --version 2>&1 | head -n1); then
-            refusal="$t $pkgver ($from) does not run on this machine: $v"
+            broken "$t $pkgver ($from) does not run on this machine: $v"
             return 0
         fi
         log "$v"
         vv=$(tool_version "$stage/bin/$t")
         if ! fetch_fits "$vv"; then
-            refusal="$t $pkgver ($from) reports version '$vv'; need $(fetch_wanted)"
+            broken "$t $pkgver ($from) reports version '$vv'; need $(fetch_wanted)"
             return 0
         fi
         if [ -d "$root/usr/share/doc/$t" ]; then
@@ -295,10 +303,17 @@ install_from_cache   # returns only if there is no usable cache
 # shellcheck source=prometheus-tools-apt.sh
 . "$script_dir/prometheus-tools-apt.sh"
 offered=()   # why each suite's prometheus was not taken, for the refusal
+offer_broken=   # set if a suite's offer was broken or did not run here
 for suite in "${SUITES[@]}"; do
     fetch_from_suite "$suite"   # exits, the bin folder printed, once one is taken
     offered+=("$refusal")
+    if [ -n "$refusal_broken" ]; then offer_broken=1; fi
 done
+# a version offered that fails here is a failure, not "none offered" (exit 3, a skip)
+if [ -n "$offer_broken" ]; then
+    die "prometheus $(fetch_wanted) is offered but failed its checks here:" \
+        "$(printf '%s; ' "${offered[@]}" | sed 's/; $//')"
+fi
 none_offered "no prometheus $(fetch_wanted) with Kubernetes service discovery to be had:" \
     "$(printf '%s; ' "${offered[@]}")and none in the download cache" \
     "${cache_dir:-(none: HOME is not set)}. Set $OVERRIDE_VAR to the bin folder of one, or" \
