@@ -8,7 +8,7 @@
 #   <cache>/<folder>/origin      package_version=, source= (mirror, suite), fetched=
 #
 # It uses the caller's cache_root, cache_dir, CACHE_NAME, log, die,
-# unpack_and_check, discard_stage, publish and refusal.
+# unpack_and_check, discard_stage, publish, refusal and refusal_broken.
 
 # cache_problem: why the cached folder cannot be taken; prints nothing if it can
 cache_problem() {
@@ -30,8 +30,9 @@ cache_problem() {
 }
 
 # install_from_cache: install this line from the cache, and exit, if the cache
-# holds a copy that passes its checks; otherwise return, after deleting a copy
-# that fails them
+# holds a copy that passes its checks; fail (exit 1), keeping it, if its files
+# match their SHA-256 but do not unpack or run here; otherwise return, after
+# deleting a copy that fails the checks
 install_from_cache() {
     local problem pkgver from aside
     if [ -z "$cache_dir" ] || [ ! -e "$cache_dir" ]; then
@@ -46,6 +47,13 @@ install_from_cache() {
         unpack_and_check "$cache_dir" "$pkgver" "$from"
         if [ -z "$refusal" ]; then
             publish
+        fi
+        # the files are the ones the signed index named: tools that do not run here are this
+        # machine's failure, kept and reported, never a cache to drop (and then, with Debian
+        # moved on, "none to be had", a skip)
+        if [ -n "$refusal_broken" ]; then
+            die "$refusal. The download cache $cache_dir matches the SHA-256 recorded at its" \
+                "download and is kept; delete it to fetch what Debian offers now."
         fi
         problem=$refusal
         discard_stage
