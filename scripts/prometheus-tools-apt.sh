@@ -103,7 +103,9 @@ apt_private() {
     } > "$aptw/etc/$suite.sources"
     # Passed with -c, so it is read after /etc/apt/apt.conf.d (whose proxy and
     # similar settings still apply); the #clear lines stop the machine's
-    # update hooks (PackageKit, appstream, ...) from firing on our private update.
+    # update hooks (PackageKit, appstream, ...) from firing on our private update,
+    # and the Allow* lines keep a machine's setting that allows unsigned or weakly
+    # signed repositories or unauthenticated packages from weakening our checks.
     cat > "$aptw/apt.conf" <<EOF
 #clear APT::Update::Pre-Invoke;
 #clear APT::Update::Post-Invoke;
@@ -121,6 +123,10 @@ Dir::Cache::archives "$aptw/cache/archives";
 Dir::Cache::pkgcache "$aptw/cache/pkgcache.bin";
 Dir::Cache::srcpkgcache "$aptw/cache/srcpkgcache.bin";
 APT::Default-Release "";
+Acquire::AllowInsecureRepositories "false";
+Acquire::AllowWeakRepositories "false";
+Acquire::AllowDowngradeToInsecureRepositories "false";
+APT::Get::AllowUnauthenticated "false";
 EOF
     # As root, apt downloads as the unprivileged user _apt; let it write there.
     if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then

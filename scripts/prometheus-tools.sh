@@ -69,7 +69,10 @@
 # Debian entry (the one whose Suites contain `bookworm`), with the suites
 # above and component `main`. No host name is hard-coded.
 #
-# Trust: the repository is NOT marked Trusted=yes. apt verifies the suite's
+# Trust: the repository is NOT marked Trusted=yes, and a machine's apt settings
+# that allow unsigned or weakly signed repositories or unauthenticated packages
+# (Acquire::Allow*, APT::Get::AllowUnauthenticated) are overridden for the
+# private apt configuration. apt verifies the suite's
 # InRelease signature against the same keyring the machine uses for bookworm
 # (its Signed-By, normally /usr/share/keyrings/debian-archive-keyring.gpg),
 # then the Packages index hash and the .deb SHA256 as usual; the SHA-256 the
