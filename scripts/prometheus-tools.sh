@@ -145,10 +145,10 @@ fetch_wanted() {
 # upstream_of PKGVER: the upstream version of a Debian version (1:2.53.3+ds1-2 -> 2.53.3)
 upstream_of() { printf '%s\n' "$1" | sed -E 's/^[0-9]+://; s/[+~-].*//'; }
 
+# version_in: the upstream version in the output of `prometheus --version` on stdin
+version_in() { sed -n 's/^[a-z]*, version \([0-9][0-9.]*\).*/\1/p' | head -n1; }
 # tool_version BIN: print upstream version from `BIN --version`
-tool_version() {
-    timeout 60 "$1" --version 2>&1 | sed -n 's/^[a-z]*, version \([0-9][0-9.]*\).*/\1/p' | head -n1
-}
+tool_version() { timeout 60 "$1" --version 2>&1 | version_in; }
 
 # ---------------------------------------------------------------- override
 if [ -n "${!OVERRIDE_VAR:-}" ]; then
@@ -254,7 +254,7 @@ unpack_and_check() {
             return 0
         fi
         log "$v"
-        vv=$(tool_version "$stage/bin/$t")
+        vv=$(printf '%s\n' "$v" | version_in)   # not run again: a second run could fail
         if ! fetch_fits "$vv"; then
             broken "$t $pkgver ($from) reports version '$vv'; need $(fetch_wanted)"
             return 0
