@@ -10,9 +10,17 @@
 # It uses the caller's cache_root, cache_dir, CACHE_NAME, log, die,
 # unpack_and_check, discard_stage, publish, refusal and refusal_broken.
 
-# cache_problem: why the cached folder cannot be taken; prints nothing if it can
+# cache_problem: why the cached folder cannot be taken; prints nothing if it can.
+# Its SHA256SUMS is only as good as the folder: one another user can write (a
+# cache under /tmp, say) could hold their .debs with matching sums.
 cache_problem() {
-    local listed present out
+    local listed present out foreign
+    foreign=$(find "$cache_dir" -maxdepth 1 \( ! -user "$(id -u)" -o -perm /022 \) \
+        -printf '%f ' 2>&1)
+    if [ -n "$foreign" ]; then
+        echo "${foreign% } owned by another user or writable by group or others"
+        return 0
+    fi
     if [ ! -f "$cache_dir/SHA256SUMS" ] || [ ! -f "$cache_dir/origin" ]; then
         echo "it has no SHA256SUMS or no origin record"
         return 0
@@ -83,7 +91,8 @@ store_in_cache() {
     chmod 0755 "$tmp"
     if ! cp "$debs"/*.deb "$debs/SHA256SUMS" "$tmp/" 2>/dev/null \
             || ! printf 'package_version=%s\nsource=%s\nfetched=%s\n' "$pkgver" "$from" \
-                "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$tmp/origin"; then
+                "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$tmp/origin" \
+            || ! chmod 0644 "$tmp"/*; then   # whatever the umask: cache_problem refuses g+w, o+w
         rm -rf "$tmp"
         log "WARNING: cannot write into the download cache $cache_root: the .deb files are not kept"
         return 0

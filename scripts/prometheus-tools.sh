@@ -24,10 +24,11 @@
 #     ${PROMCC_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/promcc-tools}/<folder>/
 # (<folder> as in .tools/). A clone without .tools/ installs from there with no
 # network, after checking every cached file against the recorded SHA-256: a
-# cache that changed is refused, deleted and fetched again; one whose files
-# match but whose tools do not unpack or run here fails (exit 1) and is kept. A
-# cached version is kept once Debian has moved on (the 3.x keeps being tested);
-# delete its folder to take what Debian offers now.
+# cache that changed, or that another user owns or group or others can write
+# (its SHA256SUMS could be theirs), is refused, deleted and fetched again; one
+# whose files match but whose tools do not unpack or run here fails (exit 1)
+# and is kept. A cached version is kept once Debian has moved on (the 3.x keeps
+# being tested); delete its folder to take what Debian offers now.
 #
 # Exit status: 0, the bin folder printed; 3 if no suite offers a version the
 # line takes and none is cached (the ERROR line says what each suite offers;
