@@ -64,7 +64,12 @@ public final class CoalescedRuns implements AutoCloseable {
     return new CoalescedRuns(name, task, executor, null);
   }
 
-  /** Has the task run, after any run under way; nothing once closed. Never blocks long. */
+  /**
+   * Has the task run, after any run under way; nothing once closed. Never blocks long.
+   *
+   * @throws RuntimeException or {@link Error} what the executor failed with (a thread it could
+   *     not make): no run was asked for, and the next ask asks again
+   */
   public void ask() {
     synchronized (lock) {
       if (queued || closed) {
@@ -78,6 +83,13 @@ public final class CoalescedRuns implements AutoCloseable {
       synchronized (lock) { // closed since: nothing runs any more
         queued = false;
       }
+    } catch (RuntimeException | Error e) {
+      // no run was handed over (a thread that could not be made: a limit of threads reached):
+      // the next ask hands one over, where it would see one queued and do nothing for good
+      synchronized (lock) {
+        queued = false;
+      }
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.promcc.app.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.LogCapture;
@@ -78,6 +79,31 @@ class CoalescedRunsTest {
       assertEquals(List.of("reading the files failed"), log.messages());
     }
     assertEquals(List.of("run", "run"), runs);
+  }
+
+  /**
+   * A thread that cannot be made (a limit of threads or processes reached: an
+   * OutOfMemoryError from the executor) fails that ask, which the watcher logs; the next change
+   * asks again, where every later ask did nothing and the file was never read again.
+   */
+  @Test
+  void anAskTheExecutorFailsIsThrownAndTheNextAskRunsTheTask() {
+    boolean[] failNext = {true};
+    CoalescedRuns runner = CoalescedRuns.with(task -> {
+      if (failNext[0]) {
+        failNext[0] = false;
+        throw new OutOfMemoryError("unable to create native thread");
+      }
+      executor.add(task);
+    }, "test", () -> runs.add("run"));
+
+    OutOfMemoryError thrown = assertThrows(OutOfMemoryError.class, runner::ask);
+    assertEquals("unable to create native thread", thrown.getMessage());
+    runner.ask();
+
+    assertEquals(1, executor.size(), "the next ask handed a run over");
+    runAll();
+    assertEquals(List.of("run"), runs);
   }
 
   @Test
