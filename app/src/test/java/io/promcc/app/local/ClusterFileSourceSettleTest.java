@@ -248,8 +248,10 @@ class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
     write(ALPHA + BETA);
 
     watcher.checkNow(); // hands the read over: no wait for the file to hold still here
-    Poll.until(PATIENCE, "the change read", () -> listed().size() == 2);
+    // the listeners run after the list is served, outside the source's lock: wait for them too
+    Poll.until(PATIENCE, "the change read and told", () -> !readOn.isEmpty());
 
+    assertEquals(List.of("alpha", "beta"), listed());
     assertEquals(1, readOn.size(), readOn.toString());
     Thread thread = readOn.get(0);
     assertEquals("promcc-clusters-file", thread.getName());
