@@ -66,7 +66,9 @@ class BaseConfigEditWhileRunningTest {
       runner.join(PATIENCE.toMillis());
     }
     assertFalse(runner.isAlive(), "run() ended");
-    assertTrue(threadsNamed(THREAD) <= threadsBefore, "the stop ended the planner files' thread");
+    // the stop waited for the thread's executor to end, after which the thread itself ends
+    Poll.until(PATIENCE, "the stop ended the planner files' thread",
+        () -> threadsNamed(THREAD) <= threadsBefore);
   }
 
   /** The written config's global scrape_interval line, or none. */
