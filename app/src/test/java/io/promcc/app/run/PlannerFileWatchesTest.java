@@ -1,6 +1,7 @@
 package io.promcc.app.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.promcc.app.local.SettledRead;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.port.Sleeper;
+import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -181,6 +183,46 @@ class PlannerFileWatchesTest {
     assertEquals(List.of(base + " changed"), triggers);
     String held = read(base).equals(A) ? "30s" : "20s"; // where the writer stopped
     assertTrue(configOf(inputs.planner()).contains(held), configOf(inputs.planner()));
+    assertEquals(List.of(), reports);
+  }
+
+  /**
+   * An edit seen while a reload reads the files (here while it parses the version it took) is
+   * read by the reload after it, which tells of the new planner: a reconcile follows each
+   * planner taken, the last one included.
+   */
+  @Test
+  void anEditSeenWhileAReloadRunsIsReadAfterItAndTriggersAReconcile() {
+    base = write(temp.resolve("base.yml"), A);
+    String c = "global: {scrape_interval: 17s}\n";
+    FileWatcher[] watching = new FileWatcher[1];
+    boolean[] editWhileParsing = {true};
+    boolean[] seenDuring = {false}; // a failure thrown in a reload would be logged, not seen
+    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.empty(), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message), () -> now[0], sleeper,
+        (text, name) -> {
+          if (text.equals(B) && editWhileParsing[0]) { // the reload of B, after B held still
+            editWhileParsing[0] = false;
+            write(base, c);
+            seenDuring[0] = watching[0].checkNow();
+          }
+          return BaseConfig.parse(text, name);
+        });
+    Deque<Runnable> reloads = new ArrayDeque<>(); // the planner files' thread, run by hand
+    List<String> triggeredWith = new ArrayList<>(); // the planner's interval at each trigger
+    try (FileWatcher watcher = watcher()) {
+      watching[0] = watcher;
+      PlannerFileWatches.watch(watcher, List.of(base), inputs, why -> triggeredWith.add(
+          configOf(inputs.planner()).contains("17s") ? "17s" : "20s"), reloads::add);
+      write(base, B);
+      assertTrue(watcher.checkNow());
+
+      runAll(reloads);
+    }
+    assertFalse(editWhileParsing[0], "the edit was made while B was parsed");
+    assertTrue(seenDuring[0], "the edit seen during the reload");
+    assertTrue(configOf(inputs.planner()).contains("17s"), configOf(inputs.planner()));
+    assertEquals(List.of("20s", "17s"), triggeredWith);
     assertEquals(List.of(), reports);
   }
 
