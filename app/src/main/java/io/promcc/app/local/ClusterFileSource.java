@@ -129,8 +129,9 @@ public final class ClusterFileSource implements GuestClusterSource {
     this.settling = new SettledRead(this.file, ticker, sleeper, reader);
     this.state = new ClusterFileState(this.file, this.errors, quoted());
     String thread = "promcc-clusters-file";
-    this.reads = executor == null ? CoalescedRuns.onOwnThread(thread, this::reload)
-        : CoalescedRuns.with(executor, thread, this::reload);
+    String what = "reading " + quoted(); // as the watcher's line of a failed listener named it
+    this.reads = executor == null ? CoalescedRuns.onOwnThread(thread, what, this::reload)
+        : CoalescedRuns.with(executor, thread, what, this::reload);
     errors.declared(SOURCE);
   }
 

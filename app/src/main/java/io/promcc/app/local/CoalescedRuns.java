@@ -28,6 +28,7 @@ public final class CoalescedRuns implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CoalescedRuns.class.getName());
 
   private final String name;
+  private final String what; // what the task does, for a failure's log line
   private final Runnable task;
   private final Executor executor;
   private final ExecutorService owned; // null where the executor is the caller's
@@ -35,8 +36,10 @@ public final class CoalescedRuns implements AutoCloseable {
   private boolean queued; // guarded by lock: a run was handed over and has not begun
   private boolean closed; // guarded by lock
 
-  private CoalescedRuns(String name, Runnable task, Executor executor, ExecutorService owned) {
+  private CoalescedRuns(String name, String what, Runnable task, Executor executor,
+      ExecutorService owned) {
     this.name = requireNonNull(name, "name == null");
+    this.what = requireNonNull(what, "what == null");
     this.task = requireNonNull(task, "task == null");
     this.executor = requireNonNull(executor, "executor == null");
     this.owned = owned;
@@ -47,12 +50,20 @@ public final class CoalescedRuns implements AutoCloseable {
    * ended by {@link #close()}.
    */
   public static CoalescedRuns onOwnThread(String threadName, Runnable task) {
+    return onOwnThread(threadName, threadName, task);
+  }
+
+  /**
+   * As above, a failure of {@code task} logged as "{@code what} failed" (what it reads, named:
+   * the log line of a failed watch named its file).
+   */
+  public static CoalescedRuns onOwnThread(String threadName, String what, Runnable task) {
     ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
       Thread made = new Thread(runnable, threadName);
       made.setDaemon(true);
       return made;
     });
-    return new CoalescedRuns(threadName, task, thread, thread);
+    return new CoalescedRuns(threadName, what, task, thread, thread);
   }
 
   /**
@@ -61,7 +72,12 @@ public final class CoalescedRuns implements AutoCloseable {
    * it. {@code name} names the task in a failure's log line.
    */
   public static CoalescedRuns with(Executor executor, String name, Runnable task) {
-    return new CoalescedRuns(name, task, executor, null);
+    return with(executor, name, name, task);
+  }
+
+  /** As above, a failure of {@code task} logged as "{@code what} failed". */
+  public static CoalescedRuns with(Executor executor, String name, String what, Runnable task) {
+    return new CoalescedRuns(name, what, task, executor, null);
   }
 
   /**
@@ -105,7 +121,7 @@ public final class CoalescedRuns implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       // an Error too (a parse that recursed too deep), as the watcher's listeners: the next
       // ask runs the task again
-      LOG.log(e instanceof Error ? Level.ERROR : Level.WARNING, name + " failed", e);
+      LOG.log(e instanceof Error ? Level.ERROR : Level.WARNING, what + " failed", e);
     }
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.local.CoalescedRuns;
 import io.promcc.app.local.FileWatcher;
+import io.promcc.core.model.Quoting;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The watches of the planner's files, the base config and the profile: a change of either
@@ -30,12 +32,16 @@ final class PlannerFileWatches implements AutoCloseable {
   private final Map<Path, FileWatcher.Watch> watches = new LinkedHashMap<>();
   private final Set<Path> unread = new LinkedHashSet<>(); // changed, not yet read holding still
 
-  private PlannerFileWatches(PlanInputs inputs, Consumer<String> changed, Executor executor) {
+  private PlannerFileWatches(List<Path> files, PlanInputs inputs, Consumer<String> changed,
+      Executor executor) {
     this.inputs = requireNonNull(inputs, "inputs == null");
     this.newPlanner = requireNonNull(changed, "changed == null");
     String name = "promcc-planner-files";
-    this.reloads = executor == null ? CoalescedRuns.onOwnThread(name, this::reload)
-        : CoalescedRuns.with(executor, name, this::reload);
+    // the files named, as the watcher's line of a failed listener named its file
+    String what = "reading " + files.stream().map(file -> Quoting.quote(file.toString()))
+        .collect(Collectors.joining(" and "));
+    this.reloads = executor == null ? CoalescedRuns.onOwnThread(name, what, this::reload)
+        : CoalescedRuns.with(executor, name, what, this::reload);
   }
 
   /**
@@ -53,7 +59,7 @@ final class PlannerFileWatches implements AutoCloseable {
    */
   static PlannerFileWatches watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
       Consumer<String> changed, Executor executor) {
-    PlannerFileWatches watches = new PlannerFileWatches(inputs, changed, executor);
+    PlannerFileWatches watches = new PlannerFileWatches(files, inputs, changed, executor);
     for (Path file : files) {
       FileWatcher.Watch watch = watcher.watch(file, () -> watches.seen(file));
       synchronized (watches) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -258,6 +259,33 @@ class ClusterFileSourceSettleTest extends ClusterFileSourceFixture {
     source.close();
     thread.join(PATIENCE.toMillis());
     assertFalse(thread.isAlive(), "close ended the thread");
+  }
+
+  /**
+   * A read that fails (a listener's Error, which the source does not catch) is logged naming
+   * the clusters file, as the watcher's log line of a failed listener named it when the read
+   * ran on the watcher's thread.
+   */
+  @Test
+  void aReadThatFailsIsLoggedNamingTheClustersFile() throws Exception {
+    write(ALPHA);
+    Deque<Runnable> reads = new ArrayDeque<>(); // the clusters file's thread, run by hand
+    source = new ClusterFileSource(file(), watcher, errors, settleTicker, writer,
+        RegularFiles::read, Waiter.SYSTEM, reads::add);
+    source.start();
+    source.addChangeListener(() -> {
+      throw new StackOverflowError("a listener that recursed too deep");
+    });
+    write(ALPHA + BETA);
+
+    try (LogCapture log = LogCapture.of(CoalescedRuns.class)) {
+      assertTrue(watcher.checkNow());
+      runAll(reads);
+
+      assertEquals(List.of("SEVERE reading clusters file \"" + file().toAbsolutePath().normalize()
+          + "\" failed"), log.lines());
+    }
+    assertEquals(List.of("alpha", "beta"), listed());
   }
 
   private static void runAll(Deque<Runnable> tasks) {

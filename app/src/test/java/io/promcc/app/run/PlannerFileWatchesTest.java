@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.local.CoalescedRuns;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.local.SettledRead;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.core.yaml.BaseConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -224,6 +226,37 @@ class PlannerFileWatchesTest {
     assertTrue(configOf(inputs.planner()).contains("17s"), configOf(inputs.planner()));
     assertEquals(List.of("20s", "17s"), triggeredWith);
     assertEquals(List.of(), reports);
+  }
+
+  /**
+   * A reload that fails (an Error of the parser) is logged naming the files, as the watcher's
+   * log line of a failed listener named its file when the reload ran on the watcher's thread.
+   */
+  @Test
+  void aReloadThatFailsIsLoggedNamingTheFiles() {
+    base = write(temp.resolve("base.yml"), A);
+    Path profile = write(temp.resolve("profile.yml"), PROFILE);
+    PlanInputs inputs = new PlanInputs(Optional.of(base), Optional.of(profile), SETTINGS,
+        (source, message) -> reports.add(source + ": " + message), () -> now[0], sleeper,
+        (text, name) -> {
+          if (text.equals(B)) {
+            throw new StackOverflowError("a parse that recursed too deep");
+          }
+          return BaseConfig.parse(text, name);
+        });
+    Deque<Runnable> reloads = new ArrayDeque<>(); // the planner files' thread, run by hand
+    try (FileWatcher watcher = watcher();
+        LogCapture log = LogCapture.of(CoalescedRuns.class)) {
+      PlannerFileWatches.watch(watcher, List.of(base, profile), inputs, triggers::add,
+          reloads::add);
+      write(base, B);
+      assertTrue(watcher.checkNow());
+      runAll(reloads);
+
+      assertEquals(List.of("SEVERE reading \"" + base + "\" and \"" + profile + "\" failed"),
+          log.lines());
+    }
+    assertEquals(List.of(), triggers);
   }
 
   private static void runAll(Deque<Runnable> tasks) {
