@@ -1,19 +1,13 @@
 package io.promcc.app.run;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.settings.RunSettings;
-import io.promcc.app.settings.SettingsLoader;
-import io.promcc.core.model.Problems;
 import io.promcc.kube.fake.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,20 +23,9 @@ class BaseConfigEditDuringStartTest {
 
   @Test
   void anEditBetweenTheFirstReadAndTheWatchReachesTheWrittenConfig() throws Exception {
-    Path base = Files.writeString(temp.resolve("base.yml"),
-        "global: {scrape_interval: 30s}\n");
-    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
-        "- id: abc12\n  provider: aws\n  apiServer: https://master.abc12\n");
+    RunSettings settings = BaseConfigRunFiles.settings(temp);
+    Path base = temp.resolve("base.yml");
     Path out = temp.resolve("out");
-    Map<String, String> flags = new TreeMap<>();
-    flags.put("clusters", clusters.toString());
-    flags.put("base-config", base.toString());
-    flags.put("out", out.toString());
-    flags.put("state-dir", temp.resolve("state").toString());
-    flags.put("http-address", "127.0.0.1:0");
-    Problems problems = new Problems("settings");
-    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, flags, Map.of(), problems);
-    assertEquals(List.of(), problems.list());
 
     // the graph reads the base config (30s) ...
     Controller controller = DaggerControllerComponent.factory()
