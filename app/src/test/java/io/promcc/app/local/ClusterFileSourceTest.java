@@ -249,17 +249,8 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
   @ParameterizedTest
   @ValueSource(strings = {"", " \n\n", "# all moved to the new region\n", "---\n"})
   void aFileOfNoValueKeepsTheLastGoodListAndNamesTheEmptyList(String text) throws Exception {
-    write(ALPHA + BETA);
-    started(file());
-
-    write(text);
-    watcher.checkNow();
-
-    assertEquals(List.of("alpha", "beta"), listed());
-    assertEquals(0, changes.get());
-    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: is empty "
-        + "(only blanks or comments, no YAML value); a list of no cluster is written []; "
-        + "keeping the last good list of 2 clusters"), reports);
+    assertEditKeepsTheLastGoodListNaming(text, "is empty (only blanks or comments, no YAML "
+        + "value); a list of no cluster is written []");
   }
 
   /**
@@ -270,6 +261,13 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
   @ParameterizedTest
   @ValueSource(strings = {"null\n", "~\n"})
   void aNullWrittenOutKeepsTheLastGoodListAndNamesTheEmptyList(String text) throws Exception {
+    assertEditKeepsTheLastGoodListNaming(text, "is null (~ or null), not a list; a list of no "
+        + "cluster is written []");
+  }
+
+  /** A good list of two, then {@code text}: the two kept, and {@code problem} reported. */
+  private void assertEditKeepsTheLastGoodListNaming(String text, String problem)
+      throws Exception {
     write(ALPHA + BETA);
     started(file());
 
@@ -278,9 +276,8 @@ class ClusterFileSourceTest extends ClusterFileSourceFixture {
 
     assertEquals(List.of("alpha", "beta"), listed());
     assertEquals(0, changes.get());
-    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: is null "
-        + "(~ or null), not a list; a list of no cluster is written []; keeping the last good "
-        + "list of 2 clusters"), reports);
+    assertEquals(List.of("clusters-file: clusters file \"" + file() + "\" is invalid: " + problem
+        + "; keeping the last good list of 2 clusters"), reports);
   }
 
   @Test
