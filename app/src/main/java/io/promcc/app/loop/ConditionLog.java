@@ -21,10 +21,18 @@ final class ConditionLog {
   private Map<String, String> lastLoggedDegraded = Map.of();
   private final DiscoveryLog discoveryLog = new DiscoveryLog();
 
-  /** Logs what {@code result} says of these conditions that was not logged before. */
-  void log(ReconcileResult result) {
+  /** The reason of a cluster whose certificate request the stop ended. */
+  static final String STOPPED = "interrupted";
+
+  /**
+   * Logs what {@code result} says of these conditions that was not logged before; of a run the
+   * stop cut short ({@code stopCut}), all but the clusters whose request the stop ended.
+   */
+  void log(ReconcileResult result, boolean stopCut) {
     if (result.completeView()) {
-      lastLoggedWaiting = logChanged("waiting: ", result.waiting(), lastLoggedWaiting);
+      Collection<Rejection> waiting = stopCut ? result.waiting().stream()
+          .filter(r -> !r.reason().equals(STOPPED)).toList() : result.waiting();
+      lastLoggedWaiting = logChanged("waiting: ", waiting, lastLoggedWaiting);
       lastLoggedDegraded = logChanged("degraded: ", result.degraded().values(),
           lastLoggedDegraded);
     }

@@ -212,10 +212,8 @@ public final class ReconcileLoop {
     Set<Rejection> before = lastLoggedRejected;
     lastLoggedRejected = new HashSet<>(result.rejected());
     boolean newlyLeftOut = !before.containsAll(lastLoggedRejected);
-    if (!interrupted) {
-      // what a run the stop cut short found (a certificate request it ended) is no condition
-      conditionLog.log(result);
-    }
+    // a certificate request the stop ended is no condition; the rest the run found is
+    conditionLog.log(result, interrupted);
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }

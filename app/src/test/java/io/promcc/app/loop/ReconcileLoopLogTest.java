@@ -314,6 +314,38 @@ class ReconcileLoopLogTest {
     assertEquals(Level.INFO, reconcileRecords().get(0).getLevel());
   }
 
+  /**
+   * What else a run the stop cut short found is warned of as always: a cluster whose request
+   * Vault refused before the stop came is waiting for a reason of its own.
+   */
+  @Test
+  void aClusterWaitingForAReasonOfItsOwnInARunTheStopCutShortIsWarnedOf() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+        return waiting();
+      } catch (InterruptedException e) {
+        return new ReconcileResult(Outcome.PROMETHEUS_UNAVAILABLE, "GET /api/v1/status/runtimeinfo"
+            + " to prometheus at \"http://127.0.0.1:9090\" failed: interrupted",
+            Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+            List.of(new Rejection("alpha", "vault-sealed", "no certificate for cluster \"alpha\""
+                + " (1 attempts, next at 2026-12-02T10:39:21Z): vault is sealed"),
+                new Rejection("zeta", "interrupted", "interrupted while waiting for the "
+                + "certificate of cluster \"zeta\"")), List.of(), new TreeMap<>(), true, false,
+            false, Optional.empty(), new TreeMap<>());
+      }
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
+        new SplittableRandom(1));
+
+    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+
+    assertEquals(List.of("waiting: alpha: no certificate for cluster \"alpha\" (1 attempts, "
+        + "next at 2026-12-02T10:39:21Z): vault is sealed (vault-sealed)"), waitingLines());
+  }
+
   @Test
   void aReconcileThatFailsOnItsOwnDuringTheStopIsAWarningWithoutARetry() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
