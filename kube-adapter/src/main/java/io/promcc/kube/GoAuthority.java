@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * user information of the characters Go allows in it with valid percent escapes, a host of the
  * characters Go allows in a name or a bracketed IPv6 address, and a port of digits or none.
  *
- * @param rawUserInfo the user information as written, if any
+ * @param rawUserInfo the user information as written, if any (a password: its text is
+ *     {@code <secret>})
  * @param host the host, without the brackets of an IPv6 address
  * @param port the port, -1 if none is written
  */
@@ -49,5 +50,12 @@ record GoAuthority(Optional<String> rawUserInfo, String host, int port) {
     }
     return Optional.of(new GoAuthority(userInfo, host,
         port.isEmpty() ? -1 : Integer.parseInt(port)));
+  }
+
+  /** Without the user information, which holds a password: {@code <secret>} if there is one. */
+  @Override
+  public String toString() {
+    return "GoAuthority[rawUserInfo=" + rawUserInfo.map(u -> "<secret>").orElse("none")
+        + ", host=" + host + ", port=" + port + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,14 @@ class GoAuthorityTest {
         "jo:s3cret@p/q", "p q", "jo:s3c ret@p", "[fd00::1"}) {
       assertEquals(Optional.empty(), GoAuthority.parse(refused), refused);
     }
+  }
+
+  /** Its text, wherever it ends up (a log line, an assertion's message), holds no password. */
+  @Test
+  void itsTextShowsNoUserInformation() {
+    String text = GoAuthority.parse("jo:s3c@ret@p.corp:3128").orElseThrow().toString();
+
+    assertFalse(text.contains("s3c") || text.contains("ret@") || text.contains("jo:"), text);
+    assertEquals("GoAuthority[rawUserInfo=<secret>, host=p.corp, port=3128]", text);
   }
 }
