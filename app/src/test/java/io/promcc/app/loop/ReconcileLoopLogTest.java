@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -239,6 +240,40 @@ class ReconcileLoopLogTest {
     assertTrue(reconciles.get(1).contains("1 written"), reconciles.get(1));
   }
 
+  /** A certificate request the stop ended, as the reconciler reports it. */
+  private static final Rejection ZETA_INTERRUPTED = new Rejection("zeta", "interrupted",
+      "interrupted while waiting for the certificate of cluster \"zeta\"");
+
+  /**
+   * Runs a loop whose reconcile waits until the stop interrupts it, then reports what
+   * {@code interrupted} gives, as a reconcile the stop cut short does.
+   */
+  private static void stopARunThatThenReports(Supplier<ReconcileResult> interrupted)
+      throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      inside.countDown();
+      try {
+        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+        return waiting();
+      } catch (InterruptedException e) {
+        return interrupted.get();
+      }
+    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
+        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
+        new SplittableRandom(1));
+    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+  }
+
+  /** What a run the stop cut short reports: Prometheus' call interrupted, {@code rejections}. */
+  private static ReconcileResult interruptedWaiting(Rejection... rejections) {
+    return new ReconcileResult(Outcome.PROMETHEUS_UNAVAILABLE, "GET /api/v1/status/runtimeinfo"
+        + " to prometheus at \"http://127.0.0.1:9090\" failed: interrupted",
+        Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
+        List.of(rejections), List.of(), new TreeMap<>(), true, false, false, Optional.empty(),
+        new TreeMap<>());
+  }
+
   /** Runs {@code loop} on its own thread until {@code inside} opens, then stops it. */
   private static void stopWhileRunning(ReconcileLoop loop, CountDownLatch inside,
       Duration grace) throws InterruptedException {
@@ -257,21 +292,9 @@ class ReconcileLoopLogTest {
   @Test
   void aReconcileInterruptedByTheStopIsNamedSoAtInfoWithoutARetryThatWillNotCome()
       throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      inside.countDown();
-      try {
-        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
-        return waiting();
-      } catch (InterruptedException e) {
-        // what the store reports when its write is interrupted (each file stays whole)
-        return failed("cannot write files to \"/out\": java.lang.InterruptedException");
-      }
-    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
-        new SplittableRandom(1));
-
-    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+    // what the store reports when its write is interrupted (each file stays whole)
+    stopARunThatThenReports(
+        () -> failed("cannot write files to \"/out\": java.lang.InterruptedException"));
 
     List<LogRecord> reconciles = reconcileRecords();
     assertEquals(1, reconciles.size(), log.messages().toString());
@@ -288,26 +311,8 @@ class ReconcileLoopLogTest {
    */
   @Test
   void aClusterWhoseRequestTheStopEndedIsNoWarning() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      inside.countDown();
-      try {
-        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
-        return waiting();
-      } catch (InterruptedException e) {
-        // what the reconciler reports when the stop ends a certificate request
-        return new ReconcileResult(Outcome.PROMETHEUS_UNAVAILABLE, "GET /api/v1/status/runtimeinfo"
-            + " to prometheus at \"http://127.0.0.1:9090\" failed: interrupted",
-            Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
-            List.of(new Rejection("zeta", "interrupted", "interrupted while waiting for the "
-                + "certificate of cluster \"zeta\"")), List.of(), new TreeMap<>(), true, false,
-            false, Optional.empty(), new TreeMap<>());
-      }
-    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
-        new SplittableRandom(1));
-
-    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+    // what the reconciler reports when the stop ends a certificate request
+    stopARunThatThenReports(() -> interruptedWaiting(ZETA_INTERRUPTED));
 
     assertEquals(List.of(), waitingLines());
     assertEquals(1, reconcileRecords().size(), log.messages().toString());
@@ -320,27 +325,9 @@ class ReconcileLoopLogTest {
    */
   @Test
   void aClusterWaitingForAReasonOfItsOwnInARunTheStopCutShortIsWarnedOf() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      inside.countDown();
-      try {
-        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
-        return waiting();
-      } catch (InterruptedException e) {
-        return new ReconcileResult(Outcome.PROMETHEUS_UNAVAILABLE, "GET /api/v1/status/runtimeinfo"
-            + " to prometheus at \"http://127.0.0.1:9090\" failed: interrupted",
-            Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), new TreeMap<>(),
-            List.of(new Rejection("alpha", "vault-sealed", "no certificate for cluster \"alpha\""
-                + " (1 attempts, next at 2026-12-02T10:39:21Z): vault is sealed"),
-                new Rejection("zeta", "interrupted", "interrupted while waiting for the "
-                + "certificate of cluster \"zeta\"")), List.of(), new TreeMap<>(), true, false,
-            false, Optional.empty(), new TreeMap<>());
-      }
-    }, r -> { }, new Pacing(Duration.ofMillis(25), Duration.ofMillis(250),
-        Duration.ofSeconds(2), Duration.ofMinutes(5)), java.time.Clock.systemUTC(),
-        new SplittableRandom(1));
-
-    stopWhileRunning(loop, inside, Duration.ofMillis(200));
+    stopARunThatThenReports(() -> interruptedWaiting(new Rejection("alpha", "vault-sealed",
+        "no certificate for cluster \"alpha\" (1 attempts, next at 2026-12-02T10:39:21Z): vault "
+        + "is sealed"), ZETA_INTERRUPTED));
 
     assertEquals(List.of("waiting: alpha: no certificate for cluster \"alpha\" (1 attempts, "
         + "next at 2026-12-02T10:39:21Z): vault is sealed (vault-sealed)"), waitingLines());
