@@ -26,6 +26,8 @@ final class CacheEntry {
   boolean paused;
   /** The reason its last own attempt failed with (a pause is none); null once one worked. */
   String lastOwnFailure;
+  /** Whether its last own attempt failed because the token was refused (token-invalid). */
+  boolean tokenRefused;
   boolean lookedForKept;
 
   /**
@@ -45,6 +47,20 @@ final class CacheEntry {
       return new Failure(VaultFailure.UNEXPECTED.reason(), UnexpectedFailure.message(id, e),
           null);
     }
+  }
+
+  /**
+   * Whether its backoff ends early: its last own attempt failed because the token was refused,
+   * and {@code tokenWorksAgain} (a login has worked since the last refusal of a token of any
+   * cluster). A cluster a pause of every cluster holds waits for that pause.
+   */
+  boolean endsBackoffEarly(boolean tokenWorksAgain) {
+    return tokenWorksAgain && tokenRefused && !paused;
+  }
+
+  /** Whether it waits for its next attempt at {@code now}; see {@link #endsBackoffEarly}. */
+  boolean backsOffAt(Instant now, boolean tokenWorksAgain) {
+    return retryAt != null && now.isBefore(retryAt) && !endsBackoffEarly(tokenWorksAgain);
   }
 
   /** Whether it holds a certificate still valid at {@code now}. */

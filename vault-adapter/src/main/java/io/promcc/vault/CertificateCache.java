@@ -28,7 +28,8 @@ import java.util.random.RandomGenerator;
  * asks of every cluster is {@link EveryClusterPause}, the one way a certificate is asked for
  * (permits, token, the 403 rule) {@link CertificateRequester}, and the take-over of a certificate
  * an earlier run left {@link KeptTakeOver}; one cluster's state and the bounds of the waits for
- * it are {@link CacheEntry}, and the answers for requests a stop ended {@link StopAnswers}.
+ * it are {@link CacheEntry}, the answers for requests a stop ended {@link StopAnswers}, and
+ * whether a token refused for clusters works again (ending their backoff) {@link TokenRefusals}.
  * Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
  * requested once.
  */
@@ -44,6 +45,7 @@ final class CertificateCache {
   private final EveryClusterPause pause;
   private final ConcurrentHashMap<ClusterId, CacheEntry> entries = new ConcurrentHashMap<>();
   private final StopAnswers answers;
+  private final TokenRefusals tokenRefusals;
   /** Set by {@link #clear()}: a cluster looked at after it is not kept (nor its key). */
   private volatile boolean cleared;
 
@@ -62,6 +64,7 @@ final class CertificateCache {
         settings, policy, random, listener);
     this.pause = new EveryClusterPause(policy);
     this.answers = new StopAnswers(entries, clock, takeOver);
+    this.tokenRefusals = new TokenRefusals(authenticator::logins);
   }
 
   /** The answers for requests a stop ended or never ran. */
@@ -109,7 +112,7 @@ final class CertificateCache {
       if (entry.bundle != null && now.isBefore(entry.renewAt)) {
         return false;
       }
-      if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
+      if (entry.backsOffAt(now, tokenRefusals.worksAgain())) {
         return false;
       }
       return pause.at(now).isEmpty();
@@ -160,7 +163,9 @@ final class CertificateCache {
       }
       try {
         Instant due;
-        if (entry.retryAt != null) {
+        if (entry.retryAt != null && entry.endsBackoffEarly(tokenRefusals.worksAgain())) {
+          due = now; // refused for the token, which a login has replaced since
+        } else if (entry.retryAt != null) {
           due = entry.retryAt;
           if (entry.validAt(now) && entry.bundle.notAfter().isBefore(due)) {
             due = entry.bundle.notAfter();
@@ -258,6 +263,7 @@ final class CertificateCache {
         entry.retryAt = null;
         entry.lastFailure = null;
         entry.lastOwnFailure = null;
+        entry.tokenRefused = false;
         LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
             + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
             fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
@@ -313,7 +319,7 @@ final class CertificateCache {
     if (entry.bundle != null && now.isBefore(entry.renewAt)) {
       return Optional.of(entry.bundle);
     }
-    if (entry.retryAt != null && now.isBefore(entry.retryAt)) {
+    if (entry.backsOffAt(now, tokenRefusals.worksAgain())) {
       return Optional.of(keptOrThrow(id, entry, now));
     }
     Optional<EveryClusterPause.Held> held = pause.at(now);
@@ -336,6 +342,10 @@ final class CertificateCache {
     // compared with its own last failure: a pause meanwhile logged nothing for this cluster
     String before = entry.lastOwnFailure;
     entry.lastOwnFailure = failure.reason();
+    entry.tokenRefused = VaultFailure.TOKEN_INVALID.reason().equals(failure.reason());
+    if (entry.tokenRefused) {
+      tokenRefusals.refused(); // after the logins of this attempt: they end no backoff
+    }
     entry.failures++;
     entry.retryAt = answered.plus(wait);
     entry.lastFailure = failure;

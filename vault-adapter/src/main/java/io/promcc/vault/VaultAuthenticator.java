@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -52,6 +53,8 @@ public final class VaultAuthenticator implements AutoCloseable {
   /** The last renewal or login Vault did not answer while a token was kept; null once one works. */
   private Unanswered unanswered;
   private boolean closed;
+  /** Logins that worked so far; read without the lock, which a login holds while it waits. */
+  private final AtomicLong logins = new AtomicLong();
 
   /**
    * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
@@ -204,6 +207,14 @@ public final class VaultAuthenticator implements AutoCloseable {
     }
   }
 
+  /**
+   * How many logins have worked so far (with token auth, a token read and looked up): a new
+   * token once it changes. Never waits, not even for a login under way.
+   */
+  long logins() {
+    return logins.get();
+  }
+
   /** When the current token expires; {@code null} if there is none or it never expires. */
   synchronized Instant expiresAt() {
     return state == null ? null : state.expiresAt;
@@ -279,6 +290,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     try {
       read = changed != null ? changed : credential.read();
       State s = login.login(now, read);
+      logins.incrementAndGet();
       loginBackoff.succeeded();
       renewFailures.reset();
       unanswered = null;

@@ -1,0 +1,163 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Secret;
+import io.promcc.core.port.CertificateObservation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A token fixed after it was refused: the clusters that wait for their certificate because the
+ * token was refused ({@code vault-token-invalid}) are asked again as soon as a login works,
+ * not at the end of their own backoff; a cluster that failed for a reason of its own (its role
+ * refuses its name) keeps its backoff, and a token refused again puts them back in theirs.
+ */
+class VaultTokenFixedTest {
+  private static final String REFUSED_NAME =
+      "common name prometheus.gamma.k8s.example not allowed by this role";
+
+  private final VaultFixture fixture = new VaultFixture();
+
+  @TempDir
+  Path dir;
+
+  private Path tokenFile;
+  private VaultCertificateSource source;
+  private GuestCluster alpha;
+  private GuestCluster beta;
+  private GuestCluster gamma;
+
+  @BeforeEach
+  void start() throws Exception {
+    List<GuestCluster> clusters = fixture.clusters("alpha", "beta", "gamma");
+    alpha = clusters.get(0);
+    beta = clusters.get(1);
+    gamma = clusters.get(2);
+    Secret first = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    tokenFile = Files.writeString(dir.resolve("vault-token"), first.reveal() + "\n");
+    source = fixture.source(fixture.settings()
+        .auth(VaultAuthSettings.Token.fromFile(tokenFile)).build());
+
+    // gamma's role refuses its name, six times in a row: its next attempt 32 s after the last
+    fixture.vault.failNext("pki-gamma/", 1000, 400, REFUSED_NAME);
+    for (int attempt = 1; attempt <= 6; attempt++) {
+      CertificateObservation o = observe(List.of(gamma), attempt < 6);
+      assertEquals("vault-name-refused", reasonOf(o, gamma));
+    }
+    // the token is revoked, and its file holds a wrong one: alpha waits 16 s after its 5th
+    // refusal, before gamma's next attempt (a cluster not observed is forgotten)
+    fixture.vault.revoke(first);
+    Files.writeString(tokenFile, "not-a-token\n");
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      CertificateObservation o = observe(List.of(alpha, gamma), attempt < 5);
+      assertEquals("vault-token-invalid", reasonOf(o, alpha));
+      assertEquals("vault-name-refused", reasonOf(o, gamma));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    source.close();
+    fixture.close();
+  }
+
+  @Test
+  void aClusterRefusedForTheTokenIsAskedOnceALoginWorksAgain() throws Exception {
+    Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    Files.writeString(tokenFile, fixed.reveal() + "\n");
+    Instant now = fixture.clock.instant();
+
+    // a new cluster logs in with the fixed token; alpha's own backoff has 16 s to go
+    CertificateObservation first = source.observe(List.of(alpha, beta, gamma));
+    assertTrue(first.bundles().containsKey(beta.id()), first.problems().toString());
+    assertEquals(Optional.of(now), first.nextAttention(), "alpha is due at once");
+
+    long gammaAsked = fixture.vault.requestCount("pki-gamma/");
+    fixture.clock.advance(Duration.ofSeconds(1));
+    CertificateObservation second = source.observe(List.of(alpha, beta, gamma));
+    assertTrue(second.bundles().containsKey(alpha.id()), second.problems().toString());
+    assertEquals("vault-name-refused", reasonOf(second, gamma));
+    assertEquals(gammaAsked, fixture.vault.requestCount("pki-gamma/"),
+        "gamma, refused for its name, waits out its own backoff");
+  }
+
+  @Test
+  void aNewTokenRefusedAgainLeavesTheClustersInTheirBackoff() throws Exception {
+    Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    Files.writeString(tokenFile, fixed.reveal() + "\n");
+    source.observe(List.of(alpha, beta, gamma)); // beta logs in with it
+    fixture.vault.revoke(fixed); // and it is refused again before alpha asks
+
+    fixture.clock.advance(Duration.ofSeconds(1));
+    CertificateObservation refused = source.observe(List.of(alpha, beta, gamma));
+    assertEquals("vault-token-invalid", reasonOf(refused, alpha));
+    Instant again = refused.nextAttention().orElseThrow();
+    assertTrue(again.isAfter(fixture.clock.instant()), "next attention " + again);
+
+    fixture.vault.clearRequests();
+    for (int second = 0; second < 5; second++) {
+      fixture.clock.advance(Duration.ofSeconds(1));
+      assertEquals("vault-token-invalid",
+          reasonOf(source.observe(List.of(alpha, beta, gamma)), alpha));
+    }
+    assertEquals(0, fixture.vault.requestCount("pki-alpha/"),
+        "alpha is back in its backoff: " + fixture.takePaths());
+  }
+
+  /**
+   * A PKI that refuses every token as invalid while each new login works (its lookup says the
+   * token is valid): the logins the refused requests make themselves end no backoff, so the
+   * clusters are asked as their backoff says, not at every observation.
+   */
+  @Test
+  void loginsFollowedByRefusalsEndNoBackoff() throws Exception {
+    Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    Files.writeString(tokenFile, fixed.reveal() + "\n");
+    fixture.vault.failNext("pki-alpha/", 1000, 403, "permission denied; invalid token");
+    fixture.vault.failNext("pki-beta/", 1000, 403, "permission denied; invalid token");
+    fixture.vault.clearRequests();
+
+    for (int second = 0; second < 20; second++) {
+      CertificateObservation o = source.observe(List.of(alpha, beta, gamma));
+      assertEquals("vault-token-invalid", reasonOf(o, alpha));
+      assertEquals("vault-token-invalid", reasonOf(o, beta));
+      fixture.clock.advance(Duration.ofSeconds(1));
+    }
+    // alpha when its own backoff ends, at 16 s; beta at 0, 1, 3, 7 and 15 s; each attempt
+    // asks twice (once more after a new login); were each login to end the backoff of the
+    // clusters refused before it, alpha would be asked at every other observation
+    assertEquals(2, fixture.vault.requestCount("pki-alpha/"), "alpha's requests");
+    assertEquals(10, fixture.vault.requestCount("pki-beta/"), "beta's requests");
+  }
+
+  /**
+   * Observes {@code clusters}, then, if {@code thenWait}, moves the clock to when the source next
+   * wants a look.
+   */
+  private CertificateObservation observe(List<GuestCluster> clusters, boolean thenWait) {
+    CertificateObservation o = source.observe(clusters);
+    if (thenWait) {
+      fixture.clock.advance(Duration.between(fixture.clock.instant(),
+          o.nextAttention().orElseThrow()));
+    }
+    return o;
+  }
+
+  private static String reasonOf(CertificateObservation o, GuestCluster cluster) {
+    ClusterId id = cluster.id();
+    assertTrue(o.problems().containsKey(id), id + " has no problem: " + o);
+    return o.problems().get(id).reason();
+  }
+}
