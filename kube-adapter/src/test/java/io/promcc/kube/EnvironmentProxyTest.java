@@ -46,13 +46,8 @@ class EnvironmentProxyTest {
   }
 
   private Path kubeconfig(FakeKubeApi api, String clusterExtra) throws Exception {
-    return Files.writeString(temp.resolve("config"), """
-        clusters: [{name: c, cluster: {server: "https://%s", certificate-authority-data: %s%s}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: a, context: {cluster: c, user: u}}]
-        current-context: a
-        """.formatted(target(api), Base64.getEncoder().encodeToString(
-            CA.certificatePem().getBytes(StandardCharsets.US_ASCII)), clusterExtra));
+    return TokenKubeconfig.write(temp.resolve("config"), "https://" + target(api),
+        CA.certificatePem(), clusterExtra);
   }
 
   private static ApiServerConfig find(Path kubeconfig, Map<String, String> env) {

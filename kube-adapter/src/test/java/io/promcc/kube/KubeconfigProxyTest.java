@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.promcc.kube.fake.FakeKubeApi;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -28,14 +27,8 @@ class KubeconfigProxyTest {
   @TempDir Path temp;
 
   private Path kubeconfig(FakeKubeApi api, String proxyUrl) throws Exception {
-    return Files.writeString(temp.resolve("config"), """
-        clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s,
-          proxy-url: "%s"}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: a, context: {cluster: c, user: u}}]
-        current-context: a
-        """.formatted(api.url(), Base64.getEncoder().encodeToString(
-            api.ca().certificatePem().getBytes(StandardCharsets.US_ASCII)), proxyUrl));
+    return TokenKubeconfig.write(temp.resolve("config"), api.url(), api.ca().certificatePem(),
+        ", proxy-url: \"" + proxyUrl + "\"");
   }
 
   private static ApiServerConfig find(Path file) {

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.promcc.kube.fake.FakeKubeApi;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,14 +23,8 @@ class ProxyAuthenticationTest {
   @TempDir Path temp;
 
   private Path kubeconfig(FakeKubeApi api, String proxyUrl) throws Exception {
-    return Files.writeString(temp.resolve("config"), """
-        clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s%s}}]
-        users: [{name: u, user: {token: t}}]
-        contexts: [{name: a, context: {cluster: c, user: u}}]
-        current-context: a
-        """.formatted(api.url(), Base64.getEncoder().encodeToString(
-            api.ca().certificatePem().getBytes(StandardCharsets.US_ASCII)),
-            proxyUrl.isEmpty() ? "" : ", proxy-url: \"" + proxyUrl + "\""));
+    return TokenKubeconfig.write(temp.resolve("config"), api.url(), api.ca().certificatePem(),
+        proxyUrl.isEmpty() ? "" : ", proxy-url: \"" + proxyUrl + "\"");
   }
 
   /** What the call's failure says, as a source's failure and the elector's log say it. */
