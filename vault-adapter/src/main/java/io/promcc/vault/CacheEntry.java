@@ -2,6 +2,8 @@ package io.promcc.vault;
 
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
+import io.promcc.core.model.Quoting;
+import io.promcc.core.port.CertificateUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * One cluster's state in {@link CertificateCache}, and the bounds of every wait for its lock.
+ * One cluster's state in {@link CertificateCache}, when it next needs attention, the answer it
+ * gives without Vault, and the bounds of every wait for its lock.
  * Every field is guarded by {@code lock}, and written only under it. The certificate is
  * volatile too: a close answers from memory a cluster whose lock a call holds.
  */
@@ -61,6 +64,50 @@ final class CacheEntry {
   /** Whether it waits for its next attempt at {@code now}; see {@link #endsBackoffEarly}. */
   boolean backsOffAt(Instant now, boolean tokenWorksAgain) {
     return retryAt != null && now.isBefore(retryAt) && !endsBackoffEarly(tokenWorksAgain);
+  }
+
+  /**
+   * When it next needs attention at {@code now}, for {@link CertificateCache#nextAttention}: a
+   * retry (now if {@link #endsBackoffEarly}), or the end of a certificate kept while renewal
+   * fails if that comes first; a renewal; or now for one with neither a certificate nor a retry.
+   */
+  Instant dueAt(Instant now, boolean tokenWorksAgain) {
+    if (retryAt != null && endsBackoffEarly(tokenWorksAgain)) {
+      return now; // refused for the token, which a login has replaced since
+    }
+    if (retryAt != null) {
+      Instant due = retryAt;
+      if (validAt(now) && bundle.notAfter().isBefore(due)) {
+        due = bundle.notAfter();
+      }
+      return due;
+    }
+    if (bundle != null) {
+      return renewAt;
+    }
+    // no certificate and no backoff: a stop ended its request (no failure), so it is still
+    // due, as a cluster a call holds is
+    return now;
+  }
+
+  /**
+   * The cached bundle of cluster {@code id} if still valid at {@code now}; otherwise the reason
+   * why there is none.
+   */
+  CertificateBundle keptOrThrow(ClusterId id, Instant now) {
+    Failure failure = lastFailure;
+    if (validAt(now)) {
+      return bundle;
+    }
+    if (bundle != null) {
+      throw new CertificateUnavailableException(id, "expired", "certificate of cluster "
+          + Quoting.quote(id.value()) + " expired at " + bundle.notAfter()
+          + " and could not be renewed (" + failures + " attempts, next at "
+          + retryAt + "): " + failure.message(), failure.cause());
+    }
+    throw new CertificateUnavailableException(id, failure.reason(),
+        "no certificate for cluster " + Quoting.quote(id.value()) + " (" + failures
+            + " attempts, next at " + retryAt + "): " + failure.message(), failure.cause());
   }
 
   /** Whether it holds a certificate still valid at {@code now}. */

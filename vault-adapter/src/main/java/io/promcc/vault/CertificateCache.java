@@ -162,21 +162,7 @@ final class CertificateCache {
         continue;
       }
       try {
-        Instant due;
-        if (entry.retryAt != null && entry.endsBackoffEarly(tokenRefusals.worksAgain())) {
-          due = now; // refused for the token, which a login has replaced since
-        } else if (entry.retryAt != null) {
-          due = entry.retryAt;
-          if (entry.validAt(now) && entry.bundle.notAfter().isBefore(due)) {
-            due = entry.bundle.notAfter();
-          }
-        } else if (entry.bundle != null) {
-          due = entry.renewAt;
-        } else {
-          // no certificate and no backoff: a stop ended its request (no failure), so it is
-          // still due, as a cluster a call holds is
-          due = now;
-        }
+        Instant due = entry.dueAt(now, tokenRefusals.worksAgain());
         if (due != null && (earliest == null || due.isBefore(earliest))) {
           earliest = due;
         }
@@ -320,7 +306,7 @@ final class CertificateCache {
       return Optional.of(entry.bundle);
     }
     if (entry.backsOffAt(now, tokenRefusals.worksAgain())) {
-      return Optional.of(keptOrThrow(id, entry, now));
+      return Optional.of(entry.keptOrThrow(id, now));
     }
     Optional<EveryClusterPause.Held> held = pause.at(now);
     if (held.isPresent()) {
@@ -328,7 +314,7 @@ final class CertificateCache {
       entry.retryAt = held.get().until();
       entry.paused = true;
       entry.lastFailure = Failure.of(EveryClusterPause.heldBack(id, held.get()));
-      return Optional.of(keptOrThrow(id, entry, now));
+      return Optional.of(entry.keptOrThrow(id, now));
     }
     return Optional.empty();
   }
@@ -351,7 +337,7 @@ final class CertificateCache {
     entry.lastFailure = failure;
     entry.paused = false;
     listener.failed(id, failure.reason());
-    CertificateBundle kept = keptOrThrow(id, entry, answered);
+    CertificateBundle kept = entry.keptOrThrow(id, answered);
     // not rethrown: the kept certificate is the answer, so this is the only report; a
     // warning when renewal starts failing or fails for another reason, not at every attempt
     // (a failing login made every cluster warn at each of its attempts)
@@ -388,22 +374,5 @@ final class CertificateCache {
     } finally {
       entry.lock.unlock();
     }
-  }
-
-  /** The cached bundle if still valid; otherwise the reason why there is none. */
-  private static CertificateBundle keptOrThrow(ClusterId id, CacheEntry entry, Instant now) {
-    Failure failure = entry.lastFailure;
-    if (entry.validAt(now)) {
-      return entry.bundle;
-    }
-    if (entry.bundle != null) {
-      throw new CertificateUnavailableException(id, "expired", "certificate of cluster "
-          + Quoting.quote(id.value()) + " expired at " + entry.bundle.notAfter()
-          + " and could not be renewed (" + entry.failures + " attempts, next at "
-          + entry.retryAt + "): " + failure.message(), failure.cause());
-    }
-    throw new CertificateUnavailableException(id, failure.reason(),
-        "no certificate for cluster " + Quoting.quote(id.value()) + " (" + entry.failures
-            + " attempts, next at " + entry.retryAt + "): " + failure.message(), failure.cause());
   }
 }
