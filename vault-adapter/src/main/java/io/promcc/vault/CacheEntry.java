@@ -54,8 +54,8 @@ final class CacheEntry {
 
   /**
    * Whether its backoff ends early: its last own attempt failed because the token was refused,
-   * and {@code tokenWorksAgain} (a login has worked since the last refusal of a token of any
-   * cluster). A cluster a pause of every cluster holds waits for that pause.
+   * and {@code tokenWorksAgain} (a certificate was issued after a login since the last refusal
+   * of a token of any cluster). A cluster a pause of every cluster holds waits for that pause.
    */
   boolean endsBackoffEarly(boolean tokenWorksAgain) {
     return tokenWorksAgain && tokenRefused && !paused;

@@ -250,6 +250,7 @@ final class CertificateCache {
         entry.lastFailure = null;
         entry.lastOwnFailure = null;
         entry.tokenRefused = false;
+        tokenRefusals.issued(); // a token works: the clusters refused for one ask again
         LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
             + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
             fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
