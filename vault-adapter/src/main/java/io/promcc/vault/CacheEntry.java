@@ -67,13 +67,18 @@ final class CacheEntry {
   }
 
   /**
-   * When it next needs attention at {@code now}, for {@link CertificateCache#nextAttention}: a
-   * retry (now if {@link #endsBackoffEarly}), or the end of a certificate kept while renewal
-   * fails if that comes first; a renewal; or now for one with neither a certificate nor a retry.
+   * When it next needs attention at {@code now}, for {@link CertificateCache#nextAttention}: the
+   * renewal of a certificate not due yet (one taken over after a failed attempt too); a retry
+   * (now if {@link #endsBackoffEarly}), or the end of a certificate kept while renewal fails if
+   * that comes first; or now for one with neither a certificate nor a retry.
    */
   Instant dueAt(Instant now, boolean tokenWorksAgain) {
+    if (bundle != null && now.isBefore(renewAt)) {
+      // not due, whatever an attempt before it was taken over left: asked for at its renewal
+      return renewAt;
+    }
     if (retryAt != null && endsBackoffEarly(tokenWorksAgain)) {
-      return now; // refused for the token, which a login has replaced since
+      return now; // refused for the token, which works again since
     }
     if (retryAt != null) {
       Instant due = retryAt;

@@ -145,6 +145,35 @@ class VaultKeptReadHungTest extends KeptCertificateFixture {
     }
   }
 
+  /**
+   * A kept certificate taken over after an attempt failed (read late, as the volume hung) is
+   * not due before its renewal: the failed attempt's retry is no attention it needs, as the
+   * observation asks nothing for a certificate not due.
+   */
+  @Test
+  void aKeptCertificateTakenOverAfterAFailureIsDueAtItsRenewal() throws Exception {
+    vault.seal();
+    VaultCertificateSource source = fixture.source(settings, hangingReader(), READ_WAIT);
+    try {
+      CertificateObservation sealed = observeBounded(source, List.of(beta));
+      assertEquals("vault-sealed", sealed.problems().get(beta.id()).reason());
+
+      volume.answer();
+      volume.awaitReadsEnded(1);
+      vault.unseal();
+      fixture.clock.set(sealed.nextAttention().orElseThrow());
+      CertificateObservation back = observeBounded(source, List.of(beta));
+      assertEquals(left, back.bundles().get(beta.id()), back.problems().toString());
+
+      fixture.clock.advance(Duration.ofSeconds(1));
+      CertificateObservation after = observeBounded(source, List.of(beta));
+      assertTrue(after.nextAttention().orElseThrow().isAfter(fixture.clock.instant()),
+          "next attention " + after.nextAttention() + " at " + fixture.clock.instant());
+    } finally {
+      source.close();
+    }
+  }
+
   private List<String> keptReadEvents() {
     return fixture.listener.events.stream().filter(e -> e.startsWith("kept read")).toList();
   }
