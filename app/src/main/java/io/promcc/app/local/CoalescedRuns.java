@@ -46,16 +46,19 @@ public final class CoalescedRuns implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} on a daemon thread named {@code threadName}, made at the first ask and
-   * ended by {@link #close()}.
+   * Runs {@code task} with {@code executor}, or without one ({@code null}) on its own thread
+   * ({@link #onOwnThread}): what a source given an executor by its tests asks for.
    */
-  public static CoalescedRuns onOwnThread(String threadName, Runnable task) {
-    return onOwnThread(threadName, threadName, task);
+  public static CoalescedRuns onOwnThreadUnless(Executor executor, String threadName,
+      String what, Runnable task) {
+    return executor == null ? onOwnThread(threadName, what, task)
+        : with(executor, threadName, what, task);
   }
 
   /**
-   * As above, a failure of {@code task} logged as "{@code what} failed" (what it reads, named:
-   * the log line of a failed watch named its file).
+   * Runs {@code task} on a daemon thread named {@code threadName}, made at the first ask and
+   * ended by {@link #close()}; a failure of {@code task} logged as "{@code what} failed" (what it
+   * reads, named: the log line of a failed watch named its file).
    */
   public static CoalescedRuns onOwnThread(String threadName, String what, Runnable task) {
     ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
@@ -69,13 +72,8 @@ public final class CoalescedRuns implements AutoCloseable {
   /**
    * Runs {@code task} with {@code executor}, which must run what it is given one at a time and
    * in order (a seam for tests, which run it by hand or at once); {@link #close()} does not stop
-   * it. {@code name} names the task in a failure's log line.
+   * it. A failure of {@code task} is logged as "{@code what} failed".
    */
-  public static CoalescedRuns with(Executor executor, String name, Runnable task) {
-    return with(executor, name, name, task);
-  }
-
-  /** As above, a failure of {@code task} logged as "{@code what} failed". */
   public static CoalescedRuns with(Executor executor, String name, String what, Runnable task) {
     return new CoalescedRuns(name, what, task, executor, null);
   }

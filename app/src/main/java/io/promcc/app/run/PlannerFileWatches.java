@@ -40,8 +40,7 @@ final class PlannerFileWatches implements AutoCloseable {
     // the files named, as the watcher's line of a failed listener named its file
     String what = "reading " + files.stream().map(file -> Quoting.quote(file.toString()))
         .collect(Collectors.joining(" and "));
-    this.reloads = executor == null ? CoalescedRuns.onOwnThread(name, what, this::reload)
-        : CoalescedRuns.with(executor, name, what, this::reload);
+    this.reloads = CoalescedRuns.onOwnThreadUnless(executor, name, what, this::reload);
   }
 
   /**

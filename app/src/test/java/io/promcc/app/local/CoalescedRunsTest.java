@@ -31,7 +31,8 @@ class CoalescedRunsTest {
 
   @Test
   void asksBeforeARunBeginsAreOneRun() {
-    CoalescedRuns runner = CoalescedRuns.with(executor::add, "test", () -> runs.add("run"));
+    CoalescedRuns runner = CoalescedRuns.with(executor::add, "test", "test",
+        () -> runs.add("run"));
 
     runner.ask();
     runner.ask();
@@ -46,7 +47,7 @@ class CoalescedRunsTest {
   @Test
   void asksDuringARunAreOneMoreRunAfterIt() {
     CoalescedRuns[] runner = new CoalescedRuns[1];
-    runner[0] = CoalescedRuns.with(executor::add, "test", () -> {
+    runner[0] = CoalescedRuns.with(executor::add, "test", "test", () -> {
       runs.add("run " + runs.size());
       if (runs.size() == 1) {
         runner[0].ask();
@@ -63,7 +64,8 @@ class CoalescedRunsTest {
 
   @Test
   void aTaskThatFailsIsLoggedAndRunAgainAtTheNextAsk() {
-    CoalescedRuns runner = CoalescedRuns.with(executor::add, "reading the files", () -> {
+    String what = "reading the files";
+    CoalescedRuns runner = CoalescedRuns.with(executor::add, what, what, () -> {
       runs.add("run");
       if (runs.size() == 1) {
         throw new IllegalStateException("boom");
@@ -95,7 +97,7 @@ class CoalescedRunsTest {
         throw new OutOfMemoryError("unable to create native thread");
       }
       executor.add(task);
-    }, "test", () -> runs.add("run"));
+    }, "test", "test", () -> runs.add("run"));
 
     OutOfMemoryError thrown = assertThrows(OutOfMemoryError.class, runner::ask);
     assertEquals("unable to create native thread", thrown.getMessage());
@@ -108,7 +110,8 @@ class CoalescedRunsTest {
 
   @Test
   void nothingRunsOnceClosed() {
-    CoalescedRuns runner = CoalescedRuns.with(executor::add, "test", () -> runs.add("run"));
+    CoalescedRuns runner = CoalescedRuns.with(executor::add, "test", "test",
+        () -> runs.add("run"));
     runner.ask();
 
     runner.close();
@@ -125,7 +128,8 @@ class CoalescedRunsTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
     List<String> seen = new ArrayList<>();
-    CoalescedRuns runner = CoalescedRuns.onOwnThread("promcc-test-runs", () -> {
+    String name = "promcc-test-runs";
+    CoalescedRuns runner = CoalescedRuns.onOwnThread(name, name, () -> {
       synchronized (seen) {
         seen.add(Thread.currentThread().getName());
       }
