@@ -39,7 +39,14 @@
 # release line.
 #
 # Progress messages go to stderr. Safe to run repeatedly: once the tool cache
-# is complete it exits immediately without touching the network.
+# is complete it exits at once without touching the network, after a cheap
+# check that each tool runs `--version` and says the version installed; a
+# folder that fails it (a tool deleted, truncated, not executable) is named in
+# a WARNING and installed again. A run killed before its cleanup (SIGKILL)
+# leaves hidden folders in the tool cache or the download cache (.<folder>.*,
+# .refused.<folder>.*) and its work folder in $TMPDIR/prometheus-tools-<uid>/:
+# the next run that installs deletes them when no other run is at work there
+# (each holds a lock, .prometheus-tools.lock, meanwhile).
 #
 # Environment:
 #   PROMETHEUS_BIN_DIR   (line 2) use this folder instead (must hold
@@ -89,6 +96,16 @@ set -euo pipefail
 
 LINE=${1:-2}
 COMPONENT=main
+
+log() { printf 'prometheus-tools: %s\n' "$*" >&2; }
+die() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 1; }
+# none_offered: no suite offers what this line takes and nothing is cached (exit 3)
+none_offered() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 3; }
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=prometheus-tools-installed.sh
+. "$script_dir/prometheus-tools-installed.sh"
+
 case "$LINE" in
     2)
         PROM_VERSION=2.53.3   # wanted upstream version
@@ -112,11 +129,6 @@ case "$LINE" in
         exit 2
         ;;
 esac
-
-log() { printf 'prometheus-tools: %s\n' "$*" >&2; }
-die() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 1; }
-# none_offered: no suite offers what this line takes and nothing is cached (exit 3)
-none_offered() { printf 'prometheus-tools: ERROR: %s\n' "$*" >&2; exit 3; }
 
 # version_ge A B: true if A >= B (upstream versions like 2.53.3)
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
@@ -168,16 +180,19 @@ if [ -n "${!OVERRIDE_VAR:-}" ]; then
 fi
 
 # ---------------------------------------------------------------- fast path
-script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/.." && pwd)
 tools_dir=${PROMCC_TOOLS_DIR:-$repo_root/.tools}
 dest=$tools_dir/$CACHE_NAME
 bin=$dest/bin
 stamp=$dest/.complete
 
-if [ -f "$stamp" ] && [ -x "$bin/prometheus" ] && [ -x "$bin/promtool" ]; then
-    printf '%s\n' "$bin"
-    exit 0
+if [ -f "$stamp" ]; then
+    problem=$(install_problem)
+    if [ -z "$problem" ]; then
+        printf '%s\n' "$bin"
+        exit 0
+    fi
+    log "WARNING: $dest is installed but $problem; installing it again"
 fi
 
 # ---------------------------------------------------------------- slow path
@@ -193,6 +208,20 @@ tools_dir=$(cd "$tools_dir" && pwd)
 dest=$tools_dir/$CACHE_NAME
 bin=$dest/bin
 stamp=$dest/.complete
+# the stage folders (.$CACHE_NAME.XXXXXX) of runs killed before their cleanup
+hold_and_sweep "$tools_dir" ".$CACHE_NAME.*"
+# an installed folder that failed its check above: moved aside whole (a concurrent run never
+# sees it half deleted), unless another run has installed it again since
+if [ -f "$stamp" ]; then
+    if [ -z "$(install_problem)" ]; then
+        log "$dest was installed again by another run"
+        printf '%s\n' "$bin"
+        exit 0
+    fi
+    aside=$(mktemp -u "$tools_dir/.$CACHE_NAME.broken.XXXXXX")
+    if mv -T "$dest" "$aside" 2>/dev/null; then rm -rf "$aside"; fi
+    [ ! -f "$stamp" ] || die "could not move the broken $dest out of the way"
+fi
 
 if [ -n "${PROMCC_TOOLS_CACHE:-}" ]; then
     cache_root=$PROMCC_TOOLS_CACHE
@@ -205,7 +234,16 @@ else
 fi
 cache_dir=${cache_root:+$cache_root/$CACHE_NAME}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/prometheus-tools.XXXXXX")
+# the private apt state and the unpacked packages: under $TMPDIR, which apt's unprivileged
+# _apt download user can traverse (a home folder holding the clone may not be), in a folder of
+# this user's where the work folders of killed runs are swept as above
+tmp_root=${TMPDIR:-/tmp}/prometheus-tools-$(id -u)
+if mkdir -p -m 0755 "$tmp_root" 2>/dev/null && [ ! -L "$tmp_root" ] && [ -O "$tmp_root" ]; then
+    hold_and_sweep "$tmp_root" "work.*"
+    work=$(mktemp -d "$tmp_root/work.XXXXXX")
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/prometheus-tools.XXXXXX")   # someone else's: not swept
+fi
 chmod 0755 "$work"   # apt's unprivileged _apt download user must traverse it
 stage=
 cleanup() {
@@ -303,6 +341,10 @@ publish() {
 
 # shellcheck source=prometheus-tools-cache.sh
 . "$script_dir/prometheus-tools-cache.sh"
+# the folders of runs killed before their cleanup: a copy being kept, a refused copy being deleted
+if [ -n "$cache_root" ] && mkdir -p "$cache_root" 2>/dev/null; then
+    hold_and_sweep "$cache_root" ".$CACHE_NAME.*" ".refused.$CACHE_NAME.*"
+fi
 install_from_cache   # returns only if there is no usable cache
 
 # shellcheck source=prometheus-tools-apt.sh

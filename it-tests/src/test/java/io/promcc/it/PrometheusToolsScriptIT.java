@@ -1,0 +1,202 @@
+package io.promcc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.promcc.kube.fake.Poll;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code scripts/prometheus-tools.sh} over a tool folder and a download cache of its own, with
+ * no network: the cache holds {@code .deb} files built here ({@link FakePrometheusDebs}) whose
+ * tools are shell scripts, and the Debian mirror is an address nothing answers on, so a run
+ * that would download fails instead. Needs bash, dpkg-deb and flock (a Debian machine).
+ */
+class PrometheusToolsScriptIT {
+  private static final String TWO = "2.53.3";
+  private static final long RUN_SECONDS = 120;
+
+  @TempDir
+  Path dir;
+  private Path tools;
+  private Path cache;
+  private Path installed;
+
+  /** The exit code, stdout and stderr of a run of the script. */
+  private record Ran(int code, String out, String err) {
+    String lastLine() {
+      List<String> lines = out.lines().toList();
+      return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+  }
+
+  @BeforeEach
+  void cacheOfFakeDebs() throws Exception {
+    for (String tool : List.of("bash", "dpkg-deb", "flock", "sha256sum")) {
+      assumeTrue(onPath(tool), "needs " + tool);
+    }
+    tools = dir.resolve("tools");
+    cache = dir.resolve("cache");
+    installed = tools.resolve("prometheus-" + TWO);
+    FakePrometheusDebs.cache(cache.resolve("prometheus-" + TWO), TWO + "+ds1-2",
+        dir.resolve("build"));
+  }
+
+  @Test
+  void aSoundInstallIsUsedAsItIsWithoutAWord() throws Exception {
+    Ran first = run();
+    assertEquals(new Ran(0, installed.resolve("bin") + "\n", first.err()), first, first.err());
+
+    Ran again = run();
+
+    assertEquals(new Ran(0, installed.resolve("bin") + "\n", ""), again);
+  }
+
+  /**
+   * A stamped install whose tool was deleted, truncated, made not executable or replaced by
+   * another version is installed again, saying why, where it was taken as it was: the run
+   * printed its folder (exit 0) and the tests failed on the broken tool.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"deleted", "truncated", "not executable", "another version"})
+  void aBrokenInstallIsInstalledAgainSayingWhy(String damage) throws Exception {
+    assertEquals(0, run().code());
+    Path promtool = installed.resolve("bin/promtool");
+    String why = switch (damage) {
+      case "deleted" -> {
+        Files.delete(promtool);
+        yield "its promtool is missing";
+      }
+      case "truncated" -> {
+        // an executable cut short, as a full disk or an interrupted copy leaves one
+        byte[] executable = Files.readAllBytes(Path.of("/bin/true"));
+        Files.write(promtool, Arrays.copyOf(executable, executable.length / 8));
+        yield "its 'promtool --version' fails (exit ";
+      }
+      case "not executable" -> {
+        Files.setPosixFilePermissions(promtool, PosixFilePermissions.fromString("rw-r--r--"));
+        yield "its promtool is not executable";
+      }
+      default -> {
+        FakePrometheusDebs.tool(promtool, "promtool", "2.53.2+ds1");
+        yield "its 'promtool --version' says 'promtool, version 2.53.2+ds1 (fake)', where the"
+            + " install recorded version " + TWO;
+      }
+    };
+
+    Ran repaired = run();
+
+    assertEquals(0, repaired.code(), repaired.err());
+    assertEquals(installed.resolve("bin").toString(), repaired.lastLine());
+    assertTrue(repaired.err().startsWith("prometheus-tools: WARNING: " + installed
+        + " is installed but " + why), repaired.err());
+    assertTrue(repaired.err().contains("installing it again\n"), repaired.err());
+    assertTrue(repaired.err().endsWith("installed into " + installed.resolve("bin") + "\n"),
+        repaired.err());
+    assertEquals(new Ran(0, installed.resolve("bin") + "\n", ""), run(), "sound again");
+  }
+
+  /**
+   * The folders runs killed by SIGKILL left (a stage in the tool folder; a copy being kept and a
+   * refused one being deleted in the download cache; the work folder under $TMPDIR) are removed
+   * by the next run that installs, where they stayed for good; while another run holds the
+   * folder's lock they could be its own, and are kept.
+   */
+  @Test
+  void foldersOfKilledRunsAreRemovedOnlyWhenNoOtherRunIsAtWork() throws Exception {
+    Files.createDirectories(tools);
+    Path work = dir.resolve("tmp").resolve("prometheus-tools-" + Files.getAttribute(dir,
+        "unix:uid"));
+    List<Path> left = List.of(tools.resolve(".prometheus-" + TWO + ".Ab12Cd"),
+        cache.resolve(".prometheus-" + TWO + ".Ef34Gh"),
+        cache.resolve(".refused.prometheus-" + TWO + ".Ij56Kl"), work.resolve("work.Qr90St"));
+    for (Path folder : left) {
+      Files.createDirectories(folder.resolve("bin"));
+    }
+    Path others = tools.resolve(".prometheus-3.Mn78Op");
+    Files.createDirectories(others);
+
+    Process otherRun = holdShared(tools.resolve(".prometheus-tools.lock"));
+    Ran whileAnotherRuns;
+    try {
+      whileAnotherRuns = run();
+    } finally {
+      otherRun.getOutputStream().close();
+      assertTrue(otherRun.waitFor(RUN_SECONDS, TimeUnit.SECONDS), "the lock holder ended");
+    }
+    assertEquals(0, whileAnotherRuns.code(), whileAnotherRuns.err());
+    assertTrue(Files.isDirectory(left.get(0)), "kept while another run holds the tool folder");
+    assertFalse(Files.exists(left.get(1)), whileAnotherRuns.err());
+
+    Files.delete(installed.resolve(".complete"));
+    Ran alone = run();
+
+    assertEquals(0, alone.code(), alone.err());
+    for (Path folder : left) {
+      assertFalse(Files.exists(folder), folder + ": " + alone.err());
+    }
+    assertTrue(alone.err().startsWith("prometheus-tools: removing " + left.get(0) + ", left by a"
+        + " run that was killed before it could clean up\n"), alone.err());
+    assertTrue(Files.isDirectory(others), "another release line's folders are its own to sweep");
+  }
+
+  private Ran run() throws IOException, InterruptedException {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    ProcessBuilder builder = new ProcessBuilder("bash", script().toString())
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().keySet().removeIf(name -> name.startsWith("PROMETHEUS")
+        || name.startsWith("PROMCC_") || name.equals("XDG_CACHE_HOME"));
+    builder.environment().put("PROMCC_TOOLS_DIR", tools.toString());
+    builder.environment().put("PROMCC_TOOLS_CACHE", cache.toString());
+    builder.environment().put("PROMCC_DEBIAN_MIRROR", "http://127.0.0.1:9/debian");
+    builder.environment().put("TMPDIR", tmp.toString());
+    Process process = builder.start();
+    if (!process.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError("prometheus-tools.sh did not end within " + RUN_SECONDS + " s: "
+          + Files.readString(err));
+    }
+    return new Ran(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** A run at work elsewhere: the lock held shared, as each run holds it, until stdin closes. */
+  private static Process holdShared(Path lock) throws IOException {
+    Path ready = lock.resolveSibling("holding");
+    Process process = new ProcessBuilder("flock", "-s", lock.toString(), "sh", "-c",
+        "touch '" + ready + "' && cat >/dev/null").start();
+    Poll.until(Duration.ofSeconds(RUN_SECONDS), "flock holds " + lock,
+        () -> Files.exists(ready) || !process.isAlive());
+    assertTrue(process.isAlive(), "flock holds " + lock);
+    Files.delete(ready);
+    return process;
+  }
+
+  private static Path script() {
+    return Path.of("..", "scripts", "prometheus-tools.sh").toAbsolutePath().normalize();
+  }
+
+  private static boolean onPath(String tool) {
+    String path = System.getenv("PATH");
+    return path != null && List.of(path.split(":")).stream()
+        .anyMatch(folder -> Files.isExecutable(Path.of(folder, tool)));
+  }
+}

@@ -1,0 +1,55 @@
+# prometheus-tools-installed.sh - what scripts/prometheus-tools.sh knows of its own folders,
+# sourced by it (not run on its own): the check of an installed tool folder, and the sweep of
+# the temporary folders a killed run left.
+#
+# It uses the caller's bin, stamp, log, die, version_in and upstream_of.
+
+# install_problem: why the installed folder (its $stamp present) cannot be used; prints nothing
+# if it can. Cheap enough for every run: each tool runs --version and must say the version the
+# stamp records, so a tool deleted, truncated or made not executable since the install is
+# found here, and installed again, rather than by tests failing confusingly.
+install_problem() {
+    local want t out status
+    want=$(upstream_of "$(sed -n 's/^package_version=//p' "$stamp")")
+    for t in prometheus promtool; do
+        if [ ! -f "$bin/$t" ]; then echo "its $t is missing"; return 0; fi
+        if [ ! -x "$bin/$t" ]; then echo "its $t is not executable"; return 0; fi
+        status=0
+        out=$(timeout 30 "$bin/$t" --version 2>&1 </dev/null) || status=$?
+        if [ "$status" != 0 ]; then
+            echo "its '$t --version' fails (exit $status${out:+: $(printf '%s\n' "$out" \
+                | head -n1)})"
+            return 0
+        fi
+        if [ -z "$want" ] || [ "$(printf '%s\n' "$out" | version_in)" != "$want" ]; then
+            echo "its '$t --version' says '$(printf '%s\n' "$out" | head -n1)', where the" \
+                "install recorded version ${want:-(none)}"
+            return 0
+        fi
+    done
+}
+
+# hold_and_sweep DIR PATTERN...: hold a shared lock on DIR/.prometheus-tools.lock for the rest
+# of this run, having first deleted the folders matching PATTERN... in DIR (this run's kind of
+# temporary folder) if no other run holds that lock. Every run holds it before it makes a
+# temporary folder in DIR and until it ends, so a run that gets it exclusively is alone there:
+# what it finds is what a run killed before its cleanup (SIGKILL, a power cut) left, whatever
+# its age, and a run still working is never touched. Without flock, or with DIR not writable
+# (a run makes no folder there then), nothing is swept.
+hold_and_sweep() {
+    local dir=$1 fd left pattern
+    shift
+    command -v flock >/dev/null 2>&1 || return 0
+    { exec {fd}>>"$dir/.prometheus-tools.lock"; } 2>/dev/null || return 0
+    if flock -n -x "$fd"; then
+        for pattern in "$@"; do
+            for left in "$dir"/$pattern; do
+                [ -d "$left" ] && [ ! -L "$left" ] || continue
+                log "removing $left, left by a run that was killed before it could clean up"
+                rm -rf "$left"
+            done
+        done
+    fi
+    # released and taken again (not atomic): a run sweeping in between finds none of ours yet
+    flock -s -w 600 "$fd" || die "could not lock $dir/.prometheus-tools.lock within 600 s"
+}
