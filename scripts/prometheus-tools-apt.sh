@@ -3,7 +3,7 @@
 # the machine's own Debian mirror, the version a suite offers, and its .deb
 # files downloaded and checked against the suite's signed package index.
 #
-# It uses the caller's SUITES, COMPONENT, PROM_VERSION, CACHE_NAME,
+# It uses the caller's SUITES, COMPONENT, PROM_VERSION, TESTED_VERSION, CACHE_NAME,
 # OVERRIDE_VAR, work, log, die, wanted, fetch_fits, fetch_wanted, upstream_of,
 # unpack_and_check, store_in_cache, discard_stage, publish, refusal and
 # refusal_broken.
@@ -149,15 +149,13 @@ madison() {
 }
 
 # pick_version VERSIONS: of the package versions a suite offers (one a line),
-# the one to take: upstream $PROM_VERSION if offered, else the first this line
+# the one to take: upstream $TESTED_VERSION if offered, else the first this line
 # takes; nothing if none
 pick_version() {
     local v
-    if [ -n "$PROM_VERSION" ]; then
-        while read -r v; do
-            if [ "$(upstream_of "$v")" = "$PROM_VERSION" ]; then echo "$v"; return 0; fi
-        done <<< "$1"
-    fi
+    while read -r v; do
+        if [ "$(upstream_of "$v")" = "$TESTED_VERSION" ]; then echo "$v"; return 0; fi
+    done <<< "$1"
     while read -r v; do
         if [ -n "$v" ] && fetch_fits "$(upstream_of "$v")"; then echo "$v"; return 0; fi
     done <<< "$1"
@@ -223,6 +221,11 @@ fetch_from_suite() {
     if [ -n "$PROM_VERSION" ] && [ "$(upstream_of "$pkgver")" != "$PROM_VERSION" ]; then
         log "WARNING: $suite offers prometheus $pkgver, not $PROM_VERSION; taking it (the same" \
             "${PROM_VERSION%.*} series). The tool cache folder is still named $CACHE_NAME."
+    elif [ "$(upstream_of "$pkgver")" != "$TESTED_VERSION" ]; then
+        log "WARNING: $suite offers prometheus $pkgver, not $TESTED_VERSION, the 3.x that" \
+            "\`promcc version\` names as tested; taking it. Once the tests pass on it, make it" \
+            "prometheus.3 in app/src/main/resources/io/promcc/app/tested-prometheus.properties" \
+            "and the image of deploy/statefulset.yaml."
     fi
     download_debs "$suite" "$pkgver"
     from="$mirror $suite/$COMPONENT"

@@ -1,8 +1,18 @@
-# prometheus-tools-installed.sh - what scripts/prometheus-tools.sh knows of its own folders,
-# sourced by it (not run on its own): the check of an installed tool folder, and the sweep of
-# the temporary folders a killed run left.
+# prometheus-tools-installed.sh - what scripts/prometheus-tools.sh knows of releases and of its
+# own folders, sourced by it (not run on its own): the tested release of a line, the check of
+# an installed tool folder, and the sweep of the temporary folders a killed run left.
 #
-# It uses the caller's bin, stamp, log, die, version_in and upstream_of.
+# It uses the caller's script_dir, bin, stamp, log, die, version_in and upstream_of.
+
+# tested_version LINE: the Prometheus release the tests run on for release line LINE, as
+# `promcc version` names it, from the one place it is written down
+tested_version() {
+    local file=$script_dir/../app/src/main/resources/io/promcc/app/tested-prometheus.properties v
+    v=$(sed -n "s/^prometheus\.$1=\($1\.[0-9][0-9]*\.[0-9][0-9]*\)[[:space:]]*\$/\1/p" \
+        "$file" 2>/dev/null | head -n1)
+    [ -n "$v" ] || die "$file names no prometheus.$1 (a release of line $1, such as $1.0.0)"
+    printf '%s\n' "$v"
+}
 
 # install_problem: why the installed folder (its $stamp present) cannot be used; prints nothing
 # if it can. Cheap enough for every run: each tool runs --version and must say the version the

@@ -13,6 +13,13 @@
 # .tools/prometheus-3/bin, its Debian package version in
 # .tools/prometheus-3/version.
 #
+# The release the tests run on for each line, which `promcc version` names as
+# tested, is written down once, in
+# app/src/main/resources/io/promcc/app/tested-prometheus.properties
+# (prometheus.2=2.53.3, prometheus.3=3.5.3): line 2 fetches that release (its
+# folder is named after it), line 3 takes it when a suite offers several and
+# warns when the 3.x it fetches is another.
+#
 # What is taken: for line 2, upstream 2.53.3 of any Debian revision (a trixie
 # point update keeps it: 2.53.3+ds1-2 through trixie 13.8), or a later 2.53.x
 # with a warning (the same LTS series); for line 3, any 3.x. A suite offering
@@ -108,7 +115,9 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 case "$LINE" in
     2)
-        PROM_VERSION=2.53.3   # wanted upstream version
+        # wanted upstream version: the tested 2.x (app/.../tested-prometheus.properties)
+        TESTED_VERSION=$(tested_version 2)
+        PROM_VERSION=$TESTED_VERSION
         MIN_VERSION=2.43      # oldest acceptable in PROMETHEUS_BIN_DIR (the features we need)
         DEFAULT_SUITES=trixie
         SUITES_VAR=PROMCC_DEBIAN_SUITES
@@ -117,6 +126,7 @@ case "$LINE" in
         ;;
     3)
         PROM_VERSION=         # whichever 3.x the suites offer
+        TESTED_VERSION=$(tested_version 3)   # preferred, and warned about when not offered
         MIN_VERSION=3.0
         DEFAULT_SUITES="forky sid"
         SUITES_VAR=PROMCC_DEBIAN_SUITES3

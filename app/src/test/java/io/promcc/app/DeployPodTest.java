@@ -86,10 +86,10 @@ class DeployPodTest extends DeployPodFixture {
   }
 
   /**
-   * Prometheus of the 3.x line, the one the tests run on besides 2.53.3 and that
-   * {@code promcc version} names as tested: 2.53's support has ended upstream, and 2.x's default
-   * discovery manager restarts every guest cluster's discovery at each reload
-   * (docs/operations.md, "Prometheus versions").
+   * Prometheus of the 3.x line, the one the tests run on besides the 2.x and that
+   * {@code promcc version} names as tested (tested-prometheus.properties): 2.53's support has
+   * ended upstream, and 2.x's default discovery manager restarts every guest cluster's discovery
+   * at each reload (docs/operations.md, "Prometheus versions").
    */
   @Test
   void prometheusIsOfThe3xLineTheTestsRunOn() {
@@ -97,8 +97,8 @@ class DeployPodTest extends DeployPodFixture {
 
     assertTrue(image.matches("quay\\.io/prometheus/prometheus:v3\\.\\d+\\.\\d+"), image);
     String version = image.substring(image.lastIndexOf(":v") + 2);
-    assertTrue(Versions.line().endsWith("; tested with Prometheus 2.53.3 and " + version),
-        "promcc version names " + version + ": " + Versions.line());
+    assertEquals(Versions.testedPrometheus(3), version,
+        "deploy/ runs the 3.x that promcc version names (" + Versions.line() + ")");
   }
 
   /** docs/operations.md names the Prometheus image deploy/ runs, wherever it names one. */

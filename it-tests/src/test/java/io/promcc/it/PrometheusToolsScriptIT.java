@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.promcc.app.Versions;
 import io.promcc.kube.fake.Poll;
 import java.io.File;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that would download fails instead. Needs bash, dpkg-deb and flock (a Debian machine).
  */
 class PrometheusToolsScriptIT {
-  private static final String TWO = "2.53.3";
+  /** The release line 2 fetches, which the script reads where promcc version does. */
+  private static final String TWO = Versions.testedPrometheus(2);
   private static final long RUN_SECONDS = 120;
 
   @TempDir
@@ -57,6 +59,11 @@ class PrometheusToolsScriptIT {
         dir.resolve("build"));
   }
 
+  /**
+   * The script installs the tested 2.x ({@code promcc version}'s, from the app's resource) into
+   * the folder named after it, from the download cache folder named after it, and uses it as it
+   * is from then on.
+   */
   @Test
   void aSoundInstallIsUsedAsItIsWithoutAWord() throws Exception {
     Ran first = run();
