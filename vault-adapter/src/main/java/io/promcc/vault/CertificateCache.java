@@ -64,7 +64,16 @@ final class CertificateCache {
         settings, policy, random, listener);
     this.pause = new EveryClusterPause(policy);
     this.answers = new StopAnswers(entries, clock, takeOver);
-    this.tokenRefusals = new TokenRefusals(authenticator::logins);
+    this.tokenRefusals = new TokenRefusals(authenticator::logins,
+        authenticator::lastCredentialRead, authenticator::credentialNow);
+  }
+
+  /**
+   * Reads the login credential's file, while clusters wait because the token was refused: one
+   * that holds another credential ends their backoff ({@link TokenRefusals}). No Vault call.
+   */
+  void lookAtCredential() {
+    tokenRefusals.lookAtCredential();
   }
 
   /** The answers for requests a stop ended or never ran. */

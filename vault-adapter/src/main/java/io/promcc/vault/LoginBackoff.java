@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Secret;
 import java.lang.System.Logger.Level;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -29,8 +27,8 @@ final class LoginBackoff {
   private VaultRequestException last;
   private int failures;
   private Instant againAt;
-  /** SHA-256 of the credential the last failed login read; null if it read none. */
-  private byte[] lastRead;
+  /** The digest of the credential the last failed login read; null if it read none. */
+  private CredentialDigest lastRead;
 
   LoginBackoff(RenewalPolicy policy, Clock clock, CertificateListener listener) {
     this.policy = requireNonNull(policy, "policy == null");
@@ -48,7 +46,7 @@ final class LoginBackoff {
    * read (or that login could not read one): then it may be tried before the backoff passed.
    */
   boolean changedSince(Secret read) {
-    return lastRead == null || !MessageDigest.isEqual(lastRead, digest(read));
+    return lastRead == null || !lastRead.equals(CredentialDigest.of(read));
   }
 
   /**
@@ -82,7 +80,7 @@ final class LoginBackoff {
   void failed(VaultRequestException e, String meanwhile, Secret read) {
     boolean changed = last == null || last.failure() != e.failure();
     last = e;
-    lastRead = read == null ? null : digest(read);
+    lastRead = read == null ? null : CredentialDigest.of(read);
     failures++;
     againAt = clock.instant().plus(policy.backoff(failures));
     LOG.log(changed ? Level.WARNING : Level.DEBUG, "vault login failed ({0} in a row; {1}); "
@@ -96,13 +94,5 @@ final class LoginBackoff {
   /** When the next login may be tried after the last failed; null if none has failed yet. */
   Instant againAt() {
     return againAt;
-  }
-
-  private static byte[] digest(Secret secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.revealBytes());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 }

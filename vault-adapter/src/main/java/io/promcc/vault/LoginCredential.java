@@ -10,8 +10,9 @@ import java.util.function.Function;
 /**
  * The credential {@link VaultAuthenticator} logs in with (the token, the service account token
  * or the secret ID), read by {@link VaultCredentials}, each read waited for at most a bound: one
- * that does not end (a volume that hangs) is an unreadable credential. Not thread-safe: guarded
- * by the authenticator's lock.
+ * that does not end (a volume that hangs) is an unreadable credential. {@link #read} and
+ * {@link #digestNow} may be called from any thread (the reads are {@link BoundedReads}'s);
+ * {@link #changedSince} is guarded by the authenticator's lock, as the backoff it reads.
  */
 final class LoginCredential {
   private static final System.Logger LOG = System.getLogger(VaultAuthenticator.class.getName());
@@ -37,6 +38,23 @@ final class LoginCredential {
    */
   Secret read() {
     return VaultCredentials.readWithin(reads, auth, environment);
+  }
+
+  /**
+   * The digest of the credential its file holds now, for telling a credential fixed in its
+   * file without asking Vault; null with a token from an environment variable (it cannot
+   * change while the process runs: nothing is read), or if the file cannot be read (which fixes
+   * nothing).
+   */
+  CredentialDigest digestNow() {
+    if (auth instanceof VaultAuthSettings.Token t && t.file().isEmpty()) {
+      return null;
+    }
+    try {
+      return CredentialDigest.of(read());
+    } catch (RuntimeException e) {
+      return null; // unreadable, or a read that failed unexpectedly: nothing was fixed
+    }
   }
 
   /**

@@ -2,32 +2,52 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.System.Logger.Level;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * Whether the token works again after it was refused for a cluster ({@code vault-token-invalid}):
- * a certificate was issued after a login that came after the last such refusal, so the clusters
- * refused for the token need not wait out their own backoff. A login alone shows nothing: each
- * refused request logs in before it asks again, and a cluster looked at while another one's
- * attempt has logged in and waits for its answer would be asked for nothing. A token refused
- * again for any of them puts the others back in theirs until the next certificate issued after
- * a login. Thread-safe, and never waits for a login under way.
+ * Whether the token may work again after it was refused for a cluster
+ * ({@code vault-token-invalid}), so that the clusters refused for the token need not wait out
+ * their own backoff: a certificate was issued after a login that came after the last such
+ * refusal, or the credential file holds another credential than the one the logins before that
+ * refusal read (a token fixed in its file, looked at by {@link #lookAtCredential()} at each
+ * observation, with no Vault call). A login alone shows nothing: each refused request logs in
+ * before it asks again, and a cluster looked at while another one's attempt has logged in and
+ * waits for its answer would be asked for nothing. A token refused again for any of them puts
+ * the others back in theirs until the next certificate issued after a login, or the next change
+ * of the file. Thread-safe, and never waits for a login under way.
  */
 final class TokenRefusals {
+  private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
+
   /** The authenticator's count of logins that worked. */
   private final LongSupplier logins;
+  /** The credential the authenticator's last login read; null if none. */
+  private final Supplier<CredentialDigest> lastRead;
+  /** The credential as its file holds it now; null if it is no file's or cannot be read. */
+  private final Supplier<CredentialDigest> readNow;
   /** The count of logins when a token was last refused for a cluster; -1 if never. */
   private long refusedAtLogins = -1;
   /** The count of logins when a certificate was last issued; -1 if never. */
   private long issuedAtLogins = -1;
+  /** The credential the logins before the last refusal read; null if they read none. */
+  private CredentialDigest refusedWith;
+  /** Whether the file held another credential than {@code refusedWith} since that refusal. */
+  private boolean changed;
 
-  TokenRefusals(LongSupplier logins) {
+  TokenRefusals(LongSupplier logins, Supplier<CredentialDigest> lastRead,
+      Supplier<CredentialDigest> readNow) {
     this.logins = requireNonNull(logins, "logins == null");
+    this.lastRead = requireNonNull(lastRead, "lastRead == null");
+    this.readNow = requireNonNull(readNow, "readNow == null");
   }
 
   /** A cluster's request was refused for the token, after every login it made itself. */
   synchronized void refused() {
     refusedAtLogins = Math.max(refusedAtLogins, logins.getAsLong());
+    refusedWith = lastRead.get();
+    changed = false;
   }
 
   /** A certificate was issued for a cluster. */
@@ -35,8 +55,39 @@ final class TokenRefusals {
     issuedAtLogins = Math.max(issuedAtLogins, logins.getAsLong());
   }
 
-  /** Whether a certificate was issued after a login since a token was last refused. */
+  /**
+   * Whether a certificate was issued after a login since a token was last refused, or the
+   * credential file changed since.
+   */
   synchronized boolean worksAgain() {
-    return refusedAtLogins >= 0 && issuedAtLogins > refusedAtLogins;
+    return refusedAtLogins >= 0 && (issuedAtLogins > refusedAtLogins || changed);
+  }
+
+  /**
+   * Reads the credential file, only while clusters may wait for the token and nothing has shown
+   * it may work again yet, and notes whether it holds another credential than the refused one;
+   * a file that cannot be read changes nothing. No Vault call; the read (at most its bound, a
+   * volume that hangs given up at once after the first) is made without this object's lock.
+   */
+  void lookAtCredential() {
+    if (!waitsForCredential()) {
+      return;
+    }
+    CredentialDigest now = readNow.get();
+    if (now == null) {
+      return;
+    }
+    synchronized (this) {
+      // a refusal meanwhile noted what its login read: compared with that
+      if (waitsForCredential() && !now.equals(refusedWith)) {
+        changed = true;
+        LOG.log(Level.INFO, "the vault login credential changed since the token was refused;"
+            + " the clusters refused for it are asked now, not after their backoff");
+      }
+    }
+  }
+
+  private synchronized boolean waitsForCredential() {
+    return refusedAtLogins >= 0 && issuedAtLogins <= refusedAtLogins && !changed;
   }
 }

@@ -55,6 +55,11 @@ public final class VaultAuthenticator implements AutoCloseable {
   private boolean closed;
   /** Logins that worked so far; read without the lock, which a login holds while it waits. */
   private final AtomicLong logins = new AtomicLong();
+  /**
+   * The credential the last login that read one read; null if its read failed (or none read
+   * yet). Read without the lock, as {@link #logins}.
+   */
+  private volatile CredentialDigest lastRead;
 
   /**
    * Token, its expiry ({@code null}: never expires), when to act on it, and whether a login of
@@ -215,6 +220,23 @@ public final class VaultAuthenticator implements AutoCloseable {
     return logins.get();
   }
 
+  /**
+   * The credential the last login that read one read (whether the login worked or not); null
+   * if that read failed, or none was read yet. Never waits, not even for a login under way.
+   */
+  CredentialDigest lastCredentialRead() {
+    return lastRead;
+  }
+
+  /**
+   * The credential as its file holds it now, read within the read bound, without asking Vault
+   * and without waiting for a login under way; null with a token from an environment variable
+   * (nothing is read) or if it cannot be read.
+   */
+  CredentialDigest credentialNow() {
+    return credential.digestNow();
+  }
+
   /** When the current token expires; {@code null} if there is none or it never expires. */
   synchronized Instant expiresAt() {
     return state == null ? null : state.expiresAt;
@@ -289,6 +311,7 @@ public final class VaultAuthenticator implements AutoCloseable {
     Secret read = null;
     try {
       read = changed != null ? changed : credential.read();
+      lastRead = CredentialDigest.of(read);
       State s = login.login(now, read);
       logins.incrementAndGet();
       loginBackoff.succeeded();
@@ -296,6 +319,9 @@ public final class VaultAuthenticator implements AutoCloseable {
       unanswered = null;
       return s;
     } catch (VaultRequestException e) {
+      if (read == null && e.failure() == VaultFailure.CREDENTIALS_UNREADABLE) {
+        lastRead = null; // whatever the file holds once it is read again is new
+      }
       if (e.failure() != VaultFailure.INTERRUPTED) {
         loginBackoff.failed(e, kept == null ? "no vault token meanwhile"
             : "keeping the current vault token"

@@ -234,6 +234,7 @@ public final class VaultCertificateSource implements CertificateSource {
     ensureOpen();
     List<ClusterId> ids = distinctIds(clusters);
     cache.retainOnly(ids);
+    cache.lookAtCredential(); // a token fixed in its file ends the backoff of those refused
     Instant now = clock.instant();
     List<Map.Entry<ClusterId, Future<CertificateBundle>>> asked = new ArrayList<>();
     // answers come in ID order (the cached ones first, then the asked ones): the sorted map is

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A token fixed after it was refused: the clusters that wait for their certificate because the
- * token was refused ({@code vault-token-invalid}) are asked again as soon as a login works,
- * not at the end of their own backoff; a cluster that failed for a reason of its own (its role
- * refuses its name) keeps its backoff, and a token refused again puts them back in theirs.
+ * token was refused ({@code vault-token-invalid}) are asked again as soon as a login works, or
+ * at the first observation after the token file changed, not at the end of their own backoff; a
+ * cluster that failed for a reason of its own (its role refuses its name) keeps its backoff, and
+ * a token refused again puts them back in theirs.
  */
 class VaultTokenFixedTest {
   private static final String REFUSED_NAME =
@@ -73,22 +73,24 @@ class VaultTokenFixedTest {
     fixture.close();
   }
 
+  /**
+   * A caller asks for a new cluster, beta, whose login reads the fixed token (no observation
+   * looks at the file); the file then holds the refused one again, so that only the login and
+   * the certificate issued show the token works: alpha is asked at the next observation.
+   */
   @Test
   void aClusterRefusedForTheTokenIsAskedOnceALoginWorksAgain() throws Exception {
     Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
     Files.writeString(tokenFile, fixed.reveal() + "\n");
-    Instant now = fixture.clock.instant();
+    source.certificateFor(beta);
+    Files.writeString(tokenFile, "not-a-token\n");
 
-    // a new cluster logs in with the fixed token; alpha's own backoff has 16 s to go
-    CertificateObservation first = source.observe(List.of(alpha, beta, gamma));
-    assertTrue(first.bundles().containsKey(beta.id()), first.problems().toString());
-    assertEquals(Optional.of(now), first.nextAttention(), "alpha is due at once");
-
+    // alpha's own backoff has 16 s to go
     long gammaAsked = fixture.vault.requestCount("pki-gamma/");
     fixture.clock.advance(Duration.ofSeconds(1));
-    CertificateObservation second = source.observe(List.of(alpha, beta, gamma));
-    assertTrue(second.bundles().containsKey(alpha.id()), second.problems().toString());
-    assertEquals("vault-name-refused", reasonOf(second, gamma));
+    CertificateObservation o = source.observe(List.of(alpha, beta, gamma));
+    assertTrue(o.bundles().containsKey(alpha.id()), o.problems().toString());
+    assertEquals("vault-name-refused", reasonOf(o, gamma));
     assertEquals(gammaAsked, fixture.vault.requestCount("pki-gamma/"),
         "gamma, refused for its name, waits out its own backoff");
   }
@@ -97,7 +99,7 @@ class VaultTokenFixedTest {
   void aNewTokenRefusedAgainLeavesTheClustersInTheirBackoff() throws Exception {
     Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
     Files.writeString(tokenFile, fixed.reveal() + "\n");
-    source.observe(List.of(alpha, beta, gamma)); // beta logs in with it
+    source.certificateFor(beta); // a caller's new cluster logs in with it
     fixture.vault.revoke(fixed); // and it is refused again before alpha asks
 
     fixture.clock.advance(Duration.ofSeconds(1));
@@ -114,6 +116,41 @@ class VaultTokenFixedTest {
     }
     assertEquals(0, fixture.vault.requestCount("pki-alpha/"),
         "alpha is back in its backoff: " + fixture.takePaths());
+  }
+
+  /**
+   * Every cluster refused for the token waits (alpha 16 s more), and nothing asks Vault: the
+   * next observation reads the token file, and once it holds another token, alpha is asked at
+   * once; gamma, refused for its name, keeps its backoff.
+   */
+  @Test
+  void aTokenFixedInItsFileIsTriedAtTheNextObservation() throws Exception {
+    Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    Files.writeString(tokenFile, fixed.reveal() + "\n");
+    long gammaAsked = fixture.vault.requestCount("pki-gamma/");
+    fixture.clock.advance(Duration.ofSeconds(1));
+
+    CertificateObservation o = source.observe(List.of(alpha, gamma));
+    assertTrue(o.bundles().containsKey(alpha.id()), o.problems().toString());
+    assertEquals("vault-name-refused", reasonOf(o, gamma));
+    assertEquals(gammaAsked, fixture.vault.requestCount("pki-gamma/"),
+        "gamma, refused for its name, waits out its own backoff");
+  }
+
+  /**
+   * Another wrong token written to the file is tried once, with one lookup, and refused: alpha
+   * is back in its backoff, and the file read again unchanged asks Vault nothing.
+   */
+  @Test
+  void anotherWrongTokenInItsFileIsTriedOnceAndLeavesTheBackoff() throws Exception {
+    Files.writeString(tokenFile, "still-not-a-token\n");
+    fixture.vault.clearRequests();
+    for (int second = 0; second < 5; second++) {
+      fixture.clock.advance(Duration.ofSeconds(1));
+      assertEquals("vault-token-invalid", reasonOf(source.observe(List.of(alpha, gamma)), alpha));
+    }
+    assertEquals(List.of("auth/token/lookup-self"), fixture.takePaths(),
+        "the new token is looked up once, and alpha is not asked with it");
   }
 
   /**
