@@ -29,7 +29,10 @@ final class CacheEntry {
   boolean paused;
   /** The reason its last own attempt failed with (a pause is none); null once one worked. */
   String lastOwnFailure;
-  /** Whether its last own attempt failed because the token was refused (token-invalid). */
+  /**
+   * Whether its last own attempt failed for the token: refused ({@code vault-token-invalid}),
+   * or its file or variable unreadable ({@code vault-credentials-unreadable}).
+   */
   boolean tokenRefused;
   boolean lookedForKept;
 
@@ -53,9 +56,10 @@ final class CacheEntry {
   }
 
   /**
-   * Whether its backoff ends early: its last own attempt failed because the token was refused,
-   * and {@code tokenWorksAgain} (a certificate was issued after a login since the last refusal
-   * of a token of any cluster). A cluster a pause of every cluster holds waits for that pause.
+   * Whether its backoff ends early: its last own attempt failed for the token (refused or
+   * unreadable), and {@code tokenWorksAgain} (a certificate was issued after a login since the
+   * last such failure of any cluster, or the credential file changed since). A cluster a pause
+   * of every cluster holds waits for that pause.
    */
   boolean endsBackoffEarly(boolean tokenWorksAgain) {
     return tokenWorksAgain && tokenRefused && !paused;

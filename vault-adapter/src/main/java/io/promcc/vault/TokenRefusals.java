@@ -8,8 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * Whether the token may work again after it was refused for a cluster
- * ({@code vault-token-invalid}), so that the clusters refused for the token need not wait out
- * their own backoff: a certificate was issued after a login that came after the last such
+ * ({@code vault-token-invalid}) or could not be read ({@code vault-credentials-unreadable}: its
+ * file missing, unreadable, on a volume that hangs), so that the clusters refused for the token
+ * need not wait out their own backoff: a certificate was issued after a login that came after the last such
  * refusal, or the credential file holds another credential than the one the logins before that
  * refusal read (a token fixed in its file, looked at by {@link #lookAtCredential()} at each
  * observation, with no Vault call). A login alone shows nothing: each refused request logs in
@@ -43,7 +44,19 @@ final class TokenRefusals {
     this.readNow = requireNonNull(readNow, "readNow == null");
   }
 
-  /** A cluster's request was refused for the token, after every login it made itself. */
+  /**
+   * Whether a cluster's attempt that failed with {@code reason} failed for the token, not for
+   * the cluster: the token refused, or it (its file or variable) could not be read.
+   */
+  static boolean aboutTheToken(String reason) {
+    return VaultFailure.TOKEN_INVALID.reason().equals(reason)
+        || VaultFailure.CREDENTIALS_UNREADABLE.reason().equals(reason);
+  }
+
+  /**
+   * A cluster's request was refused for the token, or the token could not be read, after every
+   * login it made itself.
+   */
   synchronized void refused() {
     refusedAtLogins = Math.max(refusedAtLogins, logins.getAsLong());
     refusedWith = lastRead.get();

@@ -154,6 +154,28 @@ class VaultTokenFixedTest {
   }
 
   /**
+   * The token file gone when alpha's backoff ends: alpha waits with
+   * {@code vault-credentials-unreadable}, a problem of the token as {@code vault-token-invalid}
+   * is, so the file readable again (with a token that works) ends its backoff at the next
+   * observation.
+   */
+  @Test
+  void aTokenFileReadableAgainIsTriedAtTheNextObservation() throws Exception {
+    Files.delete(tokenFile);
+    CertificateObservation waiting = source.observe(List.of(alpha, gamma));
+    fixture.clock.advance(Duration.between(fixture.clock.instant(),
+        waiting.nextAttention().orElseThrow())); // alpha's retry, 16 s after its 5th refusal
+    CertificateObservation unreadable = source.observe(List.of(alpha, gamma));
+    assertEquals("vault-credentials-unreadable", reasonOf(unreadable, alpha));
+
+    Secret fixed = fixture.vault.createToken(Duration.ofDays(30), true, Duration.ZERO);
+    Files.writeString(tokenFile, fixed.reveal() + "\n");
+    fixture.clock.advance(Duration.ofSeconds(1)); // alpha's own backoff has 31 s to go
+    CertificateObservation o = source.observe(List.of(alpha, gamma));
+    assertTrue(o.bundles().containsKey(alpha.id()), o.problems().toString());
+  }
+
+  /**
    * A PKI that refuses every token as invalid while each new login works (its lookup says the
    * token is valid): the logins the refused requests make themselves end no backoff, so the
    * clusters are asked as their backoff says, not at every observation.
