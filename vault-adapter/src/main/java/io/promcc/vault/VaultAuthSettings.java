@@ -109,6 +109,21 @@ public sealed interface VaultAuthSettings {
     }
   }
 
+  /**
+   * The file the login credential is read from: the token file (empty with a token from an
+   * environment variable), the service account token file or the secret ID file. Watched by
+   * {@code promcc run}: an observation after it changes asks Vault at once for the clusters
+   * that wait because the token was refused or could not be read.
+   */
+  default Optional<Path> credentialFile() {
+    if (this instanceof Token t) {
+      return t.file();
+    } else if (this instanceof Kubernetes k) {
+      return Optional.of(k.jwtFile());
+    }
+    return Optional.of(((AppRole) this).secretIdFile());
+  }
+
   /** What the records' problems are about. */
   String SUBJECT = "vault auth settings";
 

@@ -201,6 +201,7 @@ public final class Controller {
     PlannerFileWatches watches = PlannerFileWatches.watch(watcher, plannerFiles, inputs,
         loop::trigger);
     plannerWatches = watches;
+    VaultCredentialWatch.watch(watcher, settings.vault(), loop::trigger);
     watcher.start();
     if (!plannerFiles.isEmpty()) {
       // an edit between the first read (when the controller was made) and the watch's start

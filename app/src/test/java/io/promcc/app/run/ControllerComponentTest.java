@@ -169,7 +169,43 @@ class ControllerComponentTest {
     }
   }
 
-  private static void awaitMetric(Controller controller, String line) {
+  /**
+   * The Vault token file is watched: another token written to it starts a reconcile, whose
+   * observation reads it (ending the backoff of clusters refused for the token), where nothing
+   * looked before the next certificate due or the resync (5 min).
+   */
+  @Test
+  void aChangeOfTheVaultTokenFileStartsAReconcile() throws Exception {
+    FakeVault vault = FakeVault.start(Clock.systemUTC());
+    vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    Path token = Files.writeString(temp.resolve("token"),
+        vault.createToken(Duration.ofDays(1), true, Duration.ZERO).reveal());
+    Controller controller = component(Map.of("clusters", clusters.toString(),
+        "certificates", "vault", "vault-address", vault.address().toString(),
+        "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
+        "http-address", "127.0.0.1:0")).controller();
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    try {
+      String unchanged = "promcc_reconcile_total{outcome=\"unchanged\"} ";
+      String before = awaitMetric(controller, "promcc_reconcile_total{outcome=\"written\"} 1.0")
+          .lines().filter(line -> line.startsWith(unchanged)).findFirst().orElseThrow();
+      double seen = Double.parseDouble(before.substring(unchanged.length()));
+      Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
+          .reveal());
+      awaitMetric(controller, unchanged + (seen + 1));
+    } finally {
+      controller.stop();
+      runner.join(Duration.ofSeconds(30).toMillis());
+      vault.close();
+    }
+  }
+
+  /** The body of /metrics once it has {@code line}. */
+  private static String awaitMetric(Controller controller, String line) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + controller.statusPort() + "/metrics")).timeout(Duration.ofSeconds(20)).build();
@@ -178,6 +214,7 @@ class ControllerComponentTest {
       body.set(http.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
       return body.get().lines().anyMatch(line::equals);
     });
+    return body.get();
   }
 
   /** The body of /readyz once it names the sources it waits for. */
