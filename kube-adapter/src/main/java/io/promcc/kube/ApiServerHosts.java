@@ -322,6 +322,9 @@ final class ApiServerHosts {
     if (w0 == 0x2001 && w1 == 0) {
       return new Verdict(Kind.NON_ROUTABLE, "teredo, 2001::/32");
     }
+    if (w0 == 0x2001 && w1 == 0x0002 && isZero(a, 4, 6)) {
+      return new Verdict(Kind.NON_ROUTABLE, "benchmarking, 2001:2::/48");
+    }
     if (w0 == 0x0100 && isZero(a, 2, 8)) {
       return new Verdict(Kind.NON_ROUTABLE, "discard, 100::/64");
     }

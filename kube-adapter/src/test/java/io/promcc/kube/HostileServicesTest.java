@@ -127,7 +127,8 @@ class HostileServicesTest {
     check(wrong, "api-server-non-routable", "https://0.0.0.0", "https://0.1.2.3", "https://[::]",
         "https://224.0.0.1", "https://239.1.1.1", "https://[ff02::1]", "https://255.255.255.255",
         "https://240.0.0.1", "https://192.0.2.10", "https://198.51.100.1", "https://203.0.113.7",
-        "https://198.18.0.1", "https://[2001:db8::1]", "https://[2001::1]", "https://[fec0::1]");
+        "https://198.18.0.1", "https://[2001:db8::1]", "https://[2001::1]", "https://[fec0::1]",
+        "https://[2001:2::1]", "https://[2001:2:0:ffff::1]");
     check(wrong, "invalid-api-server", "https://2130706433", "https://0x7f000001",
         "https://127.1", "https://0177.0.0.1", "https://010.0.0.1");
     assertEquals(List.of(), wrong);
