@@ -130,7 +130,8 @@ public final class ClusterFileSource implements GuestClusterSource {
     this.state = new ClusterFileState(this.file, this.errors, quoted());
     String thread = "promcc-clusters-file";
     String what = "reading " + quoted(); // as the watcher's line of a failed listener named it
-    this.reads = CoalescedRuns.onOwnThreadUnless(executor, thread, what, this::reload);
+    this.reads = CoalescedRuns.onOwnThreadUnless(executor, thread, what,
+        watcher.stopBudget(), this::reload);
     errors.declared(SOURCE);
   }
 

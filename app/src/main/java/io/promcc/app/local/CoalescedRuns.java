@@ -3,7 +3,6 @@ package io.promcc.app.local;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,12 +18,10 @@ import java.util.concurrent.TimeUnit;
  * asked. A task that throws is logged, and the next ask runs it again.
  *
  * <p>Thread-safe. {@link #close()} is idempotent: no run begins after it, a run under way is
- * interrupted (its waits end) and waited for at most {@link #CLOSE_WAIT}; asks then do nothing.
+ * interrupted (its waits end) and waited for at most what is left of its {@link StopBudget},
+ * shared with the other threads that read watched files; asks then do nothing.
  */
 public final class CoalescedRuns implements AutoCloseable {
-  /** How long {@link #close()} waits for a run under way to end, its waits interrupted. */
-  public static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-
   private static final System.Logger LOG = System.getLogger(CoalescedRuns.class.getName());
 
   private final String name;
@@ -32,17 +29,19 @@ public final class CoalescedRuns implements AutoCloseable {
   private final Runnable task;
   private final Executor executor;
   private final ExecutorService owned; // null where the executor is the caller's
+  private final StopBudget stops; // null where the executor is the caller's
   private final Object lock = new Object();
   private boolean queued; // guarded by lock: a run was handed over and has not begun
   private boolean closed; // guarded by lock
 
   private CoalescedRuns(String name, String what, Runnable task, Executor executor,
-      ExecutorService owned) {
+      ExecutorService owned, StopBudget stops) {
     this.name = requireNonNull(name, "name == null");
     this.what = requireNonNull(what, "what == null");
     this.task = requireNonNull(task, "task == null");
     this.executor = requireNonNull(executor, "executor == null");
     this.owned = owned;
+    this.stops = stops;
   }
 
   /**
@@ -50,23 +49,26 @@ public final class CoalescedRuns implements AutoCloseable {
    * ({@link #onOwnThread}): what a source given an executor by its tests asks for.
    */
   public static CoalescedRuns onOwnThreadUnless(Executor executor, String threadName,
-      String what, Runnable task) {
-    return executor == null ? onOwnThread(threadName, what, task)
+      String what, StopBudget stops, Runnable task) {
+    return executor == null ? onOwnThread(threadName, what, stops, task)
         : with(executor, threadName, what, task);
   }
 
   /**
    * Runs {@code task} on a daemon thread named {@code threadName}, made at the first ask and
-   * ended by {@link #close()}; a failure of {@code task} logged as "{@code what} failed" (what it
-   * reads, named: the log line of a failed watch named its file).
+   * ended by {@link #close()}, which waits for it at most what is left of {@code stops}; a
+   * failure of {@code task} logged as "{@code what} failed" (what it reads, named: the log line
+   * of a failed watch named its file).
    */
-  public static CoalescedRuns onOwnThread(String threadName, String what, Runnable task) {
+  public static CoalescedRuns onOwnThread(String threadName, String what, StopBudget stops,
+      Runnable task) {
+    requireNonNull(stops, "stops == null");
     ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
       Thread made = new Thread(runnable, threadName);
       made.setDaemon(true);
       return made;
     });
-    return new CoalescedRuns(threadName, what, task, thread, thread);
+    return new CoalescedRuns(threadName, what, task, thread, thread, stops);
   }
 
   /**
@@ -75,7 +77,7 @@ public final class CoalescedRuns implements AutoCloseable {
    * it. A failure of {@code task} is logged as "{@code what} failed".
    */
   public static CoalescedRuns with(Executor executor, String name, String what, Runnable task) {
-    return new CoalescedRuns(name, what, task, executor, null);
+    return new CoalescedRuns(name, what, task, executor, null, null);
   }
 
   /**
@@ -123,7 +125,10 @@ public final class CoalescedRuns implements AutoCloseable {
     }
   }
 
-  /** Stops the runs: interrupts one under way and waits for it, at most {@link #CLOSE_WAIT}. */
+  /**
+   * Stops the runs: interrupts one under way and waits for it, at most what is left of the
+   * {@link StopBudget}.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -137,9 +142,8 @@ public final class CoalescedRuns implements AutoCloseable {
     }
     owned.shutdownNow();
     try {
-      if (!owned.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.log(Level.WARNING, name + " did not end within " + CLOSE_WAIT.toSeconds()
-            + " s of the stop, its waits interrupted; it ends with the process");
+      if (!stops.await(nanos -> owned.awaitTermination(nanos, TimeUnit.NANOSECONDS))) {
+        LOG.log(Level.WARNING, stops.notEnded(name));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

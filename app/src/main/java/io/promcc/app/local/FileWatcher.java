@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -35,11 +36,13 @@ import java.util.function.LongSupplier;
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
  * is held; while one runs, no path is checked and no other listener runs. So each waits only a
  * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
- * waits up to 5 s): the listeners of the clusters file, the base config and the profile hand
- * their waits for a file being written (up to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of
- * their own ({@link CoalescedRuns}), so that they hold back no other watch; the others return
- * quickly. An exception of a listener is logged and
- * does not affect the others. A change during a burst of events may be reported more than once.
+ * waits for it at most what is left of its {@link #stopBudget()}): the listeners of the
+ * clusters file, the base config and the profile hand their waits for a file being written (up
+ * to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of their own ({@link CoalescedRuns}), so that
+ * they hold back no other watch, and those threads' closes share that budget, so that the
+ * stop waits {@link StopBudget#TOTAL} at most for all of them; the others return quickly. An
+ * exception of a listener is logged and does not affect the others. A change during a burst of
+ * events may be reported more than once.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot
  * be started or given new paths. One watcher can serve every source of a process.
@@ -49,7 +52,6 @@ public final class FileWatcher implements AutoCloseable {
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(2);
 
   private static final System.Logger LOG = System.getLogger(FileWatcher.class.getName());
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   /** A registration: {@link #close()} stops its listener. */
   public interface Watch extends AutoCloseable {
@@ -80,6 +82,7 @@ public final class FileWatcher implements AutoCloseable {
   private final Object lock = new Object();
   private final EventFolders events; // guarded by lock, except poll and close
   private final CheckLoop loop;
+  private final StopBudget stops;
   // guarded by lock
   private final List<Registration> registrations = new ArrayList<>();
   private Thread thread;
@@ -115,7 +118,14 @@ public final class FileWatcher implements AutoCloseable {
    */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
       LongSupplier ticker, Sleeper sleeper) {
+    this(checkInterval, clock, fileEvents, reader, ticker, sleeper, new StopBudget());
+  }
+
+  /** As above, the closes sharing {@code stops} (a seam for tests: less than 5 s). */
+  FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
+      LongSupplier ticker, Sleeper sleeper, StopBudget stops) {
     requireNonNull(checkInterval, "checkInterval == null");
+    this.stops = requireNonNull(stops, "stops == null");
     if (checkInterval.isNegative() || checkInterval.isZero()) {
       throw new IllegalArgumentException("check interval must be positive, found \""
           + checkInterval + "\"");
@@ -198,7 +208,16 @@ public final class FileWatcher implements AutoCloseable {
     return check(null);
   }
 
-  /** Stops the background thread and every watch, waiting up to 5 s for the thread to end. */
+  /** The time {@link #close()} shares with the threads that read the watched files. */
+  public StopBudget stopBudget() {
+    return stops;
+  }
+
+  /**
+   * Stops the background thread and every watch, waiting for the thread to end at most what is
+   * left of the {@link #stopBudget()} ({@link StopBudget#TOTAL} in all for the closes that
+   * share it).
+   */
   @Override
   public void close() {
     Thread running;
@@ -215,7 +234,12 @@ public final class FileWatcher implements AutoCloseable {
     if (running != null && running != Thread.currentThread()) {
       running.interrupt();
       try {
-        running.join(CLOSE_WAIT.toMillis());
+        if (!stops.await(nanos -> {
+          TimeUnit.NANOSECONDS.timedJoin(running, nanos); // none if 0
+          return !running.isAlive();
+        })) {
+          LOG.log(System.Logger.Level.WARNING, stops.notEnded(running.getName()));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

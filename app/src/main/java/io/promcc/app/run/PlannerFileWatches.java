@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.local.CoalescedRuns;
 import io.promcc.app.local.FileWatcher;
+import io.promcc.app.local.StopBudget;
 import io.promcc.core.model.Quoting;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  * their waits for the files to hold still (up to 4 s each) do not hold the shared watcher's
  * thread, so a file that keeps changing does not hold back the other watched files' changes
  * (the clusters file's, {@code --cert-dir}'s). Changes seen before a reload begins are one
- * reload. Thread-safe; {@link #close()} stops the reloads, waiting a bounded time.
+ * reload. Thread-safe; {@link #close()} stops the reloads, waiting for one under way at most
+ * what is left of the watcher's {@link FileWatcher#stopBudget()}.
  */
 final class PlannerFileWatches implements AutoCloseable {
   private final PlanInputs inputs;
@@ -33,14 +35,15 @@ final class PlannerFileWatches implements AutoCloseable {
   private final Set<Path> unread = new LinkedHashSet<>(); // changed, not yet read holding still
 
   private PlannerFileWatches(List<Path> files, PlanInputs inputs, Consumer<String> changed,
-      Executor executor) {
+      Executor executor, StopBudget stops) {
     this.inputs = requireNonNull(inputs, "inputs == null");
     this.newPlanner = requireNonNull(changed, "changed == null");
     String name = "promcc-planner-files";
     // the files named, as the watcher's line of a failed listener named its file
     String what = "reading " + files.stream().map(file -> Quoting.quote(file.toString()))
         .collect(Collectors.joining(" and "));
-    this.reloads = CoalescedRuns.onOwnThreadUnless(executor, name, what, this::reload);
+    this.reloads = CoalescedRuns.onOwnThreadUnless(executor, name, what, stops,
+        this::reload);
   }
 
   /**
@@ -58,7 +61,8 @@ final class PlannerFileWatches implements AutoCloseable {
    */
   static PlannerFileWatches watch(FileWatcher watcher, List<Path> files, PlanInputs inputs,
       Consumer<String> changed, Executor executor) {
-    PlannerFileWatches watches = new PlannerFileWatches(files, inputs, changed, executor);
+    PlannerFileWatches watches = new PlannerFileWatches(files, inputs, changed, executor,
+        watcher.stopBudget());
     for (Path file : files) {
       FileWatcher.Watch watch = watcher.watch(file, () -> watches.seen(file));
       synchronized (watches) {

@@ -129,7 +129,7 @@ class CoalescedRunsTest {
     CountDownLatch never = new CountDownLatch(1);
     List<String> seen = new ArrayList<>();
     String name = "promcc-test-runs";
-    CoalescedRuns runner = CoalescedRuns.onOwnThread(name, name, () -> {
+    CoalescedRuns runner = CoalescedRuns.onOwnThread(name, name, new StopBudget(), () -> {
       synchronized (seen) {
         seen.add(Thread.currentThread().getName());
       }

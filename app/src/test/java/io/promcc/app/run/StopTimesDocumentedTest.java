@@ -2,6 +2,7 @@ package io.promcc.app.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.local.StopBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -22,6 +23,8 @@ class StopTimesDocumentedTest {
     assertTrue(stopping.contains("after " + GRACE + " seconds its waits"), stopping);
     assertTrue(stopping.contains("outlasts " + 3 * GRACE + " seconds (" + GRACE + " to finish, "
         + GRACE + " after its waits are interrupted, " + GRACE + " more)"), stopping);
+    assertTrue(stopping.contains("interrupted and given " + StopBudget.TOTAL.toSeconds()
+        + " seconds in all to end"), stopping);
     assertTrue(operations.contains("(some " + 3 * GRACE + " seconds: " + GRACE + " to finish, "
         + GRACE + " after its waits are interrupted, " + GRACE + " more)"),
         "the Configuration section's times differ from STOP_GRACE");

@@ -1,0 +1,107 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stop of the threads that read watched files, when each holds a read that ignores its
+ * interrupt (a stuck volume): their closes share one budget of time, so the stop waits for all
+ * of them about as long as for one, where each waited its own 5 s (15 s for three). On real
+ * threads and the system's time, with a budget of 2.5 s instead of 5.
+ */
+class FileThreadsStopTest {
+  private static final Duration TOTAL = Duration.ofMillis(2500);
+  private static final long PATIENCE_SECONDS = 30;
+
+  @TempDir Path temp;
+
+  private final StopBudget stops = new StopBudget(TOTAL, System::nanoTime);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final List<Thread> held = new ArrayList<>();
+
+  @AfterEach
+  void releaseTheReads() throws InterruptedException {
+    release.countDown();
+    List<Thread> threads;
+    synchronized (held) {
+      threads = List.copyOf(held);
+    }
+    for (Thread thread : threads) {
+      thread.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
+    }
+  }
+
+  @Test
+  void threeReadsThatIgnoreTheirInterruptsHoldTheStopOneBudgetInAll() throws Exception {
+    FileWatcher watcher = new FileWatcher(Duration.ofMillis(20), MutableClock.startingNow(),
+        false, null, System::nanoTime, Sleeper.SYSTEM, stops);
+    Path file = Files.writeString(temp.resolve("certificate.pem"), "a");
+    CountDownLatch watcherHeld = new CountDownLatch(1);
+    watcher.watch(file, () -> ignoreInterrupts(watcherHeld));
+    CountDownLatch clustersHeld = new CountDownLatch(1);
+    CoalescedRuns clusters = CoalescedRuns.onOwnThread("promcc-clusters-file", "clusters",
+        watcher.stopBudget(), () -> ignoreInterrupts(clustersHeld));
+    CountDownLatch plannerHeld = new CountDownLatch(1);
+    CoalescedRuns planner = CoalescedRuns.onOwnThread("promcc-planner-files", "planner",
+        watcher.stopBudget(), () -> ignoreInterrupts(plannerHeld));
+    watcher.start();
+    Files.writeString(file, "b");
+    clusters.ask();
+    planner.ask();
+    for (CountDownLatch reading : List.of(watcherHeld, clustersHeld, plannerHeld)) {
+      assertTrue(reading.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "each read began");
+    }
+
+    List<String> warnings = new ArrayList<>();
+    long before = System.nanoTime();
+    try (LogCapture runs = LogCapture.of(CoalescedRuns.class);
+        LogCapture watches = LogCapture.of(FileWatcher.class)) {
+      clusters.close(); // the controller's order: sources, the watcher, the planner's files
+      watcher.close();
+      planner.close();
+      warnings.addAll(runs.messages());
+      warnings.addAll(watches.messages());
+    }
+    Duration stop = Duration.ofNanos(System.nanoTime() - before);
+
+    assertTrue(stop.compareTo(TOTAL.multipliedBy(2)) < 0, "the stop took " + stop);
+    String notEnded = " had not ended when the 2 s the stop gives the threads that read watched"
+        + " files were up, its waits interrupted; it ends with the process";
+    assertEquals(List.of("promcc-clusters-file" + notEnded, "promcc-planner-files" + notEnded,
+        "promcc-file-watcher" + notEnded), warnings);
+  }
+
+  /** A read that goes on when interrupted, until the test ends (bounded). */
+  private void ignoreInterrupts(CountDownLatch began) {
+    synchronized (held) {
+      held.add(Thread.currentThread());
+    }
+    began.countDown();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    boolean interrupted = false;
+    while (release.getCount() > 0 && System.nanoTime() < end) {
+      try {
+        release.await(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true; // ignored, as a read of a stuck volume ignores it
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
