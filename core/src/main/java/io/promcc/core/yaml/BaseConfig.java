@@ -94,7 +94,7 @@ public final class BaseConfig {
     }
     List<String> warnings = new ArrayList<>(TopLevelFields.warnings(values, subject));
     LaterDocuments.warning(written, text.length(), subject).ifPresent(warnings::add);
-    boolean noValue = values.isEmpty() && YamlReader.holdsNoValue(text, subject);
+    boolean noValue = values.isEmpty() && NoValueTexts.holdsNoValue(text, subject);
     return new BaseConfig(source, text, values, List.copyOf(warnings), noValue);
   }
 
@@ -109,7 +109,7 @@ public final class BaseConfig {
    */
   public static boolean holdsNoValue(String written) {
     requireNonNull(written, "written == null");
-    return YamlReader.firstDocumentHoldsNoValue(written, "base config");
+    return NoValueTexts.firstDocumentHoldsNoValue(written, "base config");
   }
 
   /**

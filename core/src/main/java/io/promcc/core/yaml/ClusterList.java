@@ -66,7 +66,7 @@ public final class ClusterList {
     if (root == null) {
       // a truncated file, a failed write, a mount not there yet: no wish for no cluster
       throw new ValidationException(subject,
-          List.of(YamlReader.holdsNoValue(text, subject) ? NO_VALUE : NULL_VALUE));
+          List.of(NoValueTexts.holdsNoValue(text, subject) ? NO_VALUE : NULL_VALUE));
     }
     if (!(root instanceof List<?> items)) {
       throw new ValidationException(subject,

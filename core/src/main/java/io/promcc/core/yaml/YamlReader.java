@@ -50,7 +50,7 @@ public final class YamlReader {
    * Settings shared by every reader here: no duplicate keys, ordered maps and lists that know
    * a value written {@code Null} ({@link ReadMapping}, {@link ReadList}), large documents.
    */
-  private static LoadSettings settings(String label, boolean comments, Schema schema) {
+  static LoadSettings settings(String label, boolean comments, Schema schema) {
     return LoadSettings.builder()
         .setSchema(schema)
         .setLabel(label)
@@ -188,58 +188,6 @@ public final class YamlReader {
     }
     requireNoSurrogateEscapes(value, text, subject);
     return value;
-  }
-
-  /**
-   * Whether {@code text}, YAML that {@link #read} took as null, holds no value at all: nothing
-   * but blanks, comments and document markers, where a null written out ({@code ~},
-   * {@code null}, a tag or an anchor on nothing) is a value. A lone {@code ---} is read as an
-   * empty plain scalar, which is no value either.
-   */
-  static boolean holdsNoValue(String text, String subject) {
-    for (Event event : new Parse(settings(subject, false, GoYamlSchema.SCHEMA)).parseString(text)) {
-      if (isValue(event)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Whether {@link #readFirstDocument} reads {@code written} and {@link #holdsNoValue} finds no
-   * value in its first document, as {@code BaseConfig.parse} tells a base config of no value,
-   * told from the first document's events up to its first value: a text that has one is read no
-   * further, and one that cannot be read up to its first value (or to its first document's end)
-   * has a value to this test, being refused. A text of no value so far is read to the end of
-   * its first document once: the events of that document are the ones {@link #holdsNoValue}
-   * reads from its text, which the parse tells it by.
-   */
-  static boolean firstDocumentHoldsNoValue(String written, String subject) {
-    FirstDocumentParser first =
-        new FirstDocumentParser(settings(subject, false, GoYamlSchema.SCHEMA), written);
-    try {
-      while (first.hasNext()) {
-        if (isValue(first.next())) {
-          return false;
-        }
-      }
-    } catch (YamlEngineException refused) {
-      return false;
-    }
-    return true;
-  }
-
-  /** Whether {@code event} is (the start of) a value: an empty plain scalar is none. */
-  private static boolean isValue(Event event) {
-    return switch (event.getEventId()) {
-      case StreamStart, StreamEnd, DocumentStart, DocumentEnd, Comment -> false;
-      case Scalar -> {
-        ScalarEvent scalar = (ScalarEvent) event;
-        yield !scalar.getValue().isEmpty() || scalar.getScalarStyle() != ScalarStyle.PLAIN
-            || scalar.getTag().isPresent() || scalar.getAnchor().isPresent();
-      }
-      default -> true;
-    };
   }
 
   /**
