@@ -118,7 +118,8 @@ final class PlanInputs {
    */
   synchronized boolean reload(Runnable readAgain) {
     Optional<SettledRead.Read> base = baseSettling.map(s -> s.settle(PlanInputs::noValue));
-    Optional<SettledRead.Read> prof = profileSettling.map(s -> s.settle(PlanInputs::noValue));
+    Optional<SettledRead.Read> prof =
+        profileSettling.map(s -> s.settle(PlanInputs::profileOfNoValue));
     if (!base.map(SettledRead.Read::held).orElse(true)
         || !prof.map(SettledRead.Read::held).orElse(true)) {
       stillChanging(base.map(SettledRead.Read::interrupted).orElse(false)
@@ -182,12 +183,24 @@ final class PlanInputs {
    * Whether {@code bytes} hold no YAML value (blanks, comments, document markers, a byte order
    * mark), as the base config's parser tells ({@link BaseConfig#holdsNoValue}, which reads them
    * up to their first value: each version read while waiting is not parsed whole, the one taken
-   * is): a base config so is refused if it stays, and a profile so (read with the same YAML
-   * parser) too.
+   * is): a base config so is refused if it stays.
    */
   private static boolean noValue(byte[] bytes) {
     try {
       return BaseConfig.holdsNoValue(InputFiles.utf8(bytes));
+    } catch (IllegalArgumentException notText) {
+      return false; // refused as it is, if it stays so
+    }
+  }
+
+  /**
+   * Whether {@code bytes} are a profile of no YAML value that may yet be written into a good
+   * one ({@link ScrapeProfile#holdsNoValue}): one of several documents, an empty one first, is
+   * refused whatever follows, and is given no longer wait for it.
+   */
+  private static boolean profileOfNoValue(byte[] bytes) {
+    try {
+      return ScrapeProfile.holdsNoValue(InputFiles.utf8(bytes));
     } catch (IllegalArgumentException notText) {
       return false; // refused as it is, if it stays so
     }

@@ -176,4 +176,38 @@ class PlanInputsNoValueTest {
       }
     }
   }
+
+  /**
+   * A profile of several YAML documents whose first holds no value ({@code ---} twice, then
+   * jobs) is refused whatever is written after it, as the profile is read as one document: it
+   * is given the short wait and refused, where the longer wait its first document would have
+   * (the base config's reading) changed nothing. One of no value in one document, as a profile
+   * being written is for a moment, is still given the longer wait; and so is one whose last line
+   * is not ended yet.
+   */
+  @Test
+  void aProfileOfSeveralDocumentsIsRefusedWithoutTheLongerWait() {
+    Path base = write(temp.resolve("base.yml"), utf8(GOOD));
+    Path profile = write(temp.resolve("profile.yml"), utf8(PROFILE));
+    List<String> several = List.of("---\n---\n" + PROFILE, "# a\n---\n---\n",
+        "---\n...\n", "--- # c\n...\n---\n" + PROFILE);
+    List<String> oneOfNoValue = List.of("", "# nothing yet\n", "---\n", "%YAML 1.2\n---\n",
+        "--- # c\n", "---\n---");
+    for (List<String> shapes : List.of(several, oneOfNoValue)) {
+      for (String shape : shapes) {
+        PlanInputs inputs = inputs(base, Optional.of(profile));
+        write(profile, utf8(shape));
+        sleeps.clear();
+        reports.clear();
+
+        assertFalse(inputs.reload(), shape);
+
+        Duration wait = shapes == several ? Duration.ofMillis(100) : Duration.ofSeconds(2);
+        assertEquals(List.of(Duration.ofMillis(100), wait), sleeps, shape);
+        assertEquals(1, reports.size(), shape + ": " + reports);
+        assertTrue(reports.get(0).startsWith("profile: "), reports.get(0));
+        write(profile, utf8(PROFILE));
+      }
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.promcc.core.yaml;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.DocumentEndEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -47,6 +48,30 @@ final class NoValueTexts {
     try {
       while (first.hasNext()) {
         if (isValue(first.next())) {
+          return false;
+        }
+      }
+    } catch (YamlEngineException refused) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code text} is one YAML document of no value so far, as {@link YamlReader#read}
+   * reads it (null) and {@link #holdsNoValue} tells it: what a document written in place holds
+   * for a moment. False for a text of a value, one that YAML refuses before its first value, and
+   * one whose first document has ended, by {@code ...} or another {@code ---}: what may follow
+   * is another document, which a reader of one refuses. Read up to its first value or the end of
+   * its first document.
+   */
+  static boolean oneDocumentHoldsNoValue(String text, String subject) {
+    LoadSettings settings = YamlReader.settings(subject, false, GoYamlSchema.SCHEMA);
+    int documents = 0;
+    try {
+      for (Event event : new Parse(settings).parseString(text)) {
+        if (isValue(event) || event instanceof DocumentEndEvent end && end.isExplicit()
+            || event.getEventId() == Event.ID.DocumentStart && ++documents > 1) {
           return false;
         }
       }

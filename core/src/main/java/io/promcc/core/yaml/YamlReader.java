@@ -191,6 +191,17 @@ public final class YamlReader {
   }
 
   /**
+   * Whether {@code text} is one document of no YAML value so far (blanks, comments, document
+   * markers, directives), which {@link #readMapping(String, String)} reads as an empty mapping
+   * and a writer may yet give one: false for a text of a value, one of several documents (an
+   * empty one, then another), one whose document was ended with {@code ...}, and one YAML
+   * refuses before its first value. Read up to its first value or its document's end.
+   */
+  public static boolean holdsNoValueInOneDocument(String text, String subject) {
+    return NoValueTexts.oneDocumentHoldsNoValue(text, subject);
+  }
+
+  /**
    * {@code text} loaded with {@code settings}, for a reader with a schema of its own (promcc's
    * settings file), refused as {@link #read} refuses a collection that holds an alias of itself
    * or nests more than {@link #MAX_DEPTH} deep.
