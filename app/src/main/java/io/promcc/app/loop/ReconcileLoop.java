@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -120,13 +121,26 @@ public final class ReconcileLoop {
     trigger(why, true);
   }
 
+  /**
+   * The base config or profile was read anew: as {@link #trigger}, and after a reconcile that
+   * ended {@code rejected} the next one follows without waiting for the rest of the backoff (the
+   * desired config may have changed, which ends the rejection's pin). Never blocks long.
+   */
+  public void plannerChanged(String why) {
+    signal(why, schedule::plannerTriggered);
+  }
+
   private void trigger(String why, boolean clusterSource) {
+    signal(why, now -> schedule.triggered(now, clusterSource));
+  }
+
+  private void signal(String why, Consumer<Instant> toSchedule) {
     lock.lock();
     try {
       if (stopping) {
         return;
       }
-      schedule.triggered(clock.instant(), clusterSource);
+      toSchedule.accept(clock.instant());
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -218,8 +232,9 @@ public final class ReconcileLoop {
       return;
     }
     String retry = backoff.map(d -> d.isZero()
-        ? "; retrying now: the cluster source changed meanwhile (" + schedule.failures()
-            + " in a row)"
+        ? "; retrying now: the " + (result.outcome() == Outcome.REJECTED
+            ? "base config or profile" : "cluster source") + " changed meanwhile ("
+            + schedule.failures() + " in a row)"
         : "; retrying in " + d.toMillis() + " ms (" + schedule.failures() + " in a row)"
             + (result.outcome() == Outcome.SOURCE_NOT_READY
                 ? " or at the source's next change" : ""))

@@ -31,6 +31,11 @@ import java.util.Optional;
  *       once it works. Another trigger (a certificate, a watched file) says nothing of the
  *       cluster source: the next run stays due at the backoff's end, or after the trigger if
  *       that is later, as after any failure.
+ *   <li>Likewise after a run whose config Prometheus refused ({@code rejected}): an edit of the
+ *       base config or profile since that run started makes the next run due as any trigger
+ *       does, since the desired config may have changed, which ends the rejection's pin; an
+ *       operator's fix is not held back by a backoff of up to a minute. Other triggers leave
+ *       the backoff as it is.
  * </ul>
  */
 final class Schedule {
@@ -50,6 +55,10 @@ final class Schedule {
   private boolean triggerEndsBackoff;
   /** The cluster source triggered since the last run started. */
   private boolean clusterSourceTriggered;
+  /** The backoff in {@link #notBefore} ends at the next edit of the base config or profile. */
+  private boolean plannerEndsBackoff;
+  /** The base config or profile was read anew since the last run started. */
+  private boolean plannerTriggered;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
@@ -87,6 +96,19 @@ final class Schedule {
     }
   }
 
+  /**
+   * The base config or profile was read anew: a trigger that also ends the backoff of a run
+   * Prometheus refused the config of.
+   */
+  void plannerTriggered(Instant now) {
+    triggered(now, false);
+    plannerTriggered = true;
+    if (plannerEndsBackoff) {
+      plannerEndsBackoff = false;
+      notBefore = null;
+    }
+  }
+
   /** When the next run is due; at or before {@code now} means now. */
   Instant nextRun() {
     Instant due = resyncAt;
@@ -109,6 +131,7 @@ final class Schedule {
     firstTrigger = null;
     lastTrigger = null;
     clusterSourceTriggered = false;
+    plannerTriggered = false;
   }
 
   /**
@@ -116,13 +139,15 @@ final class Schedule {
    *
    * @param runAgainAt when the result asks to run again (a renewal), if ever
    * @return the backoff now in force, if the run failed: zero when the cluster source
-   *     triggered during a run it was not ready for, which ended it
+   *     triggered during a run it was not ready for, or the base config or profile was read
+   *     anew during a rejected run, which ended it
    */
   Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
     Instant soonest = now.plus(pacing.debounce());
     requestedAt = runAgainAt.map(at -> at.isBefore(soonest) ? soonest : at).orElse(null);
     triggerEndsBackoff = false;
+    plannerEndsBackoff = false;
     if (outcome.success()) {
       failures = 0;
       notBefore = null;
@@ -139,6 +164,12 @@ final class Schedule {
       } else {
         triggerEndsBackoff = true;
       }
+    } else if (outcome == Outcome.REJECTED) {
+      if (plannerTriggered) { // the run may have planned with the files before the edit
+        notBefore = null;
+        return Optional.of(Duration.ZERO);
+      }
+      plannerEndsBackoff = true;
     }
     return Optional.of(delay);
   }

@@ -199,7 +199,7 @@ public final class Controller {
     settings.baseConfig().ifPresent(plannerFiles::add);
     settings.profile().ifPresent(plannerFiles::add);
     PlannerFileWatches watches = PlannerFileWatches.watch(watcher, plannerFiles, inputs,
-        loop::trigger);
+        loop::plannerChanged);
     plannerWatches = watches;
     VaultCredentialWatch.watch(watcher, settings.vault(), loop::trigger);
     watcher.start();

@@ -115,6 +115,62 @@ class ReconcileLoopBackoffTest extends ReconcileLoopFixture {
   }
 
   @Test
+  void anEditOfTheBaseConfigOrProfileEndsTheBackoffOfARejectedRun() {
+    AtomicBoolean fixed = new AtomicBoolean(false);
+    ReconcileLoop loop = loop(() -> result(fixed.get() ? Outcome.RELOADED : Outcome.REJECTED,
+        Optional.empty()), SETTLING);
+    // four rejected runs in a row, the clock stopped right after the fourth: its backoff is
+    // drawn from [4 s, 8 s]
+    for (int i = 0; i < 20_000 && runs.size() < 4; i++) {
+      if (!loop.tick()) {
+        clock.advance(Duration.ofMillis(10));
+      }
+    }
+    assertEquals(4, runs.size());
+
+    // a certificate changing leaves the desired config's refusal as it was
+    loop.trigger("certificates changed");
+    clock.advance(SETTLE);
+    assertFalse(loop.tick(), "a certificates change ended the backoff of a rejected run");
+
+    // the operator fixes the base config: the pin ends with the desired config, so the fix is
+    // tried after the debounce (a second change within the settle), not after the rest of a
+    // backoff of up to a minute
+    fixed.set(true);
+    loop.plannerChanged("base config changed");
+    clock.advance(DEBOUNCE);
+    assertTrue(loop.tick(), "the run after the base config's edit waited for the backoff");
+    assertTrue(loop.status().lastResult().orElseThrow().success());
+  }
+
+  @Test
+  void anEditOfTheBaseConfigWhileARejectedRunRanEndsItsBackoffToo() {
+    AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
+    AtomicInteger calls = new AtomicInteger();
+    ReconcileLoop loop = loop(() -> {
+      if (calls.incrementAndGet() == 1) {
+        return result(Outcome.REJECTED, Optional.empty());
+      }
+      if (calls.get() == 2) { // the fix is read after this run planned with the files before it
+        looped.get().plannerChanged("base config changed");
+        return result(Outcome.REJECTED, Optional.empty());
+      }
+      return result(Outcome.RELOADED, Optional.empty());
+    }, SETTLING);
+    looped.set(loop);
+    assertTrue(loop.tick());
+    for (int i = 0; i < 100 && calls.get() < 2; i++) { // the first backoff is at most 1 s
+      clock.advance(Duration.ofMillis(10));
+      loop.tick();
+    }
+    assertEquals(2, calls.get(), "the retry after the first backoff");
+
+    clock.advance(SETTLE);
+    assertTrue(loop.tick(), "the edit during the rejected run waited for the backoff");
+    assertEquals(3, calls.get());
+  }
+
+  @Test
   void aTriggerDoesNotEndTheBackoffOfAnyOtherFailure() {
     AtomicInteger calls = new AtomicInteger();
     ReconcileLoop loop = loop(() -> result(calls.incrementAndGet() < 3 ? Outcome.FAILED
