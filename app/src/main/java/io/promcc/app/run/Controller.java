@@ -67,6 +67,7 @@ public final class Controller {
   private final Optional<ServiceEvents> events;
   private final Optional<LeaderElection> election;
   private final Optional<TargetWatch> targets;
+  private final Optional<PrometheusWatch> prometheusWatch;
   private final Clock clock;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -81,7 +82,7 @@ public final class Controller {
       @Selected CertificateSource certificates, ReconcileLoop loop, PlanInputs inputs,
       FileWatcher watcher, ControllerMetrics metrics, LoopHealth health,
       Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election,
-      Optional<TargetWatch> targets, Clock clock) {
+      Optional<TargetWatch> targets, Optional<PrometheusWatch> prometheusWatch, Clock clock) {
     this.settings = requireNonNull(settings, "settings == null");
     this.clusters = requireNonNull(clusters, "clusters == null");
     this.certificates = requireNonNull(certificates, "certificates == null");
@@ -94,6 +95,7 @@ public final class Controller {
     // a Lease only matters where Events are published
     this.election = events.isPresent() ? election.get() : Optional.empty();
     this.targets = requireNonNull(targets, "targets == null");
+    this.prometheusWatch = requireNonNull(prometheusWatch, "prometheusWatch == null");
     this.clock = requireNonNull(clock, "clock == null");
   }
 
@@ -212,6 +214,7 @@ public final class Controller {
     certificates.start();
     election.ifPresent(LeaderElection::start);
     targets.ifPresent(TargetWatch::start);
+    prometheusWatch.ifPresent(PrometheusWatch::start);
   }
 
   /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:9420}), as in a URL. */
@@ -361,6 +364,7 @@ public final class Controller {
     events.ifPresent(all::add);
     election.ifPresent(all::add);
     targets.ifPresent(all::add);
+    prometheusWatch.ifPresent(all::add);
     for (AutoCloseable closeable : all) {
       try {
         closeable.close();

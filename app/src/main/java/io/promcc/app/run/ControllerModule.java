@@ -114,6 +114,14 @@ public abstract class ControllerModule {
         : Optional.empty();
   }
 
+  /** With a Prometheus URL, the probe of it between reconciles that readiness follows. */
+  @Provides
+  @Singleton
+  static Optional<PrometheusWatch> prometheusWatch(Optional<PrometheusControl> control,
+      LoopHealth health) {
+    return control.map(c -> new PrometheusWatch(c, health));
+  }
+
   @Provides
   @Singleton
   static ControllerSettings controllerSettings(RunSettings settings) {

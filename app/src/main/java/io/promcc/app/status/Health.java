@@ -17,7 +17,8 @@ public interface Health {
 
   /**
    * Whether the controller does its job: its sources are synced and the last reconcile
-   * succeeded, or failures are being retried within a grace period.
+   * succeeded, or failures are being retried within a grace period, and Prometheus, once a
+   * reconcile succeeded, still answers.
    */
   HealthReport readiness();
 }

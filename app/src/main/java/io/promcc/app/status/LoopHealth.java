@@ -6,6 +6,7 @@ import io.promcc.core.reconcile.ReconcileResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The health rules of the reconcile loop, decided from what the loop reports and an injected
@@ -24,7 +25,10 @@ import java.time.Instant;
  * until a first reconcile has succeeded, and when reconciles have been failing (any outcome that
  * is not a {@linkplain ReconcileResult#success() success}, a pinned rejected config included)
  * for longer than {@link Bounds#readinessGrace()} since the first failure after the last
- * success. A failure within the grace period is a retry in progress: still ready.
+ * success. A failure within the grace period is a retry in progress: still ready. Once a
+ * reconcile has succeeded, it also fails while Prometheus does not answer the probes made of it
+ * between reconciles ({@link #prometheusUnanswered}; {@link PrometheusAnswers} has the rule),
+ * without waiting for a reconcile to find out.
  *
  * <p>A bound is exceeded only when strictly more time than the bound has passed. Thread-safe;
  * every method is quick and never blocks on the loop.
@@ -78,6 +82,7 @@ public final class LoopHealth implements Health {
   private Finished last; // null until a reconcile finished
   private Instant lastSuccessAt; // null until a reconcile succeeded
   private Instant failingSince; // null unless the last finished reconcile failed
+  private final PrometheusAnswers prometheus = new PrometheusAnswers();
 
   /** How the last reconcile ended. */
   private record Finished(String what, Instant at) {}
@@ -150,9 +155,25 @@ public final class LoopHealth implements Health {
     if (success) {
       lastSuccessAt = now;
       failingSince = null;
+      // with a Prometheus, a success checked what it runs: an answer as good as a probe's
+      prometheus.answered(now);
     } else if (failingSince == null) {
       failingSince = now;
     }
+  }
+
+  /** A probe of Prometheus between reconciles got an answer. */
+  public synchronized void prometheusAnswered() {
+    prometheus.answered(clock.instant());
+  }
+
+  /**
+   * A probe of Prometheus between reconciles got no answer.
+   *
+   * @param why what failed, one line, never a secret
+   */
+  public synchronized void prometheusUnanswered(String why) {
+    prometheus.unanswered(clock.instant(), why);
   }
 
   /** Shutdown began: not ready any more; the loop may end without failing liveness. */
@@ -223,6 +244,10 @@ public final class LoopHealth implements Health {
       }
       return HealthReport.failing("no reconcile has succeeded yet; the last one ended "
           + Text.duration(Duration.between(last.at(), now)) + " ago: " + last.what());
+    }
+    Optional<String> unavailable = prometheus.unavailable(now);
+    if (unavailable.isPresent()) {
+      return HealthReport.failing(unavailable.get());
     }
     if (failingSince == null) {
       return HealthReport.ok("the last reconcile ended "

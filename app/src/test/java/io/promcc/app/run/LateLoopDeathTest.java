@@ -76,7 +76,7 @@ class LateLoopDeathTest {
         ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
     Controller controller = new Controller(settings, new FakeClusterSource(),
         new FakeCertificateSource(), loop, inputs, new FileWatcher(), metrics, health,
-        Optional.empty(), Optional::empty, Optional.empty(), clock);
+        Optional.empty(), Optional::empty, Optional.empty(), Optional.empty(), clock);
     List<LogRecord> records = new CopyOnWriteArrayList<>();
     Handler recorder = new Handler() {
       @Override

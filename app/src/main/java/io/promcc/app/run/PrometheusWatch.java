@@ -1,0 +1,68 @@
+package io.promcc.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.app.status.LoopHealth;
+import io.promcc.core.port.PrometheusControl;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks Prometheus for its runtime info every {@link #PERIOD}, on a thread of its own, and tells
+ * {@link LoopHealth} whether it answered: a Prometheus that went away (its process gone, its
+ * port closed) makes {@code /readyz} fail within a bounded time, where the reconcile loop would
+ * find out only at its next reconcile (the resync, by default 5 minutes later, and then only
+ * past the readiness grace). Each probe is one request bounded by the request timeout; its
+ * failures are not logged (the reconcile that meets them says why), readiness names the last.
+ *
+ * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
+ */
+final class PrometheusWatch implements AutoCloseable {
+  static final Duration PERIOD = Duration.ofSeconds(5);
+
+  private final PrometheusControl prometheus;
+  private final LoopHealth health;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final Thread thread;
+
+  PrometheusWatch(PrometheusControl prometheus, LoopHealth health) {
+    this.prometheus = requireNonNull(prometheus, "prometheus == null");
+    this.health = requireNonNull(health, "health == null");
+    this.thread = new Thread(this::run, "promcc-prometheus-watch");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (!closed.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
+        probeOnce();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One probe: runtime info, which Prometheus' API answers only once it is ready. */
+  void probeOnce() {
+    try {
+      prometheus.runtimeInfo();
+      health.prometheusAnswered();
+    } catch (RuntimeException e) {
+      if (closed.getCount() == 0) {
+        return; // the stop interrupted it: no verdict on Prometheus
+      }
+      health.prometheusUnanswered(String.valueOf(e.getMessage()));
+    }
+  }
+
+  @Override
+  public void close() {
+    closed.countDown();
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,92 @@
+package io.promcc.app.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.status.LoopHealth.Bounds;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Readiness follows the probes of Prometheus between reconciles: a Prometheus that stops
+ * answering makes the controller unready after {@link PrometheusAnswers#FAILURES_IN_A_ROW}
+ * failed probes in a row, not at the next resync, and one slow answer does not.
+ */
+class PrometheusGoneReadinessTest {
+  private static final Duration PROBE = Duration.ofSeconds(5);
+  private static final String REFUSED = "cannot send GET /api/v1/status/runtimeinfo to prometheus "
+      + "at \"http://127.0.0.1:9090\": connection refused";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
+  private final LoopHealth health = new LoopHealth(clock, Bounds.DEFAULTS);
+
+  private void ready() {
+    health.sourcesSynced();
+    health.reconcileStarted();
+    health.reconcileFinished(Results.of(Outcome.RELOADED).build());
+    health.prometheusAnswered();
+  }
+
+  private void probeFails() {
+    clock.advance(PROBE);
+    health.heartbeat(); // the idle loop beats meanwhile
+    health.prometheusUnanswered(REFUSED);
+  }
+
+  @Test
+  void aPrometheusThatStopsAnsweringMakesTheControllerUnreadyAfterThreeProbes() {
+    ready();
+    probeFails();
+    probeFails();
+    assertTrue(health.readiness().ok(), health.readiness().detail());
+
+    probeFails();
+
+    HealthReport report = health.readiness();
+    assertFalse(report.ok(), report.detail());
+    assertEquals("prometheus-unavailable: 3 probes in a row got no answer from prometheus, the "
+        + "first 10s ago (its last answer 15s ago); the last: " + REFUSED, report.detail());
+  }
+
+  @Test
+  void anAnswerMakesItReadyAgain() {
+    ready();
+    probeFails();
+    probeFails();
+    probeFails();
+    clock.advance(PROBE);
+
+    health.prometheusAnswered();
+
+    assertTrue(health.readiness().ok(), health.readiness().detail());
+  }
+
+  @Test
+  void aSuccessfulReconcileCountsAsAnAnswer() {
+    ready();
+    probeFails();
+    probeFails();
+    probeFails();
+
+    health.reconcileStarted();
+    health.reconcileFinished(Results.of(Outcome.UNCHANGED).build());
+
+    assertTrue(health.readiness().ok(), health.readiness().detail());
+  }
+
+  @Test
+  void oneSlowAnswerBetweenAnswersNeverMakesItUnready() {
+    ready();
+    for (int i = 0; i < 5; i++) {
+      probeFails();
+      probeFails();
+      clock.advance(PROBE);
+      health.prometheusAnswered();
+      assertTrue(health.readiness().ok(), health.readiness().detail());
+    }
+  }
+}
