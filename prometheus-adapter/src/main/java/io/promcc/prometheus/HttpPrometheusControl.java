@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * {@link PrometheusControl} over Prometheus' HTTP API with {@code java.net.http}.
@@ -60,7 +61,9 @@ import java.util.TreeMap;
  *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
  *   <li>{@link #failedScrapeDiscoveryConfigs}: {@code GET /metrics} in the text format, read
  *       line by line up to {@code prometheus_sd_failed_configs{name="scrape"}} and at most
- *       {@link #MAX_LARGE_ANSWER} bytes before it, nothing but one line kept.
+ *       {@link #MAX_LARGE_ANSWER} bytes before it, nothing but one line kept; {@link
+ *       #lastLoadInstant} the same way, up to {@code
+ *       prometheus_config_last_reload_success_timestamp_seconds}.
  * </ul>
  *
  * <p>Every request has a timeout (the reload its own, longer one), bodies are read to the end up
@@ -309,11 +312,28 @@ public final class HttpPrometheusControl implements PrometheusControl {
    */
   @Override
   public OptionalInt failedScrapeDiscoveryConfigs() {
+    return FailedDiscoveryGauge.count("GET /metrics",
+        metricsLine(FailedDiscoveryGauge::isSample));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Read from {@code GET /metrics} as {@link #failedScrapeDiscoveryConfigs()} is, up to the
+   * gauge's line, which Prometheus lists before its per-job series.
+   */
+  @Override
+  public Optional<Instant> lastLoadInstant() {
+    return LoadTimeGauge.instant("GET /metrics", metricsLine(LoadTimeGauge::isSample));
+  }
+
+  /** The first line of {@code GET /metrics} that {@code wanted} takes, "" if none does. */
+  private String metricsLine(Predicate<String> wanted) {
     String endpoint = "GET /metrics";
     HttpRequest request = http.request("GET", "metrics", settings.requestTimeout())
         .header("Accept", "text/plain;version=0.0.4").GET().build();
     HttpResponse<String> response = http.send(request, endpoint, settings.requestTimeout(),
-        SampleLineScan.handler(maxLargeAnswer, FailedDiscoveryGauge::isSample), maxLargeAnswer);
+        SampleLineScan.handler(maxLargeAnswer, wanted), maxLargeAnswer);
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw http.refused(endpoint, response);
@@ -326,7 +346,7 @@ public final class HttpPrometheusControl implements PrometheusControl {
           + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
           + " with status " + status + ": " + Quoting.quote(excerpt(response.body())));
     }
-    return FailedDiscoveryGauge.count(endpoint, response.body());
+    return response.body();
   }
 
   /**

@@ -4,6 +4,8 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,5 +63,10 @@ final class CountingControl implements PrometheusControl {
   @Override
   public OptionalInt failedScrapeDiscoveryConfigs() {
     return delegate.failedScrapeDiscoveryConfigs();
+  }
+
+  @Override
+  public Optional<Instant> lastLoadInstant() {
+    return delegate.lastLoadInstant();
   }
 }

@@ -1,6 +1,8 @@
 package io.promcc.core.port;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -62,4 +64,20 @@ public interface PrometheusControl {
    *     more than the most read of it before the gauge
    */
   OptionalInt failedScrapeDiscoveryConfigs();
+
+  /**
+   * When Prometheus last loaded a config successfully, with the fraction of a second: its gauge
+   * {@code prometheus_config_last_reload_success_timestamp_seconds} as it shows it now, which
+   * {@link RuntimeInfo#lastConfigTime()} gives cut to whole seconds. Prometheus' clock: compared
+   * only with its own times. It tells apart two loads within one second, which only a reload
+   * without a verdict in its answer needs (a gateway's timeout, a lost connection).
+   *
+   * @return the time, or empty if this control cannot tell (the default) or Prometheus shows
+   *     no such gauge
+   * @throws PrometheusUnavailableException if it cannot be read in time
+   * @throws PrometheusApiException if Prometheus answers with an error or a gauge that is no time
+   */
+  default Optional<Instant> lastLoadInstant() {
+    return Optional.empty();
+  }
 }

@@ -181,5 +181,10 @@ final class DiscoveryCheck {
     public OptionalInt failedScrapeDiscoveryConfigs() {
       return delegate.failedScrapeDiscoveryConfigs();
     }
+
+    @Override
+    public Optional<Instant> lastLoadInstant() {
+      return delegate.lastLoadInstant();
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.promcc.core.port.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Reloads Prometheus and proves the load from its own answers, for {@link Delivery}: an HTTP
@@ -73,6 +74,10 @@ final class ReloadVerifier {
   Instant reloadAndVerify(PrometheusControl control, RuntimeInfo before,
       PhaseTimer timer, boolean restoring) {
     for (boolean resent = false; ; resent = true) {
+      // a load in the baseline's second looks the same as it in runtime info: its exact time,
+      // read now, tells them apart should the reload's answer give no verdict
+      Optional<Instant> exactBefore = sameSecond(before)
+          ? exactLoad(control, timer, Phase.RELOAD) : Optional.empty();
       ReloadAck ack;
       try {
         ack = timer.call(Phase.RELOAD, control::reload);
@@ -102,11 +107,11 @@ final class ReloadVerifier {
           // load and then load everything once more. A failed load reported already before it
           // is no verdict on the new config; for a restore it is (the new config was just
           // refused: the restored one is refused too)
-          return verify(control, ReloadAck.SIGNALLED, before, timer,
+          return verify(control, ReloadAck.SIGNALLED, before, exactBefore, timer,
               "the reload request that got no answer", restoring);
         }
         RuntimeInfo now = timer.call(Phase.VERIFY, control::runtimeInfo);
-        if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+        if (now.reloadConfigSuccess() && newer(control, now, before, exactBefore, timer)) {
           // it restarted and loaded the files, which were complete before the reload
           return now.lastConfigTime();
         }
@@ -120,7 +125,8 @@ final class ReloadVerifier {
         before = now; // it never reached Prometheus, which is ready now: sent once more
         continue;
       }
-      return verify(control, ack, before, timer, "the reload signal", true);
+      // the adapter signals only once Prometheus' clock has passed the second of its last load
+      return verify(control, ack, before, Optional.empty(), timer, "the reload signal", true);
     }
   }
 
@@ -133,7 +139,8 @@ final class ReloadVerifier {
    *     gives no other); else Prometheus counts as unavailable
    */
   private Instant verify(PrometheusControl control, ReloadAck ack, RuntimeInfo before,
-      PhaseTimer timer, String sent, boolean staleFailureRejects) {
+      Optional<Instant> exactBefore, PhaseTimer timer, String sent,
+      boolean staleFailureRejects) {
     if (ack == ReloadAck.LOADED) {
       // the answer came after the load finished: the load is at or after the baseline's time.
       // Asking runtime info again would wait for Prometheus to restart every discoverer, and a
@@ -171,7 +178,7 @@ final class ReloadVerifier {
         awaitBack(control, sent, gone, timer);
         lastAsk = !clock.instant().isBefore(deadline);
       } else if (now != null) {
-        if (now.reloadConfigSuccess() && now.lastConfigTime().isAfter(before.lastConfigTime())) {
+        if (now.reloadConfigSuccess() && newer(control, now, before, exactBefore, timer)) {
           return now.lastConfigTime();
         }
         if (!now.reloadConfigSuccess() && before.reloadConfigSuccess()) {
@@ -189,6 +196,43 @@ final class ReloadVerifier {
       }
       timer.run(Phase.VERIFY, pauseFor(poll));
       poll = Sleeper.doubled(poll, MAX_POLL);
+    }
+  }
+
+  /**
+   * Whether {@code now} shows a successful load after {@code before}'s: a later second of
+   * {@code lastConfigTime}, or, in the same second, a later exact time than {@code exactBefore}
+   * (read before the reload; empty when the baseline was answered in a later second than its
+   * load, which rules the same second out, or when it could not be read).
+   */
+  private static boolean newer(PrometheusControl control, RuntimeInfo now, RuntimeInfo before,
+      Optional<Instant> exactBefore, PhaseTimer timer) {
+    if (now.lastConfigTime().isAfter(before.lastConfigTime())) {
+      return true;
+    }
+    if (exactBefore.isEmpty() || !now.lastConfigTime().equals(before.lastConfigTime())) {
+      return false;
+    }
+    return exactLoad(control, timer, Phase.VERIFY).filter(t -> t.isAfter(exactBefore.get()))
+        .isPresent();
+  }
+
+  /**
+   * Whether {@code info} was answered in the second of the load it reports (its {@code Date}
+   * and {@code lastConfigTime}, both Prometheus' whole seconds): a later load may then show the
+   * same {@code lastConfigTime}. Without Prometheus' time it is not told.
+   */
+  private static boolean sameSecond(RuntimeInfo info) {
+    return info.serverTime().filter(t -> !t.isAfter(info.lastConfigTime())).isPresent();
+  }
+
+  /** Prometheus' exact time of its last load, empty if it cannot tell or does not answer. */
+  private static Optional<Instant> exactLoad(PrometheusControl control, PhaseTimer timer,
+      Phase phase) {
+    try {
+      return timer.call(phase, control::lastLoadInstant);
+    } catch (PrometheusUnavailableException | PrometheusApiException e) {
+      return Optional.empty(); // then only a later second proves the load
     }
   }
 

@@ -71,6 +71,7 @@ public final class FakePrometheusControl implements PrometheusControl {
   private boolean signal;
   private boolean success = true;
   private Instant lastConfigTime;
+  private Instant lastLoadInstant; // lastConfigTime with the fraction of its second
   /** When a received reload signal's load happens (its clock); null if none is pending. */
   private Instant signalledLoadAt;
   private SortedMap<String, DesiredFile> loaded;
@@ -82,6 +83,7 @@ public final class FakePrometheusControl implements PrometheusControl {
     this.clock = requireNonNull(clock, "clock == null");
     this.disk = requireNonNull(disk, "disk == null");
     this.loaded = new TreeMap<>(disk.get());
+    this.lastLoadInstant = clock.instant();
     this.lastConfigTime = now();
     this.failedDiscoveries = discoveryCounter.apply(loaded);
   }
@@ -220,6 +222,7 @@ public final class FakePrometheusControl implements PrometheusControl {
   private void load(SortedMap<String, DesiredFile> files) {
     applied(files);
     success = true;
+    lastLoadInstant = clock.instant();
     lastConfigTime = now();
   }
 
@@ -237,6 +240,13 @@ public final class FakePrometheusControl implements PrometheusControl {
   public synchronized OptionalInt failedScrapeDiscoveryConfigs() {
     requireUp();
     return failedDiscoveries;
+  }
+
+  /** The exact time of the last successful load, on the fake's clock. */
+  @Override
+  public synchronized Optional<Instant> lastLoadInstant() {
+    requireUp();
+    return Optional.of(lastLoadInstant);
   }
 
   @Override

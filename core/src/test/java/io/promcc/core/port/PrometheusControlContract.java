@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,26 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
     info.serverTime().ifPresent(serverTime -> assertFalse(
         serverTime.isBefore(info.lastConfigTime()), "answered at " + serverTime
             + ", before its last load at " + info.lastConfigTime()));
+  }
+
+  @Test
+  void theExactTimeOfTheLastLoadIsInTheSecondRuntimeInfoGivesAndMovesWithALoad() {
+    Instant first = control.lastLoadInstant().orElseThrow();
+    RuntimeInfo before = control.runtimeInfo();
+    assertEquals(before.lastConfigTime(), first.truncatedTo(ChronoUnit.SECONDS), first.toString());
+    letTimePass(Duration.ofMillis(100));
+    writeConfig(config("contract-exact", ""));
+
+    if (control.reload() == ReloadAck.SIGNALLED) {
+      eventually(info -> info.reloadConfigSuccess()
+          && info.lastConfigTime().isAfter(before.lastConfigTime()),
+          "a successful load newer than " + before.lastConfigTime());
+    }
+
+    Instant second = control.lastLoadInstant().orElseThrow();
+    assertTrue(second.isAfter(first), second + " is not after " + first);
+    assertEquals(control.runtimeInfo().lastConfigTime(), second.truncatedTo(ChronoUnit.SECONDS),
+        second.toString());
   }
 
   @Test

@@ -4,6 +4,8 @@ import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** A Prometheus control that forwards every call; tests override the one they watch. */
@@ -37,5 +39,10 @@ class ForwardingControl implements PrometheusControl {
   @Override
   public OptionalInt failedScrapeDiscoveryConfigs() {
     return delegate.failedScrapeDiscoveryConfigs();
+  }
+
+  @Override
+  public Optional<Instant> lastLoadInstant() {
+    return delegate.lastLoadInstant();
   }
 }
