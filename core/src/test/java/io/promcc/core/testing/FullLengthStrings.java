@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCases;
 import net.jqwik.api.ExhaustiveGenerator;
@@ -18,8 +17,8 @@ import net.jqwik.api.Shrinkable;
  * Strings of a fixed length that shrink to shorter ones. {@code ofLength(n)} strings shrink only
  * character by character and never get shorter: a failing property over guest clusters was shown
  * a 63-character cluster ID where {@code a-a} failed too, after thousands of candidates. These
- * draw what {@code ofLength(n)} draws, seed by seed, edge cases and exhaustive generation
- * included; an edge case (one character repeated) shrinks shorter too.
+ * draw what {@code n} characters of {@link ListedChars} draw, seed by seed, edge cases and
+ * exhaustive generation included; an edge case (one character repeated) shrinks shorter too.
  */
 final class FullLengthStrings implements Arbitrary<String> {
   private final Arbitrary<String> drawn;
@@ -29,7 +28,7 @@ final class FullLengthStrings implements Arbitrary<String> {
 
   private FullLengthStrings(String chars, int length) {
     this.length = length;
-    this.ofLength = Arbitraries.strings().withChars(chars).ofLength(length);
+    this.ofLength = ListedChars.lists(chars).ofSize(length).map(ListedChars::join);
     for (Shrinkable<String> edgeCase : ofLength.edgeCases()) {
       edgeCases.add(edgeCase.value());
     }
@@ -76,8 +75,8 @@ final class FullLengthStrings implements Arbitrary<String> {
   }
 
   private Arbitrary<String> longest(String chars) {
-    return Arbitraries.strings().withChars(chars).ofMinLength(0).ofMaxLength(length)
-        .withLengthDistribution(new Longest());
+    return ListedChars.lists(chars).ofMinSize(0).ofMaxSize(length)
+        .withSizeDistribution(new Longest()).map(ListedChars::join);
   }
 
   /** Always the longest length; shrinking stays jqwik's. */
