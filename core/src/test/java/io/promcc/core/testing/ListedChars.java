@@ -1,9 +1,7 @@
 package io.promcc.core.testing;
 
 import java.util.List;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.arbitraries.ListArbitrary;
 
 /**
@@ -20,14 +18,7 @@ final class ListedChars {
 
   /** One of {@code chars}, each as likely; shrinks towards the first. */
   static Arbitrary<Character> of(String chars) {
-    if (chars.isEmpty()) {
-      throw new IllegalArgumentException("no characters");
-    }
-    int last = chars.length() - 1;
-    // the edge cases of Arbitraries.of(chars): the first and the last
-    return Arbitraries.integers().between(0, last).withDistribution(RandomDistribution.uniform())
-        .edgeCases(edgeCases -> edgeCases.filter(index -> index == 0 || index == last))
-        .map(chars::charAt);
+    return Listed.of(chars.chars().mapToObj(c -> (char) c).toList());
   }
 
   /** Lists of {@code chars} to be joined by {@link #join}; their size is the caller's. */

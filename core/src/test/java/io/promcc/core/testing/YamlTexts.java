@@ -62,8 +62,8 @@ public final class YamlTexts {
    */
   public static Arbitrary<String> ofNoValueOrNot() {
     Arbitrary<String> piece = Arbitraries.frequencyOf(
-        Tuple.of(40, Arbitraries.of(NO_VALUE)),
-        Tuple.of(3, Arbitraries.of(VALUE)),
+        Tuple.of(40, Listed.of(NO_VALUE)),
+        Tuple.of(3, Listed.of(VALUE)),
         Tuple.of(1, ModelArbitraries.baseConfigs("promcc")),
         Tuple.of(1, ModelArbitraries.hostileStrings()));
     return piece.list().ofMaxSize(8).map(pieces -> String.join("", pieces));
