@@ -45,9 +45,10 @@ install_problem() {
 # temporary folder in DIR and until it ends, so a run that gets it exclusively is alone there:
 # what it finds is what a run killed before its cleanup (SIGKILL, a power cut) left, whatever
 # its age, and a run still working is never touched. Without flock, or with DIR not writable
-# (a run makes no folder there then), nothing is swept.
+# (a run makes no folder there then), nothing is swept; a leftover that cannot be deleted is
+# warned about and left.
 hold_and_sweep() {
-    local dir=$1 fd left pattern
+    local dir=$1 fd left pattern out
     shift
     command -v flock >/dev/null 2>&1 || return 0
     { exec {fd}>>"$dir/.prometheus-tools.lock"; } 2>/dev/null || return 0
@@ -56,7 +57,11 @@ hold_and_sweep() {
             for left in "$dir"/$pattern; do
                 [ -d "$left" ] && [ ! -L "$left" ] || continue
                 log "removing $left, left by a run that was killed before it could clean up"
-                rm -rf "$left"
+                # a leftover this run cannot delete (another user's, as a killed `sudo` run
+                # leaves one) is no reason to fail: it was ignored before there was a sweep
+                if ! out=$(rm -rf "$left" 2>&1); then
+                    log "WARNING: could not remove $left: $(printf '%s\n' "$out" | head -n1)"
+                fi
             done
         done
     fi

@@ -162,6 +162,63 @@ class PrometheusToolsScriptIT {
     assertTrue(Files.isDirectory(others), "another release line's folders are its own to sweep");
   }
 
+  /**
+   * A leftover the run cannot delete (another user's, as a killed {@code sudo} run leaves one)
+   * is warned about and left, and the run installs, where it failed on it (exit 1, with rm's
+   * words alone) although such a folder was harmless before there was a sweep.
+   */
+  @Test
+  void aLeftoverThatCannotBeDeletedIsWarnedAboutAndLeft() throws Exception {
+    Path left = tools.resolve(".prometheus-" + TWO + ".Uv12Wx");
+    Path bin = Files.createDirectories(left.resolve("bin"));
+    Path file = Files.writeString(bin.resolve("prometheus"), "");
+    Ran ran;
+    try (Undeletable held = Undeletable.make(bin, file)) {
+      ran = run();
+    }
+
+    assertEquals(0, ran.code(), ran.err());
+    assertEquals(installed.resolve("bin").toString(), ran.lastLine());
+    assertTrue(ran.err().contains("prometheus-tools: WARNING: could not remove " + left
+        + ": rm: cannot remove '" + file + "'"), ran.err());
+    assertTrue(Files.exists(file), "left where it is");
+  }
+
+  /**
+   * A file its folder's owner cannot delete until closed: for root, made immutable (chattr +i,
+   * the test skipped where the file system has no such flag); for anyone else, in a folder
+   * made read-only.
+   */
+  private record Undeletable(Path folder, Path file, boolean immutable) implements AutoCloseable {
+    static Undeletable make(Path folder, Path file) throws Exception {
+      if (!Integer.valueOf(0).equals(Files.getAttribute(folder, "unix:uid"))) {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        return new Undeletable(folder, file, false);
+      }
+      assumeTrue(onPath("chattr") && chattr("+i", file) == 0, "chattr +i works on " + file);
+      return new Undeletable(folder, file, true);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (immutable) {
+        assertEquals(0, chattr("-i", file), "chattr -i " + file);
+      } else {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+
+    private static int chattr(String flag, Path file) throws Exception {
+      Process chattr = new ProcessBuilder("chattr", flag, file.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!chattr.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
+        chattr.destroyForcibly();
+        return -1;
+      }
+      return chattr.exitValue();
+    }
+  }
+
   private Ran run() throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
