@@ -5,12 +5,17 @@
 # It uses the caller's script_dir, bin, stamp, log, die, version_in and upstream_of.
 
 # tested_version LINE: the Prometheus release the tests run on for release line LINE, as
-# `promcc version` names it, from the one place it is written down
+# `promcc version` names it, from the one place it is written down. Read as java.util.Properties
+# reads it there: blanks before the key, "=", ":" or blanks between key and value, CR LF line
+# ends, and the last of two definitions counts (an escape or a continued line is not expected).
 tested_version() {
     local file=$script_dir/../app/src/main/resources/io/promcc/app/tested-prometheus.properties v
-    v=$(sed -n "s/^prometheus\.$1=\($1\.[0-9][0-9]*\.[0-9][0-9]*\)[[:space:]]*\$/\1/p" \
-        "$file" 2>/dev/null | head -n1)
+    [ -r "$file" ] || die "$file names no prometheus.$1 (it cannot be read)"
+    v=$(sed -n -E "s/^[[:space:]]*prometheus\.$1([[:space:]]*[=:][[:space:]]*|[[:space:]]+)//p" \
+        "$file" | tail -n1 | sed -E 's/[[:space:]]+$//')
     [ -n "$v" ] || die "$file names no prometheus.$1 (a release of line $1, such as $1.0.0)"
+    [[ $v =~ ^$1\.[0-9]+\.[0-9]+$ ]] \
+        || die "$file: prometheus.$1 is no release of line $1, found \"$v\""
     printf '%s\n' "$v"
 }
 

@@ -9,12 +9,14 @@ import io.promcc.app.Versions;
 import io.promcc.kube.fake.Poll;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +165,38 @@ class PrometheusToolsScriptIT {
   }
 
   /**
+   * The script reads the tested 2.x from the resource as {@code promcc version} does
+   * ({@link Properties}): spaces or a colon around the separator, a CRLF, no newline at the end,
+   * a line defined twice (the last counts). It took only "prometheus.2=" at a line's start, and
+   * the first of two, and then stopped ("names no prometheus.2") or fetched another release.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"prometheus.2 = %s\n", "  prometheus.2=%s\r\n", "prometheus.2:%s",
+      "prometheus.2\t%s\n", "prometheus.2=2.53.1\n# prometheus.2=2.53.2\nprometheus.2=%s\n"})
+  void theTestedReleaseIsReadAsPromccVersionReadsIt(String spelling) throws Exception {
+    String text = "# tested\r\n" + spelling.formatted(TWO);
+    Properties read = new Properties();
+    read.load(new StringReader(text));
+    assertEquals(TWO, read.getProperty("prometheus.2").strip(), "as promcc version reads it");
+    Path repo = dir.resolve("repo");
+    Path scripts = Files.createDirectories(repo.resolve("scripts"));
+    try (var files = Files.list(script().getParent())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".sh")).toList()) {
+        Files.copy(file, scripts.resolve(file.getFileName()));
+      }
+    }
+    Path resource = repo.resolve("app/src/main/resources/io/promcc/app")
+        .resolve("tested-prometheus.properties");
+    Files.createDirectories(resource.getParent());
+    Files.writeString(resource, text);
+
+    Ran ran = run(scripts.resolve("prometheus-tools.sh"));
+
+    assertEquals(0, ran.code(), ran.err());
+    assertEquals(installed.resolve("bin").toString(), ran.lastLine());
+  }
+
+  /**
    * A leftover the run cannot delete (another user's, as a killed {@code sudo} run leaves one)
    * is warned about and left, and the run installs, where it failed on it (exit 1, with rm's
    * words alone) although such a folder was harmless before there was a sweep.
@@ -220,10 +254,14 @@ class PrometheusToolsScriptIT {
   }
 
   private Ran run() throws IOException, InterruptedException {
+    return run(script());
+  }
+
+  private Ran run(Path script) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    ProcessBuilder builder = new ProcessBuilder("bash", script().toString())
+    ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
         .redirectOutput(out.toFile()).redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().keySet().removeIf(name -> name.startsWith("PROMETHEUS")
