@@ -24,13 +24,18 @@ tested_version() {
 # stamp records, so a tool deleted, truncated or made not executable since the install is
 # found here, and installed again, rather than by tests failing confusingly.
 install_problem() {
-    local want t out status
+    local want t out status started
     want=$(upstream_of "$(sed -n 's/^package_version=//p' "$stamp")")
     for t in prometheus promtool; do
         if [ ! -f "$bin/$t" ]; then echo "its $t is missing"; return 0; fi
         if [ ! -x "$bin/$t" ]; then echo "its $t is not executable"; return 0; fi
-        status=0
-        out=$(timeout 30 "$bin/$t" --version 2>&1 </dev/null) || status=$?
+        status=0 started=$SECONDS
+        # killed 5 s after the TERM that ends it at 30 s, which a hung tool may ignore
+        out=$(timeout -k 5 30 "$bin/$t" --version 2>&1 </dev/null) || status=$?
+        if [ "$status" != 0 ] && [ $((SECONDS - started)) -ge 30 ]; then
+            echo "its '$t --version' did not end within 30 s"
+            return 0
+        fi
         if [ "$status" != 0 ]; then
             echo "its '$t --version' fails (exit $status${out:+: $(printf '%s\n' "$out" \
                 | head -n1)})"
