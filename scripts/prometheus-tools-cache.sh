@@ -8,7 +8,7 @@
 #   <cache>/<folder>/origin      package_version=, source= (mirror, suite), fetched=
 #
 # It uses the caller's cache_root, cache_dir, CACHE_NAME, log, die,
-# unpack_and_check, discard_stage, publish, refusal and refusal_broken.
+# unpack_and_check, discard_stage, publish, warn_if_untested, refusal and refusal_broken.
 
 # cache_problem: why the cached folder cannot be taken; prints nothing if it can.
 # Its SHA256SUMS is only as good as the folder: one another user can write (a
@@ -54,6 +54,7 @@ install_from_cache() {
             "the SHA-256 recorded at its download)"
         unpack_and_check "$cache_dir" "$pkgver" "$from"
         if [ -z "$refusal" ]; then
+            warn_if_untested "$pkgver"
             publish
         fi
         # the files are the ones the signed index named: tools that do not run here are this

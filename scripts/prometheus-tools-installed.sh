@@ -2,7 +2,8 @@
 # own folders, sourced by it (not run on its own): the tested release of a line, the check of
 # an installed tool folder, and the sweep of the temporary folders a killed run left.
 #
-# It uses the caller's script_dir, bin, stamp, log, die, version_in and upstream_of.
+# It uses the caller's script_dir, LINE, TESTED_VERSION, CACHE_NAME, dest, bin, stamp, log, die,
+# version_in and upstream_of.
 
 # tested_version LINE: the Prometheus release the tests run on for release line LINE, as
 # `promcc version` names it, from the one place it is written down. Read as java.util.Properties
@@ -17,6 +18,18 @@ tested_version() {
     [[ $v =~ ^$1\.[0-9]+\.[0-9]+$ ]] \
         || die "$file: prometheus.$1 is no release of line $1, found \"$v\""
     printf '%s\n' "$v"
+}
+
+# warn_if_untested PKGVER: warn when the folder holds Debian version PKGVER of another release
+# than the tested one of its line: a download cache or tool folder kept since prometheus.N moved
+# on, or a later 2.53.x Debian moved to. The tests run on it, and TestedPrometheusTest fails.
+warn_if_untested() {
+    [ "$(upstream_of "$1")" != "$TESTED_VERSION" ] || return 0
+    log "WARNING: $dest holds prometheus $1, not $TESTED_VERSION, the release of line $LINE that" \
+        "\`promcc version\` names as tested; the tests run on it. Once they pass on it, make it" \
+        "prometheus.$LINE in app/src/main/resources/io/promcc/app/tested-prometheus.properties;" \
+        "or delete $dest and the download cache's $CACHE_NAME folder to take what Debian" \
+        "offers now."
 }
 
 # install_problem: why the installed folder (its $stamp present) cannot be used; prints nothing

@@ -18,7 +18,8 @@
 # app/src/main/resources/io/promcc/app/tested-prometheus.properties
 # (prometheus.2=2.53.3, prometheus.3=3.5.3): line 2 fetches that release (its
 # folder is named after it), line 3 takes it when a suite offers several and
-# warns when the 3.x it fetches is another.
+# warns when the 3.x it fetches is another. A release other than the tested one
+# taken from the download cache or found installed is warned about at every run.
 #
 # What is taken: for line 2, upstream 2.53.3 of any Debian revision (a trixie
 # point update keeps it: 2.53.3+ds1-2 through trixie 13.8), or a later 2.53.x
@@ -199,6 +200,7 @@ stamp=$dest/.complete
 if [ -f "$stamp" ]; then
     problem=$(install_problem)
     if [ -z "$problem" ]; then
+        warn_if_untested "$(sed -n 's/^package_version=//p' "$stamp")"
         printf '%s\n' "$bin"
         exit 0
     fi

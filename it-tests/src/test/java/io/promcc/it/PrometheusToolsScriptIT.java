@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -165,6 +166,29 @@ class PrometheusToolsScriptIT {
   }
 
   /**
+   * A 3.x of the download cache or of the tool folder that is not the one {@code promcc version}
+   * names (prometheus.3 moved on, the caches kept the old one) is taken with a warning at every
+   * run, where it was taken silently and only TestedPrometheusTest failed on it.
+   */
+  @Test
+  void anotherReleaseThanTheTestedOneIsTakenWithAWarning() throws Exception {
+    String three = Versions.testedPrometheus(3);
+    FakePrometheusDebs.cache(cache.resolve("prometheus-3"), "3.0.0+ds1-1", dir.resolve("build3"));
+    String warning = "prometheus-tools: WARNING: " + tools.resolve("prometheus-3")
+        + " holds prometheus 3.0.0+ds1-1, not " + three + ", the release of line 3 that `promcc"
+        + " version` names as tested";
+
+    Ran installing = run(script(), "3");
+    Ran installedBefore = run(script(), "3");
+
+    for (Ran ran : List.of(installing, installedBefore)) {
+      assertEquals(0, ran.code(), ran.err());
+      assertEquals(tools.resolve("prometheus-3/bin").toString(), ran.lastLine());
+      assertTrue(ran.err().contains(warning), ran.err());
+    }
+  }
+
+  /**
    * The script reads the tested 2.x from the resource as {@code promcc version} does
    * ({@link Properties}): spaces or a colon around the separator, a CRLF, no newline at the end,
    * a line defined twice (the last counts). It took only "prometheus.2=" at a line's start, and
@@ -257,11 +281,13 @@ class PrometheusToolsScriptIT {
     return run(script());
   }
 
-  private Ran run(Path script) throws IOException, InterruptedException {
+  private Ran run(Path script, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    ProcessBuilder builder = new ProcessBuilder("bash", script.toString())
+    List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectOutput(out.toFile()).redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().keySet().removeIf(name -> name.startsWith("PROMETHEUS")
