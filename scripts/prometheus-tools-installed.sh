@@ -22,7 +22,7 @@ tested_version() {
 
 # warn_if_untested PKGVER: warn when the folder holds Debian version PKGVER of another release
 # than the tested one of its line: a download cache or tool folder kept since prometheus.N moved
-# on, or a later 2.53.x Debian moved to. The tests run on it, and TestedPrometheusTest fails.
+# on, or a later 2.53.x Debian moved to. The tests run on it (no test fails for it).
 warn_if_untested() {
     [ "$(upstream_of "$1")" != "$TESTED_VERSION" ] || return 0
     log "WARNING: $dest holds prometheus $1, not $TESTED_VERSION, the release of line $LINE that" \

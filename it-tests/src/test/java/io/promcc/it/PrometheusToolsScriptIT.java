@@ -168,7 +168,7 @@ class PrometheusToolsScriptIT {
   /**
    * A 3.x of the download cache or of the tool folder that is not the one {@code promcc version}
    * names (prometheus.3 moved on, the caches kept the old one) is taken with a warning at every
-   * run, where it was taken silently and only TestedPrometheusTest failed on it.
+   * run, where it was taken silently.
    */
   @Test
   void anotherReleaseThanTheTestedOneIsTakenWithAWarning() throws Exception {
