@@ -1,13 +1,19 @@
 package io.promcc.kube;
 
+import static io.promcc.core.model.Quoting.quote;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiException;
 import io.promcc.core.model.TextCut;
+import io.promcc.core.model.UrlText;
 import java.io.InterruptedIOException;
 import java.security.cert.CertPathBuilderException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,23 +48,38 @@ final class FailureText {
    * {@code Status} object's, or a plain-text body's first line), and what to do for 401 and 403;
    * for a success whose body could not be read, why (one line), never that body; for a call
    * OkHttp ended at its deadline, {@link #CALL_TIMEOUT}; for a tls certificate of the api server
-   * the ca given did not verify, {@link #UNTRUSTED}; else the root cause's type and message
+   * the ca given did not verify, {@link #UNTRUSTED}; for a call that got no answer (a connection
+   * refused, a name that does not resolve, a timeout, a connection closed), {@link NoAnswerText}'s
+   * words for "the api server"; else the root cause's type and message
    * (an {@link ApiException}'s status instead, see {@link #apiStatus}).
    * Causes may form a cycle ({@code initCause} refuses only an exception as its own cause): the
    * root is then the last cause not seen before.
    */
   static String describe(Throwable e) {
+    return describeAt(e, "the api server");
+  }
+
+  /**
+   * As {@link #describe(Throwable)}, the API server named by {@code server}, its URL without
+   * user information, where a call got no answer: a connection refused, a host name that does
+   * not resolve, no answer in time, a connection closed ({@link NoAnswerText}).
+   */
+  static String describe(Throwable e, String server) {
+    return describeAt(e, "the api server " + quote(UrlText.withoutUserInfo(server)));
+  }
+
+  private static String describeAt(Throwable e, String server) {
     if (e instanceof ApiException api && api.getCode() >= 200 && api.getCode() < 300) {
       // a success whose body could not be read (TolerantJson): that body is no Status but what
       // was asked for, a Secret's keys perhaps, so only why it could not be read is shown
       // the first line only: Gson adds a second, a link to its troubleshooting guide
       return "http status " + api.getCode() + ", but its body cannot be read"
-          + (api.getCause() == null ? "" : ": " + withoutGsonAdvice(rootCause(api)));
+          + (api.getCause() == null ? "" : ": " + withoutGsonAdvice(rootCause(api, server)));
     }
     if (e instanceof ApiException api && api.getCode() > 0) {
       return describeStatus(api.getCode(), api.getResponseBody());
     }
-    return rootCause(e);
+    return rootCause(e, server);
   }
 
   /**
@@ -74,16 +95,14 @@ final class FailureText {
         .replace(" in strict mode", "");
   }
 
-  private static String rootCause(Throwable e) {
+  private static String rootCause(Throwable e, String server) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Throwable root = e;
-    seen.add(root);
-    boolean pastDeadline = isCallTimeout(root);
-    while (root.getCause() != null && seen.add(root.getCause())) {
-      root = root.getCause();
-      pastDeadline |= isCallTimeout(root);
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      chain.add(t);
     }
-    if (pastDeadline) {
+    Throwable root = chain.get(chain.size() - 1);
+    if (chain.stream().anyMatch(FailureText::isCallTimeout)) {
       // OkHttp ends a call past its deadline by closing its socket: the root cause then says
       // "Socket closed", as if the server had closed it
       return CALL_TIMEOUT;
@@ -95,6 +114,10 @@ final class FailureText {
       // the JVM's words, "PKIX path building failed: ...", without its class names
       return UNTRUSTED + " (PKIX path building failed"
           + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+    }
+    Optional<String> noAnswer = NoAnswerText.describe(chain, server);
+    if (noAnswer.isPresent()) {
+      return noAnswer.get();
     }
     return root.getClass().getSimpleName()
         + (root.getMessage() == null ? "" : ": " + root.getMessage());

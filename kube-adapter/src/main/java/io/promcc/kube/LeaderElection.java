@@ -201,7 +201,8 @@ public final class LeaderElection implements AutoCloseable {
     try {
       current = lock.read();
     } catch (ApiException | RuntimeException e) {
-      failed(READ_FAILURE + lock.describe() + ": " + FailureText.describe(e), e);
+      failed(READ_FAILURE + lock.describe() + ": " + FailureText.describe(e, lock.server()),
+          e);
       return;
     }
     if (failures.lastStartsWith(READ_FAILURE)) {
@@ -261,8 +262,8 @@ public final class LeaderElection implements AutoCloseable {
       written = basis.isEmpty() ? lock.create(spec) : lock.replace(basis.get(), spec);
     } catch (ApiException | RuntimeException e) {
       // 409: another candidate wrote first; anything else: try again next period
-      failed("cannot write lease " + lock.describe() + ": " + FailureText.describe(e),
-          e);
+      failed("cannot write lease " + lock.describe() + ": "
+          + FailureText.describe(e, lock.server()), e);
       return;
     }
     observe(written);
@@ -376,7 +377,7 @@ public final class LeaderElection implements AutoCloseable {
       lock.replace(last, empty); // 409 if it changed since: then it is no longer ours to release
     } catch (ApiException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot release lease " + lock.describe() + ": "
-          + FailureText.describe(e));
+          + FailureText.describe(e, lock.server()));
     }
   }
 

@@ -125,6 +125,11 @@ final class LeaseLock {
     return namespace + "/" + name;
   }
 
+  /** The API server's URL, for messages ({@link FailureText#describe(Throwable, String)}). */
+  String server() {
+    return client.getBasePath();
+  }
+
   private V1Lease execute(Call call) throws ApiException {
     return TolerantJson.execute(client, http.newCall(call.request()), V1Lease.class);
   }

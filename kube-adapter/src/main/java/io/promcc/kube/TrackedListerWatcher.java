@@ -161,7 +161,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       return list;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
-      failed("cannot list " + description + ": " + FailureText.describe(e));
+      failed("cannot list " + description + ": "
+          + FailureText.describe(e, client.getBasePath()));
       throw e;
     }
   }
@@ -225,7 +226,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       return tracked;
     } catch (ApiException | RuntimeException e) {
       noteRetryAfter(e);
-      failed("cannot watch " + description + ": " + FailureText.describe(e));
+      failed("cannot watch " + description + ": "
+          + FailureText.describe(e, client.getBasePath()));
       throw e;
     }
   }
@@ -256,7 +258,8 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
     if (stopped) {
       return;
     }
-    health.failedUnlessKnown(description + " failed: " + FailureText.describe(error));
+    health.failedUnlessKnown(description + " failed: "
+        + FailureText.describe(error, client.getBasePath()));
     if (!failedSinceCall) {
       startFailurePause();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.google.gson.JsonParseException;
 import io.kubernetes.client.openapi.ApiException;
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -20,22 +21,31 @@ class FailureTextTest {
 
   @Test
   void namesTheRootCause() {
-    IOException e = new IOException("list failed", new SocketTimeoutException("read timed out"));
-    assertEquals("SocketTimeoutException: read timed out", FailureText.describe(e));
+    IOException e = new IOException("list failed",
+        new ProtocolException("unexpected status line: SSH-2.0-OpenSSH_9.6"));
+    assertEquals("ProtocolException: unexpected status line: SSH-2.0-OpenSSH_9.6",
+        FailureText.describe(e));
   }
 
   @Test
   void causesInACycleEndAtTheLastCauseNotSeenBefore() {
+    String late = "the api server did not answer within the read timeout (check that it, or its "
+        + "proxy, is not overloaded, and the network between)";
     IOException first = new IOException("list failed");
     SocketTimeoutException second = new SocketTimeoutException("read timed out");
     first.initCause(second);
     second.initCause(first);
-    assertEquals("SocketTimeoutException: read timed out",
-        assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(first)));
+    assertEquals(late, assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(first)));
 
     IOException third = new IOException("connection reset", first);
-    assertEquals("SocketTimeoutException: read timed out",
-        assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(third)));
+    assertEquals(late, assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(third)));
+
+    IOException fourth = new IOException("list failed");
+    ProtocolException fifth = new ProtocolException("unexpected status line");
+    fourth.initCause(fifth);
+    fifth.initCause(fourth);
+    assertEquals("ProtocolException: unexpected status line",
+        assertTimeoutPreemptively(LIMIT, () -> FailureText.describe(fourth)));
   }
 
   /** The server's message is shown up to 300 characters; an emoji across the cut is left out. */

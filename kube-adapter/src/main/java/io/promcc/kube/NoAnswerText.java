@@ -1,0 +1,102 @@
+package io.promcc.kube;
+
+import static io.promcc.core.model.Quoting.quote;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * How a call that got no answer from the API server is worded for an operator: what failed,
+ * against which server (its URL, never its credentials) and what to check, where the JVM's
+ * words were shown with their class names ("ConnectException: Connection refused",
+ * "UnknownHostException: ...", "EOFException: \n not found: limit=0 content=…", "SocketException:
+ * Socket closed" for a read timeout). The address OkHttp connected to is the proxy's where the
+ * calls go through one, so each check names the proxy too. Stateless.
+ */
+final class NoAnswerText {
+  private static final String FAILED_TO_CONNECT = "Failed to connect to ";
+
+  private NoAnswerText() {}
+
+  /**
+   * The words for a call whose causes, outermost first, are {@code chain}; empty if it is no
+   * failure to connect, to resolve a name, to get an answer in time or a connection closed.
+   *
+   * @param server the API server, e.g. {@code the api server "https://10.96.0.1:443"}
+   */
+  static Optional<String> describe(List<Throwable> chain, String server) {
+    Throwable root = chain.get(chain.size() - 1);
+    for (Throwable t : chain) {
+      if (t instanceof SocketTimeoutException) {
+        return Optional.of(timedOut(t, server));
+      }
+      if (t instanceof UnknownHostException unknown) {
+        return Optional.of(unknownHost(unknown, server));
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+        return Optional.of(notConnected(chain, root, server));
+      }
+    }
+    if (root instanceof EOFException || root instanceof SocketException
+        && String.valueOf(root.getMessage()).startsWith("Connection reset")) {
+      String how = root instanceof EOFException ? "closed" : "reset";
+      return Optional.of(chain.stream().anyMatch(t -> t instanceof SSLHandshakeException)
+          ? server + " " + how + " the connection during the tls handshake (check that the "
+              + "address is its https port, and any proxy or load balancer in between)"
+          : server + " " + how + " the connection without an answer (check that it, or its "
+              + "proxy, is not restarting or overloaded)");
+    }
+    return Optional.empty();
+  }
+
+  private static String timedOut(Throwable timeout, String server) {
+    // OkHttp's read timeout says "timeout"; a socket's connect timeout "Connect timed out"
+    if (String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect")) {
+      return "cannot connect to " + server + ": no connection within the connect timeout "
+          + "(check its address, or its proxy's, and that no firewall drops the connection)";
+    }
+    return server + " did not answer within the read timeout (check that it, or its proxy, "
+        + "is not overloaded, and the network between)";
+  }
+
+  private static String unknownHost(UnknownHostException e, String server) {
+    // the JVM's message: "<name>: <the resolver's reason>", or the name alone
+    String message = String.valueOf(e.getMessage());
+    int colon = message.indexOf(": ");
+    String name = colon < 0 ? message : message.substring(0, colon);
+    String reason = colon < 0 ? "" : lowerFirst(message.substring(colon + 2)) + ": ";
+    return "cannot connect to " + server + ": the host name " + quote(name) + " does not "
+        + "resolve (" + reason + "check the host name of the api server, or of its proxy, and "
+        + "the dns)";
+  }
+
+  private static String notConnected(List<Throwable> chain, Throwable root, String server) {
+    // OkHttp's "Failed to connect to localhost/127.0.0.1:6443": the address it tried, the
+    // proxy's where there is one
+    String at = chain.stream().map(Throwable::getMessage)
+        .filter(m -> m != null && m.startsWith(FAILED_TO_CONNECT))
+        .map(m -> " at " + m.substring(m.lastIndexOf('/') + 1)).findFirst().orElse("");
+    String reason = root.getMessage() == null ? "no connection"
+        : lowerFirst(root.getMessage());
+    if (reason.equals("connection refused")) {
+      return "cannot connect to " + server + at + ": connection refused (nothing listens "
+          + "there: check the address and port of the api server, or of its proxy, and that "
+          + "it runs)";
+    }
+    return "cannot connect to " + server + at + ": " + reason + " (check the address of the "
+        + "api server, or of its proxy, and the network between)";
+  }
+
+  private static String lowerFirst(String text) {
+    return text.isEmpty() ? text
+        : text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
+  }
+}
