@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.promcc.core.model.UrlText;
+import java.net.Proxy;
 import java.util.Optional;
+import okhttp3.OkHttpClient;
 
 /**
  * The Kubernetes API server the client talks to and where that was configured, as found by
@@ -47,10 +49,17 @@ public final class ApiServerConfig {
     return source;
   }
 
-  /** A client of the API server with the configured credentials, through its proxy if any. */
+  /**
+   * A client of the API server with the configured credentials, through its proxy if any, else
+   * directly: as client-go, which takes its proxy from the environment only, never through the
+   * JVM's default {@code ProxySelector} (system properties such as {@code https.proxyHost}),
+   * which OkHttp would ask.
+   */
   ApiClient build() {
     ApiClient client = builder.build();
-    proxy.ifPresent(through -> client.setHttpClient(through.apply(client.getHttpClient())));
+    OkHttpClient http = client.getHttpClient();
+    client.setHttpClient(proxy.map(through -> through.apply(http))
+        .orElseGet(() -> http.newBuilder().proxy(Proxy.NO_PROXY).build()));
     return client;
   }
 

@@ -2,12 +2,12 @@ package io.promcc.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.TestCa;
 import java.net.InetAddress;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,7 +196,7 @@ class EnvironmentProxyTest {
       ApiServerConfig config = find(file, Map.of("HTTPS_PROXY", "https://proxy.invalid:3128",
           "no_proxy", "10.0.0.0/8, .promcc.test"));
 
-      assertNull(config.build().getHttpClient().proxy());
+      assertEquals(Proxy.NO_PROXY, config.build().getHttpClient().proxy());
       assertEquals("from --kubeconfig \"" + file + "\" (context \"a\"; HTTPS_PROXY not used: "
           + "no_proxy excludes the api server (\".promcc.test\"))", config.source());
     }
