@@ -124,7 +124,8 @@ final class EventFailures {
 
   /**
    * What the API server said, on one line: a {@code Status} body's message, else the first line
-   * of the failure (client-java's message spans lines and carries the response's headers).
+   * of the failure (client-java's message spans lines and carries the response's headers). A
+   * call that got no answer is worded by {@code ApiServerFailures} instead.
    */
   static String detail(ApiException e) {
     String body = e.getResponseBody();

@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.kube.ApiServerFailures;
 import io.promcc.kube.LeaderElection;
 import io.promcc.kube.LeadershipListener;
 import java.lang.System.Logger.Level;
@@ -326,8 +327,11 @@ public final class ServiceEvents implements AutoCloseable {
         remember(key); // another replica (or an earlier run) published it already
         failures.published(key);
       } else {
+        // no answer (0): what failed against which server, never the JVM's exception names
+        String detail = e.getCode() == 0 ? ApiServerFailures.describe(e, client)
+            : EventFailures.detail(e);
         failures.failed(key, e.getCode(), event.reason() + " on service " + event.namespace()
-            + "/" + event.name(), EventFailures.detail(e), clock.instant());
+            + "/" + event.name(), detail, clock.instant());
       }
     }
   }
