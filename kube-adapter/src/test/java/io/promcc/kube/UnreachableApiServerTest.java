@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.ClientBuilder;
 import io.promcc.core.testing.FreePorts;
 import io.promcc.core.testing.SilentServer;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,5 +90,27 @@ class UnreachableApiServerTest {
           + "handshake (check that the address is its https port, and any proxy or load "
           + "balancer in between)", FailureText.describe(closed, server));
     }
+  }
+
+  /** The source's failure (its not-ready state, the not-synced warning) names the server. */
+  @Test
+  void aSourcesListFailureNamesTheServer() {
+    String address = "127.0.0.1:" + FreePorts.next();
+    ApiClient client = new ClientBuilder().setBasePath("http://" + address).build();
+    CoreV1Api api = new CoreV1Api(client);
+    InformerHealth health = new InformerHealth(() -> { });
+    TrackedListerWatcher<V1Service, V1ServiceList> lister = new TrackedListerWatcher<>(client,
+        params -> api.listServiceForAllNamespaces().watch(params.watch).buildCall(null),
+        V1Service.class, V1ServiceList.class, "services in all namespaces", health,
+        new WatchSettings(Duration.ofSeconds(30), Duration.ofSeconds(30),
+            Duration.ofSeconds(1)));
+
+    assertThrows(ApiException.class,
+        () -> lister.list(new CallGeneratorParams(false, null, null)));
+
+    assertEquals(Optional.of("cannot list services in all namespaces: cannot connect to the "
+        + "api server \"http://" + address + "\" at " + address + ": connection refused "
+        + "(nothing listens there: check the address and port of the api server, or of its "
+        + "proxy, and that it runs)"), health.failure());
   }
 }
