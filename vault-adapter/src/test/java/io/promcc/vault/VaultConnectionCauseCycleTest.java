@@ -34,7 +34,8 @@ class VaultConnectionCauseCycleTest {
     second.initCause(first);
 
     assertEquals("cannot reach vault at http://127.0.0.1:1 for GET auth/token/lookup-self: "
-        + "ConnectException connection refused", failureOf(() -> first).getMessage());
+        + "connection refused (nothing listens there: check the vault address and port, and "
+        + "that vault, or its proxy, runs)", failureOf(() -> first).getMessage());
   }
 
   @Test

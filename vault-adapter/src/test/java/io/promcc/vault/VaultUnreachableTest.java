@@ -1,0 +1,68 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.promcc.core.testing.FreePorts;
+import io.promcc.core.testing.SilentServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a request Vault gave no answer to is worded: what failed, against which address, and what
+ * to check, where the JVM's exception names were shown ("ConnectException",
+ * "HttpTimeoutException", "ClosedChannelException").
+ */
+class VaultUnreachableTest {
+  private static VaultRequestException failedGet(String address, Duration timeout) {
+    VaultConnection connection = new VaultConnection(URI.create(address), null,
+        HttpClient.newHttpClient(), timeout);
+    return assertThrows(VaultRequestException.class,
+        () -> connection.get("auth/token/lookup-self", null));
+  }
+
+  private static final String LOOKUP = " for GET auth/token/lookup-self: ";
+
+  /** The JDK's client says only "ConnectException", caused by a "ClosedChannelException". */
+  @Test
+  void aPortNothingListensOnIsToldAsNoConnection() {
+    String address = "http://127.0.0.1:" + FreePorts.next();
+    VaultRequestException e = failedGet(address, Duration.ofSeconds(30));
+
+    assertEquals("cannot reach vault at " + address + LOOKUP + "no connection (refused, or "
+        + "the host not reachable: check the vault address and port, and that vault, or its "
+        + "proxy, runs there)", e.getMessage());
+    assertEquals(VaultFailure.UNREACHABLE, e.failure());
+  }
+
+  /** The JDK's client says "ConnectException", caused by an "UnresolvedAddressException". */
+  @Test
+  void aHostNameThatDoesNotResolveIsToldSo() {
+    String address = "https://promcc-no-such-host.invalid:8200";
+    assertEquals("cannot reach vault at " + address + LOOKUP + "the host name "
+        + "\"promcc-no-such-host.invalid\" does not resolve (check the host name of the vault "
+        + "address, and the dns)", failedGet(address, Duration.ofSeconds(30)).getMessage());
+  }
+
+  @Test
+  void aServerThatNeverAnswersIsToldAsNoAnswerInTime() throws Exception {
+    try (SilentServer silent = SilentServer.holding()) {
+      assertEquals("cannot reach vault at " + silent.url() + LOOKUP + "no whole answer within "
+          + "PT0.5S (check that vault, or a proxy or load balancer in front of it, is not "
+          + "overloaded, and the network between)",
+          failedGet(silent.url(), Duration.ofMillis(500)).getMessage());
+    }
+  }
+
+  @Test
+  void aServerThatClosesTheConnectionIsToldSo() throws Exception {
+    try (SilentServer closing = SilentServer.closing()) {
+      assertEquals("cannot reach vault at " + closing.url() + LOOKUP + "vault closed the "
+          + "connection without an answer (check that the address is vault's, with the scheme "
+          + "it serves, and that vault, or its proxy, is not restarting)",
+          failedGet(closing.url(), Duration.ofSeconds(30)).getMessage());
+    }
+  }
+}
