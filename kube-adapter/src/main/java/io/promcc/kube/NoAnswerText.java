@@ -12,14 +12,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
+import okhttp3.internal.http2.StreamResetException;
 
 /**
  * How a call that got no answer from the API server is worded for an operator: what failed,
  * against which server (its URL, never its credentials) and what to check, where the JVM's
  * words were shown with their class names ("ConnectException: Connection refused",
- * "UnknownHostException: ...", "EOFException: \n not found: limit=0 content=…", "SocketException:
- * Socket closed" for a read timeout). The address OkHttp connected to is the proxy's where the
- * calls go through one, so each check names the proxy too. Stateless.
+ * "UnknownHostException: ...", "EOFException: \n not found: limit=0 content=…",
+ * "SocketException: Socket closed" for a read timeout, "StreamResetException: stream was reset:
+ * INTERNAL_ERROR"). The address OkHttp connected to is the proxy's where the calls go through
+ * one, so each check names the proxy too. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";
@@ -28,7 +30,8 @@ final class NoAnswerText {
 
   /**
    * The words for a call whose causes, outermost first, are {@code chain}; empty if it is no
-   * failure to connect, to resolve a name, to get an answer in time or a connection closed.
+   * failure to connect, to resolve a name, to get an answer in time, a connection closed or an
+   * http/2 stream reset.
    *
    * @param server the API server, e.g. {@code the api server "https://10.96.0.1:443"}
    */
@@ -44,6 +47,12 @@ final class NoAnswerText {
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return Optional.of(notConnected(chain, root, server));
       }
+    }
+    if (root instanceof StreamResetException reset) {
+      // an HTTP/2 stream the server or a proxy ended with an error (a cut with no error ends a
+      // watch as the server ending it, and is not worded here)
+      return Optional.of(server + ", or a proxy between, reset the call's http/2 stream ("
+          + reset.errorCode + ": check the api server's log, or the proxy's)");
     }
     if (root instanceof EOFException || root instanceof SocketException
         && String.valueOf(root.getMessage()).startsWith("Connection reset")) {

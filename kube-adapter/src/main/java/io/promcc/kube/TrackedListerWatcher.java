@@ -201,7 +201,7 @@ final class TrackedListerWatcher<T extends KubernetesObject, L extends Kubernete
       healthy();
       failures.watchOpened(startedAt);
       TrackedWatch<T> tracked = new TrackedWatch<>(watch, "watch of " + description,
-          new TrackedWatch.Outcome() {
+          client.getBasePath(), new TrackedWatch.Outcome() {
             @Override
             public void delivered() {
               watchDelivered();

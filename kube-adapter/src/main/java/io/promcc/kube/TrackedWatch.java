@@ -76,6 +76,7 @@ final class TrackedWatch<T> implements Watchable<T> {
 
   private final Watch<T> delegate;
   private final String description;
+  private final String server;
   private final Outcome outcome;
   /** Whether an event other than {@code ERROR} was returned by {@link #next}. */
   private boolean taken;
@@ -91,10 +92,14 @@ final class TrackedWatch<T> implements Watchable<T> {
   /** Whether {@link #close()} was called: nothing is told from then on. */
   private volatile boolean closed;
 
-  /** @param description e.g. {@code watch of services in all namespaces} */
-  TrackedWatch(Watch<T> delegate, String description, Outcome outcome) {
+  /**
+   * @param description e.g. {@code watch of services in all namespaces}
+   * @param server the API server's URL, for the words of a watch that broke
+   */
+  TrackedWatch(Watch<T> delegate, String description, String server, Outcome outcome) {
     this.delegate = delegate;
     this.description = description;
+    this.server = server;
     this.outcome = outcome;
   }
 
@@ -124,7 +129,7 @@ final class TrackedWatch<T> implements Watchable<T> {
         throw e;
       }
       LOG.log(System.Logger.Level.DEBUG, () -> description + " was cut ("
-          + FailureText.describe(e) + "); watching again");
+          + FailureText.describe(e, server) + "); watching again");
       more = false;
     }
     if (!more && !ended && !closed) {
@@ -306,7 +311,7 @@ final class TrackedWatch<T> implements Watchable<T> {
     if (closed) {
       return; // a read of a watch closed under it (a stop), not a broken stream
     }
-    fail(description + " broke: " + FailureText.describe(e));
+    fail(description + " broke: " + FailureText.describe(e, server));
   }
 
   /** Tells {@code failure}, unless closed: an error event read as it closes is its doing. */

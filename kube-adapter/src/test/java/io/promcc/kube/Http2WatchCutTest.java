@@ -43,6 +43,8 @@ class Http2WatchCutTest {
   private int eventsAfterTheFirst;
   /** What a read after the first event threw; null for nothing. */
   private RuntimeException thrown;
+  /** The API server's URL the last watch was told, e.g. {@code http://127.0.0.1:41234}. */
+  private String serverUrl;
 
   /**
    * Reads a watch whose two events' stream meets {@code cut} once the first was sent; returns
@@ -82,8 +84,9 @@ class Http2WatchCutTest {
           notMade = e;
           continue;
         }
+        serverUrl = "http://" + server.getHostName() + ":" + server.getPort();
         try (TrackedWatch<V1Service> watch =
-            new TrackedWatch<>(delegate, "watch of services", outcome)) {
+            new TrackedWatch<>(delegate, "watch of services", serverUrl, outcome)) {
           assertTrue(watch.hasNext());
           assertEquals("a", watch.next().object.getMetadata().getName());
           try {
@@ -141,7 +144,8 @@ class Http2WatchCutTest {
   void aStreamResetForAServerErrorFailsTheWatch() throws Exception {
     assertTrue(watchCut(new SocketEffect.CloseStream(2))); // INTERNAL_ERROR
 
-    assertEquals(List.of("delivered", "failed: watch of services broke: "
-        + "StreamResetException: stream was reset: INTERNAL_ERROR"), told);
+    assertEquals(List.of("delivered", "failed: watch of services broke: the api server \""
+        + serverUrl + "\", or a proxy between, reset the call's http/2 stream (INTERNAL_ERROR: "
+        + "check the api server's log, or the proxy's)"), told);
   }
 }

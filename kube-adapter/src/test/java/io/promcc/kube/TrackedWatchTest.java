@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * {@link Watch} against a server that cuts a watch so (its {@code hasNext} wraps them).
  */
 class TrackedWatchTest {
+  /** The API server the watches here are told to be of, for their messages. */
+  static final String SERVER = "https://kube.promcc.test:6443";
+
   private final ToldOutcome outcome = new ToldOutcome();
   /** What the watch told, in order. */
   private final List<String> told = outcome.told;
@@ -50,7 +53,8 @@ class TrackedWatchTest {
       public void close() {
       }
     };
-    TrackedWatch<V1Service> watch = new TrackedWatch<>(delegate, "watch of services", outcome);
+    TrackedWatch<V1Service> watch =
+        new TrackedWatch<>(delegate, "watch of services", SERVER, outcome);
     watch.hasNext();
     watch.close();
     return watch;
@@ -84,7 +88,7 @@ class TrackedWatchTest {
       public void close() {
       }
     };
-    return new TrackedWatch<>(delegate, "watch of services", outcome);
+    return new TrackedWatch<>(delegate, "watch of services", SERVER, outcome);
   }
 
   @Test
@@ -129,7 +133,7 @@ class TrackedWatchTest {
       public void close() {
       }
     };
-    return new TrackedWatch<>(delegate, "watch of services", outcome);
+    return new TrackedWatch<>(delegate, "watch of services", SERVER, outcome);
   }
 
   /** Reads {@code watch} as client-java's reflector: while it has more, the next event. */
@@ -169,7 +173,7 @@ class TrackedWatchTest {
     assertEquals("IO Exception during next method.", thrown.getMessage(),
         "thrown by next, as client-java's watch throws it, for the reflector's handler");
     assertEquals(List.of("delivered", "failed: watch of services broke: "
-        + FailureText.describe(thrown)), told);
+        + FailureText.describe(thrown, SERVER)), told);
   }
 
   @Test
@@ -200,7 +204,7 @@ class TrackedWatchTest {
       assertThrows(RuntimeException.class, watch::hasNext, code.toString());
       assertEquals(List.of("failed: watch of services broke: "
           + FailureText.describe(new RuntimeException("IO Exception during hasNext method.",
-          reset))), told, code.toString());
+          reset), SERVER)), told, code.toString());
     }
   }
 
@@ -218,7 +222,7 @@ class TrackedWatchTest {
       assertThrows(RuntimeException.class, watch::hasNext, broken.toString());
       assertEquals(List.of("failed: watch of services broke: "
           + FailureText.describe(new RuntimeException("IO Exception during hasNext method.",
-          broken))), told, broken.toString());
+          broken), SERVER)), told, broken.toString());
     }
   }
 }

@@ -53,7 +53,7 @@ class WatchClosedWithinEventTest {
       TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
           new ApiClient(http), http.newCall(new Request.Builder()
               .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
-          "watch of services", outcome);
+          "watch of services", TrackedWatchTest.SERVER, outcome);
       List<String> read = new CopyOnWriteArrayList<>();
       // read as the reflector: while it has more, the next event
       Thread reader = new Thread(() -> {

@@ -77,7 +77,7 @@ class WatchEventArrivalTest {
     TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(new ApiClient(http),
         http.newCall(new Request.Builder().url("http://127.0.0.1:" + server.getLocalPort()
             + "/api/v1/services?watch=1").build()), V1Service.class),
-        "watch of services", new ToldOutcome());
+        "watch of services", "http://127.0.0.1:" + server.getLocalPort(), new ToldOutcome());
     opened.add(0, watch);
     reading = new Thread(() -> {
       try {

@@ -50,7 +50,7 @@ final class WatchStreams {
       try (TrackedWatch<V1Service> watch = new TrackedWatch<>(TolerantJson.watch(
           new ApiClient(http), http.newCall(new Request.Builder()
               .url(server.url("/api/v1/services?watch=1")).build()), V1Service.class),
-          "watch of services", outcome)) {
+          "watch of services", TrackedWatchTest.SERVER, outcome)) {
         while (watch.hasNext()) {
           names.add(watch.next().object.getMetadata().getName());
         }
