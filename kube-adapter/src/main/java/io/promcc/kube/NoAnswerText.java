@@ -21,7 +21,8 @@ import okhttp3.internal.http2.StreamResetException;
  * "UnknownHostException: ...", "EOFException: \n not found: limit=0 content=…",
  * "SocketException: Socket closed" for a read timeout, "StreamResetException: stream was reset:
  * INTERNAL_ERROR"). The address OkHttp connected to is the proxy's where the calls go through
- * one, so each check names the proxy too. Stateless.
+ * one, so each check names the proxy too. What failed comes first: /readyz cuts a source's
+ * failure at 300 characters, and the call it names takes most of them. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";
@@ -69,8 +70,8 @@ final class NoAnswerText {
   private static String timedOut(Throwable timeout, String server) {
     // OkHttp's read timeout says "timeout"; a socket's connect timeout "Connect timed out"
     if (String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).startsWith("connect")) {
-      return "cannot connect to " + server + ": no connection within the connect timeout "
-          + "(check its address, or its proxy's, and that no firewall drops the connection)";
+      return "no connection within the connect timeout, to " + server + ": check its "
+          + "address, or its proxy's, and that no firewall drops the connection";
     }
     return server + " did not answer within the read timeout (check that it, or its proxy, "
         + "is not overloaded, and the network between)";
@@ -81,10 +82,9 @@ final class NoAnswerText {
     String message = String.valueOf(e.getMessage());
     int colon = message.indexOf(": ");
     String name = colon < 0 ? message : message.substring(0, colon);
-    String reason = colon < 0 ? "" : lowerFirst(message.substring(colon + 2)) + ": ";
-    return "cannot connect to " + server + ": the host name " + quote(name) + " does not "
-        + "resolve (" + reason + "check the host name of the api server, or of its proxy, and "
-        + "the dns)";
+    String reason = colon < 0 ? "" : " (" + lowerFirst(message.substring(colon + 2)) + ")";
+    return "the host name " + quote(name) + " does not resolve" + reason + ", for " + server
+        + ": check the host name of the api server, or of its proxy, and the dns";
   }
 
   private static String notConnected(List<Throwable> chain, Throwable root, String server) {
@@ -96,12 +96,11 @@ final class NoAnswerText {
     String reason = root.getMessage() == null ? "no connection"
         : lowerFirst(root.getMessage());
     if (reason.equals("connection refused")) {
-      return "cannot connect to " + server + at + ": connection refused (nothing listens "
-          + "there: check the address and port of the api server, or of its proxy, and that "
-          + "it runs)";
+      return "connection refused" + at + ", for " + server + ": nothing listens there; check "
+          + "the address and port of the api server, or of its proxy, and that it runs";
     }
-    return "cannot connect to " + server + at + ": " + reason + " (check the address of the "
-        + "api server, or of its proxy, and the network between)";
+    return reason + at + ", for " + server + ": check the address of the api server, or of "
+        + "its proxy, and the network between";
   }
 
   private static String lowerFirst(String text) {

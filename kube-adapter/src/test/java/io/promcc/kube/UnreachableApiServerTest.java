@@ -36,9 +36,9 @@ class UnreachableApiServerTest {
     String address = "127.0.0.1:" + FreePorts.next();
     ApiException refused = failedRead("http://jo:s3cret@" + address, Duration.ofSeconds(30));
 
-    assertEquals("cannot connect to the api server \"http://<redacted>@" + address + "\" at "
-        + address + ": connection refused (nothing listens there: check the address and port "
-        + "of the api server, or of its proxy, and that it runs)",
+    assertEquals("connection refused at " + address + ", for the api server \"http://"
+        + "<redacted>@" + address + "\": nothing listens there; check the address and port of "
+        + "the api server, or of its proxy, and that it runs",
         FailureText.describe(refused, "http://jo:s3cret@" + address));
   }
 
@@ -50,9 +50,9 @@ class UnreachableApiServerTest {
 
     String described = FailureText.describe(unknown, server);
 
-    String start = "cannot connect to the api server \"" + server + "\": the host name "
-        + "\"promcc-no-such-host.invalid\" does not resolve (";
-    String end = "check the host name of the api server, or of its proxy, and the dns)";
+    String start = "the host name \"promcc-no-such-host.invalid\" does not resolve";
+    String end = ", for the api server \"" + server + "\": check the host name of the api "
+        + "server, or of its proxy, and the dns";
     assertTrue(described.startsWith(start) && described.endsWith(end)
         && !described.contains("Exception"), described);
   }
@@ -108,9 +108,9 @@ class UnreachableApiServerTest {
     assertThrows(ApiException.class,
         () -> lister.list(new CallGeneratorParams(false, null, null)));
 
-    assertEquals(Optional.of("cannot list services in all namespaces: cannot connect to the "
-        + "api server \"http://" + address + "\" at " + address + ": connection refused "
-        + "(nothing listens there: check the address and port of the api server, or of its "
-        + "proxy, and that it runs)"), health.failure());
+    assertEquals(Optional.of("cannot list services in all namespaces: connection refused at "
+        + address + ", for the api server \"http://" + address + "\": nothing listens there; "
+        + "check the address and port of the api server, or of its proxy, and that it runs"),
+        health.failure());
   }
 }

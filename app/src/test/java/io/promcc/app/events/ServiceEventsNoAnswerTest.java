@@ -41,10 +41,10 @@ class ServiceEventsNoAnswerTest {
       Poll.until(WAIT, "a warning", () -> log.lines().stream()
           .anyMatch(line -> line.startsWith("WARNING")));
       assertEquals(List.of("WARNING cannot publish event InvalidApiServer on service a/master: "
-          + "no answer: cannot connect to the api server \"http://" + address + "\" at "
-          + address + ": connection refused (nothing listens there: check the address and port "
-          + "of the api server, or of its proxy, and that it runs) (tried again in 10s; failed "
-          + "events are logged at most every 10m per status)"), log.lines().stream()
+          + "no answer: connection refused at " + address + ", for the api server \"http://"
+          + address + "\": nothing listens there; check the address and port of the api "
+          + "server, or of its proxy, and that it runs (tried again in 10s; failed events are "
+          + "logged at most every 10m per status)"), log.lines().stream()
           .filter(line -> line.startsWith("WARNING")).toList());
     }
   }

@@ -297,6 +297,28 @@ class KubernetesModeTest {
     });
   }
 
+  /**
+   * An API server nothing listens for: /readyz, which cuts a source's failure at 300
+   * characters, shows what failed and where, where it showed "cannot connect to the api server
+   * \"https://127.0.0.1:45991\"...", the reason cut off (and before that the JVM's
+   * "ConnectException: Connection refused").
+   */
+  @Test
+  void readyzNamesTheApiServerThatNothingListensFor() throws Exception {
+    FakeKubeApi gone = FakeKubeApi.start();
+    String kubeconfig = kubeconfig(gone);
+    String address = "127.0.0.1:" + gone.url().getPort();
+    gone.close();
+    Running r = startWithKubeconfig("a", Map.of("certificates", "secrets"), kubeconfig);
+
+    await("/readyz names the server", () -> {
+      Answer ready = get(r.controller(), "/readyz");
+      return ready.statusCode() == 503 && ready.body().contains("in all namespaces: "
+          + "connection refused at " + address + ", for the api server");
+    });
+    assertFalse(get(r.controller(), "/readyz").body().contains("Exception"));
+  }
+
   private Running startWithKubeconfig(String name, Map<String, String> flags, String kubeconfig)
       throws IOException {
     Map<String, String> all = new TreeMap<>(flags);
