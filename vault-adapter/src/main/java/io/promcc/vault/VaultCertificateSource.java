@@ -53,8 +53,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Lifecycle: {@link #start()} needs no Vault call and {@link #awaitSynced} is true at once
  * (there is no view to load: certificates are asked for when observed). {@link #close()}
- * interrupts Vault calls in flight, stops the worker threads, forgets every key and revokes a
- * token that a login of the adapter created.
+ * starts no Vault call but the revocation, on any thread, interrupts those in flight, stops the
+ * worker threads, forgets every key and revokes a token that a login of the adapter created.
  *
  * <p>Thread-safe. Callers for different clusters proceed in parallel; callers for the same
  * cluster wait for each other, so one due certificate is requested once.
@@ -63,6 +63,7 @@ import java.util.random.RandomGenerator;
 public final class VaultCertificateSource implements CertificateSource {
   private final VaultSettings settings;
   private final VaultAuthenticator authenticator;
+  private final VaultConnection connection;
   private final Clock clock;
   private final CertificateCache cache;
   private final StopAnswers answers;
@@ -112,9 +113,9 @@ public final class VaultCertificateSource implements CertificateSource {
     this.closeTiming = requireNonNull(closeTiming, "closeTiming == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.authenticator = requireNonNull(authenticator, "authenticator == null");
+    this.connection = requireNonNull(connection, "connection == null");
     this.clock = requireNonNull(clock, "clock == null");
-    this.cache = new CertificateCache(settings,
-        new VaultPki(settings, requireNonNull(connection, "connection == null")), authenticator,
+    this.cache = new CertificateCache(settings, new VaultPki(settings, connection), authenticator,
         clock, random, listener, kept.orElse(KeptCertificates.NONE), keptReadTimeout,
         () -> closed);
     this.answers = cache.answers();
@@ -161,6 +162,9 @@ public final class VaultCertificateSource implements CertificateSource {
       closeDeadline = closeTiming.nanoTime().getAsLong() + closeTiming.callsWait().toNanos();
       closed = true;
     }
+    // before the workers' interrupts, given one after the other: a worker not interrupted yet
+    // (one that waited for another's login, which its interrupt let go of) starts no call
+    connection.refuseNewCalls();
     workers.stop();
     closeTiming.beforeForgetting().run();
     cache.clear();

@@ -73,6 +73,7 @@ public final class VaultConnection {
   private final HttpClient httpClient;
   private final Duration timeout;
   private final Clock clock;
+  private final CallStarts starts = new CallStarts();
 
   VaultConnection(URI address, String namespace, HttpClient httpClient, Duration timeout) {
     this(address, namespace, httpClient, timeout, Clock.systemUTC());
@@ -133,26 +134,23 @@ public final class VaultConnection {
    * @throws VaultRequestException for every failure, with its reason
    */
   JsonObject get(String path, Secret token) {
-    notInterrupted("GET " + path);
-    return send("GET", path, token, null, timeout);
+    return send("GET", path, token, null, timeout, true);
   }
 
   /** {@code POST /v1/<path>} with {@code body}; the answer's JSON object (empty for 204). */
   JsonObject post(String path, Secret token, JsonObject body) {
-    notInterrupted("POST " + path);
-    return send("POST", path, token, body, timeout);
+    return send("POST", path, token, body, timeout, true);
   }
 
   /**
-   * Starts no call on an interrupted thread (a close interrupted the worker before its call,
-   * e.g. while it waited for another worker's login): the answer would not be waited for, and
-   * what Vault did (a login's new token) would be lost. A revocation is still sent.
+   * From now on, {@link #get} and {@link #post(String, Secret, JsonObject)} start no call, on
+   * any thread: they fail with {@code interrupted}, as on an interrupted thread. Called by
+   * {@link VaultCertificateSource#close()} before it interrupts its workers one after the other
+   * (see {@link CallStarts}); a revocation ({@link #post(String, Secret, JsonObject, Duration)})
+   * is still sent. Waits only for calls being handed to the HTTP client now. Idempotent.
    */
-  private void notInterrupted(String operation) {
-    if (Thread.currentThread().isInterrupted()) {
-      throw new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
-          "interrupted before asking vault at " + address + " to answer " + operation, null);
-    }
+  void refuseNewCalls() {
+    starts.refuse();
   }
 
   /**
@@ -160,15 +158,21 @@ public final class VaultConnection {
    * interrupted thread too (a revocation is best effort, and a closing thread may be one).
    */
   JsonObject post(String path, Secret token, JsonObject body, Duration wait) {
-    return send("POST", path, token, body, wait);
+    return send("POST", path, token, body, wait, false);
   }
 
+  /**
+   * @param refusable whether the call is not started on an interrupted thread (a close
+   *     interrupted the worker before its call: the answer would not be waited for, and what
+   *     Vault did, a login's new token, would be lost), nor after {@link #refuseNewCalls()}
+   */
   private JsonObject send(String method, String path, Secret token, JsonObject body,
-      Duration wait) {
+      Duration wait, boolean refusable) {
     String operation = method + " " + path;
     URI target = URI.create(address + "/v1/" + path);
     Instant sentAt = clock.instant();
-    HttpResponse<String> response = exchange(method, target, token, body, wait, wait, operation);
+    HttpResponse<String> response = exchange(method, target, token, body, wait, wait, operation,
+        refusable);
     if (isRedirect(response.statusCode())) {
       URI location = location(response, target, operation);
       if (!followable(location)) {
@@ -191,7 +195,8 @@ public final class VaultConnection {
             + wait + " (the redirect to " + origin(location) + " was not followed)"));
       }
       LOG.log(Level.DEBUG, "following the redirect of {0} to {1}", operation, origin(location));
-      response = exchange(method, location, token, body, left, wait, operation);
+      // part of a call already started: followed even once a close began
+      response = exchange(method, location, token, body, left, wait, operation, false);
       if (isRedirect(response.statusCode())) {
         throw new VaultRequestException(VaultFailure.STANDBY, response.statusCode(), List.of(),
             "vault at " + address + " answered " + operation + " with a second redirect (from "
@@ -222,7 +227,7 @@ public final class VaultConnection {
 
   /** One exchange, waiting at most {@code wait}, what is left of the request's {@code timeout}. */
   private HttpResponse<String> exchange(String method, URI target, Secret token, JsonObject body,
-      Duration wait, Duration timeout, String operation) {
+      Duration wait, Duration timeout, String operation, boolean refusable) {
     HttpRequest.Builder request = HttpRequest.newBuilder(target)
         .timeout(wait)
         .header("Accept", "application/json")
@@ -240,8 +245,16 @@ public final class VaultConnection {
       request.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
     }
-    CompletableFuture<HttpResponse<String>> answer =
-        httpClient.sendAsync(request.build(), CappedBody.handler(MAX_ANSWER_BYTES));
+    HttpRequest built = request.build();
+    CompletableFuture<HttpResponse<String>> answer = !refusable
+        ? httpClient.sendAsync(built, CappedBody.handler(MAX_ANSWER_BYTES))
+        : starts.start(() -> httpClient.sendAsync(built, CappedBody.handler(MAX_ANSWER_BYTES)),
+            () -> new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+                "interrupted before asking vault at " + address + " to answer " + operation,
+                null),
+            () -> new VaultRequestException(VaultFailure.INTERRUPTED, 0, List.of(),
+                "not asking vault at " + address + " to answer " + operation
+                    + ": the vault certificate source is closing", null));
     try {
       // the request's timeout ends when the headers arrive: this bounds the body as well
       return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,8 +1,11 @@
 package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jopenlibs.vault.json.Json;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
 import java.net.http.HttpClient;
@@ -25,10 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A close while a login is under way starts no Vault call: a worker waiting for the login of
  * another (every worker needs the token) is interrupted by the close too. It logged in again
- * once the interrupted login let it in, a token Vault may create that no close revokes.
+ * once the interrupted login let it in, a token Vault may create that no close revokes; and so
+ * it could still when the close had interrupted the other worker and not yet this one.
  */
 class VaultCloseDuringLoginTest {
   private final VaultFixture fixture = new VaultFixture();
+
+  private final AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
+  private final List<String> sentWhileClosing = new CopyOnWriteArrayList<>();
 
   @TempDir Path dir;
 
@@ -40,8 +47,50 @@ class VaultCloseDuringLoginTest {
   @Test
   void aWorkerWaitingForAnotherWorkersLoginStartsNoCallAfterTheClose() throws Exception {
     VaultSettings settings = fixture.kubernetesSettings(dir).maxConcurrentRequests(2).build();
-    AtomicReference<VaultCertificateSource> source = new AtomicReference<>();
-    List<String> sentWhileClosing = new CopyOnWriteArrayList<>();
+    VaultCertificateSource source = source(settings, connection(settings));
+    List<GuestCluster> both = fixture.clusters("alpha", "beta");
+    fixture.vault.pause();
+    try {
+      CompletableFuture<CertificateObservation> pending =
+          CompletableFuture.supplyAsync(() -> source.observe(both));
+      assertTrue(fixture.vault.awaitInFlight(1, Duration.ofSeconds(30)), "no login arrived");
+      awaitWorkerWaitingForTheLogin();
+
+      source.close();
+
+      assertTrue(source.stopped(), "the workers still run");
+      assertEquals(List.of(), sentWhileClosing, "calls started after the close began");
+      CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
+      for (GuestCluster cluster : both) {
+        assertEquals(VaultFailure.INTERRUPTED.reason(),
+            observed.problems().get(cluster.id()).reason(), observed.problems().toString());
+      }
+    } finally {
+      fixture.vault.resume();
+    }
+  }
+
+  /**
+   * The close interrupts its workers one after the other: one it has not interrupted yet (here
+   * the test's thread) may get the lock another's interrupted login let go of. Its call is not
+   * started either, whatever the order of the interrupts.
+   */
+  @Test
+  void aCallOnAThreadTheCloseHasNotInterruptedIsNotStarted() throws Exception {
+    VaultSettings settings = fixture.kubernetesSettings(dir).maxConcurrentRequests(2).build();
+    VaultConnection connection = connection(settings);
+    source(settings, connection).close();
+
+    VaultRequestException refused = assertThrows(VaultRequestException.class,
+        () -> connection.post("auth/kubernetes/login", null, Json.object()));
+
+    assertEquals(VaultFailure.INTERRUPTED, refused.failure(), refused.getMessage());
+    assertFalse(Thread.currentThread().isInterrupted(), "the test's thread was interrupted");
+    assertEquals(List.of(), sentWhileClosing, "calls started after the close began");
+  }
+
+  /** A connection whose calls started once the source closes are {@link #sentWhileClosing}. */
+  private VaultConnection connection(VaultSettings settings) {
     HttpClient client = new DelegatingHttpClient(HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1).build()) {
       @Override
@@ -53,31 +102,15 @@ class VaultCloseDuringLoginTest {
         return super.sendAsync(request, handler);
       }
     };
-    VaultConnection connection = new VaultConnection(fixture.vault.address(), null, client,
-        settings.requestTimeout(), fixture.clock);
+    return new VaultConnection(fixture.vault.address(), null, client, settings.requestTimeout(),
+        fixture.clock);
+  }
+
+  private VaultCertificateSource source(VaultSettings settings, VaultConnection connection) {
     source.set(new VaultCertificateSource(settings, connection,
         fixture.authenticator(settings, connection), fixture.clock, new SplittableRandom(42),
         fixture.listener, Optional.empty()));
-    List<GuestCluster> both = fixture.clusters("alpha", "beta");
-    fixture.vault.pause();
-    try {
-      CompletableFuture<CertificateObservation> pending =
-          CompletableFuture.supplyAsync(() -> source.get().observe(both));
-      assertTrue(fixture.vault.awaitInFlight(1, Duration.ofSeconds(30)), "no login arrived");
-      awaitWorkerWaitingForTheLogin();
-
-      source.get().close();
-
-      assertTrue(source.get().stopped(), "the workers still run");
-      assertEquals(List.of(), sentWhileClosing, "calls started after the close began");
-      CertificateObservation observed = pending.get(30, TimeUnit.SECONDS);
-      for (GuestCluster cluster : both) {
-        assertEquals(VaultFailure.INTERRUPTED.reason(),
-            observed.problems().get(cluster.id()).reason(), observed.problems().toString());
-      }
-    } finally {
-      fixture.vault.resume();
-    }
+    return source.get();
   }
 
   /** Waits (at most 30 s) until a worker waits to enter the authenticator another one holds. */
