@@ -7,17 +7,17 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Whether the token may work again after it was refused for a cluster
- * ({@code vault-token-invalid}) or could not be read ({@code vault-credentials-unreadable}: its
- * file missing, unreadable, on a volume that hangs), so that the clusters refused for the token
- * need not wait out their own backoff: a certificate was issued after a login that came after the last such
- * refusal, or the credential file holds another credential than the one the logins before that
- * refusal read (a token fixed in its file, looked at by {@link #lookAtCredential()} at each
- * observation, with no Vault call). A login alone shows nothing: each refused request logs in
- * before it asks again, and a cluster looked at while another one's attempt has logged in and
- * waits for its answer would be asked for nothing. A token refused again for any of them puts
- * the others back in theirs until the next certificate issued after a login, or the next change
- * of the file. Thread-safe, and never waits for a login under way.
+ * Whether the token may work again after it was refused for a cluster ({@code vault-token-invalid})
+ * or could not be read ({@code vault-credentials-unreadable}: its file missing, unreadable, on a
+ * volume that hangs), so that the clusters refused for the token need not wait out their own
+ * backoff: a certificate was issued after a login that came after the last such refusal, or the
+ * credential file holds another credential than the one the logins before that refusal read (a
+ * token fixed in its file, looked at by {@link #lookAtCredential()} at each observation, with no
+ * Vault call). A login alone shows nothing: each refused request logs in before it asks again, and
+ * a cluster looked at while another one's attempt has logged in and waits for its answer would be
+ * asked for nothing. A token refused again for any of them puts the others back in theirs until the
+ * next certificate issued after a login, or the next change of the file. Thread-safe, and never
+ * waits for a login under way.
  */
 final class TokenRefusals {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
