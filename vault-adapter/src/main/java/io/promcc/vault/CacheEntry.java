@@ -31,7 +31,8 @@ final class CacheEntry {
   String lastOwnFailure;
   /**
    * Whether its last own attempt failed for the token: refused ({@code vault-token-invalid}),
-   * or its file or variable unreadable ({@code vault-credentials-unreadable}).
+   * its file or variable unreadable ({@code vault-credentials-unreadable}), or the login
+   * refused the credential ({@link TokenRefusals#refusedLogin}).
    */
   boolean tokenRefused;
   boolean lookedForKept;
@@ -43,6 +44,12 @@ final class CacheEntry {
   record Failure(String reason, String message, RuntimeException cause) {
     static Failure of(VaultRequestException e) {
       return new Failure(e.failure().reason(), e.getMessage(), e);
+    }
+
+    /** Whether it failed for the token, not for the cluster ({@link TokenRefusals}). */
+    boolean aboutTheToken() {
+      return TokenRefusals.aboutTheToken(reason)
+          || cause instanceof VaultRequestException e && TokenRefusals.refusedLogin(e);
     }
 
     /**

@@ -338,7 +338,7 @@ final class CertificateCache {
     // compared with its own last failure: a pause meanwhile logged nothing for this cluster
     String before = entry.lastOwnFailure;
     entry.lastOwnFailure = failure.reason();
-    entry.tokenRefused = TokenRefusals.aboutTheToken(failure.reason());
+    entry.tokenRefused = failure.aboutTheToken();
     if (entry.tokenRefused) {
       tokenRefusals.refused(); // after the logins of this attempt: they end no backoff
     }

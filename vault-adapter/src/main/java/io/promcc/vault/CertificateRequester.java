@@ -54,7 +54,7 @@ final class CertificateRequester {
       throw interruptedBeforeAsking(id);
     }
     try {
-      Secret token = authenticator.token();
+      Secret token = token();
       Instant sentAt = clock.instant();
       try {
         return pki.obtain(id, token);
@@ -70,7 +70,7 @@ final class CertificateRequester {
                   + "allow update on " + pki.path(id), null);
         }
         authenticator.invalidate(token);
-        return pki.obtain(id, authenticator.token());
+        return pki.obtain(id, token());
       }
     } catch (IllegalStateException e) {
       if (!closed.getAsBoolean()) {
@@ -82,6 +82,15 @@ final class CertificateRequester {
               + Quoting.quote(id.value()), null);
     } finally {
       permits.release();
+    }
+  }
+
+  /** The authenticator's token; its failure noted as the login's ({@link TokenRefusals}). */
+  private Secret token() {
+    try {
+      return authenticator.token();
+    } catch (VaultRequestException e) {
+      throw e.ofLogin();
     }
   }
 }

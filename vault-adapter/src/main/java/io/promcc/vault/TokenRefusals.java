@@ -7,17 +7,18 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Whether the token may work again after it was refused for a cluster ({@code vault-token-invalid})
- * or could not be read ({@code vault-credentials-unreadable}: its file missing, unreadable, on a
- * volume that hangs), so that the clusters refused for the token need not wait out their own
- * backoff: a certificate was issued after a login that came after the last such refusal, or the
- * credential file holds another credential than the one the logins before that refusal read (a
- * token fixed in its file, looked at by {@link #lookAtCredential()} at each observation, with no
- * Vault call). A login alone shows nothing: each refused request logs in before it asks again, and
- * a cluster looked at while another one's attempt has logged in and waits for its answer would be
- * asked for nothing. A token refused again for any of them puts the others back in theirs until the
- * next certificate issued after a login, or the next change of the file. Thread-safe, and never
- * waits for a login under way.
+ * Whether the token may work again after it was refused for a cluster ({@code
+ * vault-token-invalid}) or could not be read ({@code vault-credentials-unreadable}: its file
+ * missing, unreadable, on a volume that hangs), or the login refused its credential ({@link
+ * #refusedLogin}), so that the clusters refused for the token need not wait out their own backoff:
+ * a certificate was issued after a login that came after the last such refusal, or the credential
+ * file holds another credential than the one the logins before that refusal read (a token fixed in
+ * its file, looked at by {@link #lookAtCredential()} at each observation, with no Vault call). A
+ * login alone shows nothing: each refused request logs in before it asks again, and a cluster
+ * looked at while another one's attempt has logged in and waits for its answer would be asked for
+ * nothing. A token refused again for any of them puts the others back in theirs until the next
+ * certificate issued after a login, or the next change of the file. Thread-safe, and never waits
+ * for a login under way.
  */
 final class TokenRefusals {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
@@ -51,6 +52,17 @@ final class TokenRefusals {
   static boolean aboutTheToken(String reason) {
     return VaultFailure.TOKEN_INVALID.reason().equals(reason)
         || VaultFailure.CREDENTIALS_UNREADABLE.reason().equals(reason);
+  }
+
+  /**
+   * Whether {@code e} is the login refusing the credential (with Kubernetes or AppRole auth, the
+   * service account token or secret ID: {@code vault-permission-denied} or {@code
+   * vault-bad-request} from the login a cluster's request needed), a problem of the credential
+   * too: fixed in its file, it ends the backoff of the clusters that failed so.
+   */
+  static boolean refusedLogin(VaultRequestException e) {
+    return e.isOfLogin() && (e.failure() == VaultFailure.PERMISSION_DENIED
+        || e.failure() == VaultFailure.BAD_REQUEST);
   }
 
   /**

@@ -19,6 +19,8 @@ public final class VaultRequestException extends PromccException {
   private final List<String> errors;
   private final Duration retryAfter;
   private final Duration answeredAfter;
+  /** Whether it failed the token's login rather than a call for a cluster; see below. */
+  private volatile boolean ofLogin;
 
   /**
    * @param status HTTP status, or 0 if there was no HTTP answer
@@ -76,5 +78,22 @@ public final class VaultRequestException extends PromccException {
    */
   public Optional<Duration> answeredAfter() {
     return Optional.ofNullable(answeredAfter);
+  }
+
+  /**
+   * Notes that it failed the login (or renewal) that got the token a cluster's request needed,
+   * not that request: a refused login ({@code vault-permission-denied}, {@code
+   * vault-bad-request}) is then a problem of the credential, not of the cluster.
+   *
+   * @return this exception
+   */
+  VaultRequestException ofLogin() {
+    ofLogin = true;
+    return this;
+  }
+
+  /** Whether {@link #ofLogin()} noted it failed the token's login. */
+  boolean isOfLogin() {
+    return ofLogin;
   }
 }
