@@ -33,9 +33,13 @@ import org.junit.jupiter.api.Test;
  * exist; this, that a changed default cannot stay documented with its old value.
  */
 class DocumentedDefaultsTest {
-  /** A duration as the docs write it: {@code 5 min}, {@code 250 ms}, {@code 0.25 s}, 168h. */
-  private static final Pattern DURATION =
-      Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?) ?(ms|min|s|m|h)\\b");
+  /**
+   * A duration as the docs write it: {@code 5 min}, {@code 250 ms}, {@code 0.25 s}, 168h, and in
+   * words, {@code 30 seconds}, {@code 10 minutes}: one in words is read too, or a wrong default
+   * so written would go unchecked.
+   */
+  private static final Pattern DURATION = Pattern.compile("(?<![\\w.])(\\d+(?:\\.\\d+)?) ?"
+      + "(ms|milliseconds?|seconds?|s|minutes?|min|m|hours?|h|days?|d)\\b");
   /** A settings table row of docs/vault.md: {@code | what (`--option`) | default | ...}. */
   private static final Pattern VAULT_ROW =
       Pattern.compile("(?m)^\\| ([^|(]*?) ?(?:\\(`(--[a-z-]+)`\\) )?\\| ([^|]*) \\|");
@@ -72,14 +76,24 @@ class DocumentedDefaultsTest {
     if (!m.find()) {
       return Optional.empty();
     }
-    long perUnit = switch (m.group(2)) {
-      case "ms" -> 1;
-      case "s" -> 1_000;
-      case "m", "min" -> 60_000;
-      default -> 3_600_000;
-    };
+    String unit = m.group(2);
+    long perUnit = unit.equals("ms") || unit.startsWith("milli") ? 1
+        : unit.startsWith("s") ? 1_000
+        : unit.startsWith("m") ? 60_000
+        : unit.startsWith("h") ? 3_600_000
+        : 86_400_000;
     return Optional.of(Duration.ofMillis(new BigDecimal(m.group(1))
         .multiply(BigDecimal.valueOf(perUnit)).longValueExact()));
+  }
+
+  /** A default written in words ({@code (30 seconds)}) is read, not passed over. */
+  @Test
+  void aDurationWrittenInWordsIsRead() {
+    assertEquals(List.of(Optional.of(Duration.ofSeconds(30)), Optional.of(Duration.ofMinutes(10)),
+        Optional.of(Duration.ofHours(2)), Optional.of(Duration.ofDays(1)),
+        Optional.of(Duration.ofMillis(250)), Optional.of(Duration.ofMinutes(1))),
+        Stream.of("30 seconds, at most", "10 minutes", "2 hours", "1 day", "250 milliseconds",
+            "1 minute").map(DocumentedDefaultsTest::duration).toList());
   }
 
   /**
