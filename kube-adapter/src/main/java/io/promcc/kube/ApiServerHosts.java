@@ -316,7 +316,8 @@ final class ApiServerHosts {
     if ((w0 & 0xfe00) == 0xfc00) {
       return new Verdict(Kind.PRIVATE_NETWORK, "unique local, fc00::/7");
     }
-    if (w0 == 0x2001 && w1 == 0x0db8 || (w0 & 0xfff0) == 0x3ff0) {
+    // 2001:db8::/32 and 3fff::/20 (RFC 9637); the rest of 3ff0::/12 is global unicast space
+    if (w0 == 0x2001 && w1 == 0x0db8 || w0 == 0x3fff && (w1 & 0xf000) == 0) {
       return new Verdict(Kind.NON_ROUTABLE, "documentation range");
     }
     if (w0 == 0x2001 && w1 == 0) {

@@ -134,6 +134,27 @@ class HostileServicesTest {
     assertEquals(List.of(), wrong);
   }
 
+  /**
+   * The IPv6 documentation ranges are 2001:db8::/32 and 3fff::/20 (RFC 9637), benchmarking
+   * 2001:2::/48: an address just past one is not refused as if inside it.
+   */
+  @Test
+  void theDocumentationAndBenchmarkingRangesEndAtTheirBounds() {
+    List<String> wrong = new ArrayList<>();
+    check(wrong, "api-server-non-routable", "https://[3fff::1]",
+        "https://[3fff:fff:ffff:ffff::1]", "https://[2001:db8:ffff::1]",
+        "https://[2001:2:0:ffff:ffff::1]");
+    for (String url : List.of("https://[3fff:1000::1]", "https://[3ff0::1]",
+        "https://[3ffe:1::1]", "https://[2001:db9::1]", "https://[2001:2:1::1]",
+        "https://[2001:3::1]")) {
+      Outcome outcome = mapping.map(withUrl(url));
+      if (!(outcome instanceof Outcome.Mapped)) {
+        wrong.add(url + " -> " + outcome + " (expected accepted)");
+      }
+    }
+    assertEquals(List.of(), wrong);
+  }
+
   @Test
   void aServiceWithTheLongestNamesIsNamedInFull() {
     String namespace = "n".repeat(63);
