@@ -16,11 +16,12 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * The schedule never makes the loop spin, whatever triggers when and however runs end: a run
- * after a failure other than {@code source-not-ready} waits its backoff whatever triggers; a
- * run after a {@code source-not-ready} one waits its backoff unless the cluster source
- * triggered since that run started (another source's trigger does not end it); a run after a
- * success waits the resync unless something triggered. So runs beyond one per trigger are at
- * least half a second apart. Simulated time, no clock.
+ * after a failure other than {@code source-not-ready} or {@code rejected} waits its backoff
+ * whatever triggers; a run after a {@code source-not-ready} one waits its backoff unless the
+ * cluster source triggered since that run started, and a run after a {@code rejected} one
+ * unless the base config or profile was read anew since then (another source's trigger ends
+ * neither); a run after a success waits the resync unless something triggered. So runs beyond
+ * one per trigger are at least half a second apart. Simulated time, no clock.
  */
 class ScheduleNoSpinPropertyTest {
   private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
@@ -37,7 +38,8 @@ class ScheduleNoSpinPropertyTest {
       @ForAll @Size(max = 60) List<@IntRange(max = 3000) Integer> triggerGaps,
       @ForAll @Size(min = 1, max = 20) List<Outcome> outcomes,
       @ForAll @Size(min = 1, max = 20) List<@IntRange(max = 2000) Integer> durations,
-      @ForAll @Size(min = 1, max = 20) List<Boolean> fromClusterSource, @ForAll long seed) {
+      @ForAll @Size(min = 1, max = 20) List<Boolean> fromClusterSource,
+      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPlanner, @ForAll long seed) {
     Pacing pacing = new Pacing(Duration.ofMillis(settleMs),
         Duration.ofMillis(settleMs + debounceExtra),
         Duration.ofMillis(settleMs + debounceExtra + maxDelayExtra), Duration.ofMillis(resyncMs));
@@ -58,15 +60,15 @@ class ScheduleNoSpinPropertyTest {
       long due = Math.max(now, millis(schedule.nextRun()));
       if (next < triggers.size() && triggers.get(next) <= due) {
         now = Math.max(now, triggers.get(next++));
-        schedule.triggered(T0.plusMillis(now), source(fromClusterSource, next - 1));
+        trigger(schedule, T0.plusMillis(now), fromClusterSource, fromPlanner, next - 1);
         continue;
       }
       long start = due;
       schedule.started();
       long end = start + durations.get(runs.size() % durations.size());
       while (next < triggers.size() && triggers.get(next) < end) { // triggers while it runs
-        schedule.triggered(T0.plusMillis(Math.max(start, triggers.get(next))),
-            source(fromClusterSource, next++));
+        trigger(schedule, T0.plusMillis(Math.max(start, triggers.get(next))),
+            fromClusterSource, fromPlanner, next++);
       }
       Outcome outcome = outcomes.get(runs.size() % outcomes.size());
       long backoff = schedule.finished(T0.plusMillis(end), outcome, Optional.empty())
@@ -80,15 +82,18 @@ class ScheduleNoSpinPropertyTest {
       Run after = runs.get(i + 1);
       boolean triggered = false;
       boolean sourceTriggered = false;
+      boolean plannerTriggered = false;
       for (int k = 0; k < triggers.size(); k++) {
         if (triggers.get(k) > run.start() && triggers.get(k) <= after.start()) {
           triggered = true;
           sourceTriggered |= source(fromClusterSource, k);
+          plannerTriggered |= planner(fromClusterSource, fromPlanner, k);
         }
       }
       String said = "run " + i + " " + run + " then " + after + ", triggers " + triggers;
       if (!run.outcome().success()
-          && (run.outcome() != Outcome.SOURCE_NOT_READY || !sourceTriggered)) {
+          && (run.outcome() != Outcome.SOURCE_NOT_READY || !sourceTriggered)
+          && (run.outcome() != Outcome.REJECTED || !plannerTriggered)) {
         assertTrue(after.start() >= run.end() + run.backoff(), "backoff cut short: " + said);
       }
       if (run.outcome().success() && !triggered) {
@@ -98,6 +103,22 @@ class ScheduleNoSpinPropertyTest {
         assertTrue(after.start() >= run.end() + SHORTEST_BACKOFF_MS, "no pause: " + said);
       }
     }
+  }
+
+  /** The trigger {@code k}: the cluster source's, the planner files', or another source's. */
+  private static void trigger(Schedule schedule, Instant at, List<Boolean> fromClusterSource,
+      List<Boolean> fromPlanner, int k) {
+    if (planner(fromClusterSource, fromPlanner, k)) {
+      schedule.plannerTriggered(at);
+    } else {
+      schedule.triggered(at, source(fromClusterSource, k));
+    }
+  }
+
+  /** Whether the trigger {@code k} is a new read of the base config or profile. */
+  private static boolean planner(List<Boolean> fromClusterSource, List<Boolean> fromPlanner,
+      int k) {
+    return !source(fromClusterSource, k) && fromPlanner.get(k % fromPlanner.size());
   }
 
   /** Whether the trigger {@code k} is the cluster source's. */
