@@ -236,8 +236,7 @@ public final class ReconcileLoop {
             ? "base config or profile" : "cluster source") + " changed meanwhile ("
             + schedule.failures() + " in a row)"
         : "; retrying in " + d.toMillis() + " ms (" + schedule.failures() + " in a row)"
-            + (result.outcome() == Outcome.SOURCE_NOT_READY
-                ? " or at the source's next change" : ""))
+            + alsoRetried(result.outcome()))
         .orElse("");
     if (interrupted && !result.success()) {
       LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
@@ -261,6 +260,12 @@ public final class ReconcileLoop {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
+  }
+
+  /** What else ends the backoff of a run that ended {@code outcome}, as its line says. */
+  private static String alsoRetried(Outcome outcome) {
+    return outcome == Outcome.SOURCE_NOT_READY ? " or at the source's next change"
+        : outcome == Outcome.REJECTED ? " or at the next edit of the base config or profile" : "";
   }
 
   /**
