@@ -47,6 +47,9 @@ final class PlanInputs {
   private final Optional<SettledRead> profileSettling;
   private final BiFunction<String, String, BaseConfig> parser;
   private volatile Planner current;
+  /** The texts {@link #current} was read from. */
+  private Optional<String> takenProfile;
+  private Optional<String> takenBase;
   private String lastProblem;
   private boolean changingLogged; // a reload gave up on a file still changing, and said so
   private List<String> lastWarnings = List.of();
@@ -90,8 +93,9 @@ final class PlanInputs {
     profile.ifPresent(file -> errors.declared("profile"));
     // at start a file is read as it is: there is no last good one to keep while waiting, and
     // one being written fails the start (exit 2) as a bad setting, to be run again
-    this.current = read(profile.map(p -> InputFiles.text(p, "profile")),
-        baseConfig.map(p -> InputFiles.text(p, "base config")));
+    this.takenProfile = profile.map(p -> InputFiles.text(p, "profile"));
+    this.takenBase = baseConfig.map(p -> InputFiles.text(p, "base config"));
+    this.current = read(takenProfile, takenBase);
   }
 
   /** The planner of the last good files. */
@@ -112,7 +116,9 @@ final class PlanInputs {
    * slow copy, is not read half-way). A file that did not hold still within
    * {@link SettledRead#MAX_WAIT} (or whose wait was interrupted) is no bad edit: nothing is
    * reported, the last good planner stays and {@code readAgain} is run, to have the files read
-   * again at the watcher's next check.
+   * again at the watcher's next check. Files read as they were last taken (a change reported
+   * twice, an edit put back after a refused one) keep the planner: they change nothing, and it
+   * keeps what it rendered.
    *
    * @return true if the planner changed
    */
@@ -137,9 +143,15 @@ final class PlanInputs {
         readAgain.run(); // written since it held still as missing: read once it holds still
         return false;
       }
+      if (profileText.equals(takenProfile) && baseText.equals(takenBase)) {
+        lastProblem = null;
+        return false; // a reconcile would plan what it planned, and end a rejection's backoff
+      }
       Planner next = read(profileText, baseText);
       lastProblem = null;
       current = next;
+      takenProfile = profileText;
+      takenBase = baseText;
       return true;
     } catch (PromccException e) {
       String problem = e.getMessage();

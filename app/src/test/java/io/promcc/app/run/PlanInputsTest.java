@@ -231,7 +231,7 @@ class PlanInputsTest {
         "global: {scrape_interval: 30s}\n---\nscrape_configs: []\n");
     try (LogCapture log = LogCapture.of(PlanInputs.class)) {
       PlanInputs inputs = inputsOf(base);
-      assertTrue(inputs.reload());
+      assertFalse(inputs.reload(), "read again as it was");
       assertEquals(1, log.records().size(), log.messages().toString());
       assertEquals(Level.WARNING, log.records().get(0).getLevel());
       assertTrue(log.messages().get(0).startsWith("base config \"" + base + "\": the text from "
@@ -246,6 +246,29 @@ class PlanInputsTest {
       assertTrue(log.messages().get(1).contains("the text from line 4 is left out"),
           log.messages().get(1));
     }
+  }
+
+  /**
+   * Files read as they were last taken (a change the watcher reported twice, an edit put back)
+   * change no planner: nothing to reconcile, and the planner kept keeps what it rendered.
+   */
+  @Test
+  void filesReadAsTheyWereLastTakenChangeNoPlanner() throws Exception {
+    String taken = "global: {scrape_interval: 30s}\n";
+    Path base = Files.writeString(temp.resolve("base.yml"), taken);
+    PlanInputs inputs = inputsOf(base);
+    Planner first = inputs.planner();
+
+    assertFalse(inputs.reload(), "read again as it was");
+    Files.writeString(base, INVALID);
+    assertFalse(inputs.reload(), "refused");
+    Files.writeString(base, taken);
+    assertFalse(inputs.reload(), "put back as it was");
+    assertSame(first, inputs.planner());
+
+    Files.writeString(base, "global: {scrape_interval: 15s}\n");
+    assertTrue(inputs.reload(), "changed");
+    assertNotSame(first, inputs.planner());
   }
 
   /** A profile given as the base config: a bad setting at start, as an invalid one is. */
