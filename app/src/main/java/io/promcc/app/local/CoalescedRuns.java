@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. {@link #close()} is idempotent: no run begins after it, a run under way is
  * interrupted (its waits end) and waited for at most what is left of its {@link StopBudget},
- * shared with the other threads that read watched files; asks then do nothing.
+ * shared with the other threads that read watched files ({@link StopBudget#LEAST} if less is
+ * left); asks then do nothing.
  */
 public final class CoalescedRuns implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CoalescedRuns.class.getName());
@@ -56,9 +57,9 @@ public final class CoalescedRuns implements AutoCloseable {
 
   /**
    * Runs {@code task} on a daemon thread named {@code threadName}, made at the first ask and
-   * ended by {@link #close()}, which waits for it at most what is left of {@code stops}; a
-   * failure of {@code task} logged as "{@code what} failed" (what it reads, named: the log line
-   * of a failed watch named its file).
+   * ended by {@link #close()}, which waits for it at most what is left of {@code stops} (or
+   * {@link StopBudget#LEAST}); a failure of {@code task} logged as "{@code what} failed" (what
+   * it reads, named: the log line of a failed watch named its file).
    */
   public static CoalescedRuns onOwnThread(String threadName, String what, StopBudget stops,
       Runnable task) {
@@ -127,7 +128,7 @@ public final class CoalescedRuns implements AutoCloseable {
 
   /**
    * Stops the runs: interrupts one under way and waits for it, at most what is left of the
-   * {@link StopBudget}.
+   * {@link StopBudget} ({@link StopBudget#LEAST} if less is left).
    */
   @Override
   public void close() {

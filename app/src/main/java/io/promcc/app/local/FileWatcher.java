@@ -36,13 +36,14 @@ import java.util.function.LongSupplier;
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
  * is held; while one runs, no path is checked and no other listener runs. So each waits only a
  * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
- * waits for it at most what is left of its {@link #stopBudget()}): the listeners of the
- * clusters file, the base config and the profile hand their waits for a file being written (up
- * to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of their own ({@link CoalescedRuns}), so that
- * they hold back no other watch, and those threads' closes share that budget, so that the
- * stop waits {@link StopBudget#TOTAL} at most for all of them; the others return quickly. An
- * exception of a listener is logged and does not affect the others. A change during a burst of
- * events may be reported more than once.
+ * waits for it at most what is left of its {@link #stopBudget()}, or {@link StopBudget#LEAST}):
+ * the listeners of the clusters file, the base config and the profile hand their waits for a
+ * file being written (up to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of their own
+ * ({@link CoalescedRuns}), so that they hold back no other watch, and those threads' closes
+ * share that budget, so that the stop waits {@link StopBudget#TOTAL} at most for all of them
+ * (and {@link StopBudget#LEAST} for each close that comes when less is left); the others return
+ * quickly. An exception of a listener is logged and does not affect the others. A change during
+ * a burst of events may be reported more than once.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot
  * be started or given new paths. One watcher can serve every source of a process.
@@ -216,7 +217,7 @@ public final class FileWatcher implements AutoCloseable {
   /**
    * Stops the background thread and every watch, waiting for the thread to end at most what is
    * left of the {@link #stopBudget()} ({@link StopBudget#TOTAL} in all for the closes that
-   * share it).
+   * share it), or {@link StopBudget#LEAST} if less is left.
    */
   @Override
   public void close() {

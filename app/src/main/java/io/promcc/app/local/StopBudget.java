@@ -6,24 +6,31 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * One bound for the stop of the threads that read watched files: a {@link FileWatcher}'s own,
- * and those of its listeners' reads ({@link CoalescedRuns}: the clusters file's, the base config
- * and profile's). Each close interrupts its thread and waits for it only as long as is left of
- * {@link #TOTAL}, less what the closes before it waited: a read that ignores its interrupt (a
- * stuck volume) holds the stop {@link #TOTAL} at most, whichever thread it is on and however
- * many do so, where each close waited 5 s of its own, 15 s in all for three such threads (past
- * the 10 s a stop of promcc waits for, and Kubernetes' default grace period). Only the time
- * waited counts, so a close of a thread that ends at once leaves the others their time, however
- * long before them it came. A thread not ended when none is left ends with the process (they
- * are daemon threads). One per watcher, shared by what reads its watched files.
+ * One bound for the stop of the threads that read watched files: a {@link FileWatcher}'s own, and
+ * those of its listeners' reads ({@link CoalescedRuns}: the clusters file's, the base config and
+ * profile's). Each close interrupts its thread and waits for it only as long as is left of
+ * {@link #TOTAL}, less what the closes before it waited: a read that ignores its interrupt (a stuck
+ * volume) holds the stop {@link #TOTAL} at most (and {@link #LEAST} for each close after it),
+ * whichever thread it is on and however many do so, where each close waited 5 s of its own, 15 s in
+ * all for three such threads (past the 10 s a stop of promcc waits for, and Kubernetes' default
+ * grace period). Only the time waited counts, so a close of a thread that ends at once leaves the
+ * others their time, however long before them it came. A close that comes when less is left still
+ * waits {@link #LEAST}, so that a thread closed after a stuck one, idle or about to end, ends at
+ * its interrupt and is not named as stuck, where it was given no time and named with the stuck one:
+ * the stop waits {@link #TOTAL}, and {@link #LEAST} for each later close, at most. A thread not
+ * ended then ends with the process (they are daemon threads). One per watcher, shared by what reads
+ * its watched files.
  *
  * <p>Thread-safe.
  */
 public final class StopBudget {
   /** How long the closes that share a budget wait for their threads, in all. */
   public static final Duration TOTAL = Duration.ofSeconds(5);
+  /** The least a close waits for its thread, however little of {@link #TOTAL} is left. */
+  public static final Duration LEAST = Duration.ofMillis(500);
 
   private final Duration total;
+  private final Duration least;
   private final LongSupplier ticker;
   private Duration waited = Duration.ZERO; // guarded by this
 
@@ -39,17 +46,25 @@ public final class StopBudget {
     this(TOTAL, System::nanoTime);
   }
 
-  /**
-   * {@code total} measured on {@code ticker}: nanoseconds, as {@link System#nanoTime()} (seams
-   * for tests, whose threads ignore their interrupts for less than 5 s).
-   */
+  /** {@code total} measured on {@code ticker}, each close waiting {@link #LEAST} at least. */
   StopBudget(Duration total, LongSupplier ticker) {
+    this(total, LEAST, ticker);
+  }
+
+  /**
+   * {@code total} measured on {@code ticker}: nanoseconds, as {@link System#nanoTime()}, each
+   * close waiting {@code least} at least (seams for tests, whose threads ignore their interrupts
+   * for less than 5 s).
+   */
+  StopBudget(Duration total, Duration least, LongSupplier ticker) {
     this.total = requireNonNull(total, "total == null");
+    this.least = requireNonNull(least, "least == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
   }
 
   /**
-   * Waits with {@code wait} at most what is left, and counts the time it took.
+   * Waits with {@code wait} at most what is left, or the least a close waits if that is more,
+   * and counts the time it took.
    *
    * @return whether the thread ended
    * @throws InterruptedException if the closing thread is interrupted
@@ -61,7 +76,7 @@ public final class StopBudget {
     }
     long before = ticker.getAsLong();
     try {
-      return wait.await(left.isNegative() ? 0 : left.toNanos());
+      return wait.await(left.compareTo(least) < 0 ? least.toNanos() : left.toNanos());
     } finally {
       Duration took = Duration.ofNanos(Math.max(ticker.getAsLong() - before, 0)); // gone back
       synchronized (this) {

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * thread, so a file that keeps changing does not hold back the other watched files' changes
  * (the clusters file's, {@code --cert-dir}'s). Changes seen before a reload begins are one
  * reload. Thread-safe; {@link #close()} stops the reloads, waiting for one under way at most
- * what is left of the watcher's {@link FileWatcher#stopBudget()}.
+ * what is left of the watcher's {@link FileWatcher#stopBudget()} (or
+ * {@link StopBudget#LEAST}).
  */
 final class PlannerFileWatches implements AutoCloseable {
   private final PlanInputs inputs;

@@ -29,7 +29,9 @@ class FileThreadsStopTest {
 
   @TempDir Path temp;
 
-  private final StopBudget stops = new StopBudget(TOTAL, System::nanoTime);
+  // the least a close waits, short: three stuck reads hold the stop about TOTAL
+  private final StopBudget stops =
+      new StopBudget(TOTAL, Duration.ofMillis(100), System::nanoTime);
   private final CountDownLatch release = new CountDownLatch(1);
   private final List<Thread> held = new ArrayList<>();
 
@@ -83,6 +85,49 @@ class FileThreadsStopTest {
         + " files were up, its waits interrupted; it ends with the process";
     assertEquals(List.of("promcc-clusters-file" + notEnded, "promcc-planner-files" + notEnded,
         "promcc-file-watcher" + notEnded), warnings);
+  }
+
+  /**
+   * A read that ignores its interrupt uses up the budget: the threads closed after it, idle,
+   * still end at their interrupts, and the warning names the stuck one alone, where they were
+   * given no time at all and named as not ended too.
+   */
+  @Test
+  void aStuckReadUsesUpTheBudgetAndTheIdleThreadsAfterItStillEnd() throws Exception {
+    // as long as the stuck read's wait nearly: on a busy machine, an idle thread ends well in it
+    StopBudget stops = new StopBudget(TOTAL, Duration.ofSeconds(2), System::nanoTime);
+    FileWatcher watcher = new FileWatcher(Duration.ofMillis(20), MutableClock.startingNow(),
+        false, null, System::nanoTime, Sleeper.SYSTEM, stops);
+    Path file = Files.writeString(temp.resolve("certificate.pem"), "a");
+    CountDownLatch watcherRan = new CountDownLatch(1);
+    watcher.watch(file, watcherRan::countDown);
+    CountDownLatch clustersHeld = new CountDownLatch(1);
+    CoalescedRuns clusters = CoalescedRuns.onOwnThread("promcc-clusters-file", "clusters",
+        watcher.stopBudget(), () -> ignoreInterrupts(clustersHeld));
+    CountDownLatch plannerRan = new CountDownLatch(1);
+    CoalescedRuns planner = CoalescedRuns.onOwnThread("promcc-planner-files", "planner",
+        watcher.stopBudget(), plannerRan::countDown);
+    watcher.start();
+    Files.writeString(file, "b");
+    clusters.ask();
+    planner.ask();
+    for (CountDownLatch began : List.of(watcherRan, clustersHeld, plannerRan)) {
+      assertTrue(began.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "each thread ran");
+    }
+
+    List<String> warnings = new ArrayList<>();
+    try (LogCapture runs = LogCapture.of(CoalescedRuns.class);
+        LogCapture watches = LogCapture.of(FileWatcher.class)) {
+      clusters.close(); // the controller's order: sources, the watcher, the planner's files
+      watcher.close();
+      planner.close();
+      warnings.addAll(runs.messages());
+      warnings.addAll(watches.messages());
+    }
+
+    assertEquals(List.of("promcc-clusters-file had not ended when the 2 s the stop gives the"
+        + " threads that read watched files were up, its waits interrupted; it ends with the"
+        + " process"), warnings);
   }
 
   /** A read that goes on when interrupted, until the test ends (bounded). */

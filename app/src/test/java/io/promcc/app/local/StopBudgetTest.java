@@ -33,9 +33,19 @@ class StopBudgetTest {
   void eachCloseWaitsWhatTheOnesBeforeItLeft() throws Exception {
     assertTrue(close(Duration.ofSeconds(2)));
     assertFalse(close(Duration.ofMinutes(1)), "a read that ignores its interrupt");
-    assertFalse(close(Duration.ofMillis(1)));
+    assertFalse(close(Duration.ofSeconds(1)), "a thread that ends past the least wait");
 
-    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ZERO), offered);
+    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofSeconds(3), StopBudget.LEAST),
+        offered);
+  }
+
+  @Test
+  void aCloseAfterTheBudgetIsUsedUpStillWaitsTheLeast() throws Exception {
+    assertFalse(close(Duration.ofMinutes(1)), "a read that ignores its interrupt");
+    assertTrue(close(Duration.ofMillis(1)), "an idle thread, which ends at its interrupt");
+    assertTrue(close(Duration.ofMillis(1)), "another");
+
+    assertEquals(List.of(Duration.ofSeconds(5), StopBudget.LEAST, StopBudget.LEAST), offered);
   }
 
   @Test

@@ -24,7 +24,8 @@ class StopTimesDocumentedTest {
     assertTrue(stopping.contains("outlasts " + 3 * GRACE + " seconds (" + GRACE + " to finish, "
         + GRACE + " after its waits are interrupted, " + GRACE + " more)"), stopping);
     assertTrue(stopping.contains("interrupted and given " + StopBudget.TOTAL.toSeconds()
-        + " seconds in all to end"), stopping);
+        + " seconds in all to end, and each closed once less is left "
+        + StopBudget.LEAST.toMillis() / 1000.0 + " s"), stopping);
     assertTrue(operations.contains("(some " + 3 * GRACE + " seconds: " + GRACE + " to finish, "
         + GRACE + " after its waits are interrupted, " + GRACE + " more)"),
         "the Configuration section's times differ from STOP_GRACE");
