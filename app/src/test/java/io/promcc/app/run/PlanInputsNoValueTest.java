@@ -192,7 +192,7 @@ class PlanInputsNoValueTest {
     List<String> several = List.of("---\n---\n" + PROFILE, "# a\n---\n---\n",
         "---\n...\n", "--- # c\n...\n---\n" + PROFILE);
     List<String> oneOfNoValue = List.of("", "# nothing yet\n", "---\n", "%YAML 1.2\n---\n",
-        "--- # c\n", "---\n---");
+        "--- # c\n", "---\n---", "%YAML 1.2\n", "# c\n%TAG !e! tag:example.com,2000:\n");
     for (List<String> shapes : List.of(several, oneOfNoValue)) {
       for (String shape : shapes) {
         PlanInputs inputs = inputs(base, Optional.of(profile));

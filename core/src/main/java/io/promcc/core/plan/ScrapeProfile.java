@@ -73,12 +73,13 @@ public record ScrapeProfile(List<JobTemplate> jobs) {
   }
 
   /**
-   * Whether {@code text} is a profile of no YAML value (blanks, comments, document markers),
-   * which {@link #parse} refuses for want of a job, but which a writer may yet make a good one:
-   * one document, so far of none, as a profile written in place holds for a moment. False for
-   * one of a value, one YAML refuses before its first value, and one of several documents or
-   * whose document was ended with {@code ...} (an empty one, then jobs): refused whatever is
-   * written after it, a profile being one document. Stateless and thread-safe.
+   * Whether {@code text} is a profile of no YAML value (blanks, comments, document markers,
+   * directives), which {@link #parse} refuses for want of a job, or of the {@code ---} after its
+   * directives, but which a writer may yet make a good one: one document, so far of none, as a
+   * profile written in place holds for a moment. False for one of a value, one YAML refuses
+   * otherwise before its first value, and one of several documents or whose document was ended
+   * with {@code ...} (an empty one, then jobs): refused whatever is written after it, a profile
+   * being one document. Stateless and thread-safe.
    */
   public static boolean holdsNoValue(String text) {
     return YamlReader.holdsNoValueInOneDocument(text, "profile");

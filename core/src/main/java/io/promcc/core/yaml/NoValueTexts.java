@@ -6,6 +6,7 @@ import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.events.DocumentEndEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -60,10 +61,11 @@ final class NoValueTexts {
   /**
    * Whether {@code text} is one YAML document of no value so far, as {@link YamlReader#read}
    * reads it (null) and {@link #holdsNoValue} tells it: what a document written in place holds
-   * for a moment. False for a text of a value, one that YAML refuses before its first value, and
-   * one whose first document has ended, by {@code ...} or another {@code ---}: what may follow
-   * is another document, which a reader of one refuses. Read up to its first value or the end of
-   * its first document.
+   * for a moment, directives with no {@code ---} after them yet among it (refused by YAML for
+   * want of that alone). False for a text of a value, one that YAML refuses otherwise before its
+   * first value, and one whose first document has ended, by {@code ...} or another {@code ---}:
+   * what may follow is another document, which a reader of one refuses. Read up to its first
+   * value or the end of its first document.
    */
   static boolean oneDocumentHoldsNoValue(String text, String subject) {
     LoadSettings settings = YamlReader.settings(subject, false, GoYamlSchema.SCHEMA);
@@ -76,9 +78,20 @@ final class NoValueTexts {
         }
       }
     } catch (YamlEngineException refused) {
-      return false;
+      return awaitsItsDocument(refused, text);
     }
     return true;
+  }
+
+  /**
+   * Whether {@code refused} refuses {@code text} for want of a {@code ---} at its end alone: it
+   * holds directives, and no document yet.
+   */
+  private static boolean awaitsItsDocument(YamlEngineException refused, String text) {
+    return refused instanceof MarkedYamlEngineException marked && marked.getProblem() != null
+        && marked.getProblem().startsWith("expected '<document start>', but found '<stream end>'")
+        && marked.getProblemMark().filter(
+            mark -> mark.getIndex() == text.codePointCount(0, text.length())).isPresent();
   }
 
   /** Whether {@code event} is (the start of) a value: an empty plain scalar is none. */

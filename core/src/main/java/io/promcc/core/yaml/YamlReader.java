@@ -193,9 +193,10 @@ public final class YamlReader {
   /**
    * Whether {@code text} is one document of no YAML value so far (blanks, comments, document
    * markers, directives), which {@link #readMapping(String, String)} reads as an empty mapping
-   * and a writer may yet give one: false for a text of a value, one of several documents (an
-   * empty one, then another), one whose document was ended with {@code ...}, and one YAML
-   * refuses before its first value. Read up to its first value or its document's end.
+   * (or refuses, directives with no {@code ---} after them yet) and a writer may yet give one:
+   * false for a text of a value, one of several documents (an empty one, then another), one
+   * whose document was ended with {@code ...}, and one YAML refuses otherwise before its first
+   * value. Read up to its first value or its document's end.
    */
   public static boolean holdsNoValueInOneDocument(String text, String subject) {
     return NoValueTexts.oneDocumentHoldsNoValue(text, subject);

@@ -42,10 +42,26 @@ class ScrapeProfileNoValueTest {
     }
   }
 
+  /**
+   * Directives, and no {@code ---} after them yet: what a profile that begins with one holds
+   * while it is written, which YAML refuses only for want of the {@code ---} that follows.
+   */
+  @Test
+  void directivesWithNoDocumentYetMayYetBeAGoodProfile() {
+    for (String text : List.of("%YAML 1.2\n", "# c\n%YAML 1.2\n", "%YAML 1.1\n",
+        "%TAG !e! tag:example.com,2000:\n", "%YAML 1.2\n%TAG !e! tag:example.com,2000:\n",
+        "%YAML 1.2\n# c\n")) {
+      assertTrue(ScrapeProfile.holdsNoValue(text), text);
+      assertThrows(ValidationException.class, () -> ScrapeProfile.parse(text, "p.yml"), text);
+      assertDoesNotThrow(() -> ScrapeProfile.parse(text + "---\n" + JOBS, "p.yml"), text);
+    }
+  }
+
   @Test
   void aProfileOfAValueOrThatYamlRefusesHasAValue() {
     for (String text : List.of(JOBS, "~\n", "{}\n", "jobs: []\n", "---\njobs: [\n", "[\n",
-        "%YAML 1.2\n")) {
+        "%YAML 2.0\n", "%YAML 1.2\n%YAML 1.2\n", "%YAML 1.2\n[\n", "%YAML 1.2\n...\n",
+        "---\n%YAML 1.2\n", "%YAML 1.2\n---\n---\n")) {
       assertFalse(ScrapeProfile.holdsNoValue(text), text);
     }
   }
