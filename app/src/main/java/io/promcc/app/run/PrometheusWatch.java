@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.core.port.PrometheusControl;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * find out only at its next reconcile (the resync, by default 5 minutes later, and then only
  * past the readiness grace). Each probe is one request bounded by the request timeout; its
  * failures are not logged (the reconcile that meets them says why), readiness names the last.
+ * No probe is sent while a reconcile runs, and one a reconcile began or ended during does not
+ * count: a reload holds Prometheus' answers to it for as long as the load takes (tens of
+ * seconds for a large config), and the reconcile tells of Prometheus itself.
  *
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
@@ -49,6 +53,10 @@ final class PrometheusWatch implements AutoCloseable {
 
   /** One probe: runtime info, which Prometheus' API answers only once it is ready. */
   void probeOnce() {
+    OptionalLong mark = health.prometheusProbeStarts();
+    if (mark.isEmpty()) {
+      return; // a reconcile runs: it asks Prometheus itself
+    }
     try {
       prometheus.runtimeInfo();
       health.prometheusAnswered();
@@ -56,7 +64,7 @@ final class PrometheusWatch implements AutoCloseable {
       if (closed.getCount() == 0) {
         return; // the stop interrupted it: no verdict on Prometheus
       }
-      health.prometheusUnanswered(String.valueOf(e.getMessage()));
+      health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()));
     }
   }
 

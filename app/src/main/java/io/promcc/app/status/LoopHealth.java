@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The health rules of the reconcile loop, decided from what the loop reports and an injected
@@ -28,7 +29,9 @@ import java.util.Optional;
  * success. A failure within the grace period is a retry in progress: still ready. Once a
  * reconcile has succeeded, it also fails while Prometheus does not answer the probes made of it
  * between reconciles ({@link #prometheusUnanswered}; {@link PrometheusAnswers} has the rule),
- * without waiting for a reconcile to find out.
+ * without waiting for a reconcile to find out. A probe that a reconcile overlapped does not
+ * count: the reconcile's own requests tell of Prometheus, and its reload holds Prometheus'
+ * answers for as long as the load takes.
  *
  * <p>A bound is exceeded only when strictly more time than the bound has passed. Thread-safe;
  * every method is quick and never blocks on the loop.
@@ -82,6 +85,7 @@ public final class LoopHealth implements Health {
   private Finished last; // null until a reconcile finished
   private Instant lastSuccessAt; // null until a reconcile succeeded
   private Instant failingSince; // null unless the last finished reconcile failed
+  private long reconcileEdges; // reconciles started and finished so far: a probe's mark
   private final PrometheusAnswers prometheus = new PrometheusAnswers();
 
   /** How the last reconcile ended. */
@@ -122,6 +126,7 @@ public final class LoopHealth implements Health {
     Instant now = clock.instant();
     reconcileStartedAt = now;
     lastHeartbeat = now;
+    reconcileEdges++;
   }
 
   /**
@@ -132,7 +137,10 @@ public final class LoopHealth implements Health {
   public void reconcileFinished(ReconcileResult result) {
     requireNonNull(result, "result == null");
     String discovery = result.scrapeDiscovery().summary();
-    finished(result.success(), result.outcome().label()
+    // a success that could not ask Prometheus (certificates written, runtime info not
+    // answered) is no answer of it
+    finished(result.success(), result.success() && result.configInSync(),
+        result.outcome().label()
         + (result.message().isEmpty() ? "" : " (" + result.message() + ")")
         + (discovery.isEmpty() ? "" : "; " + discovery));
   }
@@ -144,22 +152,35 @@ public final class LoopHealth implements Health {
    */
   public void reconcileFailed(String detail) {
     requireNonNull(detail, "detail == null");
-    finished(false, "error (" + detail + ")");
+    finished(false, false, "error (" + detail + ")");
   }
 
-  private synchronized void finished(boolean success, String what) {
+  private synchronized void finished(boolean success, boolean prometheusAnswered, String what) {
     Instant now = clock.instant();
     reconcileStartedAt = null;
+    reconcileEdges++;
     lastHeartbeat = now;
     last = new Finished(what, now);
     if (success) {
       lastSuccessAt = now;
       failingSince = null;
-      // with a Prometheus, a success checked what it runs: an answer as good as a probe's
-      prometheus.answered(now);
     } else if (failingSince == null) {
       failingSince = now;
     }
+    if (prometheusAnswered) {
+      // with a Prometheus, a success in sync checked what it runs: as good as a probe's answer
+      prometheus.answered(now);
+    }
+  }
+
+  /**
+   * A probe of Prometheus between reconciles may start: empty while a reconcile runs (its own
+   * requests tell of Prometheus, and a reload in flight holds Prometheus' answers: runtime info
+   * and {@code /metrics} gather its metrics, which waits for the lock its scrape manager holds
+   * for the whole load), else the mark to give {@link #prometheusUnanswered(long, String)}.
+   */
+  public synchronized OptionalLong prometheusProbeStarts() {
+    return reconcileStartedAt != null ? OptionalLong.empty() : OptionalLong.of(reconcileEdges);
   }
 
   /** A probe of Prometheus between reconciles got an answer. */
@@ -168,12 +189,26 @@ public final class LoopHealth implements Health {
   }
 
   /**
-   * A probe of Prometheus between reconciles got no answer.
+   * A probe of Prometheus that started and ended just now got no answer; it does not count
+   * while a reconcile runs.
    *
    * @param why what failed, one line, never a secret
    */
   public synchronized void prometheusUnanswered(String why) {
-    prometheus.unanswered(clock.instant(), why);
+    prometheusUnanswered(reconcileEdges, why);
+  }
+
+  /**
+   * A probe of Prometheus got no answer; it counts only if no reconcile ran while it did.
+   *
+   * @param mark what {@link #prometheusProbeStarts()} gave as the probe started
+   * @param why what failed, one line, never a secret
+   */
+  public synchronized void prometheusUnanswered(long mark, String why) {
+    requireNonNull(why, "why == null");
+    if (mark == reconcileEdges && reconcileStartedAt == null) {
+      prometheus.unanswered(clock.instant(), why);
+    }
   }
 
   /** Shutdown began: not ready any more; the loop may end without failing liveness. */

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.app.status.HealthReport;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ScrapeDiscovery;
@@ -16,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +62,59 @@ class PrometheusWatchTest {
         gone.detail());
     assertTrue(health.readiness().ok(), health.readiness().detail());
     assertEquals(Duration.ofSeconds(5), PrometheusWatch.PERIOD, "the period docs give");
+  }
+
+  @Test
+  void noProbeIsSentWhileAReconcileRunsAndOneItOverlapsDoesNotCount() {
+    health.sourcesSynced();
+    health.reconcileStarted();
+    health.reconcileFinished(reloaded());
+    int[] asked = {0};
+    // the third probe is answered late: a reconcile began meanwhile, whose reload held it
+    PrometheusWatch overlapped = new PrometheusWatch(new Unanswering(() -> {
+      if (++asked[0] == 3) {
+        health.reconcileStarted();
+      }
+    }), health);
+
+    for (int i = 0; i < 3; i++) {
+      clock.advance(PrometheusWatch.PERIOD);
+      overlapped.probeOnce();
+    }
+    HealthReport afterOverlap = health.readiness();
+    clock.advance(PrometheusWatch.PERIOD);
+    overlapped.probeOnce(); // the reconcile still runs: not sent
+
+    assertTrue(afterOverlap.ok(), afterOverlap.detail());
+    assertEquals(3, asked[0], "probes sent");
+  }
+
+  /** A Prometheus that never answers runtime info; {@code asked} runs as each ask begins. */
+  private record Unanswering(Runnable asked) implements PrometheusControl {
+    @Override
+    public void awaitReady(Duration timeout) {
+      throw new PrometheusUnavailableException("not ready");
+    }
+
+    @Override
+    public ReloadAck reload() {
+      throw new PrometheusUnavailableException("no reload");
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      asked.run();
+      throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo timed out");
+    }
+
+    @Override
+    public String loadedConfig() {
+      throw new PrometheusUnavailableException("no config");
+    }
+
+    @Override
+    public OptionalInt failedScrapeDiscoveryConfigs() {
+      return OptionalInt.empty();
+    }
   }
 }

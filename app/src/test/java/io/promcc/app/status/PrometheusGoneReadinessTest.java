@@ -89,4 +89,45 @@ class PrometheusGoneReadinessTest {
       assertTrue(health.readiness().ok(), health.readiness().detail());
     }
   }
+
+  @Test
+  void probesThatFailWhileAReconcileRunsDoNotCount() {
+    ready();
+    // its reload holds Prometheus' answers: runtime info gathers Prometheus' metrics, which
+    // waits for the scrape manager's lock its ApplyConfig holds for the whole load
+    health.reconcileStarted();
+    probeFails();
+    probeFails();
+    probeFails();
+    assertTrue(health.readiness().ok(), health.readiness().detail());
+    // a reload that outlasted the reload timeout: a failure within the grace, as before
+    health.reconcileFinished(Results.of(Outcome.PROMETHEUS_UNAVAILABLE).build());
+    probeFails();
+    probeFails();
+
+    HealthReport report = health.readiness();
+    assertTrue(report.ok(), report.detail());
+    assertTrue(report.detail().startsWith("retrying: "), report.detail());
+    probeFails();
+    assertEquals("prometheus-unavailable: 3 probes in a row got no answer from prometheus, the "
+        + "first 10s ago (its last answer 30s ago); the last: " + REFUSED,
+        health.readiness().detail());
+  }
+
+  @Test
+  void aSuccessThatCouldNotAskPrometheusIsNoAnswer() {
+    ready();
+    probeFails();
+    probeFails();
+    probeFails();
+
+    // a certificate renewal with the config verified: written, Prometheus not asked in time
+    health.reconcileStarted();
+    health.reconcileFinished(Results.of(Outcome.WRITTEN).inSync(false).build());
+
+    HealthReport report = health.readiness();
+    assertFalse(report.ok(), report.detail());
+    assertTrue(report.detail().startsWith("prometheus-unavailable: 3 probes in a row"),
+        report.detail());
+  }
 }
