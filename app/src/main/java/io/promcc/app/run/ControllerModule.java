@@ -141,13 +141,24 @@ public abstract class ControllerModule {
   static Reconciler reconciler(RunSettings settings, @Selected GuestClusterSource clusters,
       @Selected CertificateSource certificates, PlanInputs inputs,
       ControllerSettings controllerSettings, ConfigStore store,
-      Optional<PrometheusControl> prometheus, FileValidator validator, Clock clock) {
+      Optional<PrometheusControl> prometheus, FileValidator validator, LoopHealth health,
+      Clock clock) {
     Reconciler.Builder builder = Reconciler.builder().clusterSource(clusters)
         .certificateSource(certificates).planner(inputs::planner).settings(controllerSettings)
-        .store(store).prometheus(prometheus).validator(validator).clock(clock)
+        .store(store).prometheus(reconcilersControl(prometheus, health)).validator(validator)
+        .clock(clock)
         .readyTimeout(settings.readyTimeout()).verifyTimeout(settings.reloadTimeout());
     settings.shard().ifPresent(shard -> builder.shard(shard.index(), shard.count()));
     return builder.build();
+  }
+
+  /**
+   * The reconciler's Prometheus control: a reload in flight holds Prometheus' answers, so it is
+   * told to readiness, which does not count the probes it holds up.
+   */
+  static Optional<PrometheusControl> reconcilersControl(Optional<PrometheusControl> prometheus,
+      LoopHealth health) {
+    return prometheus.map(c -> new ReloadsTold(c, health::reloadAsked));
   }
 
   @Provides

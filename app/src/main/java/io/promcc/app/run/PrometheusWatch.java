@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * find out only at its next reconcile (the resync, by default 5 minutes later, and then only
  * past the readiness grace). Each probe is one request bounded by the request timeout; its
  * failures are not logged (the reconcile that meets them says why), readiness names the last.
- * No probe is sent while a reconcile runs, and one a reconcile began or ended during does not
- * count: a reload holds Prometheus' answers to it for as long as the load takes (tens of
- * seconds for a large config), and the reconcile tells of Prometheus itself.
+ * No probe is sent while a reconcile's reload is in flight, and one such a reload began or
+ * ended during does not count: the load holds Prometheus' answers to it for as long as it takes
+ * (tens of seconds for a large config), and the reconcile tells how it ended.
  *
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
@@ -55,7 +55,7 @@ final class PrometheusWatch implements AutoCloseable {
   void probeOnce() {
     OptionalLong mark = health.prometheusProbeStarts();
     if (mark.isEmpty()) {
-      return; // a reconcile runs: it asks Prometheus itself
+      return; // a reload is in flight: the reconcile tells how it ends
     }
     try {
       prometheus.runtimeInfo();

@@ -29,9 +29,9 @@ import java.util.OptionalLong;
  * success. A failure within the grace period is a retry in progress: still ready. Once a
  * reconcile has succeeded, it also fails while Prometheus does not answer the probes made of it
  * between reconciles ({@link #prometheusUnanswered}; {@link PrometheusAnswers} has the rule),
- * without waiting for a reconcile to find out. A probe that a reconcile overlapped does not
- * count: the reconcile's own requests tell of Prometheus, and its reload holds Prometheus'
- * answers for as long as the load takes.
+ * without waiting for a reconcile to find out. A probe made while a reconcile's reload is in
+ * flight ({@link #reloadAsked()} until the reconcile ends) does not count: the load holds
+ * Prometheus' answers for as long as it takes, and the reconcile tells how it ended.
  *
  * <p>A bound is exceeded only when strictly more time than the bound has passed. Thread-safe;
  * every method is quick and never blocks on the loop.
@@ -85,7 +85,8 @@ public final class LoopHealth implements Health {
   private Finished last; // null until a reconcile finished
   private Instant lastSuccessAt; // null until a reconcile succeeded
   private Instant failingSince; // null unless the last finished reconcile failed
-  private long reconcileEdges; // reconciles started and finished so far: a probe's mark
+  private boolean reloadInFlight; // a reconcile asked a reload and has not ended
+  private long reloadEdges; // reloads asked and ended so far: a probe's mark
   private final PrometheusAnswers prometheus = new PrometheusAnswers();
 
   /** How the last reconcile ended. */
@@ -126,7 +127,16 @@ public final class LoopHealth implements Health {
     Instant now = clock.instant();
     reconcileStartedAt = now;
     lastHeartbeat = now;
-    reconcileEdges++;
+  }
+
+  /**
+   * The running reconcile asks Prometheus to reload: until it ends, Prometheus may take its
+   * time to answer anything (the load holds its metrics, which runtime info gathers), so the
+   * probes between reconciles do not count.
+   */
+  public synchronized void reloadAsked() {
+    reloadInFlight = true;
+    reloadEdges++;
   }
 
   /**
@@ -158,7 +168,7 @@ public final class LoopHealth implements Health {
   private synchronized void finished(boolean success, boolean prometheusAnswered, String what) {
     Instant now = clock.instant();
     reconcileStartedAt = null;
-    reconcileEdges++;
+    reloadEnds();
     lastHeartbeat = now;
     last = new Finished(what, now);
     if (success) {
@@ -173,14 +183,21 @@ public final class LoopHealth implements Health {
     }
   }
 
+  private void reloadEnds() {
+    if (reloadInFlight) {
+      reloadInFlight = false;
+      reloadEdges++;
+    }
+  }
+
   /**
-   * A probe of Prometheus between reconciles may start: empty while a reconcile runs (its own
-   * requests tell of Prometheus, and a reload in flight holds Prometheus' answers: runtime info
-   * and {@code /metrics} gather its metrics, which waits for the lock its scrape manager holds
-   * for the whole load), else the mark to give {@link #prometheusUnanswered(long, String)}.
+   * A probe of Prometheus between reconciles may start: empty while a reload is in flight
+   * (runtime info and {@code /metrics} gather Prometheus' metrics, which waits for the lock its
+   * scrape manager holds for the whole load), else the mark to give {@link
+   * #prometheusUnanswered(long, String)}.
    */
   public synchronized OptionalLong prometheusProbeStarts() {
-    return reconcileStartedAt != null ? OptionalLong.empty() : OptionalLong.of(reconcileEdges);
+    return reloadInFlight ? OptionalLong.empty() : OptionalLong.of(reloadEdges);
   }
 
   /** A probe of Prometheus between reconciles got an answer. */
@@ -190,23 +207,24 @@ public final class LoopHealth implements Health {
 
   /**
    * A probe of Prometheus that started and ended just now got no answer; it does not count
-   * while a reconcile runs.
+   * while a reload is in flight.
    *
    * @param why what failed, one line, never a secret
    */
   public synchronized void prometheusUnanswered(String why) {
-    prometheusUnanswered(reconcileEdges, why);
+    prometheusUnanswered(reloadEdges, why);
   }
 
   /**
-   * A probe of Prometheus got no answer; it counts only if no reconcile ran while it did.
+   * A probe of Prometheus got no answer; it counts only if no reload was in flight while it
+   * was made.
    *
    * @param mark what {@link #prometheusProbeStarts()} gave as the probe started
    * @param why what failed, one line, never a secret
    */
   public synchronized void prometheusUnanswered(long mark, String why) {
     requireNonNull(why, "why == null");
-    if (mark == reconcileEdges && reconcileStartedAt == null) {
+    if (mark == reloadEdges && !reloadInFlight) {
       prometheus.unanswered(clock.instant(), why);
     }
   }
@@ -226,6 +244,7 @@ public final class LoopHealth implements Health {
     requireNonNull(reason, "reason == null");
     endedBecause = reason;
     reconcileStartedAt = null;
+    reloadEnds();
   }
 
   @Override

@@ -65,15 +65,16 @@ class PrometheusWatchTest {
   }
 
   @Test
-  void noProbeIsSentWhileAReconcileRunsAndOneItOverlapsDoesNotCount() {
+  void noProbeIsSentWhileAReloadIsInFlightAndOneItOverlapsDoesNotCount() {
     health.sourcesSynced();
     health.reconcileStarted();
     health.reconcileFinished(reloaded());
     int[] asked = {0};
-    // the third probe is answered late: a reconcile began meanwhile, whose reload held it
+    // the third probe is answered late: a reconcile's reload was asked meanwhile, and held it
     PrometheusWatch overlapped = new PrometheusWatch(new Unanswering(() -> {
       if (++asked[0] == 3) {
         health.reconcileStarted();
+        health.reloadAsked();
       }
     }), health);
 
@@ -83,7 +84,7 @@ class PrometheusWatchTest {
     }
     HealthReport afterOverlap = health.readiness();
     clock.advance(PrometheusWatch.PERIOD);
-    overlapped.probeOnce(); // the reconcile still runs: not sent
+    overlapped.probeOnce(); // the reload is still in flight: not sent
 
     assertTrue(afterOverlap.ok(), afterOverlap.detail());
     assertEquals(3, asked[0], "probes sent");

@@ -91,11 +91,12 @@ class PrometheusGoneReadinessTest {
   }
 
   @Test
-  void probesThatFailWhileAReconcileRunsDoNotCount() {
+  void probesThatFailWhileAReloadIsInFlightDoNotCount() {
     ready();
-    // its reload holds Prometheus' answers: runtime info gathers Prometheus' metrics, which
+    // the reload holds Prometheus' answers: runtime info gathers Prometheus' metrics, which
     // waits for the scrape manager's lock its ApplyConfig holds for the whole load
     health.reconcileStarted();
+    health.reloadAsked();
     probeFails();
     probeFails();
     probeFails();
@@ -112,6 +113,22 @@ class PrometheusGoneReadinessTest {
     assertEquals("prometheus-unavailable: 3 probes in a row got no answer from prometheus, the "
         + "first 10s ago (its last answer 30s ago); the last: " + REFUSED,
         health.readiness().detail());
+  }
+
+  @Test
+  void aPrometheusGoneWhileAReconcileWaitsForItIsUnreadyAfterThreeProbes() {
+    ready();
+    // the reconcile waits for Prometheus to be ready (up to the ready timeout, 5 minutes by
+    // default) and has asked no reload: nothing holds Prometheus' answers
+    health.reconcileStarted();
+    probeFails();
+    probeFails();
+    probeFails();
+
+    HealthReport report = health.readiness();
+    assertFalse(report.ok(), report.detail());
+    assertTrue(report.detail().startsWith("prometheus-unavailable: 3 probes in a row"),
+        report.detail());
   }
 
   @Test

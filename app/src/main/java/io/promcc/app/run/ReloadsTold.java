@@ -1,0 +1,57 @@
+package io.promcc.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.port.PrometheusControl;
+import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.RuntimeInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The reconciler's {@link PrometheusControl}: each call goes to {@code delegate} unchanged, and
+ * a reload is told to {@code asked} first (readiness then does not count the probes of
+ * Prometheus that the load holds up, until the reconcile ends). Thread-safe as its delegate.
+ */
+final class ReloadsTold implements PrometheusControl {
+  private final PrometheusControl delegate;
+  private final Runnable asked;
+
+  ReloadsTold(PrometheusControl delegate, Runnable asked) {
+    this.delegate = requireNonNull(delegate, "delegate == null");
+    this.asked = requireNonNull(asked, "asked == null");
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    delegate.awaitReady(timeout);
+  }
+
+  @Override
+  public ReloadAck reload() {
+    asked.run();
+    return delegate.reload();
+  }
+
+  @Override
+  public RuntimeInfo runtimeInfo() {
+    return delegate.runtimeInfo();
+  }
+
+  @Override
+  public String loadedConfig() {
+    return delegate.loadedConfig();
+  }
+
+  @Override
+  public OptionalInt failedScrapeDiscoveryConfigs() {
+    return delegate.failedScrapeDiscoveryConfigs();
+  }
+
+  @Override
+  public Optional<Instant> lastLoadInstant() {
+    return delegate.lastLoadInstant();
+  }
+}
