@@ -74,6 +74,7 @@ public final class Controller {
   private volatile StatusServer status;
   private volatile List<FolderLock> locks = List.of();
   private volatile PlannerFileWatches plannerWatches; // once started
+  private volatile Optional<FileWatcher.Watch> credentialWatch = Optional.empty();
   private Throwable loopFailure; // what the loop's thread died of, if it did; under this
   private boolean failureRead; // run() has taken loopFailure: a later death is logged in full
 
@@ -203,7 +204,9 @@ public final class Controller {
     PlannerFileWatches watches = PlannerFileWatches.watch(watcher, plannerFiles, inputs,
         loop::plannerChanged);
     plannerWatches = watches;
-    VaultCredentialWatch.watch(watcher, settings.vault(), loop::trigger);
+    // its own thread, off the watcher's: its volume may hang (its first read too, off this one)
+    credentialWatch = VaultCredentialWatch.watch(watcher.stopBudget(), settings.vault(),
+        loop::trigger);
     watcher.start();
     if (!plannerFiles.isEmpty()) {
       // an edit between the first read (when the controller was made) and the watch's start
@@ -361,6 +364,7 @@ public final class Controller {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
     // after the watcher, which asks for their reloads
     Optional.ofNullable(plannerWatches).ifPresent(all::add);
+    credentialWatch.ifPresent(all::add);
     events.ifPresent(all::add);
     election.ifPresent(all::add);
     targets.ifPresent(all::add);

@@ -4,68 +4,82 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.local.FileWatcher;
+import io.promcc.app.local.StopBudget;
 import io.promcc.vault.VaultAuthSettings;
 import io.promcc.vault.VaultSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Vault credential file's watch, checked on the test's thread
- * ({@link FileWatcher#checkNow()}): a change triggers a reconcile naming the file.
+ * The Vault credential file's watch, on its own thread checking every 20 ms: a change triggers
+ * a reconcile naming the file. Its first read, the starting point, is its thread's and may come
+ * after the test's first write, so the test writes new content until it is seen (bounded).
  */
 class VaultCredentialWatchTest {
   private static final URI VAULT = URI.create("https://vault.example:8200");
+  private static final Duration INTERVAL = Duration.ofMillis(20);
+  private static final long PATIENCE_SECONDS = 30;
 
   @TempDir Path temp;
-  private final FileWatcher watcher = new FileWatcher(Duration.ofHours(1), Clock.systemUTC(),
-      false);
-  private final List<String> triggers = new ArrayList<>();
+  private final List<String> triggers = new CopyOnWriteArrayList<>();
+  private Optional<FileWatcher.Watch> watch = Optional.empty();
 
   @AfterEach
   void close() {
-    watcher.close();
+    watch.ifPresent(FileWatcher.Watch::close);
   }
 
   @Test
   void aChangeOfTheTokenFileTriggersAReconcileNamingIt() throws Exception {
     Path token = Files.writeString(temp.resolve("token"), "hvs.first\n");
-    assertTrue(VaultCredentialWatch.watch(watcher, Optional.of(settings(
-        VaultAuthSettings.Token.fromFile(token))), triggers::add).isPresent());
+    watch = VaultCredentialWatch.watch(new StopBudget(), Optional.of(settings(
+        VaultAuthSettings.Token.fromFile(token))), triggers::add, INTERVAL);
+    assertTrue(watch.isPresent());
+    assertEquals(token.toAbsolutePath(), watch.get().path());
 
-    watcher.checkNow();
-    assertEquals(List.of(), triggers, "nothing changed yet");
-    Files.writeString(token, "hvs.second\n");
-    watcher.checkNow();
-    assertEquals(List.of("the vault login credential file \"" + token.toAbsolutePath()
-        + "\" changed"), triggers);
+    changeUntilTriggered(token);
+    assertEquals("the vault login credential file \"" + token.toAbsolutePath() + "\" changed",
+        triggers.get(0));
   }
 
   @Test
   void aChangeOfTheSecretIdFileTriggersAReconcile() throws Exception {
     Path secretId = Files.writeString(temp.resolve("secret-id"), "first\n");
-    VaultCredentialWatch.watch(watcher, Optional.of(settings(
-        new VaultAuthSettings.AppRole("approle", "role", secretId))), triggers::add);
+    watch = VaultCredentialWatch.watch(new StopBudget(), Optional.of(settings(
+        new VaultAuthSettings.AppRole("approle", "role", secretId))), triggers::add, INTERVAL);
 
-    Files.writeString(secretId, "second\n");
-    watcher.checkNow();
-    assertEquals(1, triggers.size(), triggers.toString());
+    changeUntilTriggered(secretId);
+    assertEquals("the vault login credential file \"" + secretId + "\" changed",
+        triggers.get(0));
   }
 
   @Test
   void aTokenFromAVariableOrNoVaultIsNotWatched() {
-    assertEquals(Optional.empty(), VaultCredentialWatch.watch(watcher, Optional.of(settings(
-        VaultAuthSettings.Token.fromEnvironment("PROMCC_VAULT_TOKEN"))), triggers::add));
+    assertEquals(Optional.empty(), VaultCredentialWatch.watch(new StopBudget(),
+        Optional.of(settings(VaultAuthSettings.Token.fromEnvironment("PROMCC_VAULT_TOKEN"))),
+        triggers::add));
     assertEquals(Optional.empty(),
-        VaultCredentialWatch.watch(watcher, Optional.empty(), triggers::add));
+        VaultCredentialWatch.watch(new StopBudget(), Optional.empty(), triggers::add));
+  }
+
+  /** Writes new content to {@code file} every 100 ms until a reconcile is triggered. */
+  private void changeUntilTriggered(Path file) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    for (int n = 1; triggers.isEmpty(); n++) {
+      assertTrue(System.nanoTime() < deadline, "no reconcile triggered");
+      Files.writeString(file, "changed-" + n + "\n");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
   }
 
   private static VaultSettings settings(VaultAuthSettings auth) {

@@ -1,0 +1,192 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file watched on a volume that hangs (the Vault login credential's, on NFS whose server is
+ * gone): a read of it that never ends holds neither the shared {@link FileWatcher} (its other
+ * watches, a new watch, its close) nor the stop. On real threads and the system's time, every
+ * wait bounded; the hung reads are released after each test.
+ */
+class BoundedFileWatchTest {
+  private static final Duration INTERVAL = Duration.ofMillis(20);
+  private static final long PATIENCE_SECONDS = 30;
+
+  @TempDir Path temp;
+
+  private final CountDownLatch volumeBack = new CountDownLatch(1);
+  private final CountDownLatch hungReadBegun = new CountDownLatch(1);
+  private final AtomicInteger hungReads = new AtomicInteger();
+  private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong allReads = new AtomicLong();
+  private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "test-caller");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile Path hanging;
+
+  @AfterEach
+  void releaseTheVolume() {
+    volumeBack.countDown();
+    callers.shutdownNow();
+  }
+
+  /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
+  private PathState read(Path path, PathState previous, Instant now) {
+    allReads.incrementAndGet();
+    if (path.equals(hanging)) {
+      hungReads.incrementAndGet();
+      hungReadBegun.countDown();
+      while (true) { // a hung NFS read ignores its interrupt
+        try {
+          volumeBack.await();
+          break;
+        } catch (InterruptedException ignored) {
+          // still hung
+        }
+      }
+    }
+    return PathState.of(path, previous, now, reads);
+  }
+
+  @Test
+  void aReadThatNeverEndsHoldsNeitherTheSharedWatcherNorTheStop() throws Exception {
+    FileWatcher watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false,
+        this::read, System::nanoTime, Sleeper.SYSTEM);
+    Path base = Files.writeString(temp.resolve("base.yml"), "a: 1\n");
+    CountDownLatch baseChanged = new CountDownLatch(1);
+    watcher.watch(base, baseChanged::countDown);
+    watcher.start();
+    hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+
+    FileWatcher.Watch credential = within("the credential's watch to begin",
+        () -> BoundedFileWatch.start(hanging, "promcc-vault-credential-file",
+            watcher.stopBudget(), () -> {}, INTERVAL, Duration.ofMinutes(1), this::read,
+            MutableClock.startingNow()));
+    assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+    within("another watch to begin", () -> watcher.watch(temp.resolve("clusters.yml"),
+        () -> {}));
+    Files.writeString(base, "a: 2\n");
+    assertTrue(baseChanged.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
+        "the base config's change was seen");
+    within("the watcher's close", () -> {
+      watcher.close();
+      return null;
+    });
+    long before = System.nanoTime();
+    within("the credential watch's close", () -> {
+      credential.close();
+      return null;
+    });
+    Duration close = Duration.ofNanos(System.nanoTime() - before);
+    assertTrue(close.compareTo(StopBudget.TOTAL.minusSeconds(1)) < 0, "the close waited for "
+        + "no read, where it could have spent the stop's " + StopBudget.TOTAL + ": " + close);
+  }
+
+  @Test
+  void itsFirstReadIsTheStartingPointAndAChangeRunsTheListener() throws Exception {
+    Path token = Files.writeString(temp.resolve("token"), "hvs.first\n");
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch changed = new CountDownLatch(1);
+    try (BoundedFileWatch watch = BoundedFileWatch.start(token, "promcc-test-watch",
+        new StopBudget(), () -> {
+          runs.incrementAndGet();
+          changed.countDown();
+        }, INTERVAL, Duration.ofMinutes(1), this::read, MutableClock.startingNow())) {
+      assertEquals(token.toAbsolutePath(), watch.path());
+      awaitCheck(watch); // the starting point, then a check that finds it unchanged
+      assertEquals(0, runs.get(), "nothing changed yet");
+      Files.writeString(token, "hvs.second\n");
+      assertTrue(changed.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the change was seen");
+    }
+  }
+
+  @Test
+  void aReadThatEndsLateIsTakenAndTheFileIsWatchedOn() throws Exception {
+    hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+    CountDownLatch changed = new CountDownLatch(1);
+    try (LogCapture log = LogCapture.of(BoundedFileWatch.class);
+        BoundedFileWatch watch = BoundedFileWatch.start(hanging, "promcc-test-watch",
+            new StopBudget(), changed::countDown, INTERVAL, Duration.ofMillis(100),
+            this::read, MutableClock.startingNow())) {
+      awaitLog(log, "reading " + hanging + " did not end within PT0.1S (is its volume "
+          + "hanging?): taken as unchanged, and not read again until that read ends; the "
+          + "other watched files are not held");
+      pause(Duration.ofMillis(300)); // 15 checks' time, where a check could begin a read
+      assertEquals(1, hungReads.get(), "no read begun while one hangs");
+      hanging = null; // the volume answers from now on
+      volumeBack.countDown();
+      awaitLog(log, "reading " + watch.path() + ", which did not end within PT0.1S, ended");
+      Files.writeString(watch.path(), "hvs.second\n");
+      assertTrue(changed.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the change was seen");
+      assertEquals(1, log.messages().stream()
+          .filter(m -> m.contains("(is its volume hanging?)")).count(),
+          "warned once: " + log.messages());
+    }
+  }
+
+  /** Waits until {@code watch} has read its file twice (its starting point first). */
+  private void awaitCheck(BoundedFileWatch watch) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (allReads.get() < 2) {
+      assertTrue(System.nanoTime() < deadline, "no two reads of " + watch.path());
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /** Lets {@code time} pass on the system's time: what the watch's thread may do meanwhile. */
+  private static void pause(Duration time) {
+    long end = System.nanoTime() + time.toNanos();
+    for (long left = time.toNanos(); left > 0; left = end - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  private static void awaitLog(LogCapture log, String start) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (log.messages().stream().noneMatch(m -> m.startsWith(start))) {
+      assertTrue(System.nanoTime() < deadline, "not logged: " + start + "; logged: "
+          + log.messages());
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /** What {@code call} gives, failing the test if it did not end within the patience. */
+  private <T> T within(String what, Callable<T> call) throws Exception {
+    Future<T> future = callers.submit(call);
+    try {
+      return future.get(PATIENCE_SECONDS / 3, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      fail(what + " did not end within " + PATIENCE_SECONDS / 3 + " s (held by the read that "
+          + "never ends)");
+      return null;
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+}
