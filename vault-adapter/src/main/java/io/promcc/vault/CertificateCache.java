@@ -210,6 +210,7 @@ final class CertificateCache {
       if (cached.isPresent()) {
         return cached.get();
       }
+      long begun = tokenRefusals.attemptBegins(); // before its logins
       try {
         CertificateBundle fresh;
         try {
@@ -222,7 +223,7 @@ final class CertificateCache {
           // An Error too (a stack overflow, an assertion), unless the JVM may not go on
           UnexpectedFailure.rethrowIfFatal(unexpected);
           return failed(id, entry, Failure.unexpected(id, unexpected), clock.instant(),
-              policy.backoff(entry.failures + 1));
+              policy.backoff(entry.failures + 1), begun);
         }
         Instant answered = clock.instant(); // a call can take long: judge it by when it came
         if (!fresh.notAfter().isAfter(answered)) {
@@ -274,7 +275,7 @@ final class CertificateCache {
         }
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures + 1));
-        return failed(id, entry, Failure.of(failure), answered, wait);
+        return failed(id, entry, Failure.of(failure), answered, wait, begun);
       }
     } finally {
       entry.lock.unlock();
@@ -334,13 +335,14 @@ final class CertificateCache {
    * still valid, else the failure as the cluster's problem.
    */
   private CertificateBundle failed(ClusterId id, CacheEntry entry, Failure failure,
-      Instant answered, Duration wait) {
+      Instant answered, Duration wait, long begun) {
     // compared with its own last failure: a pause meanwhile logged nothing for this cluster
     String before = entry.lastOwnFailure;
     entry.lastOwnFailure = failure.reason();
     entry.tokenRefused = failure.aboutTheToken();
     if (entry.tokenRefused) {
-      tokenRefusals.refused(); // after the logins of this attempt: they end no backoff
+      // after the logins of this attempt: they end no backoff
+      tokenRefusals.refused(begun);
     }
     entry.failures++;
     entry.retryAt = answered.plus(wait);

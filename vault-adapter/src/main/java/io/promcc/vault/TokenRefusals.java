@@ -37,6 +37,8 @@ final class TokenRefusals {
   private CredentialDigest refusedWith;
   /** Whether the file held another credential than {@code refusedWith} since that refusal. */
   private boolean changed;
+  /** How many times {@code changed} was set: an attempt begun before the last is late. */
+  private long changes;
 
   TokenRefusals(LongSupplier logins, Supplier<CredentialDigest> lastRead,
       Supplier<CredentialDigest> readNow) {
@@ -66,10 +68,29 @@ final class TokenRefusals {
   }
 
   /**
-   * A cluster's request was refused for the token, or the token could not be read, after every
-   * login it made itself.
+   * What a cluster's attempt takes as it begins, before its request (and any login of it), to
+   * give {@link #refused(long)} if it fails for the token.
    */
-  synchronized void refused() {
+  synchronized long attemptBegins() {
+    return changes;
+  }
+
+  /**
+   * A cluster's request was refused for the token, or the token could not be read, after every
+   * login it made itself. Ignored if the file was seen to hold another credential since the
+   * attempt {@code began} ({@link #attemptBegins()}): the attempt used the credential before it
+   * (its answer came late, after later attempts logged in with the new one), so the new one is
+   * not known to be refused, and the logins and the credential its refusal would note (the
+   * latest, the new one's) are not the attempt's: noted, they would take the new credential
+   * for the refused one and a certificate issued with it for no sign that it works, holding
+   * the clusters in their backoff. A later attempt refused with the new one puts them back.
+   */
+  synchronized void refused(long began) {
+    if (began != changes) {
+      LOG.log(Level.DEBUG, "a request begun before the vault login credential changed was "
+          + "refused; the new credential is not taken for refused");
+      return;
+    }
     refusedAtLogins = Math.max(refusedAtLogins, logins.getAsLong());
     refusedWith = lastRead.get();
     changed = false;
@@ -106,6 +127,7 @@ final class TokenRefusals {
       // a refusal meanwhile noted what its login read: compared with that
       if (waitsForCredential() && !now.equals(refusedWith)) {
         changed = true;
+        changes++;
         LOG.log(Level.INFO, "the vault login credential changed since the token was refused;"
             + " the clusters refused for it are asked now, not after their backoff");
       }

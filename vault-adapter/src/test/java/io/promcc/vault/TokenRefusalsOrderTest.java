@@ -1,0 +1,60 @@
+package io.promcc.vault;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.core.model.Secret;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order in which attempts' answers reach {@link TokenRefusals}, set by the test: an
+ * attempt's answer may come after later attempts logged in with a credential fixed meanwhile.
+ * The authenticator is two values the test sets (its count of logins, the credential its last
+ * login read) and the file's content; no Vault, no time.
+ */
+class TokenRefusalsOrderTest {
+  private static final CredentialDigest OLD = CredentialDigest.of(Secret.of("hvs.old"));
+  private static final CredentialDigest FIXED = CredentialDigest.of(Secret.of("hvs.fixed"));
+
+  private final AtomicLong logins = new AtomicLong(1);
+  private final AtomicReference<CredentialDigest> lastRead = new AtomicReference<>(OLD);
+  private final AtomicReference<CredentialDigest> inFile = new AtomicReference<>(OLD);
+  private final TokenRefusals refusals = new TokenRefusals(logins::get, lastRead::get,
+      inFile::get);
+
+  @Test
+  void aLateRefusalOfTheOldTokenLeavesTheFixedOneWorking() {
+    refusals.refused(refusals.attemptBegins()); // cluster a: the old token refused
+    assertFalse(refusals.worksAgain());
+    long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
+    inFile.set(FIXED);
+    refusals.lookAtCredential();
+    assertTrue(refusals.worksAgain(), "the file holds another token");
+    logins.set(2); // cluster c, asked at once, logs in with the fixed token
+    lastRead.set(FIXED);
+
+    refusals.refused(b); // b's answer: the old token refused, after c's login
+    assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one is not "
+        + "known to be refused");
+    refusals.issued(); // c's certificate, issued with the fixed token
+    assertTrue(refusals.worksAgain(), "a certificate was issued with the fixed token");
+  }
+
+  @Test
+  void theFixedTokenRefusedPutsTheClustersBackInTheirBackoff() {
+    refusals.refused(refusals.attemptBegins());
+    inFile.set(FIXED);
+    refusals.lookAtCredential();
+    assertTrue(refusals.worksAgain());
+    long c = refusals.attemptBegins(); // cluster c, asked at once, logs in with the fixed token
+    logins.set(2);
+    lastRead.set(FIXED);
+
+    refusals.refused(c); // c's own answer: the fixed token refused too
+    assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
+    refusals.lookAtCredential();
+    assertFalse(refusals.worksAgain(), "the file holds the token refused last");
+  }
+}
