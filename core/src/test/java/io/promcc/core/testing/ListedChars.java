@@ -1,7 +1,11 @@
 package io.promcc.core.testing;
 
 import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCases;
+import net.jqwik.api.ExhaustiveGenerator;
+import net.jqwik.api.RandomGenerator;
 import net.jqwik.api.arbitraries.ListArbitrary;
 
 /**
@@ -26,9 +30,43 @@ final class ListedChars {
     return of(chars).list();
   }
 
-  /** Strings of {@code minLength} to {@code maxLength} of {@code chars}. */
+  /**
+   * Strings of {@code minLength} to {@code maxLength} of {@code chars}, drawn as {@code withChars}
+   * strings are; see {@link Strings}.
+   */
   static Arbitrary<String> strings(String chars, int minLength, int maxLength) {
-    return lists(chars).ofMinSize(minLength).ofMaxSize(maxLength).map(ListedChars::join);
+    return new Strings(lists(chars).ofMinSize(minLength).ofMaxSize(maxLength)
+        .map(ListedChars::join));
+  }
+
+  /**
+   * Strings whose characters are drawn without edge cases mixed in, as jqwik's strings are: a
+   * property mixes in a string's own (the empty one, one first or last character), but a list
+   * mixes its elements' into every element, which made the first and the last character four
+   * times as likely as each other one at a property's small sizes, twice at its large ones.
+   */
+  private static final class Strings implements Arbitrary<String> {
+    private final Arbitrary<String> joined;
+
+    Strings(Arbitrary<String> joined) {
+      this.joined = joined;
+    }
+
+    // generatorWithEmbeddedEdgeCases is Arbitrary's: this generator, no element's edge cases
+    @Override
+    public RandomGenerator<String> generator(int genSize) {
+      return joined.generator(genSize);
+    }
+
+    @Override
+    public Optional<ExhaustiveGenerator<String>> exhaustive(long maxNumberOfSamples) {
+      return joined.exhaustive(maxNumberOfSamples);
+    }
+
+    @Override
+    public EdgeCases<String> edgeCases(int maxEdgeCases) {
+      return joined.edgeCases(maxEdgeCases);
+    }
   }
 
   /** The characters in order, as a string. */
