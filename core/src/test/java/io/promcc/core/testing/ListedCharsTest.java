@@ -1,12 +1,18 @@
 package io.promcc.core.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCases;
 import net.jqwik.api.Example;
 import net.jqwik.api.RandomGenerator;
+import net.jqwik.api.Shrinkable;
 
 /**
  * {@link ListedChars} strings are drawn as jqwik's {@code withChars} strings are, but for the
@@ -35,6 +41,33 @@ class ListedCharsTest {
         assertTrue(drawn < 1.3 * expected && drawn > expected / 1.3, seen);
       }
     }
+  }
+
+  /**
+   * The edge cases are those of {@code withChars} strings, in their order, however many jqwik
+   * asks for: where it asks for few, it takes the first ones.
+   */
+  @Example
+  void edgeCasesAreThoseOfStringsOfJqwikInTheirOrder() {
+    String chars = "abc0123-";
+    int[][] lengths = {{0, 61}, {0, 1}, {1, 5}, {3, 3}};
+    for (int[] length : lengths) {
+      Arbitrary<String> jqwiks = Arbitraries.strings().withChars(chars)
+          .ofMinLength(length[0]).ofMaxLength(length[1]);
+      Arbitrary<String> listed = ListedChars.strings(chars, length[0], length[1]);
+      for (int max : new int[] {1, 2, 3, 5, 100}) {
+        assertEquals(values(jqwiks.edgeCases(max)), values(listed.edgeCases(max)),
+            "strings of " + length[0] + " to " + length[1] + ", at most " + max + " edge cases");
+      }
+    }
+  }
+
+  private static List<String> values(EdgeCases<String> edgeCases) {
+    List<String> values = new ArrayList<>();
+    for (Supplier<Shrinkable<String>> supplier : edgeCases.suppliers()) {
+      values.add(supplier.get().value());
+    }
+    return values;
   }
 
   /** The share of {@code c} among the characters of 4,000 strings drawn as a property does. */
