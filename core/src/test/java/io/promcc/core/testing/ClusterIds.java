@@ -19,8 +19,12 @@ import net.jqwik.api.Tuple;
  * parts of every kind, not a choice among arbitraries ({@code frequencyOf}): jqwik shrinks such
  * a choice by drawing a fresh value of every kind listed before the drawn one, and draws them
  * again at every later step of a shrink (13 candidates a step for an ID {@code a-a} drawn as a
- * 63-character one). Here the kind shrinks towards any label, its parts as they are. Stateless;
- * thread-safe.
+ * 63-character one). Here the kind shrinks towards any label, its parts as they are. A
+ * property mixes in the edge cases of the IDs as a whole (each kind's), but not, as into a
+ * choice among the kinds, each kind's again into the IDs of that kind: at ten tries fewer IDs
+ * start with {@code a} or end with {@code 9} (18% and 15%, where 26% and 21%); from a hundred
+ * tries on these shares are two or three points lower, the kinds' and a hyphen's the same.
+ * Stateless; thread-safe.
  */
 final class ClusterIds implements Arbitrary<String> {
   private static final String LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
