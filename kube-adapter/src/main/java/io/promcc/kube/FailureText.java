@@ -72,14 +72,16 @@ final class FailureText {
     if (e instanceof ApiException api && api.getCode() >= 200 && api.getCode() < 300) {
       // a success whose body could not be read (TolerantJson): that body is no Status but what
       // was asked for, a Secret's keys perhaps, so only why it could not be read is shown
-      // the first line only: Gson adds a second, a link to its troubleshooting guide
+      // the first line only: Gson adds a second, a link to its troubleshooting guide; the
+      // server answered, so Gson's EOFException for JSON that ends short is no connection closed
       return "http status " + api.getCode() + ", but its body cannot be read"
-          + (api.getCause() == null ? "" : ": " + withoutGsonAdvice(rootCause(api, server)));
+          + (api.getCause() == null ? ""
+              : ": " + withoutGsonAdvice(rootCause(api, Optional.empty())));
     }
     if (e instanceof ApiException api && api.getCode() > 0) {
       return describeStatus(api.getCode(), api.getResponseBody());
     }
-    return rootCause(e, server);
+    return rootCause(e, Optional.of(server));
   }
 
   /**
@@ -95,7 +97,11 @@ final class FailureText {
         .replace(" in strict mode", "");
   }
 
-  private static String rootCause(Throwable e, String server) {
+  /**
+   * The root cause of {@code e}, worded; {@code server} names the API server for a call that
+   * got no answer ({@link NoAnswerText}), empty where it answered (a body that cannot be read).
+   */
+  private static String rootCause(Throwable e, Optional<String> server) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Throwable> chain = new ArrayList<>();
     for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
@@ -115,7 +121,7 @@ final class FailureText {
       return UNTRUSTED + " (PKIX path building failed"
           + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
     }
-    Optional<String> noAnswer = NoAnswerText.describe(chain, server);
+    Optional<String> noAnswer = server.flatMap(named -> NoAnswerText.describe(chain, named));
     if (noAnswer.isPresent()) {
       return noAnswer.get();
     }

@@ -100,6 +100,21 @@ class ListStrictnessTest {
   }
 
   /**
+   * A 200 whose JSON ends short (the whole body as framed, Gson's EOFException at its end) is an
+   * answer that cannot be read, where it is, as client-go refuses it ("unexpected EOF"); not a
+   * server that "closed the connection without an answer", which the no-answer wording of its
+   * EOFException said.
+   */
+  @Test
+  void aListWhoseJsonEndsShortIsAnAnswerThatCannotBeRead() {
+    String cut = LIST.substring(0, LIST.indexOf(",\"items\""));
+
+    assertEquals("http status 200, but its body cannot be read: EOFException: End of input at "
+        + "line 1 column 75 path $.metadata", FailureText.describe(assertThrows(
+            ApiException.class, () -> list(cut)), "https://kube.promcc.test:6443"));
+  }
+
+  /**
    * An integer field (a port's {@code port}, int32; {@code metadata.generation}, int64) takes
    * only an integer in its range, as Go decodes a number into one (strconv.ParseInt, then the
    * range): a string ({@code "443"}), a fraction or exponent ({@code 443.0}, {@code 4.43e2}) or a
