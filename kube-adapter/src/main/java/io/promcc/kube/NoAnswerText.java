@@ -21,8 +21,8 @@ import okhttp3.internal.http2.StreamResetException;
  * "UnknownHostException: ...", "EOFException: \n not found: limit=0 content=…",
  * "SocketException: Socket closed" for a read timeout, "StreamResetException: stream was reset:
  * INTERNAL_ERROR"). The address OkHttp connected to is the proxy's where the calls go through
- * one, so each check names the proxy too. What failed comes first: /readyz cuts a source's
- * failure at 300 characters, and the call it names takes most of them. Stateless.
+ * one, so each check names the proxy too. What failed comes first: a line cut short (/readyz's,
+ * at 1,000 characters, where the scope and the call come before) keeps it. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";

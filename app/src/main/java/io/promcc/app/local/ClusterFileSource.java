@@ -241,7 +241,7 @@ public final class ClusterFileSource implements GuestClusterSource {
       if (notReady == null) {
         return "ClusterFileSource{" + file + ", " + synced + "}";
       }
-      // the problem names the file (once is enough: /readyz keeps 300 characters)
+      // the problem names the file (once is enough: /readyz keeps 1,000 characters)
       return "ClusterFileSource{" + (notReady.contains(file.toString()) ? "" : file + ", ")
           + synced + ", not ready: " + notReady + "}";
     }

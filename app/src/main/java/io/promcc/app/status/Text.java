@@ -5,8 +5,13 @@ import java.time.Duration;
 
 /** Formatting for probe details: durations the way Prometheus writes them, one-line text. */
 final class Text {
-  /** Longest detail a probe reports; longer text is cut and ends with "...". */
-  static final int MAX_LENGTH = 300;
+  /**
+   * Longest detail a probe reports; longer text is cut and ends with "...". Room for what
+   * readiness waits for: two sources not synced (Services and Secrets), each naming its scope,
+   * the call that failed, the API server and what to check, about 400 characters each; at 300,
+   * one source's failure was cut before what to check.
+   */
+  static final int MAX_LENGTH = 1000;
 
   private Text() {}
 

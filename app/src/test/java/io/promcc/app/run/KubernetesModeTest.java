@@ -298,10 +298,11 @@ class KubernetesModeTest {
   }
 
   /**
-   * An API server nothing listens for: /readyz, which cuts a source's failure at 300
-   * characters, shows what failed and where, where it showed "cannot connect to the api server
+   * An API server nothing listens for: /readyz shows, for each source (Services and Secrets),
+   * what failed, where, and what to check, where it showed "cannot connect to the api server
    * \"https://127.0.0.1:45991\"...", the reason cut off (and before that the JVM's
-   * "ConnectException: Connection refused").
+   * "ConnectException: Connection refused"), and then, cut at 300 characters, "connection
+   * refused at 127.0.0.1:45991, for the api server \"h...", what to check cut off.
    */
   @Test
   void readyzNamesTheApiServerThatNothingListensFor() throws Exception {
@@ -310,13 +311,21 @@ class KubernetesModeTest {
     String address = "127.0.0.1:" + gone.url().getPort();
     gone.close();
     Running r = startWithKubeconfig("a", Map.of("certificates", "secrets"), kubeconfig);
+    String refused = "connection refused at " + address + ", for the api server \"https://"
+        + address + "\"";
+    String check = refused + ": nothing listens there; check the address and port of the api "
+        + "server, or of its proxy, and that it runs}";
 
-    await("/readyz names the server", () -> {
+    await("/readyz names the server for both sources", () -> {
       Answer ready = get(r.controller(), "/readyz");
-      return ready.statusCode() == 503 && ready.body().contains("in all namespaces: "
-          + "connection refused at " + address + ", for the api server");
+      return ready.statusCode() == 503
+          && ready.body().contains("in all namespaces: " + refused)
+          && ready.body().contains("in namespace \"default\": " + refused);
     });
-    assertFalse(get(r.controller(), "/readyz").body().contains("Exception"));
+    String body = get(r.controller(), "/readyz").body();
+    assertFalse(body.contains("Exception"), body);
+    assertTrue(body.contains("in all namespaces: " + check)
+        && body.contains("in namespace \"default\": " + check), body);
   }
 
   private Running startWithKubeconfig(String name, Map<String, String> flags, String kubeconfig)
