@@ -21,6 +21,9 @@ public final class ApiServerFailures {
   public static String describe(Throwable failure, ApiClient client) {
     requireNonNull(failure, "failure == null");
     requireNonNull(client, "client == null");
-    return FailureText.describe(failure, client.getBasePath());
+    // a root cause's message may span lines (OkHttp's for a certificate of another host: its
+    // pin, DN and names, each on an indented line): one line of the log holds it
+    return String.join(" ", FailureText.describe(failure, client.getBasePath()).lines()
+        .map(String::strip).filter(line -> !line.isEmpty()).toList());
   }
 }
