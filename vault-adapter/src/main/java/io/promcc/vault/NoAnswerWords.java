@@ -41,7 +41,7 @@ final class NoAnswerWords {
             + "and port, and that no firewall drops the connection)");
       }
       if (t instanceof HttpTimeoutException) {
-        // promcc's own "no whole answer within PT30S", or the JDK's "request timed out"
+        // promcc's own "no whole answer within PT30S" (the JDK's "request timed out" is told so)
         return Optional.of(t.getMessage() + " (check that vault, or a proxy or load balancer "
             + "in front of it, is not overloaded, and the network between)");
       }

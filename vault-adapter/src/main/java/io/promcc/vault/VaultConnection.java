@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -281,6 +282,12 @@ public final class VaultConnection {
                 + ": status " + tooLarge.status + " with a body larger than "
                 + SizeBound.bound(MAX_ANSWER_BYTES) + ", the most read of one answer (a "
                 + "certificate with its chain is a few KiB); nothing of it was used", null);
+      }
+      if (cause instanceof HttpTimeoutException
+          && !(cause instanceof HttpConnectTimeoutException)) {
+        // the JDK's request timeout, set to the same wait, may fire first: told as its end above
+        throw transportFailure(operation,
+            new HttpTimeoutException("no whole answer within " + timeout));
       }
       if (cause instanceof IOException io) {
         throw transportFailure(operation, io);

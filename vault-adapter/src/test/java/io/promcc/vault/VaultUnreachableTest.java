@@ -7,7 +7,11 @@ import io.promcc.core.testing.FreePorts;
 import io.promcc.core.testing.SilentServer;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class VaultUnreachableTest {
   private static VaultRequestException failedGet(String address, Duration timeout) {
-    VaultConnection connection = new VaultConnection(URI.create(address), null,
-        HttpClient.newHttpClient(), timeout);
+    return failedGet(address, timeout, HttpClient.newHttpClient());
+  }
+
+  private static VaultRequestException failedGet(String address, Duration timeout,
+      HttpClient client) {
+    VaultConnection connection = new VaultConnection(URI.create(address), null, client, timeout);
     return assertThrows(VaultRequestException.class,
         () -> connection.get("auth/token/lookup-self", null));
   }
@@ -54,6 +62,29 @@ class VaultUnreachableTest {
           + "overloaded, and the network between)",
           failedGet(silent.url(), Duration.ofMillis(500)).getMessage());
     }
+  }
+
+  /**
+   * The JDK's own request timeout and promcc's wait for the whole answer end together: whichever
+   * fires first, the words are the same (the JDK's "request timed out" came first now and then on
+   * a busy machine, and the message changed with it).
+   */
+  @Test
+  void theJdksRequestTimeoutIsToldAsPromccsOwn() {
+    HttpClient timingOut = new DelegatingHttpClient(HttpClient.newHttpClient()) {
+      @Override
+      public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+          HttpResponse.BodyHandler<T> handler) {
+        return CompletableFuture.failedFuture(new HttpTimeoutException("request timed out"));
+      }
+    };
+    String address = "http://127.0.0.1:8200";
+    VaultRequestException e = failedGet(address, Duration.ofMillis(500), timingOut);
+
+    assertEquals("cannot reach vault at " + address + LOOKUP + "no whole answer within PT0.5S "
+        + "(check that vault, or a proxy or load balancer in front of it, is not overloaded, "
+        + "and the network between)", e.getMessage());
+    assertEquals(VaultFailure.UNREACHABLE, e.failure());
   }
 
   @Test
