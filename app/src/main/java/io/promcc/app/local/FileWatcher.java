@@ -36,14 +36,12 @@ import java.util.function.LongSupplier;
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
  * is held; while one runs, no path is checked and no other listener runs. So each waits only a
  * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
- * waits for it at most what is left of its {@link #stopBudget()}, or {@link StopBudget#LEAST}):
- * the listeners of the clusters file, the base config and the profile hand their waits for a
- * file being written (up to {@link SettledRead#MAX_WAIT}, 4 s) to a thread of their own
- * ({@link CoalescedRuns}), so that they hold back no other watch, and those threads' closes
- * share that budget, so that the stop waits {@link StopBudget#TOTAL} at most for all of them
- * (and {@link StopBudget#LEAST} for each close that comes when less is left); the others return
- * quickly. An exception of a listener is logged and does not affect the others. A change during
- * a burst of events may be reported more than once.
+ * waits for it within its {@link #stopBudget()}): the listeners of the clusters file, the base
+ * config and the profile hand their waits for a file being written (up to
+ * {@link SettledRead#MAX_WAIT}, 4 s) to threads of their own ({@link CoalescedRuns}), whose
+ * closes share that budget, so that they hold back no other watch; the others return quickly.
+ * An exception of a listener is logged and does not affect the others. A change during a burst
+ * of events may be reported more than once.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are idempotent; a closed watcher cannot
  * be started or given new paths. One watcher can serve every source of a process.
@@ -107,7 +105,8 @@ public final class FileWatcher implements AutoCloseable {
 
   /** As above, reading each path's state with {@code reader} ({@link PathState#of} if null). */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader) {
-    this(checkInterval, clock, fileEvents, reader, System::nanoTime, Sleeper.SYSTEM);
+    this(checkInterval, clock, fileEvents, reader, System::nanoTime, Sleeper.SYSTEM,
+        new StopBudget());
   }
 
   /**
@@ -115,14 +114,8 @@ public final class FileWatcher implements AutoCloseable {
    * check, timed on {@code ticker} (nanoseconds, as {@link System#nanoTime()}, no wall clock);
    * without file events, the wait for the next check is {@code sleeper}'s, which must end when
    * the thread is interrupted (seams for tests, whose sleeper passes the time on their ticker
-   * instead of waiting it).
+   * instead of waiting it); the closes sharing {@code stops} (in tests, less than 5 s).
    */
-  FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
-      LongSupplier ticker, Sleeper sleeper) {
-    this(checkInterval, clock, fileEvents, reader, ticker, sleeper, new StopBudget());
-  }
-
-  /** As above, the closes sharing {@code stops} (a seam for tests: less than 5 s). */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
       LongSupplier ticker, Sleeper sleeper, StopBudget stops) {
     requireNonNull(checkInterval, "checkInterval == null");
@@ -215,9 +208,8 @@ public final class FileWatcher implements AutoCloseable {
   }
 
   /**
-   * Stops the background thread and every watch, waiting for the thread to end at most what is
-   * left of the {@link #stopBudget()} ({@link StopBudget#TOTAL} in all for the closes that
-   * share it), or {@link StopBudget#LEAST} if less is left.
+   * Stops the background thread and every watch, waiting for the thread to end within the
+   * {@link #stopBudget()} (see {@link StopBudget}).
    */
   @Override
   public void close() {
@@ -381,12 +373,7 @@ public final class FileWatcher implements AutoCloseable {
     }
 
     boolean isIn(Set<Path> touched) {
-      for (Path folder : folders) {
-        if (touched.contains(folder)) {
-          return true;
-        }
-      }
-      return false;
+      return folders.stream().anyMatch(touched::contains);
     }
 
     @Override

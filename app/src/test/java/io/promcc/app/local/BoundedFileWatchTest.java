@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.promcc.core.port.Sleeper;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import java.nio.file.Files;
@@ -77,7 +76,7 @@ class BoundedFileWatchTest {
   @Test
   void aReadThatNeverEndsHoldsNeitherTheSharedWatcherNorTheStop() throws Exception {
     FileWatcher watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false,
-        this::read, System::nanoTime, Sleeper.SYSTEM);
+        this::read);
     Path base = Files.writeString(temp.resolve("base.yml"), "a: 1\n");
     CountDownLatch baseChanged = new CountDownLatch(1);
     watcher.watch(base, baseChanged::countDown);
@@ -132,16 +131,16 @@ class BoundedFileWatchTest {
     CountDownLatch changed = new CountDownLatch(1);
     try (LogCapture log = LogCapture.of(BoundedFileWatch.class);
         BoundedFileWatch watch = BoundedFileWatch.start(hanging, "promcc-test-watch",
-            new StopBudget(), changed::countDown, INTERVAL, Duration.ofMillis(100),
+            new StopBudget(), changed::countDown, INTERVAL, Duration.ofSeconds(2),
             this::read, MutableClock.startingNow())) {
-      awaitLog(log, "reading " + hanging + " did not end within PT0.1S (is its volume "
+      awaitLog(log, "reading " + hanging + " did not end within PT2S (is its volume "
           + "hanging?): taken as unchanged, and not read again until that read ends; the "
           + "other watched files are not held");
       pause(Duration.ofMillis(300)); // 15 checks' time, where a check could begin a read
       assertEquals(1, hungReads.get(), "no read begun while one hangs");
       hanging = null; // the volume answers from now on
       volumeBack.countDown();
-      awaitLog(log, "reading " + watch.path() + ", which did not end within PT0.1S, ended");
+      awaitLog(log, "reading " + watch.path() + ", which did not end within PT2S, ended");
       Files.writeString(watch.path(), "hvs.second\n");
       assertTrue(changed.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the change was seen");
       assertEquals(1, log.messages().stream()

@@ -39,7 +39,7 @@ class FileWatcherThreadTest {
   }
 
   private FileWatcher watcher(FileWatcher.StateReader reader) {
-    watcher = new FileWatcher(INTERVAL, clock, false, reader, ticker, sleeper);
+    watcher = new FileWatcher(INTERVAL, clock, false, reader, ticker, sleeper, new StopBudget());
     return watcher;
   }
 
