@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** After a failed run the loop backs off; what ends the backoff and what does not. */
@@ -72,29 +73,10 @@ class ReconcileLoopBackoffTest extends ReconcileLoopFixture {
 
   @Test
   void aTriggerWhileARunTheSourceWasNotReadyForRanEndsTheBackoffToo() {
-    AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
-    AtomicInteger calls = new AtomicInteger();
-    ReconcileLoop loop = loop(() -> {
-      if (calls.incrementAndGet() == 1) {
-        return result(Outcome.SOURCE_NOT_READY, Optional.empty());
-      }
-      if (calls.get() == 2) { // the source recovers while this run reads it
-        looped.get().clustersChanged("guest clusters changed");
-        return result(Outcome.SOURCE_NOT_READY, Optional.empty());
-      }
-      return result(Outcome.RELOADED, Optional.empty());
-    }, SETTLING);
-    looped.set(loop);
-    assertTrue(loop.tick());
-    for (int i = 0; i < 100 && calls.get() < 2; i++) { // the first backoff is at most 1 s
-      clock.advance(Duration.ofMillis(10));
-      loop.tick();
-    }
-    assertEquals(2, calls.get(), "the retry after the first backoff");
-
-    clock.advance(SETTLE);
-    assertTrue(loop.tick(), "the trigger during the failed run waited for the backoff");
-    assertEquals(3, calls.get());
+    // the source recovers while the retry reads it
+    assertAChangeDuringTheRetryEndsItsBackoff(Outcome.SOURCE_NOT_READY,
+        loop -> loop.clustersChanged("guest clusters changed"),
+        "the trigger during the failed run waited for the backoff");
   }
 
   @Test
@@ -145,15 +127,27 @@ class ReconcileLoopBackoffTest extends ReconcileLoopFixture {
 
   @Test
   void anEditOfTheBaseConfigWhileARejectedRunRanEndsItsBackoffToo() {
+    // the fix is read after the retry planned with the files before it
+    assertAChangeDuringTheRetryEndsItsBackoff(Outcome.REJECTED,
+        loop -> loop.plannerChanged("base config changed"),
+        "the edit during the rejected run waited for the backoff");
+  }
+
+  /**
+   * A run that ends {@code failed}, and its retry after the first backoff too, while
+   * {@code during} tells the loop of a change: the run after the retry waits for no backoff.
+   */
+  private void assertAChangeDuringTheRetryEndsItsBackoff(Outcome failed,
+      Consumer<ReconcileLoop> during, String message) {
     AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
     AtomicInteger calls = new AtomicInteger();
     ReconcileLoop loop = loop(() -> {
       if (calls.incrementAndGet() == 1) {
-        return result(Outcome.REJECTED, Optional.empty());
+        return result(failed, Optional.empty());
       }
-      if (calls.get() == 2) { // the fix is read after this run planned with the files before it
-        looped.get().plannerChanged("base config changed");
-        return result(Outcome.REJECTED, Optional.empty());
+      if (calls.get() == 2) {
+        during.accept(looped.get());
+        return result(failed, Optional.empty());
       }
       return result(Outcome.RELOADED, Optional.empty());
     }, SETTLING);
@@ -166,7 +160,7 @@ class ReconcileLoopBackoffTest extends ReconcileLoopFixture {
     assertEquals(2, calls.get(), "the retry after the first backoff");
 
     clock.advance(SETTLE);
-    assertTrue(loop.tick(), "the edit during the rejected run waited for the backoff");
+    assertTrue(loop.tick(), message);
     assertEquals(3, calls.get());
   }
 
