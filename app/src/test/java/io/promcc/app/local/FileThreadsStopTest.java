@@ -68,16 +68,8 @@ class FileThreadsStopTest {
       assertTrue(reading.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "each read began");
     }
 
-    List<String> warnings = new ArrayList<>();
     long before = System.nanoTime();
-    try (LogCapture runs = LogCapture.of(CoalescedRuns.class);
-        LogCapture watches = LogCapture.of(FileWatcher.class)) {
-      clusters.close(); // the controller's order: sources, the watcher, the planner's files
-      watcher.close();
-      planner.close();
-      warnings.addAll(runs.messages());
-      warnings.addAll(watches.messages());
-    }
+    List<String> warnings = closeAsTheControllerDoes(clusters, watcher, planner);
     Duration stop = Duration.ofNanos(System.nanoTime() - before);
 
     assertTrue(stop.compareTo(TOTAL.multipliedBy(2)) < 0, "the stop took " + stop);
@@ -115,19 +107,30 @@ class FileThreadsStopTest {
       assertTrue(began.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "each thread ran");
     }
 
+    List<String> warnings = closeAsTheControllerDoes(clusters, watcher, planner);
+
+    assertEquals(List.of("promcc-clusters-file had not ended when the 2 s the stop gives the"
+        + " threads that read watched files were up, its waits interrupted; it ends with the"
+        + " process"), warnings);
+  }
+
+  /**
+   * Closes the three in the controller's order (sources, the watcher, the planner's files).
+   *
+   * @return the warnings logged meanwhile
+   */
+  private static List<String> closeAsTheControllerDoes(CoalescedRuns clusters,
+      FileWatcher watcher, CoalescedRuns planner) {
     List<String> warnings = new ArrayList<>();
     try (LogCapture runs = LogCapture.of(CoalescedRuns.class);
         LogCapture watches = LogCapture.of(FileWatcher.class)) {
-      clusters.close(); // the controller's order: sources, the watcher, the planner's files
+      clusters.close();
       watcher.close();
       planner.close();
       warnings.addAll(runs.messages());
       warnings.addAll(watches.messages());
     }
-
-    assertEquals(List.of("promcc-clusters-file had not ended when the 2 s the stop gives the"
-        + " threads that read watched files were up, its waits interrupted; it ends with the"
-        + " process"), warnings);
+    return warnings;
   }
 
   /** A read that goes on when interrupted, until the test ends (bounded). */
