@@ -146,14 +146,8 @@ class ControllerComponentTest {
   @Test
   void aFailingVaultLoginIsAMetricUntilALoginWorks() throws Exception {
     FakeVault vault = FakeVault.start(Clock.systemUTC());
-    vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
-    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
-        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
     Path token = Files.writeString(temp.resolve("token"), "hvs.not-a-token-of-this-vault");
-    Controller controller = component(Map.of("clusters", clusters.toString(),
-        "certificates", "vault", "vault-address", vault.address().toString(),
-        "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
-        "http-address", "127.0.0.1:0")).controller();
+    Controller controller = alphaFromVault(vault, token);
     controller.start();
     Thread runner = new Thread(controller::run, "controller");
     runner.start();
@@ -169,6 +163,17 @@ class ControllerComponentTest {
     }
   }
 
+  /** A controller of cluster alpha, its certificates from {@code vault}, its token file given. */
+  private Controller alphaFromVault(FakeVault vault, Path token) throws IOException {
+    vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
+    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
+        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
+    return component(Map.of("clusters", clusters.toString(),
+        "certificates", "vault", "vault-address", vault.address().toString(),
+        "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
+        "http-address", "127.0.0.1:0")).controller();
+  }
+
   /**
    * The Vault token file is watched: another token written to it starts a reconcile, whose
    * observation reads it (ending the backoff of clusters refused for the token), where nothing
@@ -177,15 +182,9 @@ class ControllerComponentTest {
   @Test
   void aChangeOfTheVaultTokenFileStartsAReconcile() throws Exception {
     FakeVault vault = FakeVault.start(Clock.systemUTC());
-    vault.pkiRole("pki-alpha", "role-alpha").forClientCertificatesBelow("k8s.example");
-    Path clusters = Files.writeString(temp.resolve("clusters.yml"),
-        "- id: alpha\n  provider: aws\n  apiServer: https://alpha.example.com\n");
     Path token = Files.writeString(temp.resolve("token"),
         vault.createToken(Duration.ofDays(1), true, Duration.ZERO).reveal());
-    Controller controller = component(Map.of("clusters", clusters.toString(),
-        "certificates", "vault", "vault-address", vault.address().toString(),
-        "vault-token-file", token.toString(), "vault-allow-insecure-http", "true",
-        "http-address", "127.0.0.1:0")).controller();
+    Controller controller = alphaFromVault(vault, token);
     controller.start();
     Thread runner = new Thread(controller::run, "controller");
     runner.start();
