@@ -45,6 +45,7 @@ import java.util.function.Predicate;
  *       started: a controller started beside a Prometheus still replaying its WAL would wait up
  *       to the ready timeout without a word. Later waits belong to a reconcile, which reports
  *       them; a first wait that ends at its timeout is retried by one without a second line.
+ *       A zero timeout sends one request and logs nothing: a probe, not a wait.
  *   <li>{@link #reload}: {@code POST /-/reload} (needs {@code --web.enable-lifecycle}); Prometheus
  *       answers after the reload, 500 with its error if it rejected the config: the answer is the
  *       verdict ({@link ReloadAck#LOADED}). Or, when a PID or a PID file is configured,
@@ -189,7 +190,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
         }
         lastProblem = e.getMessage();
       }
-      firstWait.started(started, timeout, lastProblem);
+      if (!timeout.isZero() && !timeout.isNegative()) {
+        firstWait.started(started, timeout, lastProblem); // a probe is no wait
+      }
       Duration remaining = Duration.between(clock.instant(), deadline);
       if (remaining.isNegative() || remaining.isZero()) {
         throw new PrometheusUnavailableException("prometheus at "

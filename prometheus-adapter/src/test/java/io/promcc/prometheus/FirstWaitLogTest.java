@@ -86,6 +86,22 @@ class FirstWaitLogTest {
     assertEquals(List.of(), log.lines());
   }
 
+  /** A probe (no time to wait) asks once, pauses for nothing and is no first wait to log. */
+  @Test
+  void aProbeWithNoTimeToWaitAsksOnceAndLogsNothing() {
+    answer(503, STARTING, 1);
+    Instant asked = clock.instant();
+
+    PrometheusUnavailableException e = assertThrows(PrometheusUnavailableException.class,
+        () -> control.awaitReady(Duration.ZERO));
+
+    assertEquals(List.of(), log.lines());
+    assertEquals(1, server.getRequestCount(), "requests");
+    assertEquals(asked, clock.instant(), "no pause");
+    assertEquals("prometheus at \"" + url + "\" not ready after PT0S; last answer: status 503: "
+        + "Service Unavailable", e.getMessage());
+  }
+
   /**
    * A first wait that ends at its timeout (Prometheus down longer than that) is retried by a
    * later reconcile: the start is not logged again at every attempt, and the answer, when it

@@ -153,8 +153,8 @@ public abstract class ControllerModule {
   }
 
   /**
-   * The reconciler's Prometheus control: a reload in flight holds Prometheus' answers, so it is
-   * told to readiness, which does not count the probes it holds up.
+   * The reconciler's Prometheus control: a reload it asks is told to readiness, which does not
+   * count the probes until the reconcile, which tells how the load went, ends.
    */
   static Optional<PrometheusControl> reconcilersControl(Optional<PrometheusControl> prometheus,
       LoopHealth health) {

@@ -10,12 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks Prometheus for its runtime info every {@link #PERIOD}, on a thread of its own, and tells
+ * Asks Prometheus whether it is ready every {@link #PERIOD}, on a thread of its own, and tells
  * {@link LoopHealth} whether it answered: a Prometheus that went away (its process gone, its
  * port closed) makes {@code /readyz} fail within a bounded time, where the reconcile loop would
  * find out only at its next reconcile (the resync, by default 5 minutes later, and then only
- * past the readiness grace). Each probe is one request bounded by the request timeout; its
- * failures are not logged (the reconcile that meets them says why), readiness names the last.
+ * past the readiness grace). Each probe is one request bounded by the request timeout, {@link
+ * PrometheusControl#awaitReady} with no time to wait ({@code GET /-/ready} over HTTP: an atomic
+ * flag Prometheus answers without a lock, where runtime info gathers all its metrics, one of
+ * whose collectors waits for the scrape manager's lock a config load holds); its failures are
+ * not logged (the reconcile that meets them says why), readiness names the last.
  * No probe is sent while a reconcile's reload is in flight, and one such a reload began or
  * ended during does not count: the load holds Prometheus' answers to it for as long as it takes
  * (tens of seconds for a large config), and the reconcile tells how it ended.
@@ -51,14 +54,14 @@ final class PrometheusWatch implements AutoCloseable {
     }
   }
 
-  /** One probe: runtime info, which Prometheus' API answers only once it is ready. */
+  /** One probe: one ask whether Prometheus is ready, none of the waiting of a reconcile. */
   void probeOnce() {
     OptionalLong mark = health.prometheusProbeStarts();
     if (mark.isEmpty()) {
       return; // a reload is in flight: the reconcile tells how it ends
     }
     try {
-      prometheus.runtimeInfo();
+      prometheus.awaitReady(Duration.ZERO);
       health.prometheusAnswered();
     } catch (RuntimeException e) {
       if (closed.getCount() == 0) {

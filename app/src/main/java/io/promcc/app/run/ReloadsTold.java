@@ -13,7 +13,8 @@ import java.util.OptionalInt;
 /**
  * The reconciler's {@link PrometheusControl}: each call goes to {@code delegate} unchanged, and
  * a reload is told to {@code asked} first (readiness then does not count the probes of
- * Prometheus that the load holds up, until the reconcile ends). Thread-safe as its delegate.
+ * Prometheus until the reconcile ends, which tells how the load went). Thread-safe as its
+ * delegate.
  */
 final class ReloadsTold implements PrometheusControl {
   private final PrometheusControl delegate;

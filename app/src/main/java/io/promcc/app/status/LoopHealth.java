@@ -130,9 +130,10 @@ public final class LoopHealth implements Health {
   }
 
   /**
-   * The running reconcile asks Prometheus to reload: until it ends, Prometheus may take its
-   * time to answer anything (the load holds its metrics, which runtime info gathers), so the
-   * probes between reconciles do not count.
+   * The running reconcile asks Prometheus to reload: until it ends, that reconcile asks
+   * Prometheus itself and tells how the load went, so the probes between reconciles do not
+   * count (the probe's {@code /-/ready} is not held up by a load; runtime info and {@code
+   * /metrics}, which the reconcile asks, are).
    */
   public synchronized void reloadAsked() {
     reloadInFlight = true;
@@ -192,8 +193,7 @@ public final class LoopHealth implements Health {
 
   /**
    * A probe of Prometheus between reconciles may start: empty while a reload is in flight
-   * (runtime info and {@code /metrics} gather Prometheus' metrics, which waits for the lock its
-   * scrape manager holds for the whole load), else the mark to give {@link
+   * (the reconcile that asked it tells how it went), else the mark to give {@link
    * #prometheusUnanswered(long, String)}.
    */
   public synchronized OptionalLong prometheusProbeStarts() {

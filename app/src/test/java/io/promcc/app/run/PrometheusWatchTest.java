@@ -90,11 +90,12 @@ class PrometheusWatchTest {
     assertEquals(3, asked[0], "probes sent");
   }
 
-  /** A Prometheus that never answers runtime info; {@code asked} runs as each ask begins. */
+  /** A Prometheus that never answers; {@code asked} runs as each readiness ask begins. */
   private record Unanswering(Runnable asked) implements PrometheusControl {
     @Override
     public void awaitReady(Duration timeout) {
-      throw new PrometheusUnavailableException("not ready");
+      asked.run();
+      throw new PrometheusUnavailableException("GET /-/ready timed out");
     }
 
     @Override
@@ -104,7 +105,6 @@ class PrometheusWatchTest {
 
     @Override
     public RuntimeInfo runtimeInfo() {
-      asked.run();
       throw new PrometheusUnavailableException("GET /api/v1/status/runtimeinfo timed out");
     }
 

@@ -17,7 +17,9 @@ import java.util.OptionalInt;
 public interface PrometheusControl {
 
   /**
-   * Returns once Prometheus reports ready, polling with capped exponential backoff.
+   * Returns once Prometheus reports ready, polling with capped exponential backoff. A zero
+   * {@code timeout} asks once and waits for nothing but that answer: a cheap probe, which a
+   * config load does not hold up.
    *
    * @throws PrometheusUnavailableException if it is not ready within {@code timeout}
    */
