@@ -5,6 +5,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.DeliveryRecord;
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -129,8 +129,8 @@ final class PortTimings {
       }
 
       @Override
-      public OptionalInt failedScrapeDiscoveryConfigs() {
-        return time("prom.failedScrapeDiscoveryConfigs", control::failedScrapeDiscoveryConfigs);
+      public LoadGauges gauges() {
+        return time("prom.gauges", control::gauges);
       }
     };
   }

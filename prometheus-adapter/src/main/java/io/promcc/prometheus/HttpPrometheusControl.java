@@ -4,6 +4,7 @@ import static io.promcc.prometheus.PrometheusHttp.excerpt;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.core.model.Quoting;
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
@@ -25,10 +26,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * {@link PrometheusControl} over Prometheus' HTTP API with {@code java.net.http}.
@@ -60,11 +59,10 @@ import java.util.function.Predicate;
  *   <li>{@link #runtimeInfo}: {@code GET /api/v1/status/runtimeinfo}, with Prometheus' time of the
  *       answer from the {@code Date} header.
  *   <li>{@link #loadedConfig}: {@code GET /api/v1/status/config}, field {@code data.yaml}.
- *   <li>{@link #failedScrapeDiscoveryConfigs}: {@code GET /metrics} in the text format, read
- *       line by line up to {@code prometheus_sd_failed_configs{name="scrape"}} and at most
- *       {@link #MAX_LARGE_ANSWER} bytes before it, nothing but one line kept; {@link
- *       #lastLoadInstant} the same way, up to {@code
- *       prometheus_config_last_reload_success_timestamp_seconds}.
+ *   <li>{@link #gauges}: {@code GET /metrics} in the text format, read line by line until
+ *       {@code prometheus_sd_failed_configs{name="scrape"}} and {@code
+ *       prometheus_config_last_reload_success_timestamp_seconds} are both seen, at most {@link
+ *       #MAX_LARGE_ANSWER} bytes before the last, nothing but those two lines kept.
  * </ul>
  *
  * <p>Every request has a timeout (the reload its own, longer one), bodies are read to the end up
@@ -310,33 +308,18 @@ public final class HttpPrometheusControl implements PrometheusControl {
    * {@inheritDoc}
    *
    * <p>Redirects are not followed; a refusal of access throws as for the other requests. The
-   * answer is read only up to the gauge, which Prometheus lists after its per-job series of
-   * {@code prometheus_sd_discovered_targets}: a line each.
+   * answer is read only until both gauges' lines are seen: the load time's, which Prometheus
+   * lists before its per-job series, and the failed discoveries', which it lists after its
+   * per-job series of {@code prometheus_sd_discovered_targets}: a line each.
    */
   @Override
-  public OptionalInt failedScrapeDiscoveryConfigs() {
-    return FailedDiscoveryGauge.count("GET /metrics",
-        metricsLine(FailedDiscoveryGauge::isSample));
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Read from {@code GET /metrics} as {@link #failedScrapeDiscoveryConfigs()} is, up to the
-   * gauge's line, which Prometheus lists before its per-job series.
-   */
-  @Override
-  public Optional<Instant> lastLoadInstant() {
-    return LoadTimeGauge.instant("GET /metrics", metricsLine(LoadTimeGauge::isSample));
-  }
-
-  /** The first line of {@code GET /metrics} that {@code wanted} takes, "" if none does. */
-  private String metricsLine(Predicate<String> wanted) {
+  public LoadGauges gauges() {
     String endpoint = "GET /metrics";
     HttpRequest request = http.request("GET", "metrics", settings.requestTimeout())
         .header("Accept", "text/plain;version=0.0.4").GET().build();
     HttpResponse<String> response = http.send(request, endpoint, settings.requestTimeout(),
-        SampleLineScan.handler(maxLargeAnswer, wanted), maxLargeAnswer);
+        SampleLineScan.handler(maxLargeAnswer, FailedDiscoveryGauge::isSample,
+            LoadTimeGauge::isSample), maxLargeAnswer);
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw http.refused(endpoint, response);
@@ -349,7 +332,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
           + Quoting.quote(settings.prometheusUri().toString()) + " answered " + endpoint
           + " with status " + status + ": " + Quoting.quote(excerpt(response.body())));
     }
-    return response.body();
+    String[] lines = response.body().split("\n", -1);
+    return new LoadGauges(FailedDiscoveryGauge.count(endpoint, lines[0]),
+        LoadTimeGauge.instant(endpoint, lines[1]));
   }
 
   /**

@@ -12,11 +12,12 @@ import java.util.concurrent.Flow;
 import java.util.function.Predicate;
 
 /**
- * The body of an answer in Prometheus' text exposition format, read line by line up to the
- * first line a predicate takes, which is the body's value ("" if none does): Prometheus'
- * {@code /metrics} lists a series per scrape job, several megabytes with tens of thousands of
- * jobs, and one line of it is wanted, so nothing but the line being read is kept, and the
- * subscription is cancelled (the connection closed) once it is found. A successful (2xx) answer
+ * The body of an answer in Prometheus' text exposition format, read line by line until each of
+ * the predicates has taken a line: the body's value is the first line each took, in the order of
+ * the predicates, joined by newlines ("" for one that took none): Prometheus' {@code /metrics}
+ * lists a series per scrape job, several megabytes with tens of thousands of jobs, and a few
+ * lines of it are wanted, so nothing but the line being read and those found is kept, and the
+ * subscription is cancelled (the connection closed) once all are found. A successful (2xx) answer
  * of more than {@code cap} bytes before it fails with {@link CappedBody.TooLarge}; a line longer
  * than {@link #MAX_LINE} is no sample wanted here and is skipped. Any other answer keeps what
  * was read of it up to {@link #MAX_ERROR_BODY} bytes, for its message. One instance per answer;
@@ -30,7 +31,8 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
 
   private final boolean successful;
   private final int cap;
-  private final Predicate<String> wanted;
+  private final List<Predicate<String>> wanted;
+  private final String[] found;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final CompletableFuture<String> body = new CompletableFuture<>();
   private boolean lineTooLong;
@@ -38,18 +40,28 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
   private long read;
   private Flow.Subscription subscription;
 
-  private SampleLineScan(HttpResponse.ResponseInfo info, int cap, Predicate<String> wanted) {
+  private SampleLineScan(HttpResponse.ResponseInfo info, int cap,
+      List<Predicate<String>> wanted) {
     this.successful = info.statusCode() / 100 == 2;
     this.cap = cap;
     this.wanted = wanted;
+    this.found = new String[wanted.size()];
   }
 
-  /** Scans each answer's body for the first line {@code wanted} takes, reading at most cap. */
-  static HttpResponse.BodyHandler<String> handler(int cap, Predicate<String> wanted) {
+  /**
+   * Scans each answer's body for the first line each of {@code wanted} takes, reading at most
+   * cap before the last is found.
+   */
+  @SafeVarargs
+  static HttpResponse.BodyHandler<String> handler(int cap, Predicate<String>... wanted) {
     if (cap <= 0) {
       throw new IllegalArgumentException("cap must be positive: " + cap);
     }
-    return info -> new SampleLineScan(info, cap, wanted);
+    List<Predicate<String>> all = List.of(wanted);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no line wanted");
+    }
+    return info -> new SampleLineScan(info, cap, all);
   }
 
   @Override
@@ -109,18 +121,37 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
     }
   }
 
-  /** A line ended: true if it is the one wanted, which completes the body. */
+  /** A line ended: true if it was the last one wanted, which completes the body. */
   private boolean endOfLine() {
     String text = line.toString(StandardCharsets.UTF_8);
     boolean skipped = lineTooLong;
     line.reset();
     lineTooLong = false;
-    if (skipped || !wanted.test(text)) {
+    if (skipped) {
+      return false;
+    }
+    boolean all = true;
+    for (int i = 0; i < found.length; i++) {
+      if (found[i] == null && wanted.get(i).test(text)) {
+        found[i] = text;
+      }
+      all &= found[i] != null;
+    }
+    if (!all) {
       return false;
     }
     subscription.cancel();
-    body.complete(text);
+    body.complete(foundLines());
     return true;
+  }
+
+  /** The lines found, in the order of the predicates, "" for one not found. */
+  private String foundLines() {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < found.length; i++) {
+      lines.append(i == 0 ? "" : "\n").append(found[i] == null ? "" : found[i]);
+    }
+    return lines.toString();
   }
 
   @Override
@@ -136,7 +167,7 @@ final class SampleLineScan implements HttpResponse.BodySubscriber<String> {
     if (!successful) {
       body.complete(TextCut.decodeUtf8Prefix(line.toByteArray()));
     } else if (!endOfLine()) { // a last line without its newline
-      body.complete("");
+      body.complete(foundLines());
     }
   }
 

@@ -1,12 +1,10 @@
 package io.promcc.prometheus;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,12 +59,7 @@ final class CountingControl implements PrometheusControl {
   }
 
   @Override
-  public OptionalInt failedScrapeDiscoveryConfigs() {
-    return delegate.failedScrapeDiscoveryConfigs();
-  }
-
-  @Override
-  public Optional<Instant> lastLoadInstant() {
-    return delegate.lastLoadInstant();
+  public LoadGauges gauges() {
+    return delegate.gauges();
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link HttpPrometheusControl#failedScrapeDiscoveryConfigs()} reads
+ * {@link HttpPrometheusControl#gauges()} reads
  * {@code prometheus_sd_failed_configs{name="scrape"}} from Prometheus' {@code /metrics} in the
  * text format, as Prometheus 2.53.3 lists it (the notify manager's series first), and says what
  * it cannot read.
@@ -24,9 +25,14 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
       + "service discovery configurations that failed to load.\n"
       + "# TYPE prometheus_sd_failed_configs gauge\n";
 
-  /** Prometheus' /metrics around the gauge: many per-job series before it, more after. */
+  /**
+   * Prometheus' /metrics around the gauge: its load time (which it lists first, as Prometheus
+   * sorts by name), many per-job series before the gauge, more after.
+   */
   private static String metrics(String gaugeLines) {
-    StringBuilder out = new StringBuilder("# TYPE prometheus_sd_discovered_targets gauge\n");
+    StringBuilder out = new StringBuilder("# TYPE " + LoadTimeGauge.NAME + " gauge\n"
+        + LoadTimeGauge.NAME + " 1.7966392598387294e+09\n"
+        + "# TYPE prometheus_sd_discovered_targets gauge\n");
     for (int job = 0; job < 2000; job++) {
       out.append("prometheus_sd_discovered_targets{config=\"gc-").append(job)
           .append("\",name=\"scrape\"} 0\n");
@@ -42,7 +48,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(200, metrics("prometheus_sd_failed_configs{name=\"notify\"} 0\n"
         + "prometheus_sd_failed_configs{name=\"scrape\"} 3\n")));
 
-    assertEquals(OptionalInt.of(3), control().failedScrapeDiscoveryConfigs());
+    assertEquals(OptionalInt.of(3), control().gauges().failedScrapeDiscoveryConfigs());
 
     RecordedRequest request = take();
     assertEquals("/metrics", request.getUrl().encodedPath());
@@ -54,14 +60,14 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(200, metrics("prometheus_sd_failed_configs{x=\"a,\\\"}name=\\\"\","
         + " name=\"scrape\",} 2 1700000000000\n")));
 
-    assertEquals(OptionalInt.of(2), control().failedScrapeDiscoveryConfigs());
+    assertEquals(OptionalInt.of(2), control().gauges().failedScrapeDiscoveryConfigs());
   }
 
   @Test
   void anAnswerWithoutTheGaugeIsUnknownAsOfAPrometheusOlderThan213() {
     server.enqueue(answer(200, metrics("prometheus_sd_failed_configs{name=\"notify\"} 1\n")));
 
-    assertEquals(OptionalInt.empty(), control().failedScrapeDiscoveryConfigs());
+    assertEquals(OptionalInt.empty(), control().gauges().failedScrapeDiscoveryConfigs());
   }
 
   @Test
@@ -69,7 +75,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(200, metrics("prometheus_sd_failed_configs{name=\"scrape\"} NaN\n")));
 
     PrometheusApiException e = assertThrows(PrometheusApiException.class,
-        () -> control().failedScrapeDiscoveryConfigs());
+        () -> control().gauges().failedScrapeDiscoveryConfigs());
     assertEquals("the answer to GET /metrics has a sample of prometheus_sd_failed_configs that "
         + "is no count of configurations: "
         + "\"prometheus_sd_failed_configs{name=\\\"scrape\\\"} NaN\"", e.getMessage());
@@ -80,7 +86,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(403, "forbidden"));
 
     PrometheusApiException e = assertThrows(PrometheusApiException.class,
-        () -> control().failedScrapeDiscoveryConfigs());
+        () -> control().gauges().failedScrapeDiscoveryConfigs());
     assertEquals(403, e.statusCode());
     assertTrue(e.getMessage().contains("asks for credentials: GET /metrics answered status 403"),
         e.getMessage());
@@ -91,7 +97,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(404, "404 page not found"));
 
     PrometheusApiException e = assertThrows(PrometheusApiException.class,
-        () -> control().failedScrapeDiscoveryConfigs());
+        () -> control().gauges().failedScrapeDiscoveryConfigs());
     assertTrue(e.getMessage().endsWith("answered GET /metrics with status 404: "
         + "\"404 page not found\""), e.getMessage());
   }
@@ -104,11 +110,27 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
     server.enqueue(answer(200, answer));
     server.enqueue(answer(200, answer));
 
-    assertEquals(OptionalInt.of(1), control(before + 100).failedScrapeDiscoveryConfigs());
+    assertEquals(OptionalInt.of(1),
+        control(before + 100).gauges().failedScrapeDiscoveryConfigs());
     PrometheusApiException e = assertThrows(PrometheusApiException.class,
-        () -> control(before - 100).failedScrapeDiscoveryConfigs());
+        () -> control(before - 100).gauges().failedScrapeDiscoveryConfigs());
     assertTrue(e.getMessage().contains("with more than " + (before - 100) + " bytes, the most "
         + "read of this answer; nothing of it was used"), e.getMessage());
+  }
+
+  /** Both gauges come from one read, which stops once both lines are seen. */
+  @Test
+  void bothGaugesAreReadInOneRequestThatStopsAtTheLastOfThem() {
+    String answer = metrics("prometheus_sd_failed_configs{name=\"scrape\"} 2\n");
+    int before = answer.indexOf("prometheus_sd_failed_configs{");
+    server.enqueue(answer(200, answer + "x".repeat(1000) + "\n"));
+
+    LoadGauges gauges = control(before + 100).gauges();
+
+    assertEquals(new LoadGauges(OptionalInt.of(2), LoadTimeGauge.instant("GET /metrics",
+        LoadTimeGauge.NAME + " 1.7966392598387294e+09")), gauges);
+    assertTrue(gauges.lastLoadInstant().isPresent(), "the load time read too");
+    assertEquals(1, server.getRequestCount());
   }
 
   private HttpPrometheusControl control(int maxLargeAnswer) {
@@ -124,7 +146,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
         + "x".repeat(SampleLineScan.MAX_LINE * 2) + "\n"
         + HELP + "prometheus_sd_failed_configs{name=\"scrape\"} 4"));
 
-    assertEquals(OptionalInt.of(4), control().failedScrapeDiscoveryConfigs(),
+    assertEquals(OptionalInt.of(4), control().gauges().failedScrapeDiscoveryConfigs(),
         "the last line, without its newline, read too");
   }
 
@@ -136,7 +158,7 @@ class FailedDiscoveryGaugeReadTest extends HttpPrometheusControlTestSupport {
         .requestTimeout(Duration.ofMillis(500)).build();
 
     Exception e = assertThrows(PrometheusUnavailableException.class,
-        () -> control(settings).failedScrapeDiscoveryConfigs());
+        () -> control(settings).gauges().failedScrapeDiscoveryConfigs());
     assertTrue(e.getMessage().contains("GET /metrics to prometheus at"), e.getMessage());
   }
 }

@@ -10,6 +10,7 @@ import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,8 +84,8 @@ class UnrecordedLoadTest {
     }
 
     @Override
-    public OptionalInt failedScrapeDiscoveryConfigs() {
-      return prometheus.failedScrapeDiscoveryConfigs();
+    public LoadGauges gauges() {
+      return prometheus.gauges();
     }
   }
 

@@ -2,13 +2,11 @@ package io.promcc.app.run;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The reconciler's {@link PrometheusControl}: each call goes to {@code delegate} unchanged, and
@@ -47,12 +45,7 @@ final class ReloadsTold implements PrometheusControl {
   }
 
   @Override
-  public OptionalInt failedScrapeDiscoveryConfigs() {
-    return delegate.failedScrapeDiscoveryConfigs();
-  }
-
-  @Override
-  public Optional<Instant> lastLoadInstant() {
-    return delegate.lastLoadInstant();
+  public LoadGauges gauges() {
+    return delegate.gauges();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.app.status.HealthReport;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.core.port.FakePrometheusControl;
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -114,8 +114,8 @@ class PrometheusWatchTest {
     }
 
     @Override
-    public OptionalInt failedScrapeDiscoveryConfigs() {
-      return OptionalInt.empty();
+    public LoadGauges gauges() {
+      return LoadGauges.NONE;
     }
   }
 }

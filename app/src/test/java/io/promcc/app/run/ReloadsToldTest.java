@@ -52,10 +52,10 @@ class ReloadsToldTest {
   void everyOtherCallIsTheDelegatesAndTellsNothing() {
     health.reconcileStarted();
 
-    assertEquals(prometheus.lastLoadInstant(), reconcilers.lastLoadInstant());
+    assertEquals(prometheus.lastLoadInstant(), reconcilers.gauges().lastLoadInstant());
     assertEquals(prometheus.runtimeInfo(), reconcilers.runtimeInfo());
     assertEquals(prometheus.failedScrapeDiscoveryConfigs(),
-        reconcilers.failedScrapeDiscoveryConfigs());
+        reconcilers.gauges().failedScrapeDiscoveryConfigs());
     assertEquals(prometheus.loadedConfig(), reconcilers.loadedConfig());
     reconcilers.awaitReady(Duration.ZERO);
 

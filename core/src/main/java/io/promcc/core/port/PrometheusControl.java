@@ -1,13 +1,11 @@
 package io.promcc.core.port;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The running Prometheus whose configuration the controller manages: readiness, reload, what
- * it reports as loaded, and whether the service discovery of what it loaded started.
+ * it reports as loaded, and its gauges of the loads (whether the service discovery of what it
+ * loaded started, and the exact time of its last load).
  *
  * <p>Implementations are thread-safe, bound every call by a timeout, and never retry a reload on
  * their own (a reload is not free). Transport failures and timeouts throw
@@ -52,34 +50,25 @@ public interface PrometheusControl {
   String loadedConfig();
 
   /**
-   * How many service discovery configurations of the scrape configs Prometheus could not start
-   * at its last load: its gauge {@code prometheus_sd_failed_configs{name="scrape"}} (Prometheus
-   * 2.13 and later), as its {@code /metrics} shows it now. A discovery that cannot be created (a
-   * {@code kubernetes_sd_configs} whose TLS files cannot be read, or hold no valid certificate:
-   * they are read only when the discovery starts) does not fail the load: Prometheus logs it
-   * ({@code "Cannot create service discovery"}, with the job as {@code config}), counts it here,
-   * and that job discovers nothing until a later load starts it.
+   * Prometheus' gauges of its loads, read from its {@code /metrics} in one request.
    *
-   * @return the count, or empty if Prometheus does not export the gauge (an older Prometheus)
+   * <p>{@link LoadGauges#failedScrapeDiscoveryConfigs()}: how many service discovery
+   * configurations of the scrape configs Prometheus could not start at its last load. A
+   * discovery that cannot be created (a {@code kubernetes_sd_configs} whose TLS files cannot be
+   * read, or hold no valid certificate: they are read only when the discovery starts) does not
+   * fail the load: Prometheus logs it ({@code "Cannot create service discovery"}, with the job as
+   * {@code config}), counts it here, and that job discovers nothing until a later load starts it.
+   *
+   * <p>{@link LoadGauges#lastLoadInstant()}: when Prometheus last loaded a config successfully,
+   * which {@link RuntimeInfo#lastConfigTime()} gives cut to whole seconds. Prometheus' clock:
+   * compared only with its own times. It tells apart two loads within one second, which only a
+   * reload without a verdict in its answer needs (a gateway's timeout, a lost connection); a
+   * control that cannot tell leaves it empty.
+   *
+   * @return the gauges, each empty where Prometheus does not show it (an older Prometheus)
    * @throws PrometheusUnavailableException if {@code /metrics} cannot be read in time
-   * @throws PrometheusApiException if it answers with an error, a gauge that is no count, or
-   *     more than the most read of it before the gauge
+   * @throws PrometheusApiException if it answers with an error, a gauge that is no count or no
+   *     time, or more than the most read of it before the gauges
    */
-  OptionalInt failedScrapeDiscoveryConfigs();
-
-  /**
-   * When Prometheus last loaded a config successfully, with the fraction of a second: its gauge
-   * {@code prometheus_config_last_reload_success_timestamp_seconds} as it shows it now, which
-   * {@link RuntimeInfo#lastConfigTime()} gives cut to whole seconds. Prometheus' clock: compared
-   * only with its own times. It tells apart two loads within one second, which only a reload
-   * without a verdict in its answer needs (a gateway's timeout, a lost connection).
-   *
-   * @return the time, or empty if this control cannot tell (the default) or Prometheus shows
-   *     no such gauge
-   * @throws PrometheusUnavailableException if it cannot be read in time
-   * @throws PrometheusApiException if Prometheus answers with an error or a gauge that is no time
-   */
-  default Optional<Instant> lastLoadInstant() {
-    return Optional.empty();
-  }
+  LoadGauges gauges();
 }

@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
@@ -85,7 +86,7 @@ final class DiscoveryCheck {
     // read without the lock: a runtime info answer of the delivery seen meanwhile never waits
     try {
       OptionalInt failed = timer.call(Phase.VERIFY,
-          prometheus.get()::failedScrapeDiscoveryConfigs);
+          () -> prometheus.get().gauges().failedScrapeDiscoveryConfigs());
       if (failed.isEmpty()) {
         return ScrapeDiscovery.unknown(NO_GAUGE, readBefore);
       }
@@ -178,13 +179,8 @@ final class DiscoveryCheck {
     }
 
     @Override
-    public OptionalInt failedScrapeDiscoveryConfigs() {
-      return delegate.failedScrapeDiscoveryConfigs();
-    }
-
-    @Override
-    public Optional<Instant> lastLoadInstant() {
-      return delegate.lastLoadInstant();
+    public LoadGauges gauges() {
+      return delegate.gauges();
     }
   }
 }

@@ -230,7 +230,7 @@ final class ReloadVerifier {
   private static Optional<Instant> exactLoad(PrometheusControl control, PhaseTimer timer,
       Phase phase) {
     try {
-      return timer.call(phase, control::lastLoadInstant);
+      return timer.call(phase, () -> control.gauges().lastLoadInstant());
     } catch (PrometheusUnavailableException | PrometheusApiException e) {
       return Optional.empty(); // then only a later second proves the load
     }

@@ -232,18 +232,24 @@ public final class FakePrometheusControl implements PrometheusControl {
     failedDiscoveries = discoveryCounter.apply(files);
   }
 
+  /** Both gauges as one read of Prometheus' {@code /metrics} shows them. */
+  @Override
+  public synchronized LoadGauges gauges() {
+    requireUp();
+    return new LoadGauges(failedScrapeDiscoveryConfigs(), lastLoadInstant());
+  }
+
   /**
    * The discovery counter's answer for the files last applied (by a load, or a load that
-   * failed applying them), as Prometheus' {@code /metrics} shows its gauge.
+   * failed applying them), as Prometheus' {@code /metrics} shows its gauge: {@link #gauges()}'
+   * count, which a test's subclass may override.
    */
-  @Override
   public synchronized OptionalInt failedScrapeDiscoveryConfigs() {
     requireUp();
     return failedDiscoveries;
   }
 
-  /** The exact time of the last successful load, on the fake's clock. */
-  @Override
+  /** The exact time of the last successful load, on the fake's clock: {@link #gauges()}'. */
   public synchronized Optional<Instant> lastLoadInstant() {
     requireUp();
     return Optional.of(lastLoadInstant);

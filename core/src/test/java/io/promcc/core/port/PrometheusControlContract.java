@@ -48,7 +48,7 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
     assertTrue(assertThrows(PrometheusUnavailableException.class, control::runtimeInfo)
         .notSent(), "a stopped prometheus refuses the connection: no request reached it");
     assertThrows(PrometheusUnavailableException.class, control::loadedConfig);
-    assertThrows(PrometheusUnavailableException.class, control::failedScrapeDiscoveryConfigs);
+    assertThrows(PrometheusUnavailableException.class, control::gauges);
     assertTrue(assertThrows(PrometheusUnavailableException.class, control::reload).notSent(),
         "a reload a stopped prometheus refused was never sent");
   }
@@ -66,7 +66,7 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
 
   @Test
   void theExactTimeOfTheLastLoadIsInTheSecondRuntimeInfoGivesAndMovesWithALoad() {
-    Instant first = control.lastLoadInstant().orElseThrow();
+    Instant first = control.gauges().lastLoadInstant().orElseThrow();
     RuntimeInfo before = control.runtimeInfo();
     assertEquals(before.lastConfigTime(), first.truncatedTo(ChronoUnit.SECONDS), first.toString());
     letTimePass(Duration.ofMillis(100));
@@ -78,7 +78,7 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
           "a successful load newer than " + before.lastConfigTime());
     }
 
-    Instant second = control.lastLoadInstant().orElseThrow();
+    Instant second = control.gauges().lastLoadInstant().orElseThrow();
     assertTrue(second.isAfter(first), second + " is not after " + first);
     assertEquals(control.runtimeInfo().lastConfigTime(), second.truncatedTo(ChronoUnit.SECONDS),
         second.toString());
@@ -285,17 +285,18 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
    */
   @Test
   void aDiscoveryThatCannotStartIsCountedAndTheLoadSucceeds() {
-    assertEquals(OptionalInt.of(0), control.failedScrapeDiscoveryConfigs(), "at the start");
+    assertEquals(OptionalInt.of(0), control.gauges().failedScrapeDiscoveryConfigs(),
+        "at the start");
 
     String loaded = loadedAfterWriting(config("contract-static", "")
         + undiscoveredJob("contract-undiscovered"));
 
     assertTrue(loaded.contains("job_name: contract-undiscovered"), loaded);
     assertTrue(control.runtimeInfo().reloadConfigSuccess(), "the load succeeded");
-    assertEquals(OptionalInt.of(1), control.failedScrapeDiscoveryConfigs());
+    assertEquals(OptionalInt.of(1), control.gauges().failedScrapeDiscoveryConfigs());
 
     loadedAfterWriting(config("contract-static", ""));
-    assertEquals(OptionalInt.of(0), control.failedScrapeDiscoveryConfigs(), "after a load "
+    assertEquals(OptionalInt.of(0), control.gauges().failedScrapeDiscoveryConfigs(), "after a load "
         + "without it");
   }
 
@@ -309,12 +310,14 @@ public abstract class PrometheusControlContract extends PrometheusControlSubject
         + twiceUndiscoveredJob("contract-twice-undiscovered"));
 
     assertTrue(control.runtimeInfo().reloadConfigSuccess(), "the load succeeded");
-    assertEquals(OptionalInt.of(2), control.failedScrapeDiscoveryConfigs(), "one job, two");
+    assertEquals(OptionalInt.of(2), control.gauges().failedScrapeDiscoveryConfigs(),
+        "one job, two");
 
     loadedAfterWriting(config("contract-static", "")
         + twiceUndiscoveredJob("contract-twice-undiscovered")
         + undiscoveredJob("contract-undiscovered"));
-    assertEquals(OptionalInt.of(3), control.failedScrapeDiscoveryConfigs(), "two jobs, three");
+    assertEquals(OptionalInt.of(3), control.gauges().failedScrapeDiscoveryConfigs(),
+        "two jobs, three");
   }
 
   /** Prometheus shows a secret field as {@code <secret>} whatever its value holds. */

@@ -1,12 +1,10 @@
 package io.promcc.core.reconcile;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.OptionalInt;
 
 /** A Prometheus control that forwards every call; tests override the one they watch. */
 class ForwardingControl implements PrometheusControl {
@@ -37,12 +35,7 @@ class ForwardingControl implements PrometheusControl {
   }
 
   @Override
-  public OptionalInt failedScrapeDiscoveryConfigs() {
-    return delegate.failedScrapeDiscoveryConfigs();
-  }
-
-  @Override
-  public Optional<Instant> lastLoadInstant() {
-    return delegate.lastLoadInstant();
+  public LoadGauges gauges() {
+    return delegate.gauges();
   }
 }

@@ -2,6 +2,7 @@ package io.promcc.core.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
@@ -25,17 +26,20 @@ class ReconcilerScrapeDiscoveryReadsTest {
   private final Reconciler reconciler = f.builder().prometheus(
       new ForwardingControl(f.prometheus) {
         @Override
-        public OptionalInt failedScrapeDiscoveryConfigs() {
+        public LoadGauges gauges() {
           reads.incrementAndGet();
           if (readsTimeOut) {
             throw new PrometheusUnavailableException("GET /metrics timed out");
           }
-          return super.failedScrapeDiscoveryConfigs();
+          return super.gauges();
         }
       }).build();
 
   @Test
   void theGaugeIsReadAgainOnlyAfterALoad() {
+    // a second past Prometheus' last load: the delivery needs no exact load time, whose read of
+    // the gauges this test would count too
+    f.clock.advance(Duration.ofSeconds(1));
     f.prometheus.countFailedDiscoveriesWith(files -> OptionalInt.of(1));
     ReconcileResult loaded = reconciler.reconcile();
     assertEquals(Outcome.RELOADED, loaded.outcome(), loaded.message());

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ScrapeDiscovery.State;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,7 @@ class ReconcilerScrapeDiscoveryTest {
   void aMetricsPageThatCannotBeReadIsUnknownNotAFailure() {
     Reconciler reconciler = f.builder().prometheus(new ForwardingControl(f.prometheus) {
       @Override
-      public OptionalInt failedScrapeDiscoveryConfigs() {
+      public LoadGauges gauges() {
         throw new PrometheusApiException("GET /metrics", 404, "answered GET /metrics with "
             + "status 404");
       }
@@ -94,10 +96,13 @@ class ReconcilerScrapeDiscoveryTest {
   void aControlThatBreaksItsContractLeavesTheReconcileASuccess() {
     Reconciler reconciler = f.builder().prometheus(new ForwardingControl(f.prometheus) {
       @Override
-      public OptionalInt failedScrapeDiscoveryConfigs() {
+      public LoadGauges gauges() {
         throw new IllegalStateException("broken");
       }
     }).build();
+    // a second past Prometheus' last load: the delivery needs no exact load time, whose read of
+    // the gauges would break too
+    f.clock.advance(Duration.ofSeconds(1));
 
     ReconcileResult loaded = reconciler.reconcile();
 
