@@ -231,8 +231,10 @@ final class ReloadVerifier {
       Phase phase) {
     try {
       return timer.call(phase, () -> control.gauges().lastLoadInstant());
-    } catch (PrometheusUnavailableException | PrometheusApiException e) {
-      return Optional.empty(); // then only a later second proves the load
+    } catch (RuntimeException e) {
+      // unanswered, refused, or a control breaking its contract (as DiscoveryCheck takes it):
+      // then only a later second proves the load
+      return Optional.empty();
     }
   }
 
