@@ -2,13 +2,12 @@ package io.promcc.core.reconcile;
 
 import static java.util.Objects.requireNonNull;
 
-import io.promcc.core.port.LoadGauges;
+import io.promcc.core.port.ForwardingPrometheusControl;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -148,39 +147,22 @@ final class DiscoveryCheck {
   }
 
   /** Forwards every call; the runtime info answers are seen. */
-  private final class Watched implements PrometheusControl {
-    private final PrometheusControl delegate;
-
+  private final class Watched extends ForwardingPrometheusControl {
     Watched(PrometheusControl delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void awaitReady(Duration timeout) {
-      delegate.awaitReady(timeout);
+      super(delegate);
     }
 
     @Override
     public ReloadAck reload() {
       reloading();
-      return delegate.reload();
+      return super.reload();
     }
 
     @Override
     public RuntimeInfo runtimeInfo() {
-      RuntimeInfo info = delegate.runtimeInfo();
+      RuntimeInfo info = super.runtimeInfo();
       saw(info);
       return info;
-    }
-
-    @Override
-    public String loadedConfig() {
-      return delegate.loadedConfig();
-    }
-
-    @Override
-    public LoadGauges gauges() {
-      return delegate.gauges();
     }
   }
 }
