@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * PrometheusControl#awaitReady} with no time to wait ({@code GET /-/ready} over HTTP: an atomic
  * flag Prometheus answers without a lock, where runtime info gathers all its metrics, one of
  * whose collectors waits for the scrape manager's lock a config load holds); its failures are
- * not logged (the reconcile that meets them says why), readiness names the last.
+ * not logged (the reconcile that meets them says why), readiness names the last. Until
+ * {@code /-/ready} has answered once, runtime info is asked where it fails (see {@link #ask}).
  * No probe is sent while a reconcile's reload is in flight, and one such a reload began or
  * ended during does not count: the load holds Prometheus' answers to it for as long as it takes
  * (tens of seconds for a large config), and the reconcile tells how it ended.
@@ -32,6 +33,7 @@ final class PrometheusWatch implements AutoCloseable {
   private final LoopHealth health;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread thread;
+  private volatile boolean readyAnswered; // written by the watch's thread (tests: the caller's)
 
   PrometheusWatch(PrometheusControl prometheus, LoopHealth health) {
     this.prometheus = requireNonNull(prometheus, "prometheus == null");
@@ -61,13 +63,30 @@ final class PrometheusWatch implements AutoCloseable {
       return; // a reload is in flight: the reconcile tells how it ends
     }
     try {
-      prometheus.awaitReady(Duration.ZERO);
+      ask();
       health.prometheusAnswered();
     } catch (RuntimeException e) {
       if (closed.getCount() == 0) {
         return; // the stop interrupted it: no verdict on Prometheus
       }
       health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * Asks whether Prometheus is ready; until its readiness endpoint has answered once, a failure
+   * of it is followed by runtime info, which the reconciles ask too: a proxy that passes only
+   * Prometheus' API answers no {@code /-/ready} (404) however Prometheus is.
+   */
+  private void ask() {
+    try {
+      prometheus.awaitReady(Duration.ZERO);
+      readyAnswered = true;
+    } catch (RuntimeException e) {
+      if (readyAnswered) {
+        throw e;
+      }
+      prometheus.runtimeInfo();
     }
   }
 

@@ -109,6 +109,28 @@ class PrometheusWatchRequestsTest {
     assertEquals(List.of("GET /prom/-/ready"), asked());
   }
 
+  /**
+   * Behind a proxy that passes only Prometheus' API (docs/operations.md), {@code /-/ready}
+   * answers 404 however Prometheus is: runtime info, which the reconciles ask, tells.
+   */
+  @Test
+  void aProxyThatPassesOnlyTheApiLeavesTheControllerReady() {
+    health.sourcesSynced();
+    health.reconcileStarted();
+    health.reconcileFinished(reloaded());
+    PrometheusWatch watch = watch("");
+    readyStatus.set(404);
+
+    for (int i = 0; i < 4; i++) {
+      clock.advance(PrometheusWatch.PERIOD);
+      watch.probeOnce();
+    }
+    HealthReport ready = health.readiness();
+
+    assertTrue(ready.ok(), ready.detail());
+    assertEquals(List.of("GET /-/ready", "GET /api/v1/status/runtimeinfo"), asked().subList(0, 2));
+  }
+
   @Test
   void aPrometheusNotReadyFailsTheProbesWithItsAnswer() {
     health.sourcesSynced();
