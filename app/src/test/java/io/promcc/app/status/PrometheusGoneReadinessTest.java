@@ -93,8 +93,8 @@ class PrometheusGoneReadinessTest {
   @Test
   void probesThatFailWhileAReloadIsInFlightDoNotCount() {
     ready();
-    // the reload holds Prometheus' answers: runtime info gathers Prometheus' metrics, which
-    // waits for the scrape manager's lock its ApplyConfig holds for the whole load
+    // the reconcile that asked for the reload tells how the load went (runtime info, which a
+    // probe asks behind a proxy that passes only the API, waits for the lock a load holds)
     health.reconcileStarted();
     health.reloadAsked();
     probeFails();
