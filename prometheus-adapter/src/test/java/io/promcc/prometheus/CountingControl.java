@@ -1,6 +1,6 @@
 package io.promcc.prometheus;
 
-import io.promcc.core.port.LoadGauges;
+import io.promcc.core.port.ForwardingPrometheusControl;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.RuntimeInfo;
@@ -11,14 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Delegates to another control, counts the reloads asked for, and can hook readiness waits and
  * runtimeinfo calls.
  */
-final class CountingControl implements PrometheusControl {
-  private final PrometheusControl delegate;
+final class CountingControl extends ForwardingPrometheusControl {
   private final AtomicInteger reloads = new AtomicInteger();
   private volatile Runnable beforeAwaitReady = () -> {};
   private volatile Runnable beforeRuntimeInfo = () -> {};
 
   CountingControl(PrometheusControl delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Runs {@code action} at the start of every {@link #awaitReady} call. */
@@ -38,28 +37,18 @@ final class CountingControl implements PrometheusControl {
   @Override
   public void awaitReady(Duration timeout) {
     beforeAwaitReady.run();
-    delegate.awaitReady(timeout);
+    super.awaitReady(timeout);
   }
 
   @Override
   public ReloadAck reload() {
     reloads.incrementAndGet();
-    return delegate.reload();
+    return super.reload();
   }
 
   @Override
   public RuntimeInfo runtimeInfo() {
     beforeRuntimeInfo.run();
-    return delegate.runtimeInfo();
-  }
-
-  @Override
-  public String loadedConfig() {
-    return delegate.loadedConfig();
-  }
-
-  @Override
-  public LoadGauges gauges() {
-    return delegate.gauges();
+    return super.runtimeInfo();
   }
 }
