@@ -216,6 +216,9 @@ class CaStoreLockTest {
       loadedWhileWaiting = loaded.await(10, TimeUnit.SECONDS);
     } finally {
       release.countDown();
+      // its claim on the folder ends with its wait: left running, it matched a later test's
+      // folder that took the deleted one's inode ("used by another local CA of this process")
+      waiter.join(30_000);
     }
 
     assertTrue(loadedWhileWaiting, "a CA in another folder waited for this folder's lock");
