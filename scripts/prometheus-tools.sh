@@ -172,7 +172,7 @@ upstream_of() { printf '%s\n' "$1" | sed -E 's/^[0-9]+://; s/[+~-].*//'; }
 # version_in: the upstream version in the output of `prometheus --version` on stdin
 version_in() { sed -n 's/^[a-z]*, version \([0-9][0-9.]*\).*/\1/p' | head -n1; }
 # tool_version BIN: print upstream version from `BIN --version`
-tool_version() { timeout 60 "$1" --version 2>&1 | version_in; }
+tool_version() { timeout -k 5 60 "$1" --version 2>&1 </dev/null | version_in; }
 
 # ---------------------------------------------------------------- override
 if [ -n "${!OVERRIDE_VAR:-}" ]; then
@@ -300,7 +300,7 @@ unpack_and_check() {
             return 0
         fi
         install -m 0755 "$root/usr/bin/$t" "$stage/bin/$t"
-        if ! v=$(timeout 60 "$stage/bin/$t" --version 2>&1 | head -n1); then
+        if ! v=$(timeout -k 5 60 "$stage/bin/$t" --version 2>&1 </dev/null | head -n1); then
             broken "$t $pkgver ($from) does not run on this machine: $v"
             return 0
         fi
@@ -323,8 +323,8 @@ scrape_configs:
       - role: pod
         api_server: https://127.0.0.1:6443
 EOF
-    if ! sd=$(timeout 60 "$stage/bin/promtool" check config --syntax-only \
-            "$work/kubernetes-sd.yml" 2>&1); then
+    if ! sd=$(timeout -k 5 60 "$stage/bin/promtool" check config --syntax-only \
+            "$work/kubernetes-sd.yml" 2>&1 </dev/null); then
         printf '%s\n' "$sd" | sed 's/^/prometheus-tools: promtool: /' >&2
         refusal="prometheus $pkgver ($from) lacks Kubernetes service discovery: its promtool"
         refusal+=" refuses kubernetes_sd_configs"
