@@ -107,7 +107,8 @@ final class Delivery {
    *     was written
    * @throws io.promcc.core.port.UnownedFilesException if a desired path holds a file the store
    *     does not own; nothing was written
-   * @throws ConfigStoreException if writing failed
+   * @throws ConfigStoreException if writing failed before any file was written or deleted
+   * @throws PartlyWritten if writing failed after some were: it names them
    */
   Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
       PhaseTimer timer) {
@@ -115,18 +116,28 @@ final class Delivery {
     // load outlived, lifted below), or one it refused to drop dropped
     Object offered = pins.refused();
     Optional<String> pinRefused = pins.settle();
-    Delivered delivered = deliverRecorded(desired, onDisk, timer);
+    Written written = new Written();
+    Delivered delivered;
+    try {
+      delivered = deliverRecorded(desired, onDisk, written, timer);
+    } catch (ConfigStoreException e) {
+      // what it wrote before the failure is on disk: the failed result names it
+      if (written.paths.isEmpty() && written.deleted.isEmpty()) {
+        throw e;
+      }
+      throw new PartlyWritten(e, written);
+    }
     return pins.stillRefused(offered, pinRefused).map(delivered::withStoreRefusal)
         .orElse(delivered);
   }
 
   /** {@link #deliver}, once the pin the store refused to record was offered to it again. */
   private Delivered deliverRecorded(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
-      PhaseTimer timer) {
+      Written written, PhaseTimer timer) {
     StoreRefusals refused = recorder.recordUnrecorded(onDisk);
     DeliveryRecord stored = pins.inForce(store.record());
     if (refused.isEmpty()) {
-      return deliver(desired, onDisk, stored, stored, timer);
+      return deliver(desired, onDisk, stored, stored, written, timer);
     }
     // the store refuses to record a load of the files on disk: decided from as if recorded
     // (as a preview sees it), so that config is not taken for one Prometheus never verified
@@ -135,7 +146,7 @@ final class Delivery {
     // (or refuses to lift the pin of another config a load outlived: decided from as if
     // lifted, so that config, desired again, is not held back)
     Delivered delivered = deliver(desired, onDisk,
-        pins.inForce(recorder.recordAsSeen(onDisk)), stored, timer);
+        pins.inForce(recorder.recordAsSeen(onDisk)), stored, written, timer);
     return recorder.withRefusals(delivered, refused);
   }
 
@@ -145,7 +156,7 @@ final class Delivery {
    * view in which the store's refused record is taken has no pin).
    */
   private Delivered deliver(DesiredState desired, SortedMap<String, DesiredFile> onDisk,
-      DeliveryRecord record, DeliveryRecord stored, PhaseTimer timer) {
+      DeliveryRecord record, DeliveryRecord stored, Written written, PhaseTimer timer) {
     Optional<Verification> verified = record.verified();
     Optional<Verification> restorable = stored.verified();
     Optional<RejectedConfig> pin = record.rejected();
@@ -155,7 +166,6 @@ final class Delivery {
     }
     FileDiff diff = timer.call(Phase.DIFF, () -> FileDiff.between(desired, onDisk));
     timer.run(Phase.VALIDATE, () -> validator.check(desired, diff.writes()));
-    Written written = new Written();
     if (prometheus.isEmpty()) {
       recorder.write(desired, diff, written, timer);
       try {

@@ -50,13 +50,15 @@ final class ReconcileResults {
 
   /**
    * A failure after observing: of planning, or of delivery; {@code desired} null if unplanned.
-   * Not a complete view: it names the observation's rejections only.
+   * Not a complete view: it names the observation's rejections only, and the files a write
+   * that failed part way had {@code written} and {@code deleted}.
    */
   static ReconcileResult failedAfterObserving(String message, DesiredState desired,
-      Observation observation, Observer.Observed observed, PhaseTimer timer) {
+      Observation observation, Observer.Observed observed, PhaseTimer timer,
+      List<String> written, List<String> deleted) {
     return new ReconcileResult(Outcome.FAILED, message,
         Optional.ofNullable(desired).map(DesiredState::hash),
-        Optional.ofNullable(desired).map(DesiredState::configHash), List.of(), List.of(),
+        Optional.ofNullable(desired).map(DesiredState::configHash), written, deleted,
         List.of(), new TreeMap<>(), List.of(), observation.rejections(), new TreeMap<>(), false,
         false, false, observed.nextAttention(), timer.durations(), false);
   }

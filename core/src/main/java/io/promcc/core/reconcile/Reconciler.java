@@ -185,7 +185,10 @@ public final class Reconciler {
       }
     } catch (RuntimeException e) {
       String message = e instanceof PromccException ? e.getMessage() : unexpected(e);
-      return failedAfterObserving(message, desired, observation, observed, timer);
+      // a write that failed part way names what it left on disk
+      PartlyWritten part = e instanceof PartlyWritten p ? p : null;
+      return failedAfterObserving(message, desired, observation, observed, timer,
+          part == null ? List.of() : part.written, part == null ? List.of() : part.deleted);
     }
   }
 
