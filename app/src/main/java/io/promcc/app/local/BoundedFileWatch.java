@@ -6,15 +6,9 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared watcher, so the other watched files, the watcher's close and a start's
  * {@link FileWatcher#watch} go on, and the path counts as unchanged. While it has not ended no
  * other read begins (one thread held per hang, not one per check); it is warned of once, and
- * its end, at info level, makes the next check compare what it read.
+ * its end, at info level, makes the next check compare what it read ({@link BoundedReads}, as
+ * the shared watcher reads its paths).
  *
  * <p>Its first read, the starting point (no listener run), is its thread's, not the caller's:
  * {@link #start} returns at once. The listener runs on the watch's thread, one run at a time,
@@ -44,18 +39,12 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
   private final Path path;
   private final String threadName;
   private final Runnable listener;
-  private final Duration readBound;
-  private final FileWatcher.StateReader reader;
-  private final Clock clock;
   private final StopBudget stops;
   private final ScheduledExecutorService checks;
-  private final ExecutorService reads;
+  private final BoundedReads reads;
   private volatile boolean recheck;
   private volatile boolean closed;
-  // used on the watch's thread only
-  private PathState state; // null before the first read ended
-  private Future<PathState> overdue; // a read given up that has not been seen to end
-  private long overdueSince;
+  private PathState state; // null before the first read ended; the watch's thread's only
 
   private BoundedFileWatch(Path path, String threadName, StopBudget stops, Runnable listener,
       Duration readBound, FileWatcher.StateReader reader, Clock clock) {
@@ -63,13 +52,8 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     this.threadName = requireNonNull(threadName, "threadName == null");
     this.stops = requireNonNull(stops, "stops == null");
     this.listener = requireNonNull(listener, "listener == null");
-    this.readBound = requireNonNull(readBound, "readBound == null");
-    this.reader = requireNonNull(reader, "reader == null");
-    this.clock = requireNonNull(clock, "clock == null");
+    this.reads = new BoundedReads(threadName, readBound, reader, clock, LOG);
     this.checks = Executors.newSingleThreadScheduledExecutor(daemon(threadName));
-    AtomicInteger n = new AtomicInteger();
-    this.reads = Executors.newCachedThreadPool(
-        r -> daemon(threadName + "-read-" + n.incrementAndGet()).newThread(r));
   }
 
   /**
@@ -118,7 +102,7 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     }
     closed = true;
     checks.shutdownNow();
-    reads.shutdownNow(); // a hung read ignores it; its thread ends with the process
+    reads.close(); // a hung read ignores it; its thread ends with the process
     try {
       if (!stops.await(nanos -> checks.awaitTermination(nanos, TimeUnit.NANOSECONDS))) {
         LOG.log(Level.WARNING, stops.notEnded(threadName));
@@ -139,7 +123,9 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
     }
     PathState now;
     try {
-      now = read();
+      BoundedReads.Pending read = reads.start(path, state);
+      BoundedReads.Look look = read == null ? null : reads.await(read);
+      now = look == null ? null : look.state();
     } catch (InterruptedException e) {
       return; // closed: the thread ends
     }
@@ -159,47 +145,6 @@ public final class BoundedFileWatch implements FileWatcher.Watch {
         LOG.log(e instanceof Error ? Level.ERROR : Level.WARNING, "listener of " + path
             + " failed", e);
       }
-    }
-  }
-
-  /** The file's state, or null if its read (or one given up before it) has not ended. */
-  private PathState read() throws InterruptedException {
-    Future<PathState> read = overdue;
-    if (read == null) {
-      PathState previous = state;
-      try {
-        read = reads.submit(() -> reader.read(path, previous, clock.instant()));
-      } catch (RejectedExecutionException e) {
-        return null; // closed meanwhile
-      }
-      overdueSince = System.nanoTime();
-    } else if (!read.isDone()) {
-      return null;
-    }
-    try {
-      PathState now = read.get(readBound.toNanos(), TimeUnit.NANOSECONDS);
-      ended(read);
-      return now;
-    } catch (TimeoutException e) {
-      if (overdue == null) {
-        overdue = read;
-        LOG.log(Level.WARNING, "reading " + path + " did not end within " + readBound + " (is"
-            + " its volume hanging?): taken as unchanged, and not read again until that read "
-            + "ends; the other watched files are not held");
-      }
-      return null;
-    } catch (ExecutionException e) {
-      ended(read);
-      return new PathState.Unreadable(e.getCause().toString());
-    }
-  }
-
-  private void ended(Future<PathState> read) {
-    if (read == overdue) {
-      overdue = null;
-      LOG.log(Level.INFO, "reading " + path + ", which did not end within " + readBound
-          + ", ended after " + Duration.ofNanos(System.nanoTime() - overdueSince)
-          + ": it is checked again");
     }
   }
 

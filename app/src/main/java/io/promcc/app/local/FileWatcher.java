@@ -9,8 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,12 +34,22 @@ import java.util.function.LongSupplier;
  * make it faster. The thread's loop, and how it gathers a burst of events into one check, is
  * {@link CheckLoop}.
  *
+ * <p>No path is read under the watcher's lock: each read is made on a reader thread and waited
+ * for at most {@link BoundedFileWatch#READ_BOUND}, 10 s ({@link BoundedReads}, as the Vault
+ * credential file's watch reads it). A check reads its paths at once and takes each result as
+ * it ends ({@link ReadRound}), so a read that hangs (an NFS or FUSE volume that stops answering)
+ * holds back only its own path: it is warned of once, the path keeps its last state (no change
+ * is told of it, nor that it went), it is not read again until that read ends, and then it is
+ * checked as before. {@link #watch} waits for its first read as long at most (a path whose
+ * first read did not end runs its listener once that read ends), and {@link #close()} for no
+ * read.
+ *
  * <p>Listeners carry no data: they re-read what they watch. They run one after another on the
  * watcher's thread (or the caller's, for {@link #checkNow()}), never while a lock of the watcher
- * is held; while one runs, no path is checked and no other listener runs. So each waits only a
- * bounded time, and ends its waits when interrupted ({@link #close()} interrupts the thread and
- * waits for it within its {@link #stopBudget()}): the listeners of the clusters file, the base
- * config and the profile hand their waits for a file being written (up to
+ * is held; while one runs, no other listener runs and no read's result is taken. So each waits
+ * only a bounded time, and ends its waits when interrupted ({@link #close()} interrupts the
+ * thread and waits for it within its {@link #stopBudget()}): the listeners of the clusters
+ * file, the base config and the profile hand their waits for a file being written (up to
  * {@link SettledRead#MAX_WAIT}, 4 s) to threads of their own ({@link CoalescedRuns}), whose
  * closes share that budget, so that they hold back no other watch; the others return quickly.
  * An exception of a listener is logged and does not affect the others. A change during a burst
@@ -75,9 +87,8 @@ public final class FileWatcher implements AutoCloseable {
   }
 
   private final Duration checkInterval;
-  private final Clock clock;
-  private final AtomicLong reads = new AtomicLong();
-  private final StateReader reader;
+  private final AtomicLong filesRead = new AtomicLong();
+  private final BoundedReads reads;
   private final Object lock = new Object();
   private final EventFolders events; // guarded by lock, except poll and close
   private final CheckLoop loop;
@@ -86,6 +97,23 @@ public final class FileWatcher implements AutoCloseable {
   private final List<Registration> registrations = new ArrayList<>();
   private Thread thread;
   private boolean closed;
+  private final Registration.Owner owner = new Registration.Owner() {
+    @Override
+    public boolean holds(Registration registration) {
+      synchronized (lock) {
+        return !closed && registrations.contains(registration);
+      }
+    }
+
+    @Override
+    public void drop(Registration registration) {
+      synchronized (lock) {
+        if (registrations.remove(registration) && !closed) {
+          syncFolderWatches();
+        }
+      }
+    }
+  };
 
   /** Checks every 2 s and uses file events where the platform has them. */
   public FileWatcher() {
@@ -106,7 +134,7 @@ public final class FileWatcher implements AutoCloseable {
   /** As above, reading each path's state with {@code reader} ({@link PathState#of} if null). */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader) {
     this(checkInterval, clock, fileEvents, reader, System::nanoTime, Sleeper.SYSTEM,
-        new StopBudget());
+        new StopBudget(), BoundedFileWatch.READ_BOUND);
   }
 
   /**
@@ -114,10 +142,11 @@ public final class FileWatcher implements AutoCloseable {
    * check, timed on {@code ticker} (nanoseconds, as {@link System#nanoTime()}, no wall clock);
    * without file events, the wait for the next check is {@code sleeper}'s, which must end when
    * the thread is interrupted (seams for tests, whose sleeper passes the time on their ticker
-   * instead of waiting it); the closes sharing {@code stops} (in tests, less than 5 s).
+   * instead of waiting it); the closes sharing {@code stops} (in tests, less than 5 s); each
+   * read of a path waited for at most {@code readBound} (in tests, less than 10 s).
    */
   FileWatcher(Duration checkInterval, Clock clock, boolean fileEvents, StateReader reader,
-      LongSupplier ticker, Sleeper sleeper, StopBudget stops) {
+      LongSupplier ticker, Sleeper sleeper, StopBudget stops, Duration readBound) {
     requireNonNull(checkInterval, "checkInterval == null");
     this.stops = requireNonNull(stops, "stops == null");
     if (checkInterval.isNegative() || checkInterval.isZero()) {
@@ -125,12 +154,11 @@ public final class FileWatcher implements AutoCloseable {
           + checkInterval + "\"");
     }
     this.checkInterval = checkInterval;
-    this.clock = requireNonNull(clock, "clock == null");
     requireNonNull(ticker, "ticker == null");
     requireNonNull(sleeper, "sleeper == null");
+    this.reads = new BoundedReads("promcc-file-watcher", readBound, reader != null ? reader
+        : (path, previous, now) -> PathState.of(path, previous, now, filesRead), clock, LOG);
     this.events = new EventFolders(fileEvents);
-    this.reader = reader != null ? reader : (path, previous, now) -> PathState.of(path, previous,
-        now, reads);
     this.loop = new CheckLoop(checkInterval, events, ticker, sleeper, new CheckLoop.Checks() {
       @Override
       public boolean isClosed() {
@@ -154,35 +182,40 @@ public final class FileWatcher implements AutoCloseable {
   /**
    * Watches {@code path} (a file or a folder, existing or not) and runs {@code listener} after
    * each change of its content. What the path holds now is the starting point: this call runs
-   * no listener. Works before {@link #start()}, which begins the background checks.
+   * no listener, and waits for its read at most 10 s. Works before {@link #start()}, which
+   * begins the background checks.
    *
    * @throws IllegalStateException if the watcher is closed
    */
   public Watch watch(Path path, Runnable listener) {
     requireNonNull(path, "path == null");
     requireNonNull(listener, "listener == null");
-    Path absolute = path.toAbsolutePath().normalize();
+    Registration registration = new Registration(path.toAbsolutePath().normalize(), listener,
+        lock, owner);
+    requireOpen();
+    BoundedReads.Look first = look(registration.path, null);
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("file watcher is closed");
-      }
-      Registration registration = new Registration(absolute, listener);
-      registration.state = read(absolute, null, clock.instant());
+      requireOpen();
+      registration.begin(first);
       registrations.add(registration);
-      if (syncFolderWatches()) {
-        // a change between the first look and the new folder watch would go unseen
-        registration.state = read(absolute, registration.state, clock.instant());
+      if (!syncFolderWatches() || first == null) {
+        return registration;
       }
-      return registration;
     }
+    // a change between the first look and the new folder watch would go unseen
+    BoundedReads.Look again = look(registration.path, first.state());
+    synchronized (lock) {
+      if (registration.begin(again)) {
+        syncFolderWatches();
+      }
+    }
+    return registration;
   }
 
   /** Starts the background thread. Idempotent. */
   public void start() {
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("file watcher is closed");
-      }
+      requireOpen();
       if (thread != null) {
         return;
       }
@@ -224,6 +257,7 @@ public final class FileWatcher implements AutoCloseable {
       running = thread;
     }
     events.close();
+    reads.close();
     if (running != null && running != Thread.currentThread()) {
       running.interrupt();
       try {
@@ -255,7 +289,7 @@ public final class FileWatcher implements AutoCloseable {
 
   /** How many files were read to hash them, since the watcher was made. */
   long filesRead() {
-    return reads.get();
+    return filesRead.get();
   }
 
   @Override
@@ -272,65 +306,78 @@ public final class FileWatcher implements AutoCloseable {
     }
   }
 
-  /** Checks the watches in {@code folders} (all if null), then runs the changed ones' listeners. */
+  private void requireOpen() {
+    if (isClosed()) {
+      throw new IllegalStateException("file watcher is closed");
+    }
+  }
+
+  /**
+   * Checks the watches in {@code folders} (all if null), each path read once, and runs the
+   * listeners of those that changed as their reads end: a read that hangs holds back no other.
+   */
   private boolean check(Set<Path> folders) {
-    List<Registration> changed = new ArrayList<>();
+    Map<Path, List<Registration>> checked = new LinkedHashMap<>();
+    Map<Path, PathState> last = new LinkedHashMap<>(); // whose hashes the reads may reuse
     synchronized (lock) {
       if (closed) {
         return false;
       }
-      Instant now = clock.instant();
-      List<Registration> checked = new ArrayList<>();
       for (Registration registration : registrations) {
         if (folders == null || registration.isIn(folders)) {
-          checked.add(registration);
-          scan(registration, now, changed);
+          checked.computeIfAbsent(registration.path, p -> new ArrayList<>()).add(registration);
+          last.putIfAbsent(registration.path, registration.state);
         }
       }
-      if (syncFolderWatches()) {
+    }
+    boolean[] changed = new boolean[1];
+    ReadRound.Take take = (path, look) -> take(checked.get(path), look, changed);
+    try {
+      if (ReadRound.run(reads, last, take)) {
         // a folder newly watched (it appeared, a link moved): what changed in it before its
         // watch began has no event, so look once more
-        for (Registration registration : checked) {
-          scan(registration, now, changed);
-        }
+        ReadRound.run(reads, last, take);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // a close: the thread ends
     }
-    for (Registration registration : changed) {
-      if (registration.isOpen()) {
-        try {
-          registration.listener.run();
-        } catch (RuntimeException | Error e) {
-          // an Error too (a parse that recursed too deep, an allocation too large): it would end
-          // this thread, and with it every watch, for good
-          LOG.log(e instanceof Error ? System.Logger.Level.ERROR : System.Logger.Level.WARNING,
-              "listener of " + registration.path + " failed", e);
-        }
-      }
-    }
-    return !changed.isEmpty();
-  }
-
-  private void scan(Registration registration, Instant now, List<Registration> changed) {
-    // guarded by lock
-    PathState state = read(registration.path, registration.state, now);
-    if ((registration.recheck || !state.sameContent(registration.state))
-        && !changed.contains(registration)) {
-      changed.add(registration);
-    }
-    registration.recheck = false;
-    registration.state = state; // newer metadata even when the content is the same
+    return changed[0];
   }
 
   /**
-   * The state of {@code path}; a failure of the reader (a folder's listing that fails while it is
-   * iterated, say) is a state of its own, so it cannot end a check half-way and lose the changes
-   * of the paths checked before it.
+   * Takes {@code look} as the state of the {@code ofOnePath} registrations and runs the
+   * listeners of those whose content changed (or that asked for a recheck, or whose first read
+   * never ended), outside the lock.
+   *
+   * @return whether a folder was newly registered for file events
    */
-  private PathState read(Path path, PathState previous, Instant now) {
+  private boolean take(List<Registration> ofOnePath, BoundedReads.Look look, boolean[] changed) {
+    List<Registration> run = new ArrayList<>();
+    boolean newFolder;
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      for (Registration registration : ofOnePath) {
+        if (registration.take(look) && registrations.contains(registration)) {
+          run.add(registration);
+        }
+      }
+      newFolder = syncFolderWatches();
+    }
+    changed[0] |= !run.isEmpty();
+    run.forEach(Registration::run);
+    return newFolder;
+  }
+
+  /** What a read of {@code path} finds, waited for at most the bound; null if not ended. */
+  private BoundedReads.Look look(Path path, PathState previous) {
+    BoundedReads.Pending read = reads.start(path, previous);
     try {
-      return reader.read(path, previous, now);
-    } catch (RuntimeException | Error e) {
-      return new PathState.Unreadable(e.toString());
+      return read == null ? null : reads.await(read);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
@@ -343,58 +390,8 @@ public final class FileWatcher implements AutoCloseable {
     // guarded by lock
     Set<Path> needed = new LinkedHashSet<>();
     for (Registration registration : registrations) {
-      registration.folders = WatchedFolders.of(registration.path, registration.state);
       needed.addAll(registration.folders);
     }
     return !closed && events.sync(needed, "every " + checkInterval);
-  }
-
-  private final class Registration implements Watch {
-    final Path path;
-    final Runnable listener;
-    PathState state; // guarded by lock
-    Set<Path> folders = Set.of(); // guarded by lock
-    boolean recheck; // guarded by lock
-
-    Registration(Path path, Runnable listener) {
-      this.path = path;
-      this.listener = listener;
-    }
-
-    @Override
-    public Path path() {
-      return path;
-    }
-
-    boolean isOpen() {
-      synchronized (lock) {
-        return !closed && registrations.contains(this);
-      }
-    }
-
-    boolean isIn(Set<Path> touched) {
-      return folders.stream().anyMatch(touched::contains);
-    }
-
-    @Override
-    public void recheck() {
-      synchronized (lock) {
-        recheck = true;
-      }
-    }
-
-    @Override
-    public void close() {
-      synchronized (lock) {
-        if (registrations.remove(this) && !closed) {
-          syncFolderWatches();
-        }
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "Watch{" + path + "}";
-    }
   }
 }

@@ -50,7 +50,7 @@ class FileThreadsStopTest {
   @Test
   void threeReadsThatIgnoreTheirInterruptsHoldTheStopOneBudgetInAll() throws Exception {
     FileWatcher watcher = new FileWatcher(Duration.ofMillis(20), MutableClock.startingNow(),
-        false, null, System::nanoTime, Sleeper.SYSTEM, stops);
+        false, null, System::nanoTime, Sleeper.SYSTEM, stops, BoundedFileWatch.READ_BOUND);
     Path file = Files.writeString(temp.resolve("certificate.pem"), "a");
     CountDownLatch watcherHeld = new CountDownLatch(1);
     watcher.watch(file, () -> ignoreInterrupts(watcherHeld));
@@ -89,7 +89,7 @@ class FileThreadsStopTest {
     // as long as the stuck read's wait nearly: on a busy machine, an idle thread ends well in it
     StopBudget stops = new StopBudget(TOTAL, Duration.ofSeconds(2), System::nanoTime);
     FileWatcher watcher = new FileWatcher(Duration.ofMillis(20), MutableClock.startingNow(),
-        false, null, System::nanoTime, Sleeper.SYSTEM, stops);
+        false, null, System::nanoTime, Sleeper.SYSTEM, stops, BoundedFileWatch.READ_BOUND);
     Path file = Files.writeString(temp.resolve("certificate.pem"), "a");
     CountDownLatch watcherRan = new CountDownLatch(1);
     watcher.watch(file, watcherRan::countDown);

@@ -39,7 +39,8 @@ class FileWatcherThreadTest {
   }
 
   private FileWatcher watcher(FileWatcher.StateReader reader) {
-    watcher = new FileWatcher(INTERVAL, clock, false, reader, ticker, sleeper, new StopBudget());
+    watcher = new FileWatcher(INTERVAL, clock, false, reader, ticker, sleeper, new StopBudget(),
+        BoundedFileWatch.READ_BOUND);
     return watcher;
   }
 

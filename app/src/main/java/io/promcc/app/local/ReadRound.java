@@ -1,0 +1,81 @@
+package io.promcc.app.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One round of a {@link FileWatcher}'s check: every path it checks is read at once on the
+ * reader threads of its {@link BoundedReads}, and each read's result is handed on as soon as it
+ * ends, so that a read that hangs holds back no other path's change. A path whose read does not
+ * end within the bound (warned of once) is handed nothing: it is taken as unchanged, and keeps
+ * its last state. Stateless.
+ */
+final class ReadRound {
+  /** Where the round's results go. */
+  @FunctionalInterface
+  interface Take {
+    /**
+     * Takes what a read of {@code path} found (and runs the listeners of a change).
+     *
+     * @return whether a folder was newly registered for file events
+     */
+    boolean take(Path path, BoundedReads.Look look);
+  }
+
+  private ReadRound() {}
+
+  /**
+   * Reads the paths of {@code last} and hands each result to {@code to} as it ends, within the
+   * bound.
+   *
+   * @param last each path's last state, whose hashes its read may reuse (null if none)
+   * @return whether a folder was newly registered for file events
+   * @throws InterruptedException if the checking thread is interrupted (a close)
+   */
+  static boolean run(BoundedReads reads, Map<Path, PathState> last, Take to)
+      throws InterruptedException {
+    List<BoundedReads.Pending> left = new ArrayList<>();
+    for (Map.Entry<Path, PathState> path : last.entrySet()) {
+      BoundedReads.Pending read = reads.start(path.getKey(), path.getValue());
+      if (read != null) { // null: a read of it given up has not ended
+        left.add(read);
+      }
+    }
+    long deadline = System.nanoTime() + reads.bound().toNanos();
+    boolean newFolder = false;
+    while (!left.isEmpty()) {
+      awaitAny(left, deadline);
+      boolean overdue = deadline - System.nanoTime() <= 0;
+      for (Iterator<BoundedReads.Pending> i = left.iterator(); i.hasNext(); ) {
+        BoundedReads.Pending read = i.next();
+        if (overdue || read.future.isDone()) {
+          i.remove();
+          BoundedReads.Look look = reads.await(read, deadline); // null: not ended, warned of
+          if (look != null) {
+            newFolder |= to.take(read.path, look);
+          }
+        }
+      }
+    }
+    return newFolder;
+  }
+
+  /** Waits until one of {@code reads} has ended, or the deadline. */
+  private static void awaitAny(List<BoundedReads.Pending> reads, long deadline)
+      throws InterruptedException {
+    try {
+      CompletableFuture.anyOf(reads.stream().map(r -> r.future)
+          .toArray(n -> new CompletableFuture<?>[n]))
+          .get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // one failed (its read an unreadable state), or the bound is up: each is looked at
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.promcc.core.port.Sleeper;
+import io.promcc.core.testing.LogCapture;
+import io.promcc.core.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A path of the shared {@link FileWatcher} on a volume that hangs (an NFS or FUSE mount that
+ * stops answering): a read of it that does not end holds back neither the other paths' changes,
+ * nor a new watch, nor the close; it is warned of once, the path keeps its last state, and once
+ * the read ends the path is watched on. On real threads and the system's time, every wait
+ * bounded; the hung reads are released after each test.
+ */
+class FileWatcherHangTest {
+  private static final Duration INTERVAL = Duration.ofMillis(20);
+  private static final Duration READ_BOUND = Duration.ofSeconds(1);
+  private static final long PATIENCE_SECONDS = 30;
+
+  @TempDir Path temp;
+
+  private final CountDownLatch volumeBack = new CountDownLatch(1);
+  private final CountDownLatch hungReadBegun = new CountDownLatch(1);
+  private final AtomicLong reads = new AtomicLong();
+  private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "test-caller");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile Path hanging;
+  private FileWatcher watcher;
+
+  @AfterEach
+  void releaseTheVolume() {
+    volumeBack.countDown();
+    callers.shutdownNow();
+    if (watcher != null) {
+      watcher.close();
+    }
+  }
+
+  /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
+  private PathState read(Path path, PathState previous, Instant now) {
+    if (path.equals(hanging)) {
+      hungReadBegun.countDown();
+      while (true) { // a hung NFS read ignores its interrupt
+        try {
+          volumeBack.await();
+          break;
+        } catch (InterruptedException ignored) {
+          // still hung
+        }
+      }
+    }
+    return PathState.of(path, previous, now, reads);
+  }
+
+  private FileWatcher watcher(StopBudget stops) {
+    watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false, this::read,
+        System::nanoTime, Sleeper.SYSTEM, stops, READ_BOUND);
+    return watcher;
+  }
+
+  @Test
+  void aHungReadHoldsBackNoOtherPathsChangeAndIsWarnedOfOnce() throws Exception {
+    watcher(new StopBudget());
+    Path base = Files.writeString(temp.resolve("base.yml"), "a: 1\n");
+    CountDownLatch baseChanged = new CountDownLatch(1);
+    watcher.watch(base, baseChanged::countDown);
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    AtomicInteger certChanges = new AtomicInteger();
+    watcher.watch(certs, certChanges::incrementAndGet);
+    try (LogCapture log = LogCapture.of(FileWatcher.class)) {
+      watcher.start();
+      hanging = certs.toAbsolutePath();
+      assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+
+      Files.writeString(base, "a: 2\n");
+
+      assertTrue(baseChanged.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
+          "the base config's change was seen while the read of " + certs + " hangs");
+      String warning = "reading " + hanging + " did not end within PT1S (is its volume "
+          + "hanging?): taken as unchanged, and not read again until that read ends; the other"
+          + " watched files are not held";
+      awaitLog(log, warning);
+      Files.writeString(base, "a: 3\n"); // checks go on after the warning
+      awaitReads(reads.get() + 1);
+      assertEquals(1, log.messages().stream().filter(warning::equals).count(),
+          "warned once: " + log.messages());
+      assertEquals(0, certChanges.get(), "no change told of the path whose read hangs");
+    }
+  }
+
+  @Test
+  void aWatchWaitsForAReadThatHangsNoLongerThanTheBound() throws Exception {
+    watcher(new StopBudget());
+    Path token = Files.writeString(temp.resolve("token"), "hvs.first\n");
+    hanging = token.toAbsolutePath();
+
+    long before = System.nanoTime();
+    within("a watch of the path whose read hangs", () -> watcher.watch(token, () -> {}));
+    within("a watch of another path", () -> watcher.watch(temp.resolve("clusters.yml"),
+        () -> {}));
+    Duration watches = Duration.ofNanos(System.nanoTime() - before);
+
+    assertTrue(hungReadBegun.await(0, TimeUnit.SECONDS), "the read hung");
+    assertTrue(watches.compareTo(READ_BOUND.plusSeconds(5)) < 0,
+        "the two watches waited for the read " + READ_BOUND + " at most: " + watches);
+  }
+
+  @Test
+  void theCloseWaitsForNoReadThatHangs() throws Exception {
+    watcher(new StopBudget());
+    Path certs = Files.createDirectories(temp.resolve("certs"));
+    watcher.watch(certs, () -> {});
+    watcher.start();
+    hanging = certs.toAbsolutePath();
+    assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+
+    long before = System.nanoTime();
+    try (LogCapture log = LogCapture.of(FileWatcher.class)) {
+      within("the watcher's close", () -> {
+        watcher.close();
+        return null;
+      });
+      Duration close = Duration.ofNanos(System.nanoTime() - before);
+
+      assertTrue(close.compareTo(StopBudget.TOTAL.minusSeconds(1)) < 0, "the close waited for "
+          + "no read, where it could have spent the stop's " + StopBudget.TOTAL + ": " + close);
+      assertTrue(log.messages().stream().noneMatch(m -> m.contains("had not ended")),
+          "the watcher's thread ended: " + log.messages());
+    }
+  }
+
+  @Test
+  void onceTheHungReadEndsThePathKeepsItsStateAndIsWatchedOn() throws Exception {
+    watcher(new StopBudget());
+    Path profile = Files.writeString(temp.resolve("profile.yml"), "jobs: []\n");
+    AtomicInteger changes = new AtomicInteger();
+    CountDownLatch changed = new CountDownLatch(1);
+    watcher.watch(profile, () -> {
+      changes.incrementAndGet();
+      changed.countDown();
+    });
+    try (LogCapture log = LogCapture.of(FileWatcher.class)) {
+      watcher.start();
+      hanging = profile.toAbsolutePath();
+      awaitLog(log, "reading " + hanging + " did not end within PT1S");
+
+      hanging = null; // the volume answers from now on
+      volumeBack.countDown();
+      awaitLog(log, "reading " + profile.toAbsolutePath() + ", which did not end within PT1S,"
+          + " ended after ");
+      awaitReads(reads.get() + 1);
+      assertEquals(0, changes.get(), "what the late read found is what was there: no change");
+
+      Files.writeString(profile, "jobs: [node]\n");
+      assertTrue(changed.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the change was seen");
+    }
+  }
+
+  /** Waits until the paths were read {@code count} times in all. */
+  private void awaitReads(long count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (reads.get() < count) {
+      assertTrue(System.nanoTime() < deadline, "not read " + count + " times: " + reads);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  private static void awaitLog(LogCapture log, String start) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (log.messages().stream().noneMatch(m -> m.startsWith(start))) {
+      assertTrue(System.nanoTime() < deadline, "not logged: " + start + "; logged: "
+          + log.messages());
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /** What {@code call} gives, failing the test if it did not end within the patience. */
+  private <T> T within(String what, Callable<T> call) throws Exception {
+    Future<T> future = callers.submit(call);
+    try {
+      return future.get(PATIENCE_SECONDS / 3, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      fail(what + " did not end within " + PATIENCE_SECONDS / 3 + " s (held by the read that "
+          + "never ends)");
+      return null;
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+}
