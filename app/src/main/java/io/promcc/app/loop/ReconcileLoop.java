@@ -124,7 +124,8 @@ public final class ReconcileLoop {
   /**
    * The base config or profile was read anew: as {@link #trigger}, and after a reconcile that
    * ended {@code rejected} the next one follows without waiting for the rest of the backoff (the
-   * desired config may have changed, which ends the rejection's pin). Never blocks long.
+   * desired config may have changed, which ends the rejection's pin), at most once per {@link
+   * Schedule#EARLY_RETRY_SPACING}. Never blocks long.
    */
   public void plannerChanged(String why) {
     signal(why, schedule::plannerTriggered);
@@ -165,7 +166,7 @@ public final class ReconcileLoop {
         if (stopping || schedule.nextRun().isAfter(now)) {
           return false;
         }
-        schedule.started();
+        schedule.started(now);
         runningSince = now;
       } finally {
         lock.unlock();
@@ -231,13 +232,8 @@ public final class ReconcileLoop {
     if (result.outcome() == Outcome.UNCHANGED && !news && !newlyLeftOut) {
       return;
     }
-    String retry = backoff.map(d -> d.isZero()
-        ? "; retrying now: the " + (result.outcome() == Outcome.REJECTED
-            ? "base config or profile" : "cluster source") + " changed meanwhile ("
-            + schedule.failures() + " in a row)"
-        : "; retrying in " + d.toMillis() + " ms (" + schedule.failures() + " in a row)"
-            + alsoRetried(result.outcome()))
-        .orElse("");
+    String retry = backoff.map(d -> RetryNote.of(result.outcome(), d, schedule.failures(),
+        schedule.retryBroughtForward(), schedule.earlyRetryHeld(clock.instant()))).orElse("");
     if (interrupted && !result.success()) {
       LOG.log(Level.INFO, "reconcile interrupted by the stop: " + result);
       return;
@@ -260,12 +256,6 @@ public final class ReconcileLoop {
         LOG.log(Level.WARNING, "left out: " + r);
       }
     });
-  }
-
-  /** What else ends the backoff of a run that ended {@code outcome}, as its line says. */
-  private static String alsoRetried(Outcome outcome) {
-    return outcome == Outcome.SOURCE_NOT_READY ? " or at the source's next change"
-        : outcome == Outcome.REJECTED ? " or at the next edit of the base config or profile" : "";
   }
 
   /**

@@ -34,11 +34,20 @@ import java.util.Optional;
  *   <li>Likewise after a run whose config Prometheus refused ({@code rejected}): an edit of the
  *       base config or profile since that run started makes the next run due as any trigger
  *       does, since the desired config may have changed, which ends the rejection's pin; an
- *       operator's fix is not held back by a backoff of up to a minute. Other triggers leave
- *       the backoff as it is.
+ *       operator's fix is not held back by a backoff of up to a minute. But a run an edit
+ *       brings before its backoff's end (an early retry) comes at most once per {@link
+ *       #EARLY_RETRY_SPACING}: within that time of the last one, an edit makes the next run due
+ *       when that time has passed, or at the backoff's end if sooner. Each rejected run of a
+ *       new config costs Prometheus two reloads (the refused one and the rollback's), so an
+ *       editor that saves a bad edit every second costs at most two every 30 s, plus those of
+ *       the backoff's retries, where it cost two a second. Other triggers leave the backoff as
+ *       it is.
  * </ul>
  */
 final class Schedule {
+  /** The least time between two runs that an edit brought before their backoff's end. */
+  static final Duration EARLY_RETRY_SPACING = Duration.ofSeconds(30);
+
   private final Pacing pacing;
   private final Backoff backoff;
 
@@ -59,6 +68,10 @@ final class Schedule {
   private boolean plannerEndsBackoff;
   /** The base config or profile was read anew since the last run started. */
   private boolean plannerTriggered;
+  /** From when an edit lets the next run start before {@link #notBefore}, if one did. */
+  private Instant earlyFrom;
+  /** When the last run an edit brought before its backoff's end started, if one did. */
+  private Instant lastEarlyRetry;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
@@ -105,8 +118,30 @@ final class Schedule {
     plannerTriggered = true;
     if (plannerEndsBackoff) {
       plannerEndsBackoff = false;
-      notBefore = null;
+      earlyFrom = earlyRetryFrom(now);
     }
+  }
+
+  /** The soonest an edit at {@code now} may start a run before its backoff's end. */
+  private Instant earlyRetryFrom(Instant now) {
+    if (lastEarlyRetry == null) {
+      return now;
+    }
+    Instant spaced = lastEarlyRetry.plus(EARLY_RETRY_SPACING);
+    return spaced.isAfter(now) ? spaced : now;
+  }
+
+  /**
+   * How long from {@code now} an edit of the base config or profile cannot bring a rejected
+   * run's retry forward ({@link #EARLY_RETRY_SPACING}); zero if it can.
+   */
+  Duration earlyRetryHeld(Instant now) {
+    return Duration.between(now, earlyRetryFrom(now));
+  }
+
+  /** Whether an edit read during the last run, a rejected one, brought its retry forward. */
+  boolean retryBroughtForward() {
+    return earlyFrom != null;
   }
 
   /** When the next run is due; at or before {@code now} means now. */
@@ -123,11 +158,18 @@ final class Schedule {
         due = triggered;
       }
     }
-    return notBefore != null && notBefore.isAfter(due) ? notBefore : due;
+    Instant bound = notBefore;
+    if (bound != null && earlyFrom != null && earlyFrom.isBefore(bound)) {
+      bound = earlyFrom;
+    }
+    return bound != null && bound.isAfter(due) ? bound : due;
   }
 
-  /** A run starts: triggers until now are taken into it. */
-  void started() {
+  /** A run starts at {@code now}: triggers until now are taken into it. */
+  void started(Instant now) {
+    if (notBefore != null && now.isBefore(notBefore)) {
+      lastEarlyRetry = now; // an edit brought it before its backoff's end
+    }
     firstTrigger = null;
     lastTrigger = null;
     clusterSourceTriggered = false;
@@ -140,7 +182,9 @@ final class Schedule {
    * @param runAgainAt when the result asks to run again (a renewal), if ever
    * @return the backoff now in force, if the run failed: zero when the cluster source
    *     triggered during a run it was not ready for, or the base config or profile was read
-   *     anew during a rejected run, which ended it
+   *     anew during a rejected run, which ended it; for such an edit within {@link
+   *     #EARLY_RETRY_SPACING} of the last early retry, the time until that has passed, or
+   *     until the backoff's end if sooner
    */
   Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
@@ -148,6 +192,7 @@ final class Schedule {
     requestedAt = runAgainAt.map(at -> at.isBefore(soonest) ? soonest : at).orElse(null);
     triggerEndsBackoff = false;
     plannerEndsBackoff = false;
+    earlyFrom = null;
     if (outcome.success()) {
       failures = 0;
       notBefore = null;
@@ -166,8 +211,9 @@ final class Schedule {
       }
     } else if (outcome == Outcome.REJECTED) {
       if (plannerTriggered) { // the run may have planned with the files before the edit
-        notBefore = null;
-        return Optional.of(Duration.ZERO);
+        earlyFrom = earlyRetryFrom(now);
+        Instant retry = earlyFrom.isBefore(notBefore) ? earlyFrom : notBefore;
+        return Optional.of(Duration.between(now, retry));
       }
       plannerEndsBackoff = true;
     }

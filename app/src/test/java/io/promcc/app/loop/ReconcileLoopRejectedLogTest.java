@@ -88,6 +88,35 @@ class ReconcileLoopRejectedLogTest {
         + "meanwhile (1 in a row)"), lines.get(0));
   }
 
+  @Test
+  void editsWithinTheSpacingOfAnEarlyRetrySayWhenTheNextMayCome() {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<ReconcileLoop> looped = new AtomicReference<>();
+    ReconcileLoop loop = loop(() -> {
+      if (calls.incrementAndGet() == 2) {
+        looped.get().plannerChanged("base config changed"); // read while the early retry ran
+      }
+      return REJECTED;
+    });
+    looped.set(loop);
+    loop.tick();
+    loop.plannerChanged("base config changed");
+    clock.advance(Duration.ofMillis(25));
+    loop.tick(); // brought forward by the edit
+    clock.advance(Duration.ofSeconds(29));
+    loop.tick(); // its backoff, at most 2 s, had passed: the edit during it was taken; its own
+    // backoff, 2 to 4 s, ends after the 30 s since the early retry, 1 s from now
+
+    List<String> lines = reconcileLines();
+    assertEquals(3, calls.get(), log.messages().toString());
+    assertTrue(lines.get(1).matches("reconcile rejected as before; retrying in \\d+ ms \\(2 in "
+        + "a row\\): the base config or profile changed meanwhile, and an edit brings a retry "
+        + "forward once per 30 s"), lines.get(1));
+    assertTrue(lines.get(2).matches("reconcile rejected as before; retrying in \\d+ ms \\(3 in "
+        + "a row\\) or at an edit of the base config or profile from 1000 ms on \\(an edit "
+        + "brings a retry forward once per 30 s\\)"), lines.get(2));
+  }
+
   /** Other failures are not ended by an edit, and their lines do not say they are. */
   @Test
   void otherFailuresDoNotSayAnEditEndsTheirBackoff() {

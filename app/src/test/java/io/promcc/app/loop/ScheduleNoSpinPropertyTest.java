@@ -21,7 +21,9 @@ import net.jqwik.api.constraints.Size;
  * cluster source triggered since that run started, and a run after a {@code rejected} one
  * unless the base config or profile was read anew since then (another source's trigger ends
  * neither); a run after a success waits the resync unless something triggered. So runs beyond
- * one per trigger are at least half a second apart. Simulated time, no clock.
+ * one per trigger are at least half a second apart, and runs an edit brought before a rejected
+ * run's backoff ended are at least {@link Schedule#EARLY_RETRY_SPACING} apart. Simulated time,
+ * no clock.
  */
 class ScheduleNoSpinPropertyTest {
   private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
@@ -64,7 +66,7 @@ class ScheduleNoSpinPropertyTest {
         continue;
       }
       long start = due;
-      schedule.started();
+      schedule.started(T0.plusMillis(start));
       long end = start + durations.get(runs.size() % durations.size());
       while (next < triggers.size() && triggers.get(next) < end) { // triggers while it runs
         trigger(schedule, T0.plusMillis(Math.max(start, triggers.get(next))),
@@ -77,6 +79,7 @@ class ScheduleNoSpinPropertyTest {
       now = end;
     }
     assertTrue(runs.size() < 10_000, "the loop spins: " + runs.size() + " runs");
+    assertEarlyRetriesAreSpaced(runs, triggers);
     for (int i = 0; i + 1 < runs.size(); i++) {
       Run run = runs.get(i);
       Run after = runs.get(i + 1);
@@ -102,6 +105,31 @@ class ScheduleNoSpinPropertyTest {
       if (!triggered) {
         assertTrue(after.start() >= run.end() + SHORTEST_BACKOFF_MS, "no pause: " + said);
       }
+    }
+  }
+
+  /**
+   * Runs that follow a rejected one sooner than its backoff could end (an edit brought them
+   * forward) are at least {@link Schedule#EARLY_RETRY_SPACING} apart: a burst of edits cannot
+   * make Prometheus reload (and roll back) for each.
+   */
+  private static void assertEarlyRetriesAreSpaced(List<Run> runs, List<Long> triggers) {
+    long lastEarly = Long.MIN_VALUE;
+    int failures = 0;
+    for (int i = 0; i + 1 < runs.size(); i++) {
+      Run run = runs.get(i);
+      failures = run.outcome().success() ? 0 : failures + 1;
+      long shortest = Math.min(60_000L, 1000L << Math.min(failures - 1, 6)) / 2;
+      Run after = runs.get(i + 1);
+      if (run.outcome() != Outcome.REJECTED || after.start() >= run.end() + shortest) {
+        continue;
+      }
+      assertTrue(lastEarly == Long.MIN_VALUE
+          || after.start() - lastEarly >= Schedule.EARLY_RETRY_SPACING.toMillis(),
+          "early retries " + (after.start() - lastEarly) + " ms apart: run " + (i + 1) + " "
+          + after + " after " + run + ", the last early one at " + lastEarly + ", triggers "
+          + triggers);
+      lastEarly = after.start();
     }
   }
 
