@@ -9,6 +9,7 @@ import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
+import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
 import java.time.Duration;
@@ -92,6 +93,11 @@ final class PortTimings {
       @Override
       public void markRejected(Optional<RejectedConfig> rejected) {
         time("store.markRejected", () -> store.markRejected(rejected));
+      }
+
+      @Override
+      public void markReloadAsked(ReloadAsked asked) {
+        time("store.markReloadAsked", () -> store.markReloadAsked(asked));
       }
 
       @Override

@@ -10,6 +10,7 @@ import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.Verification;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -192,7 +193,15 @@ public final class AtomicFileStore implements ConfigStore {
   @Override
   public DeliveryRecord record() {
     Manifest manifest = manifests.read();
-    return new DeliveryRecord(manifest.verification(), manifest.rejected());
+    return new DeliveryRecord(manifest.verification(), manifest.rejected(),
+        manifest.reloadAsked());
+  }
+
+  /** Records the ask as a journal line; a later change of a config file's entry drops it. */
+  @Override
+  public void markReloadAsked(ReloadAsked asked) {
+    requireNonNull(asked, "asked == null");
+    view.commit(manifests.read(), Manifest.Change.builder().reloadAsked(asked).build());
   }
 
   @Override

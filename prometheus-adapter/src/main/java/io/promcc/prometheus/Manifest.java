@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.port.ConfigStoreException;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.Verification;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,7 @@ import java.util.SortedMap;
  * verified-file &lt;sha256&gt; &lt;KIND&gt; &lt;mode&gt; &lt;path&gt;
  * rejected &lt;config hash&gt; &lt;reason&gt; &lt;message, one line&gt;
  * rejected-baseline &lt;config hash&gt; &lt;reason&gt; &lt;lastConfigTime&gt; &lt;message&gt;
+ * reload-asked &lt;config hash&gt; &lt;lastConfigTime&gt;
  * </pre>
  *
  * <p>{@code owned} paths are the store's whatever their bytes (a file edited by hand is still
@@ -41,6 +43,9 @@ import java.util.SortedMap;
  * lines name the temporary files a write in progress creates; only those are ever cleaned up.
  * A rejection whose baseline is known (Prometheus' {@code lastConfigTime} once the rejected files
  * were complete) is a {@code rejected-baseline} line, one without a {@code rejected} line.
+ * A {@code reload-asked} line names the reload asked for the configuration files owned now, and
+ * Prometheus' {@code lastConfigTime} once they were complete; a change of an owned configuration
+ * file's entry (a write, a restore) or a verification drops it.
  * A manifest of format 1 (before the journal) reads as generation 0.
  *
  * <p>Changes after the manifest file was written are {@link Change}s, each a few lines in the
@@ -53,14 +58,14 @@ import java.util.SortedMap;
 record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending,
     SortedMap<String, Entry> claimed, List<String> temporaryFiles,
     Optional<Verification> verification, SortedMap<String, Entry> verifiedFiles,
-    Optional<RejectedConfig> rejected) {
+    Optional<RejectedConfig> rejected, Optional<ReloadAsked> reloadAsked) {
 
   static final String HEADER = "promcc-manifest 2";
   /** The header of a manifest written before the journal existed. */
   static final String HEADER_1 = "promcc-manifest 1";
   static final Manifest EMPTY = new Manifest(0, SortedArrayMap.of(), false,
       Collections.emptySortedMap(), List.of(), Optional.empty(), Collections.emptySortedMap(),
-      Optional.empty());
+      Optional.empty(), Optional.empty());
 
   Manifest {
     owned = SortedArrayMap.copyOf(requireNonNull(owned, "owned == null"));
@@ -69,6 +74,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
     requireNonNull(verification, "verification == null");
     requireNonNull(verifiedFiles, "verifiedFiles == null");
     requireNonNull(rejected, "rejected == null");
+    requireNonNull(reloadAsked, "reloadAsked == null");
   }
 
   /** One owned file. */
@@ -95,6 +101,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
    * rejected &lt;rejection&gt;             a config Prometheus rejected
    * rejected-baseline &lt;rejection&gt;    the same, with its baseline
    * rejected-cleared                  no rejected config
+   * reload-asked &lt;hash&gt; &lt;time&gt;      a reload asked for the config files owned now
    * </pre>
    *
    * <p>An entry is {@code <sha256> <KIND> <mode>}, a verification
@@ -166,6 +173,11 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
         return this;
       }
 
+      Builder reloadAsked(ReloadAsked asked) {
+        lines.add(reloadAskedLine(asked));
+        return this;
+      }
+
       Change build() {
         return new Change(lines, paths);
       }
@@ -187,7 +199,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
 
   Manifest withGeneration(long newGeneration) {
     return new Manifest(newGeneration, owned, pending, claimed, temporaryFiles, verification,
-        verifiedFiles, rejected);
+        verifiedFiles, rejected, reloadAsked);
   }
 
   String format() {
@@ -201,6 +213,7 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
     verifiedFiles.forEach((path, e) -> out.append(entryLine("verified-file", path, e))
         .append('\n'));
     out.append(rejectedLine());
+    out.append(askedLine());
     return out.toString();
   }
 
@@ -212,7 +225,8 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
   long formattedBytes() {
     long bytes = utf8Length(head()) + entryBytes("owned", owned)
         + entryBytes("claimed", claimed) + utf8Length(verificationLine())
-        + entryBytes("verified-file", verifiedFiles) + utf8Length(rejectedLine());
+        + entryBytes("verified-file", verifiedFiles) + utf8Length(rejectedLine())
+        + utf8Length(askedLine());
     for (String path : temporaryFiles) {
       bytes += "temp ".length() + utf8Length(path) + 1;
     }
@@ -237,6 +251,14 @@ record Manifest(long generation, SortedMap<String, Entry> owned, boolean pending
 
   private String rejectedLine() {
     return rejected.map(r -> rejectionLine(r) + '\n').orElse("");
+  }
+
+  private String askedLine() {
+    return reloadAsked.map(a -> reloadAskedLine(a) + '\n').orElse("");
+  }
+
+  private static String reloadAskedLine(ReloadAsked a) {
+    return "reload-asked " + a.configHash() + ' ' + a.baseline();
   }
 
   /** The UTF-8 bytes of {@code entries}' lines as {@link #entryLine} makes them, and ends. */

@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.Verification;
 import io.promcc.prometheus.Manifest.Entry;
 import java.time.Instant;
@@ -36,6 +37,7 @@ final class ManifestLines {
   private SortedMap<String, Entry> verifiedFiles;
   private boolean verifiedFilesCopied;
   private RejectedConfig rejected;
+  private ReloadAsked reloadAsked;
 
   ManifestLines(Manifest from, boolean change) {
     this.change = change;
@@ -47,6 +49,7 @@ final class ManifestLines {
     verification = from.verification().orElse(null);
     verifiedFiles = from.verifiedFiles();
     rejected = from.rejected().orElse(null);
+    reloadAsked = from.reloadAsked().orElse(null);
   }
 
   void read(String line, String source, int number) {
@@ -67,8 +70,20 @@ final class ManifestLines {
   private boolean readCommon(String word, String rest) {
     switch (word) {
       case "pending" -> pending = true;
-      case "owned" -> putEntry(owned()::put, rest);
-      case "claimed" -> owned().remove(putEntry(claimed()::put, rest));
+      case "owned" -> dropAskIfConfig(owned().get(putEntry(owned()::put, rest)));
+      case "claimed" -> {
+        String path = putEntry(claimed()::put, rest);
+        owned().remove(path);
+        dropAskIfConfig(claimed().get(path));
+      }
+      case "reload-asked" -> {
+        String[] f = rest.split(" ", -1);
+        if (f.length != 2 || f[0].isEmpty()) {
+          throw new IllegalArgumentException("expected <config hash> <lastConfigTime> after "
+              + "\"reload-asked\"");
+        }
+        reloadAsked = new ReloadAsked(f[0], Instant.parse(f[1]));
+      }
       case "temp" -> {
         if (rest.isEmpty()) {
           throw new IllegalArgumentException("expected a path after \"temp\"");
@@ -123,10 +138,14 @@ final class ManifestLines {
         claimed = Collections.emptySortedMap();
         claimedCopied = false;
       }
-      case "disowned" -> owned().remove(rest);
+      case "disowned" -> {
+        dropAskIfConfig(owned().get(rest));
+        owned().remove(rest);
+      }
       case "temps-removed" -> temps.clear();
       case "verified-owned" -> {
         verification = verification(rest, "verified-owned");
+        reloadAsked = null;
         verifiedFiles = frozenOwned();
         verifiedFilesCopied = false;
       }
@@ -136,6 +155,17 @@ final class ManifestLines {
       }
     }
     return true;
+  }
+
+  /**
+   * In a change, a line that changes the entry of an owned configuration file (written,
+   * claimed by a write or a restore, deleted) drops the reload asked: it was for other files.
+   * A manifest file names the ask after its owned files, and keeps it.
+   */
+  private void dropAskIfConfig(Entry changed) {
+    if (change && changed != null && changed.kind().isConfig()) {
+      reloadAsked = null;
+    }
   }
 
   private SortedArrayMap.Edit<Entry> owned() {
@@ -188,6 +218,6 @@ final class ManifestLines {
         claimedCopied ? Collections.unmodifiableSortedMap(claimed) : claimed, temps,
         Optional.ofNullable(verification),
         verifiedFilesCopied ? Collections.unmodifiableSortedMap(verifiedFiles) : verifiedFiles,
-        Optional.ofNullable(rejected));
+        Optional.ofNullable(rejected), Optional.ofNullable(reloadAsked));
   }
 }

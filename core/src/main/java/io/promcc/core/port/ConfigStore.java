@@ -1,5 +1,7 @@
 package io.promcc.core.port;
 
+import static java.util.Objects.requireNonNull;
+
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
@@ -59,6 +61,16 @@ public interface ConfigStore {
 
   /** Records the configuration Prometheus rejected, or clears it (empty). */
   void markRejected(Optional<RejectedConfig> rejected);
+
+  /**
+   * Records that a reload of the configuration files the store owns right now is asked for
+   * ({@link DeliveryRecord#reloadAsked()}), until a configuration file changes (a write or a
+   * restore) or a verification is recorded: either drops it. The default keeps nothing, so a
+   * controller restarted during a reload reloads that configuration once more.
+   */
+  default void markReloadAsked(ReloadAsked asked) {
+    requireNonNull(asked, "asked == null");
+  }
 
   /**
    * Puts the last verified configuration back: rewrites owned configuration files whose content

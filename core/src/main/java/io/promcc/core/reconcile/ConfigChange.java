@@ -10,6 +10,7 @@ import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
+import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.port.Verification;
@@ -41,10 +42,11 @@ final class ConfigChange {
   private final ReloadVerifier verifier;
   private final Rollback rollback;
   private final StoreRecorder recorder;
+  private final AskedReload asked;
 
   ConfigChange(Optional<PrometheusControl> prometheus, Duration readyTimeout,
       Executor background, PrometheusProbe probe, ReloadVerifier verifier, Rollback rollback,
-      StoreRecorder recorder) {
+      StoreRecorder recorder, AskedReload asked) {
     this.prometheus = prometheus;
     this.readyTimeout = readyTimeout;
     this.background = background;
@@ -52,6 +54,7 @@ final class ConfigChange {
     this.verifier = verifier;
     this.rollback = rollback;
     this.recorder = recorder;
+    this.asked = asked;
   }
 
   /**
@@ -149,8 +152,36 @@ final class ConfigChange {
             + e.getMessage(), written, false);
       }
     }
+    Optional<ReloadAsked> loadedMeanwhile = rest.isEmpty()
+        ? asked.loadedBy(desired, onDisk, before) : Optional.empty();
+    if (loadedMeanwhile.isPresent()) {
+      return recordLoadedMeanwhile(desired, loadedMeanwhile.get(), pin, written);
+    }
+    asked.asking(desired, before);
     return reloadDesired(desired, verified, restorable, pin, before, written, timer)
         .afterDesiredReload();
+  }
+
+  /**
+   * Records Prometheus' load of {@code desired}'s config files, which a reload asked for
+   * ({@code loaded}) made after its baseline (the controller stopped before it saw the load's
+   * end), and lifts {@code pin}, as {@link #reloadDesired} does after a reload: the config is
+   * not reloaded again.
+   */
+  private Delivered recordLoadedMeanwhile(DesiredState desired, ReloadAsked loaded,
+      Optional<RejectedConfig> pin, Written written) {
+    rollback.unconfirmedRollback = null; // prometheus runs the desired config
+    String config = shortHash(desired.configHash());
+    Optional<String> refused = recorder.recordLoad(new Verification(desired.hash(),
+        desired.configHash(), loaded.baseline()), pin).said("recording that");
+    if (refused.isPresent()) {
+      return Delivered.of(Outcome.FAILED, "prometheus loaded config " + config + " after "
+          + "the reload asked for it, but " + refused.get(), written, true);
+    }
+    return Delivered.of(written.paths.isEmpty() && written.deleted.isEmpty()
+        ? Outcome.UNCHANGED : Outcome.WRITTEN, "prometheus loaded config " + config
+        + " after the reload asked for it (a load later than " + loaded.baseline()
+        + " on its clock): recorded, not reloaded again", written, true);
   }
 
   /**

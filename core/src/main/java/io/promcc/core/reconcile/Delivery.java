@@ -48,7 +48,10 @@ import java.util.concurrent.Executor;
  *       load finished) and nothing more is asked; the verification's {@code loadedAt} is the
  *       baseline's {@code lastConfigTime}, a bound the load is at or after. A signal reload
  *       counts once runtime info shows a newer successful load. A load that fails later (someone
- *       else's reload) is caught by the next reconcile's "nothing to do" check.
+ *       else's reload) is caught by the next reconcile's "nothing to do" check. The reload is
+ *       recorded in the store before it is asked ({@link AskedReload}): a controller stopped
+ *       before it saw the end finds after its restart a successful load later than the
+ *       baseline, with those files still on disk, and records it instead of reloading.
  *   <li><b>Rejection</b>: Prometheus answers the reload with an error, or goes away during it
  *       and is not ready within the ready timeout. The last verified config is restored (never
  *       an older certificate over a newer one) and reloaded, and the rejected config is pinned:
@@ -97,7 +100,7 @@ final class Delivery {
     this.recorder = new StoreRecorder(store, rollback, pins);
     this.pinned = new PinnedDelivery(store, prometheus, validator, probe, rollback, recorder);
     this.change = new ConfigChange(prometheus, readyTimeout, background, probe, verifier,
-        rollback, recorder);
+        rollback, recorder, new AskedReload(store));
   }
 
   /**

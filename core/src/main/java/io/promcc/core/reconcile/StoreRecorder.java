@@ -30,7 +30,8 @@ final class StoreRecorder {
    * after the reload): recorded by the next delivery before anything is decided from the
    * store's record, while the config files on disk are still the loaded ones, so a config that
    * loaded is not taken for one Prometheus never verified (and restored over). Not kept across
-   * restarts: nothing then says the config loaded, and it is reloaded.
+   * restarts: there the store's record of the reload asked for it ({@link AskedReload}) tells
+   * whether the config loaded, else it is reloaded.
    */
   private Verification unrecorded;
   /**

@@ -32,6 +32,7 @@ public final class FakeConfigStore implements ConfigStore {
   private SortedMap<String, DesiredFile> verifiedFiles;
   private Verification verification;
   private RejectedConfig rejected;
+  private ReloadAsked reloadAsked;
   private final List<String> writeLog = new ArrayList<>();
   private final List<String> deleteLog = new ArrayList<>();
   private String writeFailure;
@@ -57,15 +58,24 @@ public final class FakeConfigStore implements ConfigStore {
       throw new ConfigStoreException(writeFailure);
     }
     for (String path : diff.writes()) {
-      owned.put(path, desired.files().get(path));
+      DesiredFile file = desired.files().get(path);
+      dropReloadAskedIfConfig(owned.put(path, file));
+      dropReloadAskedIfConfig(file);
       writeLog.add(path);
     }
     for (String path : diff.deletes()) {
       if (!owned.containsKey(path)) {
         throw new ConfigStoreException("refusing to delete \"" + path + "\": not owned");
       }
-      owned.remove(path);
+      dropReloadAskedIfConfig(owned.remove(path));
       deleteLog.add(path);
+    }
+  }
+
+  /** A configuration file changed: the reload asked for is no longer of the files on disk. */
+  private void dropReloadAskedIfConfig(DesiredFile changed) {
+    if (changed != null && changed.kind().isConfig()) {
+      reloadAsked = null;
     }
   }
 
@@ -84,7 +94,13 @@ public final class FakeConfigStore implements ConfigStore {
 
   @Override
   public synchronized DeliveryRecord record() {
-    return new DeliveryRecord(Optional.ofNullable(verification), Optional.ofNullable(rejected));
+    return new DeliveryRecord(Optional.ofNullable(verification), Optional.ofNullable(rejected),
+        Optional.ofNullable(reloadAsked));
+  }
+
+  @Override
+  public synchronized void markReloadAsked(ReloadAsked asked) {
+    reloadAsked = requireNonNull(asked, "asked == null");
   }
 
   @Override
@@ -96,6 +112,7 @@ public final class FakeConfigStore implements ConfigStore {
   public synchronized void markVerified(Verification newVerification) {
     verification = requireNonNull(newVerification, "verification == null");
     verifiedFiles = new TreeMap<>(owned);
+    reloadAsked = null;
   }
 
   @Override
@@ -103,6 +120,7 @@ public final class FakeConfigStore implements ConfigStore {
     if (verifiedFiles == null) {
       return false;
     }
+    reloadAsked = null;
     verifiedFiles.forEach((path, file) -> {
       if (unowned.containsKey(path) && !owned.containsKey(path)) {
         return; // no longer ours: someone else's file is never overwritten

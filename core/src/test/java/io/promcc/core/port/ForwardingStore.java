@@ -38,6 +38,11 @@ public class ForwardingStore implements ConfigStore {
   }
 
   @Override
+  public void markReloadAsked(ReloadAsked asked) {
+    delegate.markReloadAsked(asked);
+  }
+
+  @Override
   public void markVerified(Verification verification) {
     delegate.markVerified(verification);
   }

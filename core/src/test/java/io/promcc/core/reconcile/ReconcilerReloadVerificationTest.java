@@ -281,8 +281,11 @@ class ReconcilerReloadVerificationTest {
     assertEquals(Optional.empty(), f.store.record().rejected(), "nothing pinned");
     assertTrue(f.prometheusRunsJobsOf("b"));
     assertTrue(f.hasJobsOf("b"), "the new config stays on disk, where Prometheus loaded it from");
-    // the next start reloads and verifies it
+    // the next start finds Prometheus' load of it and records it, without a reload
+    int reloads = f.prometheus.reloads();
     ReconcileResult next = f.reconciler().reconcile();
-    assertEquals(Outcome.RELOADED, next.outcome(), next.message());
+    assertEquals(Outcome.UNCHANGED, next.outcome(), next.message());
+    assertEquals(reloads, f.prometheus.reloads(), next.message());
+    assertEquals(next.configHash(), f.store.record().verified().map(v -> v.configHash()));
   }
 }
