@@ -5,6 +5,7 @@ import static io.promcc.core.reconcile.PrometheusProbe.await;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.model.Quoting;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
@@ -120,6 +121,12 @@ final class ConfigChange {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
             written, false);
       } catch (PrometheusUnavailableException stillDown) {
+        if (verified.isEmpty() && !notReadyInTime.get()) {
+          // it never answered, and never loaded a config promcc wrote: it may exit at start
+          // on this one (a key its release refuses), which only its own log names
+          return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage()
+              + neverLoaded(desired), written, false);
+        }
         if (verified.isEmpty() || Thread.currentThread().isInterrupted()) {
           return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage(),
               written, false);
@@ -160,6 +167,14 @@ final class ConfigChange {
     asked.asking(desired, before);
     return reloadDesired(desired, verified, restorable, pin, before, written, timer)
         .afterDesiredReload();
+  }
+
+  /** What a wait for a Prometheus that never loaded a config promcc wrote adds to its end. */
+  private static String neverLoaded(DesiredState desired) {
+    return "; the config promcc wrote (" + Quoting.quote(desired.configPath())
+        + " in its output folder) has never been loaded: prometheus may refuse it at start "
+        + "and exit (its log says why); check it with `promtool check config` of the "
+        + "prometheus release in use";
   }
 
   /**
