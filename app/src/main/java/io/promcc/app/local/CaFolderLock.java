@@ -6,11 +6,15 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -30,7 +34,9 @@ import java.util.function.LongSupplier;
 final class CaFolderLock {
   /**
    * The folders a CA of this process has claimed, by file key (device and inode) or, without
-   * one, by path; guarded by itself.
+   * one, by path; guarded by itself. A claim holds its folder open, so that its inode is not
+   * freed while it lasts: a folder deleted during a claim's wait, and one made then, which could
+   * take a freed inode (ext4 gives the last one freed), are never taken for one another.
    */
   private static final Set<Object> CLAIMED = new HashSet<>();
 
@@ -39,12 +45,12 @@ final class CaFolderLock {
    * waited for it counts towards the wait for the lock. Close it after the lock file.
    */
   static final class Claim implements AutoCloseable {
-    private final Object key;
+    private final Opened folder;
     private final Duration waited;
     private boolean closed; // guarded by CLAIMED
 
-    private Claim(Object key, Duration waited) {
-      this.key = key;
+    private Claim(Opened folder, Duration waited) {
+      this.folder = folder;
       this.waited = waited;
     }
 
@@ -54,8 +60,22 @@ final class CaFolderLock {
       synchronized (CLAIMED) {
         if (!closed) {
           closed = true;
-          CLAIMED.remove(key);
+          CLAIMED.remove(folder.key());
         }
+      }
+      folder.close();
+    }
+  }
+
+  /** The folder held open (none where it could not be opened), and its key. */
+  private record Opened(Object key, Optional<DirectoryStream<Path>> held) {
+    void close() {
+      try {
+        if (held.isPresent()) {
+          held.get().close();
+        }
+      } catch (IOException e) {
+        // a directory's descriptor: nothing was written through it
       }
     }
   }
@@ -136,29 +156,47 @@ final class CaFolderLock {
    *     interrupt
    */
   Claim claim(BooleanSupplier stopped) {
-    Object key = key();
+    Opened opened = open();
     Duration waited = Duration.ZERO;
-    while (true) {
-      synchronized (CLAIMED) {
-        if (CLAIMED.add(key)) {
-          return new Claim(key, waited);
+    try {
+      while (true) {
+        synchronized (CLAIMED) {
+          if (CLAIMED.add(opened.key())) {
+            return new Claim(opened, waited);
+          }
         }
+        if (waited.compareTo(lockWait) >= 0) {
+          throw new LocalCaException("local CA state folder " + quote(folder) + " is used by "
+              + "another local CA of this process, still after " + lockWait);
+        }
+        waited = pause(waited, stopped);
       }
-      if (waited.compareTo(lockWait) >= 0) {
-        throw new LocalCaException("local CA state folder " + quote(folder) + " is used by "
-            + "another local CA of this process, still after " + lockWait);
-      }
-      waited = pause(waited, stopped);
+    } catch (RuntimeException | Error e) {
+      opened.close();
+      throw e;
     }
   }
 
-  /** The folder's file key, which another path to it shares; its path if it has none. */
-  private Object key() {
+  /**
+   * The folder held open, with its file key, which another path to it shares, read from what
+   * was opened (not a folder put in its place since); its path if it has none, or cannot be
+   * opened.
+   */
+  private Opened open() {
+    DirectoryStream<Path> held;
     try {
-      Object key = Files.readAttributes(folder, BasicFileAttributes.class).fileKey();
-      return key != null ? key : folder;
+      held = Files.newDirectoryStream(folder);
     } catch (IOException e) {
-      return folder; // its users report what fails there
+      return new Opened(folder, Optional.empty()); // its users report what fails there
+    }
+    try {
+      BasicFileAttributes attributes = held instanceof SecureDirectoryStream<Path> secure
+          ? secure.getFileAttributeView(BasicFileAttributeView.class).readAttributes()
+          : Files.readAttributes(folder, BasicFileAttributes.class);
+      Object key = attributes.fileKey();
+      return new Opened(key != null ? key : folder, Optional.of(held));
+    } catch (IOException e) {
+      return new Opened(folder, Optional.of(held));
     }
   }
 
