@@ -32,6 +32,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * The running controller: its status port bound first (so probes answer during start-up, and a
@@ -44,10 +47,12 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Controller {
   private static final System.Logger LOG = System.getLogger(Controller.class.getName());
-  /** How long a stop waits for a running reconcile before interrupting its waits. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(4);
-  /** How long {@link #stop()} waits for {@link #run()} to end; run() may take longer. */
-  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  /** The bound of the whole stop, from {@link #stop()} to {@link #run()}'s end. */
+  static final Duration STOP_BUDGET = Duration.ofSeconds(10);
+  /** How long a stop waits for a running reconcile, before and after interrupting its waits. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(3);
+  /** How long {@link #stop()} waits for {@link #run()} to end: its bound, and a second. */
+  static final Duration STOP_WAIT = STOP_BUDGET.plusSeconds(1);
   /** How the warning of a stop that gave up waiting for a running reconcile begins. */
   static final String GAVE_UP = "stopped without waiting longer for the reconcile that";
   /** The lock file in the local CA's state folder. */
@@ -71,7 +76,10 @@ public final class Controller {
   private final Clock clock;
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final Duration stopBudget;
+  private final AtomicReference<StopDeadline> stopDeadline = new AtomicReference<>();
   private volatile StatusServer status;
+  private volatile boolean running; // run() began
   private volatile List<FolderLock> locks = List.of();
   private volatile PlannerFileWatches plannerWatches; // once started
   private volatile Optional<FileWatcher.Watch> credentialWatch = Optional.empty();
@@ -84,6 +92,17 @@ public final class Controller {
       FileWatcher watcher, ControllerMetrics metrics, LoopHealth health,
       Optional<ServiceEvents> events, Provider<Optional<LeaderElection>> election,
       Optional<TargetWatch> targets, Optional<PrometheusWatch> prometheusWatch, Clock clock) {
+    this(settings, clusters, certificates, loop, inputs, watcher, metrics, health, events,
+        election, targets, prometheusWatch, clock, STOP_BUDGET);
+  }
+
+  /** As above, the whole stop bounded by {@code stopBudget} (a seam for tests). */
+  Controller(RunSettings settings, GuestClusterSource clusters, CertificateSource certificates,
+      ReconcileLoop loop, PlanInputs inputs, FileWatcher watcher, ControllerMetrics metrics,
+      LoopHealth health, Optional<ServiceEvents> events,
+      Provider<Optional<LeaderElection>> election, Optional<TargetWatch> targets,
+      Optional<PrometheusWatch> prometheusWatch, Clock clock, Duration stopBudget) {
+    this.stopBudget = requireNonNull(stopBudget, "stopBudget == null");
     this.settings = requireNonNull(settings, "settings == null");
     this.clusters = requireNonNull(clusters, "clusters == null");
     this.certificates = requireNonNull(certificates, "certificates == null");
@@ -152,11 +171,6 @@ public final class Controller {
       throw e;
     }
     return List.copyOf(held);
-  }
-
-  private void releaseLocks() {
-    locks.forEach(FolderLock::close);
-    locks = List.of();
   }
 
   /** The status server on {@code --http-address}, bound before any folder is made. */
@@ -239,6 +253,7 @@ public final class Controller {
    *     that a supervisor restarts it instead of keeping one without a controller
    */
   public void run() {
+    running = true;
     try {
       if (awaitSources()) {
         health.sourcesSynced();
@@ -248,8 +263,11 @@ public final class Controller {
         stopping.await();
         Instant stopAt = clock.instant();
         health.stopping(); // before the loop ends, so its end is no failure
-        loop.stop(STOP_GRACE);
-        runner.join(STOP_GRACE.toMillis());
+        Duration grace = STOP_GRACE.multipliedBy(stopBudget.toMillis())
+            .dividedBy(STOP_BUDGET.toMillis()); // to end, and again once its waits interrupted
+        loop.stop(grace);
+        TimeUnit.NANOSECONDS.timedJoin(runner, stopDeadline()
+            .leftKeeping(stopBudget.minus(grace.multipliedBy(2))).toNanos()); // the closes' share
         if (runner.isAlive()) {
           gaveUp(runner, Duration.between(stopAt, clock.instant()));
         }
@@ -341,42 +359,42 @@ public final class Controller {
   }
 
   /**
-   * Stops: no new triggers, a running reconcile may finish (after {@link #STOP_GRACE} its waits
-   * are interrupted; files stay whole), then {@link #run()} closes sources, watches and the
-   * status port. Returns when run() has done that, or after {@link #STOP_WAIT} (10 s), which can
-   * be before: run() waits up to three times STOP_GRACE (12 s) for a running reconcile, and then
-   * closes (the Vault client alone may wait 10 s for its workers). Who needs everything closed
-   * waits for run() to return; {@code promcc run} exits only then.
+   * Stops within {@link #STOP_BUDGET} (10 s): no new triggers, a running reconcile may finish
+   * (after {@link #STOP_GRACE} its waits are interrupted, and it is given as long again), then
+   * {@link #run()} closes sources, watches, the status port and the locks, each within what is
+   * left ({@link StopDeadline}). Returns when run() has, at the latest after {@link #STOP_WAIT}.
    */
   public void stop() {
+    if (running) { // else its bound counts from run()'s stop
+      stopDeadline();
+    }
     if (stopping.getCount() > 0) {
       LOG.log(Level.INFO, "stopping: no new reconcile; a running one may finish");
     }
     stopping.countDown();
     try {
-      ended.await(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      ended.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
+  /** The stop's bound, begun by the first call: a stop during run(), or run()'s or start()'s. */
+  private StopDeadline stopDeadline() {
+    stopDeadline.compareAndSet(null, new StopDeadline(stopBudget, System::nanoTime));
+    return stopDeadline.get();
+  }
+
   private void closeAll() {
     List<AutoCloseable> all = new ArrayList<>(List.of(clusters, certificates, watcher));
-    // after the watcher, which asks for their reloads
-    Optional.ofNullable(plannerWatches).ifPresent(all::add);
-    credentialWatch.ifPresent(all::add);
-    events.ifPresent(all::add);
-    election.ifPresent(all::add);
-    targets.ifPresent(all::add);
-    prometheusWatch.ifPresent(all::add);
-    for (AutoCloseable closeable : all) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "closing " + closeable + " failed: " + e);
-      }
-    }
-    Optional.ofNullable(status).ifPresent(StatusServer::close);
-    releaseLocks(); // last: nothing of this controller writes any more
+    // the planner's after the watcher, which asks for their reloads
+    Stream.of(Optional.ofNullable(plannerWatches), credentialWatch, events, election, targets,
+        prometheusWatch, Optional.ofNullable(status)).flatMap(Optional::stream).forEach(all::add);
+    List<FolderLock> held = locks;
+    locks = List.of();
+    stopDeadline().closeInOrder(Stream.concat(all.stream().map(StopDeadline.Part::of),
+        // last: nothing of this controller writes any more
+        Stream.of(new StopDeadline.Part("the folder locks", () -> held.forEach(FolderLock::close))))
+        .toList());
   }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The stop's times the operators' guide and the StatefulSet give are the code's. */
 class StopTimesDocumentedTest {
   private static final long GRACE = Controller.STOP_GRACE.toSeconds();
+  private static final long BUDGET = Controller.STOP_BUDGET.toSeconds();
 
   @Test
   void theOperatorsGuideGivesTheStopsTimes() throws Exception {
@@ -20,18 +21,23 @@ class StopTimesDocumentedTest {
     String stopping = operations.substring(operations.indexOf("**Stopping (SIGTERM).**"));
     stopping = stopping.substring(0, stopping.indexOf("## "));
 
+    assertTrue(stopping.contains("The whole stop ends within " + BUDGET + " seconds of the "
+        + "signal"), stopping);
     assertTrue(stopping.contains("after " + GRACE + " seconds its waits"), stopping);
-    assertTrue(stopping.contains("outlasts " + 3 * GRACE + " seconds (" + GRACE + " to finish, "
-        + GRACE + " after its waits are interrupted, " + GRACE + " more)"), stopping);
+    assertTrue(stopping.contains("outlasts " + 2 * GRACE + " seconds (" + GRACE + " to finish, "
+        + GRACE + " after its waits are interrupted)"), stopping);
+    assertTrue(stopping.contains("at most what is left of the " + BUDGET + " seconds, less "
+        + StopDeadline.LEAST.toMillis() / 1000.0 + " s kept for each part after it"), stopping);
     assertTrue(stopping.contains("interrupted and given " + StopBudget.TOTAL.toSeconds()
         + " seconds in all to end, and each closed once less is left "
         + StopBudget.LEAST.toMillis() / 1000.0 + " s"), stopping);
-    assertTrue(operations.contains("(some " + 3 * GRACE + " seconds: " + GRACE + " to finish, "
-        + GRACE + " after its waits are interrupted, " + GRACE + " more)"),
-        "the Configuration section's times differ from STOP_GRACE");
+    assertTrue(stopping.contains("leave promcc's " + BUDGET + " seconds"), stopping);
+    assertTrue(operations.contains("(" + 2 * GRACE + " seconds: " + GRACE + " to finish, "
+        + GRACE + " after its waits are interrupted, so that the whole stop ends within "
+        + BUDGET + " seconds)"), "the Configuration section's times differ from STOP_GRACE");
   }
 
-  /** The Pod's grace period leaves room for run()'s waits and a stop's own wait after them. */
+  /** The Pod's grace period leaves room for the whole stop. */
   @Test
   void theStatefulSetLeavesTheStopItsTime() throws Exception {
     String set = Files.readString(Path.of("..", "deploy", "statefulset.yaml"));
@@ -39,7 +45,7 @@ class StopTimesDocumentedTest {
 
     assertTrue(grace.find(), "no terminationGracePeriodSeconds");
     long seconds = Long.parseLong(grace.group(1));
-    assertTrue(seconds > 3 * GRACE + Controller.STOP_WAIT.toSeconds(),
+    assertTrue(seconds > Controller.STOP_WAIT.toSeconds(),
         "terminationGracePeriodSeconds " + seconds + " leaves no room for promcc's stop");
   }
 }

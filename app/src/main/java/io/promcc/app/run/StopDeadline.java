@@ -1,0 +1,134 @@
+package io.promcc.app.run;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The one bound of a controller's whole stop, counted from the stop: the wait for a running
+ * reconcile takes its share first, then each part is closed in order on its own thread and waited
+ * for at most what is left, less {@link #LEAST} kept for each part after it, so that a part that
+ * hangs (a Vault client revoking its token with Vault not answering, a read of a stuck volume, an
+ * api server that takes the Lease's release and does not answer) holds the stop no longer and the
+ * parts after it are still closed. A part not closed in its time is named in one warning and goes
+ * on; it ends with the process. The stop ends within {@link #total()} but for the few milliseconds
+ * of starting and ending those threads.
+ *
+ * <p>Used by one thread at a time.
+ */
+final class StopDeadline {
+  private static final System.Logger LOG = System.getLogger(Controller.class.getName());
+  /** The time kept for each part still to be closed after the one being closed. */
+  static final Duration LEAST = Duration.ofMillis(200);
+
+  private final Duration total;
+  private final LongSupplier ticker;
+  private final long began;
+
+  /** A part of the controller closed in a stop: what the warning calls it, and its close. */
+  record Part(String name, AutoCloseable closeable) {
+    Part {
+      requireNonNull(name, "name == null");
+      requireNonNull(closeable, "closeable == null");
+    }
+
+    /**
+     * {@code closeable}, named by its class: its {@code toString()} may wait for a lock that
+     * what hangs holds.
+     */
+    static Part of(AutoCloseable closeable) {
+      return new Part(closeable.getClass().getSimpleName(), closeable);
+    }
+  }
+
+  /** Begins {@code total} now, on {@code ticker} (nanoseconds, as {@link System#nanoTime()}). */
+  StopDeadline(Duration total, LongSupplier ticker) {
+    this.total = requireNonNull(total, "total == null");
+    this.ticker = requireNonNull(ticker, "ticker == null");
+    this.began = ticker.getAsLong();
+  }
+
+  /** The whole stop's bound. */
+  Duration total() {
+    return total;
+  }
+
+  /** What is left of {@link #total()}, none once it has passed. */
+  Duration left() {
+    Duration left = total.minusNanos(ticker.getAsLong() - began);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** What is left less {@code keep} (kept for what comes after), none if that is not more. */
+  Duration leftKeeping(Duration keep) {
+    Duration left = left().minus(keep);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /**
+   * Closes {@code parts} in order, each within what is left less {@link #LEAST} for each later
+   * part; a close that fails is logged, one not ended in its time named in one warning.
+   *
+   * @throws Error the first {@link Error} a close threw, once every part was closed
+   */
+  void closeInOrder(List<Part> parts) {
+    Error error = null;
+    boolean interrupted = false;
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      Duration given = leftKeeping(LEAST.multipliedBy(parts.size() - 1L - i));
+      Closing closing = new Closing(part);
+      Thread thread = new Thread(closing, "promcc-stop-closing");
+      thread.setDaemon(true);
+      long before = ticker.getAsLong();
+      thread.start();
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(thread, given.toNanos()); // none if 0
+      } catch (InterruptedException e) {
+        interrupted = true; // the parts are closed all the same
+      }
+      if (thread.isAlive()) {
+        LOG.log(Level.WARNING, "stopping: closing " + part.name() + " had not ended after "
+            + Duration.ofNanos(ticker.getAsLong() - before).toMillis() + " ms, what the stop's "
+            + total.toSeconds() + " s left it; it goes on, and ends with the process");
+      } else if (closing.failure instanceof Error e) {
+        if (error == null) {
+          error = e;
+        } else {
+          error.addSuppressed(e);
+        }
+      } else if (closing.failure != null) {
+        LOG.log(Level.WARNING, "closing " + part.name() + " failed: " + closing.failure);
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  /** One part's close, on its own thread. */
+  private static final class Closing implements Runnable {
+    private final Part part;
+    private volatile Throwable failure;
+
+    Closing(Part part) {
+      this.part = part;
+    }
+
+    @Override
+    public void run() {
+      try {
+        part.closeable().close();
+      } catch (Throwable e) {
+        failure = e;
+      }
+    }
+  }
+}

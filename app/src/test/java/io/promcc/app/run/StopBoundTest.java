@@ -1,0 +1,175 @@
+package io.promcc.app.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.promcc.app.local.FileWatcher;
+import io.promcc.app.loop.ReconcileLoop;
+import io.promcc.app.settings.RunSettings;
+import io.promcc.app.settings.SettingsLoader;
+import io.promcc.app.status.ControllerMetrics;
+import io.promcc.app.status.LoopHealth;
+import io.promcc.core.model.GuestCluster;
+import io.promcc.core.model.Problems;
+import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.port.CertificateSource;
+import io.promcc.core.port.FakeCertificateSource;
+import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.ReconcileResult;
+import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stop ends within its budget, however its parts hang: a reconcile that outlasts its
+ * share, a read of a watched file that ignores its interrupt (a stuck volume) and a certificate
+ * source whose close does not end (a Vault client revoking its token from a Vault that does not
+ * answer); each part that ran out is named in one warning. Real time, with a budget of 3 s and a
+ * generous bound on its end (the parts hang until the test ends).
+ */
+class StopBoundTest {
+  private static final Duration BUDGET = Duration.ofSeconds(3);
+  /** What a busy machine may add to the budget: thread starts and log lines. */
+  private static final Duration SLACK = Duration.ofSeconds(3);
+  private static final Duration BOUND = Duration.ofSeconds(60);
+
+  @TempDir Path temp;
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final Handler recorder = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() { }
+
+    @Override
+    public void close() { }
+  };
+
+  @AfterEach
+  void releaseTheHungParts() {
+    release.countDown();
+    Logger.getLogger("io.promcc.app").removeHandler(recorder);
+  }
+
+  @Test
+  void aStopWithAStuckFileReadAndAVaultCloseThatHangsEndsWithinItsBudget() throws Exception {
+    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
+        "clusters", temp.resolve("clusters.yml").toString(),
+        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
+        "http-address", "127.0.0.1:0"), Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    Clock clock = Clock.systemUTC();
+    CountDownLatch reconciling = new CountDownLatch(1);
+    ReconcileLoop loop = new ReconcileLoop(() -> {
+      reconciling.countDown();
+      awaitIgnoringInterrupts(release); // outlasts its share of the stop
+      return unchanged();
+    }, result -> { }, settings.pacing(), clock, new Random(1));
+    FileWatcher watcher = new FileWatcher();
+    Path watched = Files.writeString(temp.resolve("watched.yml"), "a\n");
+    CountDownLatch reading = new CountDownLatch(1);
+    watcher.watch(watched, () -> { // on the watcher's thread, as a read of a stuck volume
+      reading.countDown();
+      awaitIgnoringInterrupts(release);
+    });
+    ControllerMetrics metrics = ControllerModule.metrics();
+    LoopHealth health = ControllerModule.loopHealth(settings, clock);
+    PlanInputs inputs = ControllerModule.planInputs(settings,
+        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
+    Controller controller = new Controller(settings, new FakeClusterSource(),
+        new HangingClose(release), loop, inputs, watcher, metrics, health, Optional.empty(),
+        Optional::empty, Optional.empty(), Optional.empty(), clock, BUDGET);
+    Logger.getLogger("io.promcc.app").addHandler(recorder);
+    controller.start();
+    Thread runner = new Thread(controller::run, "controller");
+    runner.start();
+    Files.writeString(watched, "b\n");
+    assertTrue(reading.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "the edit was not read");
+    assertTrue(reconciling.await(BOUND.toMillis(), TimeUnit.MILLISECONDS), "no reconcile ran");
+
+    long before = System.nanoTime();
+    controller.stop();
+    runner.join(BUDGET.plus(SLACK).toMillis()); // the budget counts from the stop
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+
+    assertFalse(runner.isAlive(), "run() had not returned " + took.toMillis() + " ms after the"
+        + " stop, whose budget is " + BUDGET);
+    assertTrue(took.compareTo(BUDGET.plus(SLACK)) < 0, "the stop took " + took);
+    List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
+        .map(LogRecord::getMessage).toList();
+    assertEquals(1, warnings.stream().filter(w -> w.startsWith(Controller.GAVE_UP)).count(),
+        warnings::toString);
+    for (String part : List.of("HangingClose", "FileWatcher")) {
+      assertEquals(1, warnings.stream().filter(w -> w.startsWith("stopping: closing " + part + " ")
+          && w.endsWith(" s left it; it goes on, and ends with the process")).count(),
+          () -> part + " is not named once: " + warnings);
+    }
+  }
+
+  private static ReconcileResult unchanged() {
+    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
+        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(), List.of(), new TreeMap<>(),
+        true, false, false, Optional.empty(), new TreeMap<>());
+  }
+
+  private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A certificate source whose close ignores its interrupt until the test ends. */
+  private static final class HangingClose implements CertificateSource {
+    private final FakeCertificateSource certificates = new FakeCertificateSource();
+    private final CountDownLatch release;
+
+    HangingClose(CountDownLatch release) {
+      this.release = release;
+    }
+
+    @Override
+    public CertificateObservation observe(Collection<GuestCluster> clusters) {
+      return certificates.observe(clusters);
+    }
+
+    @Override
+    public void close() {
+      awaitIgnoringInterrupts(release);
+    }
+  }
+}
