@@ -8,9 +8,11 @@ import io.promcc.app.Versions;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.PrometheusCredentials;
+import io.promcc.app.settings.PrometheusProbe;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
 import io.promcc.app.status.LoopHealth;
+import io.promcc.app.status.PrometheusProbeMetrics;
 import io.promcc.core.model.ControllerSettings;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.ConfigStore;
@@ -74,8 +76,10 @@ public abstract class ControllerModule {
     Duration reconcile = Reconciler.longestDelivery(settings.readyTimeout(),
         settings.reloadTimeout(), settings.reloadTimeout()).plus(settings.promtoolTimeout())
         .plus(Duration.ofMinutes(5));
+    int failures = settings.prometheusProbe().map(PrometheusProbe::failures)
+        .orElse(LoopHealth.Bounds.DEFAULT_PROMETHEUS_FAILURES); // off: no probe fails
     return new LoopHealth(clock, new LoopHealth.Bounds(Duration.ofMinutes(1), reconcile,
-        Duration.ofMinutes(5)));
+        Duration.ofMinutes(5), failures));
   }
 
   /**
@@ -114,12 +118,16 @@ public abstract class ControllerModule {
         : Optional.empty();
   }
 
-  /** With a Prometheus URL, the probe of it between reconciles that readiness follows. */
+  /**
+   * With a Prometheus URL, unless its period is off, the probe of it between reconciles that
+   * readiness follows, with its metrics.
+   */
   @Provides
   @Singleton
-  static Optional<PrometheusWatch> prometheusWatch(Optional<PrometheusControl> control,
-      LoopHealth health) {
-    return control.map(c -> new PrometheusWatch(c, health));
+  static Optional<PrometheusWatch> prometheusWatch(RunSettings settings,
+      Optional<PrometheusControl> control, LoopHealth health, ControllerMetrics metrics) {
+    return settings.prometheusProbe().flatMap(probe -> control.map(c -> new PrometheusWatch(c,
+        health, probe.period(), new PrometheusProbeMetrics(metrics.registry(), health))));
   }
 
   @Provides

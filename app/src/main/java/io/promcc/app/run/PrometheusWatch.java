@@ -3,6 +3,7 @@ package io.promcc.app.run;
 import static java.util.Objects.requireNonNull;
 
 import io.promcc.app.status.LoopHealth;
+import io.promcc.app.status.PrometheusProbeMetrics;
 import io.promcc.core.port.PrometheusControl;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -10,9 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks Prometheus whether it is ready every {@link #PERIOD}, on a thread of its own, and tells
- * {@link LoopHealth} whether it answered: a Prometheus that went away (its process gone, its
- * port closed) makes {@code /readyz} fail within a bounded time, where the reconcile loop would
+ * Asks Prometheus whether it is ready, pausing a period ({@code --prometheus-probe-period})
+ * after each ask, on a thread of its own, and tells {@link LoopHealth} whether it answered and
+ * {@link PrometheusProbeMetrics} how each ask ended: a Prometheus that went away (its process
+ * gone, its port closed) makes {@code /readyz} fail within a bounded time, where the loop would
  * find out only at its next reconcile (the resync, by default 5 minutes later, and then only
  * past the readiness grace). Each probe is one request bounded by the request timeout, {@link
  * PrometheusControl#awaitReady} with no time to wait ({@code GET /-/ready} over HTTP: an atomic
@@ -27,19 +29,45 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
 final class PrometheusWatch implements AutoCloseable {
-  static final Duration PERIOD = Duration.ofSeconds(5);
+  /** Waits up to a period for the close; a seam for tests, whose pause waits for nothing. */
+  @FunctionalInterface
+  interface Pause {
+    /** {@link CountDownLatch#await(long, TimeUnit)}, on the system's time. */
+    Pause SYSTEM = (closed, period) -> closed.await(period.toNanos(), TimeUnit.NANOSECONDS);
+
+    /** @return whether {@code closed} was counted down */
+    boolean closedWithin(CountDownLatch closed, Duration period) throws InterruptedException;
+  }
 
   private final PrometheusControl prometheus;
   private final LoopHealth health;
+  private final Duration period;
+  private final PrometheusProbeMetrics metrics;
+  private final Pause pause;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean readyAnswered; // written by the watch's thread (tests: the caller's)
 
-  PrometheusWatch(PrometheusControl prometheus, LoopHealth health) {
+  /** @param period the pause after each probe */
+  PrometheusWatch(PrometheusControl prometheus, LoopHealth health, Duration period,
+      PrometheusProbeMetrics metrics) {
+    this(prometheus, health, period, metrics, Pause.SYSTEM);
+  }
+
+  PrometheusWatch(PrometheusControl prometheus, LoopHealth health, Duration period,
+      PrometheusProbeMetrics metrics, Pause pause) {
     this.prometheus = requireNonNull(prometheus, "prometheus == null");
     this.health = requireNonNull(health, "health == null");
+    this.period = requireNonNull(period, "period == null");
+    this.metrics = requireNonNull(metrics, "metrics == null");
+    this.pause = requireNonNull(pause, "pause == null");
     this.thread = new Thread(this::run, "promcc-prometheus-watch");
     this.thread.setDaemon(true);
+  }
+
+  /** The pause after each probe. */
+  Duration period() {
+    return period;
   }
 
   void start() {
@@ -48,11 +76,16 @@ final class PrometheusWatch implements AutoCloseable {
 
   private void run() {
     try {
-      while (!closed.await(PERIOD.toMillis(), TimeUnit.MILLISECONDS)) {
-        probeOnce();
-      }
+      probeUntilClosed();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Pauses a period, probes, and again, until closed; the watch's thread (tests: the caller). */
+  void probeUntilClosed() throws InterruptedException {
+    while (!pause.closedWithin(closed, period)) {
+      probeOnce();
     }
   }
 
@@ -65,11 +98,13 @@ final class PrometheusWatch implements AutoCloseable {
     try {
       ask();
       health.prometheusAnswered();
+      metrics.probed(true);
     } catch (RuntimeException e) {
       if (closed.getCount() == 0) {
         return; // the stop interrupted it: no verdict on Prometheus
       }
       health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()));
+      metrics.probed(false); // one a reload overlapped too: it failed, though readiness waits
     }
   }
 

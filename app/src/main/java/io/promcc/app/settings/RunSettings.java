@@ -47,6 +47,7 @@ import java.util.Optional;
  * @param promtool {@code promtool} to check configs with before writing them
  * @param readyTimeout how long to wait for Prometheus to become ready
  * @param reloadTimeout how long a reload and its verification may take
+ * @param prometheusProbe the probe of Prometheus between reconciles; empty when off or no URL
  * @param syncTimeout how long to wait for the sources at start before reporting unready
  * @param certificateValidity the validity of the local CA's client certificates
  * @param prometheusPidFile reload by SIGHUP to the PID in this file instead of HTTP
@@ -79,6 +80,7 @@ public record RunSettings(
     Optional<Path> promtool,
     Duration readyTimeout,
     Duration reloadTimeout,
+    Optional<PrometheusProbe> prometheusProbe,
     Duration syncTimeout,
     Duration certificateValidity,
     Optional<Path> prometheusPidFile,
@@ -123,6 +125,7 @@ public record RunSettings(
     requireNonNull(prometheusCaBundle, "prometheusCaBundle == null");
     requireNonNull(httpAddress, "httpAddress == null");
     requireNonNull(stateDir, "stateDir == null");
+    requireNonNull(prometheusProbe, "prometheusProbe == null");
     requireNonNull(prometheusPidFile, "prometheusPidFile == null");
     requireNonNull(kubernetes, "kubernetes == null");
     requireNonNull(leaseNamespaceOrigin, "leaseNamespaceOrigin == null");
@@ -208,6 +211,7 @@ public record RunSettings(
     List<Setting> all = new ArrayList<>(CORE);
     all.addAll(PrometheusAuthOptions.TABLE);
     all.addAll(PrometheusTlsOptions.TABLE);
+    all.addAll(PrometheusProbeOptions.TABLE);
     all.addAll(KubernetesOptions.TABLE);
     all.addAll(VaultOptions.TABLE);
     return List.copyOf(all);
@@ -333,6 +337,7 @@ public record RunSettings(
     Optional<Path> promtool = r.file("promtool", SettingsReader::executable);
     Duration readyTimeout = r.required("ready-timeout", SettingsReader::positiveDuration);
     Duration reloadTimeout = r.required("reload-timeout", SettingsReader::positiveDuration);
+    Optional<PrometheusProbe> probe = PrometheusProbeOptions.from(r, prometheusUrl.isPresent());
     Duration syncTimeout = r.required("sync-timeout", SettingsReader::positiveDuration);
     Duration validity = r.required("certificate-validity", SettingsReader::positiveDuration);
     if (validity != null && validity.compareTo(Duration.ofHours(1)) < 0) {
@@ -374,8 +379,8 @@ public record RunSettings(
     return new RunSettings(clusters, discovery, certificates, certDir, out, baseConfig, profile,
         prometheusUrl, credentials, caBundle, httpAddress, shard,
         new Pacing(settle, debounce, maxDelay, resync), stateDir, outputMode, jobPrefix, promtool,
-        readyTimeout, reloadTimeout, syncTimeout, validity, pidFile, promtoolTimeout, kubernetes,
-        leaseNamespaceOrigin, vault, logLevel, keyMode);
+        readyTimeout, reloadTimeout, probe, syncTimeout, validity, pidFile, promtoolTimeout,
+        kubernetes, leaseNamespaceOrigin, vault, logLevel, keyMode);
   }
 
   /** Secrets are not part of these settings; {@link #toString()} is safe to log. */

@@ -53,6 +53,12 @@ final class UnreadOptions {
             + "written: nothing waits for Prometheus or reloads it)");
       }
     }
+    for (Setting probe : PrometheusProbeOptions.TABLE) {
+      if (r.given(probe.name()) && !prometheusUrl) {
+        r.bad(probe.name(), "is only read with --prometheus-url (without it nothing asks "
+            + "Prometheus whether it is ready)");
+      }
+    }
     String source = "certificates come from " + certificates.label();
     for (Setting vault : VaultOptions.TABLE) {
       if (certificates != CertificateMode.VAULT && r.given(vault.name())) {

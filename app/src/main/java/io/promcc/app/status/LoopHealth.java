@@ -48,10 +48,18 @@ public final class LoopHealth implements Health {
    *     liveness probe restarts the container in the middle of it
    * @param readinessGrace how long reconciles may keep failing before the controller is no
    *     longer ready
+   * @param prometheusFailures how many probes of Prometheus in a row must fail before it counts
+   *     as unavailable
    */
   public record Bounds(Duration heartbeatTimeout, Duration reconcileTimeout,
-      Duration readinessGrace) {
-    /** One minute without a heartbeat, 30 minutes per reconcile, 5 minutes of failures. */
+      Duration readinessGrace, int prometheusFailures) {
+    /** Probes of Prometheus in a row that must fail unless told otherwise. */
+    public static final int DEFAULT_PROMETHEUS_FAILURES = 3;
+
+    /**
+     * One minute without a heartbeat, 30 minutes per reconcile, 5 minutes of failures, 3
+     * probes of Prometheus.
+     */
     public static final Bounds DEFAULTS =
         new Bounds(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(5));
 
@@ -60,6 +68,16 @@ public final class LoopHealth implements Health {
       positive("heartbeat timeout", heartbeatTimeout);
       positive("reconcile timeout", reconcileTimeout);
       positive("readiness grace", readinessGrace);
+      if (prometheusFailures < 1) {
+        throw new IllegalArgumentException(
+            "prometheus failures must be positive, found \"" + prometheusFailures + "\"");
+      }
+    }
+
+    /** The bounds, with {@link #DEFAULT_PROMETHEUS_FAILURES}. */
+    public Bounds(Duration heartbeatTimeout, Duration reconcileTimeout,
+        Duration readinessGrace) {
+      this(heartbeatTimeout, reconcileTimeout, readinessGrace, DEFAULT_PROMETHEUS_FAILURES);
     }
 
     private static void positive(String name, Duration value) {
@@ -87,7 +105,7 @@ public final class LoopHealth implements Health {
   private Instant failingSince; // null unless the last finished reconcile failed
   private boolean reloadInFlight; // a reconcile asked a reload and has not ended
   private long reloadEdges; // reloads asked and ended so far: a probe's mark
-  private final PrometheusAnswers prometheus = new PrometheusAnswers();
+  private final PrometheusAnswers prometheus;
 
   /** How the last reconcile ended. */
   private record Finished(String what, Instant at) {}
@@ -99,6 +117,7 @@ public final class LoopHealth implements Health {
   public LoopHealth(Clock clock, Bounds bounds) {
     this.clock = requireNonNull(clock, "clock == null");
     this.bounds = requireNonNull(bounds, "bounds == null");
+    this.prometheus = new PrometheusAnswers(bounds.prometheusFailures());
     this.createdAt = clock.instant();
     this.lastHeartbeat = createdAt;
   }
@@ -227,6 +246,22 @@ public final class LoopHealth implements Health {
     if (mark == reloadEdges && !reloadInFlight) {
       prometheus.unanswered(clock.instant(), why);
     }
+  }
+
+  /**
+   * How many probes of Prometheus in a row got no answer since its last answer (a successful
+   * reconcile that found it running the desired config is one), as readiness counts them.
+   */
+  public synchronized int prometheusFailuresInARow() {
+    return prometheus.failuresInARow();
+  }
+
+  /**
+   * Whether Prometheus counts as unavailable: {@link Bounds#prometheusFailures()} probes in a row
+   * got no answer. Readiness fails for it once a reconcile has succeeded.
+   */
+  public synchronized boolean prometheusUnavailable() {
+    return prometheus.unavailable(clock.instant()).isPresent();
   }
 
   /** Shutdown began: not ready any more; the loop may end without failing liveness. */

@@ -8,21 +8,30 @@ import java.util.Optional;
 
 /**
  * Whether Prometheus answers the probes made of it between reconciles, for readiness: it counts
- * as unavailable once {@link #FAILURES_IN_A_ROW} probes in a row got no answer, so one slow or
- * lost answer changes nothing, and the first answer after them ends it. With the controller's
- * probe every 5 s, a Prometheus whose port closed (each probe refused at once) is unavailable
- * within 15 s; one that hangs, within 3 × (5 s + the request timeout).
+ * as unavailable once {@link LoopHealth.Bounds#prometheusFailures()} probes in a row got no
+ * answer (3 by default, so one slow or lost answer changes nothing), and the first answer after
+ * them ends it. With the controller's probe every 5 s, a Prometheus whose port closed (each
+ * probe refused at once) is unavailable within 15 s; one that hangs, within 3 × (5 s + the
+ * request timeout).
  *
  * <p>Not thread-safe: {@link LoopHealth} guards it.
  */
 final class PrometheusAnswers {
-  /** How many probes in a row must fail before Prometheus counts as unavailable. */
-  static final int FAILURES_IN_A_ROW = 3;
-
+  private final int failuresForUnavailable;
   private Instant lastAnswerAt; // null until the first answer
   private Instant firstFailureAt; // null unless the last probe failed
   private int failuresInARow;
   private String lastProblem = "";
+
+  /** @param failuresForUnavailable how many probes in a row must fail; at least 1 */
+  PrometheusAnswers(int failuresForUnavailable) {
+    this.failuresForUnavailable = failuresForUnavailable;
+  }
+
+  /** How many probes in a row got no answer since the last answer. */
+  int failuresInARow() {
+    return failuresInARow;
+  }
 
   void answered(Instant now) {
     lastAnswerAt = now;
@@ -42,11 +51,12 @@ final class PrometheusAnswers {
 
   /** Why Prometheus counts as unavailable at {@code now}, if it does; one line. */
   Optional<String> unavailable(Instant now) {
-    if (failuresInARow < FAILURES_IN_A_ROW) {
+    if (failuresInARow < failuresForUnavailable) {
       return Optional.empty();
     }
-    return Optional.of("prometheus-unavailable: " + failuresInARow + " probes in a row got no "
-        + "answer from prometheus, the first " + ago(firstFailureAt, now) + " ("
+    return Optional.of("prometheus-unavailable: " + failuresInARow
+        + (failuresInARow == 1 ? " probe" : " probes") + " in a row got no answer from "
+        + "prometheus, the first " + ago(firstFailureAt, now) + " ("
         + (lastAnswerAt == null ? "no answer yet" : "its last answer " + ago(lastAnswerAt, now))
         + "); the last: " + lastProblem);
   }

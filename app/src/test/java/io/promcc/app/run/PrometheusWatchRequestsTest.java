@@ -5,20 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.promcc.app.settings.PrometheusProbe;
 import io.promcc.app.status.HealthReport;
 import io.promcc.app.status.LoopHealth;
+import io.promcc.app.status.PrometheusProbeMetrics;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.reconcile.ScrapeDiscovery;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.prometheus.HttpPrometheusControl;
 import io.promcc.prometheus.PrometheusAdapterSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for a config load.
  */
 class PrometheusWatchRequestsTest {
+  private static final Duration PERIOD = PrometheusProbe.DEFAULTS.period();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T12:00:00Z"));
   private final LoopHealth health = new LoopHealth(clock, LoopHealth.Bounds.DEFAULTS);
   private final List<String> asked = new ArrayList<>();
@@ -76,7 +81,8 @@ class PrometheusWatchRequestsTest {
     PrometheusAdapterSettings settings = PrometheusAdapterSettings.builder(out,
         URI.create("http://127.0.0.1:" + prometheus.getAddress().getPort() + path)).build();
     return new PrometheusWatch(new HttpPrometheusControl(
-        HttpPrometheusControl.newHttpClient(settings), settings, clock), health);
+        HttpPrometheusControl.newHttpClient(settings), settings, clock), health, PERIOD,
+        new PrometheusProbeMetrics(new PrometheusRegistry(), health));
   }
 
   private static ReconcileResult reloaded() {
@@ -122,7 +128,7 @@ class PrometheusWatchRequestsTest {
     readyStatus.set(404);
 
     for (int i = 0; i < 4; i++) {
-      clock.advance(PrometheusWatch.PERIOD);
+      clock.advance(PERIOD);
       watch.probeOnce();
     }
     HealthReport ready = health.readiness();
@@ -141,7 +147,7 @@ class PrometheusWatchRequestsTest {
     readyStatus.set(503);
 
     for (int i = 0; i < 3; i++) {
-      clock.advance(PrometheusWatch.PERIOD);
+      clock.advance(PERIOD);
       watch.probeOnce();
     }
     HealthReport notReady = health.readiness();

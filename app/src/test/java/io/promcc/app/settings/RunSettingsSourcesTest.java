@@ -163,7 +163,9 @@ class RunSettingsSourcesTest extends RunSettingsFixture {
         "output-mode", "job-prefix", "promtool", "ready-timeout", "reload-timeout", "sync-timeout",
         "certificate-validity", "config", "vault-token", "vault-token-file",
         // PrometheusAuthOptionsTest
-        "prometheus-basic-auth-user", "prometheus-password-file", "prometheus-bearer-token-file"));
+        "prometheus-basic-auth-user", "prometheus-password-file", "prometheus-bearer-token-file",
+        // PrometheusProbeOptionsTest
+        "prometheus-probe-period", "prometheus-probe-failures"));
     java.util.Set<String> all = new java.util.TreeSet<>();
     RunSettings.TABLE.forEach(setting -> all.add(setting.name()));
     assertEquals(all, covered);

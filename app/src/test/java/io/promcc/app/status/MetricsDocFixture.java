@@ -67,6 +67,10 @@ abstract class MetricsDocFixture {
     VaultMetrics vault = new VaultMetrics(metrics.registry());
     vault.loginFailing("vault-unreachable");
     vault.keptReadHung(true);
+    PrometheusProbeMetrics probes = new PrometheusProbeMetrics(metrics.registry(),
+        new LoopHealth(java.time.Clock.systemUTC(), LoopHealth.Bounds.DEFAULTS));
+    probes.probed(true);
+    probes.probed(false);
     return Exposition.of(metrics.registry()).text();
   }
 

@@ -2,6 +2,7 @@ package io.promcc.app.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.status.LoopHealth.Bounds;
@@ -9,12 +10,14 @@ import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Readiness follows the probes of Prometheus between reconciles: a Prometheus that stops
- * answering makes the controller unready after {@link PrometheusAnswers#FAILURES_IN_A_ROW}
- * failed probes in a row, not at the next resync, and one slow answer does not.
+ * answering makes the controller unready after {@link Bounds#prometheusFailures()} failed probes
+ * in a row (3 by default), not at the next resync, and one slow answer does not.
  */
 class PrometheusGoneReadinessTest {
   private static final Duration PROBE = Duration.ofSeconds(5);
@@ -50,6 +53,46 @@ class PrometheusGoneReadinessTest {
     assertFalse(report.ok(), report.detail());
     assertEquals("prometheus-unavailable: 3 probes in a row got no answer from prometheus, the "
         + "first 10s ago (its last answer 15s ago); the last: " + REFUSED, report.detail());
+  }
+
+  @Test
+  void theFailuresToldAreThoseThatMakeItUnready() {
+    LoopHealth atOnce = new LoopHealth(clock, new Bounds(Duration.ofMinutes(1),
+        Duration.ofMinutes(30), Duration.ofMinutes(5), 1));
+    LoopHealth afterFive = new LoopHealth(clock, new Bounds(Duration.ofMinutes(1),
+        Duration.ofMinutes(30), Duration.ofMinutes(5), 5));
+    for (LoopHealth each : List.of(atOnce, afterFive)) {
+      each.sourcesSynced();
+      each.reconcileStarted();
+      each.reconcileFinished(Results.of(Outcome.RELOADED).build());
+      each.prometheusAnswered();
+    }
+    List<Boolean> ready = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      clock.advance(PROBE);
+      atOnce.prometheusUnanswered(REFUSED);
+      afterFive.prometheusUnanswered(REFUSED);
+      ready.add(afterFive.readiness().ok());
+      if (i == 0) {
+        assertEquals("prometheus-unavailable: 1 probe in a row got no answer from prometheus, "
+            + "the first 0s ago (its last answer 5s ago); the last: " + REFUSED,
+            atOnce.readiness().detail());
+      }
+    }
+
+    assertEquals(List.of(true, true, true, true, false), ready);
+    assertEquals(5, afterFive.prometheusFailuresInARow());
+    assertTrue(afterFive.prometheusUnavailable());
+    assertTrue(afterFive.readiness().detail().startsWith("prometheus-unavailable: 5 probes in a "
+        + "row got no answer from prometheus, the first 20s ago"), afterFive.readiness().detail());
+  }
+
+  @Test
+  void failuresMustBeAtLeastOne() {
+    assertEquals("prometheus failures must be positive, found \"0\"",
+        assertThrows(IllegalArgumentException.class, () -> new Bounds(Duration.ofMinutes(1),
+            Duration.ofMinutes(30), Duration.ofMinutes(5), 0)).getMessage());
+    assertEquals(3, Bounds.DEFAULTS.prometheusFailures());
   }
 
   @Test
