@@ -22,7 +22,14 @@ import okhttp3.internal.http2.StreamResetException;
  * "SocketException: Socket closed" for a read timeout, "StreamResetException: stream was reset:
  * INTERNAL_ERROR"). The address OkHttp connected to is the proxy's where the calls go through
  * one, so each check names the proxy too. What failed comes first: a line cut short (/readyz's,
- * at 1,000 characters, where the scope and the call come before) keeps it. Stateless.
+ * at 1,000 characters, where the scope and the call come before) keeps it. A failed connect is
+ * worded by the exception's type, never by its message: the JVM's message is the C library's
+ * strerror, in the language of {@code LANG} ("Verbindungsaufbau abgelehnt" for "Connection
+ * refused" under de_DE.UTF-8), from sun.nio.ch.Net's handleSocketError, which throws a
+ * {@link ConnectException} for ECONNREFUSED (and for the kernel's own connect timeout,
+ * ETIMEDOUT, which the connect timeout comes before), a {@link NoRouteToHostException} for
+ * EHOSTUNREACH and a plain {@link SocketException} for the rest, "Network is unreachable"
+ * among them. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";
@@ -48,6 +55,14 @@ final class NoAnswerText {
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return Optional.of(notConnected(chain, root, server));
       }
+    }
+    if (root.getClass() == SocketException.class && inConnect(root)) {
+      // ENETUNREACH and the like: OkHttp names no address for it (its "Failed to connect to"
+      // wraps a ConnectException only); the system's words are kept, quoted, whatever language
+      return Optional.of("this host cannot connect to the network of " + server + " ("
+          + quote(String.valueOf(root.getMessage())) + "): check the address of the api "
+          + "server, or of its proxy, and this host's routes to it (an ipv6 address where this "
+          + "host has no ipv6 route, for one)");
     }
     if (root instanceof StreamResetException reset) {
       // an HTTP/2 stream the server or a proxy ended with an error (a cut with no error ends a
@@ -93,14 +108,25 @@ final class NoAnswerText {
     String at = chain.stream().map(Throwable::getMessage)
         .filter(m -> m != null && m.startsWith(FAILED_TO_CONNECT))
         .map(m -> " at " + m.substring(m.lastIndexOf('/') + 1)).findFirst().orElse("");
-    String reason = root.getMessage() == null ? "no connection"
-        : lowerFirst(root.getMessage());
-    if (reason.equals("connection refused")) {
+    if (root instanceof ConnectException) {
       return "connection refused" + at + ", for " + server + ": nothing listens there; check "
           + "the address and port of the api server, or of its proxy, and that it runs";
     }
+    String reason = root instanceof NoRouteToHostException ? "no route to the host"
+        : "no connection";
     return reason + at + ", for " + server + ": check the address of the api server, or of "
         + "its proxy, and the network between";
+  }
+
+  /** Whether {@code e} was thrown by a socket's connect (its stack passes Socket.connect). */
+  private static boolean inConnect(Throwable e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().equals("java.net.Socket")
+          && frame.getMethodName().equals("connect")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String lowerFirst(String text) {
