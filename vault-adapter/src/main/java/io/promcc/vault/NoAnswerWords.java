@@ -4,13 +4,14 @@ import static io.promcc.core.model.Quoting.quote;
 
 import java.io.EOFException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -46,16 +47,7 @@ final class NoAnswerWords {
             + "in front of it, is not overloaded, and the network between)");
       }
       if (t instanceof ConnectException) {
-        // the JDK's client says nothing of a refused connection: a ConnectException without a
-        // message, its cause the channel it closed
-        String said = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-        if (said.isEmpty()) {
-          return Optional.of("no connection (refused, or the host not reachable: check the vault "
-              + "address and port, and that vault, or its proxy, runs there)");
-        }
-        return Optional.of(said + (said.contains("refused") ? " (nothing listens there: "
-            + "check the vault address and port, and that vault, or its proxy, runs)"
-            : " (check the vault address and the network between)"));
+        return Optional.of(notConnected(root));
       }
     }
     if (root instanceof EOFException) {
@@ -64,5 +56,29 @@ final class NoAnswerWords {
           + "not restarting)");
     }
     return Optional.empty();
+  }
+
+  /**
+   * A failed connect, worded by the root cause's type, never by its message, which is the C
+   * library's strerror in the language of {@code LANG}: the JDK's client wraps the socket's
+   * exception in a ConnectException of the same message (a plain SocketException for
+   * ENETUNREACH, "Network is unreachable"), but says nothing of a refusal (a ConnectException
+   * without a message, its cause the channel it closed).
+   */
+  private static String notConnected(Throwable root) {
+    if (root.getClass() == SocketException.class) {
+      return "this host cannot connect to the network of the vault address ("
+          + quote(String.valueOf(root.getMessage())) + "): check the vault address, and this "
+          + "host's routes to it (an ipv6 address where this host has no ipv6 route, for one)";
+    }
+    if (root instanceof NoRouteToHostException) {
+      return "no route to the host (check the vault address and the network between)";
+    }
+    if (root instanceof ConnectException && root.getMessage() != null) {
+      return "connection refused (nothing listens there: check the vault address and port, "
+          + "and that vault, or its proxy, runs)";
+    }
+    return "no connection (refused, or the host not reachable: check the vault address and "
+        + "port, and that vault, or its proxy, runs there)";
   }
 }

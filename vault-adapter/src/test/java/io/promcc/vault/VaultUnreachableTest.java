@@ -2,9 +2,12 @@ package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.testing.FreePorts;
 import io.promcc.core.testing.SilentServer;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,5 +98,62 @@ class VaultUnreachableTest {
           + "it serves, and that vault, or its proxy, is not restarting)",
           failedGet(closing.url(), Duration.ofSeconds(30)).getMessage());
     }
+  }
+
+  /**
+   * Linux refuses a TCP connection to a multicast address with ENETUNREACH: the JDK's client
+   * says "ConnectException: Network is unreachable", caused by a SocketException of the same
+   * words, in the language of {@code LANG}.
+   */
+  @Test
+  void anUnreachableNetworkIsToldInPlainWords() {
+    String address = "http://224.0.0.1:8200";
+    String message = failedGet(address, Duration.ofSeconds(30)).getMessage();
+
+    String start = "cannot reach vault at " + address + LOOKUP + "this host cannot connect to "
+        + "the network of the vault address (\"";
+    assertTrue(message.startsWith(start), message);
+    String said = message.substring(start.length(), message.indexOf('"', start.length()));
+    assertEquals(start + unreachable(said), message);
+  }
+
+  /** The words of another language, as the JDK gives them under LANG=de_DE.UTF-8. */
+  @Test
+  void anUnreachableNetworkIsToldSoInAnyLanguage() {
+    String said = "Das Netzwerk ist nicht erreichbar";
+    HttpClient unreachable = failingWith(new ConnectException(said),
+        new SocketException(said));
+    String address = "http://[2001:db8::1]:8200";
+    assertEquals("cannot reach vault at " + address + LOOKUP + "this host cannot connect to the "
+        + "network of the vault address (\"" + unreachable(said),
+        failedGet(address, Duration.ofSeconds(30), unreachable).getMessage());
+  }
+
+  /** A ConnectException of the socket is a refusal, whatever its words. */
+  @Test
+  void aRefusedConnectionIsToldSoInAnyLanguage() {
+    String said = "Verbindungsaufbau abgelehnt";
+    HttpClient refused = failingWith(new ConnectException(said), new ConnectException(said));
+    String address = "http://127.0.0.1:8200";
+    assertEquals("cannot reach vault at " + address + LOOKUP + "connection refused (nothing "
+        + "listens there: check the vault address and port, and that vault, or its proxy, runs)",
+        failedGet(address, Duration.ofSeconds(30), refused).getMessage());
+  }
+
+  private static String unreachable(String said) {
+    return said + "\"): check the vault address, and this host's routes to it (an ipv6 address "
+        + "where this host has no ipv6 route, for one)";
+  }
+
+  /** A client whose send fails as the JDK's fails a connect: {@code outer} caused by root. */
+  private static HttpClient failingWith(ConnectException outer, Exception root) {
+    outer.initCause(root);
+    return new DelegatingHttpClient(HttpClient.newHttpClient()) {
+      @Override
+      public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+          HttpResponse.BodyHandler<T> handler) {
+        return CompletableFuture.failedFuture(outer);
+      }
+    };
   }
 }
