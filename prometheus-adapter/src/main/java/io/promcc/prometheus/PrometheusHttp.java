@@ -9,6 +9,7 @@ import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -172,8 +173,8 @@ final class PrometheusHttp {
         throw unavailable(endpoint, "no answer within " + timeout, timedOut);
       }
       if (cause instanceof ConnectException refused) {
-        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connection refused",
-            refused).getMessage(), refused);
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint,
+            notConnected(refused), refused).getMessage(), refused);
       }
       if (cause instanceof IOException io) {
         throw unavailable(endpoint, TlsFailures.certificateProblem(io, settings)
@@ -184,6 +185,24 @@ final class PrometheusHttp {
       }
       throw new IllegalStateException("the http client failed: " + cause, cause);
     }
+  }
+
+  /**
+   * A failed connect, worded by the type of the socket's exception, which the JDK's client wraps
+   * in a ConnectException of its message, never by that message (the C library's strerror, in
+   * the language of {@code LANG}): a plain SocketException is ENETUNREACH or the like, told with
+   * the system's words quoted; a refusal has no message (its cause the channel the client
+   * closed).
+   */
+  private static String notConnected(ConnectException e) {
+    Throwable socket = e.getCause();
+    if (socket != null && socket.getClass() == SocketException.class) {
+      return "this host cannot connect to the network of the prometheus url ("
+          + Quoting.quote(String.valueOf(socket.getMessage())) + "): check --prometheus-url, "
+          + "and this host's routes to it (an ipv6 address where this host has no ipv6 route, "
+          + "for one)";
+    }
+    return "connection refused";
   }
 
   private PrometheusUnavailableException unavailable(String endpoint, String what, Exception e) {
