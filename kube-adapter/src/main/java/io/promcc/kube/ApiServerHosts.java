@@ -316,6 +316,16 @@ final class ApiServerHosts {
     if ((w0 & 0xfe00) == 0xfc00) {
       return new Verdict(Kind.PRIVATE_NETWORK, "unique local, fc00::/7");
     }
+    if (w0 == 0x64 && w1 == 0xff9b && a[4] == 0 && a[5] == 1) {
+      // RFC 8215: a network's own translation prefix, not globally reachable, where the IPv4
+      // address sits where that network chose (RFC 6052's /48 to /96): a private network
+      return new Verdict(Kind.PRIVATE_NETWORK, "local-use ipv4/ipv6 translation, "
+          + "64:ff9b:1::/48");
+    }
+    if (w0 == 0x5f00) {
+      // RFC 9602: segment identifiers of SRv6 routers, no hosts that serve https
+      return new Verdict(Kind.NON_ROUTABLE, "srv6 segment identifiers, 5f00::/16");
+    }
     // 2001:db8::/32 and 3fff::/20 (RFC 9637); the rest of 3ff0::/12 is global unicast space
     if (w0 == 0x2001 && w1 == 0x0db8 || w0 == 0x3fff && (w1 & 0xf000) == 0) {
       return new Verdict(Kind.NON_ROUTABLE, "documentation range");

@@ -128,7 +128,8 @@ class HostileServicesTest {
         "https://224.0.0.1", "https://239.1.1.1", "https://[ff02::1]", "https://255.255.255.255",
         "https://240.0.0.1", "https://192.0.2.10", "https://198.51.100.1", "https://203.0.113.7",
         "https://198.18.0.1", "https://[2001:db8::1]", "https://[2001::1]", "https://[fec0::1]",
-        "https://[2001:2::1]", "https://[2001:2:0:ffff::1]");
+        "https://[2001:2::1]", "https://[2001:2:0:ffff::1]", "https://[5f00::1]",
+        "https://[5f00:ffff:ffff::1]");
     check(wrong, "invalid-api-server", "https://2130706433", "https://0x7f000001",
         "https://127.1", "https://0177.0.0.1", "https://010.0.0.1");
     assertEquals(List.of(), wrong);
@@ -144,7 +145,8 @@ class HostileServicesTest {
     check(wrong, "api-server-non-routable", "https://[3fff::1]",
         "https://[3fff:fff:ffff:ffff::1]", "https://[2001:db8:ffff::1]",
         "https://[2001:2:0:ffff:ffff::1]");
-    for (String url : List.of("https://[3fff:1000::1]", "https://[3ff0::1]",
+    for (String url : List.of("https://[5eff:ffff::1]", "https://[5f01::1]",
+        "https://[3fff:1000::1]", "https://[3ff0::1]",
         "https://[3ffe:1::1]", "https://[2001:db9::1]", "https://[2001:2:1::1]",
         "https://[2001:3::1]")) {
       Outcome outcome = mapping.map(withUrl(url));
@@ -249,7 +251,8 @@ class HostileServicesTest {
     ServiceMapping strict = new ServiceMapping(
         DiscoverySettings.builder().allowPrivateNetworkApiServers(false).build());
     for (String url : List.of("https://10.1.2.3:6443", "https://172.31.255.1",
-        "https://192.168.0.1", "https://100.127.0.1", "https://[fd12::1]")) {
+        "https://192.168.0.1", "https://100.127.0.1", "https://[fd12::1]",
+        "https://[64:ff9b:1::a00:1]", "https://[64:ff9b:1:ffff::1]")) {
       Rejection rejection = assertInstanceOf(Outcome.Rejected.class, strict.map(withUrl(url)))
           .rejection();
       assertEquals(ServiceMapping.API_SERVER_PRIVATE_NETWORK, rejection.reason(), url);
@@ -259,6 +262,7 @@ class HostileServicesTest {
         assertInstanceOf(Outcome.Rejected.class, strict.map(withUrl("https://10.1.2.3:6443")))
             .rejection().message());
     assertInstanceOf(Outcome.Mapped.class, strict.map(withUrl("https://172.32.0.1")));
+    assertInstanceOf(Outcome.Mapped.class, strict.map(withUrl("https://[64:ff9b:2::1]")));
   }
 
   @Test
