@@ -111,6 +111,9 @@ public final class VaultConnection {
         // Vault Agent fails to proxy h2c, and Vault's listener speaks HTTP/1.1 to every client
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER) // see the class comment
+        // directly, never through the JVM's default ProxySelector (-Dhttps.proxyHost,
+        // java.net.useSystemProxies), which would carry the token through a proxy unasked
+        .proxy(HttpClient.Builder.NO_PROXY)
         .connectTimeout(settings.requestTimeout());
     settings.caBundle().ifPresent(path -> client.sslContext(VaultTrust.ofCaBundle(path)));
     if ("http".equals(settings.address().getScheme())) {
