@@ -137,6 +137,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(settings.connectTimeout())
+        // directly, never through the JVM's default ProxySelector (-Dhttps.proxyHost,
+        // java.net.useSystemProxies), which would carry the credentials through a proxy unasked
+        .proxy(HttpClient.Builder.NO_PROXY)
         .followRedirects(HttpClient.Redirect.NEVER);
     settings.caBundle().ifPresent(bundle -> {
       // as Go and curl, which take the bundle the same way: said once, when the client is made
