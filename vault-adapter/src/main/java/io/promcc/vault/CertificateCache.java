@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -211,10 +212,11 @@ final class CertificateCache {
         return cached.get();
       }
       long begun = tokenRefusals.attemptBegins(); // before its logins
+      AtomicReference<TokenOrigin> used = new AtomicReference<>();
       try {
         CertificateBundle fresh;
         try {
-          fresh = requester.request(id);
+          fresh = requester.request(id, used);
         } catch (VaultRequestException named) {
           throw named; // below, with the answers found wrong here
         } catch (RuntimeException | Error unexpected) {
@@ -223,7 +225,7 @@ final class CertificateCache {
           // An Error too (a stack overflow, an assertion), unless the JVM may not go on
           UnexpectedFailure.rethrowIfFatal(unexpected);
           return failed(id, entry, Failure.unexpected(id, unexpected), clock.instant(),
-              policy.backoff(entry.failures + 1), begun);
+              policy.backoff(entry.failures + 1), begun, used.get());
         }
         Instant answered = clock.instant(); // a call can take long: judge it by when it came
         if (!fresh.notAfter().isAfter(answered)) {
@@ -260,7 +262,7 @@ final class CertificateCache {
         entry.lastFailure = null;
         entry.lastOwnFailure = null;
         entry.tokenRefused = false;
-        tokenRefusals.issued(); // a token works: the clusters refused for one ask again
+        tokenRefusals.issued(used.get()); // a token works: the clusters refused for one ask again
         LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
             + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
             fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
@@ -275,7 +277,7 @@ final class CertificateCache {
         }
         Instant answered = clock.instant(); // backoff, quota and the kept end count from here
         Duration wait = pause.afterFailure(failure, answered, policy.backoff(entry.failures + 1));
-        return failed(id, entry, Failure.of(failure), answered, wait, begun);
+        return failed(id, entry, Failure.of(failure), answered, wait, begun, used.get());
       }
     } finally {
       entry.lock.unlock();
@@ -335,14 +337,14 @@ final class CertificateCache {
    * still valid, else the failure as the cluster's problem.
    */
   private CertificateBundle failed(ClusterId id, CacheEntry entry, Failure failure,
-      Instant answered, Duration wait, long begun) {
+      Instant answered, Duration wait, long begun, TokenOrigin used) {
     // compared with its own last failure: a pause meanwhile logged nothing for this cluster
     String before = entry.lastOwnFailure;
     entry.lastOwnFailure = failure.reason();
     entry.tokenRefused = failure.aboutTheToken();
     if (entry.tokenRefused) {
       // after the logins of this attempt: they end no backoff
-      tokenRefusals.refused(begun);
+      tokenRefusals.refused(begun, used);
     }
     entry.failures++;
     entry.retryAt = answered.plus(wait);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,11 +43,12 @@ final class CertificateRequester {
   }
 
   /**
-   * A new certificate for {@code id}, as Vault answered it.
+   * A new certificate for {@code id}, as Vault answered it; {@code used} is set to the origin of
+   * the token its last request used (null if it had none: its login failed).
    *
    * @throws VaultRequestException for every failure, {@code interrupted} once closed
    */
-  CertificateBundle request(ClusterId id) {
+  CertificateBundle request(ClusterId id, AtomicReference<TokenOrigin> used) {
     try {
       permits.acquire();
     } catch (InterruptedException e) {
@@ -54,7 +56,7 @@ final class CertificateRequester {
       throw interruptedBeforeAsking(id);
     }
     try {
-      Secret token = token();
+      Secret token = token(used);
       Instant sentAt = clock.instant();
       try {
         return pki.obtain(id, token);
@@ -70,7 +72,7 @@ final class CertificateRequester {
                   + "allow update on " + pki.path(id), null);
         }
         authenticator.invalidate(token);
-        return pki.obtain(id, token());
+        return pki.obtain(id, token(used));
       }
     } catch (IllegalStateException e) {
       if (!closed.getAsBoolean()) {
@@ -85,10 +87,16 @@ final class CertificateRequester {
     }
   }
 
-  /** The authenticator's token; its failure noted as the login's ({@link TokenRefusals}). */
-  private Secret token() {
+  /**
+   * The authenticator's token, its origin set in {@code used} (null while it is had, and if it
+   * cannot be); its failure noted as the login's ({@link TokenRefusals}).
+   */
+  private Secret token(AtomicReference<TokenOrigin> used) {
+    used.set(null);
     try {
-      return authenticator.token();
+      TokenOrigin.Held held = authenticator.tokenWithOrigin();
+      used.set(held.origin());
+      return held.token();
     } catch (VaultRequestException e) {
       throw e.ofLogin();
     }

@@ -3,6 +3,7 @@ package io.promcc.vault;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -11,9 +12,10 @@ import java.util.function.Supplier;
  * vault-token-invalid}) or could not be read ({@code vault-credentials-unreadable}: its file
  * missing, unreadable, on a volume that hangs), or the login refused its credential ({@link
  * #refusedLogin}), so that the clusters refused for the token need not wait out their own backoff:
- * a certificate was issued after a login that came after the last such refusal, or the credential
- * file holds another credential than the one the logins before that refusal read (a token fixed in
- * its file, looked at by {@link #lookAtCredential()} at each observation, with no Vault call). A
+ * a certificate was issued with a token of a login after the one whose token was last refused,
+ * or the credential file holds another credential than the one that login read ({@link
+ * TokenOrigin}: a token fixed in its file, looked at by {@link #lookAtCredential()} at each
+ * observation, with no Vault call). A
  * login alone shows nothing: each refused request logs in before it asks again, and a cluster
  * looked at while another one's attempt has logged in and waits for its answer would be asked for
  * nothing. A token refused again for any of them puts the others back in theirs until the next
@@ -29,11 +31,11 @@ final class TokenRefusals {
   private final Supplier<CredentialDigest> lastRead;
   /** The credential as its file holds it now; null if it is no file's or cannot be read. */
   private final Supplier<CredentialDigest> readNow;
-  /** The count of logins when a token was last refused for a cluster; -1 if never. */
+  /** The login that made the token last refused for a cluster (or logins then); -1 if never. */
   private long refusedAtLogins = -1;
-  /** The count of logins when a certificate was last issued; -1 if never. */
+  /** The login that made the token of the last certificate issued; -1 if never. */
   private long issuedAtLogins = -1;
-  /** The credential the logins before the last refusal read; null if they read none. */
+  /** The credential the login of the token last refused read; null if none is known. */
   private CredentialDigest refusedWith;
   /** Whether the file held another credential than {@code refusedWith} since that refusal. */
   private boolean changed;
@@ -77,28 +79,40 @@ final class TokenRefusals {
 
   /**
    * A cluster's request was refused for the token, or the token could not be read, after every
-   * login it made itself. Ignored if the file was seen to hold another credential since the
-   * attempt {@code began} ({@link #attemptBegins()}): the attempt used the credential before it
-   * (its answer came late, after later attempts logged in with the new one), so the new one is
-   * not known to be refused, and the logins and the credential its refusal would note (the
-   * latest, the new one's) are not the attempt's: noted, they would take the new credential
-   * for the refused one and a certificate issued with it for no sign that it works, holding
-   * the clusters in their backoff. A later attempt refused with the new one puts them back.
+   * login it made itself; {@code used} is the origin of the token its last request used (null if
+   * it had none: the login failed, and the logins and the credential the authenticator's last
+   * login read are noted). A refusal marks only the credential its token's login read refused,
+   * with the count of logins up to that one: a certificate issued with a token of a later login
+   * counts, and the file holding another credential than that one ends the backoff.
+   *
+   * <p>Ignored if it tells nothing new: a token of a login before the one last refused (its
+   * answer came late), the same login and credential as the last refusal, or an attempt begun
+   * before the file was seen to hold another credential ({@link #attemptBegins()}): noted, such
+   * a late refusal would take the new credential for refused and a certificate issued with it
+   * for no sign that it works, holding the clusters in their backoff. A later attempt refused
+   * with the new one puts them back.
    */
-  synchronized void refused(long began) {
-    if (began != changes) {
-      LOG.log(Level.DEBUG, "a request begun before the vault login credential changed was "
-          + "refused; the new credential is not taken for refused");
+  synchronized void refused(long began, TokenOrigin used) {
+    long login = used == null ? logins.getAsLong() : used.login();
+    CredentialDigest with = used == null ? lastRead.get() : used.credential();
+    if (began != changes || login < refusedAtLogins
+        || login == refusedAtLogins && Objects.equals(with, refusedWith)) {
+      LOG.log(Level.DEBUG, "a request that used a vault token from before the last refused "
+          + "one, or from before the login credential changed, was refused; the new credential "
+          + "is not taken for refused");
       return;
     }
-    refusedAtLogins = Math.max(refusedAtLogins, logins.getAsLong());
-    refusedWith = lastRead.get();
+    refusedAtLogins = login;
+    refusedWith = with;
     changed = false;
   }
 
-  /** A certificate was issued for a cluster. */
-  synchronized void issued() {
-    issuedAtLogins = Math.max(issuedAtLogins, logins.getAsLong());
+  /**
+   * A certificate was issued for a cluster with a token of {@code used} (null if unknown: the
+   * authenticator's count of logins is taken).
+   */
+  synchronized void issued(TokenOrigin used) {
+    issuedAtLogins = Math.max(issuedAtLogins, used == null ? logins.getAsLong() : used.login());
   }
 
   /**

@@ -53,6 +53,8 @@ public final class VaultAuthenticator implements AutoCloseable {
   /** The last renewal or login Vault did not answer while a token was kept; null once one works. */
   private Unanswered unanswered;
   private boolean closed;
+  /** The login that made {@code state}'s token; null before the first that worked. */
+  private TokenOrigin origin;
   /** Logins that worked so far; read without the lock, which a login holds while it waits. */
   private final AtomicLong logins = new AtomicLong();
   /**
@@ -108,6 +110,11 @@ public final class VaultAuthenticator implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public Secret token() {
+    return tokenWithOrigin().token();
+  }
+
+  /** As {@link #token()}, with the login that made the token and the credential it read. */
+  TokenOrigin.Held tokenWithOrigin() {
     Instant asked = clock.instant();
     synchronized (this) {
       Secret token = current();
@@ -119,7 +126,7 @@ public final class VaultAuthenticator implements AutoCloseable {
             "not asking vault with the token kept until " + state.expiresAt
                 + ", as it did not answer meanwhile: " + u.failure.getMessage(), null);
       }
-      return token;
+      return new TokenOrigin.Held(token, origin);
     }
   }
 
@@ -311,9 +318,10 @@ public final class VaultAuthenticator implements AutoCloseable {
     Secret read = null;
     try {
       read = changed != null ? changed : credential.read();
-      lastRead = CredentialDigest.of(read);
+      CredentialDigest digest = CredentialDigest.of(read);
+      lastRead = digest;
       State s = login.login(now, read);
-      logins.incrementAndGet();
+      origin = new TokenOrigin(logins.incrementAndGet(), digest); // state is s on return
       loginBackoff.succeeded();
       renewFailures.reset();
       unanswered = null;

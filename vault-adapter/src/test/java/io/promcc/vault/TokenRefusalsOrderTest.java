@@ -1,5 +1,6 @@
 package io.promcc.vault;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
 class TokenRefusalsOrderTest {
   private static final CredentialDigest OLD = CredentialDigest.of(Secret.of("hvs.old"));
   private static final CredentialDigest FIXED = CredentialDigest.of(Secret.of("hvs.fixed"));
+  /** The token the first login made, with the old credential, and the next one's. */
+  private static final TokenOrigin OLD_TOKEN = new TokenOrigin(1, OLD);
+  private static final TokenOrigin FIXED_TOKEN = new TokenOrigin(2, FIXED);
 
   private final AtomicLong logins = new AtomicLong(1);
   private final AtomicReference<CredentialDigest> lastRead = new AtomicReference<>(OLD);
@@ -26,7 +30,7 @@ class TokenRefusalsOrderTest {
 
   @Test
   void aLateRefusalOfTheOldTokenLeavesTheFixedOneWorking() {
-    refusals.refused(refusals.attemptBegins()); // cluster a: the old token refused
+    refusals.refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
     assertFalse(refusals.worksAgain());
     long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
     inFile.set(FIXED);
@@ -35,16 +39,16 @@ class TokenRefusalsOrderTest {
     logins.set(2); // cluster c, asked at once, logs in with the fixed token
     lastRead.set(FIXED);
 
-    refusals.refused(b); // b's answer: the old token refused, after c's login
+    refusals.refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
     assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one is not "
         + "known to be refused");
-    refusals.issued(); // c's certificate, issued with the fixed token
+    refusals.issued(FIXED_TOKEN); // c's certificate, issued with the fixed token
     assertTrue(refusals.worksAgain(), "a certificate was issued with the fixed token");
   }
 
   @Test
   void theFixedTokenRefusedPutsTheClustersBackInTheirBackoff() {
-    refusals.refused(refusals.attemptBegins());
+    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
     inFile.set(FIXED);
     refusals.lookAtCredential();
     assertTrue(refusals.worksAgain());
@@ -52,9 +56,54 @@ class TokenRefusalsOrderTest {
     logins.set(2);
     lastRead.set(FIXED);
 
-    refusals.refused(c); // c's own answer: the fixed token refused too
+    refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
     assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
     refusals.lookAtCredential();
     assertFalse(refusals.worksAgain(), "the file holds the token refused last");
+  }
+
+  @Test
+  void aLateRefusalOfTheOldTokenAfterALoginNoObservationSawComingLeavesTheFixedOneWorking() {
+    refusals.refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
+    long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
+    inFile.set(FIXED); // no observation reads it before cluster c's backoff runs out
+    long c = refusals.attemptBegins();
+    logins.set(2); // c logs in with the fixed token
+    lastRead.set(FIXED);
+
+    refusals.refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
+    refusals.lookAtCredential();
+    assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one in the "
+        + "file is not known to be refused");
+    assertEquals(c + 1, refusals.attemptBegins(), "the file was seen to change");
+    refusals.issued(FIXED_TOKEN); // c's certificate, issued with the fixed token
+    assertTrue(refusals.worksAgain(), "a certificate was issued with the fixed token");
+  }
+
+  @Test
+  void aLateRefusalOfTheOldTokenLeavesACertificateIssuedWithTheFixedOneCounting() {
+    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
+    long b = refusals.attemptBegins();
+    inFile.set(FIXED);
+    logins.set(2); // c, its backoff run out, logs in with the fixed token; no observation yet
+    lastRead.set(FIXED);
+
+    refusals.refused(b, OLD_TOKEN);
+    refusals.issued(FIXED_TOKEN);
+    assertTrue(refusals.worksAgain(), "a certificate was issued with the fixed token, whose "
+        + "login came after the old token's");
+  }
+
+  @Test
+  void theFixedTokenRefusedAfterALoginNoObservationSawComingIsNoted() {
+    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
+    inFile.set(FIXED);
+    long c = refusals.attemptBegins();
+    logins.set(2);
+    lastRead.set(FIXED);
+
+    refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
+    refusals.lookAtCredential();
+    assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
   }
 }
