@@ -77,6 +77,11 @@ final class CertificateCache {
     tokenRefusals.lookAtCredential();
   }
 
+  /** Whether clusters wait for the login credential ({@link TokenRefusals}). */
+  boolean waitsForCredential() {
+    return tokenRefusals.waitsForCredential();
+  }
+
   /** The answers for requests a stop ended or never ran. */
   StopAnswers answers() {
     return answers;

@@ -148,7 +148,11 @@ final class TokenRefusals {
     }
   }
 
-  private synchronized boolean waitsForCredential() {
+  /**
+   * Whether clusters wait for the credential: a token was refused (or could not be read, or the
+   * login refused its credential) and nothing has shown since that it may work again.
+   */
+  synchronized boolean waitsForCredential() {
     return refusedAtLogins >= 0 && issuedAtLogins <= refusedAtLogins && !changed;
   }
 }

@@ -215,6 +215,17 @@ public final class VaultCertificateSource implements CertificateSource {
     return workers.waiting();
   }
 
+  /**
+   * Whether a change of the login credential's file can help: clusters wait for it, their last
+   * attempt refused for the token, or its credential unreadable or refused by the login, and no
+   * certificate issued nor change of the file seen since. Otherwise the next login reads the file
+   * anyway (a service account token the kubelet rotates while logins work needs no look). Never
+   * waits; thread-safe.
+   */
+  public boolean waitsForCredential() {
+    return cache.waitsForCredential();
+  }
+
   /** Whether {@link #close()} has stopped every worker thread. */
   boolean stopped() {
     return workers.stopped();

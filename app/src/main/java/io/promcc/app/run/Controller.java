@@ -15,6 +15,7 @@ import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
 import io.promcc.kube.LeaderElection;
+import io.promcc.vault.VaultCertificateSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -219,7 +221,11 @@ public final class Controller {
         loop::plannerChanged);
     plannerWatches = watches;
     // its own thread, off the watcher's: its volume may hang (its first read too, off this one)
-    credentialWatch = VaultCredentialWatch.watch(watcher.stopBudget(), settings.vault(),
+    // a change starts a reconcile only while clusters wait for the credential: otherwise the
+    // next login reads it (the kubelet rotates a service account token hourly)
+    BooleanSupplier helps = certificates instanceof VaultCertificateSource vault
+        ? vault::waitsForCredential : () -> true;
+    credentialWatch = VaultCredentialWatch.watch(watcher.stopBudget(), settings.vault(), helps,
         loop::trigger);
     watcher.start();
     if (!plannerFiles.isEmpty()) {

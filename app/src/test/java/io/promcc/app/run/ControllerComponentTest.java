@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.app.local.CertificateDirectory;
 import io.promcc.app.local.ClusterFileSource;
 import io.promcc.app.local.LocalCa;
+import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.core.model.Problems;
+import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.SecretCertificateSource;
 import io.promcc.kube.fake.Poll;
 import io.promcc.kube.ServiceClusterSource;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -175,32 +178,74 @@ class ControllerComponentTest {
   }
 
   /**
-   * The Vault token file is watched: another token written to it starts a reconcile, whose
-   * observation reads it (ending the backoff of clusters refused for the token), where nothing
-   * looked before the next certificate due or the resync (5 min).
+   * The Vault token file is watched: a token fixed in it while alpha waits because the token was
+   * refused starts a reconcile, whose observation reads it (ending alpha's backoff), where
+   * nothing looked before the next certificate due or the resync (5 min).
    */
   @Test
-  void aChangeOfTheVaultTokenFileStartsAReconcile() throws Exception {
+  void aChangeOfARefusedVaultTokenFileStartsAReconcile() throws Exception {
+    FakeVault vault = FakeVault.start(Clock.systemUTC());
+    Path token = Files.writeString(temp.resolve("token"), "not-a-token");
+    Controller controller = alphaFromVault(vault, token);
+    try (LogCapture loop = LogCapture.everythingOf(ReconcileLoop.class)) {
+      controller.start();
+      Thread runner = new Thread(controller::run, "controller");
+      runner.start();
+      try {
+        awaitMetric(controller, "promcc_rejections{reason=\"vault-token-invalid\"} 1.0");
+        Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
+            .reveal());
+        Poll.until(Duration.ofSeconds(30), "a reconcile for the token file's change",
+            () -> changes(loop).contains(credentialChanged(token)));
+        awaitMetric(controller, "promcc_rejections{reason=\"vault-token-invalid\"} 0.0");
+      } finally {
+        controller.stop();
+        runner.join(Duration.ofSeconds(30).toMillis());
+        vault.close();
+      }
+    }
+  }
+
+  /**
+   * A token rotated in its file while it works (as the kubelet rotates a service account token,
+   * hourly) starts no reconcile: nothing waits for the credential, and the next login reads it.
+   */
+  @Test
+  void aChangeOfAWorkingVaultTokenFileStartsNoReconcile() throws Exception {
     FakeVault vault = FakeVault.start(Clock.systemUTC());
     Path token = Files.writeString(temp.resolve("token"),
         vault.createToken(Duration.ofDays(1), true, Duration.ZERO).reveal());
     Controller controller = alphaFromVault(vault, token);
-    controller.start();
-    Thread runner = new Thread(controller::run, "controller");
-    runner.start();
-    try {
-      String unchanged = "promcc_reconcile_total{outcome=\"unchanged\"} ";
-      String before = awaitMetric(controller, "promcc_reconcile_total{outcome=\"written\"} 1.0")
-          .lines().filter(line -> line.startsWith(unchanged)).findFirst().orElseThrow();
-      double seen = Double.parseDouble(before.substring(unchanged.length()));
-      Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
-          .reveal());
-      awaitMetric(controller, unchanged + (seen + 1));
-    } finally {
-      controller.stop();
-      runner.join(Duration.ofSeconds(30).toMillis());
-      vault.close();
+    try (LogCapture loop = LogCapture.everythingOf(ReconcileLoop.class);
+        LogCapture watch = LogCapture.everythingOf(VaultCredentialWatch.class)) {
+      controller.start();
+      Thread runner = new Thread(controller::run, "controller");
+      runner.start();
+      try {
+        awaitMetric(controller, "promcc_reconcile_total{outcome=\"written\"} 1.0");
+        Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
+            .reveal());
+        Poll.until(Duration.ofSeconds(30), "the token file's change seen", () ->
+            !watch.records().isEmpty() || changes(loop).contains(credentialChanged(token)));
+        assertEquals(List.of(), changes(loop).stream()
+            .filter(c -> c.equals(credentialChanged(token))).toList(),
+            "no reconcile while nothing waits for the token: " + watch.lines());
+      } finally {
+        controller.stop();
+        runner.join(Duration.ofSeconds(30).toMillis());
+        vault.close();
+      }
     }
+  }
+
+  /** The loop's "change: why" lines so far, formatted. */
+  private static List<String> changes(LogCapture loop) {
+    return loop.records().stream().map(new SimpleFormatter()::formatMessage)
+        .filter(m -> m.startsWith("change: ")).toList();
+  }
+
+  private static String credentialChanged(Path token) {
+    return "change: the vault login credential file \"" + token + "\" changed";
   }
 
   /** The body of /metrics once it has {@code line}. */

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +45,7 @@ class VaultCredentialWatchTest {
   void aChangeOfTheTokenFileTriggersAReconcileNamingIt() throws Exception {
     Path token = Files.writeString(temp.resolve("token"), "hvs.first\n");
     watch = VaultCredentialWatch.watch(new StopBudget(), Optional.of(settings(
-        VaultAuthSettings.Token.fromFile(token))), triggers::add, INTERVAL);
+        VaultAuthSettings.Token.fromFile(token))), () -> true, triggers::add, INTERVAL);
     assertTrue(watch.isPresent());
     assertEquals(token.toAbsolutePath(), watch.get().path());
 
@@ -56,7 +58,8 @@ class VaultCredentialWatchTest {
   void aChangeOfTheSecretIdFileTriggersAReconcile() throws Exception {
     Path secretId = Files.writeString(temp.resolve("secret-id"), "first\n");
     watch = VaultCredentialWatch.watch(new StopBudget(), Optional.of(settings(
-        new VaultAuthSettings.AppRole("approle", "role", secretId))), triggers::add, INTERVAL);
+        new VaultAuthSettings.AppRole("approle", "role", secretId))), () -> true, triggers::add,
+        INTERVAL);
 
     changeUntilTriggered(secretId);
     assertEquals("the vault login credential file \"" + secretId + "\" changed",
@@ -67,15 +70,38 @@ class VaultCredentialWatchTest {
   void aTokenFromAVariableOrNoVaultIsNotWatched() {
     assertEquals(Optional.empty(), VaultCredentialWatch.watch(new StopBudget(),
         Optional.of(settings(VaultAuthSettings.Token.fromEnvironment("PROMCC_VAULT_TOKEN"))),
-        triggers::add));
-    assertEquals(Optional.empty(),
-        VaultCredentialWatch.watch(new StopBudget(), Optional.empty(), triggers::add));
+        () -> true, triggers::add));
+    assertEquals(Optional.empty(), VaultCredentialWatch.watch(new StopBudget(),
+        Optional.empty(), () -> true, triggers::add));
+  }
+
+  /**
+   * A change while nothing waits for the credential (a service account token the kubelet
+   * rotates while logins work) starts no reconcile: the next login reads the new file.
+   */
+  @Test
+  void aChangeWhileNothingWaitsForTheCredentialTriggersNoReconcile() throws Exception {
+    Path jwt = Files.writeString(temp.resolve("jwt"), "first\n");
+    AtomicInteger asked = new AtomicInteger();
+    watch = VaultCredentialWatch.watch(new StopBudget(), Optional.of(settings(
+        new VaultAuthSettings.Kubernetes("kubernetes", "promcc", jwt))), () -> {
+          asked.incrementAndGet();
+          return false;
+        }, triggers::add, INTERVAL);
+
+    changeUntil(jwt, () -> asked.get() > 0 || !triggers.isEmpty());
+    assertEquals(List.of(), triggers, "no reconcile while nothing waits for the credential");
   }
 
   /** Writes new content to {@code file} every 100 ms until a reconcile is triggered. */
   private void changeUntilTriggered(Path file) throws Exception {
+    changeUntil(file, () -> !triggers.isEmpty());
+  }
+
+  /** Writes new content to {@code file} every 100 ms until {@code seen}. */
+  private void changeUntil(Path file, BooleanSupplier seen) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-    for (int n = 1; triggers.isEmpty(); n++) {
+    for (int n = 1; !seen.getAsBoolean(); n++) {
       assertTrue(System.nanoTime() < deadline, "no reconcile triggered");
       Files.writeString(file, "changed-" + n + "\n");
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
