@@ -70,16 +70,11 @@ final class CertificateCache {
   }
 
   /**
-   * Reads the login credential's file, while clusters wait because the token was refused: one
-   * that holds another credential ends their backoff ({@link TokenRefusals}). No Vault call.
+   * Whether the token refused for clusters may work again; it looks at the login credential's
+   * file at each observation, while clusters wait because the token was refused.
    */
-  void lookAtCredential() {
-    tokenRefusals.lookAtCredential();
-  }
-
-  /** Whether clusters wait for the login credential ({@link TokenRefusals}). */
-  boolean waitsForCredential() {
-    return tokenRefusals.waitsForCredential();
+  TokenRefusals tokenRefusals() {
+    return tokenRefusals;
   }
 
   /** The answers for requests a stop ended or never ran. */
@@ -324,7 +319,13 @@ final class CertificateCache {
       return Optional.of(entry.bundle);
     }
     if (entry.backsOffAt(now, tokenRefusals.worksAgain())) {
-      return Optional.of(entry.keptOrThrow(id, now));
+      Optional<String> hangs = entry.tokenRefused ? tokenRefusals.lookHangs() : Optional.empty();
+      try {
+        return Optional.of(entry.keptOrThrow(id, now));
+      } catch (CertificateUnavailableException e) {
+        throw hangs.isEmpty() ? e : new CertificateUnavailableException(id, e.reason(),
+            e.getMessage() + "; " + hangs.get(), e.getCause());
+      }
     }
     Optional<EveryClusterPause.Held> held = pause.at(now);
     if (held.isPresent()) {

@@ -3,7 +3,13 @@ package io.promcc.vault;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -14,13 +20,13 @@ import java.util.function.Supplier;
  * #refusedLogin}), so that the clusters refused for the token need not wait out their own backoff:
  * a certificate was issued with a token of a login after the one whose token was last refused,
  * or the credential file holds another credential than the one that login read ({@link
- * TokenOrigin}: a token fixed in its file, looked at by {@link #lookAtCredential()} at each
+ * TokenOrigin}: a token fixed in its file, looked at by {@link #lookAtCredential} at each
  * observation, with no Vault call). A
  * login alone shows nothing: each refused request logs in before it asks again, and a cluster
  * looked at while another one's attempt has logged in and waits for its answer would be asked for
  * nothing. A token refused again for any of them puts the others back in theirs until the next
  * certificate issued after a login, or the next change of the file. Thread-safe, and never waits
- * for a login under way.
+ * for a login under way, nor for a read of the file.
  */
 final class TokenRefusals {
   private static final System.Logger LOG = System.getLogger(VaultCertificateSource.class.getName());
@@ -41,6 +47,14 @@ final class TokenRefusals {
   private boolean changed;
   /** How many times {@code changed} was set: an attempt begun before the last is late. */
   private long changes;
+  /** When the look under way began; null if none is. */
+  private Instant lookBegan;
+  /** Whether an observation after the one that began it found that look under way. */
+  private boolean lookOverdue;
+  /** Whether that observation asks for the file to be read again once that look ends. */
+  private boolean lookAgain;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private volatile Executor looks = TokenRefusals::onItsOwnThread;
 
   TokenRefusals(LongSupplier logins, Supplier<CredentialDigest> lastRead,
       Supplier<CredentialDigest> readNow) {
@@ -124,28 +138,93 @@ final class TokenRefusals {
   }
 
   /**
-   * Reads the credential file, only while clusters may wait for the token and nothing has shown
-   * it may work again yet, and notes whether it holds another credential than the refused one;
-   * a file that cannot be read changes nothing. No Vault call; the read (at most its bound, a
-   * volume that hangs given up at once after the first) is made without this object's lock.
+   * Runs {@code listener} (on the look's thread; it must return quickly) when a look finds
+   * another credential in the file than the refused one: the clusters waiting for it are due,
+   * and the next observation asks them.
    */
-  void lookAtCredential() {
-    if (!waitsForCredential()) {
-      return;
-    }
-    CredentialDigest now = readNow.get();
-    if (now == null) {
-      return;
-    }
+  void addChangeListener(Runnable listener) {
+    listeners.add(requireNonNull(listener, "listener == null"));
+  }
+
+  /** Where the looks read the file: a thread of their own, or (tests) the caller's. */
+  void lookOn(Executor executor) {
+    looks = requireNonNull(executor, "executor == null");
+  }
+
+  /**
+   * What an observation names while a look begun before it has not ended (its read hangs, as on
+   * a volume that does not answer); empty if none.
+   */
+  synchronized Optional<String> lookHangs() {
+    return lookBegan == null || !lookOverdue ? Optional.empty() : Optional.of("the vault login "
+        + "credential's file, read again since " + lookBegan + ", has not answered (is its "
+        + "volume hanging?): the clusters waiting for the credential are asked once it answers "
+        + "with another one");
+  }
+
+  /**
+   * Reads the credential file, only while clusters may wait for the token and nothing has shown
+   * it may work again yet, and notes whether it holds another credential than the refused one,
+   * telling the listeners if it does; a file that cannot be read changes nothing. Never waits:
+   * the read (at most its bound, a volume that hangs given up at once after the first) is made
+   * on a thread of its own, one at a time (a look under way is not begun again, and is named by
+   * {@link #lookHangs()}), without this object's lock. No Vault call.
+   *
+   * @param at when, for {@link #lookHangs()}
+   */
+  void lookAtCredential(Instant at) {
     synchronized (this) {
-      // a refusal meanwhile noted what its login read: compared with that
-      if (waitsForCredential() && !now.equals(refusedWith)) {
-        changed = true;
-        changes++;
-        LOG.log(Level.INFO, "the vault login credential changed since the token was refused;"
-            + " the clusters refused for it are asked now, not after their backoff");
+      if (lookBegan != null) {
+        lookOverdue = true; // begun by an earlier observation, and not ended: it may have read
+        lookAgain = true; // the file before this one's change, so the file is read once more
+        return;
+      }
+      if (!waitsForCredential()) {
+        return;
+      }
+      lookBegan = at;
+    }
+    try {
+      looks.execute(this::look);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        lookBegan = null;
       }
     }
+  }
+
+  private void look() {
+    boolean found = false;
+    boolean again;
+    try {
+      CredentialDigest now = readNow.get();
+      found = now != null && noteRead(now);
+    } finally {
+      synchronized (this) {
+        again = lookAgain && !found && waitsForCredential();
+        lookAgain = false;
+        lookOverdue = false;
+        lookBegan = again ? lookBegan : null;
+      }
+    }
+    if (found) {
+      listeners.forEach(Runnable::run);
+    } else if (again) {
+      look(); // asked for while this one ran: at most once more per observation meanwhile
+    }
+  }
+
+  /** Whether {@code now}, read from the file, ends the wait (then noted). */
+  private synchronized boolean noteRead(CredentialDigest now) {
+    // a refusal meanwhile noted what its login read: compared with that
+    if (!waitsForCredential() || now.equals(refusedWith)) {
+      return false;
+    }
+    changed = true;
+    changes++;
+    LOG.log(Level.INFO, "the vault login credential changed since the token was refused;"
+        + " the clusters refused for it are asked now, not after their backoff");
+    return true;
   }
 
   /**
@@ -154,5 +233,11 @@ final class TokenRefusals {
    */
   synchronized boolean waitsForCredential() {
     return refusedAtLogins >= 0 && issuedAtLogins <= refusedAtLogins && !changed;
+  }
+
+  private static void onItsOwnThread(Runnable look) {
+    Thread thread = new Thread(look, "promcc-vault-credential-look");
+    thread.setDaemon(true); // a read that hangs holds it; nothing waits for it
+    thread.start();
   }
 }

@@ -223,7 +223,13 @@ public final class VaultCertificateSource implements CertificateSource {
    * waits; thread-safe.
    */
   public boolean waitsForCredential() {
-    return cache.waitsForCredential();
+    return cache.tokenRefusals().waitsForCredential();
+  }
+
+  /** Runs {@code listener} when the credential file read again ends the wait of clusters. */
+  @Override
+  public void addChangeListener(Runnable listener) {
+    cache.tokenRefusals().addChangeListener(listener);
   }
 
   /** Whether {@link #close()} has stopped every worker thread. */
@@ -249,7 +255,8 @@ public final class VaultCertificateSource implements CertificateSource {
     ensureOpen();
     List<ClusterId> ids = distinctIds(clusters);
     cache.retainOnly(ids);
-    cache.lookAtCredential(); // a token fixed in its file ends the backoff of those refused
+    // a token fixed in its file ends the backoff of those refused; never waits for the read
+    cache.tokenRefusals().lookAtCredential(clock.instant());
     Instant now = clock.instant();
     List<Map.Entry<ClusterId, Future<CertificateBundle>>> asked = new ArrayList<>();
     // answers come in ID order (the cached ones first, then the asked ones): the sorted map is

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,17 @@ class TokenRefusalsOrderTest {
   private final TokenRefusals refusals = new TokenRefusals(logins::get, lastRead::get,
       inFile::get);
 
+  {
+    refusals.lookOn(Runnable::run); // each look ended as lookAtCredential returns
+  }
+
   @Test
   void aLateRefusalOfTheOldTokenLeavesTheFixedOneWorking() {
     refusals.refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
     assertFalse(refusals.worksAgain());
     long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
     inFile.set(FIXED);
-    refusals.lookAtCredential();
+    refusals.lookAtCredential(Instant.EPOCH);
     assertTrue(refusals.worksAgain(), "the file holds another token");
     logins.set(2); // cluster c, asked at once, logs in with the fixed token
     lastRead.set(FIXED);
@@ -50,7 +55,7 @@ class TokenRefusalsOrderTest {
   void theFixedTokenRefusedPutsTheClustersBackInTheirBackoff() {
     refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
     inFile.set(FIXED);
-    refusals.lookAtCredential();
+    refusals.lookAtCredential(Instant.EPOCH);
     assertTrue(refusals.worksAgain());
     long c = refusals.attemptBegins(); // cluster c, asked at once, logs in with the fixed token
     logins.set(2);
@@ -58,7 +63,7 @@ class TokenRefusalsOrderTest {
 
     refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
     assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
-    refusals.lookAtCredential();
+    refusals.lookAtCredential(Instant.EPOCH);
     assertFalse(refusals.worksAgain(), "the file holds the token refused last");
   }
 
@@ -72,7 +77,7 @@ class TokenRefusalsOrderTest {
     lastRead.set(FIXED);
 
     refusals.refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
-    refusals.lookAtCredential();
+    refusals.lookAtCredential(Instant.EPOCH);
     assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one in the "
         + "file is not known to be refused");
     assertEquals(c + 1, refusals.attemptBegins(), "the file was seen to change");
@@ -103,7 +108,7 @@ class TokenRefusalsOrderTest {
     lastRead.set(FIXED);
 
     refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
-    refusals.lookAtCredential();
+    refusals.lookAtCredential(Instant.EPOCH);
     assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
   }
 }

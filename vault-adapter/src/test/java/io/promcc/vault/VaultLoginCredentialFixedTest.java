@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,10 @@ class VaultLoginCredentialFixedTest {
 
     Files.writeString(jwt, "service-account-jwt");
     fixture.clock.advance(Duration.ofSeconds(1)); // alpha's own backoff has 14 s to go
+    CountDownLatch told = new CountDownLatch(1);
+    source.addChangeListener(told::countDown); // a reconcile in promcc run
+    source.observe(alpha); // its look at the file, on a thread of its own, finds it changed
+    assertTrue(told.await(30, TimeUnit.SECONDS), "the change of the file was not told");
     CertificateObservation o = source.observe(alpha);
 
     assertTrue(o.bundles().containsKey(alpha.get(0).id()), o.problems().toString());

@@ -193,6 +193,10 @@ class ControllerComponentTest {
       runner.start();
       try {
         awaitMetric(controller, "promcc_rejections{reason=\"vault-token-invalid\"} 1.0");
+        // after 4 attempts alpha's own next one is 8 s away, past the watch's check (every 2 s):
+        // its login would read the fixed token first, and nothing would wait for it then
+        Poll.until(Duration.ofSeconds(30), "alpha's 4 attempts",
+            () -> vault.requestCount("auth/token/lookup-self") >= 4);
         Files.writeString(token, vault.createToken(Duration.ofDays(1), true, Duration.ZERO)
             .reveal());
         Poll.until(Duration.ofSeconds(30), "a reconcile for the token file's change",
