@@ -40,8 +40,10 @@ import java.util.Optional;
  *       when that time has passed, or at the backoff's end if sooner. Each rejected run of a
  *       new config costs Prometheus two reloads (the refused one and the rollback's), so an
  *       editor that saves a bad edit every second costs at most two every 30 s, plus those of
- *       the backoff's retries, where it cost two a second. Other triggers leave the backoff as
- *       it is.
+ *       the backoff's retries, where it cost two a second. A success ends the count: a run
+ *       after it is never held by a backoff, so the next rejection's first early retry (the
+ *       operator's fix of a new typo) is not held back by one made before. Other triggers
+ *       leave the backoff as it is.
  * </ul>
  */
 final class Schedule {
@@ -70,7 +72,10 @@ final class Schedule {
   private boolean plannerTriggered;
   /** From when an edit lets the next run start before {@link #notBefore}, if one did. */
   private Instant earlyFrom;
-  /** When the last run an edit brought before its backoff's end started, if one did. */
+  /**
+   * When the last run an edit brought before its backoff's end started, if one did since the
+   * last success.
+   */
   private Instant lastEarlyRetry;
   private int failures;
 
@@ -196,6 +201,7 @@ final class Schedule {
     if (outcome.success()) {
       failures = 0;
       notBefore = null;
+      lastEarlyRetry = null; // the rejections whose early retries are spaced have ended
       return Optional.empty();
     }
     failures++;

@@ -7,7 +7,9 @@ import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,8 @@ class ReconcileLoopEditBurstTest extends ReconcileLoopFixture {
   private int tried = -1;
   /** The first edit Prometheus accepts. */
   private int fixedFrom = Integer.MAX_VALUE;
+  /** Edits before {@link #fixedFrom} that Prometheus accepts all the same. */
+  private final Set<Integer> fixes = new HashSet<>();
   private int reloads;
   /** How long a run takes on the clock (a reload of a large config takes seconds). */
   private Duration runTime = Duration.ZERO;
@@ -46,7 +50,7 @@ class ReconcileLoopEditBurstTest extends ReconcileLoopFixture {
     if (editDuringRuns) {
       edit(looped.get());
     }
-    if (edit >= fixedFrom) {
+    if (edit >= fixedFrom || fixes.contains(edit)) {
       reloads++;
       tried = edit;
       return result(Outcome.RELOADED, Optional.empty());
@@ -138,5 +142,44 @@ class ReconcileLoopEditBurstTest extends ReconcileLoopFixture {
     assertTrue(loop.tick(), "the fix waited for the backoff");
     assertTrue(loop.status().lastResult().orElseThrow().success());
     assertEquals(7, reloads);
+  }
+
+  /**
+   * Bad, fix, bad, fix: the first fix, an early retry, succeeded, which ends the rejections
+   * whose retries the spacing bounds; the second fix is not held back for 30 s from the first.
+   */
+  @Test
+  void aFixAfterASuccessAndANewBadEditIsReloadedAtOnceThoughTheFirstFixCameEarly() {
+    ReconcileLoop loop = editedLoop();
+    edit(loop);
+    runFor(loop, Duration.ofMinutes(2), Duration.ofMillis(100)); // the pin: retries 30 s apart
+    fixes.add(edits + 1);
+    edit(loop); // within the backoff: an early retry
+    runFor(loop, Duration.ofSeconds(1), TICK);
+    assertTrue(loop.status().lastResult().orElseThrow().success());
+    Instant firstFix = runs.get(runs.size() - 1);
+    edit(loop); // a new typo
+    runFor(loop, Duration.ofSeconds(10), TICK);
+    int before = runs.size();
+    for (int i = 0; i < 10_000 && runs.size() == before; i++) { // a retry of the pinned edit
+      clock.advance(TICK);
+      loop.tick();
+    }
+    assertEquals(before + 1, runs.size(), "no retry of the new typo");
+    assertEquals(5, reloads);
+
+    fixes.add(edits + 1);
+    edit(loop); // just after that retry: within its backoff
+    Instant saved = clock.instant();
+    assertTrue(saved.isBefore(firstFix.plus(Schedule.EARLY_RETRY_SPACING)), "within 30 s");
+    for (int i = 0; i < 10_000 && runs.size() == before + 1; i++) {
+      clock.advance(TICK);
+      loop.tick();
+    }
+    Duration waited = Duration.between(saved, runs.get(runs.size() - 1));
+    assertTrue(waited.compareTo(DEBOUNCE) < 0, "the second fix waited " + waited + ", "
+        + Duration.between(firstFix, saved) + " after the first fix was retried early");
+    assertTrue(loop.status().lastResult().orElseThrow().success());
+    assertEquals(6, reloads);
   }
 }
