@@ -35,10 +35,11 @@ class DocumentedOptionsTest {
       "deploy/upgrade-check/kustomization.yaml");
   /**
    * Not promcc's: Prometheus' feature flag, scripts/bench-shapes.sh's mode, and kubectl's and
-   * docker's in the deployment's commands (the upgrade check's delete and wait among them).
+   * docker's in the deployment's commands (the upgrade check's delete and wait among them, and
+   * the log of a container's previous run).
    */
   private static final Set<String> OTHERS = Set.of("--enable-feature", "--mode",
-      "--from-file", "--build-arg", "--ignore-not-found", "--for", "--timeout");
+      "--from-file", "--build-arg", "--ignore-not-found", "--for", "--timeout", "--previous");
   /**
    * Named in the docs but not promcc's to read: the example of a mistyped variable, and the
    * switches of the tests against a real cluster.
