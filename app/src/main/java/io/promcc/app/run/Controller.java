@@ -10,7 +10,6 @@ import io.promcc.app.settings.RunSettings;
 import io.promcc.app.status.ControllerMetrics;
 import io.promcc.app.status.LoopHealth;
 import io.promcc.app.status.StatusServer;
-import io.promcc.core.model.Quoting;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.GuestClusterSource;
 import io.promcc.core.port.Lifecycle;
@@ -20,8 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -133,7 +130,8 @@ public final class Controller {
    *     folder made
    */
   public void start() throws IOException {
-    status = bindStatus(); // first: a port in use refuses the start before any folder is made
+    // first: a port in use refuses the start before any folder is made
+    status = StatusBinding.bind(settings, metrics, health);
     try {
       locks = lockFolders();
     } catch (RuntimeException | Error e) {
@@ -175,43 +173,10 @@ public final class Controller {
     return List.copyOf(held);
   }
 
-  /** The status server on {@code --http-address}, bound before any folder is made. */
-  private StatusServer bindStatus() throws IOException {
-    String host = settings.httpAddress().getHostString(); // as given, an IPv6 one unbracketed
-    InetSocketAddress address = new InetSocketAddress(host, settings.httpAddress().getPort());
-    if (address.isUnresolved()) {
-      // Java cannot tell a name that does not exist from a name service that does not answer
-      // (yet, at a Pod's start): both are said, with the forms that need no name service
-      throw new IOException("cannot listen on --http-address " + hostAndPort(host,
-          address.getPort()) + ": the host " + Quoting.quote(host) + " does not resolve (no "
-          + "such name, or the name service did not answer); an IP address (0.0.0.0, the Pod's "
-          + "IP) or a name of /etc/hosts (localhost) needs no name service");
-    }
-    try {
-      return StatusServer.start(address, metrics.registry(), health);
-    } catch (SocketException e) { // in use, not this host's, or a host that does not resolve
-      throw new IOException("cannot listen on --http-address "
-          + hostAndPort(host, address.getPort()) + ": " + e.getMessage() + inUseBy(e), e);
-    }
-  }
-
-  /**
-   * For an address in use, who may use it: the holder of --out, whose lock is no longer reached
-   * (the address is bound first), else what to check; nothing for other failures.
-   */
-  private String inUseBy(SocketException e) {
-    if (e.getMessage() == null || !e.getMessage().contains("in use")) {
-      return "";
-    }
-    return FolderLock.holderOfOutput(settings.out()).map(holder -> "; " + holder)
-        .orElse("; another process listens there (another promcc run?): stop it, or give this"
-            + " one its own --http-address");
-  }
-
   private void startLocked() throws IOException {
     String host = settings.httpAddress().getHostString();
     LOG.log(Level.INFO, "promcc " + Versions.current() + ": " + settings + "; /metrics, "
-        + "/healthz and /readyz on http://" + hostAndPort(host, status.port()));
+        + "/healthz and /readyz on http://" + StatusBinding.hostAndPort(host, status.port()));
     clusters.addChangeListener(() -> loop.clustersChanged("guest clusters changed"));
     certificates.addChangeListener(() -> loop.trigger("certificates changed"));
     List<Path> plannerFiles = new ArrayList<>();
@@ -238,11 +203,6 @@ public final class Controller {
     election.ifPresent(LeaderElection::start);
     targets.ifPresent(TargetWatch::start);
     prometheusWatch.ifPresent(PrometheusWatch::start);
-  }
-
-  /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:9420}), as in a URL. */
-  static String hostAndPort(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** The bound status port (after {@link #start()}). */
