@@ -241,10 +241,13 @@ public final class Controller {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      health.stopping();
-      closeAll();
-      LOG.log(Level.INFO, "stopped");
-      ended.countDown();
+      try {
+        health.stopping();
+        closeAll();
+        LOG.log(Level.INFO, "stopped");
+      } finally {
+        ended.countDown(); // also after an Error of a close, thrown on once all are closed
+      }
     }
     Throwable failure;
     synchronized (this) {

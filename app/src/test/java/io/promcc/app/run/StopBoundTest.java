@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -77,20 +78,7 @@ class StopBoundTest {
 
   @Test
   void aStopWithAStuckFileReadAndAVaultCloseThatHangsEndsWithinItsBudget() throws Exception {
-    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
-    Problems problems = new Problems("settings");
-    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
-        "clusters", temp.resolve("clusters.yml").toString(),
-        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
-        "http-address", "127.0.0.1:0"), Map.of(), problems);
-    assertEquals(List.of(), problems.list());
-    Clock clock = Clock.systemUTC();
     CountDownLatch reconciling = new CountDownLatch(1);
-    ReconcileLoop loop = new ReconcileLoop(() -> {
-      reconciling.countDown();
-      awaitIgnoringInterrupts(release); // outlasts its share of the stop
-      return unchanged();
-    }, result -> { }, settings.pacing(), clock, new Random(1));
     FileWatcher watcher = new FileWatcher();
     Path watched = Files.writeString(temp.resolve("watched.yml"), "a\n");
     CountDownLatch reading = new CountDownLatch(1);
@@ -98,14 +86,11 @@ class StopBoundTest {
       reading.countDown();
       awaitIgnoringInterrupts(release);
     });
-    ControllerMetrics metrics = ControllerModule.metrics();
-    LoopHealth health = ControllerModule.loopHealth(settings, clock);
-    PlanInputs inputs = ControllerModule.planInputs(settings,
-        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
-    Controller controller = new Controller(settings, new FakeClusterSource(),
-        new HangingClose(release), loop, inputs, watcher, metrics, health, Optional.empty(),
-        Optional::empty, Optional.empty(), Optional.empty(), clock, BUDGET);
-    Logger.getLogger("io.promcc.app").addHandler(recorder);
+    Controller controller = controller(new HangingClose(release), () -> {
+      reconciling.countDown();
+      awaitIgnoringInterrupts(release); // outlasts its share of the stop
+      return unchanged();
+    }, watcher);
     controller.start();
     Thread runner = new Thread(controller::run, "controller");
     runner.start();
@@ -130,6 +115,56 @@ class StopBoundTest {
           && w.endsWith(" s left it; it goes on, and ends with the process")).count(),
           () -> part + " is not named once: " + warnings);
     }
+  }
+
+  @Test
+  void aStopWhoseCloseFailsWithAnErrorReturnsOnceRunHasThrownIt() throws Exception {
+    Error failure = new Error("the certificate source's close failed");
+    Controller controller = controller(new FailingClose(failure), StopBoundTest::unchanged,
+        new FileWatcher());
+    controller.start();
+    List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    Thread runner = new Thread(() -> {
+      try {
+        controller.run();
+      } catch (Throwable e) {
+        thrown.add(e);
+      }
+    }, "controller");
+    runner.start();
+
+    long before = System.nanoTime();
+    controller.stop();
+    Duration took = Duration.ofNanos(System.nanoTime() - before);
+    runner.join(BOUND.toMillis());
+
+    assertFalse(runner.isAlive(), "run() had not returned");
+    assertEquals(List.of(failure), thrown, "run() throws what a close failed with");
+    assertTrue(took.compareTo(Controller.STOP_WAIT) < 0, "stop() returned after "
+        + took.toMillis() + " ms, its whole wait, though run() had ended");
+  }
+
+  /** A controller of {@code certificates} and {@code reconcile}, its stop's budget 3 s. */
+  private Controller controller(CertificateSource certificates,
+      Supplier<ReconcileResult> reconcile, FileWatcher watcher) throws Exception {
+    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
+    Problems problems = new Problems("settings");
+    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
+        "clusters", temp.resolve("clusters.yml").toString(),
+        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
+        "http-address", "127.0.0.1:0"), Map.of(), problems);
+    assertEquals(List.of(), problems.list());
+    Clock clock = Clock.systemUTC();
+    ReconcileLoop loop = new ReconcileLoop(reconcile, result -> { }, settings.pacing(), clock,
+        new Random(1));
+    ControllerMetrics metrics = ControllerModule.metrics();
+    LoopHealth health = ControllerModule.loopHealth(settings, clock);
+    PlanInputs inputs = ControllerModule.planInputs(settings,
+        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
+    Logger.getLogger("io.promcc.app").addHandler(recorder);
+    return new Controller(settings, new FakeClusterSource(), certificates, loop, inputs,
+        watcher, metrics, health, Optional.empty(), Optional::empty, Optional.empty(),
+        Optional.empty(), clock, BUDGET);
   }
 
   private static ReconcileResult unchanged() {
@@ -170,6 +205,26 @@ class StopBoundTest {
     @Override
     public void close() {
       awaitIgnoringInterrupts(release);
+    }
+  }
+
+  /** A certificate source whose close fails with an {@link Error}. */
+  private static final class FailingClose implements CertificateSource {
+    private final FakeCertificateSource certificates = new FakeCertificateSource();
+    private final Error failure;
+
+    FailingClose(Error failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public CertificateObservation observe(Collection<GuestCluster> clusters) {
+      return certificates.observe(clusters);
+    }
+
+    @Override
+    public void close() {
+      throw failure;
     }
   }
 }
