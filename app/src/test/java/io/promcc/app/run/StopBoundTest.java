@@ -18,6 +18,7 @@ import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,10 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,24 +55,12 @@ class StopBoundTest {
   @TempDir Path temp;
 
   private final CountDownLatch release = new CountDownLatch(1);
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler recorder = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
-
-    @Override
-    public void flush() { }
-
-    @Override
-    public void close() { }
-  };
+  private final LogCapture logs = LogCapture.of(Controller.class); // StopDeadline's lines too
 
   @AfterEach
   void releaseTheHungParts() {
     release.countDown();
-    Logger.getLogger("io.promcc.app").removeHandler(recorder);
+    logs.close();
   }
 
   @Test
@@ -86,7 +73,7 @@ class StopBoundTest {
       reading.countDown();
       awaitIgnoringInterrupts(release);
     });
-    Controller controller = controller(new HangingClose(release), () -> {
+    Controller controller = controller(new ClosedAs(() -> awaitIgnoringInterrupts(release)), () -> {
       reconciling.countDown();
       awaitIgnoringInterrupts(release); // outlasts its share of the stop
       return unchanged();
@@ -106,11 +93,11 @@ class StopBoundTest {
     assertFalse(runner.isAlive(), "run() had not returned " + took.toMillis() + " ms after the"
         + " stop, whose budget is " + BUDGET);
     assertTrue(took.compareTo(BUDGET.plus(SLACK)) < 0, "the stop took " + took);
-    List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
+    List<String> warnings = logs.records().stream().filter(r -> r.getLevel() == Level.WARNING)
         .map(LogRecord::getMessage).toList();
     assertEquals(1, warnings.stream().filter(w -> w.startsWith(Controller.GAVE_UP)).count(),
         warnings::toString);
-    for (String part : List.of("HangingClose", "FileWatcher")) {
+    for (String part : List.of("ClosedAs", "FileWatcher")) {
       assertEquals(1, warnings.stream().filter(w -> w.startsWith("stopping: closing " + part + " ")
           && w.endsWith(" s left it; it goes on, and ends with the process")).count(),
           () -> part + " is not named once: " + warnings);
@@ -120,8 +107,9 @@ class StopBoundTest {
   @Test
   void aStopWhoseCloseFailsWithAnErrorReturnsOnceRunHasThrownIt() throws Exception {
     Error failure = new Error("the certificate source's close failed");
-    Controller controller = controller(new FailingClose(failure), StopBoundTest::unchanged,
-        new FileWatcher());
+    Controller controller = controller(new ClosedAs(() -> {
+      throw failure;
+    }), StopBoundTest::unchanged, new FileWatcher());
     controller.start();
     List<Throwable> thrown = new CopyOnWriteArrayList<>();
     Thread runner = new Thread(() -> {
@@ -161,7 +149,6 @@ class StopBoundTest {
     LoopHealth health = ControllerModule.loopHealth(settings, clock);
     PlanInputs inputs = ControllerModule.planInputs(settings,
         ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
-    Logger.getLogger("io.promcc.app").addHandler(recorder);
     return new Controller(settings, new FakeClusterSource(), certificates, loop, inputs,
         watcher, metrics, health, Optional.empty(), Optional::empty, Optional.empty(),
         Optional.empty(), clock, BUDGET);
@@ -188,13 +175,16 @@ class StopBoundTest {
     }
   }
 
-  /** A certificate source whose close ignores its interrupt until the test ends. */
-  private static final class HangingClose implements CertificateSource {
+  /**
+   * A certificate source whose close does what it is given: hang, ignoring its interrupt, until
+   * the test ends (a Vault client revoking its token from a Vault that does not answer), or fail.
+   */
+  private static final class ClosedAs implements CertificateSource {
     private final FakeCertificateSource certificates = new FakeCertificateSource();
-    private final CountDownLatch release;
+    private final Runnable close;
 
-    HangingClose(CountDownLatch release) {
-      this.release = release;
+    ClosedAs(Runnable close) {
+      this.close = close;
     }
 
     @Override
@@ -204,27 +194,7 @@ class StopBoundTest {
 
     @Override
     public void close() {
-      awaitIgnoringInterrupts(release);
-    }
-  }
-
-  /** A certificate source whose close fails with an {@link Error}. */
-  private static final class FailingClose implements CertificateSource {
-    private final FakeCertificateSource certificates = new FakeCertificateSource();
-    private final Error failure;
-
-    FailingClose(Error failure) {
-      this.failure = failure;
-    }
-
-    @Override
-    public CertificateObservation observe(Collection<GuestCluster> clusters) {
-      return certificates.observe(clusters);
-    }
-
-    @Override
-    public void close() {
-      throw failure;
+      close.run();
     }
   }
 }
