@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,7 @@ class FileWatcherHangTest {
   private final CountDownLatch volumeBack = new CountDownLatch(1);
   private final CountDownLatch hungReadBegun = new CountDownLatch(1);
   private final AtomicLong reads = new AtomicLong();
+  private final AtomicInteger hungReads = new AtomicInteger(); // reads of it begun
   private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "test-caller");
     thread.setDaemon(true);
@@ -63,6 +65,7 @@ class FileWatcherHangTest {
   /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
   private PathState read(Path path, PathState previous, Instant now) {
     if (path.equals(hanging)) {
+      hungReads.incrementAndGet();
       hungReadBegun.countDown();
       while (true) { // a hung NFS read ignores its interrupt
         try {
@@ -86,8 +89,8 @@ class FileWatcherHangTest {
   void aHungReadHoldsBackNoOtherPathsChangeAndIsWarnedOfOnce() throws Exception {
     watcher(new StopBudget());
     Path base = Files.writeString(temp.resolve("base.yml"), "a: 1\n");
-    CountDownLatch baseChanged = new CountDownLatch(1);
-    watcher.watch(base, baseChanged::countDown);
+    AtomicInteger baseChanges = new AtomicInteger();
+    watcher.watch(base, baseChanges::incrementAndGet);
     Path certs = Files.createDirectories(temp.resolve("certs"));
     AtomicInteger certChanges = new AtomicInteger();
     watcher.watch(certs, certChanges::incrementAndGet);
@@ -98,14 +101,20 @@ class FileWatcherHangTest {
 
       Files.writeString(base, "a: 2\n");
 
-      assertTrue(baseChanged.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
-          "the base config's change was seen while the read of " + certs + " hangs");
+      awaitCount(baseChanges::get, 1,
+          "seen: the base config's change while the read of " + certs + " hangs");
       String warning = "reading " + hanging + " did not end within PT1S (is its volume "
           + "hanging?): taken as unchanged, and not read again until that read ends; the other"
           + " watched files are not held";
       awaitLog(log, warning);
-      Files.writeString(base, "a: 3\n"); // checks go on after the warning
-      awaitReads(reads.get() + 1);
+      // checks go on after the warning: each edit is seen by a check after the one before
+      for (int edit = 3; edit <= 4; edit++) {
+        int seen = baseChanges.get();
+        Files.writeString(base, "a: " + edit + "\n");
+        awaitCount(baseChanges::get, seen + 1, "seen: edit " + edit);
+      }
+      assertEquals(1, hungReads.get(), "no other read of " + certs + " began while its read "
+          + "hangs (each would hold a thread of its own): " + hungReads + " reads begun");
       assertEquals(1, log.messages().stream().filter(warning::equals).count(),
           "warned once: " + log.messages());
       assertEquals(0, certChanges.get(), "no change told of the path whose read hangs");
@@ -182,9 +191,15 @@ class FileWatcherHangTest {
 
   /** Waits until the paths were read {@code count} times in all. */
   private void awaitReads(long count) {
+    awaitCount(reads::get, count, "read " + count + " times");
+  }
+
+  /** Waits until {@code count} is at least {@code atLeast}. */
+  private static void awaitCount(LongSupplier count, long atLeast, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-    while (reads.get() < count) {
-      assertTrue(System.nanoTime() < deadline, "not read " + count + " times: " + reads);
+    while (count.getAsLong() < atLeast) {
+      assertTrue(System.nanoTime() < deadline, "not " + what + " (" + count.getAsLong()
+          + ") within " + PATIENCE_SECONDS + " s");
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
   }
