@@ -13,9 +13,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * One round of a {@link FileWatcher}'s check: every path it checks is read at once on the
  * reader threads of its {@link BoundedReads}, and each read's result is handed on as soon as it
- * ends, so that a read that hangs holds back no other path's change. A path whose read does not
- * end within the bound (warned of once) is handed nothing: it is taken as unchanged, and keeps
- * its last state. Stateless.
+ * ends, so that a read that hangs holds back no other path's read of the round. The round ends
+ * when every read has ended or the bound is up: no other check begins meanwhile, so a read that
+ * hangs delays the next check by the bound once (its later checks skip it). A path whose read
+ * does not end within the bound (warned of once) is handed nothing: it is taken as unchanged,
+ * and keeps its last state. Stateless.
  */
 final class ReadRound {
   /** Where the round's results go. */
