@@ -4,6 +4,7 @@ import static io.promcc.core.model.Quoting.quote;
 import static java.util.Objects.requireNonNull;
 
 import io.kubernetes.client.util.KubeConfig;
+import io.promcc.core.model.GoAuthority;
 import io.promcc.core.model.Secret;
 import io.promcc.core.model.UrlText;
 import java.io.ByteArrayOutputStream;

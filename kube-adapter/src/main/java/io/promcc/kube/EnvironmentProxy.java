@@ -2,6 +2,7 @@ package io.promcc.kube;
 
 import static io.promcc.core.model.Quoting.quote;
 
+import io.promcc.core.model.NoProxy;
 import io.promcc.core.model.UrlText;
 import java.util.Optional;
 import okhttp3.HttpUrl;

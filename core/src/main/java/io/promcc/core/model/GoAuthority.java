@@ -1,4 +1,4 @@
-package io.promcc.kube;
+package io.promcc.core.model;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param host the host, without the brackets of an IPv6 address
  * @param port the port, -1 if none is written
  */
-record GoAuthority(Optional<String> rawUserInfo, String host, int port) {
+public record GoAuthority(Optional<String> rawUserInfo, String host, int port) {
   /** Go's {@code validUserinfo}, and percent escapes of two hex digits. */
   private static final Pattern USER_INFO =
       Pattern.compile("([A-Za-z0-9\\-._:~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})*");
@@ -26,7 +26,7 @@ record GoAuthority(Optional<String> rawUserInfo, String host, int port) {
   private static final Pattern PORT = Pattern.compile("[0-9]{0,9}");
 
   /** {@code authority} (a URL's, raw) as Go reads it; empty where Go would not take it. */
-  static Optional<GoAuthority> parse(String authority) {
+  public static Optional<GoAuthority> parse(String authority) {
     int at = authority.lastIndexOf('@');
     Optional<String> userInfo = at < 0 ? Optional.empty()
         : Optional.of(authority.substring(0, at));

@@ -1,4 +1,4 @@
-package io.promcc.kube;
+package io.promcc.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.promcc.kube;
+package io.promcc.core.model;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.promcc.kube;
+package io.promcc.core.model;
 
 import java.net.IDN;
 import java.util.ArrayList;
@@ -18,9 +18,10 @@ import java.util.Optional;
  * in it; a name ({@code corp.example}) that host and every one under it, with a leading dot or
  * {@code *.} ({@code .corp.example}) those under it only, with a port on that port only; a name
  * never excludes an IP address. An entry that is none of these is ignored, as Go ignores it.
- * Whether a host is on loopback, which Go never proxies, is {@link #neverProxied}. Immutable.
+ * Whether a host is on loopback, which Go never proxies, is {@link #neverProxied}. kube-adapter
+ * reads it for the API server, vault-adapter for Vault (without client-go's rule). Immutable.
  */
-final class NoProxy {
+public final class NoProxy {
   private final Optional<String> all;
   private final List<IpEntry> ips;
   private final List<NameEntry> names;
@@ -44,7 +45,7 @@ final class NoProxy {
   }
 
   /** {@code value} read as httpproxy's {@code config.init} and client-go's CIDR rule read it. */
-  static NoProxy parse(String value) {
+  public static NoProxy parse(String value) {
     List<CidrEntry> clientGoCidrs = new ArrayList<>();
     for (String rule : value.split(",", -1)) { // untrimmed, as client-go's rule reads them
       GoIp.parseCidrSloppy(rule).ifPresent(cidr -> clientGoCidrs.add(new CidrEntry(rule, cidr)));
@@ -93,7 +94,7 @@ final class NoProxy {
    * Whether Go never proxies {@code host} whatever the variables say: {@code localhost} or a
    * loopback address (127.0.0.0/8, {@code ::1}).
    */
-  static boolean neverProxied(String host) {
+  public static boolean neverProxied(String host) {
     return host.equals("localhost") || address(host).map(GoIp::isLoopback).orElse(false);
   }
 
@@ -103,7 +104,7 @@ final class NoProxy {
    * read as decimal. client-go asks this before Go's reading, and before Go's refusal of
    * {@code HTTP_PROXY} in a CGI environment.
    */
-  Optional<String> clientGoExcluding(String host) {
+  public Optional<String> clientGoExcluding(String host) {
     Optional<byte[]> address = GoIp.parseSloppy(host);
     if (address.isEmpty()) {
       return Optional.empty();
@@ -117,7 +118,7 @@ final class NoProxy {
    * {@code useProxy} reads this value, if one does. {@code host} as an http client's URL holds
    * it: lower case, a name in ASCII (punycode), an IPv6 address without brackets or zone.
    */
-  Optional<String> excluding(String host, int port) {
+  public Optional<String> excluding(String host, int port) {
     if (all.isPresent()) {
       return all;
     }
