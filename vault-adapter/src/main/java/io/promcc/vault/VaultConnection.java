@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
@@ -102,18 +103,32 @@ public final class VaultConnection {
 
   /**
    * Connects as {@code settings} say: reads the CA bundle if one is configured; {@code clock}
-   * times the answers.
+   * times the answers; the proxy is the one the process's environment names for Vault.
    *
    * @throws InvalidValueException if the CA bundle cannot be read or holds no certificate
    */
   public static VaultConnection create(VaultSettings settings, Clock clock) {
+    return create(settings, clock, System::getenv);
+  }
+
+  /**
+   * Connects as {@code settings} say, through the proxy {@code env} names for Vault
+   * ({@link VaultProxy}), which the start's line says.
+   *
+   * @throws InvalidValueException if the CA bundle cannot be read or holds no certificate, or
+   *     the environment names a proxy for Vault that cannot be used
+   */
+  static VaultConnection create(VaultSettings settings, Clock clock,
+      Function<String, String> env) {
+    VaultProxy proxy = VaultProxy.fromEnvironment(settings.address(), env);
     HttpClient.Builder client = HttpClient.newBuilder()
         // Vault Agent fails to proxy h2c, and Vault's listener speaks HTTP/1.1 to every client
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER) // see the class comment
-        // directly, never through the JVM's default ProxySelector (-Dhttps.proxyHost,
-        // java.net.useSystemProxies), which would carry the token through a proxy unasked
-        .proxy(HttpClient.Builder.NO_PROXY)
+        // the environment's proxy as Vault's Go client takes it, never the JVM's default
+        // ProxySelector (-Dhttps.proxyHost, java.net.useSystemProxies), which would carry the
+        // token through a proxy unasked
+        .proxy(proxy)
         .connectTimeout(settings.requestTimeout());
     settings.caBundle().ifPresent(path -> client.sslContext(VaultTrust.ofCaBundle(path)));
     if ("http".equals(settings.address().getScheme())) {
@@ -122,6 +137,8 @@ public final class VaultConnection {
           + "network in clear text (--vault-allow-insecure-http is for tests only)",
           settings.address());
     }
+    LOG.log(Level.INFO, "vault at {0} is reached {1}", settings.address(),
+        proxy.said(settings.address()));
     return new VaultConnection(settings.address(), settings.namespace().orElse(null),
         client.build(), settings.requestTimeout(), clock);
   }

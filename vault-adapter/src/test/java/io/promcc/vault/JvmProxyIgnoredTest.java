@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Vault is reached directly: the JVM's default {@link ProxySelector} (system properties such
  * as {@code -Dhttps.proxyHost}, {@code -Djava.net.useSystemProxies}), which the JDK's client
  * asks unless told otherwise, is not asked, so no JVM option silently routes the Vault token
- * through a proxy. promcc has no proxy setting for Vault.
+ * through a proxy; the environment's proxy is taken as Vault's Go client takes it
+ * ({@link VaultEnvironmentProxyTest}).
  */
 class JvmProxyIgnoredTest {
   private final VaultFixture fixture = new VaultFixture();

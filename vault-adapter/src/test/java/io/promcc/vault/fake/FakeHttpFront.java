@@ -96,12 +96,13 @@ final class FakeHttpFront implements AutoCloseable {
 
   /**
    * Serves HTTPS on 127.0.0.1 with a server certificate (SANs {@code 127.0.0.1},
-   * {@code localhost}) signed by a fresh CA, which {@link #tlsCaPem()} gives.
+   * {@code localhost}, and {@code extraDnsNames}) signed by a fresh CA, which
+   * {@link #tlsCaPem()} gives.
    */
-  static FakeHttpFront startHttps(Router router, FakeFaults faults) {
+  static FakeHttpFront startHttps(Router router, FakeFaults faults, String... extraDnsNames) {
     try {
       ThrowawayCa tlsCa = ThrowawayCa.create("fake vault tls ca");
-      ThrowawayCa.Issued server = tlsCa.issueServer();
+      ThrowawayCa.Issued server = tlsCa.issueServer(extraDnsNames);
       KeyStore keyStore = KeyStore.getInstance("PKCS12");
       keyStore.load(null, null);
       char[] password = "fake".toCharArray();

@@ -65,12 +65,12 @@ public final class FakeVault implements AutoCloseable {
   private final FakeRouter router;
   private final FakeHttpFront front;
 
-  private FakeVault(Clock clock, boolean https) {
+  private FakeVault(Clock clock, boolean https, String... extraDnsNames) {
     requireNonNull(clock, "clock == null");
     this.pki = new FakePki(clock);
     this.tokens = new FakeTokens(clock);
     this.router = new FakeRouter(clock, pki, acl, tokens, faults);
-    this.front = https ? FakeHttpFront.startHttps(router, faults)
+    this.front = https ? FakeHttpFront.startHttps(router, faults, extraDnsNames)
         : FakeHttpFront.start(router, faults);
   }
 
@@ -81,10 +81,11 @@ public final class FakeVault implements AutoCloseable {
 
   /**
    * Starts an HTTPS fake on 127.0.0.1 whose server certificate (SANs {@code 127.0.0.1},
-   * {@code localhost}) is signed by a fresh CA; {@link #tlsCaPem()} gives that CA.
+   * {@code localhost}, and {@code extraDnsNames}, e.g. a name no DNS knows, which a test's
+   * proxy routes to the fake) is signed by a fresh CA; {@link #tlsCaPem()} gives that CA.
    */
-  public static FakeVault startHttps(Clock clock) {
-    return new FakeVault(clock, true);
+  public static FakeVault startHttps(Clock clock, String... extraDnsNames) {
+    return new FakeVault(clock, true, extraDnsNames);
   }
 
   /** Base URL, e.g. {@code http://127.0.0.1:38211}. */

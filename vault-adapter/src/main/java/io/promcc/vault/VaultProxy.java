@@ -1,0 +1,225 @@
+package io.promcc.vault;
+
+import static io.promcc.core.model.Quoting.quote;
+import static java.util.Objects.requireNonNull;
+
+import io.promcc.core.model.GoAuthority;
+import io.promcc.core.model.InvalidValueException;
+import io.promcc.core.model.NoProxy;
+import io.promcc.core.model.UrlText;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The proxy of the calls to Vault, taken from the environment as Vault's Go client takes it: its
+ * transport (go-cleanhttp's) uses Go's {@code http.ProxyFromEnvironment}
+ * ({@code golang.org/x/net/http/httpproxy}). {@code HTTPS_PROXY} serves an https address,
+ * {@code HTTP_PROXY} an http one; each upper-case variable is read before its lower-case form,
+ * an empty one as unset; a value without a scheme or a host is read as {@code http://value}.
+ * {@code NO_PROXY} (else {@code no_proxy}) excludes hosts as Go reads it ({@link NoProxy}), and
+ * {@code localhost} and loopback addresses are never proxied. Each request's URL is judged, a
+ * followed redirect's too, as Go judges each request. Where {@code REQUEST_METHOD} is set (a CGI
+ * environment), Go refuses {@code HTTP_PROXY} at each call; promcc refuses it at start.
+ *
+ * <p>Of the proxy, only {@code http} (a {@code CONNECT} tunnel to an https Vault) without
+ * credentials; refused at start, never ignored: {@code https} (the JDK's client speaks no TLS to
+ * a proxy), {@code socks5} and {@code socks5h} (the JDK's HTTP client takes HTTP proxies only),
+ * a user and password (the JDK's client sends no basic credentials through a {@code CONNECT}
+ * tunnel unless {@code jdk.http.auth.tunneling.disabledSchemes} is changed for the whole JVM),
+ * and a value that is no URL, names no host or a port outside 1 to 65535. Immutable.
+ */
+final class VaultProxy extends ProxySelector {
+  static final String HTTPS_PROXY = "HTTPS_PROXY";
+  static final String HTTP_PROXY = "HTTP_PROXY";
+  static final String NO_PROXY = "NO_PROXY";
+  static final String REQUEST_METHOD = "REQUEST_METHOD";
+  private final Optional<Proxy> proxy;
+  private final String variable;
+  private final String shown;
+  private final NoProxy noProxy;
+  private final String noProxyName;
+
+  private VaultProxy(Optional<Proxy> proxy, String variable, String shown, NoProxy noProxy,
+      String noProxyName) {
+    this.proxy = proxy;
+    this.variable = variable;
+    this.shown = shown;
+    this.noProxy = noProxy;
+    this.noProxyName = noProxyName;
+  }
+
+  /**
+   * The proxy of Vault at {@code address} in the variables {@code env} gives (null or empty:
+   * unset).
+   *
+   * @throws InvalidValueException naming the variable whose proxy would be used but cannot be
+   *     (its URL without user information), and why
+   */
+  static VaultProxy fromEnvironment(URI address, Function<String, String> env) {
+    requireNonNull(address, "address == null");
+    requireNonNull(env, "env == null");
+    boolean https = "https".equalsIgnoreCase(address.getScheme());
+    Optional<String> name = upperOrLower(https ? HTTPS_PROXY : HTTP_PROXY, env);
+    if (name.isEmpty()) {
+      return new VaultProxy(Optional.empty(), https ? HTTPS_PROXY : HTTP_PROXY, "",
+          NoProxy.parse(""), NO_PROXY);
+    }
+    String field = name.get() + " (the proxy for vault " + quote(address.toString()) + ")";
+    if (!https && !get(env, REQUEST_METHOD).isEmpty()) {
+      throw new InvalidValueException(field, null, "is not used where " + REQUEST_METHOD
+          + " is set (a cgi environment, where a request's Proxy header can set it; see "
+          + "golang.org/s/cgihttpproxy); unset " + name.get() + " or " + REQUEST_METHOD);
+    }
+    Optional<String> noProxyName = upperOrLower(NO_PROXY, env);
+    NoProxy noProxy = NoProxy.parse(noProxyName.map(n -> get(env, n)).orElse(""));
+    String value = get(env, name.get());
+    String url = !hasSchemeAndHost(value) && isUri("http://" + value) ? "http://" + value
+        : value;
+    String shown = UrlText.withoutUserInfo(url);
+    return new VaultProxy(Optional.of(parse(url, shown, field)), name.get(), shown, noProxy,
+        noProxyName.orElse(NO_PROXY));
+  }
+
+  /** The HTTP proxy at {@code url}, refused with {@code field}, the URL shown and why. */
+  private static Proxy parse(String url, String shown, String field) {
+    String orExclude = "; or exclude vault with " + NO_PROXY;
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new InvalidValueException(field, shown, "is not a url (" + e.getReason()
+          + " at index " + e.getIndex() + ")" + orExclude);
+    }
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    switch (scheme) {
+      case "http" -> { }
+      case "https" -> throw new InvalidValueException(field, shown, "has scheme https, which "
+          + "promcc cannot use for vault (the jdk's http client speaks no tls to a proxy): use "
+          + "an http proxy" + orExclude);
+      case "socks5", "socks5h" -> throw new InvalidValueException(field, shown, "has scheme "
+          + scheme + ", which promcc cannot use for vault (the jdk's http client takes http "
+          + "proxies only): use an http proxy" + orExclude);
+      default -> throw new InvalidValueException(field, shown, "has unsupported scheme "
+          + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be http"
+          + orExclude);
+    }
+    GoAuthority authority = authority(uri).orElseThrow(() -> new InvalidValueException(field,
+        shown, "names no host" + orExclude));
+    if (authority.rawUserInfo().isPresent()) {
+      throw new InvalidValueException(field, shown, "has a user and password, which promcc "
+          + "cannot send to a proxy for vault (the jdk's http client sends no basic "
+          + "credentials through a connect tunnel); use a proxy that asks for none" + orExclude);
+    }
+    int port = authority.port() < 0 ? 80 : authority.port();
+    if (port == 0 || port > 65535) {
+      throw new InvalidValueException(field, shown, "has port " + port + ", not one of 1 to "
+          + "65535" + orExclude);
+    }
+    // resolved when connecting, as Go resolves a proxy's name at each dial
+    return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(authority.host(), port));
+  }
+
+  /** As {@code ApiServerProxy} reads it: URI's server, else Go's reading ({@link GoAuthority}). */
+  private static Optional<GoAuthority> authority(URI uri) {
+    String host = uri.getHost();
+    if (host != null && !host.isEmpty()) {
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return Optional.of(new GoAuthority(Optional.ofNullable(uri.getRawUserInfo()), host,
+          uri.getPort()));
+    }
+    return uri.getRawAuthority() == null ? Optional.empty()
+        : GoAuthority.parse(uri.getRawAuthority());
+  }
+
+  /** The proxy of a request to {@code uri}, or why it goes directly (for the start's line). */
+  String said(URI uri) {
+    if (proxy.isEmpty()) {
+      return "directly (" + variable + " is not set)";
+    }
+    String host = host(uri);
+    if (NoProxy.neverProxied(host)) {
+      return "directly (" + variable + " not used: vault is on loopback, never proxied)";
+    }
+    Optional<String> excluding = noProxy.excluding(host, port(uri));
+    if (excluding.isPresent()) {
+      return "directly (" + variable + " not used: " + noProxyName + " excludes vault ("
+          + quote(excluding.get()) + "))";
+    }
+    return "through proxy " + quote(shown) + " from " + variable;
+  }
+
+  @Override
+  public List<Proxy> select(URI uri) {
+    requireNonNull(uri, "uri == null");
+    if (proxy.isEmpty()) {
+      return List.of(Proxy.NO_PROXY);
+    }
+    String host = host(uri);
+    if (NoProxy.neverProxied(host) || noProxy.excluding(host, port(uri)).isPresent()) {
+      return List.of(Proxy.NO_PROXY);
+    }
+    return List.of(proxy.get());
+  }
+
+  @Override
+  public void connectFailed(URI uri, SocketAddress address, IOException e) {
+    // nothing to learn: the request's failure says it
+  }
+
+  /** As the request's URL holds it: lower case, without an IPv6 address's brackets. */
+  private static String host(URI uri) {
+    String host = String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT);
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host;
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort()
+        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  private static Optional<String> upperOrLower(String name, Function<String, String> env) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return !get(env, name).isEmpty() ? Optional.of(name)
+        : !get(env, lower).isEmpty() ? Optional.of(lower) : Optional.empty();
+  }
+
+  private static String get(Function<String, String> env, String name) {
+    String value = env.apply(name);
+    return value == null ? "" : value;
+  }
+
+  private static boolean hasSchemeAndHost(String text) {
+    try {
+      URI uri = new URI(text);
+      return uri.getScheme() != null && uri.getRawAuthority() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean isUri(String text) {
+    try {
+      new URI(text);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return proxy.isEmpty() ? "no proxy" : "proxy " + quote(shown) + " from " + variable;
+  }
+}
