@@ -64,10 +64,16 @@ class TokenRefusalsLookTest {
     assertEquals(Optional.of("the vault login credential's file, read again since " + FIRST
         + ", has not answered (is its volume hanging?): the clusters waiting for the credential "
         + "are asked once it answers with another one"), refusals.lookHangs());
+    // the look's thread may not have begun its read yet: wait for it, bounded
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+    while (reads.get() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the look's read did not begin");
+      Thread.onSpinWait();
+      Thread.yield();
+    }
     assertEquals(1, reads.get(), "one read at a time");
 
     volume.countDown();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
     while (changes.get() == 0) {
       assertTrue(System.nanoTime() < deadline, "the change was not told to the listeners");
       Thread.onSpinWait();
