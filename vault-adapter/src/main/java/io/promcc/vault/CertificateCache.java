@@ -350,7 +350,7 @@ final class CertificateCache {
     entry.tokenRefused = failure.aboutTheToken();
     if (entry.tokenRefused) {
       // after the logins of this attempt: they end no backoff
-      tokenRefusals.refused(begun, used);
+      tokenRefusals.refused(begun, used, answered);
     }
     entry.failures++;
     entry.retryAt = answered.plus(wait);

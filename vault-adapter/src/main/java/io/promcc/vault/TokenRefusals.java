@@ -105,8 +105,20 @@ final class TokenRefusals {
    * a late refusal would take the new credential for refused and a certificate issued with it
    * for no sign that it works, holding the clusters in their backoff. A later attempt refused
    * with the new one puts them back.
+   *
+   * <p>A refusal noted has the file looked at once ({@link #lookAtCredential}, on the look's
+   * thread): it may have changed while the refused request was under way, when nothing waited
+   * for the credential and so no change of it started an observation.
+   *
+   * @param at when, for {@link #lookHangs()}
    */
-  synchronized void refused(long began, TokenOrigin used) {
+  void refused(long began, TokenOrigin used, Instant at) {
+    if (noteRefusal(began, used)) {
+      beginLook(at, false);
+    }
+  }
+
+  private synchronized boolean noteRefusal(long began, TokenOrigin used) {
     long login = used == null ? logins.getAsLong() : used.login();
     CredentialDigest with = used == null ? lastRead.get() : used.credential();
     if (began != changes || login < refusedAtLogins
@@ -114,11 +126,12 @@ final class TokenRefusals {
       LOG.log(Level.DEBUG, "a request that used a vault token from before the last refused "
           + "one, or from before the login credential changed, was refused; the new credential "
           + "is not taken for refused");
-      return;
+      return false;
     }
     refusedAtLogins = login;
     refusedWith = with;
     changed = false;
+    return true;
   }
 
   /**
@@ -173,10 +186,15 @@ final class TokenRefusals {
    * @param at when, for {@link #lookHangs()}
    */
   void lookAtCredential(Instant at) {
+    beginLook(at, true);
+  }
+
+  /** As above; {@code observation} if an observation asks (then a look under way is overdue). */
+  private void beginLook(Instant at, boolean observation) {
     synchronized (this) {
       if (lookBegan != null) {
-        lookOverdue = true; // begun by an earlier observation, and not ended: it may have read
-        lookAgain = true; // the file before this one's change, so the file is read once more
+        lookOverdue |= observation; // begun earlier, and not ended: it may have read the file
+        lookAgain = true; // before this change, or this refusal, so it is read once more
         return;
       }
       if (!waitsForCredential()) {

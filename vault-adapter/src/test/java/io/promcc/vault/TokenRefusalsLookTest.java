@@ -49,7 +49,7 @@ class TokenRefusalsLookTest {
   void aLookWhoseReadHangsReturnsAtOnceNamesTheHangAndToldTheChangeOnceItEnds()
       throws Exception {
     refusals.addChangeListener(changes::incrementAndGet);
-    refusals.refused(refusals.attemptBegins(), new TokenOrigin(1, OLD));
+    refusals.refused(refusals.attemptBegins(), new TokenOrigin(1, OLD), FIRST);
 
     // on a thread of its own, so that a look that waits fails the test, not holds it
     CompletableFuture<Void> look = CompletableFuture.runAsync(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,14 @@ class TokenRefusalsOrderTest {
     refusals.lookOn(Runnable::run); // each look ended as lookAtCredential returns
   }
 
+  /** A refusal noted at no particular time (each look ends as it returns). */
+  private void refused(long began, TokenOrigin used) {
+    refusals.refused(began, used, Instant.EPOCH);
+  }
+
   @Test
   void aLateRefusalOfTheOldTokenLeavesTheFixedOneWorking() {
-    refusals.refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
+    refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
     assertFalse(refusals.worksAgain());
     long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
     inFile.set(FIXED);
@@ -44,7 +50,7 @@ class TokenRefusalsOrderTest {
     logins.set(2); // cluster c, asked at once, logs in with the fixed token
     lastRead.set(FIXED);
 
-    refusals.refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
+    refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
     assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one is not "
         + "known to be refused");
     refusals.issued(FIXED_TOKEN); // c's certificate, issued with the fixed token
@@ -53,7 +59,7 @@ class TokenRefusalsOrderTest {
 
   @Test
   void theFixedTokenRefusedPutsTheClustersBackInTheirBackoff() {
-    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
+    refused(refusals.attemptBegins(), OLD_TOKEN);
     inFile.set(FIXED);
     refusals.lookAtCredential(Instant.EPOCH);
     assertTrue(refusals.worksAgain());
@@ -61,7 +67,7 @@ class TokenRefusalsOrderTest {
     logins.set(2);
     lastRead.set(FIXED);
 
-    refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
+    refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
     assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
     refusals.lookAtCredential(Instant.EPOCH);
     assertFalse(refusals.worksAgain(), "the file holds the token refused last");
@@ -69,14 +75,14 @@ class TokenRefusalsOrderTest {
 
   @Test
   void aLateRefusalOfTheOldTokenAfterALoginNoObservationSawComingLeavesTheFixedOneWorking() {
-    refusals.refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
+    refused(refusals.attemptBegins(), OLD_TOKEN); // cluster a: the old token refused
     long b = refusals.attemptBegins(); // cluster b's, with the old token, waits for its answer
     inFile.set(FIXED); // no observation reads it before cluster c's backoff runs out
     long c = refusals.attemptBegins();
     logins.set(2); // c logs in with the fixed token
     lastRead.set(FIXED);
 
-    refusals.refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
+    refused(b, OLD_TOKEN); // b's answer: the old token refused, after c's login
     refusals.lookAtCredential(Instant.EPOCH);
     assertTrue(refusals.worksAgain(), "b's attempt used the old token: the fixed one in the "
         + "file is not known to be refused");
@@ -87,13 +93,13 @@ class TokenRefusalsOrderTest {
 
   @Test
   void aLateRefusalOfTheOldTokenLeavesACertificateIssuedWithTheFixedOneCounting() {
-    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
+    refused(refusals.attemptBegins(), OLD_TOKEN);
     long b = refusals.attemptBegins();
     inFile.set(FIXED);
     logins.set(2); // c, its backoff run out, logs in with the fixed token; no observation yet
     lastRead.set(FIXED);
 
-    refusals.refused(b, OLD_TOKEN);
+    refused(b, OLD_TOKEN);
     refusals.issued(FIXED_TOKEN);
     assertTrue(refusals.worksAgain(), "a certificate was issued with the fixed token, whose "
         + "login came after the old token's");
@@ -101,14 +107,28 @@ class TokenRefusalsOrderTest {
 
   @Test
   void theFixedTokenRefusedAfterALoginNoObservationSawComingIsNoted() {
-    refusals.refused(refusals.attemptBegins(), OLD_TOKEN);
+    refused(refusals.attemptBegins(), OLD_TOKEN);
     inFile.set(FIXED);
     long c = refusals.attemptBegins();
     logins.set(2);
     lastRead.set(FIXED);
 
-    refusals.refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
+    refused(c, FIXED_TOKEN); // c's own answer: the fixed token refused too
     refusals.lookAtCredential(Instant.EPOCH);
     assertFalse(refusals.worksAgain(), "the token in the file is refused as well");
+  }
+
+  @Test
+  void aFileFixedWhileTheRefusedRequestWasUnderWayIsToldOnceTheRefusalIsNoted() {
+    AtomicInteger told = new AtomicInteger();
+    refusals.addChangeListener(told::incrementAndGet);
+    long a = refusals.attemptBegins(); // cluster a asks with the old token
+    inFile.set(FIXED); // fixed meanwhile, while nothing waits: the file's watch starts nothing
+    assertFalse(refusals.waitsForCredential());
+
+    refused(a, OLD_TOKEN); // a's answer: the old token refused
+    assertEquals(1, told.get(), "the file fixed while the refused request was under way is "
+        + "told once the refusal is noted, not at the next observation after the backoff");
+    assertTrue(refusals.worksAgain(), "the file holds another token than the refused one");
   }
 }
