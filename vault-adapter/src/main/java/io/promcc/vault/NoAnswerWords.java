@@ -63,7 +63,9 @@ final class NoAnswerWords {
    * library's strerror in the language of {@code LANG}: the JDK's client wraps the socket's
    * exception in a ConnectException of the same message (a plain SocketException for
    * ENETUNREACH, "Network is unreachable"), but says nothing of a refusal (a ConnectException
-   * without a message, its cause the channel it closed).
+   * without a message, its cause the channel it closed), nor of the system's own connect
+   * timeout, ETIMEDOUT, which is also a ConnectException of the socket: only the C locale's
+   * "Connection refused" is told a refusal alone.
    */
   private static String notConnected(Throwable root) {
     if (root.getClass() == SocketException.class) {
@@ -74,9 +76,16 @@ final class NoAnswerWords {
     if (root instanceof NoRouteToHostException) {
       return "no route to the host (check the vault address and the network between)";
     }
-    if (root instanceof ConnectException && root.getMessage() != null) {
+    if (root instanceof ConnectException
+        && "Connection refused".equalsIgnoreCase(root.getMessage())) {
       return "connection refused (nothing listens there: check the vault address and port, "
           + "and that vault, or its proxy, runs)";
+    }
+    if (root instanceof ConnectException && root.getMessage() != null) {
+      // the system's own connect timeout (ETIMEDOUT), or a refusal in the language of LANG
+      return "no connection (" + quote(root.getMessage()) + "): refused (nothing listens "
+          + "there), or not answered within the system's own connect timeout (check the vault "
+          + "address and port, that vault, or its proxy, runs, and the network between)";
     }
     return "no connection (refused, or the host not reachable: check the vault address and "
         + "port, and that vault, or its proxy, runs there)";
