@@ -23,16 +23,19 @@ import okhttp3.internal.http2.StreamResetException;
  * INTERNAL_ERROR"). The address OkHttp connected to is the proxy's where the calls go through
  * one, so each check names the proxy too. What failed comes first: a line cut short (/readyz's,
  * at 1,000 characters, where the scope and the call come before) keeps it. A failed connect is
- * worded by the exception's type, never by its message: the JVM's message is the C library's
- * strerror, in the language of {@code LANG} ("Verbindungsaufbau abgelehnt" for "Connection
- * refused" under de_DE.UTF-8), from sun.nio.ch.Net's handleSocketError, which throws a
- * {@link ConnectException} for ECONNREFUSED (and for the kernel's own connect timeout,
- * ETIMEDOUT, which the connect timeout comes before), a {@link NoRouteToHostException} for
- * EHOSTUNREACH and a plain {@link SocketException} for the rest, "Network is unreachable"
- * among them. Stateless.
+ * worded by the exception's type, and its message quoted, which is the C library's strerror, in
+ * the language of {@code LANG} ("Verbindungsaufbau abgelehnt" for "Connection refused" under
+ * de_DE.UTF-8), from sun.nio.ch.Net's handleSocketError, which throws a {@link
+ * ConnectException} for ECONNREFUSED and for the system's own connect timeout, ETIMEDOUT (which
+ * comes before OkHttp's 10 s where net.ipv4.tcp_syn_retries is 2 or less), a {@link
+ * NoRouteToHostException} for EHOSTUNREACH and a plain {@link SocketException} for the rest,
+ * "Network is unreachable" among them: only the C locale's "Connection refused" is told a
+ * refusal alone. Stateless.
  */
 final class NoAnswerText {
   private static final String FAILED_TO_CONNECT = "Failed to connect to ";
+  /** ECONNREFUSED's words in the C locale (and English ones). */
+  private static final String REFUSED = "Connection refused";
 
   private NoAnswerText() {}
 
@@ -108,9 +111,16 @@ final class NoAnswerText {
     String at = chain.stream().map(Throwable::getMessage)
         .filter(m -> m != null && m.startsWith(FAILED_TO_CONNECT))
         .map(m -> " at " + m.substring(m.lastIndexOf('/') + 1)).findFirst().orElse("");
-    if (root instanceof ConnectException) {
+    if (root instanceof ConnectException && REFUSED.equalsIgnoreCase(root.getMessage())) {
       return "connection refused" + at + ", for " + server + ": nothing listens there; check "
           + "the address and port of the api server, or of its proxy, and that it runs";
+    }
+    if (root instanceof ConnectException) {
+      // the system's own connect timeout, or a refusal in the language of LANG: its words say
+      return "no connection" + at + ", for " + server + " (" + quote(String.valueOf(
+          root.getMessage())) + "): refused (nothing listens there), or not answered within "
+          + "the system's own connect timeout; check the address and port of the api server, "
+          + "or of its proxy, that it runs, and the network between";
     }
     String reason = root instanceof NoRouteToHostException ? "no route to the host"
         : "no connection";

@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection that fails is worded by the exception's type, not by its message: the JVM's
+ * A connection that fails is worded by the exception's type, and its message quoted: the JVM's
  * message is the C library's strerror, in the language of {@code LANG} ("Verbindungsaufbau
  * abgelehnt" under de_DE.UTF-8 for "Connection refused", "Das Netzwerk ist nicht erreichbar"
  * for "Network is unreachable").
@@ -34,13 +34,35 @@ class ConnectFailureWordsTest {
   }
 
   @Test
-  void aRefusedConnectionIsToldSoInAnyLanguage() {
-    ApiException refused = failedRead(SERVER,
-        new ConnectException("Verbindungsaufbau abgelehnt"));
+  void aRefusedConnectionIsToldSo() {
+    ApiException refused = failedRead(SERVER, new ConnectException("Connection refused"));
 
     assertEquals("connection refused at 127.0.0.1:6443, for the api server \"" + SERVER
         + "\": nothing listens there; check the address and port of the api server, or of its "
         + "proxy, and that it runs", FailureText.describe(refused, SERVER));
+  }
+
+  /** Its words in another language may be a refusal's or a timeout's: they are quoted. */
+  @Test
+  void aConnectFailureInAnotherLanguageIsToldWithTheSystemsWords() {
+    ApiException refused = failedRead(SERVER,
+        new ConnectException("Verbindungsaufbau abgelehnt"));
+
+    assertEquals(refusedOrTimedOut("Verbindungsaufbau abgelehnt"),
+        FailureText.describe(refused, SERVER));
+  }
+
+  /**
+   * The system's own connect timeout (ETIMEDOUT, after net.ipv4.tcp_syn_retries, which comes
+   * before OkHttp's 10 s where it is 2 or less) is a ConnectException as a refusal is: seen
+   * with one SYN retry, "Connection timed out" after 3 s.
+   */
+  @Test
+  void theSystemsConnectTimeoutIsNotToldARefusal() {
+    ApiException timedOut = failedRead(SERVER, new ConnectException("Connection timed out"));
+
+    assertEquals(refusedOrTimedOut("Connection timed out"),
+        FailureText.describe(timedOut, SERVER));
   }
 
   @Test
@@ -73,6 +95,13 @@ class ConnectFailureWordsTest {
     assertTrue(described.startsWith(start) && !described.contains("Exception"), described);
     String said = described.substring(start.length(), described.indexOf(')', start.length()));
     assertEquals(unreachableWords(server, said.substring(1, said.length() - 1)), described);
+  }
+
+  private static String refusedOrTimedOut(String said) {
+    return "no connection at 127.0.0.1:6443, for the api server \"" + SERVER + "\" (\"" + said
+        + "\"): refused (nothing listens there), or not answered within the system's own "
+        + "connect timeout; check the address and port of the api server, or of its proxy, "
+        + "that it runs, and the network between";
   }
 
   private static String unreachableWords(String server, String said) {
