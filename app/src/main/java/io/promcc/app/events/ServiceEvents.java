@@ -54,6 +54,9 @@ import okhttp3.OkHttpClient;
  *       each such attempt is counted ({@link EventFailureCount}).
  *   <li><b>Off the loop</b>: {@link #offer} hands the latest result to one background thread and
  *       returns at once; a result not yet published is replaced by a newer one.
+ *   <li><b>Closed for good</b>: {@link #close} cancels a call under way and waits for the thread
+ *       (bounded); a call the close ended is not the API server's failure: neither logged as a
+ *       warning nor counted, and no Event follows it.
  * </ul>
  *
  * <p>Thread-safe.
@@ -85,6 +88,9 @@ public final class ServiceEvents implements AutoCloseable {
   private final Set<String> published = new LinkedHashSet<>(); // guarded by itself
   /** The Events the last result that saw the sources asks for; guarded by published. */
   private Set<String> currentKeys;
+  /** The Event call under way, which {@link #close} cancels. */
+  private final AtomicReference<Call> underWay = new AtomicReference<>();
+  private volatile boolean closed;
 
   /**
    * Events whose involved object names no uid: {@code kubectl describe}, which lists a Service's
@@ -230,6 +236,9 @@ public final class ServiceEvents implements AutoCloseable {
       return; // a newer one is offered, and published after this
     }
     for (PlannedEvent event : planned(result)) {
+      if (closed) {
+        return;
+      }
       if (result != latest.get()) {
         return; // superseded while its Events went out (a call takes up to 10 s): the rest wait
       }
@@ -316,13 +325,28 @@ public final class ServiceEvents implements AutoCloseable {
     CoreV1Event body = event.toEvent(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
         instance);
     try {
-      Call call = api.createNamespacedEvent(event.namespace(), body).buildCall(null);
-      client.execute(http.newCall(call.request()));
+      Call call = http.newCall(api.createNamespacedEvent(event.namespace(), body)
+          .buildCall(null).request());
+      underWay.set(call);
+      if (closed) {
+        call.cancel(); // the close came before the call was there to cancel
+      }
+      try {
+        client.execute(call);
+      } finally {
+        underWay.set(null);
+      }
       remember(key);
       failures.published(key);
       LOG.log(Level.INFO, "event " + event.reason() + " on service " + event.namespace() + "/"
           + event.name());
     } catch (ApiException e) {
+      if (closed) {
+        // the close ended it (an interrupt, a cancel): said at debug level, not counted
+        LOG.log(Level.DEBUG, "event " + event.reason() + " on service " + event.namespace() + "/"
+            + event.name() + " not published: closed while its call was under way");
+        return;
+      }
       if (e.getCode() == 409) {
         remember(key); // another replica (or an earlier run) published it already
         failures.published(key);
@@ -348,8 +372,24 @@ public final class ServiceEvents implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops publishing: cancels the call under way and waits for the worker, at most a call's
+   * bound, so that nothing is published, logged or counted after this returns.
+   */
   @Override
   public void close() {
+    closed = true;
     worker.shutdownNow();
+    Call call = underWay.get();
+    if (call != null) {
+      call.cancel();
+    }
+    try {
+      if (!worker.awaitTermination(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.log(Level.DEBUG, "the event publisher did not end within " + CALL_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
