@@ -43,6 +43,12 @@ class StartupRefusalsTest {
   private static final String INVALID_BASE_CONFIG =
       "global:\n  scrape_interval: 20s\n  scrape_timeout: 30s\n";
 
+  /**
+   * How long a refusing {@code promcc run} process may take: a JVM's start, which on a busy 2-core
+   * machine (load 25) took 16 s for 1.2 s of CPU; nothing in promcc waits before the refusal.
+   */
+  private static final long PROCESS_SECONDS = 180;
+
   @TempDir Path temp;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -69,10 +75,11 @@ class StartupRefusalsTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     try {
-      if (!process.waitFor(25, TimeUnit.SECONDS)) {
+      if (!process.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS)) {
         process.destroy();
         process.waitFor(15, TimeUnit.SECONDS);
-        fail("promcc run was still running after 25 s instead of refusing its settings:\n"
+        fail("promcc run was still running after " + PROCESS_SECONDS + " s instead of refusing "
+            + "its settings:\n"
             + Files.readString(log, StandardCharsets.UTF_8));
       }
       return new ProcessResult(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
