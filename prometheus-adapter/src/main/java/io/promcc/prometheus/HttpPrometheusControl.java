@@ -124,8 +124,10 @@ public final class HttpPrometheusControl implements PrometheusControl {
   }
 
   /**
-   * An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout, and with a
-   * CA bundle set its certificates alone verifying Prometheus' (host names verified as ever).
+   * An HTTP client as this class expects it: HTTP/1.1, the settings' connect timeout (with https
+   * the TLS handshake's added: {@link PrometheusAdapterSettings#connectAndHandshakeTimeout}), and
+   * with a CA bundle set its certificates alone verifying Prometheus' (host names verified as
+   * ever).
    *
    * The CA bundle is not read again to make it: its certificates are those read into the
    * settings (later calls and handshakes read it again when due, bounded). With a bundle, the
@@ -136,7 +138,9 @@ public final class HttpPrometheusControl implements PrometheusControl {
   public static HttpClient newHttpClient(PrometheusAdapterSettings settings) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.connectTimeout())
+        // one timer from the connect to the end of the TLS handshake: with https, the handshake
+        // has a bound of its own added, so that a busy node is not "connect timed out"
+        .connectTimeout(settings.connectAndHandshakeTimeout())
         // directly, never through the JVM's default ProxySelector (-Dhttps.proxyHost,
         // java.net.useSystemProxies), which would carry the credentials through a proxy unasked
         .proxy(HttpClient.Builder.NO_PROXY)

@@ -30,7 +30,10 @@ public abstract class PrometheusAdapterModule {
   @Binds
   abstract FileValidator fileValidator(LocalValidation validation);
 
-  /** One client for all calls to Prometheus: HTTP/1.1, the settings' connect timeout. */
+  /**
+   * One client for all calls to Prometheus: HTTP/1.1, the settings' connect timeout (and the TLS
+   * handshake's, with https).
+   */
   @Provides
   @Singleton
   static HttpClient httpClient(PrometheusAdapterSettings settings) {

@@ -17,7 +17,11 @@ import java.util.OptionalLong;
  * @param outputDirectory the folder shared with Prometheus; files are written below it
  * @param prometheusUri base URI of Prometheus, e.g. {@code http://127.0.0.1:9090} (a path prefix
  *     such as {@code /prometheus} is kept)
- * @param connectTimeout bound on opening a connection (default 2 s)
+ * @param connectTimeout bound on the TCP connect to Prometheus (default 2 s)
+ * @param tlsHandshakeTimeout bound on the TLS handshake with a Prometheus served over https
+ *     (default 10 s, as Go's {@code http.Transport}); the JDK's client has one timer for both, so
+ *     with https the two bound the connect and the handshake together ({@link
+ *     #connectAndHandshakeTimeout})
  * @param requestTimeout bound on every HTTP call except the reload (default 10 s)
  * @param reloadTimeout bound on {@code POST /-/reload}, which answers only once Prometheus has
  *     loaded the config; thousands of jobs take seconds (default 5 min)
@@ -42,6 +46,7 @@ public record PrometheusAdapterSettings(
     Path outputDirectory,
     URI prometheusUri,
     Duration connectTimeout,
+    Duration tlsHandshakeTimeout,
     Duration requestTimeout,
     Duration reloadTimeout,
     Duration readyTimeout,
@@ -77,6 +82,7 @@ public record PrometheusAdapterSettings(
           "must be an absolute http or https url");
     }
     requirePositive(problems, connectTimeout, "connect timeout");
+    requirePositive(problems, tlsHandshakeTimeout, "tls handshake timeout");
     requirePositive(problems, requestTimeout, "request timeout");
     requirePositive(problems, reloadTimeout, "reload timeout");
     requirePositive(problems, readyTimeout, "ready timeout");
@@ -98,6 +104,15 @@ public record PrometheusAdapterSettings(
     }
   }
 
+  /**
+   * The bound of a new connection as the JDK's client keeps it, one timer from the connect until
+   * the TLS handshake ends: the connect timeout, plus the handshake's with https.
+   */
+  public Duration connectAndHandshakeTimeout() {
+    return "https".equals(prometheusUri.getScheme()) ? connectTimeout.plus(tlsHandshakeTimeout)
+        : connectTimeout;
+  }
+
   /** Defaults for everything but the folder and the URI. */
   public static Builder builder(Path outputDirectory, URI prometheusUri) {
     return new Builder(outputDirectory, prometheusUri);
@@ -108,6 +123,7 @@ public record PrometheusAdapterSettings(
     private final Path outputDirectory;
     private final URI prometheusUri;
     private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration reloadTimeout = Duration.ofMinutes(5);
     private Duration readyTimeout = Duration.ofMinutes(5);
@@ -125,6 +141,11 @@ public record PrometheusAdapterSettings(
 
     public Builder connectTimeout(Duration value) {
       connectTimeout = value;
+      return this;
+    }
+
+    public Builder tlsHandshakeTimeout(Duration value) {
+      tlsHandshakeTimeout = value;
       return this;
     }
 
@@ -184,8 +205,8 @@ public record PrometheusAdapterSettings(
      */
     public PrometheusAdapterSettings build() {
       return new PrometheusAdapterSettings(outputDirectory, prometheusUri, connectTimeout,
-          requestTimeout, reloadTimeout, readyTimeout, authentication, caBundle, signalPid,
-          signalPidFile, promtool, promtoolTimeout);
+          tlsHandshakeTimeout, requestTimeout, reloadTimeout, readyTimeout, authentication,
+          caBundle, signalPid, signalPidFile, promtool, promtoolTimeout);
     }
   }
 }

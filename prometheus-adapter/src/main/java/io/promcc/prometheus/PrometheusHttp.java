@@ -166,8 +166,8 @@ final class PrometheusHttp {
       }
       if (cause instanceof HttpConnectTimeoutException timedOut) {
         // no connection, so no request reached Prometheus
-        throw PrometheusUnavailableException.notSent(unavailable(endpoint, "connect timed out "
-            + "after " + settings.connectTimeout(), timedOut).getMessage(), timedOut);
+        throw PrometheusUnavailableException.notSent(unavailable(endpoint,
+            connectTimedOut(), timedOut).getMessage(), timedOut);
       }
       if (cause instanceof HttpTimeoutException timedOut) {
         throw unavailable(endpoint, "no answer within " + timeout, timedOut);
@@ -185,6 +185,16 @@ final class PrometheusHttp {
       }
       throw new IllegalStateException("the http client failed: " + cause, cause);
     }
+  }
+
+  /** What the connect's timer bounded, which with https includes the TLS handshake. */
+  private String connectTimedOut() {
+    if (settings.connectAndHandshakeTimeout().equals(settings.connectTimeout())) {
+      return "connect timed out after " + settings.connectTimeout();
+    }
+    return "no connection within " + settings.connectAndHandshakeTimeout() + " (the connect, "
+        + settings.connectTimeout() + ", and the tls handshake, " + settings.tlsHandshakeTimeout()
+        + ")";
   }
 
   /**
