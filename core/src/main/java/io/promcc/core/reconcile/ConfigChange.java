@@ -121,7 +121,7 @@ final class ConfigChange {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
             written, false);
       } catch (PrometheusUnavailableException stillDown) {
-        if (verified.isEmpty() && !notReadyInTime.get()) {
+        if (verified.isEmpty() && !notReadyInTime.get() && nothingListens(control, timer)) {
           // it never answered, and never loaded a config promcc wrote: it may exit at start
           // on this one (a key its release refuses), which only its own log names
           return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage()
@@ -167,6 +167,26 @@ final class ConfigChange {
     asked.asking(desired, before);
     return reloadDesired(desired, verified, restorable, pin, before, written, timer)
         .afterDesiredReload();
+  }
+
+  /**
+   * Whether nothing listens at Prometheus' address once a wait for it ended (a refused
+   * connection: the request was never sent). One that answers, if only "not ready" (it replays
+   * its write-ahead log), started on the config on disk; a wait cut short by a stop says
+   * neither, and nothing is asked.
+   */
+  private static boolean nothingListens(PrometheusControl control, PhaseTimer timer) {
+    if (Thread.currentThread().isInterrupted()) {
+      return false;
+    }
+    try {
+      timer.call(Phase.VERIFY, control::runtimeInfo);
+      return false;
+    } catch (PrometheusUnavailableException unanswered) {
+      return unanswered.notSent();
+    } catch (PrometheusApiException answered) {
+      return false;
+    }
   }
 
   /** What a wait for a Prometheus that never loaded a config promcc wrote adds to its end. */

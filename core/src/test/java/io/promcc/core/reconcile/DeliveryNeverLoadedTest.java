@@ -4,16 +4,63 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.port.PrometheusApiException;
+import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
  * A first start whose Prometheus never answers: it may exit at start on the config promcc
  * wrote (a key its release refuses), which the reconcile names with the file and the check
- * that tells, where it said only that Prometheus was not ready.
+ * that tells, where it said only that Prometheus was not ready. Not so for one that answers
+ * "not ready" (it started on that config, and replays its write-ahead log), nor on a stop.
  */
 class DeliveryNeverLoadedTest {
+  private static final String HINT = "may refuse it at start";
   private final Fixture f = new Fixture().with("a");
+
+  /**
+   * Nothing listens at the first ask (its container waits for the config file); then it
+   * listens and answers 503 to every request for the whole wait: it replays its write-ahead log.
+   */
+  private static final class ReplayingItsLog extends ForwardingControl {
+    private boolean listens;
+
+    ReplayingItsLog(Fixture f) {
+      super(f.prometheus);
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo() {
+      if (!listens) {
+        throw PrometheusUnavailableException.notSent("connection refused", null);
+      }
+      throw new PrometheusApiException("GET /api/v1/status/runtimeinfo", 503,
+          "status 503: Service Unavailable");
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+      listens = true;
+      throw new PrometheusUnavailableException("prometheus not ready after " + timeout
+          + "; last answer: status 503: Service Unavailable");
+    }
+  }
+
+  /** Down; the controller is stopped (its thread interrupted) during the wait for it. */
+  private static final class StoppedDuringTheWait extends ForwardingControl {
+    StoppedDuringTheWait(Fixture f) {
+      super(f.prometheus);
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+      Thread.currentThread().interrupt();
+      throw new PrometheusUnavailableException("interrupted while waiting for prometheus");
+    }
+  }
 
   @Test
   void aPrometheusThatNeverAnsweredAFirstConfigIsToldItMayRefuseItAtStart() {
@@ -40,5 +87,29 @@ class DeliveryNeverLoadedTest {
     ReconcileResult result = f.reconciler().reconcile();
 
     assertFalse(result.message().contains("never been loaded"), result.message());
+  }
+
+  @Test
+  void aPrometheusThatAnswersNotReadyIsNotToldItMayRefuseTheConfig() {
+    ReconcileResult result = f.builder().prometheus(new ReplayingItsLog(f)).build().reconcile();
+
+    String said = result.outcome() + ": " + result.message();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, result.outcome(), said);
+    assertTrue(f.hasJobsOf("a"), "written for its start: " + said);
+    assertFalse(result.message().contains(HINT), "it answers, so it started: " + said);
+  }
+
+  @Test
+  void aStopDuringTheWaitIsNotToldThePrometheusMayRefuseTheConfig() {
+    f.prometheus.setUp(false);
+    ReconcileResult result;
+    try {
+      result = f.builder().prometheus(new StoppedDuringTheWait(f)).build().reconcile();
+    } finally {
+      Thread.interrupted(); // the test's thread goes on
+    }
+
+    String said = result.outcome() + ": " + result.message();
+    assertFalse(result.message().contains(HINT), "the wait was cut short: " + said);
   }
 }
