@@ -37,6 +37,20 @@ final class AskedReload {
   }
 
   /**
+   * Whether the store keeps a reload asked for {@code desired}'s configuration files:
+   * Prometheus answered once they were complete, and may have loaded them (its answer, or the
+   * record of it, may be lost). A store that cannot tell says nothing of it: false.
+   */
+  boolean askedFor(DesiredState desired) {
+    try {
+      return store.record().reloadAsked()
+          .filter(a -> a.configHash().equals(desired.configHash())).isPresent();
+    } catch (ConfigStoreException e) {
+      return false;
+    }
+  }
+
+  /**
    * The reload asked for {@code desired}'s configuration files that Prometheus, answering
    * {@code now}, has loaded: the store still keeps the ask (no configuration file changed
    * since), the files on disk are those of {@code desired}, and Prometheus reports a

@@ -121,9 +121,11 @@ final class ConfigChange {
         return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + refused.getMessage(),
             written, false);
       } catch (PrometheusUnavailableException stillDown) {
-        if (verified.isEmpty() && !notReadyInTime.get() && nothingListens(control, timer)) {
-          // it never answered, and never loaded a config promcc wrote: it may exit at start
-          // on this one (a key its release refuses), which only its own log names
+        if (verified.isEmpty() && !notReadyInTime.get() && !asked.askedFor(desired)
+            && nothingListens(control, timer)) {
+          // it never answered, and never loaded a config promcc wrote (no reload of this one
+          // was asked while it answered): it may exit at start on this one (a key its release
+          // refuses), which only its own log names
           return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, waits + stillDown.getMessage()
               + neverLoaded(desired), written, false);
         }

@@ -8,6 +8,7 @@ import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RuntimeInfo;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
+import io.promcc.core.reconcile.StoreFailures.FailingOnce;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -111,5 +112,26 @@ class DeliveryNeverLoadedTest {
 
     String said = result.outcome() + ": " + result.message();
     assertFalse(result.message().contains(HINT), "the wait was cut short: " + said);
+  }
+
+  /**
+   * A first config Prometheus loaded (its reload answered 200) whose record the store refused;
+   * the controller restarts, and Prometheus is down: the store keeps the reload asked for that
+   * config, so it was loaded, or may have been, and is not told it never was.
+   */
+  @Test
+  void aFirstConfigLoadedWhoseRecordWasRefusedIsNotToldItWasNeverLoaded() {
+    FailingOnce store = new FailingOnce(f);
+    store.markVerifiedArmed = true;
+    ReconcileResult loaded = f.builder().store(store).build().reconcile();
+    assertEquals(1, store.failures, "the store refused the record: " + loaded);
+    assertTrue(f.prometheusRunsJobsOf("a"), "prometheus loaded it: " + loaded);
+    f.prometheus.setUp(false);
+
+    ReconcileResult restarted = f.builder().store(store).build().reconcile();
+
+    String said = restarted.outcome() + ": " + restarted.message();
+    assertEquals(Outcome.PROMETHEUS_UNAVAILABLE, restarted.outcome(), said);
+    assertFalse(restarted.message().contains("never been loaded"), "it was loaded: " + said);
   }
 }
