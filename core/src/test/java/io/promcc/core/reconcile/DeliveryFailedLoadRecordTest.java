@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A load Prometheus made whose record the store failed once (the manifest journal's disk is
  * full): a failure of the store, not of the config, reported with the reload; the next
- * reconcile, and a preview, see the load, and a restart reloads it. Store failures at the marks
- * and reads of a rollback are in {@link DeliveryStoreFailuresTest}. Injected clocks, no
- * sleeping.
+ * reconcile, and a preview, see the load, and a restart records it without a reload (the store
+ * keeps the reload asked for it). Store failures at the marks and reads of a rollback are in
+ * {@link DeliveryStoreFailuresTest}. Injected clocks, no sleeping.
  */
 class DeliveryFailedLoadRecordTest {
   private final Fixture f = new Fixture().with("a");
