@@ -82,31 +82,10 @@ final class ApiServerProxy {
    *     information) that cannot be used, and why
    */
   static ApiServerProxy fromEnvironment(String variable, String value, String server) {
-    String url = value;
-    if (!hasSchemeAndHost(value) && isUri("http://" + value)) {
-      url = "http://" + value;
-    }
+    String url = UrlText.proxyUrl(value);
     String prefix = variable + ", the proxy for kubernetes api "
         + quote(UrlText.withoutUserInfo(server)) + ", is ";
     return parse(url, prefix, variable, "; NO_PROXY can exclude the api server");
-  }
-
-  private static boolean hasSchemeAndHost(String text) {
-    try {
-      URI uri = new URI(text);
-      return uri.getScheme() != null && uri.getRawAuthority() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  private static boolean isUri(String text) {
-    try {
-      new URI(text);
-      return true;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   /**

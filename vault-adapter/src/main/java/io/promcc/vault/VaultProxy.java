@@ -82,8 +82,7 @@ final class VaultProxy extends ProxySelector {
     Optional<String> noProxyName = upperOrLower(NO_PROXY, env);
     NoProxy noProxy = NoProxy.parse(noProxyName.map(n -> get(env, n)).orElse(""));
     String value = get(env, name.get());
-    String url = !hasSchemeAndHost(value) && isUri("http://" + value) ? "http://" + value
-        : value;
+    String url = UrlText.proxyUrl(value);
     String shown = UrlText.withoutUserInfo(url);
     return new VaultProxy(Optional.of(parse(url, shown, field)), name.get(), shown, noProxy,
         noProxyName.orElse(NO_PROXY));
@@ -198,24 +197,6 @@ final class VaultProxy extends ProxySelector {
   private static String get(Function<String, String> env, String name) {
     String value = env.apply(name);
     return value == null ? "" : value;
-  }
-
-  private static boolean hasSchemeAndHost(String text) {
-    try {
-      URI uri = new URI(text);
-      return uri.getScheme() != null && uri.getRawAuthority() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  private static boolean isUri(String text) {
-    try {
-      new URI(text);
-      return true;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.promcc.core.model;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /** URL text as it may be shown to a user: never with the credentials someone put into it. */
@@ -33,5 +35,32 @@ public final class UrlText {
       return url;
     }
     return url.substring(0, start) + "<redacted>" + url.substring(at);
+  }
+
+  /**
+   * A proxy variable's {@code value} as Go's {@code httpproxy} reads it: a text without a scheme
+   * and host ({@code proxy.corp:3128}) is read as {@code http://} and the text where that makes
+   * a URL; anything else is {@code value} as it is (for the caller to refuse, if it must).
+   */
+  public static String proxyUrl(String value) {
+    return !hasSchemeAndHost(value) && isUri("http://" + value) ? "http://" + value : value;
+  }
+
+  private static boolean hasSchemeAndHost(String text) {
+    try {
+      URI uri = new URI(text);
+      return uri.getScheme() != null && uri.getRawAuthority() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean isUri(String text) {
+    try {
+      new URI(text);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 }
