@@ -109,7 +109,7 @@ public final class ReconcileLoop {
    * debounce (a burst), see {@link Pacing}. Never blocks long.
    */
   public void trigger(String why) {
-    trigger(why, false);
+    signal(why, now -> schedule.triggered(now, false));
   }
 
   /**
@@ -118,7 +118,7 @@ public final class ReconcileLoop {
    * rest of the backoff (the source says it may be back). Never blocks long.
    */
   public void clustersChanged(String why) {
-    trigger(why, true);
+    signal(why, now -> schedule.triggered(now, true));
   }
 
   /**
@@ -131,8 +131,20 @@ public final class ReconcileLoop {
     signal(why, schedule::plannerTriggered);
   }
 
-  private void trigger(String why, boolean clusterSource) {
-    signal(why, now -> schedule.triggered(now, clusterSource));
+  /**
+   * Prometheus answered a probe after one it did not (or as the first): a reconcile that ended
+   * {@code prometheus-unavailable} is retried now, once (see {@link Schedule}). Never blocks.
+   */
+  public void prometheusAnswersAgain() {
+    lock.lock();
+    try {
+      Optional<Duration> left = stopping ? Optional.empty()
+          : schedule.prometheusAnswersAgain(clock.instant());
+      left.ifPresent(d -> LOG.log(Level.INFO, RetryNote.answeredAgain(d, schedule.failures())));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void signal(String why, Consumer<Instant> toSchedule) {
@@ -176,8 +188,7 @@ public final class ReconcileLoop {
       lock.lock();
       try {
         Instant now = clock.instant();
-        Optional<Duration> backoff = schedule.finished(now, result.outcome(),
-            result.runAgainAt());
+        Optional<Duration> backoff = schedule.finished(now, result.outcome(), result.runAgainAt());
         runningSince = null;
         heartbeat = now;
         lastResult = result;
@@ -218,8 +229,7 @@ public final class ReconcileLoop {
    * resync is silent. A run the stop interrupted is named so, at INFO: its failure is the stop
    * itself (each file the store touched is whole, the rest keep their old contents).
    */
-  private void log(ReconcileResult result, Optional<Duration> backoff,
-      boolean interrupted) {
+  private void log(ReconcileResult result, Optional<Duration> backoff, boolean interrupted) {
     boolean news = result.outcome() != lastLoggedOutcome
         || !RepeatedFailure.same(result.message(), lastLoggedMessage);
     lastLoggedOutcome = result.outcome();

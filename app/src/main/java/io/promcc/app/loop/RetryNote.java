@@ -3,7 +3,10 @@ package io.promcc.app.loop;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.time.Duration;
 
-/** What the line of a failed reconcile says of its retry: when, and what else brings it on. */
+/**
+ * What the loop's lines say of the retry of a failed reconcile: when, and what else brings it
+ * on. Stateless.
+ */
 final class RetryNote {
   private RetryNote() {}
 
@@ -21,12 +24,19 @@ final class RetryNote {
       Duration editHeld) {
     String inARow = " (" + failures + " in a row)";
     if (wait.isZero()) {
-      return "; retrying now: the " + (outcome == Outcome.REJECTED ? "base config or profile"
-          : "cluster source") + " changed meanwhile" + inARow;
+      String meanwhile = switch (outcome) {
+        case REJECTED -> "the base config or profile changed";
+        case PROMETHEUS_UNAVAILABLE -> "prometheus answered again";
+        default -> "the cluster source changed";
+      };
+      return "; retrying now: " + meanwhile + " meanwhile" + inARow;
     }
     String retrying = "; retrying in " + wait.toMillis() + " ms" + inARow;
     if (outcome == Outcome.SOURCE_NOT_READY) {
       return retrying + " or at the source's next change";
+    }
+    if (outcome == Outcome.PROMETHEUS_UNAVAILABLE) {
+      return retrying + " or when prometheus answers again";
     }
     if (outcome != Outcome.REJECTED || (!editSeen && editHeld.compareTo(wait) >= 0)) {
       return retrying;
@@ -41,5 +51,14 @@ final class RetryNote {
     }
     return retrying + " or at an edit of the base config or profile from " + editHeld.toMillis()
         + " ms on (" + spacing + ")";
+  }
+
+  /**
+   * The line of a probe's answer that ended the backoff of a {@code prometheus-unavailable}
+   * run, {@code left} before its end.
+   */
+  static String answeredAgain(Duration left, int failures) {
+    return "prometheus answers again: retrying the reconcile that found it unavailable now, "
+        + left.toMillis() + " ms before the end of its backoff (" + failures + " in a row)";
   }
 }

@@ -44,6 +44,13 @@ import java.util.Optional;
  *       after it is never held by a backoff, so the next rejection's first early retry (the
  *       operator's fix of a new typo) is not held back by one made before. Other triggers
  *       leave the backoff as it is.
+ *   <li>Likewise after a run that found Prometheus unavailable ({@code prometheus-unavailable}):
+ *       a probe's answer after one without ({@link #prometheusAnswersAgain}) makes the next run
+ *       due at once, but no sooner than the debounce after that run (a backoff that ends
+ *       sooner stands, and the resync waits too); one since that run started makes the retry
+ *       due so. Once: it ends that run's backoff alone, and the next such run
+ *       backs off as before until the next answer after none, so a Prometheus that flaps
+ *       causes at most one run per two probes beyond the backoff's.
  * </ul>
  */
 final class Schedule {
@@ -77,6 +84,13 @@ final class Schedule {
    * last success.
    */
   private Instant lastEarlyRetry;
+  /**
+   * After a {@code prometheus-unavailable} run: the soonest its retry may be (that run's end
+   * plus the debounce), until Prometheus answers again; else null.
+   */
+  private Instant prometheusRetryFrom;
+  /** Prometheus answered again since the last run started. */
+  private boolean prometheusAnswered;
   private int failures;
 
   /** A schedule whose first run is due at once ({@code start}). */
@@ -149,6 +163,27 @@ final class Schedule {
     return earlyFrom != null;
   }
 
+  /**
+   * A probe of Prometheus got an answer after one that got none (or as the first): ends the
+   * backoff of a run that ended {@code prometheus-unavailable}, once, at the debounce after
+   * that run if that is later than now; a backoff that ends sooner stands.
+   *
+   * @return what was left of the backoff it ended, if it ended one
+   */
+  Optional<Duration> prometheusAnswersAgain(Instant now) {
+    prometheusAnswered = true;
+    Instant from = prometheusRetryFrom;
+    prometheusRetryFrom = null;
+    if (from == null || notBefore == null || !notBefore.isAfter(now)
+        || !from.isBefore(notBefore)) { // a backoff shorter than the debounce stands
+      return Optional.empty();
+    }
+    Duration left = Duration.between(now, notBefore);
+    notBefore = from.isAfter(now) ? from : null; // the resync waits for it too
+    requestedAt = from.isAfter(now) ? from : now;
+    return Optional.of(left);
+  }
+
   /** When the next run is due; at or before {@code now} means now. */
   Instant nextRun() {
     Instant due = resyncAt;
@@ -179,6 +214,8 @@ final class Schedule {
     lastTrigger = null;
     clusterSourceTriggered = false;
     plannerTriggered = false;
+    prometheusAnswered = false;
+    prometheusRetryFrom = null;
   }
 
   /**
@@ -186,10 +223,11 @@ final class Schedule {
    *
    * @param runAgainAt when the result asks to run again (a renewal), if ever
    * @return the backoff now in force, if the run failed: zero when the cluster source
-   *     triggered during a run it was not ready for, or the base config or profile was read
-   *     anew during a rejected run, which ended it; for such an edit within {@link
-   *     #EARLY_RETRY_SPACING} of the last early retry, the time until that has passed, or
-   *     until the backoff's end if sooner
+   *     triggered during a run it was not ready for, the base config or profile was read
+   *     anew during a rejected run, or Prometheus answered again during a run that found it
+   *     unavailable, which ended it; for such an edit within {@link #EARLY_RETRY_SPACING} of
+   *     the last early retry, the time until that has passed, or until the backoff's end if
+   *     sooner
    */
   Optional<Duration> finished(Instant now, Outcome outcome, Optional<Instant> runAgainAt) {
     resyncAt = now.plus(pacing.resync());
@@ -198,6 +236,7 @@ final class Schedule {
     triggerEndsBackoff = false;
     plannerEndsBackoff = false;
     earlyFrom = null;
+    prometheusRetryFrom = null;
     if (outcome.success()) {
       failures = 0;
       notBefore = null;
@@ -222,6 +261,13 @@ final class Schedule {
         return Optional.of(Duration.between(now, retry));
       }
       plannerEndsBackoff = true;
+    } else if (outcome == Outcome.PROMETHEUS_UNAVAILABLE) {
+      if (prometheusAnswered) { // it may have asked Prometheus before it was back
+        notBefore = soonest.isBefore(notBefore) ? soonest : notBefore;
+        requestedAt = notBefore;
+        return Optional.of(Duration.ZERO);
+      }
+      prometheusRetryFrom = soonest;
     }
     return Optional.of(delay);
   }

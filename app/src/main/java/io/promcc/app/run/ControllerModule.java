@@ -125,9 +125,11 @@ public abstract class ControllerModule {
   @Provides
   @Singleton
   static Optional<PrometheusWatch> prometheusWatch(RunSettings settings,
-      Optional<PrometheusControl> control, LoopHealth health, ControllerMetrics metrics) {
+      Optional<PrometheusControl> control, LoopHealth health, ControllerMetrics metrics,
+      ReconcileLoop loop) {
     return settings.prometheusProbe().flatMap(probe -> control.map(c -> new PrometheusWatch(c,
-        health, probe.period(), new PrometheusProbeMetrics(metrics.registry(), health))));
+        health, probe.period(), new PrometheusProbeMetrics(metrics.registry(), health),
+        PrometheusWatch.Pause.SYSTEM, loop::prometheusAnswersAgain)));
   }
 
   @Provides

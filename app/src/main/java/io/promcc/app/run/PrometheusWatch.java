@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * {@code /-/ready} has answered once, runtime info is asked where it fails (see {@link #ask}).
  * No probe is sent while a reconcile's reload is in flight, and one such a reload began or
  * ended during does not count: the load holds Prometheus' answers to it for as long as it takes
- * (tens of seconds for a large config), and the reconcile tells how it ended.
+ * (tens of seconds for a large config), and the reconcile tells how it ended. An answer after a
+ * probe without one (or the first answer) is told to {@code answersAgain}: the loop retries a
+ * reconcile that found Prometheus unavailable then, not at the end of its backoff.
  *
  * <p>Thread-safe: {@link #start()} once, {@link #close()} from any thread.
  */
@@ -45,8 +47,10 @@ final class PrometheusWatch implements AutoCloseable {
   private final PrometheusProbeMetrics metrics;
   private final Pause pause;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final Runnable answersAgain;
   private final Thread thread;
   private volatile boolean readyAnswered; // written by the watch's thread (tests: the caller's)
+  private volatile boolean answering; // the last probe with a verdict got an answer
 
   /** @param period the pause after each probe */
   PrometheusWatch(PrometheusControl prometheus, LoopHealth health, Duration period,
@@ -56,11 +60,18 @@ final class PrometheusWatch implements AutoCloseable {
 
   PrometheusWatch(PrometheusControl prometheus, LoopHealth health, Duration period,
       PrometheusProbeMetrics metrics, Pause pause) {
+    this(prometheus, health, period, metrics, pause, () -> { });
+  }
+
+  /** @param answersAgain told on the watch's thread, quickly, of an answer after none */
+  PrometheusWatch(PrometheusControl prometheus, LoopHealth health, Duration period,
+      PrometheusProbeMetrics metrics, Pause pause, Runnable answersAgain) {
     this.prometheus = requireNonNull(prometheus, "prometheus == null");
     this.health = requireNonNull(health, "health == null");
     this.period = requireNonNull(period, "period == null");
     this.metrics = requireNonNull(metrics, "metrics == null");
     this.pause = requireNonNull(pause, "pause == null");
+    this.answersAgain = requireNonNull(answersAgain, "answersAgain == null");
     this.thread = new Thread(this::run, "promcc-prometheus-watch");
     this.thread.setDaemon(true);
   }
@@ -97,14 +108,20 @@ final class PrometheusWatch implements AutoCloseable {
     }
     try {
       ask();
-      health.prometheusAnswered();
-      metrics.probed(true);
     } catch (RuntimeException e) {
       if (closed.getCount() == 0) {
         return; // the stop interrupted it: no verdict on Prometheus
       }
+      answering = false;
       health.prometheusUnanswered(mark.getAsLong(), String.valueOf(e.getMessage()));
       metrics.probed(false); // one a reload overlapped too: it failed, though readiness waits
+      return;
+    }
+    health.prometheusAnswered();
+    metrics.probed(true);
+    if (!answering) {
+      answering = true;
+      answersAgain.run();
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -16,14 +17,18 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * The schedule never makes the loop spin, whatever triggers when and however runs end: a run
- * after a failure other than {@code source-not-ready} or {@code rejected} waits its backoff
- * whatever triggers; a run after a {@code source-not-ready} one waits its backoff unless the
- * cluster source triggered since that run started, and a run after a {@code rejected} one
- * unless the base config or profile was read anew since then (another source's trigger ends
- * neither); a run after a success waits the resync unless something triggered. So runs beyond
- * one per trigger are at least half a second apart, and runs an edit brought before a rejected
- * run's backoff ended are at least {@link Schedule#EARLY_RETRY_SPACING} apart (unless a success
- * came between). Simulated time, no clock.
+ * after a failure other than {@code source-not-ready}, {@code rejected} or {@code
+ * prometheus-unavailable} waits its backoff whatever triggers; a run after a {@code
+ * source-not-ready} one waits its backoff unless the cluster source triggered since that run
+ * started, a run after a {@code rejected} one unless the base config or profile was read anew
+ * since then, and a run after a {@code prometheus-unavailable} one unless Prometheus answered
+ * again since then, and then at least the debounce after it, or its backoff if shorter, which
+ * an answer never puts off (another source's trigger ends none of them); a run after a success
+ * waits the resync unless something triggered, an answer of Prometheus is no trigger. So runs
+ * beyond one per trigger or answer are at least half a second apart, each answer ends at most
+ * one backoff, and runs an edit brought before a rejected run's backoff ended are at least
+ * {@link Schedule#EARLY_RETRY_SPACING} apart (unless a success came between). Simulated time,
+ * no clock.
  */
 class ScheduleNoSpinPropertyTest {
   private static final Instant T0 = Instant.parse("2026-12-06T12:00:00Z");
@@ -41,7 +46,8 @@ class ScheduleNoSpinPropertyTest {
       @ForAll @Size(min = 1, max = 20) List<Outcome> outcomes,
       @ForAll @Size(min = 1, max = 20) List<@IntRange(max = 2000) Integer> durations,
       @ForAll @Size(min = 1, max = 20) List<Boolean> fromClusterSource,
-      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPlanner, @ForAll long seed) {
+      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPlanner,
+      @ForAll @Size(min = 1, max = 20) List<Boolean> fromPrometheus, @ForAll long seed) {
     Pacing pacing = new Pacing(Duration.ofMillis(settleMs),
         Duration.ofMillis(settleMs + debounceExtra),
         Duration.ofMillis(settleMs + debounceExtra + maxDelayExtra), Duration.ofMillis(resyncMs));
@@ -55,6 +61,7 @@ class ScheduleNoSpinPropertyTest {
       triggers.add(at);
     }
     long horizon = at + 120_000;
+    Kinds kinds = new Kinds(fromClusterSource, fromPlanner, fromPrometheus);
     List<Run> runs = new ArrayList<>();
     int next = 0; // the next trigger to apply
     long now = 0;
@@ -62,15 +69,14 @@ class ScheduleNoSpinPropertyTest {
       long due = Math.max(now, millis(schedule.nextRun()));
       if (next < triggers.size() && triggers.get(next) <= due) {
         now = Math.max(now, triggers.get(next++));
-        trigger(schedule, T0.plusMillis(now), fromClusterSource, fromPlanner, next - 1);
+        trigger(schedule, T0.plusMillis(now), kinds, next - 1);
         continue;
       }
       long start = due;
       schedule.started(T0.plusMillis(start));
       long end = start + durations.get(runs.size() % durations.size());
       while (next < triggers.size() && triggers.get(next) < end) { // triggers while it runs
-        trigger(schedule, T0.plusMillis(Math.max(start, triggers.get(next))),
-            fromClusterSource, fromPlanner, next++);
+        trigger(schedule, T0.plusMillis(Math.max(start, triggers.get(next))), kinds, next++);
       }
       Outcome outcome = outcomes.get(runs.size() % outcomes.size());
       long backoff = schedule.finished(T0.plusMillis(end), outcome, Optional.empty())
@@ -80,32 +86,50 @@ class ScheduleNoSpinPropertyTest {
     }
     assertTrue(runs.size() < 10_000, "the loop spins: " + runs.size() + " runs");
     assertEarlyRetriesAreSpaced(runs, triggers);
+    int earlyByAnswers = 0; // runs before the backoff ended with no trigger but an answer
     for (int i = 0; i + 1 < runs.size(); i++) {
       Run run = runs.get(i);
       Run after = runs.get(i + 1);
       boolean triggered = false;
       boolean sourceTriggered = false;
       boolean plannerTriggered = false;
+      boolean answered = false;
       for (int k = 0; k < triggers.size(); k++) {
         if (triggers.get(k) > run.start() && triggers.get(k) <= after.start()) {
-          triggered = true;
-          sourceTriggered |= source(fromClusterSource, k);
-          plannerTriggered |= planner(fromClusterSource, fromPlanner, k);
+          answered |= kinds.prometheus(k);
+          triggered |= !kinds.prometheus(k);
+          sourceTriggered |= kinds.source(k);
+          plannerTriggered |= kinds.planner(k);
         }
       }
       String said = "run " + i + " " + run + " then " + after + ", triggers " + triggers;
       if (!run.outcome().success()
           && (run.outcome() != Outcome.SOURCE_NOT_READY || !sourceTriggered)
-          && (run.outcome() != Outcome.REJECTED || !plannerTriggered)) {
+          && (run.outcome() != Outcome.REJECTED || !plannerTriggered)
+          && (run.outcome() != Outcome.PROMETHEUS_UNAVAILABLE || !answered)) {
         assertTrue(after.start() >= run.end() + run.backoff(), "backoff cut short: " + said);
       }
       if (run.outcome().success() && !triggered) {
         assertTrue(after.start() >= run.end() + resyncMs, "resync cut short: " + said);
       }
-      if (!triggered) {
+      boolean answerOnly = run.outcome() == Outcome.PROMETHEUS_UNAVAILABLE && answered
+          && !triggered;
+      if (!triggered && !answerOnly) {
         assertTrue(after.start() >= run.end() + SHORTEST_BACKOFF_MS, "no pause: " + said);
       }
+      if (answerOnly) { // no sooner than the debounce, unless the backoff ends sooner
+        long debounce = pacing.debounce().toMillis();
+        assertTrue(after.start() >= run.end() + Math.min(debounce,
+            run.backoff() == 0 ? SHORTEST_BACKOFF_MS : run.backoff()),
+            "no debounce after an answer: " + said);
+        assertTrue(run.backoff() == 0 || after.start() <= run.end() + run.backoff(),
+            "an answer put the retry off: " + said);
+        earlyByAnswers += run.backoff() == 0 || after.start() < run.end() + run.backoff() ? 1 : 0;
+      }
     }
+    long answers = IntStream.range(0, triggers.size()).filter(kinds::prometheus).count();
+    assertTrue(earlyByAnswers <= answers, "backoffs an answer ended: " + earlyByAnswers
+        + ", answers: " + answers);
   }
 
   /**
@@ -136,25 +160,37 @@ class ScheduleNoSpinPropertyTest {
     }
   }
 
-  /** The trigger {@code k}: the cluster source's, the planner files', or another source's. */
-  private static void trigger(Schedule schedule, Instant at, List<Boolean> fromClusterSource,
-      List<Boolean> fromPlanner, int k) {
-    if (planner(fromClusterSource, fromPlanner, k)) {
-      schedule.plannerTriggered(at);
-    } else {
-      schedule.triggered(at, source(fromClusterSource, k));
+  /** What each trigger is, by its index: lists drawn, each used round and round. */
+  private record Kinds(List<Boolean> clusterSource, List<Boolean> planner,
+      List<Boolean> prometheus) {
+    /** The cluster source's trigger. */
+    boolean source(int k) {
+      return clusterSource.get(k % clusterSource.size());
+    }
+
+    /** A new read of the base config or profile. */
+    boolean planner(int k) {
+      return !source(k) && planner.get(k % planner.size());
+    }
+
+    /** No trigger: a probe's answer of Prometheus after none. */
+    boolean prometheus(int k) {
+      return !source(k) && !planner(k) && prometheus.get(k % prometheus.size());
     }
   }
 
-  /** Whether the trigger {@code k} is a new read of the base config or profile. */
-  private static boolean planner(List<Boolean> fromClusterSource, List<Boolean> fromPlanner,
-      int k) {
-    return !source(fromClusterSource, k) && fromPlanner.get(k % fromPlanner.size());
-  }
-
-  /** Whether the trigger {@code k} is the cluster source's. */
-  private static boolean source(List<Boolean> fromClusterSource, int k) {
-    return fromClusterSource.get(k % fromClusterSource.size());
+  /**
+   * The trigger {@code k}: the cluster source's, the planner files', another source's, or a
+   * probe's answer of Prometheus.
+   */
+  private static void trigger(Schedule schedule, Instant at, Kinds kinds, int k) {
+    if (kinds.prometheus(k)) {
+      schedule.prometheusAnswersAgain(at);
+    } else if (kinds.planner(k)) {
+      schedule.plannerTriggered(at);
+    } else {
+      schedule.triggered(at, kinds.source(k));
+    }
   }
 
   private static long millis(Instant instant) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
 import io.promcc.app.settings.SettingsLoader;
 import io.promcc.app.status.ControllerMetrics;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,12 @@ class PrometheusProbeWiringTest {
         ScrapeDiscovery.NOT_CHECKED);
   }
 
+  /** A loop the probe may tell of answers; these tests run none of its reconciles. */
+  private ReconcileLoop loop(RunSettings settings) {
+    return new ReconcileLoop(PrometheusProbeWiringTest::reloaded, result -> { },
+        settings.pacing(), clock, new Random(1));
+  }
+
   private static boolean exposes(ControllerMetrics metrics, String name) {
     return metrics.registry().scrape().stream()
         .anyMatch(m -> m.getMetadata().getPrometheusName().equals(name));
@@ -72,7 +80,7 @@ class PrometheusProbeWiringTest {
     ControllerMetrics metrics = new ControllerMetrics("1.2.3");
 
     Optional<PrometheusWatch> watch =
-        ControllerModule.prometheusWatch(settings, prometheus, health, metrics);
+        ControllerModule.prometheusWatch(settings, prometheus, health, metrics, loop(settings));
     health.sourcesSynced();
     health.reconcileStarted();
     health.reconcileFinished(reloaded());
@@ -91,7 +99,7 @@ class PrometheusProbeWiringTest {
     ControllerMetrics metrics = new ControllerMetrics("1.2.3");
 
     Optional<PrometheusWatch> watch = ControllerModule.prometheusWatch(settings, prometheus,
-        ControllerModule.loopHealth(settings, clock), metrics);
+        ControllerModule.loopHealth(settings, clock), metrics, loop(settings));
 
     assertEquals(Optional.empty(), watch);
     assertFalse(exposes(metrics, "promcc_prometheus_probes"));

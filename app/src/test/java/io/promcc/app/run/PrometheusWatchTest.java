@@ -124,6 +124,29 @@ class PrometheusWatchTest {
     assertEquals(3, asked[0], "probes sent");
   }
 
+  @Test
+  void anAnswerAfterNoneIsToldOnceSoAFlappingPrometheusIsToldAtMostEveryOtherProbe() {
+    int[] told = {0};
+    PrometheusWatch watched = new PrometheusWatch(prometheus, health, PERIOD, metrics,
+        PrometheusWatch.Pause.SYSTEM, () -> told[0]++);
+    // answered (the first answer), answered, none, none, answered, answered, none, answered
+    boolean[] up = {true, true, false, false, true, true, false, true};
+    StringBuilder tells = new StringBuilder();
+    for (boolean answers : up) {
+      prometheus.setUp(answers);
+      clock.advance(PERIOD);
+      int before = told[0];
+      watched.probeOnce();
+      tells.append(told[0] - before);
+    }
+
+    // only an answer after a probe without one is news: Prometheus answering throughout (a
+    // reconcile that failed for another reason than its absence) retries nothing early
+    assertEquals("10001001", tells.toString(), "told at each probe");
+    assertEquals(Map.of("answered", 5.0, "failed", 3.0, "in a row", 0.0, "unavailable", 0.0),
+        values(), "each probe is counted, told or not");
+  }
+
   /**
    * Each probe counts by its result, one a reload overlapped among the failed ones, and the
    * failures in a row are readiness' own: the one that overlapped a reload is not among them.
