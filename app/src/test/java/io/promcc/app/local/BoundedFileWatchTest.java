@@ -1,8 +1,8 @@
 package io.promcc.app.local;
 
+import static io.promcc.app.local.HangCalls.awaitLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
@@ -10,14 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BoundedFileWatchTest {
   private static final Duration INTERVAL = Duration.ofMillis(20);
-  private static final long PATIENCE_SECONDS = 30;
+  private static final long PATIENCE_SECONDS = HangCalls.PATIENCE_SECONDS;
 
   @TempDir Path temp;
 
@@ -42,17 +36,13 @@ class BoundedFileWatchTest {
   private final AtomicInteger hungReads = new AtomicInteger();
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong allReads = new AtomicLong();
-  private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "test-caller");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final HangCalls calls = new HangCalls();
   private volatile Path hanging;
 
   @AfterEach
   void releaseTheVolume() {
     volumeBack.countDown();
-    callers.shutdownNow();
+    calls.close();
   }
 
   /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
@@ -83,22 +73,22 @@ class BoundedFileWatchTest {
     watcher.start();
     hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
 
-    FileWatcher.Watch credential = within("the credential's watch to begin",
+    FileWatcher.Watch credential = calls.within("the credential's watch to begin",
         () -> BoundedFileWatch.start(hanging, "promcc-vault-credential-file",
             watcher.stopBudget(), () -> {}, INTERVAL, Duration.ofMinutes(1), this::read,
             MutableClock.startingNow()));
     assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
-    within("another watch to begin", () -> watcher.watch(temp.resolve("clusters.yml"),
+    calls.within("another watch to begin", () -> watcher.watch(temp.resolve("clusters.yml"),
         () -> {}));
     Files.writeString(base, "a: 2\n");
     assertTrue(baseChanged.await(PATIENCE_SECONDS, TimeUnit.SECONDS),
         "the base config's change was seen");
-    within("the watcher's close", () -> {
+    calls.within("the watcher's close", () -> {
       watcher.close();
       return null;
     });
     long before = System.nanoTime();
-    within("the credential watch's close", () -> {
+    calls.within("the credential watch's close", () -> {
       credential.close();
       return null;
     });
@@ -163,29 +153,6 @@ class BoundedFileWatchTest {
     long end = System.nanoTime() + time.toNanos();
     for (long left = time.toNanos(); left > 0; left = end - System.nanoTime()) {
       LockSupport.parkNanos(left);
-    }
-  }
-
-  private static void awaitLog(LogCapture log, String start) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-    while (log.messages().stream().noneMatch(m -> m.startsWith(start))) {
-      assertTrue(System.nanoTime() < deadline, "not logged: " + start + "; logged: "
-          + log.messages());
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-  }
-
-  /** What {@code call} gives, failing the test if it did not end within the patience. */
-  private <T> T within(String what, Callable<T> call) throws Exception {
-    Future<T> future = callers.submit(call);
-    try {
-      return future.get(PATIENCE_SECONDS / 3, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      fail(what + " did not end within " + PATIENCE_SECONDS / 3 + " s (held by the read that "
-          + "never ends)");
-      return null;
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
     }
   }
 }

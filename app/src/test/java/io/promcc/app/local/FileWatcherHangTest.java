@@ -1,8 +1,8 @@
 package io.promcc.app.local;
 
+import static io.promcc.app.local.HangCalls.awaitLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.promcc.core.port.Sleeper;
 import io.promcc.core.testing.LogCapture;
@@ -11,14 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -37,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileWatcherHangTest {
   private static final Duration INTERVAL = Duration.ofMillis(20);
   private static final Duration READ_BOUND = Duration.ofSeconds(1);
-  private static final long PATIENCE_SECONDS = 30;
+  private static final long PATIENCE_SECONDS = HangCalls.PATIENCE_SECONDS;
 
   @TempDir Path temp;
 
@@ -45,18 +39,14 @@ class FileWatcherHangTest {
   private final CountDownLatch hungReadBegun = new CountDownLatch(1);
   private final AtomicLong reads = new AtomicLong();
   private final AtomicInteger hungReads = new AtomicInteger(); // reads of it begun
-  private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "test-caller");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final HangCalls calls = new HangCalls();
   private volatile Path hanging;
   private FileWatcher watcher;
 
   @AfterEach
   void releaseTheVolume() {
     volumeBack.countDown();
-    callers.shutdownNow();
+    calls.close();
     if (watcher != null) {
       watcher.close();
     }
@@ -128,8 +118,8 @@ class FileWatcherHangTest {
     hanging = token.toAbsolutePath();
 
     long before = System.nanoTime();
-    within("a watch of the path whose read hangs", () -> watcher.watch(token, () -> {}));
-    within("a watch of another path", () -> watcher.watch(temp.resolve("clusters.yml"),
+    calls.within("a watch of the path whose read hangs", () -> watcher.watch(token, () -> {}));
+    calls.within("a watch of another path", () -> watcher.watch(temp.resolve("clusters.yml"),
         () -> {}));
     Duration watches = Duration.ofNanos(System.nanoTime() - before);
 
@@ -149,7 +139,7 @@ class FileWatcherHangTest {
 
     long before = System.nanoTime();
     try (LogCapture log = LogCapture.of(FileWatcher.class)) {
-      within("the watcher's close", () -> {
+      calls.within("the watcher's close", () -> {
         watcher.close();
         return null;
       });
@@ -201,29 +191,6 @@ class FileWatcherHangTest {
       assertTrue(System.nanoTime() < deadline, "not " + what + " (" + count.getAsLong()
           + ") within " + PATIENCE_SECONDS + " s");
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-  }
-
-  private static void awaitLog(LogCapture log, String start) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-    while (log.messages().stream().noneMatch(m -> m.startsWith(start))) {
-      assertTrue(System.nanoTime() < deadline, "not logged: " + start + "; logged: "
-          + log.messages());
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-  }
-
-  /** What {@code call} gives, failing the test if it did not end within the patience. */
-  private <T> T within(String what, Callable<T> call) throws Exception {
-    Future<T> future = callers.submit(call);
-    try {
-      return future.get(PATIENCE_SECONDS / 3, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      fail(what + " did not end within " + PATIENCE_SECONDS / 3 + " s (held by the read that "
-          + "never ends)");
-      return null;
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
     }
   }
 }

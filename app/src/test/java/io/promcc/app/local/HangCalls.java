@@ -1,0 +1,59 @@
+package io.promcc.app.local;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.promcc.core.testing.LogCapture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Calls of the tests of reads that hang, each bounded: a call made on a thread of its own and
+ * failed if it did not end within a third of the patience, and a wait for a log line. {@link
+ * #close} ends the callers (daemon threads, as a call held by a hung read may never end).
+ */
+final class HangCalls implements AutoCloseable {
+  /** The tests' patience for what should happen at once: generous for a busy machine. */
+  static final long PATIENCE_SECONDS = 30;
+
+  private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "test-caller");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** What {@code call} gives, failing the test if it did not end within the patience. */
+  <T> T within(String what, Callable<T> call) throws Exception {
+    Future<T> future = callers.submit(call);
+    try {
+      return future.get(PATIENCE_SECONDS / 3, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      fail(what + " did not end within " + PATIENCE_SECONDS / 3 + " s (held by the read that "
+          + "never ends)");
+      return null;
+    } catch (ExecutionException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  /** Waits until {@code log} holds a line starting with {@code start}, failing after a while. */
+  static void awaitLog(LogCapture log, String start) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+    while (log.messages().stream().noneMatch(m -> m.startsWith(start))) {
+      assertTrue(System.nanoTime() < deadline, "not logged: " + start + "; logged: "
+          + log.messages());
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  @Override
+  public void close() {
+    callers.shutdownNow();
+  }
+}
