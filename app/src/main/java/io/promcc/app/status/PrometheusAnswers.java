@@ -10,9 +10,9 @@ import java.util.Optional;
  * Whether Prometheus answers the probes made of it between reconciles, for readiness: it counts
  * as unavailable once {@link LoopHealth.Bounds#prometheusFailures()} probes in a row got no
  * answer (3 by default, so one slow or lost answer changes nothing), and the first answer after
- * them ends it. With the controller's probe every 5 s, a Prometheus whose port closed (each
- * probe refused at once) is unavailable within 15 s; one that hangs, within 3 × (5 s + the
- * request timeout).
+ * them ends it. With the defaults (a probe every 5 s, {@code --prometheus-probe-period}, and 3
+ * failures), a Prometheus whose port closed (each probe refused at once) is unavailable within
+ * 15 s; one that hangs, within 3 × (5 s + the request timeout).
  *
  * <p>Not thread-safe: {@link LoopHealth} guards it.
  */
