@@ -128,8 +128,8 @@ final class ApiServerProxy {
           + "socks5 proxy" + suffix, null);
       default -> throw unsupported(prefix, shown, uri, origin, suffix);
     }
-    GoAuthority authority = authority(uri).orElseThrow(() -> new KubeClientException(prefix
-        + quote(shown) + ", which names no host" + suffix, null));
+    GoAuthority authority = GoAuthority.of(uri).orElseThrow(() -> new KubeClientException(
+        prefix + quote(shown) + ", which names no host" + suffix, null));
     int port = authority.port();
     if (port == 0 || port > 65535) { // URI takes any digits; a dial none
       throw new KubeClientException(prefix + quote(shown) + ", whose port " + port
@@ -148,24 +148,6 @@ final class ApiServerProxy {
     InetSocketAddress address = InetSocketAddress.createUnresolved(authority.host(),
         port < 0 ? defaultPort : port);
     return new ApiServerProxy(shown, origin, new Proxy(type, address), authorization);
-  }
-
-  /**
-   * The authority of {@code uri}: its server's as {@link URI} reads it, else, where {@code URI}
-   * finds no server in it (a password with an {@code @}, a name with an {@code _}), as Go's
-   * {@code url.Parse} reads it ({@link GoAuthority}); empty where neither finds a host.
-   */
-  private static Optional<GoAuthority> authority(URI uri) {
-    String host = uri.getHost();
-    if (host != null && !host.isEmpty()) {
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      return Optional.of(new GoAuthority(Optional.ofNullable(uri.getRawUserInfo()), host,
-          uri.getPort()));
-    }
-    return uri.getRawAuthority() == null ? Optional.empty()
-        : GoAuthority.parse(uri.getRawAuthority());
   }
 
   /**

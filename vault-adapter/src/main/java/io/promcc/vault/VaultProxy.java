@@ -111,8 +111,8 @@ final class VaultProxy extends ProxySelector {
           + quote(uri.getScheme() == null ? "" : uri.getScheme()) + ", must be http"
           + orExclude);
     }
-    GoAuthority authority = authority(uri).orElseThrow(() -> new InvalidValueException(field,
-        shown, "names no host" + orExclude));
+    GoAuthority authority = GoAuthority.of(uri).orElseThrow(
+        () -> new InvalidValueException(field, shown, "names no host" + orExclude));
     if (authority.rawUserInfo().isPresent()) {
       throw new InvalidValueException(field, shown, "has a user and password, which promcc "
           + "cannot send to a proxy for vault (the jdk's http client sends no basic "
@@ -125,20 +125,6 @@ final class VaultProxy extends ProxySelector {
     }
     // resolved when connecting, as Go resolves a proxy's name at each dial
     return new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(authority.host(), port));
-  }
-
-  /** As {@code ApiServerProxy} reads it: URI's server, else Go's reading ({@link GoAuthority}). */
-  private static Optional<GoAuthority> authority(URI uri) {
-    String host = uri.getHost();
-    if (host != null && !host.isEmpty()) {
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      return Optional.of(new GoAuthority(Optional.ofNullable(uri.getRawUserInfo()), host,
-          uri.getPort()));
-    }
-    return uri.getRawAuthority() == null ? Optional.empty()
-        : GoAuthority.parse(uri.getRawAuthority());
   }
 
   /** The proxy of a request to {@code uri}, or why it goes directly (for the start's line). */

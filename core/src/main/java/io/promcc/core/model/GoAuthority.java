@@ -1,5 +1,6 @@
 package io.promcc.core.model;
 
+import java.net.URI;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,23 @@ public record GoAuthority(Optional<String> rawUserInfo, String host, int port) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=]+");
   private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+\\]");
   private static final Pattern PORT = Pattern.compile("[0-9]{0,9}");
+
+  /**
+   * The authority of {@code uri}: its server's as {@link URI} reads it, else, where {@code URI}
+   * finds no server in it (a password with an {@code @}, a name with an {@code _}), as Go's
+   * {@code url.Parse} reads it ({@link #parse}); empty where neither finds a host.
+   */
+  public static Optional<GoAuthority> of(URI uri) {
+    String host = uri.getHost();
+    if (host != null && !host.isEmpty()) {
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      return Optional.of(new GoAuthority(Optional.ofNullable(uri.getRawUserInfo()), host,
+          uri.getPort()));
+    }
+    return uri.getRawAuthority() == null ? Optional.empty() : parse(uri.getRawAuthority());
+  }
 
   /** {@code authority} (a URL's, raw) as Go reads it; empty where Go would not take it. */
   public static Optional<GoAuthority> parse(String authority) {
