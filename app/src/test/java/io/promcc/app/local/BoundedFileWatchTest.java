@@ -9,11 +9,9 @@ import io.promcc.core.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,53 +29,30 @@ class BoundedFileWatchTest {
 
   @TempDir Path temp;
 
-  private final CountDownLatch volumeBack = new CountDownLatch(1);
-  private final CountDownLatch hungReadBegun = new CountDownLatch(1);
-  private final AtomicInteger hungReads = new AtomicInteger();
-  private final AtomicLong reads = new AtomicLong();
-  private final AtomicLong allReads = new AtomicLong();
   private final HangCalls calls = new HangCalls();
-  private volatile Path hanging;
+  private final HungVolume volume = new HungVolume();
 
   @AfterEach
   void releaseTheVolume() {
-    volumeBack.countDown();
+    volume.back.countDown();
     calls.close();
-  }
-
-  /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
-  private PathState read(Path path, PathState previous, Instant now) {
-    allReads.incrementAndGet();
-    if (path.equals(hanging)) {
-      hungReads.incrementAndGet();
-      hungReadBegun.countDown();
-      while (true) { // a hung NFS read ignores its interrupt
-        try {
-          volumeBack.await();
-          break;
-        } catch (InterruptedException ignored) {
-          // still hung
-        }
-      }
-    }
-    return PathState.of(path, previous, now, reads);
   }
 
   @Test
   void aReadThatNeverEndsHoldsNeitherTheSharedWatcherNorTheStop() throws Exception {
     FileWatcher watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false,
-        this::read);
+        volume::read);
     Path base = Files.writeString(temp.resolve("base.yml"), "a: 1\n");
     CountDownLatch baseChanged = new CountDownLatch(1);
     watcher.watch(base, baseChanged::countDown);
     watcher.start();
-    hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+    volume.hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
 
     FileWatcher.Watch credential = calls.within("the credential's watch to begin",
-        () -> BoundedFileWatch.start(hanging, "promcc-vault-credential-file",
-            watcher.stopBudget(), () -> {}, INTERVAL, Duration.ofMinutes(1), this::read,
+        () -> BoundedFileWatch.start(volume.hanging, "promcc-vault-credential-file",
+            watcher.stopBudget(), () -> {}, INTERVAL, Duration.ofMinutes(1), volume::read,
             MutableClock.startingNow()));
-    assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+    assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
     calls.within("another watch to begin", () -> watcher.watch(temp.resolve("clusters.yml"),
         () -> {}));
     Files.writeString(base, "a: 2\n");
@@ -106,7 +81,7 @@ class BoundedFileWatchTest {
         new StopBudget(), () -> {
           runs.incrementAndGet();
           changed.countDown();
-        }, INTERVAL, Duration.ofMinutes(1), this::read, MutableClock.startingNow())) {
+        }, INTERVAL, Duration.ofMinutes(1), volume::read, MutableClock.startingNow())) {
       assertEquals(token.toAbsolutePath(), watch.path());
       awaitCheck(watch); // the starting point, then a check that finds it unchanged
       assertEquals(0, runs.get(), "nothing changed yet");
@@ -117,19 +92,19 @@ class BoundedFileWatchTest {
 
   @Test
   void aReadThatEndsLateIsTakenAndTheFileIsWatchedOn() throws Exception {
-    hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
+    volume.hanging = Files.writeString(temp.resolve("token"), "hvs.first\n").toAbsolutePath();
     CountDownLatch changed = new CountDownLatch(1);
     try (LogCapture log = LogCapture.of(BoundedFileWatch.class);
-        BoundedFileWatch watch = BoundedFileWatch.start(hanging, "promcc-test-watch",
+        BoundedFileWatch watch = BoundedFileWatch.start(volume.hanging, "promcc-test-watch",
             new StopBudget(), changed::countDown, INTERVAL, Duration.ofSeconds(2),
-            this::read, MutableClock.startingNow())) {
-      awaitLog(log, "reading " + hanging + " did not end within PT2S (is its volume "
+            volume::read, MutableClock.startingNow())) {
+      awaitLog(log, "reading " + volume.hanging + " did not end within PT2S (is its volume "
           + "hanging?): taken as unchanged, and not read again until that read ends; the "
           + "other watched files are not held");
       pause(Duration.ofMillis(300)); // 15 checks' time, where a check could begin a read
-      assertEquals(1, hungReads.get(), "no read begun while one hangs");
-      hanging = null; // the volume answers from now on
-      volumeBack.countDown();
+      assertEquals(1, volume.hungReads.get(), "no read begun while one hangs");
+      volume.hanging = null; // the volume answers from now on
+      volume.back.countDown();
       awaitLog(log, "reading " + watch.path() + ", which did not end within PT2S, ended");
       Files.writeString(watch.path(), "hvs.second\n");
       assertTrue(changed.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "the change was seen");
@@ -142,7 +117,7 @@ class BoundedFileWatchTest {
   /** Waits until {@code watch} has read its file twice (its starting point first). */
   private void awaitCheck(BoundedFileWatch watch) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-    while (allReads.get() < 2) {
+    while (volume.allReads.get() < 2) {
       assertTrue(System.nanoTime() < deadline, "no two reads of " + watch.path());
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }

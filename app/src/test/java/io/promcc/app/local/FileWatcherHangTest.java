@@ -10,11 +10,9 @@ import io.promcc.core.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -35,42 +33,21 @@ class FileWatcherHangTest {
 
   @TempDir Path temp;
 
-  private final CountDownLatch volumeBack = new CountDownLatch(1);
-  private final CountDownLatch hungReadBegun = new CountDownLatch(1);
-  private final AtomicLong reads = new AtomicLong();
-  private final AtomicInteger hungReads = new AtomicInteger(); // reads of it begun
   private final HangCalls calls = new HangCalls();
-  private volatile Path hanging;
+  private final HungVolume volume = new HungVolume();
   private FileWatcher watcher;
 
   @AfterEach
   void releaseTheVolume() {
-    volumeBack.countDown();
+    volume.back.countDown();
     calls.close();
     if (watcher != null) {
       watcher.close();
     }
   }
 
-  /** Reads as the watcher does, but a read of {@link #hanging} waits for the volume. */
-  private PathState read(Path path, PathState previous, Instant now) {
-    if (path.equals(hanging)) {
-      hungReads.incrementAndGet();
-      hungReadBegun.countDown();
-      while (true) { // a hung NFS read ignores its interrupt
-        try {
-          volumeBack.await();
-          break;
-        } catch (InterruptedException ignored) {
-          // still hung
-        }
-      }
-    }
-    return PathState.of(path, previous, now, reads);
-  }
-
   private FileWatcher watcher(StopBudget stops) {
-    watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false, this::read,
+    watcher = new FileWatcher(INTERVAL, MutableClock.startingNow(), false, volume::read,
         System::nanoTime, Sleeper.SYSTEM, stops, READ_BOUND);
     return watcher;
   }
@@ -86,14 +63,14 @@ class FileWatcherHangTest {
     watcher.watch(certs, certChanges::incrementAndGet);
     try (LogCapture log = LogCapture.of(FileWatcher.class)) {
       watcher.start();
-      hanging = certs.toAbsolutePath();
-      assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+      volume.hanging = certs.toAbsolutePath();
+      assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
 
       Files.writeString(base, "a: 2\n");
 
       awaitCount(baseChanges::get, 1,
           "seen: the base config's change while the read of " + certs + " hangs");
-      String warning = "reading " + hanging + " did not end within PT1S (is its volume "
+      String warning = "reading " + volume.hanging + " did not end within PT1S (is its volume "
           + "hanging?): taken as unchanged, and not read again until that read ends; the other"
           + " watched files are not held";
       awaitLog(log, warning);
@@ -103,8 +80,8 @@ class FileWatcherHangTest {
         Files.writeString(base, "a: " + edit + "\n");
         awaitCount(baseChanges::get, seen + 1, "seen: edit " + edit);
       }
-      assertEquals(1, hungReads.get(), "no other read of " + certs + " began while its read "
-          + "hangs (each would hold a thread of its own): " + hungReads + " reads begun");
+      assertEquals(1, volume.hungReads.get(), "no other read of " + certs + " began while its read "
+          + "hangs (each would hold a thread of its own): " + volume.hungReads + " reads begun");
       assertEquals(1, log.messages().stream().filter(warning::equals).count(),
           "warned once: " + log.messages());
       assertEquals(0, certChanges.get(), "no change told of the path whose read hangs");
@@ -115,7 +92,7 @@ class FileWatcherHangTest {
   void aWatchWaitsForAReadThatHangsNoLongerThanTheBound() throws Exception {
     watcher(new StopBudget());
     Path token = Files.writeString(temp.resolve("token"), "hvs.first\n");
-    hanging = token.toAbsolutePath();
+    volume.hanging = token.toAbsolutePath();
 
     long before = System.nanoTime();
     calls.within("a watch of the path whose read hangs", () -> watcher.watch(token, () -> {}));
@@ -123,7 +100,7 @@ class FileWatcherHangTest {
         () -> {}));
     Duration watches = Duration.ofNanos(System.nanoTime() - before);
 
-    assertTrue(hungReadBegun.await(0, TimeUnit.SECONDS), "the read hung");
+    assertTrue(volume.readBegun.await(0, TimeUnit.SECONDS), "the read hung");
     assertTrue(watches.compareTo(READ_BOUND.plusSeconds(5)) < 0,
         "the two watches waited for the read " + READ_BOUND + " at most: " + watches);
   }
@@ -134,8 +111,8 @@ class FileWatcherHangTest {
     Path certs = Files.createDirectories(temp.resolve("certs"));
     watcher.watch(certs, () -> {});
     watcher.start();
-    hanging = certs.toAbsolutePath();
-    assertTrue(hungReadBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
+    volume.hanging = certs.toAbsolutePath();
+    assertTrue(volume.readBegun.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "its read began");
 
     long before = System.nanoTime();
     try (LogCapture log = LogCapture.of(FileWatcher.class)) {
@@ -164,14 +141,14 @@ class FileWatcherHangTest {
     });
     try (LogCapture log = LogCapture.of(FileWatcher.class)) {
       watcher.start();
-      hanging = profile.toAbsolutePath();
-      awaitLog(log, "reading " + hanging + " did not end within PT1S");
+      volume.hanging = profile.toAbsolutePath();
+      awaitLog(log, "reading " + volume.hanging + " did not end within PT1S");
 
-      hanging = null; // the volume answers from now on
-      volumeBack.countDown();
+      volume.hanging = null; // the volume answers from now on
+      volume.back.countDown();
       awaitLog(log, "reading " + profile.toAbsolutePath() + ", which did not end within PT1S,"
           + " ended after ");
-      awaitReads(reads.get() + 1);
+      awaitReads(volume.reads.get() + 1);
       assertEquals(0, changes.get(), "what the late read found is what was there: no change");
 
       Files.writeString(profile, "jobs: [node]\n");
@@ -181,7 +158,7 @@ class FileWatcherHangTest {
 
   /** Waits until the paths were read {@code count} times in all. */
   private void awaitReads(long count) {
-    awaitCount(reads::get, count, "read " + count + " times");
+    awaitCount(volume.reads::get, count, "read " + count + " times");
   }
 
   /** Waits until {@code count} is at least {@code atLeast}. */
