@@ -1,20 +1,16 @@
 package io.promcc.app.events;
 
+import static io.promcc.app.events.RejectedServices.rejecting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.Rejection;
-import io.promcc.core.reconcile.ReconcileResult;
-import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.Poll;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +27,6 @@ import org.junit.jupiter.api.Test;
 class ServiceEventsCloseTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static ReconcileResult rejecting(String... services) {
-    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
-        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
-        Arrays.stream(services).map(service -> new Rejection("service \"" + service
-            + "\"", "invalid-api-server", "api server must be https")).toList(),
-        new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
-  }
 
   private static boolean workerAlive() {
     return Thread.getAllStackTraces().keySet().stream()

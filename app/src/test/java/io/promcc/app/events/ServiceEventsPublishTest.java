@@ -1,8 +1,8 @@
 package io.promcc.app.events;
 
+import static io.promcc.app.events.RejectedServices.rejecting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.promcc.core.model.Rejection;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.kube.fake.ApiResource;
@@ -27,13 +27,6 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** Events published against the Kubernetes API fake: bounded calls, and the access they need. */
 class ServiceEventsPublishTest {
-  private static ReconcileResult rejecting(String... services) {
-    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
-        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
-        java.util.Arrays.stream(services).map(service -> new Rejection("service \"" + service
-            + "\"", "invalid-api-server", "api server must be https")).toList(),
-        new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
-  }
 
   private static List<com.google.gson.JsonObject> events(FakeKubeApi fake, String namespace) {
     return fake.store().list(ApiResource.EVENTS, namespace, Selector.everything(),

@@ -1,12 +1,10 @@
 package io.promcc.app.events;
 
+import static io.promcc.app.events.RejectedServices.rejecting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.promcc.core.model.Rejection;
-import io.promcc.core.reconcile.ReconcileResult;
-import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
 import io.promcc.kube.fake.ApiResource;
@@ -21,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -36,13 +33,6 @@ import org.junit.jupiter.api.Test;
 class ServiceEventsRefusedTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private static ReconcileResult rejecting(String... services) {
-    return new ReconcileResult(Outcome.UNCHANGED, "", Optional.empty(), Optional.empty(),
-        List.of(), List.of(), List.of(), new TreeMap<>(), List.of(),
-        Arrays.stream(services).map(service -> new Rejection("service \"" + service
-            + "\"", "invalid-api-server", "api server must be https")).toList(),
-        new TreeMap<>(), true, false, false, Optional.empty(), new TreeMap<>());
-  }
 
   private static Predicate<FakeRequest> eventsIn(String... namespaces) {
     Set<String> paths = Set.copyOf(Arrays.stream(namespaces)
