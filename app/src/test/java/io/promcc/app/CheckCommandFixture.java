@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpServer;
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.prometheus.AtomicFileStore;
@@ -66,15 +67,16 @@ abstract class CheckCommandFixture {
   void pin(String reason, String message, Optional<Instant> baseline) {
     AtomicFileStore store = new AtomicFileStore(outDir);
     String config = DesiredState.configHashOf(store.readOwned());
-    store.markRejected(Optional.of(new RejectedConfig(config, reason, message, baseline)));
+    store.mark(new DeliveryMark.Rejected(
+        Optional.of(new RejectedConfig(config, reason, message, baseline))));
   }
 
   /** Records the files on disk as verified, loaded at {@code loadedAt}; returns their config. */
   String verified(Instant loadedAt) {
     AtomicFileStore store = new AtomicFileStore(outDir);
     var owned = store.readOwned();
-    store.markVerified(new Verification(DesiredState.hashOf(owned),
-        DesiredState.configHashOf(owned), loadedAt));
+    store.mark(new DeliveryMark.Verified(new Verification(DesiredState.hashOf(owned),
+        DesiredState.configHashOf(owned), loadedAt)));
     return DesiredState.configHashOf(owned);
   }
 
@@ -122,8 +124,8 @@ abstract class CheckCommandFixture {
         base.toString(), "--out", elsewhere.toString()), err.toString());
     out.getBuffer().setLength(0);
     String config = DesiredState.configHashOf(new AtomicFileStore(elsewhere).readOwned());
-    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(config, reason,
-        detail, Optional.of(BASELINE.plusSeconds(10)))));
+    new AtomicFileStore(outDir).mark(new DeliveryMark.Rejected(Optional.of(
+        new RejectedConfig(config, reason, detail, Optional.of(BASELINE.plusSeconds(10))))));
   }
 
   /** A Prometheus whose runtime info reports a successful load at {@code lastConfigTime}. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.prometheus.AtomicFileStore;
 import java.io.IOException;
@@ -84,8 +85,8 @@ class CheckCommandNotReadyPinTest extends CheckCommandFixture {
   void aConfigPinnedNotReadyWhoseFilesAreNotOnDiskIsNotVerifiedByALoad() throws IOException {
     String pinned = DesiredState.configHashOf(new AtomicFileStore(outDir).readOwned());
     refusedOnDisk();
-    new AtomicFileStore(outDir).markRejected(Optional.of(new RejectedConfig(pinned,
-        RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE))));
+    new AtomicFileStore(outDir).mark(new DeliveryMark.Rejected(Optional.of(new RejectedConfig(
+        pinned, RejectedConfig.NOT_READY, "not ready within PT5M", Optional.of(BASELINE)))));
 
     List<String> lines = check("--prometheus-url", prometheusLoadedAt(BASELINE.plusSeconds(5)));
 

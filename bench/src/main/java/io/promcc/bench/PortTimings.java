@@ -4,20 +4,17 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.LoadGauges;
 import io.promcc.core.port.PrometheusControl;
-import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadAck;
-import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.RuntimeInfo;
-import io.promcc.core.port.Verification;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -91,18 +88,9 @@ final class PortTimings {
       }
 
       @Override
-      public void markRejected(Optional<RejectedConfig> rejected) {
-        time("store.markRejected", () -> store.markRejected(rejected));
-      }
-
-      @Override
-      public void markReloadAsked(ReloadAsked asked) {
-        time("store.markReloadAsked", () -> store.markReloadAsked(asked));
-      }
-
-      @Override
-      public void markVerified(Verification verification) {
-        time("store.markVerified", () -> store.markVerified(verification));
+      public void mark(DeliveryMark mark) {
+        // one line per kind (store.markVerified, store.markRejected, store.markReloading)
+        time("store.mark" + mark.getClass().getSimpleName(), () -> store.mark(mark));
       }
 
       @Override

@@ -8,17 +8,14 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.DeliveryRecord;
-import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.ReloadAsked;
-import io.promcc.core.port.Verification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 
@@ -197,22 +194,22 @@ public final class AtomicFileStore implements ConfigStore {
         manifest.reloadAsked());
   }
 
-  /** Records the ask as a journal line; a later change of a config file's entry drops it. */
+  /**
+   * A verification goes to {@link LastVerified}; a rejection and a reload asked for are journal
+   * lines (a later change of a config file's entry drops the reload asked for).
+   */
   @Override
-  public void markReloadAsked(ReloadAsked asked) {
-    requireNonNull(asked, "asked == null");
-    view.commit(manifests.read(), Manifest.Change.builder().reloadAsked(asked).build());
-  }
-
-  @Override
-  public void markRejected(Optional<RejectedConfig> rejected) {
-    requireNonNull(rejected, "rejected == null");
-    view.commit(manifests.read(), Manifest.Change.builder().rejected(rejected).build());
-  }
-
-  @Override
-  public void markVerified(Verification verification) {
-    lastVerified.markVerified(verification);
+  public void mark(DeliveryMark mark) {
+    requireNonNull(mark, "mark == null");
+    if (mark instanceof DeliveryMark.Verified verified) {
+      lastVerified.markVerified(verified.verification());
+    } else if (mark instanceof DeliveryMark.Rejected rejected) {
+      view.commit(manifests.read(),
+          Manifest.Change.builder().rejected(rejected.rejected()).build());
+    } else if (mark instanceof DeliveryMark.Reloading reloading) {
+      view.commit(manifests.read(),
+          Manifest.Change.builder().reloadAsked(reloading.asked()).build());
+    }
   }
 
   @Override

@@ -53,7 +53,7 @@ final class LastVerified {
     this.leftovers = leftovers;
   }
 
-  /** Records {@code verification}, as {@link AtomicFileStore#markVerified} does. */
+  /** Records {@code verification}, as {@link AtomicFileStore#mark} does with a verification. */
   void markVerified(Verification verification) {
     requireNonNull(verification, "verification == null");
     Manifest manifest = leftovers.settleDoubts(manifests.read());

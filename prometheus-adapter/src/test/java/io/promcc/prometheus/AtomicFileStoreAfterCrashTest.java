@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
@@ -64,7 +65,7 @@ class AtomicFileStoreAfterCrashTest {
     assertEquals(newState.files().get("certs/a-ca.pem"), onDisk.get("certs/a-ca.pem"));
     assertEquals(oldState.files().get("certs/a-key.pem"), onDisk.get("certs/a-key.pem"));
 
-    restarted.markVerified(new Verification("mixed", "c", Instant.EPOCH));
+    restarted.mark(new DeliveryMark.Verified(new Verification("mixed", "c", Instant.EPOCH)));
     write(restarted, newState);
     assertTrue(restarted.restoreLastVerified());
 
@@ -118,7 +119,7 @@ class AtomicFileStoreAfterCrashTest {
       crashWriting(crashing, newState);
 
       AtomicFileStore restarted = new AtomicFileStore(root);
-      restarted.markVerified(new Verification("as-on-disk", "c", Instant.EPOCH));
+      restarted.mark(new DeliveryMark.Verified(new Verification("as-on-disk", "c", Instant.EPOCH)));
 
       String when = "after crash at step " + crashAt + " and a verification";
       try (Stream<Path> all = Files.walk(root)) {

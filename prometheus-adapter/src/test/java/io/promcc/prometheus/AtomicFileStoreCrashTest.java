@@ -15,6 +15,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.UnownedFilesException;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
@@ -131,7 +132,8 @@ class AtomicFileStoreCrashTest {
         Path root = Files.createDirectory(tmp.resolve("torn-" + half + "-" + crashAt));
         AtomicFileStore first = new AtomicFileStore(root);
         first.write(oldState, FileDiff.between(oldState, Map.of()));
-        first.markVerified(new Verification(oldState.hash(), "c", Instant.EPOCH));
+        first.mark(new DeliveryMark.Verified(
+            new Verification(oldState.hash(), "c", Instant.EPOCH)));
         write(first, stateWith(TestStates.staticJobs("between"), betweenClusters));
         write(first, oldState); // records in the journal before the crashing write's
         AtomicInteger seen = new AtomicInteger();
@@ -167,7 +169,7 @@ class AtomicFileStoreCrashTest {
         write(restarted, newState);
         assertEquals(newState.files(), new AtomicFileStore(root).readOwned(), when);
         assertEquals(Optional.of(new Verification(oldState.hash(), "c", Instant.EPOCH)),
-            new AtomicFileStore(root).lastVerified(), when);
+            new AtomicFileStore(root).record().verified(), when);
         try (Stream<Path> all = Files.walk(root)) {
           assertEquals(List.of(), all.map(p -> root.relativize(p).toString())
               .filter(SimulatedCrashes::isTemporary).toList(), "temporaries " + when);
@@ -208,7 +210,7 @@ class AtomicFileStoreCrashTest {
       Path root = Files.createDirectory(tmp.resolve("run" + crashAt));
       AtomicFileStore first = new AtomicFileStore(root);
       first.write(oldState, FileDiff.between(oldState, Map.of()));
-      first.markVerified(new Verification(oldState.hash(), "c", Instant.EPOCH));
+      first.mark(new DeliveryMark.Verified(new Verification(oldState.hash(), "c", Instant.EPOCH)));
       AtomicFileStore crashing = crashingAt(root, crashAt);
       crashWriting(crashing, newState);
 
@@ -309,7 +311,7 @@ class AtomicFileStoreCrashTest {
   private static void goodVerifiedThenWritten(AtomicFileStore store, DesiredState good,
       DesiredState bad) {
     write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(good.hash(), "c", Instant.EPOCH)));
     write(store, bad);
   }
 
@@ -325,7 +327,7 @@ class AtomicFileStoreCrashTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState good = stateWith("{}", Map.of("a", A));
     write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(good.hash(), "c", Instant.EPOCH)));
     Map<String, String> userTemps = placeUserFilesNamedLikeTemporaryFiles(tmp);
 
     write(store, stateWith("{changed: 1}", Map.of("a", B)));

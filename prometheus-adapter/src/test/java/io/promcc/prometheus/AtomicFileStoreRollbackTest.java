@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.FileModes;
 import java.io.IOException;
@@ -44,7 +45,7 @@ class AtomicFileStoreRollbackTest {
     write(store, good);
     Verification verification =
         new Verification(good.hash(), "c", Instant.parse("2026-01-01T00:00:00Z"));
-    store.markVerified(verification);
+    store.mark(new DeliveryMark.Verified(verification));
     Files.writeString(tmp.resolve("certs/user.pem"), "not ours");
 
     DesiredState bad = stateWith(TestStates.staticJobs("y"),
@@ -57,7 +58,7 @@ class AtomicFileStoreRollbackTest {
     assertEquals(expected, store.readOwned(), "good config, a's renewed certificate, b's stay");
     assertEquals("not ours", Files.readString(tmp.resolve("certs/user.pem")));
     assertEquals("rw-------", FileModes.of(tmp.resolve("certs/a-key.pem")));
-    assertEquals(verification, new AtomicFileStore(tmp).lastVerified().orElseThrow());
+    assertEquals(verification, new AtomicFileStore(tmp).record().verified().orElseThrow());
   }
 
   @Test
@@ -65,10 +66,10 @@ class AtomicFileStoreRollbackTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState first = stateWith("{}", Map.of("a", A));
     write(store, first);
-    store.markVerified(new Verification(first.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(first.hash(), "c", Instant.EPOCH)));
     DesiredState second = stateWith("{}", Map.of("b", B));
     write(store, second);
-    store.markVerified(new Verification(second.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(second.hash(), "c", Instant.EPOCH)));
 
     List<String> kept;
     try (Stream<Path> objects = Files.list(tmp.resolve(AtomicFileStore.VERIFIED_DIR))) {
@@ -125,12 +126,13 @@ class AtomicFileStoreRollbackTest {
 
     ConfigStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> assertThrows(ConfigStoreException.class,
-            () -> store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH))));
+            () -> store.mark(new DeliveryMark.Verified(
+                new Verification(good.hash(), "c", Instant.EPOCH)))));
 
     // never opened (a read would wait for a writer): it is not the file the controller wrote
     assertTrue(e.getMessage().contains("\"prometheus.yml\" changed since the controller wrote it"),
         e.getMessage());
-    assertTrue(store.lastVerified().isEmpty());
+    assertTrue(store.record().verified().isEmpty());
     write(store, good); // the read takes the FIFO for a missing file: written again
     assertTrue(Files.isRegularFile(config, LinkOption.NOFOLLOW_LINKS));
   }
@@ -142,7 +144,7 @@ class AtomicFileStoreRollbackTest {
     write(store, state);
 
     assertFalse(store.restoreLastVerified());
-    assertTrue(store.lastVerified().isEmpty());
+    assertTrue(store.record().verified().isEmpty());
     assertEquals(state.files(), store.readOwned());
   }
 
@@ -153,7 +155,7 @@ class AtomicFileStoreRollbackTest {
   private Path goodVerifiedThenBadWritten(AtomicFileStore store) {
     DesiredState good = stateWith("good: 1\n", Map.of());
     write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(good.hash(), "c", Instant.EPOCH)));
     write(store, stateWith("bad: 1\n", Map.of()));
     return tmp.resolve(AtomicFileStore.VERIFIED_DIR)
         .resolve(AtomicFileStore.sha256("good: 1\n".getBytes(StandardCharsets.UTF_8)));

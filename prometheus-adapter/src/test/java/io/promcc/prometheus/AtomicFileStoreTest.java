@@ -17,6 +17,7 @@ import io.promcc.core.plan.FileDiff;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.FileModes;
 import io.promcc.core.testing.ThrowawayCa;
@@ -159,7 +160,7 @@ class AtomicFileStoreTest {
     assertEquals(List.of(), AtomicFileStore.manifestLines(tmp).stream()
         .filter(l -> l.startsWith("temp ")).toList(), "after a write");
 
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(good.hash(), "c", Instant.EPOCH)));
     write(store, stateWith("{changed: 1}", Map.of("a", B)));
     assertTrue(store.restoreLastVerified());
     assertEquals(List.of(), AtomicFileStore.manifestLines(tmp).stream()

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
@@ -73,14 +74,15 @@ class ManifestJournalTest {
   void aOneFileChangeAppendsASmallRecordAndLeavesTheManifestFileAlone() throws IOException {
     AtomicFileStore store = new AtomicFileStore(root);
     write(store, manyClusters(TestStates.staticJobs("x")));
-    store.markVerified(new Verification("s", "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification("s", "c", Instant.EPOCH)));
     BasicFileAttributes manifest = status(AtomicFileStore.MANIFEST);
     long journal = journalBytes();
 
     DesiredState changed = manyClusters(TestStates.staticJobs("y"));
     write(store, changed);
-    store.markVerified(new Verification("s2", "c2", Instant.EPOCH));
-    store.markRejected(Optional.of(new RejectedConfig("h", "reason", "message")));
+    store.mark(new DeliveryMark.Verified(new Verification("s2", "c2", Instant.EPOCH)));
+    store.mark(new DeliveryMark.Rejected(
+        Optional.of(new RejectedConfig("h", "reason", "message"))));
 
     BasicFileAttributes after = status(AtomicFileStore.MANIFEST);
     assertEquals(manifest.fileKey(), after.fileKey(), "the manifest file was replaced");
@@ -92,7 +94,7 @@ class ManifestJournalTest {
     AtomicFileStore restarted = new AtomicFileStore(root);
     assertEquals(changed.files(), restarted.readOwned());
     assertEquals(Optional.of(new Verification("s2", "c2", Instant.EPOCH)),
-        restarted.lastVerified());
+        restarted.record().verified());
     assertEquals("h", restarted.record().rejected().orElseThrow().configHash());
     List<String> lines = AtomicFileStore.manifestLines(root);
     assertEquals(changed.files().size(),
@@ -204,7 +206,7 @@ class ManifestJournalTest {
           && path.getFileName().toString().equals(AtomicFileStore.MANIFEST)
           && Files.exists(root.resolve(AtomicFileStore.JOURNAL));
     });
-    crashing.markVerified(new Verification("first", "c", Instant.EPOCH));
+    crashing.mark(new DeliveryMark.Verified(new Verification("first", "c", Instant.EPOCH)));
     DesiredState last = null;
     try {
       for (int i = 0; i < 1000; i++) {
@@ -229,7 +231,7 @@ class ManifestJournalTest {
     AtomicFileStore again = new AtomicFileStore(root);
     assertEquals(last.files(), again.readOwned());
     assertEquals(Optional.of(new Verification("first", "c", Instant.EPOCH)),
-        again.lastVerified());
+        again.record().verified());
     List<String> lines = AtomicFileStore.manifestLines(root);
     assertTrue(lines.stream().noneMatch(l -> l.equals("pending") || l.startsWith("claimed ")),
         lines.toString());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
 import java.io.IOException;
@@ -53,7 +54,8 @@ class OversizedStoreFilesTest {
     DesiredState state = TestStates.of("good: 1\n");
     AtomicFileStore store = new AtomicFileStore(tmp);
     AtomicFileStoreTest.write(store, state);
-    store.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)); // a journal record
+    // a journal record
+    store.mark(new DeliveryMark.Verified(new Verification(state.hash(), "c", Instant.EPOCH)));
     Path huge = tmp.resolve(name);
     makeHuge(huge);
     String other = name.equals(AtomicFileStore.MANIFEST) ? AtomicFileStore.JOURNAL
@@ -91,7 +93,7 @@ class OversizedStoreFilesTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     DesiredState ten = clusters(10, "x: 1\n", bundle);
     AtomicFileStoreTest.write(store, ten);
-    store.markVerified(new Verification(ten.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(ten.hash(), "c", Instant.EPOCH)));
     List<String> manifestBefore = AtomicFileStore.manifestLines(tmp);
     int bound = manifestBefore.stream().mapToInt(line -> line.length() + 1).sum() + 300;
     AtomicFileStore bounded = new AtomicFileStore(tmp, bound);
@@ -132,7 +134,8 @@ class OversizedStoreFilesTest {
     AtomicFileStore bounded = new AtomicFileStore(tmp, bound);
 
     ConfigStoreException e = assertThrows(ConfigStoreException.class,
-        () -> bounded.markVerified(new Verification(ten.hash(), "c", Instant.EPOCH)));
+        () -> bounded.mark(new DeliveryMark.Verified(
+            new Verification(ten.hash(), "c", Instant.EPOCH))));
 
     assertEquals(Optional.empty(), new AtomicFileStore(tmp, bound).record().verified());
     assertEquals(manifestBefore, AtomicFileStore.manifestLines(tmp));
@@ -165,7 +168,7 @@ class OversizedStoreFilesTest {
     DesiredState thirteen = clusters(13, "x: 1\n", bundle);
     AtomicFileStoreTest.write(store, thirteen);
     Verification verified = new Verification(thirteen.hash(), "c", Instant.EPOCH);
-    store.markVerified(verified);
+    store.mark(new DeliveryMark.Verified(verified));
     AtomicFileStoreTest.write(store, clusters(10, "x: 2\n", bundle));
     tearJournal();
     store = new AtomicFileStore(tmp);
@@ -218,7 +221,7 @@ class OversizedStoreFilesTest {
     AtomicFileStore store = new AtomicFileStore(tmp);
     AtomicFileStoreTest.write(store, good);
     Verification verified = new Verification(good.hash(), "c", Instant.EPOCH);
-    store.markVerified(verified);
+    store.mark(new DeliveryMark.Verified(verified));
     AtomicFileStoreTest.write(store, TestStates.of("bad: 1\n"));
     String sha = AtomicFileStore.sha256("good: 1\n".getBytes(java.nio.charset.StandardCharsets
         .UTF_8));

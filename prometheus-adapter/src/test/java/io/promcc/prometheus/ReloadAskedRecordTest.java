@@ -3,6 +3,7 @@ package io.promcc.prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.Verification;
 import io.promcc.core.testing.ThrowawayCa;
@@ -36,9 +37,9 @@ class ReloadAskedRecordTest {
   private AtomicFileStore askedAfterAWrite() {
     AtomicFileStore store = new AtomicFileStore(root);
     AtomicFileStoreTest.write(store, state("x", A));
-    store.markVerified(new Verification("s", "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification("s", "c", Instant.EPOCH)));
     AtomicFileStoreTest.write(store, state("y", A));
-    store.markReloadAsked(ASKED);
+    store.mark(new DeliveryMark.Reloading(ASKED));
     return store;
   }
 
@@ -91,7 +92,7 @@ class ReloadAskedRecordTest {
   void aVerificationDropsTheAsk() {
     AtomicFileStore store = askedAfterAWrite();
 
-    store.markVerified(new Verification("s2", "c2", ASKED.baseline()));
+    store.mark(new DeliveryMark.Verified(new Verification("s2", "c2", ASKED.baseline())));
 
     assertEquals(Optional.empty(), new AtomicFileStore(root).record().reloadAsked());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class RollbackAfterHandEditTest {
     DesiredState good = TestStates.of("good: 1\n");
     AtomicFileStore store = new AtomicFileStore(tmp);
     AtomicFileStoreTest.write(store, good);
-    store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(good.hash(), "c", Instant.EPOCH)));
 
     Files.writeString(tmp.resolve(TestStates.CONFIG), "# edited by hand\n",
         StandardOpenOption.APPEND);
@@ -50,11 +51,12 @@ class RollbackAfterHandEditTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     ConfigStoreException e = assertThrows(ConfigStoreException.class,
-        () -> store.markVerified(new Verification(good.hash(), "c", Instant.EPOCH)));
+        () -> store.mark(new DeliveryMark.Verified(
+            new Verification(good.hash(), "c", Instant.EPOCH))));
 
     assertTrue(e.getMessage().contains("\"prometheus.yml\" changed since the controller wrote it"),
         e.getMessage());
-    assertTrue(new AtomicFileStore(tmp).lastVerified().isEmpty(), "no verification recorded");
+    assertTrue(new AtomicFileStore(tmp).record().verified().isEmpty(), "no verification recorded");
     try (java.util.stream.Stream<Path> copies =
         Files.list(tmp.resolve(AtomicFileStore.VERIFIED_DIR))) {
       for (Path copy : copies.toList()) {
@@ -78,7 +80,8 @@ class RollbackAfterHandEditTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     ConfigStoreException e = assertThrows(ConfigStoreException.class,
-        () -> store.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)));
+        () -> store.mark(new DeliveryMark.Verified(
+            new Verification(state.hash(), "c", Instant.EPOCH))));
 
     assertTrue(e.getMessage().contains("\"certs/b-ca.pem\" changed since the controller wrote it"),
         e.getMessage());

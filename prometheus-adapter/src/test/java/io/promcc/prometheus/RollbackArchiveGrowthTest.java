@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.Verification;
 import io.promcc.prometheus.SimulatedCrashes.SimulatedCrash;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class RollbackArchiveGrowthTest {
   }
 
   /**
-   * A store whose markVerified dies right after its verification record is durable (the first
+   * A store whose Verified mark dies right after its verification record is durable (the first
    * journal append or rename after the rollback folder was synced), before the copies of the
    * previous verified set are removed.
    */
@@ -72,9 +73,10 @@ class RollbackArchiveGrowthTest {
       write(new AtomicFileStore(root), state);
       AtomicFileStore crashing = crashingAfterVerifiedCommit(root);
       assertThrows(SimulatedCrash.class,
-          () -> crashing.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)));
+          () -> crashing.mark(new DeliveryMark.Verified(
+              new Verification(state.hash(), "c", Instant.EPOCH))));
       // the verification is recorded: the next start sees it
-      assertEquals(state.hash(), new AtomicFileStore(root).lastVerified().orElseThrow()
+      assertEquals(state.hash(), new AtomicFileStore(root).record().verified().orElseThrow()
           .stateHash());
     }
     // one verified file is named; the previous set's copy may linger until the next verification
@@ -87,18 +89,20 @@ class RollbackArchiveGrowthTest {
     Path root = tmp;
     DesiredState first = TestStates.of("version: first\n");
     write(new AtomicFileStore(root), first);
-    new AtomicFileStore(root).markVerified(new Verification(first.hash(), "c", Instant.EPOCH));
+    new AtomicFileStore(root).mark(new DeliveryMark.Verified(
+        new Verification(first.hash(), "c", Instant.EPOCH)));
     for (int i = 0; i < 6; i++) {
       DesiredState state = TestStates.of("version: " + i + "\n");
       write(new AtomicFileStore(root), state);
       AtomicFileStore crashing = crashingBeforeVerifiedCommit(root);
       assertThrows(SimulatedCrash.class,
-          () -> crashing.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)));
+          () -> crashing.mark(new DeliveryMark.Verified(
+              new Verification(state.hash(), "c", Instant.EPOCH))));
     }
     DesiredState last = TestStates.of("version: last\n");
     AtomicFileStore store = new AtomicFileStore(root);
     write(store, last);
-    store.markVerified(new Verification(last.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(last.hash(), "c", Instant.EPOCH)));
     assertEquals(1, archive(root).size(),
         "rollback copies after a completed verification of a one-file set: " + archive(root));
   }
@@ -134,7 +138,8 @@ class RollbackArchiveGrowthTest {
         }
       });
       assertThrows(io.promcc.core.port.ConfigStoreException.class,
-          () -> full.markVerified(new Verification(state.hash(), "c", Instant.EPOCH)));
+          () -> full.mark(new DeliveryMark.Verified(
+              new Verification(state.hash(), "c", Instant.EPOCH))));
     }
     assertTrue(archive(root).size() <= 1,
         "rollback copies after 6 verifications that failed on a full disk, none recorded: "
@@ -145,16 +150,18 @@ class RollbackArchiveGrowthTest {
   void aFolderSomeonePutInTheRollbackFolderStopsNoVerification() throws IOException {
     DesiredState first = TestStates.of("version: first\n");
     write(new AtomicFileStore(tmp), first);
-    new AtomicFileStore(tmp).markVerified(new Verification(first.hash(), "c", Instant.EPOCH));
+    new AtomicFileStore(tmp).mark(new DeliveryMark.Verified(
+        new Verification(first.hash(), "c", Instant.EPOCH)));
     Path folder = Files.createDirectories(tmp.resolve(AtomicFileStore.VERIFIED_DIR).resolve("x"));
     Files.writeString(folder.resolve("notes.txt"), "not the store's");
     DesiredState next = TestStates.of("version: next\n");
     AtomicFileStore store = new AtomicFileStore(tmp);
     write(store, next);
 
-    store.markVerified(new Verification(next.hash(), "c", Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(new Verification(next.hash(), "c", Instant.EPOCH)));
 
-    assertEquals(next.hash(), new AtomicFileStore(tmp).lastVerified().orElseThrow().stateHash());
+    assertEquals(next.hash(),
+        new AtomicFileStore(tmp).record().verified().orElseThrow().stateHash());
     assertTrue(Files.exists(folder.resolve("notes.txt")), "not the store's to remove");
   }
 }

@@ -5,12 +5,12 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.plan.Planner;
 import io.promcc.core.plan.ScrapeProfile;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.FakeCertificateSource;
 import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.port.FakeConfigStore;
 import io.promcc.core.port.FakePrometheusControl;
 import io.promcc.core.port.ForwardingStore;
-import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.Reconciler;
 import io.promcc.core.testing.MutableClock;
@@ -86,12 +86,12 @@ final class ReconcilerRig {
     }
 
     @Override
-    public void markVerified(Verification verification) {
+    public void mark(DeliveryMark mark) {
       String refusal = recordRefusal;
-      if (refusal != null) {
+      if (refusal != null && mark instanceof DeliveryMark.Verified) {
         throw new ConfigStoreException(refusal);
       }
-      super.markVerified(verification);
+      super.mark(mark);
     }
   }
 }

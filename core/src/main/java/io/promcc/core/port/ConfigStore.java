@@ -1,11 +1,8 @@
 package io.promcc.core.port;
 
-import static java.util.Objects.requireNonNull;
-
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -20,7 +17,7 @@ import java.util.SortedMap;
  * after a restart either.
  *
  * <p>Implementations are safe for use by one reconciler thread at a time; callers serialise
- * {@link #write}, {@link #markVerified} and {@link #restoreLastVerified}. Every method throws
+ * {@link #write}, {@link #mark} and {@link #restoreLastVerified}. Every method throws
  * {@link ConfigStoreException} when the underlying storage fails.
  */
 public interface ConfigStore {
@@ -44,33 +41,22 @@ public interface ConfigStore {
    */
   void write(DesiredState desired, FileDiff diff);
 
-  /** What {@link #markVerified} and {@link #markRejected} recorded, surviving restarts. */
+  /**
+   * What {@link #mark} recorded, surviving restarts: the last verification
+   * ({@link DeliveryRecord#verified()}, empty if none), the rejected configuration and the reload
+   * asked for. Never null.
+   */
   DeliveryRecord record();
 
-  /** The last verification recorded by {@link #markVerified}; empty if none. */
-  default Optional<Verification> lastVerified() {
-    return record().verified();
-  }
-
   /**
-   * Records that Prometheus loaded the configuration files the store owns right now, and keeps a
-   * copy of all owned files as the rollback set for {@link #restoreLastVerified}. Replaces any
-   * earlier verification; leaves the recorded rejection as it is.
+   * Makes one change to the {@link #record}, as {@code mark} says: a {@link DeliveryMark.Verified}
+   * also keeps a copy of all owned files as the rollback set for {@link #restoreLastVerified}.
+   * An implementation may keep nothing of a {@link DeliveryMark.Reloading}; a controller restarted
+   * during a reload then reloads that configuration once more.
+   *
+   * @throws NullPointerException if {@code mark} is null
    */
-  void markVerified(Verification verification);
-
-  /** Records the configuration Prometheus rejected, or clears it (empty). */
-  void markRejected(Optional<RejectedConfig> rejected);
-
-  /**
-   * Records that a reload of the configuration files the store owns right now is asked for
-   * ({@link DeliveryRecord#reloadAsked()}), until a configuration file changes (a write or a
-   * restore) or a verification is recorded: either drops it. The default keeps nothing, so a
-   * controller restarted during a reload reloads that configuration once more.
-   */
-  default void markReloadAsked(ReloadAsked asked) {
-    requireNonNull(asked, "asked == null");
-  }
+  void mark(DeliveryMark mark);
 
   /**
    * Puts the last verified configuration back: rewrites owned configuration files whose content

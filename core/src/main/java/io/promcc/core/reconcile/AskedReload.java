@@ -4,6 +4,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ReloadAsked;
 import io.promcc.core.port.RuntimeInfo;
 import java.util.Optional;
@@ -30,7 +31,8 @@ final class AskedReload {
    */
   void asking(DesiredState desired, RuntimeInfo baseline) {
     try {
-      store.markReloadAsked(new ReloadAsked(desired.configHash(), baseline.lastConfigTime()));
+      store.mark(new DeliveryMark.Reloading(
+          new ReloadAsked(desired.configHash(), baseline.lastConfigTime())));
     } catch (ConfigStoreException e) {
       // the record only spares a reload after a restart; the reload itself goes ahead
     }

@@ -7,6 +7,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.PrometheusApiException;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.PrometheusUnavailableException;
@@ -177,7 +178,7 @@ final class OutsideCause {
     SortedMap<String, DesiredFile> after = new TreeMap<>(onDisk);
     written.writes().forEach(path -> after.put(path, desired.files().get(path)));
     try {
-      store.markVerified(verified.withStateHash(DesiredState.hashOf(after)));
+      store.mark(new DeliveryMark.Verified(verified.withStateHash(DesiredState.hashOf(after))));
       return Optional.empty();
     } catch (ConfigStoreException e) {
       // the certificates landed; a later record of the verified config brings the store's

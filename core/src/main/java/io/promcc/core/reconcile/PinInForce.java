@@ -4,6 +4,7 @@ import static io.promcc.core.reconcile.Delivered.shortHash;
 
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.RejectedConfig;
 import java.util.Optional;
@@ -77,7 +78,7 @@ final class PinInForce {
   }
 
   private void mark(Optional<RejectedConfig> rejection) {
-    store.markRejected(rejection);
+    store.mark(new DeliveryMark.Rejected(rejection));
     undropped = null;
   }
 

@@ -8,6 +8,7 @@ import io.promcc.core.model.FileKind;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.FileValidator;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
@@ -80,7 +81,7 @@ final class PinnedDelivery {
         && verified.get().configHash().equals(kept.configHash())) {
       try {
         // not through the recorder: a load it keeps to record lifts the pin in the view
-        store.markVerified(verified.get().withStateHash(kept.hash()));
+        store.mark(new DeliveryMark.Verified(verified.get().withStateHash(kept.hash())));
       } catch (ConfigStoreException e) {
         // a failure of the store, not of a config: reported with the renewal that landed and
         // what follows, which still asks Prometheus (a failed load is reloaded, as after a

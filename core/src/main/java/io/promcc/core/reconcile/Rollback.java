@@ -6,6 +6,7 @@ import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.PrometheusControl;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
@@ -127,7 +128,8 @@ final class Rollback {
     String again = "; the new config was not judged, so it is written again once prometheus is "
         + "back";
     try {
-      store.markVerified(verified.get().withStateHash(DesiredState.hashOf(restored)));
+      store.mark(new DeliveryMark.Verified(
+          verified.get().withStateHash(DesiredState.hashOf(restored))));
     } catch (ConfigStoreException e) {
       // the files were restored all the same: reported with them, as a rollback's record is
       return Delivered.of(Outcome.PROMETHEUS_UNAVAILABLE, done + ", but recording its "
@@ -310,7 +312,8 @@ final class Rollback {
         + shortHash(verified.configHash());
     try {
       // outside the reload's try: a store failure here is no failed reload
-      store.markVerified(new Verification(restoredHash, verified.configHash(), loadedAt));
+      store.mark(new DeliveryMark.Verified(
+          new Verification(restoredHash, verified.configHash(), loadedAt)));
     } catch (ConfigStoreException e) {
       return new Delivered(Outcome.REJECTED, done + ", but recording its verification failed: "
           + e.getMessage(), written.paths, written.deleted, false, rolledBack)
@@ -339,7 +342,7 @@ final class Rollback {
    */
   private String recordRestored(Verification restored) {
     try {
-      store.markVerified(restored);
+      store.mark(new DeliveryMark.Verified(restored));
       return "";
     } catch (ConfigStoreException e) {
       return "; recording the restored files failed: " + e.getMessage();

@@ -7,6 +7,7 @@ import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.DeliveryRecord;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.Verification;
@@ -85,7 +86,7 @@ final class StoreRecorder {
     boolean again = loaded == unrecorded;
     unrecorded = loaded;
     try {
-      store.markVerified(loaded);
+      store.mark(new DeliveryMark.Verified(loaded));
     } catch (ConfigStoreException e) {
       if (!again) {
         pinAtLoad = storePin();

@@ -138,7 +138,8 @@ public abstract class ConfigStoreContract {
   void restoreDeletesConfigFilesTheVerifiedSetLacks() {
     DesiredState good = state("good\n");
     apply(good);
-    store.markVerified(new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(
+        new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH)));
     SortedMap<String, DesiredFile> files = new TreeMap<>(state("bad\n").files());
     files.put("scrape_configs/b.yml",
         DesiredFile.of(FileKind.SCRAPE_CONFIG, "scrape_configs: []\n"));
@@ -164,17 +165,17 @@ public abstract class ConfigStoreContract {
     assertEquals(DeliveryRecord.EMPTY, store.record());
     RejectedConfig rejection = new RejectedConfig("r".repeat(64), RejectedConfig.REJECTED,
         "parsing YAML file prometheus.yml: field bogus not found");
-    store.markRejected(Optional.of(rejection));
+    store.mark(new DeliveryMark.Rejected(Optional.of(rejection)));
     assertEquals(new DeliveryRecord(Optional.empty(), Optional.of(rejection)), store.record());
 
     Verification verification = new Verification("s".repeat(64), "c".repeat(64),
         Instant.parse("2026-11-25T12:00:00Z"));
-    store.markVerified(verification);
+    store.mark(new DeliveryMark.Verified(verification));
     assertEquals(new DeliveryRecord(Optional.of(verification), Optional.of(rejection)),
         store.record(), "a verification leaves the rejection as it is");
 
-    store.markRejected(Optional.empty());
-    assertEquals(Optional.of(verification), store.lastVerified());
+    store.mark(new DeliveryMark.Rejected(Optional.empty()));
+    assertEquals(Optional.of(verification), store.record().verified());
     assertEquals(Optional.empty(), store.record().rejected());
   }
 
@@ -184,19 +185,20 @@ public abstract class ConfigStoreContract {
     RejectedConfig rejection = new RejectedConfig("r".repeat(64), RejectedConfig.NOT_READY,
         "prometheus went away during the reload and was not ready within PT5M",
         Optional.of(Instant.parse("2026-11-25T12:00:00Z")));
-    store.markRejected(Optional.of(rejection));
+    store.mark(new DeliveryMark.Rejected(Optional.of(rejection)));
     assertEquals(Optional.of(rejection), store.record().rejected());
 
     RejectedConfig without = new RejectedConfig("r".repeat(64), RejectedConfig.NOT_READY,
         "prometheus went away");
-    store.markRejected(Optional.of(without));
+    store.mark(new DeliveryMark.Rejected(Optional.of(without)));
     assertEquals(Optional.of(without), store.record().rejected());
   }
 
   @Test
   void restoreBringsBackTheConfigButNeverAnOlderCertificateOverANewerOne() {
     apply(state("good\n", "certs/a-crt.pem=a1", "certs/a-key.pem=k1", "certs/b-crt.pem=b1"));
-    store.markVerified(new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(
+        new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH)));
     // a bad config, a renewed certificate of a, b removed, c added
     apply(state("bad\n", "certs/a-crt.pem=a2", "certs/a-key.pem=k2", "certs/c-crt.pem=c1"));
 
@@ -214,7 +216,8 @@ public abstract class ConfigStoreContract {
   @Test
   void restoreNeverTouchesAPathTheStoreNoLongerOwns() {
     apply(state("good\n", "certs/b-crt.pem=b1"));
-    store.markVerified(new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH));
+    store.mark(new DeliveryMark.Verified(
+        new Verification("s".repeat(64), "c".repeat(64), Instant.EPOCH)));
     apply(state("bad\n"));
     placeUnowned("certs/b-crt.pem", "user's");
 

@@ -99,20 +99,17 @@ public final class FakeConfigStore implements ConfigStore {
   }
 
   @Override
-  public synchronized void markReloadAsked(ReloadAsked asked) {
-    reloadAsked = requireNonNull(asked, "asked == null");
-  }
-
-  @Override
-  public synchronized void markRejected(Optional<RejectedConfig> newRejected) {
-    rejected = newRejected.orElse(null);
-  }
-
-  @Override
-  public synchronized void markVerified(Verification newVerification) {
-    verification = requireNonNull(newVerification, "verification == null");
-    verifiedFiles = new TreeMap<>(owned);
-    reloadAsked = null;
+  public synchronized void mark(DeliveryMark mark) {
+    requireNonNull(mark, "mark == null");
+    if (mark instanceof DeliveryMark.Verified verified) {
+      verification = verified.verification();
+      verifiedFiles = new TreeMap<>(owned);
+      reloadAsked = null;
+    } else if (mark instanceof DeliveryMark.Rejected rejection) {
+      rejected = rejection.rejected().orElse(null);
+    } else if (mark instanceof DeliveryMark.Reloading reloading) {
+      reloadAsked = reloading.asked();
+    }
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.promcc.core.port;
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.plan.FileDiff;
-import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -33,18 +32,8 @@ public class ForwardingStore implements ConfigStore {
   }
 
   @Override
-  public void markRejected(Optional<RejectedConfig> rejected) {
-    delegate.markRejected(rejected);
-  }
-
-  @Override
-  public void markReloadAsked(ReloadAsked asked) {
-    delegate.markReloadAsked(asked);
-  }
-
-  @Override
-  public void markVerified(Verification verification) {
-    delegate.markVerified(verification);
+  public void mark(DeliveryMark mark) {
+    delegate.mark(mark);
   }
 
   @Override

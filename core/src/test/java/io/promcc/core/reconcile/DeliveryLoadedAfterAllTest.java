@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.RejectedConfig;
@@ -110,13 +111,14 @@ class DeliveryLoadedAfterAllTest {
       boolean armed;
 
       @Override
-      public void markRejected(Optional<RejectedConfig> rejected) {
-        if (armed && rejected.isEmpty()) {
+      public void mark(DeliveryMark mark) {
+        if (armed && mark instanceof DeliveryMark.Rejected rejected
+            && rejected.rejected().isEmpty()) {
           armed = false;
           throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
               + "space left on device");
         }
-        super.markRejected(rejected);
+        super.mark(mark);
       }
     };
     Reconciler reconciler = f.builder().store(dropFailsOnce).build();
@@ -253,8 +255,8 @@ class DeliveryLoadedAfterAllTest {
     Reconciler reconciler = f.reconciler();
     pinnedNotReady(reconciler);
     RejectedConfig pin = f.store.record().rejected().orElseThrow();
-    f.store.markRejected(Optional.of(new RejectedConfig(pin.configHash(), pin.reason(),
-        pin.message())));
+    f.store.mark(new DeliveryMark.Rejected(Optional.of(
+        new RejectedConfig(pin.configHash(), pin.reason(), pin.message()))));
     comesUpAfterTheReadyTimeout();
 
     ReconcileResult later = f.reconciler().reconcile();

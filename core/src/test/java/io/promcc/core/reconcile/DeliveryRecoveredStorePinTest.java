@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusControl;
-import io.promcc.core.port.RejectedConfig;
-import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,22 +44,18 @@ class DeliveryRecoveredStorePinTest {
     }
 
     @Override
-    public void markVerified(Verification verification) {
-      if (refusals > 0) {
+    public void mark(DeliveryMark mark) {
+      if (mark instanceof DeliveryMark.Verified && refusals > 0) {
         refusals--;
         throw new ConfigStoreException("not recording the verification: the disk is full");
       }
-      super.markVerified(verification);
-    }
-
-    @Override
-    public void markRejected(Optional<RejectedConfig> rejected) {
-      if (rejected.isEmpty() && unpinRefusals > 0) {
+      if (mark instanceof DeliveryMark.Rejected rejected && rejected.rejected().isEmpty()
+          && unpinRefusals > 0) {
         unpinRefusals--;
         throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
             + "space left on device");
       }
-      super.markRejected(rejected);
+      super.mark(mark);
     }
   }
 

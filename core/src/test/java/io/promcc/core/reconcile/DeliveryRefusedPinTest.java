@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
@@ -42,11 +43,12 @@ class DeliveryRefusedPinTest {
     }
 
     @Override
-    public void markRejected(Optional<RejectedConfig> rejected) {
-      if (rejected.isPresent() ? pins : lifts) {
+    public void mark(DeliveryMark mark) {
+      if (mark instanceof DeliveryMark.Rejected rejected
+          && (rejected.rejected().isPresent() ? pins : lifts)) {
         throw new ConfigStoreException(FULL);
       }
-      super.markRejected(rejected);
+      super.mark(mark);
     }
   }
 

@@ -28,7 +28,7 @@ class DeliveryStoreFailuresTest {
    * A rule file (outside promcc's files) is broken when cluster b arrives: Prometheus refuses
    * the new config Y, and the verified X as well after the rollback. restoreAndReload's
    * ReloadRejectedException branch then unpins Y (the cause is outside promcc's files) -- but it
-   * records the restored files with markVerified first; when that one append fails, the
+   * records the restored files with a Verified mark first; when that one append fails, the
    * exception leaves the branch before pin(Optional.empty()), and Y stays pinned with
    * unconfirmedRollback unset. The next reconcile under the pin sees the failed load, reloads X
    * and, the rule file fixed meanwhile, X loads: the pin stays for good, and Y (refused only for

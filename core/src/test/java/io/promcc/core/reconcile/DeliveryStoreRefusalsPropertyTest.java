@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.DesiredState;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
-import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
-import io.promcc.core.port.Verification;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
@@ -58,20 +56,16 @@ class DeliveryStoreRefusalsPropertyTest {
     }
 
     @Override
-    public void markVerified(Verification verification) {
-      if (records) {
+    public void mark(DeliveryMark mark) {
+      if (mark instanceof DeliveryMark.Verified && records) {
         throw new ConfigStoreException("not recording the verification: the disk is full");
       }
-      super.markVerified(verification);
-    }
-
-    @Override
-    public void markRejected(Optional<RejectedConfig> rejected) {
-      if (rejected.isPresent() ? pins : lifts) {
+      if (mark instanceof DeliveryMark.Rejected rejected
+          && (rejected.rejected().isPresent() ? pins : lifts)) {
         throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
             + "space left on device");
       }
-      super.markRejected(rejected);
+      super.mark(mark);
     }
   }
 

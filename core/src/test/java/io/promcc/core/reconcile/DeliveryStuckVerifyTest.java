@@ -33,7 +33,7 @@ class DeliveryStuckVerifyTest {
    * curl) is newer than it. The POST of the new config outlasts the reload timeout and is
    * watched as a signal: the first runtime info shows that other load and the new config is
    * verified at once, before its own load has finished, and fails. Worse than a wrong
-   * "reloaded": markVerified makes the rejected files the rollback set, so the last good files
+   * "reloaded": the Verified mark makes the rejected files the rollback set, so the last good files
    * are lost, nothing is pinned, and every later reconcile reloads the rejected config again
    * ("it loaded before, so the cause is outside promcc's files").
    */

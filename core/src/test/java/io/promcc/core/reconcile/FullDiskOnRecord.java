@@ -2,8 +2,8 @@ package io.promcc.core.reconcile;
 
 import io.promcc.core.port.ConfigStore;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
-import io.promcc.core.port.Verification;
 
 /** A store whose recording of a verification fails like a full disk when armed, once. */
 class FullDiskOnRecord extends ForwardingStore {
@@ -24,12 +24,12 @@ class FullDiskOnRecord extends ForwardingStore {
   }
 
   @Override
-  public void markVerified(Verification verification) {
-    if (armed) {
+  public void mark(DeliveryMark mark) {
+    if (armed && mark instanceof DeliveryMark.Verified) {
       armed = false;
       throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
           + "space left on device");
     }
-    super.markVerified(verification);
+    super.mark(mark);
   }
 }

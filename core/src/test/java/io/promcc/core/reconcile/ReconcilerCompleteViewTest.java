@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
-import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +28,12 @@ class ReconcilerCompleteViewTest {
     }
 
     @Override
-    public void markVerified(Verification verification) {
-      throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No space "
-          + "left on device");
+    public void mark(DeliveryMark mark) {
+      if (mark instanceof DeliveryMark.Verified) {
+        throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
+            + "space left on device");
+      }
+      super.mark(mark);
     }
   }
 

@@ -32,7 +32,7 @@ class ReconcilerDeliveryTest {
         result.written());
     assertEquals(1, f.prometheus.reloads());
     assertEquals(f.store.readOwned(), f.prometheus.loadedFiles());
-    assertEquals(result.stateHash(), f.store.lastVerified().map(v -> v.stateHash()));
+    assertEquals(result.stateHash(), f.store.record().verified().map(v -> v.stateHash()));
     assertTrue(result.configInSync());
     assertEquals(List.of(id("a")), result.active());
   }

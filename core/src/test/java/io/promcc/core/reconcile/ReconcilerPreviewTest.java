@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.plan.FileDiff;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.RejectedConfig;
 import io.promcc.core.port.ReloadRejectedException;
 import io.promcc.core.reconcile.Preview.UnderPin;
@@ -146,8 +147,8 @@ class ReconcilerPreviewTest {
     reconciler.reconcile();
     RejectedConfig pin = f.store.record().rejected().orElseThrow();
     assertFalse(reconciler.preview().underPin().orElseThrow().unverifiable());
-    f.store.markRejected(Optional.of(new RejectedConfig(pin.configHash(), pin.reason(),
-        pin.message())));
+    f.store.mark(new DeliveryMark.Rejected(Optional.of(
+        new RejectedConfig(pin.configHash(), pin.reason(), pin.message()))));
     f.prometheus.crashWhen(files -> false);
     f.clock.advance(Duration.ofMinutes(2));
     f.prometheus.setUp(true);
@@ -219,8 +220,8 @@ class ReconcilerPreviewTest {
     UnderPin noBaseline = reconciler.preview().underPin().orElseThrow();
     pinNotReady(pinned, Optional.of(loadedAt));
     UnderPin seen = reconciler.preview().underPin().orElseThrow();
-    f.store.markRejected(Optional.of(new RejectedConfig(pinned, RejectedConfig.REJECTED,
-        "bad scrape config", Optional.of(loadedAt.plusSeconds(10)))));
+    f.store.mark(new DeliveryMark.Rejected(Optional.of(new RejectedConfig(pinned,
+        RejectedConfig.REJECTED, "bad scrape config", Optional.of(loadedAt.plusSeconds(10))))));
     UnderPin refused = reconciler.preview().underPin().orElseThrow();
     pinNotReady(pinned, Optional.of(loadedAt.plusSeconds(10)));
     f.clock.advance(Duration.ofMinutes(1));
@@ -241,7 +242,7 @@ class ReconcilerPreviewTest {
   }
 
   private void pinNotReady(String configHash, Optional<Instant> baseline) {
-    f.store.markRejected(Optional.of(new RejectedConfig(configHash, RejectedConfig.NOT_READY,
-        "not ready within PT5M", baseline)));
+    f.store.mark(new DeliveryMark.Rejected(Optional.of(new RejectedConfig(configHash,
+        RejectedConfig.NOT_READY, "not ready within PT5M", baseline))));
   }
 }

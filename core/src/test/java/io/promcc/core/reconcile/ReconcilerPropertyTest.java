@@ -153,7 +153,7 @@ class ReconcilerPropertyTest {
     if (disk.containsKey(CONFIG)) {
       String onDisk = DesiredState.configHashOf(disk);
       Set<String> allowed = new TreeSet<>();
-      f.store.lastVerified().ifPresent(v -> allowed.add(v.configHash()));
+      f.store.record().verified().ifPresent(v -> allowed.add(v.configHash()));
       result.configHash().ifPresent(allowed::add);
       allowed.add(DesiredState.configHashOf(diskBefore)); // a reconcile that changed nothing
       assertTrue(allowed.contains(onDisk), "config on disk is neither verified nor desired: "

@@ -209,7 +209,7 @@ class ReconcilerReloadVerificationTest {
     assertEquals(Outcome.RELOADED, result.outcome(), result.message());
     assertEquals(calls + 2, f.prometheus.runtimeInfoCalls(),
         "the baseline, read again once the config is written; nothing after the 200");
-    assertEquals(before.lastConfigTime(), f.store.lastVerified().orElseThrow().loadedAt(),
+    assertEquals(before.lastConfigTime(), f.store.record().verified().orElseThrow().loadedAt(),
         "the baseline's lastConfigTime, read before the reload, bounds the load");
     assertTrue(f.prometheusRunsJobsOf("b"));
     assertEquals(Outcome.UNCHANGED, reconciler.reconcile().outcome(),

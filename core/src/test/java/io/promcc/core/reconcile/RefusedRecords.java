@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
 import io.promcc.core.port.PrometheusUnavailableException;
 import io.promcc.core.port.ReloadAck;
 import io.promcc.core.port.ReloadRejectedException;
-import io.promcc.core.port.Verification;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.TestCertificates;
 import java.time.Duration;
@@ -42,13 +42,13 @@ final class RefusedRecords {
     }
 
     @Override
-    public void markVerified(Verification verification) {
-      if (refusing) {
+    public void mark(DeliveryMark mark) {
+      if (refusing && mark instanceof DeliveryMark.Verified) {
         throw new ConfigStoreException("not recording the verification: with it the ownership "
             + "manifest \"/out/.promcc-manifest\" is larger than 256 MiB (268435456 bytes), "
             + "found 268436000 bytes, the most the store reads back; nothing was changed");
       }
-      super.markVerified(verification);
+      super.mark(mark);
     }
   }
 

@@ -2,8 +2,8 @@ package io.promcc.core.reconcile;
 
 import io.promcc.core.model.DesiredFile;
 import io.promcc.core.port.ConfigStoreException;
+import io.promcc.core.port.DeliveryMark;
 import io.promcc.core.port.ForwardingStore;
-import io.promcc.core.port.Verification;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -15,7 +15,7 @@ import java.util.SortedMap;
 final class StoreFailures {
   private StoreFailures() {}
 
-  /** A store whose next markVerified, or next readOwned after a restore, fails once. */
+  /** A store whose next Verified mark, or next readOwned after a restore, fails once. */
   static final class FailingOnce extends ForwardingStore {
     boolean markVerifiedArmed;
     boolean readAfterRestoreArmed;
@@ -27,14 +27,14 @@ final class StoreFailures {
     }
 
     @Override
-    public void markVerified(Verification verification) {
-      if (markVerifiedArmed) {
+    public void mark(DeliveryMark mark) {
+      if (markVerifiedArmed && mark instanceof DeliveryMark.Verified) {
         markVerifiedArmed = false;
         failures++;
         throw new ConfigStoreException("cannot append to \".promcc-manifest.journal\": No "
             + "space left on device");
       }
-      super.markVerified(verification);
+      super.mark(mark);
     }
 
     @Override
