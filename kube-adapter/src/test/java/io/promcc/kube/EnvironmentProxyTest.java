@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.core.testing.RecordingProxy;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.TestCa;
 import java.net.InetAddress;

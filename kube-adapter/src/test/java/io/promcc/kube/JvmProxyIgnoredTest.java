@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.core.testing.RecordingProxy;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.TestCa;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.core.testing.RecordingProxy;
 import io.promcc.kube.fake.FakeKubeApi;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

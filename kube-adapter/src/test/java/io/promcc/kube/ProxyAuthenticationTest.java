@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.core.testing.RecordingProxy;
 import io.promcc.kube.fake.FakeKubeApi;
 import java.nio.file.Files;
 import java.nio.file.Path;

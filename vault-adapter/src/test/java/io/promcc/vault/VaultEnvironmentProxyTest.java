@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.promcc.core.model.InvalidValueException;
 import io.promcc.core.testing.LogCapture;
 import io.promcc.core.testing.MutableClock;
+import io.promcc.core.testing.RecordingProxy;
 import io.promcc.vault.fake.FakeVault;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VaultEnvironmentProxyTest {
   private static final String NAME = "vault.promcc.test";
+  private static final String LOOPBACK = InetAddress.getLoopbackAddress().getHostAddress();
 
   private final MutableClock clock = MutableClock.startingNow();
   private final FakeVault vault = FakeVault.startHttps(clock, NAME);
@@ -45,44 +48,44 @@ class VaultEnvironmentProxyTest {
 
   @Test
   void httpsProxyCarriesTheCallsThroughItsTunnel() throws Exception {
-    try (ConnectProxy proxy = new ConnectProxy()) {
+    try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {
       env.put("HTTPS_PROXY", proxy.url());
 
       Optional<String> failure = health(named());
 
-      assertEquals(List.of(NAME + ":" + port()), proxy.connects(), "the tunnels asked");
+      assertEquals(List.of(NAME + ":" + port()), proxy.targets(), "the tunnels asked");
       assertEquals(Optional.empty(), failure);
     }
   }
 
   @Test
   void theLowerCaseFormIsReadWhereTheUpperCaseOneIsUnset() throws Exception {
-    try (ConnectProxy proxy = new ConnectProxy()) {
+    try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {
       env.put("HTTPS_PROXY", "");
       env.put("https_proxy", proxy.url());
 
       Optional<String> failure = health(named());
 
-      assertEquals(List.of(NAME + ":" + port()), proxy.connects(), "the tunnels asked");
+      assertEquals(List.of(NAME + ":" + port()), proxy.targets(), "the tunnels asked");
       assertEquals(Optional.empty(), failure);
     }
   }
 
   @Test
   void loopbackIsReachedDirectly() throws Exception {
-    try (ConnectProxy proxy = new ConnectProxy()) {
+    try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK)) {
       env.put("HTTPS_PROXY", proxy.url());
 
       Optional<String> failure = health(URI.create("https://localhost:" + port()));
 
-      assertEquals(List.of(), proxy.connects(), "the tunnels asked");
+      assertEquals(List.of(), proxy.targets(), "the tunnels asked");
       assertEquals(Optional.empty(), failure);
     }
   }
 
   @Test
   void theStartSaysWhichProxyVaultIsReachedThrough() throws Exception {
-    try (ConnectProxy proxy = new ConnectProxy();
+    try (RecordingProxy proxy = RecordingProxy.http().routing(NAME, LOOPBACK);
         LogCapture log = LogCapture.of(VaultConnection.class)) {
       env.put("HTTPS_PROXY", proxy.url());
       env.put("NO_PROXY", "10.0.0.0/8,.svc");

@@ -1,4 +1,4 @@
-package io.promcc.kube;
+package io.promcc.core.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,18 +21,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A proxy on loopback for tests, either an HTTP proxy taking {@code CONNECT} or a SOCKS5 proxy
  * (no authentication), that tunnels each connection to the target it names and records that
  * target ({@code host:port}) and, for HTTP, the {@code Proxy-Authorization} header sent. A name
- * given to {@link #routing} is connected to its address, so that a client may name an API
- * server that no DNS knows (e.g. {@code kube.promcc.test}, whose certificate the test made);
- * any other target is connected to as named. Every
- * socket read is bounded by {@link #TIMEOUT_MS}, so no thread of it outlives a stalled client for
- * long; {@link #close()} ends them all. Thread-safe.
+ * given to {@link #routing} is connected to its address, so that a client may name a server
+ * that no DNS knows (e.g. {@code kube.promcc.test}, whose certificate the test made); any other
+ * target is connected to as named. Every socket read is bounded by {@link #TIMEOUT_MS}, so no
+ * thread of it outlives a stalled client for long; {@link #close()} ends them all. Thread-safe.
  */
-final class RecordingProxy implements AutoCloseable {
+public final class RecordingProxy implements AutoCloseable {
   /** The bound of each connect and read. */
-  static final int TIMEOUT_MS = 30_000;
+  public static final int TIMEOUT_MS = 30_000;
 
   /** What a client asked of the proxy. */
-  record Connect(String target, Optional<String> proxyAuthorization) {}
+  public record Connect(String target, Optional<String> proxyAuthorization) {}
 
   private final boolean socks;
   private final boolean asksForCredentials;
@@ -51,7 +50,7 @@ final class RecordingProxy implements AutoCloseable {
   }
 
   /** An HTTP proxy ({@code CONNECT}). */
-  static RecordingProxy http() throws IOException {
+  public static RecordingProxy http() throws IOException {
     return new RecordingProxy(false, false);
   }
 
@@ -59,29 +58,39 @@ final class RecordingProxy implements AutoCloseable {
    * An HTTP proxy that answers every {@code CONNECT}, with credentials or without, {@code 407
    * Proxy Authentication Required} (a proxy that wants other credentials) and closes it.
    */
-  static RecordingProxy httpAskingForCredentials() throws IOException {
+  public static RecordingProxy httpAskingForCredentials() throws IOException {
     return new RecordingProxy(false, true);
   }
 
   /** A SOCKS5 proxy. */
-  static RecordingProxy socks5() throws IOException {
+  public static RecordingProxy socks5() throws IOException {
     return new RecordingProxy(true, false);
   }
 
   /** Connects a target {@code name} to {@code address} (e.g. 127.0.0.1), keeping its port. */
-  RecordingProxy routing(String name, String address) {
+  public RecordingProxy routing(String name, String address) {
     routes.put(name, address);
     return this;
   }
 
   /** {@code host:port} of the proxy on loopback. */
-  String address() {
+  public String address() {
     return server.getInetAddress().getHostAddress() + ":" + server.getLocalPort();
   }
 
+  /** {@code http://host:port} of the proxy on loopback. */
+  public String url() {
+    return "http://" + address();
+  }
+
   /** Each connection's request, in order of arrival. */
-  List<Connect> connects() {
+  public List<Connect> connects() {
     return new ArrayList<>(connects);
+  }
+
+  /** The target ({@code host:port}) of each connection, in order of arrival. */
+  public List<String> targets() {
+    return connects.stream().map(Connect::target).toList();
   }
 
   private void accept() {
