@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.VersionApi;
+import io.promcc.core.testing.JvmProxySelector;
 import io.promcc.core.testing.RecordingProxy;
 import io.promcc.kube.fake.FakeKubeApi;
 import io.promcc.kube.fake.TestCa;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,23 +37,7 @@ class JvmProxyIgnoredTest {
   /** The JVM's default proxy selector sending every call to {@code proxy} while it is built. */
   private static ApiClient builtWithJvmProxy(ApiServerConfig config,
       RecordingProxy proxy) {
-    ProxySelector before = ProxySelector.getDefault();
-    String[] hostAndPort = proxy.address().split(":");
-    ProxySelector.setDefault(new ProxySelector() {
-      @Override
-      public List<Proxy> select(URI uri) {
-        return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress(hostAndPort[0],
-            Integer.parseInt(hostAndPort[1]))));
-      }
-
-      @Override
-      public void connectFailed(URI uri, SocketAddress address, IOException e) {}
-    });
-    try {
-      return config.build();
-    } finally {
-      ProxySelector.setDefault(before);
-    }
+    return JvmProxySelector.through(proxy.address()).whileDefault(config::build);
   }
 
   private void assertCallsGoDirectly(Map<String, String> env) throws Exception {

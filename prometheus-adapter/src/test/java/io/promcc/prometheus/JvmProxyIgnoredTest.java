@@ -2,14 +2,10 @@ package io.promcc.prometheus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.net.Proxy;
+import io.promcc.core.testing.JvmProxySelector;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,28 +17,12 @@ import org.junit.jupiter.api.Test;
 class JvmProxyIgnoredTest extends HttpPrometheusControlTestSupport {
   @Test
   void theJvmsProxySelectorIsNotAsked() {
-    List<URI> asked = new CopyOnWriteArrayList<>();
-    ProxySelector before = ProxySelector.getDefault();
-    ProxySelector.setDefault(new ProxySelector() {
-      @Override
-      public List<Proxy> select(URI uri) {
-        asked.add(uri);
-        return List.of(Proxy.NO_PROXY);
-      }
-
-      @Override
-      public void connectFailed(URI uri, SocketAddress address, IOException e) {}
-    });
-    HttpPrometheusControl control;
-    try {
-      control = control();
-    } finally {
-      ProxySelector.setDefault(before);
-    }
+    JvmProxySelector jvmProxy = JvmProxySelector.direct();
+    HttpPrometheusControl control = jvmProxy.whileDefault(this::control);
     server.enqueue(answer(200, "Prometheus Server is Ready."));
 
     control.awaitReady(Duration.ofSeconds(30));
 
-    assertEquals(List.of(), asked);
+    assertEquals(List.of(), jvmProxy.asked());
   }
 }

@@ -2,13 +2,9 @@ package io.promcc.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.net.Proxy;
+import io.promcc.core.testing.JvmProxySelector;
 import java.net.ProxySelector;
-import java.net.SocketAddress;
-import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,28 +25,13 @@ class JvmProxyIgnoredTest {
 
   @Test
   void theJvmsProxySelectorIsNotAsked() throws Exception {
-    List<URI> asked = new CopyOnWriteArrayList<>();
-    ProxySelector before = ProxySelector.getDefault();
-    ProxySelector.setDefault(new ProxySelector() {
-      @Override
-      public List<Proxy> select(URI uri) {
-        asked.add(uri);
-        return List.of(Proxy.NO_PROXY);
-      }
-
-      @Override
-      public void connectFailed(URI uri, SocketAddress address, IOException e) {}
-    });
-    VaultConnection connection;
-    try {
-      connection = VaultConnection.create(fixture.settings().build());
-    } finally {
-      ProxySelector.setDefault(before);
-    }
+    JvmProxySelector jvmProxy = JvmProxySelector.direct();
+    VaultConnection connection =
+        jvmProxy.whileDefault(() -> VaultConnection.create(fixture.settings().build()));
     fixture.useNewToken();
 
     connection.get("sys/health", null);
 
-    assertEquals(List.of(), asked);
+    assertEquals(List.of(), jvmProxy.asked());
   }
 }
