@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.port.PrometheusUnavailableException;
+import io.promcc.core.testing.DelegatingHttpClient;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.URI;
@@ -41,7 +42,7 @@ class PrometheusConnectFailureTest extends HttpPrometheusControlTestSupport {
     String said = "Das Netzwerk ist nicht erreichbar";
     URI uri = URI.create("http://[2001:db8::1]:9090/");
     PrometheusAdapterSettings settings = settings(uri).build();
-    HttpPrometheusControl control = new HttpPrometheusControl(new FailingHttpClient(() ->
+    HttpPrometheusControl control = new HttpPrometheusControl(DelegatingHttpClient.failing(() ->
         new ConnectException(said).initCause(new SocketException(said))), settings, clock,
         d -> { });
 

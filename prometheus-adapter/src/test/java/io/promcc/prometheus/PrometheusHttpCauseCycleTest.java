@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.promcc.core.testing.DelegatingHttpClient;
 import io.promcc.core.testing.MutableClock;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,8 +30,9 @@ class PrometheusHttpCauseCycleTest {
     second.initCause(first);
     PrometheusAdapterSettings settings = PrometheusAdapterSettings
         .builder(Path.of("out"), URI.create("http://127.0.0.1:1")).build();
-    HttpPrometheusControl control = new HttpPrometheusControl(new FailingHttpClient(() -> first),
-        settings, new MutableClock(Instant.parse("2026-11-25T12:00:00Z")), d -> { });
+    HttpPrometheusControl control = new HttpPrometheusControl(
+        DelegatingHttpClient.failing(() -> first), settings,
+        new MutableClock(Instant.parse("2026-11-25T12:00:00Z")), d -> { });
 
     // the future reports the outer one's cause; the unwrapping then ends at the outer one
     CompletionException e = assertTimeoutPreemptively(LIMIT,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jopenlibs.vault.json.Json;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.DelegatingHttpClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

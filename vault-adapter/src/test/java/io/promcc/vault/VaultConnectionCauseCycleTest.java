@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.promcc.core.testing.DelegatingHttpClient;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
@@ -68,7 +65,7 @@ class VaultConnectionCauseCycleTest {
   private static <T extends Throwable> T failureOf(Supplier<Throwable> failure,
       Class<T> expected) {
     VaultConnection connection = new VaultConnection(URI.create("http://127.0.0.1:1"), null,
-        new FailingClient(failure), Duration.ofSeconds(1));
+        DelegatingHttpClient.failing(failure), Duration.ofSeconds(1));
     return assertTimeoutPreemptively(LIMIT, () -> assertThrows(expected,
         () -> connection.get("auth/token/lookup-self", null)));
   }
@@ -77,22 +74,6 @@ class VaultConnectionCauseCycleTest {
   private static final class Wrapped extends CompletionException {
     Wrapped(String message) {
       super(message);
-    }
-  }
-
-  /** An HTTP client whose requests all fail with one throwable; nothing goes on the network. */
-  private static final class FailingClient extends DelegatingHttpClient {
-    private final Supplier<Throwable> failure;
-
-    FailingClient(Supplier<Throwable> failure) {
-      super(HttpClient.newHttpClient());
-      this.failure = failure;
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-        HttpResponse.BodyHandler<T> handler) {
-      return CompletableFuture.failedFuture(failure.get());
     }
   }
 }

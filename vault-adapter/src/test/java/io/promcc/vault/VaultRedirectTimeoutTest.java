@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.DelegatingHttpClient;
 import io.promcc.vault.fake.FakeVault;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Secret;
+import io.promcc.core.testing.DelegatingHttpClient;
 import io.promcc.core.testing.LogCapture;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

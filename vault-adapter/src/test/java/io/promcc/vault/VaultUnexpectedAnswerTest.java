@@ -10,6 +10,7 @@ import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Rejection;
 import io.promcc.core.model.Secret;
 import io.promcc.core.port.CertificateObservation;
+import io.promcc.core.testing.DelegatingHttpClient;
 import io.promcc.vault.fake.FakeVault;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.promcc.core.testing.DelegatingHttpClient;
 import io.promcc.core.testing.FreePorts;
 import io.promcc.core.testing.SilentServer;
 import java.net.ConnectException;

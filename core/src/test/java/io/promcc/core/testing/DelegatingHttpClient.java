@@ -1,4 +1,4 @@
-package io.promcc.vault;
+package io.promcc.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,18 +12,37 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
  * A real {@link HttpClient} that a test may look through or fail: every asynchronous send goes
- * through {@link #sendAsync(HttpRequest, HttpResponse.BodyHandler)}, which a test overrides.
+ * through {@link #sendAsync(HttpRequest, HttpResponse.BodyHandler)}, which a test overrides;
+ * {@link #send} is refused (the clients under test send asynchronously). Thread-safe as the
+ * real one is.
  */
-class DelegatingHttpClient extends HttpClient {
+public class DelegatingHttpClient extends HttpClient {
   private final HttpClient real;
 
-  DelegatingHttpClient(HttpClient real) {
+  /** A client that sends through {@code real} and answers its settings. */
+  public DelegatingHttpClient(HttpClient real) {
     this.real = requireNonNull(real, "real == null");
+  }
+
+  /**
+   * A client whose asynchronous sends all fail with what {@code failure} gives, each call
+   * anew; nothing goes on the network.
+   */
+  public static DelegatingHttpClient failing(Supplier<Throwable> failure) {
+    requireNonNull(failure, "failure == null");
+    return new DelegatingHttpClient(HttpClient.newHttpClient()) {
+      @Override
+      public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+          HttpResponse.BodyHandler<T> handler) {
+        return CompletableFuture.failedFuture(failure.get());
+      }
+    };
   }
 
   @Override
