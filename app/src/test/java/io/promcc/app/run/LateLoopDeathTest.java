@@ -1,6 +1,5 @@
 package io.promcc.app.run;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.promcc.app.local.FileWatcher;
 import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
-import io.promcc.app.settings.SettingsLoader;
-import io.promcc.app.status.ControllerMetrics;
-import io.promcc.app.status.LoopHealth;
-import io.promcc.core.model.Problems;
-import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.port.FakeCertificateSource;
-import io.promcc.core.port.FakeClusterSource;
+import io.promcc.core.reconcile.ReconcileResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,9 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +41,7 @@ class LateLoopDeathTest {
   @Test
   void aStopThatGivesUpOnAReconcileSaysSoAndTheLoopsLaterDeathIsLoggedWithItsTrace()
       throws Exception {
-    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
-    Problems problems = new Problems("settings");
-    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
-        "clusters", temp.resolve("clusters.yml").toString(),
-        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
-        "http-address", "127.0.0.1:0"), Map.of(), problems);
-    assertEquals(List.of(), problems.list());
+    RunSettings settings = TestControllers.settings(temp);
     Clock clock = Clock.systemUTC();
     Error death = new StackOverflowError("deep in a reconcile");
     CountDownLatch entered = new CountDownLatch(1);
@@ -68,15 +53,9 @@ class LateLoopDeathTest {
       awaitIgnoringInterrupts(release); // outlasts the stop's waits
       throw death;
     };
-    ReconcileLoop loop = new ReconcileLoop(reconcile, result -> { }, settings.pacing(), clock,
-        new Random(1));
-    ControllerMetrics metrics = ControllerModule.metrics();
-    LoopHealth health = ControllerModule.loopHealth(settings, clock);
-    PlanInputs inputs = ControllerModule.planInputs(settings,
-        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
-    Controller controller = new Controller(settings, new FakeClusterSource(),
-        new FakeCertificateSource(), loop, inputs, new FileWatcher(), metrics, health,
-        Optional.empty(), Optional::empty, Optional.empty(), Optional.empty(), clock);
+    ReconcileLoop loop = TestControllers.loop(settings, reconcile, clock);
+    Controller controller = TestControllers.controller(settings, new FakeCertificateSource(),
+        loop, new FileWatcher(), clock, Controller.STOP_BUDGET);
     List<LogRecord> records = new CopyOnWriteArrayList<>();
     Handler recorder = new Handler() {
       @Override

@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.promcc.app.local.FileWatcher;
-import io.promcc.app.loop.ReconcileLoop;
 import io.promcc.app.settings.RunSettings;
-import io.promcc.app.settings.SettingsLoader;
-import io.promcc.app.status.ControllerMetrics;
-import io.promcc.app.status.LoopHealth;
 import io.promcc.core.model.GuestCluster;
-import io.promcc.core.model.Problems;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.FakeCertificateSource;
-import io.promcc.core.port.FakeClusterSource;
 import io.promcc.core.reconcile.ReconcileResult;
 import io.promcc.core.reconcile.ReconcileResult.Outcome;
 import io.promcc.core.testing.LogCapture;
@@ -25,9 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -135,23 +127,10 @@ class StopBoundTest {
   /** A controller of {@code certificates} and {@code reconcile}, its stop's budget 3 s. */
   private Controller controller(CertificateSource certificates,
       Supplier<ReconcileResult> reconcile, FileWatcher watcher) throws Exception {
-    Files.writeString(temp.resolve("clusters.yml"), "[]\n");
-    Problems problems = new Problems("settings");
-    RunSettings settings = SettingsLoader.load(RunSettings.TABLE, Map.of(
-        "clusters", temp.resolve("clusters.yml").toString(),
-        "out", temp.resolve("out").toString(), "state-dir", temp.resolve("state").toString(),
-        "http-address", "127.0.0.1:0"), Map.of(), problems);
-    assertEquals(List.of(), problems.list());
+    RunSettings settings = TestControllers.settings(temp);
     Clock clock = Clock.systemUTC();
-    ReconcileLoop loop = new ReconcileLoop(reconcile, result -> { }, settings.pacing(), clock,
-        new Random(1));
-    ControllerMetrics metrics = ControllerModule.metrics();
-    LoopHealth health = ControllerModule.loopHealth(settings, clock);
-    PlanInputs inputs = ControllerModule.planInputs(settings,
-        ControllerModule.controllerSettings(settings), ControllerModule.sourceErrors(metrics));
-    return new Controller(settings, new FakeClusterSource(), certificates, loop, inputs,
-        watcher, metrics, health, Optional.empty(), Optional::empty, Optional.empty(),
-        Optional.empty(), clock, BUDGET);
+    return TestControllers.controller(settings, certificates,
+        TestControllers.loop(settings, reconcile, clock), watcher, clock, BUDGET);
   }
 
   private static ReconcileResult unchanged() {
