@@ -28,9 +28,10 @@ import java.util.random.RandomGenerator;
  * renew it, consecutive failures and when to retry; the pause a quota (or an unavailable Vault)
  * asks of every cluster is {@link EveryClusterPause}, the one way a certificate is asked for
  * (permits, token, the 403 rule) {@link CertificateRequester}, and the take-over of a certificate
- * an earlier run left {@link KeptTakeOver}; one cluster's state and the bounds of the waits for
- * it are {@link CacheEntry}, the answers for requests a stop ended {@link StopAnswers}, and
- * whether a token refused for clusters works again (ending their backoff) {@link TokenRefusals}.
+ * an earlier run left {@link KeptTakeOver}, the judging of a certificate just issued
+ * {@link IssuedCertificate}; one cluster's state and the bounds of the waits for it are
+ * {@link CacheEntry}, the answers for requests a stop ended {@link StopAnswers}, and whether a
+ * token refused for clusters works again (ending their backoff) {@link TokenRefusals}.
  * Thread-safe: each cluster's state is guarded by its own lock, so one due certificate is
  * requested once.
  */
@@ -227,48 +228,20 @@ final class CertificateCache {
           return failed(id, entry, Failure.unexpected(id, unexpected), clock.instant(),
               policy.backoff(entry.failures + 1), begun, used.get());
         }
-        Instant answered = clock.instant(); // a call can take long: judge it by when it came
-        if (!fresh.notAfter().isAfter(answered)) {
-          // renewing at once would only repeat this on every call
-          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-              "vault issued an already expired certificate for cluster "
-                  + Quoting.quote(id.value()) + " (not after " + fresh.notAfter()
-                  + "); check the ttl and the ca's validity", null);
-        }
-        Instant notBefore = CertificateBundle.parseCertificate(fresh.certificatePem(),
-            "client certificate").getNotBefore().toInstant();
-        if (!notBefore.isBefore(fresh.notAfter())) {
-          throw new VaultRequestException(VaultFailure.INVALID_RESPONSE, 200, List.of(),
-              "vault issued a certificate for cluster " + Quoting.quote(id.value())
-                  + " that is valid at no time (not before " + notBefore + ", not after "
-                  + fresh.notAfter() + "); check the ca's validity", null);
-        }
-        Instant renewAt;
-        boolean dueOnArrival;
+        IssuedCertificate issued;
         synchronized (random) {
-          renewAt = policy.renewalTime(notBefore, fresh.notAfter(), random);
-          // Vault's clock is behind this machine's, or the lifetime is shorter than Vault's
-          // back-dating: counted from its start the renewal is past already, and every
-          // observation would ask again. Counted from the answer instead
-          dueOnArrival = !renewAt.isAfter(answered);
-          if (dueOnArrival) {
-            renewAt = policy.renewalTime(answered, fresh.notAfter(), random);
-          }
+          // a call can take long: judged by when it came
+          issued = IssuedCertificate.judge(id, fresh, clock.instant(), policy, random);
         }
         entry.bundle = fresh;
-        entry.renewAt = renewAt;
+        entry.renewAt = issued.renewAt();
         entry.failures = 0;
         entry.retryAt = null;
         entry.lastFailure = null;
         entry.lastOwnFailure = null;
         entry.tokenRefused = false;
         tokenRefusals.issued(used.get()); // a token works: the clusters refused for one ask again
-        LOG.log(dueOnArrival ? Level.WARNING : Level.INFO, "issued certificate for cluster {0}: "
-            + "serial {1}, valid from {2} until {3}, renewal at {4}{5}", Quoting.quote(id.value()),
-            fresh.serial(), notBefore, fresh.notAfter(), renewAt, dueOnArrival
-                ? " (counted from its arrival: from its start it was due already, so vault's "
-                    + "clock is behind this machine's or the ttl is very short; check both)"
-                : "");
+        issued.log(id);
         listener.issued(id, fresh.notAfter());
         return fresh;
       } catch (VaultRequestException failure) {

@@ -2,12 +2,10 @@ package io.promcc.vault;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.common.collect.ImmutableSortedMap;
 import io.promcc.core.model.CertificateBundle;
 import io.promcc.core.model.ClusterId;
 import io.promcc.core.model.GuestCluster;
 import io.promcc.core.model.Quoting;
-import io.promcc.core.model.Rejection;
 import io.promcc.core.port.CertificateObservation;
 import io.promcc.core.port.CertificateSource;
 import io.promcc.core.port.CertificateUnavailableException;
@@ -21,8 +19,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -253,80 +249,29 @@ public final class VaultCertificateSource implements CertificateSource {
   @Override
   public CertificateObservation observe(Collection<GuestCluster> clusters) {
     ensureOpen();
-    List<ClusterId> ids = distinctIds(clusters);
+    List<ClusterId> ids = ObservationAnswers.distinctIds(clusters);
     cache.retainOnly(ids);
     // a token fixed in its file ends the backoff of those refused; never waits for the read
     cache.tokenRefusals().lookAtCredential(clock.instant());
     Instant now = clock.instant();
     List<Map.Entry<ClusterId, Future<CertificateBundle>>> asked = new ArrayList<>();
-    // answers come in ID order (the cached ones first, then the asked ones): the sorted map is
-    // built from two ascending runs, with no tree
-    ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles =
-        ImmutableSortedMap.naturalOrder();
-    SortedMap<ClusterId, Rejection> problems = new TreeMap<>();
-    HeldWait held = new HeldWait();
+    ObservationAnswers answered = new ObservationAnswers(cache, new HeldWait());
     for (ClusterId id : ids) {
-      if (!cache.mayAsk(id, now) && answeredWithoutVault(id, bundles, problems, held)) {
+      if (!cache.mayAsk(id, now) && answered.answeredWithoutVault(id)) {
         continue; // answered from the cache
       }
       try {
         asked.add(Map.entry(id, workers.submit(id)));
       } catch (RejectedExecutionException stopping) {
         // as a request the close interrupts: the still-valid certificate, else interrupted
-        record(id, () -> answers.closing(id, "the vault certificate source of cluster "
-            + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft())),
-            bundles, problems, held);
+        answered.record(id, () -> answers.closing(id, "the vault certificate source of cluster "
+            + Quoting.quote(id.value()) + " is closing", Duration.ofNanos(closeNanosLeft())));
       }
     }
     for (Map.Entry<ClusterId, Future<CertificateBundle>> e : asked) {
-      record(e.getKey(), () -> workers.await(e.getKey(), e.getValue()), bundles, problems,
-          held);
+      answered.record(e.getKey(), () -> workers.await(e.getKey(), e.getValue()));
     }
-    return new CertificateObservation(bundles.buildOrThrow(), problems,
-        cache.nextAttention(ids, held));
-  }
-
-  /**
-   * Records {@code id}'s answer if one look at it needs no Vault call; false if it fell due since
-   * the observation looked, or a call holds it: a worker asks or waits for it, never the
-   * observing thread, which a close does not interrupt.
-   */
-  private boolean answeredWithoutVault(ClusterId id,
-      ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
-      SortedMap<ClusterId, Rejection> problems, HeldWait held) {
-    Optional<CertificateBundle> cached;
-    try {
-      cached = cache.answerWithoutVault(id);
-    } catch (RuntimeException | Error e) {
-      record(id, () -> {
-        throw e;
-      }, bundles, problems, held);
-      return true;
-    }
-    if (cached.isEmpty()) {
-      return false;
-    }
-    record(id, cached::get, bundles, problems, held);
-    return true;
-  }
-
-  /**
-   * The IDs of {@code clusters}, sorted, each once. The controller's snapshot is sorted already,
-   * which the list's sort passes over once.
-   */
-  private static List<ClusterId> distinctIds(Collection<GuestCluster> clusters) {
-    List<ClusterId> ids = new ArrayList<>(clusters.size());
-    for (GuestCluster cluster : clusters) {
-      ids.add(cluster.id());
-    }
-    ids.sort(null);
-    int distinct = 0;
-    for (ClusterId id : ids) {
-      if (distinct == 0 || !id.equals(ids.get(distinct - 1))) {
-        ids.set(distinct++, id);
-      }
-    }
-    return ids.subList(0, distinct);
+    return answered.observation(ids);
   }
 
   /**
@@ -370,25 +315,6 @@ public final class VaultCertificateSource implements CertificateSource {
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("the vault certificate source is closed");
-    }
-  }
-
-  private void record(ClusterId id, CertificateWorkers.Lookup lookup,
-      ImmutableSortedMap.Builder<ClusterId, CertificateBundle> bundles,
-      SortedMap<ClusterId, Rejection> problems, HeldWait held) {
-    try {
-      bundles.put(id, lookup.get());
-      // a kept certificate served while its renewal fails: degraded, with Vault's reason
-      cache.notRenewed(id, held).ifPresent(problem -> problems.put(id, problem));
-    } catch (RuntimeException e) {
-      // a bug or a library's surprise holds back this cluster only, as for every other source
-      problems.put(id, CertificateObservation.problemOf(id, e));
-    } catch (Error e) {
-      // so does an Error of its request (a stack overflow, an assertion, a class that failed to
-      // load), named by type and place; one the JVM may not go on after is the caller's
-      UnexpectedFailure.rethrowIfFatal(e);
-      problems.put(id, new Rejection(id.value(), VaultFailure.UNEXPECTED.reason(),
-          UnexpectedFailure.message(id, e)));
     }
   }
 
